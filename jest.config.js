@@ -1,0 +1,13 @@
+// Jest runs the TypeScript sources as native ES modules (p-retry is ESM-only); ts-jest only
+// transpiles, the type check is `npm run typecheck`.
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { useESM: true, isolatedModules: true, diagnostics: false }],
+  },
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
