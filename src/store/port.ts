@@ -1,0 +1,232 @@
+// The state store port: everything leadloop remembers between runs. The engine depends on this
+// interface only; SQLite implements it today and a PostgreSQL store can sit beside it.
+//
+// Error behaviour: every method rejects with `StoreError` on an I/O or constraint failure, never with a
+// driver error. Methods are not retried by the store; a rejected `commitBatch` wrote nothing.
+
+/** Which side of the loop a record lives on. */
+export const SIDES = ["marketing", "crm"] as const;
+export type Side = (typeof SIDES)[number];
+
+/** A link pairs one marketing record with one CRM record for one mapping pair (e.g. "contact"). */
+export interface Link {
+  id: number;
+  /** The mapping pair the link belongs to, e.g. "contact", "company", "deal". */
+  pair: string;
+  marketingType: string;
+  marketingId: string;
+  /** Lead, Contact, Account, Opportunity, or a HubSpot CRM object type. */
+  crmType: string;
+  crmId: string;
+  /** Normalised match key (email, domain) the link was made on, if any. */
+  matchKey: string | null;
+  status: "active" | "retired";
+  retiredReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The last value synced on each side for one linked field: the base of the three-way merge. */
+export interface FieldSnapshot {
+  /** Value as last read from or written to the marketing record (string form, null for blank). */
+  marketing: string | null;
+  /** Value as last read from or written to the CRM record. */
+  crm: string | null;
+  syncedAt: string;
+}
+
+/** A link to create or update, with the snapshots to replace for the fields named. */
+export interface LinkWrite {
+  pair: string;
+  marketingType: string;
+  marketingId: string;
+  crmType: string;
+  crmId: string;
+  matchKey?: string | null;
+  /** Field name (as in the mapping) → its new snapshot. Fields not named keep their snapshot. */
+  snapshots?: Record<string, FieldSnapshot>;
+}
+
+export interface Cursor {
+  system: string;
+  object: string;
+  /** The modstamp reached (ISO-8601). */
+  value: string;
+  /** The id of the last record at `value`, for compound (modstamp, id) cursors. */
+  lastId: string | null;
+  updatedAt: string;
+}
+
+export const ERROR_CLASSES = ["config", "auth", "transient", "rate_limited", "data", "conflict", "bug"] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+export const ERROR_STATUSES = ["open", "resolved", "discarded"] as const;
+export type ErrorStatus = (typeof ERROR_STATUSES)[number];
+
+/** A record write a system refused, kept so it can be retried or examined. */
+export interface QueuedError {
+  id: number;
+  runId: string;
+  system: string;
+  object: string;
+  recordId: string | null;
+  /** create, update, upsert, delete ... */
+  operation: string;
+  /** What was being written, as JSON, so `errors retry` can write it again. */
+  payload: unknown;
+  errorClass: ErrorClass;
+  message: string;
+  attempts: number;
+  status: ErrorStatus;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export type NewQueuedError = Omit<QueuedError, "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt"> & {
+  at: string;
+};
+
+/** One field changed by one write, with the rule that decided it. */
+export interface AuditEntry {
+  runId: string;
+  at: string;
+  system: string;
+  object: string;
+  recordId: string;
+  operation: string;
+  field: string;
+  before: string | null;
+  after: string | null;
+  /** The rule that decided the value, e.g. "changed on marketing", "conflict: prefer_crm". */
+  rule: string;
+}
+
+/** A stage change in the funnel (lead → MQL → SAL → ...). */
+export interface FunnelEvent {
+  /** The marketing contact id the person is known by. */
+  personId: string;
+  email: string | null;
+  fromStage: string | null;
+  toStage: string;
+  at: string;
+  cause: string;
+  runId: string | null;
+  source: string | null;
+  campaign: string | null;
+  ownerId: string | null;
+  /** Money attached to the event (an opportunity amount), if any. */
+  amount: number | null;
+}
+
+/** Follow-up clock of one handed-off lead. */
+export interface SlaClock {
+  personId: string;
+  crmType: string;
+  crmId: string;
+  ownerId: string | null;
+  handoffAt: string;
+  dueAt: string;
+  firstTouchAt: string | null;
+  touches: number;
+  breachedAt: string | null;
+}
+
+export interface RunRecord {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** running, succeeded, failed, stopped */
+  status: string;
+  dryRun: boolean;
+  summary: unknown;
+}
+
+/** Everything one committed batch changes, written in one transaction. */
+export interface BatchCommit {
+  runId: string;
+  links?: LinkWrite[];
+  retireLinks?: { id: number; reason: string }[];
+  audit?: AuditEntry[];
+  errors?: NewQueuedError[];
+  /** Queue entries this batch wrote successfully on retry. */
+  resolvedErrors?: number[];
+  funnelEvents?: FunnelEvent[];
+  /** Cursor reached by this batch: saved only together with the rest. */
+  cursors?: Omit<Cursor, "updatedAt">[];
+  at: string;
+}
+
+export interface StateStore {
+  /** Closes the underlying handle; the store is unusable afterwards. */
+  close(): Promise<void>;
+
+  // Links
+  findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined>;
+  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<Link | undefined>;
+  /** Active links with the given normalised match key (e.g. a lower-cased email). */
+  findLinksByMatchKey(pair: string, matchKey: string): Promise<Link[]>;
+  /** Active links for many marketing ids at once (one query), keyed by marketing id. */
+  findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>>;
+  /** Active links for many CRM ids at once, keyed by CRM id. */
+  findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>>;
+  countLinks(pair?: string): Promise<number>;
+  /** Snapshots of many links at once: link id → field → snapshot. */
+  getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>>;
+
+  // Cursors
+  getCursor(system: string, object: string): Promise<Cursor | undefined>;
+  listCursors(): Promise<Cursor[]>;
+
+  /**
+   * Writes one batch's links, snapshots, audit rows, errors, funnel events and cursors in a single
+   * transaction: all of it or none. Link writes upsert on (pair, marketingId); a link whose CRM id
+   * changed (a Lead converted to a Contact) is re-pointed, not duplicated. Returns the link ids in the
+   * order of `links`.
+   */
+  commitBatch(batch: BatchCommit): Promise<{ linkIds: number[] }>;
+
+  // Error queue
+  listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number }): Promise<QueuedError[]>;
+  getError(id: number): Promise<QueuedError | undefined>;
+  /** Counts a failed retry: bumps attempts, replaces the message, keeps the entry open. */
+  recordErrorAttempt(id: number, message: string, at: string): Promise<void>;
+  setErrorStatus(id: number, status: ErrorStatus, at: string): Promise<void>;
+
+  // Audit
+  /** Audit rows for the given records (any system), oldest first. */
+  listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
+
+  // Runs and the run lock
+  startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;
+  finishRun(id: string, outcome: { finishedAt: string; status: string; summary: unknown }): Promise<void>;
+  listRuns(limit: number): Promise<RunRecord[]>;
+  /**
+   * Takes the named lock for `holder` if it is free or its lease expired; true when taken. Two daemons
+   * on one store therefore never run at once. The lease lasts `ttlMs` from `now` unless renewed.
+   */
+  acquireLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
+  /** Extends a held lease; false if the lock is no longer this holder's. */
+  renewLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, holder: string): Promise<void>;
+
+  // Funnel and SLA
+  listFunnelEvents(filter?: { personId?: string; from?: string; to?: string }): Promise<FunnelEvent[]>;
+  /** Latest stage per person (from the funnel events), for people who have one. */
+  currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
+  upsertSlaClock(clock: SlaClock): Promise<void>;
+  listSlaClocks(filter?: { open?: boolean; ownerId?: string }): Promise<SlaClock[]>;
+
+  /**
+   * Round-robin turn for a queue: returns the index (0 ≤ i < size) of the member whose turn it is and
+   * advances the queue's pointer atomically, so turns stay fair across restarts and processes.
+   */
+  takeRoundRobinTurn(queue: string, size: number): Promise<number>;
+}
+
+/** A store failure a person can act on (a locked file, a full disk, a newer schema than this build). */
+export class StoreError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = "StoreError";
+  }
+}
