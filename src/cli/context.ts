@@ -1,0 +1,39 @@
+// What every command starts from: the global options, the loaded configuration and a logger that
+// redacts the configuration's secrets. Commands get it from here and hold no setup code of their own.
+import type { Command } from "commander";
+import { type LoadedConfig, loadConfig } from "../config/load-config.js";
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../log/logger.js";
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel: LogLevel;
+}
+
+export interface CommandIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  /** Where a command leaves its exit status (0 unless it sets one). */
+  outcome: { exitCode: number };
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  const opts = cmd.optsWithGlobals<{ config?: string; logLevel?: string }>();
+  const level = (opts.logLevel ?? "info") as LogLevel;
+  return { config: opts.config, logLevel: LOG_LEVELS.includes(level) ? level : "info" };
+}
+
+export function makeLogger(io: CommandIo, level: LogLevel, secrets: readonly string[] = []): Logger {
+  return createLogger({ level, pretty: Boolean(io.stderr.isTTY), secrets, stream: io.stderr });
+}
+
+/** Loads the configuration named by the global options; throws ConfigError on a bad file. */
+export function commandConfig(cmd: Command, io: CommandIo): { loaded: LoadedConfig; log: Logger } {
+  const g = globalOptions(cmd);
+  const loaded = loadConfig(g.config, io.env);
+  return { loaded, log: makeLogger(io, g.logLevel, loaded.secrets) };
+}
+
+export function printJson(io: CommandIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,13 @@
+// The exit statuses of `leadloop`, documented in the README: scripts and schedulers branch on them.
+export const EXIT = {
+  ok: 0,
+  /** The run failed (an unexpected error, or a system refused the whole run). */
+  failure: 1,
+  /** Bad configuration or bad usage: nothing was touched. */
+  config: 2,
+  /** A system could not be used: credentials refused, unreachable, or its daily API limit reached. */
+  unavailable: 3,
+  /** The run finished, but some records went to the error queue (`leadloop errors list`). */
+  partial: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,53 @@
+// The `leadloop` command line: registers one file per command and turns errors into exit statuses.
+// Results go to stdout, logs and progress to stderr.
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "../config/config-error.js";
+import { LOG_LEVELS } from "../log/logger.js";
+import { registerSandbox } from "./commands/sandbox.js";
+import { registerValidate } from "./commands/validate.js";
+import type { CommandIo } from "./context.js";
+import { EXIT } from "./exit-codes.js";
+import { classifyFailure } from "./failure.js";
+
+export function buildProgram(io: CommandIo): Command {
+  const program = new Command("leadloop")
+    .description("Closed-loop lead sync between HubSpot marketing and your CRM (Salesforce or HubSpot CRM).")
+    .version(io.env.npm_package_version ?? "0.1.0")
+    .option("-c, --config <file>", "configuration file (default: $LEADLOOP_CONFIG or ./leadloop.yaml)")
+    .addOption(new Option("--log-level <level>", "log detail on stderr").choices(LOG_LEVELS).default("info"))
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  registerValidate(program, io);
+  registerSandbox(program, io);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit status; never calls process.exit itself. */
+export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return io.outcome.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 1, which we report as 2.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.config;
+    }
+    if (err instanceof ConfigError) {
+      io.stderr.write(`leadloop: configuration error\n${err.message}\n`);
+      return EXIT.config;
+    }
+    const failure = classifyFailure(err);
+    io.stderr.write(`leadloop: ${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
+
+function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, outcome: { exitCode: EXIT.ok } };
+}

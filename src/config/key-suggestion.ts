@@ -1,0 +1,59 @@
+// "Did you mean …?" for a misspelt configuration key: finds the keys the schema allows at a path and
+// picks the nearest by edit distance.
+import { z } from "zod";
+
+export function suggestKey(
+  schema: z.ZodType,
+  path: readonly (string | number)[],
+  typo: string,
+): string | undefined {
+  const keys = keysAt(schema, path);
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(typo.length / 3)) + 1;
+  for (const key of keys) {
+    const d = editDistance(key.toLowerCase(), typo.toLowerCase());
+    if (d < bestDistance) {
+      best = key;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  let current: z.ZodType | undefined = schema;
+  for (const step of path) {
+    current = unwrap(current);
+    if (current instanceof z.ZodObject) current = current.shape[String(step)] as z.ZodType | undefined;
+    else if (current instanceof z.ZodArray) current = current.element as z.ZodType;
+    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
+    else return [];
+  }
+  current = unwrap(current);
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let s = schema;
+  for (let i = 0; i < 10 && s; i++) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodPipe) s = s.in as z.ZodType;
+    else break;
+  }
+  return s;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,64 @@
+// The schema of leadloop.yaml. These keys are a public contract: later keys may be added, these keep
+// their meaning. Paths in the file are resolved against the file's own folder by the loader.
+import { z } from "zod";
+import { durationSchema } from "./duration.js";
+
+export const CRM_KINDS = ["salesforce", "hubspot"] as const;
+export type CrmKind = (typeof CRM_KINDS)[number];
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+export const hubspotConnectionSchema = z.strictObject({
+  accessToken: z.string().min(1, "must not be empty"),
+  baseUrl: httpUrl.default("https://api.hubapi.com"),
+});
+
+export const salesforceConnectionSchema = z
+  .strictObject({
+    instanceUrl: httpUrl,
+    accessToken: z.string().min(1, "must not be empty").optional(),
+    apiVersion: z
+      .string()
+      .regex(/^\d{2}\.0$/, 'must look like "62.0"')
+      .refine((v) => Number(v) >= 46, "must be 46.0 or newer (sObject Collections upsert needs it)")
+      .default("62.0"),
+    oauth: z
+      .strictObject({
+        loginUrl: httpUrl,
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+      })
+      .optional(),
+  })
+  .superRefine((sf, ctx) => {
+    if (!sf.accessToken && !sf.oauth) {
+      ctx.addIssue({ code: "custom", path: ["accessToken"], message: "give accessToken or oauth" });
+    }
+    if (sf.accessToken && sf.oauth) {
+      ctx.addIssue({ code: "custom", path: ["oauth"], message: "give accessToken or oauth, not both" });
+    }
+  });
+
+export const leadloopConfigSchema = z
+  .strictObject({
+    hubspot: hubspotConnectionSchema,
+    salesforce: salesforceConnectionSchema.optional(),
+    crm: z.enum(CRM_KINDS).default("salesforce"),
+    store: z.strictObject({ path: z.string().min(1).default("./.leadloop/state.db") }).default({
+      path: "./.leadloop/state.db",
+    }),
+    mappings: z.string().min(1).default("./mappings"),
+    qualification: z.string().min(1).default("./config/qualification.yaml"),
+    routing: z.string().min(1).default("./config/routing.yaml"),
+    sla: z.string().min(1).default("./config/sla.yaml"),
+    schedule: z.strictObject({ every: durationSchema.default(300_000) }).default({ every: 300_000 }),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.crm === "salesforce" && !cfg.salesforce) {
+      ctx.addIssue({ code: "custom", path: ["salesforce"], message: "required when crm is salesforce" });
+    }
+  });
+
+export type LeadloopConfig = z.output<typeof leadloopConfigSchema>;
+export type HubspotConnection = z.output<typeof hubspotConnectionSchema>;
+export type SalesforceConnection = z.output<typeof salesforceConnectionSchema>;

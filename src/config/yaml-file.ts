@@ -1,0 +1,148 @@
+// Reads one YAML file into a value checked by a zod schema, with `${ENV_VAR}` interpolation, and turns
+// every YAML or schema problem into a ConfigProblem that carries the file, line and key.
+import { readFileSync } from "node:fs";
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from "yaml";
+import type { ZodType, z } from "zod";
+import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import { suggestKey } from "./key-suggestion.js";
+
+export interface YamlFileOptions {
+  /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
+  env?: Record<string, string | undefined>;
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function loadYamlFile<S extends ZodType>(
+  file: string,
+  schema: S,
+  options: YamlFileOptions = {},
+): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
+    throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
+  }
+  return parseYamlText(text, file, schema, options);
+}
+
+export function parseYamlText<S extends ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  options: YamlFileOptions = {},
+): z.output<S> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => lines.linePos(offset ?? 0);
+
+  const problems: ConfigProblem[] = doc.errors.map((e) => {
+    const pos = at(e.pos[0]);
+    return { file, line: pos.line, column: pos.col, key: "", message: e.message.split("\n")[0] ?? e.message };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  if (options.env) problems.push(...interpolate(doc, options.env, file, at));
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at)).sort(byLine),
+  );
+}
+
+function interpolate(
+  doc: Document,
+  env: Record<string, string | undefined>,
+  file: string,
+  at: (offset: number | undefined) => { line: number; col: number },
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  visit(doc, {
+    Scalar(_key, node, path) {
+      if (typeof node.value !== "string" || !node.value.includes("${")) return;
+      node.value = node.value.replace(ENV_REFERENCE, (_m, name: string, fallback: string | undefined) => {
+        const value = env[name];
+        if (value !== undefined && value !== "") return value;
+        if (fallback !== undefined) return fallback;
+        const pos = at(node.range?.[0]);
+        problems.push({
+          file,
+          line: pos.line,
+          column: pos.col,
+          key: keyPath(pathOf(path)),
+          message: `environment variable ${name} is not set`,
+        });
+        return "";
+      });
+    },
+  });
+  return problems;
+}
+
+/** The key path of a node from the ancestry `visit` gives. */
+function pathOf(ancestry: readonly unknown[]): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let i = 0; i < ancestry.length; i++) {
+    const step = ancestry[i];
+    const next = ancestry[i + 1];
+    if (step && typeof step === "object" && "items" in step && next) {
+      const items = (step as { items: unknown[] }).items;
+      const index = items.indexOf(next);
+      if (isMap(step) && next && typeof next === "object" && "key" in next) {
+        const k = (next as { key: unknown }).key;
+        keys.push(isScalar(k) ? String(k.value) : String(k));
+      } else if (index >= 0) keys.push(index);
+    }
+  }
+  return keys;
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  schema: ZodType,
+  file: string,
+  at: (offset: number | undefined) => { line: number; col: number },
+): ConfigProblem {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    const parent = doc.getIn(path, true) as Node | undefined;
+    const key = issue.keys[0] ?? "";
+    const keyNode = isMap(parent)
+      ? parent.items.find((p) => isScalar(p.key) && p.key.value === key)
+      : undefined;
+    const pos = at((keyNode?.key as Node | undefined)?.range?.[0] ?? parent?.range?.[0]);
+    const hint = suggestKey(schema, path, key);
+    const others = issue.keys.length > 1 ? ` (also: ${issue.keys.slice(1).join(", ")})` : "";
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      key: keyPath([...path, key]),
+      message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}${others}`,
+    };
+  }
+  // Point at the deepest node that exists: a missing key is reported where its parent is.
+  let node: Node | undefined;
+  for (let depth = path.length; depth >= 0 && !node; depth--) {
+    const found = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (found && typeof found === "object" && "range" in found) node = found as Node;
+  }
+  const pos = at(node?.range?.[0]);
+  const missing = issue.code === "invalid_type" && doc.getIn(path) === undefined;
+  return {
+    file,
+    line: pos.line,
+    column: pos.col,
+    key: keyPath(path),
+    message: missing ? "required key is missing" : issue.message,
+  };
+}
+
+function byLine(a: ConfigProblem, b: ConfigProblem): number {
+  return a.line - b.line || a.column - b.column;
+}

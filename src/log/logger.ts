@@ -1,0 +1,77 @@
+// The logger every layer receives: events from a fixed vocabulary (`run.started`, `batch.applied`) with
+// ids as fields, never record bodies or secrets. Backed by winston; silent in tests unless asked.
+import winston from "winston";
+import { redactFields, redactText } from "./redact.js";
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  error(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  debug(event: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Readable lines for a terminal instead of JSON lines. */
+  pretty: boolean;
+  /** Values to blank wherever they appear (tokens, client secrets from the config). */
+  secrets?: readonly string[];
+  /** Where lines go; stderr by default so stdout stays for results. */
+  stream?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = [...(options.secrets ?? [])];
+  const redaction = winston.format((info) => {
+    const clean = redactFields(info, secrets) as winston.Logform.TransformableInfo;
+    clean.message = redactText(String(info.message), secrets);
+    return clean;
+  });
+  const output = options.pretty
+    ? winston.format.combine(
+        winston.format.timestamp({ format: "HH:mm:ss" }),
+        winston.format.colorize(),
+        winston.format.printf(({ level, message, timestamp, ...rest }) => {
+          const pairs = Object.entries(rest)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join(" ");
+          return `${String(timestamp)} ${level} ${String(message)}${pairs ? ` ${pairs}` : ""}`;
+        }),
+      )
+    : winston.format.combine(winston.format.timestamp(), winston.format.json());
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console({ stderrLevels: [...LOG_LEVELS] });
+  const base = winston.createLogger({
+    level: options.level,
+    levels: { error: 0, warn: 1, info: 2, debug: 3 },
+    format: winston.format.combine(redaction(), output),
+    transports: [transport],
+  });
+  return wrap(base);
+}
+
+function wrap(w: winston.Logger): Logger {
+  return {
+    error: (event, fields) => w.log("error", event, fields ?? {}),
+    warn: (event, fields) => w.log("warn", event, fields ?? {}),
+    info: (event, fields) => w.log("info", event, fields ?? {}),
+    debug: (event, fields) => w.log("debug", event, fields ?? {}),
+    child: (fields) => wrap(w.child(fields)),
+  };
+}
+
+/** A logger that drops everything: the default for library use and tests. */
+export const silentLogger: Logger = {
+  error: () => {},
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  child: () => silentLogger,
+};
