@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError } from "../../src/config/config-error.js";
+import { parseDuration } from "../../src/config/duration.js";
+import { loadConfig } from "../../src/config/load-config.js";
+
+const example = readFileSync(new URL("../../config/leadloop.example.yaml", import.meta.url), "utf8");
+
+function writeConfig(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "leadloop-config-"));
+  const file = join(dir, "leadloop.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+function problemsOf(fn: () => unknown): ConfigError["problems"] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("accepts the shipped example and resolves its paths against the file's folder", () => {
+    const file = writeConfig(example);
+    const { config } = loadConfig(file, {});
+    expect(config.crm).toBe("salesforce");
+    expect(config.salesforce?.apiVersion).toBe("62.0");
+    expect(config.hubspot.baseUrl).toBe("https://api.hubapi.com");
+    expect(config.schedule.every).toBe(5 * 60_000);
+    expect(config.qualification).toBe(join(file, "..", "qualification.yaml"));
+    expect(config.store.path).toBe(join(file, "..", "..", ".leadloop", "state.db"));
+  });
+
+  it("names the line, the key and a suggestion for a misspelt key", () => {
+    const file = writeConfig(example.replace("  apiVersion:", "  apiVersoin:"));
+    const problems = problemsOf(() => loadConfig(file, {}));
+    const line = example.split("\n").findIndex((l) => l.startsWith("  apiVersion:")) + 1;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file,
+        line,
+        key: "salesforce.apiVersoin",
+        message: 'unknown key (did you mean "apiVersion"?)',
+      }),
+    ]);
+  });
+
+  it("names the line and key of a wrong type, and of a missing section", () => {
+    const file = writeConfig("hubspot:\n  accessToken: 12345\ncrm: hubspot\nschedule:\n  every: 5 minutes\n");
+    const problems = problemsOf(() => loadConfig(file, {}));
+    expect(problems.map((p) => [p.line, p.key])).toEqual([
+      [2, "hubspot.accessToken"],
+      [5, "schedule.every"],
+    ]);
+    expect(problems[1]?.message).toContain('"5 minutes" is not a duration');
+
+    const noCrm = writeConfig("hubspot:\n  accessToken: abc\ncrm: salesforce\n");
+    expect(problemsOf(() => loadConfig(noCrm, {}))).toEqual([
+      expect.objectContaining({ line: 1, key: "salesforce", message: "required when crm is salesforce" }),
+    ]);
+  });
+
+  it("interpolates ${VAR} and ${VAR:-default}, and reports an unset variable with its line", () => {
+    const text =
+      "hubspot:\n  accessToken: ${HS_TOKEN}\n  baseUrl: ${HS_URL:-http://127.0.0.1:9}\ncrm: hubspot\n";
+    const { config, secrets } = loadConfig(writeConfig(text), { HS_TOKEN: "pat-na1-Ünïcode-secret" });
+    expect(config.hubspot.accessToken).toBe("pat-na1-Ünïcode-secret");
+    expect(config.hubspot.baseUrl).toBe("http://127.0.0.1:9");
+    expect(secrets).toContain("pat-na1-Ünïcode-secret");
+
+    const problems = problemsOf(() => loadConfig(writeConfig(text), {}));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: 2,
+        key: "hubspot.accessToken",
+        message: "environment variable HS_TOKEN is not set",
+      }),
+    ]);
+  });
+
+  it("never repeats a secret value in an error message", () => {
+    const file = writeConfig(
+      "hubspot:\n  accessToken: pat-na1-super-secret-value\nsalesforce:\n  instanceUrl: not a url\n  accessToken: 00Dxx!SECRET\n",
+    );
+    const err = (() => {
+      try {
+        loadConfig(file, {});
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected an error");
+    })();
+    expect(err.message).toContain("salesforce.instanceUrl");
+    expect(err.message).not.toContain("super-secret");
+    expect(err.message).not.toContain("SECRET");
+  });
+
+  it("requires salesforce credentials in one form only", () => {
+    const file = writeConfig(
+      "hubspot: { accessToken: t }\nsalesforce:\n  instanceUrl: https://acme.my.salesforce.com\n",
+    );
+    expect(problemsOf(() => loadConfig(file, {}))).toEqual([
+      expect.objectContaining({ key: "salesforce.accessToken", message: "give accessToken or oauth" }),
+    ]);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    const file = writeConfig("hubspot:\n  accessToken: t\n  baseUrl: [unclosed\ncrm: salesforce\n");
+    const problems = problemsOf(() => loadConfig(file, {}));
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]?.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it("uses LEADLOOP_CONFIG when no flag is given and says when the file is missing", () => {
+    const problems = problemsOf(() => loadConfig(undefined, { LEADLOOP_CONFIG: "/nonexistent/léad.yaml" }));
+    expect(problems).toEqual([
+      expect.objectContaining({ file: "/nonexistent/léad.yaml", message: "file not found" }),
+    ]);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["30s", 30_000],
+    ["5m", 300_000],
+    ["1h30m", 5_400_000],
+    ["2d", 172_800_000],
+    ["250ms", 250],
+    [" 1.5h ", 5_400_000],
+  ])("%s is %d ms", (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(["", "5", "soon", "5 minutes", "m5"])("rejects %p", (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
+});
