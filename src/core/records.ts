@@ -1,0 +1,41 @@
+// Records as the core sees them: plain field values in one canonical string form, whichever system
+// they came from. Adapters convert to and from each system's types at the edge.
+
+/**
+ * A field's value in canonical form: text as-is, numbers in JS decimal form, booleans "true"/"false",
+ * dates "YYYY-MM-DD", date-times ISO-8601 in UTC with milliseconds; null when blank.
+ */
+export type FieldValue = string | null;
+
+export type FieldValues = Record<string, FieldValue>;
+
+/** One record read from a system. */
+export interface SourceRecord {
+  /** The object as the system names it: `contacts`, `Lead`, `Account`. */
+  object: string;
+  id: string;
+  fields: FieldValues;
+  /** When the system last modified it (ISO-8601 UTC): HubSpot lastmodifieddate, Salesforce SystemModstamp. */
+  modifiedAt: string;
+}
+
+/** Blank means absent: null, empty, or only white space. */
+export function isBlank(value: FieldValue | undefined): boolean {
+  return value === null || value === undefined || value.trim() === "";
+}
+
+/** Email as matching sees it: trimmed and lower-cased, so `Ana.Lopez@Acme.com ` finds `ana.lopez@acme.com`. */
+export function normalizeEmail(value: FieldValue | undefined): string | null {
+  if (isBlank(value)) return null;
+  return value!.trim().toLowerCase();
+}
+
+/** A company's web domain from a URL or domain: `https://www.Acme.com/about` → `acme.com`. */
+export function normalizeDomain(value: FieldValue | undefined): string | null {
+  if (isBlank(value)) return null;
+  let text = value!.trim().toLowerCase();
+  text = text.replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
+  text = text.split(/[/?#]/)[0] ?? "";
+  text = text.replace(/:\d+$/, "").replace(/^www\./, "");
+  return text || null;
+}
