@@ -1,0 +1,98 @@
+// The port each external system implements (HubSpot, Salesforce): read changes from a cursor, read by
+// ids, find by a match key, write batches, describe objects, read removals. The engine sees only this.
+
+import type { ObjectDescription } from "../core/object-schema.js";
+import type { FieldValues, SourceRecord } from "../core/records.js";
+import type { ErrorClass } from "../store/port.js";
+
+/** A position in a system's change stream: compound (modstamp, id) so ties are never skipped. */
+export interface ChangeCursor {
+  modifiedAt: string;
+  lastId: string | null;
+}
+
+export interface ChangePage {
+  records: SourceRecord[];
+  /** Position after this page: reading again from it never skips a record (it may repeat some). */
+  cursor: ChangeCursor;
+}
+
+export interface RecordWrite {
+  /** Caller's key for this write, echoed in its outcome. */
+  ref: string;
+  /** The record to update; absent for a create. */
+  id?: string;
+  fields: FieldValues;
+  /**
+   * For a create: upsert on this unique field (HubSpot `email`, a Salesforce external id such as
+   * `HubSpot_Contact_Id__c`) so a create retried after a crash updates instead of duplicating.
+   */
+  upsertOn?: string;
+}
+
+export interface RecordFailure {
+  errorClass: ErrorClass;
+  /** The system's code: DUPLICATES_DETECTED, VALIDATION_ERROR, REQUIRED_FIELD_MISSING ... */
+  code: string;
+  message: string;
+  fields?: string[];
+}
+
+export type WriteOutcome =
+  | { ref: string; ok: true; id: string; created: boolean }
+  | { ref: string; ok: false; error: RecordFailure };
+
+/** A record that went away: deleted, or merged into another (which now carries its data). */
+export interface Removal {
+  object: string;
+  id: string;
+  kind: "deleted" | "merged";
+  mergedInto: string | null;
+  at: string;
+}
+
+export interface SystemPort {
+  readonly system: string;
+
+  /**
+   * Pages of records of `object` modified at or after `from` and at or before `until` (the run's
+   * signpost), oldest first, in pages of the API's maximum size. The adapter may start a little before
+   * `from` (HubSpot's search index lags), so a record can come twice: callers must be idempotent.
+   * `from` null reads everything. Resumable from any page's cursor. Throws SystemError.
+   */
+  readChanges(
+    object: string,
+    fields: readonly string[],
+    from: ChangeCursor | null,
+    until: string,
+  ): AsyncIterable<ChangePage>;
+
+  /** The records with these ids (missing ones are left out), fetched in batches. Throws SystemError. */
+  readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]>;
+
+  /**
+   * Records whose `field` equals one of `values`, compared without regard to case (emails, domains).
+   * Throws SystemError.
+   */
+  findBy(
+    object: string,
+    field: string,
+    values: readonly string[],
+    fields: readonly string[],
+  ): Promise<SourceRecord[]>;
+
+  /**
+   * Writes in batches of the system's maximum (HubSpot 100, Salesforce 200); one outcome per input in
+   * input order. A record the system refuses is a failed outcome, never an exception: the rest of its
+   * batch goes on. Throws SystemError only when the call itself fails after retries.
+   */
+  write(object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]>;
+
+  describe(object: string): Promise<ObjectDescription>;
+
+  /** Records of `object` deleted or merged between `since` and `until`. Throws SystemError. */
+  readRemovals(object: string, since: string, until: string): Promise<Removal[]>;
+
+  /** API calls this adapter has made, for the run summary and benchmarks. */
+  apiCalls(): number;
+}
