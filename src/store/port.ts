@@ -57,7 +57,15 @@ export interface Cursor {
   updatedAt: string;
 }
 
-export const ERROR_CLASSES = ["config", "auth", "transient", "rate_limited", "data", "conflict", "bug"] as const;
+export const ERROR_CLASSES = [
+  "config",
+  "auth",
+  "transient",
+  "rate_limited",
+  "data",
+  "conflict",
+  "bug",
+] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export const ERROR_STATUSES = ["open", "resolved", "discarded"] as const;
@@ -82,7 +90,10 @@ export interface QueuedError {
   lastSeenAt: string;
 }
 
-export type NewQueuedError = Omit<QueuedError, "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt"> & {
+export type NewQueuedError = Omit<
+  QueuedError,
+  "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt"
+> & {
   at: string;
 };
 

@@ -28,6 +28,11 @@ export interface RecordWrite {
    * `HubSpot_Contact_Id__c`) so a create retried after a crash updates instead of duplicating.
    */
   upsertOn?: string;
+  /**
+   * Records to associate a created record with (HubSpot associations, e.g. a task to its contact).
+   * Salesforce expresses these as lookup fields (WhoId) in `fields` instead.
+   */
+  associations?: { object: string; id: string }[];
 }
 
 export interface RecordFailure {
