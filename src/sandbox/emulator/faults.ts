@@ -1,0 +1,73 @@
+// Fault injection shared by both emulators: tests and the control endpoint switch faults on, and each
+// request consumes the first rule that matches it. Per-record faults are data the emulators apply in
+// their own write paths, since each system reports record errors in its own shape.
+import { z } from "zod";
+
+export const requestFaultSchema = z.strictObject({
+  /** status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket. */
+  kind: z.enum(["status", "rate_limit", "slow", "drop"]),
+  /** How many matching requests the rule applies to; absent means until cleared. */
+  times: z.number().int().positive().optional(),
+  /** Substring the request path must contain (absent: every path). */
+  path: z.string().optional(),
+  method: z.string().optional(),
+  status: z.number().int().min(400).max(599).optional(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
+  delayMs: z.number().int().nonnegative().optional(),
+});
+export type RequestFault = z.infer<typeof requestFaultSchema>;
+
+export const recordFaultSchema = z.strictObject({
+  /** Object type as the system names it (`contacts`, `Lead`); absent: every object. */
+  object: z.string().optional(),
+  field: z.string(),
+  /** The value that triggers the error, compared case-insensitively; absent: any value of the field. */
+  equals: z.string().optional(),
+  message: z.string().default("Injected validation error"),
+});
+export type RecordFault = z.infer<typeof recordFaultSchema>;
+
+export const faultsSchema = z.strictObject({
+  requests: z.array(requestFaultSchema).default([]),
+  records: z.array(recordFaultSchema).default([]),
+});
+
+export class FaultInjector {
+  private requestFaults: RequestFault[] = [];
+  private recordFaults: RecordFault[] = [];
+
+  add(input: unknown): void {
+    const parsed = faultsSchema.parse(input);
+    this.requestFaults.push(...parsed.requests);
+    this.recordFaults.push(...parsed.records);
+  }
+
+  clear(): void {
+    this.requestFaults = [];
+    this.recordFaults = [];
+  }
+
+  /** Takes (and uses up one application of) the first request fault matching this request. */
+  take(method: string, path: string): RequestFault | undefined {
+    const index = this.requestFaults.findIndex(
+      (f) => (!f.path || path.includes(f.path)) && (!f.method || f.method.toUpperCase() === method),
+    );
+    if (index < 0) return undefined;
+    const fault = this.requestFaults[index]!;
+    if (fault.times !== undefined) {
+      if (fault.times <= 1) this.requestFaults.splice(index, 1);
+      else this.requestFaults[index] = { ...fault, times: fault.times - 1 };
+    }
+    return fault;
+  }
+
+  /** The record fault this write trips, if any: a field whose value matches an injected rule. */
+  recordFault(object: string, fields: Record<string, unknown>): RecordFault | undefined {
+    return this.recordFaults.find((f) => {
+      if (f.object && f.object.toLowerCase() !== object.toLowerCase()) return false;
+      if (!(f.field in fields)) return false;
+      if (f.equals === undefined) return true;
+      return String(fields[f.field] ?? "").toLowerCase() === f.equals.toLowerCase();
+    });
+  }
+}

@@ -1,0 +1,208 @@
+// The loopback HTTP server both emulators run on: routing, JSON bodies, call counting, fault injection
+// and a `/__control` API for tests and the sandbox. What each system answers is in its own folder.
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CallCounter } from "./call-counter.js";
+import { FaultInjector } from "./faults.js";
+import type { Router } from "./router.js";
+
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  params: Record<string, string>;
+  /** Parsed JSON, or the fields of a form-encoded body; undefined when there was no body. */
+  body: unknown;
+  rawBody: string;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON unless `text` is given. */
+  body?: unknown;
+  text?: string;
+}
+
+export type EmulatorHandler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
+
+/** What makes an emulator one system rather than another: its auth, limits and error shapes. */
+export interface SystemBehaviour {
+  /** Runs before routing for every API call (auth, rate limits); a response returned answers the call. */
+  guard?(req: EmulatorRequest, endpoint: string): EmulatorResponse | undefined;
+  /** Headers added to every API response (rate-limit headers). */
+  decorate?(req: EmulatorRequest): Record<string, string>;
+  /** The system's own 429 for an injected rate_limit fault. */
+  rateLimited(retryAfterSeconds: number): EmulatorResponse;
+  /** The system's own error body for an injected status fault. */
+  failure(status: number): EmulatorResponse;
+  notFound(req: EmulatorRequest): EmulatorResponse;
+}
+
+export interface EmulatorOptions {
+  api: Router<EmulatorHandler>;
+  /** System-specific control routes, served under `/__control` beside the shared ones. */
+  control?: Router<EmulatorHandler>;
+  behaviour: SystemBehaviour;
+  port?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  calls: CallCounter;
+  faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+const CONTROL_PREFIX = "/__control";
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const calls = new CallCounter();
+  const faults = new FaultInjector();
+  const { api, control, behaviour } = options;
+
+  const sharedControl: Record<string, EmulatorHandler> = {
+    "GET /calls": () => ({ status: 200, body: { total: calls.total(), byEndpoint: calls.byEndpoint() } }),
+    "DELETE /calls": () => {
+      calls.reset();
+      return { status: 204 };
+    },
+    "POST /faults": (req) => {
+      faults.add(req.body);
+      return { status: 204 };
+    },
+    "DELETE /faults": () => {
+      faults.clear();
+      return { status: 204 };
+    },
+  };
+
+  const server = createServer((incoming, res) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (c: Buffer) => chunks.push(c));
+    incoming.on("end", () => {
+      const url = new URL(incoming.url ?? "/", "http://127.0.0.1");
+      const rawBody = Buffer.concat(chunks).toString("utf8");
+      const req: EmulatorRequest = {
+        method: (incoming.method ?? "GET").toUpperCase(),
+        path: url.pathname,
+        query: url.searchParams,
+        headers: incoming.headers,
+        params: {},
+        body: undefined,
+        rawBody,
+      };
+      void answer(req, res).catch((err: unknown) => {
+        send(res, { status: 500, body: { message: err instanceof Error ? err.message : String(err) } });
+      });
+    });
+  });
+
+  async function answer(req: EmulatorRequest, res: ServerResponse): Promise<void> {
+    try {
+      req.body = parseBody(req);
+    } catch {
+      send(res, { status: 400, body: { message: "Request body is not valid JSON" } });
+      return;
+    }
+    if (req.path.startsWith(CONTROL_PREFIX)) {
+      const sub = req.path.slice(CONTROL_PREFIX.length) || "/";
+      const shared = sharedControl[`${req.method} ${sub}`];
+      const own = control?.match(req.method, sub);
+      if (own) req.params = own.params;
+      const handler = shared ?? own?.handler;
+      if (!handler) {
+        send(res, { status: 404, body: { message: `No control route ${req.method} ${sub}` } });
+        return;
+      }
+      try {
+        send(res, await handler(req));
+      } catch (err) {
+        send(res, { status: 400, body: { message: err instanceof Error ? err.message : String(err) } });
+      }
+      return;
+    }
+
+    const match = api.match(req.method, req.path);
+    const endpoint = match ? `${req.method} ${match.pattern}` : `${req.method} (unrouted)`;
+    calls.record(endpoint);
+
+    const fault = faults.take(req.method, req.path);
+    if (fault?.kind === "drop") {
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.kind === "slow") await sleep(fault.delayMs ?? 1000);
+    const extra = behaviour.decorate?.(req) ?? {};
+    if (fault?.kind === "rate_limit") {
+      send(res, withHeaders(behaviour.rateLimited(fault.retryAfterSeconds ?? 1), extra));
+      return;
+    }
+    if (fault?.kind === "status") {
+      send(res, withHeaders(behaviour.failure(fault.status ?? 503), extra));
+      return;
+    }
+    // The guard may spend rate-limit budget, so headers are taken again after it.
+    const refused = behaviour.guard?.(req, endpoint);
+    if (refused) {
+      send(res, withHeaders(refused, behaviour.decorate?.(req) ?? extra));
+      return;
+    }
+    if (!match) {
+      send(res, withHeaders(behaviour.notFound(req), extra));
+      return;
+    }
+    req.params = match.params;
+    const response = await match.handler(req);
+    send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    calls,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function parseBody(req: EmulatorRequest): unknown {
+  if (req.rawBody.length === 0) return undefined;
+  const type = String(req.headers["content-type"] ?? "");
+  if (type.includes("application/x-www-form-urlencoded")) {
+    return Object.fromEntries(new URLSearchParams(req.rawBody));
+  }
+  return JSON.parse(req.rawBody);
+}
+
+function withHeaders(res: EmulatorResponse, headers: Record<string, string>): EmulatorResponse {
+  return { ...res, headers: { ...headers, ...res.headers } };
+}
+
+function send(res: ServerResponse, response: EmulatorResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { ...response.headers };
+  let payload = "";
+  if (response.text !== undefined) {
+    payload = response.text;
+    headers["content-type"] ??= "text/plain; charset=utf-8";
+  } else if (response.body !== undefined) {
+    payload = JSON.stringify(response.body);
+    headers["content-type"] = "application/json;charset=UTF-8";
+  }
+  headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
