@@ -42,6 +42,7 @@ export interface LinkWrite {
   marketingId: string;
   crmType: string;
   crmId: string;
+  /** Absent: an existing link keeps its stored key; null clears it. */
   matchKey?: string | null;
   /** Field name (as in the mapping) → its new snapshot. Fields not named keep their snapshot. */
   snapshots?: Record<string, FieldSnapshot>;
@@ -156,8 +157,14 @@ export interface RunRecord {
 export interface BatchCommit {
   runId: string;
   links?: LinkWrite[];
+  /** Applied before `links`, so one batch can retire a link and link its records anew. Unknown ids reject. */
   retireLinks?: { id: number; reason: string }[];
   audit?: AuditEntry[];
+  /**
+   * New failures. One for the same system, object, recordId and operation as an entry still open counts
+   * another attempt on that entry (attempts + 1, message, payload, lastSeenAt); entries with a null
+   * recordId (failed creates) are never merged.
+   */
   errors?: NewQueuedError[];
   /** Queue entries this batch wrote successfully on retry. */
   resolvedErrors?: number[];
@@ -171,7 +178,7 @@ export interface StateStore {
   /** Closes the underlying handle; the store is unusable afterwards. */
   close(): Promise<void>;
 
-  // Links
+  // Links (lookups and counts see active links only; retired links stay for history)
   findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined>;
   findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<Link | undefined>;
   /** Active links with the given normalised match key (e.g. a lower-cased email). */
@@ -197,6 +204,7 @@ export interface StateStore {
   commitBatch(batch: BatchCommit): Promise<{ linkIds: number[] }>;
 
   // Error queue
+  /** Oldest first. */
   listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number }): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
   /** Counts a failed retry: bumps attempts, replaces the message, keeps the entry open. */
@@ -204,16 +212,18 @@ export interface StateStore {
   setErrorStatus(id: number, status: ErrorStatus, at: string): Promise<void>;
 
   // Audit
-  /** Audit rows for the given records (any system), oldest first. */
+  /** Audit rows for the given records (any system), oldest first; with `limit`, the latest `limit` rows. */
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
 
   // Runs and the run lock
   startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;
   finishRun(id: string, outcome: { finishedAt: string; status: string; summary: unknown }): Promise<void>;
+  /** Most recent first. */
   listRuns(limit: number): Promise<RunRecord[]>;
   /**
    * Takes the named lock for `holder` if it is free or its lease expired; true when taken. Two daemons
-   * on one store therefore never run at once. The lease lasts `ttlMs` from `now` unless renewed.
+   * on one store therefore never run at once. The lease lasts `ttlMs` from `now` unless renewed. A holder
+   * taking a lock it already holds gets true and a fresh lease.
    */
   acquireLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
   /** Extends a held lease; false if the lock is no longer this holder's. */
@@ -221,10 +231,12 @@ export interface StateStore {
   releaseLock(name: string, holder: string): Promise<void>;
 
   // Funnel and SLA
+  /** In time order; `from` is inclusive and `to` exclusive, so consecutive periods never share an event. */
   listFunnelEvents(filter?: { personId?: string; from?: string; to?: string }): Promise<FunnelEvent[]>;
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   upsertSlaClock(clock: SlaClock): Promise<void>;
+  /** Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not. */
   listSlaClocks(filter?: { open?: boolean; ownerId?: string }): Promise<SlaClock[]>;
 
   /**

@@ -1,0 +1,28 @@
+// Opens the SQLite file with the settings the store relies on: WAL so readers never block the writer,
+// a busy timeout so two daemons sharing a file wait for each other, and enforced foreign keys.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+export interface ConnectionOptions {
+  /** How long a write waits for another connection's write to finish before failing as "locked". */
+  busyTimeoutMs?: number;
+}
+
+export function openConnection(file: string, options: ConnectionOptions = {}): Database.Database {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+  try {
+    db.pragma("journal_mode = WAL");
+    // NORMAL is durable across process crashes under WAL; a power cut can lose the last commits, which a
+    // re-run replays from the cursors with idempotent upserts.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

@@ -1,0 +1,94 @@
+// The error queue: record writes a system refused, kept for `errors list` and `errors retry`. A write
+// that fails again while its entry is open counts as another attempt on that entry.
+import { type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
+import { fromJsonText, toJsonText } from "./json.js";
+import type { Statements } from "./statements.js";
+
+const COLUMNS = `id, run_id AS runId, system, object, record_id AS recordId, operation, payload,
+  error_class AS errorClass, message, attempts, status, first_seen_at AS firstSeenAt,
+  last_seen_at AS lastSeenAt`;
+
+type ErrorRow = Omit<QueuedError, "payload"> & { payload: string | null };
+
+function toQueuedError(row: ErrorRow): QueuedError {
+  return { ...row, payload: fromJsonText(row.payload) };
+}
+
+export interface ErrorFilter {
+  status?: ErrorStatus;
+  system?: string;
+  limit?: number;
+}
+
+export class ErrorQueueTable {
+  constructor(private readonly sql: Statements) {}
+
+  /**
+   * Adds an entry, or counts another attempt on the open entry for the same system, object, record and
+   * operation. Entries without a record id are never merged: two failed creates are two records.
+   */
+  add(error: NewQueuedError): number {
+    const row = this.sql
+      .get<{ id: number }>(
+        `INSERT INTO error_queue (run_id, system, object, record_id, operation, payload, error_class,
+           message, attempts, status, first_seen_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)
+         ON CONFLICT (system, object, record_id, operation) WHERE status = 'open' DO UPDATE
+           SET attempts = attempts + 1, message = excluded.message, last_seen_at = excluded.last_seen_at,
+               payload = excluded.payload, error_class = excluded.error_class, run_id = excluded.run_id
+         RETURNING id`,
+      )
+      .get(
+        error.runId,
+        error.system,
+        error.object,
+        error.recordId,
+        error.operation,
+        toJsonText(error.payload, `the payload of the failed ${error.system} ${error.object} write`),
+        error.errorClass,
+        error.message,
+        error.at,
+        error.at,
+      );
+    // RETURNING yields the inserted or updated row whenever the statement succeeds.
+    return row!.id;
+  }
+
+  get(id: number): QueuedError | undefined {
+    const row = this.sql.get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue WHERE id = ?`).get(id);
+    return row === undefined ? undefined : toQueuedError(row);
+  }
+
+  /** Oldest first, so the queue is worked in the order it filled. */
+  list(filter: ErrorFilter = {}): QueuedError[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status !== undefined) {
+      where.push("status = ?");
+      params.push(filter.status);
+    }
+    if (filter.system !== undefined) {
+      where.push("system = ?");
+      params.push(filter.system);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return this.sql
+      .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue ${clause} ORDER BY id LIMIT ?`)
+      .all(...params, filter.limit ?? -1)
+      .map(toQueuedError);
+  }
+
+  recordAttempt(id: number, message: string, at: string): void {
+    const result = this.sql
+      .get("UPDATE error_queue SET attempts = attempts + 1, message = ?, last_seen_at = ? WHERE id = ?")
+      .run(message, at, id);
+    if (result.changes === 0) throw new StoreError(`error queue entry ${id} does not exist`);
+  }
+
+  setStatus(id: number, status: ErrorStatus, at: string): void {
+    const result = this.sql
+      .get("UPDATE error_queue SET status = ?, status_changed_at = ? WHERE id = ?")
+      .run(status, at, id);
+    if (result.changes === 0) throw new StoreError(`error queue entry ${id} does not exist`);
+  }
+}

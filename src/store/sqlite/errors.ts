@@ -1,0 +1,62 @@
+// Turns driver and file-system failures into StoreErrors that say what happened to which file and what
+// a person can do about it; the engine never sees a SqliteError.
+import { StoreError } from "../port.js";
+
+function errorCode(err: unknown): string | undefined {
+  if (err instanceof Error && "code" in err && typeof err.code === "string") return err.code;
+  return undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `action` completes "could not …", e.g. "commit a batch". */
+export function toStoreError(err: unknown, file: string, action: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const store = `state store ${file}`;
+  const code = errorCode(err) ?? "";
+  const message = messageOf(err);
+
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new StoreError(
+      `${store} is locked by another process (could not ${action} before the busy timeout); ` +
+        "another leadloop may be writing to it; retry when it has finished",
+      err,
+    );
+  }
+  if (code === "SQLITE_NOTADB") {
+    return new StoreError(
+      `${store} is not a leadloop state store (not a SQLite database); point store.path at another file`,
+      err,
+    );
+  }
+  if (code.startsWith("SQLITE_CORRUPT")) {
+    return new StoreError(`${store} is corrupt (${message}); restore it from a backup`, err);
+  }
+  if (code.startsWith("SQLITE_FULL")) {
+    return new StoreError(`${store}: the disk is full; could not ${action}`, err);
+  }
+  if (code.startsWith("SQLITE_READONLY") || code === "EACCES" || code === "EPERM" || code === "EROFS") {
+    return new StoreError(
+      `${store} is not writable (${message}); check the permissions of the file and its directory`,
+      err,
+    );
+  }
+  if (code.startsWith("SQLITE_CANTOPEN") || code === "ENOTDIR") {
+    return new StoreError(
+      `${store} cannot be opened (${message}); check that its directory exists and is writable`,
+      err,
+    );
+  }
+  if (code.startsWith("SQLITE_IOERR")) {
+    return new StoreError(`${store}: disk I/O error while trying to ${action} (${message})`, err);
+  }
+  if (code.startsWith("SQLITE_CONSTRAINT")) {
+    return new StoreError(`${store} refused to ${action}: ${message}`, err);
+  }
+  if (err instanceof TypeError && /not open/i.test(message)) {
+    return new StoreError(`${store} is closed; could not ${action}`, err);
+  }
+  return new StoreError(`${store}: could not ${action}: ${message}`, err);
+}

@@ -1,0 +1,77 @@
+// Funnel stage events (lead → MQL → SAL → ...), the source of current stages and funnel metrics.
+import type { FunnelEvent } from "../port.js";
+import { inListChunks } from "./in-list.js";
+import type { Statements } from "./statements.js";
+
+const COLUMNS = `person_id AS personId, email, from_stage AS fromStage, to_stage AS toStage, at, cause,
+  run_id AS runId, source, campaign, owner_id AS ownerId, amount`;
+
+export interface FunnelFilter {
+  personId?: string;
+  /** Inclusive. */
+  from?: string;
+  /** Exclusive, so consecutive periods do not count an event twice. */
+  to?: string;
+}
+
+export class FunnelTable {
+  constructor(private readonly sql: Statements) {}
+
+  add(event: FunnelEvent): void {
+    this.sql
+      .get(
+        `INSERT INTO funnel_events (person_id, email, from_stage, to_stage, at, cause, run_id, source,
+           campaign, owner_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        event.personId,
+        event.email,
+        event.fromStage,
+        event.toStage,
+        event.at,
+        event.cause,
+        event.runId,
+        event.source,
+        event.campaign,
+        event.ownerId,
+        event.amount,
+      );
+  }
+
+  /** In time order; events at the same instant in the order they were recorded. */
+  list(filter: FunnelFilter = {}): FunnelEvent[] {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.personId !== undefined) {
+      where.push("person_id = ?");
+      params.push(filter.personId);
+    }
+    if (filter.from !== undefined) {
+      where.push("at >= ?");
+      params.push(filter.from);
+    }
+    if (filter.to !== undefined) {
+      where.push("at < ?");
+      params.push(filter.to);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return this.sql
+      .get<FunnelEvent>(`SELECT ${COLUMNS} FROM funnel_events ${clause} ORDER BY at, id`)
+      .all(...params);
+  }
+
+  /** The stage each person's latest event moved them to. */
+  currentStages(personIds: readonly string[]): Map<string, string> {
+    const stages = new Map<string, string>();
+    for (const chunk of inListChunks(personIds)) {
+      const rows = this.sql
+        .get<{ personId: string; toStage: string }>(
+          `SELECT person_id AS personId, to_stage AS toStage FROM funnel_events
+           WHERE person_id IN (${chunk.placeholders}) ORDER BY person_id, at, id`,
+        )
+        .all(...chunk.params);
+      for (const row of rows) stages.set(row.personId, row.toStage);
+    }
+    return stages;
+  }
+}

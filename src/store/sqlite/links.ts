@@ -1,0 +1,130 @@
+// The links table: which marketing record is which CRM record, per mapping pair. Lookups see active
+// links only; retired ones stay for history.
+import { type Link, type LinkWrite, StoreError } from "../port.js";
+import { inListChunks } from "./in-list.js";
+import type { Statements } from "./statements.js";
+
+const COLUMNS = `id, pair, marketing_type AS marketingType, marketing_id AS marketingId, crm_type AS crmType,
+  crm_id AS crmId, match_key AS matchKey, status, retired_reason AS retiredReason, created_at AS createdAt,
+  updated_at AS updatedAt`;
+
+export class LinkTable {
+  constructor(private readonly sql: Statements) {}
+
+  byMarketing(pair: string, marketingId: string): Link | undefined {
+    return this.sql
+      .get<Link>(`SELECT ${COLUMNS} FROM links WHERE pair = ? AND marketing_id = ? AND status = 'active'`)
+      .get(pair, marketingId);
+  }
+
+  byCrm(pair: string, crmType: string, crmId: string): Link | undefined {
+    return this.sql
+      .get<Link>(
+        `SELECT ${COLUMNS} FROM links WHERE pair = ? AND crm_type = ? AND crm_id = ? AND status = 'active'`,
+      )
+      .get(pair, crmType, crmId);
+  }
+
+  byMatchKey(pair: string, matchKey: string): Link[] {
+    return this.sql
+      .get<Link>(
+        `SELECT ${COLUMNS} FROM links WHERE pair = ? AND match_key = ? AND status = 'active' ORDER BY id`,
+      )
+      .all(pair, matchKey);
+  }
+
+  byMarketingIds(pair: string, marketingIds: readonly string[]): Map<string, Link> {
+    const found = new Map<string, Link>();
+    for (const chunk of inListChunks(marketingIds)) {
+      const rows = this.sql
+        .get<Link>(
+          `SELECT ${COLUMNS} FROM links
+           WHERE pair = ? AND status = 'active' AND marketing_id IN (${chunk.placeholders})`,
+        )
+        .all(pair, ...chunk.params);
+      for (const link of rows) found.set(link.marketingId, link);
+    }
+    return found;
+  }
+
+  byCrmIds(pair: string, crmIds: readonly string[]): Map<string, Link> {
+    const found = new Map<string, Link>();
+    for (const chunk of inListChunks(crmIds)) {
+      const rows = this.sql
+        .get<Link>(
+          `SELECT ${COLUMNS} FROM links
+           WHERE pair = ? AND status = 'active' AND crm_id IN (${chunk.placeholders})`,
+        )
+        .all(pair, ...chunk.params);
+      for (const link of rows) found.set(link.crmId, link);
+    }
+    return found;
+  }
+
+  count(pair?: string): number {
+    const row =
+      pair === undefined
+        ? this.sql.get<{ n: number }>("SELECT count(*) AS n FROM links WHERE status = 'active'").get()
+        : this.sql
+            .get<{ n: number }>("SELECT count(*) AS n FROM links WHERE pair = ? AND status = 'active'")
+            .get(pair);
+    return row?.n ?? 0;
+  }
+
+  /**
+   * Upserts on (pair, marketingId). A changed CRM record re-points the existing link, so a converted
+   * Lead keeps its link id, snapshots and history. An undefined matchKey keeps the stored one.
+   */
+  upsert(write: LinkWrite, at: string): number {
+    const existing = this.byMarketing(write.pair, write.marketingId);
+    const holder = this.byCrm(write.pair, write.crmType, write.crmId);
+    if (holder !== undefined && holder.id !== existing?.id) {
+      throw new StoreError(
+        `cannot link marketing ${write.marketingType} ${write.marketingId} to CRM ${write.crmType} ` +
+          `${write.crmId} in pair "${write.pair}": that CRM record is already linked to marketing ` +
+          `${holder.marketingType} ${holder.marketingId} (link ${holder.id}); retire that link first`,
+      );
+    }
+    if (existing === undefined) {
+      const row = this.sql
+        .get<{ id: number }>(
+          `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status,
+             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id`,
+        )
+        .get(
+          write.pair,
+          write.marketingType,
+          write.marketingId,
+          write.crmType,
+          write.crmId,
+          write.matchKey ?? null,
+          at,
+          at,
+        );
+      // RETURNING yields the inserted row whenever the INSERT succeeds.
+      return row!.id;
+    }
+    this.sql
+      .get(
+        `UPDATE links SET marketing_type = ?, crm_type = ?, crm_id = ?, match_key = ?, updated_at = ?
+         WHERE id = ?`,
+      )
+      .run(
+        write.marketingType,
+        write.crmType,
+        write.crmId,
+        write.matchKey === undefined ? existing.matchKey : write.matchKey,
+        at,
+        existing.id,
+      );
+    return existing.id;
+  }
+
+  retire(id: number, reason: string, at: string): void {
+    const result = this.sql
+      .get("UPDATE links SET status = 'retired', retired_reason = ?, updated_at = ? WHERE id = ?")
+      .run(reason, at, id);
+    if (result.changes === 0) throw new StoreError(`cannot retire link ${id}: no such link`);
+  }
+}

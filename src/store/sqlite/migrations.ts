@@ -1,0 +1,230 @@
+// The SQLite store's schema history and the code that brings a file up to date. Append a migration for
+// every schema change; never edit one that has shipped, since existing files already ran it.
+import type Database from "better-sqlite3";
+import { StoreError } from "../port.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Marks a SQLite file as leadloop's ("LLOP"), so another application's database is never migrated. */
+export const APPLICATION_ID = 0x4c4c4f50;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "sync state: links, snapshots, cursors, error queue, audit, runs, locks",
+    sql: `
+      CREATE TABLE schema_migrations (
+        version    INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+      );
+
+      CREATE TABLE links (
+        id             INTEGER PRIMARY KEY,
+        pair           TEXT NOT NULL CHECK (pair <> ''),
+        marketing_type TEXT NOT NULL CHECK (marketing_type <> ''),
+        marketing_id   TEXT NOT NULL CHECK (marketing_id <> ''),
+        crm_type       TEXT NOT NULL CHECK (crm_type <> ''),
+        crm_id         TEXT NOT NULL CHECK (crm_id <> ''),
+        match_key      TEXT,
+        status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+        retired_reason TEXT,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL
+      );
+      -- Retired links stay for history, so uniqueness holds among active links only.
+      CREATE UNIQUE INDEX links_active_marketing ON links (pair, marketing_id) WHERE status = 'active';
+      CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
+      -- Bulk lookups by CRM id do not know the CRM type.
+      CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
+      CREATE INDEX links_match_key ON links (pair, match_key) WHERE status = 'active';
+
+      CREATE TABLE field_snapshots (
+        link_id   INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+        field     TEXT NOT NULL CHECK (field <> ''),
+        marketing TEXT,
+        crm       TEXT,
+        synced_at TEXT NOT NULL,
+        PRIMARY KEY (link_id, field)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE cursors (
+        system     TEXT NOT NULL,
+        object     TEXT NOT NULL,
+        value      TEXT NOT NULL,
+        last_id    TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (system, object)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE error_queue (
+        id                INTEGER PRIMARY KEY,
+        run_id            TEXT NOT NULL,
+        system            TEXT NOT NULL,
+        object            TEXT NOT NULL,
+        record_id         TEXT,
+        operation         TEXT NOT NULL,
+        payload           TEXT,
+        error_class       TEXT NOT NULL
+          CHECK (error_class IN ('config', 'auth', 'transient', 'rate_limited', 'data', 'conflict', 'bug')),
+        message           TEXT NOT NULL,
+        attempts          INTEGER NOT NULL DEFAULT 1 CHECK (attempts >= 1),
+        status            TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'discarded')),
+        first_seen_at     TEXT NOT NULL,
+        last_seen_at      TEXT NOT NULL,
+        status_changed_at TEXT
+      );
+      -- One open entry per failing write; NULL record ids (unsaved creates) are distinct by SQL rules.
+      CREATE UNIQUE INDEX error_queue_open_key ON error_queue (system, object, record_id, operation)
+        WHERE status = 'open';
+      CREATE INDEX error_queue_status ON error_queue (status, system);
+
+      CREATE TABLE audit_log (
+        id           INTEGER PRIMARY KEY,
+        run_id       TEXT NOT NULL,
+        at           TEXT NOT NULL,
+        system       TEXT NOT NULL,
+        object       TEXT NOT NULL,
+        record_id    TEXT NOT NULL,
+        operation    TEXT NOT NULL,
+        field        TEXT NOT NULL,
+        before_value TEXT,
+        after_value  TEXT,
+        rule         TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_record ON audit_log (record_id, at);
+
+      CREATE TABLE runs (
+        id          TEXT PRIMARY KEY,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL,
+        dry_run     INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+        summary     TEXT
+      );
+      CREATE INDEX runs_started ON runs (started_at);
+
+      CREATE TABLE locks (
+        name          TEXT PRIMARY KEY,
+        holder        TEXT NOT NULL,
+        acquired_at   TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "funnel: stage events, SLA clocks, round-robin queues",
+    sql: `
+      CREATE TABLE funnel_events (
+        id         INTEGER PRIMARY KEY,
+        person_id  TEXT NOT NULL CHECK (person_id <> ''),
+        email      TEXT,
+        from_stage TEXT,
+        to_stage   TEXT NOT NULL CHECK (to_stage <> ''),
+        at         TEXT NOT NULL,
+        cause      TEXT NOT NULL,
+        run_id     TEXT,
+        source     TEXT,
+        campaign   TEXT,
+        owner_id   TEXT,
+        amount     REAL
+      );
+      CREATE INDEX funnel_events_person ON funnel_events (person_id, at);
+      CREATE INDEX funnel_events_at ON funnel_events (at);
+
+      CREATE TABLE sla_clocks (
+        person_id      TEXT PRIMARY KEY,
+        crm_type       TEXT NOT NULL,
+        crm_id         TEXT NOT NULL,
+        owner_id       TEXT,
+        handoff_at     TEXT NOT NULL,
+        due_at         TEXT NOT NULL,
+        first_touch_at TEXT,
+        touches        INTEGER NOT NULL CHECK (touches >= 0),
+        breached_at    TEXT
+      );
+      CREATE INDEX sla_clocks_owner ON sla_clocks (owner_id);
+
+      CREATE TABLE round_robin (
+        queue      TEXT PRIMARY KEY,
+        next_index INTEGER NOT NULL CHECK (next_index >= 0),
+        turns      INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+function pragmaNumber(db: Database.Database, name: string): number {
+  return Number(db.pragma(name, { simple: true }));
+}
+
+/** Refuses files that are not leadloop's, or that a newer leadloop already migrated past this build. */
+function checkIdentity(db: Database.Database, file: string, latest: number): void {
+  const applicationId = pragmaNumber(db, "application_id");
+  const version = pragmaNumber(db, "user_version");
+  if (applicationId !== 0 && applicationId !== APPLICATION_ID) {
+    throw new StoreError(
+      `${file} is not a leadloop state store (it belongs to another application); point store.path at another file`,
+    );
+  }
+  if (applicationId === 0) {
+    const tables = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .all()
+      .map((row) => row.name);
+    if (tables.length > 0) {
+      throw new StoreError(
+        `${file} is not a leadloop state store (it already holds tables ${tables.join(", ")}); ` +
+          "point store.path at another file",
+      );
+    }
+  }
+  if (version > latest) {
+    throw new StoreError(
+      `state store ${file} has schema version ${version}, newer than the version ${latest} this build of ` +
+        "leadloop knows; upgrade leadloop, or point store.path at another file",
+    );
+  }
+}
+
+/**
+ * Applies the migrations the file has not seen, each in its own write transaction. The version is read
+ * again inside the transaction, so two processes opening one new file at once apply each step once.
+ */
+export function migrate(
+  db: Database.Database,
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => string = () => new Date().toISOString(),
+): void {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  checkIdentity(db, file, latest);
+  for (const migration of migrations) {
+    db.transaction(() => {
+      const current = pragmaNumber(db, "user_version");
+      if (current >= migration.version) return;
+      if (current !== migration.version - 1) {
+        throw new StoreError(
+          `state store ${file} is at schema version ${current} and cannot take migration ${migration.version}`,
+        );
+      }
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+      db.pragma(`user_version = ${migration.version}`);
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+    }).immediate();
+  }
+}

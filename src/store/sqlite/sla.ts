@@ -1,0 +1,56 @@
+// Follow-up clocks of handed-off leads, one per person, for SLA tracking.
+import type { SlaClock } from "../port.js";
+import type { Statements } from "./statements.js";
+
+const COLUMNS = `person_id AS personId, crm_type AS crmType, crm_id AS crmId, owner_id AS ownerId,
+  handoff_at AS handoffAt, due_at AS dueAt, first_touch_at AS firstTouchAt, touches,
+  breached_at AS breachedAt`;
+
+export interface SlaFilter {
+  /** true: not touched yet (the clock still runs, breached or not); false: touched. */
+  open?: boolean;
+  ownerId?: string;
+}
+
+export class SlaTable {
+  constructor(private readonly sql: Statements) {}
+
+  upsert(clock: SlaClock): void {
+    this.sql
+      .get(
+        `INSERT INTO sla_clocks (person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at,
+           touches, breached_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (person_id) DO UPDATE SET crm_type = excluded.crm_type, crm_id = excluded.crm_id,
+           owner_id = excluded.owner_id, handoff_at = excluded.handoff_at, due_at = excluded.due_at,
+           first_touch_at = excluded.first_touch_at, touches = excluded.touches,
+           breached_at = excluded.breached_at`,
+      )
+      .run(
+        clock.personId,
+        clock.crmType,
+        clock.crmId,
+        clock.ownerId,
+        clock.handoffAt,
+        clock.dueAt,
+        clock.firstTouchAt,
+        clock.touches,
+        clock.breachedAt,
+      );
+  }
+
+  /** Soonest due first. */
+  list(filter: SlaFilter = {}): SlaClock[] {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.open !== undefined)
+      where.push(filter.open ? "first_touch_at IS NULL" : "first_touch_at IS NOT NULL");
+    if (filter.ownerId !== undefined) {
+      where.push("owner_id = ?");
+      params.push(filter.ownerId);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return this.sql
+      .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY due_at, person_id`)
+      .all(...params);
+  }
+}

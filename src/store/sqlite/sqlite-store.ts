@@ -1,0 +1,229 @@
+// The SQLite implementation of the state store port: one better-sqlite3 connection per store, every
+// write in a BEGIN IMMEDIATE transaction so processes sharing the file take turns instead of failing.
+import { resolve } from "node:path";
+import type Database from "better-sqlite3";
+import type {
+  AuditEntry,
+  BatchCommit,
+  Cursor,
+  ErrorStatus,
+  FieldSnapshot,
+  FunnelEvent,
+  Link,
+  QueuedError,
+  RunRecord,
+  SlaClock,
+  StateStore,
+} from "../port.js";
+import { StoreError } from "../port.js";
+import { AuditTable } from "./audit.js";
+import { type BatchTables, writeBatch } from "./batch.js";
+import { type ConnectionOptions, openConnection } from "./connection.js";
+import { CursorTable } from "./cursors.js";
+import { type ErrorFilter, ErrorQueueTable } from "./error-queue.js";
+import { toStoreError } from "./errors.js";
+import { type FunnelFilter, FunnelTable } from "./funnel.js";
+import { LinkTable } from "./links.js";
+import { LockTable } from "./locks.js";
+import { migrate } from "./migrations.js";
+import { RoundRobinTable } from "./round-robin.js";
+import { RunTable } from "./runs.js";
+import { type SlaFilter, SlaTable } from "./sla.js";
+import { SnapshotTable } from "./snapshots.js";
+import { Statements } from "./statements.js";
+
+export type SqliteStoreOptions = ConnectionOptions;
+
+export class SqliteStateStore implements StateStore {
+  private readonly tables: BatchTables;
+  private readonly runs: RunTable;
+  private readonly locks: LockTable;
+  private readonly sla: SlaTable;
+  private readonly roundRobin: RoundRobinTable;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    /** The resolved path (or ":memory:"), as named in error messages. */
+    readonly file: string,
+  ) {
+    const sql = new Statements(db);
+    this.tables = {
+      links: new LinkTable(sql),
+      snapshots: new SnapshotTable(sql),
+      audit: new AuditTable(sql),
+      errors: new ErrorQueueTable(sql),
+      funnel: new FunnelTable(sql),
+      cursors: new CursorTable(sql),
+    };
+    this.runs = new RunTable(sql);
+    this.locks = new LockTable(sql);
+    this.sla = new SlaTable(sql);
+    this.roundRobin = new RoundRobinTable(sql);
+  }
+
+  /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
+  private async read<T>(action: string, work: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
+      return work();
+    } catch (err) {
+      throw toStoreError(err, this.file, action);
+    }
+  }
+
+  /** Like `read`, inside BEGIN IMMEDIATE: the write lock is taken up front, so a read-then-write is atomic. */
+  private write<T>(action: string, work: () => T): Promise<T> {
+    return this.read(action, () => this.db.transaction(work).immediate());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.close();
+    } catch (err) {
+      throw toStoreError(err, this.file, "close it");
+    }
+  }
+
+  findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined> {
+    return this.read("look up a link", () => this.tables.links.byMarketing(pair, marketingId));
+  }
+
+  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<Link | undefined> {
+    return this.read("look up a link", () => this.tables.links.byCrm(pair, crmType, crmId));
+  }
+
+  findLinksByMatchKey(pair: string, matchKey: string): Promise<Link[]> {
+    return this.read("look up links by match key", () => this.tables.links.byMatchKey(pair, matchKey));
+  }
+
+  // Bulk reads run in one read transaction so every chunk sees the same snapshot.
+  findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>> {
+    return this.read("look up links", () =>
+      this.db.transaction(() => this.tables.links.byMarketingIds(pair, marketingIds)).deferred(),
+    );
+  }
+
+  findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
+    return this.read("look up links", () =>
+      this.db.transaction(() => this.tables.links.byCrmIds(pair, crmIds)).deferred(),
+    );
+  }
+
+  countLinks(pair?: string): Promise<number> {
+    return this.read("count links", () => this.tables.links.count(pair));
+  }
+
+  getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>> {
+    return this.read("read field snapshots", () =>
+      this.db.transaction(() => this.tables.snapshots.forLinks(linkIds)).deferred(),
+    );
+  }
+
+  getCursor(system: string, object: string): Promise<Cursor | undefined> {
+    return this.read("read a cursor", () => this.tables.cursors.get(system, object));
+  }
+
+  listCursors(): Promise<Cursor[]> {
+    return this.read("list cursors", () => this.tables.cursors.list());
+  }
+
+  async commitBatch(batch: BatchCommit): Promise<{ linkIds: number[] }> {
+    const linkIds = await this.write(`commit a batch of run ${batch.runId}`, () =>
+      writeBatch(this.tables, batch),
+    );
+    return { linkIds };
+  }
+
+  listErrors(filter?: ErrorFilter): Promise<QueuedError[]> {
+    return this.read("list the error queue", () => this.tables.errors.list(filter));
+  }
+
+  getError(id: number): Promise<QueuedError | undefined> {
+    return this.read("read an error queue entry", () => this.tables.errors.get(id));
+  }
+
+  recordErrorAttempt(id: number, message: string, at: string): Promise<void> {
+    return this.write(`record a retry of error ${id}`, () =>
+      this.tables.errors.recordAttempt(id, message, at),
+    );
+  }
+
+  setErrorStatus(id: number, status: ErrorStatus, at: string): Promise<void> {
+    return this.write(`mark error ${id} ${status}`, () => this.tables.errors.setStatus(id, status, at));
+  }
+
+  listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
+    return this.read("read the audit log", () =>
+      this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),
+    );
+  }
+
+  startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void> {
+    return this.write(`start run ${run.id}`, () => this.runs.start(run));
+  }
+
+  finishRun(id: string, outcome: { finishedAt: string; status: string; summary: unknown }): Promise<void> {
+    return this.write(`finish run ${id}`, () => this.runs.finish(id, outcome));
+  }
+
+  listRuns(limit: number): Promise<RunRecord[]> {
+    return this.read("list runs", () => this.runs.list(limit));
+  }
+
+  acquireLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
+    return this.write(`take the ${name} lock`, () => this.locks.acquire(name, holder, now, ttlMs));
+  }
+
+  renewLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean> {
+    return this.write(`renew the ${name} lock`, () => this.locks.renew(name, holder, now, ttlMs));
+  }
+
+  releaseLock(name: string, holder: string): Promise<void> {
+    return this.write(`release the ${name} lock`, () => this.locks.release(name, holder));
+  }
+
+  listFunnelEvents(filter?: FunnelFilter): Promise<FunnelEvent[]> {
+    return this.read("list funnel events", () => this.tables.funnel.list(filter));
+  }
+
+  currentStages(personIds: readonly string[]): Promise<Map<string, string>> {
+    return this.read("read funnel stages", () =>
+      this.db.transaction(() => this.tables.funnel.currentStages(personIds)).deferred(),
+    );
+  }
+
+  upsertSlaClock(clock: SlaClock): Promise<void> {
+    return this.write(`save the SLA clock of ${clock.personId}`, () => this.sla.upsert(clock));
+  }
+
+  listSlaClocks(filter?: SlaFilter): Promise<SlaClock[]> {
+    return this.read("list SLA clocks", () => this.sla.list(filter));
+  }
+
+  takeRoundRobinTurn(queue: string, size: number): Promise<number> {
+    return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size));
+  }
+}
+
+/**
+ * Opens (creating when missing, with its directory) and migrates the SQLite store at `path`; ":memory:"
+ * gives a private in-memory store.
+ */
+export async function openSqliteStore(
+  path: string,
+  options: SqliteStoreOptions = {},
+): Promise<SqliteStateStore> {
+  const file = path === ":memory:" ? path : resolve(path);
+  let db: Database.Database | undefined;
+  try {
+    db = openConnection(file, options);
+    migrate(db, file);
+    return new SqliteStateStore(db, file);
+  } catch (err) {
+    db?.close();
+    throw toStoreError(err, file, "open it");
+  }
+}

@@ -1,0 +1,116 @@
+// Realistic records for the store contract: people with accented names and mixed-case emails, the way
+// HubSpot and Salesforce hand them over.
+import type { AuditEntry, FunnelEvent, LinkWrite, NewQueuedError, SlaClock } from "../../src/store/port.js";
+
+export const RUN = "run-2025-03-10T09:00:00Z";
+
+/** An ISO timestamp `minutes` after 2025-03-10 09:00 UTC. */
+export function at(minutes: number): string {
+  return new Date(Date.UTC(2025, 2, 10, 9, 0, 0) + minutes * 60_000).toISOString();
+}
+
+export const people = {
+  zoe: {
+    hubspotId: "51",
+    email: "Zoë.Ångström@Nordlicht.SE",
+    lead: "00Q5e00000ZoeAAA",
+    contact: "0035e00000ZoeAAA",
+  },
+  jose: {
+    hubspotId: "52",
+    email: "José.García@Example.COM",
+    lead: "00Q5e00000JoseAA",
+    contact: "0035e00000JoseAA",
+  },
+  francoise: { hubspotId: "53", email: "francoise.lefevre@Société-Générale.fr", lead: "00Q5e00000FrancA" },
+  bjorn: { hubspotId: "54", email: "Björn.Ødegård@fjord.NO", lead: "00Q5e00000BjornA" },
+} as const;
+
+export function matchKey(email: string): string {
+  return email.toLowerCase();
+}
+
+export function leadLink(person: { hubspotId: string; email: string; lead: string }): LinkWrite {
+  return {
+    pair: "contact",
+    marketingType: "contact",
+    marketingId: person.hubspotId,
+    crmType: "Lead",
+    crmId: person.lead,
+    matchKey: matchKey(person.email),
+  };
+}
+
+export function auditEntry(
+  recordId: string,
+  minutes: number,
+  field: string,
+  after: string | null,
+): AuditEntry {
+  return {
+    runId: RUN,
+    at: at(minutes),
+    system: "salesforce",
+    object: "Lead",
+    recordId,
+    operation: "update",
+    field,
+    before: null,
+    after,
+    rule: "changed on marketing",
+  };
+}
+
+export function failedWrite(recordId: string | null, minutes: number, message: string): NewQueuedError {
+  return {
+    runId: RUN,
+    system: "salesforce",
+    object: "Lead",
+    recordId,
+    operation: "update",
+    payload: { FirstName: "Zoë", LastName: "Ångström", Country: "Sverige", Phone: null },
+    errorClass: "data",
+    message,
+    at: at(minutes),
+  };
+}
+
+export function funnelEvent(
+  personId: string,
+  toStage: string,
+  minutes: number,
+  fromStage: string | null = null,
+): FunnelEvent {
+  return {
+    personId,
+    email: null,
+    fromStage,
+    toStage,
+    at: at(minutes),
+    cause: "score 72 ≥ 60 (pricing page, demo request)",
+    runId: RUN,
+    source: "organic_search",
+    campaign: "Frühjahrs-Webinar 2025",
+    ownerId: null,
+    amount: null,
+  };
+}
+
+export function slaClock(
+  personId: string,
+  ownerId: string | null,
+  overrides: Partial<SlaClock> = {},
+): SlaClock {
+  return {
+    personId,
+    crmType: "Lead",
+    crmId: `00Q-${personId}`,
+    ownerId,
+    handoffAt: at(0),
+    dueAt: at(240),
+    firstTouchAt: null,
+    touches: 0,
+    breachedAt: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,849 @@
+// The behaviour every StateStore implementation must show. An implementation's test calls
+// describeStoreContract with a factory that returns a fresh, empty store each time.
+import { type BatchCommit, type ErrorClass, type StateStore, StoreError } from "../../src/store/port.js";
+import {
+  at,
+  auditEntry,
+  failedWrite,
+  funnelEvent,
+  leadLink,
+  matchKey,
+  people,
+  RUN,
+  slaClock,
+} from "./store-fixtures.js";
+
+function batch(minutes: number, parts: Omit<BatchCommit, "runId" | "at">): BatchCommit {
+  return { runId: RUN, at: at(minutes), ...parts };
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<StateStore>): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore;
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("links", () => {
+      it("creates links and finds them by marketing id, CRM id and match key", async () => {
+        const { linkIds } = await store.commitBatch(
+          batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }),
+        );
+
+        expect(linkIds).toHaveLength(2);
+        expect(linkIds[0]).not.toBe(linkIds[1]);
+        const zoe = await store.findLinkByMarketing("contact", people.zoe.hubspotId);
+        expect(zoe).toEqual({
+          id: linkIds[0],
+          pair: "contact",
+          marketingType: "contact",
+          marketingId: "51",
+          crmType: "Lead",
+          crmId: people.zoe.lead,
+          matchKey: "zoë.ångström@nordlicht.se",
+          status: "active",
+          retiredReason: null,
+          createdAt: at(1),
+          updatedAt: at(1),
+        });
+        expect(await store.findLinkByCrm("contact", "Lead", people.jose.lead)).toMatchObject({
+          id: linkIds[1],
+          marketingId: people.jose.hubspotId,
+        });
+        expect(await store.findLinksByMatchKey("contact", "josé.garcía@example.com")).toEqual([
+          expect.objectContaining({ id: linkIds[1] }),
+        ]);
+        expect(await store.findLinkByMarketing("company", people.zoe.hubspotId)).toBeUndefined();
+        expect(await store.findLinkByCrm("contact", "Contact", people.zoe.lead)).toBeUndefined();
+        expect(await store.countLinks()).toBe(2);
+        expect(await store.countLinks("contact")).toBe(2);
+        expect(await store.countLinks("deal")).toBe(0);
+      });
+
+      it("upserts on (pair, marketing id) without duplicating, keeping the match key unless given", async () => {
+        const [first] = (await store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }))).linkIds;
+        const { matchKey: _omitted, ...withoutKey } = leadLink(people.zoe);
+        const [again] = (await store.commitBatch(batch(5, { links: [withoutKey] }))).linkIds;
+
+        expect(again).toBe(first);
+        expect(await store.countLinks()).toBe(1);
+        const kept = await store.findLinkByMarketing("contact", people.zoe.hubspotId);
+        expect(kept).toMatchObject({
+          matchKey: matchKey(people.zoe.email),
+          createdAt: at(1),
+          updatedAt: at(5),
+        });
+
+        await store.commitBatch(batch(6, { links: [{ ...withoutKey, matchKey: null }] }));
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.matchKey).toBeNull();
+      });
+
+      it("keeps the same marketing id in different pairs apart", async () => {
+        const { linkIds } = await store.commitBatch(
+          batch(1, {
+            links: [
+              leadLink(people.zoe),
+              {
+                pair: "company",
+                marketingType: "company",
+                marketingId: "51",
+                crmType: "Account",
+                crmId: "0015e00000NordAA",
+              },
+            ],
+          }),
+        );
+        expect(new Set(linkIds).size).toBe(2);
+        expect((await store.findLinkByMarketing("company", "51"))?.crmType).toBe("Account");
+        expect((await store.findLinkByMarketing("contact", "51"))?.crmType).toBe("Lead");
+        expect(await store.countLinks("company")).toBe(1);
+      });
+
+      it("re-points a link when its CRM record changes (Lead converted to Contact)", async () => {
+        const [id] = (
+          await store.commitBatch(
+            batch(1, {
+              links: [
+                {
+                  ...leadLink(people.zoe),
+                  snapshots: {
+                    email: { marketing: people.zoe.email, crm: people.zoe.email, syncedAt: at(1) },
+                  },
+                },
+              ],
+            }),
+          )
+        ).linkIds;
+
+        const converted = { ...leadLink(people.zoe), crmType: "Contact", crmId: people.zoe.contact };
+        const [after] = (await store.commitBatch(batch(30, { links: [converted] }))).linkIds;
+
+        expect(after).toBe(id);
+        expect(await store.countLinks()).toBe(1);
+        expect(await store.findLinkByCrm("contact", "Lead", people.zoe.lead)).toBeUndefined();
+        expect(await store.findLinkByCrm("contact", "Contact", people.zoe.contact)).toMatchObject({
+          id,
+          createdAt: at(1),
+          updatedAt: at(30),
+        });
+        expect((await store.findLinksByCrmIds("contact", [people.zoe.lead, people.zoe.contact])).size).toBe(
+          1,
+        );
+        expect((await store.getSnapshots([id as number])).get(id as number)?.email?.crm).toBe(
+          people.zoe.email,
+        );
+      });
+
+      it("refuses to link a CRM record another active link holds, changing nothing", async () => {
+        await store.commitBatch(batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }));
+        const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
+
+        await expect(store.commitBatch(batch(2, { links: [stealing] }))).rejects.toThrow(StoreError);
+        expect((await store.findLinkByMarketing("contact", people.jose.hubspotId))?.crmId).toBe(
+          people.jose.lead,
+        );
+        expect((await store.findLinkByCrm("contact", "Lead", people.zoe.lead))?.marketingId).toBe(
+          people.zoe.hubspotId,
+        );
+      });
+
+      it("returns the same id twice when one batch writes a record twice, the later write winning", async () => {
+        const { linkIds } = await store.commitBatch(
+          batch(1, {
+            links: [
+              leadLink(people.zoe),
+              { ...leadLink(people.zoe), crmType: "Contact", crmId: people.zoe.contact },
+            ],
+          }),
+        );
+        expect(linkIds[0]).toBe(linkIds[1]);
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.crmId).toBe(
+          people.zoe.contact,
+        );
+      });
+
+      it("retires links: lookups skip them, their records can be linked anew", async () => {
+        const { linkIds } = await store.commitBatch(
+          batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }),
+        );
+        const zoeId = linkIds[0] as number;
+
+        await store.commitBatch(
+          batch(2, { retireLinks: [{ id: zoeId, reason: "merged into contact 52 in HubSpot" }] }),
+        );
+
+        expect(await store.findLinkByMarketing("contact", people.zoe.hubspotId)).toBeUndefined();
+        expect(await store.findLinkByCrm("contact", "Lead", people.zoe.lead)).toBeUndefined();
+        expect(await store.findLinksByMatchKey("contact", matchKey(people.zoe.email))).toEqual([]);
+        expect((await store.findLinksByMarketingIds("contact", ["51", "52"])).has("51")).toBe(false);
+        expect((await store.findLinksByCrmIds("contact", [people.zoe.lead])).size).toBe(0);
+        expect(await store.countLinks()).toBe(1);
+
+        const [relinked] = (await store.commitBatch(batch(3, { links: [leadLink(people.zoe)] }))).linkIds;
+        expect(relinked).not.toBe(zoeId);
+        expect(await store.findLinkByMarketing("contact", people.zoe.hubspotId)).toMatchObject({
+          id: relinked,
+          status: "active",
+          retiredReason: null,
+        });
+      });
+
+      it("retires and relinks in one batch (retirements apply first)", async () => {
+        const [oldId] = (await store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }))).linkIds;
+        const { linkIds } = await store.commitBatch(
+          batch(2, {
+            retireLinks: [{ id: oldId as number, reason: "Lead deleted in Salesforce" }],
+            links: [{ ...leadLink(people.zoe), crmId: "00Q5e00000ZoeBBB" }],
+          }),
+        );
+        expect(linkIds[0]).not.toBe(oldId);
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.crmId).toBe(
+          "00Q5e00000ZoeBBB",
+        );
+        expect(await store.countLinks()).toBe(1);
+      });
+
+      it("finds every active link sharing a match key (duplicates in the CRM)", async () => {
+        const key = matchKey(people.francoise.email);
+        await store.commitBatch(
+          batch(1, {
+            links: [
+              { ...leadLink(people.francoise), matchKey: key },
+              { ...leadLink(people.bjorn), matchKey: key },
+              { ...leadLink(people.zoe), pair: "contact-hubspot", matchKey: key },
+            ],
+          }),
+        );
+        const found = await store.findLinksByMatchKey("contact", key);
+        expect(found.map((link) => link.marketingId).sort()).toEqual(["53", "54"]);
+        expect(await store.findLinksByMatchKey("contact", key.toUpperCase())).toEqual([]);
+      });
+
+      it("looks up ten thousand links in bulk, beyond any single-statement variable limit", async () => {
+        const links = Array.from({ length: 10_000 }, (_, i) => ({
+          pair: "contact",
+          marketingType: "contact",
+          marketingId: String(100_000 + i),
+          crmType: i % 2 === 0 ? "Lead" : "Contact",
+          crmId: `00Q${String(i).padStart(12, "0")}`,
+          matchKey: `person.${i}@beispiel.de`,
+        }));
+        const { linkIds } = await store.commitBatch(batch(1, { links }));
+        expect(new Set(linkIds).size).toBe(10_000);
+
+        // 40,000 ids (10,000 known, the rest unknown, some repeated) exceed SQLite's 32,766 variables.
+        const asked = [
+          ...links.map((link) => link.marketingId),
+          ...Array.from({ length: 30_000 }, (_, i) => `missing-${i}`),
+          "100000",
+        ];
+        const byMarketing = await store.findLinksByMarketingIds("contact", asked);
+        expect(byMarketing.size).toBe(10_000);
+        expect(byMarketing.get("109999")).toMatchObject({ crmId: "00Q000000009999", crmType: "Contact" });
+
+        const byCrm = await store.findLinksByCrmIds("contact", [
+          ...links.map((link) => link.crmId),
+          ...Array.from({ length: 30_000 }, (_, i) => `003-missing-${i}`),
+        ]);
+        expect(byCrm.size).toBe(10_000);
+        expect(byCrm.get("00Q000000000042")?.marketingId).toBe("100042");
+        expect((await store.findLinksByMarketingIds("company", asked)).size).toBe(0);
+        expect((await store.findLinksByMarketingIds("contact", [])).size).toBe(0);
+      });
+    });
+
+    describe("field snapshots", () => {
+      it("replaces only the fields a write names and returns them per link", async () => {
+        const [id] = (
+          await store.commitBatch(
+            batch(1, {
+              links: [
+                {
+                  ...leadLink(people.zoe),
+                  snapshots: {
+                    email: { marketing: people.zoe.email, crm: people.zoe.email, syncedAt: at(1) },
+                    firstname: { marketing: "Zoë", crm: "Zoe", syncedAt: at(1) },
+                    phone: { marketing: null, crm: null, syncedAt: at(1) },
+                  },
+                },
+              ],
+            }),
+          )
+        ).linkIds as [number];
+        await store.commitBatch(
+          batch(9, {
+            links: [
+              {
+                ...leadLink(people.zoe),
+                snapshots: { firstname: { marketing: "Zoë", crm: "Zoë", syncedAt: at(9) } },
+              },
+            ],
+          }),
+        );
+
+        const snapshots = await store.getSnapshots([id, 999_999]);
+        expect(snapshots.get(id)).toEqual({
+          email: { marketing: people.zoe.email, crm: people.zoe.email, syncedAt: at(1) },
+          firstname: { marketing: "Zoë", crm: "Zoë", syncedAt: at(9) },
+          phone: { marketing: null, crm: null, syncedAt: at(1) },
+        });
+        expect(snapshots.has(999_999)).toBe(false);
+      });
+
+      it("keeps snapshots of different links apart and survives a retirement", async () => {
+        const { linkIds } = await store.commitBatch(
+          batch(1, {
+            links: [
+              {
+                ...leadLink(people.zoe),
+                snapshots: { country: { marketing: "Sverige", crm: "SE", syncedAt: at(1) } },
+              },
+              {
+                ...leadLink(people.jose),
+                snapshots: { country: { marketing: "España", crm: "ES", syncedAt: at(1) } },
+              },
+            ],
+          }),
+        );
+        const [zoeId, joseId] = linkIds as [number, number];
+        await store.commitBatch(batch(2, { retireLinks: [{ id: zoeId, reason: "deleted in HubSpot" }] }));
+
+        const snapshots = await store.getSnapshots(linkIds);
+        expect(snapshots.get(zoeId)?.country?.marketing).toBe("Sverige");
+        expect(snapshots.get(joseId)?.country?.crm).toBe("ES");
+      });
+    });
+
+    describe("commitBatch atomicity", () => {
+      async function seed(): Promise<number> {
+        const [id] = (
+          await store.commitBatch(
+            batch(1, {
+              links: [
+                {
+                  ...leadLink(people.zoe),
+                  snapshots: { firstname: { marketing: "Zoë", crm: "Zoë", syncedAt: at(1) } },
+                },
+                leadLink(people.jose),
+              ],
+              cursors: [{ system: "hubspot", object: "contacts", value: at(0), lastId: "51" }],
+            }),
+          )
+        ).linkIds;
+        return id as number;
+      }
+
+      async function expectOnlySeed(zoeId: number): Promise<void> {
+        expect(await store.countLinks()).toBe(2);
+        expect(await store.findLinkByMarketing("contact", people.bjorn.hubspotId)).toBeUndefined();
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.crmId).toBe(
+          people.zoe.lead,
+        );
+        expect((await store.getSnapshots([zoeId])).get(zoeId)?.firstname?.crm).toBe("Zoë");
+        expect(await store.listAudit([people.zoe.lead, people.bjorn.lead])).toEqual([]);
+        expect(await store.listErrors()).toEqual([]);
+        expect(await store.listFunnelEvents()).toEqual([]);
+        expect(await store.getCursor("hubspot", "contacts")).toMatchObject({ value: at(0), lastId: "51" });
+        expect(await store.getCursor("salesforce", "Lead")).toBeUndefined();
+      }
+
+      it("writes nothing when a link in the middle of the batch conflicts", async () => {
+        const zoeId = await seed();
+        const failing = batch(5, {
+          links: [
+            leadLink(people.bjorn),
+            {
+              ...leadLink(people.zoe),
+              crmType: "Contact",
+              crmId: people.zoe.contact,
+              snapshots: { firstname: { marketing: "Zoé", crm: "Zoé", syncedAt: at(5) } },
+            },
+            { ...leadLink(people.francoise), crmId: people.jose.lead },
+          ],
+          audit: [auditEntry(people.bjorn.lead, 5, "FirstName", "Björn")],
+          errors: [failedWrite(people.zoe.lead, 5, "FIELD_CUSTOM_VALIDATION_EXCEPTION: Country required")],
+          funnelEvents: [funnelEvent(people.bjorn.hubspotId, "mql", 5)],
+          cursors: [
+            { system: "hubspot", object: "contacts", value: at(5), lastId: "54" },
+            { system: "salesforce", object: "Lead", value: at(5), lastId: null },
+          ],
+        });
+
+        await expect(store.commitBatch(failing)).rejects.toThrow(StoreError);
+        await expectOnlySeed(zoeId);
+      });
+
+      it("writes nothing when the last part of the batch violates a constraint", async () => {
+        const zoeId = await seed();
+        const failing = batch(5, {
+          links: [
+            leadLink(people.bjorn),
+            { ...leadLink(people.zoe), crmType: "Contact", crmId: people.zoe.contact },
+          ],
+          audit: [auditEntry(people.bjorn.lead, 5, "FirstName", "Björn")],
+          funnelEvents: [funnelEvent(people.bjorn.hubspotId, "mql", 5)],
+          errors: [
+            failedWrite(people.zoe.lead, 5, "FIELD_CUSTOM_VALIDATION_EXCEPTION: Country required"),
+            { ...failedWrite(people.bjorn.lead, 5, "boom"), errorClass: "not-a-class" as ErrorClass },
+          ],
+          cursors: [{ system: "hubspot", object: "contacts", value: at(5), lastId: "54" }],
+        });
+
+        await expect(store.commitBatch(failing)).rejects.toThrow(StoreError);
+        await expectOnlySeed(zoeId);
+      });
+
+      it("rejects retiring a link that does not exist, writing nothing", async () => {
+        const zoeId = await seed();
+        await expect(
+          store.commitBatch(
+            batch(5, {
+              links: [leadLink(people.bjorn)],
+              retireLinks: [{ id: 987_654, reason: "deleted" }],
+              cursors: [{ system: "salesforce", object: "Lead", value: at(5), lastId: null }],
+            }),
+          ),
+        ).rejects.toThrow(StoreError);
+        await expectOnlySeed(zoeId);
+      });
+    });
+
+    describe("cursors", () => {
+      it("saves cursors with a batch, overwrites them and lists them in order", async () => {
+        expect(await store.getCursor("hubspot", "contacts")).toBeUndefined();
+        await store.commitBatch(
+          batch(1, {
+            cursors: [
+              {
+                system: "salesforce",
+                object: "Lead",
+                value: "2025-03-10T08:59:59.000Z",
+                lastId: "00Q5e00000ZoeAAA",
+              },
+              { system: "hubspot", object: "contacts", value: "2025-03-10T08:58:00.000Z", lastId: null },
+            ],
+          }),
+        );
+        await store.commitBatch(
+          batch(2, {
+            cursors: [
+              { system: "hubspot", object: "contacts", value: "2025-03-10T09:01:00.000Z", lastId: "52" },
+            ],
+          }),
+        );
+
+        expect(await store.getCursor("hubspot", "contacts")).toEqual({
+          system: "hubspot",
+          object: "contacts",
+          value: "2025-03-10T09:01:00.000Z",
+          lastId: "52",
+          updatedAt: at(2),
+        });
+        expect((await store.listCursors()).map((c) => `${c.system}/${c.object}@${c.updatedAt}`)).toEqual([
+          `hubspot/contacts@${at(2)}`,
+          `salesforce/Lead@${at(1)}`,
+        ]);
+        expect(await store.getCursor("salesforce", "Contact")).toBeUndefined();
+      });
+    });
+
+    describe("error queue", () => {
+      it("adds an open entry with its payload and one attempt", async () => {
+        await store.commitBatch(
+          batch(1, { errors: [failedWrite(people.zoe.lead, 1, "INVALID_EMAIL_ADDRESS: Email")] }),
+        );
+        const [entry] = await store.listErrors();
+        expect(entry).toEqual({
+          id: expect.any(Number),
+          runId: RUN,
+          system: "salesforce",
+          object: "Lead",
+          recordId: people.zoe.lead,
+          operation: "update",
+          payload: { FirstName: "Zoë", LastName: "Ångström", Country: "Sverige", Phone: null },
+          errorClass: "data",
+          message: "INVALID_EMAIL_ADDRESS: Email",
+          attempts: 1,
+          status: "open",
+          firstSeenAt: at(1),
+          lastSeenAt: at(1),
+        });
+        expect(await store.getError(entry?.id as number)).toEqual(entry);
+        expect(await store.getError(424_242)).toBeUndefined();
+      });
+
+      it("counts a repeat failure on the open entry instead of duplicating it", async () => {
+        await store.commitBatch(
+          batch(1, { errors: [failedWrite(people.zoe.lead, 1, "UNABLE_TO_LOCK_ROW")] }),
+        );
+        await store.commitBatch(
+          batch(7, {
+            errors: [
+              {
+                ...failedWrite(people.zoe.lead, 7, "FIELD_INTEGRITY_EXCEPTION: Country"),
+                payload: { Country: "SE" },
+              },
+              { ...failedWrite(people.zoe.lead, 7, "DELETE_FAILED"), operation: "delete" },
+            ],
+          }),
+        );
+
+        const entries = await store.listErrors();
+        expect(entries).toHaveLength(2);
+        expect(entries[0]).toMatchObject({
+          operation: "update",
+          attempts: 2,
+          message: "FIELD_INTEGRITY_EXCEPTION: Country",
+          payload: { Country: "SE" },
+          firstSeenAt: at(1),
+          lastSeenAt: at(7),
+          status: "open",
+        });
+        expect(entries[1]).toMatchObject({ operation: "delete", attempts: 1 });
+      });
+
+      it("opens a new entry once the earlier one is resolved, and never merges writes without a record id", async () => {
+        await store.commitBatch(
+          batch(1, { errors: [failedWrite(people.zoe.lead, 1, "UNABLE_TO_LOCK_ROW")] }),
+        );
+        const [first] = await store.listErrors();
+        await store.commitBatch(batch(2, { resolvedErrors: [first?.id as number] }));
+        await store.commitBatch(
+          batch(3, {
+            errors: [
+              failedWrite(people.zoe.lead, 3, "UNABLE_TO_LOCK_ROW"),
+              { ...failedWrite(null, 3, "REQUIRED_FIELD_MISSING: LastName"), operation: "create" },
+              { ...failedWrite(null, 3, "REQUIRED_FIELD_MISSING: Company"), operation: "create" },
+            ],
+          }),
+        );
+
+        expect((await store.getError(first?.id as number))?.status).toBe("resolved");
+        const open = await store.listErrors({ status: "open" });
+        expect(open.map((e) => [e.recordId, e.attempts])).toEqual([
+          [people.zoe.lead, 1],
+          [null, 1],
+          [null, 1],
+        ]);
+      });
+
+      it("records retry attempts and status changes", async () => {
+        await store.commitBatch(
+          batch(1, { errors: [failedWrite(people.jose.lead, 1, "UNABLE_TO_LOCK_ROW")] }),
+        );
+        const [entry] = await store.listErrors();
+        const id = entry?.id as number;
+
+        await store.recordErrorAttempt(id, "UNABLE_TO_LOCK_ROW: still locked", at(20));
+        expect(await store.getError(id)).toMatchObject({
+          attempts: 2,
+          message: "UNABLE_TO_LOCK_ROW: still locked",
+          lastSeenAt: at(20),
+          firstSeenAt: at(1),
+          status: "open",
+        });
+
+        await store.setErrorStatus(id, "discarded", at(21));
+        expect((await store.getError(id))?.status).toBe("discarded");
+        await expect(store.recordErrorAttempt(31_337, "x", at(22))).rejects.toThrow(StoreError);
+        await expect(store.setErrorStatus(31_337, "resolved", at(22))).rejects.toThrow(StoreError);
+      });
+
+      it("filters by status and system and honours the limit, oldest first", async () => {
+        await store.commitBatch(
+          batch(1, {
+            errors: [
+              failedWrite(people.zoe.lead, 1, "a"),
+              failedWrite(people.jose.lead, 2, "b"),
+              { ...failedWrite("51", 3, "c"), system: "hubspot", object: "contacts" },
+              failedWrite(people.bjorn.lead, 4, "d"),
+            ],
+          }),
+        );
+        const all = await store.listErrors();
+        await store.setErrorStatus(all[1]?.id as number, "resolved", at(5));
+
+        expect((await store.listErrors({ system: "salesforce" })).map((e) => e.message)).toEqual([
+          "a",
+          "b",
+          "d",
+        ]);
+        expect(
+          (await store.listErrors({ status: "open", system: "salesforce" })).map((e) => e.message),
+        ).toEqual(["a", "d"]);
+        expect((await store.listErrors({ status: "resolved" })).map((e) => e.message)).toEqual(["b"]);
+        expect((await store.listErrors({ limit: 2 })).map((e) => e.message)).toEqual(["a", "b"]);
+        expect(await store.listErrors({ system: "marketo" })).toEqual([]);
+      });
+    });
+
+    describe("audit", () => {
+      it("returns rows for the asked records oldest first, across batches", async () => {
+        await store.commitBatch(
+          batch(10, {
+            audit: [
+              auditEntry(people.zoe.lead, 10, "FirstName", "Zoë"),
+              auditEntry(people.jose.lead, 10, "LastName", "García"),
+            ],
+          }),
+        );
+        await store.commitBatch(
+          batch(3, {
+            audit: [
+              {
+                ...auditEntry(people.zoe.lead, 3, "Email", people.zoe.email),
+                before: "zoe@old.se",
+                rule: "conflict: prefer_crm",
+              },
+              auditEntry(people.zoe.lead, 10, "Country", "SE"),
+            ],
+          }),
+        );
+
+        const rows = await store.listAudit([people.zoe.lead]);
+        expect(rows.map((r) => `${r.at} ${r.field}`)).toEqual([
+          `${at(3)} Email`,
+          `${at(10)} FirstName`,
+          `${at(10)} Country`,
+        ]);
+        expect(rows[0]).toEqual({
+          runId: RUN,
+          at: at(3),
+          system: "salesforce",
+          object: "Lead",
+          recordId: people.zoe.lead,
+          operation: "update",
+          field: "Email",
+          before: "zoe@old.se",
+          after: people.zoe.email,
+          rule: "conflict: prefer_crm",
+        });
+        expect((await store.listAudit([people.zoe.lead, people.jose.lead, "unknown"])).length).toBe(4);
+        expect(await store.listAudit([])).toEqual([]);
+      });
+
+      it("with a limit returns the latest rows, still oldest first", async () => {
+        await store.commitBatch(
+          batch(1, {
+            audit: Array.from({ length: 6 }, (_, i) =>
+              auditEntry(people.bjorn.lead, i, `Field${i}`, `Wert ${i}`),
+            ),
+          }),
+        );
+        expect((await store.listAudit([people.bjorn.lead], 2)).map((r) => r.field)).toEqual([
+          "Field4",
+          "Field5",
+        ]);
+      });
+    });
+
+    describe("runs", () => {
+      it("starts, finishes and lists runs most recent first", async () => {
+        await store.startRun({ id: "run-a", startedAt: at(0), dryRun: false });
+        await store.startRun({ id: "run-b", startedAt: at(15), dryRun: true });
+        await store.finishRun("run-a", {
+          finishedAt: at(3),
+          status: "succeeded",
+          summary: { created: 12, updated: 3, errors: 1, note: "Société Générale ajoutée" },
+        });
+
+        const runs = await store.listRuns(10);
+        expect(runs).toEqual([
+          {
+            id: "run-b",
+            startedAt: at(15),
+            finishedAt: null,
+            status: "running",
+            dryRun: true,
+            summary: null,
+          },
+          {
+            id: "run-a",
+            startedAt: at(0),
+            finishedAt: at(3),
+            status: "succeeded",
+            dryRun: false,
+            summary: { created: 12, updated: 3, errors: 1, note: "Société Générale ajoutée" },
+          },
+        ]);
+        expect((await store.listRuns(1)).map((r) => r.id)).toEqual(["run-b"]);
+      });
+
+      it("rejects finishing an unknown run and starting a run twice", async () => {
+        await store.startRun({ id: "run-a", startedAt: at(0), dryRun: false });
+        await expect(store.startRun({ id: "run-a", startedAt: at(1), dryRun: false })).rejects.toThrow(
+          StoreError,
+        );
+        await expect(
+          store.finishRun("run-x", { finishedAt: at(1), status: "failed", summary: null }),
+        ).rejects.toThrow(StoreError);
+      });
+    });
+
+    describe("locks", () => {
+      const ttl = 5 * 60_000;
+
+      it("refuses a second holder until the first releases", async () => {
+        expect(await store.acquireLock("sync", "daemon-a", at(0), ttl)).toBe(true);
+        expect(await store.acquireLock("sync", "daemon-b", at(1), ttl)).toBe(false);
+        expect(await store.acquireLock("sync", "daemon-a", at(1), ttl)).toBe(true);
+        expect(await store.acquireLock("metrics", "daemon-b", at(1), ttl)).toBe(true);
+
+        await store.releaseLock("sync", "daemon-b");
+        expect(await store.acquireLock("sync", "daemon-b", at(2), ttl)).toBe(false);
+
+        await store.releaseLock("sync", "daemon-a");
+        expect(await store.acquireLock("sync", "daemon-b", at(2), ttl)).toBe(true);
+        expect(await store.acquireLock("sync", "daemon-a", at(3), ttl)).toBe(false);
+      });
+
+      it("lets another holder take a lease that expired, after which the old holder cannot renew", async () => {
+        expect(await store.acquireLock("sync", "daemon-a", at(0), ttl)).toBe(true);
+        expect(await store.acquireLock("sync", "daemon-b", at(4), ttl)).toBe(false);
+        expect(await store.acquireLock("sync", "daemon-b", at(5), ttl)).toBe(true);
+        expect(await store.renewLock("sync", "daemon-a", at(6), ttl)).toBe(false);
+        expect(await store.acquireLock("sync", "daemon-a", at(6), ttl)).toBe(false);
+      });
+
+      it("renewing extends the lease from the renewal time", async () => {
+        expect(await store.acquireLock("sync", "daemon-a", at(0), ttl)).toBe(true);
+        expect(await store.renewLock("sync", "daemon-a", at(4), ttl)).toBe(true);
+        expect(await store.acquireLock("sync", "daemon-b", at(8), ttl)).toBe(false);
+        expect(await store.acquireLock("sync", "daemon-b", at(9), ttl)).toBe(true);
+        expect(await store.renewLock("sync", "daemon-z", at(9), ttl)).toBe(false);
+      });
+    });
+
+    describe("funnel events", () => {
+      it("lists events in time order with filters, from inclusive and to exclusive", async () => {
+        await store.commitBatch(
+          batch(1, {
+            funnelEvents: [
+              { ...funnelEvent("51", "sal", 60, "mql"), ownerId: "0055e000001RepA", email: people.zoe.email },
+              funnelEvent("51", "mql", 10, "lead"),
+              { ...funnelEvent("52", "won", 120, "opportunity"), amount: 48_500.5 },
+            ],
+          }),
+        );
+
+        const all = await store.listFunnelEvents();
+        expect(all.map((e) => `${e.personId}:${e.toStage}`)).toEqual(["51:mql", "51:sal", "52:won"]);
+        expect(all[1]).toEqual({
+          personId: "51",
+          email: people.zoe.email,
+          fromStage: "mql",
+          toStage: "sal",
+          at: at(60),
+          cause: "score 72 ≥ 60 (pricing page, demo request)",
+          runId: RUN,
+          source: "organic_search",
+          campaign: "Frühjahrs-Webinar 2025",
+          ownerId: "0055e000001RepA",
+          amount: null,
+        });
+        expect(all[2]?.amount).toBe(48_500.5);
+        expect((await store.listFunnelEvents({ personId: "51" })).length).toBe(2);
+        expect((await store.listFunnelEvents({ from: at(10), to: at(120) })).map((e) => e.toStage)).toEqual([
+          "mql",
+          "sal",
+        ]);
+        expect((await store.listFunnelEvents({ personId: "52", to: at(120) })).length).toBe(0);
+      });
+
+      it("gives each person's latest stage, whatever order events arrived in", async () => {
+        await store.commitBatch(
+          batch(1, {
+            funnelEvents: [
+              funnelEvent("51", "opportunity", 300, "sal"),
+              funnelEvent("52", "mql", 20, "lead"),
+            ],
+          }),
+        );
+        await store.commitBatch(
+          batch(2, {
+            funnelEvents: [funnelEvent("51", "mql", 10, "lead"), funnelEvent("52", "recycle", 400, "mql")],
+          }),
+        );
+
+        const stages = await store.currentStages(["51", "52", "53"]);
+        expect(Object.fromEntries(stages)).toEqual({ "51": "opportunity", "52": "recycle" });
+
+        const many = Array.from({ length: 1_200 }, (_, i) => `p${i}`);
+        await store.commitBatch(batch(3, { funnelEvents: many.map((id) => funnelEvent(id, "mql", 5)) }));
+        expect((await store.currentStages(many)).size).toBe(1_200);
+      });
+    });
+
+    describe("SLA clocks", () => {
+      it("upserts one clock per person and filters open ones and by owner", async () => {
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepA"));
+        await store.upsertSlaClock(slaClock("52", "0055e000001RepB"));
+        await store.upsertSlaClock(
+          slaClock("53", "0055e000001RepA", { dueAt: at(100), breachedAt: at(100) }),
+        );
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepA", { firstTouchAt: at(45), touches: 2 }));
+
+        const all = await store.listSlaClocks();
+        expect(all).toHaveLength(3);
+        expect(all.find((c) => c.personId === "51")).toEqual({
+          personId: "51",
+          crmType: "Lead",
+          crmId: "00Q-51",
+          ownerId: "0055e000001RepA",
+          handoffAt: at(0),
+          dueAt: at(240),
+          firstTouchAt: at(45),
+          touches: 2,
+          breachedAt: null,
+        });
+        expect((await store.listSlaClocks({ open: true })).map((c) => c.personId)).toEqual(["53", "52"]);
+        expect((await store.listSlaClocks({ open: false })).map((c) => c.personId)).toEqual(["51"]);
+        expect(
+          (await store.listSlaClocks({ ownerId: "0055e000001RepA" })).map((c) => c.personId).sort(),
+        ).toEqual(["51", "53"]);
+        expect(
+          (await store.listSlaClocks({ open: true, ownerId: "0055e000001RepA" })).map((c) => c.personId),
+        ).toEqual(["53"]);
+      });
+    });
+
+    describe("round robin", () => {
+      it("hands out turns in order, wrapping, with queues independent", async () => {
+        const turns: number[] = [];
+        for (let i = 0; i < 7; i++) turns.push(await store.takeRoundRobinTurn("emea-inbound", 3));
+        expect(turns).toEqual([0, 1, 2, 0, 1, 2, 0]);
+        expect(await store.takeRoundRobinTurn("dach-enterprise", 2)).toBe(0);
+        expect(await store.takeRoundRobinTurn("emea-inbound", 3)).toBe(1);
+      });
+
+      it("is fair over many turns and stays in range when the queue shrinks", async () => {
+        const counts = [0, 0, 0, 0, 0];
+        for (let i = 0; i < 250; i++) {
+          const turn = await store.takeRoundRobinTurn("nordics", 5);
+          counts[turn] = (counts[turn] ?? 0) + 1;
+        }
+        expect(counts).toEqual([50, 50, 50, 50, 50]);
+
+        for (let i = 0; i < 3; i++) await store.takeRoundRobinTurn("nordics", 5);
+        const afterShrink = await store.takeRoundRobinTurn("nordics", 2);
+        expect(afterShrink).toBeGreaterThanOrEqual(0);
+        expect(afterShrink).toBeLessThan(2);
+        await expect(store.takeRoundRobinTurn("nordics", 0)).rejects.toThrow(StoreError);
+      });
+    });
+
+    it("rejects every call with a StoreError once closed", async () => {
+      await store.close();
+      await expect(store.countLinks()).rejects.toThrow(StoreError);
+      await expect(store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }))).rejects.toThrow(
+        StoreError,
+      );
+      store = await makeStore();
+    });
+  });
+}

@@ -1,0 +1,346 @@
+// The SQLite state store: the shared contract against a file and against ":memory:", then what only a
+// file-backed store has to show — persistence, migrations, refusing foreign or newer files, and two
+// connections or processes sharing one file.
+import { spawn } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import ts from "typescript";
+import { openStore } from "../../src/store/open-store.js";
+import { StoreError } from "../../src/store/port.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { describeStoreContract } from "../contract/store.contract.js";
+import { at, leadLink, people, RUN } from "../contract/store-fixtures.js";
+
+// Processes sharing one file: the store sources are transpiled to a temp dir (node_modules linked back)
+// because plain Node 20 cannot load TypeScript.
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+const WORKER = `
+import { openSqliteStore } from "./src/store/sqlite/index.js";
+const [file, holder, now, startAtMs, turns] = process.argv.slice(2);
+const store = await openSqliteStore(file);
+while (Date.now() < Number(startAtMs)) {}
+const lock = await store.acquireLock("sync", holder, now, 600000);
+const taken = [];
+for (let i = 0; i < Number(turns); i++) taken.push(await store.takeRoundRobinTurn("emea-inbound", 4));
+await store.close();
+process.stdout.write(JSON.stringify({ lock, turns: taken }));
+`;
+
+function transpileDir(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    if (entry.isDirectory()) {
+      transpileDir(source, join(to, entry.name));
+    } else if (entry.name.endsWith(".ts")) {
+      const output = ts.transpileModule(readFileSync(source, "utf8"), {
+        compilerOptions: {
+          module: ts.ModuleKind.ES2022,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
+      });
+      writeFileSync(join(to, entry.name.replace(/\.ts$/, ".js")), output.outputText);
+    }
+  }
+}
+
+/** Builds the worker in `dir` and returns its path. */
+function buildStoreWorker(dir: string): string {
+  transpileDir(join(repoRoot, "src/store"), join(dir, "src/store"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  const worker = join(dir, "worker.js");
+  writeFileSync(worker, WORKER);
+  return worker;
+}
+
+interface WorkerResult {
+  lock: boolean;
+  turns: number[];
+}
+
+function runStoreWorker(
+  worker: string,
+  args: { file: string; holder: string; now: string; startAtMs: number; turns: number },
+): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [worker, args.file, args.holder, args.now, String(args.startAtMs), String(args.turns)],
+      { cwd: dirname(worker), env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) reject(new Error(`worker ${args.holder} exited with ${code}: ${stderr}`));
+      else resolve(JSON.parse(stdout) as WorkerResult);
+    });
+  });
+}
+
+let dir: string;
+let fileCount = 0;
+
+function freshFile(): string {
+  fileCount += 1;
+  return join(dir, `store-${fileCount}`, "state.db");
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "leadloop-store-"));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract("SQLite file", () => openSqliteStore(freshFile()));
+describeStoreContract("SQLite :memory:", () => openSqliteStore(":memory:"));
+
+function rawPragma(file: string, pragma: string): unknown {
+  const db = new Database(file);
+  try {
+    return db.pragma(pragma, { simple: true });
+  } finally {
+    db.close();
+  }
+}
+
+describe("SQLite state store file", () => {
+  it("creates missing parent directories and opens through openStore", async () => {
+    const file = join(dir, "nested", "data", "leadloop", "state.db");
+    const store = await openStore({ path: file });
+    await store.commitBatch({ runId: RUN, at: at(1), links: [leadLink(people.zoe)] });
+    await store.close();
+    expect(existsSync(file)).toBe(true);
+    expect(rawPragma(file, "journal_mode")).toBe("wal");
+    expect(rawPragma(file, "application_id")).toBe(APPLICATION_ID);
+  });
+
+  it("keeps everything across a reopen, and round-robin continues where it left off", async () => {
+    const file = freshFile();
+    const first = await openSqliteStore(file);
+    const { linkIds } = await first.commitBatch({
+      runId: RUN,
+      at: at(1),
+      links: [
+        {
+          ...leadLink(people.jose),
+          snapshots: { lastname: { marketing: "García", crm: "Garcia", syncedAt: at(1) } },
+        },
+      ],
+      errors: [
+        {
+          runId: RUN,
+          system: "salesforce",
+          object: "Lead",
+          recordId: people.jose.lead,
+          operation: "update",
+          payload: { LastName: "García" },
+          errorClass: "data",
+          message: "STRING_TOO_LONG",
+          at: at(1),
+        },
+      ],
+      cursors: [{ system: "salesforce", object: "Lead", value: at(1), lastId: people.jose.lead }],
+    });
+    expect([
+      await first.takeRoundRobinTurn("iberia", 3),
+      await first.takeRoundRobinTurn("iberia", 3),
+    ]).toEqual([0, 1]);
+    expect(await first.acquireLock("sync", "daemon-a", at(1), 600_000)).toBe(true);
+    await first.close();
+
+    const second = await openSqliteStore(file);
+    const id = linkIds[0] as number;
+    expect((await second.findLinkByMarketing("contact", people.jose.hubspotId))?.id).toBe(id);
+    expect((await second.getSnapshots([id])).get(id)?.lastname).toEqual({
+      marketing: "García",
+      crm: "Garcia",
+      syncedAt: at(1),
+    });
+    expect((await second.listErrors())[0]?.payload).toEqual({ LastName: "García" });
+    expect((await second.getCursor("salesforce", "Lead"))?.lastId).toBe(people.jose.lead);
+    expect(await second.takeRoundRobinTurn("iberia", 3)).toBe(2);
+    expect(await second.takeRoundRobinTurn("iberia", 3)).toBe(0);
+    expect(await second.acquireLock("sync", "daemon-b", at(2), 600_000)).toBe(false);
+    await second.close();
+  });
+
+  it("applies migrations once: reopening changes nothing", async () => {
+    const file = freshFile();
+    for (let i = 0; i < 3; i++) await (await openSqliteStore(file)).close();
+
+    const db = new Database(file, { readonly: true });
+    const applied = db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all();
+    expect(applied).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it("upgrades a file from an older schema version, keeping its data", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.close();
+    rmSync(file);
+    for (const suffix of ["-wal", "-shm"]) rmSync(file + suffix, { force: true });
+
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.slice(0, 1));
+    old
+      .prepare(
+        `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, created_at, updated_at)
+         VALUES ('contact', 'contact', '53', 'Lead', ?, 'francoise.lefevre@société-générale.fr', ?, ?)`,
+      )
+      .run(people.francoise.lead, at(0), at(0));
+    expect(old.pragma("user_version", { simple: true })).toBe(1);
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    expect((await upgraded.findLinkByMarketing("contact", "53"))?.crmId).toBe(people.francoise.lead);
+    await upgraded.upsertSlaClock({
+      personId: "53",
+      crmType: "Lead",
+      crmId: people.francoise.lead,
+      ownerId: null,
+      handoffAt: at(0),
+      dueAt: at(60),
+      firstTouchAt: null,
+      touches: 0,
+      breachedAt: null,
+    });
+    expect(await upgraded.listSlaClocks({ open: true })).toHaveLength(1);
+    await upgraded.close();
+    expect(rawPragma(file, "user_version")).toBe(SCHEMA_VERSION);
+  });
+
+  it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {
+    const file = freshFile();
+    await (await openSqliteStore(file)).close();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    db.close();
+
+    const opening = openSqliteStore(file);
+    await expect(opening).rejects.toThrow(StoreError);
+    const message = await opening.then(
+      () => "",
+      (err: Error) => err.message,
+    );
+    expect(message).toContain(file);
+    expect(message).toContain(`schema version ${SCHEMA_VERSION + 5}`);
+    expect(message).toContain(`version ${SCHEMA_VERSION} this build`);
+    expect(rawPragma(file, "user_version")).toBe(SCHEMA_VERSION + 5);
+  });
+
+  it("refuses another application's database and a file that is not a database", async () => {
+    const foreign = join(dir, "crm-export.sqlite");
+    const db = new Database(foreign);
+    db.exec("CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT)");
+    db.close();
+    await expect(openSqliteStore(foreign)).rejects.toThrow(
+      /crm-export\.sqlite is not a leadloop state store/,
+    );
+    expect(rawPragma(foreign, "user_version")).toBe(0);
+
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "Björn: ring back Tuesday — not a database, just notes.\n".repeat(20));
+    const opening = openSqliteStore(text);
+    await expect(opening).rejects.toThrow(StoreError);
+    await expect(opening).rejects.toThrow(/notes\.txt is not a leadloop state store/);
+  });
+
+  it("reports a file another process keeps write-locked as locked, then works once it is free", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file, { busyTimeoutMs: 150 });
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+
+    const blocked = store.commitBatch({ runId: RUN, at: at(1), links: [leadLink(people.bjorn)] });
+    await expect(blocked).rejects.toThrow(StoreError);
+    await expect(blocked).rejects.toThrow(`state store ${file} is locked by another process`);
+    expect(await store.countLinks()).toBe(0);
+
+    other.exec("COMMIT");
+    other.close();
+    await store.commitBatch({ runId: RUN, at: at(2), links: [leadLink(people.bjorn)] });
+    expect(await store.countLinks()).toBe(1);
+    await store.close();
+  });
+
+  it("lets two store instances on one file contend for the run lock", async () => {
+    const file = freshFile();
+    const a = await openSqliteStore(file);
+    const b = await openSqliteStore(file);
+    const ttl = 60_000;
+
+    expect(await a.acquireLock("sync", "daemon-a", at(0), ttl)).toBe(true);
+    expect(await b.acquireLock("sync", "daemon-b", at(0), ttl)).toBe(false);
+    expect(await b.renewLock("sync", "daemon-b", at(0), ttl)).toBe(false);
+    expect(await a.renewLock("sync", "daemon-a", at(0.5), ttl)).toBe(true);
+    expect(await b.acquireLock("sync", "daemon-b", at(1.25), ttl)).toBe(false);
+
+    await a.releaseLock("sync", "daemon-a");
+    expect(await b.acquireLock("sync", "daemon-b", at(2), ttl)).toBe(true);
+    expect(await a.acquireLock("sync", "daemon-a", at(2), ttl)).toBe(false);
+    expect(await a.acquireLock("sync", "daemon-a", at(3), ttl)).toBe(true);
+    expect(await b.renewLock("sync", "daemon-b", at(3), ttl)).toBe(false);
+
+    const turns = [
+      await a.takeRoundRobinTurn("emea", 3),
+      await b.takeRoundRobinTurn("emea", 3),
+      await a.takeRoundRobinTurn("emea", 3),
+      await b.takeRoundRobinTurn("emea", 3),
+    ];
+    expect(turns).toEqual([0, 1, 2, 0]);
+    await a.close();
+    await b.close();
+  });
+
+  it("keeps one lock holder, fair turns and a single migration when processes race on a new file", async () => {
+    const worker = buildStoreWorker(join(dir, "worker"));
+    const file = freshFile();
+    const holders = ["daemon-1", "daemon-2", "daemon-3", "daemon-4", "daemon-5"];
+    const startAtMs = Date.now() + 1_500;
+    // Wait for every worker, so a failing one never leaves others writing into the temp dir.
+    const settled = await Promise.allSettled(
+      holders.map((holder) => runStoreWorker(worker, { file, holder, now: at(0), startAtMs, turns: 1_000 })),
+    );
+    const failures = settled.flatMap((outcome) =>
+      outcome.status === "rejected" ? [String(outcome.reason)] : [],
+    );
+    expect(failures).toEqual([]);
+    const results = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
+
+    expect(results.filter((result) => result.lock)).toHaveLength(1);
+    const counts = [0, 0, 0, 0];
+    for (const turn of results.flatMap((result) => result.turns)) counts[turn] = (counts[turn] ?? 0) + 1;
+    expect(counts).toEqual([1_250, 1_250, 1_250, 1_250]);
+
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: MIGRATIONS.length });
+    db.close();
+  });
+});
