@@ -1,0 +1,263 @@
+// The in-process API of the org for the seed generator, the sandbox and tests: the same store and save
+// rules the REST API uses, without HTTP or API-limit counting.
+import type { FaultInjector } from "../emulator/faults.js";
+import { RecordSaveError } from "./errors.js";
+import { normaliseId } from "./ids.js";
+import { RecordStore } from "./record-store.js";
+import { RecordWriter, type WriteOptions } from "./record-writer.js";
+import {
+  CONVERTED_LEAD_STATUS,
+  type FieldDescribe,
+  type FieldOptions,
+  type FieldType,
+  field,
+} from "./schema.js";
+import type { Sessions } from "./sessions.js";
+import { runSoql } from "./soql-evaluator.js";
+import { formatDate, type SObjectRecord } from "./values.js";
+
+export interface ConvertLeadOptions {
+  convertedStatus?: string;
+  accountId?: string;
+  contactId?: string;
+  doNotCreateOpportunity?: boolean;
+  opportunityName?: string;
+}
+
+export interface ConvertLeadResult {
+  accountId: string;
+  contactId: string;
+  opportunityId?: string;
+}
+
+export interface CustomFieldInput extends FieldOptions {
+  name: string;
+  type: FieldType;
+}
+
+/** The Lead fields whose values a conversion carries to the new Account, Contact and Opportunity. */
+const ACCOUNT_FROM_LEAD: Record<string, string> = {
+  Website: "Website",
+  Industry: "Industry",
+  NumberOfEmployees: "NumberOfEmployees",
+  AnnualRevenue: "AnnualRevenue",
+  BillingCountry: "Country",
+  BillingState: "State",
+  BillingCity: "City",
+  OwnerId: "OwnerId",
+};
+const CONTACT_FROM_LEAD: Record<string, string> = {
+  FirstName: "FirstName",
+  LastName: "LastName",
+  Email: "Email",
+  Phone: "Phone",
+  MobilePhone: "MobilePhone",
+  Title: "Title",
+  MailingCountry: "Country",
+  MailingState: "State",
+  MailingCity: "City",
+  LeadSource: "LeadSource",
+  Description: "Description",
+  HasOptedOutOfEmail: "HasOptedOutOfEmail",
+  OwnerId: "OwnerId",
+};
+
+export class SalesforceData {
+  readonly store = new RecordStore();
+  readonly writer: RecordWriter;
+
+  constructor(
+    faults: FaultInjector | undefined,
+    private readonly sessions: Sessions,
+  ) {
+    this.writer = new RecordWriter(this.store, faults);
+  }
+
+  insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
+    return this.trusted(() => this.writer.create(sobject, fields, this.options(at)));
+  }
+
+  update(sobject: string, id: string, fields: Record<string, unknown>, at?: Date): void {
+    this.trusted(() => this.writer.update(sobject, id, fields, this.options(at)));
+  }
+
+  get(sobject: string, id: string): SObjectRecord | undefined {
+    const full = normaliseId(id);
+    const record = full ? this.store.get(sobject, full) : undefined;
+    return record ? { ...record } : undefined;
+  }
+
+  /** Live records of one object, oldest first. */
+  list(sobject: string): SObjectRecord[] {
+    return this.store.all(sobject).map((r) => ({ ...r }));
+  }
+
+  delete(sobject: string, id: string, at?: Date): void {
+    this.trusted(() => this.writer.delete(sobject, id, at));
+  }
+
+  /**
+   * Merges records into a master as the UI's Merge does (SOAP API merge(), Lead/Contact/Account only):
+   * the merged records are deleted with MasterRecordId set and their related records move to the master.
+   */
+  merge(sobject: string, masterId: string, mergedIds: string[], at?: Date): void {
+    const schema = this.writer.schemaOrThrow(sobject);
+    if (!["Lead", "Contact", "Account"].includes(schema.name))
+      throw new Error(`${schema.name} records cannot be merged`);
+    const master = this.trusted(() => this.writer.existing(schema, masterId));
+    const merged = mergedIds.map((id) => String(this.trusted(() => this.writer.existing(schema, id)).Id));
+    for (const id of merged) this.writer.delete(schema.name, id, at ?? new Date(), String(master.Id));
+    for (const other of this.store.schemas.values()) {
+      const refs = other.fields.filter(
+        (f) => f.type === "reference" && f.referenceTo.includes(schema.name) && f.name !== "MasterRecordId",
+      );
+      for (const record of this.store.all(other.name)) {
+        const moved = refs.filter((f) => merged.includes(String(record[f.name])));
+        if (moved.length === 0) continue;
+        this.store.put(other.name, {
+          ...record,
+          ...Object.fromEntries(moved.map((f) => [f.name, master.Id])),
+        });
+      }
+    }
+  }
+
+  /**
+   * Converts a lead as the SOAP convertLead() call and the UI's Convert button do: an Account (or the
+   * given one), a Contact (or the given one), an Opportunity unless told not to, and the Lead marked
+   * converted with its Converted* fields. Same-named custom fields are carried over, standing in for the
+   * admin's lead field mapping.
+   */
+  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = new Date()): ConvertLeadResult {
+    const leadSchema = this.writer.schemaOrThrow("Lead");
+    const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
+    if (lead.IsConverted === true)
+      throw new Error("CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead");
+    const write = this.options(at);
+    const pick = (map: Record<string, string>) =>
+      Object.fromEntries(Object.entries(map).map(([to, from]) => [to, lead[from] ?? null]));
+    const customs = (target: string) => {
+      const targetSchema = this.writer.schemaOrThrow(target);
+      return Object.fromEntries(
+        leadSchema.fields
+          .filter(
+            (f) => f.custom && targetSchema.fields.some((t) => t.name === f.name) && lead[f.name] !== null,
+          )
+          .map((f) => [f.name, lead[f.name]]),
+      );
+    };
+    const accountId =
+      options.accountId ??
+      this.trusted(() =>
+        this.writer.create(
+          "Account",
+          { Name: lead.Company, ...pick(ACCOUNT_FROM_LEAD), ...customs("Account") },
+          write,
+        ),
+      );
+    let contactId = options.contactId;
+    if (contactId) {
+      const existing = this.trusted(() =>
+        this.writer.existing(this.writer.schemaOrThrow("Contact"), contactId!),
+      );
+      // Converting into an existing contact only fills its blank fields.
+      const fill = Object.fromEntries(
+        Object.entries({ ...pick(CONTACT_FROM_LEAD), ...customs("Contact") }).filter(
+          ([k, v]) => v !== null && (existing[k] === null || existing[k] === undefined),
+        ),
+      );
+      this.trusted(() => this.writer.update("Contact", contactId!, fill, write));
+    } else {
+      contactId = this.trusted(() =>
+        this.writer.create(
+          "Contact",
+          { ...pick(CONTACT_FROM_LEAD), ...customs("Contact"), AccountId: accountId },
+          write,
+        ),
+      );
+    }
+    let opportunityId: string | undefined;
+    if (!options.doNotCreateOpportunity) {
+      opportunityId = this.trusted(() =>
+        this.writer.create(
+          "Opportunity",
+          {
+            Name: options.opportunityName ?? `${String(lead.Company)}-`,
+            StageName: "Prospecting",
+            CloseDate: formatDate(at.getTime() + 30 * 86_400_000),
+            AccountId: accountId,
+            LeadSource: lead.LeadSource ?? null,
+            OwnerId: lead.OwnerId,
+          },
+          write,
+        ),
+      );
+    }
+    this.trusted(() =>
+      this.writer.update(
+        "Lead",
+        String(lead.Id),
+        {
+          IsConverted: true,
+          Status: options.convertedStatus ?? CONVERTED_LEAD_STATUS,
+          ConvertedDate: formatDate(at.getTime()),
+          ConvertedAccountId: accountId,
+          ConvertedContactId: contactId,
+          ConvertedOpportunityId: opportunityId ?? null,
+        },
+        write,
+      ),
+    );
+    // The lead's open and logged activities move to the new contact.
+    for (const task of this.store.all("Task")) {
+      if (task.WhoId === lead.Id) this.store.put("Task", { ...task, WhoId: contactId });
+    }
+    return opportunityId ? { accountId, contactId, opportunityId } : { accountId, contactId };
+  }
+
+  /** Runs SOQL as the REST query resource would and returns every matching record (no paging). */
+  query(
+    soql: string,
+    options: { includeDeleted?: boolean } = {},
+  ): { totalSize: number; records: SObjectRecord[] } {
+    const { totalSize, records } = runSoql(this.store, soql, {
+      includeDeleted: options.includeDeleted ?? false,
+      version: "62.0",
+    });
+    return { totalSize, records };
+  }
+
+  expireSessions(): void {
+    this.sessions.expireAll();
+  }
+
+  /** Adds a custom field, as an admin does in Setup; the name must end in `__c`. */
+  addField(sobject: string, input: CustomFieldInput | FieldDescribe): FieldDescribe {
+    const schema = this.writer.schemaOrThrow(sobject);
+    if (!input.name.endsWith("__c")) throw new Error(`Custom field names end in __c: ${input.name}`);
+    if (schema.fields.some((f) => f.name.toLowerCase() === input.name.toLowerCase())) {
+      throw new Error(`${schema.name}.${input.name} already exists`);
+    }
+    const { name, type, ...rest } = input;
+    const describe = field(name, type, rest);
+    schema.fields.push(describe);
+    for (const record of this.store.all(schema.name, true)) {
+      this.store.put(schema.name, { ...record, [name]: type === "boolean" ? false : null });
+    }
+    return describe;
+  }
+
+  private options(at?: Date): WriteOptions {
+    return at ? { at, trusted: true } : { trusted: true };
+  }
+
+  /** In-process callers get a plain Error naming Salesforce's status code. */
+  private trusted<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof RecordSaveError) throw new Error(err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+// Starts the Salesforce emulator: the org's REST API (query, sObjects, collections, limits), the OAuth
+// token endpoint, Salesforce's auth and limit behaviour, and its control routes.
+import { ControlClient } from "../emulator/control-client.js";
+import { Router } from "../emulator/router.js";
+import {
+  type EmulatorHandler,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RunningEmulator,
+  type SystemBehaviour,
+  startEmulator,
+} from "../emulator/server.js";
+import { SalesforceData } from "./data.js";
+import { SalesforceApiError } from "./errors.js";
+import { ApiUsage } from "./limits.js";
+import { addCollectionRoutes } from "./routes/collections.js";
+import type { SalesforceContext } from "./routes/context.js";
+import { controlRoutes } from "./routes/control.js";
+import { addOAuthRoutes } from "./routes/oauth.js";
+import { addQueryRoutes } from "./routes/query.js";
+import { addSObjectRoutes } from "./routes/sobjects.js";
+import { Sessions } from "./sessions.js";
+
+export interface SalesforceEmulatorOptions {
+  port?: number;
+  /** The token valid from the start; default "sandbox-salesforce-token". */
+  accessToken?: string;
+  /** The client-credentials pair the token endpoint accepts; defaults "sandbox-client-id"/"sandbox-client-secret". */
+  clientId?: string;
+  clientSecret?: string;
+  /** The org's daily API allocation; default 100000. */
+  dailyApiLimit?: number;
+}
+
+export interface SalesforceEmulator extends RunningEmulator {
+  data: SalesforceData;
+  control: ControlClient;
+  /** The currently valid token (changes when the token endpoint issues a new one). */
+  readonly accessToken: string;
+}
+
+const ORG_ID = "00D5g000004SandAAA";
+
+export async function startSalesforceEmulator(
+  options: SalesforceEmulatorOptions = {},
+): Promise<SalesforceEmulator> {
+  const sessions = new Sessions(options.accessToken ?? "sandbox-salesforce-token");
+  const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
+  const data = new SalesforceData(undefined, sessions);
+  let baseUrl = "";
+  const ctx: SalesforceContext = {
+    data,
+    sessions,
+    usage,
+    orgId: ORG_ID,
+    clientId: options.clientId ?? "sandbox-client-id",
+    clientSecret: options.clientSecret ?? "sandbox-client-secret",
+    baseUrl: () => baseUrl,
+  };
+  // The integration user every API write is attributed to and records default their owner to.
+  const integrationUserId = data.insert("User", {
+    Username: "integration@leadloop.sandbox",
+    Email: "integration@leadloop.sandbox",
+    FirstName: "Integration",
+    LastName: "User",
+    IsActive: true,
+  });
+
+  const api = new Router<EmulatorHandler>();
+  addOAuthRoutes(api, ctx, () => integrationUserId);
+  addQueryRoutes(api, ctx);
+  addCollectionRoutes(api, ctx);
+  addSObjectRoutes(api, ctx);
+  const control = new Router<EmulatorHandler>();
+  controlRoutes(control, ctx);
+
+  const running = await startEmulator({
+    api,
+    control,
+    behaviour: behaviour(sessions, usage),
+    port: options.port,
+  });
+  baseUrl = running.url;
+  data.writer.useFaults(running.faults);
+  const emulator = Object.assign(running, { data, control: new ControlClient(running.url) });
+  // A getter, not a copy: the valid token changes whenever the token endpoint issues one.
+  Object.defineProperty(emulator, "accessToken", { get: () => sessions.token, enumerable: true });
+  return emulator as SalesforceEmulator;
+}
+
+function isUnauthenticated(path: string): boolean {
+  return path.startsWith("/services/oauth2/") || path === "/services/data" || path === "/services/data/";
+}
+
+function behaviour(sessions: Sessions, usage: ApiUsage): SystemBehaviour {
+  return {
+    guard(req: EmulatorRequest): EmulatorResponse | undefined {
+      if (isUnauthenticated(req.path)) return undefined;
+      const header = String(req.headers.authorization ?? "");
+      const token = /^(Bearer|OAuth)\s+(.+)$/i.exec(header)?.[2]?.trim();
+      if (!token || !sessions.isValid(token)) {
+        return new SalesforceApiError(401, "INVALID_SESSION_ID", "Session expired or invalid").toResponse();
+      }
+      // The allocation is a rolling 24-hour count (REST API Developer Guide, "API Request Limits and Allocations").
+      if (usage.exhausted) {
+        return new SalesforceApiError(
+          403,
+          "REQUEST_LIMIT_EXCEEDED",
+          "TotalRequests Limit exceeded.",
+        ).toResponse();
+      }
+      usage.used += 1;
+      return undefined;
+    },
+    decorate(req: EmulatorRequest): Record<string, string> {
+      return req.path.startsWith("/services/data/") ? { "Sforce-Limit-Info": usage.header() } : {};
+    },
+    rateLimited(retryAfterSeconds: number): EmulatorResponse {
+      // Salesforce documents no 429 for the REST API; this only answers an injected rate_limit fault.
+      // REQUEST_LIMIT_EXCEEDED is the daily cap (403), so the injected one uses its own code.
+      return {
+        status: 429,
+        headers: { "Retry-After": String(Math.ceil(retryAfterSeconds)) },
+        body: [{ message: "Too many requests (injected fault)", errorCode: "TOO_MANY_REQUESTS" }],
+      };
+    },
+    failure(status: number): EmulatorResponse {
+      const code =
+        status === 503 ? "SERVER_UNAVAILABLE" : status >= 500 ? "UNKNOWN_EXCEPTION" : "BAD_REQUEST";
+      const message =
+        status === 503
+          ? "Server temporarily unavailable, please try again later"
+          : "An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)";
+      return { status, body: [{ message, errorCode: code }] };
+    },
+    notFound(): EmulatorResponse {
+      return new SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist").toResponse();
+    },
+  };
+}

@@ -1,0 +1,378 @@
+// Every create, update and delete goes through here, from the API and from the in-process data API alike:
+// field checks with Salesforce's status codes, the values the platform derives (Name, IsClosed, audit
+// fields), unique external ids, the standard Lead duplicate rule, and injected per-record faults.
+import type { FaultInjector } from "../emulator/faults.js";
+import { type DuplicateResult, RecordSaveError, recordError, SalesforceApiError } from "./errors.js";
+import { normaliseId } from "./ids.js";
+import type { RecordStore } from "./record-store.js";
+import { type FieldDescribe, findField, OPPORTUNITY_STAGES, type SObjectSchema } from "./schema.js";
+import { formatDateTime, parseDateTime, type SObjectRecord } from "./values.js";
+
+export interface WriteOptions {
+  /** When the change happened; defaults to now. */
+  at?: Date;
+  /** In-process writes (seed data, control routes) may set system fields and skip duplicate rules and faults. */
+  trusted?: boolean;
+  /** The `Sforce-Duplicate-Rule-Header: allowSave=true` request header. */
+  allowDuplicateSave?: boolean;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export class RecordWriter {
+  constructor(
+    private readonly store: RecordStore,
+    private faults?: FaultInjector,
+  ) {}
+
+  /** The running server's fault injector, known only once it has started. */
+  useFaults(faults: FaultInjector): void {
+    this.faults = faults;
+  }
+
+  schemaOrThrow(type: string): SObjectSchema {
+    const schema = this.store.schema(type);
+    if (!schema) throw new SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist");
+    return schema;
+  }
+
+  create(type: string, fields: Record<string, unknown>, options: WriteOptions = {}): string {
+    const schema = this.schemaOrThrow(type);
+    const values = this.normalise(schema, fields, "create", options);
+    const record: SObjectRecord = {};
+    for (const f of schema.fields) {
+      if (f.type === "boolean") record[f.name] = f.defaultValue === true;
+      else if (f.defaultValue !== null && typeof f.defaultValue === "string") record[f.name] = f.defaultValue;
+      else record[f.name] = null;
+    }
+    Object.assign(record, values);
+    if (record.OwnerId === null && findField(schema, "OwnerId")) record.OwnerId = this.defaultUserId();
+    this.derive(schema, record, values);
+    this.checkRequired(schema, record);
+    this.checkUnique(schema, record);
+    if (!options.trusted) this.checkRules(schema, record, values, options);
+    const at = (options.at ?? new Date()).getTime();
+    const id = this.store.ids.next(schema.keyPrefix);
+    record.Id = id;
+    this.stamp(schema, record, at, true);
+    this.store.put(schema.name, record);
+    return id;
+  }
+
+  update(type: string, id: string, fields: Record<string, unknown>, options: WriteOptions = {}): void {
+    const schema = this.schemaOrThrow(type);
+    const existing = this.existing(schema, id);
+    if (!options.trusted && schema.name === "Lead" && existing.IsConverted === true) {
+      throw new RecordSaveError([
+        recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []),
+      ]);
+    }
+    const values = this.normalise(schema, fields, "update", options);
+    const record: SObjectRecord = { ...existing, ...values };
+    this.derive(schema, record, values);
+    this.checkRequired(schema, record);
+    this.checkUnique(schema, record);
+    if (!options.trusted) this.checkRules(schema, record, values, options);
+    this.stamp(schema, record, (options.at ?? new Date()).getTime(), false);
+    this.store.put(schema.name, record);
+  }
+
+  /** Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. */
+  delete(type: string, id: string, at: Date = new Date(), masterRecordId?: string): void {
+    const schema = this.schemaOrThrow(type);
+    const existing = this.existing(schema, id);
+    if (!findField(schema, "IsDeleted")) {
+      throw new RecordSaveError([recordError("DELETE_FAILED", `Cannot delete ${schema.name} records`, [])]);
+    }
+    const record: SObjectRecord = { ...existing, IsDeleted: true };
+    if (masterRecordId) record.MasterRecordId = masterRecordId;
+    this.stamp(schema, record, at.getTime(), false);
+    this.store.put(schema.name, record);
+    this.store.deletions.push({ type: schema.name, id, deletedDate: at.getTime() });
+  }
+
+  /** A live record, or the errors Salesforce gives for a missing or deleted one. */
+  existing(schema: SObjectSchema, id: string): SObjectRecord {
+    const full = normaliseId(id);
+    const record = full ? this.store.get(schema.name, full) : undefined;
+    if (!record)
+      throw new RecordSaveError([
+        recordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", []),
+      ]);
+    if (record.IsDeleted === true)
+      throw new RecordSaveError([recordError("ENTITY_IS_DELETED", "entity is deleted", [])]);
+    return record;
+  }
+
+  defaultUserId(): string | null {
+    const user = this.store.all("User")[0];
+    return user ? String(user.Id) : null;
+  }
+
+  /**
+   * Checks names and types and converts values to the stored formats. Unknown fields and values that
+   * cannot be read as the field's type fail the whole request, as JSON deserialisation does in Salesforce.
+   */
+  private normalise(
+    schema: SObjectSchema,
+    fields: Record<string, unknown>,
+    mode: "create" | "update",
+    options: WriteOptions,
+  ): SObjectRecord {
+    const values: SObjectRecord = {};
+    const notWritable: string[] = [];
+    for (const [name, raw] of Object.entries(fields)) {
+      if (name === "attributes" || (name === "Id" && mode === "update")) continue;
+      const f = findField(schema, name);
+      if (!f) {
+        throw new SalesforceApiError(
+          400,
+          "INVALID_FIELD",
+          `No such column '${name}' on sobject of type ${schema.name}`,
+        );
+      }
+      const writable = mode === "create" ? f.createable : f.updateable;
+      if (!writable && !options.trusted) {
+        notWritable.push(f.name);
+        continue;
+      }
+      values[f.name] = this.convert(f, raw);
+    }
+    if (notWritable.length > 0) {
+      throw new RecordSaveError([
+        recordError(
+          "INVALID_FIELD_FOR_INSERT_UPDATE",
+          `Unable to create/update fields: ${notWritable.join(", ")}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          notWritable,
+        ),
+      ]);
+    }
+    return values;
+  }
+
+  private convert(f: FieldDescribe, raw: unknown): unknown {
+    if (raw === null || raw === undefined) return null;
+    const parseError = () =>
+      new SalesforceApiError(
+        400,
+        "JSON_PARSER_ERROR",
+        `Cannot deserialize instance of ${f.soapType.replace(/^\w+:/, "")} from ${typeof raw} value ${JSON.stringify(raw)} or request may be missing a required field`,
+      );
+    switch (f.type) {
+      case "boolean":
+        if (typeof raw === "boolean") return raw;
+        if (raw === "true" || raw === "false") return raw === "true";
+        throw parseError();
+      case "int":
+      case "double":
+      case "currency":
+      case "percent": {
+        const n =
+          typeof raw === "number"
+            ? raw
+            : typeof raw === "string" && raw.trim() !== ""
+              ? Number(raw)
+              : Number.NaN;
+        if (!Number.isFinite(n)) throw parseError();
+        return f.type === "int" ? Math.trunc(n) : n;
+      }
+      case "date": {
+        if (
+          typeof raw !== "string" ||
+          !/^\d{4}-\d{2}-\d{2}/.test(raw) ||
+          Number.isNaN(Date.parse(raw.slice(0, 10)))
+        ) {
+          throw parseError();
+        }
+        return raw.slice(0, 10);
+      }
+      case "datetime": {
+        const ms = typeof raw === "string" ? parseDateTime(raw) : Number.NaN;
+        if (Number.isNaN(ms)) throw parseError();
+        return formatDateTime(ms);
+      }
+      case "reference":
+      case "id": {
+        if (typeof raw !== "string") throw parseError();
+        if (raw === "") return null;
+        const id = normaliseId(raw);
+        if (!id) {
+          throw new RecordSaveError([
+            recordError("MALFORMED_ID", `${f.label}: id value of incorrect type: ${raw}`, [f.name]),
+          ]);
+        }
+        const idType = this.store.typeOfId(id)?.name;
+        if (!idType || !f.referenceTo.includes(idType)) {
+          throw new RecordSaveError([
+            recordError("FIELD_INTEGRITY_EXCEPTION", `${f.label}: id value of incorrect type: ${raw}`, [
+              f.name,
+            ]),
+          ]);
+        }
+        if (!this.store.find(id)) {
+          throw new RecordSaveError([
+            recordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name]),
+          ]);
+        }
+        return id;
+      }
+      default: {
+        if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean")
+          throw parseError();
+        const text = String(raw);
+        // A blank text value is stored as null (there is no empty string in Salesforce).
+        if (text === "") return null;
+        if (text.length > f.length) {
+          throw new RecordSaveError([
+            recordError(
+              "STRING_TOO_LONG",
+              `${f.label}: data value too large: ${text.slice(0, 40)} (max length=${f.length})`,
+              [f.name],
+            ),
+          ]);
+        }
+        if (f.type === "email" && !EMAIL.test(text)) {
+          throw new RecordSaveError([
+            recordError("INVALID_EMAIL_ADDRESS", `${f.label}: invalid email address: ${text}`, [f.name]),
+          ]);
+        }
+        if (f.type === "picklist" && f.restrictedPicklist) {
+          const entry = f.picklistValues.find((p) => p.active && p.value === text);
+          if (!entry) {
+            throw new RecordSaveError([
+              recordError(
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                `${f.label}: bad value for restricted picklist field: ${text}`,
+                [f.name],
+              ),
+            ]);
+          }
+        }
+        return text;
+      }
+    }
+  }
+
+  /** Values the platform computes from others. */
+  private derive(schema: SObjectSchema, record: SObjectRecord, changed: SObjectRecord): void {
+    if (findField(schema, "Name") && findField(schema, "FirstName")) {
+      record.Name =
+        [record.FirstName, record.LastName].filter((v) => typeof v === "string" && v !== "").join(" ") ||
+        null;
+    }
+    if (schema.name === "Opportunity" && typeof record.StageName === "string") {
+      const stage = OPPORTUNITY_STAGES.find((s) => s.name === record.StageName);
+      if (stage) {
+        record.IsClosed = stage.closed;
+        record.IsWon = stage.won;
+        if ("StageName" in changed && !("Probability" in changed)) record.Probability = stage.probability;
+      }
+    }
+    if (schema.name === "Task") record.IsClosed = record.Status === "Completed";
+  }
+
+  private checkRequired(schema: SObjectSchema, record: SObjectRecord): void {
+    const missing = schema.fields
+      .filter(
+        (f) =>
+          !f.nillable &&
+          f.createable &&
+          f.type !== "boolean" &&
+          (record[f.name] === null || record[f.name] === undefined),
+      )
+      .map((f) => f.name);
+    if (missing.length > 0) {
+      throw new RecordSaveError([
+        recordError(
+          "REQUIRED_FIELD_MISSING",
+          `Required fields are missing: [${missing.join(", ")}]`,
+          missing,
+        ),
+      ]);
+    }
+  }
+
+  private checkUnique(schema: SObjectSchema, record: SObjectRecord): void {
+    for (const f of schema.fields) {
+      if (!f.unique || record[f.name] === null || record[f.name] === undefined) continue;
+      const other = this.store.findBy(schema.name, f.name, record[f.name]).find((r) => r.Id !== record.Id);
+      if (other) {
+        throw new RecordSaveError([
+          recordError(
+            "DUPLICATE_VALUE",
+            `duplicate value found: ${f.name} duplicates value on record with id: ${String(other.Id)}`,
+            [],
+          ),
+        ]);
+      }
+    }
+  }
+
+  /** Injected validation faults and the org's duplicate rules: what a real org's automation adds. */
+  private checkRules(
+    schema: SObjectSchema,
+    record: SObjectRecord,
+    changed: SObjectRecord,
+    options: WriteOptions,
+  ): void {
+    const fault = this.faults?.recordFault(schema.name, changed);
+    if (fault) {
+      throw new RecordSaveError([
+        recordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", fault.message, [fault.field]),
+      ]);
+    }
+    // The standard Lead duplicate rule, reduced to its email match (Salesforce Help, "Standard Duplicate
+    // Rules"); the REST answer carries the match under `duplicateResut`, Salesforce's spelling.
+    if (schema.name === "Lead" && !options.allowDuplicateSave && typeof record.Email === "string") {
+      const matches = this.store
+        .findBy("Lead", "Email", record.Email)
+        .filter((r) => r.Id !== record.Id && r.IsConverted !== true);
+      if (matches.length > 0) {
+        const error = recordError("DUPLICATES_DETECTED", "Use one of these records?", []);
+        error.duplicateResut = duplicateResult(matches);
+        throw new RecordSaveError([error]);
+      }
+    }
+  }
+
+  private stamp(schema: SObjectSchema, record: SObjectRecord, at: number, created: boolean): void {
+    const when = formatDateTime(at);
+    const userId = this.defaultUserId() ?? record.Id;
+    if (created) {
+      record.CreatedDate = when;
+      record.CreatedById = userId;
+      if (findField(schema, "IsDeleted")) record.IsDeleted = false;
+    }
+    record.LastModifiedDate = when;
+    record.LastModifiedById = userId;
+    record.SystemModstamp = when;
+  }
+}
+
+function duplicateResult(matches: SObjectRecord[]): DuplicateResult {
+  return {
+    allowSave: false,
+    duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads",
+    duplicateRuleEntityType: "Lead",
+    errorMessage: "Use one of these records?",
+    matchResults: [
+      {
+        entityType: "Lead",
+        errors: [],
+        matchEngine: "FuzzyMatchEngine",
+        matchRecords: matches.map((m) => ({
+          additionalInformation: [],
+          fieldDiffs: [],
+          matchConfidence: 100,
+          record: {
+            attributes: { type: "Lead", url: `/services/data/v62.0/sobjects/Lead/${String(m.Id)}` },
+            Id: String(m.Id),
+          },
+        })),
+        rule: "Standard_Lead_Match_Rule_v1_0",
+        size: matches.length,
+        success: true,
+      },
+    ],
+  };
+}

@@ -1,0 +1,78 @@
+// The OAuth 2.0 token endpoint for the client credentials flow (Salesforce Help, "OAuth 2.0 Client
+// Credentials Flow for Server-to-Server Integration"). Errors use OAuth's {error, error_description}.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import type { Router } from "../../emulator/router.js";
+import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js";
+import type { SalesforceContext } from "./context.js";
+
+const tokenRequest = z.object({
+  grant_type: z.string(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+});
+
+export function addOAuthRoutes(
+  router: Router<EmulatorHandler>,
+  ctx: SalesforceContext,
+  integrationUserId: () => string,
+): void {
+  router.add("POST", "/services/oauth2/token", (req) => {
+    const parsed = tokenRequest.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      return {
+        status: 400,
+        body: { error: "invalid_request", error_description: "grant type not supported" },
+      };
+    }
+    if (parsed.data.grant_type !== "client_credentials") {
+      return {
+        status: 400,
+        body: { error: "unsupported_grant_type", error_description: "grant type not supported" },
+      };
+    }
+    const { id, secret } = credentials(req, parsed.data);
+    if (!same(id, ctx.clientId) || !same(secret, ctx.clientSecret)) {
+      return {
+        status: 400,
+        body: { error: "invalid_client", error_description: "invalid client credentials" },
+      };
+    }
+    const accessToken = ctx.sessions.issue(ctx.orgId);
+    const issuedAt = String(Date.now());
+    const identity = `${ctx.baseUrl()}/id/${ctx.orgId}/${integrationUserId()}`;
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        signature: createHmac("sha256", ctx.clientSecret)
+          .update(identity + issuedAt)
+          .digest("base64"),
+        scope: "api",
+        instance_url: ctx.baseUrl(),
+        id: identity,
+        token_type: "Bearer",
+        issued_at: issuedAt,
+      },
+    };
+  });
+}
+
+/** The client may send its credentials in the body or as HTTP Basic auth. */
+function credentials(
+  req: EmulatorRequest,
+  body: z.infer<typeof tokenRequest>,
+): { id: string; secret: string } {
+  const header = String(req.headers.authorization ?? "");
+  if (header.startsWith("Basic ")) {
+    const [id = "", secret = ""] = Buffer.from(header.slice(6), "base64").toString("utf8").split(":");
+    return { id: decodeURIComponent(id), secret: decodeURIComponent(secret) };
+  }
+  return { id: body.client_id ?? "", secret: body.client_secret ?? "" };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,79 @@
+// The Query and QueryAll resources (REST API Developer Guide, "Query", "QueryAll", "Execute a SOQL Query"):
+// results in batches of 2,000 by default, `Sforce-Query-Options: batchSize=n` between 200 and 2,000, and
+// the rest behind `nextRecordsUrl` locators.
+import { randomBytes } from "node:crypto";
+import type { Router } from "../../emulator/router.js";
+import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js";
+import { SalesforceApiError } from "../errors.js";
+import { runSoql } from "../soql-evaluator.js";
+import type { SObjectRecord } from "../values.js";
+import { apiVersion, DATA, handle, json, type SalesforceContext } from "./context.js";
+
+const DEFAULT_BATCH = 2000;
+const MIN_BATCH = 200;
+const MAX_OPEN_CURSORS = 10;
+
+interface Cursor {
+  records: SObjectRecord[];
+  totalSize: number;
+  batchSize: number;
+  resource: "query" | "queryAll";
+}
+
+export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
+  const cursors = new Map<string, Cursor>();
+
+  const page = (cursor: Cursor, id: string, offset: number, version: string) => {
+    const records = cursor.records.slice(offset, offset + cursor.batchSize);
+    const next = offset + records.length;
+    const done = next >= cursor.records.length;
+    if (done) cursors.delete(id);
+    const body: Record<string, unknown> = { totalSize: cursor.totalSize, done };
+    if (!done) body.nextRecordsUrl = `/services/data/v${version}/${cursor.resource}/${id}-${next}`;
+    body.records = records;
+    return json(200, body);
+  };
+
+  const run = (resource: "query" | "queryAll") =>
+    handle((req) => {
+      const version = apiVersion(req);
+      const q = req.query.get("q");
+      if (!q) throw new SalesforceApiError(400, "MALFORMED_QUERY", "A query string has to be specified");
+      const outcome = runSoql(ctx.data.store, q, { includeDeleted: resource === "queryAll", version });
+      const cursor: Cursor = {
+        records: outcome.records,
+        totalSize: outcome.totalSize,
+        batchSize: batchSize(req),
+        resource,
+      };
+      const id = `01g${randomBytes(8).toString("hex").slice(0, 15)}`;
+      cursors.set(id, cursor);
+      // A user keeps at most 10 open query cursors; opening another drops the oldest (REST API
+      // Developer Guide, "Query" / SOQL limits), whose locator then answers INVALID_QUERY_LOCATOR.
+      if (cursors.size > MAX_OPEN_CURSORS) cursors.delete(cursors.keys().next().value!);
+      return page(cursor, id, 0, version);
+    });
+
+  const more = handle((req) => {
+    const version = apiVersion(req);
+    const match = /^(01g[0-9a-f]{15})-(\d+)$/.exec(req.params.locator ?? "");
+    const cursor = match ? cursors.get(match[1]!) : undefined;
+    if (!match || !cursor)
+      throw new SalesforceApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+    return page(cursor, match[1]!, Number(match[2]), version);
+  });
+
+  router
+    .add("GET", `${DATA}/query`, run("query"))
+    .add("GET", `${DATA}/queryAll`, run("queryAll"))
+    .add("GET", `${DATA}/query/:locator`, more)
+    .add("GET", `${DATA}/queryAll/:locator`, more);
+}
+
+/** The batch size a client asked for; Salesforce treats it as a hint within 200–2,000. */
+function batchSize(req: EmulatorRequest): number {
+  const header = String(req.headers["sforce-query-options"] ?? "");
+  const match = /batchSize\s*=\s*(\d+)/i.exec(header);
+  if (!match) return DEFAULT_BATCH;
+  return Math.min(DEFAULT_BATCH, Math.max(MIN_BATCH, Number(match[1])));
+}

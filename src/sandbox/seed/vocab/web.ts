@@ -1,0 +1,112 @@
+// What contacts do on the seller's website and emails: pages with their buying intent, forms, calls to
+// action and email campaigns. The activity generator picks from these by intent.
+import { SITE_ORIGIN } from "./business.js";
+
+export type Intent = "low" | "mid" | "high";
+
+export interface Page {
+  path: string;
+  title: string;
+  intent: Intent;
+}
+
+export const PAGES: readonly Page[] = [
+  { path: "/", title: "Orbitlane - Lead routing for RevOps teams", intent: "low" },
+  { path: "/blog/what-is-an-mql", title: "What is an MQL, really?", intent: "low" },
+  { path: "/blog/lead-scoring-decay", title: "Why your lead scores should decay", intent: "low" },
+  { path: "/blog/revops-benchmarks-2026", title: "RevOps benchmarks 2026", intent: "low" },
+  { path: "/careers", title: "Careers at Orbitlane", intent: "low" },
+  { path: "/careers/senior-backend-engineer", title: "Senior Backend Engineer", intent: "low" },
+  { path: "/product", title: "Product overview", intent: "mid" },
+  { path: "/product/lead-routing", title: "Lead routing", intent: "mid" },
+  { path: "/product/integrations/salesforce", title: "Salesforce integration", intent: "mid" },
+  { path: "/customers", title: "Customer stories", intent: "mid" },
+  { path: "/pricing", title: "Pricing", intent: "high" },
+  { path: "/demo", title: "Book a demo", intent: "high" },
+];
+
+export const PRICING_PAGE = PAGES.find((page) => page.path === "/pricing") as Page;
+export const DEMO_PAGE = PAGES.find((page) => page.path === "/demo") as Page;
+export const CAREERS_PAGES = PAGES.filter((page) => page.path.startsWith("/careers"));
+
+export interface Form {
+  name: string;
+  id: string;
+  pagePath: string;
+  intent: Intent;
+}
+
+export const FORMS: readonly Form[] = [
+  {
+    name: "Newsletter",
+    id: "3f1c9a52-0d1e-4b8a-9a61-5b2f0c7e1a01",
+    pagePath: "/blog/what-is-an-mql",
+    intent: "low",
+  },
+  {
+    name: "Download: State of RevOps 2026 report",
+    id: "8b7e2d14-6c3f-4f0a-b2d9-1e4a5c6f7a02",
+    pagePath: "/resources/state-of-revops-2026",
+    intent: "mid",
+  },
+  {
+    name: "Webinar: Fixing the lead handoff",
+    id: "c2a94e77-19b3-4d6e-8f05-7a3b2c1d4e03",
+    pagePath: "/webinars/lead-handoff",
+    intent: "mid",
+  },
+  { name: "Contact us", id: "5d6e7f80-2a3b-4c5d-9e8f-0a1b2c3d4e04", pagePath: "/contact", intent: "high" },
+  { name: "Request a demo", id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", pagePath: "/demo", intent: "high" },
+];
+
+export const DEMO_FORM = FORMS.find((form) => form.name === "Request a demo") as Form;
+
+export const CTAS: readonly { name: string; pagePath: string; intent: Intent }[] = [
+  { name: "Download the report", pagePath: "/blog/revops-benchmarks-2026", intent: "mid" },
+  { name: "Watch the 2-minute tour", pagePath: "/product", intent: "mid" },
+  { name: "See pricing", pagePath: "/product/lead-routing", intent: "high" },
+  { name: "Talk to sales", pagePath: "/pricing", intent: "high" },
+];
+
+/** Email campaigns; `{month}` becomes the send month (YYYY-MM). */
+export const EMAIL_CAMPAIGNS: readonly {
+  name: string;
+  subject: string;
+  clickPath: string;
+  intent: Intent;
+}[] = [
+  {
+    name: "Newsletter {month}",
+    subject: "This month in RevOps",
+    clickPath: "/blog/lead-scoring-decay",
+    intent: "low",
+  },
+  {
+    name: "Nurture 1: Why leads go cold",
+    subject: "Your leads are cooling off",
+    clickPath: "/blog/what-is-an-mql",
+    intent: "low",
+  },
+  {
+    name: "Webinar invite: Fixing the lead handoff",
+    subject: "Join us live",
+    clickPath: "/webinars/lead-handoff",
+    intent: "mid",
+  },
+  { name: "Product update {month}", subject: "New in Orbitlane", clickPath: "/product", intent: "mid" },
+  { name: "Pricing follow-up", subject: "Questions about plans?", clickPath: "/pricing", intent: "high" },
+];
+
+/** The campaigns that bring contacts in, by source. */
+export const ACQUISITION_CAMPAIGNS = [
+  "Google Ads - Brand",
+  "Google Ads - Lead routing",
+  "LinkedIn - State of RevOps 2026",
+  "SaaStr Annual booth",
+  "Webinar: Fixing the lead handoff",
+  "Partner co-marketing: Q2",
+] as const;
+
+export function siteUrl(path: string): string {
+  return SITE_ORIGIN + path;
+}

@@ -1,0 +1,644 @@
+// Drives the real jsforce client against the Salesforce emulator over loopback: the emulator must answer
+// what jsforce (and so leadloop's adapter) sees from a real org.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import jsforce, { type Connection } from "jsforce";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+
+interface SaveResult {
+  id?: string | null;
+  success: boolean;
+  errors: { statusCode?: string; errorCode?: string; message: string; fields?: string[] }[];
+  created?: boolean;
+}
+
+let sf: SalesforceEmulator;
+let conn: Connection;
+
+async function raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${sf.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${sf.accessToken}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+async function rejection(
+  promise: PromiseLike<unknown>,
+): Promise<{ errorCode?: string; name?: string; message: string; data?: unknown }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { errorCode?: string; message: string };
+  }
+  throw new Error("expected the call to fail");
+}
+
+beforeAll(async () => {
+  sf = await startSalesforceEmulator();
+  conn = new jsforce.Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: "62.0" });
+  const base = Date.parse("2025-03-01T00:00:00Z");
+  for (let i = 0; i < 2450; i++) {
+    sf.data.insert(
+      "Lead",
+      {
+        FirstName: i % 7 === 0 ? null : `Zoë${i}`,
+        LastName: `Müller-${String(i).padStart(4, "0")}`,
+        Company: i % 3 === 0 ? "Acme GmbH" : "Globex Société",
+        Email: `lead${i}@Example.com`,
+        Country: i % 2 === 0 ? "DE" : "FR",
+        NumberOfEmployees: i,
+      },
+      new Date(base + i * 60_000),
+    );
+  }
+});
+
+afterAll(async () => {
+  await sf.close();
+});
+
+describe("SOQL query", () => {
+  it("pages past 2,000 rows with nextRecordsUrl and queryMore", async () => {
+    const first = await conn.query<{ Id: string }>("SELECT Id FROM Lead");
+    expect(first.totalSize).toBe(2450);
+    expect(first.done).toBe(false);
+    expect(first.records).toHaveLength(2000);
+    // jsforce turns the locator into an absolute URL; the raw answer is checked below.
+    expect(first.nextRecordsUrl).toMatch(/\/services\/data\/v62\.0\/query\/01g[0-9a-f]{15}-2000$/);
+    const second = await conn.queryMore<{ Id: string }>(first.nextRecordsUrl!);
+    expect(second.done).toBe(true);
+    expect(second.records).toHaveLength(450);
+    expect(second.nextRecordsUrl).toBeUndefined();
+    const ids = new Set([...first.records, ...second.records].map((r) => r.Id));
+    expect(ids.size).toBe(2450);
+    const rawFirst = await raw(
+      "GET",
+      `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`,
+    );
+    expect(rawFirst.body.nextRecordsUrl).toMatch(/^\/services\/data\/v62\.0\/query\/01g[0-9a-f]{15}-2000$/);
+    const rawNext = await raw("GET", rawFirst.body.nextRecordsUrl);
+    expect(rawNext.body).toMatchObject({ totalSize: 2450, done: true });
+    const stale = await raw("GET", rawFirst.body.nextRecordsUrl);
+    expect(stale.status).toBe(400);
+    expect(stale.body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+  });
+
+  it("honours Sforce-Query-Options batchSize and jsforce autoFetch with maxFetch", async () => {
+    const res = await raw(
+      "GET",
+      `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`,
+      undefined,
+      {
+        "Sforce-Query-Options": "batchSize=500",
+      },
+    );
+    expect(res.body.records).toHaveLength(500);
+    const tiny = await raw(
+      "GET",
+      `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`,
+      undefined,
+      {
+        "Sforce-Query-Options": "batchSize=10",
+      },
+    );
+    expect(tiny.body.records).toHaveLength(200);
+    const fetched = await conn.query("SELECT Id, Email FROM Lead").run({ autoFetch: true, maxFetch: 2300 });
+    expect(fetched.records).toHaveLength(2300);
+  });
+
+  it("filters, orders, limits and nests relationship fields", async () => {
+    const res = await conn.query<Record<string, unknown>>(
+      "SELECT LastName, email, Owner.Email, Owner.Name FROM Lead WHERE Company = 'ACME gmbh' AND (Country IN ('DE') OR NumberOfEmployees < 5) AND NOT LastName LIKE '%0000' ORDER BY NumberOfEmployees DESC LIMIT 3",
+    );
+    expect(res.totalSize).toBe(3);
+    expect(res.records.map((r) => r.LastName)).toEqual(["Müller-2448", "Müller-2442", "Müller-2436"]);
+    const first = res.records[0]!;
+    expect(Object.keys(first)).toEqual(["attributes", "LastName", "Email", "Owner"]);
+    expect(first.attributes).toEqual({
+      type: "Lead",
+      url: expect.stringMatching(/^\/services\/data\/v62\.0\/sobjects\/Lead\/00Q\w{15}$/),
+    });
+    expect(first.Owner).toEqual({
+      attributes: { type: "User", url: expect.stringContaining("/sobjects/User/005") },
+      Email: "integration@leadloop.sandbox",
+      Name: "Integration User",
+    });
+  });
+
+  it("sorts nulls first by default and last when asked, and counts with COUNT()", async () => {
+    const nullsFirst = await conn.query<{ FirstName: string | null }>(
+      "SELECT FirstName FROM Lead ORDER BY FirstName LIMIT 2",
+    );
+    expect(nullsFirst.records.map((r) => r.FirstName)).toEqual([null, null]);
+    const nullsLast = await conn.query<{ FirstName: string | null }>(
+      "SELECT FirstName FROM Lead ORDER BY FirstName DESC NULLS LAST LIMIT 1 OFFSET 0",
+    );
+    expect(nullsLast.records[0]!.FirstName).toBe("Zoë999");
+    const count = await conn.query("SELECT COUNT() FROM Lead WHERE FirstName = null");
+    expect(count.totalSize).toBe(350);
+    expect(count.records).toEqual([]);
+  });
+
+  it("filters SystemModstamp with datetime literals (Z and offset) and rejects quoted or date-only values", async () => {
+    const res = await conn.query<{ LastName: string }>(
+      "SELECT LastName, SystemModstamp FROM Lead WHERE SystemModstamp >= 2025-03-01T01:00:00Z AND SystemModstamp < 2025-03-01T03:02:00+02:00 ORDER BY SystemModstamp",
+    );
+    expect(res.records.map((r) => r.LastName)).toEqual(["Müller-0060", "Müller-0061"]);
+    expect(res.records[0]).toMatchObject({ SystemModstamp: "2025-03-01T01:00:00.000+0000" });
+    const quoted = await rejection(
+      conn.query("SELECT Id FROM Lead WHERE SystemModstamp > '2025-03-01T00:00:00Z'"),
+    );
+    expect(quoted.errorCode).toBe("INVALID_FIELD");
+    expect(quoted.message).toContain("must be of type dateTime and should not be enclosed in quotes");
+    const dateOnly = await rejection(conn.query("SELECT Id FROM Lead WHERE SystemModstamp > 2025-03-01"));
+    expect(dateOnly.errorCode).toBe("INVALID_FIELD");
+  });
+
+  it("answers MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE like Salesforce", async () => {
+    const malformed = await rejection(conn.query("SELECT Id FROM Lead WHERE"));
+    expect(malformed.errorCode).toBe("MALFORMED_QUERY");
+    expect(malformed.message).toContain("ERROR at Row:1:Column:26");
+    const field = await rejection(conn.query("SELECT Id, Favourite_Colour__c FROM Lead"));
+    expect(field.errorCode).toBe("INVALID_FIELD");
+    expect(field.message).toContain("No such column 'Favourite_Colour__c' on entity 'Lead'");
+    const type = await rejection(conn.query("SELECT Id FROM Leed"));
+    expect(type.errorCode).toBe("INVALID_TYPE");
+    const relation = await rejection(conn.query("SELECT Boss.Email FROM Lead"));
+    expect(relation.message).toContain("Didn't understand relationship 'Boss'");
+  });
+
+  it("sees deleted records only through queryAll", async () => {
+    const id = sf.data.insert("Lead", { LastName: "Gone", Company: "Ghost Inc", Email: "gone@ghost.io" });
+    await conn.sobject("Lead").destroy(id);
+    const live = await conn.query("SELECT Id FROM Lead WHERE Email = 'gone@ghost.io'");
+    expect(live.totalSize).toBe(0);
+    const all = await conn.query<{ Id: string; IsDeleted: boolean }>(
+      "SELECT Id, IsDeleted FROM Lead WHERE Email = 'gone@ghost.io'",
+      { scanAll: true },
+    );
+    expect(all.records).toEqual([expect.objectContaining({ Id: id, IsDeleted: true })]);
+  });
+});
+
+describe("describe", () => {
+  it("describes Lead with standard and leadloop custom fields", async () => {
+    const d = await conn.sobject("Lead").describe();
+    expect(d.name).toBe("Lead");
+    expect(d.keyPrefix).toBe("00Q");
+    const byName = new Map(d.fields.map((f) => [f.name, f]));
+    expect(byName.get("LastName")).toMatchObject({
+      type: "string",
+      length: 80,
+      nillable: false,
+      createable: true,
+    });
+    expect(byName.get("Status")).toMatchObject({
+      type: "picklist",
+      restrictedPicklist: true,
+      defaultedOnCreate: true,
+    });
+    expect(byName.get("Status")!.picklistValues).toContainEqual(
+      expect.objectContaining({ value: "Open - Not Contacted", defaultValue: true, active: true }),
+    );
+    expect(byName.get("HubSpot_Contact_Id__c")).toMatchObject({
+      externalId: true,
+      unique: true,
+      custom: true,
+      length: 255,
+    });
+    expect(byName.get("Leadloop_Reasons__c")).toMatchObject({ type: "textarea", length: 32768 });
+    expect(byName.get("Leadloop_MQL_Date__c")).toMatchObject({ type: "datetime" });
+    expect(byName.get("OwnerId")).toMatchObject({
+      type: "reference",
+      referenceTo: ["User"],
+      relationshipName: "Owner",
+    });
+    expect(byName.get("IsConverted")).toMatchObject({ createable: false, updateable: false });
+    const global = await conn.describeGlobal();
+    expect(global.sobjects.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        "Lead",
+        "Contact",
+        "Account",
+        "Opportunity",
+        "Task",
+        "User",
+        "Campaign",
+        "CampaignMember",
+      ]),
+    );
+  });
+
+  it("shows a field added with addField", async () => {
+    sf.data.addField("Contact", { name: "Leadloop_Segment__c", type: "string", length: 40 });
+    const d = await raw("GET", "/services/data/v62.0/sobjects/Contact/describe");
+    expect(d.body.fields.find((f: { name: string }) => f.name === "Leadloop_Segment__c")).toMatchObject({
+      length: 40,
+      custom: true,
+    });
+  });
+});
+
+describe("sObject rows", () => {
+  it("creates (201), reads with fields, updates (204) and deletes (204)", async () => {
+    const created = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      FirstName: "Ångström",
+      LastName: "O'Brien",
+      Company: "Café Zürich",
+      Email: "angstrom@cafe.ch",
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.stringMatching(/^00Q\w{15}$/), success: true, errors: [] });
+    const id = created.body.id as string;
+    expect(created.headers.get("sforce-limit-info")).toMatch(/^api-usage=\d+\/100000$/);
+
+    const read = await conn.sobject("Lead").retrieve(id, { fields: ["Name", "Status", "Company"] });
+    expect(read).toEqual({
+      attributes: { type: "Lead", url: `/services/data/v62.0/sobjects/Lead/${id}` },
+      Name: "Ångström O'Brien",
+      Status: "Open - Not Contacted",
+      Company: "Café Zürich",
+    });
+    const patched = await raw("PATCH", `/services/data/v62.0/sobjects/Lead/${id}`, {
+      Title: "CTO",
+      Phone: "",
+    });
+    expect(patched.status).toBe(204);
+    expect(sf.data.get("Lead", id)).toMatchObject({ Title: "CTO", Phone: null });
+    const deleted = await raw("DELETE", `/services/data/v62.0/sobjects/Lead/${id}`);
+    expect(deleted.status).toBe(204);
+    const again = await raw("GET", `/services/data/v62.0/sobjects/Lead/${id}`);
+    expect(again.status).toBe(404);
+    expect(again.body).toEqual([{ message: "entity is deleted", errorCode: "ENTITY_IS_DELETED" }]);
+  });
+
+  it("reports required, unknown, picklist, length and unique violations", async () => {
+    const missing = await raw("POST", "/services/data/v62.0/sobjects/Lead", { FirstName: "No" });
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual([
+      {
+        errorCode: "REQUIRED_FIELD_MISSING",
+        message: "Required fields are missing: [LastName, Company]",
+        fields: ["LastName", "Company"],
+      },
+    ]);
+    const unknown = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      LastName: "X",
+      Company: "Y",
+      Shoe_Size__c: 9,
+    });
+    expect(unknown.body[0]).toMatchObject({
+      errorCode: "INVALID_FIELD",
+      message: "No such column 'Shoe_Size__c' on sobject of type Lead",
+    });
+    const picklist = await rejection(
+      conn.sobject("Lead").create({ LastName: "X", Company: "Y", Status: "Hot Prospect" }),
+    );
+    expect(picklist.errorCode).toBe("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+    const tooLong = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      LastName: "L".repeat(81),
+      Company: "Y",
+    });
+    expect(tooLong.body[0]).toMatchObject({ errorCode: "STRING_TOO_LONG", fields: ["LastName"] });
+    await conn.sobject("Contact").create({ LastName: "Uniq", HubSpot_Contact_Id__c: "hs-777" });
+    const dup = await rejection(
+      conn.sobject("Contact").create({ LastName: "Uniq2", HubSpot_Contact_Id__c: "HS-777" }),
+    );
+    expect(dup.errorCode).toBe("DUPLICATE_VALUE");
+  });
+
+  it("blocks a second Lead with the same email under the standard duplicate rule, spelled duplicateResut", async () => {
+    const res = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      LastName: "Twin",
+      Company: "Dup Co",
+      Email: "LEAD5@example.COM",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body[0].errorCode).toBe("DUPLICATES_DETECTED");
+    expect(res.body[0].duplicateResut.matchResults[0].matchRecords[0].record.Id).toBe(
+      sf.data.query("SELECT Id FROM Lead WHERE Email = 'lead5@example.com'").records[0]!.Id,
+    );
+    expect(res.body[0].duplicateResult).toBeUndefined();
+    const allowed = await raw(
+      "POST",
+      "/services/data/v62.0/sobjects/Lead",
+      { LastName: "Twin", Company: "Dup Co", Email: "LEAD5@example.COM" },
+      { "Sforce-Duplicate-Rule-Header": "allowSave=true" },
+    );
+    expect(allowed.status).toBe(201);
+  });
+
+  it("upserts by external id: 201 created, then 200 with created false", async () => {
+    const first = await raw("PATCH", "/services/data/v62.0/sobjects/Account/HubSpot_Company_Id__c/hs-co-1", {
+      Name: "Nordwind AG",
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      id: expect.stringMatching(/^001/),
+      success: true,
+      errors: [],
+      created: true,
+    });
+    const second = (await conn
+      .sobject("Account")
+      .upsert(
+        { HubSpot_Company_Id__c: "hs-co-1", Name: "Nordwind AG (DE)" },
+        "HubSpot_Company_Id__c",
+      )) as SaveResult;
+    expect(second).toEqual({ id: first.body.id, success: true, errors: [], created: false });
+    expect(sf.data.get("Account", first.body.id)).toMatchObject({
+      Name: "Nordwind AG (DE)",
+      HubSpot_Company_Id__c: "hs-co-1",
+    });
+    const wrongField = await raw("PATCH", "/services/data/v62.0/sobjects/Account/Name/x", { Name: "x" });
+    expect(wrongField.status).toBe(404);
+  });
+});
+
+describe("sObject Collections", () => {
+  const leads = () => [
+    { LastName: "Batch-A", Company: "Alpha", Email: "batch-a@alpha.io" },
+    { LastName: "Batch-B", Company: "Beta", Status: "Not A Status" },
+    { LastName: "Batch-C", Company: "Gamma" },
+  ];
+
+  it("saves the valid records when allOrNone is false", async () => {
+    const results = (await conn.sobject("Lead").create(leads(), { allOrNone: false })) as SaveResult[];
+    expect(results.map((r) => r.success)).toEqual([true, false, true]);
+    expect(results[1]!.errors[0]).toMatchObject({
+      statusCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+      fields: ["Status"],
+    });
+    expect(sf.data.query("SELECT Id FROM Lead WHERE LastName LIKE 'Batch-_'").totalSize).toBe(2);
+  });
+
+  it("rolls everything back when allOrNone is true", async () => {
+    const batch = leads().map((l) => ({ ...l, LastName: `${l.LastName}-all`, Email: undefined }));
+    const res = await raw("POST", "/services/data/v62.0/composite/sobjects", {
+      allOrNone: true,
+      records: batch.map((r) => ({ attributes: { type: "Lead" }, ...r })),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body[0]).toEqual({
+      id: null,
+      success: false,
+      errors: [
+        {
+          statusCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+          message:
+            "Record rolled back because not all records were valid and the request was using AllOrNone header",
+          fields: [],
+        },
+      ],
+    });
+    expect(res.body[1].errors[0].statusCode).toBe("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+    expect(sf.data.query("SELECT Id FROM Lead WHERE LastName LIKE '%-all'").totalSize).toBe(0);
+  });
+
+  it("applies an injected per-record validation fault to just that record", async () => {
+    await sf.control.addFaults({
+      records: [{ object: "Lead", field: "Company", equals: "poison ltd", message: "Company is blocked" }],
+    });
+    const results = (await conn.sobject("Lead").create([
+      { LastName: "Fine", Company: "Okay Ltd" },
+      { LastName: "Bad", Company: "Poison Ltd" },
+    ])) as SaveResult[];
+    await sf.control.clearFaults();
+    expect(results[0]!.success).toBe(true);
+    expect(results[1]).toEqual({
+      id: null,
+      success: false,
+      errors: [
+        {
+          statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+          message: "Company is blocked",
+          fields: ["Company"],
+        },
+      ],
+    });
+  });
+
+  it("updates, upserts with created flags, retrieves and deletes in collections", async () => {
+    const created = (await conn.sobject("Contact").create([
+      { LastName: "Coll-1", Email: "c1@x.io" },
+      { LastName: "Coll-2", Email: "c2@x.io" },
+    ])) as SaveResult[];
+    const [id1, id2] = created.map((r) => r.id!);
+    const updated = (await conn.sobject("Contact").update([
+      { Id: id1!, Title: "VP Sales" },
+      { Id: "003000000000000AAA", Title: "Nobody" },
+    ])) as SaveResult[];
+    expect(updated[0]).toEqual({ id: id1, success: true, errors: [] });
+    expect(updated[1]!.success).toBe(false);
+
+    const upserted = (await conn.sobject("Contact").upsert(
+      [
+        { HubSpot_Contact_Id__c: "hs-c-1", LastName: "Up-1" },
+        { HubSpot_Contact_Id__c: "hs-c-2", LastName: "Up-2" },
+      ],
+      "HubSpot_Contact_Id__c",
+    )) as SaveResult[];
+    expect(upserted.map((r) => r.created)).toEqual([true, true]);
+    const again = (await conn.sobject("Contact").upsert(
+      [
+        { HubSpot_Contact_Id__c: "hs-c-1", LastName: "Up-1b" },
+        { HubSpot_Contact_Id__c: "hs-c-3", LastName: "Up-3" },
+      ],
+      "HubSpot_Contact_Id__c",
+    )) as SaveResult[];
+    expect(again.map((r) => [r.success, r.created])).toEqual([
+      [true, false],
+      [true, true],
+    ]);
+    expect(again[0]!.id).toBe(upserted[0]!.id);
+
+    const fetched = await conn
+      .sobject("Contact")
+      .retrieve([id1!, "003000000000000AAA"], { fields: ["LastName", "Title"] });
+    expect(fetched[0]).toMatchObject({ LastName: "Coll-1", Title: "VP Sales" });
+    expect(fetched[1]).toBeNull();
+    const viaGet = await raw(
+      "GET",
+      `/services/data/v62.0/composite/sobjects/Contact?ids=${id2}&fields=LastName`,
+    );
+    expect(viaGet.body).toEqual([
+      { attributes: expect.objectContaining({ type: "Contact" }), LastName: "Coll-2" },
+    ]);
+
+    const removed = (await conn.sobject("Contact").destroy([id1!, id2!])) as SaveResult[];
+    expect(removed.map((r) => r.success)).toEqual([true, true]);
+  });
+
+  it("refuses more than 200 records a call", async () => {
+    const records = Array.from({ length: 201 }, (_, i) => ({
+      attributes: { type: "Task" },
+      Subject: `T${i}`,
+    }));
+    const res = await raw("POST", "/services/data/v62.0/composite/sobjects", { allOrNone: false, records });
+    expect(res.status).toBe(400);
+    expect(res.body[0].errorCode).toBe("EXCEEDED_ID_LIMIT");
+  });
+});
+
+describe("replication: getUpdated and getDeleted", () => {
+  it("lists ids updated and deleted in a window", async () => {
+    const start = new Date(Date.now() - 60_000);
+    const a = sf.data.insert("Account", { Name: "Repl A" });
+    const b = sf.data.insert("Account", { Name: "Repl B" }, new Date("2024-01-01T00:00:00Z"));
+    sf.data.delete("Account", a);
+    const end = new Date(Date.now() + 60_000);
+    const updated = await conn.sobject("Account").updated(start.toISOString(), end.toISOString());
+    expect(updated.ids).not.toContain(b);
+    const deleted = await conn.sobject("Account").deleted(start.toISOString(), end.toISOString());
+    expect(deleted.deletedRecords).toEqual([{ id: a, deletedDate: expect.stringMatching(/\+0000$/) }]);
+    const all = await conn.sobject("Account").updated(new Date("2023-12-31T00:00:00Z"), end);
+    expect(all.ids).toContain(b);
+  });
+});
+
+describe("lead conversion and merge", () => {
+  it("sets the conversion fields and creates the records", async () => {
+    const leadId = sf.data.insert("Lead", {
+      FirstName: "Chloé",
+      LastName: "Dubois",
+      Company: "Équipe Rouge SA",
+      Email: "chloe@equipe-rouge.fr",
+      HubSpot_Contact_Id__c: "hs-901",
+      Country: "FR",
+    });
+    const call = await sf.control.call<{ id: string }>("POST", "/calls", {
+      whoId: leadId,
+      description: "Left voicemail",
+    });
+    const result = await sf.control.call<{ accountId: string; contactId: string; opportunityId: string }>(
+      "POST",
+      `/leads/${leadId}/convert`,
+      { opportunityName: "Équipe Rouge - Pilot" },
+    );
+    const res = await conn.query<Record<string, unknown>>(
+      `SELECT IsConverted, Status, ConvertedDate, ConvertedContactId, ConvertedContact.Email, ConvertedAccount.Name, ConvertedOpportunity.StageName FROM Lead WHERE Id = '${leadId}'`,
+    );
+    expect(res.records[0]).toMatchObject({
+      IsConverted: true,
+      Status: "Closed - Converted",
+      ConvertedDate: new Date().toISOString().slice(0, 10),
+      ConvertedContactId: result.contactId,
+      ConvertedContact: expect.objectContaining({ Email: "chloe@equipe-rouge.fr" }),
+      ConvertedAccount: expect.objectContaining({ Name: "Équipe Rouge SA" }),
+      ConvertedOpportunity: expect.objectContaining({ StageName: "Prospecting" }),
+    });
+    expect(sf.data.get("Contact", result.contactId)).toMatchObject({
+      HubSpot_Contact_Id__c: "hs-901",
+      AccountId: result.accountId,
+    });
+    expect(sf.data.get("Opportunity", result.opportunityId)).toMatchObject({
+      Name: "Équipe Rouge - Pilot",
+      IsClosed: false,
+    });
+    expect(sf.data.get("Task", call.id)).toMatchObject({
+      WhoId: result.contactId,
+      Status: "Completed",
+      TaskSubtype: "Call",
+    });
+    const edit = await rejection(conn.sobject("Lead").update({ Id: leadId, Title: "CEO" }));
+    expect(edit.errorCode).toBe("CANNOT_UPDATE_CONVERTED_LEAD");
+  });
+
+  it("merges leads: the merged one is deleted with MasterRecordId", async () => {
+    const master = sf.data.insert("Lead", { LastName: "Keep", Company: "M Co" });
+    const loser = sf.data.insert("Lead", { LastName: "Drop", Company: "M Co" });
+    await sf.control.call("POST", "/merge", { sobject: "Lead", masterId: master, mergedIds: [loser] });
+    const res = await conn.query<Record<string, unknown>>(
+      `SELECT Id, IsDeleted, MasterRecordId FROM Lead WHERE Id = '${loser}'`,
+      {
+        scanAll: true,
+      },
+    );
+    expect(res.records[0]).toMatchObject({ IsDeleted: true, MasterRecordId: master });
+  });
+});
+
+describe("auth, limits and faults", () => {
+  it("answers 401 INVALID_SESSION_ID after sessions expire, and a client-credentials token works", async () => {
+    const oldToken = sf.accessToken;
+    await sf.control.call("POST", "/sessions/expire");
+    const stale = new jsforce.Connection({ instanceUrl: sf.url, accessToken: oldToken, version: "62.0" });
+    const err = await rejection(stale.query("SELECT Id FROM User"));
+    expect(err.errorCode).toBe("INVALID_SESSION_ID");
+    expect(err.message).toBe("Session expired or invalid");
+
+    const bad = new jsforce.Connection({
+      oauth2: { loginUrl: sf.url, clientId: "sandbox-client-id", clientSecret: "wrong" },
+      version: "62.0",
+    });
+    const refused = await rejection(bad.authorize({ grant_type: "client_credentials" }));
+    expect(refused.name).toBe("invalid_client");
+
+    const fresh = new jsforce.Connection({
+      oauth2: { loginUrl: sf.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" },
+      version: "62.0",
+    });
+    const info = await fresh.authorize({ grant_type: "client_credentials" });
+    expect(info.organizationId).toBe("00D5g000004SandAAA");
+    expect(fresh.accessToken).toBe(sf.accessToken);
+    expect(fresh.accessToken).not.toBe(oldToken);
+    expect(fresh.instanceUrl).toBe(sf.url);
+    const users = await fresh.query<{ Username: string }>("SELECT Username FROM User");
+    expect(users.records[0]!.Username).toBe("integration@leadloop.sandbox");
+    conn = new jsforce.Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: "62.0" });
+  });
+
+  it("counts usage in Sforce-Limit-Info and answers 403 REQUEST_LIMIT_EXCEEDED past the allocation", async () => {
+    await sf.control.call("PUT", "/api-usage", { used: 99_998 });
+    const limits = await raw("GET", "/services/data/v62.0/limits");
+    expect(limits.headers.get("sforce-limit-info")).toBe("api-usage=99999/100000");
+    expect(limits.body.DailyApiRequests).toEqual({ Max: 100000, Remaining: 1 });
+    const last = await raw("GET", "/services/data/v62.0/sobjects");
+    expect(last.status).toBe(200);
+    expect(last.headers.get("sforce-limit-info")).toBe("api-usage=100000/100000");
+    const over = await raw("GET", "/services/data/v62.0/sobjects");
+    expect(over.status).toBe(403);
+    expect(over.body).toEqual([
+      { message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" },
+    ]);
+    const err = await rejection(conn.query("SELECT Id FROM Lead LIMIT 1"));
+    expect(err.errorCode).toBe("REQUEST_LIMIT_EXCEEDED");
+    await sf.control.call("PUT", "/api-usage", { used: 0 });
+  });
+
+  it("answers an injected 503 once, then serves the call", async () => {
+    await sf.control.addFaults({ requests: [{ kind: "status", status: 503, times: 1, path: "/query" }] });
+    const failed = await raw(
+      "GET",
+      `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM User")}`,
+    );
+    expect(failed.status).toBe(503);
+    expect(failed.body[0].errorCode).toBe("SERVER_UNAVAILABLE");
+    const ok = await raw("GET", `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM User")}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.totalSize).toBe(1);
+  });
+
+  it("answers an injected rate limit with 429, Retry-After and TOO_MANY_REQUESTS", async () => {
+    await sf.control.addFaults({ requests: [{ kind: "rate_limit", times: 1, retryAfterSeconds: 3 }] });
+    const res = await raw("GET", "/services/data/v62.0/limits");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("3");
+    expect(res.body[0].errorCode).toBe("TOO_MANY_REQUESTS");
+  });
+
+  it("lists versions without auth and 404s an unsupported version", async () => {
+    const versions = await fetch(`${sf.url}/services/data`).then(
+      (r) => r.json() as Promise<{ version: string }[]>,
+    );
+    expect(versions.map((v) => v.version)).toContain("62.0");
+    const old = await raw("GET", "/services/data/v30.0/sobjects");
+    expect(old.status).toBe(404);
+  });
+});
