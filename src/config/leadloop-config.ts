@@ -52,6 +52,21 @@ export const leadloopConfigSchema = z
     routing: z.string().min(1).default("./config/routing.yaml"),
     sla: z.string().min(1).default("./config/sla.yaml"),
     schedule: z.strictObject({ every: durationSchema.default(300_000) }).default({ every: 300_000 }),
+    sync: z
+      .strictObject({
+        /** Share of Salesforce's daily API allocation leadloop may use. */
+        salesforceApiShare: z.number().gt(0).max(1).default(0.25),
+        /** Records in one write above which Salesforce Bulk API 2.0 is used. */
+        bulkThreshold: z.number().int().positive().default(10_000),
+      })
+      .default({ salesforceApiShare: 0.25, bulkThreshold: 10_000 }),
+    daemon: z
+      .strictObject({
+        /** Port of /healthz and /metrics on 127.0.0.1; 0 turns them off. */
+        port: z.number().int().min(0).max(65535).default(9464),
+        host: z.string().default("127.0.0.1"),
+      })
+      .default({ port: 9464, host: "127.0.0.1" }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.crm === "salesforce" && !cfg.salesforce) {

@@ -1,0 +1,154 @@
+// The schema of mappings/*.yaml (version 1). A transform is written as a bare name (`trim`) or a one-key
+// object (`case: lower`, `map: { values: {...} }`); it is parsed by hand so an unknown or misspelt one
+// gets a message that names it and suggests the nearest, instead of zod's generic union error.
+import { z } from "zod";
+import { CASES, CONFLICT_RULES, DIRECTIONS, type DateForm, type ObjectMapping, type Transform } from "../core/mapping.js";
+import { transformProblem } from "../core/transforms/compile.js";
+import { suggestKey } from "./key-suggestion.js";
+
+export const MAPPING_VERSION = 1;
+
+export const PAIRS = ["contact", "company", "deal"] as const satisfies readonly ObjectMapping["pair"][];
+
+/** Objects each pair may join: HubSpot marketing object, and Salesforce or HubSpot-CRM objects. */
+export const PAIR_OBJECTS: Record<ObjectMapping["pair"], { marketing: readonly string[]; crm: readonly string[] }> = {
+  contact: { marketing: ["contacts"], crm: ["Lead", "Contact", "contacts"] },
+  company: { marketing: ["companies"], crm: ["Account", "companies"] },
+  deal: { marketing: ["deals"], crm: ["Opportunity", "deals"] },
+};
+
+const TRANSFORM_NAMES = ["trim", "case", "phone_e164", "country_iso", "map", "date", "default", "truncate"] as const;
+type TransformName = (typeof TRANSFORM_NAMES)[number];
+/** Transforms that take no options and are written as a bare name. */
+const BARE: Partial<Record<TransformName, Transform>> = { trim: { kind: "trim" }, country_iso: { kind: "country_iso" } };
+
+const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const dateForm: z.ZodType<DateForm> = z.union([
+  z.enum(["date", "datetime", "epoch_ms"]),
+  z.strictObject({ pattern: z.string().min(1) }),
+]);
+
+/** Option schemas of the transforms that take options, keyed by the name written in YAML. */
+const OPTIONS = {
+  case: z.enum(CASES),
+  phone_e164: z.union([z.string().min(1), z.strictObject({ defaultCountry: z.string().min(1) })]),
+  map: z.strictObject({
+    // A list value: the first is written to the CRM, all of them are read back to this marketing value.
+    values: z.record(z.string(), z.union([scalarText, z.array(scalarText).min(1)])),
+    caseInsensitive: z.boolean().default(false),
+  }),
+  date: z.strictObject({ marketing: dateForm, crm: dateForm }),
+  default: scalarText,
+  truncate: z.number().int().positive(),
+} as const;
+
+function toTransform(name: keyof typeof OPTIONS, options: unknown): Transform {
+  switch (name) {
+    case "case":
+      return { kind: "case", to: options as Extract<Transform, { kind: "case" }>["to"] };
+    case "phone_e164": {
+      const o = options as string | { defaultCountry: string };
+      return { kind: "phone_e164", defaultCountry: (typeof o === "string" ? o : o.defaultCountry).toUpperCase() };
+    }
+    case "map": {
+      const o = options as { values: Record<string, string | string[]>; caseInsensitive: boolean };
+      const values: Record<string, string> = {};
+      const readBack: Record<string, string> = {};
+      for (const [marketing, crm] of Object.entries(o.values)) {
+        const [first, ...more] = Array.isArray(crm) ? crm : [crm];
+        values[marketing] = first!;
+        for (const extra of more) readBack[extra] = marketing;
+      }
+      const map: Transform = { kind: "value_map", values, caseInsensitive: o.caseInsensitive };
+      return Object.keys(readBack).length > 0 ? { ...map, readBack } : map;
+    }
+    case "date": {
+      const o = options as { marketing: DateForm; crm: DateForm };
+      return { kind: "date", marketing: o.marketing, crm: o.crm };
+    }
+    case "default":
+      return { kind: "default", value: options as string };
+    case "truncate":
+      return { kind: "truncate", length: options as number };
+  }
+}
+
+function nearestName(typo: string): string | undefined {
+  const shape = Object.fromEntries(TRANSFORM_NAMES.map((n) => [n, z.unknown()]));
+  return suggestKey(z.strictObject(shape), [], typo);
+}
+
+function unknownName(name: string): string {
+  const hint = nearestName(name);
+  return `unknown transform "${name}"${hint ? ` (did you mean "${hint}"?)` : ""}; known: ${TRANSFORM_NAMES.join(", ")}`;
+}
+
+const transformSchema = z.unknown().transform((raw, ctx): Transform => {
+  const issue = (message: string, path: (string | number)[] = []) => {
+    ctx.addIssue({ code: "custom", message, path });
+    return z.NEVER;
+  };
+  if (typeof raw === "string") {
+    const bare = BARE[raw as TransformName];
+    if (bare) return bare;
+    if (raw in OPTIONS) return issue(`transform "${raw}" needs options, e.g. ${example(raw as keyof typeof OPTIONS)}`);
+    return issue(unknownName(raw));
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return issue("a transform is a name (trim) or a one-key object ({ case: lower })");
+  }
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) {
+    return issue(`a transform is one key, this has ${keys.length} (${keys.join(", ")}); list each as its own step`);
+  }
+  const name = keys[0]!;
+  const value = (raw as Record<string, unknown>)[name];
+  if (BARE[name as TransformName]) return issue(`transform "${name}" takes no options; write it as a bare name`, [name]);
+  if (!(name in OPTIONS)) return issue(unknownName(name), [name]);
+  const optionsSchema = OPTIONS[name as keyof typeof OPTIONS];
+  const parsed = optionsSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const sub of parsed.error.issues) {
+      const path = sub.path.filter((p): p is string | number => typeof p !== "symbol");
+      if (sub.code === "unrecognized_keys") {
+        const key = sub.keys[0] ?? "";
+        const hint = suggestKey(optionsSchema, path, key);
+        issue(`unknown key${hint ? ` (did you mean "${hint}"?)` : ""}`, [name, ...path, key]);
+      } else issue(sub.message, [name, ...path]);
+    }
+    return z.NEVER;
+  }
+  const transform = toTransform(name as keyof typeof OPTIONS, parsed.data);
+  const problem = transformProblem(transform);
+  return problem ? issue(problem, [name]) : transform;
+});
+
+function example(name: keyof typeof OPTIONS): string {
+  const examples: Record<keyof typeof OPTIONS, string> = {
+    case: "{ case: lower }",
+    phone_e164: "{ phone_e164: US }",
+    map: "{ map: { values: { NEW: Open } } }",
+    date: "{ date: { marketing: epoch_ms, crm: date } }",
+    default: '{ default: "[not provided]" }',
+    truncate: "{ truncate: 255 }",
+  };
+  return examples[name];
+}
+
+export const fieldMappingSchema = z.strictObject({
+  marketing: z.string().min(1),
+  crm: z.string().min(1),
+  direction: z.enum(DIRECTIONS),
+  conflict: z.enum(CONFLICT_RULES),
+  transforms: z.array(transformSchema).default([]),
+});
+
+export const mappingFileSchema = z.strictObject({
+  version: z.literal(MAPPING_VERSION, { error: `must be ${MAPPING_VERSION}, the mapping version this leadloop reads` }),
+  pair: z.enum(PAIRS),
+  marketing: z.strictObject({ object: z.string().min(1) }),
+  crm: z.strictObject({ object: z.string().min(1) }),
+  fields: z.array(fieldMappingSchema).min(1, "list at least one field"),
+});
+
+export type MappingFile = z.output<typeof mappingFileSchema>;

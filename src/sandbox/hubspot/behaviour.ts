@@ -1,0 +1,62 @@
+// What makes the shared emulator server answer as HubSpot: Bearer-token auth, usage limits and their
+// headers, and HubSpot's error bodies (https://developers.hubspot.com/docs/api/error-handling).
+import type { EmulatorRequest, EmulatorResponse, SystemBehaviour } from "../emulator/server.js";
+import { errorBody, errorResponse } from "./errors.js";
+import type { LimitPolicy, RateLimiter } from "./rate-limits.js";
+
+// The search endpoints answer without rate-limit headers, as the usage guidelines note.
+const SEARCH_PATH = /^\/crm\/v3\/objects\/[^/]+\/search\/?$/;
+
+export function isSearch(path: string): boolean {
+  return SEARCH_PATH.test(path);
+}
+
+export function hubspotBehaviour(accessToken: string, limiter: RateLimiter): SystemBehaviour {
+  return {
+    guard(req) {
+      const header = String(req.headers.authorization ?? "");
+      const match = /^Bearer\s+(.+)$/i.exec(header);
+      if (!match || match[1]!.trim() !== accessToken) {
+        return errorResponse(
+          401,
+          "INVALID_AUTHENTICATION",
+          match
+            ? "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+            : "Any of the listed authentication credentials are missing",
+        );
+      }
+      const refused = limiter.take(isSearch(req.path));
+      return refused ? rateLimitedBody(refused) : undefined;
+    },
+    decorate(req: EmulatorRequest) {
+      return isSearch(req.path) ? {} : limiter.headers();
+    },
+    rateLimited(retryAfterSeconds) {
+      const res = rateLimitedBody("TEN_SECONDLY_ROLLING");
+      return { ...res, headers: { "Retry-After": String(Math.ceil(retryAfterSeconds)) } };
+    },
+    failure(status) {
+      const category = status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
+      const message =
+        status === 503 || status === 502 || status === 504
+          ? "The service is temporarily unavailable. Please try again later."
+          : "internal error";
+      return { status, body: errorBody(category, message) };
+    },
+    notFound(req) {
+      return { status: 404, body: errorBody("OBJECT_NOT_FOUND", `No route ${req.method} ${req.path}`) };
+    },
+  };
+}
+
+/** HubSpot's 429 body: it names the policy that was exceeded and has errorType RATE_LIMIT. */
+export function rateLimitedBody(policy: LimitPolicy): EmulatorResponse {
+  const message =
+    policy === "DAILY"
+      ? "You have reached your daily limit."
+      : policy === "SECONDLY"
+        ? "You have reached your secondly limit."
+        : "You have reached your ten_secondly_rolling limit.";
+  const body = { ...errorBody("RATE_LIMITS", message), errorType: "RATE_LIMIT", policyName: policy };
+  return { status: 429, body };
+}

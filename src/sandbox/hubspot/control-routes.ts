@@ -1,0 +1,168 @@
+// What a person does in HubSpot's UI, for tests and the sandbox, served under /__control:
+//   POST  /contacts/:id/page-views        {url, title?, occurredAt?}                      a page view
+//   POST  /contacts/:id/form-submissions  {formId?, formTitle?, pageUrl?, fields?, occurredAt?}
+//                                          a form submission: writes the fields and the conversion properties
+//   POST  /contacts/:id/email-opens       {emailCampaignId?, subject?, occurredAt?}       a marketing email open
+//   POST  /contacts/:id/email-clicks      {emailCampaignId?, url?, occurredAt?}           a marketing email click
+//   POST  /contacts/:id/cta-clicks        {ctaId?, url?, occurredAt?}                     a CTA click
+//   PATCH /objects/:type/:id              {properties}                                    a marketer edits a record
+//   POST  /contacts/merge                 {primaryId, mergedId}                           merge two contacts
+//   GET   /objects/:type                                                                  dump a type's records
+//   POST  /owners                         {email, firstName, lastName}                    add an owner (user)
+//   DELETE /limits                                                                        reset usage counters
+// Each activity answers {event, contact} with the contact as it now is.
+import { z } from "zod";
+import type { Router } from "../emulator/router.js";
+import type { EmulatorHandler, EmulatorRequest } from "../emulator/server.js";
+import { recordActivity } from "./contact-activity.js";
+import type { ContactEventKind } from "./event-types.js";
+import type { HubspotData } from "./hubspot-data.js";
+import type { RateLimiter } from "./rate-limits.js";
+import { parseBody, propertyValues } from "./request-schemas.js";
+import { objectTypeParam, route } from "./routes/route-helpers.js";
+
+const when = z.iso.datetime({ offset: true }).optional();
+const pageView = z.object({ url: z.string(), title: z.string().optional(), occurredAt: when });
+const formSubmission = z.object({
+  formId: z.string().optional(),
+  formTitle: z.string().optional(),
+  pageUrl: z.string().optional(),
+  fields: z.record(z.string(), z.string()).optional(),
+  occurredAt: when,
+});
+const emailOpen = z.object({
+  emailCampaignId: z.string().optional(),
+  subject: z.string().optional(),
+  occurredAt: when,
+});
+const emailClick = z.object({
+  emailCampaignId: z.string().optional(),
+  url: z.string().optional(),
+  occurredAt: when,
+});
+const ctaClick = z.object({ ctaId: z.string().optional(), url: z.string().optional(), occurredAt: when });
+const merge = z.object({ primaryId: z.coerce.string(), mergedId: z.coerce.string() });
+const owner = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
+
+/** Event properties with HubSpot's `hs_` names, leaving out what was not given. */
+function defined(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function hubspotControlRoutes(
+  router: Router<EmulatorHandler>,
+  data: HubspotData,
+  limiter: RateLimiter,
+): void {
+  const activity = (
+    kind: ContactEventKind,
+    read: (req: EmulatorRequest) => {
+      occurredAt?: string | undefined;
+      properties: Record<string, string>;
+      fields?: Record<string, string>;
+    },
+  ): EmulatorHandler =>
+    route((req) => {
+      const { occurredAt, properties, fields } = read(req);
+      const result = recordActivity(data, {
+        contactId: req.params.id ?? "",
+        kind,
+        occurredAt: occurredAt ? new Date(occurredAt) : undefined,
+        properties,
+        formFields: fields,
+      });
+      return { status: 201, body: result };
+    });
+
+  router
+    .add(
+      "POST",
+      "/contacts/merge",
+      route((req) => {
+        const body = parseBody(merge, req.body);
+        return { status: 200, body: data.mergeContacts(body.primaryId, body.mergedId) };
+      }),
+    )
+    .add(
+      "POST",
+      "/contacts/:id/page-views",
+      activity("pageView", (req) => {
+        const b = parseBody(pageView, req.body);
+        return { occurredAt: b.occurredAt, properties: defined({ hs_url: b.url, hs_title: b.title }) };
+      }),
+    )
+    .add(
+      "POST",
+      "/contacts/:id/form-submissions",
+      activity("formSubmission", (req) => {
+        const b = parseBody(formSubmission, req.body);
+        return {
+          occurredAt: b.occurredAt,
+          properties: defined({ hs_form_id: b.formId, hs_form_title: b.formTitle, hs_url: b.pageUrl }),
+          fields: b.fields ?? {},
+        };
+      }),
+    )
+    .add(
+      "POST",
+      "/contacts/:id/email-opens",
+      activity("emailOpen", (req) => {
+        const b = parseBody(emailOpen, req.body);
+        return {
+          occurredAt: b.occurredAt,
+          properties: defined({ hs_email_campaign_id: b.emailCampaignId, hs_email_subject: b.subject }),
+        };
+      }),
+    )
+    .add(
+      "POST",
+      "/contacts/:id/email-clicks",
+      activity("emailClick", (req) => {
+        const b = parseBody(emailClick, req.body);
+        return {
+          occurredAt: b.occurredAt,
+          properties: defined({ hs_email_campaign_id: b.emailCampaignId, hs_url: b.url }),
+        };
+      }),
+    )
+    .add(
+      "POST",
+      "/contacts/:id/cta-clicks",
+      activity("ctaClick", (req) => {
+        const b = parseBody(ctaClick, req.body);
+        return { occurredAt: b.occurredAt, properties: defined({ hs_cta_id: b.ctaId, hs_url: b.url }) };
+      }),
+    )
+    .add(
+      "PATCH",
+      "/objects/:type/:id",
+      route((req) => {
+        const body = parseBody(z.object({ properties: propertyValues }), req.body);
+        const values = Object.fromEntries(
+          Object.entries(body.properties).map(([k, v]) => [k, v === null ? null : String(v)]),
+        );
+        return {
+          status: 200,
+          body: data.updateObject(objectTypeParam(req, "type"), req.params.id ?? "", values),
+        };
+      }),
+    )
+    .add(
+      "GET",
+      "/objects/:type",
+      route((req) => ({ status: 200, body: { results: data.listObjects(objectTypeParam(req, "type")) } })),
+    )
+    .add(
+      "POST",
+      "/owners",
+      route((req) => ({ status: 201, body: data.addOwner(parseBody(owner, req.body)) })),
+    )
+    .add(
+      "DELETE",
+      "/limits",
+      route(() => {
+        limiter.reset();
+        return { status: 204 };
+      }),
+    );
+}

@@ -1,0 +1,77 @@
+// Starts the HubSpot API emulator: the CRM v3 objects, search, batch, properties and owners endpoints,
+// associations v4 and the Events API on a loopback server, with HubSpot's auth, limits and error shapes.
+import { ControlClient } from "../emulator/control-client.js";
+import type { FaultInjector } from "../emulator/faults.js";
+import { Router } from "../emulator/router.js";
+import { type EmulatorHandler, type RunningEmulator, startEmulator } from "../emulator/server.js";
+import { hubspotBehaviour } from "./behaviour.js";
+import { hubspotControlRoutes } from "./control-routes.js";
+import { HubspotData } from "./hubspot-data.js";
+import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
+import { addAssociationRoutes } from "./routes/association-routes.js";
+import { addBatchRoutes } from "./routes/batch-routes.js";
+import { addEventRoutes } from "./routes/event-routes.js";
+import { addObjectRoutes } from "./routes/object-routes.js";
+import { addOwnerRoutes } from "./routes/owner-routes.js";
+import { addPropertyRoutes } from "./routes/property-routes.js";
+import type { HubspotContext } from "./routes/route-helpers.js";
+import { addSearchRoutes } from "./routes/search-routes.js";
+
+export { type ContactActivity, recordActivity } from "./contact-activity.js";
+export { HubspotApiError } from "./errors.js";
+export { CONTACT_EVENT_TYPES } from "./event-types.js";
+export type { HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
+export { HubspotData } from "./hubspot-data.js";
+export type { ObjectType } from "./object-types.js";
+export { OBJECT_TYPES } from "./object-types.js";
+
+export interface HubspotEmulatorOptions {
+  port?: number;
+  /** The private app token callers must send as `Authorization: Bearer`; default "sandbox-hubspot-token". */
+  accessToken?: string;
+  limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
+  /** Records modified less than this long ago are not yet visible to search (index lag); default 0. */
+  searchLagMs?: number;
+}
+
+export interface HubspotEmulator extends RunningEmulator {
+  data: HubspotData;
+  control: ControlClient;
+  accessToken: string;
+}
+
+export const DEFAULT_ACCESS_TOKEN = "sandbox-hubspot-token";
+
+export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
+  const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
+  const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
+  const data = new HubspotData();
+  let faults: FaultInjector | undefined;
+  const ctx: HubspotContext = { data, faults: () => faults, searchLagMs: options.searchLagMs ?? 0 };
+
+  const api = new Router<EmulatorHandler>();
+  // Literal routes (merge, search, batch) go before the `:objectId` patterns they would otherwise match.
+  addSearchRoutes(api, ctx);
+  addBatchRoutes(api, ctx);
+  addObjectRoutes(api, ctx);
+  addPropertyRoutes(api, ctx);
+  addOwnerRoutes(api, ctx);
+  addAssociationRoutes(api, ctx);
+  addEventRoutes(api, ctx);
+
+  const control = new Router<EmulatorHandler>();
+  hubspotControlRoutes(control, data, limiter);
+
+  const running = await startEmulator({
+    api,
+    control,
+    behaviour: hubspotBehaviour(accessToken, limiter),
+    port: options.port,
+  });
+  faults = running.faults;
+  return { ...running, data, control: new ControlClient(running.url), accessToken };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

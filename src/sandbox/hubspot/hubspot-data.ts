@@ -1,0 +1,503 @@
+// The emulated HubSpot portal's state and the in-process API the seed generator, the sandbox and tests use
+// directly (no HTTP, no limits, no call counts). The HTTP routes go through the same methods, so a write
+// behaves the same whichever way it arrives.
+
+import { AssociationStore } from "./association-store.js";
+import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
+import { CREATED_PROPERTY, defaultProperties } from "./default-properties.js";
+import { HubspotApiError, notFound } from "./errors.js";
+import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
+import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
+import { invalidPropertiesError, normaliseWrite, type WriteValue } from "./property-values.js";
+
+export interface HubspotObject {
+  id: string;
+  type: ObjectType;
+  /** Only properties with a value; HubSpot stores every value as a string. */
+  properties: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+  archived: boolean;
+  archivedAt?: Date;
+}
+
+export interface HubspotOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  createdAt: Date;
+  updatedAt: Date;
+  archived: boolean;
+}
+
+export interface HubspotEvent {
+  id: string;
+  eventType: string;
+  objectType: "contact";
+  objectId: string;
+  occurredAt: Date;
+  properties: Record<string, string>;
+}
+
+export interface NewPropertyDefinition {
+  name: string;
+  label: string;
+  type: PropertyType;
+  fieldType: string;
+  groupName: string;
+  description?: string;
+  options?: Array<{ label: string; value: string; displayOrder?: number; hidden?: boolean }>;
+  hasUniqueValue?: boolean;
+  hidden?: boolean;
+  formField?: boolean;
+  displayOrder?: number;
+}
+
+export interface AssociationLink {
+  toId: string;
+  types: AssociationTypeSpec[];
+}
+
+interface StoredObject extends HubspotObject {
+  /** Real time of the last write: what search index lag is measured from (writes may be back-dated). */
+  writtenAt: number;
+}
+
+type Properties = Record<string, string | null | undefined>;
+
+export class HubspotData {
+  private readonly objects = new Map<ObjectType, Map<string, StoredObject>>();
+  private readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
+  /** Ids of merged-away contacts, answering as the contact they were merged into. */
+  private readonly mergedInto = new Map<string, string>();
+  private readonly owners = new Map<string, HubspotOwner>();
+  private readonly links = new AssociationStore();
+  private readonly events: HubspotEvent[] = [];
+  private nextObjectId = 10001;
+  private nextOwnerId = 70000001;
+  private nextEventId = 1;
+
+  constructor() {
+    for (const type of OBJECT_TYPES) {
+      this.objects.set(type, new Map());
+      this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));
+    }
+  }
+
+  // ---- records -------------------------------------------------------------------------------------
+
+  createObject(type: ObjectType, properties: Properties, at?: Date): HubspotObject {
+    return copy(this.create(type, properties, { at, enforceReadOnly: false }));
+  }
+
+  updateObject(type: ObjectType, id: string, properties: Properties, at?: Date): HubspotObject {
+    return copy(this.update(type, id, properties, { at, enforceReadOnly: false }));
+  }
+
+  getObject(type: ObjectType, id: string): HubspotObject | undefined {
+    const found = this.find(type, id);
+    return found ? copy(found) : undefined;
+  }
+
+  /** Live (not archived) records, oldest id first. */
+  listObjects(type: ObjectType): HubspotObject[] {
+    return this.records(type, false).map(copy);
+  }
+
+  archiveObject(type: ObjectType, id: string): void {
+    const record = this.find(type, id);
+    if (!record) throw notFound();
+    const now = new Date();
+    record.archived = true;
+    record.archivedAt = now;
+    record.updatedAt = now;
+    record.writtenAt = now.getTime();
+  }
+
+  /**
+   * Merges `mergedId` into `primaryId` as HubSpot's contact merge does: the merged contact goes away, its
+   * email becomes an additional email of the primary, its associations and events move over, and reads by
+   * the old id answer the primary (https://developers.hubspot.com/docs/api/crm/contacts, "Merge").
+   */
+  mergeContacts(primaryId: string, mergedId: string): HubspotObject {
+    const primary = this.find("contacts", primaryId);
+    const merged = this.find("contacts", mergedId);
+    if (!primary || !merged) throw notFound();
+    if (primary.id === merged.id)
+      throw new HubspotApiError(400, "VALIDATION_ERROR", "Cannot merge a contact into itself");
+    const mergedIds = [
+      primary.properties.hs_merged_object_ids,
+      merged.id,
+      merged.properties.hs_merged_object_ids,
+    ]
+      .filter((v): v is string => Boolean(v))
+      .join(";");
+    const additional = [
+      primary.properties.hs_additional_emails,
+      merged.properties.email,
+      merged.properties.hs_additional_emails,
+    ]
+      .filter((v): v is string => Boolean(v))
+      .join(";");
+    // Values the primary lacks are filled from the merged contact, as the merge keeps the newest non-blank.
+    const fill: Properties = {};
+    for (const [name, value] of Object.entries(merged.properties)) {
+      if (primary.properties[name] === undefined && !NEVER_COPIED_ON_MERGE.has(name)) fill[name] = value;
+    }
+    this.objectsOf("contacts").delete(merged.id);
+    this.mergedInto.set(merged.id, primary.id);
+    for (const [from, target] of this.mergedInto)
+      if (target === merged.id) this.mergedInto.set(from, primary.id);
+    this.links.move("contacts", merged.id, primary.id);
+    for (const event of this.events) if (event.objectId === merged.id) event.objectId = primary.id;
+    return this.updateObject("contacts", primary.id, {
+      ...fill,
+      hs_merged_object_ids: mergedIds,
+      hs_additional_emails: additional || undefined,
+    });
+  }
+
+  // ---- owners --------------------------------------------------------------------------------------
+
+  addOwner(owner: { email: string; firstName: string; lastName: string }): HubspotOwner {
+    const now = new Date();
+    const id = String(this.nextOwnerId++);
+    const stored: HubspotOwner = {
+      id,
+      email: owner.email,
+      firstName: owner.firstName,
+      lastName: owner.lastName,
+      userId: Number(id) + 1_000_000,
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+    };
+    this.owners.set(id, stored);
+    return { ...stored };
+  }
+
+  listOwners(): HubspotOwner[] {
+    return [...this.owners.values()].map((o) => ({ ...o }));
+  }
+
+  getOwner(id: string): HubspotOwner | undefined {
+    const owner = this.owners.get(id);
+    return owner ? { ...owner } : undefined;
+  }
+
+  // ---- associations --------------------------------------------------------------------------------
+
+  /** Links two records with the default (unlabeled) association type, both ways. */
+  associate(fromType: ObjectType, fromId: string, toType: ObjectType, toId: string): AssociationTypeSpec {
+    const spec = defaultAssociationType(fromType, toType);
+    if (!spec) {
+      throw new HubspotApiError(
+        400,
+        "VALIDATION_ERROR",
+        `No default association type from ${singularOf(fromType)} to ${singularOf(toType)}`,
+      );
+    }
+    this.associateWithType(fromType, fromId, toType, toId, spec.typeId);
+    return spec;
+  }
+
+  associateWithType(
+    fromType: ObjectType,
+    fromId: string,
+    toType: ObjectType,
+    toId: string,
+    typeId: number,
+  ): void {
+    const spec = associationType(typeId);
+    if (!spec || spec.from !== fromType || spec.to !== toType) {
+      throw new HubspotApiError(
+        400,
+        "VALIDATION_ERROR",
+        `${typeId} is not a valid association type between ${singularOf(fromType)} and ${singularOf(toType)}`,
+      );
+    }
+    const from = this.find(fromType, fromId);
+    const to = this.find(toType, toId);
+    if (!from || !to)
+      throw notFound(
+        `No ${!from ? singularOf(fromType) : singularOf(toType)} with id ${!from ? fromId : toId}`,
+      );
+    this.links.add(fromType, from.id, toType, to.id, spec.typeId);
+    this.links.add(toType, to.id, fromType, from.id, spec.inverse);
+  }
+
+  associationsOf(fromType: ObjectType, fromId: string, toType: ObjectType): AssociationLink[] {
+    const from = this.find(fromType, fromId);
+    if (!from) return [];
+    return this.links
+      .targets(fromType, from.id, toType)
+      .filter(([toId]) => this.find(toType, toId))
+      .map(([toId, ids]) => ({
+        toId,
+        types: ids.map((id) => associationType(id)).filter((s): s is AssociationTypeSpec => Boolean(s)),
+      }));
+  }
+
+  // ---- events --------------------------------------------------------------------------------------
+
+  /** Records an activity event on a contact without touching the contact (seed history, back-dated). */
+  addEvent(event: {
+    contactId: string;
+    eventType: string;
+    occurredAt: Date;
+    properties?: Record<string, string>;
+  }): HubspotEvent {
+    const contact = this.find("contacts", event.contactId);
+    if (!contact) throw notFound(`No contact with id ${event.contactId}`);
+    const stored: HubspotEvent = {
+      id: `${event.occurredAt.getTime()}-${this.nextEventId++}`,
+      eventType: event.eventType,
+      objectType: "contact",
+      objectId: contact.id,
+      occurredAt: new Date(event.occurredAt),
+      properties: { ...event.properties },
+    };
+    this.events.push(stored);
+    return { ...stored, properties: { ...stored.properties } };
+  }
+
+  /** Events, oldest first. */
+  listEvents(): HubspotEvent[] {
+    return [...this.events]
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
+      .map((e) => ({ ...e, properties: { ...e.properties } }));
+  }
+
+  // ---- properties ----------------------------------------------------------------------------------
+
+  createProperty(type: ObjectType, definition: NewPropertyDefinition): PropertyDefinition {
+    const defs = this.definitions(type);
+    if (defs.has(definition.name)) {
+      throw new HubspotApiError(
+        409,
+        "OBJECT_ALREADY_EXISTS",
+        `A property named '${definition.name}' already exists.`,
+        { name: [definition.name] },
+      );
+    }
+    const now = new Date().toISOString();
+    const options: PropertyOption[] = (definition.options ?? []).map((o, i) => ({
+      label: o.label,
+      value: o.value,
+      displayOrder: o.displayOrder ?? i,
+      hidden: o.hidden ?? false,
+    }));
+    const created: PropertyDefinition = {
+      name: definition.name,
+      label: definition.label,
+      type: definition.type,
+      fieldType: definition.fieldType,
+      groupName: definition.groupName,
+      description: definition.description ?? "",
+      options,
+      displayOrder: definition.displayOrder ?? -1,
+      calculated: false,
+      externalOptions: false,
+      hasUniqueValue: definition.hasUniqueValue ?? false,
+      hidden: definition.hidden ?? false,
+      formField: definition.formField ?? false,
+      modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue: false },
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+    };
+    defs.set(created.name, created);
+    return structuredClone(created);
+  }
+
+  listProperties(type: ObjectType): PropertyDefinition[] {
+    return [...this.definitions(type).values()].map((p) => structuredClone(p));
+  }
+
+  getProperty(type: ObjectType, name: string): PropertyDefinition | undefined {
+    const def = this.definitions(type).get(name);
+    return def ? structuredClone(def) : undefined;
+  }
+
+  // ---- used by the HTTP routes ---------------------------------------------------------------------
+
+  /** A write from the API: read-only values are refused, as HubSpot refuses them. */
+  createFromApi(type: ObjectType, properties: Record<string, WriteValue>): HubspotObject {
+    return copy(this.create(type, properties, { enforceReadOnly: true }));
+  }
+
+  updateFromApi(type: ObjectType, id: string, properties: Record<string, WriteValue>): HubspotObject {
+    return copy(this.update(type, id, properties, { enforceReadOnly: true }));
+  }
+
+  /** Looks a record up by id (following merges) or by a unique property such as email. */
+  findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
+    if (idProperty && idProperty !== "hs_object_id") {
+      const found = this.findByProperty(type, idProperty, id);
+      return found ? copy(found) : undefined;
+    }
+    if (archived) {
+      const record = this.objectsOf(type).get(id);
+      return record?.archived ? copy(record) : undefined;
+    }
+    const found = this.find(type, id);
+    return found ? copy(found) : undefined;
+  }
+
+  /** Records for list and search reads; `archived` selects archived records instead of live ones. */
+  records(type: ObjectType, archived: boolean): StoredObject[] {
+    return [...this.objectsOf(type).values()]
+      .filter((r) => r.archived === archived)
+      .sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  definitions(type: ObjectType): Map<string, PropertyDefinition> {
+    return this.properties.get(type)!;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private create(
+    type: ObjectType,
+    properties: Record<string, WriteValue>,
+    options: { at?: Date | undefined; enforceReadOnly: boolean },
+  ): StoredObject {
+    const values = this.validate(type, properties, options.enforceReadOnly);
+    if (type === "contacts" && values.email) this.assertEmailFree(values.email);
+    const at = options.at ?? new Date();
+    const id = String(this.nextObjectId++);
+    const record: StoredObject = {
+      id,
+      type,
+      properties: {},
+      createdAt: at,
+      updatedAt: at,
+      archived: false,
+      writtenAt: Date.now(),
+    };
+    applyValues(record, values);
+    const created = values[CREATED_PROPERTY[type]];
+    if (created) record.createdAt = new Date(created);
+    record.properties[CREATED_PROPERTY[type]] = record.createdAt.toISOString();
+    record.properties.hs_object_id = id;
+    stampModified(record, at);
+    this.objectsOf(type).set(id, record);
+    return record;
+  }
+
+  private update(
+    type: ObjectType,
+    id: string,
+    properties: Record<string, WriteValue>,
+    options: { at?: Date | undefined; enforceReadOnly: boolean },
+  ): StoredObject {
+    const record = this.find(type, id);
+    if (!record) throw notFound("resource not found");
+    const values = this.validate(type, properties, options.enforceReadOnly);
+    if (type === "contacts" && values.email && values.email !== record.properties.email) {
+      this.assertEmailFree(values.email, record.id);
+    }
+    applyValues(record, values);
+    // Every write bumps the modified date, even when no value changed, as HubSpot does.
+    stampModified(record, options.at ?? new Date());
+    record.writtenAt = Date.now();
+    return record;
+  }
+
+  private validate(
+    type: ObjectType,
+    properties: Record<string, WriteValue>,
+    enforceReadOnly: boolean,
+  ): Record<string, string | null> {
+    const { values, problems } = normaliseWrite(properties, {
+      definitions: this.definitions(type),
+      ownerIds: new Set(this.owners.keys()),
+      enforceReadOnly,
+    });
+    if (problems.length > 0) throw invalidPropertiesError(problems);
+    return values;
+  }
+
+  private assertEmailFree(email: string, exceptId?: string): void {
+    const existing = this.findByProperty("contacts", "email", email);
+    if (existing && existing.id !== exceptId) {
+      throw new HubspotApiError(409, "CONFLICT", `Contact already exists. Existing ID: ${existing.id}`, {
+        existingId: [existing.id],
+      });
+    }
+  }
+
+  private find(type: ObjectType, id: string): StoredObject | undefined {
+    const objects = this.objectsOf(type);
+    const direct = objects.get(id) ?? objects.get(this.mergedInto.get(id) ?? "");
+    return direct && !direct.archived ? direct : undefined;
+  }
+
+  private findByProperty(type: ObjectType, name: string, value: string): StoredObject | undefined {
+    const def = this.definitions(type).get(name);
+    if (!def) {
+      throw new HubspotApiError(400, "VALIDATION_ERROR", `Property "${name}" does not exist`, {
+        propertyName: [name],
+      });
+    }
+    if (!def.hasUniqueValue) {
+      throw new HubspotApiError(
+        400,
+        "VALIDATION_ERROR",
+        `${name} is not a unique identifier property and cannot be used as idProperty`,
+        { idProperty: [name] },
+      );
+    }
+    const isEmail = name === "email";
+    const wanted = isEmail ? value.trim().toLowerCase() : value;
+    return this.records(type, false).find((r) => {
+      if (r.properties[name] === wanted) return true;
+      // A merged-away contact's email still finds the contact it was merged into.
+      return isEmail && (r.properties.hs_additional_emails ?? "").split(";").includes(wanted);
+    });
+  }
+
+  private objectsOf(type: ObjectType): Map<string, StoredObject> {
+    return this.objects.get(type)!;
+  }
+}
+
+const NEVER_COPIED_ON_MERGE = new Set([
+  "hs_object_id",
+  "createdate",
+  "lastmodifieddate",
+  "hs_lastmodifieddate",
+  "email",
+  "hs_additional_emails",
+  "hs_merged_object_ids",
+]);
+
+function applyValues(record: StoredObject, values: Record<string, string | null>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null) delete record.properties[name];
+    else record.properties[name] = value;
+  }
+}
+
+function stampModified(record: StoredObject, at: Date): void {
+  record.updatedAt = at;
+  record.properties.hs_lastmodifieddate = at.toISOString();
+  if (record.type === "contacts") record.properties.lastmodifieddate = at.toISOString();
+}
+
+function copy(record: StoredObject | HubspotObject): HubspotObject {
+  const out: HubspotObject = {
+    id: record.id,
+    type: record.type,
+    properties: { ...record.properties },
+    createdAt: new Date(record.createdAt),
+    updatedAt: new Date(record.updatedAt),
+    archived: record.archived,
+  };
+  if (record.archivedAt) out.archivedAt = new Date(record.archivedAt);
+  return out;
+}
+
+export type { StoredObject };

@@ -1,0 +1,71 @@
+// How a record reads over HTTP: the `SimplePublicObject` shape of the CRM objects API, with the default
+// or requested properties (unset ones as null) and, when asked, v3-style associations.
+import { associationTypeName } from "./association-types.js";
+import { CREATED_PROPERTY, DEFAULT_READ_PROPERTIES } from "./default-properties.js";
+import type { HubspotData, HubspotObject } from "./hubspot-data.js";
+import { type ObjectType, parseObjectType } from "./object-types.js";
+
+export interface ObjectView {
+  id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  archivedAt?: string;
+  associations?: Record<string, { results: Array<{ id: string; type: string }> }>;
+}
+
+/** Properties always returned alongside the requested ones. */
+function alwaysReturned(type: ObjectType): string[] {
+  const modified = type === "contacts" ? "lastmodifieddate" : "hs_lastmodifieddate";
+  return [CREATED_PROPERTY[type], modified, "hs_object_id"];
+}
+
+export function objectView(
+  data: HubspotData,
+  record: HubspotObject,
+  requested?: readonly string[],
+  associations?: readonly ObjectType[],
+): ObjectView {
+  const defs = data.definitions(record.type);
+  const names =
+    requested && requested.length > 0
+      ? [...new Set([...requested.filter((n) => defs.has(n)), ...alwaysReturned(record.type)])]
+      : [...DEFAULT_READ_PROPERTIES[record.type]];
+  const properties: Record<string, string | null> = {};
+  for (const name of names.sort()) properties[name] = record.properties[name] ?? null;
+  const view: ObjectView = {
+    id: record.id,
+    properties,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    archived: record.archived,
+  };
+  if (record.archivedAt) view.archivedAt = record.archivedAt.toISOString();
+  if (associations && associations.length > 0) {
+    const out: NonNullable<ObjectView["associations"]> = {};
+    for (const toType of associations) {
+      const results = data
+        .associationsOf(record.type, record.id, toType)
+        .flatMap((link) => link.types.map((spec) => ({ id: link.toId, type: associationTypeName(spec) })));
+      if (results.length > 0) out[toType] = { results };
+    }
+    if (Object.keys(out).length > 0) view.associations = out;
+  }
+  return view;
+}
+
+/** A list query parameter given repeated or comma-separated, as the client sends either. */
+export function listParam(query: URLSearchParams, name: string): string[] {
+  return query
+    .getAll(name)
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+export function associationTypesParam(query: URLSearchParams): ObjectType[] {
+  return listParam(query, "associations")
+    .map(parseObjectType)
+    .filter((t): t is ObjectType => t !== undefined);
+}

@@ -1,0 +1,142 @@
+// Associations v4: create a default association, list a record's associations, and the batch read and
+// batch default-associate endpoints (https://developers.hubspot.com/docs/api/crm/associations/associations-v4).
+
+import type { Router } from "../../emulator/router.js";
+import type { EmulatorHandler } from "../../emulator/server.js";
+import type { AssociationTypeSpec } from "../association-types.js";
+import { HubspotApiError } from "../errors.js";
+import type { AssociationLink } from "../hubspot-data.js";
+import { singularOf } from "../object-types.js";
+import { associationBatchDefault, associationBatchRead, parseBody } from "../request-schemas.js";
+import { checkBatchSize, type HubspotContext, intParam, objectTypeParam, route } from "./route-helpers.js";
+
+const LIST_PAGE_MAX = 500;
+
+function typeView(spec: AssociationTypeSpec): Record<string, unknown> {
+  return { category: "HUBSPOT_DEFINED", typeId: spec.typeId, label: spec.primary ? "Primary" : null };
+}
+
+function linkView(link: AssociationLink): Record<string, unknown> {
+  return { toObjectId: Number(link.toId), associationTypes: link.types.map(typeView) };
+}
+
+function specView(spec: AssociationTypeSpec): Record<string, unknown> {
+  return { associationCategory: "HUBSPOT_DEFINED", associationTypeId: spec.typeId };
+}
+
+export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
+  const { data } = ctx;
+
+  api.add(
+    "PUT",
+    "/crm/v4/objects/:fromObjectType/:fromObjectId/associations/default/:toObjectType/:toObjectId",
+    route((req) => {
+      const startedAt = new Date().toISOString();
+      const fromType = objectTypeParam(req, "fromObjectType");
+      const toType = objectTypeParam(req, "toObjectType");
+      const fromId = req.params.fromObjectId ?? "";
+      const toId = req.params.toObjectId ?? "";
+      const spec = data.associate(fromType, fromId, toType, toId);
+      return {
+        status: 200,
+        body: {
+          status: "COMPLETE",
+          results: [{ from: { id: fromId }, to: { id: toId }, associationSpec: specView(spec) }],
+          startedAt,
+          completedAt: new Date().toISOString(),
+        },
+      };
+    }),
+  );
+
+  api.add(
+    "GET",
+    "/crm/v4/objects/:fromObjectType/:objectId/associations/:toObjectType",
+    route((req) => {
+      const fromType = objectTypeParam(req, "fromObjectType");
+      const toType = objectTypeParam(req, "toObjectType");
+      const limit = Math.min(intParam(req.query, "limit", LIST_PAGE_MAX), LIST_PAGE_MAX);
+      const offset = intParam(req.query, "after", 0);
+      const links = data.associationsOf(fromType, req.params.objectId ?? "", toType);
+      const body: Record<string, unknown> = { results: links.slice(offset, offset + limit).map(linkView) };
+      if (offset + limit < links.length) body.paging = { next: { after: String(offset + limit) } };
+      return { status: 200, body };
+    }),
+  );
+
+  api.add(
+    "POST",
+    "/crm/v4/associations/:fromObjectType/:toObjectType/batch/read",
+    route((req) => {
+      const startedAt = new Date().toISOString();
+      const fromType = objectTypeParam(req, "fromObjectType");
+      const toType = objectTypeParam(req, "toObjectType");
+      const body = parseBody(associationBatchRead, req.body);
+      checkBatchSize(body.inputs);
+      const results: unknown[] = [];
+      const errors: unknown[] = [];
+      for (const { id } of body.inputs) {
+        const links = data.associationsOf(fromType, id, toType);
+        if (links.length > 0) results.push({ from: { id }, to: links.map(linkView) });
+        else {
+          // HubSpot reports an input without associations as an error of the batch.
+          errors.push({
+            status: "error",
+            category: "OBJECT_NOT_FOUND",
+            subCategory: "crm.associations.NO_ASSOCIATIONS_FOUND",
+            message: `No ${singularOf(toType)} is associated with ${singularOf(fromType)} ${id}.`,
+            context: { fromObjectId: [id] },
+            errors: [],
+            links: {},
+          });
+        }
+      }
+      const out: Record<string, unknown> = {
+        status: "COMPLETE",
+        results,
+        startedAt,
+        completedAt: new Date().toISOString(),
+      };
+      if (errors.length > 0) Object.assign(out, { numErrors: errors.length, errors });
+      return { status: errors.length > 0 ? 207 : 200, body: out };
+    }),
+  );
+
+  api.add(
+    "POST",
+    "/crm/v4/associations/:fromObjectType/:toObjectType/batch/associate/default",
+    route((req) => {
+      const startedAt = new Date().toISOString();
+      const fromType = objectTypeParam(req, "fromObjectType");
+      const toType = objectTypeParam(req, "toObjectType");
+      const body = parseBody(associationBatchDefault, req.body);
+      checkBatchSize(body.inputs);
+      const results: unknown[] = [];
+      const errors: unknown[] = [];
+      for (const input of body.inputs) {
+        try {
+          const spec = data.associate(fromType, input.from.id, toType, input.to.id);
+          results.push({ from: input.from, to: input.to, associationSpec: specView(spec) });
+        } catch (err) {
+          if (!(err instanceof HubspotApiError)) throw err;
+          errors.push({
+            status: "error",
+            category: err.category,
+            message: err.message,
+            context: { fromObjectId: [input.from.id], toObjectId: [input.to.id] },
+            errors: [],
+            links: {},
+          });
+        }
+      }
+      const out: Record<string, unknown> = {
+        status: "COMPLETE",
+        results,
+        startedAt,
+        completedAt: new Date().toISOString(),
+      };
+      if (errors.length > 0) Object.assign(out, { numErrors: errors.length, errors });
+      return { status: errors.length > 0 ? 207 : 200, body: out };
+    }),
+  );
+}

@@ -1,0 +1,53 @@
+// CRM v3 properties: list, read one and create a custom property
+// (https://developers.hubspot.com/docs/api/crm/properties).
+
+import type { Router } from "../../emulator/router.js";
+import type { EmulatorHandler } from "../../emulator/server.js";
+import { HubspotApiError } from "../errors.js";
+import { singularOf } from "../object-types.js";
+import { parseBody, propertyCreate } from "../request-schemas.js";
+import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
+
+export function addPropertyRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
+  const { data } = ctx;
+
+  api.add(
+    "GET",
+    "/crm/v3/properties/:objectType",
+    route((req) => ({ status: 200, body: { results: data.listProperties(objectTypeParam(req)) } })),
+  );
+
+  api.add(
+    "GET",
+    "/crm/v3/properties/:objectType/:propertyName",
+    route((req) => {
+      const type = objectTypeParam(req);
+      const name = req.params.propertyName ?? "";
+      const property = data.getProperty(type, name);
+      if (!property) {
+        throw new HubspotApiError(
+          404,
+          "OBJECT_NOT_FOUND",
+          `Unable to find property named '${name}' on object type '${singularOf(type)}'`,
+          { propertyName: [name] },
+        );
+      }
+      return { status: 200, body: property };
+    }),
+  );
+
+  api.add(
+    "POST",
+    "/crm/v3/properties/:objectType",
+    route((req) => {
+      const type = objectTypeParam(req);
+      const definition = parseBody(propertyCreate, req.body);
+      if (definition.type === "enumeration" && !definition.options?.length) {
+        throw new HubspotApiError(400, "VALIDATION_ERROR", "Enumeration properties must have options", {
+          options: [],
+        });
+      }
+      return { status: 201, body: data.createProperty(type, definition) };
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+// Shared plumbing for the HubSpot routes: turning thrown HubspotApiErrors into HubSpot's error answers,
+// reading the object type from a path, and the per-record fault check every write path applies.
+
+import type { FaultInjector } from "../../emulator/faults.js";
+import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from "../../emulator/server.js";
+import { HubspotApiError } from "../errors.js";
+import type { HubspotData } from "../hubspot-data.js";
+import { type ObjectType, parseObjectType } from "../object-types.js";
+import { invalidPropertiesError, type WriteValue } from "../property-values.js";
+
+export interface HubspotContext {
+  data: HubspotData;
+  /** Set once the server runs: the shared fault injector holding per-record faults. */
+  faults: () => FaultInjector | undefined;
+  searchLagMs: number;
+}
+
+export function route(
+  fn: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>,
+): EmulatorHandler {
+  return async (req) => {
+    try {
+      return await fn(req);
+    } catch (err) {
+      if (err instanceof HubspotApiError) return err.toResponse();
+      throw err;
+    }
+  };
+}
+
+/** The object type a path names; HubSpot answers 400 for one it cannot infer. */
+export function objectTypeParam(req: EmulatorRequest, name = "objectType"): ObjectType {
+  const raw = req.params[name] ?? "";
+  const type = parseObjectType(raw);
+  if (!type) throw new HubspotApiError(400, "VALIDATION_ERROR", `Unable to infer object type from: ${raw}`);
+  return type;
+}
+
+/** Fails a write that trips an injected per-record fault, with HubSpot's property validation error. */
+export function checkRecordFault(
+  ctx: HubspotContext,
+  type: ObjectType,
+  properties: Record<string, WriteValue>,
+): void {
+  const fault = ctx.faults()?.recordFault(type, properties);
+  if (fault)
+    throw invalidPropertiesError([{ name: fault.field, error: "INVALID_VALUE", message: fault.message }]);
+}
+
+export function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new HubspotApiError(400, "VALIDATION_ERROR", `Invalid ${name}: ${raw}`, { [name]: [raw] });
+  }
+  return n;
+}
+
+export const BATCH_LIMIT = 100;
+
+/** Batch endpoints take at most 100 inputs (CRM objects API, batch limits). */
+export function checkBatchSize(inputs: readonly unknown[]): void {
+  if (inputs.length > BATCH_LIMIT) {
+    throw new HubspotApiError(
+      400,
+      "VALIDATION_ERROR",
+      `Too many inputs: ${inputs.length}. Batch requests are limited to ${BATCH_LIMIT} inputs.`,
+      { inputs: [String(inputs.length)] },
+    );
+  }
+}

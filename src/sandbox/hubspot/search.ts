@@ -1,0 +1,209 @@
+// The CRM search engine: filter groups (OR of groups, AND inside), typed comparisons, one sort, free-text
+// query, offset paging and the 10,000-result cap, per https://developers.hubspot.com/docs/api/crm/search.
+import { HubspotApiError, validationError } from "./errors.js";
+import type { StoredObject } from "./hubspot-data.js";
+import type { ObjectType } from "./object-types.js";
+import type { PropertyDefinition } from "./property-definitions.js";
+import { parseInstant } from "./property-values.js";
+import type { SearchFilter, SearchRequest } from "./request-schemas.js";
+
+/** Documented limits (changelog "Expanded filtering capabilities", August 2024, and the search guide). */
+export const SEARCH_LIMITS = {
+  filterGroups: 5,
+  filtersPerGroup: 10,
+  filtersTotal: 25,
+  pageSize: 200,
+  defaultPageSize: 10,
+  totalResults: 10_000,
+  sorts: 1,
+} as const;
+
+/** Properties a free-text `query` looks in, per object type (search guide, "search by default properties"). */
+const QUERY_PROPERTIES: Record<ObjectType, readonly string[]> = {
+  contacts: ["firstname", "lastname", "email", "hs_additional_emails", "phone", "mobilephone", "company"],
+  companies: ["name", "domain", "website", "phone"],
+  deals: ["dealname", "pipeline", "dealstage", "description", "dealtype"],
+  tasks: ["hs_task_subject", "hs_task_body"],
+  notes: ["hs_note_body"],
+};
+
+export interface SearchPage {
+  total: number;
+  records: StoredObject[];
+  nextAfter?: string;
+}
+
+export function runSearch(
+  type: ObjectType,
+  records: StoredObject[],
+  definitions: ReadonlyMap<string, PropertyDefinition>,
+  request: SearchRequest,
+): SearchPage {
+  checkLimits(request);
+  const limit = request.limit ?? SEARCH_LIMITS.defaultPageSize;
+  const offset = request.after === undefined || request.after === "" ? 0 : Number(request.after);
+  if (!Number.isInteger(offset) || offset < 0) throw validationError(`Invalid after value: ${request.after}`);
+  if (offset >= SEARCH_LIMITS.totalResults) {
+    throw new HubspotApiError(
+      400,
+      "VALIDATION_ERROR",
+      `Paging past ${SEARCH_LIMITS.totalResults} results is not allowed: after must be less than ${SEARCH_LIMITS.totalResults}.`,
+      { after: [String(request.after)] },
+    );
+  }
+  const matching = records.filter(
+    (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
+  );
+  const sorted = sortRecords(matching, request.sorts[0], definitions);
+  const end = Math.min(offset + limit, sorted.length, SEARCH_LIMITS.totalResults);
+  const page: SearchPage = { total: sorted.length, records: sorted.slice(offset, end) };
+  if (end < Math.min(sorted.length, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
+  return page;
+}
+
+function checkLimits(request: SearchRequest): void {
+  const groups = request.filterGroups;
+  if (groups.length > SEARCH_LIMITS.filterGroups) {
+    throw validationError(
+      `Too many filter groups: ${groups.length}. The maximum is ${SEARCH_LIMITS.filterGroups}.`,
+    );
+  }
+  const tooBig = groups.find((g) => g.filters.length > SEARCH_LIMITS.filtersPerGroup);
+  if (tooBig) {
+    throw validationError(
+      `Too many filters in a filter group: ${tooBig.filters.length}. The maximum is ${SEARCH_LIMITS.filtersPerGroup}.`,
+    );
+  }
+  const total = groups.reduce((n, g) => n + g.filters.length, 0);
+  if (total > SEARCH_LIMITS.filtersTotal) {
+    throw validationError(`Too many filters: ${total}. The maximum is ${SEARCH_LIMITS.filtersTotal}.`);
+  }
+  if (request.sorts.length > SEARCH_LIMITS.sorts) {
+    throw validationError(`Only ${SEARCH_LIMITS.sorts} sort is allowed, got ${request.sorts.length}.`);
+  }
+  if (request.limit !== undefined && request.limit > SEARCH_LIMITS.pageSize) {
+    throw validationError(
+      `limit must be less than or equal to ${SEARCH_LIMITS.pageSize}, got ${request.limit}.`,
+    );
+  }
+  for (const filter of groups.flatMap((g) => g.filters)) {
+    const needsValue = !["HAS_PROPERTY", "NOT_HAS_PROPERTY", "IN", "NOT_IN"].includes(filter.operator);
+    if (needsValue && filter.value === undefined) {
+      throw validationError(
+        `Filter on ${filter.propertyName} with operator ${filter.operator} needs a value.`,
+      );
+    }
+    if (filter.operator === "BETWEEN" && filter.highValue === undefined) {
+      throw validationError(`BETWEEN filter on ${filter.propertyName} needs a highValue.`);
+    }
+    if ((filter.operator === "IN" || filter.operator === "NOT_IN") && !filter.values?.length) {
+      throw validationError(`${filter.operator} filter on ${filter.propertyName} needs values.`);
+    }
+  }
+}
+
+function matchesGroups(
+  record: StoredObject,
+  groups: SearchRequest["filterGroups"],
+  definitions: ReadonlyMap<string, PropertyDefinition>,
+): boolean {
+  if (groups.length === 0) return true;
+  return groups.some((g) =>
+    g.filters.every((f) => matchesFilter(record, f, definitions.get(f.propertyName))),
+  );
+}
+
+function matchesFilter(
+  record: StoredObject,
+  filter: SearchFilter,
+  def: PropertyDefinition | undefined,
+): boolean {
+  const actual = filter.propertyName === "hs_object_id" ? record.id : record.properties[filter.propertyName];
+  const has = actual !== undefined && actual !== "";
+  const cmp = (wanted: string): number | undefined => (has ? compareValues(actual, wanted, def) : undefined);
+  switch (filter.operator) {
+    case "HAS_PROPERTY":
+      return has;
+    case "NOT_HAS_PROPERTY":
+      return !has;
+    case "EQ":
+      return cmp(filter.value!) === 0;
+    case "NEQ":
+      return cmp(filter.value!) !== 0;
+    case "LT":
+      return (cmp(filter.value!) ?? 0) < 0;
+    case "LTE":
+      return has && (cmp(filter.value!) ?? 1) <= 0;
+    case "GT":
+      return (cmp(filter.value!) ?? 0) > 0;
+    case "GTE":
+      return has && (cmp(filter.value!) ?? -1) >= 0;
+    case "BETWEEN":
+      return has && (cmp(filter.value!) ?? -1) >= 0 && (cmp(filter.highValue!) ?? 1) <= 0;
+    case "IN":
+      return has && filter.values!.some((v) => cmp(v) === 0);
+    case "NOT_IN":
+      return !has || filter.values!.every((v) => cmp(v) !== 0);
+    case "CONTAINS_TOKEN":
+      return has && containsToken(actual, filter.value!);
+    case "NOT_CONTAINS_TOKEN":
+      return !has || !containsToken(actual, filter.value!);
+  }
+}
+
+/** Numbers compare numerically and dates as instants (ms epoch or ISO); text case-insensitively. */
+function compareValues(actual: string, wanted: string, def: PropertyDefinition | undefined): number {
+  const type = def?.type ?? "string";
+  if (type === "number") {
+    const a = Number(actual);
+    const b = Number(wanted);
+    if (Number.isFinite(a) && Number.isFinite(b)) return Math.sign(a - b);
+  }
+  if (type === "datetime" || type === "date") {
+    const a = parseInstant(actual);
+    const b = parseInstant(wanted);
+    if (a && b) return Math.sign(a.getTime() - b.getTime());
+  }
+  return Math.sign(actual.toLowerCase().localeCompare(wanted.toLowerCase(), "en"));
+}
+
+function containsToken(actual: string, token: string): boolean {
+  const pattern = new RegExp(
+    `^${token
+      .toLowerCase()
+      .split("*")
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  const lower = actual.toLowerCase();
+  return pattern.test(lower) || lower.split(/[\s,;.@_\-/]+/).some((t) => pattern.test(t));
+}
+
+function matchesQuery(type: ObjectType, record: StoredObject, query: string | undefined): boolean {
+  if (!query || query.trim() === "") return true;
+  const wanted = query.trim().toLowerCase();
+  return QUERY_PROPERTIES[type].some((name) =>
+    (record.properties[name] ?? "").toLowerCase().includes(wanted),
+  );
+}
+
+function sortRecords(
+  records: StoredObject[],
+  sort: SearchRequest["sorts"][number] | undefined,
+  definitions: ReadonlyMap<string, PropertyDefinition>,
+): StoredObject[] {
+  const byId = (a: StoredObject, b: StoredObject): number => Number(a.id) - Number(b.id);
+  if (!sort) return [...records].sort(byId);
+  const def = definitions.get(sort.propertyName);
+  const sign = sort.direction === "DESCENDING" ? -1 : 1;
+  return [...records].sort((a, b) => {
+    const va = sort.propertyName === "hs_object_id" ? a.id : a.properties[sort.propertyName];
+    const vb = sort.propertyName === "hs_object_id" ? b.id : b.properties[sort.propertyName];
+    // Records without the property come last whichever the direction.
+    if (va === undefined || vb === undefined) {
+      if (va === vb) return byId(a, b);
+      return va === undefined ? 1 : -1;
+    }
+    return sign * compareValues(va, vb, def) || byId(a, b);
+  });
+}

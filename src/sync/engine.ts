@@ -1,0 +1,166 @@
+// One sync run (DESIGN "How one sync run flows"): take the signpost and the run lock, then for each
+// object pair read the marketing changes, then the CRM changes, page by page from durable cursors,
+// sync each page and commit it with its cursor; then follow deletions and merges; then report.
+import { randomUUID } from "node:crypto";
+import type { ObjectMapping } from "../core/mapping.js";
+import type { SourceRecord } from "../core/records.js";
+import type { Logger } from "../log/logger.js";
+import type { StateStore } from "../store/port.js";
+import { crmFields, marketingFields } from "./field-lists.js";
+import { syncPage } from "./page-sync.js";
+import type { PlannedWrite } from "./planned-write.js";
+import { followRemovals } from "./removals.js";
+import type { RunContext } from "./run-context.js";
+import { emptySummary, type RunSummary } from "./run-summary.js";
+import type { ChangeCursor, SystemPort } from "./system-port.js";
+
+export interface SyncOptions {
+  store: StateStore;
+  marketing: SystemPort;
+  crm: SystemPort;
+  mappings: readonly ObjectMapping[];
+  log: Logger;
+  dryRun?: boolean;
+  now?: () => Date;
+  includeInCrm?: (record: SourceRecord, mapping: ObjectMapping) => boolean;
+  signal?: AbortSignal;
+  onProgress?: RunContext["onProgress"];
+  /** Who holds the run lock: one name per daemon process. */
+  lockHolder?: string;
+  /** How long the run lock's lease lasts between renewals. */
+  lockTtlMs?: number;
+}
+
+export interface SyncResult {
+  summary: RunSummary;
+  plan: PlannedWrite[];
+}
+
+export const RUN_LOCK = "sync";
+const PAIR_ORDER = ["company", "contact", "deal"] as const;
+
+/** Another run holds the store's run lock: this one did nothing. */
+export class RunInProgressError extends Error {
+  readonly errorClass = "conflict";
+  constructor() {
+    super("another leadloop run holds the state store's lock; this run did nothing (try again when it ends)");
+    this.name = "RunInProgressError";
+  }
+}
+
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const runId = `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const holder = options.lockHolder ?? `pid-${process.pid}-${runId}`;
+  const ttl = options.lockTtlMs ?? 15 * 60_000;
+  const dryRun = options.dryRun ?? false;
+  const { store } = options;
+
+  if (!(await store.acquireLock(RUN_LOCK, holder, startedAt.toISOString(), ttl))) throw new RunInProgressError();
+  const ctx: RunContext = {
+    runId,
+    until: startedAt.toISOString(),
+    dryRun,
+    now,
+    log: options.log.child({ runId }),
+    store,
+    marketing: options.marketing,
+    crm: options.crm,
+    summary: emptySummary(runId, dryRun, startedAt.toISOString(), [options.marketing.system, options.crm.system]),
+    plan: [],
+    includeInCrm: options.includeInCrm ?? (() => true),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+  const calls0 = { marketing: options.marketing.apiCalls(), crm: options.crm.apiCalls() };
+  await store.startRun({ id: runId, startedAt: ctx.until, dryRun });
+  ctx.log.info("run.started", { until: ctx.until, dryRun });
+
+  try {
+    const renew = async () => {
+      if (!(await store.renewLock(RUN_LOCK, holder, now().toISOString(), ttl))) {
+        throw new Error("lost the run lock to another process; stopping");
+      }
+    };
+    for (const pair of PAIR_ORDER) {
+      const group = options.mappings.filter((m) => m.pair === pair);
+      if (group.length === 0) continue;
+      if (await syncPair(ctx, group, renew)) break;
+    }
+    ctx.summary.status = ctx.signal?.aborted ? "stopped" : "succeeded";
+  } catch (err) {
+    ctx.summary.status = "failed";
+    ctx.summary.failure = err instanceof Error ? err.message : String(err);
+    ctx.log.error("run.failed", { error: ctx.summary.failure });
+    throw err;
+  } finally {
+    ctx.summary.finishedAt = now().toISOString();
+    addCalls(ctx, calls0);
+    await store.finishRun(runId, {
+      finishedAt: ctx.summary.finishedAt,
+      status: ctx.summary.status,
+      summary: ctx.summary,
+    });
+    await store.releaseLock(RUN_LOCK, holder);
+    ctx.log.info("run.finished", { status: ctx.summary.status });
+  }
+  return { summary: ctx.summary, plan: ctx.plan };
+}
+
+/** Syncs one object pair both ways; true when the run was asked to stop. */
+async function syncPair(ctx: RunContext, group: ObjectMapping[], renew: () => Promise<void>): Promise<boolean> {
+  const marketingObject = group[0]!.marketingObject;
+  const marketingRead = marketingFields(group);
+  if (await readSide(ctx, "marketing", marketingObject, marketingRead, group, renew)) return true;
+  // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
+  const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
+  for (const mapping of crmOrder) {
+    if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group, renew)) return true;
+  }
+  await followRemovals(ctx, "marketing", marketingObject, group[0]!);
+  for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
+  return false;
+}
+
+async function readSide(
+  ctx: RunContext,
+  side: "marketing" | "crm",
+  object: string,
+  fields: string[],
+  mappings: ObjectMapping[],
+  renew: () => Promise<void>,
+): Promise<boolean> {
+  const system = side === "marketing" ? ctx.marketing : ctx.crm;
+  const saved = await ctx.store.getCursor(system.system, object);
+  const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : null;
+  let read = 0;
+  for await (const page of system.readChanges(object, fields, from, ctx.until)) {
+    read += page.records.length;
+    await syncPage(ctx, {
+      source: side,
+      object,
+      mappings,
+      records: page.records,
+      cursor: { system: system.system, object, value: page.cursor.modifiedAt, lastId: page.cursor.lastId },
+    });
+    ctx.onProgress?.({ phase: `${system.system} ${object}`, read: page.records.length, written: 0 });
+    ctx.log.debug("batch.applied", { system: system.system, object, records: page.records.length, read });
+    await renew();
+    if (ctx.signal?.aborted) {
+      ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });
+      return true;
+    }
+  }
+  return false;
+}
+
+function addCalls(ctx: RunContext, before: { marketing: number; crm: number }): void {
+  const m = ctx.marketing.apiCalls() - before.marketing;
+  const c = ctx.crm.apiCalls() - before.crm;
+  if (ctx.marketing.system === ctx.crm.system) ctx.summary.apiCalls[ctx.crm.system] = c;
+  else {
+    ctx.summary.apiCalls[ctx.marketing.system] = m;
+    ctx.summary.apiCalls[ctx.crm.system] = c;
+  }
+}

@@ -1,0 +1,487 @@
+// Syncs one page of changed records from one side: finds or makes each record's link, fetches the
+// counterparts that need a merge, merges field by field, plans the writes, writes them in batches and
+// commits links, last synced values, audit, errors and the page's cursor in one store transaction.
+import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
+import { mergeRecord } from "../core/merge/merge-record.js";
+import { fieldKey, type MergeResult } from "../core/merge/types.js";
+import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
+import type { Cursor, FieldSnapshot, Link, LinkWrite } from "../store/port.js";
+import { crmFields, marketingFields } from "./field-lists.js";
+import { otherSide, port, type RunContext, type SideName } from "./run-context.js";
+import { bump } from "./run-summary.js";
+import type { RecordWrite } from "./system-port.js";
+import { type PairWrite, writePairs } from "./write-pairs.js";
+
+export interface PageInput {
+  source: SideName;
+  /** The object the records are of. */
+  object: string;
+  /** The pair's mappings (e.g. contact↔Lead and contact↔Contact). */
+  mappings: readonly ObjectMapping[];
+  records: readonly SourceRecord[];
+  /** Saved with the page's writes; absent when re-syncing single records (errors retry). */
+  cursor?: Omit<Cursor, "updatedAt">;
+  /** Error-queue entries this page re-syncs: resolved when their record is written. */
+  retrying?: Map<string, number>;
+}
+
+/** A record pair on its way through the page. */
+interface Pairing {
+  mapping: ObjectMapping;
+  link: Link | undefined;
+  marketing: SourceRecord | null;
+  crm: SourceRecord | null;
+  matchKey: string | null;
+  /** The source record's id (for error entries and retries). */
+  sourceId: string;
+}
+
+export async function syncPage(ctx: RunContext, input: PageInput): Promise<void> {
+  const { source, mappings } = input;
+  const pair = mappings[0]!.pair;
+  const records = dedupe(input.records);
+  bump(ctx.summary.read, port(ctx, source).system, records.length);
+  const commit = newCommit();
+
+  const ids = records.map((r) => r.id);
+  const links =
+    source === "marketing"
+      ? await ctx.store.findLinksByMarketingIds(pair, ids)
+      : await ctx.store.findLinksByCrmIds(pair, ids);
+  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+
+  const pairings: Pairing[] = [];
+  const unlinked: SourceRecord[] = [];
+  const toFetch: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
+
+  for (const record of records) {
+    const link = links.get(record.id);
+    const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
+    if (!mapping) continue;
+    if (source === "crm" && converted(record, mapping)) {
+      if (link) relinkToConverted(ctx, commit, link, record, mapping);
+      continue;
+    }
+    if (!link) {
+      unlinked.push(record);
+      continue;
+    }
+    if (!sourceChanged(record, mapping, snapshots.get(link.id), source)) {
+      ctx.summary.unchanged++;
+      continue;
+    }
+    toFetch.push({ record, link, mapping });
+  }
+
+  pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
+  pairings.push(...(await pairUnlinked(ctx, commit, source, unlinked, mappings)));
+
+  const work: PairWrite[] = [];
+  for (const p of pairings) {
+    const merged = mergeRecord({
+      mapping: p.mapping,
+      marketing: p.marketing,
+      crm: p.crm,
+      snapshots: p.link ? snapshots.get(p.link.id) : undefined,
+    });
+    ctx.summary.conflicts += merged.conflicts.length;
+    for (const c of merged.conflicts) ctx.log.info("conflict.resolved", { runId: ctx.runId, ...c });
+    if (merged.errors.length > 0) {
+      queueMergeErrors(ctx, commit, p, merged, input);
+      continue;
+    }
+    const pw = planPair(p, merged);
+    if (!pw.crm && !pw.marketing) {
+      ctx.summary.unchanged++;
+      if (p.link || p.marketing?.id) commit.links.push(linkWrite(p, merged.snapshots, p.crm?.id, p.marketing?.id));
+      continue;
+    }
+    work.push(pw);
+  }
+
+  if (ctx.dryRun) {
+    for (const w of work) ctx.plan.push(...w.planned);
+    return;
+  }
+
+  const outcomes = await writePairs(ctx, work);
+  for (const o of outcomes) {
+    const p = o.pair.pairing as Pairing;
+    if (o.failure) {
+      bump(ctx.summary.errors, o.failure.system);
+      commit.errors.push({
+        runId: ctx.runId,
+        system: o.failure.system,
+        object: o.failure.object,
+        recordId: o.failure.recordId ?? p.sourceId,
+        operation: o.failure.operation,
+        payload: { source, object: input.object, sourceId: p.sourceId, fields: o.failure.fields },
+        errorClass: o.failure.error.errorClass,
+        message: `${o.failure.error.code}: ${o.failure.error.message}`,
+        at: ctx.now().toISOString(),
+      });
+    } else {
+      const retryId = input.retrying?.get(p.sourceId);
+      if (retryId !== undefined) commit.resolvedErrors.push(retryId);
+    }
+    const crmId = o.crmId ?? p.crm?.id;
+    const marketingId = o.marketingId ?? p.marketing?.id;
+    if (crmId && marketingId) {
+      commit.links.push(linkWrite(p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId));
+    }
+    commit.audit.push(...o.audit);
+  }
+
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    links: commit.links,
+    retireLinks: commit.retire,
+    audit: commit.audit,
+    errors: commit.errors,
+    resolvedErrors: commit.resolvedErrors,
+    cursors: input.cursor ? [input.cursor] : [],
+  });
+}
+
+type Commit = ReturnType<typeof newCommit>;
+
+function newCommit() {
+  return {
+    links: [] as LinkWrite[],
+    retire: [] as { id: number; reason: string }[],
+    audit: [] as import("../store/port.js").AuditEntry[],
+    errors: [] as import("../store/port.js").NewQueuedError[],
+    resolvedErrors: [] as number[],
+  };
+}
+
+function dedupe(records: readonly SourceRecord[]): SourceRecord[] {
+  const byId = new Map<string, SourceRecord>();
+  for (const r of records) byId.set(r.id, r);
+  return [...byId.values()];
+}
+
+/** The mapping for a CRM object; for a marketing record not yet linked, the first mapping. */
+function mappingFor(mappings: readonly ObjectMapping[], crmObject: string | undefined): ObjectMapping | undefined {
+  if (crmObject === undefined) return mappings[0];
+  return mappings.find((m) => m.crmObject === crmObject);
+}
+
+function converted(record: SourceRecord, mapping: ObjectMapping): boolean {
+  return Boolean(mapping.conversion && record.fields[mapping.conversion.flag] === "true");
+}
+
+function relinkToConverted(ctx: RunContext, commit: Commit, link: Link, record: SourceRecord, mapping: ObjectMapping) {
+  const target = record.fields[mapping.conversion!.idField];
+  if (!target) return;
+  ctx.summary.relinked++;
+  ctx.log.info("link.converted", { runId: ctx.runId, linkId: link.id, from: record.id, to: target });
+  commit.links.push({
+    pair: link.pair,
+    marketingType: link.marketingType,
+    marketingId: link.marketingId,
+    crmType: mapping.conversion!.object,
+    crmId: target,
+  });
+}
+
+function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): FieldValue {
+  return record.fields[side === "marketing" ? f.marketing : f.crm] ?? null;
+}
+
+/** Whether the source record differs from what was last synced on its side (else it is our own echo). */
+function sourceChanged(
+  record: SourceRecord,
+  mapping: ObjectMapping,
+  snaps: Record<string, FieldSnapshot> | undefined,
+  side: SideName,
+): boolean {
+  if (!snaps) return true;
+  for (const f of mapping.fields) {
+    if (f.direction === "none") continue;
+    const snap = snaps[fieldKey(f)];
+    if (!snap || snap[side] !== sideValue(record, f, side)) return true;
+  }
+  return false;
+}
+
+async function pairLinked(
+  ctx: RunContext,
+  commit: Commit,
+  source: SideName,
+  items: { record: SourceRecord; link: Link; mapping: ObjectMapping }[],
+  mappings: readonly ObjectMapping[],
+): Promise<Pairing[]> {
+  const other = port(ctx, otherSide(source));
+  const byObject = new Map<string, typeof items>();
+  for (const item of items) {
+    const object = source === "marketing" ? item.link.crmType : item.mapping.marketingObject;
+    byObject.set(object, [...(byObject.get(object) ?? []), item]);
+  }
+  const pairings: Pairing[] = [];
+  for (const [object, group] of byObject) {
+    const mapping = group[0]!.mapping;
+    const fields = source === "marketing" ? crmFields(mapping) : marketingFields(mappings);
+    const ids = group.map((g) => (source === "marketing" ? g.link.crmId : g.link.marketingId));
+    const found = new Map((await other.readByIds(object, ids, fields)).map((r) => [r.id, r]));
+    const convertedPending: typeof group = [];
+    for (const item of group) {
+      const counterpart = found.get(source === "marketing" ? item.link.crmId : item.link.marketingId);
+      if (!counterpart) {
+        retire(ctx, commit, item.link, `${other.system} ${object} record is gone`);
+        continue;
+      }
+      if (source === "marketing" && converted(counterpart, mapping)) {
+        relinkToConverted(ctx, commit, item.link, counterpart, mapping);
+        convertedPending.push({ ...item, link: { ...item.link, crmId: counterpart.fields[mapping.conversion!.idField]! } });
+        continue;
+      }
+      pairings.push(pairing(item.mapping, item.link, source, item.record, counterpart));
+    }
+    if (convertedPending.length > 0) {
+      // A Lead converted since the last run: sync the marketing record with the Contact it became.
+      const target = mappings.find((m) => m.crmObject === mapping.conversion!.object);
+      if (!target) continue;
+      const contacts = await other.readByIds(
+        target.crmObject,
+        convertedPending.map((c) => c.link.crmId),
+        crmFields(target),
+      );
+      const byId = new Map(contacts.map((c) => [c.id, c]));
+      for (const item of convertedPending) {
+        const crm = byId.get(item.link.crmId);
+        if (crm) pairings.push(pairing(target, { ...item.link, crmType: target.crmObject }, source, item.record, crm));
+      }
+    }
+  }
+  return pairings;
+}
+
+function pairing(
+  mapping: ObjectMapping,
+  link: Link | undefined,
+  source: SideName,
+  record: SourceRecord,
+  counterpart: SourceRecord | null,
+): Pairing {
+  const marketing = source === "marketing" ? record : counterpart;
+  const crm = source === "crm" ? record : counterpart;
+  return { mapping, link, marketing, crm, matchKey: matchKeyOf(mapping, marketing, crm), sourceId: record.id };
+}
+
+function matchKeyOf(mapping: ObjectMapping, marketing: SourceRecord | null, crm: SourceRecord | null): string | null {
+  if (!mapping.match) return null;
+  const raw = marketing?.fields[mapping.match.marketing] ?? crm?.fields[mapping.match.crm] ?? null;
+  return normalizeKey(mapping, raw);
+}
+
+function normalizeKey(mapping: ObjectMapping, value: FieldValue | undefined): string | null {
+  if (!mapping.match) return null;
+  return mapping.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
+}
+
+function retire(ctx: RunContext, commit: Commit, link: Link, reason: string): void {
+  ctx.summary.relinked++;
+  ctx.log.info("link.retired", { runId: ctx.runId, linkId: link.id, reason });
+  commit.retire.push({ id: link.id, reason });
+}
+
+/**
+ * Matches records that have no link yet: a marketing record to an existing CRM record by its
+ * normalised match key (records of mappings without a conversion, i.e. Contacts, are preferred to
+ * Leads), a CRM record to a marketing record. What matches nothing is created on the other side.
+ */
+async function pairUnlinked(
+  ctx: RunContext,
+  commit: Commit,
+  source: SideName,
+  records: SourceRecord[],
+  mappings: readonly ObjectMapping[],
+): Promise<Pairing[]> {
+  if (records.length === 0) return [];
+  const pairings: Pairing[] = [];
+  const pair = mappings[0]!.pair;
+  if (source === "marketing") {
+    let pending = records;
+    const preferred = [...mappings].sort((a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)));
+    for (const mapping of preferred) {
+      if (!mapping.match || pending.length === 0) continue;
+      const keys = new Map<string, SourceRecord>();
+      for (const r of pending) {
+        const key = normalizeKey(mapping, r.fields[mapping.match.marketing]);
+        if (key && !keys.has(key)) keys.set(key, r);
+      }
+      if (keys.size === 0) continue;
+      const candidates = (await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, [...keys.keys()], crmFields(mapping)))
+        .filter((c) => !converted(c, mapping))
+        .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+      const taken = await ctx.store.findLinksByCrmIds(pair, candidates.map((c) => c.id));
+      const matched = new Set<string>();
+      for (const c of candidates) {
+        const key = normalizeKey(mapping, c.fields[mapping.match.crm]);
+        const record = key ? keys.get(key) : undefined;
+        if (!record || matched.has(record.id) || taken.has(c.id)) continue;
+        matched.add(record.id);
+        ctx.log.debug("link.matched", { runId: ctx.runId, marketingId: record.id, crmObject: c.object, crmId: c.id });
+        pairings.push(pairing(mapping, undefined, source, record, c));
+      }
+      pending = pending.filter((r) => !matched.has(r.id));
+    }
+    const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
+    for (const record of pending) {
+      if (ctx.includeInCrm(record, creation)) pairings.push(pairing(creation, undefined, source, record, null));
+    }
+    return pairings;
+  }
+
+  // CRM records: one object per page, so one mapping.
+  const mapping = mappingFor(mappings, records[0]!.object)!;
+  const fields = marketingFields(mappings);
+  const byKey = new Map<string, SourceRecord>();
+  const keyless: SourceRecord[] = [];
+  for (const r of records) {
+    const key = mapping.match ? normalizeKey(mapping, r.fields[mapping.match.crm]) : null;
+    if (key && !byKey.has(key)) byKey.set(key, r);
+    else if (!key) keyless.push(r);
+  }
+  const matched = new Set<string>();
+  if (mapping.match && byKey.size > 0) {
+    const found = await ctx.marketing.findBy(mapping.marketingObject, mapping.match.marketing, [...byKey.keys()], fields);
+    const existing = await ctx.store.findLinksByMarketingIds(pair, found.map((f) => f.id));
+    for (const m of found) {
+      const key = normalizeKey(mapping, m.fields[mapping.match.marketing]);
+      const record = key ? byKey.get(key) : undefined;
+      if (!record || matched.has(record.id)) continue;
+      const link = existing.get(m.id);
+      if (link) {
+        // Already linked elsewhere: a Contact takes the person over from a Lead, nothing else does.
+        const linkedMapping = mappingFor(mappings, link.crmType);
+        if (!(linkedMapping?.conversion && !mapping.conversion)) continue;
+        ctx.summary.relinked++;
+        ctx.log.info("link.preferred", { runId: ctx.runId, linkId: link.id, from: link.crmId, to: record.id });
+        matched.add(record.id);
+        pairings.push(pairing(mapping, { ...link, crmType: record.object, crmId: record.id }, source, record, m));
+        continue;
+      }
+      matched.add(record.id);
+      pairings.push(pairing(mapping, undefined, source, record, m));
+    }
+  }
+  for (const record of records) {
+    if (matched.has(record.id)) continue;
+    const key = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.crm]) : null;
+    // Without a key (no email) a marketing record cannot be made: HubSpot contacts need one to be useful.
+    if (mapping.match && !key) continue;
+    if (key && byKey.get(key) !== record) continue; // a second CRM record with the same key: first one wins
+    pairings.push(pairing(mapping, undefined, source, record, null));
+  }
+  void keyless;
+  void commit;
+  return pairings;
+}
+
+function queueMergeErrors(ctx: RunContext, commit: Commit, p: Pairing, merged: MergeResult, input: PageInput) {
+  const target = otherSide(input.source);
+  const system = port(ctx, target).system;
+  bump(ctx.summary.errors, system);
+  commit.errors.push({
+    runId: ctx.runId,
+    system,
+    object: target === "crm" ? p.mapping.crmObject : p.mapping.marketingObject,
+    recordId: p.sourceId,
+    operation: "map",
+    payload: { source: input.source, object: input.object, sourceId: p.sourceId },
+    errorClass: "data",
+    message: merged.errors.map((e) => e.message).join("; "),
+    at: ctx.now().toISOString(),
+  });
+}
+
+/** Turns a merge into at most one write per side, with the plan entries that explain it. */
+function planPair(p: Pairing, merged: MergeResult): PairWrite {
+  const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
+  // Decisions are keyed by field pair; the plan speaks of the field written on each side.
+  const rules = new Map<string, string>();
+  for (const d of merged.decisions) {
+    const f = p.mapping.fields.find((m) => fieldKey(m) === d.field);
+    if (f && d.action !== "none") rules.set(d.action === "write_crm" ? f.crm : f.marketing, d.rule);
+  }
+  const sideWrite = (side: SideName, values: Record<string, FieldValue>): RecordWrite | undefined => {
+    if (Object.keys(values).length === 0) return undefined;
+    const existing = side === "crm" ? p.crm : p.marketing;
+    const counterpart = side === "crm" ? p.marketing : p.crm;
+    const fields = { ...values };
+    let upsertOn: string | undefined;
+    if (!existing) {
+      const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
+      if (ext && counterpart) {
+        fields[ext] = counterpart.id;
+        upsertOn = ext;
+      } else if (side === "marketing" && p.mapping.match && fields[p.mapping.match.marketing]) {
+        upsertOn = p.mapping.match.marketing;
+      }
+    }
+    const write: RecordWrite = { ref: p.sourceId, fields, ...(existing ? { id: existing.id } : {}), ...(upsertOn ? { upsertOn } : {}) };
+    pw.planned.push({
+      system: "",
+      side,
+      object: side === "crm" ? (existing?.object ?? p.mapping.crmObject) : p.mapping.marketingObject,
+      action: existing ? "update" : "create",
+      id: existing?.id ?? null,
+      sourceId: counterpart?.id ?? null,
+      fields: Object.entries(fields).map(([field, after]) => ({
+        field,
+        before: existing?.fields[field] ?? null,
+        after,
+        rule: rules.get(field) ?? (field === upsertOn ? "idempotency key" : "create"),
+      })),
+    });
+    return write;
+  };
+  pw.crm = sideWrite("crm", merged.toCrm);
+  pw.marketing = sideWrite("marketing", merged.toMarketing);
+  return pw;
+}
+
+function linkWrite(
+  p: Pairing,
+  snaps: Record<string, { marketing: FieldValue; crm: FieldValue }>,
+  crmId: string | undefined,
+  marketingId: string | undefined,
+): LinkWrite {
+  const syncedAt = new Date().toISOString();
+  const snapshots: Record<string, FieldSnapshot> = {};
+  for (const [k, v] of Object.entries(snaps)) snapshots[k] = { ...v, syncedAt };
+  return {
+    pair: p.mapping.pair,
+    marketingType: p.mapping.marketingObject,
+    marketingId: marketingId ?? p.link?.marketingId ?? "",
+    crmType: p.crm?.object ?? p.link?.crmType ?? p.mapping.crmObject,
+    crmId: crmId ?? p.link?.crmId ?? "",
+    matchKey: p.matchKey,
+    snapshots,
+  };
+}
+
+/**
+ * After a side's write failed, its fields keep their old snapshot (or none), so the change is still
+ * seen as pending next time instead of being taken as synced.
+ */
+function keepUnwritten(
+  next: Record<string, { marketing: FieldValue; crm: FieldValue }>,
+  previous: Record<string, FieldSnapshot> | undefined,
+  outcome: { failedSides: SideName[] },
+): Record<string, { marketing: FieldValue; crm: FieldValue }> {
+  if (outcome.failedSides.length === 0) return next;
+  const out: Record<string, { marketing: FieldValue; crm: FieldValue }> = {};
+  for (const [key, snap] of Object.entries(next)) {
+    const old = previous?.[key];
+    if (!old) continue;
+    out[key] = {
+      marketing: outcome.failedSides.includes("marketing") ? old.marketing : snap.marketing,
+      crm: outcome.failedSides.includes("crm") ? old.crm : snap.crm,
+    };
+  }
+  return out;
+}

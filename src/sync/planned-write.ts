@@ -1,0 +1,22 @@
+// One write the plan holds: which system and record, what fields, and the rule behind each value. A dry
+// run prints these; a real run executes them in batches.
+import type { FieldValue } from "../core/records.js";
+
+export interface PlannedField {
+  field: string;
+  before: FieldValue;
+  after: FieldValue;
+  rule: string;
+}
+
+export interface PlannedWrite {
+  system: string;
+  side: "marketing" | "crm";
+  object: string;
+  action: "create" | "update";
+  /** The record written (absent for a create). */
+  id: string | null;
+  /** The record on the other side this write comes from. */
+  sourceId: string | null;
+  fields: PlannedField[];
+}

@@ -1,0 +1,56 @@
+// Follows records that went away since the last run: a merged record's link moves to the record it was
+// merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
+// re-created blindly.
+import type { ObjectMapping } from "../core/mapping.js";
+import type { LinkWrite } from "../store/port.js";
+import type { RunContext, SideName } from "./run-context.js";
+import { port } from "./run-context.js";
+
+export async function followRemovals(
+  ctx: RunContext,
+  side: SideName,
+  object: string,
+  mapping: ObjectMapping,
+): Promise<void> {
+  const system = port(ctx, side);
+  const cursorObject = `${object}#removals`;
+  const cursor = await ctx.store.getCursor(system.system, cursorObject);
+  const save = { system: system.system, object: cursorObject, value: ctx.until, lastId: null };
+  if (!cursor) {
+    // First run: nothing was linked before it, so there is nothing to follow yet.
+    if (!ctx.dryRun) await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, cursors: [save] });
+    return;
+  }
+  const removals = await system.readRemovals(object, cursor.value, ctx.until);
+  const links: LinkWrite[] = [];
+  const retire: { id: number; reason: string }[] = [];
+  for (const r of removals) {
+    const link =
+      side === "crm"
+        ? await ctx.store.findLinkByCrm(mapping.pair, object, r.id)
+        : await ctx.store.findLinkByMarketing(mapping.pair, r.id);
+    if (!link) continue;
+    ctx.summary.relinked++;
+    if (r.kind === "merged" && r.mergedInto) {
+      const survivor =
+        side === "crm"
+          ? await ctx.store.findLinkByCrm(mapping.pair, object, r.mergedInto)
+          : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
+      if (survivor) {
+        retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}` });
+      } else if (side === "crm") {
+        links.push({ ...link, crmId: r.mergedInto });
+      } else {
+        // The marketing id is the link's key: retire the old link and link the survivor afresh.
+        retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}` });
+        links.push({ ...link, marketingId: r.mergedInto });
+      }
+      ctx.log.info("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
+    } else {
+      retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} deleted` });
+      ctx.log.info("link.retired", { runId: ctx.runId, linkId: link.id, reason: "deleted", recordId: r.id });
+    }
+  }
+  if (ctx.dryRun) return;
+  await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, links, retireLinks: retire, cursors: [save] });
+}

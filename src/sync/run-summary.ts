@@ -1,0 +1,54 @@
+// The counts one run reports (`sync --json`, the sandbox, the daemon's /metrics): per system where
+// the issue's contract says so, so a person sees at a glance what moved where.
+
+export interface RunSummary {
+  runId: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  status: "running" | "succeeded" | "failed" | "stopped";
+  /** Records read from each system's change streams. */
+  read: Record<string, number>;
+  created: Record<string, number>;
+  updated: Record<string, number>;
+  /** Changed records whose merge asked for no write. */
+  unchanged: number;
+  conflicts: number;
+  /** Records sent to the error queue, per system written to. */
+  errors: Record<string, number>;
+  /** Links retired or re-pointed because a record was deleted, merged or converted. */
+  relinked: number;
+  apiCalls: Record<string, number>;
+  /** People handed to sales in this run (qualification). */
+  handoffs: number;
+  /** People over the behaviour threshold missing exactly one requirement. */
+  nearQualified: number;
+  /** The failure that stopped the run, if any. */
+  failure: string | null;
+}
+
+export function emptySummary(runId: string, dryRun: boolean, startedAt: string, systems: string[]): RunSummary {
+  const zero = () => Object.fromEntries(systems.map((s) => [s, 0]));
+  return {
+    runId,
+    dryRun,
+    startedAt,
+    finishedAt: null,
+    status: "running",
+    read: zero(),
+    created: zero(),
+    updated: zero(),
+    unchanged: 0,
+    conflicts: 0,
+    errors: zero(),
+    relinked: 0,
+    apiCalls: zero(),
+    handoffs: 0,
+    nearQualified: 0,
+    failure: null,
+  };
+}
+
+export function bump(counts: Record<string, number>, system: string, by = 1): void {
+  counts[system] = (counts[system] ?? 0) + by;
+}

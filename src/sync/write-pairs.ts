@@ -1,0 +1,100 @@
+// Executes the writes a page planned: grouped by system and object so each goes out in the system's
+// largest batches, CRM side first, then marketing. Per-record refusals come back as values.
+import type { ObjectMapping } from "../core/mapping.js";
+import type { MergeResult } from "../core/merge/types.js";
+import type { FieldValue } from "../core/records.js";
+import type { AuditEntry } from "../store/port.js";
+import type { PlannedWrite } from "./planned-write.js";
+import { port, type RunContext, type SideName } from "./run-context.js";
+import { bump } from "./run-summary.js";
+import type { RecordFailure, RecordWrite } from "./system-port.js";
+
+/** What one record pair asks to write: at most one write per side. */
+export interface PairWrite {
+  /** The page's own record of the pair, handed back untouched. */
+  pairing: unknown;
+  mapping: ObjectMapping;
+  merged: MergeResult;
+  crm?: RecordWrite;
+  marketing?: RecordWrite;
+  planned: PlannedWrite[];
+}
+
+export interface PairOutcome {
+  pair: PairWrite;
+  crmId?: string;
+  marketingId?: string;
+  failedSides: SideName[];
+  failure?: {
+    system: string;
+    object: string;
+    recordId: string | null;
+    operation: string;
+    fields: Record<string, FieldValue>;
+    error: RecordFailure;
+  };
+  snapshots: MergeResult["snapshots"];
+  audit: AuditEntry[];
+}
+
+export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): Promise<PairOutcome[]> {
+  const outcomes = new Map<PairWrite, PairOutcome>(
+    pairs.map((p) => [p, { pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] }]),
+  );
+  for (const side of ["crm", "marketing"] as const) {
+    const system = port(ctx, side);
+    const groups = new Map<string, { pair: PairWrite; write: RecordWrite; planned: PlannedWrite }[]>();
+    for (const p of pairs) {
+      const write = p[side];
+      const planned = p.planned.find((w) => w.side === side);
+      if (!write || !planned) continue;
+      // A pair whose CRM create failed has no CRM record to keep in step with: skip its marketing write.
+      if (side === "marketing" && outcomes.get(p)!.failedSides.includes("crm") && !p.crm?.id) continue;
+      const key = planned.object;
+      groups.set(key, [...(groups.get(key) ?? []), { pair: p, write, planned }]);
+    }
+    for (const [object, items] of groups) {
+      const results = await system.write(
+        object,
+        items.map((i) => i.write),
+      );
+      const at = ctx.now().toISOString();
+      results.forEach((result, index) => {
+        const item = items[index]!;
+        const outcome = outcomes.get(item.pair)!;
+        if (!result.ok) {
+          outcome.failedSides.push(side);
+          outcome.failure ??= {
+            system: system.system,
+            object,
+            recordId: item.write.id ?? null,
+            operation: item.write.id ? "update" : item.write.upsertOn ? "upsert" : "create",
+            fields: item.write.fields,
+            error: result.error,
+          };
+          return;
+        }
+        if (side === "crm") outcome.crmId = result.id;
+        else outcome.marketingId = result.id;
+        const created = !item.write.id && result.created;
+        bump(created ? ctx.summary.created : ctx.summary.updated, system.system);
+        for (const f of item.planned.fields) {
+          outcome.audit.push({
+            runId: ctx.runId,
+            at,
+            system: system.system,
+            object,
+            recordId: result.id,
+            operation: created ? "create" : "update",
+            field: f.field,
+            before: f.before,
+            after: f.after,
+            rule: f.rule,
+          });
+        }
+      });
+      ctx.onProgress?.({ phase: "write", read: 0, written: results.length });
+    }
+  }
+  return [...outcomes.values()];
+}

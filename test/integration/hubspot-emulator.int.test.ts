@@ -1,0 +1,820 @@
+// Drives the real @hubspot/api-client against the HubSpot emulator over loopback, checking the emulator
+// answers with HubSpot's documented shapes, limits, partial failures and errors.
+import { Client } from "@hubspot/api-client";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+
+interface ClientFailure {
+  code: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+function clientFor(emulator: HubspotEmulator, accessToken = emulator.accessToken): Client {
+  return new Client({
+    accessToken,
+    basePath: emulator.url,
+    numberOfApiCallRetries: 0,
+    // The client throttles itself to 9 calls a second by default; the emulator's own limits are under test.
+    limiterOptions: { minTime: 0, maxConcurrent: 20 },
+  });
+}
+
+/** The ApiException a client call fails with (its `code`, parsed `body` and `headers`). */
+async function failureOf(call: Promise<unknown>): Promise<ClientFailure> {
+  try {
+    await call;
+  } catch (err) {
+    const e = err as { code?: unknown; body?: unknown; headers?: unknown };
+    if (typeof e.code !== "number") throw err;
+    const body = typeof e.body === "string" ? (JSON.parse(e.body) as Record<string, unknown>) : e.body;
+    return {
+      code: e.code,
+      body: (body ?? {}) as Record<string, unknown>,
+      headers: (e.headers ?? {}) as Record<string, string>,
+    };
+  }
+  throw new Error("expected the call to fail");
+}
+
+async function raw(
+  emulator: HubspotEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${emulator.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${emulator.accessToken}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const LONG_TITLE = `Directrice générale adjointe ${"é".repeat(1500)}`;
+
+describe("HubSpot emulator driven by @hubspot/api-client", () => {
+  let emulator: HubspotEmulator;
+  let hubspot: Client;
+
+  beforeAll(async () => {
+    emulator = await startHubspotEmulator({ limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 } });
+    hubspot = clientFor(emulator);
+  });
+
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  afterEach(async () => {
+    await emulator.control.clearFaults();
+  });
+
+  it("refuses a bad token with 401 INVALID_AUTHENTICATION", async () => {
+    const failure = await failureOf(clientFor(emulator, "wrong-token").crm.contacts.basicApi.getPage(10));
+    expect(failure.code).toBe(401);
+    expect(failure.body.category).toBe("INVALID_AUTHENTICATION");
+    expect(failure.body.status).toBe("error");
+    expect(typeof failure.body.correlationId).toBe("string");
+  });
+
+  it("creates a contact with accents and reads it back by email, case-insensitively", async () => {
+    const created = await hubspot.crm.contacts.basicApi.create({
+      properties: {
+        email: "Zoe.Angstrom@Exemple.FR",
+        firstname: "Zoë",
+        lastname: "Ångström-Núñez",
+        jobtitle: LONG_TITLE,
+        phone: "",
+      },
+      associations: [],
+    });
+    expect(created.properties.email).toBe("zoe.angstrom@exemple.fr");
+    expect(created.properties.hs_object_id).toBe(created.id);
+
+    const byEmail = await hubspot.crm.contacts.basicApi.getById(
+      "ZOE.ANGSTROM@exemple.fr",
+      ["firstname", "lastname", "jobtitle", "phone"],
+      undefined,
+      undefined,
+      false,
+      "email",
+    );
+    expect(byEmail.id).toBe(created.id);
+    expect(byEmail.properties.firstname).toBe("Zoë");
+    expect(byEmail.properties.lastname).toBe("Ångström-Núñez");
+    expect(byEmail.properties.jobtitle).toBe(LONG_TITLE);
+    // A blank value is no value: HubSpot answers null for it.
+    expect(byEmail.properties.phone).toBeNull();
+    expect(byEmail.createdAt).toBeInstanceOf(Date);
+  });
+
+  it("answers 409 CONFLICT naming the existing id for a duplicate email in another case", async () => {
+    const first = emulator.data.createObject("contacts", {
+      email: "marie.curie@radium.example",
+      firstname: "Marie",
+    });
+    const failure = await failureOf(
+      hubspot.crm.contacts.basicApi.create({
+        properties: { email: "Marie.Curie@RADIUM.example" },
+        associations: [],
+      }),
+    );
+    expect(failure.code).toBe(409);
+    expect(failure.body.category).toBe("CONFLICT");
+    expect(failure.body.message).toBe(`Contact already exists. Existing ID: ${first.id}`);
+  });
+
+  it("pages a list with `after` until there is no next page", async () => {
+    const names = Array.from({ length: 23 }, (_, i) => `Société ${String(i).padStart(2, "0")} S.A.`);
+    for (const name of names)
+      emulator.data.createObject("companies", { name, domain: `${name.slice(-5, -4)}.example` });
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await hubspot.crm.companies.basicApi.getPage(10, after, ["name"]);
+      pages++;
+      seen.push(...page.results.map((r) => r.properties.name ?? ""));
+      after = page.paging?.next?.after;
+    } while (after);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(names);
+  });
+
+  it("bumps the modified date on every write, even when the value is unchanged", async () => {
+    const at = new Date("2024-03-01T10:00:00.000Z");
+    const contact = emulator.data.createObject(
+      "contacts",
+      { email: "same@value.example", firstname: "Léa" },
+      at,
+    );
+    expect(contact.properties.lastmodifieddate).toBe(at.toISOString());
+    const updated = await hubspot.crm.contacts.basicApi.update(contact.id, {
+      properties: { firstname: "Léa" },
+    });
+    expect(updated.properties.firstname).toBe("Léa");
+    expect(Date.parse(updated.properties.lastmodifieddate ?? "")).toBeGreaterThan(at.getTime());
+    expect(updated.properties.createdate).toBe(at.toISOString());
+  });
+
+  it("searches with OR groups, typed comparisons, one sort and offset paging", async () => {
+    const base = Date.parse("2025-01-10T00:00:00.000Z");
+    const people = [
+      ["ana@acme.example", "lead", "9"],
+      ["bo@acme.example", "marketingqualifiedlead", "10"],
+      ["cy@other.example", "marketingqualifiedlead", "100"],
+      ["di@other.example", "customer", "2"],
+      ["ed@acme.example", "subscriber", undefined],
+    ] as const;
+    people.forEach(([email, stage, score], i) => {
+      const c = emulator.data.createObject(
+        "contacts",
+        { email, lifecyclestage: stage, firstname: `Search${i}` },
+        new Date(base + i * 3_600_000),
+      );
+      if (score)
+        emulator.data.createObject("companies", { name: `Searchco ${email}`, numberofemployees: score });
+      expect(c.properties.createdate).toBe(new Date(base + i * 3_600_000).toISOString());
+    });
+
+    const mqlOrAcme = await hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "lifecyclestage", operator: "EQ" as never, value: "marketingqualifiedlead" },
+            { propertyName: "firstname", operator: "CONTAINS_TOKEN" as never, value: "search*" },
+          ],
+        },
+        {
+          filters: [{ propertyName: "email", operator: "CONTAINS_TOKEN" as never, value: "*@acme.example" }],
+        },
+      ],
+      sorts: [{ propertyName: "createdate", direction: "DESCENDING" }] as unknown as string[],
+      properties: ["email", "lifecyclestage"],
+      limit: 2,
+      after: "0",
+    });
+    expect(mqlOrAcme.total).toBe(4);
+    expect(mqlOrAcme.results.map((r) => r.properties.email)).toEqual(["ed@acme.example", "cy@other.example"]);
+    expect(mqlOrAcme.paging?.next?.after).toBe("2");
+
+    const rest = await hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [],
+      query: "acme.example",
+      sorts: [{ propertyName: "createdate", direction: "ASCENDING" }] as unknown as string[],
+      properties: ["email"],
+      limit: 10,
+      after: "1",
+    });
+    expect(rest.results.map((r) => r.properties.email)).toEqual(["bo@acme.example", "ed@acme.example"]);
+    expect(rest.paging).toBeUndefined();
+
+    // Dates compare as instants whether the filter gives epoch milliseconds or ISO.
+    const since = await hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "createdate", operator: "GTE" as never, value: String(base + 2 * 3_600_000) },
+            { propertyName: "createdate", operator: "LT" as never, value: "2025-01-10T04:00:00Z" },
+          ],
+        },
+      ],
+      properties: ["email"],
+      limit: 10,
+    });
+    expect(since.results.map((r) => r.properties.email)).toEqual(["cy@other.example", "di@other.example"]);
+
+    // Numbers compare numerically: "9" < "10" < "100".
+    const big = await hubspot.crm.companies.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "numberofemployees", operator: "GT" as never, value: "9" },
+            { propertyName: "name", operator: "CONTAINS_TOKEN" as never, value: "searchco" },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: "numberofemployees", direction: "ASCENDING" }] as unknown as string[],
+      properties: ["numberofemployees"],
+      limit: 10,
+    });
+    expect(big.results.map((r) => r.properties.numberofemployees)).toEqual(["10", "100"]);
+
+    const inAndMissing = await hubspot.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "lifecyclestage", operator: "IN" as never, values: ["customer", "lead"] },
+            { propertyName: "firstname", operator: "HAS_PROPERTY" as never },
+          ],
+        },
+      ],
+      properties: ["email"],
+      limit: 10,
+    });
+    expect(inAndMissing.results.map((r) => r.properties.email).sort()).toEqual([
+      "ana@acme.example",
+      "di@other.example",
+    ]);
+  });
+
+  it("refuses searches past the documented limits", async () => {
+    const tooManyGroups = Array.from({ length: 6 }, () => ({
+      filters: [{ propertyName: "email", operator: "HAS_PROPERTY" as never }],
+    }));
+    const groups = await failureOf(
+      hubspot.crm.contacts.searchApi.doSearch({ filterGroups: tooManyGroups, limit: 1 }),
+    );
+    expect(groups.code).toBe(400);
+    expect(groups.body.category).toBe("VALIDATION_ERROR");
+    expect(String(groups.body.message)).toContain("filter groups");
+
+    const bigPage = await failureOf(
+      hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 201 }),
+    );
+    expect(bigPage.code).toBe(400);
+
+    const stringSorts = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", {
+      sorts: ["createdate"],
+    });
+    expect(stringSorts.status).toBe(400);
+  });
+
+  it("caps search at 10,000 results: the last page has no next, and paging past it is a 400", async () => {
+    for (let i = 0; i < 10_050; i++) emulator.data.createObject("notes", { hs_note_body: `Note n°${i}` });
+    const nearEnd = await hubspot.crm.objects.notes.searchApi.doSearch({
+      filterGroups: [],
+      limit: 200,
+      after: "9900",
+    });
+    expect(nearEnd.total).toBe(10_050);
+    expect(nearEnd.results).toHaveLength(100);
+    expect(nearEnd.paging).toBeUndefined();
+    const past = await failureOf(
+      hubspot.crm.objects.notes.searchApi.doSearch({ filterGroups: [], limit: 100, after: "10000" }),
+    );
+    expect(past.code).toBe(400);
+    expect(past.body.category).toBe("VALIDATION_ERROR");
+  });
+
+  it("refuses a batch of 101 inputs with 400", async () => {
+    const inputs = Array.from({ length: 101 }, (_, i) => ({
+      properties: { email: `bulk${i}@cap.example` },
+      associations: [],
+    }));
+    const failure = await failureOf(hubspot.crm.contacts.batchApi.create({ inputs }));
+    expect(failure.code).toBe(400);
+    expect(failure.body.category).toBe("VALIDATION_ERROR");
+    expect(
+      emulator.data.listObjects("contacts").some((c) => c.properties.email === "bulk0@cap.example"),
+    ).toBe(false);
+  });
+
+  it("writes the good records of a batch and answers 207 with one error per bad record", async () => {
+    await emulator.control.addFaults({
+      records: [
+        {
+          object: "contacts",
+          field: "company",
+          equals: "Poison Pill GmbH",
+          message: "Injected: company blocked",
+        },
+      ],
+    });
+    const info = await hubspot.crm.contacts.batchApi.createWithHttpInfo({
+      inputs: [
+        { properties: { email: "good1@batch.example", firstname: "Günther" }, associations: [] },
+        { properties: { email: "bad-prop@batch.example", favourite_colour: "teal" }, associations: [] },
+        { properties: { email: "good2@batch.example", lifecyclestage: "lead" }, associations: [] },
+        { properties: { email: "bad-enum@batch.example", lifecyclestage: "hot_lead" }, associations: [] },
+        { properties: { email: "fault@batch.example", company: "poison pill gmbh" }, associations: [] },
+        { properties: { email: "GOOD3@Batch.example" }, associations: [] },
+      ],
+    });
+    expect(info.httpStatusCode).toBe(207);
+    const result = info.data;
+    expect("numErrors" in result ? result.numErrors : 0).toBe(3);
+    expect(result.results.map((r) => r.properties.email).sort()).toEqual([
+      "good1@batch.example",
+      "good2@batch.example",
+      "good3@batch.example",
+    ]);
+    const errors = "errors" in result ? (result.errors ?? []) : [];
+    expect(errors.map((e) => e.category)).toEqual([
+      "VALIDATION_ERROR",
+      "VALIDATION_ERROR",
+      "VALIDATION_ERROR",
+    ]);
+    expect(errors[0]?.message).toContain('Property \\"favourite_colour\\" does not exist');
+    expect(errors[0]?.errors[0]?._in).toBe("inputs[1]");
+    expect(errors[1]?.message).toContain("hot_lead was not one of the allowed options");
+    expect(errors[1]?.context.propertyName ?? errors[1]?.errors[0]?.context?.propertyName).toEqual([
+      "lifecyclestage",
+    ]);
+    expect(errors[2]?.message).toContain("Injected: company blocked");
+    const emails = emulator.data.listObjects("contacts").map((c) => c.properties.email);
+    expect(emails).toContain("good3@batch.example");
+    expect(emails).not.toContain("bad-enum@batch.example");
+    expect(emails).not.toContain("fault@batch.example");
+  });
+
+  it("answers 201 for a batch create where every record is good, with v3 associations", async () => {
+    const company = emulator.data.createObject("companies", {
+      name: "Łódź Logistics",
+      domain: "lodz.example",
+    });
+    const info = await hubspot.crm.contacts.batchApi.createWithHttpInfo({
+      inputs: [
+        {
+          properties: { email: "ola@lodz.example", firstname: "Ola", lifecyclestage: "lead" },
+          associations: [
+            {
+              to: { id: company.id },
+              types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 279 }],
+            },
+          ],
+        },
+        { properties: { email: "piotr@lodz.example", numemployees: "25-50" }, associations: [] },
+      ],
+    });
+    expect(info.httpStatusCode).toBe(201);
+    expect(info.data.status).toBe("COMPLETE");
+    expect("numErrors" in info.data ? info.data.numErrors : undefined).toBeUndefined();
+    const ola = info.data.results.find((r) => r.properties.email === "ola@lodz.example");
+    expect(emulator.data.associationsOf("contacts", ola!.id, "companies").map((l) => l.toId)).toEqual([
+      company.id,
+    ]);
+  });
+
+  it("upserts by email, updates by id and reads by idProperty, reporting missing ids", async () => {
+    const existing = emulator.data.createObject("contacts", {
+      email: "upsert.me@batch.example",
+      firstname: "Old",
+    });
+    const upserted = await hubspot.crm.contacts.batchApi.upsert({
+      inputs: [
+        { id: "UPSERT.ME@batch.example", idProperty: "email", properties: { firstname: "Nouveau" } },
+        { id: "brand.new@batch.example", idProperty: "email", properties: { firstname: "Brand" } },
+      ],
+    });
+    const byEmail = new Map(upserted.results.map((r) => [r.properties.email, r]));
+    expect(byEmail.get("upsert.me@batch.example")?.id).toBe(existing.id);
+    expect(byEmail.get("upsert.me@batch.example")?._new).toBe(false);
+    expect(byEmail.get("brand.new@batch.example")?._new).toBe(true);
+    expect(emulator.data.getObject("contacts", existing.id)?.properties.firstname).toBe("Nouveau");
+
+    const updated = await hubspot.crm.contacts.batchApi.update({
+      inputs: [
+        { id: existing.id, properties: { lastname: "Çelik" } },
+        { id: "999999999", properties: { lastname: "Nobody" } },
+      ],
+    });
+    expect(updated.results.map((r) => r.properties.lastname)).toEqual(["Çelik"]);
+    const updateErrors = "errors" in updated ? (updated.errors ?? []) : [];
+    expect(updateErrors.map((e) => e.category)).toEqual(["OBJECT_NOT_FOUND"]);
+    expect(updateErrors[0]?.context.ids).toEqual(["999999999"]);
+
+    const read = await hubspot.crm.contacts.batchApi.read({
+      inputs: [{ id: "Upsert.Me@Batch.Example" }, { id: "missing@batch.example" }],
+      idProperty: "email",
+      properties: ["firstname", "lastname"],
+      propertiesWithHistory: [],
+    });
+    expect(read.results.map((r) => r.properties.lastname)).toEqual(["Çelik"]);
+    const readErrors = "errors" in read ? (read.errors ?? []) : [];
+    expect(readErrors[0]?.category).toBe("OBJECT_NOT_FOUND");
+    expect(readErrors[0]?.context.ids).toEqual(["missing@batch.example"]);
+  });
+
+  it("lists and reads properties, creates a custom one and refuses it twice", async () => {
+    const all = await hubspot.crm.properties.coreApi.getAll("contacts");
+    const stage = all.results.find((p) => p.name === "lifecyclestage");
+    expect(stage?.type).toBe("enumeration");
+    expect(stage?.options.map((o) => o.value)).toContain("marketingqualifiedlead");
+    const status = await hubspot.crm.properties.coreApi.getByName("contacts", "hs_lead_status");
+    expect(status.options.map((o) => o.value)).toEqual([
+      "NEW",
+      "OPEN",
+      "IN_PROGRESS",
+      "OPEN_DEAL",
+      "UNQUALIFIED",
+      "ATTEMPTED_TO_CONTACT",
+      "CONNECTED",
+      "BAD_TIMING",
+    ]);
+
+    const definition = {
+      name: "leadloop_disposition",
+      label: "Leadloop disposition",
+      type: "enumeration" as never,
+      fieldType: "select" as never,
+      groupName: "contactinformation",
+      options: [
+        { label: "Recycle", value: "recycle", hidden: false },
+        { label: "Trash", value: "trash", hidden: false },
+      ],
+    };
+    const created = await hubspot.crm.properties.coreApi.create("contacts", definition);
+    expect(created.name).toBe("leadloop_disposition");
+    const again = await failureOf(hubspot.crm.properties.coreApi.create("contacts", definition));
+    expect(again.code).toBe(409);
+
+    const contact = emulator.data.createObject("contacts", { email: "dispo@props.example" });
+    const ok = await hubspot.crm.contacts.basicApi.update(contact.id, {
+      properties: { leadloop_disposition: "trash" },
+    });
+    expect(ok.properties.leadloop_disposition).toBe("trash");
+    const bad = await failureOf(
+      hubspot.crm.contacts.basicApi.update(contact.id, { properties: { leadloop_disposition: "maybe" } }),
+    );
+    expect(bad.code).toBe(400);
+    expect(String(bad.body.message)).toContain("leadloop_disposition");
+  });
+
+  it("lists owners by email and pages, and refuses an unknown owner id on a write", async () => {
+    const owners = [
+      emulator.data.addOwner({ email: "ines.garcia@sales.example", firstName: "Inés", lastName: "García" }),
+      emulator.data.addOwner({ email: "tom.oneil@sales.example", firstName: "Tom", lastName: "O'Neil" }),
+      emulator.data.addOwner({ email: "yuki.sato@sales.example", firstName: "Yuki", lastName: "Satō" }),
+    ];
+    expect(owners.every((o) => /^\d+$/.test(o.id))).toBe(true);
+    const found = await hubspot.crm.owners.ownersApi.getPage("tom.oneil@sales.example");
+    expect(found.results.map((o) => o.id)).toEqual([owners[1]!.id]);
+    const first = await hubspot.crm.owners.ownersApi.getPage(undefined, undefined, 2);
+    expect(first.results).toHaveLength(2);
+    const second = await hubspot.crm.owners.ownersApi.getPage(undefined, first.paging?.next?.after, 2);
+    expect(second.results.map((o) => o.lastName)).toEqual(["Satō"]);
+    const one = await hubspot.crm.owners.ownersApi.getById(Number(owners[0]!.id));
+    expect(one.firstName).toBe("Inés");
+
+    const contact = emulator.data.createObject("contacts", { email: "owned@owners.example" });
+    const assigned = await hubspot.crm.contacts.basicApi.update(contact.id, {
+      properties: { hubspot_owner_id: owners[2]!.id },
+    });
+    expect(assigned.properties.hubspot_owner_id).toBe(owners[2]!.id);
+    const unknown = await failureOf(
+      hubspot.crm.contacts.basicApi.update(contact.id, { properties: { hubspot_owner_id: "1" } }),
+    );
+    expect(unknown.code).toBe(400);
+    expect(String(unknown.body.message)).toContain("hubspot_owner_id");
+  });
+
+  it("associates records on create, with v4 default associations, and reads them back", async () => {
+    const company = emulator.data.createObject("companies", {
+      name: "Müller & Söhne KG",
+      domain: "mueller.example",
+    });
+    const contact = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "hans@mueller.example" },
+      associations: [
+        {
+          to: { id: company.id },
+          types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 279 }],
+        },
+      ],
+    });
+    const deal = emulator.data.createObject("deals", { dealname: "Müller renewal", amount: "12000.50" });
+    const made = await hubspot.crm.associations.v4.basicApi.createDefault(
+      "deals",
+      deal.id,
+      "contacts",
+      contact.id,
+    );
+    expect(made.results[0]?.associationSpec.associationTypeId).toBe(3);
+
+    const companies = await hubspot.crm.associations.v4.basicApi.getPage("contacts", contact.id, "companies");
+    expect(companies.results.map((r) => String(r.toObjectId))).toEqual([company.id]);
+    expect(companies.results[0]?.associationTypes.map((t) => t.typeId)).toEqual([279]);
+
+    const batch = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "deals", {
+      inputs: [{ id: contact.id }],
+    });
+    expect(batch.results[0]?.to.map((t) => String(t.toObjectId))).toEqual([deal.id]);
+    expect(batch.results[0]?.to[0]?.associationTypes[0]?.typeId).toBe(4);
+
+    const withAssoc = await hubspot.crm.contacts.basicApi.getById(contact.id, undefined, undefined, [
+      "companies",
+      "deals",
+    ]);
+    expect(withAssoc.associations?.companies?.results.map((r) => r.id)).toEqual([company.id]);
+    expect(withAssoc.associations?.deals?.results.map((r) => r.type)).toEqual(["contact_to_deal"]);
+
+    const other = emulator.data.createObject("companies", { name: "Other AG" });
+    await hubspot.crm.associations.v4.batchApi.createDefault("companies", "contacts", {
+      inputs: [{ _from: { id: other.id }, to: { id: contact.id } }],
+    });
+    expect(emulator.data.associationsOf("contacts", contact.id, "companies").map((l) => l.toId)).toEqual([
+      company.id,
+      other.id,
+    ]);
+  });
+
+  it("serves contact activity events with filters and `after` paging", async () => {
+    const contact = emulator.data.createObject("contacts", { email: "visitor@events.example" });
+    const day = Date.parse("2025-02-01T09:00:00.000Z");
+    for (let i = 0; i < 3; i++) {
+      await emulator.control.call("POST", `/contacts/${contact.id}/page-views`, {
+        url: `https://www.example.com/pricing?v=${i}`,
+        title: "Tarifs — Pricing",
+        occurredAt: new Date(day + i * 60_000).toISOString(),
+      });
+    }
+    const submitted = await emulator.control.call<{ contact: { properties: Record<string, string> } }>(
+      "POST",
+      `/contacts/${contact.id}/form-submissions`,
+      {
+        formTitle: "Demo request",
+        fields: { jobtitle: "VP Marketing", firstname: "Chloé" },
+        occurredAt: new Date(day + 10 * 60_000).toISOString(),
+      },
+    );
+    expect(submitted.contact.properties.num_conversion_events).toBe("1");
+    expect(submitted.contact.properties.recent_conversion_event_name).toBe("Demo request");
+    expect(submitted.contact.properties.jobtitle).toBe("VP Marketing");
+    expect(submitted.contact.properties.hs_analytics_num_page_views).toBe("3");
+    emulator.data.addEvent({
+      contactId: contact.id,
+      eventType: "e_clicked_email",
+      occurredAt: new Date(day - 86_400_000),
+      properties: { hs_url: "https://www.example.com/webinar" },
+    });
+
+    const types = await hubspot.events.eventsApi.getTypes();
+    expect(types.eventTypes).toEqual(expect.arrayContaining(["e_visited_page", "e_submitted_form"]));
+
+    const pageViews: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await hubspot.events.eventsApi.getPage(
+        "contact",
+        "e_visited_page",
+        after,
+        undefined,
+        2,
+        undefined,
+        undefined,
+        undefined,
+        Number(contact.id),
+      );
+      pages++;
+      pageViews.push(...page.results.map((e) => e.properties?.hs_url ?? ""));
+      after = page.paging?.next?.after;
+    } while (after);
+    expect(pages).toBe(2);
+    expect(pageViews).toEqual([0, 1, 2].map((i) => `https://www.example.com/pricing?v=${i}`));
+
+    const recent = await hubspot.events.eventsApi.getPage(
+      "contact",
+      undefined,
+      undefined,
+      undefined,
+      10,
+      undefined,
+      new Date(day + 60_000),
+      undefined,
+      Number(contact.id),
+    );
+    expect(recent.results.map((e) => e.eventType)).toEqual(["e_visited_page", "e_submitted_form"]);
+  });
+
+  it("merges contacts: the old id and email answer the primary", async () => {
+    const primary = emulator.data.createObject("contacts", { email: "jo@merge.example", firstname: "Jo" });
+    const dupe = emulator.data.createObject("contacts", {
+      email: "jo.smith@merge.example",
+      lastname: "Smith",
+    });
+    await emulator.control.call("POST", "/contacts/merge", { primaryId: primary.id, mergedId: dupe.id });
+    const viaOldId = await hubspot.crm.contacts.basicApi.getById(dupe.id, [
+      "hs_merged_object_ids",
+      "lastname",
+    ]);
+    expect(viaOldId.id).toBe(primary.id);
+    expect(viaOldId.properties.hs_merged_object_ids).toBe(dupe.id);
+    expect(viaOldId.properties.lastname).toBe("Smith");
+    const viaOldEmail = await hubspot.crm.contacts.basicApi.getById(
+      "jo.smith@merge.example",
+      undefined,
+      undefined,
+      undefined,
+      false,
+      "email",
+    );
+    expect(viaOldEmail.id).toBe(primary.id);
+  });
+
+  it("merges over HTTP with the client's merge call, moving associations to the primary", async () => {
+    const company = emulator.data.createObject("companies", { name: "Fusion SARL" });
+    const primary = emulator.data.createObject("contacts", { email: "p@fusion.example" });
+    const other = emulator.data.createObject("contacts", { email: "o@fusion.example", jobtitle: "CFO" });
+    emulator.data.associate("contacts", other.id, "companies", company.id);
+    const merged = await hubspot.crm.contacts.basicApi.merge({
+      primaryObjectId: primary.id,
+      objectIdToMerge: other.id,
+    });
+    expect(merged.id).toBe(primary.id);
+    expect(emulator.data.getObject("contacts", primary.id)?.properties.jobtitle).toBe("CFO");
+    expect(emulator.data.associationsOf("companies", company.id, "contacts").map((l) => l.toId)).toEqual([
+      primary.id,
+    ]);
+    // The merged-away email still belongs to the primary, so a new contact with it conflicts.
+    const failure = await failureOf(
+      hubspot.crm.contacts.basicApi.create({ properties: { email: "O@Fusion.example" }, associations: [] }),
+    );
+    expect(failure.body.message).toBe(`Contact already exists. Existing ID: ${primary.id}`);
+  });
+
+  it("validates in-process writes like API writes, but lets the seed set read-only values", () => {
+    expect(() =>
+      emulator.data.createObject("contacts", { email: "x@inproc.example", shoe_size: "42" }),
+    ).toThrow(/shoe_size/);
+    const seeded = emulator.data.createObject("contacts", {
+      email: "seed@inproc.example",
+      hs_analytics_source: "ORGANIC_SEARCH",
+    });
+    expect(seeded.properties.hs_analytics_source).toBe("ORGANIC_SEARCH");
+  });
+
+  it("refuses read-only values on API writes", async () => {
+    const failure = await failureOf(
+      hubspot.crm.contacts.basicApi.create({
+        properties: { email: "ro@api.example", hs_analytics_source: "ORGANIC_SEARCH" },
+        associations: [],
+      }),
+    );
+    expect(failure.code).toBe(400);
+    expect(String(failure.body.message)).toContain("READ_ONLY_VALUE");
+  });
+
+  it("archives a record: reads answer 404, archived lists show it", async () => {
+    const deal = emulator.data.createObject("deals", { dealname: "À supprimer", dealstage: "closedlost" });
+    await hubspot.crm.deals.basicApi.archive(deal.id);
+    const gone = await failureOf(hubspot.crm.deals.basicApi.getById(deal.id));
+    expect(gone.code).toBe(404);
+    expect(gone.body.category).toBe("OBJECT_NOT_FOUND");
+    const archived = await hubspot.crm.deals.basicApi.getPage(
+      100,
+      undefined,
+      ["dealname"],
+      undefined,
+      undefined,
+      true,
+    );
+    expect(archived.results.map((r) => r.id)).toContain(deal.id);
+  });
+
+  it("answers a malformed body with 400 VALIDATION_ERROR", async () => {
+    const res = await raw(emulator, "POST", "/crm/v3/objects/contacts", { props: { email: "x@y.example" } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.category).toBe("VALIDATION_ERROR");
+    expect(body.status).toBe("error");
+  });
+
+  it("lets a marketer edit a record from the control API, bumping its modified date", async () => {
+    const at = new Date("2024-06-01T00:00:00.000Z");
+    const contact = emulator.data.createObject("contacts", { email: "edit@control.example" }, at);
+    await emulator.control.call("PATCH", `/objects/contacts/${contact.id}`, {
+      properties: { lifecyclestage: "marketingqualifiedlead" },
+    });
+    const after = emulator.data.getObject("contacts", contact.id);
+    expect(after?.properties.lifecyclestage).toBe("marketingqualifiedlead");
+    expect(after!.updatedAt.getTime()).toBeGreaterThan(at.getTime());
+    const dump = await emulator.control.call<{ results: Array<{ id: string }> }>("GET", "/objects/contacts");
+    expect(dump.results.map((r) => r.id)).toContain(contact.id);
+  });
+
+  it("sends the X-HubSpot-RateLimit headers, except on search", async () => {
+    const info = await hubspot.crm.contacts.basicApi.getPageWithHttpInfo(1);
+    expect(info.headers["x-hubspot-ratelimit-max"]).toBe("100000");
+    expect(info.headers["x-hubspot-ratelimit-interval-milliseconds"]).toBe("10000");
+    expect(info.headers["x-hubspot-ratelimit-daily"]).toBe("1000000");
+    expect(Number(info.headers["x-hubspot-ratelimit-remaining"])).toBeLessThan(100_000);
+    expect(info.headers["x-hubspot-ratelimit-secondly"]).toBe("10000");
+    const search = await hubspot.crm.contacts.searchApi.doSearchWithHttpInfo({ filterGroups: [], limit: 1 });
+    expect(search.headers["x-hubspot-ratelimit-max"]).toBeUndefined();
+  });
+
+  it("answers an injected rate_limit fault with 429 and Retry-After", async () => {
+    await emulator.control.addFaults({ requests: [{ kind: "rate_limit", times: 1, retryAfterSeconds: 3 }] });
+    const limited = await failureOf(hubspot.crm.contacts.basicApi.getPage(1));
+    expect(limited.code).toBe(429);
+    expect(limited.headers["retry-after"]).toBe("3");
+    expect(limited.body.errorType).toBe("RATE_LIMIT");
+    const next = await hubspot.crm.contacts.basicApi.getPage(1);
+    expect(next.results).toHaveLength(1);
+  });
+
+  it("answers an injected 503, and a dropped connection fails the call", async () => {
+    await emulator.control.addFaults({
+      requests: [{ kind: "status", status: 503, times: 1, path: "/crm/v3/objects/deals" }],
+    });
+    const unavailable = await failureOf(hubspot.crm.deals.basicApi.getPage(1));
+    expect(unavailable.code).toBe(503);
+    expect(unavailable.body.status).toBe("error");
+
+    await emulator.control.addFaults({
+      requests: [{ kind: "drop", times: 1, path: "/crm/v3/objects/deals" }],
+    });
+    await expect(hubspot.crm.deals.basicApi.getPage(1)).rejects.toThrow();
+    const recovered = await hubspot.crm.deals.basicApi.getPage(1);
+    expect(Array.isArray(recovered.results)).toBe(true);
+  });
+});
+
+describe("HubSpot emulator limits", () => {
+  it("answers 429 TEN_SECONDLY_ROLLING once the burst is spent", async () => {
+    const emulator = await startHubspotEmulator({ limits: { burstPer10Seconds: 5 } });
+    try {
+      const hubspot = clientFor(emulator);
+      for (let i = 0; i < 5; i++) await hubspot.crm.contacts.basicApi.getPage(1);
+      const limited = await failureOf(hubspot.crm.contacts.basicApi.getPage(1));
+      expect(limited.code).toBe(429);
+      expect(limited.body.policyName).toBe("TEN_SECONDLY_ROLLING");
+      expect(limited.body.errorType).toBe("RATE_LIMIT");
+      expect(limited.headers["x-hubspot-ratelimit-remaining"]).toBe("0");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("limits search per second on its own, and the day as a whole", async () => {
+    const emulator = await startHubspotEmulator({ limits: { searchPerSecond: 2, daily: 4 } });
+    try {
+      const hubspot = clientFor(emulator);
+      await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 1 });
+      await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 1 });
+      const secondly = await failureOf(
+        hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 1 }),
+      );
+      expect(secondly.code).toBe(429);
+      expect(secondly.body.policyName).toBe("SECONDLY");
+      await hubspot.crm.contacts.basicApi.getPage(1);
+      const info = await hubspot.crm.contacts.basicApi.getPageWithHttpInfo(1);
+      expect(info.headers["x-hubspot-ratelimit-daily-remaining"]).toBe("0");
+      const daily = await failureOf(hubspot.crm.contacts.basicApi.getPage(1));
+      expect(daily.body.policyName).toBe("DAILY");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("hides records from search until the index lag has passed", async () => {
+    const emulator = await startHubspotEmulator({ searchLagMs: 1000 });
+    try {
+      const hubspot = clientFor(emulator);
+      emulator.data.createObject("contacts", { email: "fresh@lag.example" });
+      const before = await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 10 });
+      expect(before.total).toBe(0);
+      const direct = await hubspot.crm.contacts.basicApi.getPage(10);
+      expect(direct.results).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const after = await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 10 });
+      expect(after.total).toBe(1);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
