@@ -1,0 +1,75 @@
+// `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
+import type { Command } from "commander";
+import { ERROR_STATUSES, type ErrorStatus } from "../../store/port.js";
+import { retryQueuedErrors } from "../../sync/retry-errors.js";
+import { wire } from "../compose.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { openStore } from "../../store/open-store.js";
+
+export function registerErrors(program: Command, io: CommandIo): void {
+  const errors = program.command("errors").description("list and retry records that a system refused");
+  errors
+    .command("list")
+    .description("list the error queue (open entries unless --status says otherwise)")
+    .option("--status <status>", `one of ${[...ERROR_STATUSES, "all"].join(", ")}`, "open")
+    .option("--limit <n>", "at most this many entries", (v) => Number.parseInt(v, 10), 100)
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExamples:\n  leadloop errors list\n  leadloop errors list --status all --json")
+    .action(async function (this: Command, opts: { status: string; limit: number; json?: boolean }) {
+      const { loaded } = commandConfig(this, io);
+      if (opts.status !== "all" && !ERROR_STATUSES.includes(opts.status as ErrorStatus)) {
+        io.stderr.write(`leadloop: --status must be one of ${[...ERROR_STATUSES, "all"].join(", ")}\n`);
+        io.outcome.exitCode = EXIT.config;
+        return;
+      }
+      const store = await openStore(loaded.config.store);
+      try {
+        const filter = opts.status === "all" ? { limit: opts.limit } : { status: opts.status as ErrorStatus, limit: opts.limit };
+        const entries = await store.listErrors(filter);
+        if (opts.json) printJson(io, entries);
+        else if (entries.length === 0) io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
+        else {
+          for (const e of entries) {
+            io.stdout.write(
+              `#${e.id} [${e.status}] ${e.system} ${e.object} ${e.recordId ?? "(new)"} ${e.operation}: ${e.message}` +
+                ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n`,
+            );
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  errors
+    .command("retry")
+    .description("re-sync the records behind open entries; resolved ones leave the queue")
+    .option("--id <n>", "only this entry (repeatable)", (v, acc: number[]) => [...acc, Number.parseInt(v, 10)], [])
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText("after", "\nExamples:\n  leadloop errors retry\n  leadloop errors retry --id 12 --id 15")
+    .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
+      const { loaded, log } = commandConfig(this, io);
+      const wiring = await wire(loaded.config, log);
+      try {
+        await wiring.prepare();
+        const result = await retryQueuedErrors({
+          store: wiring.store,
+          marketing: wiring.marketing,
+          crm: wiring.crm,
+          mappings: wiring.mappings,
+          log,
+          ids: opts.id.length > 0 ? opts.id : undefined,
+        });
+        if (opts.json) printJson(io, result);
+        else {
+          io.stdout.write(
+            `resolved ${result.resolved.length}, still failing ${result.stillFailing.length}, skipped ${result.skipped.length}\n`,
+          );
+          for (const s of result.skipped) io.stdout.write(`  #${s.id} skipped: ${s.reason}\n`);
+        }
+        io.outcome.exitCode = result.stillFailing.length > 0 ? EXIT.partial : EXIT.ok;
+      } finally {
+        await wiring.close();
+      }
+    });
+}

@@ -1,0 +1,53 @@
+// `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
+import type { Command } from "commander";
+import type { RunSummary } from "../../sync/run-summary.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { progressLine } from "../progress.js";
+import { runOnce } from "../run-once.js";
+import { summaryText } from "../summary-text.js";
+
+export function registerSync(program: Command, io: CommandIo): void {
+  program
+    .command("sync")
+    .description("run one sync between HubSpot and the CRM, both ways, from the saved cursors")
+    .option("--once", "run once and exit (the default; `leadloop daemon` runs on a schedule)")
+    .option("--dry-run", "read and plan, print the plan, write nothing")
+    .option("--json", "print the summary (and with --dry-run the plan) as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nExit status: 0 done, 4 done with records in the error queue, 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
+    )
+    .action(async function (this: Command, opts: { dryRun?: boolean; json?: boolean }) {
+      const { loaded, log } = commandConfig(this, io);
+      const progress = progressLine(io, !opts.json);
+      const result = await runOnce(loaded.config, log, {
+        dryRun: Boolean(opts.dryRun),
+        onProgress: (e) => progress.update(e),
+      });
+      progress.done();
+      if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
+      else {
+        if (opts.dryRun) io.stdout.write(planText(result.plan));
+        io.stdout.write(summaryText(result.summary));
+      }
+      io.outcome.exitCode = exitFor(result.summary);
+    });
+}
+
+export function exitFor(summary: RunSummary): number {
+  return Object.values(summary.errors).some((n) => n > 0) ? EXIT.partial : EXIT.ok;
+}
+
+function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {
+  if (plan.length === 0) return "plan: nothing to write\n";
+  const lines = plan.map((w) => {
+    const fields = w.fields.map((f) => `    ${f.field}: ${show(f.before)} → ${show(f.after)}  (${f.rule})`).join("\n");
+    return `${w.action} ${w.system} ${w.object}${w.id ? ` ${w.id}` : ""}${w.sourceId ? ` from ${w.sourceId}` : ""}\n${fields}`;
+  });
+  return `plan: ${plan.length} writes\n${lines.join("\n")}\n`;
+}
+
+function show(v: string | null): string {
+  return v === null ? "(blank)" : JSON.stringify(v);
+}

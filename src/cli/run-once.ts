@@ -1,0 +1,37 @@
+// One wired run: connect, make sure leadloop's own HubSpot properties exist, run the engine, close.
+// Used by `sync`, `daemon` and `sandbox` alike so they can never drift apart.
+import type { LeadloopConfig } from "../config/leadloop-config.js";
+import type { Logger } from "../log/logger.js";
+import { runSync, type SyncOptions, type SyncResult } from "../sync/engine.js";
+import { wire, type Wiring } from "./compose.js";
+
+export interface RunOnceOptions {
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onProgress?: SyncOptions["onProgress"];
+  lockHolder?: string;
+}
+
+export async function runOnce(config: LeadloopConfig, log: Logger, options: RunOnceOptions = {}): Promise<SyncResult> {
+  const wiring = await wire(config, log);
+  try {
+    return await runWired(wiring, log, options);
+  } finally {
+    await wiring.close();
+  }
+}
+
+export async function runWired(wiring: Wiring, log: Logger, options: RunOnceOptions = {}): Promise<SyncResult> {
+  await wiring.prepare();
+  return runSync({
+    store: wiring.store,
+    marketing: wiring.marketing,
+    crm: wiring.crm,
+    mappings: wiring.mappings,
+    log,
+    dryRun: options.dryRun,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    lockHolder: options.lockHolder,
+  });
+}

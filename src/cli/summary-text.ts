@@ -1,0 +1,21 @@
+// Renders a run summary for people: one short block, the numbers that matter first.
+import type { RunSummary } from "../sync/run-summary.js";
+
+export function summaryText(s: RunSummary): string {
+  const per = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([system, n]) => `${system} ${n}`)
+      .join(", ");
+  const lines = [
+    `run ${s.runId}${s.dryRun ? " (dry run: nothing written)" : ""}: ${s.status}`,
+    `  read:      ${per(s.read)}`,
+    `  created:   ${per(s.created)}`,
+    `  updated:   ${per(s.updated)}`,
+    `  unchanged: ${s.unchanged}   conflicts: ${s.conflicts}   relinked: ${s.relinked}`,
+    `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
+    `  errors:    ${per(s.errors)}${Object.values(s.errors).some((n) => n > 0) ? "  (see: leadloop errors list)" : ""}`,
+    `  API calls: ${per(s.apiCalls)}`,
+  ];
+  if (s.failure) lines.push(`  failure:   ${s.failure}`);
+  return `${lines.join("\n")}\n`;
+}

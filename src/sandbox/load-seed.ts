@@ -1,0 +1,190 @@
+// Pushes generated seed data into the two emulators through their in-process APIs (no HTTP, no rate
+// limits): reps as HubSpot owners and Salesforce users, companies, contacts and their activity in
+// HubSpot, and the records the CRM already had before leadloop arrived.
+import type { HubspotEmulator } from "./hubspot/emulator.js";
+import { CONTACT_EVENT_TYPES } from "./hubspot/event-types.js";
+import type { SalesforceEmulator } from "./salesforce/emulator.js";
+import type { ActivityKind, SeedCompany, SeedContact, SeedData } from "./seed/types.js";
+
+export interface SeedIds {
+  /** Rep key → HubSpot owner id / Salesforce user id. */
+  owners: Map<string, { hubspot: string; salesforce: string | null }>;
+  companies: Map<string, string>;
+  contacts: Map<string, string>;
+  crm: Map<string, string>;
+}
+
+export interface SeedCounts {
+  reps: number;
+  companies: number;
+  contacts: number;
+  activities: number;
+  crmLeads: number;
+  crmContacts: number;
+  crmAccounts: number;
+  crmOpportunities: number;
+}
+
+const EVENT_OF: Record<ActivityKind, string> = {
+  page_view: CONTACT_EVENT_TYPES.pageView,
+  form_submission: CONTACT_EVENT_TYPES.formSubmission,
+  email_open: CONTACT_EVENT_TYPES.emailOpen,
+  email_click: CONTACT_EVENT_TYPES.emailClick,
+  cta_click: CONTACT_EVENT_TYPES.ctaClick,
+};
+
+export function loadSeed(
+  seed: SeedData,
+  targets: { hubspot: HubspotEmulator; salesforce?: SalesforceEmulator },
+): { ids: SeedIds; counts: SeedCounts } {
+  const { hubspot, salesforce } = targets;
+  const ids: SeedIds = { owners: new Map(), companies: new Map(), contacts: new Map(), crm: new Map() };
+
+  for (const rep of seed.reps) {
+    const owner = hubspot.data.addOwner({
+      email: rep.email,
+      firstName: rep.firstName,
+      lastName: rep.lastName,
+    });
+    const userId =
+      salesforce?.data.insert("User", {
+        Username: `${rep.email}.sandbox`,
+        Email: rep.email,
+        FirstName: rep.firstName,
+        LastName: rep.lastName,
+        IsActive: true,
+      }) ?? null;
+    ids.owners.set(rep.key, { hubspot: owner.id, salesforce: userId });
+  }
+
+  for (const company of seed.companies) {
+    const created = hubspot.data.createObject("companies", companyProperties(company));
+    ids.companies.set(company.key, created.id);
+  }
+
+  let activities = 0;
+  const byContact = new Map<string, typeof seed.activities>();
+  for (const a of seed.activities) byContact.set(a.contactKey, [...(byContact.get(a.contactKey) ?? []), a]);
+  for (const contact of seed.contacts) {
+    const created = hubspot.data.createObject("contacts", contactProperties(contact), contact.createdAt);
+    ids.contacts.set(contact.key, created.id);
+    const companyId = contact.companyKey ? ids.companies.get(contact.companyKey) : undefined;
+    if (companyId) hubspot.data.associate("contacts", created.id, "companies", companyId);
+    for (const a of byContact.get(contact.key) ?? []) {
+      hubspot.data.addEvent({
+        contactId: created.id,
+        eventType: EVENT_OF[a.kind],
+        occurredAt: a.occurredAt,
+        properties: a.properties,
+      });
+      activities++;
+    }
+  }
+
+  if (salesforce) {
+    const owner = (key: string) => ids.owners.get(key)?.salesforce ?? undefined;
+    for (const a of seed.crm.accounts) {
+      const id = salesforce.data.insert("Account", {
+        Name: fit(a.name, 255),
+        Website: a.website ?? null,
+        Industry: a.industry ?? null,
+        NumberOfEmployees: a.employees ?? null,
+        BillingCountry: a.country ?? null,
+        BillingState: a.state ?? null,
+        Type: a.type,
+        OwnerId: owner(a.ownerRepKey),
+      });
+      ids.crm.set(a.key, id);
+    }
+    for (const c of seed.crm.contacts) {
+      const id = salesforce.data.insert("Contact", {
+        FirstName: c.firstName,
+        LastName: c.lastName || "[not provided]",
+        Email: c.email.trim(),
+        Title: fit(c.title, 128),
+        Phone: c.phone ?? null,
+        AccountId: ids.crm.get(c.accountKey) ?? null,
+        LeadSource: c.leadSource ?? null,
+        OwnerId: owner(c.ownerRepKey),
+      });
+      ids.crm.set(c.key, id);
+    }
+    for (const l of seed.crm.leads) {
+      const id = salesforce.data.insert("Lead", {
+        FirstName: l.firstName,
+        LastName: l.lastName || "[not provided]",
+        Email: l.email.trim(), // Salesforce rejects an email with surrounding spaces
+        Company: fit(l.company, 255) ?? "[not provided]",
+        Title: fit(l.title, 128),
+        Country: l.country ?? null,
+        State: l.state ?? null,
+        Status: l.status,
+        LeadSource: l.leadSource,
+        OwnerId: owner(l.ownerRepKey),
+      });
+      ids.crm.set(l.key, id);
+    }
+    for (const o of seed.crm.opportunities) {
+      const id = salesforce.data.insert("Opportunity", {
+        Name: o.name,
+        StageName: o.stageName,
+        Amount: o.amount,
+        CloseDate: o.closeDate.toISOString().slice(0, 10),
+        AccountId: ids.crm.get(o.accountKey) ?? null,
+        OwnerId: owner(o.ownerRepKey),
+      });
+      ids.crm.set(o.key, id);
+    }
+  }
+
+  return {
+    ids,
+    counts: {
+      reps: seed.reps.length,
+      companies: seed.companies.length,
+      contacts: seed.contacts.length,
+      activities,
+      crmLeads: salesforce ? seed.crm.leads.length : 0,
+      crmContacts: salesforce ? seed.crm.contacts.length : 0,
+      crmAccounts: salesforce ? seed.crm.accounts.length : 0,
+      crmOpportunities: salesforce ? seed.crm.opportunities.length : 0,
+    },
+  };
+}
+
+function companyProperties(c: SeedCompany): Record<string, string | undefined> {
+  return {
+    name: c.name,
+    domain: c.domain,
+    industry: c.industry,
+    numberofemployees: String(c.employees),
+    annualrevenue: c.annualRevenue === undefined ? undefined : String(c.annualRevenue),
+    country: c.country,
+    state: c.state,
+    city: c.city,
+    type: c.isCustomer ? "OTHER" : "PROSPECT",
+  };
+}
+
+function contactProperties(c: SeedContact): Record<string, string | undefined> {
+  return {
+    email: c.email,
+    firstname: c.firstName,
+    lastname: c.lastName,
+    jobtitle: c.jobTitle,
+    phone: c.phone,
+    company: c.companyName,
+    country: c.country,
+    state: c.state,
+    city: c.city,
+    lifecyclestage: c.lifecycleStage,
+    hs_analytics_source: c.source,
+    hs_email_optout: String(c.emailOptOut),
+    hs_email_bounce: c.emailBounced ? "1" : "0",
+  };
+}
+
+/** Records that already sit in a CRM passed its length checks: the seed's overlong values are cut. */
+function fit(value: string | undefined, length: number): string | null {
+  return value ? [...value].slice(0, length).join("") : null;
+}

@@ -1,0 +1,75 @@
+// `explain <email>`: gathers, for one person, the linked records on both sides, each mapped field's
+// current values and last synced values, and the audit rows that say why a field holds its value.
+import { fieldKey } from "../core/merge/types.js";
+import type { ObjectMapping } from "../core/mapping.js";
+import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
+import type { AuditEntry, Link, StateStore } from "../store/port.js";
+import { crmFields, marketingFields } from "./field-lists.js";
+import type { SystemPort } from "./system-port.js";
+
+export interface FieldExplanation {
+  marketingField: string;
+  crmField: string;
+  direction: string;
+  conflictRule: string;
+  marketing: FieldValue | undefined;
+  crm: FieldValue | undefined;
+  lastSynced: { marketing: FieldValue; crm: FieldValue; at: string } | null;
+  /** The latest write of this field on either side, with the rule that decided it. */
+  lastWrite: AuditEntry | null;
+}
+
+export interface LinkExplanation {
+  link: Link;
+  mapping: string | null;
+  marketing: SourceRecord | null;
+  crm: SourceRecord | null;
+  fields: FieldExplanation[];
+  audit: AuditEntry[];
+}
+
+export interface Explanation {
+  email: string;
+  links: LinkExplanation[];
+}
+
+export async function explainPerson(
+  email: string,
+  deps: { store: StateStore; marketing: SystemPort; crm: SystemPort; mappings: readonly ObjectMapping[] },
+): Promise<Explanation> {
+  const key = normalizeEmail(email) ?? email;
+  const out: Explanation = { email: key, links: [] };
+  for (const pair of new Set(deps.mappings.map((m) => m.pair))) {
+    for (const link of await deps.store.findLinksByMatchKey(pair, key)) {
+      const mapping = deps.mappings.find((m) => m.pair === pair && m.crmObject === link.crmType);
+      const group = deps.mappings.filter((m) => m.pair === pair);
+      const [marketing] = await deps.marketing.readByIds(link.marketingType, [link.marketingId], marketingFields(group));
+      const [crm] = mapping ? await deps.crm.readByIds(link.crmType, [link.crmId], crmFields(mapping)) : [];
+      const snaps = (await deps.store.getSnapshots([link.id])).get(link.id) ?? {};
+      const audit = await deps.store.listAudit([link.marketingId, link.crmId], 200);
+      const fields = (mapping?.fields ?? []).map((f): FieldExplanation => {
+        const snap = snaps[fieldKey(f)];
+        const lastWrite =
+          [...audit]
+            .reverse()
+            .find(
+              (a) =>
+                (a.recordId === link.crmId && a.field === f.crm) ||
+                (a.recordId === link.marketingId && a.field === f.marketing),
+            ) ?? null;
+        return {
+          marketingField: f.marketing,
+          crmField: f.crm,
+          direction: f.direction,
+          conflictRule: f.conflict,
+          marketing: marketing?.fields[f.marketing],
+          crm: crm?.fields[f.crm],
+          lastSynced: snap ? { marketing: snap.marketing, crm: snap.crm, at: snap.syncedAt } : null,
+          lastWrite,
+        };
+      });
+      out.links.push({ link, mapping: mapping?.name ?? null, marketing: marketing ?? null, crm: crm ?? null, fields, audit });
+    }
+  }
+  return out;
+}
