@@ -3,7 +3,11 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { LOG_LEVELS } from "../log/logger.js";
+import { registerDaemon } from "./commands/daemon.js";
+import { registerErrors } from "./commands/errors.js";
+import { registerExplain } from "./commands/explain.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerSync } from "./commands/sync.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
@@ -21,6 +25,10 @@ export function buildProgram(io: CommandIo): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
+  registerSync(program, io);
+  registerDaemon(program, io);
+  registerErrors(program, io);
+  registerExplain(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();

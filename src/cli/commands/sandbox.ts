@@ -1,5 +1,114 @@
-// `leadloop sandbox`: placeholder registration replaced once the emulators land.
-import type { Command } from "commander";
-import type { CommandIo } from "../context.js";
+// `leadloop sandbox`: starts both emulators on loopback, seeds them, writes a config that points at
+// them, and runs the daemon's sync against them, with people acting between runs. No accounts needed.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { once } from "node:events";
+import { type Command, Option } from "commander";
+import { loadConfig } from "../../config/load-config.js";
+import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
+import { loadSeed } from "../../sandbox/load-seed.js";
+import { playPeople } from "../../sandbox/play-people.js";
+import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
+import { sandboxConfigText } from "../../sandbox/sandbox-config.js";
+import { generateSeed } from "../../sandbox/seed/generate.js";
+import { type CommandIo, globalOptions, makeLogger } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+import { progressLine } from "../progress.js";
+import { runOnce } from "../run-once.js";
+import { summaryText } from "../summary-text.js";
+import { exitFor } from "./sync.js";
 
-export function registerSandbox(_program: Command, _io: CommandIo): void {}
+interface SandboxOptions {
+  runs: number;
+  once?: boolean;
+  keep?: boolean;
+  seed: number;
+  contacts: number;
+  crm: "salesforce" | "hubspot";
+  configOut: string;
+  json?: boolean;
+}
+
+const int = (v: string) => {
+  const n = Number.parseInt(v, 10);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a whole number: ${v}`);
+  return n;
+};
+
+export function registerSandbox(program: Command, io: CommandIo): void {
+  program
+    .command("sandbox")
+    .description("run leadloop against seeded HubSpot and Salesforce emulators on loopback: no accounts needed")
+    .option("--runs <n>", "run this many syncs, then exit", int, 3)
+    .option("--once", "run one sync and exit (same as --runs 1)")
+    .option("--keep", "seed and start the emulators, print their URLs, and wait (no sync) until Ctrl-C")
+    .option("--seed <n>", "seed for the generated data (same seed, same data)", int, 42)
+    .option("--contacts <n>", "marketing contacts to generate", int, 200)
+    .addOption(new Option("--crm <kind>", "which CRM side to emulate").choices(["salesforce", "hubspot"]).default("salesforce"))
+    .option("--config-out <file>", "where to write the config pointing at the emulators", "./sandbox/leadloop.yaml")
+    .option("--json", "print one JSON summary per run on stdout (as `sync --json`)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
+    )
+    .action(async function (this: Command, opts: SandboxOptions) {
+      const log = makeLogger(io, globalOptions(this).logLevel);
+      const runs = opts.once ? 1 : opts.runs;
+      const configFile = resolve(opts.configOut);
+      const storePath = join(dirname(configFile), "state.db");
+      const hubspot = await startHubspotEmulator({ searchLagMs: 0 });
+      const salesforce = opts.crm === "salesforce" ? await startSalesforceEmulator() : undefined;
+      try {
+        const seed = generateSeed({ seed: opts.seed, now: new Date(), contacts: opts.contacts });
+        const { counts } = loadSeed(seed, { hubspot, salesforce });
+        mkdirSync(dirname(configFile), { recursive: true });
+        // A new sandbox is a new world: the old store's links point at records that no longer exist.
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(`${storePath}${suffix}`, { force: true });
+        writeFileSync(
+          configFile,
+          sandboxConfigText({
+            hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+            salesforce: salesforce
+              ? { url: salesforce.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" }
+              : undefined,
+            storePath,
+            crm: opts.crm,
+          }),
+        );
+        const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities\n`;
+        (opts.json ? io.stderr : io.stdout).write(
+          `${seeded}hubspot emulator: ${hubspot.url}\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
+        );
+
+        if (opts.keep) {
+          io.stderr.write("waiting; Ctrl-C to stop\n");
+          await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+          io.outcome.exitCode = EXIT.ok;
+          return;
+        }
+
+        const { config } = loadConfig(configFile, {});
+        let exitCode: number = EXIT.ok;
+        for (let run = 1; run <= runs; run++) {
+          if (run > 1) {
+            const played = playPeople(opts.seed, run, { hubspot, salesforce });
+            if (!opts.json) {
+              io.stdout.write(
+                `between runs: ${played.pageViews} page views, ${played.forms} forms, ${played.marketerEdits} marketer edits, ${played.leadStatusChanges} lead status changes, ${played.callsLogged} calls logged\n`,
+              );
+            }
+          }
+          const progress = progressLine(io, !opts.json);
+          const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
+          progress.done();
+          if (opts.json) io.stdout.write(`${JSON.stringify(result.summary)}\n`);
+          else io.stdout.write(summaryText(result.summary));
+          exitCode = Math.max(exitCode, exitFor(result.summary));
+        }
+        io.outcome.exitCode = exitCode;
+      } finally {
+        await hubspot.close();
+        await salesforce?.close();
+      }
+    });
+}

@@ -421,6 +421,7 @@ function account(): SObjectSchema {
         ],
       }),
       field("Website", "url"),
+      field("Phone", "phone", { label: "Account Phone", length: 40 }),
       field("Industry", "picklist", { picklist: INDUSTRIES }),
       field("NumberOfEmployees", "int"),
       field("AnnualRevenue", "currency"),

@@ -1,0 +1,37 @@
+// The leadloop.yaml the sandbox writes: the public config keys pointing at the emulators and at the
+// sandbox's own store, so any `leadloop` command can be run against it afterwards.
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { SHIPPED_CONFIG, SHIPPED_MAPPINGS } from "./package-paths.js";
+
+export interface SandboxEndpoints {
+  hubspot: { url: string; accessToken: string };
+  salesforce?: { url: string; clientId: string; clientSecret: string };
+  storePath: string;
+  crm: "salesforce" | "hubspot";
+}
+
+export function sandboxConfigText(e: SandboxEndpoints): string {
+  const config = {
+    hubspot: { accessToken: e.hubspot.accessToken, baseUrl: e.hubspot.url },
+    ...(e.salesforce
+      ? {
+          salesforce: {
+            instanceUrl: e.salesforce.url,
+            apiVersion: "62.0",
+            // The client-credentials flow, so a sandbox run exercises token refresh like production.
+            oauth: { loginUrl: e.salesforce.url, clientId: e.salesforce.clientId, clientSecret: e.salesforce.clientSecret },
+          },
+        }
+      : {}),
+    crm: e.crm,
+    store: { path: e.storePath },
+    mappings: SHIPPED_MAPPINGS,
+    qualification: join(SHIPPED_CONFIG, "qualification.yaml"),
+    routing: join(SHIPPED_CONFIG, "routing.yaml"),
+    sla: join(SHIPPED_CONFIG, "sla.yaml"),
+    schedule: { every: "1m" },
+    daemon: { port: 0 },
+  };
+  return `# Written by \`leadloop sandbox\`: points at loopback emulators that live only while it runs.\n${stringify(config)}`;
+}
