@@ -1,16 +1,17 @@
 // The composition root: the one place that turns a loaded configuration into adapters, a store and
 // mappings, and hands them to the engine. Commands call this and nothing else to get wired up.
-import { loadMappings } from "../config/mapping-file.js";
+
 import type { LeadloopConfig } from "../config/leadloop-config.js";
+import { loadMappings } from "../config/mapping-file.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import { openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
+import { apiCallsToday } from "../sync/api-usage.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../systems/hubspot/adapter.js";
-import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
-import { apiCallsToday } from "../sync/api-usage.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
+import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 
 export interface Wiring {
   config: LeadloopConfig;
@@ -37,7 +38,10 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
     crm = await createSalesforceAdapter({
       connection: config.salesforce!,
       log: log.child({ system: "salesforce" }),
-      apiShare: { share: config.sync.salesforceApiShare, usedEarlierToday: await apiCallsToday(store, "salesforce") },
+      apiShare: {
+        share: config.sync.salesforceApiShare,
+        usedEarlierToday: await apiCallsToday(store, "salesforce"),
+      },
       bulkThreshold: config.sync.bulkThreshold,
     });
   }

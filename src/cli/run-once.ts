@@ -3,7 +3,7 @@
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import type { Logger } from "../log/logger.js";
 import { runSync, type SyncOptions, type SyncResult } from "../sync/engine.js";
-import { wire, type Wiring } from "./compose.js";
+import { type Wiring, wire } from "./compose.js";
 
 export interface RunOnceOptions {
   dryRun?: boolean;
@@ -12,7 +12,11 @@ export interface RunOnceOptions {
   lockHolder?: string;
 }
 
-export async function runOnce(config: LeadloopConfig, log: Logger, options: RunOnceOptions = {}): Promise<SyncResult> {
+export async function runOnce(
+  config: LeadloopConfig,
+  log: Logger,
+  options: RunOnceOptions = {},
+): Promise<SyncResult> {
   const wiring = await wire(config, log);
   try {
     return await runWired(wiring, log, options);
@@ -21,7 +25,11 @@ export async function runOnce(config: LeadloopConfig, log: Logger, options: RunO
   }
 }
 
-export async function runWired(wiring: Wiring, log: Logger, options: RunOnceOptions = {}): Promise<SyncResult> {
+export async function runWired(
+  wiring: Wiring,
+  log: Logger,
+  options: RunOnceOptions = {},
+): Promise<SyncResult> {
   await wiring.prepare();
   return runSync({
     store: wiring.store,

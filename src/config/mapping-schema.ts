@@ -2,7 +2,14 @@
 // object (`case: lower`, `map: { values: {...} }`); it is parsed by hand so an unknown or misspelt one
 // gets a message that names it and suggests the nearest, instead of zod's generic union error.
 import { z } from "zod";
-import { CASES, CONFLICT_RULES, DIRECTIONS, type DateForm, type ObjectMapping, type Transform } from "../core/mapping.js";
+import {
+  CASES,
+  CONFLICT_RULES,
+  type DateForm,
+  DIRECTIONS,
+  type ObjectMapping,
+  type Transform,
+} from "../core/mapping.js";
 import { transformProblem } from "../core/transforms/compile.js";
 import { suggestKey } from "./key-suggestion.js";
 
@@ -11,16 +18,31 @@ export const MAPPING_VERSION = 1;
 export const PAIRS = ["contact", "company", "deal"] as const satisfies readonly ObjectMapping["pair"][];
 
 /** Objects each pair may join: HubSpot marketing object, and Salesforce or HubSpot-CRM objects. */
-export const PAIR_OBJECTS: Record<ObjectMapping["pair"], { marketing: readonly string[]; crm: readonly string[] }> = {
+export const PAIR_OBJECTS: Record<
+  ObjectMapping["pair"],
+  { marketing: readonly string[]; crm: readonly string[] }
+> = {
   contact: { marketing: ["contacts"], crm: ["Lead", "Contact", "contacts"] },
   company: { marketing: ["companies"], crm: ["Account", "companies"] },
   deal: { marketing: ["deals"], crm: ["Opportunity", "deals"] },
 };
 
-const TRANSFORM_NAMES = ["trim", "case", "phone_e164", "country_iso", "map", "date", "default", "truncate"] as const;
+const TRANSFORM_NAMES = [
+  "trim",
+  "case",
+  "phone_e164",
+  "country_iso",
+  "map",
+  "date",
+  "default",
+  "truncate",
+] as const;
 type TransformName = (typeof TRANSFORM_NAMES)[number];
 /** Transforms that take no options and are written as a bare name. */
-const BARE: Partial<Record<TransformName, Transform>> = { trim: { kind: "trim" }, country_iso: { kind: "country_iso" } };
+const BARE: Partial<Record<TransformName, Transform>> = {
+  trim: { kind: "trim" },
+  country_iso: { kind: "country_iso" },
+};
 
 const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const dateForm: z.ZodType<DateForm> = z.union([
@@ -48,7 +70,10 @@ function toTransform(name: keyof typeof OPTIONS, options: unknown): Transform {
       return { kind: "case", to: options as Extract<Transform, { kind: "case" }>["to"] };
     case "phone_e164": {
       const o = options as string | { defaultCountry: string };
-      return { kind: "phone_e164", defaultCountry: (typeof o === "string" ? o : o.defaultCountry).toUpperCase() };
+      return {
+        kind: "phone_e164",
+        defaultCountry: (typeof o === "string" ? o : o.defaultCountry).toUpperCase(),
+      };
     }
     case "map": {
       const o = options as { values: Record<string, string | string[]>; caseInsensitive: boolean };
@@ -91,7 +116,8 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
   if (typeof raw === "string") {
     const bare = BARE[raw as TransformName];
     if (bare) return bare;
-    if (raw in OPTIONS) return issue(`transform "${raw}" needs options, e.g. ${example(raw as keyof typeof OPTIONS)}`);
+    if (raw in OPTIONS)
+      return issue(`transform "${raw}" needs options, e.g. ${example(raw as keyof typeof OPTIONS)}`);
     return issue(unknownName(raw));
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
@@ -99,11 +125,14 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
   }
   const keys = Object.keys(raw);
   if (keys.length !== 1) {
-    return issue(`a transform is one key, this has ${keys.length} (${keys.join(", ")}); list each as its own step`);
+    return issue(
+      `a transform is one key, this has ${keys.length} (${keys.join(", ")}); list each as its own step`,
+    );
   }
   const name = keys[0]!;
   const value = (raw as Record<string, unknown>)[name];
-  if (BARE[name as TransformName]) return issue(`transform "${name}" takes no options; write it as a bare name`, [name]);
+  if (BARE[name as TransformName])
+    return issue(`transform "${name}" takes no options; write it as a bare name`, [name]);
   if (!(name in OPTIONS)) return issue(unknownName(name), [name]);
   const optionsSchema = OPTIONS[name as keyof typeof OPTIONS];
   const parsed = optionsSchema.safeParse(value);
@@ -114,7 +143,10 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
         const key = sub.keys[0] ?? "";
         const hint = suggestKey(optionsSchema, path, key);
         issue(`unknown key${hint ? ` (did you mean "${hint}"?)` : ""}`, [name, ...path, key]);
-      } else issue(sub.message, [name, ...path]);
+      } else {
+        const missing = sub.code === "invalid_type" && valueAt(value, path) === undefined;
+        issue(missing ? "required key is missing" : sub.message, [name, ...path]);
+      }
     }
     return z.NEVER;
   }
@@ -122,6 +154,15 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
   const problem = transformProblem(transform);
   return problem ? issue(problem, [name]) : transform;
 });
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const step of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
 
 function example(name: keyof typeof OPTIONS): string {
   const examples: Record<keyof typeof OPTIONS, string> = {
@@ -144,7 +185,12 @@ export const fieldMappingSchema = z.strictObject({
 });
 
 export const mappingFileSchema = z.strictObject({
-  version: z.literal(MAPPING_VERSION, { error: `must be ${MAPPING_VERSION}, the mapping version this leadloop reads` }),
+  version: z.literal(MAPPING_VERSION, {
+    error: (issue) =>
+      issue.input === undefined
+        ? "required key is missing"
+        : `must be ${MAPPING_VERSION}, the mapping version this leadloop reads`,
+  }),
   pair: z.enum(PAIRS),
   marketing: z.strictObject({ object: z.string().min(1) }),
   crm: z.strictObject({ object: z.string().min(1) }),

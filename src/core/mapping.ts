@@ -4,7 +4,12 @@
 export const DIRECTIONS = ["to_crm", "to_marketing", "both", "none"] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
-export const CONFLICT_RULES = ["prefer_crm", "prefer_crm_unless_blank", "prefer_marketing", "most_recent"] as const;
+export const CONFLICT_RULES = [
+  "prefer_crm",
+  "prefer_crm_unless_blank",
+  "prefer_marketing",
+  "most_recent",
+] as const;
 export type ConflictRule = (typeof CONFLICT_RULES)[number];
 
 export const CASES = ["lower", "upper", "title"] as const;
@@ -19,8 +24,16 @@ export type Transform =
   | { kind: "case"; to: TextCase }
   | { kind: "phone_e164"; defaultCountry: string }
   | { kind: "country_iso" }
-  /** marketing value → CRM value; travelling to marketing the map is read backwards. */
-  | { kind: "value_map"; values: Record<string, string>; caseInsensitive: boolean }
+  /**
+   * marketing value → CRM value; travelling to marketing the map is read backwards. `readBack` adds CRM
+   * values that are only read backwards (many CRM values → one marketing value, e.g. deal stages).
+   */
+  | {
+      kind: "value_map";
+      values: Record<string, string>;
+      caseInsensitive: boolean;
+      readBack?: Record<string, string>;
+    }
   | { kind: "date"; marketing: DateForm; crm: DateForm }
   | { kind: "default"; value: string }
   | { kind: "truncate"; length: number };
@@ -41,6 +54,20 @@ export interface ObjectMapping {
   marketingObject: string;
   crmObject: string;
   fields: FieldMapping[];
+  /**
+   * The fields on each side that identify the same person or company before a link exists (a new
+   * marketing contact is matched to a CRM record by normalised email; a company to an Account by domain).
+   */
+  match?: { marketing: string; crm: string; normalize: "email" | "domain" };
+  /** CRM field that holds the marketing id (an external id): creates upsert on it, so a retried create never duplicates. */
+  crmExternalId?: string;
+  /** Marketing unique property that holds the CRM id, upserted on for the same reason in the other direction. */
+  marketingExternalId?: string;
+  /**
+   * How the CRM marks a record converted into another (a Lead into a Contact): leadloop follows the link
+   * to the new record instead of syncing the old one.
+   */
+  conversion?: { flag: string; idField: string; object: string };
   /** Where the mapping came from, for messages. */
   source: string;
 }

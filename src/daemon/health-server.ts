@@ -20,7 +20,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export async function startHealthServer(state: DaemonState, host: string, port: number): Promise<HealthServer> {
+export async function startHealthServer(
+  state: DaemonState,
+  host: string,
+  port: number,
+): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === "/healthz") {
       const since = (state.lastSuccessAt ?? state.startedAt).getTime();
@@ -33,7 +37,9 @@ export async function startHealthServer(state: DaemonState, host: string, port: 
           runs: state.runs,
           failures: state.failures,
           lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
-          lastRun: state.lastSummary ? { runId: state.lastSummary.runId, status: state.lastSummary.status } : null,
+          lastRun: state.lastSummary
+            ? { runId: state.lastSummary.runId, status: state.lastSummary.status }
+            : null,
         }),
       );
       return;
@@ -76,11 +82,30 @@ export function prometheusText(state: DaemonState): string {
     [{}, state.lastSuccessAt ? Math.floor(state.lastSuccessAt.getTime() / 1000) : 0],
   ]);
   metric("leadloop_last_run_read_records", "gauge", "Records read in the last run.", perSystem(s?.read));
-  metric("leadloop_last_run_created_records", "gauge", "Records created in the last run.", perSystem(s?.created));
-  metric("leadloop_last_run_updated_records", "gauge", "Records updated in the last run.", perSystem(s?.updated));
-  metric("leadloop_last_run_errors", "gauge", "Records sent to the error queue in the last run.", perSystem(s?.errors));
+  metric(
+    "leadloop_last_run_created_records",
+    "gauge",
+    "Records created in the last run.",
+    perSystem(s?.created),
+  );
+  metric(
+    "leadloop_last_run_updated_records",
+    "gauge",
+    "Records updated in the last run.",
+    perSystem(s?.updated),
+  );
+  metric(
+    "leadloop_last_run_errors",
+    "gauge",
+    "Records sent to the error queue in the last run.",
+    perSystem(s?.errors),
+  );
   metric("leadloop_last_run_api_calls", "gauge", "API calls made in the last run.", perSystem(s?.apiCalls));
-  metric("leadloop_last_run_conflicts", "gauge", "Fields changed on both sides in the last run.", [[{}, s?.conflicts ?? 0]]);
-  metric("leadloop_last_run_handoffs", "gauge", "People handed to sales in the last run.", [[{}, s?.handoffs ?? 0]]);
+  metric("leadloop_last_run_conflicts", "gauge", "Fields changed on both sides in the last run.", [
+    [{}, s?.conflicts ?? 0],
+  ]);
+  metric("leadloop_last_run_handoffs", "gauge", "People handed to sales in the last run.", [
+    [{}, s?.handoffs ?? 0],
+  ]);
   return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,9 @@
 // What the people do between sandbox runs, so each run has real work: some contacts visit the site,
 // read pricing, fill forms and request demos; a marketer corrects a record; reps work the leads
 // leadloop handed them (change status, log calls). Deterministic for a seed and round.
-import type { HubspotEmulator } from "./hubspot/emulator.js";
+
 import { recordActivity } from "./hubspot/contact-activity.js";
+import type { HubspotEmulator } from "./hubspot/emulator.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
 import { Random } from "./seed/random.js";
 
@@ -21,7 +22,12 @@ const PAGES = [
   ["https://www.leadloop-demo.com/customers", "Customer stories"],
 ] as const;
 const FORMS = ["Request a demo", "Contact us", "Download: State of RevOps 2026 report"] as const;
-const TITLES = ["Head of Revenue Operations", "VP Marketing", "Directeur commercial", "Leiterin Vertrieb"] as const;
+const TITLES = [
+  "Head of Revenue Operations",
+  "VP Marketing",
+  "Directeur commercial",
+  "Leiterin Vertrieb",
+] as const;
 const STATUSES = ["Working - Contacted", "Closed - Not Converted"] as const;
 
 export function playPeople(
@@ -31,7 +37,13 @@ export function playPeople(
   now: Date = new Date(),
 ): PeopleRound {
   const rng = new Random(seed, 0x9e0e, round);
-  const played: PeopleRound = { pageViews: 0, forms: 0, marketerEdits: 0, leadStatusChanges: 0, callsLogged: 0 };
+  const played: PeopleRound = {
+    pageViews: 0,
+    forms: 0,
+    marketerEdits: 0,
+    leadStatusChanges: 0,
+    callsLogged: 0,
+  };
   const contacts = targets.hubspot.data.listObjects("contacts");
   if (contacts.length === 0) return played;
 
@@ -68,7 +80,9 @@ export function playPeople(
   if (sf) {
     const leads = sf.data
       .list("Lead")
-      .filter((l) => l.HubSpot_Contact_Id__c && l.IsConverted !== true && l.Status === "Open - Not Contacted");
+      .filter(
+        (l) => l.HubSpot_Contact_Id__c && l.IsConverted !== true && l.Status === "Open - Not Contacted",
+      );
     for (let i = 0; i < Math.min(2, leads.length); i++) {
       const lead = rng.pick(leads);
       sf.data.update("Lead", String(lead.Id), { Status: rng.pick(STATUSES) }, now);

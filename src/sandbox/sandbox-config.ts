@@ -20,7 +20,11 @@ export function sandboxConfigText(e: SandboxEndpoints): string {
             instanceUrl: e.salesforce.url,
             apiVersion: "62.0",
             // The client-credentials flow, so a sandbox run exercises token refresh like production.
-            oauth: { loginUrl: e.salesforce.url, clientId: e.salesforce.clientId, clientSecret: e.salesforce.clientSecret },
+            oauth: {
+              loginUrl: e.salesforce.url,
+              clientId: e.salesforce.clientId,
+              clientSecret: e.salesforce.clientSecret,
+            },
           },
         }
       : {}),

@@ -187,6 +187,11 @@ export interface StateStore {
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>>;
   /** Active links for many CRM ids at once, keyed by CRM id. */
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>>;
+  /**
+   * Retired links of these records on one side (the latest per record), so the engine can tell a
+   * record whose counterpart was deleted or merged away from one never synced, and not re-create it.
+   */
+  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, Link>>;
   countLinks(pair?: string): Promise<number>;
   /** Snapshots of many links at once: link id → field → snapshot. */
   getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>>;

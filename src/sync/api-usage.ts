@@ -4,7 +4,11 @@ import type { StateStore } from "../store/port.js";
 
 const RUNS_SCANNED = 2000;
 
-export async function apiCallsToday(store: StateStore, system: string, now: Date = new Date()): Promise<number> {
+export async function apiCallsToday(
+  store: StateStore,
+  system: string,
+  now: Date = new Date(),
+): Promise<number> {
   const day = now.toISOString().slice(0, 10);
   let total = 0;
   for (const run of await store.listRuns(RUNS_SCANNED)) {

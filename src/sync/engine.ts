@@ -57,7 +57,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const dryRun = options.dryRun ?? false;
   const { store } = options;
 
-  if (!(await store.acquireLock(RUN_LOCK, holder, startedAt.toISOString(), ttl))) throw new RunInProgressError();
+  if (!(await store.acquireLock(RUN_LOCK, holder, startedAt.toISOString(), ttl)))
+    throw new RunInProgressError();
   const ctx: RunContext = {
     runId,
     until: startedAt.toISOString(),
@@ -67,7 +68,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     store,
     marketing: options.marketing,
     crm: options.crm,
-    summary: emptySummary(runId, dryRun, startedAt.toISOString(), [options.marketing.system, options.crm.system]),
+    summary: emptySummary(runId, dryRun, startedAt.toISOString(), [
+      options.marketing.system,
+      options.crm.system,
+    ]),
     plan: [],
     includeInCrm: options.includeInCrm ?? (() => true),
     signal: options.signal,
@@ -109,7 +113,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */
-async function syncPair(ctx: RunContext, group: ObjectMapping[], renew: () => Promise<void>): Promise<boolean> {
+async function syncPair(
+  ctx: RunContext,
+  group: ObjectMapping[],
+  renew: () => Promise<void>,
+): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
   const marketingRead = marketingFields(group);
   if (await readSide(ctx, "marketing", marketingObject, marketingRead, group, renew)) return true;

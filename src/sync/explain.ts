@@ -1,7 +1,8 @@
 // `explain <email>`: gathers, for one person, the linked records on both sides, each mapped field's
 // current values and last synced values, and the audit rows that say why a field holds its value.
-import { fieldKey } from "../core/merge/types.js";
+
 import type { ObjectMapping } from "../core/mapping.js";
+import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { AuditEntry, Link, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
@@ -43,7 +44,11 @@ export async function explainPerson(
     for (const link of await deps.store.findLinksByMatchKey(pair, key)) {
       const mapping = deps.mappings.find((m) => m.pair === pair && m.crmObject === link.crmType);
       const group = deps.mappings.filter((m) => m.pair === pair);
-      const [marketing] = await deps.marketing.readByIds(link.marketingType, [link.marketingId], marketingFields(group));
+      const [marketing] = await deps.marketing.readByIds(
+        link.marketingType,
+        [link.marketingId],
+        marketingFields(group),
+      );
       const [crm] = mapping ? await deps.crm.readByIds(link.crmType, [link.crmId], crmFields(mapping)) : [];
       const snaps = (await deps.store.getSnapshots([link.id])).get(link.id) ?? {};
       const audit = await deps.store.listAudit([link.marketingId, link.crmId], 200);
@@ -68,7 +73,14 @@ export async function explainPerson(
           lastWrite,
         };
       });
-      out.links.push({ link, mapping: mapping?.name ?? null, marketing: marketing ?? null, crm: crm ?? null, fields, audit });
+      out.links.push({
+        link,
+        mapping: mapping?.name ?? null,
+        marketing: marketing ?? null,
+        crm: crm ?? null,
+        fields,
+        audit,
+      });
     }
   }
   return out;

@@ -93,7 +93,8 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const pw = planPair(p, merged);
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
-      if (p.link || p.marketing?.id) commit.links.push(linkWrite(p, merged.snapshots, p.crm?.id, p.marketing?.id));
+      if (p.link || p.marketing?.id)
+        commit.links.push(linkWrite(p, merged.snapshots, p.crm?.id, p.marketing?.id));
       continue;
     }
     work.push(pw);
@@ -127,7 +128,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const crmId = o.crmId ?? p.crm?.id;
     const marketingId = o.marketingId ?? p.marketing?.id;
     if (crmId && marketingId) {
-      commit.links.push(linkWrite(p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId));
+      commit.links.push(
+        linkWrite(p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId),
+      );
     }
     commit.audit.push(...o.audit);
   }
@@ -163,7 +166,10 @@ function dedupe(records: readonly SourceRecord[]): SourceRecord[] {
 }
 
 /** The mapping for a CRM object; for a marketing record not yet linked, the first mapping. */
-function mappingFor(mappings: readonly ObjectMapping[], crmObject: string | undefined): ObjectMapping | undefined {
+function mappingFor(
+  mappings: readonly ObjectMapping[],
+  crmObject: string | undefined,
+): ObjectMapping | undefined {
   if (crmObject === undefined) return mappings[0];
   return mappings.find((m) => m.crmObject === crmObject);
 }
@@ -172,7 +178,13 @@ function converted(record: SourceRecord, mapping: ObjectMapping): boolean {
   return Boolean(mapping.conversion && record.fields[mapping.conversion.flag] === "true");
 }
 
-function relinkToConverted(ctx: RunContext, commit: Commit, link: Link, record: SourceRecord, mapping: ObjectMapping) {
+function relinkToConverted(
+  ctx: RunContext,
+  commit: Commit,
+  link: Link,
+  record: SourceRecord,
+  mapping: ObjectMapping,
+) {
   const target = record.fields[mapping.conversion!.idField];
   if (!target) return;
   ctx.summary.relinked++;
@@ -234,7 +246,10 @@ async function pairLinked(
       }
       if (source === "marketing" && converted(counterpart, mapping)) {
         relinkToConverted(ctx, commit, item.link, counterpart, mapping);
-        convertedPending.push({ ...item, link: { ...item.link, crmId: counterpart.fields[mapping.conversion!.idField]! } });
+        convertedPending.push({
+          ...item,
+          link: { ...item.link, crmId: counterpart.fields[mapping.conversion!.idField]! },
+        });
         continue;
       }
       pairings.push(pairing(item.mapping, item.link, source, item.record, counterpart));
@@ -251,7 +266,10 @@ async function pairLinked(
       const byId = new Map(contacts.map((c) => [c.id, c]));
       for (const item of convertedPending) {
         const crm = byId.get(item.link.crmId);
-        if (crm) pairings.push(pairing(target, { ...item.link, crmType: target.crmObject }, source, item.record, crm));
+        if (crm)
+          pairings.push(
+            pairing(target, { ...item.link, crmType: target.crmObject }, source, item.record, crm),
+          );
       }
     }
   }
@@ -267,10 +285,21 @@ function pairing(
 ): Pairing {
   const marketing = source === "marketing" ? record : counterpart;
   const crm = source === "crm" ? record : counterpart;
-  return { mapping, link, marketing, crm, matchKey: matchKeyOf(mapping, marketing, crm), sourceId: record.id };
+  return {
+    mapping,
+    link,
+    marketing,
+    crm,
+    matchKey: matchKeyOf(mapping, marketing, crm),
+    sourceId: record.id,
+  };
 }
 
-function matchKeyOf(mapping: ObjectMapping, marketing: SourceRecord | null, crm: SourceRecord | null): string | null {
+function matchKeyOf(
+  mapping: ObjectMapping,
+  marketing: SourceRecord | null,
+  crm: SourceRecord | null,
+): string | null {
   if (!mapping.match) return null;
   const raw = marketing?.fields[mapping.match.marketing] ?? crm?.fields[mapping.match.crm] ?? null;
   return normalizeKey(mapping, raw);
@@ -304,7 +333,9 @@ async function pairUnlinked(
   const pair = mappings[0]!.pair;
   if (source === "marketing") {
     let pending = records;
-    const preferred = [...mappings].sort((a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)));
+    const preferred = [...mappings].sort(
+      (a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)),
+    );
     for (const mapping of preferred) {
       if (!mapping.match || pending.length === 0) continue;
       const keys = new Map<string, SourceRecord>();
@@ -313,24 +344,35 @@ async function pairUnlinked(
         if (key && !keys.has(key)) keys.set(key, r);
       }
       if (keys.size === 0) continue;
-      const candidates = (await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, [...keys.keys()], crmFields(mapping)))
+      const candidates = (
+        await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, [...keys.keys()], crmFields(mapping))
+      )
         .filter((c) => !converted(c, mapping))
         .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
-      const taken = await ctx.store.findLinksByCrmIds(pair, candidates.map((c) => c.id));
+      const taken = await ctx.store.findLinksByCrmIds(
+        pair,
+        candidates.map((c) => c.id),
+      );
       const matched = new Set<string>();
       for (const c of candidates) {
         const key = normalizeKey(mapping, c.fields[mapping.match.crm]);
         const record = key ? keys.get(key) : undefined;
         if (!record || matched.has(record.id) || taken.has(c.id)) continue;
         matched.add(record.id);
-        ctx.log.debug("link.matched", { runId: ctx.runId, marketingId: record.id, crmObject: c.object, crmId: c.id });
+        ctx.log.debug("link.matched", {
+          runId: ctx.runId,
+          marketingId: record.id,
+          crmObject: c.object,
+          crmId: c.id,
+        });
         pairings.push(pairing(mapping, undefined, source, record, c));
       }
       pending = pending.filter((r) => !matched.has(r.id));
     }
     const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
     for (const record of pending) {
-      if (ctx.includeInCrm(record, creation)) pairings.push(pairing(creation, undefined, source, record, null));
+      if (ctx.includeInCrm(record, creation))
+        pairings.push(pairing(creation, undefined, source, record, null));
     }
     return pairings;
   }
@@ -347,8 +389,16 @@ async function pairUnlinked(
   }
   const matched = new Set<string>();
   if (mapping.match && byKey.size > 0) {
-    const found = await ctx.marketing.findBy(mapping.marketingObject, mapping.match.marketing, [...byKey.keys()], fields);
-    const existing = await ctx.store.findLinksByMarketingIds(pair, found.map((f) => f.id));
+    const found = await ctx.marketing.findBy(
+      mapping.marketingObject,
+      mapping.match.marketing,
+      [...byKey.keys()],
+      fields,
+    );
+    const existing = await ctx.store.findLinksByMarketingIds(
+      pair,
+      found.map((f) => f.id),
+    );
     for (const m of found) {
       const key = normalizeKey(mapping, m.fields[mapping.match.marketing]);
       const record = key ? byKey.get(key) : undefined;
@@ -359,9 +409,16 @@ async function pairUnlinked(
         const linkedMapping = mappingFor(mappings, link.crmType);
         if (!(linkedMapping?.conversion && !mapping.conversion)) continue;
         ctx.summary.relinked++;
-        ctx.log.info("link.preferred", { runId: ctx.runId, linkId: link.id, from: link.crmId, to: record.id });
+        ctx.log.info("link.preferred", {
+          runId: ctx.runId,
+          linkId: link.id,
+          from: link.crmId,
+          to: record.id,
+        });
         matched.add(record.id);
-        pairings.push(pairing(mapping, { ...link, crmType: record.object, crmId: record.id }, source, record, m));
+        pairings.push(
+          pairing(mapping, { ...link, crmType: record.object, crmId: record.id }, source, record, m),
+        );
         continue;
       }
       matched.add(record.id);
@@ -381,7 +438,13 @@ async function pairUnlinked(
   return pairings;
 }
 
-function queueMergeErrors(ctx: RunContext, commit: Commit, p: Pairing, merged: MergeResult, input: PageInput) {
+function queueMergeErrors(
+  ctx: RunContext,
+  commit: Commit,
+  p: Pairing,
+  merged: MergeResult,
+  input: PageInput,
+) {
   const target = otherSide(input.source);
   const system = port(ctx, target).system;
   bump(ctx.summary.errors, system);
@@ -422,7 +485,12 @@ function planPair(p: Pairing, merged: MergeResult): PairWrite {
         upsertOn = p.mapping.match.marketing;
       }
     }
-    const write: RecordWrite = { ref: p.sourceId, fields, ...(existing ? { id: existing.id } : {}), ...(upsertOn ? { upsertOn } : {}) };
+    const write: RecordWrite = {
+      ref: p.sourceId,
+      fields,
+      ...(existing ? { id: existing.id } : {}),
+      ...(upsertOn ? { upsertOn } : {}),
+    };
     pw.planned.push({
       system: "",
       side,

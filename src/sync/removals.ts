@@ -6,6 +6,13 @@ import type { LinkWrite } from "../store/port.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 
+/**
+ * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
+ * and ends its window exclusively, so a deletion at the edge is seen by the next run. Following a
+ * removal twice is harmless: a retired link is no longer found.
+ */
+export const REMOVALS_OVERLAP_MS = 2 * 60_000;
+
 export async function followRemovals(
   ctx: RunContext,
   side: SideName,
@@ -21,7 +28,8 @@ export async function followRemovals(
     if (!ctx.dryRun) await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, cursors: [save] });
     return;
   }
-  const removals = await system.readRemovals(object, cursor.value, ctx.until);
+  const since = new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString();
+  const removals = await system.readRemovals(object, since, ctx.until);
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
   for (const r of removals) {
@@ -37,12 +45,18 @@ export async function followRemovals(
           ? await ctx.store.findLinkByCrm(mapping.pair, object, r.mergedInto)
           : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
       if (survivor) {
-        retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}` });
+        retire.push({
+          id: link.id,
+          reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
+        });
       } else if (side === "crm") {
         links.push({ ...link, crmId: r.mergedInto });
       } else {
         // The marketing id is the link's key: retire the old link and link the survivor afresh.
-        retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}` });
+        retire.push({
+          id: link.id,
+          reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
+        });
         links.push({ ...link, marketingId: r.mergedInto });
       }
       ctx.log.info("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
@@ -52,5 +66,11 @@ export async function followRemovals(
     }
   }
   if (ctx.dryRun) return;
-  await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, links, retireLinks: retire, cursors: [save] });
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.until,
+    links,
+    retireLinks: retire,
+    cursors: [save],
+  });
 }

@@ -47,8 +47,12 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     : await store.listErrors({ status: "open" });
   const runId = `retry-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const holder = `pid-${process.pid}-${runId}`;
-  if (!(await store.acquireLock(RUN_LOCK, holder, now().toISOString(), 15 * 60_000))) throw new RunInProgressError();
-  const summary = emptySummary(runId, false, now().toISOString(), [options.marketing.system, options.crm.system]);
+  if (!(await store.acquireLock(RUN_LOCK, holder, now().toISOString(), 15 * 60_000)))
+    throw new RunInProgressError();
+  const summary = emptySummary(runId, false, now().toISOString(), [
+    options.marketing.system,
+    options.crm.system,
+  ]);
   const result: RetryResult = { summary, resolved: [], stillFailing: [], skipped: [] };
   const ctx: RunContext = {
     runId,
@@ -68,7 +72,9 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     for (const entry of entries) {
       const payload = entry.payload as Partial<RetryPayload> | null;
       const mappings = options.mappings.filter((m) =>
-        payload?.source === "marketing" ? m.marketingObject === payload.object : m.crmObject === payload?.object,
+        payload?.source === "marketing"
+          ? m.marketingObject === payload.object
+          : m.crmObject === payload?.object,
       );
       const group = options.mappings.filter((m) => m.pair === mappings[0]?.pair);
       if (!payload?.source || !payload.object || !payload.sourceId || group.length === 0) {
@@ -79,7 +85,10 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
       const fields = payload.source === "marketing" ? marketingFields(group) : crmFields(mappings[0]!);
       const [record] = await system.readByIds(payload.object, [payload.sourceId], fields);
       if (!record) {
-        result.skipped.push({ id: entry.id, reason: `${system.system} ${payload.object} ${payload.sourceId} is gone` });
+        result.skipped.push({
+          id: entry.id,
+          reason: `${system.system} ${payload.object} ${payload.sourceId} is gone`,
+        });
         continue;
       }
       await syncPage(ctx, {

@@ -27,7 +27,12 @@ export interface RunSummary {
   failure: string | null;
 }
 
-export function emptySummary(runId: string, dryRun: boolean, startedAt: string, systems: string[]): RunSummary {
+export function emptySummary(
+  runId: string,
+  dryRun: boolean,
+  startedAt: string,
+  systems: string[],
+): RunSummary {
   const zero = () => Object.fromEntries(systems.map((s) => [s, 0]));
   return {
     runId,

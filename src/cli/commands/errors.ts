@@ -1,11 +1,11 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
+import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { openStore } from "../../store/open-store.js";
 
 export function registerErrors(program: Command, io: CommandIo): void {
   const errors = program.command("errors").description("list and retry records that a system refused");
@@ -25,10 +25,14 @@ export function registerErrors(program: Command, io: CommandIo): void {
       }
       const store = await openStore(loaded.config.store);
       try {
-        const filter = opts.status === "all" ? { limit: opts.limit } : { status: opts.status as ErrorStatus, limit: opts.limit };
+        const filter =
+          opts.status === "all"
+            ? { limit: opts.limit }
+            : { status: opts.status as ErrorStatus, limit: opts.limit };
         const entries = await store.listErrors(filter);
         if (opts.json) printJson(io, entries);
-        else if (entries.length === 0) io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
+        else if (entries.length === 0)
+          io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
         else {
           for (const e of entries) {
             io.stdout.write(
@@ -44,7 +48,12 @@ export function registerErrors(program: Command, io: CommandIo): void {
   errors
     .command("retry")
     .description("re-sync the records behind open entries; resolved ones leave the queue")
-    .option("--id <n>", "only this entry (repeatable)", (v, acc: number[]) => [...acc, Number.parseInt(v, 10)], [])
+    .option(
+      "--id <n>",
+      "only this entry (repeatable)",
+      (v, acc: number[]) => [...acc, Number.parseInt(v, 10)],
+      [],
+    )
     .option("--json", "print the result as JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop errors retry\n  leadloop errors retry --id 12 --id 15")
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {

@@ -1,8 +1,9 @@
 // `leadloop sandbox`: starts both emulators on loopback, seeds them, writes a config that points at
 // them, and runs the daemon's sync against them, with people acting between runs. No accounts needed.
+
+import { once } from "node:events";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { once } from "node:events";
 import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
@@ -38,14 +39,24 @@ const int = (v: string) => {
 export function registerSandbox(program: Command, io: CommandIo): void {
   program
     .command("sandbox")
-    .description("run leadloop against seeded HubSpot and Salesforce emulators on loopback: no accounts needed")
+    .description(
+      "run leadloop against seeded HubSpot and Salesforce emulators on loopback: no accounts needed",
+    )
     .option("--runs <n>", "run this many syncs, then exit", int, 3)
     .option("--once", "run one sync and exit (same as --runs 1)")
     .option("--keep", "seed and start the emulators, print their URLs, and wait (no sync) until Ctrl-C")
     .option("--seed <n>", "seed for the generated data (same seed, same data)", int, 42)
     .option("--contacts <n>", "marketing contacts to generate", int, 200)
-    .addOption(new Option("--crm <kind>", "which CRM side to emulate").choices(["salesforce", "hubspot"]).default("salesforce"))
-    .option("--config-out <file>", "where to write the config pointing at the emulators", "./sandbox/leadloop.yaml")
+    .addOption(
+      new Option("--crm <kind>", "which CRM side to emulate")
+        .choices(["salesforce", "hubspot"])
+        .default("salesforce"),
+    )
+    .option(
+      "--config-out <file>",
+      "where to write the config pointing at the emulators",
+      "./sandbox/leadloop.yaml",
+    )
     .option("--json", "print one JSON summary per run on stdout (as `sync --json`)")
     .addHelpText(
       "after",

@@ -42,7 +42,9 @@ export function exitFor(summary: RunSummary): number {
 function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {
   if (plan.length === 0) return "plan: nothing to write\n";
   const lines = plan.map((w) => {
-    const fields = w.fields.map((f) => `    ${f.field}: ${show(f.before)} → ${show(f.after)}  (${f.rule})`).join("\n");
+    const fields = w.fields
+      .map((f) => `    ${f.field}: ${show(f.before)} → ${show(f.after)}  (${f.rule})`)
+      .join("\n");
     return `${w.action} ${w.system} ${w.object}${w.id ? ` ${w.id}` : ""}${w.sourceId ? ` from ${w.sourceId}` : ""}\n${fields}`;
   });
   return `plan: ${plan.length} writes\n${lines.join("\n")}\n`;

@@ -45,8 +45,7 @@ export class Router<H> {
     const parts = split(path);
     return this.routes.some(
       (r) =>
-        r.segments.length === parts.length &&
-        r.segments.every((s, i) => s.startsWith(":") || s === parts[i]),
+        r.segments.length === parts.length && r.segments.every((s, i) => s.startsWith(":") || s === parts[i]),
     );
   }
 }

@@ -33,29 +33,33 @@ export class LinkTable {
       .all(pair, matchKey);
   }
 
-  byMarketingIds(pair: string, marketingIds: readonly string[]): Map<string, Link> {
+  byMarketingIds(
+    pair: string,
+    marketingIds: readonly string[],
+    status: Link["status"] = "active",
+  ): Map<string, Link> {
     const found = new Map<string, Link>();
     for (const chunk of inListChunks(marketingIds)) {
       const rows = this.sql
         .get<Link>(
           `SELECT ${COLUMNS} FROM links
-           WHERE pair = ? AND status = 'active' AND marketing_id IN (${chunk.placeholders})`,
+           WHERE pair = ? AND status = ? AND marketing_id IN (${chunk.placeholders}) ORDER BY id`,
         )
-        .all(pair, ...chunk.params);
+        .all(pair, status, ...chunk.params);
       for (const link of rows) found.set(link.marketingId, link);
     }
     return found;
   }
 
-  byCrmIds(pair: string, crmIds: readonly string[]): Map<string, Link> {
+  byCrmIds(pair: string, crmIds: readonly string[], status: Link["status"] = "active"): Map<string, Link> {
     const found = new Map<string, Link>();
     for (const chunk of inListChunks(crmIds)) {
       const rows = this.sql
         .get<Link>(
           `SELECT ${COLUMNS} FROM links
-           WHERE pair = ? AND status = 'active' AND crm_id IN (${chunk.placeholders})`,
+           WHERE pair = ? AND status = ? AND crm_id IN (${chunk.placeholders}) ORDER BY id`,
         )
-        .all(pair, ...chunk.params);
+        .all(pair, status, ...chunk.params);
       for (const link of rows) found.set(link.crmId, link);
     }
     return found;

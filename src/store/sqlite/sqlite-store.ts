@@ -12,6 +12,7 @@ import type {
   Link,
   QueuedError,
   RunRecord,
+  Side,
   SlaClock,
   StateStore,
 } from "../port.js";
@@ -109,6 +110,18 @@ export class SqliteStateStore implements StateStore {
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.db.transaction(() => this.tables.links.byCrmIds(pair, crmIds)).deferred(),
+    );
+  }
+
+  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, Link>> {
+    return this.read("look up retired links", () =>
+      this.db
+        .transaction(() =>
+          side === "marketing"
+            ? this.tables.links.byMarketingIds(pair, ids, "retired")
+            : this.tables.links.byCrmIds(pair, ids, "retired"),
+        )
+        .deferred(),
     );
   }
 

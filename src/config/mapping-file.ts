@@ -1,0 +1,171 @@
+// Loads mappings/*.yaml into ObjectMappings: the schema check (mapping-schema.ts, via the shared YAML
+// loader) and then the semantic checks a schema cannot express (a field mapped twice, transforms on a
+// field that never moves, a value map that cannot be read backwards, objects that do not fit the pair).
+// Problems of every file are gathered into one ConfigError, each with its file, line and key.
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { LineCounter, type Node, parseDocument } from "yaml";
+import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
+import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
+import { parseYamlText } from "./yaml-file.js";
+
+type Path = (string | number)[];
+
+/** Reads every `*.yaml` in `dir` (sorted by name) and throws one ConfigError listing all problems. */
+export function loadMappings(dir: string): ObjectMapping[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith(".yaml"))
+      .sort();
+  } catch (err) {
+    const reason =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "mappings folder not found" : String(err);
+    throw new ConfigError([{ file: dir, line: 0, column: 0, key: "", message: reason }]);
+  }
+  if (names.length === 0) {
+    throw new ConfigError([
+      { file: dir, line: 0, column: 0, key: "", message: "no mapping files (*.yaml) here" },
+    ]);
+  }
+  const problems: ConfigProblem[] = [];
+  const mappings: ObjectMapping[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      mappings.push(parseMapping(readFileSync(file, "utf8"), file));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  problems.push(...duplicatePairs(mappings));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return mappings;
+}
+
+/** Parses one mapping file's text; `file` names it in problems and gives the mapping its name. */
+export function parseMapping(text: string, file: string): ObjectMapping {
+  const parsed = parseYamlText(text, file, mappingFileSchema);
+  const at = locator(text);
+  const problems = semanticProblems(parsed).map(({ path, message }): ConfigProblem => {
+    const pos = at(path);
+    return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    name: basename(file, extname(file)),
+    pair: parsed.pair,
+    marketingObject: parsed.marketing.object,
+    crmObject: parsed.crm.object,
+    fields: parsed.fields.map(
+      (f): FieldMapping => ({
+        marketing: f.marketing,
+        crm: f.crm,
+        direction: f.direction,
+        conflict: f.conflict,
+        transforms: f.transforms,
+      }),
+    ),
+    source: file,
+  };
+}
+
+interface Finding {
+  path: Path;
+  message: string;
+}
+
+function semanticProblems(m: MappingFile): Finding[] {
+  const findings: Finding[] = [];
+  const fits = PAIR_OBJECTS[m.pair];
+  if (!fits.marketing.includes(m.marketing.object)) {
+    findings.push({
+      path: ["marketing", "object"],
+      message: `pair ${m.pair} needs marketing object ${fits.marketing.join(" or ")}, not "${m.marketing.object}"`,
+    });
+  }
+  if (!fits.crm.includes(m.crm.object)) {
+    findings.push({
+      path: ["crm", "object"],
+      message: `pair ${m.pair} needs crm object ${fits.crm.join(", ")}, not "${m.crm.object}"`,
+    });
+  }
+  for (const side of ["marketing", "crm"] as const) {
+    const first = new Map<string, number>();
+    m.fields.forEach((f, i) => {
+      const seen = first.get(f[side]);
+      if (seen === undefined) first.set(f[side], i);
+      else
+        findings.push({
+          path: ["fields", i, side],
+          message: `${side} field ${f[side]} is already mapped in fields[${seen}]`,
+        });
+    });
+  }
+  m.fields.forEach((f, i) => {
+    if (f.direction === "none" && f.transforms.length > 0) {
+      findings.push({
+        path: ["fields", i, "transforms"],
+        message:
+          "direction none moves no value, so these transforms never run; remove them or set a direction",
+      });
+    }
+    if (f.direction !== "both" && f.direction !== "to_marketing") return;
+    f.transforms.forEach((t, j) => {
+      if (t.kind !== "value_map") return;
+      const key = t.caseInsensitive ? (v: string) => v.toLowerCase() : (v: string) => v;
+      const from = new Map<string, string>();
+      const pairs = [
+        ...Object.entries(t.values),
+        ...Object.entries(t.readBack ?? {}).map(([c, mk]) => [mk, c] as const),
+      ];
+      for (const [marketing, crm] of pairs) {
+        const earlier = from.get(key(crm));
+        if (earlier !== undefined && earlier !== marketing) {
+          findings.push({
+            path: ["fields", i, "transforms", j, "map", "values", marketing],
+            message: `"${crm}" comes from both ${earlier} and ${marketing}, so read back towards marketing it is ambiguous; keep one, or set direction to_crm`,
+          });
+        } else from.set(key(crm), marketing);
+      }
+    });
+  });
+  return findings;
+}
+
+/** Two files joining the same two objects would fight over the same records. */
+function duplicatePairs(mappings: readonly ObjectMapping[]): ConfigProblem[] {
+  const seen = new Map<string, ObjectMapping>();
+  const problems: ConfigProblem[] = [];
+  for (const m of mappings) {
+    const id = `${m.marketingObject}>${m.crmObject}`;
+    const earlier = seen.get(id);
+    if (earlier) {
+      problems.push({
+        file: m.source,
+        line: 0,
+        column: 0,
+        key: "crm.object",
+        message: `${m.marketingObject} ↔ ${m.crmObject} is already mapped in ${earlier.source}`,
+      });
+    } else seen.set(id, m);
+  }
+  return problems;
+}
+
+/** Line and column of the deepest node that exists on `path` (the YAML is known to parse). */
+function locator(text: string): (path: Path) => { line: number; col: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (node && typeof node === "object" && "range" in node) {
+        return lines.linePos((node as Node).range?.[0] ?? 0);
+      }
+    }
+    return { line: 0, col: 0 };
+  };
+}

@@ -1,0 +1,315 @@
+// Checks a mapping against the live descriptions of both objects (HubSpot properties, Salesforce
+// describe) before a run: unknown fields, types that cannot convert, picklist values a target refuses,
+// writes to read-only fields, required fields nothing fills, and text that may not fit. Each problem says
+// what to change. Errors mean records will fail; warnings mean some records may.
+import type { DateForm, FieldMapping, ObjectMapping, Transform } from "./mapping.js";
+import type { FieldDescription, FieldType, ObjectDescription } from "./object-schema.js";
+
+export const PROBLEM_SEVERITIES = ["error", "warning"] as const;
+export type ProblemSeverity = (typeof PROBLEM_SEVERITIES)[number];
+
+export interface MappingProblem {
+  /** The mapping's name, e.g. "contact-lead". */
+  mapping: string;
+  /** The mapping's file. */
+  source: string;
+  field: string;
+  side: "marketing" | "crm";
+  message: string;
+  severity: ProblemSeverity;
+}
+
+type Side = MappingProblem["side"];
+type Kind = "text" | "number" | "boolean" | "date" | "datetime" | "picklist";
+
+const KINDS: Record<FieldType, Kind> = {
+  string: "text",
+  textarea: "text",
+  email: "text",
+  phone: "text",
+  url: "text",
+  id: "text",
+  reference: "text",
+  number: "number",
+  boolean: "boolean",
+  date: "date",
+  datetime: "datetime",
+  picklist: "picklist",
+  multipicklist: "picklist",
+};
+
+/** Which target kinds a source kind can be written to as it is. Text may hold anything, so it may work. */
+const CONVERTS: Record<Kind, readonly Kind[]> = {
+  text: ["text", "number", "boolean", "date", "datetime", "picklist"],
+  picklist: ["text", "number", "boolean", "date", "datetime", "picklist"],
+  number: ["text", "number", "picklist"],
+  boolean: ["text", "boolean", "picklist"],
+  date: ["text", "date", "picklist"],
+  datetime: ["text", "datetime", "picklist"],
+};
+
+/** Field kinds a date form can be read from or written to. */
+function formKinds(form: DateForm): readonly Kind[] {
+  if (form === "date") return ["date", "text"];
+  if (form === "datetime") return ["datetime", "text"];
+  if (form === "epoch_ms") return ["number", "text"];
+  return ["text"];
+}
+
+const LISTED = 10;
+
+interface Travel {
+  from: Side;
+  to: Side;
+  source: FieldDescription;
+  target: FieldDescription;
+}
+
+export function checkMapping(
+  mapping: ObjectMapping,
+  marketing: ObjectDescription,
+  crm: ObjectDescription,
+): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const objects = { marketing, crm };
+  const byName = {
+    marketing: new Map(marketing.fields.map((f) => [f.name, f])),
+    crm: new Map(crm.fields.map((f) => [f.name, f])),
+  };
+  const report = (side: Side, field: string, message: string, severity: ProblemSeverity = "error") =>
+    problems.push({ mapping: mapping.name, source: mapping.source, field, side, message, severity });
+
+  for (const fm of mapping.fields) {
+    const found = {
+      marketing: byName.marketing.get(fm.marketing),
+      crm: byName.crm.get(fm.crm),
+    };
+    for (const side of ["marketing", "crm"] as const) {
+      if (found[side]) continue;
+      const name = fm[side];
+      const hint = nearest(name, objects[side].fields);
+      report(
+        side,
+        name,
+        `${side} field ${name} does not exist on ${objects[side].object}${hint ? ` (did you mean ${hint}?)` : ""}`,
+      );
+    }
+    const m = found.marketing;
+    const c = found.crm;
+    if (!m || !c) continue;
+    if (fm.direction === "to_crm" || fm.direction === "both") {
+      checkTravel(fm, { from: "marketing", to: "crm", source: m, target: c }, report);
+    }
+    if (fm.direction === "to_marketing" || fm.direction === "both") {
+      checkTravel(fm, { from: "crm", to: "marketing", source: c, target: m }, report);
+    }
+  }
+
+  for (const side of ["marketing", "crm"] as const) checkRequired(mapping, side, objects[side], report);
+  return problems;
+}
+
+type Report = (side: Side, field: string, message: string, severity?: ProblemSeverity) => void;
+
+function checkTravel(fm: FieldMapping, t: Travel, report: Report): void {
+  const { target, source } = t;
+  const into = `${t.to} field ${target.name}`;
+  if (!target.createable && !target.updateable) {
+    report(t.to, target.name, `${into} is read-only; set direction so nothing writes ${t.to}`);
+  } else if (!target.updateable) {
+    report(t.to, target.name, `${into} can be set on create but not updated; updates to it would fail`);
+  } else if (!target.createable) {
+    report(t.to, target.name, `${into} can be updated but not set on create; creates would fail`);
+  }
+
+  const map = fm.transforms.find(
+    (s): s is Extract<Transform, { kind: "value_map" }> => s.kind === "value_map",
+  );
+  const date = fm.transforms.find((s): s is Extract<Transform, { kind: "date" }> => s.kind === "date");
+  if (map) checkValueMap(map, t, report);
+  else if (date) checkDate(date, t, report);
+  else {
+    const from = KINDS[source.type];
+    const to = KINDS[target.type];
+    if (!CONVERTS[from].includes(to)) {
+      const fix = from === "date" || from === "datetime" ? "; add a date transform" : "";
+      report(
+        t.to,
+        target.name,
+        `${t.from} ${source.type} ${source.name} cannot be written to ${target.type} ${into}${fix}`,
+      );
+    }
+    checkPicklistFits(source, t, report);
+  }
+  checkLength(fm, t, report);
+}
+
+function checkValueMap(map: Extract<Transform, { kind: "value_map" }>, t: Travel, report: Report): void {
+  const forward = t.to === "crm";
+  const written = forward ? Object.values(map.values) : Object.keys(map.values);
+  const read = forward
+    ? Object.keys(map.values)
+    : [...Object.values(map.values), ...Object.keys(map.readBack ?? {})];
+  const into = `${t.to} field ${t.target.name}`;
+  const allowed = t.target.picklistValues;
+  if (allowed && KINDS[t.target.type] === "picklist") {
+    const refused = [...new Set(written.filter((v) => v !== "" && !allowed.includes(v)))];
+    if (refused.length > 0) {
+      report(
+        t.to,
+        t.target.name,
+        `the value map writes ${list(refused)}, which ${into} does not accept (allowed: ${list(allowed)})`,
+      );
+    }
+  }
+  if (t.target.type === "boolean") {
+    const bad = written.filter((v) => v !== "true" && v !== "false" && v !== "");
+    if (bad.length > 0)
+      report(t.to, t.target.name, `${into} is a boolean; the value map writes ${list(bad)}`);
+  }
+  if (t.target.type === "number") {
+    const bad = written.filter((v) => v !== "" && !Number.isFinite(Number(v)));
+    if (bad.length > 0) report(t.to, t.target.name, `${into} is a number; the value map writes ${list(bad)}`);
+  }
+  const sourceValues = t.source.picklistValues;
+  if (sourceValues) {
+    const key = map.caseInsensitive ? (v: string) => v.toLowerCase() : (v: string) => v;
+    const covered = new Set(read.map(key));
+    const missing = sourceValues.filter((v) => !covered.has(key(v)));
+    if (missing.length > 0) {
+      report(
+        t.from,
+        t.source.name,
+        `${t.from} field ${t.source.name} can hold ${list(missing)}, which the value map does not cover: records with those values will fail`,
+        "warning",
+      );
+    }
+  }
+}
+
+function checkDate(date: Extract<Transform, { kind: "date" }>, t: Travel, report: Report): void {
+  const fromForm = t.from === "marketing" ? date.marketing : date.crm;
+  const toForm = t.to === "marketing" ? date.marketing : date.crm;
+  if (!formKinds(fromForm).includes(KINDS[t.source.type])) {
+    report(
+      t.from,
+      t.source.name,
+      `the date transform reads ${t.from} ${t.source.name} as ${formName(fromForm)}, but it is a ${t.source.type} field`,
+    );
+  }
+  if (!formKinds(toForm).includes(KINDS[t.target.type])) {
+    report(
+      t.to,
+      t.target.name,
+      `the date transform writes ${t.to} ${t.target.name} as ${formName(toForm)}, but it is a ${t.target.type} field`,
+    );
+  }
+}
+
+/** Without a value map, a source picklist value the target picklist refuses fails on that record. */
+function checkPicklistFits(source: FieldDescription, t: Travel, report: Report): void {
+  const allowed = t.target.picklistValues;
+  if (!source.picklistValues || !allowed || KINDS[t.target.type] !== "picklist") return;
+  const refused = source.picklistValues.filter((v) => !allowed.includes(v));
+  if (refused.length > 0) {
+    report(
+      t.to,
+      t.target.name,
+      `${t.from} ${source.name} can hold ${list(refused)}, which ${t.to} field ${t.target.name} does not accept; add a value map`,
+      "warning",
+    );
+  }
+}
+
+function checkLength(fm: FieldMapping, t: Travel, report: Report): void {
+  const limit = t.target.length;
+  if (!limit || KINDS[t.target.type] !== "text") return;
+  const truncate = t.to === "crm" ? fm.transforms.find((s) => s.kind === "truncate") : undefined;
+  if (truncate) {
+    if (truncate.length > limit) {
+      report(
+        t.to,
+        t.target.name,
+        `truncate: ${truncate.length} is longer than ${t.target.name}'s ${limit} characters; use truncate: ${limit}`,
+        "warning",
+      );
+    }
+    return;
+  }
+  const longest = t.source.length;
+  if (longest && longest > limit) {
+    const fix = t.to === "crm" ? `; add truncate: ${limit}` : "";
+    report(
+      t.to,
+      t.target.name,
+      `${t.from} ${t.source.name} holds up to ${longest} characters but ${t.to} field ${t.target.name} only ${limit}: longer values will fail${fix}`,
+      "warning",
+    );
+  }
+}
+
+/** A field required on create that nothing writes makes every create fail; one written blank, some. */
+function checkRequired(mapping: ObjectMapping, side: Side, object: ObjectDescription, report: Report): void {
+  for (const field of object.fields) {
+    if (!field.required || !field.createable) continue;
+    const writers = mapping.fields.filter(
+      (fm) => fm[side] === field.name && (fm.direction === "both" || fm.direction === `to_${side}`),
+    );
+    if (writers.length === 0) {
+      report(
+        side,
+        field.name,
+        `${side} field ${field.name} is required on create but no field mapping writes it; map a field to it (with a default)`,
+      );
+    } else if (side === "crm" && !writers.some((fm) => fm.transforms.some((s) => s.kind === "default"))) {
+      report(
+        side,
+        field.name,
+        `${side} field ${field.name} is required on create: a record with a blank ${writers[0]!.marketing} will fail to create; add a default`,
+        "warning",
+      );
+    }
+  }
+}
+
+function formName(form: DateForm): string {
+  return typeof form === "string" ? form : `pattern "${form.pattern}"`;
+}
+
+function list(values: readonly string[]): string {
+  const quoted = values.slice(0, LISTED).map((v) => `"${v}"`);
+  return values.length > LISTED
+    ? `${quoted.join(", ")} and ${values.length - LISTED} more`
+    : quoted.join(", ");
+}
+
+/** The closest field name, for "did you mean": same name in another case first, then edit distance. */
+function nearest(name: string, fields: readonly FieldDescription[]): string | undefined {
+  const lower = name.toLowerCase();
+  const sameCase = fields.find((f) => f.name.toLowerCase() === lower);
+  if (sameCase) return sameCase.name;
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const f of fields) {
+    const d = editDistance(lower, f.name.toLowerCase());
+    if (d < bestDistance) {
+      best = f.name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,301 @@
+// The field-level three-way merge of one linked pair of records. For each mapped field it compares
+// each side's current value with that side's snapshot (what leadloop last read or wrote there, so its own
+// writes are not changes: no echo) and decides: a change on one side travels if the direction allows,
+// a change on both sides is a conflict settled by the field's rule, a first sync fills blanks, and a
+// record not yet created gets every field that travels to it. Pure; a mapping's transforms are prepared
+// once (compileMapping) because the engine runs this over every changed record of a run.
+import type { FieldMapping, ObjectMapping } from "../mapping.js";
+import type { FieldValue, SourceRecord } from "../records.js";
+import { type CompiledField, compileField } from "../transforms/apply.js";
+import type { TransformResult } from "../transforms/result.js";
+import { conflictWinner } from "./conflict-rule.js";
+import {
+  type FieldDecision,
+  fieldKey,
+  type MergeAction,
+  type MergeInput,
+  type MergeResult,
+  type Side,
+  type SnapshotPair,
+} from "./types.js";
+
+/** One field mapping, prepared: its key, its transforms and which ways it may travel. */
+export interface CompiledFieldMapping {
+  field: FieldMapping;
+  key: string;
+  transforms: CompiledField;
+  writesCrm: boolean;
+  writesMarketing: boolean;
+}
+
+export interface CompiledMapping {
+  mapping: ObjectMapping;
+  fields: readonly CompiledFieldMapping[];
+}
+
+const compiledMappings = new WeakMap<ObjectMapping, CompiledMapping>();
+
+/** Prepares a mapping once; the result is cached per mapping object, so calling it again is cheap. */
+export function compileMapping(mapping: ObjectMapping): CompiledMapping {
+  const cached = compiledMappings.get(mapping);
+  if (cached) return cached;
+  const compiled: CompiledMapping = {
+    mapping,
+    fields: mapping.fields.map((field) => ({
+      field,
+      key: fieldKey(field),
+      transforms: compileField(field),
+      writesCrm: field.direction === "to_crm" || field.direction === "both",
+      writesMarketing: field.direction === "to_marketing" || field.direction === "both",
+    })),
+  };
+  compiledMappings.set(mapping, compiled);
+  return compiled;
+}
+
+/** Per-record state shared by the fields: the output and both records' modification times. */
+interface Run {
+  out: MergeResult;
+  marketing: SourceRecord | null;
+  crm: SourceRecord | null;
+  marketingMs: number;
+  crmMs: number;
+}
+
+export function mergeRecord(input: MergeInput): MergeResult {
+  const { marketing, crm, snapshots } = input;
+  if (!marketing && !crm) throw new Error("mergeRecord needs a marketing record, a CRM record or both");
+  const compiled = compileMapping(input.mapping);
+  const run: Run = {
+    out: { toCrm: {}, toMarketing: {}, decisions: [], conflicts: [], errors: [], snapshots: {} },
+    marketing,
+    crm,
+    marketingMs: Number.NaN,
+    crmMs: Number.NaN,
+  };
+  for (const f of compiled.fields) {
+    if (!f.writesCrm && !f.writesMarketing) {
+      decide(run, f, "none", null, "direction none");
+      continue;
+    }
+    if (!crm) create(run, f, "crm", canon(marketing!.fields[f.field.marketing]));
+    else if (!marketing) create(run, f, "marketing", canon(crm.fields[f.field.crm]));
+    else {
+      const m = canon(marketing.fields[f.field.marketing]);
+      const c = canon(crm.fields[f.field.crm]);
+      const snapshot = snapshots?.[f.key];
+      if (snapshot) linked(run, f, m, c, snapshot);
+      else firstSync(run, f, m, c);
+    }
+  }
+  return run.out;
+}
+
+/** True when the merge writes anything to either side. */
+export function hasChanges(result: MergeResult): boolean {
+  for (const _ in result.toCrm) return true;
+  for (const _ in result.toMarketing) return true;
+  return false;
+}
+
+/** The record on `target` is new: the field goes into the create set when it travels and is not blank. */
+function create(run: Run, f: CompiledFieldMapping, target: Side, source: FieldValue): void {
+  const pair = target === "crm" ? { marketing: source, crm: null } : { marketing: null, crm: source };
+  if (!writes(f, target)) {
+    decide(run, f, "none", null, `create: direction ${f.field.direction} does not write ${target}`);
+    run.out.snapshots[f.key] = pair;
+    return;
+  }
+  const result = transform(f, target, source);
+  if (!result.ok) {
+    failed(run, f, target, result.message, undefined);
+    return;
+  }
+  if (result.value === null) {
+    decide(run, f, "none", null, "create: blank");
+  } else {
+    write(run, f, target, result.value, `create: from ${other(target)}`);
+    pair[target] = result.value;
+  }
+  run.out.snapshots[f.key] = pair;
+}
+
+function linked(
+  run: Run,
+  f: CompiledFieldMapping,
+  m: FieldValue,
+  c: FieldValue,
+  snapshot: SnapshotPair,
+): void {
+  const marketingChanged = m !== canon(snapshot.marketing);
+  const crmChanged = c !== canon(snapshot.crm);
+  if (!marketingChanged && !crmChanged) {
+    decide(run, f, "none", null, "unchanged");
+    run.out.snapshots[f.key] = { marketing: m, crm: c };
+  } else if (!crmChanged) travel(run, f, "crm", m, c, "changed in marketing", snapshot);
+  else if (!marketingChanged) travel(run, f, "marketing", m, c, "changed in crm", snapshot);
+  else if (agree(f, m, c)) {
+    decide(run, f, "none", null, "changed on both sides to the same value");
+    run.out.snapshots[f.key] = { marketing: m, crm: c };
+  } else conflict(run, f, m, c, "", snapshot);
+}
+
+/** Linked, but this field has no snapshot yet: fill blanks, compare the rest. */
+function firstSync(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue): void {
+  if (m === null && c === null) {
+    decide(run, f, "none", null, "first sync: both blank");
+    run.out.snapshots[f.key] = { marketing: m, crm: c };
+  } else if (m === null) travel(run, f, "marketing", m, c, "first sync: filled blank marketing value");
+  else if (c === null) travel(run, f, "crm", m, c, "first sync: filled blank crm value");
+  else if (agree(f, m, c)) {
+    decide(run, f, "none", null, "first sync: values agree");
+    run.out.snapshots[f.key] = { marketing: m, crm: c };
+  } else conflict(run, f, m, c, "first sync: ", undefined);
+}
+
+/** The value from the side that is not `target` travels to `target`, if the direction allows. */
+function travel(
+  run: Run,
+  f: CompiledFieldMapping,
+  target: Side,
+  m: FieldValue,
+  c: FieldValue,
+  reason: string,
+  previous?: SnapshotPair,
+): void {
+  const pair = { marketing: m, crm: c };
+  if (!writes(f, target)) {
+    decide(run, f, "none", null, `${reason}; direction ${f.field.direction} does not write ${target}`);
+    run.out.snapshots[f.key] = pair;
+    return;
+  }
+  const result = transform(f, target, target === "crm" ? m : c);
+  if (!result.ok) {
+    failed(run, f, target, result.message, previous);
+    return;
+  }
+  if (result.value === pair[target]) {
+    decide(run, f, "none", null, `${reason}; ${target} already holds the value`);
+  } else {
+    write(run, f, target, result.value, reason);
+    pair[target] = result.value;
+  }
+  run.out.snapshots[f.key] = pair;
+}
+
+/** Both sides hold different values: the field's rule picks the winner, whose value travels if it may. */
+function conflict(
+  run: Run,
+  f: CompiledFieldMapping,
+  m: FieldValue,
+  c: FieldValue,
+  prefix: string,
+  previous: SnapshotPair | undefined,
+): void {
+  const rule = f.field.conflict;
+  if (rule === "most_recent") loadTimes(run);
+  const winner = conflictWinner(rule, {
+    marketing: m,
+    crm: c,
+    marketingModifiedMs: run.marketingMs,
+    crmModifiedMs: run.crmMs,
+  });
+  const target = other(winner);
+  const winning = winner === "crm" ? c : m;
+  const reason = `${prefix}conflict: ${rule}`;
+  const base = { field: f.key, rule, marketing: m, crm: c, winner };
+  const pair = { marketing: m, crm: c };
+  if (!writes(f, target)) {
+    run.out.conflicts.push({ ...base, value: winning, written: false });
+    decide(
+      run,
+      f,
+      "none",
+      null,
+      `${reason}; ${winner} wins but direction ${f.field.direction} does not write ${target}`,
+    );
+    run.out.snapshots[f.key] = pair;
+    return;
+  }
+  const result = transform(f, target, winning);
+  if (!result.ok) {
+    run.out.conflicts.push({ ...base, value: winning, written: false });
+    failed(run, f, target, result.message, previous);
+    return;
+  }
+  run.out.conflicts.push({ ...base, value: result.value, written: true });
+  write(run, f, target, result.value, reason);
+  pair[target] = result.value;
+  run.out.snapshots[f.key] = pair;
+}
+
+/** The two values say the same once transformed, in a direction the field may travel. */
+function agree(f: CompiledFieldMapping, m: FieldValue, c: FieldValue): boolean {
+  if (m === c) return true;
+  if (f.writesCrm) {
+    const r = f.transforms.toCrm(m);
+    if (r.ok && r.value === c) return true;
+  }
+  if (f.writesMarketing) {
+    const r = f.transforms.toMarketing(c);
+    if (r.ok && r.value === m) return true;
+  }
+  return false;
+}
+
+function transform(f: CompiledFieldMapping, target: Side, value: FieldValue): TransformResult {
+  return target === "crm" ? f.transforms.toCrm(value) : f.transforms.toMarketing(value);
+}
+
+function write(run: Run, f: CompiledFieldMapping, target: Side, value: FieldValue, rule: string): void {
+  if (target === "crm") run.out.toCrm[f.field.crm] = value;
+  else run.out.toMarketing[f.field.marketing] = value;
+  decide(run, f, target === "crm" ? "write_crm" : "write_marketing", value, rule);
+}
+
+/** A transform failed: the field is not written and keeps its previous snapshot, so it is tried again. */
+function failed(
+  run: Run,
+  f: CompiledFieldMapping,
+  target: Side,
+  message: string,
+  previous: SnapshotPair | undefined,
+): void {
+  run.out.errors.push({ field: f.key, direction: target === "crm" ? "to_crm" : "to_marketing", message });
+  decide(run, f, "none", null, `transform failed: ${message}`);
+  if (previous) run.out.snapshots[f.key] = { marketing: previous.marketing, crm: previous.crm };
+}
+
+function decide(
+  run: Run,
+  f: CompiledFieldMapping,
+  action: MergeAction,
+  value: FieldValue,
+  rule: string,
+): void {
+  const decision: FieldDecision = { field: f.key, action, value, rule };
+  run.out.decisions.push(decision);
+}
+
+function loadTimes(run: Run): void {
+  if (Number.isNaN(run.marketingMs) && run.marketing) run.marketingMs = Date.parse(run.marketing.modifiedAt);
+  if (Number.isNaN(run.crmMs) && run.crm) run.crmMs = Date.parse(run.crm.modifiedAt);
+}
+
+function writes(f: CompiledFieldMapping, target: Side): boolean {
+  return target === "crm" ? f.writesCrm : f.writesMarketing;
+}
+
+function other(side: Side): Side {
+  return side === "crm" ? "marketing" : "crm";
+}
+
+/** Blank in any form (undefined, "", white space) is null, so "" and null are the same value. */
+function canon(value: FieldValue | undefined): FieldValue {
+  if (value === null || value === undefined || value === "") return null;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  // Fast path: printable ASCII at both ends cannot be blank.
+  if (first > 32 && first < 127 && last > 32 && last < 127) return value;
+  return value.trim() === "" ? null : value;
+}

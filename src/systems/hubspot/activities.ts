@@ -1,0 +1,70 @@
+// readActivities: contacts' behaviour from the Events API (GET /events/v3/events/ per contact, paged;
+// https://developers.hubspot.com/docs/guides/api/analytics-and-events/event-analytics), reduced to the
+// kinds qualification rules use.
+import { EVENTS_PAGE_SIZE } from "./limits.js";
+import { eventPage } from "./schemas.js";
+import type { HubspotTransport } from "./transport.js";
+import { fromHubspotValue } from "./values.js";
+
+export const ACTIVITY_KINDS = [
+  "page_view",
+  "form_submission",
+  "email_open",
+  "email_click",
+  "cta_click",
+  "other",
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export interface HubspotActivity {
+  contactId: string;
+  id: string;
+  kind: ActivityKind;
+  occurredAt: string;
+  properties: Record<string, string>;
+}
+
+/** HubSpot's built-in event type names (GET /events/v3/events/event-types) for the kinds leadloop scores. */
+const KIND_OF_EVENT_TYPE: Record<string, ActivityKind> = {
+  e_visited_page: "page_view",
+  e_submitted_form: "form_submission",
+  e_opened_email: "email_open",
+  e_clicked_email: "email_click",
+  e_clicked_cta: "cta_click",
+};
+
+export async function readActivities(
+  transport: HubspotTransport,
+  contactIds: readonly string[],
+  since: string | null,
+): Promise<HubspotActivity[]> {
+  const out: HubspotActivity[] = [];
+  for (const contactId of new Set(contactIds)) {
+    let after: string | undefined;
+    do {
+      const qs: Record<string, string> = {
+        objectType: "contact",
+        objectId: contactId,
+        limit: String(EVENTS_PAGE_SIZE),
+      };
+      if (since) qs.occurredAfter = since;
+      if (after) qs.after = after;
+      const { body } = await transport.send({ method: "GET", path: "/events/v3/events/", qs }, eventPage);
+      for (const e of body.results) {
+        const properties: Record<string, string> = {};
+        for (const [name, value] of Object.entries(e.properties ?? {})) {
+          if (value !== null) properties[name] = String(value);
+        }
+        out.push({
+          contactId,
+          id: e.id,
+          kind: KIND_OF_EVENT_TYPE[e.eventType] ?? "other",
+          occurredAt: fromHubspotValue(e.occurredAt) ?? e.occurredAt,
+          properties,
+        });
+      }
+      after = body.paging?.next?.after;
+    } while (after);
+  }
+  return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+}

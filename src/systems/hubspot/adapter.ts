@@ -1,0 +1,112 @@
+// The HubSpot adapter: SystemPort over HubSpot's CRM v3 APIs through @hubspot/api-client, plus what the
+// handoff needs beyond the port (owners, activity events, leadloop's own properties). Wiring only: each
+// job lives in its own module.
+import type { FieldDescription, ObjectDescription } from "../../core/object-schema.js";
+import type { SourceRecord } from "../../core/records.js";
+import { type Logger, silentLogger } from "../../log/logger.js";
+import type {
+  ChangeCursor,
+  ChangePage,
+  RecordWrite,
+  Removal,
+  SystemPort,
+  WriteOutcome,
+} from "../../sync/system-port.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
+import { WindowLimiter } from "../window-limiter.js";
+import { type HubspotActivity, readActivities } from "./activities.js";
+import { writeRecords } from "./batch-writer.js";
+import { readChanges } from "./change-reader.js";
+import { createHubspotClient } from "./client.js";
+import { describeObject, ensureProperty, type HubspotPropertyDefinition } from "./describe.js";
+import {
+  BURST_WINDOW_MS,
+  DEFAULT_BURST_PER_10_SECONDS,
+  DEFAULT_LOOKBACK_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SEARCH_PER_SECOND,
+  SEARCH_WINDOW_MS,
+} from "./limits.js";
+import { type HubspotOwner, listOwners } from "./owners.js";
+import { PropertyCatalog } from "./property-catalog.js";
+import { findBy, readByIds } from "./record-reader.js";
+import { readRemovals } from "./removals.js";
+import { HubspotTransport } from "./transport.js";
+
+export type { ActivityKind, HubspotActivity } from "./activities.js";
+export type { HubspotPropertyDefinition } from "./describe.js";
+export type { HubspotOwner } from "./owners.js";
+
+export interface HubspotAdapterOptions {
+  accessToken: string;
+  baseUrl: string;
+  log?: Logger;
+  retry?: RetryPolicy;
+  /** How far before the cursor incremental reads start, for the search index lag; default 30 s. */
+  lookbackMs?: number;
+  /** CRM search calls per second; default 4. */
+  searchPerSecond?: number;
+  /** Calls per rolling 10 seconds (other than search); default 100. */
+  burstPer10Seconds?: number;
+  /** A call not answered within this is abandoned and retried; default 60 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface HubspotAdapter extends SystemPort {
+  readonly system: "hubspot";
+  /** Users who can own records, for routing. Throws SystemError. */
+  listOwners(): Promise<HubspotOwner[]>;
+  /**
+   * Activity events of these contacts that occurred after `since` (all when null), oldest first.
+   * Throws SystemError.
+   */
+  readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
+  /** Creates the custom property when `object` lacks it; `created` false when it was there. */
+  ensureProperty(
+    object: string,
+    definition: HubspotPropertyDefinition,
+  ): Promise<{ created: boolean; field: FieldDescription }>;
+}
+
+export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAdapter {
+  const log = options.log ?? silentLogger;
+  const transport = new HubspotTransport({
+    client: createHubspotClient(options),
+    log,
+    retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    burst: new WindowLimiter(options.burstPer10Seconds ?? DEFAULT_BURST_PER_10_SECONDS, BURST_WINDOW_MS),
+    search: new WindowLimiter(options.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND, SEARCH_WINDOW_MS),
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+  const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+  const catalog = new PropertyCatalog(transport);
+
+  return {
+    system: "hubspot",
+    readChanges: (
+      object: string,
+      fields: readonly string[],
+      from: ChangeCursor | null,
+      until: string,
+    ): AsyncIterable<ChangePage> => readChanges({ transport, log, lookbackMs }, object, fields, from, until),
+    readByIds: (object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> =>
+      readByIds({ transport, catalog }, object, ids, fields),
+    findBy: (
+      object: string,
+      field: string,
+      values: readonly string[],
+      fields: readonly string[],
+    ): Promise<SourceRecord[]> => findBy({ transport, catalog }, object, field, values, fields),
+    write: (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
+      writeRecords({ transport, log }, object, writes),
+    describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
+    readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
+      readRemovals({ transport, lookbackMs }, object, since, until),
+    apiCalls: () => transport.callCount(),
+    listOwners: () => listOwners(transport),
+    readActivities: (contactIds: string[], since: string | null) =>
+      readActivities(transport, contactIds, since),
+    ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
+      ensureProperty(transport, catalog, object, definition),
+  };
+}

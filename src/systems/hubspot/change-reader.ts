@@ -1,0 +1,171 @@
+// readChanges: a first full load through the objects list endpoint, then incremental reads through the
+// CRM search API on the modified-date property (https://developers.hubspot.com/docs/api/crm/search).
+//
+// Incremental pages are keyset windows, not offset pages: every query starts at the last modified instant
+// reached (`>=`, ties re-read, duplicates allowed). This keeps each query far below the 10,000-result cap
+// and never skips a record when one already read is modified again mid-read (which shifts offsets).
+// When a whole page shares one instant, the ties at it are drained by `hs_object_id` before moving past.
+
+import type { SourceRecord } from "../../core/records.js";
+import type { Logger } from "../../log/logger.js";
+import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
+import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE, SEARCH_RESULT_CAP } from "./limits.js";
+import { canonicalObject, modifiedProperty } from "./object-names.js";
+import { objectPage, searchPage } from "./schemas.js";
+import type { HubspotTransport } from "./transport.js";
+import { fromHubspotObject } from "./values.js";
+
+/** modifiedAt of a full-load page cursor, whose lastId carries the list endpoint's `after` token. */
+export const FULL_LOAD_MARK = "1970-01-01T00:00:00.000Z";
+
+export interface ChangeReaderDeps {
+  transport: HubspotTransport;
+  log: Logger;
+  lookbackMs: number;
+}
+
+interface SearchFilter {
+  propertyName: string;
+  operator: "EQ" | "GT" | "GTE" | "LTE";
+  value: string;
+}
+
+export async function* readChanges(
+  deps: ChangeReaderDeps,
+  object: string,
+  fields: readonly string[],
+  from: ChangeCursor | null,
+  until: string,
+): AsyncIterable<ChangePage> {
+  if (from === null || (from.modifiedAt === FULL_LOAD_MARK && from.lastId !== null)) {
+    yield* fullLoad(deps, object, fields, from?.lastId ?? undefined, until);
+  } else {
+    yield* searchChanges(deps, object, fields, from, until);
+  }
+}
+
+async function* fullLoad(
+  deps: ChangeReaderDeps,
+  object: string,
+  fields: readonly string[],
+  startAfter: string | undefined,
+  until: string,
+): AsyncIterable<ChangePage> {
+  const type = canonicalObject(object);
+  const properties = [...new Set([...fields, modifiedProperty(object)])].join(",");
+  const untilMs = Date.parse(until);
+  let after = startAfter;
+  for (;;) {
+    const qs: Record<string, string> = { limit: String(LIST_PAGE_SIZE), properties, archived: "false" };
+    if (after) qs.after = after;
+    const { body } = await deps.transport.send(
+      { method: "GET", path: `/crm/v3/objects/${type}`, qs },
+      objectPage,
+    );
+    // Records modified after the signpost are left for the next incremental read, which starts before it.
+    const records = body.results
+      .map((r) => fromHubspotObject(object, r, fields))
+      .filter((r) => Date.parse(r.modifiedAt) <= untilMs);
+    after = body.paging?.next?.after;
+    if (!after) {
+      yield { records, cursor: { modifiedAt: until, lastId: null } };
+      return;
+    }
+    yield { records, cursor: { modifiedAt: FULL_LOAD_MARK, lastId: after } };
+  }
+}
+
+async function* searchChanges(
+  deps: ChangeReaderDeps,
+  object: string,
+  fields: readonly string[],
+  from: ChangeCursor,
+  until: string,
+): AsyncIterable<ChangePage> {
+  const prop = modifiedProperty(object);
+  const untilMs = String(Date.parse(until));
+  const properties = [...new Set([...fields, prop])];
+  const search = (filters: SearchFilter[], sortBy: string): Promise<SourceRecord[]> =>
+    searchOnce(deps, object, fields, properties, filters, sortBy);
+
+  let start = Date.parse(from.modifiedAt) - deps.lookbackMs;
+  let strict = false;
+  /** Ids already yielded whose modified instant is `start`: the next window re-reads them. */
+  let seenAtStart = new Set<string>();
+  for (;;) {
+    deps.log.debug("hubspot.search.window", { object, start: new Date(start).toISOString(), strict });
+    const records = await search(
+      [
+        { propertyName: prop, operator: strict ? "GT" : "GTE", value: String(start) },
+        { propertyName: prop, operator: "LTE", value: untilMs },
+      ],
+      prop,
+    );
+    const fresh = records.filter((r) => !(Date.parse(r.modifiedAt) === start && seenAtStart.has(r.id)));
+    if (fresh.length > 0) yield page(fresh);
+    if (records.length < SEARCH_PAGE_SIZE) return;
+
+    const lastMs = Date.parse(records[records.length - 1]!.modifiedAt);
+    if (!strict && lastMs === start) {
+      // A full page at one instant: more ties may follow than one window can reach. Drain them by id.
+      for await (const ties of drainTies(search, prop, start, seenAtStart)) yield page(ties);
+      strict = true;
+      seenAtStart = new Set();
+      continue;
+    }
+    seenAtStart = new Set(records.filter((r) => Date.parse(r.modifiedAt) === lastMs).map((r) => r.id));
+    start = lastMs;
+    strict = false;
+  }
+}
+
+/** Pages of the records modified exactly at `instant`, keyset by `hs_object_id`, minus ids already yielded. */
+async function* drainTies(
+  search: (filters: SearchFilter[], sortBy: string) => Promise<SourceRecord[]>,
+  prop: string,
+  instant: number,
+  seen: ReadonlySet<string>,
+): AsyncIterable<SourceRecord[]> {
+  let afterId: string | null = null;
+  for (;;) {
+    const filters: SearchFilter[] = [{ propertyName: prop, operator: "EQ", value: String(instant) }];
+    if (afterId !== null) filters.push({ propertyName: "hs_object_id", operator: "GT", value: afterId });
+    const records = await search(filters, "hs_object_id");
+    const fresh = records.filter((r) => !seen.has(r.id));
+    if (fresh.length > 0) yield fresh;
+    if (records.length < SEARCH_PAGE_SIZE) return;
+    afterId = records[records.length - 1]!.id;
+  }
+}
+
+async function searchOnce(
+  deps: ChangeReaderDeps,
+  object: string,
+  fields: readonly string[],
+  properties: string[],
+  filters: SearchFilter[],
+  sortBy: string,
+): Promise<SourceRecord[]> {
+  const { body } = await deps.transport.send(
+    {
+      method: "POST",
+      path: `/crm/v3/objects/${canonicalObject(object)}/search`,
+      search: true,
+      body: {
+        filterGroups: [{ filters }],
+        sorts: [{ propertyName: sortBy, direction: "ASCENDING" }],
+        properties,
+        limit: SEARCH_PAGE_SIZE,
+      },
+    },
+    searchPage,
+  );
+  // One page from offset 0 each time: a window never comes near the cap (SEARCH_RESULT_CAP).
+  if (body.total > SEARCH_RESULT_CAP) deps.log.debug("hubspot.search.capped", { object, total: body.total });
+  return body.results.map((r) => fromHubspotObject(object, r, fields));
+}
+
+function page(records: SourceRecord[]): ChangePage {
+  const last = records[records.length - 1]!;
+  return { records, cursor: { modifiedAt: last.modifiedAt, lastId: last.id } };
+}

@@ -1,0 +1,230 @@
+// The one table from a HubSpot failure (HTTP status, error category, 429 policyName, network error) to a
+// SystemError class and a message a person can act on (HABITS 3). Sources: error handling
+// (https://developers.hubspot.com/docs/api/error-handling) and usage limits
+// (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
+import type { ErrorClass } from "../../store/port.js";
+import { SystemError } from "../../sync/system-error.js";
+import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
+import { BURST_WINDOW_MS, SEARCH_WINDOW_MS } from "./limits.js";
+
+export const SYSTEM = "hubspot";
+
+interface Facts {
+  status: number;
+  category: string;
+  policyName: string;
+  endpoint: string;
+  hubspotMessage: string;
+  scopes: string[];
+  retryAfterMs: number | undefined;
+  dailyLimit: string | undefined;
+}
+
+interface Row {
+  when: (f: Facts) => boolean;
+  errorClass: ErrorClass;
+  retriable: boolean;
+  message: (f: Facts) => string;
+  /** The wait before calling again when HubSpot sent no Retry-After. */
+  defaultWaitMs?: (f: Facts) => number | undefined;
+}
+
+// First matching row wins: specific categories and policies before plain statuses.
+const TABLE: readonly Row[] = [
+  {
+    when: (f) => f.status === 429 && f.policyName === "DAILY",
+    errorClass: "rate_limited",
+    retriable: false,
+    message: (f) =>
+      `HubSpot's daily API limit for this account is spent${f.dailyLimit ? ` (${f.dailyLimit} calls a day)` : ""}: ` +
+      "calls are refused until it resets at midnight in the HubSpot account's time zone. Run again after " +
+      "the reset, sync less often, or raise the limit (API add-on).",
+  },
+  {
+    when: (f) => f.status === 429,
+    errorClass: "rate_limited",
+    retriable: true,
+    message: (f) =>
+      `HubSpot rate limit reached (${f.policyName || "burst"}) on ${f.endpoint}; waiting and retrying.`,
+    defaultWaitMs: (f) => (f.policyName === "SECONDLY" ? SEARCH_WINDOW_MS : BURST_WINDOW_MS),
+  },
+  {
+    when: (f) => f.status === 401,
+    errorClass: "auth",
+    retriable: false,
+    message: () =>
+      "check hubspot.accessToken: the private app token was refused (401). Copy the access token from " +
+      "Settings > Integrations > Private Apps in HubSpot.",
+  },
+  {
+    when: (f) => f.status === 403 && f.category === "MISSING_SCOPES",
+    errorClass: "auth",
+    retriable: false,
+    message: (f) =>
+      `the HubSpot private app lacks the scopes ${f.endpoint} needs${f.scopes.length ? ` (${f.scopes.join(", ")})` : ""}: ` +
+      "add them to the app in Settings > Integrations > Private Apps and use the new token.",
+  },
+  {
+    when: (f) => f.status === 403,
+    errorClass: "auth",
+    retriable: false,
+    message: (f) =>
+      `HubSpot refused ${f.endpoint} for this token (403${f.category ? ` ${f.category}` : ""}): check the private app's access. ${f.hubspotMessage}`.trim(),
+  },
+  {
+    when: (f) => f.status === 409,
+    errorClass: "conflict",
+    retriable: false,
+    message: (f) => `HubSpot reported a conflict on ${f.endpoint}: ${f.hubspotMessage}`,
+  },
+  {
+    when: (f) => f.status === 404,
+    errorClass: "data",
+    retriable: false,
+    message: (f) => `HubSpot found nothing at ${f.endpoint}: ${f.hubspotMessage}`,
+  },
+  {
+    when: (f) => f.status === 408 || f.status >= 500,
+    errorClass: "transient",
+    retriable: true,
+    message: (f) => `HubSpot failed ${f.endpoint} with ${f.status}; retrying. ${f.hubspotMessage}`.trim(),
+  },
+  {
+    when: (f) => f.status >= 400,
+    errorClass: "data",
+    retriable: false,
+    message: (f) =>
+      `HubSpot refused ${f.endpoint} (${f.status}${f.category ? ` ${f.category}` : ""}): ${f.hubspotMessage}`,
+  },
+];
+
+/** Network errors a retry can get past: dropped or reset connections, refused while restarting, timeouts. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+]);
+
+export function classifyHubspotError(err: unknown): SystemError {
+  if (err instanceof SystemError) return err;
+  if (err instanceof HubspotHttpError) return fromHttp(err);
+  if (err instanceof HubspotTimeoutError) {
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "transient",
+      code: "TIMEOUT",
+      message: `${err.message}; retrying.`,
+      retriable: true,
+      cause: err,
+    });
+  }
+  if (err instanceof HubspotResponseError) {
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "bug",
+      code: "BAD_RESPONSE",
+      message: err.message,
+      retriable: false,
+      cause: err,
+    });
+  }
+  const code = networkCode(err);
+  if (code === "ENOTFOUND") {
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "config",
+      code,
+      message: "check hubspot.baseUrl: its host name does not resolve.",
+      retriable: false,
+      cause: err,
+    });
+  }
+  if (
+    (code && TRANSIENT_NETWORK_CODES.has(code)) ||
+    /socket hang up|network|terminated/i.test(messageOf(err))
+  ) {
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "transient",
+      code: code ?? "NETWORK",
+      message: `the connection to HubSpot failed (${code ?? messageOf(err)}); retrying.`,
+      retriable: true,
+      cause: err,
+    });
+  }
+  return new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "UNEXPECTED",
+    message: `unexpected failure calling HubSpot: ${messageOf(err)}`,
+    retriable: false,
+    cause: err,
+  });
+}
+
+function fromHttp(err: HubspotHttpError): SystemError {
+  const facts = factsOf(err);
+  const row = TABLE.find((r) => r.when(facts)) ?? TABLE[TABLE.length - 1]!;
+  const retryAfterMs = row.retriable ? (facts.retryAfterMs ?? row.defaultWaitMs?.(facts)) : undefined;
+  return new SystemError({
+    system: SYSTEM,
+    errorClass: row.errorClass,
+    code: facts.policyName ? `${facts.status} ${facts.policyName}` : facts.category || String(facts.status),
+    message: row.message(facts),
+    retriable: row.retriable,
+    retryAfterMs,
+    cause: err,
+  });
+}
+
+function factsOf(err: HubspotHttpError): Facts {
+  const { body, headers } = err;
+  const scopes = new Set<string>();
+  const contexts = [body.context, ...(body.errors ?? []).map((e) => e.context)];
+  for (const context of contexts) {
+    for (const [key, values] of Object.entries(context ?? {})) {
+      if (/scope/i.test(key)) for (const v of values) scopes.add(v);
+    }
+  }
+  return {
+    status: err.status,
+    category: body.category ?? "",
+    policyName: body.policyName ?? "",
+    endpoint: err.endpoint,
+    hubspotMessage: body.message ?? "",
+    scopes: [...scopes],
+    retryAfterMs: retryAfterMs(headers["retry-after"]),
+    dailyLimit: headers["x-hubspot-ratelimit-daily"],
+  };
+}
+
+/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds. */
+export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The HTTP status behind a classified error, when HubSpot answered at all. */
+export function httpStatusOf(err: SystemError): number | undefined {
+  return err.cause instanceof HubspotHttpError ? err.cause.status : undefined;
+}
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; depth++) {
+    const code = (e as Error & { code?: unknown; errno?: unknown }).code;
+    if (typeof code === "string") return code;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,38 @@
+// HubSpot's documented API limits the adapter stays under, each with the page that states it.
+
+/** Batch read/create/update/upsert take at most 100 inputs (https://developers.hubspot.com/docs/api/crm/contacts, "Batch"). */
+export const BATCH_SIZE = 100;
+
+/** A CRM search returns at most 200 records a page (https://developers.hubspot.com/docs/api/crm/search, "Limitations"). */
+export const SEARCH_PAGE_SIZE = 200;
+
+/** A CRM search pages through at most 10,000 results per query (same page: `after` past 10,000 answers 400). */
+export const SEARCH_RESULT_CAP = 10_000;
+
+/** `IN` / `NOT_IN` filters take at most 100 values (https://developers.hubspot.com/docs/api/crm/search, "Filter search results"). */
+export const SEARCH_IN_VALUES = 100;
+
+/** The objects list endpoint returns at most 100 records a page (GET /crm/v3/objects/{type}, `limit`). */
+export const LIST_PAGE_SIZE = 100;
+
+/** Owners list page (GET /crm/v3/owners, `limit` up to 500; 100 keeps responses small). */
+export const OWNERS_PAGE_SIZE = 100;
+
+/** Event occurrences per page (GET /events/v3/events/, `limit`; https://developers.hubspot.com/docs/guides/api/analytics-and-events/event-analytics). */
+export const EVENTS_PAGE_SIZE = 100;
+
+/**
+ * Private apps get 100 calls per rolling 10 seconds on Free/Starter (more on higher tiers); the CRM
+ * search endpoints allow 5 requests a second on their own and send no rate-limit headers
+ * (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). Defaults stay below both.
+ */
+export const DEFAULT_BURST_PER_10_SECONDS = 100;
+export const BURST_WINDOW_MS = 10_000;
+export const DEFAULT_SEARCH_PER_SECOND = 4;
+export const SEARCH_WINDOW_MS = 1_000;
+
+/** Search results trail writes by a few seconds (https://developers.hubspot.com/docs/api/crm/search): read back this far. */
+export const DEFAULT_LOOKBACK_MS = 30_000;
+
+/** A call that has not answered after this long is abandoned and retried as transient. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;

@@ -1,0 +1,119 @@
+// readByIds and findBy: batch/read (100 ids a call, `idProperty` for unique properties such as email)
+// and search with IN (100 values a filter) for the rest
+// (https://developers.hubspot.com/docs/api/crm/contacts "Retrieve records", .../crm/search).
+import { normalizeEmail, type SourceRecord } from "../../core/records.js";
+import { BATCH_SIZE, SEARCH_IN_VALUES, SEARCH_PAGE_SIZE } from "./limits.js";
+import { canonicalObject, modifiedProperty } from "./object-names.js";
+import type { PropertyCatalog } from "./property-catalog.js";
+import { batchResult, searchPage } from "./schemas.js";
+import type { HubspotTransport } from "./transport.js";
+import { fromHubspotObject } from "./values.js";
+
+export interface RecordReaderDeps {
+  transport: HubspotTransport;
+  catalog: PropertyCatalog;
+}
+
+/** Missing ids are left out (a 207 naming them); a merged-away contact's id answers its primary. */
+export async function readByIds(
+  deps: RecordReaderDeps,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  return batchRead(deps, object, [...new Set(ids)], fields, undefined);
+}
+
+export async function findBy(
+  deps: RecordReaderDeps,
+  object: string,
+  field: string,
+  values: readonly string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  const isEmail = field === "email" || field === "hs_additional_emails";
+  const wanted = [
+    ...new Set(
+      values
+        .map((v) => (isEmail ? normalizeEmail(v) : v.trim().toLowerCase()))
+        .filter((v): v is string => !!v),
+    ),
+  ];
+  if (wanted.length === 0) return [];
+  const definition = await deps.catalog.get(object, field);
+  // HubSpot stores emails lower-cased, so a unique email reads directly by idProperty; other unique
+  // values are compared as stored, so only email takes this path besides the record id.
+  if (field === "hs_object_id" || (field === "email" && definition?.hasUniqueValue)) {
+    return batchRead(deps, object, wanted, fields, field === "hs_object_id" ? undefined : field);
+  }
+  return searchIn(deps, object, field, wanted, fields);
+}
+
+async function batchRead(
+  deps: RecordReaderDeps,
+  object: string,
+  ids: string[],
+  fields: readonly string[],
+  idProperty: string | undefined,
+): Promise<SourceRecord[]> {
+  const properties = [...new Set([...fields, modifiedProperty(object)])];
+  const byId = new Map<string, SourceRecord>();
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) {
+    const body: Record<string, unknown> = {
+      inputs: ids.slice(i, i + BATCH_SIZE).map((id) => ({ id })),
+      properties,
+    };
+    if (idProperty) body.idProperty = idProperty;
+    const answer = await deps.transport.send(
+      { method: "POST", path: `/crm/v3/objects/${canonicalObject(object)}/batch/read`, body },
+      batchResult,
+    );
+    for (const raw of answer.body.results) byId.set(raw.id, fromHubspotObject(object, raw, fields));
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Search with `IN`: string values must be given lower-case, and matching ignores case
+ * (https://developers.hubspot.com/docs/api/crm/search, "Filter search results").
+ */
+async function searchIn(
+  deps: RecordReaderDeps,
+  object: string,
+  field: string,
+  wanted: string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  const properties = [...new Set([...fields, field, modifiedProperty(object)])];
+  const wantedSet = new Set(wanted);
+  const byId = new Map<string, SourceRecord>();
+  for (let i = 0; i < wanted.length; i += SEARCH_IN_VALUES) {
+    const chunk = wanted.slice(i, i + SEARCH_IN_VALUES);
+    let after: string | undefined;
+    do {
+      const answer = await deps.transport.send(
+        {
+          method: "POST",
+          path: `/crm/v3/objects/${canonicalObject(object)}/search`,
+          search: true,
+          body: {
+            filterGroups: [{ filters: [{ propertyName: field, operator: "IN", values: chunk }] }],
+            sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+            properties,
+            limit: SEARCH_PAGE_SIZE,
+            ...(after ? { after } : {}),
+          },
+        },
+        searchPage,
+      );
+      for (const raw of answer.body.results) {
+        const value = raw.properties[field];
+        if (typeof value === "string" && wantedSet.has(value.trim().toLowerCase())) {
+          byId.set(raw.id, fromHubspotObject(object, raw, fields));
+        }
+      }
+      after = answer.body.paging?.next?.after;
+    } while (after);
+  }
+  return [...byId.values()];
+}

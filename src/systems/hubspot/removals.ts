@@ -1,0 +1,108 @@
+// readRemovals: archived records (objects list with `archived=true`, archivedAt in the window) as
+// `deleted`, and records merged away, named in their primary's `hs_merged_object_ids` when the primary
+// changed in the window, as `merged` (https://developers.hubspot.com/docs/api/crm/contacts, "Merge").
+import type { Removal } from "../../sync/system-port.js";
+import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE } from "./limits.js";
+import { canonicalObject, modifiedProperty } from "./object-names.js";
+import { objectPage, searchPage } from "./schemas.js";
+import type { HubspotTransport } from "./transport.js";
+import { fromHubspotValue } from "./values.js";
+
+/** Objects whose records HubSpot merges and whose primaries list the merged ids. */
+const MERGEABLE = new Set(["contacts", "companies"]);
+const MERGED_IDS = "hs_merged_object_ids";
+
+export interface RemovalReaderDeps {
+  transport: HubspotTransport;
+  lookbackMs: number;
+}
+
+export async function readRemovals(
+  deps: RemovalReaderDeps,
+  object: string,
+  since: string,
+  until: string,
+): Promise<Removal[]> {
+  const removals = await archived(deps, object, since, until);
+  if (MERGEABLE.has(canonicalObject(object))) removals.push(...(await merged(deps, object, since, until)));
+  return removals;
+}
+
+async function archived(
+  deps: RemovalReaderDeps,
+  object: string,
+  since: string,
+  until: string,
+): Promise<Removal[]> {
+  const from = Date.parse(since);
+  const to = Date.parse(until);
+  const out: Removal[] = [];
+  let after: string | undefined;
+  do {
+    const qs: Record<string, string> = {
+      limit: String(LIST_PAGE_SIZE),
+      archived: "true",
+      properties: "hs_object_id",
+    };
+    if (after) qs.after = after;
+    const { body } = await deps.transport.send(
+      { method: "GET", path: `/crm/v3/objects/${canonicalObject(object)}`, qs },
+      objectPage,
+    );
+    for (const raw of body.results) {
+      const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
+      if (at === null) continue;
+      const ms = Date.parse(at);
+      if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at });
+    }
+    after = body.paging?.next?.after;
+  } while (after);
+  return out;
+}
+
+/** Primaries modified in the window (with the search look-back) that list merged ids. */
+async function merged(
+  deps: RemovalReaderDeps,
+  object: string,
+  since: string,
+  until: string,
+): Promise<Removal[]> {
+  const prop = modifiedProperty(object);
+  const out = new Map<string, Removal>();
+  let after: string | undefined;
+  do {
+    const { body } = await deps.transport.send(
+      {
+        method: "POST",
+        path: `/crm/v3/objects/${canonicalObject(object)}/search`,
+        search: true,
+        body: {
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: prop, operator: "GTE", value: String(Date.parse(since) - deps.lookbackMs) },
+                { propertyName: prop, operator: "LTE", value: String(Date.parse(until)) },
+                { propertyName: MERGED_IDS, operator: "HAS_PROPERTY" },
+              ],
+            },
+          ],
+          sorts: [{ propertyName: prop, direction: "ASCENDING" }],
+          properties: [MERGED_IDS, prop],
+          limit: SEARCH_PAGE_SIZE,
+          ...(after ? { after } : {}),
+        },
+      },
+      searchPage,
+    );
+    for (const raw of body.results) {
+      const at = fromHubspotValue(raw.properties[prop]) ?? fromHubspotValue(raw.updatedAt) ?? until;
+      const ids = String(raw.properties[MERGED_IDS] ?? "")
+        .split(";")
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0 && id !== raw.id);
+      for (const id of ids) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at });
+    }
+    after = body.paging?.next?.after;
+  } while (after);
+  return [...out.values()];
+}

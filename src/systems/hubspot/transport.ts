@@ -1,0 +1,134 @@
+// Sends one HubSpot call: paces it (10-second burst or search per-second limiter), counts it, sends it
+// through the client's `apiRequest` (raw status, headers and body: the typed APIs drop `policyName` from
+// 429 bodies), feeds the rate-limit headers back to the limiter, validates the body with zod, and
+// retries through call-retry.ts. Non-2xx answers become classified SystemErrors.
+import type { Client } from "@hubspot/api-client";
+import type { z } from "zod";
+import type { Logger } from "../../log/logger.js";
+import type { SystemError } from "../../sync/system-error.js";
+import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import type { WindowLimiter } from "../window-limiter.js";
+import { classifyHubspotError, retryAfterMs } from "./fault-table.js";
+import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
+
+export interface HubspotCall {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  qs?: Record<string, string>;
+  body?: unknown;
+  /** CRM search endpoints have their own per-second limit and no rate-limit headers. */
+  search?: boolean;
+}
+
+export interface HubspotAnswer<T> {
+  status: number;
+  body: T;
+}
+
+export interface TransportOptions {
+  client: Client;
+  log: Logger;
+  retry: RetryPolicy;
+  burst: WindowLimiter;
+  search: WindowLimiter;
+  timeoutMs: number;
+}
+
+export class HubspotTransport {
+  private calls = 0;
+
+  constructor(private readonly options: TransportOptions) {}
+
+  /** HTTP calls sent so far, retries included. */
+  callCount(): number {
+    return this.calls;
+  }
+
+  /** Sends `call` (retrying what is retriable) and returns its 2xx answer validated by `schema`. */
+  async send<S extends z.ZodType>(call: HubspotCall, schema: S): Promise<HubspotAnswer<z.output<S>>> {
+    const endpoint = endpointOf(call);
+    return callWithRetry(
+      async () => {
+        const answer = await this.once(call, endpoint);
+        const parsed = schema.safeParse(answer.body);
+        if (!parsed.success) {
+          const issues = parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join(".") || "body"}: ${i.message}`)
+            .join("; ");
+          throw new HubspotResponseError(endpoint, issues);
+        }
+        return { status: answer.status, body: parsed.data };
+      },
+      {
+        classify: classifyHubspotError,
+        onRetry: (err: SystemError, attempt: number) =>
+          this.options.log.warn("hubspot.retry", {
+            endpoint,
+            attempt,
+            errorClass: err.errorClass,
+            code: err.code,
+            retryAfterMs: err.retryAfterMs,
+          }),
+      },
+      this.options.retry,
+    );
+  }
+
+  private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
+    const { client, burst, search, timeoutMs } = this.options;
+    await (call.search ? search : burst).take();
+    this.calls++;
+    const request = client.apiRequest({
+      method: call.method,
+      path: call.path,
+      ...(call.qs ? { qs: call.qs } : {}),
+      ...(call.body !== undefined ? { body: call.body } : {}),
+    });
+    const response = await withTimeout(request, timeoutMs, endpoint);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name.toLowerCase()] = value;
+    });
+    const remaining = Number(headers["x-hubspot-ratelimit-remaining"]);
+    const interval = Number(headers["x-hubspot-ratelimit-interval-milliseconds"]);
+    if (headers["x-hubspot-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) {
+      burst.observeRemaining(remaining, Number.isFinite(interval) && interval > 0 ? interval : undefined);
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+      if (response.status < 300) throw new HubspotResponseError(endpoint, "body is not JSON");
+    }
+    if (response.status >= 300) {
+      const wait = response.status === 429 ? retryAfterMs(headers["retry-after"]) : undefined;
+      // Hold every other call for the wait HubSpot asked for, not just the one that is retried.
+      if (wait) (call.search ? search : burst).observeRemaining(0, wait);
+      throw new HubspotHttpError(response.status, body, headers, endpoint);
+    }
+    this.options.log.debug("hubspot.call", { endpoint, status: response.status });
+    return { status: response.status, body };
+  }
+}
+
+/** `POST /crm/v3/objects/contacts/batch/read`: the path without query, safe to log. */
+function endpointOf(call: HubspotCall): string {
+  return `${call.method} ${call.path}`;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, endpoint: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HubspotTimeoutError(endpoint, ms)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // A request that answers after the timeout is dropped; keep its rejection from going unhandled.
+    promise.catch(() => undefined);
+  }
+}

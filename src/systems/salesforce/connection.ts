@@ -1,0 +1,259 @@
+// The one HTTP path to Salesforce: a jsforce Connection pinned to the configured API version, the session
+// (a given access token or the OAuth 2.0 client-credentials flow), the retry layer, call counting and the
+// API budget. jsforce's own retries are off (HABITS 4); every call goes through `callWithRetry`.
+import { Connection, type HttpRequest, type HttpResponse } from "jsforce";
+import { z } from "zod";
+import type { SalesforceConnection } from "../../config/leadloop-config.js";
+import type { Logger } from "../../log/logger.js";
+import { SystemError } from "../../sync/system-error.js";
+import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import type { ApiBudget } from "./api-budget.js";
+import { classifySalesforceError, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
+import { REQUEST_TIMEOUT_MS } from "./limits.js";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface SalesforceRequest {
+  method: HttpMethod;
+  /** Under the versioned root (`/query?q=…`, `/composite/sobjects`) or from the host (`/services/…`). */
+  path: string;
+  /** Sent as JSON unless it is a string (then `contentType` says what it is). */
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Whether sending twice is harmless (reads, updates, upserts); plain creates are not. */
+  idempotent: boolean;
+  /** For logs: `query`, `collections.upsert` … */
+  purpose: string;
+}
+
+export interface SalesforceClientOptions {
+  connection: SalesforceConnection;
+  log: Logger;
+  retry: RetryPolicy;
+  budget: ApiBudget;
+}
+
+/** jsforce retries 429/5xx and connection errors on its own unless told not to (jsforce src/request.ts). */
+const NO_CLIENT_RETRY = {
+  retry: { maxRetries: 0, statusCodes: [], errorCodes: [], methods: [] },
+  timeout: REQUEST_TIMEOUT_MS,
+};
+
+/**
+ * OAuth 2.0 client-credentials token response.
+ * https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
+ */
+const tokenResponse = z
+  .object({ access_token: z.string().min(1), instance_url: z.string().optional() })
+  .loose();
+
+const TOKEN_PATH = "/services/oauth2/token";
+
+export class SalesforceClient {
+  private readonly conn: Connection;
+  private http = 0;
+  private refreshing: Promise<boolean> | undefined;
+
+  private constructor(private readonly options: SalesforceClientOptions) {
+    const { connection } = options;
+    // No oauth2/refreshFn: jsforce would then refresh on its own; the retry layer does it once instead.
+    this.conn = new Connection({
+      instanceUrl: connection.instanceUrl.replace(/\/+$/, ""),
+      accessToken: connection.accessToken ?? "",
+      version: connection.apiVersion,
+    });
+  }
+
+  /** A client with a session: the given token, or one fetched with the client credentials. */
+  static async open(options: SalesforceClientOptions): Promise<SalesforceClient> {
+    const client = new SalesforceClient(options);
+    if (!options.connection.accessToken) await client.fetchToken();
+    return client;
+  }
+
+  /** Every HTTP request made, the token endpoint included. */
+  httpCalls(): number {
+    return this.http;
+  }
+
+  async call<T>(req: SalesforceRequest): Promise<T> {
+    const { log, retry, budget } = this.options;
+    return callWithRetry(
+      async () => {
+        budget.beforeCall();
+        let seen: ResponseFacts | undefined;
+        const transport = recordingTransport(this.conn, (res) => {
+          seen = { status: res.statusCode, headers: res.headers };
+        });
+        this.http += 1;
+        budget.counted();
+        try {
+          return await this.conn.request<T>(this.httpRequest(req), { ...NO_CLIENT_RETRY, transport });
+        } catch (err) {
+          throw this.finalise(classifySalesforceError(err, seen), req);
+        } finally {
+          budget.observe(seen?.headers["sforce-limit-info"]);
+        }
+      },
+      {
+        classify: (err) => classifySalesforceError(err),
+        refreshAuth: () => this.refresh(),
+        onRetry: (err, attempt) =>
+          log.warn("salesforce.retry", {
+            purpose: req.purpose,
+            code: err.code,
+            errorClass: err.errorClass,
+            attempt,
+          }),
+      },
+      retry,
+    );
+  }
+
+  private httpRequest(req: SalesforceRequest): HttpRequest {
+    const headers: Record<string, string> = { ...req.headers };
+    let body: string | undefined;
+    if (typeof req.body === "string") {
+      body = req.body;
+      headers["content-type"] = req.contentType ?? "text/plain";
+    } else if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["content-type"] = "application/json";
+    }
+    return body === undefined
+      ? { method: req.method, url: req.path, headers }
+      : { method: req.method, url: req.path, headers, body };
+  }
+
+  private finalise(err: SystemError, req: SalesforceRequest): SystemError {
+    if (err.errorClass === "auth" && this.options.connection.accessToken) {
+      return new SystemError({
+        system: SYSTEM,
+        errorClass: "auth",
+        code: err.code,
+        message:
+          `Salesforce refused the access token (${err.code}): a fixed salesforce.accessToken cannot be refreshed; ` +
+          "give a new token or configure salesforce.oauth (client credentials) so leadloop can renew sessions",
+        retriable: false,
+        cause: err,
+      });
+    }
+    // A create that may have reached Salesforce is not sent again: it could make a second record.
+    if (err.retriable && !req.idempotent && !surelyUnprocessed(err)) {
+      return new SystemError({
+        system: SYSTEM,
+        errorClass: err.errorClass,
+        code: err.code,
+        message: `${err.message} (not resent: the ${req.purpose} call may have been applied)`,
+        retriable: false,
+        cause: err,
+      });
+    }
+    return err;
+  }
+
+  /** Called once per call on an auth failure by the retry layer; concurrent callers share one refresh. */
+  private refresh(): Promise<boolean> {
+    if (!this.options.connection.oauth) return Promise.resolve(false);
+    this.refreshing ??= this.fetchToken()
+      .then(() => {
+        this.options.log.info("salesforce.session_refreshed", {});
+        return true;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /** OAuth 2.0 client-credentials flow against `oauth.loginUrl` (form-encoded POST). */
+  private async fetchToken(): Promise<void> {
+    const oauth = this.options.connection.oauth;
+    if (!oauth) throw new Error("fetchToken needs salesforce.oauth");
+    // A token-less connection, so no stale session is sent to the login host.
+    const login = new Connection({
+      instanceUrl: oauth.loginUrl.replace(/\/+$/, ""),
+      version: this.options.connection.apiVersion,
+    });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: oauth.clientId,
+      client_secret: oauth.clientSecret,
+    }).toString();
+    const raw = await callWithRetry(
+      async () => {
+        let seen: ResponseFacts | undefined;
+        const transport = recordingTransport(login, (res) => {
+          seen = { status: res.statusCode, headers: res.headers };
+        });
+        this.http += 1;
+        try {
+          return await login.request<unknown>(
+            {
+              method: "POST",
+              url: `${login.instanceUrl}${TOKEN_PATH}`,
+              headers: { "content-type": "application/x-www-form-urlencoded" },
+              body: form,
+            },
+            { ...NO_CLIENT_RETRY, transport },
+          );
+        } catch (err) {
+          throw classifyTokenError(err, seen);
+        }
+      },
+      { classify: (err) => classifySalesforceError(err) },
+      this.options.retry,
+    );
+    const parsed = tokenResponse.safeParse(raw);
+    if (!parsed.success) {
+      throw new SystemError({
+        system: SYSTEM,
+        errorClass: "auth",
+        code: "INVALID_TOKEN_RESPONSE",
+        message:
+          "Salesforce's token endpoint answered without an access_token; check salesforce.oauth.loginUrl",
+        retriable: false,
+      });
+    }
+    this.conn.accessToken = parsed.data.access_token;
+  }
+}
+
+/** jsforce errors carry neither status nor headers; a per-call transport sees the response first. */
+function recordingTransport(conn: Connection, onResponse: (res: HttpResponse) => void) {
+  const base = conn._transport;
+  return {
+    httpRequest: (request: HttpRequest, options: object) => {
+      const pending = base.httpRequest(request, options);
+      pending.then(onResponse, () => {});
+      return pending;
+    },
+  };
+}
+
+/** The token endpoint answers `{error, error_description}` (400) for bad credentials: an auth error. */
+function classifyTokenError(err: unknown, seen: ResponseFacts | undefined): SystemError {
+  if (seen && seen.status >= 400 && seen.status < 500) {
+    const text =
+      typeof err === "object" && err !== null ? String((err as { message?: unknown }).message ?? "") : "";
+    let reason = "refused";
+    try {
+      const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
+      reason = [body.error, body.error_description].filter((v) => typeof v === "string").join(": ") || reason;
+    } catch {
+      // not JSON: keep the generic reason rather than echo an unknown body
+    }
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "auth",
+      code: `OAUTH_${seen.status}`,
+      message:
+        `Salesforce refused the client credentials (${reason}); check salesforce.oauth.clientId, clientSecret and ` +
+        "loginUrl, and that the connected app allows the client credentials flow",
+      retriable: false,
+      cause: err,
+    });
+  }
+  return classifySalesforceError(err, seen);
+}

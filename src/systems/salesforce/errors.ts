@@ -1,0 +1,181 @@
+// The one fault table for Salesforce (HABITS 3): an errorCode or HTTP status → what the caller does next,
+// with a message a person can act on. Codes: REST API Developer Guide, "Status Codes and Error Responses"
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+import type { ErrorClass } from "../../store/port.js";
+import { SystemError } from "../../sync/system-error.js";
+
+export const SYSTEM = "salesforce";
+
+interface Fault {
+  errorClass: ErrorClass;
+  retriable: boolean;
+  /** What a person reads; `detail` is Salesforce's own message. */
+  explain: (detail: string) => string;
+}
+
+export const DAILY_LIMIT_MESSAGE =
+  "stopped: Salesforce's daily API limit is reached; the run resumes from its cursors tomorrow or when the limit resets";
+
+const missingField = (detail: string) =>
+  `the mapping names a field or object Salesforce does not have: ${detail}`;
+
+/** Keyed by Salesforce errorCode/statusCode first, then by `HTTP <status>` (and `HTTP 5xx`). */
+const FAULT_TABLE: Readonly<Record<string, Fault>> = {
+  INVALID_SESSION_ID: {
+    errorClass: "auth",
+    retriable: false,
+    explain: (d) => `Salesforce refused the session (${d}); check salesforce.accessToken or salesforce.oauth`,
+  },
+  REQUEST_LIMIT_EXCEEDED: {
+    errorClass: "rate_limited",
+    retriable: false,
+    explain: () => DAILY_LIMIT_MESSAGE,
+  },
+  UNABLE_TO_LOCK_ROW: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `record locked by another save: ${d}`,
+  },
+  SERVER_UNAVAILABLE: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `Salesforce is unavailable: ${d}`,
+  },
+  MALFORMED_QUERY: { errorClass: "config", retriable: false, explain: missingField },
+  INVALID_FIELD: { errorClass: "config", retriable: false, explain: missingField },
+  INVALID_TYPE: { errorClass: "config", retriable: false, explain: missingField },
+  NOT_FOUND: { errorClass: "data", retriable: false, explain: (d) => `not found in Salesforce: ${d}` },
+  DUPLICATES_DETECTED: {
+    errorClass: "conflict",
+    retriable: false,
+    explain: (d) => `a Salesforce duplicate rule matched an existing record: ${d}`,
+  },
+  "HTTP 401": {
+    errorClass: "auth",
+    retriable: false,
+    explain: (d) =>
+      `Salesforce refused the credentials (${d}); check salesforce.accessToken or salesforce.oauth`,
+  },
+  "HTTP 403": {
+    errorClass: "config",
+    retriable: false,
+    explain: (d) =>
+      `the Salesforce integration user may not do this (${d}); check its profile and permission sets`,
+  },
+  "HTTP 404": { errorClass: "data", retriable: false, explain: (d) => `not found in Salesforce: ${d}` },
+  "HTTP 429": {
+    errorClass: "rate_limited",
+    retriable: true,
+    explain: (d) => `Salesforce asked to slow down: ${d}`,
+  },
+  "HTTP 5xx": { errorClass: "transient", retriable: true, explain: (d) => `Salesforce server error: ${d}` },
+  NETWORK: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `network failure talking to Salesforce: ${d}`,
+  },
+};
+
+/** Node and node-fetch codes of a connection that failed or was cut: worth another try. */
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+]);
+
+/** What the HTTP exchange showed besides the thrown error (jsforce's errors carry neither status nor headers). */
+export interface ResponseFacts {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** A per-record failure class from its statusCode: duplicates are conflicts, locks transient, the rest data. */
+export function recordErrorClass(statusCode: string): ErrorClass {
+  const fault = FAULT_TABLE[statusCode];
+  return fault ? fault.errorClass : "data";
+}
+
+/** Turns whatever jsforce or the network threw into a classified SystemError. */
+export function classifySalesforceError(err: unknown, response?: ResponseFacts): SystemError {
+  if (err instanceof SystemError) return err;
+  const { code, detail } = describeThrown(err);
+  const status = response?.status;
+  const statusKey = status === undefined ? undefined : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
+  const network = status === undefined && isNetworkFailure(err, code);
+  const fault =
+    FAULT_TABLE[code] ??
+    (statusKey ? FAULT_TABLE[statusKey] : undefined) ??
+    (network ? FAULT_TABLE.NETWORK : undefined);
+  if (!fault) {
+    const errorClass: ErrorClass = status !== undefined && status < 500 ? "data" : "bug";
+    return new SystemError({
+      system: SYSTEM,
+      errorClass,
+      code: code || (status ? String(status) : "UNKNOWN"),
+      message: `Salesforce call failed: ${detail}`,
+      retriable: false,
+      cause: err,
+    });
+  }
+  return new SystemError({
+    system: SYSTEM,
+    errorClass: fault.errorClass,
+    code: code || (status ? String(status) : "NETWORK"),
+    message: fault.explain(detail),
+    retriable: fault.retriable,
+    retryAfterMs: fault.retriable ? retryAfterMs(response?.headers["retry-after"]) : undefined,
+    cause: err,
+  });
+}
+
+function describeThrown(err: unknown): { code: string; detail: string } {
+  if (typeof err !== "object" || err === null) return { code: "", detail: String(err) };
+  const e = err as { errorCode?: unknown; code?: unknown; message?: unknown; data?: unknown; name?: unknown };
+  let code = typeof e.errorCode === "string" ? e.errorCode : "";
+  let detail = typeof e.message === "string" ? e.message : String(err);
+  // jsforce folds several request-level errors into MULTIPLE_API_ERRORS with the list in `data`.
+  if (code === "MULTIPLE_API_ERRORS" && Array.isArray(e.data)) {
+    const first = e.data[0] as { errorCode?: unknown; message?: unknown } | undefined;
+    if (typeof first?.errorCode === "string") code = first.errorCode;
+    if (typeof first?.message === "string") detail = first.message;
+  }
+  // MALFORMED_QUERY repeats the whole SOQL (values included) before its last line, which names the problem.
+  if (detail.includes("\n"))
+    detail =
+      detail
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .at(-1) ?? detail;
+  if (!code && typeof e.code === "string") code = e.code;
+  if (!code && e.name === "AbortError") code = "ETIMEDOUT";
+  // Salesforce messages are short; anything longer is an unexpected body and is cut rather than logged whole.
+  return { code, detail: detail.length > 300 ? `${detail.slice(0, 300)}…` : detail };
+}
+
+function isNetworkFailure(err: unknown, code: string): boolean {
+  if (NETWORK_CODES.has(code)) return true;
+  const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
+  return name === "FetchError" || name === "AbortError";
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Whether resending a request that may have reached Salesforce is safe: only when it surely was not processed. */
+export function surelyUnprocessed(err: SystemError): boolean {
+  return (
+    err.code === "ECONNREFUSED" || err.errorClass === "rate_limited" || err.code === "SERVER_UNAVAILABLE"
+  );
+}

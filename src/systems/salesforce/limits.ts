@@ -1,0 +1,29 @@
+// Salesforce's documented limits the adapter works within, each with the page that states it (HABITS 13).
+
+/**
+ * sObject Collections take at most 200 records a call.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+ */
+export const COLLECTION_MAX_RECORDS = 200;
+
+/**
+ * Query results come 2,000 records a batch at most; `Sforce-Query-Options: batchSize` asks for 200–2,000.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_queryoptions.htm
+ */
+export const QUERY_PAGE_SIZE = 2000;
+
+/**
+ * Values per `IN (...)` list. A SOQL statement may be 100,000 characters long, but a GET query travels in the
+ * URL, so lists stay short enough to keep it a few kilobytes.
+ * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm
+ */
+export const SOQL_IN_LIST_SIZE = 200;
+
+/** Records in one write above which Bulk API 2.0 ingest is used instead of sObject Collections. */
+export const DEFAULT_BULK_THRESHOLD = 10_000;
+
+/** Default share of the org's daily API allocation leadloop may spend (DESIGN "Rate limits and faults"). */
+export const DEFAULT_API_SHARE = 0.25;
+
+/** A call that has had no answer for this long is treated as a timeout and retried. */
+export const REQUEST_TIMEOUT_MS = 120_000;

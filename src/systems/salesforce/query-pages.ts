@@ -1,0 +1,67 @@
+// Runs a SOQL query page by page: the Query (or QueryAll) resource, then each `nextRecordsUrl` (what
+// jsforce's queryMore does), asking for 2,000-record batches. Paging ourselves avoids jsforce autoFetch's
+// 10,000-record stop. REST API Developer Guide, "Execute a SOQL Query".
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
+import { z } from "zod";
+import { SystemError } from "../../sync/system-error.js";
+import type { SalesforceClient } from "./connection.js";
+import { SYSTEM } from "./errors.js";
+import { QUERY_PAGE_SIZE } from "./limits.js";
+
+const queryResult = z
+  .object({
+    totalSize: z.number(),
+    done: z.boolean(),
+    nextRecordsUrl: z.string().optional(),
+    records: z.array(z.record(z.string(), z.unknown())),
+  })
+  .loose();
+
+export type QueryRow = Record<string, unknown>;
+
+export interface QueryOptions {
+  /** QueryAll: include deleted and merged rows from the Recycle Bin. */
+  includeDeleted?: boolean;
+}
+
+export async function* queryPages(
+  client: SalesforceClient,
+  soql: string,
+  options: QueryOptions = {},
+): AsyncGenerator<QueryRow[]> {
+  const resource = options.includeDeleted ? "queryAll" : "query";
+  const headers = { "Sforce-Query-Options": `batchSize=${QUERY_PAGE_SIZE}` };
+  let path: string | undefined = `/${resource}?q=${encodeURIComponent(soql)}`;
+  while (path) {
+    const raw = await client.call<unknown>({
+      method: "GET",
+      path,
+      headers,
+      idempotent: true,
+      purpose: resource,
+    });
+    const page = queryResult.safeParse(raw);
+    if (!page.success) {
+      throw new SystemError({
+        system: SYSTEM,
+        errorClass: "bug",
+        code: "UNEXPECTED_QUERY_RESULT",
+        message: `Salesforce's ${resource} answer did not have the documented shape`,
+        retriable: false,
+      });
+    }
+    yield page.data.records;
+    path = page.data.done ? undefined : page.data.nextRecordsUrl;
+  }
+}
+
+/** Every row of a query (for bounded queries: by ids, by values, removals). */
+export async function queryAllRows(
+  client: SalesforceClient,
+  soql: string,
+  options: QueryOptions = {},
+): Promise<QueryRow[]> {
+  const rows: QueryRow[] = [];
+  for await (const page of queryPages(client, soql, options)) rows.push(...page);
+  return rows;
+}

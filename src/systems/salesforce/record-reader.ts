@@ -1,0 +1,56 @@
+// readByIds and findBy: SOQL `IN (...)` lists, chunked so each query URL stays short. Text comparison in
+// SOQL is case-insensitive, which is what findBy promises (SOQL and SOSL Reference, "Comparison Operators").
+import type { SourceRecord } from "../../core/records.js";
+import type { SalesforceClient } from "./connection.js";
+import { SOQL_IN_LIST_SIZE } from "./limits.js";
+import { queryAllRows } from "./query-pages.js";
+import { chunk, inList, select, selectList } from "./soql.js";
+import { fromSalesforceRecord } from "./values.js";
+
+export async function readByIds(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  return readWhereIn(client, object, "Id", unique(ids, false), fields);
+}
+
+export async function findBy(
+  client: SalesforceClient,
+  object: string,
+  field: string,
+  values: readonly string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  return readWhereIn(client, object, field, unique(values, true), fields);
+}
+
+async function readWhereIn(
+  client: SalesforceClient,
+  object: string,
+  field: string,
+  values: string[],
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  const columns = selectList(fields);
+  const out: SourceRecord[] = [];
+  for (const part of chunk(values, SOQL_IN_LIST_SIZE)) {
+    const rows = await queryAllRows(client, select(object, columns, inList(field, part), "Id"));
+    out.push(...rows.map((row) => fromSalesforceRecord(object, row, fields)));
+  }
+  return out;
+}
+
+/** Non-blank values, each once (without regard to case when Salesforce compares that way). */
+function unique(values: readonly string[], ignoreCase: boolean): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const v of values) {
+    const key = ignoreCase ? v.trim().toLowerCase() : v.trim();
+    if (key === "" || seen.has(key)) continue;
+    seen.add(key);
+    out.push(ignoreCase ? v.trim() : key);
+  }
+  return out;
+}

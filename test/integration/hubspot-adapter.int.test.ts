@@ -1,0 +1,594 @@
+// The HubSpot adapter against the HubSpot emulator over loopback: full and incremental reads (ties, the
+// signpost, the 10,000-result search cap), reads by id and match key, batch writes with partial failures,
+// rate limits, auth and transport faults, describe, removals, owners, activities and custom properties.
+import { randomUUID } from "node:crypto";
+import type { HubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { SystemError } from "../../src/sync/system-error.js";
+import type { ChangeCursor, ChangePage, RecordWrite } from "../../src/sync/system-port.js";
+import type { RetryPolicy } from "../../src/systems/call-retry.js";
+import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
+import { FULL_LOAD_MARK } from "../../src/systems/hubspot/change-reader.js";
+
+const RETRY: RetryPolicy = { retries: 4, minTimeoutMs: 10, maxTimeoutMs: 40 };
+const FIELDS = ["email", "firstname", "lastname", "company", "jobtitle", "hs_lead_status"] as const;
+/** Seeded records are back-dated into this hour so "now" never interferes. */
+const T0 = Date.parse("2024-05-01T09:00:00.000Z");
+const at = (offsetMs: number): Date => new Date(T0 + offsetMs);
+const iso = (offsetMs: number): string => at(offsetMs).toISOString();
+
+interface Harness {
+  emulator: HubspotEmulator;
+  adapter: HubspotAdapter;
+}
+
+/** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
+function useEmulator(adapterOptions: { lookbackMs?: number } = {}): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    const emulator = await startHubspotEmulator({
+      accessToken: `test-${randomUUID()}`,
+      limits: { burstPer10Seconds: 100_000, searchPerSecond: 1_000 },
+    });
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: RETRY,
+      lookbackMs: adapterOptions.lookbackMs ?? 0,
+      searchPerSecond: 1_000,
+      burstPer10Seconds: 100_000,
+    });
+    harness = { emulator, adapter };
+  });
+  afterAll(async () => {
+    await harness?.emulator.close();
+  });
+  return () => harness!;
+}
+
+async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
+  const out: ChangePage[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+const messyContact = (i: number): Record<string, string> => ({
+  email: `Person.${i}@Exämple-${i % 7}.COM`,
+  firstname: i % 5 === 0 ? "" : `Zoë-${i}`,
+  lastname: i % 3 === 0 ? "   " : `Ñúñez ${i}`,
+  company: i % 4 === 0 ? "Société Générale d'Électricité " + "x".repeat(300) : `Acme ${i}`,
+  jobtitle: i % 2 === 0 ? "VP Marketing" : "",
+});
+
+describe("readChanges: full load through the list endpoint", () => {
+  const h = useEmulator();
+  const ids: string[] = [];
+  beforeAll(() => {
+    for (let i = 0; i < 250; i++)
+      ids.push(h().emulator.data.createObject("contacts", messyContact(i), at(i)).id);
+  });
+
+  it("pages 100 at a time, canonical values, after-token cursors and the signpost on the last page", async () => {
+    const { adapter } = h();
+    const before = adapter.apiCalls();
+    const until = iso(3_600_000);
+    const pages = await collect(adapter.readChanges("contacts", FIELDS, null, until));
+
+    expect(pages.map((p) => p.records.length)).toEqual([100, 100, 50]);
+    expect(adapter.apiCalls() - before).toBe(3);
+    expect(pages[0]!.cursor.modifiedAt).toBe(FULL_LOAD_MARK);
+    expect(pages[0]!.cursor.lastId).toEqual(expect.any(String));
+    expect(pages[2]!.cursor).toEqual({ modifiedAt: until, lastId: null });
+    const read = pages.flatMap((p) => p.records);
+    expect(read.map((r) => r.id).sort()).toEqual([...ids].sort());
+
+    const zero = read.find((r) => r.id === ids[0])!;
+    expect(zero.fields).toEqual({
+      email: "person.0@exämple-0.com",
+      firstname: null,
+      lastname: null,
+      company: expect.stringMatching(/^Société Générale d'Électricité x{300}$/),
+      jobtitle: "VP Marketing",
+      hs_lead_status: null,
+    });
+    expect(zero.modifiedAt).toBe(iso(0));
+    expect(read.find((r) => r.id === ids[7])!.fields.firstname).toBe("Zoë-7");
+  });
+
+  it("resumes from a page cursor without skipping, and leaves out records modified after the signpost", async () => {
+    const { adapter, emulator } = h();
+    const late = emulator.data.createObject("contacts", { email: "late@example.com" }, at(7_200_000));
+    const first = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
+    const resumed = await collect(adapter.readChanges("contacts", FIELDS, first[0]!.cursor, iso(3_600_000)));
+    const resumedIds = resumed.flatMap((p) => p.records.map((r) => r.id));
+    expect(resumedIds).toHaveLength(150);
+    expect(new Set([...first[0]!.records.map((r) => r.id), ...resumedIds])).toEqual(new Set(ids));
+    expect(resumedIds).not.toContain(late.id);
+  });
+});
+
+describe("readChanges: incremental through search", () => {
+  const h = useEmulator();
+
+  it("reads only records changed since the cursor, re-reads ties at the boundary, never past until", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const old = d.createObject("contacts", { email: "old@example.com" }, at(1_000));
+    const tieA = d.createObject("contacts", { email: "tie-a@example.com" }, at(2_000));
+    const tieB = d.createObject("contacts", { email: "tie-b@example.com" }, at(2_000));
+    const next = d.createObject("contacts", { email: "next@example.com" }, at(3_000));
+    const onSignpost = d.createObject("contacts", { email: "edge@example.com" }, at(4_000));
+    const after = d.createObject("contacts", { email: "after@example.com" }, at(5_000));
+
+    const from: ChangeCursor = { modifiedAt: iso(2_000), lastId: tieA.id };
+    const pages = await collect(adapter.readChanges("contacts", FIELDS, from, iso(4_000)));
+    const read = pages.flatMap((p) => p.records.map((r) => r.id));
+
+    expect(read.sort()).toEqual([tieA.id, tieB.id, next.id, onSignpost.id].sort());
+    expect(read).not.toContain(old.id);
+    expect(read).not.toContain(after.id);
+    const last = pages.at(-1)!;
+    expect(last.cursor).toEqual({ modifiedAt: iso(4_000), lastId: onSignpost.id });
+  });
+
+  it("starts the look-back before the cursor for the search index lag", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: RETRY,
+      lookbackMs: 1_500,
+      searchPerSecond: 1_000,
+    });
+    const pages = await collect(
+      adapter.readChanges("contacts", FIELDS, { modifiedAt: iso(2_000), lastId: null }, iso(4_000)),
+    );
+    const emails = pages.flatMap((p) => p.records.map((r) => r.fields.email));
+    expect(emails).toContain("old@example.com");
+  });
+
+  it("reads past a page of 450 records sharing one instant without skipping any", async () => {
+    const { adapter, emulator } = h();
+    const ids = new Set<string>();
+    for (let i = 0; i < 450; i++)
+      ids.add(
+        emulator.data.createObject("companies", { name: `Tie ${i}`, domain: `tie${i}.example` }, at(60_000))
+          .id,
+      );
+    const later = emulator.data.createObject("companies", { name: "Later" }, at(61_000));
+    ids.add(later.id);
+    const pages = await collect(
+      adapter.readChanges(
+        "companies",
+        ["name", "domain"],
+        { modifiedAt: iso(59_000), lastId: null },
+        iso(62_000),
+      ),
+    );
+    const read = pages.flatMap((p) => p.records.map((r) => r.id));
+    expect(new Set(read)).toEqual(ids);
+    expect(pages.at(-1)!.cursor.lastId).toBe(later.id);
+  });
+});
+
+describe("readChanges: more than 10,000 changed records in one window", () => {
+  const h = useEmulator();
+  const ids = new Set<string>();
+  beforeAll(() => {
+    // 10,500 contacts, three sharing each second, all inside the window (no email: seeding stays linear).
+    for (let i = 0; i < 10_500; i++) {
+      ids.add(
+        h().emulator.data.createObject("contacts", { firstname: `Bulk ${i}` }, at(Math.floor(i / 3) * 1000))
+          .id,
+      );
+    }
+  });
+
+  it("reads every record at least once without a search paging past the cap", async () => {
+    const { adapter } = h();
+    const seen = new Map<string, number>();
+    let previous: ChangeCursor | null = null;
+    for await (const page of adapter.readChanges(
+      "contacts",
+      ["firstname"],
+      { modifiedAt: iso(0), lastId: null },
+      iso(4_000_000),
+    )) {
+      for (const r of page.records) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+      if (previous) expect(page.cursor.modifiedAt >= previous.modifiedAt).toBe(true);
+      previous = page.cursor;
+    }
+    const missing = [...ids].filter((id) => !seen.has(id));
+    expect(missing).toEqual([]);
+    expect(seen.size).toBe(10_500);
+    expect(previous!.modifiedAt).toBe(iso(3_499_000));
+  });
+});
+
+describe("readByIds and findBy", () => {
+  const h = useEmulator();
+  const ids: string[] = [];
+  beforeAll(() => {
+    for (let i = 0; i < 230; i++)
+      ids.push(h().emulator.data.createObject("contacts", messyContact(i), at(i)).id);
+  });
+
+  it("reads in batches of 100 and leaves out ids that do not exist", async () => {
+    const { adapter } = h();
+    const before = adapter.apiCalls();
+    const wanted = [...ids.slice(0, 205), "999999991", "999999992"];
+    const read = await adapter.readByIds("contacts", wanted, FIELDS);
+    expect(adapter.apiCalls() - before).toBe(3);
+    expect(read.map((r) => r.id).sort()).toEqual(ids.slice(0, 205).sort());
+  });
+
+  it("finds contacts by email whatever its case and spacing", async () => {
+    const { adapter } = h();
+    const found = await adapter.findBy(
+      "contacts",
+      "email",
+      [" PERSON.3@EXÄMPLE-3.com", "nobody@example.com"],
+      FIELDS,
+    );
+    expect(found.map((r) => r.id)).toEqual([ids[3]]);
+    expect(found[0]!.fields.email).toBe("person.3@exämple-3.com");
+  });
+
+  it("finds by a non-unique property through search, ignoring case, 100 values a filter", async () => {
+    const { adapter } = h();
+    const values = ids.slice(0, 150).map((_, i) => `ZOË-${i}`);
+    const found = await adapter.findBy("contacts", "firstname", values, ["firstname"]);
+    // Every fifth contact has a blank first name.
+    expect(found).toHaveLength(150 - 30);
+    expect(found.every((r) => /^Zoë-\d+$/.test(r.fields.firstname ?? ""))).toBe(true);
+  });
+});
+
+describe("write", () => {
+  const h = useEmulator();
+
+  it("updates, upserts and creates more than 100 records in ceil(N/100) calls per kind, outcomes in input order", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const existing = Array.from({ length: 150 }, (_, i) =>
+      d.createObject("contacts", { email: `existing${i}@example.com`, firstname: "Old" }),
+    );
+    const writes: RecordWrite[] = [];
+    existing.forEach((c, i) => {
+      writes.push({ ref: `u${i}`, id: c.id, fields: { firstname: `Nuevo ${i}`, jobtitle: null } });
+    });
+    // Upserts: half match existing contacts (different case), half are new.
+    for (let i = 0; i < 120; i++) {
+      const email = i % 2 === 0 ? `EXISTING${i}@Example.com` : `fresh${i}@example.com`;
+      writes.push({ ref: `s${i}`, upsertOn: "email", fields: { email, lastname: `Upserted ${i}` } });
+    }
+    for (let i = 0; i < 101; i++)
+      writes.push({ ref: `c${i}`, fields: { name: `Créée ${i}`, domain: `c${i}.example` } });
+
+    const contactWrites = writes.filter((w) => !w.ref.startsWith("c"));
+    const before = adapter.apiCalls();
+    const outcomes = await adapter.write("contacts", contactWrites);
+    expect(adapter.apiCalls() - before).toBe(2 + 2);
+    expect(outcomes.map((o) => o.ref)).toEqual(contactWrites.map((w) => w.ref));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(outcomes.slice(0, 150).every((o) => o.ok && !o.created)).toBe(true);
+    const upserts = outcomes.slice(150);
+    upserts.forEach((o, i) => {
+      expect(o.ok && o.created).toBe(i % 2 === 1);
+      if (o.ok && i % 2 === 0) expect(o.id).toBe(existing[i]!.id);
+    });
+    expect(d.getObject("contacts", existing[7]!.id)!.properties.firstname).toBe("Nuevo 7");
+    expect(d.getObject("contacts", existing[4]!.id)!.properties.lastname).toBe("Upserted 4");
+
+    const companyWrites = writes.filter((w) => w.ref.startsWith("c"));
+    const beforeCreates = adapter.apiCalls();
+    const created = await adapter.write("companies", companyWrites);
+    expect(adapter.apiCalls() - beforeCreates).toBe(2);
+    created.forEach((o, i) => {
+      expect(o).toMatchObject({ ref: `c${i}`, ok: true, created: true });
+      if (o.ok) expect(d.getObject("companies", o.id)!.properties.name).toBe(`Créée ${i}`);
+    });
+  });
+
+  it("creates a task associated with its contact (default association type)", async () => {
+    const { adapter, emulator } = h();
+    const contact = emulator.data.createObject("contacts", { email: "assoc@example.com" });
+    const [outcome] = await adapter.write("tasks", [
+      {
+        ref: "t1",
+        fields: { hs_task_subject: "Call the new MQL", hs_timestamp: "2024-05-02T10:00:00.000Z" },
+        associations: [{ object: "contacts", id: contact.id }],
+      },
+    ]);
+    expect(outcome).toMatchObject({ ok: true, created: true });
+    const links = emulator.data.associationsOf("tasks", outcome!.ok ? outcome!.id : "", "contacts");
+    expect(links.map((l) => l.toId)).toEqual([contact.id]);
+  });
+
+  it("a 207 names the bad record: it fails with HubSpot's message, the rest are written", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const contacts = Array.from({ length: 5 }, (_, i) =>
+      d.createObject("contacts", { email: `p207-${i}@example.com` }),
+    );
+    emulator.faults.add({
+      records: [
+        { object: "contacts", field: "company", equals: "Bad Corp", message: "Company is on the blocklist" },
+      ],
+    });
+    try {
+      const outcomes = await adapter.write(
+        "contacts",
+        contacts.map((c, i) => ({
+          ref: `r${i}`,
+          id: c.id,
+          fields: { company: i === 2 ? "Bad Corp" : `Good ${i}` },
+        })),
+      );
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, true, true]);
+      const bad = outcomes[2]!;
+      if (bad.ok) throw new Error("expected a failure");
+      expect(bad.error).toMatchObject({ errorClass: "data", fields: ["company"] });
+      expect(bad.error.message).toContain("Company is on the blocklist");
+      expect(d.getObject("contacts", contacts[1]!.id)!.properties.company).toBe("Good 1");
+      expect(d.getObject("contacts", contacts[2]!.id)!.properties.company).toBeUndefined();
+    } finally {
+      emulator.faults.clear();
+    }
+  });
+
+  it("an unknown enumeration value fails that record only, as data naming the property", async () => {
+    const { adapter, emulator } = h();
+    const a = emulator.data.createObject("contacts", { email: "enum-a@example.com" });
+    const b = emulator.data.createObject("contacts", { email: "enum-b@example.com" });
+    const outcomes = await adapter.write("contacts", [
+      { ref: "a", id: a.id, fields: { hs_lead_status: "NOT_A_STATUS" } },
+      { ref: "b", id: b.id, fields: { hs_lead_status: "OPEN" } },
+    ]);
+    expect(outcomes[0]).toMatchObject({
+      ok: false,
+      error: { errorClass: "data", fields: ["hs_lead_status"] },
+    });
+    expect(outcomes[1]).toMatchObject({ ok: true, id: b.id });
+    expect(emulator.data.getObject("contacts", b.id)!.properties.hs_lead_status).toBe("OPEN");
+  });
+});
+
+describe("faults", () => {
+  const h = useEmulator();
+  let id = "";
+  beforeAll(() => {
+    id = h().emulator.data.createObject("contacts", { email: "faults@example.com" }).id;
+  });
+  afterEach(() => h().emulator.faults.clear());
+
+  it("survives a 429 storm, waiting at least the Retry-After each time", async () => {
+    const { adapter, emulator } = h();
+    emulator.faults.add({
+      requests: [{ kind: "rate_limit", times: 3, retryAfterSeconds: 1, path: "/batch/read" }],
+    });
+    const before = adapter.apiCalls();
+    const started = Date.now();
+    const read = await adapter.readByIds("contacts", [id], ["email"]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    expect(read.map((r) => r.id)).toEqual([id]);
+    expect(adapter.apiCalls() - before).toBe(4);
+  });
+
+  it("a refused token is an auth SystemError, not retried", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: "not-the-token",
+      baseUrl: emulator.url,
+      retry: RETRY,
+    });
+    const err: unknown = await adapter.readByIds("contacts", [id], ["email"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SystemError);
+    expect(err).toMatchObject({ errorClass: "auth", retriable: false, system: "hubspot" });
+    expect((err as SystemError).message).toContain("hubspot.accessToken");
+    expect(adapter.apiCalls()).toBe(1);
+  });
+
+  it("retries 5xx answers and dropped connections", async () => {
+    const { adapter, emulator } = h();
+    emulator.faults.add({
+      requests: [
+        { kind: "status", status: 503, times: 2, path: "/batch/read" },
+        { kind: "drop", times: 1, path: "/batch/read" },
+      ],
+    });
+    const before = adapter.apiCalls();
+    const read = await adapter.readByIds("contacts", [id], ["email"]);
+    expect(read.map((r) => r.id)).toEqual([id]);
+    expect(adapter.apiCalls() - before).toBe(4);
+  });
+
+  it("abandons a call that does not answer in time and retries it", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: RETRY,
+      requestTimeoutMs: 200,
+    });
+    emulator.faults.add({ requests: [{ kind: "slow", delayMs: 1_000, times: 1, path: "/batch/read" }] });
+    const read = await adapter.readByIds("contacts", [id], ["email"]);
+    expect(read.map((r) => r.id)).toEqual([id]);
+    expect(adapter.apiCalls()).toBe(2);
+  });
+
+  it("gives up on 5xx after the policy's retries with a transient SystemError", async () => {
+    const { adapter, emulator } = h();
+    emulator.faults.add({ requests: [{ kind: "status", status: 500, path: "/batch/read" }] });
+    const before = adapter.apiCalls();
+    await expect(adapter.readByIds("contacts", [id], ["email"])).rejects.toMatchObject({
+      errorClass: "transient",
+    });
+    expect(adapter.apiCalls() - before).toBe(RETRY.retries + 1);
+  });
+
+  it("counts every HTTP call it makes, as the emulator does", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: RETRY,
+    });
+    const before = emulator.calls.total();
+    await adapter.readByIds("contacts", [id], ["email"]);
+    await adapter.describe("contacts");
+    await collect(adapter.readChanges("contacts", ["email"], null, new Date().toISOString()));
+    expect(adapter.apiCalls()).toBe(emulator.calls.total() - before);
+  });
+});
+
+describe("describe and ensureProperty", () => {
+  const h = useEmulator();
+
+  it("describes contact properties: types, picklist values, read-only and unique fields", async () => {
+    const { adapter } = h();
+    const description = await adapter.describe("contacts");
+    const field = (name: string) => description.fields.find((f) => f.name === name);
+    expect(description).toMatchObject({ system: "hubspot", object: "contacts" });
+    expect(field("email")).toMatchObject({
+      type: "email",
+      unique: true,
+      externalId: true,
+      createable: true,
+      required: false,
+    });
+    expect(field("lifecyclestage")).toMatchObject({ type: "picklist", updateable: true });
+    expect(field("lifecyclestage")!.picklistValues).toEqual(
+      expect.arrayContaining(["lead", "marketingqualifiedlead"]),
+    );
+    expect(field("lastmodifieddate")).toMatchObject({
+      type: "datetime",
+      createable: false,
+      updateable: false,
+    });
+    expect(field("hubspotscore")).toMatchObject({ type: "number", updateable: false });
+    expect(field("phone")!.type).toBe("phone");
+    expect(field("hubspot_owner_id")!.type).toBe("reference");
+    expect(field("hs_object_id")).toMatchObject({ type: "id", externalId: false });
+    expect(description.fields.filter((f) => f.required)).toEqual([]);
+  });
+
+  it("marks hs_timestamp required on tasks", async () => {
+    const { adapter } = h();
+    const tasks = await adapter.describe("tasks");
+    expect(tasks.fields.filter((f) => f.required).map((f) => f.name)).toEqual(["hs_timestamp"]);
+  });
+
+  it("creates a missing custom property once", async () => {
+    const { adapter } = h();
+    const definition = {
+      name: "leadloop_status",
+      label: "leadloop status",
+      type: "enumeration" as const,
+      fieldType: "select",
+      groupName: "contactinformation",
+      options: [
+        { label: "Qualified", value: "qualified" },
+        { label: "Recycle", value: "recycle" },
+      ],
+    };
+    const first = await adapter.ensureProperty("contacts", definition);
+    const second = await adapter.ensureProperty("contacts", definition);
+    expect(first).toMatchObject({
+      created: true,
+      field: { type: "picklist", picklistValues: ["qualified", "recycle"] },
+    });
+    expect(second.created).toBe(false);
+    const described = await adapter.describe("contacts");
+    expect(described.fields.map((f) => f.name)).toContain("leadloop_status");
+  });
+});
+
+describe("readRemovals", () => {
+  const h = useEmulator();
+
+  it("reports archived records as deleted and merged contacts with the contact they went into", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const gone = d.createObject("contacts", { email: "gone@example.com" });
+    const keep = d.createObject("contacts", { email: "keep@example.com" });
+    const primary = d.createObject("contacts", { email: "primary@example.com" });
+    const duplicate = d.createObject("contacts", { email: "Duplicate@example.com" });
+    d.archiveObject("contacts", gone.id);
+    d.mergeContacts(primary.id, duplicate.id);
+    const until = new Date(Date.now() + 1_000).toISOString();
+
+    const removals = await adapter.readRemovals("contacts", since, until);
+    expect(removals).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: gone.id, kind: "deleted", mergedInto: null }),
+        expect.objectContaining({ id: duplicate.id, kind: "merged", mergedInto: primary.id }),
+      ]),
+    );
+    expect(removals.map((r) => r.id)).not.toContain(keep.id);
+    expect(removals).toHaveLength(2);
+
+    const earlier = await adapter.readRemovals(
+      "contacts",
+      "2020-01-01T00:00:00.000Z",
+      "2020-01-02T00:00:00.000Z",
+    );
+    expect(earlier).toEqual([]);
+  });
+});
+
+describe("owners and activities", () => {
+  const h = useEmulator();
+
+  it("lists owners", async () => {
+    const { adapter, emulator } = h();
+    emulator.data.addOwner({ email: "ana@example.com", firstName: "Ana", lastName: "López" });
+    emulator.data.addOwner({ email: "bo@example.com", firstName: "Bo", lastName: "Østergaard" });
+    const owners = await adapter.listOwners();
+    expect(owners).toEqual([
+      { id: expect.any(String), email: "ana@example.com", firstName: "Ana", lastName: "López" },
+      { id: expect.any(String), email: "bo@example.com", firstName: "Bo", lastName: "Østergaard" },
+    ]);
+  });
+
+  it("reads contacts' events across pages, kinds mapped, since excluded", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const a = d.createObject("contacts", { email: "events-a@example.com" });
+    const b = d.createObject("contacts", { email: "events-b@example.com" });
+    for (let i = 0; i < 130; i++) {
+      d.addEvent({
+        contactId: a.id,
+        eventType: "e_visited_page",
+        occurredAt: at(i * 1000),
+        properties: { hs_url: `https://example.com/p${i}` },
+      });
+    }
+    d.addEvent({
+      contactId: b.id,
+      eventType: "e_submitted_form",
+      occurredAt: at(10_500),
+      properties: { hs_form_title: "Demo request" },
+    });
+    d.addEvent({ contactId: b.id, eventType: "e_opened_email", occurredAt: at(11_000) });
+    d.addEvent({ contactId: b.id, eventType: "e_clicked_email", occurredAt: at(12_000) });
+    d.addEvent({ contactId: b.id, eventType: "e_clicked_cta", occurredAt: at(13_000) });
+    d.addEvent({ contactId: b.id, eventType: "e_custom_webinar", occurredAt: at(14_000) });
+    d.addEvent({ contactId: b.id, eventType: "e_visited_page", occurredAt: at(1_000) });
+
+    const before = adapter.apiCalls();
+    const all = await adapter.readActivities([a.id, b.id], null);
+    expect(adapter.apiCalls() - before).toBe(3);
+    expect(all.filter((e) => e.contactId === a.id)).toHaveLength(130);
+    expect(all[0]!.occurredAt <= all.at(-1)!.occurredAt).toBe(true);
+    const ofB = all.filter((e) => e.contactId === b.id).map((e) => e.kind);
+    expect(ofB).toEqual(["page_view", "form_submission", "email_open", "email_click", "cta_click", "other"]);
+    expect(all.find((e) => e.kind === "form_submission")!.properties).toEqual({
+      hs_form_title: "Demo request",
+    });
+
+    const recent = await adapter.readActivities([b.id], iso(10_500));
+    expect(recent.map((e) => e.kind)).toEqual(["email_open", "email_click", "cta_click", "other"]);
+  });
+});

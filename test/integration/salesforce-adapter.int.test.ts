@@ -1,0 +1,488 @@
+// The Salesforce adapter against the Salesforce emulator over loopback: paging and the compound cursor,
+// reads by ids and values, collection writes with per-record failures, auth and refresh, the org's daily
+// limit and leadloop's share of it, retried faults, describe and removals.
+import type { SalesforceConnection } from "../../src/config/leadloop-config.js";
+import type { SourceRecord } from "../../src/core/records.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { SystemError } from "../../src/sync/system-error.js";
+import type { ChangePage, RecordWrite } from "../../src/sync/system-port.js";
+import type { RetryPolicy } from "../../src/systems/call-retry.js";
+import type { SalesforceAdapterOptions } from "../../src/systems/salesforce/index.js";
+import { createSalesforceAdapter, DAILY_LIMIT_MESSAGE } from "../../src/systems/salesforce/index.js";
+
+const RETRY: RetryPolicy = { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50 };
+const T0 = Date.parse("2026-11-20T08:00:00.000Z");
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+const UNTIL = "2026-11-23T12:00:00.000Z";
+
+let emu: SalesforceEmulator;
+
+beforeEach(async () => {
+  emu = await startSalesforceEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+function connection(overrides: Partial<SalesforceConnection> = {}): SalesforceConnection {
+  return { instanceUrl: emu.url, accessToken: emu.accessToken, apiVersion: "62.0", ...overrides };
+}
+
+function adapter(options: Partial<SalesforceAdapterOptions> = {}) {
+  return createSalesforceAdapter({ connection: connection(), retry: RETRY, ...options });
+}
+
+async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
+  const out: ChangePage[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+function seedLeads(
+  count: number,
+  when: (i: number) => Date,
+  fields: (i: number) => Record<string, unknown> = () => ({}),
+) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(
+      emu.data.insert(
+        "Lead",
+        { LastName: `Lead ${i}`, Company: `Company ${i % 37}`, Email: `lead${i}@example.com`, ...fields(i) },
+        when(i),
+      ),
+    );
+  }
+  return ids;
+}
+
+async function thrown(promise: Promise<unknown>): Promise<SystemError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof SystemError) return err;
+    throw err;
+  }
+  throw new Error("expected a SystemError");
+}
+
+function endpointCalls(suffix: string): number {
+  return Object.entries(emu.calls.byEndpoint())
+    .filter(([k]) => k.endsWith(suffix))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+describe("readChanges", () => {
+  it("pages a full load of 4,500 Leads at 2,000 a page, with canonical values", async () => {
+    const ids = seedLeads(4500, (i) => at(i));
+    const messy = emu.data.insert(
+      "Lead",
+      {
+        FirstName: "  Zoë ",
+        LastName: "Ñúñez-Ångström",
+        Company: "Café Société",
+        Email: "Zoe.Nunez@Example.COM",
+        Title: "",
+        Leadloop_Score__c: 42.5,
+        Leadloop_MQL_Date__c: "2026-11-22T09:30:00.000Z",
+        HasOptedOutOfEmail: true,
+        Leadloop_Reasons__c: "x".repeat(4550),
+      },
+      at(4550),
+    );
+    const sf = await adapter();
+    emu.calls.reset();
+    const fields = [
+      "FirstName",
+      "LastName",
+      "Email",
+      "Title",
+      "Leadloop_Score__c",
+      "Leadloop_MQL_Date__c",
+      "HasOptedOutOfEmail",
+      "Leadloop_Reasons__c",
+      "Owner.Email",
+    ];
+    const pages = await collect(sf.readChanges("Lead", fields, null, UNTIL));
+
+    expect(pages.map((p) => p.records.length)).toEqual([2000, 2000, 501]);
+    const all = pages.flatMap((p) => p.records);
+    expect(new Set(all.map((r) => r.id)).size).toBe(4501);
+    expect(all.slice(0, 4500).map((r) => r.id)).toEqual(ids);
+    expect(endpointCalls("/query")).toBe(1);
+    expect(endpointCalls("/query/:locator")).toBe(2);
+    expect(pages[0]!.cursor).toEqual({ modifiedAt: all[1999]!.modifiedAt, lastId: all[1999]!.id });
+
+    const zoe = all.find((r) => r.id === messy)!;
+    expect(zoe.modifiedAt).toBe(at(4550).toISOString());
+    expect(zoe.fields).toEqual({
+      FirstName: "  Zoë ",
+      LastName: "Ñúñez-Ångström",
+      Email: "Zoe.Nunez@Example.COM",
+      Title: null,
+      Leadloop_Score__c: "42.5",
+      Leadloop_MQL_Date__c: "2026-11-22T09:30:00.000Z",
+      HasOptedOutOfEmail: "true",
+      Leadloop_Reasons__c: "x".repeat(4550),
+      "Owner.Email": "integration@leadloop.sandbox",
+    });
+  });
+
+  it("resumes from a page's cursor without skipping records that share a SystemModstamp", async () => {
+    const tied = seedLeads(2600, () => at(10));
+    const later = seedLeads(30, (i) => at(20 + i));
+    const sf = await adapter();
+
+    const first = (await collect(sf.readChanges("Lead", ["Email"], null, UNTIL)))[0]!;
+    expect(first.records).toHaveLength(2000);
+    expect(first.cursor.modifiedAt).toBe(at(10).toISOString());
+
+    const rest = (await collect(sf.readChanges("Lead", ["Email"], first.cursor, UNTIL))).flatMap(
+      (p) => p.records,
+    );
+    const seen = [...first.records, ...rest].map((r) => r.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(new Set([...tied, ...later]));
+  });
+
+  it("reads from a modstamp without an id with >=, and never past until", async () => {
+    const before = seedLeads(3, (i) => at(i));
+    const edge = seedLeads(2, () => at(100));
+    seedLeads(3, (i) => at(200 + i));
+    const sf = await adapter();
+
+    const from = { modifiedAt: at(100).toISOString(), lastId: null };
+    const read = (await collect(sf.readChanges("Lead", [], from, at(150).toISOString()))).flatMap(
+      (p) => p.records,
+    );
+    expect(read.map((r) => r.id)).toEqual(edge);
+
+    const upToEdge = (await collect(sf.readChanges("Lead", [], null, at(100).toISOString()))).flatMap(
+      (p) => p.records,
+    );
+    expect(upToEdge.map((r) => r.id)).toEqual([...before, ...edge]);
+  });
+
+  it("says which field is wrong when the mapping names one Salesforce does not have", async () => {
+    seedLeads(1, () => at(1));
+    const sf = await adapter();
+    const err = await thrown(collect(sf.readChanges("Lead", ["No_Such_Field__c"], null, UNTIL)));
+    expect(err.errorClass).toBe("config");
+    expect(err.retriable).toBe(false);
+    expect(err.message).toMatch(/mapping names a field.*No such column 'No_Such_Field__c' on entity 'Lead'/);
+    expect(err.message).not.toMatch(/SELECT/);
+  });
+});
+
+describe("readByIds and findBy", () => {
+  it("reads 450 ids in chunks and leaves missing ones out", async () => {
+    const ids = seedLeads(450, (i) => at(i));
+    const sf = await adapter();
+    emu.calls.reset();
+    const deleted = ids[7]!;
+    emu.data.delete("Lead", deleted);
+    const records = await sf.readByIds("Lead", ids, ["Email"]);
+    expect(records).toHaveLength(449);
+    expect(records.some((r) => r.id === deleted)).toBe(false);
+    expect(records.find((r) => r.id === ids[0])!.fields.Email).toBe("lead0@example.com");
+    expect(endpointCalls("/query")).toBe(3);
+  });
+
+  it("finds without regard to case and with quotes and backslashes in the value", async () => {
+    const ana = emu.data.insert(
+      "Lead",
+      { LastName: "López", Company: "Acme", Email: "Ana.Lopez@Acme.com" },
+      at(1),
+    );
+    const obrien = emu.data.insert(
+      "Lead",
+      { LastName: "O'Brien", Company: "Back\\slash Ltd", Email: "ob@x.ie" },
+      at(2),
+    );
+    emu.data.insert("Lead", { LastName: "Obrien", Company: "Other", Email: "other@x.ie" }, at(3));
+    const sf = await adapter();
+
+    const byEmail = await sf.findBy("Lead", "Email", ["ana.lopez@ACME.com", "nobody@example.com"], ["Email"]);
+    expect(byEmail.map((r: SourceRecord) => r.id)).toEqual([ana]);
+    expect(byEmail[0]!.fields.Email).toBe("Ana.Lopez@Acme.com");
+
+    const byName = await sf.findBy("Lead", "LastName", ["o'brien"], ["LastName", "Company"]);
+    expect(byName.map((r) => r.id)).toEqual([obrien]);
+    const byCompany = await sf.findBy("Lead", "Company", ["Back\\slash Ltd"], ["Company"]);
+    expect(byCompany.map((r) => r.fields.Company)).toEqual(["Back\\slash Ltd"]);
+  });
+});
+
+function leadWrite(i: number, extra: Partial<RecordWrite> = {}): RecordWrite {
+  return {
+    ref: `ref-${i}`,
+    upsertOn: "HubSpot_Contact_Id__c",
+    fields: {
+      HubSpot_Contact_Id__c: `hs-${i}`,
+      LastName: `Müller ${i}`,
+      Company: "Ärzte GmbH",
+      Email: `p${i}@example.org`,
+      Leadloop_Score__c: String(i % 100),
+      Leadloop_MQL_Date__c: "2026-11-22T10:00:00.000Z",
+      HasOptedOutOfEmail: i % 2 === 0 ? "true" : "false",
+      Title: "  ",
+    },
+    ...extra,
+  };
+}
+
+describe("write", () => {
+  it("upserts 450 records in 3 collection calls, then updates them in 3 more, with typed values", async () => {
+    const sf = await adapter();
+    await sf.describe("Lead");
+    emu.calls.reset();
+    const writes = Array.from({ length: 450 }, (_, i) => leadWrite(i));
+    const created = await sf.write("Lead", writes);
+    expect(created.map((o) => o.ref)).toEqual(writes.map((w) => w.ref));
+    expect(created.every((o) => o.ok && o.created)).toBe(true);
+    expect(endpointCalls("/composite/sobjects/:type/:field")).toBe(3);
+
+    const stored = emu.data.list("Lead");
+    expect(stored).toHaveLength(450);
+    const first = stored.find((r) => r.HubSpot_Contact_Id__c === "hs-3")!;
+    expect(first).toMatchObject({
+      Leadloop_Score__c: 3,
+      HasOptedOutOfEmail: false,
+      Title: null,
+      LastName: "Müller 3",
+    });
+
+    const updates: RecordWrite[] = created.map((o, i) => ({
+      ref: `u-${i}`,
+      id: o.ok ? o.id : "",
+      fields: { Title: "VP Ops", Leadloop_Score__c: "" },
+    }));
+    const updated = await sf.write("Lead", updates);
+    expect(updated.every((o) => o.ok && !o.created)).toBe(true);
+    expect(endpointCalls("PATCH /services/data/:version/composite/sobjects")).toBe(3);
+    expect(emu.data.get("Lead", (updated[5] as { id: string }).id)).toMatchObject({
+      Title: "VP Ops",
+      Leadloop_Score__c: null,
+    });
+  });
+
+  it("keeps input order across updates, upserts and plain creates", async () => {
+    const existing = seedLeads(1, () => at(1))[0]!;
+    const sf = await adapter();
+    const outcomes = await sf.write("Lead", [
+      leadWrite(1),
+      { ref: "plain", fields: { LastName: "Plain", Company: "Co" } },
+      { ref: "update", id: existing, fields: { Title: "CEO" } },
+    ]);
+    expect(outcomes.map((o) => [o.ref, o.ok && o.created])).toEqual([
+      ["ref-1", true],
+      ["plain", true],
+      ["update", false],
+    ]);
+    expect(outcomes[2]).toMatchObject({ ok: true, id: existing });
+  });
+
+  it("isolates per-record failures while the rest of the batch is written", async () => {
+    seedLeads(
+      1,
+      () => at(1),
+      () => ({ Email: "taken@example.com" }),
+    );
+    emu.faults.add({
+      records: [
+        { object: "Lead", field: "Company", equals: "Rejected Inc", message: "Company is on the block list" },
+      ],
+    });
+    const sf = await adapter();
+    const writes = Array.from({ length: 8 }, (_, i) => leadWrite(i));
+    writes[1] = leadWrite(1, { fields: { ...leadWrite(1).fields, Company: "Rejected Inc" } });
+    writes[3] = leadWrite(3, { fields: { ...leadWrite(3).fields, Email: "TAKEN@example.com" } });
+    writes[5] = leadWrite(5, { fields: { HubSpot_Contact_Id__c: "hs-5", Company: "No Name Ltd" } });
+    writes[6] = leadWrite(6, { fields: { ...leadWrite(6).fields, Leadloop_Score__c: "forty" } });
+
+    const outcomes = await sf.write("Lead", writes);
+    expect(outcomes.map((o) => (o.ok ? "ok" : `${o.error.errorClass}:${o.error.code}`))).toEqual([
+      "ok",
+      "data:FIELD_CUSTOM_VALIDATION_EXCEPTION",
+      "ok",
+      "conflict:DUPLICATES_DETECTED",
+      "ok",
+      "data:REQUIRED_FIELD_MISSING",
+      "data:LEADLOOP_INVALID_VALUE",
+      "ok",
+    ]);
+    const duplicate = outcomes[3]!;
+    expect(!duplicate.ok && duplicate.error.message).toMatch(/matches 00Q/);
+    const missing = outcomes[5]!;
+    expect(!missing.ok && missing.error.fields).toEqual(["LastName"]);
+    expect(emu.data.list("Lead")).toHaveLength(5);
+  });
+
+  it("makes one record when an upsert is retried after a dropped connection and sent again", async () => {
+    const sf = await adapter();
+    await sf.describe("Lead");
+    emu.faults.add({
+      requests: [{ kind: "drop", method: "PATCH", path: "/composite/sobjects/Lead/", times: 1 }],
+    });
+    const [first] = await sf.write("Lead", [leadWrite(42)]);
+    const [second] = await sf.write("Lead", [leadWrite(42, { ref: "again" })]);
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: true, created: false, id: (first as { id: string }).id });
+    expect(emu.data.list("Lead").filter((r) => r.HubSpot_Contact_Id__c === "hs-42")).toHaveLength(1);
+    expect(endpointCalls("/composite/sobjects/:type/:field")).toBe(3);
+  });
+
+  it("refuses an upsert on a field that is not an External ID", async () => {
+    const sf = await adapter();
+    const err = await thrown(sf.write("Lead", [leadWrite(1, { upsertOn: "Email" })]));
+    expect(err.errorClass).toBe("config");
+    expect(err.message).toMatch(/Lead\.Email.*External ID/);
+  });
+});
+
+describe("sessions", () => {
+  it("gets a token with client credentials and refreshes it once after the session expires", async () => {
+    seedLeads(3, (i) => at(i));
+    const sf = await createSalesforceAdapter({
+      connection: connection({
+        accessToken: undefined,
+        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" },
+      }),
+      retry: RETRY,
+    });
+    expect(await sf.readByIds("Lead", [], [])).toEqual([]);
+    const before = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    emu.data.expireSessions();
+    const after = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(endpointCalls("/services/oauth2/token")).toBe(2);
+    expect(sf.apiCalls()).toBe(5);
+    expect(sf.callsMade()).toBe(3);
+  });
+
+  it("says so when the client credentials are wrong", async () => {
+    const err = await thrown(
+      createSalesforceAdapter({
+        connection: connection({
+          accessToken: undefined,
+          oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "wrong" },
+        }),
+        retry: RETRY,
+      }),
+    );
+    expect(err.errorClass).toBe("auth");
+    expect(err.message).toMatch(/refused the client credentials \(invalid_client/);
+  });
+
+  it("gives a clear auth error when a fixed access token expires", async () => {
+    const sf = await adapter();
+    emu.data.expireSessions();
+    const err = await thrown(sf.describe("Lead"));
+    expect(err.errorClass).toBe("auth");
+    expect(err.code).toBe("INVALID_SESSION_ID");
+    expect(err.message).toMatch(/fixed salesforce\.accessToken cannot be refreshed/);
+    expect(endpointCalls("/describe")).toBe(1);
+  });
+});
+
+describe("API limits", () => {
+  it("stops on REQUEST_LIMIT_EXCEEDED with the daily-limit message and no retry", async () => {
+    const sf = await adapter();
+    await emu.control.call("PUT", "/api-usage", { used: 100_000, max: 100_000 });
+    emu.calls.reset();
+    const err = await thrown(sf.describe("Lead"));
+    expect(err).toMatchObject({
+      errorClass: "rate_limited",
+      code: "REQUEST_LIMIT_EXCEEDED",
+      retriable: false,
+    });
+    expect(err.message).toBe(DAILY_LIMIT_MESSAGE);
+    expect(emu.calls.total()).toBe(1);
+  });
+
+  it("stops at leadloop's share of the daily allocation", async () => {
+    emu.control.call("PUT", "/api-usage", { used: 0, max: 100 });
+    await emu.control.call("PUT", "/api-usage", { used: 0, max: 100 });
+    const sf = await adapter({ apiShare: { share: 0.25, usedEarlierToday: 20 } });
+    emu.calls.reset();
+    for (let i = 0; i < 5; i++) await sf.readByIds("Lead", [`00Q00000000000${i}`], []);
+    expect(sf.limitInfo()).toEqual({ used: 5, max: 100 });
+    const err = await thrown(sf.readByIds("Lead", ["00Q000000000009"], []));
+    expect(err).toMatchObject({ errorClass: "rate_limited", code: "LEADLOOP_API_SHARE", retriable: false });
+    expect(err.message).toMatch(/25 calls today, share 0\.25 of 100 = 25/);
+    expect(err.message).toMatch(/apiShare\.share/);
+    expect(emu.calls.total()).toBe(5);
+    expect(sf.callsMade()).toBe(5);
+  });
+});
+
+describe("faults", () => {
+  it("retries an injected 503 and a dropped connection", async () => {
+    seedLeads(2, (i) => at(i));
+    const sf = await adapter();
+    emu.faults.add({
+      requests: [
+        { kind: "status", status: 503, path: "/query", times: 1 },
+        { kind: "drop", path: "/query", times: 1 },
+      ],
+    });
+    emu.calls.reset();
+    const read = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    expect(read).toHaveLength(2);
+    expect(emu.calls.total()).toBe(3);
+  });
+
+  it("waits for Retry-After on a 429", async () => {
+    const sf = await adapter();
+    emu.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 0.3, times: 1 }] });
+    const started = Date.now();
+    await sf.describe("Lead");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it("does not resend a plain create that may have reached Salesforce", async () => {
+    const sf = await adapter();
+    await sf.describe("Lead");
+    emu.faults.add({ requests: [{ kind: "drop", method: "POST", path: "/composite/sobjects", times: 1 }] });
+    const err = await thrown(sf.write("Lead", [{ ref: "p", fields: { LastName: "X", Company: "Y" } }]));
+    expect(err).toMatchObject({ errorClass: "transient", retriable: false });
+    expect(err.message).toMatch(/not resent/);
+  });
+});
+
+describe("describe", () => {
+  it("describes Lead with required fields, types, lengths and external ids", async () => {
+    const sf = await adapter();
+    const lead = await sf.describe("lead");
+    const byName = new Map(lead.fields.map((f) => [f.name, f]));
+    expect(lead).toMatchObject({ system: "salesforce", object: "Lead" });
+    expect(byName.get("LastName")).toMatchObject({ type: "string", required: true, length: 80 });
+    expect(byName.get("Company")).toMatchObject({ required: true });
+    expect(byName.get("Email")).toMatchObject({ type: "email", required: false });
+    expect(byName.get("HasOptedOutOfEmail")).toMatchObject({ type: "boolean", required: false });
+    expect(byName.get("OwnerId")).toMatchObject({ type: "reference", required: false });
+    expect(byName.get("Id")).toMatchObject({ type: "id", required: false, createable: false });
+    expect(byName.get("HubSpot_Contact_Id__c")).toMatchObject({ externalId: true, unique: true });
+    expect(byName.get("Leadloop_Score__c")).toMatchObject({ type: "number" });
+    expect(byName.get("Leadloop_MQL_Date__c")).toMatchObject({ type: "datetime" });
+    await sf.describe("Lead");
+    expect(endpointCalls("/describe")).toBe(1);
+  });
+});
+
+describe("readRemovals", () => {
+  it("reports deleted and merged records in the window", async () => {
+    const [master, loser, gone] = seedLeads(3, (i) => at(i));
+    const since = new Date().toISOString();
+    emu.data.delete("Lead", gone!);
+    emu.data.merge("Lead", master!, [loser!]);
+    const until = new Date(Date.now() + 1000).toISOString();
+    const sf = await adapter();
+    const removals = await sf.readRemovals("Lead", since, until);
+    const byId = new Map(removals.map((r) => [r.id, r]));
+    expect(byId.get(gone!)).toMatchObject({ object: "Lead", kind: "deleted", mergedInto: null });
+    expect(byId.get(loser!)).toMatchObject({ kind: "merged", mergedInto: master });
+    expect(removals).toHaveLength(2);
+    expect(byId.get(gone!)!.at).toMatch(/Z$/);
+  });
+});

@@ -1,0 +1,216 @@
+// The engine end to end: real adapters over loopback HTTP against both emulators, a SQLite store, and
+// explicit mappings. Each test seeds what it needs through the emulators' in-process APIs.
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+import { contactMappings } from "../support/test-mappings.js";
+
+function writeCalls(counts: Record<string, number>): number {
+  return Object.entries(counts)
+    .filter(([endpoint]) =>
+      /batch\/(create|update|upsert)|composite\/sobjects|^(POST|PATCH) .*sobjects/.test(endpoint),
+    )
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+describe("sync engine", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop({ mappings: contactMappings() });
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("creates both ways, then updates both ways, then a quiet run writes nothing", async () => {
+    const zoe = loop.hubspot.data.createObject("contacts", {
+      email: "Zoë.Ångström@Nordlys.se",
+      firstname: "Zoë",
+      lastname: "Ångström",
+      company: "Nordlys AB",
+      jobtitle: "Head of Revenue Operations",
+    });
+    const repLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Łukasz",
+      LastName: "Wiśniewski",
+      Company: "Kraków Logistics",
+      Email: "lukasz.wisniewski@krakow-logistics.pl",
+      Title: "Operations Manager",
+    });
+
+    const first = await loop.sync();
+    expect(first.summary.status).toBe("succeeded");
+    const leads = loop.salesforce.data.query(
+      "SELECT Id, Email, LastName, Title, HubSpot_Contact_Id__c FROM Lead WHERE HubSpot_Contact_Id__c != null",
+    ).records;
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      Email: "zoë.ångström@nordlys.se",
+      LastName: "Ångström",
+      Title: "Head of Revenue Operations",
+      HubSpot_Contact_Id__c: zoe.id,
+    });
+    const fromCrm = loop.hubspot.data
+      .listObjects("contacts")
+      .find((c) => c.properties.email?.startsWith("lukasz"));
+    expect(fromCrm?.properties).toMatchObject({
+      firstname: "Łukasz",
+      lastname: "Wiśniewski",
+      jobtitle: "Operations Manager",
+    });
+    expect(await loop.store.countLinks("contact")).toBe(2);
+
+    await tick();
+    loop.hubspot.data.updateObject("contacts", zoe.id, { jobtitle: "VP Revenue Operations" });
+    loop.salesforce.data.update("Lead", repLead, { Phone: "+48 12 345 67 89" });
+    const second = await loop.sync();
+    expect(second.summary.updated).toEqual({ hubspot: 1, salesforce: 1 });
+    expect(loop.salesforce.data.get("Lead", String(leads[0]!.Id))?.Title).toBe("VP Revenue Operations");
+    expect(loop.hubspot.data.getObject("contacts", fromCrm!.id)?.properties.phone).toBe("+48 12 345 67 89");
+
+    await tick();
+    loop.hubspot.calls.reset();
+    loop.salesforce.calls.reset();
+    const quiet = await loop.sync();
+    expect(quiet.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(quiet.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(writeCalls(loop.hubspot.calls.byEndpoint())).toBe(0);
+    expect(writeCalls(loop.salesforce.calls.byEndpoint())).toBe(0);
+  });
+
+  it("matches by email whatever its case and spacing, prefers a Contact to a Lead, and creates nothing twice", async () => {
+    loop.salesforce.data.insert("Lead", { LastName: "López", Company: "Acme", Email: "ana.lopez@acme.com" });
+    const contactId = loop.salesforce.data.insert("Contact", {
+      LastName: "López",
+      Email: "ANA.LOPEZ@ACME.COM",
+    });
+    const ana = loop.hubspot.data.createObject("contacts", {
+      email: " Ana.Lopez@Acme.com",
+      lastname: "López",
+    });
+
+    await loop.sync();
+    const link = await loop.store.findLinkByMarketing("contact", ana.id);
+    expect(link).toMatchObject({ crmType: "Contact", crmId: contactId, matchKey: "ana.lopez@acme.com" });
+    expect(loop.salesforce.data.list("Lead")).toHaveLength(1);
+    expect(loop.salesforce.data.list("Contact")).toHaveLength(1);
+    expect(
+      loop.hubspot.data.listObjects("contacts").filter((c) => c.properties.email === "ana.lopez@acme.com"),
+    ).toHaveLength(1);
+  });
+
+  it("settles a field changed on both sides by its conflict rule and reports the conflict", async () => {
+    const marie = loop.hubspot.data.createObject("contacts", {
+      email: "marie.dupont@exemple.fr",
+      lastname: "Dupont",
+      jobtitle: "Responsable marketing",
+    });
+    await loop.sync();
+    const leadId = (await loop.store.findLinkByMarketing("contact", marie.id))!.crmId;
+
+    await tick();
+    loop.hubspot.data.updateObject("contacts", marie.id, { jobtitle: "Directrice marketing" });
+    loop.salesforce.data.update("Lead", leadId, { Title: "CMO" });
+    const result = await loop.sync();
+    expect(result.summary.conflicts).toBe(1);
+    // prefer_crm: the CRM's value is written to marketing; the CRM keeps its own.
+    expect(loop.hubspot.data.getObject("contacts", marie.id)?.properties.jobtitle).toBe("CMO");
+    expect(loop.salesforce.data.get("Lead", leadId)?.Title).toBe("CMO");
+  });
+
+  it("sends a record the CRM refuses to the error queue and writes the rest of its batch", async () => {
+    await loop.salesforce.control.addFaults({
+      records: [
+        {
+          object: "Lead",
+          field: "LastName",
+          equals: "Refusé",
+          message: "Last name rejected by a validation rule",
+        },
+      ],
+    });
+    for (const name of ["Martin", "Refusé", "Bernard", "Petit"]) {
+      loop.hubspot.data.createObject("contacts", {
+        email: `${name.toLowerCase()}@exemple.fr`,
+        lastname: name,
+      });
+    }
+    const result = await loop.sync();
+    expect(result.summary.created.salesforce).toBe(3);
+    expect(result.summary.errors.salesforce).toBe(1);
+    const errors = await loop.store.listErrors({ status: "open" });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ system: "salesforce", object: "Lead", errorClass: "data" });
+    expect(errors[0]!.message).toContain("Last name rejected by a validation rule");
+    expect(
+      loop.salesforce.data
+        .list("Lead")
+        .map((l) => l.LastName)
+        .sort(),
+    ).toEqual(["Bernard", "Martin", "Petit"]);
+  });
+
+  it("survives a 429 storm, honouring Retry-After", async () => {
+    loop.hubspot.data.createObject("contacts", { email: "storm@exemple.fr", lastname: "Orage" });
+    await loop.hubspot.control.addFaults({
+      requests: [{ kind: "rate_limit", times: 3, retryAfterSeconds: 1 }],
+    });
+    const started = Date.now();
+    const result = await loop.sync();
+    expect(result.summary.status).toBe("succeeded");
+    expect(result.summary.created.salesforce).toBe(1);
+    // Three refusals, each asking for 1 s: the run cannot have been quicker than that.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  });
+
+  it("resumes a run killed between writing and committing without duplicates or lost updates", async () => {
+    for (let i = 0; i < 450; i++) {
+      loop.hubspot.data.createObject("contacts", {
+        email: `person.${i}@grande-entreprise.fr`,
+        lastname: `Personne ${i}`,
+      });
+    }
+    let commits = 0;
+    const store = loop.store;
+    const crashing = Object.create(store) as typeof store;
+    crashing.commitBatch = async (batch) => {
+      commits++;
+      if (commits === 2) throw new Error("killed");
+      return store.commitBatch(batch);
+    };
+    await expect(loop.sync({ store: crashing })).rejects.toThrow("killed");
+
+    await loop.restart();
+    await loop.sync();
+    const leads = loop.salesforce.data.list("Lead");
+    expect(leads).toHaveLength(450);
+    expect(new Set(leads.map((l) => l.HubSpot_Contact_Id__c)).size).toBe(450);
+    expect(await loop.store.countLinks("contact")).toBe(450);
+  });
+
+  it("follows a converted Lead to its Contact, and retires the link of a deleted record", async () => {
+    const kenji = loop.hubspot.data.createObject("contacts", {
+      email: "kenji.sato@tokyo-works.jp",
+      lastname: "Sato",
+    });
+    const gone = loop.hubspot.data.createObject("contacts", { email: "gone@exemple.fr", lastname: "Parti" });
+    await loop.sync();
+    const kenjiLead = (await loop.store.findLinkByMarketing("contact", kenji.id))!.crmId;
+    const goneLead = (await loop.store.findLinkByMarketing("contact", gone.id))!.crmId;
+
+    await tick();
+    const converted = loop.salesforce.data.convertLead(kenjiLead, { convertedStatus: "Closed - Converted" });
+    loop.salesforce.data.delete("Lead", goneLead);
+    await tick();
+    await loop.sync();
+    expect(await loop.store.findLinkByMarketing("contact", kenji.id)).toMatchObject({
+      crmType: "Contact",
+      crmId: converted.contactId,
+    });
+    expect(await loop.store.findLinkByMarketing("contact", gone.id)).toBeUndefined();
+
+    await tick();
+    loop.hubspot.data.updateObject("contacts", kenji.id, { jobtitle: "CTO" });
+    await loop.sync();
+    expect(loop.salesforce.data.get("Contact", converted.contactId)?.Title).toBe("CTO");
+    expect(loop.salesforce.data.list("Lead").filter((l) => l.IsDeleted !== true)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,106 @@
+// A whole loop for integration tests: both emulators on loopback, the real adapters over HTTP, a
+// SQLite store in a temp folder, the shipped mappings, and a `sync()` that runs the engine once.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadMappings } from "../../src/config/mapping-file.js";
+import type { ObjectMapping } from "../../src/core/mapping.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { StateStore } from "../../src/store/port.js";
+import { runSync, type SyncOptions, type SyncResult } from "../../src/sync/engine.js";
+import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
+import { ensureLeadloopProperties } from "../../src/systems/hubspot/leadloop-properties.js";
+import { createSalesforceAdapter, type SalesforceAdapter } from "../../src/systems/salesforce/adapter.js";
+
+export const FAST_RETRY = { retries: 6, minTimeoutMs: 5, maxTimeoutMs: 50 };
+
+export interface LoopHarness {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  hubspotAdapter: HubspotAdapter;
+  salesforceAdapter: SalesforceAdapter;
+  store: StateStore;
+  storePath: string;
+  mappings: ObjectMapping[];
+  sync(options?: Partial<SyncOptions>): Promise<SyncResult>;
+  /** New adapters and store on the same emulators and file, as after a process restart. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): Promise<LoopHarness> {
+  const hubspot = await startHubspotEmulator({
+    limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 },
+  });
+  const salesforce = await startSalesforceEmulator();
+  const storePath = join(mkdtempSync(join(tmpdir(), "leadloop-loop-")), "state.db");
+  const mappings = options.mappings ?? loadMappings(SHIPPED_MAPPINGS);
+  const connect = async () => {
+    const hubspotAdapter = createHubspotAdapter({
+      accessToken: hubspot.accessToken,
+      baseUrl: hubspot.url,
+      retry: FAST_RETRY,
+      lookbackMs: 1000,
+      searchPerSecond: 1000,
+      burstPer10Seconds: 100_000,
+    });
+    const salesforceAdapter = await createSalesforceAdapter({
+      connection: {
+        instanceUrl: salesforce.url,
+        apiVersion: "62.0",
+        oauth: {
+          loginUrl: salesforce.url,
+          clientId: "sandbox-client-id",
+          clientSecret: "sandbox-client-secret",
+        },
+      },
+      retry: FAST_RETRY,
+    });
+    await ensureLeadloopProperties(hubspotAdapter, mappings);
+    return { hubspotAdapter, salesforceAdapter, store: await openStore({ path: storePath }) };
+  };
+  let parts = await connect();
+  const harness: LoopHarness = {
+    hubspot,
+    salesforce,
+    get hubspotAdapter() {
+      return parts.hubspotAdapter;
+    },
+    get salesforceAdapter() {
+      return parts.salesforceAdapter;
+    },
+    get store() {
+      return parts.store;
+    },
+    storePath,
+    mappings,
+    sync: (overrides = {}) =>
+      runSync({
+        store: parts.store,
+        marketing: parts.hubspotAdapter,
+        crm: parts.salesforceAdapter,
+        mappings,
+        log: silentLogger,
+        ...overrides,
+      }),
+    restart: async () => {
+      await parts.store.close();
+      parts = await connect();
+    },
+    close: async () => {
+      await parts.store.close();
+      await hubspot.close();
+      await salesforce.close();
+    },
+  };
+  return harness;
+}
+
+/** Waits long enough for the next write to get a later modification stamp than the last run's signpost. */
+export function tick(ms = 5): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
