@@ -74,7 +74,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
-  pairings.push(...(await pairUnlinked(ctx, commit, source, unlinked, mappings)));
+  pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings)));
 
   const work: PairWrite[] = [];
   for (const p of pairings) {
@@ -323,7 +323,6 @@ function retire(ctx: RunContext, commit: Commit, link: Link, reason: string): vo
  */
 async function pairUnlinked(
   ctx: RunContext,
-  commit: Commit,
   source: SideName,
   records: SourceRecord[],
   mappings: readonly ObjectMapping[],
@@ -370,9 +369,14 @@ async function pairUnlinked(
       pending = pending.filter((r) => !matched.has(r.id));
     }
     const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
+    const retired = await ctx.store.findRetiredLinks(
+      pair,
+      "marketing",
+      pending.map((r) => r.id),
+    );
     for (const record of pending) {
-      if (ctx.includeInCrm(record, creation))
-        pairings.push(pairing(creation, undefined, source, record, null));
+      if (!ctx.includeInCrm(record, creation) || wasRemoved(ctx, retired.get(record.id))) continue;
+      pairings.push(pairing(creation, undefined, source, record, null));
     }
     return pairings;
   }
@@ -381,11 +385,9 @@ async function pairUnlinked(
   const mapping = mappingFor(mappings, records[0]!.object)!;
   const fields = marketingFields(mappings);
   const byKey = new Map<string, SourceRecord>();
-  const keyless: SourceRecord[] = [];
   for (const r of records) {
     const key = mapping.match ? normalizeKey(mapping, r.fields[mapping.match.crm]) : null;
     if (key && !byKey.has(key)) byKey.set(key, r);
-    else if (!key) keyless.push(r);
   }
   const matched = new Set<string>();
   if (mapping.match && byKey.size > 0) {
@@ -425,17 +427,30 @@ async function pairUnlinked(
       pairings.push(pairing(mapping, undefined, source, record, m));
     }
   }
+  const retired = await ctx.store.findRetiredLinks(
+    pair,
+    "crm",
+    records.map((r) => r.id),
+  );
   for (const record of records) {
-    if (matched.has(record.id)) continue;
+    if (matched.has(record.id) || wasRemoved(ctx, retired.get(record.id))) continue;
     const key = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.crm]) : null;
     // Without a key (no email) a marketing record cannot be made: HubSpot contacts need one to be useful.
     if (mapping.match && !key) continue;
     if (key && byKey.get(key) !== record) continue; // a second CRM record with the same key: first one wins
     pairings.push(pairing(mapping, undefined, source, record, null));
   }
-  void keyless;
-  void commit;
   return pairings;
+}
+
+/**
+ * A record whose counterpart was deleted or merged away is not re-created on the other side: someone
+ * removed it on purpose. It can still be linked again by matching.
+ */
+function wasRemoved(ctx: RunContext, retired: Link | undefined): boolean {
+  if (!retired) return false;
+  ctx.log.debug("create.skipped", { runId: ctx.runId, linkId: retired.id, reason: retired.retiredReason });
+  return true;
 }
 
 function queueMergeErrors(
