@@ -68,6 +68,10 @@ export function parseMapping(text: string, file: string): ObjectMapping {
         transforms: f.transforms,
       }),
     ),
+    ...(parsed.match ? { match: parsed.match } : {}),
+    ...(parsed.crm.externalId ? { crmExternalId: parsed.crm.externalId } : {}),
+    ...(parsed.marketing.externalId ? { marketingExternalId: parsed.marketing.externalId } : {}),
+    ...(parsed.crm.convertsTo ? { conversion: parsed.crm.convertsTo } : {}),
     source: file,
   };
 }

@@ -53,7 +53,10 @@ const dateForm: z.ZodType<DateForm> = z.union([
 /** Option schemas of the transforms that take options, keyed by the name written in YAML. */
 const OPTIONS = {
   case: z.enum(CASES),
-  phone_e164: z.union([z.string().min(1), z.strictObject({ defaultCountry: z.string().min(1) })]),
+  phone_e164: z.union([
+    z.string().min(1),
+    z.strictObject({ defaultCountry: z.string().min(1), invalid: z.enum(["error", "keep"]).default("error") }),
+  ]),
   map: z.strictObject({
     // A list value: the first is written to the CRM, all of them are read back to this marketing value.
     values: z.record(z.string(), z.union([scalarText, z.array(scalarText).min(1)])),
@@ -69,10 +72,11 @@ function toTransform(name: keyof typeof OPTIONS, options: unknown): Transform {
     case "case":
       return { kind: "case", to: options as Extract<Transform, { kind: "case" }>["to"] };
     case "phone_e164": {
-      const o = options as string | { defaultCountry: string };
+      const o = options as string | { defaultCountry: string; invalid: "error" | "keep" };
       return {
         kind: "phone_e164",
         defaultCountry: (typeof o === "string" ? o : o.defaultCountry).toUpperCase(),
+        invalid: typeof o === "string" ? "error" : o.invalid,
       };
     }
     case "map": {
@@ -192,8 +196,28 @@ export const mappingFileSchema = z.strictObject({
         : `must be ${MAPPING_VERSION}, the mapping version this leadloop reads`,
   }),
   pair: z.enum(PAIRS),
-  marketing: z.strictObject({ object: z.string().min(1) }),
-  crm: z.strictObject({ object: z.string().min(1) }),
+  marketing: z.strictObject({
+    object: z.string().min(1),
+    /** A unique property that holds the CRM id: creates from the CRM upsert on it. */
+    externalId: z.string().min(1).optional(),
+  }),
+  crm: z.strictObject({
+    object: z.string().min(1),
+    /** An External ID field that holds the marketing id: creates in the CRM upsert on it. */
+    externalId: z.string().min(1).optional(),
+    /** How the CRM marks this record converted into another (Lead → Contact). */
+    convertsTo: z
+      .strictObject({ object: z.string().min(1), flag: z.string().min(1), idField: z.string().min(1) })
+      .optional(),
+  }),
+  /** The fields that find the same person or company before a link exists. */
+  match: z
+    .strictObject({
+      marketing: z.string().min(1),
+      crm: z.string().min(1),
+      normalize: z.enum(["email", "domain"]),
+    })
+    .optional(),
   fields: z.array(fieldMappingSchema).min(1, "list at least one field"),
 });
 

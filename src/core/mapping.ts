@@ -22,7 +22,11 @@ export type DateForm = "date" | "datetime" | "epoch_ms" | { pattern: string };
 export type Transform =
   | { kind: "trim" }
   | { kind: "case"; to: TextCase }
-  | { kind: "phone_e164"; defaultCountry: string }
+  /**
+   * `invalid: keep` passes a number that cannot be read as E.164 through unchanged (trimmed) instead of
+   * failing the record: phone fields are often free text typed by people.
+   */
+  | { kind: "phone_e164"; defaultCountry: string; invalid: "error" | "keep" }
   | { kind: "country_iso" }
   /**
    * marketing value → CRM value; travelling to marketing the map is read backwards. `readBack` adds CRM

@@ -90,7 +90,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       queueMergeErrors(ctx, commit, p, merged, input);
       continue;
     }
-    const pw = planPair(p, merged);
+    const pw = planPair(p, merged, { crm: ctx.crm.system, marketing: ctx.marketing.system });
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (p.link || p.marketing?.id)
@@ -477,7 +477,7 @@ function queueMergeErrors(
 }
 
 /** Turns a merge into at most one write per side, with the plan entries that explain it. */
-function planPair(p: Pairing, merged: MergeResult): PairWrite {
+function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, string>): PairWrite {
   const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
   // Decisions are keyed by field pair; the plan speaks of the field written on each side.
   const rules = new Map<string, string>();
@@ -507,7 +507,7 @@ function planPair(p: Pairing, merged: MergeResult): PairWrite {
       ...(upsertOn ? { upsertOn } : {}),
     };
     pw.planned.push({
-      system: "",
+      system: systems[side],
       side,
       object: side === "crm" ? (existing?.object ?? p.mapping.crmObject) : p.mapping.marketingObject,
       action: existing ? "update" : "create",

@@ -127,8 +127,8 @@ describe("parseMapping", () => {
         { kind: "value_map", values: { "1-5": "5", "1000+": "1000" }, caseInsensitive: true },
         { kind: "default", value: "0" },
       ],
-      [{ kind: "phone_e164", defaultCountry: "GB" }],
-      [{ kind: "phone_e164", defaultCountry: "DE" }],
+      [{ kind: "phone_e164", defaultCountry: "GB", invalid: "error" }],
+      [{ kind: "phone_e164", defaultCountry: "DE", invalid: "error" }],
       [{ kind: "date", marketing: "epoch_ms", crm: { pattern: "dd/MM/yyyy" } }],
       [{ kind: "truncate", length: 255 }],
     ]);

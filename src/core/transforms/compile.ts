@@ -19,7 +19,7 @@ export function compileStep(transform: Transform): CompiledStep {
     case "case":
       return compileCase(transform.to);
     case "phone_e164":
-      return compilePhone(transform.defaultCountry);
+      return compilePhone(transform.defaultCountry, transform.invalid);
     case "country_iso":
       return compileCountryIso();
     case "value_map":

@@ -15,7 +15,7 @@ const CALLING_CODES: ReadonlySet<string> = new Set(COUNTRIES.map((row) => row[2]
 const EXTENSION = /(?:ext\.?|extension|x|#)\s*\d+\s*$/i;
 const SEPARATORS = /[\s\-.()/\u00a0]/g;
 
-export function compilePhone(defaultCountry: string): CompiledStep {
+export function compilePhone(defaultCountry: string, invalid: "error" | "keep" = "error"): CompiledStep {
   const country = COUNTRY_BY_ALPHA2.get(defaultCountry.toUpperCase());
   if (!country) return broken(`phone_e164: ${quote(defaultCountry)} is not an ISO 3166 alpha-2 country code`);
   const home = country[2];
@@ -23,9 +23,8 @@ export function compilePhone(defaultCountry: string): CompiledStep {
   const internationalPrefix = INTERNATIONAL_PREFIXES[country[0]];
   const step: StepFn = (value) => {
     const result = toE164(value, home, homePlan, internationalPrefix);
-    return "number" in result
-      ? ok(result.number)
-      : fail(`value ${quote(value)} is not a phone number: ${result.reason}`);
+    if ("number" in result) return ok(result.number);
+    return invalid === "keep" ? ok(value.trim()) : fail(`value ${quote(value)} is not a phone number: ${result.reason}`);
   };
   return { toCrm: step, toMarketing: step };
 }
