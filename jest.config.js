@@ -8,6 +8,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, isolatedModules: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  setupFiles: ["<rootDir>/test/support/node20-polyfills.ts"],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -55,7 +55,10 @@ const OPTIONS = {
   case: z.enum(CASES),
   phone_e164: z.union([
     z.string().min(1),
-    z.strictObject({ defaultCountry: z.string().min(1), invalid: z.enum(["error", "keep"]).default("error") }),
+    z.strictObject({
+      defaultCountry: z.string().min(1),
+      invalid: z.enum(["error", "keep"]).default("error"),
+    }),
   ]),
   map: z.strictObject({
     // A list value: the first is written to the CRM, all of them are read back to this marketing value.

@@ -3,21 +3,10 @@
 // with 400 (bisected), a 429 DAILY and a 403 MISSING_SCOPES. @hubspot/api-client 13.5 sends through
 // node-fetch 2 over Node's http/https, which nock intercepts. Every mock must be used.
 import { readFileSync } from "node:fs";
-import nock from "nock";
+import type Nock from "nock";
 import { SystemError } from "../../src/sync/system-error.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
-
-// nock 15's interceptors call Promise.withResolvers (Node 22+); the project runs on Node 20.
-const promiseStatics = Promise as unknown as { withResolvers?: unknown };
-promiseStatics.withResolvers ??= <T>() => {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
+import { useRecordedHttp } from "../support/recorded-http.js";
 
 const BASE = "https://api.hubapi.com";
 const TOKEN = "pat-na1-00000000-0000-0000-0000-000000000000";
@@ -42,13 +31,7 @@ function adapter(): HubspotAdapter {
   });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.enableNetConnect());
+const nock = useRecordedHttp();
 
 interface SearchBody {
   filterGroups: { filters: { propertyName: string; operator: string; value?: string }[] }[];
@@ -65,7 +48,7 @@ it("reads a recorded search page: the request asks for the window, values come b
       sent = body;
       return true;
     })
-    .reply(page.status, page.body as nock.Body, page.headers);
+    .reply(page.status, page.body as Nock.Body, page.headers);
 
   const hubspot = adapter();
   const pages = [];
@@ -123,7 +106,7 @@ it("maps a recorded 207: the input named in errors fails, the others succeed, in
   const multi = recorded("post", "/crm/v3/objects/contacts/batch/update");
   nock(BASE)
     .post("/crm/v3/objects/contacts/batch/update")
-    .reply(multi.status, multi.body as nock.Body, multi.headers);
+    .reply(multi.status, multi.body as Nock.Body, multi.headers);
 
   const outcomes = await adapter().write("contacts", [
     { ref: "a", id: "201", fields: { hs_lead_status: "OPEN" } },
@@ -159,7 +142,7 @@ it("bisects a batch HubSpot refuses whole (400) until the bad record is alone", 
       const { inputs } = (await request.json()) as { inputs: { properties: Record<string, string> }[] };
       sizes.push(inputs.length);
       if (inputs.some((i) => i.properties.lifecyclestage === "Zmanjšan")) {
-        return [refused.status, refused.body as nock.Body, refused.headers];
+        return [refused.status, refused.body as Nock.Body, refused.headers];
       }
       const results = inputs.map((i) => ({
         id: String(nextId++),
@@ -208,7 +191,7 @@ it("stops on a recorded 429 DAILY without retrying, saying the daily limit is sp
   nock(BASE)
     .post("/crm/v3/objects/contacts/batch/read")
     .once()
-    .reply(daily.status, daily.body as nock.Body, daily.headers);
+    .reply(daily.status, daily.body as Nock.Body, daily.headers);
 
   const hubspot = adapter();
   const err: unknown = await hubspot.readByIds("contacts", ["1"], ["email"]).catch((e: unknown) => e);
@@ -231,7 +214,7 @@ it("names the missing scopes of a recorded 403 MISSING_SCOPES", async () => {
   nock(BASE)
     .get("/crm/v3/owners")
     .query(true)
-    .reply(forbidden.status, forbidden.body as nock.Body, forbidden.headers);
+    .reply(forbidden.status, forbidden.body as Nock.Body, forbidden.headers);
 
   const hubspot = adapter();
   const err: unknown = await hubspot.listOwners().catch((e: unknown) => e);

@@ -4,29 +4,12 @@
 // (jsforce src/request.ts), which uses node:http, so undici's MockAgent is not needed. Every mock must be used.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type nockType from "nock";
+import type Nock from "nock";
 import { z } from "zod";
 import { SystemError } from "../../src/sync/system-error.js";
 import type { ChangePage } from "../../src/sync/system-port.js";
 import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
-
-// nock 15's interceptors call Promise.withResolvers, which Node 20 lacks (it came in Node 22): supply it, then
-// load nock.
-if (!("withResolvers" in Promise)) {
-  Object.defineProperty(Promise, "withResolvers", {
-    configurable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
-const nock: typeof nockType = (await import("nock")).default;
+import { useRecordedHttp } from "../support/recorded-http.js";
 
 const BASE = "https://leadloop-example.my.salesforce.com";
 const FIXTURES = fileURLToPath(new URL("../fixtures/salesforce-recorded/", import.meta.url));
@@ -53,10 +36,10 @@ function replay(method: "GET" | "PATCH", path: string): void {
   const interceptor = scope.intercept(
     path,
     method,
-    fixture.request?.body as nockType.RequestBodyMatcher | undefined,
+    fixture.request?.body as Nock.RequestBodyMatcher | undefined,
   );
   if (fixture.request?.query) interceptor.query(fixture.request.query);
-  interceptor.reply(fixture.status, fixture.body as nockType.Body, fixture.headers);
+  interceptor.reply(fixture.status, fixture.body as Nock.Body, fixture.headers);
 }
 
 function adapter() {
@@ -66,13 +49,7 @@ function adapter() {
   });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+const nock = useRecordedHttp();
 
 it("reads a query page, follows nextRecordsUrl and returns canonical values", async () => {
   replay("GET", "/services/data/v62.0/query");

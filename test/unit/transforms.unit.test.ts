@@ -62,12 +62,20 @@ describe("case", () => {
 describe("phone_e164", () => {
   it("with invalid: keep passes a number it cannot read through, trimmed, instead of failing the record", () => {
     const keep: Transform[] = [{ kind: "phone_e164", defaultCountry: "US", invalid: "keep" }];
-    const f = { marketing: "phone", crm: "Phone", direction: "both" as const, conflict: "most_recent" as const, transforms: keep };
+    const f = {
+      marketing: "phone",
+      crm: "Phone",
+      direction: "both" as const,
+      conflict: "most_recent" as const,
+      transforms: keep,
+    };
     expect(applyToCrm(f, " 020 7946 0958 x12 ")).toEqual({ ok: true, value: "020 7946 0958 x12" });
     expect(applyToCrm(f, "(415) 555-0134")).toEqual({ ok: true, value: "+14155550134" });
   });
 
-  const phone = (country: string): Transform[] => [{ kind: "phone_e164", defaultCountry: country, invalid: "error" }];
+  const phone = (country: string): Transform[] => [
+    { kind: "phone_e164", defaultCountry: country, invalid: "error" },
+  ];
   it.each([
     ["US", "+1 (415) 555-0134", "+14155550134"],
     ["US", "415.555.0134", "+14155550134"],
@@ -117,7 +125,9 @@ describe("phone_e164", () => {
       ok: false,
       message: 'country → Country: phone_e164: "XX" is not an ISO 3166 alpha-2 country code',
     });
-    expect(transformProblem({ kind: "phone_e164", defaultCountry: "XX", invalid: "error" })).toContain("not an ISO 3166");
+    expect(transformProblem({ kind: "phone_e164", defaultCountry: "XX", invalid: "error" })).toContain(
+      "not an ISO 3166",
+    );
     expect(transformProblem({ kind: "phone_e164", defaultCountry: "gb", invalid: "error" })).toBeUndefined();
   });
 });

@@ -24,7 +24,9 @@ export function compilePhone(defaultCountry: string, invalid: "error" | "keep" =
   const step: StepFn = (value) => {
     const result = toE164(value, home, homePlan, internationalPrefix);
     if ("number" in result) return ok(result.number);
-    return invalid === "keep" ? ok(value.trim()) : fail(`value ${quote(value)} is not a phone number: ${result.reason}`);
+    return invalid === "keep"
+      ? ok(value.trim())
+      : fail(`value ${quote(value)} is not a phone number: ${result.reason}`);
   };
   return { toCrm: step, toMarketing: step };
 }
