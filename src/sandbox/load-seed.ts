@@ -85,7 +85,7 @@ export function loadSeed(
     const owner = (key: string) => ids.owners.get(key)?.salesforce ?? undefined;
     for (const a of seed.crm.accounts) {
       const id = salesforce.data.insert("Account", {
-        Name: fit(a.name, 255),
+        Name: fitTo(a.name, 255),
         Website: a.website ?? null,
         Industry: a.industry ?? null,
         NumberOfEmployees: a.employees ?? null,
@@ -101,7 +101,7 @@ export function loadSeed(
         FirstName: c.firstName,
         LastName: c.lastName || "[not provided]",
         Email: c.email.trim(),
-        Title: fit(c.title, 128),
+        Title: fitTo(c.title, 128),
         Phone: c.phone ?? null,
         AccountId: ids.crm.get(c.accountKey) ?? null,
         LeadSource: c.leadSource ?? null,
@@ -114,8 +114,8 @@ export function loadSeed(
         FirstName: l.firstName,
         LastName: l.lastName || "[not provided]",
         Email: l.email.trim(), // Salesforce rejects an email with surrounding spaces
-        Company: fit(l.company, 255) ?? "[not provided]",
-        Title: fit(l.title, 128),
+        Company: fitTo(l.company, 255) ?? "[not provided]",
+        Title: fitTo(l.title, 128),
         Country: l.country ?? null,
         State: l.state ?? null,
         Status: l.status,
@@ -185,6 +185,6 @@ function contactProperties(c: SeedContact): Record<string, string | undefined> {
 }
 
 /** Records that already sit in a CRM passed its length checks: the seed's overlong values are cut. */
-function fit(value: string | undefined, length: number): string | null {
+function fitTo(value: string | undefined, length: number): string | null {
   return value ? [...value].slice(0, length).join("") : null;
 }

@@ -1,6 +1,10 @@
-// `leadloop validate`: checks the configuration and every file it names, and exits 2 on the first
-// file with problems. Touches no system unless --live asks it to.
+// `leadloop validate`: checks the configuration and every file it names, exiting 2 naming the file,
+// line and key of each problem. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
+import { loadMappings } from "../../config/mapping-file.js";
+import type { MappingProblem } from "../../core/mapping-check.js";
+import { checkMappingsLive } from "../../sync/check-mappings.js";
+import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -10,19 +14,46 @@ export function registerValidate(program: Command, io: CommandIo): void {
     .description(
       "check leadloop.yaml and the files it names; exit 2 naming the file, line and key on a problem",
     )
+    .option("--live", "also check every mapping against the live (or emulated) HubSpot and CRM schemas")
     .option("--json", "print the result as JSON on stdout")
-    .addHelpText("after", "\nExample:\n  leadloop validate --config config/leadloop.example.yaml")
-    .action(async function (this: Command, opts: { json?: boolean }) {
-      const { loaded } = commandConfig(this, io);
+    .addHelpText(
+      "after",
+      "\nExamples:\n  leadloop validate --config config/leadloop.example.yaml\n  leadloop validate --live",
+    )
+    .action(async function (this: Command, opts: { live?: boolean; json?: boolean }) {
+      const { loaded, log } = commandConfig(this, io);
+      const config = loaded.config;
+      const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
+      let problems: MappingProblem[] = [];
+      if (opts.live) {
+        const wiring = await wire(config, log);
+        try {
+          problems = await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm);
+        } finally {
+          await wiring.close();
+        }
+      }
+      const errors = problems.filter((p) => p.severity === "error");
       const summary = {
-        ok: true,
+        ok: errors.length === 0,
         config: loaded.file,
-        crm: loaded.config.crm,
-        store: loaded.config.store.path,
-        scheduleEveryMs: loaded.config.schedule.every,
+        crm: config.crm,
+        store: config.store.path,
+        mappings: mappings.map((m) => ({ name: m.name, source: m.source, fields: m.fields.length })),
+        live: Boolean(opts.live),
+        problems,
       };
       if (opts.json) printJson(io, summary);
-      else io.stdout.write(`${loaded.file}: ok (crm: ${summary.crm}, store: ${summary.store})\n`);
-      io.outcome.exitCode = EXIT.ok;
+      else {
+        io.stdout.write(
+          `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})\n`,
+        );
+        for (const m of mappings) io.stdout.write(`${m.source}: ${m.fields.length} fields ok\n`);
+        for (const p of problems) {
+          io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
+        }
+        if (opts.live && problems.length === 0) io.stdout.write("mappings match the live schemas\n");
+      }
+      io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });
 }

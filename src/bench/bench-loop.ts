@@ -1,0 +1,96 @@
+// One benchmark loop: both emulators on loopback, the real adapters over HTTP, a SQLite store in a temp
+// folder and the shipped mappings, wired as test/support/loop-harness.ts does for the integration tests.
+// Limits are set high on both the emulator and the adapter so the figures measure leadloop, not throttling.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadMappings } from "../config/mapping-file.js";
+import type { ObjectMapping } from "../core/mapping.js";
+import { silentLogger } from "../log/logger.js";
+import { type HubspotEmulator, startHubspotEmulator } from "../sandbox/hubspot/emulator.js";
+import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../sandbox/salesforce/emulator.js";
+import { openStore } from "../store/open-store.js";
+import type { StateStore } from "../store/port.js";
+import { runSync, type SyncResult } from "../sync/engine.js";
+import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
+import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
+import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
+
+/** High enough that no limiter ever waits during a bench run. */
+const BURST_PER_10_SECONDS = 10_000_000;
+const SEARCH_PER_SECOND = 1_000_000;
+/** Retries stay quick: a bench that retries is reported through its call counts anyway. */
+const BENCH_RETRY = { retries: 6, minTimeoutMs: 5, maxTimeoutMs: 50 };
+
+export interface Emulators {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  close(): Promise<void>;
+}
+
+export interface BenchLoop extends Emulators {
+  mappings: ObjectMapping[];
+  store: StateStore;
+  sync(): Promise<SyncResult>;
+}
+
+/** Both emulators with HubSpot's burst and search limits lifted; Salesforce's daily allocation too. */
+export async function startEmulators(): Promise<Emulators> {
+  const hubspot = await startHubspotEmulator({
+    limits: { burstPer10Seconds: BURST_PER_10_SECONDS, searchPerSecond: SEARCH_PER_SECOND, daily: 1e12 },
+  });
+  const salesforce = await startSalesforceEmulator({ dailyApiLimit: 1e12 });
+  return {
+    hubspot,
+    salesforce,
+    close: async () => {
+      await hubspot.close();
+      await salesforce.close();
+    },
+  };
+}
+
+/** Connects leadloop to already seeded emulators; counters are reset so only leadloop's calls count. */
+export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
+  const { hubspot, salesforce } = emulators;
+  const dir = mkdtempSync(join(tmpdir(), "leadloop-bench-"));
+  const mappings = loadMappings(SHIPPED_MAPPINGS);
+  const hubspotAdapter = createHubspotAdapter({
+    accessToken: hubspot.accessToken,
+    baseUrl: hubspot.url,
+    retry: BENCH_RETRY,
+    // The emulator has no search index lag; a short look-back still exercises the re-read path.
+    lookbackMs: 1000,
+    searchPerSecond: SEARCH_PER_SECOND,
+    burstPer10Seconds: BURST_PER_10_SECONDS,
+  });
+  const salesforceAdapter = await createSalesforceAdapter({
+    connection: {
+      instanceUrl: salesforce.url,
+      apiVersion: "62.0",
+      oauth: {
+        loginUrl: salesforce.url,
+        clientId: "sandbox-client-id",
+        clientSecret: "sandbox-client-secret",
+      },
+    },
+    retry: BENCH_RETRY,
+    // The whole org allocation: the budget guard must not stop a 1M-record bench.
+    apiShare: { share: 1, usedEarlierToday: 0 },
+  });
+  await ensureLeadloopProperties(hubspotAdapter, mappings);
+  const store = await openStore({ path: join(dir, "state.db") });
+  return {
+    ...emulators,
+    mappings,
+    store,
+    sync: () =>
+      runSync({ store, marketing: hubspotAdapter, crm: salesforceAdapter, mappings, log: silentLogger }),
+    close: async () => {
+      await store.close();
+      await emulators.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
