@@ -1,0 +1,45 @@
+// Seeds N marketing contacts into the HubSpot emulator through its in-process data API, streamed one at a
+// time from the seed generator so the bench never holds the generated contacts in an array next to the
+// emulator's own copy. Seeding is set-up, not measured: callers time around it.
+import type { HubspotEmulator } from "../sandbox/hubspot/emulator.js";
+import { generateContacts } from "../sandbox/seed/generate.js";
+import type { SeedContact } from "../sandbox/seed/types.js";
+
+/** Fixed inputs so two runs of the bench seed the same contacts. */
+const SEED = 20240611;
+const SEED_NOW = new Date("2025-01-15T12:00:00.000Z");
+
+/** Creates `count` contacts; returns how many the emulator accepted. */
+export function seedContacts(hubspot: HubspotEmulator, count: number): number {
+  let created = 0;
+  // No activities: the sync run reads contact properties only, and events would cost seed time and memory.
+  for (const { contact } of generateContacts({
+    seed: SEED,
+    now: SEED_NOW,
+    contacts: count,
+    activitiesPerContact: 0,
+  })) {
+    hubspot.data.createObject("contacts", contactProperties(contact), contact.createdAt);
+    created++;
+  }
+  return created;
+}
+
+/** The HubSpot properties of one seed contact, as `leadloop sandbox` loads them (src/sandbox/load-seed.ts). */
+function contactProperties(c: SeedContact): Record<string, string | undefined> {
+  return {
+    email: c.email,
+    firstname: c.firstName,
+    lastname: c.lastName,
+    jobtitle: c.jobTitle,
+    phone: c.phone,
+    company: c.companyName,
+    country: c.country,
+    state: c.state,
+    city: c.city,
+    lifecyclestage: c.lifecycleStage,
+    hs_analytics_source: c.source,
+    hs_email_optout: String(c.emailOptOut),
+    hs_email_bounce: c.emailBounced ? "1" : "0",
+  };
+}

@@ -1,0 +1,19 @@
+// Lead routing: who gets a handed-off lead (territory rules, round-robin queues, fallback).
+export type {
+  Assignment,
+  EmployeeRange,
+  RoutablePerson,
+  RouteContext,
+  RoutingDefinition,
+  RoutingRule,
+  RuleConditions,
+} from "./definition.js";
+export { explainRoute, formatRouteExplanation, type RouteExplanation } from "./explain.js";
+export { pickFromQueue, planRoute, type QueueDecision, type RouteAssignment } from "./plan.js";
+export {
+  ACCOUNT_OWNER_STEP,
+  FALLBACK_STEP,
+  type RouteDecision,
+  type RouteStep,
+  type StepOutcome,
+} from "./walk.js";
