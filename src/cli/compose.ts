@@ -11,6 +11,13 @@ import { apiCallsToday } from "../sync/api-usage.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
+import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
+import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
+import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
+import { loadQualification } from "../config/qualification-file.js";
+import { loadRouting } from "../config/routing-file.js";
+import { loadSla } from "../config/sla-file.js";
+import { compileDefinition } from "../core/scoring/compile.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 
 export interface Wiring {
@@ -20,6 +27,8 @@ export interface Wiring {
   crm: SystemPort;
   /** Mappings that apply: none when HubSpot is its own CRM (one record, nothing to map). */
   mappings: ObjectMapping[];
+  /** Qualification, routing, SLA and the CRM's handoff vocabulary. */
+  funnel: FunnelSetup;
   /** Creates leadloop's own HubSpot properties where missing (once per process). */
   prepare(): Promise<void>;
   close(): Promise<void>;
@@ -45,10 +54,27 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
       bulkThreshold: config.sync.bulkThreshold,
     });
   }
+  const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
     prepared ??= ensureLeadloopProperties(marketing, mappings);
     return prepared;
   };
-  return { config, store, marketing, crm, mappings, prepare, close: () => store.close() };
+  return { config, store, marketing, crm, mappings, funnel, prepare, close: () => store.close() };
+}
+
+/** Reads qualification, routing and SLA (each validated, errors naming file and line) into one setup. */
+export function funnelSetup(config: LeadloopConfig, marketing: HubspotAdapter, crm: SystemPort): FunnelSetup {
+  const hubspotVocabulary = hubspotHandoffVocabulary(marketing);
+  return {
+    qualification: compileDefinition(loadQualification(config.qualification)),
+    routing: loadRouting(config.routing),
+    sla: loadSla(config.sla),
+    vocabulary: config.crm === "salesforce" ? salesforceHandoffVocabulary(crm) : hubspotVocabulary,
+    marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
+    activities: marketing,
+    inclusion: config.sync.include,
+    crmIsMarketing: config.crm === "hubspot",
+    activityWindowDays: config.sync.activityWindowDays,
+  };
 }

@@ -36,6 +36,7 @@ export async function runWired(
     marketing: wiring.marketing,
     crm: wiring.crm,
     mappings: wiring.mappings,
+    funnel: wiring.funnel,
     log,
     dryRun: options.dryRun,
     signal: options.signal,

@@ -58,8 +58,12 @@ export const leadloopConfigSchema = z
         salesforceApiShare: z.number().gt(0).max(1).default(0.25),
         /** Records in one write above which Salesforce Bulk API 2.0 is used. */
         bulkThreshold: z.number().int().positive().default(10_000),
+        /** Which marketing contacts the CRM receives: MQLs (and people already linked), or all. */
+        include: z.enum(["mql", "all"]).default("mql"),
+        /** How many days of behaviour are read to score a person. */
+        activityWindowDays: z.number().int().positive().max(3650).default(365),
       })
-      .default({ salesforceApiShare: 0.25, bulkThreshold: 10_000 }),
+      .default({ salesforceApiShare: 0.25, bulkThreshold: 10_000, include: "mql", activityWindowDays: 365 }),
     daemon: z
       .strictObject({
         /** Port of /healthz and /metrics on 127.0.0.1; 0 turns them off. */

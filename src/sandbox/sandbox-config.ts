@@ -8,6 +8,8 @@ export interface SandboxEndpoints {
   hubspot: { url: string; accessToken: string };
   salesforce?: { url: string; clientId: string; clientSecret: string };
   storePath: string;
+  /** The routing file written for the seeded reps. */
+  routingPath: string;
   crm: "salesforce" | "hubspot";
 }
 
@@ -32,7 +34,7 @@ export function sandboxConfigText(e: SandboxEndpoints): string {
     store: { path: e.storePath },
     mappings: SHIPPED_MAPPINGS,
     qualification: join(SHIPPED_CONFIG, "qualification.yaml"),
-    routing: join(SHIPPED_CONFIG, "routing.yaml"),
+    routing: e.routingPath,
     sla: join(SHIPPED_CONFIG, "sla.yaml"),
     schedule: { every: "1m" },
     daemon: { port: 0 },

@@ -7,6 +7,11 @@ import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
+import { readDispositions } from "./funnel/disposition-phase.js";
+import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
+import { handOff } from "./funnel/handoff-phase.js";
+import { includedInCrm } from "./funnel/inclusion.js";
+import { qualifyPeople } from "./funnel/qualify-phase.js";
 import { syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
@@ -22,7 +27,8 @@ export interface SyncOptions {
   log: Logger;
   dryRun?: boolean;
   now?: () => Date;
-  includeInCrm?: (record: SourceRecord, mapping: ObjectMapping) => boolean;
+  /** Qualification, handoff and dispositions; without it the run only syncs fields (and creates everyone). */
+  funnel?: FunnelSetup;
   signal?: AbortSignal;
   onProgress?: RunContext["onProgress"];
   /** Who holds the run lock: one name per daemon process. */
@@ -73,7 +79,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       options.crm.system,
     ]),
     plan: [],
-    includeInCrm: options.includeInCrm ?? (() => true),
+    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
     signal: options.signal,
     onProgress: options.onProgress,
   };
@@ -87,11 +93,21 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         throw new Error("lost the run lock to another process; stopping");
       }
     };
+    const funnel = options.funnel;
+    const state = newFunnelRunState();
+    if (funnel) {
+      ctx.includeInCrm = (records) => includedInCrm(ctx, funnel, state, records);
+      await qualifyPeople(ctx, funnel, state);
+      await renew();
+    }
+    let stopped = false;
     for (const pair of PAIR_ORDER) {
       const group = options.mappings.filter((m) => m.pair === pair);
-      if (group.length === 0) continue;
-      if (await syncPair(ctx, group, renew)) break;
+      if (group.length > 0) stopped = await syncPair(ctx, group, renew);
+      if (stopped) break;
+      if (pair === "contact" && funnel) await handOff(ctx, funnel, state);
     }
+    if (funnel && !stopped) await readDispositions(ctx, funnel);
     ctx.summary.status = ctx.signal?.aborted ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";

@@ -374,8 +374,9 @@ async function pairUnlinked(
       "marketing",
       pending.map((r) => r.id),
     );
+    const included = await ctx.includeInCrm(pending, creation);
     for (const record of pending) {
-      if (!ctx.includeInCrm(record, creation) || wasRemoved(ctx, retired.get(record.id))) continue;
+      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id))) continue;
       pairings.push(pairing(creation, undefined, source, record, null));
     }
     return pairings;

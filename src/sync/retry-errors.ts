@@ -65,7 +65,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     crm: options.crm,
     summary,
     plan: [],
-    includeInCrm: () => true,
+    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   try {

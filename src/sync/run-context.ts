@@ -24,8 +24,11 @@ export interface RunContext {
   summary: RunSummary;
   /** Filled in a dry run instead of writing. */
   plan: PlannedWrite[];
-  /** Whether a marketing record with no CRM counterpart may be created in the CRM (the inclusion rule). */
-  includeInCrm(record: SourceRecord, mapping: ObjectMapping): boolean;
+  /**
+   * The inclusion rule: which of these marketing records, none of which has a CRM counterpart, may be
+   * created in the CRM (by default only MQLs). Returns their ids.
+   */
+  includeInCrm(records: readonly SourceRecord[], mapping: ObjectMapping): Promise<Set<string>>;
   /** Aborted when the run must stop after the batch in hand (SIGTERM). */
   signal?: AbortSignal;
   onProgress?(event: { phase: string; read: number; written: number }): void;

@@ -11,6 +11,7 @@ import { loadSeed } from "../../sandbox/load-seed.js";
 import { playPeople } from "../../sandbox/play-people.js";
 import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { sandboxConfigText } from "../../sandbox/sandbox-config.js";
+import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
 import { type CommandIo, globalOptions, makeLogger } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -75,6 +76,8 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         mkdirSync(dirname(configFile), { recursive: true });
         // A new sandbox is a new world: the old store's links point at records that no longer exist.
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${storePath}${suffix}`, { force: true });
+        const routingPath = join(dirname(configFile), "routing.yaml");
+        writeFileSync(routingPath, sandboxRoutingText(seed));
         writeFileSync(
           configFile,
           sandboxConfigText({
@@ -83,6 +86,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
               ? { url: salesforce.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" }
               : undefined,
             storePath,
+            routingPath,
             crm: opts.crm,
           }),
         );

@@ -27,7 +27,9 @@ const MARK: Record<RouteStep["outcome"], string> = {
 
 /** Plain-text lines for a terminal, one per step, then the decision. */
 export function formatRouteExplanation(explanation: RouteExplanation): string[] {
-  const lines = explanation.steps.map((s) => `${MARK[s.outcome]} ${s.ruleId} — ${s.description}: ${s.detail}`);
+  const lines = explanation.steps.map(
+    (s) => `${MARK[s.outcome]} ${s.ruleId} — ${s.description}: ${s.detail}`,
+  );
   const d = explanation.decision;
   if (d.kind === "rep") lines.push(`→ rep ${d.rep} (by ${d.ruleId})`);
   else if (d.kind === "queue") lines.push(`→ queue ${d.queue}, round-robin among ${d.members.join(", ")}`);

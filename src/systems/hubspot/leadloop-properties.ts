@@ -1,8 +1,9 @@
-// The HubSpot properties leadloop writes itself: where a mapping keeps the CRM id on the marketing
-// record (companies, deals), a unique property that creates upsert on, so a retried create never
-// duplicates. Made when missing, before the first write.
+// The HubSpot properties leadloop writes itself, made when missing before the first write: the unique
+// property that holds the CRM id where a mapping upserts on it (companies, deals), and the contact
+// properties that carry the funnel: status, scores, reasons, history, near-qualified flag.
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { HubspotAdapter } from "./adapter.js";
+import type { HubspotPropertyDefinition } from "./describe.js";
 
 const GROUP_OF: Record<string, string> = {
   contacts: "contactinformation",
@@ -10,28 +11,69 @@ const GROUP_OF: Record<string, string> = {
   deals: "dealinformation",
 };
 
+/** The funnel stages leadloop keeps in `leadloop_status` (the option values are the stage names). */
+export const LEADLOOP_STATUS_OPTIONS = [
+  "lead",
+  "mql",
+  "sal",
+  "opportunity",
+  "won",
+  "lost",
+  "recycled",
+  "trash",
+  "unreachable",
+] as const;
+
+function contactProperty(
+  name: string,
+  label: string,
+  type: HubspotPropertyDefinition["type"],
+  fieldType: string,
+  extra: Partial<HubspotPropertyDefinition> = {},
+): { object: string; definition: HubspotPropertyDefinition } {
+  return {
+    object: "contacts",
+    definition: { name, label, type, fieldType, groupName: "contactinformation", ...extra },
+  };
+}
+
+export const FUNNEL_PROPERTIES = [
+  contactProperty("leadloop_status", "Funnel stage (leadloop)", "enumeration", "select", {
+    description: "Where this person is in the lead funnel, kept by leadloop.",
+    options: LEADLOOP_STATUS_OPTIONS.map((value) => ({ label: value, value })),
+  }),
+  contactProperty("leadloop_score", "Lead score (leadloop)", "number", "number"),
+  contactProperty("leadloop_fit_score", "Fit score (leadloop)", "number", "number"),
+  contactProperty("leadloop_behavior_score", "Behaviour score (leadloop)", "number", "number"),
+  contactProperty("leadloop_mql_date", "MQL date (leadloop)", "datetime", "date"),
+  contactProperty("leadloop_reasons", "Score reasons (leadloop)", "string", "textarea"),
+  contactProperty("leadloop_activity_summary", "Activity summary (leadloop)", "string", "textarea"),
+  contactProperty("leadloop_disposition_reason", "Disposition reason (leadloop)", "string", "text"),
+  contactProperty("leadloop_near_qualified", "Near-qualified: missing (leadloop)", "string", "text", {
+    description: "Set when the person is over the behaviour threshold and misses exactly one requirement.",
+  }),
+];
+
 export async function ensureLeadloopProperties(
   hubspot: HubspotAdapter,
   mappings: readonly ObjectMapping[],
 ): Promise<void> {
-  const wanted = new Map<string, { object: string; name: string }>();
+  const wanted = new Map<string, { object: string; definition: HubspotPropertyDefinition }>();
   for (const m of mappings) {
-    if (m.marketingExternalId) {
-      wanted.set(`${m.marketingObject}.${m.marketingExternalId}`, {
-        object: m.marketingObject,
+    if (!m.marketingExternalId) continue;
+    wanted.set(`${m.marketingObject}.${m.marketingExternalId}`, {
+      object: m.marketingObject,
+      definition: {
         name: m.marketingExternalId,
-      });
-    }
-  }
-  for (const { object, name } of wanted.values()) {
-    await hubspot.ensureProperty(object, {
-      name,
-      label: "CRM record id (leadloop)",
-      type: "string",
-      fieldType: "text",
-      groupName: GROUP_OF[object] ?? "contactinformation",
-      description: "Id of the linked CRM record, kept by leadloop. Do not edit.",
-      hasUniqueValue: true,
+        label: "CRM record id (leadloop)",
+        type: "string",
+        fieldType: "text",
+        groupName: GROUP_OF[m.marketingObject] ?? "contactinformation",
+        description: "Id of the linked CRM record, kept by leadloop. Do not edit.",
+        hasUniqueValue: true,
+      },
     });
   }
+  for (const p of FUNNEL_PROPERTIES) wanted.set(`${p.object}.${p.definition.name}`, p);
+  for (const { object, definition } of wanted.values()) await hubspot.ensureProperty(object, definition);
 }

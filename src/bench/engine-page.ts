@@ -1,0 +1,95 @@
+// Scenario 5b: the engine's own page path without HTTP. syncPage in dry-run mode over pages of 100
+// changed marketing contacts, as a HubSpot list page delivers them: link and snapshot look-ups in a real
+// SQLite store, the change check, the counterpart read (from memory), merge and plan. Dry run stops
+// before writes and the commit, so the figure is map + merge + plan plus the store reads they need.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ObjectMapping } from "../core/mapping.js";
+import { silentLogger } from "../log/logger.js";
+import { openStore } from "../store/open-store.js";
+import type { LinkWrite, StateStore } from "../store/port.js";
+import { syncPage } from "../sync/page-sync.js";
+import type { RunContext } from "../sync/run-context.js";
+import { emptySummary } from "../sync/run-summary.js";
+import { CpuClock } from "./cpu-clock.js";
+import { type EngineFigures, engineFigures } from "./engine-figures.js";
+import { type LinkedPair, linkedPairChunks } from "./engine-fixtures.js";
+import { offlinePort } from "./offline-port.js";
+
+const CHUNK = 10_000;
+/** HubSpot's list page: the page size the engine sees on a first load. */
+const PAGE = 100;
+const LINK_COMMIT = 1_000;
+
+export async function benchPage(contactMappings: ObjectMapping[], records: number): Promise<EngineFigures> {
+  const leadMapping = contactMappings.find((m) => m.crmObject === "Lead");
+  if (!leadMapping) throw new Error("the shipped mappings have no contact↔Lead mapping");
+  const dir = mkdtempSync(join(tmpdir(), "leadloop-bench-engine-"));
+  const store = await openStore({ path: join(dir, "state.db") });
+  const crm = offlinePort("salesforce");
+  const ctx = dryRunContext(store, crm);
+  const clock = new CpuClock();
+  let measured = 0;
+  let writes = 0;
+  try {
+    for (const chunk of linkedPairChunks(leadMapping, records, CHUNK)) {
+      await linkAll(store, chunk);
+      crm.hold(chunk.map((p) => p.crm));
+      for (let i = 0; i < chunk.length; i += PAGE) {
+        const page = chunk.slice(i, i + PAGE).map((p) => p.marketing);
+        await clock.measure(() =>
+          syncPage(ctx, {
+            source: "marketing",
+            object: "contacts",
+            mappings: contactMappings,
+            records: page,
+          }),
+        );
+        writes += ctx.plan.length;
+        // The plan is only counted: keeping 100,000 entries would measure the bench's memory, not the engine's.
+        ctx.plan.length = 0;
+      }
+      measured += chunk.length;
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return engineFigures("syncPage dry run (store look-ups + map + merge + plan)", measured, writes, clock);
+}
+
+/** Stores each pair's link and snapshots, as the first load would have left them. */
+async function linkAll(store: StateStore, pairs: readonly LinkedPair[]): Promise<void> {
+  const syncedAt = "2025-01-10T09:00:00.000Z";
+  for (let i = 0; i < pairs.length; i += LINK_COMMIT) {
+    const links: LinkWrite[] = pairs.slice(i, i + LINK_COMMIT).map((p) => ({
+      pair: "contact",
+      marketingType: "contacts",
+      marketingId: p.marketing.id,
+      crmType: "Lead",
+      crmId: p.crm.id,
+      matchKey: p.matchKey,
+      snapshots: Object.fromEntries(Object.entries(p.snapshots).map(([key, s]) => [key, { ...s, syncedAt }])),
+    }));
+    await store.commitBatch({ runId: "bench-seed", at: syncedAt, links });
+  }
+}
+
+function dryRunContext(store: StateStore, crm: ReturnType<typeof offlinePort>): RunContext {
+  const at = new Date("2025-01-15T12:00:00.000Z");
+  const marketing = offlinePort("hubspot");
+  return {
+    runId: "bench-engine",
+    until: at.toISOString(),
+    dryRun: true,
+    now: () => at,
+    log: silentLogger,
+    store,
+    marketing,
+    crm,
+    summary: emptySummary("bench-engine", true, at.toISOString(), ["hubspot", "salesforce"]),
+    plan: [],
+    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
+  };
+}

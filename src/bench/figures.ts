@@ -1,0 +1,64 @@
+// The shapes the bench reports and the ratios in them. A ratio is calls used / the batch-size minimum
+// (issue 3, "Speed and scale"): ceil(N/100) calls for HubSpot, ceil(N/200) for Salesforce, N being the
+// records the phase changed. Ratios are null where the minimum is zero (nothing changed).
+
+export type SystemName = "hubspot" | "salesforce";
+export type PerSystem<T> = Record<SystemName, T>;
+
+/** Records per write call: HubSpot batch endpoints and Salesforce sObject Collections. */
+export const BATCH_SIZE: PerSystem<number> = { hubspot: 100, salesforce: 200 };
+
+export interface CallCounts {
+  total: number;
+  /** Calls that create, update or delete records. */
+  writes: number;
+  /** Calls that only read (lists, searches, batch reads, queries, describes). */
+  reads: number;
+  /** OAuth token calls: neither. */
+  auth: number;
+  byEndpoint: Record<string, number>;
+}
+
+/** One sync run of a scenario, measured over both emulators. */
+export interface PhaseFigures {
+  /** Records the phase changed (the N of the batch-size minimum). */
+  records: number;
+  seconds: number;
+  recordsPerSecond: number | null;
+  peakRssMb: number;
+  /** ceil(records / batch size) per system. */
+  batchMinimum: PerSystem<number>;
+  apiCalls: PerSystem<number>;
+  writeCalls: PerSystem<number>;
+  readCalls: PerSystem<number>;
+  /** All calls (reads and writes) / batch-size minimum. */
+  apiCallRatio: PerSystem<number | null>;
+  /** Write calls only / batch-size minimum. */
+  writeCallRatio: PerSystem<number | null>;
+  /** What the engine's run summary says it read, created and updated. */
+  recordsRead: PerSystem<number>;
+  created: PerSystem<number>;
+  updated: PerSystem<number>;
+  errors: PerSystem<number>;
+  endpoints: PerSystem<Record<string, number>>;
+}
+
+export function batchMinimum(records: number): PerSystem<number> {
+  return {
+    hubspot: Math.ceil(records / BATCH_SIZE.hubspot),
+    salesforce: Math.ceil(records / BATCH_SIZE.salesforce),
+  };
+}
+
+export function ratio(used: number, minimum: number): number | null {
+  return minimum > 0 ? round(used / minimum, 3) : null;
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function mb(bytes: number): number {
+  return round(bytes / (1024 * 1024), 1);
+}

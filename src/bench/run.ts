@@ -1,0 +1,106 @@
+// Entry point of `npm run bench`: runs the sync scenarios over both emulators, the naive baseline and
+// the engine benchmarks, and prints one JSON object (--json) or a table. Benchmarks report figures;
+// nothing here passes or fails on time.
+import { cpus } from "node:os";
+import { Command, InvalidArgumentError } from "commander";
+import { loadMappings } from "../config/mapping-file.js";
+import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
+import { startEmulators } from "./bench-loop.js";
+import { type BenchResult, benchResult, type EngineResult, engineResult } from "./bench-result.js";
+import { benchMerge } from "./engine-merge.js";
+import { benchPage } from "./engine-page.js";
+import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
+import { renderTable } from "./report-table.js";
+import { seedContacts } from "./seed-contacts.js";
+import { runSyncScenarios } from "./sync-scenarios.js";
+
+const SCALE_SIZES = [10_000, 100_000, 1_000_000];
+
+interface Options {
+  records: number;
+  json: boolean;
+  scale: boolean;
+  skipBaseline: boolean;
+  baselineMax: number;
+  engineRecords: number;
+  skipEngine: boolean;
+}
+
+function count(value: string): number {
+  const n = Number(value.replace(/[_,]/g, ""));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
+  return n;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("bench")
+    .description("leadloop benchmarks over the loopback emulators (issue 3, 'Speed and scale')")
+    .option("--records <n>", "marketing contacts in the first load", count, 10_000)
+    .option("--json", "print one JSON object on stdout", false)
+    .option("--scale", `run ${SCALE_SIZES.join(", ")} records in sequence (1M takes long)`, false)
+    .option("--skip-baseline", "do not run the naive per-record connector", false)
+    .option("--baseline-max <n>", "largest size the naive baseline runs at", count, 100_000)
+    .option("--engine-records <n>", "linked record pairs for the engine benchmarks", count, 100_000)
+    .option("--skip-engine", "do not run the engine benchmarks", false)
+    .parse(argv);
+  const options = program.opts<Options>();
+  const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+  const sizes = options.scale ? SCALE_SIZES : [options.records];
+  const results: BenchResult[] = [];
+  for (const records of sizes) {
+    progress(`sync scenarios at ${records} records`);
+    const sync = await runSyncScenarios(records);
+    let naive: NaiveFigures | string = "--skip-baseline";
+    if (!options.skipBaseline && records > options.baselineMax) {
+      naive = `${records} records is above --baseline-max ${options.baselineMax}`;
+    } else if (!options.skipBaseline) {
+      progress(`naive baseline at ${records} records`);
+      naive = await baseline(records);
+    }
+    results.push(benchResult(sync, naive));
+  }
+
+  let engine: EngineResult | undefined;
+  if (!options.skipEngine) {
+    const contact = loadMappings(SHIPPED_MAPPINGS).filter((m) => m.pair === "contact");
+    const lead = contact.find((m) => m.crmObject === "Lead");
+    if (!lead) throw new Error("the shipped mappings have no contact↔Lead mapping");
+    progress(`engine at ${options.engineRecords} linked pairs`);
+    engine = engineResult(
+      await benchMerge(lead, options.engineRecords),
+      await benchPage(contact, options.engineRecords),
+    );
+  }
+
+  const environment = { node: process.version, platform: process.platform, cpus: cpus().length };
+  if (options.json) {
+    const out = options.scale
+      ? { scale: results, engine, environment }
+      : { ...results[0], engine, environment };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${renderTable(results, engine)}\n`);
+  }
+}
+
+/** The same first load by the naive connector, on fresh emulators seeded the same way. */
+async function baseline(records: number): Promise<NaiveFigures> {
+  const emulators = await startEmulators();
+  try {
+    seedContacts(emulators.hubspot, records);
+    return await runNaiveConnector(emulators, records);
+  } finally {
+    await emulators.close();
+  }
+}
+
+main(process.argv).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

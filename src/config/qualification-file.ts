@@ -1,0 +1,208 @@
+// Loads config/qualification.yaml into the core's QualificationDefinition: the schema check (via the
+// shared YAML loader, so every problem has its file, line and key) and then the checks a schema cannot
+// make (a rule id used twice, a rule id that reads like a required field).
+
+import { readFileSync } from "node:fs";
+import { LineCounter, type Node, parseDocument } from "yaml";
+import type { DispositionEntry, DispositionMaps } from "../core/funnel/dispositions.js";
+import type {
+  BehaviourRule,
+  Condition,
+  FieldTest,
+  FitRule,
+  NegativeRule,
+  QualificationDefinition,
+} from "../core/scoring/definition.js";
+import { listDomain } from "../core/scoring/values.js";
+import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import {
+  type ConditionInput,
+  FIELD_TESTS,
+  type QualificationFile,
+  qualificationFileSchema,
+} from "./qualification-schema.js";
+import { parseYamlText } from "./yaml-file.js";
+
+type Path = (string | number)[];
+
+export function loadQualification(file: string): QualificationDefinition {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
+    throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
+  }
+  return parseQualification(text, file);
+}
+
+/** Parses a qualification file's text; `file` names it in problems. */
+export function parseQualification(text: string, file: string): QualificationDefinition {
+  return toDefinition(parseYamlText(text, file, qualificationFileSchema), text, file);
+}
+
+function toDefinition(parsed: QualificationFile, text: string, file: string): QualificationDefinition {
+  const findings = semanticProblems(parsed);
+  if (findings.length > 0) {
+    const at = locator(text);
+    throw new ConfigError(
+      findings.map(({ path, message }): ConfigProblem => {
+        const pos = at(path);
+        return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
+      }),
+    );
+  }
+  const fitRule = (r: QualificationFile["fit"][number]): FitRule => ({
+    id: r.id,
+    description: r.description,
+    points: r.points,
+    when: toCondition(r.when),
+    required: r.required,
+  });
+  return {
+    fit: parsed.fit.map(fitRule),
+    behaviour: parsed.behaviour.map(
+      (r): BehaviourRule => ({
+        id: r.id,
+        description: r.description,
+        points: r.points,
+        activity: r.activity,
+        match: {
+          ...(r.match?.url ? { url: r.match.url } : {}),
+          ...(r.match?.title ? { title: r.match.title } : {}),
+          ...(r.match?.form ? { form: r.match.form } : {}),
+          ...(r.match?.email ? { email: r.match.email } : {}),
+          ...(r.match?.cta ? { cta: r.match.cta } : {}),
+        },
+        matchProperties: r.match?.properties ?? {},
+        cap: r.cap ?? null,
+        withinDays: r.withinDays ?? null,
+        count:
+          r.countAtLeast !== undefined && r.inDays !== undefined
+            ? { atLeast: r.countAtLeast, inDays: r.inDays }
+            : null,
+      }),
+    ),
+    negative: parsed.negative.map(
+      (r): NegativeRule => ({
+        id: r.id,
+        description: r.description,
+        points: r.points,
+        disqualify: r.disqualify,
+        when: toCondition(r.when),
+      }),
+    ),
+    halfLifeDays: parsed.decay?.halfLifeDays ?? null,
+    requiredForHandoff: parsed.requiredForHandoff,
+    thresholds: {
+      mql: parsed.thresholds.mql,
+      behaviour: parsed.thresholds.behaviour,
+      fitMinimum: parsed.thresholds.fitMinimum ?? null,
+    },
+    customers: parsed.customers
+      ? { threshold: parsed.customers.threshold, rules: parsed.customers.rules.map(fitRule) }
+      : null,
+    activityProperties: parsed.activityProperties,
+    dispositions: toDispositions(parsed.dispositions),
+  };
+}
+
+type FieldTestInput = Omit<ConditionInput, "all" | "any" | "not">;
+
+function toCondition(c: ConditionInput): Condition {
+  if (c.all) return { kind: "all", conditions: c.all.map(toFieldCondition) };
+  if (c.any) return { kind: "any", conditions: c.any.map(toFieldCondition) };
+  if (c.not) return { kind: "not", condition: toFieldCondition(c.not) };
+  return toFieldCondition(c);
+}
+
+/** The schema has checked there is a field and exactly one test. */
+function toFieldCondition(c: FieldTestInput): Condition {
+  return { kind: "field", of: c.of, field: c.field!, test: toTest(c) };
+}
+
+function toTest(c: FieldTestInput): FieldTest {
+  const op = FIELD_TESTS.find((t) => c[t] !== undefined)!;
+  switch (op) {
+    case "matches":
+      return { op, pattern: c.matches! };
+    case "in":
+      return { op, values: c.in! };
+    case "equals":
+      return { op, value: c.equals! };
+    case "range":
+      return { op, min: c.range!.min ?? null, max: c.range!.max ?? null };
+    case "greaterThan":
+      return { op, value: c.greaterThan! };
+    case "present":
+      return { op, value: c.present! };
+    case "domainIn":
+      return { op, domains: c.domainIn!.map(listDomain) };
+  }
+}
+
+function toDispositions(maps: QualificationFile["dispositions"]): DispositionMaps {
+  const out: Record<string, DispositionEntry[]> = {};
+  for (const [crm, map] of Object.entries(maps)) {
+    if (!map) continue;
+    out[crm] = Object.entries(map).map(([status, e]) => ({
+      status,
+      disposition: e.disposition,
+      reason: e.reason,
+    }));
+  }
+  return out;
+}
+
+interface Finding {
+  path: Path;
+  message: string;
+}
+
+function semanticProblems(q: QualificationFile): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, string>();
+  const required = new Set(q.requiredForHandoff);
+  const sets = [
+    ["fit", q.fit],
+    ["behaviour", q.behaviour],
+    ["negative", q.negative],
+    ["customers.rules", q.customers?.rules ?? []],
+  ] as const;
+  for (const [name, rules] of sets) {
+    const base: Path = name === "customers.rules" ? ["customers", "rules"] : [name];
+    rules.forEach((rule, i) => {
+      const where = `${name}[${i}]`;
+      const earlier = seen.get(rule.id);
+      if (earlier) {
+        findings.push({
+          path: [...base, i, "id"],
+          message: `rule id ${rule.id} is already used by ${earlier}`,
+        });
+      } else seen.set(rule.id, where);
+      // Near-qualified names what is missing by field or rule id: the two must not be confused.
+      if (required.has(rule.id)) {
+        findings.push({
+          path: [...base, i, "id"],
+          message: `rule id ${rule.id} is also a required field; rename the rule`,
+        });
+      }
+    });
+  }
+  return findings;
+}
+
+/** Line and column of the deepest node that exists on `path` (the YAML is known to parse). */
+function locator(text: string): (path: Path) => { line: number; col: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (node && typeof node === "object" && "range" in node) {
+        return lines.linePos((node as Node).range?.[0] ?? 0);
+      }
+    }
+    return { line: 0, col: 0 };
+  };
+}

@@ -1,0 +1,132 @@
+// The behaviour history a rep reads on the CRM record: one line per kind of interest, newest first,
+// every entry dated, long values cut, and the whole kept under a long-text field's size.
+import { DEFAULT_ACTIVITY_PROPERTIES } from "./activity-properties.js";
+import type { ActivityProperties, MatchKey, ScoredActivity } from "./definition.js";
+import { cut } from "./values.js";
+
+/** Long-text fields in CRMs hold 32,768 characters; stay under with room for a footer. */
+export const SUMMARY_MAX_LENGTH = 32_000;
+const VALUE_LENGTH = 80;
+
+/** Form titles that are content offers (downloads, webinars) rather than contact or demo forms. */
+const OFFER =
+  /download|e-?book|white ?paper|guide|report|webinar|template|checklist|case stud|toolkit|offer/i;
+
+type Section = "visits" | "forms" | "offers" | "emailClicks" | "ctaClicks";
+const SECTION_TITLES: Record<Section, string> = {
+  visits: "Last visits",
+  forms: "Forms",
+  offers: "Offers",
+  emailClicks: "Email clicks",
+  ctaClicks: "CTA clicks",
+};
+
+/**
+ * A plain-text summary of `activities` up to `now`, at most `limit` entries per line, e.g.
+ * `Last visits: 2026-11-20 Pricing (/pricing); 2026-11-18 Home (/)`.
+ */
+export function activitySummary(
+  activities: readonly ScoredActivity[],
+  now: Date,
+  limit: number,
+  properties: ActivityProperties = DEFAULT_ACTIVITY_PROPERTIES,
+): string {
+  const nowMs = now.getTime();
+  const dated = activities
+    .map((activity) => ({ activity, at: Date.parse(activity.occurredAt) }))
+    .filter((d) => d.at <= nowMs)
+    // Newest first; the id breaks ties so the text never changes between runs.
+    .sort((a, b) => b.at - a.at || (a.activity.id < b.activity.id ? -1 : 1));
+
+  const entries: Record<Section, string[]> = {
+    visits: [],
+    forms: [],
+    offers: [],
+    emailClicks: [],
+    ctaClicks: [],
+  };
+  let opens = 0;
+  let lastOpen: number | null = null;
+  const read = (a: ScoredActivity, key: MatchKey) => first(a, properties[key]);
+  for (const { activity, at } of dated) {
+    const date = new Date(at).toISOString().slice(0, 10);
+    switch (activity.kind) {
+      case "page_view":
+        entries.visits.push(`${date} ${page(read(activity, "title"), read(activity, "url"))}`);
+        break;
+      case "form_submission": {
+        const form = read(activity, "form") ?? "form";
+        const section = OFFER.test(form) ? "offers" : "forms";
+        const where = read(activity, "url");
+        entries[section].push(`${date} ${cut(form, VALUE_LENGTH)}${where ? ` (${path(where)})` : ""}`);
+        break;
+      }
+      case "email_click": {
+        const subject = read(activity, "email") ?? "email";
+        const link = read(activity, "url");
+        entries.emailClicks.push(
+          `${date} ${cut(subject, VALUE_LENGTH)}${link ? ` (${cut(link, VALUE_LENGTH)})` : ""}`,
+        );
+        break;
+      }
+      case "cta_click":
+        entries.ctaClicks.push(`${date} ${cut(read(activity, "cta") ?? "call to action", VALUE_LENGTH)}`);
+        break;
+      case "email_open":
+        opens++;
+        lastOpen ??= at;
+        break;
+      case "other":
+        break;
+    }
+  }
+
+  const lines: string[] = [];
+  for (const section of Object.keys(SECTION_TITLES) as Section[]) {
+    const list = entries[section];
+    if (list.length === 0) continue;
+    const more = list.length > limit ? `; … ${list.length - limit} more` : "";
+    lines.push(`${SECTION_TITLES[section]}: ${list.slice(0, limit).join("; ")}${more}`);
+  }
+  if (opens > 0) {
+    lines.push(`Email opens: ${opens}, latest ${new Date(lastOpen!).toISOString().slice(0, 10)}`);
+  }
+  if (lines.length === 0) return "No activity yet.";
+  return withinLimit(lines);
+}
+
+/** Whole lines until the limit, then a cut line marked as such. */
+function withinLimit(lines: readonly string[]): string {
+  let text = "";
+  for (const line of lines) {
+    const next = text ? `${text}\n${line}` : line;
+    if (next.length <= SUMMARY_MAX_LENGTH) {
+      text = next;
+      continue;
+    }
+    const room = SUMMARY_MAX_LENGTH - text.length - (text ? 1 : 0);
+    if (room > 1) text = text ? `${text}\n${line.slice(0, room - 1)}…` : `${line.slice(0, room - 1)}…`;
+    break;
+  }
+  return text;
+}
+
+function first(activity: ScoredActivity, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = activity.properties[name];
+    if (value !== undefined && value.trim() !== "") return value;
+  }
+  return null;
+}
+
+/** `Pricing (/pricing)`: the title, and the URL's path, which says more than the host to a rep. */
+function page(title: string | null, url: string | null): string {
+  if (title && url) return `${cut(title, VALUE_LENGTH)} (${path(url)})`;
+  if (url) return path(url);
+  return title ? cut(title, VALUE_LENGTH) : "page";
+}
+
+function path(url: string): string {
+  const withoutOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "");
+  return cut(withoutOrigin || "/", VALUE_LENGTH);
+}

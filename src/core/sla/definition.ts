@@ -1,0 +1,42 @@
+// The follow-up SLA as the core sees it (config/sla.yaml after loading). Time is calendar time: nights,
+// weekends and holidays count. Business hours are not modelled yet; `clock: calendar` in the file says so
+// and leaves room for a `business` clock later without changing what existing files mean.
+
+export interface SlaDefinition {
+  clock: "calendar";
+  /** Handoff → first touch allowed, in milliseconds. */
+  followUpMs: number;
+  /** The same as written in the file ("4h"), for the rep's alert task ("follow up within 4h"). */
+  followUpLabel: string;
+  /** At least `expected` touches within `withinMs` of the handoff; null when touches are not tracked. */
+  touches: { expected: number; withinMs: number } | null;
+  /** What a breach does: raise an alert (a task or notification), and/or route the lead again. */
+  onBreach: { alert: boolean; reroute: boolean };
+}
+
+/** A point in time: an ISO-8601 string (as the store keeps them) or a Date. */
+export type Instant = string | Date;
+
+/** The follow-up clock of one handed-off lead, as the store keeps it (its SlaClock fits this). */
+export interface SlaClockView {
+  handoffAt: string;
+  /** Fixed at handoff, so a later change to the definition does not move a lead's due time. */
+  dueAt: string;
+  firstTouchAt: string | null;
+  /** Touches (calls, emails, meetings logged by the owner) counted since handoff. */
+  touches: number;
+  /** When a breach was raised for this clock; set once, so a breach is raised once. */
+  breachedAt: string | null;
+}
+
+export type SlaBreachKind = "follow-up" | "touches";
+
+export function toMs(at: Instant): number {
+  const ms = typeof at === "string" ? Date.parse(at) : at.getTime();
+  if (Number.isNaN(ms)) throw new RangeError(`not a point in time: ${String(at)}`);
+  return ms;
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,62 @@
+// Where one lead stands against the SLA at a given moment. Pure: `now` is an input, so the daemon,
+// `leadloop` reports and tests all see the same answer for the same clock.
+import {
+  type Instant,
+  type SlaBreachKind,
+  type SlaClockView,
+  type SlaDefinition,
+  toIso,
+  toMs,
+} from "./definition.js";
+
+const MINUTE = 60_000;
+
+export interface SlaState {
+  /** open: still running; met: first touch on time and the expected touches made; breached: missed. */
+  status: "open" | "met" | "breached";
+  minutesToFirstTouch: number | null;
+  /** How late the missed part is (0 unless breached): first touch past due, or touches past their window. */
+  overdueMinutes: number;
+  /** Which part was missed; null when not breached, or when breached earlier under another definition. */
+  breach: SlaBreachKind | null;
+}
+
+/** When the first touch is due for a lead handed off at `handoffAt`. */
+export function slaDueAt(handoffAt: Instant, definition: SlaDefinition): string {
+  return toIso(toMs(handoffAt) + definition.followUpMs);
+}
+
+/** When the expected touches are due, or null when touches are not tracked. */
+export function touchesDueAt(handoffAt: Instant, definition: SlaDefinition): string | null {
+  return definition.touches ? toIso(toMs(handoffAt) + definition.touches.withinMs) : null;
+}
+
+export function slaState(clock: SlaClockView, now: Instant, definition: SlaDefinition): SlaState {
+  const nowMs = toMs(now);
+  const handoff = toMs(clock.handoffAt);
+  const due = toMs(clock.dueAt);
+  const touched = clock.firstTouchAt === null ? null : toMs(clock.firstTouchAt);
+  // A touch logged before the handoff (the rep was already talking to them) counts as immediate.
+  const minutesToFirstTouch = touched === null ? null : Math.max(0, Math.floor((touched - handoff) / MINUTE));
+
+  const followUpLateBy = (touched ?? nowMs) - due;
+  const touchesDue = definition.touches ? handoff + definition.touches.withinMs : null;
+  const touchesShort =
+    definition.touches !== null && touchesDue !== null && clock.touches < definition.touches.expected;
+
+  let breach: SlaBreachKind | null = null;
+  let overdueMinutes = 0;
+  if (followUpLateBy > 0) {
+    breach = "follow-up";
+    overdueMinutes = Math.floor(followUpLateBy / MINUTE);
+  } else if (touchesShort && nowMs > touchesDue!) {
+    breach = "touches";
+    overdueMinutes = Math.floor((nowMs - touchesDue!) / MINUTE);
+  }
+  // Once raised, a breach stays a breach: a late touch does not undo it.
+  if (breach !== null || clock.breachedAt !== null) {
+    return { status: "breached", minutesToFirstTouch, overdueMinutes, breach };
+  }
+  const met = touched !== null && !touchesShort;
+  return { status: met ? "met" : "open", minutesToFirstTouch, overdueMinutes: 0, breach: null };
+}

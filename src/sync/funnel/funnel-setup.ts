@@ -1,0 +1,76 @@
+// What the funnel phases of a run need besides the run context: the shared qualification definition,
+// routing and SLA, the CRM's handoff vocabulary, where activities come from, and the inclusion rule.
+import type { CompiledDefinition } from "../../core/scoring/compile.js";
+import type { ScoredActivity } from "../../core/scoring/definition.js";
+import type { PersonScore } from "../../core/scoring/score.js";
+import type { RoutingDefinition } from "../../core/routing/definition.js";
+import type { SlaDefinition } from "../../core/sla/definition.js";
+import type { FieldValues } from "../../core/records.js";
+import type { HandoffVocabulary } from "./handoff-vocabulary.js";
+
+export const INCLUSION_RULES = ["mql", "all"] as const;
+export type InclusionRule = (typeof INCLUSION_RULES)[number];
+
+/** Where a person's behaviour comes from (HubSpot's events). */
+export interface ActivitySource {
+  readActivities(
+    contactIds: string[],
+    since: string | null,
+  ): Promise<(ScoredActivity & { contactId: string })[]>;
+}
+
+export interface FunnelSetup {
+  qualification: CompiledDefinition;
+  routing: RoutingDefinition;
+  sla: SlaDefinition;
+  vocabulary: HandoffVocabulary;
+  /** Marketing owners (HubSpot) by lower-cased email, to set the contact's owner to the same rep. */
+  marketingOwnersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
+  activities: ActivitySource;
+  /** Which marketing contacts the CRM receives: only MQLs and people already linked, or everyone. */
+  inclusion: InclusionRule;
+  /** HubSpot is its own CRM: the person's CRM record is the marketing contact itself. */
+  crmIsMarketing: boolean;
+  /** How far back behaviour is read for scoring (older activity has decayed to nothing). */
+  activityWindowDays: number;
+}
+
+/** What one run learned about people, shared between its phases so nothing is read twice. */
+export interface FunnelRunState {
+  scores: Map<string, PersonScore>;
+  people: Map<string, FieldValues>;
+  activities: Map<string, ScoredActivity[]>;
+}
+
+export function newFunnelRunState(): FunnelRunState {
+  return { scores: new Map(), people: new Map(), activities: new Map() };
+}
+
+/** The contact properties scoring, routing and the handoff read. */
+export const PERSON_FIELDS = [
+  "email",
+  "firstname",
+  "lastname",
+  "jobtitle",
+  "company",
+  "phone",
+  "country",
+  "state",
+  "city",
+  "industry",
+  "numemployees",
+  "lifecyclestage",
+  "hs_lead_status",
+  "hs_email_optout",
+  "hs_email_bounce",
+  "hs_analytics_source",
+  "hubspot_owner_id",
+  "associatedcompanyid",
+  "leadloop_status",
+  "leadloop_score",
+  "leadloop_fit_score",
+  "leadloop_behavior_score",
+  "leadloop_near_qualified",
+] as const;
+
+export const COMPANY_FIELDS = ["name", "domain", "industry", "numberofemployees", "country", "type", "lifecyclestage"];

@@ -1,0 +1,264 @@
+// Handoff, after the contacts are synced: every MQL with a CRM record and no follow-up clock yet gets an
+// owner by the routing rules, its score, reasons and behaviour history on the CRM record, an alert task
+// due by the SLA, one completed task per significant activity, and a follow-up clock. Resumable: the
+// clock is written last, and tasks are upserted on a key, so a crash never hands off twice.
+import { significantActivities } from "../../core/scoring/significant.js";
+import { activitySummary } from "../../core/scoring/summary.js";
+import { pickFromQueue, planRoute } from "../../core/routing/index.js";
+import { slaDueAt } from "../../core/sla/index.js";
+import type { FieldValues, SourceRecord } from "../../core/records.js";
+import type { PersonScore } from "../../core/scoring/score.js";
+import type { AuditEntry, Link } from "../../store/port.js";
+import type { RunContext } from "../run-context.js";
+import { bump } from "../run-summary.js";
+import type { RecordWrite } from "../system-port.js";
+import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
+import { PERSON_FIELDS } from "./funnel-setup.js";
+import { qualifyPage } from "./qualify-phase.js";
+
+const LOOKBACK_DAYS = 90;
+/** Entries per line of the summary (last visits, forms, offers, email clicks). */
+const SUMMARY_ENTRIES = 10;
+/** Salesforce long text areas hold 32,768 characters; the summary stays under that. */
+const SUMMARY_MAX_CHARS = 32_000;
+const REASONS_SHOWN = 8;
+
+interface Candidate {
+  personId: string;
+  crmType: string;
+  crmId: string;
+}
+
+export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
+  const candidates = await pendingHandoffs(ctx, setup);
+  if (candidates.length === 0) return;
+  const people = await ensureScored(ctx, setup, state, candidates.map((c) => c.personId));
+  const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
+  const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
+  const crmRecords = await readCrmRecords(ctx, setup, candidates);
+
+  for (const c of candidates) {
+    const person = people.get(c.personId);
+    const score = state.scores.get(c.personId);
+    const crmRecord = crmRecords.get(c.crmId);
+    if (!person || !score || !crmRecord) continue;
+    const ownerEmail = setup.vocabulary.ownerEmailField ? crmRecord.fields[setup.vocabulary.ownerEmailField] : null;
+    const decision = planRoute(
+      {
+        email: person.email ?? null,
+        country: person.country ?? null,
+        state: person.state ?? null,
+        employees: person.numemployees ?? null,
+        industry: person.industry ?? null,
+      },
+      { accountOwnerEmail: ownerEmail?.toLowerCase() ?? null, activeReps: new Set(reps.keys()) },
+      setup.routing,
+    );
+    if (decision.kind === "unroutable") {
+      ctx.log.warn("handoff.unroutable", { personId: c.personId, message: decision.message });
+      continue;
+    }
+    const assignment =
+      decision.kind === "queue"
+        ? pickFromQueue(decision, ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length))
+        : decision;
+    const ownerId = reps.get(assignment.rep) ?? null;
+    await handOffOne(ctx, setup, state, c, person, score, { ...assignment, ownerId }, marketingOwners.get(assignment.rep) ?? null);
+  }
+}
+
+/** MQLs handed to no one yet: their latest stage is mql, they have a CRM record, and no SLA clock. */
+async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
+  const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
+  const events = await ctx.store.listFunnelEvents({ from: since });
+  const mqls = [...new Set(events.filter((e) => e.toStage === "mql").map((e) => e.personId))];
+  if (mqls.length === 0) return [];
+  const stages = await ctx.store.currentStages(mqls);
+  const clocked = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
+  const open = mqls.filter((id) => stages.get(id) === "mql" && !clocked.has(id));
+  if (setup.crmIsMarketing) return open.map((id) => ({ personId: id, crmType: "contacts", crmId: id }));
+  const links = await ctx.store.findLinksByMarketingIds("contact", open);
+  return open
+    .map((id) => links.get(id))
+    .filter((l): l is Link => l !== undefined)
+    .map((l) => ({ personId: l.marketingId, crmType: l.crmType, crmId: l.crmId }));
+}
+
+/** People scored earlier in this run are reused; the others are read and scored now. */
+async function ensureScored(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  ids: string[],
+): Promise<Map<string, FieldValues>> {
+  const missing = ids.filter((id) => !state.scores.has(id));
+  if (missing.length > 0) {
+    const records = await ctx.marketing.readByIds("contacts", missing, PERSON_FIELDS);
+    await qualifyPage(ctx, setup, state, records);
+  }
+  return state.people;
+}
+
+function allReps(setup: FunnelSetup): string[] {
+  const emails = new Set<string>([setup.routing.fallback]);
+  for (const members of Object.values(setup.routing.queues)) for (const m of members) emails.add(m);
+  for (const rule of setup.routing.rules) if ("rep" in rule.assign) emails.add(rule.assign.rep.toLowerCase());
+  return [...emails];
+}
+
+async function readCrmRecords(ctx: RunContext, setup: FunnelSetup, candidates: Candidate[]): Promise<Map<string, SourceRecord>> {
+  const byType = new Map<string, string[]>();
+  for (const c of candidates) byType.set(c.crmType, [...(byType.get(c.crmType) ?? []), c.crmId]);
+  const out = new Map<string, SourceRecord>();
+  const fields = [setup.vocabulary.ownerField, ...(setup.vocabulary.ownerEmailField ? [setup.vocabulary.ownerEmailField] : [])];
+  for (const [type, ids] of byType) for (const r of await ctx.crm.readByIds(type, ids, fields)) out.set(r.id, r);
+  return out;
+}
+
+async function handOffOne(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  c: Candidate,
+  person: FieldValues,
+  score: PersonScore,
+  route: { rep: string; ruleId: string; explanation: string; ownerId: string | null },
+  marketingOwnerId: string | null,
+): Promise<void> {
+  const now = ctx.now();
+  const v = setup.vocabulary;
+  const activities = state.activities.get(c.personId) ?? [];
+  const reasons = score.reasons
+    .slice(0, REASONS_SHOWN)
+    .map((r) => `${r.points > 0 ? "+" : ""}${r.points} ${r.detail}`)
+    .join("\n");
+  const recordFields: FieldValues = { ...v.fields.extra };
+  const set = (name: string | null, value: string | null) => {
+    if (name) recordFields[name] = value;
+  };
+  if (route.ownerId) recordFields[v.ownerField] = route.ownerId;
+  set(v.fields.score, String(score.total));
+  set(v.fields.fitScore, String(score.fit));
+  set(v.fields.behaviourScore, String(score.behaviour));
+  set(v.fields.mqlDate, now.toISOString());
+  set(v.fields.reasons, reasons);
+  set(v.fields.activitySummary, activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS));
+
+  const dueAt = slaDueAt(now, setup.sla);
+  const taskWrite = (input: Parameters<typeof v.task.fields>[0]): RecordWrite => ({
+    ref: input.key,
+    fields: v.task.fields(input),
+    ...(v.task.upsertOn ? { upsertOn: v.task.upsertOn } : {}),
+    ...(v.task.associate ? { associations: [{ object: c.crmType, id: c.crmId }] } : {}),
+  });
+  const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
+  const tasks: RecordWrite[] = [
+    taskWrite({
+      subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
+      body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
+      whoId: c.crmId,
+      whoObject: c.crmType,
+      ownerId: route.ownerId,
+      at: dueAt,
+      completed: false,
+      key: `leadloop:handoff:${c.personId}:${now.toISOString().slice(0, 10)}`,
+    }),
+    ...significantActivities(activities, setup.qualification, now).map((s) =>
+      taskWrite({
+        subject: `${s.description}: ${activityTitle(s.activity.properties)}`,
+        body: Object.entries(s.activity.properties)
+          .map(([k, val]) => `${k}: ${val}`)
+          .join("\n"),
+        whoId: c.crmId,
+        whoObject: c.crmType,
+        ownerId: route.ownerId,
+        at: s.activity.occurredAt,
+        completed: true,
+        key: `leadloop:activity:${s.key}`,
+      }),
+    ),
+  ];
+
+  if (ctx.dryRun) {
+    ctx.summary.handoffs++;
+    ctx.plan.push({
+      system: ctx.crm.system,
+      side: "crm",
+      object: c.crmType,
+      action: "update",
+      id: c.crmId,
+      sourceId: c.personId,
+      fields: Object.entries(recordFields).map(([field, after]) => ({ field, before: null, after, rule: `handoff: ${route.ruleId}` })),
+    });
+    return;
+  }
+
+  const [recordOutcome] = await ctx.crm.write(c.crmType, [{ ref: c.personId, id: c.crmId, fields: recordFields }]);
+  if (!recordOutcome?.ok) {
+    const error = recordOutcome && !recordOutcome.ok ? recordOutcome.error : undefined;
+    bump(ctx.summary.errors, ctx.crm.system);
+    await ctx.store.commitBatch({
+      runId: ctx.runId,
+      at: now.toISOString(),
+      errors: [
+        {
+          runId: ctx.runId,
+          system: ctx.crm.system,
+          object: c.crmType,
+          recordId: c.crmId,
+          operation: "handoff",
+          payload: { source: "marketing", object: "contacts", sourceId: c.personId },
+          errorClass: error?.errorClass ?? "bug",
+          message: error ? `${error.code}: ${error.message}` : "no outcome for the handoff write",
+          at: now.toISOString(),
+        },
+      ],
+    });
+    return;
+  }
+  const taskOutcomes = await ctx.crm.write(v.task.object, tasks);
+  const failedTasks = taskOutcomes.filter((o) => !o.ok).length;
+  if (failedTasks > 0) ctx.log.warn("handoff.tasks_failed", { personId: c.personId, failed: failedTasks });
+  if (!setup.crmIsMarketing && marketingOwnerId) {
+    await ctx.marketing.write("contacts", [{ ref: c.personId, id: c.personId, fields: { hubspot_owner_id: marketingOwnerId } }]);
+  }
+  const audit: AuditEntry[] = Object.entries(recordFields).map(([field, after]) => ({
+    runId: ctx.runId,
+    at: now.toISOString(),
+    system: ctx.crm.system,
+    object: c.crmType,
+    recordId: c.crmId,
+    operation: "handoff",
+    field,
+    before: null,
+    after: field === v.fields.activitySummary ? `(${after?.length ?? 0} characters)` : after,
+    rule: `handoff to ${route.rep} by ${route.ruleId}`,
+  }));
+  await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), audit });
+  await ctx.store.upsertSlaClock({
+    personId: c.personId,
+    crmType: c.crmType,
+    crmId: c.crmId,
+    ownerId: route.ownerId,
+    handoffAt: now.toISOString(),
+    dueAt,
+    firstTouchAt: null,
+    touches: 0,
+    breachedAt: null,
+  });
+  ctx.summary.handoffs++;
+  bump(ctx.summary.updated, ctx.crm.system);
+  ctx.log.info("person.handed_off", { personId: c.personId, crmId: c.crmId, rep: route.rep, rule: route.ruleId, tasks: tasks.length - failedTasks });
+}
+
+/** A short name for an activity from its event properties: the page title, form or email it was about. */
+function activityTitle(properties: Readonly<Record<string, string>>): string {
+  return (
+    properties.hs_title ??
+    properties.hs_form_title ??
+    properties.hs_email_subject ??
+    properties.hs_url ??
+    properties.hs_page_url ??
+    "activity"
+  ).slice(0, 120);
+}

@@ -1,0 +1,59 @@
+// The names a CRM gives to what a handoff writes: where the owner, the score and the history go, what a
+// task is, how a rep's lead status is read. Each CRM adapter folder supplies one; the handoff itself
+// stays the same whichever CRM is on the other side.
+
+export interface HandoffVocabulary {
+  /** The CRM objects people live in, in order of preference for reading dispositions (Lead first). */
+  personObjects: string[];
+  /** The object and field whose value is the rep's lead status (Lead.Status, contacts.hs_lead_status). */
+  status: { object: string; field: string };
+  /** Field that holds a record's owner id. */
+  ownerField: string;
+  /** The owner's email as a readable (relationship) field, when the CRM gives one. */
+  ownerEmailField: string | null;
+  /** Fields written on the person's CRM record at handoff; a null name means this CRM has no such field. */
+  fields: {
+    score: string | null;
+    fitScore: string | null;
+    behaviourScore: string | null;
+    mqlDate: string | null;
+    reasons: string | null;
+    activitySummary: string | null;
+    dispositionReason: string | null;
+    /** Values a CRM needs set at handoff besides the above (HubSpot CRM: lifecycle stage, lead status). */
+    extra: Record<string, string>;
+  };
+  /** How a task for the rep is written. */
+  task: {
+    object: string;
+    /** Builds the task's fields; `whoId` is the person's CRM record. */
+    fields(input: TaskInput): Record<string, string | null>;
+    /** A unique field tasks can be upserted on, so one activity never gets two tasks. */
+    upsertOn: string | null;
+    /** Associations to set on create (HubSpot), when the CRM links tasks that way. */
+    associate: boolean;
+  };
+  /** Objects and fields to read to count a rep's touches (logged calls, emails) on a person. */
+  touches: {
+    object: string;
+    whoField: string;
+    fields: string[];
+    /** Field set on the tasks leadloop writes itself, which are not a rep's touches. */
+    ownKeyField: string | null;
+  } | null;
+  /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
+  ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
+}
+
+export interface TaskInput {
+  subject: string;
+  body: string;
+  whoId: string;
+  whoObject: string;
+  ownerId: string | null;
+  /** ISO date-time the task is due (alert) or happened (activity). */
+  at: string;
+  completed: boolean;
+  /** Stable key of what the task is about (activity id, or the handoff), for idempotent upserts. */
+  key: string;
+}

@@ -1,0 +1,131 @@
+// Qualification, the first phase of a run: every marketing contact changed since its cursor is scored
+// against the shared definition with its recent behaviour. A new MQL becomes a funnel event and the
+// contact's lifecycle stage; scores, reasons and the near-qualified flag are written to the contact.
+import { isBlank, type FieldValues, type SourceRecord } from "../../core/records.js";
+import { scorePerson, type PersonScore } from "../../core/scoring/score.js";
+import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
+import { canMove, type Stage } from "../../core/funnel/stages.js";
+import type { FunnelEvent } from "../../store/port.js";
+import type { RunContext } from "../run-context.js";
+import { bump } from "../run-summary.js";
+import type { ChangeCursor, RecordWrite } from "../system-port.js";
+import { COMPANY_FIELDS, type FunnelRunState, type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
+
+const CONTACTS = "contacts";
+const COMPANIES = "companies";
+const CURSOR_OBJECT = "contacts#qualification";
+const DAY_MS = 86_400_000;
+/** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
+const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
+
+export async function qualifyPeople(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
+  const marketing = ctx.marketing;
+  const saved = await ctx.store.getCursor(marketing.system, CURSOR_OBJECT);
+  const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : null;
+  for await (const page of marketing.readChanges(CONTACTS, PERSON_FIELDS, from, ctx.until)) {
+    await qualifyPage(ctx, setup, state, page.records);
+    if (!ctx.dryRun) {
+      await ctx.store.commitBatch({
+        runId: ctx.runId,
+        at: ctx.now().toISOString(),
+        cursors: [{ system: marketing.system, object: CURSOR_OBJECT, value: page.cursor.modifiedAt, lastId: page.cursor.lastId }],
+      });
+    }
+    if (ctx.signal?.aborted) return;
+  }
+}
+
+/** Scores these contacts; records new MQLs and writes the contacts' funnel properties. */
+export async function qualifyPage(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  records: readonly SourceRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  const now = ctx.now();
+  const ids = [...new Set(records.map((r) => r.id))];
+  const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
+  const activities = await setup.activities.readActivities(ids, since);
+  for (const id of ids) state.activities.set(id, []);
+  for (const a of activities) state.activities.get(a.contactId)?.push(a);
+
+  const companyIds = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
+  const companies = new Map(
+    companyIds.length > 0
+      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, COMPANY_FIELDS)).map((c) => [c.id, c.fields] as const)
+      : [],
+  );
+  const stages = await ctx.store.currentStages(ids);
+  const events: FunnelEvent[] = [];
+  const writes: RecordWrite[] = [];
+
+  for (const record of records) {
+    if (state.scores.has(record.id)) continue; // a duplicate at a page boundary
+    const company = record.fields.associatedcompanyid ? companies.get(record.fields.associatedcompanyid) : undefined;
+    const isCustomer = record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
+    const score = scorePerson(
+      { person: record.fields, company, activities: state.activities.get(record.id) ?? [], isCustomer, now },
+      setup.qualification,
+    );
+    state.scores.set(record.id, score);
+    state.people.set(record.id, record.fields);
+    if (score.nearQualified) ctx.summary.nearQualified++;
+
+    const current = (stages.get(record.id) ?? "lead") as Stage;
+    const fields: FieldValues = scoreFields(record.fields, score);
+    if (score.qualified && REQUALIFIABLE.has(current) && canMove(current, "mql")) {
+      events.push({
+        personId: record.id,
+        email: record.fields.email ?? null,
+        fromStage: current,
+        toStage: "mql",
+        at: now.toISOString(),
+        cause: `qualified: ${score.total} points (${score.reasons
+          .slice(0, 3)
+          .map((r) => r.ruleId)
+          .join(", ")})`,
+        runId: ctx.runId,
+        source: record.fields.hs_analytics_source ?? null,
+        campaign: null,
+        ownerId: null,
+        amount: null,
+      });
+      fields.leadloop_status = "mql";
+      fields.lifecyclestage = lifecycleFor("mql");
+      ctx.log.info("person.qualified", { personId: record.id, score: score.total });
+    }
+    if (Object.keys(fields).length > 0) writes.push({ ref: record.id, id: record.id, fields });
+  }
+
+  if (ctx.dryRun) return;
+  if (writes.length > 0) {
+    const outcomes = await ctx.marketing.write(CONTACTS, writes);
+    for (const o of outcomes) {
+      if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
+      else ctx.log.warn("person.score_not_written", { personId: o.ref, code: o.error.code, message: o.error.message });
+    }
+  }
+  if (events.length > 0) await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), funnelEvents: events });
+}
+
+/** The score properties that differ from what the contact holds (so a rescore with no change writes nothing). */
+function scoreFields(current: FieldValues, score: PersonScore): FieldValues {
+  const wanted: FieldValues = {
+    leadloop_score: String(score.total),
+    leadloop_fit_score: String(score.fit),
+    leadloop_behavior_score: String(score.behaviour),
+    leadloop_near_qualified: score.nearQualified ? score.nearQualified.missing : null,
+  };
+  const out: FieldValues = {};
+  for (const [k, v] of Object.entries(wanted)) {
+    if (!sameNumberOrText(current[k] ?? null, v)) out[k] = v;
+  }
+  return out;
+}
+
+function sameNumberOrText(a: string | null, b: string | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  return Number(a) === Number(b) && !Number.isNaN(Number(a));
+}

@@ -1,0 +1,188 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../../src/config/config-error.js";
+import { loadQualification, parseQualification } from "../../src/config/qualification-file.js";
+import { dispositionFor } from "../../src/core/funnel/dispositions.js";
+import { scorePerson } from "../../src/core/scoring/score.js";
+
+const SHIPPED = fileURLToPath(new URL("../../config/qualification.yaml", import.meta.url));
+const FILE = "config/qualification.yaml";
+
+function problemsOf(fn: () => unknown): ConfigError["problems"] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const BASE = `version: 1
+thresholds: { mql: 60, behaviour: 30 }
+decay:
+  halfLifeDays: 30
+requiredForHandoff: [email, lastname]
+fit:
+  - id: senior
+    description: Senior title
+    points: 20
+    when:
+      field: jobtitle
+      matches: "vp|director"
+behaviour:
+  - id: pricing
+    description: Visited pricing
+    points: 10
+    activity: page_view
+    match: { url: /pricing }
+    withinDays: 90
+`;
+
+/** 1-based line of the first line containing `text`. */
+const lineOf = (yaml: string, text: string) => yaml.split("\n").findIndex((l) => l.includes(text)) + 1;
+
+describe("the shipped qualification definition", () => {
+  const definition = loadQualification(SHIPPED);
+
+  it("loads with every rule set", () => {
+    expect(definition.thresholds).toEqual({ mql: 60, behaviour: 30, fitMinimum: 15 });
+    expect(definition.halfLifeDays).toBe(30);
+    expect(definition.requiredForHandoff).toEqual(["email", "firstname", "lastname", "company"]);
+    expect(definition.fit.map((r) => r.id)).toContain("decision-maker-title");
+    expect(definition.behaviour.map((r) => r.id)).toEqual([
+      "pricing-page",
+      "demo-request",
+      "offer-download",
+      "form-submission",
+      "email-click",
+      "cta-click",
+      "frequent-visitor",
+    ]);
+    expect(definition.negative.map((r) => [r.id, r.disqualify])).toEqual([
+      ["free-mail", false],
+      ["competitor", true],
+      ["student", true],
+      ["unsubscribed", false],
+      ["email-bounced", false],
+    ]);
+    expect(definition.customers?.rules).toHaveLength(3);
+  });
+
+  it("maps both CRMs' lead statuses to dispositions", () => {
+    expect(dispositionFor("Closed - Not Converted", definition, "salesforce")?.disposition).toBe("recycle");
+    expect(dispositionFor("unqualified", definition, "salesforce")?.disposition).toBe("trash");
+    expect(dispositionFor("ATTEMPTED_TO_CONTACT", definition, "hubspot")?.disposition).toBe("unreachable");
+    expect(dispositionFor("BAD_TIMING", definition)?.disposition).toBe("recycle");
+    expect(dispositionFor("Open - Not Contacted", definition, "salesforce")).toBeNull();
+  });
+
+  it("qualifies a realistic prospect who visits pricing and requests a demo", () => {
+    const now = new Date("2026-11-30T12:00:00Z");
+    const s = scorePerson(
+      {
+        person: {
+          email: "Ines.Garcia@Nordwind-Logistik.de",
+          firstname: "Inés",
+          lastname: "García",
+          company: "Nordwind Logistik",
+          jobtitle: "Directrice Marketing",
+          country: "Deutschland",
+          hs_email_optout: "false",
+          hs_email_bounce: "0",
+        },
+        company: { name: "Nordwind Logistik", industry: "COMPUTER_SOFTWARE", numberofemployees: "420" },
+        activities: [
+          {
+            id: "v1",
+            kind: "page_view",
+            occurredAt: "2026-11-29T09:00:00Z",
+            properties: { hs_url: "https://nordwind.example/pricing", hs_title: "Pricing" },
+          },
+          {
+            id: "f1",
+            kind: "form_submission",
+            occurredAt: "2026-11-30T10:00:00Z",
+            properties: { hs_form_title: "Request a demo" },
+          },
+        ],
+        now,
+      },
+      definition,
+    );
+    expect(s.qualified).toBe(true);
+    expect(s.reasons[0]!.ruleId).toBe("demo-request");
+  });
+});
+
+describe("a qualification file with mistakes", () => {
+  it("reports a misspelt key with its line and the key it meant", () => {
+    const yaml = BASE.replace("withinDays: 90", "withinDay: 90");
+    expect(problemsOf(() => parseQualification(yaml, FILE))).toEqual([
+      {
+        file: FILE,
+        line: lineOf(yaml, "withinDay:"),
+        column: 5,
+        key: "behaviour[0].withinDay",
+        message: 'unknown key (did you mean "withinDays"?)',
+      },
+    ]);
+  });
+
+  it("reports a bad regular expression at its line", () => {
+    const yaml = BASE.replace('"vp|director"', '"(vp|director"');
+    const [problem, ...rest] = problemsOf(() => parseQualification(yaml, FILE));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ file: FILE, line: lineOf(yaml, "matches:"), key: "fit[0].when.matches" });
+    expect(problem!.message).toMatch(/^not a valid regular expression: .*unterminated group/i);
+  });
+
+  it("reports a negative half-life at its line", () => {
+    const yaml = BASE.replace("halfLifeDays: 30", "halfLifeDays: -30");
+    expect(problemsOf(() => parseQualification(yaml, FILE))).toEqual([
+      {
+        file: FILE,
+        line: lineOf(yaml, "halfLifeDays"),
+        column: 17,
+        key: "decay.halfLifeDays",
+        message: "must be more than 0 days",
+      },
+    ]);
+  });
+
+  it("reports a condition with two tests, a lone countAtLeast and a duplicate rule id", () => {
+    const yaml = BASE.replace('matches: "vp|director"', 'matches: "vp"\n      in: [CEO]')
+      .replace("withinDays: 90", "withinDays: 90\n    countAtLeast: 3")
+      .replace("id: pricing", "id: senior");
+    const problems = problemsOf(() => parseQualification(yaml, FILE));
+    expect(problems.map((p) => [p.key, p.message])).toEqual(
+      expect.arrayContaining([
+        ["fit[0].when", "give one test per condition, not matches and in; combine conditions with all:"],
+        ["behaviour[0].countAtLeast", "countAtLeast and inDays go together (e.g. 3 visits in 7 days)"],
+      ]),
+    );
+    // Semantic checks run once the schema passes.
+    const dup = BASE.replace("id: pricing", "id: senior");
+    expect(problemsOf(() => parseQualification(dup, FILE))).toEqual([
+      {
+        file: FILE,
+        line: dup.split("\n").findLastIndex((l) => l.includes("id: senior")) + 1,
+        column: 9,
+        key: "behaviour[0].id",
+        message: "rule id senior is already used by fit[0]",
+      },
+    ]);
+  });
+
+  it("names a missing file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-qualification-"));
+    expect(problemsOf(() => loadQualification(join(dir, "nope.yaml")))).toEqual([
+      { file: join(dir, "nope.yaml"), line: 0, column: 0, key: "", message: "file not found" },
+    ]);
+    const file = join(dir, "q.yaml");
+    writeFileSync(file, BASE);
+    expect(loadQualification(file).behaviour[0]!.withinDays).toBe(90);
+  });
+});
