@@ -3,22 +3,22 @@
 
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import { loadMappings } from "../config/mapping-file.js";
+import { loadQualification } from "../config/qualification-file.js";
+import { loadRouting } from "../config/routing-file.js";
+import { loadSla } from "../config/sla-file.js";
 import type { ObjectMapping } from "../core/mapping.js";
+import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
 import { apiCallsToday } from "../sync/api-usage.js";
+import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../systems/hubspot/adapter.js";
-import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
-import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
-import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
-import { loadQualification } from "../config/qualification-file.js";
-import { loadRouting } from "../config/routing-file.js";
-import { loadSla } from "../config/sla-file.js";
-import { compileDefinition } from "../core/scoring/compile.js";
+import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
+import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
 
 export interface Wiring {
   config: LeadloopConfig;

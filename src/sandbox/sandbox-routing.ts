@@ -20,7 +20,9 @@ export function sandboxRoutingText(seed: SeedData): string {
     version: 1,
     keepAccountOwner: true,
     queues: Object.fromEntries(
-      seed.queues.filter((q) => q.repKeys.length > 0).map((q) => [q.name, q.repKeys.map((k) => repEmail(seed, k))]),
+      seed.queues
+        .filter((q) => q.repKeys.length > 0)
+        .map((q) => [q.name, q.repKeys.map((k) => repEmail(seed, k))]),
     ),
     rules: rules.filter((r) => seed.queues.find((q) => q.name === r.id)?.repKeys.length),
     fallback: fallback.email,

@@ -11,7 +11,7 @@ import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { includedInCrm } from "./funnel/inclusion.js";
-import { qualifyPeople } from "./funnel/qualify-phase.js";
+import { qualifyPeople, writeScores } from "./funnel/qualify-phase.js";
 import { syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
@@ -105,9 +105,15 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const group = options.mappings.filter((m) => m.pair === pair);
       if (group.length > 0) stopped = await syncPair(ctx, group, renew);
       if (stopped) break;
-      if (pair === "contact" && funnel) await handOff(ctx, funnel, state);
+      if (pair === "contact" && funnel) {
+        await writeScores(ctx, state);
+        await handOff(ctx, funnel, state);
+      }
     }
-    if (funnel && !stopped) await readDispositions(ctx, funnel);
+    if (funnel && !stopped) {
+      await writeScores(ctx, state); // when no contact mapping ran (HubSpot as CRM)
+      await readDispositions(ctx, funnel);
+    }
     ctx.summary.status = ctx.signal?.aborted ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";

@@ -16,13 +16,20 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
   const { object, field } = setup.vocabulary.status;
   const cursorObject = `${object}#dispositions`;
   const saved = await ctx.store.getCursor(ctx.crm.system, cursorObject);
-  const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : { modifiedAt: ctx.until, lastId: null };
+  const from: ChangeCursor | null = saved
+    ? { modifiedAt: saved.value, lastId: saved.lastId }
+    : { modifiedAt: ctx.until, lastId: null };
   const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
   for await (const page of ctx.crm.readChanges(object, [field], from, ctx.until)) {
     const ids = page.records.map((r) => r.id);
     const personOf = setup.crmIsMarketing
       ? new Map(ids.map((id) => [id, id]))
-      : new Map([...(await ctx.store.findLinksByCrmIds("contact", ids)).values()].map((l) => [l.crmId, l.marketingId]));
+      : new Map(
+          [...(await ctx.store.findLinksByCrmIds("contact", ids)).values()].map((l) => [
+            l.crmId,
+            l.marketingId,
+          ]),
+        );
     const stages = await ctx.store.currentStages([...personOf.values()]);
     const events: FunnelEvent[] = [];
     const writes: RecordWrite[] = [];
@@ -31,7 +38,11 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
       const personId = personOf.get(record.id);
       if (!personId) continue;
       const clock = clocks.get(record.id);
-      const disposition = dispositionFor(record.fields[field] ?? null, setup.qualification.definition, ctx.crm.system);
+      const disposition = dispositionFor(
+        record.fields[field] ?? null,
+        setup.qualification.definition,
+        ctx.crm.system,
+      );
       if (clock && disposition) {
         touch(ctx, clock, record.modifiedAt);
         touched.add(clock);
@@ -76,7 +87,14 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
       runId: ctx.runId,
       at: ctx.now().toISOString(),
       funnelEvents: events,
-      cursors: [{ system: ctx.crm.system, object: cursorObject, value: page.cursor.modifiedAt, lastId: page.cursor.lastId }],
+      cursors: [
+        {
+          system: ctx.crm.system,
+          object: cursorObject,
+          value: page.cursor.modifiedAt,
+          lastId: page.cursor.lastId,
+        },
+      ],
     });
   }
   await countLoggedTouches(ctx, setup, clocks);
@@ -90,12 +108,18 @@ function touch(ctx: RunContext, clock: SlaClock, at: string): void {
 }
 
 /** Calls and emails a rep logged on a handed-off person count as touches (leadloop's own tasks do not). */
-async function countLoggedTouches(ctx: RunContext, setup: FunnelSetup, clocks: Map<string, SlaClock>): Promise<void> {
+async function countLoggedTouches(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: Map<string, SlaClock>,
+): Promise<void> {
   const t = setup.vocabulary.touches;
   if (!t || clocks.size === 0) return;
   const cursorObject = `${t.object}#touches`;
   const saved = await ctx.store.getCursor(ctx.crm.system, cursorObject);
-  const from: ChangeCursor = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : { modifiedAt: ctx.until, lastId: null };
+  const from: ChangeCursor = saved
+    ? { modifiedAt: saved.value, lastId: saved.lastId }
+    : { modifiedAt: ctx.until, lastId: null };
   for await (const page of ctx.crm.readChanges(t.object, t.fields, from, ctx.until)) {
     const touched = new Set<SlaClock>();
     for (const task of page.records) {
@@ -109,7 +133,14 @@ async function countLoggedTouches(ctx: RunContext, setup: FunnelSetup, clocks: M
     await ctx.store.commitBatch({
       runId: ctx.runId,
       at: ctx.now().toISOString(),
-      cursors: [{ system: ctx.crm.system, object: cursorObject, value: page.cursor.modifiedAt, lastId: page.cursor.lastId }],
+      cursors: [
+        {
+          system: ctx.crm.system,
+          object: cursorObject,
+          value: page.cursor.modifiedAt,
+          lastId: page.cursor.lastId,
+        },
+      ],
     });
   }
 }

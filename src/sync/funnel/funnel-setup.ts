@@ -1,11 +1,12 @@
 // What the funnel phases of a run need besides the run context: the shared qualification definition,
 // routing and SLA, the CRM's handoff vocabulary, where activities come from, and the inclusion rule.
+
+import type { FieldValues } from "../../core/records.js";
+import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { CompiledDefinition } from "../../core/scoring/compile.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { PersonScore } from "../../core/scoring/score.js";
-import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { SlaDefinition } from "../../core/sla/definition.js";
-import type { FieldValues } from "../../core/records.js";
 import type { HandoffVocabulary } from "./handoff-vocabulary.js";
 
 export const INCLUSION_RULES = ["mql", "all"] as const;
@@ -40,10 +41,12 @@ export interface FunnelRunState {
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
+  /** Contact properties qualification decided, written once the contacts are synced. */
+  pendingWrites: Map<string, FieldValues>;
 }
 
 export function newFunnelRunState(): FunnelRunState {
-  return { scores: new Map(), people: new Map(), activities: new Map() };
+  return { scores: new Map(), people: new Map(), activities: new Map(), pendingWrites: new Map() };
 }
 
 /** The contact properties scoring, routing and the handoff read. */
@@ -73,4 +76,12 @@ export const PERSON_FIELDS = [
   "leadloop_near_qualified",
 ] as const;
 
-export const COMPANY_FIELDS = ["name", "domain", "industry", "numberofemployees", "country", "type", "lifecyclestage"];
+export const COMPANY_FIELDS = [
+  "name",
+  "domain",
+  "industry",
+  "numberofemployees",
+  "country",
+  "type",
+  "lifecyclestage",
+];

@@ -2,12 +2,13 @@
 // owner by the routing rules, its score, reasons and behaviour history on the CRM record, an alert task
 // due by the SLA, one completed task per significant activity, and a follow-up clock. Resumable: the
 // clock is written last, and tasks are upserted on a key, so a crash never hands off twice.
+
+import type { FieldValues, SourceRecord } from "../../core/records.js";
+import { pickFromQueue, planRoute } from "../../core/routing/index.js";
+import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { activitySummary } from "../../core/scoring/summary.js";
-import { pickFromQueue, planRoute } from "../../core/routing/index.js";
 import { slaDueAt } from "../../core/sla/index.js";
-import type { FieldValues, SourceRecord } from "../../core/records.js";
-import type { PersonScore } from "../../core/scoring/score.js";
 import type { AuditEntry, Link } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -32,7 +33,12 @@ interface Candidate {
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   const candidates = await pendingHandoffs(ctx, setup);
   if (candidates.length === 0) return;
-  const people = await ensureScored(ctx, setup, state, candidates.map((c) => c.personId));
+  const people = await ensureScored(
+    ctx,
+    setup,
+    state,
+    candidates.map((c) => c.personId),
+  );
   const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
   const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
   const crmRecords = await readCrmRecords(ctx, setup, candidates);
@@ -42,7 +48,9 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
-    const ownerEmail = setup.vocabulary.ownerEmailField ? crmRecord.fields[setup.vocabulary.ownerEmailField] : null;
+    const ownerEmail = setup.vocabulary.ownerEmailField
+      ? crmRecord.fields[setup.vocabulary.ownerEmailField]
+      : null;
     const decision = planRoute(
       {
         email: person.email ?? null,
@@ -60,10 +68,22 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
     }
     const assignment =
       decision.kind === "queue"
-        ? pickFromQueue(decision, ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length))
+        ? pickFromQueue(
+            decision,
+            ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
+          )
         : decision;
     const ownerId = reps.get(assignment.rep) ?? null;
-    await handOffOne(ctx, setup, state, c, person, score, { ...assignment, ownerId }, marketingOwners.get(assignment.rep) ?? null);
+    await handOffOne(
+      ctx,
+      setup,
+      state,
+      c,
+      person,
+      score,
+      { ...assignment, ownerId },
+      marketingOwners.get(assignment.rep) ?? null,
+    );
   }
 }
 
@@ -106,12 +126,20 @@ function allReps(setup: FunnelSetup): string[] {
   return [...emails];
 }
 
-async function readCrmRecords(ctx: RunContext, setup: FunnelSetup, candidates: Candidate[]): Promise<Map<string, SourceRecord>> {
+async function readCrmRecords(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  candidates: Candidate[],
+): Promise<Map<string, SourceRecord>> {
   const byType = new Map<string, string[]>();
   for (const c of candidates) byType.set(c.crmType, [...(byType.get(c.crmType) ?? []), c.crmId]);
   const out = new Map<string, SourceRecord>();
-  const fields = [setup.vocabulary.ownerField, ...(setup.vocabulary.ownerEmailField ? [setup.vocabulary.ownerEmailField] : [])];
-  for (const [type, ids] of byType) for (const r of await ctx.crm.readByIds(type, ids, fields)) out.set(r.id, r);
+  const fields = [
+    setup.vocabulary.ownerField,
+    ...(setup.vocabulary.ownerEmailField ? [setup.vocabulary.ownerEmailField] : []),
+  ];
+  for (const [type, ids] of byType)
+    for (const r of await ctx.crm.readByIds(type, ids, fields)) out.set(r.id, r);
   return out;
 }
 
@@ -142,7 +170,10 @@ async function handOffOne(
   set(v.fields.behaviourScore, String(score.behaviour));
   set(v.fields.mqlDate, now.toISOString());
   set(v.fields.reasons, reasons);
-  set(v.fields.activitySummary, activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS));
+  set(
+    v.fields.activitySummary,
+    activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS),
+  );
 
   const dueAt = slaDueAt(now, setup.sla);
   const taskWrite = (input: Parameters<typeof v.task.fields>[0]): RecordWrite => ({
@@ -188,12 +219,19 @@ async function handOffOne(
       action: "update",
       id: c.crmId,
       sourceId: c.personId,
-      fields: Object.entries(recordFields).map(([field, after]) => ({ field, before: null, after, rule: `handoff: ${route.ruleId}` })),
+      fields: Object.entries(recordFields).map(([field, after]) => ({
+        field,
+        before: null,
+        after,
+        rule: `handoff: ${route.ruleId}`,
+      })),
     });
     return;
   }
 
-  const [recordOutcome] = await ctx.crm.write(c.crmType, [{ ref: c.personId, id: c.crmId, fields: recordFields }]);
+  const [recordOutcome] = await ctx.crm.write(c.crmType, [
+    { ref: c.personId, id: c.crmId, fields: recordFields },
+  ]);
   if (!recordOutcome?.ok) {
     const error = recordOutcome && !recordOutcome.ok ? recordOutcome.error : undefined;
     bump(ctx.summary.errors, ctx.crm.system);
@@ -220,7 +258,9 @@ async function handOffOne(
   const failedTasks = taskOutcomes.filter((o) => !o.ok).length;
   if (failedTasks > 0) ctx.log.warn("handoff.tasks_failed", { personId: c.personId, failed: failedTasks });
   if (!setup.crmIsMarketing && marketingOwnerId) {
-    await ctx.marketing.write("contacts", [{ ref: c.personId, id: c.personId, fields: { hubspot_owner_id: marketingOwnerId } }]);
+    await ctx.marketing.write("contacts", [
+      { ref: c.personId, id: c.personId, fields: { hubspot_owner_id: marketingOwnerId } },
+    ]);
   }
   const audit: AuditEntry[] = Object.entries(recordFields).map(([field, after]) => ({
     runId: ctx.runId,
@@ -248,7 +288,13 @@ async function handOffOne(
   });
   ctx.summary.handoffs++;
   bump(ctx.summary.updated, ctx.crm.system);
-  ctx.log.info("person.handed_off", { personId: c.personId, crmId: c.crmId, rep: route.rep, rule: route.ruleId, tasks: tasks.length - failedTasks });
+  ctx.log.info("person.handed_off", {
+    personId: c.personId,
+    crmId: c.crmId,
+    rep: route.rep,
+    rule: route.ruleId,
+    tasks: tasks.length - failedTasks,
+  });
 }
 
 /** A short name for an activity from its event properties: the page title, form or email it was about. */

@@ -17,5 +17,7 @@ export async function includedInCrm(
   if (setup.inclusion === "all") return new Set(ids);
   const stages = await ctx.store.currentStages(ids);
   // In a dry run the qualification phase recorded nothing: its scores stand in for the stages.
-  return new Set(ids.filter((id) => QUALIFIED_STAGES.has(stages.get(id) ?? "") || state.scores.get(id)?.qualified));
+  return new Set(
+    ids.filter((id) => QUALIFIED_STAGES.has(stages.get(id) ?? "") || state.scores.get(id)?.qualified),
+  );
 }

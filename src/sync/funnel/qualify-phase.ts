@@ -1,10 +1,11 @@
 // Qualification, the first phase of a run: every marketing contact changed since its cursor is scored
 // against the shared definition with its recent behaviour. A new MQL becomes a funnel event and the
 // contact's lifecycle stage; scores, reasons and the near-qualified flag are written to the contact.
-import { isBlank, type FieldValues, type SourceRecord } from "../../core/records.js";
-import { scorePerson, type PersonScore } from "../../core/scoring/score.js";
+
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
+import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { FunnelEvent } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -18,7 +19,11 @@ const DAY_MS = 86_400_000;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
-export async function qualifyPeople(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
+export async function qualifyPeople(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+): Promise<void> {
   const marketing = ctx.marketing;
   const saved = await ctx.store.getCursor(marketing.system, CURSOR_OBJECT);
   const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : null;
@@ -28,7 +33,14 @@ export async function qualifyPeople(ctx: RunContext, setup: FunnelSetup, state: 
       await ctx.store.commitBatch({
         runId: ctx.runId,
         at: ctx.now().toISOString(),
-        cursors: [{ system: marketing.system, object: CURSOR_OBJECT, value: page.cursor.modifiedAt, lastId: page.cursor.lastId }],
+        cursors: [
+          {
+            system: marketing.system,
+            object: CURSOR_OBJECT,
+            value: page.cursor.modifiedAt,
+            lastId: page.cursor.lastId,
+          },
+        ],
       });
     }
     if (ctx.signal?.aborted) return;
@@ -50,10 +62,14 @@ export async function qualifyPage(
   for (const id of ids) state.activities.set(id, []);
   for (const a of activities) state.activities.get(a.contactId)?.push(a);
 
-  const companyIds = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
+  const companyIds = [
+    ...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v))),
+  ];
   const companies = new Map(
     companyIds.length > 0
-      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, COMPANY_FIELDS)).map((c) => [c.id, c.fields] as const)
+      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, COMPANY_FIELDS)).map(
+          (c) => [c.id, c.fields] as const,
+        )
       : [],
   );
   const stages = await ctx.store.currentStages(ids);
@@ -62,7 +78,9 @@ export async function qualifyPage(
 
   for (const record of records) {
     if (state.scores.has(record.id)) continue; // a duplicate at a page boundary
-    const company = record.fields.associatedcompanyid ? companies.get(record.fields.associatedcompanyid) : undefined;
+    const company = record.fields.associatedcompanyid
+      ? companies.get(record.fields.associatedcompanyid)
+      : undefined;
     const isCustomer = record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
     const score = scorePerson(
       { person: record.fields, company, activities: state.activities.get(record.id) ?? [], isCustomer, now },
@@ -99,14 +117,27 @@ export async function qualifyPage(
   }
 
   if (ctx.dryRun) return;
-  if (writes.length > 0) {
-    const outcomes = await ctx.marketing.write(CONTACTS, writes);
-    for (const o of outcomes) {
-      if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
-      else ctx.log.warn("person.score_not_written", { personId: o.ref, code: o.error.code, message: o.error.message });
-    }
+  // Written after the contacts are synced (writeScores): a write now would move the contact past the
+  // run's signpost, and the contact sync would not see it until the next run.
+  for (const w of writes) state.pendingWrites.set(w.ref, { ...state.pendingWrites.get(w.ref), ...w.fields });
+  if (events.length > 0)
+    await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), funnelEvents: events });
+}
+
+/** Writes the scores, statuses and flags qualification decided, in batches. */
+export async function writeScores(ctx: RunContext, state: FunnelRunState): Promise<void> {
+  if (state.pendingWrites.size === 0) return;
+  const writes: RecordWrite[] = [...state.pendingWrites].map(([id, fields]) => ({ ref: id, id, fields }));
+  state.pendingWrites.clear();
+  for (const o of await ctx.marketing.write(CONTACTS, writes)) {
+    if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
+    else
+      ctx.log.warn("person.score_not_written", {
+        personId: o.ref,
+        code: o.error.code,
+        message: o.error.message,
+      });
   }
-  if (events.length > 0) await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), funnelEvents: events });
 }
 
 /** The score properties that differ from what the contact holds (so a rescore with no change writes nothing). */

@@ -1,0 +1,132 @@
+// Qualification and handoff end to end, with each CRM: a contact who reads the pricing page and asks
+// for a demo crosses the threshold and is handed off once, to the territory's rep, with an alert task,
+// the behaviour summary and one task per significant activity; a near-qualified contact is flagged.
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
+import { funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+
+function seedProspect(loop: LoopHarness) {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Acme Industrie",
+    domain: "acme-industrie.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "250",
+    country: "France",
+  });
+  const camille = loop.hubspot.data.createObject("contacts", {
+    email: "Camille.Lefevre@Acme-Industrie.fr",
+    firstname: "Camille",
+    lastname: "Lefèvre",
+    jobtitle: "Directrice Marketing",
+    company: "Acme Industrie",
+    country: "France",
+  });
+  loop.hubspot.data.associate("contacts", camille.id, "companies", company.id);
+  // Keen on behaviour but no first name: near-qualified, missing exactly that.
+  const anon = loop.hubspot.data.createObject("contacts", {
+    email: "k.nowak@acme-industrie.fr",
+    lastname: "Nowak",
+    jobtitle: "Head of Sales",
+    company: "Acme Industrie",
+    country: "France",
+  });
+  loop.hubspot.data.associate("contacts", anon.id, "companies", company.id);
+  return { camille, anon };
+}
+
+function pricingAndDemo(loop: LoopHarness, contactId: string) {
+  recordActivity(loop.hubspot.data, {
+    contactId,
+    kind: "pageView",
+    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
+  });
+  recordActivity(loop.hubspot.data, {
+    contactId,
+    kind: "formSubmission",
+    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
+  });
+}
+
+describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("hands a new MQL to the territory's rep once, with alert, summary and activity tasks", async () => {
+    const reps = seedReps(loop);
+    const { camille, anon } = seedProspect(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () =>
+      loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+
+    const first = await sync();
+    expect(first.summary.handoffs).toBe(0);
+    if (crm === "salesforce") expect(loop.salesforce.data.list("Lead")).toHaveLength(0); // not an MQL yet: not pushed
+
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    pricingAndDemo(loop, anon.id);
+    const second = await sync();
+    expect(second.summary.handoffs).toBe(1);
+    expect(second.summary.nearQualified).toBeGreaterThanOrEqual(1);
+    expect(loop.hubspot.data.getObject("contacts", anon.id)?.properties.leadloop_near_qualified).toBe(
+      "firstname",
+    );
+
+    const contact = loop.hubspot.data.getObject("contacts", camille.id)!.properties;
+    expect(contact.leadloop_status).toBe("mql");
+    expect(contact.lifecyclestage).toBe("marketingqualifiedlead");
+    expect(contact.hubspot_owner_id).toBe(reps.get(REPS.emea.email)!.hubspot);
+    expect(Number(contact.leadloop_score)).toBeGreaterThanOrEqual(60);
+
+    let taskCount: () => number;
+    if (crm === "salesforce") {
+      const leads = loop.salesforce.data.list("Lead");
+      expect(leads).toHaveLength(1);
+      const lead = leads[0]!;
+      expect(lead).toMatchObject({
+        Email: "camille.lefevre@acme-industrie.fr",
+        OwnerId: reps.get(REPS.emea.email)!.salesforce,
+        HubSpot_Contact_Id__c: camille.id,
+      });
+      expect(Number(lead.Leadloop_Score__c)).toBe(Number(contact.leadloop_score));
+      expect(String(lead.Leadloop_Reasons__c)).toContain("Requested a demo");
+      expect(String(lead.Leadloop_Activity_Summary__c)).toContain("Pricing");
+      const tasks = loop.salesforce.data.list("Task").filter((t) => t.WhoId === lead.Id);
+      expect(tasks.map((t) => String(t.Subject)).sort()).toEqual(
+        [
+          expect.stringContaining("New MQL: follow up within 4h"),
+          expect.stringContaining("Requested a demo"),
+          expect.stringContaining("Visited the pricing page"),
+        ].sort((a, b) => String(a).localeCompare(String(b))),
+      );
+      expect(tasks.every((t) => t.OwnerId === reps.get(REPS.emea.email)!.salesforce)).toBe(true);
+      taskCount = () => loop.salesforce.data.list("Task").length;
+    } else {
+      expect(contact.hs_lead_status).toBe("NEW");
+      expect(contact.leadloop_activity_summary).toContain("Pricing");
+      const tasks = loop.hubspot.data
+        .associationsOf("contacts", camille.id, "tasks")
+        .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties);
+      expect(
+        tasks.map((t) => t.hs_task_subject).some((s) => s?.startsWith("New MQL: follow up within 4h")),
+      ).toBe(true);
+      expect(tasks).toHaveLength(3);
+      expect(tasks.every((t) => t.hubspot_owner_id === reps.get(REPS.emea.email)!.hubspot)).toBe(true);
+      taskCount = () => loop.hubspot.data.listObjects("tasks").length;
+    }
+
+    const tasksBefore = taskCount();
+    await tick();
+    const third = await sync();
+    expect(third.summary.handoffs).toBe(0);
+    expect(taskCount()).toBe(tasksBefore);
+    if (crm === "salesforce") expect(loop.salesforce.data.list("Lead")).toHaveLength(1);
+    const events = await loop.store.listFunnelEvents({ personId: camille.id });
+    expect(events.map((e) => e.toStage)).toEqual(["mql"]);
+  });
+});

@@ -1,0 +1,61 @@
+// A funnel setup for integration tests: the shipped qualification and SLA, a small routing file with
+// reps that exist in both emulators, and the handoff vocabulary of the CRM under test.
+import { loadQualification } from "../../src/config/qualification-file.js";
+import { parseRouting } from "../../src/config/routing-file.js";
+import { loadSla } from "../../src/config/sla-file.js";
+import { compileDefinition } from "../../src/core/scoring/compile.js";
+import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
+import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
+import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
+import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
+import type { LoopHarness } from "./loop-harness.js";
+
+export const REPS = {
+  emea: { email: "helene.dubois@leadloop-demo.com", firstName: "Hélène", lastName: "Dubois" },
+  fallback: { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" },
+};
+
+const ROUTING = `version: 1
+keepAccountOwner: true
+queues:
+  emea: [${REPS.emea.email}]
+rules:
+  - id: emea
+    description: France and Germany
+    when: { country: [France, DE] }
+    assign: { queue: emea }
+fallback: ${REPS.fallback.email}
+`;
+
+/** Creates the reps as Salesforce users and HubSpot owners; returns their ids by email. */
+export function seedReps(loop: LoopHarness): Map<string, { salesforce: string; hubspot: string }> {
+  const ids = new Map<string, { salesforce: string; hubspot: string }>();
+  for (const rep of Object.values(REPS)) {
+    const salesforce = loop.salesforce.data.insert("User", {
+      Username: `${rep.email}.test`,
+      Email: rep.email,
+      FirstName: rep.firstName,
+      LastName: rep.lastName,
+      IsActive: true,
+    });
+    const hubspot = loop.hubspot.data.addOwner(rep).id;
+    ids.set(rep.email, { salesforce, hubspot });
+  }
+  return ids;
+}
+
+export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): FunnelSetup {
+  const hubspotVocabulary = hubspotHandoffVocabulary(loop.hubspotAdapter);
+  return {
+    qualification: compileDefinition(loadQualification(`${SHIPPED_CONFIG}/qualification.yaml`)),
+    routing: parseRouting(ROUTING, "test-routing.yaml"),
+    sla: loadSla(`${SHIPPED_CONFIG}/sla.yaml`),
+    vocabulary:
+      crm === "salesforce" ? salesforceHandoffVocabulary(loop.salesforceAdapter) : hubspotVocabulary,
+    marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
+    activities: loop.hubspotAdapter,
+    inclusion: "mql",
+    crmIsMarketing: crm === "hubspot",
+    activityWindowDays: 365,
+  };
+}
