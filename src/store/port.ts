@@ -143,6 +143,21 @@ export interface SlaClock {
   breachedAt: string | null;
 }
 
+/** A person's latest score, kept for the hot list and the near-qualified list. */
+export interface PersonScoreRow {
+  personId: string;
+  email: string | null;
+  name: string | null;
+  score: number;
+  fit: number;
+  behaviour: number;
+  /** The one requirement a near-qualified person misses; null when not near-qualified. */
+  nearMissing: string | null;
+  /** The rep the person was handed to; null keeps the owner already stored. */
+  ownerEmail: string | null;
+  scoredAt: string;
+}
+
 export interface RunRecord {
   id: string;
   startedAt: string;
@@ -241,6 +256,15 @@ export interface StateStore {
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   upsertSlaClock(clock: SlaClock): Promise<void>;
+  /** Saves people's latest scores (one row per person); a null ownerEmail keeps the stored owner. */
+  savePersonScores(rows: readonly PersonScoreRow[]): Promise<void>;
+  /** Highest score first. */
+  listPersonScores(filter?: {
+    nearQualified?: boolean;
+    ownerEmail?: string;
+    personIds?: readonly string[];
+    limit?: number;
+  }): Promise<PersonScoreRow[]>;
   /** Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not. */
   listSlaClocks(filter?: { open?: boolean; ownerId?: string }): Promise<SlaClock[]>;
 

@@ -837,6 +837,52 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("person scores", () => {
+      it("keeps each person's latest score, owner and near-qualified flag, highest score first", async () => {
+        const row = (
+          personId: string,
+          score: number,
+          extra: Partial<import("../../src/store/port.js").PersonScoreRow> = {},
+        ) => ({
+          personId,
+          email: `${personId}@exemple.fr`,
+          name: "Zoë Ångström",
+          score,
+          fit: score / 2,
+          behaviour: score / 2,
+          nearMissing: null,
+          ownerEmail: null,
+          scoredAt: at(1),
+          ...extra,
+        });
+        await store.savePersonScores([
+          row("p1", 72.5, { ownerEmail: "Helene.Dubois@Leadloop-Demo.com" }),
+          row("p2", 41),
+        ]);
+        await store.savePersonScores([row("p1", 80), row("p3", 35, { nearMissing: "firstname" })]);
+
+        const all = await store.listPersonScores();
+        expect(all.map((r) => [r.personId, r.score])).toEqual([
+          ["p1", 80],
+          ["p2", 41],
+          ["p3", 35],
+        ]);
+        // A rescore without an owner keeps the owner the handoff stored.
+        expect(all[0]?.ownerEmail).toBe("helene.dubois@leadloop-demo.com");
+        expect(
+          (await store.listPersonScores({ ownerEmail: "HELENE.DUBOIS@leadloop-demo.com" })).map(
+            (r) => r.personId,
+          ),
+        ).toEqual(["p1"]);
+        expect(
+          (await store.listPersonScores({ nearQualified: true })).map((r) => [r.personId, r.nearMissing]),
+        ).toEqual([["p3", "firstname"]]);
+        expect(
+          (await store.listPersonScores({ personIds: ["p3", "p2", "nobody"] })).map((r) => r.personId),
+        ).toEqual(["p2", "p3"]);
+      });
+    });
+
     it("rejects every call with a StoreError once closed", async () => {
       await store.close();
       await expect(store.countLinks()).rejects.toThrow(StoreError);

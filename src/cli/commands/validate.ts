@@ -2,6 +2,9 @@
 // line and key of each problem. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
 import { loadMappings } from "../../config/mapping-file.js";
+import { loadQualification } from "../../config/qualification-file.js";
+import { loadRouting } from "../../config/routing-file.js";
+import { loadSla } from "../../config/sla-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
 import { checkMappingsLive } from "../../sync/check-mappings.js";
 import { wire } from "../compose.js";
@@ -24,6 +27,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
       const { loaded, log } = commandConfig(this, io);
       const config = loaded.config;
       const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
+      const qualification = loadQualification(config.qualification);
+      const routing = loadRouting(config.routing);
+      loadSla(config.sla);
       let problems: MappingProblem[] = [];
       if (opts.live) {
         const wiring = await wire(config, log);
@@ -49,6 +55,11 @@ export function registerValidate(program: Command, io: CommandIo): void {
           `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})\n`,
         );
         for (const m of mappings) io.stdout.write(`${m.source}: ${m.fields.length} fields ok\n`);
+        io.stdout.write(
+          `${config.qualification}: ok (MQL at ${qualification.thresholds.mql} points, ${qualification.fit.length} fit, ${qualification.behaviour.length} behaviour, ${qualification.negative.length} negative rules)\n`,
+        );
+        io.stdout.write(`${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})\n`);
+        io.stdout.write(`${config.sla}: ok\n`);
         for (const p of problems) {
           io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }

@@ -157,6 +157,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "person scores: the latest score of each person, for hot lists and near-qualified",
+    sql: `
+      CREATE TABLE person_scores (
+        person_id    TEXT PRIMARY KEY CHECK (person_id <> ''),
+        email        TEXT,
+        name         TEXT,
+        score        REAL NOT NULL,
+        fit          REAL NOT NULL,
+        behaviour    REAL NOT NULL,
+        near_missing TEXT,
+        owner_email  TEXT,
+        scored_at    TEXT NOT NULL
+      );
+      CREATE INDEX person_scores_owner ON person_scores (owner_email, score DESC);
+      CREATE INDEX person_scores_near ON person_scores (near_missing) WHERE near_missing IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -11,6 +11,7 @@ import type {
   FunnelEvent,
   Link,
   QueuedError,
+  PersonScoreRow,
   RunRecord,
   Side,
   SlaClock,
@@ -18,6 +19,7 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
+import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
 import { CursorTable } from "./cursors.js";
@@ -41,6 +43,7 @@ export class SqliteStateStore implements StateStore {
   private readonly locks: LockTable;
   private readonly sla: SlaTable;
   private readonly roundRobin: RoundRobinTable;
+  private readonly personScores: PersonScoreTable;
   private closed = false;
 
   constructor(
@@ -61,6 +64,7 @@ export class SqliteStateStore implements StateStore {
     this.locks = new LockTable(sql);
     this.sla = new SlaTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
+    this.personScores = new PersonScoreTable(sql);
   }
 
   /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
@@ -214,6 +218,16 @@ export class SqliteStateStore implements StateStore {
 
   listSlaClocks(filter?: SlaFilter): Promise<SlaClock[]> {
     return this.read("list SLA clocks", () => this.sla.list(filter));
+  }
+
+  savePersonScores(rows: readonly PersonScoreRow[]): Promise<void> {
+    return this.write("save person scores", () => {
+      for (const row of rows) this.personScores.save(row);
+    });
+  }
+
+  listPersonScores(filter?: PersonScoreFilter): Promise<PersonScoreRow[]> {
+    return this.read("list person scores", () => this.personScores.list(filter));
   }
 
   takeRoundRobinTurn(queue: string, size: number): Promise<number> {

@@ -15,7 +15,7 @@ import { bump } from "../run-summary.js";
 import type { RecordWrite } from "../system-port.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { PERSON_FIELDS } from "./funnel-setup.js";
-import { qualifyPage } from "./qualify-phase.js";
+import { qualifyPage, scoreRow } from "./qualify-phase.js";
 
 const LOOKBACK_DAYS = 90;
 /** Entries per line of the summary (last visits, forms, offers, email clicks). */
@@ -286,6 +286,7 @@ async function handOffOne(
     touches: 0,
     breachedAt: null,
   });
+  await ctx.store.savePersonScores([scoreRow(c.personId, person, score, route.rep, now.toISOString())]);
   ctx.summary.handoffs++;
   bump(ctx.summary.updated, ctx.crm.system);
   ctx.log.info("person.handed_off", {

@@ -6,7 +6,7 @@ import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
-import type { FunnelEvent } from "../../store/port.js";
+import type { FunnelEvent, PersonScoreRow } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
 import type { ChangeCursor, RecordWrite } from "../system-port.js";
@@ -117,6 +117,11 @@ export async function qualifyPage(
   }
 
   if (ctx.dryRun) return;
+  await ctx.store.savePersonScores(
+    records
+      .filter((r) => state.scores.has(r.id))
+      .map((r) => scoreRow(r.id, r.fields, state.scores.get(r.id)!, null, now.toISOString())),
+  );
   // Written after the contacts are synced (writeScores): a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   for (const w of writes) state.pendingWrites.set(w.ref, { ...state.pendingWrites.get(w.ref), ...w.fields });
@@ -159,4 +164,26 @@ function sameNumberOrText(a: string | null, b: string | null): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   return Number(a) === Number(b) && !Number.isNaN(Number(a));
+}
+
+/** The row the store keeps for the hot list and near-qualified list. */
+export function scoreRow(
+  personId: string,
+  person: FieldValues,
+  score: PersonScore,
+  ownerEmail: string | null,
+  at: string,
+): PersonScoreRow {
+  const name = [person.firstname, person.lastname].filter((v) => !isBlank(v)).join(" ");
+  return {
+    personId,
+    email: person.email ?? null,
+    name: name || null,
+    score: score.total,
+    fit: score.fit,
+    behaviour: score.behaviour,
+    nearMissing: score.nearQualified?.missing ?? null,
+    ownerEmail,
+    scoredAt: at,
+  };
 }

@@ -1,0 +1,33 @@
+// `leadloop hot`: a rep's MQLs (and accepted leads) by score, highest first: who to call next.
+import type { Command } from "commander";
+import { hotList } from "../../sync/funnel/hot-list.js";
+import { openStore } from "../../store/open-store.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+
+export function registerHot(program: Command, io: CommandIo): void {
+  program
+    .command("hot")
+    .description("list MQLs by score, for one rep with --owner")
+    .option("--owner <email>", "only this rep's leads")
+    .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 50)
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")
+    .action(async function (this: Command, opts: { owner?: string; limit: number; json?: boolean }) {
+      const { loaded } = commandConfig(this, io);
+      const store = await openStore(loaded.config.store);
+      try {
+        const rows = await hotList(store, { ownerEmail: opts.owner, limit: opts.limit });
+        if (opts.json) printJson(io, rows);
+        else if (rows.length === 0) io.stdout.write(`no hot leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);
+        else {
+          for (const r of rows) {
+            io.stdout.write(
+              `${String(r.score).padStart(6)}  ${r.stage.padEnd(4)}  ${r.email ?? r.personId}  ${r.name ?? ""}  owner: ${r.ownerEmail ?? "(not handed off)"}\n`,
+            );
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,32 @@
+// `leadloop near-qualified`: people over the behaviour threshold who miss exactly one requirement, and
+// what it is, so marketing can complete the record instead of losing the lead.
+import type { Command } from "commander";
+import { openStore } from "../../store/open-store.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+
+export function registerNearQualified(program: Command, io: CommandIo): void {
+  program
+    .command("near-qualified")
+    .description("list people one field or rule short of an MQL, and what is missing")
+    .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 200)
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExample:\n  leadloop near-qualified --json")
+    .action(async function (this: Command, opts: { limit: number; json?: boolean }) {
+      const { loaded } = commandConfig(this, io);
+      const store = await openStore(loaded.config.store);
+      try {
+        const rows = await store.listPersonScores({ nearQualified: true, limit: opts.limit });
+        if (opts.json) printJson(io, rows);
+        else if (rows.length === 0) io.stdout.write("nobody is near-qualified\n");
+        else {
+          for (const r of rows) {
+            io.stdout.write(
+              `${r.email ?? r.personId}  ${r.name ?? "(no name)"}  score ${r.score} (behaviour ${r.behaviour})  missing: ${r.nearMissing}\n`,
+            );
+          }
+        }
+      } finally {
+        await store.close();
+      }
+    });
+}

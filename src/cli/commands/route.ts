@@ -1,0 +1,64 @@
+// `leadloop route <email>`: who the routing rules give this person to; with --explain, every rule
+// considered and why it matched or not.
+import type { Command } from "commander";
+import { normalizeEmail } from "../../core/records.js";
+import { explainRoute, formatRouteExplanation } from "../../core/routing/index.js";
+import { wire } from "../compose.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+
+export function registerRoute(program: Command, io: CommandIo): void {
+  program
+    .command("route <email>")
+    .description("say which rep the routing rules give a person to")
+    .option("--explain", "show every rule considered and why it matched or not")
+    .option("--json", "print JSON on stdout")
+    .addHelpText("after", "\nExample:\n  leadloop route --explain camille.lefevre@acme-industrie.fr")
+    .action(async function (this: Command, email: string, opts: { explain?: boolean; json?: boolean }) {
+      const { loaded, log } = commandConfig(this, io);
+      const wiring = await wire(loaded.config, log);
+      try {
+        const key = normalizeEmail(email) ?? email;
+        const [person] = await wiring.marketing.findBy("contacts", "email", [key], [
+          "email",
+          "country",
+          "state",
+          "numemployees",
+          "industry",
+        ]);
+        if (!person) {
+          io.stderr.write(`leadloop: no marketing contact with email ${key}\n`);
+          io.outcome.exitCode = EXIT.failure;
+          return;
+        }
+        const routing = wiring.funnel.routing;
+        const reps = new Set<string>([routing.fallback, ...Object.values(routing.queues).flat()]);
+        for (const rule of routing.rules) if ("rep" in rule.assign) reps.add(rule.assign.rep);
+        const active = await wiring.funnel.vocabulary.ownersByEmail([...reps]);
+        const explanation = explainRoute(
+          {
+            email: person.fields.email ?? null,
+            country: person.fields.country ?? null,
+            state: person.fields.state ?? null,
+            employees: person.fields.numemployees ?? null,
+            industry: person.fields.industry ?? null,
+          },
+          { activeReps: new Set(active.keys()) },
+          routing,
+        );
+        if (opts.json) printJson(io, { email: key, ...explanation });
+        else {
+          const d = explanation.decision;
+          io.stdout.write(
+            d.kind === "unroutable"
+              ? `${key}: unroutable: ${d.message}\n`
+              : `${key}: ${d.kind === "rep" ? `rep ${d.rep}` : `queue ${d.queue} (${d.members.join(", ")})`} by ${d.ruleId}\n`,
+          );
+          if (opts.explain) for (const line of formatRouteExplanation(explanation)) io.stdout.write(`  ${line}\n`);
+        }
+        io.outcome.exitCode = explanation.decision.kind === "unroutable" ? EXIT.failure : EXIT.ok;
+      } finally {
+        await wiring.close();
+      }
+    });
+}
