@@ -6,6 +6,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
+import { readChangeGroups } from "./change-groups.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
@@ -17,7 +18,7 @@ import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
 import type { RunContext } from "./run-context.js";
 import { emptySummary, type RunSummary } from "./run-summary.js";
-import type { ChangeCursor, SystemPort } from "./system-port.js";
+import type { SystemPort } from "./system-port.js";
 
 export interface SyncOptions {
   store: StateStore;
@@ -162,27 +163,18 @@ async function readSide(
   renew: () => Promise<void>,
 ): Promise<boolean> {
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
-  const saved = await ctx.store.getCursor(system.system, object);
-  const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : null;
   let read = 0;
-  for await (const page of system.readChanges(object, fields, from, ctx.until)) {
-    read += page.records.length;
-    await syncPage(ctx, {
-      source: side,
-      object,
-      mappings,
-      records: page.records,
-      cursor: { system: system.system, object, value: page.cursor.modifiedAt, lastId: page.cursor.lastId },
-    });
-    ctx.onProgress?.({ phase: `${system.system} ${object}`, read: page.records.length, written: 0 });
-    ctx.log.debug("batch.applied", { system: system.system, object, records: page.records.length, read });
-    await renew();
-    if (ctx.signal?.aborted) {
-      ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });
-      return true;
-    }
-  }
-  return false;
+  return readChangeGroups(
+    ctx,
+    { system, object, fields, cursorObject: object, startWhenNew: null },
+    async (group) => {
+      read += group.records.length;
+      await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor });
+      ctx.onProgress?.({ phase: `${system.system} ${object}`, read: group.records.length, written: 0 });
+      ctx.log.debug("batch.applied", { system: system.system, object, records: group.records.length, read });
+      await renew();
+    },
+  );
 }
 
 function addCalls(ctx: RunContext, before: { marketing: number; crm: number }): void {

@@ -1,7 +1,7 @@
 // `leadloop hot`: a rep's MQLs (and accepted leads) by score, highest first: who to call next.
 import type { Command } from "commander";
-import { hotList } from "../../sync/funnel/hot-list.js";
 import { openStore } from "../../store/open-store.js";
+import { hotList } from "../../sync/funnel/hot-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
 export function registerHot(program: Command, io: CommandIo): void {
@@ -18,7 +18,8 @@ export function registerHot(program: Command, io: CommandIo): void {
       try {
         const rows = await hotList(store, { ownerEmail: opts.owner, limit: opts.limit });
         if (opts.json) printJson(io, rows);
-        else if (rows.length === 0) io.stdout.write(`no hot leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);
+        else if (rows.length === 0)
+          io.stdout.write(`no hot leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);
         else {
           for (const r of rows) {
             io.stdout.write(

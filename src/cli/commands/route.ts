@@ -19,13 +19,12 @@ export function registerRoute(program: Command, io: CommandIo): void {
       const wiring = await wire(loaded.config, log);
       try {
         const key = normalizeEmail(email) ?? email;
-        const [person] = await wiring.marketing.findBy("contacts", "email", [key], [
+        const [person] = await wiring.marketing.findBy(
+          "contacts",
           "email",
-          "country",
-          "state",
-          "numemployees",
-          "industry",
-        ]);
+          [key],
+          ["email", "country", "state", "numemployees", "industry"],
+        );
         if (!person) {
           io.stderr.write(`leadloop: no marketing contact with email ${key}\n`);
           io.outcome.exitCode = EXIT.failure;
@@ -54,7 +53,8 @@ export function registerRoute(program: Command, io: CommandIo): void {
               ? `${key}: unroutable: ${d.message}\n`
               : `${key}: ${d.kind === "rep" ? `rep ${d.rep}` : `queue ${d.queue} (${d.members.join(", ")})`} by ${d.ruleId}\n`,
           );
-          if (opts.explain) for (const line of formatRouteExplanation(explanation)) io.stdout.write(`  ${line}\n`);
+          if (opts.explain)
+            for (const line of formatRouteExplanation(explanation)) io.stdout.write(`  ${line}\n`);
         }
         io.outcome.exitCode = explanation.decision.kind === "unroutable" ? EXIT.failure : EXIT.ok;
       } finally {

@@ -58,7 +58,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
         io.stdout.write(
           `${config.qualification}: ok (MQL at ${qualification.thresholds.mql} points, ${qualification.fit.length} fit, ${qualification.behaviour.length} behaviour, ${qualification.negative.length} negative rules)\n`,
         );
-        io.stdout.write(`${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})\n`);
+        io.stdout.write(
+          `${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})\n`,
+        );
         io.stdout.write(`${config.sla}: ok\n`);
         for (const p of problems) {
           io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);

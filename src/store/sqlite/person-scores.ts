@@ -59,7 +59,8 @@ export class PersonScoreTable {
         .all(...params, ...extraParams, limit);
     if (!filter.personIds) return query("", []);
     const rows: PersonScoreRow[] = [];
-    for (const chunk of inListChunks(filter.personIds)) rows.push(...query(`person_id IN (${chunk.placeholders})`, chunk.params));
+    for (const chunk of inListChunks(filter.personIds))
+      rows.push(...query(`person_id IN (${chunk.placeholders})`, chunk.params));
     return rows.sort((a, b) => b.score - a.score || a.personId.localeCompare(b.personId)).slice(0, limit);
   }
 }

@@ -10,8 +10,8 @@ import type {
   FieldSnapshot,
   FunnelEvent,
   Link,
-  QueuedError,
   PersonScoreRow,
+  QueuedError,
   RunRecord,
   Side,
   SlaClock,
@@ -19,7 +19,6 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
-import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
 import { CursorTable } from "./cursors.js";
@@ -29,6 +28,7 @@ import { type FunnelFilter, FunnelTable } from "./funnel.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { migrate } from "./migrations.js";
+import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { RoundRobinTable } from "./round-robin.js";
 import { RunTable } from "./runs.js";
 import { type SlaFilter, SlaTable } from "./sla.js";

@@ -7,20 +7,23 @@ import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { breachesToRaise } from "../../core/sla/index.js";
 import type { FunnelEvent, SlaClock } from "../../store/port.js";
+import { readChangeGroups } from "../change-groups.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
-import type { ChangeCursor, RecordWrite } from "../system-port.js";
+import type { RecordWrite } from "../system-port.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
 export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   const { object, field } = setup.vocabulary.status;
-  const cursorObject = `${object}#dispositions`;
-  const saved = await ctx.store.getCursor(ctx.crm.system, cursorObject);
-  const from: ChangeCursor | null = saved
-    ? { modifiedAt: saved.value, lastId: saved.lastId }
-    : { modifiedAt: ctx.until, lastId: null };
   const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
-  for await (const page of ctx.crm.readChanges(object, [field], from, ctx.until)) {
+  const read = {
+    system: ctx.crm,
+    object,
+    fields: [field],
+    cursorObject: `${object}#dispositions`,
+    startWhenNew: ctx.until,
+  };
+  await readChangeGroups(ctx, read, async (page) => {
     const ids = page.records.map((r) => r.id);
     const personOf = setup.crmIsMarketing
       ? new Map(ids.map((id) => [id, id]))
@@ -75,7 +78,7 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
       });
       ctx.log.info("person.disposition", { personId, disposition: disposition.disposition, stage });
     }
-    if (ctx.dryRun) continue;
+    if (ctx.dryRun) return;
     if (writes.length > 0) {
       for (const o of await ctx.marketing.write("contacts", writes)) {
         if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
@@ -87,16 +90,9 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
       runId: ctx.runId,
       at: ctx.now().toISOString(),
       funnelEvents: events,
-      cursors: [
-        {
-          system: ctx.crm.system,
-          object: cursorObject,
-          value: page.cursor.modifiedAt,
-          lastId: page.cursor.lastId,
-        },
-      ],
+      cursors: [page.cursor],
     });
-  }
+  });
   await countLoggedTouches(ctx, setup, clocks);
   await raiseBreaches(ctx, setup);
 }
@@ -115,12 +111,14 @@ async function countLoggedTouches(
 ): Promise<void> {
   const t = setup.vocabulary.touches;
   if (!t || clocks.size === 0) return;
-  const cursorObject = `${t.object}#touches`;
-  const saved = await ctx.store.getCursor(ctx.crm.system, cursorObject);
-  const from: ChangeCursor = saved
-    ? { modifiedAt: saved.value, lastId: saved.lastId }
-    : { modifiedAt: ctx.until, lastId: null };
-  for await (const page of ctx.crm.readChanges(t.object, t.fields, from, ctx.until)) {
+  const read = {
+    system: ctx.crm,
+    object: t.object,
+    fields: t.fields,
+    cursorObject: `${t.object}#touches`,
+    startWhenNew: ctx.until,
+  };
+  await readChangeGroups(ctx, read, async (page) => {
     const touched = new Set<SlaClock>();
     for (const task of page.records) {
       const clock = clocks.get(task.fields[t.whoField] ?? "");
@@ -128,21 +126,10 @@ async function countLoggedTouches(
       touch(ctx, clock, task.modifiedAt);
       touched.add(clock);
     }
-    if (ctx.dryRun) continue;
+    if (ctx.dryRun) return;
     for (const clock of touched) await ctx.store.upsertSlaClock(clock);
-    await ctx.store.commitBatch({
-      runId: ctx.runId,
-      at: ctx.now().toISOString(),
-      cursors: [
-        {
-          system: ctx.crm.system,
-          object: cursorObject,
-          value: page.cursor.modifiedAt,
-          lastId: page.cursor.lastId,
-        },
-      ],
-    });
-  }
+    await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.now().toISOString(), cursors: [page.cursor] });
+  });
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {

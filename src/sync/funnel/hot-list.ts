@@ -7,7 +7,10 @@ export interface HotLead extends PersonScoreRow {
   stage: string;
 }
 
-export async function hotList(store: StateStore, filter: { ownerEmail?: string; limit: number }): Promise<HotLead[]> {
+export async function hotList(
+  store: StateStore,
+  filter: { ownerEmail?: string; limit: number },
+): Promise<HotLead[]> {
   // Read more than asked: rows of people past the hot stages are dropped below.
   const rows = await store.listPersonScores({ ownerEmail: filter.ownerEmail, limit: filter.limit * 10 });
   const stages = await store.currentStages(rows.map((r) => r.personId));

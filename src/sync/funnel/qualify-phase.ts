@@ -7,9 +7,10 @@ import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { FunnelEvent, PersonScoreRow } from "../../store/port.js";
+import { readChangeGroups } from "../change-groups.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
-import type { ChangeCursor, RecordWrite } from "../system-port.js";
+import type { RecordWrite } from "../system-port.js";
 import { COMPANY_FIELDS, type FunnelRunState, type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
@@ -24,27 +25,25 @@ export async function qualifyPeople(
   setup: FunnelSetup,
   state: FunnelRunState,
 ): Promise<void> {
-  const marketing = ctx.marketing;
-  const saved = await ctx.store.getCursor(marketing.system, CURSOR_OBJECT);
-  const from: ChangeCursor | null = saved ? { modifiedAt: saved.value, lastId: saved.lastId } : null;
-  for await (const page of marketing.readChanges(CONTACTS, PERSON_FIELDS, from, ctx.until)) {
-    await qualifyPage(ctx, setup, state, page.records);
-    if (!ctx.dryRun) {
-      await ctx.store.commitBatch({
-        runId: ctx.runId,
-        at: ctx.now().toISOString(),
-        cursors: [
-          {
-            system: marketing.system,
-            object: CURSOR_OBJECT,
-            value: page.cursor.modifiedAt,
-            lastId: page.cursor.lastId,
-          },
-        ],
-      });
-    }
-    if (ctx.signal?.aborted) return;
-  }
+  await readChangeGroups(
+    ctx,
+    {
+      system: ctx.marketing,
+      object: CONTACTS,
+      fields: PERSON_FIELDS,
+      cursorObject: CURSOR_OBJECT,
+      startWhenNew: null,
+    },
+    async (group) => {
+      await qualifyPage(ctx, setup, state, group.records);
+      if (!ctx.dryRun)
+        await ctx.store.commitBatch({
+          runId: ctx.runId,
+          at: ctx.now().toISOString(),
+          cursors: [group.cursor],
+        });
+    },
+  );
 }
 
 /** Scores these contacts; records new MQLs and writes the contacts' funnel properties. */

@@ -1,0 +1,77 @@
+// Reads one object's change stream from its saved cursor in groups of pages, so writes that follow go
+// out in full batches (a group of up to GROUP_RECORDS records, not one read page, is synced at a time),
+// and, once the stream is read to the end, moves the cursor up to the run's signpost so an idle run does
+// not read the same recent changes again. Every phase of a run reads its changes through here.
+import type { SourceRecord } from "../core/records.js";
+import type { RunContext } from "./run-context.js";
+import type { ChangeCursor, SystemPort } from "./system-port.js";
+
+/** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
+export const GROUP_RECORDS = 2000;
+
+export interface ChangeGroup {
+  records: SourceRecord[];
+  /** The cursor after the group's last page: to be saved with what the group wrote. */
+  cursor: { system: string; object: string; value: string; lastId: string | null };
+}
+
+export interface GroupReadOptions {
+  system: SystemPort;
+  object: string;
+  fields: readonly string[];
+  /** The cursor's name in the store (the object, or `object#phase` for a phase's own cursor). */
+  cursorObject: string;
+  /** Where to start when no cursor is saved: null reads everything, else from this instant. */
+  startWhenNew: string | null;
+}
+
+/**
+ * Calls `handle` for each group in order; stops early (returning true) when the run is asked to stop.
+ * `handle` saves the group's cursor with its own writes.
+ */
+export async function readChangeGroups(
+  ctx: RunContext,
+  options: GroupReadOptions,
+  handle: (group: ChangeGroup) => Promise<void>,
+): Promise<boolean> {
+  const { system, object, cursorObject } = options;
+  const saved = await ctx.store.getCursor(system.system, cursorObject);
+  const from: ChangeCursor | null = saved
+    ? { modifiedAt: saved.value, lastId: saved.lastId }
+    : options.startWhenNew
+      ? { modifiedAt: options.startWhenNew, lastId: null }
+      : null;
+  let buffer: SourceRecord[] = [];
+  let last: ChangeCursor | null = null;
+  const flush = async () => {
+    if (!last || buffer.length === 0) return;
+    const records = buffer;
+    buffer = [];
+    await handle({
+      records,
+      cursor: { system: system.system, object: cursorObject, value: last.modifiedAt, lastId: last.lastId },
+    });
+  };
+  for await (const page of system.readChanges(object, options.fields, from, ctx.until)) {
+    buffer.push(...page.records);
+    last = page.cursor;
+    if (buffer.length >= GROUP_RECORDS) await flush();
+    if (ctx.signal?.aborted) {
+      await flush();
+      ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });
+      return true;
+    }
+  }
+  await flush();
+  // Read to the end: nothing at or before the signpost is left, so the next run starts there (less the
+  // adapter's look-back) instead of at the last changed record.
+  const reached = saved?.value ?? options.startWhenNew;
+  if (!ctx.dryRun && (!reached || reached < ctx.until)) {
+    await ctx.store.commitBatch({
+      runId: ctx.runId,
+      at: ctx.now().toISOString(),
+      cursors: [{ system: system.system, object: cursorObject, value: ctx.until, lastId: null }],
+    });
+  }
+  return false;
+}
