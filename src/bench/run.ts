@@ -12,6 +12,7 @@ import { benchPage } from "./engine-page.js";
 import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
 import { renderTable } from "./report-table.js";
 import { seedContacts } from "./seed-contacts.js";
+import { runScoringBench, type ScoringBenchResult } from "./scoring-bench.js";
 import { runSyncScenarios } from "./sync-scenarios.js";
 
 const SCALE_SIZES = [10_000, 100_000, 1_000_000];
@@ -24,6 +25,7 @@ interface Options {
   baselineMax: number;
   engineRecords: number;
   skipEngine: boolean;
+  scoringActivities: number;
 }
 
 function count(value: string): number {
@@ -42,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
     .option("--baseline-max <n>", "largest size the naive baseline runs at", count, 100_000)
     .option("--engine-records <n>", "linked record pairs for the engine benchmarks", count, 100_000)
     .option("--skip-engine", "do not run the engine benchmarks", false)
+    .option("--scoring-activities <n>", "activities rescored by the scoring benchmark", count, 1_000_000)
     .parse(argv);
   const options = program.opts<Options>();
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -73,14 +76,25 @@ async function main(argv: string[]): Promise<void> {
     );
   }
 
+  let scoring: ScoringBenchResult | undefined;
+  if (!options.skipEngine) {
+    progress(`scoring ${options.scoringActivities} activities`);
+    scoring = runScoringBench(options.scoringActivities);
+  }
+
   const environment = { node: process.version, platform: process.platform, cpus: cpus().length };
   if (options.json) {
     const out = options.scale
-      ? { scale: results, engine, environment }
-      : { ...results[0], engine, environment };
+      ? { scale: results, engine, scoring, environment }
+      : { ...results[0], engine, scoring, environment };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     process.stdout.write(`${renderTable(results, engine)}\n`);
+    if (scoring) {
+      process.stdout.write(
+        `scoring: ${scoring.activities} activities of ${scoring.people} people in ${scoring.seconds} s (${scoring.activitiesPerSecond}/s, peak RSS ${scoring.peakRssMb} MB)\n`,
+      );
+    }
   }
 }
 
