@@ -3,7 +3,6 @@
 // sync each page and commit it with its cursor; then follow deletions and merges; then report.
 import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
-import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";

@@ -115,7 +115,7 @@ describe("marketing contacts", () => {
 
   it("are messy: accents, wrong case, padding, mixed-case emails", () => {
     const names = contacts.flatMap((c) => [c.firstName, c.lastName]);
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+    // eslint-disable-next-line no-control-regex -- an ASCII range check
     expect(names.some((name) => /[^\x00-\x7F]/.test(name))).toBe(true);
     expect(contacts.some((c) => /^[A-Z]{2,}$/.test(c.firstName))).toBe(true);
     expect(contacts.some((c) => /^[a-z]/.test(c.lastName))).toBe(true);

@@ -46,6 +46,8 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
   const data = new HubspotData();
+  // Assigned once the server exists; the routes built before it read it through a closure.
+  // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;
   const ctx: HubspotContext = { data, faults: () => faults, searchLagMs: options.searchLagMs ?? 0 };
 

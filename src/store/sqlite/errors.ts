@@ -2,13 +2,16 @@
 // a person can do about it; the engine never sees a SqliteError.
 import { StoreError } from "../port.js";
 
+// Duck-typed, not `instanceof Error`: a native module's errors may come from another realm (jest runs
+// tests in a vm context), where instanceof fails.
 function errorCode(err: unknown): string | undefined {
-  if (err instanceof Error && "code" in err && typeof err.code === "string") return err.code;
-  return undefined;
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const message = typeof err === "object" && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === "string" ? message : String(err);
 }
 
 /** `action` completes "could not …", e.g. "commit a batch". */
@@ -55,7 +58,7 @@ export function toStoreError(err: unknown, file: string, action: string): StoreE
   if (code.startsWith("SQLITE_CONSTRAINT")) {
     return new StoreError(`${store} refused to ${action}: ${message}`, err);
   }
-  if (err instanceof TypeError && /not open/i.test(message)) {
+  if ((err as { name?: unknown } | null)?.name === "TypeError" && /not open/i.test(message)) {
     return new StoreError(`${store} is closed; could not ${action}`, err);
   }
   return new StoreError(`${store}: could not ${action}: ${message}`, err);
