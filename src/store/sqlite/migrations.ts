@@ -176,6 +176,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX person_scores_near ON person_scores (near_missing) WHERE near_missing IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: "snapshots: one row per link (field → {marketing, crm, syncedAt} as JSON) instead of one per field",
+    // A page of 2,000 links with 20 mapped fields read 40,000 rows; now it reads 2,000.
+    sql: `
+      CREATE TABLE link_snapshots (
+        link_id INTEGER PRIMARY KEY REFERENCES links (id) ON DELETE CASCADE,
+        fields  TEXT NOT NULL
+      );
+      INSERT INTO link_snapshots (link_id, fields)
+        SELECT link_id, json_group_object(field, json_object('marketing', marketing, 'crm', crm, 'syncedAt', synced_at))
+        FROM field_snapshots GROUP BY link_id;
+      DROP TABLE field_snapshots;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
