@@ -13,7 +13,7 @@ export interface EmulatorRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
-  /** Parsed JSON, or the fields of a form-encoded body; undefined when there was no body. */
+  /** Parsed JSON, or the fields of a form-encoded body; undefined when there was no body or it is CSV. */
   body: unknown;
   rawBody: string;
 }
@@ -184,6 +184,8 @@ function parseBody(req: EmulatorRequest): unknown {
   if (type.includes("application/x-www-form-urlencoded")) {
     return Object.fromEntries(new URLSearchParams(req.rawBody));
   }
+  // CSV uploads (Salesforce Bulk API 2.0 job data) stay text: the handler reads `rawBody`.
+  if (type.includes("text/csv")) return undefined;
   return JSON.parse(req.rawBody);
 }
 

@@ -1,5 +1,5 @@
-// Starts the Salesforce emulator: the org's REST API (query, sObjects, collections, limits), the OAuth
-// token endpoint, Salesforce's auth and limit behaviour, and its control routes.
+// Starts the Salesforce emulator: the org's REST API (query, sObjects, collections, limits, Bulk API 2.0
+// ingest), the OAuth token endpoint, Salesforce's auth and limit behaviour, and its control routes.
 import { ControlClient } from "../emulator/control-client.js";
 import { Router } from "../emulator/router.js";
 import {
@@ -13,6 +13,7 @@ import {
 import { SalesforceData } from "./data.js";
 import { SalesforceApiError } from "./errors.js";
 import { ApiUsage } from "./limits.js";
+import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
 import type { SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
@@ -71,6 +72,7 @@ export async function startSalesforceEmulator(
   addQueryRoutes(api, ctx);
   addCollectionRoutes(api, ctx);
   addSObjectRoutes(api, ctx);
+  addBulkRoutes(api, ctx);
   const control = new Router<EmulatorHandler>();
   controlRoutes(control, ctx);
 

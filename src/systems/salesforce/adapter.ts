@@ -14,6 +14,7 @@ import type {
 } from "../../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
+import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { SalesforceClient } from "./connection.js";
@@ -76,9 +77,18 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     async write(object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> {
       if (writes.length === 0) return [];
       const described = await describe.get(object);
-      if (writes.length > bulkThreshold)
-        // Bulk API 2.0 ingest is not wired in yet (the emulator has no /jobs/ingest to test it against).
-        log.info("salesforce.bulk_not_used", { object, records: writes.length, threshold: bulkThreshold });
+      if (writes.length > bulkThreshold) {
+        // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
+        // on Collections rather than being split into several jobs.
+        const op = bulkOperationOf(described, writes);
+        if (op) return writeBulk(client, described, writes, op, log);
+        log.info("salesforce.bulk_not_used", {
+          object,
+          records: writes.length,
+          threshold: bulkThreshold,
+          reason: "mixed operations",
+        });
+      }
       return writeCollections(client, described, writes, log);
     },
     async describe(object: string): Promise<ObjectDescription> {

@@ -21,6 +21,11 @@ export interface SalesforceRequest {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * Read the answer as this content type instead of the one it declares: "text/plain" keeps a CSV answer
+   * as text (jsforce would otherwise parse text/csv itself, splitting on any of six delimiters).
+   */
+  responseType?: string;
   /** Whether sending twice is harmless (reads, updates, upserts); plain creates are not. */
   idempotent: boolean;
   /** For logs: `query`, `collections.upsert` … */
@@ -89,7 +94,12 @@ export class SalesforceClient {
         this.http += 1;
         budget.counted();
         try {
-          return await this.conn.request<T>(this.httpRequest(req), { ...NO_CLIENT_RETRY, transport });
+          const options = req.responseType ? { responseType: req.responseType } : {};
+          return await this.conn.request<T>(this.httpRequest(req), {
+            ...NO_CLIENT_RETRY,
+            ...options,
+            transport,
+          });
         } catch (err) {
           throw this.finalise(classifySalesforceError(err, seen), req);
         } finally {

@@ -22,6 +22,22 @@ export const SOQL_IN_LIST_SIZE = 200;
 /** Records in one write above which Bulk API 2.0 ingest is used instead of sObject Collections. */
 export const DEFAULT_BULK_THRESHOLD = 10_000;
 
+/**
+ * CSV job data per Bulk API 2.0 ingest job: an upload may be 150 MB after base64 encoding, which Salesforce
+ * puts at about 100 MB of data; larger writes are split across jobs.
+ * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_bulkapi.htm
+ */
+export const BULK_MAX_UPLOAD_BYTES = 100_000_000;
+
+/**
+ * Polling a Bulk API 2.0 job for its end state: first wait, longest wait, and how long before giving up
+ * (the job may still finish; its Id is in the error). Salesforce asks clients to poll sparingly.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_info.htm
+ */
+export const BULK_POLL_MIN_MS = 500;
+export const BULK_POLL_MAX_MS = 10_000;
+export const BULK_POLL_TIMEOUT_MS = 30 * 60_000;
+
 /** Default share of the org's daily API allocation leadloop may spend (DESIGN "Rate limits and faults"). */
 export const DEFAULT_API_SHARE = 0.25;
 

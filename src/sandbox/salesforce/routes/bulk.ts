@@ -1,0 +1,224 @@
+// Bulk API 2.0 ingest resources (Bulk API 2.0 Developer Guide, "Create a Job", "Upload Job Data",
+// "Upload Complete", "Get Job Info", "Get Job Successful Record Results", "Get Job Failed Record
+// Results", "Delete a Job"): /services/data/vXX.X/jobs/ingest, CSV job data in, CSV results out.
+import { z } from "zod";
+import type { Router } from "../../emulator/router.js";
+import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from "../../emulator/server.js";
+import { type IngestJob, processJob } from "../bulk-ingest.js";
+import { formatCsv } from "../csv.js";
+import { notFound, SalesforceApiError } from "../errors.js";
+import type { SObjectSchema } from "../schema.js";
+import { formatDateTime } from "../values.js";
+import { apiVersion, DATA, handle, json, type SalesforceContext } from "./context.js";
+import { externalIdField } from "./sobjects.js";
+
+/** Bulk API 2.0 job Ids start 750 (the AsyncApexJob/Job key prefix). */
+const JOB_PREFIX = "750";
+
+const createJobBody = z.object({
+  object: z.string().min(1),
+  operation: z.enum(["insert", "update", "upsert"]),
+  externalIdFieldName: z.string().optional(),
+  contentType: z.literal("CSV").default("CSV"),
+  columnDelimiter: z.literal("COMMA").default("COMMA"),
+  lineEnding: z.enum(["LF", "CRLF"]).default("LF"),
+});
+const patchJobBody = z.object({ state: z.enum(["UploadComplete", "Aborted"]) });
+
+/** Job request errors are request-level errors (Bulk API 2.0 Developer Guide, "Errors"). */
+function invalidJob(message: string): SalesforceApiError {
+  return new SalesforceApiError(400, "INVALIDJOB", message);
+}
+function invalidState(job: IngestJob, wanted: string): SalesforceApiError {
+  return new SalesforceApiError(400, "INVALIDJOBSTATE", `Job state is ${job.state}; ${wanted}`);
+}
+
+export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
+  const jobs = new Map<string, IngestJob>();
+
+  const jobOf = (req: EmulatorRequest): IngestJob => {
+    apiVersion(req);
+    const job = jobs.get(req.params.id ?? "");
+    if (!job) throw notFound();
+    return job;
+  };
+
+  const schemaOf = (job: IngestJob): SObjectSchema => {
+    const schema = ctx.data.store.schema(job.object);
+    if (!schema) throw invalidJob(`InvalidJob : Invalid object: ${job.object}`);
+    return schema;
+  };
+
+  const info = (job: IngestJob): Record<string, unknown> => {
+    const out: Record<string, unknown> = {
+      id: job.id,
+      operation: job.operation,
+      object: job.object,
+      createdById: job.createdById,
+      createdDate: job.createdDate,
+      systemModstamp: job.systemModstamp,
+      state: job.state,
+      concurrencyMode: "Parallel",
+      contentType: "CSV",
+      apiVersion: job.apiVersion,
+      jobType: "V2Ingest",
+      contentUrl: `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`,
+      lineEnding: job.lineEnding,
+      columnDelimiter: "COMMA",
+      numberRecordsProcessed: job.processed,
+      numberRecordsFailed: job.failed,
+      retries: 0,
+      totalProcessingTime: 0,
+      apiActiveProcessingTime: 0,
+      apexProcessingTime: 0,
+    };
+    if (job.externalIdFieldName) out.externalIdFieldName = job.externalIdFieldName;
+    if (job.errorMessage) out.errorMessage = job.errorMessage;
+    return out;
+  };
+
+  const touch = (job: IngestJob) => {
+    job.systemModstamp = formatDateTime(Date.now());
+  };
+
+  const csv = (rows: string[][]): EmulatorResponse => ({
+    status: 200,
+    headers: { "content-type": "text/csv" },
+    text: formatCsv(rows),
+  });
+
+  /** Results exist once the job is JobComplete or Failed ("Get Job Successful Record Results"). */
+  const finished = (job: IngestJob) => {
+    if (job.state !== "JobComplete" && job.state !== "Failed") {
+      throw invalidState(job, "results are available once the job is JobComplete or Failed");
+    }
+  };
+
+  router
+    .add(
+      "POST",
+      `${DATA}/jobs/ingest`,
+      handle((req) => {
+        const version = Number(apiVersion(req));
+        const body = createJobBody.parse(req.body ?? {});
+        const schema = ctx.data.store.schema(body.object);
+        if (!schema) throw invalidJob(`InvalidJob : Invalid object: ${body.object}`);
+        let externalIdFieldName: string | undefined;
+        if (body.operation === "upsert") {
+          if (!body.externalIdFieldName) {
+            throw invalidJob("InvalidJob : External ID was blank for upsert. Please specify one.");
+          }
+          try {
+            externalIdFieldName = externalIdField(schema, body.externalIdFieldName);
+          } catch {
+            throw invalidJob(
+              `InvalidJob : Field name provided, ${body.externalIdFieldName} is not an External ID or indexed field for ${schema.name}`,
+            );
+          }
+        }
+        const now = formatDateTime(Date.now());
+        const job: IngestJob = {
+          id: ctx.data.store.ids.next(JOB_PREFIX),
+          object: schema.name,
+          operation: body.operation,
+          lineEnding: body.lineEnding,
+          state: "Open",
+          createdDate: now,
+          systemModstamp: now,
+          createdById: ctx.data.writer.defaultUserId() ?? "",
+          apiVersion: version,
+          processed: 0,
+          failed: 0,
+          columns: [],
+          successes: [],
+          failures: [],
+        };
+        if (externalIdFieldName) job.externalIdFieldName = externalIdFieldName;
+        jobs.set(job.id, job);
+        return json(200, info(job));
+      }),
+    )
+    .add(
+      "GET",
+      `${DATA}/jobs/ingest/:id`,
+      handle((req) => json(200, info(jobOf(req)))),
+    )
+    .add(
+      "PUT",
+      `${DATA}/jobs/ingest/:id/batches`,
+      handle((req) => {
+        const job = jobOf(req);
+        if (job.state !== "Open") throw invalidState(job, "data can be uploaded only to an Open job");
+        const type = String(req.headers["content-type"] ?? "");
+        if (!type.includes("text/csv")) {
+          throw new SalesforceApiError(400, "INVALIDJOB", "InvalidJob : Content-Type must be text/csv");
+        }
+        job.data = req.rawBody;
+        touch(job);
+        return { status: 201 };
+      }),
+    )
+    .add(
+      "PATCH",
+      `${DATA}/jobs/ingest/:id`,
+      handle((req) => {
+        const job = jobOf(req);
+        const { state } = patchJobBody.parse(req.body ?? {});
+        if (state === "Aborted") {
+          if (job.state !== "Open" && job.state !== "UploadComplete") {
+            throw invalidState(job, "only an Open or UploadComplete job can be aborted");
+          }
+          job.state = "Aborted";
+          touch(job);
+          return json(200, info(job));
+        }
+        if (job.state !== "Open") throw invalidState(job, "only an Open job can be closed");
+        job.state = "UploadComplete";
+        touch(job);
+        // The answer is the job as closed; processing (synchronous here) then moves it on.
+        const answer = info(job);
+        processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer);
+        touch(job);
+        return json(200, answer);
+      }),
+    )
+    .add(
+      "DELETE",
+      `${DATA}/jobs/ingest/:id`,
+      handle((req) => {
+        const job = jobOf(req);
+        if (job.state === "Open" || job.state === "InProgress") {
+          throw invalidState(
+            job,
+            "a job can be deleted once it is UploadComplete, JobComplete, Aborted or Failed",
+          );
+        }
+        jobs.delete(job.id);
+        return { status: 204 };
+      }),
+    )
+    .add(
+      "GET",
+      `${DATA}/jobs/ingest/:id/successfulResults`,
+      handle((req) => {
+        const job = jobOf(req);
+        finished(job);
+        return csv([
+          ["sf__Id", "sf__Created", ...job.columns],
+          ...job.successes.map((s) => [s.id, String(s.created), ...s.row]),
+        ]);
+      }),
+    )
+    .add(
+      "GET",
+      `${DATA}/jobs/ingest/:id/failedResults`,
+      handle((req) => {
+        const job = jobOf(req);
+        finished(job);
+        return csv([
+          ["sf__Id", "sf__Error", ...job.columns],
+          ...job.failures.map((f) => [f.id, f.error, ...f.row]),
+        ]);
+      }),
+    );
+}

@@ -1,0 +1,281 @@
+// Bulk API 2.0 ingest over loopback: the emulator's jobs/ingest resources (CSV quoting, #N/A, results CSVs,
+// job states) and the adapter's bulk path for writes above bulkThreshold (one job, per-row outcomes in input
+// order, failures with their sf__Error, a repeated upsert creating nothing).
+import type { SalesforceConnection } from "../../src/config/leadloop-config.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import type { RecordWrite } from "../../src/sync/system-port.js";
+import type { RetryPolicy } from "../../src/systems/call-retry.js";
+import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
+
+const RETRY: RetryPolicy = { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50 };
+const JOBS = "/services/data/v62.0/jobs/ingest";
+
+let emu: SalesforceEmulator;
+
+beforeEach(async () => {
+  emu = await startSalesforceEmulator();
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+function connection(): SalesforceConnection {
+  return { instanceUrl: emu.url, accessToken: emu.accessToken, apiVersion: "62.0" };
+}
+
+async function api(method: string, path: string, body?: unknown, type = "application/json") {
+  const res = await fetch(`${emu.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${emu.accessToken}`, "content-type": type },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get("content-type") ?? "", text };
+}
+
+function bulkAdapter() {
+  return createSalesforceAdapter({ connection: connection(), retry: RETRY, bulkThreshold: 100 });
+}
+
+function liveLeads() {
+  return emu.data.store.all("Lead").filter((r) => r.IsDeleted !== true);
+}
+
+const TRICKY = 'Said "hola, señor", then left;\nsecond line | tab\there';
+
+describe("emulator: Bulk API 2.0 ingest", () => {
+  it("creates, uploads CSV, closes, processes and reports results as CSV", async () => {
+    const created = await api("POST", JOBS, {
+      object: "Lead",
+      operation: "insert",
+      contentType: "CSV",
+      lineEnding: "LF",
+    });
+    expect(created.status).toBe(200);
+    const job = JSON.parse(created.text) as { id: string; state: string; operation: string };
+    expect(job.state).toBe("Open");
+    expect(job.id).toMatch(/^750/);
+
+    const csv =
+      "LastName,Company,Description,Title\n" +
+      `Ångström,"Acme, Inc.","${TRICKY.replaceAll('"', '""')}",#N/A\n` +
+      "NoCompany,,plain,\n";
+    expect((await api("PUT", `${JOBS}/${job.id}/batches`, csv, "text/csv")).status).toBe(201);
+    const closed = await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+    expect(closed.status).toBe(200);
+    expect(JSON.parse(closed.text)).toMatchObject({ state: "UploadComplete" });
+
+    const info = JSON.parse((await api("GET", `${JOBS}/${job.id}`)).text) as Record<string, unknown>;
+    expect(info).toMatchObject({ state: "JobComplete", numberRecordsProcessed: 2, numberRecordsFailed: 1 });
+
+    const leads = liveLeads();
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      LastName: "Ångström",
+      Company: "Acme, Inc.",
+      Description: TRICKY,
+      Title: null,
+    });
+
+    const ok = await api("GET", `${JOBS}/${job.id}/successfulResults`);
+    expect(ok.type).toMatch(/^text\/csv/);
+    const okLines = ok.text.split("\n");
+    expect(okLines[0]).toBe("sf__Id,sf__Created,LastName,Company,Description,Title");
+    expect(okLines[1]).toBe(
+      `${String(leads[0]!.Id)},true,Ångström,"Acme, Inc.","Said ""hola, señor"", then left;`,
+    );
+
+    const bad = await api("GET", `${JOBS}/${job.id}/failedResults`);
+    expect(bad.text).toBe(
+      "sf__Id,sf__Error,LastName,Company,Description,Title\n" +
+        ",REQUIRED_FIELD_MISSING:Required fields are missing: [Company]:Company --,NoCompany,,plain,\n",
+    );
+
+    expect((await api("DELETE", `${JOBS}/${job.id}`)).status).toBe(204);
+    expect((await api("GET", `${JOBS}/${job.id}`)).status).toBe(404);
+  });
+
+  it("refuses a keyless upsert job, fails a job naming an unknown field, refuses late data", async () => {
+    const noKey = await api("POST", JOBS, { object: "Lead", operation: "upsert" });
+    expect(noKey.status).toBe(400);
+    expect(noKey.text).toContain("INVALIDJOB");
+
+    const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "insert" })).text) as {
+      id: string;
+    };
+    await api("PUT", `${JOBS}/${job.id}/batches`, "LastName,Nope__c\nX,1\n", "text/csv");
+    await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+    const info = JSON.parse((await api("GET", `${JOBS}/${job.id}`)).text) as Record<string, unknown>;
+    expect(info).toMatchObject({
+      state: "Failed",
+      errorMessage: "InvalidBatch : Field name not found : Nope__c",
+    });
+    expect(liveLeads()).toHaveLength(0);
+    const again = await api("PUT", `${JOBS}/${job.id}/batches`, "LastName\nY\n", "text/csv");
+    expect(again.status).toBe(400);
+    expect(again.text).toContain("INVALIDJOBSTATE");
+  });
+
+  it("leaves a blank field unchanged and sets #N/A to null in an update job", async () => {
+    const id = emu.data.insert("Lead", { LastName: "Kept", Company: "X", Title: "CEO", Phone: "123" });
+    const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "update" })).text) as {
+      id: string;
+    };
+    await api("PUT", `${JOBS}/${job.id}/batches`, `Id,Title,Phone\n${id},#N/A,\n`, "text/csv");
+    await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+    expect(emu.data.store.get("Lead", id)).toMatchObject({ LastName: "Kept", Title: null, Phone: "123" });
+    const ok = await api("GET", `${JOBS}/${job.id}/successfulResults`);
+    expect(ok.text).toBe(`sf__Id,sf__Created,Id,Title,Phone\n${id},false,${id},#N/A,\n`);
+  });
+});
+
+describe("adapter: writes above bulkThreshold", () => {
+  const FAILING = 137;
+
+  function leadWrites(): RecordWrite[] {
+    return Array.from({ length: 450 }, (_, i) => {
+      const fields: Record<string, string> = {
+        HubSpot_Contact_Id__c: `hs-${1000 + i}`,
+        FirstName: i % 2 === 0 ? "Zoë" : "José-Ñuño",
+        LastName: `Ångström ${i}`,
+        Company: `Société ${i % 7}, Ltd.`,
+        Email: `bulk${i}@example.com`,
+        Description: i % 50 === 0 ? `${TRICKY} #${i}` : `plain ${i}`,
+      };
+      if (i === FAILING) delete fields.Company;
+      return { ref: `ref-${i}`, upsertOn: "HubSpot_Contact_Id__c", fields };
+    });
+  }
+
+  function endpoints(): Record<string, number> {
+    return emu.calls.byEndpoint();
+  }
+
+  it("upserts 450 Leads through one Bulk API 2.0 job, one outcome per input in order", async () => {
+    const adapter = await bulkAdapter();
+    const writes = leadWrites();
+    emu.calls.reset();
+    const before = adapter.apiCalls();
+
+    const outcomes = await adapter.write("Lead", writes);
+
+    const calls = endpoints();
+    expect(calls).toMatchObject({
+      "POST /services/data/:version/jobs/ingest": 1,
+      "PUT /services/data/:version/jobs/ingest/:id/batches": 1,
+      "PATCH /services/data/:version/jobs/ingest/:id": 1,
+      "GET /services/data/:version/jobs/ingest/:id/successfulResults": 1,
+      "GET /services/data/:version/jobs/ingest/:id/failedResults": 1,
+    });
+    expect(calls["GET /services/data/:version/jobs/ingest/:id"]).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(calls).filter((k) => k.includes("/composite/"))).toEqual([]);
+    // Only the describe the adapter reads the object's fields from touches /sobjects.
+    expect(Object.keys(calls).filter((k) => k.includes("/sobjects") && !k.endsWith("/describe"))).toEqual([]);
+    expect(adapter.apiCalls() - before).toBe(emu.calls.total());
+
+    expect(outcomes.map((o) => o.ref)).toEqual(writes.map((w) => w.ref));
+    const failed = outcomes.filter((o) => !o.ok);
+    expect(failed).toEqual([
+      {
+        ref: `ref-${FAILING}`,
+        ok: false,
+        error: {
+          errorClass: "data",
+          code: "REQUIRED_FIELD_MISSING",
+          message: "Required fields are missing: [Company]",
+          fields: ["Company"],
+        },
+      },
+    ]);
+    const leads = liveLeads();
+    expect(leads).toHaveLength(449);
+    const byId = new Map(leads.map((r) => [String(r.Id), r]));
+    outcomes.forEach((o, i) => {
+      if (!o.ok) return;
+      expect(o.created).toBe(true);
+      // Each outcome names the record made from its own input: values survive the CSV round trip.
+      const record = byId.get(o.id);
+      const fields = writes[i]!.fields;
+      expect(record).toMatchObject({
+        HubSpot_Contact_Id__c: fields.HubSpot_Contact_Id__c,
+        FirstName: fields.FirstName,
+        LastName: fields.LastName,
+        Company: fields.Company,
+        Description: fields.Description,
+      });
+    });
+  });
+
+  it("re-running the same upsert creates nothing new", async () => {
+    const adapter = await bulkAdapter();
+    const first = await adapter.write("Lead", leadWrites());
+    const ids = liveLeads()
+      .map((r) => String(r.Id))
+      .sort();
+    expect(ids).toHaveLength(449);
+
+    const second = await adapter.write("Lead", leadWrites());
+
+    expect(endpoints()["POST /services/data/:version/jobs/ingest"]).toBe(2);
+    expect(
+      liveLeads()
+        .map((r) => String(r.Id))
+        .sort(),
+    ).toEqual(ids);
+    expect(second.filter((o) => o.ok && o.created)).toEqual([]);
+    expect(second.filter((o) => o.ok)).toHaveLength(449);
+    second.forEach((o, i) => {
+      const earlier = first[i]!;
+      if (o.ok && earlier.ok) expect(o.id).toBe(earlier.id);
+    });
+    expect(second[FAILING]).toMatchObject({ ok: false, error: { code: "REQUIRED_FIELD_MISSING" } });
+  });
+
+  it("reports an injected record fault and a duplicate rule match per row", async () => {
+    emu.data.insert("Lead", { LastName: "Existing", Company: "X", Email: "bulk5@example.com" });
+    emu.faults.add({
+      records: [{ object: "Lead", field: "LastName", equals: "Ångström 9", message: "Blocked by rule" }],
+    });
+    const adapter = await bulkAdapter();
+    const outcomes = await adapter.write("Lead", leadWrites());
+    expect(outcomes.filter((o) => !o.ok).map((o) => o.ref)).toEqual(["ref-5", "ref-9", `ref-${FAILING}`]);
+    expect(outcomes[5]).toMatchObject({
+      ok: false,
+      error: { errorClass: "conflict", code: "DUPLICATES_DETECTED" },
+    });
+    expect(outcomes[9]).toMatchObject({
+      ok: false,
+      error: { errorClass: "data", code: "FIELD_CUSTOM_VALIDATION_EXCEPTION", message: "Blocked by rule" },
+    });
+  });
+
+  it("updates through a bulk update job, a null value clearing the field", async () => {
+    const ids = Array.from({ length: 120 }, (_, i) =>
+      emu.data.insert("Lead", { LastName: `U${i}`, Company: "X", Title: "Old", Phone: "1" }),
+    );
+    const adapter = await bulkAdapter();
+    emu.calls.reset();
+    const outcomes = await adapter.write(
+      "Lead",
+      ids.map((id, i) => ({ ref: `u${i}`, id, fields: { Title: null, Phone: `555-${i}` } })),
+    );
+    expect(endpoints()["POST /services/data/:version/jobs/ingest"]).toBe(1);
+    expect(outcomes).toEqual(ids.map((id, i) => ({ ref: `u${i}`, ok: true, id, created: false })));
+    ids.forEach((id, i) => {
+      const record = emu.data.store.get("Lead", id);
+      expect(record).toMatchObject({ LastName: `U${i}`, Title: null, Phone: `555-${i}` });
+    });
+  });
+
+  it("keeps a write that mixes creates and updates on sObject Collections", async () => {
+    const existing = emu.data.insert("Lead", { LastName: "Old", Company: "X", Email: "old@example.com" });
+    const adapter = await bulkAdapter();
+    const writes: RecordWrite[] = leadWrites().slice(0, 120);
+    writes.push({ ref: "update", id: existing, fields: { Title: "CEO" } });
+    emu.calls.reset();
+    const outcomes = await adapter.write("Lead", writes);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(121);
+    expect(Object.keys(endpoints()).filter((k) => k.includes("/jobs/ingest"))).toEqual([]);
+    expect(endpoints()["PATCH /services/data/:version/composite/sobjects"]).toBe(1);
+  });
+});
