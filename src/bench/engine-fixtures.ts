@@ -8,7 +8,7 @@ import { mergeRecord } from "../core/merge/merge-record.js";
 import type { SnapshotPair } from "../core/merge/types.js";
 import { normalizeEmail, type SourceRecord } from "../core/records.js";
 import { generateContacts } from "../sandbox/seed/generate.js";
-import { contactProperties } from "./seed-contacts.js";
+import { contactProperties } from "../sandbox/load-seed.js";
 
 export interface LinkedPair {
   marketing: SourceRecord;

@@ -8,7 +8,7 @@
 // instance (the prototype is untouched) and uniqueness is verified once at the end instead.
 import type { HubspotEmulator } from "../sandbox/hubspot/emulator.js";
 import { generateContacts } from "../sandbox/seed/generate.js";
-import type { SeedContact } from "../sandbox/seed/types.js";
+import { contactProperties } from "../sandbox/load-seed.js";
 
 /** Fixed inputs so two runs of the bench seed the same contacts. */
 const SEED = 20240611;
@@ -51,23 +51,4 @@ function assertUniqueEmails(hubspot: HubspotEmulator): void {
     if (seen.has(email)) throw new Error(`seed produced a duplicate email: ${email}`);
     seen.add(email);
   }
-}
-
-/** The HubSpot properties of one seed contact, as `leadloop sandbox` loads them (src/sandbox/load-seed.ts). */
-export function contactProperties(c: SeedContact): Record<string, string | undefined> {
-  return {
-    email: c.email,
-    firstname: c.firstName,
-    lastname: c.lastName,
-    jobtitle: c.jobTitle,
-    phone: c.phone,
-    company: c.companyName,
-    country: c.country,
-    state: c.state,
-    city: c.city,
-    lifecyclestage: c.lifecycleStage,
-    hs_analytics_source: c.source,
-    hs_email_optout: String(c.emailOptOut),
-    hs_email_bounce: c.emailBounced ? "1" : "0",
-  };
 }

@@ -1,6 +1,7 @@
 // "Did you mean …?" for a misspelt configuration key: finds the keys the schema allows at a path and
 // picks the nearest by edit distance.
 import { z } from "zod";
+import { editDistance } from "../core/text/edit-distance.js";
 
 export function suggestKey(
   schema: z.ZodType,
@@ -44,16 +45,3 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   return s;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}

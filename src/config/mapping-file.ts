@@ -2,13 +2,12 @@
 // loader) and then the semantic checks a schema cannot express (a field mapped twice, transforms on a
 // field that never moves, a value map that cannot be read backwards, objects that do not fit the pair).
 // Problems of every file are gathered into one ConfigError, each with its file, line and key.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { LineCounter, type Node, parseDocument } from "yaml";
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
-import { parseYamlText } from "./yaml-file.js";
+import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
@@ -34,7 +33,7 @@ export function loadMappings(dir: string): ObjectMapping[] {
   for (const name of names) {
     const file = join(dir, name);
     try {
-      mappings.push(parseMapping(readFileSync(file, "utf8"), file));
+      mappings.push(parseMapping(readConfigText(file), file));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       problems.push(...err.problems);
@@ -48,7 +47,7 @@ export function loadMappings(dir: string): ObjectMapping[] {
 /** Parses one mapping file's text; `file` names it in problems and gives the mapping its name. */
 export function parseMapping(text: string, file: string): ObjectMapping {
   const parsed = parseYamlText(text, file, mappingFileSchema);
-  const at = locator(text);
+  const at = yamlLocator(text);
   const problems = semanticProblems(parsed).map(({ path, message }): ConfigProblem => {
     const pos = at(path);
     return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
@@ -159,17 +158,3 @@ function duplicatePairs(mappings: readonly ObjectMapping[]): ConfigProblem[] {
   return problems;
 }
 
-/** Line and column of the deepest node that exists on `path` (the YAML is known to parse). */
-function locator(text: string): (path: Path) => { line: number; col: number } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  return (path) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (node && typeof node === "object" && "range" in node) {
-        return lines.linePos((node as Node).range?.[0] ?? 0);
-      }
-    }
-    return { line: 0, col: 0 };
-  };
-}

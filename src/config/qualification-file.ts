@@ -2,8 +2,6 @@
 // shared YAML loader, so every problem has its file, line and key) and then the checks a schema cannot
 // make (a rule id used twice, a rule id that reads like a required field).
 
-import { readFileSync } from "node:fs";
-import { LineCounter, type Node, parseDocument } from "yaml";
 import type { DispositionEntry, DispositionMaps } from "../core/funnel/dispositions.js";
 import type {
   BehaviourRule,
@@ -21,18 +19,12 @@ import {
   type QualificationFile,
   qualificationFileSchema,
 } from "./qualification-schema.js";
-import { parseYamlText } from "./yaml-file.js";
+import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
 export function loadQualification(file: string): QualificationDefinition {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
-    throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
-  }
+  const text = readConfigText(file);
   return parseQualification(text, file);
 }
 
@@ -44,7 +36,7 @@ export function parseQualification(text: string, file: string): QualificationDef
 function toDefinition(parsed: QualificationFile, text: string, file: string): QualificationDefinition {
   const findings = semanticProblems(parsed);
   if (findings.length > 0) {
-    const at = locator(text);
+    const at = yamlLocator(text);
     throw new ConfigError(
       findings.map(({ path, message }): ConfigProblem => {
         const pos = at(path);
@@ -192,17 +184,3 @@ function semanticProblems(q: QualificationFile): Finding[] {
   return findings;
 }
 
-/** Line and column of the deepest node that exists on `path` (the YAML is known to parse). */
-function locator(text: string): (path: Path) => { line: number; col: number } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  return (path) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (node && typeof node === "object" && "range" in node) {
-        return lines.linePos((node as Node).range?.[0] ?? 0);
-      }
-    }
-    return { line: 0, col: 0 };
-  };
-}

@@ -2,8 +2,6 @@
 // shared YAML loader), then the checks a schema cannot express: rules naming a queue that is not
 // defined, countries that are not countries, duplicate rule ids or queue members, rules that can never
 // be reached. Every problem carries the file, line and key.
-import { readFileSync } from "node:fs";
-import { LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import type { Assignment, RoutingDefinition, RuleConditions } from "../core/routing/definition.js";
 import { ACCOUNT_OWNER_STEP, FALLBACK_STEP } from "../core/routing/walk.js";
@@ -11,7 +9,7 @@ import { resolveCountry } from "../core/transforms/country-iso.js";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { type RoutingFile, routingFileSchema } from "./routing-schema.js";
-import { parseYamlText } from "./yaml-file.js";
+import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
@@ -21,13 +19,7 @@ interface Finding {
 }
 
 export function loadRouting(file: string): RoutingDefinition {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
-    throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
-  }
+  const text = readConfigText(file);
   return parseRouting(text, file);
 }
 
@@ -38,7 +30,7 @@ export function parseRouting(text: string, file: string): RoutingDefinition {
   const definition = toDefinition(parsed, findings);
   findings.push(...ruleProblems(parsed), ...queueProblems(parsed));
   if (findings.length > 0) {
-    const at = locator(text);
+    const at = yamlLocator(text);
     const problems = findings.map(({ path, message }): ConfigProblem => {
       const pos = at(path);
       return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
@@ -139,17 +131,3 @@ function nearestName(names: readonly string[], typo: string): string | undefined
   return suggestKey(z.object(shape), [], typo);
 }
 
-/** Line and column of the deepest node that exists on `path` (the YAML is known to parse). */
-function locator(text: string): (path: Path) => { line: number; col: number } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  return (path) => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (node && typeof node === "object" && "range" in node) {
-        return lines.linePos((node as Node).range?.[0] ?? 0);
-      }
-    }
-    return { line: 0, col: 0 };
-  };
-}

@@ -18,14 +18,35 @@ export function loadYamlFile<S extends ZodType>(
   schema: S,
   options: YamlFileOptions = {},
 ): z.output<S> {
-  let text: string;
+  return parseYamlText(readConfigText(file), file, schema, options);
+}
+
+/** A configuration file's text; a missing or unreadable file is a ConfigError naming it. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
     throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
   }
-  return parseYamlText(text, file, schema, options);
+}
+
+/**
+ * Line and column of the deepest node that exists on a key path, for problems found after the schema
+ * passed (the YAML is known to parse).
+ */
+export function yamlLocator(text: string): (path: readonly (string | number)[]) => { line: number; col: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (node && typeof node === "object" && "range" in node) {
+        return lines.linePos((node as Node).range?.[0] ?? 0);
+      }
+    }
+    return { line: 0, col: 0 };
+  };
 }
 
 export function parseYamlText<S extends ZodType>(

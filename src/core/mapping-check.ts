@@ -4,6 +4,7 @@
 // what to change. Errors mean records will fail; warnings mean some records may.
 import type { DateForm, FieldMapping, ObjectMapping, Transform } from "./mapping.js";
 import type { FieldDescription, FieldType, ObjectDescription } from "./object-schema.js";
+import { editDistance } from "./text/edit-distance.js";
 
 export const PROBLEM_SEVERITIES = ["error", "warning"] as const;
 export type ProblemSeverity = (typeof PROBLEM_SEVERITIES)[number];
@@ -300,16 +301,3 @@ function nearest(name: string, fields: readonly FieldDescription[]): string | un
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}

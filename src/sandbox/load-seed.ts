@@ -166,7 +166,8 @@ function companyProperties(c: SeedCompany): Record<string, string | undefined> {
   };
 }
 
-function contactProperties(c: SeedContact): Record<string, string | undefined> {
+/** The HubSpot properties of one seed contact (also used by the benchmarks' seeding). */
+export function contactProperties(c: SeedContact): Record<string, string | undefined> {
   return {
     email: c.email,
     firstname: c.firstName,

@@ -1,6 +1,7 @@
 // The HubSpot properties leadloop writes itself, made when missing before the first write: the unique
 // property that holds the CRM id where a mapping upserts on it (companies, deals), and the contact
 // properties that carry the funnel: status, scores, reasons, history, near-qualified flag.
+import { STAGES } from "../../core/funnel/stages.js";
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { HubspotAdapter } from "./adapter.js";
 import type { HubspotPropertyDefinition } from "./describe.js";
@@ -12,17 +13,7 @@ const GROUP_OF: Record<string, string> = {
 };
 
 /** The funnel stages leadloop keeps in `leadloop_status` (the option values are the stage names). */
-export const LEADLOOP_STATUS_OPTIONS = [
-  "lead",
-  "mql",
-  "sal",
-  "opportunity",
-  "won",
-  "lost",
-  "recycled",
-  "trash",
-  "unreachable",
-] as const;
+export const LEADLOOP_STATUS_OPTIONS = STAGES;
 
 function contactProperty(
   name: string,

@@ -1,6 +1,8 @@
 // RFC 4180 CSV for Bulk API 2.0 job data and results (Bulk API 2.0 Developer Guide, "Prepare CSV Files"):
 // comma-delimited, fields with commas, quotes or line breaks quoted, a quote inside one doubled, and a
 // quoted field may span lines. LF and CRLF row ends are both read. Job data is written with LF row ends.
+// The emulator keeps its own CSV code on purpose: it models Salesforce apart from this adapter, so a bug in
+// one reader cannot hide behind the same bug in the other.
 
 /** Rows of fields; throws on an unterminated quoted field or a stray quote inside an unquoted one. */
 export function parseCsv(text: string): string[][] {
