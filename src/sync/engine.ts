@@ -141,6 +141,10 @@ async function syncPair(
   renew: () => Promise<void>,
 ): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
+  // Deletions and merges first: a merged record's link moves to the survivor before the survivor's own
+  // changes are read, so the survivor is not taken for a new, unlinked record.
+  await followRemovals(ctx, "marketing", marketingObject, group[0]!);
+  for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   const marketingRead = marketingFields(group);
   if (await readSide(ctx, "marketing", marketingObject, marketingRead, group, renew)) return true;
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
@@ -148,8 +152,6 @@ async function syncPair(
   for (const mapping of crmOrder) {
     if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group, renew)) return true;
   }
-  await followRemovals(ctx, "marketing", marketingObject, group[0]!);
-  for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   return false;
 }
 

@@ -213,4 +213,64 @@ describe("sync engine", () => {
     expect(loop.salesforce.data.get("Contact", converted.contactId)?.Title).toBe("CTO");
     expect(loop.salesforce.data.list("Lead").filter((l) => l.IsDeleted !== true)).toHaveLength(1);
   });
+
+  it("follows records merged on either side to the record that survived", async () => {
+    const [a, b] = ["Ingrid", "Ólafur"].map((name, i) =>
+      loop.hubspot.data.createObject("contacts", { email: `${name.toLowerCase()}.${i}@fjord.is`, lastname: name }),
+    );
+    await loop.sync();
+    const leadA = (await loop.store.findLinkByMarketing("contact", a!.id))!.crmId;
+    // No email: leadloop leaves it alone until something links it.
+    const spare = loop.salesforce.data.insert("Lead", { LastName: "Jónsdóttir", Company: "Fjord" });
+
+    await tick();
+    // A rep merges Ingrid's Lead into another Lead; marketing merges Ólafur into a new contact.
+    loop.salesforce.data.merge("Lead", spare, [leadA]);
+    const survivor = loop.hubspot.data.createObject("contacts", { email: "olafur.survivor@fjord.is", lastname: "Ólafsson" });
+    const leadB = (await loop.store.findLinkByMarketing("contact", b!.id))!.crmId;
+    loop.hubspot.data.mergeContacts(survivor.id, b!.id);
+    await tick();
+    await loop.sync();
+
+    expect((await loop.store.findLinkByMarketing("contact", a!.id))?.crmId).toBe(spare);
+    expect(await loop.store.findLinkByMarketing("contact", b!.id)).toBeUndefined();
+    expect((await loop.store.findLinkByMarketing("contact", survivor.id))?.crmId).toBe(leadB);
+  });
 });
+
+describe.each([
+  ["prefer_crm", "CMO", "CMO"],
+  ["prefer_marketing", "Directrice marketing", "Directrice marketing"],
+  ["prefer_crm_unless_blank", "Directrice marketing", "Directrice marketing"],
+  ["most_recent", "Directrice marketing", "Directrice marketing"],
+] as const)("a field changed on both sides under %s", (rule, marketingAfter, crmAfter) => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop({ mappings: contactMappings(rule) });
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it(`ends as marketing "${marketingAfter}" and CRM "${crmAfter}", reported as one conflict`, async () => {
+    const marie = loop.hubspot.data.createObject("contacts", {
+      email: "marie.dupont@exemple.fr",
+      lastname: "Dupont",
+      jobtitle: "Responsable marketing",
+    });
+    await loop.sync();
+    const leadId = (await loop.store.findLinkByMarketing("contact", marie.id))!.crmId;
+
+    await tick();
+    // The CRM changes first (to a blank under prefer_crm_unless_blank), marketing a moment later.
+    loop.salesforce.data.update("Lead", leadId, { Title: rule === "prefer_crm_unless_blank" ? null : "CMO" });
+    await tick(20);
+    loop.hubspot.data.updateObject("contacts", marie.id, { jobtitle: "Directrice marketing" });
+    const result = await loop.sync();
+
+    expect(result.summary.conflicts).toBe(1);
+    expect(loop.hubspot.data.getObject("contacts", marie.id)?.properties.jobtitle).toBe(marketingAfter);
+    expect(loop.salesforce.data.get("Lead", leadId)?.Title).toBe(crmAfter);
+  });
+});
+
