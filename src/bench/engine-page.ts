@@ -90,6 +90,7 @@ function dryRunContext(store: StateStore, crm: ReturnType<typeof offlinePort>): 
     crm,
     summary: emptySummary("bench-engine", true, at.toISOString(), ["hubspot", "salesforce"]),
     plan: [],
+    crmMatches: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
 }

@@ -10,6 +10,7 @@ import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
+import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm } from "./funnel/inclusion.js";
 import { qualifyPeople, writeScores } from "./funnel/qualify-phase.js";
 import { syncPage } from "./page-sync.js";
@@ -79,6 +80,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       options.crm.system,
     ]),
     plan: [],
+    crmMatches: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
     signal: options.signal,
     onProgress: options.onProgress,
@@ -108,6 +110,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       if (pair === "contact" && funnel) {
         await writeScores(ctx, state);
         await handOff(ctx, funnel, state);
+        await fillRepLeadHistory(ctx, funnel, state);
       }
     }
     if (funnel && !stopped) {

@@ -135,6 +135,14 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.audit.push(...o.audit);
   }
 
+  // Existing records linked by matching (a rep's own Lead and a known contact): the handoff fills in the
+  // person's history on the CRM record.
+  for (const p of pairings) {
+    if (p.link || !p.marketing || !p.crm) continue;
+    if (commit.links.some((l) => l.marketingId === p.marketing!.id && l.crmId === p.crm!.id)) {
+      ctx.crmMatches.push({ personId: p.marketing.id, crmType: p.crm.object, crmId: p.crm.id });
+    }
+  }
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.now().toISOString(),

@@ -65,6 +65,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     crm: options.crm,
     summary,
     plan: [],
+    crmMatches: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });

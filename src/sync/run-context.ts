@@ -25,6 +25,11 @@ export interface RunContext {
   /** Filled in a dry run instead of writing. */
   plan: PlannedWrite[];
   /**
+   * CRM records a rep created that this run linked to an existing marketing contact: the handoff fills
+   * in their engagement history so the rep sees prior interest.
+   */
+  crmMatches: { personId: string; crmType: string; crmId: string }[];
+  /**
    * The inclusion rule: which of these marketing records, none of which has a CRM counterpart, may be
    * created in the CRM (by default only MQLs). Returns their ids.
    */

@@ -130,3 +130,40 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     expect(events.map((e) => e.toStage)).toEqual(["mql"]);
   });
 });
+
+describe("a rep's own lead", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("is linked to the marketing contact with the same email and shows that person's prior interest", async () => {
+    seedReps(loop);
+    const { anon } = seedProspect(loop);
+    pricingAndDemo(loop, anon.id);
+    const funnel = funnelFor(loop, "salesforce");
+    await loop.sync({ funnel });
+    expect(loop.salesforce.data.list("Lead")).toHaveLength(0); // near-qualified only: not pushed
+
+    await tick();
+    const repLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Kasia",
+      LastName: "Nowak",
+      Company: "Acme Industrie",
+      Email: "K.Nowak@acme-industrie.fr",
+      Title: "Head of Sales",
+    });
+    await tick();
+    await loop.sync({ funnel });
+
+    expect((await loop.store.findLinkByCrm("contact", "Lead", repLead))?.marketingId).toBe(anon.id);
+    const lead = loop.salesforce.data.get("Lead", repLead)!;
+    expect(String(lead.Leadloop_Activity_Summary__c)).toContain("Pricing");
+    expect(String(lead.Leadloop_Reasons__c)).toContain("Requested a demo");
+    expect(Number(lead.Leadloop_Behavior_Score__c)).toBeGreaterThan(0);
+    expect(loop.hubspot.data.listObjects("contacts").filter((c) => c.properties.email === "k.nowak@acme-industrie.fr")).toHaveLength(1);
+  });
+});

@@ -7,7 +7,6 @@ import type { FieldValues, SourceRecord } from "../../core/records.js";
 import { pickFromQueue, planRoute } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
-import { activitySummary } from "../../core/scoring/summary.js";
 import { slaDueAt } from "../../core/sla/index.js";
 import type { AuditEntry, Link } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
@@ -15,14 +14,10 @@ import { bump } from "../run-summary.js";
 import type { RecordWrite } from "../system-port.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { PERSON_FIELDS } from "./funnel-setup.js";
+import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 
 const LOOKBACK_DAYS = 90;
-/** Entries per line of the summary (last visits, forms, offers, email clicks). */
-const SUMMARY_ENTRIES = 10;
-/** Salesforce long text areas hold 32,768 characters; the summary stays under that. */
-const SUMMARY_MAX_CHARS = 32_000;
-const REASONS_SHOWN = 8;
 
 interface Candidate {
   personId: string;
@@ -105,7 +100,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
 }
 
 /** People scored earlier in this run are reused; the others are read and scored now. */
-async function ensureScored(
+export async function ensureScored(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
@@ -156,10 +151,7 @@ async function handOffOne(
   const now = ctx.now();
   const v = setup.vocabulary;
   const activities = state.activities.get(c.personId) ?? [];
-  const reasons = score.reasons
-    .slice(0, REASONS_SHOWN)
-    .map((r) => `${r.points > 0 ? "+" : ""}${r.points} ${r.detail}`)
-    .join("\n");
+  const reasons = reasonsText(score);
   const recordFields: FieldValues = { ...v.fields.extra };
   const set = (name: string | null, value: string | null) => {
     if (name) recordFields[name] = value;
@@ -170,10 +162,7 @@ async function handOffOne(
   set(v.fields.behaviourScore, String(score.behaviour));
   set(v.fields.mqlDate, now.toISOString());
   set(v.fields.reasons, reasons);
-  set(
-    v.fields.activitySummary,
-    activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS),
-  );
+  set(v.fields.activitySummary, historyText(activities, now));
 
   const dueAt = slaDueAt(now, setup.sla);
   const taskWrite = (input: Parameters<typeof v.task.fields>[0]): RecordWrite => ({
