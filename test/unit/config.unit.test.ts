@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../../src/config/config-error.js";
+import { problemsOf } from "../support/config-problems.js";
 import { parseDuration } from "../../src/config/duration.js";
 import { loadConfig } from "../../src/config/load-config.js";
 
@@ -14,15 +14,6 @@ function writeConfig(text: string): string {
   return file;
 }
 
-function problemsOf(fn: () => unknown): ConfigError["problems"] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadConfig", () => {
   it("accepts the shipped example and resolves its paths against the file's folder", () => {

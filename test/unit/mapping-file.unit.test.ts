@@ -2,22 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/config/config-error.js";
+import { problemsOf } from "../support/config-problems.js";
 import { loadMappings, parseMapping } from "../../src/config/mapping-file.js";
 import { fieldKey } from "../../src/core/merge/types.js";
 
 const SHIPPED = fileURLToPath(new URL("../../mappings", import.meta.url));
 const FILE = "mappings/contact-lead.yaml";
 
-function problemsOf(fn: () => unknown): ConfigError["problems"] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const BASE = `version: 1
 pair: contact

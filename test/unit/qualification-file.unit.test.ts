@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/config/config-error.js";
+import { problemsOf } from "../support/config-problems.js";
 import { loadQualification, parseQualification } from "../../src/config/qualification-file.js";
 import { dispositionFor } from "../../src/core/funnel/dispositions.js";
 import { scorePerson } from "../../src/core/scoring/score.js";
@@ -10,15 +10,6 @@ import { scorePerson } from "../../src/core/scoring/score.js";
 const SHIPPED = fileURLToPath(new URL("../../config/qualification.yaml", import.meta.url));
 const FILE = "config/qualification.yaml";
 
-function problemsOf(fn: () => unknown): ConfigError["problems"] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const BASE = `version: 1
 thresholds: { mql: 60, behaviour: 30 }

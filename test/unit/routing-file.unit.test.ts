@@ -2,22 +2,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/config/config-error.js";
+import { problemsOf } from "../support/config-problems.js";
 import { loadRouting, parseRouting } from "../../src/config/routing-file.js";
 import { planRoute } from "../../src/core/routing/plan.js";
 
 const SHIPPED = fileURLToPath(new URL("../../config/routing.yaml", import.meta.url));
 const FILE = "config/routing.yaml";
 
-function problemsOf(fn: () => unknown): ConfigError["problems"] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 /** 1-based line of the first line containing `text`. */
 const lineOf = (yaml: string, text: string) => yaml.split("\n").findIndex((l) => l.includes(text)) + 1;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../../src/config/config-error.js";
+import { problemsOf } from "../support/config-problems.js";
 import { loadSla, parseSla } from "../../src/config/sla-file.js";
 import { breachesToRaise } from "../../src/core/sla/breaches.js";
 import type { SlaClockView, SlaDefinition } from "../../src/core/sla/definition.js";
@@ -24,15 +24,6 @@ function clock(overrides: Partial<SlaClockView> = {}): SlaClockView {
   return { handoffAt: HANDOFF, dueAt: DUE, firstTouchAt: null, touches: 0, breachedAt: null, ...overrides };
 }
 
-function problemsOf(fn: () => unknown): ConfigError["problems"] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("slaDueAt", () => {
   it("adds the follow-up time in calendar time, nights and weekends included", () => {
