@@ -1,5 +1,6 @@
 // The `leadloop` command line: registers one file per command and turns errors into exit statuses.
 // Results go to stdout, logs and progress to stderr.
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { LOG_LEVELS } from "../log/logger.js";
@@ -19,7 +20,7 @@ import { classifyFailure } from "./failure.js";
 export function buildProgram(io: CommandIo): Command {
   const program = new Command("leadloop")
     .description("Closed-loop lead sync between HubSpot marketing and your CRM (Salesforce or HubSpot CRM).")
-    .version(io.env.npm_package_version ?? "0.1.0")
+    .version(packageVersion())
     .option("-c, --config <file>", "configuration file (default: $LEADLOOP_CONFIG or ./leadloop.yaml)")
     .addOption(new Option("--log-level <level>", "log detail on stderr").choices(LOG_LEVELS).default("info"))
     .showHelpAfterError("(run with --help for usage)")
@@ -64,4 +65,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
 
 function processIo(): CommandIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, outcome: { exitCode: EXIT.ok } };
+}
+
+/** The version in leadloop's own package.json (two levels up from src/cli and from dist/cli). */
+function packageVersion(): string {
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
 }

@@ -94,7 +94,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (p.link || p.marketing?.id)
-        commit.links.push(linkWrite(p, merged.snapshots, p.crm?.id, p.marketing?.id));
+        commit.links.push(linkWrite(ctx.now().toISOString(), p, merged.snapshots, p.crm?.id, p.marketing?.id));
       continue;
     }
     work.push(pw);
@@ -129,7 +129,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const marketingId = o.marketingId ?? p.marketing?.id;
     if (crmId && marketingId) {
       commit.links.push(
-        linkWrite(p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId),
+        linkWrite(ctx.now().toISOString(), p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId),
       );
     }
     commit.audit.push(...o.audit);
@@ -537,12 +537,13 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
 }
 
 function linkWrite(
+  at: string,
   p: Pairing,
   snaps: Record<string, { marketing: FieldValue; crm: FieldValue }>,
   crmId: string | undefined,
   marketingId: string | undefined,
 ): LinkWrite {
-  const syncedAt = new Date().toISOString();
+  const syncedAt = at;
   const snapshots: Record<string, FieldSnapshot> = {};
   for (const [k, v] of Object.entries(snaps)) snapshots[k] = { ...v, syncedAt };
   return {

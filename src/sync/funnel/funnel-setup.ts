@@ -74,6 +74,7 @@ export const PERSON_FIELDS = [
   "leadloop_fit_score",
   "leadloop_behavior_score",
   "leadloop_near_qualified",
+  "leadloop_upsell",
 ] as const;
 
 export const COMPANY_FIELDS = [

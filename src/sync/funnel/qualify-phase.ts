@@ -151,6 +151,7 @@ function scoreFields(current: FieldValues, score: PersonScore): FieldValues {
     leadloop_fit_score: String(score.fit),
     leadloop_behavior_score: String(score.behaviour),
     leadloop_near_qualified: score.nearQualified ? score.nearQualified.missing : null,
+    leadloop_upsell: score.upsell ? "true" : null,
   };
   const out: FieldValues = {};
   for (const [k, v] of Object.entries(wanted)) {

@@ -40,6 +40,13 @@ export const FUNNEL_PROPERTIES = [
   contactProperty("leadloop_reasons", "Score reasons (leadloop)", "string", "textarea"),
   contactProperty("leadloop_activity_summary", "Activity summary (leadloop)", "string", "textarea"),
   contactProperty("leadloop_disposition_reason", "Disposition reason (leadloop)", "string", "text"),
+  contactProperty("leadloop_upsell", "Upsell signal (leadloop)", "enumeration", "booleancheckbox", {
+    description: "A customer showing cross-sell interest (the qualification's customer rules).",
+    options: [
+      { label: "Yes", value: "true" },
+      { label: "No", value: "false" },
+    ],
+  }),
   contactProperty("leadloop_near_qualified", "Near-qualified: missing (leadloop)", "string", "text", {
     description: "Set when the person is over the behaviour threshold and misses exactly one requirement.",
   }),
