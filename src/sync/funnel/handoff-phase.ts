@@ -109,7 +109,7 @@ export async function ensureScored(
   const missing = ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
     const records = await ctx.marketing.readByIds("contacts", missing, PERSON_FIELDS);
-    await qualifyPage(ctx, setup, state, records);
+    await qualifyPage(ctx, setup, state, records, "all");
   }
   return state.people;
 }

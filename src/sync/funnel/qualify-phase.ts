@@ -5,6 +5,7 @@
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { FunnelEvent, PersonScoreRow } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
@@ -17,6 +18,7 @@ const CONTACTS = "contacts";
 const COMPANIES = "companies";
 const CURSOR_OBJECT = "contacts#qualification";
 const DAY_MS = 86_400_000;
+const PENDING_WRITES_LIMIT = 20_000;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
@@ -52,14 +54,19 @@ export async function qualifyPage(
   setup: FunnelSetup,
   state: FunnelRunState,
   records: readonly SourceRecord[],
+  /**
+   * Whom the run keeps in memory for its later phases: MQLs only (a first load of a million contacts
+   * must not hold them all), or everyone scored here (people a later phase asked for by id).
+   */
+  keep: "qualified" | "all" = "qualified",
 ): Promise<void> {
   if (records.length === 0) return;
   const now = ctx.now();
   const ids = [...new Set(records.map((r) => r.id))];
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
-  const activities = await setup.activities.readActivities(ids, since);
-  for (const id of ids) state.activities.set(id, []);
-  for (const a of activities) state.activities.get(a.contactId)?.push(a);
+  const activitiesOf = new Map<string, ScoredActivity[]>(ids.map((id) => [id, []]));
+  for (const a of await setup.activities.readActivities(ids, since)) activitiesOf.get(a.contactId)?.push(a);
+  const scored = new Set<string>();
 
   const companyIds = [
     ...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v))),
@@ -74,20 +81,26 @@ export async function qualifyPage(
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
   const writes: RecordWrite[] = [];
+  const rows: PersonScoreRow[] = [];
 
   for (const record of records) {
-    if (state.scores.has(record.id)) continue; // a duplicate at a page boundary
+    if (scored.has(record.id)) continue; // a duplicate at a page boundary
+    scored.add(record.id);
     const company = record.fields.associatedcompanyid
       ? companies.get(record.fields.associatedcompanyid)
       : undefined;
     const isCustomer = record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
     const score = scorePerson(
-      { person: record.fields, company, activities: state.activities.get(record.id) ?? [], isCustomer, now },
+      { person: record.fields, company, activities: activitiesOf.get(record.id) ?? [], isCustomer, now },
       setup.qualification,
     );
-    state.scores.set(record.id, score);
-    state.people.set(record.id, record.fields);
+    if (keep === "all" || score.qualified) {
+      state.scores.set(record.id, score);
+      state.people.set(record.id, record.fields);
+      state.activities.set(record.id, activitiesOf.get(record.id) ?? []);
+    }
     if (score.nearQualified) ctx.summary.nearQualified++;
+    rows.push(scoreRow(record.id, record.fields, score, null, now.toISOString()));
 
     const current = (stages.get(record.id) ?? "lead") as Stage;
     const fields: FieldValues = scoreFields(record.fields, score);
@@ -116,14 +129,13 @@ export async function qualifyPage(
   }
 
   if (ctx.dryRun) return;
-  await ctx.store.savePersonScores(
-    records
-      .filter((r) => state.scores.has(r.id))
-      .map((r) => scoreRow(r.id, r.fields, state.scores.get(r.id)!, null, now.toISOString())),
-  );
+  await ctx.store.savePersonScores(rows);
   // Written after the contacts are synced (writeScores): a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   for (const w of writes) state.pendingWrites.set(w.ref, { ...state.pendingWrites.get(w.ref), ...w.fields });
+  // Memory stays bounded on a huge first load: past this many, write now (those contacts then reach the
+  // contact sync in the next run instead of this one).
+  if (state.pendingWrites.size >= PENDING_WRITES_LIMIT) await writeScores(ctx, state);
   if (events.length > 0)
     await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), funnelEvents: events });
 }
