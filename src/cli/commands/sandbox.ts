@@ -18,7 +18,6 @@ import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
 import { summaryText } from "../summary-text.js";
-import { exitFor } from "./sync.js";
 
 interface SandboxOptions {
   runs: number;
@@ -103,7 +102,6 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         }
 
         const { config } = loadConfig(configFile, {});
-        let exitCode: number = EXIT.ok;
         for (let run = 1; run <= runs; run++) {
           if (run > 1) {
             const played = playPeople(opts.seed, run, { hubspot, salesforce });
@@ -118,9 +116,10 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           progress.done();
           if (opts.json) io.stdout.write(`${JSON.stringify(result.summary)}\n`);
           else io.stdout.write(summaryText(result.summary));
-          exitCode = Math.max(exitCode, exitFor(result.summary));
         }
-        io.outcome.exitCode = exitCode;
+        // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
+        // that is part of the demo, not a failure (a run that fails throws and exits non-zero).
+        io.outcome.exitCode = EXIT.ok;
       } finally {
         await hubspot.close();
         await salesforce?.close();
