@@ -12,7 +12,10 @@ import { historyText, reasonsText } from "./person-history.js";
 
 export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   if (setup.crmIsMarketing || ctx.crmMatches.length === 0) return;
-  const matches = ctx.crmMatches.splice(0);
+  // People just handed off got all of this (and more) from the handoff.
+  const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
+  const matches = ctx.crmMatches.splice(0).filter((m) => !handedOff.has(m.personId));
+  if (matches.length === 0) return;
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const v = setup.vocabulary.fields;
   const byObject = new Map<string, RecordWrite[]>();
