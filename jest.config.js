@@ -1,11 +1,11 @@
-// Jest runs the TypeScript sources as native ES modules (p-retry is ESM-only); ts-jest only
-// transpiles, the type check is `npm run typecheck`.
+// Jest runs the TypeScript sources as native ES modules (p-retry is ESM-only); ts-jest only transpiles
+// (tsconfig's isolatedModules), the type check is `npm run typecheck`.
 export default {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   transform: {
-    "^.+\\.ts$": ["ts-jest", { useESM: true, isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/node20-polyfills.ts"],
