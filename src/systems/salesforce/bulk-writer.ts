@@ -23,6 +23,7 @@ import type { DescribedObject } from "./describe.js";
 import { recordErrorClass, SYSTEM } from "./errors.js";
 import { BULK_MAX_UPLOAD_BYTES, BULK_POLL_MAX_MS, BULK_POLL_MIN_MS, BULK_POLL_TIMEOUT_MS } from "./limits.js";
 import { prepareBody, type SalesforceFields } from "./record-body.js";
+import { failed, invalidValue, missingResult } from "./write-outcomes.js";
 
 export type BulkOperation =
   | { operation: "insert" }
@@ -87,19 +88,14 @@ export async function writeBulk(
   writes.forEach((write, index) => {
     const prepared = prepareBody(described, write);
     if (!prepared.ok) {
-      outcomes[index] = failed(write.ref, {
-        errorClass: "data",
-        code: "LEADLOOP_INVALID_VALUE",
-        message: prepared.message,
-        fields: prepared.fields,
-      });
+      outcomes[index] = invalidValue(write.ref, prepared);
       return;
     }
     const fields: SalesforceFields = { ...prepared.fields };
     if (op.operation === "update") fields.Id = write.id ?? null;
     bodies.push({ index, ref: write.ref, fields });
   });
-  if (bodies.length === 0) return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult()));
+  if (bodies.length === 0) return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult("Bulk API 2.0")));
 
   const keyField = op.operation === "update" ? "Id" : op.operation === "upsert" ? op.field : undefined;
   const columns = columnsOf(bodies.map((b) => b.fields), keyField);
@@ -114,7 +110,7 @@ export async function writeBulk(
   }
   const failures = outcomes.filter((o) => o && !o.ok).length;
   log.debug("salesforce.written", { object: described.name, records: writes.length, failures, bulk: true });
-  return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult()));
+  return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult("Bulk API 2.0")));
 }
 
 /** The key column first (Id or the external id), then every other field in first-seen order. */
@@ -219,7 +215,7 @@ async function runJob(
         match.index,
         id
           ? { ref: match.ref, ok: true, id, created: rec.sf__Created === "true" }
-          : failed(match.ref, missingResult()),
+          : failed(match.ref, missingResult("Bulk API 2.0")),
       ]);
     }
     const [failHeader, ...failRows] = await resultRows(
@@ -387,14 +383,4 @@ export function parseError(text: string): RecordFailure {
   return failure;
 }
 
-function failed(ref: string, error: RecordFailure): WriteOutcome {
-  return { ref, ok: false, error };
-}
 
-function missingResult(): RecordFailure {
-  return {
-    errorClass: "bug",
-    code: "NO_RESULT",
-    message: "no Bulk API 2.0 result came back for this record",
-  };
-}

@@ -13,6 +13,7 @@ import { recordErrorClass, SYSTEM } from "./errors.js";
 import { COLLECTION_MAX_RECORDS } from "./limits.js";
 import { apiFieldName, prepareBody, type SalesforceFields } from "./record-body.js";
 import { chunk, soqlName } from "./soql.js";
+import { failed, invalidValue, missingResult } from "./write-outcomes.js";
 
 const saveResult = z
   .object({
@@ -71,12 +72,7 @@ export async function writeCollections(
   writes.forEach((write, index) => {
     const prepared = prepareBody(described, write);
     if (!prepared.ok) {
-      outcomes[index] = failed(write.ref, {
-        errorClass: "data",
-        code: "LEADLOOP_INVALID_VALUE",
-        message: prepared.message,
-        fields: prepared.fields,
-      });
+      outcomes[index] = invalidValue(write.ref, prepared);
       return;
     }
     const op = operationOf(described, write);
@@ -93,7 +89,7 @@ export async function writeCollections(
   }
   const failures = outcomes.filter((o) => o && !o.ok).length;
   log.debug("salesforce.written", { object: described.name, records: writes.length, failures });
-  return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult()));
+  return outcomes.map((o, i) => o ?? failed(writes[i]!.ref, missingResult("save")));
 }
 
 function operationOf(described: DescribedObject, write: RecordWrite): Operation {
@@ -190,7 +186,7 @@ async function send(
 }
 
 function toOutcome(ref: string, op: Operation, result: SaveResult | undefined): WriteOutcome {
-  if (!result) return failed(ref, missingResult());
+  if (!result) return failed(ref, missingResult("save"));
   if (result.success && result.id) {
     const created = op.kind === "create" ? true : op.kind === "update" ? false : result.created === true;
     return { ref, ok: true, id: result.id, created };
@@ -211,10 +207,4 @@ function toOutcome(ref: string, op: Operation, result: SaveResult | undefined): 
   return failed(ref, failure);
 }
 
-function failed(ref: string, error: RecordFailure): WriteOutcome {
-  return { ref, ok: false, error };
-}
 
-function missingResult(): RecordFailure {
-  return { errorClass: "bug", code: "NO_RESULT", message: "no save result came back for this record" };
-}
