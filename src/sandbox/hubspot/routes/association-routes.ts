@@ -8,7 +8,14 @@ import { HubspotApiError } from "../errors.js";
 import type { AssociationLink } from "../hubspot-data.js";
 import { singularOf } from "../object-types.js";
 import { associationBatchDefault, associationBatchRead, parseBody } from "../request-schemas.js";
-import { checkBatchSize, type HubspotContext, intParam, objectTypeParam, route } from "./route-helpers.js";
+import {
+  batchResponse,
+  checkBatchSize,
+  type HubspotContext,
+  intParam,
+  objectTypeParam,
+  route,
+} from "./route-helpers.js";
 
 const LIST_PAGE_MAX = 500;
 
@@ -31,21 +38,18 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
     "PUT",
     "/crm/v4/objects/:fromObjectType/:fromObjectId/associations/default/:toObjectType/:toObjectId",
     route((req) => {
-      const startedAt = new Date().toISOString();
+      const startedAt = new Date();
       const fromType = objectTypeParam(req, "fromObjectType");
       const toType = objectTypeParam(req, "toObjectType");
       const fromId = req.params.fromObjectId ?? "";
       const toId = req.params.toObjectId ?? "";
       const spec = data.associate(fromType, fromId, toType, toId);
-      return {
-        status: 200,
-        body: {
-          status: "COMPLETE",
-          results: [{ from: { id: fromId }, to: { id: toId }, associationSpec: specView(spec) }],
-          startedAt,
-          completedAt: new Date().toISOString(),
-        },
-      };
+      return batchResponse(
+        200,
+        startedAt,
+        [{ from: { id: fromId }, to: { id: toId }, associationSpec: specView(spec) }],
+        [],
+      );
     }),
   );
 
@@ -68,7 +72,7 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
     "POST",
     "/crm/v4/associations/:fromObjectType/:toObjectType/batch/read",
     route((req) => {
-      const startedAt = new Date().toISOString();
+      const startedAt = new Date();
       const fromType = objectTypeParam(req, "fromObjectType");
       const toType = objectTypeParam(req, "toObjectType");
       const body = parseBody(associationBatchRead, req.body);
@@ -91,14 +95,7 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
           });
         }
       }
-      const out: Record<string, unknown> = {
-        status: "COMPLETE",
-        results,
-        startedAt,
-        completedAt: new Date().toISOString(),
-      };
-      if (errors.length > 0) Object.assign(out, { numErrors: errors.length, errors });
-      return { status: errors.length > 0 ? 207 : 200, body: out };
+      return batchResponse(200, startedAt, results, errors);
     }),
   );
 
@@ -106,7 +103,7 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
     "POST",
     "/crm/v4/associations/:fromObjectType/:toObjectType/batch/associate/default",
     route((req) => {
-      const startedAt = new Date().toISOString();
+      const startedAt = new Date();
       const fromType = objectTypeParam(req, "fromObjectType");
       const toType = objectTypeParam(req, "toObjectType");
       const body = parseBody(associationBatchDefault, req.body);
@@ -129,14 +126,7 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
           });
         }
       }
-      const out: Record<string, unknown> = {
-        status: "COMPLETE",
-        results,
-        startedAt,
-        completedAt: new Date().toISOString(),
-      };
-      if (errors.length > 0) Object.assign(out, { numErrors: errors.length, errors });
-      return { status: errors.length > 0 ? 207 : 200, body: out };
+      return batchResponse(200, startedAt, results, errors);
     }),
   );
 }

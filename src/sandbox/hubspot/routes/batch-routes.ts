@@ -3,7 +3,7 @@
 // `numErrors` (https://developers.hubspot.com/docs/api/crm/contacts, batch operations).
 
 import type { Router } from "../../emulator/router.js";
-import type { EmulatorHandler, EmulatorResponse } from "../../emulator/server.js";
+import type { EmulatorHandler } from "../../emulator/server.js";
 import { HubspotApiError, notFound } from "../errors.js";
 import { type ObjectType, singularOf } from "../object-types.js";
 import { type ObjectView, objectView } from "../object-views.js";
@@ -17,6 +17,7 @@ import {
 } from "../request-schemas.js";
 import { createWithAssociations } from "./object-routes.js";
 import {
+  batchResponse,
   checkBatchSize,
   checkRecordFault,
   type HubspotContext,
@@ -55,25 +56,6 @@ function inputError(
   };
   if (naming.id) out.id = naming.id;
   return out;
-}
-
-function batchResponse<T>(
-  okStatus: number,
-  startedAt: Date,
-  results: T[],
-  errors: BatchError[],
-): EmulatorResponse {
-  const body: Record<string, unknown> = {
-    status: "COMPLETE",
-    results,
-    startedAt: startedAt.toISOString(),
-    completedAt: new Date().toISOString(),
-  };
-  if (errors.length > 0) {
-    body.numErrors = errors.length;
-    body.errors = errors;
-  }
-  return { status: errors.length > 0 ? 207 : okStatus, body };
 }
 
 export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {

@@ -70,3 +70,26 @@ export function checkBatchSize(inputs: readonly unknown[]): void {
     );
   }
 }
+
+/**
+ * The envelope of a batch answer (CRM v3 batch and v4 association batch endpoints): 207 multi-status when
+ * any input failed, with `numErrors` and `errors` beside the results; `okStatus` otherwise.
+ */
+export function batchResponse(
+  okStatus: number,
+  startedAt: Date,
+  results: readonly unknown[],
+  errors: readonly unknown[],
+): EmulatorResponse {
+  const body: Record<string, unknown> = {
+    status: "COMPLETE",
+    results,
+    startedAt: startedAt.toISOString(),
+    completedAt: new Date().toISOString(),
+  };
+  if (errors.length > 0) {
+    body.numErrors = errors.length;
+    body.errors = errors;
+  }
+  return { status: errors.length > 0 ? 207 : okStatus, body };
+}
