@@ -38,29 +38,30 @@ export class LinkTable {
     marketingIds: readonly string[],
     status: Link["status"] = "active",
   ): Map<string, Link> {
-    const found = new Map<string, Link>();
-    for (const chunk of inListChunks(marketingIds)) {
-      const rows = this.sql
-        .get<Link>(
-          `SELECT ${COLUMNS} FROM links
-           WHERE pair = ? AND status = ? AND marketing_id IN (${chunk.placeholders}) ORDER BY id`,
-        )
-        .all(pair, status, ...chunk.params);
-      for (const link of rows) found.set(link.marketingId, link);
-    }
-    return found;
+    return this.byIds(pair, "marketing_id", marketingIds, status, (l) => l.marketingId);
   }
 
   byCrmIds(pair: string, crmIds: readonly string[], status: Link["status"] = "active"): Map<string, Link> {
+    return this.byIds(pair, "crm_id", crmIds, status, (l) => l.crmId);
+  }
+
+  /** Links whose id on one side is among `ids`, in chunks of bound parameters, keyed by that id. */
+  private byIds(
+    pair: string,
+    column: "marketing_id" | "crm_id",
+    ids: readonly string[],
+    status: Link["status"],
+    keyOf: (link: Link) => string,
+  ): Map<string, Link> {
     const found = new Map<string, Link>();
-    for (const chunk of inListChunks(crmIds)) {
+    for (const chunk of inListChunks(ids)) {
       const rows = this.sql
         .get<Link>(
           `SELECT ${COLUMNS} FROM links
-           WHERE pair = ? AND status = ? AND crm_id IN (${chunk.placeholders}) ORDER BY id`,
+           WHERE pair = ? AND status = ? AND ${column} IN (${chunk.placeholders}) ORDER BY id`,
         )
         .all(pair, status, ...chunk.params);
-      for (const link of rows) found.set(link.crmId, link);
+      for (const link of rows) found.set(keyOf(link), link);
     }
     return found;
   }
