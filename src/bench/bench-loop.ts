@@ -9,6 +9,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { silentLogger } from "../log/logger.js";
 import { type HubspotEmulator, startHubspotEmulator } from "../sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
+import { emulatorConnection } from "../sandbox/sandbox-config.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../sandbox/salesforce/emulator.js";
 import { openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
@@ -66,15 +67,7 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     burstPer10Seconds: BURST_PER_10_SECONDS,
   });
   const salesforceAdapter = await createSalesforceAdapter({
-    connection: {
-      instanceUrl: salesforce.url,
-      apiVersion: "62.0",
-      oauth: {
-        loginUrl: salesforce.url,
-        clientId: "sandbox-client-id",
-        clientSecret: "sandbox-client-secret",
-      },
-    },
+    connection: emulatorConnection(salesforce),
     retry: BENCH_RETRY,
     // The whole org allocation: the budget guard must not stop a 1M-record bench.
     apiShare: { share: 1, usedEarlierToday: 0 },

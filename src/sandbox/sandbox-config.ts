@@ -2,11 +2,25 @@
 // sandbox's own store, so any `leadloop` command can be run against it afterwards.
 import { join } from "node:path";
 import { stringify } from "yaml";
+import type { SalesforceConnection } from "../config/leadloop-config.js";
 import { SHIPPED_CONFIG, SHIPPED_MAPPINGS } from "./package-paths.js";
+import type { SalesforceEmulator } from "./salesforce/emulator.js";
+
+/**
+ * The Salesforce connection for an emulator, through the client-credentials flow, so sandbox runs,
+ * tests and benchmarks exercise token refresh as production does.
+ */
+export function emulatorConnection(emulator: SalesforceEmulator): SalesforceConnection {
+  return {
+    instanceUrl: emulator.url,
+    apiVersion: "62.0",
+    oauth: { loginUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret },
+  };
+}
 
 export interface SandboxEndpoints {
   hubspot: { url: string; accessToken: string };
-  salesforce?: { url: string; clientId: string; clientSecret: string };
+  salesforce?: SalesforceEmulator;
   storePath: string;
   /** The routing file written for the seeded reps. */
   routingPath: string;
@@ -16,20 +30,7 @@ export interface SandboxEndpoints {
 export function sandboxConfigText(e: SandboxEndpoints): string {
   const config = {
     hubspot: { accessToken: e.hubspot.accessToken, baseUrl: e.hubspot.url },
-    ...(e.salesforce
-      ? {
-          salesforce: {
-            instanceUrl: e.salesforce.url,
-            apiVersion: "62.0",
-            // The client-credentials flow, so a sandbox run exercises token refresh like production.
-            oauth: {
-              loginUrl: e.salesforce.url,
-              clientId: e.salesforce.clientId,
-              clientSecret: e.salesforce.clientSecret,
-            },
-          },
-        }
-      : {}),
+    ...(e.salesforce ? { salesforce: emulatorConnection(e.salesforce) } : {}),
     crm: e.crm,
     store: { path: e.storePath },
     mappings: SHIPPED_MAPPINGS,

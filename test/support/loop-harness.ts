@@ -8,6 +8,7 @@ import type { ObjectMapping } from "../../src/core/mapping.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
+import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { StateStore } from "../../src/store/port.js";
@@ -49,15 +50,7 @@ export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): P
       burstPer10Seconds: 100_000,
     });
     const salesforceAdapter = await createSalesforceAdapter({
-      connection: {
-        instanceUrl: salesforce.url,
-        apiVersion: "62.0",
-        oauth: {
-          loginUrl: salesforce.url,
-          clientId: "sandbox-client-id",
-          clientSecret: "sandbox-client-secret",
-        },
-      },
+      connection: emulatorConnection(salesforce),
       retry: FAST_RETRY,
     });
     await ensureLeadloopProperties(hubspotAdapter, mappings);

@@ -81,9 +81,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           configFile,
           sandboxConfigText({
             hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-            salesforce: salesforce
-              ? { url: salesforce.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" }
-              : undefined,
+            salesforce,
             storePath,
             routingPath,
             crm: opts.crm,

@@ -38,6 +38,9 @@ export interface SalesforceEmulator extends RunningEmulator {
   control: ControlClient;
   /** The currently valid token (changes when the token endpoint issues a new one). */
   readonly accessToken: string;
+  /** The connected app's client-credentials pair the token endpoint accepts. */
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 const ORG_ID = "00D5g000004SandAAA";
@@ -84,7 +87,12 @@ export async function startSalesforceEmulator(
   });
   baseUrl = running.url;
   data.writer.useFaults(running.faults);
-  const emulator = Object.assign(running, { data, control: new ControlClient(running.url) });
+  const emulator = Object.assign(running, {
+    data,
+    control: new ControlClient(running.url),
+    clientId: ctx.clientId,
+    clientSecret: ctx.clientSecret,
+  });
   // A getter, not a copy: the valid token changes whenever the token endpoint issues one.
   Object.defineProperty(emulator, "accessToken", { get: () => sessions.token, enumerable: true });
   return emulator as SalesforceEmulator;
