@@ -168,6 +168,53 @@ export interface RunRecord {
   summary: unknown;
 }
 
+/**
+ * A write a phase decided and no system has accepted yet (the outbox). Kept until the system accepts it,
+ * so a crash or SIGTERM at any instant resumes it; a refused one waits until it is decided again with
+ * other values or retried (`errors retry`).
+ */
+export interface OutboxWrite {
+  /** Idempotency key: deciding the same key again replaces the pending write. */
+  key: string;
+  /** qualification, handoff, history, disposition ... */
+  phase: string;
+  side: Side;
+  system: string;
+  object: string;
+  /** The record to update; null for a create (then `upsertOn` names the unique field it upserts on). */
+  recordId: string | null;
+  upsertOn: string | null;
+  /** Records a created record is associated with (HubSpot associations). */
+  associations: { object: string; id: string }[];
+  fields: { field: string; before: string | null; after: string | null; rule: string }[];
+  /** The person the write is about, named in error-queue entries. */
+  personId: string | null;
+  email: string | null;
+  /** Writes that complete together (one handoff); the group's effect applies when the last is accepted. */
+  group: string | null;
+}
+
+export interface OutboxEntry extends OutboxWrite {
+  decidedAt: string;
+  runId: string;
+  /** When the system refused it; null while it is pending. */
+  refusedAt: string | null;
+}
+
+/** What a group of outbox writes does in the store once every write of it was accepted. */
+export interface OutboxGroupEffect {
+  /** A handoff's follow-up clock starts only once the handoff is complete. */
+  slaClock?: SlaClock;
+  personScores?: PersonScoreRow[];
+}
+
+/** A CRM record a rep made that was linked to a known person: their history is still to be written there. */
+export interface HistoryToFill {
+  personId: string;
+  crmType: string;
+  crmId: string;
+}
+
 /** Everything one committed batch changes, written in one transaction. */
 export interface BatchCommit {
   runId: string;
@@ -184,6 +231,28 @@ export interface BatchCommit {
   /** Queue entries this batch wrote successfully on retry. */
   resolvedErrors?: number[];
   funnelEvents?: FunnelEvent[];
+  /** Retries that failed again: another attempt on the open entry, not a new entry. */
+  errorAttempts?: { id: number; message: string }[];
+  /** Decided writes to keep until accepted (replacing pending ones with the same key). */
+  outbox?: OutboxWrite[];
+  /** Effects of outbox groups, applied in the batch that accepts the group's last write. */
+  outboxGroups?: { group: string; onDone: OutboxGroupEffect }[];
+  /** Outbox writes the system accepted: removed. */
+  outboxAccepted?: string[];
+  /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
+  outboxRefused?: string[];
+  /** Refused outbox writes to send again (`errors retry`). */
+  outboxReleased?: string[];
+  slaClocks?: SlaClock[];
+  /**
+   * A rep's touch on a handed-off person, keyed so a touch read twice (a look-back re-read) counts once;
+   * it bumps the clock's touches and first touch.
+   */
+  slaTouches?: { personId: string; key: string; at: string }[];
+  personScores?: PersonScoreRow[];
+  historyToFill?: HistoryToFill[];
+  /** People whose history writes are now in the outbox. */
+  historyDecided?: string[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -219,9 +288,16 @@ export interface StateStore {
    * Writes one batch's links, snapshots, audit rows, errors, funnel events and cursors in a single
    * transaction: all of it or none. Link writes upsert on (pair, marketingId); a link whose CRM id
    * changed (a Lead converted to a Contact) is re-pointed, not duplicated. Returns the link ids in the
-   * order of `links`.
+   * order of `links`, and the outbox groups this batch completed (their effects applied).
    */
-  commitBatch(batch: BatchCommit): Promise<{ linkIds: number[] }>;
+  commitBatch(batch: BatchCommit): Promise<{ linkIds: number[]; completedGroups: string[] }>;
+
+  // The outbox
+  /** Pending outbox writes (refused ones too with `refused: true`), in the order they were decided. */
+  listOutbox(filter?: { phase?: string; keys?: readonly string[]; refused?: boolean; limit?: number }): Promise<OutboxEntry[]>;
+  /** Groups with writes still in the outbox (pending or refused). */
+  openOutboxGroups(): Promise<Set<string>>;
+  listHistoryToFill(): Promise<HistoryToFill[]>;
 
   // Error queue
   /** Oldest first. */

@@ -23,6 +23,8 @@ export interface GroupReadOptions {
   cursorObject: string;
   /** Where to start when no cursor is saved: null reads everything, else from this instant. */
   startWhenNew: string | null;
+  /** Records per group, when a phase wants smaller ones than GROUP_RECORDS. */
+  groupRecords?: number;
 }
 
 /**
@@ -51,11 +53,12 @@ export async function readChangeGroups(
       records,
       cursor: { system: system.system, object: cursorObject, value: last.modifiedAt, lastId: last.lastId },
     });
+    await ctx.heartbeat?.();
   };
   for await (const page of system.readChanges(object, options.fields, from, ctx.until)) {
     buffer.push(...page.records);
     last = page.cursor;
-    if (buffer.length >= GROUP_RECORDS) await flush();
+    if (buffer.length >= (options.groupRecords ?? GROUP_RECORDS)) await flush();
     if (ctx.signal?.aborted) {
       await flush();
       ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });
@@ -64,9 +67,10 @@ export async function readChangeGroups(
   }
   await flush();
   // Read to the end: nothing at or before the signpost is left, so the next run starts there (less the
-  // adapter's look-back) instead of at the last changed record.
-  const reached = saved?.value ?? options.startWhenNew;
-  if (!ctx.dryRun && (!reached || reached < ctx.until)) {
+  // adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
+  // one now, even one that started at the signpost: else it would start anew at each run's signpost and
+  // read an empty window every time.
+  if (!ctx.dryRun && (!saved || saved.value < ctx.until)) {
     await ctx.store.commitBatch({
       runId: ctx.runId,
       at: ctx.now().toISOString(),

@@ -1,6 +1,7 @@
-// One sync run (DESIGN "How one sync run flows"): take the signpost and the run lock, then for each
-// object pair read the marketing changes, then the CRM changes, page by page from durable cursors,
-// sync each page and commit it with its cursor; then follow deletions and merges; then report.
+// One sync run (ARCHITECTURE.md "One run"): take the signpost and the run lock, then for each object
+// pair read the marketing changes, then the CRM changes, page by page from durable cursors, sync each
+// page and commit it with its cursor; the funnel phases decide into the outbox, which the drain writes
+// through the same executor; then report.
 import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
@@ -12,7 +13,9 @@ import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm } from "./funnel/inclusion.js";
-import { qualifyPeople, writeScores } from "./funnel/qualify-phase.js";
+import { qualifyPeople } from "./funnel/qualify-phase.js";
+import { oneWritePerKey } from "./outbox/decide.js";
+import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
@@ -90,34 +93,38 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   ctx.log.info("run.started", { until: ctx.until, dryRun });
 
   try {
-    const renew = async () => {
+    ctx.heartbeat = async () => {
+      if (dryRun) return;
       if (!(await store.renewLock(RUN_LOCK, holder, now().toISOString(), ttl))) {
         throw new Error("lost the run lock to another process; stopping");
       }
     };
     const funnel = options.funnel;
     const state = newFunnelRunState();
+    const stopping = () => ctx.signal?.aborted ?? false;
     if (funnel) {
       ctx.includeInCrm = (records) => includedInCrm(ctx, funnel, state, records);
       await qualifyPeople(ctx, funnel, state);
-      await renew();
     }
-    let stopped = false;
+    // Qualification's writes wait in the outbox until the contacts are synced: written first, they would
+    // move the contacts past the signpost and out of this run's contact sync.
     for (const pair of PAIR_ORDER) {
+      if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
-      if (group.length > 0) stopped = await syncPair(ctx, group, renew);
-      if (stopped) break;
+      if (group.length > 0 && (await syncPair(ctx, group))) break;
       if (pair === "contact" && funnel) {
-        await writeScores(ctx, state);
+        await drainOutbox(ctx);
         await handOff(ctx, funnel, state);
         await fillRepLeadHistory(ctx, funnel, state);
+        await drainOutbox(ctx);
       }
     }
-    if (funnel && !stopped) {
-      await writeScores(ctx, state); // when no contact mapping ran (HubSpot as CRM)
-      await readDispositions(ctx, funnel);
-    }
-    ctx.summary.status = ctx.signal?.aborted ? "stopped" : "succeeded";
+    if (funnel && !stopping()) await readDispositions(ctx, funnel);
+    // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
+    // a stopped run leaves it in the outbox for the next.
+    if (!stopping()) await drainOutbox(ctx);
+    if (dryRun) ctx.plan = oneWritePerKey(ctx.plan);
+    ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";
     ctx.summary.failure = err instanceof Error ? err.message : String(err);
@@ -138,22 +145,18 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */
-async function syncPair(
-  ctx: RunContext,
-  group: ObjectMapping[],
-  renew: () => Promise<void>,
-): Promise<boolean> {
+async function syncPair(ctx: RunContext, group: ObjectMapping[]): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
   // Deletions and merges first: a merged record's link moves to the survivor before the survivor's own
   // changes are read, so the survivor is not taken for a new, unlinked record.
   await followRemovals(ctx, "marketing", marketingObject, group[0]!);
   for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   const marketingRead = marketingFields(group);
-  if (await readSide(ctx, "marketing", marketingObject, marketingRead, group, renew)) return true;
+  if (await readSide(ctx, "marketing", marketingObject, marketingRead, group)) return true;
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
   for (const mapping of crmOrder) {
-    if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group, renew)) return true;
+    if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group)) return true;
   }
   return false;
 }
@@ -164,7 +167,6 @@ async function readSide(
   object: string,
   fields: string[],
   mappings: ObjectMapping[],
-  renew: () => Promise<void>,
 ): Promise<boolean> {
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
   let read = 0;
@@ -176,7 +178,6 @@ async function readSide(
       await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor });
       ctx.onProgress?.({ phase: `${system.system} ${object}`, read: group.records.length, written: 0 });
       ctx.log.debug("batch.applied", { system: system.system, object, records: group.records.length, read });
-      await renew();
     },
   );
 }

@@ -78,6 +78,11 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   const work: PairWrite[] = [];
   for (const p of pairings) {
+    if (ctx.dryRun && plannedBefore(ctx, p)) {
+      // The real run wrote this pair from the other side already: reading it here is its own echo.
+      ctx.summary.unchanged++;
+      continue;
+    }
     const merged = mergeRecord({
       mapping: p.mapping,
       marketing: p.marketing,
@@ -101,16 +106,26 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   if (ctx.dryRun) {
-    for (const w of work) ctx.plan.push(...w.planned);
+    for (const w of work) {
+      for (const planned of w.planned) {
+        bump(planned.action === "create" ? ctx.summary.created : ctx.summary.updated, planned.system);
+        ctx.plan.push(planned);
+      }
+    }
+    ctx.crmMatches.push(...repRecordMatches(pairings));
     return;
   }
 
   const outcomes = await writePairs(ctx, work);
   for (const o of outcomes) {
     const p = o.pair.pairing as Pairing;
+    const retryId = input.retrying?.get(p.sourceId);
     if (o.failure) {
       bump(ctx.summary.errors, o.failure.system);
-      commit.errors.push({
+      // A retry that fails again is another attempt on its entry, not a new entry beside it.
+      if (retryId !== undefined) {
+        commit.errorAttempts.push({ id: retryId, message: `${o.failure.error.code}: ${o.failure.error.message}` });
+      } else commit.errors.push({
         runId: ctx.runId,
         system: o.failure.system,
         object: o.failure.object,
@@ -121,10 +136,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         message: `${o.failure.error.code}: ${o.failure.error.message}`,
         at: ctx.now().toISOString(),
       });
-    } else {
-      const retryId = input.retrying?.get(p.sourceId);
-      if (retryId !== undefined) commit.resolvedErrors.push(retryId);
-    }
+    } else if (retryId !== undefined) commit.resolvedErrors.push(retryId);
     const crmId = o.crmId ?? p.crm?.id;
     const marketingId = o.marketingId ?? p.marketing?.id;
     if (crmId && marketingId) {
@@ -135,21 +147,19 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.audit.push(...o.audit);
   }
 
-  // Existing records linked by matching (a rep's own Lead and a known contact): the handoff fills in the
-  // person's history on the CRM record.
-  for (const p of pairings) {
-    if (p.link || !p.marketing || !p.crm) continue;
-    if (commit.links.some((l) => l.marketingId === p.marketing!.id && l.crmId === p.crm!.id)) {
-      ctx.crmMatches.push({ personId: p.marketing.id, crmType: p.crm.object, crmId: p.crm.id });
-    }
-  }
+  // Existing records linked by matching (a rep's own Lead and a known contact): the history fill writes
+  // the person's history on the CRM record. Kept with the link, so a crash before the fill loses none.
+  const linked = new Set(commit.links.map((l) => `${l.marketingId}\u0000${l.crmId}`));
+  const historyToFill = repRecordMatches(pairings).filter((m) => linked.has(`${m.personId}\u0000${m.crmId}`));
   await ctx.store.commitBatch({
+    historyToFill,
     runId: ctx.runId,
     at: ctx.now().toISOString(),
     links: commit.links,
     retireLinks: commit.retire,
     audit: commit.audit,
     errors: commit.errors,
+    errorAttempts: commit.errorAttempts,
     resolvedErrors: commit.resolvedErrors,
     cursors: input.cursor ? [input.cursor] : [],
   });
@@ -157,12 +167,32 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
 type Commit = ReturnType<typeof newCommit>;
 
+/** Pairs of existing records this page linked by matching (a CRM record a rep made and a known person). */
+function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crmType: string; crmId: string }[] {
+  return pairings
+    .filter((p) => !p.link && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
+    .map((p) => ({ personId: p.marketing!.id, crmType: p.crm!.object, crmId: p.crm!.id }));
+}
+
+/** In a dry run: whether an earlier page of this run planned this pair already (marks it planned if not). */
+function plannedBefore(ctx: RunContext, p: Pairing): boolean {
+  const keys = [
+    p.marketing ? `${p.mapping.pair}:marketing:${p.marketing.id}` : null,
+    p.crm ? `${p.mapping.pair}:crm:${p.crm.id}` : null,
+  ].filter((k): k is string => k !== null);
+  const seen = (ctx.dryRunPlanned ??= new Set<string>());
+  if (keys.some((k) => seen.has(k))) return true;
+  for (const k of keys) seen.add(k);
+  return false;
+}
+
 function newCommit() {
   return {
     links: [] as LinkWrite[],
     retire: [] as { id: number; reason: string }[],
     audit: [] as import("../store/port.js").AuditEntry[],
     errors: [] as import("../store/port.js").NewQueuedError[],
+    errorAttempts: [] as { id: number; message: string }[],
     resolvedErrors: [] as number[],
   };
 }

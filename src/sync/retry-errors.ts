@@ -1,12 +1,15 @@
 // `errors retry`: re-syncs the records behind open error-queue entries, from their current values on
-// both sides (the admin may have fixed the mapping or the record since). An entry whose record now
-// writes cleanly is resolved; one that fails again counts another attempt.
+// both sides (the admin may have fixed the mapping or the record since), and sends refused outbox
+// writes of the funnel phases again. An entry is resolved only when the system accepted the write (or
+// the records are linked and in step, so nothing is left to write); one that fails again counts another
+// attempt on the same entry.
 import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
 import { RUN_LOCK, RunInProgressError } from "./engine.js";
 import { crmFields, marketingFields } from "./field-lists.js";
+import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { emptySummary, type RunSummary } from "./run-summary.js";
@@ -70,7 +73,10 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   try {
+    const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null);
+    await retryFunnelWrites(ctx, funnelEntries, result);
     for (const entry of entries) {
+      if (outboxKeyOf(entry) !== null) continue;
       const payload = entry.payload as Partial<RetryPayload> | null;
       const mappings = options.mappings.filter((m) =>
         payload?.source === "marketing"
@@ -101,15 +107,12 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
       });
       const after = await store.getError(entry.id);
       if (after?.status === "resolved") result.resolved.push(entry.id);
-      else {
-        // No write was needed (the record is in step now) or it failed again.
-        const failedAgain = after && after.lastSeenAt > entry.lastSeenAt;
-        if (failedAgain) result.stillFailing.push(entry.id);
-        else {
-          await store.setErrorStatus(entry.id, "resolved", now().toISOString());
-          result.resolved.push(entry.id);
-        }
-      }
+      else if (!after || after.attempts > entry.attempts) result.stillFailing.push(entry.id);
+      else if (await linkedInStep(store, group[0]!.pair, payload.source, record.id)) {
+        // Nothing was left to write: the records are linked and agree (someone fixed it by hand).
+        await store.setErrorStatus(entry.id, "resolved", now().toISOString());
+        result.resolved.push(entry.id);
+      } else result.stillFailing.push(entry.id);
     }
     summary.status = "succeeded";
   } finally {
@@ -118,4 +121,39 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     await store.releaseLock(RUN_LOCK, holder);
   }
   return result;
+}
+
+function outboxKeyOf(entry: QueuedError): string | null {
+  const payload = entry.payload as { outboxKey?: unknown } | null;
+  return typeof payload?.outboxKey === "string" ? payload.outboxKey : null;
+}
+
+/**
+ * Sends refused funnel writes again. One that a later run has written since (its key left the outbox)
+ * is resolved; the rest are resolved or still failing by what the system answers now.
+ */
+async function retryFunnelWrites(ctx: RunContext, entries: QueuedError[], result: RetryResult): Promise<void> {
+  if (entries.length === 0) return;
+  const retrying = new Map(entries.map((e) => [outboxKeyOf(e)!, e.id]));
+  const keys = [...retrying.keys()];
+  const refused = await ctx.store.listOutbox({ keys, refused: true });
+  const pending = await ctx.store.listOutbox({ keys });
+  const waiting = new Set([...refused, ...pending].map((e) => e.key));
+  const written = entries.filter((e) => !waiting.has(outboxKeyOf(e)!)).map((e) => e.id);
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    outboxReleased: refused.map((e) => e.key),
+    resolvedErrors: written,
+  });
+  result.resolved.push(...written);
+  const sent = await drainOutbox(ctx, { keys: [...waiting], retrying });
+  result.resolved.push(...sent.accepted.map((k) => retrying.get(k)!));
+  result.stillFailing.push(...sent.refused.map((k) => retrying.get(k)!));
+}
+
+async function linkedInStep(store: StateStore, pair: string, side: SideName, id: string): Promise<boolean> {
+  const links =
+    side === "marketing" ? await store.findLinksByMarketingIds(pair, [id]) : await store.findLinksByCrmIds(pair, [id]);
+  return links.has(id);
 }

@@ -25,15 +25,19 @@ export interface RunContext {
   /** Filled in a dry run instead of writing. */
   plan: PlannedWrite[];
   /**
-   * CRM records a rep created that this run linked to an existing marketing contact: the handoff fills
-   * in their engagement history so the rep sees prior interest.
+   * In a dry run only (a real run keeps them in the store): CRM records a rep created that this run
+   * would link to an existing marketing contact, whose history the history fill would write.
    */
   crmMatches: { personId: string; crmType: string; crmId: string }[];
+  /** In a dry run: the records already planned, so reading a pair again from its other side plans nothing. */
+  dryRunPlanned?: Set<string>;
   /**
    * The inclusion rule: which of these marketing records, none of which has a CRM counterpart, may be
    * created in the CRM (by default only MQLs). Returns their ids.
    */
   includeInCrm(records: readonly SourceRecord[], mapping: ObjectMapping): Promise<Set<string>>;
+  /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */
+  heartbeat?(): Promise<void>;
   /** Aborted when the run must stop after the batch in hand (SIGTERM). */
   signal?: AbortSignal;
   onProgress?(event: { phase: string; read: number; written: number }): void;

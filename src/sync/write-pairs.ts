@@ -1,12 +1,12 @@
-// Executes the writes a page planned: grouped by system and object so each goes out in the system's
-// largest batches, CRM side first, then marketing. Per-record refusals come back as values.
+// Executes the writes a page of the field sync planned, through the one executor: grouped by system and
+// object, CRM side first (a create's new id is what the marketing side then stamps), then marketing.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { MergeResult } from "../core/merge/types.js";
 import type { FieldValue } from "../core/records.js";
 import type { AuditEntry } from "../store/port.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { port, type RunContext, type SideName } from "./run-context.js";
-import { bump } from "./run-summary.js";
+import { sendWrites } from "./execute/send-writes.js";
 import type { RecordFailure, RecordWrite } from "./system-port.js";
 
 /** What one record pair asks to write: at most one write per side. */
@@ -43,7 +43,7 @@ export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): 
   );
   for (const side of ["crm", "marketing"] as const) {
     const system = port(ctx, side);
-    const groups = new Map<string, { pair: PairWrite; write: RecordWrite; planned: PlannedWrite }[]>();
+    const groups = new Map<string, PairItem[]>();
     for (const p of pairs) {
       const write = p[side];
       const planned = p.planned.find((w) => w.side === side);
@@ -54,13 +54,7 @@ export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): 
       groups.set(key, [...(groups.get(key) ?? []), { pair: p, write, planned }]);
     }
     for (const [object, items] of groups) {
-      const results = await system.write(
-        object,
-        items.map((i) => i.write),
-      );
-      const at = ctx.now().toISOString();
-      results.forEach((result, index) => {
-        const item = items[index]!;
+      for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, items)) {
         const outcome = outcomes.get(item.pair)!;
         if (!result.ok) {
           outcome.failedSides.push(side);
@@ -72,29 +66,19 @@ export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): 
             fields: item.write.fields,
             error: result.error,
           };
-          return;
+          continue;
         }
         if (side === "crm") outcome.crmId = result.id;
         else outcome.marketingId = result.id;
-        const created = !item.write.id && result.created;
-        bump(created ? ctx.summary.created : ctx.summary.updated, system.system);
-        for (const f of item.planned.fields) {
-          outcome.audit.push({
-            runId: ctx.runId,
-            at,
-            system: system.system,
-            object,
-            recordId: result.id,
-            operation: created ? "create" : "update",
-            field: f.field,
-            before: f.before,
-            after: f.after,
-            rule: f.rule,
-          });
-        }
-      });
-      ctx.onProgress?.({ phase: "write", read: 0, written: results.length });
+        outcome.audit.push(...audit);
+      }
     }
   }
   return [...outcomes.values()];
+}
+
+interface PairItem {
+  pair: PairWrite;
+  write: RecordWrite;
+  planned: PlannedWrite;
 }

@@ -1,11 +1,15 @@
 // Writes one BatchCommit; the caller wraps it in a single transaction so the batch lands whole or not
 // at all. The cursor goes last: it may only move once everything it covers is written.
-import type { BatchCommit } from "../port.js";
+import type { BatchCommit, OutboxGroupEffect } from "../port.js";
 import type { AuditTable } from "./audit.js";
 import type { CursorTable } from "./cursors.js";
 import type { ErrorQueueTable } from "./error-queue.js";
 import type { FunnelTable } from "./funnel.js";
+import type { HistoryToFillTable } from "./history-to-fill.js";
 import type { LinkTable } from "./links.js";
+import type { OutboxTable } from "./outbox.js";
+import type { PersonScoreTable } from "./person-scores.js";
+import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
 
 export interface BatchTables {
@@ -15,9 +19,16 @@ export interface BatchTables {
   errors: ErrorQueueTable;
   funnel: FunnelTable;
   cursors: CursorTable;
+  outbox: OutboxTable;
+  sla: SlaTable;
+  personScores: PersonScoreTable;
+  historyToFill: HistoryToFillTable;
 }
 
-export function writeBatch(tables: BatchTables, batch: BatchCommit): number[] {
+export function writeBatch(
+  tables: BatchTables,
+  batch: BatchCommit,
+): { linkIds: number[]; completedGroups: string[] } {
   // Retire before linking, so a batch can retire a link and link the same records anew.
   for (const { id, reason } of batch.retireLinks ?? []) tables.links.retire(id, reason, batch.at);
   const linkIds = (batch.links ?? []).map((write) => {
@@ -27,8 +38,31 @@ export function writeBatch(tables: BatchTables, batch: BatchCommit): number[] {
   });
   for (const entry of batch.audit ?? []) tables.audit.add(entry);
   for (const error of batch.errors ?? []) tables.errors.add(error);
+  for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
+  for (const clock of batch.slaClocks ?? []) tables.sla.upsert(clock);
+  for (const t of batch.slaTouches ?? []) tables.sla.touch(t.personId, t.key, t.at);
+  for (const row of batch.personScores ?? []) tables.personScores.save(row);
+  for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
+  for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
+  // Groups before their writes, so a group is never complete before it is known.
+  for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
+  for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
+  for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
+  for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
+  const completedGroups: string[] = [];
+  for (const key of batch.outboxAccepted ?? []) {
+    const done = tables.outbox.accept(key);
+    if (!done) continue;
+    applyGroupEffect(tables, done.onDone);
+    completedGroups.push(done.group);
+  }
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
-  return linkIds;
+  return { linkIds, completedGroups };
+}
+
+function applyGroupEffect(tables: BatchTables, effect: OutboxGroupEffect): void {
+  if (effect.slaClock) tables.sla.upsert(effect.slaClock);
+  for (const row of effect.personScores ?? []) tables.personScores.save(row);
 }

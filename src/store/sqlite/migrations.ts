@@ -191,6 +191,45 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE field_snapshots;
     `,
   },
+  {
+    version: 5,
+    name: "outbox: decided writes kept until the system accepts them; handoff groups; history to fill; SLA touches",
+    sql: `
+      CREATE TABLE outbox (
+        key        TEXT PRIMARY KEY CHECK (key <> ''),
+        phase      TEXT NOT NULL,
+        system     TEXT NOT NULL,
+        object     TEXT NOT NULL,
+        write      TEXT NOT NULL,
+        grp        TEXT,
+        decided_at TEXT NOT NULL,
+        run_id     TEXT NOT NULL,
+        refused_at TEXT
+      );
+      CREATE INDEX outbox_pending ON outbox (system, object) WHERE refused_at IS NULL;
+      CREATE INDEX outbox_group ON outbox (grp) WHERE grp IS NOT NULL;
+
+      CREATE TABLE outbox_groups (
+        grp        TEXT PRIMARY KEY CHECK (grp <> ''),
+        on_done    TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE history_to_fill (
+        person_id  TEXT PRIMARY KEY CHECK (person_id <> ''),
+        crm_type   TEXT NOT NULL,
+        crm_id     TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+      );
+
+      CREATE TABLE sla_touches (
+        person_id TEXT NOT NULL,
+        touch_key TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (person_id, touch_key)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

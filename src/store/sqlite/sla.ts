@@ -38,6 +38,28 @@ export class SlaTable {
       );
   }
 
+  /**
+   * Counts a touch once per key: a touch read again (a look-back re-read) changes nothing. Touches of a
+   * person without a clock are ignored.
+   */
+  touch(personId: string, key: string, at: string): void {
+    const inserted = this.sql
+      .get(
+        `INSERT INTO sla_touches (person_id, touch_key, at)
+         SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM sla_clocks WHERE person_id = ?)
+         ON CONFLICT (person_id, touch_key) DO NOTHING`,
+      )
+      .run(personId, key, at, personId).changes;
+    if (inserted === 0) return;
+    this.sql
+      .get(
+        `UPDATE sla_clocks SET touches = touches + 1,
+           first_touch_at = CASE WHEN first_touch_at IS NULL OR first_touch_at > ? THEN ? ELSE first_touch_at END
+         WHERE person_id = ?`,
+      )
+      .run(at, at, personId);
+  }
+
   /** Soonest due first. */
   list(filter: SlaFilter = {}): SlaClock[] {
     const where: string[] = [];

@@ -9,7 +9,9 @@ import type {
   ErrorStatus,
   FieldSnapshot,
   FunnelEvent,
+  HistoryToFill,
   Link,
+  OutboxEntry,
   PersonScoreRow,
   QueuedError,
   RunRecord,
@@ -25,9 +27,11 @@ import { CursorTable } from "./cursors.js";
 import { type ErrorFilter, ErrorQueueTable } from "./error-queue.js";
 import { toStoreError } from "./errors.js";
 import { type FunnelFilter, FunnelTable } from "./funnel.js";
+import { HistoryToFillTable } from "./history-to-fill.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { migrate } from "./migrations.js";
+import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { RoundRobinTable } from "./round-robin.js";
 import { RunTable } from "./runs.js";
@@ -41,9 +45,7 @@ export class SqliteStateStore implements StateStore {
   private readonly tables: BatchTables;
   private readonly runs: RunTable;
   private readonly locks: LockTable;
-  private readonly sla: SlaTable;
   private readonly roundRobin: RoundRobinTable;
-  private readonly personScores: PersonScoreTable;
   private closed = false;
 
   constructor(
@@ -59,12 +61,14 @@ export class SqliteStateStore implements StateStore {
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
       cursors: new CursorTable(sql),
+      outbox: new OutboxTable(sql),
+      sla: new SlaTable(sql),
+      personScores: new PersonScoreTable(sql),
+      historyToFill: new HistoryToFillTable(sql),
     };
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
-    this.sla = new SlaTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
-    this.personScores = new PersonScoreTable(sql);
   }
 
   /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
@@ -147,11 +151,20 @@ export class SqliteStateStore implements StateStore {
     return this.read("list cursors", () => this.tables.cursors.list());
   }
 
-  async commitBatch(batch: BatchCommit): Promise<{ linkIds: number[] }> {
-    const linkIds = await this.write(`commit a batch of run ${batch.runId}`, () =>
-      writeBatch(this.tables, batch),
-    );
-    return { linkIds };
+  commitBatch(batch: BatchCommit): Promise<{ linkIds: number[]; completedGroups: string[] }> {
+    return this.write(`commit a batch of run ${batch.runId}`, () => writeBatch(this.tables, batch));
+  }
+
+  listOutbox(filter?: OutboxFilter): Promise<OutboxEntry[]> {
+    return this.read("read the outbox", () => this.tables.outbox.list(filter));
+  }
+
+  openOutboxGroups(): Promise<Set<string>> {
+    return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
+  }
+
+  listHistoryToFill(): Promise<HistoryToFill[]> {
+    return this.read("read the history still to fill", () => this.tables.historyToFill.list());
   }
 
   listErrors(filter?: ErrorFilter): Promise<QueuedError[]> {
@@ -213,21 +226,21 @@ export class SqliteStateStore implements StateStore {
   }
 
   upsertSlaClock(clock: SlaClock): Promise<void> {
-    return this.write(`save the SLA clock of ${clock.personId}`, () => this.sla.upsert(clock));
+    return this.write(`save the SLA clock of ${clock.personId}`, () => this.tables.sla.upsert(clock));
   }
 
   listSlaClocks(filter?: SlaFilter): Promise<SlaClock[]> {
-    return this.read("list SLA clocks", () => this.sla.list(filter));
+    return this.read("list SLA clocks", () => this.tables.sla.list(filter));
   }
 
   savePersonScores(rows: readonly PersonScoreRow[]): Promise<void> {
     return this.write("save person scores", () => {
-      for (const row of rows) this.personScores.save(row);
+      for (const row of rows) this.tables.personScores.save(row);
     });
   }
 
   listPersonScores(filter?: PersonScoreFilter): Promise<PersonScoreRow[]> {
-    return this.read("list person scores", () => this.personScores.list(filter));
+    return this.read("list person scores", () => this.tables.personScores.list(filter));
   }
 
   takeRoundRobinTurn(queue: string, size: number): Promise<number> {

@@ -1,16 +1,17 @@
 // Closing the loop, the last phase of a run: a rep's lead status in the CRM becomes a disposition
 // (qualified, recycle, trash, unreachable), a funnel event, and the marketing contact's lifecycle stage
 // and leadloop status. A rep's status change or logged call is a touch on the follow-up clock; clocks
-// past their due time are raised as breaches once.
+// past their due time are raised as breaches once. Events, touches and the contact writes (to the
+// outbox) are kept with the page's cursor in one transaction.
 import { dispositionFor, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { breachesToRaise } from "../../core/sla/index.js";
-import type { FunnelEvent, SlaClock } from "../../store/port.js";
+import type { FunnelEvent, OutboxWrite, SlaClock } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
+import { decide } from "../outbox/decide.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { bump } from "../run-summary.js";
-import type { RecordWrite } from "../system-port.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
 export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -35,8 +36,8 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
         );
     const stages = await ctx.store.currentStages([...personOf.values()]);
     const events: FunnelEvent[] = [];
-    const writes: RecordWrite[] = [];
-    const touched = new Set<SlaClock>();
+    const writes: OutboxWrite[] = [];
+    const touches: { personId: string; key: string; at: string }[] = [];
     for (const record of page.records) {
       const personId = personOf.get(record.id);
       if (!personId) continue;
@@ -46,10 +47,7 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
         setup.qualification.definition,
         ctx.crm.system,
       );
-      if (clock && disposition) {
-        touch(ctx, clock, record.modifiedAt);
-        touched.add(clock);
-      }
+      if (clock && disposition) touches.push(touchOf(clock, `${object}:${record.id}:${record.modifiedAt}`, record.modifiedAt));
       if (!disposition) continue;
       const current = (stages.get(personId) ?? "lead") as Stage;
       const stage = stageForDisposition(disposition.disposition);
@@ -67,40 +65,33 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
         ownerId: clock?.ownerId ?? null,
         amount: null,
       });
-      writes.push({
-        ref: personId,
-        id: personId,
-        fields: {
-          lifecyclestage: lifecycleFor(stage),
-          leadloop_status: stage,
-          leadloop_disposition_reason: disposition.reason,
-        },
-      });
+      writes.push(
+        funnelWrite(ctx, {
+          key: `disposition:${personId}`,
+          phase: "disposition",
+          side: "marketing",
+          object: "contacts",
+          recordId: personId,
+          fields: {
+            lifecyclestage: lifecycleFor(stage),
+            leadloop_status: stage,
+            leadloop_disposition_reason: disposition.reason,
+          },
+          rule: `disposition ${disposition.disposition}: ${record.fields[field]}`,
+          personId,
+        }),
+      );
       ctx.log.info("person.disposition", { personId, disposition: disposition.disposition, stage });
     }
-    if (ctx.dryRun) return;
-    if (writes.length > 0) {
-      for (const o of await ctx.marketing.write("contacts", writes)) {
-        if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
-        else ctx.log.warn("person.disposition_not_written", { personId: o.ref, code: o.error.code });
-      }
-    }
-    for (const clock of touched) await ctx.store.upsertSlaClock(clock);
-    await ctx.store.commitBatch({
-      runId: ctx.runId,
-      at: ctx.now().toISOString(),
-      funnelEvents: events,
-      cursors: [page.cursor],
-    });
+    await decide(ctx, { funnelEvents: events, outbox: writes, slaTouches: touches, cursors: [page.cursor] });
   });
   await countLoggedTouches(ctx, setup, clocks);
   await raiseBreaches(ctx, setup);
 }
 
-function touch(ctx: RunContext, clock: SlaClock, at: string): void {
-  clock.touches++;
-  if (!clock.firstTouchAt || at < clock.firstTouchAt) clock.firstTouchAt = at;
-  ctx.log.debug("sla.touched", { personId: clock.personId, touches: clock.touches });
+/** A touch keyed by what it was, so a record read again by a look-back counts once (the store dedupes). */
+function touchOf(clock: SlaClock, key: string, at: string): { personId: string; key: string; at: string } {
+  return { personId: clock.personId, key, at };
 }
 
 /** Calls and emails a rep logged on a handed-off person count as touches (leadloop's own tasks do not). */
@@ -119,16 +110,13 @@ async function countLoggedTouches(
     startWhenNew: ctx.until,
   };
   await readChangeGroups(ctx, read, async (page) => {
-    const touched = new Set<SlaClock>();
+    const touches: { personId: string; key: string; at: string }[] = [];
     for (const task of page.records) {
       const clock = clocks.get(task.fields[t.whoField] ?? "");
       if (!clock || (t.ownKeyField && (task.fields[t.ownKeyField] ?? null) !== null)) continue;
-      touch(ctx, clock, task.modifiedAt);
-      touched.add(clock);
+      touches.push(touchOf(clock, `${t.object}:${task.id}`, task.modifiedAt));
     }
-    if (ctx.dryRun) return;
-    for (const clock of touched) await ctx.store.upsertSlaClock(clock);
-    await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.now().toISOString(), cursors: [page.cursor] });
+    await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
   });
 }
 

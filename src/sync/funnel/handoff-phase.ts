@@ -1,17 +1,19 @@
 // Handoff, after the contacts are synced: every MQL with a CRM record and no follow-up clock yet gets an
 // owner by the routing rules, its score, reasons and behaviour history on the CRM record, an alert task
-// due by the SLA, one completed task per significant activity, and a follow-up clock. Resumable: the
-// clock is written last, and tasks are upserted on a key, so a crash never hands off twice.
+// due by the SLA, one completed task per significant activity, and a follow-up clock. The handoff's
+// writes are decided as one outbox group whose effect is the clock: the clock starts only once every
+// write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
 import type { FieldValues, SourceRecord } from "../../core/records.js";
 import { pickFromQueue, planRoute } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt } from "../../core/sla/index.js";
-import type { AuditEntry, Link } from "../../store/port.js";
+import type { Link, OutboxWrite } from "../../store/port.js";
+import { decide } from "../outbox/decide.js";
+import { handoffGroup } from "../outbox/drain.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { bump } from "../run-summary.js";
-import type { RecordWrite } from "../system-port.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { PERSON_FIELDS } from "./funnel-setup.js";
 import { historyText, reasonsText } from "./person-history.js";
@@ -82,7 +84,10 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   }
 }
 
-/** MQLs handed to no one yet: their latest stage is mql, they have a CRM record, and no SLA clock. */
+/**
+ * MQLs handed to no one yet: their latest stage is mql, they have a CRM record, no SLA clock, and no
+ * handoff still in the outbox.
+ */
 async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
   const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
   const events = await ctx.store.listFunnelEvents({ from: since });
@@ -90,7 +95,10 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
   if (mqls.length === 0) return [];
   const stages = await ctx.store.currentStages(mqls);
   const clocked = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
-  const open = mqls.filter((id) => stages.get(id) === "mql" && !clocked.has(id));
+  const inOutbox = await ctx.store.openOutboxGroups();
+  const open = mqls.filter(
+    (id) => stages.get(id) === "mql" && !clocked.has(id) && !inOutbox.has(handoffGroup(id)),
+  );
   if (setup.crmIsMarketing) return open.map((id) => ({ personId: id, crmType: "contacts", crmId: id }));
   const links = await ctx.store.findLinksByMarketingIds("contact", open);
   return open
@@ -109,7 +117,7 @@ export async function ensureScored(
   const missing = ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
     const records = await ctx.marketing.readByIds("contacts", missing, PERSON_FIELDS);
-    await qualifyPage(ctx, setup, state, records, "all");
+    await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
   }
   return state.people;
 }
@@ -165,14 +173,37 @@ async function handOffOne(
   set(v.fields.activitySummary, historyText(activities, now));
 
   const dueAt = slaDueAt(now, setup.sla);
-  const taskWrite = (input: Parameters<typeof v.task.fields>[0]): RecordWrite => ({
-    ref: input.key,
-    fields: v.task.fields(input),
-    ...(v.task.upsertOn ? { upsertOn: v.task.upsertOn } : {}),
-    ...(v.task.associate ? { associations: [{ object: c.crmType, id: c.crmId }] } : {}),
-  });
+  const group = handoffGroup(c.personId);
+  const rule = `handoff to ${route.rep} by ${route.ruleId}`;
+  const taskWrite = (input: Parameters<typeof v.task.fields>[0]): OutboxWrite =>
+    funnelWrite(ctx, {
+      key: input.key,
+      phase: "handoff",
+      side: "crm",
+      object: v.task.object,
+      recordId: null,
+      fields: v.task.fields(input),
+      rule,
+      personId: c.personId,
+      email: person.email ?? null,
+      upsertOn: v.task.upsertOn,
+      associations: v.task.associate ? [{ object: c.crmType, id: c.crmId }] : [],
+      group,
+    });
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
-  const tasks: RecordWrite[] = [
+  const writes: OutboxWrite[] = [
+    funnelWrite(ctx, {
+      key: `${group}:record`,
+      phase: "handoff",
+      side: "crm",
+      object: c.crmType,
+      recordId: c.crmId,
+      fields: recordFields,
+      rule,
+      personId: c.personId,
+      email: person.email ?? null,
+      group,
+    }),
     taskWrite({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
       body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
@@ -198,92 +229,52 @@ async function handOffOne(
       }),
     ),
   ];
+  if (!setup.crmIsMarketing && marketingOwnerId)
+    writes.push(
+      funnelWrite(ctx, {
+        key: `${group}:owner`,
+        phase: "handoff",
+        side: "marketing",
+        object: "contacts",
+        recordId: c.personId,
+        fields: { hubspot_owner_id: marketingOwnerId },
+        rule,
+        personId: c.personId,
+        email: person.email ?? null,
+        group,
+      }),
+    );
 
-  if (ctx.dryRun) {
-    ctx.summary.handoffs++;
-    ctx.plan.push({
-      system: ctx.crm.system,
-      side: "crm",
-      object: c.crmType,
-      action: "update",
-      id: c.crmId,
-      sourceId: c.personId,
-      fields: Object.entries(recordFields).map(([field, after]) => ({
-        field,
-        before: null,
-        after,
-        rule: `handoff: ${route.ruleId}`,
-      })),
-    });
-    return;
-  }
-
-  const [recordOutcome] = await ctx.crm.write(c.crmType, [
-    { ref: c.personId, id: c.crmId, fields: recordFields },
-  ]);
-  if (!recordOutcome?.ok) {
-    const error = recordOutcome && !recordOutcome.ok ? recordOutcome.error : undefined;
-    bump(ctx.summary.errors, ctx.crm.system);
-    await ctx.store.commitBatch({
-      runId: ctx.runId,
-      at: now.toISOString(),
-      errors: [
-        {
-          runId: ctx.runId,
-          system: ctx.crm.system,
-          object: c.crmType,
-          recordId: c.crmId,
-          operation: "handoff",
-          payload: { source: "marketing", object: "contacts", sourceId: c.personId },
-          errorClass: error?.errorClass ?? "bug",
-          message: error ? `${error.code}: ${error.message}` : "no outcome for the handoff write",
-          at: now.toISOString(),
+  // In a dry run no group completes, so the plan counts the handoffs it would make.
+  if (ctx.dryRun) ctx.summary.handoffs++;
+  await decide(ctx, {
+    outboxGroups: [
+      {
+        group,
+        onDone: {
+          slaClock: {
+            personId: c.personId,
+            crmType: c.crmType,
+            crmId: c.crmId,
+            ownerId: route.ownerId,
+            handoffAt: now.toISOString(),
+            dueAt,
+            firstTouchAt: null,
+            touches: 0,
+            breachedAt: null,
+          },
+          personScores: [scoreRow(c.personId, person, score, route.rep, now.toISOString())],
         },
-      ],
-    });
-    return;
-  }
-  const taskOutcomes = await ctx.crm.write(v.task.object, tasks);
-  const failedTasks = taskOutcomes.filter((o) => !o.ok).length;
-  if (failedTasks > 0) ctx.log.warn("handoff.tasks_failed", { personId: c.personId, failed: failedTasks });
-  if (!setup.crmIsMarketing && marketingOwnerId) {
-    await ctx.marketing.write("contacts", [
-      { ref: c.personId, id: c.personId, fields: { hubspot_owner_id: marketingOwnerId } },
-    ]);
-  }
-  const audit: AuditEntry[] = Object.entries(recordFields).map(([field, after]) => ({
-    runId: ctx.runId,
-    at: now.toISOString(),
-    system: ctx.crm.system,
-    object: c.crmType,
-    recordId: c.crmId,
-    operation: "handoff",
-    field,
-    before: null,
-    after: field === v.fields.activitySummary ? `(${after?.length ?? 0} characters)` : after,
-    rule: `handoff to ${route.rep} by ${route.ruleId}`,
-  }));
-  await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), audit });
-  await ctx.store.upsertSlaClock({
-    personId: c.personId,
-    crmType: c.crmType,
-    crmId: c.crmId,
-    ownerId: route.ownerId,
-    handoffAt: now.toISOString(),
-    dueAt,
-    firstTouchAt: null,
-    touches: 0,
-    breachedAt: null,
+      },
+    ],
+    outbox: writes,
   });
-  await ctx.store.savePersonScores([scoreRow(c.personId, person, score, route.rep, now.toISOString())]);
-  ctx.summary.handoffs++;
-  bump(ctx.summary.updated, ctx.crm.system);
-  ctx.log.info("person.handed_off", {
+  ctx.log.info("person.handoff_decided", {
     personId: c.personId,
     crmId: c.crmId,
     rep: route.rep,
     rule: route.ruleId,
-    tasks: tasks.length - failedTasks,
+    writes: writes.length,
   });
 }
 

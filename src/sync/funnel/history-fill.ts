@@ -1,24 +1,28 @@
 // A rep's own lead: when a Lead a rep created in the CRM is linked to a marketing contact that already
 // existed, the rep sees that person's prior interest — score, reasons and the behaviour summary are
-// written on the Lead, without changing its owner or adding tasks.
+// written on the Lead, without changing its owner or adding tasks. The page that linked them kept the
+// pair in the store, so a crash before the fill still fills it next run.
 import type { FieldValues } from "../../core/records.js";
+import type { HistoryToFill, OutboxWrite } from "../../store/port.js";
+import { decide } from "../outbox/decide.js";
+import { handoffGroup } from "../outbox/drain.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { bump } from "../run-summary.js";
-import type { RecordWrite } from "../system-port.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored } from "./handoff-phase.js";
 import { historyText, reasonsText } from "./person-history.js";
 
-
 export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
-  if (setup.crmIsMarketing || ctx.crmMatches.length === 0) return;
-  // People just handed off got all of this (and more) from the handoff.
+  if (setup.crmIsMarketing) return;
+  const all: HistoryToFill[] = [...(await ctx.store.listHistoryToFill()), ...ctx.crmMatches.splice(0)];
+  if (all.length === 0) return;
+  // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
-  const matches = ctx.crmMatches.splice(0).filter((m) => !handedOff.has(m.personId));
-  if (matches.length === 0) return;
+  const inOutbox = await ctx.store.openOutboxGroups();
+  const matches = all.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const v = setup.vocabulary.fields;
-  const byObject = new Map<string, RecordWrite[]>();
+  const writes: OutboxWrite[] = [];
   for (const m of matches) {
     const score = state.scores.get(m.personId);
     if (!score) continue;
@@ -32,15 +36,19 @@ export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, st
     set(v.reasons, reasonsText(score));
     set(v.activitySummary, historyText(state.activities.get(m.personId) ?? [], ctx.now()));
     if (Object.keys(fields).length === 0) continue;
-    byObject.set(m.crmType, [...(byObject.get(m.crmType) ?? []), { ref: m.personId, id: m.crmId, fields }]);
+    writes.push(
+      funnelWrite(ctx, {
+        key: `history:${m.personId}`,
+        phase: "history",
+        side: "crm",
+        object: m.crmType,
+        recordId: m.crmId,
+        fields,
+        rule: "history of a known person on a rep's own record",
+        personId: m.personId,
+        email: state.people.get(m.personId)?.email ?? null,
+      }),
+    );
   }
-  if (ctx.dryRun) return;
-  for (const [object, writes] of byObject) {
-    for (const o of await ctx.crm.write(object, writes)) {
-      if (o.ok) {
-        bump(ctx.summary.updated, ctx.crm.system);
-        ctx.log.info("person.history_filled", { personId: o.ref, crmId: o.id });
-      } else ctx.log.warn("person.history_not_written", { personId: o.ref, code: o.error.code });
-    }
-  }
+  await decide(ctx, { outbox: writes, historyDecided: all.map((m) => m.personId) });
 }

@@ -1,24 +1,32 @@
 // Qualification, the first phase of a run: every marketing contact changed since its cursor is scored
 // against the shared definition with its recent behaviour. A new MQL becomes a funnel event and the
-// contact's lifecycle stage; scores, reasons and the near-qualified flag are written to the contact.
+// contact's lifecycle stage; scores, reasons and the near-qualified flag are decided for the contact and
+// kept in the outbox with the events and the cursor, in one transaction (the drain writes them).
 
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
-import type { FunnelEvent, PersonScoreRow } from "../../store/port.js";
+import type { Thresholds } from "../../core/scoring/definition.js";
+import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
+import { type Decision, decide } from "../outbox/decide.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { bump } from "../run-summary.js";
-import type { RecordWrite } from "../system-port.js";
 import { COMPANY_FIELDS, type FunnelRunState, type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
 const CURSOR_OBJECT = "contacts#qualification";
 const DAY_MS = 86_400_000;
-const PENDING_WRITES_LIMIT = 20_000;
+/**
+ * One HubSpot page per group: scoring reads each contact's behaviour (a call per contact), so a SIGTERM
+ * waits for at most one page of those; the writes go to the outbox, so batch fill does not suffer.
+ */
+const QUALIFY_GROUP = 100;
+/** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
+const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
@@ -26,8 +34,8 @@ export async function qualifyPeople(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
-): Promise<void> {
-  await readChangeGroups(
+): Promise<boolean> {
+  return readChangeGroups(
     ctx,
     {
       system: ctx.marketing,
@@ -35,20 +43,16 @@ export async function qualifyPeople(
       fields: PERSON_FIELDS,
       cursorObject: CURSOR_OBJECT,
       startWhenNew: null,
+      groupRecords: QUALIFY_GROUP,
     },
     async (group) => {
-      await qualifyPage(ctx, setup, state, group.records);
-      if (!ctx.dryRun)
-        await ctx.store.commitBatch({
-          runId: ctx.runId,
-          at: ctx.now().toISOString(),
-          cursors: [group.cursor],
-        });
+      const decision = await qualifyPage(ctx, setup, state, group.records);
+      await decide(ctx, { ...decision, cursors: [group.cursor] });
     },
   );
 }
 
-/** Scores these contacts; records new MQLs and writes the contacts' funnel properties. */
+/** Scores these contacts: new MQLs, score rows and the contacts' funnel properties, for the caller to decide. */
 export async function qualifyPage(
   ctx: RunContext,
   setup: FunnelSetup,
@@ -59,8 +63,8 @@ export async function qualifyPage(
    * must not hold them all), or everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
-): Promise<void> {
-  if (records.length === 0) return;
+): Promise<Decision> {
+  if (records.length === 0) return {};
   const now = ctx.now();
   const ids = [...new Set(records.map((r) => r.id))];
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
@@ -80,7 +84,7 @@ export async function qualifyPage(
   );
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
-  const writes: RecordWrite[] = [];
+  const writes: OutboxWrite[] = [];
   const rows: PersonScoreRow[] = [];
 
   for (const record of records) {
@@ -103,7 +107,8 @@ export async function qualifyPage(
     rows.push(scoreRow(record.id, record.fields, score, null, now.toISOString()));
 
     const current = (stages.get(record.id) ?? "lead") as Stage;
-    const fields: FieldValues = scoreFields(record.fields, score);
+    const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
+    const rules: Record<string, string> = {};
     if (score.qualified && REQUALIFIABLE.has(current) && canMove(current, "mql")) {
       events.push({
         personId: record.id,
@@ -123,41 +128,45 @@ export async function qualifyPage(
       });
       fields.leadloop_status = "mql";
       fields.lifecyclestage = lifecycleFor("mql");
+      rules.leadloop_status = rules.lifecyclestage = `qualified: ${score.total} points`;
       ctx.log.info("person.qualified", { personId: record.id, score: score.total });
     }
-    if (Object.keys(fields).length > 0) writes.push({ ref: record.id, id: record.id, fields });
+    if (Object.keys(fields).length > 0)
+      writes.push(
+        funnelWrite(ctx, {
+          key: `qualification:${record.id}`,
+          phase: "qualification",
+          side: "marketing",
+          object: CONTACTS,
+          recordId: record.id,
+          fields,
+          before: record.fields,
+          rule: (field) => rules[field] ?? `score: ${topReasons(score)}`,
+          personId: record.id,
+          email: record.fields.email ?? null,
+        }),
+      );
   }
-
-  if (ctx.dryRun) return;
-  await ctx.store.savePersonScores(rows);
-  // Written after the contacts are synced (writeScores): a write now would move the contact past the
+  // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
-  for (const w of writes) state.pendingWrites.set(w.ref, { ...state.pendingWrites.get(w.ref), ...w.fields });
-  // Memory stays bounded on a huge first load: past this many, write now (those contacts then reach the
-  // contact sync in the next run instead of this one).
-  if (state.pendingWrites.size >= PENDING_WRITES_LIMIT) await writeScores(ctx, state);
-  if (events.length > 0)
-    await ctx.store.commitBatch({ runId: ctx.runId, at: now.toISOString(), funnelEvents: events });
+  return { outbox: writes, personScores: rows, funnelEvents: events };
 }
 
-/** Writes the scores, statuses and flags qualification decided, in batches. */
-export async function writeScores(ctx: RunContext, state: FunnelRunState): Promise<void> {
-  if (state.pendingWrites.size === 0) return;
-  const writes: RecordWrite[] = [...state.pendingWrites].map(([id, fields]) => ({ ref: id, id, fields }));
-  state.pendingWrites.clear();
-  for (const o of await ctx.marketing.write(CONTACTS, writes)) {
-    if (o.ok) bump(ctx.summary.updated, ctx.marketing.system);
-    else
-      ctx.log.warn("person.score_not_written", {
-        personId: o.ref,
-        code: o.error.code,
-        message: o.error.message,
-      });
-  }
+function topReasons(score: PersonScore): string {
+  return score.reasons.length === 0
+    ? `${score.total} points`
+    : `${score.total} points (${score.reasons
+        .slice(0, 3)
+        .map((r) => r.ruleId)
+        .join(", ")})`;
 }
 
-/** The score properties that differ from what the contact holds (so a rescore with no change writes nothing). */
-function scoreFields(current: FieldValues, score: PersonScore): FieldValues {
+/**
+ * The score properties to write: all of them when any differs from what the contact holds, none when
+ * they agree. Scores decay a little every day, so a score only counts as different once it moved by a
+ * visible step or crossed a threshold; a rescore with no real change writes nothing.
+ */
+function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thresholds): FieldValues {
   const wanted: FieldValues = {
     leadloop_score: String(score.total),
     leadloop_fit_score: String(score.fit),
@@ -165,11 +174,23 @@ function scoreFields(current: FieldValues, score: PersonScore): FieldValues {
     leadloop_near_qualified: score.nearQualified ? score.nearQualified.missing : null,
     leadloop_upsell: score.upsell ? "true" : null,
   };
-  const out: FieldValues = {};
-  for (const [k, v] of Object.entries(wanted)) {
-    if (!sameNumberOrText(current[k] ?? null, v)) out[k] = v;
-  }
-  return out;
+  const limits: Record<string, readonly number[]> = {
+    leadloop_score: [thresholds.mql],
+    leadloop_behavior_score: [thresholds.behaviour],
+    leadloop_fit_score: thresholds.fitMinimum === null ? [] : [thresholds.fitMinimum],
+  };
+  const differs = Object.entries(wanted).some(([k, v]) =>
+    k in limits ? scoreMoved(current[k] ?? null, v, limits[k]!) : !sameNumberOrText(current[k] ?? null, v),
+  );
+  return differs ? wanted : {};
+}
+
+function scoreMoved(held: string | null, wanted: string | null, limits: readonly number[]): boolean {
+  if (held === null || wanted === null) return held !== wanted;
+  const a = Number(held);
+  const b = Number(wanted);
+  if (Number.isNaN(a) || Number.isNaN(b)) return held !== wanted;
+  return Math.abs(a - b) >= VISIBLE_SCORE_STEP || limits.some((t) => a >= t !== b >= t);
 }
 
 function sameNumberOrText(a: string | null, b: string | null): boolean {

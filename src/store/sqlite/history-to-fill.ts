@@ -1,0 +1,29 @@
+// Reps' own CRM records linked to known people whose history is still to be written there: kept from the
+// commit that linked them until the history writes are in the outbox, so a crash in between loses none.
+import type { HistoryToFill } from "../port.js";
+import type { Statements } from "./statements.js";
+
+export class HistoryToFillTable {
+  constructor(private readonly sql: Statements) {}
+
+  add(item: HistoryToFill, at: string): void {
+    this.sql
+      .get(
+        `INSERT INTO history_to_fill (person_id, crm_type, crm_id, decided_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (person_id) DO UPDATE SET crm_type = excluded.crm_type, crm_id = excluded.crm_id`,
+      )
+      .run(item.personId, item.crmType, item.crmId, at);
+  }
+
+  remove(personId: string): void {
+    this.sql.get("DELETE FROM history_to_fill WHERE person_id = ?").run(personId);
+  }
+
+  list(): HistoryToFill[] {
+    return this.sql
+      .get<HistoryToFill>(
+        "SELECT person_id AS personId, crm_type AS crmType, crm_id AS crmId FROM history_to_fill ORDER BY rowid",
+      )
+      .all();
+  }
+}

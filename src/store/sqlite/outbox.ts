@@ -1,0 +1,121 @@
+// The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
+// path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
+import type { OutboxEntry, OutboxGroupEffect, OutboxWrite } from "../port.js";
+import { inListChunks } from "./in-list.js";
+import { fromJsonText, toJsonText } from "./json.js";
+import type { Statements } from "./statements.js";
+
+interface OutboxRow {
+  key: string;
+  write: string;
+  decidedAt: string;
+  runId: string;
+  refusedAt: string | null;
+}
+
+const COLUMNS = "key, write, decided_at AS decidedAt, run_id AS runId, refused_at AS refusedAt";
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  const write = fromJsonText(row.write) as OutboxWrite;
+  return { ...write, key: row.key, decidedAt: row.decidedAt, runId: row.runId, refusedAt: row.refusedAt };
+}
+
+export interface OutboxFilter {
+  phase?: string;
+  keys?: readonly string[];
+  /** true: refused writes only; false or absent: pending ones only. */
+  refused?: boolean;
+  limit?: number;
+}
+
+export class OutboxTable {
+  constructor(private readonly sql: Statements) {}
+
+  /**
+   * Keeps a decided write. A write decided again replaces the pending one's values (fields it does not
+   * name are kept); a refused one stays refused when the new decision writes the same values, so it
+   * waits for a change or a retry instead of being sent on every run.
+   */
+  put(decided: OutboxWrite, runId: string, at: string): void {
+    const old = this.sql
+      .get<{ write: string; refusedAt: string | null }>(
+        "SELECT write, refused_at AS refusedAt FROM outbox WHERE key = ?",
+      )
+      .get(decided.key);
+    const write = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
+    const text = toJsonText(write, `the outbox write ${write.key}`);
+    const refusedAt = old?.refusedAt && old.write === text ? old.refusedAt : null;
+    this.sql
+      .get(
+        `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
+           object = excluded.object, write = excluded.write, grp = excluded.grp,
+           decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
+      )
+      .run(write.key, write.phase, write.system, write.object, text, write.group, at, runId, refusedAt);
+  }
+
+  putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
+    this.sql
+      .get(
+        `INSERT INTO outbox_groups (grp, on_done, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (grp) DO UPDATE SET on_done = excluded.on_done`,
+      )
+      .run(group, toJsonText(onDone, `the effect of outbox group ${group}`), at);
+  }
+
+  /** Removes an accepted write; returns its group when that was the group's last write. */
+  accept(key: string): { group: string; onDone: OutboxGroupEffect } | null {
+    const row = this.sql.get<{ grp: string | null }>("DELETE FROM outbox WHERE key = ? RETURNING grp AS grp").get(key);
+    const group = row?.grp ?? null;
+    if (group === null) return null;
+    const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
+    if ((left?.n ?? 0) > 0) return null;
+    const done = this.sql
+      .get<{ onDone: string }>("DELETE FROM outbox_groups WHERE grp = ? RETURNING on_done AS onDone")
+      .get(group);
+    return done ? { group, onDone: fromJsonText(done.onDone) as OutboxGroupEffect } : null;
+  }
+
+  refuse(key: string, at: string): void {
+    this.sql.get("UPDATE outbox SET refused_at = ? WHERE key = ?").run(at, key);
+  }
+
+  release(key: string): void {
+    this.sql.get("UPDATE outbox SET refused_at = NULL WHERE key = ?").run(key);
+  }
+
+  /** In the order the writes were first decided. */
+  list(filter: OutboxFilter = {}): OutboxEntry[] {
+    const where = [filter.refused ? "refused_at IS NOT NULL" : "refused_at IS NULL"];
+    const params: unknown[] = [];
+    if (filter.phase !== undefined) {
+      where.push("phase = ?");
+      params.push(filter.phase);
+    }
+    const query = (extra: string, extraParams: readonly unknown[]) =>
+      this.sql
+        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY rowid LIMIT ?`)
+        .all(...params, ...extraParams, filter.limit ?? -1)
+        .map(toEntry);
+    if (filter.keys === undefined) return query("1 = 1", []);
+    return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
+  }
+
+  openGroups(): Set<string> {
+    return new Set(
+      this.sql
+        .get<{ grp: string }>("SELECT DISTINCT grp FROM outbox WHERE grp IS NOT NULL")
+        .all()
+        .map((r) => r.grp),
+    );
+  }
+}
+
+/** A write decided again keeps the earlier decision's fields it does not name (e.g. an MQL's status). */
+function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWrite {
+  const named = new Set(decided.fields.map((f) => f.field));
+  const kept = earlier.fields.filter((f) => !named.has(f.field));
+  return kept.length === 0 ? decided : { ...decided, fields: [...kept, ...decided.fields] };
+}

@@ -1,0 +1,74 @@
+// Builds the outbox writes funnel phases decide, and turns a kept write back into what the executor
+// sends and what a dry run's plan shows.
+import type { FieldValues } from "../../core/records.js";
+import type { OutboxWrite } from "../../store/port.js";
+import type { PlannedWrite } from "../planned-write.js";
+import type { RunContext, SideName } from "../run-context.js";
+import type { RecordWrite } from "../system-port.js";
+
+export interface FunnelWriteInput {
+  key: string;
+  phase: string;
+  side: SideName;
+  object: string;
+  recordId: string | null;
+  /** Field → value to write. */
+  fields: FieldValues;
+  /** Field → what the record holds now, when known (for the plan and the audit). */
+  before?: FieldValues;
+  /** The rule behind every value, or per field. */
+  rule: string | ((field: string) => string);
+  personId: string | null;
+  email?: string | null;
+  upsertOn?: string | null;
+  associations?: { object: string; id: string }[];
+  group?: string | null;
+}
+
+export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWrite {
+  const system = input.side === "crm" ? ctx.crm.system : ctx.marketing.system;
+  return {
+    key: input.key,
+    phase: input.phase,
+    side: input.side,
+    system,
+    object: input.object,
+    recordId: input.recordId,
+    upsertOn: input.upsertOn ?? null,
+    associations: input.associations ?? [],
+    fields: Object.entries(input.fields).map(([field, after]) => ({
+      field,
+      before: input.before?.[field] ?? null,
+      after,
+      rule: typeof input.rule === "string" ? input.rule : input.rule(field),
+    })),
+    personId: input.personId,
+    email: input.email ?? null,
+    group: input.group ?? null,
+  };
+}
+
+export function toRecordWrite(w: OutboxWrite): RecordWrite {
+  return {
+    ref: w.key,
+    fields: Object.fromEntries(w.fields.map((f) => [f.field, f.after])),
+    ...(w.recordId ? { id: w.recordId } : {}),
+    ...(w.upsertOn ? { upsertOn: w.upsertOn } : {}),
+    ...(w.associations.length > 0 ? { associations: w.associations } : {}),
+  };
+}
+
+export function toPlanned(w: OutboxWrite): PlannedWrite {
+  return {
+    system: w.system,
+    side: w.side,
+    object: w.object,
+    action: w.recordId ? "update" : "create",
+    id: w.recordId,
+    sourceId: w.personId,
+    fields: w.fields,
+    phase: w.phase,
+    key: w.key,
+    operation: w.phase,
+  };
+}
