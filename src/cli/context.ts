@@ -10,6 +10,8 @@ export interface GlobalOptions {
 }
 
 export interface CommandIo {
+  /** Where a command reads a confirmation; absent (as in tests) counts as not a terminal. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;

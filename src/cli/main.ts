@@ -12,6 +12,7 @@ import { registerNearQualified } from "./commands/near-qualified.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSync } from "./commands/sync.js";
+import { registerUnlock } from "./commands/unlock.js";
 import { registerValidate } from "./commands/validate.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
@@ -32,6 +33,7 @@ export function buildProgram(io: CommandIo): Command {
   registerSync(program, io);
   registerDaemon(program, io);
   registerErrors(program, io);
+  registerUnlock(program, io);
   registerExplain(program, io);
   registerNearQualified(program, io);
   registerHot(program, io);
@@ -64,7 +66,13 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
 }
 
 function processIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, outcome: { exitCode: EXIT.ok } };
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    outcome: { exitCode: EXIT.ok },
+  };
 }
 
 /** The version in leadloop's own package.json (two levels up from src/cli and from dist/cli). */

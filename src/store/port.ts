@@ -158,6 +158,16 @@ export interface PersonScoreRow {
   scoredAt: string;
 }
 
+/** The holder of a named lock as the store keeps it, whether or not its lease has run out. */
+export interface HeldLock {
+  name: string;
+  holder: string;
+  /** When this holder took the lock (renewals keep it). */
+  acquiredAt: string;
+  /** When the lease ends unless renewed; a lease in the past no longer keeps anyone out. */
+  expiresAt: string;
+}
+
 export interface RunRecord {
   id: string;
   startedAt: string;
@@ -319,12 +329,22 @@ export interface StateStore {
   /**
    * Takes the named lock for `holder` if it is free or its lease expired; true when taken. Two daemons
    * on one store therefore never run at once. The lease lasts `ttlMs` from `now` unless renewed. A holder
-   * taking a lock it already holds gets true and a fresh lease.
+   * taking a lock it already holds gets true and a fresh lease. A live lease keeps others out whatever
+   * became of its holder; a caller that knows the holder is gone frees it with `releaseLock` first.
    */
   acquireLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
   /** Extends a held lease; false if the lock is no longer this holder's. */
   renewLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
-  releaseLock(name: string, holder: string): Promise<void>;
+  /**
+   * Frees the lock if `holder` still holds it, whether or not its lease ran out; true when it did.
+   * Besides the holder itself at the end of a run, this is how a lock is cleared for a holder that
+   * cannot release it (its process died): the caller names the holder it read with `lockHolder`, so a
+   * lock that changed hands meanwhile is left alone. Whether that holder is really gone is the
+   * caller's judgement; the store does not look at processes.
+   */
+  releaseLock(name: string, holder: string): Promise<boolean>;
+  /** Who holds the named lock, with its lease (which may have run out); undefined when nobody does. */
+  lockHolder(name: string): Promise<HeldLock | undefined>;
 
   // Funnel and SLA
   /** In time order; `from` is inclusive and `to` exclusive, so consecutive periods never share an event. */

@@ -19,6 +19,7 @@ import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
+import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
@@ -35,7 +36,7 @@ export interface SyncOptions {
   funnel?: FunnelSetup;
   signal?: AbortSignal;
   onProgress?: RunContext["onProgress"];
-  /** Who holds the run lock: one name per daemon process. */
+  /** Who holds the run lock (`runLockHolder`): one name per daemon process. */
   lockHolder?: string;
   /** How long the run lock's lease lasts between renewals. */
   lockTtlMs?: number;
@@ -46,29 +47,18 @@ export interface SyncResult {
   plan: PlannedWrite[];
 }
 
-export const RUN_LOCK = "sync";
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
-
-/** Another run holds the store's run lock: this one did nothing. */
-export class RunInProgressError extends Error {
-  readonly errorClass = "conflict";
-  constructor() {
-    super("another leadloop run holds the state store's lock; this run did nothing (try again when it ends)");
-    this.name = "RunInProgressError";
-  }
-}
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const holder = options.lockHolder ?? `pid-${process.pid}-${runId}`;
-  const ttl = options.lockTtlMs ?? 15 * 60_000;
+  const holder = options.lockHolder ?? runLockHolder(runId);
+  const ttl = options.lockTtlMs ?? RUN_LOCK_TTL_MS;
   const dryRun = options.dryRun ?? false;
   const { store } = options;
 
-  if (!(await store.acquireLock(RUN_LOCK, holder, startedAt.toISOString(), ttl)))
-    throw new RunInProgressError();
+  const lease = await takeRunLock({ store, holder, now, ttlMs: ttl, log: options.log });
   const ctx: RunContext = {
     runId,
     until: startedAt.toISOString(),
@@ -138,7 +128,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       status: ctx.summary.status,
       summary: ctx.summary,
     });
-    await store.releaseLock(RUN_LOCK, holder);
+    await lease.release();
     ctx.log.info("run.finished", { status: ctx.summary.status });
   }
   return { summary: ctx.summary, plan: ctx.plan };

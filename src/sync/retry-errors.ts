@@ -7,10 +7,10 @@ import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
-import { RUN_LOCK, RunInProgressError } from "./engine.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
@@ -49,9 +49,13 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
       )
     : await store.listErrors({ status: "open" });
   const runId = `retry-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const holder = `pid-${process.pid}-${runId}`;
-  if (!(await store.acquireLock(RUN_LOCK, holder, now().toISOString(), 15 * 60_000)))
-    throw new RunInProgressError();
+  const lease = await takeRunLock({
+    store,
+    holder: runLockHolder(runId),
+    now,
+    ttlMs: RUN_LOCK_TTL_MS,
+    log: options.log,
+  });
   const summary = emptySummary(runId, false, now().toISOString(), [
     options.marketing.system,
     options.crm.system,
@@ -118,7 +122,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   } finally {
     summary.finishedAt = now().toISOString();
     await store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
-    await store.releaseLock(RUN_LOCK, holder);
+    await lease.release();
   }
   return result;
 }

@@ -717,6 +717,38 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.acquireLock("sync", "daemon-b", at(9), ttl)).toBe(true);
         expect(await store.renewLock("sync", "daemon-z", at(9), ttl)).toBe(false);
       });
+
+      it("names the holder, since when and until when, lapsed lease included", async () => {
+        expect(await store.lockHolder("sync")).toBeUndefined();
+        await store.acquireLock("sync", "host-a:4242:run-1", at(0), ttl);
+        await store.renewLock("sync", "host-a:4242:run-1", at(3), ttl);
+        expect(await store.lockHolder("sync")).toEqual({
+          name: "sync",
+          holder: "host-a:4242:run-1",
+          acquiredAt: at(0),
+          expiresAt: at(8),
+        });
+        expect(await store.lockHolder("metrics")).toBeUndefined();
+
+        await store.acquireLock("sync", "host-b:7:run-2", at(9), ttl);
+        expect(await store.lockHolder("sync")).toMatchObject({ holder: "host-b:7:run-2", acquiredAt: at(9) });
+      });
+
+      it("frees a lock for whoever names its holder, live lease or not, and only that holder's", async () => {
+        // What a run does with a holder whose process died, and what `leadloop unlock` does.
+        await store.acquireLock("sync", "host-a:4242:run-1", at(0), ttl);
+        expect(await store.acquireLock("sync", "host-a:5151:run-2", at(1), ttl)).toBe(false);
+        expect(await store.releaseLock("sync", "host-a:4242:run-1")).toBe(true);
+        expect(await store.lockHolder("sync")).toBeUndefined();
+        expect(await store.acquireLock("sync", "host-a:5151:run-2", at(1), ttl)).toBe(true);
+
+        // A holder read before the lock changed hands frees nothing: the live holder keeps it.
+        expect(await store.releaseLock("sync", "host-a:4242:run-1")).toBe(false);
+        expect(await store.lockHolder("sync")).toMatchObject({ holder: "host-a:5151:run-2" });
+        expect(await store.acquireLock("sync", "host-c:1:run-3", at(2), ttl)).toBe(false);
+        expect(await store.renewLock("sync", "host-a:5151:run-2", at(2), ttl)).toBe(true);
+        expect(await store.releaseLock("sync", "nobody")).toBe(false);
+      });
     });
 
     describe("funnel events", () => {

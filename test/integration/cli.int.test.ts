@@ -10,7 +10,7 @@ describe("leadloop CLI", () => {
   it("prints help for the program and for each command, exit 0", async () => {
     const top = await runCli(["--help"]);
     expect(top.code).toBe(0);
-    for (const command of ["sync", "daemon", "errors", "explain", "validate", "sandbox"]) {
+    for (const command of ["sync", "daemon", "errors", "explain", "unlock", "validate", "sandbox"]) {
       expect(top.stdout).toContain(command);
     }
     const sync = await runCli(["sync", "--help"]);

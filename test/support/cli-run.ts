@@ -1,5 +1,5 @@
 // Runs the `leadloop` CLI in-process with captured stdout and stderr, as a shell would see it.
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { main } from "../../src/cli/main.js";
 
 export interface CliResult {
@@ -8,9 +8,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What a person types: the text on stdin, and whether stdin is a terminal. */
+export interface CliInput {
+  text: string;
+  terminal: boolean;
+}
+
 export async function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  input?: CliInput,
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -21,7 +28,9 @@ export async function runCli(
         done();
       },
     });
+  const stdin = input ? Object.assign(Readable.from([input.text]), { isTTY: input.terminal }) : undefined;
   const code = await main(["node", "leadloop", ...args], {
+    stdin,
     stdout: sink((s) => {
       stdout += s;
     }),

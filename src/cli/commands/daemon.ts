@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { type DaemonState, startHealthServer } from "../../daemon/health-server.js";
 import { runOnSchedule } from "../../daemon/scheduler.js";
+import { runLockHolder } from "../../sync/run-lock.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -42,7 +43,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       const health = port > 0 ? await startHealthServer(state, config.daemon.host, port) : undefined;
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
       const wiring = await wire(config, log);
-      const holder = `daemon-${process.pid}-${Date.now()}`;
+      const holder = runLockHolder(`daemon-${Date.now()}`);
       try {
         await runOnSchedule({
           everyMs: config.schedule.every,

@@ -1,6 +1,6 @@
 // Named leases (the run lock). Callers run these inside a BEGIN IMMEDIATE transaction, so the
 // read-then-write of a lease is one step even with another process on the same file.
-import { StoreError } from "../port.js";
+import { type HeldLock, StoreError } from "../port.js";
 import type { Statements } from "./statements.js";
 
 function expiryMs(now: string, ttlMs: number): { nowMs: number; expiresAtMs: number } {
@@ -41,7 +41,22 @@ export class LockTable {
     );
   }
 
-  release(name: string, holder: string): void {
-    this.sql.get("DELETE FROM locks WHERE name = ? AND holder = ?").run(name, holder);
+  release(name: string, holder: string): boolean {
+    return this.sql.get("DELETE FROM locks WHERE name = ? AND holder = ?").run(name, holder).changes > 0;
+  }
+
+  holder(name: string): HeldLock | undefined {
+    const row = this.sql
+      .get<{ holder: string; acquiredAt: string; expiresAtMs: number }>(
+        "SELECT holder, acquired_at AS acquiredAt, expires_at_ms AS expiresAtMs FROM locks WHERE name = ?",
+      )
+      .get(name);
+    if (row === undefined) return undefined;
+    return {
+      name,
+      holder: row.holder,
+      acquiredAt: row.acquiredAt,
+      expiresAt: new Date(row.expiresAtMs).toISOString(),
+    };
   }
 }

@@ -9,6 +9,7 @@ import type {
   ErrorStatus,
   FieldSnapshot,
   FunnelEvent,
+  HeldLock,
   HistoryToFill,
   Link,
   OutboxEntry,
@@ -211,8 +212,12 @@ export class SqliteStateStore implements StateStore {
     return this.write(`renew the ${name} lock`, () => this.locks.renew(name, holder, now, ttlMs));
   }
 
-  releaseLock(name: string, holder: string): Promise<void> {
+  releaseLock(name: string, holder: string): Promise<boolean> {
     return this.write(`release the ${name} lock`, () => this.locks.release(name, holder));
+  }
+
+  lockHolder(name: string): Promise<HeldLock | undefined> {
+    return this.read(`read the ${name} lock`, () => this.locks.holder(name));
   }
 
   listFunnelEvents(filter?: FunnelFilter): Promise<FunnelEvent[]> {

@@ -1,0 +1,100 @@
+// The run lock that keeps two runs (sync, daemon, errors retry) off one state store: its lease, the
+// holder names that say which host and process hold it, and taking it over from a process that died.
+import { hostname } from "node:os";
+import type { Logger } from "../log/logger.js";
+import type { HeldLock, StateStore } from "../store/port.js";
+
+export const RUN_LOCK = "sync";
+
+/**
+ * The run lock's lease. Short because a holder killed on another host keeps every run out until its
+ * lease ends; a live run keeps the lock by renewing it (see `takeRunLock`).
+ */
+export const RUN_LOCK_TTL_MS = 2 * 60_000;
+
+/** Another run holds the store's run lock: this one did nothing. */
+export class RunInProgressError extends Error {
+  readonly errorClass = "conflict";
+  constructor(readonly held: HeldLock | undefined) {
+    super(
+      `another leadloop run holds the state store's lock${
+        held
+          ? ` (${held.holder}, since ${held.acquiredAt}; its lease ends at ${held.expiresAt} unless that run renews it)`
+          : ""
+      }; this run did nothing. Try again when it ends; if that run is gone, \`leadloop unlock\` clears the lock`,
+    );
+    this.name = "RunInProgressError";
+  }
+}
+
+/**
+ * A holder name for this process, `host:pid:label`, so that a later run on the same host can tell
+ * whether the process that took the lock still exists.
+ */
+export function runLockHolder(label: string): string {
+  return `${hostname()}:${process.pid}:${label}`;
+}
+
+/**
+ * True only for a holder named by `runLockHolder` on this host whose process no longer exists. A
+ * holder on another host, or named some other way, may be alive: only its lease can say it is gone.
+ */
+export function holderIsDead(holder: string): boolean {
+  const [host, pid] = holder.split(":");
+  if (host !== hostname() || pid === undefined || !/^[1-9]\d*$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    // EPERM means the process exists under another user: alive.
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+export interface RunLease {
+  /** Stops renewing and frees the lock. */
+  release(): Promise<void>;
+}
+
+export interface TakeRunLock {
+  store: StateStore;
+  holder: string;
+  now: () => Date;
+  ttlMs: number;
+  log: Logger;
+}
+
+/**
+ * Takes the run lock, at once from a dead process on this host, or throws `RunInProgressError` naming
+ * the holder. While the lease is held it is renewed every quarter lease: the engine also renews after
+ * each group, but a phase between groups (handoff, dispositions, a long `errors retry`) can outlast a
+ * short lease, and a live run must never lose its lock to a second one.
+ */
+export async function takeRunLock(take: TakeRunLock): Promise<RunLease> {
+  const { store, holder, now, ttlMs } = take;
+  const acquire = () => store.acquireLock(RUN_LOCK, holder, now().toISOString(), ttlMs);
+  if (!(await acquire())) {
+    const held = await store.lockHolder(RUN_LOCK);
+    // Releasing by the dead holder's name leaves the lock alone if another run took it meanwhile.
+    const dead = held !== undefined && holderIsDead(held.holder);
+    if (dead && (await store.releaseLock(RUN_LOCK, held.holder))) {
+      take.log.warn("run_lock.taken_over", { from: held.holder, since: held.acquiredAt });
+    }
+    if (!(await acquire())) throw new RunInProgressError((await store.lockHolder(RUN_LOCK)) ?? held);
+  }
+  const renewal = setInterval(() => {
+    store.renewLock(RUN_LOCK, holder, now().toISOString(), ttlMs).then(
+      (kept) => {
+        if (!kept) clearInterval(renewal);
+      },
+      () => clearInterval(renewal),
+    );
+  }, ttlMs / 4);
+  renewal.unref();
+  return {
+    release: async () => {
+      clearInterval(renewal);
+      await store.releaseLock(RUN_LOCK, holder);
+    },
+  };
+}
