@@ -91,6 +91,7 @@ function dryRunContext(store: StateStore, crm: ReturnType<typeof offlinePort>): 
     summary: emptySummary("bench-engine", true, at.toISOString(), ["hubspot", "salesforce"]),
     plan: [],
     crmMatches: [],
+    createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
 }

@@ -313,6 +313,8 @@ export interface StateStore {
   /** Oldest first. */
   listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number }): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
+  /** Open entries about these records (by the entry's record id), keyed by record id. */
+  openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>>;
   /** Counts a failed retry: bumps attempts, replaces the message, keeps the entry open. */
   recordErrorAttempt(id: number, message: string, at: string): Promise<void>;
   setErrorStatus(id: number, status: ErrorStatus, at: string): Promise<void>;

@@ -25,6 +25,11 @@ export interface GroupReadOptions {
   startWhenNew: string | null;
   /** Records per group, when a phase wants smaller ones than GROUP_RECORDS. */
   groupRecords?: number;
+  /**
+   * The stream's own signpost, for a phase that must see what earlier phases of this run wrote (the
+   * dispositions read Leads the field sync and handoff just touched); the run's signpost otherwise.
+   */
+  until?: string;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function readChangeGroups(
   handle: (group: ChangeGroup) => Promise<void>,
 ): Promise<boolean> {
   const { system, object, cursorObject } = options;
+  const until = options.until ?? ctx.until;
   const saved = await ctx.store.getCursor(system.system, cursorObject);
   const from: ChangeCursor | null = saved
     ? { modifiedAt: saved.value, lastId: saved.lastId }
@@ -55,7 +61,7 @@ export async function readChangeGroups(
     });
     await ctx.heartbeat?.();
   };
-  for await (const page of system.readChanges(object, options.fields, from, ctx.until)) {
+  for await (const page of system.readChanges(object, options.fields, from, until)) {
     buffer.push(...page.records);
     last = page.cursor;
     if (buffer.length >= (options.groupRecords ?? GROUP_RECORDS)) await flush();
@@ -70,11 +76,11 @@ export async function readChangeGroups(
   // adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
   // one now, even one that started at the signpost: else it would start anew at each run's signpost and
   // read an empty window every time.
-  if (!ctx.dryRun && (!saved || saved.value < ctx.until)) {
+  if (!ctx.dryRun && (!saved || saved.value < until)) {
     await ctx.store.commitBatch({
       runId: ctx.runId,
       at: ctx.now().toISOString(),
-      cursors: [{ system: system.system, object: cursorObject, value: ctx.until, lastId: null }],
+      cursors: [{ system: system.system, object: cursorObject, value: until, lastId: null }],
     });
   }
   return false;

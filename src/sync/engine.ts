@@ -13,7 +13,7 @@ import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm } from "./funnel/inclusion.js";
-import { qualifyPeople } from "./funnel/qualify-phase.js";
+import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { oneWritePerKey } from "./outbox/decide.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
@@ -74,6 +74,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     ]),
     plan: [],
     crmMatches: [],
+    createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
     signal: options.signal,
     onProgress: options.onProgress,
@@ -103,6 +104,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       const group = options.mappings.filter((m) => m.pair === pair);
       if (group.length > 0 && (await syncPair(ctx, group))) break;
       if (pair === "contact" && funnel) {
+        await qualifyCreatedPeople(ctx, funnel, state);
         await drainOutbox(ctx);
         await handOff(ctx, funnel, state);
         await fillRepLeadHistory(ctx, funnel, state);

@@ -7,7 +7,7 @@ import { fieldKey, type MergeResult } from "../core/merge/types.js";
 import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
-import { otherSide, port, type RunContext, type SideName } from "./run-context.js";
+import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { bump } from "./run-summary.js";
 import type { RecordWrite } from "./system-port.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
@@ -76,7 +76,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
   pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings)));
 
-  const work: PairWrite[] = [];
+  let work: PairWrite[] = [];
   for (const p of pairings) {
     if (ctx.dryRun && plannedBefore(ctx, p)) {
       // The real run wrote this pair from the other side already: reading it here is its own echo.
@@ -105,6 +105,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     work.push(pw);
   }
 
+  if (!input.retrying) work = await withoutHeldWrites(ctx, work);
   if (ctx.dryRun) {
     for (const w of work) {
       for (const planned of w.planned) {
@@ -139,6 +140,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     } else if (retryId !== undefined) commit.resolvedErrors.push(retryId);
     const crmId = o.crmId ?? p.crm?.id;
     const marketingId = o.marketingId ?? p.marketing?.id;
+    if (!p.marketing && o.marketingId && p.mapping.pair === "contact") ctx.createdPeople.push(o.marketingId);
     if (crmId && marketingId) {
       commit.links.push(
         linkWrite(ctx.now().toISOString(), p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId),
@@ -166,6 +168,40 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 }
 
 type Commit = ReturnType<typeof newCommit>;
+
+/**
+ * A write a system refused waits in the error queue until the record or its mapping changes, or a retry
+ * is asked for: a pair that would send exactly the refused values again is held back (the record is
+ * re-read by a look-back or by the other side's changes, and would otherwise be refused on every run).
+ */
+async function withoutHeldWrites(ctx: RunContext, work: PairWrite[]): Promise<PairWrite[]> {
+  const recordIdOf = (w: PairWrite, side: SideName) => w[side]?.id ?? (w.pairing as Pairing).sourceId;
+  const ids = work.flatMap((w) => SIDE_NAMES.filter((side) => w[side]).map((side) => recordIdOf(w, side)));
+  if (ids.length === 0) return work;
+  const open = await ctx.store.openErrorsFor(ids);
+  if (open.size === 0) return work;
+  return work.filter((w) => {
+    const held = SIDE_NAMES.some((side) => {
+      const write = w[side];
+      if (!write) return false;
+      const fields = canonicalJson(write.fields);
+      return (open.get(recordIdOf(w, side)) ?? []).some(
+        (e) => canonicalJson((e.payload as { fields?: unknown } | null)?.fields ?? null) === fields,
+      );
+    });
+    if (held) {
+      ctx.summary.unchanged++;
+      ctx.log.debug("write.held", { runId: ctx.runId, sourceId: (w.pairing as Pairing).sourceId });
+    }
+    return !held;
+  });
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(entries);
+}
 
 /** Pairs of existing records this page linked by matching (a CRM record a rep made and a known person). */
 function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crmType: string; crmId: string }[] {
@@ -448,7 +484,12 @@ async function pairUnlinked(
       if (link) {
         // Already linked elsewhere: a Contact takes the person over from a Lead, nothing else does.
         const linkedMapping = mappingFor(mappings, link.crmType);
-        if (!(linkedMapping?.conversion && !mapping.conversion)) continue;
+        if (!(linkedMapping?.conversion && !mapping.conversion)) {
+          // A second CRM record of a person already linked (a duplicate Lead): neither take the link
+          // over nor create a marketing record for it (an upsert on the email would land on the person).
+          matched.add(record.id);
+          continue;
+        }
         ctx.summary.relinked++;
         ctx.log.info("link.preferred", {
           runId: ctx.runId,

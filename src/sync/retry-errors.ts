@@ -73,6 +73,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     summary,
     plan: [],
     crmMatches: [],
+    createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });

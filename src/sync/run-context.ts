@@ -29,6 +29,11 @@ export interface RunContext {
    * would link to an existing marketing contact, whose history the history fill would write.
    */
   crmMatches: { personId: string; crmType: string; crmId: string }[];
+  /**
+   * Marketing contacts this run created from CRM records: qualification scores them in the same run
+   * (they were made after its read), so the next run has nothing left to write for them.
+   */
+  createdPeople: string[];
   /** In a dry run: the records already planned, so reading a pair again from its other side plans nothing. */
   dryRunPlanned?: Set<string>;
   /**

@@ -1,6 +1,7 @@
 // The error queue: record writes a system refused, kept for `errors list` and `errors retry`. A write
 // that fails again while its entry is open counts as another attempt on that entry.
 import { type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
+import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
 
@@ -76,6 +77,22 @@ export class ErrorQueueTable {
       .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue ${clause} ORDER BY id LIMIT ?`)
       .all(...params, filter.limit ?? -1)
       .map(toQueuedError);
+  }
+
+  /** Open entries about these records, keyed by record id. */
+  openFor(recordIds: readonly string[]): Map<string, QueuedError[]> {
+    const out = new Map<string, QueuedError[]>();
+    for (const chunk of inListChunks(recordIds)) {
+      const rows = this.sql
+        .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue WHERE status = 'open' AND record_id IN (${chunk.placeholders})`)
+        .all(...chunk.params);
+      for (const row of rows) {
+        const entry = toQueuedError(row);
+        const key = entry.recordId ?? "";
+        out.set(key, [...(out.get(key) ?? []), entry]);
+      }
+    }
+    return out;
   }
 
   recordAttempt(id: number, message: string, at: string): void {

@@ -172,6 +172,12 @@ export class SqliteStateStore implements StateStore {
     return this.read("list the error queue", () => this.tables.errors.list(filter));
   }
 
+  openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
+    return this.read("read the error queue", () =>
+      this.db.transaction(() => this.tables.errors.openFor(recordIds)).deferred(),
+    );
+  }
+
   getError(id: number): Promise<QueuedError | undefined> {
     return this.read("read an error queue entry", () => this.tables.errors.get(id));
   }

@@ -16,13 +16,19 @@ import type { FunnelSetup } from "./funnel-setup.js";
 
 export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   const { object, field } = setup.vocabulary.status;
+  // Read up to now, not the run's signpost: the Leads this run's field sync and handoff wrote have
+  // moved past it, and their statuses must be read in this run, not taken for new ones in the next.
+  const phaseStart = ctx.now().toISOString();
   const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
   const read = {
     system: ctx.crm,
     object,
     fields: [field],
     cursorObject: `${object}#dispositions`,
-    startWhenNew: ctx.until,
+    // The first run reads every status there is, so marketing starts from what sales already decided
+    // (and a later run does not take those old statuses for new ones when leadloop's own writes bump them).
+    startWhenNew: null,
+    until: phaseStart,
   };
   await readChangeGroups(ctx, read, async (page) => {
     const ids = page.records.map((r) => r.id);
@@ -47,7 +53,8 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
         setup.qualification.definition,
         ctx.crm.system,
       );
-      if (clock && disposition) touches.push(touchOf(clock, `${object}:${record.id}:${record.modifiedAt}`, record.modifiedAt));
+      if (clock && disposition && record.modifiedAt >= clock.handoffAt)
+        touches.push(touchOf(clock, `${object}:${record.id}:${record.modifiedAt}`, record.modifiedAt));
       if (!disposition) continue;
       const current = (stages.get(personId) ?? "lead") as Stage;
       const stage = stageForDisposition(disposition.disposition);
@@ -85,7 +92,7 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
     }
     await decide(ctx, { funnelEvents: events, outbox: writes, slaTouches: touches, cursors: [page.cursor] });
   });
-  await countLoggedTouches(ctx, setup, clocks);
+  await countLoggedTouches(ctx, setup, clocks, phaseStart);
   await raiseBreaches(ctx, setup);
 }
 
@@ -99,6 +106,7 @@ async function countLoggedTouches(
   ctx: RunContext,
   setup: FunnelSetup,
   clocks: Map<string, SlaClock>,
+  phaseStart: string,
 ): Promise<void> {
   const t = setup.vocabulary.touches;
   if (!t || clocks.size === 0) return;
@@ -108,12 +116,14 @@ async function countLoggedTouches(
     fields: t.fields,
     cursorObject: `${t.object}#touches`,
     startWhenNew: ctx.until,
+    until: phaseStart,
   };
   await readChangeGroups(ctx, read, async (page) => {
     const touches: { personId: string; key: string; at: string }[] = [];
     for (const task of page.records) {
       const clock = clocks.get(task.fields[t.whoField] ?? "");
       if (!clock || (t.ownKeyField && (task.fields[t.ownKeyField] ?? null) !== null)) continue;
+      if (task.modifiedAt < clock.handoffAt) continue; // before the handoff: not a follow-up
       touches.push(touchOf(clock, `${t.object}:${task.id}`, task.modifiedAt));
     }
     await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });

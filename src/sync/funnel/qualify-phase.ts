@@ -52,6 +52,20 @@ export async function qualifyPeople(
   );
 }
 
+/** Scores the contacts this run created from CRM records (after qualification had read its stream). */
+export async function qualifyCreatedPeople(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+): Promise<void> {
+  const ids = ctx.createdPeople.splice(0);
+  for (let i = 0; i < ids.length; i += QUALIFY_GROUP) {
+    const records = await ctx.marketing.readByIds(CONTACTS, ids.slice(i, i + QUALIFY_GROUP), PERSON_FIELDS);
+    await decide(ctx, await qualifyPage(ctx, setup, state, records));
+    if (ctx.signal?.aborted) return;
+  }
+}
+
 /** Scores these contacts: new MQLs, score rows and the contacts' funnel properties, for the caller to decide. */
 export async function qualifyPage(
   ctx: RunContext,
