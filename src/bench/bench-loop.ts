@@ -22,7 +22,7 @@ import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 const BURST_PER_10_SECONDS = 10_000_000;
 const SEARCH_PER_SECOND = 1_000_000;
 /** Retries stay quick: a bench that retries is reported through its call counts anyway. */
-const BENCH_RETRY = { retries: 6, minTimeoutMs: 5, maxTimeoutMs: 50 };
+const BENCH_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
 
 export interface Emulators {
   hubspot: HubspotEmulator;
@@ -70,7 +70,7 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     connection: emulatorConnection(salesforce),
     retry: BENCH_RETRY,
     // The whole org allocation: the budget guard must not stop a 1M-record bench.
-    apiShare: { share: 1, usedEarlierToday: 0 },
+    apiShare: { share: 1, earlier: [] },
   });
   await ensureLeadloopProperties(hubspotAdapter, mappings);
   const store = await openStore({ path: join(dir, "state.db") });

@@ -11,13 +11,14 @@ import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
-import { apiCallsToday } from "../sync/api-usage.js";
+import { recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
 import type { SystemPort } from "../sync/system-port.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../systems/call-retry.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
-import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
+import { API_WINDOW_MS, createSalesforceAdapter } from "../systems/salesforce/index.js";
 import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
 
 export interface Wiring {
@@ -37,19 +38,23 @@ export interface Wiring {
 export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring> {
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
   const store = await openStore(config.store);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience };
   const marketing = createHubspotAdapter({
     accessToken: config.hubspot.accessToken,
     baseUrl: config.hubspot.baseUrl,
     log: log.child({ system: "hubspot" }),
+    retry,
   });
   let crm: SystemPort = marketing;
   if (config.crm === "salesforce") {
     crm = await createSalesforceAdapter({
       connection: config.salesforce!,
       log: log.child({ system: "salesforce" }),
+      retry,
+      // Runs recorded before this process; the adapter counts its own calls from here on, with their times.
       apiShare: {
         share: config.sync.salesforceApiShare,
-        usedEarlierToday: await apiCallsToday(store, "salesforce"),
+        earlier: await recentApiCalls(store, "salesforce", Date.now(), API_WINDOW_MS),
       },
       bulkThreshold: config.sync.bulkThreshold,
     });

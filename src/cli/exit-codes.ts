@@ -5,7 +5,10 @@ export const EXIT = {
   failure: 1,
   /** Bad configuration or bad usage: nothing was touched. */
   config: 2,
-  /** A system could not be used: credentials refused, unreachable, or its daily API limit reached. */
+  /**
+   * A system could not be used: credentials refused, its API limit or leadloop's share of it reached, or
+   * a call still failing (429, 5xx, unreachable) when `sync.retryPatience` ran out.
+   */
   unavailable: 3,
   /** The run finished, but some records went to the error queue (`leadloop errors list`). */
   partial: 4,

@@ -6,6 +6,9 @@ import { durationSchema } from "./duration.js";
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
 
+/** Five minutes: long enough to ride out a few of HubSpot's ten-second windows or a Salesforce restart. */
+const DEFAULT_RETRY_PATIENCE_MS = 300_000;
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 export const hubspotConnectionSchema = z.strictObject({
@@ -62,8 +65,16 @@ export const leadloopConfigSchema = z
         include: z.enum(["mql", "all"]).default("mql"),
         /** How many days of behaviour are read to score a person. */
         activityWindowDays: z.number().int().positive().max(3650).default(365),
+        /** How long one API call keeps being retried (429s, 5xx, dropped connections) before the run stops. */
+        retryPatience: durationSchema.default(DEFAULT_RETRY_PATIENCE_MS),
       })
-      .default({ salesforceApiShare: 0.25, bulkThreshold: 10_000, include: "mql", activityWindowDays: 365 }),
+      .default({
+        salesforceApiShare: 0.25,
+        bulkThreshold: 10_000,
+        include: "mql",
+        activityWindowDays: 365,
+        retryPatience: DEFAULT_RETRY_PATIENCE_MS,
+      }),
     daemon: z
       .strictObject({
         /** Port of /healthz and /metrics on 127.0.0.1; 0 turns them off. */

@@ -1,20 +1,28 @@
-// How many API calls leadloop itself made today on a system, summed from the runs the store recorded,
-// so the Salesforce share of the daily allocation holds across runs and restarts.
+// The API calls leadloop itself made on a system within a recent window, from the runs the store
+// recorded, so a share of a rolling allocation (Salesforce counts the last 24 hours) holds across runs
+// and restarts. A run's calls count as made when it finished: the latest they can have been made.
 import type { StateStore } from "../store/port.js";
 
 const RUNS_SCANNED = 2000;
 
-export async function apiCallsToday(
+export interface RecordedCalls {
+  /** When the run finished (or started, if it never finished), in ms since the epoch. */
+  at: number;
+  calls: number;
+}
+
+export async function recentApiCalls(
   store: StateStore,
   system: string,
-  now: Date = new Date(),
-): Promise<number> {
-  const day = now.toISOString().slice(0, 10);
-  let total = 0;
+  now: number,
+  windowMs: number,
+): Promise<RecordedCalls[]> {
+  const out: RecordedCalls[] = [];
   for (const run of await store.listRuns(RUNS_SCANNED)) {
-    if (!run.startedAt.startsWith(day)) continue;
+    const at = Date.parse(run.finishedAt ?? run.startedAt);
+    if (!(at > now - windowMs)) continue;
     const calls = (run.summary as { apiCalls?: Record<string, number> } | null)?.apiCalls?.[system];
-    if (typeof calls === "number") total += calls;
+    if (typeof calls === "number" && calls > 0) out.push({ at, calls });
   }
-  return total;
+  return out;
 }

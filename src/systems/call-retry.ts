@@ -1,19 +1,17 @@
-// The one retry layer (HABITS 4): every adapter call goes through here. Retries what its SystemError
-// says is retriable, with exponential backoff and jitter from p-retry, and waits at least as long as
-// the system's Retry-After. The client libraries' own retries are off.
-import { setTimeout as sleep } from "node:timers/promises";
+// The one retry layer (HABITS 4): every adapter call goes through here. A failure its SystemError calls
+// retriable is tried again, with exponential backoff and jitter, until the call's patience
+// (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
+// patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
 import pRetry, { AbortError } from "p-retry";
 import { SystemError } from "../sync/system-error.js";
+import { type Clock, systemClock } from "./clock.js";
+import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
 
-export interface RetryPolicy {
-  retries: number;
-  minTimeoutMs: number;
-  maxTimeoutMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 6, minTimeoutMs: 500, maxTimeoutMs: 30_000 };
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-wait.js";
 
 export interface RetryHooks {
+  /** What the call does, for logs and the stop message: `POST /crm/v3/objects/contacts/batch/read`. */
+  operation: string;
   /** Turns whatever the client threw into a classified SystemError. */
   classify(err: unknown): SystemError;
   /**
@@ -21,15 +19,18 @@ export interface RetryHooks {
    * A second auth failure is final.
    */
   refreshAuth?(): Promise<boolean>;
-  onRetry?(err: SystemError, attempt: number): void;
+  onRetry?(err: SystemError, attempt: number, waitMs: number): void;
 }
 
 export async function callWithRetry<T>(
   fn: () => Promise<T>,
   hooks: RetryHooks,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  clock: Clock = systemClock,
 ): Promise<T> {
+  const started = clock.now();
   let refreshed = false;
+  let again = false;
   return pRetry(
     async () => {
       try {
@@ -38,23 +39,64 @@ export async function callWithRetry<T>(
         const err = raw instanceof SystemError ? raw : hooks.classify(raw);
         if (err.errorClass === "auth" && hooks.refreshAuth && !refreshed) {
           refreshed = true;
-          if (await hooks.refreshAuth()) throw err; // not aborted: p-retry calls again with the new session
+          // Not aborted: p-retry calls again at once with the new session.
+          again = await hooks.refreshAuth();
+          if (again) throw err;
         }
         if (!err.retriable || err.errorClass === "auth") throw new AbortError(err);
         throw err;
       }
     },
     {
-      retries: policy.retries,
-      minTimeout: policy.minTimeoutMs,
-      maxTimeout: policy.maxTimeoutMs,
-      randomize: true,
+      // p-retry runs the attempts; patience, not a count, ends them, and the waits are planned here
+      // and slept on the injected clock (a zero minTimeout keeps p-retry's own timer out of it).
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 0,
       onFailedAttempt: async ({ error, attemptNumber }) => {
-        if (!(error instanceof SystemError)) return;
-        hooks.onRetry?.(error, attemptNumber);
-        // p-retry adds its own backoff after this; Retry-After is the floor the system asked for.
-        if (error.retryAfterMs) await sleep(error.retryAfterMs);
+        if (again) {
+          again = false; // the session was refreshed: call again at once
+          return;
+        }
+        // A failure that cannot be retried may arrive unwrapped (e.g. thrown by a session refresh).
+        if (!(error instanceof SystemError) || !error.retriable) throw error;
+        const elapsedMs = clock.now() - started;
+        const plan = planWait(policy, {
+          attempt: attemptNumber,
+          elapsedMs,
+          retryAfterMs: error.retryAfterMs,
+          random: Math.random(),
+        });
+        if (plan.kind === "stop") throw stopped(error, hooks.operation, attemptNumber, elapsedMs, policy, plan);
+        hooks.onRetry?.(error, attemptNumber, plan.ms);
+        await clock.sleep(plan.ms);
       },
     },
   );
+}
+
+/** The error a call ends with when its patience is spent: the same class, no longer retriable. */
+function stopped(
+  err: SystemError,
+  operation: string,
+  attempts: number,
+  elapsedMs: number,
+  policy: RetryPolicy,
+  plan: { reason: "patience" | "retry_after"; leftMs: number },
+): SystemError {
+  const patience = `the ${formatDuration(policy.patienceMs)} patience (sync.retryPatience)`;
+  const why =
+    plan.reason === "retry_after"
+      ? `the next attempt was asked to wait ${formatDuration(err.retryAfterMs ?? 0)}, more than the ` +
+        `${formatDuration(plan.leftMs)} left of ${patience}`
+      : `${attempts} attempts used up ${patience}`;
+  return new SystemError({
+    system: err.system,
+    errorClass: err.errorClass,
+    code: err.code,
+    message:
+      `stopped after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}: ${why}. ` +
+      "Work committed so far is kept; the next run resumes from the saved cursors.",
+    retriable: false,
+    cause: err,
+  });
 }

@@ -2,6 +2,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
+import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
 
 const example = new URL("../../config/leadloop.example.yaml", import.meta.url).pathname;
@@ -42,6 +46,37 @@ describe("leadloop CLI", () => {
     );
     expect(bad.stderr).toContain(`${broken}:${line("every: [5m]")}:10: schedule.every:`);
     expect(bad.stdout).toBe("");
+  });
+
+  it("stops `sync` when a 429 storm outlasts sync.retryPatience: exit 3, and stderr says it stopped", async () => {
+    const hubspot = await startHubspotEmulator();
+    const salesforce = await startSalesforceEmulator();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "leadloop-patience-"));
+      const config = join(dir, "leadloop.yaml");
+      const endpoints = {
+        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+        salesforce,
+        storePath: join(dir, "state.db"),
+        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
+        crm: "salesforce" as const,
+      };
+      writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: 2s\n`);
+      // Every read of contacts answers HubSpot's own 429 until cleared.
+      await hubspot.control.addFaults({
+        requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
+      });
+      const result = await runCli(["--log-level", "error", "sync", "--config", config]);
+      expect(result.code).toBe(3);
+      const last = result.stderr.trim().split("\n").at(-1) ?? "";
+      expect(last).toMatch(
+        /^leadloop: stopped after 2s of 429 Too Many Requests from HubSpot \(.+ limit\) on (GET|POST) \/crm\/v3\/objects\/contacts.*: \d+ attempts used up the 2s patience \(sync\.retryPatience\)\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
+      );
+      expect(result.stderr).not.toMatch(/retrying/);
+    } finally {
+      await hubspot.close();
+      await salesforce.close();
+    }
   });
 
   it("runs the sandbox twice with --json: one summary per run on stdout, with the contract's keys", async () => {

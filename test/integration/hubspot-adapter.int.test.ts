@@ -9,8 +9,9 @@ import type { ChangeCursor, ChangePage, RecordWrite } from "../../src/sync/syste
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
 import { FULL_LOAD_MARK } from "../../src/systems/hubspot/change-reader.js";
+import { FakeClock } from "../support/fake-clock.js";
 
-const RETRY: RetryPolicy = { retries: 4, minTimeoutMs: 10, maxTimeoutMs: 40 };
+const RETRY: RetryPolicy = { patienceMs: 10_000, minTimeoutMs: 10, maxTimeoutMs: 40 };
 const FIELDS = ["email", "firstname", "lastname", "company", "jobtitle", "hs_lead_status"] as const;
 /** Seeded records are back-dated into this hour so "now" never interferes. */
 const T0 = Date.parse("2024-05-01T09:00:00.000Z");
@@ -417,14 +418,26 @@ describe("faults", () => {
     expect(adapter.apiCalls()).toBe(2);
   });
 
-  it("gives up on 5xx after the policy's retries with a transient SystemError", async () => {
-    const { adapter, emulator } = h();
-    emulator.faults.add({ requests: [{ kind: "status", status: 500, path: "/batch/read" }] });
-    const before = adapter.apiCalls();
-    await expect(adapter.readByIds("contacts", [id], ["email"])).rejects.toMatchObject({
-      errorClass: "transient",
+  it("stops endless 5xx answers when the call's patience is spent, saying it stopped", async () => {
+    const { emulator } = h();
+    const clock = new FakeClock(Date.parse("2026-11-20T08:00:00.000Z"));
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: { patienceMs: 60_000, minTimeoutMs: 1_000, maxTimeoutMs: 8_000 },
+      clock,
     });
-    expect(adapter.apiCalls() - before).toBe(RETRY.retries + 1);
+    emulator.faults.add({ requests: [{ kind: "status", status: 500, path: "/batch/read" }] });
+    const err: unknown = await adapter.readByIds("contacts", [id], ["email"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SystemError);
+    expect(err).toMatchObject({ errorClass: "transient", retriable: false, code: "INTERNAL_ERROR" });
+    const message = (err as SystemError).message;
+    expect(message).toMatch(
+      /^stopped after 1m of 500 from HubSpot .*on POST \/crm\/v3\/objects\/contacts\/batch\/read: \d+ attempts used up the 1m patience \(sync\.retryPatience\)\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
+    );
+    expect(message).not.toMatch(/retrying/);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(60_000);
+    expect(adapter.apiCalls()).toBe(clock.slept.length + 1);
   });
 
   it("counts every HTTP call it makes, as the emulator does", async () => {

@@ -27,7 +27,7 @@ function adapter(): HubspotAdapter {
     accessToken: TOKEN,
     baseUrl: BASE,
     lookbackMs: 30_000,
-    retry: { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 20 },
+    retry: { patienceMs: 2_000, minTimeoutMs: 10, maxTimeoutMs: 20 },
   });
 }
 

@@ -9,10 +9,13 @@ import type { ChangePage, RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import type { SalesforceAdapterOptions } from "../../src/systems/salesforce/index.js";
 import { createSalesforceAdapter, DAILY_LIMIT_MESSAGE } from "../../src/systems/salesforce/index.js";
+import { FakeClock } from "../support/fake-clock.js";
 
-const RETRY: RetryPolicy = { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50 };
+const RETRY: RetryPolicy = { patienceMs: 5_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
 const T0 = Date.parse("2026-11-20T08:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const UNTIL = "2026-11-23T12:00:00.000Z";
 
 let emu: SalesforceEmulator;
@@ -400,19 +403,49 @@ describe("API limits", () => {
     expect(emu.calls.total()).toBe(1);
   });
 
-  it("stops at leadloop's share of the daily allocation", async () => {
-    emu.control.call("PUT", "/api-usage", { used: 0, max: 100 });
+  it("stops at leadloop's share of the last 24 hours, counting a run recorded 23 hours earlier", async () => {
     await emu.control.call("PUT", "/api-usage", { used: 0, max: 100 });
-    const sf = await adapter({ apiShare: { share: 0.25, usedEarlierToday: 20 } });
+    const clock = new FakeClock(T0);
+    const sf = await adapter({ clock, apiShare: { share: 0.25, earlier: [{ at: T0 - 23 * HOUR, calls: 20 }] } });
     emu.calls.reset();
     for (let i = 0; i < 5; i++) await sf.readByIds("Lead", [`00Q00000000000${i}`], []);
     expect(sf.limitInfo()).toEqual({ used: 5, max: 100 });
     const err = await thrown(sf.readByIds("Lead", ["00Q000000000009"], []));
     expect(err).toMatchObject({ errorClass: "rate_limited", code: "LEADLOOP_API_SHARE", retriable: false });
-    expect(err.message).toMatch(/25 calls today, share 0\.25 of 100 = 25/);
-    expect(err.message).toMatch(/apiShare\.share/);
+    expect(err.message).toMatch(/25 calls, share 0\.25 of 100 = 25/);
+    expect(err.message).toContain("the earliest at 2026-11-20T09:00:00.000Z");
+    expect(err.message).toMatch(/sync\.salesforceApiShare/);
     expect(emu.calls.total()).toBe(5);
-    expect(sf.callsMade()).toBe(5);
+
+    // An hour later the earlier run's 20 calls are more than 24 hours old: they no longer count.
+    clock.advance(HOUR);
+    await sf.readByIds("Lead", ["00Q000000000009"], []);
+    expect(emu.calls.total()).toBe(6);
+    expect(sf.callsMade()).toBe(6);
+  });
+
+  it("keeps one long-lived adapter (as a daemon has) to its share per 24 hours, day after day", async () => {
+    const clock = new FakeClock(T0);
+    const sf = await adapter({ clock, apiShare: { share: 0.25, earlier: [] } });
+    for (let day = 0; day < 3; day++) {
+      // The org's own rolling count has moved on as well.
+      await emu.control.call("PUT", "/api-usage", { used: 0, max: 100 });
+      let made = 0;
+      let refused: SystemError | undefined;
+      while (!refused && made < 100) {
+        try {
+          await sf.readByIds("Lead", [`00Q0000000000${String(made).padStart(2, "0")}`], []);
+          made++;
+          clock.advance(5 * MINUTE); // one sync every five minutes
+        } catch (e) {
+          refused = e as SystemError;
+        }
+      }
+      expect(made).toBe(25);
+      expect(refused).toMatchObject({ code: "LEADLOOP_API_SHARE" });
+      clock.advance(24 * HOUR);
+    }
+    expect(sf.callsMade()).toBe(75);
   });
 });
 

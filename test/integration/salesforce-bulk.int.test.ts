@@ -7,7 +7,7 @@ import type { RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
 
-const RETRY: RetryPolicy = { retries: 3, minTimeoutMs: 10, maxTimeoutMs: 50 };
+const RETRY: RetryPolicy = { patienceMs: 5_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
 const JOBS = "/services/data/v62.0/jobs/ingest";
 
 let emu: SalesforceEmulator;

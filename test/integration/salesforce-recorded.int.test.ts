@@ -13,7 +13,7 @@ import { useRecordedHttp } from "../support/recorded-http.js";
 
 const BASE = "https://leadloop-example.my.salesforce.com";
 const FIXTURES = fileURLToPath(new URL("../fixtures/salesforce-recorded/", import.meta.url));
-const RETRY = { retries: 2, minTimeoutMs: 10, maxTimeoutMs: 20 };
+const RETRY = { patienceMs: 2_000, minTimeoutMs: 10, maxTimeoutMs: 20 };
 
 const fixtureSchema = z.strictObject({
   request: z

@@ -17,7 +17,7 @@ import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hub
 import { ensureLeadloopProperties } from "../../src/systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter, type SalesforceAdapter } from "../../src/systems/salesforce/adapter.js";
 
-export const FAST_RETRY = { retries: 6, minTimeoutMs: 5, maxTimeoutMs: 50 };
+export const FAST_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
 
 export interface LoopHarness {
   hubspot: HubspotEmulator;

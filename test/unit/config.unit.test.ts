@@ -56,6 +56,24 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads sync.retryPatience as a duration, five minutes unless given, and names its line when wrong", () => {
+    expect(loadConfig(writeConfig(example), {}).config.sync.retryPatience).toBe(5 * 60_000);
+    const base = "hubspot:\n  accessToken: abc\ncrm: hubspot\n";
+    expect(loadConfig(writeConfig(base), {}).config.sync.retryPatience).toBe(300_000);
+    const short = writeConfig(`${base}sync:\n  include: all\n  retryPatience: 1m30s\n`);
+    expect(loadConfig(short, {}).config.sync.retryPatience).toBe(90_000);
+
+    const file = writeConfig(`${base}sync:\n  include: all\n  retryPatience: a while\n`);
+    expect(problemsOf(() => loadConfig(file, {}))).toEqual([
+      expect.objectContaining({
+        file,
+        line: 6,
+        key: "sync.retryPatience",
+        message: expect.stringContaining('"a while" is not a duration'),
+      }),
+    ]);
+  });
+
   it("interpolates ${VAR} and ${VAR:-default}, and reports an unset variable with its line", () => {
     const text =
       "hubspot:\n  accessToken: ${HS_TOKEN}\n  baseUrl: ${HS_URL:-http://127.0.0.1:9}\ncrm: hubspot\n";

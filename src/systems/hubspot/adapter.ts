@@ -13,6 +13,7 @@ import type {
   WriteOutcome,
 } from "../../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
+import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities } from "./activities.js";
 import { writeRecords } from "./batch-writer.js";
@@ -41,7 +42,10 @@ export interface HubspotAdapterOptions {
   accessToken: string;
   baseUrl: string;
   log?: Logger;
+  /** How long one call keeps being retried, and its backoff; default 5 minutes of patience. */
   retry?: RetryPolicy;
+  /** What retries wait on and measure with; the real clock unless a test gives a fake one. */
+  clock?: Clock;
   /** How far before the cursor incremental reads start, for the search index lag; default 30 s. */
   lookbackMs?: number;
   /** CRM search calls per second; default 4. */
@@ -74,6 +78,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     client: createHubspotClient(options),
     log,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    clock: options.clock ?? systemClock,
     burst: new WindowLimiter(options.burstPer10Seconds ?? DEFAULT_BURST_PER_10_SECONDS, BURST_WINDOW_MS),
     search: new WindowLimiter(options.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND, SEARCH_WINDOW_MS),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

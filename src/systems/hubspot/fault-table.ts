@@ -44,8 +44,8 @@ const TABLE: readonly Row[] = [
     when: (f) => f.status === 429,
     errorClass: "rate_limited",
     retriable: true,
-    message: (f) =>
-      `HubSpot rate limit reached (${f.policyName || "burst"}) on ${f.endpoint}; waiting and retrying.`,
+    // Retriable messages name what keeps happening; call-retry.ts says where and that leadloop stopped.
+    message: (f) => `429 Too Many Requests from HubSpot (${f.policyName || "burst"} limit)`,
     defaultWaitMs: (f) => (f.policyName === "SECONDLY" ? SEARCH_WINDOW_MS : BURST_WINDOW_MS),
   },
   {
@@ -87,7 +87,7 @@ const TABLE: readonly Row[] = [
     when: (f) => f.status === 408 || f.status >= 500,
     errorClass: "transient",
     retriable: true,
-    message: (f) => `HubSpot failed ${f.endpoint} with ${f.status}; retrying. ${f.hubspotMessage}`.trim(),
+    message: (f) => `${f.status} from HubSpot${f.hubspotMessage ? ` (${f.hubspotMessage})` : ""}`,
   },
   {
     when: (f) => f.status >= 400,
@@ -117,7 +117,7 @@ export function classifyHubspotError(err: unknown): SystemError {
       system: SYSTEM,
       errorClass: "transient",
       code: "TIMEOUT",
-      message: `${err.message}; retrying.`,
+      message: `timeouts from HubSpot (no answer within ${err.timeoutMs} ms)`,
       retriable: true,
       cause: err,
     });
@@ -151,7 +151,7 @@ export function classifyHubspotError(err: unknown): SystemError {
       system: SYSTEM,
       errorClass: "transient",
       code: code ?? "NETWORK",
-      message: `the connection to HubSpot failed (${code ?? messageOf(err)}); retrying.`,
+      message: `failed connections to HubSpot (${code ?? messageOf(err)})`,
       retriable: true,
       cause: err,
     });

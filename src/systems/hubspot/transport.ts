@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import type { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
 import { classifyHubspotError, retryAfterMs } from "./fault-table.js";
 import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
@@ -29,6 +30,7 @@ export interface TransportOptions {
   client: Client;
   log: Logger;
   retry: RetryPolicy;
+  clock: Clock;
   burst: WindowLimiter;
   search: WindowLimiter;
   timeoutMs: number;
@@ -44,7 +46,7 @@ export class HubspotTransport {
     return this.calls;
   }
 
-  /** Sends `call` (retrying what is retriable) and returns its 2xx answer validated by `schema`. */
+  /** Sends `call` (retrying what is retriable, within the patience) and returns its 2xx answer validated by `schema`. */
   async send<S extends z.ZodType>(call: HubspotCall, schema: S): Promise<HubspotAnswer<z.output<S>>> {
     const endpoint = endpointOf(call);
     return callWithRetry(
@@ -61,17 +63,20 @@ export class HubspotTransport {
         return { status: answer.status, body: parsed.data };
       },
       {
+        operation: endpoint,
         classify: classifyHubspotError,
-        onRetry: (err: SystemError, attempt: number) =>
+        onRetry: (err: SystemError, attempt: number, waitMs: number) =>
           this.options.log.warn("hubspot.retry", {
             endpoint,
             attempt,
             errorClass: err.errorClass,
             code: err.code,
             retryAfterMs: err.retryAfterMs,
+            waitMs,
           }),
       },
       this.options.retry,
+      this.options.clock,
     );
   }
 

@@ -13,6 +13,7 @@ import type {
   WriteOutcome,
 } from "../../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
+import { type Clock, systemClock } from "../clock.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
@@ -26,8 +27,11 @@ import { readRemovals } from "./removals.js";
 export interface SalesforceAdapterOptions {
   connection: SalesforceConnection;
   log?: Logger;
+  /** How long one call keeps being retried, and its backoff; default 5 minutes of patience. */
   retry?: RetryPolicy;
-  /** leadloop's share of the org's daily API allocation; default share 0.25, nothing used earlier. */
+  /** What retries wait on and the API budget's 24-hour window is measured with; the real clock by default. */
+  clock?: Clock;
+  /** leadloop's share of the org's rolling 24-hour API allocation; default share 0.25, nothing spent earlier. */
   apiShare?: ApiShare;
   /** Records in one write above which Bulk API 2.0 is used; default 10,000. */
   bulkThreshold?: number;
@@ -35,7 +39,7 @@ export interface SalesforceAdapterOptions {
 
 export interface SalesforceAdapter extends SystemPort {
   readonly system: "salesforce";
-  /** Calls this process made to the REST API (what counts against the daily allocation). */
+  /** Calls this process made to the REST API (what counts against the rolling 24-hour allocation). */
   callsMade(): number;
   /** The org's API usage as the last response's Sforce-Limit-Info header said. */
   limitInfo(): { used: number; max: number } | undefined;
@@ -43,11 +47,13 @@ export interface SalesforceAdapter extends SystemPort {
 
 export async function createSalesforceAdapter(options: SalesforceAdapterOptions): Promise<SalesforceAdapter> {
   const log = (options.log ?? silentLogger).child({ system: "salesforce" });
-  const budget = new ApiBudget(options.apiShare ?? { share: DEFAULT_API_SHARE, usedEarlierToday: 0 });
+  const clock = options.clock ?? systemClock;
+  const budget = new ApiBudget(options.apiShare ?? { share: DEFAULT_API_SHARE, earlier: [] }, () => clock.now());
   const client = await SalesforceClient.open({
     connection: options.connection,
     log,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    clock,
     budget,
   });
   const describe = new DescribeCache(client);

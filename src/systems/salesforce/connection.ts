@@ -7,6 +7,7 @@ import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import type { Clock } from "../clock.js";
 import type { ApiBudget } from "./api-budget.js";
 import { classifySalesforceError, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
 import { REQUEST_TIMEOUT_MS } from "./limits.js";
@@ -36,6 +37,7 @@ export interface SalesforceClientOptions {
   connection: SalesforceConnection;
   log: Logger;
   retry: RetryPolicy;
+  clock: Clock;
   budget: ApiBudget;
 }
 
@@ -83,7 +85,7 @@ export class SalesforceClient {
   }
 
   async call<T>(req: SalesforceRequest): Promise<T> {
-    const { log, retry, budget } = this.options;
+    const { log, retry, clock, budget } = this.options;
     return callWithRetry(
       async () => {
         budget.beforeCall();
@@ -107,17 +109,20 @@ export class SalesforceClient {
         }
       },
       {
+        operation: `${req.method} ${req.path.split("?")[0]}`,
         classify: (err) => classifySalesforceError(err),
         refreshAuth: () => this.refresh(),
-        onRetry: (err, attempt) =>
+        onRetry: (err, attempt, waitMs) =>
           log.warn("salesforce.retry", {
             purpose: req.purpose,
             code: err.code,
             errorClass: err.errorClass,
             attempt,
+            waitMs,
           }),
       },
       retry,
+      clock,
     );
   }
 
@@ -212,8 +217,9 @@ export class SalesforceClient {
           throw classifyTokenError(err, seen);
         }
       },
-      { classify: (err) => classifySalesforceError(err) },
+      { operation: `POST ${TOKEN_PATH}`, classify: (err) => classifySalesforceError(err) },
       this.options.retry,
+      this.options.clock,
     );
     const parsed = tokenResponse.safeParse(raw);
     if (!parsed.success) {

@@ -14,12 +14,16 @@ interface Fault {
 }
 
 export const DAILY_LIMIT_MESSAGE =
-  "stopped: Salesforce's daily API limit is reached; the run resumes from its cursors tomorrow or when the limit resets";
+  "stopped: the org's Salesforce API allocation for the last 24 hours is spent (REQUEST_LIMIT_EXCEEDED); calls " +
+  "free up as earlier ones age past 24 hours, and the next run after that resumes from the saved cursors";
 
 const missingField = (detail: string) =>
   `the mapping names a field or object Salesforce does not have: ${detail}`;
 
-/** Keyed by Salesforce errorCode/statusCode first, then by `HTTP <status>` (and `HTTP 5xx`). */
+/**
+ * Keyed by Salesforce errorCode/statusCode first, then by `HTTP <status>` (and `HTTP 5xx`). Retriable
+ * messages name what keeps happening; call-retry.ts says where and that leadloop stopped.
+ */
 const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   INVALID_SESSION_ID: {
     errorClass: "auth",
@@ -34,12 +38,12 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   UNABLE_TO_LOCK_ROW: {
     errorClass: "transient",
     retriable: true,
-    explain: (d) => `record locked by another save: ${d}`,
+    explain: (d) => `record locks in Salesforce (UNABLE_TO_LOCK_ROW: ${d})`,
   },
   SERVER_UNAVAILABLE: {
     errorClass: "transient",
     retriable: true,
-    explain: (d) => `Salesforce is unavailable: ${d}`,
+    explain: (d) => `SERVER_UNAVAILABLE from Salesforce (${d})`,
   },
   MALFORMED_QUERY: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_FIELD: { errorClass: "config", retriable: false, explain: missingField },
@@ -66,13 +70,13 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   "HTTP 429": {
     errorClass: "rate_limited",
     retriable: true,
-    explain: (d) => `Salesforce asked to slow down: ${d}`,
+    explain: (d) => `429 Too Many Requests from Salesforce (${d})`,
   },
-  "HTTP 5xx": { errorClass: "transient", retriable: true, explain: (d) => `Salesforce server error: ${d}` },
+  "HTTP 5xx": { errorClass: "transient", retriable: true, explain: (d) => `server errors from Salesforce (${d})` },
   NETWORK: {
     errorClass: "transient",
     retriable: true,
-    explain: (d) => `network failure talking to Salesforce: ${d}`,
+    explain: (d) => `network failures talking to Salesforce (${d})`,
   },
 };
 

@@ -41,5 +41,13 @@ export const BULK_POLL_TIMEOUT_MS = 30 * 60_000;
 /** Default share of the org's daily API allocation leadloop may spend (DESIGN "Rate limits and faults"). */
 export const DEFAULT_API_SHARE = 0.25;
 
+/**
+ * The org's API allocation is counted over a rolling 24 hours, not per calendar day: "calls are blocked
+ * until usage for the preceding 24 hours drops below the limit" (Salesforce Help, "System Overview: API
+ * Usage", https://help.salesforce.com/s/articleView?id=xcloud.setup_system_overview_api.htm; and
+ * knowledge article 002888831, "Understanding API Rolling Limits"). leadloop counts its share the same way.
+ */
+export const API_WINDOW_MS = 24 * 60 * 60_000;
+
 /** A call that has had no answer for this long is treated as a timeout and retried. */
 export const REQUEST_TIMEOUT_MS = 120_000;
