@@ -52,6 +52,7 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
         usedEarlierToday: await apiCallsToday(store, "salesforce"),
       },
       bulkThreshold: config.sync.bulkThreshold,
+      lookbackMs: config.salesforce!.lookback,
     });
   }
   const funnel = funnelSetup(config, marketing, crm);
