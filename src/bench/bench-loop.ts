@@ -71,6 +71,8 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     retry: BENCH_RETRY,
     // The whole org allocation: the budget guard must not stop a 1M-record bench.
     apiShare: { share: 1, earlier: [] },
+    // The emulator commits each write at once; a short look-back still exercises the re-read path.
+    lookbackMs: 1000,
   });
   await ensureLeadloopProperties(hubspotAdapter, mappings);
   const store = await openStore({ path: join(dir, "state.db") });

@@ -57,6 +57,7 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
         earlier: await recentApiCalls(store, "salesforce", Date.now(), API_WINDOW_MS),
       },
       bulkThreshold: config.sync.bulkThreshold,
+      lookbackMs: config.salesforce!.lookback,
     });
   }
   const funnel = funnelSetup(config, marketing, crm);

@@ -18,11 +18,18 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A zod schema for a duration string; the output is milliseconds. */
-export const durationSchema = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `"${text}" is not a duration (write e.g. 30s, 5m, 1h, 2d)` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationSchema = durationText(false);
+
+/** The same, where "0s" is allowed too: a margin that can be turned off. */
+export const durationOrZeroSchema = durationText(true);
+
+function durationText(allowZero: boolean) {
+  return z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 0 || (ms === 0 && !allowZero)) {
+      ctx.addIssue({ code: "custom", message: `"${text}" is not a duration (write e.g. 30s, 5m, 1h, 2d)` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}

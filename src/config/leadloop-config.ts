@@ -1,7 +1,7 @@
 // The schema of leadloop.yaml. These keys are a public contract: later keys may be added, these keep
 // their meaning. Paths in the file are resolved against the file's own folder by the loader.
 import { z } from "zod";
-import { durationSchema } from "./duration.js";
+import { durationOrZeroSchema, durationSchema } from "./duration.js";
 
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
@@ -32,6 +32,8 @@ export const salesforceConnectionSchema = z
         clientSecret: z.string().min(1),
       })
       .optional(),
+    /** How far before the saved cursor change reads start (e.g. "5m"; "0s" turns it off); default 5 min. */
+    lookback: durationOrZeroSchema.optional(),
   })
   .superRefine((sf, ctx) => {
     if (!sf.accessToken && !sf.oauth) {

@@ -131,10 +131,10 @@ describe("readChanges", () => {
     });
   });
 
-  it("resumes from a page's cursor without skipping records that share a SystemModstamp", async () => {
+  it("resumes from a page's cursor without skipping records that share a SystemModstamp (no look-back)", async () => {
     const tied = seedLeads(2600, () => at(10));
     const later = seedLeads(30, (i) => at(20 + i));
-    const sf = await adapter();
+    const sf = await adapter({ lookbackMs: 0 });
 
     const first = (await collect(sf.readChanges("Lead", ["Email"], null, UNTIL)))[0]!;
     expect(first.records).toHaveLength(2000);
@@ -146,6 +146,57 @@ describe("readChanges", () => {
     const seen = [...first.records, ...rest].map((r) => r.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(new Set(seen)).toEqual(new Set([...tied, ...later]));
+  });
+
+  it("reads changes stamped 5 s and 120 s before the saved cursor, as far back as the look-back reaches", async () => {
+    // Reps' Leads; the first read ends at the last one, and that page's cursor is saved.
+    const [ines, bjorn, last] = seedLeads(3, (i) => at(i * 5), () => ({ Status: "Open - Not Contacted" }));
+    const first = await collect((await adapter()).readChanges("Lead", ["Status"], null, UNTIL));
+    const saved = first[first.length - 1]!.cursor;
+    expect(saved).toEqual({ modifiedAt: at(10).toISOString(), lastId: last });
+
+    // Two status changes whose transactions started before the cursor's modstamp but committed after the
+    // read, and one ordinary change after it.
+    const before = (seconds: number) => new Date(at(10).getTime() - seconds * 1000).toISOString();
+    const changeStatus = (id: string, status: string, seconds: number) =>
+      emu.control.call("POST", `/leads/${id}/status`, { status, at: before(seconds) });
+    await changeStatus(ines!, "Working - Contacted", 5);
+    await changeStatus(bjorn!, "Closed - Not Converted", 120);
+    const [after] = seedLeads(1, () => at(12), () => ({ Status: "Open - Not Contacted" }));
+
+    const readWith = async (lookbackMs?: number) => {
+      const sf = await adapter(lookbackMs === undefined ? {} : { lookbackMs });
+      const pages = await collect(sf.readChanges("Lead", ["Status"], saved, UNTIL));
+      return new Map(pages.flatMap((p) => p.records).map((r) => [r.id, r.fields.Status]));
+    };
+    const byDefault = await readWith();
+    expect(byDefault.get(ines!)).toBe("Working - Contacted");
+    expect(byDefault.get(bjorn!)).toBe("Closed - Not Converted");
+    expect(byDefault.get(after!)).toBe("Open - Not Contacted");
+    expect([...(await readWith(60_000)).keys()]).toEqual([ines, last, after]);
+    expect([...(await readWith(0)).keys()]).toEqual([after]);
+  });
+
+  it("with a look-back, a resumed read covers ties again, ends, and never moves its cursor behind the start", async () => {
+    const tied = seedLeads(2100, () => at(8));
+    const edge = seedLeads(10, () => at(10));
+    const sf = await adapter({ lookbackMs: 5 * 60_000 });
+    const full = await collect(sf.readChanges("Lead", ["Email"], null, UNTIL));
+    const saved = full[full.length - 1]!.cursor;
+    expect(saved).toEqual({ modifiedAt: at(10).toISOString(), lastId: edge[9] });
+
+    // Every record of the look-back comes once more: 2,000 at 08:08 (a page that is all re-read) and then
+    // the rest. The first page's cursor stays where the read started rather than going back to 08:08.
+    const again = await collect(sf.readChanges("Lead", ["Email"], saved, UNTIL));
+    expect(again.map((p) => p.records.length)).toEqual([2000, 110]);
+    expect(again.map((p) => p.cursor)).toEqual([saved, saved]);
+    const ids = again.flatMap((p) => p.records.map((r) => r.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids)).toEqual(new Set([...tied, ...edge]));
+
+    // Resuming from the first page's cursor of a read cut short reads the same window again.
+    const resumed = await collect(sf.readChanges("Lead", ["Email"], again[0]!.cursor, UNTIL));
+    expect(resumed.flatMap((p) => p.records.map((r) => r.id))).toEqual(ids);
   });
 
   it("reads from a modstamp without an id with >=, and never past until", async () => {

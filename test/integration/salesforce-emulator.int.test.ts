@@ -160,6 +160,31 @@ describe("SOQL query", () => {
     expect(dateOnly.errorCode).toBe("INVALID_FIELD");
   });
 
+  it("keeps dateTimes to the second and compares them without milliseconds, as Salesforce does", async () => {
+    const { id } = await sf.control.call<{ id: string }>("POST", "/records/Lead", {
+      fields: {
+        LastName: "Sørensen",
+        Company: "Fjord Analytics ApS",
+        Email: "mette.sorensen@fjord-analytics.dk",
+        Leadloop_MQL_Date__c: "2025-06-02T10:14:59.999Z",
+      },
+      at: "2025-06-02T10:15:30.789Z",
+    });
+    const created = await conn.sobject("Lead").retrieve(id);
+    expect(created).toMatchObject({
+      SystemModstamp: "2025-06-02T10:15:30.000+0000",
+      LastModifiedDate: "2025-06-02T10:15:30.000+0000",
+      CreatedDate: "2025-06-02T10:15:30.000+0000",
+      Leadloop_MQL_Date__c: "2025-06-02T10:14:59.000+0000",
+    });
+    const ids = async (where: string) =>
+      (await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE ${where}`)).records.map((r) => r.Id);
+    expect(await ids("SystemModstamp = 2025-06-02T10:15:30.900Z")).toEqual([id]);
+    expect(await ids("SystemModstamp >= 2025-06-02T10:15:30.999Z")).toEqual([id]);
+    expect(await ids("SystemModstamp > 2025-06-02T10:15:30.001Z")).toEqual([]);
+    expect(await ids("SystemModstamp > 2025-06-02T10:15:29.999Z")).toEqual([id]);
+  });
+
   it("answers MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE like Salesforce", async () => {
     const malformed = await rejection(conn.query("SELECT Id FROM Lead WHERE"));
     expect(malformed.errorCode).toBe("MALFORMED_QUERY");

@@ -46,6 +46,8 @@ function adapter() {
   return createSalesforceAdapter({
     connection: { instanceUrl: BASE, accessToken: "recorded-token", apiVersion: "62.0" },
     retry: RETRY,
+    // The recorded query is the strict compound window, which the reader sends without a look-back.
+    lookbackMs: 0,
   });
 }
 

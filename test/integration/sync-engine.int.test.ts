@@ -76,6 +76,51 @@ describe("sync engine", () => {
     expect(writeCalls(loop.salesforce.calls.byEndpoint())).toBe(0);
   });
 
+  it("syncs a Lead edit stamped 120 s before the saved cursor, then re-reads it without writing", async () => {
+    const lead = loop.salesforce.data.insert(
+      "Lead",
+      {
+        FirstName: "Aoife",
+        LastName: "Ní Bhriain",
+        Company: "Cló Iar-Chonnacht",
+        Email: "aoife.nibhriain@cic.ie",
+        Title: "Marketing Manager",
+      },
+      new Date(Date.now() - 10 * 60_000),
+    );
+    await loop.sync();
+    const contact = loop.hubspot.data
+      .listObjects("contacts")
+      .find((c) => c.properties.email === "aoife.nibhriain@cic.ie")!;
+    expect(contact.properties.jobtitle).toBe("Marketing Manager");
+
+    // The rep's save took its SystemModstamp 120 s before the cursor the run saved, and committed after it.
+    const cursor = (await loop.store.getCursor("salesforce", "Lead"))!;
+    const stamped = new Date(Date.parse(cursor.value) - 120_000).toISOString();
+    await loop.salesforce.control.call("PATCH", `/records/Lead/${lead}`, {
+      fields: { Title: "Head of Marketing" },
+      at: stamped,
+    });
+    expect(loop.salesforce.data.get("Lead", lead)?.SystemModstamp).toBe(
+      `${stamped.slice(0, 19)}.000+0000`,
+    );
+    const second = await loop.sync();
+    expect(second.summary.updated).toEqual({ hubspot: 1, salesforce: 0 });
+    expect(loop.hubspot.data.getObject("contacts", contact.id)?.properties.jobtitle).toBe("Head of Marketing");
+
+    // The next run reads the edit again (it is inside the look-back) and the echo check absorbs it.
+    await tick();
+    loop.hubspot.calls.reset();
+    loop.salesforce.calls.reset();
+    const quiet = await loop.sync();
+    expect(quiet.summary.read.salesforce).toBeGreaterThan(0);
+    expect(quiet.summary.unchanged).toBeGreaterThan(0);
+    expect(quiet.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(quiet.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(writeCalls(loop.hubspot.calls.byEndpoint())).toBe(0);
+    expect(writeCalls(loop.salesforce.calls.byEndpoint())).toBe(0);
+  });
+
   it("matches by email whatever its case and spacing, prefers a Contact to a Lead, and creates nothing twice", async () => {
     loop.salesforce.data.insert("Lead", { LastName: "López", Company: "Acme", Email: "ana.lopez@acme.com" });
     const contactId = loop.salesforce.data.insert("Contact", {

@@ -118,6 +118,24 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads salesforce.lookback as a duration, allows 0s to turn it off, and names a bad one", () => {
+    const salesforce =
+      "hubspot: { accessToken: t }\nsalesforce:\n  instanceUrl: https://acme.my.salesforce.com\n  accessToken: t\n";
+    const lookback = (text: string) =>
+      loadConfig(writeConfig(`${salesforce}  lookback: ${text}\n`), {}).config;
+    expect(lookback("2m").salesforce?.lookback).toBe(120_000);
+    expect(lookback("0s").salesforce?.lookback).toBe(0);
+    expect(loadConfig(writeConfig(salesforce), {}).config.salesforce?.lookback).toBeUndefined();
+    const problems = problemsOf(() => lookback("a while"));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: 5,
+        key: "salesforce.lookback",
+        message: expect.stringContaining('"a while" is not a duration'),
+      }),
+    ]);
+  });
+
   it("reports YAML syntax errors with their line", () => {
     const file = writeConfig("hubspot:\n  accessToken: t\n  baseUrl: [unclosed\ncrm: salesforce\n");
     const problems = problemsOf(() => loadConfig(file, {}));

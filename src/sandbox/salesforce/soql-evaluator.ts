@@ -7,7 +7,7 @@ import type { RecordStore } from "./record-store.js";
 import { type FieldDescribe, findField, findRelationship, type SObjectSchema } from "./schema.js";
 import { queryError } from "./soql-lexer.js";
 import { type Condition, type FieldRef, type Literal, parseSoql, type SoqlQuery } from "./soql-parser.js";
-import { parseDateTime, type SObjectRecord } from "./values.js";
+import { parseDateTime, type SObjectRecord, toSecond } from "./values.js";
 
 interface RelationshipStep {
   field: FieldDescribe;
@@ -354,11 +354,14 @@ function toMillis(v: unknown, leaf: FieldDescribe): number {
   return leaf.type === "date" ? Date.parse(text) : parseDateTime(text);
 }
 
-/** Orders two non-null values by the field's type; text compares case-insensitively, as in Salesforce. */
+/**
+ * Orders two non-null values by the field's type; text compares case-insensitively, as in Salesforce.
+ * dateTimes compare to the second: SOQL ignores a literal's milliseconds (`SystemModstamp >= …:05.900Z`
+ * matches a record stamped `…:05.000`).
+ */
 function compare(a: unknown, b: unknown, leaf: FieldDescribe): number {
-  if (leaf.type === "datetime" || leaf.type === "date") {
-    return Math.sign(toMillis(a, leaf) - toMillis(b, leaf));
-  }
+  if (leaf.type === "datetime") return Math.sign(toSecond(toMillis(a, leaf)) - toSecond(toMillis(b, leaf)));
+  if (leaf.type === "date") return Math.sign(toMillis(a, leaf) - toMillis(b, leaf));
   if (NUMERIC.has(leaf.type)) return Math.sign(Number(a) - Number(b));
   if (leaf.type === "boolean") return a === b ? 0 : a ? 1 : -1;
   let x = String(a);

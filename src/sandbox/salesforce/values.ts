@@ -3,9 +3,17 @@
 
 export type SObjectRecord = Record<string, unknown>;
 
-/** Salesforce's dateTime format in REST responses: milliseconds and a `+0000` offset. */
+/**
+ * Salesforce's dateTime format in REST responses: a `+0000` offset and always `.000`, since dateTimes
+ * (SystemModstamp included) are kept to the second; the milliseconds of `ms` are dropped.
+ */
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace("Z", "+0000");
+  return new Date(toSecond(ms)).toISOString().replace("Z", "+0000");
+}
+
+/** An instant cut to its second: what Salesforce stores, and what SOQL compares (it ignores milliseconds). */
+export function toSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /** Parses a dateTime as Salesforce returns it or as clients send it (`Z`, `+00:00`, `+0000`). */

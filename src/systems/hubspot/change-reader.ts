@@ -9,6 +9,7 @@
 import type { SourceRecord } from "../../core/records.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
+import { cursorAfter, readWindowStart } from "../read-window.js";
 import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE, SEARCH_RESULT_CAP } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import { objectPage, searchPage } from "./schemas.js";
@@ -88,7 +89,7 @@ async function* searchChanges(
   const search = (filters: SearchFilter[], sortBy: string): Promise<SourceRecord[]> =>
     searchOnce(deps, object, fields, properties, filters, sortBy);
 
-  let start = Date.parse(from.modifiedAt) - deps.lookbackMs;
+  let start = readWindowStart(from, deps.lookbackMs);
   let strict = false;
   /** Ids already yielded whose modified instant is `start`: the next window re-reads them. */
   let seenAtStart = new Set<string>();
@@ -102,13 +103,13 @@ async function* searchChanges(
       prop,
     );
     const fresh = records.filter((r) => !(Date.parse(r.modifiedAt) === start && seenAtStart.has(r.id)));
-    if (fresh.length > 0) yield page(fresh);
+    if (fresh.length > 0) yield page(from, fresh);
     if (records.length < SEARCH_PAGE_SIZE) return;
 
     const lastMs = Date.parse(records[records.length - 1]!.modifiedAt);
     if (!strict && lastMs === start) {
       // A full page at one instant: more ties may follow than one window can reach. Drain them by id.
-      for await (const ties of drainTies(search, prop, start, seenAtStart)) yield page(ties);
+      for await (const ties of drainTies(search, prop, start, seenAtStart)) yield page(from, ties);
       strict = true;
       seenAtStart = new Set();
       continue;
@@ -165,7 +166,6 @@ async function searchOnce(
   return body.results.map((r) => fromHubspotObject(object, r, fields));
 }
 
-function page(records: SourceRecord[]): ChangePage {
-  const last = records[records.length - 1]!;
-  return { records, cursor: { modifiedAt: last.modifiedAt, lastId: last.id } };
+function page(from: ChangeCursor, records: SourceRecord[]): ChangePage {
+  return { records, cursor: cursorAfter(from, records[records.length - 1]!) };
 }

@@ -20,7 +20,7 @@ import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { SalesforceClient } from "./connection.js";
 import { DescribeCache } from "./describe.js";
-import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD } from "./limits.js";
+import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
 
@@ -35,6 +35,8 @@ export interface SalesforceAdapterOptions {
   apiShare?: ApiShare;
   /** Records in one write above which Bulk API 2.0 is used; default 10,000. */
   bulkThreshold?: number;
+  /** How far before the saved cursor change reads start (late-committed transactions); default 5 min. */
+  lookbackMs?: number;
 }
 
 export interface SalesforceAdapter extends SystemPort {
@@ -58,6 +60,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   });
   const describe = new DescribeCache(client);
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
+  const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
 
   return {
     system: "salesforce",
@@ -67,7 +70,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       from: ChangeCursor | null,
       until: string,
     ): AsyncIterable<ChangePage> {
-      return readChanges(client, object, fields, from, until);
+      return readChanges({ client, lookbackMs }, object, fields, from, until);
     },
     readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
       return readByIds(client, object, ids, fields);

@@ -1,25 +1,40 @@
-// readChanges: records of one object modified in (cursor, until], oldest first, one ChangePage per query
-// page, resumable from any page's cursor. The compound (SystemModstamp, Id) cursor means records sharing a
-// SystemModstamp at a page boundary are neither skipped nor read forever (HABITS 5).
+// readChanges: records of one object modified in (cursor - look-back, until], oldest first, one ChangePage
+// per query page, resumable from any page's cursor.
+//
+// The look-back is there because a record's SystemModstamp is taken when its transaction starts, so the
+// record can become visible after a reader has already passed that instant (SOAP API Developer Guide,
+// "GetUpdatedResult": latestDateCovered exists for changes "that started after this date but did not
+// complete before the endDate"), and because dateTimes are kept to the second, so many records share one.
+// https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm
+// One query is paged by its server-side cursor (nextRecordsUrl), so re-read records cannot make a read loop;
+// a page's cursor never goes behind the one the read started from (read-window.ts). Without a look-back
+// the compound (SystemModstamp, Id) cursor keeps records sharing a SystemModstamp at a page boundary from
+// being skipped or read forever.
 import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
+import { cursorAfter } from "../read-window.js";
 import type { SalesforceClient } from "./connection.js";
 import { queryPages } from "./query-pages.js";
 import { CHANGE_ORDER, changeWindow, select, selectList } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
 
+export interface ChangeReaderDeps {
+  client: SalesforceClient;
+  /** How far before the saved cursor an incremental read starts; 0 reads strictly after it. */
+  lookbackMs: number;
+}
+
 export async function* readChanges(
-  client: SalesforceClient,
+  deps: ChangeReaderDeps,
   object: string,
   fields: readonly string[],
   from: ChangeCursor | null,
   until: string,
 ): AsyncGenerator<ChangePage> {
   const columns = selectList(fields);
-  const soql = select(object, columns, changeWindow(from, until), CHANGE_ORDER);
-  for await (const rows of queryPages(client, soql)) {
+  const soql = select(object, columns, changeWindow(from, until, deps.lookbackMs), CHANGE_ORDER);
+  for await (const rows of queryPages(deps.client, soql)) {
     if (rows.length === 0) continue;
     const records = rows.map((row) => fromSalesforceRecord(object, row, fields));
-    const last = records[records.length - 1]!;
-    yield { records, cursor: { modifiedAt: last.modifiedAt, lastId: last.id } };
+    yield { records, cursor: cursorAfter(from, records[records.length - 1]!) };
   }
 }

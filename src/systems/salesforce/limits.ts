@@ -19,6 +19,14 @@ export const QUERY_PAGE_SIZE = 2000;
  */
 export const SOQL_IN_LIST_SIZE = 200;
 
+/**
+ * How far before the saved cursor change reads start. A record's SystemModstamp is set when its transaction
+ * starts, so a long transaction (a flow, a bulk job) commits records stamped minutes before a reader sees
+ * them; getUpdated's latestDateCovered exists for the same reason.
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm
+ */
+export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
+
 /** Records in one write above which Bulk API 2.0 ingest is used instead of sObject Collections. */
 export const DEFAULT_BULK_THRESHOLD = 10_000;
 

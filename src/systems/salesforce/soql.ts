@@ -4,6 +4,7 @@
 // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
 import { SystemError } from "../../sync/system-error.js";
 import type { ChangeCursor } from "../../sync/system-port.js";
+import { readWindowStart } from "../read-window.js";
 import { SYSTEM } from "./errors.js";
 
 const ESCAPES: Readonly<Record<string, string>> = {
@@ -23,13 +24,15 @@ export function soqlString(value: string): string {
 }
 
 /**
- * A dateTime literal, unquoted, in UTC with milliseconds (SystemModstamp keeps them, so a cursor cut to the
- * second would skip records). SOQL and SOSL Reference, "Date Formats and Date Literals".
+ * A dateTime literal, unquoted, in UTC, cut to the second: `2026-11-23T12:00:00.000Z`. Salesforce keeps
+ * dateTimes to the second and SOQL ignores a literal's milliseconds, so the cut states the window Salesforce
+ * applies. SOQL and SOSL Reference, "Date Formats and Date Literals in WHERE"
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm
  */
-export function soqlDateTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`not a date-time: ${iso}`);
-  return new Date(ms).toISOString();
+export function soqlDateTime(iso: string | number): string {
+  const ms = typeof iso === "number" ? iso : Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`not a date-time: ${String(iso)}`);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
@@ -72,11 +75,16 @@ export function select(object: string, fields: readonly string[], where: string,
 /**
  * Records changed after the cursor and at or before the signpost:
  * `(SystemModstamp > m OR (SystemModstamp = m AND Id > lastId)) AND SystemModstamp <= until`, or
- * `SystemModstamp >= m` without a lastId, or only `<= until` from the start.
+ * `SystemModstamp >= m` without a lastId, or only `<= until` from the start. With a look-back the window
+ * opens at `m - lookBack` with `>=` instead: everything since then is read again, ties at every instant
+ * included, and what the cursor had already passed comes back once more (callers absorb repeats).
  */
-export function changeWindow(from: ChangeCursor | null, until: string): string {
+export function changeWindow(from: ChangeCursor | null, until: string, lookbackMs = 0): string {
   const upper = `SystemModstamp <= ${soqlDateTime(until)}`;
   if (!from) return upper;
+  if (lookbackMs > 0) {
+    return `SystemModstamp >= ${soqlDateTime(readWindowStart(from, lookbackMs))} AND ${upper}`;
+  }
   const m = soqlDateTime(from.modifiedAt);
   if (from.lastId === null) return `SystemModstamp >= ${m} AND ${upper}`;
   return `(SystemModstamp > ${m} OR (SystemModstamp = ${m} AND Id > ${soqlString(from.lastId)})) AND ${upper}`;

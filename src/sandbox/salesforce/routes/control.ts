@@ -13,6 +13,10 @@
 //   POST   /sessions/expire                                  every session times out
 //   GET    /api-usage                                        {used, max}
 //   PUT    /api-usage                {used, max?}             set the daily API usage counter
+//
+// `at` is when the change happened: it becomes LastModifiedDate and SystemModstamp (kept to the second, as
+// Salesforce keeps them). An instant in the past plays a transaction that took its SystemModstamp when it
+// started and committed after a reader had passed that instant.
 import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
