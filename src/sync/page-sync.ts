@@ -7,8 +7,10 @@ import { fieldKey, type MergeResult } from "../core/merge/types.js";
 import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
+import { missingStamps, STAMP_KEY, STAMP_RULE, stampSnapshot, stampsInPlace } from "./link-stamps.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { bump } from "./run-summary.js";
+import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 
@@ -66,7 +68,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       unlinked.push(record);
       continue;
     }
-    if (!sourceChanged(record, mapping, snapshots.get(link.id), source)) {
+    if (!sourceChanged(record, mapping, link, snapshots.get(link.id), source)) {
       ctx.summary.unchanged++;
       continue;
     }
@@ -99,7 +101,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (p.link || p.marketing?.id)
-        commit.links.push(linkWrite(ctx.now().toISOString(), p, merged.snapshots, p.crm?.id, p.marketing?.id));
+        commit.links.push(
+          linkWrite(ctx.now().toISOString(), p, pw.merged.snapshots, p.crm?.id, p.marketing?.id),
+        );
       continue;
     }
     work.push(pw);
@@ -269,6 +273,10 @@ function relinkToConverted(
     marketingId: link.marketingId,
     crmType: mapping.conversion!.object,
     crmId: target,
+    // Salesforce copies a Lead's custom fields to its Contact only where an admin mapped them, so the
+    // Contact is taken to lack its stamp until leadloop has written it: the next read of either record
+    // plans the pair.
+    snapshots: { [STAMP_KEY]: { marketing: null, crm: null, syncedAt: ctx.now().toISOString() } },
   });
 }
 
@@ -276,14 +284,19 @@ function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): Field
   return record.fields[side === "marketing" ? f.marketing : f.crm] ?? null;
 }
 
-/** Whether the source record differs from what was last synced on its side (else it is our own echo). */
+/**
+ * Whether the source record differs from what was last synced on its side (else it is our own echo), or
+ * a stamp is missing on either record of the link (then the pair is planned so the stamp goes out).
+ */
 function sourceChanged(
   record: SourceRecord,
   mapping: ObjectMapping,
+  link: Link,
   snaps: Record<string, FieldSnapshot> | undefined,
   side: SideName,
 ): boolean {
   if (!snaps) return true;
+  if (!stampsInPlace(mapping, link, record, side, snaps[STAMP_KEY])) return true;
   for (const f of mapping.fields) {
     if (f.direction === "none") continue;
     const snap = snaps[fieldKey(f)];
@@ -391,9 +404,11 @@ function retire(ctx: RunContext, commit: Commit, link: Link, reason: string): vo
 }
 
 /**
- * Matches records that have no link yet: a marketing record to an existing CRM record by its
- * normalised match key (records of mappings without a conversion, i.e. Contacts, are preferred to
- * Leads), a CRM record to a marketing record. What matches nothing is created on the other side.
+ * Finds or makes the other side of records that have no link yet. A record whose stamp names an existing
+ * record on the other side was linked before (by a store now gone or new): that link comes back first.
+ * Then a marketing record is matched to an existing CRM record by its normalised match key (records of
+ * mappings without a conversion, i.e. Contacts, are preferred to Leads), a CRM record to a marketing
+ * record. What matches nothing is created on the other side.
  */
 async function pairUnlinked(
   ctx: RunContext,
@@ -405,7 +420,13 @@ async function pairUnlinked(
   const pairings: Pairing[] = [];
   const pair = mappings[0]!.pair;
   if (source === "marketing") {
-    let pending = records;
+    const restored = new Set<string>();
+    for (const s of await stampedCrmRecords(ctx, records, mappings)) {
+      linked(ctx, "restored", s.record, s.counterpart);
+      restored.add(s.record.id);
+      pairings.push(pairing(s.mapping, undefined, source, s.record, s.counterpart));
+    }
+    let pending = records.filter((r) => !restored.has(r.id));
     const preferred = [...mappings].sort(
       (a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)),
     );
@@ -417,11 +438,20 @@ async function pairUnlinked(
         if (key && !keys.has(key)) keys.set(key, r);
       }
       if (keys.size === 0) continue;
+      const stampedFor = (c: SourceRecord) => {
+        const stamp = mapping.crmExternalId ? c.fields[mapping.crmExternalId] : null;
+        const key = normalizeKey(mapping, c.fields[mapping.match!.crm]);
+        return Boolean(stamp && key && keys.get(key)?.id === stamp);
+      };
+      // A candidate stamped with the record's own id was its counterpart before: it goes first.
       const candidates = (
         await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, [...keys.keys()], crmFields(mapping))
       )
         .filter((c) => !converted(c, mapping))
-        .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+        .sort(
+          (a, b) =>
+            Number(stampedFor(b)) - Number(stampedFor(a)) || b.modifiedAt.localeCompare(a.modifiedAt),
+        );
       const taken = await ctx.store.findLinksByCrmIds(
         pair,
         candidates.map((c) => c.id),
@@ -432,12 +462,7 @@ async function pairUnlinked(
         const record = key ? keys.get(key) : undefined;
         if (!record || matched.has(record.id) || taken.has(c.id)) continue;
         matched.add(record.id);
-        ctx.log.debug("link.matched", {
-          runId: ctx.runId,
-          marketingId: record.id,
-          crmObject: c.object,
-          crmId: c.id,
-        });
+        linked(ctx, stampedFor(c) ? "restored" : "matched", record, c);
         pairings.push(pairing(mapping, undefined, source, record, c));
       }
       pending = pending.filter((r) => !matched.has(r.id));
@@ -458,13 +483,23 @@ async function pairUnlinked(
 
   // CRM records: one object per page, so one mapping.
   const mapping = mappingFor(mappings, records[0]!.object)!;
+  const stamped = await stampedMarketingRecords(ctx, records, mapping, mappings);
+  const claimed = new Set(stamped.claimed);
+  const matched = new Set<string>();
+  for (const s of stamped.pairs) {
+    linked(ctx, "restored", s.counterpart, s.record);
+    matched.add(s.record.id);
+    pairings.push(pairing(mapping, undefined, source, s.record, s.counterpart));
+  }
   const fields = marketingFields(mappings);
   const byKey = new Map<string, SourceRecord>();
-  for (const r of records) {
+  // Restored records take their key first, so another CRM record with the same key neither matches
+  // their marketing record nor makes a second one.
+  const keyed = [...records].sort((a, b) => Number(matched.has(b.id)) - Number(matched.has(a.id)));
+  for (const r of keyed) {
     const key = mapping.match ? normalizeKey(mapping, r.fields[mapping.match.crm]) : null;
     if (key && !byKey.has(key)) byKey.set(key, r);
   }
-  const matched = new Set<string>();
   if (mapping.match && byKey.size > 0) {
     const found = await ctx.marketing.findBy(
       mapping.marketingObject,
@@ -485,9 +520,9 @@ async function pairUnlinked(
         // Already linked elsewhere: a Contact takes the person over from a Lead, nothing else does.
         const linkedMapping = mappingFor(mappings, link.crmType);
         if (!(linkedMapping?.conversion && !mapping.conversion)) {
-          // A second CRM record of a person already linked (a duplicate Lead): neither take the link
-          // over nor create a marketing record for it (an upsert on the email would land on the person).
-          matched.add(record.id);
+          // Created on the marketing side, it would be upserted on the match key onto this very record
+          // and take its link away.
+          if (!mapping.marketingExternalId) claimed.add(record.id);
           continue;
         }
         ctx.summary.relinked++;
@@ -504,6 +539,8 @@ async function pairUnlinked(
         continue;
       }
       matched.add(record.id);
+      const stamp = mapping.marketingExternalId ? m.fields[mapping.marketingExternalId] : null;
+      linked(ctx, stamp === record.id ? "restored" : "matched", m, record);
       pairings.push(pairing(mapping, undefined, source, record, m));
     }
   }
@@ -514,6 +551,12 @@ async function pairUnlinked(
   );
   for (const record of records) {
     if (matched.has(record.id) || wasRemoved(ctx, retired.get(record.id))) continue;
+    if (claimed.has(record.id)) {
+      // Its stamp or its match key names a marketing record linked to another CRM record.
+      const reason = "person linked elsewhere";
+      ctx.log.debug("create.skipped", { runId: ctx.runId, crmId: record.id, reason });
+      continue;
+    }
     const key = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.crm]) : null;
     // Without a key (no email) a marketing record cannot be made: HubSpot contacts need one to be useful.
     if (mapping.match && !key) continue;
@@ -521,6 +564,25 @@ async function pairUnlinked(
     pairings.push(pairing(mapping, undefined, source, record, null));
   }
   return pairings;
+}
+
+/**
+ * Logs a link found for an unlinked record: `restored` when a stamp shows the two were linked before
+ * (counted, so a run on a new store says how much it recovered), `matched` by match key otherwise.
+ */
+function linked(
+  ctx: RunContext,
+  how: "restored" | "matched",
+  marketing: SourceRecord,
+  crm: SourceRecord,
+): void {
+  const fields = { runId: ctx.runId, marketingId: marketing.id, crmObject: crm.object, crmId: crm.id };
+  if (how === "matched") {
+    ctx.log.debug("link.matched", fields);
+    return;
+  }
+  ctx.summary.restored++;
+  ctx.log.info("link.restored", fields);
 }
 
 /**
@@ -556,7 +618,11 @@ function queueMergeErrors(
   });
 }
 
-/** Turns a merge into at most one write per side, with the plan entries that explain it. */
+/**
+ * Turns a merge into at most one write per side, with the plan entries that explain it. An existing
+ * record that lacks the other side's id gets it in the same write (the link stamp), and the merge's
+ * snapshots gain what each stamp field will hold, for the echo check.
+ */
 function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, string>): PairWrite {
   const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
   // Decisions are keyed by field pair; the plan speaks of the field written on each side.
@@ -565,6 +631,14 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
     const f = p.mapping.fields.find((m) => fieldKey(m) === d.field);
     if (f && d.action !== "none") rules.set(d.action === "write_crm" ? f.crm : f.marketing, d.rule);
   }
+  const records = { crm: p.crm, marketing: p.marketing };
+  const stamps = missingStamps(p.mapping, records);
+  const withStamp = (side: SideName, values: Record<string, FieldValue>) => {
+    const stamp = stamps[side];
+    if (!stamp) return values;
+    rules.set(stamp.field, STAMP_RULE);
+    return { ...values, [stamp.field]: stamp.value };
+  };
   const sideWrite = (side: SideName, values: Record<string, FieldValue>): RecordWrite | undefined => {
     if (Object.keys(values).length === 0) return undefined;
     const existing = side === "crm" ? p.crm : p.marketing;
@@ -602,8 +676,13 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
     });
     return write;
   };
-  pw.crm = sideWrite("crm", merged.toCrm);
-  pw.marketing = sideWrite("marketing", merged.toMarketing);
+  pw.crm = sideWrite("crm", withStamp("crm", merged.toCrm));
+  pw.marketing = sideWrite("marketing", withStamp("marketing", merged.toMarketing));
+  const stampsAfter = stampSnapshot(p.mapping, records, {
+    crm: pw.crm?.fields,
+    marketing: pw.marketing?.fields,
+  });
+  pw.merged = { ...merged, snapshots: { ...merged.snapshots, [STAMP_KEY]: stampsAfter } };
   return pw;
 }
 

@@ -3,6 +3,7 @@
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { LinkWrite } from "../store/port.js";
+import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 
@@ -50,7 +51,10 @@ export async function followRemovals(
           reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
         });
       } else if (side === "crm") {
-        links.push({ ...link, crmId: r.mergedInto });
+        // The survivor does not hold the marketing id yet, nor the marketing record the survivor's id:
+        // the link's stamp snapshot says so, and the next read of either record writes both stamps.
+        const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
+        links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
       } else {
         // The marketing id is the link's key: retire the old link and link the survivor afresh.
         retire.push({

@@ -18,6 +18,11 @@ export interface RunSummary {
   errors: Record<string, number>;
   /** Links retired or re-pointed because a record was deleted, merged or converted. */
   relinked: number;
+  /**
+   * Links found again through the ids each linked record carries of the other (its stamps): non-zero when
+   * the state store was lost or is new while the records were linked before.
+   */
+  restored: number;
   apiCalls: Record<string, number>;
   /** People handed to sales in this run (qualification). */
   handoffs: number;
@@ -47,6 +52,7 @@ export function emptySummary(
     conflicts: 0,
     errors: zero(),
     relinked: 0,
+    restored: 0,
     apiCalls: zero(),
     handoffs: 0,
     nearQualified: 0,

@@ -111,6 +111,7 @@ describe("leadloop CLI", () => {
           updated: expect.any(Object),
           unchanged: expect.any(Number),
           conflicts: expect.any(Number),
+          restored: expect.any(Number),
           errors: expect.any(Object),
           apiCalls: expect.objectContaining({ hubspot: expect.any(Number), salesforce: expect.any(Number) }),
           handoffs: expect.any(Number),

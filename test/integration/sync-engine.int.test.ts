@@ -62,7 +62,10 @@ describe("sync engine", () => {
     loop.hubspot.data.updateObject("contacts", zoe.id, { jobtitle: "VP Revenue Operations" });
     loop.salesforce.data.update("Lead", repLead, { Phone: "+48 12 345 67 89" });
     const second = await loop.sync();
-    expect(second.summary.updated).toEqual({ hubspot: 1, salesforce: 1 });
+    // Salesforce: Zoë's title, and the rep's Lead gets the id of the contact made from it, known only
+    // once that contact was created in the first run (its link stamp).
+    expect(second.summary.updated).toEqual({ hubspot: 1, salesforce: 2 });
+    expect(loop.salesforce.data.get("Lead", repLead)?.HubSpot_Contact_Id__c).toBe(fromCrm!.id);
     expect(loop.salesforce.data.get("Lead", String(leads[0]!.Id))?.Title).toBe("VP Revenue Operations");
     expect(loop.hubspot.data.getObject("contacts", fromCrm!.id)?.properties.phone).toBe("+48 12 345 67 89");
 

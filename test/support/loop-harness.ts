@@ -28,8 +28,11 @@ export interface LoopHarness {
   storePath: string;
   mappings: ObjectMapping[];
   sync(options?: Partial<SyncOptions>): Promise<SyncResult>;
-  /** New adapters and store on the same emulators and file, as after a process restart. */
-  restart(): Promise<void>;
+  /**
+   * New adapters and store on the same emulators and file, as after a process restart; `whileClosed`
+   * runs between closing the store and opening it again (to lose or damage the file).
+   */
+  restart(whileClosed?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,8 +83,9 @@ export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): P
         log: silentLogger,
         ...overrides,
       }),
-    restart: async () => {
+    restart: async (whileClosed) => {
       await parts.store.close();
+      whileClosed?.();
       parts = await connect();
     },
     close: async () => {

@@ -22,6 +22,11 @@ export interface ConvertLeadOptions {
   contactId?: string;
   doNotCreateOpportunity?: boolean;
   opportunityName?: string;
+  /**
+   * false: an org where no admin mapped the Lead's custom fields, so the Contact and Account get
+   * none of them (Salesforce's default). true (the default here): same-named ones carry over.
+   */
+  mapCustomFields?: boolean;
 }
 
 export interface ConvertLeadResult {
@@ -126,7 +131,7 @@ export class SalesforceData {
    * Converts a lead as the SOAP convertLead() call and the UI's Convert button do: an Account (or the
    * given one), a Contact (or the given one), an Opportunity unless told not to, and the Lead marked
    * converted with its Converted* fields. Same-named custom fields are carried over, standing in for the
-   * admin's lead field mapping.
+   * admin's lead field mapping, unless `mapCustomFields` is false.
    */
   convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = new Date()): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
@@ -137,6 +142,7 @@ export class SalesforceData {
     const pick = (map: Record<string, string>) =>
       Object.fromEntries(Object.entries(map).map(([to, from]) => [to, lead[from] ?? null]));
     const customs = (target: string) => {
+      if (options.mapCustomFields === false) return {};
       const targetSchema = this.writer.schemaOrThrow(target);
       return Object.fromEntries(
         leadSchema.fields

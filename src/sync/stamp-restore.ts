@@ -1,0 +1,90 @@
+// Finds the counterparts that unlinked records' stamps name: a record carrying the other side's id was
+// linked before, by a store that is gone or new, so its link comes back instead of a match or a create.
+// One read by id per object per page.
+import type { ObjectMapping } from "../core/mapping.js";
+import type { SourceRecord } from "../core/records.js";
+import { crmFields, marketingFields } from "./field-lists.js";
+import type { RunContext } from "./run-context.js";
+
+export interface StampedPair {
+  mapping: ObjectMapping;
+  record: SourceRecord;
+  counterpart: SourceRecord;
+}
+
+/**
+ * Marketing records whose `marketingExternalId` names a CRM record that exists, is not converted and is
+ * not linked to another marketing record. Mappings without a conversion (Contact) are tried first.
+ */
+export async function stampedCrmRecords(
+  ctx: RunContext,
+  records: readonly SourceRecord[],
+  mappings: readonly ObjectMapping[],
+): Promise<StampedPair[]> {
+  const pairs: StampedPair[] = [];
+  const done = new Set<string>();
+  const preferred = [...mappings].sort(
+    (a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)),
+  );
+  for (const mapping of preferred) {
+    const field = mapping.marketingExternalId;
+    if (!field) continue;
+    const byCrmId = new Map<string, SourceRecord>();
+    for (const r of records) {
+      const crmId = r.fields[field];
+      if (crmId && !done.has(r.id)) byCrmId.set(crmId, r);
+    }
+    if (byCrmId.size === 0) continue;
+    const read = await ctx.crm.readByIds(mapping.crmObject, [...byCrmId.keys()], crmFields(mapping));
+    const found = read.filter((c) => !(mapping.conversion && c.fields[mapping.conversion.flag] === "true"));
+    const taken = await ctx.store.findLinksByCrmIds(
+      mapping.pair,
+      found.map((c) => c.id),
+    );
+    for (const crm of found) {
+      const record = byCrmId.get(crm.id);
+      if (!record || done.has(record.id) || taken.has(crm.id)) continue;
+      done.add(record.id);
+      pairs.push({ mapping, record, counterpart: crm });
+    }
+  }
+  return pairs;
+}
+
+/**
+ * CRM records of one mapping whose `crmExternalId` names a marketing record that exists. `pairs` are those
+ * whose marketing record is not linked; `claimed` those whose marketing record is linked to another CRM
+ * record already (a Lead a Contact took the person over from): they are never created on the marketing side.
+ */
+export async function stampedMarketingRecords(
+  ctx: RunContext,
+  records: readonly SourceRecord[],
+  mapping: ObjectMapping,
+  mappings: readonly ObjectMapping[],
+): Promise<{ pairs: StampedPair[]; claimed: Set<string> }> {
+  const pairs: StampedPair[] = [];
+  const claimed = new Set<string>();
+  const field = mapping.crmExternalId;
+  if (!field) return { pairs, claimed };
+  const byMarketingId = new Map<string, SourceRecord>();
+  for (const r of records) {
+    const marketingId = r.fields[field];
+    if (marketingId && !byMarketingId.has(marketingId)) byMarketingId.set(marketingId, r);
+  }
+  if (byMarketingId.size === 0) return { pairs, claimed };
+  const found = await ctx.marketing.readByIds(
+    mapping.marketingObject,
+    [...byMarketingId.keys()],
+    marketingFields(mappings),
+  );
+  const linked = await ctx.store.findLinksByMarketingIds(
+    mapping.pair,
+    found.map((m) => m.id),
+  );
+  for (const marketing of found) {
+    const record = byMarketingId.get(marketing.id)!;
+    if (linked.has(marketing.id)) claimed.add(record.id);
+    else pairs.push({ mapping, record, counterpart: marketing });
+  }
+  return { pairs, claimed };
+}
