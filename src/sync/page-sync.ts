@@ -5,9 +5,10 @@ import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { mergeRecord } from "../core/merge/merge-record.js";
 import { fieldKey, type MergeResult } from "../core/merge/types.js";
 import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
-import type { Cursor, FieldSnapshot, Link, LinkWrite } from "../store/port.js";
+import type { Cursor, FieldSnapshot, Link, LinkWrite, OutboxWrite } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
-import { missingStamps, STAMP_KEY, STAMP_RULE, stampSnapshot, stampsInPlace } from "./link-stamps.js";
+import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
+import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
@@ -146,9 +147,16 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const marketingId = o.marketingId ?? p.marketing?.id;
     if (!p.marketing && o.marketingId && p.mapping.pair === "contact") ctx.createdPeople.push(o.marketingId);
     if (crmId && marketingId) {
-      commit.links.push(
-        linkWrite(ctx.now().toISOString(), p, keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o), crmId, marketingId),
-      );
+      const snaps = keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o);
+      const sourceStamp = stampSourceOfCreate(ctx, p, {
+        crm: p.crm ? undefined : o.crmId,
+        marketing: p.marketing ? undefined : o.marketingId,
+      });
+      if (sourceStamp) {
+        commit.outbox.push(sourceStamp.write);
+        snaps[STAMP_KEY] = { ...(snaps[STAMP_KEY] ?? { marketing: null, crm: null }), [sourceStamp.side]: sourceStamp.id };
+      }
+      commit.links.push(linkWrite(ctx.now().toISOString(), p, snaps, crmId, marketingId));
     }
     commit.audit.push(...o.audit);
   }
@@ -167,11 +175,43 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     errors: commit.errors,
     errorAttempts: commit.errorAttempts,
     resolvedErrors: commit.resolvedErrors,
+    outbox: commit.outbox,
     cursors: input.cursor ? [input.cursor] : [],
   });
 }
 
 type Commit = ReturnType<typeof newCommit>;
+
+/**
+ * A record just created from a source record: the source gets the new record's id as its stamp in this
+ * run too, through the outbox (kept with the link, written by the drain), so the next run has nothing
+ * left to write for the pair.
+ */
+function stampSourceOfCreate(
+  ctx: RunContext,
+  p: Pairing,
+  created: Record<SideName, string | undefined>,
+): { write: OutboxWrite; side: SideName; id: string } | null {
+  for (const side of SIDE_NAMES) {
+    const source = side === "crm" ? p.crm : p.marketing;
+    const newId = created[otherSide(side)];
+    const field = stampField(p.mapping, side);
+    if (!source || source.id !== p.sourceId || !newId || !field || source.fields[field] === newId) continue;
+    const write = funnelWrite(ctx, {
+      key: `stamp:${side}:${source.object}:${source.id}`,
+      phase: "link stamp",
+      side,
+      object: source.object,
+      recordId: source.id,
+      fields: { [field]: newId },
+      before: source.fields,
+      rule: STAMP_RULE,
+      personId: p.mapping.pair === "contact" ? (p.marketing?.id ?? newId) : null,
+    });
+    return { write, side, id: newId };
+  }
+  return null;
+}
 
 /**
  * A write a system refused waits in the error queue until the record or its mapping changes, or a retry
@@ -233,6 +273,7 @@ function newCommit() {
     audit: [] as import("../store/port.js").AuditEntry[],
     errors: [] as import("../store/port.js").NewQueuedError[],
     errorAttempts: [] as { id: number; message: string }[],
+    outbox: [] as OutboxWrite[],
     resolvedErrors: [] as number[],
   };
 }
