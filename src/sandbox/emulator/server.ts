@@ -43,19 +43,33 @@ export interface SystemBehaviour {
 
 export interface EmulatorOptions {
   api: Router<EmulatorHandler>;
+  /** Endpoints (`METHOD /pattern`) that read although their method writes, such as a search by POST. */
+  readsByWriteMethod?: readonly string[];
   /** System-specific control routes, served under `/__control` beside the shared ones. */
   control?: Router<EmulatorHandler>;
   behaviour: SystemBehaviour;
   port?: number;
 }
 
+/**
+ * Told of each data write the emulator answered: a POST, PATCH, PUT or DELETE to an API route that is
+ * not a read (control routes and refused or faulted calls are not writes). It runs after the write took
+ * effect and before the response leaves, and the response waits for it: a crash test can stop the caller
+ * at a known point, with the write made and the caller not yet told.
+ */
+export type WriteListener = (write: { endpoint: string; status: number }) => void | Promise<void>;
+
 export interface RunningEmulator {
   url: string;
   port: number;
   calls: CallCounter;
   faults: FaultInjector;
+  /** Sets the one write listener (undefined removes it). */
+  onWrite(listener: WriteListener | undefined): void;
   close(): Promise<void>;
 }
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 
 const CONTROL_PREFIX = "/__control";
 
@@ -63,6 +77,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const calls = new CallCounter();
   const faults = new FaultInjector();
   const { api, control, behaviour } = options;
+  const readsByWriteMethod = new Set(options.readsByWriteMethod ?? []);
+  let writeListener: WriteListener | undefined;
 
   const sharedControl: Record<string, EmulatorHandler> = {
     "GET /calls": () => ({ status: 200, body: { total: calls.total(), byEndpoint: calls.byEndpoint() } }),
@@ -157,6 +173,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     req.params = match.params;
     const response = await match.handler(req);
+    if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint)) {
+      await writeListener({ endpoint, status: response.status });
+    }
     send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
 
@@ -170,6 +189,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     port,
     calls,
     faults,
+    onWrite: (listener) => {
+      writeListener = listener;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -68,6 +68,11 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     api,
     control,
     behaviour: hubspotBehaviour(accessToken, limiter),
+    readsByWriteMethod: [
+      "POST /crm/v3/objects/:objectType/search",
+      "POST /crm/v3/objects/:objectType/batch/read",
+      "POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/read",
+    ],
     port: options.port,
   });
   faults = running.faults;

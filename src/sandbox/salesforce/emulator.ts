@@ -15,7 +15,7 @@ import { SalesforceApiError } from "./errors.js";
 import { ApiUsage } from "./limits.js";
 import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
-import type { SalesforceContext } from "./routes/context.js";
+import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes } from "./routes/oauth.js";
 import { addQueryRoutes } from "./routes/query.js";
@@ -83,6 +83,8 @@ export async function startSalesforceEmulator(
     api,
     control,
     behaviour: behaviour(sessions, usage),
+    // A token request and a Collections retrieve by POST change no record.
+    readsByWriteMethod: ["POST /services/oauth2/token", `POST ${DATA}/composite/sobjects/:type`],
     port: options.port,
   });
   baseUrl = running.url;

@@ -1,0 +1,86 @@
+// Runs `leadloop sync` from the built CLI as a child process against a sandbox world, counting the writes
+// that reach either emulator, and signals the child at a chosen write: the write has been made and the
+// child has not been answered yet, so the crash lands between a write and leadloop committing it.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { RunSummary } from "../../src/sync/run-summary.js";
+import type { SandboxWorld } from "./sandbox-world.js";
+
+const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
+/** Keeps a stuck child from hanging the test; a run of the small seeds used here takes seconds. */
+const CHILD_DEADLINE_MS = 90_000;
+
+export interface KillPlan {
+  /** The write (counted from 1 over both emulators) at which the child is signalled. */
+  atWrite: number;
+  signal: "SIGKILL" | "SIGTERM";
+}
+
+export interface ChildRun {
+  /** Exit status, or null when a signal ended the process. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Writes that reached the emulators during the run (after a signal too, until the child exited). */
+  writes: number;
+  /** Endpoint of each write, in order. */
+  writeLog: string[];
+  /** Set when the child was signalled: which write, and ms from the signal to the child's exit. */
+  killedAtWrite?: number;
+  exitMsAfterSignal?: number;
+  summary?: RunSummary;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promise<ChildRun> {
+  const child = spawn(
+    process.execPath,
+    [BIN, "--log-level", process.env.CRASHTEST_LOG_LEVEL ?? "error", "sync", "-c", world.configPath, "--json"],
+    // Jest's NODE_OPTIONS (--experimental-vm-modules) is not for the CLI.
+    { env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
+    (resolve) =>
+      child.once("close", (code, signal) => resolve({ code, signal, at: performance.now() })),
+  );
+  const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
+
+  const writeLog: string[] = [];
+  let signalledAt: number | undefined;
+  const listener = async ({ endpoint }: { endpoint: string }) => {
+    writeLog.push(endpoint);
+    if (!kill || writeLog.length !== kill.atWrite) return;
+    signalledAt = performance.now();
+    child.kill(kill.signal);
+    // SIGKILL: the answer waits until the process is gone, so it never learns the write was made.
+    // SIGTERM: the answer goes out, so the child can finish the batch in hand and stop.
+    if (kill.signal === "SIGKILL") await exited;
+  };
+  world.hubspot.onWrite(listener);
+  world.salesforce.onWrite(listener);
+  try {
+    const { code, signal, at } = await exited;
+    const run: ChildRun = { code, signal, writes: writeLog.length, writeLog, stdout, stderr };
+    if (signalledAt !== undefined) {
+      run.killedAtWrite = kill?.atWrite;
+      run.exitMsAfterSignal = Math.round(at - signalledAt);
+    }
+    if (stdout.trimStart().startsWith("{")) run.summary = JSON.parse(stdout) as RunSummary;
+    return run;
+  } finally {
+    clearTimeout(deadline);
+    world.hubspot.onWrite(undefined);
+    world.salesforce.onWrite(undefined);
+  }
+}
+
+/** One line on how a child run ended, for failure messages. */
+export function describeRun(run: ChildRun): string {
+  const how = run.signal ? `was ended by ${run.signal}` : `exited ${run.code}`;
+  const why = run.stderr.trim().split("\n").filter(Boolean).at(-1) ?? "";
+  return `${how} after ${run.writes} writes${why ? `: ${why.slice(0, 300)}` : ""}`;
+}

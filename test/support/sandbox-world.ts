@@ -1,0 +1,62 @@
+// A fresh sandbox world for tests that drive the built CLI: both emulators seeded from one seed, the
+// config, routing and store files `leadloop sandbox` would write, all in a temp folder of its own.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { loadSeed } from "../../src/sandbox/load-seed.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
+import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
+import type { SeedData } from "../../src/sandbox/seed/types.js";
+
+export interface SandboxWorld {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  dir: string;
+  configPath: string;
+  storePath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts both emulators, loads `seed` into them and writes the sandbox's config (shipped mappings and
+ * qualification, routing for the seeded reps, `crm: salesforce`) with a store file nobody used yet.
+ */
+export async function openSandboxWorld(seed: SeedData, label = "world"): Promise<SandboxWorld> {
+  // leadloop paces itself at HubSpot's published limits within a process; the emulator's own rolling
+  // window would otherwise carry one child run's calls over into the next one's.
+  const hubspot = await startHubspotEmulator({
+    searchLagMs: 0,
+    limits: { burstPer10Seconds: 1_000_000, searchPerSecond: 1_000_000 },
+  });
+  const salesforce = await startSalesforceEmulator();
+  loadSeed(seed, { hubspot, salesforce });
+  const dir = mkdtempSync(join(tmpdir(), `leadloop-${label}-`));
+  const storePath = join(dir, "state.db");
+  const routingPath = join(dir, "routing.yaml");
+  const configPath = join(dir, "leadloop.yaml");
+  writeFileSync(routingPath, sandboxRoutingText(seed));
+  writeFileSync(
+    configPath,
+    sandboxConfigText({
+      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+      salesforce,
+      storePath,
+      routingPath,
+      crm: "salesforce",
+    }),
+  );
+  return {
+    hubspot,
+    salesforce,
+    dir,
+    configPath,
+    storePath,
+    close: async () => {
+      await hubspot.close();
+      await salesforce.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
