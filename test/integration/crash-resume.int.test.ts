@@ -146,7 +146,13 @@ async function runToCompletion(world: SandboxWorld): Promise<Completion> {
     if (settled && run.writes === 0) return { runs, problems };
     settled = true;
   }
-  if (problems.length === 0) problems.push(`still writing after ${MAX_RUNS} reruns`);
+  if (problems.length === 0)
+    problems.push(
+      `still writing after ${MAX_RUNS} reruns (${runs
+        .slice(-2)
+        .map((r) => JSON.stringify({ writes: r.writes, updated: r.summary?.updated, created: r.summary?.created, errors: r.summary?.errors }))
+        .join(", ")})`,
+    );
   return { runs, problems };
 }
 

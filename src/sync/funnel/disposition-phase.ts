@@ -59,6 +59,9 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
       const current = (stages.get(personId) ?? "lead") as Stage;
       const stage = stageForDisposition(disposition.disposition);
       if (current === stage || !canMove(current, stage)) continue;
+      // The same status change read again (a look-back re-read after the person moved on, e.g. qualified
+      // again) is not a new verdict: a rep's decision applies once.
+      if (await alreadyApplied(ctx, personId, stage, record.modifiedAt)) continue;
       events.push({
         personId,
         email: null,
@@ -143,4 +146,9 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
     });
     if (!ctx.dryRun) await ctx.store.upsertSlaClock({ ...breach.clock, breachedAt: breach.breachedAt });
   }
+}
+
+async function alreadyApplied(ctx: RunContext, personId: string, stage: string, at: string): Promise<boolean> {
+  const events = await ctx.store.listFunnelEvents({ personId, from: at });
+  return events.some((e) => e.toStage === stage && e.at === at);
 }
