@@ -16,15 +16,31 @@ export function registerSync(program: Command, io: CommandIo): void {
     .option("--json", "print the summary (and with --dry-run the plan) as JSON on stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nExit status: 0 done, 4 done with records in the error queue, 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
+      "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nSIGTERM or Ctrl-C stops after the batch in hand (exit 0); the next run resumes.\n\nExit status: 0 done, 4 done with records in the error queue, 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
     )
     .action(async function (this: Command, opts: { dryRun?: boolean; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
       const progress = progressLine(io, !opts.json);
-      const result = await runOnce(loaded.config, log, {
-        dryRun: Boolean(opts.dryRun),
-        onProgress: (e) => progress.update(e),
-      });
+      // SIGTERM or Ctrl-C stops the run after the batch in hand, with everything so far committed; what
+      // was decided but not written stays in the store for the next run.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        log.info("run.stopping", { signal });
+        stop.abort();
+      };
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+      let result: Awaited<ReturnType<typeof runOnce>>;
+      try {
+        result = await runOnce(loaded.config, log, {
+          dryRun: Boolean(opts.dryRun),
+          signal: stop.signal,
+          onProgress: (e) => progress.update(e),
+        });
+      } finally {
+        process.off("SIGTERM", onSignal);
+        process.off("SIGINT", onSignal);
+      }
       progress.done();
       if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
       else {
