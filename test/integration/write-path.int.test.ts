@@ -1,0 +1,557 @@
+// The one write path, phase by phase, through the `leadloop` command against both emulators: a write the
+// system refuses lands in `errors list` with its phase, the run exits 4, `errors retry` fails honestly
+// while the cause is still there and resolves the entry once it is fixed. Then the plan: a dry run
+// shows exactly what the real run writes, and a second run with no edits writes nothing.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { loadSeed } from "../../src/sandbox/load-seed.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
+import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { QueuedError, StateStore } from "../../src/store/port.js";
+import { type CliResult, runCli } from "../support/cli-run.js";
+
+const REPS = {
+  emea: { email: "helene.dubois@leadloop-demo.com", firstName: "Hélène", lastName: "Dubois" },
+  fallback: { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" },
+};
+
+const ROUTING = `version: 1
+keepAccountOwner: true
+queues:
+  emea: [${REPS.emea.email}]
+rules:
+  - id: emea
+    description: France and Germany
+    when: { country: [France, DE] }
+    assign: { queue: emea }
+fallback: ${REPS.fallback.email}
+`;
+
+interface World {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  config: string;
+  storePath: string;
+  cli(...args: string[]): Promise<CliResult>;
+  withStore<T>(use: (store: StateStore) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function startWorld(routingText: string = ROUTING): Promise<World> {
+  const hubspot = await startHubspotEmulator({ searchLagMs: 0 });
+  const salesforce = await startSalesforceEmulator();
+  const dir = mkdtempSync(join(tmpdir(), "leadloop-write-path-"));
+  const routingPath = join(dir, "routing.yaml");
+  writeFileSync(routingPath, routingText);
+  const storePath = join(dir, "state.db");
+  const config = join(dir, "leadloop.yaml");
+  writeFileSync(
+    config,
+    sandboxConfigText({
+      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+      salesforce,
+      storePath,
+      routingPath,
+      crm: "salesforce",
+    }),
+  );
+  return {
+    hubspot,
+    salesforce,
+    config,
+    storePath,
+    cli: (...args) => runCli(["--log-level", "error", ...args, "--config", config]),
+    withStore: async (use) => {
+      const store = await openStore({ path: storePath });
+      try {
+        return await use(store);
+      } finally {
+        await store.close();
+      }
+    },
+    close: async () => {
+      await hubspot.close();
+      await salesforce.close();
+    },
+  };
+}
+
+function seedReps(world: World): Map<string, { salesforce: string; hubspot: string }> {
+  const ids = new Map<string, { salesforce: string; hubspot: string }>();
+  for (const rep of Object.values(REPS)) {
+    const salesforce = world.salesforce.data.insert("User", {
+      Username: `${rep.email}.test`,
+      Email: rep.email,
+      FirstName: rep.firstName,
+      LastName: rep.lastName,
+      IsActive: true,
+    });
+    ids.set(rep.email, { salesforce, hubspot: world.hubspot.data.addOwner(rep).id });
+  }
+  return ids;
+}
+
+/** A French marketing director who reads the pricing page and asks for a demo: an MQL at once. */
+function seedCamille(world: World) {
+  const company = world.hubspot.data.createObject("companies", {
+    name: "Acme Industrie",
+    domain: "acme-industrie.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "250",
+    country: "France",
+  });
+  const camille = world.hubspot.data.createObject("contacts", {
+    email: "Camille.Lefevre@Acme-Industrie.fr",
+    firstname: "Camille",
+    lastname: "Lefèvre",
+    jobtitle: "Directrice Marketing",
+    company: "Acme Industrie",
+    country: "France",
+  });
+  world.hubspot.data.associate("contacts", camille.id, "companies", company.id);
+  pricingAndDemo(world, camille.id);
+  return { company, camille };
+}
+
+function pricingAndDemo(world: World, contactId: string) {
+  recordActivity(world.hubspot.data, {
+    contactId,
+    kind: "pageView",
+    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
+  });
+  recordActivity(world.hubspot.data, {
+    contactId,
+    kind: "formSubmission",
+    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
+  });
+}
+
+async function openErrors(world: World): Promise<QueuedError[]> {
+  const listed = await world.cli("errors", "list", "--json");
+  expect(listed.code).toBe(0);
+  return JSON.parse(listed.stdout) as QueuedError[];
+}
+
+interface RetryJson {
+  resolved: number[];
+  stillFailing: number[];
+  skipped: { id: number; reason: string }[];
+}
+
+async function retry(world: World): Promise<{ code: number; result: RetryJson; stderr: string }> {
+  const run = await world.cli("errors", "retry", "--json");
+  return { code: run.code, result: JSON.parse(run.stdout) as RetryJson, stderr: run.stderr };
+}
+
+/** Calls that write: HubSpot object and batch writes, associations, and Salesforce sObject writes. */
+function writeCalls(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts).filter(
+      ([endpoint]) =>
+        !endpoint.startsWith("GET ") &&
+        !/\/search|\/query|oauth|\/batch\/read|composite\/sobjects\/\w+$/.test(endpoint) &&
+        /(crm\/v\d+\/objects|crm\/v\d+\/associations|sobjects|composite)/.test(endpoint),
+    ),
+  );
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
+}
+
+function tick(ms = 1100): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("a refused write, phase by phase", () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it("qualification: HubSpot refuses the score write; exit 4, listed, retry fails until the fault is gone", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_score", message: "Score property is locked by a workflow" }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const errors = await openErrors(world);
+    const entry = errors.find((e) => e.operation === "qualification");
+    expect(entry).toBeDefined();
+    expect(entry).toMatchObject({ system: "hubspot", object: "contacts", recordId: camille.id, status: "open" });
+    expect(entry!.message).toContain("Score property is locked by a workflow");
+    expect(entry!.message.toLowerCase()).toContain("camille.lefevre@acme-industrie.fr");
+    expect(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score ?? null).toBeNull();
+
+    const before = await retry(world);
+    expect(before.code).toBe(4);
+    expect(before.result.stillFailing).toContain(entry!.id);
+    expect(before.result.resolved).not.toContain(entry!.id);
+
+    await world.hubspot.control.clearFaults();
+    const after = await retry(world);
+    expect(after.code).toBe(0);
+    expect(after.result.resolved).toContain(entry!.id);
+    expect(Number(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
+    expect((await openErrors(world)).find((e) => e.id === entry!.id)).toBeUndefined();
+  });
+
+  it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {
+    const reps = seedReps(world);
+    const { camille } = seedCamille(world);
+    await world.salesforce.control.addFaults({
+      records: [{ object: "Task", field: "Subject", message: "Tâches bloquées par une règle de validation" }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "handoff");
+    expect(entry).toBeDefined();
+    expect(entry).toMatchObject({ system: "salesforce", object: "Task", status: "open" });
+    expect(entry!.message).toContain("Tâches bloquées par une règle de validation");
+    expect(entry!.message.toLowerCase()).toContain("camille.lefevre@acme-industrie.fr");
+    const clocks = () => world.withStore((s) => s.listSlaClocks());
+    expect((await clocks()).filter((c) => c.personId === camille.id)).toHaveLength(0);
+    expect(world.salesforce.data.list("Task")).toHaveLength(0);
+
+    const before = await retry(world);
+    expect(before.code).toBe(4);
+    expect(before.result.stillFailing.length).toBeGreaterThan(0);
+    expect((await clocks()).filter((c) => c.personId === camille.id)).toHaveLength(0);
+
+    await world.salesforce.control.clearFaults();
+    const after = await retry(world);
+    expect(after.code).toBe(0);
+    expect(after.result.resolved).toContain(entry!.id);
+    const clock = (await clocks()).find((c) => c.personId === camille.id);
+    expect(clock).toBeDefined();
+    const lead = world.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille.id)!;
+    const tasks = world.salesforce.data.list("Task").filter((t) => t.WhoId === lead.Id);
+    expect(tasks.some((t) => String(t.Subject).startsWith("New MQL: follow up within 4h"))).toBe(true);
+    expect(tasks.every((t) => t.OwnerId === reps.get(REPS.emea.email)!.salesforce)).toBe(true);
+    expect(await openErrors(world)).toHaveLength(0);
+  });
+
+  it("disposition: a rep works the lead, HubSpot refuses the write-back; retry after the fix writes the stage", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    expect((await world.cli("sync", "--json")).code).toBe(0);
+    const lead = world.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille.id)!;
+    expect(lead).toBeDefined();
+    expect(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_status).toBe("mql");
+
+    await tick();
+    await world.salesforce.control.call("POST", `/leads/${lead.Id as string}/status`, {
+      status: "Working - Contacted",
+    });
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_disposition_reason", message: "Contact is in a locked list" }],
+    });
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "disposition");
+    expect(entry).toBeDefined();
+    expect(entry).toMatchObject({ system: "hubspot", object: "contacts", recordId: camille.id });
+    expect(entry!.message).toContain("Contact is in a locked list");
+    expect(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_status).toBe("mql");
+
+    const before = await retry(world);
+    expect(before.code).toBe(4);
+    expect(before.result.stillFailing).toContain(entry!.id);
+
+    await world.hubspot.control.clearFaults();
+    const after = await retry(world);
+    expect(after.code).toBe(0);
+    expect(after.result.resolved).toContain(entry!.id);
+    const contact = world.hubspot.data.getObject("contacts", camille.id)!.properties;
+    expect(contact.leadloop_status).toBe("sal");
+    expect(contact.lifecyclestage).toBe("salesqualifiedlead");
+    expect(contact.leadloop_disposition_reason).toBe("Rep connected and is working the lead");
+  });
+
+  it("history: Salesforce refuses the history fill on a rep's own lead; retry after the fix fills it", async () => {
+    seedReps(world);
+    const company = world.hubspot.data.createObject("companies", {
+      name: "Nowak Logistyka",
+      domain: "nowak-logistyka.pl",
+      country: "Poland",
+    });
+    // Keen but without a first name: near-qualified, never pushed to the CRM by leadloop.
+    const kasia = world.hubspot.data.createObject("contacts", {
+      email: "k.nowak@nowak-logistyka.pl",
+      lastname: "Nowak-Wróbel",
+      jobtitle: "Head of Sales",
+      company: "Nowak Logistyka",
+      country: "Poland",
+    });
+    world.hubspot.data.associate("contacts", kasia.id, "companies", company.id);
+    pricingAndDemo(world, kasia.id);
+    expect((await world.cli("sync", "--json")).code).toBe(0);
+    expect(world.salesforce.data.list("Lead")).toHaveLength(0);
+
+    await tick();
+    const repLead = world.salesforce.data.insert("Lead", {
+      FirstName: "Kasia",
+      LastName: "Nowak-Wróbel",
+      Company: "Nowak Logistyka",
+      Email: "K.Nowak@Nowak-Logistyka.pl",
+      Title: "Head of Sales",
+    });
+    await world.salesforce.control.addFaults({
+      records: [{ object: "Lead", field: "Leadloop_Activity_Summary__c", message: "Lead is locked for approval" }],
+    });
+    await tick();
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "history");
+    expect(entry).toBeDefined();
+    expect(entry).toMatchObject({ system: "salesforce", object: "Lead", recordId: repLead });
+    expect(entry!.message).toContain("Lead is locked for approval");
+    expect(entry!.message.toLowerCase()).toContain("k.nowak@nowak-logistyka.pl");
+    expect(world.salesforce.data.get("Lead", repLead)!.Leadloop_Activity_Summary__c ?? null).toBeNull();
+
+    const before = await retry(world);
+    expect(before.code).toBe(4);
+    expect(before.result.stillFailing).toContain(entry!.id);
+
+    await world.salesforce.control.clearFaults();
+    const after = await retry(world);
+    expect(after.code).toBe(0);
+    expect(after.result.resolved).toContain(entry!.id);
+    const lead = world.salesforce.data.get("Lead", repLead)!;
+    expect(String(lead.Leadloop_Activity_Summary__c)).toContain("Pricing");
+    expect(String(lead.Leadloop_Reasons__c)).toContain("Requested a demo");
+  });
+
+  // Known bug (fails today, hence `it.failing`): the second run re-reads the contact within the HubSpot
+  // look-back, decides the same qualification write again with its fields in another order
+  // (leadloop_status and lifecyclestage first), and the outbox's "same write stays refused" check
+  // compares the JSON text, so the refused write is reset and sent again on every run (one more
+  // `batch/update`, one more attempt on the entry, exit 4 again).
+  it.failing("a refused write is not sent again by the next plain sync when nothing changed", async () => {
+    seedReps(world);
+    seedCamille(world);
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_score", message: "Score property is locked by a workflow" }],
+    });
+    expect((await world.cli("sync", "--json")).code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "qualification")!;
+    expect(entry).toBeDefined();
+
+    await tick();
+    world.hubspot.calls.reset();
+    world.salesforce.calls.reset();
+    const second = await world.cli("sync", "--json");
+    const summary = JSON.parse(second.stdout) as SummaryJson;
+    expect({
+      hubspotWrites: writeCalls(world.hubspot.calls.byEndpoint()),
+      salesforceWrites: writeCalls(world.salesforce.calls.byEndpoint()),
+      errors: nonZero(summary.errors),
+      attempts: (await openErrors(world)).find((e) => e.id === entry.id)?.attempts,
+    }).toEqual({ hubspotWrites: {}, salesforceWrites: {}, errors: {}, attempts: entry.attempts });
+  });
+
+  it("a refused write stays in the queue and the outbox across the next plain sync", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_score", message: "Score property is locked by a workflow" }],
+    });
+    expect((await world.cli("sync", "--json")).code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "qualification")!;
+    expect(entry).toBeDefined();
+    const refused = () => world.withStore((s) => s.listOutbox({ refused: true }));
+    expect((await refused()).some((o) => o.phase === "qualification" && o.recordId === camille.id)).toBe(true);
+
+    await tick();
+    await world.cli("sync", "--json");
+    const same = (await openErrors(world)).filter((e) => e.operation === "qualification");
+    expect(same).toHaveLength(1);
+    expect(same[0]).toMatchObject({ id: entry.id, status: "open", recordId: camille.id });
+    expect((await refused()).some((o) => o.phase === "qualification" && o.recordId === camille.id)).toBe(true);
+    expect(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score ?? null).toBeNull();
+  });
+});
+
+interface PlannedJson {
+  system: string;
+  object: string;
+  action: "create" | "update";
+  id: string | null;
+  sourceId: string | null;
+  fields: { field: string; after: string | null }[];
+  phase?: string;
+}
+
+interface AuditRow {
+  system: string;
+  object: string;
+  record_id: string;
+  operation: string;
+  at: string;
+  field: string;
+  after_value: string | null;
+}
+
+interface SummaryJson {
+  runId: string;
+  created: Record<string, number>;
+  updated: Record<string, number>;
+  errors: Record<string, number>;
+  plan?: PlannedJson[];
+}
+
+const AUDIT_TEXT_LIMIT = 2000;
+const auditText = (v: string | null) =>
+  v !== null && v.length > AUDIT_TEXT_LIMIT ? `(${v.length} characters)` : v;
+
+/** A write as a comparable string: system, object, action, the record (updates only) and its fields. */
+function writeKey(system: string, object: string, action: string, id: string | null, fields: [string, string | null][]) {
+  const sorted = [...fields].sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([system, object, action, action === "create" ? null : id, sorted]);
+}
+
+function counted(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+
+function multisetDiff(a: string[], b: string[]): { onlyA: string[]; onlyB: string[] } {
+  const ca = counted(a);
+  const cb = counted(b);
+  const onlyA: string[] = [];
+  const onlyB: string[] = [];
+  for (const [k, n] of ca) for (let i = 0; i < n - (cb.get(k) ?? 0); i++) onlyA.push(k);
+  for (const [k, n] of cb) for (let i = 0; i < n - (ca.get(k) ?? 0); i++) onlyB.push(k);
+  return { onlyA, onlyB };
+}
+
+describe("the plan and the sandbox's seeded data", () => {
+  let world: World;
+  beforeEach(async () => {
+    const seed = generateSeed({ seed: 7, now: new Date(), contacts: 60 });
+    world = await startWorld(sandboxRoutingText(seed));
+    loadSeed(seed, { hubspot: world.hubspot, salesforce: world.salesforce });
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  /** Runs a dry run then the real run, and compares the plan with the real run's audit rows. */
+  async function dryThenReal() {
+    const dry = await world.cli("sync", "--dry-run", "--json");
+    expect([0, 4]).toContain(dry.code);
+    const planned = JSON.parse(dry.stdout) as SummaryJson;
+    const plan = planned.plan!;
+    expect(plan.length).toBeGreaterThan(0);
+    // The dry run wrote nothing.
+    expect(sum(writeCalls(world.hubspot.calls.byEndpoint()))).toBe(0);
+    expect(sum(writeCalls(world.salesforce.calls.byEndpoint()))).toBe(0);
+
+    const real = await world.cli("sync", "--json");
+    expect([0, 4]).toContain(real.code);
+    const done = JSON.parse(real.stdout) as SummaryJson;
+    const refusedIds = new Set((await openErrors(world)).map((e) => e.recordId));
+
+    // What the real run wrote, from its audit rows: one write per record, operation and batch time.
+    const db = new Database(world.storePath, { readonly: true });
+    const rows = db
+      .prepare("SELECT system, object, record_id, operation, at, field, after_value FROM audit_log WHERE run_id = ? ORDER BY id")
+      .all(done.runId) as AuditRow[];
+    db.close();
+    const writes = new Map<string, { system: string; object: string; id: string; operation: string; fields: [string, string | null][] }>();
+    for (const r of rows) {
+      const k = JSON.stringify([r.system, r.object, r.record_id, r.operation, r.at]);
+      const w = writes.get(k) ?? { system: r.system, object: r.object, id: r.record_id, operation: r.operation, fields: [] };
+      w.fields.push([r.field, r.after_value]);
+      writes.set(k, w);
+    }
+    const audit = [...writes.values()];
+    const auditKey = (w: (typeof audit)[number]) =>
+      writeKey(w.system, w.object, w.operation === "create" ? "create" : "update", w.id, w.fields);
+    const planKey = (w: PlannedJson) =>
+      writeKey(w.system, w.object, w.action, w.id, w.fields.map((f) => [f.field, auditText(f.after)]));
+    return { plan, planned, done, audit, auditKey, planKey, refusedIds };
+  }
+
+  it("a dry run's plan has no duplicates, and the real run writes what it plans (strongest property that holds today)", async () => {
+    const { plan, planned, done, audit, auditKey, planKey, refusedIds } = await dryThenReal();
+
+    // One entry per record, action and phase: a record may be written by the sync and by each funnel phase.
+    const identity = plan.map((w) => JSON.stringify([w.system, w.object, w.action, w.id ?? w.sourceId, w.phase ?? "sync"]));
+    expect([...counted(identity)].filter(([, n]) => n > 1)).toEqual([]);
+
+    // Every planned write, except those the real run had refused (they are in the error queue) and the
+    // history fills (see the next test), is written by the real run exactly: same record, same fields,
+    // same values.
+    const comparable = plan.filter((w) => !refusedIds.has(w.id ?? "") && w.phase !== "history");
+    expect(comparable.length).toBeGreaterThan(0);
+    const { onlyA: plannedNotWritten } = multisetDiff(comparable.map(planKey), audit.map(auditKey));
+    expect(plannedNotWritten).toEqual([]);
+    // History fills go to the same records in both runs.
+    const historyTargets = (ids: (string | null)[]) => [...new Set(ids)].sort();
+    expect(historyTargets(plan.filter((w) => w.phase === "history" && !refusedIds.has(w.id ?? "")).map((w) => w.id))).toEqual(
+      historyTargets(audit.filter((w) => w.operation === "history").map((w) => w.id)),
+    );
+    // Creates in HubSpot are counted alike.
+    expect(planned.created.hubspot).toBe(done.created.hubspot);
+  }, 60_000);
+
+  // Known difference (fails today, hence `it.failing`): the dry run's plan lacks what the real run only
+  // decides after writing, so `created`/`updated` and the plan fall short of the real run. On seed 7 with
+  // 60 contacts: the link stamps written back onto the source of each record created in this run
+  // (Lead/Account/Opportunity HubSpot_*_Id__c), the qualification writes of contacts created in
+  // HubSpot in this run, every handoff (Lead owner/score update, alert and activity Tasks, HubSpot
+  // owner and hs_lead_status), every disposition write-back, and history fills whose values were
+  // computed from the contact before this run's sync changed it (e.g. country "France" vs "FR").
+  it.failing("a dry run's counts and plan equal what the real run writes", async () => {
+    const { plan, planned, done, audit, auditKey, planKey, refusedIds } = await dryThenReal();
+    const { onlyA, onlyB } = multisetDiff(
+      plan.filter((w) => !refusedIds.has(w.id ?? "")).map(planKey),
+      audit.map(auditKey),
+    );
+    expect({ created: planned.created, updated: planned.updated, onlyInPlan: onlyA, onlyInRealRun: onlyB }).toEqual({
+      created: done.created,
+      updated: done.updated,
+      onlyInPlan: [],
+      onlyInRealRun: [],
+    });
+  }, 60_000);
+
+  it("with no edits, the second sync after the first load writes nothing", async () => {
+    const first = await world.cli("sync", "--json");
+    expect([0, 4]).toContain(first.code);
+    const firstSummary = JSON.parse(first.stdout) as SummaryJson;
+    expect(sum(firstSummary.created)).toBeGreaterThan(0);
+
+    await tick();
+    world.hubspot.calls.reset();
+    world.salesforce.calls.reset();
+    const second = await world.cli("sync", "--json");
+    const summary = JSON.parse(second.stdout) as SummaryJson;
+    expect({
+      created: nonZero(summary.created),
+      updated: nonZero(summary.updated),
+      hubspotWrites: writeCalls(world.hubspot.calls.byEndpoint()),
+      salesforceWrites: writeCalls(world.salesforce.calls.byEndpoint()),
+    }).toEqual({ created: {}, updated: {}, hubspotWrites: {}, salesforceWrites: {} });
+  });
+});
