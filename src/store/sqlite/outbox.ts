@@ -42,7 +42,9 @@ export class OutboxTable {
         "SELECT write, refused_at AS refusedAt FROM outbox WHERE key = ?",
       )
       .get(decided.key);
-    const write = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
+    const merged = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
+    // Fields in one order, so the same write decided again is the same text (and stays refused).
+    const write = { ...merged, fields: [...merged.fields].sort((a, b) => a.field.localeCompare(b.field)) };
     const text = toJsonText(write, `the outbox write ${write.key}`);
     const refusedAt = old?.refusedAt && old.write === text ? old.refusedAt : null;
     this.sql
