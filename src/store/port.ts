@@ -143,6 +143,13 @@ export interface SlaClock {
   breachedAt: string | null;
 }
 
+/** A rep's touch on a handed-off person, keyed by what it was (a status change, a logged call). */
+export interface SlaTouch {
+  personId: string;
+  key: string;
+  at: string;
+}
+
 /** A person's latest score, kept for the hot list and the near-qualified list. */
 export interface PersonScoreRow {
   personId: string;
@@ -258,7 +265,7 @@ export interface BatchCommit {
    * A rep's touch on a handed-off person, keyed so a touch read twice (a look-back re-read) counts once;
    * it bumps the clock's touches and first touch.
    */
-  slaTouches?: { personId: string; key: string; at: string }[];
+  slaTouches?: SlaTouch[];
   personScores?: PersonScoreRow[];
   historyToFill?: HistoryToFill[];
   /** People whose history writes are now in the outbox. */

@@ -14,6 +14,7 @@ import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
+import { groupBy } from "../core/grouping.js";
 
 export interface PageInput {
   source: SideName;
@@ -354,11 +355,9 @@ async function pairLinked(
   mappings: readonly ObjectMapping[],
 ): Promise<Pairing[]> {
   const other = port(ctx, otherSide(source));
-  const byObject = new Map<string, typeof items>();
-  for (const item of items) {
-    const object = source === "marketing" ? item.link.crmType : item.mapping.marketingObject;
-    byObject.set(object, [...(byObject.get(object) ?? []), item]);
-  }
+  const byObject = groupBy(items, (item) =>
+    source === "marketing" ? item.link.crmType : item.mapping.marketingObject,
+  );
   const pairings: Pairing[] = [];
   for (const [object, group] of byObject) {
     const mapping = group[0]!.mapping;

@@ -8,6 +8,7 @@ import type { PlannedWrite } from "./planned-write.js";
 import { port, type RunContext, type SideName } from "./run-context.js";
 import { sendWrites } from "./execute/send-writes.js";
 import type { RecordFailure, RecordWrite } from "./system-port.js";
+import { groupBy } from "../core/grouping.js";
 
 /** What one record pair asks to write: at most one write per side. */
 export interface PairWrite {
@@ -43,18 +44,17 @@ export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): 
   );
   for (const side of ["crm", "marketing"] as const) {
     const system = port(ctx, side);
-    const groups = new Map<string, PairItem[]>();
+    const items: PairItem[] = [];
     for (const p of pairs) {
       const write = p[side];
       const planned = p.planned.find((w) => w.side === side);
       if (!write || !planned) continue;
       // A pair whose CRM create failed has no CRM record to keep in step with: skip its marketing write.
       if (side === "marketing" && outcomes.get(p)!.failedSides.includes("crm") && !p.crm?.id) continue;
-      const key = planned.object;
-      groups.set(key, [...(groups.get(key) ?? []), { pair: p, write, planned }]);
+      items.push({ pair: p, write, planned });
     }
-    for (const [object, items] of groups) {
-      for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, items)) {
+    for (const [object, group] of groupBy(items, (i) => i.planned.object)) {
+      for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, group)) {
         const outcome = outcomes.get(item.pair)!;
         if (!result.ok) {
           outcome.failedSides.push(side);

@@ -7,7 +7,7 @@ import { dispositionFor, stageForDisposition } from "../../core/funnel/dispositi
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { breachesToRaise } from "../../core/sla/index.js";
-import type { FunnelEvent, OutboxWrite, SlaClock } from "../../store/port.js";
+import type { FunnelEvent, OutboxWrite, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -43,7 +43,7 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
     const stages = await ctx.store.currentStages([...personOf.values()]);
     const events: FunnelEvent[] = [];
     const writes: OutboxWrite[] = [];
-    const touches: { personId: string; key: string; at: string }[] = [];
+    const touches: SlaTouch[] = [];
     for (const record of page.records) {
       const personId = personOf.get(record.id);
       if (!personId) continue;
@@ -54,7 +54,7 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
         ctx.crm.system,
       );
       if (clock && disposition && record.modifiedAt >= clock.handoffAt)
-        touches.push(touchOf(clock, `${object}:${record.id}:${record.modifiedAt}`, record.modifiedAt));
+        touches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
       if (!disposition) continue;
       const current = (stages.get(personId) ?? "lead") as Stage;
       const stage = stageForDisposition(disposition.disposition);
@@ -99,11 +99,6 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
   await raiseBreaches(ctx, setup);
 }
 
-/** A touch keyed by what it was, so a record read again by a look-back counts once (the store dedupes). */
-function touchOf(clock: SlaClock, key: string, at: string): { personId: string; key: string; at: string } {
-  return { personId: clock.personId, key, at };
-}
-
 /** Calls and emails a rep logged on a handed-off person count as touches (leadloop's own tasks do not). */
 async function countLoggedTouches(
   ctx: RunContext,
@@ -122,12 +117,13 @@ async function countLoggedTouches(
     until: phaseStart,
   };
   await readChangeGroups(ctx, read, async (page) => {
-    const touches: { personId: string; key: string; at: string }[] = [];
+    // Keyed by what the touch was, so a task read again by a look-back counts once (the store dedupes).
+    const touches: SlaTouch[] = [];
     for (const task of page.records) {
       const clock = clocks.get(task.fields[t.whoField] ?? "");
       if (!clock || (t.ownKeyField && (task.fields[t.ownKeyField] ?? null) !== null)) continue;
       if (task.modifiedAt < clock.handoffAt) continue; // before the handoff: not a follow-up
-      touches.push(touchOf(clock, `${t.object}:${task.id}`, task.modifiedAt));
+      touches.push({ personId: clock.personId, key: `${t.object}:${task.id}`, at: task.modifiedAt });
     }
     await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
   });

@@ -12,12 +12,13 @@ import { slaDueAt } from "../../core/sla/index.js";
 import type { Link, OutboxWrite } from "../../store/port.js";
 import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
-import { funnelWrite } from "../outbox/funnel-write.js";
+import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { PERSON_FIELDS } from "./funnel-setup.js";
 import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
+import { groupBy } from "../../core/grouping.js";
 
 const LOOKBACK_DAYS = 90;
 
@@ -134,15 +135,19 @@ async function readCrmRecords(
   setup: FunnelSetup,
   candidates: Candidate[],
 ): Promise<Map<string, SourceRecord>> {
-  const byType = new Map<string, string[]>();
-  for (const c of candidates) byType.set(c.crmType, [...(byType.get(c.crmType) ?? []), c.crmId]);
+  const byType = groupBy(candidates, (c) => c.crmType);
   const out = new Map<string, SourceRecord>();
   const fields = [
     setup.vocabulary.ownerField,
     ...(setup.vocabulary.ownerEmailField ? [setup.vocabulary.ownerEmailField] : []),
   ];
-  for (const [type, ids] of byType)
-    for (const r of await ctx.crm.readByIds(type, ids, fields)) out.set(r.id, r);
+  for (const [type, group] of byType)
+    for (const r of await ctx.crm.readByIds(
+      type,
+      group.map((c) => c.crmId),
+      fields,
+    ))
+      out.set(r.id, r);
   return out;
 }
 
@@ -175,35 +180,25 @@ async function handOffOne(
   const dueAt = slaDueAt(now, setup.sla);
   const group = handoffGroup(c.personId);
   const rule = `handoff to ${route.rep} by ${route.ruleId}`;
+  // Every write of the handoff: one phase, rule, person and group.
+  const handoffWrite = (
+    input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> &
+      Partial<FunnelWriteInput>,
+  ): OutboxWrite =>
+    funnelWrite(ctx, { phase: "handoff", rule, personId: c.personId, email: person.email ?? null, group, ...input });
   const taskWrite = (input: Parameters<typeof v.task.fields>[0]): OutboxWrite =>
-    funnelWrite(ctx, {
+    handoffWrite({
       key: input.key,
-      phase: "handoff",
       side: "crm",
       object: v.task.object,
       recordId: null,
       fields: v.task.fields(input),
-      rule,
-      personId: c.personId,
-      email: person.email ?? null,
       upsertOn: v.task.upsertOn,
       associations: v.task.associate ? [{ object: c.crmType, id: c.crmId }] : [],
-      group,
     });
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
   const writes: OutboxWrite[] = [
-    funnelWrite(ctx, {
-      key: `${group}:record`,
-      phase: "handoff",
-      side: "crm",
-      object: c.crmType,
-      recordId: c.crmId,
-      fields: recordFields,
-      rule,
-      personId: c.personId,
-      email: person.email ?? null,
-      group,
-    }),
+    handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
     taskWrite({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
       body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
@@ -231,17 +226,12 @@ async function handOffOne(
   ];
   if (!setup.crmIsMarketing && marketingOwnerId)
     writes.push(
-      funnelWrite(ctx, {
+      handoffWrite({
         key: `${group}:owner`,
-        phase: "handoff",
         side: "marketing",
         object: "contacts",
         recordId: c.personId,
         fields: { hubspot_owner_id: marketingOwnerId },
-        rule,
-        personId: c.personId,
-        email: person.email ?? null,
-        group,
       }),
     );
 

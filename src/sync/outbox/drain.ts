@@ -8,6 +8,7 @@ import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
 import { planFunnelWrite } from "./decide.js";
 import { toPlanned, toRecordWrite } from "./funnel-write.js";
+import { groupBy } from "../../core/grouping.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
 const DRAIN_BATCH = 200;
@@ -50,11 +51,7 @@ export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): 
 }
 
 function* batches(entries: readonly OutboxEntry[]): Generator<OutboxEntry[]> {
-  const byTarget = new Map<string, OutboxEntry[]>();
-  for (const e of entries) {
-    const target = `${e.system}\u0000${e.object}`;
-    byTarget.set(target, [...(byTarget.get(target) ?? []), e]);
-  }
+  const byTarget = groupBy(entries, (e) => `${e.system}\u0000${e.object}`);
   for (const group of byTarget.values())
     for (let i = 0; i < group.length; i += DRAIN_BATCH) yield group.slice(i, i + DRAIN_BATCH);
 }

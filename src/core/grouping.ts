@@ -1,0 +1,13 @@
+// Groups items by a key in one pass, in first-seen order (Map.groupBy arrives only with Node 21):
+// writes and reads are batched per system and object, and a copy per item made that quadratic.
+
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
