@@ -1,6 +1,7 @@
 // The leadloop.yaml the sandbox writes: the public config keys pointing at the emulators and at the
 // sandbox's own store, so any `leadloop` command can be run against it afterwards.
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { SalesforceConnection } from "../config/leadloop-config.js";
 import { SHIPPED_CONFIG, SHIPPED_MAPPINGS } from "./package-paths.js";
@@ -25,6 +26,21 @@ export interface SandboxEndpoints {
   /** The routing file written for the seeded reps. */
   routingPath: string;
   crm: "salesforce" | "hubspot";
+}
+
+/**
+ * Writes the sandbox's two files: `routing.yaml` (the given routing) beside `configFile`, and the config
+ * pointing at it. Returns the routing file's path.
+ */
+export function writeSandboxConfig(
+  configFile: string,
+  routingText: string,
+  e: Omit<SandboxEndpoints, "routingPath">,
+): string {
+  const routingPath = join(dirname(configFile), "routing.yaml");
+  writeFileSync(routingPath, routingText);
+  writeFileSync(configFile, sandboxConfigText({ ...e, routingPath }));
+  return routingPath;
 }
 
 export function sandboxConfigText(e: SandboxEndpoints): string {

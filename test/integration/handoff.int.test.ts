@@ -1,8 +1,7 @@
 // Qualification and handoff end to end, with each CRM: a contact who reads the pricing page and asks
 // for a demo crosses the threshold and is handed off once, to the territory's rep, with an alert task,
 // the behaviour summary and one task per significant activity; a near-qualified contact is flagged.
-import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
-import { funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 function seedProspect(loop: LoopHarness) {
@@ -32,19 +31,6 @@ function seedProspect(loop: LoopHarness) {
   });
   loop.hubspot.data.associate("contacts", anon.id, "companies", company.id);
   return { camille, anon };
-}
-
-function pricingAndDemo(loop: LoopHarness, contactId: string) {
-  recordActivity(loop.hubspot.data, {
-    contactId,
-    kind: "pageView",
-    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
-  });
-  recordActivity(loop.hubspot.data, {
-    contactId,
-    kind: "formSubmission",
-    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
-  });
 }
 
 describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) => {

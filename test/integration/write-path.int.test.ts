@@ -2,37 +2,20 @@
 // system refuses lands in `errors list` with its phase, the run exits 4, `errors retry` fails honestly
 // while the cause is still there and resolves the entry once it is fixed. Then the plan: a dry run
 // shows exactly what the real run writes, and a second run with no edits writes nothing.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
-import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { QueuedError, StateStore } from "../../src/store/port.js";
 import { type CliResult, runCli } from "../support/cli-run.js";
-
-const REPS = {
-  emea: { email: "helene.dubois@leadloop-demo.com", firstName: "Hélène", lastName: "Dubois" },
-  fallback: { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" },
-};
-
-const ROUTING = `version: 1
-keepAccountOwner: true
-queues:
-  emea: [${REPS.emea.email}]
-rules:
-  - id: emea
-    description: France and Germany
-    when: { country: [France, DE] }
-    assign: { queue: emea }
-fallback: ${REPS.fallback.email}
-`;
+import { pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 
 interface World {
   hubspot: HubspotEmulator;
@@ -44,24 +27,18 @@ interface World {
   close(): Promise<void>;
 }
 
-async function startWorld(routingText: string = ROUTING): Promise<World> {
+async function startWorld(routingText: string = TEST_ROUTING): Promise<World> {
   const hubspot = await startHubspotEmulator({ searchLagMs: 0 });
   const salesforce = await startSalesforceEmulator();
   const dir = mkdtempSync(join(tmpdir(), "leadloop-write-path-"));
-  const routingPath = join(dir, "routing.yaml");
-  writeFileSync(routingPath, routingText);
   const storePath = join(dir, "state.db");
   const config = join(dir, "leadloop.yaml");
-  writeFileSync(
-    config,
-    sandboxConfigText({
-      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-      salesforce,
-      storePath,
-      routingPath,
-      crm: "salesforce",
-    }),
-  );
+  writeSandboxConfig(config, routingText, {
+    hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+    salesforce,
+    storePath,
+    crm: "salesforce",
+  });
   return {
     hubspot,
     salesforce,
@@ -81,21 +58,6 @@ async function startWorld(routingText: string = ROUTING): Promise<World> {
       await salesforce.close();
     },
   };
-}
-
-function seedReps(world: World): Map<string, { salesforce: string; hubspot: string }> {
-  const ids = new Map<string, { salesforce: string; hubspot: string }>();
-  for (const rep of Object.values(REPS)) {
-    const salesforce = world.salesforce.data.insert("User", {
-      Username: `${rep.email}.test`,
-      Email: rep.email,
-      FirstName: rep.firstName,
-      LastName: rep.lastName,
-      IsActive: true,
-    });
-    ids.set(rep.email, { salesforce, hubspot: world.hubspot.data.addOwner(rep).id });
-  }
-  return ids;
 }
 
 /** A French marketing director who reads the pricing page and asks for a demo: an MQL at once. */
@@ -118,19 +80,6 @@ function seedCamille(world: World) {
   world.hubspot.data.associate("contacts", camille.id, "companies", company.id);
   pricingAndDemo(world, camille.id);
   return { company, camille };
-}
-
-function pricingAndDemo(world: World, contactId: string) {
-  recordActivity(world.hubspot.data, {
-    contactId,
-    kind: "pageView",
-    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
-  });
-  recordActivity(world.hubspot.data, {
-    contactId,
-    kind: "formSubmission",
-    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
-  });
 }
 
 async function openErrors(world: World): Promise<QueuedError[]> {

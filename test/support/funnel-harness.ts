@@ -4,6 +4,7 @@ import { loadQualification } from "../../src/config/qualification-file.js";
 import { parseRouting } from "../../src/config/routing-file.js";
 import { loadSla } from "../../src/config/sla-file.js";
 import { compileDefinition } from "../../src/core/scoring/compile.js";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
@@ -15,7 +16,8 @@ export const REPS = {
   fallback: { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" },
 };
 
-const ROUTING = `version: 1
+/** Routing for REPS: France and Germany to the EMEA queue, everyone else to the fallback. */
+export const TEST_ROUTING = `version: 1
 keepAccountOwner: true
 queues:
   emea: [${REPS.emea.email}]
@@ -28,7 +30,9 @@ fallback: ${REPS.fallback.email}
 `;
 
 /** Creates the reps as Salesforce users and HubSpot owners; returns their ids by email. */
-export function seedReps(loop: LoopHarness): Map<string, { salesforce: string; hubspot: string }> {
+export function seedReps(
+  loop: Pick<LoopHarness, "hubspot" | "salesforce">,
+): Map<string, { salesforce: string; hubspot: string }> {
   const ids = new Map<string, { salesforce: string; hubspot: string }>();
   for (const rep of Object.values(REPS)) {
     const salesforce = loop.salesforce.data.insert("User", {
@@ -48,7 +52,7 @@ export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): Fun
   const hubspotVocabulary = hubspotHandoffVocabulary(loop.hubspotAdapter);
   return {
     qualification: compileDefinition(loadQualification(`${SHIPPED_CONFIG}/qualification.yaml`)),
-    routing: parseRouting(ROUTING, "test-routing.yaml"),
+    routing: parseRouting(TEST_ROUTING, "test-routing.yaml"),
     sla: loadSla(`${SHIPPED_CONFIG}/sla.yaml`),
     vocabulary:
       crm === "salesforce" ? salesforceHandoffVocabulary(loop.salesforceAdapter) : hubspotVocabulary,
@@ -58,4 +62,18 @@ export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): Fun
     crmIsMarketing: crm === "hubspot",
     activityWindowDays: 365,
   };
+}
+
+/** A visit to the pricing page and a demo request: the behaviour that makes a well-fitting person an MQL. */
+export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
+  recordActivity(loop.hubspot.data, {
+    contactId,
+    kind: "pageView",
+    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
+  });
+  recordActivity(loop.hubspot.data, {
+    contactId,
+    kind: "formSubmission",
+    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
+  });
 }

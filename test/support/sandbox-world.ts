@@ -1,12 +1,12 @@
 // A fresh sandbox world for tests that drive the built CLI: both emulators seeded from one seed, the
 // config, routing and store files `leadloop sandbox` would write, all in a temp folder of its own.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
-import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
 import type { SeedData } from "../../src/sandbox/seed/types.js";
 
@@ -34,19 +34,13 @@ export async function openSandboxWorld(seed: SeedData, label = "world"): Promise
   loadSeed(seed, { hubspot, salesforce });
   const dir = mkdtempSync(join(tmpdir(), `leadloop-${label}-`));
   const storePath = join(dir, "state.db");
-  const routingPath = join(dir, "routing.yaml");
   const configPath = join(dir, "leadloop.yaml");
-  writeFileSync(routingPath, sandboxRoutingText(seed));
-  writeFileSync(
-    configPath,
-    sandboxConfigText({
-      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-      salesforce,
-      storePath,
-      routingPath,
-      crm: "salesforce",
-    }),
-  );
+  writeSandboxConfig(configPath, sandboxRoutingText(seed), {
+    hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+    salesforce,
+    storePath,
+    crm: "salesforce",
+  });
   return {
     hubspot,
     salesforce,

@@ -2,7 +2,7 @@
 // them, and runs the daemon's sync against them, with people acting between runs. No accounts needed.
 
 import { once } from "node:events";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
@@ -10,7 +10,7 @@ import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../sandbox/load-seed.js";
 import { playPeople } from "../../sandbox/play-people.js";
 import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
-import { sandboxConfigText } from "../../sandbox/sandbox-config.js";
+import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
 import { type CommandIo, globalOptions, makeLogger } from "../context.js";
@@ -75,18 +75,12 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         mkdirSync(dirname(configFile), { recursive: true });
         // A new sandbox is a new world: the old store's links point at records that no longer exist.
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${storePath}${suffix}`, { force: true });
-        const routingPath = join(dirname(configFile), "routing.yaml");
-        writeFileSync(routingPath, sandboxRoutingText(seed));
-        writeFileSync(
-          configFile,
-          sandboxConfigText({
-            hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-            salesforce,
-            storePath,
-            routingPath,
-            crm: opts.crm,
-          }),
-        );
+        writeSandboxConfig(configFile, sandboxRoutingText(seed), {
+          hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+          salesforce,
+          storePath,
+          crm: opts.crm,
+        });
         const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities\n`;
         (opts.json ? io.stderr : io.stdout).write(
           `${seeded}hubspot emulator: ${hubspot.url}\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
