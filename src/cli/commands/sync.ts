@@ -52,6 +52,8 @@ export function registerSync(program: Command, io: CommandIo): void {
 }
 
 export function exitFor(summary: RunSummary): number {
+  // Stopped as asked (SIGTERM, Ctrl-C): a clean stop, whatever the queue holds; the next run resumes.
+  if (summary.status === "stopped") return EXIT.ok;
   return Object.values(summary.errors).some((n) => n > 0) ? EXIT.partial : EXIT.ok;
 }
 

@@ -42,6 +42,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   const crmRecords = await readCrmRecords(ctx, setup, candidates);
 
   for (const c of candidates) {
+    if (ctx.signal?.aborted) return; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);

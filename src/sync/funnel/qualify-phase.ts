@@ -20,11 +20,13 @@ const CONTACTS = "contacts";
 const COMPANIES = "companies";
 const CURSOR_OBJECT = "contacts#qualification";
 const DAY_MS = 86_400_000;
-/**
- * One HubSpot page per group: scoring reads each contact's behaviour (a call per contact), so a SIGTERM
- * waits for at most one page of those; the writes go to the outbox, so batch fill does not suffer.
- */
+/** One HubSpot page per group: the writes go to the outbox, so small groups cost batch fill nothing. */
 const QUALIFY_GROUP = 100;
+/**
+ * Contacts scored between checks for SIGTERM: scoring reads each contact's behaviour (a call per contact,
+ * paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads, not a page's worth.
+ */
+const QUALIFY_STEP = 20;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
@@ -46,8 +48,14 @@ export async function qualifyPeople(
       groupRecords: QUALIFY_GROUP,
     },
     async (group) => {
-      const decision = await qualifyPage(ctx, setup, state, group.records);
-      await decide(ctx, { ...decision, cursors: [group.cursor] });
+      for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
+        const last = i + QUALIFY_STEP >= group.records.length;
+        const decision = await qualifyPage(ctx, setup, state, group.records.slice(i, i + QUALIFY_STEP));
+        // The cursor moves only with the group's last step; a stop before it re-reads the group next
+        // run, and the steps decided already are decided again under the same keys.
+        await decide(ctx, last ? { ...decision, cursors: [group.cursor] } : decision);
+        if (!last && ctx.signal?.aborted) return;
+      }
     },
   );
 }
