@@ -6,6 +6,7 @@ import { mergeRecord } from "../core/merge/merge-record.js";
 import { fieldKey, type MergeResult } from "../core/merge/types.js";
 import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite, OutboxWrite } from "../store/port.js";
+import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
@@ -124,6 +125,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   const outcomes = await writePairs(ctx, work);
+  commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
   for (const o of outcomes) {
     const p = o.pair.pairing as Pairing;
     const retryId = input.retrying?.get(p.sourceId);
