@@ -1,7 +1,7 @@
 // A rep's own lead: when a Lead a rep created in the CRM is linked to a marketing contact that already
 // existed, the rep sees that person's prior interest — score, reasons and the behaviour summary are
-// written on the Lead, without changing its owner or adding tasks. The page that linked them kept the
-// pair in the store, so a crash before the fill still fills it next run.
+// written on the Lead (for people with behaviour to show), without changing its owner or adding tasks.
+// The page that linked them kept the pair in the store, so a crash before the fill still fills it.
 import type { FieldValues } from "../../core/records.js";
 import type { HistoryToFill, OutboxWrite } from "../../store/port.js";
 import { decide } from "../outbox/decide.js";
@@ -25,7 +25,9 @@ export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, st
   const writes: OutboxWrite[] = [];
   for (const m of matches) {
     const score = state.scores.get(m.personId);
-    if (!score) continue;
+    // No behaviour, no prior interest to show (and a contact leadloop itself just made from this very
+    // record, met again after a crash, is no "known person" either).
+    if (!score || (state.activities.get(m.personId) ?? []).length === 0) continue;
     const fields: FieldValues = {};
     const set = (name: string | null, value: string | null) => {
       if (name) fields[name] = value;
