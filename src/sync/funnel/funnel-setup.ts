@@ -41,12 +41,15 @@ export interface FunnelRunState {
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
-  /** Contact properties qualification decided, written once the contacts are synced. */
-  pendingWrites: Map<string, FieldValues>;
+  /**
+   * In a dry run, the people this run would make MQLs (a real run records them as funnel events), so
+   * the plan hands them off as the real run would.
+   */
+  newMqls: Set<string>;
 }
 
 export function newFunnelRunState(): FunnelRunState {
-  return { scores: new Map(), people: new Map(), activities: new Map(), pendingWrites: new Map() };
+  return { scores: new Map(), people: new Map(), activities: new Map(), newMqls: new Set() };
 }
 
 /** The contact properties scoring, routing and the handoff read. */
