@@ -8,9 +8,6 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  // The crash test (npm run test:crash) does not pass yet: its SIGTERM scenarios exit 4 or late, and it
-  // takes about four minutes; it runs on its own until it does (issue 7 stays open for it).
-  testPathIgnorePatterns: process.env.LEADLOOP_CRASH_TEST ? [] : ["/crash-resume\\.int\\.test\\.ts$"],
   setupFiles: ["<rootDir>/test/support/node20-polyfills.ts"],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -64,7 +64,7 @@ export async function callWithRetry<T>(
           attempt: attemptNumber,
           elapsedMs,
           retryAfterMs: error.retryAfterMs,
-          random: Math.random(),
+          random: clock.jitter?.() ?? Math.random(),
         });
         if (plan.kind === "stop") throw stopped(error, hooks.operation, attemptNumber, elapsedMs, policy, plan);
         hooks.onRetry?.(error, attemptNumber, plan.ms);

@@ -6,6 +6,8 @@ export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** In [0, 1): the jitter of retry waits; Math.random when absent (tests fix it to be repeatable). */
+  jitter?(): number;
 }
 
 export const systemClock: Clock = {

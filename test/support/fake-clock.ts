@@ -6,7 +6,15 @@ export class FakeClock implements Clock {
   /** Every sleep asked for, in order. */
   readonly slept: number[] = [];
 
-  constructor(private t: number) {}
+  /** `jitter`: the fixed jitter of retry waits, so a test's waits are the same on every run. */
+  constructor(
+    private t: number,
+    private readonly fixedJitter = 0.5,
+  ) {}
+
+  jitter(): number {
+    return this.fixedJitter;
+  }
 
   now(): number {
     return this.t;
