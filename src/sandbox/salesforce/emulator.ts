@@ -31,6 +31,8 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** The org's daily API allocation; default 100000. */
   dailyApiLimit?: number;
+  /** The org's clock (default: real time), so a test can move time for leadloop and Salesforce alike. */
+  now?: () => Date;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -50,7 +52,7 @@ export async function startSalesforceEmulator(
 ): Promise<SalesforceEmulator> {
   const sessions = new Sessions(options.accessToken ?? "sandbox-salesforce-token");
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
-  const data = new SalesforceData(undefined, sessions);
+  const data = new SalesforceData(undefined, sessions, options.now);
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,

@@ -23,6 +23,8 @@ export class RecordWriter {
   constructor(
     private readonly store: RecordStore,
     private faults?: FaultInjector,
+    /** The org's clock: what records are stamped with when a write names no time of its own. */
+    readonly now: () => Date = () => new Date(),
   ) {}
 
   /** The running server's fault injector, known only once it has started. */
@@ -51,7 +53,7 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
-    const at = (options.at ?? new Date()).getTime();
+    const at = (options.at ?? this.now()).getTime();
     const id = this.store.ids.next(schema.keyPrefix);
     record.Id = id;
     this.stamp(schema, record, at, true);
@@ -73,12 +75,12 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
-    this.stamp(schema, record, (options.at ?? new Date()).getTime(), false);
+    this.stamp(schema, record, (options.at ?? this.now()).getTime(), false);
     this.store.put(schema.name, record);
   }
 
   /** Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. */
-  delete(type: string, id: string, at: Date = new Date(), masterRecordId?: string): void {
+  delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string): void {
     const schema = this.schemaOrThrow(type);
     const existing = this.existing(schema, id);
     if (!findField(schema, "IsDeleted")) {

@@ -78,7 +78,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
   };
 
   const touch = (job: IngestJob) => {
-    job.systemModstamp = formatDateTime(Date.now());
+    job.systemModstamp = formatDateTime(ctx.data.writer.now().getTime());
   };
 
   const csv = (rows: string[][]): EmulatorResponse => ({
@@ -116,7 +116,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
             );
           }
         }
-        const now = formatDateTime(Date.now());
+        const now = formatDateTime(ctx.data.writer.now().getTime());
         const job: IngestJob = {
           id: ctx.data.store.ids.next(JOB_PREFIX),
           object: schema.name,

@@ -74,7 +74,7 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
 
   // Salesforce reports replication coverage to the minute, never past now.
   const latestCovered = (end: number) =>
-    formatDateTime(Math.floor(Math.min(end, Date.now()) / 60_000) * 60_000);
+    formatDateTime(Math.floor(Math.min(end, ctx.data.writer.now().getTime()) / 60_000) * 60_000);
 
   router
     .add(
@@ -152,7 +152,7 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         const [start, end] = replicationWindow(req);
         const all = ctx.data.store.deletions.filter((d) => d.type === schema.name);
         const inWindow = all.filter((d) => d.deletedDate >= start && d.deletedDate < end);
-        const earliest = Math.min(Date.now(), ...all.map((d) => d.deletedDate));
+        const earliest = Math.min(ctx.data.writer.now().getTime(), ...all.map((d) => d.deletedDate));
         return json(200, {
           deletedRecords: inWindow.map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
           earliestDateAvailable: formatDateTime(Math.floor(earliest / 60_000) * 60_000),
