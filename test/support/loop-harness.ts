@@ -56,7 +56,8 @@ export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): P
       connection: emulatorConnection(salesforce),
       retry: FAST_RETRY,
     });
-    await ensureLeadloopProperties(hubspotAdapter, mappings);
+    // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too.
+    await ensureLeadloopProperties(hubspotAdapter, mappings, true);
     return { hubspotAdapter, salesforceAdapter, store: await openStore({ path: storePath }) };
   };
   let parts = await connect();
