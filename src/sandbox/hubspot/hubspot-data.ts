@@ -333,6 +333,17 @@ export class HubspotData {
     return copy(this.update(type, id, properties, { enforceReadOnly: true }));
   }
 
+  /**
+   * Throws what `createFromApi` (or, with `id`, `updateFromApi`) would throw for these values, writing
+   * nothing: a batch HubSpot refuses as a whole is checked in full before any of it is written.
+   */
+  checkWriteFromApi(type: ObjectType, properties: Record<string, WriteValue>, id?: string): void {
+    const values = this.validate(type, properties, true);
+    if (type !== "contacts" || !values.email) return;
+    if (id === undefined) this.assertEmailFree(values.email);
+    else if (values.email !== this.find(type, id)?.properties.email) this.assertEmailFree(values.email, id);
+  }
+
   /** Looks a record up by id (following merges) or by a unique property such as email. */
   findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
     if (idProperty && idProperty !== "hs_object_id") {
