@@ -67,9 +67,17 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         "start and end must be valid dateTime values",
       );
     }
-    if (start > end)
-      throw new SalesforceApiError(400, "INVALID_REPLICATION_DATE", "start date must be before end date");
-    return [start, end];
+    // Seconds are ignored (the window runs from minute to minute), and a window must span more than a
+    // minute (REST API Developer Guide, "sObject Get Updated" / "sObject Get Deleted").
+    const [from, to] = [start, end].map((t) => Math.floor(t / 60_000) * 60_000) as [number, number];
+    if (to - from <= 60_000) {
+      throw new SalesforceApiError(
+        400,
+        "INVALID_REPLICATION_DATE",
+        "startDate must chronologically precede endDate by more than one minute",
+      );
+    }
+    return [from, to];
   };
 
   // Salesforce reports replication coverage to the minute, never past now.
