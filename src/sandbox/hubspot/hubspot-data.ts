@@ -79,7 +79,8 @@ export class HubspotData {
   private nextOwnerId = 70000001;
   private nextEventId = 1;
 
-  constructor() {
+  /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
+  constructor(readonly now: () => Date = () => new Date()) {
     for (const type of OBJECT_TYPES) {
       this.objects.set(type, new Map());
       this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));
@@ -109,7 +110,7 @@ export class HubspotData {
   archiveObject(type: ObjectType, id: string): void {
     const record = this.find(type, id);
     if (!record) throw notFound();
-    const now = new Date();
+    const now = this.now();
     record.archived = true;
     record.archivedAt = now;
     record.updatedAt = now;
@@ -162,7 +163,7 @@ export class HubspotData {
   // ---- owners --------------------------------------------------------------------------------------
 
   addOwner(owner: { email: string; firstName: string; lastName: string }): HubspotOwner {
-    const now = new Date();
+    const now = this.now();
     const id = String(this.nextOwnerId++);
     const stored: HubspotOwner = {
       id,
@@ -282,7 +283,7 @@ export class HubspotData {
         { name: [definition.name] },
       );
     }
-    const now = new Date().toISOString();
+    const now = this.now().toISOString();
     const options: PropertyOption[] = (definition.options ?? []).map((o, i) => ({
       label: o.label,
       value: o.value,
@@ -332,6 +333,17 @@ export class HubspotData {
     return copy(this.update(type, id, properties, { enforceReadOnly: true }));
   }
 
+  /**
+   * Throws what `createFromApi` (or, with `id`, `updateFromApi`) would throw for these values, writing
+   * nothing: a batch HubSpot refuses as a whole is checked in full before any of it is written.
+   */
+  checkWriteFromApi(type: ObjectType, properties: Record<string, WriteValue>, id?: string): void {
+    const values = this.validate(type, properties, true);
+    if (type !== "contacts" || !values.email) return;
+    if (id === undefined) this.assertEmailFree(values.email);
+    else if (values.email !== this.find(type, id)?.properties.email) this.assertEmailFree(values.email, id);
+  }
+
   /** Looks a record up by id (following merges) or by a unique property such as email. */
   findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
     if (idProperty && idProperty !== "hs_object_id") {
@@ -366,7 +378,7 @@ export class HubspotData {
   ): StoredObject {
     const values = this.validate(type, properties, options.enforceReadOnly);
     if (type === "contacts" && values.email) this.assertEmailFree(values.email);
-    const at = options.at ?? new Date();
+    const at = options.at ?? this.now();
     const id = String(this.nextObjectId++);
     const record: StoredObject = {
       id,
@@ -401,7 +413,7 @@ export class HubspotData {
     }
     applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
-    stampModified(record, options.at ?? new Date());
+    stampModified(record, options.at ?? this.now());
     record.writtenAt = Date.now();
     return record;
   }

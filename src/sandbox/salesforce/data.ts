@@ -74,8 +74,9 @@ export class SalesforceData {
   constructor(
     faults: FaultInjector | undefined,
     private readonly sessions: Sessions,
+    now?: () => Date,
   ) {
-    this.writer = new RecordWriter(this.store, faults);
+    this.writer = new RecordWriter(this.store, faults, now);
   }
 
   insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
@@ -111,7 +112,7 @@ export class SalesforceData {
       throw new Error(`${schema.name} records cannot be merged`);
     const master = this.trusted(() => this.writer.existing(schema, masterId));
     const merged = mergedIds.map((id) => String(this.trusted(() => this.writer.existing(schema, id)).Id));
-    for (const id of merged) this.writer.delete(schema.name, id, at ?? new Date(), String(master.Id));
+    for (const id of merged) this.writer.delete(schema.name, id, at ?? this.writer.now(), String(master.Id));
     for (const other of this.store.schemas.values()) {
       const refs = other.fields.filter(
         (f) => f.type === "reference" && f.referenceTo.includes(schema.name) && f.name !== "MasterRecordId",
@@ -133,7 +134,7 @@ export class SalesforceData {
    * converted with its Converted* fields. Same-named custom fields are carried over, standing in for the
    * admin's lead field mapping, unless `mapCustomFields` is false.
    */
-  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = new Date()): ConvertLeadResult {
+  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now()): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
     const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
     if (lead.IsConverted === true)
