@@ -12,6 +12,7 @@ import {
 } from "../emulator/server.js";
 import { SalesforceData } from "./data.js";
 import { SalesforceApiError } from "./errors.js";
+import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
 import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
@@ -31,6 +32,11 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** The org's daily API allocation; default 100000. */
   dailyApiLimit?: number;
+  /**
+   * "configured" (default): the org as the README's Salesforce setup leaves it (Lead Status has
+   * "Closed - Unqualified" and "Closed - Unreachable"); "bare": a new org's standard picklists only.
+   */
+  orgSetup?: OrgSetup;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -50,7 +56,7 @@ export async function startSalesforceEmulator(
 ): Promise<SalesforceEmulator> {
   const sessions = new Sessions(options.accessToken ?? "sandbox-salesforce-token");
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
-  const data = new SalesforceData(undefined, sessions);
+  const data = new SalesforceData(undefined, sessions, options.orgSetup);
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,
