@@ -135,7 +135,8 @@ async function dispositionsOf(
     if (reading.kind !== "verdict") continue;
     const { disposition, reason } = reading.entry;
     const clock = clocks.get(record.id);
-    if (clock && record.modifiedAt >= clock.handoffAt)
+    // Compared to the second: a CRM may keep its modification stamps to the second (Salesforce does).
+    if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
       out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
     const stage = stageForDisposition(disposition);
     const current = (stages.get(personId) ?? "lead") as Stage;
@@ -158,7 +159,7 @@ async function dispositionsOf(
       email,
       fromStage: current,
       toStage: stage,
-      at: record.modifiedAt,
+      at: await eventTime(ctx, personId, record.modifiedAt),
       cause: rule,
       runId: ctx.runId,
       source: null,
@@ -203,6 +204,16 @@ function contactWrite(
     email,
     clearFirst: clear ? [LIFECYCLE_FIELD] : [],
   });
+}
+
+/**
+ * When the verdict happened, for the funnel's order: the CRM's stamp, but never before the person's
+ * latest event (a stamp kept to the second can fall before the handoff that preceded it).
+ */
+async function eventTime(ctx: RunContext, personId: string, modifiedAt: string): Promise<string> {
+  const events = await ctx.store.listFunnelEvents({ personId });
+  const latest = events[events.length - 1]?.at;
+  return latest !== undefined && latest > modifiedAt ? latest : modifiedAt;
 }
 
 /** The marketing contacts behind these CRM records (the records themselves when HubSpot is the CRM). */
