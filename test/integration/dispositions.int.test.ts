@@ -43,7 +43,7 @@ function setStatus(loop: LoopHarness, crm: Crm, personId: string, status: string
   loop.salesforce.data.update("Lead", String(lead.Id), { Status: status });
 }
 
-const STATUS: Record<Crm, Record<string, string>> = {
+const STATUS: Record<Crm, Record<"working" | "recycle" | "trash" | "unreachable" | "open", string>> = {
   salesforce: {
     working: "Working - Contacted",
     recycle: "Closed - Not Converted",
