@@ -1,7 +1,7 @@
 // The dispositions' commands as a user drives them: `validate --live` compares the qualification's lead
 // statuses with the CRM's live picklist and the mappings' value maps with the org's picklists, and
 // `requalify` brings a trashed person back (help, confirmation, --json, exit statuses).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
