@@ -43,8 +43,9 @@ function setStatus(loop: LoopHarness, crm: Crm, personId: string, status: string
   loop.salesforce.data.update("Lead", String(lead.Id), { Status: status });
 }
 
-const STATUS: Record<Crm, Record<"working" | "recycle" | "trash" | "unreachable" | "open", string>> = {
+const STATUS: Record<Crm, Record<"qualified" | "working" | "recycle" | "trash" | "unreachable" | "open", string>> = {
   salesforce: {
+    qualified: "Closed - Converted",
     working: "Working - Contacted",
     recycle: "Closed - Not Converted",
     trash: "Closed - Unqualified",
@@ -52,6 +53,7 @@ const STATUS: Record<Crm, Record<"working" | "recycle" | "trash" | "unreachable"
     open: "Open - Not Contacted",
   },
   hubspot: {
+    qualified: "CONNECTED",
     working: "IN_PROGRESS",
     recycle: "BAD_TIMING",
     trash: "UNQUALIFIED",
@@ -173,6 +175,19 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const cleared = (await loop.store.listAudit([personId])).filter((a) => a.field === "lifecyclestage");
     expect(cleared.map((a) => a.after)).toEqual(expect.arrayContaining(["other", null, "lead"]));
     expect(await stages()).toEqual(["mql", "trash", "lead", "mql"]);
+  });
+
+  it("qualified: sales accepted, the lifecycle moves on to SQL", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].qualified);
+    await tick();
+    const run = await sync();
+    expect(run.summary.dispositions).toEqual({ qualified: 1, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(contact()).toMatchObject({
+      lifecyclestage: "salesqualifiedlead",
+      leadloop_status: "sal",
+      hs_lead_status: crm === "salesforce" ? "OPEN_DEAL" : "CONNECTED",
+    });
+    expect(await stages()).toEqual(["mql", "sal"]);
   });
 
   it("unreachable: back to nurture like a recycle", async () => {
