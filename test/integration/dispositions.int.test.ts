@@ -243,5 +243,18 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(entry?.message).toContain(entry!.recordId!);
     expect(entry?.message).toContain("anaïs.bérénger@sgo-optique.fr");
     expect(await stages()).toEqual(["mql"]);
+
+    // A run that still does not know it leaves the one entry as it is.
+    await tick();
+    await sync();
+    expect(await loop.store.getError(entry!.id)).toMatchObject({ status: "open", attempts: entry!.attempts });
+
+    // The admin lists the status: the next run applies the verdict and resolves the entry.
+    funnel = funnelFor(loop, crm);
+    await tick();
+    const fixed = await sync();
+    expect(fixed.summary.dispositions.unreachable).toBe(1);
+    expect((await loop.store.getError(entry!.id))?.status).toBe("resolved");
+    expect(contact()).toMatchObject({ leadloop_status: "unreachable", lifecyclestage: "lead" });
   });
 });

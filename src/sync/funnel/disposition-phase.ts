@@ -61,15 +61,48 @@ export async function readDispositions(
     startWhenNew: null,
     until: phaseStart,
   };
+  const waiting = await recheckUnknownStatuses(ctx, setup, clocks, statusCarried, read.fields);
   await readChangeGroups(ctx, read, async (page) => {
     const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, page.records);
-    await decide(ctx, { ...decision, cursors: [page.cursor] });
+    // An unknown status already waiting in the queue is not reported again on every re-read.
+    const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
+    await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
   });
   await countLoggedTouches(ctx, setup, clocks, phaseStart);
   await raiseBreaches(ctx, setup);
 }
 
 const MARKETING_LEAD_STATUS = "hs_lead_status";
+
+/**
+ * Records whose status the map did not know wait in the error queue; each run reads them again, so once
+ * the definition lists the status (or a rep picks another) the verdict applies and the entry is resolved.
+ */
+async function recheckUnknownStatuses(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: ReadonlyMap<string, SlaClock>,
+  statusCarried: boolean,
+  fields: string[],
+): Promise<Map<string, string | null>> {
+  if (ctx.dryRun) return new Map();
+  const { object } = setup.vocabulary.status;
+  const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
+    (e) => e.operation === "disposition" && e.object === object && e.recordId !== null,
+  );
+  if (waiting.length === 0) return new Map();
+  const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
+  const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, records);
+  const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
+  const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
+  // Still unknown: the entry stays as it is (not another attempt every run).
+  await decide(ctx, { ...decision, errors: [], resolvedErrors });
+  return new Map(decision.errors.map((e) => [e.recordId!, statusOf(e)]));
+}
+
+function statusOf(error: NewQueuedError): string | null {
+  return (error.payload as { status?: string | null }).status ?? null;
+}
 
 interface PageDecision {
   funnelEvents: FunnelEvent[];
@@ -124,7 +157,8 @@ async function dispositionsOf(
         errorClass: "config",
         message:
           `lead status "${reading.status}" on ${object} ${record.id} is not in the qualification's ` +
-          `dispositions.${crmName} map; add it (as a disposition, or \`disposition: none\`)` +
+          `dispositions.${crmName} map; add it (as a disposition, or \`disposition: none\`): every sync reads ` +
+          "it again until the map knows it" +
           (email ? ` [${email}]` : ""),
         at,
       });
