@@ -4,7 +4,7 @@
 
 import { AssociationStore } from "./association-store.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
-import { CREATED_PROPERTY, defaultProperties } from "./default-properties.js";
+import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
 import { HubspotApiError, notFound } from "./errors.js";
 import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
@@ -411,6 +411,7 @@ export class HubspotData {
     if (type === "contacts" && values.email && values.email !== record.properties.email) {
       this.assertEmailFree(values.email, record.id);
     }
+    if (options.enforceReadOnly) dropBackwardLifecycle(record, values);
     applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
     stampModified(record, options.at ?? this.now());
@@ -485,6 +486,24 @@ const NEVER_COPIED_ON_MERGE = new Set([
   "hs_additional_emails",
   "hs_merged_object_ids",
 ]);
+
+/**
+ * A write from the API does not move the lifecycle stage backward: HubSpot answers success and keeps the
+ * later stage, unless the property was cleared first in a separate request ("Normally the lifecycle
+ * stage cannot move backwards [...] You'd need to first set the value to \"\" (empty string), then (in a
+ * separate request) set the earlier lifecycle stage value",
+ * https://integrate.hubspot.com/t/update-lifecycle-stage-using-api/1333). Clearing and setting in one
+ * request does not help: the request carries one value per property.
+ */
+function dropBackwardLifecycle(record: StoredObject, values: Record<string, string | null>): void {
+  const wanted = values[LIFECYCLE_PROPERTY];
+  const held = record.properties[LIFECYCLE_PROPERTY];
+  if (wanted === undefined || wanted === null || held === undefined) return;
+  const order: readonly string[] = LIFECYCLE_STAGES.map(([value]) => value);
+  if (order.indexOf(wanted) < order.indexOf(held)) delete values[LIFECYCLE_PROPERTY];
+}
+
+const LIFECYCLE_PROPERTY = "lifecyclestage";
 
 function applyValues(record: StoredObject, values: Record<string, string | null>): void {
   for (const [name, value] of Object.entries(values)) {

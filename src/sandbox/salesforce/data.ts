@@ -11,6 +11,7 @@ import {
   type FieldOptions,
   type FieldType,
   field,
+  type OrgSetup,
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
 import { runSoql } from "./soql-evaluator.js";
@@ -68,14 +69,16 @@ const CONTACT_FROM_LEAD: Record<string, string> = {
 };
 
 export class SalesforceData {
-  readonly store = new RecordStore();
+  readonly store: RecordStore;
   readonly writer: RecordWriter;
 
   constructor(
     faults: FaultInjector | undefined,
     private readonly sessions: Sessions,
+    setup: OrgSetup = "configured",
     now?: () => Date,
   ) {
+    this.store = new RecordStore(setup);
     this.writer = new RecordWriter(this.store, faults, now);
   }
 

@@ -40,6 +40,7 @@ export const FUNNEL_PROPERTIES = [
   contactProperty("leadloop_reasons", "Score reasons (leadloop)", "string", "textarea"),
   contactProperty("leadloop_activity_summary", "Activity summary (leadloop)", "string", "textarea"),
   contactProperty("leadloop_disposition_reason", "Disposition reason (leadloop)", "string", "text"),
+  contactProperty("leadloop_disposition_date", "Disposition date (leadloop)", "datetime", "date"),
   contactProperty("leadloop_upsell", "Upsell signal (leadloop)", "enumeration", "booleancheckbox", {
     description: "A customer showing cross-sell interest (the qualification's customer rules).",
     options: [
