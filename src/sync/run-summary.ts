@@ -28,6 +28,10 @@ export interface RunSummary {
   handoffs: number;
   /** People over the behaviour threshold missing exactly one requirement. */
   nearQualified: number;
+  /** Lead conversions (a deal for a contact, with HubSpot as CRM) followed to marketing in this run. */
+  conversions: number;
+  /** Opportunities (deals) closed won and lost in this run, counted per person moved. */
+  outcomes: { won: number; lost: number };
   /** The failure that stopped the run, if any. */
   failure: string | null;
 }
@@ -56,6 +60,8 @@ export function emptySummary(
     apiCalls: zero(),
     handoffs: 0,
     nearQualified: 0,
+    conversions: 0,
+    outcomes: { won: 0, lost: 0 },
     failure: null,
   };
 }

@@ -111,6 +111,10 @@ function contactProperties(): PropertyDefinition[] {
     choice("hs_analytics_source", "Original Traffic Source", "analyticsinformation", ANALYTICS_SOURCES, {
       readOnly: true,
     }),
+    // The original source's first drill-down: the campaign, referring site or search term.
+    text("hs_analytics_source_data_1", "Original Traffic Source Drill-Down 1", "analyticsinformation", {
+      readOnly: true,
+    }),
     num("hs_analytics_num_page_views", "Number of Pageviews", "analyticsinformation", { readOnly: true }),
     datetime("hs_analytics_last_visit_timestamp", "Time of Last Session", "analyticsinformation", {
       readOnly: true,

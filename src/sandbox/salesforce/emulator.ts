@@ -31,6 +31,11 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** The org's daily API allocation; default 100000. */
   dailyApiLimit?: number;
+  /**
+   * Lead custom fields an admin mapped for lead conversion (to same-named Account, Contact and
+   * Opportunity fields); default none, as in a new org.
+   */
+  mappedLeadFields?: string[];
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -51,6 +56,7 @@ export async function startSalesforceEmulator(
   const sessions = new Sessions(options.accessToken ?? "sandbox-salesforce-token");
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
   const data = new SalesforceData(undefined, sessions);
+  data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,
