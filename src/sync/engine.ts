@@ -9,7 +9,7 @@ import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
-import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
+import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
@@ -106,8 +106,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     for (const pair of PAIR_ORDER) {
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
-      if (group.length > 0 && (await syncPair(ctx, group, funnel))) break;
+      if (group.length > 0 && (await syncPair(ctx, group, funnel && { setup: funnel, state }))) break;
       if (pair === "contact" && funnel) {
+        // The people the contact pair just linked bring their companies (the company pair ran before).
+        const companies = options.mappings.filter((m) => m.pair === "company");
+        if (companies.length > 0) await syncNewlyIncluded(ctx, companies, { setup: funnel, state });
         await qualifyCreatedPeople(ctx, funnel, state);
         await drainOutbox(ctx);
         await handOff(ctx, funnel, state);
@@ -142,7 +145,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */
-async function syncPair(ctx: RunContext, group: ObjectMapping[], funnel?: FunnelSetup): Promise<boolean> {
+async function syncPair(
+  ctx: RunContext,
+  group: ObjectMapping[],
+  funnel?: { setup: FunnelSetup; state: FunnelRunState },
+): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
   // Deletions and merges first: a merged record's link moves to the survivor before the survivor's own
   // changes are read, so the survivor is not taken for a new, unlinked record.
@@ -150,15 +157,24 @@ async function syncPair(ctx: RunContext, group: ObjectMapping[], funnel?: Funnel
   for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   const marketingRead = marketingFields(group);
   if (await readSide(ctx, "marketing", marketingObject, marketingRead, group)) return true;
-  const pulledIn = funnel ? await newlyIncludedRecords(ctx, funnel, group[0]!, marketingRead) : [];
-  if (pulledIn.length > 0)
-    await syncPage(ctx, { source: "marketing", object: marketingObject, mappings: group, records: pulledIn });
+  if (funnel) await syncNewlyIncluded(ctx, group, funnel);
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
   for (const mapping of crmOrder) {
     if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group)) return true;
   }
   return false;
+}
+
+/** Companies and deals of this run's new MQLs and newly linked people, excluded when last read. */
+async function syncNewlyIncluded(
+  ctx: RunContext,
+  group: ObjectMapping[],
+  funnel: { setup: FunnelSetup; state: FunnelRunState },
+): Promise<void> {
+  const object = group[0]!.marketingObject;
+  const records = await newlyIncludedRecords(ctx, funnel.setup, funnel.state, group[0]!, marketingFields(group));
+  if (records.length > 0) await syncPage(ctx, { source: "marketing", object, mappings: group, records });
 }
 
 async function readSide(

@@ -43,21 +43,26 @@ async function qualifiedPeople(
 }
 
 /**
- * The companies and deals of people who became MQLs in this run and that have no CRM counterpart yet:
- * they were excluded when last read (no contact of theirs was included) and may not change again, so
- * they are read here for the pair's sync to create them now.
+ * The companies and deals of people who became MQLs or were linked in this run and that have no CRM
+ * counterpart yet: they were excluded when last read (no contact of theirs was included) and may not
+ * change again, so they are read here for the pair's sync to create them now.
  */
 export async function newlyIncludedRecords(
   ctx: RunContext,
   setup: FunnelSetup,
+  state: FunnelRunState,
   mapping: ObjectMapping,
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
   if (!ctx.marketing.readAssociations) return [];
-  const people = (await ctx.store.listFunnelEvents({ from: ctx.until }))
-    .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
-    .map((e) => e.personId);
+  // A dry run recorded no funnel event: the people it would make MQLs stand in.
+  const mqls = ctx.dryRun
+    ? [...state.newMqls]
+    : (await ctx.store.listFunnelEvents({ from: ctx.until }))
+        .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
+        .map((e) => e.personId);
+  const people = [...new Set([...mqls, ...(ctx.linkedPeople ?? [])])];
   if (people.length === 0) return [];
   const ids = [...new Set([...(await ctx.marketing.readAssociations(CONTACTS, people, mapping.marketingObject)).values()].flat())];
   const linked = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
