@@ -68,13 +68,14 @@ describe("lineage with Salesforce as CRM", () => {
       source: "PAID_SEARCH",
       campaign: "printemps-2026",
     });
+    // Iñigo's campaign is not in HubSpot: his Lead is a member of a Salesforce campaign.
     const inigo = prospect({
       email: "inigo.nunez@Nunez-Logistica.es",
       firstname: "Iñigo",
       lastname: "Núñez",
       company: { name: "Núñez Logística", domain: "nunez-logistica.es" },
       source: "ORGANIC_SEARCH",
-      campaign: "logistics guide",
+      campaign: "",
       associate: false,
     });
     await sync();
@@ -87,6 +88,9 @@ describe("lineage with Salesforce as CRM", () => {
     const elodieAccount = sf().list("Account").find((a) => a.HubSpot_Company_Id__c === elodie.company.id);
     expect(elodieAccount).toBeDefined();
     expect(sf().list("Account")).toHaveLength(1);
+
+    const fair = sf().insert("Campaign", { Name: "Salon Logística Bilbao 2026", Type: "Trade Show", IsActive: true });
+    sf().insert("CampaignMember", { CampaignId: fair, LeadId: leadOf(inigo.person.id).Id, Status: "Responded" });
 
     // The reps convert: Élodie into her existing Account, Iñigo into a new one; both with an Opportunity.
     await tick();
@@ -161,7 +165,11 @@ describe("lineage with Salesforce as CRM", () => {
     const mql = (await loop.store.listFunnelEvents({ personId: elodie.person.id })).find((e) => e.toStage === "mql");
     expect(mql).toMatchObject({ source: "PAID_SEARCH", campaign: "printemps-2026" });
     const lost = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find((e) => e.toStage === "lost");
-    expect(lost).toMatchObject({ amount: null, source: "ORGANIC_SEARCH", campaign: "logistics guide" });
+    expect(lost).toMatchObject({ amount: null, source: "ORGANIC_SEARCH", campaign: fair });
+    const inigoOpportunity = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find(
+      (e) => e.toStage === "opportunity",
+    );
+    expect(inigoOpportunity?.campaign).toBe(fair);
 
     // Nothing new: no event, no conversion, no outcome counted twice.
     await tick();

@@ -237,9 +237,13 @@ export class SalesforceData {
         write,
       ),
     );
-    // The lead's open and logged activities move to the new contact.
+    // The lead's open and logged activities move to the new contact, and its campaign memberships
+    // name the contact too (the campaign history shows on the Contact after conversion).
     for (const task of this.store.all("Task")) {
       if (task.WhoId === lead.Id) this.store.put("Task", { ...task, WhoId: contactId });
+    }
+    for (const member of this.store.all("CampaignMember")) {
+      if (member.LeadId === lead.Id) this.store.put("CampaignMember", { ...member, ContactId: contactId });
     }
     return opportunityId ? { accountId, contactId, opportunityId } : { accountId, contactId };
   }

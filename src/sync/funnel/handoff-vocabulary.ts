@@ -71,4 +71,9 @@ export interface DealVocabulary {
   accountField: string | null;
   /** The junction naming a deal's people (OpportunityContactRole); null: the CRM's associations. */
   contactRoles: { object: string; dealField: string; contactField: string } | null;
+  /**
+   * The CRM's campaign membership (CampaignMember: LeadId or ContactId, CampaignId): a funnel event's
+   * campaign when marketing names none for the person; null when the CRM keeps none.
+   */
+  campaignMembers: { object: string; personFields: string[]; campaignField: string } | null;
 }

@@ -47,6 +47,14 @@ export async function followConversions(
     ]);
     const personOf = (r: SourceRecord) => (links.get(r.fields[c.idField]!) ?? links.get(r.id))?.marketingId;
     const mover = await newMover(ctx, converted.map(personOf));
+    await mover.campaignsFromCrm(
+      setup,
+      new Map(
+        converted
+          .filter((r) => personOf(r))
+          .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
+      ),
+    );
     for (const r of converted) {
       const personId = personOf(r);
       if (!personId) continue;
@@ -166,7 +174,12 @@ export async function followDeals(
     const kept = dealMapping
       ? await keepDealAssociations(ctx, setup, dealMapping, group.records, people)
       : { crmWrites: [], associations: [], companyOf: new Map<string, string>() };
-    const mover = await newMover(ctx, [...people.values()].flatMap((s) => [...s]));
+    const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
+    const mover = await newMover(ctx, personIds);
+    if (!setup.crmIsMarketing) {
+      const links = await ctx.store.findLinksByMarketingIds("contact", personIds);
+      await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
+    }
     for (const a of kept.associations) mover.associate(a.object, a.id, a.toObject, a.toId);
     await mover.joinCompanies(kept.companyOf);
     const crmWrites = kept.crmWrites;
@@ -321,6 +334,11 @@ interface Mover {
   moveTo(personId: string, to: Stage, cause: CauseKind, detail: string, at: string, amount: number | null): boolean;
   /** An association to add in marketing from an existing record. */
   associate(object: string, id: string, toObject: string, toId: string): void;
+  /**
+   * The campaign of people marketing names none for: their CRM records' (ids per person) campaign
+   * membership, where the CRM keeps one.
+   */
+  campaignsFromCrm(setup: FunnelSetup, crmIds: ReadonlyMap<string, readonly string[]>): Promise<void>;
   /** Each person (key) belongs to the company (value): associated in marketing unless already. */
   joinCompanies(companyOf: ReadonlyMap<string, string>): Promise<void>;
   writes(): OutboxWrite[];
@@ -338,6 +356,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
+  const crmCampaigns = new Map<string, string>();
   const associate = (object: string, id: string, toObject: string, toId: string) => {
     const key = `${object}:${id}`;
     const entry = associations.get(key) ?? { object, id, links: [] };
@@ -365,7 +384,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
         cause: `${cause}: ${detail}`,
         runId: ctx.runId,
         source: person.hs_analytics_source ?? null,
-        campaign: person.hs_analytics_source_data_1 ?? null,
+        campaign: person.hs_analytics_source_data_1 || crmCampaigns.get(personId) || null,
         ownerId: null,
         amount,
       });
@@ -391,6 +410,24 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
       return true;
     },
     associate,
+    async campaignsFromCrm(setup, crmIds) {
+      const members = setup.vocabulary.deals.campaignMembers;
+      const wanted = [...crmIds].filter(([personId]) => !mover.person(personId).hs_analytics_source_data_1);
+      if (!members || wanted.length === 0) return;
+      const ids = [...new Set(wanted.flatMap(([, recordIds]) => recordIds))];
+      const campaignOf = new Map<string, string>();
+      for (const field of members.personFields) {
+        for (const m of await ctx.crm.findBy(members.object, field, ids, [field, members.campaignField])) {
+          const who = m.fields[field];
+          const campaign = m.fields[members.campaignField];
+          if (who && campaign && !campaignOf.has(who)) campaignOf.set(who, campaign);
+        }
+      }
+      for (const [personId, recordIds] of wanted) {
+        const campaign = recordIds.map((id) => campaignOf.get(id)).find((c) => c !== undefined);
+        if (campaign) crmCampaigns.set(personId, campaign);
+      }
+    },
     async joinCompanies(companyOf) {
       const wanted = [...companyOf.keys()];
       if (wanted.length === 0 || !ctx.marketing.readAssociations) return;

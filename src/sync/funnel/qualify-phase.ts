@@ -146,7 +146,7 @@ export async function qualifyPage(
         runId: ctx.runId,
         source: record.fields.hs_analytics_source ?? null,
         // HubSpot's "original source drill-down 1": the campaign, site or search term that brought them.
-        campaign: record.fields.hs_analytics_source_data_1 ?? null,
+        campaign: record.fields.hs_analytics_source_data_1 || null,
         ownerId: null,
         amount: null,
       });

@@ -42,6 +42,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       amountField: "amount",
       accountField: null,
       contactRoles: null,
+      campaignMembers: null,
     },
     async ownersByEmail(emails) {
       const wanted = new Set(emails.map((e) => e.toLowerCase()));

@@ -48,6 +48,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       amountField: "Amount",
       accountField: "AccountId",
       contactRoles: { object: "OpportunityContactRole", dealField: "OpportunityId", contactField: "ContactId" },
+      campaignMembers: { object: "CampaignMember", personFields: ["LeadId", "ContactId"], campaignField: "CampaignId" },
     },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);
