@@ -9,6 +9,7 @@ import { registerErrors } from "./commands/errors.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerHot } from "./commands/hot.js";
 import { registerNearQualified } from "./commands/near-qualified.js";
+import { registerRequalify } from "./commands/requalify.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSync } from "./commands/sync.js";
@@ -38,6 +39,7 @@ export function buildProgram(io: CommandIo): Command {
   registerNearQualified(program, io);
   registerHot(program, io);
   registerRoute(program, io);
+  registerRequalify(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -12,6 +12,7 @@ import {
   type FieldOptions,
   type FieldType,
   field,
+  type OrgSetup,
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
 import { runSoql } from "./soql-evaluator.js";
@@ -64,7 +65,7 @@ const CONTACT_FROM_LEAD: Record<string, string> = {
 };
 
 export class SalesforceData {
-  readonly store = new RecordStore();
+  readonly store: RecordStore;
   readonly writer: RecordWriter;
   /**
    * The Lead custom fields an admin mapped in Setup (Map Lead Fields; the LeadConvertSettings metadata
@@ -79,8 +80,11 @@ export class SalesforceData {
   constructor(
     faults: FaultInjector | undefined,
     private readonly sessions: Sessions,
+    setup: OrgSetup = "configured",
+    now?: () => Date,
   ) {
-    this.writer = new RecordWriter(this.store, faults);
+    this.store = new RecordStore(setup);
+    this.writer = new RecordWriter(this.store, faults, now);
   }
 
   insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
@@ -116,7 +120,7 @@ export class SalesforceData {
       throw new Error(`${schema.name} records cannot be merged`);
     const master = this.trusted(() => this.writer.existing(schema, masterId));
     const merged = mergedIds.map((id) => String(this.trusted(() => this.writer.existing(schema, id)).Id));
-    for (const id of merged) this.writer.delete(schema.name, id, at ?? new Date(), String(master.Id));
+    for (const id of merged) this.writer.delete(schema.name, id, at ?? this.writer.now(), String(master.Id));
     for (const other of this.store.schemas.values()) {
       const refs = other.fields.filter(
         (f) => f.type === "reference" && f.referenceTo.includes(schema.name) && f.name !== "MasterRecordId",
@@ -140,7 +144,7 @@ export class SalesforceData {
    * converted (IsConverted, ConvertedDate, Converted*Id, Status = a converted status), read-only from
    * then on. Custom fields carry over only where `mappedLeadFields` names them.
    */
-  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = new Date()): ConvertLeadResult {
+  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now()): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
     const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
     if (lead.IsConverted === true)

@@ -230,6 +230,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "written values: each accepted outbox write's field values (loop hold); the lead status last seen per CRM record",
+    sql: `
+      CREATE TABLE written_values (
+        target TEXT NOT NULL,
+        field  TEXT NOT NULL,
+        value  TEXT,
+        at     TEXT NOT NULL
+      );
+      CREATE INDEX written_values_target ON written_values (target, field, at);
+
+      CREATE TABLE lead_statuses (
+        crm_id TEXT PRIMARY KEY CHECK (crm_id <> ''),
+        status TEXT,
+        at     TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -3,6 +3,7 @@
 // are HubSpot owners found by email.
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { HubspotAdapter } from "./adapter.js";
+import { TASK_KEY_PROPERTY } from "./leadloop-properties.js";
 
 export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabulary {
   return {
@@ -22,7 +23,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
     },
     task: {
       object: "tasks",
-      upsertOn: null,
+      // Not a unique property (HubSpot has none on tasks): the adapter finds the task on its contact by it.
+      upsertOn: TASK_KEY_PROPERTY,
       associate: true,
       fields: (t) => ({
         hs_task_subject: t.subject,
@@ -31,6 +33,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         hs_task_status: t.completed ? "COMPLETED" : "NOT_STARTED",
         hs_task_priority: t.completed ? "LOW" : "HIGH",
         hubspot_owner_id: t.ownerId,
+        [TASK_KEY_PROPERTY]: t.key,
       }),
     },
     touches: null,
