@@ -149,7 +149,7 @@ async function linkAccounts(
 
 /**
  * Deals changed in the CRM (Opportunities; HubSpot deals when HubSpot is the CRM): each of a deal's
- * people moves to opportunity if not there yet (a rep's deal is their conversion), then to won or lost
+ * people sales accepted moves to opportunity (a rep's deal is their conversion), then to won or lost
  * when the deal closes, with the amount of a won deal; with Salesforce, the deal's associations are
  * made the same on both sides.
  */
@@ -173,7 +173,13 @@ export async function followDeals(
     const people = await peopleOfDeals(ctx, setup, group.records);
     const kept = dealMapping
       ? await keepDealAssociations(ctx, setup, dealMapping, group.records, people)
-      : { crmWrites: [], associations: [], companyOf: new Map<string, string>() };
+      : {
+          crmWrites: [],
+          associations: [],
+          companyOf: new Map<string, string>(),
+          dealIds: new Map<string, string>(),
+          dealCompanies: new Map<string, string[]>(),
+        };
     const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
     const mover = await newMover(ctx, personIds);
     if (!setup.crmIsMarketing) {
@@ -181,6 +187,9 @@ export async function followDeals(
       await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
     }
     for (const a of kept.associations) mover.associate(a.object, a.id, a.toObject, a.toId);
+    // A deal belongs to its people's companies too, as a deal HubSpot creates from a contact does.
+    for (const [dealId, companies] of peopleCompanies(kept.dealIds, people, mover, kept.dealCompanies))
+      for (const company of companies) mover.associate(dealMapping!.marketingObject, dealId, COMPANIES, company);
     await mover.joinCompanies(kept.companyOf);
     const crmWrites = kept.crmWrites;
     for (const deal of group.records) {
@@ -189,7 +198,9 @@ export async function followDeals(
       for (const personId of people.get(deal.id) ?? []) {
         const current = mover.stage(personId);
         if (outcome && current === outcome) continue;
-        if (current !== "opportunity") {
+        // A deal is a conversion for a person sales accepted (or lost before): marketing opening a deal
+        // for an MQL does not move the funnel on sales' behalf.
+        if (current === "sal" || current === "lost") {
           const detail = `${v.object} ${deal.id}`;
           if (mover.moveTo(personId, "opportunity", "conversion", detail, deal.modifiedAt, null))
             ctx.summary.conversions++;
@@ -248,14 +259,25 @@ async function keepDealAssociations(
   crmWrites: OutboxWrite[];
   associations: { object: string; id: string; toObject: string; toId: string }[];
   companyOf: Map<string, string>;
+  /** The HubSpot deal of each linked Opportunity, and the companies each deal is associated with. */
+  dealIds: Map<string, string>;
+  dealCompanies: Map<string, string[]>;
 }> {
   const v = setup.vocabulary.deals;
-  const out = { crmWrites: [] as OutboxWrite[], associations: [] as AssociationToAdd[], companyOf: new Map<string, string>() };
+  const out = {
+    crmWrites: [] as OutboxWrite[],
+    associations: [] as AssociationToAdd[],
+    companyOf: new Map<string, string>(),
+    dealIds: new Map<string, string>(),
+    dealCompanies: new Map<string, string[]>(),
+  };
   const dealLinks = await ctx.store.findLinksByCrmIds(mapping.pair, opportunities.map((o) => o.id));
   if (dealLinks.size === 0 || !ctx.marketing.readAssociations) return out;
   const dealIds = [...dealLinks.values()].map((l) => l.marketingId);
   const dealContacts = await ctx.marketing.readAssociations(mapping.marketingObject, dealIds, CONTACTS);
   const dealCompanies = await ctx.marketing.readAssociations(mapping.marketingObject, dealIds, COMPANIES);
+  out.dealCompanies = dealCompanies;
+  for (const [oppId, l] of dealLinks) out.dealIds.set(oppId, l.marketingId);
   const accountField = v.accountField;
   const accountIds = accountField
     ? opportunities.map((o) => o.fields[accountField] ?? "").filter((id) => id !== "")
@@ -315,6 +337,24 @@ async function keepDealAssociations(
       );
     }
     people.set(opp.id, all);
+  }
+  return out;
+}
+
+/** Per deal: its people's own companies (HubSpot's primary company of each contact) it lacks. */
+function peopleCompanies(
+  dealIds: ReadonlyMap<string, string>,
+  people: ReadonlyMap<string, ReadonlySet<string>>,
+  mover: Mover,
+  dealCompanies: ReadonlyMap<string, string[]>,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [oppId, dealId] of dealIds) {
+    const has = new Set(dealCompanies.get(dealId) ?? []);
+    for (const personId of people.get(oppId) ?? []) {
+      const company = mover.person(personId).associatedcompanyid;
+      if (company && !has.has(company)) out.set(dealId, (out.get(dealId) ?? new Set()).add(company));
+    }
   }
   return out;
 }
@@ -433,6 +473,8 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
       if (wanted.length === 0 || !ctx.marketing.readAssociations) return;
       const current = await ctx.marketing.readAssociations(CONTACTS, wanted, COMPANIES);
       for (const [personId, companyId] of companyOf) {
+        // A person who has a company keeps it: a rep's duplicate Account does not become a second one.
+        if (mover.person(personId).associatedcompanyid) continue;
         if (!(current.get(personId) ?? []).includes(companyId)) associate(CONTACTS, personId, COMPANIES, companyId);
       }
     },
