@@ -118,7 +118,7 @@ async function linkAccounts(
     }
   }
   const candidates = todo.map((r) => {
-    const associated = mover.person(personOf(r)!).associatedcompanyid ?? null;
+    const associated = mover.company(personOf(r)!);
     const domain = domainOf(r);
     return { r, associated, companyId: associated ?? (domain ? byDomain.get(domain) : undefined), domain };
   });
@@ -352,7 +352,7 @@ function peopleCompanies(
   for (const [oppId, dealId] of dealIds) {
     const has = new Set(dealCompanies.get(dealId) ?? []);
     for (const personId of people.get(oppId) ?? []) {
-      const company = mover.person(personId).associatedcompanyid;
+      const company = mover.company(personId);
       if (company && !has.has(company)) out.set(dealId, (out.get(dealId) ?? new Set()).add(company));
     }
   }
@@ -369,6 +369,8 @@ interface AssociationToAdd {
 interface Mover {
   events: FunnelEvent[];
   person(id: string): FieldValues;
+  /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
+  company(id: string): string | null;
   stage(id: string): Stage;
   /** Records the move and decides the contact's stage values; false when the table does not allow it. */
   moveTo(personId: string, to: Stage, cause: CauseKind, detail: string, at: string, amount: number | null): boolean;
@@ -393,6 +395,10 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
       ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
       : [],
   );
+  const associatedCompanies =
+    ids.length > 0 && ctx.marketing.readAssociations
+      ? await ctx.marketing.readAssociations(CONTACTS, ids, COMPANIES)
+      : new Map<string, string[]>();
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
@@ -406,6 +412,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
   const mover: Mover = {
     events,
     person: (id) => people.get(id) ?? {},
+    company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
     moveTo(personId, to, cause, detail, at, amount) {
       const from = mover.stage(personId);
@@ -474,7 +481,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
       const current = await ctx.marketing.readAssociations(CONTACTS, wanted, COMPANIES);
       for (const [personId, companyId] of companyOf) {
         // A person who has a company keeps it: a rep's duplicate Account does not become a second one.
-        if (mover.person(personId).associatedcompanyid) continue;
+        if (mover.company(personId)) continue;
         if (!(current.get(personId) ?? []).includes(companyId)) associate(CONTACTS, personId, COMPANIES, companyId);
       }
     },
