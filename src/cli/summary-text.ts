@@ -15,6 +15,7 @@ export function summaryText(s: RunSummary): string {
     `  relinked:  ${s.relinked}   restored: ${s.restored}`,
     `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
     `  dispositions: ${per(s.dispositions)}`,
+    `  conversions: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}`,
     `  errors:    ${per(s.errors)}${Object.values(s.errors).some((n) => n > 0) ? "  (see: leadloop errors list)" : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];

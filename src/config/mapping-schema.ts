@@ -210,7 +210,14 @@ export const mappingFileSchema = z.strictObject({
     externalId: z.string().min(1).optional(),
     /** How the CRM marks this record converted into another (Lead → Contact). */
     convertsTo: z
-      .strictObject({ object: z.string().min(1), flag: z.string().min(1), idField: z.string().min(1) })
+      .strictObject({
+        object: z.string().min(1),
+        flag: z.string().min(1),
+        idField: z.string().min(1),
+        /** Where the converted record names the account (company) and opportunity (deal) it made. */
+        accountField: z.string().min(1).optional(),
+        opportunityField: z.string().min(1).optional(),
+      })
       .optional(),
   }),
   /** The fields that find the same person or company before a link exists. */

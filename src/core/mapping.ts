@@ -71,7 +71,14 @@ export interface ObjectMapping {
    * How the CRM marks a record converted into another (a Lead into a Contact): leadloop follows the link
    * to the new record instead of syncing the old one.
    */
-  conversion?: { flag: string; idField: string; object: string };
+  conversion?: {
+    flag: string;
+    idField: string;
+    object: string;
+    /** The converted record's fields naming the account and opportunity the conversion made. */
+    accountField?: string;
+    opportunityField?: string;
+  };
   /** Where the mapping came from, for messages. */
   source: string;
 }

@@ -9,10 +9,11 @@ import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
-import { type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
+import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
-import { includedInCrm } from "./funnel/inclusion.js";
+import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
+import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { oneWritePerKey } from "./outbox/decide.js";
 import { drainOutbox } from "./outbox/drain.js";
@@ -94,16 +95,22 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const state = newFunnelRunState();
     const stopping = () => ctx.signal?.aborted ?? false;
     if (funnel) {
-      ctx.includeInCrm = (records) => includedInCrm(ctx, funnel, state, records);
+      ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       await qualifyPeople(ctx, funnel, state);
+      // Before the pairs: a converted Lead's new Account is linked to the person's company before the
+      // company pair reads it (it would make a second company otherwise).
+      if (!stopping()) await followConversions(ctx, funnel, options.mappings);
     }
     // Qualification's writes wait in the outbox until the contacts are synced: written first, they would
     // move the contacts past the signpost and out of this run's contact sync.
     for (const pair of PAIR_ORDER) {
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
-      if (group.length > 0 && (await syncPair(ctx, group))) break;
+      if (group.length > 0 && (await syncPair(ctx, group, funnel && { setup: funnel, state }))) break;
       if (pair === "contact" && funnel) {
+        // The people the contact pair just linked bring their companies (the company pair ran before).
+        const companies = options.mappings.filter((m) => m.pair === "company");
+        if (companies.length > 0) await syncNewlyIncluded(ctx, companies, { setup: funnel, state });
         await qualifyCreatedPeople(ctx, funnel, state);
         await drainOutbox(ctx);
         await handOff(ctx, funnel, state);
@@ -112,6 +119,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       }
     }
     if (funnel && !stopping()) await readDispositions(ctx, funnel, options.mappings);
+    if (funnel && !stopping()) await followDeals(ctx, funnel, options.mappings);
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.
     if (!stopping()) await drainOutbox(ctx);
@@ -137,7 +145,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */
-async function syncPair(ctx: RunContext, group: ObjectMapping[]): Promise<boolean> {
+async function syncPair(
+  ctx: RunContext,
+  group: ObjectMapping[],
+  funnel?: { setup: FunnelSetup; state: FunnelRunState },
+): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
   // Deletions and merges first: a merged record's link moves to the survivor before the survivor's own
   // changes are read, so the survivor is not taken for a new, unlinked record.
@@ -145,12 +157,24 @@ async function syncPair(ctx: RunContext, group: ObjectMapping[]): Promise<boolea
   for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   const marketingRead = marketingFields(group);
   if (await readSide(ctx, "marketing", marketingObject, marketingRead, group)) return true;
+  if (funnel) await syncNewlyIncluded(ctx, group, funnel);
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
   for (const mapping of crmOrder) {
     if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group)) return true;
   }
   return false;
+}
+
+/** Companies and deals of this run's new MQLs and newly linked people, excluded when last read. */
+async function syncNewlyIncluded(
+  ctx: RunContext,
+  group: ObjectMapping[],
+  funnel: { setup: FunnelSetup; state: FunnelRunState },
+): Promise<void> {
+  const object = group[0]!.marketingObject;
+  const records = await newlyIncludedRecords(ctx, funnel.setup, funnel.state, group[0]!, marketingFields(group));
+  if (records.length > 0) await syncPage(ctx, { source: "marketing", object, mappings: group, records });
 }
 
 async function readSide(

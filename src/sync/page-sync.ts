@@ -103,6 +103,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const pw = planPair(p, merged, { crm: ctx.crm.system, marketing: ctx.marketing.system });
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
+      if (!p.link && p.marketing && p.crm && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(p.marketing.id);
       if (p.link || p.marketing?.id)
         commit.links.push(
           linkWrite(ctx.now().toISOString(), p, pw.merged.snapshots, p.crm?.id, p.marketing?.id),
@@ -149,6 +150,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const crmId = o.crmId ?? p.crm?.id;
     const marketingId = o.marketingId ?? p.marketing?.id;
     if (!p.marketing && o.marketingId && p.mapping.pair === "contact") ctx.createdPeople.push(o.marketingId);
+    if (!p.link && crmId && marketingId && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(marketingId);
     if (crmId && marketingId) {
       const snaps = keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o);
       const sourceStamp = stampSourceOfCreate(ctx, p, {

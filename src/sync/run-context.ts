@@ -34,6 +34,11 @@ export interface RunContext {
    * (they were made after its read), so the next run has nothing left to write for them.
    */
   createdPeople: string[];
+  /**
+   * Marketing contacts this run linked for the first time (created or matched): their companies and
+   * deals are included in the CRM from now on (funnel/inclusion.ts).
+   */
+  linkedPeople?: string[];
   /** In a dry run: the records already planned, so reading a pair again from its other side plans nothing. */
   dryRunPlanned?: Set<string>;
   /**

@@ -32,6 +32,10 @@ export interface RunSummary {
   nearQualified: number;
   /** Reps' verdicts applied this run, per kind (`working` is a touch, not a move). */
   dispositions: DispositionCounts;
+  /** Lead conversions (a deal for a contact, with HubSpot as CRM) followed to marketing in this run. */
+  conversions: number;
+  /** Opportunities (deals) closed won and lost in this run, counted per person moved. */
+  outcomes: { won: number; lost: number };
   /** The failure that stopped the run, if any. */
   failure: string | null;
 }
@@ -61,6 +65,8 @@ export function emptySummary(
     handoffs: 0,
     nearQualified: 0,
     dispositions: noDispositions(),
+    conversions: 0,
+    outcomes: { won: 0, lost: 0 },
     failure: null,
   };
 }

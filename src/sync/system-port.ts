@@ -98,6 +98,13 @@ export interface SystemPort {
   /** Records of `object` deleted or merged between `since` and `until`. Throws SystemError. */
   readRemovals(object: string, since: string, until: string): Promise<Removal[]>;
 
+  /**
+   * Ids of the `toObject` records associated with each of these records (HubSpot's associations), for
+   * systems that keep relations apart from the records; Salesforce keeps them in lookup fields and
+   * junction objects (AccountId, OpportunityContactRole), read like any record. Throws SystemError.
+   */
+  readAssociations?(object: string, ids: readonly string[], toObject: string): Promise<Map<string, string[]>>;
+
   /** API calls this adapter has made, for the run summary and benchmarks. */
   apiCalls(): number;
 }

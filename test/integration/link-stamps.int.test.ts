@@ -249,7 +249,6 @@ describe("link stamps", () => {
     const converted = loop.salesforce.data.convertLead(repLead, {
       convertedStatus: "Closed - Converted",
       doNotCreateOpportunity: true,
-      mapCustomFields: false,
     });
     expect(loop.salesforce.data.get("Contact", converted.contactId)?.HubSpot_Contact_Id__c).toBeNull();
     await tick();

@@ -585,14 +585,21 @@ describe("lead conversion and merge", () => {
       ConvertedAccount: expect.objectContaining({ Name: "Équipe Rouge SA" }),
       ConvertedOpportunity: expect.objectContaining({ StageName: "Prospecting" }),
     });
+    // No admin mapped the Lead's custom fields in this org: the Contact does not get the HubSpot id.
     expect(sf.data.get("Contact", result.contactId)).toMatchObject({
-      HubSpot_Contact_Id__c: "hs-901",
+      HubSpot_Contact_Id__c: null,
+      Email: "chloe@equipe-rouge.fr",
       AccountId: result.accountId,
     });
     expect(sf.data.get("Opportunity", result.opportunityId)).toMatchObject({
       Name: "Équipe Rouge - Pilot",
       IsClosed: false,
+      AccountId: result.accountId,
     });
+    const roles = await conn.query<Record<string, unknown>>(
+      `SELECT ContactId, IsPrimary FROM OpportunityContactRole WHERE OpportunityId = '${result.opportunityId}'`,
+    );
+    expect(roles.records).toEqual([expect.objectContaining({ ContactId: result.contactId, IsPrimary: true })]);
     expect(sf.data.get("Task", call.id)).toMatchObject({
       WhoId: result.contactId,
       Status: "Completed",
@@ -600,6 +607,37 @@ describe("lead conversion and merge", () => {
     });
     const edit = await rejection(conn.sobject("Lead").update({ Id: leadId, Title: "CEO" }));
     expect(edit.errorCode).toBe("CANNOT_UPDATE_CONVERTED_LEAD");
+  });
+
+  it("carries a custom field over only where an admin mapped it, and refuses a status that is not a converted one", async () => {
+    const mapped = await startSalesforceEmulator({ mappedLeadFields: ["HubSpot_Contact_Id__c"] });
+    try {
+      const leadId = mapped.data.insert("Lead", {
+        LastName: "Ngô",
+        Company: "Hà Nội Logistics",
+        Email: "Thu.Ngo@HaNoi-Logistics.vn",
+        HubSpot_Contact_Id__c: "hs-902",
+        Leadloop_Score__c: 72,
+      });
+      expect(() => mapped.data.convertLead(leadId, { convertedStatus: "Working - Contacted" })).toThrow(
+        /INVALID_STATUS/,
+      );
+      const result = mapped.data.convertLead(leadId, { doNotCreateOpportunity: true });
+      // Only the mapped field: the unmapped score stays on the Lead.
+      expect(mapped.data.get("Contact", result.contactId)).toMatchObject({
+        HubSpot_Contact_Id__c: "hs-902",
+        Leadloop_Score__c: null,
+      });
+      expect(mapped.data.get("Lead", leadId)).toMatchObject({ ConvertedOpportunityId: null });
+    } finally {
+      await mapped.close();
+    }
+  });
+
+  it("names the opportunity after the lead's company when no name is given", () => {
+    const leadId = sf.data.insert("Lead", { LastName: "Łukasz", Company: "Kraków Tech sp. z o.o." });
+    const result = sf.data.convertLead(leadId);
+    expect(sf.data.get("Opportunity", result.opportunityId!)?.Name).toBe("Kraków Tech sp. z o.o.");
   });
 
   it("merges leads: the merged one is deleted with MasterRecordId", async () => {

@@ -128,7 +128,7 @@ function salesforceRep(world: StoryWorld): Rep {
       });
     },
     convert(person, opportunityName) {
-      const result = sf.convertLead(String(leadOf(person).Id), { opportunityName, mapCustomFields: false });
+      const result = sf.convertLead(String(leadOf(person).Id), { opportunityName });
       opportunities.set(person.id, result.opportunityId!);
     },
     closeOpportunity(person, outcome, amount) {

@@ -7,6 +7,7 @@ import { RecordStore } from "./record-store.js";
 import { RecordWriter, type WriteOptions } from "./record-writer.js";
 import {
   CONVERTED_LEAD_STATUS,
+  CONVERTED_LEAD_STATUSES,
   type FieldDescribe,
   type FieldOptions,
   type FieldType,
@@ -23,11 +24,6 @@ export interface ConvertLeadOptions {
   contactId?: string;
   doNotCreateOpportunity?: boolean;
   opportunityName?: string;
-  /**
-   * false: an org where no admin mapped the Lead's custom fields, so the Contact and Account get
-   * none of them (Salesforce's default). true (the default here): same-named ones carry over.
-   */
-  mapCustomFields?: boolean;
 }
 
 export interface ConvertLeadResult {
@@ -71,6 +67,15 @@ const CONTACT_FROM_LEAD: Record<string, string> = {
 export class SalesforceData {
   readonly store: RecordStore;
   readonly writer: RecordWriter;
+  /**
+   * The Lead custom fields an admin mapped in Setup (Map Lead Fields; the LeadConvertSettings metadata
+   * type's objectMapping), each to the same-named field of the Account, Contact and Opportunity where
+   * one exists. Salesforce maps standard fields itself and no custom field unless an admin did
+   * (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_convertlead.htm,
+   * "Field Mappings"; https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_leadconvertsettings.htm),
+   * so an org starts with none.
+   */
+  mappedLeadFields: ReadonlySet<string> = new Set();
 
   constructor(
     faults: FaultInjector | undefined,
@@ -132,26 +137,35 @@ export class SalesforceData {
   }
 
   /**
-   * Converts a lead as the SOAP convertLead() call and the UI's Convert button do: an Account (or the
-   * given one), a Contact (or the given one), an Opportunity unless told not to, and the Lead marked
-   * converted with its Converted* fields. Same-named custom fields are carried over, standing in for the
-   * admin's lead field mapping, unless `mapCustomFields` is false.
+   * Converts a lead as the SOAP convertLead() call and the UI's Convert button do
+   * (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_convertlead.htm):
+   * an Account (or the given one), a Contact (or the given one), an Opportunity named after the Lead's
+   * company unless told not to, with the Contact as its primary contact role, and the Lead marked
+   * converted (IsConverted, ConvertedDate, Converted*Id, Status = a converted status), read-only from
+   * then on. Custom fields carry over only where `mappedLeadFields` names them.
    */
   convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now()): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
     const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
     if (lead.IsConverted === true)
       throw new Error("CANNOT_UPDATE_CONVERTED_LEAD: cannot reference converted lead");
+    const status = options.convertedStatus ?? CONVERTED_LEAD_STATUS;
+    // convertedStatus must be a LeadStatus whose IsConverted is true.
+    if (!CONVERTED_LEAD_STATUSES.includes(status))
+      throw new Error(`INVALID_STATUS: invalid convertedStatus: ${status}`);
     const write = this.options(at);
     const pick = (map: Record<string, string>) =>
       Object.fromEntries(Object.entries(map).map(([to, from]) => [to, lead[from] ?? null]));
     const customs = (target: string) => {
-      if (options.mapCustomFields === false) return {};
       const targetSchema = this.writer.schemaOrThrow(target);
       return Object.fromEntries(
         leadSchema.fields
           .filter(
-            (f) => f.custom && targetSchema.fields.some((t) => t.name === f.name) && lead[f.name] !== null,
+            (f) =>
+              f.custom &&
+              this.mappedLeadFields.has(f.name) &&
+              targetSchema.fields.some((t) => t.name === f.name) &&
+              lead[f.name] !== null,
           )
           .map((f) => [f.name, lead[f.name]]),
       );
@@ -192,13 +206,22 @@ export class SalesforceData {
         this.writer.create(
           "Opportunity",
           {
-            Name: options.opportunityName ?? `${String(lead.Company)}-`,
+            Name: options.opportunityName ?? String(lead.Company),
             StageName: "Prospecting",
             CloseDate: formatDate(at.getTime() + 30 * 86_400_000),
             AccountId: accountId,
             LeadSource: lead.LeadSource ?? null,
             OwnerId: lead.OwnerId,
+            ...customs("Opportunity"),
           },
+          write,
+        ),
+      );
+      // The converted Contact becomes the new Opportunity's primary contact role (blank role).
+      this.trusted(() =>
+        this.writer.create(
+          "OpportunityContactRole",
+          { OpportunityId: opportunityId, ContactId: contactId, IsPrimary: true },
           write,
         ),
       );
@@ -209,7 +232,7 @@ export class SalesforceData {
         String(lead.Id),
         {
           IsConverted: true,
-          Status: options.convertedStatus ?? CONVERTED_LEAD_STATUS,
+          Status: status,
           ConvertedDate: formatDate(at.getTime()),
           ConvertedAccountId: accountId,
           ConvertedContactId: contactId,
@@ -218,9 +241,13 @@ export class SalesforceData {
         write,
       ),
     );
-    // The lead's open and logged activities move to the new contact.
+    // The lead's open and logged activities move to the new contact, and its campaign memberships
+    // name the contact too (the campaign history shows on the Contact after conversion).
     for (const task of this.store.all("Task")) {
       if (task.WhoId === lead.Id) this.store.put("Task", { ...task, WhoId: contactId });
+    }
+    for (const member of this.store.all("CampaignMember")) {
+      if (member.LeadId === lead.Id) this.store.put("CampaignMember", { ...member, ContactId: contactId });
     }
     return opportunityId ? { accountId, contactId, opportunityId } : { accountId, contactId };
   }

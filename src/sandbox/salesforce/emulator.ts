@@ -42,6 +42,11 @@ export interface SalesforceEmulatorOptions {
    * "Closed - Unqualified" and "Closed - Unreachable"); "bare": a new org's standard picklists only.
    */
   orgSetup?: OrgSetup;
+  /**
+   * Lead custom fields an admin mapped for lead conversion (to same-named Account, Contact and
+   * Opportunity fields); default none, as in a new org.
+   */
+  mappedLeadFields?: string[];
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -63,6 +68,7 @@ export async function startSalesforceEmulator(
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
   const data = new SalesforceData(undefined, sessions, options.orgSetup, options.now);
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
+  data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,

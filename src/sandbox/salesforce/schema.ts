@@ -280,6 +280,8 @@ export const LEAD_STATUSES = [...STANDARD_LEAD_STATUSES, ...ADMIN_LEAD_STATUSES]
 /** How the emulated org was set up: "configured" as the README asks, or "bare" as a new org ships. */
 export type OrgSetup = "configured" | "bare";
 export const CONVERTED_LEAD_STATUS = "Closed - Converted";
+/** The Lead statuses whose LeadStatus row has IsConverted = true: the only ones a conversion may set. */
+export const CONVERTED_LEAD_STATUSES: readonly string[] = [CONVERTED_LEAD_STATUS];
 const LEAD_SOURCES = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"];
 const INDUSTRIES = [
   "Agriculture",
@@ -473,6 +475,35 @@ function opportunity(): SObjectSchema {
   };
 }
 
+/** A contact's part in an opportunity (Opportunity Contact Roles related list). */
+function opportunityContactRole(): SObjectSchema {
+  return {
+    name: "OpportunityContactRole",
+    label: "Opportunity Contact Role",
+    labelPlural: "Opportunity Contact Role",
+    keyPrefix: "00K",
+    fields: [
+      ...systemFields(),
+      reference("OpportunityId", ["Opportunity"], "Opportunity", { required: true, updateable: false }),
+      reference("ContactId", ["Contact"], "Contact", { required: true }),
+      field("Role", "picklist", {
+        picklist: [
+          "Business User",
+          "Decision Maker",
+          "Economic Buyer",
+          "Economic Decision Maker",
+          "Evaluator",
+          "Executive Sponsor",
+          "Influencer",
+          "Technical Buyer",
+          "Other",
+        ],
+      }),
+      field("IsPrimary", "boolean", { label: "Primary" }),
+    ],
+  };
+}
+
 function task(): SObjectSchema {
   return {
     name: "Task",
@@ -590,6 +621,16 @@ function campaignMember(): SObjectSchema {
 
 /** A fresh schema per emulator, since `addField` changes it. */
 export function standardSchema(setup: OrgSetup = "configured"): Map<string, SObjectSchema> {
-  const objects = [lead(setup), contact(), account(), opportunity(), task(), user(), campaign(), campaignMember()];
+  const objects = [
+    lead(setup),
+    contact(),
+    account(),
+    opportunity(),
+    opportunityContactRole(),
+    task(),
+    user(),
+    campaign(),
+    campaignMember(),
+  ];
   return new Map(objects.map((o) => [o.name.toLowerCase(), o]));
 }

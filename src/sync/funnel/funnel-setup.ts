@@ -70,6 +70,7 @@ export const PERSON_FIELDS = [
   "hs_email_optout",
   "hs_email_bounce",
   "hs_analytics_source",
+  "hs_analytics_source_data_1",
   "hubspot_owner_id",
   "associatedcompanyid",
   "leadloop_status",

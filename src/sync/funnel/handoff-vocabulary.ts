@@ -44,6 +44,8 @@ export interface HandoffVocabulary {
     /** Field set on the tasks leadloop writes itself, which are not a rep's touches. */
     ownKeyField: string | null;
   } | null;
+  /** How the CRM keeps deals: what is read of one, its outcome, and how its people and company belong to it. */
+  deals: DealVocabulary;
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
 }
@@ -59,4 +61,22 @@ export interface TaskInput {
   completed: boolean;
   /** Stable key of what the task is about (activity id, or the handoff), for idempotent upserts. */
   key: string;
+}
+
+export interface DealVocabulary {
+  /** The deal object (Opportunity, deals). */
+  object: string;
+  fields: string[];
+  /** won, lost, or null while the deal is open. */
+  outcome(fields: Record<string, string | null>): "won" | "lost" | null;
+  amountField: string;
+  /** The deal's lookup to its account, where the CRM keeps one as a field (Opportunity.AccountId). */
+  accountField: string | null;
+  /** The junction naming a deal's people (OpportunityContactRole); null: the CRM's associations. */
+  contactRoles: { object: string; dealField: string; contactField: string } | null;
+  /**
+   * The CRM's campaign membership (CampaignMember: LeadId or ContactId, CampaignId): a funnel event's
+   * campaign when marketing names none for the person; null when the CRM keeps none.
+   */
+  campaignMembers: { object: string; personFields: string[]; campaignField: string } | null;
 }

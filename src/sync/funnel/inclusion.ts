@@ -1,23 +1,71 @@
 // The inclusion rule: the CRM stays the database of qualified records, so by default only people who
-// reached MQL (or any later stage) are created there; `inclusion: all` creates everyone. People already
-// linked are synced whatever their stage: they never reach this rule.
+// reached MQL (or any later stage) are created there; `inclusion: all` creates everyone. Each object
+// pair is judged by its own rule: a company is included when one of its contacts is included or
+// linked, a deal when one of its contacts is. Records already linked are synced whatever their stage:
+// they never reach this rule.
+import type { ObjectMapping } from "../../core/mapping.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 
 const QUALIFIED_STAGES: ReadonlySet<string> = new Set(["mql", "sal", "opportunity", "won", "lost"]);
+const CONTACTS = "contacts";
 
 export async function includedInCrm(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
   records: readonly SourceRecord[],
+  mapping: ObjectMapping,
 ): Promise<Set<string>> {
   const ids = records.map((r) => r.id);
   if (setup.inclusion === "all") return new Set(ids);
+  if (mapping.pair === "contact") return qualifiedPeople(ctx, state, ids);
+  // Companies and deals: through the contacts associated with them.
+  if (ids.length === 0 || !ctx.marketing.readAssociations) return new Set();
+  const contactsOf = await ctx.marketing.readAssociations(mapping.marketingObject, ids, CONTACTS);
+  const contacts = [...new Set([...contactsOf.values()].flat())];
+  const included = await qualifiedPeople(ctx, state, contacts);
+  for (const id of (await ctx.store.findLinksByMarketingIds("contact", contacts)).keys()) included.add(id);
+  return new Set(ids.filter((id) => (contactsOf.get(id) ?? []).some((c) => included.has(c))));
+}
+
+async function qualifiedPeople(
+  ctx: RunContext,
+  state: FunnelRunState,
+  ids: readonly string[],
+): Promise<Set<string>> {
   const stages = await ctx.store.currentStages(ids);
   // In a dry run the qualification phase recorded nothing: its scores stand in for the stages.
   return new Set(
     ids.filter((id) => QUALIFIED_STAGES.has(stages.get(id) ?? "") || state.scores.get(id)?.qualified),
   );
+}
+
+/**
+ * The companies and deals of people who became MQLs or were linked in this run and that have no CRM
+ * counterpart yet: they were excluded when last read (no contact of theirs was included) and may not
+ * change again, so they are read here for the pair's sync to create them now.
+ */
+export async function newlyIncludedRecords(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  mapping: ObjectMapping,
+  fields: readonly string[],
+): Promise<SourceRecord[]> {
+  if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
+  if (!ctx.marketing.readAssociations) return [];
+  // A dry run recorded no funnel event: the people it would make MQLs stand in.
+  const mqls = ctx.dryRun
+    ? [...state.newMqls]
+    : (await ctx.store.listFunnelEvents({ from: ctx.until }))
+        .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
+        .map((e) => e.personId);
+  const people = [...new Set([...mqls, ...(ctx.linkedPeople ?? [])])];
+  if (people.length === 0) return [];
+  const ids = [...new Set([...(await ctx.marketing.readAssociations(CONTACTS, people, mapping.marketingObject)).values()].flat())];
+  const linked = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
+  const unlinked = ids.filter((id) => !linked.has(id));
+  return unlinked.length > 0 ? ctx.marketing.readByIds(mapping.marketingObject, unlinked, fields) : [];
 }

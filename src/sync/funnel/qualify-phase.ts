@@ -151,7 +151,8 @@ export async function qualifyPage(
           .join(", ")})`,
         runId: ctx.runId,
         source: record.fields.hs_analytics_source ?? null,
-        campaign: null,
+        // HubSpot's "original source drill-down 1": the campaign, site or search term that brought them.
+        campaign: record.fields.hs_analytics_source_data_1 || null,
         ownerId: null,
         amount: null,
       });

@@ -16,6 +16,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
 import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities } from "./activities.js";
+import { readAssociations } from "./associations.js";
 import { writeRecords } from "./batch-writer.js";
 import { readChanges } from "./change-reader.js";
 import { createHubspotClient } from "./client.js";
@@ -107,6 +108,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
     readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
       readRemovals({ transport, lookbackMs }, object, since, until),
+    readAssociations: (object: string, ids: readonly string[], toObject: string) =>
+      readAssociations(transport, object, ids, toObject),
     apiCalls: () => transport.callCount(),
     listOwners: () => listOwners(transport),
     readActivities: (contactIds: string[], since: string | null) =>

@@ -1,7 +1,11 @@
+// HubSpot associations: reading a record's associated ids, associating existing records, and the
 // HubSpot-defined default (unlabeled) association type ids used when a create carries associations, from
 // the Associations v4 reference, "Association type ID values"
 // (https://developers.hubspot.com/docs/api/crm/associations/associations-v4).
+import { z } from "zod";
+import { BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
+import type { HubspotTransport } from "./transport.js";
 
 const DEFAULT_TYPE_IDS: Record<string, Record<string, number>> = {
   contacts: {
@@ -56,4 +60,84 @@ export function associationInput(from: string, to: string, toId: string): Associ
   const typeId = defaultAssociationTypeId(from, to);
   if (typeId === undefined) return undefined;
   return { to: { id: toId }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: typeId }] };
+}
+
+const associationRead = z.looseObject({
+  results: z
+    .array(
+      z.looseObject({
+        from: z.looseObject({ id: z.coerce.string() }),
+        to: z.array(z.looseObject({ toObjectId: z.coerce.string() })),
+      }),
+    )
+    .default([]),
+});
+
+const associationWrite = z.looseObject({
+  results: z.array(z.unknown()).default([]),
+  errors: z
+    .array(
+      z.looseObject({
+        message: z.string().default(""),
+        category: z.string().optional(),
+        context: z.record(z.string(), z.array(z.string())).optional(),
+      }),
+    )
+    .default([]),
+});
+
+/**
+ * Ids of `to` records associated with each record, through the v4 batch read (100 inputs a call). A
+ * record without associations is an error entry of the batch (NO_ASSOCIATIONS_FOUND): it is left out.
+ */
+export async function readAssociations(
+  transport: HubspotTransport,
+  from: string,
+  ids: readonly string[],
+  to: string,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += BATCH_SIZE) {
+    const inputs = unique.slice(i, i + BATCH_SIZE).map((id) => ({ id }));
+    const answer = await transport.send(
+      {
+        method: "POST",
+        path: `/crm/v4/associations/${canonicalObject(from)}/${canonicalObject(to)}/batch/read`,
+        body: { inputs },
+      },
+      associationRead,
+    );
+    for (const r of answer.body.results) out.set(r.from.id, r.to.map((t) => t.toObjectId));
+  }
+  return out;
+}
+
+/**
+ * Default (unlabeled) associations from existing records, through the v4 batch associate (100 pairs a
+ * call); associating a pair that is already associated changes nothing. Returns the refused pairs'
+ * messages by `from` id.
+ */
+export async function associateExisting(
+  transport: HubspotTransport,
+  from: string,
+  to: string,
+  pairs: readonly { fromId: string; toId: string }[],
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  for (let i = 0; i < pairs.length; i += BATCH_SIZE) {
+    const chunk = pairs.slice(i, i + BATCH_SIZE);
+    const answer = await transport.send(
+      {
+        method: "POST",
+        path: `/crm/v4/associations/${canonicalObject(from)}/${canonicalObject(to)}/batch/associate/default`,
+        body: { inputs: chunk.map((p) => ({ from: { id: p.fromId }, to: { id: p.toId } })) },
+      },
+      associationWrite,
+    );
+    for (const e of answer.body.errors) {
+      for (const id of e.context?.fromObjectId ?? []) refused.set(id, e.message || e.category || "refused");
+    }
+  }
+  return refused;
 }

@@ -1,6 +1,7 @@
 // write: updates through batch/update, creates keyed by a unique property through batch/upsert, plain
 // creates (with associations) through batch/create, 100 inputs a call; keyed activities, which cannot be
-// upserted, are first looked up on their associated record (keyed-activities.ts)
+// upserted, are first looked up on their associated record (keyed-activities.ts); an update that names
+// associations adds them after its properties through the v4 batch associate
 // (https://developers.hubspot.com/docs/api/crm/contacts, "Batch"). A 207 Multi-Status names the inputs
 // that failed; a whole batch refused (400 on one invalid value, 409 on one duplicate) is bisected until
 // the bad records are alone, so the good ones are still written. One outcome per input, in input order.
@@ -8,7 +9,7 @@ import type { Logger } from "../../log/logger.js";
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { RecordFailure, RecordWrite, WriteOutcome } from "../../sync/system-port.js";
-import { associationInput } from "./associations.js";
+import { associateExisting, associationInput } from "./associations.js";
 import { httpStatusOf } from "./fault-table.js";
 import { findKeyedActivities, isActivityObject } from "./keyed-activities.js";
 import type { HubspotErrorBody } from "./http-error.js";
@@ -47,6 +48,11 @@ export async function writeRecords(
   const groups = new Map<string, { kind: Kind; idProperty?: string; items: Pending[] }>();
   const activitiesWritten = await findKeyedActivities(deps.transport, object, writes);
   writes.forEach((write, index) => {
+    // Associations alone on an existing record: nothing to update, only the associate calls below.
+    if (write.id && Object.keys(write.fields).length === 0 && write.associations?.length) {
+      outcomes[index] = { ref: write.ref, ok: true, id: write.id, created: false };
+      return;
+    }
     const planned = plan(object, write, index, activitiesWritten.get(index));
     if ("failure" in planned) {
       outcomes[index] = { ref: write.ref, ok: false, error: planned.failure };
@@ -67,9 +73,34 @@ export async function writeRecords(
       await writeChunk(deps, object, group.kind, group.idProperty, chunk, outcomes);
     }
   }
+  await associateUpdated(deps, object, writes, outcomes);
   return outcomes.map(
     (o, i) => o ?? failed(writes[i]!.ref, "bug", "NO_RESULT", "HubSpot returned no result for this record"),
   );
+}
+
+/** The associations of updates whose properties were accepted; a refused pair fails its write. */
+async function associateUpdated(
+  deps: BatchWriterDeps,
+  object: string,
+  writes: readonly RecordWrite[],
+  outcomes: Array<WriteOutcome | undefined>,
+): Promise<void> {
+  const byTarget = new Map<string, { index: number; fromId: string; toId: string }[]>();
+  writes.forEach((write, index) => {
+    if (!write.id || !outcomes[index]?.ok) return;
+    for (const link of write.associations ?? []) {
+      const target = canonicalObject(link.object);
+      byTarget.set(target, [...(byTarget.get(target) ?? []), { index, fromId: write.id, toId: link.id }]);
+    }
+  });
+  for (const [target, pairs] of byTarget) {
+    const refused = await associateExisting(deps.transport, object, target, pairs);
+    for (const p of pairs) {
+      const message = refused.get(p.fromId);
+      if (message) outcomes[p.index] = failed(writes[p.index]!.ref, "data", "ASSOCIATION_REFUSED", message);
+    }
+  }
 }
 
 /** `writtenId`: a keyed activity this write already created (before a crash), to update instead. */

@@ -37,6 +37,16 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       }),
     },
     touches: null,
+    // The default pipeline's closed stages (deal-opportunity.yaml maps them to Closed Won / Closed Lost).
+    deals: {
+      object: "deals",
+      fields: ["dealname", "dealstage", "amount", "closedate", "pipeline"],
+      outcome: (f) => (f.dealstage === "closedwon" ? "won" : f.dealstage === "closedlost" ? "lost" : null),
+      amountField: "amount",
+      accountField: null,
+      contactRoles: null,
+      campaignMembers: null,
+    },
     async ownersByEmail(emails) {
       const wanted = new Set(emails.map((e) => e.toLowerCase()));
       const out = new Map<string, string>();

@@ -41,6 +41,15 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       fields: ["WhoId", "Subject", "Status", "TaskSubtype", "Leadloop_Activity_Key__c"],
       ownKeyField: "Leadloop_Activity_Key__c",
     },
+    deals: {
+      object: "Opportunity",
+      fields: ["Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon", "AccountId"],
+      outcome: (f) => (f.IsClosed !== "true" ? null : f.IsWon === "true" ? "won" : "lost"),
+      amountField: "Amount",
+      accountField: "AccountId",
+      contactRoles: { object: "OpportunityContactRole", dealField: "OpportunityId", contactField: "ContactId" },
+      campaignMembers: { object: "CampaignMember", personFields: ["LeadId", "ContactId"], campaignField: "CampaignId" },
+    },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);
       const out = new Map<string, string>();

@@ -39,7 +39,6 @@ const conversion = z.object({
   contactId: z.string().optional(),
   doNotCreateOpportunity: z.boolean().optional(),
   opportunityName: z.string().optional(),
-  mapCustomFields: z.boolean().optional(),
   at,
 });
 const merge = z.object({

@@ -1,0 +1,506 @@
+// Lineage: what sales makes of a handed-off person comes back to marketing. A converted Lead
+// (followConversions, before the pairs sync) moves its person to opportunity (SQL without an
+// Opportunity) and links the new Account to the person's company; a deal (followDeals, last) moves
+// its people to opportunity, then won (customer) or lost with the amount, and its associations (people,
+// company) are kept the same on both sides. Events, writes and links are decided with the phase's
+// cursor (ARCHITECTURE.md "One write path").
+import type { ObjectMapping } from "../../core/mapping.js";
+import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
+import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
+import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
+import type { FunnelEvent, LinkWrite, OutboxWrite } from "../../store/port.js";
+import { readChangeGroups } from "../change-groups.js";
+import { decide } from "../outbox/decide.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
+import type { RunContext } from "../run-context.js";
+import type { FunnelSetup } from "./funnel-setup.js";
+
+const CONTACTS = "contacts";
+const COMPANIES = "companies";
+/** What a funnel event carries of the person: where they came from and by which campaign. */
+const ATTRIBUTION_FIELDS = ["email", "hs_analytics_source", "hs_analytics_source_data_1", "associatedcompanyid"];
+
+/** Followed Lead conversions: the person moves forward and the new Account meets the person's company. */
+export async function followConversions(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  mappings: readonly ObjectMapping[],
+): Promise<void> {
+  const lead = mappings.find((m) => m.pair === "contact" && m.conversion);
+  const company = mappings.find((m) => m.pair === "company");
+  if (setup.crmIsMarketing || !lead?.conversion) return;
+  const c = lead.conversion;
+  const fields = [c.flag, c.idField, c.accountField, c.opportunityField].filter((f): f is string => !!f);
+  const read = {
+    system: ctx.crm,
+    object: lead.crmObject,
+    fields,
+    cursorObject: `${lead.crmObject}#conversions`,
+    // Conversions made before leadloop ran move their people too; a person already past the stage is not moved.
+    startWhenNew: null,
+  };
+  await readChangeGroups(ctx, read, async (group) => {
+    const converted = group.records.filter((r) => r.fields[c.flag] === "true" && r.fields[c.idField]);
+    const links = await ctx.store.findLinksByCrmIds("contact", [
+      ...converted.map((r) => r.id),
+      ...converted.map((r) => r.fields[c.idField]!),
+    ]);
+    const personOf = (r: SourceRecord) => (links.get(r.fields[c.idField]!) ?? links.get(r.id))?.marketingId;
+    const mover = await newMover(ctx, converted.map(personOf));
+    await mover.campaignsFromCrm(
+      setup,
+      new Map(
+        converted
+          .filter((r) => personOf(r))
+          .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
+      ),
+    );
+    for (const r of converted) {
+      const personId = personOf(r);
+      if (!personId) continue;
+      // A converted Lead is read-only, so it is read again only by a look-back: a conversion applies once,
+      // even after the person moved on (lost, recycled).
+      if (await conversionFollowed(ctx, personId, r)) continue;
+      const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
+      const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
+      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null))
+        ctx.summary.conversions++;
+    }
+    const links2 =
+      company && c.accountField ? await linkAccounts(ctx, company, converted, c.accountField, personOf, mover) : [];
+    await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
+  });
+}
+
+async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {
+  const events = await ctx.store.listFunnelEvents({ personId });
+  return events.some((e) => e.cause.startsWith(`conversion: ${lead.object} ${lead.id} converted`));
+}
+
+/**
+ * The Account a conversion made belongs to the person's company: the one associated with the contact,
+ * else the one with the Account's web domain (or the person's email domain). Linked here, before the
+ * company pair reads the new Account, so that pair merges the two and stamps both instead of making a
+ * second company. An Account that matches no company is left to the company pair, which creates it.
+ */
+async function linkAccounts(
+  ctx: RunContext,
+  mapping: ObjectMapping,
+  converted: readonly SourceRecord[],
+  accountField: string,
+  personOf: (r: SourceRecord) => string | undefined,
+  mover: Mover,
+): Promise<LinkWrite[]> {
+  const accountOf = (r: SourceRecord) => r.fields[accountField] ?? null;
+  const ids = [...new Set(converted.map(accountOf).filter((id): id is string => !!id))];
+  if (ids.length === 0) return [];
+  const linked = await ctx.store.findLinksByCrmIds(mapping.pair, ids);
+  const todo = converted.filter((r) => accountOf(r) && !linked.has(accountOf(r)!) && personOf(r));
+  if (todo.length === 0) return [];
+  const websiteField = mapping.match?.crm;
+  const accounts = new Map(
+    (await ctx.crm.readByIds(mapping.crmObject, ids, websiteField ? [websiteField] : [])).map((a) => [a.id, a]),
+  );
+  const domainOf = (r: SourceRecord): string | null => {
+    const website = websiteField ? accounts.get(accountOf(r)!)?.fields[websiteField] : null;
+    const email = mover.person(personOf(r)!).email ?? null;
+    return normalizeDomain(website ?? null) ?? normalizeDomain(email?.split("@")[1] ?? null);
+  };
+  const domains = [...new Set(todo.map(domainOf).filter((d): d is string => !!d))];
+  const byDomain = new Map<string, string>();
+  if (mapping.match && domains.length > 0) {
+    const found = await ctx.marketing.findBy(mapping.marketingObject, mapping.match.marketing, domains, [
+      mapping.match.marketing,
+    ]);
+    for (const f of found) {
+      const d = normalizeDomain(f.fields[mapping.match.marketing] ?? null);
+      if (d && !byDomain.has(d)) byDomain.set(d, f.id);
+    }
+  }
+  const candidates = todo.map((r) => {
+    const associated = mover.company(personOf(r)!);
+    const domain = domainOf(r);
+    return { r, associated, companyId: associated ?? (domain ? byDomain.get(domain) : undefined), domain };
+  });
+  const taken = await ctx.store.findLinksByMarketingIds(
+    mapping.pair,
+    candidates.map((x) => x.companyId).filter((id): id is string => !!id),
+  );
+  const out: LinkWrite[] = [];
+  const used = new Set<string>();
+  for (const { r, associated, companyId, domain } of candidates) {
+    const accountId = accountOf(r)!;
+    if (!companyId || taken.has(companyId) || used.has(companyId) || out.some((l) => l.crmId === accountId)) continue;
+    used.add(companyId);
+    out.push({
+      pair: mapping.pair,
+      marketingType: mapping.marketingObject,
+      marketingId: companyId,
+      crmType: mapping.crmObject,
+      crmId: accountId,
+      matchKey: domain,
+      snapshots: {},
+    });
+    ctx.log.info("link.converted", { runId: ctx.runId, from: r.id, to: accountId, companyId });
+    if (!associated) mover.associate(CONTACTS, personOf(r)!, COMPANIES, companyId);
+  }
+  return out;
+}
+
+/**
+ * Deals changed in the CRM (Opportunities; HubSpot deals when HubSpot is the CRM): each of a deal's
+ * people sales accepted moves to opportunity (a rep's deal is their conversion), then to won or lost
+ * when the deal closes, with the amount of a won deal; with Salesforce, the deal's associations are
+ * made the same on both sides.
+ */
+export async function followDeals(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  mappings: readonly ObjectMapping[],
+): Promise<void> {
+  const v = setup.vocabulary.deals;
+  const dealMapping = setup.crmIsMarketing ? undefined : mappings.find((m) => m.pair === "deal");
+  // Up to now: the deals the deal pair just created from HubSpot are read in this run.
+  const read = {
+    system: ctx.crm,
+    object: v.object,
+    fields: v.fields,
+    cursorObject: `${v.object}#outcomes`,
+    startWhenNew: null,
+    until: ctx.now().toISOString(),
+  };
+  await readChangeGroups(ctx, read, async (group) => {
+    const people = await peopleOfDeals(ctx, setup, group.records);
+    const kept = dealMapping
+      ? await keepDealAssociations(ctx, setup, dealMapping, group.records, people)
+      : {
+          crmWrites: [],
+          associations: [],
+          companyOf: new Map<string, string>(),
+          dealIds: new Map<string, string>(),
+          dealCompanies: new Map<string, string[]>(),
+        };
+    const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
+    const mover = await newMover(ctx, personIds);
+    if (!setup.crmIsMarketing) {
+      const links = await ctx.store.findLinksByMarketingIds("contact", personIds);
+      await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
+    }
+    for (const a of kept.associations) mover.associate(a.object, a.id, a.toObject, a.toId);
+    // A deal belongs to its people's companies too, as a deal HubSpot creates from a contact does.
+    for (const [dealId, companies] of peopleCompanies(kept.dealIds, people, mover, kept.dealCompanies))
+      for (const company of companies) mover.associate(dealMapping!.marketingObject, dealId, COMPANIES, company);
+    await mover.joinCompanies(kept.companyOf);
+    const crmWrites = kept.crmWrites;
+    for (const deal of group.records) {
+      const outcome = v.outcome(deal.fields);
+      const amount = Number(deal.fields[v.amountField] ?? NaN);
+      for (const personId of people.get(deal.id) ?? []) {
+        const current = mover.stage(personId);
+        if (outcome && current === outcome) continue;
+        // A deal is a conversion for a person sales accepted (or lost before): marketing opening a deal
+        // for an MQL does not move the funnel on sales' behalf.
+        if (current === "sal" || current === "lost") {
+          const detail = `${v.object} ${deal.id}`;
+          if (mover.moveTo(personId, "opportunity", "conversion", detail, deal.modifiedAt, null))
+            ctx.summary.conversions++;
+        }
+        if (!outcome) continue;
+        const detail = `${v.object} ${deal.id} ${outcome}`;
+        const money = outcome === "won" && Number.isFinite(amount) ? amount : null;
+        if (mover.moveTo(personId, outcome, "opportunity", detail, deal.modifiedAt, money)) ctx.summary.outcomes[outcome]++;
+      }
+    }
+    await decide(ctx, { funnelEvents: mover.events, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
+  });
+}
+
+/** Marketing person ids per deal: the deal's contact roles (Salesforce) or associated contacts (HubSpot). */
+async function peopleOfDeals(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  deals: readonly SourceRecord[],
+): Promise<Map<string, Set<string>>> {
+  const v = setup.vocabulary.deals;
+  const ids = deals.map((d) => d.id);
+  const out = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  if (v.contactRoles) {
+    const { object, dealField, contactField } = v.contactRoles;
+    const roles = await ctx.crm.findBy(object, dealField, ids, [dealField, contactField]);
+    const links = await ctx.store.findLinksByCrmIds(
+      "contact",
+      roles.map((r) => r.fields[contactField] ?? "").filter((id) => id !== ""),
+    );
+    for (const role of roles) {
+      const personId = links.get(role.fields[contactField] ?? "")?.marketingId;
+      if (personId) out.get(role.fields[dealField] ?? "")?.add(personId);
+    }
+  } else if (ctx.crm.readAssociations) {
+    // HubSpot as CRM: the deal's contacts are the people themselves.
+    for (const [dealId, contacts] of await ctx.crm.readAssociations(v.object, ids, CONTACTS)) {
+      for (const id of contacts) out.get(dealId)?.add(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * A deal and its Opportunity name the same people and company: what one side has and the other lacks
+ * is added (HubSpot associations on the deal and the contacts; AccountId and contact roles on the
+ * Opportunity). People associated in HubSpot count as the deal's people for its outcome too.
+ */
+async function keepDealAssociations(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  mapping: ObjectMapping,
+  opportunities: readonly SourceRecord[],
+  people: Map<string, Set<string>>,
+): Promise<{
+  crmWrites: OutboxWrite[];
+  associations: { object: string; id: string; toObject: string; toId: string }[];
+  companyOf: Map<string, string>;
+  /** The HubSpot deal of each linked Opportunity, and the companies each deal is associated with. */
+  dealIds: Map<string, string>;
+  dealCompanies: Map<string, string[]>;
+}> {
+  const v = setup.vocabulary.deals;
+  const out = {
+    crmWrites: [] as OutboxWrite[],
+    associations: [] as AssociationToAdd[],
+    companyOf: new Map<string, string>(),
+    dealIds: new Map<string, string>(),
+    dealCompanies: new Map<string, string[]>(),
+  };
+  const dealLinks = await ctx.store.findLinksByCrmIds(mapping.pair, opportunities.map((o) => o.id));
+  if (dealLinks.size === 0 || !ctx.marketing.readAssociations) return out;
+  const dealIds = [...dealLinks.values()].map((l) => l.marketingId);
+  const dealContacts = await ctx.marketing.readAssociations(mapping.marketingObject, dealIds, CONTACTS);
+  const dealCompanies = await ctx.marketing.readAssociations(mapping.marketingObject, dealIds, COMPANIES);
+  out.dealCompanies = dealCompanies;
+  for (const [oppId, l] of dealLinks) out.dealIds.set(oppId, l.marketingId);
+  const accountField = v.accountField;
+  const accountIds = accountField
+    ? opportunities.map((o) => o.fields[accountField] ?? "").filter((id) => id !== "")
+    : [];
+  const accountLinks = await ctx.store.findLinksByCrmIds("company", accountIds);
+  const companyLinks = await ctx.store.findLinksByMarketingIds("company", [...dealCompanies.values()].flat());
+  const personLinks = await ctx.store.findLinksByMarketingIds("contact", [...dealContacts.values()].flat());
+  for (const opp of opportunities) {
+    const dealId = dealLinks.get(opp.id)?.marketingId;
+    if (!dealId) continue;
+    const withRole = new Set(people.get(opp.id) ?? []);
+    const hsContacts = new Set(dealContacts.get(dealId) ?? []);
+    const hsCompanies = new Set(dealCompanies.get(dealId) ?? []);
+    const account = accountField ? (opp.fields[accountField] ?? null) : null;
+    const company = account ? accountLinks.get(account)?.marketingId : undefined;
+    // HubSpot lacks: the Opportunity's people and its Account's company.
+    for (const personId of withRole) {
+      if (!hsContacts.has(personId))
+        out.associations.push({ object: mapping.marketingObject, id: dealId, toObject: CONTACTS, toId: personId });
+      if (company) out.companyOf.set(personId, company);
+    }
+    if (company && !hsCompanies.has(company))
+      out.associations.push({ object: mapping.marketingObject, id: dealId, toObject: COMPANIES, toId: company });
+    // The CRM lacks: the deal's company as the Opportunity's account, its people (Contacts) as roles.
+    const hsCompany = [...hsCompanies].map((id) => companyLinks.get(id)).find((l) => l !== undefined);
+    if (!account && hsCompany && accountField) {
+      out.crmWrites.push(
+        funnelWrite(ctx, {
+          key: `associations:${opp.object}:${opp.id}`,
+          phase: "lineage",
+          side: "crm",
+          object: opp.object,
+          recordId: opp.id,
+          fields: { [accountField]: hsCompany.crmId },
+          before: opp.fields,
+          rule: `deal ${dealId} is associated with company ${hsCompany.marketingId}`,
+          personId: null,
+        }),
+      );
+    }
+    const all = new Set(withRole);
+    for (const personId of hsContacts) {
+      all.add(personId);
+      const personLink = personLinks.get(personId);
+      if (!v.contactRoles || withRole.has(personId) || personLink?.crmType !== "Contact") continue;
+      out.crmWrites.push(
+        funnelWrite(ctx, {
+          key: `associations:${v.contactRoles.object}:${opp.id}:${personLink.crmId}`,
+          phase: "lineage",
+          side: "crm",
+          object: v.contactRoles.object,
+          recordId: null,
+          fields: { [v.contactRoles.dealField]: opp.id, [v.contactRoles.contactField]: personLink.crmId },
+          rule: `deal ${dealId} is associated with contact ${personId}`,
+          personId,
+        }),
+      );
+    }
+    people.set(opp.id, all);
+  }
+  return out;
+}
+
+/** Per deal: its people's own companies (HubSpot's primary company of each contact) it lacks. */
+function peopleCompanies(
+  dealIds: ReadonlyMap<string, string>,
+  people: ReadonlyMap<string, ReadonlySet<string>>,
+  mover: Mover,
+  dealCompanies: ReadonlyMap<string, string[]>,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [oppId, dealId] of dealIds) {
+    const has = new Set(dealCompanies.get(dealId) ?? []);
+    for (const personId of people.get(oppId) ?? []) {
+      const company = mover.company(personId);
+      if (company && !has.has(company)) out.set(dealId, (out.get(dealId) ?? new Set()).add(company));
+    }
+  }
+  return out;
+}
+
+interface AssociationToAdd {
+  object: string;
+  id: string;
+  toObject: string;
+  toId: string;
+}
+
+interface Mover {
+  events: FunnelEvent[];
+  person(id: string): FieldValues;
+  /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
+  company(id: string): string | null;
+  stage(id: string): Stage;
+  /** Records the move and decides the contact's stage values; false when the table does not allow it. */
+  moveTo(personId: string, to: Stage, cause: CauseKind, detail: string, at: string, amount: number | null): boolean;
+  /** An association to add in marketing from an existing record. */
+  associate(object: string, id: string, toObject: string, toId: string): void;
+  /**
+   * The campaign of people marketing names none for: their CRM records' (ids per person) campaign
+   * membership, where the CRM keeps one.
+   */
+  campaignsFromCrm(setup: FunnelSetup, crmIds: ReadonlyMap<string, readonly string[]>): Promise<void>;
+  /** Each person (key) belongs to the company (value): associated in marketing unless already. */
+  joinCompanies(companyOf: ReadonlyMap<string, string>): Promise<void>;
+  writes(): OutboxWrite[];
+}
+
+/** Moves people along the funnel within one group: a person may move twice (opportunity, then won). */
+async function newMover(ctx: RunContext, personIds: readonly (string | undefined)[]): Promise<Mover> {
+  const ids = [...new Set(personIds.filter((id): id is string => !!id))];
+  const stages = await ctx.store.currentStages(ids);
+  const people = new Map(
+    ids.length > 0
+      ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
+      : [],
+  );
+  const associatedCompanies =
+    ids.length > 0 && ctx.marketing.readAssociations
+      ? await ctx.marketing.readAssociations(CONTACTS, ids, COMPANIES)
+      : new Map<string, string[]>();
+  const events: FunnelEvent[] = [];
+  const stageWrites = new Map<string, OutboxWrite>();
+  const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
+  const crmCampaigns = new Map<string, string>();
+  const associate = (object: string, id: string, toObject: string, toId: string) => {
+    const key = `${object}:${id}`;
+    const entry = associations.get(key) ?? { object, id, links: [] };
+    if (!entry.links.some((l) => l.object === toObject && l.id === toId)) entry.links.push({ object: toObject, id: toId });
+    associations.set(key, entry);
+  };
+  const mover: Mover = {
+    events,
+    person: (id) => people.get(id) ?? {},
+    company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
+    stage: (id) => (stages.get(id) ?? "lead") as Stage,
+    moveTo(personId, to, cause, detail, at, amount) {
+      const from = mover.stage(personId);
+      const allowed = move(from, to, { kind: cause, detail });
+      if (!allowed.ok) {
+        ctx.log.debug("person.not_moved", { personId, from, to, reason: allowed.message });
+        return false;
+      }
+      const person = mover.person(personId);
+      events.push({
+        personId,
+        email: person.email ?? null,
+        fromStage: from,
+        toStage: to,
+        at,
+        cause: `${cause}: ${detail}`,
+        runId: ctx.runId,
+        source: person.hs_analytics_source ?? null,
+        campaign: person.hs_analytics_source_data_1 || crmCampaigns.get(personId) || null,
+        ownerId: null,
+        amount,
+      });
+      stages.set(personId, to);
+      // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
+      // moves it; one write per person, the latest move's values.
+      stageWrites.set(
+        personId,
+        funnelWrite(ctx, {
+          key: `lineage:${personId}`,
+          phase: "lineage",
+          side: "marketing",
+          object: CONTACTS,
+          recordId: personId,
+          fields: { lifecyclestage: lifecycleFor(to), leadloop_status: to },
+          before: person,
+          rule: `${cause}: ${detail}`,
+          personId,
+          email: person.email ?? null,
+        }),
+      );
+      ctx.log.info("person.moved", { personId, from, to, cause });
+      return true;
+    },
+    associate,
+    async campaignsFromCrm(setup, crmIds) {
+      const members = setup.vocabulary.deals.campaignMembers;
+      const wanted = [...crmIds].filter(([personId]) => !mover.person(personId).hs_analytics_source_data_1);
+      if (!members || wanted.length === 0) return;
+      const ids = [...new Set(wanted.flatMap(([, recordIds]) => recordIds))];
+      const campaignOf = new Map<string, string>();
+      for (const field of members.personFields) {
+        for (const m of await ctx.crm.findBy(members.object, field, ids, [field, members.campaignField])) {
+          const who = m.fields[field];
+          const campaign = m.fields[members.campaignField];
+          if (who && campaign && !campaignOf.has(who)) campaignOf.set(who, campaign);
+        }
+      }
+      for (const [personId, recordIds] of wanted) {
+        const campaign = recordIds.map((id) => campaignOf.get(id)).find((c) => c !== undefined);
+        if (campaign) crmCampaigns.set(personId, campaign);
+      }
+    },
+    async joinCompanies(companyOf) {
+      const wanted = [...companyOf.keys()];
+      if (wanted.length === 0 || !ctx.marketing.readAssociations) return;
+      const current = await ctx.marketing.readAssociations(CONTACTS, wanted, COMPANIES);
+      for (const [personId, companyId] of companyOf) {
+        // A person who has a company keeps it: a rep's duplicate Account does not become a second one.
+        if (mover.company(personId)) continue;
+        if (!(current.get(personId) ?? []).includes(companyId)) associate(CONTACTS, personId, COMPANIES, companyId);
+      }
+    },
+    writes: () => [
+      ...stageWrites.values(),
+      ...[...associations.values()].map((a) =>
+        funnelWrite(ctx, {
+          key: `associations:${a.object}:${a.id}`,
+          phase: "lineage",
+          side: "marketing",
+          object: a.object,
+          recordId: a.id,
+          fields: {},
+          rule: "associations",
+          personId: a.object === CONTACTS ? a.id : null,
+          associations: a.links,
+        }),
+      ),
+    ],
+  };
+  return mover;
+}

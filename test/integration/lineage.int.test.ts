@@ -1,0 +1,298 @@
+// Lineage end to end against the emulators: a handed-off MQL whose Lead a rep converts moves to
+// opportunity in HubSpot, the new Account meets the person's company, the Opportunity becomes a deal
+// associated with both, and the Opportunity's outcome (won with its amount, lost) comes back to the deal
+// and the contact; with HubSpot as CRM a deal closing won makes its contact a customer; and a company
+// and a deal made in HubSpot for an MQL reach Salesforce with their associations.
+import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+
+let loop: LoopHarness;
+beforeEach(async () => {
+  loop = await startLoop();
+  seedReps(loop);
+});
+afterEach(async () => {
+  await loop.close();
+});
+
+const hs = () => loop.hubspot.data;
+const sf = () => loop.salesforce.data;
+const contact = (id: string) => hs().getObject("contacts", id)!.properties;
+const leadOf = (hubspotId: string) => sf().list("Lead").find((l) => l.HubSpot_Contact_Id__c === hubspotId)!;
+const associated = (from: "contacts" | "deals" | "companies", id: string, to: "contacts" | "deals" | "companies") =>
+  hs()
+    .associationsOf(from, id, to)
+    .map((a) => a.toId);
+
+/** A prospect at a company HubSpot knows; `associate: false` leaves the contact without its company. */
+function prospect(input: {
+  email: string;
+  firstname: string;
+  lastname: string;
+  company: { name: string; domain: string };
+  source: string;
+  campaign: string;
+  associate?: boolean;
+}) {
+  const company = hs().createObject("companies", {
+    name: input.company.name,
+    domain: input.company.domain,
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "420",
+    country: "France",
+  });
+  const person = hs().createObject("contacts", {
+    email: input.email,
+    firstname: input.firstname,
+    lastname: input.lastname,
+    jobtitle: "Directrice des Opérations",
+    company: input.company.name,
+    country: "France",
+    hs_analytics_source: input.source,
+    hs_analytics_source_data_1: input.campaign,
+  });
+  if (input.associate !== false) hs().associate("contacts", person.id, "companies", company.id);
+  return { company, person };
+}
+
+describe("lineage with Salesforce as CRM", () => {
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+
+  it("follows a conversion to opportunity, links Account and deal, and brings Closed Won and Closed Lost back", async () => {
+    // Élodie's company is associated with her; Iñigo's only shares his email domain (mixed case).
+    // Salesforce takes ASCII local parts only: the accents are in the names.
+    const elodie = prospect({
+      email: "Elodie.Marchand@Etudes-Generales.fr",
+      firstname: "Élodie",
+      lastname: "Marchand",
+      company: { name: "Études Générales", domain: "Etudes-Generales.FR" },
+      source: "PAID_SEARCH",
+      campaign: "printemps-2026",
+    });
+    // Iñigo's campaign is not in HubSpot: his Lead is a member of a Salesforce campaign.
+    const inigo = prospect({
+      email: "inigo.nunez@Nunez-Logistica.es",
+      firstname: "Iñigo",
+      lastname: "Núñez",
+      company: { name: "Núñez Logística", domain: "nunez-logistica.es" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+      associate: false,
+    });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, elodie.person.id);
+    pricingAndDemo(loop, inigo.person.id);
+    const handoff = await sync();
+    expect(handoff.summary.handoffs).toBe(2);
+    // Élodie's company came along with her (its contact is an MQL); Iñigo's is not his in HubSpot.
+    const elodieAccount = sf().list("Account").find((a) => a.HubSpot_Company_Id__c === elodie.company.id);
+    expect(elodieAccount).toBeDefined();
+    expect(sf().list("Account")).toHaveLength(1);
+
+    const fair = sf().insert("Campaign", { Name: "Salon Logística Bilbao 2026", Type: "Trade Show", IsActive: true });
+    sf().insert("CampaignMember", { CampaignId: fair, LeadId: leadOf(inigo.person.id).Id, Status: "Responded" });
+
+    // The reps convert: Élodie into her existing Account, Iñigo into a new one; both with an Opportunity.
+    await tick();
+    const elodieConv = sf().convertLead(leadOf(elodie.person.id).Id as string, {
+      accountId: elodieAccount!.Id as string,
+      opportunityName: "Études Générales – Pilote",
+    });
+    const inigoConv = sf().convertLead(leadOf(inigo.person.id).Id as string, {
+      opportunityName: "Núñez Logística – Flota",
+    });
+    // Salesforce copied no custom field: the new Contact does not name the HubSpot contact yet.
+    expect(sf().get("Contact", inigoConv.contactId)?.HubSpot_Contact_Id__c).toBeNull();
+    await tick();
+    const converted = await sync();
+    expect(converted.summary.conversions).toBe(2);
+
+    for (const [who, conv] of [
+      [elodie, elodieConv],
+      [inigo, inigoConv],
+    ] as const) {
+      // What the marketer sees: the contact is at opportunity.
+      expect(contact(who.person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity" });
+      // What the rep sees: stamps on the new records.
+      expect(sf().get("Contact", conv.contactId)?.HubSpot_Contact_Id__c).toBe(who.person.id);
+      expect(sf().get("Account", conv.accountId)?.HubSpot_Company_Id__c).toBe(who.company.id);
+      expect(hs().getObject("companies", who.company.id)?.properties.leadloop_crm_id).toBe(conv.accountId);
+      const deal = hs()
+        .listObjects("deals")
+        .find((d) => d.properties.leadloop_crm_id === conv.opportunityId);
+      expect(deal).toBeDefined();
+      expect(sf().get("Opportunity", conv.opportunityId!)?.HubSpot_Deal_Id__c).toBe(deal!.id);
+      expect(associated("deals", deal!.id, "contacts")).toEqual([who.person.id]);
+      expect(associated("deals", deal!.id, "companies")).toEqual([who.company.id]);
+      expect(associated("contacts", who.person.id, "companies")).toEqual([who.company.id]);
+    }
+    // The new Account was linked to Iñigo's company by his email domain, not made a second company.
+    expect(hs().listObjects("companies")).toHaveLength(2);
+    const opportunityEvents = (await loop.store.listFunnelEvents()).filter((e) => e.toStage === "opportunity");
+    expect(opportunityEvents.map((e) => e.personId).sort()).toEqual([elodie.person.id, inigo.person.id].sort());
+
+    // Élodie's opportunity is won, Iñigo's lost.
+    await tick();
+    sf().update("Opportunity", elodieConv.opportunityId!, {
+      StageName: "Closed Won",
+      Amount: 48250.5,
+      CloseDate: "2026-11-30",
+    });
+    sf().update("Opportunity", inigoConv.opportunityId!, { StageName: "Closed Lost" });
+    await tick();
+    const closed = await sync();
+    expect(closed.summary.outcomes).toEqual({ won: 1, lost: 1 });
+
+    const wonDeal = hs()
+      .listObjects("deals")
+      .find((d) => d.properties.leadloop_crm_id === elodieConv.opportunityId)!;
+    expect(wonDeal.properties).toMatchObject({ dealstage: "closedwon", amount: "48250.5" });
+    expect(wonDeal.properties.closedate).toMatch(/^2026-11-30/);
+    expect(contact(elodie.person.id)).toMatchObject({ lifecyclestage: "customer", leadloop_status: "won" });
+    const lostDeal = hs()
+      .listObjects("deals")
+      .find((d) => d.properties.leadloop_crm_id === inigoConv.opportunityId)!;
+    expect(lostDeal.properties.dealstage).toBe("closedlost");
+    expect(contact(inigo.person.id).leadloop_status).toBe("lost");
+
+    const won = (await loop.store.listFunnelEvents({ personId: elodie.person.id })).find((e) => e.toStage === "won");
+    expect(won).toMatchObject({
+      fromStage: "opportunity",
+      amount: 48250.5,
+      source: "PAID_SEARCH",
+      campaign: "printemps-2026",
+    });
+    const mql = (await loop.store.listFunnelEvents({ personId: elodie.person.id })).find((e) => e.toStage === "mql");
+    expect(mql).toMatchObject({ source: "PAID_SEARCH", campaign: "printemps-2026" });
+    const lost = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find((e) => e.toStage === "lost");
+    expect(lost).toMatchObject({ amount: null, source: "ORGANIC_SEARCH", campaign: fair });
+    const inigoOpportunity = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find(
+      (e) => e.toStage === "opportunity",
+    );
+    expect(inigoOpportunity?.campaign).toBe(fair);
+
+    // Nothing new: no event, no conversion, no outcome counted twice.
+    await tick();
+    const idle = await sync();
+    expect(idle.summary).toMatchObject({ conversions: 0, outcomes: { won: 0, lost: 0 } });
+    expect((await loop.store.listFunnelEvents()).filter((e) => e.toStage === "won")).toHaveLength(1);
+  });
+
+  it("sends a company and a deal made in HubSpot for an MQL to Salesforce, with their associations", async () => {
+    const { company, person } = prospect({
+      email: "Zoe.Lambert@Atelier-Brevent.FR",
+      firstname: "Zoé",
+      lastname: "Lambert",
+      company: { name: "Atelier Brévent", domain: "Atelier-Brevent.fr" },
+      source: "REFERRALS",
+      campaign: "partenaires",
+    });
+    // A company and a deal of someone who is not an MQL stay in HubSpot.
+    const other = prospect({
+      email: "paul.martin@exemple-industrie.fr",
+      firstname: "Paul",
+      lastname: "Martin",
+      company: { name: "Exemple Industrie", domain: "exemple-industrie.fr" },
+      source: "DIRECT_TRAFFIC",
+      campaign: "",
+    });
+    const otherDeal = hs().createObject("deals", { dealname: "Exemple – essai", dealstage: "appointmentscheduled", pipeline: "default" });
+    hs().associate("deals", otherDeal.id, "contacts", other.person.id);
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    await sync();
+    const account = sf().list("Account").find((a) => a.HubSpot_Company_Id__c === company.id);
+    expect(account).toBeDefined();
+
+    await tick();
+    const deal = hs().createObject("deals", {
+      dealname: "Atelier Brévent – Renouvellement",
+      dealstage: "qualifiedtobuy",
+      amount: "12900",
+      closedate: "2026-12-15T00:00:00.000Z",
+      pipeline: "default",
+    });
+    hs().associate("deals", deal.id, "contacts", person.id);
+    hs().associate("deals", deal.id, "companies", company.id);
+    await sync();
+    const opportunities = sf().list("Opportunity");
+    expect(opportunities).toHaveLength(1);
+    expect(opportunities[0]).toMatchObject({
+      Name: "Atelier Brévent – Renouvellement",
+      StageName: "Qualification",
+      Amount: 12900,
+      AccountId: account!.Id,
+      HubSpot_Deal_Id__c: deal.id,
+    });
+    expect(hs().getObject("deals", deal.id)?.properties.leadloop_crm_id).toBe(opportunities[0]!.Id);
+    expect(sf().list("Account").some((a) => a.HubSpot_Company_Id__c === other.company.id)).toBe(false);
+
+    // Once the Lead is a Contact, the deal's person becomes the Opportunity's contact role.
+    await tick();
+    const conv = sf().convertLead(leadOf(person.id).Id as string, {
+      accountId: account!.Id as string,
+      doNotCreateOpportunity: true,
+    });
+    await tick();
+    sf().update("Opportunity", opportunities[0]!.Id as string, { Description: "Relance après salon" });
+    await tick();
+    await sync();
+    expect(sf().list("OpportunityContactRole")).toEqual([
+      expect.objectContaining({ OpportunityId: opportunities[0]!.Id, ContactId: conv.contactId }),
+    ]);
+  });
+});
+
+describe("lineage with HubSpot as CRM", () => {
+  it("moves a deal's contact to opportunity, then to customer when the deal closes won", async () => {
+    const funnel = funnelFor(loop, "hubspot");
+    const sync = () => loop.sync({ funnel, mappings: [], crm: loop.hubspotAdapter });
+    const { person } = prospect({
+      email: "Maëlle.Rousseau@Brasserie-Océane.fr",
+      firstname: "Maëlle",
+      lastname: "Rousseau",
+      company: { name: "Brasserie Océane", domain: "brasserie-oceane.fr" },
+      source: "EMAIL_MARKETING",
+      campaign: "newsletter-novembre",
+    });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    await sync();
+    expect(contact(person.id).leadloop_status).toBe("mql");
+
+    // A deal marketing opens for an MQL sales has not accepted moves nobody.
+    await tick();
+    const early = hs().createObject("deals", { dealname: "Brasserie Océane – Essai", dealstage: "appointmentscheduled", pipeline: "default" });
+    hs().associate("deals", early.id, "contacts", person.id);
+    await tick();
+    expect((await sync()).summary.conversions).toBe(0);
+    expect(contact(person.id).leadloop_status).toBe("mql");
+
+    // The rep accepts the lead and opens a deal for it.
+    await tick();
+    hs().updateObject("contacts", person.id, { hs_lead_status: "OPEN_DEAL" });
+    const deal = hs().createObject("deals", {
+      dealname: "Brasserie Océane – Abonnement",
+      dealstage: "presentationscheduled",
+      amount: "7300",
+      pipeline: "default",
+    });
+    hs().associate("deals", deal.id, "contacts", person.id);
+    await tick();
+    const opened = await sync();
+    expect(opened.summary.conversions).toBe(1);
+    expect(contact(person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity" });
+
+    await tick();
+    hs().updateObject("deals", deal.id, { dealstage: "closedwon" });
+    await tick();
+    const closed = await sync();
+    expect(closed.summary.outcomes).toEqual({ won: 1, lost: 0 });
+    expect(contact(person.id)).toMatchObject({ lifecyclestage: "customer", leadloop_status: "won" });
+    const won = (await loop.store.listFunnelEvents({ personId: person.id })).find((e) => e.toStage === "won");
+    expect(won).toMatchObject({ amount: 7300, source: "EMAIL_MARKETING", campaign: "newsletter-novembre" });
+  });
+});
