@@ -93,7 +93,7 @@ function seed(loop: LoopHarness) {
   });
 
   hs.createObject("contacts", {
-    email: "Zoë.Ångström@Nordlys.se",
+    email: "Zoe.Angstrom@Nordlys.se",
     firstname: "Zoë",
     lastname: "Ångström",
     company: "Nordlys AB",

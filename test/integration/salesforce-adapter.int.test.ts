@@ -557,9 +557,11 @@ describe("describe", () => {
 describe("readRemovals", () => {
   it("reports deleted and merged records in the window", async () => {
     const [master, loser, gone] = seedLeads(3, (i) => at(i));
-    const since = new Date().toISOString();
-    emu.data.delete("Lead", gone!);
-    emu.data.merge("Lead", master!, [loser!]);
+    // getDeleted answers in whole minutes up to the last one that ended: these happened 90 s ago.
+    const removedAt = new Date(Date.now() - 90_000);
+    const since = new Date(Date.now() - 3 * 60_000).toISOString();
+    emu.data.delete("Lead", gone!, removedAt);
+    emu.data.merge("Lead", master!, [loser!], removedAt);
     const until = new Date(Date.now() + 1000).toISOString();
     const sf = await adapter();
     const removals = await sf.readRemovals("Lead", since, until);

@@ -22,7 +22,7 @@ describe("sync engine", () => {
 
   it("creates both ways, then updates both ways, then a quiet run writes nothing", async () => {
     const zoe = loop.hubspot.data.createObject("contacts", {
-      email: "Zoë.Ångström@Nordlys.se",
+      email: "Zoe.Angstrom@Nordlys.se",
       firstname: "Zoë",
       lastname: "Ångström",
       company: "Nordlys AB",
@@ -48,7 +48,7 @@ describe("sync engine", () => {
     // own Lead, stamped with the contact made from it in the same run.
     expect(leads).toHaveLength(2);
     expect(leads.find((l) => l.Id !== repLead)).toMatchObject({
-      Email: "zoë.ångström@nordlys.se",
+      Email: "zoe.angstrom@nordlys.se",
       LastName: "Ångström",
       Title: "Head of Revenue Operations",
       HubSpot_Contact_Id__c: zoe.id,
@@ -179,7 +179,7 @@ describe("sync engine", () => {
     });
     for (const name of ["Martin", "Refusé", "Bernard", "Petit"]) {
       loop.hubspot.data.createObject("contacts", {
-        email: `${name.toLowerCase()}@exemple.fr`,
+        email: `${ascii(name).toLowerCase()}@exemple.fr`,
         lastname: name,
       });
     }
@@ -248,7 +248,9 @@ describe("sync engine", () => {
 
     await tick();
     const converted = loop.salesforce.data.convertLead(kenjiLead, { convertedStatus: "Closed - Converted" });
-    loop.salesforce.data.delete("Lead", goneLead);
+    // getDeleted answers in whole minutes up to the last one that ended: a deletion of the current minute
+    // shows in the next window (leadloop's overlap by two minutes). This one happened 90 s ago.
+    loop.salesforce.data.delete("Lead", goneLead, new Date(Date.now() - 90_000));
     await tick();
     await loop.sync();
     expect(await loop.store.findLinkByMarketing("contact", kenji.id)).toMatchObject({
@@ -266,7 +268,7 @@ describe("sync engine", () => {
 
   it("follows records merged on either side to the record that survived", async () => {
     const [a, b] = ["Ingrid", "Ólafur"].map((name, i) =>
-      loop.hubspot.data.createObject("contacts", { email: `${name.toLowerCase()}.${i}@fjord.is`, lastname: name }),
+      loop.hubspot.data.createObject("contacts", { email: `${ascii(name).toLowerCase()}.${i}@fjord.is`, lastname: name }),
     );
     await loop.sync();
     const leadA = (await loop.store.findLinkByMarketing("contact", a!.id))!.crmId;
@@ -275,7 +277,8 @@ describe("sync engine", () => {
 
     await tick();
     // A rep merges Ingrid's Lead into another Lead; marketing merges Ólafur into a new contact.
-    loop.salesforce.data.merge("Lead", spare, [leadA]);
+    // 90 s ago: getDeleted shows a merge once its minute has ended.
+    loop.salesforce.data.merge("Lead", spare, [leadA], new Date(Date.now() - 90_000));
     const survivor = loop.hubspot.data.createObject("contacts", { email: "olafur.survivor@fjord.is", lastname: "Ólafsson" });
     const leadB = (await loop.store.findLinkByMarketing("contact", b!.id))!.crmId;
     loop.hubspot.data.mergeContacts(survivor.id, b!.id);
@@ -324,3 +327,7 @@ describe.each([
   });
 });
 
+/** Salesforce takes ASCII local parts only: "Ólafur" is written "olafur" in an address. */
+function ascii(name: string): string {
+  return name.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+}

@@ -14,6 +14,9 @@ import { queryAllRows } from "./query-pages.js";
 import { chunk, inList, select, soqlName } from "./soql.js";
 import { toCanonical } from "./values.js";
 
+/** Two minutes: whatever seconds the ends carry, the whole-minute window spans more than one. */
+const MIN_WINDOW_MS = 2 * 60_000;
+
 const deletedResult = z
   .object({ deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() }).loose()) })
   .loose();
@@ -25,8 +28,11 @@ export async function readRemovals(
   since: string,
   until: string,
 ): Promise<Removal[]> {
+  // getDeleted counts whole minutes and refuses a window of one minute or less
+  // (INVALID_REPLICATION_DATE): a shorter one starts earlier. Following a removal twice is harmless.
+  const start = Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS);
   const params = new URLSearchParams({
-    start: new Date(since).toISOString(),
+    start: new Date(start).toISOString(),
     end: new Date(until).toISOString(),
   });
   const raw = await client.call<unknown>({
