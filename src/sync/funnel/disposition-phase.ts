@@ -1,13 +1,12 @@
 // Closing the loop, the last phase of a run: a rep's lead status in the CRM becomes a disposition
 // (qualified, recycle, trash, unreachable), a funnel event, and the marketing contact's lifecycle stage
-// and leadloop status. A rep's status change or logged call is a touch on the follow-up clock; clocks
-// past their due time are raised as breaches once. Events, touches and the contact writes (to the
-// outbox) are kept with the page's cursor in one transaction.
+// and leadloop status. A rep's status change is a touch on the follow-up clock (the SLA phase counts
+// the rest). Events, touches and the contact writes (to the outbox) are kept with the page's cursor in
+// one transaction.
 import { dispositionFor, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
-import { breachesToRaise } from "../../core/sla/index.js";
-import type { FunnelEvent, OutboxWrite, SlaClock, SlaTouch } from "../../store/port.js";
+import type { FunnelEvent, OutboxWrite, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -95,53 +94,6 @@ export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Pro
     }
     await decide(ctx, { funnelEvents: events, outbox: writes, slaTouches: touches, cursors: [page.cursor] });
   });
-  await countLoggedTouches(ctx, setup, clocks, phaseStart);
-  await raiseBreaches(ctx, setup);
-}
-
-/** Calls and emails a rep logged on a handed-off person count as touches (leadloop's own tasks do not). */
-async function countLoggedTouches(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  clocks: Map<string, SlaClock>,
-  phaseStart: string,
-): Promise<void> {
-  const t = setup.vocabulary.touches;
-  if (!t || clocks.size === 0) return;
-  const read = {
-    system: ctx.crm,
-    object: t.object,
-    fields: t.fields,
-    cursorObject: `${t.object}#touches`,
-    startWhenNew: ctx.until,
-    until: phaseStart,
-  };
-  await readChangeGroups(ctx, read, async (page) => {
-    // Keyed by what the touch was, so a task read again by a look-back counts once (the store dedupes).
-    const touches: SlaTouch[] = [];
-    for (const task of page.records) {
-      const clock = clocks.get(task.fields[t.whoField] ?? "");
-      if (!clock || (t.ownKeyField && (task.fields[t.ownKeyField] ?? null) !== null)) continue;
-      if (task.modifiedAt < clock.handoffAt) continue; // before the handoff: not a follow-up
-      touches.push({ personId: clock.personId, key: `${t.object}:${task.id}`, at: task.modifiedAt });
-    }
-    await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
-  });
-}
-
-async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
-  // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked.
-  const unraised = (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null);
-  for (const breach of breachesToRaise(unraised, ctx.now(), setup.sla)) {
-    ctx.log.warn("sla.breached", {
-      personId: breach.clock.personId,
-      crmId: breach.clock.crmId,
-      ownerId: breach.clock.ownerId,
-      kind: breach.kind,
-      overdueMinutes: breach.overdueMinutes,
-    });
-    if (!ctx.dryRun) await ctx.store.upsertSlaClock({ ...breach.clock, breachedAt: breach.breachedAt });
-  }
 }
 
 async function alreadyApplied(ctx: RunContext, personId: string, stage: string, at: string): Promise<boolean> {
