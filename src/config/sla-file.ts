@@ -19,6 +19,11 @@ function toDefinition(parsed: SlaFile): SlaDefinition {
     followUpMs: parseDuration(parsed.followUp.within)!,
     followUpLabel: parsed.followUp.within,
     touches: parsed.touches ? { expected: parsed.touches.expected, withinMs: parsed.touches.within } : null,
-    onBreach: parsed.onBreach,
+    onBreach: {
+      ...parsed.onBreach,
+      managers: Object.fromEntries(
+        Object.entries(parsed.onBreach.managers).map(([rep, manager]) => [rep.toLowerCase(), manager.toLowerCase()]),
+      ),
+    },
   };
 }

@@ -28,6 +28,8 @@ export interface RunSummary {
   handoffs: number;
   /** People over the behaviour threshold missing exactly one requirement. */
   nearQualified: number;
+  /** Follow-up SLA breaches raised in this run (each clock's breach once). */
+  slaBreaches: number;
   /** The failure that stopped the run, if any. */
   failure: string | null;
 }
@@ -56,6 +58,7 @@ export function emptySummary(
     apiCalls: zero(),
     handoffs: 0,
     nearQualified: 0,
+    slaBreaches: 0,
     failure: null,
   };
 }

@@ -13,7 +13,7 @@ const SLA: SlaDefinition = {
   followUpMs: 4 * 3_600_000,
   followUpLabel: "4h",
   touches: { expected: 3, withinMs: 7 * 86_400_000 },
-  onBreach: { alert: true, reroute: false },
+  onBreach: { alert: true, alertTo: "manager", reroute: false, managers: {} },
 };
 
 // Handed off on a Friday afternoon: calendar time means the 4h SLA is due that evening.
@@ -135,7 +135,7 @@ describe("breachesToRaise", () => {
   });
 
   it("carries the definition's breach actions", () => {
-    const rerouting = { ...SLA, onBreach: { alert: false, reroute: true } };
+    const rerouting = { ...SLA, onBreach: { ...SLA.onBreach, alert: false, reroute: true } };
     expect(breachesToRaise([clocks[1]!], now, rerouting)[0]).toMatchObject({ alert: false, reroute: true });
   });
 });
@@ -147,7 +147,14 @@ describe("loadSla", () => {
       followUpMs: 4 * 3_600_000,
       followUpLabel: "4h",
       touches: { expected: 3, withinMs: 7 * 86_400_000 },
-      onBreach: { alert: true, reroute: false },
+      onBreach: {
+        alert: true,
+        alertTo: "manager",
+        reroute: false,
+        managers: expect.objectContaining({
+          "priya.raman@leadloop-demo.com": "jordan.miller@leadloop-demo.com",
+        }),
+      },
     });
   });
 
@@ -157,7 +164,7 @@ describe("loadSla", () => {
       followUpMs: 90 * 60_000,
       followUpLabel: "1h30m",
       touches: null,
-      onBreach: { alert: true, reroute: false },
+      onBreach: { alert: true, alertTo: "manager", reroute: false, managers: {} },
     });
   });
 
@@ -171,6 +178,8 @@ touches:
   withn: 7d
 onBreach:
   reroute: yes please
+  alertTo: boss
+  managers: { Priya.Raman@Leadloop-Demo.com: not-an-email }
 `;
     expect(problemsOf(() => parseSla(yaml, FILE)).map((p) => [p.line, p.key, p.message])).toEqual([
       [2, "clock", 'only "calendar" is supported (nights and weekends count)'],
@@ -178,6 +187,27 @@ onBreach:
       [6, "touches.within", "required key is missing"],
       [7, "touches.withn", 'unknown key (did you mean "within"?)'],
       [9, "onBreach.reroute", "Invalid input: expected boolean, received string"],
+      [10, "onBreach.alertTo", "one of owner, manager, queue"],
+      [11, "onBreach.managers.Priya.Raman@Leadloop-Demo.com", '"not-an-email" is not an email address'],
     ]);
+  });
+
+  it("reads who the alert is for and the managers, emails lower-cased", () => {
+    const yaml = `version: 1
+followUp: { within: 2h }
+onBreach:
+  alert: true
+  alertTo: queue
+  reroute: true
+  managers:
+    Sofia.Hernández@example.com: Ana.Pérez@example.com
+    kevin.tran@leadloop-demo.com: sofia.hernandez@leadloop-demo.com
+`;
+    expect(parseSla(yaml, FILE).onBreach).toEqual({
+      alert: true,
+      alertTo: "queue",
+      reroute: true,
+      managers: { "kevin.tran@leadloop-demo.com": "sofia.hernandez@leadloop-demo.com", "sofia.hernández@example.com": "ana.pérez@example.com" },
+    });
   });
 });

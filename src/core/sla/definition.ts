@@ -10,9 +10,22 @@ export interface SlaDefinition {
   followUpLabel: string;
   /** At least `expected` touches within `withinMs` of the handoff; null when touches are not tracked. */
   touches: { expected: number; withinMs: number } | null;
-  /** What a breach does: raise an alert (a task or notification), and/or route the lead again. */
-  onBreach: { alert: boolean; reroute: boolean };
+  /** What a breach does: an alert task (for whom), and/or route the lead again to another rep. */
+  onBreach: {
+    alert: boolean;
+    alertTo: AlertRecipient;
+    reroute: boolean;
+    /** Lower-cased rep email → manager email, for `alertTo: manager`. */
+    managers: Record<string, string>;
+  };
 }
+
+/**
+ * Who a breach's alert task is for: the owner who missed it, the owner's manager, or the queue (the next
+ * rep of the lead's routing queue, by its round-robin turn, or the routing fallback).
+ */
+export const ALERT_RECIPIENTS = ["owner", "manager", "queue"] as const;
+export type AlertRecipient = (typeof ALERT_RECIPIENTS)[number];
 
 /** A point in time: an ISO-8601 string (as the store keeps them) or a Date. */
 export type Instant = string | Date;

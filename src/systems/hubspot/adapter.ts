@@ -1,6 +1,7 @@
 // The HubSpot adapter: SystemPort over HubSpot's CRM v3 APIs through @hubspot/api-client, plus what the
 // handoff needs beyond the port (owners, activity events, leadloop's own properties). Wiring only: each
 // job lives in its own module.
+import { readAssociations } from "./association-reader.js";
 import type { FieldDescription, ObjectDescription } from "../../core/object-schema.js";
 import type { SourceRecord } from "../../core/records.js";
 import { type Logger, silentLogger } from "../../log/logger.js";
@@ -65,6 +66,8 @@ export interface HubspotAdapter extends SystemPort {
    * Throws SystemError.
    */
   readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
+  /** id → ids of the `to` records each of these `from` records is associated with. Throws SystemError. */
+  readAssociations(from: string, ids: readonly string[], to: string): Promise<Map<string, string[]>>;
   /** Creates the custom property when `object` lacks it; `created` false when it was there. */
   ensureProperty(
     object: string,
@@ -111,6 +114,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     listOwners: () => listOwners(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
+    readAssociations: (from: string, ids: readonly string[], to: string) =>
+      readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
       ensureProperty(transport, catalog, object, definition),
   };
