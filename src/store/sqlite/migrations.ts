@@ -231,7 +231,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 2,
+    version: 6,
     name: "SLA breaches, one per follow-up clock, kept after a reroute starts a new clock",
     sql: `
       CREATE TABLE sla_breaches (
