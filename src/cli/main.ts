@@ -11,6 +11,7 @@ import { registerHot } from "./commands/hot.js";
 import { registerNearQualified } from "./commands/near-qualified.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerSla } from "./commands/sla.js";
 import { registerSync } from "./commands/sync.js";
 import { registerUnlock } from "./commands/unlock.js";
 import { registerValidate } from "./commands/validate.js";
@@ -37,6 +38,7 @@ export function buildProgram(io: CommandIo): Command {
   registerExplain(program, io);
   registerNearQualified(program, io);
   registerHot(program, io);
+  registerSla(program, io);
   registerRoute(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);

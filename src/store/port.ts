@@ -152,8 +152,9 @@ export interface SlaBreachRow {
   handoffAt: string;
   crmType: string;
   crmId: string;
-  /** The owner who missed it. */
+  /** The owner who missed it, and their email (as routing names reps) when known. */
   ownerId: string | null;
+  ownerEmail: string | null;
   kind: string;
   dueAt: string;
   /** When the SLA was missed (the due time, or the end of the touch window). */

@@ -2,8 +2,11 @@
 // met, other reps' and leadloop's own tasks do not count); an untouched lead breaches once, with one
 // alert task for the owner's manager however often the sync runs again; a reroute hands the lead to the
 // next rep on both sides with a new clock and its own alert task.
+import { dirname, join } from "node:path";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -258,5 +261,39 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
       [h.people.jonas.id, helene, REPS.fallback.email],
     ]);
     expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
+
+    // `leadloop sla` shows it per rep, by due time: Camille still Hélène's, Hélène's breach of Jonas (re-routed), Jonas Jordan's.
+    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+    writeSandboxConfig(configPath, TEST_ROUTING, {
+      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+      salesforce: loop.salesforce,
+      storePath: loop.storePath,
+      crm,
+    });
+    const all = await runCli(["--config", configPath, "sla", "--json"]);
+    expect(all.code).toBe(0);
+    const rows = JSON.parse(all.stdout) as Record<string, unknown>[];
+    const heleneEmail = REPS.emea.email.toLowerCase();
+    expect(rows.map((r) => [r.owner, r.email, r.status, r.touches, r.breach, r.rerouteTo])).toEqual([
+      [heleneEmail, "camille.lefevre@sgi-ingenierie.fr", "open", 1, null, null],
+      [heleneEmail, "jonas.weiss@sgi-ingenierie.fr", "breached", null, "follow-up", REPS.fallback.email],
+      [REPS.fallback.email, "jonas.weiss@sgi-ingenierie.fr", "open", 1, null, null],
+    ]);
+    expect(rows[1]).toMatchObject({
+      name: "Jonas Weiß",
+      handedOffAt: new Date(h.handoffAt).toISOString(),
+      dueAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
+      breachedAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
+    });
+    const onlyBreached = await runCli(["--config", configPath, "sla", "--breached", "--owner", "Helene.Dubois@LEADLOOP-demo.com", "--json"]);
+    expect(JSON.parse(onlyBreached.stdout)).toEqual([rows[1]]);
+    const text = await runCli(["--config", configPath, "sla", "--owner", REPS.fallback.email]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO$/);
+    expect(text.stdout).toContain("Jonas Weiß <jonas.weiss@sgi-ingenierie.fr>");
+    expect((await runCli(["--config", configPath, "sla", "--owner", "nobody@leadloop-demo.com"])).stdout).toBe(
+      "no open follow-up clocks for nobody@leadloop-demo.com\n",
+    );
+    expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
   });
 });

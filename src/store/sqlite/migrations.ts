@@ -240,6 +240,7 @@ export const MIGRATIONS: readonly Migration[] = [
         crm_type    TEXT NOT NULL,
         crm_id      TEXT NOT NULL,
         owner_id    TEXT,
+        owner_email TEXT,
         kind        TEXT NOT NULL,
         due_at      TEXT NOT NULL,
         breached_at TEXT NOT NULL,

@@ -64,8 +64,8 @@ export class SlaTable {
   addBreach(b: SlaBreachRow): void {
     this.sql
       .get(
-        `INSERT INTO sla_breaches (person_id, handoff_at, crm_type, crm_id, owner_id, kind, due_at, breached_at,
-           raised_at, run_id, alert_to, reroute_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO sla_breaches (person_id, handoff_at, crm_type, crm_id, owner_id, owner_email, kind, due_at,
+           breached_at, raised_at, run_id, alert_to, reroute_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (person_id, handoff_at) DO NOTHING`,
       )
       .run(
@@ -74,6 +74,7 @@ export class SlaTable {
         b.crmType,
         b.crmId,
         b.ownerId,
+        b.ownerEmail,
         b.kind,
         b.dueAt,
         b.breachedAt,
@@ -90,7 +91,7 @@ export class SlaTable {
     return this.sql
       .get<SlaBreachRow>(
         `SELECT person_id AS personId, handoff_at AS handoffAt, crm_type AS crmType, crm_id AS crmId,
-           owner_id AS ownerId, kind, due_at AS dueAt, breached_at AS breachedAt, raised_at AS raisedAt,
+           owner_id AS ownerId, owner_email AS ownerEmail, kind, due_at AS dueAt, breached_at AS breachedAt, raised_at AS raisedAt,
            run_id AS runId, alert_to AS alertTo, reroute_to AS rerouteTo
          FROM sla_breaches ${clause} ORDER BY breached_at DESC, person_id`,
       )

@@ -222,6 +222,7 @@ async function raiseOne(
     crmType: clock.crmType,
     crmId: clock.crmId,
     ownerId: clock.ownerId,
+    ownerEmail,
     kind: breach.kind,
     dueAt: clock.dueAt,
     breachedAt: breach.breachedAt,
