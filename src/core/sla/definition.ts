@@ -1,10 +1,13 @@
-// The follow-up SLA as the core sees it (config/sla.yaml after loading). Time is calendar time: nights,
-// weekends and holidays count. Business hours are not modelled yet; `clock: calendar` in the file says so
-// and leaves room for a `business` clock later without changing what existing files mean.
+// The follow-up SLA as the core sees it (config/sla.yaml after loading). The clock is calendar time
+// (nights, weekends and holidays count) or business time (the team's working hours in its time zone;
+// durations count working time, a day being one working day).
+import type { BusinessHours } from "./business-hours.js";
 
 export interface SlaDefinition {
-  clock: "calendar";
-  /** Handoff → first touch allowed, in milliseconds. */
+  clock: "calendar" | "business";
+  /** The working week for `clock: business`; null on a calendar clock. */
+  businessHours: BusinessHours | null;
+  /** Handoff → first touch allowed, in milliseconds (of working time on a business clock). */
   followUpMs: number;
   /** The same as written in the file ("4h"), for the rep's alert task ("follow up within 4h"). */
   followUpLabel: string;
