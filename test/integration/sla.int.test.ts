@@ -211,6 +211,40 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     ]);
   });
 
+  it.each([
+    ["owner", {}],
+    ["manager", {}], // no manager listed for the owner: the alert still reaches someone, the owner
+  ] as const)("alertTo: %s with managers %j alerts the owner", async (alertTo, managers) => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo, reroute: false, managers } }), clock);
+    clock.t = h.handoffAt + 4 * HOUR + 1000;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    for (const crmId of [h.camilleCrm, h.jonasCrm])
+      expect(tasksOf(loop, crm, crmId).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+        expect.objectContaining({ ownerId: h.reps.get(REPS.emea.email)![crm], open: true }),
+      ]);
+  });
+
+  it("alert: false raises and counts the breach without a task; the owner keeps the lead", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({ ...sla, onBreach: { alert: false, alertTo: "manager", reroute: false, managers: { [REPS.emea.email]: MANAGER.email.toLowerCase() } } }),
+      clock,
+    );
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([]);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.alertTo, b.rerouteTo])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
   it("reroutes a breached lead to the next rep on both sides, with a new clock and the alert for the queue", async () => {
     // Whole seconds: Salesforce keeps date-times to the second.
     const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
