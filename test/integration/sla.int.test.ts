@@ -245,6 +245,37 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     ]);
   });
 
+  it("a lead sales already decided on is no longer followed up: no breach, no reroute", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { ...sla.onBreach, reroute: true } }), clock);
+    // Hélène marks Jonas unqualified within the hour (the disposition phase records the stage).
+    await loop.store.commitBatch({
+      runId: "rep",
+      at: new Date(h.handoffAt + 30 * 60_000).toISOString(),
+      funnelEvents: [
+        {
+          personId: h.people.jonas.id,
+          email: "jonas.weiss@sgi-ingenierie.fr",
+          fromStage: "mql",
+          toStage: "trash",
+          at: new Date(h.handoffAt + 30 * 60_000).toISOString(),
+          cause: "disposition trash: Closed - Unqualified",
+          runId: null,
+          source: null,
+          campaign: null,
+          ownerId: h.reps.get(REPS.emea.email)![crm],
+          amount: null,
+        },
+      ],
+    });
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(1); // Camille only
+    expect((await loop.store.listSlaBreaches()).map((b) => b.personId)).toEqual([h.people.camille.id]);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+  });
+
   it("reroutes a breached lead to the next rep on both sides, with a new clock and the alert for the queue", async () => {
     // Whole seconds: Salesforce keeps date-times to the second.
     const clock = { t: Math.floor(Date.now() / 1000) * 1000 };

@@ -1,7 +1,19 @@
 // What `leadloop sla` lists: every follow-up clock still open or breached, and the breaches of clocks a
 // reroute replaced, per rep. Read from the store alone; where a clock stands is computed at `now`.
 import { type SlaDefinition, slaState } from "../../core/sla/index.js";
-import type { StateStore } from "../../store/port.js";
+import type { SlaClock, StateStore } from "../../store/port.js";
+
+/** Stages in which a handed-off person still waits for sales' follow-up. */
+const FOLLOWED_UP_STAGES: ReadonlySet<string> = new Set(["mql", "sal"]);
+
+/**
+ * The clocks of people sales still has to follow up: once a rep decided (qualified, recycled, trashed,
+ * unreachable, converted), a missing touch is no breach and the lead is never re-routed.
+ */
+export async function followedUp(store: StateStore, clocks: SlaClock[]): Promise<SlaClock[]> {
+  const stages = await store.currentStages(clocks.map((c) => c.personId));
+  return clocks.filter((c) => FOLLOWED_UP_STAGES.has(stages.get(c.personId) ?? "mql"));
+}
 
 export interface SlaListRow {
   /** The owner's email as routing names reps; null when unknown (only the CRM id is kept). */
@@ -29,7 +41,7 @@ export async function slaList(
   now: Date,
   filter: { owner?: string; breached?: boolean } = {},
 ): Promise<SlaListRow[]> {
-  const clocks = await store.listSlaClocks();
+  const clocks = await followedUp(store, await store.listSlaClocks());
   const breaches = await store.listSlaBreaches();
   const breachOf = new Map(breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];

@@ -12,6 +12,7 @@ import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { allReps } from "./handoff-phase.js";
+import { followedUp } from "./sla-list.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
@@ -77,7 +78,10 @@ interface RepDirectory {
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked.
-  const unraised = (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null);
+  const unraised = await followedUp(
+    ctx.store,
+    (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null),
+  );
   const breaches = breachesToRaise(unraised, ctx.now(), setup.sla);
   if (breaches.length === 0) return;
   const { onBreach } = setup.sla;
