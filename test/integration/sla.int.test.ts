@@ -362,3 +362,30 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
   });
 });
+
+describe("follow-up SLA: the manager from Salesforce", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("alerts the owner's manager as the org records it (User.ManagerId) when sla.yaml lists none", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      "salesforce",
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "manager", reroute: false, managers: {} } }),
+      clock,
+    );
+    const helene = h.reps.get(REPS.emea.email)!.salesforce;
+    loop.salesforce.data.update("User", helene, { ManagerId: h.manager.salesforce });
+    clock.t = h.handoffAt + 4 * HOUR + 1000;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    expect(tasksOf(loop, "salesforce", h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+      expect.objectContaining({ ownerId: h.manager.salesforce }),
+    ]);
+  });
+});

@@ -526,6 +526,8 @@ function user(): SObjectSchema {
       field("LastName", "string", { length: 80, required: true }),
       nameField(),
       field("IsActive", "boolean", { label: "Active" }),
+      // The user's manager, a standard hierarchical lookup (User object reference: ManagerId).
+      reference("ManagerId", ["User"], "Manager", { label: "Manager ID" }),
     ],
   };
 }

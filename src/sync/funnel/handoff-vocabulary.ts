@@ -44,6 +44,11 @@ export interface HandoffVocabulary {
      */
     touchesIn(object: string, records: readonly SourceRecord[]): Promise<LoggedTouch[]>;
   } | null;
+  /**
+   * The active manager of each of these owners (owner id → manager's owner id), where the CRM keeps one
+   * (Salesforce User.ManagerId); empty where it does not (HubSpot owners have none). Throws SystemError.
+   */
+  managersOf(ownerIds: readonly string[]): Promise<Map<string, string>>;
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
 }

@@ -74,6 +74,8 @@ interface RepDirectory {
   crm: Map<string, string>;
   marketing: Map<string, string>;
   emailOf: Map<string, string>;
+  /** Owner id → manager's owner id, as the CRM keeps it (Salesforce User.ManagerId). */
+  crmManagers: Map<string, string>;
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -91,6 +93,12 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
     crm,
     marketing: setup.crmIsMarketing ? crm : await setup.marketingOwnersByEmail(repEmails),
     emailOf: new Map([...crm].map(([email, id]) => [id, email])),
+    crmManagers:
+      onBreach.alert && onBreach.alertTo === "manager"
+        ? await setup.vocabulary.managersOf([
+            ...new Set(breaches.map((b) => b.clock.ownerId).filter((id): id is string => id !== null)),
+          ])
+        : new Map(),
   };
   const people = new Map(
     (
@@ -256,8 +264,8 @@ async function raiseOne(
 }
 
 /**
- * Who the alert task is for: the owner, the owner's manager (sla.yaml onBreach.managers), or the queue's
- * next rep. A manager or queue that cannot be found falls back to the owner, so the alert is never lost.
+ * Who the alert task is for: the owner, the owner's manager (sla.yaml onBreach.managers, else the CRM's
+ * own: Salesforce User.ManagerId), or the queue's next rep. A manager or queue that cannot be found falls back to the owner, so the alert is never lost.
  */
 function alertRecipient(
   ctx: RunContext,
@@ -270,8 +278,12 @@ function alertRecipient(
   const { alertTo, managers } = setup.sla.onBreach;
   if (alertTo === "queue" && queueRep) return queueRep;
   if (alertTo === "manager") {
-    const manager = ownerEmail ? managers[ownerEmail] : undefined;
-    const managerId = manager ? directory.crm.get(manager) : undefined;
+    const listed = ownerEmail ? managers[ownerEmail] : undefined;
+    const managerId = listed
+      ? directory.crm.get(listed)
+      : clock.ownerId
+        ? directory.crmManagers.get(clock.ownerId)
+        : undefined;
     if (managerId) return managerId;
   }
   if (alertTo !== "owner")

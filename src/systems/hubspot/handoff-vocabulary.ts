@@ -86,6 +86,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         );
       },
     },
+    // HubSpot owners carry teams, not managers (Owners API): managers come from sla.yaml alone.
+    managersOf: async () => new Map(),
     async ownersByEmail(emails) {
       const wanted = new Set(emails.map((e) => e.toLowerCase()));
       const out = new Map<string, string>();

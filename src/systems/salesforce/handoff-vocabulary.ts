@@ -52,6 +52,17 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
           )
           .map((t) => ({ object, id: t.id, personCrmId: t.fields.WhoId!, ownerId: t.fields.OwnerId ?? null, at: t.modifiedAt })),
     },
+    async managersOf(ownerIds) {
+      const users = await salesforce.readByIds("User", ownerIds, ["ManagerId"]);
+      const managerOf = new Map(users.filter((u) => u.fields.ManagerId).map((u) => [u.id, u.fields.ManagerId!]));
+      if (managerOf.size === 0) return managerOf;
+      const active = new Set(
+        (await salesforce.readByIds("User", [...new Set(managerOf.values())], ["IsActive"]))
+          .filter((m) => m.fields.IsActive === "true")
+          .map((m) => m.id),
+      );
+      return new Map([...managerOf].filter(([, manager]) => active.has(manager)));
+    },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);
       const out = new Map<string, string>();
