@@ -63,7 +63,7 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
   const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
-    prepared ??= ensureLeadloopProperties(marketing, mappings);
+    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot");
     return prepared;
   };
   return { config, store, marketing, crm, mappings, funnel, prepare, close: () => store.close() };

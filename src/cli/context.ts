@@ -15,6 +15,11 @@ export interface CommandIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /**
+   * The time a run takes as now (default: the real time). Only an embedding program or a test sets it,
+   * to run the funnel over days (follow-up clocks, cool-downs) without waiting for them.
+   */
+  now?: () => Date;
   /** Where a command leaves its exit status (0 unless it sets one). */
   outcome: { exitCode: number };
 }

@@ -10,6 +10,7 @@ export interface RunOnceOptions {
   signal?: AbortSignal;
   onProgress?: SyncOptions["onProgress"];
   lockHolder?: string;
+  now?: () => Date;
 }
 
 export async function runOnce(
@@ -42,5 +43,6 @@ export async function runWired(
     signal: options.signal,
     onProgress: options.onProgress,
     lockHolder: options.lockHolder,
+    now: options.now,
   });
 }

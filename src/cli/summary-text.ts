@@ -14,6 +14,7 @@ export function summaryText(s: RunSummary): string {
     `  unchanged: ${s.unchanged}   conflicts: ${s.conflicts}`,
     `  relinked:  ${s.relinked}   restored: ${s.restored}`,
     `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
+    `  dispositions: ${per(s.dispositions)}`,
     `  errors:    ${per(s.errors)}${Object.values(s.errors).some((n) => n > 0) ? "  (see: leadloop errors list)" : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];

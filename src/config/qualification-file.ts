@@ -96,6 +96,7 @@ function toDefinition(parsed: QualificationFile, text: string, file: string): Qu
       : null,
     activityProperties: parsed.activityProperties,
     dispositions: toDispositions(parsed.dispositions),
+    recycle: { coolDownDays: parsed.recycle.coolDownDays },
   };
 }
 
@@ -140,7 +141,7 @@ function toDispositions(maps: QualificationFile["dispositions"]): DispositionMap
     out[crm] = Object.entries(map).map(([status, e]) => ({
       status,
       disposition: e.disposition,
-      reason: e.reason,
+      reason: e.reason ?? "",
     }));
   }
   return out;

@@ -2,7 +2,7 @@
 // (`{ field: jobtitle, matches: "vp|director" }`) or as `all:`/`any:`/`not:` over such field tests;
 // patterns are compiled here so a bad regular expression is reported at its line.
 import { z } from "zod";
-import { DISPOSITIONS } from "../core/funnel/dispositions.js";
+import { DISPOSITION_MEANINGS } from "../core/funnel/dispositions.js";
 import { DEFAULT_ACTIVITY_PROPERTIES } from "../core/scoring/activity-properties.js";
 import { FIELD_SOURCES, RULE_ACTIVITY_KINDS } from "../core/scoring/definition.js";
 
@@ -144,9 +144,16 @@ const behaviourRuleSchema = z
     }
   });
 
+// A status that is no verdict yet (a new or open lead) is declared with `disposition: none`, so a status
+// the map does not list at all can be reported instead of ignored.
 const dispositionMap = z.record(
   z.string().min(1),
-  z.strictObject({ disposition: z.enum(DISPOSITIONS), reason: z.string().min(1) }),
+  z
+    .strictObject({ disposition: z.enum(DISPOSITION_MEANINGS), reason: z.string().min(1).optional() })
+    .superRefine((e, ctx) => {
+      if (e.disposition !== "none" && e.reason === undefined)
+        ctx.addIssue({ code: "custom", message: "required key is missing", path: ["reason"] });
+    }),
 );
 
 const propertyNames = z.array(z.string().min(1)).min(1);
@@ -182,5 +189,9 @@ export const qualificationFileSchema = z.strictObject({
   dispositions: z
     .strictObject({ salesforce: dispositionMap.optional(), hubspot: dispositionMap.optional() })
     .default({}),
+  // After a recycle or unreachable verdict, days before the person may be handed off again.
+  recycle: z
+    .strictObject({ coolDownDays: z.number().int("a whole number of days").min(0, "0 days or more") })
+    .default({ coolDownDays: 30 }),
 });
 export type QualificationFile = z.output<typeof qualificationFileSchema>;

@@ -185,7 +185,60 @@ function checkValueMap(map: Extract<Transform, { kind: "value_map" }>, t: Travel
         "warning",
       );
     }
+    // The other way round, for the org's picklists: values the map expects to read that the CRM field's
+    // picklist does not have (an admin never added them, or renamed them), so those entries never apply.
+    if (t.from !== "crm") return;
+    const held = new Set(sourceValues.map(key));
+    const absent = [...new Set(read.filter((v) => v !== "" && !held.has(key(v))))];
+    if (absent.length > 0) {
+      report(
+        t.from,
+        t.source.name,
+        `the value map reads ${list(absent)} from ${t.from} field ${t.source.name}, which its picklist does not have (allowed: ${list(sourceValues)}); add them to the picklist or remove them from the map`,
+        "warning",
+      );
+    }
   }
+}
+
+/**
+ * The lead statuses a qualification definition gives meaning to, against the CRM's live picklist of the
+ * status field: a status the definition names that the picklist lacks (a rep can never pick it, e.g. the
+ * two values the README's Salesforce setup asks the admin to add), and a picklist value the definition
+ * does not list (a rep picking it sends the record to the error queue).
+ */
+export function checkDispositionStatuses(
+  statuses: readonly string[],
+  field: FieldDescription | undefined,
+  where: { source: string; crm: string; object: string },
+): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const at = `dispositions.${where.crm}`;
+  const report = (message: string, severity: ProblemSeverity = "error") =>
+    problems.push({ mapping: "qualification", source: where.source, field: at, side: "crm", message, severity });
+  if (!field) {
+    report(`the ${where.crm} object ${where.object} has no lead status field to read dispositions from`);
+    return problems;
+  }
+  const allowed = field.picklistValues;
+  if (!allowed) return problems;
+  const key = (v: string) => v.trim().toLowerCase();
+  const live = new Set(allowed.map(key));
+  const named = new Set(statuses.map(key));
+  const absent = statuses.filter((s) => !live.has(key(s)));
+  if (absent.length > 0) {
+    report(
+      `${at} names ${list(absent)}, which ${where.object}.${field.name}'s picklist does not have (it has ${list(allowed)}); add them to the picklist (see the README's Salesforce setup) or remove them from ${at}`,
+    );
+  }
+  const unlisted = allowed.filter((v) => !named.has(key(v)));
+  if (unlisted.length > 0) {
+    report(
+      `${where.object}.${field.name} can hold ${list(unlisted)}, which ${at} does not list: a rep choosing one sends the record to the error queue; add each as a disposition or as \`disposition: none\``,
+      "warning",
+    );
+  }
+  return problems;
 }
 
 function checkDate(date: Extract<Transform, { kind: "date" }>, t: Travel, report: Report): void {

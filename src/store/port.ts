@@ -234,6 +234,25 @@ export interface OutboxWrite {
   email: string | null;
   /** Writes that complete together (one handoff); the group's effect applies when the last is accepted. */
   group: string | null;
+  /**
+   * Fields cleared in a separate, earlier request before this write sets them: HubSpot's lifecycle stage
+   * only moves forward unless cleared first. Absent or empty: a plain write.
+   */
+  clearFirst?: string[];
+}
+
+/** One field value an accepted outbox write put on a record. */
+export interface WrittenValue {
+  field: string;
+  value: string | null;
+  at: string;
+}
+
+/** The lead status last seen on a CRM record, so a status read again is not a new verdict. */
+export interface LeadStatusSeen {
+  crmId: string;
+  status: string | null;
+  at: string;
 }
 
 export interface OutboxEntry extends OutboxWrite {
@@ -297,6 +316,8 @@ export interface BatchCommit {
   historyToFill?: HistoryToFill[];
   /** People whose history writes are now in the outbox. */
   historyDecided?: string[];
+  /** Lead statuses read from the CRM: a later read of the same status is no change. */
+  leadStatuses?: LeadStatusSeen[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -342,6 +363,16 @@ export interface StateStore {
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
   listHistoryToFill(): Promise<HistoryToFill[]>;
+  /**
+   * Field values accepted outbox writes put on these records (system, object, record id) since `since`,
+   * oldest first; keyed `system/object/recordId`. The newest few per field are kept.
+   */
+  writtenValues(
+    records: readonly { system: string; object: string; recordId: string }[],
+    since: string,
+  ): Promise<Map<string, WrittenValue[]>>;
+  /** The lead status last seen on each of these CRM records (absent: never seen). */
+  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>>;
 
   // Error queue
   /** Oldest first. */

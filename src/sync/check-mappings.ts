@@ -3,7 +3,8 @@
 // refuses, required fields with no source.
 
 import type { ObjectMapping } from "../core/mapping.js";
-import { checkMapping, type MappingProblem } from "../core/mapping-check.js";
+import type { DispositionMaps } from "../core/funnel/dispositions.js";
+import { checkDispositionStatuses, checkMapping, type MappingProblem } from "../core/mapping-check.js";
 import type { ObjectDescription } from "../core/object-schema.js";
 import type { SystemPort } from "./system-port.js";
 
@@ -27,4 +28,17 @@ export async function checkMappingsLive(
     problems.push(...checkMapping(mapping, m, c));
   }
   return problems;
+}
+
+/** The qualification's disposition statuses for the CRM in use, against the CRM's live status picklist. */
+export async function checkDispositionsLive(
+  dispositions: DispositionMaps,
+  source: string,
+  crm: SystemPort,
+  status: { object: string; field: string },
+): Promise<MappingProblem[]> {
+  const description = await crm.describe(status.object);
+  const field = description.fields.find((f) => f.name === status.field);
+  const statuses = (dispositions[crm.system] ?? []).map((e) => e.status);
+  return checkDispositionStatuses(statuses, field, { source, crm: crm.system, object: status.object });
 }

@@ -112,7 +112,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         await drainOutbox(ctx);
       }
     }
-    if (funnel && !stopping()) await readDispositions(ctx, funnel);
+    if (funnel && !stopping()) await readDispositions(ctx, funnel, options.mappings);
     if (funnel && !stopping()) await followUpSla(ctx, funnel);
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.

@@ -1,6 +1,8 @@
 // The counts one run reports (`sync --json`, the sandbox, the daemon's /metrics): per system where
 // the issue's contract says so, so a person sees at a glance what moved where.
 
+import { type DispositionCounts, noDispositions } from "../core/funnel/dispositions.js";
+
 export interface RunSummary {
   runId: string;
   dryRun: boolean;
@@ -28,6 +30,8 @@ export interface RunSummary {
   handoffs: number;
   /** People over the behaviour threshold missing exactly one requirement. */
   nearQualified: number;
+  /** Reps' verdicts applied this run, per kind (`working` is a touch, not a move). */
+  dispositions: DispositionCounts;
   /** Follow-up SLA breaches raised in this run (each clock's breach once). */
   slaBreaches: number;
   /** The failure that stopped the run, if any. */
@@ -58,6 +62,7 @@ export function emptySummary(
     apiCalls: zero(),
     handoffs: 0,
     nearQualified: 0,
+    dispositions: noDispositions(),
     slaBreaches: 0,
     failure: null,
   };

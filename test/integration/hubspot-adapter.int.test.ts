@@ -306,9 +306,10 @@ describe("write", () => {
     expect(links.map((l) => l.toId)).toEqual([contact.id]);
   });
 
-  it("a 207 names the bad record: it fails with HubSpot's message, the rest are written", async () => {
+  it("a batch update HubSpot refuses whole (400) for one bad record is split until that record is alone", async () => {
     const { adapter, emulator } = h();
     const d = emulator.data;
+    emulator.calls.reset();
     const contacts = Array.from({ length: 5 }, (_, i) =>
       d.createObject("contacts", { email: `p207-${i}@example.com` }),
     );
@@ -333,9 +334,33 @@ describe("write", () => {
       expect(bad.error.message).toContain("Company is on the blocklist");
       expect(d.getObject("contacts", contacts[1]!.id)!.properties.company).toBe("Good 1");
       expect(d.getObject("contacts", contacts[2]!.id)!.properties.company).toBeUndefined();
+      // 5 → 3 + 2 → (1 + 2) + 2 → 1 + 1 + 1 + 2: the bad record alone in the fourth call; the good
+      // ones written in the calls that held no bad record.
+      expect(emulator.calls.byEndpoint()["POST /crm/v3/objects/:objectType/batch/update"]).toBe(5);
     } finally {
       emulator.faults.clear();
     }
+  });
+
+  it("a batch create with one bad record answers 207 (every input carries a trace id): the bad one fails, the rest are made", async () => {
+    const { adapter, emulator } = h();
+    emulator.calls.reset();
+    const outcomes = await adapter.write(
+      "contacts",
+      ["Zoë", "Łukasz", "Ingrid"].map((firstname, i) => ({
+        ref: `c${i}`,
+        fields: {
+          email: `made-${i}@trace.example`,
+          firstname,
+          ...(i === 1 ? { lifecyclestage: "hot_lead" } : {}),
+        },
+      })),
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(emulator.calls.byEndpoint()["POST /crm/v3/objects/:objectType/batch/create"]).toBe(1);
+    const made = emulator.data.listObjects("contacts").map((c) => c.properties.email);
+    expect(made).toEqual(expect.arrayContaining(["made-0@trace.example", "made-2@trace.example"]));
+    expect(made).not.toContain("made-1@trace.example");
   });
 
   it("an unknown enumeration value fails that record only, as data naming the property", async () => {

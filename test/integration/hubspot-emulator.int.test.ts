@@ -312,7 +312,73 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     ).toBe(false);
   });
 
-  it("writes the good records of a batch and answers 207 with one error per bad record", async () => {
+  // HubSpot's batch create reference: without an objectWriteTraceId on every input, one invalid input
+  // refuses the whole batch and nothing is written.
+  it("refuses a whole batch create for one invalid input when the inputs carry no trace ids", async () => {
+    const failure = await failureOf(
+      hubspot.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: "fine1@whole.example", firstname: "Zoë" }, associations: [] },
+          { properties: { email: "bad-enum@whole.example", lifecyclestage: "hot_lead" }, associations: [] },
+        ],
+      }),
+    );
+    expect(failure.code).toBe(400);
+    expect(failure.body.category).toBe("VALIDATION_ERROR");
+    expect(JSON.stringify(failure.body)).toContain("hot_lead");
+    const emails = emulator.data.listObjects("contacts").map((c) => c.properties.email);
+    expect(emails).not.toContain("fine1@whole.example");
+  });
+
+  it("refuses a whole batch create with 409 when one contact's email exists", async () => {
+    emulator.data.createObject("contacts", { email: "taken@whole.example" });
+    const failure = await failureOf(
+      hubspot.crm.contacts.batchApi.create({
+        inputs: [
+          { properties: { email: "fresh@whole.example" }, associations: [] },
+          { properties: { email: "Taken@Whole.example" }, associations: [] },
+        ],
+      }),
+    );
+    expect(failure.code).toBe(409);
+    expect(failure.body.category).toBe("CONFLICT");
+    expect(emulator.data.listObjects("contacts").map((c) => c.properties.email)).not.toContain("fresh@whole.example");
+  });
+
+  it("refuses a whole batch update for one invalid value or an id given twice, and answers 207 for a missing id", async () => {
+    const a = emulator.data.createObject("contacts", { email: "a@update.example", firstname: "Ana" });
+    const b = emulator.data.createObject("contacts", { email: "b@update.example", firstname: "Bea" });
+    const invalid = await failureOf(
+      hubspot.crm.contacts.batchApi.update({
+        inputs: [
+          { id: a.id, properties: { firstname: "Anaïs" }, objectWriteTraceId: "0" },
+          { id: b.id, properties: { lifecyclestage: "hot_lead" }, objectWriteTraceId: "1" },
+        ],
+      }),
+    );
+    expect(invalid.code).toBe(400);
+    expect(emulator.data.getObject("contacts", a.id)?.properties.firstname).toBe("Ana");
+    const twice = await failureOf(
+      hubspot.crm.contacts.batchApi.update({
+        inputs: [
+          { id: a.id, properties: { firstname: "Anaïs" } },
+          { id: a.id, properties: { lastname: "Nin" } },
+        ],
+      }),
+    );
+    expect(twice.code).toBe(400);
+    expect(JSON.stringify(twice.body)).toContain("Duplicate IDs");
+    const missing = await hubspot.crm.contacts.batchApi.updateWithHttpInfo({
+      inputs: [
+        { id: a.id, properties: { firstname: "Anaïs" } },
+        { id: "99999999", properties: { firstname: "Nobody" } },
+      ],
+    });
+    expect(missing.httpStatusCode).toBe(207);
+    expect(emulator.data.getObject("contacts", a.id)?.properties.firstname).toBe("Anaïs");
+  });
+
+  it("writes the good records of a batch whose inputs all carry trace ids, and answers 207 with one error per bad record", async () => {
     await emulator.control.addFaults({
       records: [
         {
@@ -323,15 +389,16 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
         },
       ],
     });
+    const properties: Record<string, string>[] = [
+      { email: "good1@batch.example", firstname: "Günther" },
+      { email: "bad-prop@batch.example", favourite_colour: "teal" },
+      { email: "good2@batch.example", lifecyclestage: "lead" },
+      { email: "bad-enum@batch.example", lifecyclestage: "hot_lead" },
+      { email: "fault@batch.example", company: "poison pill gmbh" },
+      { email: "GOOD3@Batch.example" },
+    ];
     const info = await hubspot.crm.contacts.batchApi.createWithHttpInfo({
-      inputs: [
-        { properties: { email: "good1@batch.example", firstname: "Günther" }, associations: [] },
-        { properties: { email: "bad-prop@batch.example", favourite_colour: "teal" }, associations: [] },
-        { properties: { email: "good2@batch.example", lifecyclestage: "lead" }, associations: [] },
-        { properties: { email: "bad-enum@batch.example", lifecyclestage: "hot_lead" }, associations: [] },
-        { properties: { email: "fault@batch.example", company: "poison pill gmbh" }, associations: [] },
-        { properties: { email: "GOOD3@Batch.example" }, associations: [] },
-      ],
+      inputs: properties.map((p, i) => ({ properties: p, associations: [], objectWriteTraceId: String(i) })),
     });
     expect(info.httpStatusCode).toBe(207);
     const result = info.data;

@@ -61,6 +61,10 @@ describe("emulator: Bulk API 2.0 ingest", () => {
       `Ångström,"Acme, Inc.","${TRICKY.replaceAll('"', '""')}",#N/A\n` +
       "NoCompany,,plain,\n";
     expect((await api("PUT", `${JOBS}/${job.id}/batches`, csv, "text/csv")).status).toBe(201);
+    // One upload per job (Bulk API 2.0 Developer Guide, "Upload Job Data").
+    const second = await api("PUT", `${JOBS}/${job.id}/batches`, "LastName\nExtra\n", "text/csv");
+    expect(second.status).toBe(400);
+    expect(second.text).toContain("only do 'PUT' once");
     const closed = await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
     expect(closed.status).toBe(200);
     expect(JSON.parse(closed.text)).toMatchObject({ state: "UploadComplete" });

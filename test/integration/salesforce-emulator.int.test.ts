@@ -303,7 +303,7 @@ describe("sObject rows", () => {
     expect(again.body).toEqual([{ message: "entity is deleted", errorCode: "ENTITY_IS_DELETED" }]);
   });
 
-  it("reports required, unknown, picklist, length and unique violations", async () => {
+  it("reports required, unknown, picklist, length, email and unique violations", async () => {
     const missing = await raw("POST", "/services/data/v62.0/sobjects/Lead", { FirstName: "No" });
     expect(missing.status).toBe(400);
     expect(missing.body).toEqual([
@@ -331,6 +331,19 @@ describe("sObject rows", () => {
       Company: "Y",
     });
     expect(tooLong.body[0]).toMatchObject({ errorCode: "STRING_TOO_LONG", fields: ["LastName"] });
+    // A non-ASCII local part is refused; the same address spelled in ASCII is fine.
+    const accented = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      LastName: "Krämer",
+      Company: "Y",
+      Email: "jürgen.krämer@example.de",
+    });
+    expect(accented.body[0]).toMatchObject({ errorCode: "INVALID_EMAIL_ADDRESS", fields: ["Email"] });
+    const ascii = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
+      LastName: "Krämer",
+      Company: "Y",
+      Email: "juergen.kraemer@example.de",
+    });
+    expect(ascii.status).toBe(201);
     await conn.sobject("Contact").create({ LastName: "Uniq", HubSpot_Contact_Id__c: "hs-777" });
     const dup = await rejection(
       conn.sobject("Contact").create({ LastName: "Uniq2", HubSpot_Contact_Id__c: "HS-777" }),
@@ -524,6 +537,20 @@ describe("replication: getUpdated and getDeleted", () => {
     expect(deleted.deletedRecords).toEqual([{ id: a, deletedDate: expect.stringMatching(/\+0000$/) }]);
     const all = await conn.sobject("Account").updated(new Date("2023-12-31T00:00:00Z"), end);
     expect(all.ids).toContain(b);
+  });
+
+  // "sObject Get Updated": seconds are ignored, and the window must span more than one minute.
+  it("refuses a window of one minute or less, counting whole minutes", async () => {
+    const t = Date.parse("2026-11-30T10:00:45Z");
+    const window = (from: number, to: number) =>
+      raw(
+        "GET",
+        `/services/data/v62.0/sobjects/Account/deleted?start=${new Date(from).toISOString()}&end=${new Date(to).toISOString()}`,
+      );
+    const tooShort = await window(t, t + 50_000); // 10:00:45 → 10:01:35 is 10:00 → 10:01
+    expect(tooShort.status).toBe(400);
+    expect(tooShort.body[0].errorCode).toBe("INVALID_REPLICATION_DATE");
+    expect((await window(t, t + 90_000)).status).toBe(200); // 10:00 → 10:02
   });
 });
 

@@ -198,7 +198,7 @@ describe("a refused write, phase by phase", () => {
     expect(await openErrors(world)).toHaveLength(0);
   });
 
-  it("disposition: a rep works the lead, HubSpot refuses the write-back; retry after the fix writes the stage", async () => {
+  it("disposition: a rep recycles the lead, HubSpot refuses the write-back; retry after the fix writes the stage", async () => {
     seedReps(world);
     const { camille } = seedCamille(world);
     expect((await world.cli("sync", "--json")).code).toBe(0);
@@ -208,7 +208,7 @@ describe("a refused write, phase by phase", () => {
 
     await tick();
     await world.salesforce.control.call("POST", `/leads/${lead.Id as string}/status`, {
-      status: "Working - Contacted",
+      status: "Closed - Not Converted",
     });
     await world.hubspot.control.addFaults({
       records: [{ object: "contacts", field: "leadloop_disposition_reason", message: "Contact is in a locked list" }],
@@ -230,9 +230,11 @@ describe("a refused write, phase by phase", () => {
     expect(after.code).toBe(0);
     expect(after.result.resolved).toContain(entry!.id);
     const contact = world.hubspot.data.getObject("contacts", camille.id)!.properties;
-    expect(contact.leadloop_status).toBe("sal");
-    expect(contact.lifecyclestage).toBe("salesqualifiedlead");
-    expect(contact.leadloop_disposition_reason).toBe("Rep connected and is working the lead");
+    expect(contact.leadloop_status).toBe("recycled");
+    // Back from MQL: cleared first, then set, on the retry too.
+    expect(contact.lifecyclestage).toBe("lead");
+    expect(contact.hs_lead_status).toBe("BAD_TIMING");
+    expect(contact.leadloop_disposition_reason).toBe("Not ready to buy; back to nurture");
   });
 
   it("history: Salesforce refuses the history fill on a rep's own lead; retry after the fix fills it", async () => {

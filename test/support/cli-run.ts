@@ -18,6 +18,7 @@ export async function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
   input?: CliInput,
+  options: { now?: () => Date } = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
@@ -38,6 +39,7 @@ export async function runCli(
       stderr += s;
     }),
     env: { TZ: "UTC", ...env },
+    now: options.now,
     outcome: { exitCode: 0 },
   });
   return { code, stdout, stderr };

@@ -12,7 +12,9 @@ const CHILD_DEADLINE_MS = 90_000;
 
 export interface KillPlan {
   /** The write (counted from 1 over both emulators) at which the child is signalled. */
-  atWrite: number;
+  atWrite?: number;
+  /** Or the first write to a path this matches. */
+  atPath?: RegExp;
   signal: "SIGKILL" | "SIGTERM";
 }
 
@@ -51,9 +53,10 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
 
   const writeLog: string[] = [];
   let signalledAt: number | undefined;
-  const listener = async ({ endpoint }: { endpoint: string }) => {
+  const listener = async ({ endpoint, path }: { endpoint: string; path: string }) => {
     writeLog.push(endpoint);
-    if (!kill || writeLog.length !== kill.atWrite) return;
+    if (!kill || signalledAt !== undefined) return;
+    if (kill.atWrite !== undefined ? writeLog.length !== kill.atWrite : !kill.atPath?.test(path)) return;
     signalledAt = performance.now();
     child.kill(kill.signal);
     // SIGKILL: the answer waits until the process is gone, so it never learns the write was made.
@@ -66,7 +69,7 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
     const { code, signal, at } = await exited;
     const run: ChildRun = { code, signal, writes: writeLog.length, writeLog, stdout, stderr };
     if (signalledAt !== undefined) {
-      run.killedAtWrite = kill?.atWrite;
+      run.killedAtWrite = kill?.atWrite ?? writeLog.length;
       run.exitMsAfterSignal = Math.round(at - signalledAt);
     }
     if (stdout.trimStart().startsWith("{")) run.summary = JSON.parse(stdout) as RunSummary;

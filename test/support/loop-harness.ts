@@ -9,7 +9,11 @@ import { silentLogger } from "../../src/log/logger.js";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
-import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import {
+  type SalesforceEmulator,
+  type SalesforceEmulatorOptions,
+  startSalesforceEmulator,
+} from "../../src/sandbox/salesforce/emulator.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { StateStore } from "../../src/store/port.js";
 import { runSync, type SyncOptions, type SyncResult } from "../../src/sync/engine.js";
@@ -36,11 +40,13 @@ export interface LoopHarness {
   close(): Promise<void>;
 }
 
-export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): Promise<LoopHarness> {
+export async function startLoop(
+  options: { mappings?: ObjectMapping[]; salesforce?: SalesforceEmulatorOptions } = {},
+): Promise<LoopHarness> {
   const hubspot = await startHubspotEmulator({
     limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 },
   });
-  const salesforce = await startSalesforceEmulator();
+  const salesforce = await startSalesforceEmulator(options.salesforce);
   const storePath = join(mkdtempSync(join(tmpdir(), "leadloop-loop-")), "state.db");
   const mappings = options.mappings ?? loadMappings(SHIPPED_MAPPINGS);
   const connect = async () => {
@@ -56,7 +62,8 @@ export async function startLoop(options: { mappings?: ObjectMapping[] } = {}): P
       connection: emulatorConnection(salesforce),
       retry: FAST_RETRY,
     });
-    await ensureLeadloopProperties(hubspotAdapter, mappings);
+    // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too.
+    await ensureLeadloopProperties(hubspotAdapter, mappings, true);
     return { hubspotAdapter, salesforceAdapter, store: await openStore({ path: storePath }) };
   };
   let parts = await connect();

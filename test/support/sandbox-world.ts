@@ -21,9 +21,13 @@ export interface SandboxWorld {
 
 /**
  * Starts both emulators, loads `seed` into them and writes the sandbox's config (shipped mappings and
- * qualification, routing for the seeded reps, `crm: salesforce`) with a store file nobody used yet.
+ * qualification, routing for the seeded reps, `crm: salesforce` unless told) with a store file nobody used yet.
  */
-export async function openSandboxWorld(seed: SeedData, label = "world"): Promise<SandboxWorld> {
+export async function openSandboxWorld(
+  seed: SeedData,
+  label = "world",
+  crm: "salesforce" | "hubspot" = "salesforce",
+): Promise<SandboxWorld> {
   // leadloop paces itself at HubSpot's published limits within a process; the emulator's own rolling
   // window would otherwise carry one child run's calls over into the next one's.
   const hubspot = await startHubspotEmulator({
@@ -39,7 +43,7 @@ export async function openSandboxWorld(seed: SeedData, label = "world"): Promise
     hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
     salesforce,
     storePath,
-    crm: "salesforce",
+    crm,
   });
   return {
     hubspot,

@@ -81,6 +81,8 @@ describe("dispositions", () => {
       ["recycle", "recycled"],
       ["trash", "trash"],
       ["unreachable", "unreachable"],
+      // Only a touch: no stage move.
+      ["working", null],
     ]);
   });
 
@@ -110,7 +112,8 @@ describe("values written to the marketing contact", () => {
       ["lost", "other", "lost"],
       ["recycled", "lead", "recycled"],
       ["trash", "other", "trash"],
-      ["unreachable", "marketingqualifiedlead", "unreachable"],
+      // Back to nurture, as recycled people are.
+      ["unreachable", "lead", "unreachable"],
     ]);
   });
 });

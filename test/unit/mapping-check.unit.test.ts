@@ -71,12 +71,14 @@ const hubspotContacts: ObjectDescription = {
   ],
 };
 
-const LEAD_STATUSES = [
+const STANDARD_LEAD_STATUSES = [
   "Open - Not Contacted",
   "Working - Contacted",
   "Closed - Converted",
   "Closed - Not Converted",
 ];
+// As the README's Salesforce setup leaves the org.
+const LEAD_STATUSES = [...STANDARD_LEAD_STATUSES, "Closed - Unqualified", "Closed - Unreachable"];
 const INDUSTRIES =
   "Agriculture,Apparel,Banking,Biotechnology,Chemicals,Communications,Construction,Consulting,Education,Electronics,Energy,Engineering,Entertainment,Environmental,Finance,Food & Beverage,Government,Healthcare,Hospitality,Insurance,Machinery,Manufacturing,Media,Not For Profit,Recreation,Retail,Shipping,Technology,Telecommunications,Transportation,Utilities,Other".split(
     ",",
@@ -162,10 +164,27 @@ const problem = (
 });
 
 describe("checkMapping", () => {
-  it("finds nothing wrong with the shipped contact-lead mapping against the standard objects", () => {
+  it("finds nothing wrong with the shipped contact-lead mapping against the objects the README sets up", () => {
     const file = fileURLToPath(new URL("../../mappings/contact-lead.yaml", import.meta.url));
     const shipped = parseMapping(readFileSync(file, "utf8"), file);
     expect(checkMapping(shipped, hubspotContacts, salesforceLead)).toEqual([]);
+  });
+
+  it("warns when the org's Lead Status lacks values the shipped map reads (a bare org)", () => {
+    const file = fileURLToPath(new URL("../../mappings/contact-lead.yaml", import.meta.url));
+    const shipped = parseMapping(readFileSync(file, "utf8"), file);
+    const bare: ObjectDescription = {
+      ...salesforceLead,
+      fields: salesforceLead.fields.map((f) =>
+        f.name === "Status" ? { ...f, picklistValues: STANDARD_LEAD_STATUSES } : f,
+      ),
+    };
+    const problems = checkMapping(shipped, hubspotContacts, bare);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field: "Status", side: "crm", severity: "warning", source: file });
+    expect(problems[0]!.message).toContain(
+      'the value map reads "Closed - Unqualified", "Closed - Unreachable" from crm field Status, which its picklist does not have',
+    );
   });
 
   it("names unknown fields with the nearest existing one", () => {
@@ -242,7 +261,7 @@ describe("checkMapping", () => {
       problem(
         "crm",
         "Status",
-        'the value map writes "Open", which crm field Status does not accept (allowed: "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted")',
+        'the value map writes "Open", which crm field Status does not accept (allowed: "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted", "Closed - Unqualified", "Closed - Unreachable")',
       ),
       problem(
         "marketing",
@@ -268,7 +287,7 @@ describe("checkMapping", () => {
       problem(
         "crm",
         "Status",
-        'crm field Status can hold "Closed - Converted", "Closed - Not Converted", which the value map does not cover: records with those values will fail',
+        'crm field Status can hold "Closed - Converted", "Closed - Not Converted", "Closed - Unqualified", "Closed - Unreachable", which the value map does not cover: records with those values will fail',
         "warning",
       ),
     ]);

@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { problemsOf } from "../support/config-problems.js";
 import { loadQualification, parseQualification } from "../../src/config/qualification-file.js";
-import { dispositionFor } from "../../src/core/funnel/dispositions.js";
+import { loadMappings } from "../../src/config/mapping-file.js";
+import { dispositionFor, readStatus } from "../../src/core/funnel/dispositions.js";
+import { LEAD_STATUSES } from "../../src/sandbox/salesforce/schema.js";
 import { scorePerson } from "../../src/core/scoring/score.js";
 
 const SHIPPED = fileURLToPath(new URL("../../config/qualification.yaml", import.meta.url));
 const FILE = "config/qualification.yaml";
+const MAPPINGS = fileURLToPath(new URL("../../mappings", import.meta.url));
 
 
 const BASE = `version: 1
@@ -64,10 +67,51 @@ describe("the shipped qualification definition", () => {
 
   it("maps both CRMs' lead statuses to dispositions", () => {
     expect(dispositionFor("Closed - Not Converted", definition, "salesforce")?.disposition).toBe("recycle");
-    expect(dispositionFor("unqualified", definition, "salesforce")?.disposition).toBe("trash");
+    expect(dispositionFor("closed - unqualified", definition, "salesforce")?.disposition).toBe("trash");
+    expect(dispositionFor("Closed - Unreachable", definition, "salesforce")?.disposition).toBe("unreachable");
+    expect(dispositionFor("Working - Contacted", definition, "salesforce")?.disposition).toBe("working");
     expect(dispositionFor("ATTEMPTED_TO_CONTACT", definition, "hubspot")?.disposition).toBe("unreachable");
     expect(dispositionFor("BAD_TIMING", definition)?.disposition).toBe("recycle");
     expect(dispositionFor("Open - Not Contacted", definition, "salesforce")).toBeNull();
+    // Declared as no verdict yet, unlike a status the map does not list at all.
+    expect(readStatus("Open - Not Contacted", definition, "salesforce").kind).toBe("none");
+    expect(readStatus("OPEN", definition, "hubspot").kind).toBe("none");
+    expect(readStatus("Unqualified", definition, "salesforce")).toEqual({ kind: "unknown", status: "Unqualified" });
+    expect(definition.recycle).toEqual({ coolDownDays: 30 });
+  });
+
+  it("agrees with the shipped contact-lead map and the emulated org's Lead Status picklist", () => {
+    const mapping = loadMappings(MAPPINGS).find((m) => m.name === "contact-lead")!;
+    const status = mapping.fields.find((f) => f.crm === "Status")!;
+    const map = status.transforms.find((t) => t.kind === "value_map") as { values: Record<string, string> };
+    const toHubspot = Object.fromEntries(Object.entries(map.values).map(([hs, sf]) => [sf, hs]));
+    const salesforce = definition.dispositions.salesforce!;
+    // Every Salesforce status the definition knows is in the org's picklist and in the map, and back.
+    expect(salesforce.map((e) => e.status).sort()).toEqual([...LEAD_STATUSES].sort());
+    expect(Object.keys(toHubspot).sort()).toEqual([...LEAD_STATUSES].sort());
+    // Each Salesforce status reaches HubSpot as the lead status of the same verdict there.
+    for (const e of salesforce) {
+      const there = readStatus(toHubspot[e.status], definition, "hubspot");
+      const meaning = there.kind === "verdict" || there.kind === "none" ? there.entry.disposition : there.kind;
+      expect([e.status, meaning]).toEqual([e.status, e.disposition]);
+    }
+    expect(toHubspot["Closed - Not Converted"]).toBe("BAD_TIMING");
+  });
+
+  it("refuses a disposition without a reason and a negative cool-down, naming file, line and key", () => {
+    const yaml = `version: 1
+thresholds: { mql: 60, behaviour: 30 }
+dispositions:
+  salesforce:
+    "Open - Not Contacted": { disposition: none }
+    "Closed - Not Converted": { disposition: recycle }
+recycle:
+  coolDownDays: -3
+`;
+    expect(problemsOf(() => parseQualification(yaml, FILE)).map((p) => [p.line, p.key, p.message])).toEqual([
+      [lineOf(yaml, "Closed - Not Converted"), "dispositions.salesforce.Closed - Not Converted.reason", "required key is missing"],
+      [lineOf(yaml, "coolDownDays"), "recycle.coolDownDays", "0 days or more"],
+    ]);
   });
 
   it("qualifies a realistic prospect who visits pricing and requests a demo", () => {

@@ -36,6 +36,7 @@ export function registerSync(program: Command, io: CommandIo): void {
           dryRun: Boolean(opts.dryRun),
           signal: stop.signal,
           onProgress: (e) => progress.update(e),
+          now: io.now,
         });
       } finally {
         process.off("SIGTERM", onSignal);

@@ -1,11 +1,11 @@
 // `leadloop unlock`: shows who holds the run lock and, once confirmed, frees it, for a run that died
 // where leadloop cannot tell (on another host) and whose lease has not ended yet.
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import type { HeldLock } from "../../store/port.js";
 import { holderIsDead, RUN_LOCK } from "../../sync/run-lock.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { confirm } from "../confirm.js";
 import { EXIT } from "../exit-codes.js";
 
 interface UnlockOptions {
@@ -80,25 +80,6 @@ function lockText(held: NonNullable<UnlockResult["held"]>): string {
   const lease = Date.parse(held.expiresAt) <= Date.now() ? "its lease ended" : "its lease ends";
   const exited = held.holderExited ? "; its process on this host has exited" : "";
   return `${held.holder} since ${held.acquiredAt} (${lease} at ${held.expiresAt}${exited})`;
-}
-
-async function confirm(
-  input: NodeJS.ReadableStream,
-  output: NodeJS.WritableStream,
-  question: string,
-): Promise<boolean> {
-  const lines = createInterface({ input, terminal: false });
-  output.write(question);
-  try {
-    // Input that ends before a line (Ctrl-D) is a no, not a wait for ever.
-    const answer = await new Promise<string>((resolve) => {
-      lines.once("line", resolve);
-      lines.once("close", () => resolve(""));
-    });
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    lines.close();
-  }
 }
 
 function report(io: CommandIo, opts: UnlockOptions, result: UnlockResult, text: string): void {

@@ -6,7 +6,7 @@ import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
-import { checkMappingsLive } from "../../sync/check-mappings.js";
+import { checkDispositionsLive, checkMappingsLive } from "../../sync/check-mappings.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -34,7 +34,15 @@ export function registerValidate(program: Command, io: CommandIo): void {
       if (opts.live) {
         const wiring = await wire(config, log);
         try {
-          problems = await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm);
+          problems = [
+            ...(await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm)),
+            ...(await checkDispositionsLive(
+              qualification.dispositions,
+              config.qualification,
+              wiring.crm,
+              wiring.funnel.vocabulary.status,
+            )),
+          ];
         } finally {
           await wiring.close();
         }
@@ -65,7 +73,8 @@ export function registerValidate(program: Command, io: CommandIo): void {
         for (const p of problems) {
           io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
-        if (opts.live && problems.length === 0) io.stdout.write("mappings match the live schemas\n");
+        if (opts.live && problems.length === 0)
+          io.stdout.write("mappings and disposition statuses match the live schemas\n");
       }
       io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });

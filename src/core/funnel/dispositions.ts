@@ -1,49 +1,111 @@
 // A rep's verdict on a lead, read from the CRM's lead status through the definition's map, and the stage
-// each verdict leads to. Statuses not in the map (new, open) are no verdict yet.
+// each verdict leads to. A status the map declares as "no verdict yet" (new, open) means nothing; one the
+// map does not know at all is a configuration gap the caller reports, never a silent skip.
 import type { Stage } from "./stages.js";
 
-export const DISPOSITIONS = ["qualified", "recycle", "trash", "unreachable"] as const;
+/** The verdicts that move a person in the funnel, and `working`, which is only a touch. */
+export const DISPOSITIONS = ["qualified", "recycle", "trash", "unreachable", "working"] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
+/** What a status may mean in the definition's map: a disposition, or `none` (no verdict yet). */
+export const DISPOSITION_MEANINGS = [...DISPOSITIONS, "none"] as const;
+export type DispositionMeaning = (typeof DISPOSITION_MEANINGS)[number];
 
 export interface DispositionEntry {
   /** The CRM's lead status value, as the CRM spells it. */
   status: string;
-  disposition: Disposition;
+  disposition: DispositionMeaning;
+  /** Why, in the marketer's words; empty for a status that is no verdict yet. */
   reason: string;
 }
 
-/** Per CRM (the configuration's name for it), its lead status values that carry a disposition. */
+/** Per CRM (the configuration's name for it), its lead status values and what each means. */
 export type DispositionMaps = Readonly<Record<string, readonly DispositionEntry[]>>;
 
-const STAGE_BY_DISPOSITION: Readonly<Record<Disposition, Stage>> = {
+export type DispositionCounts = Record<Disposition, number>;
+
+export function noDispositions(): DispositionCounts {
+  return { qualified: 0, recycle: 0, trash: 0, unreachable: 0, working: 0 };
+}
+
+const STAGE_BY_DISPOSITION: Readonly<Record<Disposition, Stage | null>> = {
   qualified: "sal",
   // Back to nurture: the contact's lifecycle returns to lead.
   recycle: "recycled",
   trash: "trash",
   unreachable: "unreachable",
+  // The rep is on it: a touch on the follow-up clock, not a move.
+  working: null,
 };
 
-export function stageForDisposition(disposition: Disposition): Stage {
+/** The stage a disposition moves a person to; null for `working`, which moves no one. */
+export function stageForDisposition(disposition: Disposition): Stage | null {
   return STAGE_BY_DISPOSITION[disposition];
 }
 
+export type StatusReading =
+  | { kind: "blank" }
+  | { kind: "none"; entry: DispositionEntry }
+  | { kind: "verdict"; entry: DispositionEntry & { disposition: Disposition } }
+  | { kind: "unknown"; status: string };
+
 /**
- * The disposition a lead status means, or null when it means none yet. Compared trimmed and ignoring case,
- * as statuses get retyped; `crm` limits the look-up to that CRM's map, otherwise maps are tried in order.
+ * What a lead status means in one CRM's map. Compared trimmed and ignoring case, as statuses get retyped.
+ * A blank status is no verdict; a status the map does not list is `unknown`.
+ */
+export function readStatus(
+  status: string | null | undefined,
+  definition: { dispositions: DispositionMaps },
+  crm: string,
+): StatusReading {
+  if (status === null || status === undefined || status.trim() === "") return { kind: "blank" };
+  const entry = findEntry(status, definition.dispositions[crm] ?? []);
+  if (!entry) return { kind: "unknown", status };
+  if (entry.disposition === "none") return { kind: "none", entry };
+  return { kind: "verdict", entry: { ...entry, disposition: entry.disposition } };
+}
+
+/**
+ * The disposition a lead status means, or null when it means none (yet) or is not in the map; `crm`
+ * limits the look-up to that CRM's map, otherwise maps are tried in order.
  */
 export function dispositionFor(
   status: string | null | undefined,
   definition: { dispositions: DispositionMaps },
   crm?: string,
-): DispositionEntry | null {
-  if (status === null || status === undefined) return null;
-  const wanted = status.trim().toLowerCase();
-  if (wanted === "") return null;
+): (DispositionEntry & { disposition: Disposition }) | null {
+  if (status === null || status === undefined || status.trim() === "") return null;
   const maps =
     crm === undefined ? Object.values(definition.dispositions) : [definition.dispositions[crm] ?? []];
   for (const map of maps) {
-    const entry = map.find((e) => e.status.trim().toLowerCase() === wanted);
-    if (entry) return entry;
+    const entry = findEntry(status, map);
+    if (entry) return entry.disposition === "none" ? null : { ...entry, disposition: entry.disposition };
   }
   return null;
+}
+
+function findEntry(status: string, map: readonly DispositionEntry[]): DispositionEntry | undefined {
+  const wanted = status.trim().toLowerCase();
+  return map.find((e) => e.status.trim().toLowerCase() === wanted);
+}
+
+/**
+ * The marketing contact's lead status for each meaning, for a CRM whose statuses no mapping carries to
+ * marketing (the marketing system's internal lead status values, kept as plain data).
+ */
+const MARKETING_LEAD_STATUS: Readonly<Record<DispositionMeaning, string>> = {
+  none: "NEW",
+  working: "IN_PROGRESS",
+  qualified: "OPEN_DEAL",
+  recycle: "BAD_TIMING",
+  trash: "UNQUALIFIED",
+  unreachable: "ATTEMPTED_TO_CONTACT",
+};
+
+export function marketingLeadStatusFor(meaning: DispositionMeaning): string {
+  return MARKETING_LEAD_STATUS[meaning];
+}
+
+/** The status a CRM record is set back to when its person is handed off again: the map's first "none". */
+export function reopenStatus(definition: { dispositions: DispositionMaps }, crm: string): string | null {
+  return (definition.dispositions[crm] ?? []).find((e) => e.disposition === "none")?.status ?? null;
 }

@@ -3,6 +3,7 @@
 // map from a CRM's lead status to a disposition. Fields are named as the marketing system names them, so
 // the core stays neutral about which systems sit on either side.
 import type { DispositionMaps } from "../funnel/dispositions.js";
+import type { RecyclePolicy } from "../funnel/recycle.js";
 
 /** Activity kinds a behaviour rule can name; `other` is scored by no rule but still counts as activity. */
 export const RULE_ACTIVITY_KINDS = [
@@ -110,6 +111,8 @@ export interface QualificationDefinition {
   customers: CustomerRules | null;
   activityProperties: ActivityProperties;
   dispositions: DispositionMaps;
+  /** What follows a recycle or unreachable verdict: the cool-down before another handoff. */
+  recycle: RecyclePolicy;
 }
 
 /** One activity of a person, with the event's properties as the marketing system gives them. */

@@ -57,7 +57,8 @@ export interface EmulatorOptions {
  * effect and before the response leaves, and the response waits for it: a crash test can stop the caller
  * at a known point, with the write made and the caller not yet told.
  */
-export type WriteListener = (write: { endpoint: string; status: number }) => void | Promise<void>;
+/** `endpoint` is the route pattern (`POST /crm/v3/objects/:objectType/batch/create`), `path` the request's. */
+export type WriteListener = (write: { endpoint: string; path: string; status: number }) => void | Promise<void>;
 
 export interface RunningEmulator {
   url: string;
@@ -174,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     req.params = match.params;
     const response = await match.handler(req);
     if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint)) {
-      await writeListener({ endpoint, status: response.status });
+      await writeListener({ endpoint, path: req.path, status: response.status });
     }
     send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }

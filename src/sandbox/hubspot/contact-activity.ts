@@ -18,7 +18,7 @@ export function recordActivity(
   data: HubspotData,
   activity: ContactActivity,
 ): { event: HubspotEvent; contact: HubspotObject } {
-  const occurredAt = activity.occurredAt ?? new Date();
+  const occurredAt = activity.occurredAt ?? data.now();
   const event = data.addEvent({
     contactId: activity.contactId,
     eventType: CONTACT_EVENT_TYPES[activity.kind],

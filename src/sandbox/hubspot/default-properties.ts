@@ -111,6 +111,13 @@ function contactProperties(): PropertyDefinition[] {
     choice("hs_analytics_source", "Original Traffic Source", "analyticsinformation", ANALYTICS_SOURCES, {
       readOnly: true,
     }),
+    // The drill-downs name the campaign, search term or referrer behind the original source.
+    text("hs_analytics_source_data_1", "Original Traffic Source Drill-Down 1", "analyticsinformation", {
+      readOnly: true,
+    }),
+    text("hs_analytics_source_data_2", "Original Traffic Source Drill-Down 2", "analyticsinformation", {
+      readOnly: true,
+    }),
     num("hs_analytics_num_page_views", "Number of Pageviews", "analyticsinformation", { readOnly: true }),
     datetime("hs_analytics_last_visit_timestamp", "Time of Last Session", "analyticsinformation", {
       readOnly: true,

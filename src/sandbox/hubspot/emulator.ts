@@ -32,6 +32,8 @@ export interface HubspotEmulatorOptions {
   limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
   /** Records modified less than this long ago are not yet visible to search (index lag); default 0. */
   searchLagMs?: number;
+  /** The portal's clock (default: real time), so a test can move time for leadloop and HubSpot alike. */
+  now?: () => Date;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -45,7 +47,7 @@ export const DEFAULT_ACCESS_TOKEN = "sandbox-hubspot-token";
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
-  const data = new HubspotData();
+  const data = new HubspotData(options.now);
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;

@@ -4,7 +4,7 @@
 
 import { AssociationStore } from "./association-store.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
-import { CREATED_PROPERTY, defaultProperties } from "./default-properties.js";
+import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
 import { HubspotApiError, notFound } from "./errors.js";
 import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
@@ -79,7 +79,8 @@ export class HubspotData {
   private nextOwnerId = 70000001;
   private nextEventId = 1;
 
-  constructor() {
+  /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
+  constructor(readonly now: () => Date = () => new Date()) {
     for (const type of OBJECT_TYPES) {
       this.objects.set(type, new Map());
       this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));
@@ -109,7 +110,7 @@ export class HubspotData {
   archiveObject(type: ObjectType, id: string): void {
     const record = this.find(type, id);
     if (!record) throw notFound();
-    const now = new Date();
+    const now = this.now();
     record.archived = true;
     record.archivedAt = now;
     record.updatedAt = now;
@@ -162,7 +163,7 @@ export class HubspotData {
   // ---- owners --------------------------------------------------------------------------------------
 
   addOwner(owner: { email: string; firstName: string; lastName: string }): HubspotOwner {
-    const now = new Date();
+    const now = this.now();
     const id = String(this.nextOwnerId++);
     const stored: HubspotOwner = {
       id,
@@ -282,7 +283,7 @@ export class HubspotData {
         { name: [definition.name] },
       );
     }
-    const now = new Date().toISOString();
+    const now = this.now().toISOString();
     const options: PropertyOption[] = (definition.options ?? []).map((o, i) => ({
       label: o.label,
       value: o.value,
@@ -339,6 +340,17 @@ export class HubspotData {
     return copy(this.update(type, id, properties, { enforceReadOnly: true }));
   }
 
+  /**
+   * Throws what `createFromApi` (or, with `id`, `updateFromApi`) would throw for these values, writing
+   * nothing: a batch HubSpot refuses as a whole is checked in full before any of it is written.
+   */
+  checkWriteFromApi(type: ObjectType, properties: Record<string, WriteValue>, id?: string): void {
+    const values = this.validate(type, properties, true);
+    if (type !== "contacts" || !values.email) return;
+    if (id === undefined) this.assertEmailFree(values.email);
+    else if (values.email !== this.find(type, id)?.properties.email) this.assertEmailFree(values.email, id);
+  }
+
   /** Looks a record up by id (following merges) or by a unique property such as email. */
   findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
     if (idProperty && idProperty !== "hs_object_id") {
@@ -373,7 +385,7 @@ export class HubspotData {
   ): StoredObject {
     const values = this.validate(type, properties, options.enforceReadOnly);
     if (type === "contacts" && values.email) this.assertEmailFree(values.email);
-    const at = options.at ?? new Date();
+    const at = options.at ?? this.now();
     const id = String(this.nextObjectId++);
     const record: StoredObject = {
       id,
@@ -406,9 +418,10 @@ export class HubspotData {
     if (type === "contacts" && values.email && values.email !== record.properties.email) {
       this.assertEmailFree(values.email, record.id);
     }
+    if (options.enforceReadOnly) dropBackwardLifecycle(record, values);
     applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
-    stampModified(record, options.at ?? new Date());
+    stampModified(record, options.at ?? this.now());
     record.writtenAt = Date.now();
     return record;
   }
@@ -482,6 +495,24 @@ const NEVER_COPIED_ON_MERGE = new Set([
   "hs_additional_emails",
   "hs_merged_object_ids",
 ]);
+
+/**
+ * A write from the API does not move the lifecycle stage backward: HubSpot answers success and keeps the
+ * later stage, unless the property was cleared first in a separate request ("Normally the lifecycle
+ * stage cannot move backwards [...] You'd need to first set the value to \"\" (empty string), then (in a
+ * separate request) set the earlier lifecycle stage value",
+ * https://integrate.hubspot.com/t/update-lifecycle-stage-using-api/1333). Clearing and setting in one
+ * request does not help: the request carries one value per property.
+ */
+function dropBackwardLifecycle(record: StoredObject, values: Record<string, string | null>): void {
+  const wanted = values[LIFECYCLE_PROPERTY];
+  const held = record.properties[LIFECYCLE_PROPERTY];
+  if (wanted === undefined || wanted === null || held === undefined) return;
+  const order: readonly string[] = LIFECYCLE_STAGES.map(([value]) => value);
+  if (order.indexOf(wanted) < order.indexOf(held)) delete values[LIFECYCLE_PROPERTY];
+}
+
+const LIFECYCLE_PROPERTY = "lifecyclestage";
 
 function applyValues(record: StoredObject, values: Record<string, string | null>): void {
   for (const [name, value] of Object.entries(values)) {

@@ -23,7 +23,7 @@ export interface IngestJob {
   systemModstamp: string;
   createdById: string;
   apiVersion: number;
-  /** The uploaded CSV (one upload per job; a repeated PUT while Open replaces it). */
+  /** The uploaded CSV (one upload per job; a second PUT is refused). */
   data?: string;
   errorMessage?: string;
   processed: number;

@@ -11,6 +11,7 @@ import {
   type FieldOptions,
   type FieldType,
   field,
+  type OrgSetup,
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
 import { runSoql } from "./soql-evaluator.js";
@@ -68,14 +69,17 @@ const CONTACT_FROM_LEAD: Record<string, string> = {
 };
 
 export class SalesforceData {
-  readonly store = new RecordStore();
+  readonly store: RecordStore;
   readonly writer: RecordWriter;
 
   constructor(
     faults: FaultInjector | undefined,
     private readonly sessions: Sessions,
+    setup: OrgSetup = "configured",
+    now?: () => Date,
   ) {
-    this.writer = new RecordWriter(this.store, faults);
+    this.store = new RecordStore(setup);
+    this.writer = new RecordWriter(this.store, faults, now);
   }
 
   insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
@@ -111,7 +115,7 @@ export class SalesforceData {
       throw new Error(`${schema.name} records cannot be merged`);
     const master = this.trusted(() => this.writer.existing(schema, masterId));
     const merged = mergedIds.map((id) => String(this.trusted(() => this.writer.existing(schema, id)).Id));
-    for (const id of merged) this.writer.delete(schema.name, id, at ?? new Date(), String(master.Id));
+    for (const id of merged) this.writer.delete(schema.name, id, at ?? this.writer.now(), String(master.Id));
     for (const other of this.store.schemas.values()) {
       const refs = other.fields.filter(
         (f) => f.type === "reference" && f.referenceTo.includes(schema.name) && f.name !== "MasterRecordId",
@@ -133,7 +137,7 @@ export class SalesforceData {
    * converted with its Converted* fields. Same-named custom fields are carried over, standing in for the
    * admin's lead field mapping, unless `mapCustomFields` is false.
    */
-  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = new Date()): ConvertLeadResult {
+  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now()): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
     const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
     if (lead.IsConverted === true)

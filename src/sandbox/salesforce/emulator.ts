@@ -11,7 +11,9 @@ import {
   startEmulator,
 } from "../emulator/server.js";
 import { SalesforceData } from "./data.js";
+import type { DuplicateRuleSetup } from "./record-writer.js";
 import { SalesforceApiError } from "./errors.js";
+import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
 import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
@@ -31,6 +33,15 @@ export interface SalesforceEmulatorOptions {
   clientSecret?: string;
   /** The org's daily API allocation; default 100000. */
   dailyApiLimit?: number;
+  /** The org's clock (default: real time), so a test can move time for leadloop and Salesforce alike. */
+  now?: () => Date;
+  /** The standard Lead duplicate rule's set-up; default "alert" (record-writer.ts). */
+  duplicateRule?: DuplicateRuleSetup;
+  /**
+   * "configured" (default): the org as the README's Salesforce setup leaves it (Lead Status has
+   * "Closed - Unqualified" and "Closed - Unreachable"); "bare": a new org's standard picklists only.
+   */
+  orgSetup?: OrgSetup;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -50,7 +61,8 @@ export async function startSalesforceEmulator(
 ): Promise<SalesforceEmulator> {
   const sessions = new Sessions(options.accessToken ?? "sandbox-salesforce-token");
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
-  const data = new SalesforceData(undefined, sessions);
+  const data = new SalesforceData(undefined, sessions, options.orgSetup, options.now);
+  data.writer.duplicateRule = options.duplicateRule ?? "alert";
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,

@@ -1,7 +1,7 @@
 // Where the org's records live: one map per object, soft deletes (the Recycle Bin that queryAll and
 // getDeleted still see), and the schema each object follows.
 import { IdFactory } from "./ids.js";
-import { findField, type SObjectSchema, standardSchema } from "./schema.js";
+import { findField, type OrgSetup, type SObjectSchema, standardSchema } from "./schema.js";
 import type { SObjectRecord } from "./values.js";
 
 export interface Deletion {
@@ -11,10 +11,14 @@ export interface Deletion {
 }
 
 export class RecordStore {
-  readonly schemas = standardSchema();
+  readonly schemas: Map<string, SObjectSchema>;
   readonly ids = new IdFactory();
   private readonly records = new Map<string, Map<string, SObjectRecord>>();
   readonly deletions: Deletion[] = [];
+
+  constructor(setup: OrgSetup = "configured") {
+    this.schemas = standardSchema(setup);
+  }
 
   schema(type: string): SObjectSchema | undefined {
     return this.schemas.get(type.toLowerCase());

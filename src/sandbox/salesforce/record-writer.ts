@@ -17,13 +17,27 @@ export interface WriteOptions {
   allowDuplicateSave?: boolean;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// Salesforce takes ASCII local parts only: "jürgen@…" is INVALID_EMAIL_ADDRESS (Salesforce Help,
+// "Email Address Internationalization" covers the domain, not the local part).
+const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * How the org's standard Lead duplicate rule is set up (Salesforce Help, "Standard Duplicate Rules"):
+ * `alert` (the default: action Allow with an alert, which still refuses an API save unless the request
+ * sends `Sforce-Duplicate-Rule-Header: allowSave=true`), `block` (refused even then), `inactive` (the
+ * duplicate is saved silently).
+ */
+export type DuplicateRuleSetup = "alert" | "block" | "inactive";
 
 export class RecordWriter {
   constructor(
     private readonly store: RecordStore,
     private faults?: FaultInjector,
+    /** The org's clock: what records are stamped with when a write names no time of its own. */
+    readonly now: () => Date = () => new Date(),
   ) {}
+
+  duplicateRule: DuplicateRuleSetup = "alert";
 
   /** The running server's fault injector, known only once it has started. */
   useFaults(faults: FaultInjector): void {
@@ -51,7 +65,7 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
-    const at = (options.at ?? new Date()).getTime();
+    const at = (options.at ?? this.now()).getTime();
     const id = this.store.ids.next(schema.keyPrefix);
     record.Id = id;
     this.stamp(schema, record, at, true);
@@ -73,12 +87,12 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
-    this.stamp(schema, record, (options.at ?? new Date()).getTime(), false);
+    this.stamp(schema, record, (options.at ?? this.now()).getTime(), false);
     this.store.put(schema.name, record);
   }
 
   /** Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. */
-  delete(type: string, id: string, at: Date = new Date(), masterRecordId?: string): void {
+  delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string): void {
     const schema = this.schemaOrThrow(type);
     const existing = this.existing(schema, id);
     if (!findField(schema, "IsDeleted")) {
@@ -323,13 +337,19 @@ export class RecordWriter {
     }
     // The standard Lead duplicate rule, reduced to its email match (Salesforce Help, "Standard Duplicate
     // Rules"); the REST answer carries the match under `duplicateResut`, Salesforce's spelling.
-    if (schema.name === "Lead" && !options.allowDuplicateSave && typeof record.Email === "string") {
+    const ruleApplies =
+      this.duplicateRule === "block" || (this.duplicateRule === "alert" && !options.allowDuplicateSave);
+    if (schema.name === "Lead" && ruleApplies && typeof record.Email === "string") {
       const matches = this.store
         .findBy("Lead", "Email", record.Email)
         .filter((r) => r.Id !== record.Id && r.IsConverted !== true);
       if (matches.length > 0) {
-        const error = recordError("DUPLICATES_DETECTED", "Use one of these records?", []);
-        error.duplicateResut = duplicateResult(matches);
+        const message =
+          this.duplicateRule === "block"
+            ? "You're creating a duplicate record. We recommend you use an existing record instead."
+            : "Use one of these records?";
+        const error = recordError("DUPLICATES_DETECTED", message, []);
+        error.duplicateResut = duplicateResult(matches, message);
         throw new RecordSaveError([error]);
       }
     }
@@ -349,12 +369,12 @@ export class RecordWriter {
   }
 }
 
-function duplicateResult(matches: SObjectRecord[]): DuplicateResult {
+function duplicateResult(matches: SObjectRecord[], message: string): DuplicateResult {
   return {
     allowSave: false,
     duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads",
     duplicateRuleEntityType: "Lead",
-    errorMessage: "Use one of these records?",
+    errorMessage: message,
     matchResults: [
       {
         entityType: "Lead",

@@ -265,12 +265,20 @@ function externalIdField(name: string, label: string): FieldDescribe {
   return field(name, "string", { label, length: 255, externalId: true, unique: true, idLookup: true });
 }
 
-export const LEAD_STATUSES = [
+/** Lead Status as a new org ships it (a restricted picklist). */
+export const STANDARD_LEAD_STATUSES = [
   "Open - Not Contacted",
   "Working - Contacted",
   "Closed - Converted",
   "Closed - Not Converted",
 ];
+/** The values the README's Salesforce setup asks the admin to add (trash and unreachable verdicts). */
+export const ADMIN_LEAD_STATUSES = ["Closed - Unqualified", "Closed - Unreachable"];
+/** Lead Status in an org set up as the README says: the sandbox's org. */
+export const LEAD_STATUSES = [...STANDARD_LEAD_STATUSES, ...ADMIN_LEAD_STATUSES];
+
+/** How the emulated org was set up: "configured" as the README asks, or "bare" as a new org ships. */
+export type OrgSetup = "configured" | "bare";
 export const CONVERTED_LEAD_STATUS = "Closed - Converted";
 const LEAD_SOURCES = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"];
 const INDUSTRIES = [
@@ -322,7 +330,7 @@ export const OPPORTUNITY_STAGES: { name: string; probability: number; closed: bo
   { name: "Closed Lost", probability: 0, closed: true, won: false },
 ];
 
-function lead(): SObjectSchema {
+function lead(setup: OrgSetup): SObjectSchema {
   return {
     name: "Lead",
     label: "Lead",
@@ -340,7 +348,7 @@ function lead(): SObjectSchema {
       field("MobilePhone", "phone"),
       field("Title", "string", { length: 128 }),
       field("Status", "picklist", {
-        picklist: LEAD_STATUSES,
+        picklist: setup === "bare" ? STANDARD_LEAD_STATUSES : LEAD_STATUSES,
         picklistDefault: "Open - Not Contacted",
         restrictedPicklist: true,
         nillable: false,
@@ -587,7 +595,7 @@ function campaignMember(): SObjectSchema {
 }
 
 /** A fresh schema per emulator, since `addField` changes it. */
-export function standardSchema(): Map<string, SObjectSchema> {
-  const objects = [lead(), contact(), account(), opportunity(), task(), user(), campaign(), campaignMember()];
+export function standardSchema(setup: OrgSetup = "configured"): Map<string, SObjectSchema> {
+  const objects = [lead(setup), contact(), account(), opportunity(), task(), user(), campaign(), campaignMember()];
   return new Map(objects.map((o) => [o.name.toLowerCase(), o]));
 }

@@ -11,6 +11,7 @@ import type { OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
+import { type LeadStatusTable, type WrittenValuesTable, writtenTarget } from "./written-values.js";
 
 export interface BatchTables {
   links: LinkTable;
@@ -23,6 +24,8 @@ export interface BatchTables {
   sla: SlaTable;
   personScores: PersonScoreTable;
   historyToFill: HistoryToFillTable;
+  writtenValues: WrittenValuesTable;
+  leadStatuses: LeadStatusTable;
 }
 
 export function writeBatch(
@@ -47,6 +50,7 @@ export function writeBatch(
   for (const row of batch.personScores ?? []) tables.personScores.save(row);
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
+  for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
   for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
@@ -54,7 +58,11 @@ export function writeBatch(
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
   for (const key of batch.outboxAccepted ?? []) {
-    const done = tables.outbox.accept(key);
+    const { written, done } = tables.outbox.accept(key);
+    if (written?.recordId) {
+      const target = writtenTarget(written.system, written.object, written.recordId);
+      for (const f of written.fields) tables.writtenValues.add(target, f.field, f.after, batch.at);
+    }
     if (!done) continue;
     applyGroupEffect(tables, done.onDone);
     completedGroups.push(done.group);

@@ -232,6 +232,25 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    name: "written values: each accepted outbox write's field values (loop hold); the lead status last seen per CRM record",
+    sql: `
+      CREATE TABLE written_values (
+        target TEXT NOT NULL,
+        field  TEXT NOT NULL,
+        value  TEXT,
+        at     TEXT NOT NULL
+      );
+      CREATE INDEX written_values_target ON written_values (target, field, at);
+
+      CREATE TABLE lead_statuses (
+        crm_id TEXT PRIMARY KEY CHECK (crm_id <> ''),
+        status TEXT,
+        at     TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 7,
     name: "SLA breaches, one per follow-up clock, kept after a reroute starts a new clock",
     sql: `
       CREATE TABLE sla_breaches (

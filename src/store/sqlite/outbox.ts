@@ -67,17 +67,23 @@ export class OutboxTable {
       .run(group, toJsonText(onDone, `the effect of outbox group ${group}`), at);
   }
 
-  /** Removes an accepted write; returns its group when that was the group's last write. */
-  accept(key: string): { group: string; onDone: OutboxGroupEffect } | null {
-    const row = this.sql.get<{ grp: string | null }>("DELETE FROM outbox WHERE key = ? RETURNING grp AS grp").get(key);
+  /**
+   * Removes an accepted write; returns what it wrote, and its group when that was the group's last
+   * write.
+   */
+  accept(key: string): { written: OutboxWrite | null; done: { group: string; onDone: OutboxGroupEffect } | null } {
+    const row = this.sql
+      .get<{ grp: string | null; write: string }>("DELETE FROM outbox WHERE key = ? RETURNING grp AS grp, write")
+      .get(key);
+    const written = row ? (fromJsonText(row.write) as OutboxWrite) : null;
     const group = row?.grp ?? null;
-    if (group === null) return null;
+    if (group === null) return { written, done: null };
     const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
-    if ((left?.n ?? 0) > 0) return null;
+    if ((left?.n ?? 0) > 0) return { written, done: null };
     const done = this.sql
       .get<{ onDone: string }>("DELETE FROM outbox_groups WHERE grp = ? RETURNING on_done AS onDone")
       .get(group);
-    return done ? { group, onDone: fromJsonText(done.onDone) as OutboxGroupEffect } : null;
+    return { written, done: done ? { group, onDone: fromJsonText(done.onDone) as OutboxGroupEffect } : null };
   }
 
   refuse(key: string, at: string): void {
@@ -119,5 +125,13 @@ export class OutboxTable {
 function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWrite {
   const named = new Set(decided.fields.map((f) => f.field));
   const kept = earlier.fields.filter((f) => !named.has(f.field));
-  return kept.length === 0 ? decided : { ...decided, fields: [...kept, ...decided.fields] };
+  if (kept.length === 0) return decided;
+  // A kept field still needs the clear its own decision asked for (a backward lifecycle move).
+  const keptClears = (earlier.clearFirst ?? []).filter((f) => !named.has(f));
+  const clearFirst = [...new Set([...(decided.clearFirst ?? []), ...keptClears])];
+  return {
+    ...decided,
+    fields: [...kept, ...decided.fields],
+    ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
+  };
 }

@@ -20,6 +20,7 @@ import type {
   SlaBreachRow,
   SlaClock,
   StateStore,
+  WrittenValue,
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
@@ -40,6 +41,7 @@ import { RunTable } from "./runs.js";
 import { type SlaFilter, SlaTable } from "./sla.js";
 import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
+import { LeadStatusTable, WrittenValuesTable, writtenTarget } from "./written-values.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
 
@@ -67,6 +69,8 @@ export class SqliteStateStore implements StateStore {
       sla: new SlaTable(sql),
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),
+      writtenValues: new WrittenValuesTable(sql),
+      leadStatuses: new LeadStatusTable(sql),
     };
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
@@ -167,6 +171,22 @@ export class SqliteStateStore implements StateStore {
 
   listHistoryToFill(): Promise<HistoryToFill[]> {
     return this.read("read the history still to fill", () => this.tables.historyToFill.list());
+  }
+
+  writtenValues(
+    records: readonly { system: string; object: string; recordId: string }[],
+    since: string,
+  ): Promise<Map<string, WrittenValue[]>> {
+    const targets = records.map((r) => writtenTarget(r.system, r.object, r.recordId));
+    return this.read("read written values", () =>
+      this.db.transaction(() => this.tables.writtenValues.since(targets, since)).deferred(),
+    );
+  }
+
+  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>> {
+    return this.read("read the lead statuses seen", () =>
+      this.db.transaction(() => this.tables.leadStatuses.forRecords(crmIds)).deferred(),
+    );
   }
 
   listErrors(filter?: ErrorFilter): Promise<QueuedError[]> {

@@ -1,102 +1,262 @@
-// Closing the loop, the last phase of a run: a rep's lead status in the CRM becomes a disposition
-// (qualified, recycle, trash, unreachable), a funnel event, and the marketing contact's lifecycle stage
-// and leadloop status. A rep's status change is a touch on the follow-up clock (the SLA phase counts
-// the rest). Events, touches and the contact writes (to the outbox) are kept with the page's cursor in
-// one transaction.
-import { dispositionFor, stageForDisposition } from "../../core/funnel/dispositions.js";
-import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
+// Closing the loop, the last phase of a run: a rep's lead status in the CRM is read through the
+// definition's map. A verdict (qualified, recycle, trash, unreachable) becomes a funnel event and the
+// marketing contact's lifecycle stage (cleared first when it moves back), leadloop status, disposition
+// reason and date and lead status; `working` and every verdict count as a touch on the follow-up clock; a
+// status the map does not know is an error-queue entry naming it. A status counts only when it changed
+// since leadloop last saw it on that record, so a record read again (a look-back, leadloop's own write)
+// never repeats a verdict. Events, touches, statuses seen and the contact writes (to the outbox) are kept
+// with the page's cursor in one transaction. Logged activity and breaches are the SLA phase's
+// (sla-phase.ts).
+import {
+  type Disposition,
+  marketingLeadStatusFor,
+  readStatus,
+  stageForDisposition,
+} from "../../core/funnel/dispositions.js";
+import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
-import type { FunnelEvent, OutboxWrite, SlaTouch } from "../../store/port.js";
+import type { ObjectMapping } from "../../core/mapping.js";
+import type { FieldValues, SourceRecord } from "../../core/records.js";
+import type {
+  FunnelEvent,
+  LeadStatusSeen,
+  NewQueuedError,
+  OutboxWrite,
+  SlaClock,
+  SlaTouch,
+} from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
-export async function readDispositions(ctx: RunContext, setup: FunnelSetup): Promise<void> {
+/** The contact properties a verdict is written against: who the person is, and the stage they hold. */
+const CONTACT_FIELDS = ["email", LIFECYCLE_FIELD];
+
+export async function readDispositions(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  mappings: readonly ObjectMapping[] = [],
+): Promise<void> {
   const { object, field } = setup.vocabulary.status;
   // Read up to now, not the run's signpost: the Leads this run's field sync and handoff wrote have
   // moved past it, and their statuses must be read in this run, not taken for new ones in the next.
   const phaseStart = ctx.now().toISOString();
   const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
+  // A mapping that brings the status to marketing's hs_lead_status writes it already; not twice.
+  const statusCarried =
+    setup.crmIsMarketing ||
+    mappings.some((m) =>
+      m.crmObject === object &&
+      m.fields.some((f) => f.crm === field && f.marketing === MARKETING_LEAD_STATUS && f.direction !== "to_crm" && f.direction !== "none"),
+    );
   const read = {
     system: ctx.crm,
     object,
-    fields: [field],
+    fields: setup.crmIsMarketing ? [field, ...CONTACT_FIELDS] : [field],
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
     // (and a later run does not take those old statuses for new ones when leadloop's own writes bump them).
     startWhenNew: null,
     until: phaseStart,
   };
+  const waiting = await recheckUnknownStatuses(ctx, setup, clocks, statusCarried, read.fields);
   await readChangeGroups(ctx, read, async (page) => {
-    const ids = page.records.map((r) => r.id);
-    const personOf = setup.crmIsMarketing
-      ? new Map(ids.map((id) => [id, id]))
-      : new Map(
-          [...(await ctx.store.findLinksByCrmIds("contact", ids)).values()].map((l) => [
-            l.crmId,
-            l.marketingId,
-          ]),
-        );
-    const stages = await ctx.store.currentStages([...personOf.values()]);
-    const events: FunnelEvent[] = [];
-    const writes: OutboxWrite[] = [];
-    const touches: SlaTouch[] = [];
-    for (const record of page.records) {
-      const personId = personOf.get(record.id);
-      if (!personId) continue;
-      const clock = clocks.get(record.id);
-      const disposition = dispositionFor(
-        record.fields[field] ?? null,
-        setup.qualification.definition,
-        ctx.crm.system,
-      );
-      if (clock && disposition && record.modifiedAt >= clock.handoffAt)
-        touches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
-      if (!disposition) continue;
-      const current = (stages.get(personId) ?? "lead") as Stage;
-      const stage = stageForDisposition(disposition.disposition);
-      if (current === stage || !canMove(current, stage)) continue;
-      // The same status change read again (a look-back re-read after the person moved on, e.g. qualified
-      // again) is not a new verdict: a rep's decision applies once.
-      if (await alreadyApplied(ctx, personId, stage, record.modifiedAt)) continue;
-      events.push({
-        personId,
-        email: null,
-        fromStage: current,
-        toStage: stage,
-        at: record.modifiedAt,
-        cause: `disposition ${disposition.disposition}: ${record.fields[field]}`,
-        runId: ctx.runId,
-        source: null,
-        campaign: null,
-        ownerId: clock?.ownerId ?? null,
-        amount: null,
-      });
-      writes.push(
-        funnelWrite(ctx, {
-          key: `disposition:${personId}`,
-          phase: "disposition",
-          side: "marketing",
-          object: "contacts",
-          recordId: personId,
-          fields: {
-            lifecyclestage: lifecycleFor(stage),
-            leadloop_status: stage,
-            leadloop_disposition_reason: disposition.reason,
-          },
-          rule: `disposition ${disposition.disposition}: ${record.fields[field]}`,
-          personId,
-        }),
-      );
-      ctx.log.info("person.disposition", { personId, disposition: disposition.disposition, stage });
-    }
-    await decide(ctx, { funnelEvents: events, outbox: writes, slaTouches: touches, cursors: [page.cursor] });
+    const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, page.records);
+    // An unknown status already waiting in the queue is not reported again on every re-read.
+    const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
+    await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
   });
 }
 
-async function alreadyApplied(ctx: RunContext, personId: string, stage: string, at: string): Promise<boolean> {
-  const events = await ctx.store.listFunnelEvents({ personId, from: at });
-  return events.some((e) => e.toStage === stage && e.at === at);
+const MARKETING_LEAD_STATUS = "hs_lead_status";
+
+/**
+ * Records whose status the map did not know wait in the error queue; each run reads them again, so once
+ * the definition lists the status (or a rep picks another) the verdict applies and the entry is resolved.
+ */
+async function recheckUnknownStatuses(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: ReadonlyMap<string, SlaClock>,
+  statusCarried: boolean,
+  fields: string[],
+): Promise<Map<string, string | null>> {
+  if (ctx.dryRun) return new Map();
+  const { object } = setup.vocabulary.status;
+  const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
+    (e) => e.operation === "disposition" && e.object === object && e.recordId !== null,
+  );
+  if (waiting.length === 0) return new Map();
+  const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
+  const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, records);
+  const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
+  const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
+  // Still unknown: the entry stays as it is (not another attempt every run).
+  await decide(ctx, { ...decision, errors: [], resolvedErrors });
+  return new Map(decision.errors.map((e) => [e.recordId!, statusOf(e)]));
+}
+
+function statusOf(error: NewQueuedError): string | null {
+  return (error.payload as { status?: string | null }).status ?? null;
+}
+
+interface PageDecision {
+  funnelEvents: FunnelEvent[];
+  outbox: OutboxWrite[];
+  slaTouches: SlaTouch[];
+  errors: NewQueuedError[];
+  leadStatuses: LeadStatusSeen[];
+}
+
+async function dispositionsOf(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: ReadonlyMap<string, SlaClock>,
+  statusCarried: boolean,
+  records: readonly SourceRecord[],
+): Promise<PageDecision> {
+  const { object, field } = setup.vocabulary.status;
+  const crmName = ctx.crm.system;
+  const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [] };
+  const ids = records.map((r) => r.id);
+  const personOf = setup.crmIsMarketing
+    ? new Map(ids.map((id) => [id, id]))
+    : new Map(
+        [...(await ctx.store.findLinksByCrmIds("contact", ids)).values()].map((l) => [l.crmId, l.marketingId]),
+      );
+  const seen = await ctx.store.leadStatusesSeen(ids);
+  const changed = records.filter((r) => {
+    if (!personOf.has(r.id)) return false;
+    const status = r.fields[field] ?? null;
+    return !seen.has(r.id) || seen.get(r.id) !== status;
+  });
+  if (changed.length === 0) return out;
+  const people = await contactsOf(ctx, setup, changed, personOf);
+  const stages = await ctx.store.currentStages([...people.keys()]);
+  const at = ctx.now().toISOString();
+
+  for (const record of changed) {
+    const personId = personOf.get(record.id)!;
+    const contact = people.get(personId) ?? {};
+    const email = contact.email ?? null;
+    const status = record.fields[field] ?? null;
+    const reading = readStatus(status, setup.qualification.definition, crmName);
+    if (reading.kind === "unknown") {
+      // Not marked seen: once the map knows the status, the record's next change applies it.
+      out.errors.push({
+        runId: ctx.runId,
+        system: ctx.crm.system,
+        object,
+        recordId: record.id,
+        operation: "disposition",
+        payload: { personId, email, status, field },
+        errorClass: "config",
+        message:
+          `lead status "${reading.status}" on ${object} ${record.id} is not in the qualification's ` +
+          `dispositions.${crmName} map; add it (as a disposition, or \`disposition: none\`): every sync reads ` +
+          "it again until the map knows it" +
+          (email ? ` [${email}]` : ""),
+        at,
+      });
+      ctx.log.warn("disposition.unknown_status", { personId, crmId: record.id, status });
+      continue;
+    }
+    out.leadStatuses.push({ crmId: record.id, status, at: record.modifiedAt });
+    if (reading.kind !== "verdict") continue;
+    const { disposition, reason } = reading.entry;
+    const clock = clocks.get(record.id);
+    // Compared to the second: a CRM may keep its modification stamps to the second (Salesforce does).
+    if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
+      out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
+    const stage = stageForDisposition(disposition);
+    const current = (stages.get(personId) ?? "lead") as Stage;
+    if (stage === null) {
+      ctx.summary.dispositions.working++;
+      if (!statusCarried)
+        out.outbox.push(
+          contactWrite(ctx, personId, email, { [MARKETING_LEAD_STATUS]: marketingLeadStatusFor("working") }, contact, `disposition working: ${status}`),
+        );
+      continue;
+    }
+    if (current === stage || !canMove(current, stage)) {
+      ctx.log.info("disposition.no_move", { personId, disposition, from: current, to: stage });
+      continue;
+    }
+    ctx.summary.dispositions[disposition as Exclude<Disposition, "working">]++;
+    const rule = `disposition ${disposition}: ${status}`;
+    out.funnelEvents.push({
+      personId,
+      email,
+      fromStage: current,
+      toStage: stage,
+      at: await eventTime(ctx, personId, record.modifiedAt),
+      cause: rule,
+      runId: ctx.runId,
+      source: null,
+      campaign: null,
+      ownerId: clock?.ownerId ?? null,
+      amount: null,
+    });
+    const fields: FieldValues = {
+      [LIFECYCLE_FIELD]: lifecycleFor(stage),
+      leadloop_status: stage,
+      leadloop_disposition_reason: reason,
+      leadloop_disposition_date: record.modifiedAt,
+    };
+    if (!statusCarried) fields[MARKETING_LEAD_STATUS] = marketingLeadStatusFor(disposition);
+    out.outbox.push(contactWrite(ctx, personId, email, fields, contact, rule));
+    ctx.log.info("person.disposition", { personId, disposition, stage });
+  }
+  return out;
+}
+
+/** The write to the marketing contact, clearing its lifecycle stage first when the stage moves back. */
+function contactWrite(
+  ctx: RunContext,
+  personId: string,
+  email: string | null,
+  fields: FieldValues,
+  contact: FieldValues,
+  rule: string,
+): OutboxWrite {
+  const target = fields[LIFECYCLE_FIELD];
+  const clear = target !== undefined && target !== null && lifecycleNeedsClear(contact[LIFECYCLE_FIELD], target);
+  return funnelWrite(ctx, {
+    key: `disposition:${personId}`,
+    phase: "disposition",
+    side: "marketing",
+    object: "contacts",
+    recordId: personId,
+    fields,
+    before: contact,
+    rule,
+    personId,
+    email,
+    clearFirst: clear ? [LIFECYCLE_FIELD] : [],
+  });
+}
+
+/**
+ * When the verdict happened, for the funnel's order: the CRM's stamp, but never before the person's
+ * latest event (a stamp kept to the second can fall before the handoff that preceded it).
+ */
+async function eventTime(ctx: RunContext, personId: string, modifiedAt: string): Promise<string> {
+  const events = await ctx.store.listFunnelEvents({ personId });
+  const latest = events[events.length - 1]?.at;
+  return latest !== undefined && latest > modifiedAt ? latest : modifiedAt;
+}
+
+/** The marketing contacts behind these CRM records (the records themselves when HubSpot is the CRM). */
+async function contactsOf(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  records: readonly SourceRecord[],
+  personOf: ReadonlyMap<string, string>,
+): Promise<Map<string, FieldValues>> {
+  if (setup.crmIsMarketing) return new Map(records.map((r) => [r.id, r.fields]));
+  const ids = [...new Set(records.map((r) => personOf.get(r.id)!))];
+  const contacts = await ctx.marketing.readByIds("contacts", ids, CONTACT_FIELDS);
+  return new Map(contacts.map((c) => [c.id, c.fields]));
 }

@@ -19,6 +19,8 @@ import { PERSON_FIELDS } from "./funnel-setup.js";
 import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
+import { reopenStatus } from "../../core/funnel/dispositions.js";
+import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 
 const LOOKBACK_DAYS = 90;
 
@@ -26,6 +28,8 @@ interface Candidate {
   personId: string;
   crmType: string;
   crmId: string;
+  /** Handed off or given a verdict before: the CRM record's status is opened again. */
+  reopen: boolean;
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
@@ -97,21 +101,44 @@ async function pendingHandoffs(
 ): Promise<Candidate[]> {
   const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
   const events = await ctx.store.listFunnelEvents({ from: since });
-  const mqls = [...new Set([...events.filter((e) => e.toStage === "mql").map((e) => e.personId), ...dryRunMqls])];
+  const mqlAt = new Map<string, string>();
+  for (const e of events) if (e.toStage === "mql") mqlAt.set(e.personId, e.at);
+  const now = ctx.now();
+  for (const id of dryRunMqls) mqlAt.set(id, now.toISOString());
+  const mqls = [...mqlAt.keys()];
   if (mqls.length === 0) return [];
   const stages = await ctx.store.currentStages(mqls);
   for (const id of dryRunMqls) stages.set(id, "mql");
-  const clocked = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
+  // A clock from a handoff before the person's latest MQL belongs to an earlier round (they were
+  // recycled since): the new MQL is handed off again.
+  const handedOffAt = new Map((await ctx.store.listSlaClocks()).map((c) => [c.personId, c.handoffAt]));
   const inOutbox = await ctx.store.openOutboxGroups();
-  const open = mqls.filter(
-    (id) => stages.get(id) === "mql" && !clocked.has(id) && !inOutbox.has(handoffGroup(id)),
+  const open: { id: string; reopen: boolean }[] = [];
+  for (const id of mqls) {
+    if (stages.get(id) !== "mql" || inOutbox.has(handoffGroup(id))) continue;
+    const clockAt = handedOffAt.get(id);
+    if (clockAt !== undefined && clockAt >= mqlAt.get(id)!) continue;
+    const verdictAt = returnedToNurtureAt(await ctx.store.listFunnelEvents({ personId: id }));
+    if (!coolDownOver(verdictAt, now, setup.qualification.definition.recycle)) {
+      ctx.log.info("handoff.cooling_down", {
+        personId: id,
+        until: coolDownEndsAt(verdictAt!, setup.qualification.definition.recycle).toISOString(),
+      });
+      continue;
+    }
+    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined });
+  }
+  const reopen = new Set(open.filter((o) => o.reopen).map((o) => o.id));
+  if (setup.crmIsMarketing)
+    return open.map(({ id }) => ({ personId: id, crmType: "contacts", crmId: id, reopen: reopen.has(id) }));
+  const links = await ctx.store.findLinksByMarketingIds(
+    "contact",
+    open.map((o) => o.id),
   );
-  if (setup.crmIsMarketing) return open.map((id) => ({ personId: id, crmType: "contacts", crmId: id }));
-  const links = await ctx.store.findLinksByMarketingIds("contact", open);
   return open
-    .map((id) => links.get(id))
+    .map(({ id }) => links.get(id))
     .filter((l): l is Link => l !== undefined)
-    .map((l) => ({ personId: l.marketingId, crmType: l.crmType, crmId: l.crmId }));
+    .map((l) => ({ personId: l.marketingId, crmType: l.crmType, crmId: l.crmId, reopen: reopen.has(l.marketingId) }));
 }
 
 /** People scored earlier in this run are reused; the others are read and scored now. */
@@ -183,6 +210,9 @@ async function handOffOne(
   set(v.fields.mqlDate, now.toISOString());
   set(v.fields.reasons, reasons);
   set(v.fields.activitySummary, historyText(activities, now));
+  // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
+  const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
+  if (reopened) recordFields[v.status.field] = reopened;
 
   const dueAt = slaDueAt(now, setup.sla);
   const group = handoffGroup(c.personId);

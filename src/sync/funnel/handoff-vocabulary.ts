@@ -29,7 +29,10 @@ export interface HandoffVocabulary {
     object: string;
     /** Builds the task's fields; `whoId` is the person's CRM record. */
     fields(input: TaskInput): Record<string, string | null>;
-    /** A unique field tasks can be upserted on, so one activity never gets two tasks. */
+    /**
+     * The field holding a task's key, so one activity never gets two tasks: a unique field to upsert on
+     * (Salesforce), or a plain one the adapter finds on the task's associated record (HubSpot).
+     */
     upsertOn: string | null;
     /** Associations to set on create (HubSpot), when the CRM links tasks that way. */
     associate: boolean;

@@ -3,7 +3,8 @@
 // contact's lifecycle stage; scores, reasons and the near-qualified flag are decided for the contact and
 // kept in the outbox with the events and the cursor, in one transaction (the drain writes them).
 
-import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
+import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
+import { hasBehaviourAfter, NURTURE_STAGES, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
@@ -131,7 +132,12 @@ export async function qualifyPage(
     const current = (stages.get(record.id) ?? "lead") as Stage;
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
     const rules: Record<string, string> = {};
-    if (score.qualified && REQUALIFIABLE.has(current) && canMove(current, "mql")) {
+    if (
+      score.qualified &&
+      REQUALIFIABLE.has(current) &&
+      canMove(current, "mql") &&
+      (await showsNewBehaviour(ctx, record.id, current, activitiesOf.get(record.id) ?? []))
+    ) {
       if (ctx.dryRun) state.newMqls.add(record.id);
       events.push({
         personId: record.id,
@@ -150,8 +156,8 @@ export async function qualifyPage(
         amount: null,
       });
       fields.leadloop_status = "mql";
-      fields.lifecyclestage = lifecycleFor("mql");
-      rules.leadloop_status = rules.lifecyclestage = `qualified: ${score.total} points`;
+      fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
+      rules.leadloop_status = rules[LIFECYCLE_FIELD] = `qualified: ${score.total} points`;
       ctx.log.info("person.qualified", { personId: record.id, score: score.total });
     }
     if (Object.keys(fields).length > 0)
@@ -167,12 +173,33 @@ export async function qualifyPage(
           rule: (field) => rules[field] ?? `score: ${topReasons(score)}`,
           personId: record.id,
           email: record.fields.email ?? null,
+          // A contact a marketer parked at a later stage (or "other") takes MQL only after a clear.
+          clearFirst:
+            fields[LIFECYCLE_FIELD] && lifecycleNeedsClear(record.fields[LIFECYCLE_FIELD], fields[LIFECYCLE_FIELD])
+              ? [LIFECYCLE_FIELD]
+              : [],
         }),
       );
   }
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };
+}
+
+/**
+ * A person a rep returned to nurture (recycled, unreachable) qualifies again only on behaviour dated after
+ * that verdict: the behaviour sales already saw does not send them back (which made recycled ↔ mql flip
+ * on every run).
+ */
+async function showsNewBehaviour(
+  ctx: RunContext,
+  personId: string,
+  current: Stage,
+  activities: readonly ScoredActivity[],
+): Promise<boolean> {
+  if (!NURTURE_STAGES.has(current)) return true;
+  const verdictAt = returnedToNurtureAt(await ctx.store.listFunnelEvents({ personId }));
+  return verdictAt === null || hasBehaviourAfter(activities, verdictAt);
 }
 
 function topReasons(score: PersonScore): string {

@@ -4,7 +4,8 @@
 import type { BatchCommit, OutboxWrite } from "../../store/port.js";
 import type { PlannedWrite } from "../planned-write.js";
 import type { RunContext } from "../run-context.js";
-import { toPlanned } from "./funnel-write.js";
+import { clearingWrite, toPlanned } from "./funnel-write.js";
+import { findLoops } from "./write-loops.js";
 
 export type Decision = Omit<BatchCommit, "runId" | "at">;
 
@@ -14,10 +15,25 @@ export async function decide(ctx: RunContext, decision: Decision): Promise<void>
     return;
   }
   if (isEmpty(decision)) return;
-  await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.now().toISOString(), ...decision });
+  // A write that would flip a value back once more is kept refused, with its loop in the error queue.
+  const loops = await findLoops(ctx, decision.outbox ?? []);
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    ...decision,
+    ...(loops.keys.length > 0
+      ? {
+          errors: [...(decision.errors ?? []), ...loops.errors],
+          outboxRefused: [...(decision.outboxRefused ?? []), ...loops.keys],
+        }
+      : {}),
+  });
 }
 
+/** A write joins the plan as the executor would send it: its clears first, then the write. */
 export function planFunnelWrite(ctx: RunContext, w: OutboxWrite): void {
+  const clear = clearingWrite(w);
+  if (clear) ctx.plan.push({ ...toPlanned(clear), key: `${w.key}#clear` });
   ctx.plan.push(toPlanned(w));
 }
 

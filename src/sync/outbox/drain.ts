@@ -7,7 +7,7 @@ import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
 import { planFunnelWrite } from "./decide.js";
-import { toPlanned, toRecordWrite } from "./funnel-write.js";
+import { clearingWrite, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
@@ -50,10 +50,24 @@ export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): 
   }
 }
 
+/**
+ * Per system and object, batches of at most DRAIN_BATCH in decision order, with one write per record in a
+ * batch: a batch is not applied in order (HubSpot refuses two inputs for one record), so a later decision
+ * on the same record goes in a later batch and lands last.
+ */
 function* batches(entries: readonly OutboxEntry[]): Generator<OutboxEntry[]> {
   const byTarget = groupBy(entries, (e) => `${e.system}\u0000${e.object}`);
-  for (const group of byTarget.values())
-    for (let i = 0; i < group.length; i += DRAIN_BATCH) yield group.slice(i, i + DRAIN_BATCH);
+  for (const group of byTarget.values()) {
+    const chunks: OutboxEntry[][] = [];
+    const chunkOf = new Map<string, number>();
+    for (const entry of group) {
+      let i = entry.recordId === null ? 0 : (chunkOf.get(entry.recordId) ?? -1) + 1;
+      while (i < chunks.length && chunks[i]!.length >= DRAIN_BATCH) i++;
+      (chunks[i] ??= []).push(entry);
+      if (entry.recordId !== null) chunkOf.set(entry.recordId, i);
+    }
+    yield* chunks;
+  }
 }
 
 async function sendBatch(
@@ -64,12 +78,26 @@ async function sendBatch(
 ): Promise<void> {
   const { system, object } = entries[0]!;
   const port = portFor(ctx, system);
-  const sent = await sendWrites(
-    ctx,
-    port,
-    object,
-    entries.map((entry) => ({ entry, write: toRecordWrite(entry), planned: toPlanned(entry) })),
-  );
+  // Clears go first, in a request of their own (ARCHITECTURE.md "One write path"); a write whose clear
+  // was refused is refused with it and not sent.
+  const clearing = entries.flatMap((entry) => {
+    const clear = clearingWrite(entry);
+    return clear ? [{ entry, write: toRecordWrite(clear), planned: toPlanned(clear) }] : [];
+  });
+  const cleared = await sendWrites(ctx, port, object, clearing);
+  const clearRefused = cleared.filter((s) => !s.outcome.ok);
+  const notSent = new Set(clearRefused.map((s) => s.item.entry.key));
+  const sent = [
+    ...clearRefused,
+    ...(await sendWrites(
+      ctx,
+      port,
+      object,
+      entries
+        .filter((entry) => !notSent.has(entry.key))
+        .map((entry) => ({ entry, write: toRecordWrite(entry), planned: toPlanned(entry) })),
+    )),
+  ];
   const at = ctx.now().toISOString();
   const accepted: string[] = [];
   const refused: string[] = [];
@@ -122,7 +150,7 @@ async function sendBatch(
   const { completedGroups } = await ctx.store.commitBatch({
     runId: ctx.runId,
     at,
-    audit: sent.flatMap((s) => s.audit),
+    audit: [...cleared, ...sent].flatMap((s) => s.audit),
     errors,
     errorAttempts,
     resolvedErrors,

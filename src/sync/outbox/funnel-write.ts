@@ -23,6 +23,8 @@ export interface FunnelWriteInput {
   upsertOn?: string | null;
   associations?: { object: string; id: string }[];
   group?: string | null;
+  /** Fields to clear in an earlier request before this write sets them (a backward lifecycle move). */
+  clearFirst?: readonly string[];
 }
 
 export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWrite {
@@ -45,6 +47,23 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     personId: input.personId,
     email: input.email ?? null,
     group: input.group ?? null,
+    ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
+  };
+}
+
+/** The clears a write needs first, as their own write of the same record; null when it needs none. */
+export function clearingWrite(w: OutboxWrite): OutboxWrite | null {
+  const fields = (w.clearFirst ?? []).filter((f) => w.fields.some((x) => x.field === f));
+  if (fields.length === 0 || !w.recordId) return null;
+  return {
+    ...w,
+    fields: fields.map((field) => ({
+      field,
+      before: w.fields.find((x) => x.field === field)?.before ?? null,
+      after: null,
+      rule: `cleared first: ${field} moves only forward`,
+    })),
+    clearFirst: [],
   };
 }
 

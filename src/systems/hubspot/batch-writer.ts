@@ -1,5 +1,6 @@
 // write: updates through batch/update, creates keyed by a unique property through batch/upsert, plain
-// creates (with associations) through batch/create, 100 inputs a call
+// creates (with associations) through batch/create, 100 inputs a call; keyed activities, which cannot be
+// upserted, are first looked up on their associated record (keyed-activities.ts)
 // (https://developers.hubspot.com/docs/api/crm/contacts, "Batch"). A 207 Multi-Status names the inputs
 // that failed; a whole batch refused (400 on one invalid value, 409 on one duplicate) is bisected until
 // the bad records are alone, so the good ones are still written. One outcome per input, in input order.
@@ -9,6 +10,7 @@ import { SystemError } from "../../sync/system-error.js";
 import type { RecordFailure, RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 import { associationInput } from "./associations.js";
 import { httpStatusOf } from "./fault-table.js";
+import { findKeyedActivities, isActivityObject } from "./keyed-activities.js";
 import type { HubspotErrorBody } from "./http-error.js";
 import { HubspotHttpError } from "./http-error.js";
 import { BATCH_SIZE } from "./limits.js";
@@ -43,8 +45,9 @@ export async function writeRecords(
 ): Promise<WriteOutcome[]> {
   const outcomes: Array<WriteOutcome | undefined> = new Array(writes.length);
   const groups = new Map<string, { kind: Kind; idProperty?: string; items: Pending[] }>();
+  const activitiesWritten = await findKeyedActivities(deps.transport, object, writes);
   writes.forEach((write, index) => {
-    const planned = plan(object, write, index);
+    const planned = plan(object, write, index, activitiesWritten.get(index));
     if ("failure" in planned) {
       outcomes[index] = { ref: write.ref, ok: false, error: planned.failure };
       return;
@@ -69,20 +72,24 @@ export async function writeRecords(
   );
 }
 
+/** `writtenId`: a keyed activity this write already created (before a crash), to update instead. */
 function plan(
   object: string,
   write: RecordWrite,
   index: number,
+  writtenId: string | undefined,
 ): { kind: Kind; pending: Pending } | { failure: RecordFailure } {
   const properties = toHubspotProperties(write.fields);
   const objectWriteTraceId = String(index);
-  if (write.id) {
+  const id = write.id ?? writtenId;
+  if (id) {
     return {
       kind: "update",
-      pending: { index, write, key: write.id, input: { id: write.id, properties, objectWriteTraceId } },
+      pending: { index, write, key: id, input: { id, properties, objectWriteTraceId } },
     };
   }
-  if (write.upsertOn) {
+  // An activity's key is no unique property: it is created with its associations, found next time by them.
+  if (write.upsertOn && !isActivityObject(object)) {
     const value = write.fields[write.upsertOn];
     if (!value || value.trim() === "") {
       return {

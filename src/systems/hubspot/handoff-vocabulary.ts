@@ -4,10 +4,12 @@
 import type { FieldValues } from "../../core/records.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { HubspotAdapter } from "./adapter.js";
+import { TASK_KEY_PROPERTY } from "./leadloop-properties.js";
 
 /**
  * The engagements a rep logs on a contact, and which of them are touches: a call that was made (not
  * canceled, failed or still queued), an email the rep sent, a meeting not canceled, a completed task
+ * that is not leadloop's
  * (engagement references: https://developers.hubspot.com/docs/api/crm/calls, /emails, /meetings, /tasks).
  */
 const TOUCH_SOURCES: { object: string; fields: string[]; counts(f: FieldValues): boolean }[] = [
@@ -29,8 +31,9 @@ const TOUCH_SOURCES: { object: string; fields: string[]; counts(f: FieldValues):
   },
   {
     object: "tasks",
-    fields: ["hs_timestamp", "hubspot_owner_id", "hs_task_status"],
-    counts: (f) => f.hs_task_status === "COMPLETED",
+    fields: ["hs_timestamp", "hubspot_owner_id", "hs_task_status", TASK_KEY_PROPERTY],
+    // leadloop's own tasks carry its key and never count.
+    counts: (f) => f.hs_task_status === "COMPLETED" && !f[TASK_KEY_PROPERTY],
   },
 ];
 
@@ -52,7 +55,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
     },
     task: {
       object: "tasks",
-      upsertOn: null,
+      // Not a unique property (HubSpot has none on tasks): the adapter finds the task on its contact by it.
+      upsertOn: TASK_KEY_PROPERTY,
       associate: true,
       fields: (t) => ({
         hs_task_subject: t.subject,
@@ -61,6 +65,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         hs_task_status: t.completed ? "COMPLETED" : "NOT_STARTED",
         hs_task_priority: t.completed ? "LOW" : "HIGH",
         hubspot_owner_id: t.ownerId,
+        [TASK_KEY_PROPERTY]: t.key,
       }),
     },
     touches: {

@@ -40,6 +40,7 @@ export const FUNNEL_PROPERTIES = [
   contactProperty("leadloop_reasons", "Score reasons (leadloop)", "string", "textarea"),
   contactProperty("leadloop_activity_summary", "Activity summary (leadloop)", "string", "textarea"),
   contactProperty("leadloop_disposition_reason", "Disposition reason (leadloop)", "string", "text"),
+  contactProperty("leadloop_disposition_date", "Disposition date (leadloop)", "datetime", "date"),
   contactProperty("leadloop_upsell", "Upsell signal (leadloop)", "enumeration", "booleancheckbox", {
     description: "A customer showing cross-sell interest (the qualification's customer rules).",
     options: [
@@ -52,9 +53,29 @@ export const FUNNEL_PROPERTIES = [
   }),
 ];
 
+/**
+ * The key of what a task leadloop writes is about (an activity, a handoff): HubSpot cannot upsert tasks,
+ * so a task sent again after a crash is found by this key on its contact (keyed-activities.ts).
+ */
+export const TASK_KEY_PROPERTY = "leadloop_activity_key";
+
+const TASK_KEY = {
+  object: "tasks",
+  definition: {
+    name: TASK_KEY_PROPERTY,
+    label: "Activity key (leadloop)",
+    type: "string",
+    fieldType: "text",
+    groupName: "task",
+    description: "What this task is about (an activity or a handoff), kept by leadloop. Do not edit.",
+  },
+} satisfies { object: string; definition: HubspotPropertyDefinition };
+
+/** `crmIsMarketing`: HubSpot is the CRM too, so leadloop writes tasks there and keys them. */
 export async function ensureLeadloopProperties(
   hubspot: HubspotAdapter,
   mappings: readonly ObjectMapping[],
+  crmIsMarketing = false,
 ): Promise<void> {
   const wanted = new Map<string, { object: string; definition: HubspotPropertyDefinition }>();
   for (const m of mappings) {
@@ -73,5 +94,6 @@ export async function ensureLeadloopProperties(
     });
   }
   for (const p of FUNNEL_PROPERTIES) wanted.set(`${p.object}.${p.definition.name}`, p);
+  if (crmIsMarketing) wanted.set(`tasks.${TASK_KEY_PROPERTY}`, TASK_KEY);
   for (const { object, definition } of wanted.values()) await hubspot.ensureProperty(object, definition);
 }

@@ -157,6 +157,11 @@ async function send(
           path: "/composite/sobjects",
           idempotent: true,
           purpose: "collections.update",
+          // An update makes no new duplicate: a rep's two Leads for one person must not stop leadloop
+          // from writing to the one it linked, where the org's duplicate rule only alerts (REST API
+          // Developer Guide, "Duplicate Rule Header"). Creates go without it: a duplicate alert on a
+          // create means leadloop's match missed a record, and the refusal goes to the error queue.
+          headers: { "Sforce-Duplicate-Rule-Header": "allowSave=true" },
         }
       : op.kind === "upsert"
         ? {

@@ -1,6 +1,10 @@
-// CRM v3 batch endpoints: read, create, update, upsert and archive, at most 100 inputs each. A batch where
-// some inputs fail answers 207 Multi-Status with the good results, one error per failed input and
-// `numErrors` (https://developers.hubspot.com/docs/api/crm/contacts, batch operations).
+// CRM v3 batch endpoints: read, create, update, upsert and archive, at most 100 inputs each
+// (https://developers.hubspot.com/docs/api/crm/contacts, batch operations). One invalid input refuses
+// a whole create or upsert (400, or 409 for a contact whose email exists) and nothing is written, unless
+// every input carries an `objectWriteTraceId`: then the good ones are written and the answer is 207
+// Multi-Status with one error per failed input, named by its trace id (HubSpot's batch create reference,
+// "objectWriteTraceId", and the developer changelog on partial success). An update refuses the whole
+// batch for an invalid value or an id given twice, and answers 207 for ids that do not exist.
 
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
@@ -15,7 +19,7 @@ import {
   batchUpsert,
   parseBody,
 } from "../request-schemas.js";
-import { createWithAssociations } from "./object-routes.js";
+import { createWithAssociations, planAssociations } from "./object-routes.js";
 import {
   batchResponse,
   checkBatchSize,
@@ -102,6 +106,14 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const type = objectTypeParam(req);
       const body = parseBody(batchCreate, req.body);
       checkBatchSize(body.inputs);
+      if (!body.inputs.every((i) => i.objectWriteTraceId)) {
+        refuseUnlessAllValid(body.inputs, (input) => {
+          planAssociations(ctx, type, input.associations ?? []);
+          checkRecordFault(ctx, type, input.properties);
+          data.checkWriteFromApi(type, input.properties);
+        });
+        checkDistinctEmails(type, body.inputs.map((i) => i.properties));
+      }
       const results: ObjectView[] = [];
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
@@ -125,6 +137,14 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const type = objectTypeParam(req);
       const body = parseBody(batchUpdate, req.body);
       checkBatchSize(body.inputs);
+      checkDistinctIds(body.inputs.map((i) => i.id));
+      // Ids that do not exist are errors of their own input (207); an invalid value refuses the batch.
+      refuseUnlessAllValid(body.inputs, (input) => {
+        const record = data.findObject(type, input.id, input.idProperty);
+        if (!record) return;
+        checkRecordFault(ctx, type, input.properties);
+        data.checkWriteFromApi(type, input.properties, record.id);
+      });
       const results: ObjectView[] = [];
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
@@ -150,6 +170,14 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const type = objectTypeParam(req);
       const body = parseBody(batchUpsert, req.body);
       checkBatchSize(body.inputs);
+      checkDistinctIds(body.inputs.map((i) => `${i.idProperty ?? ""}:${i.id}`));
+      if (!body.inputs.every((i) => i.objectWriteTraceId)) {
+        refuseUnlessAllValid(body.inputs, (input) => {
+          const existing = data.findObject(type, input.id, input.idProperty ?? "hs_object_id");
+          checkRecordFault(ctx, type, input.properties);
+          data.checkWriteFromApi(type, input.properties, existing?.id);
+        });
+      }
       const results: Array<ObjectView & { new: boolean }> = [];
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
@@ -174,6 +202,34 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       return { status: 204 };
     }),
   );
+}
+
+/** Runs `check` on every input and throws the first refusal, so the batch is refused before any write. */
+function refuseUnlessAllValid<T>(inputs: readonly T[], check: (input: T) => void): void {
+  for (const input of inputs) check(input);
+}
+
+function checkDistinctIds(ids: readonly string[]): void {
+  const seen = new Set<string>();
+  const twice = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+  if (twice.length > 0) {
+    throw new HubspotApiError(400, "VALIDATION_ERROR", `Duplicate IDs found in batch input: [${twice.join(", ")}]. IDs must be unique`, {
+      ids: twice,
+    });
+  }
+}
+
+/** Two new contacts with one email in one batch: HubSpot would have to make a duplicate, so it refuses. */
+function checkDistinctEmails(type: ObjectType, properties: readonly Record<string, unknown>[]): void {
+  if (type !== "contacts") return;
+  const emails = properties.map((p) => (typeof p.email === "string" ? p.email.trim().toLowerCase() : "")).filter(Boolean);
+  const seen = new Set<string>();
+  const twice = emails.filter((e) => (seen.has(e) ? true : (seen.add(e), false)));
+  if (twice.length > 0) {
+    throw new HubspotApiError(409, "CONFLICT", `Contact already exists. Duplicate email in batch input: ${twice[0]}`, {
+      email: twice,
+    });
+  }
 }
 
 /** Updates the record whose `idProperty` has the input id, or creates it with that value. */

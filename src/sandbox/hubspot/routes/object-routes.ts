@@ -138,7 +138,7 @@ export function createWithAssociations(
   return created;
 }
 
-function planAssociations(
+export function planAssociations(
   ctx: HubspotContext,
   type: ObjectType,
   associations: z.infer<typeof createAssociations>,

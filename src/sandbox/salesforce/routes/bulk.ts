@@ -78,7 +78,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
   };
 
   const touch = (job: IngestJob) => {
-    job.systemModstamp = formatDateTime(Date.now());
+    job.systemModstamp = formatDateTime(ctx.data.writer.now().getTime());
   };
 
   const csv = (rows: string[][]): EmulatorResponse => ({
@@ -116,7 +116,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
             );
           }
         }
-        const now = formatDateTime(Date.now());
+        const now = formatDateTime(ctx.data.writer.now().getTime());
         const job: IngestJob = {
           id: ctx.data.store.ids.next(JOB_PREFIX),
           object: schema.name,
@@ -152,6 +152,15 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
         const type = String(req.headers["content-type"] ?? "");
         if (!type.includes("text/csv")) {
           throw new SalesforceApiError(400, "INVALIDJOB", "InvalidJob : Content-Type must be text/csv");
+        }
+        // Bulk API 2.0 takes one upload per job (Bulk API 2.0 Developer Guide, "Upload Job Data"); a
+        // second PUT is refused with this message, whatever the first one held.
+        if (job.data !== undefined) {
+          throw new SalesforceApiError(
+            400,
+            "BULK_API_ERROR",
+            `Found multiple contents for job: <${job.id}>, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
+          );
         }
         job.data = req.rawBody;
         touch(job);

@@ -80,7 +80,7 @@ export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
     })
     .add("POST", "/calls", (req) => {
       const body = loggedCall.parse(req.body);
-      const whenCalled = when(body.at) ?? new Date();
+      const whenCalled = when(body.at) ?? ctx.data.writer.now();
       const fields: Record<string, unknown> = {
         Subject: body.subject,
         Status: "Completed",

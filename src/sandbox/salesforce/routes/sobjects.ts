@@ -67,14 +67,22 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         "start and end must be valid dateTime values",
       );
     }
-    if (start > end)
-      throw new SalesforceApiError(400, "INVALID_REPLICATION_DATE", "start date must be before end date");
-    return [start, end];
+    // Seconds are ignored (the window runs from minute to minute), and a window must span more than a
+    // minute (REST API Developer Guide, "sObject Get Updated" / "sObject Get Deleted").
+    const [from, to] = [start, end].map((t) => Math.floor(t / 60_000) * 60_000) as [number, number];
+    if (to - from <= 60_000) {
+      throw new SalesforceApiError(
+        400,
+        "INVALID_REPLICATION_DATE",
+        "startDate must chronologically precede endDate by more than one minute",
+      );
+    }
+    return [from, to];
   };
 
   // Salesforce reports replication coverage to the minute, never past now.
   const latestCovered = (end: number) =>
-    formatDateTime(Math.floor(Math.min(end, Date.now()) / 60_000) * 60_000);
+    formatDateTime(Math.floor(Math.min(end, ctx.data.writer.now().getTime()) / 60_000) * 60_000);
 
   router
     .add(
@@ -152,7 +160,7 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         const [start, end] = replicationWindow(req);
         const all = ctx.data.store.deletions.filter((d) => d.type === schema.name);
         const inWindow = all.filter((d) => d.deletedDate >= start && d.deletedDate < end);
-        const earliest = Math.min(Date.now(), ...all.map((d) => d.deletedDate));
+        const earliest = Math.min(ctx.data.writer.now().getTime(), ...all.map((d) => d.deletedDate));
         return json(200, {
           deletedRecords: inWindow.map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
           earliestDateAvailable: formatDateTime(Math.floor(earliest / 60_000) * 60_000),

@@ -1,0 +1,96 @@
+// `leadloop requalify <email>`: a person's decision to give a trashed (or lost, or unreachable) person
+// another chance. Recorded now; the next sync writes the contact's stage, and scoring and handoff work
+// for them again from there.
+import { hostname, userInfo } from "node:os";
+import type { Command } from "commander";
+import { openStore } from "../../store/open-store.js";
+import { applyRequalify, planRequalify, type RequalifyPlan } from "../../sync/funnel/requalify.js";
+import { confirm } from "../confirm.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+
+interface RequalifyOptions {
+  yes?: boolean;
+  json?: boolean;
+}
+
+interface RequalifyResult {
+  email: string;
+  personId: string | null;
+  from: string | null;
+  to: string | null;
+  requalified: boolean;
+  message: string;
+}
+
+/** The marketing system's name in the store: the contact lives in HubSpot in both CRM modes. */
+const MARKETING_SYSTEM = "hubspot";
+
+export function registerRequalify(program: Command, io: CommandIo): void {
+  program
+    .command("requalify <email>")
+    .description("bring a trashed, lost or unreachable person back into the funnel (after confirming, or with --yes)")
+    .option("--yes", "requalify without asking (needed when stdin is not a terminal)")
+    .option("--json", "print the move as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nA trashed person goes back to lead (scored and handed off again like anyone); a lost or unreachable one to\n" +
+        "recycled (handed off again after the cool-down and new behaviour). The next `leadloop sync` writes the\n" +
+        "contact's lifecycle stage and leadloop_status.\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
+        "Exit status: 0 requalified, 1 not requalified (unknown person, a stage requalify does not move, or the answer was no),\n2 no terminal to confirm on and no --yes.",
+    )
+    .action(async function (this: Command, email: string, opts: RequalifyOptions) {
+      const { loaded } = commandConfig(this, io);
+      const store = await openStore(loaded.config.store);
+      try {
+        const found = await planRequalify(store, email);
+        if (!found.ok) {
+          fail(io, opts, { email, personId: null, from: null, to: null, requalified: false, message: found.message });
+          return;
+        }
+        const { plan } = found;
+        const what = `${plan.email}: ${plan.from} → ${plan.to}`;
+        if (!opts.yes) {
+          if (!io.stdin?.isTTY) {
+            io.stderr.write(`leadloop: stdin is not a terminal, so requalify cannot ask; pass --yes to requalify ${what}\n`);
+            io.outcome.exitCode = EXIT.config;
+            return;
+          }
+          if (!(await confirm(io.stdin, io.stderr, `Requalify ${what}? [y/N] `))) {
+            fail(io, opts, result(plan, false, "left as it is"));
+            return;
+          }
+        }
+        const at = new Date().toISOString();
+        await applyRequalify(store, plan, {
+          marketingSystem: MARKETING_SYSTEM,
+          at,
+          runId: `requalify-${at}`,
+          by: `${safeUser()}@${hostname()}`,
+        });
+        const done = result(plan, true, `requalified ${what}; the next sync writes it to the contact`);
+        if (opts.json) printJson(io, done);
+        else io.stdout.write(`${done.message}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function result(plan: RequalifyPlan, requalified: boolean, message: string): RequalifyResult {
+  return { email: plan.email, personId: plan.personId, from: plan.from, to: plan.to, requalified, message };
+}
+
+function fail(io: CommandIo, opts: RequalifyOptions, r: RequalifyResult): void {
+  if (opts.json) printJson(io, r);
+  else io.stderr.write(`leadloop: ${r.message}\n`);
+  io.outcome.exitCode = EXIT.failure;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}

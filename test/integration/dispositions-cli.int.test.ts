@@ -1,0 +1,193 @@
+// The dispositions' commands as a user drives them: `validate --live` compares the qualification's lead
+// statuses with the CRM's live picklist and the mappings' value maps with the org's picklists, and
+// `requalify` brings a trashed person back (help, confirmation, --json, exit statuses).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { type OrgSetup } from "../../src/sandbox/salesforce/schema.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
+import { openStore } from "../../src/store/open-store.js";
+import { runCli } from "../support/cli-run.js";
+import { TEST_ROUTING } from "../support/funnel-harness.js";
+
+interface World {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  config: string;
+  store: string;
+  close(): Promise<void>;
+}
+
+async function world(crm: "salesforce" | "hubspot", orgSetup: OrgSetup = "configured"): Promise<World> {
+  const hubspot = await startHubspotEmulator({ limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 } });
+  const salesforce = await startSalesforceEmulator({ orgSetup });
+  const dir = mkdtempSync(join(tmpdir(), "leadloop-dispositions-cli-"));
+  const config = join(dir, "leadloop.yaml");
+  const store = join(dir, "state.db");
+  writeSandboxConfig(config, TEST_ROUTING, {
+    hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+    salesforce,
+    storePath: store,
+    crm,
+  });
+  return {
+    hubspot,
+    salesforce,
+    config,
+    store,
+    close: async () => {
+      await hubspot.close();
+      await salesforce.close();
+    },
+  };
+}
+
+interface LiveProblem {
+  source: string;
+  field: string;
+  side: string;
+  message: string;
+  severity: string;
+}
+
+describe("validate --live: disposition statuses and value maps against the live picklists", () => {
+  it("passes the sandbox's org, set up as the README's Salesforce setup says", async () => {
+    const w = await world("salesforce");
+    try {
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(0);
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      expect(problems.filter((p) => p.field === "dispositions.salesforce" || p.field === "Status")).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("reports a bare org missing the two added Lead Statuses, naming file, field and values (exit 2)", async () => {
+    const w = await world("salesforce", "bare");
+    try {
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(2);
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      const disposition = problems.find((p) => p.field === "dispositions.salesforce");
+      expect(disposition).toMatchObject({ severity: "error", side: "crm" });
+      expect(disposition!.source).toMatch(/qualification\.yaml$/);
+      expect(disposition!.message).toContain('"Closed - Unqualified", "Closed - Unreachable"');
+      expect(disposition!.message).toContain("Lead.Status");
+      // The contact-lead map reads the same two values from a picklist that lacks them.
+      const map = problems.find((p) => p.field === "Status" && p.source.endsWith("contact-lead.yaml"));
+      expect(map).toMatchObject({ side: "crm", severity: "warning" });
+      expect(map!.message).toContain('"Closed - Unqualified", "Closed - Unreachable"');
+
+      const text = await runCli(["validate", "--live", "--config", w.config]);
+      expect(text.stdout).toMatch(/qualification\.yaml: error: dispositions\.salesforce \(crm\): .*"Closed - Unqualified"/);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("passes HubSpot as CRM, whose hs_lead_status options the definition lists in full", async () => {
+    const w = await world("hubspot");
+    try {
+      const out = await runCli(["validate", "--live", "--config", w.config]);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain("mappings and disposition statuses match the live schemas");
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("reports a lead status an admin added to HubSpot that the definition does not list", async () => {
+    const w = await world("hubspot");
+    try {
+      // An admin adds an option to the contact's Lead Status (the emulator's property as HubSpot keeps it).
+      const definition = w.hubspot.data.definitions("contacts").get("hs_lead_status")!;
+      definition.options.push({ label: "Nurture – Ré-engager", value: "NURTURE_REENGAGE", displayOrder: 99, hidden: false });
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(0); // a warning: records with it will wait in the error queue
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      expect(problems).toEqual([
+        expect.objectContaining({ field: "dispositions.hubspot", severity: "warning", message: expect.stringContaining('"NURTURE_REENGAGE"') }),
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe("requalify", () => {
+  it("has help naming its exit statuses", async () => {
+    const help = await runCli(["requalify", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--yes");
+    expect(help.stdout).toContain("Exit status: 0 requalified");
+    expect((await runCli(["--help"])).stdout).toContain("requalify");
+  });
+
+  it("moves a trashed person back to lead after confirmation, and refuses what it cannot move", async () => {
+    const w = await world("hubspot");
+    try {
+      const store = await openStore({ path: w.store });
+      const at = "2026-11-20T10:00:00.000Z";
+      await store.commitBatch({
+        runId: "seed",
+        at,
+        personScores: [
+          {
+            personId: "501",
+            email: "Søren.Kierkegaard@Tænketank.dk",
+            name: "Søren Kierkegaard",
+            score: 72,
+            fit: 35,
+            behaviour: 37,
+            nearMissing: null,
+            ownerEmail: null,
+            scoredAt: at,
+          },
+        ],
+        funnelEvents: [
+          { personId: "501", email: null, fromStage: "lead", toStage: "mql", at, cause: "qualified", runId: "seed", source: null, campaign: null, ownerId: null, amount: null },
+          { personId: "501", email: null, fromStage: "mql", toStage: "trash", at: "2026-11-21T09:00:00.000Z", cause: "disposition trash: UNQUALIFIED", runId: "seed", source: null, campaign: null, ownerId: null, amount: null },
+        ],
+      });
+      await store.close();
+
+      const noTerminal = await runCli(["requalify", "søren.kierkegaard@tænketank.dk", "--config", w.config]);
+      expect(noTerminal.code).toBe(2);
+      expect(noTerminal.stderr).toContain("pass --yes");
+
+      const no = await runCli(["requalify", "søren.kierkegaard@tænketank.dk", "--config", w.config], {}, { text: "n\n", terminal: true });
+      expect(no.code).toBe(1);
+
+      const yes = await runCli(
+        ["requalify", "SØREN.kierkegaard@tænketank.dk", "--json", "--config", w.config],
+        {},
+        { text: "yes\n", terminal: true },
+      );
+      expect(yes.code).toBe(0);
+      expect(JSON.parse(yes.stdout)).toMatchObject({ personId: "501", from: "trash", to: "lead", requalified: true });
+
+      const again = await runCli(["requalify", "søren.kierkegaard@tænketank.dk", "--yes", "--config", w.config]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("is at stage lead");
+      const unknown = await runCli(["requalify", "nobody@nowhere.example", "--yes", "--json", "--config", w.config]);
+      expect(unknown.code).toBe(1);
+      expect(JSON.parse(unknown.stdout)).toMatchObject({ requalified: false });
+
+      const reopened = await openStore({ path: w.store });
+      try {
+        const outbox = await reopened.listOutbox();
+        expect(outbox).toEqual([
+          expect.objectContaining({ key: "disposition:501", phase: "requalify", clearFirst: ["lifecyclestage"] }),
+        ]);
+        expect((await reopened.listFunnelEvents({ personId: "501" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await w.close();
+    }
+  });
+});

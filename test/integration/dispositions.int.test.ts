@@ -1,0 +1,260 @@
+// A rep's verdict comes back to marketing, in both CRM modes, against the strict emulators: the contact's
+// lifecycle stage moves back through a clear (HubSpot ignores a backward write otherwise), a recycled
+// person stays in nurture until new behaviour and the cool-down, a trashed one until a person requalifies
+// them, "working" is a touch, and a status the definition does not know is an error-queue entry.
+import { compileDefinition } from "../../src/core/scoring/compile.js";
+import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
+import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
+import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+
+const DAY_MS = 86_400_000;
+
+type Crm = "salesforce" | "hubspot";
+
+function seedPerson(loop: LoopHarness) {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Société Générale d'Optique",
+    domain: "sgo-optique.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "420",
+    country: "France",
+  });
+  const person = loop.hubspot.data.createObject("contacts", {
+    email: "Anaïs.Bérénger@SGO-Optique.fr",
+    firstname: "Anaïs",
+    lastname: "Bérenger-Duval",
+    jobtitle: "Directrice Commerciale",
+    company: "Société Générale d'Optique",
+    country: "France",
+  });
+  loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
+  return person.id;
+}
+
+/** What the rep does in the CRM: sets the person's lead status. */
+function setStatus(loop: LoopHarness, crm: Crm, personId: string, status: string): void {
+  if (crm === "hubspot") {
+    loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: status });
+    return;
+  }
+  const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+  loop.salesforce.data.update("Lead", String(lead.Id), { Status: status });
+}
+
+const STATUS: Record<Crm, Record<"qualified" | "working" | "recycle" | "trash" | "unreachable" | "open", string>> = {
+  salesforce: {
+    qualified: "Closed - Converted",
+    working: "Working - Contacted",
+    recycle: "Closed - Not Converted",
+    trash: "Closed - Unqualified",
+    unreachable: "Closed - Unreachable",
+    open: "Open - Not Contacted",
+  },
+  hubspot: {
+    qualified: "CONNECTED",
+    working: "IN_PROGRESS",
+    recycle: "BAD_TIMING",
+    trash: "UNQUALIFIED",
+    unreachable: "ATTEMPTED_TO_CONTACT",
+    open: "NEW",
+  },
+};
+
+describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (crm) => {
+  let loop: LoopHarness;
+  let funnel: FunnelSetup;
+  let personId: string;
+  const contact = () => loop.hubspot.data.getObject("contacts", personId)!.properties;
+  const stages = async () => (await loop.store.listFunnelEvents({ personId })).map((e) => e.toStage);
+  const sync = (now?: () => Date) =>
+    loop.sync({
+      funnel,
+      ...(now ? { now } : {}),
+      ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}),
+    });
+
+  beforeEach(async () => {
+    loop = await startLoop();
+    seedReps(loop);
+    funnel = funnelFor(loop, crm);
+    personId = seedPerson(loop);
+    pricingAndDemo(loop, personId);
+    expect((await sync()).summary.handoffs).toBe(1);
+    await tick();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("recycles: back to lead through a clear, no loop, MQL again only on new behaviour, handed off after the cool-down", async () => {
+    expect(contact().lifecyclestage).toBe("marketingqualifiedlead");
+    setStatus(loop, crm, personId, STATUS[crm].recycle);
+    await tick();
+    const recycled = await sync();
+    expect(recycled.summary.dispositions).toEqual({ qualified: 0, recycle: 1, trash: 0, unreachable: 0, working: 0 });
+    // The strict emulator keeps a later stage unless cleared first: "lead" sticking proves the clear.
+    expect(contact()).toMatchObject({
+      lifecyclestage: "lead",
+      leadloop_status: "recycled",
+      hs_lead_status: "BAD_TIMING",
+      leadloop_disposition_reason:
+        crm === "salesforce" ? "Not ready to buy; back to nurture" : "Bad timing; back to nurture",
+    });
+    expect(Date.parse(contact().leadloop_disposition_date!)).not.toBeNaN();
+    const audit = await loop.store.listAudit([personId]);
+    expect(audit.filter((a) => a.field === "lifecyclestage").map((a) => a.after)).toEqual(
+      expect.arrayContaining([null, "lead"]),
+    );
+
+    // Still over the threshold, but nothing new happened: idle runs move nobody and write nothing to them.
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      const idle = await sync();
+      expect(idle.summary.handoffs).toBe(0);
+    }
+    expect(await stages()).toEqual(["mql", "recycled"]);
+    expect(contact().leadloop_status).toBe("recycled");
+
+    // New behaviour after the verdict: an MQL again, but the cool-down (30 days) holds the handoff.
+    await tick();
+    recordActivity(loop.hubspot.data, {
+      contactId: personId,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs" },
+    });
+    const back = await sync();
+    expect(back.summary.handoffs).toBe(0);
+    expect(await stages()).toEqual(["mql", "recycled", "mql"]);
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+
+    await tick();
+    const later = new Date(Date.now() + 31 * DAY_MS);
+    const second = await sync(() => later);
+    expect(second.summary.handoffs).toBe(1);
+    // The record is opened again, so the rep's next verdict is a change leadloop reads.
+    if (crm === "salesforce")
+      expect(loop.salesforce.data.list("Lead").map((l) => l.Status)).toEqual([STATUS.salesforce.open]);
+    else expect(contact().hs_lead_status).toBe("NEW");
+    const [clock] = await loop.store.listSlaClocks();
+    expect(clock?.handoffAt).toBe(later.toISOString());
+  });
+
+  it("trashes: never handed off again on behaviour, until a person requalifies them", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].trash);
+    await tick();
+    const trashed = await sync();
+    expect(trashed.summary.dispositions.trash).toBe(1);
+    expect(contact()).toMatchObject({ lifecyclestage: "other", leadloop_status: "trash", hs_lead_status: "UNQUALIFIED" });
+
+    await tick();
+    pricingAndDemo(loop, personId);
+    const keen = await sync();
+    expect(keen.summary.handoffs).toBe(0);
+    expect(await stages()).toEqual(["mql", "trash"]);
+
+    const found = await planRequalify(loop.store, "ANAÏS.bérénger@sgo-optique.fr");
+    expect(found).toMatchObject({ ok: true, plan: { personId, from: "trash", to: "lead" } });
+    if (!found.ok) return;
+    await applyRequalify(loop.store, found.plan, {
+      marketingSystem: "hubspot",
+      at: new Date().toISOString(),
+      runId: "requalify-test",
+      by: "marketing-ops",
+    });
+    // The next run writes the contact back to lead (from "other": a clear first); scoring takes them from
+    // there as anyone, in that run or the next (as soon as it reads the contact changed).
+    let handoffs = 0;
+    for (let i = 0; i < 2; i++) {
+      await tick();
+      handoffs += (await sync()).summary.handoffs;
+    }
+    expect(handoffs).toBe(1);
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    const cleared = (await loop.store.listAudit([personId])).filter((a) => a.field === "lifecyclestage");
+    expect(cleared.map((a) => a.after)).toEqual(expect.arrayContaining(["other", null, "lead"]));
+    expect(await stages()).toEqual(["mql", "trash", "lead", "mql"]);
+  });
+
+  it("qualified: sales accepted, the lifecycle moves on to SQL", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].qualified);
+    await tick();
+    const run = await sync();
+    expect(run.summary.dispositions).toEqual({ qualified: 1, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(contact()).toMatchObject({
+      lifecyclestage: "salesqualifiedlead",
+      leadloop_status: "sal",
+      hs_lead_status: crm === "salesforce" ? "OPEN_DEAL" : "CONNECTED",
+    });
+    expect(await stages()).toEqual(["mql", "sal"]);
+  });
+
+  it("unreachable: back to nurture like a recycle", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].unreachable);
+    await tick();
+    const run = await sync();
+    expect(run.summary.dispositions.unreachable).toBe(1);
+    expect(contact()).toMatchObject({
+      lifecyclestage: "lead",
+      leadloop_status: "unreachable",
+      hs_lead_status: "ATTEMPTED_TO_CONTACT",
+    });
+  });
+
+  it("working: a touch on the follow-up clock, no stage move", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].working);
+    await tick();
+    const run = await sync();
+    expect(run.summary.dispositions).toEqual({ qualified: 0, recycle: 0, trash: 0, unreachable: 0, working: 1 });
+    expect(contact()).toMatchObject({ leadloop_status: "mql", hs_lead_status: "IN_PROGRESS" });
+    expect(await stages()).toEqual(["mql"]);
+    const [clock] = await loop.store.listSlaClocks();
+    expect(clock).toMatchObject({ personId, touches: 1 });
+    expect(clock?.firstTouchAt).not.toBeNull();
+    // Read again after leadloop's own writes, the same status is no second touch.
+    await tick();
+    const idle = await sync();
+    expect(idle.summary.dispositions.working).toBe(0);
+    expect((await loop.store.listSlaClocks())[0]?.touches).toBe(1);
+  });
+
+  it("a status the definition does not list goes to the error queue naming value, record and email", async () => {
+    const definition = funnel.qualification.definition;
+    const known = crm === "salesforce" ? "Closed - Unreachable" : "ATTEMPTED_TO_CONTACT";
+    funnel = {
+      ...funnel,
+      qualification: compileDefinition({
+        ...definition,
+        dispositions: {
+          ...definition.dispositions,
+          [crm]: definition.dispositions[crm]!.filter((e) => e.status !== known),
+        },
+      }),
+    };
+    setStatus(loop, crm, personId, known);
+    await tick();
+    const run = await sync();
+    expect(run.summary.dispositions.unreachable).toBe(0);
+    const errors = await loop.store.listErrors({ status: "open" });
+    const entry = errors.find((e) => e.operation === "disposition");
+    expect(entry).toMatchObject({ errorClass: "config", system: crm });
+    expect(entry?.message).toContain(`"${known}"`);
+    expect(entry?.message).toContain(entry!.recordId!);
+    expect(entry?.message).toContain("anaïs.bérénger@sgo-optique.fr");
+    expect(await stages()).toEqual(["mql"]);
+
+    // A run that still does not know it leaves the one entry as it is.
+    await tick();
+    await sync();
+    expect(await loop.store.getError(entry!.id)).toMatchObject({ status: "open", attempts: entry!.attempts });
+
+    // The admin lists the status: the next run applies the verdict and resolves the entry.
+    funnel = funnelFor(loop, crm);
+    await tick();
+    const fixed = await sync();
+    expect(fixed.summary.dispositions.unreachable).toBe(1);
+    expect((await loop.store.getError(entry!.id))?.status).toBe("resolved");
+    expect(contact()).toMatchObject({ leadloop_status: "unreachable", lifecyclestage: "lead" });
+  });
+});

@@ -1,0 +1,63 @@
+// HubSpot as the CRM: tasks cannot be upserted there (no unique property on activities), so a handoff
+// task created just before a crash must be found again on its contact, not created a second time.
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { pricingAndDemo } from "../support/funnel-harness.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+describe("handoff tasks in HubSpot as the CRM", () => {
+  let world: SandboxWorld;
+  let prospect: string;
+  beforeEach(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 12 }), "hs-tasks", "hubspot");
+    const company = world.hubspot.data.createObject("companies", {
+      name: "Mühlenbach Logistik",
+      domain: "muehlenbach-logistik.de",
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "420",
+      country: "Germany",
+    });
+    prospect = world.hubspot.data.createObject("contacts", {
+      email: "Juergen.Kraemer@Muehlenbach-Logistik.de",
+      firstname: "Jürgen",
+      lastname: "Krämer",
+      jobtitle: "Geschäftsführer",
+      company: "Mühlenbach Logistik",
+      country: "Germany",
+    }).id;
+    world.hubspot.data.associate("contacts", prospect, "companies", company.id);
+    pricingAndDemo(world, prospect);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  const tasksOf = (contactId: string) =>
+    world.hubspot.data
+      .associationsOf("contacts", contactId, "tasks")
+      .map((a) => world.hubspot.data.getObject("tasks", a.toId)!.properties);
+
+  it("a crash right after the tasks were created leaves each task once after the rerun", async () => {
+    const crashed = await runSyncChild(world, { atPath: /\/crm\/v3\/objects\/tasks\/batch\/create$/, signal: "SIGKILL" });
+    expect(crashed.signal).toBe("SIGKILL");
+    // The kill landed after HubSpot made the tasks and before leadloop learnt their ids.
+    const madeBeforeCrash = tasksOf(prospect).length;
+    expect(madeBeforeCrash).toBeGreaterThan(0);
+
+    const rerun = await runSyncChild(world);
+    expect([0, 4]).toContain(rerun.code);
+    const tasks = tasksOf(prospect);
+    const keys = tasks.map((t) => t.leadloop_activity_key);
+    expect({ keys: new Set(keys).size, tasks: tasks.length, alert: tasks.filter((t) => t.hs_task_subject?.startsWith("New MQL")).length }).toEqual({
+      keys: tasks.length,
+      tasks: madeBeforeCrash,
+      alert: 1,
+    });
+    expect(keys.every((k) => typeof k === "string" && k.length > 0)).toBe(true);
+    // And a third run writes no task at all.
+    const before = world.hubspot.data.listObjects("tasks").length;
+    const third = await runSyncChild(world);
+    expect(third.code === 0 || third.code === 4 ? "" : describeRun(third)).toBe("");
+    expect(world.hubspot.data.listObjects("tasks")).toHaveLength(before);
+  }, 120_000);
+});

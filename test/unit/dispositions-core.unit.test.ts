@@ -1,0 +1,112 @@
+import { readStatus, marketingLeadStatusFor, reopenStatus } from "../../src/core/funnel/dispositions.js";
+import { lifecycleNeedsClear } from "../../src/core/funnel/lifecycle-values.js";
+import { coolDownOver, hasBehaviourAfter, returnedToNurtureAt } from "../../src/core/funnel/recycle.js";
+import { alternation } from "../../src/core/write-loop.js";
+
+const definition = {
+  dispositions: {
+    salesforce: [
+      { status: "Open - Not Contacted", disposition: "none", reason: "" },
+      { status: "Working - Contacted", disposition: "working", reason: "Rep is on it" },
+      { status: "Closed - Not Converted", disposition: "recycle", reason: "Not now" },
+      { status: "Closed - Unqualified", disposition: "trash", reason: "Not a fit" },
+    ],
+    hubspot: [{ status: "NEW", disposition: "none", reason: "" }],
+  },
+} as const;
+
+describe("reading a lead status", () => {
+  it("tells no verdict yet, a verdict, working and an unknown status apart", () => {
+    expect(readStatus("open - not contacted", definition, "salesforce").kind).toBe("none");
+    expect(readStatus("  Working - Contacted ", definition, "salesforce")).toMatchObject({
+      kind: "verdict",
+      entry: { disposition: "working" },
+    });
+    expect(readStatus("Closed - Unqualified", definition, "salesforce")).toMatchObject({
+      kind: "verdict",
+      entry: { disposition: "trash", reason: "Not a fit" },
+    });
+    // A status an admin added without telling the definition is reported, never taken as "no verdict".
+    expect(readStatus("Nurture – Ré-engager", definition, "salesforce")).toEqual({
+      kind: "unknown",
+      status: "Nurture – Ré-engager",
+    });
+    expect(readStatus("", definition, "salesforce").kind).toBe("blank");
+    expect(readStatus(null, definition, "salesforce").kind).toBe("blank");
+    expect(readStatus("NEW", definition, "salesforce").kind).toBe("unknown");
+  });
+
+  it("gives the marketing lead status of each meaning; recycle is BAD_TIMING, never UNQUALIFIED", () => {
+    expect(marketingLeadStatusFor("recycle")).toBe("BAD_TIMING");
+    expect(marketingLeadStatusFor("trash")).toBe("UNQUALIFIED");
+    expect(marketingLeadStatusFor("unreachable")).toBe("ATTEMPTED_TO_CONTACT");
+    expect(marketingLeadStatusFor("working")).toBe("IN_PROGRESS");
+    expect(reopenStatus(definition, "salesforce")).toBe("Open - Not Contacted");
+    expect(reopenStatus(definition, "hubspot")).toBe("NEW");
+  });
+});
+
+describe("lifecycle stage moves", () => {
+  it("needs a clear only to move back", () => {
+    expect(lifecycleNeedsClear("marketingqualifiedlead", "lead")).toBe(true);
+    expect(lifecycleNeedsClear("other", "lead")).toBe(true);
+    expect(lifecycleNeedsClear("salesqualifiedlead", "other")).toBe(false);
+    expect(lifecycleNeedsClear("lead", "marketingqualifiedlead")).toBe(false);
+    expect(lifecycleNeedsClear("lead", "lead")).toBe(false);
+    expect(lifecycleNeedsClear(null, "lead")).toBe(false);
+    expect(lifecycleNeedsClear("", "lead")).toBe(false);
+    // A portal's own stage has no known place in the order: cleared to be sure.
+    expect(lifecycleNeedsClear("1048576", "lead")).toBe(true);
+  });
+});
+
+describe("recycle", () => {
+  const events = [
+    { toStage: "mql", at: "2026-10-01T09:00:00.000Z" },
+    { toStage: "recycled", at: "2026-10-05T14:30:00.000Z" },
+    { toStage: "mql", at: "2026-11-10T08:00:00.000Z" },
+    { toStage: "unreachable", at: "2026-11-12T16:00:00.000Z" },
+  ];
+
+  it("finds the latest return to nurture", () => {
+    expect(returnedToNurtureAt(events)).toBe("2026-11-12T16:00:00.000Z");
+    expect(returnedToNurtureAt(events.slice(0, 1))).toBeNull();
+  });
+
+  it("re-qualifies only on behaviour dated after the verdict", () => {
+    const verdictAt = "2026-10-05T14:30:00.000Z";
+    expect(hasBehaviourAfter([{ occurredAt: "2026-10-04T10:00:00.000Z" }], verdictAt)).toBe(false);
+    expect(hasBehaviourAfter([{ occurredAt: verdictAt }], verdictAt)).toBe(false);
+    expect(hasBehaviourAfter([{ occurredAt: "2026-10-05T14:30:01.000Z" }], verdictAt)).toBe(true);
+  });
+
+  it("holds the handoff until the cool-down is over", () => {
+    const policy = { coolDownDays: 30 };
+    const verdictAt = "2026-10-05T14:30:00.000Z";
+    expect(coolDownOver(verdictAt, new Date("2026-11-04T14:29:59Z"), policy)).toBe(false);
+    expect(coolDownOver(verdictAt, new Date("2026-11-04T14:30:00Z"), policy)).toBe(true);
+    expect(coolDownOver(null, new Date("2026-10-05T14:30:00Z"), policy)).toBe(true);
+    expect(coolDownOver(verdictAt, new Date(verdictAt), { coolDownDays: 0 })).toBe(true);
+  });
+});
+
+describe("write loops", () => {
+  it("holds the value that would come back a third time", () => {
+    expect(alternation(["recycled", "mql", "recycled", "mql"], "recycled")).toEqual(["recycled", "mql"]);
+    expect(alternation(["mql", "recycled", "mql"], "recycled")).toBeNull();
+  });
+
+  it("folds repeats (two phases agreeing) and ignores a write that changes nothing", () => {
+    expect(alternation(["recycled", "recycled", "mql", "recycled", "recycled", "mql"], "recycled")).toEqual([
+      "recycled",
+      "mql",
+    ]);
+    expect(alternation(["recycled", "mql", "recycled", "mql"], "mql")).toBeNull();
+  });
+
+  it("sees no loop in three different values or in a blank that comes and goes once", () => {
+    expect(alternation(["lead", "mql", "sal", "mql"], "lead")).toBeNull();
+    expect(alternation([null, "lead", null], "lead")).toBeNull();
+    expect(alternation([null, "lead", null, "lead"], null)).toEqual([null, "lead"]);
+  });
+});
