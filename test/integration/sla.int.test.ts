@@ -337,21 +337,26 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     });
     const all = await runCli(["--config", configPath, "sla", "--json"]);
     expect(all.code).toBe(0);
-    const rows = JSON.parse(all.stdout) as Record<string, unknown>[];
+    const board = JSON.parse(all.stdout) as { clocks: Record<string, unknown>[]; breaches: Record<string, unknown>[] };
     const heleneEmail = REPS.emea.email.toLowerCase();
-    expect(rows.map((r) => [r.owner, r.email, r.status, r.touches, r.breach, r.rerouteTo])).toEqual([
-      [heleneEmail, "camille.lefevre@sgi-ingenierie.fr", "open", 1, null, null],
-      [heleneEmail, "jonas.weiss@sgi-ingenierie.fr", "breached", null, "follow-up", REPS.fallback.email],
-      [REPS.fallback.email, "jonas.weiss@sgi-ingenierie.fr", "open", 1, null, null],
+    const show = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => [r.owner, r.email, r.status, r.touches, r.breach, r.rerouteTo, r.current]);
+    expect(show(board.clocks)).toEqual([
+      [heleneEmail, "camille.lefevre@sgi-ingenierie.fr", "open", 1, null, null, true],
+      [REPS.fallback.email, "jonas.weiss@sgi-ingenierie.fr", "open", 1, null, null, true],
     ]);
-    expect(rows[1]).toMatchObject({
+    expect(show(board.breaches)).toEqual([
+      [heleneEmail, "jonas.weiss@sgi-ingenierie.fr", "breached", null, "follow-up", REPS.fallback.email, false],
+    ]);
+    expect(board.breaches[0]).toMatchObject({
       name: "Jonas Weiß",
       handedOffAt: new Date(h.handoffAt).toISOString(),
       dueAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
       breachedAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
+      alertTo: jordan[crm],
     });
     const onlyBreached = await runCli(["--config", configPath, "sla", "--breached", "--owner", "Helene.Dubois@LEADLOOP-demo.com", "--json"]);
-    expect(JSON.parse(onlyBreached.stdout)).toEqual([rows[1]]);
+    expect(JSON.parse(onlyBreached.stdout)).toEqual({ clocks: [], breaches: board.breaches });
     const text = await runCli(["--config", configPath, "sla", "--owner", REPS.fallback.email]);
     expect(text.code).toBe(0);
     expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO$/);
@@ -359,6 +364,11 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((await runCli(["--config", configPath, "sla", "--owner", "nobody@leadloop-demo.com"])).stdout).toBe(
       "no open follow-up clocks for nobody@leadloop-demo.com\n",
     );
+    const table = await runCli(["--config", configPath, "sla"]);
+    expect(table.stdout.split("\n").filter((l) => l.includes("jonas.weiss"))).toEqual([
+      expect.stringMatching(/^helene\.dubois@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>.*\s-\s.*\(follow-up\)\s+jordan\.miller@leadloop-demo\.com$/),
+      expect.stringMatching(/^jordan\.miller@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>\s.*\s1$/),
+    ]);
     expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
   });
 });

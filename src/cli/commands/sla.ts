@@ -3,13 +3,13 @@
 import type { Command } from "commander";
 import { loadSla } from "../../config/sla-file.js";
 import { openStore } from "../../store/open-store.js";
-import { type SlaListRow, slaList } from "../../sync/funnel/sla-list.js";
+import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
 export function registerSla(program: Command, io: CommandIo): void {
   program
     .command("sla")
-    .description("list open follow-up clocks and SLA breaches per rep")
+    .description("list follow-up clocks and SLA breaches per rep")
     .option("--owner <email>", "only this rep's leads")
     .option("--breached", "only breaches")
     .option("--json", "print JSON on stdout")
@@ -24,8 +24,12 @@ export function registerSla(program: Command, io: CommandIo): void {
       const sla = loadSla(loaded.config.sla);
       const store = await openStore(loaded.config.store);
       try {
-        const rows = await slaList(store, sla, new Date(), { owner: opts.owner, breached: opts.breached });
-        if (opts.json) printJson(io, rows);
+        const board = await slaBoard(store, sla, io.now?.() ?? new Date(), { owner: opts.owner, breached: opts.breached });
+        // The table: clocks still running or missed, then breaches of clocks a reroute replaced.
+        const rows = [...board.clocks.filter((r) => r.status !== "met"), ...board.breaches.filter((r) => !r.current)].sort(
+          (a, b) => (a.owner ?? "~").localeCompare(b.owner ?? "~") || a.dueAt.localeCompare(b.dueAt),
+        );
+        if (opts.json) printJson(io, board);
         else if (rows.length === 0)
           io.stdout.write(`no ${opts.breached ? "SLA breaches" : "open follow-up clocks"}${opts.owner ? ` for ${opts.owner}` : ""}\n`);
         else io.stdout.write(table(rows));

@@ -1,5 +1,6 @@
-// What `leadloop sla` lists: every follow-up clock still open or breached, and the breaches of clocks a
-// reroute replaced, per rep. Read from the store alone; where a clock stands is computed at `now`.
+// What `leadloop sla` lists, per rep: the follow-up clock of every person sales still has to follow up
+// (open, met or breached), and every breach raised, those of clocks a reroute replaced included. Read
+// from the store alone; where a clock stands is computed at `now`.
 import { type SlaDefinition, slaState } from "../../core/sla/index.js";
 import type { SlaClock, StateStore } from "../../store/port.js";
 
@@ -27,7 +28,9 @@ export interface SlaListRow {
   /** Touches counted so far; null for a breached clock a reroute replaced. */
   touches: number | null;
   firstTouchAt: string | null;
-  status: "open" | "breached";
+  status: "open" | "met" | "breached";
+  /** False for the breach of a clock a reroute replaced (the lead has a new owner and clock since). */
+  current: boolean;
   breachedAt: string | null;
   breach: "follow-up" | "touches" | null;
   /** The CRM owner id the breach's alert task is for. */
@@ -35,27 +38,30 @@ export interface SlaListRow {
   rerouteTo: string | null;
 }
 
-export async function slaList(
+export interface SlaBoard {
+  clocks: SlaListRow[];
+  breaches: SlaListRow[];
+}
+
+export async function slaBoard(
   store: StateStore,
   sla: SlaDefinition,
   now: Date,
   filter: { owner?: string; breached?: boolean } = {},
-): Promise<SlaListRow[]> {
+): Promise<SlaBoard> {
   const clocks = await followedUp(store, await store.listSlaClocks());
   const breaches = await store.listSlaBreaches();
   const breachOf = new Map(breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
   const people = new Map((await store.listPersonScores({ personIds })).map((p) => [p.personId, p]));
-  const rows: SlaListRow[] = [];
-  const current = new Set<string>();
+  const clockRows: SlaListRow[] = [];
+  const breachRows: SlaListRow[] = [];
+  const current = new Map<string, SlaListRow>();
   for (const clock of clocks) {
-    const key = `${clock.personId}\u0000${clock.handoffAt}`;
-    current.add(key);
     const state = slaState(clock, now, sla);
-    if (state.status === "met") continue;
-    const breach = breachOf.get(key);
+    const breach = breachOf.get(`${clock.personId}\u0000${clock.handoffAt}`);
     const person = people.get(clock.personId);
-    rows.push({
+    const row: SlaListRow = {
       owner: person?.ownerEmail ?? breach?.ownerEmail ?? null,
       ownerId: clock.ownerId,
       personId: clock.personId,
@@ -67,16 +73,23 @@ export async function slaList(
       firstTouchAt: clock.firstTouchAt,
       // Overdue but not raised yet (no run since) is a breach all the same.
       status: state.status,
+      current: true,
       breachedAt: clock.breachedAt,
       breach: (breach?.kind as SlaListRow["breach"]) ?? state.breach,
       alertTo: breach?.alertTo ?? null,
       rerouteTo: breach?.rerouteTo ?? null,
-    });
+    };
+    clockRows.push(row);
+    current.set(`${clock.personId}\u0000${clock.handoffAt}`, row);
   }
   for (const b of breaches) {
-    if (current.has(`${b.personId}\u0000${b.handoffAt}`)) continue;
+    const row = current.get(`${b.personId}\u0000${b.handoffAt}`);
+    if (row) {
+      breachRows.push(row);
+      continue;
+    }
     const person = people.get(b.personId);
-    rows.push({
+    breachRows.push({
       owner: b.ownerEmail,
       ownerId: b.ownerId,
       personId: b.personId,
@@ -87,6 +100,7 @@ export async function slaList(
       touches: null,
       firstTouchAt: null,
       status: "breached",
+      current: false,
       breachedAt: b.breachedAt,
       breach: b.kind as SlaListRow["breach"],
       alertTo: b.alertTo,
@@ -94,13 +108,15 @@ export async function slaList(
     });
   }
   const owner = filter.owner?.trim().toLowerCase();
-  return rows
-    .filter((r) => owner === undefined || r.owner === owner)
-    .filter((r) => !filter.breached || r.status === "breached")
-    .sort(
-      (a, b) =>
-        (a.owner ?? "~").localeCompare(b.owner ?? "~") ||
-        a.dueAt.localeCompare(b.dueAt) ||
-        a.personId.localeCompare(b.personId),
-    );
+  const pick = (rows: SlaListRow[]) =>
+    rows
+      .filter((r) => owner === undefined || r.owner === owner)
+      .filter((r) => !filter.breached || r.status === "breached")
+      .sort(
+        (a, b) =>
+          (a.owner ?? "~").localeCompare(b.owner ?? "~") ||
+          a.dueAt.localeCompare(b.dueAt) ||
+          a.personId.localeCompare(b.personId),
+      );
+  return { clocks: pick(clockRows), breaches: pick(breachRows) };
 }
