@@ -12,6 +12,7 @@ import { registerNearQualified } from "./commands/near-qualified.js";
 import { registerRequalify } from "./commands/requalify.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerSla } from "./commands/sla.js";
 import { registerSync } from "./commands/sync.js";
 import { registerUnlock } from "./commands/unlock.js";
 import { registerValidate } from "./commands/validate.js";
@@ -38,6 +39,7 @@ export function buildProgram(io: CommandIo): Command {
   registerExplain(program, io);
   registerNearQualified(program, io);
   registerHot(program, io);
+  registerSla(program, io);
   registerRoute(program, io);
   registerRequalify(program, io);
   registerValidate(program, io);

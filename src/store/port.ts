@@ -143,6 +143,31 @@ export interface SlaClock {
   breachedAt: string | null;
 }
 
+/**
+ * A missed follow-up SLA, one per clock (person and handoff time): raised once, kept after a reroute
+ * replaces the clock, for `leadloop sla`.
+ */
+export interface SlaBreachRow {
+  personId: string;
+  handoffAt: string;
+  crmType: string;
+  crmId: string;
+  /** The owner who missed it, and their email (as routing names reps) when known. */
+  ownerId: string | null;
+  ownerEmail: string | null;
+  kind: string;
+  dueAt: string;
+  /** When the SLA was missed (the due time, or the end of the touch window). */
+  breachedAt: string;
+  /** When leadloop raised it. */
+  raisedAt: string;
+  runId: string;
+  /** Who the alert task is for (a CRM owner id); null when onBreach.alert is off. */
+  alertTo: string | null;
+  /** The rep (email) the lead was routed to again; null without a reroute. */
+  rerouteTo: string | null;
+}
+
 /** A rep's touch on a handed-off person, keyed by what it was (a status change, a logged call). */
 export interface SlaTouch {
   personId: string;
@@ -285,6 +310,8 @@ export interface BatchCommit {
    * it bumps the clock's touches and first touch.
    */
   slaTouches?: SlaTouch[];
+  /** Breaches raised: a breach already kept for the same clock is left as it is (raised once). */
+  slaBreaches?: SlaBreachRow[];
   personScores?: PersonScoreRow[];
   historyToFill?: HistoryToFill[];
   /** People whose history writes are now in the outbox. */
@@ -403,6 +430,8 @@ export interface StateStore {
   }): Promise<PersonScoreRow[]>;
   /** Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not. */
   listSlaClocks(filter?: { open?: boolean; ownerId?: string }): Promise<SlaClock[]>;
+  /** Raised breaches, the latest first. */
+  listSlaBreaches(filter?: { ownerId?: string }): Promise<SlaBreachRow[]>;
 
   /**
    * Round-robin turn for a queue: returns the index (0 ≤ i < size) of the member whose turn it is and

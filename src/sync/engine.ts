@@ -11,6 +11,7 @@ import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
+import { followUpSla } from "./funnel/sla-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
@@ -120,6 +121,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     }
     if (funnel && !stopping()) await readDispositions(ctx, funnel, options.mappings);
     if (funnel && !stopping()) await followDeals(ctx, funnel, options.mappings);
+    if (funnel && !stopping()) await followUpSla(ctx, funnel);
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.
     if (!stopping()) await drainOutbox(ctx);

@@ -36,6 +36,8 @@ export interface RunSummary {
   conversions: number;
   /** Opportunities (deals) closed won and lost in this run, counted per person moved. */
   outcomes: { won: number; lost: number };
+  /** Follow-up SLA breaches raised in this run (each clock's breach once). */
+  slaBreaches: number;
   /** The failure that stopped the run, if any. */
   failure: string | null;
 }
@@ -67,6 +69,7 @@ export function emptySummary(
     dispositions: noDispositions(),
     conversions: 0,
     outcomes: { won: 0, lost: 0 },
+    slaBreaches: 0,
     failure: null,
   };
 }

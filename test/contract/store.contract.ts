@@ -1,6 +1,6 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
-import { type BatchCommit, type ErrorClass, type StateStore, StoreError } from "../../src/store/port.js";
+import { type BatchCommit, type ErrorClass, type SlaBreachRow, type StateStore, StoreError } from "../../src/store/port.js";
 import {
   at,
   auditEntry,
@@ -841,6 +841,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(
           (await store.listSlaClocks({ open: true, ownerId: "0055e000001RepA" })).map((c) => c.personId),
         ).toEqual(["53"]);
+      });
+    });
+
+    describe("SLA breaches", () => {
+      it("keeps one breach per clock, raised again or not, and lists the latest first by owner", async () => {
+        const breach = (personId: string, ownerId: string, handoff: number, overrides: Partial<SlaBreachRow> = {}): SlaBreachRow => ({
+          personId,
+          handoffAt: at(handoff),
+          crmType: "Lead",
+          crmId: `00Q-${personId}`,
+          ownerId,
+          ownerEmail: `${ownerId.toLowerCase()}@leadloop-demo.com`,
+          kind: "follow-up",
+          dueAt: at(handoff + 240),
+          breachedAt: at(handoff + 240),
+          raisedAt: at(handoff + 300),
+          runId: "run-1",
+          alertTo: "0055e000001Mgr",
+          rerouteTo: null,
+          ...overrides,
+        });
+        await store.commitBatch(batch(1, { slaBreaches: [breach("61", "RepA", 0), breach("62", "RepB", 10)] }));
+        // The same clock's breach again (a rerun): kept as first raised.
+        await store.commitBatch(batch(2, { slaBreaches: [breach("61", "RepA", 0, { alertTo: "other", runId: "run-2" })] }));
+        // A new clock of the same person (after a reroute) breaches too: a second row.
+        await store.commitBatch(
+          batch(3, { slaBreaches: [breach("61", "RepB", 500, { kind: "touches", rerouteTo: "jordan.miller@leadloop-demo.com" })] }),
+        );
+        const all = await store.listSlaBreaches();
+        expect(all.map((b) => [b.personId, b.ownerId, b.kind, b.alertTo, b.runId])).toEqual([
+          ["61", "RepB", "touches", "0055e000001Mgr", "run-1"],
+          ["62", "RepB", "follow-up", "0055e000001Mgr", "run-1"],
+          ["61", "RepA", "follow-up", "0055e000001Mgr", "run-1"],
+        ]);
+        expect(all[0]).toEqual(breach("61", "RepB", 500, { kind: "touches", rerouteTo: "jordan.miller@leadloop-demo.com" }));
+        expect((await store.listSlaBreaches({ ownerId: "RepA" })).map((b) => b.personId)).toEqual(["61"]);
       });
     });
 

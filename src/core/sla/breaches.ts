@@ -8,7 +8,7 @@ import {
   toIso,
   toMs,
 } from "./definition.js";
-import { slaState } from "./state.js";
+import { slaAfter, slaState } from "./state.js";
 
 export interface SlaBreach<C extends SlaClockView = SlaClockView> {
   clock: C;
@@ -34,7 +34,7 @@ export function breachesToRaise<C extends SlaClockView>(
     const missedAt =
       state.breach === "follow-up"
         ? toMs(clock.dueAt)
-        : toMs(clock.handoffAt) + (definition.touches?.withinMs ?? 0);
+        : slaAfter(clock.handoffAt, definition.touches?.withinMs ?? 0, definition);
     found.push({
       clock,
       kind: state.breach,

@@ -1,4 +1,6 @@
 // The follow-up SLA: when a handed-off lead must be touched, where it stands, which breaches to raise.
 export { breachesToRaise, type SlaBreach } from "./breaches.js";
+export { ALERT_RECIPIENTS, type AlertRecipient } from "./definition.js";
 export type { Instant, SlaBreachKind, SlaClockView, SlaDefinition } from "./definition.js";
-export { type SlaState, slaDueAt, slaState, touchesDueAt } from "./state.js";
+export { addBusinessTime, type BusinessHours, WEEKDAYS, type Weekday } from "./business-hours.js";
+export { type SlaState, slaAfter, slaDueAt, slaState, touchesDueAt } from "./state.js";

@@ -8,8 +8,15 @@ import {
   toIso,
   toMs,
 } from "./definition.js";
+import { addBusinessTime } from "./business-hours.js";
 
 const MINUTE = 60_000;
+
+/** `ms` after `from` on the definition's clock: working time on a business clock. */
+export function slaAfter(from: Instant | number, ms: number, definition: SlaDefinition): number {
+  const start = typeof from === "number" ? from : toMs(from);
+  return definition.businessHours ? addBusinessTime(start, ms, definition.businessHours) : start + ms;
+}
 
 export interface SlaState {
   /** open: still running; met: first touch on time and the expected touches made; breached: missed. */
@@ -23,12 +30,12 @@ export interface SlaState {
 
 /** When the first touch is due for a lead handed off at `handoffAt`. */
 export function slaDueAt(handoffAt: Instant, definition: SlaDefinition): string {
-  return toIso(toMs(handoffAt) + definition.followUpMs);
+  return toIso(slaAfter(handoffAt, definition.followUpMs, definition));
 }
 
 /** When the expected touches are due, or null when touches are not tracked. */
 export function touchesDueAt(handoffAt: Instant, definition: SlaDefinition): string | null {
-  return definition.touches ? toIso(toMs(handoffAt) + definition.touches.withinMs) : null;
+  return definition.touches ? toIso(slaAfter(handoffAt, definition.touches.withinMs, definition)) : null;
 }
 
 export function slaState(clock: SlaClockView, now: Instant, definition: SlaDefinition): SlaState {
@@ -40,7 +47,7 @@ export function slaState(clock: SlaClockView, now: Instant, definition: SlaDefin
   const minutesToFirstTouch = touched === null ? null : Math.max(0, Math.floor((touched - handoff) / MINUTE));
 
   const followUpLateBy = (touched ?? nowMs) - due;
-  const touchesDue = definition.touches ? handoff + definition.touches.withinMs : null;
+  const touchesDue = definition.touches ? slaAfter(handoff, definition.touches.withinMs, definition) : null;
   const touchesShort =
     definition.touches !== null && touchesDue !== null && clock.touches < definition.touches.expected;
 

@@ -23,6 +23,15 @@ const PAIRS: ReadonlyArray<readonly [ObjectType, ObjectType, number, number, boo
   ["companies", "tasks", 191, 192, false],
   ["deals", "notes", 213, 214, false],
   ["deals", "tasks", 215, 216, false],
+  ["contacts", "calls", 193, 194, false],
+  ["contacts", "emails", 197, 198, false],
+  ["contacts", "meetings", 199, 200, false],
+  ["companies", "calls", 181, 182, false],
+  ["companies", "emails", 185, 186, false],
+  ["companies", "meetings", 187, 188, false],
+  ["deals", "calls", 205, 206, false],
+  ["deals", "emails", 209, 210, false],
+  ["deals", "meetings", 211, 212, false],
 ];
 
 const BY_ID = new Map<number, AssociationTypeSpec>();

@@ -9,6 +9,8 @@
 //   POST  /contacts/merge                 {primaryId, mergedId}                           merge two contacts
 //   GET   /objects/:type                                                                  dump a type's records
 //   POST  /owners                         {email, firstName, lastName}                    add an owner (user)
+//   POST  /engagements/:type              {contactId, properties, at?}                    a rep logs a call, email,
+//                                          meeting or task on a contact (created at `at`, associated with it)
 //   DELETE /limits                                                                        reset usage counters
 // Each activity answers {event, contact} with the contact as it now is.
 import { z } from "zod";
@@ -43,6 +45,11 @@ const emailClick = z.object({
 const ctaClick = z.object({ ctaId: z.string().optional(), url: z.string().optional(), occurredAt: when });
 const merge = z.object({ primaryId: z.coerce.string(), mergedId: z.coerce.string() });
 const owner = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
+const engagement = z.object({
+  contactId: z.coerce.string(),
+  properties: z.record(z.string(), z.string()),
+  at: when,
+});
 
 /** Event properties with HubSpot's `hs_` names, leaving out what was not given. */
 function defined(values: Record<string, string | undefined>): Record<string, string> {
@@ -151,6 +158,17 @@ export function hubspotControlRoutes(
       "GET",
       "/objects/:type",
       route((req) => ({ status: 200, body: { results: data.listObjects(objectTypeParam(req, "type")) } })),
+    )
+    .add(
+      "POST",
+      "/engagements/:type",
+      route((req) => {
+        const type = objectTypeParam(req, "type");
+        const body = parseBody(engagement, req.body);
+        const created = data.createObject(type, body.properties, body.at ? new Date(body.at) : undefined);
+        data.associate(type, created.id, "contacts", body.contactId);
+        return { status: 201, body: created };
+      }),
     )
     .add(
       "POST",

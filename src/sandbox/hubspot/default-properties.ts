@@ -254,6 +254,86 @@ function noteProperties(): PropertyDefinition[] {
   ];
 }
 
+/** What every engagement carries: when it happened, its owner, and the record's own dates and id. */
+function engagementBase(info: string): PropertyDefinition[] {
+  return [
+    datetime("hs_timestamp", "Activity date", info),
+    ownerProperty(),
+    datetime("hs_createdate", "Create date", info),
+    datetime("hs_lastmodifieddate", "Last Modified Date", info, { readOnly: true }),
+    num("hs_object_id", "Record ID", info, { readOnly: true, unique: true }),
+  ];
+}
+
+// Calls, emails and meetings as the engagement references list their default properties
+// (https://developers.hubspot.com/docs/api/crm/calls, /emails, /meetings).
+function callProperties(): PropertyDefinition[] {
+  const info = "call";
+  return [
+    text("hs_call_title", "Call title", info),
+    text("hs_call_body", "Call notes", info),
+    num("hs_call_duration", "Call duration", info),
+    choice("hs_call_direction", "Call direction", info, [
+      ["INBOUND", "Inbound"],
+      ["OUTBOUND", "Outbound"],
+    ]),
+    choice("hs_call_status", "Call status", info, [
+      ["BUSY", "Busy"],
+      ["CALLING_CRM_USER", "Calling CRM user"],
+      ["CANCELED", "Canceled"],
+      ["COMPLETED", "Completed"],
+      ["CONNECTING", "Connecting"],
+      ["FAILED", "Failed"],
+      ["IN_PROGRESS", "In progress"],
+      ["NO_ANSWER", "No answer"],
+      ["QUEUED", "Queued"],
+      ["RINGING", "Ringing"],
+    ]),
+    text("hs_call_to_number", "To number", info),
+    text("hs_call_from_number", "From number", info),
+    ...engagementBase(info),
+  ];
+}
+
+function emailProperties(): PropertyDefinition[] {
+  const info = "email";
+  return [
+    text("hs_email_subject", "Email subject", info),
+    text("hs_email_text", "Email body", info),
+    choice("hs_email_direction", "Email direction", info, [
+      ["EMAIL", "Email sent from CRM"],
+      ["INCOMING_EMAIL", "Email reply"],
+      ["FORWARDED_EMAIL", "Forwarded email"],
+    ]),
+    choice("hs_email_status", "Email send status", info, [
+      ["BOUNCED", "Bounced"],
+      ["FAILED", "Failed"],
+      ["SCHEDULED", "Scheduled"],
+      ["SENDING", "Sending"],
+      ["SENT", "Sent"],
+    ]),
+    ...engagementBase(info),
+  ];
+}
+
+function meetingProperties(): PropertyDefinition[] {
+  const info = "meeting";
+  return [
+    text("hs_meeting_title", "Meeting name", info),
+    text("hs_meeting_body", "Meeting description", info),
+    datetime("hs_meeting_start_time", "Start time", info),
+    datetime("hs_meeting_end_time", "End time", info),
+    choice("hs_meeting_outcome", "Meeting outcome", info, [
+      ["SCHEDULED", "Scheduled"],
+      ["COMPLETED", "Completed"],
+      ["RESCHEDULED", "Rescheduled"],
+      ["NO_SHOW", "No show"],
+      ["CANCELED", "Canceled"],
+    ]),
+    ...engagementBase(info),
+  ];
+}
+
 export function defaultProperties(type: ObjectType): PropertyDefinition[] {
   switch (type) {
     case "contacts":
@@ -266,6 +346,12 @@ export function defaultProperties(type: ObjectType): PropertyDefinition[] {
       return taskProperties();
     case "notes":
       return noteProperties();
+    case "calls":
+      return callProperties();
+    case "emails":
+      return emailProperties();
+    case "meetings":
+      return meetingProperties();
   }
 }
 
@@ -285,6 +371,9 @@ export const DEFAULT_READ_PROPERTIES: Record<ObjectType, readonly string[]> = {
   ],
   tasks: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  calls: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  emails: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  meetings: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 
 /** The property that records when each type was created and last modified. */
@@ -294,4 +383,7 @@ export const CREATED_PROPERTY: Record<ObjectType, string> = {
   deals: "createdate",
   tasks: "hs_createdate",
   notes: "hs_createdate",
+  calls: "hs_createdate",
+  emails: "hs_createdate",
+  meetings: "hs_createdate",
 };

@@ -326,6 +326,13 @@ export class HubspotData {
 
   /** A write from the API: read-only values are refused, as HubSpot refuses them. */
   createFromApi(type: ObjectType, properties: Record<string, WriteValue>): HubspotObject {
+    // An engagement needs its time: hs_timestamp is "Required" in the calls, emails, meetings and tasks
+    // references (https://developers.hubspot.com/docs/api/crm/calls, "Properties").
+    if (ENGAGEMENTS.has(type) && (properties.hs_timestamp ?? "") === "") {
+      throw invalidPropertiesError([
+        { name: "hs_timestamp", error: "REQUIRED_FIELD", message: '"hs_timestamp" is required' },
+      ]);
+    }
     return copy(this.create(type, properties, { enforceReadOnly: true }));
   }
 
@@ -476,6 +483,8 @@ export class HubspotData {
     return this.objects.get(type)!;
   }
 }
+
+const ENGAGEMENTS: ReadonlySet<ObjectType> = new Set(["calls", "emails", "meetings", "tasks"]);
 
 const NEVER_COPIED_ON_MERGE = new Set([
   "hs_object_id",

@@ -531,6 +531,10 @@ function task(): SObjectSchema {
         nillable: false,
       }),
       field("ActivityDate", "date", { label: "Due Date Only" }),
+      // A Task's due date carries no time; the hour lives in its reminder (Task object reference:
+      // ReminderDateTime "the time when the reminder is scheduled to fire, if IsReminderSet is true").
+      field("ReminderDateTime", "datetime", { label: "Reminder Date/Time" }),
+      field("IsReminderSet", "boolean", { label: "Reminder Set" }),
       field("Description", "textarea", { length: 32000, label: "Comments" }),
       reference("WhoId", ["Contact", "Lead"], "Who", { label: "Name ID" }),
       reference("WhatId", ["Account", "Opportunity", "Campaign"], "What", { label: "Related To ID" }),
@@ -561,6 +565,8 @@ function user(): SObjectSchema {
       field("LastName", "string", { length: 80, required: true }),
       nameField(),
       field("IsActive", "boolean", { label: "Active" }),
+      // The user's manager, a standard hierarchical lookup (User object reference: ManagerId).
+      reference("ManagerId", ["User"], "Manager", { label: "Manager ID" }),
     ],
   };
 }

@@ -46,6 +46,7 @@ export function writeBatch(
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
   for (const clock of batch.slaClocks ?? []) tables.sla.upsert(clock);
   for (const t of batch.slaTouches ?? []) tables.sla.touch(t.personId, t.key, t.at);
+  for (const breach of batch.slaBreaches ?? []) tables.sla.addBreach(breach);
   for (const row of batch.personScores ?? []) tables.personScores.save(row);
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);

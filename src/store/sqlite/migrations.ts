@@ -249,6 +249,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "SLA breaches, one per follow-up clock, kept after a reroute starts a new clock",
+    sql: `
+      CREATE TABLE sla_breaches (
+        person_id   TEXT NOT NULL CHECK (person_id <> ''),
+        handoff_at  TEXT NOT NULL,
+        crm_type    TEXT NOT NULL,
+        crm_id      TEXT NOT NULL,
+        owner_id    TEXT,
+        owner_email TEXT,
+        kind        TEXT NOT NULL,
+        due_at      TEXT NOT NULL,
+        breached_at TEXT NOT NULL,
+        raised_at   TEXT NOT NULL,
+        run_id      TEXT NOT NULL,
+        alert_to    TEXT,
+        reroute_to  TEXT,
+        PRIMARY KEY (person_id, handoff_at)
+      );
+      CREATE INDEX sla_breaches_owner ON sla_breaches (owner_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,5 @@
 // Follow-up clocks of handed-off leads, one per person, for SLA tracking.
-import type { SlaClock } from "../port.js";
+import type { SlaBreachRow, SlaClock } from "../port.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `person_id AS personId, crm_type AS crmType, crm_id AS crmId, owner_id AS ownerId,
@@ -58,6 +58,44 @@ export class SlaTable {
          WHERE person_id = ?`,
       )
       .run(at, at, personId);
+  }
+
+  /** Keeps a raised breach; the same clock's breach raised again changes nothing. */
+  addBreach(b: SlaBreachRow): void {
+    this.sql
+      .get(
+        `INSERT INTO sla_breaches (person_id, handoff_at, crm_type, crm_id, owner_id, owner_email, kind, due_at,
+           breached_at, raised_at, run_id, alert_to, reroute_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (person_id, handoff_at) DO NOTHING`,
+      )
+      .run(
+        b.personId,
+        b.handoffAt,
+        b.crmType,
+        b.crmId,
+        b.ownerId,
+        b.ownerEmail,
+        b.kind,
+        b.dueAt,
+        b.breachedAt,
+        b.raisedAt,
+        b.runId,
+        b.alertTo,
+        b.rerouteTo,
+      );
+  }
+
+  /** The latest first. */
+  listBreaches(filter: { ownerId?: string } = {}): SlaBreachRow[] {
+    const clause = filter.ownerId !== undefined ? "WHERE owner_id = ?" : "";
+    return this.sql
+      .get<SlaBreachRow>(
+        `SELECT person_id AS personId, handoff_at AS handoffAt, crm_type AS crmType, crm_id AS crmId,
+           owner_id AS ownerId, owner_email AS ownerEmail, kind, due_at AS dueAt, breached_at AS breachedAt, raised_at AS raisedAt,
+           run_id AS runId, alert_to AS alertTo, reroute_to AS rerouteTo
+         FROM sla_breaches ${clause} ORDER BY breached_at DESC, person_id`,
+      )
+      .all(...(filter.ownerId !== undefined ? [filter.ownerId] : []));
   }
 
   /** Soonest due first. */

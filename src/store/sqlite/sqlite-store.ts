@@ -17,6 +17,7 @@ import type {
   QueuedError,
   RunRecord,
   Side,
+  SlaBreachRow,
   SlaClock,
   StateStore,
   WrittenValue,
@@ -262,6 +263,10 @@ export class SqliteStateStore implements StateStore {
 
   listSlaClocks(filter?: SlaFilter): Promise<SlaClock[]> {
     return this.read("list SLA clocks", () => this.tables.sla.list(filter));
+  }
+
+  listSlaBreaches(filter?: { ownerId?: string }): Promise<SlaBreachRow[]> {
+    return this.read("list SLA breaches", () => this.tables.sla.listBreaches(filter));
   }
 
   savePersonScores(rows: readonly PersonScoreRow[]): Promise<void> {

@@ -5,7 +5,8 @@
 // status the map does not know is an error-queue entry naming it. A status counts only when it changed
 // since leadloop last saw it on that record, so a record read again (a look-back, leadloop's own write)
 // never repeats a verdict. Events, touches, statuses seen and the contact writes (to the outbox) are kept
-// with the page's cursor in one transaction. Clocks past their due time are raised as breaches once.
+// with the page's cursor in one transaction. Logged activity and breaches are the SLA phase's
+// (sla-phase.ts).
 import {
   type Disposition,
   marketingLeadStatusFor,
@@ -16,7 +17,6 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { breachesToRaise } from "../../core/sla/index.js";
 import type {
   FunnelEvent,
   LeadStatusSeen,
@@ -68,8 +68,6 @@ export async function readDispositions(
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
     await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
   });
-  await countLoggedTouches(ctx, setup, clocks, phaseStart);
-  await raiseBreaches(ctx, setup);
 }
 
 const MARKETING_LEAD_STATUS = "hs_lead_status";
@@ -261,49 +259,4 @@ async function contactsOf(
   const ids = [...new Set(records.map((r) => personOf.get(r.id)!))];
   const contacts = await ctx.marketing.readByIds("contacts", ids, CONTACT_FIELDS);
   return new Map(contacts.map((c) => [c.id, c.fields]));
-}
-
-/** Calls and emails a rep logged on a handed-off person count as touches (leadloop's own tasks do not). */
-async function countLoggedTouches(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  clocks: Map<string, SlaClock>,
-  phaseStart: string,
-): Promise<void> {
-  const t = setup.vocabulary.touches;
-  if (!t || clocks.size === 0) return;
-  const read = {
-    system: ctx.crm,
-    object: t.object,
-    fields: t.fields,
-    cursorObject: `${t.object}#touches`,
-    startWhenNew: ctx.until,
-    until: phaseStart,
-  };
-  await readChangeGroups(ctx, read, async (page) => {
-    // Keyed by what the touch was, so a task read again by a look-back counts once (the store dedupes).
-    const touches: SlaTouch[] = [];
-    for (const task of page.records) {
-      const clock = clocks.get(task.fields[t.whoField] ?? "");
-      if (!clock || (t.ownKeyField && (task.fields[t.ownKeyField] ?? null) !== null)) continue;
-      if (task.modifiedAt < clock.handoffAt) continue; // before the handoff: not a follow-up
-      touches.push({ personId: clock.personId, key: `${t.object}:${task.id}`, at: task.modifiedAt });
-    }
-    await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
-  });
-}
-
-async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
-  // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked.
-  const unraised = (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null);
-  for (const breach of breachesToRaise(unraised, ctx.now(), setup.sla)) {
-    ctx.log.warn("sla.breached", {
-      personId: breach.clock.personId,
-      crmId: breach.clock.crmId,
-      ownerId: breach.clock.ownerId,
-      kind: breach.kind,
-      overdueMinutes: breach.overdueMinutes,
-    });
-    if (!ctx.dryRun) await ctx.store.upsertSlaClock({ ...breach.clock, breachedAt: breach.breachedAt });
-  }
 }

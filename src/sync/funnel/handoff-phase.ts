@@ -156,7 +156,8 @@ export async function ensureScored(
   return state.people;
 }
 
-function allReps(setup: FunnelSetup): string[] {
+/** Every rep the routing can name (queue members, rule reps, the fallback), lower-cased. */
+export function allReps(setup: FunnelSetup): string[] {
   const emails = new Set<string>([setup.routing.fallback]);
   for (const members of Object.values(setup.routing.queues)) for (const m of members) emails.add(m);
   for (const rule of setup.routing.rules) if ("rep" in rule.assign) emails.add(rule.assign.rep.toLowerCase());

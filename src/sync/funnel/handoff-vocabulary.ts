@@ -1,6 +1,7 @@
 // The names a CRM gives to what a handoff writes: where the owner, the score and the history go, what a
 // task is, how a rep's lead status is read. Each CRM adapter folder supplies one; the handoff itself
 // stays the same whichever CRM is on the other side.
+import type { SourceRecord } from "../../core/records.js";
 
 export interface HandoffVocabulary {
   /** The CRM objects people live in, in order of preference for reading dispositions (Lead first). */
@@ -36,18 +37,37 @@ export interface HandoffVocabulary {
     /** Associations to set on create (HubSpot), when the CRM links tasks that way. */
     associate: boolean;
   };
-  /** Objects and fields to read to count a rep's touches (logged calls, emails) on a person. */
+  /** Where a rep's logged activity (calls, emails, meetings, completed tasks) is read as touches. */
   touches: {
-    object: string;
-    whoField: string;
-    fields: string[];
-    /** Field set on the tasks leadloop writes itself, which are not a rep's touches. */
-    ownKeyField: string | null;
+    /** Activity objects, each read from its own change cursor. */
+    sources: { object: string; fields: string[] }[];
+    /**
+     * The touches among a page of one source's changed records: the activities that count (a logged call,
+     * a sent email, a completed task), about which person record, by which owner. Throws SystemError.
+     */
+    touchesIn(object: string, records: readonly SourceRecord[]): Promise<LoggedTouch[]>;
   } | null;
   /** How the CRM keeps deals: what is read of one, its outcome, and how its people and company belong to it. */
   deals: DealVocabulary;
+  /**
+   * The active manager of each of these owners (owner id → manager's owner id), where the CRM keeps one
+   * (Salesforce User.ManagerId); empty where it does not (HubSpot owners have none). Throws SystemError.
+   */
+  managersOf(ownerIds: readonly string[]): Promise<Map<string, string>>;
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** One activity a rep logged on a person's CRM record. */
+export interface LoggedTouch {
+  object: string;
+  /** The activity record's id. */
+  id: string;
+  /** The person's CRM record (Lead, Contact, HubSpot contact) it is about. */
+  personCrmId: string;
+  ownerId: string | null;
+  /** When it happened. */
+  at: string;
 }
 
 export interface TaskInput {

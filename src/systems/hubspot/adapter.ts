@@ -66,6 +66,8 @@ export interface HubspotAdapter extends SystemPort {
    * Throws SystemError.
    */
   readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
+  /** id → ids of the `to` records each of these `from` records is associated with. Throws SystemError. */
+  readAssociations(from: string, ids: readonly string[], to: string): Promise<Map<string, string[]>>;
   /** Creates the custom property when `object` lacks it; `created` false when it was there. */
   ensureProperty(
     object: string,
@@ -108,12 +110,12 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
     readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
       readRemovals({ transport, lookbackMs }, object, since, until),
-    readAssociations: (object: string, ids: readonly string[], toObject: string) =>
-      readAssociations(transport, object, ids, toObject),
     apiCalls: () => transport.callCount(),
     listOwners: () => listOwners(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
+    readAssociations: (from: string, ids: readonly string[], to: string) =>
+      readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
       ensureProperty(transport, catalog, object, definition),
   };

@@ -1,9 +1,41 @@
 // What a handoff writes when HubSpot's own CRM objects are the CRM: the contact's owner, lifecycle
 // stage and lead status, leadloop's score properties, and tasks associated with the contact. Owners
 // are HubSpot owners found by email.
+import type { FieldValues } from "../../core/records.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { HubspotAdapter } from "./adapter.js";
 import { TASK_KEY_PROPERTY } from "./leadloop-properties.js";
+
+/**
+ * The engagements a rep logs on a contact, and which of them are touches: a call that was made (not
+ * canceled, failed or still queued), an email the rep sent, a meeting not canceled, a completed task
+ * that is not leadloop's
+ * (engagement references: https://developers.hubspot.com/docs/api/crm/calls, /emails, /meetings, /tasks).
+ */
+const TOUCH_SOURCES: { object: string; fields: string[]; counts(f: FieldValues): boolean }[] = [
+  {
+    object: "calls",
+    fields: ["hs_timestamp", "hubspot_owner_id", "hs_call_status"],
+    counts: (f) => !["CANCELED", "FAILED", "QUEUED"].includes(f.hs_call_status ?? ""),
+  },
+  {
+    object: "emails",
+    fields: ["hs_timestamp", "hubspot_owner_id", "hs_email_direction", "hs_email_status"],
+    counts: (f) =>
+      f.hs_email_direction !== "INCOMING_EMAIL" && !["BOUNCED", "FAILED", "SCHEDULED"].includes(f.hs_email_status ?? ""),
+  },
+  {
+    object: "meetings",
+    fields: ["hs_timestamp", "hubspot_owner_id", "hs_meeting_outcome"],
+    counts: (f) => f.hs_meeting_outcome !== "CANCELED",
+  },
+  {
+    object: "tasks",
+    fields: ["hs_timestamp", "hubspot_owner_id", "hs_task_status", TASK_KEY_PROPERTY],
+    // leadloop's own tasks carry its key and never count.
+    counts: (f) => f.hs_task_status === "COMPLETED" && !f[TASK_KEY_PROPERTY],
+  },
+];
 
 export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabulary {
   return {
@@ -36,7 +68,31 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         [TASK_KEY_PROPERTY]: t.key,
       }),
     },
-    touches: null,
+    touches: {
+      sources: TOUCH_SOURCES.map(({ object, fields }) => ({ object, fields })),
+      async touchesIn(object, records) {
+        const source = TOUCH_SOURCES.find((s) => s.object === object);
+        const counted = records.filter((r) => source?.counts(r.fields) ?? false);
+        if (counted.length === 0) return [];
+        const contacts = await hubspot.readAssociations(
+          object,
+          counted.map((r) => r.id),
+          "contacts",
+        );
+        return counted.flatMap((r) =>
+          (contacts.get(r.id) ?? []).map((personCrmId) => ({
+            object,
+            id: r.id,
+            personCrmId,
+            ownerId: r.fields.hubspot_owner_id ?? null,
+            // When it happened; a task counts when it was completed (its last change).
+            at: object === "tasks" ? r.modifiedAt : (r.fields.hs_timestamp ?? r.modifiedAt),
+          })),
+        );
+      },
+    },
+    // HubSpot owners carry teams, not managers (Owners API): managers come from sla.yaml alone.
+    managersOf: async () => new Map(),
     // The default pipeline's closed stages (deal-opportunity.yaml maps them to Closed Won / Closed Lost).
     deals: {
       object: "deals",

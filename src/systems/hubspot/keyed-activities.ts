@@ -3,9 +3,9 @@
 // create is made idempotent through the record it is associated with instead: the record's activities
 // are read (associations v4 and batch read see a write at once, unlike search, whose index trails by
 // seconds) and one whose key property already holds the key is updated rather than created again.
-import { z } from "zod";
 import { groupBy } from "../../core/grouping.js";
 import type { RecordWrite } from "../../sync/system-port.js";
+import { readAssociations } from "./associations.js";
 import { BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
 import { batchResult } from "./schemas.js";
@@ -17,19 +17,6 @@ const ACTIVITY_OBJECTS: ReadonlySet<string> = new Set(["tasks", "notes", "calls"
 export function isActivityObject(object: string): boolean {
   return ACTIVITY_OBJECTS.has(canonicalObject(object));
 }
-
-// https://developers.hubspot.com/docs/api/crm/associations/associations-v4, "Retrieve associated records":
-// an input without associations comes back as an error of the batch (207), not as an empty result.
-const associationBatch = z.looseObject({
-  results: z
-    .array(
-      z.looseObject({
-        from: z.looseObject({ id: z.coerce.string() }),
-        to: z.array(z.looseObject({ toObjectId: z.coerce.string() })),
-      }),
-    )
-    .default([]),
-});
 
 /**
  * For each keyed create of an activity (no id, `upsertOn` naming its key property, associated with a
@@ -51,7 +38,7 @@ export async function findKeyedActivities(
   if (wanted.length === 0) return found;
   const activity = canonicalObject(object);
   for (const [ownerObject, group] of groupBy(wanted, (w) => canonicalObject(w.owner.object))) {
-    const activitiesOf = await associatedIds(transport, ownerObject, activity, [...new Set(group.map((w) => w.owner.id))]);
+    const activitiesOf = await readAssociations(transport, ownerObject, [...new Set(group.map((w) => w.owner.id))], activity);
     const keyFields = [...new Set(group.map((w) => w.keyField))];
     const keysById = await keysOf(transport, activity, [...new Set([...activitiesOf.values()].flat())], keyFields);
     for (const w of group) {
@@ -60,27 +47,6 @@ export async function findKeyedActivities(
     }
   }
   return found;
-}
-
-async function associatedIds(
-  transport: HubspotTransport,
-  from: string,
-  to: string,
-  ids: readonly string[],
-): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  for (let i = 0; i < ids.length; i += BATCH_SIZE) {
-    const answer = await transport.send(
-      {
-        method: "POST",
-        path: `/crm/v4/associations/${from}/${to}/batch/read`,
-        body: { inputs: ids.slice(i, i + BATCH_SIZE).map((id) => ({ id })) },
-      },
-      associationBatch,
-    );
-    for (const r of answer.body.results) out.set(r.from.id, r.to.map((t) => t.toObjectId));
-  }
-  return out;
 }
 
 async function keysOf(

@@ -29,17 +29,39 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         Description: t.body,
         WhoId: t.whoId,
         OwnerId: t.ownerId,
+        // ActivityDate is a date only: the hour a task is due goes in its reminder.
         ActivityDate: t.at.slice(0, 10),
+        ReminderDateTime: t.completed ? null : t.at,
+        IsReminderSet: t.completed ? "false" : "true",
         Status: t.completed ? "Completed" : "Not Started",
         Priority: t.completed ? "Normal" : "High",
         Leadloop_Activity_Key__c: t.key,
       }),
     },
     touches: {
-      object: "Task",
-      whoField: "WhoId",
-      fields: ["WhoId", "Subject", "Status", "TaskSubtype", "Leadloop_Activity_Key__c"],
-      ownKeyField: "Leadloop_Activity_Key__c",
+      sources: [{ object: "Task", fields: ["WhoId", "OwnerId", "Status", "TaskSubtype", "Leadloop_Activity_Key__c"] }],
+      // A logged call or email (TaskSubtype Call/Email) or any task the rep completed; leadloop's own
+      // tasks carry its activity key and never count.
+      touchesIn: async (object, records) =>
+        records
+          .filter(
+            (t) =>
+              !t.fields.Leadloop_Activity_Key__c &&
+              !!t.fields.WhoId &&
+              (t.fields.TaskSubtype === "Call" || t.fields.TaskSubtype === "Email" || t.fields.Status === "Completed"),
+          )
+          .map((t) => ({ object, id: t.id, personCrmId: t.fields.WhoId!, ownerId: t.fields.OwnerId ?? null, at: t.modifiedAt })),
+    },
+    async managersOf(ownerIds) {
+      const users = await salesforce.readByIds("User", ownerIds, ["ManagerId"]);
+      const managerOf = new Map(users.filter((u) => u.fields.ManagerId).map((u) => [u.id, u.fields.ManagerId!]));
+      if (managerOf.size === 0) return managerOf;
+      const active = new Set(
+        (await salesforce.readByIds("User", [...new Set(managerOf.values())], ["IsActive"]))
+          .filter((m) => m.fields.IsActive === "true")
+          .map((m) => m.id),
+      );
+      return new Map([...managerOf].filter(([, manager]) => active.has(manager)));
     },
     deals: {
       object: "Opportunity",

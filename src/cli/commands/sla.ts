@@ -1,0 +1,60 @@
+// `leadloop sla`: the follow-up clocks still open and the breaches, per rep: who owns the lead, when it was
+// handed off, when the first touch is due, the touches so far and when the SLA was missed.
+import type { Command } from "commander";
+import { loadSla } from "../../config/sla-file.js";
+import { openStore } from "../../store/open-store.js";
+import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+
+export function registerSla(program: Command, io: CommandIo): void {
+  program
+    .command("sla")
+    .description("list follow-up clocks and SLA breaches per rep")
+    .option("--owner <email>", "only this rep's leads")
+    .option("--breached", "only breaches")
+    .option("--json", "print JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nA lead is breached when its first touch (a logged call, email, meeting or completed task by the owner)\n" +
+        "came after the due time, or too few touches were made in the window (config/sla.yaml).\n\n" +
+        "Examples:\n  leadloop sla\n  leadloop sla --owner helene.dubois@acme.com --breached --json",
+    )
+    .action(async function (this: Command, opts: { owner?: string; breached?: boolean; json?: boolean }) {
+      const { loaded } = commandConfig(this, io);
+      const sla = loadSla(loaded.config.sla);
+      const store = await openStore(loaded.config.store);
+      try {
+        const board = await slaBoard(store, sla, io.now?.() ?? new Date(), { owner: opts.owner, breached: opts.breached });
+        // The table: clocks still running or missed, then breaches of clocks a reroute replaced.
+        const rows = [...board.clocks.filter((r) => r.status !== "met"), ...board.breaches.filter((r) => !r.current)].sort(
+          (a, b) => (a.owner ?? "~").localeCompare(b.owner ?? "~") || a.dueAt.localeCompare(b.dueAt),
+        );
+        if (opts.json) printJson(io, board);
+        else if (rows.length === 0)
+          io.stdout.write(`no ${opts.breached ? "SLA breaches" : "open follow-up clocks"}${opts.owner ? ` for ${opts.owner}` : ""}\n`);
+        else io.stdout.write(table(rows));
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+const COLUMNS: [string, (r: SlaListRow) => string][] = [
+  ["OWNER", (r) => r.owner ?? r.ownerId ?? "(none)"],
+  ["PERSON", (r) => [r.name, r.email ? `<${r.email}>` : null].filter(Boolean).join(" ") || r.personId],
+  ["HANDED OFF", (r) => minute(r.handedOffAt)],
+  ["DUE", (r) => minute(r.dueAt)],
+  ["TOUCHES", (r) => (r.touches === null ? "-" : String(r.touches))],
+  ["BREACHED", (r) => (r.status === "breached" ? `${minute(r.breachedAt ?? r.dueAt)} (${r.breach ?? "?"})` : "")],
+  ["REROUTED TO", (r) => r.rerouteTo ?? ""],
+];
+
+function minute(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")}Z`;
+}
+
+function table(rows: SlaListRow[]): string {
+  const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => [...c[i]!].length)));
+  return cells.map((c) => c.map((v, i) => v + " ".repeat(widths[i]! - [...v].length)).join("  ").trimEnd()).join("\n") + "\n";
+}

@@ -1,0 +1,122 @@
+// What `leadloop sla` lists, per rep: the follow-up clock of every person sales still has to follow up
+// (open, met or breached), and every breach raised, those of clocks a reroute replaced included. Read
+// from the store alone; where a clock stands is computed at `now`.
+import { type SlaDefinition, slaState } from "../../core/sla/index.js";
+import type { SlaClock, StateStore } from "../../store/port.js";
+
+/** Stages in which a handed-off person still waits for sales' follow-up. */
+const FOLLOWED_UP_STAGES: ReadonlySet<string> = new Set(["mql", "sal"]);
+
+/**
+ * The clocks of people sales still has to follow up: once a rep decided (qualified, recycled, trashed,
+ * unreachable, converted), a missing touch is no breach and the lead is never re-routed.
+ */
+export async function followedUp(store: StateStore, clocks: SlaClock[]): Promise<SlaClock[]> {
+  const stages = await store.currentStages(clocks.map((c) => c.personId));
+  return clocks.filter((c) => FOLLOWED_UP_STAGES.has(stages.get(c.personId) ?? "mql"));
+}
+
+export interface SlaListRow {
+  /** The owner's email as routing names reps; null when unknown (only the CRM id is kept). */
+  owner: string | null;
+  ownerId: string | null;
+  personId: string;
+  email: string | null;
+  name: string | null;
+  handedOffAt: string;
+  dueAt: string;
+  /** Touches counted so far; null for a breached clock a reroute replaced. */
+  touches: number | null;
+  firstTouchAt: string | null;
+  status: "open" | "met" | "breached";
+  /** False for the breach of a clock a reroute replaced (the lead has a new owner and clock since). */
+  current: boolean;
+  breachedAt: string | null;
+  breach: "follow-up" | "touches" | null;
+  /** The CRM owner id the breach's alert task is for. */
+  alertTo: string | null;
+  rerouteTo: string | null;
+}
+
+export interface SlaBoard {
+  clocks: SlaListRow[];
+  breaches: SlaListRow[];
+}
+
+export async function slaBoard(
+  store: StateStore,
+  sla: SlaDefinition,
+  now: Date,
+  filter: { owner?: string; breached?: boolean } = {},
+): Promise<SlaBoard> {
+  const clocks = await followedUp(store, await store.listSlaClocks());
+  const breaches = await store.listSlaBreaches();
+  const breachOf = new Map(breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
+  const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
+  const people = new Map((await store.listPersonScores({ personIds })).map((p) => [p.personId, p]));
+  const clockRows: SlaListRow[] = [];
+  const breachRows: SlaListRow[] = [];
+  const current = new Map<string, SlaListRow>();
+  for (const clock of clocks) {
+    const state = slaState(clock, now, sla);
+    const breach = breachOf.get(`${clock.personId}\u0000${clock.handoffAt}`);
+    const person = people.get(clock.personId);
+    const row: SlaListRow = {
+      owner: person?.ownerEmail ?? breach?.ownerEmail ?? null,
+      ownerId: clock.ownerId,
+      personId: clock.personId,
+      email: person?.email ?? null,
+      name: person?.name ?? null,
+      handedOffAt: clock.handoffAt,
+      dueAt: clock.dueAt,
+      touches: clock.touches,
+      firstTouchAt: clock.firstTouchAt,
+      // Overdue but not raised yet (no run since) is a breach all the same.
+      status: state.status,
+      current: true,
+      breachedAt: clock.breachedAt,
+      breach: (breach?.kind as SlaListRow["breach"]) ?? state.breach,
+      alertTo: breach?.alertTo ?? null,
+      rerouteTo: breach?.rerouteTo ?? null,
+    };
+    clockRows.push(row);
+    current.set(`${clock.personId}\u0000${clock.handoffAt}`, row);
+  }
+  for (const b of breaches) {
+    const row = current.get(`${b.personId}\u0000${b.handoffAt}`);
+    if (row) {
+      breachRows.push(row);
+      continue;
+    }
+    const person = people.get(b.personId);
+    breachRows.push({
+      owner: b.ownerEmail,
+      ownerId: b.ownerId,
+      personId: b.personId,
+      email: person?.email ?? null,
+      name: person?.name ?? null,
+      handedOffAt: b.handoffAt,
+      dueAt: b.dueAt,
+      touches: null,
+      firstTouchAt: null,
+      status: "breached",
+      current: false,
+      breachedAt: b.breachedAt,
+      breach: b.kind as SlaListRow["breach"],
+      alertTo: b.alertTo,
+      rerouteTo: b.rerouteTo,
+    });
+  }
+  const owner = filter.owner?.trim().toLowerCase();
+  const pick = (rows: SlaListRow[]) =>
+    rows
+      .filter((r) => owner === undefined || r.owner === owner)
+      .filter((r) => !filter.breached || r.status === "breached")
+      .sort(
+        (a, b) =>
+          (a.owner ?? "~").localeCompare(b.owner ?? "~") ||
+          a.dueAt.localeCompare(b.dueAt) ||
+          a.personId.localeCompare(b.personId),
+      );
+  return { clocks: pick(clockRows), breaches: pick(breachRows) };
+}

@@ -1,0 +1,330 @@
+// The follow-up SLA, after the dispositions: calls, emails, meetings and tasks a rep logged on a handed-off
+// person count as touches on its clock, and clocks past their due time are raised as breaches once, with
+// what sla.yaml's onBreach asks: an alert task for the owner, their manager or the queue, and a reroute
+// to the next rep with a new clock (ARCHITECTURE.md "One run", "The follow-up SLA").
+import type { FieldValues } from "../../core/records.js";
+import { pickFromQueue, planRoute } from "../../core/routing/index.js";
+import { breachesToRaise, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
+import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
+import { readChangeGroups } from "../change-groups.js";
+import { decide } from "../outbox/decide.js";
+import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
+import type { RunContext } from "../run-context.js";
+import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
+import { allReps } from "./handoff-phase.js";
+import { followedUp } from "./sla-list.js";
+
+export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
+  // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
+  const phaseStart = ctx.now().toISOString();
+  const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
+  await countLoggedTouches(ctx, setup, clocks, phaseStart);
+  await raiseBreaches(ctx, setup);
+}
+
+/**
+ * A rep's logged activity on a handed-off person is a touch when the person's owner logged it, after the
+ * handoff and within the touch window; leadloop's own tasks never count.
+ */
+async function countLoggedTouches(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: Map<string, SlaClock>,
+  phaseStart: string,
+): Promise<void> {
+  const t = setup.vocabulary.touches;
+  if (!t || clocks.size === 0) return;
+  const windowMs = setup.sla.touches?.withinMs ?? null;
+  for (const source of t.sources) {
+    const read = {
+      system: ctx.crm,
+      object: source.object,
+      fields: source.fields,
+      cursorObject: `${source.object}#touches`,
+      startWhenNew: ctx.until,
+      until: phaseStart,
+    };
+    await readChangeGroups(ctx, read, async (page) => {
+      const logged = await t.touchesIn(source.object, page.records);
+      const own = await writtenByLeadloop(ctx, source.object, logged.map((l) => l.id));
+      // Keyed by what the touch was, so an activity read again by a look-back counts once (the store dedupes).
+      const touches: SlaTouch[] = [];
+      for (const l of logged) {
+        const clock = clocks.get(l.personCrmId);
+        if (!clock || own.has(l.id)) continue;
+        if (clock.ownerId !== null && l.ownerId !== clock.ownerId) continue; // someone else's activity
+        if (l.at < clock.handoffAt) continue; // before the handoff: not a follow-up
+        if (windowMs !== null && Date.parse(l.at) > Date.parse(clock.handoffAt) + windowMs) continue;
+        touches.push({ personId: clock.personId, key: `${l.object}:${l.id}`, at: l.at });
+      }
+      await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
+    });
+  }
+}
+
+/** Activity records leadloop wrote itself (its audit names them), which are no rep's touches. */
+async function writtenByLeadloop(ctx: RunContext, object: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const audit = await ctx.store.listAudit(ids);
+  return new Set(audit.filter((a) => a.system === ctx.crm.system && a.object === object).map((a) => a.recordId));
+}
+
+interface RepDirectory {
+  /** Lower-cased email → CRM owner id, for the routing's reps and the managers. */
+  crm: Map<string, string>;
+  marketing: Map<string, string>;
+  emailOf: Map<string, string>;
+  /** Owner id → manager's owner id, as the CRM keeps it (Salesforce User.ManagerId). */
+  crmManagers: Map<string, string>;
+}
+
+async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
+  // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked.
+  const unraised = await followedUp(
+    ctx.store,
+    (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null),
+  );
+  const breaches = breachesToRaise(unraised, ctx.now(), setup.sla);
+  if (breaches.length === 0) return;
+  const { onBreach } = setup.sla;
+  const repEmails = [...new Set([...allReps(setup), ...Object.values(onBreach.managers)])];
+  const crm = await setup.vocabulary.ownersByEmail(repEmails);
+  const directory: RepDirectory = {
+    crm,
+    marketing: setup.crmIsMarketing ? crm : await setup.marketingOwnersByEmail(repEmails),
+    emailOf: new Map([...crm].map(([email, id]) => [id, email])),
+    crmManagers:
+      onBreach.alert && onBreach.alertTo === "manager"
+        ? await setup.vocabulary.managersOf([
+            ...new Set(breaches.map((b) => b.clock.ownerId).filter((id): id is string => id !== null)),
+          ])
+        : new Map(),
+  };
+  const people = new Map(
+    (
+      await ctx.marketing.readByIds(
+        "contacts",
+        breaches.map((b) => b.clock.personId),
+        PERSON_FIELDS,
+      )
+    ).map((r) => [r.id, r.fields]),
+  );
+  for (const breach of breaches) {
+    if (ctx.signal?.aborted) return; // each breach is decided whole; the rest are raised next run
+    await raiseOne(ctx, setup, directory, breach, people.get(breach.clock.personId) ?? {});
+  }
+}
+
+async function raiseOne(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  directory: RepDirectory,
+  breach: SlaBreach<SlaClock>,
+  person: FieldValues,
+): Promise<void> {
+  const { clock } = breach;
+  const { onBreach } = setup.sla;
+  const v = setup.vocabulary;
+  const now = ctx.now();
+  const ownerEmail = clock.ownerId ? (directory.emailOf.get(clock.ownerId) ?? null) : null;
+  const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? clock.personId);
+  // The next rep: routed again as at the handoff, with the owner who missed the SLA left out.
+  const next = onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
+    ? await nextRep(ctx, setup, directory, person, ownerEmail)
+    : null;
+  const rule = `SLA ${breach.kind} breach`;
+  const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>): OutboxWrite =>
+    funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person.email ?? null, ...input });
+  const task = (input: Parameters<typeof v.task.fields>[0], group: string | null): OutboxWrite =>
+    write({
+      key: input.key,
+      side: "crm",
+      object: v.task.object,
+      recordId: null,
+      fields: v.task.fields(input),
+      upsertOn: v.task.upsertOn,
+      associations: v.task.associate ? [{ object: clock.crmType, id: clock.crmId }] : [],
+      group,
+    });
+
+  const writes: OutboxWrite[] = [];
+  let alertTo: string | null = null;
+  if (onBreach.alert) {
+    alertTo = alertRecipient(ctx, setup, directory, clock, ownerEmail, next?.ownerId ?? null);
+    const missed =
+      breach.kind === "follow-up"
+        ? `not followed up within ${setup.sla.followUpLabel}`
+        : `fewer than ${setup.sla.touches?.expected ?? 0} touches in the touch window`;
+    writes.push(
+      task(
+        {
+          subject: `SLA missed: ${name} ${missed}`,
+          body:
+            `${name} (${person.email ?? "no email"}) was handed to ${ownerEmail ?? clock.ownerId ?? "no owner"} at ${clock.handoffAt}; ` +
+            `the first touch was due at ${clock.dueAt}. ${clock.touches} touch(es) so far; ${breach.overdueMinutes} minutes overdue.` +
+            (next && onBreach.reroute ? `\nRe-routed to ${next.rep} (${next.explanation}).` : ""),
+          whoId: clock.crmId,
+          whoObject: clock.crmType,
+          ownerId: alertTo,
+          at: now.toISOString(),
+          completed: false,
+          key: `leadloop:breach:${clock.personId}:${clock.handoffAt}`,
+        },
+        null,
+      ),
+    );
+  }
+
+  const groups: { group: string; onDone: OutboxGroupEffect }[] = [];
+  if (onBreach.reroute && next) {
+    const handoffAt = now.toISOString();
+    const dueAt = slaDueAt(now, setup.sla);
+    const group = `reroute:${clock.personId}:${handoffAt}`;
+    writes.push(
+      write({
+        key: `${group}:record`,
+        side: "crm",
+        object: clock.crmType,
+        recordId: clock.crmId,
+        fields: { [v.ownerField]: next.ownerId },
+        group,
+      }),
+    );
+    const marketingOwner = directory.marketing.get(next.rep);
+    if (!setup.crmIsMarketing && marketingOwner)
+      writes.push(
+        write({
+          key: `${group}:owner`,
+          side: "marketing",
+          object: "contacts",
+          recordId: clock.personId,
+          fields: { hubspot_owner_id: marketingOwner },
+          group,
+        }),
+      );
+    writes.push(
+      task(
+        {
+          subject: `Re-routed lead: follow up within ${setup.sla.followUpLabel}`,
+          body: `${name} was not followed up in time by ${ownerEmail ?? "the previous owner"} and is yours now.\n\nRouted by ${next.ruleId}: ${next.explanation}`,
+          whoId: clock.crmId,
+          whoObject: clock.crmType,
+          ownerId: next.ownerId,
+          at: dueAt,
+          completed: false,
+          key: `leadloop:handoff:${clock.personId}:${handoffAt}`,
+        },
+        group,
+      ),
+    );
+    groups.push({
+      group,
+      onDone: {
+        slaClock: { ...clock, ownerId: next.ownerId, handoffAt, dueAt, firstTouchAt: null, touches: 0, breachedAt: null },
+        personScores: await rescoredOwner(ctx, clock.personId, next.rep),
+      },
+    });
+  } else if (onBreach.reroute) {
+    ctx.log.warn("sla.reroute_unroutable", { personId: clock.personId, owner: ownerEmail });
+  }
+
+  const row: SlaBreachRow = {
+    personId: clock.personId,
+    handoffAt: clock.handoffAt,
+    crmType: clock.crmType,
+    crmId: clock.crmId,
+    ownerId: clock.ownerId,
+    ownerEmail,
+    kind: breach.kind,
+    dueAt: clock.dueAt,
+    breachedAt: breach.breachedAt,
+    raisedAt: now.toISOString(),
+    runId: ctx.runId,
+    alertTo,
+    rerouteTo: onBreach.reroute ? (next?.rep ?? null) : null,
+  };
+  ctx.summary.slaBreaches++;
+  ctx.log.warn("sla.breached", {
+    personId: clock.personId,
+    crmId: clock.crmId,
+    ownerId: clock.ownerId,
+    kind: breach.kind,
+    overdueMinutes: breach.overdueMinutes,
+    alertTo,
+    rerouteTo: row.rerouteTo,
+  });
+  // The breach, its clock mark, the alert and the reroute land in one transaction: raised once, and
+  // nothing decided is lost.
+  await decide(ctx, {
+    slaClocks: [{ ...clock, breachedAt: breach.breachedAt }],
+    slaBreaches: [row],
+    outboxGroups: groups,
+    outbox: writes,
+  });
+}
+
+/**
+ * Who the alert task is for: the owner, the owner's manager (sla.yaml onBreach.managers, else the CRM's
+ * own: Salesforce User.ManagerId), or the queue's next rep. A manager or queue that cannot be found falls back to the owner, so the alert is never lost.
+ */
+function alertRecipient(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  directory: RepDirectory,
+  clock: SlaClock,
+  ownerEmail: string | null,
+  queueRep: string | null,
+): string | null {
+  const { alertTo, managers } = setup.sla.onBreach;
+  if (alertTo === "queue" && queueRep) return queueRep;
+  if (alertTo === "manager") {
+    const listed = ownerEmail ? managers[ownerEmail] : undefined;
+    const managerId = listed
+      ? directory.crm.get(listed)
+      : clock.ownerId
+        ? directory.crmManagers.get(clock.ownerId)
+        : undefined;
+    if (managerId) return managerId;
+  }
+  if (alertTo !== "owner")
+    ctx.log.warn("sla.alert_to_owner", { personId: clock.personId, alertTo, owner: ownerEmail });
+  return clock.ownerId;
+}
+
+async function nextRep(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  directory: RepDirectory,
+  person: FieldValues,
+  ownerEmail: string | null,
+): Promise<{ rep: string; ruleId: string; explanation: string; ownerId: string } | null> {
+  const active = new Set([...directory.crm.keys()].filter((e) => e !== ownerEmail));
+  const decision = planRoute(
+    {
+      email: person.email ?? null,
+      country: person.country ?? null,
+      state: person.state ?? null,
+      employees: person.numemployees ?? null,
+      industry: person.industry ?? null,
+    },
+    // The account owner is the one who missed it (or another rep the territory rules would not pick).
+    { accountOwnerEmail: null, activeReps: active },
+    setup.routing,
+  );
+  if (decision.kind === "unroutable") return null;
+  const assignment =
+    decision.kind === "queue"
+      ? pickFromQueue(
+          decision,
+          ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
+        )
+      : decision;
+  const ownerId = directory.crm.get(assignment.rep);
+  return ownerId ? { ...assignment, ownerId } : null;
+}
+
+/** The person's kept score row with the new owner, so `hot --owner` follows the reroute. */
+async function rescoredOwner(ctx: RunContext, personId: string, rep: string): Promise<PersonScoreRow[]> {
+  const rows = await ctx.store.listPersonScores({ personIds: [personId] });
+  return rows.map((r) => ({ ...r, ownerEmail: rep }));
+}

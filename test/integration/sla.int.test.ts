@@ -1,0 +1,401 @@
+// The follow-up SLA against both emulators, time injected: a call the owner logs stops the clock (SLA
+// met, other reps' and leadloop's own tasks do not count); an untouched lead breaches once, with one
+// alert task for the owner's manager however often the sync runs again; a reroute hands the lead to the
+// next rep on both sides with a new clock and its own alert task.
+import { dirname, join } from "node:path";
+import type { SlaDefinition } from "../../src/core/sla/definition.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+const HOUR = 3_600_000;
+const MANAGER = { email: "Margot.Lambert@Leadloop-Demo.com", firstName: "Margot", lastName: "Lambert" };
+
+type Crm = "salesforce" | "hubspot";
+
+function seedPeople(loop: LoopHarness) {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Société Générale d'Ingénierie",
+    domain: "sgi-ingenierie.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "400",
+    country: "France",
+  });
+  const person = (email: string, firstname: string, lastname: string, jobtitle: string) => {
+    const c = loop.hubspot.data.createObject("contacts", {
+      email,
+      firstname,
+      lastname,
+      jobtitle,
+      company: "Société Générale d'Ingénierie",
+      country: "France",
+    });
+    loop.hubspot.data.associate("contacts", c.id, "companies", company.id);
+    return c;
+  };
+  return {
+    camille: person("Camille.Lefevre@SGI-Ingenierie.fr", "Camille", "Lefèvre", "Directrice Marketing"),
+    jonas: person("jonas.weiss@sgi-ingenierie.fr", "Jonas", "Weiß", "Head of Operations"),
+  };
+}
+
+/** Reps, a manager for the EMEA rep, both prospects handed off at `clock()`; returns ids. */
+async function handedOff(loop: LoopHarness, crm: Crm, sla: (base: SlaDefinition) => SlaDefinition, clock: { t: number }) {
+  const reps = seedReps(loop);
+  const managerSf = loop.salesforce.data.insert("User", {
+    Username: "margot.lambert@leadloop-demo.com.test",
+    Email: MANAGER.email,
+    FirstName: MANAGER.firstName,
+    LastName: MANAGER.lastName,
+    IsActive: true,
+  });
+  const managerHs = loop.hubspot.data.addOwner(MANAGER).id;
+  const people = seedPeople(loop);
+  const base = funnelFor(loop, crm);
+  const funnel = { ...base, sla: sla(base.sla) };
+  const now = () => new Date(clock.t);
+  const sync = () =>
+    loop.sync(crm === "salesforce" ? { funnel, now } : { funnel, now, mappings: [], crm: loop.hubspotAdapter });
+  await sync();
+  clock.t += 60_000;
+  pricingAndDemo(loop, people.camille.id);
+  pricingAndDemo(loop, people.jonas.id);
+  clock.t += 60_000;
+  const handoff = await sync();
+  expect(handoff.summary.handoffs).toBe(2);
+  const crmIdOf = async (personId: string) =>
+    (await loop.store.listSlaClocks()).find((c) => c.personId === personId)!.crmId;
+  return {
+    reps,
+    manager: { salesforce: managerSf, hubspot: managerHs },
+    people,
+    sync,
+    handoffAt: clock.t,
+    camilleCrm: await crmIdOf(people.camille.id),
+    jonasCrm: await crmIdOf(people.jonas.id),
+  };
+}
+
+/** Tasks on a person's CRM record: subject, owner, due (date-time), completed. */
+function tasksOf(loop: LoopHarness, crm: Crm, crmId: string) {
+  if (crm === "salesforce")
+    return loop.salesforce.data
+      .list("Task")
+      .filter((t) => t.WhoId === crmId)
+      .map((t) => ({
+        subject: String(t.Subject),
+        ownerId: String(t.OwnerId),
+        due: t.ReminderDateTime ? new Date(String(t.ReminderDateTime)).toISOString() : null,
+        reminder: t.IsReminderSet,
+        open: t.Status !== "Completed",
+      }));
+  return loop.hubspot.data
+    .associationsOf("contacts", crmId, "tasks")
+    .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
+    .map((t) => ({
+      subject: String(t.hs_task_subject),
+      ownerId: String(t.hubspot_owner_id),
+      due: t.hs_timestamp ? new Date(String(t.hs_timestamp)).toISOString() : null,
+      reminder: true,
+      open: t.hs_task_status !== "COMPLETED",
+    }));
+}
+
+/** The owner logs a call on the person's CRM record at `at`. */
+function logCall(loop: LoopHarness, crm: Crm, crmId: string, ownerId: string, at: Date, subject: string) {
+  if (crm === "salesforce") {
+    loop.salesforce.data.insert(
+      "Task",
+      {
+        Subject: subject,
+        Status: "Completed",
+        Priority: "Normal",
+        TaskSubtype: "Call",
+        Type: "Call",
+        ActivityDate: at.toISOString().slice(0, 10),
+        WhoId: crmId,
+        OwnerId: ownerId,
+      },
+      at,
+    );
+    return;
+  }
+  const call = loop.hubspot.data.createObject(
+    "calls",
+    {
+      hs_call_title: subject,
+      hs_call_status: "COMPLETED",
+      hs_call_direction: "OUTBOUND",
+      hs_timestamp: at.toISOString(),
+      hubspot_owner_id: ownerId,
+    },
+    at,
+  );
+  loop.hubspot.data.associate("calls", call.id, "contacts", crmId);
+}
+
+describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", (crm) => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("a logged call meets the SLA; no touch breaches once, with one alert task for the manager", async () => {
+    // Whole seconds: Salesforce keeps date-times to the second.
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({
+        ...sla,
+        onBreach: { alert: true, alertTo: "manager", reroute: false, managers: { [REPS.emea.email]: MANAGER.email.toLowerCase() } },
+      }),
+      clock,
+    );
+    const helene = h.reps.get(REPS.emea.email)![crm];
+    const jordan = h.reps.get(REPS.fallback.email)![crm];
+    // The rep's alert task is due at the hour: handoff + 4h.
+    const dueAt = new Date(h.handoffAt + 4 * HOUR).toISOString();
+    expect(tasksOf(loop, crm, h.camilleCrm).find((t) => t.subject.startsWith("New MQL"))).toMatchObject({
+      ownerId: helene,
+      due: dueAt,
+      reminder: true,
+      open: true,
+    });
+
+    // Hélène calls Camille after 30 minutes; Jordan (not the owner) calls Jonas: not Jonas's owner's touch.
+    logCall(loop, crm, h.camilleCrm, helene, new Date(h.handoffAt + 30 * 60_000), "Appel découverte");
+    logCall(loop, crm, h.jonasCrm, jordan, new Date(h.handoffAt + 45 * 60_000), "Call about pricing");
+    clock.t = h.handoffAt + 5 * HOUR;
+    const late = await h.sync();
+    expect(late.summary.slaBreaches).toBe(1);
+
+    const clocks = new Map((await loop.store.listSlaClocks()).map((c) => [c.personId, c]));
+    expect(clocks.get(h.people.camille.id)).toMatchObject({
+      firstTouchAt: new Date(h.handoffAt + 30 * 60_000).toISOString(),
+      touches: 1,
+      breachedAt: null,
+    });
+    expect(clocks.get(h.people.jonas.id)).toMatchObject({ firstTouchAt: null, touches: 0, breachedAt: dueAt });
+
+    const alerts = () => tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed"));
+    expect(alerts()).toEqual([
+      {
+        subject: "SLA missed: Jonas Weiß not followed up within 4h",
+        ownerId: h.manager[crm],
+        due: new Date(clock.t).toISOString(),
+        reminder: true,
+        open: true,
+      },
+    ]);
+    expect(tasksOf(loop, crm, h.camilleCrm).some((t) => t.subject.startsWith("SLA missed"))).toBe(false);
+
+    // Runs later raise nothing again and make no second alert.
+    clock.t += HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    clock.t += 8 * 24 * HOUR; // past the touch window: Camille has 1 of 3 touches
+    const week = await h.sync();
+    expect(week.summary.slaBreaches).toBe(1);
+    expect(alerts()).toHaveLength(1);
+    expect(tasksOf(loop, crm, h.camilleCrm).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+      expect.objectContaining({ subject: "SLA missed: Camille Lefèvre fewer than 3 touches in the touch window" }),
+    ]);
+    const breaches = await loop.store.listSlaBreaches();
+    expect(breaches.map((b) => [b.personId, b.kind, b.alertTo])).toEqual([
+      [h.people.camille.id, "touches", h.manager[crm]],
+      [h.people.jonas.id, "follow-up", h.manager[crm]],
+    ]);
+  });
+
+  it.each([
+    ["owner", {}],
+    ["manager", {}], // no manager listed for the owner: the alert still reaches someone, the owner
+  ] as const)("alertTo: %s with managers %j alerts the owner", async (alertTo, managers) => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo, reroute: false, managers } }), clock);
+    clock.t = h.handoffAt + 4 * HOUR + 1000;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    for (const crmId of [h.camilleCrm, h.jonasCrm])
+      expect(tasksOf(loop, crm, crmId).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+        expect.objectContaining({ ownerId: h.reps.get(REPS.emea.email)![crm], open: true }),
+      ]);
+  });
+
+  it("alert: false raises and counts the breach without a task; the owner keeps the lead", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({ ...sla, onBreach: { alert: false, alertTo: "manager", reroute: false, managers: { [REPS.emea.email]: MANAGER.email.toLowerCase() } } }),
+      clock,
+    );
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([]);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.alertTo, b.rerouteTo])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it("a lead sales already decided on is no longer followed up: no breach, no reroute", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { ...sla.onBreach, reroute: true } }), clock);
+    // Hélène marks Jonas unqualified within the hour (the disposition phase records the stage).
+    await loop.store.commitBatch({
+      runId: "rep",
+      at: new Date(h.handoffAt + 30 * 60_000).toISOString(),
+      funnelEvents: [
+        {
+          personId: h.people.jonas.id,
+          email: "jonas.weiss@sgi-ingenierie.fr",
+          fromStage: "mql",
+          toStage: "trash",
+          at: new Date(h.handoffAt + 30 * 60_000).toISOString(),
+          cause: "disposition trash: Closed - Unqualified",
+          runId: null,
+          source: null,
+          campaign: null,
+          ownerId: h.reps.get(REPS.emea.email)![crm],
+          amount: null,
+        },
+      ],
+    });
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(1); // Camille only
+    expect((await loop.store.listSlaBreaches()).map((b) => b.personId)).toEqual([h.people.camille.id]);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+  });
+
+  it("reroutes a breached lead to the next rep on both sides, with a new clock and the alert for the queue", async () => {
+    // Whole seconds: Salesforce keeps date-times to the second.
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "queue", reroute: true, managers: {} } }),
+      clock,
+    );
+    const jordan = h.reps.get(REPS.fallback.email)!;
+    const helene = h.reps.get(REPS.emea.email)![crm];
+    logCall(loop, crm, h.camilleCrm, helene, new Date(h.handoffAt + 10 * 60_000), "Premier appel");
+    clock.t = h.handoffAt + 4 * HOUR + 60_000;
+    const breached = await h.sync();
+    expect(breached.summary.slaBreaches).toBe(1);
+
+    // Jonas now belongs to Jordan (the EMEA queue has no one else; the fallback takes him) everywhere.
+    const contact = loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties;
+    expect(contact.hubspot_owner_id).toBe(jordan.hubspot);
+    if (crm === "salesforce") expect(loop.salesforce.data.get("Lead", h.jonasCrm)?.OwnerId).toBe(jordan.salesforce);
+    const clockNow = (await loop.store.listSlaClocks()).find((c) => c.personId === h.people.jonas.id)!;
+    expect(clockNow).toMatchObject({
+      ownerId: jordan[crm],
+      handoffAt: new Date(clock.t).toISOString(),
+      dueAt: new Date(clock.t + 4 * HOUR).toISOString(),
+      touches: 0,
+      breachedAt: null,
+    });
+    const tasks = tasksOf(loop, crm, h.jonasCrm);
+    expect(tasks.filter((t) => t.subject.startsWith("Re-routed lead"))).toEqual([
+      expect.objectContaining({ ownerId: jordan[crm], due: clockNow.dueAt, open: true }),
+    ]);
+    expect(tasks.filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+      expect.objectContaining({ ownerId: jordan[crm] }),
+    ]);
+    // Camille was called in time: still Hélène's.
+    expect(loop.hubspot.data.getObject("contacts", h.people.camille.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+
+    // Jordan's call meets the new clock; Hélène's earlier breach stays on record; nothing is raised twice.
+    logCall(loop, crm, h.jonasCrm, jordan[crm], new Date(clock.t + HOUR), "Follow-up call");
+    clock.t += 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    const after = (await loop.store.listSlaClocks()).find((c) => c.personId === h.people.jonas.id)!;
+    expect(after).toMatchObject({ ownerId: jordan[crm], touches: 1, breachedAt: null });
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.personId, b.ownerId, b.rerouteTo])).toEqual([
+      [h.people.jonas.id, helene, REPS.fallback.email],
+    ]);
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
+
+    // `leadloop sla` shows it per rep, by due time: Camille still Hélène's, Hélène's breach of Jonas (re-routed), Jonas Jordan's.
+    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+    writeSandboxConfig(configPath, TEST_ROUTING, {
+      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+      salesforce: loop.salesforce,
+      storePath: loop.storePath,
+      crm,
+    });
+    const all = await runCli(["--config", configPath, "sla", "--json"]);
+    expect(all.code).toBe(0);
+    const board = JSON.parse(all.stdout) as { clocks: Record<string, unknown>[]; breaches: Record<string, unknown>[] };
+    const heleneEmail = REPS.emea.email.toLowerCase();
+    const show = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => [r.owner, r.email, r.status, r.touches, r.breach, r.rerouteTo, r.current]);
+    expect(show(board.clocks)).toEqual([
+      [heleneEmail, "camille.lefevre@sgi-ingenierie.fr", "open", 1, null, null, true],
+      [REPS.fallback.email, "jonas.weiss@sgi-ingenierie.fr", "open", 1, null, null, true],
+    ]);
+    expect(show(board.breaches)).toEqual([
+      [heleneEmail, "jonas.weiss@sgi-ingenierie.fr", "breached", null, "follow-up", REPS.fallback.email, false],
+    ]);
+    expect(board.breaches[0]).toMatchObject({
+      name: "Jonas Weiß",
+      handedOffAt: new Date(h.handoffAt).toISOString(),
+      dueAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
+      breachedAt: new Date(h.handoffAt + 4 * HOUR).toISOString(),
+      alertTo: jordan[crm],
+    });
+    const onlyBreached = await runCli(["--config", configPath, "sla", "--breached", "--owner", "Helene.Dubois@LEADLOOP-demo.com", "--json"]);
+    expect(JSON.parse(onlyBreached.stdout)).toEqual({ clocks: [], breaches: board.breaches });
+    const text = await runCli(["--config", configPath, "sla", "--owner", REPS.fallback.email]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO$/);
+    expect(text.stdout).toContain("Jonas Weiß <jonas.weiss@sgi-ingenierie.fr>");
+    expect((await runCli(["--config", configPath, "sla", "--owner", "nobody@leadloop-demo.com"])).stdout).toBe(
+      "no open follow-up clocks for nobody@leadloop-demo.com\n",
+    );
+    const table = await runCli(["--config", configPath, "sla"]);
+    expect(table.stdout.split("\n").filter((l) => l.includes("jonas.weiss"))).toEqual([
+      expect.stringMatching(/^helene\.dubois@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>.*\s-\s.*\(follow-up\)\s+jordan\.miller@leadloop-demo\.com$/),
+      expect.stringMatching(/^jordan\.miller@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>\s.*\s1$/),
+    ]);
+    expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
+  });
+});
+
+describe("follow-up SLA: the manager from Salesforce", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("alerts the owner's manager as the org records it (User.ManagerId) when sla.yaml lists none", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      "salesforce",
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "manager", reroute: false, managers: {} } }),
+      clock,
+    );
+    const helene = h.reps.get(REPS.emea.email)!.salesforce;
+    loop.salesforce.data.update("User", helene, { ManagerId: h.manager.salesforce });
+    clock.t = h.handoffAt + 4 * HOUR + 1000;
+    expect((await h.sync()).summary.slaBreaches).toBe(2);
+    expect(tasksOf(loop, "salesforce", h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
+      expect.objectContaining({ ownerId: h.manager.salesforce }),
+    ]);
+  });
+});
