@@ -80,7 +80,7 @@ function showsIntent(world: SandboxWorld, contactId: string, at: Date): void {
     contactId,
     kind: "formSubmission",
     occurredAt: new Date(at.getTime() + 60_000),
-    properties: { hs_form_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
+    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
   });
 }
 

@@ -565,7 +565,7 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       "POST",
       `/contacts/${contact.id}/form-submissions`,
       {
-        formTitle: "Demo request",
+        pageTitle: "Demo request",
         fields: { jobtitle: "VP Marketing", firstname: "Chloé" },
         occurredAt: new Date(day + 10 * 60_000).toISOString(),
       },

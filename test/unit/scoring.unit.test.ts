@@ -96,7 +96,7 @@ const blogView = (daysAgo: number) =>
   });
 const demoForm = (daysAgo: number) =>
   activity("form_submission", daysAgo, {
-    hs_form_title: "Request a Demo",
+    hs_title: "Request a Demo",
     hs_url: "https://www.example.com/demo",
   });
 const emailClick = (daysAgo: number) =>
@@ -390,11 +390,11 @@ describe("activity summary", () => {
         pricingView(10),
         blogView(1),
         demoForm(0.5),
-        activity("form_submission", 4, { hs_form_title: "Download: État du marketing B2B 2026" }),
+        activity("form_submission", 4, { hs_title: "Download: État du marketing B2B 2026" }),
         emailClick(3),
         activity("email_open", 3),
         activity("email_open", 6),
-        activity("cta_click", 2, { hs_cta_name: "Get the guide" }),
+        activity("cta_click", 2, { hs_element_text: "Get the guide" }),
       ],
       NOW,
       5,

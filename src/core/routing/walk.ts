@@ -112,18 +112,33 @@ function accountOwnerStep(
     step.detail = "keepAccountOwner is off";
     return { step };
   }
-  const owner = normalizeEmail(context.accountOwnerEmail ?? null);
-  if (!owner) return { step };
-  if (!isActive(owner)) {
-    step.outcome = "rep-inactive";
-    step.detail = `account owner ${owner} is not an active rep`;
+  const account = context.account ?? null;
+  const owner = normalizeEmail(account ? account.ownerEmail : (context.accountOwnerEmail ?? null));
+  // "the account Acme GmbH (company domain acme.com)": which account, and how it was found.
+  const which = account
+    ? `the account ${account.name ? `${account.name} ` : ""}(${account.matchedBy})`
+    : "the account";
+  const recordOwner = normalizeEmail(context.recordOwnerEmail ?? null);
+  const keep = (rep: string): StepResult => ({
+    step,
+    assign: (explanation) => ({ kind: "rep", rep, ruleId: ACCOUNT_OWNER_STEP, explanation }),
+  });
+  // A rep's own record stays theirs: it was theirs before it was a marketing lead.
+  if (recordOwner && isActive(recordOwner)) {
+    step.detail = `the record is already owned by rep ${recordOwner} → rep ${recordOwner}`;
+    return keep(recordOwner);
+  }
+  if (!owner) {
+    if (account) step.detail = `${which} has no owner`;
     return { step };
   }
-  step.detail = `the account is owned by ${owner} → rep ${owner}`;
-  return {
-    step,
-    assign: (explanation) => ({ kind: "rep", rep: owner, ruleId: ACCOUNT_OWNER_STEP, explanation }),
-  };
+  if (!isActive(owner)) {
+    step.outcome = "rep-inactive";
+    step.detail = `${which} is owned by ${owner}, who is not an active rep`;
+    return { step };
+  }
+  step.detail = `${which} is owned by ${owner} → rep ${owner}`;
+  return keep(owner);
 }
 
 function ruleStep(

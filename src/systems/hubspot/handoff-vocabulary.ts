@@ -2,6 +2,7 @@
 // stage and lead status, leadloop's score properties, and tasks associated with the contact. Owners
 // are HubSpot owners found by email.
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
+import { findHubspotAccounts } from "./account-finder.js";
 import type { HubspotAdapter } from "./adapter.js";
 
 export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabulary {
@@ -43,5 +44,6 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       }
       return out;
     },
+    findAccounts: (people) => findHubspotAccounts(hubspot, people),
   };
 }
