@@ -23,6 +23,12 @@ const PAIRS: ReadonlyArray<readonly [ObjectType, ObjectType, number, number, boo
   ["companies", "tasks", 191, 192, false],
   ["deals", "notes", 213, 214, false],
   ["deals", "tasks", 215, 216, false],
+  ["contacts", "calls", 193, 194, false],
+  ["contacts", "emails", 197, 198, false],
+  ["companies", "calls", 181, 182, false],
+  ["companies", "emails", 185, 186, false],
+  ["deals", "calls", 205, 206, false],
+  ["deals", "emails", 209, 210, false],
 ];
 
 const BY_ID = new Map<number, AssociationTypeSpec>();

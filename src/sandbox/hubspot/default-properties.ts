@@ -262,6 +262,63 @@ function noteProperties(): PropertyDefinition[] {
   ];
 }
 
+// Logged calls and emails: the engagements a rep records on a contact (CRM v3 calls and emails objects,
+// https://developers.hubspot.com/docs/api/crm/calls and /crm/emails).
+function callProperties(): PropertyDefinition[] {
+  const info = "call";
+  return [
+    text("hs_call_title", "Call Title", info),
+    text("hs_call_body", "Call notes", info),
+    choice("hs_call_status", "Call status", info, [
+      ["BUSY", "Busy"],
+      ["CALLING_CRM_USER", "Calling CRM user"],
+      ["CANCELED", "Canceled"],
+      ["COMPLETED", "Completed"],
+      ["CONNECTING", "Connecting"],
+      ["FAILED", "Failed"],
+      ["IN_PROGRESS", "In progress"],
+      ["NO_ANSWER", "No answer"],
+      ["QUEUED", "Queued"],
+      ["RINGING", "Ringing"],
+    ]),
+    choice("hs_call_direction", "Call direction", info, [
+      ["INBOUND", "Inbound"],
+      ["OUTBOUND", "Outbound"],
+    ]),
+    num("hs_call_duration", "Call duration", info),
+    datetime("hs_timestamp", "Activity date", info),
+    ownerProperty(),
+    datetime("hs_createdate", "Create date", info),
+    datetime("hs_lastmodifieddate", "Last Modified Date", info, { readOnly: true }),
+    num("hs_object_id", "Record ID", info, { readOnly: true, unique: true }),
+  ];
+}
+
+function emailProperties(): PropertyDefinition[] {
+  const info = "email";
+  return [
+    text("hs_email_subject", "Email subject", info),
+    text("hs_email_text", "Email body", info),
+    choice("hs_email_direction", "Email direction", info, [
+      ["EMAIL", "Sent by a rep"],
+      ["INCOMING_EMAIL", "Reply"],
+      ["FORWARDED_EMAIL", "Forwarded"],
+    ]),
+    choice("hs_email_status", "Email send status", info, [
+      ["BOUNCED", "Bounced"],
+      ["FAILED", "Failed"],
+      ["SCHEDULED", "Scheduled"],
+      ["SENDING", "Sending"],
+      ["SENT", "Sent"],
+    ]),
+    datetime("hs_timestamp", "Activity date", info),
+    ownerProperty(),
+    datetime("hs_createdate", "Create date", info),
+    datetime("hs_lastmodifieddate", "Last Modified Date", info, { readOnly: true }),
+    num("hs_object_id", "Record ID", info, { readOnly: true, unique: true }),
+  ];
+}
+
 export function defaultProperties(type: ObjectType): PropertyDefinition[] {
   switch (type) {
     case "contacts":
@@ -274,6 +331,10 @@ export function defaultProperties(type: ObjectType): PropertyDefinition[] {
       return taskProperties();
     case "notes":
       return noteProperties();
+    case "calls":
+      return callProperties();
+    case "emails":
+      return emailProperties();
   }
 }
 
@@ -293,6 +354,8 @@ export const DEFAULT_READ_PROPERTIES: Record<ObjectType, readonly string[]> = {
   ],
   tasks: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  calls: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  emails: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 
 /** The property that records when each type was created and last modified. */
@@ -302,4 +365,6 @@ export const CREATED_PROPERTY: Record<ObjectType, string> = {
   deals: "createdate",
   tasks: "hs_createdate",
   notes: "hs_createdate",
+  calls: "hs_createdate",
+  emails: "hs_createdate",
 };

@@ -1,7 +1,7 @@
 // The CRM object types the emulator models, and the names HubSpot accepts for each in a URL path
 // (plural, singular or object type id, as https://developers.hubspot.com/docs/api/crm/understanding-the-crm lists).
 
-export const OBJECT_TYPES = ["contacts", "companies", "deals", "tasks", "notes"] as const;
+export const OBJECT_TYPES = ["contacts", "companies", "deals", "tasks", "notes", "calls", "emails"] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 const SINGULAR: Record<ObjectType, string> = {
@@ -10,6 +10,8 @@ const SINGULAR: Record<ObjectType, string> = {
   deals: "deal",
   tasks: "task",
   notes: "note",
+  calls: "call",
+  emails: "email",
 };
 
 const TYPE_IDS: Record<ObjectType, string> = {
@@ -18,6 +20,8 @@ const TYPE_IDS: Record<ObjectType, string> = {
   deals: "0-3",
   tasks: "0-27",
   notes: "0-46",
+  calls: "0-48",
+  emails: "0-49",
 };
 
 export function singularOf(type: ObjectType): string {

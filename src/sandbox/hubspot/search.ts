@@ -25,6 +25,8 @@ const QUERY_PROPERTIES: Record<ObjectType, readonly string[]> = {
   deals: ["dealname", "pipeline", "dealstage", "description", "dealtype"],
   tasks: ["hs_task_subject", "hs_task_body"],
   notes: ["hs_note_body"],
+  calls: ["hs_call_title", "hs_call_body"],
+  emails: ["hs_email_subject", "hs_email_text"],
 };
 
 export interface SearchPage {

@@ -265,11 +265,15 @@ function externalIdField(name: string, label: string): FieldDescribe {
   return field(name, "string", { label, length: 255, externalId: true, unique: true, idLookup: true });
 }
 
+// Salesforce's standard Lead Status values, plus the two leadloop's README has the admin add for the
+// trash and unreachable dispositions; the emulated org is set up that way.
 export const LEAD_STATUSES = [
   "Open - Not Contacted",
   "Working - Contacted",
   "Closed - Converted",
   "Closed - Not Converted",
+  "Closed - Unqualified",
+  "Closed - Unreachable",
 ];
 export const CONVERTED_LEAD_STATUS = "Closed - Converted";
 const LEAD_SOURCES = ["Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"];
