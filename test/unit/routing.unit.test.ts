@@ -235,6 +235,25 @@ describe("planRoute: account owner, fallback, unroutable", () => {
     expect(explanation.decision).toMatchObject({ kind: "rep", rep: "anaïs.dupont@acme-sales.com" });
   });
 
+  it("keeps a rep's own record with its rep when the account has no active owner, but not the integration user's", () => {
+    const lead = person({ country: "FR", employees: "450" });
+    const kept = explainRoute(
+      lead,
+      { ...active(), account: null, recordOwnerEmail: "Lea.Muller@acme-sales.com" },
+      DEFINITION,
+    );
+    expect(kept.decision).toMatchObject({ kind: "rep", rep: "lea.muller@acme-sales.com", ruleId: "account-owner" });
+    expect(kept.steps[0]!.detail).toBe(
+      "the account has no owner; the record is already owned by rep lea.muller@acme-sales.com → rep lea.muller@acme-sales.com",
+    );
+    const integration = planRoute(
+      lead,
+      { ...active(), recordOwnerEmail: "leadloop-integration@acme.example" },
+      DEFINITION,
+    );
+    expect(repOf(integration)).toBe("anaïs.dupont@acme-sales.com");
+  });
+
   it("routes by territory when the account owner is not active", () => {
     const d = planRoute(
       person({ country: "FR", employees: "450" }),

@@ -123,22 +123,23 @@ function accountOwnerStep(
     step,
     assign: (explanation) => ({ kind: "rep", rep, ruleId: ACCOUNT_OWNER_STEP, explanation }),
   });
-  // A rep's own record stays theirs: it was theirs before it was a marketing lead.
+  if (owner && isActive(owner)) {
+    step.detail = `${which} is owned by ${owner} → rep ${owner}`;
+    return keep(owner);
+  }
+  const accountDetail = !owner
+    ? account
+      ? `${which} has no owner`
+      : step.detail
+    : `${which} is owned by ${owner}, who is not an active rep`;
+  // Without an active account owner, a rep's own record stays theirs (it was theirs before marketing).
   if (recordOwner && isActive(recordOwner)) {
-    step.detail = `the record is already owned by rep ${recordOwner} → rep ${recordOwner}`;
+    step.detail = `${accountDetail}; the record is already owned by rep ${recordOwner} → rep ${recordOwner}`;
     return keep(recordOwner);
   }
-  if (!owner) {
-    if (account) step.detail = `${which} has no owner`;
-    return { step };
-  }
-  if (!isActive(owner)) {
-    step.outcome = "rep-inactive";
-    step.detail = `${which} is owned by ${owner}, who is not an active rep`;
-    return { step };
-  }
-  step.detail = `${which} is owned by ${owner} → rep ${owner}`;
-  return keep(owner);
+  step.detail = accountDetail;
+  if (owner) step.outcome = "rep-inactive";
+  return { step };
 }
 
 function ruleStep(
