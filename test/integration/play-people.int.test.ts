@@ -4,6 +4,7 @@
 // kind of verdict, logged call and email, and won and lost opportunity happens at least once.
 import { parseRouting } from "../../src/config/routing-file.js";
 import { scorePerson } from "../../src/core/scoring/score.js";
+import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
 import { emptyRound, type PeopleRound, playPeople } from "../../src/sandbox/play-people.js";
 import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
@@ -49,6 +50,27 @@ describe("sandbox people on the default seed", () => {
         funnel.qualification,
       );
       expect(score.reasons.map((r) => r.ruleId)).toEqual(expect.arrayContaining(["demo-request"]));
+    }
+  });
+
+  it("plays the same round the same way for the same seed", async () => {
+    const now = new Date("2026-11-30T15:00:00.000Z");
+    const seed = generateSeed({ seed: SEED, now, contacts: CONTACTS });
+    const other = await startHubspotEmulator();
+    try {
+      loadSeed(seed, { hubspot: loop.hubspot });
+      loadSeed(seed, { hubspot: other });
+      const first = playPeople(SEED, 3, { hubspot: loop.hubspot }, now);
+      const second = playPeople(SEED, 3, { hubspot: other }, now);
+      expect(second).toEqual(first);
+      expect(first.demoRequests).toBeGreaterThan(0);
+      const lastEvents = (e: typeof other) =>
+        e.data.listEvents().filter((ev) => ev.occurredAt.getTime() > now.getTime() - 3_600_000);
+      expect(lastEvents(other).map((e) => [e.objectId, e.eventType, e.properties])).toEqual(
+        lastEvents(loop.hubspot).map((e) => [e.objectId, e.eventType, e.properties]),
+      );
+    } finally {
+      await other.close();
     }
   });
 
