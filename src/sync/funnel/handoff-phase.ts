@@ -33,11 +33,15 @@ interface Candidate {
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   const candidates = await pendingHandoffs(ctx, setup, state.newMqls);
   if (candidates.length === 0) return;
+  // Scored again from the contacts as they are now: the contact sync may have changed them since
+  // qualification read them (a name's case, a country's spelling), and a run resumed after a crash reads
+  // them only as they are now; the rep sees the same reasons either way.
   const people = await ensureScored(
     ctx,
     setup,
     state,
     candidates.map((c) => c.personId),
+    "now",
   );
   const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
   const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
@@ -133,8 +137,10 @@ export async function ensureScored(
   setup: FunnelSetup,
   state: FunnelRunState,
   ids: string[],
+  /** "now": score everyone again from their current values; "reuse": only those not scored this run. */
+  mode: "reuse" | "now" = "reuse",
 ): Promise<Map<string, FieldValues>> {
-  const missing = ids.filter((id) => !state.scores.has(id));
+  const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
     const records = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
