@@ -18,6 +18,8 @@ export interface PeopleRound {
   pageViews: number;
   forms: number;
   demoRequests: number;
+  /** People sales sent back to nurture who came back with new interest. */
+  comebacks: number;
   marketerEdits: number;
   /** Leads a rep called for the first time and set to working. */
   working: number;
@@ -36,6 +38,7 @@ export function emptyRound(): PeopleRound {
     pageViews: 0,
     forms: 0,
     demoRequests: 0,
+    comebacks: 0,
     marketerEdits: 0,
     working: 0,
     qualified: 0,
@@ -144,7 +147,10 @@ function contactsBehave(
 
   // People sales sent back to nurture come back: pricing, then a demo request.
   const comebacks = contacts.filter((c) => recycled.has(c.id));
-  for (const contact of pickSome(rng, comebacks, COMEBACKS_PER_ROUND)) buyingInterest(contact, true);
+  for (const contact of pickSome(rng, comebacks, COMEBACKS_PER_ROUND)) {
+    buyingInterest(contact, true);
+    played.comebacks++;
+  }
 
   // Prospects at companies, not with sales yet, respond to the campaigns (aimed at people whose title
   // and country marketing knows): most ask for a demo.

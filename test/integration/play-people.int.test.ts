@@ -101,6 +101,7 @@ describe("sandbox people on the default seed", () => {
       expect(handoffs).toBeGreaterThanOrEqual(15);
       const kinds: (keyof PeopleRound)[] = [
         "demoRequests",
+        "comebacks",
         "working",
         "qualified",
         "recycled",

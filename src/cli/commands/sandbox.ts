@@ -117,7 +117,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
 /** One line of what people did between two runs. */
 export function playedText(p: PeopleRound): string {
   return [
-    `between runs: contacts: ${p.pageViews} page views, ${p.forms} forms (${p.demoRequests} demo requests), ${p.marketerEdits} marketer edit(s);`,
+    `between runs: contacts: ${p.pageViews} page views, ${p.forms} forms (${p.demoRequests} demo requests), ${p.comebacks} recycled people back, ${p.marketerEdits} marketer edit(s);`,
     `reps: ${p.working} working, ${p.qualified} qualified, ${p.recycled} recycled, ${p.trashed} trashed, ${p.unreachable} unreachable,`,
     `${p.callsLogged} calls and ${p.emailsLogged} emails logged, ${p.opportunitiesWon} opportunities won, ${p.opportunitiesLost} lost`,
   ].join(" ");
