@@ -33,16 +33,16 @@ const SHAPES: readonly { kind: ActivityKind; properties: Record<string, string> 
   },
   {
     kind: "form_submission",
-    properties: { hs_form_title: "Request a demo", hs_url: "https://www.example.com/demo" },
+    properties: { hs_title: "Request a demo", hs_url: "https://www.example.com/demo" },
   },
-  { kind: "form_submission", properties: { hs_form_title: "Download: B2B benchmark report 2026" } },
-  { kind: "form_submission", properties: { hs_form_title: "Newsletter sign-up" } },
+  { kind: "form_submission", properties: { hs_title: "Download: B2B benchmark report 2026" } },
+  { kind: "form_submission", properties: { hs_title: "Newsletter sign-up" } },
   { kind: "email_open", properties: { hs_email_subject: "Your November digest" } },
   {
     kind: "email_click",
-    properties: { hs_email_subject: "Your November digest", hs_url: "https://x.example/a" },
+    properties: { hs_email_subject: "Your November digest", hs_link_href: "https://x.example/a" },
   },
-  { kind: "cta_click", properties: { hs_cta_name: "Get the guide" } },
+  { kind: "cta_click", properties: { hs_element_text: "Get the guide" } },
   { kind: "other", properties: {} },
 ];
 const TITLES = [

@@ -57,8 +57,12 @@ export function loadSeed(
     ids.owners.set(rep.key, { hubspot: owner.id, salesforce: userId });
   }
 
+  const hubspotOwner = (key: string | undefined) => (key ? ids.owners.get(key)?.hubspot : undefined);
   for (const company of seed.companies) {
-    const created = hubspot.data.createObject("companies", companyProperties(company));
+    const created = hubspot.data.createObject("companies", {
+      ...companyProperties(company),
+      hubspot_owner_id: hubspotOwner(company.ownerRepKey),
+    });
     ids.companies.set(company.key, created.id);
   }
 
@@ -173,6 +177,7 @@ export function contactProperties(c: SeedContact): Record<string, string | undef
     firstname: c.firstName,
     lastname: c.lastName,
     jobtitle: c.jobTitle,
+    hs_seniority: c.seniority,
     phone: c.phone,
     company: c.companyName,
     country: c.country,

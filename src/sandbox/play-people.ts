@@ -1,106 +1,178 @@
-// What the people do between sandbox runs, so each run has real work: some contacts visit the site,
-// read pricing, fill forms and request demos; a marketer corrects a record; reps work the leads
-// leadloop handed them (change status, log calls). Deterministic for a seed and round.
+// What the people do between sandbox runs, so each run has real work: prospects read pricing and request
+// demos (people sales recycled come back the same way), a marketer corrects a record, and reps work every
+// lead leadloop handed them, in Salesforce or in HubSpot's CRM: first a call and "working", then a
+// verdict (qualified with an opportunity or deal, back to nurture, trash, unreachable) with the call or
+// email that went with it, and later the opportunity won or lost. Deterministic for a seed and round.
 
 import { recordActivity } from "./hubspot/contact-activity.js";
 import type { HubspotEmulator } from "./hubspot/emulator.js";
+import type { HubspotObject } from "./hubspot/hubspot-data.js";
+import { playHubspotReps } from "./play-reps-hubspot.js";
+import { playSalesforceReps } from "./play-reps-salesforce.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
 import { Random } from "./seed/random.js";
+import { DEMO_FORM, FORMS, PAGES, PRICING_PAGE, siteUrl } from "./seed/vocab/web.js";
 
+/** What was played in one round, by kind. */
 export interface PeopleRound {
   pageViews: number;
   forms: number;
+  demoRequests: number;
+  /** People sales sent back to nurture who came back with new interest. */
+  comebacks: number;
   marketerEdits: number;
-  leadStatusChanges: number;
+  /** Leads a rep called for the first time and set to working. */
+  working: number;
+  qualified: number;
+  recycled: number;
+  trashed: number;
+  unreachable: number;
   callsLogged: number;
+  emailsLogged: number;
+  opportunitiesWon: number;
+  opportunitiesLost: number;
 }
 
-const PAGES = [
-  ["https://www.leadloop-demo.com/pricing", "Pricing"],
-  ["https://www.leadloop-demo.com/product", "Product tour"],
-  ["https://www.leadloop-demo.com/blog/closing-the-loop", "Closing the loop between marketing and sales"],
-  ["https://www.leadloop-demo.com/customers", "Customer stories"],
-] as const;
-const FORMS = ["Request a demo", "Contact us", "Download: State of RevOps 2026 report"] as const;
+export function emptyRound(): PeopleRound {
+  return {
+    pageViews: 0,
+    forms: 0,
+    demoRequests: 0,
+    comebacks: 0,
+    marketerEdits: 0,
+    working: 0,
+    qualified: 0,
+    recycled: 0,
+    trashed: 0,
+    unreachable: 0,
+    callsLogged: 0,
+    emailsLogged: 0,
+    opportunitiesWon: 0,
+    opportunitiesLost: 0,
+  };
+}
+
+/** Prospects at companies who come back with buying interest each round. */
+const INTERESTED_PER_ROUND = 9;
+/** People sales sent back to nurture who return with new interest each round. */
+const COMEBACKS_PER_ROUND = 2;
+/** Anyone reading a blog post. */
+const CASUAL_VISITS_PER_ROUND = 4;
+/** Stages where a person is already with sales: new interest is no news to anyone. */
+const WITH_SALES = new Set(["mql", "sal", "opportunity", "won", "trash"]);
 const TITLES = [
   "Head of Revenue Operations",
   "VP Marketing",
   "Directeur commercial",
   "Leiterin Vertrieb",
 ] as const;
-const STATUSES = ["Working - Contacted", "Closed - Not Converted"] as const;
+const BLOG_PAGES = PAGES.filter((p) => p.path.startsWith("/blog/"));
+const OFFER_FORMS = FORMS.filter((f) => /download|webinar/i.test(f.name));
 
 export function playPeople(
   seed: number,
   round: number,
-  targets: { hubspot: HubspotEmulator; salesforce?: SalesforceEmulator },
+  targets: { hubspot: HubspotEmulator; salesforce?: SalesforceEmulator | undefined },
   now: Date = new Date(),
 ): PeopleRound {
   const rng = new Random(seed, 0x9e0e, round);
-  const played: PeopleRound = {
-    pageViews: 0,
-    forms: 0,
-    marketerEdits: 0,
-    leadStatusChanges: 0,
-    callsLogged: 0,
-  };
+  const played = emptyRound();
   const contacts = targets.hubspot.data.listObjects("contacts");
   if (contacts.length === 0) return played;
 
-  // A few people come back: a visit or two, sometimes pricing and a demo request on the same day.
-  for (let i = 0; i < Math.min(5, contacts.length); i++) {
-    const contact = rng.pick(contacts);
-    const [url, title] = rng.pick(PAGES);
-    recordActivity(targets.hubspot.data, {
-      contactId: contact.id,
-      kind: "pageView",
-      occurredAt: now,
-      properties: { hs_url: url, hs_title: title },
-    });
-    played.pageViews++;
-    if (rng.chance(0.4)) {
-      const form = rng.pick(FORMS);
-      recordActivity(targets.hubspot.data, {
-        contactId: contact.id,
-        kind: "formSubmission",
-        occurredAt: now,
-        properties: { hs_form_title: form, hs_page_url: url },
-      });
-      played.forms++;
-    }
-  }
+  const recycled = targets.salesforce
+    ? recycledInSalesforce(targets.salesforce)
+    : new Set(contacts.filter((c) => c.properties.hs_lead_status === "BAD_TIMING").map((c) => c.id));
+  contactsBehave(rng, targets.hubspot, contacts, recycled, now, played);
 
   // A marketer fixes a job title.
   const edited = rng.pick(contacts);
   targets.hubspot.data.updateObject("contacts", edited.id, { jobtitle: rng.pick(TITLES) }, now);
   played.marketerEdits++;
 
-  // Reps work leads that came from marketing (the ones leadloop created carry the HubSpot id).
-  const sf = targets.salesforce;
-  if (sf) {
-    const leads = sf.data
-      .list("Lead")
-      .filter(
-        (l) => l.HubSpot_Contact_Id__c && l.IsConverted !== true && l.Status === "Open - Not Contacted",
-      );
-    for (let i = 0; i < Math.min(2, leads.length); i++) {
-      const lead = rng.pick(leads);
-      sf.data.update("Lead", String(lead.Id), { Status: rng.pick(STATUSES) }, now);
-      played.leadStatusChanges++;
-      sf.data.insert(
-        "Task",
-        {
-          Subject: "Call",
-          Status: "Completed",
-          TaskSubtype: "Call",
-          WhoId: lead.Id,
-          ActivityDate: now.toISOString().slice(0, 10),
-          Description: "Left a voicemail, will try again Thursday.",
-        },
-        now,
-      );
-      played.callsLogged++;
-    }
-  }
+  if (targets.salesforce) playSalesforceReps(rng, targets.salesforce, now, played);
+  else playHubspotReps(rng, targets.hubspot, now, played);
   return played;
+}
+
+/** HubSpot ids of the people whose Lead a rep closed as not converted (back to nurture). */
+function recycledInSalesforce(salesforce: SalesforceEmulator): Set<string> {
+  return new Set(
+    salesforce.data
+      .list("Lead")
+      .filter((l) => l.HubSpot_Contact_Id__c && l.Status === "Closed - Not Converted")
+      .map((l) => String(l.HubSpot_Contact_Id__c)),
+  );
+}
+
+function contactsBehave(
+  rng: Random,
+  hubspot: HubspotEmulator,
+  contacts: readonly HubspotObject[],
+  recycled: ReadonlySet<string>,
+  now: Date,
+  played: PeopleRound,
+): void {
+  const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
+  const visit = (contact: HubspotObject, page: (typeof PAGES)[number], minutesAgo: number) => {
+    recordActivity(hubspot.data, {
+      contactId: contact.id,
+      kind: "pageView",
+      occurredAt: at(minutesAgo),
+      properties: { hs_url: siteUrl(page.path), hs_url_path: page.path, hs_title: page.title },
+    });
+    played.pageViews++;
+  };
+  const submit = (contact: HubspotObject, form: (typeof FORMS)[number], minutesAgo: number) => {
+    // HubSpot's form-submission event: the form's id and the page it sits on (GET /events/v3/events).
+    recordActivity(hubspot.data, {
+      contactId: contact.id,
+      kind: "formSubmission",
+      occurredAt: at(minutesAgo),
+      properties: {
+        hs_form_id: form.id,
+        hs_form_type: "HUBSPOT",
+        hs_url: siteUrl(form.pagePath),
+        hs_title: form.pageTitle,
+      },
+    });
+    played.forms++;
+    if (form === DEMO_FORM) played.demoRequests++;
+  };
+  const buyingInterest = (contact: HubspotObject, demo: boolean) => {
+    visit(contact, PRICING_PAGE, 30);
+    if (demo) submit(contact, DEMO_FORM, 20);
+    else submit(contact, rng.pick(OFFER_FORMS), 20);
+  };
+
+  // People sales sent back to nurture come back: pricing, then a demo request.
+  const comebacks = contacts.filter((c) => recycled.has(c.id));
+  for (const contact of pickSome(rng, comebacks, COMEBACKS_PER_ROUND)) {
+    buyingInterest(contact, true);
+    played.comebacks++;
+  }
+
+  // Prospects at companies, not with sales yet, respond to the campaigns (aimed at people whose title
+  // and country marketing knows): most ask for a demo.
+  const prospects = contacts.filter(
+    (c) =>
+      c.properties.associatedcompanyid &&
+      c.properties.jobtitle &&
+      c.properties.country &&
+      !recycled.has(c.id) &&
+      !WITH_SALES.has(c.properties.leadloop_status ?? "") &&
+      !c.properties.leadloop_mql_date,
+  );
+  for (const contact of pickSome(rng, prospects, INTERESTED_PER_ROUND))
+    buyingInterest(contact, rng.chance(0.7));
+
+  for (let i = 0; i < CASUAL_VISITS_PER_ROUND; i++) visit(rng.pick(contacts), rng.pick(BLOG_PAGES), 45);
+}
+
+/** Up to `count` different items, in a seeded order. */
+function pickSome<T>(rng: Random, items: readonly T[], count: number): T[] {
+  const pool = [...items];
+  const out: T[] = [];
+  while (out.length < count && pool.length > 0) out.push(pool.splice(rng.int(0, pool.length), 1)[0]!);
+  return out;
 }

@@ -80,7 +80,7 @@ function showsIntent(world: SandboxWorld, contactId: string, at: Date): void {
     contactId,
     kind: "formSubmission",
     occurredAt: new Date(at.getTime() + 60_000),
-    properties: { hs_form_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
+    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
   });
 }
 
@@ -129,7 +129,9 @@ function peopleAct(world: SandboxWorld): void {
     .filter((l) => l.Leadloop_MQL_Date__c && l.Status === "Open - Not Contacted")
     .sort((a, b) => String(a.Email).localeCompare(String(b.Email)))[0];
   if (handed) {
-    const at = SEED_NOW;
+    // A rep's save that commits a minute after its SystemModstamp: within the run's look-back however
+    // long the scenarios before this one took (SEED_NOW is minutes old by then, beyond the look-back).
+    const at = new Date(Date.now() - 60_000);
     const fields = { Status: "Working - Contacted", Phone: "+44 20 7946 0321" };
     salesforce.data.update("Lead", String(handed.Id), fields, at);
     salesforce.data.insert(

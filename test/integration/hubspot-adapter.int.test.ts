@@ -607,7 +607,7 @@ describe("owners and activities", () => {
       contactId: b.id,
       eventType: "e_submitted_form",
       occurredAt: at(10_500),
-      properties: { hs_form_title: "Demo request" },
+      properties: { hs_title: "Demo request" },
     });
     d.addEvent({ contactId: b.id, eventType: "e_opened_email", occurredAt: at(11_000) });
     d.addEvent({ contactId: b.id, eventType: "e_clicked_email", occurredAt: at(12_000) });
@@ -623,7 +623,7 @@ describe("owners and activities", () => {
     const ofB = all.filter((e) => e.contactId === b.id).map((e) => e.kind);
     expect(ofB).toEqual(["page_view", "form_submission", "email_open", "email_click", "cta_click", "other"]);
     expect(all.find((e) => e.kind === "form_submission")!.properties).toEqual({
-      hs_form_title: "Demo request",
+      hs_title: "Demo request",
     });
 
     const recent = await adapter.readActivities([b.id], iso(10_500));

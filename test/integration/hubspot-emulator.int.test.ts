@@ -593,7 +593,10 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
 
     const companies = await hubspot.crm.associations.v4.basicApi.getPage("contacts", contact.id, "companies");
     expect(companies.results.map((r) => String(r.toObjectId))).toEqual([company.id]);
-    expect(companies.results[0]?.associationTypes.map((t) => t.typeId)).toEqual([279]);
+    // The contact's first company becomes its primary one: the unlabeled association and Primary (1).
+    expect(companies.results[0]?.associationTypes.map((t) => t.typeId)).toEqual([279, 1]);
+    const read = await hubspot.crm.contacts.basicApi.getById(contact.id, ["associatedcompanyid"]);
+    expect(read.properties.associatedcompanyid).toBe(company.id);
 
     const batch = await hubspot.crm.associations.v4.batchApi.getPage("contacts", "deals", {
       inputs: [{ id: contact.id }],
@@ -632,7 +635,7 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       "POST",
       `/contacts/${contact.id}/form-submissions`,
       {
-        formTitle: "Demo request",
+        pageTitle: "Demo request",
         fields: { jobtitle: "VP Marketing", firstname: "Chloé" },
         occurredAt: new Date(day + 10 * 60_000).toISOString(),
       },

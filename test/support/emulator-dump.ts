@@ -140,7 +140,7 @@ function naturalKeys(hubspot: HubspotEmulator, salesforce: SalesforceEmulator): 
   const seen = new Map<string, number>();
   for (const e of hubspot.data.listEvents()) {
     const who = index.hubspot.get(`contacts:${e.objectId}`) ?? e.objectId;
-    const what = e.properties.hs_title ?? e.properties.hs_form_title ?? e.properties.hs_url ?? "";
+    const what = e.properties.hs_title ?? e.properties.hs_form_id ?? e.properties.hs_url ?? "";
     const base = `${who}|${e.eventType}|${what}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);

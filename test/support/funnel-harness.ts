@@ -74,6 +74,6 @@ export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: st
   recordActivity(loop.hubspot.data, {
     contactId,
     kind: "formSubmission",
-    properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
+    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
   });
 }

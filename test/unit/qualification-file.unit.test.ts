@@ -140,7 +140,7 @@ recycle:
             id: "f1",
             kind: "form_submission",
             occurredAt: "2026-11-30T10:00:00Z",
-            properties: { hs_form_title: "Request a demo" },
+            properties: { hs_title: "Request a demo" },
           },
         ],
         now,

@@ -204,6 +204,56 @@ describe("planRoute: account owner, fallback, unroutable", () => {
     expect(d).toMatchObject({ kind: "rep", rep: "kevin.tran@acme-sales.com", ruleId: "account-owner" });
   });
 
+  it("gives a new lead at an owned account to the account owner first, saying which account and how it was found", () => {
+    const account = {
+      name: "Nordwind Logistik GmbH",
+      matchedBy: "email domain nordwind-logistik.de",
+      ownerEmail: "Kevin.Tran@ACME-sales.com",
+    };
+    // The territory rule (French mid-market) would give her to Anaïs; the account's owner comes first.
+    const lead = person({ email: "Léa.Schäfer@Nordwind-Logistik.de", country: "FR", employees: "450" });
+    const d = planRoute(lead, { ...active(), account }, DEFINITION);
+    expect(d).toMatchObject({ kind: "rep", rep: "kevin.tran@acme-sales.com", ruleId: "account-owner" });
+    const explanation = explainRoute(lead, { ...active(), account }, DEFINITION);
+    expect(formatRouteExplanation(explanation)[0]).toBe(
+      "✔ account-owner — accounts already owned keep their owner: the account Nordwind Logistik GmbH (email domain nordwind-logistik.de) is owned by kevin.tran@acme-sales.com → rep kevin.tran@acme-sales.com",
+    );
+    expect(explanation.steps.find((s) => s.ruleId === "mid-market-fr")!.outcome).toBe("not-reached");
+  });
+
+  it("says the account was found but has no owner, and routes by territory", () => {
+    const account = { name: "Globex", matchedBy: "company domain globex.example", ownerEmail: null };
+    const explanation = explainRoute(
+      person({ country: "FR", employees: "450" }),
+      { ...active(), account, accountOwnerEmail: "ignored@acme-sales.com" },
+      DEFINITION,
+    );
+    expect(explanation.steps[0]).toMatchObject({
+      outcome: "no-match",
+      detail: "the account Globex (company domain globex.example) has no owner",
+    });
+    expect(explanation.decision).toMatchObject({ kind: "rep", rep: "anaïs.dupont@acme-sales.com" });
+  });
+
+  it("keeps a rep's own record with its rep when the account has no active owner, but not the integration user's", () => {
+    const lead = person({ country: "FR", employees: "450" });
+    const kept = explainRoute(
+      lead,
+      { ...active(), account: null, recordOwnerEmail: "Lea.Muller@acme-sales.com" },
+      DEFINITION,
+    );
+    expect(kept.decision).toMatchObject({ kind: "rep", rep: "lea.muller@acme-sales.com", ruleId: "account-owner" });
+    expect(kept.steps[0]!.detail).toBe(
+      "the account has no owner; the record is already owned by rep lea.muller@acme-sales.com → rep lea.muller@acme-sales.com",
+    );
+    const integration = planRoute(
+      lead,
+      { ...active(), recordOwnerEmail: "leadloop-integration@acme.example" },
+      DEFINITION,
+    );
+    expect(repOf(integration)).toBe("anaïs.dupont@acme-sales.com");
+  });
+
   it("routes by territory when the account owner is not active", () => {
     const d = planRoute(
       person({ country: "FR", employees: "450" }),
@@ -212,7 +262,7 @@ describe("planRoute: account owner, fallback, unroutable", () => {
     );
     expect(repOf(d)).toBe("anaïs.dupont@acme-sales.com");
     expect(d.kind === "rep" && d.explanation).toMatch(
-      /^account owner former\.employee@acme-sales\.com is not an active rep; /,
+      /^the account is owned by former\.employee@acme-sales\.com, who is not an active rep; /,
     );
   });
 

@@ -96,7 +96,7 @@ const blogView = (daysAgo: number) =>
   });
 const demoForm = (daysAgo: number) =>
   activity("form_submission", daysAgo, {
-    hs_form_title: "Request a Demo",
+    hs_title: "Request a Demo",
     hs_url: "https://www.example.com/demo",
   });
 const emailClick = (daysAgo: number) =>
@@ -390,11 +390,11 @@ describe("activity summary", () => {
         pricingView(10),
         blogView(1),
         demoForm(0.5),
-        activity("form_submission", 4, { hs_form_title: "Download: État du marketing B2B 2026" }),
+        activity("form_submission", 4, { hs_title: "Download: État du marketing B2B 2026" }),
         emailClick(3),
         activity("email_open", 3),
         activity("email_open", 6),
-        activity("cta_click", 2, { hs_cta_name: "Get the guide" }),
+        activity("cta_click", 2, { hs_element_text: "Get the guide" }),
       ],
       NOW,
       5,
@@ -427,5 +427,72 @@ describe("activity summary", () => {
     expect(all.length).toBeLessThanOrEqual(SUMMARY_MAX_LENGTH);
     expect(all.endsWith("…")).toBe(true);
     expect(activitySummary([], NOW, 5)).toBe("No activity yet.");
+  });
+});
+
+describe("fields a definition reads", () => {
+  it("are the ones its fit, customer and negative conditions and required fields name, by record", () => {
+    const definition = parseQualification(
+      `version: 1
+thresholds: { mql: 60, behaviour: 30 }
+requiredForHandoff: [email, firstname, Company_Legal_Name__c]
+fit:
+  - id: seniority
+    description: Senior
+    points: 10
+    when: { field: hs_seniority, in: [vp, director] }
+  - id: size
+    description: Size band or headcount
+    points: 15
+    when:
+      any:
+        - { of: company, field: numberofemployees, range: { min: 50, max: 5000 } }
+        - { field: numemployees, range: { min: 50 } }
+  - id: revenue
+    description: Revenue known
+    points: 5
+    when: { not: { field: annualrevenue, present: false } }
+negative:
+  - id: competitor
+    description: Competitor
+    disqualify: true
+    when: { of: company, field: domain, domainIn: [rivalcrm.com] }
+customers:
+  threshold: 40
+  rules:
+    - id: growing
+      description: Growing customer
+      points: 10
+      when: { of: company, field: hs_num_child_companies, greaterThan: 2 }
+behaviour: []
+`,
+      "fields.yaml",
+    );
+    expect(compileDefinition(definition).fields).toEqual({
+      person: ["hs_seniority", "numemployees", "annualrevenue", "email", "firstname", "Company_Legal_Name__c"],
+      company: ["numberofemployees", "hs_num_child_companies", "domain"],
+    });
+  });
+
+  it("score a band from HubSpot's contact numemployees by its lower bound", () => {
+    const definition = parseQualification(
+      `version: 1
+thresholds: { mql: 60, behaviour: 30 }
+requiredForHandoff: [email]
+fit:
+  - id: core
+    description: 50 to 5,000
+    points: 15
+    when: { field: numemployees, range: { min: 50, max: 5000 } }
+behaviour: []
+`,
+      "bands.yaml",
+    );
+    const fitOf = (numemployees: string) =>
+      scorePerson(
+        { person: { email: "a@b.example", numemployees }, activities: [], isCustomer: false, now: new Date() },
+        definition,
+      ).fit;
+    expect([fitOf("25-50"), fitOf("50-100"), fitOf("1000+"), fitOf(" 1,200 ")]).toEqual([0, 15, 15, 15]);
   });
 });

@@ -202,13 +202,18 @@ describe("activities", () => {
     const hot = [...byContact.values()].filter((list) => {
       const recent = list.filter((a) => a.occurredAt.getTime() >= weekAgo);
       return (
-        recent.some((a) => a.kind === "page_view" && a.properties.path === "/pricing") &&
-        recent.some((a) => a.kind === "form_submission" && a.properties.formName === "Request a demo")
+        recent.some((a) => a.kind === "page_view" && a.properties.hs_url_path === "/pricing") &&
+        recent.some(
+          (a) =>
+            a.kind === "form_submission" &&
+            a.properties.hs_form_id === "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05" &&
+            a.properties.hs_title === "Book a demo",
+        )
       );
     });
     expect(hot.length).toBeGreaterThanOrEqual(1);
     expect(hot.length).toBeLessThan(seed.contacts.length * 0.15);
-    const paths = new Set(seed.activities.flatMap((a) => (a.properties.path ? [a.properties.path] : [])));
+    const paths = new Set(seed.activities.flatMap((a) => (a.properties.hs_url_path ? [a.properties.hs_url_path] : [])));
     for (const path of ["/pricing", "/demo", "/product", "/careers"]) expect(paths.has(path)).toBe(true);
     expect([...paths].some((path) => path.startsWith("/blog/"))).toBe(true);
   });

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { normalizeEmail } from "../../core/records.js";
 import { explainRoute, formatRouteExplanation } from "../../core/routing/index.js";
+import { personAccounts } from "../../sync/funnel/account-lookup.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -23,7 +24,7 @@ export function registerRoute(program: Command, io: CommandIo): void {
           "contacts",
           "email",
           [key],
-          ["email", "country", "state", "numemployees", "industry"],
+          ["email", "country", "state", "numemployees", "industry", "associatedcompanyid"],
         );
         if (!person) {
           io.stderr.write(`leadloop: no marketing contact with email ${key}\n`);
@@ -34,6 +35,22 @@ export function registerRoute(program: Command, io: CommandIo): void {
         const reps = new Set<string>([routing.fallback, ...Object.values(routing.queues).flat()]);
         for (const rule of routing.rules) if ("rep" in rule.assign) reps.add(rule.assign.rep);
         const active = await wiring.funnel.vocabulary.ownersByEmail([...reps]);
+        // The person's CRM record and account, found as the handoff finds them.
+        const record = wiring.funnel.crmIsMarketing
+          ? { crmType: "contacts", crmId: person.id }
+          : await wiring.store
+              .findLinksByMarketingIds("contact", [person.id])
+              .then((links) => links.get(person.id))
+              .then((l) => (l ? { crmType: l.crmType, crmId: l.crmId } : { crmType: null, crmId: null }));
+        const ownerField = wiring.funnel.vocabulary.ownerEmailField;
+        const [crmRecord] =
+          record.crmType && record.crmId && ownerField
+            ? await wiring.crm.readByIds(record.crmType, [record.crmId], [ownerField])
+            : [];
+        const accounts = await personAccounts(
+          { marketing: wiring.marketing, store: wiring.store, setup: wiring.funnel },
+          [{ personId: person.id, ...record, fields: person.fields }],
+        );
         const explanation = explainRoute(
           {
             email: person.fields.email ?? null,
@@ -42,7 +59,11 @@ export function registerRoute(program: Command, io: CommandIo): void {
             employees: person.fields.numemployees ?? null,
             industry: person.fields.industry ?? null,
           },
-          { activeReps: new Set(active.keys()) },
+          {
+            account: accounts.get(person.id) ?? null,
+            recordOwnerEmail: ownerField ? (crmRecord?.fields[ownerField]?.toLowerCase() ?? null) : null,
+            activeReps: new Set(active.keys()),
+          },
           routing,
         );
         if (opts.json) printJson(io, { email: key, ...explanation });

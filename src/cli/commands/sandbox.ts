@@ -8,7 +8,7 @@ import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../sandbox/load-seed.js";
-import { playPeople } from "../../sandbox/play-people.js";
+import { type PeopleRound, playPeople } from "../../sandbox/play-people.js";
 import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
@@ -95,18 +95,13 @@ export function registerSandbox(program: Command, io: CommandIo): void {
 
         const { config } = loadConfig(configFile, {});
         for (let run = 1; run <= runs; run++) {
-          if (run > 1) {
-            const played = playPeople(opts.seed, run, { hubspot, salesforce });
-            if (!opts.json) {
-              io.stdout.write(
-                `between runs: ${played.pageViews} page views, ${played.forms} forms, ${played.marketerEdits} marketer edits, ${played.leadStatusChanges} lead status changes, ${played.callsLogged} calls logged\n`,
-              );
-            }
-          }
+          // Between runs people act; each run's line says what they did before it (`played`).
+          const played = run > 1 ? playPeople(opts.seed, run, { hubspot, salesforce }) : null;
+          if (played && !opts.json) io.stdout.write(`${playedText(played)}\n`);
           const progress = progressLine(io, !opts.json);
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
           progress.done();
-          if (opts.json) io.stdout.write(`${JSON.stringify(result.summary)}\n`);
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played })}\n`);
           else io.stdout.write(summaryText(result.summary));
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
@@ -117,4 +112,13 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         await salesforce?.close();
       }
     });
+}
+
+/** One line of what people did between two runs. */
+export function playedText(p: PeopleRound): string {
+  return [
+    `between runs: contacts: ${p.pageViews} page views, ${p.forms} forms (${p.demoRequests} demo requests), ${p.comebacks} recycled people back, ${p.marketerEdits} marketer edit(s);`,
+    `reps: ${p.working} working, ${p.qualified} qualified, ${p.recycled} recycled, ${p.trashed} trashed, ${p.unreachable} unreachable,`,
+    `${p.callsLogged} calls and ${p.emailsLogged} emails logged, ${p.opportunitiesWon} opportunities won, ${p.opportunitiesLost} lost`,
+  ].join(" ");
 }

@@ -51,10 +51,27 @@ export interface RoutablePerson {
   industry: FieldValue;
 }
 
+/** The CRM account a person belongs to, as the edge found it before routing. */
+export interface PersonAccount {
+  /** The account's name as the CRM holds it (Account.Name, company name). */
+  name: string | null;
+  /** How it was found, in words: "the Contact's Account", "company domain acme.com", ... */
+  matchedBy: string;
+  /** The owner's email, when the account has an owner. */
+  ownerEmail: string | null;
+}
+
 /** What the edge knows about the person's account and the reps, looked up before routing. */
 export interface RouteContext {
-  /** Owner of the person's company/account, by email, when it has one. */
+  /** Owner of the person's company/account, by email, when it has one (without `account`). */
   accountOwnerEmail?: string | null;
+  /** The person's account, when one was found; its owner takes precedence over accountOwnerEmail. */
+  account?: PersonAccount | null;
+  /**
+   * The owner of the person's CRM record itself (a rep's own Lead), by email: kept when an active rep,
+   * ignored otherwise (records leadloop created belong to the integration user).
+   */
+  recordOwnerEmail?: string | null;
   /** Lower-cased emails of reps that exist in the CRM and are active. */
   activeReps: ReadonlySet<string>;
 }

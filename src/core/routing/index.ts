@@ -2,6 +2,7 @@
 export type {
   Assignment,
   EmployeeRange,
+  PersonAccount,
   RoutablePerson,
   RouteContext,
   RoutingDefinition,

@@ -112,18 +112,34 @@ function accountOwnerStep(
     step.detail = "keepAccountOwner is off";
     return { step };
   }
-  const owner = normalizeEmail(context.accountOwnerEmail ?? null);
-  if (!owner) return { step };
-  if (!isActive(owner)) {
-    step.outcome = "rep-inactive";
-    step.detail = `account owner ${owner} is not an active rep`;
-    return { step };
-  }
-  step.detail = `the account is owned by ${owner} → rep ${owner}`;
-  return {
+  const account = context.account ?? null;
+  const owner = normalizeEmail(account ? account.ownerEmail : (context.accountOwnerEmail ?? null));
+  // "the account Acme GmbH (company domain acme.com)": which account, and how it was found.
+  const which = account
+    ? `the account ${account.name ? `${account.name} ` : ""}(${account.matchedBy})`
+    : "the account";
+  const recordOwner = normalizeEmail(context.recordOwnerEmail ?? null);
+  const keep = (rep: string): StepResult => ({
     step,
-    assign: (explanation) => ({ kind: "rep", rep: owner, ruleId: ACCOUNT_OWNER_STEP, explanation }),
-  };
+    assign: (explanation) => ({ kind: "rep", rep, ruleId: ACCOUNT_OWNER_STEP, explanation }),
+  });
+  if (owner && isActive(owner)) {
+    step.detail = `${which} is owned by ${owner} → rep ${owner}`;
+    return keep(owner);
+  }
+  const accountDetail = !owner
+    ? account
+      ? `${which} has no owner`
+      : step.detail
+    : `${which} is owned by ${owner}, who is not an active rep`;
+  // Without an active account owner, a rep's own record stays theirs (it was theirs before marketing).
+  if (recordOwner && isActive(recordOwner)) {
+    step.detail = `${accountDetail}; the record is already owned by rep ${recordOwner} → rep ${recordOwner}`;
+    return keep(recordOwner);
+  }
+  step.detail = accountDetail;
+  if (owner) step.outcome = "rep-inactive";
+  return { step };
 }
 
 function ruleStep(

@@ -2,6 +2,7 @@
 // folding and no rule lookup per activity: conditions become test functions, patterns become RegExps,
 // and behaviour rules are grouped by the activity kind they score.
 import { type ConditionTest, compileCondition } from "./condition.js";
+import { type DefinitionFields, definitionFields } from "./definition-fields.js";
 import type {
   ActivityKind,
   BehaviourRule,
@@ -38,6 +39,8 @@ export interface CompiledDefinition {
   readonly behaviourByKind: ReadonlyMap<ActivityKind, readonly CompiledBehaviourRule[]>;
   /** Null: no decay. */
   readonly halfLifeMs: number | null;
+  /** The person and company fields the definition's conditions and required fields name. */
+  readonly fields: DefinitionFields;
 }
 
 const cache = new WeakMap<QualificationDefinition, CompiledDefinition>();
@@ -66,6 +69,7 @@ export function compileDefinition(definition: QualificationDefinition): Compiled
     behaviour,
     behaviourByKind: byKind,
     halfLifeMs: definition.halfLifeDays === null ? null : definition.halfLifeDays * DAY_MS,
+    fields: definitionFields(definition),
   };
   cache.set(definition, result);
   return result;

@@ -8,7 +8,7 @@ export interface ContactActivity {
   contactId: string;
   kind: ContactEventKind;
   occurredAt?: Date | undefined;
-  /** Event properties (hs_url, hs_title, hs_form_title, ...). */
+  /** Event properties as HubSpot names them (hs_url, hs_title, hs_form_id, ...). */
   properties?: Record<string, string>;
   /** Form fields a form submission writes to the contact. */
   formFields?: Record<string, string> | undefined;
@@ -35,7 +35,8 @@ export function recordActivity(
       changes.hs_analytics_last_visit_timestamp = when;
       break;
     case "formSubmission": {
-      const name = activity.properties?.hs_form_title ?? activity.properties?.hs_form_id ?? "Form submission";
+      // The event names no form; HubSpot shows the conversion under the page the form was submitted on.
+      const name = activity.properties?.hs_title ?? activity.properties?.hs_form_id ?? "Form submission";
       Object.assign(changes, activity.formFields);
       changes.num_conversion_events = count("num_conversion_events");
       changes.recent_conversion_date = when;

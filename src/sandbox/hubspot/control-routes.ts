@@ -1,10 +1,10 @@
 // What a person does in HubSpot's UI, for tests and the sandbox, served under /__control:
 //   POST  /contacts/:id/page-views        {url, title?, occurredAt?}                      a page view
-//   POST  /contacts/:id/form-submissions  {formId?, formTitle?, pageUrl?, fields?, occurredAt?}
+//   POST  /contacts/:id/form-submissions  {formId?, pageTitle?, pageUrl?, fields?, occurredAt?}
 //                                          a form submission: writes the fields and the conversion properties
 //   POST  /contacts/:id/email-opens       {emailCampaignId?, subject?, occurredAt?}       a marketing email open
 //   POST  /contacts/:id/email-clicks      {emailCampaignId?, url?, occurredAt?}           a marketing email click
-//   POST  /contacts/:id/cta-clicks        {ctaId?, url?, occurredAt?}                     a CTA click
+//   POST  /contacts/:id/cta-clicks        {ctaId?, text?, url?, occurredAt?}              a CTA click
 //   PATCH /objects/:type/:id              {properties}                                    a marketer edits a record
 //   POST  /contacts/merge                 {primaryId, mergedId}                           merge two contacts
 //   GET   /objects/:type                                                                  dump a type's records
@@ -12,7 +12,8 @@
 //   POST  /engagements/:type              {contactId, properties, at?}                    a rep logs a call, email,
 //                                          meeting or task on a contact (created at `at`, associated with it)
 //   DELETE /limits                                                                        reset usage counters
-// Each activity answers {event, contact} with the contact as it now is.
+// Each activity answers {event, contact} with the contact as it now is. Event properties are named as
+// HubSpot's events carry them (hs_url, hs_title, hs_form_id, hs_link_href, hs_element_text).
 import { z } from "zod";
 import type { Router } from "../emulator/router.js";
 import type { EmulatorHandler, EmulatorRequest } from "../emulator/server.js";
@@ -27,7 +28,8 @@ const when = z.iso.datetime({ offset: true }).optional();
 const pageView = z.object({ url: z.string(), title: z.string().optional(), occurredAt: when });
 const formSubmission = z.object({
   formId: z.string().optional(),
-  formTitle: z.string().optional(),
+  /** Title of the page the form sits on: HubSpot's form-submission event carries it as hs_title. */
+  pageTitle: z.string().optional(),
   pageUrl: z.string().optional(),
   fields: z.record(z.string(), z.string()).optional(),
   occurredAt: when,
@@ -42,7 +44,12 @@ const emailClick = z.object({
   url: z.string().optional(),
   occurredAt: when,
 });
-const ctaClick = z.object({ ctaId: z.string().optional(), url: z.string().optional(), occurredAt: when });
+const ctaClick = z.object({
+  ctaId: z.string().optional(),
+  text: z.string().optional(),
+  url: z.string().optional(),
+  occurredAt: when,
+});
 const merge = z.object({ primaryId: z.coerce.string(), mergedId: z.coerce.string() });
 const owner = z.object({ email: z.string(), firstName: z.string(), lastName: z.string() });
 const engagement = z.object({
@@ -105,7 +112,12 @@ export function hubspotControlRoutes(
         const b = parseBody(formSubmission, req.body);
         return {
           occurredAt: b.occurredAt,
-          properties: defined({ hs_form_id: b.formId, hs_form_title: b.formTitle, hs_url: b.pageUrl }),
+          properties: defined({
+            hs_form_id: b.formId,
+            hs_form_type: "HUBSPOT",
+            hs_title: b.pageTitle,
+            hs_url: b.pageUrl,
+          }),
           fields: b.fields ?? {},
         };
       }),
@@ -128,7 +140,7 @@ export function hubspotControlRoutes(
         const b = parseBody(emailClick, req.body);
         return {
           occurredAt: b.occurredAt,
-          properties: defined({ hs_email_campaign_id: b.emailCampaignId, hs_url: b.url }),
+          properties: defined({ hs_email_campaign_id: b.emailCampaignId, hs_link_href: b.url }),
         };
       }),
     )
@@ -137,7 +149,7 @@ export function hubspotControlRoutes(
       "/contacts/:id/cta-clicks",
       activity("ctaClick", (req) => {
         const b = parseBody(ctaClick, req.body);
-        return { occurredAt: b.occurredAt, properties: defined({ hs_cta_id: b.ctaId, hs_url: b.url }) };
+        return { occurredAt: b.occurredAt, properties: defined({ hs_element_id: b.ctaId, hs_element_text: b.text, hs_url: b.url }) };
       }),
     )
     .add(

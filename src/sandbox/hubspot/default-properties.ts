@@ -46,6 +46,20 @@ const ANALYTICS_SOURCES = [
   ["PAID_SOCIAL", "Paid Social"],
 ] as const;
 
+// Employment Seniority: an enumeration HubSpot's enrichment fills from the job title (HubSpot's
+// default contact properties: hs_seniority, type enumeration, field type select).
+const SENIORITIES = [
+  ["owner", "Owner"],
+  ["partner", "Partner"],
+  ["executive", "Executive"],
+  ["vp", "VP"],
+  ["director", "Director"],
+  ["manager", "Manager"],
+  ["employee", "Employee"],
+] as const;
+
+// Number of Employees on a contact is an enumeration of bands (a form field), unlike the company's
+// numberofemployees, which is a number.
 const EMPLOYEE_RANGES = [
   ["1-5", "1-5"],
   ["5-25", "5-25"],
@@ -93,6 +107,7 @@ function contactProperties(): PropertyDefinition[] {
     text("lastname", "Last Name", info),
     text("company", "Company Name", info),
     text("jobtitle", "Job Title", info),
+    choice("hs_seniority", "Employment Seniority", info, SENIORITIES),
     phone("phone", "Phone Number", info),
     phone("mobilephone", "Mobile Phone Number", info),
     text("country", "Country/Region", info),

@@ -67,6 +67,10 @@ interface StoredObject extends HubspotObject {
 
 type Properties = Record<string, string | null | undefined>;
 
+/** HubSpot-defined association type ids of a contact's primary company (Associations v4 reference). */
+const CONTACT_TO_PRIMARY_COMPANY = 1;
+const PRIMARY_COMPANY_TO_CONTACT = 2;
+
 export class HubspotData {
   private readonly objects = new Map<ObjectType, Map<string, StoredObject>>();
   private readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
@@ -227,6 +231,22 @@ export class HubspotData {
       );
     this.links.add(fromType, from.id, toType, to.id, spec.typeId);
     this.links.add(toType, to.id, fromType, from.id, spec.inverse);
+    if (fromType === "contacts" && toType === "companies") this.keepPrimaryCompany(from, to, spec.typeId);
+    if (fromType === "companies" && toType === "contacts") this.keepPrimaryCompany(to, from, spec.inverse);
+  }
+
+  /**
+   * A contact's first associated company becomes its primary one, and a primary association names the
+   * company in the contact's calculated `associatedcompanyid` ("Primary Associated Company ID"; HubSpot's
+   * associations guide: the first company associated with a contact is set as primary). A calculated
+   * value, so the contact's modified date stays (association changes do not bump it).
+   */
+  private keepPrimaryCompany(contact: StoredObject, company: StoredObject, typeId: number): void {
+    const primary = associationType(typeId)?.primary === true;
+    if (!primary && contact.properties.associatedcompanyid) return;
+    this.links.add("contacts", contact.id, "companies", company.id, CONTACT_TO_PRIMARY_COMPANY);
+    this.links.add("companies", company.id, "contacts", contact.id, PRIMARY_COMPANY_TO_CONTACT);
+    contact.properties.associatedcompanyid = company.id;
   }
 
   associationsOf(fromType: ObjectType, fromId: string, toType: ObjectType): AssociationLink[] {

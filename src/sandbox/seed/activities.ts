@@ -105,20 +105,26 @@ function activity(
   return { contactKey: draw.contactKey, kind, occurredAt: at, properties };
 }
 
+// Event properties are named as HubSpot's events carry them (GET /events/v3/events; e_visited_page:
+// hs_url, hs_title, hs_url_path, hs_utm_*; e_submitted_form: hs_form_id, hs_form_type and the url and
+// title of the page the form sits on; clicks: hs_link_href, hs_element_text).
 function pageView(draw: Draw, page: Page, at: Date): SeedActivity {
-  const tagged = draw.rng.chance(0.15) ? "?utm_source=linkedin&utm_medium=paid_social" : "";
-  return activity(draw, "page_view", at, {
-    url: siteUrl(page.path) + tagged,
-    path: page.path,
-    title: page.title,
-  });
+  const paid = draw.rng.chance(0.15);
+  const properties: Record<string, string> = {
+    hs_url: siteUrl(page.path) + (paid ? "?utm_source=linkedin&utm_medium=paid_social" : ""),
+    hs_url_path: page.path,
+    hs_title: page.title,
+  };
+  if (paid) Object.assign(properties, { hs_utm_source: "linkedin", hs_utm_medium: "paid_social" });
+  return activity(draw, "page_view", at, properties);
 }
 
 function formSubmission(draw: Draw, form: (typeof FORMS)[number], at: Date): SeedActivity {
   return activity(draw, "form_submission", at, {
-    formName: form.name,
-    formId: form.id,
-    pageUrl: siteUrl(form.pagePath),
+    hs_form_id: form.id,
+    hs_form_type: "HUBSPOT",
+    hs_url: siteUrl(form.pagePath),
+    hs_title: form.pageTitle,
   });
 }
 
@@ -133,18 +139,18 @@ function randomActivity(draw: Draw, at: Date): SeedActivity {
       return formSubmission(draw, rng.pick(FORMS_BY_INTENT[intent]), at);
     case "cta_click": {
       const cta = rng.pick(CTAS_BY_INTENT[intent]);
-      return activity(draw, kind, at, { ctaName: cta.name, pageUrl: siteUrl(cta.pagePath) });
+      return activity(draw, kind, at, { hs_element_text: cta.name, hs_url: siteUrl(cta.pagePath) });
     }
     case "email_open":
     case "email_click": {
       const campaign = rng.pick(CAMPAIGNS_BY_INTENT[intent]);
       const name = campaign.name.replace("{month}", monthOf(at));
       const properties: Record<string, string> = {
-        campaign: name,
-        emailName: name,
-        subject: campaign.subject,
+        hs_email_campaign_id: String(campaign.id),
+        hs_email_campaign_name: name,
+        hs_email_subject: campaign.subject,
       };
-      if (kind === "email_click") properties.url = siteUrl(campaign.clickPath);
+      if (kind === "email_click") properties.hs_link_href = siteUrl(campaign.clickPath);
       return activity(draw, kind, at, properties);
     }
   }
@@ -176,8 +182,8 @@ function hotBurst(ctx: SeedContext, draw: Draw, createdMs: number): SeedActivity
   if (rng.chance(0.5)) {
     burst.push(
       activity(draw, "cta_click", rng.time(fortnightAgo, ctx.nowMs), {
-        ctaName: "Talk to sales",
-        pageUrl: siteUrl("/pricing"),
+        hs_element_text: "Talk to sales",
+        hs_url: siteUrl("/pricing"),
       }),
     );
   }

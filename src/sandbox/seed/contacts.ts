@@ -8,7 +8,7 @@ import { capitalisedEmail, lowerInitial, pad, spellCountry, spellState } from ".
 import { hashSeed } from "./prng.js";
 import { isAnchor, type Quirk, quirkAt } from "./quirks.js";
 import { Random } from "./random.js";
-import type { HubSpotSource, LifecycleStage, SeedActivity, SeedContact } from "./types.js";
+import type { HubSpotSource, LifecycleStage, SeedActivity, SeedContact, Seniority } from "./types.js";
 import {
   COMPETITORS,
   FREE_MAIL_DOMAINS,
@@ -238,6 +238,11 @@ export function contactAt(ctx: SeedContext, index: number): ContactPlan {
           ? undefined
           : rng.weighted(JOB_TITLES);
   if (jobTitle !== undefined) contact.jobTitle = jobTitle;
+  // HubSpot's enrichment fills hs_seniority from the title for most contacts; its own stream, so the
+  // contact's other draws stay as they were.
+  const seniority = jobTitle === undefined ? undefined : seniorityOf(jobTitle);
+  if (seniority !== undefined && new Random(ctx.seed, STREAM.enrichment, index).chance(0.8))
+    contact.seniority = seniority;
   if (quirk !== "blankPhone" && rng.chance(0.65)) contact.phone = country.phone(rng, city.area);
   if (employer !== undefined && rng.chance(0.95)) contact.companyKey = employer.company.key;
   const companyName = companyNameFor(rng, kind, quirk, employer, email);
@@ -257,4 +262,17 @@ export function contactAt(ctx: SeedContext, index: number): ContactPlan {
 /** Contacts 0..count-1 in order, one at a time. */
 export function* contactPlans(ctx: SeedContext): Generator<ContactPlan> {
   for (let index = 0; index < ctx.options.contacts; index++) yield contactAt(ctx, index);
+}
+
+/** The seniority HubSpot's enrichment would give a job title (checked most senior first). */
+export function seniorityOf(title: string): Seniority | undefined {
+  const t = title.toLowerCase();
+  if (/\b(owner|founder)\b/.test(t)) return "owner";
+  if (/\bpartner\b/.test(t) && !/partner program/.test(t)) return "partner";
+  if (/\b(chief|c[emfrt]o|president)\b/.test(t)) return "executive";
+  if (/\b(vp|vice president)\b/.test(t)) return "vp";
+  if (/\b(director|head of)\b/.test(t)) return "director";
+  if (/\b(manager|mgr)\b/.test(t)) return "manager";
+  if (/\b(intern|student)\b/.test(t)) return undefined;
+  return "employee";
 }

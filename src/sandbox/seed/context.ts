@@ -15,6 +15,7 @@ export const STREAM = {
   account: 7,
   rep: 8,
   repLeads: 9,
+  enrichment: 10,
 } as const;
 
 export const DAY_MS = 86_400_000;

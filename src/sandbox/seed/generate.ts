@@ -3,7 +3,7 @@
 import { COMPANY_NAME_SPACE, companyAt } from "./companies.js";
 import { contactPlans } from "./contacts.js";
 import { createContext, type SeedContext } from "./context.js";
-import { accountFor } from "./crm-accounts.js";
+import { accountFor, accountOwner } from "./crm-accounts.js";
 import { crmPeopleFor, REP_LEADS_PER_REP, repOwnLeads } from "./crm-people.js";
 import type { SeedOptions } from "./options.js";
 import { buildQueues, buildReps } from "./reps.js";
@@ -31,6 +31,9 @@ export function generateSeed(options: SeedOptions): SeedData {
   const ctx = contextFor(options);
   const reps = buildReps(ctx);
   const companyPlans = Array.from({ length: ctx.options.companies }, (_, index) => companyAt(ctx, index));
+  // A company sales already works has the owner of its Account in HubSpot too (company owner).
+  for (const plan of companyPlans)
+    if (plan.hasAccount) plan.company.ownerRepKey = accountOwner(ctx, reps, plan);
   const crm: SeedCrm = { leads: [], contacts: [], accounts: [], opportunities: [] };
 
   const contacts = [];

@@ -147,7 +147,21 @@ export interface SeedCompany {
   city: string;
   annualRevenue?: number;
   isCustomer: boolean;
+  /** The rep who owns the company (and its CRM Account), when sales already works it. */
+  ownerRepKey?: string;
 }
+
+/** Values of HubSpot's contact property `hs_seniority` (Employment Seniority) the seed uses. */
+export const HUBSPOT_SENIORITIES = [
+  "owner",
+  "partner",
+  "executive",
+  "vp",
+  "director",
+  "manager",
+  "employee",
+] as const;
+export type Seniority = (typeof HUBSPOT_SENIORITIES)[number];
 
 /** A HubSpot marketing contact, messy the way form data is (case, spaces, blanks, spellings). */
 export interface SeedContact {
@@ -157,6 +171,8 @@ export interface SeedContact {
   /** "" when the person left it blank. */
   lastName: string;
   jobTitle?: string;
+  /** HubSpot's enriched `hs_seniority`, derived from the job title; absent where enrichment found none. */
+  seniority?: Seniority;
   phone?: string;
   companyKey?: string;
   companyName?: string;
@@ -175,8 +191,9 @@ export interface SeedActivity {
   contactKey: string;
   kind: ActivityKind;
   occurredAt: Date;
-  /** page_view: url, path, title; form_submission: formName, formId, pageUrl; email_*: campaign,
-   *  emailName, subject (+ url on click); cta_click: ctaName, pageUrl. */
+  /** As HubSpot's events carry them: page_view hs_url, hs_url_path, hs_title (hs_utm_*); form_submission
+   *  hs_form_id, hs_form_type, hs_url, hs_title (of the form's page); email_* hs_email_campaign_id,
+   *  hs_email_campaign_name, hs_email_subject (+ hs_link_href on click); cta_click hs_element_text, hs_url. */
   properties: Record<string, string>;
 }
 

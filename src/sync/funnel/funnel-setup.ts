@@ -52,7 +52,10 @@ export function newFunnelRunState(): FunnelRunState {
   return { scores: new Map(), people: new Map(), activities: new Map(), newMqls: new Set() };
 }
 
-/** The contact properties scoring, routing and the handoff read. */
+/**
+ * The contact properties the funnel itself reads (routing, handoff, lifecycle, leadloop's own); the
+ * qualification definition adds the ones its rules name (personFields).
+ */
 export const PERSON_FIELDS = [
   "email",
   "firstname",
@@ -67,8 +70,6 @@ export const PERSON_FIELDS = [
   "numemployees",
   "lifecyclestage",
   "hs_lead_status",
-  "hs_email_optout",
-  "hs_email_bounce",
   "hs_analytics_source",
   "hs_analytics_source_data_1",
   "hubspot_owner_id",
@@ -81,12 +82,15 @@ export const PERSON_FIELDS = [
   "leadloop_upsell",
 ] as const;
 
-export const COMPANY_FIELDS = [
-  "name",
-  "domain",
-  "industry",
-  "numberofemployees",
-  "country",
-  "type",
-  "lifecyclestage",
-];
+/** The company properties the funnel itself reads (customer check, account matching). */
+export const COMPANY_FIELDS = ["name", "domain", "lifecyclestage", "hubspot_owner_id"] as const;
+
+/** Every contact property a run reads: the funnel's own and those the definition names. */
+export function personFields(setup: Pick<FunnelSetup, "qualification">): string[] {
+  return [...new Set<string>([...PERSON_FIELDS, ...setup.qualification.fields.person])];
+}
+
+/** Every company property a run reads: the funnel's own and those the definition names `of: company`. */
+export function companyFields(setup: Pick<FunnelSetup, "qualification">): string[] {
+  return [...new Set<string>([...COMPANY_FIELDS, ...setup.qualification.fields.company])];
+}

@@ -1,6 +1,7 @@
 // Handoff, after the contacts are synced: every MQL with a CRM record and no follow-up clock yet gets an
-// owner by the routing rules, its score, reasons and behaviour history on the CRM record, an alert task
-// due by the SLA, one completed task per significant activity, and a follow-up clock. The handoff's
+// owner by the routing rules (its account's owner first: looked up here, passed to routing as data),
+// its score, reasons and behaviour history on the CRM record, an alert task due by the SLA, one
+// completed task per significant activity, and a follow-up clock. The handoff's
 // writes are decided as one outbox group whose effect is the clock: the clock starts only once every
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
@@ -15,7 +16,8 @@ import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
-import { PERSON_FIELDS } from "./funnel-setup.js";
+import { personFields } from "./funnel-setup.js";
+import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
@@ -35,15 +37,26 @@ interface Candidate {
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   const candidates = await pendingHandoffs(ctx, setup, state.newMqls);
   if (candidates.length === 0) return;
+  // Scored again from the contacts as they are now: the contact sync may have changed them since
+  // qualification read them (a name's case, a country's spelling), and a run resumed after a crash reads
+  // them only as they are now; the rep sees the same reasons either way.
   const people = await ensureScored(
     ctx,
     setup,
     state,
     candidates.map((c) => c.personId),
+    "now",
   );
   const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
   const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
   const crmRecords = await readCrmRecords(ctx, setup, candidates);
+  const accounts = await personAccounts(
+    { marketing: ctx.marketing, store: ctx.store, setup },
+    candidates.flatMap((c) => {
+      const fields = people.get(c.personId);
+      return fields ? [{ personId: c.personId, crmType: c.crmType, crmId: c.crmId, fields }] : [];
+    }),
+  );
 
   for (const c of candidates) {
     if (ctx.signal?.aborted) return; // each handoff is decided whole; the rest wait for the next run
@@ -62,7 +75,11 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
         employees: person.numemployees ?? null,
         industry: person.industry ?? null,
       },
-      { accountOwnerEmail: ownerEmail?.toLowerCase() ?? null, activeReps: new Set(reps.keys()) },
+      {
+        account: accounts.get(c.personId) ?? null,
+        recordOwnerEmail: ownerEmail?.toLowerCase() ?? null,
+        activeReps: new Set(reps.keys()),
+      },
       setup.routing,
     );
     if (decision.kind === "unroutable") {
@@ -147,10 +164,12 @@ export async function ensureScored(
   setup: FunnelSetup,
   state: FunnelRunState,
   ids: string[],
+  /** "now": score everyone again from their current values; "reuse": only those not scored this run. */
+  mode: "reuse" | "now" = "reuse",
 ): Promise<Map<string, FieldValues>> {
-  const missing = ids.filter((id) => !state.scores.has(id));
+  const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
-    const records = await ctx.marketing.readByIds("contacts", missing, PERSON_FIELDS);
+    const records = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
   }
   return state.people;
@@ -305,14 +324,14 @@ async function handOffOne(
   });
 }
 
-/** A short name for an activity from its event properties: the page title, form or email it was about. */
+/** A short name for an activity from its event properties: the page, form page, email or link it was about. */
 function activityTitle(properties: Readonly<Record<string, string>>): string {
   return (
     properties.hs_title ??
-    properties.hs_form_title ??
     properties.hs_email_subject ??
+    properties.hs_element_text ??
     properties.hs_url ??
-    properties.hs_page_url ??
+    properties.hs_link_href ??
     "activity"
   ).slice(0, 120);
 }

@@ -2,6 +2,7 @@
 // task is, how a rep's lead status is read. Each CRM adapter folder supplies one; the handoff itself
 // stays the same whichever CRM is on the other side.
 import type { SourceRecord } from "../../core/records.js";
+import type { PersonAccount } from "../../core/routing/definition.js";
 
 export interface HandoffVocabulary {
   /** The CRM objects people live in, in order of preference for reading dispositions (Lead first). */
@@ -56,6 +57,27 @@ export interface HandoffVocabulary {
   managersOf(ownerIds: readonly string[]): Promise<Map<string, string>>;
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The CRM account each person belongs to, with its owner, keyed by person id; people with none are
+   * left out. Tried in order: the record's own account (a Contact's Account), the account linked to the
+   * person's company, then an account whose web domain is the company's or the email's. Throws SystemError.
+   */
+  findAccounts(people: readonly AccountQuery[]): Promise<Map<string, PersonAccount>>;
+}
+
+/** What is known about one person for finding their account. */
+export interface AccountQuery {
+  personId: string;
+  /** The person's CRM record, when it has one. */
+  crmType: string | null;
+  crmId: string | null;
+  /** The person's marketing company (HubSpot's associatedcompanyid). */
+  companyId: string | null;
+  /** The CRM account linked to that company, when the store has the link. */
+  linkedAccountId: string | null;
+  /** Normalised web domains: the company's, and the email's. */
+  companyDomain: string | null;
+  emailDomain: string | null;
 }
 
 /** One activity a rep logged on a person's CRM record. */

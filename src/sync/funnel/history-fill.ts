@@ -19,6 +19,8 @@ export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, st
   // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
   const inOutbox = await ctx.store.openOutboxGroups();
+  // A dry run commits no handoff: the people it hands off are in its plan instead.
+  for (const w of ctx.plan) if (w.phase === "handoff" && w.sourceId) handedOff.add(w.sourceId);
   const matches = all.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const v = setup.vocabulary.fields;

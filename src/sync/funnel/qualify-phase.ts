@@ -15,7 +15,7 @@ import { readChangeGroups } from "../change-groups.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { COMPANY_FIELDS, type FunnelRunState, type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
+import { companyFields, type FunnelRunState, type FunnelSetup, personFields } from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
@@ -43,7 +43,7 @@ export async function qualifyPeople(
     {
       system: ctx.marketing,
       object: CONTACTS,
-      fields: PERSON_FIELDS,
+      fields: personFields(setup),
       cursorObject: CURSOR_OBJECT,
       startWhenNew: null,
       groupRecords: QUALIFY_GROUP,
@@ -69,7 +69,7 @@ export async function qualifyCreatedPeople(
 ): Promise<void> {
   const ids = ctx.createdPeople.splice(0);
   for (let i = 0; i < ids.length; i += QUALIFY_GROUP) {
-    const records = await ctx.marketing.readByIds(CONTACTS, ids.slice(i, i + QUALIFY_GROUP), PERSON_FIELDS);
+    const records = await ctx.marketing.readByIds(CONTACTS, ids.slice(i, i + QUALIFY_GROUP), personFields(setup));
     await decide(ctx, await qualifyPage(ctx, setup, state, records));
     if (ctx.signal?.aborted) return;
   }
@@ -100,7 +100,7 @@ export async function qualifyPage(
   ];
   const companies = new Map(
     companyIds.length > 0
-      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, COMPANY_FIELDS)).map(
+      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, companyFields(setup))).map(
           (c) => [c.id, c.fields] as const,
         )
       : [],

@@ -3,6 +3,7 @@
 // are HubSpot owners found by email.
 import type { FieldValues } from "../../core/records.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
+import { findHubspotAccounts } from "./account-finder.js";
 import type { HubspotAdapter } from "./adapter.js";
 import { TASK_KEY_PROPERTY } from "./leadloop-properties.js";
 
@@ -112,5 +113,6 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       }
       return out;
     },
+    findAccounts: (people) => findHubspotAccounts(hubspot, people),
   };
 }

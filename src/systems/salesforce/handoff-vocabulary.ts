@@ -3,6 +3,7 @@
 // owners found among active Users by email.
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { SystemPort } from "../../sync/system-port.js";
+import { findSalesforceAccounts } from "./account-finder.js";
 
 export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVocabulary {
   return {
@@ -80,5 +81,6 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       }
       return out;
     },
+    findAccounts: (people) => findSalesforceAccounts(salesforce, people),
   };
 }

@@ -33,6 +33,8 @@ export interface Form {
   name: string;
   id: string;
   pagePath: string;
+  /** The title of the page the form sits on: what HubSpot's form-submission event carries as hs_title. */
+  pageTitle: string;
   intent: Intent;
 }
 
@@ -41,22 +43,37 @@ export const FORMS: readonly Form[] = [
     name: "Newsletter",
     id: "3f1c9a52-0d1e-4b8a-9a61-5b2f0c7e1a01",
     pagePath: "/blog/what-is-an-mql",
+    pageTitle: "What is an MQL, really?",
     intent: "low",
   },
   {
     name: "Download: State of RevOps 2026 report",
     id: "8b7e2d14-6c3f-4f0a-b2d9-1e4a5c6f7a02",
     pagePath: "/resources/state-of-revops-2026",
+    pageTitle: "Download the State of RevOps 2026 report",
     intent: "mid",
   },
   {
     name: "Webinar: Fixing the lead handoff",
     id: "c2a94e77-19b3-4d6e-8f05-7a3b2c1d4e03",
     pagePath: "/webinars/lead-handoff",
+    pageTitle: "Webinar: Fixing the lead handoff",
     intent: "mid",
   },
-  { name: "Contact us", id: "5d6e7f80-2a3b-4c5d-9e8f-0a1b2c3d4e04", pagePath: "/contact", intent: "high" },
-  { name: "Request a demo", id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", pagePath: "/demo", intent: "high" },
+  {
+    name: "Contact us",
+    id: "5d6e7f80-2a3b-4c5d-9e8f-0a1b2c3d4e04",
+    pagePath: "/contact",
+    pageTitle: "Contact sales",
+    intent: "high",
+  },
+  {
+    name: "Request a demo",
+    id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05",
+    pagePath: "/demo",
+    pageTitle: "Book a demo",
+    intent: "high",
+  },
 ];
 
 export const DEMO_FORM = FORMS.find((form) => form.name === "Request a demo") as Form;
@@ -70,31 +87,36 @@ export const CTAS: readonly { name: string; pagePath: string; intent: Intent }[]
 
 /** Email campaigns; `{month}` becomes the send month (YYYY-MM). */
 export const EMAIL_CAMPAIGNS: readonly {
+  /** HubSpot's numeric email campaign id. */
+  id: number;
   name: string;
   subject: string;
   clickPath: string;
   intent: Intent;
 }[] = [
   {
+    id: 118420371,
     name: "Newsletter {month}",
     subject: "This month in RevOps",
     clickPath: "/blog/lead-scoring-decay",
     intent: "low",
   },
   {
+    id: 118420388,
     name: "Nurture 1: Why leads go cold",
     subject: "Your leads are cooling off",
     clickPath: "/blog/what-is-an-mql",
     intent: "low",
   },
   {
+    id: 118420402,
     name: "Webinar invite: Fixing the lead handoff",
     subject: "Join us live",
     clickPath: "/webinars/lead-handoff",
     intent: "mid",
   },
-  { name: "Product update {month}", subject: "New in Orbitlane", clickPath: "/product", intent: "mid" },
-  { name: "Pricing follow-up", subject: "Questions about plans?", clickPath: "/pricing", intent: "high" },
+  { id: 118420415, name: "Product update {month}", subject: "New in Orbitlane", clickPath: "/product", intent: "mid" },
+  { id: 118420433, name: "Pricing follow-up", subject: "Questions about plans?", clickPath: "/pricing", intent: "high" },
 ];
 
 /** The campaigns that bring contacts in, by source. */

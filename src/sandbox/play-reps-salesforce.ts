@@ -1,0 +1,167 @@
+// Salesforce reps working the Leads leadloop handed them (Leadloop_MQL_Date__c set), as they would in the
+// UI: a first call and "Working - Contacted"; then a verdict with the statuses leadloop's README has
+// the admin set up: converted with an Opportunity ("Closed - Converted", the emulator's convertLead as
+// the Convert button does it), "Closed - Not Converted", "Closed - Unqualified", "Closed - Unreachable";
+// calls and emails logged as completed Tasks; an Opportunity from an earlier round Closed Won or Lost.
+import type { PeopleRound } from "./play-people.js";
+import { dealAmount, type DealOutcome, nextDealOutcome, nextVerdict, type Verdict } from "./rep-verdicts.js";
+import type { SalesforceEmulator } from "./salesforce/emulator.js";
+import type { Random } from "./seed/random.js";
+
+type SObject = Record<string, unknown>;
+
+export const SALESFORCE_STATUS_OF: Readonly<Record<Verdict, string>> = {
+  qualified: "Closed - Converted",
+  recycle: "Closed - Not Converted",
+  trash: "Closed - Unqualified",
+  unreachable: "Closed - Unreachable",
+};
+const NEW_STATUS = "Open - Not Contacted";
+const WORKING_STATUS = "Working - Contacted";
+/** Verdicts after which a new handoff (the person came back) is worked again. */
+const REOPENABLE = new Set([SALESFORCE_STATUS_OF.recycle, SALESFORCE_STATUS_OF.unreachable]);
+
+export function playSalesforceReps(
+  rng: Random,
+  sf: SalesforceEmulator,
+  now: Date,
+  played: PeopleRound,
+): void {
+  const data = sf.data;
+  const day = now.toISOString().slice(0, 10);
+  const handedOff = data
+    .list("Lead")
+    .filter((l) => l.HubSpot_Contact_Id__c && l.Leadloop_MQL_Date__c)
+    .sort(byId);
+  const logged = (whoId: string, subtype: "Call" | "Email", subject: string, ownerId: unknown, body: string) => {
+    data.insert(
+      "Task",
+      {
+        Subject: subject,
+        Status: "Completed",
+        TaskSubtype: subtype,
+        WhoId: whoId,
+        OwnerId: ownerId ?? null,
+        ActivityDate: day,
+        Description: body,
+      },
+      now,
+    );
+    if (subtype === "Call") played.callsLogged++;
+    else played.emailsLogged++;
+  };
+
+  const verdicts: Record<Verdict, number> = { qualified: 0, recycle: 0, trash: 0, unreachable: 0 };
+  for (const l of handedOff) {
+    if (l.IsConverted === true) verdicts.qualified++;
+    for (const v of ["recycle", "trash", "unreachable"] as const)
+      if (l.Status === SALESFORCE_STATUS_OF[v]) verdicts[v]++;
+  }
+  const lastRepTask = lastRepTaskByWho(sf);
+
+  for (const lead of handedOff) {
+    if (lead.IsConverted === true) continue;
+    const id = String(lead.Id);
+    const status = String(lead.Status);
+    // Handed off again after a recycle or a failed reach (the person came back): a new lead to work.
+    const handedOffAgain =
+      REOPENABLE.has(status) && Date.parse(String(lead.Leadloop_MQL_Date__c)) > (lastRepTask.get(id) ?? 0);
+    if (status === NEW_STATUS || handedOffAgain) {
+      logged(id, "Call", "Call: intro", lead.OwnerId, "Introduced ourselves; interested, asked for a follow-up next week.");
+      data.update("Lead", id, { Status: WORKING_STATUS }, now);
+      played.working++;
+      continue;
+    }
+    if (status !== WORKING_STATUS) continue;
+    const verdict = nextVerdict(verdicts, rng);
+    if (verdict === "qualified") {
+      logged(id, "Call", "Call: discovery", lead.OwnerId, "Discovery call: budget confirmed, evaluation this quarter.");
+      const { opportunityId } = data.convertLead(
+        id,
+        {
+          convertedStatus: SALESFORCE_STATUS_OF.qualified,
+          opportunityName: `${String(lead.Company ?? "New customer")} - New Business`,
+        },
+        now,
+      );
+      if (opportunityId)
+        data.update(
+          "Opportunity",
+          opportunityId,
+          {
+            StageName: "Qualification",
+            Amount: dealAmount(rng, numberOrNull(lead.NumberOfEmployees)),
+          },
+          now,
+        );
+      played.qualified++;
+      continue;
+    }
+    if (verdict === "recycle") {
+      logged(id, "Email", "Email: let's talk next quarter", lead.OwnerId, "Not a priority before next budget cycle; back in touch next quarter.");
+      played.recycled++;
+    } else if (verdict === "unreachable") {
+      logged(id, "Call", "Call: no answer", lead.OwnerId, "Third attempt, no answer; voicemail left.");
+      played.unreachable++;
+    } else played.trashed++;
+    data.update("Lead", id, { Status: SALESFORCE_STATUS_OF[verdict] }, now);
+  }
+
+  closeOpportunities(rng, sf, handedOff, now, played);
+}
+
+/** Opportunities from handed-off Leads, opened in an earlier round, are won (with their Amount) or lost. */
+function closeOpportunities(
+  rng: Random,
+  sf: SalesforceEmulator,
+  handedOff: readonly SObject[],
+  now: Date,
+  played: PeopleRound,
+): void {
+  const ids = new Set(handedOff.map((l) => l.ConvertedOpportunityId).filter(Boolean).map(String));
+  const opportunities = sf.data
+    .list("Opportunity")
+    .filter((o) => ids.has(String(o.Id)))
+    .sort(byId);
+  const outcomes: Record<DealOutcome, number> = { won: 0, lost: 0 };
+  for (const o of opportunities) {
+    if (o.StageName === "Closed Won") outcomes.won++;
+    if (o.StageName === "Closed Lost") outcomes.lost++;
+  }
+  const today = now.toISOString().slice(0, 10);
+  for (const o of opportunities) {
+    const open = o.StageName !== "Closed Won" && o.StageName !== "Closed Lost";
+    // Salesforce keeps dateTimes to the second: one opened this round is stamped at most this second.
+    if (!open || Date.parse(String(o.CreatedDate)) >= Math.floor(now.getTime() / 1000) * 1000) continue;
+    const outcome = nextDealOutcome(outcomes, rng);
+    sf.data.update(
+      "Opportunity",
+      String(o.Id),
+      { StageName: outcome === "won" ? "Closed Won" : "Closed Lost", CloseDate: today },
+      now,
+    );
+    if (outcome === "won") played.opportunitiesWon++;
+    else played.opportunitiesLost++;
+  }
+}
+
+/** When a rep last logged a Task (not leadloop's own) on each Lead, in epoch milliseconds. */
+function lastRepTaskByWho(sf: SalesforceEmulator): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of sf.data.list("Task")) {
+    if (t.Leadloop_Activity_Key__c || !t.WhoId) continue;
+    const who = String(t.WhoId);
+    const at = Date.parse(String(t.CreatedDate));
+    if (at > (out.get(who) ?? 0)) out.set(who, at);
+  }
+  return out;
+}
+
+function byId(a: SObject, b: SObject): number {
+  return String(a.Id).localeCompare(String(b.Id));
+}
+
+function numberOrNull(value: unknown): number | null {
+  const n = Number(value);
+  return value === null || value === undefined || !Number.isFinite(n) ? null : n;
+}
