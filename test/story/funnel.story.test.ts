@@ -140,6 +140,8 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
       dealstage: "appointmentscheduled",
       pipeline: "default",
       amount: "12000",
+      // HubSpot's deal form fills a close date in; Salesforce requires one on an Opportunity.
+      closedate: new Date(world.now().getTime() + 60 * DAY).toISOString(),
     });
     world.hubspot.data.associate("deals", deal.id, "contacts", people.ines!.id);
     world.hubspot.data.associate("deals", deal.id, "companies", companies.acme!);
@@ -214,8 +216,10 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     // The trashed person comes back to the pricing page and asks for a demo again: not handed off.
     behaviour.pricing(world, people.dmitri!.id);
     behaviour.demoRequest(world, people.dmitri!.id);
-    // The recycled one reads pricing within the cool-down: not handed off either.
+    // The recycled one reads pricing within the cool-down: new behaviour makes her an MQL again, but sales
+    // does not get her back before the cool-down ends.
     behaviour.pricing(world, people.chloe!.id);
+    const chloeTasks = crmOf("chloe").tasks.length;
     const run = await sync();
     expect(run.outcomes).toEqual({ won: 1, lost: 1 });
     expect(run.handoffs).toBe(0);
@@ -225,7 +229,8 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     expect(Number(wonDeal.properties.amount)).toBe(48_000);
     expect(contact("bjorn").leadloop_status).toBe("lost");
     expect(contact("dmitri").leadloop_status).toBe("trash");
-    expect(contact("chloe").leadloop_status).toBe("recycled");
+    expect(contact("chloe").leadloop_status).toBe("mql");
+    expect(crmOf("chloe").tasks).toHaveLength(chloeTasks);
     // The won event carries the amount, the source and the campaign.
     const won = world.storeRows<{ amount: number | null; source: string | null; campaign: string | null }>(
       "SELECT amount, source, campaign FROM funnel_events WHERE person_id = ? AND to_stage = 'won'",

@@ -149,7 +149,12 @@ export const behaviour = {
     recordActivity(world.hubspot.data, {
       contactId,
       kind: "formSubmission",
-      properties: { hs_form_title: "Request a demo", hs_page_url: "https://www.leadloop-demo.com/demo" },
+      // HubSpot's form-submission event names the form by id and the page it is on by title and URL.
+      properties: {
+        hs_form_id: "4c1f9a2e-7d3b-4e8a-9b6c-2f5e8d1a7c30",
+        hs_title: "Request a demo",
+        hs_url: "https://www.leadloop-demo.com/demo",
+      },
     });
   },
   blogVisit(world: StoryWorld, contactId: string): void {
