@@ -140,7 +140,7 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
       kind: breach.kind,
       overdueMinutes: breach.overdueMinutes,
     });
-    if (!ctx.dryRun) await ctx.store.upsertSlaClock({ ...breach.clock, breachedAt: breach.breachedAt });
+    await ctx.store.upsertSlaClock({ ...breach.clock, breachedAt: breach.breachedAt });
   }
 }
 

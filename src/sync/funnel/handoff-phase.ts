@@ -29,7 +29,7 @@ interface Candidate {
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
-  const candidates = await pendingHandoffs(ctx, setup, state.newMqls);
+  const candidates = await pendingHandoffs(ctx, setup);
   if (candidates.length === 0) return;
   const people = await ensureScored(
     ctx,
@@ -69,7 +69,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
       decision.kind === "queue"
         ? pickFromQueue(
             decision,
-            ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
+            await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
           )
         : decision;
     const ownerId = reps.get(assignment.rep) ?? null;
@@ -90,17 +90,12 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
  * MQLs handed to no one yet: their latest stage is mql, they have a CRM record, no SLA clock, and no
  * handoff still in the outbox.
  */
-async function pendingHandoffs(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  dryRunMqls: ReadonlySet<string>,
-): Promise<Candidate[]> {
+async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
   const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
   const events = await ctx.store.listFunnelEvents({ from: since });
-  const mqls = [...new Set([...events.filter((e) => e.toStage === "mql").map((e) => e.personId), ...dryRunMqls])];
+  const mqls = [...new Set(events.filter((e) => e.toStage === "mql").map((e) => e.personId))];
   if (mqls.length === 0) return [];
   const stages = await ctx.store.currentStages(mqls);
-  for (const id of dryRunMqls) stages.set(id, "mql");
   const clocked = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
   const inOutbox = await ctx.store.openOutboxGroups();
   const open = mqls.filter(
@@ -241,8 +236,6 @@ async function handOffOne(
       }),
     );
 
-  // In a dry run no group completes, so the plan counts the handoffs it would make.
-  if (ctx.dryRun) ctx.summary.handoffs++;
   await decide(ctx, {
     outboxGroups: [
       {

@@ -14,7 +14,7 @@ import { historyText, reasonsText } from "./person-history.js";
 
 export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   if (setup.crmIsMarketing) return;
-  const all: HistoryToFill[] = [...(await ctx.store.listHistoryToFill()), ...ctx.crmMatches.splice(0)];
+  const all: HistoryToFill[] = await ctx.store.listHistoryToFill();
   if (all.length === 0) return;
   // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));

@@ -132,7 +132,6 @@ export async function qualifyPage(
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
     const rules: Record<string, string> = {};
     if (score.qualified && REQUALIFIABLE.has(current) && canMove(current, "mql")) {
-      if (ctx.dryRun) state.newMqls.add(record.id);
       events.push({
         personId: record.id,
         email: record.fields.email ?? null,
