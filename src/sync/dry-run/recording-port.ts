@@ -38,8 +38,6 @@ export class RecordingPort implements SystemPort {
   private readonly records = new Map<string, Map<string, Recorded>>();
   private readonly descriptions = new Map<string, Promise<ObjectDescription>>();
   private readonly counters = new Map<string, number>();
-  /** Every write call the run made, in order: what the real run would send. */
-  readonly writes: { object: string; writes: readonly RecordWrite[]; outcomes: WriteOutcome[] }[] = [];
 
   constructor(
     private readonly inner: SystemPort,
@@ -114,7 +112,6 @@ export class RecordingPort implements SystemPort {
       this.record(object, created, { ...createDefaults, ...w.fields }, at, true);
       return { ref: w.ref, ok: true, id: created, created: true };
     });
-    this.writes.push({ object, writes, outcomes });
     return outcomes;
   }
 
