@@ -5,6 +5,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jest } from "@jest/globals";
+import type { Config } from "@jest/types";
 import Database from "better-sqlite3";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
@@ -438,7 +440,7 @@ function placeholdersToRealIds(plan: Write[], audit: Write[]): Map<string, strin
   return names;
 }
 
-/** Every table of the store but the run records and the run lock, as rows: what a dry run must not change. */
+/** Every table of the store but the run history, as rows: what a dry run must not change. */
 function storeState(path: string): Record<string, unknown[]> {
   const db = new Database(path, { readonly: true });
   try {
@@ -447,7 +449,7 @@ function storeState(path: string): Record<string, unknown[]> {
       .all() as { name: string }[];
     return Object.fromEntries(
       tables
-        .filter((t) => !/^(runs|locks?)$/.test(t.name))
+        .filter((t) => t.name !== "runs")
         .map((t) => [t.name, db.prepare(`SELECT * FROM "${t.name}"`).all().map((r) => JSON.stringify(r)).sort()]),
     );
   } finally {
@@ -465,6 +467,37 @@ async function dryThenReal(world: World) {
   const storeBefore = storeState(world.storePath);
   world.hubspot.calls.reset();
   world.salesforce.calls.reset();
+  // "The same state" includes the time: scores decay by the minute, so both runs start at the same
+  // instant. Only Date is set (timers, sockets and the clock's flow stay real), and back to it once for
+  // the real run; nothing the dry run did is stamped with a later time, since it wrote nothing.
+  const start = new Date();
+  jest.useFakeTimers({ now: start, advanceTimers: true, doNotFake: NOT_DATE });
+  try {
+    return await dryThenRealAt(world, start, storeBefore);
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
+/** Everything fake timers could replace but Date. */
+const NOT_DATE: Config.FakeableAPI[] = [
+  "hrtime",
+  "nextTick",
+  "performance",
+  "queueMicrotask",
+  "requestAnimationFrame",
+  "cancelAnimationFrame",
+  "requestIdleCallback",
+  "cancelIdleCallback",
+  "setImmediate",
+  "clearImmediate",
+  "setInterval",
+  "clearInterval",
+  "setTimeout",
+  "clearTimeout",
+];
+
+async function dryThenRealAt(world: World, start: Date, storeBefore: Record<string, unknown[]>) {
   const dry = await world.cli("sync", "--dry-run", "--json");
   expect([0, 4]).toContain(dry.code);
   const planned = JSON.parse(dry.stdout) as SummaryJson;
@@ -474,6 +507,7 @@ async function dryThenReal(world: World) {
   expect(writeCalls(world.salesforce.calls.byEndpoint())).toEqual({});
   expect(storeState(world.storePath)).toEqual(storeBefore);
 
+  jest.setSystemTime(start);
   const real = await world.cli("sync", "--json");
   expect([0, 4]).toContain(real.code);
   const done = JSON.parse(real.stdout) as SummaryJson;
