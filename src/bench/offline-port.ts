@@ -1,5 +1,6 @@
 // A SystemPort with no HTTP behind it, for the engine benchmark: readByIds answers from records held in
-// memory; everything else the engine does not call during a dry-run page is refused loudly.
+// memory and writes are accepted in memory; everything else a page of linked records does not call is
+// refused loudly.
 import type { SourceRecord } from "../core/records.js";
 import type { SystemPort } from "../sync/system-port.js";
 
@@ -30,8 +31,12 @@ export function offlinePort(system: string): OfflinePort {
       return out;
     },
     findBy: async () => refuse("findBy"),
-    write: async () => refuse("write"),
+    async write(_object, writes) {
+      calls++;
+      return writes.map((w, i) => ({ ref: w.ref, ok: true as const, id: w.id ?? `${system}-new-${calls}-${i}`, created: !w.id }));
+    },
     describe: async () => refuse("describe"),
+    createDefaults: async () => refuse("createDefaults"),
     readRemovals: async () => refuse("readRemovals"),
     apiCalls: () => calls,
   };

@@ -30,6 +30,8 @@ export interface FieldDescription {
   length?: number;
   /** Allowed values of a picklist / enumeration, when the system restricts them. */
   picklistValues?: string[];
+  /** What the system sets on create when a write leaves the field out (a Lead's default Status). */
+  defaultValue?: string;
   externalId?: boolean;
   unique?: boolean;
 }
@@ -38,4 +40,11 @@ export interface ObjectDescription {
   system: string;
   object: string;
   fields: FieldDescription[];
+}
+
+/** What the system fills in on create when a write leaves a field out, as its describe says. */
+export function describedDefaults(description: ObjectDescription): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of description.fields) if (f.defaultValue !== undefined) out[f.name] = f.defaultValue;
+  return out;
 }

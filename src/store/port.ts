@@ -326,6 +326,11 @@ export interface BatchCommit {
 export interface StateStore {
   /** Closes the underlying handle; the store is unusable afterwards. */
   close(): Promise<void>;
+  /**
+   * A private copy of the store as it is now, for a dry run to run the real pipeline against: what is
+   * done to the copy never reaches this store, and the copy is deleted when it is closed.
+   */
+  scratchCopy(): Promise<StateStore>;
 
   // Links (lookups and counts see active links only; retired links stay for history)
   findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined>;

@@ -76,7 +76,7 @@ export async function readChangeGroups(
   // adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
   // one now, even one that started at the signpost: else it would start anew at each run's signpost and
   // read an empty window every time.
-  if (!ctx.dryRun && (!saved || saved.value < until)) {
+  if (!saved || saved.value < until) {
     await ctx.store.commitBatch({
       runId: ctx.runId,
       at: ctx.now().toISOString(),

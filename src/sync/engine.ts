@@ -7,6 +7,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
+import { dryRunSync } from "./dry-run/dry-run.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
@@ -16,7 +17,6 @@ import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
-import { oneWritePerKey } from "./outbox/decide.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
@@ -32,6 +32,7 @@ export interface SyncOptions {
   crm: SystemPort;
   mappings: readonly ObjectMapping[];
   log: Logger;
+  /** Run the real pipeline on a copy of the store and recording stand-ins of the systems: write nothing. */
   dryRun?: boolean;
   now?: () => Date;
   /** Qualification, handoff and dispositions; without it the run only syncs fields (and creates everyone). */
@@ -53,41 +54,48 @@ const PAIR_ORDER = ["company", "contact", "deal"] as const;
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
+  const runId = newRunId(now());
+  if (options.dryRun) return dryRunSync(options, runId, (inner, dry) => runPipeline(inner, dry.runId, dry.plan));
+  return runPipeline(options, runId);
+}
+
+function newRunId(startedAt: Date): string {
+  return `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+}
+
+/** The run itself; `plan`, when given (a dry run), receives every write sent. */
+async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWrite[]): Promise<SyncResult> {
+  const now = options.now ?? (() => new Date());
   const startedAt = now();
-  const runId = `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const holder = options.lockHolder ?? runLockHolder(runId);
   const ttl = options.lockTtlMs ?? RUN_LOCK_TTL_MS;
-  const dryRun = options.dryRun ?? false;
   const { store } = options;
 
   const lease = await takeRunLock({ store, holder, now, ttlMs: ttl, log: options.log });
   const ctx: RunContext = {
     runId,
     until: startedAt.toISOString(),
-    dryRun,
     now,
     log: options.log.child({ runId }),
     store,
     marketing: options.marketing,
     crm: options.crm,
-    summary: emptySummary(runId, dryRun, startedAt.toISOString(), [
+    summary: emptySummary(runId, false, startedAt.toISOString(), [
       options.marketing.system,
       options.crm.system,
     ]),
-    plan: [],
-    crmMatches: [],
+    plan,
     createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
     signal: options.signal,
     onProgress: options.onProgress,
   };
   const calls0 = { marketing: options.marketing.apiCalls(), crm: options.crm.apiCalls() };
-  await store.startRun({ id: runId, startedAt: ctx.until, dryRun });
-  ctx.log.info("run.started", { until: ctx.until, dryRun });
+  await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
+  ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 
   try {
     ctx.heartbeat = async () => {
-      if (dryRun) return;
       if (!(await store.renewLock(RUN_LOCK, holder, now().toISOString(), ttl))) {
         throw new Error("lost the run lock to another process; stopping");
       }
@@ -125,7 +133,6 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.
     if (!stopping()) await drainOutbox(ctx);
-    if (dryRun) ctx.plan = oneWritePerKey(ctx.plan);
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";
@@ -143,7 +150,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     await lease.release();
     ctx.log.info("run.finished", { status: ctx.summary.status });
   }
-  return { summary: ctx.summary, plan: ctx.plan };
+  return { summary: ctx.summary, plan: plan ?? [] };
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */

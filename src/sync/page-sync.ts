@@ -83,11 +83,6 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   let work: PairWrite[] = [];
   for (const p of pairings) {
-    if (ctx.dryRun && plannedBefore(ctx, p)) {
-      // The real run wrote this pair from the other side already: reading it here is its own echo.
-      ctx.summary.unchanged++;
-      continue;
-    }
     const merged = mergeRecord({
       mapping: p.mapping,
       marketing: p.marketing,
@@ -114,17 +109,6 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   if (!input.retrying) work = await withoutHeldWrites(ctx, work);
-  if (ctx.dryRun) {
-    for (const w of work) {
-      for (const planned of w.planned) {
-        bump(planned.action === "create" ? ctx.summary.created : ctx.summary.updated, planned.system);
-        ctx.plan.push(planned);
-      }
-    }
-    ctx.crmMatches.push(...repRecordMatches(pairings));
-    return;
-  }
-
   const outcomes = await writePairs(ctx, work);
   commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
   for (const o of outcomes) {
@@ -257,18 +241,6 @@ function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crm
   return pairings
     .filter((p) => !p.link && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
     .map((p) => ({ personId: p.marketing!.id, crmType: p.crm!.object, crmId: p.crm!.id }));
-}
-
-/** In a dry run: whether an earlier page of this run planned this pair already (marks it planned if not). */
-function plannedBefore(ctx: RunContext, p: Pairing): boolean {
-  const keys = [
-    p.marketing ? `${p.mapping.pair}:marketing:${p.marketing.id}` : null,
-    p.crm ? `${p.mapping.pair}:crm:${p.crm.id}` : null,
-  ].filter((k): k is string => k !== null);
-  const seen = (ctx.dryRunPlanned ??= new Set<string>());
-  if (keys.some((k) => seen.has(k))) return true;
-  for (const k of keys) seen.add(k);
-  return false;
 }
 
 function newCommit() {

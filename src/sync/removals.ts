@@ -26,7 +26,7 @@ export async function followRemovals(
   const save = { system: system.system, object: cursorObject, value: ctx.until, lastId: null };
   if (!cursor) {
     // First run: nothing was linked before it, so there is nothing to follow yet.
-    if (!ctx.dryRun) await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, cursors: [save] });
+    await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, cursors: [save] });
     return;
   }
   const since = new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString();
@@ -69,7 +69,6 @@ export async function followRemovals(
       ctx.log.info("link.retired", { runId: ctx.runId, linkId: link.id, reason: "deleted", recordId: r.id });
     }
   }
-  if (ctx.dryRun) return;
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,

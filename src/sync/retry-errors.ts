@@ -64,15 +64,12 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   const ctx: RunContext = {
     runId,
     until: now().toISOString(),
-    dryRun: false,
     now,
     log: options.log.child({ runId }),
     store,
     marketing: options.marketing,
     crm: options.crm,
     summary,
-    plan: [],
-    crmMatches: [],
     createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };

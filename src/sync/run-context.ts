@@ -1,5 +1,5 @@
 // What every step of one sync run shares: the two systems, the store, the run's identity and
-// signpost, the mappings of each pair, the summary being filled, and the dry-run plan being collected.
+// signpost, the mappings of each pair, the summary being filled, and a dry run's plan being collected.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
@@ -15,20 +15,14 @@ export interface RunContext {
   runId: string;
   /** The signpost: nothing modified after it is read in this run, and no cursor passes it. */
   until: string;
-  dryRun: boolean;
   now: () => Date;
   log: Logger;
   store: StateStore;
   marketing: SystemPort;
   crm: SystemPort;
   summary: RunSummary;
-  /** Filled in a dry run instead of writing. */
-  plan: PlannedWrite[];
-  /**
-   * In a dry run only (a real run keeps them in the store): CRM records a rep created that this run
-   * would link to an existing marketing contact, whose history the history fill would write.
-   */
-  crmMatches: { personId: string; crmType: string; crmId: string }[];
+  /** In a dry run: every write sent, with the record the system answered (the run's plan). */
+  plan?: PlannedWrite[];
   /**
    * Marketing contacts this run created from CRM records: qualification scores them in the same run
    * (they were made after its read), so the next run has nothing left to write for them.
@@ -39,8 +33,6 @@ export interface RunContext {
    * deals are included in the CRM from now on (funnel/inclusion.ts).
    */
   linkedPeople?: string[];
-  /** In a dry run: the records already planned, so reading a pair again from its other side plans nothing. */
-  dryRunPlanned?: Set<string>;
   /**
    * The inclusion rule: which of these marketing records, none of which has a CRM counterpart, may be
    * created in the CRM (by default only MQLs). Returns their ids.

@@ -95,6 +95,13 @@ export interface SystemPort {
 
   describe(object: string): Promise<ObjectDescription>;
 
+  /**
+   * Values the system gives a record of `object` it creates, for fields the write leaves out: the
+   * describe's defaults and what the system sets itself (a Salesforce record's owner is the API user,
+   * with `Owner.Email`). A dry run answers its creates with them. Throws SystemError.
+   */
+  createDefaults(object: string): Promise<FieldValues>;
+
   /** Records of `object` deleted or merged between `since` and `until`. Throws SystemError. */
   readRemovals(object: string, since: string, until: string): Promise<Removal[]>;
 

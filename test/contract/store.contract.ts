@@ -685,6 +685,35 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("scratch copy (a dry run's store)", () => {
+      it("holds what the store holds, keeps its own changes to itself, and goes away when closed", async () => {
+        await store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }));
+        await store.commitBatch(
+          batch(2, { cursors: [{ system: "hubspot", object: "contacts", value: at(2), lastId: "Zoé-1" }] }),
+        );
+        const copy = await store.scratchCopy();
+        try {
+          expect(await copy.findLinkByMarketing("contact", people.zoe.hubspotId)).toBeDefined();
+          expect((await copy.getCursor("hubspot", "contacts"))?.lastId).toBe("Zoé-1");
+
+          await copy.commitBatch(
+            batch(3, {
+              links: [leadLink(people.jose)],
+              cursors: [{ system: "hubspot", object: "contacts", value: at(3), lastId: null }],
+            }),
+          );
+          expect(await copy.takeRoundRobinTurn("emea-inbound", 3)).toBe(0);
+          expect(await copy.findLinkByMarketing("contact", people.jose.hubspotId)).toBeDefined();
+        } finally {
+          await copy.close();
+        }
+        expect(await store.findLinkByMarketing("contact", people.jose.hubspotId)).toBeUndefined();
+        expect((await store.getCursor("hubspot", "contacts"))?.lastId).toBe("Zoé-1");
+        expect(await store.takeRoundRobinTurn("emea-inbound", 3)).toBe(0);
+        await expect(copy.countLinks()).rejects.toThrow(StoreError);
+      });
+    });
+
     describe("locks", () => {
       const ttl = 5 * 60_000;
 

@@ -31,7 +31,6 @@ describe("the outbox holds a flipping value as a loop", () => {
     return {
       runId: `run-${run}`,
       until: new Date(clock).toISOString(),
-      dryRun: false,
       now: () => new Date(clock),
       log: silentLogger,
       store,
@@ -39,7 +38,6 @@ describe("the outbox holds a flipping value as a loop", () => {
       crm: system,
       summary: emptySummary(`run-${run}`, false, new Date(clock).toISOString(), ["hubspot"]),
       plan: [],
-      crmMatches: [],
       createdPeople: [],
       includeInCrm: async () => new Set(),
     };

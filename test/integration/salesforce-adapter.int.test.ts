@@ -572,3 +572,29 @@ describe("readRemovals", () => {
     expect(byId.get(gone!)!.at).toMatch(/Z$/);
   });
 });
+
+describe("createDefaults", () => {
+  it("answers what Salesforce gives a created Lead: the describe's defaults and the API user as owner", async () => {
+    const sf = await adapter();
+    const defaults = await sf.createDefaults("Lead");
+    // What a Lead created without these fields really gets from the emulator.
+    const id = (await sf.write("Lead", [{ ref: "r", fields: { LastName: "Wójcik", Company: "Żabka Polska" } }]))[0]!;
+    expect(id.ok).toBe(true);
+    const [created] = await sf.readByIds("Lead", [(id as { id: string }).id], ["Status", "OwnerId", "Owner.Email"]);
+    expect(defaults).toMatchObject({
+      Status: created!.fields.Status,
+      OwnerId: created!.fields.OwnerId,
+      "Owner.Email": created!.fields["Owner.Email"],
+    });
+    expect(defaults.Status).toBe("Open - Not Contacted");
+    expect(defaults["Owner.Email"]).toBe("integration@leadloop.sandbox");
+  });
+
+  it("reads the API user once per adapter, with a GET", async () => {
+    const sf = await adapter();
+    emu.calls.reset();
+    await sf.createDefaults("Lead");
+    await sf.createDefaults("Contact");
+    expect(emu.calls.byEndpoint()["GET /services/oauth2/userinfo"]).toBe(1);
+  });
+});

@@ -19,7 +19,7 @@ import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
 import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
-import { addOAuthRoutes } from "./routes/oauth.js";
+import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
 import { addQueryRoutes } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
@@ -90,6 +90,7 @@ export async function startSalesforceEmulator(
 
   const api = new Router<EmulatorHandler>();
   addOAuthRoutes(api, ctx, () => integrationUserId);
+  addUserInfoRoute(api, ctx, () => integrationUserId);
   addQueryRoutes(api, ctx);
   addCollectionRoutes(api, ctx);
   addSObjectRoutes(api, ctx);

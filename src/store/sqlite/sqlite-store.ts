@@ -1,6 +1,8 @@
 // The SQLite implementation of the state store port: one better-sqlite3 connection per store, every
 // write in a BEGIN IMMEDIATE transaction so processes sharing the file take turns instead of failing.
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type {
   AuditEntry,
@@ -56,6 +58,8 @@ export class SqliteStateStore implements StateStore {
     private readonly db: Database.Database,
     /** The resolved path (or ":memory:"), as named in error messages. */
     readonly file: string,
+    /** Run after closing: a scratch copy removes its folder. */
+    private readonly onClose?: () => void,
   ) {
     const sql = new Statements(db);
     this.tables = {
@@ -99,6 +103,22 @@ export class SqliteStateStore implements StateStore {
       this.db.close();
     } catch (err) {
       throw toStoreError(err, this.file, "close it");
+    } finally {
+      this.onClose?.();
+    }
+  }
+
+  /** `VACUUM INTO` writes a consistent copy of the whole database in one statement (SQLite "VACUUM"). */
+  async scratchCopy(): Promise<StateStore> {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-dry-run-"));
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    const copy = join(dir, "state.db");
+    try {
+      await this.read("copy it for a dry run", () => this.db.prepare("VACUUM INTO ?").run(copy));
+      return await openSqliteStore(copy, {}, remove);
+    } catch (err) {
+      remove();
+      throw err;
     }
   }
 
@@ -291,13 +311,14 @@ export class SqliteStateStore implements StateStore {
 export async function openSqliteStore(
   path: string,
   options: SqliteStoreOptions = {},
+  onClose?: () => void,
 ): Promise<SqliteStateStore> {
   const file = path === ":memory:" ? path : resolve(path);
   let db: Database.Database | undefined;
   try {
     db = openConnection(file, options);
     migrate(db, file);
-    return new SqliteStateStore(db, file);
+    return new SqliteStateStore(db, file, onClose);
   } catch (err) {
     db?.close();
     throw toStoreError(err, file, "open it");

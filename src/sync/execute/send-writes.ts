@@ -37,6 +37,7 @@ export async function sendWrites<T extends Sendable>(
   const at = ctx.now().toISOString();
   const sent = items.map((item, index): Sent<T> => {
     const outcome = outcomes[index]!;
+    planned(ctx, item.planned, outcome);
     if (!outcome.ok) return { item, outcome, audit: [] };
     const created = !item.write.id && outcome.created;
     bump(created ? ctx.summary.created : ctx.summary.updated, system.system);
@@ -60,6 +61,17 @@ export async function sendWrites<T extends Sendable>(
   });
   ctx.onProgress?.({ phase: "write", read: 0, written: items.length });
   return sent;
+}
+
+/**
+ * A dry run's plan holds each write as sent, named by the record the system answered: a create that
+ * upserted onto an existing record is the update it became, and a created record carries the id the dry
+ * run gave it, so later writes to it can be followed.
+ */
+function planned(ctx: RunContext, write: PlannedWrite, outcome: WriteOutcome): void {
+  if (!ctx.plan) return;
+  if (!outcome.ok) ctx.plan.push(write);
+  else ctx.plan.push({ ...write, action: outcome.created ? "create" : "update", id: outcome.id });
 }
 
 function auditText(value: string | null): string | null {

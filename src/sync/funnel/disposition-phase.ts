@@ -83,7 +83,6 @@ async function recheckUnknownStatuses(
   statusCarried: boolean,
   fields: string[],
 ): Promise<Map<string, string | null>> {
-  if (ctx.dryRun) return new Map();
   const { object } = setup.vocabulary.status;
   const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
     (e) => e.operation === "disposition" && e.object === object && e.recordId !== null,

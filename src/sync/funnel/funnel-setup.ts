@@ -41,15 +41,10 @@ export interface FunnelRunState {
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
-  /**
-   * In a dry run, the people this run would make MQLs (a real run records them as funnel events), so
-   * the plan hands them off as the real run would.
-   */
-  newMqls: Set<string>;
 }
 
 export function newFunnelRunState(): FunnelRunState {
-  return { scores: new Map(), people: new Map(), activities: new Map(), newMqls: new Set() };
+  return { scores: new Map(), people: new Map(), activities: new Map() };
 }
 
 /**

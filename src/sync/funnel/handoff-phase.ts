@@ -35,7 +35,7 @@ interface Candidate {
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
-  const candidates = await pendingHandoffs(ctx, setup, state.newMqls);
+  const candidates = await pendingHandoffs(ctx, setup);
   if (candidates.length === 0) return;
   // Scored again from the contacts as they are now: the contact sync may have changed them since
   // qualification read them (a name's case, a country's spelling), and a run resumed after a crash reads
@@ -90,7 +90,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
       decision.kind === "queue"
         ? pickFromQueue(
             decision,
-            ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
+            await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
           )
         : decision;
     const ownerId = reps.get(assignment.rep) ?? null;
@@ -111,21 +111,15 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
  * MQLs handed to no one yet: their latest stage is mql, they have a CRM record, no SLA clock, and no
  * handoff still in the outbox.
  */
-async function pendingHandoffs(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  dryRunMqls: ReadonlySet<string>,
-): Promise<Candidate[]> {
+async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
   const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
   const events = await ctx.store.listFunnelEvents({ from: since });
   const mqlAt = new Map<string, string>();
   for (const e of events) if (e.toStage === "mql") mqlAt.set(e.personId, e.at);
   const now = ctx.now();
-  for (const id of dryRunMqls) mqlAt.set(id, now.toISOString());
   const mqls = [...mqlAt.keys()];
   if (mqls.length === 0) return [];
   const stages = await ctx.store.currentStages(mqls);
-  for (const id of dryRunMqls) stages.set(id, "mql");
   // A clock from a handoff before the person's latest MQL belongs to an earlier round (they were
   // recycled since): the new MQL is handed off again.
   const handedOffAt = new Map((await ctx.store.listSlaClocks()).map((c) => [c.personId, c.handoffAt]));
@@ -291,8 +285,6 @@ async function handOffOne(
       }),
     );
 
-  // In a dry run no group completes, so the plan counts the handoffs it would make.
-  if (ctx.dryRun) ctx.summary.handoffs++;
   await decide(ctx, {
     outboxGroups: [
       {

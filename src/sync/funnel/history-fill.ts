@@ -14,13 +14,11 @@ import { historyText, reasonsText } from "./person-history.js";
 
 export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   if (setup.crmIsMarketing) return;
-  const all: HistoryToFill[] = [...(await ctx.store.listHistoryToFill()), ...ctx.crmMatches.splice(0)];
+  const all: HistoryToFill[] = await ctx.store.listHistoryToFill();
   if (all.length === 0) return;
   // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
   const inOutbox = await ctx.store.openOutboxGroups();
-  // A dry run commits no handoff: the people it hands off are in its plan instead.
-  for (const w of ctx.plan) if (w.phase === "handoff" && w.sourceId) handedOff.add(w.sourceId);
   const matches = all.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const v = setup.vocabulary.fields;

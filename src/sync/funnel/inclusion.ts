@@ -56,12 +56,9 @@ export async function newlyIncludedRecords(
 ): Promise<SourceRecord[]> {
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
   if (!ctx.marketing.readAssociations) return [];
-  // A dry run recorded no funnel event: the people it would make MQLs stand in.
-  const mqls = ctx.dryRun
-    ? [...state.newMqls]
-    : (await ctx.store.listFunnelEvents({ from: ctx.until }))
-        .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
-        .map((e) => e.personId);
+  const mqls = (await ctx.store.listFunnelEvents({ from: ctx.until }))
+    .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
+    .map((e) => e.personId);
   const people = [...new Set([...mqls, ...(ctx.linkedPeople ?? [])])];
   if (people.length === 0) return [];
   const ids = [...new Set([...(await ctx.marketing.readAssociations(CONTACTS, people, mapping.marketingObject)).values()].flat())];

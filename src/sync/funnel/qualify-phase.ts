@@ -138,7 +138,6 @@ export async function qualifyPage(
       canMove(current, "mql") &&
       (await showsNewBehaviour(ctx, record.id, current, activitiesOf.get(record.id) ?? []))
     ) {
-      if (ctx.dryRun) state.newMqls.add(record.id);
       events.push({
         personId: record.id,
         email: record.fields.email ?? null,

@@ -316,7 +316,7 @@ async function nextRep(
     decision.kind === "queue"
       ? pickFromQueue(
           decision,
-          ctx.dryRun ? 0 : await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
+          await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
         )
       : decision;
   const ownerId = directory.crm.get(assignment.rep);

@@ -6,7 +6,6 @@ import type { NewQueuedError, OutboxEntry } from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
-import { planFunnelWrite } from "./decide.js";
 import { clearingWrite, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 
@@ -30,10 +29,6 @@ export interface DrainResult {
 /** Drains the outbox (or the given keys); stops between batches when the run is asked to stop. */
 export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): Promise<DrainResult> {
   const result: DrainResult = { accepted: [], refused: [] };
-  if (ctx.dryRun) {
-    for (const entry of await ctx.store.listOutbox()) planFunnelWrite(ctx, entry);
-    return result;
-  }
   const seen = new Set<string>();
   for (;;) {
     const page = (

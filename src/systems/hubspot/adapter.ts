@@ -108,6 +108,9 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     write: (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
       writeRecords({ transport, log }, object, writes),
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
+    // HubSpot's properties carry no defaults: a created record holds what was written, besides its id
+    // and dates (`hs_object_id`, `createdate`), which no mapping reads.
+    createDefaults: async () => ({}),
     readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
       readRemovals({ transport, lookbackMs }, object, since, until),
     apiCalls: () => transport.callCount(),

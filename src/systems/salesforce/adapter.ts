@@ -1,8 +1,8 @@
 // The Salesforce adapter: SystemPort over the REST API (query, sObject Collections, describe, getDeleted)
 // and Bulk API 2.0 for large upserts, through one client that retries, refreshes and keeps the API budget.
 import type { SalesforceConnection } from "../../config/leadloop-config.js";
-import type { ObjectDescription } from "../../core/object-schema.js";
-import type { SourceRecord } from "../../core/records.js";
+import { describedDefaults, type ObjectDescription } from "../../core/object-schema.js";
+import type { FieldValues, SourceRecord } from "../../core/records.js";
 import { type Logger, silentLogger } from "../../log/logger.js";
 import type {
   ChangeCursor,
@@ -23,6 +23,7 @@ import { DescribeCache } from "./describe.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
+import { readRunningUser, type RunningUser } from "./running-user.js";
 
 export interface SalesforceAdapterOptions {
   connection: SalesforceConnection;
@@ -61,6 +62,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   const describe = new DescribeCache(client);
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+  let runningUser: Promise<RunningUser> | undefined;
 
   return {
     system: "salesforce",
@@ -102,6 +104,22 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     },
     async describe(object: string): Promise<ObjectDescription> {
       return (await describe.get(object)).description;
+    },
+    async createDefaults(object: string): Promise<FieldValues> {
+      const { description } = await describe.get(object);
+      const out: FieldValues = describedDefaults(description);
+      // A record created without an owner is owned by the user the API runs as.
+      if (description.fields.some((f) => f.name === "OwnerId" && f.createable)) {
+        if (!runningUser) {
+          runningUser = readRunningUser(client);
+          // A failed read is not kept: the next create asks again.
+          runningUser.catch(() => (runningUser = undefined));
+        }
+        const user = await runningUser;
+        out.OwnerId = user.id;
+        out["Owner.Email"] = user.email;
+      }
+      return out;
     },
     readRemovals(object: string, since: string, until: string): Promise<Removal[]> {
       return readRemovals(client, describe, object, since, until);

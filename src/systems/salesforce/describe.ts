@@ -19,7 +19,10 @@ const describeField = z
     defaultedOnCreate: z.boolean().default(false),
     length: z.number().optional(),
     restrictedPicklist: z.boolean().default(false),
-    picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() }).loose()).default([]),
+    picklistValues: z
+      .array(z.object({ value: z.string(), active: z.boolean(), defaultValue: z.boolean().default(false) }).loose())
+      .default([]),
+    defaultValue: z.union([z.string(), z.boolean(), z.number(), z.null()]).optional(),
     externalId: z.boolean().default(false),
     unique: z.boolean().default(false),
   })
@@ -132,5 +135,18 @@ function toFieldDescription(f: DescribeField): FieldDescription {
   };
   if (TEXT_TYPES.has(type) && f.length) out.length = f.length;
   if (f.restrictedPicklist) out.picklistValues = f.picklistValues.filter((p) => p.active).map((p) => p.value);
+  const defaultValue = createDefault(f);
+  if (defaultValue !== null) out.defaultValue = defaultValue;
   return out;
+}
+
+/**
+ * The value Salesforce gives a field on create when the write leaves it out: the field's `defaultValue`
+ * (a checkbox's true/false), or for a picklist the active value marked `defaultValue` (DescribeFieldResult
+ * and PicklistEntry in the SOAP API Developer Guide).
+ */
+function createDefault(f: DescribeField): string | null {
+  if (f.type === "boolean") return typeof f.defaultValue === "boolean" ? String(f.defaultValue) : null;
+  if (typeof f.defaultValue === "string" && f.defaultValue !== "") return f.defaultValue;
+  return f.picklistValues.find((p) => p.active && p.defaultValue)?.value ?? null;
 }

@@ -1,5 +1,6 @@
 // The OAuth 2.0 token endpoint for the client credentials flow (Salesforce Help, "OAuth 2.0 Client
-// Credentials Flow for Server-to-Server Integration"). Errors use OAuth's {error, error_description}.
+// Credentials Flow for Server-to-Server Integration"), and the UserInfo endpoint that names the user a
+// session runs as (Salesforce Help, "UserInfo Endpoint"). Errors use OAuth's {error, error_description}.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
@@ -53,6 +54,37 @@ export function addOAuthRoutes(
         id: identity,
         token_type: "Bearer",
         issued_at: issuedAt,
+      },
+    };
+  });
+}
+
+/**
+ * GET /services/oauth2/userinfo with the session's bearer token: the OpenID Connect claims of the user
+ * the session runs as (`user_id`, `organization_id`, `email` …). An invalid token gets 403 "Bad_OAuth_Token".
+ */
+export function addUserInfoRoute(
+  router: Router<EmulatorHandler>,
+  ctx: SalesforceContext,
+  integrationUserId: () => string,
+): void {
+  router.add("GET", "/services/oauth2/userinfo", (req) => {
+    const header = String(req.headers.authorization ?? "");
+    const token = /^(Bearer|OAuth)\s+(.+)$/i.exec(header)?.[2]?.trim();
+    if (!token || !ctx.sessions.isValid(token)) return { status: 403, body: "Bad_OAuth_Token" };
+    const user = ctx.data.get("User", integrationUserId())!;
+    return {
+      status: 200,
+      body: {
+        sub: `${ctx.baseUrl()}/id/${ctx.orgId}/${integrationUserId()}`,
+        user_id: integrationUserId(),
+        organization_id: ctx.orgId,
+        preferred_username: user.Username,
+        name: `${String(user.FirstName)} ${String(user.LastName)}`,
+        email: user.Email,
+        email_verified: true,
+        active: true,
+        user_type: "STANDARD",
       },
     };
   });
