@@ -245,7 +245,8 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     behaviour.demoRequest(world, people.chloe!.id);
     const run = await sync();
     expect(run.handoffs).toBe(1);
-    expect(contact("chloe")).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    // The lead is open again for the rep, and the marketer sees it open too.
+    expect(contact("chloe")).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql", hs_lead_status: "NEW" });
     expect(crmOf("chloe").tasks.filter((t) => t.subject.startsWith("New MQL"))).toHaveLength(2);
     const stages = world
       .storeRows<{ to_stage: string }>("SELECT to_stage FROM funnel_events WHERE person_id = ? ORDER BY at, id", people.chloe!.id)

@@ -274,14 +274,23 @@ async function handOffOne(
       }),
     ),
   ];
-  if (!setup.crmIsMarketing && marketingOwnerId)
+  // The contact gets its owner, and, when the handoff opened the lead again, the open status too, in the
+  // same group: the marketer sees it now, and the next run finds both sides agreeing instead of carrying
+  // the Lead's reopened status over one run late.
+  const contactFields: FieldValues = {};
+  if (marketingOwnerId) contactFields.hubspot_owner_id = marketingOwnerId;
+  const reopenedInMarketing = reopened
+    ? reopenStatus(setup.qualification.definition, ctx.marketing.system)
+    : null;
+  if (reopenedInMarketing) contactFields.hs_lead_status = reopenedInMarketing;
+  if (!setup.crmIsMarketing && Object.keys(contactFields).length > 0)
     writes.push(
       handoffWrite({
         key: `${group}:owner`,
         side: "marketing",
         object: "contacts",
         recordId: c.personId,
-        fields: { hubspot_owner_id: marketingOwnerId },
+        fields: contactFields,
       }),
     );
 
