@@ -31,6 +31,17 @@ export function normalizeEmail(value: FieldValue | undefined): string | null {
 }
 
 /** A company's web domain from a URL or domain: `https://www.Acme.com/about` → `acme.com`. */
+/**
+ * The ways a website field commonly spells a domain (scheme, www., a trailing slash), for systems that
+ * can only compare whole values: a CRM's Website holds "https://www.acme.com/" where marketing keeps
+ * "acme.com". The candidates found are normalised again, so a spelling not listed here just misses.
+ */
+export function domainSpellings(domain: string): string[] {
+  const hosts = [domain, `www.${domain}`];
+  const prefixes = ["", "http://", "https://"];
+  return hosts.flatMap((h) => prefixes.flatMap((p) => [`${p}${h}`, `${p}${h}/`]));
+}
+
 export function normalizeDomain(value: FieldValue | undefined): string | null {
   if (isBlank(value)) return null;
   let text = value!.trim().toLowerCase();

@@ -4,7 +4,13 @@
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { mergeRecord } from "../core/merge/merge-record.js";
 import { fieldKey, type MergeResult } from "../core/merge/types.js";
-import { type FieldValue, normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
+import {
+  domainSpellings,
+  type FieldValue,
+  normalizeDomain,
+  normalizeEmail,
+  type SourceRecord,
+} from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite, OutboxWrite } from "../store/port.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
@@ -408,6 +414,11 @@ function matchKeyOf(
   return normalizeKey(mapping, raw);
 }
 
+/** What to look a normalised key up by: its common spellings, when it is a domain (domainSpellings). */
+function matchValues(mapping: ObjectMapping, keys: readonly string[]): string[] {
+  return mapping.match?.normalize === "domain" ? keys.flatMap(domainSpellings) : [...keys];
+}
+
 function normalizeKey(mapping: ObjectMapping, value: FieldValue | undefined): string | null {
   if (!mapping.match) return null;
   return mapping.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
@@ -461,7 +472,7 @@ async function pairUnlinked(
       };
       // A candidate stamped with the record's own id was its counterpart before: it goes first.
       const candidates = (
-        await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, [...keys.keys()], crmFields(mapping))
+        await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, matchValues(mapping, [...keys.keys()]), crmFields(mapping))
       )
         .filter((c) => !converted(c, mapping))
         .sort(

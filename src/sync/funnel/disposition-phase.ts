@@ -29,6 +29,7 @@ import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
 /** The contact properties a verdict is written against: who the person is, and the stage they hold. */
@@ -237,14 +238,10 @@ function contactWrite(
   });
 }
 
-/**
- * When the verdict happened, for the funnel's order: the CRM's stamp, but never before the person's
- * latest event (a stamp kept to the second can fall before the handoff that preceded it).
- */
+/** When the verdict happened, for the funnel's order (event-time.ts). */
 async function eventTime(ctx: RunContext, personId: string, modifiedAt: string): Promise<string> {
   const events = await ctx.store.listFunnelEvents({ personId });
-  const latest = events[events.length - 1]?.at;
-  return latest !== undefined && latest > modifiedAt ? latest : modifiedAt;
+  return notBefore(modifiedAt, events[events.length - 1]?.at);
 }
 
 /** The marketing contacts behind these CRM records (the records themselves when HubSpot is the CRM). */

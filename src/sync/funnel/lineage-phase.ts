@@ -10,6 +10,7 @@ import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
+import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -390,6 +391,11 @@ interface Mover {
 async function newMover(ctx: RunContext, personIds: readonly (string | undefined)[]): Promise<Mover> {
   const ids = [...new Set(personIds.filter((id): id is string => !!id))];
   const stages = await ctx.store.currentStages(ids);
+  const latestAt = new Map<string, string>();
+  for (const id of ids) {
+    const at = (await ctx.store.listFunnelEvents({ personId: id })).at(-1)?.at;
+    if (at) latestAt.set(id, at);
+  }
   const people = new Map(
     ids.length > 0
       ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
@@ -427,7 +433,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
         email: person.email ?? null,
         fromStage: from,
         toStage: to,
-        at,
+        at: notBefore(at, latestAt.get(personId)),
         cause: `${cause}: ${detail}`,
         runId: ctx.runId,
         source: person.hs_analytics_source ?? null,
@@ -436,6 +442,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
         amount,
       });
       stages.set(personId, to);
+      latestAt.set(personId, notBefore(at, latestAt.get(personId)));
       // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
       // moves it; one write per person, the latest move's values.
       stageWrites.set(
