@@ -48,7 +48,7 @@ export function registerRoute(program: Command, io: CommandIo): void {
             ? await wiring.crm.readByIds(record.crmType, [record.crmId], [ownerField])
             : [];
         const accounts = await personAccounts(
-          { marketing: wiring.marketing, store: wiring.store, setup: wiring.funnel },
+          { marketing: wiring.marketing, crm: wiring.crm, store: wiring.store, setup: wiring.funnel },
           [{ personId: person.id, ...record, fields: person.fields }],
         );
         const explanation = explainRoute(

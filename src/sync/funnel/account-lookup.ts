@@ -19,7 +19,7 @@ export interface AccountPerson {
 }
 
 export async function personAccounts(
-  deps: { marketing: SystemPort; store: StateStore; setup: FunnelSetup },
+  deps: { marketing: SystemPort; crm: SystemPort; store: StateStore; setup: FunnelSetup },
   people: readonly AccountPerson[],
 ): Promise<Map<string, PersonAccount>> {
   if (people.length === 0) return new Map();
@@ -49,5 +49,5 @@ export async function personAccounts(
       emailDomain: email ? normalizeDomain(email.slice(email.lastIndexOf("@") + 1)) : null,
     };
   });
-  return deps.setup.vocabulary.findAccounts(queries);
+  return deps.setup.vocabulary.findAccounts(queries, deps.crm);
 }

@@ -51,7 +51,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
   const crmRecords = await readCrmRecords(ctx, setup, candidates);
   const accounts = await personAccounts(
-    { marketing: ctx.marketing, store: ctx.store, setup },
+    { marketing: ctx.marketing, crm: ctx.crm, store: ctx.store, setup },
     candidates.flatMap((c) => {
       const fields = people.get(c.personId);
       return fields ? [{ personId: c.personId, crmType: c.crmType, crmId: c.crmId, fields }] : [];

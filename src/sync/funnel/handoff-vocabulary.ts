@@ -3,6 +3,7 @@
 // stays the same whichever CRM is on the other side.
 import type { SourceRecord } from "../../core/records.js";
 import type { PersonAccount } from "../../core/routing/definition.js";
+import type { SystemPort } from "../system-port.js";
 
 export interface HandoffVocabulary {
   /** The CRM objects people live in, in order of preference for reading dispositions (Lead first). */
@@ -60,9 +61,10 @@ export interface HandoffVocabulary {
   /**
    * The CRM account each person belongs to, with its owner, keyed by person id; people with none are
    * left out. Tried in order: the record's own account (a Contact's Account), the account linked to the
-   * person's company, then an account whose web domain is the company's or the email's. Throws SystemError.
+   * person's company, then an account whose web domain is the company's or the email's. Reads go through
+   * `crm`, the run's port, so a dry run sees the accounts it would have made. Throws SystemError.
    */
-  findAccounts(people: readonly AccountQuery[]): Promise<Map<string, PersonAccount>>;
+  findAccounts(people: readonly AccountQuery[], crm: SystemPort): Promise<Map<string, PersonAccount>>;
 }
 
 /** What is known about one person for finding their account. */

@@ -77,6 +77,9 @@ export function toRecordWrite(w: OutboxWrite): RecordWrite {
   };
 }
 
+/** How the plan and the audit name a write's associations. */
+export const ASSOCIATIONS_FIELD = "(associations)";
+
 export function toPlanned(w: OutboxWrite): PlannedWrite {
   return {
     system: w.system,
@@ -85,7 +88,19 @@ export function toPlanned(w: OutboxWrite): PlannedWrite {
     action: w.recordId ? "update" : "create",
     id: w.recordId,
     sourceId: w.personId,
-    fields: w.fields,
+    // Associations are part of what is written: the plan and the audit name them like a field.
+    fields:
+      w.associations.length > 0
+        ? [
+            ...w.fields,
+            {
+              field: ASSOCIATIONS_FIELD,
+              before: null,
+              after: w.associations.map((a) => `${a.object} ${a.id}`).join(", "),
+              rule: w.fields[0]?.rule ?? w.phase,
+            },
+          ]
+        : w.fields,
     phase: w.phase,
     key: w.key,
     operation: w.phase,

@@ -2,20 +2,12 @@
 // the Account linked to the person's HubSpot company, or an Account whose Website is on the company's
 // or the email's domain. Reps type websites loosely ("https://www.acme.com/", "acme.com"), so a domain
 // is looked up under each form a Website field commonly holds, then checked once normalised.
-import { normalizeDomain } from "../../core/records.js";
+import { domainSpellings, normalizeDomain } from "../../core/records.js";
 import type { PersonAccount } from "../../core/routing/definition.js";
 import type { AccountQuery } from "../../sync/funnel/handoff-vocabulary.js";
 import type { SystemPort } from "../../sync/system-port.js";
 
 const ACCOUNT_FIELDS = ["Name", "Website", "Owner.Email"];
-
-/** The forms a Website field holds a domain in: with or without scheme, `www.` and a trailing slash. */
-export function websiteForms(domain: string): string[] {
-  const forms: string[] = [];
-  for (const scheme of ["", "http://", "https://"])
-    for (const host of [domain, `www.${domain}`]) forms.push(`${scheme}${host}`, `${scheme}${host}/`);
-  return forms;
-}
 
 export async function findSalesforceAccounts(
   salesforce: SystemPort,
@@ -48,7 +40,7 @@ export async function findSalesforceAccounts(
     const candidates = await salesforce.findBy(
       "Account",
       "Website",
-      [...wanted].flatMap(websiteForms),
+      [...wanted].flatMap(domainSpellings),
       ["Website"],
     );
     // The oldest id wins when two Accounts share a domain, so the choice never changes between runs.

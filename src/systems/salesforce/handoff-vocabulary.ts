@@ -81,6 +81,6 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       }
       return out;
     },
-    findAccounts: (people) => findSalesforceAccounts(salesforce, people),
+    findAccounts: (people, crm) => findSalesforceAccounts(crm, people),
   };
 }
