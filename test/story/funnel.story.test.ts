@@ -148,7 +148,7 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
 
     const run = await sync();
     expect(run.handoffs).toBe(0);
-    expect(run.dispositions).toMatchObject({ recycle: 1, trash: 1, unreachable: 1, working: 1 });
+    expect(run.dispositions).toEqual({ qualified: 2, recycle: 1, trash: 1, unreachable: 1, working: 1 });
     expect(run.conversions).toBe(2);
 
     // Conversion: the marketer sees an opportunity, linked to a deal on the contact and the company.

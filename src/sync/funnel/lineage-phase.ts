@@ -64,8 +64,11 @@ export async function followConversions(
       if (await conversionFollowed(ctx, personId, r)) continue;
       const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
       const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
-      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null))
+      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null)) {
         ctx.summary.conversions++;
+        // Converting is the rep's qualified verdict: the Lead leaves the disposition phase's reach with it.
+        ctx.summary.dispositions.qualified++;
+      }
     }
     const links2 =
       company && c.accountField ? await linkAccounts(ctx, company, converted, c.accountField, personOf, mover) : [];
