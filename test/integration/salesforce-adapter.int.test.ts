@@ -554,6 +554,28 @@ describe("describe", () => {
   });
 });
 
+describe("contact roles", () => {
+  // No external id to upsert on: a role sent again (after a crash between the save and leadloop's commit)
+  // must come back as the role already made, not as a second role for the same contact.
+  it("answers a role create for a contact the Opportunity already has with that role, and sends nothing", async () => {
+    const account = emu.data.insert("Account", { Name: "Brasserie Océane" });
+    const contact = emu.data.insert("Contact", { LastName: "Rousseau", FirstName: "Maëlle", AccountId: account });
+    const opportunity = emu.data.insert("Opportunity", {
+      Name: "Brasserie Océane – Pilote",
+      StageName: "Prospecting",
+      CloseDate: "2026-12-31",
+      AccountId: account,
+    });
+    const sf = await adapter();
+    const role = { ref: "role", fields: { OpportunityId: opportunity, ContactId: contact, Role: "Decision Maker" } };
+    const [first] = await sf.write("OpportunityContactRole", [role]);
+    expect(first).toMatchObject({ ok: true, created: true });
+    const [again] = await sf.write("OpportunityContactRole", [role]);
+    expect(again).toMatchObject({ ok: true, created: false, id: first!.ok ? first!.id : "" });
+    expect(emu.data.list("OpportunityContactRole").filter((r) => r.OpportunityId === opportunity)).toHaveLength(1);
+  });
+});
+
 describe("readRemovals", () => {
   it("reports deleted and merged records in the window", async () => {
     const [master, loser, gone] = seedLeads(3, (i) => at(i));

@@ -19,9 +19,10 @@ import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { SalesforceClient } from "./connection.js";
-import { DescribeCache } from "./describe.js";
+import { DescribeCache, type DescribedObject } from "./describe.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { findBy, readByIds } from "./record-reader.js";
+import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
 
@@ -64,6 +65,21 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;
 
+  const send = async (described: DescribedObject, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> => {
+    if (writes.length > bulkThreshold) {
+      // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
+      // on Collections rather than being split into several jobs.
+      const op = bulkOperationOf(described, writes);
+      if (op) return writeBulk(client, described, writes, op, log);
+      log.info("salesforce.bulk_not_used", {
+        object: described.name,
+        records: writes.length,
+        threshold: bulkThreshold,
+        reason: "mixed operations",
+      });
+    }
+    return writeCollections(client, described, writes, log);
+  };
   return {
     system: "salesforce",
     readChanges(
@@ -85,22 +101,18 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     ): Promise<SourceRecord[]> {
       return findBy(client, object, field, values, fields);
     },
-    async write(object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> {
-      if (writes.length === 0) return [];
+    async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
+      if (all.length === 0) return [];
       const described = await describe.get(object);
-      if (writes.length > bulkThreshold) {
-        // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
-        // on Collections rather than being split into several jobs.
-        const op = bulkOperationOf(described, writes);
-        if (op) return writeBulk(client, described, writes, op, log);
-        log.info("salesforce.bulk_not_used", {
-          object,
-          records: writes.length,
-          threshold: bulkThreshold,
-          reason: "mixed operations",
-        });
-      }
-      return writeCollections(client, described, writes, log);
+      // Roles already made (a create sent again after a crash) are answered, not sent twice.
+      const made =
+        described.name === CONTACT_ROLE_OBJECT
+          ? await existingContactRoles(client, all)
+          : new Map<number, WriteOutcome>();
+      const writes = made.size > 0 ? all.filter((_, i) => !made.has(i)) : all;
+      const sent = writes.length > 0 ? await send(described, writes) : [];
+      let next = 0;
+      return all.map((_, i) => made.get(i) ?? sent[next++]!);
     },
     async describe(object: string): Promise<ObjectDescription> {
       return (await describe.get(object)).description;
