@@ -2,7 +2,7 @@
 // considered and why it matched or not.
 import type { Command } from "commander";
 import { normalizeEmail } from "../../core/records.js";
-import { explainRoute, formatRouteExplanation } from "../../core/routing/index.js";
+import { explainRoute, formatRouteExplanation, routablePerson } from "../../core/routing/index.js";
 import { personAccounts } from "../../sync/funnel/account-lookup.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -52,13 +52,7 @@ export function registerRoute(program: Command, io: CommandIo): void {
           [{ personId: person.id, ...record, fields: person.fields }],
         );
         const explanation = explainRoute(
-          {
-            email: person.fields.email ?? null,
-            country: person.fields.country ?? null,
-            state: person.fields.state ?? null,
-            employees: person.fields.numemployees ?? null,
-            industry: person.fields.industry ?? null,
-          },
+          routablePerson(person.fields),
           {
             account: accounts.get(person.id) ?? null,
             recordOwnerEmail: ownerField ? (crmRecord?.fields[ownerField]?.toLowerCase() ?? null) : null,

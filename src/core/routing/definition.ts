@@ -51,6 +51,17 @@ export interface RoutablePerson {
   industry: FieldValue;
 }
 
+/** What routing reads of a marketing contact's properties. */
+export function routablePerson(contact: Readonly<Record<string, FieldValue | undefined>>): RoutablePerson {
+  return {
+    email: contact.email ?? null,
+    country: contact.country ?? null,
+    state: contact.state ?? null,
+    employees: contact.numemployees ?? null,
+    industry: contact.industry ?? null,
+  };
+}
+
 /** The CRM account a person belongs to, as the edge found it before routing. */
 export interface PersonAccount {
   /** The account's name as the CRM holds it (Account.Name, company name). */

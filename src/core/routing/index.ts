@@ -9,6 +9,7 @@ export type {
   RoutingRule,
   RuleConditions,
 } from "./definition.js";
+export { routablePerson } from "./definition.js";
 export { explainRoute, formatRouteExplanation, type RouteExplanation } from "./explain.js";
 export { pickFromQueue, planRoute, type QueueDecision, type RouteAssignment } from "./plan.js";
 export {

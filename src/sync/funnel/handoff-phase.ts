@@ -6,7 +6,7 @@
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { pickFromQueue, planRoute } from "../../core/routing/index.js";
+import { pickFromQueue, planRoute, routablePerson } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt } from "../../core/sla/index.js";
@@ -68,13 +68,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
       ? crmRecord.fields[setup.vocabulary.ownerEmailField]
       : null;
     const decision = planRoute(
-      {
-        email: person.email ?? null,
-        country: person.country ?? null,
-        state: person.state ?? null,
-        employees: person.numemployees ?? null,
-        industry: person.industry ?? null,
-      },
+      routablePerson(person),
       {
         account: accounts.get(c.personId) ?? null,
         recordOwnerEmail: ownerEmail?.toLowerCase() ?? null,

@@ -3,7 +3,7 @@
 // what sla.yaml's onBreach asks: an alert task for the owner, their manager or the queue, and a reroute
 // to the next rep with a new clock (ARCHITECTURE.md "One run", "The follow-up SLA").
 import type { FieldValues } from "../../core/records.js";
-import { pickFromQueue, planRoute } from "../../core/routing/index.js";
+import { pickFromQueue, planRoute, routablePerson } from "../../core/routing/index.js";
 import { breachesToRaise, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
 import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
@@ -300,13 +300,7 @@ async function nextRep(
 ): Promise<{ rep: string; ruleId: string; explanation: string; ownerId: string } | null> {
   const active = new Set([...directory.crm.keys()].filter((e) => e !== ownerEmail));
   const decision = planRoute(
-    {
-      email: person.email ?? null,
-      country: person.country ?? null,
-      state: person.state ?? null,
-      employees: person.numemployees ?? null,
-      industry: person.industry ?? null,
-    },
+    routablePerson(person),
     // The account owner is the one who missed it (or another rep the territory rules would not pick).
     { accountOwnerEmail: null, activeReps: active },
     setup.routing,
