@@ -6,7 +6,7 @@
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { pickFromQueue, planRoute, routablePerson } from "../../core/routing/index.js";
+import { planRoute, routablePerson } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt } from "../../core/sla/index.js";
@@ -15,6 +15,7 @@ import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import { takeAssignment } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
@@ -80,13 +81,7 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
       ctx.log.warn("handoff.unroutable", { personId: c.personId, message: decision.message });
       continue;
     }
-    const assignment =
-      decision.kind === "queue"
-        ? pickFromQueue(
-            decision,
-            await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
-          )
-        : decision;
+    const assignment = await takeAssignment(ctx, decision);
     const ownerId = reps.get(assignment.rep) ?? null;
     await handOffOne(
       ctx,

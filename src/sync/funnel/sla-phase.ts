@@ -3,13 +3,14 @@
 // what sla.yaml's onBreach asks: an alert task for the owner, their manager or the queue, and a reroute
 // to the next rep with a new clock (ARCHITECTURE.md "One run", "The follow-up SLA").
 import type { FieldValues } from "../../core/records.js";
-import { pickFromQueue, planRoute, routablePerson } from "../../core/routing/index.js";
+import { planRoute, routablePerson } from "../../core/routing/index.js";
 import { breachesToRaise, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
 import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { allReps } from "./handoff-phase.js";
 import { followedUp } from "./sla-list.js";
@@ -306,13 +307,7 @@ async function nextRep(
     setup.routing,
   );
   if (decision.kind === "unroutable") return null;
-  const assignment =
-    decision.kind === "queue"
-      ? pickFromQueue(
-          decision,
-          await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length),
-        )
-      : decision;
+  const assignment = await takeAssignment(ctx, decision);
   const ownerId = directory.crm.get(assignment.rep);
   return ownerId ? { ...assignment, ownerId } : null;
 }
