@@ -15,6 +15,8 @@ import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import type { TaskInput } from "./handoff-vocabulary.js";
+import { taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
@@ -225,20 +227,11 @@ async function handOffOne(
       Partial<FunnelWriteInput>,
   ): OutboxWrite =>
     funnelWrite(ctx, { phase: "handoff", rule, personId: c.personId, email: person.email ?? null, group, ...input });
-  const taskWrite = (input: Parameters<typeof v.task.fields>[0]): OutboxWrite =>
-    handoffWrite({
-      key: input.key,
-      side: "crm",
-      object: v.task.object,
-      recordId: null,
-      fields: v.task.fields(input),
-      upsertOn: v.task.upsertOn,
-      associations: v.task.associate ? [{ object: c.crmType, id: c.crmId }] : [],
-    });
+  const task = (input: TaskInput): OutboxWrite => handoffWrite(taskWrite(v, input, c));
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
   const writes: OutboxWrite[] = [
     handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
-    taskWrite({
+    task({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
       body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
       whoId: c.crmId,
@@ -249,7 +242,7 @@ async function handOffOne(
       key: `leadloop:handoff:${c.personId}:${now.toISOString().slice(0, 10)}`,
     }),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
-      taskWrite({
+      task({
         subject: `${s.description}: ${activityTitle(s.activity.properties)}`,
         body: Object.entries(s.activity.properties)
           .map(([k, val]) => `${k}: ${val}`)

@@ -10,6 +10,8 @@ import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import type { TaskInput } from "./handoff-vocabulary.js";
+import { taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { allReps } from "./handoff-phase.js";
@@ -136,17 +138,8 @@ async function raiseOne(
   const rule = `SLA ${breach.kind} breach`;
   const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>): OutboxWrite =>
     funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person.email ?? null, ...input });
-  const task = (input: Parameters<typeof v.task.fields>[0], group: string | null): OutboxWrite =>
-    write({
-      key: input.key,
-      side: "crm",
-      object: v.task.object,
-      recordId: null,
-      fields: v.task.fields(input),
-      upsertOn: v.task.upsertOn,
-      associations: v.task.associate ? [{ object: clock.crmType, id: clock.crmId }] : [],
-      group,
-    });
+  const task = (input: TaskInput, group: string | null): OutboxWrite =>
+    write({ ...taskWrite(v, input, clock), group });
 
   const writes: OutboxWrite[] = [];
   let alertTo: string | null = null;
