@@ -423,6 +423,8 @@ export interface StateStore {
   listFunnelEvents(filter?: { personId?: string; from?: string; to?: string }): Promise<FunnelEvent[]>;
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
+  /** Each person's latest funnel event: its stage and when (people without one are left out). */
+  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>>;
   upsertSlaClock(clock: SlaClock): Promise<void>;
   /** Saves people's latest scores (one row per person); a null ownerEmail keeps the stored owner. */
   savePersonScores(rows: readonly PersonScoreRow[]): Promise<void>;

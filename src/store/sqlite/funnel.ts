@@ -60,18 +60,18 @@ export class FunnelTable {
       .all(...params);
   }
 
-  /** The stage each person's latest event moved them to. */
-  currentStages(personIds: readonly string[]): Map<string, string> {
-    const stages = new Map<string, string>();
+  /** Each person's latest event: the stage it moved them to, and when. */
+  latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string }> {
+    const latest = new Map<string, { stage: string; at: string }>();
     for (const chunk of inListChunks(personIds)) {
       const rows = this.sql
-        .get<{ personId: string; toStage: string }>(
-          `SELECT person_id AS personId, to_stage AS toStage FROM funnel_events
+        .get<{ personId: string; toStage: string; at: string }>(
+          `SELECT person_id AS personId, to_stage AS toStage, at FROM funnel_events
            WHERE person_id IN (${chunk.placeholders}) ORDER BY person_id, at, id`,
         )
         .all(...chunk.params);
-      for (const row of rows) stages.set(row.personId, row.toStage);
+      for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at });
     }
-    return stages;
+    return latest;
   }
 }

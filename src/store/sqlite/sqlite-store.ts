@@ -273,7 +273,17 @@ export class SqliteStateStore implements StateStore {
 
   currentStages(personIds: readonly string[]): Promise<Map<string, string>> {
     return this.read("read funnel stages", () =>
-      this.db.transaction(() => this.tables.funnel.currentStages(personIds)).deferred(),
+      this.db
+        .transaction(
+          () => new Map([...this.tables.funnel.latestEvents(personIds)].map(([id, e]) => [id, e.stage])),
+        )
+        .deferred(),
+    );
+  }
+
+  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>> {
+    return this.read("read funnel stages", () =>
+      this.db.transaction(() => this.tables.funnel.latestEvents(personIds)).deferred(),
     );
   }
 

@@ -134,7 +134,7 @@ async function dispositionsOf(
   });
   if (changed.length === 0) return out;
   const people = await contactsOf(ctx, setup, changed, personOf);
-  const stages = await ctx.store.currentStages([...people.keys()]);
+  const latest = await ctx.store.latestEvents([...people.keys()]);
   const at = ctx.now().toISOString();
 
   for (const record of changed) {
@@ -171,7 +171,7 @@ async function dispositionsOf(
     if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
       out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
     const stage = stageForDisposition(disposition);
-    const current = (stages.get(personId) ?? "lead") as Stage;
+    const current = (latest.get(personId)?.stage ?? "lead") as Stage;
     if (stage === null) {
       ctx.summary.dispositions.working++;
       if (!statusCarried)
@@ -191,7 +191,8 @@ async function dispositionsOf(
       email,
       fromStage: current,
       toStage: stage,
-      at: await eventTime(ctx, personId, record.modifiedAt),
+      // The CRM's stamp, kept to the second, may fall before the person's latest event (event-time.ts).
+      at: notBefore(record.modifiedAt, latest.get(personId)?.at),
       cause: rule,
       runId: ctx.runId,
       source: null,
@@ -236,12 +237,6 @@ function contactWrite(
     email,
     clearFirst: clear ? [LIFECYCLE_FIELD] : [],
   });
-}
-
-/** When the verdict happened, for the funnel's order (event-time.ts). */
-async function eventTime(ctx: RunContext, personId: string, modifiedAt: string): Promise<string> {
-  const events = await ctx.store.listFunnelEvents({ personId });
-  return notBefore(modifiedAt, events[events.length - 1]?.at);
 }
 
 /** The marketing contacts behind these CRM records (the records themselves when HubSpot is the CRM). */

@@ -393,12 +393,9 @@ interface Mover {
 /** Moves people along the funnel within one group: a person may move twice (opportunity, then won). */
 async function newMover(ctx: RunContext, personIds: readonly (string | undefined)[]): Promise<Mover> {
   const ids = [...new Set(personIds.filter((id): id is string => !!id))];
-  const stages = await ctx.store.currentStages(ids);
-  const latestAt = new Map<string, string>();
-  for (const id of ids) {
-    const at = (await ctx.store.listFunnelEvents({ personId: id })).at(-1)?.at;
-    if (at) latestAt.set(id, at);
-  }
+  const latest = await ctx.store.latestEvents(ids);
+  const stages = new Map([...latest].map(([id, e]) => [id, e.stage]));
+  const latestAt = new Map([...latest].map(([id, e]) => [id, e.at]));
   const people = new Map(
     ids.length > 0
       ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
