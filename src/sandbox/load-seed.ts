@@ -1,10 +1,12 @@
 // Pushes generated seed data into the two emulators through their in-process APIs (no HTTP, no rate
 // limits): reps as HubSpot owners and Salesforce users, companies, contacts and their activity in
 // HubSpot, and the records the CRM already had before leadloop arrived.
+import { behaviourChanges } from "./hubspot/contact-activity.js";
 import type { HubspotEmulator } from "./hubspot/emulator.js";
-import { CONTACT_EVENT_TYPES } from "./hubspot/event-types.js";
+import { CONTACT_EVENT_TYPES, type ContactEventKind } from "./hubspot/event-types.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
 import type { ActivityKind, SeedCompany, SeedContact, SeedData } from "./seed/types.js";
+import { FORMS } from "./seed/vocab/web.js";
 
 export interface SeedIds {
   /** Rep key → HubSpot owner id / Salesforce user id. */
@@ -25,12 +27,12 @@ export interface SeedCounts {
   crmOpportunities: number;
 }
 
-const EVENT_OF: Record<ActivityKind, string> = {
-  page_view: CONTACT_EVENT_TYPES.pageView,
-  form_submission: CONTACT_EVENT_TYPES.formSubmission,
-  email_open: CONTACT_EVENT_TYPES.emailOpen,
-  email_click: CONTACT_EVENT_TYPES.emailClick,
-  cta_click: CONTACT_EVENT_TYPES.ctaClick,
+const KIND_OF: Record<ActivityKind, ContactEventKind> = {
+  page_view: "pageView",
+  form_submission: "formSubmission",
+  email_open: "emailOpen",
+  email_click: "emailClick",
+  cta_click: "ctaClick",
 };
 
 export function loadSeed(
@@ -66,6 +68,10 @@ export function loadSeed(
     ids.companies.set(company.key, created.id);
   }
 
+  // The site's forms exist in the portal before anyone submits them (the forms API lists them by name).
+  const formsSince = seed.contacts.reduce((min, c) => (c.createdAt < min ? c.createdAt : min), hubspot.data.now());
+  for (const form of FORMS) hubspot.data.forms.ensure(form.id, form.name, formsSince);
+
   let activities = 0;
   const byContact = new Map<string, typeof seed.activities>();
   for (const a of seed.activities) byContact.set(a.contactKey, [...(byContact.get(a.contactKey) ?? []), a]);
@@ -74,15 +80,23 @@ export function loadSeed(
     ids.contacts.set(contact.key, created.id);
     const companyId = contact.companyKey ? ids.companies.get(contact.companyKey) : undefined;
     if (companyId) hubspot.data.associate("contacts", created.id, "companies", companyId);
+    // The history's events, and the analytics, conversion and email properties HubSpot keeps from them
+    // (stamped at the last activity, as HubSpot's own updates of those properties are).
+    const behaviour: Record<string, string> = {};
+    let lastAt = created.createdAt;
     for (const a of byContact.get(contact.key) ?? []) {
       hubspot.data.addEvent({
         contactId: created.id,
-        eventType: EVENT_OF[a.kind],
+        eventType: CONTACT_EVENT_TYPES[KIND_OF[a.kind]],
         occurredAt: a.occurredAt,
         properties: a.properties,
       });
+      const held = { id: created.id, properties: { ...created.properties, ...behaviour } };
+      Object.assign(behaviour, behaviourChanges(hubspot.data, held, KIND_OF[a.kind], a.occurredAt, a.properties));
+      if (a.occurredAt > lastAt) lastAt = a.occurredAt;
       activities++;
     }
+    if (Object.keys(behaviour).length > 0) hubspot.data.updateObject("contacts", created.id, behaviour, lastAt);
   }
 
   if (salesforce) {

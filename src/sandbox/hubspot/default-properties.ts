@@ -134,14 +134,25 @@ function contactProperties(): PropertyDefinition[] {
       readOnly: true,
     }),
     num("hs_analytics_num_page_views", "Number of Pageviews", "analyticsinformation", { readOnly: true }),
+    num("hs_analytics_num_visits", "Number of Sessions", "analyticsinformation", { readOnly: true }),
     datetime("hs_analytics_last_visit_timestamp", "Time of Last Session", "analyticsinformation", {
       readOnly: true,
     }),
+    datetime("hs_analytics_first_visit_timestamp", "Time of First Session", "analyticsinformation", {
+      readOnly: true,
+    }),
+    datetime("hs_analytics_last_timestamp", "Time Last Seen", "analyticsinformation", { readOnly: true }),
+    datetime("hs_analytics_first_timestamp", "Time First Seen", "analyticsinformation", { readOnly: true }),
+    text("hs_analytics_last_url", "Last Page Seen", "analyticsinformation", { readOnly: true }),
+    text("hs_analytics_first_url", "First Page Seen", "analyticsinformation", { readOnly: true }),
     num("num_conversion_events", "Number of Form Submissions", "conversioninformation", { readOnly: true }),
     datetime("first_conversion_date", "First Conversion Date", "conversioninformation", { readOnly: true }),
     text("first_conversion_event_name", "First Conversion", "conversioninformation", { readOnly: true }),
     datetime("recent_conversion_date", "Recent Conversion Date", "conversioninformation", { readOnly: true }),
     text("recent_conversion_event_name", "Recent Conversion", "conversioninformation", { readOnly: true }),
+    num("num_unique_conversion_events", "Number of Unique Forms Submitted", "conversioninformation", {
+      readOnly: true,
+    }),
     bool("hs_email_optout", "Unsubscribed from all email", "emailinformation", { readOnly: true }),
     num("hs_email_bounce", "Marketing emails bounced", "emailinformation", { readOnly: true }),
     num("hs_email_open", "Marketing emails opened", "emailinformation", { readOnly: true }),
@@ -150,6 +161,16 @@ function contactProperties(): PropertyDefinition[] {
       readOnly: true,
     }),
     datetime("hs_email_last_click_date", "Last marketing email click date", "emailinformation", {
+      readOnly: true,
+    }),
+    datetime("hs_email_first_open_date", "First marketing email open date", "emailinformation", {
+      readOnly: true,
+    }),
+    datetime("hs_email_first_click_date", "First marketing email click date", "emailinformation", {
+      readOnly: true,
+    }),
+    text("hs_email_last_email_name", "Last marketing email name", "emailinformation", { readOnly: true }),
+    datetime("hs_sales_email_last_replied", "Recent Sales Email Replied Date", "emailinformation", {
       readOnly: true,
     }),
     num("associatedcompanyid", "Primary Associated Company ID", info),

@@ -10,7 +10,9 @@ import { HubspotData } from "./hubspot-data.js";
 import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
 import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
+import { type HubspotTier } from "./portal-tier.js";
 import { addEventRoutes } from "./routes/event-routes.js";
+import { addMarketingRoutes } from "./routes/marketing-routes.js";
 import { addObjectRoutes } from "./routes/object-routes.js";
 import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
@@ -19,6 +21,7 @@ import { addSearchRoutes } from "./routes/search-routes.js";
 
 export { type ContactActivity, recordActivity } from "./contact-activity.js";
 export { HubspotApiError } from "./errors.js";
+export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
 export type { HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
@@ -32,12 +35,18 @@ export interface HubspotEmulatorOptions {
   limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
   /** Records modified less than this long ago are not yet visible to search (index lag); default 0. */
   searchLagMs?: number;
+  /**
+   * The portal's subscription tier (default enterprise): a professional portal refuses the events API with
+   * 403 MISSING_SCOPES, as HubSpot does below Enterprise; properties, forms and email events answer on both.
+   */
+  tier?: HubspotTier;
   /** The portal's clock (default: real time), so a test can move time for leadloop and HubSpot alike. */
   now?: () => Date;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
   data: HubspotData;
+  tier: HubspotTier;
   control: ControlClient;
   accessToken: string;
 }
@@ -51,7 +60,12 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;
-  const ctx: HubspotContext = { data, faults: () => faults, searchLagMs: options.searchLagMs ?? 0 };
+  const ctx: HubspotContext = {
+    data,
+    faults: () => faults,
+    searchLagMs: options.searchLagMs ?? 0,
+    tier: options.tier ?? "enterprise",
+  };
 
   const api = new Router<EmulatorHandler>();
   // Literal routes (merge, search, batch) go before the `:objectId` patterns they would otherwise match.
@@ -62,6 +76,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   addOwnerRoutes(api, ctx);
   addAssociationRoutes(api, ctx);
   addEventRoutes(api, ctx);
+  addMarketingRoutes(api, ctx);
 
   const control = new Router<EmulatorHandler>();
   hubspotControlRoutes(control, data, limiter);
@@ -78,7 +93,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     port: options.port,
   });
   faults = running.faults;
-  return { ...running, data, control: new ControlClient(running.url), accessToken };
+  return { ...running, data, tier: ctx.tier, control: new ControlClient(running.url), accessToken };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

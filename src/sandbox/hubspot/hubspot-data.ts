@@ -2,6 +2,7 @@
 // directly (no HTTP, no limits, no call counts). The HTTP routes go through the same methods, so a write
 // behaves the same whichever way it arrives.
 
+import { FormRegistry } from "./marketing-forms.js";
 import { AssociationStore } from "./association-store.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
 import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
@@ -82,6 +83,8 @@ export class HubspotData {
   private nextObjectId = 10001;
   private nextOwnerId = 70000001;
   private nextEventId = 1;
+  /** The portal's forms, which the forms and form submissions APIs list. */
+  readonly forms = new FormRegistry();
 
   /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
   constructor(readonly now: () => Date = () => new Date()) {

@@ -6,6 +6,7 @@ import type { EmulatorHandler } from "../../emulator/server.js";
 import { validationError } from "../errors.js";
 import { EVENT_TYPE_NAMES } from "../event-types.js";
 import { parseObjectType } from "../object-types.js";
+import { EVENTS_READ_SCOPE, missingScopes } from "../portal-tier.js";
 import { parseInstant } from "../property-values.js";
 import { type HubspotContext, intParam, route } from "./route-helpers.js";
 
@@ -16,13 +17,18 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
   api.add(
     "GET",
     "/events/v3/events/event-types",
-    route(() => ({ status: 200, body: { eventTypes: [...EVENT_TYPE_NAMES] } })),
+    route(() =>
+      ctx.tier === "enterprise"
+        ? { status: 200, body: { eventTypes: [...EVENT_TYPE_NAMES] } }
+        : missingScopes([EVENTS_READ_SCOPE]),
+    ),
   );
 
   api.add(
     "GET",
     "/events/v3/events",
     route((req) => {
+      if (ctx.tier !== "enterprise") return missingScopes([EVENTS_READ_SCOPE]);
       const q = req.query;
       const objectType = q.get("objectType");
       const objectId = q.get("objectId");

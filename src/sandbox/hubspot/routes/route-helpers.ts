@@ -5,6 +5,7 @@ import type { FaultInjector } from "../../emulator/faults.js";
 import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from "../../emulator/server.js";
 import { HubspotApiError } from "../errors.js";
 import type { HubspotData } from "../hubspot-data.js";
+import type { HubspotTier } from "../portal-tier.js";
 import { type ObjectType, parseObjectType } from "../object-types.js";
 import { invalidPropertiesError, type WriteValue } from "../property-values.js";
 
@@ -13,6 +14,8 @@ export interface HubspotContext {
   /** Set once the server runs: the shared fault injector holding per-record faults. */
   faults: () => FaultInjector | undefined;
   searchLagMs: number;
+  /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
+  tier: HubspotTier;
 }
 
 export function route(
