@@ -79,6 +79,7 @@ export function funnelSetup(config: LeadloopConfig, marketing: HubspotAdapter, c
     vocabulary: config.crm === "salesforce" ? salesforceHandoffVocabulary(crm) : hubspotVocabulary,
     marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
     activities: marketing,
+    behaviourSource: config.hubspot.behaviourSource,
     inclusion: config.sync.include,
     crmIsMarketing: config.crm === "hubspot",
     activityWindowDays: config.sync.activityWindowDays,

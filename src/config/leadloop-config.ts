@@ -11,9 +11,14 @@ const DEFAULT_RETRY_PATIENCE_MS = 300_000;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/** Where behaviour comes from: probed (`auto`), the events API (Enterprise), or properties and bulk APIs. */
+export const BEHAVIOUR_SOURCES = ["auto", "events", "properties"] as const;
+export type BehaviourSourceSetting = (typeof BEHAVIOUR_SOURCES)[number];
+
 export const hubspotConnectionSchema = z.strictObject({
   accessToken: z.string().min(1, "must not be empty"),
   baseUrl: httpUrl.default("https://api.hubapi.com"),
+  behaviourSource: z.enum(BEHAVIOUR_SOURCES).default("auto"),
 });
 
 export const salesforceConnectionSchema = z

@@ -276,6 +276,34 @@ export interface HistoryToFill {
   crmId: string;
 }
 
+/**
+ * One activity in the behaviour cache: owned by a contact (`contact:<id>`, read from the events API or
+ * the contact's analytics properties) or by an email address (`email:<address>`, read from a bulk source).
+ */
+export interface CachedActivity {
+  ownerKey: string;
+  id: string;
+  kind: string;
+  occurredAt: string;
+  properties: Record<string, string>;
+  /** Where it was read: events, properties, forms, email. */
+  source: string;
+}
+
+/** The behaviour signals (analytics properties) a contact showed when its behaviour was last read. */
+export interface BehaviourMark {
+  personId: string;
+  signature: string;
+  readAt: string;
+}
+
+/** A small fact the store keeps with the time it was learnt (e.g. `hubspot.behaviourSource`). */
+export interface StoreFact {
+  name: string;
+  value: string;
+  at: string;
+}
+
 /** Everything one committed batch changes, written in one transaction. */
 export interface BatchCommit {
   runId: string;
@@ -318,6 +346,12 @@ export interface BatchCommit {
   historyDecided?: string[];
   /** Lead statuses read from the CRM: a later read of the same status is no change. */
   leadStatuses?: LeadStatusSeen[];
+  /** Behaviour read (cached for later runs), with the signals it covers and the bulk cursors it reached. */
+  behaviour?: CachedActivity[];
+  behaviourMarks?: BehaviourMark[];
+  /** Activities before this instant are dropped from the cache (decayed out of every score). */
+  behaviourPruneBefore?: string;
+  facts?: StoreFact[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -445,6 +479,11 @@ export interface StateStore {
    * advances the queue's pointer atomically, so turns stay fair across restarts and processes.
    */
   takeRoundRobinTurn(queue: string, size: number): Promise<number>;
+  /** The cached activities of these owners (`contact:<id>`, `email:<address>`) at or after `since`, oldest first. */
+  listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]>;
+  /** The behaviour signals each of these contacts showed when last read. */
+  behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>>;
+  getFact(name: string): Promise<StoreFact | undefined>;
 }
 
 /** A store failure a person can act on (a locked file, a full disk, a newer schema than this build). */

@@ -2,6 +2,7 @@
 // at all. The cursor goes last: it may only move once everything it covers is written.
 import type { BatchCommit, OutboxGroupEffect } from "../port.js";
 import type { AuditTable } from "./audit.js";
+import type { BehaviourCacheTable } from "./behaviour-cache.js";
 import type { CursorTable } from "./cursors.js";
 import type { ErrorQueueTable } from "./error-queue.js";
 import type { FunnelTable } from "./funnel.js";
@@ -26,6 +27,7 @@ export interface BatchTables {
   historyToFill: HistoryToFillTable;
   writtenValues: WrittenValuesTable;
   leadStatuses: LeadStatusTable;
+  behaviour: BehaviourCacheTable;
 }
 
 export function writeBatch(
@@ -67,6 +69,10 @@ export function writeBatch(
     applyGroupEffect(tables, done.onDone);
     completedGroups.push(done.group);
   }
+  for (const activity of batch.behaviour ?? []) tables.behaviour.add(activity);
+  for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
+  if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore);
+  for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
   return { linkIds, completedGroups };
 }

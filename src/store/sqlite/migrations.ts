@@ -272,6 +272,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sla_breaches_owner ON sla_breaches (owner_id);
     `,
   },
+  {
+    version: 8,
+    name: "behaviour cache: activities read per contact or per email, the signals last read per contact, facts such as the HubSpot tier probed",
+    sql: `
+      CREATE TABLE behaviour_activities (
+        owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
+        activity_id TEXT NOT NULL CHECK (activity_id <> ''),
+        kind        TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        properties  TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        PRIMARY KEY (owner_key, activity_id)
+      );
+      CREATE INDEX behaviour_activities_time ON behaviour_activities (owner_key, occurred_at);
+
+      CREATE TABLE behaviour_marks (
+        person_id TEXT PRIMARY KEY CHECK (person_id <> ''),
+        signature TEXT NOT NULL,
+        read_at   TEXT NOT NULL
+      );
+
+      CREATE TABLE store_facts (
+        name  TEXT PRIMARY KEY CHECK (name <> ''),
+        value TEXT NOT NULL,
+        at    TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

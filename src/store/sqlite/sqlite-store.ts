@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type {
+  BehaviourMark,
+  CachedActivity,
+  StoreFact,
   AuditEntry,
   BatchCommit,
   Cursor,
@@ -37,6 +40,7 @@ import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { migrate } from "./migrations.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
+import { BehaviourCacheTable } from "./behaviour-cache.js";
 import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { RoundRobinTable } from "./round-robin.js";
 import { RunTable } from "./runs.js";
@@ -75,6 +79,7 @@ export class SqliteStateStore implements StateStore {
       historyToFill: new HistoryToFillTable(sql),
       writtenValues: new WrittenValuesTable(sql),
       leadStatuses: new LeadStatusTable(sql),
+      behaviour: new BehaviourCacheTable(sql),
     };
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
@@ -312,6 +317,18 @@ export class SqliteStateStore implements StateStore {
   takeRoundRobinTurn(queue: string, size: number): Promise<number> {
     return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size));
   }
+  listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]> {
+    return this.read("read cached behaviour", () => this.tables.behaviour.list(ownerKeys, since));
+  }
+
+  behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>> {
+    return this.read("read behaviour marks", () => this.tables.behaviour.marks(personIds));
+  }
+
+  getFact(name: string): Promise<StoreFact | undefined> {
+    return this.read(`read fact ${name}`, () => this.tables.behaviour.fact(name));
+  }
+
 }
 
 /**
@@ -333,4 +350,5 @@ export async function openSqliteStore(
     db?.close();
     throw toStoreError(err, file, "open it");
   }
+
 }

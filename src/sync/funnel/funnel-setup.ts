@@ -12,13 +12,23 @@ import type { HandoffVocabulary } from "./handoff-vocabulary.js";
 export const INCLUSION_RULES = ["mql", "all"] as const;
 export type InclusionRule = (typeof INCLUSION_RULES)[number];
 
-/** Where a person's behaviour comes from (HubSpot's events). */
+/**
+ * Where a person's behaviour comes from: HubSpot's events API per contact (Enterprise), or the bulk
+ * forms and marketing email sources every tier has (activities by email address); see behaviour-reader.ts.
+ */
 export interface ActivitySource {
   readActivities(
     contactIds: string[],
     since: string | null,
   ): Promise<(ScoredActivity & { contactId: string })[]>;
+  /** One call: `events` when the portal answers the events API, `bulk` when it refuses it (below Enterprise). */
+  probeEventsApi(): Promise<"events" | "bulk">;
+  readFormSubmissions(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
+  readEmailEvents(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
 }
+
+/** `auto` probes the portal (cached in the store for a day); `events` or `properties` name the source. */
+export type BehaviourSourceSetting = "auto" | "events" | "properties";
 
 export interface FunnelSetup {
   qualification: CompiledDefinition;
@@ -28,6 +38,8 @@ export interface FunnelSetup {
   /** Marketing owners (HubSpot) by lower-cased email, to set the contact's owner to the same rep. */
   marketingOwnersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   activities: ActivitySource;
+  /** The `hubspot.behaviourSource` setting. */
+  behaviourSource: BehaviourSourceSetting;
   /** Which marketing contacts the CRM receives: only MQLs and people already linked, or everyone. */
   inclusion: InclusionRule;
   /** HubSpot is its own CRM: the person's CRM record is the marketing contact itself. */
@@ -41,10 +53,23 @@ export interface FunnelRunState {
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
+  /** The behaviour source this run uses and the bulk sources it has read (each once per run). */
+  behaviour: BehaviourRunState;
+}
+
+export interface BehaviourRunState {
+  source: "events" | "bulk" | null;
+  formsRead: boolean;
+  emailRead: boolean;
 }
 
 export function newFunnelRunState(): FunnelRunState {
-  return { scores: new Map(), people: new Map(), activities: new Map() };
+  return {
+    scores: new Map(),
+    people: new Map(),
+    activities: new Map(),
+    behaviour: { source: null, formsRead: false, emailRead: false },
+  };
 }
 
 /**
@@ -80,9 +105,34 @@ export const PERSON_FIELDS = [
 /** The company properties the funnel itself reads (customer check, account matching). */
 export const COMPANY_FIELDS = ["name", "domain", "lifecyclestage", "hubspot_owner_id"] as const;
 
-/** Every contact property a run reads: the funnel's own and those the definition names. */
+/**
+ * The analytics, conversion and email properties HubSpot keeps on every contact on every tier: they tell
+ * whether a contact has new behaviour since it was last read (behaviour-reader.ts), and below Enterprise
+ * the page-view ones are the web behaviour itself.
+ */
+export const BEHAVIOUR_SIGNALS = {
+  web: [
+    "hs_analytics_num_page_views",
+    "hs_analytics_num_visits",
+    "hs_analytics_last_visit_timestamp",
+    "hs_analytics_last_timestamp",
+    "hs_analytics_last_url",
+  ],
+  forms: ["num_conversion_events", "recent_conversion_date"],
+  email: ["hs_email_open", "hs_email_click", "hs_email_last_open_date", "hs_email_last_click_date"],
+} as const;
+
+/** Every contact property a run reads: the funnel's own, the behaviour signals and those the definition names. */
 export function personFields(setup: Pick<FunnelSetup, "qualification">): string[] {
-  return [...new Set<string>([...PERSON_FIELDS, ...setup.qualification.fields.person])];
+  return [
+    ...new Set<string>([
+      ...PERSON_FIELDS,
+      ...BEHAVIOUR_SIGNALS.web,
+      ...BEHAVIOUR_SIGNALS.forms,
+      ...BEHAVIOUR_SIGNALS.email,
+      ...setup.qualification.fields.person,
+    ]),
+  ];
 }
 
 /** Every company property a run reads: the funnel's own and those the definition names `of: company`. */

@@ -12,6 +12,7 @@ import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
+import { readBehaviour } from "./behaviour-reader.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -24,8 +25,8 @@ const DAY_MS = 86_400_000;
 /** One HubSpot page per group: the writes go to the outbox, so small groups cost batch fill nothing. */
 const QUALIFY_GROUP = 100;
 /**
- * Contacts scored between checks for SIGTERM: scoring reads each contact's behaviour (a call per contact,
- * paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads, not a page's worth.
+ * Contacts scored between checks for SIGTERM: scoring may read a contact's events (a call per contact with
+ * new behaviour, paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads.
  */
 const QUALIFY_STEP = 20;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
@@ -91,8 +92,7 @@ export async function qualifyPage(
   const now = ctx.now();
   const ids = [...new Set(records.map((r) => r.id))];
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
-  const activitiesOf = new Map<string, ScoredActivity[]>(ids.map((id) => [id, []]));
-  for (const a of await setup.activities.readActivities(ids, since)) activitiesOf.get(a.contactId)?.push(a);
+  const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
   const companyIds = [

@@ -17,6 +17,13 @@ import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities } from "./activities.js";
 import { readAssociations } from "./associations.js";
+import {
+  type BehaviourAccess,
+  type EmailActivity,
+  probeEventsApi,
+  readEmailEvents,
+  readFormSubmissions,
+} from "./bulk-behaviour.js";
 import { writeRecords } from "./batch-writer.js";
 import { readChanges } from "./change-reader.js";
 import { createHubspotClient } from "./client.js";
@@ -36,6 +43,8 @@ import { readRemovals } from "./removals.js";
 import { HubspotTransport } from "./transport.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
+export type { BehaviourAccess, EmailActivity } from "./bulk-behaviour.js";
+export { isMissingScopes } from "./bulk-behaviour.js";
 export type { HubspotPropertyDefinition } from "./describe.js";
 export type { HubspotOwner } from "./owners.js";
 
@@ -66,6 +75,12 @@ export interface HubspotAdapter extends SystemPort {
    * Throws SystemError.
    */
   readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
+  /** Whether the portal answers the events API (Enterprise) or refuses it (403 MISSING_SCOPES). One call. */
+  probeEventsApi(): Promise<BehaviourAccess>;
+  /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs. */
+  readFormSubmissions(since: string | null, until: string): Promise<EmailActivity[]>;
+  /** Marketing email opens and clicks after `since` up to `until`, by recipient, from the email events API. */
+  readEmailEvents(since: string | null, until: string): Promise<EmailActivity[]>;
   /** id → ids of the `to` records each of these `from` records is associated with. Throws SystemError. */
   readAssociations(from: string, ids: readonly string[], to: string): Promise<Map<string, string[]>>;
   /** Creates the custom property when `object` lacks it; `created` false when it was there. */
@@ -117,6 +132,9 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     listOwners: () => listOwners(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
+    probeEventsApi: () => probeEventsApi(transport),
+    readFormSubmissions: (since: string | null, until: string) => readFormSubmissions(transport, since, until),
+    readEmailEvents: (since: string | null, until: string) => readEmailEvents(transport, since, until),
     readAssociations: (from: string, ids: readonly string[], to: string) =>
       readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>

@@ -1,0 +1,259 @@
+// A person's behaviour for scoring, read incrementally and kept in the store's behaviour cache.
+// Whether a contact has new behaviour is told by the analytics, conversion and email properties HubSpot
+// keeps on every contact (BEHAVIOUR_SIGNALS), which come with the contact's own read: a contact whose
+// signals did not move since they were last read (leadloop's own write, an edited title) costs no
+// behaviour read. What is read depends on the portal (ARCHITECTURE.md, "Behaviour on every tier"):
+// - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last read;
+// - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
+//   contact's page-view count, last visit and last page seen; form submissions and marketing email opens
+//   and clicks from the bulk APIs, each read at most once per run from its own cursor, and only when some
+//   contact's conversion or email signals moved.
+// Activities and the signals they cover are committed before scoring, with the bulk cursors they reached:
+// a crash after the read re-scores from the cache, and no cursor passes behaviour that was not kept.
+import type { SourceRecord } from "../../core/records.js";
+import type { ScoredActivity } from "../../core/scoring/definition.js";
+import type { BehaviourMark, CachedActivity, Cursor } from "../../store/port.js";
+import type { RunContext } from "../run-context.js";
+import { SystemError } from "../system-error.js";
+import { BEHAVIOUR_SIGNALS, type FunnelRunState, type FunnelSetup } from "./funnel-setup.js";
+
+const SYSTEM = "hubspot";
+/** The store fact holding the probed source and when it was probed. */
+export const BEHAVIOUR_SOURCE_FACT = "hubspot.behaviourSource";
+/** A probe's answer is trusted this long: a portal changes tier rarely, and a refusal switches at once. */
+export const PROBE_TTL_MS = 86_400_000;
+/** Events are read again from this long before the last read: HubSpot records some a little late. */
+const EVENTS_LOOKBACK_MS = 3_600_000;
+/** The bulk sources are read from this long before their cursor, for the same reason (ids deduplicate). */
+const BULK_LOOKBACK_MS = 3_600_000;
+const FORMS_CURSOR = "behaviour#forms";
+const EMAIL_CURSOR = "behaviour#email";
+
+type Part = keyof typeof BEHAVIOUR_SIGNALS;
+type Signature = Record<Part, string>;
+
+/** This run's behaviour source: the setting, else the store's probe of the last day, else one probe. */
+export async function behaviourSource(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+): Promise<"events" | "bulk"> {
+  if (state.behaviour.source) return state.behaviour.source;
+  let source: "events" | "bulk";
+  if (setup.behaviourSource === "events") source = "events";
+  else if (setup.behaviourSource === "properties") source = "bulk";
+  else {
+    const now = ctx.now();
+    const fact = await ctx.store.getFact(BEHAVIOUR_SOURCE_FACT);
+    if (fact && (fact.value === "events" || fact.value === "bulk") && now.getTime() - Date.parse(fact.at) < PROBE_TTL_MS) {
+      source = fact.value;
+    } else {
+      source = await setup.activities.probeEventsApi();
+      await ctx.store.commitBatch({
+        runId: ctx.runId,
+        facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: source, at: now.toISOString() }],
+        at: now.toISOString(),
+      });
+    }
+    ctx.log.info("behaviour.source", { source, describe: describeSource(source) });
+  }
+  state.behaviour.source = source;
+  return source;
+}
+
+export function describeSource(source: "events" | "bulk"): string {
+  return source === "events"
+    ? "events API (Enterprise): page views, form submissions, email opens and clicks, CTA clicks per event"
+    : "contact analytics properties (page views, visits, last visit and page), form submissions API and marketing email events API (no events API below Enterprise)";
+}
+
+/** The behaviour of these contacts since `since`, per contact id, reading only what is new. */
+export async function readBehaviour(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  records: readonly SourceRecord[],
+  since: string,
+): Promise<Map<string, ScoredActivity[]>> {
+  const now = ctx.now().toISOString();
+  const ids = [...new Set(records.map((r) => r.id))];
+  const marks = await ctx.store.behaviourMarks(ids);
+  const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
+  const moved = (id: string, part: Part): boolean => {
+    const mark = marks.get(id);
+    if (!mark) return true;
+    const held = JSON.parse(mark.signature) as Partial<Signature>;
+    return held[part] !== signatures.get(id)![part];
+  };
+  const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
+
+  const fresh: CachedActivity[] = [];
+  const cursors: Omit<Cursor, "updatedAt">[] = [];
+  let source = await behaviourSource(ctx, setup, state);
+  if (source === "events") {
+    // A contact HubSpot shows no behaviour for at all (blank signals) has no events to read.
+    const toRead = ids.filter(
+      (id) => anyMoved(id) && (marks.has(id) || (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => hasSignal(signatures.get(id)!, p))),
+    );
+    try {
+      fresh.push(...(await readEvents(ctx, setup, toRead, marks, since)));
+    } catch (err) {
+      if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
+      ctx.log.warn("behaviour.events_refused", {
+        message:
+          "HubSpot refused the events API (403 MISSING_SCOPES: it needs Marketing Hub Enterprise and its scope); " +
+          `behaviour now comes from ${describeSource("bulk")}`,
+      });
+      source = state.behaviour.source = "bulk";
+      fresh.length = 0;
+      await ctx.store.commitBatch({
+        runId: ctx.runId,
+        facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: "bulk", at: now }],
+        at: now,
+      });
+    }
+  }
+  if (source === "bulk") {
+    for (const record of records) {
+      if (moved(record.id, "web")) {
+        const previous = marks.get(record.id);
+        const page = pageViewsFromProperties(record, previous ? (JSON.parse(previous.signature) as Signature) : null);
+        if (page) fresh.push(page);
+      }
+    }
+    if (!state.behaviour.formsRead && ids.some((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"))) {
+      const read = await readBulk(ctx, FORMS_CURSOR, (from) => setup.activities.readFormSubmissions(from, now), since, now);
+      fresh.push(...read.activities.map((a) => ({ ...a, source: "forms" })));
+      cursors.push(read.cursor);
+      state.behaviour.formsRead = true;
+    }
+    if (!state.behaviour.emailRead && ids.some((id) => moved(id, "email") && hasSignal(signatures.get(id)!, "email"))) {
+      const read = await readBulk(ctx, EMAIL_CURSOR, (from) => setup.activities.readEmailEvents(from, now), since, now);
+      fresh.push(...read.activities.map((a) => ({ ...a, source: "email" })));
+      cursors.push(read.cursor);
+      state.behaviour.emailRead = true;
+    }
+  }
+
+  const newMarks: BehaviourMark[] = ids
+    .filter((id) => anyMoved(id))
+    .map((id) => ({ personId: id, signature: JSON.stringify(signatures.get(id)), readAt: now }));
+  if (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0) {
+    await ctx.store.commitBatch({
+      runId: ctx.runId,
+      behaviour: fresh,
+      behaviourMarks: newMarks,
+      behaviourPruneBefore: since,
+      cursors,
+      at: now,
+    });
+  }
+
+  const owners = new Map<string, string>();
+  for (const r of records) {
+    owners.set(`contact:${r.id}`, r.id);
+    const email = r.fields.email?.trim().toLowerCase();
+    if (email) owners.set(`email:${email}`, r.id);
+  }
+  const out = new Map<string, ScoredActivity[]>(ids.map((id) => [id, []]));
+  for (const a of await ctx.store.listBehaviour([...owners.keys()], since)) {
+    const personId = owners.get(a.ownerKey);
+    if (personId === undefined) continue;
+    out.get(personId)!.push({
+      id: a.id,
+      kind: a.kind as ScoredActivity["kind"],
+      occurredAt: a.occurredAt,
+      properties: a.properties,
+    });
+  }
+  return out;
+}
+
+function signatureOf(record: SourceRecord): Signature {
+  const part = (p: Part): string => JSON.stringify(BEHAVIOUR_SIGNALS[p].map((f) => record.fields[f] ?? null));
+  return { web: part("web"), forms: part("forms"), email: part("email") };
+}
+
+/** Whether the contact has any such behaviour at all (a blank signal needs no bulk read). */
+function hasSignal(signature: Signature, part: Part): boolean {
+  return (JSON.parse(signature[part]) as (string | null)[]).some((v) => v !== null && v !== "" && v !== "0");
+}
+
+async function readEvents(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  ids: readonly string[],
+  marks: Map<string, BehaviourMark>,
+  since: string,
+): Promise<CachedActivity[]> {
+  // Contacts read before are read from shortly before that read; the others over the whole window.
+  const bySince = new Map<string, string[]>();
+  for (const id of ids) {
+    const mark = marks.get(id);
+    const from = mark
+      ? new Date(Math.max(Date.parse(since), Date.parse(mark.readAt) - EVENTS_LOOKBACK_MS)).toISOString()
+      : since;
+    bySince.set(from, [...(bySince.get(from) ?? []), id]);
+  }
+  const out: CachedActivity[] = [];
+  for (const [from, group] of bySince) {
+    for (const a of await setup.activities.readActivities(group, from)) {
+      out.push({
+        ownerKey: `contact:${a.contactId}`,
+        id: a.id,
+        kind: a.kind,
+        occurredAt: a.occurredAt,
+        properties: { ...a.properties },
+        source: "events",
+      });
+    }
+  }
+  if (ids.length > 0) ctx.log.debug("behaviour.events_read", { contacts: ids.length });
+  return out;
+}
+
+/**
+ * Page views below Enterprise, from the properties HubSpot keeps: the views added since the contact was
+ * last read (the whole count on a first read), as one activity dated at the last visit and naming the last
+ * page seen. An approximation: which pages were seen before the last one, and when, is not in the API.
+ */
+function pageViewsFromProperties(record: SourceRecord, previous: Signature | null): CachedActivity | null {
+  const f = record.fields;
+  const count = Number(f.hs_analytics_num_page_views ?? "0");
+  const before = previous ? Number((JSON.parse(previous.web) as (string | null)[])[0] ?? "0") : 0;
+  const at = f.hs_analytics_last_visit_timestamp || f.hs_analytics_last_timestamp;
+  if (!(count > before) || !at) return null;
+  const properties: Record<string, string> = { hs_page_view_count: String(count - before) };
+  if (f.hs_analytics_last_url) properties.hs_url = f.hs_analytics_last_url;
+  return {
+    ownerKey: `contact:${record.id}`,
+    id: `page-views:${count}`,
+    kind: "page_view",
+    occurredAt: new Date(Date.parse(at)).toISOString(),
+    properties,
+    source: "properties",
+  };
+}
+
+async function readBulk(
+  ctx: RunContext,
+  object: string,
+  read: (from: string | null) => Promise<(ScoredActivity & { email: string })[]>,
+  since: string,
+  /** What `read` reads up to: the cursor moves here, never past what was read. */
+  until: string,
+): Promise<{ activities: Omit<CachedActivity, "source">[]; cursor: Omit<Cursor, "updatedAt"> }> {
+  const cursor = await ctx.store.getCursor(SYSTEM, object);
+  const from = cursor
+    ? new Date(Math.max(Date.parse(since), Date.parse(cursor.value) - BULK_LOOKBACK_MS)).toISOString()
+    : since;
+  const activities = (await read(from)).map((a) => ({
+    ownerKey: `email:${a.email.trim().toLowerCase()}`,
+    id: a.id,
+    kind: a.kind,
+    occurredAt: a.occurredAt,
+    properties: { ...a.properties },
+  }));
+  ctx.log.debug("behaviour.bulk_read", { source: object, activities: activities.length });
+  return { activities, cursor: { system: SYSTEM, object, value: until, lastId: null } };
+}
