@@ -3,7 +3,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import {
+  type HubspotEmulator,
+  type HubspotTier,
+  startHubspotEmulator,
+} from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
@@ -27,12 +31,15 @@ export async function openSandboxWorld(
   seed: SeedData,
   label = "world",
   crm: "salesforce" | "hubspot" = "salesforce",
+  /** The HubSpot portal's tier (enterprise unless told). */
+  tier: HubspotTier = "enterprise",
 ): Promise<SandboxWorld> {
   // leadloop paces itself at HubSpot's published limits within a process; the emulator's own rolling
   // window would otherwise carry one child run's calls over into the next one's.
   const hubspot = await startHubspotEmulator({
     searchLagMs: 0,
     limits: { burstPer10Seconds: 1_000_000, searchPerSecond: 1_000_000 },
+    tier,
   });
   const salesforce = await startSalesforceEmulator();
   loadSeed(seed, { hubspot, salesforce });

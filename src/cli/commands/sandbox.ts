@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
-import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
+import { HUBSPOT_TIERS, type HubspotTier, startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../sandbox/load-seed.js";
 import { type PeopleRound, playPeople } from "../../sandbox/play-people.js";
 import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
@@ -26,6 +26,7 @@ interface SandboxOptions {
   seed: number;
   contacts: number;
   crm: "salesforce" | "hubspot";
+  hubspotTier: HubspotTier;
   configOut: string;
   json?: boolean;
 }
@@ -52,6 +53,14 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         .choices(["salesforce", "hubspot"])
         .default("salesforce"),
     )
+    .addOption(
+      new Option(
+        "--hubspot-tier <tier>",
+        "the HubSpot portal's subscription: professional has no events API (behaviour from properties, forms and email events)",
+      )
+        .choices([...HUBSPOT_TIERS])
+        .default("enterprise"),
+    )
     .option(
       "--config-out <file>",
       "where to write the config pointing at the emulators",
@@ -60,14 +69,14 @@ export function registerSandbox(program: Command, io: CommandIo): void {
     .option("--json", "print one JSON summary per run on stdout (as `sync --json`)")
     .addHelpText(
       "after",
-      "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
+      "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 6 --hubspot-tier professional\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
     )
     .action(async function (this: Command, opts: SandboxOptions) {
       const log = makeLogger(io, globalOptions(this).logLevel);
       const runs = opts.once ? 1 : opts.runs;
       const configFile = resolve(opts.configOut);
       const storePath = join(dirname(configFile), "state.db");
-      const hubspot = await startHubspotEmulator({ searchLagMs: 0 });
+      const hubspot = await startHubspotEmulator({ searchLagMs: 0, tier: opts.hubspotTier });
       const salesforce = opts.crm === "salesforce" ? await startSalesforceEmulator() : undefined;
       try {
         const seed = generateSeed({ seed: opts.seed, now: new Date(), contacts: opts.contacts });
@@ -83,7 +92,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         });
         const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities\n`;
         (opts.json ? io.stderr : io.stdout).write(
-          `${seeded}hubspot emulator: ${hubspot.url}\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
+          `${seeded}hubspot emulator: ${hubspot.url} (${hubspot.tier})\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
         );
 
         if (opts.keep) {

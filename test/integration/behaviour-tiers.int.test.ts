@@ -1,0 +1,127 @@
+// Behaviour on every HubSpot tier, through the CLI against the sandbox's seeded emulators and the
+// default configuration: a Professional portal (no events API) qualifies the same people as an Enterprise
+// one, a run whose only changes are leadloop's own writes reads no behaviour, and behaviour costs a
+// handful of bulk calls however many contacts changed.
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { playPeople } from "../../src/sandbox/play-people.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+import { writeFileSync, readFileSync } from "node:fs";
+
+/** The endpoints that read behaviour, as the emulator's call counter names them. */
+const BEHAVIOUR_ENDPOINTS = [
+  "GET /events/v3/events",
+  "GET /marketing/v3/forms",
+  "GET /form-integrations/v1/submissions/forms/:formGuid",
+  "GET /email/public/v1/events",
+];
+
+function behaviourReads(world: SandboxWorld): number {
+  const counts = world.hubspot.calls.byEndpoint();
+  return BEHAVIOUR_ENDPOINTS.reduce((sum, e) => sum + (counts[e] ?? 0), 0);
+}
+
+async function sync(world: SandboxWorld): Promise<{ code: number; summary: Record<string, unknown>; stderr: string }> {
+  const r = await runCli(["sync", "-c", world.configPath, "--json"]);
+  return { code: r.code, summary: r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {}, stderr: r.stderr };
+}
+
+/** Emails of the people leadloop made MQLs, from its store. */
+async function mqlEmails(world: SandboxWorld): Promise<string[]> {
+  const store = await openSqliteStore(world.storePath);
+  try {
+    const events = await store.listFunnelEvents();
+    return [...new Set(events.filter((e) => e.toStage === "mql").map((e) => (e.email ?? "").toLowerCase()))].sort();
+  } finally {
+    await store.close();
+  }
+}
+
+describe("behaviour on every HubSpot tier", () => {
+  const now = new Date();
+  const seed = generateSeed({ seed: 42, now, contacts: 200 });
+  let enterprise: SandboxWorld;
+  let professional: SandboxWorld;
+
+  beforeAll(async () => {
+    enterprise = await openSandboxWorld(seed, "enterprise", "salesforce", "enterprise");
+    professional = await openSandboxWorld(seed, "professional", "salesforce", "professional");
+  });
+  afterAll(async () => {
+    await enterprise.close();
+    await professional.close();
+  });
+
+  it("qualifies the same people on a Professional portal as on an Enterprise one, and hands them off", async () => {
+    const ent = await sync(enterprise);
+    const pro = await sync(professional);
+    expect(ent.code).toBe(0);
+    // Professional answers the events API with 403 MISSING_SCOPES; leadloop detects it and carries on.
+    expect(pro.code).toBe(0);
+    expect(professional.hubspot.calls.byEndpoint()["GET /events/v3/events"]).toBe(1); // the one probe
+    expect(pro.stderr).toContain("form submissions API and marketing email events API");
+    const entMqls = await mqlEmails(enterprise);
+    expect(entMqls.length).toBeGreaterThanOrEqual(3);
+    expect(await mqlEmails(professional)).toEqual(entMqls);
+    expect(pro.summary.handoffs).toBe(ent.summary.handoffs);
+    expect(pro.summary.handoffs).toBeGreaterThan(0);
+
+    // People act (pricing visits, demo requests, offers, comebacks), the same way on both portals.
+    for (const world of [enterprise, professional]) playPeople(42, 2, world, new Date());
+    expect((await sync(enterprise)).code).toBe(0);
+    expect((await sync(professional)).code).toBe(0);
+    expect(await mqlEmails(professional)).toEqual(await mqlEmails(enterprise));
+    expect((await mqlEmails(enterprise)).length).toBeGreaterThan(entMqls.length);
+  });
+
+  it("reads no behaviour in a run whose only changes are leadloop's own writes", async () => {
+    for (const world of [enterprise, professional]) {
+      // Settle what the earlier runs wrote, then count from a run that only meets those writes again.
+      expect((await sync(world)).code).toBe(0);
+      world.hubspot.calls.reset();
+      const run = await sync(world);
+      expect(run.code).toBe(0);
+      expect(behaviourReads(world)).toBe(0);
+    }
+  });
+
+  it("takes the behaviour source from hubspot.behaviourSource without probing", async () => {
+    const text = readFileSync(enterprise.configPath, "utf8");
+    writeFileSync(
+      enterprise.configPath,
+      text.replace(/hubspot:\n/, "hubspot:\n  behaviourSource: properties\n"),
+    );
+    playPeople(42, 4, enterprise, new Date());
+    enterprise.hubspot.calls.reset();
+    const run = await sync(enterprise);
+    expect(run.code).toBe(0);
+    const counts = enterprise.hubspot.calls.byEndpoint();
+    expect(counts["GET /events/v3/events"] ?? 0).toBe(0); // told: no probe, no events reads
+    expect((counts["GET /marketing/v3/forms"] ?? 0) + (counts["GET /email/public/v1/events"] ?? 0)).toBeGreaterThan(0);
+  });
+});
+
+describe("behaviour reads on a Professional portal of 1,000 contacts", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 7, now: new Date(), contacts: 1000 }), "pro-1000", "salesforce", "professional");
+  });
+  afterAll(async () => world.close());
+
+  it("costs at most one behaviour read per 100 changed contacts: bulk sources once per run, not per contact", async () => {
+    expect((await sync(world)).code).toBe(0);
+    // A marketer edits every contact (a trailing space in the job title), and some people act.
+    const contacts = world.hubspot.data.listObjects("contacts");
+    for (const c of contacts)
+      world.hubspot.data.updateObject("contacts", c.id, { jobtitle: `${c.properties.jobtitle ?? "Analyst"} ` });
+    const played = playPeople(7, 2, world, new Date());
+    expect(played.forms).toBeGreaterThan(0);
+    world.hubspot.calls.reset();
+    const run = await sync(world);
+    expect(run.code).toBe(0);
+    const reads = behaviourReads(world);
+    expect(reads).toBeGreaterThan(0); // the people who acted are read, in bulk
+    expect(reads / contacts.length).toBeLessThanOrEqual(1 / 100);
+  });
+});
