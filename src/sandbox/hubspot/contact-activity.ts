@@ -3,6 +3,7 @@
 // email open/click counts and dates). Writing them bumps the contact's modified date, which is how a
 // connector reading by modified date sees it. Property names and labels: HubSpot's default contact
 // properties (https://knowledge.hubspot.com/properties/hubspots-default-contact-properties).
+import { createHash } from "node:crypto";
 import { CONTACT_EVENT_TYPES, type ContactEventKind } from "./event-types.js";
 import type { HubspotData, HubspotEvent, HubspotObject } from "./hubspot-data.js";
 
@@ -16,6 +17,12 @@ export interface ContactActivity {
   formFields?: Record<string, string> | undefined;
 }
 
+/** A stable form GUID for a form known only by the title of its page. */
+function formIdFor(title: string): string {
+  const h = createHash("sha1").update(`form:${title}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 /** HubSpot's analytics start a new session after 30 minutes without a page view. */
 const SESSION_GAP_MS = 30 * 60_000;
 
@@ -24,14 +31,19 @@ export function recordActivity(
   activity: ContactActivity,
 ): { event: HubspotEvent; contact: HubspotObject } {
   const occurredAt = activity.occurredAt ?? data.now();
+  let properties = activity.properties;
+  if (activity.kind === "formSubmission" && !properties?.hs_form_id) {
+    // Every HubSpot form submission belongs to a form: one named after the page stands in.
+    properties = { ...properties, hs_form_id: formIdFor(properties?.hs_title ?? "Form") };
+  }
   const event = data.addEvent({
     contactId: activity.contactId,
     eventType: CONTACT_EVENT_TYPES[activity.kind],
     occurredAt,
-    properties: activity.properties,
+    properties,
   });
   const contact = data.getObject("contacts", event.objectId)!;
-  const changes = behaviourChanges(data, contact, activity.kind, occurredAt, activity.properties ?? {});
+  const changes = behaviourChanges(data, contact, activity.kind, occurredAt, properties ?? {});
   Object.assign(changes, activity.formFields);
   return { event, contact: data.updateObject("contacts", contact.id, changes) };
 }
@@ -76,7 +88,9 @@ export function behaviourChanges(
       // A conversion is named "<form name>: <page title>" when the form is one of the portal's forms.
       const formId = properties.hs_form_id;
       const form = formId ? data.forms.ensure(formId, properties.hs_title ?? formId, at) : undefined;
-      const name = [form?.name, properties.hs_title].filter(Boolean).join(": ") || "Form submission";
+      const title = properties.hs_title;
+      const name =
+        form && title && form.name !== title ? `${form.name}: ${title}` : (title ?? form?.name ?? "Form submission");
       changes.num_conversion_events = count("num_conversion_events");
       if (formId && data.forms.firstSubmission(formId, contact.id)) {
         changes.num_unique_conversion_events = count("num_unique_conversion_events");
