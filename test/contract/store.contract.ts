@@ -985,6 +985,65 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("behaviour cache", () => {
+      const activity = (ownerKey: string, id: string, minutes: number, source = "events") => ({
+        ownerKey,
+        id,
+        kind: "page_view",
+        occurredAt: at(minutes),
+        properties: { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" },
+        source,
+      });
+
+      it("keeps activities per contact or email with the signals they cover, one copy per id, dropping decayed ones", async () => {
+        await store.commitBatch(
+          batch(10, {
+            behaviour: [
+              activity("contact:51", "e1", 1),
+              activity("contact:51", "e2", 5),
+              activity("email:zoë.ångström@nordlicht.se", "form:c1", 3, "forms"),
+              activity("contact:52", "e9", 4),
+            ],
+            behaviourMarks: [{ personId: "51", signature: '{"web":"[\"3\"]"}', readAt: at(10) }],
+            cursors: [{ system: "hubspot", object: "behaviour#forms", value: at(10), lastId: null }],
+          }),
+        );
+        // Read again (a look-back): replaced, not doubled.
+        await store.commitBatch(batch(11, { behaviour: [{ ...activity("contact:51", "e2", 5), kind: "form_submission" }] }));
+
+        const mine = await store.listBehaviour(["contact:51", "email:zoë.ångström@nordlicht.se"], at(0));
+        expect(mine.map((a) => [a.ownerKey, a.id, a.kind])).toEqual([
+          ["contact:51", "e1", "page_view"],
+          ["email:zoë.ångström@nordlicht.se", "form:c1", "page_view"],
+          ["contact:51", "e2", "form_submission"],
+        ]);
+        expect(mine[0]?.properties).toEqual({ hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" });
+        expect(mine[1]?.source).toBe("forms");
+        expect((await store.listBehaviour(["contact:51"], at(2))).map((a) => a.id)).toEqual(["e2"]);
+        expect((await store.behaviourMarks(["51", "52"])).get("51")).toEqual({
+          personId: "51",
+          signature: '{"web":"[\"3\"]"}',
+          readAt: at(10),
+        });
+        expect((await store.behaviourMarks(["52"])).size).toBe(0);
+        expect((await store.getCursor("hubspot", "behaviour#forms"))?.value).toBe(at(10));
+
+        await store.commitBatch(batch(12, { behaviourPruneBefore: at(4) }));
+        expect((await store.listBehaviour(["contact:51", "contact:52"], at(0))).map((a) => a.id)).toEqual(["e9", "e2"]);
+      });
+
+      it("keeps a fact with the time it was learnt, the newest replacing the older", async () => {
+        expect(await store.getFact("hubspot.behaviourSource")).toBeUndefined();
+        await store.commitBatch(batch(1, { facts: [{ name: "hubspot.behaviourSource", value: "events", at: at(1) }] }));
+        await store.commitBatch(batch(2, { facts: [{ name: "hubspot.behaviourSource", value: "bulk", at: at(2) }] }));
+        expect(await store.getFact("hubspot.behaviourSource")).toEqual({
+          name: "hubspot.behaviourSource",
+          value: "bulk",
+          at: at(2),
+        });
+      });
+    });
+
     it("rejects every call with a StoreError once closed", async () => {
       await store.close();
       await expect(store.countLinks()).rejects.toThrow(StoreError);
