@@ -77,13 +77,46 @@ describe("behaviour on every HubSpot tier", () => {
 
   it("reads no behaviour in a run whose only changes are leadloop's own writes", async () => {
     for (const world of [enterprise, professional]) {
-      // Settle what the earlier runs wrote, then count from a run that only meets those writes again.
-      expect((await sync(world)).code).toBe(0);
+      // A run that writes (scores, handoffs of people who acted), then one that only meets those writes.
+      playPeople(42, 7, world, new Date());
+      const writing = await sync(world);
+      expect(writing.code).toBe(0);
+      expect((writing.summary.updated as Record<string, number>).hubspot).toBeGreaterThan(0);
       world.hubspot.calls.reset();
       const run = await sync(world);
       expect(run.code).toBe(0);
+      expect((run.summary.read as Record<string, number>).hubspot).toBeGreaterThan(0); // it read them
       expect(behaviourReads(world)).toBe(0);
     }
+  });
+
+  it("switches to the properties and bulk sources with one warning when the events API refuses after a probe said yes", async () => {
+    // The store remembers an Enterprise probe from an hour ago (the portal was downgraded since).
+    const store = await openSqliteStore(professional.storePath);
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    await store.commitBatch({ runId: "test", facts: [{ name: "hubspot.behaviourSource", value: "events", at: anHourAgo }], at: anHourAgo });
+    await store.close();
+    playPeople(42, 5, professional, new Date());
+    professional.hubspot.calls.reset();
+    const run = await sync(professional);
+    expect(run.code).toBe(0); // never exit 3
+    expect(run.stderr.match(/behaviour\.events_refused/g)).toHaveLength(1);
+    expect(professional.hubspot.calls.byEndpoint()["GET /events/v3/events"]).toBe(1);
+    playPeople(42, 6, professional, new Date());
+    professional.hubspot.calls.reset();
+    const next = await sync(professional);
+    expect(next.code).toBe(0);
+    expect(next.stderr).not.toContain("behaviour.events_refused");
+    expect(professional.hubspot.calls.byEndpoint()["GET /events/v3/events"] ?? 0).toBe(0);
+  });
+
+  it("says at validate --live which behaviour sources the portal offers", async () => {
+    const pro = await runCli(["validate", "--live", "-c", professional.configPath]);
+    expect(pro.code).toBe(0);
+    expect(pro.stdout).toContain("hubspot behaviour: the portal has no events API (403 MISSING_SCOPES: below Enterprise)");
+    expect(pro.stdout).toContain("form submissions API and marketing email events API");
+    const ent = await runCli(["validate", "--live", "--json", "-c", enterprise.configPath]);
+    expect(JSON.parse(ent.stdout).behaviour).toEqual({ portal: "events", setting: "auto", uses: "events" });
   });
 
   it("takes the behaviour source from hubspot.behaviourSource without probing", async () => {
@@ -99,6 +132,9 @@ describe("behaviour on every HubSpot tier", () => {
     const counts = enterprise.hubspot.calls.byEndpoint();
     expect(counts["GET /events/v3/events"] ?? 0).toBe(0); // told: no probe, no events reads
     expect((counts["GET /marketing/v3/forms"] ?? 0) + (counts["GET /email/public/v1/events"] ?? 0)).toBeGreaterThan(0);
+    const validated = await runCli(["validate", "--live", "-c", enterprise.configPath]);
+    expect(validated.stdout).toContain("offers the events API (Enterprise)");
+    expect(validated.stdout).toContain("(hubspot.behaviourSource: properties)");
   });
 });
 

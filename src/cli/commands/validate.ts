@@ -7,6 +7,7 @@ import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
 import { checkDispositionsLive, checkMappingsLive } from "../../sync/check-mappings.js";
+import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -31,9 +32,21 @@ export function registerValidate(program: Command, io: CommandIo): void {
       const routing = loadRouting(config.routing);
       loadSla(config.sla);
       let problems: MappingProblem[] = [];
+      let behaviour: { portal: "events" | "bulk"; setting: string; uses: "events" | "bulk" } | null = null;
       if (opts.live) {
         const wiring = await wire(config, log);
         try {
+          // Which behaviour sources the portal offers (one call), kept for the next run's start.
+          const portal = await wiring.funnel.activities.probeEventsApi();
+          const at = new Date().toISOString();
+          await wiring.store.commitBatch({
+            runId: "validate",
+            facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: portal, at }],
+            at,
+          });
+          const setting = config.hubspot.behaviourSource;
+          const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
+          behaviour = { portal, setting, uses };
           problems = [
             ...(await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm)),
             ...(await checkDispositionsLive(
@@ -55,6 +68,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
         store: config.store.path,
         mappings: mappings.map((m) => ({ name: m.name, source: m.source, fields: m.fields.length })),
         live: Boolean(opts.live),
+        behaviour,
         problems,
       };
       if (opts.json) printJson(io, summary);
@@ -70,6 +84,14 @@ export function registerValidate(program: Command, io: CommandIo): void {
           `${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})\n`,
         );
         io.stdout.write(`${config.sla}: ok\n`);
+        if (behaviour) {
+          io.stdout.write(
+            `hubspot behaviour: the portal ${behaviour.portal === "events" ? "offers the events API (Enterprise)" : "has no events API (403 MISSING_SCOPES: below Enterprise)"}; ` +
+              `leadloop reads ${describeSource(behaviour.uses)}` +
+              (behaviour.setting === "auto" ? "" : ` (hubspot.behaviourSource: ${behaviour.setting})`) +
+              "\n",
+          );
+        }
         for (const p of problems) {
           io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
