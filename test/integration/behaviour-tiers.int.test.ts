@@ -7,7 +7,9 @@ import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
-import { writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** The endpoints that read behaviour, as the emulator's call counter names them. */
 const BEHAVIOUR_ENDPOINTS = [
@@ -159,5 +161,39 @@ describe("behaviour reads on a Professional portal of 1,000 contacts", () => {
     const reads = behaviourReads(world);
     expect(reads).toBeGreaterThan(0); // the people who acted are read, in bulk
     expect(reads / contacts.length).toBeLessThanOrEqual(1 / 100);
+  });
+});
+
+describe("leadloop sandbox --hubspot-tier", () => {
+  async function handoffsPerRun(tier: string): Promise<number[]> {
+    const dir = mkdtempSync(join(tmpdir(), `leadloop-sandbox-${tier}-`));
+    try {
+      const result = await runCli([
+        "--log-level",
+        "error",
+        "sandbox",
+        "--runs",
+        "2",
+        "--hubspot-tier",
+        tier,
+        "--json",
+        "--config-out",
+        join(dir, "leadloop.yaml"),
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`(${tier})`);
+      return result.stdout
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { handoffs: number }).handoffs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("hands off the same leads on a professional portal as on an enterprise one", async () => {
+    const professional = await handoffsPerRun("professional");
+    expect(professional[0]).toBeGreaterThan(0);
+    expect(professional).toEqual(await handoffsPerRun("enterprise"));
   });
 });
