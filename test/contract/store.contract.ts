@@ -1004,7 +1004,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
               activity("email:zoë.ångström@nordlicht.se", "form:c1", 3, "forms"),
               activity("contact:52", "e9", 4),
             ],
-            behaviourMarks: [{ personId: "51", signature: '{"web":"[\"3\"]"}', readAt: at(10) }],
+            behaviourMarks: [{ personId: "51", signature: '{"web":"[3]","forms":"[null]"}', readAt: at(10) }],
             cursors: [{ system: "hubspot", object: "behaviour#forms", value: at(10), lastId: null }],
           }),
         );
@@ -1022,7 +1022,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.listBehaviour(["contact:51"], at(2))).map((a) => a.id)).toEqual(["e2"]);
         expect((await store.behaviourMarks(["51", "52"])).get("51")).toEqual({
           personId: "51",
-          signature: '{"web":"[\"3\"]"}',
+          signature: '{"web":"[3]","forms":"[null]"}',
           readAt: at(10),
         });
         expect((await store.behaviourMarks(["52"])).size).toBe(0);
