@@ -2,6 +2,7 @@
 // default configuration: a Professional portal (no events API) qualifies the same people as an Enterprise
 // one, a run whose only changes are leadloop's own writes reads no behaviour, and behaviour costs a
 // handful of bulk calls however many contacts changed.
+import { jest } from "@jest/globals";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
@@ -10,6 +11,9 @@ import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+// Whole CLI runs over seeded worlds of 200 and 1,000 contacts: minutes on a loaded machine, not seconds.
+jest.setTimeout(600_000);
 
 /** The endpoints that read behaviour, as the emulator's call counter names them. */
 const BEHAVIOUR_ENDPOINTS = [
