@@ -199,14 +199,33 @@ function sortRecords(
   if (!sort) return [...records].sort(byId);
   const def = definitions.get(sort.propertyName);
   const sign = sort.direction === "DESCENDING" ? -1 : 1;
-  return [...records].sort((a, b) => {
-    const va = sort.propertyName === "hs_object_id" ? a.id : a.properties[sort.propertyName];
-    const vb = sort.propertyName === "hs_object_id" ? b.id : b.properties[sort.propertyName];
-    // Records without the property come last whichever the direction.
-    if (va === undefined || vb === undefined) {
-      if (va === vb) return byId(a, b);
-      return va === undefined ? 1 : -1;
-    }
-    return sign * compareValues(va, vb, def) || byId(a, b);
+  // Each record's value is read and parsed once, compared as compareValues compares two values.
+  const keyed = records.map((r) => {
+    const value = sort.propertyName === "hs_object_id" ? r.id : r.properties[sort.propertyName];
+    return { r, value, parsed: value === undefined ? undefined : parsedValue(value, def) };
   });
+  keyed.sort((a, b) => {
+    // Records without the property come last whichever the direction.
+    if (a.value === undefined || b.value === undefined) {
+      if (a.value === b.value) return byId(a.r, b.r);
+      return a.value === undefined ? 1 : -1;
+    }
+    const c =
+      a.parsed !== undefined && b.parsed !== undefined
+        ? Math.sign(a.parsed - b.parsed)
+        : Math.sign(a.value.toLowerCase().localeCompare(b.value.toLowerCase(), "en"));
+    return sign * c || byId(a.r, b.r);
+  });
+  return keyed.map((k) => k.r);
+}
+
+/** The number a value compares as (numbers, instants), or undefined where compareValues falls back to text. */
+function parsedValue(value: string, def: PropertyDefinition | undefined): number | undefined {
+  const type = def?.type ?? "string";
+  if (type === "number") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (type === "datetime" || type === "date") return parseInstant(value)?.getTime();
+  return undefined;
 }
