@@ -420,6 +420,10 @@ export class HubspotData {
     return this.objectsOf(type).modifiedBetween(low, high);
   }
 
+  modifiedCount(type: ObjectType, low?: number, high?: number): number {
+    return this.objectsOf(type).modifiedCount(low, high);
+  }
+
   /** Ids of live contacts holding this email (lower-cased), as their own or an additional one. */
   contactIdsWithEmail(email: string): string[] {
     return this.objectsOf("contacts")

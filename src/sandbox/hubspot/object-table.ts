@@ -87,6 +87,10 @@ export class ObjectTable<R extends TableRecord> {
     return this.modified.range(low, high);
   }
 
+  modifiedCount(low?: number, high?: number): number {
+    return this.modified.count(low, high);
+  }
+
   private setEmails(id: string, keys: string[]): void {
     for (const key of this.emailsOf.get(id) ?? []) {
       const ids = this.emails.get(key);

@@ -20,16 +20,32 @@ export function searchCandidates(data: HubspotData, type: ObjectType, request: S
   return data.recordsById(type, ids);
 }
 
-/** The smallest set one indexed filter of an AND group allows, or undefined when none is indexed. */
+/**
+ * The smallest set one indexed filter of an AND group allows, or undefined when none is indexed; the
+ * group's bounds on the modified date are merged into one range first (a window is `GTE` and `LTE`).
+ */
 function groupCandidates(
   data: HubspotData,
   type: ObjectType,
   filters: readonly SearchFilter[],
 ): string[] | undefined {
   let best: string[] | undefined;
+  let low = Number.NEGATIVE_INFINITY;
+  let high = Number.POSITIVE_INFINITY;
+  let ranged = false;
   for (const filter of filters) {
+    const bounds = isModifiedDate(type, filter.propertyName) ? modifiedBounds(filter) : undefined;
+    if (bounds) {
+      ranged = true;
+      low = Math.max(low, bounds[0]);
+      high = Math.min(high, bounds[1]);
+      continue;
+    }
     const ids = filterCandidates(data, type, filter);
     if (ids && (!best || ids.length < best.length)) best = ids;
+  }
+  if (ranged && (!best || data.modifiedCount(type, low, high) < best.length)) {
+    return data.modifiedBetween(type, low, high);
   }
   return best;
 }
@@ -41,14 +57,16 @@ function filterCandidates(data: HubspotData, type: ObjectType, filter: SearchFil
       : filter.operator === "IN"
         ? filter.values
         : undefined;
-  if (filter.propertyName === "hs_object_id" && values) return values.map((v) => v.trim());
+  if (filter.propertyName === "hs_object_id" && values) {
+    // Ids compare as numbers ("010001" finds 10001).
+    return values.map((v) => (Number.isInteger(Number(v.trim())) ? String(Number(v.trim())) : v.trim()));
+  }
   if (filter.propertyName === "email" && type === "contacts" && values) {
     // Text compares ignoring case (search guide); only plain-ASCII values, whose lower-cased form is the
     // one comparison that can equal them, are looked up rather than scanned for.
     if (!values.every((v) => /^[\x20-\x7e]*$/.test(v))) return undefined;
     return values.flatMap((v) => data.contactIdsWithEmail(v.toLowerCase()));
   }
-  if (isModifiedDate(type, filter.propertyName)) return modifiedCandidates(data, type, filter);
   return undefined;
 }
 
@@ -57,24 +75,27 @@ function isModifiedDate(type: ObjectType, name: string): boolean {
   return name === "hs_lastmodifieddate" || (type === "contacts" && name === "lastmodifieddate");
 }
 
-function modifiedCandidates(data: HubspotData, type: ObjectType, filter: SearchFilter): string[] | undefined {
+/** The [low, high] ms a filter on the modified date allows, or undefined when it is not a range. */
+function modifiedBounds(filter: SearchFilter): [number, number] | undefined {
   const at = (text: string | undefined) => (text === undefined ? undefined : parseInstant(text)?.getTime());
   const value = at(filter.value);
   if (value === undefined || Number.isNaN(value)) return undefined;
+  const none = Number.NEGATIVE_INFINITY;
+  const all = Number.POSITIVE_INFINITY;
   switch (filter.operator) {
     case "EQ":
-      return data.modifiedBetween(type, value, value);
+      return [value, value];
     case "GT":
-      return data.modifiedBetween(type, value + 1, undefined);
+      return [value + 1, all];
     case "GTE":
-      return data.modifiedBetween(type, value, undefined);
+      return [value, all];
     case "LT":
-      return data.modifiedBetween(type, undefined, value - 1);
+      return [none, value - 1];
     case "LTE":
-      return data.modifiedBetween(type, undefined, value);
+      return [none, value];
     case "BETWEEN": {
-      const high = at(filter.highValue);
-      return high === undefined || Number.isNaN(high) ? undefined : data.modifiedBetween(type, value, high);
+      const highValue = at(filter.highValue);
+      return highValue === undefined || Number.isNaN(highValue) ? undefined : [value, highValue];
     }
     default:
       return undefined;
