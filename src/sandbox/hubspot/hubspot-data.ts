@@ -61,8 +61,14 @@ export interface AssociationLink {
   types: AssociationTypeSpec[];
 }
 
-/** A record as the portal holds it; search index lag is measured from its modified date (`updatedAt`). */
-type StoredObject = HubspotObject;
+interface StoredObject extends HubspotObject {
+  /**
+   * When the last write reached the portal, on its clock: what search index lag is measured from. A write
+   * back-dated with `at` counts from `at` (it plays something that happened then); one dated ahead of
+   * the portal's clock (a test whose clock runs apart) counts from the portal's now.
+   */
+  writtenAt: number;
+}
 
 type Properties = Record<string, string | null | undefined>;
 
@@ -119,6 +125,7 @@ export class HubspotData {
     record.archived = true;
     record.archivedAt = now;
     record.updatedAt = now;
+    record.writtenAt = now.getTime();
     this.objectsOf(type).reindex(record);
   }
 
@@ -454,6 +461,7 @@ export class HubspotData {
       createdAt: at,
       updatedAt: at,
       archived: false,
+      writtenAt: Math.min(at.getTime(), this.now().getTime()),
     };
     applyValues(record, values);
     const created = values[CREATED_PROPERTY[type]];
@@ -480,7 +488,9 @@ export class HubspotData {
     if (options.enforceReadOnly) dropBackwardLifecycle(record, values);
     applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
-    stampModified(record, options.at ?? this.now());
+    const at = options.at ?? this.now();
+    stampModified(record, at);
+    record.writtenAt = Math.min(at.getTime(), this.now().getTime());
     this.objectsOf(type).reindex(record);
     return record;
   }

@@ -21,9 +21,7 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const type = objectTypeParam(req);
       const request = parseBody(searchRequest, req.body);
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
-      const indexed = searchCandidates(ctx.data, type, request).filter(
-        (r) => r.updatedAt.getTime() <= indexedBefore,
-      );
+      const indexed = searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore);
       const page = runSearch(type, indexed, ctx.data.definitions(type), request);
       const body: Record<string, unknown> = {
         total: page.total,
