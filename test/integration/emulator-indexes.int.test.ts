@@ -218,4 +218,55 @@ describe("HubSpot emulator answers through its indexes as a scan would", () => {
     const page = (await res.json()) as { results: { id: string }[] };
     expect(page.results.map((r) => r.id)).toEqual([contacts[11]!.id, contacts[12]!.id, contacts[13]!.id]);
   });
+
+  it("pages a change window by the modified date with ties across pages, and counts only what search can see", async () => {
+    let t = BASE + 3_600_000;
+    const lagged = await startHubspotEmulator({ now: () => new Date(t), limits: { searchPerSecond: 1000, burstPer10Seconds: 100_000 } });
+    try {
+      // 450 contacts over 30 instants (15 ties each, created in shuffled order), then 5 fresh writes the
+      // index has not reached yet.
+      for (let i = 0; i < 450; i++) {
+        lagged.data.createObject("contacts", { email: `tie.${i}@fjord.example` }, new Date(BASE + ((i * 7) % 30) * 1000));
+      }
+      const fresh = lagged.data.listObjects("contacts").slice(0, 5);
+      for (const c of fresh) lagged.data.updateObject("contacts", c.id, { jobtitle: "Analyste" });
+      const pageAt = async (after: string | undefined) => {
+        const res = await fetch(`${lagged.url}/crm/v3/objects/contacts/search`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${lagged.accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            filterGroups: [{ filters: [
+              { propertyName: "lastmodifieddate", operator: "GTE", value: String(BASE + 3_000) },
+              { propertyName: "lastmodifieddate", operator: "LTE", value: String(t) },
+            ] }],
+            sorts: [{ propertyName: "lastmodifieddate", direction: "ASCENDING" }],
+            limit: 100,
+            ...(after ? { after } : {}),
+          }),
+        });
+        return (await res.json()) as { total: number; results: { id: string }[]; paging?: { next: { after: string } } };
+      };
+      const seen: string[] = [];
+      let after: string | undefined;
+      let total = -1;
+      do {
+        const page = await pageAt(after);
+        total = page.total;
+        seen.push(...page.results.map((r) => r.id));
+        after = page.paging?.next.after;
+      } while (after);
+      const freshIds = new Set(fresh.map((c) => c.id));
+      const expected = lagged.data
+        .listObjects("contacts")
+        .filter((c) => !freshIds.has(c.id) && c.updatedAt.getTime() >= BASE + 3_000)
+        .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || Number(a.id) - Number(b.id))
+        .map((c) => c.id);
+      expect(seen).toEqual(expected);
+      expect(total).toBe(expected.length);
+      t += 5_000;
+      expect((await pageAt(undefined)).total).toBe(expected.length + fresh.length);
+    } finally {
+      await lagged.close();
+    }
+  });
 });

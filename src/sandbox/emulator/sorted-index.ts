@@ -63,6 +63,19 @@ export class SortedIndex {
     return out;
   }
 
+  /** Visits (id, key) in [low, high] in key order until `visit` answers false. */
+  walk(low: number, high: number, visit: (id: string, key: number) => boolean): void {
+    if (low > high) return;
+    for (let b = this.firstBlockReaching(low); b < this.blocks.length; b++) {
+      const block = this.blocks[b]!;
+      if (block[0]!.key > high) return;
+      for (const e of block) {
+        if (e.key < low) continue;
+        if (e.key > high || !visit(e.id, e.key)) return;
+      }
+    }
+  }
+
   /** How many ids [low, high] holds, without listing them (for choosing between indexes). */
   count(low = Number.NEGATIVE_INFINITY, high = Number.POSITIVE_INFINITY): number {
     let n = 0;

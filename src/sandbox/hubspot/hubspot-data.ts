@@ -427,6 +427,16 @@ export class HubspotData {
     return this.objectsOf(type).modifiedBetween(low, high);
   }
 
+  /** Visits live records modified in [low, high] (epoch ms) in instant order until `visit` says stop. */
+  walkModified(
+    type: ObjectType,
+    low: number,
+    high: number,
+    visit: (record: StoredObject, modified: number) => boolean,
+  ): void {
+    this.objectsOf(type).walkModified(low, high, visit);
+  }
+
   modifiedCount(type: ObjectType, low?: number, high?: number): number {
     return this.objectsOf(type).modifiedCount(low, high);
   }

@@ -87,6 +87,11 @@ export class ObjectTable<R extends TableRecord> {
     return this.modified.range(low, high);
   }
 
+  /** Visits live records by modified instant in [low, high], in instant order, until `visit` says stop. */
+  walkModified(low: number, high: number, visit: (record: R, modified: number) => boolean): void {
+    this.modified.walk(low, high, (id, key) => visit(this.rows.get(id)!, key));
+  }
+
   modifiedCount(low?: number, high?: number): number {
     return this.modified.count(low, high);
   }

@@ -6,6 +6,7 @@ import type { HubspotData, StoredObject } from "./hubspot-data.js";
 import type { ObjectType } from "./object-types.js";
 import { parseInstant } from "./property-values.js";
 import type { SearchFilter, SearchRequest } from "./request-schemas.js";
+import { pageOf, SEARCH_LIMITS, type SearchPage, searchPaging } from "./search.js";
 
 /** Candidates in id order (the order a scan gives), or every live record when no index applies. */
 export function searchCandidates(data: HubspotData, type: ObjectType, request: SearchRequest): StoredObject[] {
@@ -100,4 +101,54 @@ function modifiedBounds(filter: SearchFilter): [number, number] | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A change window (only bounds on the modified date, sorted by it ascending, as a change reader asks) is
+ * answered by walking the modified-date index up to the page asked for, instead of filtering and sorting
+ * every record in the window for each page. Same answer as runSearch: the total counts every record in
+ * the window that search can see, ties on the instant go by id. Undefined when the request is any other.
+ */
+export function modifiedWindowPage(
+  data: HubspotData,
+  type: ObjectType,
+  request: SearchRequest,
+  indexedBefore: number,
+): SearchPage | undefined {
+  const sort = request.sorts[0];
+  const group = request.filterGroups[0];
+  if (request.filterGroups.length !== 1 || !group || (request.query ?? "").trim() !== "") return undefined;
+  if (!sort || !isModifiedDate(type, sort.propertyName) || sort.direction === "DESCENDING") return undefined;
+  let low = Number.NEGATIVE_INFINITY;
+  let high = Number.POSITIVE_INFINITY;
+  for (const filter of group.filters) {
+    const bounds = isModifiedDate(type, filter.propertyName) ? modifiedBounds(filter) : undefined;
+    if (!bounds) return undefined;
+    low = Math.max(low, bounds[0]);
+    high = Math.min(high, bounds[1]);
+  }
+  const { offset, limit } = searchPaging(request);
+  const visible = (r: StoredObject) => r.writtenAt <= indexedBefore;
+  // A record modified by indexedBefore reached the portal by then too (writtenAt ≤ its modified date):
+  // those are counted from the index; later ones one by one.
+  let total = data.modifiedCount(type, low, Math.min(high, indexedBefore));
+  data.walkModified(type, Math.max(low, indexedBefore + 1), high, (r) => {
+    if (visible(r)) total++;
+    return true;
+  });
+  const wanted = Math.min(offset + limit, SEARCH_LIMITS.totalResults);
+  const first: { r: StoredObject; at: number }[] = [];
+  data.walkModified(type, low, high, (r, at) => {
+    // Past the page, the rest of the last instant's ties still come in: they sort among it by id.
+    if (first.length >= wanted && (first.length === 0 || at !== first[first.length - 1]!.at)) return false;
+    if (visible(r)) first.push({ r, at });
+    return true;
+  });
+  first.sort((a, b) => a.at - b.at || Number(a.r.id) - Number(b.r.id));
+  return pageOf(
+    first.map((f) => f.r),
+    total,
+    offset,
+    limit,
+  );
 }

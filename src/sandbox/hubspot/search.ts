@@ -42,6 +42,24 @@ export function runSearch(
   definitions: ReadonlyMap<string, PropertyDefinition>,
   request: SearchRequest,
 ): SearchPage {
+  const { offset, limit } = searchPaging(request);
+  const matching = records.filter(
+    (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
+  );
+  const sorted = sortRecords(matching, request.sorts[0], definitions);
+  return pageOf(sorted, sorted.length, offset, limit);
+}
+
+/** The page at `offset` of results whose first records (at least up to offset + limit) are `sorted`. */
+export function pageOf(sorted: StoredObject[], total: number, offset: number, limit: number): SearchPage {
+  const end = Math.min(offset + limit, total, SEARCH_LIMITS.totalResults);
+  const page: SearchPage = { total, records: sorted.slice(offset, end) };
+  if (end < Math.min(total, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
+  return page;
+}
+
+/** Checks a request against the documented limits and reads its page: `after` is an offset. */
+export function searchPaging(request: SearchRequest): { offset: number; limit: number } {
   checkLimits(request);
   const limit = request.limit ?? SEARCH_LIMITS.defaultPageSize;
   const offset = request.after === undefined || request.after === "" ? 0 : Number(request.after);
@@ -54,14 +72,7 @@ export function runSearch(
       { after: [String(request.after)] },
     );
   }
-  const matching = records.filter(
-    (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
-  );
-  const sorted = sortRecords(matching, request.sorts[0], definitions);
-  const end = Math.min(offset + limit, sorted.length, SEARCH_LIMITS.totalResults);
-  const page: SearchPage = { total: sorted.length, records: sorted.slice(offset, end) };
-  if (end < Math.min(sorted.length, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
-  return page;
+  return { offset, limit };
 }
 
 function checkLimits(request: SearchRequest): void {

@@ -10,7 +10,7 @@ import type { EmulatorHandler } from "../../emulator/server.js";
 import { objectView } from "../object-views.js";
 import { parseBody, searchRequest } from "../request-schemas.js";
 import { runSearch } from "../search.js";
-import { searchCandidates } from "../search-plan.js";
+import { modifiedWindowPage, searchCandidates } from "../search-plan.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
 
 export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
@@ -21,8 +21,14 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const type = objectTypeParam(req);
       const request = parseBody(searchRequest, req.body);
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
-      const indexed = searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore);
-      const page = runSearch(type, indexed, ctx.data.definitions(type), request);
+      const page =
+        modifiedWindowPage(ctx.data, type, request, indexedBefore) ??
+        runSearch(
+          type,
+          searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore),
+          ctx.data.definitions(type),
+          request,
+        );
       const body: Record<string, unknown> = {
         total: page.total,
         results: page.records.map((r) => objectView(ctx.data, r, request.properties)),
