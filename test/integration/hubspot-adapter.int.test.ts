@@ -27,8 +27,11 @@ interface Harness {
 function useEmulator(adapterOptions: { lookbackMs?: number } = {}): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
+    // Real time, reads right after writes: the search index lag is tested on an injected clock through
+    // the engine (search-lag.int.test.ts).
     const emulator = await startHubspotEmulator({
       accessToken: `test-${randomUUID()}`,
+      searchLagMs: 0,
       limits: { burstPer10Seconds: 100_000, searchPerSecond: 1_000 },
     });
     const adapter = createHubspotAdapter({

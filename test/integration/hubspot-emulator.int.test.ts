@@ -1,7 +1,7 @@
 // Drives the real @hubspot/api-client against the HubSpot emulator over loopback, checking the emulator
 // answers with HubSpot's documented shapes, limits, partial failures and errors.
 import { Client } from "@hubspot/api-client";
-import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { DEFAULT_SEARCH_LAG_MS, type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 
 interface ClientFailure {
   code: number;
@@ -59,7 +59,11 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
   let hubspot: Client;
 
   beforeAll(async () => {
-    emulator = await startHubspotEmulator({ limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 } });
+    // These tests search right after writing in real time; the index lag has tests of its own below.
+    emulator = await startHubspotEmulator({
+      searchLagMs: 0,
+      limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 },
+    });
     hubspot = clientFor(emulator);
   });
 
@@ -872,18 +876,48 @@ describe("HubSpot emulator limits", () => {
     }
   });
 
-  it("hides records from search until the index lag has passed", async () => {
-    const emulator = await startHubspotEmulator({ searchLagMs: 1000 });
+  it("hides a write from search for the index lag by default, while reads by id, batch read and associations see it at once", async () => {
+    // Search is eventually consistent: a write shows there seconds later (https://blog.sequin.io/building-a-sync-on-hubspots-api/;
+    // https://docs.locoia.com/connectors/connectors/hubspot, "Propagation Time"); reads by id do not lag.
+    let t = Date.parse("2026-03-02T09:00:00.000Z");
+    const emulator = await startHubspotEmulator({ now: () => new Date(t) });
     try {
       const hubspot = clientFor(emulator);
+      const search = () =>
+        hubspot.crm.contacts.searchApi.doSearch({
+          filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ" as never, value: "Fresh.Lag@Example.com" }] }],
+          properties: ["jobtitle"],
+          limit: 10,
+        });
+      const created = await hubspot.crm.contacts.basicApi.create({ properties: { email: "fresh.lag@example.com", jobtitle: "Analyste" } });
+      const company = emulator.data.createObject("companies", { name: "Fjord Analytics" });
+      emulator.data.associate("contacts", created.id, "companies", company.id);
+      t += DEFAULT_SEARCH_LAG_MS - 1;
+      expect((await search()).total).toBe(0);
+      expect((await hubspot.crm.contacts.basicApi.getById(created.id)).id).toBe(created.id);
+      const batch = await hubspot.crm.contacts.batchApi.read({ inputs: [{ id: created.id }], properties: [], propertiesWithHistory: [] });
+      expect(batch.results.map((r) => r.id)).toEqual([created.id]);
+      const links = await raw(emulator, "POST", "/crm/v4/associations/contacts/companies/batch/read", { inputs: [{ id: created.id }] });
+      expect(JSON.stringify(await links.json())).toContain(company.id);
+      t += 1;
+      expect((await search()).results.map((r) => r.properties.jobtitle)).toEqual(["Analyste"]);
+
+      // A change reaches search only after the lag again.
+      await hubspot.crm.contacts.basicApi.update(created.id, { properties: { jobtitle: "Directrice" } });
+      expect((await search()).total).toBe(0);
+      t += DEFAULT_SEARCH_LAG_MS;
+      expect((await search()).results.map((r) => r.properties.jobtitle)).toEqual(["Directrice"]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("turns the lag off with searchLagMs: 0", async () => {
+    const emulator = await startHubspotEmulator({ searchLagMs: 0 });
+    try {
       emulator.data.createObject("contacts", { email: "fresh@lag.example" });
-      const before = await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 10 });
-      expect(before.total).toBe(0);
-      const direct = await hubspot.crm.contacts.basicApi.getPage(10);
-      expect(direct.results).toHaveLength(1);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      const after = await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 10 });
-      expect(after.total).toBe(1);
+      const found = await clientFor(emulator).crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 10 });
+      expect(found.total).toBe(1);
     } finally {
       await emulator.close();
     }

@@ -40,13 +40,28 @@ export interface LoopHarness {
   close(): Promise<void>;
 }
 
-export async function startLoop(
-  options: { mappings?: ObjectMapping[]; salesforce?: SalesforceEmulatorOptions } = {},
-): Promise<LoopHarness> {
+export interface LoopOptions {
+  mappings?: ObjectMapping[];
+  salesforce?: SalesforceEmulatorOptions;
+  /**
+   * One clock for both emulators and every run. Without it the loop runs in real time with HubSpot's
+   * search index lag off, since its runs follow their writes at once (the lag is tested on an injected
+   * clock, with the emulator's default lag and leadloop's default look-back: search-lag.int.test.ts).
+   */
+  now?: () => Date;
+  /** The HubSpot adapter's search look-back; 1 s unless given (the adapter's own default is 30 s). */
+  hubspotLookbackMs?: number;
+}
+
+export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness> {
   const hubspot = await startHubspotEmulator({
     limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 },
+    ...(options.now ? { now: options.now } : { searchLagMs: 0 }),
   });
-  const salesforce = await startSalesforceEmulator(options.salesforce);
+  const salesforce = await startSalesforceEmulator({
+    ...options.salesforce,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const storePath = join(mkdtempSync(join(tmpdir(), "leadloop-loop-")), "state.db");
   const mappings = options.mappings ?? loadMappings(SHIPPED_MAPPINGS);
   const connect = async () => {
@@ -54,7 +69,7 @@ export async function startLoop(
       accessToken: hubspot.accessToken,
       baseUrl: hubspot.url,
       retry: FAST_RETRY,
-      lookbackMs: 1000,
+      lookbackMs: options.hubspotLookbackMs ?? 1000,
       searchPerSecond: 1000,
       burstPer10Seconds: 100_000,
     });
@@ -88,6 +103,7 @@ export async function startLoop(
         crm: parts.salesforceAdapter,
         mappings,
         log: silentLogger,
+        ...(options.now ? { now: options.now } : {}),
         ...overrides,
       }),
     restart: async (whileClosed) => {

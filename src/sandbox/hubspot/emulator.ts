@@ -33,7 +33,11 @@ export interface HubspotEmulatorOptions {
   /** The private app token callers must send as `Authorization: Bearer`; default "sandbox-hubspot-token". */
   accessToken?: string;
   limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
-  /** Records modified less than this long ago are not yet visible to search (index lag); default 0. */
+  /**
+   * Records modified less than this long ago (on `now`) are not yet found by search, while reads by id,
+   * batch reads and associations see them at once, as on a real portal; default DEFAULT_SEARCH_LAG_MS.
+   * 0 turns the lag off (a test driving runs in real time right after its writes).
+   */
   searchLagMs?: number;
   /**
    * The portal's subscription tier (default enterprise): a professional portal refuses the events API with
@@ -53,6 +57,14 @@ export interface HubspotEmulator extends RunningEmulator {
 
 export const DEFAULT_ACCESS_TOKEN = "sandbox-hubspot-token";
 
+/**
+ * How long a write takes to reach CRM search: "several seconds" (the search index is eventually
+ * consistent: https://blog.sequin.io/building-a-sync-on-hubspots-api/,
+ * https://docs.locoia.com/connectors/connectors/hubspot "Propagation Time"). leadloop's search look-back
+ * (30 s by default) must exceed it; see routes/search-routes.ts.
+ */
+export const DEFAULT_SEARCH_LAG_MS = 5_000;
+
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
@@ -63,7 +75,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   const ctx: HubspotContext = {
     data,
     faults: () => faults,
-    searchLagMs: options.searchLagMs ?? 0,
+    searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     tier: options.tier ?? "enterprise",
   };
 

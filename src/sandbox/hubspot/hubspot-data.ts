@@ -7,6 +7,7 @@ import { AssociationStore } from "./association-store.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
 import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
 import { HubspotApiError, notFound } from "./errors.js";
+import { ObjectTable } from "./object-table.js";
 import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
 import { invalidPropertiesError, normaliseWrite, type WriteValue } from "./property-values.js";
@@ -62,7 +63,11 @@ export interface AssociationLink {
 }
 
 interface StoredObject extends HubspotObject {
-  /** Real time of the last write: what search index lag is measured from (writes may be back-dated). */
+  /**
+   * When the last write reached the portal, on its clock: what search index lag is measured from. A write
+   * back-dated with `at` counts from `at` (it plays something that happened then); one dated ahead of
+   * the portal's clock (a test whose clock runs apart) counts from the portal's now.
+   */
   writtenAt: number;
 }
 
@@ -73,13 +78,15 @@ const CONTACT_TO_PRIMARY_COMPANY = 1;
 const PRIMARY_COMPANY_TO_CONTACT = 2;
 
 export class HubspotData {
-  private readonly objects = new Map<ObjectType, Map<string, StoredObject>>();
+  private readonly objects = new Map<ObjectType, ObjectTable<StoredObject>>();
   private readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
   /** Ids of merged-away contacts, answering as the contact they were merged into. */
   private readonly mergedInto = new Map<string, string>();
   private readonly owners = new Map<string, HubspotOwner>();
   private readonly links = new AssociationStore();
   private readonly events: HubspotEvent[] = [];
+  /** Each contact's events, so a read of one contact's events does not sort the portal's. */
+  private readonly eventsByContact = new Map<string, HubspotEvent[]>();
   private nextObjectId = 10001;
   private nextOwnerId = 70000001;
   private nextEventId = 1;
@@ -89,7 +96,7 @@ export class HubspotData {
   /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
   constructor(readonly now: () => Date = () => new Date()) {
     for (const type of OBJECT_TYPES) {
-      this.objects.set(type, new Map());
+      this.objects.set(type, new ObjectTable());
       this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));
     }
   }
@@ -122,6 +129,7 @@ export class HubspotData {
     record.archivedAt = now;
     record.updatedAt = now;
     record.writtenAt = now.getTime();
+    this.objectsOf(type).reindex(record);
   }
 
   /**
@@ -159,7 +167,12 @@ export class HubspotData {
     for (const [from, target] of this.mergedInto)
       if (target === merged.id) this.mergedInto.set(from, primary.id);
     this.links.move("contacts", merged.id, primary.id);
-    for (const event of this.events) if (event.objectId === merged.id) event.objectId = primary.id;
+    const movedEvents = this.eventsByContact.get(merged.id) ?? [];
+    for (const event of movedEvents) event.objectId = primary.id;
+    this.eventsByContact.delete(merged.id);
+    if (movedEvents.length > 0) {
+      this.eventsByContact.set(primary.id, [...(this.eventsByContact.get(primary.id) ?? []), ...movedEvents]);
+    }
     return this.updateObject("contacts", primary.id, {
       ...fill,
       hs_merged_object_ids: mergedIds,
@@ -284,12 +297,17 @@ export class HubspotData {
       properties: { ...event.properties },
     };
     this.events.push(stored);
+    const ofContact = this.eventsByContact.get(contact.id);
+    if (ofContact) ofContact.push(stored);
+    else this.eventsByContact.set(contact.id, [stored]);
     return { ...stored, properties: { ...stored.properties } };
   }
 
-  /** Events, oldest first. */
-  listEvents(): HubspotEvent[] {
-    return [...this.events]
+  /** Events (of one contact, when `objectId` names it), oldest first. */
+  listEvents(filter: { objectId?: string | undefined } = {}): HubspotEvent[] {
+    const events =
+      filter.objectId === undefined ? this.events : (this.eventsByContact.get(filter.objectId) ?? []);
+    return [...events]
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
       .map((e) => ({ ...e, properties: { ...e.properties } }));
   }
@@ -388,11 +406,50 @@ export class HubspotData {
     return found ? copy(found) : undefined;
   }
 
-  /** Records for list and search reads; `archived` selects archived records instead of live ones. */
+  /** Records for list and search reads, in id order; `archived` selects archived records instead of live ones. */
   records(type: ObjectType, archived: boolean): StoredObject[] {
-    return [...this.objectsOf(type).values()]
-      .filter((r) => r.archived === archived)
+    return this.objectsOf(type).records(archived);
+  }
+
+  /** One list page: up to `count` records in id order from the first whose id is at least `fromId`. */
+  recordPage(type: ObjectType, archived: boolean, fromId: number | undefined, count: number): StoredObject[] {
+    return this.objectsOf(type).page(archived, fromId, count);
+  }
+
+  /** Live records (in id order) by id, skipping ids that are gone or archived. */
+  recordsById(type: ObjectType, ids: Iterable<string>): StoredObject[] {
+    const table = this.objectsOf(type);
+    return [...new Set(ids)]
+      .map((id) => table.get(id))
+      .filter((r): r is StoredObject => r !== undefined && !r.archived)
       .sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Ids of live records whose modified date is in [low, high] (epoch ms), for search on it. */
+  modifiedBetween(type: ObjectType, low?: number, high?: number): string[] {
+    return this.objectsOf(type).modifiedBetween(low, high);
+  }
+
+  /** Visits live records modified in [low, high] (epoch ms) in instant order until `visit` says stop. */
+  walkModified(
+    type: ObjectType,
+    low: number,
+    high: number,
+    visit: (record: StoredObject, modified: number) => boolean,
+  ): void {
+    this.objectsOf(type).walkModified(low, high, visit);
+  }
+
+  modifiedCount(type: ObjectType, low?: number, high?: number): number {
+    return this.objectsOf(type).modifiedCount(low, high);
+  }
+
+  /** Ids of live contacts holding this email (lower-cased), as their own or an additional one. */
+  contactIdsWithEmail(email: string): string[] {
+    return this.objectsOf("contacts")
+      .withEmail(email)
+      .filter((r) => !r.archived)
+      .map((r) => r.id);
   }
 
   definitions(type: ObjectType): Map<string, PropertyDefinition> {
@@ -417,7 +474,7 @@ export class HubspotData {
       createdAt: at,
       updatedAt: at,
       archived: false,
-      writtenAt: Date.now(),
+      writtenAt: Math.min(at.getTime(), this.now().getTime()),
     };
     applyValues(record, values);
     const created = values[CREATED_PROPERTY[type]];
@@ -425,7 +482,7 @@ export class HubspotData {
     record.properties[CREATED_PROPERTY[type]] = record.createdAt.toISOString();
     record.properties.hs_object_id = id;
     stampModified(record, at);
-    this.objectsOf(type).set(id, record);
+    this.objectsOf(type).add(record);
     return record;
   }
 
@@ -444,8 +501,10 @@ export class HubspotData {
     if (options.enforceReadOnly) dropBackwardLifecycle(record, values);
     applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
-    stampModified(record, options.at ?? this.now());
-    record.writtenAt = Date.now();
+    const at = options.at ?? this.now();
+    stampModified(record, at);
+    record.writtenAt = Math.min(at.getTime(), this.now().getTime());
+    this.objectsOf(type).reindex(record);
     return record;
   }
 
@@ -495,14 +554,12 @@ export class HubspotData {
     }
     const isEmail = name === "email";
     const wanted = isEmail ? value.trim().toLowerCase() : value;
-    return this.records(type, false).find((r) => {
-      if (r.properties[name] === wanted) return true;
-      // A merged-away contact's email still finds the contact it was merged into.
-      return isEmail && (r.properties.hs_additional_emails ?? "").split(";").includes(wanted);
-    });
+    // A merged-away contact's email still finds the contact it was merged into (additional emails).
+    if (isEmail) return this.objectsOf(type).withEmail(wanted).find((r) => !r.archived);
+    return this.records(type, false).find((r) => r.properties[name] === wanted);
   }
 
-  private objectsOf(type: ObjectType): Map<string, StoredObject> {
+  private objectsOf(type: ObjectType): ObjectTable<StoredObject> {
     return this.objects.get(type)!;
   }
 }

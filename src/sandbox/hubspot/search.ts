@@ -42,6 +42,24 @@ export function runSearch(
   definitions: ReadonlyMap<string, PropertyDefinition>,
   request: SearchRequest,
 ): SearchPage {
+  const { offset, limit } = searchPaging(request);
+  const matching = records.filter(
+    (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
+  );
+  const sorted = sortRecords(matching, request.sorts[0], definitions);
+  return pageOf(sorted, sorted.length, offset, limit);
+}
+
+/** The page at `offset` of results whose first records (at least up to offset + limit) are `sorted`. */
+export function pageOf(sorted: StoredObject[], total: number, offset: number, limit: number): SearchPage {
+  const end = Math.min(offset + limit, total, SEARCH_LIMITS.totalResults);
+  const page: SearchPage = { total, records: sorted.slice(offset, end) };
+  if (end < Math.min(total, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
+  return page;
+}
+
+/** Checks a request against the documented limits and reads its page: `after` is an offset. */
+export function searchPaging(request: SearchRequest): { offset: number; limit: number } {
   checkLimits(request);
   const limit = request.limit ?? SEARCH_LIMITS.defaultPageSize;
   const offset = request.after === undefined || request.after === "" ? 0 : Number(request.after);
@@ -54,14 +72,7 @@ export function runSearch(
       { after: [String(request.after)] },
     );
   }
-  const matching = records.filter(
-    (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
-  );
-  const sorted = sortRecords(matching, request.sorts[0], definitions);
-  const end = Math.min(offset + limit, sorted.length, SEARCH_LIMITS.totalResults);
-  const page: SearchPage = { total: sorted.length, records: sorted.slice(offset, end) };
-  if (end < Math.min(sorted.length, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
-  return page;
+  return { offset, limit };
 }
 
 function checkLimits(request: SearchRequest): void {
@@ -199,14 +210,33 @@ function sortRecords(
   if (!sort) return [...records].sort(byId);
   const def = definitions.get(sort.propertyName);
   const sign = sort.direction === "DESCENDING" ? -1 : 1;
-  return [...records].sort((a, b) => {
-    const va = sort.propertyName === "hs_object_id" ? a.id : a.properties[sort.propertyName];
-    const vb = sort.propertyName === "hs_object_id" ? b.id : b.properties[sort.propertyName];
-    // Records without the property come last whichever the direction.
-    if (va === undefined || vb === undefined) {
-      if (va === vb) return byId(a, b);
-      return va === undefined ? 1 : -1;
-    }
-    return sign * compareValues(va, vb, def) || byId(a, b);
+  // Each record's value is read and parsed once, compared as compareValues compares two values.
+  const keyed = records.map((r) => {
+    const value = sort.propertyName === "hs_object_id" ? r.id : r.properties[sort.propertyName];
+    return { r, value, parsed: value === undefined ? undefined : parsedValue(value, def) };
   });
+  keyed.sort((a, b) => {
+    // Records without the property come last whichever the direction.
+    if (a.value === undefined || b.value === undefined) {
+      if (a.value === b.value) return byId(a.r, b.r);
+      return a.value === undefined ? 1 : -1;
+    }
+    const c =
+      a.parsed !== undefined && b.parsed !== undefined
+        ? Math.sign(a.parsed - b.parsed)
+        : Math.sign(a.value.toLowerCase().localeCompare(b.value.toLowerCase(), "en"));
+    return sign * c || byId(a.r, b.r);
+  });
+  return keyed.map((k) => k.r);
+}
+
+/** The number a value compares as (numbers, instants), or undefined where compareValues falls back to text. */
+function parsedValue(value: string, def: PropertyDefinition | undefined): number | undefined {
+  const type = def?.type ?? "string";
+  if (type === "number") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (type === "datetime" || type === "date") return parseInstant(value)?.getTime();
+  return undefined;
 }

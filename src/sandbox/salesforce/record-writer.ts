@@ -119,7 +119,7 @@ export class RecordWriter {
   }
 
   defaultUserId(): string | null {
-    const user = this.store.all("User")[0];
+    const user = this.store.first("User");
     return user ? String(user.Id) : null;
   }
 

@@ -3,10 +3,18 @@
 // (SOQL and SOSL Reference: comparison operators, LIKE, date literals, ORDER BY; REST API Developer Guide:
 // "Query" for `attributes` and nested relationship objects).
 import { normaliseId } from "./ids.js";
-import type { RecordStore } from "./record-store.js";
+import { equalityKey, type RecordStore } from "./record-store.js";
 import { type FieldDescribe, findField, findRelationship, type SObjectSchema } from "./schema.js";
 import { queryError } from "./soql-lexer.js";
-import { type Condition, type FieldRef, type Literal, parseSoql, type SoqlQuery } from "./soql-parser.js";
+import {
+  type Condition,
+  type FieldRef,
+  type Literal,
+  type OrderItem,
+  parseSoql,
+  type SoqlQuery,
+} from "./soql-parser.js";
+import { plannedRows } from "./soql-planner.js";
 import { parseDateTime, type SObjectRecord, toSecond } from "./values.js";
 
 interface RelationshipStep {
@@ -53,26 +61,24 @@ export function runSoql(
     throw queryError("NUMBER_OUTSIDE_VALID_RANGE", text, 0, "Maximum SOQL offset allowed is 2000");
   }
 
-  let rows = store.all(schema.name, options.includeDeleted);
   const where = query.where;
+  const planned = plannedRows(
+    {
+      store,
+      type: schema.name,
+      directField: (c) => {
+        const resolved = context.resolve(c.field);
+        return resolved.steps.length === 0 ? resolved.leaf : undefined;
+      },
+      dateRange: (lit) => context.range(lit),
+    },
+    where,
+  );
+  let rows = planned
+    ? planned.filter((r) => options.includeDeleted || r.IsDeleted !== true)
+    : store.all(schema.name, options.includeDeleted);
   if (where) rows = rows.filter((r) => context.matches(r, where));
-  if (order.length > 0) {
-    rows = [...rows].sort((a, b) => {
-      for (const o of order) {
-        const va = context.value(a, o.resolved);
-        const vb = context.value(b, o.resolved);
-        const aNull = va === null || va === undefined;
-        const bNull = vb === null || vb === undefined;
-        if (aNull || bNull) {
-          if (aNull && bNull) continue;
-          return (aNull ? -1 : 1) * (o.nullsLast ? -1 : 1);
-        }
-        const c = compare(va, vb, o.resolved.leaf);
-        if (c !== 0) return o.descending ? -c : c;
-      }
-      return 0;
-    });
-  }
+  if (order.length > 0) rows = sortRows(rows, order, context);
   const offset = query.offset ?? 0;
   rows = rows.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
   if (query.count) return { sobject: schema.name, totalSize: rows.length, records: [] };
@@ -229,7 +235,10 @@ class Evaluation {
       case "in": {
         const resolved = this.resolve(condition.field);
         const v = this.value(record, resolved);
-        const found = condition.values.some((lit) => this.equals(v, lit, resolved.leaf));
+        const keys = this.inKeys(condition, resolved.leaf);
+        const found = keys
+          ? v !== null && v !== undefined && keys.has(equalityKey(resolved.leaf, v)!)
+          : condition.values.some((lit) => this.equals(v, lit, resolved.leaf));
         return condition.negated ? !found : found;
       }
       case "compare": {
@@ -256,6 +265,25 @@ class Evaluation {
     }
   }
 
+  private readonly inKeySets = new WeakMap<Condition, Set<string> | null>();
+
+  /**
+   * The folded values of an `IN` list on a text or id field, looked up once per query instead of comparing
+   * every row with every value; null when the list holds values the fold does not cover (null, numbers).
+   */
+  private inKeys(condition: Extract<Condition, { kind: "in" }>, leaf: FieldDescribe): Set<string> | null {
+    const cached = this.inKeySets.get(condition);
+    if (cached !== undefined) return cached;
+    const foldable =
+      (TEXT.has(leaf.type) || leaf.type === "id" || leaf.type === "reference") &&
+      condition.values.every((l) => l.kind === "string");
+    const keys = foldable
+      ? new Set(condition.values.map((l) => equalityKey(leaf, (l as { value: string }).value)!))
+      : null;
+    this.inKeySets.set(condition, keys);
+    return keys;
+  }
+
   private equals(v: unknown, lit: Literal, leaf: FieldDescribe): boolean {
     if (lit.kind === "null") return v === null || v === undefined;
     if (v === null || v === undefined) return false;
@@ -268,7 +296,7 @@ class Evaluation {
   }
 
   /** The [start, end) instants a date literal covers, in the org's time zone (UTC here). */
-  private range(lit: Extract<Literal, { kind: "dateLiteral" }>): [number, number] {
+  range(lit: Extract<Literal, { kind: "dateLiteral" }>): [number, number] {
     const today = Math.floor(this.now.getTime() / DAY) * DAY;
     const n = lit.n ?? 0;
     const d = new Date(today);
@@ -373,6 +401,49 @@ function compare(a: unknown, b: unknown, leaf: FieldDescribe): number {
   x = x.toUpperCase();
   y = y.toUpperCase();
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * ORDER BY with each row's sort values read and folded once (the same order `compare` gives: text and ids
+ * ignoring case, dateTimes to the second), nulls first unless NULLS LAST, ties kept in scan order.
+ */
+function sortRows(
+  rows: SObjectRecord[],
+  order: Array<OrderItem & { resolved: ResolvedField }>,
+  context: Evaluation,
+): SObjectRecord[] {
+  const keyed = rows.map((row, index) => ({
+    row,
+    index,
+    keys: order.map((o) => sortKey(context.value(row, o.resolved), o.resolved.leaf)),
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < order.length; i++) {
+      const o = order[i]!;
+      const va = a.keys[i];
+      const vb = b.keys[i];
+      const aNull = va === null;
+      const bNull = vb === null;
+      if (aNull || bNull) {
+        if (aNull && bNull) continue;
+        return (aNull ? -1 : 1) * (o.nullsLast ? -1 : 1);
+      }
+      const c = va! < vb! ? -1 : va! > vb! ? 1 : 0;
+      if (c !== 0) return o.descending ? -c : c;
+    }
+    return a.index - b.index;
+  });
+  return keyed.map((k) => k.row);
+}
+
+/** A value folded so that `<` on folded values orders as `compare` does; null for a missing value. */
+function sortKey(v: unknown, leaf: FieldDescribe): number | string | null {
+  if (v === null || v === undefined) return null;
+  if (leaf.type === "datetime") return toSecond(toMillis(v, leaf));
+  if (leaf.type === "date") return toMillis(v, leaf);
+  if (NUMERIC.has(leaf.type)) return Number(v);
+  if (leaf.type === "boolean") return v ? 1 : 0;
+  return equalityKey(leaf, v)!;
 }
 
 function likePattern(pattern: string): RegExp {

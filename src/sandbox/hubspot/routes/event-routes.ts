@@ -44,7 +44,7 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const limit = Math.min(intParam(q, "limit", EVENT_PAGE_DEFAULT), EVENT_PAGE_MAX);
       const offset = cursorOffset(q.get("after"));
       let events = ctx.data
-        .listEvents()
+        .listEvents({ objectId: objectId ?? undefined })
         .filter(
           (e) =>
             (!objectId || e.objectId === objectId) &&

@@ -42,9 +42,8 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const limit = Math.min(intParam(req.query, "limit", 10), LIST_PAGE_MAX);
       const after = req.query.get("after");
       const archived = req.query.get("archived") === "true";
-      const all = data.records(type, archived);
       // `after` is the id of the first record of the next page, so paging is stable under inserts.
-      const start = after ? all.filter((r) => Number(r.id) >= Number(after)) : all;
+      const start = data.recordPage(type, archived, after ? Number(after) : undefined, limit + 1);
       const page = start.slice(0, limit);
       const properties = listParam(req.query, "properties");
       const associations = associationTypesParam(req.query);

@@ -1,11 +1,16 @@
 // POST /crm/v3/objects/{type}/search (https://developers.hubspot.com/docs/api/crm/search). Records written
-// less than `searchLagMs` ago are not yet in the index, as HubSpot's search index trails writes.
+// less than `searchLagMs` ago (on the portal's clock) are not yet in the index: HubSpot's search is
+// eventually consistent, a write shows there seconds later while reads by id see it at once ("The Search
+// API is eventually consistent", https://blog.sequin.io/building-a-sync-on-hubspots-api/; "changes made by
+// other API calls will take several seconds to propagate to the search indexing",
+// https://docs.locoia.com/connectors/connectors/hubspot).
 
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
 import { objectView } from "../object-views.js";
 import { parseBody, searchRequest } from "../request-schemas.js";
 import { runSearch } from "../search.js";
+import { modifiedWindowPage, searchCandidates } from "../search-plan.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
 
 export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
@@ -15,9 +20,15 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
     route((req) => {
       const type = objectTypeParam(req);
       const request = parseBody(searchRequest, req.body);
-      const indexedBefore = Date.now() - ctx.searchLagMs;
-      const indexed = ctx.data.records(type, false).filter((r) => r.writtenAt <= indexedBefore);
-      const page = runSearch(type, indexed, ctx.data.definitions(type), request);
+      const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
+      const page =
+        modifiedWindowPage(ctx.data, type, request, indexedBefore) ??
+        runSearch(
+          type,
+          searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore),
+          ctx.data.definitions(type),
+          request,
+        );
       const body: Record<string, unknown> = {
         total: page.total,
         results: page.records.map((r) => objectView(ctx.data, r, request.properties)),

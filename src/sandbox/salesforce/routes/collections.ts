@@ -74,6 +74,7 @@ export function addCollectionRoutes(router: Router<EmulatorHandler>, ctx: Salesf
       restore();
       return results.map((r) => (r.success ? { id: null, success: false, errors: [ROLLED_BACK] } : r));
     }
+    if (restore) ctx.data.store.commit();
     return results;
   };
 

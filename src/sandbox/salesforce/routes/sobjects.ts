@@ -141,13 +141,13 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         apiVersion(req);
         const schema = schemaOf(req);
         const [start, end] = replicationWindow(req);
-        const ids = ctx.data.store
-          .all(schema.name)
-          .filter((r) => {
-            const t = parseDateTime(String(r.SystemModstamp));
-            return t >= start && t < end;
-          })
-          .map((r) => String(r.Id));
+        const modstamp = findField(schema, "SystemModstamp");
+        const ids = modstamp
+          ? ctx.data.store
+              .inCreationOrder(schema.name, ctx.data.store.rangeIds(schema.name, modstamp, start, end - 1))
+              .filter((r) => r.IsDeleted !== true)
+              .map((r) => String(r.Id))
+          : [];
         return json(200, { ids, latestDateCovered: latestCovered(end) });
       }),
     )

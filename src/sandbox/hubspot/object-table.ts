@@ -1,0 +1,124 @@
+// The records of one object type with the indexes the API paths read through, so no call reads the whole
+// portal: ids in creation (= id) order for list paging, contact emails (primary and additional, as stored:
+// HubSpot keeps them lower-cased) for unique look-ups, and the modified date in order for search.
+// Indexes follow a record's values, so every write calls `reindex` after changing one.
+import { SortedIndex } from "../emulator/sorted-index.js";
+import { parseInstant } from "./property-values.js";
+
+export interface TableRecord {
+  id: string;
+  archived: boolean;
+  properties: Record<string, string>;
+}
+
+export class ObjectTable<R extends TableRecord> {
+  private readonly rows = new Map<string, R>();
+  /** Every id ever created, ascending (ids only grow); removed ids are skipped when read. */
+  private readonly idOrder: string[] = [];
+  private readonly emails = new Map<string, Set<string>>();
+  private readonly emailsOf = new Map<string, string[]>();
+  private readonly modified = new SortedIndex();
+
+  get(id: string): R | undefined {
+    return this.rows.get(id);
+  }
+
+  add(record: R): void {
+    this.rows.set(record.id, record);
+    this.idOrder.push(record.id);
+    this.reindex(record);
+  }
+
+  delete(id: string): void {
+    const record = this.rows.get(id);
+    if (!record) return;
+    this.rows.delete(id);
+    this.setEmails(id, []);
+    this.modified.remove(id);
+  }
+
+  /** Brings the indexes up to date with a record's values after a write changed them. */
+  reindex(record: R): void {
+    this.setEmails(record.id, emailKeys(record));
+    const modified = parseInstant(record.properties.hs_lastmodifieddate ?? "")?.getTime();
+    if (record.archived || modified === undefined) this.modified.remove(record.id);
+    else this.modified.set(record.id, modified);
+  }
+
+  /** Live or archived records in id order. */
+  records(archived: boolean): R[] {
+    const out: R[] = [];
+    for (const r of this.rows.values()) if (r.archived === archived) out.push(r);
+    return out;
+  }
+
+  /** Up to `count` live or archived records in id order, from the first whose id is at least `fromId`. */
+  page(archived: boolean, fromId: number | undefined, count: number): R[] {
+    let i = 0;
+    if (Number.isNaN(fromId)) return [];
+    if (fromId !== undefined) {
+      let hi = this.idOrder.length;
+      while (i < hi) {
+        const mid = (i + hi) >> 1;
+        if (Number(this.idOrder[mid]) < fromId) i = mid + 1;
+        else hi = mid;
+      }
+    }
+    const out: R[] = [];
+    for (; i < this.idOrder.length && out.length < count; i++) {
+      const r = this.rows.get(this.idOrder[i]!);
+      if (r && r.archived === archived) out.push(r);
+    }
+    return out;
+  }
+
+  /** Records holding this email as their own or as an additional one (lower-cased), in id order. */
+  withEmail(email: string): R[] {
+    const ids = this.emails.get(email);
+    if (!ids) return [];
+    return [...ids]
+      .sort((a, b) => Number(a) - Number(b))
+      .map((id) => this.rows.get(id)!)
+      .filter(Boolean);
+  }
+
+  /** Ids of live records whose modified instant is in [low, high] ms. */
+  modifiedBetween(low?: number, high?: number): string[] {
+    return this.modified.range(low, high);
+  }
+
+  /** Visits live records by modified instant in [low, high], in instant order, until `visit` says stop. */
+  walkModified(low: number, high: number, visit: (record: R, modified: number) => boolean): void {
+    this.modified.walk(low, high, (id, key) => visit(this.rows.get(id)!, key));
+  }
+
+  modifiedCount(low?: number, high?: number): number {
+    return this.modified.count(low, high);
+  }
+
+  private setEmails(id: string, keys: string[]): void {
+    for (const key of this.emailsOf.get(id) ?? []) {
+      const ids = this.emails.get(key);
+      ids?.delete(id);
+      if (ids?.size === 0) this.emails.delete(key);
+    }
+    if (keys.length === 0) {
+      this.emailsOf.delete(id);
+      return;
+    }
+    this.emailsOf.set(id, keys);
+    for (const key of keys) {
+      let ids = this.emails.get(key);
+      if (!ids) {
+        ids = new Set();
+        this.emails.set(key, ids);
+      }
+      ids.add(id);
+    }
+  }
+}
+
+function emailKeys(record: TableRecord): string[] {
+  const keys = [record.properties.email, ...(record.properties.hs_additional_emails ?? "").split(";")];
+  return [...new Set(keys.filter((k): k is string => Boolean(k)))];
+}

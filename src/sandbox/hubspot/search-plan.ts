@@ -1,0 +1,154 @@
+// The records a search has to look at: when every filter group has a filter an index answers
+// (`hs_object_id` EQ/IN, a contact `email` EQ/IN, a range on the modified date), only the records those
+// indexes name; otherwise every live record. runSearch still applies every filter to every candidate,
+// so the plan changes how fast a search answers, never what it answers.
+import type { HubspotData, StoredObject } from "./hubspot-data.js";
+import type { ObjectType } from "./object-types.js";
+import { parseInstant } from "./property-values.js";
+import type { SearchFilter, SearchRequest } from "./request-schemas.js";
+import { pageOf, SEARCH_LIMITS, type SearchPage, searchPaging } from "./search.js";
+
+/** Candidates in id order (the order a scan gives), or every live record when no index applies. */
+export function searchCandidates(data: HubspotData, type: ObjectType, request: SearchRequest): StoredObject[] {
+  const groups = request.filterGroups;
+  if (groups.length === 0) return data.records(type, false);
+  const ids = new Set<string>();
+  for (const group of groups) {
+    const planned = groupCandidates(data, type, group.filters);
+    if (!planned) return data.records(type, false);
+    for (const id of planned) ids.add(id);
+  }
+  return data.recordsById(type, ids);
+}
+
+/**
+ * The smallest set one indexed filter of an AND group allows, or undefined when none is indexed; the
+ * group's bounds on the modified date are merged into one range first (a window is `GTE` and `LTE`).
+ */
+function groupCandidates(
+  data: HubspotData,
+  type: ObjectType,
+  filters: readonly SearchFilter[],
+): string[] | undefined {
+  let best: string[] | undefined;
+  let low = Number.NEGATIVE_INFINITY;
+  let high = Number.POSITIVE_INFINITY;
+  let ranged = false;
+  for (const filter of filters) {
+    const bounds = isModifiedDate(type, filter.propertyName) ? modifiedBounds(filter) : undefined;
+    if (bounds) {
+      ranged = true;
+      low = Math.max(low, bounds[0]);
+      high = Math.min(high, bounds[1]);
+      continue;
+    }
+    const ids = filterCandidates(data, type, filter);
+    if (ids && (!best || ids.length < best.length)) best = ids;
+  }
+  if (ranged && (!best || data.modifiedCount(type, low, high) < best.length)) {
+    return data.modifiedBetween(type, low, high);
+  }
+  return best;
+}
+
+function filterCandidates(data: HubspotData, type: ObjectType, filter: SearchFilter): string[] | undefined {
+  const values =
+    filter.operator === "EQ" && filter.value !== undefined
+      ? [filter.value]
+      : filter.operator === "IN"
+        ? filter.values
+        : undefined;
+  if (filter.propertyName === "hs_object_id" && values) {
+    // Ids compare as numbers ("010001" finds 10001).
+    return values.map((v) => (Number.isInteger(Number(v.trim())) ? String(Number(v.trim())) : v.trim()));
+  }
+  if (filter.propertyName === "email" && type === "contacts" && values) {
+    // Text compares ignoring case (search guide); only plain-ASCII values, whose lower-cased form is the
+    // one comparison that can equal them, are looked up rather than scanned for.
+    if (!values.every((v) => /^[\x20-\x7e]*$/.test(v))) return undefined;
+    return values.flatMap((v) => data.contactIdsWithEmail(v.toLowerCase()));
+  }
+  return undefined;
+}
+
+/** The modified-date properties, both stamped from one instant on every write. */
+function isModifiedDate(type: ObjectType, name: string): boolean {
+  return name === "hs_lastmodifieddate" || (type === "contacts" && name === "lastmodifieddate");
+}
+
+/** The [low, high] ms a filter on the modified date allows, or undefined when it is not a range. */
+function modifiedBounds(filter: SearchFilter): [number, number] | undefined {
+  const at = (text: string | undefined) => (text === undefined ? undefined : parseInstant(text)?.getTime());
+  const value = at(filter.value);
+  if (value === undefined || Number.isNaN(value)) return undefined;
+  const none = Number.NEGATIVE_INFINITY;
+  const all = Number.POSITIVE_INFINITY;
+  switch (filter.operator) {
+    case "EQ":
+      return [value, value];
+    case "GT":
+      return [value + 1, all];
+    case "GTE":
+      return [value, all];
+    case "LT":
+      return [none, value - 1];
+    case "LTE":
+      return [none, value];
+    case "BETWEEN": {
+      const highValue = at(filter.highValue);
+      return highValue === undefined || Number.isNaN(highValue) ? undefined : [value, highValue];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A change window (only bounds on the modified date, sorted by it ascending, as a change reader asks) is
+ * answered by walking the modified-date index up to the page asked for, instead of filtering and sorting
+ * every record in the window for each page. Same answer as runSearch: the total counts every record in
+ * the window that search can see, ties on the instant go by id. Undefined when the request is any other.
+ */
+export function modifiedWindowPage(
+  data: HubspotData,
+  type: ObjectType,
+  request: SearchRequest,
+  indexedBefore: number,
+): SearchPage | undefined {
+  const sort = request.sorts[0];
+  const group = request.filterGroups[0];
+  if (request.filterGroups.length !== 1 || !group || (request.query ?? "").trim() !== "") return undefined;
+  if (!sort || !isModifiedDate(type, sort.propertyName) || sort.direction === "DESCENDING") return undefined;
+  let low = Number.NEGATIVE_INFINITY;
+  let high = Number.POSITIVE_INFINITY;
+  for (const filter of group.filters) {
+    const bounds = isModifiedDate(type, filter.propertyName) ? modifiedBounds(filter) : undefined;
+    if (!bounds) return undefined;
+    low = Math.max(low, bounds[0]);
+    high = Math.min(high, bounds[1]);
+  }
+  const { offset, limit } = searchPaging(request);
+  const visible = (r: StoredObject) => r.writtenAt <= indexedBefore;
+  // A record modified by indexedBefore reached the portal by then too (writtenAt ≤ its modified date):
+  // those are counted from the index; later ones one by one.
+  let total = data.modifiedCount(type, low, Math.min(high, indexedBefore));
+  data.walkModified(type, Math.max(low, indexedBefore + 1), high, (r) => {
+    if (visible(r)) total++;
+    return true;
+  });
+  const wanted = Math.min(offset + limit, SEARCH_LIMITS.totalResults);
+  const first: { r: StoredObject; at: number }[] = [];
+  data.walkModified(type, low, high, (r, at) => {
+    // Past the page, the rest of the last instant's ties still come in: they sort among it by id.
+    if (first.length >= wanted && (first.length === 0 || at !== first[first.length - 1]!.at)) return false;
+    if (visible(r)) first.push({ r, at });
+    return true;
+  });
+  first.sort((a, b) => a.at - b.at || Number(a.r.id) - Number(b.r.id));
+  return pageOf(
+    first.map((f) => f.r),
+    total,
+    offset,
+    limit,
+  );
+}
