@@ -2,15 +2,15 @@
 // drill-down, or the CRM's campaign membership where marketing names none), what its people did in the
 // period, from MQL to revenue.
 import { attributePeople } from "./attribution.js";
-import { type FunnelRates, funnelFigures } from "./figures.js";
+import { type FunnelRates, funnelFigures, inPeriod } from "./figures.js";
 import { type FunnelReportInput, type ReportSettings, splitByGroup } from "./funnel-report.js";
-import { groupLabel } from "./group-key.js";
+import { groupKey, groupLabel } from "./group-key.js";
 import type { ReportPeriod } from "./period.js";
 import { ratio } from "./stats.js";
 
 export interface CampaignRow {
   campaign: string;
-  /** From `report.campaignTypes`, else the campaign's source (its channel). */
+  /** From `report.campaignTypes`, else the campaign's source (its channel); `(mixed)` when its people differ. */
   type: string;
   source: string;
   mqls: number;
@@ -36,12 +36,11 @@ export function campaignReport(input: FunnelReportInput, period: ReportPeriod, s
   for (const g of splitByGroup(events, clocks, attribution, "campaign")) {
     const f = funnelFigures(g.events, g.clocks, period);
     if (f.mqls + f.sals + f.opportunities + f.won + f.lost === 0) continue;
-    // One person's attribution stands for the campaign's type and source: the first with a value.
-    const sample = g.events.map((e) => attribution.get(e.personId)).find((a) => a?.campaignType || a?.source);
+    const active = [...new Set(g.events.filter((e) => inPeriod(e.at, period)).map((e) => e.personId))].map((id) => attribution.get(id));
     campaigns.push({
       campaign: g.label,
-      type: groupLabel(sample?.campaignType),
-      source: groupLabel(sample?.source),
+      type: shared(active.map((a) => a?.campaignType ?? null)),
+      source: shared(active.map((a) => a?.source ?? null)),
       mqls: f.mqls,
       sals: f.sals,
       sqls: f.sqls,
@@ -54,4 +53,12 @@ export function campaignReport(input: FunnelReportInput, period: ReportPeriod, s
   }
   campaigns.sort((a, b) => b.revenue - a.revenue || b.mqls - a.mqls || a.campaign.localeCompare(b.campaign));
   return { period, campaigns };
+}
+
+/** The value the campaign's people in the period share, `(mixed)` when they differ, `(none)` when none has one. */
+function shared(values: readonly (string | null)[]): string {
+  const named = values.filter((v): v is string => v !== null && v.trim() !== "");
+  const keys = new Set(named.map(groupKey));
+  if (keys.size === 0) return groupLabel(null);
+  return keys.size === 1 ? groupLabel(named[0]) : "(mixed)";
 }

@@ -53,7 +53,7 @@ export interface FunnelFigures {
   wonWithoutMql: number;
   revenueWithoutMql: number;
   recycled: number;
-  /** The reps' verdicts in the period; a lead conversion counts as qualified. */
+  /** The reps' verdicts in the period; converting a lead not yet accepted counts as qualified. */
   dispositions: { qualified: number; recycle: number; trash: number; unreachable: number };
   /** Handoffs in the period (follow-up clocks started). */
   handoffs: number;
@@ -73,9 +73,13 @@ export function inPeriod(at: string, period: Pick<ReportPeriod, "since" | "until
   return (period.since === null || at >= period.since) && at < period.until;
 }
 
-/** The verdict a cause names (`disposition trash: Closed - Unqualified` → trash), conversions as qualified. */
-function verdictOf(cause: string): keyof FunnelFigures["dispositions"] | null {
-  if (cause.startsWith("conversion")) return "qualified";
+/**
+ * The verdict a move stands for (`disposition trash: Closed - Unqualified` → trash). A conversion of a lead
+ * sales had not accepted yet is its qualified verdict; converting an accepted lead is no second verdict.
+ */
+function verdictOf(e: ReportEvent): keyof FunnelFigures["dispositions"] | null {
+  const cause = e.cause;
+  if (cause.startsWith("conversion")) return BEFORE_SAL.has(e.fromStage) ? "qualified" : null;
   const m = /^disposition (qualified|recycle|trash|unreachable)\b/.exec(cause);
   return m ? (m[1] as keyof FunnelFigures["dispositions"]) : null;
 }
@@ -146,7 +150,7 @@ export function funnelFigures(
         break;
     }
     if (e.cause.startsWith("conversion")) f.sqls++;
-    const verdict = verdictOf(e.cause);
+    const verdict = verdictOf(e);
     if (verdict) f.dispositions[verdict]++;
     const left = e.fromStage;
     if ((left === "mql" || left === "sal" || left === "opportunity") && before?.toStage === left)
