@@ -1,6 +1,7 @@
 // The schema of leadloop.yaml. These keys are a public contract: later keys may be added, these keep
 // their meaning. Paths in the file are resolved against the file's own folder by the loader.
 import { z } from "zod";
+import { TARGET_METRICS, TARGET_PERIODS } from "../core/report/funnel-report.js";
 import { durationOrZeroSchema, durationSchema } from "./duration.js";
 
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;
@@ -43,6 +44,24 @@ export const salesforceConnectionSchema = z
       ctx.addIssue({ code: "custom", path: ["oauth"], message: "give accessToken or oauth, not both" });
     }
   });
+
+/** `report`: what `leadloop report` flags and measures against (README "Funnel reports"). */
+export const reportSettingsSchema = z.strictObject({
+  /** A conversion rate moving more than this against the previous period is flagged (0.1 = ten points). */
+  rateShiftAlert: z.number().gt(0).max(1).default(0.1),
+  /** Targets, e.g. `{ metric: mqls, per: quarter, value: 300 }`; shown with progress in the funnel report. */
+  targets: z
+    .array(
+      z.strictObject({
+        metric: z.enum(TARGET_METRICS),
+        per: z.enum(TARGET_PERIODS),
+        value: z.number().nonnegative(),
+      }),
+    )
+    .default([]),
+  /** Campaign name → campaign type (compared ignoring case, accents and spacing). */
+  campaignTypes: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
 
 export const leadloopConfigSchema = z
   .strictObject({
@@ -89,6 +108,7 @@ export const leadloopConfigSchema = z
         token: z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional(),
       })
       .default({ port: 9464, host: "127.0.0.1" }),
+    report: reportSettingsSchema.default({ rateShiftAlert: 0.1, targets: [], campaignTypes: {} }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.crm === "salesforce" && !cfg.salesforce) {

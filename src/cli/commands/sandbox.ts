@@ -5,7 +5,11 @@ import { once } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import type { LeadloopConfig } from "../../config/leadloop-config.js";
 import { loadConfig } from "../../config/load-config.js";
+import { loadRouting } from "../../config/routing-file.js";
+import type { FunnelReport } from "../../core/report/index.js";
+import { buildFunnelReport, funnelText } from "../../report/index.js";
 import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../sandbox/load-seed.js";
 import { type PeopleRound, playPeople } from "../../sandbox/play-people.js";
@@ -13,6 +17,7 @@ import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
+import { openStore } from "../../store/open-store.js";
 import { type CommandIo, globalOptions, makeLogger } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
@@ -101,8 +106,13 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const progress = progressLine(io, !opts.json);
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
           progress.done();
-          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played })}\n`);
-          else io.stdout.write(summaryText(result.summary));
+          // The last run's line carries the funnel report of everything the sandbox did.
+          const report = run === runs ? { report: await sandboxReport(config) } : {};
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...report })}\n`);
+          else {
+            io.stdout.write(summaryText(result.summary));
+            if (report.report) io.stdout.write(`\n${funnelText(report.report)}`);
+          }
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
         // that is part of the demo, not a failure (a run that fails throws and exits non-zero).
@@ -112,6 +122,20 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         await salesforce?.close();
       }
     });
+}
+
+/** The funnel of every event the sandbox's runs recorded, by source. */
+async function sandboxReport(config: LeadloopConfig): Promise<FunnelReport> {
+  const store = await openStore(config.store);
+  try {
+    return await buildFunnelReport(
+      store,
+      { groupBy: "source", settings: config.report, routing: loadRouting(config.routing) },
+      new Date(),
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 /** One line of what people did between two runs. */
