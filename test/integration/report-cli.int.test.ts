@@ -4,11 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { FunnelReport } from "../../src/core/report/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { FunnelEvent, SlaClock } from "../../src/store/port.js";
+import { openBrowser } from "../support/browser.js";
 import { runCli } from "../support/cli-run.js";
 
 const BEFORE_SAL = new Set([null, "lead", "mql", "recycled", "unreachable"]);
@@ -173,5 +175,55 @@ describe("leadloop report after six sandbox runs", () => {
     const quarter = await reportJson("funnel", "--json");
     expect(quarter.period.kind).toBe("quarter");
     expect(quarter.mqls).toBe(events.filter((e) => e.toStage === "mql" && e.at >= quarter.period.since!).length);
+  });
+});
+
+describe("the HTML report in headless Chromium", () => {
+  it("draws the funnel chart, shows the numbers of report --json, and asks the network for nothing", async () => {
+    const file = join(dir, "browser", "report.html");
+    expect((await runCli(["report", "funnel", "--since", "2000-01-01", "--html", file, "--config", config])).code).toBe(0);
+    const json = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    const browser = await openBrowser();
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.isVisible("#funnel-chart")).toBe(true);
+      const bars = await page.$$eval("#funnel-chart rect[data-stage]", (rects) =>
+        rects.map((r) => {
+          const box = r.getBoundingClientRect();
+          return { stage: r.getAttribute("data-stage"), count: Number(r.getAttribute("data-count")), width: box.width, height: box.height };
+        }),
+      );
+      expect(bars.map((b) => [b.stage, b.count])).toEqual([
+        ["mqls", json.mqls],
+        ["sals", json.sals],
+        ["opportunities", json.opportunities],
+        ["won", json.won],
+      ]);
+      expect(bars.every((b) => b.width > 0 && b.height > 0)).toBe(true);
+      // The widest bar is the largest count.
+      const widest = bars.reduce((a, b) => (b.width > a.width ? b : a));
+      expect(widest.count).toBe(Math.max(...bars.map((b) => b.count)));
+      for (const stage of ["mqls", "sals", "opportunities", "won"] as const)
+        expect(await page.textContent(`[data-stage-count="${stage}"]`)).toBe(String(json[stage]));
+      expect(await page.textContent('[data-metric="mqls"]')).toBe(String(json.mqls));
+      expect(await page.textContent('[data-metric="revenue"]')).toBe(
+        json.revenue.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+      );
+      expect(await page.textContent('[data-metric="followUpMedian"]')).toBe(`${json.followUpHours.median} h`);
+      const shown = (rate: number | null) => (rate === null ? "-" : `${(rate * 100).toFixed(1)}%`);
+      expect(await page.textContent('[data-rate="mqlToSal"]')).toBe(`↓ ${shown(json.rates.mqlToSal)}`);
+      expect(await page.textContent('[data-rate="opportunityToWon"]')).toBe(`↓ ${shown(json.rates.opportunityToWon)}`);
+      expect(await page.isVisible("#rates-chart")).toBe(true);
+      expect(await page.$$eval("#sla-table tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
+      // The data the page was drawn from rides along and is the report's.
+      const data = JSON.parse((await page.textContent("#report-data"))!) as { funnel: FunnelReport };
+      expect(data.funnel.mqls).toBe(json.mqls);
+      expect(requests.filter((u) => !u.startsWith("file:"))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
