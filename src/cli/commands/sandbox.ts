@@ -5,11 +5,7 @@ import { once } from "node:events";
 import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import type { LeadloopConfig } from "../../config/leadloop-config.js";
 import { loadConfig } from "../../config/load-config.js";
-import { loadRouting } from "../../config/routing-file.js";
-import type { FunnelReport } from "../../core/report/index.js";
-import { buildFunnelReport, funnelText } from "../../report/index.js";
 import { startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../sandbox/load-seed.js";
 import { type PeopleRound, playPeople } from "../../sandbox/play-people.js";
@@ -17,11 +13,11 @@ import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
-import { openStore } from "../../store/open-store.js";
 import { type CommandIo, globalOptions, makeLogger } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
+import { sandboxReport } from "../sandbox-report.js";
 import { summaryText } from "../summary-text.js";
 
 interface SandboxOptions {
@@ -62,7 +58,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       "where to write the config pointing at the emulators",
       "./sandbox/leadloop.yaml",
     )
-    .option("--json", "print one JSON summary per run on stdout (as `sync --json`)")
+    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report`")
     .addHelpText(
       "after",
       "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
@@ -107,12 +103,9 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
           progress.done();
           // The last run's line carries the funnel report of everything the sandbox did.
-          const report = run === runs ? { report: await sandboxReport(config) } : {};
-          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...report })}\n`);
-          else {
-            io.stdout.write(summaryText(result.summary));
-            if (report.report) io.stdout.write(`\n${funnelText(report.report)}`);
-          }
+          const closing = run === runs ? await sandboxReport(config, new Date()) : null;
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report } : {}) })}\n`);
+          else io.stdout.write(`${summaryText(result.summary)}${closing ? `\n${closing.text}` : ""}`);
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
         // that is part of the demo, not a failure (a run that fails throws and exits non-zero).
@@ -122,20 +115,6 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         await salesforce?.close();
       }
     });
-}
-
-/** The funnel of every event the sandbox's runs recorded, by source. */
-async function sandboxReport(config: LeadloopConfig): Promise<FunnelReport> {
-  const store = await openStore(config.store);
-  try {
-    return await buildFunnelReport(
-      store,
-      { groupBy: "source", settings: config.report, routing: loadRouting(config.routing) },
-      new Date(),
-    );
-  } finally {
-    await store.close();
-  }
 }
 
 /** One line of what people did between two runs. */
