@@ -278,3 +278,18 @@ describe("periods and territories", () => {
     expect(territoryOf("nobody@acme.com", routing)).toBeNull();
   });
 });
+
+describe("the timeline of given dates", () => {
+  it("starts at the first event in the period, not at a far-off --since", () => {
+    const r = funnelReport(INPUT, { since: "2000-01-01T00:00:00.000Z", until: "2026-10-10T00:00:00.000Z", kind: "custom" }, {
+      groupBy: null,
+      settings: DEFAULT_REPORT_SETTINGS,
+      now: MID_Q4,
+    });
+    // From p6's MQL on 2026-08-01 to 2026-10-10: 70 days, so ISO weeks, the first starting on the event.
+    expect(r.timeline[0]!.since).toBe("2026-08-01T00:00:00.000Z");
+    expect(r.timeline[1]!.since).toBe("2026-08-03T00:00:00.000Z");
+    expect(r.timeline.at(-1)!.until).toBe("2026-10-10T00:00:00.000Z");
+    expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(r.mqls);
+  });
+});

@@ -111,8 +111,12 @@ export function funnelReport(
     groups.sort((a, b) => b.mqls - a.mqls || b.revenue - a.revenue || b.won - a.won || a.label.localeCompare(b.label));
   }
 
+  // A calendar period shows all its weeks; given dates start at the first event (`--since 2000-01-01`
+  // would otherwise draw decades of empty months).
   const firstEvent = events.find((e) => period.since === null || e.at >= period.since)?.at ?? null;
-  const timeline = timelineBuckets(period, firstEvent).map((b) => {
+  const calendar = period.kind === "week" || period.kind === "month" || period.kind === "quarter";
+  const drawn = calendar ? period : { ...period, since: firstEvent };
+  const timeline = (drawn.since === null ? [] : timelineBuckets(drawn, firstEvent)).map((b) => {
     const f = funnelFigures(events, clocks, b);
     return { ...b, mqls: f.mqls, sals: f.sals, opportunities: f.opportunities, won: f.won, revenue: f.revenue, rates: f.rates };
   });
