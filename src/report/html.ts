@@ -62,7 +62,7 @@ ${campaignsTable(book)}
 </section>
 <section id="sla">
 <h2>SLA compliance per rep</h2>
-<p class="note">${book.sla.handoffs} handoffs: ${book.sla.met} met, ${book.sla.breached} breached, ${book.sla.open} open; compliance ${percent(book.sla.compliance)}; follow-up median ${hours(book.sla.followUpHours.median)}, p90 ${hours(book.sla.followUpHours.p90)}.</p>
+<p class="note">${book.sla.handoffs} handoffs: ${book.sla.met} met, ${book.sla.breached} breached, ${book.sla.open} open, ${book.sla.closed} closed by a verdict before a touch; compliance ${percent(book.sla.compliance)}; follow-up median ${hours(book.sla.followUpHours.median)}, p90 ${hours(book.sla.followUpHours.p90)}.</p>
 ${slaTable(book)}
 </section>
 </main>
@@ -179,7 +179,7 @@ function slaTable(book: ReportBook): string {
     .map((r) => {
       const share = r.compliance ?? 0;
       const bar = `<svg width="80" height="10" class="bar" role="img" aria-label="${percent(r.compliance)}"><rect width="80" height="10" fill="#fee2e2"/><rect width="${(share * 80).toFixed(1)}" height="10" fill="#16a34a"/></svg>`;
-      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.compliance === null ? "-" : bar} ${percent(r.compliance)}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
+      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.compliance === null ? "-" : `${bar} ${percent(r.compliance)}`}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
     })
     .join("\n");
   return `<table id="sla-table"><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
