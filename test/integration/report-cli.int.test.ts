@@ -156,6 +156,8 @@ describe("leadloop report after six sandbox runs", () => {
     const references = [...html.matchAll(/\b(?:src|href|xlink:href)\s*=\s*["']?([^"'\s>]+)/gi)].map((m) => m[1]);
     expect(references.filter((r) => /^(https?:)?\/\//i.test(r!))).toEqual([]);
     expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    // No script runs: the only script element holds the report's data as JSON.
+    expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script type="application/json" id="report-data">']);
   });
 
   it("text by default, with groups; bad options exit 2 and name the problem; --help names the exit statuses", async () => {

@@ -9,6 +9,7 @@ import {
   funnelFigures,
   funnelReport,
   type PersonFacts,
+  previousPeriod,
   type ReportClock,
   type ReportEvent,
   resolvePeriod,
@@ -151,6 +152,12 @@ describe("the funnel report", () => {
       { group: null, rate: "mqlToSal", previous: 0.5, current: 0.75, shift: 0.25 },
       { group: null, rate: "salToOpportunity", previous: 0, current: 1, shift: 1 },
     ]);
+    // Per group too: Spring Ads' one Q3 MQL was accepted, its one Q4 MQL not (yet).
+    const byCampaign = funnelReport(INPUT, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(byCampaign.flags).toEqual([
+      ...r.flags,
+      { group: "Spring Ads", rate: "mqlToSal", previous: 1, current: 0, shift: -1 },
+    ]);
     const lax = funnelReport(INPUT, Q4, { groupBy: null, settings: { ...DEFAULT_REPORT_SETTINGS, rateShiftAlert: 0.25 }, now: MID_Q4 });
     // A shift of exactly the alert amount is not beyond it.
     expect(lax.flags.map((f) => f.rate)).toEqual(["salToOpportunity"]);
@@ -261,6 +268,12 @@ describe("periods and territories", () => {
     expect(resolvePeriod({ period: "month" }, now)).toMatchObject({ since: "2026-11-01T00:00:00.000Z", until: "2026-12-01T00:00:00.000Z" });
     expect(resolvePeriod({ since: "2026-10-01" }, now)).toEqual({ since: "2026-10-01T00:00:00.000Z", until: "2026-11-15T12:00:00.000Z", kind: "custom" });
     expect(resolvePeriod({}, now)).toEqual({ since: null, until: "2026-11-15T12:00:00.000Z", kind: "all" });
+    // Before given dates, the previous period is as long a stretch just before them.
+    expect(previousPeriod({ since: "2026-10-11T00:00:00.000Z", until: "2026-10-21T00:00:00.000Z", kind: "custom" })).toEqual({
+      since: "2026-10-01T00:00:00.000Z",
+      until: "2026-10-11T00:00:00.000Z",
+      kind: "custom",
+    });
     expect(() => resolvePeriod({ since: "last tuesday" }, now)).toThrow(/--since must be a date/);
     expect(() => resolvePeriod({ since: "2026-12-01", until: "2026-11-01" }, now)).toThrow(/must be before --until/);
   });
