@@ -169,6 +169,8 @@ describe("leadloop report after six sandbox runs", () => {
     expect([badDate.code, badDate.stderr]).toEqual([2, expect.stringContaining("--since must be a date")]);
     expect((await runCli(["report", "funnel", "--period", "year", "--config", config])).code).toBe(2);
     expect((await runCli(["report", "funnel", "--json", "--csv", "--config", config])).code).toBe(2);
+    const both = await runCli(["report", "campaigns", "--period", "month", "--since", "2026-01-01", "--config", config]);
+    expect([both.code, both.stderr]).toEqual([2, "leadloop: give --period or --since/--until, not both\n"]);
     const help = await runCli(["report", "funnel", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--group-by <field>");

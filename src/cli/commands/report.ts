@@ -76,6 +76,8 @@ async function runReport(cmd: Command, io: CommandIo, kind: ReportKind, opts: Re
     io.outcome.exitCode = EXIT.config;
   };
   if (opts.json && opts.csv) return usage("give --json or --csv, not both");
+  if (opts.period !== undefined && (opts.since !== undefined || opts.until !== undefined))
+    return usage("give --period or --since/--until, not both");
   const now = io.now?.() ?? new Date();
   const request = {
     since: opts.since,
