@@ -41,9 +41,9 @@ export function buildProgram(io: CommandIo): Command {
   registerNearQualified(program, io);
   registerHot(program, io);
   registerSla(program, io);
-  registerReport(program, io);
   registerRoute(program, io);
   registerRequalify(program, io);
+  registerReport(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();
