@@ -19,4 +19,25 @@ export default tseslint.config(
     files: ["bin/**/*.js", "eslint.config.js", "jest.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
+  {
+    // src/report reads the store through its port and renders: no system, engine, CLI, file or network.
+    files: ["src/report/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "jsforce", "@hubspot/api-client", "winston"].map((name) => ({
+            name,
+            message: "src/report renders report data; it reaches the store only through store/port.ts",
+          })),
+          patterns: [
+            {
+              group: ["../sync/*", "../systems/*", "../cli/*", "../daemon/*", "../sandbox/*", "../config/*", "../log/*", "../store/*", "!../store/port.js", "node:*"],
+              message: "src/report is pure rendering over report data (plus reads through store/port.ts)",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

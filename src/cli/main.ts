@@ -9,6 +9,7 @@ import { registerErrors } from "./commands/errors.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerHot } from "./commands/hot.js";
 import { registerNearQualified } from "./commands/near-qualified.js";
+import { registerReport } from "./commands/report.js";
 import { registerRequalify } from "./commands/requalify.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
@@ -42,6 +43,7 @@ export function buildProgram(io: CommandIo): Command {
   registerSla(program, io);
   registerRoute(program, io);
   registerRequalify(program, io);
+  registerReport(program, io);
   registerValidate(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -1,6 +1,7 @@
 // The schema of leadloop.yaml. These keys are a public contract: later keys may be added, these keep
 // their meaning. Paths in the file are resolved against the file's own folder by the loader.
 import { z } from "zod";
+import { TARGET_METRICS, TARGET_PERIODS } from "../core/report/funnel-report.js";
 import { durationOrZeroSchema, durationSchema } from "./duration.js";
 
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;
@@ -49,6 +50,24 @@ export const salesforceConnectionSchema = z
     }
   });
 
+/** `report`: what `leadloop report` flags and measures against (README "Funnel reports"). */
+export const reportSettingsSchema = z.strictObject({
+  /** A conversion rate moving more than this against the previous period is flagged (0.1 = ten points). */
+  rateShiftAlert: z.number().gt(0).max(1).default(0.1),
+  /** Targets, e.g. `{ metric: mqls, per: quarter, value: 300 }`; shown with progress in the funnel report. */
+  targets: z
+    .array(
+      z.strictObject({
+        metric: z.enum(TARGET_METRICS),
+        per: z.enum(TARGET_PERIODS),
+        value: z.number().nonnegative(),
+      }),
+    )
+    .default([]),
+  /** Campaign name → campaign type (compared ignoring case, accents and spacing). */
+  campaignTypes: z.record(z.string().min(1), z.string().min(1)).default({}),
+});
+
 export const leadloopConfigSchema = z
   .strictObject({
     hubspot: hubspotConnectionSchema,
@@ -84,17 +103,36 @@ export const leadloopConfigSchema = z
       }),
     daemon: z
       .strictObject({
-        /** Port of /healthz and /metrics on 127.0.0.1; 0 turns them off. */
+        /** Port of the ops console, /healthz and /metrics; 0 turns them off. */
         port: z.number().int().min(0).max(65535).default(9464),
-        host: z.string().default("127.0.0.1"),
+        host: z.string().min(1).default("127.0.0.1"),
+        /**
+         * Bearer token for everything but /healthz (the console, its retry, /metrics). Required when `host`
+         * is not a loopback address: the console shows people's emails and can re-send writes.
+         */
+        token: z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional(),
       })
       .default({ port: 9464, host: "127.0.0.1" }),
+    report: reportSettingsSchema.default({ rateShiftAlert: 0.1, targets: [], campaignTypes: {} }),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.crm === "salesforce" && !cfg.salesforce) {
       ctx.addIssue({ code: "custom", path: ["salesforce"], message: "required when crm is salesforce" });
     }
+    if (!cfg.daemon.token && !isLoopbackHost(cfg.daemon.host)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["daemon", "token"],
+        message: `required when daemon.host (${cfg.daemon.host}) is not a loopback address: the console and /metrics would be open to the network`,
+      });
+    }
   });
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
 
 export type LeadloopConfig = z.output<typeof leadloopConfigSchema>;
 export type HubspotConnection = z.output<typeof hubspotConnectionSchema>;

@@ -38,6 +38,7 @@ export function loadConfig(
     config.hubspot.accessToken,
     config.salesforce?.accessToken,
     config.salesforce?.oauth?.clientSecret,
+    config.daemon.token,
   ].filter((s): s is string => typeof s === "string" && s.length >= 4);
   return { file, config, secrets };
 }

@@ -1,8 +1,15 @@
-// /healthz and Prometheus-format /metrics for `leadloop daemon`, on loopback by default, so an
-// orchestrator can probe it and a Prometheus can scrape what each run did.
-import { createServer, type Server } from "node:http";
+// The daemon's HTTP side, on loopback by default: /healthz for orchestrators (always open), Prometheus
+// /metrics, and the ops console (src/daemon/console/). With `daemon.token` set, everything but /healthz
+// needs the token (Bearer header, or the cookie the login form sets).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Logger } from "../log/logger.js";
 import type { RunSummary } from "../sync/run-summary.js";
+import { loopbackHostHeader, requestToken, tokenMatches } from "./console/auth.js";
+import { cachedLiveCheck } from "./console/live-checks.js";
+import { type ConsoleApp, send, serveConsole, serveLogin } from "./console/routes.js";
+import type { ConsoleSources } from "./console/sources.js";
+import { metricsText } from "./metrics.js";
 
 export interface DaemonState {
   startedAt: Date;
@@ -13,6 +20,8 @@ export interface DaemonState {
   running: boolean;
   /** A run that stays unsuccessful longer than this makes /healthz answer 503. */
   unhealthyAfterMs: number;
+  /** API calls this daemon's runs made, by system (a counter for /metrics). */
+  apiCalls?: Record<string, number>;
 }
 
 export interface HealthServer {
@@ -20,37 +29,33 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+export interface ConsoleOptions {
+  sources: ConsoleSources;
+  /** daemon.token: required for everything but /healthz when set. */
+  token?: string;
+  log: Logger;
+}
+
 export async function startHealthServer(
   state: DaemonState,
   host: string,
   port: number,
+  consoleOptions?: ConsoleOptions,
 ): Promise<HealthServer> {
+  const app: ConsoleApp | undefined = consoleOptions && {
+    sources: consoleOptions.sources,
+    token: consoleOptions.token,
+    liveCheck: cachedLiveCheck(() => consoleOptions.sources.checkLive(), () => consoleOptions.sources.now()),
+  };
   const server: Server = createServer((req, res) => {
-    if (req.url === "/healthz") {
-      const since = (state.lastSuccessAt ?? state.startedAt).getTime();
-      const healthy = Date.now() - since <= state.unhealthyAfterMs;
-      res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          status: healthy ? "ok" : "stale",
-          running: state.running,
-          runs: state.runs,
-          failures: state.failures,
-          lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
-          lastRun: state.lastSummary
-            ? { runId: state.lastSummary.runId, status: state.lastSummary.status }
-            : null,
-        }),
-      );
-      return;
-    }
-    if (req.url === "/metrics") {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(prometheusText(state));
-      return;
-    }
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("not found: try /healthz or /metrics\n");
+    answer(state, app, req, res).catch((err: unknown) => {
+      consoleOptions?.log.error("daemon.page_failed", {
+        path: req.url,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      if (!res.headersSent) send(res, 500, "the page could not be built; the daemon's log says why\n", "text/plain; charset=utf-8");
+      else res.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -58,54 +63,62 @@ export async function startHealthServer(
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-export function prometheusText(state: DaemonState): string {
-  const lines: string[] = [];
-  const metric = (name: string, type: string, help: string, samples: [Record<string, string>, number][]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) {
-      const l = Object.entries(labels)
-        .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`)
-        .join(",");
-      lines.push(`${name}${l ? `{${l}}` : ""} ${value}`);
+async function answer(state: DaemonState, app: ConsoleApp | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://leadloop.invalid");
+  if (url.pathname === "/healthz") {
+    healthz(state, res);
+    return;
+  }
+  if (app?.token) {
+    if (await serveLogin(app, req, res, url)) return;
+    if (!tokenMatches(requestToken(req), app.token)) {
+      refuse(req, res);
+      return;
     }
-  };
-  const s = state.lastSummary;
-  const perSystem = (counts: Record<string, number> | undefined) =>
-    Object.entries(counts ?? {}).map(([system, n]) => [{ system }, n] as [Record<string, string>, number]);
-  metric("leadloop_runs_total", "counter", "Sync runs started by this daemon.", [[{}, state.runs]]);
-  metric("leadloop_run_failures_total", "counter", "Sync runs that failed.", [[{}, state.failures]]);
-  metric("leadloop_last_success_timestamp_seconds", "gauge", "When the last successful run finished.", [
-    [{}, state.lastSuccessAt ? Math.floor(state.lastSuccessAt.getTime() / 1000) : 0],
-  ]);
-  metric("leadloop_last_run_read_records", "gauge", "Records read in the last run.", perSystem(s?.read));
-  metric(
-    "leadloop_last_run_created_records",
-    "gauge",
-    "Records created in the last run.",
-    perSystem(s?.created),
+  } else if (!loopbackHostHeader(req)) {
+    // No token means loopback only: a Host naming anything else is a browser sent here by another site.
+    send(res, 403, "this daemon answers to loopback host names only (set daemon.token to serve others)\n", "text/plain; charset=utf-8");
+    return;
+  }
+  if (url.pathname === "/metrics" && req.method === "GET") {
+    send(res, 200, await metricsText(state, app?.sources), "text/plain; version=0.0.4; charset=utf-8");
+    return;
+  }
+  if (app && (await serveConsole(app, req, res, url))) return;
+  send(res, 404, `not found: try /healthz, /metrics${app ? " or the console at /" : ""}\n`, "text/plain; charset=utf-8");
+}
+
+function healthz(state: DaemonState, res: ServerResponse): void {
+  const since = (state.lastSuccessAt ?? state.startedAt).getTime();
+  const healthy = Date.now() - since <= state.unhealthyAfterMs;
+  res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify({
+      status: healthy ? "ok" : "stale",
+      running: state.running,
+      runs: state.runs,
+      failures: state.failures,
+      lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
+      lastRun: state.lastSummary ? { runId: state.lastSummary.runId, status: state.lastSummary.status } : null,
+    }),
   );
-  metric(
-    "leadloop_last_run_updated_records",
-    "gauge",
-    "Records updated in the last run.",
-    perSystem(s?.updated),
-  );
-  metric(
-    "leadloop_last_run_errors",
-    "gauge",
-    "Records sent to the error queue in the last run.",
-    perSystem(s?.errors),
-  );
-  metric("leadloop_last_run_api_calls", "gauge", "API calls made in the last run.", perSystem(s?.apiCalls));
-  metric("leadloop_last_run_conflicts", "gauge", "Fields changed on both sides in the last run.", [
-    [{}, s?.conflicts ?? 0],
-  ]);
-  metric("leadloop_last_run_handoffs", "gauge", "People handed to sales in the last run.", [
-    [{}, s?.handoffs ?? 0],
-  ]);
-  return `${lines.join("\n")}\n`;
+}
+
+/** A browser asking for a page is sent to the login form; anything else gets 401 with the scheme to use. */
+function refuse(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) {
+    res.writeHead(303, { location: "/login", "cache-control": "no-store" });
+    res.end();
+    return;
+  }
+  res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="leadloop"' });
+  res.end("this daemon needs its token: Authorization: Bearer <daemon.token>\n");
 }

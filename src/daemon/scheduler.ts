@@ -25,6 +25,10 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
     try {
       const result = await options.runOnce(signal);
       state.lastSummary = result.summary;
+      state.apiCalls ??= {};
+      for (const [system, calls] of Object.entries(result.summary.apiCalls)) {
+        state.apiCalls[system] = (state.apiCalls[system] ?? 0) + calls;
+      }
       if (result.summary.status !== "failed") state.lastSuccessAt = new Date();
     } catch (err) {
       state.failures++;

@@ -417,6 +417,8 @@ export interface StateStore {
   /** Oldest first. */
   listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number }): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
+  /** Open entries counted per system and class (the console and /metrics). */
+  countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]>;
   /** Open entries about these records (by the entry's record id), keyed by record id. */
   openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>>;
   /** Counts a failed retry: bumps attempts, replaces the message, keeps the entry open. */
@@ -455,6 +457,11 @@ export interface StateStore {
   // Funnel and SLA
   /** In time order; `from` is inclusive and `to` exclusive, so consecutive periods never share an event. */
   listFunnelEvents(filter?: { personId?: string; from?: string; to?: string }): Promise<FunnelEvent[]>;
+  /**
+   * Funnel events counted per stage reached and kind of cause (the cause's text before its first colon:
+   * `qualified`, `disposition recycle`, `conversion`...), over all time: /metrics counters.
+   */
+  countFunnelEvents(): Promise<{ stage: string; cause: string; count: number }[]>;
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Each person's latest funnel event: its stage and when (people without one are left out). */

@@ -136,6 +136,31 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("requires daemon.token when the daemon binds beyond loopback, naming the file and key", () => {
+    const onLan = writeConfig(example.replace("daemon:\n", "daemon:\n  host: 0.0.0.0\n"));
+    expect(problemsOf(() => loadConfig(onLan, {}))).toEqual([
+      expect.objectContaining({
+        file: onLan,
+        key: "daemon.token",
+        message: expect.stringContaining("required when daemon.host (0.0.0.0) is not a loopback address"),
+      }),
+    ]);
+    const withToken = writeConfig(
+      example.replace("daemon:\n", "daemon:\n  host: 0.0.0.0\n  token: ${CONSOLE_TOKEN}\n"),
+    );
+    const loaded = loadConfig(withToken, { CONSOLE_TOKEN: "s3cr3t-Tökén-0123456789" });
+    expect(loaded.config.daemon).toMatchObject({ host: "0.0.0.0", token: "s3cr3t-Tökén-0123456789" });
+    expect(loaded.secrets).toContain("s3cr3t-Tökén-0123456789");
+    for (const host of ["127.0.0.1", "localhost", "::1", "127.8.0.2"]) {
+      const file = writeConfig(example.replace("daemon:\n", `daemon:\n  host: "${host}"\n`));
+      expect(loadConfig(file, {}).config.daemon.token).toBeUndefined();
+    }
+    const short = writeConfig(example.replace("daemon:\n", "daemon:\n  token: abc\n"));
+    expect(problemsOf(() => loadConfig(short, {}))).toEqual([
+      expect.objectContaining({ key: "daemon.token", message: expect.stringContaining("at least 16 characters") }),
+    ]);
+  });
+
   it("reports YAML syntax errors with their line", () => {
     const file = writeConfig("hubspot:\n  accessToken: t\n  baseUrl: [unclosed\ncrm: salesforce\n");
     const problems = problemsOf(() => loadConfig(file, {}));

@@ -1,26 +1,39 @@
 // `leadloop daemon`: syncs on `schedule.every` until SIGTERM/SIGINT, which stop it after the batch in
-// hand; serves /healthz and /metrics meanwhile.
+// hand; serves the ops console, /healthz and /metrics meanwhile (src/daemon/).
 import type { Command } from "commander";
+import { loadQualification } from "../../config/qualification-file.js";
 import { type DaemonState, startHealthServer } from "../../daemon/health-server.js";
+import type { ConsoleSources, SystemUsage } from "../../daemon/console/sources.js";
+import { oneAtATime } from "../../daemon/one-at-a-time.js";
 import { runOnSchedule } from "../../daemon/scheduler.js";
+import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { runLockHolder } from "../../sync/run-lock.js";
+import type { SystemPort } from "../../sync/system-port.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { checkLive } from "../live-check.js";
 import { runWired } from "../run-once.js";
 
 export function registerDaemon(program: Command, io: CommandIo): void {
   program
     .command("daemon")
-    .description("sync on the configured schedule until SIGTERM; serve /healthz and /metrics")
-    .option("--port <n>", "port for /healthz and /metrics (overrides daemon.port; 0 turns them off)", (v) =>
+    .description("sync on the configured schedule until SIGTERM; serve the ops console, /healthz and /metrics")
+    .option("--port <n>", "port of the console, /healthz and /metrics (overrides daemon.port; 0 turns them off)", (v) =>
       Number.parseInt(v, 10),
     )
     .option("--runs <n>", "stop after this many runs", (v) => Number.parseInt(v, 10))
-    .addHelpText("after", "\nExample:\n  leadloop daemon --config /etc/leadloop/leadloop.yaml --port 9464")
+    .addHelpText(
+      "after",
+      "\nThe console (http://127.0.0.1:9464/ by default) shows sync health, the error queue with a retry\n" +
+        "button, the mappings with their live check, the funnel and the SLA board. With daemon.token set,\n" +
+        "everything but /healthz needs it (Authorization: Bearer <token>, or the console's sign-in form).\n\n" +
+        "Example:\n  leadloop daemon --config /etc/leadloop/leadloop.yaml --port 9464",
+    )
     .action(async function (this: Command, opts: { port?: number; runs?: number }) {
       const { loaded, log } = commandConfig(this, io);
       const config = loaded.config;
+      const now = () => io.now?.() ?? new Date();
       const stop = new AbortController();
       const onSignal = (name: string) => () => {
         log.info("daemon.stopping", { signal: name });
@@ -31,18 +44,57 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       process.once("SIGTERM", onTerm);
       process.once("SIGINT", onInt);
       const state: DaemonState = {
-        startedAt: new Date(),
+        startedAt: now(),
         runs: 0,
         failures: 0,
         lastSummary: null,
         lastSuccessAt: null,
         running: false,
         unhealthyAfterMs: Math.max(3 * config.schedule.every, 15 * 60_000),
+        apiCalls: {},
+      };
+      const wiring = await wire(config, log);
+      const turns = oneAtATime();
+      const dispositions = loadQualification(config.qualification).dispositions;
+      const sources: ConsoleSources = {
+        store: wiring.store,
+        state,
+        crm: config.crm,
+        mappings: wiring.mappings,
+        sla: wiring.funnel.sla,
+        salesforceApiShare: config.sync.salesforceApiShare,
+        usage: () => ({
+          hubspot: wiring.marketing.limitInfo(),
+          ...(config.crm === "salesforce" ? { salesforce: usageOf(wiring.crm) } : {}),
+        }),
+        checkLive: () => checkLive(wiring, dispositions),
+        retry: (id) =>
+          turns(async () => {
+            await wiring.prepare();
+            return retryQueuedErrors({
+              store: wiring.store,
+              marketing: wiring.marketing,
+              crm: wiring.crm,
+              mappings: wiring.mappings,
+              log,
+              ids: [id],
+              now,
+            });
+          }),
+        now,
       };
       const port = opts.port ?? config.daemon.port;
-      const health = port > 0 ? await startHealthServer(state, config.daemon.host, port) : undefined;
+      let health;
+      try {
+        health =
+          port > 0
+            ? await startHealthServer(state, config.daemon.host, port, { sources, token: config.daemon.token, log })
+            : undefined;
+      } catch (err) {
+        await wiring.close();
+        throw err;
+      }
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
-      const wiring = await wire(config, log);
       const holder = runLockHolder(`daemon-${Date.now()}`);
       try {
         await runOnSchedule({
@@ -51,7 +103,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           state,
           signal: stop.signal,
           maxRuns: opts.runs,
-          runOnce: (signal) => runWired(wiring, log, { signal, lockHolder: holder }),
+          runOnce: (signal) => turns(() => runWired(wiring, log, { signal, lockHolder: holder, now: io.now })),
         });
       } finally {
         process.off("SIGTERM", onTerm);
@@ -61,4 +113,10 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       }
       io.outcome.exitCode = state.failures > 0 && state.lastSuccessAt === null ? EXIT.failure : EXIT.ok;
     });
+}
+
+/** The Salesforce adapter reports the org's usage from its Sforce-Limit-Info headers. */
+function usageOf(crm: SystemPort): SystemUsage | undefined {
+  const reporting = crm as SystemPort & { limitInfo?: () => SystemUsage | undefined };
+  return reporting.limitInfo?.();
 }

@@ -17,6 +17,7 @@ import { type CommandIo, globalOptions, makeLogger } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
+import { sandboxReport } from "../sandbox-report.js";
 import { summaryText } from "../summary-text.js";
 
 interface SandboxOptions {
@@ -66,7 +67,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       "where to write the config pointing at the emulators",
       "./sandbox/leadloop.yaml",
     )
-    .option("--json", "print one JSON summary per run on stdout (as `sync --json`)")
+    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report`")
     .addHelpText(
       "after",
       "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 6 --hubspot-tier professional\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
@@ -110,8 +111,10 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const progress = progressLine(io, !opts.json);
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
           progress.done();
-          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played })}\n`);
-          else io.stdout.write(summaryText(result.summary));
+          // The last run's line carries the funnel report of everything the sandbox did.
+          const closing = run === runs ? await sandboxReport(config, new Date()) : null;
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report } : {}) })}\n`);
+          else io.stdout.write(`${summaryText(result.summary)}${closing ? `\n${closing.text}` : ""}`);
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
         // that is part of the demo, not a failure (a run that fails throws and exits non-zero).

@@ -6,9 +6,9 @@ import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
-import { checkDispositionsLive, checkMappingsLive } from "../../sync/check-mappings.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
 import { wire } from "../compose.js";
+import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -47,15 +47,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
           const setting = config.hubspot.behaviourSource;
           const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
           behaviour = { portal, setting, uses };
-          problems = [
-            ...(await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm)),
-            ...(await checkDispositionsLive(
-              qualification.dispositions,
-              config.qualification,
-              wiring.crm,
-              wiring.funnel.vocabulary.status,
-            )),
-          ];
+          problems = await checkLive(wiring, qualification.dispositions);
         } finally {
           await wiring.close();
         }

@@ -1,6 +1,6 @@
 // The error queue: record writes a system refused, kept for `errors list` and `errors retry`. A write
 // that fails again while its entry is open counts as another attempt on that entry.
-import { type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
+import { type ErrorClass, type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
@@ -53,6 +53,15 @@ export class ErrorQueueTable {
       );
     // RETURNING yields the inserted or updated row whenever the statement succeeds.
     return row!.id;
+  }
+
+  countOpen(): { system: string; errorClass: ErrorClass; count: number }[] {
+    return this.sql
+      .get<{ system: string; errorClass: ErrorClass; count: number }>(
+        `SELECT system, error_class AS errorClass, COUNT(*) AS count FROM error_queue WHERE status = 'open'
+         GROUP BY system, error_class ORDER BY system, error_class`,
+      )
+      .all();
   }
 
   get(id: number): QueuedError | undefined {

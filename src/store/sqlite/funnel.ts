@@ -60,6 +60,16 @@ export class FunnelTable {
       .all(...params);
   }
 
+  /** Events per stage reached and kind of cause (the cause up to its first colon). */
+  counts(): { stage: string; cause: string; count: number }[] {
+    return this.sql
+      .get<{ stage: string; cause: string; count: number }>(
+        `SELECT to_stage AS stage, substr(cause, 1, instr(cause || ':', ':') - 1) AS cause, COUNT(*) AS count
+         FROM funnel_events GROUP BY 1, 2 ORDER BY 1, 2`,
+      )
+      .all();
+  }
+
   /** Each person's latest event: the stage it moved them to, and when. */
   latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string }> {
     const latest = new Map<string, { stage: string; at: string }>();

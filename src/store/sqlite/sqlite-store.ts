@@ -13,6 +13,7 @@ import type {
   Cursor,
   ErrorStatus,
   FieldSnapshot,
+  ErrorClass,
   FunnelEvent,
   HeldLock,
   HistoryToFill,
@@ -218,6 +219,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("list the error queue", () => this.tables.errors.list(filter));
   }
 
+  countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]> {
+    return this.read("count the error queue", () => this.tables.errors.countOpen());
+  }
+
   openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
     return this.read("read the error queue", () =>
       this.db.transaction(() => this.tables.errors.openFor(recordIds)).deferred(),
@@ -274,6 +279,10 @@ export class SqliteStateStore implements StateStore {
 
   listFunnelEvents(filter?: FunnelFilter): Promise<FunnelEvent[]> {
     return this.read("list funnel events", () => this.tables.funnel.list(filter));
+  }
+
+  countFunnelEvents(): Promise<{ stage: string; cause: string; count: number }[]> {
+    return this.read("count funnel events", () => this.tables.funnel.counts());
   }
 
   currentStages(personIds: readonly string[]): Promise<Map<string, string>> {

@@ -68,6 +68,8 @@ export interface HubspotAdapterOptions {
 
 export interface HubspotAdapter extends SystemPort {
   readonly system: "hubspot";
+  /** The portal's daily API usage as the last response's rate-limit headers said (private apps only). */
+  limitInfo(): { used: number; max: number } | undefined;
   /** Users who can own records, for routing. Throws SystemError. */
   listOwners(): Promise<HubspotOwner[]>;
   /**
@@ -129,6 +131,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
       readRemovals({ transport, lookbackMs }, object, since, until),
     apiCalls: () => transport.callCount(),
+    limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),

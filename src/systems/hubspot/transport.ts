@@ -38,12 +38,22 @@ export interface TransportOptions {
 
 export class HubspotTransport {
   private calls = 0;
+  private daily: { used: number; max: number } | undefined;
 
   constructor(private readonly options: TransportOptions) {}
 
   /** HTTP calls sent so far, retries included. */
   callCount(): number {
     return this.calls;
+  }
+
+  /**
+   * The portal's daily API usage as the last response said (`X-HubSpot-RateLimit-Daily` and
+   * `-Daily-Remaining`, sent to private apps, not to OAuth apps:
+   * https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details); undefined until one did.
+   */
+  dailyUsage(): { used: number; max: number } | undefined {
+    return this.daily ? { ...this.daily } : undefined;
   }
 
   /** Sends `call` (retrying what is retriable, within the patience) and returns its 2xx answer validated by `schema`. */
@@ -97,6 +107,11 @@ export class HubspotTransport {
     });
     const remaining = Number(headers["x-hubspot-ratelimit-remaining"]);
     const interval = Number(headers["x-hubspot-ratelimit-interval-milliseconds"]);
+    const dailyMax = Number(headers["x-hubspot-ratelimit-daily"]);
+    const dailyLeft = Number(headers["x-hubspot-ratelimit-daily-remaining"]);
+    if (headers["x-hubspot-ratelimit-daily"] !== undefined && Number.isFinite(dailyMax) && Number.isFinite(dailyLeft)) {
+      this.daily = { used: Math.max(0, dailyMax - dailyLeft), max: dailyMax };
+    }
     if (headers["x-hubspot-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) {
       burst.observeRemaining(remaining, Number.isFinite(interval) && interval > 0 ? interval : undefined);
     }

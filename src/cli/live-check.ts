@@ -1,0 +1,19 @@
+// The live check of `validate --live`, in one place for the command and the daemon's console: the
+// mappings against the systems' described objects, and the qualification's disposition statuses against
+// the CRM's lead status picklist.
+import type { DispositionMaps } from "../core/funnel/dispositions.js";
+import type { MappingProblem } from "../core/mapping-check.js";
+import { checkDispositionsLive, checkMappingsLive } from "../sync/check-mappings.js";
+import type { Wiring } from "./compose.js";
+
+export async function checkLive(wiring: Wiring, dispositions: DispositionMaps): Promise<MappingProblem[]> {
+  return [
+    ...(await checkMappingsLive(wiring.mappings, wiring.marketing, wiring.crm)),
+    ...(await checkDispositionsLive(
+      dispositions,
+      wiring.config.qualification,
+      wiring.crm,
+      wiring.funnel.vocabulary.status,
+    )),
+  ];
+}

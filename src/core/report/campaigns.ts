@@ -1,0 +1,64 @@
+// Campaign effectiveness: per campaign (as the funnel events name it: HubSpot's original source
+// drill-down, or the CRM's campaign membership where marketing names none), what its people did in the
+// period, from MQL to revenue.
+import { attributePeople } from "./attribution.js";
+import { type FunnelRates, funnelFigures, inPeriod } from "./figures.js";
+import { type FunnelReportInput, type ReportSettings, splitByGroup } from "./funnel-report.js";
+import { groupKey, groupLabel } from "./group-key.js";
+import type { ReportPeriod } from "./period.js";
+import { ratio } from "./stats.js";
+
+export interface CampaignRow {
+  campaign: string;
+  /** From `report.campaignTypes`, else the campaign's source (its channel); `(mixed)` when its people differ. */
+  type: string;
+  source: string;
+  mqls: number;
+  sals: number;
+  sqls: number;
+  opportunities: number;
+  won: number;
+  revenue: number;
+  revenueWithoutMql: number;
+  rates: FunnelRates & { mqlToWon: number | null };
+}
+
+export interface CampaignReport {
+  period: ReportPeriod;
+  campaigns: CampaignRow[];
+}
+
+export function campaignReport(input: FunnelReportInput, period: ReportPeriod, settings: ReportSettings): CampaignReport {
+  const events = input.events.filter((e) => e.at < period.until);
+  const clocks = input.clocks.filter((c) => c.handoffAt < period.until);
+  const attribution = attributePeople(events, clocks, input.people, settings.campaignTypes);
+  const campaigns: CampaignRow[] = [];
+  for (const g of splitByGroup(events, clocks, attribution, "campaign")) {
+    const f = funnelFigures(g.events, g.clocks, period);
+    if (f.mqls + f.sals + f.opportunities + f.won + f.lost === 0) continue;
+    const active = [...new Set(g.events.filter((e) => inPeriod(e.at, period)).map((e) => e.personId))].map((id) => attribution.get(id));
+    campaigns.push({
+      campaign: g.label,
+      type: shared(active.map((a) => a?.campaignType ?? null)),
+      source: shared(active.map((a) => a?.source ?? null)),
+      mqls: f.mqls,
+      sals: f.sals,
+      sqls: f.sqls,
+      opportunities: f.opportunities,
+      won: f.won,
+      revenue: f.revenue,
+      revenueWithoutMql: f.revenueWithoutMql,
+      rates: { ...f.rates, mqlToWon: ratio(f.won - f.wonWithoutMql, f.mqls) },
+    });
+  }
+  campaigns.sort((a, b) => b.revenue - a.revenue || b.mqls - a.mqls || a.campaign.localeCompare(b.campaign));
+  return { period, campaigns };
+}
+
+/** The value the campaign's people in the period share, `(mixed)` when they differ, `(none)` when none has one. */
+function shared(values: readonly (string | null)[]): string {
+  const named = values.filter((v): v is string => v !== null && v.trim() !== "");
+  const keys = new Set(named.map(groupKey));
+  if (keys.size === 0) return groupLabel(null);
+  return keys.size === 1 ? groupLabel(named[0]) : "(mixed)";
+}

@@ -1,0 +1,180 @@
+// The funnel's figures for one set of people over one period, from their funnel events and follow-up
+// clocks. Counts are of moves made in the period (`since` ≤ at < `until`): a person who qualifies twice
+// is two MQLs, one of them re-qualified. Rates compare consecutive stages' counts in the period.
+import { round, median, percentile, ratio, roundOrNull } from "./stats.js";
+import type { ReportPeriod } from "./period.js";
+
+/** A stage change as the store keeps it (the store's FunnelEvent fits this). */
+export interface ReportEvent {
+  personId: string;
+  fromStage: string | null;
+  toStage: string;
+  at: string;
+  /** `qualified: …`, `disposition recycle: …`, `conversion: …`, `opportunity: …`, `requalify …`. */
+  cause: string;
+  source: string | null;
+  campaign: string | null;
+  ownerId: string | null;
+  amount: number | null;
+}
+
+/** A follow-up clock as the store keeps it (the store's SlaClock fits this). */
+export interface ReportClock {
+  personId: string;
+  ownerId: string | null;
+  handoffAt: string;
+  dueAt: string;
+  firstTouchAt: string | null;
+  touches: number;
+  breachedAt: string | null;
+}
+
+export interface FunnelRates {
+  mqlToSal: number | null;
+  salToOpportunity: number | null;
+  opportunityToWon: number | null;
+}
+
+export interface FunnelFigures {
+  /** Moves to MQL (marketing qualified, passed to sales). */
+  mqls: number;
+  /** Of those, people qualifying again after being recycled, unreachable, lost or trashed. */
+  requalified: number;
+  /** Accepted by sales: moves to SAL, and moves to opportunity straight from before SAL. */
+  sals: number;
+  /** Sales qualified by converting the lead (with or without an opportunity). */
+  sqls: number;
+  opportunities: number;
+  won: number;
+  lost: number;
+  /** Won amounts of people who were MQLs before they won. */
+  revenue: number;
+  /** Deals won by people leadloop never saw qualify (a rep's own lead), and their amounts. */
+  wonWithoutMql: number;
+  revenueWithoutMql: number;
+  recycled: number;
+  /** The reps' verdicts in the period; converting a lead not yet accepted counts as qualified. */
+  dispositions: { qualified: number; recycle: number; trash: number; unreachable: number };
+  /** Handoffs in the period (follow-up clocks started). */
+  handoffs: number;
+  /** Handoff to the owner's first touch, in hours, over the period's handoffs touched so far. */
+  followUpHours: { median: number | null; p90: number | null; count: number };
+  rates: FunnelRates;
+  /** Median days a person spent in the stage, over moves out of it in the period. */
+  velocityDays: { mql: number | null; sal: number | null; opportunity: number | null };
+}
+
+const BEFORE_SAL: ReadonlySet<string | null> = new Set([null, "lead", "mql", "recycled", "unreachable"]);
+const FIRST_QUALIFICATION: ReadonlySet<string | null> = new Set([null, "lead"]);
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+export function inPeriod(at: string, period: Pick<ReportPeriod, "since" | "until">): boolean {
+  return (period.since === null || at >= period.since) && at < period.until;
+}
+
+/**
+ * The verdict a move stands for (`disposition trash: Closed - Unqualified` → trash). A conversion of a lead
+ * sales had not accepted yet is its qualified verdict; converting an accepted lead is no second verdict.
+ */
+function verdictOf(e: ReportEvent): keyof FunnelFigures["dispositions"] | null {
+  const cause = e.cause;
+  if (cause.startsWith("conversion")) return BEFORE_SAL.has(e.fromStage) ? "qualified" : null;
+  const m = /^disposition (qualified|recycle|trash|unreachable)\b/.exec(cause);
+  return m ? (m[1] as keyof FunnelFigures["dispositions"]) : null;
+}
+
+/**
+ * Figures for the period. `events` are the people's events in time order up to the period's end, earlier
+ * ones included: whether a winner was an MQL, and how long a stage lasted, look back before `since`.
+ */
+export function funnelFigures(
+  events: readonly ReportEvent[],
+  clocks: readonly ReportClock[],
+  period: Pick<ReportPeriod, "since" | "until">,
+): FunnelFigures {
+  const f: FunnelFigures = {
+    mqls: 0,
+    requalified: 0,
+    sals: 0,
+    sqls: 0,
+    opportunities: 0,
+    won: 0,
+    lost: 0,
+    revenue: 0,
+    wonWithoutMql: 0,
+    revenueWithoutMql: 0,
+    recycled: 0,
+    dispositions: { qualified: 0, recycle: 0, trash: 0, unreachable: 0 },
+    handoffs: 0,
+    followUpHours: { median: null, p90: null, count: 0 },
+    rates: { mqlToSal: null, salToOpportunity: null, opportunityToWon: null },
+    velocityDays: { mql: null, sal: null, opportunity: null },
+  };
+  const firstMqlAt = new Map<string, string>();
+  const previous = new Map<string, ReportEvent>();
+  const stageDays: Record<"mql" | "sal" | "opportunity", number[]> = { mql: [], sal: [], opportunity: [] };
+  for (const e of events) {
+    if (e.toStage === "mql" && !firstMqlAt.has(e.personId)) firstMqlAt.set(e.personId, e.at);
+    const before = previous.get(e.personId);
+    previous.set(e.personId, e);
+    if (!inPeriod(e.at, period)) continue;
+    switch (e.toStage) {
+      case "mql":
+        f.mqls++;
+        if (!FIRST_QUALIFICATION.has(e.fromStage)) f.requalified++;
+        break;
+      case "sal":
+        f.sals++;
+        break;
+      case "opportunity":
+        f.opportunities++;
+        if (BEFORE_SAL.has(e.fromStage)) f.sals++;
+        break;
+      case "won": {
+        f.won++;
+        const amount = e.amount ?? 0;
+        const mqlAt = firstMqlAt.get(e.personId);
+        if (mqlAt !== undefined && mqlAt <= e.at) f.revenue += amount;
+        else {
+          f.wonWithoutMql++;
+          f.revenueWithoutMql += amount;
+        }
+        break;
+      }
+      case "lost":
+        f.lost++;
+        break;
+      case "recycled":
+        f.recycled++;
+        break;
+    }
+    if (e.cause.startsWith("conversion")) f.sqls++;
+    const verdict = verdictOf(e);
+    if (verdict) f.dispositions[verdict]++;
+    const left = e.fromStage;
+    if ((left === "mql" || left === "sal" || left === "opportunity") && before?.toStage === left)
+      stageDays[left].push((Date.parse(e.at) - Date.parse(before.at)) / DAY_MS);
+  }
+  const hours: number[] = [];
+  for (const c of clocks) {
+    if (!inPeriod(c.handoffAt, period)) continue;
+    f.handoffs++;
+    // A touch logged before the handoff (the rep already talked to them) counts as immediate.
+    if (c.firstTouchAt !== null) hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);
+  }
+  f.revenue = round(f.revenue, 2);
+  f.revenueWithoutMql = round(f.revenueWithoutMql, 2);
+  f.followUpHours = { median: roundOrNull(median(hours), 2), p90: roundOrNull(percentile(hours, 90), 2), count: hours.length };
+  f.rates = {
+    mqlToSal: ratio(f.sals, f.mqls),
+    salToOpportunity: ratio(f.opportunities, f.sals),
+    opportunityToWon: ratio(f.won, f.opportunities),
+  };
+  f.velocityDays = {
+    mql: roundOrNull(median(stageDays.mql), 2),
+    sal: roundOrNull(median(stageDays.sal), 2),
+    opportunity: roundOrNull(median(stageDays.opportunity), 2),
+  };
+  return f;
+}

@@ -1,0 +1,190 @@
+// The funnel report: the period's figures, per group, against the previous period (rate shifts beyond
+// the configured amount are flagged), against targets, and as a timeline of smaller periods.
+import { type Attribution, attributePeople, type GroupBy, groupPeople, type PersonFacts } from "./attribution.js";
+import { type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
+import { NOMINAL_DAYS, type PeriodKind, previousPeriod, type ReportPeriod, timelineBuckets } from "./period.js";
+import { round } from "./stats.js";
+
+export const TARGET_METRICS = ["mqls", "sals", "sqls", "opportunities", "won", "revenue"] as const;
+export type TargetMetric = (typeof TARGET_METRICS)[number];
+export const TARGET_PERIODS = ["week", "month", "quarter", "year"] as const;
+
+/** `report.targets` in leadloop.yaml: e.g. 300 MQLs per quarter. */
+export interface ReportTarget {
+  metric: TargetMetric;
+  per: PeriodKind | "year";
+  value: number;
+}
+
+/** `report` in leadloop.yaml. */
+export interface ReportSettings {
+  /** A rate moving more than this (a fraction: 0.1 is ten points) against the previous period is flagged. */
+  rateShiftAlert: number;
+  targets: readonly ReportTarget[];
+  /** Campaign name → type (Webinar, Paid search, ...); other campaigns take their source as type. */
+  campaignTypes: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_REPORT_SETTINGS: ReportSettings = { rateShiftAlert: 0.1, targets: [], campaignTypes: {} };
+
+export interface FunnelReportInput {
+  /** Every event up to the period's end, in time order (earlier periods included). */
+  events: readonly ReportEvent[];
+  clocks: readonly ReportClock[];
+  people: ReadonlyMap<string, PersonFacts>;
+}
+
+export interface FunnelGroup extends FunnelFigures {
+  key: string;
+  label: string;
+}
+
+export interface RateShift {
+  /** The group's label; null for the whole funnel. */
+  group: string | null;
+  rate: keyof FunnelRates;
+  previous: number;
+  current: number;
+  /** current − previous. */
+  shift: number;
+}
+
+export interface TargetProgress {
+  metric: TargetMetric;
+  per: PeriodKind | "year";
+  /** The target for this report's period (scaled by length when the period is not one `per`). */
+  target: number;
+  actual: number;
+  /** actual / target. */
+  progress: number;
+  /** How much of the period has passed at `now` (0 to 1). */
+  elapsed: number;
+  /** progress ≥ elapsed: on pace to reach the target by the period's end. */
+  onTrack: boolean;
+}
+
+export interface TimelinePoint {
+  since: string;
+  until: string;
+  mqls: number;
+  sals: number;
+  opportunities: number;
+  won: number;
+  revenue: number;
+  rates: FunnelRates;
+}
+
+export interface FunnelReport extends FunnelFigures {
+  period: ReportPeriod;
+  previousPeriod: ReportPeriod | null;
+  groupBy: GroupBy | null;
+  groups: FunnelGroup[];
+  flags: RateShift[];
+  targets: TargetProgress[];
+  timeline: TimelinePoint[];
+}
+
+const RATE_NAMES: readonly (keyof FunnelRates)[] = ["mqlToSal", "salToOpportunity", "opportunityToWon"];
+
+export function funnelReport(
+  input: FunnelReportInput,
+  period: ReportPeriod,
+  options: { groupBy: GroupBy | null; settings: ReportSettings; now: Date },
+): FunnelReport {
+  const events = input.events.filter((e) => e.at < period.until);
+  const clocks = input.clocks.filter((c) => c.handoffAt < period.until);
+  const previous = previousPeriod(period);
+  const total = funnelFigures(events, clocks, period);
+  const totalBefore = previous ? funnelFigures(events, clocks, previous) : null;
+  const flags: RateShift[] = totalBefore ? rateShifts(null, total, totalBefore, options.settings.rateShiftAlert) : [];
+
+  const groups: FunnelGroup[] = [];
+  if (options.groupBy !== null) {
+    const attribution = attributePeople(events, clocks, input.people, options.settings.campaignTypes);
+    for (const g of splitByGroup(events, clocks, attribution, options.groupBy)) {
+      const figures = funnelFigures(g.events, g.clocks, period);
+      // A group with nothing in the period has no row (it may have had moves before).
+      if (!hasActivity(figures)) continue;
+      groups.push({ key: g.key, label: g.label, ...figures });
+      if (previous) flags.push(...rateShifts(g.label, figures, funnelFigures(g.events, g.clocks, previous), options.settings.rateShiftAlert));
+    }
+    groups.sort((a, b) => b.mqls - a.mqls || b.revenue - a.revenue || b.won - a.won || a.label.localeCompare(b.label));
+  }
+
+  // A calendar period shows all its weeks; given dates start at the first event (`--since 2000-01-01`
+  // would otherwise draw decades of empty months).
+  const firstEvent = events.find((e) => period.since === null || e.at >= period.since)?.at ?? null;
+  const calendar = period.kind === "week" || period.kind === "month" || period.kind === "quarter";
+  const drawn = calendar ? period : { ...period, since: firstEvent };
+  const timeline = (drawn.since === null ? [] : timelineBuckets(drawn, firstEvent)).map((b) => {
+    const f = funnelFigures(events, clocks, b);
+    return { ...b, mqls: f.mqls, sals: f.sals, opportunities: f.opportunities, won: f.won, revenue: f.revenue, rates: f.rates };
+  });
+
+  return {
+    period,
+    previousPeriod: previous,
+    groupBy: options.groupBy,
+    ...total,
+    groups,
+    flags,
+    targets: targetProgress(total, period, options.settings.targets, options.now),
+    timeline,
+  };
+}
+
+function hasActivity(f: FunnelFigures): boolean {
+  return f.mqls + f.sals + f.sqls + f.opportunities + f.won + f.lost + f.recycled + f.handoffs > 0 ||
+    Object.values(f.dispositions).some((n) => n > 0);
+}
+
+export function splitByGroup(
+  events: readonly ReportEvent[],
+  clocks: readonly ReportClock[],
+  attribution: ReadonlyMap<string, Attribution>,
+  groupBy: GroupBy,
+): { key: string; label: string; events: ReportEvent[]; clocks: ReportClock[] }[] {
+  const groupOf = groupPeople(attribution, groupBy);
+  const groups = new Map<string, { key: string; label: string; events: ReportEvent[]; clocks: ReportClock[] }>();
+  const of = (personId: string) => {
+    const ref = groupOf.get(personId) ?? { key: "", label: "(none)" };
+    let g = groups.get(ref.key);
+    if (!g) groups.set(ref.key, (g = { ...ref, events: [], clocks: [] }));
+    return g;
+  };
+  for (const e of events) of(e.personId).events.push(e);
+  for (const c of clocks) of(c.personId).clocks.push(c);
+  return [...groups.values()];
+}
+
+function rateShifts(group: string | null, now: FunnelFigures, before: FunnelFigures, alert: number): RateShift[] {
+  const out: RateShift[] = [];
+  for (const rate of RATE_NAMES) {
+    const current = now.rates[rate];
+    const previous = before.rates[rate];
+    if (current === null || previous === null) continue;
+    const shift = round(current - previous, 4);
+    // Compared at four decimals, as shown, so a shift of exactly the alert amount is not flagged.
+    if (Math.abs(shift) > alert) out.push({ group, rate, previous, current, shift });
+  }
+  return out;
+}
+
+function targetProgress(
+  f: FunnelFigures,
+  period: ReportPeriod,
+  targets: readonly ReportTarget[],
+  now: Date,
+): TargetProgress[] {
+  if (period.since === null) return [];
+  const start = Date.parse(period.since);
+  const end = Date.parse(period.until);
+  const days = (end - start) / 86_400_000;
+  const elapsed = round(Math.min(1, Math.max(0, (now.getTime() - start) / (end - start))), 4);
+  return targets.map((t) => {
+    const target = round(period.kind === t.per ? t.value : (t.value * days) / NOMINAL_DAYS[t.per], 2);
+    const actual = f[t.metric];
+    const progress = target === 0 ? 1 : round(actual / target, 4);
+    return { metric: t.metric, per: t.per, target, actual, progress, elapsed, onTrack: progress >= elapsed };
+  });
+}

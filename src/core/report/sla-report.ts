@@ -1,0 +1,113 @@
+// SLA compliance per rep for the period's handoffs: clocks met, breached (raised, or overdue at `now`),
+// still open, or closed by the rep's verdict before any touch; and how fast the rep followed up.
+import { type SlaDefinition, slaState } from "../sla/index.js";
+import type { PersonFacts } from "./attribution.js";
+import { inPeriod, type ReportClock } from "./figures.js";
+import { NONE_LABEL } from "./group-key.js";
+import type { ReportPeriod } from "./period.js";
+import { median, percentile, ratio, roundOrNull } from "./stats.js";
+
+/** A breach kept after a reroute replaced its clock (the store's SlaBreachRow fits this). */
+export interface ReportBreach {
+  personId: string;
+  handoffAt: string;
+  ownerId: string | null;
+  ownerEmail: string | null;
+}
+
+export interface SlaRepRow {
+  owner: string;
+  territory: string | null;
+  handoffs: number;
+  met: number;
+  breached: number;
+  open: number;
+  /** Decided (recycled, converted, ...) before a first touch: no longer followed up, not a breach. */
+  closed: number;
+  /** met / (met + breached); null when neither. */
+  compliance: number | null;
+  followUpHours: { median: number | null; p90: number | null };
+  touches: number;
+}
+
+export interface SlaReport {
+  period: ReportPeriod;
+  handoffs: number;
+  met: number;
+  breached: number;
+  open: number;
+  closed: number;
+  compliance: number | null;
+  followUpHours: { median: number | null; p90: number | null };
+  reps: SlaRepRow[];
+}
+
+/** Stages in which a handed-off person still waits for sales' follow-up. */
+const FOLLOWED_UP: ReadonlySet<string> = new Set(["mql", "sal"]);
+const HOUR_MS = 3_600_000;
+
+export interface SlaReportInput {
+  clocks: readonly ReportClock[];
+  /** Breaches of clocks a reroute replaced are counted against the rep who missed them. */
+  breaches: readonly ReportBreach[];
+  /** Each person's current stage. */
+  stages: ReadonlyMap<string, string>;
+  people: ReadonlyMap<string, PersonFacts>;
+}
+
+export function slaReport(input: SlaReportInput, period: ReportPeriod, definition: SlaDefinition, now: Date): SlaReport {
+  const rows = new Map<string, SlaRepRow & { hours: number[] }>();
+  const rowOf = (owner: string | null, territory: string | null) => {
+    const name = owner ?? NONE_LABEL;
+    let row = rows.get(name);
+    if (!row) {
+      row = { owner: name, territory, handoffs: 0, met: 0, breached: 0, open: 0, closed: 0, compliance: null, followUpHours: { median: null, p90: null }, touches: 0, hours: [] };
+      rows.set(name, row);
+    }
+    return row;
+  };
+  const current = new Set<string>();
+  for (const c of input.clocks) {
+    current.add(`${c.personId}\u0000${c.handoffAt}`);
+    if (!inPeriod(c.handoffAt, period)) continue;
+    const facts = input.people.get(c.personId);
+    const row = rowOf(facts?.owner ?? c.ownerId, facts?.territory ?? null);
+    row.handoffs++;
+    row.touches += c.touches;
+    if (c.firstTouchAt !== null) row.hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);
+    const state = slaState(c, now, definition);
+    if (c.breachedAt !== null || state.status === "breached") {
+      // Once a rep decided, a missing touch is no breach (as the SLA phase raises them).
+      if (c.breachedAt === null && c.firstTouchAt === null && !FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) row.closed++;
+      else row.breached++;
+    } else if (state.status === "met") row.met++;
+    else if (!FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) row.closed++;
+    else row.open++;
+  }
+  for (const b of input.breaches) {
+    if (current.has(`${b.personId}\u0000${b.handoffAt}`) || !inPeriod(b.handoffAt, period)) continue;
+    const row = rowOf(b.ownerEmail ?? b.ownerId, null);
+    row.handoffs++;
+    row.breached++;
+  }
+  const reps = [...rows.values()]
+    .map(({ hours, ...row }) => ({
+      ...row,
+      compliance: ratio(row.met, row.met + row.breached),
+      followUpHours: { median: roundOrNull(median(hours), 2), p90: roundOrNull(percentile(hours, 90), 2) },
+    }))
+    .sort((a, b) => b.handoffs - a.handoffs || a.owner.localeCompare(b.owner));
+  const all = [...rows.values()].flatMap((r) => r.hours);
+  const sum = (k: "handoffs" | "met" | "breached" | "open" | "closed") => reps.reduce((n, r) => n + r[k], 0);
+  return {
+    period,
+    handoffs: sum("handoffs"),
+    met: sum("met"),
+    breached: sum("breached"),
+    open: sum("open"),
+    closed: sum("closed"),
+    compliance: ratio(sum("met"), sum("met") + sum("breached")),
+    followUpHours: { median: roundOrNull(median(all), 2), p90: roundOrNull(percentile(all, 90), 2) },
+    reps,
+  };
+}

@@ -1,0 +1,113 @@
+// Prometheus text exposition (format 0.0.4) of what the daemon did and what the store holds: runs, the
+// last run's counts, the error queue by class, SLA clocks and breaches, funnel events as counters, API
+// calls by system. Names follow Prometheus conventions: the `leadloop_` prefix, base units, `_total` for
+// counters (https://prometheus.io/docs/practices/naming/).
+import { DISPOSITIONS } from "../core/funnel/dispositions.js";
+import { ERROR_CLASSES } from "../store/port.js";
+import { followedUp } from "../sync/funnel/sla-list.js";
+import { apiAllowances } from "./console/api-allowance.js";
+import type { ConsoleSources } from "./console/sources.js";
+import type { DaemonState } from "./health-server.js";
+
+type Sample = [Record<string, string>, number];
+
+class Exposition {
+  private readonly lines: string[] = [];
+
+  metric(name: string, type: "counter" | "gauge", help: string, samples: Sample[]): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) {
+      const l = Object.entries(labels)
+        .map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
+        .join(",");
+      this.lines.push(`${name}${l ? `{${l}}` : ""} ${Number.isFinite(value) ? value : "NaN"}`);
+    }
+  }
+
+  text(): string {
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
+const perSystem = (counts: Record<string, number> | undefined): Sample[] =>
+  Object.entries(counts ?? {}).map(([system, n]) => [{ system }, n]);
+
+/** The daemon's own figures: what it ran and what the last run did. */
+function runMetrics(out: Exposition, state: DaemonState): void {
+  const s = state.lastSummary;
+  out.metric("leadloop_runs_total", "counter", "Sync runs started by this daemon.", [[{}, state.runs]]);
+  out.metric("leadloop_run_failures_total", "counter", "Sync runs that failed.", [[{}, state.failures]]);
+  out.metric("leadloop_last_success_timestamp_seconds", "gauge", "When the last successful run finished (Unix time).", [
+    [{}, state.lastSuccessAt ? Math.floor(state.lastSuccessAt.getTime() / 1000) : 0],
+  ]);
+  out.metric("leadloop_api_calls_total", "counter", "API calls this daemon's runs made, by system.", perSystem(state.apiCalls));
+  out.metric("leadloop_last_run_read_records", "gauge", "Records read in the last run.", perSystem(s?.read));
+  out.metric("leadloop_last_run_created_records", "gauge", "Records created in the last run.", perSystem(s?.created));
+  out.metric("leadloop_last_run_updated_records", "gauge", "Records updated in the last run.", perSystem(s?.updated));
+  out.metric("leadloop_last_run_errors", "gauge", "Records sent to the error queue in the last run.", perSystem(s?.errors));
+  out.metric("leadloop_last_run_api_calls", "gauge", "API calls made in the last run.", perSystem(s?.apiCalls));
+  out.metric("leadloop_last_run_conflicts", "gauge", "Fields changed on both sides in the last run.", [[{}, s?.conflicts ?? 0]]);
+  out.metric("leadloop_last_run_handoffs", "gauge", "People handed to sales in the last run.", [[{}, s?.handoffs ?? 0]]);
+}
+
+/** What the store holds: the error queue, SLA clocks and breaches, the funnel, API calls in the last 24 h. */
+async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<void> {
+  const { store } = sources;
+  const open = await store.countOpenErrors();
+  out.metric(
+    "leadloop_error_queue_entries",
+    "gauge",
+    "Open error-queue entries (writes a system refused), by class.",
+    ERROR_CLASSES.map((c) => [{ class: c }, open.filter((e) => e.errorClass === c).reduce((n, e) => n + e.count, 0)]),
+  );
+  const clocks = await followedUp(store, await store.listSlaClocks({ open: true }));
+  const now = sources.now().toISOString();
+  out.metric("leadloop_sla_open_clocks", "gauge", "Follow-up clocks of handed-off leads not yet touched.", [
+    [{}, clocks.length],
+  ]);
+  out.metric("leadloop_sla_overdue_clocks", "gauge", "Open follow-up clocks past their due time.", [
+    [{}, clocks.filter((c) => c.dueAt <= now).length],
+  ]);
+  out.metric("leadloop_sla_breaches_total", "counter", "Follow-up SLA breaches raised.", [
+    [{}, (await store.listSlaBreaches()).length],
+  ]);
+  const events = await store.countFunnelEvents();
+  const sum = (keep: (e: { stage: string; cause: string }) => boolean) =>
+    events.filter(keep).reduce((n, e) => n + e.count, 0);
+  out.metric("leadloop_mqls_total", "counter", "People who became marketing-qualified leads (each qualification).", [
+    [{}, sum((e) => e.stage === "mql")],
+  ]);
+  out.metric(
+    "leadloop_dispositions_total",
+    "counter",
+    "Reps' verdicts that moved a person, by disposition (from the CRM's lead status).",
+    DISPOSITIONS.filter((d) => d !== "working").map((d) => [{ disposition: d }, sum((e) => e.cause === `disposition ${d}`)]),
+  );
+  const stages = [...new Set(events.map((e) => e.stage))].sort();
+  out.metric(
+    "leadloop_funnel_events_total",
+    "counter",
+    "Funnel stage changes recorded, by the stage reached.",
+    stages.map((stage) => [{ stage }, sum((e) => e.stage === stage)]),
+  );
+  const allowances = await apiAllowances(sources);
+  out.metric(
+    "leadloop_api_calls_last_24h",
+    "gauge",
+    "API calls leadloop made in the last 24 hours (recorded runs), by system.",
+    allowances.map((a) => [{ system: a.system }, a.callsLast24h]),
+  );
+  out.metric(
+    "leadloop_api_calls_allowed_24h",
+    "gauge",
+    "API calls leadloop may make in 24 hours (Salesforce: its share of the org's allocation; HubSpot: the portal's daily limit), once reported.",
+    allowances.filter((a) => a.allowed !== null).map((a) => [{ system: a.system }, a.allowed!]),
+  );
+}
+
+export async function metricsText(state: DaemonState, sources?: ConsoleSources): Promise<string> {
+  const out = new Exposition();
+  runMetrics(out, state);
+  if (sources) await storeMetrics(out, sources);
+  return out.text();
+}

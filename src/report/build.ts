@@ -1,0 +1,103 @@
+// Reads what a report needs from the store (funnel events, follow-up clocks, breaches, people's owners)
+// and hands it, as plain data, to the core's report functions. The CLI and the ops console call these.
+import {
+  type CampaignReport,
+  campaignReport,
+  DEFAULT_REPORT_SETTINGS,
+  type FunnelReport,
+  type FunnelReportInput,
+  funnelReport,
+  type GroupBy,
+  type PeriodKind,
+  type PersonFacts,
+  type ReportPeriod,
+  type ReportSettings,
+  resolvePeriod,
+  type SlaReport,
+  slaReport,
+  territoryOf,
+} from "../core/report/index.js";
+import type { RoutingDefinition } from "../core/routing/definition.js";
+import type { SlaDefinition } from "../core/sla/index.js";
+import type { StateStore } from "../store/port.js";
+
+export interface ReportOptions {
+  /** The calendar week, month or quarter holding `now`; ignored when `since` or `until` is given. */
+  period?: PeriodKind;
+  /** Inclusive; a date (midnight UTC) or an ISO date-time. Without it and `period`: from the first event. */
+  since?: string;
+  /** Exclusive; default now. */
+  until?: string;
+  groupBy?: GroupBy | null;
+  /** leadloop.yaml's `report` (rate shift alert, targets, campaign types). */
+  settings?: ReportSettings;
+  /** The routing definition names each rep's territory; without it, territory groups are `(none)`. */
+  routing?: RoutingDefinition | null;
+}
+
+/** Everything the HTML report and the console show: the funnel, campaigns and SLA of one period. */
+export interface ReportBook {
+  generatedAt: string;
+  funnel: FunnelReport;
+  campaigns: CampaignReport;
+  sla: SlaReport;
+}
+
+async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
+  const events = await store.listFunnelEvents({ to: period.until });
+  const clocks = await store.listSlaClocks();
+  const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];
+  const people = new Map<string, PersonFacts>();
+  for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {
+    people.set(p.personId, { owner: p.ownerEmail, territory: territoryOf(p.ownerEmail, routing) });
+  }
+  return { events, clocks, people };
+}
+
+export async function buildFunnelReport(store: StateStore, options: ReportOptions, now: Date): Promise<FunnelReport> {
+  const period = resolvePeriod(options, now);
+  const input = await readInput(store, period, options.routing ?? null);
+  return funnelReport(input, period, {
+    groupBy: options.groupBy ?? null,
+    settings: options.settings ?? DEFAULT_REPORT_SETTINGS,
+    now,
+  });
+}
+
+export async function buildCampaignReport(store: StateStore, options: ReportOptions, now: Date): Promise<CampaignReport> {
+  const period = resolvePeriod(options, now);
+  const input = await readInput(store, period, options.routing ?? null);
+  return campaignReport(input, period, options.settings ?? DEFAULT_REPORT_SETTINGS);
+}
+
+export async function buildSlaReport(
+  store: StateStore,
+  options: ReportOptions & { sla: SlaDefinition },
+  now: Date,
+): Promise<SlaReport> {
+  const period = resolvePeriod(options, now);
+  return slaFrom(store, await readInput(store, period, options.routing ?? null), period, options.sla, now);
+}
+
+async function slaFrom(store: StateStore, input: FunnelReportInput, period: ReportPeriod, sla: SlaDefinition, now: Date): Promise<SlaReport> {
+  const breaches = await store.listSlaBreaches();
+  const stages = await store.currentStages([...new Set(input.clocks.map((c) => c.personId))]);
+  return slaReport({ clocks: input.clocks, breaches, stages, people: input.people }, period, sla, now);
+}
+
+/** The three reports of one period from one read of the store, for the HTML page and the console. */
+export async function buildReportBook(
+  store: StateStore,
+  options: ReportOptions & { sla: SlaDefinition },
+  now: Date,
+): Promise<ReportBook> {
+  const period = resolvePeriod(options, now);
+  const input = await readInput(store, period, options.routing ?? null);
+  const settings = options.settings ?? DEFAULT_REPORT_SETTINGS;
+  return {
+    generatedAt: now.toISOString(),
+    funnel: funnelReport(input, period, { groupBy: options.groupBy ?? null, settings, now }),
+    campaigns: campaignReport(input, period, settings),
+    sla: await slaFrom(store, input, period, options.sla, now),
+  };
+}

@@ -1,0 +1,102 @@
+// The reports as text for a terminal (`leadloop report`, the end of `leadloop sandbox`).
+import type { CampaignReport, FunnelFigures, FunnelReport, SlaReport } from "../core/report/index.js";
+import { days, hours, money, percent, periodText, textTable } from "./table.js";
+
+const RATE_LABEL = { mqlToSal: "MQL→SAL", salToOpportunity: "SAL→opportunity", opportunityToWon: "opportunity→won" } as const;
+
+export function funnelText(r: FunnelReport): string {
+  const lines = [`Funnel ${periodText(r.period)}`, ...figureLines(r)];
+  if (r.flags.length > 0) {
+    lines.push("Rate shifts against the previous period:");
+    for (const f of r.flags)
+      lines.push(
+        `  ${f.group === null ? "" : `${f.group}: `}${RATE_LABEL[f.rate]} ${f.shift > 0 ? "rose" : "fell"} from ${percent(f.previous)} to ${percent(f.current)} (${f.shift > 0 ? "+" : ""}${(f.shift * 100).toFixed(1)} points)`,
+      );
+  }
+  if (r.targets.length > 0) {
+    lines.push("Targets:");
+    for (const t of r.targets)
+      lines.push(
+        `  ${t.metric}: ${t.metric === "revenue" ? money(t.actual) : t.actual} of ${t.metric === "revenue" ? money(t.target) : t.target} (${percent(t.progress)}; ${percent(t.elapsed)} of the period passed: ${t.onTrack ? "on track" : "behind"})`,
+      );
+  }
+  let text = `${lines.join("\n")}\n`;
+  if (r.groupBy !== null) {
+    text += `\nBy ${r.groupBy}:\n`;
+    text += r.groups.length === 0 ? "  (nothing in this period)\n" : groupTable(r);
+  }
+  return text;
+}
+
+function figureLines(f: FunnelFigures): string[] {
+  const won = f.wonWithoutMql > 0 ? `   revenue from MQLs ${money(f.revenue)} (+${money(f.revenueWithoutMql)} from ${f.wonWithoutMql} won without an MQL)` : `   revenue from MQLs ${money(f.revenue)}`;
+  return [
+    `  MQLs           ${pad(f.mqls)}   ${f.requalified} re-qualified`,
+    `  SALs           ${pad(f.sals)}   MQL→SAL ${percent(f.rates.mqlToSal)}`,
+    `  SQLs           ${pad(f.sqls)}   converted leads`,
+    `  Opportunities  ${pad(f.opportunities)}   SAL→opportunity ${percent(f.rates.salToOpportunity)}`,
+    `  Won            ${pad(f.won)}   opportunity→won ${percent(f.rates.opportunityToWon)}${won}`,
+    `  Lost           ${pad(f.lost)}`,
+    `  Recycled       ${pad(f.recycled)}`,
+    `  Follow-up      median ${hours(f.followUpHours.median)}, p90 ${hours(f.followUpHours.p90)} (${f.followUpHours.count} of ${f.handoffs} handoffs touched)`,
+    `  Velocity       median days in MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, opportunity ${days(f.velocityDays.opportunity)}`,
+    `  Dispositions   qualified ${f.dispositions.qualified}, recycle ${f.dispositions.recycle}, trash ${f.dispositions.trash}, unreachable ${f.dispositions.unreachable}`,
+  ];
+}
+
+const pad = (n: number) => String(n).padStart(6);
+
+function groupTable(r: FunnelReport): string {
+  const header = [r.groupBy!.toUpperCase(), "MQLS", "SALS", "OPPS", "WON", "REVENUE", "MQL→SAL", "SAL→OPP", "OPP→WON", "FOLLOW-UP"];
+  const rows = r.groups.map((g) => [
+    g.label,
+    String(g.mqls),
+    String(g.sals),
+    String(g.opportunities),
+    String(g.won),
+    money(g.revenue),
+    percent(g.rates.mqlToSal),
+    percent(g.rates.salToOpportunity),
+    percent(g.rates.opportunityToWon),
+    hours(g.followUpHours.median),
+  ]);
+  return textTable(header, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+export function campaignsText(r: CampaignReport): string {
+  const head = `Campaigns ${periodText(r.period)}\n`;
+  if (r.campaigns.length === 0) return `${head}  (no campaign activity in this period)\n`;
+  const header = ["CAMPAIGN", "TYPE", "SOURCE", "MQLS", "SALS", "OPPS", "WON", "REVENUE", "MQL→WON"];
+  const rows = r.campaigns.map((c) => [
+    c.campaign,
+    c.type,
+    c.source,
+    String(c.mqls),
+    String(c.sals),
+    String(c.opportunities),
+    String(c.won),
+    money(c.revenue),
+    percent(c.rates.mqlToWon),
+  ]);
+  return head + textTable(header, rows, new Set([3, 4, 5, 6, 7, 8]));
+}
+
+export function slaText(r: SlaReport): string {
+  const head = `SLA ${periodText(r.period)}: ${r.handoffs} handoffs, ${r.met} met, ${r.breached} breached, ${r.open} open, compliance ${percent(r.compliance)}, follow-up median ${hours(r.followUpHours.median)}, p90 ${hours(r.followUpHours.p90)}\n`;
+  if (r.reps.length === 0) return `${head}  (no handoffs in this period)\n`;
+  const header = ["REP", "TERRITORY", "HANDOFFS", "MET", "BREACHED", "OPEN", "CLOSED", "COMPLIANCE", "MEDIAN", "P90", "TOUCHES"];
+  const rows = r.reps.map((s) => [
+    s.owner,
+    s.territory ?? "",
+    String(s.handoffs),
+    String(s.met),
+    String(s.breached),
+    String(s.open),
+    String(s.closed),
+    percent(s.compliance),
+    hours(s.followUpHours.median),
+    hours(s.followUpHours.p90),
+    String(s.touches),
+  ]);
+  return head + textTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]));
+}

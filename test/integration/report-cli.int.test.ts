@@ -1,0 +1,233 @@
+// `leadloop report` after six sandbox runs, as a user drives it: the funnel's JSON equals what the
+// store's funnel events and follow-up clocks say, the CSV parses to the same figures, the HTML page is
+// self-contained, and the sandbox's last run carries the same report.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parse } from "csv-parse/sync";
+import { loadConfig } from "../../src/config/load-config.js";
+import type { FunnelReport } from "../../src/core/report/index.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { FunnelEvent, SlaClock } from "../../src/store/port.js";
+import { openBrowser } from "../support/browser.js";
+import { runCli } from "../support/cli-run.js";
+
+const BEFORE_SAL = new Set([null, "lead", "mql", "recycled", "unreachable"]);
+
+let dir: string;
+let config: string;
+let sandboxLines: Record<string, unknown>[];
+let events: FunnelEvent[];
+let clocks: SlaClock[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "leadloop-report-"));
+  config = join(dir, "leadloop.yaml");
+  const sandbox = await runCli(["--log-level", "error", "sandbox", "--runs", "6", "--seed", "7", "--contacts", "60", "--json", "--config-out", config]);
+  expect(sandbox.code).toBe(0);
+  sandboxLines = sandbox.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const store = await openStore(loadConfig(config, {}).config.store);
+  try {
+    events = await store.listFunnelEvents();
+    clocks = await store.listSlaClocks();
+  } finally {
+    await store.close();
+  }
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What the store's events say, counted the plain way: moves into each stage, revenue of earlier MQLs. */
+function fromStore() {
+  const count = (stage: string) => events.filter((e) => e.toStage === stage).length;
+  const firstMql = new Map<string, string>();
+  for (const e of events) if (e.toStage === "mql" && !firstMql.has(e.personId)) firstMql.set(e.personId, e.at);
+  const won = events.filter((e) => e.toStage === "won");
+  const hours = clocks.filter((c) => c.firstTouchAt).map((c) => Math.max(0, Date.parse(c.firstTouchAt!) - Date.parse(c.handoffAt)) / 3_600_000).sort((a, b) => a - b);
+  return {
+    mqls: count("mql"),
+    sals: count("sal") + events.filter((e) => e.toStage === "opportunity" && BEFORE_SAL.has(e.fromStage)).length,
+    opportunities: count("opportunity"),
+    won: won.length,
+    revenue: won.filter((e) => (firstMql.get(e.personId) ?? "~") <= e.at).reduce((n, e) => n + (e.amount ?? 0), 0),
+    recycled: count("recycled"),
+    handoffs: clocks.length,
+    touched: hours.length,
+    p90: hours.length ? Math.round(hours[Math.ceil(0.9 * hours.length) - 1]! * 100) / 100 : null,
+  };
+}
+
+async function reportJson<T = FunnelReport>(...args: string[]): Promise<T> {
+  const out = await runCli(["report", ...args, "--config", config]);
+  expect(out.stderr).toBe("");
+  expect(out.code).toBe(0);
+  return JSON.parse(out.stdout) as T;
+}
+
+describe("leadloop report after six sandbox runs", () => {
+  it("the sandbox's runs recorded a funnel to report on", () => {
+    const s = fromStore();
+    expect(s.mqls).toBeGreaterThan(5);
+    expect(s.opportunities).toBeGreaterThan(0);
+    expect(s.won).toBeGreaterThan(0);
+    expect(s.touched).toBeGreaterThan(0);
+  });
+
+  it("report funnel --json equals what the store's funnel events and clocks say", async () => {
+    const r = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    const s = fromStore();
+    expect(r).toMatchObject({
+      period: { since: "2000-01-01T00:00:00.000Z", kind: "custom" },
+      groupBy: null,
+      mqls: s.mqls,
+      sals: s.sals,
+      opportunities: s.opportunities,
+      won: s.won,
+      revenue: s.revenue,
+      recycled: s.recycled,
+      handoffs: s.handoffs,
+      followUpHours: { median: expect.any(Number), p90: s.p90, count: s.touched },
+      rates: {
+        mqlToSal: Math.round((s.sals / s.mqls) * 10_000) / 10_000,
+        salToOpportunity: s.sals ? Math.round((s.opportunities / s.sals) * 10_000) / 10_000 : null,
+        opportunityToWon: Math.round((s.won / s.opportunities) * 10_000) / 10_000,
+      },
+    });
+    expect(Object.keys(r)).toEqual(
+      expect.arrayContaining(["sqls", "velocityDays", "requalified", "dispositions", "groups", "flags", "targets", "timeline"]),
+    );
+  });
+
+  it("groups add up to the whole funnel, whatever they are grouped by", async () => {
+    const total = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    for (const by of ["source", "campaign", "campaignType", "owner", "territory"]) {
+      const r = await reportJson("funnel", "--since", "2000-01-01", "--group-by", by, "--json");
+      expect(r.groupBy).toBe(by);
+      expect([by, r.groups.reduce((n, g) => n + g.mqls, 0), r.groups.reduce((n, g) => n + g.won, 0)]).toEqual([by, total.mqls, total.won]);
+    }
+  });
+
+  it("the sandbox's last run carries the same funnel report under `report`; the runs before keep their lines", async () => {
+    expect(sandboxLines).toHaveLength(6);
+    expect(sandboxLines.slice(0, 5).every((l) => !("report" in l) && typeof l.runId === "string")).toBe(true);
+    const last = sandboxLines[5]!;
+    expect(last.runId).toEqual(expect.any(String));
+    const report = last.report as FunnelReport;
+    const s = fromStore();
+    expect(report).toMatchObject({ period: { since: null, kind: "all" }, groupBy: "source", mqls: s.mqls, won: s.won, revenue: s.revenue });
+  });
+
+  it("report funnel --csv parses: a total row, then one per group, with the JSON's figures", async () => {
+    const json = await reportJson("funnel", "--since", "2000-01-01", "--group-by", "campaign", "--json");
+    const out = await runCli(["report", "funnel", "--since", "2000-01-01", "--group-by", "campaign", "--csv", "--config", config]);
+    expect(out.code).toBe(0);
+    const rows = parse(out.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1 + json.groups.length);
+    expect(rows[0]).toMatchObject({ group: "total", mqls: String(json.mqls), won: String(json.won), revenue: String(json.revenue) });
+    expect(rows.slice(1).map((r) => [r.group, Number(r.mqls)])).toEqual(json.groups.map((g) => [g.label, g.mqls]));
+  });
+
+  it("report campaigns and report sla add up to the funnel's MQLs and handoffs", async () => {
+    const funnel = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    const campaigns = await reportJson<{ campaigns: { mqls: number }[] }>("campaigns", "--since", "2000-01-01", "--json");
+    expect(campaigns.campaigns.reduce((n, c) => n + c.mqls, 0)).toBe(funnel.mqls);
+    const sla = await reportJson<{ handoffs: number; reps: { owner: string; handoffs: number; met: number; breached: number }[] }>(
+      "sla", "--since", "2000-01-01", "--json",
+    );
+    expect(sla.handoffs).toBeGreaterThanOrEqual(funnel.handoffs);
+    expect(sla.reps.length).toBeGreaterThan(0);
+    expect(sla.reps.every((r) => r.owner.includes("@"))).toBe(true);
+    const text = await runCli(["report", "sla", "--since", "2000-01-01", "--config", config]);
+    expect(text.stdout).toContain("REP");
+    expect(text.stdout).toContain(sla.reps[0]!.owner);
+  });
+
+  it("report funnel --html writes one self-contained page: the funnel chart, no http(s) source or link", async () => {
+    const file = join(dir, "out", "report.html");
+    const out = await runCli(["report", "funnel", "--since", "2000-01-01", "--html", file, "--config", config]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("MQLs");
+    const html = readFileSync(file, "utf8");
+    const json = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    expect(html).toContain('<svg id="funnel-chart"');
+    expect(html).toContain(`data-stage-count="mqls">${json.mqls}<`);
+    expect(html).toContain(`data-stage-count="won">${json.won}<`);
+    const references = [...html.matchAll(/\b(?:src|href|xlink:href)\s*=\s*["']?([^"'\s>]+)/gi)].map((m) => m[1]);
+    expect(references.filter((r) => /^(https?:)?\/\//i.test(r!))).toEqual([]);
+    expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    // No script runs: the only script element holds the report's data as JSON.
+    expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script type="application/json" id="report-data">']);
+  });
+
+  it("text by default, with groups; bad options exit 2 and name the problem; --help names the exit statuses", async () => {
+    const text = await runCli(["report", "funnel", "--since", "2000-01-01", "--group-by", "owner", "--config", config]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Funnel from 2000-01-01 to /);
+    expect(text.stdout).toContain("By owner:");
+    const badDate = await runCli(["report", "funnel", "--since", "last tuesday", "--config", config]);
+    expect([badDate.code, badDate.stderr]).toEqual([2, expect.stringContaining("--since must be a date")]);
+    expect((await runCli(["report", "funnel", "--period", "year", "--config", config])).code).toBe(2);
+    expect((await runCli(["report", "funnel", "--json", "--csv", "--config", config])).code).toBe(2);
+    const both = await runCli(["report", "campaigns", "--period", "month", "--since", "2026-01-01", "--config", config]);
+    expect([both.code, both.stderr]).toEqual([2, "leadloop: give --period or --since/--until, not both\n"]);
+    const help = await runCli(["report", "funnel", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--group-by <field>");
+    expect(help.stdout).toContain("Exit status: 0 printed, 2 bad options or configuration.");
+    // The default period is this quarter.
+    const quarter = await reportJson("funnel", "--json");
+    expect(quarter.period.kind).toBe("quarter");
+    expect(quarter.mqls).toBe(events.filter((e) => e.toStage === "mql" && e.at >= quarter.period.since!).length);
+  });
+});
+
+describe("the HTML report in headless Chromium", () => {
+  it("draws the funnel chart, shows the numbers of report --json, and asks the network for nothing", async () => {
+    const file = join(dir, "browser", "report.html");
+    expect((await runCli(["report", "funnel", "--since", "2000-01-01", "--html", file, "--config", config])).code).toBe(0);
+    const json = await reportJson("funnel", "--since", "2000-01-01", "--json");
+    const browser = await openBrowser();
+    try {
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.isVisible("#funnel-chart")).toBe(true);
+      const bars = await page.$$eval("#funnel-chart rect[data-stage]", (rects) =>
+        rects.map((r) => {
+          const box = r.getBoundingClientRect();
+          return { stage: r.getAttribute("data-stage"), count: Number(r.getAttribute("data-count")), width: box.width, height: box.height };
+        }),
+      );
+      expect(bars.map((b) => [b.stage, b.count])).toEqual([
+        ["mqls", json.mqls],
+        ["sals", json.sals],
+        ["opportunities", json.opportunities],
+        ["won", json.won],
+      ]);
+      expect(bars.every((b) => b.width > 0 && b.height > 0)).toBe(true);
+      // The widest bar is the largest count.
+      const widest = bars.reduce((a, b) => (b.width > a.width ? b : a));
+      expect(widest.count).toBe(Math.max(...bars.map((b) => b.count)));
+      for (const stage of ["mqls", "sals", "opportunities", "won"] as const)
+        expect(await page.textContent(`[data-stage-count="${stage}"]`)).toBe(String(json[stage]));
+      expect(await page.textContent('[data-metric="mqls"]')).toBe(String(json.mqls));
+      expect(await page.textContent('[data-metric="revenue"]')).toBe(
+        json.revenue.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+      );
+      expect(await page.textContent('[data-metric="followUpMedian"]')).toBe(`${json.followUpHours.median} h`);
+      const shown = (rate: number | null) => (rate === null ? "-" : `${(rate * 100).toFixed(1)}%`);
+      expect(await page.textContent('[data-rate="mqlToSal"]')).toBe(`↓ ${shown(json.rates.mqlToSal)}`);
+      expect(await page.textContent('[data-rate="opportunityToWon"]')).toBe(`↓ ${shown(json.rates.opportunityToWon)}`);
+      expect(await page.isVisible("#rates-chart")).toBe(true);
+      expect(await page.$$eval("#sla-table tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
+      // The data the page was drawn from rides along and is the report's.
+      const data = JSON.parse((await page.textContent("#report-data"))!) as { funnel: FunnelReport };
+      expect(data.funnel.mqls).toBe(json.mqls);
+      expect(requests.filter((u) => !u.startsWith("file:"))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,308 @@
+// The funnel report's figures, computed by hand from a fixed set of funnel events and follow-up clocks:
+// a person who is recycled and qualifies again, a rep's own lead won without ever being an MQL, a deal
+// lost after crossing from one quarter into the next, campaign names typed with other case, spacing and
+// accents (one decomposed), and a quarter with no events at all.
+import {
+  campaignReport,
+  DEFAULT_REPORT_SETTINGS,
+  type FunnelReportInput,
+  funnelFigures,
+  funnelReport,
+  type PersonFacts,
+  previousPeriod,
+  type ReportClock,
+  type ReportEvent,
+  resolvePeriod,
+  slaReport,
+  territoryOf,
+} from "../../src/core/report/index.js";
+import type { RoutingDefinition } from "../../src/core/routing/definition.js";
+import type { SlaDefinition } from "../../src/core/sla/index.js";
+
+function ev(personId: string, fromStage: string | null, toStage: string, at: string, cause: string, extra: Partial<ReportEvent> = {}): ReportEvent {
+  return { personId, fromStage, toStage, at, cause, source: null, campaign: null, ownerId: null, amount: null, ...extra };
+}
+
+const WEBINAR = { source: "EMAIL_MARKETING", campaign: "Webinaire Été 2026" };
+// Retyped: lower case, a double space, a trailing space and a decomposed É (E + combining acute).
+const WEBINAR_RETYPED = { source: "EMAIL_MARKETING", campaign: "webinaire  E\u0301TE\u0301 2026 " };
+const ADS = { source: "PAID_SEARCH", campaign: "Spring Ads" };
+
+/** In time order, as the store lists them. */
+const EVENTS: ReportEvent[] = [
+  // p6: an MQL of the previous quarter, found unreachable.
+  ev("p6", "lead", "mql", "2026-08-01T00:00:00.000Z", "qualified: 60 points", { source: "ORGANIC_SEARCH" }),
+  ev("p6", "mql", "unreachable", "2026-08-03T00:00:00.000Z", "disposition unreachable: Closed - Unreachable"),
+  // p5: MQL and SAL last quarter; converted on the quarter's first instant, then lost.
+  ev("p5", "lead", "mql", "2026-09-10T00:00:00.000Z", "qualified: 70 points", ADS),
+  ev("p5", "mql", "sal", "2026-09-12T00:00:00.000Z", "disposition qualified: Working - Contacted"),
+  ev("p5", "sal", "opportunity", "2026-10-01T00:00:00.000Z", "conversion: Lead 00Q5 converted with opportunity 0065", ADS),
+  // p1: MQL → SAL → opportunity → won, 10,000.
+  ev("p1", "lead", "mql", "2026-10-02T09:00:00.000Z", "qualified: 80 points", WEBINAR),
+  ev("p1", "mql", "sal", "2026-10-04T09:00:00.000Z", "disposition qualified: Qualified"),
+  // p2: MQL, recycled the next day, qualifies again a month later, then accepted.
+  ev("p2", "lead", "mql", "2026-10-05T00:00:00.000Z", "qualified: 65 points", WEBINAR_RETYPED),
+  ev("p2", "mql", "recycled", "2026-10-06T00:00:00.000Z", "disposition recycle: Nurture"),
+  ev("p1", "sal", "opportunity", "2026-10-09T09:00:00.000Z", "conversion: Lead 00Q1 converted with opportunity 0061", WEBINAR),
+  // p3: a rep's own lead, converted and won without ever being an MQL.
+  ev("p3", "lead", "opportunity", "2026-10-10T00:00:00.000Z", "conversion: Lead 00Q3 converted with opportunity 0063"),
+  ev("p5", "opportunity", "lost", "2026-10-15T00:00:00.000Z", "opportunity: 0065 Closed Lost", ADS),
+  ev("p1", "opportunity", "won", "2026-10-19T09:00:00.000Z", "opportunity: 0061 Closed Won", { ...WEBINAR, amount: 10_000 }),
+  // p4: MQL trashed the next day.
+  ev("p4", "lead", "mql", "2026-10-20T00:00:00.000Z", "qualified: 55 points", { source: "PAID_SEARCH", campaign: "SPRING ADS" }),
+  ev("p4", "mql", "trash", "2026-10-21T00:00:00.000Z", "disposition trash: Closed - Unqualified"),
+  ev("p2", "recycled", "mql", "2026-11-01T00:00:00.000Z", "qualified: 72 points", WEBINAR_RETYPED),
+  ev("p2", "mql", "sal", "2026-11-04T00:00:00.000Z", "disposition qualified: Qualified"),
+  ev("p3", "opportunity", "won", "2026-11-10T00:00:00.000Z", "opportunity: 0063 Closed Won", { amount: 5_000 }),
+];
+
+function clock(personId: string, ownerId: string, handoffAt: string, firstTouchAt: string | null, dueHours = 4): ReportClock {
+  const dueAt = new Date(Date.parse(handoffAt) + dueHours * 3_600_000).toISOString();
+  return { personId, ownerId, handoffAt, dueAt, firstTouchAt, touches: firstTouchAt ? 1 : 0, breachedAt: null };
+}
+
+const CLOCKS: ReportClock[] = [
+  clock("p6", "005A", "2026-08-01T01:00:00.000Z", "2026-08-01T05:00:00.000Z"), // 4 h, last quarter
+  clock("p1", "005A", "2026-10-02T10:00:00.000Z", "2026-10-02T12:00:00.000Z"), // 2 h
+  clock("p2", "005A", "2026-11-01T01:00:00.000Z", "2026-11-01T02:30:00.000Z"), // 1.5 h (the second handoff's clock)
+  clock("p4", "005K", "2026-10-20T01:00:00.000Z", "2026-10-21T01:00:00.000Z"), // 24 h
+];
+
+const PEOPLE = new Map<string, PersonFacts>([
+  ["p1", { owner: "lea.muller@acme.com", territory: "emea" }],
+  ["p2", { owner: "lea.muller@acme.com", territory: "emea" }],
+  ["p4", { owner: "kevin.tran@acme.com", territory: "na-west" }],
+]);
+
+const INPUT: FunnelReportInput = { events: EVENTS, clocks: CLOCKS, people: PEOPLE };
+const Q4 = { since: "2026-10-01T00:00:00.000Z", until: "2027-01-01T00:00:00.000Z", kind: "quarter" as const };
+const MID_Q4 = new Date("2026-11-15T12:00:00.000Z");
+
+describe("funnel figures for a quarter, by hand", () => {
+  it("counts moves in the period: re-qualified MQLs, SALs (with a conversion straight from lead), revenue only from MQLs", () => {
+    expect(funnelFigures(EVENTS, CLOCKS, Q4)).toEqual({
+      // p1, p2 twice (once re-qualified after recycling), p4.
+      mqls: 4,
+      requalified: 1,
+      // p1 and p2 accepted; p3 converted straight from lead (accepted in the same step). p5 was a SAL last quarter.
+      sals: 3,
+      // Conversions in the quarter: p5 (on its first instant), p1, p3.
+      sqls: 3,
+      opportunities: 3,
+      won: 2,
+      lost: 1,
+      // p1's 10,000; p3's 5,000 was won without an MQL.
+      revenue: 10_000,
+      wonWithoutMql: 1,
+      revenueWithoutMql: 5_000,
+      recycled: 1,
+      // p1 and p2 qualified by status, p3 by converting a lead no one had accepted; p1's and p5's conversions
+      // of accepted leads are no second verdict.
+      dispositions: { qualified: 3, recycle: 1, trash: 1, unreachable: 0 },
+      handoffs: 3,
+      // 2 h, 1.5 h, 24 h: median 2; p90 by nearest rank is the 3rd of 3.
+      followUpHours: { median: 2, p90: 24, count: 3 },
+      // 3/4, 3/3, 2/3.
+      rates: { mqlToSal: 0.75, salToOpportunity: 1, opportunityToWon: 0.6667 },
+      // In MQL: p1 2 d, p2 1 d and 3 d, p4 1 d → 1.5; in SAL: p1 5 d, p5 19 d → 12;
+      // in opportunity: p1 10 d, p5 14 d, p3 31 d → 14.
+      velocityDays: { mql: 1.5, sal: 12, opportunity: 14 },
+    });
+  });
+
+  it("has zeros and no rates for a quarter with no events", () => {
+    const q1 = resolvePeriod({ period: "quarter" }, new Date("2027-02-01T00:00:00.000Z"));
+    expect(q1).toEqual({ since: "2027-01-01T00:00:00.000Z", until: "2027-04-01T00:00:00.000Z", kind: "quarter" });
+    const r = funnelReport(INPUT, q1, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: new Date("2027-02-01T00:00:00.000Z") });
+    expect(r).toMatchObject({
+      mqls: 0, sals: 0, sqls: 0, opportunities: 0, won: 0, revenue: 0, recycled: 0, requalified: 0, handoffs: 0,
+      followUpHours: { median: null, p90: null, count: 0 },
+      rates: { mqlToSal: null, salToOpportunity: null, opportunityToWon: null },
+      velocityDays: { mql: null, sal: null, opportunity: null },
+      groups: [],
+      // Q4's rates are known, this quarter's are not: nothing to compare, nothing flagged.
+      flags: [],
+    });
+    expect(r.previousPeriod).toEqual({ since: "2026-10-01T00:00:00.000Z", until: "2027-01-01T00:00:00.000Z", kind: "quarter" });
+    expect(r.timeline.every((p) => p.mqls === 0 && p.rates.mqlToSal === null)).toBe(true);
+  });
+});
+
+describe("the funnel report", () => {
+  it("groups by campaign, folding case, spacing and accents, and keeps the first spelling as the label", () => {
+    const r = funnelReport(INPUT, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(r.groups.map((g) => [g.label, g.mqls, g.requalified, g.sals, g.opportunities, g.won, g.lost, g.revenue, g.revenueWithoutMql])).toEqual([
+      ["Webinaire Été 2026", 3, 1, 2, 1, 1, 0, 10_000, 0],
+      // p4 typed "SPRING ADS", p5 "Spring Ads" (seen first, last quarter).
+      ["Spring Ads", 1, 0, 0, 1, 0, 1, 0, 0],
+      // p3 names no campaign (p6 neither, but did nothing this quarter).
+      ["(none)", 0, 0, 1, 1, 1, 0, 0, 5_000],
+    ]);
+    const webinar = r.groups[0]!;
+    expect(webinar.rates).toEqual({ mqlToSal: 0.6667, salToOpportunity: 0.5, opportunityToWon: 1 });
+    expect(webinar.followUpHours).toEqual({ median: 1.75, p90: 2, count: 2 });
+    // No SAL in the period but an opportunity: no rate rather than a division by zero.
+    expect(r.groups[1]!.rates).toEqual({ mqlToSal: 0, salToOpportunity: null, opportunityToWon: 0 });
+  });
+
+  it("flags a rate that moved more than report.rateShiftAlert against the previous quarter, and only those", () => {
+    // Q3: MQLs p6, p5; SAL p5; no opportunity (p5's conversion falls on Q4's first instant): 0.5, 0, none.
+    const r = funnelReport(INPUT, Q4, { groupBy: null, settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(r.flags).toEqual([
+      { group: null, rate: "mqlToSal", previous: 0.5, current: 0.75, shift: 0.25 },
+      { group: null, rate: "salToOpportunity", previous: 0, current: 1, shift: 1 },
+    ]);
+    // Per group too: Spring Ads' one Q3 MQL was accepted, its one Q4 MQL not (yet).
+    const byCampaign = funnelReport(INPUT, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(byCampaign.flags).toEqual([
+      ...r.flags,
+      { group: "Spring Ads", rate: "mqlToSal", previous: 1, current: 0, shift: -1 },
+    ]);
+    const lax = funnelReport(INPUT, Q4, { groupBy: null, settings: { ...DEFAULT_REPORT_SETTINGS, rateShiftAlert: 0.25 }, now: MID_Q4 });
+    // A shift of exactly the alert amount is not beyond it.
+    expect(lax.flags.map((f) => f.rate)).toEqual(["salToOpportunity"]);
+  });
+
+  it("shows targets' progress against how much of the period has passed, scaling a monthly target to a quarter", () => {
+    const settings = {
+      ...DEFAULT_REPORT_SETTINGS,
+      targets: [
+        { metric: "mqls" as const, per: "quarter" as const, value: 300 },
+        { metric: "revenue" as const, per: "month" as const, value: 5_000 },
+      ],
+    };
+    const r = funnelReport(INPUT, Q4, { groupBy: null, settings, now: MID_Q4 });
+    // 45.5 of 92 days passed. 5,000 a month over 92 days of a 30.4375-day month is 15,112.94.
+    expect(r.targets).toEqual([
+      { metric: "mqls", per: "quarter", target: 300, actual: 4, progress: 0.0133, elapsed: 0.4946, onTrack: false },
+      { metric: "revenue", per: "month", target: 15_112.94, actual: 10_000, progress: 0.6617, elapsed: 0.4946, onTrack: true },
+    ]);
+  });
+
+  it("groups by campaign type from report.campaignTypes, else the campaign's source", () => {
+    const settings = { ...DEFAULT_REPORT_SETTINGS, campaignTypes: { "WEBINAIRE ETE 2026": "Webinar" } };
+    const r = funnelReport(INPUT, Q4, { groupBy: "campaignType", settings, now: MID_Q4 });
+    expect(r.groups.map((g) => [g.label, g.mqls])).toEqual([["Webinar", 3], ["PAID_SEARCH", 1], ["(none)", 0]]);
+  });
+
+  it("groups by owner and territory from what the store knows of each person, else the CRM owner id", () => {
+    const byOwner = funnelReport(INPUT, Q4, { groupBy: "owner", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(byOwner.groups.map((g) => [g.label, g.mqls, g.handoffs])).toEqual([
+      ["lea.muller@acme.com", 3, 2],
+      ["kevin.tran@acme.com", 1, 1],
+      ["(none)", 0, 0],
+    ]);
+    const byTerritory = funnelReport(INPUT, Q4, { groupBy: "territory", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    expect(byTerritory.groups.map((g) => [g.label, g.mqls])).toEqual([["emea", 3], ["na-west", 1], ["(none)", 0]]);
+  });
+
+  it("splits a quarter into ISO weeks for the timeline, the first clipped to the quarter's start", () => {
+    const r = funnelReport(INPUT, Q4, { groupBy: null, settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    // 2026-10-01 is a Thursday; the last week starts Monday 2026-12-28.
+    expect(r.timeline).toHaveLength(14);
+    expect(r.timeline[0]).toEqual({
+      since: "2026-10-01T00:00:00.000Z",
+      until: "2026-10-05T00:00:00.000Z",
+      mqls: 1, sals: 1, opportunities: 1, won: 0, revenue: 0,
+      rates: { mqlToSal: 1, salToOpportunity: 1, opportunityToWon: 0 },
+    });
+    expect(r.timeline.at(-1)!.since).toBe("2026-12-28T00:00:00.000Z");
+    expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(4);
+  });
+});
+
+describe("campaign effectiveness", () => {
+  it("lists each campaign's type and source with MQL-to-won, highest revenue first", () => {
+    const r = campaignReport(INPUT, Q4, { ...DEFAULT_REPORT_SETTINGS, campaignTypes: { "Webinaire été 2026": "Webinar" } });
+    expect(r.campaigns.map((c) => [c.campaign, c.type, c.source, c.mqls, c.won, c.revenue, c.rates.mqlToWon])).toEqual([
+      ["Webinaire Été 2026", "Webinar", "EMAIL_MARKETING", 3, 1, 10_000, 0.3333],
+      // Equal revenue: more MQLs first. p3 (no campaign, no source) is the only one of "(none)" active this
+      // quarter: p6's organic search, last quarter, does not name its source.
+      ["Spring Ads", "PAID_SEARCH", "PAID_SEARCH", 1, 0, 0, 0],
+      ["(none)", "(none)", "(none)", 0, 1, 0, null],
+    ]);
+  });
+});
+
+describe("SLA compliance per rep", () => {
+  const sla: SlaDefinition = {
+    clock: "calendar",
+    businessHours: null,
+    followUpMs: 4 * 3_600_000,
+    followUpLabel: "4h",
+    touches: null,
+    onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} },
+  };
+
+  it("counts met, breached (raised, overdue, or on a clock a reroute replaced), open and closed clocks", () => {
+    const clocks = [
+      ...CLOCKS,
+      clock("p8", "005P", "2026-11-14T20:00:00.000Z", null), // due at midnight; it is 22:00: open
+      clock("p9", "005P", "2026-11-01T00:00:00.000Z", null), // never touched, but recycled since: closed
+    ];
+    const people = new Map([...PEOPLE, ["p8", { owner: "priya.raman@acme.com", territory: "na-east" }], ["p9", { owner: "priya.raman@acme.com", territory: "na-east" }]]);
+    const r = slaReport(
+      {
+        clocks,
+        breaches: [{ personId: "p7", handoffAt: "2026-10-25T00:00:00.000Z", ownerId: "005K", ownerEmail: "kevin.tran@acme.com" }],
+        stages: new Map([["p8", "mql"], ["p9", "recycled"], ["p1", "won"], ["p2", "sal"], ["p4", "trash"]]),
+        people,
+      },
+      Q4,
+      sla,
+      new Date("2026-11-14T22:00:00.000Z"),
+    );
+    expect(r.reps).toEqual([
+      { owner: "kevin.tran@acme.com", territory: "na-west", handoffs: 2, met: 0, breached: 2, open: 0, closed: 0, compliance: 0, followUpHours: { median: 24, p90: 24 }, touches: 1 },
+      { owner: "lea.muller@acme.com", territory: "emea", handoffs: 2, met: 2, breached: 0, open: 0, closed: 0, compliance: 1, followUpHours: { median: 1.75, p90: 2 }, touches: 2 },
+      { owner: "priya.raman@acme.com", territory: "na-east", handoffs: 2, met: 0, breached: 0, open: 1, closed: 1, compliance: null, followUpHours: { median: null, p90: null }, touches: 0 },
+    ]);
+    expect(r).toMatchObject({ handoffs: 6, met: 2, breached: 2, open: 1, closed: 1, compliance: 0.5, followUpHours: { median: 2, p90: 24 } });
+  });
+});
+
+describe("periods and territories", () => {
+  it("resolves the ISO week, month and quarter holding now, in UTC, and given dates", () => {
+    const now = new Date("2026-11-15T12:00:00.000Z"); // a Sunday
+    expect(resolvePeriod({ period: "week" }, now)).toMatchObject({ since: "2026-11-09T00:00:00.000Z", until: "2026-11-16T00:00:00.000Z" });
+    expect(resolvePeriod({ period: "month" }, now)).toMatchObject({ since: "2026-11-01T00:00:00.000Z", until: "2026-12-01T00:00:00.000Z" });
+    expect(resolvePeriod({ since: "2026-10-01" }, now)).toEqual({ since: "2026-10-01T00:00:00.000Z", until: "2026-11-15T12:00:00.000Z", kind: "custom" });
+    expect(resolvePeriod({}, now)).toEqual({ since: null, until: "2026-11-15T12:00:00.000Z", kind: "all" });
+    // Before given dates, the previous period is as long a stretch just before them.
+    expect(previousPeriod({ since: "2026-10-11T00:00:00.000Z", until: "2026-10-21T00:00:00.000Z", kind: "custom" })).toEqual({
+      since: "2026-10-01T00:00:00.000Z",
+      until: "2026-10-11T00:00:00.000Z",
+      kind: "custom",
+    });
+    expect(() => resolvePeriod({ since: "last tuesday" }, now)).toThrow(/--since must be a date/);
+    expect(() => resolvePeriod({ since: "2026-12-01", until: "2026-11-01" }, now)).toThrow(/must be before --until/);
+  });
+
+  it("names a rep's territory by their first queue, a rule assigning them, or the fallback", () => {
+    const routing: RoutingDefinition = {
+      queues: { emea: ["lea.muller@acme.com"], "na-west": ["kevin.tran@acme.com"] },
+      rules: [{ id: "strategic-accounts", description: "", when: {}, assign: { rep: "elena.fischer@acme.com" } }],
+      fallback: "sam.fallback@acme.com",
+      keepAccountOwner: true,
+    };
+    expect(territoryOf("Lea.Muller@acme.com", routing)).toBe("emea");
+    expect(territoryOf("elena.fischer@acme.com", routing)).toBe("strategic-accounts");
+    expect(territoryOf("sam.fallback@acme.com", routing)).toBe("fallback");
+    expect(territoryOf("nobody@acme.com", routing)).toBeNull();
+  });
+});
+
+describe("the timeline of given dates", () => {
+  it("starts at the first event in the period, not at a far-off --since", () => {
+    const r = funnelReport(INPUT, { since: "2000-01-01T00:00:00.000Z", until: "2026-10-10T00:00:00.000Z", kind: "custom" }, {
+      groupBy: null,
+      settings: DEFAULT_REPORT_SETTINGS,
+      now: MID_Q4,
+    });
+    // From p6's MQL on 2026-08-01 to 2026-10-10: 70 days, so ISO weeks, the first starting on the event.
+    expect(r.timeline[0]!.since).toBe("2026-08-01T00:00:00.000Z");
+    expect(r.timeline[1]!.since).toBe("2026-08-03T00:00:00.000Z");
+    expect(r.timeline.at(-1)!.until).toBe("2026-10-10T00:00:00.000Z");
+    expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(r.mqls);
+  });
+});
