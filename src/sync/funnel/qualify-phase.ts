@@ -158,7 +158,7 @@ export async function qualifyPage(
       fields.leadloop_status = "mql";
       fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
       rules.leadloop_status = rules[LIFECYCLE_FIELD] = `qualified: ${score.total} points`;
-      ctx.log.info("person.qualified", { personId: record.id, score: score.total });
+      ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
     }
     if (Object.keys(fields).length > 0)
       writes.push(
