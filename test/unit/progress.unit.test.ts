@@ -24,7 +24,8 @@ function terminal(isTTY = true): { io: CommandIo; raw: () => string } {
 /** What the screen shows: carriage return goes to the line's start, ESC[2K blanks it, \n ends it. */
 function screen(raw: string): string[] {
   const lines: string[] = [""];
-  for (const part of raw.split(/(\r|\x1b\[2K|\n)/)) {
+  const ESC = String.fromCharCode(27);
+  for (const part of raw.split(new RegExp(`(\r|${ESC}\\[2K|\n)`))) {
     if (part === "\r" || part === "") continue;
     if (part === "\x1b[2K") lines[lines.length - 1] = "";
     else if (part === "\n") lines.push("");
