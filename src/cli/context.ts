@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
 import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../log/logger.js";
+import { logStream } from "./progress.js";
 
 export interface GlobalOptions {
   config?: string;
@@ -31,7 +32,8 @@ export function globalOptions(cmd: Command): GlobalOptions {
 }
 
 export function makeLogger(io: CommandIo, level: LogLevel, secrets: readonly string[] = []): Logger {
-  return createLogger({ level, pretty: Boolean(io.stderr.isTTY), secrets, stream: io.stderr });
+  // On a terminal, a log line steps around the live progress line (progress.ts) instead of joining it.
+  return createLogger({ level, pretty: Boolean(io.stderr.isTTY), secrets, stream: logStream(io.stderr) });
 }
 
 /** Loads the configuration named by the global options; throws ConfigError on a bad file. */

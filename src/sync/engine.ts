@@ -4,6 +4,7 @@
 // through the same executor; then report.
 import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
+import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
@@ -72,11 +73,12 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   const { store } = options;
 
   const lease = await takeRunLock({ store, holder, now, ttlMs: ttl, log: options.log });
+  const routine = countingDebugEvents(options.log.child({ runId }));
   const ctx: RunContext = {
     runId,
     until: startedAt.toISOString(),
     now,
-    log: options.log.child({ runId }),
+    log: routine.log,
     store,
     marketing: options.marketing,
     crm: options.crm,
@@ -105,10 +107,14 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     const stopping = () => ctx.signal?.aborted ?? false;
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
+      startPhase(ctx, "qualification");
       await qualifyPeople(ctx, funnel, state);
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).
-      if (!stopping()) await followConversions(ctx, funnel, options.mappings);
+      if (!stopping()) {
+        startPhase(ctx, "conversions");
+        await followConversions(ctx, funnel, options.mappings);
+      }
     }
     // Qualification's writes wait in the outbox until the contacts are synced: written first, they would
     // move the contacts past the signpost and out of this run's contact sync.
@@ -121,18 +127,34 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         const companies = options.mappings.filter((m) => m.pair === "company");
         if (companies.length > 0) await syncNewlyIncluded(ctx, companies, { setup: funnel, state });
         await qualifyCreatedPeople(ctx, funnel, state);
+        startPhase(ctx, "outbox");
         await drainOutbox(ctx);
+        startPhase(ctx, "handoff");
         await handOff(ctx, funnel, state);
+        startPhase(ctx, "history");
         await fillRepLeadHistory(ctx, funnel, state);
+        startPhase(ctx, "outbox");
         await drainOutbox(ctx);
       }
     }
-    if (funnel && !stopping()) await readDispositions(ctx, funnel, options.mappings);
-    if (funnel && !stopping()) await followDeals(ctx, funnel, options.mappings);
-    if (funnel && !stopping()) await followUpSla(ctx, funnel);
+    if (funnel && !stopping()) {
+      startPhase(ctx, "dispositions");
+      await readDispositions(ctx, funnel, options.mappings);
+    }
+    if (funnel && !stopping()) {
+      startPhase(ctx, "deals");
+      await followDeals(ctx, funnel, options.mappings);
+    }
+    if (funnel && !stopping()) {
+      startPhase(ctx, "sla");
+      await followUpSla(ctx, funnel);
+    }
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.
-    if (!stopping()) await drainOutbox(ctx);
+    if (!stopping()) {
+      startPhase(ctx, "outbox");
+      await drainOutbox(ctx);
+    }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";
@@ -148,7 +170,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       summary: ctx.summary,
     });
     await lease.release();
-    ctx.log.info("run.finished", { status: ctx.summary.status });
+    // The routine per-record events (debug) of the run, counted: what an info log says happened.
+    ctx.log.info("run.finished", { status: ctx.summary.status, events: routine.counts() });
   }
   return { summary: ctx.summary, plan: plan ?? [] };
 }
@@ -194,6 +217,7 @@ async function readSide(
   mappings: ObjectMapping[],
 ): Promise<boolean> {
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
+  startPhase(ctx, `${system.system} ${object}`);
   let read = 0;
   return readChangeGroups(
     ctx,
@@ -205,6 +229,11 @@ async function readSide(
       ctx.log.debug("batch.applied", { system: system.system, object, records: group.records.length, read });
     },
   );
+}
+
+/** Tells the progress display a phase began, so its writes count under it even before it reads. */
+function startPhase(ctx: RunContext, phase: string): void {
+  ctx.onProgress?.({ phase, read: 0, written: 0 });
 }
 
 function addCalls(ctx: RunContext, before: { marketing: number; crm: number }): void {

@@ -96,7 +96,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       snapshots: p.link ? snapshots.get(p.link.id) : undefined,
     });
     ctx.summary.conflicts += merged.conflicts.length;
-    for (const c of merged.conflicts) ctx.log.info("conflict.resolved", { runId: ctx.runId, ...c });
+    for (const c of merged.conflicts) ctx.log.debug("conflict.resolved", { runId: ctx.runId, ...c });
     if (merged.errors.length > 0) {
       queueMergeErrors(ctx, commit, p, merged, input);
       continue;
@@ -290,7 +290,7 @@ function relinkToConverted(
   const target = record.fields[mapping.conversion!.idField];
   if (!target) return;
   ctx.summary.relinked++;
-  ctx.log.info("link.converted", { runId: ctx.runId, linkId: link.id, from: record.id, to: target });
+  ctx.log.debug("link.converted", { runId: ctx.runId, linkId: link.id, from: record.id, to: target });
   commit.links.push({
     pair: link.pair,
     marketingType: link.marketingType,
@@ -426,7 +426,7 @@ function normalizeKey(mapping: ObjectMapping, value: FieldValue | undefined): st
 
 function retire(ctx: RunContext, commit: Commit, link: Link, reason: string): void {
   ctx.summary.relinked++;
-  ctx.log.info("link.retired", { runId: ctx.runId, linkId: link.id, reason });
+  ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason });
   commit.retire.push({ id: link.id, reason });
 }
 
@@ -553,7 +553,7 @@ async function pairUnlinked(
           continue;
         }
         ctx.summary.relinked++;
-        ctx.log.info("link.preferred", {
+        ctx.log.debug("link.preferred", {
           runId: ctx.runId,
           linkId: link.id,
           from: link.crmId,
@@ -609,7 +609,7 @@ function linked(
     return;
   }
   ctx.summary.restored++;
-  ctx.log.info("link.restored", fields);
+  ctx.log.debug("link.restored", fields);
 }
 
 /**

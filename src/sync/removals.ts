@@ -63,10 +63,10 @@ export async function followRemovals(
         });
         links.push({ ...link, marketingId: r.mergedInto });
       }
-      ctx.log.info("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
+      ctx.log.debug("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
     } else {
       retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} deleted` });
-      ctx.log.info("link.retired", { runId: ctx.runId, linkId: link.id, reason: "deleted", recordId: r.id });
+      ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason: "deleted", recordId: r.id });
     }
   }
   await ctx.store.commitBatch({

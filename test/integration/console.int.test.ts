@@ -172,11 +172,22 @@ describe("the ops console of `leadloop daemon`", () => {
       expect(await page.locator("section.mapping").count()).toBeGreaterThanOrEqual(3);
       expect(await page.textContent("section[data-mapping=contact-lead]")).toContain("Email");
 
-      const store = await openStore({ path: world.storePath });
-      const mqls = (await store.listFunnelEvents().finally(() => store.close())).filter((e) => e.toStage === "mql").length;
-      expect(mqls).toBeGreaterThanOrEqual(1);
+      // The funnel tab shows `report funnel`'s figures for the quarter, and embeds the report page with its chart.
+      const report = JSON.parse((await cli("report", "funnel", "--period", "quarter", "--json")).stdout) as {
+        mqls: number;
+        sals: number;
+        opportunities: number;
+        won: number;
+      };
+      expect(report.mqls).toBeGreaterThanOrEqual(2);
       await page.click("nav >> text=Funnel");
-      expect(Number(await page.textContent("#funnel-stages tr[data-stage=mql] td.num"))).toBe(mqls);
+      for (const key of ["mqls", "sals", "opportunities", "won"] as const) {
+        expect(await page.textContent(`[data-figure=${key}] b`)).toBe(report[key].toLocaleString("en-US"));
+      }
+      const frame = page.frameLocator("iframe[title='Funnel report']");
+      expect(await frame.locator("#funnel-chart rect").first().getAttribute("data-count")).toBe(String(report.mqls));
+      await page.click("text=this month");
+      expect(new URL(page.url()).searchParams.get("period")).toBe("month");
 
       await page.click("nav >> text=SLA board");
       const sla = JSON.parse((await cli("sla", "--json")).stdout) as { clocks: { status: string; owner: string | null }[]; breaches: unknown[] };

@@ -62,6 +62,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         crm: config.crm,
         mappings: wiring.mappings,
         sla: wiring.funnel.sla,
+        report: { settings: config.report, routing: wiring.funnel.routing },
         salesforceApiShare: config.sync.salesforceApiShare,
         usage: () => ({
           hubspot: wiring.marketing.limitInfo(),

@@ -109,8 +109,9 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const played = run > 1 ? playPeople(opts.seed, run, { hubspot, salesforce }) : null;
           if (played && !opts.json) io.stdout.write(`${playedText(played)}\n`);
           const progress = progressLine(io, !opts.json);
-          const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) });
-          progress.done();
+          const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) }).finally(() =>
+            progress.done(),
+          );
           // The last run's line carries the funnel report of everything the sandbox did.
           const closing = run === runs ? await sandboxReport(config, new Date()) : null;
           if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report } : {}) })}\n`);

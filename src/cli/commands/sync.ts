@@ -39,10 +39,10 @@ export function registerSync(program: Command, io: CommandIo): void {
           now: io.now,
         });
       } finally {
+        progress.done();
         process.off("SIGTERM", onSignal);
         process.off("SIGINT", onSignal);
       }
-      progress.done();
       if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
       else {
         if (opts.dryRun) io.stdout.write(planText(result.plan));

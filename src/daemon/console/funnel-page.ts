@@ -1,22 +1,51 @@
-// The funnel tab: how many people reached each stage, and what moved them there, counted from the funnel
-// events the store keeps (all time).
+// The funnel tab: the funnel report of `leadloop report` for the week, month or quarter holding today
+// (the quarter unless asked), its headline figures in the console and the full report page embedded
+// (/funnel/report, the self-contained page `report --html` writes).
+import { PERIOD_KINDS, type PeriodKind } from "../../core/report/index.js";
+import { buildReportBook, renderReportHtml } from "../../report/index.js";
 import { count } from "./format.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleSources } from "./sources.js";
 
-const STAGES = ["mql", "sal", "sql", "opportunity", "won", "lost", "recycled", "unreachable", "trash"] as const;
+export function periodOf(url: URL): PeriodKind {
+  const asked = url.searchParams.get("period");
+  return (PERIOD_KINDS as readonly string[]).includes(asked ?? "") ? (asked as PeriodKind) : "quarter";
+}
 
-export async function funnelPage(sources: ConsoleSources): Promise<Html> {
-  const counts = await sources.store.countFunnelEvents();
-  const byStage = new Map<string, number>();
-  for (const c of counts) byStage.set(c.stage, (byStage.get(c.stage) ?? 0) + c.count);
-  const top = Math.max(1, ...STAGES.map((s) => byStage.get(s) ?? 0));
-  return html`<table id="funnel-stages"><thead><tr><th>Stage reached</th><th class="num">Events</th><th></th></tr></thead><tbody>
-${STAGES.map((s) => {
-    const n = byStage.get(s) ?? 0;
-    return html`<tr data-stage="${s}"><td>${s}</td><td class="num">${count(n)}</td><td><span class="meter" style="width:300px"><i style="width:${((n / top) * 100).toFixed(1)}%"></i></span></td></tr>`;
-  })}</tbody></table>
-<h3>What moved people</h3>
-<table id="funnel-causes"><thead><tr><th>Stage</th><th>Cause</th><th class="num">Events</th></tr></thead><tbody>
-${counts.map((c) => html`<tr><td>${c.stage}</td><td>${c.cause}</td><td class="num">${count(c.count)}</td></tr>`)}</tbody></table>`;
+function reportBook(sources: ConsoleSources, period: PeriodKind) {
+  return buildReportBook(
+    sources.store,
+    { period, settings: sources.report.settings, routing: sources.report.routing, sla: sources.sla, groupBy: "campaign" },
+    sources.now(),
+  );
+}
+
+const percent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(1)} %`);
+const hours = (h: number | null) => (h === null ? "—" : `${h.toFixed(1)} h`);
+
+export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Html> {
+  const period = periodOf(url);
+  const f = (await reportBook(sources, period)).funnel;
+  const card = (key: string, label: string, value: string, note = "") =>
+    html`<div class="card" data-figure="${key}"><span>${label}</span><b>${value}</b><span>${note}</span></div>`;
+  return html`<p>${PERIOD_KINDS.map((p) =>
+    p === period ? html`<b class="pill ok">this ${p}</b> ` : html`<a class="pill" href="/funnel?period=${p}">this ${p}</a> `,
+  )}<span class="muted">${f.period.since?.slice(0, 10) ?? "start"} to ${f.period.until.slice(0, 10)} (UTC); the same figures as <code>leadloop report funnel --period ${period}</code></span></p>
+<div class="cards">
+${card("mqls", "MQLs", count(f.mqls), `${f.requalified} re-qualified`)}
+${card("sals", "SALs", count(f.sals), `MQL→SAL ${percent(f.rates.mqlToSal)}`)}
+${card("opportunities", "Opportunities", count(f.opportunities), `SAL→opportunity ${percent(f.rates.salToOpportunity)}`)}
+${card("won", "Won", count(f.won), `opportunity→won ${percent(f.rates.opportunityToWon)}`)}
+${card("revenue", "Revenue from MQLs", count(f.revenue))}
+${card("follow-up", "Follow-up (median)", hours(f.followUpHours.median), `p90 ${hours(f.followUpHours.p90)}`)}
+</div>
+${f.flags.length > 0 ? html`<div class="banner warn">${f.flags.length} rate${f.flags.length === 1 ? "" : "s"} moved beyond the alert against the previous ${period}.</div>` : ""}
+<p><a href="/funnel/report?period=${period}">Open the full report page</a> <span class="muted">(charts, rates over time, campaigns, SLA per rep; the page <code>report --html</code> writes)</span></p>
+<iframe title="Funnel report" src="/funnel/report?period=${period}" style="width:100%;height:80vh;border:1px solid #e3e6eb;background:#fff"></iframe>`;
+}
+
+/** The self-contained report page itself, for the frame and for saving. */
+export async function funnelReportPage(sources: ConsoleSources, url: URL): Promise<string> {
+  const period = periodOf(url);
+  return renderReportHtml(await reportBook(sources, period), { title: `leadloop funnel report (this ${period})` });
 }

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { RunInProgressError } from "../../sync/run-lock.js";
 import { CLEARED_COOKIE, sameOrigin, tokenCookie, tokenMatches } from "./auth.js";
 import { errorsPage, type RetryNotice } from "./errors-page.js";
-import { funnelPage } from "./funnel-page.js";
+import { funnelPage, funnelReportPage } from "./funnel-page.js";
 import { healthPage } from "./health-page.js";
 import { html, type Html } from "./html.js";
 import { page } from "./layout.js";
@@ -24,7 +24,7 @@ const PAGES: Record<string, { title: string; render(app: ConsoleApp, url: URL): 
   "/": { title: "Sync health", render: (app) => healthPage(app.sources) },
   "/errors": { title: "Error queue", render: (app, url) => errorsPage(app.sources, retryNotice(url)) },
   "/mappings": { title: "Mappings", render: async (app) => mappingsPage(app.sources, await app.liveCheck()) },
-  "/funnel": { title: "Funnel", render: (app) => funnelPage(app.sources) },
+  "/funnel": { title: "Funnel", render: (app, url) => funnelPage(app.sources, url) },
   "/sla": { title: "SLA board", render: (app) => slaPage(app.sources) },
 };
 
@@ -36,6 +36,10 @@ export async function serveConsole(app: ConsoleApp, req: IncomingMessage, res: S
   if (view && (req.method === "GET" || req.method === "HEAD")) {
     const body = await view.render(app, url);
     send(res, 200, page({ title: view.title, path: url.pathname, signedIn: app.token !== undefined, now: app.sources.now() }, body));
+    return true;
+  }
+  if (url.pathname === "/funnel/report" && (req.method === "GET" || req.method === "HEAD")) {
+    send(res, 200, await funnelReportPage(app.sources, url), "text/html; charset=utf-8", "frame-ancestors 'self'");
     return true;
   }
   const retry = RETRY_PATH.exec(url.pathname);
@@ -122,12 +126,18 @@ async function drain(req: IncomingMessage): Promise<string> {
   return body.slice(0, 8192);
 }
 
-export function send(res: ServerResponse, status: number, body: string, type = "text/html; charset=utf-8"): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = "text/html; charset=utf-8",
+  framing = "frame-ancestors 'none'",
+): void {
   res.writeHead(status, {
     "content-type": type,
     "cache-control": "no-store",
-    // Nothing from elsewhere: no scripts at all, styles inline, forms to this console only.
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    // Nothing from elsewhere: no scripts run, styles inline, forms and frames from this console only.
+    "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; form-action 'self'; ${framing}`,
     "x-content-type-options": "nosniff",
   });
   res.end(body);

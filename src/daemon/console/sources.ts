@@ -3,6 +3,8 @@
 // and the retry of an error-queue entry. The console itself holds no adapters.
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
+import type { ReportSettings } from "../../core/report/index.js";
+import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { SlaDefinition } from "../../core/sla/index.js";
 import type { StateStore } from "../../store/port.js";
 import type { RetryResult } from "../../sync/retry-errors.js";
@@ -20,6 +22,8 @@ export interface ConsoleSources {
   crm: "salesforce" | "hubspot";
   mappings: readonly ObjectMapping[];
   sla: SlaDefinition;
+  /** leadloop.yaml's `report` and the routing (for territories), as `leadloop report` reads them. */
+  report: { settings: ReportSettings; routing: RoutingDefinition | null };
   /** leadloop's share of Salesforce's allocation (sync.salesforceApiShare). */
   salesforceApiShare: number;
   /** The usage each system last reported to this daemon's adapters; absent until a call told it. */

@@ -181,7 +181,7 @@ async function dispositionsOf(
       continue;
     }
     if (current === stage || !canMove(current, stage)) {
-      ctx.log.info("disposition.no_move", { personId, disposition, from: current, to: stage });
+      ctx.log.debug("disposition.no_move", { personId, disposition, from: current, to: stage });
       continue;
     }
     ctx.summary.dispositions[disposition as Exclude<Disposition, "working">]++;
@@ -208,7 +208,7 @@ async function dispositionsOf(
     };
     if (!statusCarried) fields[MARKETING_LEAD_STATUS] = marketingLeadStatusFor(disposition);
     out.outbox.push(contactWrite(ctx, personId, email, fields, contact, rule));
-    ctx.log.info("person.disposition", { personId, disposition, stage });
+    ctx.log.debug("person.disposition", { personId, disposition, stage });
   }
   return out;
 }

@@ -122,7 +122,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
     if (clockAt !== undefined && clockAt >= mqlAt.get(id)!) continue;
     const verdictAt = returnedToNurtureAt(await ctx.store.listFunnelEvents({ personId: id }));
     if (!coolDownOver(verdictAt, now, setup.qualification.definition.recycle)) {
-      ctx.log.info("handoff.cooling_down", {
+      ctx.log.debug("handoff.cooling_down", {
         personId: id,
         until: coolDownEndsAt(verdictAt!, setup.qualification.definition.recycle).toISOString(),
       });
@@ -298,7 +298,7 @@ async function handOffOne(
     ],
     outbox: writes,
   });
-  ctx.log.info("person.handoff_decided", {
+  ctx.log.debug("person.handoff_decided", {
     personId: c.personId,
     crmId: c.crmId,
     rep: route.rep,

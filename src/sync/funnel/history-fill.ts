@@ -38,6 +38,7 @@ export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, st
     set(v.reasons, reasonsText(score));
     set(v.activitySummary, historyText(state.activities.get(m.personId) ?? [], ctx.now()));
     if (Object.keys(fields).length === 0) continue;
+    ctx.log.debug("history.filled", { personId: m.personId, crmType: m.crmType, crmId: m.crmId });
     writes.push(
       funnelWrite(ctx, {
         key: `history:${m.personId}`,

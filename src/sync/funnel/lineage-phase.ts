@@ -145,7 +145,7 @@ async function linkAccounts(
       matchKey: domain,
       snapshots: {},
     });
-    ctx.log.info("link.converted", { runId: ctx.runId, from: r.id, to: accountId, companyId });
+    ctx.log.debug("link.converted", { runId: ctx.runId, from: r.id, to: accountId, companyId });
     if (!associated) mover.associate(CONTACTS, personOf(r)!, COMPANIES, companyId);
   }
   return out;
@@ -460,7 +460,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
           email: person.email ?? null,
         }),
       );
-      ctx.log.info("person.moved", { personId, from, to, cause });
+      ctx.log.debug("person.moved", { personId, from, to, cause });
       return true;
     },
     associate,

@@ -52,7 +52,10 @@ export async function qualifyPeople(
     async (group) => {
       for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
         const last = i + QUALIFY_STEP >= group.records.length;
-        const decision = await qualifyPage(ctx, setup, state, group.records.slice(i, i + QUALIFY_STEP));
+        const step = group.records.slice(i, i + QUALIFY_STEP);
+        const decision = await qualifyPage(ctx, setup, state, step);
+        // Contacts scored (their behaviour read): what the progress line counts for this phase.
+        ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         // The cursor moves only with the group's last step; a stop before it re-reads the group next
         // run, and the steps decided already are decided again under the same keys.
         await decide(ctx, last ? { ...decision, cursors: [group.cursor] } : decision);
@@ -158,7 +161,7 @@ export async function qualifyPage(
       fields.leadloop_status = "mql";
       fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
       rules.leadloop_status = rules[LIFECYCLE_FIELD] = `qualified: ${score.total} points`;
-      ctx.log.info("person.qualified", { personId: record.id, score: score.total });
+      ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
     }
     if (Object.keys(fields).length > 0)
       writes.push(

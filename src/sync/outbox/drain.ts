@@ -157,7 +157,7 @@ async function sendBatch(
   for (const group of completedGroups) {
     if (!group.startsWith(HANDOFF_GROUP_PREFIX)) continue;
     ctx.summary.handoffs++;
-    ctx.log.info("person.handed_off", { personId: group.slice(HANDOFF_GROUP_PREFIX.length) });
+    ctx.log.debug("person.handed_off", { personId: group.slice(HANDOFF_GROUP_PREFIX.length) });
   }
 }
 

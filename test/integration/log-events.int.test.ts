@@ -1,0 +1,72 @@
+// Routine per-record events go to debug and are counted once at info: `leadloop sync` at info says how
+// many people qualified and were handed off in its run.finished line, without a line per person; at
+// debug every one of them is there, as many as the count says.
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { pricingAndDemo } from "../support/funnel-harness.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+interface LogLine {
+  level: string;
+  message: string;
+  events?: Record<string, number>;
+}
+
+const lines = (stderr: string): LogLine[] =>
+  stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as LogLine);
+
+describe("routine events at debug, counted at info", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 31, now: new Date(), contacts: 12 }), "log-events");
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  /** A marketing director at a 250-person software company in France who asks for a demo: an MQL. */
+  function marketingDirector(email: string, firstname: string, lastname: string, company: string, domain: string): void {
+    const account = world.hubspot.data.createObject("companies", {
+      name: company,
+      domain,
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "250",
+      country: "France",
+    });
+    const contact = world.hubspot.data.createObject("contacts", {
+      email,
+      firstname,
+      lastname,
+      jobtitle: "Directrice Marketing",
+      company,
+      country: "France",
+    });
+    world.hubspot.data.associate("contacts", contact.id, "companies", account.id);
+    pricingAndDemo(world, contact.id);
+  }
+
+  it("at debug lists each person event; at info only their counts in run.finished", async () => {
+    marketingDirector("Zoë.Dupré@Clermont-Industrie.fr", "Zoë", "Dupré", "Clermont Industrie", "clermont-industrie.fr");
+    marketingDirector("camille.lefevre@acme-industrie.fr", "Camille", "Lefèvre", "Acme Industrie", "acme-industrie.fr");
+    const debug = await runCli(["--log-level", "debug", "sync", "--config", world.configPath]);
+    expect([0, 4]).toContain(debug.code);
+    const all = lines(debug.stderr);
+    const finished = all.find((l) => l.message === "run.finished")!;
+    expect(finished.level).toBe("info");
+    const qualified = all.filter((l) => l.message === "person.qualified");
+    expect(qualified.length).toBeGreaterThanOrEqual(2);
+    expect(qualified.every((l) => l.level === "debug")).toBe(true);
+    expect(finished.events?.["person.qualified"]).toBe(qualified.length);
+    expect(finished.events?.["person.handed_off"]).toBe(all.filter((l) => l.message === "person.handed_off").length);
+
+    // A new MQL next run: at info there is no line for her, and the count says one.
+    marketingDirector("Inès.Garnier@Lyon-Données.fr", "Inès", "Garnier", "Lyon Données", "lyon-donnees.fr");
+    const info = await runCli(["--log-level", "info", "sync", "--config", world.configPath]);
+    const shown = lines(info.stderr);
+    expect(shown.filter((l) => l.message.startsWith("person.") || l.message.startsWith("conflict."))).toEqual([]);
+    expect(shown.find((l) => l.message === "run.finished")?.events?.["person.qualified"]).toBe(1);
+  });
+});
