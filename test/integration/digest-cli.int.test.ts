@@ -136,4 +136,22 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     const nextText = await runCli(["digest", "--owner", mine!.ownerEmail, ...config()], {}, undefined, { now: () => tomorrow });
     expect(nextText.stdout).toContain("nothing new since the last digest");
   }, 120_000);
+
+  it("a refused digest task stays in the outbox and the error queue, and the command exits 4", async () => {
+    const sync = await runCli(["sync", ...config()]);
+    expect([0, 4]).toContain(sync.code);
+    const shown = JSON.parse((await runCli(["digest", "--json", ...config()])).stdout) as DigestJson;
+    const rep = shown.digests.find((d) => d.leads.some((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de"))!;
+    const key = `leadloop:digest:${rep.ownerEmail}:${new Date().toISOString().slice(0, 10)}`;
+    const fault = { field: crm === "salesforce" ? "Leadloop_Activity_Key__c" : "leadloop_activity_key", equals: key, message: "Blocked by a validation rule" };
+    if (crm === "salesforce") world.salesforce.faults.add({ records: [{ object: "Task", ...fault }] });
+    else world.hubspot.faults.add({ records: [{ object: "tasks", ...fault }] });
+
+    const written = await runCli(["digest", "--write", "--owner", rep.ownerEmail, ...config()]);
+    expect(written.code).toBe(4);
+    expect(written.stderr).toContain(`the digest task for ${rep.ownerEmail} was refused`);
+    const errors = JSON.parse((await runCli(["errors", "list", "--json", ...config()])).stdout) as { message: string; object: string }[];
+    expect(errors.filter((e) => e.message.includes("Blocked by a validation rule"))).toHaveLength(1);
+    expect(digestTasks()).toEqual([]);
+  }, 120_000);
 });

@@ -18,7 +18,7 @@ export function digestTitle(digest: RepDigest): string {
 }
 
 function who(lead: DigestLead): string {
-  const name = lead.name?.trim();
+  const name = lead.name?.replace(/\s+/g, " ").trim();
   if (name && lead.email) return `${name} <${lead.email}>`;
   return name || lead.email || lead.personId;
 }
@@ -36,7 +36,7 @@ export function text(digest: RepDigest): string {
   const out = [`${digest.ownerEmail}: ${digestTitle(digest).replace(/^leadloop digest: /, "")}`];
   if (digest.leads.length === 0) out.push("  no active leads");
   for (const lead of digest.leads) {
-    out.push(`  ${String(lead.score).padStart(4)}  ${who(lead)}  (handed off ${lead.handedOffAt.slice(0, 10)}, ${lead.crmType} ${lead.crmId})`);
+    out.push(`  ${String(lead.score).padStart(6)}  ${who(lead)}  (handed off ${lead.handedOffAt.slice(0, 10)}, ${lead.crmType} ${lead.crmId})`);
     for (const line of happened(lead)) out.push(`        ${line}`);
   }
   return `${out.join("\n")}\n`;
