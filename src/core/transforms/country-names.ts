@@ -1,7 +1,8 @@
 // Country names in many languages, from i18n-iso-countries' data (pure data and functions, so core may
 // use it). Only the locales below are registered (the package's default entry registers all 79), each
 // imported as JSON so the set of names is fixed at build time. The runtime's CLDR names
-// (Intl.DisplayNames) fill the gaps the package's lists leave ("Vatican City", "Tchéquie"); a runtime
+// (Intl.DisplayNames, in a few languages) fill the gaps the package's lists leave ("Vatican City",
+// "Tchéquie"); a runtime
 // without full ICU data adds nothing. The index is built once, on first use.
 import countries from "i18n-iso-countries/index.js";
 import bg from "i18n-iso-countries/langs/bg.json" with { type: "json" };
@@ -130,11 +131,14 @@ function countryIndex(): Map<string, string> {
   return built;
 }
 
+/** The languages whose CLDR names fill gaps: asking Intl for every locale's 250 names costs more than it finds. */
+const CLDR_LOCALES = ["en", "de", "fr", "es", "it", "nl", "pt", "sv"] as const;
+
 function addCldrNames(codes: readonly string[], add: (name: string, alpha2: string) => void): void {
-  for (const locale of LOCALES) {
+  for (const locale of CLDR_LOCALES) {
     let names: Intl.DisplayNames;
     try {
-      names = new Intl.DisplayNames([locale.locale], { type: "region", fallback: "none" });
+      names = new Intl.DisplayNames([locale], { type: "region", fallback: "none" });
     } catch {
       continue;
     }

@@ -34,7 +34,7 @@ export function compilePhone(transform: PhoneTransform): CompiledStep {
   const { countryField, invalid } = transform;
   const step: StepFn = (value, source) => {
     const region = (countryField && recordRegion(source, countryField)) || (fallback as CountryCode);
-    const result = toE164(value, region);
+    const result = cachedE164(value, region);
     if ("number" in result) return ok(result.number);
     return invalid === "keep"
       ? ok(value.trim())
@@ -55,6 +55,24 @@ function recordRegion(
 }
 
 type Parsed = { number: string } | { reason: string };
+
+/**
+ * Parsing with full metadata costs tens of microseconds; the merge reads one value more than once (to
+ * compare both sides, then to write), and a run meets the same numbers again. Bounded: cleared when full.
+ */
+const PARSED_MAX = 10_000;
+const parsedCache = new Map<string, Parsed>();
+
+function cachedE164(value: string, region: CountryCode): Parsed {
+  const key = `${region}\u0000${value}`;
+  let parsed = parsedCache.get(key);
+  if (parsed === undefined) {
+    if (parsedCache.size >= PARSED_MAX) parsedCache.clear();
+    parsed = toE164(value, region);
+    parsedCache.set(key, parsed);
+  }
+  return parsed;
+}
 
 const LENGTH_REASONS: Record<string, string> = {
   TOO_SHORT: "it has too few digits",
