@@ -16,6 +16,28 @@ export default tseslint.config(
     },
   },
   {
+    // Core is pure (ARCHITECTURE.md): it imports only core and the few packages that are pure data and
+    // functions — date-fns, libphonenumber-js (numbering plans), i18n-iso-countries (country names).
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\.{1,2}/|date-fns$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
+              message: "src/core is pure: import core modules or date-fns, libphonenumber-js, i18n-iso-countries only",
+            },
+            {
+              regex: "^(\\.\\./)+(sync|store|systems|cli|config|daemon|log|sandbox|report|bench)/",
+              message: "src/core imports nothing outside core",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["bin/**/*.js", "eslint.config.js", "jest.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

@@ -3,7 +3,9 @@
 export default {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  // Strips ".js" from relative imports so they reach the .ts sources; a "*.json.js" module (how
+  // libphonenumber-js ships its metadata to ES modules) is a real file and keeps its name.
+  moduleNameMapper: { "^(\\.{1,2}/.*)(?<!\\.json)\\.js$": "$1" },
   transform: {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },

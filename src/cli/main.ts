@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { LOG_LEVELS } from "../log/logger.js";
 import { registerDaemon } from "./commands/daemon.js";
+import { registerDigest } from "./commands/digest.js";
 import { registerErrors } from "./commands/errors.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerHot } from "./commands/hot.js";
@@ -41,6 +42,7 @@ export function buildProgram(io: CommandIo): Command {
   registerNearQualified(program, io);
   registerHot(program, io);
   registerSla(program, io);
+  registerDigest(program, io);
   registerRoute(program, io);
   registerRequalify(program, io);
   registerReport(program, io);

@@ -108,6 +108,17 @@ function semanticProblems(m: MappingFile): Finding[] {
     });
   }
   m.fields.forEach((f, i) => {
+    // A phone read in the record's country needs that country read too: only mapped fields are read.
+    f.transforms.forEach((t, j) => {
+      if (t.kind !== "phone_e164" || !t.countryField) return;
+      for (const side of ["marketing", "crm"] as const) {
+        if (m.fields.some((other) => other[side] === t.countryField![side])) continue;
+        findings.push({
+          path: ["fields", i, "transforms", j, "phone_e164", "countryField", side],
+          message: `${side} field ${t.countryField[side]} is not mapped in this file, so leadloop never reads it; map it or remove countryField`,
+        });
+      }
+    });
     if (f.direction === "none" && f.transforms.length > 0) {
       findings.push({
         path: ["fields", i, "transforms"],

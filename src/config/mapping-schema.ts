@@ -41,7 +41,7 @@ type TransformName = (typeof TRANSFORM_NAMES)[number];
 /** Transforms that take no options and are written as a bare name. */
 const BARE: Partial<Record<TransformName, Transform>> = {
   trim: { kind: "trim" },
-  country_iso: { kind: "country_iso" },
+  country_iso: { kind: "country_iso", to: "alpha2" },
 };
 
 const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
@@ -58,8 +58,11 @@ const OPTIONS = {
     z.strictObject({
       defaultCountry: z.string().min(1),
       invalid: z.enum(["error", "keep"]).default("error"),
+      countryField: z.strictObject({ marketing: z.string().min(1), crm: z.string().min(1) }).optional(),
     }),
   ]),
+  // Bare `country_iso` writes the alpha-2 code; `{ country_iso: name }` the English short name.
+  country_iso: z.enum(["alpha2", "name"]),
   map: z.strictObject({
     // A list value: the first is written to the CRM, all of them are read back to this marketing value.
     values: z.record(z.string(), z.union([scalarText, z.array(scalarText).min(1)])),
@@ -75,13 +78,22 @@ function toTransform(name: keyof typeof OPTIONS, options: unknown): Transform {
     case "case":
       return { kind: "case", to: options as Extract<Transform, { kind: "case" }>["to"] };
     case "phone_e164": {
-      const o = options as string | { defaultCountry: string; invalid: "error" | "keep" };
-      return {
-        kind: "phone_e164",
-        defaultCountry: (typeof o === "string" ? o : o.defaultCountry).toUpperCase(),
-        invalid: typeof o === "string" ? "error" : o.invalid,
+      type Options = {
+        defaultCountry: string;
+        invalid: "error" | "keep";
+        countryField?: { marketing: string; crm: string };
       };
+      const o = options as string | Options;
+      if (typeof o === "string") return { kind: "phone_e164", defaultCountry: o.toUpperCase(), invalid: "error" };
+      const phone: Transform = {
+        kind: "phone_e164",
+        defaultCountry: o.defaultCountry.toUpperCase(),
+        invalid: o.invalid,
+      };
+      return o.countryField ? { ...phone, countryField: o.countryField } : phone;
     }
+    case "country_iso":
+      return { kind: "country_iso", to: options as "alpha2" | "name" };
     case "map": {
       const o = options as { values: Record<string, string | string[]>; caseInsensitive: boolean };
       const values: Record<string, string> = {};
@@ -138,7 +150,7 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
   }
   const name = keys[0]!;
   const value = (raw as Record<string, unknown>)[name];
-  if (BARE[name as TransformName])
+  if (BARE[name as TransformName] && !(name in OPTIONS))
     return issue(`transform "${name}" takes no options; write it as a bare name`, [name]);
   if (!(name in OPTIONS)) return issue(unknownName(name), [name]);
   const optionsSchema = OPTIONS[name as keyof typeof OPTIONS];
@@ -175,6 +187,7 @@ function example(name: keyof typeof OPTIONS): string {
   const examples: Record<keyof typeof OPTIONS, string> = {
     case: "{ case: lower }",
     phone_e164: "{ phone_e164: US }",
+    country_iso: "{ country_iso: name }",
     map: "{ map: { values: { NEW: Open } } }",
     date: "{ date: { marketing: epoch_ms, crm: date } }",
     default: '{ default: "[not provided]" }',

@@ -131,6 +131,8 @@ function toTest(c: FieldTestInput): FieldTest {
       return { op, value: c.present! };
     case "domainIn":
       return { op, domains: c.domainIn!.map(listDomain) };
+    case "countryIn":
+      return { op, countries: [...new Set(c.countryIn!)] };
   }
 }
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DISPOSITION_MEANINGS } from "../core/funnel/dispositions.js";
 import { DEFAULT_ACTIVITY_PROPERTIES } from "../core/scoring/activity-properties.js";
 import { FIELD_SOURCES, RULE_ACTIVITY_KINDS } from "../core/scoring/definition.js";
+import { resolveCountry } from "../core/transforms/country-names.js";
 
 export const QUALIFICATION_VERSION = 1;
 
@@ -17,6 +18,7 @@ export const FIELD_TESTS = [
   "greaterThan",
   "present",
   "domainIn",
+  "countryIn",
 ] as const;
 
 const regex = z
@@ -54,6 +56,21 @@ const fieldTest = {
   greaterThan: z.number().optional(),
   present: z.boolean().optional(),
   domainIn: z.array(z.string().min(1)).min(1).optional(),
+  // Countries in any spelling, kept as their alpha-2 codes; one that names no country is refused here.
+  countryIn: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .transform((name, ctx) => {
+          const code = resolveCountry(name);
+          if (code) return code;
+          ctx.addIssue({ code: "custom", message: `"${name}" is not a country name or ISO 3166 code` });
+          return z.NEVER;
+        }),
+    )
+    .min(1)
+    .optional(),
 };
 
 function checkFieldTest(c: Record<string, unknown>, ctx: z.RefinementCtx): void {

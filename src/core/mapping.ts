@@ -24,10 +24,18 @@ export type Transform =
   | { kind: "case"; to: TextCase }
   /**
    * `invalid: keep` passes a number that cannot be read as E.164 through unchanged (trimmed) instead of
-   * failing the record: phone fields are often free text typed by people.
+   * failing the record: phone fields are often free text typed by people. `countryField` names the
+   * record's country field on each side: a national number is read in that country when the record has
+   * one (any spelling country_iso reads), in `defaultCountry` otherwise.
    */
-  | { kind: "phone_e164"; defaultCountry: string; invalid: "error" | "keep" }
-  | { kind: "country_iso" }
+  | {
+      kind: "phone_e164";
+      defaultCountry: string;
+      invalid: "error" | "keep";
+      countryField?: { marketing: string; crm: string };
+    }
+  /** Writes the ISO 3166-1 alpha-2 code (`alpha2`, the default) or the English short name (`name`). */
+  | { kind: "country_iso"; to?: "alpha2" | "name" }
   /**
    * marketing value → CRM value; travelling to marketing the map is read backwards. `readBack` adds CRM
    * values that are only read backwards (many CRM values → one marketing value, e.g. deal stages).

@@ -271,6 +271,72 @@ describe("adapter: writes above bulkThreshold", () => {
     });
   });
 
+  it("carries commas, quotes, line breaks, accents, leading zeros and long values through the job CSV and its results", async () => {
+    const long = `Notes from the call, "verbatim":\r\n${"Ærø señor ".repeat(3_100)}`.slice(0, 31_000);
+    const tricky = [
+      'Director of Operations, Western Region',
+      'This is the "gold" standard',
+      "first line\nsecond line",
+      "Windows line\r\nends here",
+      "Zoë Ångström-Nuñez, Łódź",
+      " leading and trailing spaces ",
+      '"',
+      ",",
+      long,
+    ];
+    const writes: RecordWrite[] = Array.from({ length: 120 }, (_, i) => ({
+      ref: `t${i}`,
+      upsertOn: "HubSpot_Contact_Id__c",
+      fields: {
+        HubSpot_Contact_Id__c: `hs-csv-${i}`,
+        LastName: `Müller ${i}`,
+        Company: tricky[i % tricky.length]!.slice(0, 255),
+        Description: tricky[i % tricky.length]!,
+        PostalCode: `0${String(i).padStart(4, "0")}`,
+        Phone: `00${4930901820 + i}`,
+      },
+    }));
+    const adapter = await bulkAdapter();
+    emu.calls.reset();
+    const outcomes = await adapter.write("Lead", writes);
+    expect(endpoints()["POST /services/data/:version/jobs/ingest"]).toBe(1);
+    expect(outcomes.map((o) => [o.ref, o.ok])).toEqual(writes.map((w) => [w.ref, true]));
+    outcomes.forEach((o, i) => {
+      if (!o.ok) return;
+      const record = emu.data.store.get("Lead", o.id);
+      const sent = writes[i]!.fields;
+      expect([i, record?.Company, record?.Description, record?.PostalCode, record?.Phone]).toEqual([
+        i,
+        sent.Company,
+        sent.Description,
+        sent.PostalCode,
+        sent.Phone,
+      ]);
+    });
+  });
+
+  it("sends null as #N/A (the field is cleared) and leaves a field absent from a row unchanged", async () => {
+    const ids = Array.from({ length: 110 }, (_, i) =>
+      emu.data.insert("Lead", { LastName: `N${i}`, Company: "X", Title: "Old title", Phone: "+4930901820" }),
+    );
+    const adapter = await bulkAdapter();
+    const outcomes = await adapter.write(
+      "Lead",
+      ids.map((id, i): RecordWrite => ({
+        ref: `n${i}`,
+        id,
+        // Even rows clear Title; odd rows send only Phone, so their Title cell is empty: unchanged.
+        fields: i % 2 === 0 ? { Title: null, Phone: "" } : { Phone: `+49 30 ${i}` },
+      })),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    ids.forEach((id, i) => {
+      const record = emu.data.store.get("Lead", id);
+      if (i % 2 === 0) expect(record).toMatchObject({ Title: null, Phone: null });
+      else expect(record).toMatchObject({ Title: "Old title", Phone: `+49 30 ${i}` });
+    });
+  });
+
   it("keeps a write that mixes creates and updates on sObject Collections", async () => {
     const existing = emu.data.insert("Lead", { LastName: "Old", Company: "X", Email: "old@example.com" });
     const adapter = await bulkAdapter();

@@ -108,7 +108,8 @@ describe("parseMapping", () => {
       - map: { values: { "1-5": 5, "1000+": 1000 }, caseInsensitive: true }
       - default: 0
   - { marketing: phone, crm: Phone, direction: both, conflict: most_recent, transforms: [{ phone_e164: gb }] }
-  - { marketing: mobilephone, crm: MobilePhone, direction: both, conflict: most_recent, transforms: [{ phone_e164: { defaultCountry: DE } }] }
+  - { marketing: mobilephone, crm: MobilePhone, direction: both, conflict: most_recent, transforms: [{ phone_e164: { defaultCountry: DE, countryField: { marketing: country, crm: Country } } }] }
+  - { marketing: hs_country_name, crm: CountryName__c, direction: both, conflict: most_recent, transforms: [{ country_iso: name }] }
   - { marketing: closedate, crm: CloseDate__c, direction: both, conflict: prefer_crm, transforms: [{ date: { marketing: epoch_ms, crm: { pattern: dd/MM/yyyy } } }] }
   - { marketing: company, crm: Company, direction: both, conflict: prefer_crm, transforms: [{ truncate: 255 }] }
 `;
@@ -119,7 +120,15 @@ describe("parseMapping", () => {
         { kind: "default", value: "0" },
       ],
       [{ kind: "phone_e164", defaultCountry: "GB", invalid: "error" }],
-      [{ kind: "phone_e164", defaultCountry: "DE", invalid: "error" }],
+      [
+        {
+          kind: "phone_e164",
+          defaultCountry: "DE",
+          invalid: "error",
+          countryField: { marketing: "country", crm: "Country" },
+        },
+      ],
+      [{ kind: "country_iso", to: "name" }],
       [{ kind: "date", marketing: "epoch_ms", crm: { pattern: "dd/MM/yyyy" } }],
       [{ kind: "truncate", length: 255 }],
     ]);
@@ -209,6 +218,18 @@ describe("parseMapping", () => {
       "[{ date: { marketing: { pattern: 'dd j' }, crm: date } }]",
       "fields[0].transforms[0].date",
       "not a valid date-fns pattern",
+    ],
+    [
+      "[trim, { case: lower }]",
+      "[{ country_iso: alpha3 }]",
+      "fields[0].transforms[0].country_iso",
+      "Invalid option",
+    ],
+    [
+      "[trim, { case: lower }]",
+      "[{ phone_e164: { defaultCountry: DE, countryField: { marketing: country, crm: MailingCountry } } }]",
+      "fields[0].transforms[0].phone_e164.countryField.crm",
+      "crm field MailingCountry is not mapped in this file, so leadloop never reads it",
     ],
   ])("names the line and key of a bad transform: %s → %s", (from, to, key, message) => {
     const yaml = BASE.replace(from, to);

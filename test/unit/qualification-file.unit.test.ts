@@ -152,6 +152,63 @@ recycle:
   });
 });
 
+describe("the served-market rule (countryIn)", () => {
+  const definition = loadQualification(SHIPPED);
+  const served = definition.fit.find((r) => r.id === "served-market")!;
+
+  it("lists each country once, as its ISO code", () => {
+    expect(served.when).toEqual({
+      kind: "field",
+      of: "person",
+      field: "country",
+      test: { op: "countryIn", countries: ["US", "CA", "GB", "IE", "DE", "AT", "CH", "FR", "NL", "BE", "SE", "DK", "ES"] },
+    });
+  });
+
+  const fitOf = (country: string | null) =>
+    scorePerson(
+      {
+        person: { email: "kim@nordwind.example", country },
+        company: undefined,
+        activities: [],
+        now: new Date("2026-11-30T12:00:00Z"),
+      },
+      definition,
+    ).reasons.find((r) => r.ruleId === "served-market");
+
+  it.each([
+    ["Deutschland", '"Deutschland" → DE'],
+    ["España", '"España" → ES'],
+    ["Sverige", '"Sverige" → SE'],
+    ["Österreich", '"Österreich" → AT'],
+    ["Schweiz", '"Schweiz" → CH'],
+    ["Belgique", '"Belgique" → BE'],
+    ["United States of America", '"United States of America" → US'],
+    ["U.S.A.", '"U.S.A." → US'],
+    ["  ireland ", '"ireland" → IE'],
+    ["GB", '"GB"'],
+  ])("counts %j as a served market", (country, detail) => {
+    expect(fitOf(country)).toMatchObject({ points: 5, detail: `In a country we sell in (country ${detail})` });
+  });
+
+  it.each([["Italia"], ["Brasil"], ["Atlantis"], [null]])("does not count %j", (country) => {
+    expect(fitOf(country)).toBeUndefined();
+  });
+
+  it("refuses a listed country that names no country, at its line", () => {
+    const yaml = BASE.replace('matches: "vp|director"', "countryIn: [DE, Deutschlnd]");
+    const problems = problemsOf(() => parseQualification(yaml, FILE));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: FILE,
+        line: lineOf(yaml, "countryIn"),
+        key: "fit[0].when.countryIn[1]",
+        message: '"Deutschlnd" is not a country name or ISO 3166 code',
+      }),
+    ]);
+  });
+});
+
 describe("a qualification file with mistakes", () => {
   it("reports a misspelt key with its line and the key it meant", () => {
     const yaml = BASE.replace("withinDays: 90", "withinDay: 90");

@@ -7,7 +7,7 @@
 import type { FieldMapping, ObjectMapping } from "../mapping.js";
 import type { FieldValue, SourceRecord } from "../records.js";
 import { type CompiledField, compileField } from "../transforms/apply.js";
-import type { TransformResult } from "../transforms/result.js";
+import type { SourceRecordFields, TransformResult } from "../transforms/result.js";
 import { conflictWinner } from "./conflict-rule.js";
 import {
   type FieldDecision,
@@ -60,6 +60,9 @@ interface Run {
   crm: SourceRecord | null;
   marketingMs: number;
   crmMs: number;
+  /** Each record as a transform's source (made once per record, not per field). */
+  marketingSource: SourceRecordFields | undefined;
+  crmSource: SourceRecordFields | undefined;
 }
 
 export function mergeRecord(input: MergeInput): MergeResult {
@@ -72,6 +75,8 @@ export function mergeRecord(input: MergeInput): MergeResult {
     crm,
     marketingMs: Number.NaN,
     crmMs: Number.NaN,
+    marketingSource: marketing ? { side: "marketing", fields: marketing.fields } : undefined,
+    crmSource: crm ? { side: "crm", fields: crm.fields } : undefined,
   };
   for (const f of compiled.fields) {
     if (!f.writesCrm && !f.writesMarketing) {
@@ -106,7 +111,7 @@ function create(run: Run, f: CompiledFieldMapping, target: Side, source: FieldVa
     run.out.snapshots[f.key] = pair;
     return;
   }
-  const result = transform(f, target, source);
+  const result = transform(run, f, target, source);
   if (!result.ok) {
     failed(run, f, target, result.message, undefined);
     return;
@@ -134,7 +139,7 @@ function linked(
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else if (!crmChanged) travel(run, f, "crm", m, c, "changed in marketing", snapshot);
   else if (!marketingChanged) travel(run, f, "marketing", m, c, "changed in crm", snapshot);
-  else if (agree(f, m, c)) {
+  else if (agree(run, f, m, c)) {
     decide(run, f, "none", null, "changed on both sides to the same value");
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else conflict(run, f, m, c, "", snapshot);
@@ -147,7 +152,7 @@ function firstSync(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldVal
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else if (m === null) travel(run, f, "marketing", m, c, "first sync: filled blank marketing value");
   else if (c === null) travel(run, f, "crm", m, c, "first sync: filled blank crm value");
-  else if (agree(f, m, c)) {
+  else if (agree(run, f, m, c)) {
     decide(run, f, "none", null, "first sync: values agree");
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else conflict(run, f, m, c, "first sync: ", undefined);
@@ -169,7 +174,7 @@ function travel(
     run.out.snapshots[f.key] = pair;
     return;
   }
-  const result = transform(f, target, target === "crm" ? m : c);
+  const result = transform(run, f, target, target === "crm" ? m : c);
   if (!result.ok) {
     failed(run, f, target, result.message, previous);
     return;
@@ -217,7 +222,7 @@ function conflict(
     run.out.snapshots[f.key] = pair;
     return;
   }
-  const result = transform(f, target, winning);
+  const result = transform(run, f, target, winning);
   if (!result.ok) {
     run.out.conflicts.push({ ...base, value: winning, written: false });
     failed(run, f, target, result.message, previous);
@@ -230,21 +235,28 @@ function conflict(
 }
 
 /** The two values say the same once transformed, in a direction the field may travel. */
-function agree(f: CompiledFieldMapping, m: FieldValue, c: FieldValue): boolean {
+function agree(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue): boolean {
   if (m === c) return true;
   if (f.writesCrm) {
-    const r = f.transforms.toCrm(m);
+    const r = f.transforms.toCrm(m, sourceOf(run, "marketing"));
     if (r.ok && r.value === c) return true;
   }
   if (f.writesMarketing) {
-    const r = f.transforms.toMarketing(c);
+    const r = f.transforms.toMarketing(c, sourceOf(run, "crm"));
     if (r.ok && r.value === m) return true;
   }
   return false;
 }
 
-function transform(f: CompiledFieldMapping, target: Side, value: FieldValue): TransformResult {
-  return target === "crm" ? f.transforms.toCrm(value) : f.transforms.toMarketing(value);
+/** The value travels to `target` from the other side's record, which a step may read (its country). */
+function transform(run: Run, f: CompiledFieldMapping, target: Side, value: FieldValue): TransformResult {
+  return target === "crm"
+    ? f.transforms.toCrm(value, sourceOf(run, "marketing"))
+    : f.transforms.toMarketing(value, sourceOf(run, "crm"));
+}
+
+function sourceOf(run: Run, side: Side): SourceRecordFields | undefined {
+  return side === "marketing" ? run.marketingSource : run.crmSource;
 }
 
 function write(run: Run, f: CompiledFieldMapping, target: Side, value: FieldValue, rule: string): void {

@@ -1,6 +1,7 @@
 // Compiles an attribute condition once into a test function. The test returns the evidence that made it
 // hold (`jobtitle "VP Marketing"`), which becomes the reason's detail, or null when it does not hold.
 import { isBlank } from "../records.js";
+import { resolveCountry } from "../transforms/country-names.js";
 import type { Condition, FieldTest } from "./definition.js";
 import { cut, domainInSet, domainOf, fold, listDomain, numberOf, withoutAccents } from "./values.js";
 
@@ -99,6 +100,15 @@ function compileTest(test: FieldTest): (value: string | null) => string | null {
         return domain !== null && domainInSet(domain, domains) ? `domain ${domain}` : null;
       };
     }
+    case "countryIn": {
+      const countries = new Set(test.countries);
+      return (value) => {
+        if (value === null) return null;
+        const code = resolveCountry(value);
+        if (code === undefined || !countries.has(code)) return null;
+        return code === value ? quoted(value) : `${quoted(value)} → ${code}`;
+      };
+    }
   }
 }
 
@@ -131,6 +141,8 @@ export function describeCondition(condition: Condition): string {
           return t.value ? `${label} is filled in` : `${label} is blank`;
         case "domainIn":
           return `${label} domain in ${list(t.domains)}`;
+        case "countryIn":
+          return `${label} country in ${list(t.countries)}`;
       }
     }
   }

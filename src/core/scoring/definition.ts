@@ -39,7 +39,12 @@ export type FieldTest =
   | { op: "greaterThan"; value: number }
   | { op: "present"; value: boolean }
   /** The value's domain (of an email or a URL) is one of these or a subdomain of one (`edu` covers `mit.edu`). */
-  | { op: "domainIn"; domains: readonly string[] };
+  | { op: "domainIn"; domains: readonly string[] }
+  /**
+   * The value names one of these countries (ISO 3166-1 alpha-2 codes) in any spelling `country_iso`
+   * reads: "Deutschland", "DEU" and "Germany" are all DE.
+   */
+  | { op: "countryIn"; countries: readonly string[] };
 
 export type Condition =
   | { kind: "field"; of: FieldSource; field: string; test: FieldTest }

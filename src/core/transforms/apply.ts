@@ -6,14 +6,17 @@
 import type { FieldMapping } from "../mapping.js";
 import { type FieldValue, isBlank } from "../records.js";
 import { compileStep } from "./compile.js";
-import { ok, type StepFn, type TransformResult } from "./result.js";
+import { ok, type SourceRecordFields, type StepFn, type TransformResult } from "./result.js";
 
-export type { TransformResult } from "./result.js";
+export type { SourceRecordFields, TransformResult } from "./result.js";
 
-/** A field's transforms, prepared: one function per direction. */
+/**
+ * A field's transforms, prepared: one function per direction. `source` is the record the value comes
+ * from (the marketing record going to the CRM), for steps that read another of its fields.
+ */
 export interface CompiledField {
-  toCrm(value: FieldValue): TransformResult;
-  toMarketing(value: FieldValue): TransformResult;
+  toCrm(value: FieldValue, source?: SourceRecordFields): TransformResult;
+  toMarketing(value: FieldValue, source?: SourceRecordFields): TransformResult;
 }
 
 interface Pass {
@@ -41,8 +44,8 @@ export function compileField(field: FieldMapping): CompiledField {
   const towardsCrm = `${field.marketing} → ${field.crm}`;
   const towardsMarketing = `${field.crm} → ${field.marketing}`;
   const result: CompiledField = {
-    toCrm: (value) => run(toCrm, value, towardsCrm),
-    toMarketing: (value) => run(toMarketing, value, towardsMarketing),
+    toCrm: (value, source) => run(toCrm, value, towardsCrm, source),
+    toMarketing: (value, source) => run(toMarketing, value, towardsMarketing, source),
   };
   cache.set(field, result);
   return result;
@@ -51,7 +54,7 @@ export function compileField(field: FieldMapping): CompiledField {
 const identity: StepFn = (value) => ok(value);
 const BLANK: TransformResult = { ok: true, value: null };
 
-function run(pass: Pass, value: FieldValue, label: string): TransformResult {
+function run(pass: Pass, value: FieldValue, label: string, source?: SourceRecordFields): TransformResult {
   // Blank is canonically null; blank values skip every step except a `default`.
   let current: FieldValue = isBlank(value) ? null : value;
   const { steps, fills } = pass;
@@ -62,7 +65,7 @@ function run(pass: Pass, value: FieldValue, label: string): TransformResult {
       current = fill;
       continue;
     }
-    const result = steps[i]!(current);
+    const result = steps[i]!(current, source);
     if (!result.ok) return { ok: false, message: `${label}: ${result.message}` };
     current = isBlank(result.value) ? null : result.value;
   }
@@ -70,11 +73,19 @@ function run(pass: Pass, value: FieldValue, label: string): TransformResult {
 }
 
 /** The value as it should be written to the CRM field. */
-export function applyToCrm(field: FieldMapping, value: FieldValue): TransformResult {
-  return compileField(field).toCrm(value);
+export function applyToCrm(
+  field: FieldMapping,
+  value: FieldValue,
+  source?: SourceRecordFields,
+): TransformResult {
+  return compileField(field).toCrm(value, source);
 }
 
 /** The value as it should be written to the marketing field. */
-export function applyToMarketing(field: FieldMapping, value: FieldValue): TransformResult {
-  return compileField(field).toMarketing(value);
+export function applyToMarketing(
+  field: FieldMapping,
+  value: FieldValue,
+  source?: SourceRecordFields,
+): TransformResult {
+  return compileField(field).toMarketing(value, source);
 }

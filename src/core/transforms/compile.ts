@@ -1,11 +1,10 @@
 // Turns one Transform from a mapping into its prepared step, and says why a Transform is unusable (for
 // the mapping loader). Each kind lives in its own file; this is the only place that lists them all.
 import type { Transform } from "../mapping.js";
-import { COUNTRY_BY_ALPHA2 } from "./countries.js";
 import { compileCountryIso } from "./country-iso.js";
 import { compileDate, dateFormProblem } from "./date.js";
 import { compileDefault } from "./default-value.js";
-import { compilePhone } from "./phone-e164.js";
+import { compilePhone, isPhoneRegion } from "./phone-e164.js";
 import type { CompiledStep } from "./result.js";
 import { compileCase } from "./text-case.js";
 import { compileTrim } from "./trim.js";
@@ -19,9 +18,9 @@ export function compileStep(transform: Transform): CompiledStep {
     case "case":
       return compileCase(transform.to);
     case "phone_e164":
-      return compilePhone(transform.defaultCountry, transform.invalid);
+      return compilePhone(transform);
     case "country_iso":
-      return compileCountryIso();
+      return compileCountryIso(transform.to);
     case "value_map":
       return compileValueMap(transform);
     case "date":
@@ -37,9 +36,9 @@ export function compileStep(transform: Transform): CompiledStep {
 export function transformProblem(transform: Transform): string | undefined {
   switch (transform.kind) {
     case "phone_e164":
-      return COUNTRY_BY_ALPHA2.has(transform.defaultCountry.toUpperCase())
+      return isPhoneRegion(transform.defaultCountry)
         ? undefined
-        : `default country "${transform.defaultCountry}" is not an ISO 3166 alpha-2 code`;
+        : `default country "${transform.defaultCountry}" is not an ISO 3166 alpha-2 code with a telephone numbering plan`;
     case "date":
       return dateFormProblem(transform.marketing) ?? dateFormProblem(transform.crm);
     case "truncate":

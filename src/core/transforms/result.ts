@@ -4,8 +4,17 @@ import type { FieldValue } from "../records.js";
 
 export type TransformResult = { ok: true; value: FieldValue } | { ok: false; message: string };
 
+/**
+ * The record a value travels from: the side it was read on and that record's fields, for a step whose
+ * reading depends on another field (a phone number read in the record's country).
+ */
+export interface SourceRecordFields {
+  side: "marketing" | "crm";
+  fields: Readonly<Record<string, FieldValue | undefined>>;
+}
+
 /** One step working on a non-blank value; blank values pass around it (see `CompiledStep.fill`). */
-export type StepFn = (value: string) => TransformResult;
+export type StepFn = (value: string, source?: SourceRecordFields) => TransformResult;
 
 /** A transform step prepared once per mapping, with its function for each direction. */
 export interface CompiledStep {

@@ -6,7 +6,7 @@
 // "José María O'Brien-Núñez". After an apostrophe a letter is capitalised only when one letter precedes
 // it (O'Brien, D'Angelo, L'Oréal), so "don't" stays "Don't". Deliberately simple: no Mc/Mac/van/de rules,
 // so "McDONALD" becomes "Mcdonald" and "van der Berg" becomes "Van Der Berg"; map such fields without
-// title case if that matters.
+// title case if that matters. A word starting with a letter that has no one-letter capital ("ß") keeps it.
 import type { TextCase } from "../mapping.js";
 import { type CompiledStep, ok, type StepFn } from "./result.js";
 
@@ -19,7 +19,11 @@ export function titleCase(value: string): string {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (!LETTER.test(ch)) continue;
-    if (startsWord(chars, i)) chars[i] = ch.toUpperCase();
+    if (!startsWord(chars, i)) continue;
+    // "ß" upper-cases to "SS", which a second pass would turn into "Ss": a letter without a one-letter
+    // capital stays as it is, so title case applied twice gives what it gave once.
+    const upper = ch.toUpperCase();
+    if (Array.from(upper).length === 1) chars[i] = upper;
   }
   return chars.join("");
 }

@@ -1,75 +1,29 @@
-// RFC 4180 CSV for Bulk API 2.0 job data and results (Bulk API 2.0 Developer Guide, "Prepare CSV Files"):
-// comma-delimited, fields with commas, quotes or line breaks quoted, a quote inside one doubled, and a
-// quoted field may span lines. LF and CRLF row ends are both read. Job data is written with LF row ends.
+// Bulk API 2.0 job data and results as CSV (Bulk API 2.0 Developer Guide, "Valid CSV Record Rows",
+// https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/datafiles_csv_valid_record_rows.htm):
+// comma-delimited, a field holding a comma, quote or line break quoted, a quote inside one doubled.
+// csv-stringify writes job data with LF row ends (the job's `lineEnding: LF`); csv-parse reads results,
+// comma-delimited only (never guessing among Bulk API's six delimiters), strict about quotes, with LF or
+// CRLF row ends. Every value stays text: "00742" keeps its zeros, and `#N/A` (null) is the caller's.
 // The emulator keeps its own CSV code on purpose: it models Salesforce apart from this adapter, so a bug in
-// one reader cannot hide behind the same bug in the other.
+// one cannot hide behind the same bug in the other.
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 
-/** Rows of fields; throws on an unterminated quoted field or a stray quote inside an unquoted one. */
+/** Rows of fields, header first; throws on an unterminated quote or rows of differing widths. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let wasQuoted = false;
-  let i = 0;
-  const endField = () => {
-    row.push(field);
-    field = "";
-    wasQuoted = false;
-  };
-  const endRow = () => {
-    endField();
-    rows.push(row);
-    row = [];
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i += 1;
-        continue;
-      }
-      field += c;
-      i += 1;
-      continue;
-    }
-    if (c === '"') {
-      if (field.length > 0 || wasQuoted) throw new Error(`CSV: stray quote in an unquoted field at ${i}`);
-      quoted = true;
-      wasQuoted = true;
-      i += 1;
-    } else if (c === ",") {
-      endField();
-      i += 1;
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      endRow();
-      i += 2;
-    } else if (c === "\n") {
-      endRow();
-      i += 1;
-    } else {
-      if (wasQuoted) throw new Error(`CSV: text after a closing quote at ${i}`);
-      field += c;
-      i += 1;
-    }
-  }
-  if (quoted) throw new Error("CSV: unterminated quoted field");
-  // A final line without a line break still counts; a trailing line break does not start a new row.
-  if (field.length > 0 || wasQuoted || row.length > 0) endRow();
-  return rows;
+  return parse(text, {
+    delimiter: ",",
+    quote: '"',
+    escape: '"',
+    bom: true,
+    // A row of another width is a broken answer, not something to pad.
+    relax_column_count: false,
+    skip_empty_lines: false,
+  }) as string[][];
 }
 
 /** One CSV text with LF row ends; fields are quoted only when they need it. */
 export function formatCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.map(quoteField).join(",")).join("\n") + (rows.length > 0 ? "\n" : "");
-}
-
-function quoteField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  // `quoted_match` adds a lone CR, which csv-stringify would otherwise leave bare inside a field.
+  return stringify(rows as string[][], { delimiter: ",", record_delimiter: "unix", quoted_match: /\r/ });
 }

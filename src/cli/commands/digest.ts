@@ -1,0 +1,96 @@
+// `leadloop digest`: per rep, their active leads with what each did since the rep's last digest, highest
+// score first, as text, Markdown or HTML; `--write` also puts it in the CRM as one task per rep (through
+// the outbox, under the run lock) and remembers the digest, so the next one starts where this one ended.
+import { randomUUID } from "node:crypto";
+import type { Command } from "commander";
+import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
+import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
+import { collectDigests, writeDigests } from "../../sync/funnel/digest.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
+import type { RunContext } from "../../sync/run-context.js";
+import { emptySummary } from "../../sync/run-summary.js";
+import { wire } from "../compose.js";
+import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+
+interface DigestOptions {
+  owner?: string;
+  period: string;
+  format: string;
+  write?: boolean;
+  json?: boolean;
+}
+
+export function registerDigest(program: Command, io: CommandIo): void {
+  program
+    .command("digest")
+    .description("each rep's active leads and what they did since the last digest; --write puts it in the CRM")
+    .option("--owner <email>", "only this rep")
+    .option("--period <period>", `${DIGEST_PERIODS.join(" or ")}: how far back a first digest looks, and how often one is kept`, "day")
+    .option("--format <format>", DIGEST_FORMATS.join(", "), "text")
+    .option("--write", "write each rep's digest as one CRM task (a second one in the same period updates it)")
+    .option("--json", "print the digests as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nActive leads are the ones handed off to the rep with no verdict yet. Without --write nothing is written\n" +
+        "and nothing is remembered: the window starts at the rep's last written digest (or one period back).\n\n" +
+        "Examples:\n  leadloop digest\n  leadloop digest --owner helene.dubois@acme.com --format markdown\n  leadloop digest --period week --write",
+    )
+    .action(async function (this: Command, opts: DigestOptions) {
+      const { loaded, log } = commandConfig(this, io);
+      if (!DIGEST_PERIODS.includes(opts.period as DigestPeriod) || !DIGEST_FORMATS.includes(opts.format as DigestFormat)) {
+        io.stderr.write(
+          `leadloop: --period must be one of ${DIGEST_PERIODS.join(", ")} and --format one of ${DIGEST_FORMATS.join(", ")}\n`,
+        );
+        io.outcome.exitCode = EXIT.config;
+        return;
+      }
+      const period = opts.period as DigestPeriod;
+      const now = io.now ?? (() => new Date());
+      const wiring = await wire(loaded.config, log);
+      try {
+        const collected = await collectDigests(wiring.store, wiring.funnel.activities, {
+          owner: opts.owner,
+          period,
+          now: now(),
+        });
+        let written: { ownerEmail: string; key: string; written: boolean }[] = [];
+        if (opts.write) {
+          await wiring.prepare();
+          const runId = `digest-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+          const lease = await takeRunLock({ store: wiring.store, holder: runLockHolder(runId), now, ttlMs: RUN_LOCK_TTL_MS, log });
+          const summary = emptySummary(runId, false, now().toISOString(), [wiring.marketing.system, wiring.crm.system]);
+          const ctx: RunContext = {
+            runId,
+            until: now().toISOString(),
+            now,
+            log: log.child({ runId }),
+            store: wiring.store,
+            marketing: wiring.marketing,
+            crm: wiring.crm,
+            summary,
+            createdPeople: [],
+            includeInCrm: async (records) => new Set(records.map((r) => r.id)),
+          };
+          await wiring.store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
+          try {
+            written = (await writeDigests(ctx, wiring.funnel.vocabulary, collected, period)).written;
+            summary.status = "succeeded";
+          } finally {
+            summary.finishedAt = now().toISOString();
+            await wiring.store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
+            await lease.release();
+          }
+        }
+        if (opts.json) printJson(io, { digests: collected.digests, written });
+        else if (collected.digests.length === 0)
+          io.stdout.write(`no active leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);
+        else io.stdout.write(renderDigests(collected.digests, opts.format as DigestFormat));
+        const refused = written.filter((w) => !w.written);
+        for (const w of refused) io.stderr.write(`leadloop: the digest task for ${w.ownerEmail} was refused; see leadloop errors list\n`);
+        if (refused.length > 0) io.outcome.exitCode = EXIT.partial;
+      } finally {
+        await wiring.close();
+      }
+    });
+}

@@ -1,0 +1,157 @@
+// `leadloop digest` as a rep's manager runs it, against both emulators: each rep's active leads, highest
+// score first, with what each did since the last digest; `--write` puts one task per rep in the CRM
+// (Salesforce Task, or a HubSpot task with HubSpot as the CRM), and a second digest the same day updates
+// that task instead of adding one; the next day's digest starts where the written one ended.
+import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { pricingAndDemo } from "../support/funnel-harness.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+interface DigestJson {
+  digests: {
+    ownerEmail: string;
+    since: string;
+    until: string;
+    leads: { email: string | null; name: string | null; score: number; behaviour: string[]; activityCount: number }[];
+  }[];
+  written: { ownerEmail: string; key: string; written: boolean }[];
+}
+
+const DAY = 86_400_000;
+
+describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as the CRM", (crm) => {
+  let world: SandboxWorld;
+  let prospect: string;
+  const config = () => ["--config", world.configPath];
+
+  beforeEach(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 12 }), `digest-${crm}`, crm);
+    const company = world.hubspot.data.createObject("companies", {
+      name: "Mühlenbach Logistik",
+      domain: "muehlenbach-logistik.de",
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "420",
+      country: "Deutschland",
+    });
+    prospect = world.hubspot.data.createObject("contacts", {
+      email: "Juergen.Kraemer@Muehlenbach-Logistik.de",
+      firstname: "Jürgen",
+      lastname: "Krämer",
+      jobtitle: "Geschäftsführer",
+      company: "Mühlenbach Logistik",
+      country: "Deutschland",
+      phone: "030 901820",
+    }).id;
+    world.hubspot.data.associate("contacts", prospect, "companies", company.id);
+    pricingAndDemo(world, prospect);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  const digestTasks = () =>
+    crm === "salesforce"
+      ? world.salesforce.data.store
+          .all("Task")
+          .filter((t) => String(t.Leadloop_Activity_Key__c ?? "").startsWith("leadloop:digest:"))
+          .map((t) => ({ key: String(t.Leadloop_Activity_Key__c), body: String(t.Description ?? ""), owner: String(t.OwnerId) }))
+      : world.hubspot.data
+          .listObjects("tasks")
+          .filter((t) => (t.properties.leadloop_activity_key ?? "").startsWith("leadloop:digest:"))
+          .map((t) => ({ key: t.properties.leadloop_activity_key!, body: t.properties.hs_task_body ?? "", owner: t.properties.hubspot_owner_id ?? "" }));
+
+  it("lists each rep's active leads by score with what they did, writes one task per rep once a day, and starts the next day where it ended", async () => {
+    const sync = await runCli(["sync", ...config()]);
+    expect([0, 4]).toContain(sync.code);
+    // After the handoff Jürgen reads the pricing page again.
+    recordActivity(world.hubspot.data, {
+      contactId: prospect,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing/enterprise", hs_title: "Préços & plans — Enterprise" },
+    });
+
+    const shown = await runCli(["digest", "--json", ...config()]);
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
+    const first = JSON.parse(shown.stdout) as DigestJson;
+    expect(first.written).toEqual([]);
+    const mine = first.digests.find((d) => d.leads.some((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de"));
+    expect(mine).toBeDefined();
+    for (const digest of first.digests) {
+      const scores = digest.leads.map((l) => l.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+    const juergen = mine!.leads.find((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de")!;
+    expect(juergen.name).toBe("Jürgen Krämer");
+    expect(juergen.behaviour.join("\n")).toContain("Préços & plans — Enterprise (/pricing/enterprise)");
+    expect(juergen.behaviour.join("\n")).toContain("Request a demo");
+
+    // Text, Markdown and HTML name the same lead; only this rep with --owner.
+    const text = await runCli(["digest", "--owner", mine!.ownerEmail.toUpperCase(), ...config()]);
+    expect(text.stdout).toContain(`${mine!.ownerEmail}: `);
+    expect(text.stdout).toContain("Jürgen Krämer <juergen.kraemer@muehlenbach-logistik.de>");
+    expect(text.stdout.split("\n").filter((l) => /^\S+@\S+: /.test(l))).toHaveLength(1);
+    const markdown = await runCli(["digest", "--format", "markdown", "--owner", mine!.ownerEmail, ...config()]);
+    expect(markdown.stdout).toContain("Jürgen Krämer \\<juergen.kraemer@muehlenbach-logistik.de\\>");
+    const html = await runCli(["digest", "--format", "html", "--owner", mine!.ownerEmail, ...config()]);
+    expect(html.stdout).toContain("Préços &amp; plans — Enterprise");
+    expect(html.stdout).toContain("<!doctype html>");
+    expect(digestTasks()).toEqual([]);
+
+    // --write: one task per rep, on the CRM, owned by the rep.
+    const written = await runCli(["digest", "--write", "--json", ...config()]);
+    expect(written.stderr).toBe("");
+    expect(written.code).toBe(0);
+    const result = JSON.parse(written.stdout) as DigestJson;
+    expect(result.written.map((w) => w.written)).toEqual(result.digests.map(() => true));
+    const tasks = digestTasks();
+    expect(tasks.map((t) => t.key).sort()).toEqual(result.written.map((w) => w.key).sort());
+    expect(new Set(tasks.map((t) => t.key)).size).toBe(result.digests.length);
+    const juergensTask = tasks.find((t) => t.key.startsWith(`leadloop:digest:${mine!.ownerEmail}:`))!;
+    expect(juergensTask.body).toContain("Jürgen Krämer");
+    expect(juergensTask.owner).not.toBe("");
+
+    // The same day again: the same tasks, updated, none added.
+    recordActivity(world.hubspot.data, {
+      contactId: prospect,
+      kind: "formSubmission",
+      properties: { hs_title: "Télécharger le guide ROI", hs_url: "https://www.leadloop-demo.com/guide" },
+    });
+    const again = await runCli(["digest", "--write", ...config()]);
+    expect(again.code).toBe(0);
+    const after = digestTasks();
+    expect(after).toHaveLength(tasks.length);
+    expect(after.find((t) => t.key === juergensTask.key)!.body).toContain("Télécharger le guide ROI");
+
+    // Tomorrow: the window starts where the written digest ended, so what was reported is not repeated.
+    const tomorrow = new Date(Date.now() + DAY);
+    const next = await runCli(["digest", "--json", "--owner", mine!.ownerEmail, ...config()], {}, undefined, { now: () => tomorrow });
+    const nextDigest = (JSON.parse(next.stdout) as DigestJson).digests[0]!;
+    expect(Date.parse(nextDigest.since)).toBeGreaterThan(Date.parse(first.digests[0]!.until));
+    expect(nextDigest.leads.find((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de")).toMatchObject({
+      activityCount: 0,
+      behaviour: [],
+    });
+    const nextText = await runCli(["digest", "--owner", mine!.ownerEmail, ...config()], {}, undefined, { now: () => tomorrow });
+    expect(nextText.stdout).toContain("nothing new since the last digest");
+  }, 120_000);
+
+  it("a refused digest task stays in the outbox and the error queue, and the command exits 4", async () => {
+    const sync = await runCli(["sync", ...config()]);
+    expect([0, 4]).toContain(sync.code);
+    const shown = JSON.parse((await runCli(["digest", "--json", ...config()])).stdout) as DigestJson;
+    const rep = shown.digests.find((d) => d.leads.some((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de"))!;
+    const key = `leadloop:digest:${rep.ownerEmail}:${new Date().toISOString().slice(0, 10)}`;
+    const fault = { field: crm === "salesforce" ? "Leadloop_Activity_Key__c" : "leadloop_activity_key", equals: key, message: "Blocked by a validation rule" };
+    if (crm === "salesforce") world.salesforce.faults.add({ records: [{ object: "Task", ...fault }] });
+    else world.hubspot.faults.add({ records: [{ object: "tasks", ...fault }] });
+
+    const written = await runCli(["digest", "--write", "--owner", rep.ownerEmail, ...config()]);
+    expect(written.code).toBe(4);
+    expect(written.stderr).toContain(`the digest task for ${rep.ownerEmail} was refused`);
+    const errors = JSON.parse((await runCli(["errors", "list", "--json", ...config()])).stdout) as { message: string; object: string }[];
+    expect(errors.filter((e) => e.message.includes("Blocked by a validation rule"))).toHaveLength(1);
+    expect(digestTasks()).toEqual([]);
+  }, 120_000);
+});
