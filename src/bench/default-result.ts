@@ -2,6 +2,7 @@
 // JSON contract of ARCHITECTURE.md "Benchmarks"), what the same calls need under the vendors' limits,
 // the daily budget of a portal of this size, and every run's own figures.
 import {
+  type CallRates,
   DEFAULT_LIMITS,
   type Forecast,
   forecast,
@@ -41,6 +42,8 @@ export interface DefaultResult {
   rateLimited: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", LoadForecast>;
   /** A portal of this size: first load and a day of typical change, from the measured rates. */
   budget: Forecast;
+  /** The measured calls per contact (core/forecast's CallRates): what `leadloop forecast` ships. */
+  rates: CallRates;
   runs: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", PhaseFigures>;
 }
 
@@ -75,6 +78,7 @@ export function defaultResult(
       { contacts: d.records, changesPerDay: Math.round(d.records * DAILY_CHANGE_SHARE), runsPerDay: RUNS_PER_DAY },
       DEFAULT_LIMITS,
     ),
+    rates: d.rates,
     runs,
   };
 }

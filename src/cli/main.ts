@@ -7,6 +7,7 @@ import { LOG_LEVELS } from "../log/logger.js";
 import { registerDaemon } from "./commands/daemon.js";
 import { registerErrors } from "./commands/errors.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerForecast } from "./commands/forecast.js";
 import { registerHot } from "./commands/hot.js";
 import { registerNearQualified } from "./commands/near-qualified.js";
 import { registerRequalify } from "./commands/requalify.js";
@@ -43,6 +44,7 @@ export function buildProgram(io: CommandIo): Command {
   registerRoute(program, io);
   registerRequalify(program, io);
   registerValidate(program, io);
+  registerForecast(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

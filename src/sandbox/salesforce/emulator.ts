@@ -20,6 +20,7 @@ import { addCollectionRoutes } from "./routes/collections.js";
 import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
+import { addLimitsRoute } from "./routes/limits.js";
 import { addQueryRoutes } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
@@ -95,6 +96,7 @@ export async function startSalesforceEmulator(
   addCollectionRoutes(api, ctx);
   addSObjectRoutes(api, ctx);
   addBulkRoutes(api, ctx);
+  addLimitsRoute(api, ctx);
   const control = new Router<EmulatorHandler>();
   controlRoutes(control, ctx);
 

@@ -30,6 +30,7 @@ import {
   SEARCH_WINDOW_MS,
 } from "./limits.js";
 import { type HubspotOwner, listOwners } from "./owners.js";
+import { type PortalUsage, readPortalUsage } from "./portal-usage.js";
 import { PropertyCatalog } from "./property-catalog.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
@@ -59,6 +60,8 @@ export interface HubspotAdapterOptions {
 
 export interface HubspotAdapter extends SystemPort {
   readonly system: "hubspot";
+  /** The portal's contacts and the limits its rate-limit headers state (`leadloop forecast --live`). */
+  portalUsage(): Promise<PortalUsage>;
   /** Users who can own records, for routing. Throws SystemError. */
   listOwners(): Promise<HubspotOwner[]>;
   /**
@@ -115,6 +118,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       readRemovals({ transport, lookbackMs }, object, since, until),
     apiCalls: () => transport.callCount(),
     listOwners: () => listOwners(transport),
+    portalUsage: () => readPortalUsage(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
     readAssociations: (from: string, ids: readonly string[], to: string) =>
