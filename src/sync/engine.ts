@@ -18,7 +18,7 @@ import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
-import { syncPage } from "./page-sync.js";
+import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
@@ -197,7 +197,15 @@ async function readSide(
   let read = 0;
   return readChangeGroups(
     ctx,
-    { system, object, fields, cursorObject: object, startWhenNew: null },
+    {
+      system,
+      object,
+      fields,
+      cursorObject: object,
+      startWhenNew: null,
+      // Echoes are dropped before grouping, so groups (and write batches) fill with records that need a write.
+      pending: (records) => recordsToSync(ctx, { source: side, mappings, records }),
+    },
     async (group) => {
       read += group.records.length;
       await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor });

@@ -175,6 +175,43 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   });
 }
 
+/**
+ * The records of a page that need syncing: all but linked records equal to their own side's snapshot
+ * (our own write read back, a look-back re-read), which are counted read and unchanged here and go no
+ * further. The change stream drops them before grouping, so a group holds only records that need work.
+ */
+export async function recordsToSync(
+  ctx: RunContext,
+  input: Pick<PageInput, "source" | "mappings" | "records">,
+): Promise<SourceRecord[]> {
+  const { source, mappings } = input;
+  const records = dedupe(input.records);
+  if (records.length === 0) return [];
+  const pair = mappings[0]!.pair;
+  const ids = records.map((r) => r.id);
+  const links =
+    source === "marketing"
+      ? await ctx.store.findLinksByMarketingIds(pair, ids)
+      : await ctx.store.findLinksByCrmIds(pair, ids);
+  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+  const out: SourceRecord[] = [];
+  let echoes = 0;
+  for (const record of records) {
+    const link = links.get(record.id);
+    const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
+    const echo =
+      link !== undefined &&
+      mapping !== undefined &&
+      !(source === "crm" && converted(record, mapping)) &&
+      !sourceChanged(record, mapping, link, snapshots.get(link.id), source);
+    if (echo) echoes++;
+    else out.push(record);
+  }
+  bump(ctx.summary.read, port(ctx, source).system, echoes);
+  ctx.summary.unchanged += echoes;
+  return out;
+}
+
 type Commit = ReturnType<typeof newCommit>;
 
 /**

@@ -97,7 +97,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     },
   };
 
-  const server = createServer((incoming, res) => {
+  // Node's own 16 KB limit would answer 431 before the system's rules (Salesforce's 414) are applied.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (c: Buffer) => chunks.push(c));
     incoming.on("end", () => {

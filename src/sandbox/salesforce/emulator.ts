@@ -121,6 +121,25 @@ export async function startSalesforceEmulator(
   return emulator as SalesforceEmulator;
 }
 
+/**
+ * A REST call's URI and headers may take 16,384 bytes together: past it Salesforce answers 414 URI Too
+ * Long (the URI alone) or 431 Request Header Fields Too Large (Salesforce Help 000386264, "Maximum number
+ * of rows returned by SOQL queries over the REST API").
+ */
+const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
+
+function requestTooLarge(req: EmulatorRequest): EmulatorResponse | undefined {
+  const query = req.query.toString();
+  const uri = Buffer.byteLength(`${req.path}${query ? `?${query}` : ""}`);
+  let headers = 0;
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const v of Array.isArray(value) ? value : [value ?? ""]) headers += Buffer.byteLength(`${name}: ${v}\r\n`);
+  }
+  if (uri > REST_URI_AND_HEADERS_MAX_BYTES) return { status: 414, body: "URI Too Long" };
+  if (uri + headers > REST_URI_AND_HEADERS_MAX_BYTES) return { status: 431, body: "Request Header Fields Too Large" };
+  return undefined;
+}
+
 function isUnauthenticated(path: string): boolean {
   return path.startsWith("/services/oauth2/") || path === "/services/data" || path === "/services/data/";
 }
@@ -128,6 +147,8 @@ function isUnauthenticated(path: string): boolean {
 function behaviour(sessions: Sessions, usage: ApiUsage): SystemBehaviour {
   return {
     guard(req: EmulatorRequest): EmulatorResponse | undefined {
+      const tooLarge = requestTooLarge(req);
+      if (tooLarge) return tooLarge;
       if (isUnauthenticated(req.path)) return undefined;
       const header = String(req.headers.authorization ?? "");
       const token = /^(Bearer|OAuth)\s+(.+)$/i.exec(header)?.[2]?.trim();
