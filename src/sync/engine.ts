@@ -43,6 +43,8 @@ export interface SyncOptions {
   lockHolder?: string;
   /** How long the run lock's lease lasts between renewals. */
   lockTtlMs?: number;
+  /** Audit rows older than this many days are pruned at the end of a run (`store.auditRetentionDays`). */
+  auditRetentionDays?: number;
 }
 
 export interface SyncResult {
@@ -51,6 +53,7 @@ export interface SyncResult {
 }
 
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
+const DAY_MS = 24 * 60 * 60_000;
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
@@ -133,6 +136,11 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
     // a stopped run leaves it in the outbox for the next.
     if (!stopping()) await drainOutbox(ctx);
+    if (!stopping() && options.auditRetentionDays !== undefined) {
+      const before = new Date(now().getTime() - options.auditRetentionDays * DAY_MS).toISOString();
+      const pruned = await store.pruneAudit(before);
+      if (pruned > 0) ctx.log.info("audit.pruned", { rows: pruned, before });
+    }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";
