@@ -19,10 +19,10 @@ import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 
 /** High enough that no limiter ever waits during a bench run. */
-const BURST_PER_10_SECONDS = 10_000_000;
-const SEARCH_PER_SECOND = 1_000_000;
+export const BURST_PER_10_SECONDS = 10_000_000;
+export const SEARCH_PER_SECOND = 1_000_000;
 /** Retries stay quick: a bench that retries is reported through its call counts anyway. */
-const BENCH_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
+export const BENCH_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
 
 export interface Emulators {
   hubspot: HubspotEmulator;
@@ -33,6 +33,7 @@ export interface Emulators {
 export interface BenchLoop extends Emulators {
   mappings: ObjectMapping[];
   store: StateStore;
+  storePath: string;
   sync(): Promise<SyncResult>;
 }
 
@@ -82,6 +83,7 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     ...emulators,
     mappings,
     store,
+    storePath: join(dir, "state.db"),
     sync: () =>
       runSync({ store, marketing: hubspotAdapter, crm: salesforceAdapter, mappings, log: silentLogger }),
     close: async () => {

@@ -1,26 +1,60 @@
-// Reads the emulators' per-endpoint call counters and sorts each endpoint into writes, reads or auth, so
-// a phase's write calls can be set against the batch-size minimum on their own.
+// Sorts the calls an emulator answers into endpoint classes, so a phase's write calls can be set against
+// the batch-size minimum on their own and its reads split by what they were for: writes, reads (change
+// streams, reads by id, describes), behaviour (a contact's activity: events, form submissions, email
+// events), match (finding an unlinked record's counterpart by its match key) and auth (OAuth token).
+import type { ObservedCall } from "../sandbox/emulator/call-counter.js";
 import type { RunningEmulator } from "../sandbox/emulator/server.js";
-import type { CallCounts } from "./figures.js";
+import type { CallCounts, EndpointClass } from "./figures.js";
 
 /** HubSpot answers reads on POST too: searches and batch reads change nothing. */
 const READ_ON_POST = /\/search$|\/batch\/read$/;
+/** Where HubSpot serves a contact's behaviour: the events API and the per-source activity APIs. */
+const BEHAVIOUR_PATH = /^\/(events|form-integrations|marketing|email\/public)\//;
+/** The fields a SOQL statement filters with an `IN` list. */
+const SOQL_IN = /\b([A-Za-z_][\w.]*)\s+IN\s*\(/gi;
 
-/** Counts what `emulator` answered since its counter was last reset. */
-export function tally(emulator: RunningEmulator): CallCounts {
-  const byEndpoint = emulator.calls.byEndpoint();
-  const counts: CallCounts = { total: 0, writes: 0, reads: 0, auth: 0, byEndpoint };
-  for (const [endpoint, n] of Object.entries(byEndpoint)) {
-    counts.total += n;
-    counts[kindOf(endpoint)] += n;
-  }
-  return counts;
+/** Starts counting `emulator`'s calls by class from now; `stop()` returns the counts. */
+export function startTally(emulator: RunningEmulator): { stop(): CallCounts } {
+  const counts: CallCounts = { total: 0, writes: 0, reads: 0, behaviour: 0, match: 0, auth: 0, search: 0, byEndpoint: {} };
+  const stop = emulator.calls.observe((call) => {
+    counts.total++;
+    counts[classOf(call)]++;
+    if (call.endpoint.startsWith("POST ") && call.endpoint.endsWith("/search")) counts.search++;
+    counts.byEndpoint[call.endpoint] = (counts.byEndpoint[call.endpoint] ?? 0) + 1;
+  });
+  return {
+    stop: () => {
+      stop();
+      counts.byEndpoint = Object.fromEntries(Object.entries(counts.byEndpoint).sort(([a], [b]) => a.localeCompare(b)));
+      return counts;
+    },
+  };
 }
 
-function kindOf(endpoint: string): "writes" | "reads" | "auth" {
-  const [method = "", path = ""] = endpoint.split(" ", 2);
+export function classOf(call: ObservedCall): EndpointClass {
+  const [method = "", path = ""] = call.endpoint.split(" ", 2);
   if (path.includes("/oauth2/")) return "auth";
+  if (BEHAVIOUR_PATH.test(path)) return "behaviour";
+  if (path.endsWith("/query") || path.endsWith("/queryAll")) {
+    // An `IN` list on a field other than Id is findBy, the match of unlinked records; on Id, a read by id.
+    const soql = call.query.get("q") ?? "";
+    const fields = [...soql.matchAll(SOQL_IN)].map((m) => m[1]!.toLowerCase());
+    return fields.some((f) => f !== "id" && !f.endsWith("id")) ? "match" : "reads";
+  }
+  if (method === "POST" && path.endsWith("/batch/read") && hasIdProperty(call.body)) return "match";
+  if (method === "POST" && path.endsWith("/search") && searchesIn(call.body)) return "match";
   if (method === "GET" || method === "HEAD") return "reads";
   if (method === "POST" && READ_ON_POST.test(path)) return "reads";
   return "writes";
+}
+
+/** A batch read by a unique property (email) instead of the record id: the contact match. */
+function hasIdProperty(body: unknown): boolean {
+  return typeof body === "object" && body !== null && typeof (body as { idProperty?: unknown }).idProperty === "string";
+}
+
+/** A search with an `IN` filter: findBy (change reads filter on the modification date instead). */
+function searchesIn(body: unknown): boolean {
+  const groups = (body as { filterGroups?: { filters?: { operator?: string }[] }[] } | null)?.filterGroups ?? [];
+  return groups.some((g) => (g.filters ?? []).some((f) => f.operator === "IN"));
 }

@@ -2,20 +2,30 @@
 // (issue 3, "Speed and scale"): ceil(N/100) calls for HubSpot, ceil(N/200) for Salesforce, N being the
 // records the phase changed. Ratios are null where the minimum is zero (nothing changed).
 
+import type { ClassCalls } from "../core/forecast/api-forecast.js";
+
 export type SystemName = "hubspot" | "salesforce";
 export type PerSystem<T> = Record<SystemName, T>;
 
 /** Records per write call: HubSpot batch endpoints and Salesforce sObject Collections. */
 export const BATCH_SIZE: PerSystem<number> = { hubspot: 100, salesforce: 200 };
 
+export type EndpointClass = "writes" | "reads" | "behaviour" | "match" | "auth";
+
 export interface CallCounts {
   total: number;
   /** Calls that create, update or delete records. */
   writes: number;
-  /** Calls that only read (lists, searches, batch reads, queries, describes). */
+  /** Calls that only read (change streams, reads by id, describes) and are neither behaviour nor match. */
   reads: number;
+  /** A contact's activity: events API and the per-source activity APIs. */
+  behaviour: number;
+  /** Finding unlinked records' counterparts by match key (SOQL IN on email/domain, search IN, batch read by email). */
+  match: number;
   /** OAuth token calls: neither. */
   auth: number;
+  /** HubSpot CRM searches among the calls above (they have their own per-second limit). */
+  search: number;
   byEndpoint: Record<string, number>;
 }
 
@@ -31,6 +41,12 @@ export interface PhaseFigures {
   apiCalls: PerSystem<number>;
   writeCalls: PerSystem<number>;
   readCalls: PerSystem<number>;
+  behaviourCalls: PerSystem<number>;
+  matchCalls: PerSystem<number>;
+  /** Calls by class per system, in the forecast model's shape (core/forecast). */
+  classCalls: PerSystem<ClassCalls>;
+  /** Records the run wrote per `system object` (from its audit), when the minimum was taken from it. */
+  writtenByObject?: Record<string, number>;
   /** All calls (reads and writes) / batch-size minimum. */
   apiCallRatio: PerSystem<number | null>;
   /** Write calls only / batch-size minimum. */

@@ -1,33 +1,55 @@
 // Measures one sync run over both emulators: wall time, peak RSS, the calls each emulator answered
-// (split into writes and reads) and what the engine's summary says it did, as PhaseFigures.
-import type { BenchLoop } from "./bench-loop.js";
-import { tally } from "./call-tally.js";
-import { batchMinimum, mb, type PerSystem, type PhaseFigures, ratio, round } from "./figures.js";
+// (by endpoint class) and what the engine's summary says it did, as PhaseFigures. The batch-size
+// minimum is either given (the records the phase changed) or taken from the run's own audit: the
+// records written per system and object, each object's count divided by the system's batch size.
+import Database from "better-sqlite3";
+import type { HubspotEmulator } from "../sandbox/hubspot/emulator.js";
+import type { SalesforceEmulator } from "../sandbox/salesforce/emulator.js";
+import type { SyncResult } from "../sync/engine.js";
+import type { ClassCalls } from "../core/forecast/api-forecast.js";
+import { startTally } from "./call-tally.js";
+import { BATCH_SIZE, batchMinimum, type CallCounts, mb, type PerSystem, type PhaseFigures, ratio, round, type SystemName } from "./figures.js";
 import { sampleRss } from "./rss-sampler.js";
 
-/** Runs `loop.sync()` once; `records` is how many records the phase changed (the ratios' N). */
-export async function measureRun(loop: BenchLoop, records: number): Promise<PhaseFigures> {
-  loop.hubspot.calls.reset();
-  loop.salesforce.calls.reset();
+/** What a measured run needs: the two emulators, the store's file and one run of the engine. */
+export interface MeasuredLoop {
+  hubspot: HubspotEmulator;
+  salesforce: SalesforceEmulator;
+  storePath: string;
+  sync(): Promise<SyncResult>;
+}
+
+/**
+ * Runs `loop.sync()` once. `records` is how many records the phase changed (the ratios' N); "audit"
+ * takes the minimum from the records the run wrote.
+ */
+export async function measureRun(loop: MeasuredLoop, records: number | "audit"): Promise<PhaseFigures> {
+  const hubspotTally = startTally(loop.hubspot);
+  const salesforceTally = startTally(loop.salesforce);
   const rss = sampleRss();
   const started = performance.now();
   const { summary } = await loop.sync();
   const seconds = (performance.now() - started) / 1000;
   const peakRss = rss.stop();
+  const hubspot = hubspotTally.stop();
+  const salesforce = salesforceTally.stop();
   if (summary.status !== "succeeded") throw new Error(`bench sync run ended ${summary.status}`);
 
-  const hubspot = tally(loop.hubspot);
-  const salesforce = tally(loop.salesforce);
-  const minimum = batchMinimum(records);
+  const written = records === "audit" ? writtenByObject(loop.storePath, summary.runId) : undefined;
+  const minimum = written ? minimumOf(written) : batchMinimum(records as number);
+  const n = written ? Object.values(written).reduce((a, b) => a + b, 0) : (records as number);
   return {
-    records,
+    records: n,
     seconds: round(seconds, 3),
-    recordsPerSecond: records > 0 ? Math.round(records / seconds) : null,
+    recordsPerSecond: n > 0 ? Math.round(n / seconds) : null,
     peakRssMb: mb(peakRss),
     batchMinimum: minimum,
     apiCalls: { hubspot: hubspot.total, salesforce: salesforce.total },
     writeCalls: { hubspot: hubspot.writes, salesforce: salesforce.writes },
     readCalls: { hubspot: hubspot.reads, salesforce: salesforce.reads },
+    behaviourCalls: { hubspot: hubspot.behaviour, salesforce: salesforce.behaviour },
+    matchCalls: { hubspot: hubspot.match, salesforce: salesforce.match },
+    classCalls: { hubspot: classCalls(hubspot), salesforce: classCalls(salesforce) },
     apiCallRatio: {
       hubspot: ratio(hubspot.total, minimum.hubspot),
       salesforce: ratio(salesforce.total, minimum.salesforce),
@@ -40,8 +62,39 @@ export async function measureRun(loop: BenchLoop, records: number): Promise<Phas
     created: bySystem(summary.created),
     updated: bySystem(summary.updated),
     errors: bySystem(summary.errors),
+    ...(written ? { writtenByObject: written } : {}),
     endpoints: { hubspot: hubspot.byEndpoint, salesforce: salesforce.byEndpoint },
   };
+}
+
+/** `system object` → records the run wrote there, from the audit rows it committed. */
+function writtenByObject(storePath: string, runId: string): Record<string, number> {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT system, object, COUNT(DISTINCT record_id) AS n FROM audit_log WHERE run_id = ? GROUP BY system, object`,
+      )
+      .all(runId) as { system: string; object: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [`${r.system} ${r.object}`, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Each object's records over its system's batch size, rounded up, summed per system. */
+function minimumOf(written: Record<string, number>): PerSystem<number> {
+  const out: PerSystem<number> = { hubspot: 0, salesforce: 0 };
+  for (const [key, n] of Object.entries(written)) {
+    const system = key.split(" ", 1)[0] as SystemName;
+    if (system in out) out[system] += Math.ceil(n / BATCH_SIZE[system]);
+  }
+  return out;
+}
+
+function classCalls(c: CallCounts): ClassCalls {
+  // Token calls are reads for the budget: they count against the allocation like any call.
+  return { writes: c.writes, reads: c.reads + c.auth, behaviour: c.behaviour, match: c.match, search: c.search };
 }
 
 function bySystem(counts: Record<string, number>): PerSystem<number> {

@@ -2,7 +2,7 @@
 // ids page by page, reads each contact with one GET and creates each Lead with one POST, using plain fetch
 // against the same emulators. It is not production code: no retries, no matching, no state.
 import type { Emulators } from "./bench-loop.js";
-import { tally } from "./call-tally.js";
+import { startTally } from "./call-tally.js";
 import type { CallCounts } from "./figures.js";
 
 const API_VERSION = "v62.0";
@@ -44,8 +44,7 @@ interface Contact {
 
 export async function runNaiveConnector(emulators: Emulators, records: number): Promise<NaiveFigures> {
   const { hubspot, salesforce } = emulators;
-  hubspot.calls.reset();
-  salesforce.calls.reset();
+  const tallies = { hubspot: startTally(hubspot), salesforce: startTally(salesforce) };
   const started = performance.now();
   const hubspotGet = async <T>(path: string): Promise<T> => {
     const res = await fetch(`${hubspot.url}${path}`, {
@@ -87,7 +86,7 @@ export async function runNaiveConnector(emulators: Emulators, records: number): 
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
   const seconds = (performance.now() - started) / 1000;
-  const apiCalls = { hubspot: tally(hubspot), salesforce: tally(salesforce) };
+  const apiCalls = { hubspot: tallies.hubspot.stop(), salesforce: tallies.salesforce.stop() };
   return {
     records,
     seconds: Math.round(seconds * 1000) / 1000,

@@ -1,17 +1,51 @@
 // The readable form of the bench's results (without --json): one block per size, one line per run.
 import type { BenchResult, EngineResult } from "./bench-result.js";
+import type { DefaultResult } from "./default-result.js";
 import type { PerSystem, PhaseFigures } from "./figures.js";
 
-export function renderTable(results: readonly BenchResult[], engine: EngineResult | undefined): string {
+interface SizeTables {
+  records: number;
+  default: DefaultResult;
+  fieldOnly: BenchResult | { skipped: string };
+}
+
+const HEADER =
+  `  ${pad("run", 12)}${pad("records", 9)}${pad("seconds", 9)}${pad("rec/s", 8)}${pad("peakRSS", 9)}` +
+  `${pad("calls hs/sf", 13)}${pad("writes hs/sf", 14)}${pad("min hs/sf", 11)}` +
+  `${pad("write ratio hs/sf", 19)}${pad("behaviour hs", 14)}match hs/sf`;
+
+export function renderTable(results: readonly SizeTables[], engine: EngineResult | undefined): string {
   const lines: string[] = [];
-  for (const r of results) {
-    lines.push(`leadloop bench: ${r.records.toLocaleString("en-US")} marketing contacts`);
-    lines.push(`  seeded in ${r.seedSeconds}s (not timed); RSS after seeding ${r.rssAfterSeedMb} MB`);
+  for (const size of results) {
+    const d = size.default;
+    lines.push(`leadloop bench, default configuration: ${d.records.toLocaleString("en-US")} contacts (sandbox world)`);
+    lines.push(`  seeded in ${d.seedSeconds}s (not timed); RSS after seeding ${d.rssAfterSeedMb} MB`);
+    lines.push(HEADER);
+    for (const [name, p] of Object.entries(d.runs)) lines.push(`  ${phaseLine(name, p)}`);
     lines.push(
-      `  ${pad("run", 12)}${pad("records", 9)}${pad("seconds", 9)}${pad("rec/s", 8)}${pad("peakRSS", 9)}` +
-        `${pad("calls hs/sf", 13)}${pad("writes hs/sf", 14)}${pad("min hs/sf", 11)}` +
-        `${pad("write ratio hs/sf", 19)}all-call ratio hs/sf`,
+      `  writeCallRatio hs/sf ${pair(d.writeCallRatio)}, behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}, ` +
+        `baseline ${d.baselineRatio ?? "-"}×, ${d.recordsPerSecond} contacts/s, peak RSS ${d.peakRssMb} MB, ` +
+        `store ${d.storeBytesPerRecord} bytes/contact`,
     );
+    const f = d.rateLimited.firstLoad;
+    lines.push(
+      `  under the vendors' limits: first load ≥ ${f.hubspotSeconds}s of HubSpot's burst/search limits, ` +
+        `${pct(f.dailyShare.hubspot)} of HubSpot's day, ${pct(f.dailyShare.salesforce)} of leadloop's Salesforce share`,
+    );
+    const day = d.budget.typicalDay;
+    lines.push(
+      `  a day of typical change (${d.budget.counts.changesPerDay} contacts, ${d.budget.counts.runsPerDay} runs): ` +
+        `HubSpot ${day.calls.hubspot.total} calls (${pct(day.dailyShare.hubspot)}), Salesforce ${day.calls.salesforce.total} (${pct(day.dailyShare.salesforce)} of the share)`,
+    );
+    lines.push("");
+    if ("skipped" in size.fieldOnly) {
+      lines.push(`fieldOnly: skipped (${size.fieldOnly.skipped})`, "");
+      continue;
+    }
+    const r = size.fieldOnly;
+    lines.push(`leadloop bench, fieldOnly (funnel off): ${r.records.toLocaleString("en-US")} marketing contacts`);
+    lines.push(`  seeded in ${r.seedSeconds}s (not timed); RSS after seeding ${r.rssAfterSeedMb} MB`);
+    lines.push(HEADER);
     const phases: [string, PhaseFigures][] = [
       ["first load", r],
       ["settle", r.settle],
@@ -55,12 +89,17 @@ function phaseLine(name: string, p: PhaseFigures): string {
     pad(pair(p.writeCalls), 14) +
     pad(pair(p.batchMinimum), 11) +
     pad(pair(p.writeCallRatio), 19) +
-    pair(p.apiCallRatio)
+    pad(String(p.behaviourCalls.hubspot), 14) +
+    pair(p.matchCalls)
   );
 }
 
 function pair(v: PerSystem<number | null>): string {
   return `${v.hubspot ?? "-"}/${v.salesforce ?? "-"}`;
+}
+
+function pct(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
 }
 
 function pad(text: string, width: number): string {

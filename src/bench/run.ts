@@ -1,12 +1,16 @@
 // Entry point of `npm run bench`: runs the sync scenarios over both emulators, the naive baseline and
 // the engine benchmarks, and prints one JSON object (--json) or a table. Benchmarks report figures;
 // nothing here passes or fails on time.
-import { cpus } from "node:os";
+import { execFileSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { loadMappings } from "../config/mapping-file.js";
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
 import { startEmulators } from "./bench-loop.js";
 import { type BenchResult, benchResult, type EngineResult, engineResult } from "./bench-result.js";
+import { runDefaultScenarios } from "./default-scenarios.js";
+import { type DefaultResult, defaultResult } from "./default-result.js";
 import { benchMerge } from "./engine-merge.js";
 import { benchPage } from "./engine-page.js";
 import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
@@ -25,6 +29,7 @@ interface Options {
   baselineMax: number;
   engineRecords: number;
   skipEngine: boolean;
+  skipFieldOnly: boolean;
   scoringActivities: number;
 }
 
@@ -44,26 +49,13 @@ async function main(argv: string[]): Promise<void> {
     .option("--baseline-max <n>", "largest size the naive baseline runs at", count, 100_000)
     .option("--engine-records <n>", "linked record pairs for the engine benchmarks", count, 100_000)
     .option("--skip-engine", "do not run the engine benchmarks", false)
+    .option("--skip-field-only", "do not run the field-only scenario (funnel off)", false)
     .option("--scoring-activities <n>", "activities rescored by the scoring benchmark", count, 1_000_000)
     .parse(argv);
   const options = program.opts<Options>();
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-  const sizes = options.scale ? SCALE_SIZES : [options.records];
-  const results: BenchResult[] = [];
-  for (const records of sizes) {
-    progress(`sync scenarios at ${records} records`);
-    const sync = await runSyncScenarios(records);
-    let naive: NaiveFigures | string = "--skip-baseline";
-    if (!options.skipBaseline && records > options.baselineMax) {
-      naive = `${records} records is above --baseline-max ${options.baselineMax}`;
-    } else if (!options.skipBaseline) {
-      progress(`naive baseline at ${records} records`);
-      naive = await baseline(records);
-    }
-    results.push(benchResult(sync, naive));
-  }
-
+  const commit = currentCommit();
   let engine: EngineResult | undefined;
   if (!options.skipEngine) {
     const contact = loadMappings(SHIPPED_MAPPINGS).filter((m) => m.pair === "contact");
@@ -76,13 +68,44 @@ async function main(argv: string[]): Promise<void> {
     );
   }
 
+  const sizes = options.scale ? SCALE_SIZES : [options.records];
+  const results: SizeResult[] = [];
+  for (const records of sizes) {
+    let naive: NaiveFigures | string = "--skip-baseline";
+    if (!options.skipBaseline && records > options.baselineMax) {
+      naive = `${records} records is above --baseline-max ${options.baselineMax}`;
+    } else if (!options.skipBaseline) {
+      progress(`naive baseline at ${records} records`);
+      naive = await baseline(records);
+    }
+    progress(`default configuration at ${records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
+    const scenarios = await runDefaultScenarios(records, `${commit}, ${records} contacts`);
+    const byDefault = defaultResult(
+      scenarios,
+      typeof naive === "string" ? null : naive,
+      engine?.page.recordsPerSecond ?? null,
+    );
+    let fieldOnly: BenchResult | { skipped: string } = { skipped: "--skip-field-only" };
+    if (!options.skipFieldOnly) {
+      progress(`field-only scenario at ${records} records (load ${loadavg()[0]!.toFixed(2)})`);
+      fieldOnly = benchResult(await runSyncScenarios(records), naive);
+    }
+    results.push({ records, default: byDefault, fieldOnly });
+  }
+
   let scoring: ScoringBenchResult | undefined;
   if (!options.skipEngine) {
     progress(`scoring ${options.scoringActivities} activities`);
     scoring = runScoringBench(options.scoringActivities);
   }
 
-  const environment = { node: process.version, platform: process.platform, cpus: cpus().length };
+  const environment = {
+    node: process.version,
+    platform: process.platform,
+    cpus: cpus().length,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    commit,
+  };
   if (options.json) {
     const out = options.scale
       ? { scale: results, engine, scoring, environment }
@@ -95,6 +118,26 @@ async function main(argv: string[]): Promise<void> {
         `scoring: ${scoring.activities} activities of ${scoring.people} people in ${scoring.seconds} s (${scoring.activitiesPerSecond}/s, peak RSS ${scoring.peakRssMb} MB)\n`,
       );
     }
+  }
+}
+
+export interface SizeResult {
+  records: number;
+  default: DefaultResult;
+  fieldOnly: BenchResult | { skipped: string };
+}
+
+/** The commit the figures are measured at (short hash, `+dirty` with uncommitted changes), or "unknown". */
+function currentCommit(): string {
+  try {
+    // The package's own checkout, wherever the bench is started from (dist/bench/run.js → two up).
+    const cwd = fileURLToPath(new URL("../..", import.meta.url));
+    const git = (...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+    const hash = git("rev-parse", "--short", "HEAD");
+    const dirty = git("status", "--porcelain", "--untracked-files=no");
+    return dirty ? `${hash}+dirty` : hash;
+  } catch {
+    return "unknown";
   }
 }
 

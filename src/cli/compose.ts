@@ -20,6 +20,7 @@ import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { API_WINDOW_MS, createSalesforceAdapter } from "../systems/salesforce/index.js";
 import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
+import type { OrgUsage } from "../systems/salesforce/org-usage.js";
 
 export interface Wiring {
   config: LeadloopConfig;
@@ -30,6 +31,8 @@ export interface Wiring {
   mappings: ObjectMapping[];
   /** Qualification, routing, SLA and the CRM's handoff vocabulary. */
   funnel: FunnelSetup;
+  /** The Salesforce org's Leads, Contacts and API allocation (`forecast --live`); undefined with HubSpot as CRM. */
+  orgUsage(): Promise<OrgUsage | undefined>;
   /** Creates leadloop's own HubSpot properties where missing (once per process). */
   prepare(): Promise<void>;
   close(): Promise<void>;
@@ -46,8 +49,9 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
     retry,
   });
   let crm: SystemPort = marketing;
+  let orgUsage = async (): Promise<OrgUsage | undefined> => undefined;
   if (config.crm === "salesforce") {
-    crm = await createSalesforceAdapter({
+    const salesforce = await createSalesforceAdapter({
       connection: config.salesforce!,
       log: log.child({ system: "salesforce" }),
       retry,
@@ -59,6 +63,8 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
       bulkThreshold: config.sync.bulkThreshold,
       lookbackMs: config.salesforce!.lookback,
     });
+    crm = salesforce;
+    orgUsage = () => salesforce.orgUsage();
   }
   const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;
@@ -66,7 +72,7 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
     prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot");
     return prepared;
   };
-  return { config, store, marketing, crm, mappings, funnel, prepare, close: () => store.close() };
+  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close: () => store.close() };
 }
 
 /** Reads qualification, routing and SLA (each validated, errors naming file and line) into one setup. */

@@ -8,6 +8,7 @@ import { registerDaemon } from "./commands/daemon.js";
 import { registerDigest } from "./commands/digest.js";
 import { registerErrors } from "./commands/errors.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerForecast } from "./commands/forecast.js";
 import { registerHot } from "./commands/hot.js";
 import { registerNearQualified } from "./commands/near-qualified.js";
 import { registerReport } from "./commands/report.js";
@@ -47,6 +48,7 @@ export function buildProgram(io: CommandIo): Command {
   registerRequalify(program, io);
   registerReport(program, io);
   registerValidate(program, io);
+  registerForecast(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -44,5 +44,6 @@ export async function runWired(
     onProgress: options.onProgress,
     lockHolder: options.lockHolder,
     now: options.now,
+    auditRetentionDays: wiring.config.store.auditRetentionDays,
   });
 }

@@ -73,9 +73,13 @@ export const leadloopConfigSchema = z
     hubspot: hubspotConnectionSchema,
     salesforce: salesforceConnectionSchema.optional(),
     crm: z.enum(CRM_KINDS).default("salesforce"),
-    store: z.strictObject({ path: z.string().min(1).default("./.leadloop/state.db") }).default({
-      path: "./.leadloop/state.db",
-    }),
+    store: z
+      .strictObject({
+        path: z.string().min(1).default("./.leadloop/state.db"),
+        // Days of audit rows kept (explain's "why does this field say X"); older rows are pruned by each run.
+        auditRetentionDays: z.number().int().min(1).default(90),
+      })
+      .default({ path: "./.leadloop/state.db", auditRetentionDays: 90 }),
     mappings: z.string().min(1).default("./mappings"),
     qualification: z.string().min(1).default("./config/qualification.yaml"),
     routing: z.string().min(1).default("./config/routing.yaml"),

@@ -28,7 +28,7 @@ export function loadConfig(
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const config: LeadloopConfig = {
     ...raw,
-    store: { path: raw.store.path === ":memory:" ? raw.store.path : at(raw.store.path) },
+    store: { ...raw.store, path: raw.store.path === ":memory:" ? raw.store.path : at(raw.store.path) },
     mappings: at(raw.mappings),
     qualification: at(raw.qualification),
     routing: at(raw.routing),

@@ -428,6 +428,8 @@ export interface StateStore {
   // Audit
   /** Audit rows for the given records (any system), oldest first; with `limit`, the latest `limit` rows. */
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
+  /** Deletes audit rows written before `before` (the retention setting); returns how many went. */
+  pruneAudit(before: string): Promise<number>;
 
   // Runs and the run lock
   startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;

@@ -30,6 +30,12 @@ export interface GroupReadOptions {
    * dispositions read Leads the field sync and handoff just touched); the run's signpost otherwise.
    */
   until?: string;
+  /**
+   * Which of a page's records need syncing; the rest (a look-back re-read, leadloop's own write coming
+   * back) are dropped before grouping, so a group fills with records that need work and its writes fill
+   * whole batches. Without it every record read is grouped.
+   */
+  pending?: (records: SourceRecord[]) => Promise<SourceRecord[]>;
 }
 
 /**
@@ -51,10 +57,14 @@ export async function readChangeGroups(
       : null;
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
+  const groupRecords = options.groupRecords ?? GROUP_RECORDS;
+  // Records read since the cursor was last handed on: a long run of dropped records still moves it.
+  let sinceHanded = 0;
   const flush = async () => {
-    if (!last || buffer.length === 0) return;
+    if (!last || (buffer.length === 0 && sinceHanded === 0)) return;
     const records = buffer;
     buffer = [];
+    sinceHanded = 0;
     await handle({
       records,
       cursor: { system: system.system, object: cursorObject, value: last.modifiedAt, lastId: last.lastId },
@@ -62,9 +72,10 @@ export async function readChangeGroups(
     await ctx.heartbeat?.();
   };
   for await (const page of system.readChanges(object, options.fields, from, until)) {
-    buffer.push(...page.records);
+    buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
+    sinceHanded += page.records.length;
     last = page.cursor;
-    if (buffer.length >= (options.groupRecords ?? GROUP_RECORDS)) await flush();
+    if (buffer.length >= groupRecords || (buffer.length === 0 && sinceHanded >= groupRecords)) await flush();
     if (ctx.signal?.aborted) {
       await flush();
       ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });

@@ -19,7 +19,7 @@ import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
-import { syncPage } from "./page-sync.js";
+import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
@@ -44,6 +44,8 @@ export interface SyncOptions {
   lockHolder?: string;
   /** How long the run lock's lease lasts between renewals. */
   lockTtlMs?: number;
+  /** Audit rows older than this many days are pruned at the end of a run (`store.auditRetentionDays`). */
+  auditRetentionDays?: number;
 }
 
 export interface SyncResult {
@@ -52,6 +54,7 @@ export interface SyncResult {
 }
 
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
+const DAY_MS = 24 * 60 * 60_000;
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
@@ -155,6 +158,11 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       startPhase(ctx, "outbox");
       await drainOutbox(ctx);
     }
+    if (!stopping() && options.auditRetentionDays !== undefined) {
+      const before = new Date(now().getTime() - options.auditRetentionDays * DAY_MS).toISOString();
+      const pruned = await store.pruneAudit(before);
+      if (pruned > 0) ctx.log.info("audit.pruned", { rows: pruned, before });
+    }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";
@@ -221,7 +229,15 @@ async function readSide(
   let read = 0;
   return readChangeGroups(
     ctx,
-    { system, object, fields, cursorObject: object, startWhenNew: null },
+    {
+      system,
+      object,
+      fields,
+      cursorObject: object,
+      startWhenNew: null,
+      // Echoes are dropped before grouping, so groups (and write batches) fill with records that need a write.
+      pending: (records) => recordsToSync(ctx, { source: side, mappings, records }),
+    },
     async (group) => {
       read += group.records.length;
       await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor });

@@ -2,8 +2,8 @@
 // counterparts that need a merge, merges field by field, plans the writes, writes them in batches and
 // commits links, last synced values, audit, errors and the page's cursor in one store transaction.
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
-import { mergeRecord } from "../core/merge/merge-record.js";
-import { fieldKey, type MergeResult } from "../core/merge/types.js";
+import { compileMapping, mergeRecord } from "../core/merge/merge-record.js";
+import type { MergeResult } from "../core/merge/types.js";
 import {
   domainSpellings,
   type FieldValue,
@@ -175,6 +175,43 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   });
 }
 
+/**
+ * The records of a page that need syncing: all but linked records equal to their own side's snapshot
+ * (our own write read back, a look-back re-read), which are counted read and unchanged here and go no
+ * further. The change stream drops them before grouping, so a group holds only records that need work.
+ */
+export async function recordsToSync(
+  ctx: RunContext,
+  input: Pick<PageInput, "source" | "mappings" | "records">,
+): Promise<SourceRecord[]> {
+  const { source, mappings } = input;
+  const records = dedupe(input.records);
+  if (records.length === 0) return [];
+  const pair = mappings[0]!.pair;
+  const ids = records.map((r) => r.id);
+  const links =
+    source === "marketing"
+      ? await ctx.store.findLinksByMarketingIds(pair, ids)
+      : await ctx.store.findLinksByCrmIds(pair, ids);
+  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+  const out: SourceRecord[] = [];
+  let echoes = 0;
+  for (const record of records) {
+    const link = links.get(record.id);
+    const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
+    const echo =
+      link !== undefined &&
+      mapping !== undefined &&
+      !(source === "crm" && converted(record, mapping)) &&
+      !sourceChanged(record, mapping, link, snapshots.get(link.id), source);
+    if (echo) echoes++;
+    else out.push(record);
+  }
+  bump(ctx.summary.read, port(ctx, source).system, echoes);
+  ctx.summary.unchanged += echoes;
+  return out;
+}
+
 type Commit = ReturnType<typeof newCommit>;
 
 /**
@@ -321,9 +358,9 @@ function sourceChanged(
 ): boolean {
   if (!snaps) return true;
   if (!stampsInPlace(mapping, link, record, side, snaps[STAMP_KEY])) return true;
-  for (const f of mapping.fields) {
+  for (const { field: f, key } of compileMapping(mapping).fields) {
     if (f.direction === "none") continue;
-    const snap = snaps[fieldKey(f)];
+    const snap = snaps[key];
     if (!snap || snap[side] !== sideValue(record, f, side)) return true;
   }
   return false;
@@ -654,9 +691,11 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
   // Decisions are keyed by field pair; the plan speaks of the field written on each side.
   const rules = new Map<string, string>();
+  const byKey = compileMapping(p.mapping).byKey;
   for (const d of merged.decisions) {
-    const f = p.mapping.fields.find((m) => fieldKey(m) === d.field);
-    if (f && d.action !== "none") rules.set(d.action === "write_crm" ? f.crm : f.marketing, d.rule);
+    if (d.action === "none") continue;
+    const f = byKey.get(d.field)?.field;
+    if (f) rules.set(d.action === "write_crm" ? f.crm : f.marketing, d.rule);
   }
   const records = { crm: p.crm, marketing: p.marketing };
   const stamps = missingStamps(p.mapping, records);

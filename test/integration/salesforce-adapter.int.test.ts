@@ -4,6 +4,7 @@
 import type { SalesforceConnection } from "../../src/config/leadloop-config.js";
 import type { SourceRecord } from "../../src/core/records.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
 import { SystemError } from "../../src/sync/system-error.js";
 import type { ChangePage, RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
@@ -229,7 +230,7 @@ describe("readChanges", () => {
 });
 
 describe("readByIds and findBy", () => {
-  it("reads 450 ids in chunks and leaves missing ones out", async () => {
+  it("reads 450 ids in one query and leaves missing ones out", async () => {
     const ids = seedLeads(450, (i) => at(i));
     const sf = await adapter();
     emu.calls.reset();
@@ -239,7 +240,8 @@ describe("readByIds and findBy", () => {
     expect(records).toHaveLength(449);
     expect(records.some((r) => r.id === deleted)).toBe(false);
     expect(records.find((r) => r.id === ids[0])!.fields.Email).toBe("lead0@example.com");
-    expect(endpointCalls("/query")).toBe(3);
+    // 450 ids fit in one query's URI (QUERY_URI_BUDGET_BYTES): no longer 200 values a query.
+    expect(endpointCalls("/query")).toBe(1);
   });
 
   it("finds without regard to case and with quotes and backslashes in the value", async () => {
@@ -618,5 +620,33 @@ describe("createDefaults", () => {
     await sf.createDefaults("Lead");
     await sf.createDefaults("Contact");
     expect(emu.calls.byEndpoint()["GET /services/oauth2/userinfo"]).toBe(1);
+  });
+});
+
+describe("IN lists as long as a query's URI may be", () => {
+  it("finds hundreds of Leads by email in one query, and the emulator refuses a URI past 16,384 bytes", async () => {
+    const emulator = await startSalesforceEmulator();
+    try {
+      const emails: string[] = [];
+      for (let i = 0; i < 450; i++) {
+        // Mixed case in the list, lower case in the org: SOQL compares text without regard to case.
+        const email = `Zoe.OBrien-${i}@Example-${i % 7}.COM`;
+        emails.push(email);
+        if (i % 3 === 0) emulator.data.insert("Lead", { LastName: `Müller ${i}`, Company: "Acme", Email: email.toLowerCase() });
+      }
+      const adapter = await createSalesforceAdapter({ connection: emulatorConnection(emulator) });
+      emulator.calls.reset();
+      const found = await adapter.findBy("Lead", "Email", emails, ["Email"]);
+      expect(found).toHaveLength(150);
+      // 450 addresses in 2 queries: IN lists fill the URI instead of stopping at 200 values.
+      expect(emulator.calls.byEndpoint()["GET /services/data/:version/query"]).toBe(2);
+      const long = `SELECT Id FROM Lead WHERE Email IN (${emails.concat(emails).map((e) => `'${e}'`).join(", ")})`;
+      const res = await fetch(`${emulator.url}/services/data/v62.0/query?q=${encodeURIComponent(long)}`, {
+        headers: { authorization: `Bearer ${emulator.accessToken}` },
+      });
+      expect(res.status).toBe(414);
+    } finally {
+      await emulator.close();
+    }
   });
 });

@@ -31,6 +31,8 @@ export interface CompiledFieldMapping {
 export interface CompiledMapping {
   mapping: ObjectMapping;
   fields: readonly CompiledFieldMapping[];
+  /** The fields by key: a decision names its field by key, and a look-up must not scan the list. */
+  byKey: ReadonlyMap<string, CompiledFieldMapping>;
 }
 
 const compiledMappings = new WeakMap<ObjectMapping, CompiledMapping>();
@@ -39,16 +41,14 @@ const compiledMappings = new WeakMap<ObjectMapping, CompiledMapping>();
 export function compileMapping(mapping: ObjectMapping): CompiledMapping {
   const cached = compiledMappings.get(mapping);
   if (cached) return cached;
-  const compiled: CompiledMapping = {
-    mapping,
-    fields: mapping.fields.map((field) => ({
-      field,
-      key: fieldKey(field),
-      transforms: compileField(field),
-      writesCrm: field.direction === "to_crm" || field.direction === "both",
-      writesMarketing: field.direction === "to_marketing" || field.direction === "both",
-    })),
-  };
+  const fields = mapping.fields.map((field) => ({
+    field,
+    key: fieldKey(field),
+    transforms: compileField(field),
+    writesCrm: field.direction === "to_crm" || field.direction === "both",
+    writesMarketing: field.direction === "to_marketing" || field.direction === "both",
+  }));
+  const compiled: CompiledMapping = { mapping, fields, byKey: new Map(fields.map((f) => [f.key, f])) };
   compiledMappings.set(mapping, compiled);
   return compiled;
 }

@@ -97,7 +97,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     },
   };
 
-  const server = createServer((incoming, res) => {
+  // Node's own 16 KB limit would answer 431 before the system's rules (Salesforce's 414) are applied.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (c: Buffer) => chunks.push(c));
     incoming.on("end", () => {
@@ -145,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
     const match = api.match(req.method, req.path);
     const endpoint = match ? `${req.method} ${match.pattern}` : `${req.method} (unrouted)`;
-    calls.record(endpoint);
+    calls.record(endpoint, { query: req.query, body: req.body });
 
     const fault = faults.take(req.method, req.path);
     if (fault?.kind === "drop") {

@@ -20,6 +20,7 @@ import { addCollectionRoutes } from "./routes/collections.js";
 import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
+import { addLimitsRoute } from "./routes/limits.js";
 import { addQueryRoutes } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
@@ -95,6 +96,7 @@ export async function startSalesforceEmulator(
   addCollectionRoutes(api, ctx);
   addSObjectRoutes(api, ctx);
   addBulkRoutes(api, ctx);
+  addLimitsRoute(api, ctx);
   const control = new Router<EmulatorHandler>();
   controlRoutes(control, ctx);
 
@@ -119,6 +121,25 @@ export async function startSalesforceEmulator(
   return emulator as SalesforceEmulator;
 }
 
+/**
+ * A REST call's URI and headers may take 16,384 bytes together: past it Salesforce answers 414 URI Too
+ * Long (the URI alone) or 431 Request Header Fields Too Large (Salesforce Help 000386264, "Maximum number
+ * of rows returned by SOQL queries over the REST API").
+ */
+const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
+
+function requestTooLarge(req: EmulatorRequest): EmulatorResponse | undefined {
+  const query = req.query.toString();
+  const uri = Buffer.byteLength(`${req.path}${query ? `?${query}` : ""}`);
+  let headers = 0;
+  for (const [name, value] of Object.entries(req.headers)) {
+    for (const v of Array.isArray(value) ? value : [value ?? ""]) headers += Buffer.byteLength(`${name}: ${v}\r\n`);
+  }
+  if (uri > REST_URI_AND_HEADERS_MAX_BYTES) return { status: 414, body: "URI Too Long" };
+  if (uri + headers > REST_URI_AND_HEADERS_MAX_BYTES) return { status: 431, body: "Request Header Fields Too Large" };
+  return undefined;
+}
+
 function isUnauthenticated(path: string): boolean {
   return path.startsWith("/services/oauth2/") || path === "/services/data" || path === "/services/data/";
 }
@@ -126,6 +147,8 @@ function isUnauthenticated(path: string): boolean {
 function behaviour(sessions: Sessions, usage: ApiUsage): SystemBehaviour {
   return {
     guard(req: EmulatorRequest): EmulatorResponse | undefined {
+      const tooLarge = requestTooLarge(req);
+      if (tooLarge) return tooLarge;
       if (isUnauthenticated(req.path)) return undefined;
       const header = String(req.headers.authorization ?? "");
       const token = /^(Bearer|OAuth)\s+(.+)$/i.exec(header)?.[2]?.trim();

@@ -31,6 +31,11 @@ export class AuditTable {
       );
   }
 
+  /** Deletes the rows written before `before`; the count deleted. */
+  pruneBefore(before: string): number {
+    return this.sql.get("DELETE FROM audit_log WHERE at < ?").run(before).changes;
+  }
+
   /** The latest `limit` rows (all when absent) for the records, returned oldest first. */
   list(recordIds: readonly string[], limit?: number): AuditEntry[] {
     const rows: AuditRow[] = [];

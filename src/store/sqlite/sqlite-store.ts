@@ -243,6 +243,10 @@ export class SqliteStateStore implements StateStore {
     return this.write(`mark error ${id} ${status}`, () => this.tables.errors.setStatus(id, status, at));
   }
 
+  pruneAudit(before: string): Promise<number> {
+    return this.write("prune the audit log", () => this.tables.audit.pruneBefore(before));
+  }
+
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
       this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),

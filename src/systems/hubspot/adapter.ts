@@ -37,6 +37,7 @@ import {
   SEARCH_WINDOW_MS,
 } from "./limits.js";
 import { type HubspotOwner, listOwners } from "./owners.js";
+import { type PortalUsage, readPortalUsage } from "./portal-usage.js";
 import { PropertyCatalog } from "./property-catalog.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
@@ -70,6 +71,8 @@ export interface HubspotAdapter extends SystemPort {
   readonly system: "hubspot";
   /** The portal's daily API usage as the last response's rate-limit headers said (private apps only). */
   limitInfo(): { used: number; max: number } | undefined;
+  /** The portal's contacts and the limits its rate-limit headers state (`leadloop forecast --live`). */
+  portalUsage(): Promise<PortalUsage>;
   /** Users who can own records, for routing. Throws SystemError. */
   listOwners(): Promise<HubspotOwner[]>;
   /**
@@ -133,6 +136,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),
+    portalUsage: () => readPortalUsage(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
     probeEventsApi: () => probeEventsApi(transport),

@@ -24,6 +24,8 @@ export interface HubspotCall {
 export interface HubspotAnswer<T> {
   status: number;
   body: T;
+  /** Response headers, lower-cased (the rate-limit headers `leadloop forecast --live` reads). */
+  headers?: Record<string, string>;
 }
 
 export interface TransportOptions {
@@ -70,7 +72,7 @@ export class HubspotTransport {
             .join("; ");
           throw new HubspotResponseError(endpoint, issues);
         }
-        return { status: answer.status, body: parsed.data };
+        return { status: answer.status, body: parsed.data, headers: answer.headers };
       },
       {
         operation: endpoint,
@@ -130,7 +132,7 @@ export class HubspotTransport {
       throw new HubspotHttpError(response.status, body, headers, endpoint);
     }
     this.options.log.debug("hubspot.call", { endpoint, status: response.status });
-    return { status: response.status, body };
+    return { status: response.status, body, headers };
   }
 }
 

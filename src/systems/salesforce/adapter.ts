@@ -20,6 +20,7 @@ import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { SalesforceClient } from "./connection.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
+import { type OrgUsage, readOrgUsage } from "./org-usage.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
@@ -47,6 +48,8 @@ export interface SalesforceAdapter extends SystemPort {
   callsMade(): number;
   /** The org's API usage as the last response's Sforce-Limit-Info header said. */
   limitInfo(): { used: number; max: number } | undefined;
+  /** The org's Leads and Contacts and its daily API allocation (`leadloop forecast --live`). */
+  orgUsage(): Promise<OrgUsage>;
 }
 
 export async function createSalesforceAdapter(options: SalesforceAdapterOptions): Promise<SalesforceAdapter> {
@@ -139,5 +142,6 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     apiCalls: () => client.httpCalls(),
     callsMade: () => budget.callsMade(),
     limitInfo: () => budget.limitInfo(),
+    orgUsage: () => readOrgUsage(client),
   };
 }

@@ -20,6 +20,16 @@ export const QUERY_PAGE_SIZE = 2000;
 export const SOQL_IN_LIST_SIZE = 200;
 
 /**
+ * The URI and headers of one REST call may take 16,384 bytes together (414 URI Too Long, 431 Request Header
+ * Fields Too Large past it; Salesforce Help 000386264, "Maximum number of rows returned by SOQL queries over
+ * the REST API"). A query by `IN` list (readByIds, findBy) fills its URI up to this many bytes, which
+ * leaves room for the headers, instead of stopping at SOQL_IN_LIST_SIZE values.
+ */
+export const QUERY_URI_BUDGET_BYTES = 12_000;
+/** The REST call's limit on URI and headers together, which the emulator enforces. */
+export const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
+
+/**
  * How far before the saved cursor change reads start. A record's SystemModstamp is set when its transaction
  * starts, so a long transaction (a flow, a bulk job) commits records stamped minutes before a reader sees
  * them; getUpdated's latestDateCovered exists for the same reason.

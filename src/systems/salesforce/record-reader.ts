@@ -1,10 +1,10 @@
-// readByIds and findBy: SOQL `IN (...)` lists, chunked so each query URL stays short. Text comparison in
+// readByIds and findBy: SOQL `IN (...)` lists, as long as a query's URI may be (QUERY_URI_BUDGET_BYTES). Text comparison in
 // SOQL is case-insensitive, which is what findBy promises (SOQL and SOSL Reference, "Comparison Operators").
 import type { SourceRecord } from "../../core/records.js";
 import type { SalesforceClient } from "./connection.js";
-import { SOQL_IN_LIST_SIZE } from "./limits.js";
+import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
-import { chunk, inList, select, selectList } from "./soql.js";
+import { inList, inListsWithin, select, selectList } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
 
 export async function readByIds(
@@ -35,7 +35,9 @@ async function readWhereIn(
 ): Promise<SourceRecord[]> {
   const columns = selectList(fields);
   const out: SourceRecord[] = [];
-  for (const part of chunk(values, SOQL_IN_LIST_SIZE)) {
+  // The query's URI less its IN list: `/services/data/vXX.X/query?q=` and the statement around the list.
+  const fixed = 40 + encodeURIComponent(select(object, columns, inList(field, []), "Id")).length;
+  for (const part of inListsWithin(values, fixed, QUERY_URI_BUDGET_BYTES)) {
     const rows = await queryAllRows(client, select(object, columns, inList(field, part), "Id"));
     out.push(...rows.map((row) => fromSalesforceRecord(object, row, fields)));
   }

@@ -97,6 +97,29 @@ export function inList(field: string, values: readonly string[]): string {
   return `${soqlName(field)} IN (${values.map(soqlString).join(", ")})`;
 }
 
+/**
+ * Splits `values` into `IN` lists whose query, URL-encoded, stays within `budgetBytes` besides
+ * `fixedBytes` (the rest of the URI: path, SELECT list, WHERE and ORDER BY). Each list has one value at least.
+ */
+export function inListsWithin(values: readonly string[], fixedBytes: number, budgetBytes: number): string[][] {
+  const out: string[][] = [];
+  let current: string[] = [];
+  let used = fixedBytes;
+  for (const value of values) {
+    // ", 'value'" encoded: the separator and the quoted, escaped literal.
+    const bytes = encodeURIComponent(`, ${soqlString(value)}`).length;
+    if (current.length > 0 && used + bytes > budgetBytes) {
+      out.push(current);
+      current = [];
+      used = fixedBytes;
+    }
+    current.push(value);
+    used += bytes;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

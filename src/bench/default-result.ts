@@ -1,0 +1,84 @@
+// The `default` object of `npm run bench -- --json`: the default configuration's headline figures (the
+// JSON contract of ARCHITECTURE.md "Benchmarks"), what the same calls need under the vendors' limits,
+// the daily budget of a portal of this size, and every run's own figures.
+import {
+  type CallRates,
+  DEFAULT_LIMITS,
+  type Forecast,
+  forecast,
+  type LoadForecast,
+  loadForecast,
+} from "../core/forecast/api-forecast.js";
+import type { DefaultScenarios } from "./default-scenarios.js";
+import { totalCalls, worstWriteRatio } from "./default-scenarios.js";
+import type { PerSystem, PhaseFigures } from "./figures.js";
+import { round } from "./figures.js";
+import type { NaiveFigures } from "./naive-connector.js";
+
+/** Scheduled runs a day at the shipped `schedule.every` of 5 minutes. */
+export const RUNS_PER_DAY = 288;
+/** A typical day's changed contacts, as a share of the portal (the incremental run's share). */
+export const DAILY_CHANGE_SHARE = 0.1;
+
+export interface DefaultResult {
+  records: number;
+  /** Write calls / batch-size minimum of the records each run wrote, the worst run per system. */
+  writeCallRatio: PerSystem<number | null>;
+  /** Behaviour calls of the incremental run per contact that changed. */
+  behaviourReadsPerChangedContact: number;
+  /** Naive per-record connector's calls / leadloop's, same first load; null when skipped. */
+  baselineRatio: number | null;
+  /** Contacts per second of the first load's wall time (limiters lifted). */
+  recordsPerSecond: number;
+  /** The highest RSS of any run (emulators in the same process). */
+  peakRssMb: number;
+  /** The engine's page path (store look-ups + map + merge + plan), records per second; null when skipped. */
+  engineRecordsPerSecond: number | null;
+  /** The store's files after the runs, per contact. */
+  storeBytesPerRecord: number;
+  seedSeconds: number;
+  rssAfterSeedMb: number;
+  /** What each run's calls need under the vendors' limits (DEFAULT_LIMITS). */
+  rateLimited: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", LoadForecast>;
+  /** A portal of this size: first load and a day of typical change, from the measured rates. */
+  budget: Forecast;
+  /** The measured calls per contact (core/forecast's CallRates): what `leadloop forecast` ships. */
+  rates: CallRates;
+  runs: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", PhaseFigures>;
+}
+
+export function defaultResult(
+  d: DefaultScenarios,
+  naive: NaiveFigures | null,
+  engineRecordsPerSecond: number | null,
+): DefaultResult {
+  const runs = { firstLoad: d.firstLoad, settle: d.settle, incremental: d.incremental, noop: d.noop, quiet: d.quiet };
+  const behaviour = d.incremental.behaviourCalls.hubspot + d.incremental.behaviourCalls.salesforce;
+  const ours = totalCalls(d.firstLoad.classCalls);
+  return {
+    records: d.records,
+    writeCallRatio: worstWriteRatio(Object.values(runs)),
+    behaviourReadsPerChangedContact: round(behaviour / Math.max(1, d.incremental.changedContacts), 3),
+    baselineRatio: naive && ours > 0 ? round(naive.totalCalls / ours, 2) : null,
+    recordsPerSecond: Math.round(d.records / d.firstLoad.seconds),
+    peakRssMb: Math.max(...Object.values(runs).map((r) => r.peakRssMb)),
+    engineRecordsPerSecond,
+    storeBytesPerRecord: Math.round(d.storeBytes / d.records),
+    seedSeconds: d.seedSeconds,
+    rssAfterSeedMb: d.rssAfterSeedMb,
+    rateLimited: {
+      firstLoad: loadForecast(d.firstLoad.classCalls),
+      settle: loadForecast(d.settle.classCalls),
+      incremental: loadForecast(d.incremental.classCalls),
+      noop: loadForecast(d.noop.classCalls),
+      quiet: loadForecast(d.quiet.classCalls),
+    },
+    budget: forecast(
+      d.rates,
+      { contacts: d.records, changesPerDay: Math.round(d.records * DAILY_CHANGE_SHARE), runsPerDay: RUNS_PER_DAY },
+      DEFAULT_LIMITS,
+    ),
+    rates: d.rates,
+    runs,
+  };
+}

@@ -1,0 +1,82 @@
+// The default configuration's scenarios on one loop, in order: the first load of the sandbox's world of
+// N contacts (everyone scored, MQLs created in Salesforce and handed off), the run that settles it, an
+// incremental run after 10% of job titles changed, and two runs with no edits (no-op, then idle). Each
+// run's write minimum comes from its own audit. Seeding and editing happen between runs, untimed.
+import { setTimeout as sleep } from "node:timers/promises";
+import { type ClassCalls, type ForecastSystem, ratesFrom, type CallRates } from "../core/forecast/api-forecast.js";
+import { connectDefaultLoop, seededWorld } from "./default-loop.js";
+import { editJobTitles } from "./edit-contacts.js";
+import { mb, type PerSystem, type PhaseFigures, round } from "./figures.js";
+import { measureRun } from "./measure-run.js";
+
+export interface DefaultScenarios {
+  records: number;
+  seedSeconds: number;
+  rssAfterSeedMb: number;
+  firstLoad: PhaseFigures;
+  settle: PhaseFigures;
+  incremental: PhaseFigures & { changedContacts: number };
+  noop: PhaseFigures;
+  quiet: PhaseFigures;
+  storeBytes: number;
+  /** The calls per contact these runs measured, in the forecast model's terms (core/forecast). */
+  rates: CallRates;
+}
+
+const TICK_MS = 20;
+
+export async function runDefaultScenarios(records: number, measuredAt: string): Promise<DefaultScenarios> {
+  const seedStarted = performance.now();
+  const world = await seededWorld(records);
+  const seedSeconds = round((performance.now() - seedStarted) / 1000, 3);
+  const rssAfterSeedMb = mb(process.memoryUsage.rss());
+  const loop = await connectDefaultLoop(world);
+  try {
+    const firstLoad = await measureRun(loop, "audit");
+    await sleep(TICK_MS);
+    const settle = await measureRun(loop, "audit");
+    await sleep(TICK_MS);
+    const changedContacts = editJobTitles(loop.hubspot, 1);
+    await sleep(TICK_MS);
+    const incremental = { ...(await measureRun(loop, "audit")), changedContacts };
+    await sleep(TICK_MS);
+    const noop = await measureRun(loop, "audit");
+    await sleep(TICK_MS);
+    const quiet = await measureRun(loop, "audit");
+    const rates = ratesFrom(
+      { firstLoad: firstLoad.classCalls, incremental: incremental.classCalls, idle: quiet.classCalls },
+      records,
+      changedContacts,
+      measuredAt,
+    );
+    return {
+      records,
+      seedSeconds,
+      rssAfterSeedMb,
+      firstLoad,
+      settle,
+      incremental,
+      noop,
+      quiet,
+      storeBytes: loop.storeBytes(),
+      rates,
+    };
+  } finally {
+    await loop.close();
+  }
+}
+
+/** The worst write ratio of any run that wrote, per system: the figure "≤ 1.1× in every scenario" is about. */
+export function worstWriteRatio(runs: readonly PhaseFigures[]): PerSystem<number | null> {
+  const worst = (s: ForecastSystem) => {
+    const ratios = runs.map((r) => r.writeCallRatio[s]).filter((r): r is number => r !== null);
+    return ratios.length > 0 ? Math.max(...ratios) : null;
+  };
+  return { hubspot: worst("hubspot"), salesforce: worst("salesforce") };
+}
+
+export function totalCalls(calls: PerSystem<ClassCalls>): number {
+  let sum = 0;
+  for (const c of Object.values(calls)) sum += c.writes + c.reads + c.behaviour + c.match;
+  return sum;
+}

@@ -1,0 +1,226 @@
+// `leadloop forecast`: the API calls, the time under the vendors' rate limits and the share of the daily
+// allocations that a first load and a day of typical change need, for a user's own portal and org. The
+// model (core/forecast) is the one the bench reports; its calls per contact are the bench's, measured in
+// the default configuration. Counts and limits come from flags, from `--live` (the portal and the org
+// say how many contacts, Leads and Contacts they hold and what their limits are), or both (flags win).
+import { readFileSync } from "node:fs";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { loadConfig } from "../../config/load-config.js";
+import {
+  type CallRates,
+  DEFAULT_LIMITS,
+  type Forecast,
+  forecast,
+  type LoadForecast,
+  type VendorLimits,
+} from "../../core/forecast/api-forecast.js";
+import { MEASURED_RATES } from "../../core/forecast/measured-rates.js";
+import { wire } from "../compose.js";
+import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
+import { EXIT } from "../exit-codes.js";
+
+/** HubSpot's private-app limits per tier (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). */
+const HUBSPOT_TIERS = {
+  starter: { burstPer10Seconds: 100, dailyCalls: 250_000 },
+  professional: { burstPer10Seconds: 190, dailyCalls: 650_000 },
+  enterprise: { burstPer10Seconds: 190, dailyCalls: 1_000_000 },
+} as const;
+const DAY_MS = 24 * 60 * 60_000;
+/** A typical day's changed contacts when not given: a tenth of the portal (the bench's incremental run). */
+const DEFAULT_CHANGE_SHARE = 0.1;
+
+interface ForecastOptions {
+  contacts?: number;
+  changesPerDay?: number;
+  runsPerDay?: number;
+  hubspotTier: keyof typeof HUBSPOT_TIERS;
+  hubspotBurst?: number;
+  hubspotDaily?: number;
+  hubspotSearchPerSecond?: number;
+  salesforceDaily?: number;
+  salesforceShare?: number;
+  rates?: string;
+  live?: boolean;
+  json?: boolean;
+}
+
+const whole = (v: string): number => {
+  const n = Number(v.replace(/[_,]/g, ""));
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
+  return n;
+};
+const share = (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError("expected a share between 0 and 1, such as 0.25");
+  return n;
+};
+
+export function registerForecast(program: Command, io: CommandIo): void {
+  program
+    .command("forecast")
+    .description(
+      "the API calls, time under the rate limits and daily budget a first load and a day of typical change need",
+    )
+    .option("--contacts <n>", "marketing contacts in the portal", whole)
+    .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", whole)
+    .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", whole)
+    .addOption(
+      new Option("--hubspot-tier <tier>", "the portal's tier, for its private-app limits")
+        .choices(Object.keys(HUBSPOT_TIERS))
+        .default("professional"),
+    )
+    .option("--hubspot-burst <n>", "HubSpot calls per 10 seconds (overrides the tier's)", whole)
+    .option("--hubspot-daily <n>", "HubSpot calls per day (overrides the tier's)", whole)
+    .option("--hubspot-search-per-second <n>", "HubSpot CRM searches per second", whole)
+    .option("--salesforce-daily <n>", "the org's API allocation per 24 hours", whole)
+    .option("--salesforce-share <share>", "leadloop's share of it (default: sync.salesforceApiShare, else 0.25)", share)
+    .option("--rates <file>", "calls per contact from your own `npm run bench -- --json` output (its default.rates)")
+    .option("--live", "read the contacts, Leads and Contacts and the limits from the portal and the org")
+    .option("--json", "print JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nThe model is the bench's (test/bench/README.md): calls per contact measured in the default\n" +
+        "configuration, scaled to your counts and set against the vendors' limits.\n\nExamples:\n" +
+        "  leadloop forecast --contacts 250000\n" +
+        "  leadloop forecast --contacts 1000000 --changes-per-day 20000 --hubspot-tier enterprise --salesforce-daily 500000\n" +
+        "  leadloop forecast --live --json",
+    )
+    .action(async function (this: Command, opts: ForecastOptions) {
+      const g = globalOptions(this);
+      const live = opts.live ? await readLive(g, io) : undefined;
+      const configured = live?.configured ?? tryConfig(g.config, io);
+      const contacts = opts.contacts ?? live?.contacts;
+      if (contacts === undefined) {
+        io.stderr.write("forecast needs the portal's size: give --contacts <n>, or --live with a configuration\n");
+        io.outcome.exitCode = EXIT.config;
+        return;
+      }
+      const tier = HUBSPOT_TIERS[opts.hubspotTier];
+      const limits: VendorLimits = {
+        hubspot: {
+          burstPer10Seconds: opts.hubspotBurst ?? live?.hubspotBurst ?? tier.burstPer10Seconds,
+          searchPerSecond: opts.hubspotSearchPerSecond ?? DEFAULT_LIMITS.hubspot.searchPerSecond,
+          dailyCalls: opts.hubspotDaily ?? live?.hubspotDaily ?? tier.dailyCalls,
+        },
+        salesforce: {
+          dailyCalls: opts.salesforceDaily ?? live?.salesforceDaily ?? DEFAULT_LIMITS.salesforce.dailyCalls,
+          share: opts.salesforceShare ?? configured?.share ?? DEFAULT_LIMITS.salesforce.share,
+        },
+      };
+      const rates = opts.rates ? readRates(opts.rates) : MEASURED_RATES;
+      const result = forecast(
+        rates,
+        {
+          contacts,
+          changesPerDay: opts.changesPerDay ?? Math.round(contacts * DEFAULT_CHANGE_SHARE),
+          runsPerDay: opts.runsPerDay ?? configured?.runsPerDay ?? 288,
+        },
+        limits,
+      );
+      const crm = live ? { leads: live.leads, contacts: live.crmContacts } : undefined;
+      if (opts.json) printJson(io, { ...result, ...(crm ? { crm } : {}) });
+      else io.stdout.write(forecastText(result, crm));
+      io.outcome.exitCode = EXIT.ok;
+    });
+}
+
+interface Configured {
+  runsPerDay: number;
+  share: number;
+}
+
+/** The schedule and the Salesforce share from the configuration, when there is one. */
+function tryConfig(flag: string | undefined, io: CommandIo): Configured | undefined {
+  try {
+    return configured(loadConfig(flag, io.env).config);
+  } catch {
+    return undefined;
+  }
+}
+
+function configured(config: { schedule: { every: number }; sync: { salesforceApiShare: number } }): Configured {
+  return {
+    runsPerDay: Math.max(1, Math.round(DAY_MS / config.schedule.every)),
+    share: config.sync.salesforceApiShare,
+  };
+}
+
+interface LiveCounts {
+  configured: Configured;
+  contacts: number;
+  hubspotBurst?: number;
+  hubspotDaily?: number;
+  salesforceDaily?: number;
+  leads?: number;
+  crmContacts?: number;
+}
+
+async function readLive(g: GlobalOptions, io: CommandIo): Promise<LiveCounts> {
+  const loaded = loadConfig(g.config, io.env);
+  const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets));
+  try {
+    const portal = await wiring.marketing.portalUsage();
+    // With HubSpot as the CRM there is no org: the portal's own limits are the only ones.
+    const org = await wiring.orgUsage();
+    return {
+      configured: configured(loaded.config),
+      contacts: portal.contacts,
+      hubspotBurst: portal.burstPer10Seconds ?? undefined,
+      hubspotDaily: portal.dailyCalls ?? undefined,
+      salesforceDaily: org?.dailyCalls,
+      leads: org?.leads,
+      crmContacts: org?.contacts,
+    };
+  } finally {
+    await wiring.close();
+  }
+}
+
+function readRates(file: string): CallRates {
+  const raw = JSON.parse(readFileSync(file, "utf8")) as { default?: { rates?: CallRates }; rates?: CallRates };
+  const rates = raw.default?.rates ?? raw.rates ?? (raw as unknown as CallRates);
+  if (!rates?.firstLoadPerContact || !rates.perChangedContact || !rates.idleRun) {
+    throw new InvalidArgumentError(`${file}: no bench rates (expected the output of npm run bench -- --json)`);
+  }
+  return rates;
+}
+
+export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: number }): string {
+  const n = (v: number) => v.toLocaleString("en-US");
+  const lines = [
+    `portal: ${n(f.counts.contacts)} contacts${crm ? `; org: ${n(crm.leads ?? 0)} Leads, ${n(crm.contacts ?? 0)} Contacts` : ""}`,
+    `limits: HubSpot ${f.limits.hubspot.burstPer10Seconds} calls/10 s, search ${f.limits.hubspot.searchPerSecond}/s, ` +
+      `${n(f.limits.hubspot.dailyCalls)} a day; Salesforce ${n(f.limits.salesforce.dailyCalls)} per 24 h, leadloop's share ${f.limits.salesforce.share}`,
+    ...loadLines("first load", f.firstLoad),
+    ...loadLines(
+      `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ${f.counts.runsPerDay} runs)`,
+      f.typicalDay,
+    ),
+    `model: calls per contact measured by the bench (${f.measuredAt})`,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function loadLines(name: string, l: LoadForecast): string[] {
+  const n = (v: number) => v.toLocaleString("en-US");
+  const calls = (s: "hubspot" | "salesforce") => {
+    const c = l.calls[s];
+    return `${n(c.total)} calls (writes ${n(c.writes)}, reads ${n(c.reads)}, behaviour ${n(c.behaviour)}, match ${n(c.match)})`;
+  };
+  return [
+    `${name}:`,
+    `  HubSpot    ${calls("hubspot")}: at least ${duration(l.hubspotSeconds)} under its rate limits, ${pct(l.dailyShare.hubspot)} of a day's allocation`,
+    `  Salesforce ${calls("salesforce")}: ${pct(l.dailyShare.salesforce)} of leadloop's daily share` +
+      (l.salesforceDays > 1 ? ` (spread over ${l.salesforceDays} days)` : ""),
+  ];
+}
+
+function pct(v: number): string {
+  return `${Math.round(v * 1000) / 10}%`;
+}
+
+function duration(seconds: number): string {
+  if (seconds < 120) return `${Math.round(seconds)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round((seconds / 3600) * 10) / 10} h`;
+}

@@ -1,0 +1,174 @@
+// The API cost model the bench reports and `leadloop forecast` prints (one model for both): calls per
+// contact by endpoint class, measured by the bench in the default configuration, scaled to a portal's
+// counts, and set against the vendors' limits: HubSpot's rolling 10-second burst and daily allocation and
+// the search API's per-second limit, Salesforce's rolling 24-hour allocation (of which leadloop takes a
+// share). Pure: counts and limits in, calls and times out.
+
+export type ForecastSystem = "hubspot" | "salesforce";
+export type CallClass = "writes" | "reads" | "behaviour" | "match";
+export const CALL_CLASSES: readonly CallClass[] = ["writes", "reads", "behaviour", "match"];
+
+/** Calls of one system by class; `search` counts the HubSpot CRM searches among them (their own limit). */
+export type ClassCalls = Record<CallClass, number> & { search: number };
+
+/** Calls per unit, per system: what the bench measured, divided by what it measured over. */
+export interface CallRates {
+  /** A first load's calls per marketing contact. */
+  firstLoadPerContact: Record<ForecastSystem, ClassCalls>;
+  /** An incremental run's calls per changed contact, above an idle run's. */
+  perChangedContact: Record<ForecastSystem, ClassCalls>;
+  /** An idle run's calls (nothing changed): what each scheduled run costs at least. */
+  idleRun: Record<ForecastSystem, ClassCalls>;
+  /** Where the rates come from (the bench run, its size and commit). */
+  measuredAt: string;
+}
+
+export interface VendorLimits {
+  hubspot: {
+    /** Calls per rolling 10 seconds: 190 for a Professional/Enterprise private app, 100 on Free/Starter. */
+    burstPer10Seconds: number;
+    /** CRM search requests per second, counted on their own. */
+    searchPerSecond: number;
+    /** Calls per day: 650,000 Professional, 1,000,000 Enterprise, 250,000 Free/Starter. */
+    dailyCalls: number;
+  };
+  salesforce: {
+    /** The org's API allocation per rolling 24 hours. */
+    dailyCalls: number;
+    /** The share of it leadloop may spend (`sync.salesforceApiShare`). */
+    share: number;
+  };
+}
+
+/**
+ * HubSpot: https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details (private apps: 190
+ * per 10 s and 650,000 a day on Professional; search 5 requests a second). Salesforce: "API Request
+ * Limits and Allocations" (Enterprise Edition: 100,000 per 24 hours plus 1,000 per user license).
+ */
+export const DEFAULT_LIMITS: VendorLimits = {
+  hubspot: { burstPer10Seconds: 190, searchPerSecond: 5, dailyCalls: 650_000 },
+  salesforce: { dailyCalls: 100_000, share: 0.25 },
+};
+
+export interface PortalCounts {
+  /** Marketing contacts in the portal. */
+  contacts: number;
+  /** Contacts that change on a typical day (an edit, new behaviour, a form). */
+  changesPerDay: number;
+  /** Scheduled runs a day (`schedule.every` 5m: 288). */
+  runsPerDay: number;
+}
+
+export interface LoadForecast {
+  calls: Record<ForecastSystem, ClassCalls & { total: number }>;
+  /** The least time the calls take under HubSpot's burst and search limits (leadloop never exceeds them). */
+  hubspotSeconds: number;
+  /** Share of each system's daily allocation the calls use (Salesforce: of leadloop's share). */
+  dailyShare: Record<ForecastSystem, number>;
+  /** Days of leadloop's Salesforce share the calls need (more than 1: the load spreads over days). */
+  salesforceDays: number;
+}
+
+export interface Forecast {
+  counts: PortalCounts;
+  limits: VendorLimits;
+  firstLoad: LoadForecast;
+  typicalDay: LoadForecast;
+  measuredAt: string;
+}
+
+export function zeroCalls(): ClassCalls {
+  return { writes: 0, reads: 0, behaviour: 0, match: 0, search: 0 };
+}
+
+/** The calls, the time under the limits and the budget shares for a first load and a typical day. */
+export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorLimits = DEFAULT_LIMITS): Forecast {
+  const firstLoad = bySystem((s) => add(scale(rates.firstLoadPerContact[s], counts.contacts), rates.idleRun[s]));
+  const typicalDay = bySystem((s) =>
+    add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(rates.idleRun[s], counts.runsPerDay)),
+  );
+  return {
+    counts,
+    limits,
+    firstLoad: loadForecast(firstLoad, limits),
+    typicalDay: loadForecast(typicalDay, limits),
+    measuredAt: rates.measuredAt,
+  };
+}
+
+/** The same figures for calls already counted (the bench's own runs). */
+export function loadForecast(calls: Record<ForecastSystem, ClassCalls>, limits: VendorLimits = DEFAULT_LIMITS): LoadForecast {
+  const total = (c: ClassCalls) => CALL_CLASSES.reduce((sum, k) => sum + c[k], 0);
+  const hs = calls.hubspot;
+  const hsTotal = total(hs);
+  // Searches have their own per-second limit; the rest share the 10-second burst. The two run side by
+  // side, so the slower of them bounds the time.
+  const burstSeconds = ((hsTotal - hs.search) * 10) / limits.hubspot.burstPer10Seconds;
+  const searchSeconds = hs.search / limits.hubspot.searchPerSecond;
+  const sfShare = limits.salesforce.dailyCalls * limits.salesforce.share;
+  const sfTotal = total(calls.salesforce);
+  return {
+    calls: bySystem((s) => ({ ...roundCalls(calls[s]), total: Math.ceil(total(calls[s])) })),
+    hubspotSeconds: round(Math.max(burstSeconds, searchSeconds), 1),
+    dailyShare: {
+      hubspot: round(hsTotal / limits.hubspot.dailyCalls, 4),
+      salesforce: round(sfTotal / sfShare, 4),
+    },
+    salesforceDays: Math.max(1, Math.ceil(sfTotal / sfShare)),
+  };
+}
+
+/** Rates from measured runs: a first load of `contacts`, an incremental run of `changed`, an idle run. */
+export function ratesFrom(
+  measured: {
+    firstLoad: Record<ForecastSystem, ClassCalls>;
+    incremental: Record<ForecastSystem, ClassCalls>;
+    idle: Record<ForecastSystem, ClassCalls>;
+  },
+  contacts: number,
+  changed: number,
+  measuredAt: string,
+): CallRates {
+  const per = (c: ClassCalls, n: number): ClassCalls => scale(c, n > 0 ? 1 / n : 0);
+  return {
+    firstLoadPerContact: bySystem((s) => per(measured.firstLoad[s], contacts)),
+    perChangedContact: bySystem((s) => per(subtract(measured.incremental[s], measured.idle[s]), changed)),
+    idleRun: bySystem((s) => ({ ...measured.idle[s] })),
+    measuredAt,
+  };
+}
+
+function bySystem<T>(f: (s: ForecastSystem) => T): Record<ForecastSystem, T> {
+  return { hubspot: f("hubspot"), salesforce: f("salesforce") };
+}
+
+function scale(c: ClassCalls, factor: number): ClassCalls {
+  return mapCalls(c, (v) => v * factor);
+}
+
+function add(a: ClassCalls, b: ClassCalls): ClassCalls {
+  return mapCalls(a, (v, k) => v + b[k]);
+}
+
+function subtract(a: ClassCalls, b: ClassCalls): ClassCalls {
+  return mapCalls(a, (v, k) => Math.max(0, v - b[k]));
+}
+
+function roundCalls(c: ClassCalls): ClassCalls {
+  return mapCalls(c, (v) => Math.ceil(v));
+}
+
+function mapCalls(c: ClassCalls, f: (v: number, k: keyof ClassCalls) => number): ClassCalls {
+  return {
+    writes: f(c.writes, "writes"),
+    reads: f(c.reads, "reads"),
+    behaviour: f(c.behaviour, "behaviour"),
+    match: f(c.match, "match"),
+    search: f(c.search, "search"),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,44 @@
+// `store.auditRetentionDays`: a run prunes audit rows older than the retention, and keeps the rest.
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import { startLoop, type LoopHarness } from "../support/loop-harness.js";
+
+const DAY_MS = 24 * 60 * 60_000;
+
+describe("audit retention", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("prunes the audit rows a run finds older than the retention, and only those", async () => {
+    const ana = loop.hubspot.data.createObject("contacts", {
+      // Salesforce refuses an address whose local part is not ASCII: Ana stays in the error queue, unaudited.
+      email: "Ana.López@Acme.com",
+      firstname: "Ana",
+      lastname: "López",
+      company: "Acme",
+    });
+    const zoe = loop.hubspot.data.createObject("contacts", { email: "zoe.muller@beispiel.de", lastname: "Müller", company: "Beispiel" });
+    await loop.sync();
+    const ids = () => [ana.id, zoe.id, ...loop.salesforce.data.list("Lead").map((l) => String(l.Id))];
+    const firstRun = await loop.store.listAudit(ids());
+    expect(firstRun.length).toBeGreaterThan(0);
+
+    // A rep's edit, synced by a run 100 days on that keeps 200 days: nothing is old enough to go.
+    const later = (days: number) => () => new Date(Date.now() + days * DAY_MS);
+    const lead = loop.salesforce.data.list("Lead").find((l) => l.LastName === "Müller")!;
+    loop.salesforce.data.update("Lead", String(lead.Id), { City: "Sevilla" });
+    await loop.sync({ now: later(100), auditRetentionDays: 200 });
+    const both = await loop.store.listAudit(ids());
+    const edit = both.filter((r) => r.after === "Sevilla");
+    expect(edit).toHaveLength(1);
+    expect(both).toHaveLength(firstRun.length + 1);
+
+    // The same day with 90 days kept: the first run's rows go, the edit's row stays.
+    await loop.sync({ now: later(100), auditRetentionDays: 90 });
+    expect(await loop.store.listAudit(ids())).toEqual(edit);
+  });
+});

@@ -1,0 +1,113 @@
+// `leadloop forecast` through the CLI: the model scales with the portal, flags set the limits, and
+// `--live` reads the counts and limits from the (emulated) portal and org.
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+interface LoadJson {
+  calls: Record<
+    "hubspot" | "salesforce",
+    { total: number; writes: number; reads: number; behaviour: number; match: number; search: number }
+  >;
+  hubspotSeconds: number;
+  dailyShare: Record<"hubspot" | "salesforce", number>;
+  salesforceDays: number;
+}
+interface ForecastJson {
+  counts: { contacts: number; changesPerDay: number; runsPerDay: number };
+  limits: { hubspot: { burstPer10Seconds: number; dailyCalls: number }; salesforce: { dailyCalls: number; share: number } };
+  firstLoad: LoadJson;
+  typicalDay: LoadJson;
+  crm?: { leads: number; contacts: number };
+}
+
+const NO_CONFIG = { LEADLOOP_CONFIG: "/nonexistent/leadloop.yaml" };
+
+async function forecastJson(args: string[], env: Record<string, string> = NO_CONFIG): Promise<ForecastJson> {
+  const result = await runCli(["forecast", ...args, "--json"], env);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as ForecastJson;
+}
+
+describe("leadloop forecast", () => {
+  it("scales a first load with the portal and bounds its time by HubSpot's limits", async () => {
+    const small = await forecastJson(["--contacts", "100000"]);
+    const large = await forecastJson(["--contacts", "1,000,000"]);
+    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288 });
+    for (const f of [small, large]) {
+      expect(f.firstLoad.calls.hubspot.total).toBeGreaterThan(0);
+      expect(f.firstLoad.calls.salesforce.total).toBeGreaterThan(0);
+      // 190 calls per 10 s, searches 5 a second on their own: the slower of the two bounds the time.
+      const hs = f.firstLoad.calls.hubspot;
+      const least = Math.max(((hs.total - hs.search) * 10) / 190, hs.search / 5);
+      expect(f.firstLoad.hubspotSeconds).toBeGreaterThanOrEqual(Math.floor(least) - 1);
+      expect(f.firstLoad.hubspotSeconds).toBeLessThanOrEqual(Math.ceil(least) + 1);
+    }
+    // Ten times the contacts: close to ten times the first load's calls (an idle run's few calls aside).
+    const ratio = large.firstLoad.calls.hubspot.total / small.firstLoad.calls.hubspot.total;
+    expect(ratio).toBeGreaterThan(9.5);
+    expect(ratio).toBeLessThan(10.5);
+    expect(large.firstLoad.hubspotSeconds).toBeGreaterThan(small.firstLoad.hubspotSeconds);
+  });
+
+  it("takes the tier's limits and the flags over them", async () => {
+    const starter = await forecastJson(["--contacts", "50000", "--hubspot-tier", "starter"]);
+    const pro = await forecastJson(["--contacts", "50000"]);
+    expect(starter.limits.hubspot).toMatchObject({ burstPer10Seconds: 100, dailyCalls: 250_000 });
+    expect(pro.limits.hubspot).toMatchObject({ burstPer10Seconds: 190, dailyCalls: 650_000 });
+    expect(starter.firstLoad.hubspotSeconds).toBeGreaterThan(pro.firstLoad.hubspotSeconds);
+    const org = await forecastJson(["--contacts", "50000", "--salesforce-daily", "15000", "--salesforce-share", "0.1"]);
+    expect(org.limits.salesforce).toEqual({ dailyCalls: 15_000, share: 0.1 });
+    // Share of 1,500 calls a day: the same calls use ten times more of it than of 100,000 × 0.15.
+    const wide = await forecastJson(["--contacts", "50000", "--salesforce-daily", "100000", "--salesforce-share", "0.15"]);
+    expect(org.firstLoad.dailyShare.salesforce).toBeCloseTo(wide.firstLoad.dailyShare.salesforce * 10, 3);
+  });
+
+  it("prints a readable forecast and explains itself in --help", async () => {
+    const text = await runCli(["forecast", "--contacts", "20000"], NO_CONFIG);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^portal: 20,000 contacts/m);
+    expect(text.stdout).toMatch(/^first load:/m);
+    expect(text.stdout).toMatch(/^a day of typical change \(2,000 contacts changed, 288 runs\):/m);
+    expect(text.stdout).toMatch(/HubSpot +[\d,]+ calls \(writes [\d,]+, reads [\d,]+, behaviour [\d,]+, match [\d,]+\): at least/);
+    const help = await runCli(["forecast", "--help"], NO_CONFIG);
+    expect(help.stdout).toContain("--live");
+    expect(help.stdout).toContain("--contacts <n>");
+  });
+
+  it("refuses to guess the portal's size (exit 2)", async () => {
+    const result = await runCli(["forecast"], NO_CONFIG);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--contacts");
+    const bad = await runCli(["forecast", "--contacts", "many"], NO_CONFIG);
+    expect(bad.code).toBe(2);
+  });
+
+  describe("--live", () => {
+    let world: SandboxWorld;
+    beforeAll(async () => {
+      world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 40 }), "forecast");
+    });
+    afterAll(async () => {
+      await world.close();
+    });
+
+    it("reads the portal's contacts, the org's Leads and Contacts and both systems' limits", async () => {
+      const f = await forecastJson(["--live", "-c", world.configPath], {});
+      expect(f.counts.contacts).toBe(world.hubspot.data.records("contacts", false).length);
+      expect(f.crm).toEqual({
+        leads: world.salesforce.data.list("Lead").length,
+        contacts: world.salesforce.data.list("Contact").length,
+      });
+      // The emulators state their limits the way HubSpot's headers and Salesforce's /limits do.
+      expect(f.limits.hubspot.burstPer10Seconds).toBe(1_000_000);
+      expect(f.limits.salesforce.dailyCalls).toBe(100_000);
+      // The sandbox config schedules a run every minute.
+      expect(f.counts.runsPerDay).toBe(1440);
+      const capped = await forecastJson(["--live", "-c", world.configPath, "--hubspot-burst", "150"], {});
+      expect(capped.limits.hubspot.burstPer10Seconds).toBe(150);
+    });
+  });
+});
