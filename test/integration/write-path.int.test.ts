@@ -555,10 +555,12 @@ const FIRST_TOUCH_MS = 4 * 3_600_000;
  * A date-time taken from the run's own clock differs between two runs by the seconds between them: a
  * Lead's MQL date (when the run qualified the person) lies within its own run, and a HubSpot alert task's
  * due time (`hs_timestamp`) 4 hours after it. Such a value is compared as the run's time (plus the SLA);
- * any other date-time (an activity's, a date) is compared as it is.
+ * any other date-time (an activity's, a date) is compared as it is. A Lead's modification time (the date of
+ * a disposition read from a Lead the run wrote) is one too.
  */
 function withRunTime(w: Write, run: SummaryJson): Write {
-  const from = Date.parse(run.startedAt);
+  // Salesforce keeps date-times to the second, so a record the run wrote may carry its first second.
+  const from = Math.floor(Date.parse(run.startedAt) / 1000) * 1000;
   const to = Date.parse(run.finishedAt);
   const runTime = (v: string | null) => {
     if (v === null || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v)) return v;
