@@ -77,6 +77,9 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       const runs = opts.once ? 1 : opts.runs;
       const configFile = resolve(opts.configOut);
       const storePath = join(dirname(configFile), "state.db");
+      // The sandbox's runs follow the people's acts within a second, in real time: with HubSpot's search
+      // lag on, each act would show one run late (the look-back still finds it; test/integration/
+      // search-lag.int.test.ts drives leadloop through the lag on a moved clock).
       const hubspot = await startHubspotEmulator({ searchLagMs: 0, tier: opts.hubspotTier });
       const salesforce = opts.crm === "salesforce" ? await startSalesforceEmulator() : undefined;
       try {
