@@ -455,6 +455,17 @@ const CASES: Case[] = [
     after: ["España", "ES"],
   },
   {
+    name: "first sync: two spellings of one country agree, whichever side changed last",
+    field: "country>Country",
+    m: "United Kingdom",
+    c: "Great Britain",
+    mAt: LATE,
+    cAt: EARLY,
+    action: "none",
+    rule: "first sync: values agree",
+    after: ["United Kingdom", "Great Britain"],
+  },
+  {
     name: "first sync: many-to-one map agrees",
     field: "industry>Industry",
     m: "COMPUTER_HARDWARE",

@@ -245,6 +245,13 @@ function agree(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue):
     const r = f.transforms.toMarketing(c, sourceOf(run, "crm"));
     if (r.ok && r.value === m) return true;
   }
+  // Two spellings of one value ("United Kingdom" and "Great Britain" are both GB) agree: were it a
+  // conflict, which side is rewritten would turn on the records' modification times to the second.
+  if (f.writesCrm) {
+    const mine = f.transforms.toCrm(m, sourceOf(run, "marketing"));
+    const theirs = f.transforms.toCrm(c, sourceOf(run, "crm"));
+    if (mine.ok && theirs.ok && mine.value !== null && mine.value === theirs.value) return true;
+  }
   return false;
 }
 
