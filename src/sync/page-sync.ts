@@ -54,12 +54,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   bump(ctx.summary.read, port(ctx, source).system, records.length);
   const commit = newCommit();
 
-  const ids = records.map((r) => r.id);
-  const links =
-    source === "marketing"
-      ? await ctx.store.findLinksByMarketingIds(pair, ids)
-      : await ctx.store.findLinksByCrmIds(pair, ids);
-  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+  const { links, snapshots } = await linksOf(ctx, source, pair, records);
 
   const pairings: Pairing[] = [];
   const unlinked: SourceRecord[] = [];
@@ -187,13 +182,7 @@ export async function recordsToSync(
   const { source, mappings } = input;
   const records = dedupe(input.records);
   if (records.length === 0) return [];
-  const pair = mappings[0]!.pair;
-  const ids = records.map((r) => r.id);
-  const links =
-    source === "marketing"
-      ? await ctx.store.findLinksByMarketingIds(pair, ids)
-      : await ctx.store.findLinksByCrmIds(pair, ids);
-  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+  const { links, snapshots } = await linksOf(ctx, source, mappings[0]!.pair, records);
   const out: SourceRecord[] = [];
   let echoes = 0;
   for (const record of records) {
@@ -210,6 +199,17 @@ export async function recordsToSync(
   bump(ctx.summary.read, port(ctx, source).system, echoes);
   ctx.summary.unchanged += echoes;
   return out;
+}
+
+/** The links of these source records (by the source side's id) and their snapshots, in two store reads. */
+async function linksOf(ctx: RunContext, source: SideName, pair: string, records: readonly SourceRecord[]) {
+  const ids = records.map((r) => r.id);
+  const links =
+    source === "marketing"
+      ? await ctx.store.findLinksByMarketingIds(pair, ids)
+      : await ctx.store.findLinksByCrmIds(pair, ids);
+  const snapshots = await ctx.store.getSnapshots([...links.values()].map((l) => l.id));
+  return { links, snapshots };
 }
 
 type Commit = ReturnType<typeof newCommit>;

@@ -15,9 +15,8 @@ export interface ReportBreach {
   ownerEmail: string | null;
 }
 
-export interface SlaRepRow {
-  owner: string;
-  territory: string | null;
+/** The follow-up figures of a set of clocks: one rep's, or the whole period's. */
+export interface SlaFigures {
   handoffs: number;
   met: number;
   breached: number;
@@ -27,18 +26,16 @@ export interface SlaRepRow {
   /** met / (met + breached); null when neither. */
   compliance: number | null;
   followUpHours: { median: number | null; p90: number | null };
+}
+
+export interface SlaRepRow extends SlaFigures {
+  owner: string;
+  territory: string | null;
   touches: number;
 }
 
-export interface SlaReport {
+export interface SlaReport extends SlaFigures {
   period: ReportPeriod;
-  handoffs: number;
-  met: number;
-  breached: number;
-  open: number;
-  closed: number;
-  compliance: number | null;
-  followUpHours: { median: number | null; p90: number | null };
   reps: SlaRepRow[];
 }
 
