@@ -1,7 +1,6 @@
 // What `leadloop forecast --live` reads from a HubSpot portal: how many contacts it holds (a search
-// answers `total`) and the limits HubSpot states in its rate-limit headers on every non-search answer
-// (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details: X-HubSpot-RateLimit-Max per
-// X-HubSpot-RateLimit-Interval-Milliseconds, X-HubSpot-RateLimit-Daily).
+// answers `total`) and the limits HubSpot states on every non-search answer, as the transport read them
+// (rate-limit-headers.ts).
 import { z } from "zod";
 import type { HubspotTransport } from "./transport.js";
 
@@ -21,18 +20,14 @@ export async function readPortalUsage(transport: HubspotTransport): Promise<Port
     { method: "POST", path: "/crm/v3/objects/contacts/search", search: true, body: { limit: 1, properties: ["email"] } },
     searchTotal,
   );
-  const listed = await transport.send({ method: "GET", path: "/crm/v3/objects/contacts", qs: { limit: "1" } }, anyBody);
-  const h = listed.headers ?? {};
-  const number = (name: string) => {
-    const n = Number(h[name]);
-    return h[name] !== undefined && Number.isFinite(n) ? n : null;
-  };
-  const max = number("x-hubspot-ratelimit-max");
-  const interval = number("x-hubspot-ratelimit-interval-milliseconds") ?? 10_000;
+  // A non-search answer states the limits; the transport keeps what the last one said.
+  await transport.send({ method: "GET", path: "/crm/v3/objects/contacts", qs: { limit: "1" } }, anyBody);
+  const burst = transport.burstLimit();
+  const daily = transport.dailyUsage();
   return {
     contacts: search.body.total,
-    burstPer10Seconds: max === null ? null : Math.round((max * 10_000) / interval),
-    dailyCalls: number("x-hubspot-ratelimit-daily"),
-    dailyRemaining: number("x-hubspot-ratelimit-daily-remaining"),
+    burstPer10Seconds: burst ? Math.round((burst.max * 10_000) / burst.intervalMs) : null,
+    dailyCalls: daily?.max ?? null,
+    dailyRemaining: daily ? daily.max - daily.used : null,
   };
 }

@@ -10,6 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
 import { classifyHubspotError, retryAfterMs } from "./fault-table.js";
+import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
 
 export interface HubspotCall {
@@ -41,6 +42,7 @@ export interface TransportOptions {
 export class HubspotTransport {
   private calls = 0;
   private daily: { used: number; max: number } | undefined;
+  private burstStated: { max: number; intervalMs: number } | undefined;
 
   constructor(private readonly options: TransportOptions) {}
 
@@ -56,6 +58,11 @@ export class HubspotTransport {
    */
   dailyUsage(): { used: number; max: number } | undefined {
     return this.daily ? { ...this.daily } : undefined;
+  }
+
+  /** The burst limit the last non-search answer stated (calls per interval); undefined until one did. */
+  burstLimit(): { max: number; intervalMs: number } | undefined {
+    return this.burstStated ? { ...this.burstStated } : undefined;
   }
 
   /** Sends `call` (retrying what is retriable, within the patience) and returns its 2xx answer validated by `schema`. */
@@ -107,16 +114,12 @@ export class HubspotTransport {
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
-    const remaining = Number(headers["x-hubspot-ratelimit-remaining"]);
-    const interval = Number(headers["x-hubspot-ratelimit-interval-milliseconds"]);
-    const dailyMax = Number(headers["x-hubspot-ratelimit-daily"]);
-    const dailyLeft = Number(headers["x-hubspot-ratelimit-daily-remaining"]);
-    if (headers["x-hubspot-ratelimit-daily"] !== undefined && Number.isFinite(dailyMax) && Number.isFinite(dailyLeft)) {
-      this.daily = { used: Math.max(0, dailyMax - dailyLeft), max: dailyMax };
+    const stated = statedLimits(headers);
+    if (stated.daily !== null && stated.dailyRemaining !== null) {
+      this.daily = { used: Math.max(0, stated.daily - stated.dailyRemaining), max: stated.daily };
     }
-    if (headers["x-hubspot-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) {
-      burst.observeRemaining(remaining, Number.isFinite(interval) && interval > 0 ? interval : undefined);
-    }
+    if (stated.max !== null) this.burstStated = { max: stated.max, intervalMs: stated.intervalMs ?? 10_000 };
+    if (stated.remaining !== null) burst.observeRemaining(stated.remaining, stated.intervalMs ?? undefined);
     const text = await response.text();
     let body: unknown;
     try {
