@@ -68,6 +68,9 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     expect(contact.lifecyclestage).toBe("marketingqualifiedlead");
     expect(contact.hubspot_owner_id).toBe(reps.get(REPS.emea.email)!.hubspot);
     expect(Number(contact.leadloop_score)).toBeGreaterThanOrEqual(60);
+    // What a marketer reads on the contact in either mode: when and why it qualified.
+    expect(Number.isNaN(Date.parse(String(contact.leadloop_mql_date)))).toBe(false);
+    expect(String(contact.leadloop_reasons)).toContain("Requested a demo");
 
     let taskCount: () => number;
     if (crm === "salesforce") {

@@ -13,6 +13,7 @@ import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
+import { reasonsText } from "./person-history.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -21,6 +22,9 @@ import { companyFields, type FunnelRunState, type FunnelSetup, personFields } fr
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
 const CURSOR_OBJECT = "contacts#qualification";
+/** leadloop's own contact properties (ensured by systems/hubspot/leadloop-properties.ts). */
+const MQL_DATE_FIELD = "leadloop_mql_date";
+const REASONS_FIELD = "leadloop_reasons";
 const DAY_MS = 86_400_000;
 /** One HubSpot page per group: the writes go to the outbox, so small groups cost batch fill nothing. */
 const QUALIFY_GROUP = 100;
@@ -160,7 +164,10 @@ export async function qualifyPage(
       });
       fields.leadloop_status = "mql";
       fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
-      rules.leadloop_status = rules[LIFECYCLE_FIELD] = `qualified: ${score.total} points`;
+      // The marketer's own record of when and why: HubSpot keeps no MQL date of leadloop's making.
+      fields[MQL_DATE_FIELD] = now.toISOString();
+      fields[REASONS_FIELD] = reasonsText(score);
+      rules.leadloop_status = rules[LIFECYCLE_FIELD] = rules[MQL_DATE_FIELD] = `qualified: ${score.total} points`;
       ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
     }
     if (Object.keys(fields).length > 0)
@@ -235,7 +242,8 @@ function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thres
   const differs = Object.entries(wanted).some(([k, v]) =>
     k in limits ? scoreMoved(current[k] ?? null, v, limits[k]!) : !sameNumberOrText(current[k] ?? null, v),
   );
-  return differs ? wanted : {};
+  // The reasons go with a score that moved; their wording alone (points decay daily) is no reason to write.
+  return differs ? { ...wanted, [REASONS_FIELD]: reasonsText(score) } : {};
 }
 
 function scoreMoved(held: string | null, wanted: string | null, limits: readonly number[]): boolean {
