@@ -381,6 +381,23 @@ describe("significant activities", () => {
     // Without now, no recency applies.
     expect(significantActivities([d], DEFINITION).map((f) => f.key)).toEqual([d.id]);
   });
+
+  it("makes one entry of repeats of a rule and subject (the newest, counted), and keeps the newest few", () => {
+    const views = [pricingView(9), pricingView(2), pricingView(5)];
+    const shouted = { ...pricingView(1), properties: { hs_url: "https://www.example.com/pricing", hs_title: "PRICING" } };
+    const forms = [demoForm(3), { ...demoForm(4), properties: { hs_title: "Demo gratuite — Réservez", hs_url: "https://www.example.com/fr/demo" } }];
+    const found = significantActivities([...views, shouted, ...forms], DEFINITION, NOW);
+    expect(found.map((f) => [f.ruleId, f.title, f.repeats, f.key])).toEqual([
+      ["pricing", "PRICING", 4, shouted.id],
+      ["demo", "Request a Demo", 1, forms[0]!.id],
+      ["demo", "Demo gratuite — Réservez", 1, forms[1]!.id],
+    ]);
+    expect(found[0]!.firstAt).toBe(views[0]!.occurredAt);
+    expect(significantActivities([...views, shouted, ...forms], DEFINITION, NOW, 2).map((f) => f.title)).toEqual([
+      "PRICING",
+      "Request a Demo",
+    ]);
+  });
 });
 
 describe("activity summary", () => {

@@ -243,7 +243,7 @@ async function handOffOne(
     }),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({
-        subject: `${s.description}: ${activityTitle(s.activity.properties)}`,
+        subject: `${s.description}: ${s.title}${s.repeats > 1 ? ` (${s.repeats} times since ${s.firstAt.slice(0, 10)})` : ""}`,
         body: Object.entries(s.activity.properties)
           .map(([k, val]) => `${k}: ${val}`)
           .join("\n"),
@@ -305,16 +305,4 @@ async function handOffOne(
     rule: route.ruleId,
     writes: writes.length,
   });
-}
-
-/** A short name for an activity from its event properties: the page, form page, email or link it was about. */
-function activityTitle(properties: Readonly<Record<string, string>>): string {
-  return (
-    properties.hs_title ??
-    properties.hs_email_subject ??
-    properties.hs_element_text ??
-    properties.hs_url ??
-    properties.hs_link_href ??
-    "activity"
-  ).slice(0, 120);
 }
