@@ -16,11 +16,16 @@ import { readBehaviour } from "./behaviour-reader.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { companyFields, type FunnelRunState, type FunnelSetup, personFields } from "./funnel-setup.js";
+import {
+  companyFields,
+  type FunnelRunState,
+  type FunnelSetup,
+  personFields,
+  QUALIFICATION_CURSOR,
+} from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
-const CURSOR_OBJECT = "contacts#qualification";
 const DAY_MS = 86_400_000;
 /** One HubSpot page per group: the writes go to the outbox, so small groups cost batch fill nothing. */
 const QUALIFY_GROUP = 100;
@@ -45,7 +50,7 @@ export async function qualifyPeople(
       system: ctx.marketing,
       object: CONTACTS,
       fields: personFields(setup),
-      cursorObject: CURSOR_OBJECT,
+      cursorObject: QUALIFICATION_CURSOR,
       startWhenNew: null,
       groupRecords: QUALIFY_GROUP,
     },
