@@ -60,7 +60,7 @@ describe("a first load on an Enterprise portal reads events in bulk", () => {
     bulk = await openSandboxWorld(seed, "bulk-events", "salesforce", "enterprise");
     oneByOne = await openSandboxWorld(seed, "per-contact-events", "salesforce", "enterprise");
     // A store that has qualified before (its cursor at the epoch, so this run still reads every contact)
-    // is no first load: it reads contacts' events one by one up to the threshold, then in bulk.
+    // but never read events in bulk is no first load: it reads each contact's events one by one.
     const store = await openSqliteStore(oneByOne.storePath);
     const epoch = new Date(0).toISOString();
     await store.commitBatch({
@@ -84,7 +84,7 @@ describe("a first load on an Enterprise portal reads events in bulk", () => {
     expect(b.code).toBe(0);
     // The probe, then the pages of every contact's events; no read per contact.
     expect(eventsCalls(bulk)).toBeLessThanOrEqual(1 + Math.ceil(events / 1000));
-    // 100 contacts read one by one before the bulk read took over.
+    // One read per contact with behaviour.
     expect(eventsCalls(oneByOne)).toBeGreaterThanOrEqual(1 + 100);
 
     const mqls = await mqlEmails(bulk);
@@ -135,5 +135,26 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
     const calls = eventsCalls(world);
     expect(calls).toBeLessThanOrEqual(1 + Math.ceil(events / 1000));
     expect(calls).toBeLessThanOrEqual(contacts / 50);
+
+    // 150 people visit the pricing page: 100 are read one by one, then one bulk read covers the rest.
+    const visitors = world.hubspot.data.listObjects("contacts").slice(0, 150);
+    for (const [i, c] of visitors.entries()) {
+      await world.hubspot.control.call("POST", `/contacts/${c.id}/page-views`, {
+        url: `https://www.example.com/pricing?ref=${i}`,
+        title: "Tarifs — Pricing",
+        occurredAt: new Date().toISOString(),
+      });
+    }
+    world.hubspot.calls.reset();
+    let bulkPages = 0;
+    const stop = world.hubspot.calls.observe((call) => {
+      if (call.endpoint === EVENTS && !call.query.has("objectId")) bulkPages++;
+    });
+    expect((await sync(world)).code).toBe(0);
+    stop();
+    const next = eventsCalls(world);
+    expect(bulkPages).toBeGreaterThan(0);
+    expect(next - bulkPages).toBeLessThanOrEqual(100);
+    expect(next).toBeLessThan(visitors.length);
   });
 });

@@ -4,8 +4,9 @@
 // signals did not move since they were last read (leadloop's own write, an edited title) costs no
 // behaviour read. What is read depends on the portal (ARCHITECTURE.md, "Behaviour on every tier"):
 // - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last
-//   read; on a first load, or once a run has read EVENTS_BULK_THRESHOLD contacts one by one, one bulk read
-//   of every contact's events (the events API without `objectId`) instead, from its own cursor;
+//   read; on a first load, or once a run has read EVENTS_BULK_THRESHOLD contacts one by one (after an
+//   earlier bulk read), one bulk read of every contact's events (the events API without `objectId`)
+//   instead, from its own cursor;
 // - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
 //   contact's page-view count, last visit and last page seen; form submissions and marketing email opens
 //   and clicks from the bulk APIs, each read at most once per run from its own cursor, and only when some
@@ -211,12 +212,20 @@ function hasSignal(signature: Signature, part: Part): boolean {
   return (JSON.parse(signature[part]) as (string | null)[]).some((v) => v !== null && v !== "" && v !== "0");
 }
 
-/** Whether this run reads every contact's events in bulk now: on a first load, or past the threshold. */
+/**
+ * Whether this run reads every contact's events in bulk now: on a first load, or past the threshold when
+ * an earlier bulk read bounds what is read (a store that never read in bulk would read the whole window of
+ * every contact, which a run of a few hundred changed contacts in a large portal must not pay).
+ */
 async function bulkEventsDue(ctx: RunContext, state: FunnelRunState, toRead: number): Promise<boolean> {
   if (state.behaviour.firstLoad === null) {
     state.behaviour.firstLoad = !(await ctx.store.getCursor(ctx.marketing.system, QUALIFICATION_CURSOR));
   }
-  return state.behaviour.firstLoad || state.behaviour.eventsReadOneByOne + toRead > EVENTS_BULK_THRESHOLD;
+  if (state.behaviour.firstLoad) return true;
+  return (
+    state.behaviour.eventsReadOneByOne + toRead > EVENTS_BULK_THRESHOLD &&
+    (await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR)) !== undefined
+  );
 }
 
 /**
