@@ -493,6 +493,27 @@ export interface StateStore {
   /** The behaviour signals each of these contacts showed when last read. */
   behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>>;
   getFact(name: string): Promise<StoreFact | undefined>;
+
+  // Match index: a first load's one read of the CRM records it matches against (page-sync.ts)
+  /** Adds these records of `crmObject` under their keys (a null key drops the record). */
+  addToMatchIndex(crmObject: string, entries: readonly MatchIndexEntry[]): Promise<void>;
+  /** The indexed records of `crmObject` whose normalised match key is one of `keys`. */
+  findInMatchIndex(crmObject: string, keys: readonly string[]): Promise<IndexedRecord[]>;
+  clearMatchIndex(crmObject: string): Promise<void>;
+}
+
+/** A CRM record held in the match index under its normalised match key (null: it has none). */
+export interface MatchIndexEntry {
+  key: string | null;
+  record: IndexedRecord;
+}
+
+/** A record as a system read it (the shape of core's SourceRecord). */
+export interface IndexedRecord {
+  object: string;
+  id: string;
+  fields: Record<string, string | null>;
+  modifiedAt: string;
 }
 
 /** A store failure a person can act on (a locked file, a full disk, a newer schema than this build). */

@@ -19,6 +19,7 @@ import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
+import { releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { followRemovals } from "./removals.js";
@@ -196,8 +197,11 @@ async function syncPair(
   await followRemovals(ctx, "marketing", marketingObject, group[0]!);
   for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
   const marketingRead = marketingFields(group);
-  if (await readSide(ctx, "marketing", marketingObject, marketingRead, group)) return true;
-  if (funnel) await syncNewlyIncluded(ctx, group, funnel);
+  const stopped = await readSide(ctx, "marketing", marketingObject, marketingRead, group);
+  if (!stopped && funnel) await syncNewlyIncluded(ctx, group, funnel);
+  // A first load's match index serves the marketing side's unlinked records only.
+  await releaseMatchIndexes(ctx, group);
+  if (stopped) return true;
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
   for (const mapping of crmOrder) {

@@ -17,6 +17,7 @@ import { crmFields, marketingFields } from "./field-lists.js";
 import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
+import { indexedCandidates } from "./match-index.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
@@ -508,9 +509,14 @@ async function pairUnlinked(
         return Boolean(stamp && key && keys.get(key)?.id === stamp);
       };
       // A candidate stamped with the record's own id was its counterpart before: it goes first.
-      const candidates = (
-        await ctx.crm.findBy(mapping.crmObject, mapping.match.crm, matchValues(mapping, [...keys.keys()]), crmFields(mapping))
-      )
+      // A first load looks the keys up in one read of the CRM object (match-index.ts); other runs query.
+      const match = mapping.match;
+      const found =
+        (await indexedCandidates(ctx, mapping, [...keys.keys()], crmFields(mapping), (c) =>
+          normalizeKey(mapping, c.fields[match.crm]),
+        )) ??
+        (await ctx.crm.findBy(mapping.crmObject, match.crm, matchValues(mapping, [...keys.keys()]), crmFields(mapping)));
+      const candidates = found
         .filter((c) => !converted(c, mapping))
         .sort(
           (a, b) =>

@@ -695,6 +695,44 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(recent.results.map((e) => e.eventType)).toEqual(["e_visited_page", "e_submitted_form"]);
   });
 
+  it("lists every contact's events without objectId, oldest first, each naming its contact, with `after` paging", async () => {
+    const at = Date.parse("2031-03-01T09:00:00.000Z"); // after every other test's events
+    const people = ["zoé@bulk.example", "ANDRÉ@bulk.example", "li@bulk.example"].map((email) =>
+      emulator.data.createObject("contacts", { email }),
+    );
+    people.forEach((p, i) =>
+      emulator.data.addEvent({
+        contactId: p.id,
+        eventType: "e_visited_page",
+        occurredAt: new Date(at + (2 - i) * 60_000),
+        properties: { hs_url: `https://www.example.com/p${i}` },
+      }),
+    );
+    const seen: { objectId: string; url: string }[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const qs = new URLSearchParams({ objectType: "contact", occurredAfter: new Date(at - 1).toISOString(), limit: "2" });
+      if (after) qs.set("after", after);
+      const res = await raw(emulator, "GET", `/events/v3/events/?${qs}`);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as {
+        results: { objectId: string; properties: Record<string, string> }[];
+        paging?: { next?: { after: string } };
+      };
+      pages++;
+      seen.push(...page.results.map((e) => ({ objectId: e.objectId, url: e.properties.hs_url! })));
+      after = page.paging?.next?.after;
+    } while (after);
+    expect(pages).toBe(2);
+    expect(seen).toEqual([2, 1, 0].map((i) => ({ objectId: people[i]!.id, url: `https://www.example.com/p${i}` })));
+    // objectId names one record of objectType: alone it is refused (Events API reference).
+    const bare = await raw(emulator, "GET", `/events/v3/events/?objectId=${people[0]!.id}`);
+    expect(bare.status).toBe(400);
+    const badCursor = await raw(emulator, "GET", "/events/v3/events/?objectType=contact&after=not-a-cursor");
+    expect(badCursor.status).toBe(400);
+  });
+
   it("merges contacts: the old id and email answer the primary", async () => {
     const primary = emulator.data.createObject("contacts", { email: "jo@merge.example", firstname: "Jo" });
     const dupe = emulator.data.createObject("contacts", {

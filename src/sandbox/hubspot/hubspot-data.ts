@@ -87,6 +87,8 @@ export class HubspotData {
   private readonly events: HubspotEvent[] = [];
   /** Each contact's events, so a read of one contact's events does not sort the portal's. */
   private readonly eventsByContact = new Map<string, HubspotEvent[]>();
+  /** Every event oldest first, kept until the next event is recorded (a listing of all contacts' events pages through it). */
+  private eventsInOrder: HubspotEvent[] | null = null;
   private nextObjectId = 10001;
   private nextOwnerId = 70000001;
   private nextEventId = 1;
@@ -297,6 +299,7 @@ export class HubspotData {
       properties: { ...event.properties },
     };
     this.events.push(stored);
+    this.eventsInOrder = null;
     const ofContact = this.eventsByContact.get(contact.id);
     if (ofContact) ofContact.push(stored);
     else this.eventsByContact.set(contact.id, [stored]);
@@ -305,11 +308,14 @@ export class HubspotData {
 
   /** Events (of one contact, when `objectId` names it), oldest first. */
   listEvents(filter: { objectId?: string | undefined } = {}): HubspotEvent[] {
-    const events =
-      filter.objectId === undefined ? this.events : (this.eventsByContact.get(filter.objectId) ?? []);
-    return [...events]
-      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
-      .map((e) => ({ ...e, properties: { ...e.properties } }));
+    return this.eventsOldestFirst(filter.objectId).map((e) => ({ ...e, properties: { ...e.properties } }));
+  }
+
+  /** The events themselves, oldest first (not copies: the caller copies what it answers with). */
+  eventsOldestFirst(objectId?: string): readonly HubspotEvent[] {
+    if (objectId !== undefined) return [...(this.eventsByContact.get(objectId) ?? [])].sort(byOccurrence);
+    this.eventsInOrder ??= [...this.events].sort(byOccurrence);
+    return this.eventsInOrder;
   }
 
   // ---- properties ----------------------------------------------------------------------------------
@@ -621,3 +627,7 @@ function copy(record: StoredObject | HubspotObject): HubspotObject {
 }
 
 export type { StoredObject };
+
+function byOccurrence(a: HubspotEvent, b: HubspotEvent): number {
+  return a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id);
+}

@@ -300,6 +300,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: "match index: a first load's one read of the CRM records it matches against, by normalised match key (emptied after the run's matching)",
+    sql: `
+      CREATE TABLE match_index (
+        crm_object TEXT NOT NULL CHECK (crm_object <> ''),
+        crm_id     TEXT NOT NULL CHECK (crm_id <> ''),
+        match_key  TEXT NOT NULL CHECK (match_key <> ''),
+        record     TEXT NOT NULL,
+        PRIMARY KEY (crm_object, crm_id)
+      );
+      CREATE INDEX match_index_key ON match_index (crm_object, match_key);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

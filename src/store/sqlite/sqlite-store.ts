@@ -8,6 +8,8 @@ import type {
   BehaviourMark,
   CachedActivity,
   StoreFact,
+  MatchIndexEntry,
+  IndexedRecord,
   AuditEntry,
   BatchCommit,
   Cursor,
@@ -39,6 +41,7 @@ import { type FunnelFilter, FunnelTable } from "./funnel.js";
 import { HistoryToFillTable } from "./history-to-fill.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
+import { MatchIndexTable } from "./match-index.js";
 import { migrate } from "./migrations.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
@@ -57,6 +60,7 @@ export class SqliteStateStore implements StateStore {
   private readonly runs: RunTable;
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
+  private readonly matchIndex: MatchIndexTable;
   private closed = false;
 
   constructor(
@@ -85,6 +89,7 @@ export class SqliteStateStore implements StateStore {
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
+    this.matchIndex = new MatchIndexTable(sql);
   }
 
   /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
@@ -340,6 +345,18 @@ export class SqliteStateStore implements StateStore {
 
   getFact(name: string): Promise<StoreFact | undefined> {
     return this.read(`read fact ${name}`, () => this.tables.behaviour.fact(name));
+  }
+
+  addToMatchIndex(crmObject: string, entries: readonly MatchIndexEntry[]): Promise<void> {
+    return this.write(`index ${crmObject} records for matching`, () => this.matchIndex.add(crmObject, entries));
+  }
+
+  findInMatchIndex(crmObject: string, keys: readonly string[]): Promise<IndexedRecord[]> {
+    return this.read(`look up ${crmObject} match keys`, () => this.matchIndex.find(crmObject, keys));
+  }
+
+  clearMatchIndex(crmObject: string): Promise<void> {
+    return this.write(`empty the ${crmObject} match index`, () => this.matchIndex.clear(crmObject));
   }
 
 }

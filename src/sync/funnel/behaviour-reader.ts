@@ -3,7 +3,10 @@
 // keeps on every contact (BEHAVIOUR_SIGNALS), which come with the contact's own read: a contact whose
 // signals did not move since they were last read (leadloop's own write, an edited title) costs no
 // behaviour read. What is read depends on the portal (ARCHITECTURE.md, "Behaviour on every tier"):
-// - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last read;
+// - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last
+//   read; on a first load, or once a run has read EVENTS_BULK_THRESHOLD contacts one by one (after an
+//   earlier bulk read), one bulk read of every contact's events (the events API without `objectId`)
+//   instead, from its own cursor;
 // - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
 //   contact's page-view count, last visit and last page seen; form submissions and marketing email opens
 //   and clicks from the bulk APIs, each read at most once per run from its own cursor, and only when some
@@ -15,7 +18,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BehaviourMark, CachedActivity, Cursor } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
-import { BEHAVIOUR_SIGNALS, type FunnelRunState, type FunnelSetup } from "./funnel-setup.js";
+import { BEHAVIOUR_SIGNALS, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
 
 const SYSTEM = "hubspot";
 /** The store fact holding the probed source and when it was probed. */
@@ -27,6 +30,18 @@ const EVENTS_LOOKBACK_MS = 3_600_000;
 /** The bulk sources are read from this long before their cursor, for the same reason (ids deduplicate). */
 const BULK_LOOKBACK_MS = 3_600_000;
 const FORMS_CURSOR = "behaviour#forms";
+/** How far every contact's events are in the cache: the start of the last bulk read of the events API. */
+export const EVENTS_CURSOR = "behaviour#events";
+/**
+ * Contacts a run reads one by one before it reads every contact's events in bulk instead. A per-contact
+ * read is one call per contact at least; the bulk read is one call per 1,000 of the portal's events since
+ * the last bulk read (the whole window on a first load, which takes the bulk read at once: there it reads
+ * the same events as reading every contact one by one would). A run with a few changed contacts (frequent
+ * runs) keeps to per-contact reads, at most this many calls (under six seconds of HubSpot's burst of 190
+ * calls per ten seconds); a run with more pays at most this many calls before the bulk read replaces the
+ * rest of its per-contact reads, whatever their number.
+ */
+export const EVENTS_BULK_THRESHOLD = 100;
 const EMAIL_CURSOR = "behaviour#email";
 
 type Part = keyof typeof BEHAVIOUR_SIGNALS;
@@ -79,6 +94,7 @@ export async function readBehaviour(
   const ids = [...new Set(records.map((r) => r.id))];
   const marks = await ctx.store.behaviourMarks(ids);
   const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
+  const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
   const moved = (id: string, part: Part): boolean => {
     const mark = marks.get(id);
     if (!mark) return true;
@@ -88,6 +104,7 @@ export async function readBehaviour(
   const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
 
   const fresh: CachedActivity[] = [];
+  const readOneByOne = new Set<string>();
   const cursors: Omit<Cursor, "updatedAt">[] = [];
   let source = await behaviourSource(ctx, setup, state);
   if (source === "events") {
@@ -96,7 +113,17 @@ export async function readBehaviour(
       (id) => anyMoved(id) && (marks.has(id) || (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => hasSignal(signatures.get(id)!, p))),
     );
     try {
-      fresh.push(...(await readEvents(ctx, setup, toRead, marks, since)));
+      if (toRead.length > 0 && state.behaviour.eventsBulkAt === null && (await bulkEventsDue(ctx, state, toRead.length))) {
+        await readAllContactEvents(ctx, setup, state, since);
+      }
+      const bulkAt = state.behaviour.eventsBulkAt;
+      // After this run's bulk read, only a contact read after it began can show events it did not cover.
+      const oneByOne =
+        bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < Date.parse(bulkAt)));
+      for (const id of oneByOne) readOneByOne.add(id);
+      const eventsCursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
+      fresh.push(...(await readEvents(ctx, setup, oneByOne, marks, since, eventsCursor?.value ?? null)));
+      state.behaviour.eventsReadOneByOne += oneByOne.length;
     } catch (err) {
       if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
       ctx.log.warn("behaviour.events_refused", {
@@ -135,9 +162,15 @@ export async function readBehaviour(
     }
   }
 
+  // A contact the bulk read covered is covered up to when that read began, not to now: its next read
+  // starts from there, so events of the run's own span are not skipped.
+  const coveredUntil = (id: string): string =>
+    source === "events" && state.behaviour.eventsBulkAt !== null && !readOneByOne.has(id)
+      ? state.behaviour.eventsBulkAt
+      : now;
   const newMarks: BehaviourMark[] = ids
     .filter((id) => anyMoved(id))
-    .map((id) => ({ personId: id, signature: JSON.stringify(signatures.get(id)), readAt: now }));
+    .map((id) => ({ personId: id, signature: JSON.stringify(signatures.get(id)), readAt: coveredUntil(id) }));
   if (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0) {
     await ctx.store.commitBatch({
       runId: ctx.runId,
@@ -179,34 +212,90 @@ function hasSignal(signature: Signature, part: Part): boolean {
   return (JSON.parse(signature[part]) as (string | null)[]).some((v) => v !== null && v !== "" && v !== "0");
 }
 
+/**
+ * Whether this run reads every contact's events in bulk now: on a first load, or past the threshold when
+ * an earlier bulk read bounds what is read (a store that never read in bulk would read the whole window of
+ * every contact, which a run of a few hundred changed contacts in a large portal must not pay).
+ */
+async function bulkEventsDue(ctx: RunContext, state: FunnelRunState, toRead: number): Promise<boolean> {
+  if (state.behaviour.firstLoad === null) {
+    state.behaviour.firstLoad = !(await ctx.store.getCursor(ctx.marketing.system, QUALIFICATION_CURSOR));
+  }
+  if (state.behaviour.firstLoad) return true;
+  return (
+    state.behaviour.eventsReadOneByOne + toRead > EVENTS_BULK_THRESHOLD &&
+    (await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR)) !== undefined
+  );
+}
+
+/**
+ * Every contact's events since the events cursor (the window on the first bulk read), committed to the
+ * cache a page at a time so a million contacts' events never sit in memory; the cursor moves to the read's
+ * start once the last page is in. A crash midway leaves the cursor where it was: the pages kept are read
+ * again next time, and their ids replace what is held.
+ */
+async function readAllContactEvents(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  since: string,
+): Promise<void> {
+  const startedAt = ctx.now().toISOString();
+  const cursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
+  const from = cursor
+    ? new Date(Math.max(Date.parse(since), Date.parse(cursor.value) - EVENTS_LOOKBACK_MS)).toISOString()
+    : since;
+  let read = 0;
+  await setup.activities.readContactEvents(from, async (page) => {
+    read += page.length;
+    if (page.length === 0) return;
+    await ctx.store.commitBatch({ runId: ctx.runId, behaviour: page.map(cachedEvent), at: ctx.now().toISOString() });
+  });
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    cursors: [{ system: SYSTEM, object: EVENTS_CURSOR, value: startedAt, lastId: null }],
+    at: ctx.now().toISOString(),
+  });
+  state.behaviour.eventsBulkAt = startedAt;
+  ctx.log.debug("behaviour.events_bulk_read", { from, activities: read });
+}
+
+function cachedEvent(a: ScoredActivity & { contactId: string }): CachedActivity {
+  return {
+    ownerKey: `contact:${a.contactId}`,
+    id: a.id,
+    kind: a.kind,
+    occurredAt: a.occurredAt,
+    properties: { ...a.properties },
+    source: "events",
+  };
+}
+
 async function readEvents(
   ctx: RunContext,
   setup: FunnelSetup,
   ids: readonly string[],
   marks: Map<string, BehaviourMark>,
   since: string,
+  /** How far a bulk read has cached every contact's events (null: never read in bulk). */
+  eventsCursor: string | null,
 ): Promise<CachedActivity[]> {
-  // Contacts read before are read from shortly before that read; the others over the whole window.
+  // Each contact is read from shortly before what the cache covers for it (its own last read, or the last
+  // bulk read of every contact); one never covered is read over the whole window.
   const bySince = new Map<string, string[]>();
   for (const id of ids) {
-    const mark = marks.get(id);
-    const from = mark
-      ? new Date(Math.max(Date.parse(since), Date.parse(mark.readAt) - EVENTS_LOOKBACK_MS)).toISOString()
+    const covered = Math.max(
+      marks.has(id) ? Date.parse(marks.get(id)!.readAt) : -Infinity,
+      eventsCursor ? Date.parse(eventsCursor) : -Infinity,
+    );
+    const from = Number.isFinite(covered)
+      ? new Date(Math.max(Date.parse(since), covered - EVENTS_LOOKBACK_MS)).toISOString()
       : since;
     bySince.set(from, [...(bySince.get(from) ?? []), id]);
   }
   const out: CachedActivity[] = [];
   for (const [from, group] of bySince) {
-    for (const a of await setup.activities.readActivities(group, from)) {
-      out.push({
-        ownerKey: `contact:${a.contactId}`,
-        id: a.id,
-        kind: a.kind,
-        occurredAt: a.occurredAt,
-        properties: { ...a.properties },
-        source: "events",
-      });
-    }
+    for (const a of await setup.activities.readActivities(group, from)) out.push(cachedEvent(a));
   }
   if (ids.length > 0) ctx.log.debug("behaviour.events_read", { contacts: ids.length });
   return out;

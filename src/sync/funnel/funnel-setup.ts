@@ -9,6 +9,9 @@ import type { PersonScore } from "../../core/scoring/score.js";
 import type { SlaDefinition } from "../../core/sla/definition.js";
 import type { HandoffVocabulary } from "./handoff-vocabulary.js";
 
+/** The qualification phase's cursor over changed contacts (absent before a portal's first load). */
+export const QUALIFICATION_CURSOR = "contacts#qualification";
+
 export const INCLUSION_RULES = ["mql", "all"] as const;
 export type InclusionRule = (typeof INCLUSION_RULES)[number];
 
@@ -21,6 +24,11 @@ export interface ActivitySource {
     contactIds: string[],
     since: string | null,
   ): Promise<(ScoredActivity & { contactId: string })[]>;
+  /** Every contact's events after `since`, a page at a time (the events API without `objectId`). */
+  readContactEvents(
+    since: string,
+    onPage: (activities: (ScoredActivity & { contactId: string })[]) => Promise<void>,
+  ): Promise<void>;
   /** One call: `events` when the portal answers the events API, `bulk` when it refuses it (below Enterprise). */
   probeEventsApi(): Promise<"events" | "bulk">;
   readFormSubmissions(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
@@ -61,6 +69,12 @@ export interface BehaviourRunState {
   source: "events" | "bulk" | null;
   formsRead: boolean;
   emailRead: boolean;
+  /** Whether this run began with no qualification cursor (a first load): events are read in bulk at once. */
+  firstLoad: boolean | null;
+  /** Contacts whose events this run read one by one (the bulk read takes over past a threshold). */
+  eventsReadOneByOne: number;
+  /** When this run's bulk read of every contact's events began (null: not read in bulk this run). */
+  eventsBulkAt: string | null;
 }
 
 export function newFunnelRunState(): FunnelRunState {
@@ -68,7 +82,14 @@ export function newFunnelRunState(): FunnelRunState {
     scores: new Map(),
     people: new Map(),
     activities: new Map(),
-    behaviour: { source: null, formsRead: false, emailRead: false },
+    behaviour: {
+      source: null,
+      formsRead: false,
+      emailRead: false,
+      firstLoad: null,
+      eventsReadOneByOne: 0,
+      eventsBulkAt: null,
+    },
   };
 }
 

@@ -17,11 +17,16 @@ import { reasonsText } from "./person-history.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import { companyFields, type FunnelRunState, type FunnelSetup, personFields } from "./funnel-setup.js";
+import {
+  companyFields,
+  type FunnelRunState,
+  type FunnelSetup,
+  personFields,
+  QUALIFICATION_CURSOR,
+} from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
-const CURSOR_OBJECT = "contacts#qualification";
 /** leadloop's own contact properties (ensured by systems/hubspot/leadloop-properties.ts). */
 const MQL_DATE_FIELD = "leadloop_mql_date";
 const REASONS_FIELD = "leadloop_reasons";
@@ -49,7 +54,7 @@ export async function qualifyPeople(
       system: ctx.marketing,
       object: CONTACTS,
       fields: personFields(setup),
-      cursorObject: CURSOR_OBJECT,
+      cursorObject: QUALIFICATION_CURSOR,
       startWhenNew: null,
       groupRecords: QUALIFY_GROUP,
     },

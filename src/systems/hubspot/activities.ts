@@ -1,7 +1,8 @@
-// readActivities: contacts' behaviour from the Events API (GET /events/v3/events/ per contact, paged;
+// Contacts' behaviour from the Events API (GET /events/v3/events/, paged;
 // https://developers.hubspot.com/docs/guides/api/analytics-and-events/event-analytics), reduced to the
-// kinds qualification rules use.
-import { EVENTS_PAGE_SIZE } from "./limits.js";
+// kinds qualification rules use: readActivities per contact (`objectType` and `objectId`), and
+// readContactEvents for every contact at once (`objectType` alone, ARCHITECTURE.md "Behaviour on every tier").
+import { BULK_EVENTS_PAGE_SIZE, EVENTS_PAGE_SIZE } from "./limits.js";
 import { eventPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotValue } from "./values.js";
@@ -50,21 +51,51 @@ export async function readActivities(
       if (since) qs.occurredAfter = since;
       if (after) qs.after = after;
       const { body } = await transport.send({ method: "GET", path: "/events/v3/events/", qs }, eventPage);
-      for (const e of body.results) {
-        const properties: Record<string, string> = {};
-        for (const [name, value] of Object.entries(e.properties ?? {})) {
-          if (value !== null) properties[name] = String(value);
-        }
-        out.push({
-          contactId,
-          id: e.id,
-          kind: KIND_OF_EVENT_TYPE[e.eventType] ?? "other",
-          occurredAt: fromHubspotValue(e.occurredAt) ?? e.occurredAt,
-          properties,
-        });
-      }
+      for (const e of body.results) out.push(activityOf(contactId, e));
       after = body.paging?.next?.after;
     } while (after);
   }
   return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Every contact's events that occurred after `since`, page by page to `onPage` (nothing held beyond a
+ * page). The reference lets `objectType` stand alone: "To retrieve event data for a specific CRM record,
+ * include the additional objectId" (Events API reference, GET /events/v3/events/), so without `objectId`
+ * one query lists the events of all contacts, each naming its contact in `objectId`.
+ */
+export async function readContactEvents(
+  transport: HubspotTransport,
+  since: string,
+  onPage: (activities: HubspotActivity[]) => Promise<void>,
+): Promise<void> {
+  let after: string | undefined;
+  do {
+    const qs: Record<string, string> = {
+      objectType: "contact",
+      occurredAfter: since,
+      limit: String(BULK_EVENTS_PAGE_SIZE),
+    };
+    if (after) qs.after = after;
+    const { body } = await transport.send({ method: "GET", path: "/events/v3/events/", qs }, eventPage);
+    await onPage(body.results.map((e) => activityOf(e.objectId, e)));
+    after = body.paging?.next?.after;
+  } while (after);
+}
+
+function activityOf(
+  contactId: string,
+  e: { id: string; eventType: string; occurredAt: string; properties?: Record<string, string | number | boolean | null> | undefined },
+): HubspotActivity {
+  const properties: Record<string, string> = {};
+  for (const [name, value] of Object.entries(e.properties ?? {})) {
+    if (value !== null) properties[name] = String(value);
+  }
+  return {
+    contactId,
+    id: e.id,
+    kind: KIND_OF_EVENT_TYPE[e.eventType] ?? "other",
+    occurredAt: fromHubspotValue(e.occurredAt) ?? e.occurredAt,
+    properties,
+  };
 }

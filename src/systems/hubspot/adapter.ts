@@ -15,7 +15,7 @@ import type {
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
 import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
-import { type HubspotActivity, readActivities } from "./activities.js";
+import { type HubspotActivity, readActivities, readContactEvents } from "./activities.js";
 import { readAssociations } from "./associations.js";
 import {
   type BehaviourAccess,
@@ -80,6 +80,8 @@ export interface HubspotAdapter extends SystemPort {
    * Throws SystemError.
    */
   readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
+  /** Every contact's activity events after `since`, page by page (one call a page). Throws SystemError. */
+  readContactEvents(since: string, onPage: (activities: HubspotActivity[]) => Promise<void>): Promise<void>;
   /** Whether the portal answers the events API (Enterprise) or refuses it (403 MISSING_SCOPES). One call. */
   probeEventsApi(): Promise<BehaviourAccess>;
   /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs. */
@@ -139,6 +141,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     portalUsage: () => readPortalUsage(transport),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
+    readContactEvents: (since: string, onPage: (activities: HubspotActivity[]) => Promise<void>) =>
+      readContactEvents(transport, since, onPage),
     probeEventsApi: () => probeEventsApi(transport),
     readFormSubmissions: (since: string | null, until: string) => readFormSubmissions(transport, since, until),
     readEmailEvents: (since: string | null, until: string) => readEmailEvents(transport, since, until),

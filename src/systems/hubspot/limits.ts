@@ -22,6 +22,12 @@ export const OWNERS_PAGE_SIZE = 100;
 export const EVENTS_PAGE_SIZE = 100;
 
 /**
+ * Event occurrences per page when listing every contact's events. The reference names no maximum for
+ * `limit`; a portal answering fewer a page only costs more pages (the read follows `paging.next.after`).
+ */
+export const BULK_EVENTS_PAGE_SIZE = 1000;
+
+/**
  * Private apps get 100 calls per rolling 10 seconds on Free/Starter (more on higher tiers); the CRM
  * search endpoints allow 5 requests a second on their own and send no rate-limit headers
  * (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). Defaults stay below both.

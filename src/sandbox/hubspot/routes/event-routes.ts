@@ -43,8 +43,11 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const descending = q.getAll("sort").some((s) => s.toUpperCase() === "DESCENDING");
       const limit = Math.min(intParam(q, "limit", EVENT_PAGE_DEFAULT), EVENT_PAGE_MAX);
       const offset = cursorOffset(q.get("after"));
+      // Without objectId the query lists the events of every record of objectType (or of every type):
+      // "To retrieve event data for a specific CRM record, include the additional objectId query
+      // parameter" (Events API reference, GET /events/v3/events/).
       let events = ctx.data
-        .listEvents({ objectId: objectId ?? undefined })
+        .eventsOldestFirst(objectId ?? undefined)
         .filter(
           (e) =>
             (!objectId || e.objectId === objectId) &&
@@ -61,7 +64,7 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
           eventType: e.eventType,
           occurredAt: e.occurredAt.toISOString(),
           id: e.id,
-          properties: e.properties,
+          properties: { ...e.properties },
         })),
       };
       if (offset + limit < events.length) {

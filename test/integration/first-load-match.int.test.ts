@@ -1,0 +1,94 @@
+// First-load matching reads each side once: the Salesforce Contacts and Leads are read into the store's
+// match index (one paged query each) instead of `IN` queries per page of HubSpot contacts; the people the
+// org already has are linked, not created again, and a Lead a rep creates while the first load runs is
+// still found before a page would create its person.
+import { jest } from "@jest/globals";
+import { classOf } from "../../src/bench/call-tally.js";
+import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+// A first load of 2,050 contacts into an emulated org: minutes on a loaded machine.
+jest.setTimeout(600_000);
+
+const FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "Renée", "Søren", "Ana", "Jürgen"];
+
+describe("a first load's match reads the Salesforce side once", () => {
+  let t = Date.parse("2026-11-02T08:00:00.000Z");
+  let loop: LoopHarness;
+  const seen: ObservedCall[] = [];
+  beforeEach(async () => {
+    loop = await startLoop({ now: () => new Date(t) });
+    seen.length = 0;
+    loop.salesforce.calls.observe((call) => seen.push(call));
+  });
+  afterEach(async () => loop.close());
+
+  /** `count` contacts, emails in mixed case; every seventh already a Salesforce Contact or Lead. */
+  function seedPeople(count = 250): { existing: Map<string, string> } {
+    const existing = new Map<string, string>();
+    for (let i = 0; i < count; i++) {
+      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+      const email = `${first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase()}.n${i}@exemple-${i % 9}.fr`;
+      loop.hubspot.data.createObject("contacts", {
+        email: i % 4 === 0 ? email.toUpperCase() : email,
+        firstname: first,
+        lastname: `Nom${i}`,
+        company: `Société ${i % 9}`,
+      });
+      if (i % 7 === 0) {
+        const object = i % 2 === 0 ? "Contact" : "Lead";
+        const fields: Record<string, unknown> = { FirstName: first, LastName: `Nom${i}`, Email: email.replace(/^./, (c) => c.toUpperCase()) };
+        if (object === "Lead") fields.Company = `Société ${i % 9}`;
+        existing.set(email, `${object}:${loop.salesforce.data.insert(object, fields)}`);
+      }
+    }
+    return { existing };
+  }
+
+  function salesforcePeople(): { object: string; id: string; email: string }[] {
+    return ["Contact", "Lead"].flatMap((object) =>
+      loop.salesforce.data
+        .list(object)
+        .map((r) => ({ object, id: String(r.Id), email: String(r.Email ?? "").trim().toLowerCase() })),
+    );
+  }
+
+  it("makes no match query per page, and links the people Salesforce has instead of creating them", async () => {
+    const { existing } = seedPeople();
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(seen.filter((c) => classOf(c) === "match")).toEqual([]);
+    const people = salesforcePeople();
+    // Everyone is in Salesforce once: the 36 it had are linked, the others created.
+    const byEmail = new Map<string, string[]>();
+    for (const p of people) byEmail.set(p.email, [...(byEmail.get(p.email) ?? []), `${p.object}:${p.id}`]);
+    expect(byEmail.size).toBe(250);
+    expect([...byEmail.values()].every((ids) => ids.length === 1)).toBe(true);
+    for (const [email, ref] of existing) expect(byEmail.get(email)).toEqual([ref]);
+  });
+
+  it("finds a Lead a rep creates after the index was read, before the page that would create the person", async () => {
+    // More than a page (2,000 records) of contacts: the late one comes in the second.
+    seedPeople(2_050);
+    const late = "soren.late@exemple-9.fr";
+    loop.hubspot.data.createObject("contacts", { email: late, firstname: "Søren", lastname: "Tard", company: "Société 9" });
+    let repLead: string | null = null;
+    let leadsIndexed = false;
+    // After the index read of Leads (a query without an IN list), a rep creates the person's Lead, and the
+    // first load runs on for a minute before it reads its next page of HubSpot contacts.
+    loop.salesforce.calls.observe((call) => {
+      if (/FROM Lead\b/i.test(call.query.get("q") ?? "") && classOf(call) !== "match") leadsIndexed = true;
+    });
+    loop.hubspot.calls.observe(() => {
+      if (!leadsIndexed || repLead !== null) return;
+      repLead = loop.salesforce.data.insert("Lead", { LastName: "Tard", Company: "Société 9", Email: late.toUpperCase() });
+      t += 60_000;
+    });
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(repLead).not.toBeNull();
+    const leads = salesforcePeople().filter((p) => p.email === late);
+    expect(leads.map((p) => p.id)).toEqual([repLead]);
+    expect(seen.filter((c) => classOf(c) === "match")).toEqual([]);
+  });
+});
