@@ -26,6 +26,7 @@ import type {
   SlaBreachRow,
   SlaClock,
   StateStore,
+  StoreSize,
   WrittenValue,
 } from "../port.js";
 import { StoreError } from "../port.js";
@@ -48,6 +49,7 @@ import { RunTable } from "./runs.js";
 import { type SlaFilter, SlaTable } from "./sla.js";
 import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
+import { storeSize } from "./store-size.js";
 import { LeadStatusTable, WrittenValuesTable, writtenTarget } from "./written-values.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
@@ -250,6 +252,12 @@ export class SqliteStateStore implements StateStore {
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
       this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),
+    );
+  }
+
+  size(): Promise<StoreSize> {
+    return this.read("measure its size", () =>
+      this.db.transaction(() => storeSize(this.db, this.file)).deferred(),
     );
   }
 
