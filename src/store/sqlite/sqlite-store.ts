@@ -95,6 +95,8 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
+      // A failed transaction rolled back any audit names it added; ids cached for them are void.
+      this.tables.audit.forgetNames();
       throw toStoreError(err, this.file, action);
     }
   }
