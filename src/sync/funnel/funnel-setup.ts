@@ -48,14 +48,8 @@ export interface FunnelSetup {
   activityWindowDays: number;
 }
 
-/**
- * What one run learned about people, shared between its phases. A first load of a million contacts
- * must not hold them all: qualification keeps only the ids it found qualified; the maps hold the people
- * a later phase asked for by id (handoff, a page at a time, forgetting each page once decided; history).
- */
+/** What one run learned about people, shared between its phases so nothing is read twice. */
 export interface FunnelRunState {
-  /** Contacts this run scored as qualified (the inclusion rule's stand-in for stages in a dry run). */
-  qualified: Set<string>;
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
@@ -71,7 +65,6 @@ export interface BehaviourRunState {
 
 export function newFunnelRunState(): FunnelRunState {
   return {
-    qualified: new Set(),
     scores: new Map(),
     people: new Map(),
     activities: new Map(),

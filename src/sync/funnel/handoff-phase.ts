@@ -185,7 +185,7 @@ export async function ensureScored(
   /** "now": score everyone again from their current values; "reuse": only those not scored this run. */
   mode: "reuse" | "now" = "reuse",
 ): Promise<Map<string, FieldValues>> {
-  const missing = mode === "now" ? ids : ids.filter((id) => !state.people.has(id));
+  const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
     const records = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));

@@ -86,9 +86,8 @@ export async function qualifyPage(
   state: FunnelRunState,
   records: readonly SourceRecord[],
   /**
-   * What the run keeps in memory for its later phases: the ids of the qualified only (a first load of a
-   * million contacts must not hold their records), or everyone scored here with their records and
-   * behaviour (people a later phase asked for by id).
+   * Whom the run keeps in memory for its later phases: MQLs only (a first load of a million contacts
+   * must not hold them all), or everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
 ): Promise<Decision> {
@@ -125,8 +124,7 @@ export async function qualifyPage(
       { person: record.fields, company, activities: activitiesOf.get(record.id) ?? [], isCustomer, now },
       setup.qualification,
     );
-    if (score.qualified) state.qualified.add(record.id);
-    if (keep === "all") {
+    if (keep === "all" || score.qualified) {
       state.scores.set(record.id, score);
       state.people.set(record.id, record.fields);
       state.activities.set(record.id, activitiesOf.get(record.id) ?? []);
