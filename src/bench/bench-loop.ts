@@ -17,6 +17,7 @@ import { runSync, type SyncResult } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
+import { inProcessTally, type MeasuredLoop } from "./measure-run.js";
 
 /** High enough that no limiter ever waits during a bench run. */
 export const BURST_PER_10_SECONDS = 10_000_000;
@@ -30,7 +31,7 @@ export interface Emulators {
   close(): Promise<void>;
 }
 
-export interface BenchLoop extends Emulators {
+export interface BenchLoop extends Emulators, MeasuredLoop {
   mappings: ObjectMapping[];
   store: StateStore;
   storePath: string;
@@ -81,6 +82,7 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
   const store = await openStore({ path: join(dir, "state.db") });
   return {
     ...emulators,
+    tally: inProcessTally(hubspot, salesforce),
     mappings,
     store,
     storePath: join(dir, "state.db"),

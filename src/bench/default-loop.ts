@@ -3,7 +3,8 @@
 // with the shipped mappings, qualification and SLA (funnel on, `sync.include: mql`), the adapters'
 // shipped look-backs (HubSpot 30 s, Salesforce 5 min) and the funnel wired by cli/compose.ts. Only the
 // rate limiters are lifted, so wall time measures leadloop and the emulators: the time the same calls
-// need under the vendors' limits is computed from the call counts (core/forecast).
+// need under the vendors' limits is computed from the call counts (core/forecast). The emulators run in a
+// process of their own (emulator-host.ts), so this process's memory is leadloop's.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,44 +12,36 @@ import { funnelSetup } from "../cli/compose.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadMappings } from "../config/mapping-file.js";
 import { silentLogger } from "../log/logger.js";
-import { loadSeed } from "../sandbox/load-seed.js";
 import { writeSandboxConfig } from "../sandbox/sandbox-config.js";
-import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
-import { generateSeed } from "../sandbox/seed/generate.js";
 import { openStore } from "../store/open-store.js";
 import { runSync } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 import { emulatorConnection } from "../sandbox/sandbox-config.js";
-import { BENCH_RETRY, BURST_PER_10_SECONDS, type Emulators, SEARCH_PER_SECOND, startEmulators } from "./bench-loop.js";
+import { BENCH_RETRY, BURST_PER_10_SECONDS, SEARCH_PER_SECOND } from "./bench-loop.js";
+import type { HostWorld } from "./emulator-protocol.js";
+import type { EmulatorProcess } from "./emulator-process.js";
 import type { MeasuredLoop } from "./measure-run.js";
-
-/** The seed the sandbox uses by default: the same world as `leadloop sandbox`. */
-const SEED = 42;
 
 export interface DefaultLoop extends MeasuredLoop {
   /** Bytes the store's files take on disk (database and its write-ahead log). */
   storeBytes(): number;
+  /** Marketing changes the job title of 10% of the contacts, between runs; how many changed. */
+  editJobTitles(round: number): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Seeds both emulators with `contacts` contacts of the sandbox's world; returns them and the seed. */
-export async function seededWorld(contacts: number): Promise<{ emulators: Emulators; routing: string }> {
-  const emulators = await startEmulators();
-  const seed = generateSeed({ seed: SEED, now: new Date(), contacts });
-  loadSeed(seed, { hubspot: emulators.hubspot, salesforce: emulators.salesforce });
-  return { emulators, routing: sandboxRoutingText(seed) };
-}
-
-export async function connectDefaultLoop(world: { emulators: Emulators; routing: string }): Promise<DefaultLoop> {
-  const { hubspot, salesforce } = world.emulators;
+/** Connects leadloop to the seeded emulators of `host`; closing the loop closes them too. */
+export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld): Promise<DefaultLoop> {
+  const { hubspot } = world;
+  const salesforce = emulatorConnection(world.salesforce);
   const dir = mkdtempSync(join(tmpdir(), "leadloop-bench-default-"));
   const configFile = join(dir, "leadloop.yaml");
   const storePath = join(dir, "state.db");
   writeSandboxConfig(configFile, world.routing, {
-    hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-    salesforce,
+    hubspot,
+    salesforce: world.salesforce,
     storePath,
     crm: "salesforce",
   });
@@ -63,7 +56,7 @@ export async function connectDefaultLoop(world: { emulators: Emulators; routing:
     burstPer10Seconds: BURST_PER_10_SECONDS,
   });
   const crm = await createSalesforceAdapter({
-    connection: emulatorConnection(salesforce),
+    connection: salesforce,
     retry: BENCH_RETRY,
     apiShare: { share: 1, earlier: [] },
     bulkThreshold: config.sync.bulkThreshold,
@@ -73,14 +66,22 @@ export async function connectDefaultLoop(world: { emulators: Emulators; routing:
   const funnel = funnelSetup(config, marketing, crm);
   const store = await openStore(config.store);
   return {
-    hubspot,
-    salesforce,
     storePath,
+    tally: async () => {
+      await host.startTally();
+      return {
+        stop: async () => {
+          const counts = await host.stopTally();
+          return { hubspot: counts.hubspot, salesforce: counts.salesforce, emulatorsPeakRssBytes: counts.peakRssBytes };
+        },
+      };
+    },
     sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger }),
     storeBytes: () => fileBytes(storePath) + fileBytes(`${storePath}-wal`),
+    editJobTitles: (round) => host.editJobTitles(round),
     close: async () => {
       await store.close();
-      await world.emulators.close();
+      await host.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

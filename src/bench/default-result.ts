@@ -30,14 +30,19 @@ export interface DefaultResult {
   baselineRatio: number | null;
   /** Contacts per second of the first load's wall time (limiters lifted). */
   recordsPerSecond: number;
-  /** The highest RSS of any run (emulators in the same process). */
+  /** The highest RSS of any run: leadloop's process only (the emulators run in their own). */
   peakRssMb: number;
+  /** The highest V8 used heap of any run in leadloop's process. */
+  peakHeapUsedMb: number;
+  /** The emulator process's highest RSS over the runs (not leadloop's). */
+  emulatorsPeakRssMb: number;
   /** The engine's page path (store look-ups + map + merge + plan), records per second; null when skipped. */
   engineRecordsPerSecond: number | null;
   /** The store's files after the runs, per contact. */
   storeBytesPerRecord: number;
   seedSeconds: number;
   rssAfterSeedMb: number;
+  emulatorsRssAfterSeedMb: number;
   /** What each run's calls need under the vendors' limits (DEFAULT_LIMITS). */
   rateLimited: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", LoadForecast>;
   /** A portal of this size: first load and a day of typical change, from the measured rates. */
@@ -62,10 +67,13 @@ export function defaultResult(
     baselineRatio: naive && ours > 0 ? round(naive.totalCalls / ours, 2) : null,
     recordsPerSecond: Math.round(d.records / d.firstLoad.seconds),
     peakRssMb: Math.max(...Object.values(runs).map((r) => r.peakRssMb)),
+    peakHeapUsedMb: Math.max(...Object.values(runs).map((r) => r.peakHeapUsedMb)),
+    emulatorsPeakRssMb: Math.max(...Object.values(runs).map((r) => r.emulatorsPeakRssMb ?? 0)),
     engineRecordsPerSecond,
     storeBytesPerRecord: Math.round(d.storeBytes / d.records),
     seedSeconds: d.seedSeconds,
     rssAfterSeedMb: d.rssAfterSeedMb,
+    emulatorsRssAfterSeedMb: d.emulatorsRssAfterSeedMb,
     rateLimited: {
       firstLoad: loadForecast(d.firstLoad.classCalls),
       settle: loadForecast(d.settle.classCalls),

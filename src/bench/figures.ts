@@ -35,7 +35,12 @@ export interface PhaseFigures {
   records: number;
   seconds: number;
   recordsPerSecond: number | null;
+  /** The bench process's highest RSS over the run: leadloop's own when the emulators run apart. */
   peakRssMb: number;
+  /** The bench process's highest V8 used heap over the run (what leadloop's own objects take). */
+  peakHeapUsedMb: number;
+  /** The emulator process's highest RSS over the run; null when the emulators share the bench's process. */
+  emulatorsPeakRssMb: number | null;
   /** ceil(records / batch size) per system. */
   batchMinimum: PerSystem<number>;
   apiCalls: PerSystem<number>;

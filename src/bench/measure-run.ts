@@ -3,20 +3,37 @@
 // minimum is either given (the records the phase changed) or taken from the run's own audit: the
 // records written per system and object, each object's count divided by the system's batch size.
 import Database from "better-sqlite3";
-import type { HubspotEmulator } from "../sandbox/hubspot/emulator.js";
-import type { SalesforceEmulator } from "../sandbox/salesforce/emulator.js";
+import type { RunningEmulator } from "../sandbox/emulator/server.js";
 import type { SyncResult } from "../sync/engine.js";
 import type { ClassCalls } from "../core/forecast/api-forecast.js";
 import { startTally } from "./call-tally.js";
 import { BATCH_SIZE, batchMinimum, type CallCounts, mb, type PerSystem, type PhaseFigures, ratio, round, type SystemName } from "./figures.js";
 import { sampleRss } from "./rss-sampler.js";
 
-/** What a measured run needs: the two emulators, the store's file and one run of the engine. */
+/** What a measured run needs: the emulators' call counts, the store's file and one run of the engine. */
 export interface MeasuredLoop {
-  hubspot: HubspotEmulator;
-  salesforce: SalesforceEmulator;
+  /** Starts counting both emulators' calls; `stop()` returns them. */
+  tally(): Promise<{ stop(): Promise<RunTally> }>;
   storePath: string;
   sync(): Promise<SyncResult>;
+}
+
+export interface RunTally {
+  hubspot: CallCounts;
+  salesforce: CallCounts;
+  /** The emulators' own peak RSS over the run when they run in a process of their own, else null. */
+  emulatorsPeakRssBytes: number | null;
+}
+
+/** The tally of emulators in this process: their RSS is the bench's own, so it is not reported apart. */
+export function inProcessTally(hubspotEmulator: RunningEmulator, salesforceEmulator: RunningEmulator): MeasuredLoop["tally"] {
+  return () => {
+    const hubspot = startTally(hubspotEmulator);
+    const salesforce = startTally(salesforceEmulator);
+    return Promise.resolve({
+      stop: () => Promise.resolve({ hubspot: hubspot.stop(), salesforce: salesforce.stop(), emulatorsPeakRssBytes: null }),
+    });
+  };
 }
 
 /**
@@ -24,15 +41,13 @@ export interface MeasuredLoop {
  * takes the minimum from the records the run wrote.
  */
 export async function measureRun(loop: MeasuredLoop, records: number | "audit"): Promise<PhaseFigures> {
-  const hubspotTally = startTally(loop.hubspot);
-  const salesforceTally = startTally(loop.salesforce);
+  const tally = await loop.tally();
   const rss = sampleRss();
   const started = performance.now();
   const { summary } = await loop.sync();
   const seconds = (performance.now() - started) / 1000;
-  const peakRss = rss.stop();
-  const hubspot = hubspotTally.stop();
-  const salesforce = salesforceTally.stop();
+  const peak = rss.stop();
+  const { hubspot, salesforce, emulatorsPeakRssBytes } = await tally.stop();
   if (summary.status !== "succeeded") throw new Error(`bench sync run ended ${summary.status}`);
 
   const written = records === "audit" ? writtenByObject(loop.storePath, summary.runId) : undefined;
@@ -42,7 +57,9 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     records: n,
     seconds: round(seconds, 3),
     recordsPerSecond: n > 0 ? Math.round(n / seconds) : null,
-    peakRssMb: mb(peakRss),
+    peakRssMb: mb(peak.rss),
+    peakHeapUsedMb: mb(peak.heapUsed),
+    emulatorsPeakRssMb: emulatorsPeakRssBytes === null ? null : mb(emulatorsPeakRssBytes),
     batchMinimum: minimum,
     apiCalls: { hubspot: hubspot.total, salesforce: salesforce.total },
     writeCalls: { hubspot: hubspot.writes, salesforce: salesforce.writes },

@@ -16,6 +16,7 @@ import { registerRequalify } from "./commands/requalify.js";
 import { registerRoute } from "./commands/route.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSla } from "./commands/sla.js";
+import { registerStore } from "./commands/store.js";
 import { registerSync } from "./commands/sync.js";
 import { registerUnlock } from "./commands/unlock.js";
 import { registerValidate } from "./commands/validate.js";
@@ -49,6 +50,7 @@ export function buildProgram(io: CommandIo): Command {
   registerReport(program, io);
   registerValidate(program, io);
   registerForecast(program, io);
+  registerStore(program, io);
   registerSandbox(program, io);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -11,7 +11,7 @@ import type { SalesforceEmulator } from "./salesforce/emulator.js";
  * The Salesforce connection for an emulator, through the client-credentials flow, so sandbox runs,
  * tests and benchmarks exercise token refresh as production does.
  */
-export function emulatorConnection(emulator: SalesforceEmulator): SalesforceConnection {
+export function emulatorConnection(emulator: SalesforceAddress): SalesforceConnection {
   return {
     instanceUrl: emulator.url,
     apiVersion: "62.0",
@@ -19,9 +19,12 @@ export function emulatorConnection(emulator: SalesforceEmulator): SalesforceConn
   };
 }
 
+/** Where a Salesforce emulator listens and its connected app's credentials (it may run in another process). */
+export type SalesforceAddress = Pick<SalesforceEmulator, "url" | "clientId" | "clientSecret">;
+
 export interface SandboxEndpoints {
   hubspot: { url: string; accessToken: string };
-  salesforce?: SalesforceEmulator;
+  salesforce?: SalesforceAddress;
   storePath: string;
   /** The routing file written for the seeded reps. */
   routingPath: string;

@@ -200,6 +200,21 @@ export interface HeldLock {
   expiresAt: string;
 }
 
+/** Where a store's bytes go (`leadloop store stats`): per table, its rows and the pages it and its indexes take. */
+export interface StoreSize {
+  /** The database file and its write-ahead log, in bytes. */
+  fileBytes: number;
+  walBytes: number;
+  pageSize: number;
+  /** Pages on the free list: space a VACUUM would give back. */
+  freeBytes: number;
+  tables: { name: string; rows: number; bytes: number; indexBytes: number }[];
+  /** Marketing contacts with an active link to a CRM record (pair `contact`). */
+  linkedContacts: number;
+  /** Contacts qualification has scored: every contact leadloop has read, linked or not. */
+  scoredContacts: number;
+}
+
 export interface RunRecord {
   id: string;
   startedAt: string;
@@ -430,6 +445,9 @@ export interface StateStore {
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
   /** Deletes audit rows written before `before` (the retention setting); returns how many went. */
   pruneAudit(before: string): Promise<number>;
+
+  /** The store's size by table, from its own pages (a full scan of the file: not for a run's hot path). */
+  size(): Promise<StoreSize>;
 
   // Runs and the run lock
   startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;

@@ -39,6 +39,12 @@ describe("npm run bench -- --json", () => {
     expect(d.peakRssMb as number).toBeGreaterThan(20);
     expect(d.engineRecordsPerSecond as number).toBeGreaterThan(0);
     expect(d.storeBytesPerRecord as number).toBeGreaterThan(0);
+    // The emulators run in a process of their own: their RSS is reported apart from leadloop's, and
+    // every run names both.
+    expect(d.emulatorsPeakRssMb as number).toBeGreaterThan(20);
+    expect(d.emulatorsRssAfterSeedMb as number).toBeGreaterThan(20);
+    expect(d.peakHeapUsedMb as number).toBeGreaterThan(0);
+    expect(d.peakHeapUsedMb as number).toBeLessThan(d.peakRssMb as number);
 
     // Every run's calls by class, and the first load created what the funnel qualified.
     const runs = d.runs as Record<string, { classCalls: Record<string, Record<string, number>>; writeCalls: Record<string, number> }>;
@@ -47,6 +53,9 @@ describe("npm run bench -- --json", () => {
     expect(Object.keys(runs.firstLoad!.classCalls.hubspot!).sort()).toEqual(["behaviour", "match", "reads", "search", "writes"]);
     // An idle run writes nothing.
     expect(runs.quiet!.writeCalls).toEqual({ hubspot: 0, salesforce: 0 });
+    const memory = runs.firstLoad as unknown as { emulatorsPeakRssMb: number | null; peakRssMb: number };
+    expect(memory.emulatorsPeakRssMb).toBeGreaterThan(20);
+    expect(memory.peakRssMb).toBeGreaterThan(20);
     // What the calls need under the vendors' limits, and the daily budget from the same model.
     const limited = d.rateLimited as Record<string, { hubspotSeconds: number }>;
     expect(limited.firstLoad!.hubspotSeconds).toBeGreaterThan(0);
@@ -58,6 +67,8 @@ describe("npm run bench -- --json", () => {
     expect(fieldOnly.records).toBe(120);
     expect(fieldOnly).toHaveProperty("writeCallRatio");
     expect(fieldOnly).toHaveProperty("baselineRatio");
+    // The field-only scenario keeps its emulators in the bench's process: nothing to report apart.
+    expect(fieldOnly.emulatorsPeakRssMb).toBeNull();
     expect((out.environment as { commit: string }).commit).toMatch(/^[0-9a-f]{7,}|unknown/);
   }, 10 * 60_000);
 });

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import ts from "typescript";
 import { openStore } from "../../src/store/open-store.js";
-import { StoreError } from "../../src/store/port.js";
+import { type AuditEntry, StoreError } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { describeStoreContract } from "../contract/store.contract.js";
@@ -234,6 +234,55 @@ describe("SQLite state store file", () => {
     expect(await upgraded.listSlaClocks({ open: true })).toHaveLength(1);
     await upgraded.close();
     expect(rawPragma(file, "user_version")).toBe(SCHEMA_VERSION);
+  });
+
+  it("upgrades audit rows written before migration 10 into compact rows that read back unchanged", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.close();
+    rmSync(file);
+    for (const suffix of ["-wal", "-shm"]) rmSync(file + suffix, { force: true });
+
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 8));
+    const rule = "handoff to hélène.dubois@acme.com by emea";
+    const entry = (runId: string, at: string, system: string, object: string, recordId: string, operation: string,
+      field: string, before: string | null, after: string | null, rule: string): AuditEntry =>
+      ({ runId, at, system, object, recordId, operation, field, before, after, rule });
+    const entries = [
+      entry(RUN, "2025-03-10T09:00:00.123Z", "salesforce", "Lead", people.zoe.lead, "create", "FirstName", null, "Zoë", "create: from marketing"),
+      entry(RUN, "2025-03-10T09:00:00.123Z", "salesforce", "Lead", people.zoe.lead, "create", "OwnerId", null, "005000000000001AAA", rule),
+      entry("run-2", "2025-03-11T17:45:59.999Z", "hubspot", "contacts", people.jose.hubspotId, "update", "jobtitle", "CTO", "", "changed on crm"),
+      entry("run-2", "2025-03-11T17:46:00.000Z", "salesforce", "Lead", people.zoe.lead, "update", "Title", "  Directrice ", null, "conflict: prefer_crm"),
+    ];
+    const rows = entries.map((e) => [e.runId, e.at, e.system, e.object, e.recordId, e.operation, e.field, e.before, e.after, e.rule]);
+    const insert = old.prepare(
+      `INSERT INTO audit_log (run_id, at, system, object, record_id, operation, field, before_value, after_value, rule)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const row of rows) insert.run(...row);
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    expect(await upgraded.listAudit([people.zoe.lead, people.jose.hubspotId])).toEqual(entries);
+    // A row written after the upgrade shares the names already stored.
+    await upgraded.commitBatch({
+      runId: "run-3",
+      at: "2025-03-12T08:00:00.000Z",
+      audit: [{ ...entries[1]!, runId: "run-3", at: "2025-03-12T08:00:00.000Z" }],
+    });
+    expect((await upgraded.listAudit([people.zoe.lead])).at(-1)).toEqual({ ...entries[1], runId: "run-3", at: "2025-03-12T08:00:00.000Z" });
+    expect(await upgraded.pruneAudit("2025-03-11T17:46:00.000Z")).toBe(3);
+    await upgraded.close();
+
+    // The audit_log view shows rows in the old shape, for readers that query the file directly.
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare("SELECT run_id, at, system, object, record_id, operation, field, before_value, after_value, rule FROM audit_log ORDER BY id").raw().all()).toEqual([
+      rows[3],
+      ["run-3", "2025-03-12T08:00:00.000Z", ...rows[1]!.slice(2)],
+    ]);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM audit_names WHERE name = ?").get(rule)).toEqual({ n: 1 });
+    db.close();
   });
 
   it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {

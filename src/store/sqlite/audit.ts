@@ -1,39 +1,65 @@
-// The audit log: one row per field a write changed, with the rule that decided it (`explain`).
+// The audit log: one row per field a write changed, with the rule that decided it (`explain`). Rows
+// name their run, system, object, operation, field and rule by number (audit_names, each text stored
+// once) and their time in epoch milliseconds: what was ~190 bytes a row is now the record id, the values
+// and a few small integers (migration 10; the audit_log view shows rows in the old shape).
 import type { AuditEntry } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
-const COLUMNS = `run_id AS runId, at, system, object, record_id AS recordId, operation, field,
-  before_value AS before, after_value AS after, rule`;
+/** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
+const NAME_CACHE_LIMIT = 10_000;
 
-type AuditRow = AuditEntry & { id: number };
+interface AuditRow {
+  id: number;
+  runId: string;
+  atMs: number;
+  system: string;
+  object: string;
+  recordId: string;
+  operation: string;
+  field: string;
+  before: string | null;
+  after: string | null;
+  rule: string;
+}
 
 export class AuditTable {
+  /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
+  private readonly names = new Map<string, number>();
+
   constructor(private readonly sql: Statements) {}
 
   add(entry: AuditEntry): void {
     this.sql
       .get(
-        `INSERT INTO audit_log (run_id, at, system, object, record_id, operation, field, before_value,
+        `INSERT INTO audit_rows (run, at_ms, system, object, record_id, operation, field, before_value,
            after_value, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        entry.runId,
-        entry.at,
-        entry.system,
-        entry.object,
+        this.nameId(entry.runId),
+        epochMs(entry.at),
+        this.nameId(entry.system),
+        this.nameId(entry.object),
         entry.recordId,
-        entry.operation,
-        entry.field,
+        this.nameId(entry.operation),
+        this.nameId(entry.field),
         entry.before,
         entry.after,
-        entry.rule,
+        this.nameId(entry.rule),
       );
   }
 
-  /** Deletes the rows written before `before`; the count deleted. */
+  /**
+   * Forgets the cached name ids: a transaction that rolled back took the names it added with it. The
+   * store calls this on every failed transaction.
+   */
+  forgetNames(): void {
+    this.names.clear();
+  }
+
+  /** Deletes the rows written before `before`; the count deleted. Names stay (other rows, or another process's cache, may hold them). */
   pruneBefore(before: string): number {
-    return this.sql.get("DELETE FROM audit_log WHERE at < ?").run(before).changes;
+    return this.sql.get("DELETE FROM audit_rows WHERE at_ms < ?").run(epochMs(before)).changes;
   }
 
   /** The latest `limit` rows (all when absent) for the records, returned oldest first. */
@@ -43,14 +69,41 @@ export class AuditTable {
       rows.push(
         ...this.sql
           .get<AuditRow>(
-            `SELECT id, ${COLUMNS} FROM audit_log WHERE record_id IN (${chunk.placeholders})
-             ORDER BY at DESC, id DESC LIMIT ?`,
+            `SELECT r.id, run.name AS runId, r.at_ms AS atMs, sys.name AS system, obj.name AS object,
+               r.record_id AS recordId, op.name AS operation, fld.name AS field, r.before_value AS before,
+               r.after_value AS after, rl.name AS rule
+             FROM audit_rows r
+             JOIN audit_names run ON run.id = r.run
+             JOIN audit_names sys ON sys.id = r.system
+             JOIN audit_names obj ON obj.id = r.object
+             JOIN audit_names op ON op.id = r.operation
+             JOIN audit_names fld ON fld.id = r.field
+             JOIN audit_names rl ON rl.id = r.rule
+             WHERE r.record_id IN (${chunk.placeholders})
+             ORDER BY r.at_ms DESC, r.id DESC LIMIT ?`,
           )
           .all(...chunk.params, limit ?? -1),
       );
     }
-    rows.sort((a, b) => (a.at === b.at ? a.id - b.id : a.at < b.at ? -1 : 1));
+    rows.sort((a, b) => a.atMs - b.atMs || a.id - b.id);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
-    return kept.map(({ id: _id, ...entry }) => entry);
+    return kept.map(({ id: _id, atMs, ...entry }) => ({ ...entry, at: new Date(atMs).toISOString() }));
   }
+
+  private nameId(name: string): number {
+    const cached = this.names.get(name);
+    if (cached !== undefined) return cached;
+    this.sql.get("INSERT INTO audit_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(name);
+    const { id } = this.sql.get<{ id: number }>("SELECT id FROM audit_names WHERE name = ?").get(name)!;
+    if (this.names.size >= NAME_CACHE_LIMIT) this.names.clear();
+    this.names.set(name, id);
+    return id;
+  }
+}
+
+/** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */
+function epochMs(iso: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new Error(`audit time ${JSON.stringify(iso)} is not an ISO date-time`);
+  return ms;
 }

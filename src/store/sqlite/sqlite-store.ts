@@ -28,6 +28,7 @@ import type {
   SlaBreachRow,
   SlaClock,
   StateStore,
+  StoreSize,
   WrittenValue,
 } from "../port.js";
 import { StoreError } from "../port.js";
@@ -51,6 +52,7 @@ import { RunTable } from "./runs.js";
 import { type SlaFilter, SlaTable } from "./sla.js";
 import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
+import { storeSize } from "./store-size.js";
 import { LeadStatusTable, WrittenValuesTable, writtenTarget } from "./written-values.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
@@ -98,6 +100,8 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
+      // A failed transaction rolled back any audit names it added; ids cached for them are void.
+      this.tables.audit.forgetNames();
       throw toStoreError(err, this.file, action);
     }
   }
@@ -255,6 +259,12 @@ export class SqliteStateStore implements StateStore {
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
       this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),
+    );
+  }
+
+  size(): Promise<StoreSize> {
+    return this.read("measure its size", () =>
+      this.db.transaction(() => storeSize(this.db, this.file)).deferred(),
     );
   }
 

@@ -28,6 +28,12 @@ import { reopenStatus } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 
 const LOOKBACK_DAYS = 90;
+/**
+ * MQLs handed off a page at a time: their contacts, CRM records and accounts are read for the page and
+ * forgotten once it is decided, so a first load holds one page of people, not every MQL. Large enough
+ * that the reads by id still fill whole calls.
+ */
+export const HANDOFF_PAGE = 1_000;
 
 interface Candidate {
   personId: string;
@@ -40,6 +46,26 @@ interface Candidate {
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   const candidates = await pendingHandoffs(ctx, setup);
   if (candidates.length === 0) return;
+  const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
+  const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
+  for (let i = 0; i < candidates.length; i += HANDOFF_PAGE) {
+    const page = candidates.slice(i, i + HANDOFF_PAGE);
+    const handedOff = await handOffPage(ctx, setup, state, page, reps, marketingOwners);
+    // Decided: history skips people handed off, and no later phase reads them from the run's memory.
+    for (const id of handedOff) forget(state, id);
+    if (ctx.signal?.aborted) return;
+  }
+}
+
+/** Hands off one page of candidates; returns the people whose handoff was decided. */
+async function handOffPage(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  candidates: Candidate[],
+  reps: Map<string, string>,
+  marketingOwners: Map<string, string>,
+): Promise<string[]> {
   // Scored again from the contacts as they are now: the contact sync may have changed them since
   // qualification read them (a name's case, a country's spelling), and a run resumed after a crash reads
   // them only as they are now; the rep sees the same reasons either way.
@@ -50,8 +76,6 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
     candidates.map((c) => c.personId),
     "now",
   );
-  const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
-  const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
   const crmRecords = await readCrmRecords(ctx, setup, candidates);
   const accounts = await personAccounts(
     { marketing: ctx.marketing, crm: ctx.crm, store: ctx.store, setup },
@@ -61,8 +85,9 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
     }),
   );
 
+  const handedOff: string[] = [];
   for (const c of candidates) {
-    if (ctx.signal?.aborted) return; // each handoff is decided whole; the rest wait for the next run
+    if (ctx.signal?.aborted) return handedOff; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
@@ -95,7 +120,15 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
       { ...assignment, ownerId },
       marketingOwners.get(assignment.rep) ?? null,
     );
+    handedOff.push(c.personId);
   }
+  return handedOff;
+}
+
+function forget(state: FunnelRunState, personId: string): void {
+  state.scores.delete(personId);
+  state.people.delete(personId);
+  state.activities.delete(personId);
 }
 
 /**
@@ -143,7 +176,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
     .map((l) => ({ personId: l.marketingId, crmType: l.crmType, crmId: l.crmId, reopen: reopen.has(l.marketingId) }));
 }
 
-/** People scored earlier in this run are reused; the others are read and scored now. */
+/** People scored earlier in this run (and still held) are reused; the others are read and scored now. */
 export async function ensureScored(
   ctx: RunContext,
   setup: FunnelSetup,

@@ -1,0 +1,72 @@
+// The bench's emulator process: both emulators, seeded with the sandbox's world, run here so that the
+// bench process's RSS is leadloop's own (test/bench/README.md, "peakRssMb"). The bench drives it over
+// the IPC channel of child_process.fork (emulator-process.ts holds the other end): seed, count calls
+// around a run (with this process's own peak RSS), edit contacts between runs, close.
+import { loadSeed } from "../sandbox/load-seed.js";
+import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
+import { generateSeed } from "../sandbox/seed/generate.js";
+import { type Emulators, startEmulators } from "./bench-loop.js";
+import { startTally } from "./call-tally.js";
+import { editJobTitles } from "./edit-contacts.js";
+import type { HostReply, HostRequest, HostWorld } from "./emulator-protocol.js";
+import type { CallCounts } from "./figures.js";
+import { sampleRss, type RssSampler } from "./rss-sampler.js";
+
+/** The seed the sandbox uses by default: the same world as `leadloop sandbox`. */
+const SEED = 42;
+
+let emulators: Emulators | undefined;
+let tally: { hubspot: { stop(): CallCounts }; salesforce: { stop(): CallCounts }; rss: RssSampler } | undefined;
+
+async function answer(request: HostRequest): Promise<unknown> {
+  switch (request.op) {
+    case "seed": {
+      emulators = await startEmulators();
+      const seed = generateSeed({ seed: SEED, now: new Date(), contacts: request.contacts });
+      loadSeed(seed, { hubspot: emulators.hubspot, salesforce: emulators.salesforce });
+      const world: HostWorld = {
+        routing: sandboxRoutingText(seed),
+        hubspot: { url: emulators.hubspot.url, accessToken: emulators.hubspot.accessToken },
+        salesforce: {
+          url: emulators.salesforce.url,
+          clientId: emulators.salesforce.clientId,
+          clientSecret: emulators.salesforce.clientSecret,
+        },
+        rssBytes: process.memoryUsage.rss(),
+      };
+      return world;
+    }
+    case "tally-start": {
+      const { hubspot, salesforce } = running();
+      tally = { hubspot: startTally(hubspot), salesforce: startTally(salesforce), rss: sampleRss() };
+      return null;
+    }
+    case "tally-stop": {
+      if (!tally) throw new Error("tally-stop without tally-start");
+      const out = { hubspot: tally.hubspot.stop(), salesforce: tally.salesforce.stop(), peakRssBytes: tally.rss.stop().rss };
+      tally = undefined;
+      return out;
+    }
+    case "edit-job-titles":
+      return editJobTitles(running().hubspot, request.round);
+    case "close":
+      await emulators?.close();
+      emulators = undefined;
+      return null;
+  }
+}
+
+function running(): Emulators {
+  if (!emulators) throw new Error("the emulators are not seeded yet");
+  return emulators;
+}
+
+process.on("message", (message: { id: number; request: HostRequest }) => {
+  answer(message.request).then(
+    (result) => process.send?.({ id: message.id, result } satisfies HostReply),
+    (err: unknown) =>
+      process.send?.({ id: message.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies HostReply),
+  );
+});
+// The bench going away (or crashing) must not leave the emulators running.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,56 @@
+// The bench's end of its emulator process (emulator-host.ts): forks it, and turns each request into a
+// promise of the host's answer. Keeping the emulators out of the bench's process is what makes the
+// bench's own RSS leadloop's (test/bench/README.md, "peakRssMb").
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
+
+const HOST = fileURLToPath(new URL("./emulator-host.js", import.meta.url));
+
+export interface EmulatorProcess {
+  seed(contacts: number): Promise<HostWorld>;
+  startTally(): Promise<void>;
+  stopTally(): Promise<HostTally>;
+  editJobTitles(round: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function forkEmulators(): EmulatorProcess {
+  // The host inherits stderr (its failures show) but not the bench's --json stdout.
+  const child: ChildProcess = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  let nextId = 1;
+  let exited: Error | undefined;
+  child.on("message", (reply: HostReply) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.error !== undefined) waiting?.reject(new Error(`emulator process: ${reply.error}`));
+    else waiting?.resolve(reply.result);
+  });
+  child.on("exit", (code, signal) => {
+    exited = new Error(`the emulator process exited (${signal ?? `code ${code}`})`);
+    for (const waiting of pending.values()) waiting.reject(exited);
+    pending.clear();
+  });
+  const ask = <T>(request: HostRequest): Promise<T> => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ id, request });
+    });
+  };
+  return {
+    seed: (contacts) => ask<HostWorld>({ op: "seed", contacts }),
+    startTally: () => ask<void>({ op: "tally-start" }),
+    stopTally: () => ask<HostTally>({ op: "tally-stop" }),
+    editJobTitles: (round) => ask<number>({ op: "edit-job-titles", round }),
+    close: async () => {
+      if (exited) return;
+      await ask<void>({ op: "close" });
+      const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.disconnect();
+      await gone;
+    },
+  };
+}

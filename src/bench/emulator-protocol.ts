@@ -1,0 +1,27 @@
+// The messages between the bench and its emulator process (emulator-host.ts), over fork's IPC channel.
+import type { CallCounts } from "./figures.js";
+
+export type HostRequest =
+  | { op: "seed"; contacts: number }
+  | { op: "tally-start" }
+  | { op: "tally-stop" }
+  | { op: "edit-job-titles"; round: number }
+  | { op: "close" };
+
+/** What the seeded emulators tell the bench: where they listen and the routing for the seeded reps. */
+export interface HostWorld {
+  routing: string;
+  hubspot: { url: string; accessToken: string };
+  salesforce: { url: string; clientId: string; clientSecret: string };
+  /** The emulator process's RSS once seeded. */
+  rssBytes: number;
+}
+
+export interface HostTally {
+  hubspot: CallCounts;
+  salesforce: CallCounts;
+  /** The emulator process's highest RSS during the run. */
+  peakRssBytes: number;
+}
+
+export type HostReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; result?: undefined };
