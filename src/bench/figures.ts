@@ -52,6 +52,11 @@ export interface PhaseFigures {
   classCalls: PerSystem<ClassCalls>;
   /** Records the run wrote per `system object` (from its audit), when the minimum was taken from it. */
   writtenByObject?: Record<string, number>;
+  /**
+   * Records the run wrote per `system object operation` (create, update, clear), the minimum's terms:
+   * each operation is a request of its own in both APIs (test/bench/README.md "The batch-size minimum").
+   */
+  writtenByOperation?: Record<string, number>;
   /** All calls (reads and writes) / batch-size minimum. */
   apiCallRatio: PerSystem<number | null>;
   /** Write calls only / batch-size minimum. */

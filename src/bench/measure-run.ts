@@ -51,7 +51,8 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
   if (summary.status !== "succeeded") throw new Error(`bench sync run ended ${summary.status}`);
 
   const written = records === "audit" ? writtenByObject(loop.storePath, summary.runId) : undefined;
-  const minimum = written ? minimumOf(written) : batchMinimum(records as number);
+  const byOperation = records === "audit" ? writtenByOperation(loop.storePath, summary.runId) : undefined;
+  const minimum = byOperation ? minimumOf(byOperation) : batchMinimum(records as number);
   const n = written ? Object.values(written).reduce((a, b) => a + b, 0) : (records as number);
   return {
     records: n,
@@ -80,6 +81,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     updated: bySystem(summary.updated),
     errors: bySystem(summary.errors),
     ...(written ? { writtenByObject: written } : {}),
+    ...(byOperation ? { writtenByOperation: byOperation } : {}),
     endpoints: { hubspot: hubspot.byEndpoint, salesforce: salesforce.byEndpoint },
   };
 }
@@ -99,7 +101,31 @@ function writtenByObject(storePath: string, runId: string): Record<string, numbe
   }
 }
 
-/** Each object's records over its system's batch size, rounded up, summed per system. */
+/**
+ * `system object operation` → records the run wrote with that operation: create (the audit's `create`
+ * rows), clear (a lifecycle stage cleared before it is set back, its rule `cleared first: …`) or update
+ * (the rest). A record created and then updated in one run counts under both: the update was decided by
+ * a later phase that needed the created record (test/bench/README.md "The batch-size minimum").
+ */
+function writtenByOperation(storePath: string, runId: string): Record<string, number> {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT system, object, op, COUNT(DISTINCT record_id) AS n FROM (
+           SELECT system, object, record_id,
+             CASE WHEN operation = 'create' THEN 'create' WHEN rule LIKE 'cleared first:%' THEN 'clear' ELSE 'update' END AS op
+           FROM audit_log WHERE run_id = ?)
+         GROUP BY system, object, op`,
+      )
+      .all(runId) as { system: string; object: string; op: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [`${r.system} ${r.object} ${r.op}`, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Each key's records (per object, or per object and operation) over its system's batch size, rounded up, summed per system. */
 function minimumOf(written: Record<string, number>): PerSystem<number> {
   const out: PerSystem<number> = { hubspot: 0, salesforce: 0 };
   for (const [key, n] of Object.entries(written)) {

@@ -271,6 +271,8 @@ export interface LeadStatusSeen {
 }
 
 export interface OutboxEntry extends OutboxWrite {
+  /** Its place in decision order (first decided first); `listOutbox({ after })` reads on from it. */
+  seq: number;
   decidedAt: string;
   runId: string;
   /** When the system refused it; null while it is pending. */
@@ -413,7 +415,14 @@ export interface StateStore {
 
   // The outbox
   /** Pending outbox writes (refused ones too with `refused: true`), in the order they were decided. */
-  listOutbox(filter?: { phase?: string; keys?: readonly string[]; refused?: boolean; limit?: number }): Promise<OutboxEntry[]>;
+  listOutbox(filter?: {
+    phase?: string;
+    keys?: readonly string[];
+    refused?: boolean;
+    limit?: number;
+    /** Only entries after this `seq`: a drain pages on past the writes it holds back. */
+    after?: number;
+  }): Promise<OutboxEntry[]>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
   listHistoryToFill(): Promise<HistoryToFill[]>;

@@ -120,8 +120,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         await followConversions(ctx, funnel, options.mappings);
       }
     }
-    // Qualification's writes wait in the outbox until the contacts are synced: written first, they would
-    // move the contacts past the signpost and out of this run's contact sync.
+    // The funnel phases' writes wait in the outbox until the run's one drain below: no later phase reads
+    // what an earlier one decided from the systems (ARCHITECTURE.md "One write path"), and a record
+    // several phases write to goes out once. Written before the contact sync, qualification's writes
+    // would also move the contacts past the signpost and out of this run's contact sync.
     for (const pair of PAIR_ORDER) {
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
@@ -131,14 +133,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         const companies = options.mappings.filter((m) => m.pair === "company");
         if (companies.length > 0) await syncNewlyIncluded(ctx, companies, { setup: funnel, state });
         await qualifyCreatedPeople(ctx, funnel, state);
-        startPhase(ctx, "outbox");
-        await drainOutbox(ctx);
         startPhase(ctx, "handoff");
         await handOff(ctx, funnel, state);
         startPhase(ctx, "history");
         await fillRepLeadHistory(ctx, funnel, state);
-        startPhase(ctx, "outbox");
-        await drainOutbox(ctx);
       }
     }
     if (funnel && !stopping()) {
@@ -153,8 +151,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       startPhase(ctx, "sla");
       await followUpSla(ctx, funnel);
     }
-    // Whatever is still decided (dispositions, and a stopped run's leftovers from before) goes out now;
-    // a stopped run leaves it in the outbox for the next.
+    // Everything the phases decided (and a stopped run's leftovers from before) goes out now, each record
+    // once, in full batches; a stopped run leaves it in the outbox for the next.
     if (!stopping()) {
       startPhase(ctx, "outbox");
       await drainOutbox(ctx);

@@ -47,12 +47,18 @@ const CLOCK_NUMBERS = new Set([
   "leadloop_fit_score",
   "leadloop_behavior_score",
 ]);
-/** Free text that quotes those scores or ages ("+14.8", "3 days ago"): its numbers are left out. */
+/**
+ * Free text that quotes those scores or ages ("+14.8", "3 days ago"): its numbers are left out. A task's
+ * body is one too: a handoff's alert task quotes the score and its reasons as they were when the handoff
+ * was decided, which a stopped run's held handoff keeps until the next run writes it.
+ */
 const CLOCK_TEXTS = new Set([
   "Leadloop_Reasons__c",
   "Leadloop_Activity_Summary__c",
   "leadloop_reasons",
   "leadloop_activity_summary",
+  "Description",
+  "hs_task_body",
 ]);
 const SCORE_TOLERANCE = 0.5;
 

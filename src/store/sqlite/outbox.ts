@@ -6,6 +6,7 @@ import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
 
 interface OutboxRow {
+  seq: number;
   key: string;
   write: string;
   decidedAt: string;
@@ -13,11 +14,11 @@ interface OutboxRow {
   refusedAt: string | null;
 }
 
-const COLUMNS = "key, write, decided_at AS decidedAt, run_id AS runId, refused_at AS refusedAt";
+const COLUMNS = "rowid AS seq, key, write, decided_at AS decidedAt, run_id AS runId, refused_at AS refusedAt";
 
 function toEntry(row: OutboxRow): OutboxEntry {
   const write = fromJsonText(row.write) as OutboxWrite;
-  return { ...write, key: row.key, decidedAt: row.decidedAt, runId: row.runId, refusedAt: row.refusedAt };
+  return { ...write, key: row.key, seq: row.seq, decidedAt: row.decidedAt, runId: row.runId, refusedAt: row.refusedAt };
 }
 
 export interface OutboxFilter {
@@ -26,6 +27,8 @@ export interface OutboxFilter {
   /** true: refused writes only; false or absent: pending ones only. */
   refused?: boolean;
   limit?: number;
+  /** Only entries after this seq (rowid). */
+  after?: number;
 }
 
 export class OutboxTable {
@@ -101,6 +104,10 @@ export class OutboxTable {
     if (filter.phase !== undefined) {
       where.push("phase = ?");
       params.push(filter.phase);
+    }
+    if (filter.after !== undefined) {
+      where.push("rowid > ?");
+      params.push(filter.after);
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
       this.sql

@@ -38,13 +38,17 @@ async function countLoggedTouches(
   const t = setup.vocabulary.touches;
   if (!t || clocks.size === 0) return;
   const windowMs = setup.sla.touches?.withinMs ?? null;
+  // A stream read for the first time starts at the earliest handoff: a handoff's clock starts when the
+  // run's drain (after this phase) writes it, so the run that first sees clocks is a later one, and the
+  // touches logged since the handoff are already behind its signpost.
+  const firstHandoff = [...clocks.values()].reduce((min, c) => (c.handoffAt < min ? c.handoffAt : min), ctx.until);
   for (const source of t.sources) {
     const read = {
       system: ctx.crm,
       object: source.object,
       fields: source.fields,
       cursorObject: `${source.object}#touches`,
-      startWhenNew: ctx.until,
+      startWhenNew: firstHandoff,
       until: phaseStart,
     };
     await readChangeGroups(ctx, read, async (page) => {

@@ -2,7 +2,7 @@
 // batch's outcomes in one transaction: accepted writes leave the outbox with their audit rows, refused
 // ones stay (not sent again until decided anew or retried) with an error-queue entry, and a group whose
 // last write was accepted applies its effect (a handoff's SLA clock).
-import type { NewQueuedError, OutboxEntry } from "../../store/port.js";
+import type { NewQueuedError, OutboxEntry, OutboxWrite } from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -26,71 +26,142 @@ export interface DrainResult {
   refused: string[];
 }
 
-/** Drains the outbox (or the given keys); stops between batches when the run is asked to stop. */
+/**
+ * Drains the outbox (or the given keys); stops between batches when the run is asked to stop. Writes
+ * to one record are sent as one (`RecordWrites`), and a batch goes out only when full until the outbox
+ * is read to its end: then the partly filled remainder of each (system, object, operation) goes too, so
+ * a drain ends with at most one partly filled call per target (ARCHITECTURE.md "One write path").
+ */
 export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): Promise<DrainResult> {
   const result: DrainResult = { accepted: [], refused: [] };
-  const seen = new Set<string>();
+  const pending = new PendingWrites();
+  let after: number | undefined;
   for (;;) {
-    const page = (
-      options.keys ? await ctx.store.listOutbox({ keys: options.keys }) : await ctx.store.listOutbox({ limit: DRAIN_PAGE })
-    ).filter((e) => !seen.has(e.key));
-    if (page.length === 0) return result;
-    for (const e of page) seen.add(e.key);
-    for (const batch of batches(page)) {
+    const page = options.keys
+      ? await ctx.store.listOutbox({ keys: options.keys })
+      : await ctx.store.listOutbox({ limit: DRAIN_PAGE, ...(after !== undefined ? { after } : {}) });
+    for (const entry of page) pending.add(entry);
+    const last = options.keys || page.length < DRAIN_PAGE;
+    if (!last) after = page[page.length - 1]!.seq;
+    for (const batch of pending.take(last ? "all" : "full")) {
       if (ctx.signal?.aborted) return result;
       await sendBatch(ctx, batch, options, result);
       await ctx.heartbeat?.();
     }
-    if (options.keys) return result;
+    if (last) return result;
   }
 }
 
 /**
- * Per system and object, batches of at most DRAIN_BATCH in decision order, with one write per record in a
- * batch: a batch is not applied in order (HubSpot refuses two inputs for one record), so a later decision
- * on the same record goes in a later batch and lands last.
+ * The writes one drain still has to send, per system and object, each record's entries as one write:
+ * HubSpot refuses two inputs for one record in a batch and applies a batch in no order, and the field
+ * values of later decisions win, so one write carrying the latest value of each field lands the same
+ * as the entries sent one after another, in one call instead of several. Only entries pending at once
+ * join: once a record's write is sent, a later entry for it starts a new write.
  */
-function* batches(entries: readonly OutboxEntry[]): Generator<OutboxEntry[]> {
-  const byTarget = groupBy(entries, (e) => `${e.system}\u0000${e.object}`);
-  for (const group of byTarget.values()) {
-    const chunks: OutboxEntry[][] = [];
-    const chunkOf = new Map<string, number>();
-    for (const entry of group) {
-      let i = entry.recordId === null ? 0 : (chunkOf.get(entry.recordId) ?? -1) + 1;
-      while (i < chunks.length && chunks[i]!.length >= DRAIN_BATCH) i++;
-      (chunks[i] ??= []).push(entry);
-      if (entry.recordId !== null) chunkOf.set(entry.recordId, i);
-    }
-    yield* chunks;
+class PendingWrites {
+  private readonly byTarget = new Map<string, Map<string, RecordWrites>>();
+  private creates = 0;
+
+  add(entry: OutboxEntry): void {
+    const target = `${entry.system}\u0000${entry.object}`;
+    let writes = this.byTarget.get(target);
+    if (!writes) this.byTarget.set(target, (writes = new Map()));
+    // A create has no record to share yet: each is its own write.
+    const record = entry.recordId === null ? `\u0000create ${this.creates++}` : entry.recordId;
+    const held = writes.get(record);
+    if (held) held.entries.push(entry);
+    else writes.set(record, { entries: [entry] });
   }
+
+  /**
+   * Batches to send now, each of one system, object and operation (create, update, and update after a
+   * clear: each is a request of its own in both APIs). "full": only full batches, the rest stays held
+   * for the next page; "all": the remainders too.
+   */
+  *take(which: "full" | "all"): Generator<RecordWrites[]> {
+    for (const writes of this.byTarget.values()) {
+      const byOperation = groupBy([...writes.entries()], ([, w]) => operationOf(w));
+      for (const group of byOperation.values()) {
+        for (let i = 0; i < group.length; i += DRAIN_BATCH) {
+          const batch = group.slice(i, i + DRAIN_BATCH);
+          if (batch.length < DRAIN_BATCH && which === "full") break;
+          for (const [record] of batch) writes.delete(record);
+          yield batch.map(([, w]) => w);
+        }
+      }
+    }
+  }
+}
+
+/** One record's pending entries, in decision order, sent as one write. */
+interface RecordWrites {
+  entries: OutboxEntry[];
+}
+
+function operationOf(w: RecordWrites): "create" | "update" | "clear and update" {
+  const first = w.entries[0]!;
+  if (first.recordId === null) return "create";
+  return w.entries.some((e) => clearingWrite(e) !== null) ? "clear and update" : "update";
+}
+
+/**
+ * The entries of one record as one write: each field's latest value (its `before` from the first entry
+ * that names it, its rule from the one that set it), every association, and every field an entry
+ * clears first (a clear followed by the final value ends at the final value whatever came between).
+ * Its phase names every phase it carries ("qualification+handoff"), as the audit and the plan show it.
+ */
+export function combined(entries: readonly OutboxEntry[]): OutboxWrite {
+  const last = entries[entries.length - 1]!;
+  if (entries.length === 1) return last;
+  const fields = new Map<string, OutboxWrite["fields"][number]>();
+  for (const entry of entries) {
+    for (const f of entry.fields) {
+      const earlier = fields.get(f.field);
+      fields.set(f.field, earlier ? { ...f, before: earlier.before } : f);
+    }
+  }
+  const associations = new Map<string, { object: string; id: string }>();
+  for (const entry of entries) for (const a of entry.associations) associations.set(`${a.object}\u0000${a.id}`, a);
+  const clears = [...new Set(entries.flatMap((e) => e.clearFirst ?? []))].filter((f) => fields.has(f)).sort();
+  return {
+    ...last,
+    phase: [...new Set(entries.map((e) => e.phase))].join("+"),
+    fields: [...fields.values()],
+    associations: [...associations.values()],
+    personId: last.personId ?? entries.find((e) => e.personId !== null)?.personId ?? null,
+    email: last.email ?? entries.find((e) => e.email !== null)?.email ?? null,
+    ...(clears.length > 0 ? { clearFirst: clears } : { clearFirst: [] }),
+  };
 }
 
 async function sendBatch(
   ctx: RunContext,
-  entries: OutboxEntry[],
+  batch: readonly RecordWrites[],
   options: DrainOptions,
   result: DrainResult,
 ): Promise<void> {
-  const { system, object } = entries[0]!;
+  const { system, object } = batch[0]!.entries[0]!;
   const port = portFor(ctx, system);
+  const items = batch.map((w) => ({ entries: w.entries, write: combined(w.entries) }));
   // Clears go first, in a request of their own (ARCHITECTURE.md "One write path"); a write whose clear
   // was refused is refused with it and not sent.
-  const clearing = entries.flatMap((entry) => {
-    const clear = clearingWrite(entry);
-    return clear ? [{ entry, write: toRecordWrite(clear), planned: toPlanned(clear) }] : [];
+  const clearing = items.flatMap((item) => {
+    const clear = clearingWrite(item.write);
+    return clear ? [{ ...item, write: toRecordWrite(clear), planned: toPlanned(clear) }] : [];
   });
   const cleared = await sendWrites(ctx, port, object, clearing);
   const clearRefused = cleared.filter((s) => !s.outcome.ok);
-  const notSent = new Set(clearRefused.map((s) => s.item.entry.key));
+  const notSent = new Set(clearRefused.map((s) => s.item.entries));
   const sent = [
     ...clearRefused,
     ...(await sendWrites(
       ctx,
       port,
       object,
-      entries
-        .filter((entry) => !notSent.has(entry.key))
-        .map((entry) => ({ entry, write: toRecordWrite(entry), planned: toPlanned(entry) })),
+      items
+        .filter((item) => !notSent.has(item.entries))
+        .map((item) => ({ ...item, write: toRecordWrite(item.write), planned: toPlanned(item.write) })),
     )),
   ];
   const at = ctx.now().toISOString();
@@ -98,12 +169,19 @@ async function sendBatch(
   const refused: string[] = [];
   const errors: NewQueuedError[] = [];
   const errorAttempts: { id: number; message: string }[] = [];
+  // One record's entries refused as one write are sent again one by one below, so each entry is
+  // accepted or refused on its own values, as if it had never been combined.
+  const separately: OutboxEntry[][] = [];
   for (const { item, outcome } of sent) {
-    const { entry } = item;
     if (outcome.ok) {
-      accepted.push(entry.key);
+      accepted.push(...item.entries.map((e) => e.key));
       continue;
     }
+    if (item.entries.length > 1) {
+      separately.push(item.entries);
+      continue;
+    }
+    const entry = item.entries[0]!;
     refused.push(entry.key);
     bump(ctx.summary.errors, system);
     const fields = outcome.error.fields?.length ? ` (fields: ${outcome.error.fields.join(", ")})` : "";
@@ -158,6 +236,11 @@ async function sendBatch(
     if (!group.startsWith(HANDOFF_GROUP_PREFIX)) continue;
     ctx.summary.handoffs++;
     ctx.log.debug("person.handed_off", { personId: group.slice(HANDOFF_GROUP_PREFIX.length) });
+  }
+  // The i-th entry of each record in the i-th batch: one write per record per batch, in decision order.
+  for (let i = 0; separately.some((entries) => entries.length > i); i++) {
+    const round = separately.flatMap((entries) => (entries.length > i ? [{ entries: [entries[i]!] }] : []));
+    await sendBatch(ctx, round, options, result);
   }
 }
 

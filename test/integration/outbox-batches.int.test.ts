@@ -1,0 +1,197 @@
+// The outbox goes out in full batches: the writes several phases decide for one record leave as one
+// write, a drain reading the outbox page by page carries each object's partly filled batch on to the next
+// page, and a run stopped while writes wait in the outbox leaves them there for the next run, which
+// sends each exactly once (ARCHITECTURE.md "One write path").
+import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { decide } from "../../src/sync/outbox/decide.js";
+import { drainOutbox } from "../../src/sync/outbox/drain.js";
+import { funnelWrite } from "../../src/sync/outbox/funnel-write.js";
+import type { RunContext } from "../../src/sync/run-context.js";
+import { emptySummary } from "../../src/sync/run-summary.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+const FIRST = ["Zoë", "Łukasz", "Inès", "Søren", "María José", "François", "Ayşe", "Jürgen", "Chloé", "Nuño"];
+const LAST = ["Lefèvre", "Nowak", "García-Peña", "Ødegaard", "Müller", "O'Brien", "Dubois", "Çelik"];
+
+interface InputBody {
+  inputs?: { id?: string; properties?: Record<string, unknown> }[];
+}
+interface CollectionBody {
+  records?: { attributes?: { type?: string } }[];
+}
+
+/** HubSpot batch updates as sent: one entry per call, the ids and properties of its inputs. */
+function hubspotUpdates(loop: LoopHarness): { calls: { id: string; properties: Record<string, unknown> }[][]; stop: () => void } {
+  const calls: { id: string; properties: Record<string, unknown> }[][] = [];
+  const stop = loop.hubspot.calls.observe((call: ObservedCall) => {
+    if (call.endpoint !== "POST /crm/v3/objects/:objectType/batch/update") return;
+    calls.push(((call.body as InputBody).inputs ?? []).map((i) => ({ id: String(i.id), properties: i.properties ?? {} })));
+  });
+  return { calls, stop };
+}
+
+/** Salesforce sObject Collections updates (PATCH composite/sobjects) per record type. */
+function salesforceUpdates(loop: LoopHarness): { byType: Map<string, number>; stop: () => void } {
+  const byType = new Map<string, number>();
+  const stop = loop.salesforce.calls.observe((call: ObservedCall) => {
+    if (call.endpoint !== "PATCH /services/data/:version/composite/sobjects") return;
+    const types = new Set(((call.body as CollectionBody).records ?? []).map((r) => r.attributes?.type ?? "?"));
+    for (const type of types) byType.set(type, (byType.get(type) ?? 0) + 1);
+  });
+  return { byType, stop };
+}
+
+/** `n` well-fitting French and German marketers who read the pricing page and asked for a demo. */
+function seedMqls(loop: LoopHarness, n: number): string[] {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Atelier Ñandú",
+    domain: "atelier-nandu.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "250",
+    country: "France",
+  });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[i % LAST.length]!;
+    const contact = loop.hubspot.data.createObject("contacts", {
+      email: `${first.replace(/[^A-Za-z]/g, "")}.${last.replace(/[^A-Za-z]/g, "")}.${i}@Atelier-Nandu.FR`,
+      firstname: first,
+      lastname: last,
+      jobtitle: i % 2 === 0 ? "Directrice Marketing" : "Head of Marketing",
+      company: "Atelier Ñandú",
+      country: i % 3 === 0 ? "DE" : "France",
+    });
+    loop.hubspot.data.associate("contacts", contact.id, "companies", company.id);
+    pricingAndDemo(loop, contact.id);
+    ids.push(contact.id);
+  }
+  return ids;
+}
+
+describe("the run's writes go out in full batches", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("writes 250 new MQLs' contacts once (qualification and handoff together) and their Leads in 2 updates", async () => {
+    const reps = seedReps(loop);
+    const ids = seedMqls(loop, 250);
+    const hubspot = hubspotUpdates(loop);
+    const salesforce = salesforceUpdates(loop);
+
+    const { summary } = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    hubspot.stop();
+    salesforce.stop();
+
+    expect(summary.status).toBe("succeeded");
+    expect(summary.handoffs).toBe(250);
+    // Qualification (score, lifecycle stage, status) and the handoff (HubSpot owner) decide for the same
+    // 250 contacts: ceil(250 / 100) = 3 calls, where a drain after each phase made 6.
+    const contactCalls = hubspot.calls.filter((inputs) => inputs.some((i) => ids.includes(i.id)));
+    expect(contactCalls).toHaveLength(3);
+    expect(contactCalls.flat().map((i) => i.id).sort()).toEqual([...ids].sort());
+    const owners = new Set([REPS.emea.email, REPS.fallback.email].map((e) => reps.get(e)!.hubspot));
+    for (const id of ids) {
+      const contact = loop.hubspot.data.getObject("contacts", id)!.properties;
+      expect(Number(contact.leadloop_score)).toBeGreaterThanOrEqual(60);
+      expect(contact.lifecyclestage).toBe("marketingqualifiedlead");
+      expect(owners.has(String(contact.hubspot_owner_id))).toBe(true);
+    }
+    // The Leads the contact sync created, updated by the handoff (owner, score, reasons): 2 calls of 200.
+    expect(loop.salesforce.data.list("Lead")).toHaveLength(250);
+    expect(salesforce.byType.get("Lead")).toBe(2);
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
+
+  it("carries a partly filled batch from one outbox page to the next, and sends a record's writes as one", async () => {
+    const contacts = Array.from({ length: 1300 }, (_, i) =>
+      loop.hubspot.data.createObject("contacts", {
+        email: `${FIRST[i % FIRST.length]!.replace(/[^A-Za-z]/g, "")}.${i}@exemple-ñ.fr`.toLowerCase(),
+        firstname: FIRST[i % FIRST.length]!,
+      }).id,
+    );
+    const companies = Array.from({ length: 1000 }, (_, i) =>
+      loop.hubspot.data.createObject("companies", { name: `Société ${LAST[i % LAST.length]} ${i}`, domain: `societe-${i}.fr` }).id,
+    );
+    const ctx = runContext(loop, "run-pages");
+    const write = (key: string, object: string, recordId: string, fields: Record<string, string>) =>
+      funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object, recordId, fields, rule: "test", personId: null });
+    // Decided interleaved, so the drain's first page (2,000) holds 1,000 of each object and the second
+    // the rest: 300 contacts, then a later phase's write to 40 of those same contacts.
+    const decided = [];
+    for (let i = 0; i < 1300; i++) {
+      decided.push(write(`qualification:${contacts[i]}`, "contacts", contacts[i]!, { leadloop_score: String(60 + (i % 40)) }));
+      if (i < 1000) decided.push(write(`stamp:${companies[i]}`, "companies", companies[i]!, { description: `Compte n° ${i}` }));
+    }
+    for (const id of contacts.slice(1000, 1040)) decided.push(write(`disposition:${id}`, "contacts", id, { leadloop_status: "recycled" }));
+    await decide(ctx, { outbox: decided });
+
+    const hubspot = hubspotUpdates(loop);
+    const result = await drainOutbox(ctx);
+    hubspot.stop();
+
+    expect(result.refused).toEqual([]);
+    expect(result.accepted).toHaveLength(decided.length);
+    const contactCalls = hubspot.calls.filter((inputs) => inputs.some((i) => "leadloop_score" in i.properties));
+    const companyCalls = hubspot.calls.filter((inputs) => inputs.some((i) => "description" in i.properties));
+    expect(contactCalls).toHaveLength(13); // 1,300 contacts, each written once
+    expect(companyCalls).toHaveLength(10);
+    expect(hubspot.calls.every((inputs) => inputs.length === 100)).toBe(true);
+    for (const [i, id] of contacts.entries()) {
+      const contact = loop.hubspot.data.getObject("contacts", id)!.properties;
+      expect(contact.leadloop_score).toBe(String(60 + (i % 40)));
+      expect(contact.leadloop_status ?? null).toBe(i >= 1000 && i < 1040 ? "recycled" : null);
+    }
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
+
+  it("a run stopped while its writes wait leaves them in the outbox; the next run sends each exactly once", async () => {
+    seedReps(loop);
+    const ids = seedMqls(loop, 120);
+    const funnel = funnelFor(loop, "salesforce");
+    const hubspot = hubspotUpdates(loop);
+    // SIGTERM while the contact sync writes the first Leads: qualification has decided every contact's
+    // score by then, and none of it has gone out.
+    const stop = new AbortController();
+    const untilFirstWrite = loop.salesforce.calls.observe((call) => {
+      if (call.endpoint.startsWith("PATCH /services/data/:version/composite/sobjects")) stop.abort();
+    });
+    const stopped = await loop.sync({ funnel, signal: stop.signal });
+    untilFirstWrite();
+    expect(stopped.summary.status).toBe("stopped");
+    expect(hubspot.calls.flat().filter((i) => ids.includes(i.id))).toEqual([]);
+    const held = await loop.store.listOutbox();
+    expect(held.filter((w) => w.phase === "qualification").map((w) => w.recordId).sort()).toEqual([...ids].sort());
+
+    const next = await loop.sync({ funnel });
+    hubspot.stop();
+    expect(next.summary.status).toBe("succeeded");
+    const scoreWrites = hubspot.calls.flat().filter((i) => ids.includes(i.id) && "leadloop_score" in i.properties);
+    expect(scoreWrites.map((i) => i.id).sort()).toEqual([...ids].sort()); // each contact once
+    for (const id of ids) expect(Number(loop.hubspot.data.getObject("contacts", id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
+});
+
+function runContext(loop: LoopHarness, runId: string): RunContext {
+  const now = new Date();
+  return {
+    runId,
+    until: now.toISOString(),
+    now: () => new Date(),
+    log: silentLogger,
+    store: loop.store,
+    marketing: loop.hubspotAdapter,
+    crm: loop.salesforceAdapter,
+    summary: emptySummary(runId, false, now.toISOString(), ["hubspot", "salesforce"]),
+    createdPeople: [],
+    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
+  };
+}
