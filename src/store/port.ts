@@ -392,6 +392,8 @@ export interface StateStore {
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>>;
   /** Active links for many CRM ids at once, keyed by CRM id. */
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>>;
+  /** Marketing ids of the pair's active links made at or after `since` (every one for null). */
+  listLinkedSince(pair: string, since: string | null): Promise<string[]>;
   /**
    * Retired links of these records on one side (the latest per record), so the engine can tell a
    * record whose counterpart was deleted or merged away from one never synced, and not re-create it.

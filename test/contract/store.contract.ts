@@ -193,6 +193,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         });
       });
 
+      it("lists the marketing ids linked since a time, active links only", async () => {
+        const { linkIds } = await store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }));
+        await store.commitBatch(batch(5, { links: [leadLink(people.jose)] }));
+        expect(await store.listLinkedSince("contact", null)).toEqual([people.zoe.hubspotId, people.jose.hubspotId]);
+        expect(await store.listLinkedSince("contact", at(5))).toEqual([people.jose.hubspotId]);
+        expect(await store.listLinkedSince("contact", at(6))).toEqual([]);
+        expect(await store.listLinkedSince("company", null)).toEqual([]);
+        await store.commitBatch(batch(7, { retireLinks: [{ id: linkIds[0] as number, reason: "Lead deleted in Salesforce" }] }));
+        expect(await store.listLinkedSince("contact", null)).toEqual([people.jose.hubspotId]);
+      });
+
       it("retires and relinks in one batch (retirements apply first)", async () => {
         const [oldId] = (await store.commitBatch(batch(1, { links: [leadLink(people.zoe)] }))).linkIds;
         const { linkIds } = await store.commitBatch(

@@ -45,6 +45,16 @@ export class LinkTable {
     return this.byIds(pair, "crm_id", crmIds, status, (l) => l.crmId);
   }
 
+  linkedSince(pair: string, since: string | null): string[] {
+    return this.sql
+      .get<{ marketingId: string }>(
+        `SELECT marketing_id AS marketingId FROM links
+         WHERE pair = ? AND status = 'active' AND created_at >= ? ORDER BY id`,
+      )
+      .all(pair, since ?? "")
+      .map((r) => r.marketingId);
+  }
+
   /** Links whose id on one side is among `ids`, in chunks of bound parameters, keyed by that id. */
   private byIds(
     pair: string,

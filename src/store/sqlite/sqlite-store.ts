@@ -156,6 +156,10 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
+  listLinkedSince(pair: string, since: string | null): Promise<string[]> {
+    return this.read("list links made since", () => this.tables.links.linkedSince(pair, since));
+  }
+
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.db.transaction(() => this.tables.links.byCrmIds(pair, crmIds)).deferred(),

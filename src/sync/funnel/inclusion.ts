@@ -10,6 +10,9 @@ import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 
 const QUALIFIED_STAGES: ReadonlySet<string> = new Set(["mql", "sal", "opportunity", "won", "lost"]);
 const CONTACTS = "contacts";
+const CONTACT_PAIR = "contact";
+/** Runs looked back at for the last finished one; past them every MQL and link counts (costly, never wrong). */
+const RUNS_LOOKED_AT = 50;
 
 export async function includedInCrm(
   ctx: RunContext,
@@ -43,9 +46,11 @@ async function qualifiedPeople(
 }
 
 /**
- * The companies and deals of people who became MQLs or were linked in this run and that have no CRM
- * counterpart yet: they were excluded when last read (no contact of theirs was included) and may not
- * change again, so they are read here for the pair's sync to create them now.
+ * The companies and deals of people who became MQLs or were linked since the last run that finished
+ * (this one included) and that have no CRM counterpart yet: they were excluded when last read (no
+ * contact of theirs was included) and may not change again, so they are read here for the pair's sync
+ * to create them now. Since the last finished run, not this run alone: a run stopped or killed between
+ * its contact pair and its company pair leaves those people's companies to the next.
  */
 export async function newlyIncludedRecords(
   ctx: RunContext,
@@ -56,13 +61,22 @@ export async function newlyIncludedRecords(
 ): Promise<SourceRecord[]> {
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
   if (!ctx.marketing.readAssociations) return [];
-  const mqls = (await ctx.store.listFunnelEvents({ from: ctx.until }))
-    .filter((e) => e.runId === ctx.runId && e.toStage === "mql")
+  const since = await lastFinishedRunStart(ctx);
+  const mqls = (await ctx.store.listFunnelEvents(since === null ? {} : { from: since }))
+    .filter((e) => e.toStage === "mql")
     .map((e) => e.personId);
-  const people = [...new Set([...mqls, ...(ctx.linkedPeople ?? [])])];
+  const linked = await ctx.store.listLinkedSince(CONTACT_PAIR, since);
+  // A dry run stores no links: the people its plan linked are in the run's context.
+  const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
   if (people.length === 0) return [];
   const ids = [...new Set([...(await ctx.marketing.readAssociations(CONTACTS, people, mapping.marketingObject)).values()].flat())];
-  const linked = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
-  const unlinked = ids.filter((id) => !linked.has(id));
+  const withLink = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
+  const unlinked = ids.filter((id) => !withLink.has(id));
   return unlinked.length > 0 ? ctx.marketing.readByIds(mapping.marketingObject, unlinked, fields) : [];
+}
+
+/** When the last run that finished its pairs started; null when none did (every MQL and link counts). */
+async function lastFinishedRunStart(ctx: RunContext): Promise<string | null> {
+  const runs = await ctx.store.listRuns(RUNS_LOOKED_AT);
+  return runs.find((r) => r.id !== ctx.runId && !r.dryRun && r.status === "succeeded")?.startedAt ?? null;
 }
