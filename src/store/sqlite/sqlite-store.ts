@@ -8,6 +8,7 @@ import type {
   BehaviourMark,
   CachedActivity,
   StoreFact,
+  StoredCampaign,
   AuditEntry,
   BatchCommit,
   Cursor,
@@ -30,6 +31,7 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
+import { CampaignTable } from "./campaigns.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
 import { CursorTable } from "./cursors.js";
@@ -57,6 +59,7 @@ export class SqliteStateStore implements StateStore {
   private readonly runs: RunTable;
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
+  private readonly campaigns: CampaignTable;
   private closed = false;
 
   constructor(
@@ -85,6 +88,7 @@ export class SqliteStateStore implements StateStore {
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
+    this.campaigns = new CampaignTable(sql);
   }
 
   /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
@@ -340,6 +344,16 @@ export class SqliteStateStore implements StateStore {
 
   getFact(name: string): Promise<StoreFact | undefined> {
     return this.read(`read fact ${name}`, () => this.tables.behaviour.fact(name));
+  }
+
+  saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void> {
+    return this.write("save campaigns", () => {
+      for (const c of campaigns) this.campaigns.save(c);
+    });
+  }
+
+  listCampaigns(filter?: { origin?: StoredCampaign["origin"] }): Promise<StoredCampaign[]> {
+    return this.read("list campaigns", () => this.campaigns.list(filter));
   }
 
 }
