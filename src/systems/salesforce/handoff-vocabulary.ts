@@ -71,7 +71,12 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       amountField: "Amount",
       accountField: "AccountId",
       contactRoles: { object: "OpportunityContactRole", dealField: "OpportunityId", contactField: "ContactId" },
-      campaignMembers: { object: "CampaignMember", personFields: ["LeadId", "ContactId"], campaignField: "CampaignId" },
+      campaignMembers: {
+        object: "CampaignMember",
+        personFields: ["LeadId", "ContactId"],
+        campaignField: "CampaignId",
+        campaign: { object: "Campaign", name: "Name", type: "Type", status: "Status", startDate: "StartDate", endDate: "EndDate" },
+      },
     },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);
