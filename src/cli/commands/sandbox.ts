@@ -115,9 +115,9 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) }).finally(() =>
             progress.done(),
           );
-          // The last run's line carries the funnel report of everything the sandbox did.
+          // The last run's line carries the funnel and campaigns reports of everything the sandbox did.
           const closing = run === runs ? await sandboxReport(config, new Date()) : null;
-          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report } : {}) })}\n`);
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report, campaigns: closing.campaigns } : {}) })}\n`);
           else io.stdout.write(`${summaryText(result.summary)}${closing ? `\n${closing.text}` : ""}`);
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:

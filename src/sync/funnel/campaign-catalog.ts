@@ -141,6 +141,26 @@ export async function crmCampaigns(
   return out;
 }
 
+/**
+ * Each person's campaign when they qualify: their HubSpot campaign, else the Campaign their linked CRM
+ * record is a member of (a trade-show Lead sales had before marketing qualified the person), else the
+ * drill-down. People not linked yet get the CRM's membership later, from the lineage phase.
+ */
+export async function qualifiedCampaigns(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  people: ReadonlyMap<string, FieldValues>,
+): Promise<Map<string, EventCampaign>> {
+  const out = await marketingCampaigns(ctx, setup, people);
+  if (setup.crmIsMarketing || !setup.vocabulary.deals.campaignMembers) return out;
+  const open = [...out].filter(([, c]) => c.campaignOrigin !== "hubspot-campaign").map(([id]) => id);
+  if (open.length === 0) return out;
+  const links = await ctx.store.findLinksByMarketingIds("contact", open);
+  const crmIds = new Map([...links].map(([personId, link]) => [personId, [link.crmId]] as const));
+  for (const [personId, campaign] of await crmCampaigns(ctx, setup, crmIds)) out.set(personId, campaign);
+  return out;
+}
+
 function isBlank(v: string | null | undefined): boolean {
   return v === null || v === undefined || v.trim() === "";
 }

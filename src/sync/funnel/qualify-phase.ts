@@ -13,7 +13,7 @@ import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
-import { marketingCampaigns } from "./campaign-catalog.js";
+import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -185,10 +185,10 @@ export async function qualifyPage(
         }),
       );
   }
-  // The MQL's campaign: the contact's HubSpot campaign, else HubSpot's original source drill-down 1 (the
-  // campaign, site or search term that brought them).
+  // The MQL's campaign: the contact's HubSpot campaign, else its CRM record's Campaign, else HubSpot's
+  // original source drill-down 1 (the campaign, site or search term that brought them).
   const fieldsOf = new Map(records.map((r) => [r.id, r.fields] as const));
-  const campaigns = await marketingCampaigns(ctx, setup, new Map(events.map((e) => [e.personId, fieldsOf.get(e.personId) ?? {}])));
+  const campaigns = await qualifiedCampaigns(ctx, setup, new Map(events.map((e) => [e.personId, fieldsOf.get(e.personId) ?? {}])));
   for (const e of events) Object.assign(e, campaigns.get(e.personId));
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
