@@ -21,6 +21,7 @@ interface Row {
 
 const LINKEDIN = HUBSPOT_CAMPAIGNS.find((c) => c.utm === "LinkedIn - State of RevOps 2026")!;
 const SAASTR = SALESFORCE_CAMPAIGNS.find((c) => c.utm === "SaaStr Annual booth")!;
+const ROADSHOW = SALESFORCE_CAMPAIGNS.find((c) => c.utm === null)!;
 
 /** A prospect of the seeded portal who shows buying intent: the pricing page, then a demo request. */
 function hotProspect(world: SandboxWorld, p: { email: string; firstname: string; lastname: string; source: string; drillDown?: string; firstTouch?: string }): string {
@@ -66,13 +67,19 @@ describe("report campaigns from HubSpot campaigns and Salesforce Campaigns", () 
   afterAll(async () => world.close());
 
   it("titles rows by campaign name with the system's type and origin, and keeps the drill-down where no system names one", async () => {
+    const roadshow = world.salesforce.data.list("Campaign").find((c) => c.Name === ROADSHOW.name)!;
     hotProspect(world, { email: "zoe.angstrom@nordlys-analytics.se", firstname: "Zoë", lastname: "Ångström", source: "PAID_SOCIAL", drillDown: LINKEDIN.utm, firstTouch: LINKEDIN.id });
     const inigo = hotProspect(world, { email: "inigo.nunez@Nunez-Logistica.es", firstname: "Iñigo", lastname: "Núñez", source: "OFFLINE", drillDown: "SaaStr Annual booth" });
     // One utm campaign typed two ways, and a blank first-touch campaign.
     hotProspect(world, { email: "marie-claire.dubois@exemple.fr", firstname: "Marie-Claire", lastname: "Dubois", source: "PAID_SEARCH", drillDown: "Google Ads - Brand", firstTouch: " " });
     hotProspect(world, { email: "ana.lima@exemplo.com.br", firstname: "Ana", lastname: "Lima", source: "PAID_SEARCH", drillDown: " google ads  -  BRAND " });
+    // Sales met Søren at the roadshow before marketing knew him: his Lead is already a Campaign member
+    // when he qualifies (found by email, not linked yet), and HubSpot names no campaign for him.
+    const soren = world.salesforce.data.insert("Lead", { FirstName: "Søren", LastName: "Kierkegaard", Email: "Soren.K@Fjord-Data.dk", Company: "Fjord Data", Status: "Open - Not Contacted" });
+    world.salesforce.data.insert("CampaignMember", { CampaignId: roadshow.Id, LeadId: soren, Status: "Responded" });
+    hotProspect(world, { email: "soren.k@fjord-data.dk", firstname: "Søren", lastname: "Kierkegaard", source: "DIRECT_TRAFFIC" });
     const handoff = await sync(world);
-    expect(handoff.handoffs).toBe(4);
+    expect(handoff.handoffs).toBe(5);
 
     // Sales adds Iñigo's Lead to the booth's Campaign, then converts it.
     const sf = world.salesforce.data;
@@ -90,11 +97,13 @@ describe("report campaigns from HubSpot campaigns and Salesforce Campaigns", () 
         [LINKEDIN.name, "hubspot-campaign", LINKEDIN.type, "PAID_SOCIAL", 1, 0],
         [SAASTR.name, "salesforce-campaign", "Trade Show", "OFFLINE", 1, 1],
         ["Google Ads - Brand", "source-property", "PAID_SEARCH", "PAID_SEARCH", 2, 0],
+        [ROADSHOW.name, "salesforce-campaign", "Conference", "DIRECT_TRAFFIC", 1, 0],
       ]),
     );
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows.find((r) => r.origin === "hubspot-campaign")?.campaignId).toBe(LINKEDIN.id);
-    expect(rows.find((r) => r.origin === "salesforce-campaign")?.campaignId).toBe(booth.Id);
+    expect(rows.find((r) => r.campaign === SAASTR.name)?.campaignId).toBe(booth.Id);
+    expect(rows.find((r) => r.campaign === ROADSHOW.name)?.campaignId).toBe(roadshow.Id);
     expect(inigo).toBeTruthy();
 
     // The same in text and CSV: names, not ids.

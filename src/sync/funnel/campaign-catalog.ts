@@ -142,9 +142,9 @@ export async function crmCampaigns(
 }
 
 /**
- * Each person's campaign when they qualify: their HubSpot campaign, else the Campaign their linked CRM
- * record is a member of (a trade-show Lead sales had before marketing qualified the person), else the
- * drill-down. People not linked yet get the CRM's membership later, from the lineage phase.
+ * Each person's campaign when they qualify: their HubSpot campaign, else the Campaign their CRM record is
+ * a member of (a trade-show Lead sales had before marketing qualified the person: the linked record, or
+ * for a person not linked yet the Leads and Contacts with their email), else the drill-down.
  */
 export async function qualifiedCampaigns(
   ctx: RunContext,
@@ -156,7 +156,20 @@ export async function qualifiedCampaigns(
   const open = [...out].filter(([, c]) => c.campaignOrigin !== "hubspot-campaign").map(([id]) => id);
   if (open.length === 0) return out;
   const links = await ctx.store.findLinksByMarketingIds("contact", open);
-  const crmIds = new Map([...links].map(([personId, link]) => [personId, [link.crmId]] as const));
+  const crmIds = new Map<string, string[]>([...links].map(([personId, link]) => [personId, [link.crmId]]));
+  const byEmail = new Map<string, string[]>();
+  for (const id of open) {
+    const email = people.get(id)?.email?.trim().toLowerCase();
+    if (!links.has(id) && email) byEmail.set(email, [...(byEmail.get(email) ?? []), id]);
+  }
+  if (byEmail.size > 0) {
+    for (const { object, field } of setup.vocabulary.deals.campaignMembers.byEmail) {
+      for (const r of await ctx.crm.findBy(object, field, [...byEmail.keys()], [field])) {
+        for (const personId of byEmail.get(r.fields[field]?.trim().toLowerCase() ?? "") ?? [])
+          crmIds.set(personId, [...(crmIds.get(personId) ?? []), r.id]);
+      }
+    }
+  }
   for (const [personId, campaign] of await crmCampaigns(ctx, setup, crmIds)) out.set(personId, campaign);
   return out;
 }

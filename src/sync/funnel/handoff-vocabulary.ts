@@ -128,5 +128,7 @@ export interface DealVocabulary {
     personFields: string[];
     campaignField: string;
     campaign: { object: string; name: string; type: string; status: string; startDate: string; endDate: string };
+    /** Where a person not linked yet is found by email (Lead, Contact), whose ids `personFields` name. */
+    byEmail: { object: string; field: string }[];
   } | null;
 }

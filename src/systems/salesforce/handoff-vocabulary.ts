@@ -76,6 +76,10 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         personFields: ["LeadId", "ContactId"],
         campaignField: "CampaignId",
         campaign: { object: "Campaign", name: "Name", type: "Type", status: "Status", startDate: "StartDate", endDate: "EndDate" },
+        byEmail: [
+          { object: "Lead", field: "Email" },
+          { object: "Contact", field: "Email" },
+        ],
       },
     },
     async ownersByEmail(emails) {
