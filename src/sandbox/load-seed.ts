@@ -154,7 +154,7 @@ export function loadSeed(
       ids.crm.set(l.key, id);
     }
     // The org's Campaigns, and their members: the Leads or Contacts of the people the campaign brought in
-    // (by email), or reps' own Leads for a campaign marketing has no utm for.
+    // (by email).
     const peopleByEmail = new Map<string, string>();
     for (const p of [...seed.crm.contacts, ...seed.crm.leads]) peopleByEmail.set(p.email.trim().toLowerCase(), p.key);
     const marketingEmails = new Set(seed.contacts.map((c) => c.email.trim().toLowerCase()));
@@ -169,10 +169,12 @@ export function loadSeed(
         EndDate: c.endDate,
         IsActive: c.status === "In Progress",
       });
-      const members =
-        c.utm === null
-          ? ownLeads.slice(0, 6).map((l) => l.key)
-          : seed.contacts.filter((p) => p.campaign === c.utm).map((p) => peopleByEmail.get(p.email.trim().toLowerCase()));
+      // Without a utm: people met offline with no campaign in HubSpot, and reps' own Leads.
+      const brought = seed.contacts.filter((p) => (c.utm === null ? p.source === "OFFLINE" && !p.campaign : p.campaign === c.utm));
+      const members = [
+        ...brought.map((p) => peopleByEmail.get(p.email.trim().toLowerCase())),
+        ...(c.utm === null ? ownLeads.slice(0, 6).map((l) => l.key) : []),
+      ];
       for (const key of members) {
         const id = key ? ids.crm.get(key) : undefined;
         if (!id) continue;

@@ -57,7 +57,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
     .addOption(
       new Option(
         "--hubspot-tier <tier>",
-        "the HubSpot portal's subscription: professional has no events API (behaviour from properties, forms and email events)",
+        "the HubSpot portal's subscription: professional has no events API (behaviour from properties, forms and email events); starter no campaigns API either",
       )
         .choices([...HUBSPOT_TIERS])
         .default("enterprise"),
@@ -67,7 +67,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       "where to write the config pointing at the emulators",
       "./sandbox/leadloop.yaml",
     )
-    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report`")
+    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report` and `campaigns`")
     .addHelpText(
       "after",
       "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 6 --hubspot-tier professional\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",

@@ -156,7 +156,7 @@ export const HUBSPOT_CAMPAIGNS: readonly {
 /**
  * The org's Salesforce Campaigns (Type and Status from the standard picklists). The booth's scans were
  * imported as Leads with their CampaignMember; the portal knows those people by the drill-down alone. The
- * roadshow's members are reps' own Leads, which leadloop never sees qualify.
+ * roadshow's members are people met offline whom HubSpot names no campaign for, and reps' own Leads.
  */
 export const SALESFORCE_CAMPAIGNS: readonly {
   key: string;
