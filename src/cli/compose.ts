@@ -85,6 +85,7 @@ export function funnelSetup(config: LeadloopConfig, marketing: HubspotAdapter, c
     vocabulary: config.crm === "salesforce" ? salesforceHandoffVocabulary(crm) : hubspotVocabulary,
     marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
     activities: marketing,
+    campaigns: { readCampaigns: () => marketing.readCampaigns(config.hubspot.campaignTypeProperty ?? null) },
     behaviourSource: config.hubspot.behaviourSource,
     inclusion: config.sync.include,
     crmIsMarketing: config.crm === "hubspot",

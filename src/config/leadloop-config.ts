@@ -20,6 +20,11 @@ export const hubspotConnectionSchema = z.strictObject({
   accessToken: z.string().min(1, "must not be empty"),
   baseUrl: httpUrl.default("https://api.hubapi.com"),
   behaviourSource: z.enum(BEHAVIOUR_SOURCES).default("auto"),
+  /**
+   * The custom campaign property a portal keeps its campaigns' type in (HubSpot campaigns have no type of
+   * their own); the campaigns report shows it as the campaign's type. Unset: no type from HubSpot.
+   */
+  campaignTypeProperty: z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name (lower case, digits, _)").optional(),
 });
 
 export const salesforceConnectionSchema = z

@@ -1,4 +1,5 @@
-// Reads what a report needs from the store (funnel events, follow-up clocks, breaches, people's owners)
+// Reads what a report needs from the store (funnel events, follow-up clocks, breaches, people's owners,
+// the campaigns read from the systems)
 // and hands it, as plain data, to the core's report functions. The CLI and the ops console call these.
 import {
   type CampaignReport,
@@ -51,7 +52,8 @@ async function readInput(store: StateStore, period: ReportPeriod, routing: Routi
   for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {
     people.set(p.personId, { owner: p.ownerEmail, territory: territoryOf(p.ownerEmail, routing) });
   }
-  return { events, clocks, people };
+  const campaigns = await store.listCampaigns();
+  return { events, clocks, people, campaigns };
 }
 
 export async function buildFunnelReport(store: StateStore, options: ReportOptions, now: Date): Promise<FunnelReport> {

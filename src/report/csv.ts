@@ -31,9 +31,9 @@ export function funnelCsv(r: FunnelReport): string {
 
 export function campaignsCsv(r: CampaignReport): string {
   return stringify([
-    ["campaign", "type", "source", "mqls", "sals", "sqls", "opportunities", "won", "revenue", "revenueWithoutMql", "mqlToSal", "salToOpportunity", "opportunityToWon", "mqlToWon"],
+    ["campaign", "origin", "campaignId", "type", "source", "mqls", "sals", "sqls", "opportunities", "won", "revenue", "revenueWithoutMql", "mqlToSal", "salToOpportunity", "opportunityToWon", "mqlToWon"],
     ...r.campaigns.map((c) => [
-      c.campaign, c.type, c.source, c.mqls, c.sals, c.sqls, c.opportunities, c.won, c.revenue, c.revenueWithoutMql,
+      c.campaign, c.origin ?? "", c.campaignId ?? "", c.type, c.source, c.mqls, c.sals, c.sqls, c.opportunities, c.won, c.revenue, c.revenueWithoutMql,
       cell(c.rates.mqlToSal), cell(c.rates.salToOpportunity), cell(c.rates.opportunityToWon), cell(c.rates.mqlToWon),
     ]),
   ]);

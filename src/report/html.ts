@@ -165,9 +165,9 @@ function campaignsTable(book: ReportBook): string {
   if (c.length === 0) return `<p class="note">No campaign activity in this period.</p>`;
   return table(
     "campaigns-table",
-    ["Campaign", "Type", "Source", "MQLs", "SALs", "Opps", "Won", "Revenue", "MQL→won"],
-    c.map((r) => [r.campaign, r.type, r.source, String(r.mqls), String(r.sals), String(r.opportunities), String(r.won), money(r.revenue), percent(r.rates.mqlToWon)]),
-    new Set([3, 4, 5, 6, 7, 8]),
+    ["Campaign", "From", "Type", "Source", "MQLs", "SALs", "Opps", "Won", "Revenue", "MQL→won"],
+    c.map((r) => [r.campaign, r.origin ?? "", r.type, r.source, String(r.mqls), String(r.sals), String(r.opportunities), String(r.won), money(r.revenue), percent(r.rates.mqlToWon)]),
+    new Set([4, 5, 6, 7, 8, 9]),
   );
 }
 

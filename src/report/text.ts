@@ -66,9 +66,10 @@ function groupTable(r: FunnelReport): string {
 export function campaignsText(r: CampaignReport): string {
   const head = `Campaigns ${periodText(r.period)}\n`;
   if (r.campaigns.length === 0) return `${head}  (no campaign activity in this period)\n`;
-  const header = ["CAMPAIGN", "TYPE", "SOURCE", "MQLS", "SALS", "OPPS", "WON", "REVENUE", "MQL→WON"];
+  const header = ["CAMPAIGN", "FROM", "TYPE", "SOURCE", "MQLS", "SALS", "OPPS", "WON", "REVENUE", "MQL→WON"];
   const rows = r.campaigns.map((c) => [
     c.campaign,
+    c.origin ?? "",
     c.type,
     c.source,
     String(c.mqls),
@@ -78,7 +79,7 @@ export function campaignsText(r: CampaignReport): string {
     money(c.revenue),
     percent(c.rates.mqlToWon),
   ]);
-  return head + textTable(header, rows, new Set([3, 4, 5, 6, 7, 8]));
+  return head + textTable(header, rows, new Set([4, 5, 6, 7, 8, 9]));
 }
 
 export function slaText(r: SlaReport): string {

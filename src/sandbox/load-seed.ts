@@ -6,7 +6,7 @@ import type { HubspotEmulator } from "./hubspot/emulator.js";
 import { CONTACT_EVENT_TYPES, type ContactEventKind } from "./hubspot/event-types.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
 import type { ActivityKind, SeedCompany, SeedContact, SeedData } from "./seed/types.js";
-import { FORMS } from "./seed/vocab/web.js";
+import { CAMPAIGN_TYPE_PROPERTY, FORMS, HUBSPOT_CAMPAIGNS, SALESFORCE_CAMPAIGNS } from "./seed/vocab/web.js";
 
 export interface SeedIds {
   /** Rep key → HubSpot owner id / Salesforce user id. */
@@ -71,6 +71,17 @@ export function loadSeed(
   // The site's forms exist in the portal before anyone submits them (the forms API lists them by name).
   const formsSince = seed.contacts.reduce((min, c) => (c.createdAt < min ? c.createdAt : min), hubspot.data.now());
   for (const form of FORMS) hubspot.data.forms.ensure(form.id, form.name, formsSince);
+  // So are its marketing campaigns, typed in the portal's custom campaign property.
+  for (const c of HUBSPOT_CAMPAIGNS) {
+    const properties: Record<string, string> = {
+      hs_name: c.name,
+      hs_campaign_status: c.status,
+      hs_start_date: c.startDate,
+      [CAMPAIGN_TYPE_PROPERTY]: c.type,
+    };
+    if (c.endDate) properties.hs_end_date = c.endDate;
+    hubspot.data.campaigns.create(properties, formsSince, c.id);
+  }
 
   let activities = 0;
   const byContact = new Map<string, typeof seed.activities>();
@@ -142,6 +153,35 @@ export function loadSeed(
       });
       ids.crm.set(l.key, id);
     }
+    // The org's Campaigns, and their members: the Leads or Contacts of the people the campaign brought in
+    // (by email).
+    const peopleByEmail = new Map<string, string>();
+    for (const p of [...seed.crm.contacts, ...seed.crm.leads]) peopleByEmail.set(p.email.trim().toLowerCase(), p.key);
+    const marketingEmails = new Set(seed.contacts.map((c) => c.email.trim().toLowerCase()));
+    const ownLeads = seed.crm.leads.filter((l) => !marketingEmails.has(l.email.trim().toLowerCase()));
+    const leadKeys = new Set(seed.crm.leads.map((l) => l.key));
+    for (const c of SALESFORCE_CAMPAIGNS) {
+      const campaignId = salesforce.data.insert("Campaign", {
+        Name: c.name,
+        Type: c.type,
+        Status: c.status,
+        StartDate: c.startDate,
+        EndDate: c.endDate,
+        IsActive: c.status === "In Progress",
+      });
+      // Without a utm: people met offline with no campaign in HubSpot, and reps' own Leads.
+      const brought = seed.contacts.filter((p) => (c.utm === null ? p.source === "OFFLINE" && !p.campaign : p.campaign === c.utm));
+      const members = [
+        ...brought.map((p) => peopleByEmail.get(p.email.trim().toLowerCase())),
+        ...(c.utm === null ? ownLeads.slice(0, 6).map((l) => l.key) : []),
+      ];
+      for (const key of members) {
+        const id = key ? ids.crm.get(key) : undefined;
+        if (!id) continue;
+        const field = leadKeys.has(key!) ? "LeadId" : "ContactId";
+        salesforce.data.insert("CampaignMember", { CampaignId: campaignId, [field]: id, Status: "Responded" });
+      }
+    }
     for (const o of seed.crm.opportunities) {
       const id = salesforce.data.insert("Opportunity", {
         Name: o.name,
@@ -199,6 +239,9 @@ export function contactProperties(c: SeedContact): Record<string, string | undef
     city: c.city,
     lifecyclestage: c.lifecycleStage,
     hs_analytics_source: c.source,
+    // The utm_campaign of the first visit, and the portal's campaign for it where it has one.
+    hs_analytics_source_data_1: c.campaign,
+    hs_analytics_first_touch_converting_campaign: HUBSPOT_CAMPAIGNS.find((h) => h.utm === c.campaign)?.id,
     hs_email_optout: String(c.emailOptOut),
     hs_email_bounce: c.emailBounced ? "1" : "0",
   };

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import type { SalesforceConnection } from "../config/leadloop-config.js";
 import { SHIPPED_CONFIG, SHIPPED_MAPPINGS } from "./package-paths.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
+import { CAMPAIGN_TYPE_PROPERTY } from "./seed/vocab/web.js";
 
 /**
  * The Salesforce connection for an emulator, through the client-credentials flow, so sandbox runs,
@@ -48,7 +49,8 @@ export function writeSandboxConfig(
 
 export function sandboxConfigText(e: SandboxEndpoints): string {
   const config = {
-    hubspot: { accessToken: e.hubspot.accessToken, baseUrl: e.hubspot.url },
+    // The seeded portal types its campaigns in a custom campaign property (seed/vocab/web.ts).
+    hubspot: { accessToken: e.hubspot.accessToken, baseUrl: e.hubspot.url, campaignTypeProperty: CAMPAIGN_TYPE_PROPERTY },
     ...(e.salesforce ? { salesforce: emulatorConnection(e.salesforce) } : {}),
     crm: e.crm,
     store: { path: e.storePath },

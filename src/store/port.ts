@@ -124,10 +124,33 @@ export interface FunnelEvent {
   cause: string;
   runId: string | null;
   source: string | null;
+  /** The campaign's name as the event was recorded (a source drill-down, or the system campaign's name). */
   campaign: string | null;
+  /**
+   * Which campaign: the system's id (HubSpot campaign GUID, Salesforce Campaign Id) and where it came
+   * from; the report titles the row from the store's campaigns (`listCampaigns`). Absent or null: none.
+   */
+  campaignId?: string | null;
+  campaignOrigin?: CampaignOrigin | null;
   ownerId: string | null;
   /** Money attached to the event (an opportunity amount), if any. */
   amount: number | null;
+}
+
+/** Where a funnel event's campaign came from (ARCHITECTURE.md "Reports"). */
+export type CampaignOrigin = "hubspot-campaign" | "salesforce-campaign" | "source-property";
+
+/** A campaign as its system keeps it: a HubSpot campaign or a Salesforce Campaign, read by the funnel phases. */
+export interface StoredCampaign {
+  origin: Exclude<CampaignOrigin, "source-property">;
+  id: string;
+  name: string;
+  /** HubSpot: the campaign property `hubspot.campaignTypeProperty` names; Salesforce: Campaign.Type. */
+  type: string | null;
+  status: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  readAt: string;
 }
 
 /** Follow-up clock of one handed-off lead. */
@@ -522,6 +545,10 @@ export interface StateStore {
   /** The behaviour signals each of these contacts showed when last read. */
   behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>>;
   getFact(name: string): Promise<StoreFact | undefined>;
+  /** Keeps campaigns read from the systems (replacing what was kept under the same origin and id). */
+  saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void>;
+  /** Every kept campaign, or those of one origin. */
+  listCampaigns(filter?: { origin?: StoredCampaign["origin"] }): Promise<StoredCampaign[]>;
 
   // Match index: a first load's one read of the CRM records it matches against (page-sync.ts)
   /** Adds these records of `crmObject` under their keys (a null key drops the record). */

@@ -4,6 +4,7 @@
 // not read the same recent changes again. Every phase of a run reads its changes through here.
 import type { SourceRecord } from "../core/records.js";
 import type { RunContext } from "./run-context.js";
+import { bump } from "./run-summary.js";
 import type { ChangeCursor, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
@@ -72,6 +73,9 @@ export async function readChangeGroups(
     await ctx.heartbeat?.();
   };
   for await (const page of system.readChanges(object, options.fields, from, until)) {
+    // Counted here, where every phase reads: the field sync is not the only reader (it does not run with
+    // HubSpot as the CRM, where the qualification reads the contacts).
+    bump(ctx.summary.read, system.system, page.records.length);
     buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
     sinceHanded += page.records.length;
     last = page.cursor;

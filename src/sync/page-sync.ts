@@ -52,7 +52,6 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   const { source, mappings } = input;
   const pair = mappings[0]!.pair;
   const records = dedupe(input.records);
-  bump(ctx.summary.read, port(ctx, source).system, records.length);
   const commit = newCommit();
 
   const { links, snapshots } = await linksOf(ctx, source, pair, records);
@@ -197,7 +196,6 @@ export async function recordsToSync(
     if (echo) echoes++;
     else out.push(record);
   }
-  bump(ctx.summary.read, port(ctx, source).system, echoes);
   ctx.summary.unchanged += echoes;
   return out;
 }

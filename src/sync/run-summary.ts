@@ -9,7 +9,7 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string | null;
   status: "running" | "succeeded" | "failed" | "stopped";
-  /** Records read from each system's change streams. */
+  /** Records read from each system's change streams, by every phase (one read by two phases counts twice). */
   read: Record<string, number>;
   created: Record<string, number>;
   updated: Record<string, number>;

@@ -792,6 +792,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
     });
 
     describe("funnel events", () => {
+      it("keeps an event's campaign id and origin, and the campaigns read, replacing one read again", async () => {
+        await store.commitBatch(
+          batch(1, {
+            funnelEvents: [
+              { ...funnelEvent("61", "mql", 10, "lead"), campaign: "Salon Logística Bilbao 2026", campaignId: "701Hs00000AbCdEIAZ", campaignOrigin: "salesforce-campaign" },
+            ],
+          }),
+        );
+        expect((await store.listFunnelEvents({ personId: "61" }))[0]).toMatchObject({
+          campaign: "Salon Logística Bilbao 2026",
+          campaignId: "701Hs00000AbCdEIAZ",
+          campaignOrigin: "salesforce-campaign",
+        });
+        const fair = { origin: "salesforce-campaign" as const, id: "701Hs00000AbCdEIAZ", name: "Salon Logística Bilbao", type: "Trade Show", status: "Planned", startDate: "2026-10-06", endDate: null, readAt: at(0) };
+        const webinar = { origin: "hubspot-campaign" as const, id: "c41a9e77-0b2d-4e8f-8a63-5d9f1e2c7a03", name: "Webinaire Été 2026", type: null, status: "active", startDate: null, endDate: null, readAt: at(0) };
+        await store.saveCampaigns([fair, webinar]);
+        await store.saveCampaigns([{ ...fair, name: "Salon Logística Bilbao 2026", status: "Completed", readAt: at(5) }]);
+        expect(await store.listCampaigns()).toEqual([webinar, { ...fair, name: "Salon Logística Bilbao 2026", status: "Completed", readAt: at(5) }]);
+        expect(await store.listCampaigns({ origin: "hubspot-campaign" })).toEqual([webinar]);
+      });
+
       it("lists events in time order with filters, from inclusive and to exclusive", async () => {
         await store.commitBatch(
           batch(1, {
@@ -815,6 +836,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           runId: RUN,
           source: "organic_search",
           campaign: "Frühjahrs-Webinar 2025",
+          campaignId: null,
+          campaignOrigin: null,
           ownerId: "0055e000001RepA",
           amount: null,
         });

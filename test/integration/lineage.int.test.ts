@@ -162,15 +162,21 @@ describe("lineage with Salesforce as CRM", () => {
       amount: 48250.5,
       source: "PAID_SEARCH",
       campaign: "printemps-2026",
+      campaignOrigin: "source-property",
     });
     const mql = (await loop.store.listFunnelEvents({ personId: elodie.person.id })).find((e) => e.toStage === "mql");
     expect(mql).toMatchObject({ source: "PAID_SEARCH", campaign: "printemps-2026" });
+    // The CampaignMember names the Campaign: the event carries its id and name, the store the Campaign.
+    const fromFair = { campaign: "Salon Logística Bilbao 2026", campaignId: fair, campaignOrigin: "salesforce-campaign" };
     const lost = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find((e) => e.toStage === "lost");
-    expect(lost).toMatchObject({ amount: null, source: "ORGANIC_SEARCH", campaign: fair });
+    expect(lost).toMatchObject({ amount: null, source: "ORGANIC_SEARCH", ...fromFair });
     const inigoOpportunity = (await loop.store.listFunnelEvents({ personId: inigo.person.id })).find(
       (e) => e.toStage === "opportunity",
     );
-    expect(inigoOpportunity?.campaign).toBe(fair);
+    expect(inigoOpportunity).toMatchObject(fromFair);
+    expect(await loop.store.listCampaigns()).toEqual([
+      expect.objectContaining({ origin: "salesforce-campaign", id: fair, name: "Salon Logística Bilbao 2026", type: "Trade Show" }),
+    ]);
 
     // Nothing new: no event, no conversion, no outcome counted twice.
     await tick();

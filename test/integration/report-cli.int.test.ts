@@ -116,6 +116,10 @@ describe("leadloop report after six sandbox runs", () => {
     const report = last.report as FunnelReport;
     const s = fromStore();
     expect(report).toMatchObject({ period: { since: null, kind: "all" }, groupBy: "source", mqls: s.mqls, won: s.won, revenue: s.revenue });
+    // And the campaigns report: every MQL under one campaign row, each row saying where it came from.
+    const campaigns = (last.campaigns as { campaigns: { mqls: number; origin: string | null; campaign: string }[] }).campaigns;
+    expect(campaigns.reduce((n, c) => n + c.mqls, 0)).toBe(s.mqls);
+    for (const c of campaigns) expect([c.campaign, c.origin]).toEqual([c.campaign, c.campaign === "(none)" ? null : expect.stringMatching(/^(hubspot-campaign|salesforce-campaign|source-property)$/)]);
   });
 
   it("report funnel --csv parses: a total row, then one per group, with the JSON's figures", async () => {

@@ -58,6 +58,7 @@ export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): Fun
       crm === "salesforce" ? salesforceHandoffVocabulary(loop.salesforceAdapter) : hubspotVocabulary,
     marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
     activities: loop.hubspotAdapter,
+    campaigns: { readCampaigns: () => loop.hubspotAdapter.readCampaigns("campaign_type") },
     behaviourSource: "auto",
     inclusion: "mql",
     crmIsMarketing: crm === "hubspot",

@@ -57,7 +57,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
     .addOption(
       new Option(
         "--hubspot-tier <tier>",
-        "the HubSpot portal's subscription: professional has no events API (behaviour from properties, forms and email events)",
+        "the HubSpot portal's subscription: professional has no events API (behaviour from properties, forms and email events); starter no campaigns API either",
       )
         .choices([...HUBSPOT_TIERS])
         .default("enterprise"),
@@ -67,7 +67,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       "where to write the config pointing at the emulators",
       "./sandbox/leadloop.yaml",
     )
-    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report`")
+    .option("--json", "print one JSON summary per run on stdout (as `sync --json`); the last has the funnel `report` and `campaigns`")
     .addHelpText(
       "after",
       "\nExamples:\n  leadloop sandbox --once\n  leadloop sandbox --runs 6 --hubspot-tier professional\n  leadloop sandbox --runs 5 --seed 7 --json\n  leadloop sandbox --keep   # then, in another terminal: leadloop sync -c sandbox/leadloop.yaml",
@@ -115,9 +115,9 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) }).finally(() =>
             progress.done(),
           );
-          // The last run's line carries the funnel report of everything the sandbox did.
+          // The last run's line carries the funnel and campaigns reports of everything the sandbox did.
           const closing = run === runs ? await sandboxReport(config, new Date()) : null;
-          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report } : {}) })}\n`);
+          if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report, campaigns: closing.campaigns } : {}) })}\n`);
           else io.stdout.write(`${summaryText(result.summary)}${closing ? `\n${closing.text}` : ""}`);
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:

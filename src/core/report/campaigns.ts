@@ -1,7 +1,7 @@
-// Campaign effectiveness: per campaign (as the funnel events name it: HubSpot's original source
-// drill-down, or the CRM's campaign membership where marketing names none), what its people did in the
-// period, from MQL to revenue.
-import { attributePeople } from "./attribution.js";
+// Campaign effectiveness: per campaign (a HubSpot campaign, a Salesforce Campaign, or HubSpot's original
+// source drill-down where neither names one; attribution.ts picks each person's), what its people did in
+// the period, from MQL to revenue.
+import { attributePeople, type CampaignOrigin } from "./attribution.js";
 import { type FunnelRates, funnelFigures, inPeriod } from "./figures.js";
 import { type FunnelReportInput, type ReportSettings, splitByGroup } from "./funnel-report.js";
 import { groupKey, groupLabel } from "./group-key.js";
@@ -9,8 +9,16 @@ import type { ReportPeriod } from "./period.js";
 import { ratio } from "./stats.js";
 
 export interface CampaignRow {
+  /** The campaign's name (with its start date or id when two campaigns of one origin share the name). */
   campaign: string;
-  /** From `report.campaignTypes`, else the campaign's source (its channel); `(mixed)` when its people differ. */
+  /** The HubSpot campaign GUID or Salesforce Campaign Id; null for a drill-down's text or `(none)`. */
+  campaignId: string | null;
+  /** Where the campaign came from; null for the people with none. */
+  origin: CampaignOrigin | null;
+  /**
+   * `report.campaignTypes` when it names the campaign, else the system's type (HubSpot campaign property,
+   * Salesforce Campaign.Type), else the campaign's source (its channel); `(mixed)` when its people differ.
+   */
   type: string;
   source: string;
   mqls: number;
@@ -31,14 +39,17 @@ export interface CampaignReport {
 export function campaignReport(input: FunnelReportInput, period: ReportPeriod, settings: ReportSettings): CampaignReport {
   const events = input.events.filter((e) => e.at < period.until);
   const clocks = input.clocks.filter((c) => c.handoffAt < period.until);
-  const attribution = attributePeople(events, clocks, input.people, settings.campaignTypes);
+  const attribution = attributePeople(events, clocks, input.people, settings.campaignTypes, input.campaigns);
   const campaigns: CampaignRow[] = [];
   for (const g of splitByGroup(events, clocks, attribution, "campaign")) {
     const f = funnelFigures(g.events, g.clocks, period);
     if (f.mqls + f.sals + f.opportunities + f.won + f.lost === 0) continue;
     const active = [...new Set(g.events.filter((e) => inPeriod(e.at, period)).map((e) => e.personId))].map((id) => attribution.get(id));
+    const first = attribution.get(g.events[0]?.personId ?? g.clocks[0]?.personId ?? "");
     campaigns.push({
       campaign: g.label,
+      campaignId: first?.campaignId ?? null,
+      origin: first?.campaignOrigin ?? null,
       type: shared(active.map((a) => a?.campaignType ?? null)),
       source: shared(active.map((a) => a?.source ?? null)),
       mqls: f.mqls,

@@ -14,6 +14,9 @@ export interface ReportEvent {
   cause: string;
   source: string | null;
   campaign: string | null;
+  /** The system campaign's id and where it came from (attribution.ts); absent for a drill-down's text. */
+  campaignId?: string | null;
+  campaignOrigin?: "hubspot-campaign" | "salesforce-campaign" | "source-property" | null;
   ownerId: string | null;
   amount: number | null;
 }

@@ -1,6 +1,6 @@
 // The funnel report: the period's figures, per group, against the previous period (rate shifts beyond
 // the configured amount are flagged), against targets, and as a timeline of smaller periods.
-import { type Attribution, attributePeople, type GroupBy, groupPeople, type PersonFacts } from "./attribution.js";
+import { type Attribution, attributePeople, type GroupBy, groupPeople, type PersonFacts, type ReportCampaign } from "./attribution.js";
 import { type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
 import { NOMINAL_DAYS, type PeriodKind, previousPeriod, type ReportPeriod, timelineBuckets } from "./period.js";
 import { round } from "./stats.js";
@@ -21,7 +21,10 @@ export interface ReportSettings {
   /** A rate moving more than this (a fraction: 0.1 is ten points) against the previous period is flagged. */
   rateShiftAlert: number;
   targets: readonly ReportTarget[];
-  /** Campaign name → type (Webinar, Paid search, ...); other campaigns take their source as type. */
+  /**
+   * Campaign name → type (Webinar, Paid search, ...): overrides the type the campaign's system gives;
+   * a campaign with neither takes its people's source as type.
+   */
   campaignTypes: Readonly<Record<string, string>>;
 }
 
@@ -32,6 +35,8 @@ export interface FunnelReportInput {
   events: readonly ReportEvent[];
   clocks: readonly ReportClock[];
   people: ReadonlyMap<string, PersonFacts>;
+  /** The campaigns read from HubSpot and Salesforce, which title the events' campaign ids. */
+  campaigns?: readonly ReportCampaign[];
 }
 
 export interface FunnelGroup extends FunnelFigures {
@@ -100,7 +105,7 @@ export function funnelReport(
 
   const groups: FunnelGroup[] = [];
   if (options.groupBy !== null) {
-    const attribution = attributePeople(events, clocks, input.people, options.settings.campaignTypes);
+    const attribution = attributePeople(events, clocks, input.people, options.settings.campaignTypes, input.campaigns);
     for (const g of splitByGroup(events, clocks, attribution, options.groupBy)) {
       const figures = funnelFigures(g.events, g.clocks, period);
       // A group with nothing in the period has no row (it may have had moves before).

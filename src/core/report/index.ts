@@ -1,5 +1,14 @@
 // Funnel reporting over plain funnel events and follow-up clocks: figures, groups, campaigns, SLA.
-export { type Attribution, GROUP_BYS, type GroupBy, type PersonFacts, territoryOf } from "./attribution.js";
+export {
+  type Attribution,
+  CAMPAIGN_ORIGINS,
+  type CampaignOrigin,
+  GROUP_BYS,
+  type GroupBy,
+  type PersonFacts,
+  type ReportCampaign,
+  territoryOf,
+} from "./attribution.js";
 export { type CampaignReport, type CampaignRow, campaignReport } from "./campaigns.js";
 export { type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
 export {

@@ -133,6 +133,14 @@ function contactProperties(): PropertyDefinition[] {
     text("hs_analytics_source_data_2", "Original Traffic Source Drill-Down 2", "analyticsinformation", {
       readOnly: true,
     }),
+    // The campaigns of the contact's first and last converting touches, by the campaign's id (the app shows
+    // its name; lists and filters take the id): a GUID of the campaigns API. Set by HubSpot, read-only.
+    text("hs_analytics_first_touch_converting_campaign", "First Touch Converting Campaign", "analyticsinformation", {
+      readOnly: true,
+    }),
+    text("hs_analytics_last_touch_converting_campaign", "Last Touch Converting Campaign", "analyticsinformation", {
+      readOnly: true,
+    }),
     num("hs_analytics_num_page_views", "Number of Pageviews", "analyticsinformation", { readOnly: true }),
     num("hs_analytics_num_visits", "Number of Sessions", "analyticsinformation", { readOnly: true }),
     datetime("hs_analytics_last_visit_timestamp", "Time of Last Session", "analyticsinformation", {

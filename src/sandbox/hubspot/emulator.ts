@@ -1,5 +1,5 @@
 // Starts the HubSpot API emulator: the CRM v3 objects, search, batch, properties and owners endpoints,
-// associations v4 and the Events API on a loopback server, with HubSpot's auth, limits and error shapes.
+// associations v4, the marketing campaigns API and the Events API on a loopback server, with HubSpot's auth, limits and error shapes.
 import { ControlClient } from "../emulator/control-client.js";
 import type { FaultInjector } from "../emulator/faults.js";
 import { Router } from "../emulator/router.js";
@@ -10,6 +10,7 @@ import { HubspotData } from "./hubspot-data.js";
 import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
 import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
+import { addCampaignRoutes } from "./routes/campaign-routes.js";
 import { type HubspotTier } from "./portal-tier.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addMarketingRoutes } from "./routes/marketing-routes.js";
@@ -44,6 +45,11 @@ export interface HubspotEmulatorOptions {
    * 403 MISSING_SCOPES, as HubSpot does below Enterprise; properties, forms and email events answer on both.
    */
   tier?: HubspotTier;
+  /**
+   * The scopes the token was granted (default: all the tier offers). Without `marketing.campaigns.read`
+   * the campaigns API answers 403 MISSING_SCOPES, as for a token whose app never asked for it.
+   */
+  grantedScopes?: readonly string[];
   /** The portal's clock (default: real time), so a test can move time for leadloop and HubSpot alike. */
   now?: () => Date;
 }
@@ -77,6 +83,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     faults: () => faults,
     searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     tier: options.tier ?? "enterprise",
+    scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };
 
   const api = new Router<EmulatorHandler>();
@@ -89,6 +96,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   addAssociationRoutes(api, ctx);
   addEventRoutes(api, ctx);
   addMarketingRoutes(api, ctx);
+  addCampaignRoutes(api, ctx);
 
   const control = new Router<EmulatorHandler>();
   hubspotControlRoutes(control, data, limiter);

@@ -2,6 +2,7 @@
 // directly (no HTTP, no limits, no call counts). The HTTP routes go through the same methods, so a write
 // behaves the same whichever way it arrives.
 
+import { CampaignRegistry } from "./marketing-campaigns.js";
 import { FormRegistry } from "./marketing-forms.js";
 import { AssociationStore } from "./association-store.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
@@ -94,6 +95,8 @@ export class HubspotData {
   private nextEventId = 1;
   /** The portal's forms, which the forms and form submissions APIs list. */
   readonly forms = new FormRegistry();
+  /** The portal's marketing campaigns, which the campaigns API lists and contacts name by id. */
+  readonly campaigns = new CampaignRegistry();
 
   /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
   constructor(readonly now: () => Date = () => new Date()) {

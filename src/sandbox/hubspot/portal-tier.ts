@@ -3,15 +3,20 @@
 // in its OpenAPI spec; https://developers.hubspot.com/docs/guides/api/analytics-and-events/event-analytics);
 // below it HubSpot answers 403 with category MISSING_SCOPES and the body of every scope refusal
 // (hubspot-api-nodejs issue #268, estuary/connectors issue #2213, PipedreamHQ/pipedream issue #11810).
-// The contact properties, forms and marketing email events APIs answer on every tier.
+// The contact properties, forms and marketing email events APIs answer on every tier. The Marketing
+// Campaigns API needs Marketing Hub Professional or higher and the scope `marketing.campaigns.read`
+// (https://developers.hubspot.com/docs/api/marketing/campaigns): a starter portal refuses it alike.
 import { randomUUID } from "node:crypto";
 import type { EmulatorResponse } from "../emulator/server.js";
 
-export const HUBSPOT_TIERS = ["enterprise", "professional"] as const;
+export const HUBSPOT_TIERS = ["enterprise", "professional", "starter"] as const;
 export type HubspotTier = (typeof HUBSPOT_TIERS)[number];
 
 /** The granular scope a private app asks for to read event analytics (Enterprise portals only). */
 export const EVENTS_READ_SCOPE = "behavioral_events.event_definitions.read_write";
+
+/** The scope every Marketing Campaigns API endpoint needs (Professional portals and up). */
+export const CAMPAIGNS_READ_SCOPE = "marketing.campaigns.read";
 
 export function missingScopes(requiredGranularScopes: readonly string[]): EmulatorResponse {
   return {

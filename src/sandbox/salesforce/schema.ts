@@ -571,6 +571,11 @@ function user(): SObjectSchema {
   };
 }
 
+/**
+ * Campaign: Name required (80), Type and Status the standard picklists, StartDate/EndDate dates, Description
+ * long text (https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_campaign.htm,
+ * https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-campaign.html).
+ */
 function campaign(): SObjectSchema {
   return {
     name: "Campaign",
@@ -599,6 +604,9 @@ function campaign(): SObjectSchema {
       field("Status", "picklist", {
         picklist: ["Planned", "In Progress", "Completed", "Aborted"],
       }),
+      field("StartDate", "date"),
+      field("EndDate", "date"),
+      field("Description", "textarea", { length: 32000 }),
       field("IsActive", "boolean", { label: "Active" }),
       owner(),
     ],

@@ -143,6 +143,22 @@ const CAMPAIGN_SOURCES: ReadonlySet<HubSpotSource> = new Set([
   "OFFLINE",
 ]);
 
+/** The acquisition campaigns a source's traffic comes from (one pick, so the stream stays as it was). */
+function campaignsOf(source: HubSpotSource): readonly (typeof ACQUISITION_CAMPAIGNS)[number][] {
+  switch (source) {
+    case "PAID_SEARCH":
+      return ["Google Ads - Brand", "Google Ads - Lead routing"];
+    case "PAID_SOCIAL":
+      return ["LinkedIn - State of RevOps 2026"];
+    case "EMAIL_MARKETING":
+      return ["Webinar: Fixing the lead handoff", "Partner co-marketing: Q2"];
+    case "OFFLINE":
+      return ["SaaStr Annual booth"];
+    default:
+      return ACQUISITION_CAMPAIGNS;
+  }
+}
+
 function displayName(
   rng: Random,
   quirk: Quirk | undefined,
@@ -252,7 +268,7 @@ export function contactAt(ctx: SeedContext, index: number): ContactPlan {
     if (city.state !== undefined && rng.chance(0.85)) contact.state = spellState(rng, city.state);
   }
   if (rng.chance(0.85)) contact.city = city.name;
-  if (CAMPAIGN_SOURCES.has(source) && rng.chance(0.8)) contact.campaign = rng.pick(ACQUISITION_CAMPAIGNS);
+  if (CAMPAIGN_SOURCES.has(source) && rng.chance(0.8)) contact.campaign = rng.pick(campaignsOf(source));
 
   const persona: Persona = kind === "student" ? "student" : kind === "competitor" ? "competitor" : "buyer";
   const activities = buildActivities(ctx, rng, contact.key, temperature, persona, createdAt);

@@ -4,7 +4,8 @@ import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `person_id AS personId, email, from_stage AS fromStage, to_stage AS toStage, at, cause,
-  run_id AS runId, source, campaign, owner_id AS ownerId, amount`;
+  run_id AS runId, source, campaign, campaign_id AS campaignId, campaign_origin AS campaignOrigin,
+  owner_id AS ownerId, amount`;
 
 export interface FunnelFilter {
   personId?: string;
@@ -21,7 +22,7 @@ export class FunnelTable {
     this.sql
       .get(
         `INSERT INTO funnel_events (person_id, email, from_stage, to_stage, at, cause, run_id, source,
-           campaign, owner_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           campaign, campaign_id, campaign_origin, owner_id, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.personId,
@@ -33,6 +34,8 @@ export class FunnelTable {
         event.runId,
         event.source,
         event.campaign,
+        event.campaignId ?? null,
+        event.campaignOrigin ?? null,
         event.ownerId,
         event.amount,
       );

@@ -373,6 +373,26 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX behaviour_activities_time;
     `,
   },
+  {
+    version: 11,
+    name: "campaigns: a funnel event names its campaign's id and origin; the campaigns read from HubSpot and Salesforce",
+    sql: `
+      ALTER TABLE funnel_events ADD COLUMN campaign_id TEXT;
+      ALTER TABLE funnel_events ADD COLUMN campaign_origin TEXT;
+
+      CREATE TABLE campaigns (
+        origin     TEXT NOT NULL CHECK (origin IN ('hubspot-campaign', 'salesforce-campaign')),
+        id         TEXT NOT NULL CHECK (id <> ''),
+        name       TEXT NOT NULL,
+        type       TEXT,
+        status     TEXT,
+        start_date TEXT,
+        end_date   TEXT,
+        read_at    TEXT NOT NULL,
+        PRIMARY KEY (origin, id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

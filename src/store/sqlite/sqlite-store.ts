@@ -10,6 +10,7 @@ import type {
   StoreFact,
   MatchIndexEntry,
   IndexedRecord,
+  StoredCampaign,
   AuditEntry,
   BatchCommit,
   Cursor,
@@ -33,6 +34,7 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
+import { CampaignTable } from "./campaigns.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
 import { CursorTable } from "./cursors.js";
@@ -63,6 +65,7 @@ export class SqliteStateStore implements StateStore {
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
   private readonly matchIndex: MatchIndexTable;
+  private readonly campaigns: CampaignTable;
   private closed = false;
 
   constructor(
@@ -92,6 +95,7 @@ export class SqliteStateStore implements StateStore {
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
     this.matchIndex = new MatchIndexTable(sql);
+    this.campaigns = new CampaignTable(sql);
   }
 
   /** Runs `work` and reports any failure as a StoreError; `action` completes "could not …". */
@@ -373,6 +377,15 @@ export class SqliteStateStore implements StateStore {
     return this.write(`empty the ${crmObject} match index`, () => this.matchIndex.clear(crmObject));
   }
 
+  saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void> {
+    return this.write("save campaigns", () => {
+      for (const c of campaigns) this.campaigns.save(c);
+    });
+  }
+
+  listCampaigns(filter?: { origin?: StoredCampaign["origin"] }): Promise<StoredCampaign[]> {
+    return this.read("list campaigns", () => this.campaigns.list(filter));
+  }
 }
 
 /**

@@ -35,6 +35,22 @@ export interface ActivitySource {
   readEmailEvents(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
 }
 
+/** A campaign as HubSpot's campaigns API or a Salesforce Campaign gives it. */
+export interface SystemCampaign {
+  id: string;
+  name: string;
+  type: string | null;
+  status: string | null;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+/** HubSpot's marketing campaigns, which contacts name by id (campaign-catalog.ts). */
+export interface CampaignSource {
+  /** Every campaign of the portal. Throws SystemError, code MISSING_SCOPES when the portal or token has none. */
+  readCampaigns(): Promise<SystemCampaign[]>;
+}
+
 /** `auto` probes the portal (cached in the store for a day); `events` or `properties` name the source. */
 export type BehaviourSourceSetting = "auto" | "events" | "properties";
 
@@ -46,6 +62,7 @@ export interface FunnelSetup {
   /** Marketing owners (HubSpot) by lower-cased email, to set the contact's owner to the same rep. */
   marketingOwnersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   activities: ActivitySource;
+  campaigns: CampaignSource;
   /** The `hubspot.behaviourSource` setting. */
   behaviourSource: BehaviourSourceSetting;
   /** Which marketing contacts the CRM receives: only MQLs and people already linked, or everyone. */
@@ -113,6 +130,7 @@ export const PERSON_FIELDS = [
   "hs_lead_status",
   "hs_analytics_source",
   "hs_analytics_source_data_1",
+  "hs_analytics_first_touch_converting_campaign",
   "hubspot_owner_id",
   "associatedcompanyid",
   "leadloop_status",

@@ -119,8 +119,16 @@ export interface DealVocabulary {
   /** The junction naming a deal's people (OpportunityContactRole); null: the CRM's associations. */
   contactRoles: { object: string; dealField: string; contactField: string } | null;
   /**
-   * The CRM's campaign membership (CampaignMember: LeadId or ContactId, CampaignId): a funnel event's
-   * campaign when marketing names none for the person; null when the CRM keeps none.
+   * The CRM's campaign membership (CampaignMember: LeadId or ContactId, CampaignId) and the campaign it
+   * names (Campaign: Name, Type, Status, StartDate, EndDate): a funnel event's campaign when HubSpot names
+   * no campaign of its own for the person; null when the CRM keeps none.
    */
-  campaignMembers: { object: string; personFields: string[]; campaignField: string } | null;
+  campaignMembers: {
+    object: string;
+    personFields: string[];
+    campaignField: string;
+    campaign: { object: string; name: string; type: string; status: string; startDate: string; endDate: string };
+    /** Where a person not linked yet is found by email (Lead, Contact), whose ids `personFields` name. */
+    byEmail: { object: string; field: string }[];
+  } | null;
 }

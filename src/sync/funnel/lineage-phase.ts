@@ -14,12 +14,13 @@ import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
+import { crmCampaigns, type EventCampaign, FIRST_TOUCH_CAMPAIGN, marketingCampaigns, SOURCE_DRILL_DOWN } from "./campaign-catalog.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
 /** What a funnel event carries of the person: where they came from and by which campaign. */
-const ATTRIBUTION_FIELDS = ["email", "hs_analytics_source", "hs_analytics_source_data_1", "associatedcompanyid"];
+const ATTRIBUTION_FIELDS = ["email", "hs_analytics_source", SOURCE_DRILL_DOWN, FIRST_TOUCH_CAMPAIGN, "associatedcompanyid"];
 
 /** Followed Lead conversions: the person moves forward and the new Account meets the person's company. */
 export async function followConversions(
@@ -47,7 +48,7 @@ export async function followConversions(
       ...converted.map((r) => r.fields[c.idField]!),
     ]);
     const personOf = (r: SourceRecord) => (links.get(r.fields[c.idField]!) ?? links.get(r.id))?.marketingId;
-    const mover = await newMover(ctx, converted.map(personOf));
+    const mover = await newMover(ctx, setup, converted.map(personOf));
     await mover.campaignsFromCrm(
       setup,
       new Map(
@@ -185,7 +186,7 @@ export async function followDeals(
           dealCompanies: new Map<string, string[]>(),
         };
     const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
-    const mover = await newMover(ctx, personIds);
+    const mover = await newMover(ctx, setup, personIds);
     if (!setup.crmIsMarketing) {
       const links = await ctx.store.findLinksByMarketingIds("contact", personIds);
       await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
@@ -381,8 +382,8 @@ interface Mover {
   /** An association to add in marketing from an existing record. */
   associate(object: string, id: string, toObject: string, toId: string): void;
   /**
-   * The campaign of people marketing names none for: their CRM records' (ids per person) campaign
-   * membership, where the CRM keeps one.
+   * The campaign of people HubSpot names no campaign of its own for: their CRM records' (ids per person)
+   * campaign membership, where the CRM keeps one; it outranks the drill-down's text.
    */
   campaignsFromCrm(setup: FunnelSetup, crmIds: ReadonlyMap<string, readonly string[]>): Promise<void>;
   /** Each person (key) belongs to the company (value): associated in marketing unless already. */
@@ -391,7 +392,7 @@ interface Mover {
 }
 
 /** Moves people along the funnel within one group: a person may move twice (opportunity, then won). */
-async function newMover(ctx: RunContext, personIds: readonly (string | undefined)[]): Promise<Mover> {
+async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly (string | undefined)[]): Promise<Mover> {
   const ids = [...new Set(personIds.filter((id): id is string => !!id))];
   const latest = await ctx.store.latestEvents(ids);
   const stages = new Map([...latest].map(([id, e]) => [id, e.stage]));
@@ -408,13 +409,15 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
-  const crmCampaigns = new Map<string, string>();
+  const campaigns = await marketingCampaigns(ctx, setup, people);
   const associate = (object: string, id: string, toObject: string, toId: string) => {
     const key = `${object}:${id}`;
     const entry = associations.get(key) ?? { object, id, links: [] };
     if (!entry.links.some((l) => l.object === toObject && l.id === toId)) entry.links.push({ object: toObject, id: toId });
     associations.set(key, entry);
   };
+  const campaignOf = (personId: string): EventCampaign =>
+    campaigns.get(personId) ?? { campaign: null, campaignId: null, campaignOrigin: null };
   const mover: Mover = {
     events,
     person: (id) => people.get(id) ?? {},
@@ -437,7 +440,7 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
         cause: `${cause}: ${detail}`,
         runId: ctx.runId,
         source: person.hs_analytics_source ?? null,
-        campaign: person.hs_analytics_source_data_1 || crmCampaigns.get(personId) || null,
+        ...campaignOf(personId),
         ownerId: null,
         amount,
       });
@@ -465,22 +468,8 @@ async function newMover(ctx: RunContext, personIds: readonly (string | undefined
     },
     associate,
     async campaignsFromCrm(setup, crmIds) {
-      const members = setup.vocabulary.deals.campaignMembers;
-      const wanted = [...crmIds].filter(([personId]) => !mover.person(personId).hs_analytics_source_data_1);
-      if (!members || wanted.length === 0) return;
-      const ids = [...new Set(wanted.flatMap(([, recordIds]) => recordIds))];
-      const campaignOf = new Map<string, string>();
-      for (const field of members.personFields) {
-        for (const m of await ctx.crm.findBy(members.object, field, ids, [field, members.campaignField])) {
-          const who = m.fields[field];
-          const campaign = m.fields[members.campaignField];
-          if (who && campaign && !campaignOf.has(who)) campaignOf.set(who, campaign);
-        }
-      }
-      for (const [personId, recordIds] of wanted) {
-        const campaign = recordIds.map((id) => campaignOf.get(id)).find((c) => c !== undefined);
-        if (campaign) crmCampaigns.set(personId, campaign);
-      }
+      const wanted = new Map([...crmIds].filter(([personId]) => campaignOf(personId).campaignOrigin !== "hubspot-campaign"));
+      for (const [personId, campaign] of await crmCampaigns(ctx, setup, wanted)) campaigns.set(personId, campaign);
     },
     async joinCompanies(companyOf) {
       const wanted = [...companyOf.keys()];

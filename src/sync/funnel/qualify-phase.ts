@@ -14,6 +14,7 @@ import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.
 import { readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { reasonsText } from "./person-history.js";
+import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -162,8 +163,8 @@ export async function qualifyPage(
           .join(", ")})`,
         runId: ctx.runId,
         source: record.fields.hs_analytics_source ?? null,
-        // HubSpot's "original source drill-down 1": the campaign, site or search term that brought them.
-        campaign: record.fields.hs_analytics_source_data_1 || null,
+        // Filled below for the page's MQLs at once (campaign-catalog.ts).
+        campaign: null,
         ownerId: null,
         amount: null,
       });
@@ -196,6 +197,11 @@ export async function qualifyPage(
         }),
       );
   }
+  // The MQL's campaign: the contact's HubSpot campaign, else its CRM record's Campaign, else HubSpot's
+  // original source drill-down 1 (the campaign, site or search term that brought them).
+  const fieldsOf = new Map(records.map((r) => [r.id, r.fields] as const));
+  const campaigns = await qualifiedCampaigns(ctx, setup, new Map(events.map((e) => [e.personId, fieldsOf.get(e.personId) ?? {}])));
+  for (const e of events) Object.assign(e, campaigns.get(e.personId));
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };

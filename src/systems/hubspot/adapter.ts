@@ -42,6 +42,8 @@ import { PropertyCatalog } from "./property-catalog.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
 import { HubspotTransport } from "./transport.js";
+import { readCampaigns } from "./campaigns.js";
+import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
 export type { BehaviourAccess, EmailActivity } from "./bulk-behaviour.js";
@@ -88,6 +90,11 @@ export interface HubspotAdapter extends SystemPort {
   readFormSubmissions(since: string | null, until: string): Promise<EmailActivity[]>;
   /** Marketing email opens and clicks after `since` up to `until`, by recipient, from the email events API. */
   readEmailEvents(since: string | null, until: string): Promise<EmailActivity[]>;
+  /**
+   * Every marketing campaign of the portal, typed by the custom campaign property `typeProperty` names.
+   * Throws SystemError (code MISSING_SCOPES below Professional or without marketing.campaigns.read).
+   */
+  readCampaigns(typeProperty: string | null): Promise<SystemCampaign[]>;
   /** id → ids of the `to` records each of these `from` records is associated with. Throws SystemError. */
   readAssociations(from: string, ids: readonly string[], to: string): Promise<Map<string, string[]>>;
   /** Creates the custom property when `object` lacks it; `created` false when it was there. */
@@ -145,6 +152,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       readContactEvents(transport, since, onPage),
     probeEventsApi: () => probeEventsApi(transport),
     readFormSubmissions: (since: string | null, until: string) => readFormSubmissions(transport, since, until),
+    readCampaigns: (typeProperty: string | null) => readCampaigns(transport, typeProperty),
     readEmailEvents: (since: string | null, until: string) => readEmailEvents(transport, since, until),
     readAssociations: (from: string, ids: readonly string[], to: string) =>
       readAssociations(transport, from, ids, to),

@@ -71,7 +71,16 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       amountField: "Amount",
       accountField: "AccountId",
       contactRoles: { object: "OpportunityContactRole", dealField: "OpportunityId", contactField: "ContactId" },
-      campaignMembers: { object: "CampaignMember", personFields: ["LeadId", "ContactId"], campaignField: "CampaignId" },
+      campaignMembers: {
+        object: "CampaignMember",
+        personFields: ["LeadId", "ContactId"],
+        campaignField: "CampaignId",
+        campaign: { object: "Campaign", name: "Name", type: "Type", status: "Status", startDate: "StartDate", endDate: "EndDate" },
+        byEmail: [
+          { object: "Lead", field: "Email" },
+          { object: "Contact", field: "Email" },
+        ],
+      },
     },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);

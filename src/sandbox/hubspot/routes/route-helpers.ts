@@ -16,6 +16,8 @@ export interface HubspotContext {
   searchLagMs: number;
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
+  /** The scopes the private app's token was granted; null: every scope the portal's tier offers. */
+  scopes: ReadonlySet<string> | null;
 }
 
 export function route(

@@ -129,6 +129,49 @@ export const ACQUISITION_CAMPAIGNS = [
   "Partner co-marketing: Q2",
 ] as const;
 
+/** The portal's custom campaign property holding a campaign's type (the sandbox's `hubspot.campaignTypeProperty`). */
+export const CAMPAIGN_TYPE_PROPERTY = "campaign_type";
+
+/**
+ * The HubSpot campaigns the portal has, by the acquisition campaign (utm_campaign, the drill-down's text)
+ * whose contacts name them as first touch. "Google Ads - Brand" has no HubSpot campaign: its contacts keep
+ * the drill-down alone; the SaaStr booth is a Salesforce Campaign. The names are the marketers' own, not
+ * the utm text.
+ */
+export const HUBSPOT_CAMPAIGNS: readonly {
+  id: string;
+  utm: (typeof ACQUISITION_CAMPAIGNS)[number];
+  name: string;
+  type: string;
+  status: "planned" | "in_progress" | "active" | "paused" | "completed";
+  startDate: string;
+  endDate?: string;
+}[] = [
+  { id: "3f0b7c2e-6a41-4f0e-9d7a-1c5e2b8a9d01", utm: "Google Ads - Lead routing", name: "Google Ads – Lead routing", type: "Paid search", status: "active", startDate: "2026-01-05" },
+  { id: "8d2e4a10-93b7-4c55-a0e2-7f61c3d4b502", utm: "LinkedIn - State of RevOps 2026", name: "LinkedIn – État du RevOps 2026", type: "Paid social", status: "active", startDate: "2026-02-02" },
+  { id: "c41a9e77-0b2d-4e8f-8a63-5d9f1e2c7a03", utm: "Webinar: Fixing the lead handoff", name: "Webinar: Fixing the lead handoff", type: "Webinar", status: "completed", startDate: "2026-03-10", endDate: "2026-03-10" },
+  { id: "e5b8d3f1-7c6a-4a29-b1d4-2e0f9a8c6b04", utm: "Partner co-marketing: Q2", name: "Partner co-marketing: Q2", type: "Partner", status: "in_progress", startDate: "2026-04-01", endDate: "2026-06-30" },
+];
+
+/**
+ * The org's Salesforce Campaigns (Type and Status from the standard picklists). The booth's scans were
+ * imported as Leads with their CampaignMember; the portal knows those people by the drill-down alone. The
+ * roadshow's members are people met offline whom HubSpot names no campaign for, and reps' own Leads.
+ */
+export const SALESFORCE_CAMPAIGNS: readonly {
+  key: string;
+  name: string;
+  type: "Trade Show" | "Conference" | "Webinar" | "Partners";
+  status: "Planned" | "In Progress" | "Completed" | "Aborted";
+  startDate: string;
+  endDate: string;
+  /** The acquisition campaign whose people are its members (their Leads or Contacts). */
+  utm: (typeof ACQUISITION_CAMPAIGNS)[number] | null;
+}[] = [
+  { key: "sf-saastr", name: "SaaStr Annual 2026 – booth scans", type: "Trade Show", status: "Completed", startDate: "2026-09-09", endDate: "2026-09-11", utm: "SaaStr Annual booth" },
+  { key: "sf-roadshow", name: "Roadshow Lyon & Zürich", type: "Conference", status: "Completed", startDate: "2026-05-12", endDate: "2026-05-14", utm: null },
+];
+
 export function siteUrl(path: string): string {
   return SITE_ORIGIN + path;
 }
