@@ -102,7 +102,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       if (!p.link && p.marketing && p.crm && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(p.marketing.id);
       if (p.link || p.marketing?.id)
         commit.links.push(
-          linkWrite(ctx.now().toISOString(), p, pw.merged.snapshots, p.crm?.id, p.marketing?.id),
+          linkWrite(p, pw.merged.snapshots, p.crm?.id, p.marketing?.id),
         );
       continue;
     }
@@ -146,7 +146,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         commit.outbox.push(sourceStamp.write);
         snaps[STAMP_KEY] = { ...(snaps[STAMP_KEY] ?? { marketing: null, crm: null }), [sourceStamp.side]: sourceStamp.id };
       }
-      commit.links.push(linkWrite(ctx.now().toISOString(), p, snaps, crmId, marketingId));
+      commit.links.push(linkWrite(p, snaps, crmId, marketingId));
     }
     commit.audit.push(...o.audit);
   }
@@ -752,16 +752,13 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   return pw;
 }
 
+/** The link a pair leaves; its snapshots take the page commit's time as their `syncedAt`. */
 function linkWrite(
-  at: string,
   p: Pairing,
-  snaps: Record<string, { marketing: FieldValue; crm: FieldValue }>,
+  snapshots: Record<string, { marketing: FieldValue; crm: FieldValue }>,
   crmId: string | undefined,
   marketingId: string | undefined,
 ): LinkWrite {
-  const syncedAt = at;
-  const snapshots: Record<string, FieldSnapshot> = {};
-  for (const [k, v] of Object.entries(snaps)) snapshots[k] = { ...v, syncedAt };
   return {
     pair: p.mapping.pair,
     marketingType: p.mapping.marketingObject,

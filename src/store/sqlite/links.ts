@@ -81,6 +81,26 @@ export class LinkTable {
    * Lead keeps its link id, snapshots and history. An undefined matchKey keeps the stored one.
    */
   upsert(write: LinkWrite, at: string): number {
+    // A page's links mostly stay as they are (same records and key, a new sync time): one UPDATE that
+    // touches no indexed column settles those.
+    const same = this.sql
+      .get<{ id: number }>(
+        `UPDATE links SET marketing_type = ?, updated_at = ?
+         WHERE pair = ? AND marketing_id = ? AND status = 'active' AND crm_type = ? AND crm_id = ?
+           AND (? OR match_key IS ?)
+         RETURNING id`,
+      )
+      .get(
+        write.marketingType,
+        at,
+        write.pair,
+        write.marketingId,
+        write.crmType,
+        write.crmId,
+        write.matchKey === undefined ? 1 : 0,
+        write.matchKey ?? null,
+      );
+    if (same !== undefined) return same.id;
     const existing = this.byMarketing(write.pair, write.marketingId);
     const holder = this.byCrm(write.pair, write.crmType, write.crmId);
     if (holder !== undefined && holder.id !== existing?.id) {
