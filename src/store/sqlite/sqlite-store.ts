@@ -151,7 +151,7 @@ export class SqliteStateStore implements StateStore {
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.linkReads.linksByIds("marketing", pair, marketingIds, (missing) =>
-        this.db.transaction(() => this.tables.links.byMarketingIds(pair, missing)).deferred(),
+        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "marketing", missing)).deferred(),
       ),
     );
   }
@@ -159,7 +159,7 @@ export class SqliteStateStore implements StateStore {
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.linkReads.linksByIds("crm", pair, crmIds, (missing) =>
-        this.db.transaction(() => this.tables.links.byCrmIds(pair, missing)).deferred(),
+        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "crm", missing)).deferred(),
       ),
     );
   }
