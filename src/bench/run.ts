@@ -29,6 +29,7 @@ interface Options {
   baselineMax: number;
   engineRecords: number;
   skipEngine: boolean;
+  engineOnly: boolean;
   skipFieldOnly: boolean;
   scoringActivities: number;
 }
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
     .option("--baseline-max <n>", "largest size the naive baseline runs at", count, 100_000)
     .option("--engine-records <n>", "linked record pairs for the engine benchmarks", count, 100_000)
     .option("--skip-engine", "do not run the engine benchmarks", false)
+    .option("--engine-only", "run the engine benchmarks alone (no emulators, no scoring)", false)
     .option("--skip-field-only", "do not run the field-only scenario (funnel off)", false)
     .option("--scoring-activities <n>", "activities rescored by the scoring benchmark", count, 1_000_000)
     .parse(argv);
@@ -66,6 +68,17 @@ async function main(argv: string[]): Promise<void> {
       await benchMerge(lead, options.engineRecords),
       await benchPage(contact, options.engineRecords),
     );
+  }
+
+  if (options.engineOnly) {
+    if (!engine) throw new InvalidArgumentError("--engine-only and --skip-engine exclude each other");
+    const environment = { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ engine, environment }, null, 2)}\n`
+        : `${renderTable([], engine)}\n`,
+    );
+    return;
   }
 
   const sizes = options.scale ? SCALE_SIZES : [options.records];
@@ -103,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
     node: process.version,
     platform: process.platform,
     cpus: cpus().length,
-    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    loadAverage: loadAverage(),
     commit,
   };
   if (options.json) {
@@ -119,6 +132,10 @@ async function main(argv: string[]): Promise<void> {
       );
     }
   }
+}
+
+function loadAverage(): number[] {
+  return loadavg().map((l) => Math.round(l * 100) / 100);
 }
 
 export interface SizeResult {

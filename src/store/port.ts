@@ -35,6 +35,9 @@ export interface FieldSnapshot {
   syncedAt: string;
 }
 
+/** A snapshot to store: its `syncedAt`, when absent, is the time of the batch that writes it. */
+export type SnapshotWrite = Omit<FieldSnapshot, "syncedAt"> & { syncedAt?: string };
+
 /** A link to create or update, with the snapshots to replace for the fields named. */
 export interface LinkWrite {
   pair: string;
@@ -45,7 +48,7 @@ export interface LinkWrite {
   /** Absent: an existing link keeps its stored key; null clears it. */
   matchKey?: string | null;
   /** Field name (as in the mapping) → its new snapshot. Fields not named keep their snapshot. */
-  snapshots?: Record<string, FieldSnapshot>;
+  snapshots?: Record<string, SnapshotWrite>;
 }
 
 export interface Cursor {

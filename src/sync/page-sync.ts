@@ -82,6 +82,16 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
   pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings)));
 
+  // A link's snapshots are written only where they changed, against the row read for this page; a link
+  // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
+  const written = new Set(commit.links.map((l) => l.marketingId));
+  const pushLink = (p: Pairing, snaps: SnapshotValues, crmId: string | undefined, marketingId: string | undefined) => {
+    const marketing = marketingId ?? p.link?.marketingId ?? "";
+    const previous = p.link && !written.has(marketing) ? snapshots.get(p.link.id) : undefined;
+    written.add(marketing);
+    commit.links.push(linkWrite(p, previous ? changedSnapshots(snaps, previous) : snaps, crmId, marketingId));
+  };
+
   let work: PairWrite[] = [];
   for (const p of pairings) {
     const merged = mergeRecord({
@@ -100,10 +110,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (!p.link && p.marketing && p.crm && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(p.marketing.id);
-      if (p.link || p.marketing?.id)
-        commit.links.push(
-          linkWrite(ctx.now().toISOString(), p, pw.merged.snapshots, p.crm?.id, p.marketing?.id),
-        );
+      if (p.link || p.marketing?.id) pushLink(p, pw.merged.snapshots, p.crm?.id, p.marketing?.id);
       continue;
     }
     work.push(pw);
@@ -146,7 +153,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         commit.outbox.push(sourceStamp.write);
         snaps[STAMP_KEY] = { ...(snaps[STAMP_KEY] ?? { marketing: null, crm: null }), [sourceStamp.side]: sourceStamp.id };
       }
-      commit.links.push(linkWrite(ctx.now().toISOString(), p, snaps, crmId, marketingId));
+      pushLink(p, snaps, crmId, marketingId);
     }
     commit.audit.push(...o.audit);
   }
@@ -756,16 +763,30 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   return pw;
 }
 
+type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
+
+/**
+ * The snapshots that differ from those stored: a field whose values stay keeps its row entry and its
+ * `syncedAt` (the time its values were last set), so a page rewrites only what it changed.
+ */
+function changedSnapshots(next: SnapshotValues, previous: Record<string, FieldSnapshot>): SnapshotValues | undefined {
+  let out: SnapshotValues | undefined;
+  for (const key in next) {
+    const snap = next[key]!;
+    const old = previous[key];
+    if (old && old.marketing === snap.marketing && old.crm === snap.crm) continue;
+    (out ??= {})[key] = snap;
+  }
+  return out;
+}
+
+/** The link a pair leaves; its snapshots take the page commit's time as their `syncedAt`. */
 function linkWrite(
-  at: string,
   p: Pairing,
-  snaps: Record<string, { marketing: FieldValue; crm: FieldValue }>,
+  snapshots: SnapshotValues | undefined,
   crmId: string | undefined,
   marketingId: string | undefined,
 ): LinkWrite {
-  const syncedAt = at;
-  const snapshots: Record<string, FieldSnapshot> = {};
-  for (const [k, v] of Object.entries(snaps)) snapshots[k] = { ...v, syncedAt };
   return {
     pair: p.mapping.pair,
     marketingType: p.mapping.marketingObject,

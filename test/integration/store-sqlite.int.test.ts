@@ -285,6 +285,65 @@ describe("SQLite state store file", () => {
     db.close();
   });
 
+  it("converts snapshots kept in the older forms to the compact one, and reads what it cannot convert", async () => {
+    const file = freshFile();
+    await (await openSqliteStore(file)).close();
+    rmSync(file);
+    for (const suffix of ["-wal", "-shm"]) rmSync(file + suffix, { force: true });
+
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.slice(0, 8));
+    const link = old.prepare(
+      `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, created_at, updated_at)
+       VALUES ('contact', 'contacts', ?, 'Lead', ?, ?, ?) RETURNING id`,
+    );
+    const francoise = (link.get("53", people.francoise.lead, at(0), at(0)) as { id: number }).id;
+    const jose = (link.get("54", people.jose.lead, at(0), at(0)) as { id: number }).id;
+    const snapshots = old.prepare("INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)");
+    // Arrays as the last schema wrote them, an object as the one before it, and a time that is no instant.
+    snapshots.run(
+      francoise,
+      JSON.stringify({
+        "lastname>LastName": ["Lefèvre", "Lefevre", at(1)],
+        "email>Email": ["francoise.lefevre@société-générale.fr", "francoise.lefevre@société-générale.fr", at(1)],
+        "phone>Phone": [null, null, at(1)],
+        "city>City": { marketing: "Zürich", crm: "Zurich", syncedAt: at(2) },
+        "zip>PostalCode": ["75008", "75008", "yesterday"],
+      }),
+    );
+    snapshots.run(jose, JSON.stringify({ "firstname>FirstName": { marketing: "José", crm: "José", syncedAt: at(3) } }));
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    const read = await upgraded.getSnapshots([francoise, jose]);
+    expect(read.get(francoise)).toEqual({
+      "lastname>LastName": { marketing: "Lefèvre", crm: "Lefevre", syncedAt: at(1) },
+      "email>Email": {
+        marketing: "francoise.lefevre@société-générale.fr",
+        crm: "francoise.lefevre@société-générale.fr",
+        syncedAt: at(1),
+      },
+      "phone>Phone": { marketing: null, crm: null, syncedAt: at(1) },
+      "city>City": { marketing: "Zürich", crm: "Zurich", syncedAt: at(2) },
+      "zip>PostalCode": { marketing: "75008", crm: "75008", syncedAt: "yesterday" },
+    });
+    expect(read.get(jose)).toEqual({ "firstname>FirstName": { marketing: "José", crm: "José", syncedAt: at(3) } });
+    await upgraded.close();
+
+    const db = new Database(file, { readonly: true });
+    const row = db.prepare("SELECT fields FROM link_snapshots WHERE link_id = ?").get(francoise) as { fields: string };
+    const stored = JSON.parse(row.fields) as Record<string, unknown>;
+    const ms = (minutes: number) => Date.parse(at(minutes));
+    expect(stored).toEqual({
+      "lastname>LastName": [ms(1), "Lefèvre", "Lefevre"],
+      "email>Email": [ms(1), "francoise.lefevre@société-générale.fr"],
+      "phone>Phone": [ms(1)],
+      "city>City": [ms(2), "Zürich", "Zurich"],
+      "zip>PostalCode": ["75008", "75008", "yesterday"],
+    });
+    db.close();
+  });
+
   it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {
     const file = freshFile();
     await (await openSqliteStore(file)).close();
@@ -337,6 +396,39 @@ describe("SQLite state store file", () => {
     await store.commitBatch({ runId: RUN, at: at(2), links: [leadLink(people.bjorn)] });
     expect(await store.countLinks()).toBe(1);
     await store.close();
+  });
+
+  it("answers a page's second read of links and snapshots as SQLite would, after its own or another process's commit", async () => {
+    const file = freshFile();
+    const a = await openSqliteStore(file);
+    const b = await openSqliteStore(file);
+    const ids = [people.francoise.hubspotId, people.jose.hubspotId];
+    const snapshots = (city: string, minutes: number) => ({
+      "city>City": { marketing: city, crm: city, syncedAt: at(minutes) },
+    });
+
+    expect((await a.findLinksByMarketingIds("contact", ids)).size).toBe(0);
+    // Another process links Françoise: the next read sees it, though the same ids were read just before.
+    await b.commitBatch({ runId: RUN, at: at(1), links: [{ ...leadLink(people.francoise), snapshots: snapshots("Zürich", 1) }] });
+    const linked = await a.findLinksByMarketingIds("contact", ids);
+    expect([...linked.keys()]).toEqual([people.francoise.hubspotId]);
+    const linkId = linked.get(people.francoise.hubspotId)!.id;
+    expect((await a.getSnapshots([linkId])).get(linkId)).toEqual(snapshots("Zürich", 1));
+    expect((await a.findLinksByCrmIds("contact", [people.francoise.lead])).get(people.francoise.lead)?.id).toBe(linkId);
+
+    await b.commitBatch({ runId: RUN, at: at(2), links: [{ ...leadLink(people.francoise), snapshots: snapshots("Genève", 2) }] });
+    expect((await a.getSnapshots([linkId])).get(linkId)).toEqual(snapshots("Genève", 2));
+
+    // Its own commit: José is linked and Françoise's city changes again.
+    await a.commitBatch({
+      runId: RUN,
+      at: at(3),
+      links: [leadLink(people.jose), { ...leadLink(people.francoise), snapshots: snapshots("Lyon", 3) }],
+    });
+    expect([...(await a.findLinksByMarketingIds("contact", ids)).keys()].sort()).toEqual([...ids].sort());
+    expect((await a.getSnapshots([linkId])).get(linkId)).toEqual(snapshots("Lyon", 3));
+    await a.close();
+    await b.close();
   });
 
   it("lets two store instances on one file contend for the run lock", async () => {

@@ -38,7 +38,7 @@ export function writeBatch(
   for (const { id, reason } of batch.retireLinks ?? []) tables.links.retire(id, reason, batch.at);
   const linkIds = (batch.links ?? []).map((write) => {
     const id = tables.links.upsert(write, batch.at);
-    if (write.snapshots !== undefined) tables.snapshots.replace(id, write.snapshots);
+    if (write.snapshots !== undefined) tables.snapshots.replace(id, write.snapshots, batch.at);
     return id;
   });
   for (const entry of batch.audit ?? []) tables.audit.add(entry);

@@ -7,6 +7,9 @@ import type { Statements } from "./statements.js";
 const COLUMNS = `id, pair, marketing_type AS marketingType, marketing_id AS marketingId, crm_type AS crmType,
   crm_id AS crmId, match_key AS matchKey, status, retired_reason AS retiredReason, created_at AS createdAt,
   updated_at AS updatedAt`;
+const JOINED_COLUMNS = COLUMNS.split(",")
+  .map((column) => `l.${column.trim()}`)
+  .join(", ");
 
 export class LinkTable {
   constructor(private readonly sql: Statements) {}
@@ -76,6 +79,34 @@ export class LinkTable {
     return found;
   }
 
+  /**
+   * The active links whose id on one side is among `ids`, each with its snapshot row as stored (JSON
+   * text, or null), in one statement per chunk: a page's links and snapshots in one read.
+   */
+  withSnapshotText(
+    pair: string,
+    side: "marketing" | "crm",
+    ids: readonly string[],
+  ): { links: Map<string, Link>; snapshotText: Map<number, string | null> } {
+    const column = side === "marketing" ? "l.marketing_id" : "l.crm_id";
+    const links = new Map<string, Link>();
+    const snapshotText = new Map<number, string | null>();
+    for (const chunk of inListChunks(ids)) {
+      const rows = this.sql
+        .get<Link & { snapshotFields: string | null }>(
+          `SELECT ${JOINED_COLUMNS}, s.fields AS snapshotFields
+           FROM links AS l LEFT JOIN link_snapshots AS s ON s.link_id = l.id
+           WHERE l.pair = ? AND l.status = 'active' AND ${column} IN (${chunk.placeholders}) ORDER BY l.id`,
+        )
+        .all(pair, ...chunk.params);
+      for (const { snapshotFields, ...link } of rows) {
+        links.set(side === "marketing" ? link.marketingId : link.crmId, link);
+        snapshotText.set(link.id, snapshotFields);
+      }
+    }
+    return { links, snapshotText };
+  }
+
   count(pair?: string): number {
     const row =
       pair === undefined
@@ -91,6 +122,26 @@ export class LinkTable {
    * Lead keeps its link id, snapshots and history. An undefined matchKey keeps the stored one.
    */
   upsert(write: LinkWrite, at: string): number {
+    // A page's links mostly stay as they are (same records and key, a new sync time): one UPDATE that
+    // touches no indexed column settles those.
+    const same = this.sql
+      .get<{ id: number }>(
+        `UPDATE links SET marketing_type = ?, updated_at = ?
+         WHERE pair = ? AND marketing_id = ? AND status = 'active' AND crm_type = ? AND crm_id = ?
+           AND (? OR match_key IS ?)
+         RETURNING id`,
+      )
+      .get(
+        write.marketingType,
+        at,
+        write.pair,
+        write.marketingId,
+        write.crmType,
+        write.crmId,
+        write.matchKey === undefined ? 1 : 0,
+        write.matchKey ?? null,
+      );
+    if (same !== undefined) return same.id;
     const existing = this.byMarketing(write.pair, write.marketingId);
     const holder = this.byCrm(write.pair, write.crmType, write.crmId);
     if (holder !== undefined && holder.id !== existing?.id) {

@@ -393,6 +393,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: "snapshots: each field as [syncedAt ms], [syncedAt ms, value] or [syncedAt ms, marketing, crm]",
+    // The compact form of snapshots.ts: half the bytes to write and parse on every changed record's path.
+    // A time that is not an ISO instant with milliseconds keeps the old [marketing, crm, syncedAt] form,
+    // which is still read.
+    sql: `
+      UPDATE link_snapshots SET fields = (
+        SELECT json_group_object(e.key, json(CASE
+          WHEN e.type NOT IN ('array', 'object')
+            OR NOT coalesce((CASE e.type WHEN 'array' THEN json_extract(e.value, '$[2]') ELSE json_extract(e.value, '$.syncedAt') END) GLOB
+              '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z', 0)
+            THEN e.value
+          WHEN (CASE e.type WHEN 'array' THEN json_extract(e.value, '$[0]') ELSE json_extract(e.value, '$.marketing') END) IS NULL AND (CASE e.type WHEN 'array' THEN json_extract(e.value, '$[1]') ELSE json_extract(e.value, '$.crm') END) IS NULL
+            THEN json_array(CAST(round(unixepoch(CASE e.type WHEN 'array' THEN json_extract(e.value, '$[2]') ELSE json_extract(e.value, '$.syncedAt') END, 'subsec') * 1000) AS INTEGER))
+          WHEN (CASE e.type WHEN 'array' THEN json_extract(e.value, '$[0]') ELSE json_extract(e.value, '$.marketing') END) IS (CASE e.type WHEN 'array' THEN json_extract(e.value, '$[1]') ELSE json_extract(e.value, '$.crm') END)
+            THEN json_array(CAST(round(unixepoch(CASE e.type WHEN 'array' THEN json_extract(e.value, '$[2]') ELSE json_extract(e.value, '$.syncedAt') END, 'subsec') * 1000) AS INTEGER), CASE e.type WHEN 'array' THEN json_extract(e.value, '$[0]') ELSE json_extract(e.value, '$.marketing') END)
+          ELSE json_array(CAST(round(unixepoch(CASE e.type WHEN 'array' THEN json_extract(e.value, '$[2]') ELSE json_extract(e.value, '$.syncedAt') END, 'subsec') * 1000) AS INTEGER), CASE e.type WHEN 'array' THEN json_extract(e.value, '$[0]') ELSE json_extract(e.value, '$.marketing') END, CASE e.type WHEN 'array' THEN json_extract(e.value, '$[1]') ELSE json_extract(e.value, '$.crm') END)
+        END))
+        FROM json_each(link_snapshots.fields) AS e
+      )
+      WHERE fields <> '{}';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

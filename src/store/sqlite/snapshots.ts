@@ -1,28 +1,39 @@
 // Field snapshots: the value last synced on each side of every linked field, the base of the three-way
 // merge, kept as one JSON object per link (read a page of links in one pass). Writes replace the named
-// fields only. Each field is stored as `[marketing, crm, syncedAt]` (a third of the bytes of the
-// `{marketing, crm, syncedAt}` objects older stores hold, which are still read), since a store holds one
-// per linked record and parsing them is on every changed record's path.
-import type { FieldSnapshot } from "../port.js";
+// fields only, merged into the stored object by SQLite's json_patch (RFC 7396: each named field's array
+// replaces the stored value), so a page's commit neither reads nor parses the rows it updates.
+//
+// A store holds one object per linked record and every changed record's path parses one, so each field
+// is kept compactly: `[syncedAt]` when both sides are blank, `[syncedAt, value]` when both sides hold the
+// same value, `[syncedAt, marketing, crm]` otherwise, with syncedAt in epoch milliseconds. Older rows
+// (`[marketing, crm, syncedAt]` arrays, or `{marketing, crm, syncedAt}` objects) are still read; migration
+// 9 converts them.
+import type { FieldSnapshot, SnapshotWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
-type Snapshots = Record<string, FieldSnapshot>;
+export type Snapshots = Record<string, FieldSnapshot>;
+
+type FieldValue = FieldSnapshot["marketing"];
+type StoredField =
+  | [number]
+  | [number, FieldValue]
+  | [number, FieldValue, FieldValue]
+  /** Before migration 12, or a time that is not an ISO instant. */
+  | [FieldValue, FieldValue, string]
+  | FieldSnapshot;
 
 export class SnapshotTable {
   constructor(private readonly sql: Statements) {}
 
-  replace(linkId: number, snapshots: Snapshots): void {
-    const current = this.sql
-      .get<{ fields: string }>("SELECT fields FROM link_snapshots WHERE link_id = ?")
-      .get(linkId);
-    const merged: Snapshots = { ...(current ? decode(current.fields) : {}), ...snapshots };
+  /** Replaces the named fields' snapshots; a snapshot without its own time takes `at`. */
+  replace(linkId: number, snapshots: Record<string, SnapshotWrite>, at: string): void {
     this.sql
       .get(
         `INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)
-         ON CONFLICT (link_id) DO UPDATE SET fields = excluded.fields`,
+         ON CONFLICT (link_id) DO UPDATE SET fields = json_patch(fields, excluded.fields)`,
       )
-      .run(linkId, encode(merged));
+      .run(linkId, encodeSnapshots(snapshots, at));
   }
 
   forLinks(linkIds: readonly number[]): Map<number, Snapshots> {
@@ -33,29 +44,59 @@ export class SnapshotTable {
           `SELECT link_id AS linkId, fields FROM link_snapshots WHERE link_id IN (${chunk.placeholders})`,
         )
         .all(...chunk.params);
-      for (const { linkId, fields } of rows) found.set(linkId, decode(fields));
+      for (const { linkId, fields } of rows) found.set(linkId, decodeSnapshots(fields));
     }
     return found;
   }
 }
 
-type StoredField = [FieldSnapshot["marketing"], FieldSnapshot["crm"], string] | FieldSnapshot;
-
-function encode(snapshots: Snapshots): string {
+export function encodeSnapshots(snapshots: Record<string, SnapshotWrite>, at: string): string {
   const out: Record<string, StoredField> = {};
   for (const key in snapshots) {
     const s = snapshots[key]!;
-    out[key] = [s.marketing, s.crm, s.syncedAt];
+    const syncedAt = s.syncedAt ?? at;
+    const ms = instantMs(syncedAt);
+    if (ms === undefined) out[key] = [s.marketing, s.crm, syncedAt];
+    else if (s.marketing === s.crm) out[key] = s.marketing === null ? [ms] : [ms, s.marketing];
+    else out[key] = [ms, s.marketing, s.crm];
   }
   return JSON.stringify(out);
 }
 
-function decode(text: string): Snapshots {
+export function decodeSnapshots(text: string): Snapshots {
   const stored = JSON.parse(text) as Record<string, StoredField>;
   const out: Snapshots = {};
   for (const key in stored) {
     const s = stored[key]!;
-    out[key] = Array.isArray(s) ? { marketing: s[0], crm: s[1], syncedAt: s[2] } : s;
+    if (!Array.isArray(s)) out[key] = s;
+    else if (typeof s[0] === "number") {
+      const syncedAt = isoOf(s[0]);
+      const marketing = s.length === 1 ? null : (s[1] as FieldValue);
+      out[key] = { marketing, crm: s.length === 3 ? (s[2] as FieldValue) : marketing, syncedAt };
+    } else out[key] = { marketing: s[0], crm: s[1] as FieldValue, syncedAt: s[2] as string };
   }
   return out;
+}
+
+// A page's snapshots share a handful of times: the last conversion each way is remembered.
+let lastIso = "";
+let lastMs: number | undefined;
+let lastMsIn = Number.NaN;
+let lastIsoOut = "";
+
+/** The instant as epoch ms when it reads back as the very same string, else undefined. */
+function instantMs(iso: string): number | undefined {
+  if (iso === lastIso) return lastMs;
+  const ms = Date.parse(iso);
+  lastIso = iso;
+  lastMs = Number.isNaN(ms) || new Date(ms).toISOString() !== iso ? undefined : ms;
+  return lastMs;
+}
+
+function isoOf(ms: number): string {
+  if (ms !== lastMsIn) {
+    lastMsIn = ms;
+    lastIsoOut = new Date(ms).toISOString();
+  }
+  return lastIsoOut;
 }

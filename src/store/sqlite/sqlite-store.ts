@@ -42,6 +42,7 @@ import { type ErrorFilter, ErrorQueueTable } from "./error-queue.js";
 import { toStoreError } from "./errors.js";
 import { type FunnelFilter, FunnelTable } from "./funnel.js";
 import { HistoryToFillTable } from "./history-to-fill.js";
+import { LinkReadCache } from "./link-read-cache.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
@@ -67,6 +68,7 @@ export class SqliteStateStore implements StateStore {
   private readonly matchIndex: MatchIndexTable;
   private readonly campaigns: CampaignTable;
   private closed = false;
+  private readonly linkReads: LinkReadCache;
 
   constructor(
     private readonly db: Database.Database,
@@ -91,6 +93,8 @@ export class SqliteStateStore implements StateStore {
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql),
     };
+    const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+    this.linkReads = new LinkReadCache(() => dataVersion.get()!);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
@@ -112,7 +116,10 @@ export class SqliteStateStore implements StateStore {
 
   /** Like `read`, inside BEGIN IMMEDIATE: the write lock is taken up front, so a read-then-write is atomic. */
   private write<T>(action: string, work: () => T): Promise<T> {
-    return this.read(action, () => this.db.transaction(work).immediate());
+    return this.read(action, () => {
+      this.linkReads.clear();
+      return this.db.transaction(work).immediate();
+    });
   }
 
   async close(): Promise<void> {
@@ -156,7 +163,9 @@ export class SqliteStateStore implements StateStore {
   // Bulk reads run in one read transaction so every chunk sees the same snapshot.
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
-      this.db.transaction(() => this.tables.links.byMarketingIds(pair, marketingIds)).deferred(),
+      this.linkReads.linksByIds("marketing", pair, marketingIds, (missing) =>
+        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "marketing", missing)).deferred(),
+      ),
     );
   }
 
@@ -166,7 +175,9 @@ export class SqliteStateStore implements StateStore {
 
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
-      this.db.transaction(() => this.tables.links.byCrmIds(pair, crmIds)).deferred(),
+      this.linkReads.linksByIds("crm", pair, crmIds, (missing) =>
+        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "crm", missing)).deferred(),
+      ),
     );
   }
 
@@ -188,7 +199,9 @@ export class SqliteStateStore implements StateStore {
 
   getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>> {
     return this.read("read field snapshots", () =>
-      this.db.transaction(() => this.tables.snapshots.forLinks(linkIds)).deferred(),
+      this.linkReads.snapshotsOf(linkIds, (missing) =>
+        this.db.transaction(() => this.tables.snapshots.forLinks(missing)).deferred(),
+      ),
     );
   }
 
