@@ -9,19 +9,8 @@ import type { Statements } from "./statements.js";
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const NAME_CACHE_LIMIT = 10_000;
 
-interface AuditRow {
-  id: number;
-  runId: string;
-  atMs: number;
-  system: string;
-  object: string;
-  recordId: string;
-  operation: string;
-  field: string;
-  before: string | null;
-  after: string | null;
-  rule: string;
-}
+/** An audit entry as its row holds it: the time in epoch milliseconds. */
+type AuditRow = Omit<AuditEntry, "at"> & { id: number; atMs: number };
 
 export class AuditTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */

@@ -7,6 +7,7 @@ import type { CompiledDefinition } from "../../core/scoring/compile.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import type { SlaDefinition } from "../../core/sla/definition.js";
+import type { StoredCampaign } from "../../store/port.js";
 import type { HandoffVocabulary } from "./handoff-vocabulary.js";
 
 /** The qualification phase's cursor over changed contacts (absent before a portal's first load). */
@@ -35,15 +36,8 @@ export interface ActivitySource {
   readEmailEvents(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
 }
 
-/** A campaign as HubSpot's campaigns API or a Salesforce Campaign gives it. */
-export interface SystemCampaign {
-  id: string;
-  name: string;
-  type: string | null;
-  status: string | null;
-  startDate: string | null;
-  endDate: string | null;
-}
+/** A campaign as HubSpot's campaigns API or a Salesforce Campaign gives it: what the store keeps, before it is kept. */
+export type SystemCampaign = Omit<StoredCampaign, "origin" | "readAt">;
 
 /** HubSpot's marketing campaigns, which contacts name by id (campaign-catalog.ts). */
 export interface CampaignSource {
