@@ -6,18 +6,12 @@ import { jest } from "@jest/globals";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import { runCli } from "../support/cli-run.js";
-import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+import { mqlEmails, openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 
 // Whole CLI runs over seeded worlds of 200 and 1,000 contacts: minutes on a loaded machine, not seconds.
 jest.setTimeout(900_000);
 
 const EVENTS = "GET /events/v3/events";
-
-async function sync(world: SandboxWorld): Promise<{ code: number; summary: Record<string, unknown>; stderr: string }> {
-  const r = await runCli(["sync", "-c", world.configPath, "--json"]);
-  return { code: r.code, summary: r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {}, stderr: r.stderr };
-}
 
 function eventsCalls(world: SandboxWorld): number {
   return world.hubspot.calls.byEndpoint()[EVENTS] ?? 0;
@@ -35,16 +29,6 @@ async function scoresByEmail(world: SandboxWorld): Promise<Map<string, { score: 
   try {
     const rows = await store.listPersonScores();
     return new Map(rows.map((r) => [(r.email ?? r.personId).toLowerCase(), { score: r.score, behaviour: r.behaviour }]));
-  } finally {
-    await store.close();
-  }
-}
-
-async function mqlEmails(world: SandboxWorld): Promise<string[]> {
-  const store = await openSqliteStore(world.storePath);
-  try {
-    const events = await store.listFunnelEvents();
-    return [...new Set(events.filter((e) => e.toStage === "mql").map((e) => (e.email ?? "").toLowerCase()))].sort();
   } finally {
     await store.close();
   }
@@ -78,8 +62,8 @@ describe("a first load on an Enterprise portal reads events in bulk", () => {
   it("scores the same people with a few pages of every contact's events as with a read per contact", async () => {
     const events = bulk.hubspot.data.listEvents().length;
     expect(events).toBeGreaterThan(1000); // more than a page: the bulk read pages
-    const a = await sync(bulk);
-    const b = await sync(oneByOne);
+    const a = await syncWorld(bulk);
+    const b = await syncWorld(oneByOne);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     // The probe, then the pages of every contact's events; no read per contact.
@@ -109,8 +93,8 @@ describe("a first load on an Enterprise portal reads events in bulk", () => {
     expect(acted).toBeGreaterThan(0);
     playPeople(42, 2, oneByOne, new Date());
     bulk.hubspot.calls.reset();
-    expect((await sync(bulk)).code).toBe(0);
-    expect((await sync(oneByOne)).code).toBe(0);
+    expect((await syncWorld(bulk)).code).toBe(0);
+    expect((await syncWorld(oneByOne)).code).toBe(0);
     const calls = eventsCalls(bulk);
     expect(calls).toBeGreaterThan(0);
     // One read per contact who acted, at most: no bulk read for a handful of contacts.
@@ -131,7 +115,7 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
   it("makes one events call per 1,000 events of the window, not one per contact", async () => {
     const events = world.hubspot.data.listEvents().length;
     const contacts = world.hubspot.data.listObjects("contacts").length;
-    expect((await sync(world)).code).toBe(0);
+    expect((await syncWorld(world)).code).toBe(0);
     const calls = eventsCalls(world);
     expect(calls).toBeLessThanOrEqual(1 + Math.ceil(events / 1000));
     expect(calls).toBeLessThanOrEqual(contacts / 50);
@@ -150,7 +134,7 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
     const stop = world.hubspot.calls.observe((call) => {
       if (call.endpoint === EVENTS && !call.query.has("objectId")) bulkPages++;
     });
-    expect((await sync(world)).code).toBe(0);
+    expect((await syncWorld(world)).code).toBe(0);
     stop();
     const next = eventsCalls(world);
     expect(bulkPages).toBeGreaterThan(0);

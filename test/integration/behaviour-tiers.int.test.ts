@@ -7,7 +7,7 @@ import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
-import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+import { mqlEmails, openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,22 +28,6 @@ function behaviourReads(world: SandboxWorld): number {
   return BEHAVIOUR_ENDPOINTS.reduce((sum, e) => sum + (counts[e] ?? 0), 0);
 }
 
-async function sync(world: SandboxWorld): Promise<{ code: number; summary: Record<string, unknown>; stderr: string }> {
-  const r = await runCli(["sync", "-c", world.configPath, "--json"]);
-  return { code: r.code, summary: r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {}, stderr: r.stderr };
-}
-
-/** Emails of the people leadloop made MQLs, from its store. */
-async function mqlEmails(world: SandboxWorld): Promise<string[]> {
-  const store = await openSqliteStore(world.storePath);
-  try {
-    const events = await store.listFunnelEvents();
-    return [...new Set(events.filter((e) => e.toStage === "mql").map((e) => (e.email ?? "").toLowerCase()))].sort();
-  } finally {
-    await store.close();
-  }
-}
-
 describe("behaviour on every HubSpot tier", () => {
   const now = new Date();
   const seed = generateSeed({ seed: 42, now, contacts: 200 });
@@ -60,8 +44,8 @@ describe("behaviour on every HubSpot tier", () => {
   });
 
   it("qualifies the same people on a Professional portal as on an Enterprise one, and hands them off", async () => {
-    const ent = await sync(enterprise);
-    const pro = await sync(professional);
+    const ent = await syncWorld(enterprise);
+    const pro = await syncWorld(professional);
     expect(ent.code).toBe(0);
     // Professional answers the events API with 403 MISSING_SCOPES; leadloop detects it and carries on.
     expect(pro.code).toBe(0);
@@ -75,8 +59,8 @@ describe("behaviour on every HubSpot tier", () => {
 
     // People act (pricing visits, demo requests, offers, comebacks), the same way on both portals.
     for (const world of [enterprise, professional]) playPeople(42, 2, world, new Date());
-    expect((await sync(enterprise)).code).toBe(0);
-    expect((await sync(professional)).code).toBe(0);
+    expect((await syncWorld(enterprise)).code).toBe(0);
+    expect((await syncWorld(professional)).code).toBe(0);
     expect(await mqlEmails(professional)).toEqual(await mqlEmails(enterprise));
     expect((await mqlEmails(enterprise)).length).toBeGreaterThan(entMqls.length);
   });
@@ -85,11 +69,11 @@ describe("behaviour on every HubSpot tier", () => {
     for (const world of [enterprise, professional]) {
       // A run that writes (scores, handoffs of people who acted), then one that only meets those writes.
       playPeople(42, 7, world, new Date());
-      const writing = await sync(world);
+      const writing = await syncWorld(world);
       expect(writing.code).toBe(0);
       expect((writing.summary.updated as Record<string, number>).hubspot).toBeGreaterThan(0);
       world.hubspot.calls.reset();
-      const run = await sync(world);
+      const run = await syncWorld(world);
       expect(run.code).toBe(0);
       expect((run.summary.read as Record<string, number>).hubspot).toBeGreaterThan(0); // it read them
       expect(behaviourReads(world)).toBe(0);
@@ -104,13 +88,13 @@ describe("behaviour on every HubSpot tier", () => {
     await store.close();
     playPeople(42, 5, professional, new Date());
     professional.hubspot.calls.reset();
-    const run = await sync(professional);
+    const run = await syncWorld(professional);
     expect(run.code).toBe(0); // never exit 3
     expect(run.stderr.match(/behaviour\.events_refused/g)).toHaveLength(1);
     expect(professional.hubspot.calls.byEndpoint()["GET /events/v3/events"]).toBe(1);
     playPeople(42, 6, professional, new Date());
     professional.hubspot.calls.reset();
-    const next = await sync(professional);
+    const next = await syncWorld(professional);
     expect(next.code).toBe(0);
     expect(next.stderr).not.toContain("behaviour.events_refused");
     expect(professional.hubspot.calls.byEndpoint()["GET /events/v3/events"] ?? 0).toBe(0);
@@ -133,7 +117,7 @@ describe("behaviour on every HubSpot tier", () => {
     );
     playPeople(42, 4, enterprise, new Date());
     enterprise.hubspot.calls.reset();
-    const run = await sync(enterprise);
+    const run = await syncWorld(enterprise);
     expect(run.code).toBe(0);
     const counts = enterprise.hubspot.calls.byEndpoint();
     expect(counts["GET /events/v3/events"] ?? 0).toBe(0); // told: no probe, no events reads
@@ -152,7 +136,7 @@ describe("behaviour reads on a Professional portal of 1,000 contacts", () => {
   afterAll(async () => world.close());
 
   it("costs at most one behaviour read per 100 changed contacts: bulk sources once per run, not per contact", async () => {
-    expect((await sync(world)).code).toBe(0);
+    expect((await syncWorld(world)).code).toBe(0);
     // A marketer edits every contact (a trailing space in the job title), and some people act.
     const contacts = world.hubspot.data.listObjects("contacts");
     for (const c of contacts)
@@ -160,7 +144,7 @@ describe("behaviour reads on a Professional portal of 1,000 contacts", () => {
     const played = playPeople(7, 2, world, new Date());
     expect(played.forms).toBeGreaterThan(0);
     world.hubspot.calls.reset();
-    const run = await sync(world);
+    const run = await syncWorld(world);
     expect(run.code).toBe(0);
     const reads = behaviourReads(world);
     expect(reads).toBeGreaterThan(0); // the people who acted are read, in bulk

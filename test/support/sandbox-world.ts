@@ -13,6 +13,8 @@ import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sand
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
 import type { SeedData } from "../../src/sandbox/seed/types.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { runCli } from "./cli-run.js";
 
 export interface SandboxWorld {
   hubspot: HubspotEmulator;
@@ -64,4 +66,23 @@ export async function openSandboxWorld(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One `leadloop sync --json` over the world: its exit code, run summary and log lines. */
+export async function syncWorld(
+  world: SandboxWorld,
+): Promise<{ code: number; summary: Record<string, unknown>; stderr: string }> {
+  const r = await runCli(["sync", "-c", world.configPath, "--json"]);
+  return { code: r.code, summary: r.stdout ? (JSON.parse(r.stdout) as Record<string, unknown>) : {}, stderr: r.stderr };
+}
+
+/** Emails of the people leadloop made MQLs, from the world's store, lower-cased and sorted. */
+export async function mqlEmails(world: SandboxWorld): Promise<string[]> {
+  const store = await openSqliteStore(world.storePath);
+  try {
+    const events = await store.listFunnelEvents();
+    return [...new Set(events.filter((e) => e.toStage === "mql").map((e) => (e.email ?? "").toLowerCase()))].sort();
+  } finally {
+    await store.close();
+  }
 }
