@@ -49,6 +49,12 @@ export interface LinkWrite {
   matchKey?: string | null;
   /** Field name (as in the mapping) → its new snapshot. Fields not named keep their snapshot. */
   snapshots?: Record<string, SnapshotWrite>;
+  /**
+   * The id of the active link the writer read for these records, when it had one: the store settles a
+   * link that still holds exactly these records and key by this id. A hint only: a link that changed
+   * since is upserted as if it were absent.
+   */
+  linkId?: number;
 }
 
 export interface Cursor {

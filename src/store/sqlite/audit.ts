@@ -9,33 +9,68 @@ import type { Statements } from "./statements.js";
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const NAME_CACHE_LIMIT = 10_000;
 
+/** Rows per INSERT statement, largest first; every count is made of these (the last is 1). */
+const INSERT_ROWS = [50, 10, 1] as const;
+
+const INSERT_SQL = new Map<number, string>(
+  INSERT_ROWS.map((rows) => [
+    rows,
+    `INSERT INTO audit_rows (run, at_ms, system, object, record_id, operation, field, before_value,
+       after_value, rule) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+  ]),
+);
+
 /** An audit entry as its row holds it: the time in epoch milliseconds. */
 type AuditRow = Omit<AuditEntry, "at"> & { id: number; atMs: number };
 
 export class AuditTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly names = new Map<string, number>();
+  private lastAt = "";
+  private lastAtMs = 0;
 
   constructor(private readonly sql: Statements) {}
 
-  add(entry: AuditEntry): void {
-    this.sql
-      .get(
-        `INSERT INTO audit_rows (run, at_ms, system, object, record_id, operation, field, before_value,
-           after_value, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        this.nameId(entry.runId),
-        epochMs(entry.at),
-        this.nameId(entry.system),
-        this.nameId(entry.object),
-        entry.recordId,
-        this.nameId(entry.operation),
-        this.nameId(entry.field),
-        entry.before,
-        entry.after,
-        this.nameId(entry.rule),
-      );
+  /**
+   * Adds the entries in multi-row INSERTs of a few fixed sizes (a page's commit holds one row per field
+   * written, often a hundred or more): one statement per chunk instead of one per row.
+   */
+  addAll(entries: readonly AuditEntry[]): void {
+    let start = 0;
+    for (const rows of INSERT_ROWS) {
+      if (entries.length - start < rows) continue;
+      const statement = this.sql.get(INSERT_SQL.get(rows)!);
+      const params: unknown[] = [];
+      for (; entries.length - start >= rows; start += rows) {
+        params.length = 0;
+        for (let i = start; i < start + rows; i++) this.pushRow(params, entries[i]!);
+        statement.run(params);
+      }
+    }
+  }
+
+  private pushRow(params: unknown[], entry: AuditEntry): void {
+    params.push(
+      this.nameId(entry.runId),
+      this.epochMs(entry.at),
+      this.nameId(entry.system),
+      this.nameId(entry.object),
+      entry.recordId,
+      this.nameId(entry.operation),
+      this.nameId(entry.field),
+      entry.before,
+      entry.after,
+      this.nameId(entry.rule),
+    );
+  }
+
+  /** A commit's entries share one time: the last one converted is remembered. */
+  private epochMs(iso: string): number {
+    if (iso !== this.lastAt) {
+      this.lastAtMs = epochMs(iso);
+      this.lastAt = iso;
+    }
+    return this.lastAtMs;
   }
 
   /**

@@ -41,7 +41,7 @@ export function writeBatch(
     if (write.snapshots !== undefined) tables.snapshots.replace(id, write.snapshots, batch.at);
     return id;
   });
-  for (const entry of batch.audit ?? []) tables.audit.add(entry);
+  tables.audit.addAll(batch.audit ?? []);
   for (const error of batch.errors ?? []) tables.errors.add(error);
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);

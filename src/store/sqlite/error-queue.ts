@@ -91,6 +91,9 @@ export class ErrorQueueTable {
   /** Open entries about these records, keyed by record id. */
   openFor(recordIds: readonly string[]): Map<string, QueuedError[]> {
     const out = new Map<string, QueuedError[]>();
+    // Every page of a sync asks; usually nothing is open, which one probe of the status index tells
+    // without binding and scanning the page's ids.
+    if (recordIds.length === 0 || !this.anyOpen()) return out;
     for (const chunk of inListChunks(recordIds)) {
       const rows = this.sql
         .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue WHERE status = 'open' AND record_id IN (${chunk.placeholders})`)
@@ -102,6 +105,12 @@ export class ErrorQueueTable {
       }
     }
     return out;
+  }
+
+  private anyOpen(): boolean {
+    return this.sql
+      .get<{ open: number }>("SELECT EXISTS (SELECT 1 FROM error_queue WHERE status = 'open') AS open")
+      .get()!.open === 1;
   }
 
   recordAttempt(id: number, message: string, at: string): void {

@@ -11,6 +11,22 @@ const JOINED_COLUMNS = COLUMNS.split(",")
   .map((column) => `l.${column.trim()}`)
   .join(", ");
 
+/** A row of `withSnapshotText`: COLUMNS in order, then the snapshot row's text. */
+type JoinedRow = [
+  id: number,
+  pair: string,
+  marketingType: string,
+  marketingId: string,
+  crmType: string,
+  crmId: string,
+  matchKey: string | null,
+  status: Link["status"],
+  retiredReason: string | null,
+  createdAt: string,
+  updatedAt: string,
+  snapshotFields: string | null,
+];
+
 export class LinkTable {
   constructor(private readonly sql: Statements) {}
 
@@ -92,16 +108,31 @@ export class LinkTable {
     const links = new Map<string, Link>();
     const snapshotText = new Map<number, string | null>();
     for (const chunk of inListChunks(ids)) {
+      // Rows as arrays: a page's hundreds of links are built here once, not as row objects copied again.
       const rows = this.sql
-        .get<Link & { snapshotFields: string | null }>(
+        .get<JoinedRow>(
           `SELECT ${JOINED_COLUMNS}, s.fields AS snapshotFields
            FROM links AS l LEFT JOIN link_snapshots AS s ON s.link_id = l.id
            WHERE l.pair = ? AND l.status = 'active' AND ${column} IN (${chunk.placeholders}) ORDER BY l.id`,
         )
-        .all(pair, ...chunk.params);
-      for (const { snapshotFields, ...link } of rows) {
+        .raw(true)
+        .all(pair, ...chunk.params) as unknown as JoinedRow[];
+      for (const row of rows) {
+        const link: Link = {
+          id: row[0],
+          pair: row[1],
+          marketingType: row[2],
+          marketingId: row[3],
+          crmType: row[4],
+          crmId: row[5],
+          matchKey: row[6],
+          status: row[7],
+          retiredReason: row[8],
+          createdAt: row[9],
+          updatedAt: row[10],
+        };
         links.set(side === "marketing" ? link.marketingId : link.crmId, link);
-        snapshotText.set(link.id, snapshotFields);
+        snapshotText.set(link.id, row[11]);
       }
     }
     return { links, snapshotText };
@@ -122,6 +153,28 @@ export class LinkTable {
    * Lead keeps its link id, snapshots and history. An undefined matchKey keeps the stored one.
    */
   upsert(write: LinkWrite, at: string): number {
+    const matchKeyKept = write.matchKey === undefined ? 1 : 0;
+    if (write.linkId !== undefined) {
+      // The link the writer read: found by its row id, cheaper than the (pair, marketing id) index.
+      const touched = this.sql
+        .get(
+          `UPDATE links SET marketing_type = ?, updated_at = ?
+           WHERE id = ? AND pair = ? AND marketing_id = ? AND status = 'active' AND crm_type = ? AND crm_id = ?
+             AND (? OR match_key IS ?)`,
+        )
+        .run(
+          write.marketingType,
+          at,
+          write.linkId,
+          write.pair,
+          write.marketingId,
+          write.crmType,
+          write.crmId,
+          matchKeyKept,
+          write.matchKey ?? null,
+        );
+      if (touched.changes === 1) return write.linkId;
+    }
     // A page's links mostly stay as they are (same records and key, a new sync time): one UPDATE that
     // touches no indexed column settles those.
     const same = this.sql
@@ -138,7 +191,7 @@ export class LinkTable {
         write.marketingId,
         write.crmType,
         write.crmId,
-        write.matchKey === undefined ? 1 : 0,
+        matchKeyKept,
         write.matchKey ?? null,
       );
     if (same !== undefined) return same.id;

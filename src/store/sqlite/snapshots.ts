@@ -28,12 +28,15 @@ export class SnapshotTable {
 
   /** Replaces the named fields' snapshots; a snapshot without its own time takes `at`. */
   replace(linkId: number, snapshots: Record<string, SnapshotWrite>, at: string): void {
-    this.sql
-      .get(
-        `INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)
-         ON CONFLICT (link_id) DO UPDATE SET fields = json_patch(fields, excluded.fields)`,
-      )
-      .run(linkId, encodeSnapshots(snapshots, at));
+    const fields = encodeSnapshots(snapshots, at);
+    // Most links have their row: patch it by its key first (an upsert tries the INSERT, fails on the
+    // key and only then updates); a new link's row is inserted.
+    const patched = this.sql
+      .get("UPDATE link_snapshots SET fields = json_patch(fields, ?) WHERE link_id = ?")
+      .run(fields, linkId);
+    if (patched.changes === 0) {
+      this.sql.get("INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)").run(linkId, fields);
+    }
   }
 
   forLinks(linkIds: readonly number[]): Map<number, Snapshots> {
@@ -64,18 +67,19 @@ export function encodeSnapshots(snapshots: Record<string, SnapshotWrite>, at: st
 }
 
 export function decodeSnapshots(text: string): Snapshots {
-  const stored = JSON.parse(text) as Record<string, StoredField>;
-  const out: Snapshots = {};
-  for (const key in stored) {
-    const s = stored[key]!;
-    if (!Array.isArray(s)) out[key] = s;
-    else if (typeof s[0] === "number") {
+  // Each field is rewritten in place in the parsed object: its keys are already there, so no second
+  // object of two dozen keys is built per link.
+  const out = JSON.parse(text) as Record<string, StoredField | FieldSnapshot>;
+  for (const key in out) {
+    const s = out[key] as StoredField;
+    if (!Array.isArray(s)) continue;
+    if (typeof s[0] === "number") {
       const syncedAt = isoOf(s[0]);
       const marketing = s.length === 1 ? null : (s[1] as FieldValue);
       out[key] = { marketing, crm: s.length === 3 ? (s[2] as FieldValue) : marketing, syncedAt };
     } else out[key] = { marketing: s[0], crm: s[1] as FieldValue, syncedAt: s[2] as string };
   }
-  return out;
+  return out as Snapshots;
 }
 
 // A page's snapshots share a handful of times: the last conversion each way is remembered.

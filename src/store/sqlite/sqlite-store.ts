@@ -69,6 +69,12 @@ export class SqliteStateStore implements StateStore {
   private readonly campaigns: CampaignTable;
   private closed = false;
   private readonly linkReads: LinkReadCache;
+  /**
+   * One transaction wrapper per connection, run with `.immediate` (writes) or `.deferred` (bulk reads):
+   * better-sqlite3 builds four wrapper functions each time `db.transaction` is called, which a page's
+   * look-ups and commit would otherwise pay on every call.
+   */
+  private readonly inTransaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(
     private readonly db: Database.Database,
@@ -78,6 +84,7 @@ export class SqliteStateStore implements StateStore {
     private readonly onClose?: () => void,
   ) {
     const sql = new Statements(db);
+    this.inTransaction = db.transaction((work: () => unknown) => work());
     this.tables = {
       links: new LinkTable(sql),
       snapshots: new SnapshotTable(sql),
@@ -118,8 +125,13 @@ export class SqliteStateStore implements StateStore {
   private write<T>(action: string, work: () => T): Promise<T> {
     return this.read(action, () => {
       this.linkReads.clear();
-      return this.db.transaction(work).immediate();
+      return this.inTransaction.immediate(work) as T;
     });
+  }
+
+  /** Runs `work` in one read transaction, so every statement (every chunk of a bulk read) sees the same state. */
+  private consistent<T>(work: () => T): T {
+    return this.inTransaction.deferred(work) as T;
   }
 
   async close(): Promise<void> {
@@ -164,7 +176,7 @@ export class SqliteStateStore implements StateStore {
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.linkReads.linksByIds("marketing", pair, marketingIds, (missing) =>
-        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "marketing", missing)).deferred(),
+        this.consistent(() => this.tables.links.withSnapshotText(pair, "marketing", missing)),
       ),
     );
   }
@@ -176,20 +188,18 @@ export class SqliteStateStore implements StateStore {
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
       this.linkReads.linksByIds("crm", pair, crmIds, (missing) =>
-        this.db.transaction(() => this.tables.links.withSnapshotText(pair, "crm", missing)).deferred(),
+        this.consistent(() => this.tables.links.withSnapshotText(pair, "crm", missing)),
       ),
     );
   }
 
   findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up retired links", () =>
-      this.db
-        .transaction(() =>
-          side === "marketing"
-            ? this.tables.links.byMarketingIds(pair, ids, "retired")
-            : this.tables.links.byCrmIds(pair, ids, "retired"),
-        )
-        .deferred(),
+      this.consistent(() =>
+        side === "marketing"
+          ? this.tables.links.byMarketingIds(pair, ids, "retired")
+          : this.tables.links.byCrmIds(pair, ids, "retired"),
+      ),
     );
   }
 
@@ -200,7 +210,7 @@ export class SqliteStateStore implements StateStore {
   getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>> {
     return this.read("read field snapshots", () =>
       this.linkReads.snapshotsOf(linkIds, (missing) =>
-        this.db.transaction(() => this.tables.snapshots.forLinks(missing)).deferred(),
+        this.consistent(() => this.tables.snapshots.forLinks(missing)),
       ),
     );
   }
@@ -235,13 +245,13 @@ export class SqliteStateStore implements StateStore {
   ): Promise<Map<string, WrittenValue[]>> {
     const targets = records.map((r) => writtenTarget(r.system, r.object, r.recordId));
     return this.read("read written values", () =>
-      this.db.transaction(() => this.tables.writtenValues.since(targets, since)).deferred(),
+      this.consistent(() => this.tables.writtenValues.since(targets, since)),
     );
   }
 
   leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>> {
     return this.read("read the lead statuses seen", () =>
-      this.db.transaction(() => this.tables.leadStatuses.forRecords(crmIds)).deferred(),
+      this.consistent(() => this.tables.leadStatuses.forRecords(crmIds)),
     );
   }
 
@@ -255,7 +265,7 @@ export class SqliteStateStore implements StateStore {
 
   openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
     return this.read("read the error queue", () =>
-      this.db.transaction(() => this.tables.errors.openFor(recordIds)).deferred(),
+      this.consistent(() => this.tables.errors.openFor(recordIds)),
     );
   }
 
@@ -279,13 +289,13 @@ export class SqliteStateStore implements StateStore {
 
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
-      this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),
+      this.consistent(() => this.tables.audit.list(recordIds, limit)),
     );
   }
 
   size(): Promise<StoreSize> {
     return this.read("measure its size", () =>
-      this.db.transaction(() => storeSize(this.db, this.file)).deferred(),
+      this.consistent(() => storeSize(this.db, this.file)),
     );
   }
 
@@ -327,17 +337,15 @@ export class SqliteStateStore implements StateStore {
 
   currentStages(personIds: readonly string[]): Promise<Map<string, string>> {
     return this.read("read funnel stages", () =>
-      this.db
-        .transaction(
-          () => new Map([...this.tables.funnel.latestEvents(personIds)].map(([id, e]) => [id, e.stage])),
-        )
-        .deferred(),
+      this.consistent(
+        () => new Map([...this.tables.funnel.latestEvents(personIds)].map(([id, e]) => [id, e.stage])),
+      ),
     );
   }
 
   latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>> {
     return this.read("read funnel stages", () =>
-      this.db.transaction(() => this.tables.funnel.latestEvents(personIds)).deferred(),
+      this.consistent(() => this.tables.funnel.latestEvents(personIds)),
     );
   }
 
