@@ -89,7 +89,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const marketing = marketingId ?? p.link?.marketingId ?? "";
     const previous = p.link && !written.has(marketing) ? snapshots.get(p.link.id) : undefined;
     written.add(marketing);
-    commit.links.push(linkWrite(p, previous ? changedSnapshots(snaps, previous) : snaps, crmId, marketingId));
+    commit.links.push(linkWrite(p, previous ? changedSnapshots(p.mapping, snaps, previous) : snaps, crmId, marketingId));
   };
 
   let work: PairWrite[] = [];
@@ -160,8 +160,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   // Existing records linked by matching (a rep's own Lead and a known contact): the history fill writes
   // the person's history on the CRM record. Kept with the link, so a crash before the fill loses none.
-  const linked = new Set(commit.links.map((l) => `${l.marketingId}\u0000${l.crmId}`));
-  const historyToFill = repRecordMatches(pairings).filter((m) => linked.has(`${m.personId}\u0000${m.crmId}`));
+  const matches = repRecordMatches(pairings);
+  const linked = matches.length > 0 ? new Set(commit.links.map((l) => `${l.marketingId}\u0000${l.crmId}`)) : undefined;
+  const historyToFill = matches.filter((m) => linked!.has(`${m.personId}\u0000${m.crmId}`));
   await ctx.store.commitBatch({
     historyToFill,
     runId: ctx.runId,
@@ -759,7 +760,9 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
     crm: pw.crm?.fields,
     marketing: pw.marketing?.fields,
   });
-  pw.merged = { ...merged, snapshots: { ...merged.snapshots, [STAMP_KEY]: stampsAfter } };
+  // The merge result is this pair's own (made for this page), so the stamp entry joins its snapshots in
+  // place rather than in a copy of two dozen entries per record.
+  merged.snapshots[STAMP_KEY] = stampsAfter;
   return pw;
 }
 
@@ -769,15 +772,34 @@ type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>
  * The snapshots that differ from those stored: a field whose values stay keeps its row entry and its
  * `syncedAt` (the time its values were last set), so a page rewrites only what it changed.
  */
-function changedSnapshots(next: SnapshotValues, previous: Record<string, FieldSnapshot>): SnapshotValues | undefined {
+function changedSnapshots(
+  mapping: ObjectMapping,
+  next: SnapshotValues,
+  previous: Record<string, FieldSnapshot>,
+): SnapshotValues | undefined {
+  // The keys a merge can leave are the mapping's fields and the stamp entry: looked up by key, since
+  // enumerating a merge's many-keyed result is several times slower.
   let out: SnapshotValues | undefined;
-  for (const key in next) {
-    const snap = next[key]!;
+  for (const key of snapshotKeys(mapping)) {
+    const snap = next[key];
+    if (snap === undefined) continue;
     const old = previous[key];
     if (old && old.marketing === snap.marketing && old.crm === snap.crm) continue;
     (out ??= {})[key] = snap;
   }
   return out;
+}
+
+const snapshotKeyLists = new WeakMap<ObjectMapping, readonly string[]>();
+
+/** Every key a link's snapshots can hold under `mapping`: its field keys and the stamp entry. */
+function snapshotKeys(mapping: ObjectMapping): readonly string[] {
+  let keys = snapshotKeyLists.get(mapping);
+  if (!keys) {
+    keys = [...compileMapping(mapping).fields.map((f) => f.key), STAMP_KEY];
+    snapshotKeyLists.set(mapping, keys);
+  }
+  return keys;
 }
 
 /** The link a pair leaves; its snapshots take the page commit's time as their `syncedAt`. */
@@ -795,6 +817,7 @@ function linkWrite(
     crmId: crmId ?? p.link?.crmId ?? "",
     matchKey: p.matchKey,
     snapshots,
+    ...(p.link ? { linkId: p.link.id } : {}),
   };
 }
 

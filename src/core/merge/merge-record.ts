@@ -26,6 +26,8 @@ export interface CompiledFieldMapping {
   transforms: CompiledField;
   writesCrm: boolean;
   writesMarketing: boolean;
+  /** The decision for a field unchanged on both sides, the usual one: made once, shared (frozen). */
+  unchanged: Readonly<FieldDecision>;
 }
 
 export interface CompiledMapping {
@@ -41,13 +43,17 @@ const compiledMappings = new WeakMap<ObjectMapping, CompiledMapping>();
 export function compileMapping(mapping: ObjectMapping): CompiledMapping {
   const cached = compiledMappings.get(mapping);
   if (cached) return cached;
-  const fields = mapping.fields.map((field) => ({
-    field,
-    key: fieldKey(field),
-    transforms: compileField(field),
-    writesCrm: field.direction === "to_crm" || field.direction === "both",
-    writesMarketing: field.direction === "to_marketing" || field.direction === "both",
-  }));
+  const fields = mapping.fields.map((field) => {
+    const key = fieldKey(field);
+    return {
+      field,
+      key,
+      transforms: compileField(field),
+      writesCrm: field.direction === "to_crm" || field.direction === "both",
+      writesMarketing: field.direction === "to_marketing" || field.direction === "both",
+      unchanged: Object.freeze({ field: key, action: "none" as const, value: null, rule: "unchanged" }),
+    };
+  });
   const compiled: CompiledMapping = { mapping, fields, byKey: new Map(fields.map((f) => [f.key, f])) };
   compiledMappings.set(mapping, compiled);
   return compiled;
@@ -135,7 +141,7 @@ function linked(
   const marketingChanged = m !== canon(snapshot.marketing);
   const crmChanged = c !== canon(snapshot.crm);
   if (!marketingChanged && !crmChanged) {
-    decide(run, f, "none", null, "unchanged");
+    run.out.decisions.push(f.unchanged);
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else if (!crmChanged) travel(run, f, "crm", m, c, "changed in marketing", snapshot);
   else if (!marketingChanged) travel(run, f, "marketing", m, c, "changed in crm", snapshot);
