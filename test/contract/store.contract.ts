@@ -139,6 +139,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         );
       });
 
+      it("settles a link named by its id, and treats a stale or wrong id as absent", async () => {
+        const [zoeId, joseId] = (
+          await store.commitBatch(batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }))
+        ).linkIds;
+
+        // The link as read: same records and key, a new sync time.
+        const settled = await store.commitBatch(batch(5, { links: [{ ...leadLink(people.zoe), linkId: zoeId }] }));
+        expect(settled.linkIds).toEqual([zoeId]);
+        expect(await store.findLinkByMarketing("contact", people.zoe.hubspotId)).toMatchObject({
+          id: zoeId,
+          crmId: people.zoe.lead,
+          createdAt: at(1),
+          updatedAt: at(5),
+        });
+
+        // Re-pointed since it was read (converted to a Contact): the write still lands on Zoë's link.
+        const converted = { ...leadLink(people.zoe), crmType: "Contact", crmId: people.zoe.contact, linkId: zoeId };
+        expect((await store.commitBatch(batch(6, { links: [converted] }))).linkIds).toEqual([zoeId]);
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.crmType).toBe("Contact");
+
+        // An id naming another person's link settles nothing of that link.
+        const wrong = { ...leadLink(people.francoise), linkId: joseId };
+        const [francoiseId] = (await store.commitBatch(batch(7, { links: [wrong] }))).linkIds;
+        expect(francoiseId).not.toBe(joseId);
+        expect(await store.findLinkByMarketing("contact", people.jose.hubspotId)).toMatchObject({
+          id: joseId,
+          crmId: people.jose.lead,
+          updatedAt: at(1),
+        });
+
+        // A retired link named by its id is not brought back: the records are linked anew.
+        await store.commitBatch(batch(8, { retireLinks: [{ id: joseId as number, reason: "Lead deleted" }] }));
+        const [relinked] = (await store.commitBatch(batch(9, { links: [{ ...leadLink(people.jose), linkId: joseId }] })))
+          .linkIds;
+        expect(relinked).not.toBe(joseId);
+        expect(await store.countLinks("contact")).toBe(3);
+      });
+
       it("refuses to link a CRM record another active link holds, changing nothing", async () => {
         await store.commitBatch(batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }));
         const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
@@ -488,6 +526,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.getError(424_242)).toBeUndefined();
       });
 
+      it("finds the open entries of given records only, none once all are resolved", async () => {
+        expect((await store.openErrorsFor([people.zoe.lead])).size).toBe(0);
+        await store.commitBatch(
+          batch(1, {
+            errors: [
+              failedWrite(people.zoe.lead, 1, "INVALID_EMAIL_ADDRESS: Email"),
+              { ...failedWrite(people.zoe.lead, 1, "DELETE_FAILED"), operation: "delete" },
+              failedWrite(people.jose.lead, 1, "REQUIRED_FIELD_MISSING: LastName"),
+            ],
+          }),
+        );
+
+        const open = await store.openErrorsFor([people.zoe.lead, people.bjorn.lead]);
+        expect([...open.keys()]).toEqual([people.zoe.lead]);
+        expect(open.get(people.zoe.lead)?.map((e) => e.operation).sort()).toEqual(["delete", "update"]);
+
+        const ids = (await store.listErrors()).map((e) => e.id);
+        await store.commitBatch(batch(2, { resolvedErrors: ids }));
+        expect((await store.openErrorsFor([people.zoe.lead, people.jose.lead])).size).toBe(0);
+      });
+
       it("counts a repeat failure on the open entry instead of duplicating it", async () => {
         await store.commitBatch(
           batch(1, { errors: [failedWrite(people.zoe.lead, 1, "UNABLE_TO_LOCK_ROW")] }),
@@ -650,6 +709,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           "Field4",
           "Field5",
         ]);
+      });
+      it("keeps every row of a large batch, in order, with names and values intact", async () => {
+        // 123 rows: more than one multi-row statement holds, and a remainder of single rows.
+        const entries = Array.from({ length: 123 }, (_, i) => ({
+          ...auditEntry(i % 2 === 0 ? people.zoe.lead : people.jose.lead, 4, `Feld_${i}`, `Wert ${i} – ß`),
+          before: i % 3 === 0 ? null : `alt ${i}`,
+          rule: i % 5 === 0 ? "conflict: most_recent" : "changed in marketing",
+        }));
+        await store.commitBatch(batch(4, { audit: entries }));
+
+        const rows = await store.listAudit([people.zoe.lead, people.jose.lead]);
+        expect(rows).toEqual(entries);
       });
     });
 
