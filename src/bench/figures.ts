@@ -35,6 +35,13 @@ export interface PhaseFigures {
   records: number;
   seconds: number;
   recordsPerSecond: number | null;
+  /**
+   * leadloop's own CPU seconds (user + system) over the run; null when the emulators share the bench's
+   * process (their work would be counted too).
+   */
+  cpuSeconds: number | null;
+  /** cpuSeconds per 10,000 of the run's records (the N of recordsPerSecond); null as cpuSeconds, or with no records. */
+  cpuSecondsPer10k: number | null;
   /** The bench process's highest RSS over the run: leadloop's own when the emulators run apart. */
   peakRssMb: number;
   /** The bench process's highest V8 used heap over the run (what leadloop's own objects take). */

@@ -44,7 +44,9 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
   const tally = await loop.tally();
   const rss = sampleRss();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const { summary } = await loop.sync();
+  const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
   const peak = rss.stop();
   const { hubspot, salesforce, emulatorsPeakRssBytes } = await tally.stop();
@@ -58,6 +60,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     records: n,
     seconds: round(seconds, 3),
     recordsPerSecond: n > 0 ? Math.round(n / seconds) : null,
+    ...ownCpu(used, n, emulatorsPeakRssBytes !== null),
     peakRssMb: mb(peak.rss),
     peakHeapUsedMb: mb(peak.heapUsed),
     emulatorsPeakRssMb: emulatorsPeakRssBytes === null ? null : mb(emulatorsPeakRssBytes),
@@ -83,6 +86,23 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     ...(written ? { writtenByObject: written } : {}),
     ...(byOperation ? { writtenByOperation: byOperation } : {}),
     endpoints: { hubspot: hubspot.byEndpoint, salesforce: salesforce.byEndpoint },
+  };
+}
+
+/**
+ * leadloop's own CPU over the run (user + system of the bench process), when the emulators run in a
+ * process of their own; with them in this process it would count their work too, so it is null.
+ */
+function ownCpu(
+  used: NodeJS.CpuUsage,
+  records: number,
+  emulatorsApart: boolean,
+): Pick<PhaseFigures, "cpuSeconds" | "cpuSecondsPer10k"> {
+  if (!emulatorsApart) return { cpuSeconds: null, cpuSecondsPer10k: null };
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return {
+    cpuSeconds: round(cpuSeconds, 3),
+    cpuSecondsPer10k: records > 0 ? round((cpuSeconds * 10_000) / records, 3) : null,
   };
 }
 

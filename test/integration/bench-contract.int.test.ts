@@ -56,6 +56,10 @@ describe("npm run bench -- --json", () => {
     const memory = runs.firstLoad as unknown as { emulatorsPeakRssMb: number | null; peakRssMb: number };
     expect(memory.emulatorsPeakRssMb).toBeGreaterThan(20);
     expect(memory.peakRssMb).toBeGreaterThan(20);
+    // leadloop's own CPU, apart from the emulators' process, per run and per 10,000 of the run's records.
+    const cpu = runs.firstLoad as unknown as { cpuSeconds: number | null; cpuSecondsPer10k: number | null };
+    expect(cpu.cpuSeconds).toBeGreaterThan(0);
+    expect(cpu.cpuSecondsPer10k).toBeGreaterThan(0);
     // What the calls need under the vendors' limits, and the daily budget from the same model.
     const limited = d.rateLimited as Record<string, { hubspotSeconds: number }>;
     expect(limited.firstLoad!.hubspotSeconds).toBeGreaterThan(0);
@@ -69,6 +73,7 @@ describe("npm run bench -- --json", () => {
     expect(fieldOnly).toHaveProperty("baselineRatio");
     // The field-only scenario keeps its emulators in the bench's process: nothing to report apart.
     expect(fieldOnly.emulatorsPeakRssMb).toBeNull();
+    expect((fieldOnly as { cpuSeconds: unknown }).cpuSeconds).toBeNull();
     expect((out.environment as { commit: string }).commit).toMatch(/^[0-9a-f]{7,}|unknown/);
   }, 10 * 60_000);
 });
