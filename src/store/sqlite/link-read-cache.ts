@@ -10,8 +10,10 @@ import { decodeSnapshots, type Snapshots } from "./snapshots.js";
 const MAX_LINKS = 20_000;
 
 export class LinkReadCache {
-  /** `side \0 pair \0 id` → the active link, or null when the record has none. */
-  private readonly links = new Map<string, Link | null>();
+  /** `side \0 pair` → record id → the active link, or null when the record has none. */
+  private readonly links = new Map<string, Map<string, Link | null>>();
+  /** Record ids held in `links`, all sides and pairs. */
+  private linkCount = 0;
   /** Link id → its snapshots (as stored until first asked for), or null when it has none. */
   private readonly snapshots = new Map<number, Snapshots | string | null>();
   private dataVersion: number | undefined;
@@ -21,6 +23,7 @@ export class LinkReadCache {
   /** Forgets everything: the store is about to change. */
   clear(): void {
     this.links.clear();
+    this.linkCount = 0;
     this.snapshots.clear();
   }
 
@@ -35,17 +38,23 @@ export class LinkReadCache {
     read: (missing: string[]) => { links: Map<string, Link>; snapshotText: Map<number, string | null> },
   ): Map<string, Link> {
     this.dropIfChangedElsewhere();
-    if (this.links.size + ids.length > MAX_LINKS) this.clear();
-    const key = (id: string) => `${side}\u0000${pair}\u0000${id}`;
-    const missing = ids.filter((id) => !this.links.has(key(id)));
+    if (this.linkCount + ids.length > MAX_LINKS) this.clear();
+    // One map per side and pair, so a look-up builds no key string per id.
+    const scope = `${side}\u0000${pair}`;
+    let held = this.links.get(scope);
+    if (!held) this.links.set(scope, (held = new Map()));
+    const missing = ids.filter((id) => !held.has(id));
     if (missing.length > 0) {
       const found = read(missing);
-      for (const id of missing) this.links.set(key(id), found.links.get(id) ?? null);
+      for (const id of missing) {
+        if (!held.has(id)) this.linkCount++;
+        held.set(id, found.links.get(id) ?? null);
+      }
       for (const [linkId, text] of found.snapshotText) this.snapshots.set(linkId, text);
     }
     const out = new Map<string, Link>();
     for (const id of ids) {
-      const link = this.links.get(key(id));
+      const link = held.get(id);
       if (link) out.set(id, link);
     }
     return out;
