@@ -65,6 +65,11 @@ export interface FunnelSetup {
   crmIsMarketing: boolean;
   /** How far back behaviour is read for scoring (older activity has decayed to nothing). */
   activityWindowDays: number;
+  /**
+   * The most CRM campaign members a run reads whole instead of looking them up per group
+   * (campaign-membership.ts; CAMPAIGN_MEMBERS_READ_AT_ONCE when absent).
+   */
+  campaignMembersReadAtOnce?: number;
 }
 
 /** What one run learned about people, shared between its phases so nothing is read twice. */

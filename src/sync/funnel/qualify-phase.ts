@@ -60,10 +60,12 @@ export async function qualifyPeople(
       groupRecords: QUALIFY_GROUP,
     },
     async (group) => {
+      // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
+      const companies = await readCompanies(ctx, setup, group.records);
       for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
         const last = i + QUALIFY_STEP >= group.records.length;
         const step = group.records.slice(i, i + QUALIFY_STEP);
-        const decision = await qualifyPage(ctx, setup, state, step);
+        const decision = await qualifyPage(ctx, setup, state, step, "qualified", companies);
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         // The cursor moves only with the group's last step; a stop before it re-reads the group next
@@ -100,6 +102,8 @@ export async function qualifyPage(
    * must not hold them all), or everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
+  /** The records' associated companies when the caller read them already (a group's, once). */
+  companiesRead?: ReadonlyMap<string, FieldValues>,
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -108,16 +112,7 @@ export async function qualifyPage(
   const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const companyIds = [
-    ...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v))),
-  ];
-  const companies = new Map(
-    companyIds.length > 0
-      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, companyFields(setup))).map(
-          (c) => [c.id, c.fields] as const,
-        )
-      : [],
-  );
+  const companies = companiesRead ?? (await readCompanies(ctx, setup, records));
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
@@ -205,6 +200,17 @@ export async function qualifyPage(
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };
+}
+
+/** The companies these contacts are associated with (`associatedcompanyid`), by id. */
+async function readCompanies(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  records: readonly SourceRecord[],
+): Promise<Map<string, FieldValues>> {
+  const ids = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
+  if (ids.length === 0) return new Map();
+  return new Map((await ctx.marketing.readByIds(COMPANIES, ids, companyFields(setup))).map((c) => [c.id, c.fields] as const));
 }
 
 /**
