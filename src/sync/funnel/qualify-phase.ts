@@ -39,6 +39,8 @@ const QUALIFY_GROUP = 100;
  * new behaviour, paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads.
  */
 const QUALIFY_STEP = 20;
+/** Companies a run keeps once read for its later groups (a few megabytes at most). */
+const QUALIFY_COMPANIES_KEPT = 20_000;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
@@ -61,7 +63,7 @@ export async function qualifyPeople(
     },
     async (group) => {
       // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
-      const companies = await readCompanies(ctx, setup, group.records);
+      const companies = await readCompanies(ctx, setup, group.records, state.companies);
       for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
         const last = i + QUALIFY_STEP >= group.records.length;
         const step = group.records.slice(i, i + QUALIFY_STEP);
@@ -202,15 +204,35 @@ export async function qualifyPage(
   return { outbox: writes, personScores: rows, funnelEvents: events };
 }
 
-/** The companies these contacts are associated with (`associatedcompanyid`), by id. */
+/**
+ * The companies these contacts are associated with (`associatedcompanyid`), by id. With `kept` (the
+ * qualification's change stream, read before any pair syncs): those read already this run from there, the
+ * rest in batch reads, kept for the stream's later groups. Other callers (people scored after the pairs
+ * synced) read them as they are now.
+ */
 async function readCompanies(
   ctx: RunContext,
   setup: FunnelSetup,
   records: readonly SourceRecord[],
+  kept: Map<string, FieldValues> = new Map(),
 ): Promise<Map<string, FieldValues>> {
   const ids = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
-  if (ids.length === 0) return new Map();
-  return new Map((await ctx.marketing.readByIds(COMPANIES, ids, companyFields(setup))).map((c) => [c.id, c.fields] as const));
+  const out = new Map<string, FieldValues>();
+  const unread: string[] = [];
+  for (const id of ids) {
+    const held = kept.get(id);
+    if (held) out.set(id, held);
+    else unread.push(id);
+  }
+  if (unread.length === 0) return out;
+  const read = await ctx.marketing.readByIds(COMPANIES, unread, companyFields(setup));
+  // Bounded: a portal with more companies than this starts the run's set again rather than growing it.
+  if (kept.size + read.length > QUALIFY_COMPANIES_KEPT) kept.clear();
+  for (const c of read) {
+    out.set(c.id, c.fields);
+    kept.set(c.id, c.fields);
+  }
+  return out;
 }
 
 /**

@@ -1,7 +1,8 @@
-// A first load with MQLs in many qualification groups finds their Salesforce campaigns (the Campaign
-// their Lead or Contact is a member of) by reading the org's CampaignMembers once, after a few per-group
-// look-ups, instead of four queries for every group with MQLs; the events name the same campaigns as the
-// per-group look-ups do (an org with more members than a run reads at once keeps them).
+// What a first load reads, and how often. With MQLs in many qualification groups it finds their
+// Salesforce campaigns (the Campaign their Lead or Contact is a member of) by reading the org's
+// CampaignMembers once, after a few per-group look-ups, instead of four queries for every group with MQLs;
+// the events name the same campaigns as the per-group look-ups do (an org with more members than a run
+// reads at once keeps them). The companies the contacts share are read once per run, not per group.
 import { jest } from "@jest/globals";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
@@ -15,13 +16,20 @@ const FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "
 
 let loop: LoopHarness;
 const queries: string[] = [];
+/** The ids each HubSpot batch read asked for. */
+const batchReads: string[][] = [];
 beforeEach(async () => {
   loop = await startLoop();
   seedReps(loop);
   queries.length = 0;
+  batchReads.length = 0;
   loop.salesforce.calls.observe((call: ObservedCall) => {
     const q = call.query.get("q");
     if (q) queries.push(q);
+  });
+  loop.hubspot.calls.observe((call: ObservedCall) => {
+    if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read")
+      batchReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
   });
 });
 afterEach(async () => loop.close());
@@ -29,6 +37,7 @@ afterEach(async () => loop.close());
 interface World {
   /** Email (as HubSpot holds it, lower-cased) → the Campaign id its MQL event must name, or null. */
   expected: Map<string, string | null>;
+  companyIds: Set<string>;
 }
 
 /**
@@ -95,7 +104,7 @@ function seedWorld(): World {
     const lead = sf.insert("Lead", { LastName: `Visiteur ${i}`, Company: "Salon", Email: `visiteur.${i}@salon-bilbao.es` });
     sf.insert("CampaignMember", { CampaignId: fair, LeadId: lead, Status: "Sent" });
   }
-  return { expected };
+  return { expected, companyIds: new Set(companies.map((c) => c.id)) };
 }
 
 /** The MQL events' campaigns by lower-cased email. */
@@ -126,12 +135,12 @@ async function firstLoad(readAtOnce?: number) {
     if (campaignId) expect({ email, ...got }).toMatchObject({ email, campaignId, campaignOrigin: "salesforce-campaign" });
     else expect({ email, origin: got.campaignOrigin }).toEqual({ email, origin: Number(/\.n(\d+)@/.exec(email)![1]) % 2 === 0 ? "source-property" : null });
   }
-  return campaigns;
+  return { campaigns, world };
 }
 
 describe("campaign membership on a first load", () => {
   it("reads the org's members once after a few per-group look-ups, and names every MQL's campaign", async () => {
-    const campaigns = await firstLoad();
+    const { campaigns } = await firstLoad();
     // One COUNT() and one page of members; the per-group look-ups stop once they cost 8 calls.
     expect(counts()).toHaveLength(1);
     expect(memberReads()).toHaveLength(1);
@@ -148,5 +157,14 @@ describe("campaign membership on a first load", () => {
     expect(memberReads()).toHaveLength(0);
     // Every step of 20 MQLs asks for its people's Leads and Contacts by email.
     expect(emailLookups().length).toBeGreaterThanOrEqual(2 * (PEOPLE / 20));
+  });
+
+  it("reads the companies its contacts share once in the run, not once per group of contacts", async () => {
+    const { world } = await firstLoad();
+    const companyReads = batchReads.filter((ids) => ids.length > 0 && ids.every((id) => world.companyIds.has(id)));
+    // 200 contacts of 8 companies: the qualification's first group reads them in one call, its second
+    // group reads none; the handoff reads its page's companies once more, after the company pair synced.
+    expect(companyReads.length).toBeLessThanOrEqual(3);
+    expect(new Set(companyReads.flat()).size).toBe(8);
   });
 });
