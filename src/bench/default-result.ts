@@ -14,6 +14,7 @@ import { totalCalls, worstWriteRatio } from "./default-scenarios.js";
 import type { PerSystem, PhaseFigures } from "./figures.js";
 import { round } from "./figures.js";
 import type { NaiveFigures } from "./naive-connector.js";
+import { type SameWorkBaseline, sameWorkBaseline } from "./same-work-baseline.js";
 
 /** Scheduled runs a day at the shipped `schedule.every` of 5 minutes. */
 export const RUNS_PER_DAY = 288;
@@ -28,6 +29,12 @@ export interface DefaultResult {
   behaviourReadsPerChangedContact: number;
   /** Naive per-record connector's calls / leadloop's, same first load; null when skipped. */
   baselineRatio: number | null;
+  /**
+   * A per-record connector doing the first load's own work (reads, behaviour, matches, writes), one record
+   * per call, modelled from the seeded counts and the first load's audit / leadloop's calls (same-work-baseline.ts).
+   */
+  sameWorkBaselineRatio: number;
+  sameWorkBaseline: SameWorkBaseline;
   /** Contacts per second of the first load's wall time (limiters lifted). */
   recordsPerSecond: number;
   /** The highest RSS of any run: leadloop's process only (the emulators run in their own). */
@@ -60,11 +67,19 @@ export function defaultResult(
   const runs = { firstLoad: d.firstLoad, settle: d.settle, incremental: d.incremental, noop: d.noop, quiet: d.quiet };
   const behaviour = d.incremental.behaviourCalls.hubspot + d.incremental.behaviourCalls.salesforce;
   const ours = totalCalls(d.firstLoad.classCalls);
+  const sameWork = sameWorkBaseline({
+    records: d.seededRecords,
+    contacts: d.records,
+    writtenByOperation: d.firstLoad.writtenByOperation ?? {},
+    leadloopCalls: ours,
+  });
   return {
     records: d.records,
     writeCallRatio: worstWriteRatio(Object.values(runs)),
     behaviourReadsPerChangedContact: round(behaviour / Math.max(1, d.incremental.changedContacts), 3),
     baselineRatio: naive && ours > 0 ? round(naive.totalCalls / ours, 2) : null,
+    sameWorkBaselineRatio: sameWork.ratio,
+    sameWorkBaseline: sameWork,
     recordsPerSecond: Math.round(d.records / d.firstLoad.seconds),
     peakRssMb: Math.max(...Object.values(runs).map((r) => r.peakRssMb)),
     peakHeapUsedMb: Math.max(...Object.values(runs).map((r) => r.peakHeapUsedMb)),

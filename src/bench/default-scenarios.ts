@@ -25,6 +25,8 @@ export interface DefaultScenarios {
   storeBytes: number;
   /** The calls per contact these runs measured, in the forecast model's terms (core/forecast). */
   rates: CallRates;
+  /** Records of each object the first load reads, per system, as seeded. */
+  seededRecords: PerSystem<Record<string, number>>;
 }
 
 const TICK_MS = 20;
@@ -72,6 +74,7 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
       quiet,
       storeBytes: loop.storeBytes(),
       rates,
+      seededRecords: world.records,
     };
   } finally {
     await loop.close();

@@ -12,6 +12,12 @@ import type { HostReply, HostRequest, HostWorld } from "./emulator-protocol.js";
 import type { CallCounts } from "./figures.js";
 import { sampleRss, type RssSampler } from "./rss-sampler.js";
 
+/** The objects the first load reads from the start, per system (the shipped mappings' pairs). */
+const FIRST_LOAD_OBJECTS = {
+  hubspot: ["contacts", "companies", "deals"] as const,
+  salesforce: ["Lead", "Contact", "Account", "Opportunity"] as const,
+};
+
 /** The seed the sandbox uses by default: the same world as `leadloop sandbox`. */
 const SEED = 42;
 
@@ -33,6 +39,14 @@ async function answer(request: HostRequest): Promise<unknown> {
           clientSecret: emulators.salesforce.clientSecret,
         },
         rssBytes: process.memoryUsage.rss(),
+        records: {
+          hubspot: Object.fromEntries(
+            FIRST_LOAD_OBJECTS.hubspot.map((o) => [o, emulators!.hubspot.data.listObjects(o).length]),
+          ),
+          salesforce: Object.fromEntries(
+            FIRST_LOAD_OBJECTS.salesforce.map((o) => [o, emulators!.salesforce.data.list(o).length]),
+          ),
+        },
       };
       return world;
     }

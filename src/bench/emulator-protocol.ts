@@ -15,6 +15,8 @@ export interface HostWorld {
   salesforce: { url: string; clientId: string; clientSecret: string };
   /** The emulator process's RSS once seeded. */
   rssBytes: number;
+  /** Records of each object the first load reads, per system, as seeded (the same-work baseline's reads). */
+  records: { hubspot: Record<string, number>; salesforce: Record<string, number> };
 }
 
 export interface HostTally {

@@ -24,7 +24,8 @@ export function renderTable(results: readonly SizeTables[], engine: EngineResult
     for (const [name, p] of Object.entries(d.runs)) lines.push(`  ${phaseLine(name, p)}`);
     lines.push(
       `  writeCallRatio hs/sf ${pair(d.writeCallRatio)}, behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}, ` +
-        `baseline ${d.baselineRatio ?? "-"}×, ${d.recordsPerSecond} contacts/s, peak RSS ${d.peakRssMb} MB, ` +
+        `baseline ${d.baselineRatio ?? "-"}× (naive copy), ${d.sameWorkBaselineRatio}× (same work, modelled), ` +
+        `${d.recordsPerSecond} contacts/s, peak RSS ${d.peakRssMb} MB, ` +
         `store ${d.storeBytesPerRecord} bytes/contact`,
     );
     const f = d.rateLimited.firstLoad;

@@ -112,6 +112,13 @@ export interface SystemPort {
    */
   readAssociations?(object: string, ids: readonly string[], toObject: string): Promise<Map<string, string[]>>;
 
+  /**
+   * How many records of `object` there are (Salesforce `SELECT COUNT()`), so a caller can choose between
+   * reading them all once and looking them up a group at a time. Absent where no call answers it cheaply.
+   * Throws SystemError.
+   */
+  countRecords?(object: string): Promise<number>;
+
   /** API calls this adapter has made, for the run summary and benchmarks. */
   apiCalls(): number;
 }

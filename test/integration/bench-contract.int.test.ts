@@ -35,6 +35,12 @@ describe("npm run bench -- --json", () => {
     expect(ratio.salesforce).toBeGreaterThanOrEqual(1);
     expect(d.behaviourReadsPerChangedContact as number).toBeGreaterThanOrEqual(0);
     expect(d.baselineRatio as number).toBeGreaterThan(0);
+    // The second baseline, beside the first: the first load's own work one record per call, modelled.
+    const sameWork = d.sameWorkBaseline as { method: string; totalCalls: number; calls: Record<string, { behaviour: number; writes: number }> };
+    expect(sameWork.method).toBe("modelled");
+    expect(sameWork.calls.hubspot!.behaviour).toBe(120);
+    expect(sameWork.calls.salesforce!.writes).toBeGreaterThan(0);
+    expect(d.sameWorkBaselineRatio as number).toBeGreaterThan(d.baselineRatio as number);
     expect(d.recordsPerSecond as number).toBeGreaterThan(0);
     expect(d.peakRssMb as number).toBeGreaterThan(20);
     expect(d.engineRecordsPerSecond as number).toBeGreaterThan(0);

@@ -633,3 +633,24 @@ describe("owners and activities", () => {
     expect(recent.map((e) => e.kind)).toEqual(["email_open", "email_click", "cta_click", "other"]);
   });
 });
+
+describe("associations", () => {
+  const h = useEmulator();
+
+  it("reads the companies of 1,200 contacts in two batch reads of up to 1,000, leaving out contacts without one", async () => {
+    const { emulator, adapter } = h();
+    const companies = ["Société Générale d'Études", "Fjord Analytics"].map((name) => emulator.data.createObject("companies", { name }));
+    const ids = Array.from({ length: 1200 }, (_, i) => {
+      const contact = emulator.data.createObject("contacts", { email: `assoc.${i}@Etudes-${i % 5}.example`, firstname: i % 2 ? "Zoé" : "Jürgen" });
+      if (i % 4 !== 3) emulator.data.associate("contacts", contact.id, "companies", companies[i % 2]!.id);
+      return contact.id;
+    });
+    emulator.calls.reset();
+    const read = await adapter.readAssociations("contacts", [...ids, ids[0]!], "companies");
+    expect(emulator.calls.byEndpoint()).toEqual({ "POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/read": 2 });
+    expect(read.size).toBe(900);
+    expect(read.get(ids[0]!)).toEqual([companies[0]!.id]);
+    expect(read.get(ids[1]!)).toEqual([companies[1]!.id]);
+    expect(read.has(ids[3]!)).toBe(false);
+  });
+});

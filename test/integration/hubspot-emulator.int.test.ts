@@ -316,6 +316,29 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     ).toBe(false);
   });
 
+  // The associations batch read takes up to 1,000 ids (developer changelog, "Bug Fix: Batch Read Limit for
+  // HubSpot Associations API", 2025-02-10); the batch associate keeps the batch limit of 100.
+  it("reads associations of 1,000 records in one batch and refuses 1,001", async () => {
+    const company = emulator.data.createObject("companies", { name: "Société Générale d'Études" });
+    const ids = Array.from({ length: 1000 }, (_, i) => {
+      const contact = emulator.data.createObject("contacts", { email: `assoc${i}@etudes.example`, firstname: i % 2 ? "Zoé" : "André" });
+      if (i % 3 === 0) emulator.data.associate("contacts", contact.id, "companies", company.id);
+      return contact.id;
+    });
+    const read = await raw(emulator, "POST", "/crm/v4/associations/contacts/companies/batch/read", { inputs: ids.map((id) => ({ id })) });
+    const body = (await read.json()) as { results: { from: { id: string } }[] };
+    expect(body.results).toHaveLength(334);
+    const refused = await raw(emulator, "POST", "/crm/v4/associations/contacts/companies/batch/read", {
+      inputs: [...ids, "1"].map((id) => ({ id })),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { category: string }).category).toBe("VALIDATION_ERROR");
+    const tooMany = await raw(emulator, "POST", "/crm/v4/associations/contacts/companies/batch/associate/default", {
+      inputs: ids.slice(0, 101).map((id) => ({ from: { id }, to: { id: company.id } })),
+    });
+    expect(tooMany.status).toBe(400);
+  });
+
   // HubSpot's batch create reference: without an objectWriteTraceId on every input, one invalid input
   // refuses the whole batch and nothing is written.
   it("refuses a whole batch create for one invalid input when the inputs carry no trace ids", async () => {

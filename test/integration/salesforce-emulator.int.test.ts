@@ -143,6 +143,10 @@ describe("SOQL query", () => {
     const count = await conn.query("SELECT COUNT() FROM Lead WHERE FirstName = null");
     expect(count.totalSize).toBe(350);
     expect(count.records).toEqual([]);
+    // COUNT() takes a LIMIT but no ORDER BY (SOQL and SOSL Reference, "COUNT() and COUNT(fieldName)").
+    expect((await conn.query("SELECT COUNT() FROM Lead WHERE FirstName = null LIMIT 20")).totalSize).toBe(20);
+    const ordered = await rejection(conn.query("SELECT COUNT() FROM Lead ORDER BY LastName"));
+    expect(ordered.errorCode).toBe("MALFORMED_QUERY");
   });
 
   it("filters SystemModstamp with datetime literals (Z and offset) and rejects quoted or date-only values", async () => {

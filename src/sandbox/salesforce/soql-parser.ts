@@ -110,7 +110,10 @@ class Parser {
       orderBy: [],
     };
     if (this.acceptKeyword("WHERE")) query.where = this.orExpression();
+    const orderToken = this.peek();
     if (this.acceptKeyword("ORDER")) {
+      // "You can't use COUNT() with an ORDER BY clause" (SOQL and SOSL Reference, "COUNT() and COUNT(fieldName)").
+      if (count) throw malformed(this.text, orderToken.pos, "ORDER BY can't be used with COUNT(); use COUNT(fieldName) instead");
       this.keyword("BY");
       do query.orderBy.push(this.orderItem());
       while (this.accept(","));

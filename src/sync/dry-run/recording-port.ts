@@ -40,6 +40,8 @@ export class RecordingPort implements SystemPort {
   private readonly counters = new Map<string, number>();
   /** The system's associations as they are (associations a dry run would make are not shown). */
   readonly readAssociations?: SystemPort["readAssociations"];
+  /** The system's counts as they are (a dry run creates no record of the objects leadloop counts). */
+  readonly countRecords?: SystemPort["countRecords"];
 
   constructor(
     private readonly inner: SystemPort,
@@ -47,6 +49,7 @@ export class RecordingPort implements SystemPort {
   ) {
     this.system = inner.system;
     if (inner.readAssociations) this.readAssociations = inner.readAssociations.bind(inner);
+    if (inner.countRecords) this.countRecords = inner.countRecords.bind(inner);
   }
 
   async *readChanges(

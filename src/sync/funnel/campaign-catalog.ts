@@ -9,6 +9,7 @@ import type { FieldValues } from "../../core/records.js";
 import type { FunnelEvent, StoredCampaign } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
+import { campaignMembership } from "./campaign-membership.js";
 import type { FunnelSetup, SystemCampaign } from "./funnel-setup.js";
 
 /** https://knowledge.hubspot.com/properties/hubspots-default-contact-properties ("First touch converting campaign"). */
@@ -101,14 +102,7 @@ export async function crmCampaigns(
   const out = new Map<string, EventCampaign>();
   if (!members || crmIds.size === 0) return out;
   const ids = [...new Set([...crmIds.values()].flat())];
-  const campaignOf = new Map<string, string>();
-  for (const field of members.personFields) {
-    for (const m of await ctx.crm.findBy(members.object, field, ids, [field, members.campaignField])) {
-      const who = m.fields[field];
-      const campaign = m.fields[members.campaignField];
-      if (who && campaign && !campaignOf.has(who)) campaignOf.set(who, campaign);
-    }
-  }
+  const campaignOf = await campaignMembership(ctx, setup, members).campaignsOf(ids);
   const run = runOf(ctx);
   const unread = [...new Set(campaignOf.values())].filter((id) => !run.salesforce.has(id));
   if (unread.length > 0) {
@@ -163,11 +157,11 @@ export async function qualifiedCampaigns(
     if (!links.has(id) && email) byEmail.set(email, [...(byEmail.get(email) ?? []), id]);
   }
   if (byEmail.size > 0) {
-    for (const { object, field } of setup.vocabulary.deals.campaignMembers.byEmail) {
-      for (const r of await ctx.crm.findBy(object, field, [...byEmail.keys()], [field])) {
-        for (const personId of byEmail.get(r.fields[field]?.trim().toLowerCase() ?? "") ?? [])
-          crmIds.set(personId, [...(crmIds.get(personId) ?? []), r.id]);
-      }
+    const records = await campaignMembership(ctx, setup, setup.vocabulary.deals.campaignMembers).recordsByEmail([
+      ...byEmail.keys(),
+    ]);
+    for (const [email, ids] of records) {
+      for (const personId of byEmail.get(email) ?? []) crmIds.set(personId, [...(crmIds.get(personId) ?? []), ...ids]);
     }
   }
   for (const [personId, campaign] of await crmCampaigns(ctx, setup, crmIds)) out.set(personId, campaign);

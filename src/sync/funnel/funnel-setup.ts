@@ -65,6 +65,11 @@ export interface FunnelSetup {
   crmIsMarketing: boolean;
   /** How far back behaviour is read for scoring (older activity has decayed to nothing). */
   activityWindowDays: number;
+  /**
+   * The most CRM campaign members a run reads whole instead of looking them up per group
+   * (campaign-membership.ts; CAMPAIGN_MEMBERS_READ_AT_ONCE when absent).
+   */
+  campaignMembersReadAtOnce?: number;
 }
 
 /** What one run learned about people, shared between its phases so nothing is read twice. */
@@ -74,6 +79,11 @@ export interface FunnelRunState {
   activities: Map<string, ScoredActivity[]>;
   /** The behaviour source this run uses and the bulk sources it has read (each once per run). */
   behaviour: BehaviourRunState;
+  /**
+   * Companies the qualification read this run, by id (at most QUALIFY_COMPANIES_KEPT): a company many
+   * contacts share is read once per run, not once per group of contacts.
+   */
+  companies: Map<string, FieldValues>;
 }
 
 export interface BehaviourRunState {
@@ -93,6 +103,7 @@ export function newFunnelRunState(): FunnelRunState {
     scores: new Map(),
     people: new Map(),
     activities: new Map(),
+    companies: new Map(),
     behaviour: {
       source: null,
       formsRead: false,

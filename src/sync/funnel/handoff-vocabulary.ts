@@ -126,6 +126,8 @@ export interface DealVocabulary {
   campaignMembers: {
     object: string;
     personFields: string[];
+    /** The email of the record each of `personFields` names, through its relationship (Lead.Email, Contact.Email). */
+    personEmails: string[];
     campaignField: string;
     campaign: { object: string; name: string; type: string; status: string; startDate: string; endDate: string };
     /** Where a person not linked yet is found by email (Lead, Contact), whose ids `personFields` name. */

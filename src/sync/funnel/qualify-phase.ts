@@ -39,6 +39,8 @@ const QUALIFY_GROUP = 100;
  * new behaviour, paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads.
  */
 const QUALIFY_STEP = 20;
+/** Companies a run keeps once read for its later groups (a few megabytes at most). */
+const QUALIFY_COMPANIES_KEPT = 20_000;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
@@ -60,10 +62,12 @@ export async function qualifyPeople(
       groupRecords: QUALIFY_GROUP,
     },
     async (group) => {
+      // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
+      const companies = await readCompanies(ctx, setup, group.records, state.companies);
       for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
         const last = i + QUALIFY_STEP >= group.records.length;
         const step = group.records.slice(i, i + QUALIFY_STEP);
-        const decision = await qualifyPage(ctx, setup, state, step);
+        const decision = await qualifyPage(ctx, setup, state, step, "qualified", companies);
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         // The cursor moves only with the group's last step; a stop before it re-reads the group next
@@ -100,6 +104,8 @@ export async function qualifyPage(
    * must not hold them all), or everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
+  /** The records' associated companies when the caller read them already (a group's, once). */
+  companiesRead?: ReadonlyMap<string, FieldValues>,
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -108,16 +114,7 @@ export async function qualifyPage(
   const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const companyIds = [
-    ...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v))),
-  ];
-  const companies = new Map(
-    companyIds.length > 0
-      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, companyFields(setup))).map(
-          (c) => [c.id, c.fields] as const,
-        )
-      : [],
-  );
+  const companies = companiesRead ?? (await readCompanies(ctx, setup, records));
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
@@ -205,6 +202,37 @@ export async function qualifyPage(
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };
+}
+
+/**
+ * The companies these contacts are associated with (`associatedcompanyid`), by id. With `kept` (the
+ * qualification's change stream, read before any pair syncs): those read already this run from there, the
+ * rest in batch reads, kept for the stream's later groups. Other callers (people scored after the pairs
+ * synced) read them as they are now.
+ */
+async function readCompanies(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  records: readonly SourceRecord[],
+  kept: Map<string, FieldValues> = new Map(),
+): Promise<Map<string, FieldValues>> {
+  const ids = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
+  const out = new Map<string, FieldValues>();
+  const unread: string[] = [];
+  for (const id of ids) {
+    const held = kept.get(id);
+    if (held) out.set(id, held);
+    else unread.push(id);
+  }
+  if (unread.length === 0) return out;
+  const read = await ctx.marketing.readByIds(COMPANIES, unread, companyFields(setup));
+  // Bounded: a portal with more companies than this starts the run's set again rather than growing it.
+  if (kept.size + read.length > QUALIFY_COMPANIES_KEPT) kept.clear();
+  for (const c of read) {
+    out.set(c.id, c.fields);
+    kept.set(c.id, c.fields);
+  }
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@
 // the Associations v4 reference, "Association type ID values"
 // (https://developers.hubspot.com/docs/api/crm/associations/associations-v4).
 import { z } from "zod";
-import { BATCH_SIZE } from "./limits.js";
+import { ASSOCIATION_READ_BATCH_SIZE, BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
 import type { HubspotTransport } from "./transport.js";
 
@@ -87,7 +87,7 @@ const associationWrite = z.looseObject({
 });
 
 /**
- * Ids of `to` records associated with each record, through the v4 batch read (100 inputs a call). A
+ * Ids of `to` records associated with each record, through the v4 batch read (1,000 inputs a call). A
  * record without associations is an error entry of the batch (NO_ASSOCIATIONS_FOUND): it is left out.
  */
 export async function readAssociations(
@@ -98,8 +98,8 @@ export async function readAssociations(
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += BATCH_SIZE) {
-    const inputs = unique.slice(i, i + BATCH_SIZE).map((id) => ({ id }));
+  for (let i = 0; i < unique.length; i += ASSOCIATION_READ_BATCH_SIZE) {
+    const inputs = unique.slice(i, i + ASSOCIATION_READ_BATCH_SIZE).map((id) => ({ id }));
     const answer = await transport.send(
       {
         method: "POST",

@@ -3,6 +3,13 @@
 /** Batch read/create/update/upsert take at most 100 inputs (https://developers.hubspot.com/docs/api/crm/contacts, "Batch"). */
 export const BATCH_SIZE = 100;
 
+/**
+ * The associations batch read (v3 and v4, `/{fromObjectType}/{toObjectType}/batch/read`) takes at most
+ * 1,000 ids a request since February 2025 (developer changelog, "Bug Fix: Batch Read Limit for HubSpot
+ * Associations API": https://developers.hubspot.com/changelog/bug-fix-batch-read-limit-for-hubspot-associations-api).
+ */
+export const ASSOCIATION_READ_BATCH_SIZE = 1000;
+
 /** A CRM search returns at most 200 records a page (https://developers.hubspot.com/docs/api/crm/search, "Limitations"). */
 export const SEARCH_PAGE_SIZE = 200;
 

@@ -22,7 +22,7 @@ import { SalesforceClient } from "./connection.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
 import { type OrgUsage, readOrgUsage } from "./org-usage.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
-import { findBy, readByIds } from "./record-reader.js";
+import { countRecords, findBy, readByIds } from "./record-reader.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
@@ -103,6 +103,9 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       fields: readonly string[],
     ): Promise<SourceRecord[]> {
       return findBy(client, object, field, values, fields);
+    },
+    countRecords(object: string): Promise<number> {
+      return countRecords(client, object);
     },
     async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
       if (all.length === 0) return [];

@@ -74,6 +74,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       campaignMembers: {
         object: "CampaignMember",
         personFields: ["LeadId", "ContactId"],
+        personEmails: ["Lead.Email", "Contact.Email"],
         campaignField: "CampaignId",
         campaign: { object: "Campaign", name: "Name", type: "Type", status: "Status", startDate: "StartDate", endDate: "EndDate" },
         byEmail: [

@@ -24,6 +24,28 @@ export interface QueryOptions {
   includeDeleted?: boolean;
 }
 
+/** The answer's totalSize: the row count of a `SELECT COUNT()` query, which returns no records. */
+export async function queryTotalSize(client: SalesforceClient, soql: string): Promise<number> {
+  const raw = await client.call<unknown>({
+    method: "GET",
+    path: `/query?q=${encodeURIComponent(soql)}`,
+    idempotent: true,
+    purpose: "query",
+  });
+  // The SOAP API documents `records` as null for COUNT(); only the size is read.
+  const answer = z.object({ totalSize: z.number() }).loose().safeParse(raw);
+  if (!answer.success) {
+    throw new SystemError({
+      system: SYSTEM,
+      errorClass: "bug",
+      code: "UNEXPECTED_QUERY_RESULT",
+      message: "Salesforce's query answer did not have the documented shape",
+      retriable: false,
+    });
+  }
+  return answer.data.totalSize;
+}
+
 export async function* queryPages(
   client: SalesforceClient,
   soql: string,

@@ -1,10 +1,10 @@
-// readByIds and findBy: SOQL `IN (...)` lists, as long as a query's URI may be (QUERY_URI_BUDGET_BYTES). Text comparison in
+// readByIds, findBy and countRecords: SOQL `IN (...)` lists, as long as a query's URI may be (QUERY_URI_BUDGET_BYTES). Text comparison in
 // SOQL is case-insensitive, which is what findBy promises (SOQL and SOSL Reference, "Comparison Operators").
 import type { SourceRecord } from "../../core/records.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
-import { queryAllRows } from "./query-pages.js";
-import { inList, inListsWithin, select, selectList } from "./soql.js";
+import { queryAllRows, queryTotalSize } from "./query-pages.js";
+import { inList, inListsWithin, select, selectList, soqlName } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
 
 export async function readByIds(
@@ -24,6 +24,15 @@ export async function findBy(
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
   return readWhereIn(client, object, field, unique(values, true), fields);
+}
+
+/**
+ * The object's records: `SELECT COUNT() FROM <object>`, whose answer's totalSize is the count and whose
+ * records are empty (SOQL and SOSL Reference, "COUNT() and COUNT(fieldName)"; COUNT() takes no ORDER BY).
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
+ */
+export function countRecords(client: SalesforceClient, object: string): Promise<number> {
+  return queryTotalSize(client, `SELECT COUNT() FROM ${soqlName(object)}`);
 }
 
 async function readWhereIn(

@@ -9,6 +9,7 @@ import type { AssociationLink } from "../hubspot-data.js";
 import { singularOf } from "../object-types.js";
 import { associationBatchDefault, associationBatchRead, parseBody } from "../request-schemas.js";
 import {
+  ASSOCIATION_READ_LIMIT,
   batchResponse,
   checkBatchSize,
   type HubspotContext,
@@ -76,7 +77,7 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
       const fromType = objectTypeParam(req, "fromObjectType");
       const toType = objectTypeParam(req, "toObjectType");
       const body = parseBody(associationBatchRead, req.body);
-      checkBatchSize(body.inputs);
+      checkBatchSize(body.inputs, ASSOCIATION_READ_LIMIT);
       const results: unknown[] = [];
       const errors: unknown[] = [];
       for (const { id } of body.inputs) {

@@ -63,14 +63,19 @@ export function intParam(query: URLSearchParams, name: string, fallback: number)
 }
 
 export const BATCH_LIMIT = 100;
+/**
+ * The associations batch read takes up to 1,000 ids (developer changelog, "Bug Fix: Batch Read Limit for
+ * HubSpot Associations API", effective 2025-02-10); more is refused.
+ */
+export const ASSOCIATION_READ_LIMIT = 1000;
 
 /** Batch endpoints take at most 100 inputs (CRM objects API, batch limits). */
-export function checkBatchSize(inputs: readonly unknown[]): void {
-  if (inputs.length > BATCH_LIMIT) {
+export function checkBatchSize(inputs: readonly unknown[], limit = BATCH_LIMIT): void {
+  if (inputs.length > limit) {
     throw new HubspotApiError(
       400,
       "VALIDATION_ERROR",
-      `Too many inputs: ${inputs.length}. Batch requests are limited to ${BATCH_LIMIT} inputs.`,
+      `Too many inputs: ${inputs.length}. Batch requests are limited to ${limit} inputs.`,
       { inputs: [String(inputs.length)] },
     );
   }

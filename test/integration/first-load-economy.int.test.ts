@@ -1,0 +1,170 @@
+// What a first load reads, and how often. With MQLs in many qualification groups it finds their
+// Salesforce campaigns (the Campaign their Lead or Contact is a member of) by reading the org's
+// CampaignMembers once, after a few per-group look-ups, instead of four queries for every group with MQLs;
+// the events name the same campaigns as the per-group look-ups do (an org with more members than a run
+// reads at once keeps them). The companies the contacts share are read once per run, not per group.
+import { jest } from "@jest/globals";
+import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+// 200 MQLs handed off in one first load: tens of seconds on a loaded machine.
+jest.setTimeout(300_000);
+
+const PEOPLE = 200;
+const FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "Renée", "Søren", "Ana", "Jürgen"];
+
+let loop: LoopHarness;
+const queries: string[] = [];
+/** The ids each HubSpot batch read asked for. */
+const batchReads: string[][] = [];
+beforeEach(async () => {
+  loop = await startLoop();
+  seedReps(loop);
+  queries.length = 0;
+  batchReads.length = 0;
+  loop.salesforce.calls.observe((call: ObservedCall) => {
+    const q = call.query.get("q");
+    if (q) queries.push(q);
+  });
+  loop.hubspot.calls.observe((call: ObservedCall) => {
+    if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read")
+      batchReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
+  });
+});
+afterEach(async () => loop.close());
+
+interface World {
+  /** Email (as HubSpot holds it, lower-cased) → the Campaign id its MQL event must name, or null. */
+  expected: Map<string, string | null>;
+  companyIds: Set<string>;
+}
+
+/**
+ * PEOPLE prospects who qualify, in id order (so in qualification groups and steps of the first load).
+ * Some already are Salesforce Leads or Contacts (emails in another case) that are members of a campaign:
+ * early ones (looked up per group) and late ones (after the run read every member), a Lead in two
+ * campaigns (its first membership counts), a converted Lead's Contact, and a Lead with no campaign.
+ */
+function seedWorld(): World {
+  const hs = loop.hubspot.data;
+  const sf = loop.salesforce.data;
+  const fair = sf.insert("Campaign", { Name: "Salon Logística Bilbao 2026", Type: "Trade Show", IsActive: true });
+  const webinar = sf.insert("Campaign", { Name: "Webinar: Fixing the lead handoff", Type: "Webinar", IsActive: true });
+  const expected = new Map<string, string | null>();
+  const companies = Array.from({ length: 8 }, (_, i) =>
+    hs.createObject("companies", {
+      name: `Société Générale d'Études ${i}`,
+      domain: `etudes-${i}.fr`,
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "420",
+      country: "France",
+    }),
+  );
+  for (let i = 0; i < PEOPLE; i++) {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+    const email = `${first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase()}.n${i}@etudes-${i % 8}.fr`;
+    const person = hs.createObject("contacts", {
+      email: i % 3 === 0 ? email.replace(/^./, (c) => c.toUpperCase()) : email,
+      firstname: first,
+      lastname: `Núñez ${i}`,
+      jobtitle: "Directrice des Opérations",
+      company: `Société Générale d'Études ${i % 8}`,
+      country: "France",
+      hs_analytics_source: "OFFLINE",
+      hs_analytics_source_data_1: i % 2 === 0 ? "printemps-2026" : "",
+    });
+    hs.associate("contacts", person.id, "companies", companies[i % 8]!.id);
+    pricingAndDemo(loop, person.id);
+    expected.set(email, null);
+    const crmEmail = email.toUpperCase();
+    if (i % 25 === 1) {
+      // A trade-show Lead sales had before marketing qualified the person.
+      const lead = sf.insert("Lead", { FirstName: first, LastName: `Núñez ${i}`, Company: "Études", Email: crmEmail });
+      sf.insert("CampaignMember", { CampaignId: fair, LeadId: lead, Status: "Responded" });
+      expected.set(email, fair);
+    } else if (i % 25 === 7) {
+      // A Contact of the webinar.
+      const contact = sf.insert("Contact", { FirstName: first, LastName: `Núñez ${i}`, Email: crmEmail });
+      sf.insert("CampaignMember", { CampaignId: webinar, ContactId: contact, Status: "Sent" });
+      expected.set(email, webinar);
+    } else if (i % 50 === 13) {
+      // In two campaigns: the first membership (lowest member Id) names the campaign.
+      const lead = sf.insert("Lead", { FirstName: first, LastName: `Núñez ${i}`, Company: "Études", Email: crmEmail });
+      sf.insert("CampaignMember", { CampaignId: webinar, LeadId: lead, Status: "Responded" });
+      sf.insert("CampaignMember", { CampaignId: fair, LeadId: lead, Status: "Sent" });
+      expected.set(email, webinar);
+    } else if (i % 50 === 19) {
+      // A Lead no campaign names: the person keeps their drill-down.
+      sf.insert("Lead", { FirstName: first, LastName: `Núñez ${i}`, Company: "Études", Email: crmEmail });
+    }
+  }
+  // Members of people HubSpot does not have: the org's membership is larger than the run's people.
+  for (let i = 0; i < 30; i++) {
+    const lead = sf.insert("Lead", { LastName: `Visiteur ${i}`, Company: "Salon", Email: `visiteur.${i}@salon-bilbao.es` });
+    sf.insert("CampaignMember", { CampaignId: fair, LeadId: lead, Status: "Sent" });
+  }
+  return { expected, companyIds: new Set(companies.map((c) => c.id)) };
+}
+
+/** The MQL events' campaigns by lower-cased email. */
+async function mqlCampaigns(): Promise<Map<string, { campaign: string | null; campaignId: string | null; campaignOrigin: string | null }>> {
+  const events = (await loop.store.listFunnelEvents()).filter((e) => e.toStage === "mql");
+  return new Map(
+    events.map((e) => [
+      (e.email ?? "").toLowerCase(),
+      { campaign: e.campaign, campaignId: e.campaignId ?? null, campaignOrigin: e.campaignOrigin ?? null },
+    ]),
+  );
+}
+
+const memberLookups = () => queries.filter((q) => /FROM CampaignMember WHERE (LeadId|ContactId) IN/.test(q));
+const emailLookups = () => queries.filter((q) => /FROM (Lead|Contact) WHERE Email IN/.test(q));
+const counts = () => queries.filter((q) => /^SELECT COUNT\(\) FROM CampaignMember$/.test(q));
+const memberReads = () => queries.filter((q) => /FROM CampaignMember WHERE SystemModstamp/.test(q));
+
+async function firstLoad(readAtOnce?: number) {
+  const world = seedWorld();
+  const funnel = { ...funnelFor(loop, "salesforce"), ...(readAtOnce === undefined ? {} : { campaignMembersReadAtOnce: readAtOnce }) };
+  const run = await loop.sync({ funnel });
+  expect(run.summary.status).toBe("succeeded");
+  const campaigns = await mqlCampaigns();
+  expect(campaigns.size).toBe(PEOPLE);
+  for (const [email, campaignId] of world.expected) {
+    const got = campaigns.get(email)!;
+    if (campaignId) expect({ email, ...got }).toMatchObject({ email, campaignId, campaignOrigin: "salesforce-campaign" });
+    else expect({ email, origin: got.campaignOrigin }).toEqual({ email, origin: Number(/\.n(\d+)@/.exec(email)![1]) % 2 === 0 ? "source-property" : null });
+  }
+  return { campaigns, world };
+}
+
+describe("campaign membership on a first load", () => {
+  it("reads the org's members once after a few per-group look-ups, and names every MQL's campaign", async () => {
+    const { campaigns } = await firstLoad();
+    // One COUNT() and one page of members; the per-group look-ups stop once they cost 8 calls.
+    expect(counts()).toHaveLength(1);
+    expect(memberReads()).toHaveLength(1);
+    expect(memberLookups().length + emailLookups().length).toBeLessThanOrEqual(8 + 3);
+    expect([...campaigns.values()].filter((c) => c.campaign === "Salon Logística Bilbao 2026").length).toBe(8);
+    expect([...campaigns.values()].filter((c) => c.campaign === "Webinar: Fixing the lead handoff").length).toBe(8 + 4);
+    // Each Campaign is read once, whatever the number of its people.
+    expect(queries.filter((q) => /FROM Campaign WHERE Id IN/.test(q)).length).toBeLessThanOrEqual(2);
+  });
+
+  it("looks members up per group when the org has more than a run reads at once, with the same campaigns", async () => {
+    await firstLoad(10);
+    expect(counts()).toHaveLength(1);
+    expect(memberReads()).toHaveLength(0);
+    // Every step of 20 MQLs asks for its people's Leads and Contacts by email.
+    expect(emailLookups().length).toBeGreaterThanOrEqual(2 * (PEOPLE / 20));
+  });
+
+  it("reads the companies its contacts share once in the run, not once per group of contacts", async () => {
+    const { world } = await firstLoad();
+    const companyReads = batchReads.filter((ids) => ids.length > 0 && ids.every((id) => world.companyIds.has(id)));
+    // 200 contacts of 8 companies: the qualification's first group reads them in one call, its second
+    // group reads none; the handoff reads its page's companies once more, after the company pair synced.
+    expect(companyReads.length).toBeLessThanOrEqual(3);
+    expect(new Set(companyReads.flat()).size).toBe(8);
+  });
+});
