@@ -74,6 +74,15 @@ export interface FunnelRunState {
   activities: Map<string, ScoredActivity[]>;
   /** The behaviour source this run uses and the bulk sources it has read (each once per run). */
   behaviour: BehaviourRunState;
+  /** What the inclusion rule looked up once this run (inclusion.ts `newlyIncludedRecords`). */
+  inclusion: InclusionRunState;
+}
+
+export interface InclusionRunState {
+  /** When the last run that succeeded started (null: none did); undefined until first looked up. */
+  since?: string | null;
+  /** Per associated object (companies, deals): each person whose associations this run read, and them. */
+  associated: Map<string, Map<string, string[]>>;
 }
 
 export interface BehaviourRunState {
@@ -101,6 +110,7 @@ export function newFunnelRunState(): FunnelRunState {
       eventsReadOneByOne: 0,
       eventsBulkAt: null,
     },
+    inclusion: { associated: new Map() },
   };
 }
 

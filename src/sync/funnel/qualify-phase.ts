@@ -41,6 +41,12 @@ const QUALIFY_GROUP = 100;
 const QUALIFY_STEP = 20;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
+/**
+ * Companies the qualification phase keeps once read: a company's contacts are spread over many groups,
+ * and a look-back re-read of thousands of contacts would read the same companies again for each group.
+ * Bounded, so a load of a million contacts holds no more than this many.
+ */
+const KEPT_COMPANIES = 5_000;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
@@ -49,6 +55,8 @@ export async function qualifyPeople(
   setup: FunnelSetup,
   state: FunnelRunState,
 ): Promise<boolean> {
+  // Kept for this phase only: the company pair, later in the run, may change what companies hold.
+  const companies = new PhaseCompanies(ctx, setup);
   return readChangeGroups(
     ctx,
     {
@@ -60,10 +68,12 @@ export async function qualifyPeople(
       groupRecords: QUALIFY_GROUP,
     },
     async (group) => {
+      // The group's companies in one read (a group is one HubSpot page), not one read per step.
+      await companies.of(companyIdsOf(group.records));
       for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
         const last = i + QUALIFY_STEP >= group.records.length;
         const step = group.records.slice(i, i + QUALIFY_STEP);
-        const decision = await qualifyPage(ctx, setup, state, step);
+        const decision = await qualifyPage(ctx, setup, state, step, "qualified", companies);
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         // The cursor moves only with the group's last step; a stop before it re-reads the group next
@@ -100,6 +110,8 @@ export async function qualifyPage(
    * must not hold them all), or everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
+  /** Where the contacts' companies come from: read for these contacts unless the phase keeps them. */
+  companyReader: PhaseCompanies = new PhaseCompanies(ctx, setup),
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -108,16 +120,7 @@ export async function qualifyPage(
   const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const companyIds = [
-    ...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v))),
-  ];
-  const companies = new Map(
-    companyIds.length > 0
-      ? (await ctx.marketing.readByIds(COMPANIES, companyIds, companyFields(setup))).map(
-          (c) => [c.id, c.fields] as const,
-        )
-      : [],
-  );
+  const companies = await companyReader.of(companyIdsOf(records));
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
@@ -205,6 +208,40 @@ export async function qualifyPage(
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };
+}
+
+function companyIdsOf(records: readonly SourceRecord[]): string[] {
+  return [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
+}
+
+/** The companies contacts are scored with, each read once while kept (KEPT_COMPANIES). */
+class PhaseCompanies {
+  /** Company id → its fields; null for one HubSpot did not return (archived or merged away). */
+  private readonly kept = new Map<string, FieldValues | null>();
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly setup: FunnelSetup,
+  ) {}
+
+  async of(ids: readonly string[]): Promise<Map<string, FieldValues>> {
+    let unread = ids.filter((id) => !this.kept.has(id));
+    if (unread.length > 0) {
+      if (this.kept.size + unread.length > KEPT_COMPANIES) {
+        this.kept.clear();
+        unread = [...ids];
+      }
+      const read = await this.ctx.marketing.readByIds(COMPANIES, unread, companyFields(this.setup));
+      for (const id of unread) this.kept.set(id, null);
+      for (const company of read) this.kept.set(company.id, company.fields);
+    }
+    const out = new Map<string, FieldValues>();
+    for (const id of ids) {
+      const fields = this.kept.get(id);
+      if (fields) out.set(id, fields);
+    }
+    return out;
+  }
 }
 
 /**
