@@ -16,8 +16,10 @@ import { writeSandboxConfig } from "../sandbox/sandbox-config.js";
 import { openStore } from "../store/open-store.js";
 import { runSync } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
+import { DEFAULT_LOOKBACK_MS as HUBSPOT_LOOKBACK_MS } from "../systems/hubspot/limits.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
+import { DEFAULT_LOOKBACK_MS as SALESFORCE_LOOKBACK_MS } from "../systems/salesforce/limits.js";
 import { emulatorConnection } from "../sandbox/sandbox-config.js";
 import { BENCH_RETRY, BURST_PER_10_SECONDS, SEARCH_PER_SECOND } from "./bench-loop.js";
 import type { HostWorld } from "./emulator-protocol.js";
@@ -25,10 +27,18 @@ import type { EmulatorProcess } from "./emulator-process.js";
 import type { MeasuredLoop } from "./measure-run.js";
 
 export interface DefaultLoop extends MeasuredLoop {
+  /** The longer of the adapters' look-backs: how far back a run re-reads before the last run's signpost. */
+  lookbackMs: number;
   /** Bytes the store's files take on disk (database and its write-ahead log). */
   storeBytes(): number;
   /** Marketing changes the job title of 10% of the contacts, between runs; how many changed. */
   editJobTitles(round: number): Promise<number>;
+  /**
+   * Moves time forward by `ms` for the systems and leadloop together (the run's signpost and every
+   * time leadloop takes from its `now`), as if that long passed with nobody acting: what lets the
+   * idle run follow the last write by more than both look-backs without waiting for them.
+   */
+  advanceClock(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,8 +75,12 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
   await ensureLeadloopProperties(marketing, mappings);
   const funnel = funnelSetup(config, marketing, crm);
   const store = await openStore(config.store);
+  const lookbackMs = Math.max(HUBSPOT_LOOKBACK_MS, config.salesforce?.lookback ?? SALESFORCE_LOOKBACK_MS);
+  let aheadMs = 0;
+  const now = () => new Date(Date.now() + aheadMs);
   return {
     storePath,
+    lookbackMs,
     tally: async () => {
       await host.startTally();
       return {
@@ -76,9 +90,12 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
         },
       };
     },
-    sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger }),
+    sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger, now }),
     storeBytes: () => fileBytes(storePath) + fileBytes(`${storePath}-wal`),
     editJobTitles: (round) => host.editJobTitles(round),
+    advanceClock: async (ms) => {
+      aheadMs = await host.advanceClock(ms);
+    },
     close: async () => {
       await store.close();
       await host.close();

@@ -21,6 +21,9 @@ export const RUNS_PER_DAY = 288;
 /** A typical day's changed contacts, as a share of the portal (the incremental run's share). */
 export const DAILY_CHANGE_SHARE = 0.1;
 
+/** The default configuration's runs, in the order they run (default-scenarios.ts). */
+export type RunName = "firstLoad" | "settle" | "incremental" | "noop" | "quiet" | "idle";
+
 export interface DefaultResult {
   records: number;
   /** Write calls / batch-size minimum of the records each run wrote, the worst run per system. */
@@ -51,12 +54,12 @@ export interface DefaultResult {
   rssAfterSeedMb: number;
   emulatorsRssAfterSeedMb: number;
   /** What each run's calls need under the vendors' limits (DEFAULT_LIMITS). */
-  rateLimited: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", LoadForecast>;
+  rateLimited: Record<RunName, LoadForecast>;
   /** A portal of this size: first load and a day of typical change, from the measured rates. */
   budget: Forecast;
   /** The measured calls per contact (core/forecast's CallRates): what `leadloop forecast` ships. */
   rates: CallRates;
-  runs: Record<"firstLoad" | "settle" | "incremental" | "noop" | "quiet", PhaseFigures>;
+  runs: Record<RunName, PhaseFigures>;
 }
 
 export function defaultResult(
@@ -64,7 +67,14 @@ export function defaultResult(
   naive: NaiveFigures | null,
   engineRecordsPerSecond: number | null,
 ): DefaultResult {
-  const runs = { firstLoad: d.firstLoad, settle: d.settle, incremental: d.incremental, noop: d.noop, quiet: d.quiet };
+  const runs = {
+    firstLoad: d.firstLoad,
+    settle: d.settle,
+    incremental: d.incremental,
+    noop: d.noop,
+    quiet: d.quiet,
+    idle: d.idle,
+  };
   const behaviour = d.incremental.behaviourCalls.hubspot + d.incremental.behaviourCalls.salesforce;
   const ours = totalCalls(d.firstLoad.classCalls);
   const sameWork = sameWorkBaseline({
@@ -95,6 +105,7 @@ export function defaultResult(
       incremental: loadForecast(d.incremental.classCalls),
       noop: loadForecast(d.noop.classCalls),
       quiet: loadForecast(d.quiet.classCalls),
+      idle: loadForecast(d.idle.classCalls),
     },
     budget: forecast(
       d.rates,

@@ -1,8 +1,11 @@
 // The default configuration's scenarios on one loop, in order: the first load of the sandbox's world of
 // N contacts (everyone scored, MQLs created in Salesforce and handed off), the run that settles it, an
-// incremental run after 10% of job titles changed, and two runs with no edits (no-op, then idle). Each
-// run's write minimum comes from its own audit. Seeding and editing happen between runs, untimed. The
-// emulators run in a process of their own, so the runs' peakRssMb is leadloop's and theirs is apart.
+// incremental run after 10% of job titles changed, two runs with no edits that still re-read the last
+// writes inside the look-backs (no-op, quiet), and the idle run: time moved past both look-backs twice
+// (before quiet and before idle), so nothing leadloop wrote is inside its windows and it shows what a
+// scheduled run costs when nothing happened. Each run's write minimum comes from its own audit. Seeding,
+// editing and moving the clock happen between runs, untimed. The emulators run in a process of their
+// own, so the runs' peakRssMb is leadloop's and theirs is apart.
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ClassCalls, type ForecastSystem, ratesFrom, type CallRates } from "../core/forecast/api-forecast.js";
 import { connectDefaultLoop } from "./default-loop.js";
@@ -22,6 +25,8 @@ export interface DefaultScenarios {
   incremental: PhaseFigures & { changedContacts: number };
   noop: PhaseFigures;
   quiet: PhaseFigures;
+  /** A run with nothing in its read windows: the last write lies more than the look-backs before it. */
+  idle: PhaseFigures;
   storeBytes: number;
   /** The calls per contact these runs measured, in the forecast model's terms (core/forecast). */
   rates: CallRates;
@@ -30,6 +35,8 @@ export interface DefaultScenarios {
 }
 
 const TICK_MS = 20;
+/** How much later than the look-back the clock jumps: the idle run's windows end up a minute clear. */
+const PAST_LOOKBACK_MS = 60_000;
 
 export async function runDefaultScenarios(records: number, measuredAt: string): Promise<DefaultScenarios> {
   const seedStarted = performance.now();
@@ -54,10 +61,16 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
     const incremental = { ...(await measureRun(loop, "audit")), changedContacts };
     await sleep(TICK_MS);
     const noop = await measureRun(loop, "audit");
-    await sleep(TICK_MS);
+    // A run re-reads the look-back before the last run's signpost, so the idle run needs two jumps: quiet
+    // still re-reads what incremental wrote (its window starts where noop's did), and idle's window then
+    // starts a minute after noop, with nothing written since.
+    const jump = loop.lookbackMs + PAST_LOOKBACK_MS;
+    await loop.advanceClock(jump);
     const quiet = await measureRun(loop, "audit");
+    await loop.advanceClock(jump);
+    const idle = await measureRun(loop, "audit");
     const rates = ratesFrom(
-      { firstLoad: firstLoad.classCalls, incremental: incremental.classCalls, idle: quiet.classCalls },
+      { firstLoad: firstLoad.classCalls, incremental: incremental.classCalls, idle: idle.classCalls },
       records,
       changedContacts,
       measuredAt,
@@ -72,6 +85,7 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
       incremental,
       noop,
       quiet,
+      idle,
       storeBytes: loop.storeBytes(),
       rates,
       seededRecords: world.records,

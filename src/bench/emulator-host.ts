@@ -1,7 +1,8 @@
 // The bench's emulator process: both emulators, seeded with the sandbox's world, run here so that the
 // bench process's RSS is leadloop's own (test/bench/README.md, "peakRssMb"). The bench drives it over
 // the IPC channel of child_process.fork (emulator-process.ts holds the other end): seed, count calls
-// around a run (with this process's own peak RSS), edit contacts between runs, close.
+// around a run (with this process's own peak RSS), edit contacts between runs, move the systems' clock
+// forward (so a run can follow the last one by more than the look-backs without waiting), close.
 import { loadSeed } from "../sandbox/load-seed.js";
 import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
 import { generateSeed } from "../sandbox/seed/generate.js";
@@ -22,13 +23,16 @@ const FIRST_LOAD_OBJECTS = {
 const SEED = 42;
 
 let emulators: Emulators | undefined;
+/** How far the systems' clock runs ahead of real time: the bench moves it, never back. */
+let aheadMs = 0;
+const systemsNow = (): Date => new Date(Date.now() + aheadMs);
 let tally: { hubspot: { stop(): CallCounts }; salesforce: { stop(): CallCounts }; rss: RssSampler } | undefined;
 
 async function answer(request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case "seed": {
-      emulators = await startEmulators();
-      const seed = generateSeed({ seed: SEED, now: new Date(), contacts: request.contacts });
+      emulators = await startEmulators(systemsNow);
+      const seed = generateSeed({ seed: SEED, now: systemsNow(), contacts: request.contacts });
       loadSeed(seed, { hubspot: emulators.hubspot, salesforce: emulators.salesforce });
       const world: HostWorld = {
         routing: sandboxRoutingText(seed),
@@ -63,6 +67,10 @@ async function answer(request: HostRequest): Promise<unknown> {
     }
     case "edit-job-titles":
       return editJobTitles(running().hubspot, request.round);
+    case "advance-clock":
+      if (!(request.ms >= 0)) throw new Error(`the clock only moves forward, not by ${request.ms} ms`);
+      aheadMs += request.ms;
+      return aheadMs;
     case "close":
       await emulators?.close();
       emulators = undefined;

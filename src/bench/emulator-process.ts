@@ -12,6 +12,8 @@ export interface EmulatorProcess {
   startTally(): Promise<void>;
   stopTally(): Promise<HostTally>;
   editJobTitles(round: number): Promise<number>;
+  /** Moves the emulators' clock forward by `ms`; resolves to how far it now runs ahead of real time. */
+  advanceClock(ms: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function forkEmulators(): EmulatorProcess {
     startTally: () => ask<void>({ op: "tally-start" }),
     stopTally: () => ask<HostTally>({ op: "tally-stop" }),
     editJobTitles: (round) => ask<number>({ op: "edit-job-titles", round }),
+    advanceClock: (ms) => ask<number>({ op: "advance-clock", ms }),
     close: async () => {
       if (exited) return;
       await ask<void>({ op: "close" });

@@ -6,6 +6,8 @@ export type HostRequest =
   | { op: "tally-start" }
   | { op: "tally-stop" }
   | { op: "edit-job-titles"; round: number }
+  /** Moves both emulators' clock forward by `ms` (leadloop's clock moves with it, default-loop.ts). */
+  | { op: "advance-clock"; ms: number }
   | { op: "close" };
 
 /** What the seeded emulators tell the bench: where they listen and the routing for the seeded reps. */

@@ -1,9 +1,10 @@
 // Reads one object's change stream from its saved cursor in groups of pages, so writes that follow go
 // out in full batches (a group of up to GROUP_RECORDS records, not one read page, is synced at a time),
 // and, once the stream is read to the end, moves the cursor up to the run's signpost so an idle run does
-// not read the same recent changes again. Every phase of a run reads its changes through here.
+// not read the same recent changes again. Every phase of a run reads its changes through here, so it is
+// also where a read is skipped that another phase's empty read of the same object already covered.
 import type { SourceRecord } from "../core/records.js";
-import type { RunContext } from "./run-context.js";
+import type { EmptyWindow, RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
 import type { ChangeCursor, SystemPort } from "./system-port.js";
 
@@ -56,8 +57,14 @@ export async function readChangeGroups(
     : options.startWhenNew
       ? { modifiedAt: options.startWhenNew, lastId: null }
       : null;
+  if (from !== null && coveredByEmptyRead(ctx, system, object, from, until)) {
+    ctx.log.debug("changes.covered", { system: system.system, object, cursor: cursorObject });
+    await saveSignpost(ctx, options, saved, until);
+    return false;
+  }
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
+  let readAny = false;
   const groupRecords = options.groupRecords ?? GROUP_RECORDS;
   // Records read since the cursor was last handed on: a long run of dropped records still moves it.
   let sinceHanded = 0;
@@ -76,6 +83,7 @@ export async function readChangeGroups(
     // Counted here, where every phase reads: the field sync is not the only reader (it does not run with
     // HubSpot as the CRM, where the qualification reads the contacts).
     bump(ctx.summary.read, system.system, page.records.length);
+    if (page.records.length > 0) readAny = true;
     buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
     sinceHanded += page.records.length;
     last = page.cursor;
@@ -87,16 +95,52 @@ export async function readChangeGroups(
     }
   }
   await flush();
-  // Read to the end: nothing at or before the signpost is left, so the next run starts there (less the
-  // adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
-  // one now, even one that started at the signpost: else it would start anew at each run's signpost and
-  // read an empty window every time.
-  if (!saved || saved.value < until) {
-    await ctx.store.commitBatch({
-      runId: ctx.runId,
-      at: ctx.now().toISOString(),
-      cursors: [{ system: system.system, object: cursorObject, value: until, lastId: null }],
-    });
-  }
+  if (!readAny && from !== null) rememberEmptyRead(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
+  await saveSignpost(ctx, options, saved, until);
   return false;
+}
+
+/**
+ * Read to the end: nothing at or before the signpost is left, so the next run starts there (less the
+ * adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
+ * one now, even one that started at the signpost: else it would start anew at each run's signpost and
+ * read an empty window every time.
+ */
+async function saveSignpost(
+  ctx: RunContext,
+  options: GroupReadOptions,
+  saved: { value: string } | null | undefined,
+  until: string,
+): Promise<void> {
+  if (saved && saved.value >= until) return;
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    cursors: [{ system: options.system.system, object: options.cursorObject, value: until, lastId: null }],
+  });
+}
+
+/**
+ * Whether this run already read `object` from no later a cursor up to no earlier a signpost, through the
+ * same port (so the same look-back), and found nothing: this read's window lies inside that one, so it
+ * would find nothing either (the qualification's contacts before the contact sync's, the conversions'
+ * Leads before the field sync's, in a run with nothing changed). Taking that answer is reading the window
+ * earlier, still after its signpost: a change that only becomes visible later (HubSpot's search index,
+ * a Salesforce transaction committing after its SystemModstamp) is within the look-back of the signpost
+ * this stream saves, and the next run reads it, as it would after a read of its own.
+ */
+function coveredByEmptyRead(ctx: RunContext, system: SystemPort, object: string, from: ChangeCursor, until: string): boolean {
+  const fromMs = Date.parse(from.modifiedAt);
+  // A first load's page mark (epoch) or an unreadable cursor is no incremental window.
+  if (!(fromMs > 0)) return false;
+  const windows = ctx.emptyWindows?.get(system)?.get(object) ?? [];
+  return windows.some((w) => w.fromMs <= fromMs && until <= w.until);
+}
+
+function rememberEmptyRead(ctx: RunContext, system: SystemPort, object: string, window: EmptyWindow): void {
+  if (!(window.fromMs > 0)) return;
+  ctx.emptyWindows ??= new Map();
+  let byObject = ctx.emptyWindows.get(system);
+  if (!byObject) ctx.emptyWindows.set(system, (byObject = new Map()));
+  byObject.set(object, [...(byObject.get(object) ?? []), window]);
 }

@@ -38,11 +38,34 @@ export interface RunContext {
    * created in the CRM (by default only MQLs). Returns their ids.
    */
   includeInCrm(records: readonly SourceRecord[], mapping: ObjectMapping): Promise<Set<string>>;
+  /**
+   * Change windows this run read and found empty, per system and object (change-groups.ts): a later
+   * stream of the same object whose window lies inside one has nothing to read either.
+   */
+  emptyWindows?: Map<SystemPort, Map<string, EmptyWindow[]>>;
+  /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */
+  written?: Map<SystemPort, Set<string>>;
   /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */
   heartbeat?(): Promise<void>;
   /** Aborted when the run must stop after the batch in hand (SIGTERM). */
   signal?: AbortSignal;
   onProgress?(event: { phase: string; read: number; written: number }): void;
+}
+
+/** A change read that returned nothing: from its cursor's instant (epoch ms) up to its signpost. */
+export interface EmptyWindow {
+  fromMs: number;
+  until: string;
+}
+
+/**
+ * Where a phase that must see this run's own writes reads up to: now, if the run wrote to `object`
+ * already, else the run's signpost (nothing of leadloop's lies past it; a change others make meanwhile is
+ * read by the next run, from this signpost less the look-back). The signpost keeps the phase's window
+ * inside an earlier phase's, so an empty read of the object earlier in the run answers it.
+ */
+export function signpostAfterOwnWrites(ctx: RunContext, system: SystemPort, object: string): string {
+  return ctx.written?.get(system)?.has(object) ? ctx.now().toISOString() : ctx.until;
 }
 
 export function port(ctx: RunContext, side: SideName): SystemPort {

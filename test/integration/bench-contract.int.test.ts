@@ -53,12 +53,18 @@ describe("npm run bench -- --json", () => {
     expect(d.peakHeapUsedMb as number).toBeLessThan(d.peakRssMb as number);
 
     // Every run's calls by class, and the first load created what the funnel qualified.
-    const runs = d.runs as Record<string, { classCalls: Record<string, Record<string, number>>; writeCalls: Record<string, number> }>;
-    expect(Object.keys(runs)).toEqual(["firstLoad", "settle", "incremental", "noop", "quiet"]);
+    const runs = d.runs as Record<
+      string,
+      { classCalls: Record<string, Record<string, number>>; writeCalls: Record<string, number>; recordsRead: Record<string, number> }
+    >;
+    expect(Object.keys(runs)).toEqual(["firstLoad", "settle", "incremental", "noop", "quiet", "idle"]);
     expect(runs.firstLoad!.writeCalls.salesforce).toBeGreaterThan(0);
     expect(Object.keys(runs.firstLoad!.classCalls.hubspot!).sort()).toEqual(["behaviour", "match", "reads", "search", "writes"]);
     // An idle run writes nothing.
     expect(runs.quiet!.writeCalls).toEqual({ hubspot: 0, salesforce: 0 });
+    // The idle run follows the last write by more than both look-backs: nothing to write, nothing read again.
+    expect(runs.idle!.writeCalls).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(runs.idle!.recordsRead).toEqual({ hubspot: 0, salesforce: 0 });
     const memory = runs.firstLoad as unknown as { emulatorsPeakRssMb: number | null; peakRssMb: number };
     expect(memory.emulatorsPeakRssMb).toBeGreaterThan(20);
     expect(memory.peakRssMb).toBeGreaterThan(20);

@@ -1,9 +1,11 @@
 // Counts the calls an emulator answered, per endpoint pattern, so tests and benchmarks can say how many
 // API calls a run made.
 
-/** What a listener sees of a call: its endpoint pattern, its query string and its parsed body. */
+/** What a listener sees of a call: its endpoint pattern, its path, its query string and its parsed body. */
 export interface ObservedCall {
   endpoint: string;
+  /** The path as called (the pattern's parameters filled in: which object, which association). */
+  path: string;
   query: URLSearchParams;
   body: unknown;
 }

@@ -146,7 +146,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
     const match = api.match(req.method, req.path);
     const endpoint = match ? `${req.method} ${match.pattern}` : `${req.method} (unrouted)`;
-    calls.record(endpoint, { query: req.query, body: req.body });
+    calls.record(endpoint, { path: req.path, query: req.query, body: req.body });
 
     const fault = faults.take(req.method, req.path);
     if (fault?.kind === "drop") {

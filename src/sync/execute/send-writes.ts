@@ -30,6 +30,11 @@ export async function sendWrites<T extends Sendable>(
   items: readonly T[],
 ): Promise<Sent<T>[]> {
   if (items.length === 0) return [];
+  // Noted before sending: a write may land even when its answer is lost.
+  ctx.written ??= new Map();
+  let objects = ctx.written.get(system);
+  if (!objects) ctx.written.set(system, (objects = new Set()));
+  objects.add(object);
   const outcomes = await system.write(
     object,
     items.map((i) => i.write),

@@ -28,7 +28,7 @@ import type {
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
-import type { RunContext } from "../run-context.js";
+import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
@@ -41,9 +41,10 @@ export async function readDispositions(
   mappings: readonly ObjectMapping[] = [],
 ): Promise<void> {
   const { object, field } = setup.vocabulary.status;
-  // Read up to now, not the run's signpost: the Leads this run's field sync and handoff wrote have
-  // moved past it, and their statuses must be read in this run, not taken for new ones in the next.
-  const phaseStart = ctx.now().toISOString();
+  // Read up to now, not the run's signpost, once this run wrote to the object: the Leads its field sync
+  // wrote have moved past the signpost, and their statuses must be read in this run, not taken for new
+  // ones in the next.
+  const phaseStart = signpostAfterOwnWrites(ctx, ctx.crm, object);
   const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
   // A mapping that brings the status to marketing's hs_lead_status writes it already; not twice.
   const statusCarried =

@@ -84,6 +84,15 @@ export interface FunnelRunState {
    * contacts share is read once per run, not once per group of contacts.
    */
   companies: Map<string, FieldValues>;
+  /** What the inclusion rule looked up once this run (inclusion.ts `newlyIncludedRecords`). */
+  inclusion: InclusionRunState;
+}
+
+export interface InclusionRunState {
+  /** When the last run that succeeded started (null: none did); undefined until first looked up. */
+  since?: string | null;
+  /** Per associated object (companies, deals): each person whose associations this run read, and them. */
+  associated: Map<string, Map<string, string[]>>;
 }
 
 export interface BehaviourRunState {
@@ -112,6 +121,7 @@ export function newFunnelRunState(): FunnelRunState {
       eventsReadOneByOne: 0,
       eventsBulkAt: null,
     },
+    inclusion: { associated: new Map() },
   };
 }
 

@@ -6,7 +6,7 @@
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { RunContext } from "../run-context.js";
-import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
+import type { FunnelRunState, FunnelSetup, InclusionRunState } from "./funnel-setup.js";
 
 const QUALIFIED_STAGES: ReadonlySet<string> = new Set(["mql", "sal", "opportunity", "won", "lost"]);
 const CONTACTS = "contacts";
@@ -51,6 +51,11 @@ async function qualifiedPeople(
  * contact of theirs was included) and may not change again, so they are read here for the pair's sync
  * to create them now. Since the last finished run, not this run alone: a run stopped or killed between
  * its contact pair and its company pair leaves those people's companies to the next.
+ *
+ * A run asks three times (companies before and after its contact pair, deals), for a set of people that
+ * only grows: when the last run started is looked up once, and each person's companies and deals are
+ * read from HubSpot once per run (`state.inclusion`), so the second ask for companies reads only the
+ * people the contact pair linked meanwhile.
  */
 export async function newlyIncludedRecords(
   ctx: RunContext,
@@ -61,7 +66,9 @@ export async function newlyIncludedRecords(
 ): Promise<SourceRecord[]> {
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
   if (!ctx.marketing.readAssociations) return [];
-  const since = await lastFinishedRunStart(ctx);
+  const included = state.inclusion;
+  if (included.since === undefined) included.since = await lastFinishedRunStart(ctx);
+  const since = included.since;
   const mqls = (await ctx.store.listFunnelEvents(since === null ? {} : { from: since }))
     .filter((e) => e.toStage === "mql")
     .map((e) => e.personId);
@@ -69,10 +76,28 @@ export async function newlyIncludedRecords(
   // A dry run stores no links: the people its plan linked are in the run's context.
   const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
   if (people.length === 0) return [];
-  const ids = [...new Set([...(await ctx.marketing.readAssociations(CONTACTS, people, mapping.marketingObject)).values()].flat())];
+  const associated = await associationsOnce(ctx, included, people, mapping.marketingObject);
+  const ids = [...new Set(people.flatMap((id) => associated.get(id) ?? []))];
   const withLink = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
   const unlinked = ids.filter((id) => !withLink.has(id));
   return unlinked.length > 0 ? ctx.marketing.readByIds(mapping.marketingObject, unlinked, fields) : [];
+}
+
+/** The `object`s associated with each of `people`, read from HubSpot for those this run has not read yet. */
+async function associationsOnce(
+  ctx: RunContext,
+  included: InclusionRunState,
+  people: readonly string[],
+  object: string,
+): Promise<Map<string, string[]>> {
+  let known = included.associated.get(object);
+  if (!known) included.associated.set(object, (known = new Map()));
+  const unread = people.filter((id) => !known.has(id));
+  if (unread.length > 0) {
+    const read = await ctx.marketing.readAssociations!(CONTACTS, unread, object);
+    for (const id of unread) known.set(id, read.get(id) ?? []);
+  }
+  return known;
 }
 
 /** When the last run that finished its pairs started; null when none did (every MQL and link counts). */

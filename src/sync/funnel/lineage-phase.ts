@@ -13,7 +13,7 @@ import { readChangeGroups } from "../change-groups.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
-import type { RunContext } from "../run-context.js";
+import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { crmCampaigns, type EventCampaign, FIRST_TOUCH_CAMPAIGN, marketingCampaigns, SOURCE_DRILL_DOWN } from "./campaign-catalog.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
@@ -165,14 +165,14 @@ export async function followDeals(
 ): Promise<void> {
   const v = setup.vocabulary.deals;
   const dealMapping = setup.crmIsMarketing ? undefined : mappings.find((m) => m.pair === "deal");
-  // Up to now: the deals the deal pair just created from HubSpot are read in this run.
+  // Up to now once the run wrote deals: the deals the deal pair just created from HubSpot are read in this run.
   const read = {
     system: ctx.crm,
     object: v.object,
     fields: v.fields,
     cursorObject: `${v.object}#outcomes`,
     startWhenNew: null,
-    until: ctx.now().toISOString(),
+    until: signpostAfterOwnWrites(ctx, ctx.crm, v.object),
   };
   await readChangeGroups(ctx, read, async (group) => {
     const people = await peopleOfDeals(ctx, setup, group.records);

@@ -1,0 +1,163 @@
+// What a run costs when nothing happened (ARCHITECTURE.md "One run", issue 11: "a no-op run writes 0 and
+// an idle run makes at most a handful of calls"), measured from the emulators' own call counters on the
+// sandbox's seeded world with the default look-backs (HubSpot 30 s, Salesforce 5 min). Time moves on
+// one clock for both systems and leadloop, so a run can follow the last write by more than the
+// look-backs without waiting for them.
+import { jest } from "@jest/globals";
+import { parseRouting } from "../../src/config/routing-file.js";
+import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { loadSeed } from "../../src/sandbox/load-seed.js";
+import { sandboxRoutingText } from "../../src/sandbox/sandbox-routing.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
+import type { SyncResult } from "../../src/sync/engine.js";
+import { funnelFor } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+// A seeded world of 150 people synced five times: a minute or two on a loaded machine.
+jest.setTimeout(300_000);
+
+const MINUTE = 60_000;
+/** Past both look-backs (Salesforce's 5 minutes) by a minute. */
+const PAST_LOOKBACKS = 6 * MINUTE;
+/** Past the HubSpot emulator's search index lag (5 s), well inside the look-backs. */
+const PAST_SEARCH_LAG = 6_000;
+
+interface RunCalls {
+  result: SyncResult;
+  hubspot: ObservedCall[];
+  salesforce: ObservedCall[];
+}
+
+describe("a run with nothing to do", () => {
+  let loop: LoopHarness;
+  let funnel: FunnelSetup;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+
+  /** One run with every call both emulators answered during it. */
+  async function run(): Promise<RunCalls> {
+    const hubspot: ObservedCall[] = [];
+    const salesforce: ObservedCall[] = [];
+    const stops = [loop.hubspot.calls.observe((c) => hubspot.push(c)), loop.salesforce.calls.observe((c) => salesforce.push(c))];
+    try {
+      const result = await loop.sync({ funnel });
+      expect(result.summary.status).toBe("succeeded");
+      return { result, hubspot, salesforce };
+    } finally {
+      for (const stop of stops) stop();
+    }
+  }
+
+  /** Contacts whose companies (or deals) the run read through the associations API more than once. */
+  function readTwice(calls: readonly ObservedCall[], toObject: string): string[] {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const c of calls) {
+      if (c.path !== `/crm/v4/associations/contacts/${toObject}/batch/read`) continue;
+      for (const input of (c.body as { inputs: { id: string }[] }).inputs) {
+        if (seen.has(input.id)) twice.add(input.id);
+        seen.add(input.id);
+      }
+    }
+    return [...twice];
+  }
+
+  /** Records of `object` the run read by id (batch read) more than once. */
+  function readByIdTwice(calls: readonly ObservedCall[], object: string): string[] {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const c of calls) {
+      if (c.path !== `/crm/v3/objects/${object}/batch/read`) continue;
+      for (const input of (c.body as { inputs: { id: string }[] }).inputs) {
+        if (seen.has(input.id)) twice.add(input.id);
+        seen.add(input.id);
+      }
+    }
+    return [...twice];
+  }
+
+  /** Change reads of `object`: SOQL on SystemModstamp, or a HubSpot search on the modified date alone. */
+  function changeReads(calls: readonly ObservedCall[], object: string): number {
+    return calls.filter((c) => {
+      if (c.path.endsWith("/query")) return new RegExp(`FROM ${object} WHERE SystemModstamp >=`).test(c.query.get("q") ?? "");
+      if (c.path !== `/crm/v3/objects/${object}/search`) return false;
+      const filters = (c.body as { filterGroups: { filters: { propertyName: string }[] }[] }).filterGroups.flatMap((g) => g.filters);
+      return filters.every((f) => f.propertyName === "lastmodifieddate" || f.propertyName === "hs_lastmodifieddate");
+    }).length;
+  }
+
+  beforeAll(async () => {
+    loop = await startLoop({ now, hubspotLookbackMs: 30_000 });
+    const seed = generateSeed({ seed: 42, now: now(), contacts: 150 });
+    loadSeed(seed, loop);
+    funnel = { ...funnelFor(loop, "salesforce"), routing: parseRouting(sandboxRoutingText(seed), "routing.yaml") };
+  });
+  afterAll(async () => {
+    await loop.close();
+  });
+
+  it("reads each person's companies and deals once per run, though three steps ask for them", async () => {
+    const first = await run();
+    expect(first.result.summary.created.salesforce).toBeGreaterThan(0);
+    // The people the funnel qualified or linked: their companies are asked for before and after the
+    // contact pair, their deals by the deal pair.
+    expect(first.hubspot.some((c) => c.path === "/crm/v4/associations/contacts/companies/batch/read")).toBe(true);
+    expect(readTwice(first.hubspot, "companies")).toEqual([]);
+    expect(readTwice(first.hubspot, "deals")).toEqual([]);
+    ahead += PAST_SEARCH_LAG;
+    // The next run asks again for the people of the run before (a stop between pairs would lose them).
+    const settle = await run();
+    expect(settle.hubspot.some((c) => c.path === "/crm/v4/associations/contacts/companies/batch/read")).toBe(true);
+    expect(readTwice(settle.hubspot, "companies")).toEqual([]);
+  });
+
+  it("writes nothing and makes a handful of calls once nothing leadloop wrote is inside its windows", async () => {
+    // The first jump: this run still re-reads, from before the jump, what the runs before it wrote.
+    ahead += PAST_LOOKBACKS;
+    const quiet = await run();
+    expect(quiet.result.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(quiet.result.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+    // It re-reads every contact the first load wrote; the qualification scores them with their
+    // companies, each read once, not once per group of contacts.
+    expect(quiet.result.summary.read.hubspot).toBeGreaterThan(150);
+    expect(quiet.hubspot.some((c) => c.path === "/crm/v3/objects/companies/batch/read")).toBe(true);
+    expect(readByIdTwice(quiet.hubspot, "companies")).toEqual([]);
+    ahead += PAST_LOOKBACKS;
+    const idle = await run();
+    const { summary } = idle.result;
+    expect(summary.read).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+    // One change read per stream, the removals (HubSpot's archived lists and merges, Salesforce's
+    // getDeleted); no reads by id, associations, matches or behaviour.
+    const endpoints = (calls: readonly ObservedCall[]) => [...new Set(calls.map((c) => c.endpoint))].sort();
+    expect(endpoints(idle.hubspot)).toEqual(["GET /crm/v3/objects/:objectType", "POST /crm/v3/objects/:objectType/search"]);
+    expect(endpoints(idle.salesforce)).toEqual([
+      "GET /services/data/:version/query",
+      "GET /services/data/:version/sobjects/:type/deleted",
+    ]);
+    // The contact sync takes the qualification's empty read of the same window instead of asking again;
+    // the Lead sync and the dispositions take the conversions', the deals phase the Opportunity sync's
+    // (with nothing written this run, they read up to the run's signpost).
+    expect(changeReads(idle.hubspot, "contacts")).toBe(1);
+    expect(changeReads(idle.salesforce, "Lead")).toBe(1);
+    expect(changeReads(idle.salesforce, "Opportunity")).toBe(1);
+    expect(idle.hubspot.length).toBeLessThanOrEqual(8);
+    expect(idle.salesforce.length).toBeLessThanOrEqual(9);
+  });
+
+  it("still syncs a change made after a read it skipped", async () => {
+    // A Lead leadloop created for a seeded MQL (it carries the contact's id), and a marketer who retitles
+    // the contact a minute after the idle run: the qualification reads it first, then the contact sync.
+    const lead = loop.salesforce.data.list("Lead").find((l) => typeof l.HubSpot_Contact_Id__c === "string" && l.HubSpot_Contact_Id__c !== "");
+    expect(lead).toBeDefined();
+    ahead += MINUTE;
+    loop.hubspot.data.updateObject("contacts", String(lead!.HubSpot_Contact_Id__c), { jobtitle: "Directrice Générale Adjointe" });
+    ahead += PAST_SEARCH_LAG;
+    const next = await run();
+    expect(changeReads(next.hubspot, "contacts")).toBeGreaterThanOrEqual(2);
+    expect(next.result.summary.updated.salesforce).toBeGreaterThanOrEqual(1);
+    expect(loop.salesforce.data.get("Lead", String(lead!.Id))?.Title).toBe("Directrice Générale Adjointe");
+  });
+});
