@@ -29,6 +29,8 @@ export interface DefaultLoop extends MeasuredLoop {
   storeBytes(): number;
   /** Marketing changes the job title of 10% of the contacts, between runs; how many changed. */
   editJobTitles(round: number): Promise<number>;
+  /** 10% of the contacts act once each (a form, an email click, a page view), between runs; how many. */
+  playBehaviour(round: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
     sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger }),
     storeBytes: () => fileBytes(storePath) + fileBytes(`${storePath}-wal`),
     editJobTitles: (round) => host.editJobTitles(round),
+    playBehaviour: (round) => host.playBehaviour(round),
     close: async () => {
       await store.close();
       await host.close();

@@ -1,10 +1,13 @@
 // The default configuration's scenarios on one loop, in order: the first load of the sandbox's world of
 // N contacts (everyone scored, MQLs created in Salesforce and handed off), the run that settles it, an
-// incremental run after 10% of job titles changed, and two runs with no edits (no-op, then idle). Each
+// incremental run after 10% of job titles changed, a behaviour run after another 10% of the contacts acted
+// (forms, email clicks, page views: what the behaviour reads cost on the portal's tier), and two runs
+// with no edits (no-op, then idle). Each
 // run's write minimum comes from its own audit. Seeding and editing happen between runs, untimed. The
 // emulators run in a process of their own, so the runs' peakRssMb is leadloop's and theirs is apart.
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ClassCalls, type ForecastSystem, ratesFrom, type CallRates } from "../core/forecast/api-forecast.js";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { connectDefaultLoop } from "./default-loop.js";
 import { forkEmulators } from "./emulator-process.js";
 import { mb, type PerSystem, type PhaseFigures, round } from "./figures.js";
@@ -20,6 +23,10 @@ export interface DefaultScenarios {
   firstLoad: PhaseFigures;
   settle: PhaseFigures;
   incremental: PhaseFigures & { changedContacts: number };
+  /** The run after 10% of the contacts acted; `changedContacts` is how many. */
+  behaviour: PhaseFigures & { changedContacts: number };
+  /** The HubSpot portal's tier (what the behaviour reads can use: the events API is Enterprise's). */
+  hubspotTier: HubspotTier;
   noop: PhaseFigures;
   quiet: PhaseFigures;
   storeBytes: number;
@@ -29,12 +36,16 @@ export interface DefaultScenarios {
 
 const TICK_MS = 20;
 
-export async function runDefaultScenarios(records: number, measuredAt: string): Promise<DefaultScenarios> {
+export async function runDefaultScenarios(
+  records: number,
+  measuredAt: string,
+  hubspotTier: HubspotTier = "enterprise",
+): Promise<DefaultScenarios> {
   const seedStarted = performance.now();
   const host = forkEmulators();
   let world;
   try {
-    world = await host.seed(records);
+    world = await host.seed(records, hubspotTier);
   } catch (err) {
     await host.close();
     throw err;
@@ -50,6 +61,10 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
     const changedContacts = await loop.editJobTitles(1);
     await sleep(TICK_MS);
     const incremental = { ...(await measureRun(loop, "audit")), changedContacts };
+    await sleep(TICK_MS);
+    const acted = await loop.playBehaviour(1);
+    await sleep(TICK_MS);
+    const behaviour = { ...(await measureRun(loop, "audit")), changedContacts: acted };
     await sleep(TICK_MS);
     const noop = await measureRun(loop, "audit");
     await sleep(TICK_MS);
@@ -68,6 +83,8 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
       firstLoad,
       settle,
       incremental,
+      behaviour,
+      hubspotTier,
       noop,
       quiet,
       storeBytes: loop.storeBytes(),
