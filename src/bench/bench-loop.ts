@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadMappings } from "../config/mapping-file.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { silentLogger } from "../log/logger.js";
-import { type HubspotEmulator, startHubspotEmulator } from "../sandbox/hubspot/emulator.js";
+import { type HubspotEmulator, type HubspotTier, startHubspotEmulator } from "../sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
 import { emulatorConnection } from "../sandbox/sandbox-config.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../sandbox/salesforce/emulator.js";
@@ -41,11 +41,12 @@ export interface BenchLoop extends Emulators, MeasuredLoop {
 /**
  * Both emulators with HubSpot's burst and search limits lifted; Salesforce's daily allocation too. `now`
  * is the systems' clock (real time unless given): the default configuration's bench moves it forward to
- * space its idle run past the look-backs (default-scenarios.ts).
+ * space its idle run past the look-backs (default-scenarios.ts). `tier` is the HubSpot portal's.
  */
-export async function startEmulators(now?: () => Date): Promise<Emulators> {
+export async function startEmulators(now?: () => Date, tier: HubspotTier = "enterprise"): Promise<Emulators> {
   // Runs follow their edits at once with a 1 s look-back (below), so the search index lag is off.
   const hubspot = await startHubspotEmulator({
+    tier,
     searchLagMs: 0,
     limits: { burstPer10Seconds: BURST_PER_10_SECONDS, searchPerSecond: SEARCH_PER_SECOND, daily: 1e12 },
     ...(now ? { now } : {}),

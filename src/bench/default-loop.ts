@@ -39,6 +39,8 @@ export interface DefaultLoop extends MeasuredLoop {
    * idle run follow the last write by more than both look-backs without waiting for them.
    */
   advanceClock(ms: number): Promise<void>;
+  /** 10% of the contacts act once each (a form, an email click, a page view), between runs; how many. */
+  playBehaviour(round: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
     advanceClock: async (ms) => {
       aheadMs = await host.advanceClock(ms);
     },
+    playBehaviour: (round) => host.playBehaviour(round),
     close: async () => {
       await store.close();
       await host.close();

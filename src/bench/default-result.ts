@@ -9,6 +9,7 @@ import {
   type LoadForecast,
   loadForecast,
 } from "../core/forecast/api-forecast.js";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { DefaultScenarios } from "./default-scenarios.js";
 import { totalCalls, worstWriteRatio } from "./default-scenarios.js";
 import type { PerSystem, PhaseFigures } from "./figures.js";
@@ -22,14 +23,16 @@ export const RUNS_PER_DAY = 288;
 export const DAILY_CHANGE_SHARE = 0.1;
 
 /** The default configuration's runs, in the order they run (default-scenarios.ts). */
-export type RunName = "firstLoad" | "settle" | "incremental" | "noop" | "quiet" | "idle";
+export type RunName = "firstLoad" | "settle" | "incremental" | "behaviour" | "noop" | "quiet" | "idle";
 
 export interface DefaultResult {
   records: number;
   /** Write calls / batch-size minimum of the records each run wrote, the worst run per system. */
   writeCallRatio: PerSystem<number | null>;
-  /** Behaviour calls of the incremental run per contact that changed. */
+  /** Behaviour calls of the behaviour run (10% of the contacts acted) per contact that acted. */
   behaviourReadsPerChangedContact: number;
+  /** The HubSpot portal's tier the runs used (`--hubspot-tier`). */
+  hubspotTier: HubspotTier;
   /** Naive per-record connector's calls / leadloop's, same first load; null when skipped. */
   baselineRatio: number | null;
   /**
@@ -67,15 +70,16 @@ export function defaultResult(
   naive: NaiveFigures | null,
   engineRecordsPerSecond: number | null,
 ): DefaultResult {
-  const runs = {
+  const runs: Record<RunName, PhaseFigures> = {
     firstLoad: d.firstLoad,
     settle: d.settle,
     incremental: d.incremental,
+    behaviour: d.behaviour,
     noop: d.noop,
     quiet: d.quiet,
     idle: d.idle,
   };
-  const behaviour = d.incremental.behaviourCalls.hubspot + d.incremental.behaviourCalls.salesforce;
+  const behaviour = d.behaviour.behaviourCalls.hubspot + d.behaviour.behaviourCalls.salesforce;
   const ours = totalCalls(d.firstLoad.classCalls);
   const sameWork = sameWorkBaseline({
     records: d.seededRecords,
@@ -86,7 +90,8 @@ export function defaultResult(
   return {
     records: d.records,
     writeCallRatio: worstWriteRatio(Object.values(runs)),
-    behaviourReadsPerChangedContact: round(behaviour / Math.max(1, d.incremental.changedContacts), 3),
+    behaviourReadsPerChangedContact: round(behaviour / Math.max(1, d.behaviour.changedContacts), 4),
+    hubspotTier: d.hubspotTier,
     baselineRatio: naive && ours > 0 ? round(naive.totalCalls / ours, 2) : null,
     sameWorkBaselineRatio: sameWork.ratio,
     sameWorkBaseline: sameWork,
@@ -99,14 +104,9 @@ export function defaultResult(
     seedSeconds: d.seedSeconds,
     rssAfterSeedMb: d.rssAfterSeedMb,
     emulatorsRssAfterSeedMb: d.emulatorsRssAfterSeedMb,
-    rateLimited: {
-      firstLoad: loadForecast(d.firstLoad.classCalls),
-      settle: loadForecast(d.settle.classCalls),
-      incremental: loadForecast(d.incremental.classCalls),
-      noop: loadForecast(d.noop.classCalls),
-      quiet: loadForecast(d.quiet.classCalls),
-      idle: loadForecast(d.idle.classCalls),
-    },
+    rateLimited: Object.fromEntries(
+      Object.entries(runs).map(([name, run]) => [name, loadForecast(run.classCalls)]),
+    ) as Record<RunName, LoadForecast>,
     budget: forecast(
       d.rates,
       { contacts: d.records, changesPerDay: Math.round(d.records * DAILY_CHANGE_SHARE), runsPerDay: RUNS_PER_DAY },

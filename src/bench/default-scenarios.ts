@@ -1,13 +1,15 @@
 // The default configuration's scenarios on one loop, in order: the first load of the sandbox's world of
 // N contacts (everyone scored, MQLs created in Salesforce and handed off), the run that settles it, an
-// incremental run after 10% of job titles changed, two runs with no edits that still re-read the last
-// writes inside the look-backs (no-op, quiet), and the idle run: time moved past both look-backs twice
-// (before quiet and before idle), so nothing leadloop wrote is inside its windows and it shows what a
-// scheduled run costs when nothing happened. Each run's write minimum comes from its own audit. Seeding,
-// editing and moving the clock happen between runs, untimed. The emulators run in a process of their
-// own, so the runs' peakRssMb is leadloop's and theirs is apart.
+// incremental run after 10% of job titles changed, a behaviour run after another 10% of the contacts acted
+// (forms, email clicks, page views: what the behaviour reads cost on the portal's tier), two runs with no
+// edits that still re-read the last writes inside the look-backs (no-op, quiet), and the idle run: time
+// moved past both look-backs twice (before quiet and before idle), so nothing leadloop wrote is inside its
+// windows and it shows what a scheduled run costs when nothing happened. Each run's write minimum comes
+// from its own audit. Seeding, editing and moving the clock happen between runs, untimed. The emulators
+// run in a process of their own, so the runs' peakRssMb is leadloop's and theirs is apart.
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ClassCalls, type ForecastSystem, ratesFrom, type CallRates } from "../core/forecast/api-forecast.js";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { connectDefaultLoop } from "./default-loop.js";
 import { forkEmulators } from "./emulator-process.js";
 import { mb, type PerSystem, type PhaseFigures, round } from "./figures.js";
@@ -23,6 +25,10 @@ export interface DefaultScenarios {
   firstLoad: PhaseFigures;
   settle: PhaseFigures;
   incremental: PhaseFigures & { changedContacts: number };
+  /** The run after 10% of the contacts acted; `changedContacts` is how many. */
+  behaviour: PhaseFigures & { changedContacts: number };
+  /** The HubSpot portal's tier (what the behaviour reads can use: the events API is Enterprise's). */
+  hubspotTier: HubspotTier;
   noop: PhaseFigures;
   quiet: PhaseFigures;
   /** A run with nothing in its read windows: the last write lies more than the look-backs before it. */
@@ -38,12 +44,16 @@ const TICK_MS = 20;
 /** How much later than the look-back the clock jumps: the idle run's windows end up a minute clear. */
 const PAST_LOOKBACK_MS = 60_000;
 
-export async function runDefaultScenarios(records: number, measuredAt: string): Promise<DefaultScenarios> {
+export async function runDefaultScenarios(
+  records: number,
+  measuredAt: string,
+  hubspotTier: HubspotTier = "enterprise",
+): Promise<DefaultScenarios> {
   const seedStarted = performance.now();
   const host = forkEmulators();
   let world;
   try {
-    world = await host.seed(records);
+    world = await host.seed(records, hubspotTier);
   } catch (err) {
     await host.close();
     throw err;
@@ -59,6 +69,10 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
     const changedContacts = await loop.editJobTitles(1);
     await sleep(TICK_MS);
     const incremental = { ...(await measureRun(loop, "audit")), changedContacts };
+    await sleep(TICK_MS);
+    const acted = await loop.playBehaviour(1);
+    await sleep(TICK_MS);
+    const behaviour = { ...(await measureRun(loop, "audit")), changedContacts: acted };
     await sleep(TICK_MS);
     const noop = await measureRun(loop, "audit");
     // A run re-reads the look-back before the last run's signpost, so the idle run needs two jumps: quiet
@@ -83,6 +97,8 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
       firstLoad,
       settle,
       incremental,
+      behaviour,
+      hubspotTier,
       noop,
       quiet,
       idle,

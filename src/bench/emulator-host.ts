@@ -1,14 +1,15 @@
 // The bench's emulator process: both emulators, seeded with the sandbox's world, run here so that the
 // bench process's RSS is leadloop's own (test/bench/README.md, "peakRssMb"). The bench drives it over
 // the IPC channel of child_process.fork (emulator-process.ts holds the other end): seed, count calls
-// around a run (with this process's own peak RSS), edit contacts between runs, move the systems' clock
-// forward (so a run can follow the last one by more than the look-backs without waiting), close.
+// around a run (with this process's own peak RSS), edit contacts and play their behaviour between runs,
+// move the systems' clock forward (so a run can follow the last one by more than the look-backs without
+// waiting), close.
 import { loadSeed } from "../sandbox/load-seed.js";
 import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
 import { generateSeed } from "../sandbox/seed/generate.js";
 import { type Emulators, startEmulators } from "./bench-loop.js";
 import { startTally } from "./call-tally.js";
-import { editJobTitles } from "./edit-contacts.js";
+import { editJobTitles, playBehaviour } from "./edit-contacts.js";
 import type { HostReply, HostRequest, HostWorld } from "./emulator-protocol.js";
 import type { CallCounts } from "./figures.js";
 import { sampleRss, type RssSampler } from "./rss-sampler.js";
@@ -31,7 +32,7 @@ let tally: { hubspot: { stop(): CallCounts }; salesforce: { stop(): CallCounts }
 async function answer(request: HostRequest): Promise<unknown> {
   switch (request.op) {
     case "seed": {
-      emulators = await startEmulators(systemsNow);
+      emulators = await startEmulators(systemsNow, request.tier);
       const seed = generateSeed({ seed: SEED, now: systemsNow(), contacts: request.contacts });
       loadSeed(seed, { hubspot: emulators.hubspot, salesforce: emulators.salesforce });
       const world: HostWorld = {
@@ -71,6 +72,8 @@ async function answer(request: HostRequest): Promise<unknown> {
       if (!(request.ms >= 0)) throw new Error(`the clock only moves forward, not by ${request.ms} ms`);
       aheadMs += request.ms;
       return aheadMs;
+    case "play-behaviour":
+      return playBehaviour(running().hubspot, request.round);
     case "close":
       await emulators?.close();
       emulators = undefined;

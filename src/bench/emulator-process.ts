@@ -3,17 +3,21 @@
 // bench's own RSS leadloop's (test/bench/README.md, "peakRssMb").
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
 
 const HOST = fileURLToPath(new URL("./emulator-host.js", import.meta.url));
 
 export interface EmulatorProcess {
-  seed(contacts: number): Promise<HostWorld>;
+  /** Starts both emulators, HubSpot's portal on `tier`, and seeds the sandbox's world of `contacts`. */
+  seed(contacts: number, tier: HubspotTier): Promise<HostWorld>;
   startTally(): Promise<void>;
   stopTally(): Promise<HostTally>;
   editJobTitles(round: number): Promise<number>;
   /** Moves the emulators' clock forward by `ms`; resolves to how far it now runs ahead of real time. */
   advanceClock(ms: number): Promise<number>;
+  /** 10% of the contacts act once each (a form, an email click, a page view); how many acted. */
+  playBehaviour(round: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,11 +47,12 @@ export function forkEmulators(): EmulatorProcess {
     });
   };
   return {
-    seed: (contacts) => ask<HostWorld>({ op: "seed", contacts }),
+    seed: (contacts, tier) => ask<HostWorld>({ op: "seed", contacts, tier }),
     startTally: () => ask<void>({ op: "tally-start" }),
     stopTally: () => ask<HostTally>({ op: "tally-stop" }),
     editJobTitles: (round) => ask<number>({ op: "edit-job-titles", round }),
     advanceClock: (ms) => ask<number>({ op: "advance-clock", ms }),
+    playBehaviour: (round) => ask<number>({ op: "play-behaviour", round }),
     close: async () => {
       if (exited) return;
       await ask<void>({ op: "close" });

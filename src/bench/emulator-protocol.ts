@@ -1,13 +1,15 @@
 // The messages between the bench and its emulator process (emulator-host.ts), over fork's IPC channel.
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { CallCounts } from "./figures.js";
 
 export type HostRequest =
-  | { op: "seed"; contacts: number }
+  | { op: "seed"; contacts: number; tier: HubspotTier }
   | { op: "tally-start" }
   | { op: "tally-stop" }
   | { op: "edit-job-titles"; round: number }
   /** Moves both emulators' clock forward by `ms` (leadloop's clock moves with it, default-loop.ts). */
   | { op: "advance-clock"; ms: number }
+  | { op: "play-behaviour"; round: number }
   | { op: "close" };
 
 /** What the seeded emulators tell the bench: where they listen and the routing for the seeded reps. */

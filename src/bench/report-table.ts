@@ -18,7 +18,9 @@ export function renderTable(results: readonly SizeTables[], engine: EngineResult
   const lines: string[] = [];
   for (const size of results) {
     const d = size.default;
-    lines.push(`leadloop bench, default configuration: ${d.records.toLocaleString("en-US")} contacts (sandbox world)`);
+    lines.push(
+      `leadloop bench, default configuration: ${d.records.toLocaleString("en-US")} contacts (sandbox world, ${d.hubspotTier} portal)`,
+    );
     lines.push(`  seeded in ${d.seedSeconds}s (not timed); RSS after seeding ${d.rssAfterSeedMb} MB`);
     lines.push(HEADER);
     for (const [name, p] of Object.entries(d.runs)) lines.push(`  ${phaseLine(name, p)}`);

@@ -4,8 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { loadMappings } from "../config/mapping-file.js";
+import { HUBSPOT_TIERS, type HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
 import { startEmulators } from "./bench-loop.js";
 import { type BenchResult, benchResult, type EngineResult, engineResult } from "./bench-result.js";
@@ -32,6 +33,7 @@ interface Options {
   engineOnly: boolean;
   skipFieldOnly: boolean;
   scoringActivities: number;
+  hubspotTier: HubspotTier;
 }
 
 function count(value: string): number {
@@ -52,6 +54,11 @@ async function main(argv: string[]): Promise<void> {
     .option("--skip-engine", "do not run the engine benchmarks", false)
     .option("--engine-only", "run the engine benchmarks alone (no emulators, no scoring)", false)
     .option("--skip-field-only", "do not run the field-only scenario (funnel off)", false)
+    .addOption(
+      new Option("--hubspot-tier <tier>", "the emulated HubSpot portal's tier (behaviour reads depend on it)")
+        .choices(HUBSPOT_TIERS)
+        .default("enterprise"),
+    )
     .option("--scoring-activities <n>", "activities rescored by the scoring benchmark", count, 1_000_000)
     .parse(argv);
   const options = program.opts<Options>();
@@ -92,7 +99,11 @@ async function main(argv: string[]): Promise<void> {
       naive = await baseline(records);
     }
     progress(`default configuration at ${records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
-    const scenarios = await runDefaultScenarios(records, `${commit}, ${records} contacts`);
+    const scenarios = await runDefaultScenarios(
+      records,
+      `${commit}, ${records} contacts, ${options.hubspotTier} portal`,
+      options.hubspotTier,
+    );
     const byDefault = defaultResult(
       scenarios,
       typeof naive === "string" ? null : naive,

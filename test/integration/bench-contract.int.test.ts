@@ -57,7 +57,7 @@ describe("npm run bench -- --json", () => {
       string,
       { classCalls: Record<string, Record<string, number>>; writeCalls: Record<string, number>; recordsRead: Record<string, number> }
     >;
-    expect(Object.keys(runs)).toEqual(["firstLoad", "settle", "incremental", "noop", "quiet", "idle"]);
+    expect(Object.keys(runs)).toEqual(["firstLoad", "settle", "incremental", "behaviour", "noop", "quiet", "idle"]);
     expect(runs.firstLoad!.writeCalls.salesforce).toBeGreaterThan(0);
     expect(Object.keys(runs.firstLoad!.classCalls.hubspot!).sort()).toEqual(["behaviour", "match", "reads", "search", "writes"]);
     // An idle run writes nothing.
@@ -87,5 +87,30 @@ describe("npm run bench -- --json", () => {
     expect(fieldOnly.emulatorsPeakRssMb).toBeNull();
     expect((fieldOnly as { cpuSeconds: unknown }).cpuSeconds).toBeNull();
     expect((out.environment as { commit: string }).commit).toMatch(/^[0-9a-f]{7,}|unknown/);
+  }, 10 * 60_000);
+
+  it("measures behaviour reads on the portal tier --hubspot-tier names: a Professional portal's come from the bulk form and email APIs", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [BENCH, "--records", "150", "--json", "--skip-engine", "--skip-field-only", "--skip-baseline", "--hubspot-tier", "professional"],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
+    );
+    const d = (JSON.parse(stdout) as { default: Record<string, unknown> }).default;
+    expect(d.hubspotTier).toBe("professional");
+    const behaviour = (d.runs as Record<string, { changedContacts: number; behaviourCalls: { hubspot: number }; endpoints: { hubspot: Record<string, number> } }>).behaviour!;
+    // Every tenth contact of the portal acted once: the 150 seeded and the ones the first load created
+    // from the CRM's own Leads and Contacts.
+    expect(behaviour.changedContacts).toBeGreaterThanOrEqual(15);
+    const endpoints = Object.keys(behaviour.endpoints.hubspot);
+    // No events API below Enterprise (it answers 403); forms and email events are read in bulk.
+    expect(endpoints).not.toContain("GET /events/v3/events");
+    expect(endpoints).toContain("GET /email/public/v1/events");
+    expect(endpoints.some((e) => e.startsWith("GET /form-integrations/v1/submissions/forms/"))).toBe(true);
+    // A read per source, not per contact: fewer behaviour calls than contacts that acted.
+    expect(behaviour.behaviourCalls.hubspot).toBeGreaterThan(0);
+    expect(behaviour.behaviourCalls.hubspot).toBeLessThan(behaviour.changedContacts);
+    expect(d.behaviourReadsPerChangedContact).toBe(
+      Math.round((behaviour.behaviourCalls.hubspot / behaviour.changedContacts) * 10_000) / 10_000,
+    );
   }, 10 * 60_000);
 });
