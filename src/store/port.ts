@@ -286,6 +286,13 @@ export interface OutboxWrite {
    * only moves forward unless cleared first. Absent or empty: a plain write.
    */
   clearFirst?: string[];
+  /**
+   * A field-sync write's share of its link's snapshots: what the written record holds on `side`, per
+   * snapshot key, once the system accepts the write. The page committed the link with what each record
+   * held when it was read, so a re-read before the write lands is no change, and a refused write leaves
+   * the change pending (ARCHITECTURE.md "One write path").
+   */
+  synced?: { pair: string; marketingId: string; side: Side; values: Record<string, string | null> };
 }
 
 /** One field value an accepted outbox write put on a record. */
@@ -457,6 +464,11 @@ export interface StateStore {
     /** Only entries after this `seq`: a drain pages on past the writes it holds back. */
     after?: number;
   }): Promise<OutboxEntry[]>;
+  /**
+   * Of these records, those a pending outbox write decided after `seq` is still to write (keys
+   * `system\u0000object\u0000recordId`): a drain holds their write until it has read those entries too.
+   */
+  laterOutboxRecords(seq: number, records: readonly { system: string; object: string; recordId: string }[]): Promise<Set<string>>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
   listHistoryToFill(): Promise<HistoryToFill[]>;

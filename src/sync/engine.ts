@@ -55,6 +55,7 @@ export interface SyncResult {
 }
 
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
+const FIELD_SYNC = "field sync";
 const DAY_MS = 24 * 60 * 60_000;
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -109,6 +110,14 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     const funnel = options.funnel;
     const state = newFunnelRunState();
     const stopping = () => ctx.signal?.aborted ?? false;
+    // Field-sync writes an earlier run kept and did not send (it stopped or crashed) go first: this run
+    // may merge their records again, and the merge takes the snapshots for what the records hold. The
+    // signpost moves past them, so what else changed on those records is still read by this run.
+    if ((await store.listOutbox({ phase: FIELD_SYNC, limit: 1 })).length > 0) {
+      startPhase(ctx, "outbox");
+      await drainOutbox(ctx, { phase: FIELD_SYNC });
+      ctx.until = now().toISOString();
+    }
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       startPhase(ctx, "qualification");

@@ -15,6 +15,7 @@ import type { Cursor, FieldSnapshot, Link, LinkWrite, OutboxWrite } from "../sto
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
+import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { indexedCandidates } from "./match-index.js";
@@ -117,7 +118,11 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   if (!input.retrying) work = await withoutHeldWrites(ctx, work);
-  const outcomes = await writePairs(ctx, work);
+  // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
+  // the funnel phases decide for the same records; creates go now, since their ids make the links. A
+  // retry (`errors retry`) sends everything now, so it can say whether the entry is resolved.
+  const deferred = (pw: PairWrite, side: SideName) => !input.retrying && waitsForDrain(pw, side);
+  const outcomes = await writePairs(ctx, work, (pw, side) => !deferred(pw, side));
   commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
   for (const o of outcomes) {
     const p = o.pair.pairing as Pairing;
@@ -144,7 +149,16 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!p.marketing && o.marketingId && p.mapping.pair === "contact") ctx.createdPeople.push(o.marketingId);
     if (!p.link && crmId && marketingId && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(marketingId);
     if (crmId && marketingId) {
-      const snaps = keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o);
+      let snaps = keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o);
+      for (const side of SIDE_NAMES) {
+        const record = side === "crm" ? p.crm : p.marketing;
+        if (!record || !deferred(o.pair, side) || o.failedSides.length > 0) continue;
+        const person = p.mapping.pair === "contact" ? marketingId : null;
+        const email = p.mapping.pair === "contact" ? (p.marketing?.fields.email ?? null) : null;
+        const kept = fieldSyncWrite(ctx, o.pair, side, record, { marketingId, personId: person, email }, snaps);
+        commit.outbox.push(kept.write);
+        snaps = kept.held;
+      }
       const sourceStamp = stampSourceOfCreate(ctx, p, {
         crm: p.crm ? undefined : o.crmId,
         marketing: p.marketing ? undefined : o.marketingId,

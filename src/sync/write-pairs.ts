@@ -1,4 +1,5 @@
-// Executes the writes a page of the field sync planned, through the one executor: grouped by system and
+// Executes the writes a page of the field sync sends at once (its creates, whose new ids make the links;
+// every write when re-syncing for `errors retry`), through the one executor: grouped by system and
 // object, CRM side first (a create's new id is what the marketing side then stamps), then marketing.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { MergeResult } from "../core/merge/types.js";
@@ -38,7 +39,12 @@ export interface PairOutcome {
   audit: AuditEntry[];
 }
 
-export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): Promise<PairOutcome[]> {
+/** Sends the pairs' writes (those `send` picks: all by default) and says what became of each pair. */
+export async function writePairs(
+  ctx: RunContext,
+  pairs: readonly PairWrite[],
+  send: (pair: PairWrite, side: SideName) => boolean = () => true,
+): Promise<PairOutcome[]> {
   const outcomes = new Map<PairWrite, PairOutcome>(
     pairs.map((p) => [p, { pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] }]),
   );
@@ -48,7 +54,7 @@ export async function writePairs(ctx: RunContext, pairs: readonly PairWrite[]): 
     for (const p of pairs) {
       const write = p[side];
       const planned = p.planned.find((w) => w.side === side);
-      if (!write || !planned) continue;
+      if (!write || !planned || !send(p, side)) continue;
       // A pair whose CRM create failed has no CRM record to keep in step with: skip its marketing write.
       if (side === "marketing" && outcomes.get(p)!.failedSides.includes("crm") && !p.crm?.id) continue;
       items.push({ pair: p, write, planned });

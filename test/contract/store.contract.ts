@@ -344,6 +344,77 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(snapshots.has(999_999)).toBe(false);
       });
 
+      it("sets an accepted field-sync write's values on its side of the link's snapshots, and leaves a refused one's", async () => {
+        const [id] = (
+          await store.commitBatch(
+            batch(1, {
+              links: [
+                {
+                  ...leadLink(people.zoe),
+                  // What each record held when read: the contact's new title, the Lead's old one.
+                  snapshots: { "jobtitle>Title": { marketing: "Directrice Marketing", crm: "Chargée de marketing", syncedAt: at(1) } },
+                },
+              ],
+              outbox: [
+                {
+                  key: `sync:crm:Lead:${people.zoe.lead}`,
+                  phase: "field sync",
+                  side: "crm",
+                  system: "salesforce",
+                  object: "Lead",
+                  recordId: people.zoe.lead,
+                  upsertOn: null,
+                  associations: [],
+                  fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
+                  personId: people.zoe.hubspotId,
+                  email: people.zoe.email,
+                  group: null,
+                  synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
+                },
+              ],
+            }),
+          )
+        ).linkIds as [number];
+        const key = `sync:crm:Lead:${people.zoe.lead}`;
+        await store.commitBatch(batch(2, { outboxRefused: [key] }));
+        expect((await store.getSnapshots([id])).get(id)?.["jobtitle>Title"]?.crm).toBe("Chargée de marketing");
+
+        await store.commitBatch(batch(3, { outboxReleased: [key] }));
+        await store.commitBatch(batch(4, { outboxAccepted: [key] }));
+        expect((await store.getSnapshots([id])).get(id)).toEqual({
+          "jobtitle>Title": { marketing: "Directrice Marketing", crm: "Directrice Marketing", syncedAt: at(4) },
+        });
+        expect(await store.listOutbox()).toEqual([]);
+      });
+
+      it("says which records a pending write decided later writes again", async () => {
+        const write = (key: string, recordId: string) => ({
+          key,
+          phase: key.split(":")[0]!,
+          side: "marketing" as const,
+          system: "hubspot",
+          object: "contacts",
+          recordId,
+          upsertOn: null,
+          associations: [],
+          fields: [{ field: "leadloop_status", before: null, after: "mql", rule: "test" }],
+          personId: recordId,
+          email: null,
+          group: null,
+        });
+        await store.commitBatch(
+          batch(1, { outbox: [write("qualification:101", "101"), write("qualification:102", "102"), write("qualification:103", "103")] }),
+        );
+        const [, , third] = await store.listOutbox();
+        await store.commitBatch(batch(2, { outbox: [write("disposition:101", "101"), write("disposition:103", "103")] }));
+        await store.commitBatch(batch(3, { outboxRefused: ["disposition:103"] }));
+
+        const records = ["101", "102", "103", "104"].map((recordId) => ({ system: "hubspot", object: "contacts", recordId }));
+        // 103's later write was refused: it waits for a retry, not for this drain.
+        expect(await store.laterOutboxRecords(third!.seq, records)).toEqual(new Set(["hubspot\u0000contacts\u0000101"]));
+        expect((await store.laterOutboxRecords(0, records)).size).toBe(3);
+      });
+
       it("keeps snapshots of different links apart and survives a retirement", async () => {
         const { linkIds } = await store.commitBatch(
           batch(1, {

@@ -1,6 +1,6 @@
 // Writes one BatchCommit; the caller wraps it in a single transaction so the batch lands whole or not
 // at all. The cursor goes last: it may only move once everything it covers is written.
-import type { BatchCommit, OutboxGroupEffect } from "../port.js";
+import type { BatchCommit, OutboxGroupEffect, OutboxWrite, SnapshotWrite } from "../port.js";
 import type { AuditTable } from "./audit.js";
 import type { BehaviourCacheTable } from "./behaviour-cache.js";
 import type { CursorTable } from "./cursors.js";
@@ -61,7 +61,9 @@ export function writeBatch(
   const completedGroups: string[] = [];
   for (const key of batch.outboxAccepted ?? []) {
     const { written, done } = tables.outbox.accept(key);
-    if (written?.recordId) {
+    if (written?.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
+    // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
+    else if (written?.recordId) {
       const target = writtenTarget(written.system, written.object, written.recordId);
       for (const f of written.fields) tables.writtenValues.add(target, f.field, f.after, batch.at);
     }
@@ -75,6 +77,27 @@ export function writeBatch(
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
   return { linkIds, completedGroups };
+}
+
+/**
+ * A field-sync write was accepted: its link's snapshots now hold, on the written side, what it wrote (the
+ * other side's values stay as the page committed them). A link gone or re-pointed since keeps its own.
+ */
+function syncedSnapshots(
+  tables: BatchTables,
+  synced: NonNullable<OutboxWrite["synced"]>,
+  recordId: string | null,
+  at: string,
+): void {
+  const link = tables.links.byMarketing(synced.pair, synced.marketingId);
+  if (!link || (synced.side === "crm" ? link.crmId : link.marketingId) !== recordId) return;
+  const current = tables.snapshots.forLinks([link.id]).get(link.id) ?? {};
+  const patch: Record<string, SnapshotWrite> = {};
+  for (const [key, value] of Object.entries(synced.values)) {
+    const held = current[key] ?? { marketing: null, crm: null };
+    patch[key] = { marketing: held.marketing, crm: held.crm, [synced.side]: value };
+  }
+  tables.snapshots.replace(link.id, patch, at);
 }
 
 function applyGroupEffect(tables: BatchTables, effect: OutboxGroupEffect): void {

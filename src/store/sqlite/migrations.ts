@@ -417,6 +417,16 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE fields <> '{}';
     `,
   },
+  {
+    version: 13,
+    name: "outbox: pending writes found by their record",
+    // A drain sends a record's pending writes as one; before it sends a batch it asks which of its records
+    // a later decision writes again (laterOutboxRecords), one look-up per record.
+    sql: `
+      CREATE INDEX outbox_record ON outbox (system, object, json_extract(write, '$.recordId'))
+        WHERE refused_at IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

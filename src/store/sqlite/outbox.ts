@@ -118,6 +118,31 @@ export class OutboxTable {
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
+  /** Of these records, those with a pending write decided after `seq` (migration 13's index finds them). */
+  laterRecords(seq: number, records: readonly { system: string; object: string; recordId: string }[]): Set<string> {
+    const found = new Set<string>();
+    const byTarget = new Map<string, { system: string; object: string; ids: string[] }>();
+    for (const r of records) {
+      const target = `${r.system}\u0000${r.object}`;
+      let t = byTarget.get(target);
+      if (!t) byTarget.set(target, (t = { system: r.system, object: r.object, ids: [] }));
+      t.ids.push(r.recordId);
+    }
+    for (const { system, object, ids } of byTarget.values()) {
+      for (const chunk of inListChunks(ids)) {
+        const rows = this.sql
+          .get<{ recordId: string }>(
+            `SELECT DISTINCT json_extract(write, '$.recordId') AS recordId FROM outbox
+             WHERE system = ? AND object = ? AND json_extract(write, '$.recordId') IN (${chunk.placeholders})
+               AND refused_at IS NULL AND rowid > ?`,
+          )
+          .all(system, object, ...chunk.params, seq);
+        for (const { recordId } of rows) found.add(`${system}\u0000${object}\u0000${recordId}`);
+      }
+    }
+    return found;
+  }
+
   openGroups(): Set<string> {
     return new Set(
       this.sql
@@ -133,6 +158,11 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
   const named = new Set(decided.fields.map((f) => f.field));
   const kept = earlier.fields.filter((f) => !named.has(f.field));
   if (kept.length === 0) return decided;
+  // A field sync decided again keeps what the earlier decision's fields make its link's snapshots hold.
+  const synced =
+    decided.synced && earlier.synced && sameLinkSide(decided.synced, earlier.synced)
+      ? { ...decided.synced, values: { ...earlier.synced.values, ...decided.synced.values } }
+      : decided.synced;
   // A kept field still needs the clear its own decision asked for (a backward lifecycle move).
   const keptClears = (earlier.clearFirst ?? []).filter((f) => !named.has(f));
   const clearFirst = [...new Set([...(decided.clearFirst ?? []), ...keptClears])];
@@ -140,5 +170,10 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
     ...decided,
     fields: [...kept, ...decided.fields],
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
+    ...(synced ? { synced } : {}),
   };
+}
+
+function sameLinkSide(a: NonNullable<OutboxWrite["synced"]>, b: NonNullable<OutboxWrite["synced"]>): boolean {
+  return a.pair === b.pair && a.marketingId === b.marketingId && a.side === b.side;
 }

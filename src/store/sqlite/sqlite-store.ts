@@ -231,6 +231,13 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox", () => this.tables.outbox.list(filter));
   }
 
+  laterOutboxRecords(
+    seq: number,
+    records: readonly { system: string; object: string; recordId: string }[],
+  ): Promise<Set<string>> {
+    return this.read("read the outbox", () => this.tables.outbox.laterRecords(seq, records));
+  }
+
   openOutboxGroups(): Promise<Set<string>> {
     return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
   }

@@ -26,6 +26,7 @@ import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
 import { reopenStatus } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import { withPendingSync } from "../outbox/field-sync-write.js";
 
 const LOOKBACK_DAYS = 90;
 /**
@@ -187,7 +188,8 @@ export async function ensureScored(
 ): Promise<Map<string, FieldValues>> {
   const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
-    const records = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
+    const read = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
+    const records = await withPendingSync(ctx, "marketing", read);
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
   }
   return state.people;

@@ -17,6 +17,8 @@ const DRAIN_PAGE = 2000;
 export interface DrainOptions {
   /** Only these keys (a retry), refused ones included. */
   keys?: readonly string[];
+  /** Only the writes of this phase. */
+  phase?: string;
   /** Error-queue entries being retried, by outbox key: a refusal counts another attempt on them. */
   retrying?: ReadonlyMap<string, number>;
 }
@@ -39,11 +41,17 @@ export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): 
   for (;;) {
     const page = options.keys
       ? await ctx.store.listOutbox({ keys: options.keys })
-      : await ctx.store.listOutbox({ limit: DRAIN_PAGE, ...(after !== undefined ? { after } : {}) });
+      : await ctx.store.listOutbox({
+          limit: DRAIN_PAGE,
+          ...(after !== undefined ? { after } : {}),
+          ...(options.phase !== undefined ? { phase: options.phase } : {}),
+        });
     for (const entry of page) pending.add(entry);
     const last = options.keys || page.length < DRAIN_PAGE;
     if (!last) after = page[page.length - 1]!.seq;
-    for (const batch of pending.take(last ? "all" : "full")) {
+    // A record a later decision writes again waits for it, so the two leave as one write.
+    const later = last ? new Set<string>() : await ctx.store.laterOutboxRecords(after!, pending.records());
+    for (const batch of pending.take(last ? "all" : "full", later)) {
       if (ctx.signal?.aborted) return result;
       await sendBatch(ctx, batch, options, result);
       await ctx.heartbeat?.();
@@ -74,14 +82,28 @@ class PendingWrites {
     else writes.set(record, { entries: [entry] });
   }
 
+  /** The records held (creates have none yet), to ask which of them later entries write again. */
+  records(): { system: string; object: string; recordId: string }[] {
+    const out: { system: string; object: string; recordId: string }[] = [];
+    for (const writes of this.byTarget.values()) {
+      for (const w of writes.values()) {
+        const { system, object, recordId } = w.entries[0]!;
+        if (recordId !== null) out.push({ system, object, recordId });
+      }
+    }
+    return out;
+  }
+
   /**
    * Batches to send now, each of one system, object and operation (create, update, and update after a
-   * clear: each is a request of its own in both APIs). "full": only full batches, the rest stays held
-   * for the next page; "all": the remainders too.
+   * clear: each is a request of its own in both APIs). "full": only full batches of records no later
+   * entry writes (`later`, keyed system, object and record), the rest stays held for the next page;
+   * "all": the remainders too.
    */
-  *take(which: "full" | "all"): Generator<RecordWrites[]> {
-    for (const writes of this.byTarget.values()) {
-      const byOperation = groupBy([...writes.entries()], ([, w]) => operationOf(w));
+  *take(which: "full" | "all", later: ReadonlySet<string> = new Set()): Generator<RecordWrites[]> {
+    for (const [target, writes] of this.byTarget) {
+      const ready = [...writes.entries()].filter(([record]) => which === "all" || !later.has(`${target}\u0000${record}`));
+      const byOperation = groupBy(ready, ([, w]) => operationOf(w));
       for (const group of byOperation.values()) {
         for (let i = 0; i < group.length; i += DRAIN_BATCH) {
           const batch = group.slice(i, i + DRAIN_BATCH);
@@ -111,9 +133,12 @@ function operationOf(w: RecordWrites): "create" | "update" | "clear and update" 
  * clears first (a clear followed by the final value ends at the final value whatever came between).
  * Its phase names every phase it carries ("qualification+handoff"), as the audit and the plan show it.
  */
-export function combined(entries: readonly OutboxEntry[]): OutboxWrite {
+export function combined(decided: readonly OutboxEntry[]): OutboxWrite {
+  if (decided.length === 1) return decided[0]!;
+  // The field sync's values go first and a funnel phase's value for the same field wins, as when the
+  // field sync wrote during its page and the drain after it.
+  const entries = [...decided.filter((e) => e.synced), ...decided.filter((e) => !e.synced)];
   const last = entries[entries.length - 1]!;
-  if (entries.length === 1) return last;
   const fields = new Map<string, OutboxWrite["fields"][number]>();
   for (const entry of entries) {
     for (const f of entry.fields) {

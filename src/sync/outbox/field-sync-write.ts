@@ -1,0 +1,94 @@
+// A field-sync update kept in the outbox until the run's drain: it leaves there in full batches, as one
+// write with what the funnel phases decide for the same record. The page commits the link with what each
+// record holds now; the write's `synced` values reach the snapshots when the system accepts it
+// (ARCHITECTURE.md "One write path").
+import { compileMapping } from "../../core/merge/merge-record.js";
+import type { FieldValue, SourceRecord } from "../../core/records.js";
+import type { OutboxWrite } from "../../store/port.js";
+import { STAMP_KEY, stampField } from "../link-stamps.js";
+import { port, type RunContext, type SideName } from "../run-context.js";
+import type { PairWrite } from "../write-pairs.js";
+
+type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
+
+/** The outbox key of a record's field-sync update: one pending write per record. */
+export function fieldSyncKey(side: SideName, object: string, recordId: string): string {
+  return `sync:${side}:${object}:${recordId}`;
+}
+
+/**
+ * Records read by a phase after the field sync, with the values its pending writes give them: a phase
+ * that scores or routes a person sees what the field sync decided (a Lead's country on the contact), as
+ * when the field sync wrote during its page.
+ */
+export async function withPendingSync(
+  ctx: RunContext,
+  side: SideName,
+  records: readonly SourceRecord[],
+): Promise<SourceRecord[]> {
+  if (records.length === 0) return [...records];
+  const pending = await ctx.store.listOutbox({ keys: records.map((r) => fieldSyncKey(side, r.object, r.id)) });
+  if (pending.length === 0) return [...records];
+  const byRecord = new Map(pending.map((e) => [e.recordId, e]));
+  return records.map((r) => {
+    const entry = byRecord.get(r.id);
+    if (!entry) return r;
+    return { ...r, fields: { ...r.fields, ...Object.fromEntries(entry.fields.map((f) => [f.field, f.after])) } };
+  });
+}
+
+/** Whether the field sync keeps this side's write for the drain: an update of a record that exists. */
+export function waitsForDrain(pair: PairWrite, side: SideName): boolean {
+  return Boolean(pair[side]?.id);
+}
+
+/**
+ * The outbox write of one side's update, and the snapshots the page commits meanwhile: `merged` with
+ * the written side's keys at what that record holds now, so reading it again before the drain is no
+ * change, and a refused write leaves the change pending as a refused direct write did.
+ */
+export function fieldSyncWrite(
+  ctx: RunContext,
+  pair: PairWrite,
+  side: SideName,
+  record: { fields: Record<string, FieldValue> },
+  link: { marketingId: string; personId: string | null; email: string | null },
+  merged: SnapshotValues,
+): { write: OutboxWrite; held: SnapshotValues } {
+  const write = pair[side]!;
+  const planned = pair.planned.find((w) => w.side === side)!;
+  const byKey = compileMapping(pair.mapping).byKey;
+  const action = side === "crm" ? "write_crm" : "write_marketing";
+  const keys = pair.merged.decisions.filter((d) => d.action === action).map((d) => d.field);
+  const stamp = stampField(pair.mapping, side);
+  if (stamp && stamp in write.fields) keys.push(STAMP_KEY);
+  const held: SnapshotValues = { ...merged };
+  const values: Record<string, FieldValue> = {};
+  for (const key of keys) {
+    const snap = merged[key];
+    if (!snap) continue;
+    const f = byKey.get(key)?.field;
+    const field = key === STAMP_KEY ? stamp : f && (side === "crm" ? f.crm : f.marketing);
+    if (!field) continue;
+    values[key] = snap[side];
+    held[key] = { ...snap, [side]: record.fields[field] ?? null };
+  }
+  return {
+    held,
+    write: {
+      key: fieldSyncKey(side, planned.object, write.id!),
+      phase: "field sync",
+      side,
+      system: port(ctx, side).system,
+      object: planned.object,
+      recordId: write.id!,
+      upsertOn: null,
+      associations: [],
+      fields: planned.fields.map((f) => ({ field: f.field, before: f.before, after: f.after, rule: f.rule })),
+      personId: link.personId,
+      email: link.email,
+      group: null,
+      synced: { pair: pair.mapping.pair, marketingId: link.marketingId, side, values },
+    },
+  };
+}
