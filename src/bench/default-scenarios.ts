@@ -23,6 +23,8 @@ export interface DefaultScenarios {
   noop: PhaseFigures;
   quiet: PhaseFigures;
   storeBytes: number;
+  /** Each table's bytes (its own pages and its indexes') after the runs. */
+  storeTables: { name: string; rows: number; bytes: number }[];
   /** The calls per contact these runs measured, in the forecast model's terms (core/forecast). */
   rates: CallRates;
 }
@@ -71,6 +73,7 @@ export async function runDefaultScenarios(records: number, measuredAt: string): 
       noop,
       quiet,
       storeBytes: loop.storeBytes(),
+      storeTables: (await loop.storeSize()).tables.map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes + t.indexBytes })),
       rates,
     };
   } finally {

@@ -24,7 +24,7 @@ import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/s
 import { describeStoreContract } from "../contract/store.contract.js";
 import { at, leadLink, people, RUN } from "../contract/store-fixtures.js";
 
-// Processes sharing one file: the store sources are transpiled to a temp dir (node_modules linked back)
+// Processes sharing one file: the store sources (and core, which they import) are transpiled to a temp dir (node_modules linked back)
 // because plain Node 20 cannot load TypeScript.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -62,6 +62,8 @@ function transpileDir(from: string, to: string): void {
 /** Builds the worker in `dir` and returns its path. */
 function buildStoreWorker(dir: string): string {
   transpileDir(join(repoRoot, "src/store"), join(dir, "src/store"));
+  // The store keeps written values in core's loop-hold form (core/write-loop.ts): core comes along.
+  transpileDir(join(repoRoot, "src/core"), join(dir, "src/core"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
   const worker = join(dir, "worker.js");
