@@ -495,6 +495,11 @@ export interface StateStore {
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
   /** Deletes audit rows written before `before` (the retention setting); returns how many went. */
   pruneAudit(before: string): Promise<number>;
+  /**
+   * Gives the pages that pruning freed back to the file system (a store file created with incremental
+   * auto-vacuum; an older file keeps them for its new rows); returns the bytes released.
+   */
+  releaseFreePages(): Promise<number>;
 
   /** The store's size by table, from its own pages (a full scan of the file: not for a run's hot path). */
   size(): Promise<StoreSize>;

@@ -164,7 +164,12 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       if (pruned > 0) ctx.log.info("audit.pruned", { rows: pruned, before });
     }
     // Written values older than the loop hold's window can no longer make a loop (core/write-loop.ts).
-    if (!stopping()) await store.pruneWrittenValues(new Date(now().getTime() - LOOP_WINDOW_HOURS * 3_600_000).toISOString());
+    if (!stopping()) {
+      await store.pruneWrittenValues(new Date(now().getTime() - LOOP_WINDOW_HOURS * 3_600_000).toISOString());
+      // What the prunes (and the emptied match index) freed leaves the file, so retention shrinks it.
+      const released = await store.releaseFreePages();
+      if (released > 0) ctx.log.info("store.pages_released", { bytes: released });
+    }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {
     ctx.summary.status = "failed";

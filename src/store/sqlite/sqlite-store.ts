@@ -278,6 +278,16 @@ export class SqliteStateStore implements StateStore {
     return this.write("prune the audit log", () => this.tables.audit.pruneBefore(before));
   }
 
+  releaseFreePages(): Promise<number> {
+    return this.write("release free pages", () => {
+      const free = () => Number(this.db.pragma("freelist_count", { simple: true }));
+      const before = free();
+      if (before === 0 || Number(this.db.pragma("auto_vacuum", { simple: true })) !== 2) return 0;
+      this.db.pragma("incremental_vacuum");
+      return (before - free()) * Number(this.db.pragma("page_size", { simple: true }));
+    });
+  }
+
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
       this.db.transaction(() => this.tables.audit.list(recordIds, limit)).deferred(),
