@@ -14,6 +14,7 @@ import { loadMappings } from "../config/mapping-file.js";
 import { silentLogger } from "../log/logger.js";
 import { writeSandboxConfig } from "../sandbox/sandbox-config.js";
 import { openStore } from "../store/open-store.js";
+import type { StoreSize } from "../store/port.js";
 import { runSync } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
 import { DEFAULT_LOOKBACK_MS as HUBSPOT_LOOKBACK_MS } from "../systems/hubspot/limits.js";
@@ -31,6 +32,8 @@ export interface DefaultLoop extends MeasuredLoop {
   lookbackMs: number;
   /** Bytes the store's files take on disk (database and its write-ahead log). */
   storeBytes(): number;
+  /** Where the store's bytes go: rows and bytes per table (`leadloop store stats`). */
+  storeSize(): Promise<StoreSize>;
   /** Marketing changes the job title of 10% of the contacts, between runs; how many changed. */
   editJobTitles(round: number): Promise<number>;
   /**
@@ -94,6 +97,7 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
     },
     sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger, now }),
     storeBytes: () => fileBytes(storePath) + fileBytes(`${storePath}-wal`),
+    storeSize: () => store.size(),
     editJobTitles: (round) => host.editJobTitles(round),
     advanceClock: async (ms) => {
       aheadMs = await host.advanceClock(ms);

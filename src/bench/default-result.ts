@@ -53,6 +53,8 @@ export interface DefaultResult {
   engineRecordsPerSecond: number | null;
   /** The store's files after the runs, per contact. */
   storeBytesPerRecord: number;
+  /** `storeBytesPerRecord` per table (its pages and its indexes'), largest first; tables under 1 byte left out. */
+  storeTableBytesPerRecord: Record<string, number>;
   seedSeconds: number;
   rssAfterSeedMb: number;
   emulatorsRssAfterSeedMb: number;
@@ -101,6 +103,11 @@ export function defaultResult(
     emulatorsPeakRssMb: Math.max(...Object.values(runs).map((r) => r.emulatorsPeakRssMb ?? 0)),
     engineRecordsPerSecond,
     storeBytesPerRecord: Math.round(d.storeBytes / d.records),
+    storeTableBytesPerRecord: Object.fromEntries(
+      d.storeTables
+        .map((t) => [t.name, Math.round(t.bytes / d.records)] as const)
+        .filter(([, bytes]) => bytes >= 1),
+    ),
     seedSeconds: d.seedSeconds,
     rssAfterSeedMb: d.rssAfterSeedMb,
     emulatorsRssAfterSeedMb: d.emulatorsRssAfterSeedMb,

@@ -34,6 +34,8 @@ export interface DefaultScenarios {
   /** A run with nothing in its read windows: the last write lies more than the look-backs before it. */
   idle: PhaseFigures;
   storeBytes: number;
+  /** Each table's bytes (its own pages and its indexes') after the runs. */
+  storeTables: { name: string; rows: number; bytes: number }[];
   /** The calls per contact these runs measured, in the forecast model's terms (core/forecast). */
   rates: CallRates;
   /** Records of each object the first load reads, per system, as seeded. */
@@ -103,6 +105,7 @@ export async function runDefaultScenarios(
       quiet,
       idle,
       storeBytes: loop.storeBytes(),
+      storeTables: (await loop.storeSize()).tables.map((t) => ({ name: t.name, rows: t.rows, bytes: t.bytes + t.indexBytes })),
       rates,
       seededRecords: world.records,
     };

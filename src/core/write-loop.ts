@@ -23,3 +23,39 @@ export function alternation(
   if (a === b) return null;
   return seq.every((v, i) => v === (i % 2 === 0 ? a : b)) ? [a ?? null, b ?? null] : null;
 }
+
+/**
+ * Written values longer than this are kept and compared as their fingerprint: the loop hold only asks
+ * whether two values are equal, and a score's reasons or an activity summary (hundreds of characters on
+ * every scored contact) would otherwise be most of what the store keeps for it.
+ */
+export const LOOP_VALUE_KEPT_CHARS = 40;
+
+const FINGERPRINT = /^⟨\d+ chars #[0-9a-f]{16}⟩$/;
+
+/**
+ * The form a written value is kept and compared in: itself up to LOOP_VALUE_KEPT_CHARS, else
+ * `⟨<length> chars #<64-bit hash>⟩`, which is shorter than the limit, so a fingerprint is its own form.
+ */
+export function loopValue(value: string | null): string | null {
+  if (value === null || value.length <= LOOP_VALUE_KEPT_CHARS) return value;
+  return `⟨${value.length} chars #${hash64(value)}⟩`;
+}
+
+/** Whether a kept value is a fingerprint (its text was not kept). */
+export function isLoopFingerprint(value: string | null): boolean {
+  return value !== null && FINGERPRINT.test(value);
+}
+
+/** Two independent 32-bit FNV-1a style hashes over the UTF-16 units, as 16 hex digits. */
+function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}

@@ -175,6 +175,15 @@ export interface SlaClock {
   breachedAt: string | null;
 }
 
+export interface SlaClockFilter {
+  open?: boolean;
+  unraised?: boolean;
+  ownerId?: string;
+  personIds?: readonly string[];
+  crmIds?: readonly string[];
+  page?: { after: string | null; limit: number };
+}
+
 /**
  * A missed follow-up SLA, one per clock (person and handoff time): raised once, kept after a reroute
  * replaces the clock, for `leadloop sla`.
@@ -298,6 +307,7 @@ export interface OutboxWrite {
 /** One field value an accepted outbox write put on a record. */
 export interface WrittenValue {
   field: string;
+  /** In the loop hold's form (core `loopValue`): a value over 40 characters is its fingerprint. */
   value: string | null;
   at: string;
 }
@@ -471,7 +481,8 @@ export interface StateStore {
   laterOutboxRecords(seq: number, records: readonly { system: string; object: string; recordId: string }[]): Promise<Set<string>>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
-  listHistoryToFill(): Promise<HistoryToFill[]>;
+  /** By person id; with `page`, at most `limit` after the person id `after`. */
+  listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]>;
   /**
    * Field values accepted outbox writes put on these records (system, object, record id) since `since`,
    * oldest first; keyed `system/object/recordId`. The newest few per field are kept.
@@ -480,6 +491,8 @@ export interface StateStore {
     records: readonly { system: string; object: string; recordId: string }[],
     since: string,
   ): Promise<Map<string, WrittenValue[]>>;
+  /** Drops written values from before `before` (older than the loop hold looks); returns how many. */
+  pruneWrittenValues(before: string): Promise<number>;
   /** The lead status last seen on each of these CRM records (absent: never seen). */
   leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>>;
 
@@ -500,6 +513,11 @@ export interface StateStore {
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]>;
   /** Deletes audit rows written before `before` (the retention setting); returns how many went. */
   pruneAudit(before: string): Promise<number>;
+  /**
+   * Gives the pages that pruning freed back to the file system (a store file created with incremental
+   * auto-vacuum; an older file keeps them for its new rows); returns the bytes released.
+   */
+  releaseFreePages(): Promise<number>;
 
   /** The store's size by table, from its own pages (a full scan of the file: not for a run's hot path). */
   size(): Promise<StoreSize>;
@@ -551,8 +569,20 @@ export interface StateStore {
     personIds?: readonly string[];
     limit?: number;
   }): Promise<PersonScoreRow[]>;
-  /** Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not. */
-  listSlaClocks(filter?: { open?: boolean; ownerId?: string }): Promise<SlaClock[]>;
+  /**
+   * Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not;
+   * `unraised`: no breach raised yet; `personIds` / `crmIds`: only these people's or CRM records' clocks.
+   * With `page`, ordered by person id instead, at most `limit` after `after`: a phase walks every clock
+   * a page at a time rather than holding them all (ARCHITECTURE.md "Memory at scale").
+   */
+  listSlaClocks(filter?: SlaClockFilter): Promise<SlaClock[]>;
+  /** The earliest handoff of any clock (null: no clocks): where a touch stream read for the first time starts. */
+  earliestSlaHandoff(): Promise<string | null>;
+  /**
+   * People whose latest move to `mql` is at or after `from`, with that move's time, by person id: the
+   * handoff's candidates, without reading every funnel event of the period.
+   */
+  mqlsSince(from: string): Promise<{ personId: string; mqlAt: string }[]>;
   /** Raised breaches, the latest first. */
   listSlaBreaches(filter?: { ownerId?: string }): Promise<SlaBreachRow[]>;
 

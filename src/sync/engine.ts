@@ -2,6 +2,7 @@
 // pair read the marketing changes, then the CRM changes, page by page from durable cursors, sync each
 // page and commit it with its cursor; the funnel phases decide into the outbox, which the drain writes
 // through the same executor; then report.
+import { LOOP_WINDOW_HOURS } from "../core/write-loop.js";
 import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
@@ -170,6 +171,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       const before = new Date(now().getTime() - options.auditRetentionDays * DAY_MS).toISOString();
       const pruned = await store.pruneAudit(before);
       if (pruned > 0) ctx.log.info("audit.pruned", { rows: pruned, before });
+    }
+    // Written values older than the loop hold's window can no longer make a loop (core/write-loop.ts).
+    if (!stopping()) {
+      await store.pruneWrittenValues(new Date(now().getTime() - LOOP_WINDOW_HOURS * 3_600_000).toISOString());
+      // What the prunes (and the emptied match index) freed leaves the file, so retention shrinks it.
+      const released = await store.releaseFreePages();
+      if (released > 0) ctx.log.info("store.pages_released", { bytes: released });
     }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (err) {

@@ -1054,6 +1054,111 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("Reading a page at a time (ARCHITECTURE.md \"Memory at scale\")", () => {
+      it("finds clocks by person or CRM record, unraised ones, a page at a time, and the earliest handoff", async () => {
+        expect(await store.earliestSlaHandoff()).toBeNull();
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepA", { handoffAt: at(30) }));
+        await store.upsertSlaClock(slaClock("52", "0055e000001RepB", { handoffAt: at(-60), dueAt: at(100) }));
+        await store.upsertSlaClock(slaClock("53", "0055e000001RepA", { dueAt: at(100), breachedAt: at(100) }));
+        await store.upsertSlaClock(slaClock("54", null, { crmType: "Contact", crmId: people.bjorn.lead }));
+        expect(await store.earliestSlaHandoff()).toBe(at(-60));
+
+        const ids = (clocks: { personId: string }[]) => clocks.map((c) => c.personId);
+        // Soonest due first, as the unfiltered list; ids that have no clock are left out.
+        expect(ids(await store.listSlaClocks({ personIds: ["54", "52", "99", "53"] }))).toEqual(["52", "53", "54"]);
+        expect(ids(await store.listSlaClocks({ crmIds: [people.bjorn.lead, "00Q-51", "00Q-missing"] }))).toEqual(["51", "54"]);
+        expect(ids(await store.listSlaClocks({ unraised: true }))).toEqual(["52", "51", "54"]);
+        // More ids than one statement binds are looked up in chunks.
+        const many = [...Array.from({ length: 1_200 }, (_, i) => `nobody-${i}`), "53"];
+        expect(ids(await store.listSlaClocks({ personIds: many }))).toEqual(["53"]);
+
+        // Pages in person id order, each after the last id of the one before.
+        const first = await store.listSlaClocks({ unraised: true, page: { after: null, limit: 2 } });
+        expect(ids(first)).toEqual(["51", "52"]);
+        const second = await store.listSlaClocks({ unraised: true, page: { after: "52", limit: 2 } });
+        expect(ids(second)).toEqual(["54"]);
+        expect(await store.listSlaClocks({ unraised: true, page: { after: "54", limit: 2 } })).toEqual([]);
+      });
+
+      it("names each MQL since a time once, at their latest move to mql, in the order they first qualified", async () => {
+        await store.commitBatch(
+          batch(1, {
+            funnelEvents: [
+              funnelEvent("51", "mql", -10),
+              funnelEvent("52", "mql", 20),
+              funnelEvent("53", "mql", 10),
+              funnelEvent("53", "recycle", 30, "mql"),
+              funnelEvent("53", "mql", 50, "recycle"),
+              funnelEvent("54", "sal", 40, "mql"),
+            ],
+          }),
+        );
+        expect(await store.mqlsSince(at(0))).toEqual([
+          { personId: "53", mqlAt: at(50) },
+          { personId: "52", mqlAt: at(20) },
+        ]);
+        expect((await store.mqlsSince(at(-30))).map((m) => m.personId)).toEqual(["51", "53", "52"]);
+        expect(await store.mqlsSince(at(60))).toEqual([]);
+      });
+
+      it("lists the history still to fill a page at a time, by person id", async () => {
+        const item = (personId: string) => ({ personId, crmType: "Lead", crmId: `00Q-${personId}` });
+        await store.commitBatch(batch(1, { historyToFill: [item("53"), item("51"), item("54"), item("52")] }));
+        expect((await store.listHistoryToFill()).map((h) => h.personId)).toEqual(["51", "52", "53", "54"]);
+        expect(await store.listHistoryToFill({ after: null, limit: 3 })).toEqual([item("51"), item("52"), item("53")]);
+        expect(await store.listHistoryToFill({ after: "53", limit: 3 })).toEqual([item("54")]);
+        await store.commitBatch(batch(2, { historyDecided: ["51", "52", "53"] }));
+        expect(await store.listHistoryToFill({ after: null, limit: 3 })).toEqual([item("54")]);
+      });
+    });
+
+    describe("Written values (the loop hold)", () => {
+      const reasons =
+        "+40 Requested a demo: 3 × form_submission, latest 2026-11-29\n+10 Industry we sell to (company.industry \"Software\")";
+      const write = (key: string, after: string | null) => ({
+        key,
+        phase: "qualification",
+        side: "marketing" as const,
+        system: "hubspot",
+        object: "contacts",
+        recordId: people.zoe.hubspotId,
+        upsertOn: null,
+        associations: [],
+        fields: [
+          { field: "leadloop_status", before: null, after: after === null ? null : "mql", rule: "qualified" },
+          { field: "leadloop_reasons", before: null, after, rule: "qualified" },
+        ],
+        personId: people.zoe.hubspotId,
+        email: people.zoe.email,
+        group: null,
+      });
+      const record = [{ system: "hubspot", object: "contacts", recordId: people.zoe.hubspotId }];
+
+      it("keeps short values as written and long ones as a fingerprint of their text, and prunes the old", async () => {
+        await store.commitBatch(batch(0, { outbox: [write("qualification:51", reasons)] }));
+        await store.commitBatch(batch(1, { outboxAccepted: ["qualification:51"] }));
+        await store.commitBatch(batch(5, { outbox: [write("qualification:51", null)] }));
+        await store.commitBatch(batch(6, { outboxAccepted: ["qualification:51"] }));
+        await store.commitBatch(batch(10, { outbox: [write("qualification:51", reasons)] }));
+        await store.commitBatch(batch(11, { outboxAccepted: ["qualification:51"] }));
+
+        const kept = (await store.writtenValues(record, at(0))).get(`hubspot/contacts/${people.zoe.hubspotId}`)!;
+        const of = (field: string) => kept.filter((v) => v.field === field).map((v) => [v.at, v.value]);
+        expect(of("leadloop_status")).toEqual([[at(1), "mql"], [at(6), null], [at(11), "mql"]]);
+        const long = of("leadloop_reasons");
+        expect(long.map(([t]) => t)).toEqual([at(1), at(6), at(11)]);
+        // The same text twice is the same fingerprint, naming its length; it is far shorter than the text.
+        expect(long[0]![1]).toMatch(new RegExp(`^⟨${reasons.length} chars #[0-9a-f]{16}⟩$`));
+        expect(long[2]![1]).toBe(long[0]![1]);
+        expect(long[1]![1]).toBeNull();
+
+        expect((await store.writtenValues(record, at(6))).get(`hubspot/contacts/${people.zoe.hubspotId}`)).toHaveLength(4);
+        expect(await store.pruneWrittenValues(at(6))).toBe(2);
+        const left = (await store.writtenValues(record, at(0))).get(`hubspot/contacts/${people.zoe.hubspotId}`)!;
+        expect(left.map((v) => v.at)).toEqual([at(6), at(6), at(11), at(11)]);
+      });
+    });
+
     describe("SLA breaches", () => {
       it("keeps one breach per clock, raised again or not, and lists the latest first by owner", async () => {
         const breach = (personId: string, ownerId: string, handoff: number, overrides: Partial<SlaBreachRow> = {}): SlaBreachRow => ({

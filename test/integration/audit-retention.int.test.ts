@@ -41,4 +41,34 @@ describe("audit retention", () => {
     await loop.sync({ now: later(100), auditRetentionDays: 90 });
     expect(await loop.store.listAudit(ids())).toEqual(edit);
   });
+
+  it("gives the pages the pruned rows took back to the file system, so the store file shrinks", async () => {
+    const firstNames = ["Zoë", "José", "Françoise", "Björn", "Ana", "Łukasz", "Ümit", "Chloé"];
+    for (let i = 0; i < 120; i++) {
+      const first = firstNames[i % firstNames.length]!;
+      loop.hubspot.data.createObject("contacts", {
+        email: `${first.normalize("NFD").replace(/[^A-Za-z]/g, "").toLowerCase()}.${i}@Kunde-${i % 7}.example.com`,
+        firstname: first,
+        lastname: `Nachname ${i}`,
+        company: i % 3 === 0 ? "" : `Kunde ${i % 7} GmbH`,
+        jobtitle: i % 2 === 0 ? "Head of Marketing" : "VP Sales",
+      });
+    }
+    await loop.sync();
+    const pages = async () => {
+      const size = await loop.store.size();
+      const used = size.tables.reduce((sum, t) => sum + t.bytes + t.indexBytes, 0);
+      return { used, free: size.freeBytes, audit: size.tables.find((t) => t.name === "audit_rows")! };
+    };
+    const before = await pages();
+    expect(before.audit.rows).toBeGreaterThan(500);
+
+    // 100 days on, keeping 90: the audit goes, and its pages leave the file rather than wait on its free list.
+    const later = () => new Date(Date.now() + 100 * DAY_MS);
+    await loop.sync({ now: later, auditRetentionDays: 90 });
+    const after = await pages();
+    expect(after.audit.rows).toBe(0);
+    expect(after.free).toBe(0);
+    expect(before.used - after.used).toBeGreaterThan(before.audit.bytes / 2);
+  });
 });

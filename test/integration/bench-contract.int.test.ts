@@ -45,6 +45,12 @@ describe("npm run bench -- --json", () => {
     expect(d.peakRssMb as number).toBeGreaterThan(20);
     expect(d.engineRecordsPerSecond as number).toBeGreaterThan(0);
     expect(d.storeBytesPerRecord as number).toBeGreaterThan(0);
+    // Where the store's bytes go, per table: the tables add up to no more than the file.
+    const tables = d.storeTableBytesPerRecord as Record<string, number>;
+    expect(Object.keys(tables)).toEqual(expect.arrayContaining(["links", "audit_rows", "behaviour_activities"]));
+    const summed = Object.values(tables).reduce((a, b) => a + b, 0);
+    expect(summed).toBeGreaterThan(0);
+    expect(summed).toBeLessThanOrEqual((d.storeBytesPerRecord as number) + Object.keys(tables).length);
     // The emulators run in a process of their own: their RSS is reported apart from leadloop's, and
     // every run names both.
     expect(d.emulatorsPeakRssMb as number).toBeGreaterThan(20);

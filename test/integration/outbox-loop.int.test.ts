@@ -44,7 +44,7 @@ describe("the outbox holds a flipping value as a loop", () => {
   }
 
   /** One run's decision for Zoë's contact, and (unless held) the drain's acceptance. */
-  async function decideAndWrite(key: string, phase: string, status: string): Promise<boolean> {
+  async function decideAndWrite(key: string, phase: string, status: string, field = "leadloop_status"): Promise<boolean> {
     clock += 5 * 60_000; // a daemon run every five minutes
     const ctx = context();
     const write = funnelWrite(ctx, {
@@ -53,7 +53,7 @@ describe("the outbox holds a flipping value as a loop", () => {
       side: "marketing",
       object: "contacts",
       recordId: "901",
-      fields: { leadloop_status: status },
+      fields: { [field]: status },
       rule: `${phase}: ${status}`,
       personId: "901",
       email: "zoe.lefebvre-nunez@Atelier-Ñandú.es",
@@ -88,6 +88,24 @@ describe("the outbox holds a flipping value as a loop", () => {
     const again = await store.listErrors({ status: "open" });
     expect(again).toHaveLength(1);
     expect(again[0]!.attempts).toBeGreaterThan(1);
+  });
+
+  it("holds a flip between long texts, which the store keeps as fingerprints, naming the one it kept by its length", async () => {
+    // Reasons texts run to hundreds of characters; the store keeps their fingerprint, never the text.
+    const hot = "+40 Requested a demo: 3 × form_submission, latest 2026-11-29\n+10 Visited the pricing page (Zoë)";
+    const cold = "+5 Works in marketing, sales or revenue operations (jobtitle \"Responsable Marketing\")";
+    expect(await decideAndWrite("qualification:901", "qualification", hot, "leadloop_reasons")).toBe(true);
+    expect(await decideAndWrite("disposition:901", "disposition", cold, "leadloop_reasons")).toBe(true);
+    expect(await decideAndWrite("qualification:901", "qualification", hot, "leadloop_reasons")).toBe(true);
+    expect(await decideAndWrite("disposition:901", "disposition", cold, "leadloop_reasons")).toBe(true);
+    expect(await decideAndWrite("qualification:901", "qualification", hot, "leadloop_reasons")).toBe(false);
+
+    const [entry] = await store.listErrors({ status: "open" });
+    expect(entry!.message).toContain(`leadloop_reasons alternates between "${hot}" and a value of ${cold.length} characters ⟨${cold.length} chars #`);
+    // A different long text is a different value: no loop.
+    expect(
+      await decideAndWrite("disposition:901", "disposition", `${cold} (edited)`, "leadloop_reasons"),
+    ).toBe(true);
   });
 
   it("lets a value come back once, and flips a day apart, through", async () => {

@@ -24,7 +24,7 @@ import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/s
 import { describeStoreContract } from "../contract/store.contract.js";
 import { at, leadLink, people, RUN } from "../contract/store-fixtures.js";
 
-// Processes sharing one file: the store sources are transpiled to a temp dir (node_modules linked back)
+// Processes sharing one file: the store sources (and core, which they import) are transpiled to a temp dir (node_modules linked back)
 // because plain Node 20 cannot load TypeScript.
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -62,6 +62,8 @@ function transpileDir(from: string, to: string): void {
 /** Builds the worker in `dir` and returns its path. */
 function buildStoreWorker(dir: string): string {
   transpileDir(join(repoRoot, "src/store"), join(dir, "src/store"));
+  // The store keeps written values in core's loop-hold form (core/write-loop.ts): core comes along.
+  transpileDir(join(repoRoot, "src/core"), join(dir, "src/core"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
   const worker = join(dir, "worker.js");
@@ -344,6 +346,57 @@ describe("SQLite state store file", () => {
     db.close();
   });
 
+  it("keeps written values and the behaviour cache through migration 14, and looks clocks up by CRM record", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.close();
+    rmSync(file);
+    for (const suffix of ["-wal", "-shm"]) rmSync(file + suffix, { force: true });
+
+    const old = new Database(file);
+    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 12));
+    const reasons = "+40 Requested a demo: 3 × form_submission, latest 2026-11-29 (Zoë Ångström)";
+    const value = old.prepare("INSERT INTO written_values (target, field, value, at) VALUES (?, ?, ?, ?)");
+    value.run("hubspot/contacts/51", "leadloop_status", "mql", "2025-03-10T09:00:00.123Z");
+    value.run("hubspot/contacts/51", "leadloop_reasons", reasons, "2025-03-10T09:00:00.123Z");
+    value.run("hubspot/contacts/51", "leadloop_status", null, "2025-03-10T09:05:00.000Z");
+    old
+      .prepare(
+        `INSERT INTO behaviour_activities (owner_key, activity_id, kind, occurred_at, properties, source)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run("email:zoë.ångström@nordlicht.se", "f-1", "form_submission", "2025-03-09T08:00:00.000Z", '{"hs_form_name":"Démo anfragen"}', "forms");
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    const kept = (await upgraded.writtenValues([{ system: "hubspot", object: "contacts", recordId: "51" }], at(-60))).get(
+      "hubspot/contacts/51",
+    );
+    // Rows written before keep their full text (the loop hold fingerprints long ones as it reads them).
+    expect(kept).toEqual([
+      { field: "leadloop_reasons", value: reasons, at: "2025-03-10T09:00:00.123Z" },
+      { field: "leadloop_status", value: "mql", at: "2025-03-10T09:00:00.123Z" },
+      { field: "leadloop_status", value: null, at: "2025-03-10T09:05:00.000Z" },
+    ]);
+    expect(await upgraded.listBehaviour(["email:zoë.ångström@nordlicht.se"], "2025-03-01T00:00:00.000Z")).toEqual([
+      {
+        ownerKey: "email:zoë.ångström@nordlicht.se",
+        id: "f-1",
+        kind: "form_submission",
+        occurredAt: "2025-03-09T08:00:00.000Z",
+        properties: { hs_form_name: "Démo anfragen" },
+        source: "forms",
+      },
+    ]);
+    await upgraded.upsertSlaClock(slaClockOf("53", people.francoise.lead));
+    expect((await upgraded.listSlaClocks({ crmIds: [people.francoise.lead] })).map((c) => c.personId)).toEqual(["53"]);
+    await upgraded.close();
+    const raw = new Database(file, { readonly: true });
+    const plan = raw.prepare("EXPLAIN QUERY PLAN SELECT * FROM sla_clocks WHERE crm_id = ?").all("x") as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" ")).toContain("sla_clocks_crm");
+    raw.close();
+  });
+
   it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {
     const file = freshFile();
     await (await openSqliteStore(file)).close();
@@ -485,3 +538,17 @@ describe("SQLite state store file", () => {
     db.close();
   });
 });
+
+function slaClockOf(personId: string, crmId: string) {
+  return {
+    personId,
+    crmType: "Lead",
+    crmId,
+    ownerId: null,
+    handoffAt: at(0),
+    dueAt: at(60),
+    firstTouchAt: null,
+    touches: 0,
+    breachedAt: null,
+  };
+}

@@ -15,6 +15,12 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   try {
+    // A new file keeps its free pages apart (incremental auto-vacuum), so the rows a retention prunes can
+    // be given back to the file system (`releaseFreePages`); it must be set before the first table exists.
+    // A file created before this keeps reusing its free pages for new rows instead.
+    if (file !== ":memory:" && Number(db.pragma("page_count", { simple: true })) === 0) {
+      db.pragma("auto_vacuum = INCREMENTAL");
+    }
     db.pragma("journal_mode = WAL");
     // NORMAL is durable across process crashes under WAL; a power cut can lose the last commits, which a
     // re-run replays from the cursors with idempotent upserts.

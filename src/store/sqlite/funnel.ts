@@ -63,6 +63,16 @@ export class FunnelTable {
       .all(...params);
   }
 
+  /** People whose latest move to mql is at or after `from`, in the order of their first such move. */
+  mqlsSince(from: string): { personId: string; mqlAt: string }[] {
+    return this.sql
+      .get<{ personId: string; mqlAt: string }>(
+        `SELECT person_id AS personId, MAX(at) AS mqlAt FROM funnel_events
+         WHERE at >= ? AND to_stage = 'mql' GROUP BY person_id ORDER BY MIN(at), MIN(id)`,
+      )
+      .all(from);
+  }
+
   /** Events per stage reached and kind of cause (the cause up to its first colon). */
   counts(): { stage: string; cause: string; count: number }[] {
     return this.sql

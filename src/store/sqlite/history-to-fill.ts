@@ -19,11 +19,13 @@ export class HistoryToFillTable {
     this.sql.get("DELETE FROM history_to_fill WHERE person_id = ?").run(personId);
   }
 
-  list(): HistoryToFill[] {
+  list(page?: { after: string | null; limit: number }): HistoryToFill[] {
+    const columns = "person_id AS personId, crm_type AS crmType, crm_id AS crmId";
+    if (!page) return this.sql.get<HistoryToFill>(`SELECT ${columns} FROM history_to_fill ORDER BY person_id`).all();
     return this.sql
       .get<HistoryToFill>(
-        "SELECT person_id AS personId, crm_type AS crmType, crm_id AS crmId FROM history_to_fill ORDER BY rowid",
+        `SELECT ${columns} FROM history_to_fill WHERE person_id > ? ORDER BY person_id LIMIT ?`,
       )
-      .all();
+      .all(page.after ?? "", page.limit);
   }
 }

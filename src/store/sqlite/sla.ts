@@ -1,16 +1,11 @@
 // Follow-up clocks of handed-off leads, one per person, for SLA tracking.
-import type { SlaBreachRow, SlaClock } from "../port.js";
+import type { SlaBreachRow, SlaClock, SlaClockFilter } from "../port.js";
+import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `person_id AS personId, crm_type AS crmType, crm_id AS crmId, owner_id AS ownerId,
   handoff_at AS handoffAt, due_at AS dueAt, first_touch_at AS firstTouchAt, touches,
   breached_at AS breachedAt`;
-
-export interface SlaFilter {
-  /** true: not touched yet (the clock still runs, breached or not); false: touched. */
-  open?: boolean;
-  ownerId?: string;
-}
 
 export class SlaTable {
   constructor(private readonly sql: Statements) {}
@@ -98,19 +93,50 @@ export class SlaTable {
       .all(...(filter.ownerId !== undefined ? [filter.ownerId] : []));
   }
 
-  /** Soonest due first. */
-  list(filter: SlaFilter = {}): SlaClock[] {
+  /** Soonest due first; with `page`, by person id (see the port's `listSlaClocks`). */
+  list(filter: SlaClockFilter = {}): SlaClock[] {
     const where: string[] = [];
     const params: string[] = [];
     if (filter.open !== undefined)
       where.push(filter.open ? "first_touch_at IS NULL" : "first_touch_at IS NOT NULL");
+    if (filter.unraised) where.push("breached_at IS NULL");
     if (filter.ownerId !== undefined) {
       where.push("owner_id = ?");
       params.push(filter.ownerId);
+    }
+    const ids = filter.personIds ?? filter.crmIds;
+    if (filter.personIds && filter.crmIds) throw new Error("listSlaClocks: personIds or crmIds, not both");
+    if (ids) {
+      // Chunked: a page's ids stay below SQLite's variable limit; each chunk is one indexed look-up.
+      const column = filter.personIds ? "person_id" : "crm_id";
+      const out: SlaClock[] = [];
+      for (const chunk of inListChunks(ids)) {
+        const clause = [...where, `${column} IN (${chunk.placeholders})`].join(" AND ");
+        out.push(
+          ...this.sql
+            .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks WHERE ${clause}`)
+            .all(...params, ...chunk.params),
+        );
+      }
+      return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.personId.localeCompare(b.personId));
+    }
+    if (filter.page) {
+      if (filter.page.after !== null) {
+        where.push("person_id > ?");
+        params.push(filter.page.after);
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+      return this.sql
+        .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY person_id LIMIT ?`)
+        .all(...params, filter.page.limit);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
       .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY due_at, person_id`)
       .all(...params);
+  }
+
+  earliestHandoff(): string | null {
+    return this.sql.get<{ at: string | null }>("SELECT MIN(handoff_at) AS at FROM sla_clocks").get()?.at ?? null;
   }
 }

@@ -28,6 +28,7 @@ import type {
   Side,
   SlaBreachRow,
   SlaClock,
+  SlaClockFilter,
   StateStore,
   StoreSize,
   WrittenValue,
@@ -52,7 +53,7 @@ import { BehaviourCacheTable } from "./behaviour-cache.js";
 import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
 import { RoundRobinTable } from "./round-robin.js";
 import { RunTable } from "./runs.js";
-import { type SlaFilter, SlaTable } from "./sla.js";
+import { SlaTable } from "./sla.js";
 import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
 import { storeSize } from "./store-size.js";
@@ -242,8 +243,8 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
   }
 
-  listHistoryToFill(): Promise<HistoryToFill[]> {
-    return this.read("read the history still to fill", () => this.tables.historyToFill.list());
+  listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]> {
+    return this.read("read the history still to fill", () => this.tables.historyToFill.list(page));
   }
 
   writtenValues(
@@ -294,6 +295,16 @@ export class SqliteStateStore implements StateStore {
     return this.write("prune the audit log", () => this.tables.audit.pruneBefore(before));
   }
 
+  releaseFreePages(): Promise<number> {
+    return this.write("release free pages", () => {
+      const free = () => Number(this.db.pragma("freelist_count", { simple: true }));
+      const before = free();
+      if (before === 0 || Number(this.db.pragma("auto_vacuum", { simple: true })) !== 2) return 0;
+      this.db.pragma("incremental_vacuum");
+      return (before - free()) * Number(this.db.pragma("page_size", { simple: true }));
+    });
+  }
+
   listAudit(recordIds: readonly string[], limit?: number): Promise<AuditEntry[]> {
     return this.read("read the audit log", () =>
       this.consistent(() => this.tables.audit.list(recordIds, limit)),
@@ -330,6 +341,10 @@ export class SqliteStateStore implements StateStore {
     return this.write(`release the ${name} lock`, () => this.locks.release(name, holder));
   }
 
+  pruneWrittenValues(before: string): Promise<number> {
+    return this.write("prune written values", () => this.tables.writtenValues.prune(before));
+  }
+
   lockHolder(name: string): Promise<HeldLock | undefined> {
     return this.read(`read the ${name} lock`, () => this.locks.holder(name));
   }
@@ -360,8 +375,18 @@ export class SqliteStateStore implements StateStore {
     return this.write(`save the SLA clock of ${clock.personId}`, () => this.tables.sla.upsert(clock));
   }
 
-  listSlaClocks(filter?: SlaFilter): Promise<SlaClock[]> {
-    return this.read("list SLA clocks", () => this.tables.sla.list(filter));
+  listSlaClocks(filter?: SlaClockFilter): Promise<SlaClock[]> {
+    return this.read("list SLA clocks", () =>
+      this.db.transaction(() => this.tables.sla.list(filter)).deferred(),
+    );
+  }
+
+  earliestSlaHandoff(): Promise<string | null> {
+    return this.read("read the earliest handoff", () => this.tables.sla.earliestHandoff());
+  }
+
+  mqlsSince(from: string): Promise<{ personId: string; mqlAt: string }[]> {
+    return this.read("read the MQLs since a time", () => this.tables.funnel.mqlsSince(from));
   }
 
   listSlaBreaches(filter?: { ownerId?: string }): Promise<SlaBreachRow[]> {

@@ -1,6 +1,7 @@
 // What the outbox's accepted writes put in each record's fields, newest kept per field, so a decision can
 // see a value flipping back and forth between runs (ARCHITECTURE.md "One write path", the loop hold); and
 // the lead status last seen on each CRM record, so a status read again is not taken for a new verdict.
+import { loopValue } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
@@ -11,12 +12,16 @@ const KEPT_PER_FIELD = 8;
 export class WrittenValuesTable {
   constructor(private readonly sql: Statements) {}
 
+  /** Keeps `value` in the loop hold's form (core `loopValue`: long values as their fingerprint). */
   add(target: string, field: string, value: string | null, at: string): void {
-    this.sql.get("INSERT INTO written_values (target, field, value, at) VALUES (?, ?, ?, ?)").run(target, field, value, at);
+    this.sql
+      .get("INSERT OR REPLACE INTO written_values (target, field, at_ms, value) VALUES (?, ?, ?, ?)")
+      .run(target, field, Date.parse(at), loopValue(value));
     this.sql
       .get(
-        `DELETE FROM written_values WHERE rowid IN (
-           SELECT rowid FROM written_values WHERE target = ? AND field = ? ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
+        `DELETE FROM written_values WHERE (target, field, at_ms) IN (
+           SELECT target, field, at_ms FROM written_values WHERE target = ? AND field = ?
+           ORDER BY at_ms DESC LIMIT -1 OFFSET ?)`,
       )
       .run(target, field, KEPT_PER_FIELD);
   }
@@ -24,20 +29,26 @@ export class WrittenValuesTable {
   /** Per target, its written values since `since` (inclusive), oldest first. */
   since(targets: readonly string[], since: string): Map<string, WrittenValue[]> {
     const out = new Map<string, WrittenValue[]>();
+    const sinceMs = Date.parse(since);
     for (const chunk of inListChunks(targets)) {
       const rows = this.sql
-        .get<WrittenValue & { target: string }>(
-          `SELECT target, field, value, at FROM written_values
-           WHERE target IN (${chunk.placeholders}) AND at >= ? ORDER BY at, rowid`,
+        .get<{ target: string; field: string; value: string | null; atMs: number }>(
+          `SELECT target, field, value, at_ms AS atMs FROM written_values
+           WHERE target IN (${chunk.placeholders}) AND at_ms >= ? ORDER BY at_ms, field`,
         )
-        .all(...chunk.params, since);
-      for (const { target, ...row } of rows) {
+        .all(...chunk.params, sinceMs);
+      for (const { target, field, value, atMs } of rows) {
         const list = out.get(target) ?? [];
-        list.push(row);
+        list.push({ field, value, at: new Date(atMs).toISOString() });
         out.set(target, list);
       }
     }
     return out;
+  }
+
+  /** Values written before `before` can no longer make a loop (core LOOP_WINDOW_HOURS): dropped. */
+  prune(before: string): number {
+    return this.sql.get("DELETE FROM written_values WHERE at_ms < ?").run(Date.parse(before)).changes;
   }
 }
 

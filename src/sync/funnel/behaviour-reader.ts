@@ -172,14 +172,18 @@ export async function readBehaviour(
     .filter((id) => anyMoved(id))
     .map((id) => ({ personId: id, signature: JSON.stringify(signatures.get(id)), readAt: coveredUntil(id) }));
   if (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0) {
+    // Decayed activities are dropped once per run: the delete walks the whole cache (no index on time,
+    // ARCHITECTURE.md "Memory at scale"), which per page would cost a million-contact store a scan per 100.
+    const prune = !state.behaviour.pruned;
     await ctx.store.commitBatch({
       runId: ctx.runId,
       behaviour: fresh,
       behaviourMarks: newMarks,
-      behaviourPruneBefore: since,
+      ...(prune ? { behaviourPruneBefore: since } : {}),
       cursors,
       at: now,
     });
+    state.behaviour.pruned = true;
   }
 
   const owners = new Map<string, string>();

@@ -22,7 +22,6 @@ import type {
   LeadStatusSeen,
   NewQueuedError,
   OutboxWrite,
-  SlaClock,
   SlaTouch,
 } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
@@ -45,7 +44,6 @@ export async function readDispositions(
   // wrote have moved past the signpost, and their statuses must be read in this run, not taken for new
   // ones in the next.
   const phaseStart = signpostAfterOwnWrites(ctx, ctx.crm, object);
-  const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
   // A mapping that brings the status to marketing's hs_lead_status writes it already; not twice.
   const statusCarried =
     setup.crmIsMarketing ||
@@ -63,9 +61,9 @@ export async function readDispositions(
     startWhenNew: null,
     until: phaseStart,
   };
-  const waiting = await recheckUnknownStatuses(ctx, setup, clocks, statusCarried, read.fields);
+  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields);
   await readChangeGroups(ctx, read, async (page) => {
-    const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, page.records);
+    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
     await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
@@ -81,7 +79,6 @@ const MARKETING_LEAD_STATUS = "hs_lead_status";
 async function recheckUnknownStatuses(
   ctx: RunContext,
   setup: FunnelSetup,
-  clocks: ReadonlyMap<string, SlaClock>,
   statusCarried: boolean,
   fields: string[],
 ): Promise<Map<string, string | null>> {
@@ -91,7 +88,7 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
-  const decision = await dispositionsOf(ctx, setup, clocks, statusCarried, records);
+  const decision = await dispositionsOf(ctx, setup, statusCarried, records);
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
@@ -114,7 +111,6 @@ interface PageDecision {
 async function dispositionsOf(
   ctx: RunContext,
   setup: FunnelSetup,
-  clocks: ReadonlyMap<string, SlaClock>,
   statusCarried: boolean,
   records: readonly SourceRecord[],
 ): Promise<PageDecision> {
@@ -122,6 +118,8 @@ async function dispositionsOf(
   const crmName = ctx.crm.system;
   const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [] };
   const ids = records.map((r) => r.id);
+  // The clocks of this page's records only (ARCHITECTURE.md "Memory at scale").
+  const clocks = new Map((await ctx.store.listSlaClocks({ crmIds: ids })).map((c) => [c.crmId, c]));
   const personOf = setup.crmIsMarketing
     ? new Map(ids.map((id) => [id, id]))
     : new Map(

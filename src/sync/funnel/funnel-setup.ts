@@ -103,6 +103,8 @@ export interface BehaviourRunState {
   firstLoad: boolean | null;
   /** Contacts whose events this run read one by one (the bulk read takes over past a threshold). */
   eventsReadOneByOne: number;
+  /** Whether this run has dropped the cache's decayed activities (once per run). */
+  pruned: boolean;
   /** When this run's bulk read of every contact's events began (null: not read in bulk this run). */
   eventsBulkAt: string | null;
 }
@@ -119,6 +121,7 @@ export function newFunnelRunState(): FunnelRunState {
       emailRead: false,
       firstLoad: null,
       eventsReadOneByOne: 0,
+      pruned: false,
       eventsBulkAt: null,
     },
     inclusion: { associated: new Map() },

@@ -126,7 +126,7 @@ async function handOffPage(
   return handedOff;
 }
 
-function forget(state: FunnelRunState, personId: string): void {
+export function forget(state: FunnelRunState, personId: string): void {
   state.scores.delete(personId);
   state.people.delete(personId);
   state.activities.delete(personId);
@@ -138,16 +138,17 @@ function forget(state: FunnelRunState, personId: string): void {
  */
 async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
   const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
-  const events = await ctx.store.listFunnelEvents({ from: since });
-  const mqlAt = new Map<string, string>();
-  for (const e of events) if (e.toStage === "mql") mqlAt.set(e.personId, e.at);
+  // Each MQL's latest move, not every event of the period (ARCHITECTURE.md "Memory at scale").
+  const mqlAt = new Map((await ctx.store.mqlsSince(since)).map((m) => [m.personId, m.mqlAt]));
   const now = ctx.now();
   const mqls = [...mqlAt.keys()];
   if (mqls.length === 0) return [];
   const stages = await ctx.store.currentStages(mqls);
   // A clock from a handoff before the person's latest MQL belongs to an earlier round (they were
   // recycled since): the new MQL is handed off again.
-  const handedOffAt = new Map((await ctx.store.listSlaClocks()).map((c) => [c.personId, c.handoffAt]));
+  const handedOffAt = new Map(
+    (await ctx.store.listSlaClocks({ personIds: mqls })).map((c) => [c.personId, c.handoffAt]),
+  );
   const inOutbox = await ctx.store.openOutboxGroups();
   const open: { id: string; reopen: boolean }[] = [];
   for (const id of mqls) {

@@ -9,17 +9,39 @@ import { handoffGroup } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
-import { ensureScored } from "./handoff-phase.js";
+import { ensureScored, forget } from "./handoff-phase.js";
 import { historyText, reasonsText } from "./person-history.js";
+
+/** People whose history is filled per page: read, scored, decided, then forgotten. */
+export const HISTORY_PAGE = 1_000;
 
 export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   if (setup.crmIsMarketing) return;
-  const all: HistoryToFill[] = await ctx.store.listHistoryToFill();
-  if (all.length === 0) return;
+  // A page at a time, so a first load that links a whole CRM of reps' records to known people never
+  // holds them all (ARCHITECTURE.md "Memory at scale"); each page leaves the store's list once decided.
+  let inOutbox: Set<string> | undefined;
+  for (let after: string | null = null; ; ) {
+    if (ctx.signal?.aborted) return; // what is not decided stays in the store's list for the next run
+    const page = await ctx.store.listHistoryToFill({ after, limit: HISTORY_PAGE });
+    if (page.length === 0) return;
+    after = page[page.length - 1]!.personId;
+    inOutbox ??= await ctx.store.openOutboxGroups();
+    await fillPage(ctx, setup, state, page, inOutbox);
+  }
+}
+
+async function fillPage(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  page: readonly HistoryToFill[],
+  inOutbox: ReadonlySet<string>,
+): Promise<void> {
   // People handed off get all of this (and more) from the handoff.
-  const handedOff = new Set((await ctx.store.listSlaClocks()).map((c) => c.personId));
-  const inOutbox = await ctx.store.openOutboxGroups();
-  const matches = all.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
+  const handedOff = new Set(
+    (await ctx.store.listSlaClocks({ personIds: page.map((m) => m.personId) })).map((c) => c.personId),
+  );
+  const matches = page.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const v = setup.vocabulary.fields;
   const writes: OutboxWrite[] = [];
@@ -53,5 +75,7 @@ export async function fillRepLeadHistory(ctx: RunContext, setup: FunnelSetup, st
       }),
     );
   }
-  await decide(ctx, { outbox: writes, historyDecided: all.map((m) => m.personId) });
+  await decide(ctx, { outbox: writes, historyDecided: page.map((m) => m.personId) });
+  // The deal pair's inclusion still asks for this run's MQLs (a dry run records no stage): they stay.
+  for (const m of matches) if (!state.scores.get(m.personId)?.qualified) forget(state, m.personId);
 }

@@ -20,10 +20,12 @@ import { followedUp } from "./sla-list.js";
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
   const phaseStart = ctx.now().toISOString();
-  const clocks = new Map((await ctx.store.listSlaClocks()).map((c) => [c.crmId, c]));
-  await countLoggedTouches(ctx, setup, clocks, phaseStart);
+  await countLoggedTouches(ctx, setup, phaseStart);
   await raiseBreaches(ctx, setup);
 }
+
+/** Clocks are walked this many at a time, so the run never holds every clock (ARCHITECTURE.md "Memory at scale"). */
+export const SLA_CLOCK_PAGE = 1_000;
 
 /**
  * A rep's logged activity on a handed-off person is a touch when the person's owner logged it, after the
@@ -32,16 +34,17 @@ export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<
 async function countLoggedTouches(
   ctx: RunContext,
   setup: FunnelSetup,
-  clocks: Map<string, SlaClock>,
   phaseStart: string,
 ): Promise<void> {
   const t = setup.vocabulary.touches;
-  if (!t || clocks.size === 0) return;
+  if (!t) return;
+  const earliest = await ctx.store.earliestSlaHandoff();
+  if (earliest === null) return;
   const windowMs = setup.sla.touches?.withinMs ?? null;
   // A stream read for the first time starts at the earliest handoff: a handoff's clock starts when the
   // run's drain (after this phase) writes it, so the run that first sees clocks is a later one, and the
   // touches logged since the handoff are already behind its signpost.
-  const firstHandoff = [...clocks.values()].reduce((min, c) => (c.handoffAt < min ? c.handoffAt : min), ctx.until);
+  const firstHandoff = earliest < ctx.until ? earliest : ctx.until;
   for (const source of t.sources) {
     const read = {
       system: ctx.crm,
@@ -54,6 +57,10 @@ async function countLoggedTouches(
     await readChangeGroups(ctx, read, async (page) => {
       const logged = await t.touchesIn(source.object, page.records);
       const own = await writtenByLeadloop(ctx, source.object, logged.map((l) => l.id));
+      // Only the clocks of the people this page's activities are on.
+      const clocks = new Map(
+        (await ctx.store.listSlaClocks({ crmIds: logged.map((l) => l.personCrmId) })).map((c) => [c.crmId, c]),
+      );
       // Keyed by what the touch was, so an activity read again by a look-back counts once (the store dedupes).
       const touches: SlaTouch[] = [];
       for (const l of logged) {
@@ -86,12 +93,23 @@ interface RepDirectory {
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
-  // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked.
-  const unraised = await followedUp(
-    ctx.store,
-    (await ctx.store.listSlaClocks()).filter((c) => c.breachedAt === null),
+  // Touched clocks can breach too (too few touches in the window), so every unraised clock is checked,
+  // a page at a time; only the breaches found are kept, most overdue first over all pages.
+  const now = ctx.now();
+  const found: SlaBreach<SlaClock>[] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await ctx.store.listSlaClocks({ unraised: true, page: { after, limit: SLA_CLOCK_PAGE } });
+    if (page.length === 0) break;
+    found.push(...breachesToRaise(await followedUp(ctx.store, page), now, setup.sla));
+    after = page[page.length - 1]!.personId;
+  }
+  // The order one list of every clock gave: most overdue first, then soonest due, then person.
+  const breaches = found.sort(
+    (a, b) =>
+      b.overdueMinutes - a.overdueMinutes ||
+      a.clock.dueAt.localeCompare(b.clock.dueAt) ||
+      a.clock.personId.localeCompare(b.clock.personId),
   );
-  const breaches = breachesToRaise(unraised, ctx.now(), setup.sla);
   if (breaches.length === 0) return;
   const { onBreach } = setup.sla;
   const repEmails = [...new Set([...allReps(setup), ...Object.values(onBreach.managers)])];

@@ -2,7 +2,7 @@
 // what accepted writes put on the same record lately; a write that would flip a value back a third time is
 // kept refused, with an error-queue entry naming the field and the values it alternates between, until
 // `errors retry` (a person's decision) sends it.
-import { alternation, LOOP_WINDOW_HOURS } from "../../core/write-loop.js";
+import { alternation, isLoopFingerprint, LOOP_WINDOW_HOURS, loopValue } from "../../core/write-loop.js";
 import type { NewQueuedError, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 
@@ -24,11 +24,13 @@ export async function findLoops(ctx: RunContext, writes: readonly OutboxWrite[])
   for (const w of targets) {
     const written = history.get(`${w.system}/${w.object}/${w.recordId}`) ?? [];
     const loops = w.fields.flatMap((f) => {
+      // Kept values are in the loop hold's form (long ones as fingerprints): the next one is compared so.
       const pair = alternation(
-        written.filter((v) => v.field === f.field).map((v) => v.value),
-        f.after,
+        written.filter((v) => v.field === f.field).map((v) => loopValue(v.value)),
+        loopValue(f.after),
       );
-      return pair ? [`${f.field} alternates between ${show(pair[0])} and ${show(pair[1])}`] : [];
+      // The alternation starts and ends on the value decided now, so its first value is shown in full.
+      return pair ? [`${f.field} alternates between ${show(f.after)} and ${show(pair[1])}`] : [];
     });
     if (loops.length === 0) continue;
     held.keys.push(w.key);
@@ -57,5 +59,7 @@ export async function findLoops(ctx: RunContext, writes: readonly OutboxWrite[])
 }
 
 function show(value: string | null): string {
-  return value === null ? "(blank)" : `"${value}"`;
+  if (value === null) return "(blank)";
+  // A long value written earlier is kept as its fingerprint only: its length and hash say which it was.
+  return isLoopFingerprint(value) ? `a value of ${value.slice(1, value.indexOf(" chars"))} characters ${value}` : `"${value}"`;
 }
