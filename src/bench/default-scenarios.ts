@@ -86,9 +86,15 @@ export async function runDefaultScenarios(
     await loop.advanceClock(jump);
     const idle = await measureRun(loop, "audit");
     const rates = ratesFrom(
-      { firstLoad: firstLoad.classCalls, incremental: incremental.classCalls, idle: idle.classCalls },
+      {
+        firstLoad: firstLoad.classCalls,
+        changes: [
+          { calls: incremental.classCalls, changed: changedContacts },
+          { calls: behaviour.classCalls, changed: acted },
+        ],
+        idle: idle.classCalls,
+      },
       records,
-      changedContacts,
       measuredAt,
     );
     return {

@@ -118,21 +118,29 @@ export function loadForecast(calls: Record<ForecastSystem, ClassCalls>, limits: 
   };
 }
 
-/** Rates from measured runs: a first load of `contacts`, an incremental run of `changed`, an idle run. */
+const NO_CALLS: ClassCalls = { writes: 0, reads: 0, behaviour: 0, match: 0, search: 0 };
+
+/**
+ * Rates from measured runs: a first load of `contacts`, the runs that carried changes (each with the
+ * contacts changed in it: field edits, new behaviour), and an idle run. A change run's calls beyond an idle
+ * run's are what its changes cost, so a day's forecast prices field edits and behaviour alike.
+ */
 export function ratesFrom(
   measured: {
     firstLoad: Record<ForecastSystem, ClassCalls>;
-    incremental: Record<ForecastSystem, ClassCalls>;
+    changes: readonly { calls: Record<ForecastSystem, ClassCalls>; changed: number }[];
     idle: Record<ForecastSystem, ClassCalls>;
   },
   contacts: number,
-  changed: number,
   measuredAt: string,
 ): CallRates {
   const per = (c: ClassCalls, n: number): ClassCalls => scale(c, n > 0 ? 1 / n : 0);
+  const changed = measured.changes.reduce((sum, run) => sum + run.changed, 0);
+  const changeCalls = (s: ForecastSystem): ClassCalls =>
+    measured.changes.reduce((sum, run) => add(sum, subtract(run.calls[s], measured.idle[s])), NO_CALLS);
   return {
     firstLoadPerContact: bySystem((s) => per(measured.firstLoad[s], contacts)),
-    perChangedContact: bySystem((s) => per(subtract(measured.incremental[s], measured.idle[s]), changed)),
+    perChangedContact: bySystem((s) => per(changeCalls(s), changed)),
     idleRun: bySystem((s) => ({ ...measured.idle[s] })),
     measuredAt,
   };
