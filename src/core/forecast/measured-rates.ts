@@ -6,51 +6,51 @@ import type { CallRates } from "./api-forecast.js";
 export const MEASURED_RATES: CallRates = {
   "firstLoadPerContact": {
     "hubspot": {
-      "writes": 0.025,
-      "reads": 0.098,
-      "behaviour": 1.266,
-      "match": 0.002,
-      "search": 0.001
+      "writes": 0.0132,
+      "reads": 0.0413,
+      "behaviour": 0.0074,
+      "match": 0.0003,
+      "search": 0.0001
     },
     "salesforce": {
-      "writes": 0.014,
-      "reads": 0.021,
-      "behaviour": 0.0,
-      "match": 0.027,
-      "search": 0.0
+      "writes": 0.0046,
+      "reads": 0.0038,
+      "behaviour": 0,
+      "match": 0.0021,
+      "search": 0
     }
   },
   "perChangedContact": {
     "hubspot": {
-      "writes": 0.0098,
-      "reads": 0.598,
-      "behaviour": 9.2451,
-      "match": 0.0,
-      "search": 0.1176
+      "writes": 0.01,
+      "reads": 0.1861,
+      "behaviour": 0.0424,
+      "match": 0.002,
+      "search": 0.1208
     },
     "salesforce": {
-      "writes": 0.0196,
-      "reads": 0.0196,
-      "behaviour": 0.0,
-      "match": 0.0588,
-      "search": 0.0
+      "writes": 0.0035,
+      "reads": 0.012,
+      "behaviour": 0,
+      "match": 0.0878,
+      "search": 0
     }
   },
   "idleRun": {
     "hubspot": {
       "writes": 0,
-      "reads": 15,
-      "behaviour": 75,
-      "match": 1,
-      "search": 6
+      "reads": 8,
+      "behaviour": 0,
+      "match": 0,
+      "search": 5
     },
     "salesforce": {
       "writes": 0,
-      "reads": 13,
+      "reads": 9,
       "behaviour": 0,
-      "match": 2,
+      "match": 0,
       "search": 0
     }
   },
-  "measuredAt": "bench default configuration, 1,000 contacts, commit 596ed50"
+  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 466e756"
 };
