@@ -6,6 +6,7 @@ import { mergeRecord } from "../core/merge/merge-record.js";
 import type { SourceRecord } from "../core/records.js";
 import type { OutboxWrite } from "../store/port.js";
 import { crmFields } from "./field-lists.js";
+import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import type { RunContext } from "./run-context.js";
 import type { PairOutcome } from "./write-pairs.js";
@@ -41,7 +42,7 @@ export async function crmDefaultsBack(
       writes.push(
         funnelWrite(ctx, {
           key: `crm-defaults:${source.object}:${source.id}`,
-          phase: "field sync",
+          phase: FIELD_SYNC_PHASE,
           side: "marketing",
           object: source.object,
           recordId: source.id,

@@ -20,6 +20,7 @@ import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
+import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
@@ -56,7 +57,6 @@ export interface SyncResult {
 }
 
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
-const FIELD_SYNC = "field sync";
 const DAY_MS = 24 * 60 * 60_000;
 
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
@@ -114,9 +114,9 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     // Field-sync writes an earlier run kept and did not send (it stopped or crashed) go first: this run
     // may merge their records again, and the merge takes the snapshots for what the records hold. The
     // signpost moves past them, so what else changed on those records is still read by this run.
-    if ((await store.listOutbox({ phase: FIELD_SYNC, limit: 1 })).length > 0) {
+    if ((await store.listOutbox({ phase: FIELD_SYNC_PHASE, limit: 1 })).length > 0) {
       startPhase(ctx, "outbox");
-      await drainOutbox(ctx, { phase: FIELD_SYNC });
+      await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
     }
     if (funnel) {

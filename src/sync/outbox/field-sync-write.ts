@@ -11,6 +11,12 @@ import type { PairWrite } from "../write-pairs.js";
 
 type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
 
+/**
+ * The phase every write the field sync keeps in the outbox names (its updates, and the values the CRM set
+ * on create, crm-defaults.ts): what a run drains first when an earlier run left some unsent (engine.ts).
+ */
+export const FIELD_SYNC_PHASE = "field sync";
+
 /** The outbox key of a record's field-sync update: one pending write per record. */
 export function fieldSyncKey(side: SideName, object: string, recordId: string): string {
   return `sync:${side}:${object}:${recordId}`;
@@ -77,7 +83,7 @@ export function fieldSyncWrite(
     held,
     write: {
       key: fieldSyncKey(side, planned.object, write.id!),
-      phase: "field sync",
+      phase: FIELD_SYNC_PHASE,
       side,
       system: port(ctx, side).system,
       object: planned.object,
