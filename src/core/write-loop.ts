@@ -31,7 +31,7 @@ export function alternation(
  */
 export const LOOP_VALUE_KEPT_CHARS = 40;
 
-const FINGERPRINT = /^⟨\d+ chars #[0-9a-f]{16}⟩$/;
+const FINGERPRINT = /^⟨(\d+) chars #[0-9a-f]{16}⟩$/;
 
 /**
  * The form a written value is kept and compared in: itself up to LOOP_VALUE_KEPT_CHARS, else
@@ -42,9 +42,10 @@ export function loopValue(value: string | null): string | null {
   return `⟨${value.length} chars #${hash64(value)}⟩`;
 }
 
-/** Whether a kept value is a fingerprint (its text was not kept). */
-export function isLoopFingerprint(value: string | null): boolean {
-  return value !== null && FINGERPRINT.test(value);
+/** The length of the text a kept value stands for when it is a fingerprint (its text was not kept); else null. */
+export function fingerprintedLength(value: string | null): number | null {
+  const match = value === null ? null : FINGERPRINT.exec(value);
+  return match ? Number(match[1]) : null;
 }
 
 /** Two independent 32-bit FNV-1a style hashes over the UTF-16 units, as 16 hex digits. */

@@ -2,7 +2,7 @@
 // what accepted writes put on the same record lately; a write that would flip a value back a third time is
 // kept refused, with an error-queue entry naming the field and the values it alternates between, until
 // `errors retry` (a person's decision) sends it.
-import { alternation, isLoopFingerprint, LOOP_WINDOW_HOURS, loopValue } from "../../core/write-loop.js";
+import { alternation, fingerprintedLength, LOOP_WINDOW_HOURS, loopValue } from "../../core/write-loop.js";
 import type { NewQueuedError, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 
@@ -61,5 +61,6 @@ export async function findLoops(ctx: RunContext, writes: readonly OutboxWrite[])
 function show(value: string | null): string {
   if (value === null) return "(blank)";
   // A long value written earlier is kept as its fingerprint only: its length and hash say which it was.
-  return isLoopFingerprint(value) ? `a value of ${value.slice(1, value.indexOf(" chars"))} characters ${value}` : `"${value}"`;
+  const length = fingerprintedLength(value);
+  return length === null ? `"${value}"` : `a value of ${length} characters ${value}`;
 }
