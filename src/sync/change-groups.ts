@@ -4,7 +4,8 @@
 // not read the same recent changes again. Every phase of a run reads its changes through here, so it is
 // also where a read is skipped that another phase's empty read of the same object already covered.
 import type { SourceRecord } from "../core/records.js";
-import type { EmptyWindow, RunContext } from "./run-context.js";
+import { knownEmpty, rememberEmpty } from "./empty-windows.js";
+import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
 import type { ChangeCursor, SystemPort } from "./system-port.js";
 
@@ -57,7 +58,7 @@ export async function readChangeGroups(
     : options.startWhenNew
       ? { modifiedAt: options.startWhenNew, lastId: null }
       : null;
-  if (from !== null && coveredByEmptyRead(ctx, system, object, from, until)) {
+  if (from !== null && knownEmpty(ctx, system, object, Date.parse(from.modifiedAt), until)) {
     ctx.log.debug("changes.covered", { system: system.system, object, cursor: cursorObject });
     await saveSignpost(ctx, options, saved, until);
     return false;
@@ -95,7 +96,7 @@ export async function readChangeGroups(
     }
   }
   await flush();
-  if (!readAny && from !== null) rememberEmptyRead(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
+  if (!readAny && from !== null) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
   await saveSignpost(ctx, options, saved, until);
   return false;
 }
@@ -118,29 +119,4 @@ async function saveSignpost(
     at: ctx.now().toISOString(),
     cursors: [{ system: options.system.system, object: options.cursorObject, value: until, lastId: null }],
   });
-}
-
-/**
- * Whether this run already read `object` from no later a cursor up to no earlier a signpost, through the
- * same port (so the same look-back), and found nothing: this read's window lies inside that one, so it
- * would find nothing either (the qualification's contacts before the contact sync's, the conversions'
- * Leads before the field sync's, in a run with nothing changed). Taking that answer is reading the window
- * earlier, still after its signpost: a change that only becomes visible later (HubSpot's search index,
- * a Salesforce transaction committing after its SystemModstamp) is within the look-back of the signpost
- * this stream saves, and the next run reads it, as it would after a read of its own.
- */
-function coveredByEmptyRead(ctx: RunContext, system: SystemPort, object: string, from: ChangeCursor, until: string): boolean {
-  const fromMs = Date.parse(from.modifiedAt);
-  // A first load's page mark (epoch) or an unreadable cursor is no incremental window.
-  if (!(fromMs > 0)) return false;
-  const windows = ctx.emptyWindows?.get(system)?.get(object) ?? [];
-  return windows.some((w) => w.fromMs <= fromMs && until <= w.until);
-}
-
-function rememberEmptyRead(ctx: RunContext, system: SystemPort, object: string, window: EmptyWindow): void {
-  if (!(window.fromMs > 0)) return;
-  ctx.emptyWindows ??= new Map();
-  let byObject = ctx.emptyWindows.get(system);
-  if (!byObject) ctx.emptyWindows.set(system, (byObject = new Map()));
-  byObject.set(object, [...(byObject.get(object) ?? []), window]);
 }

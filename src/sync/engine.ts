@@ -24,6 +24,7 @@ import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
+import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
@@ -119,6 +120,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
     }
+    await probeOpeningWindows(ctx, options.mappings);
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       startPhase(ctx, "qualification");

@@ -3,6 +3,7 @@
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { LinkWrite } from "../store/port.js";
+import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
@@ -30,7 +31,10 @@ export async function followRemovals(
     return;
   }
   const since = new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString();
-  const removals = await system.readRemovals(object, since, ctx.until);
+  // The run's opening probe may have found the window empty already (opening-probe.ts).
+  const removals = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
+    ? []
+    : await system.readRemovals(object, since, ctx.until);
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
   for (const r of removals) {

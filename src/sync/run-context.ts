@@ -39,8 +39,9 @@ export interface RunContext {
    */
   includeInCrm(records: readonly SourceRecord[], mapping: ObjectMapping): Promise<Set<string>>;
   /**
-   * Change windows this run read and found empty, per system and object (change-groups.ts): a later
-   * stream of the same object whose window lies inside one has nothing to read either.
+   * Windows this run read (or probed) and found empty, per system and stream (empty-windows.ts: an
+   * object's changes, or its removals): a later read of the same stream whose window lies inside one has
+   * nothing to read either.
    */
   emptyWindows?: Map<SystemPort, Map<string, EmptyWindow[]>>;
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */

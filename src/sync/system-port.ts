@@ -56,6 +56,18 @@ export interface Removal {
   at: string;
 }
 
+/**
+ * A window a run is about to read: an object's changes from a cursor instant (before the adapter's
+ * look-back, as `readChanges` takes it) or its removals from `since` (as `readRemovals` takes it), up to
+ * `until`.
+ */
+export interface ProbeWindow {
+  kind: "changes" | "removals";
+  object: string;
+  from: string;
+  until: string;
+}
+
 export interface SystemPort {
   readonly system: string;
 
@@ -118,6 +130,14 @@ export interface SystemPort {
    * Throws SystemError.
    */
   countRecords?(object: string): Promise<number>;
+
+  /**
+   * Which of these windows hold nothing, asked together in fewer calls than reading them one by one
+   * (Salesforce's composite resource: one call for up to five queries and twenty getDeleted). One answer
+   * per window, in order: true only when the window is known to be empty; a window it could not ask about
+   * is false and is read as usual. Absent where no call answers several windows at once. Never throws.
+   */
+  probeWindows?(windows: readonly ProbeWindow[]): Promise<boolean[]>;
 
   /** API calls this adapter has made, for the run summary and benchmarks. */
   apiCalls(): number;

@@ -129,22 +129,26 @@ describe("a run with nothing to do", () => {
     expect(summary.read).toEqual({ hubspot: 0, salesforce: 0 });
     expect(summary.created).toEqual({ hubspot: 0, salesforce: 0 });
     expect(summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
-    // One change read per stream, the removals (HubSpot's archived lists and merges, Salesforce's
-    // getDeleted); no reads by id, associations, matches or behaviour.
+    // One change read per stream, the removals (HubSpot's archived lists and merges); no reads by id,
+    // associations, matches or behaviour.
     const endpoints = (calls: readonly ObservedCall[]) => [...new Set(calls.map((c) => c.endpoint))].sort();
     expect(endpoints(idle.hubspot)).toEqual(["GET /crm/v3/objects/:objectType", "POST /crm/v3/objects/:objectType/search"]);
-    expect(endpoints(idle.salesforce)).toEqual([
-      "GET /services/data/:version/query",
-      "GET /services/data/:version/sobjects/:type/deleted",
-    ]);
-    // The contact sync takes the qualification's empty read of the same window instead of asking again;
-    // the Lead sync and the dispositions take the conversions', the deals phase the Opportunity sync's
-    // (with nothing written this run, they read up to the run's signpost).
+    // The contact sync takes the qualification's empty read of the same window instead of asking again.
     expect(changeReads(idle.hubspot, "contacts")).toBe(1);
-    expect(changeReads(idle.salesforce, "Lead")).toBe(1);
-    expect(changeReads(idle.salesforce, "Opportunity")).toBe(1);
     expect(idle.hubspot.length).toBeLessThanOrEqual(8);
-    expect(idle.salesforce.length).toBeLessThanOrEqual(9);
+    // Salesforce is asked once, through the composite resource, for every mapped object's changes and
+    // deletions; the pairs, conversions, dispositions, deals and removals take its answers. Only the SLA's
+    // touches, read up to the phase's own start, are a query of their own.
+    expect(endpoints(idle.salesforce)).toEqual(["GET /services/data/:version/query", "POST /services/data/:version/composite"]);
+    const probe = idle.salesforce.find((c) => c.endpoint.endsWith("/composite"))!;
+    const urls = (probe.body as { compositeRequest: { url: string }[] }).compositeRequest.map((r) => decodeURIComponent(r.url));
+    for (const object of ["Lead", "Contact", "Account", "Opportunity"]) {
+      expect(urls.some((u) => u.includes(`FROM ${object} WHERE SystemModstamp >=`))).toBe(true);
+      expect(urls.some((u) => u.includes(`/sobjects/${object}/deleted?`))).toBe(true);
+    }
+    expect(changeReads(idle.salesforce, "Lead")).toBe(0);
+    expect(changeReads(idle.salesforce, "Opportunity")).toBe(0);
+    expect(idle.salesforce.length).toBeLessThanOrEqual(2);
   });
 
   it("still syncs a change made after a read it skipped", async () => {
@@ -159,5 +163,27 @@ describe("a run with nothing to do", () => {
     expect(changeReads(next.hubspot, "contacts")).toBeGreaterThanOrEqual(2);
     expect(next.result.summary.updated.salesforce).toBeGreaterThanOrEqual(1);
     expect(loop.salesforce.data.get("Lead", String(lead!.Id))?.Title).toBe("Directrice Générale Adjointe");
+  });
+
+  it("reads a Salesforce object the opening probe finds changed, and follows a deletion it finds", async () => {
+    // Past the look-backs again, then a rep edits one linked Lead's company and deletes another Lead.
+    ahead += PAST_LOOKBACKS;
+    await run();
+    ahead += PAST_LOOKBACKS;
+    const leads = loop.salesforce.data.list("Lead").filter((l) => typeof l.HubSpot_Contact_Id__c === "string" && l.HubSpot_Contact_Id__c !== "");
+    expect(leads.length).toBeGreaterThanOrEqual(2);
+    const [edited, deleted] = [leads[0]!, leads[1]!];
+    loop.salesforce.data.update("Lead", String(edited.Id), { Company: "Société Générale d'Électricité" });
+    loop.salesforce.data.delete("Lead", String(deleted.Id));
+    ahead += MINUTE;
+    const next = await run();
+    // The probe found the Lead changes and deletions: the Lead streams read them themselves.
+    expect(changeReads(next.salesforce, "Lead")).toBeGreaterThanOrEqual(1);
+    expect(next.salesforce.some((c) => c.endpoint.endsWith("/sobjects/:type/deleted") && c.path.includes("/Lead/"))).toBe(true);
+    // Contacts, Accounts and Opportunities did not change: they are not read again.
+    expect(changeReads(next.salesforce, "Account")).toBe(0);
+    expect(next.result.summary.relinked).toBeGreaterThanOrEqual(1);
+    const contactId = String(edited.HubSpot_Contact_Id__c);
+    expect(loop.hubspot.data.getObject("contacts", contactId)?.properties.company).toBe("Société Générale d'Électricité");
   });
 });

@@ -24,6 +24,8 @@ export interface EmulatorResponse {
   /** Sent as JSON unless `text` is given. */
   body?: unknown;
   text?: string;
+  /** Set by a handler whose call, though sent by a writing method, changed no record (a composite of reads). */
+  changedNothing?: boolean;
 }
 
 export type EmulatorHandler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
@@ -175,7 +177,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     req.params = match.params;
     const response = await match.handler(req);
-    if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint)) {
+    if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint) && !response.changedNothing) {
       await writeListener({ endpoint, path: req.path, status: response.status });
     }
     send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));

@@ -1,5 +1,5 @@
 // Starts the Salesforce emulator: the org's REST API (query, sObjects, collections, limits, Bulk API 2.0
-// ingest), the OAuth token endpoint, Salesforce's auth and limit behaviour, and its control routes.
+// ingest, composite), the OAuth token endpoint, Salesforce's auth and limit behaviour, and its control routes.
 import { ControlClient } from "../emulator/control-client.js";
 import { Router } from "../emulator/router.js";
 import {
@@ -17,6 +17,7 @@ import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
 import { addBulkRoutes } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
+import { addCompositeRoute } from "./routes/composite.js";
 import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
@@ -94,6 +95,7 @@ export async function startSalesforceEmulator(
   addUserInfoRoute(api, ctx, () => integrationUserId);
   addQueryRoutes(api, ctx);
   addCollectionRoutes(api, ctx);
+  addCompositeRoute(api);
   addSObjectRoutes(api, ctx);
   addBulkRoutes(api, ctx);
   addLimitsRoute(api, ctx);

@@ -1,5 +1,6 @@
-// The Salesforce adapter: SystemPort over the REST API (query, sObject Collections, describe, getDeleted)
-// and Bulk API 2.0 for large upserts, through one client that retries, refreshes and keeps the API budget.
+// The Salesforce adapter: SystemPort over the REST API (query, sObject Collections, describe, getDeleted,
+// composite for the window probe) and Bulk API 2.0 for large upserts, through one client that retries,
+// refreshes and keeps the API budget.
 import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import { describedDefaults, type ObjectDescription } from "../../core/object-schema.js";
 import type { FieldValues, SourceRecord } from "../../core/records.js";
@@ -7,6 +8,7 @@ import { type Logger, silentLogger } from "../../log/logger.js";
 import type {
   ChangeCursor,
   ChangePage,
+  ProbeWindow,
   RecordWrite,
   Removal,
   SystemPort,
@@ -26,6 +28,7 @@ import { countRecords, findBy, readByIds } from "./record-reader.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
+import { WindowProbe } from "./window-probe.js";
 
 export interface SalesforceAdapterOptions {
   connection: SalesforceConnection;
@@ -67,6 +70,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;
+  const windowProbe = new WindowProbe({ client, lookbackMs, log });
 
   const send = async (described: DescribedObject, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> => {
     if (writes.length > bulkThreshold) {
@@ -141,6 +145,9 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     },
     readRemovals(object: string, since: string, until: string): Promise<Removal[]> {
       return readRemovals(client, describe, object, since, until);
+    },
+    probeWindows(windows: readonly ProbeWindow[]): Promise<boolean[]> {
+      return windowProbe.probe(windows);
     },
     apiCalls: () => client.httpCalls(),
     callsMade: () => budget.callsMade(),

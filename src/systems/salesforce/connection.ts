@@ -79,6 +79,11 @@ export class SalesforceClient {
     return client;
   }
 
+  /** The versioned REST root (`/services/data/v62.0`): composite subrequests name their resources from it. */
+  versionRoot(): string {
+    return `/services/data/v${this.options.connection.apiVersion}`;
+  }
+
   /** Every HTTP request made, the token endpoint included. */
   httpCalls(): number {
     return this.http;

@@ -17,7 +17,19 @@ import { toCanonical } from "./values.js";
 /** Two minutes: whatever seconds the ends carry, the whole-minute window spans more than one. */
 const MIN_WINDOW_MS = 2 * 60_000;
 
-const deletedResult = z
+/** The getDeleted resource for a window, under the versioned root; the window probe asks the same one. */
+export function deletedPath(object: string, since: string, until: string): string {
+  // getDeleted counts whole minutes and refuses a window of one minute or less
+  // (INVALID_REPLICATION_DATE): a shorter one starts earlier. Following a removal twice is harmless.
+  const start = Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS);
+  const params = new URLSearchParams({
+    start: new Date(start).toISOString(),
+    end: new Date(until).toISOString(),
+  });
+  return `/sobjects/${soqlName(object)}/deleted?${params.toString()}`;
+}
+
+export const deletedResult = z
   .object({ deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() }).loose()) })
   .loose();
 
@@ -28,16 +40,9 @@ export async function readRemovals(
   since: string,
   until: string,
 ): Promise<Removal[]> {
-  // getDeleted counts whole minutes and refuses a window of one minute or less
-  // (INVALID_REPLICATION_DATE): a shorter one starts earlier. Following a removal twice is harmless.
-  const start = Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS);
-  const params = new URLSearchParams({
-    start: new Date(start).toISOString(),
-    end: new Date(until).toISOString(),
-  });
   const raw = await client.call<unknown>({
     method: "GET",
-    path: `/sobjects/${soqlName(object)}/deleted?${params.toString()}`,
+    path: deletedPath(object, since, until),
     idempotent: true,
     purpose: "getDeleted",
   });

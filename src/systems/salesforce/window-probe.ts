@@ -1,0 +1,123 @@
+// probeWindows: asks whether a run's change and removal windows hold anything, several in one call
+// through the Composite resource ("The entire series of requests counts as a single call toward your API
+// limits"; at most 25 subrequests, of which at most 5 queries), so an idle run's empty streams cost one
+// call instead of one each (ARCHITECTURE.md "One run", step 1). Each change window is the change read's
+// own query cut to `LIMIT 1`; each removal window is the getDeleted the removals read would send.
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+import { z } from "zod";
+import type { Logger } from "../../log/logger.js";
+import { SystemError } from "../../sync/system-error.js";
+import type { ProbeWindow } from "../../sync/system-port.js";
+import type { SalesforceClient } from "./connection.js";
+import { deletedPath, deletedResult } from "./removals.js";
+import { changeWindow, select } from "./soql.js";
+
+const MAX_SUBREQUESTS = 25;
+const MAX_QUERIES = 5;
+
+const compositeAnswer = z
+  .object({
+    compositeResponse: z.array(
+      z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }).loose(),
+    ),
+  })
+  .loose();
+const queryAnswer = z.object({ totalSize: z.number() }).loose();
+
+export interface WindowProbeDeps {
+  client: SalesforceClient;
+  lookbackMs: number;
+  log: Logger;
+}
+
+interface Asked {
+  window: ProbeWindow;
+  index: number;
+  url: string;
+}
+
+/** One probe per adapter: a server without the Composite resource (404) is not asked again. */
+export class WindowProbe {
+  private unavailable = false;
+
+  constructor(private readonly deps: WindowProbeDeps) {}
+
+  async probe(windows: readonly ProbeWindow[]): Promise<boolean[]> {
+    const empty = windows.map(() => false);
+    if (this.unavailable || windows.length === 0) return empty;
+    for (const part of composites(windows.map((window, index) => ({ window, index, url: this.urlOf(window) })))) {
+      try {
+        const answers = await this.send(part);
+        for (const asked of part) empty[asked.index] = isEmpty(asked.window, answers.get(`w${asked.index}`));
+      } catch (err) {
+        if (!(err instanceof SystemError)) throw err;
+        // The streams read their own windows instead: a probe that fails costs no more than not probing.
+        if (err.code === "NOT_FOUND") this.unavailable = true;
+        this.deps.log.warn("salesforce.probe_failed", { code: err.code, message: err.message });
+        return windows.map(() => false);
+      }
+    }
+    return empty;
+  }
+
+  private urlOf(window: ProbeWindow): string {
+    const root = this.deps.client.versionRoot();
+    if (window.kind === "removals") return `${root}${deletedPath(window.object, window.from, window.until)}`;
+    const where = changeWindow({ modifiedAt: window.from, lastId: null }, window.until, this.deps.lookbackMs);
+    return `${root}/query?q=${encodeURIComponent(`${select(window.object, ["Id"], where)} LIMIT 1`)}`;
+  }
+
+  private async send(part: readonly Asked[]): Promise<Map<string, { status: number; body: unknown }>> {
+    const raw = await this.deps.client.call<unknown>({
+      method: "POST",
+      path: "/composite",
+      body: {
+        allOrNone: false,
+        compositeRequest: part.map((a) => ({ method: "GET", url: a.url, referenceId: `w${a.index}` })),
+      },
+      idempotent: true,
+      purpose: "composite.probe",
+    });
+    const parsed = compositeAnswer.safeParse(raw);
+    if (!parsed.success) {
+      throw new SystemError({
+        system: "salesforce",
+        errorClass: "bug",
+        code: "UNEXPECTED_COMPOSITE_RESULT",
+        message: "Salesforce's composite answer did not have the documented shape",
+        retriable: false,
+      });
+    }
+    return new Map(parsed.data.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
+  }
+}
+
+/** Splits the windows into composite requests: at most 25 subrequests, at most 5 of them queries. */
+function composites(asked: readonly Asked[]): Asked[][] {
+  const out: Asked[][] = [];
+  let current: Asked[] = [];
+  let queries = 0;
+  for (const a of asked) {
+    const query = a.window.kind === "changes" ? 1 : 0;
+    if (current.length === MAX_SUBREQUESTS || queries + query > MAX_QUERIES) {
+      out.push(current);
+      current = [];
+      queries = 0;
+    }
+    current.push(a);
+    queries += query;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Known empty: the subrequest succeeded and found nothing. An error leaves the window to its own read. */
+function isEmpty(window: ProbeWindow, answer: { status: number; body: unknown } | undefined): boolean {
+  if (!answer || answer.status !== 200) return false;
+  if (window.kind === "changes") {
+    const parsed = queryAnswer.safeParse(answer.body);
+    return parsed.success && parsed.data.totalSize === 0;
+  }
+  const parsed = deletedResult.safeParse(answer.body);
+  return parsed.success && parsed.data.deletedRecords.length === 0;
+}
