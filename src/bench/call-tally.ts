@@ -44,8 +44,15 @@ export function classOf(call: ObservedCall): EndpointClass {
   if (method === "POST" && path.endsWith("/batch/read") && hasIdProperty(call.body)) return "match";
   if (method === "POST" && path.endsWith("/search") && searchesIn(call.body)) return "match";
   if (method === "GET" || method === "HEAD") return "reads";
+  // Salesforce's composite resource: a read when every subrequest is (the window probe's queries and getDeleted).
+  if (method === "POST" && path.endsWith("/composite") && onlyReads(call.body)) return "reads";
   if (method === "POST" && READ_ON_POST.test(path)) return "reads";
   return "writes";
+}
+
+function onlyReads(body: unknown): boolean {
+  const subs = (body as { compositeRequest?: { method?: string }[] } | null)?.compositeRequest ?? [];
+  return subs.length > 0 && subs.every((s) => s.method === "GET");
 }
 
 /** A batch read by a unique property (email) instead of the record id: the contact match. */

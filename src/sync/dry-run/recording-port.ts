@@ -42,6 +42,11 @@ export class RecordingPort implements SystemPort {
   readonly readAssociations?: SystemPort["readAssociations"];
   /** The system's counts as they are (a dry run creates no record of the objects leadloop counts). */
   readonly countRecords?: SystemPort["countRecords"];
+  /**
+   * The system's answer as it is: the probe runs before the dry run records any write, and a recorded
+   * write lies past the signpost, outside every window it asks about.
+   */
+  readonly probeWindows?: SystemPort["probeWindows"];
 
   constructor(
     private readonly inner: SystemPort,
@@ -50,6 +55,7 @@ export class RecordingPort implements SystemPort {
     this.system = inner.system;
     if (inner.readAssociations) this.readAssociations = inner.readAssociations.bind(inner);
     if (inner.countRecords) this.countRecords = inner.countRecords.bind(inner);
+    if (inner.probeWindows) this.probeWindows = inner.probeWindows.bind(inner);
   }
 
   async *readChanges(
