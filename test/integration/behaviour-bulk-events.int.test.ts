@@ -120,7 +120,8 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
     expect(calls).toBeLessThanOrEqual(1 + Math.ceil(events / 1000));
     expect(calls).toBeLessThanOrEqual(contacts / 50);
 
-    // 150 people visit the pricing page: 100 are read one by one, then one bulk read covers the rest.
+    // 150 people visit the pricing page: the first load's bulk read measured what a page of every
+    // contact's events costs, so this run reads them in bulk at once rather than one call per visitor.
     const visitors = world.hubspot.data.listObjects("contacts").slice(0, 150);
     for (const [i, c] of visitors.entries()) {
       await world.hubspot.control.call("POST", `/contacts/${c.id}/page-views`, {
@@ -138,7 +139,7 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
     stop();
     const next = eventsCalls(world);
     expect(bulkPages).toBeGreaterThan(0);
-    expect(next - bulkPages).toBeLessThanOrEqual(100);
-    expect(next).toBeLessThan(visitors.length);
+    expect(next - bulkPages).toBeLessThanOrEqual(10);
+    expect(next).toBeLessThanOrEqual(visitors.length / 10);
   });
 });

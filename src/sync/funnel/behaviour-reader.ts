@@ -4,15 +4,16 @@
 // signals did not move since they were last read (leadloop's own write, an edited title) costs no
 // behaviour read. What is read depends on the portal (ARCHITECTURE.md, "Behaviour on every tier"):
 // - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last
-//   read; on a first load, or once a run has read EVENTS_BULK_THRESHOLD contacts one by one (after an
-//   earlier bulk read), one bulk read of every contact's events (the events API without `objectId`)
-//   instead, from its own cursor;
+//   read; on a first load, or once reading a run's contacts one by one would cost more calls than the
+//   last bulk read's rate says a bulk read would (after an earlier bulk read), one bulk read of every
+//   contact's events (the events API without `objectId`) instead, from its own cursor;
 // - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
 //   contact's page-view count, last visit and last page seen; form submissions and marketing email opens
 //   and clicks from the bulk APIs, each read at most once per run from its own cursor, and only when some
 //   contact's conversion or email signals moved.
 // Activities and the signals they cover are committed before scoring, with the bulk cursors they reached:
 // a crash after the read re-scores from the cache, and no cursor passes behaviour that was not kept.
+import { z } from "zod";
 import type { SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BehaviourMark, CachedActivity, Cursor } from "../../store/port.js";
@@ -33,15 +34,22 @@ const FORMS_CURSOR = "behaviour#forms";
 /** How far every contact's events are in the cache: the start of the last bulk read of the events API. */
 export const EVENTS_CURSOR = "behaviour#events";
 /**
- * Contacts a run reads one by one before it reads every contact's events in bulk instead. A per-contact
- * read is one call per contact at least; the bulk read is one call per 1,000 of the portal's events since
- * the last bulk read (the whole window on a first load, which takes the bulk read at once: there it reads
- * the same events as reading every contact one by one would). A run with a few changed contacts (frequent
- * runs) keeps to per-contact reads, at most this many calls (under six seconds of HubSpot's burst of 190
- * calls per ten seconds); a run with more pays at most this many calls before the bulk read replaces the
- * rest of its per-contact reads, whatever their number.
+ * Contacts a run reads one by one before it reads every contact's events in bulk instead, while the store
+ * has not yet measured what a bulk read costs (EVENTS_BULK_COST_FACT). A per-contact read is one call per
+ * contact at least; the bulk read is one call per 1,000 of the portal's events since the last bulk read
+ * (the whole window on a first load, which takes the bulk read at once: there it reads the same events as
+ * reading every contact one by one would).
  */
 export const EVENTS_BULK_THRESHOLD = 100;
+/**
+ * The store fact holding the calls the last bulk events read made and the window it covered
+ * (`{"calls":n,"windowMs":w}`): the portal's events per unit of time, in calls. A run reads in bulk once
+ * reading its contacts one by one would cost more calls than a bulk read of the window since the events
+ * cursor is expected to (at least one call), so a few changed contacts stay one by one and many cost a
+ * few pages, whatever their number; a busy portal's long window keeps a modest run to per-contact reads.
+ */
+export const EVENTS_BULK_COST_FACT = "hubspot.eventsBulkCost";
+const bulkCost = z.object({ calls: z.number().int().nonnegative(), windowMs: z.number().positive() });
 const EMAIL_CURSOR = "behaviour#email";
 
 type Part = keyof typeof BEHAVIOUR_SIGNALS;
@@ -217,19 +225,34 @@ function hasSignal(signature: Signature, part: Part): boolean {
 }
 
 /**
- * Whether this run reads every contact's events in bulk now: on a first load, or past the threshold when
- * an earlier bulk read bounds what is read (a store that never read in bulk would read the whole window of
- * every contact, which a run of a few hundred changed contacts in a large portal must not pay).
+ * Whether this run reads every contact's events in bulk now: on a first load, or once reading this run's
+ * contacts one by one would cost more calls than the bulk read is expected to, when an earlier bulk read
+ * bounds what is read (a store that never read in bulk would read the whole window of every contact,
+ * which a run of a few hundred changed contacts in a large portal must not pay).
  */
 async function bulkEventsDue(ctx: RunContext, state: FunnelRunState, toRead: number): Promise<boolean> {
   if (state.behaviour.firstLoad === null) {
     state.behaviour.firstLoad = !(await ctx.store.getCursor(ctx.marketing.system, QUALIFICATION_CURSOR));
   }
   if (state.behaviour.firstLoad) return true;
-  return (
-    state.behaviour.eventsReadOneByOne + toRead > EVENTS_BULK_THRESHOLD &&
-    (await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR)) !== undefined
-  );
+  const cursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
+  if (!cursor) return false;
+  const limit = (await expectedBulkCalls(ctx, cursor.value)) ?? EVENTS_BULK_THRESHOLD;
+  return state.behaviour.eventsReadOneByOne + toRead > limit;
+}
+
+/** The calls a bulk read from the events cursor would make now, at the last bulk read's rate; null if never measured. */
+async function expectedBulkCalls(ctx: RunContext, cursor: string): Promise<number | null> {
+  const fact = await ctx.store.getFact(EVENTS_BULK_COST_FACT);
+  if (!fact) return null;
+  let measured: z.infer<typeof bulkCost>;
+  try {
+    measured = bulkCost.parse(JSON.parse(fact.value));
+  } catch {
+    return null; // an unreadable fact is a missing one: the next bulk read writes it again
+  }
+  const windowMs = ctx.now().getTime() - (Date.parse(cursor) - EVENTS_LOOKBACK_MS);
+  return Math.max(1, Math.ceil((measured.calls * windowMs) / measured.windowMs));
 }
 
 /**
@@ -250,14 +273,18 @@ async function readAllContactEvents(
     ? new Date(Math.max(Date.parse(since), Date.parse(cursor.value) - EVENTS_LOOKBACK_MS)).toISOString()
     : since;
   let read = 0;
+  let calls = 0;
   await setup.activities.readContactEvents(from, async (page) => {
+    calls++;
     read += page.length;
     if (page.length === 0) return;
     await ctx.store.commitBatch({ runId: ctx.runId, behaviour: page.map(cachedEvent), at: ctx.now().toISOString() });
   });
+  const cost = { calls, windowMs: Math.max(1, Date.parse(startedAt) - Date.parse(from)) };
   await ctx.store.commitBatch({
     runId: ctx.runId,
     cursors: [{ system: SYSTEM, object: EVENTS_CURSOR, value: startedAt, lastId: null }],
+    facts: [{ name: EVENTS_BULK_COST_FACT, value: JSON.stringify(cost), at: startedAt }],
     at: ctx.now().toISOString(),
   });
   state.behaviour.eventsBulkAt = startedAt;
