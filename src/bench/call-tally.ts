@@ -8,8 +8,12 @@ import type { CallCounts, EndpointClass } from "./figures.js";
 
 /** HubSpot answers reads on POST too: searches and batch reads change nothing. */
 const READ_ON_POST = /\/search$|\/batch\/read$/;
-/** Where HubSpot serves a contact's behaviour: the events API and the per-source activity APIs. */
-const BEHAVIOUR_PATH = /^\/(events|form-integrations|marketing|email\/public)\//;
+/**
+ * Where HubSpot serves a contact's behaviour: the events API and the per-source activity APIs (the forms
+ * list, form submissions, marketing email events). The campaigns API names campaigns for attribution
+ * and reports: a read, not behaviour.
+ */
+const BEHAVIOUR_PATH = /^\/(events|form-integrations|marketing\/v3\/forms|email\/public)\//;
 /** The fields a SOQL statement filters with an `IN` list. */
 const SOQL_IN = /\b([A-Za-z_][\w.]*)\s+IN\s*\(/gi;
 
