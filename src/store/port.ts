@@ -418,6 +418,8 @@ export interface BatchCommit {
   /** Activities before this instant are dropped from the cache (decayed out of every score). */
   behaviourPruneBefore?: string;
   facts?: StoreFact[];
+  /** Unlinked marketing records that matched nothing at the version read (page-sync.ts). */
+  matchMisses?: MatchMiss[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -607,6 +609,21 @@ export interface StateStore {
   /** The indexed records of `crmObject` whose normalised match key is one of `keys`. */
   findInMatchIndex(crmObject: string, keys: readonly string[]): Promise<IndexedRecord[]>;
   clearMatchIndex(crmObject: string): Promise<void>;
+  /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */
+  matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>>;
+}
+
+/**
+ * An unlinked marketing record that matched no CRM record when read at `version` (its modification
+ * instant), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both
+ * are the same, matching it again would find nothing either, unless a CRM record gained its key since,
+ * which the CRM side's own change read matches.
+ */
+export interface MatchMiss {
+  pair: string;
+  marketingId: string;
+  version: string;
+  matcher: string;
 }
 
 /** A CRM record held in the match index under its normalised match key (null: it has none). */

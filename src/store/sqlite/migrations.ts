@@ -468,6 +468,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sla_clocks_crm ON sla_clocks (crm_id);
     `,
   },
+  {
+    // Numbered 15 on this branch (the runner refuses gaps); it is the session's migration 17 (rematch).
+    version: 15,
+    name: "match misses: an unlinked marketing record, at the version read, matched nothing in the CRM",
+    // A run inside the look-backs re-reads the contacts leadloop wrote and would query the CRM again for
+    // every one of them that is not linked; a note per record (its version and how it was matched) lets
+    // the engine skip that query while neither changed (page-sync.ts, ARCHITECTURE.md "Match misses").
+    sql: `
+      CREATE TABLE match_misses (
+        pair         TEXT NOT NULL CHECK (pair <> ''),
+        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
+        version      TEXT NOT NULL,
+        matcher      TEXT NOT NULL,
+        PRIMARY KEY (pair, marketing_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,6 +9,7 @@ import type {
   CachedActivity,
   StoreFact,
   MatchIndexEntry,
+  MatchMiss,
   IndexedRecord,
   StoredCampaign,
   AuditEntry,
@@ -47,6 +48,7 @@ import { LinkReadCache } from "./link-read-cache.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
+import { MatchMissTable } from "./match-misses.js";
 import { migrate } from "./migrations.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
@@ -100,6 +102,7 @@ export class SqliteStateStore implements StateStore {
       writtenValues: new WrittenValuesTable(sql),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql),
+      matchMisses: new MatchMissTable(sql),
     };
     const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
     this.linkReads = new LinkReadCache(() => dataVersion.get()!);
@@ -428,6 +431,10 @@ export class SqliteStateStore implements StateStore {
 
   clearMatchIndex(crmObject: string): Promise<void> {
     return this.write(`empty the ${crmObject} match index`, () => this.matchIndex.clear(crmObject));
+  }
+
+  matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>> {
+    return this.read(`read the ${pair} match notes`, () => this.tables.matchMisses.find(pair, marketingIds));
   }
 
   saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void> {
