@@ -609,8 +609,21 @@ export interface StateStore {
   /** The indexed records of `crmObject` whose normalised match key is one of `keys`. */
   findInMatchIndex(crmObject: string, keys: readonly string[]): Promise<IndexedRecord[]>;
   clearMatchIndex(crmObject: string): Promise<void>;
+  // Kept reads: a change read's pages for a later stream of the same window in this run (change-groups.ts)
+  /** Appends pages to the kept read `key`, in order. */
+  keepReadPages(key: string, pages: readonly KeptPage[]): Promise<void>;
+  /** Up to `limit` pages of the kept read `key` after position `after` (0 at first), in order. */
+  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]>;
+  /** Empties every kept read (the run is done with them, or a stopped run left them). */
+  dropKeptReads(): Promise<void>;
   /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */
   matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>>;
+}
+
+/** One page of a kept change read: its records as read and the stream's position after it. */
+export interface KeptPage {
+  records: IndexedRecord[];
+  cursor: { modifiedAt: string; lastId: string | null };
 }
 
 /**

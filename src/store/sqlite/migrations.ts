@@ -471,7 +471,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Numbered 15 on this branch (the runner refuses gaps); it is the session's migration 17 (rematch).
     version: 15,
-    name: "match misses: an unlinked marketing record, at the version read, matched nothing in the CRM",
+    name: "match misses (an unlinked marketing record, at the version read, matched nothing in the CRM) and kept reads (a change read's pages for a later stream of the same window)",
     // A run inside the look-backs re-reads the contacts leadloop wrote and would query the CRM again for
     // every one of them that is not linked; a note per record (its version and how it was matched) lets
     // the engine skip that query while neither changed (page-sync.ts, ARCHITECTURE.md "Match misses").
@@ -483,6 +483,17 @@ export const MIGRATIONS: readonly Migration[] = [
         matcher      TEXT NOT NULL,
         PRIMARY KEY (pair, marketing_id)
       ) WITHOUT ROWID;
+
+      -- A change read's pages kept for a later stream of the same window in the same run (the
+      -- qualification's contacts for the contact sync): one row per page, emptied when read or at the
+      -- run's end. A rowid table: a page of records is far larger than a WITHOUT ROWID row should be.
+      CREATE TABLE kept_reads (
+        seq      INTEGER PRIMARY KEY,
+        read_key TEXT NOT NULL,
+        cursor   TEXT NOT NULL,
+        last_id  TEXT,
+        records  TEXT NOT NULL
+      );
     `,
   },
 ];

@@ -10,6 +10,7 @@ import type {
   StoreFact,
   MatchIndexEntry,
   MatchMiss,
+  KeptPage,
   IndexedRecord,
   StoredCampaign,
   AuditEntry,
@@ -49,6 +50,7 @@ import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
 import { MatchMissTable } from "./match-misses.js";
+import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
@@ -69,6 +71,7 @@ export class SqliteStateStore implements StateStore {
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
   private readonly matchIndex: MatchIndexTable;
+  private readonly keptReads: KeptReadTable;
   private readonly campaigns: CampaignTable;
   private closed = false;
   private readonly linkReads: LinkReadCache;
@@ -110,6 +113,7 @@ export class SqliteStateStore implements StateStore {
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
     this.matchIndex = new MatchIndexTable(sql);
+    this.keptReads = new KeptReadTable(sql);
     this.campaigns = new CampaignTable(sql);
   }
 
@@ -431,6 +435,18 @@ export class SqliteStateStore implements StateStore {
 
   clearMatchIndex(crmObject: string): Promise<void> {
     return this.write(`empty the ${crmObject} match index`, () => this.matchIndex.clear(crmObject));
+  }
+
+  keepReadPages(key: string, pages: readonly KeptPage[]): Promise<void> {
+    return this.write("keep a change read's pages", () => this.keptReads.add(key, pages));
+  }
+
+  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]> {
+    return this.read("read a kept change read", () => this.keptReads.pages(key, after, limit));
+  }
+
+  dropKeptReads(): Promise<void> {
+    return this.write("empty the kept change reads", () => this.keptReads.clear());
   }
 
   matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>> {
