@@ -627,15 +627,15 @@ export interface KeptPage {
 }
 
 /**
- * An unlinked marketing record that matched no CRM record when read at `version` (its modification
- * instant), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both
- * are the same, matching it again would find nothing either, unless a CRM record gained its key since,
- * which the CRM side's own change read matches.
+ * An unlinked marketing record that matched no CRM record when looked up by `keys` (its normalised match
+ * keys), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both are
+ * the same, matching it again would find nothing either, unless a CRM record gained the key since, which
+ * the CRM side's own change read matches.
  */
 export interface MatchMiss {
   pair: string;
   marketingId: string;
-  version: string;
+  keys: string;
   matcher: string;
 }
 

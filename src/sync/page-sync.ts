@@ -510,7 +510,7 @@ async function pairUnlinked(
   const pair = mappings[0]!.pair;
   if (source === "marketing") {
     const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
-    // A record that matched nothing at the version read now (match-misses.ts) is matched again only when
+    // A record that matched nothing by the keys it holds now (match-misses.ts) is matched again only when
     // this run would create it: else the query would find nothing again and the record stays as it is.
     const matcher = matcherOf(mappings);
     const settled = await settledMisses(ctx, mappings, records, matcher);

@@ -471,15 +471,15 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Numbered 15 on this branch (the runner refuses gaps); it is the session's migration 17 (rematch).
     version: 15,
-    name: "match misses (an unlinked marketing record, at the version read, matched nothing in the CRM) and kept reads (a change read's pages for a later stream of the same window)",
+    name: "match misses (an unlinked marketing record matched nothing in the CRM by the keys it held) and kept reads (a change read's pages for a later stream of the same window)",
     // A run inside the look-backs re-reads the contacts leadloop wrote and would query the CRM again for
-    // every one of them that is not linked; a note per record (its version and how it was matched) lets
-    // the engine skip that query while neither changed (page-sync.ts, ARCHITECTURE.md "Match misses").
+    // every one of them that is not linked; a note per record (the keys it was looked up by, and how)
+    // lets the engine skip that query while neither changed (page-sync.ts, ARCHITECTURE.md "Match misses").
     sql: `
       CREATE TABLE match_misses (
         pair         TEXT NOT NULL CHECK (pair <> ''),
         marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
-        version      TEXT NOT NULL,
+        keys         TEXT NOT NULL,
         matcher      TEXT NOT NULL,
         PRIMARY KEY (pair, marketing_id)
       ) WITHOUT ROWID;
