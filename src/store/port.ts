@@ -418,6 +418,8 @@ export interface BatchCommit {
   /** Activities before this instant are dropped from the cache (decayed out of every score). */
   behaviourPruneBefore?: string;
   facts?: StoreFact[];
+  /** Unlinked marketing records that matched nothing at the version read (page-sync.ts). */
+  matchMisses?: MatchMiss[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -607,6 +609,34 @@ export interface StateStore {
   /** The indexed records of `crmObject` whose normalised match key is one of `keys`. */
   findInMatchIndex(crmObject: string, keys: readonly string[]): Promise<IndexedRecord[]>;
   clearMatchIndex(crmObject: string): Promise<void>;
+  // Kept reads: a change read's pages for a later stream of the same window in this run (change-groups.ts)
+  /** Appends pages to the kept read `key`, in order. */
+  keepReadPages(key: string, pages: readonly KeptPage[]): Promise<void>;
+  /** Up to `limit` pages of the kept read `key` after position `after` (0 at first), in order. */
+  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]>;
+  /** Empties every kept read (the run is done with them, or a stopped run left them). */
+  dropKeptReads(): Promise<void>;
+  /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */
+  matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>>;
+}
+
+/** One page of a kept change read: its records as read and the stream's position after it. */
+export interface KeptPage {
+  records: IndexedRecord[];
+  cursor: { modifiedAt: string; lastId: string | null };
+}
+
+/**
+ * An unlinked marketing record that matched no CRM record when looked up by `keys` (its normalised match
+ * keys), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both are
+ * the same, matching it again would find nothing either, unless a CRM record gained the key since, which
+ * the CRM side's own change read matches.
+ */
+export interface MatchMiss {
+  pair: string;
+  marketingId: string;
+  keys: string;
+  matcher: string;
 }
 
 /** A CRM record held in the match index under its normalised match key (null: it has none). */

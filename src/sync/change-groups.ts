@@ -7,7 +7,7 @@ import type { SourceRecord } from "../core/records.js";
 import { knownEmpty, rememberEmpty } from "./empty-windows.js";
 import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
-import type { ChangeCursor, SystemPort } from "./system-port.js";
+import type { ChangeCursor, ChangePage, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
 export const GROUP_RECORDS = 2000;
@@ -39,7 +39,16 @@ export interface GroupReadOptions {
    * whole batches. Without it every record read is grouped.
    */
   pending?: (records: SourceRecord[]) => Promise<SourceRecord[]>;
+  /**
+   * A later stream of this run that reads the same object from the same saved cursor (the contact sync
+   * after the qualification): when its cursor equals this one's, its fields are read too and the pages
+   * kept in the store, and that stream takes them instead of listing the object again.
+   */
+  keepFor?: { cursorObject: string; fields: readonly string[] };
 }
+
+/** Kept pages read from the store per call: a few hundred records at a time, never the whole stream. */
+const KEPT_PAGES_READ = 10;
 
 /**
  * Calls `handle` for each group in order; stops early (returning true) when the run is asked to stop.
@@ -63,6 +72,11 @@ export async function readChangeGroups(
     await saveSignpost(ctx, options, saved, until);
     return false;
   }
+  const kept = await keptReadFor(ctx, options, from, until);
+  const keeping = kept ? null : await startKeeping(ctx, options, from, until);
+  const fields = keeping ? [...keeping.fields] : options.fields;
+  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until);
+  if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
   let readAny = false;
@@ -80,10 +94,11 @@ export async function readChangeGroups(
     });
     await ctx.heartbeat?.();
   };
-  for await (const page of system.readChanges(object, options.fields, from, until)) {
+  for await (const page of pages) {
     // Counted here, where every phase reads: the field sync is not the only reader (it does not run with
-    // HubSpot as the CRM, where the qualification reads the contacts).
-    bump(ctx.summary.read, system.system, page.records.length);
+    // HubSpot as the CRM, where the qualification reads the contacts). A kept read was counted once.
+    if (!kept) bump(ctx.summary.read, system.system, page.records.length);
+    if (keeping) await ctx.store.keepReadPages(keeping.key, [page]);
     if (page.records.length > 0) readAny = true;
     buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
     sinceHanded += page.records.length;
@@ -96,6 +111,8 @@ export async function readChangeGroups(
     }
   }
   await flush();
+  if (keeping) keeping.complete = true;
+  if (kept) await releaseKeptReads(ctx);
   if (!readAny && from !== null) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
   await saveSignpost(ctx, options, saved, until);
   return false;
@@ -119,4 +136,85 @@ async function saveSignpost(
     at: ctx.now().toISOString(),
     cursors: [{ system: options.system.system, object: options.cursorObject, value: until, lastId: null }],
   });
+}
+/** A change read kept in the store for a later stream of the same window (GroupReadOptions.keepFor). */
+export interface KeptRead {
+  key: string;
+  system: SystemPort;
+  object: string;
+  /** The stream that may take it, by its cursor's name. */
+  cursorObject: string;
+  from: ChangeCursor | null;
+  until: string;
+  fields: ReadonlySet<string>;
+  /** Read to its end: a stream stopped part way is never taken. */
+  complete: boolean;
+}
+
+/**
+ * Starts keeping this read's pages when the stream named in `keepFor` would read the same window: its
+ * saved cursor is this one (both absent on a first load) and it reads up to the same signpost.
+ */
+async function startKeeping(
+  ctx: RunContext,
+  options: GroupReadOptions,
+  from: ChangeCursor | null,
+  until: string,
+): Promise<KeptRead | null> {
+  const wanted = options.keepFor;
+  if (!wanted) return null;
+  const theirs = await ctx.store.getCursor(options.system.system, wanted.cursorObject);
+  const theirFrom = theirs ? { modifiedAt: theirs.value, lastId: theirs.lastId } : null;
+  if (!sameCursor(from, theirFrom)) return null;
+  // What a stopped or crashed run kept is of no use to anyone now.
+  await ctx.store.dropKeptReads();
+  const read: KeptRead = {
+    key: `${ctx.runId}:${options.system.system}:${options.object}`,
+    system: options.system,
+    object: options.object,
+    cursorObject: wanted.cursorObject,
+    from,
+    until,
+    fields: new Set([...options.fields, ...wanted.fields]),
+    complete: false,
+  };
+  ctx.keptRead = read;
+  return read;
+}
+
+/** The kept read this stream may take instead of reading: same port, object, window and fields. */
+async function keptReadFor(
+  ctx: RunContext,
+  options: GroupReadOptions,
+  from: ChangeCursor | null,
+  until: string,
+): Promise<KeptRead | null> {
+  const read = ctx.keptRead;
+  if (!read?.complete || read.system !== options.system || read.object !== options.object) return null;
+  if (read.cursorObject !== options.cursorObject || read.until !== until || !sameCursor(read.from, from)) return null;
+  return options.fields.every((f) => read.fields.has(f)) ? read : null;
+}
+
+async function* keptPages(ctx: RunContext, read: KeptRead): AsyncIterable<ChangePage> {
+  let after = 0;
+  for (;;) {
+    const rows = await ctx.store.keptReadPages(read.key, after, KEPT_PAGES_READ);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      after = row.seq;
+      yield row.page;
+    }
+  }
+}
+
+/** Empties the run's kept read: taken, or the run is past the stream that would have taken it. */
+export async function releaseKeptReads(ctx: RunContext): Promise<void> {
+  if (!ctx.keptRead) return;
+  ctx.keptRead = undefined;
+  await ctx.store.dropKeptReads();
+}
+
+function sameCursor(a: ChangeCursor | null, b: ChangeCursor | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.modifiedAt === b.modifiedAt && a.lastId === b.lastId;
 }

@@ -8,7 +8,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
-import { readChangeGroups } from "./change-groups.js";
+import { readChangeGroups, releaseKeptReads } from "./change-groups.js";
 import { dryRunSync } from "./dry-run/dry-run.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
@@ -124,7 +124,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       startPhase(ctx, "qualification");
-      await qualifyPeople(ctx, funnel, state);
+      // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same.
+      const contacts = options.mappings.filter((m) => m.pair === "contact");
+      const keepFor = contacts.length > 0 ? { cursorObject: contacts[0]!.marketingObject, fields: marketingFields(contacts) } : undefined;
+      await qualifyPeople(ctx, funnel, state, keepFor);
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).
       if (!stopping()) {
@@ -151,6 +154,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         await fillRepLeadHistory(ctx, funnel, state);
       }
     }
+    await releaseKeptReads(ctx);
     if (funnel && !stopping()) {
       startPhase(ctx, "dispositions");
       await readDispositions(ctx, funnel, options.mappings);

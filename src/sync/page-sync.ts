@@ -11,7 +11,7 @@ import {
   normalizeEmail,
   type SourceRecord,
 } from "../core/records.js";
-import type { Cursor, FieldSnapshot, Link, LinkWrite, OutboxWrite } from "../store/port.js";
+import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite } from "../store/port.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
@@ -19,6 +19,7 @@ import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { indexedCandidates } from "./match-index.js";
+import { matcherOf, missNotes, settledMisses } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
@@ -81,7 +82,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
-  pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings)));
+  pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses)));
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
@@ -188,6 +189,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     errorAttempts: commit.errorAttempts,
     resolvedErrors: commit.resolvedErrors,
     outbox: commit.outbox,
+    matchMisses: commit.matchMisses,
     cursors: input.cursor ? [input.cursor] : [],
   });
 }
@@ -316,6 +318,7 @@ function newCommit() {
     errorAttempts: [] as { id: number; message: string }[],
     outbox: [] as OutboxWrite[],
     resolvedErrors: [] as number[],
+    matchMisses: [] as MatchMiss[],
   };
 }
 
@@ -500,18 +503,27 @@ async function pairUnlinked(
   source: SideName,
   records: SourceRecord[],
   mappings: readonly ObjectMapping[],
+  misses: MatchMiss[],
 ): Promise<Pairing[]> {
   if (records.length === 0) return [];
   const pairings: Pairing[] = [];
   const pair = mappings[0]!.pair;
   if (source === "marketing") {
+    const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
+    // A record that matched nothing by the keys it holds now (match-misses.ts) is matched again only when
+    // this run would create it: else the query would find nothing again and the record stays as it is.
+    const matcher = matcherOf(mappings);
+    const settled = await settledMisses(ctx, mappings, records, matcher);
+    const settledIncluded = settled.size > 0 ? await ctx.includeInCrm(records.filter((r) => settled.has(r.id)), creation) : new Set<string>();
+    if (settled.size > 0) ctx.log.debug("match.settled", { runId: ctx.runId, records: settled.size - settledIncluded.size });
+    const toMatch = records.filter((r) => !settled.has(r.id) || settledIncluded.has(r.id));
     const restored = new Set<string>();
-    for (const s of await stampedCrmRecords(ctx, records, mappings)) {
+    for (const s of await stampedCrmRecords(ctx, toMatch, mappings)) {
       linked(ctx, "restored", s.record, s.counterpart);
       restored.add(s.record.id);
       pairings.push(pairing(s.mapping, undefined, source, s.record, s.counterpart));
     }
-    let pending = records.filter((r) => !restored.has(r.id));
+    let pending = toMatch.filter((r) => !restored.has(r.id));
     const preferred = [...mappings].sort(
       (a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)),
     );
@@ -557,17 +569,22 @@ async function pairUnlinked(
       }
       pending = pending.filter((r) => !matched.has(r.id));
     }
-    const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
     const retired = await ctx.store.findRetiredLinks(
       pair,
       "marketing",
       pending.map((r) => r.id),
     );
-    const included = await ctx.includeInCrm(pending, creation);
+    const included = await ctx.includeInCrm(pending.filter((r) => !settled.has(r.id)), creation);
+    for (const id of settledIncluded) included.add(id);
+    const unpaired: SourceRecord[] = [];
     for (const record of pending) {
-      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id))) continue;
+      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id))) {
+        unpaired.push(record);
+        continue;
+      }
       pairings.push(pairing(creation, undefined, source, record, null));
     }
+    misses.push(...missNotes(mappings, unpaired, matcher, settled));
     return pairings;
   }
 

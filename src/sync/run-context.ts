@@ -4,6 +4,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
+import type { KeptRead } from "./change-groups.js";
 import type { PlannedWrite } from "./planned-write.js";
 import type { RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
@@ -44,6 +45,8 @@ export interface RunContext {
    * nothing to read either.
    */
   emptyWindows?: Map<SystemPort, Map<string, EmptyWindow[]>>;
+  /** A change read kept in the store for a later stream of the same window (change-groups.ts). */
+  keptRead?: KeptRead | undefined;
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */
   written?: Map<SystemPort, Set<string>>;
   /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */

@@ -153,14 +153,15 @@ describe("a run with nothing to do", () => {
 
   it("still syncs a change made after a read it skipped", async () => {
     // A Lead leadloop created for a seeded MQL (it carries the contact's id), and a marketer who retitles
-    // the contact a minute after the idle run: the qualification reads it first, then the contact sync.
+    // the contact a minute after the idle run: the qualification reads it, and the contact sync, whose
+    // cursor is the qualification's, takes the pages that read kept instead of asking again.
     const lead = loop.salesforce.data.list("Lead").find((l) => typeof l.HubSpot_Contact_Id__c === "string" && l.HubSpot_Contact_Id__c !== "");
     expect(lead).toBeDefined();
     ahead += MINUTE;
     loop.hubspot.data.updateObject("contacts", String(lead!.HubSpot_Contact_Id__c), { jobtitle: "Directrice Générale Adjointe" });
     ahead += PAST_SEARCH_LAG;
     const next = await run();
-    expect(changeReads(next.hubspot, "contacts")).toBeGreaterThanOrEqual(2);
+    expect(changeReads(next.hubspot, "contacts")).toBe(1);
     expect(next.result.summary.updated.salesforce).toBeGreaterThanOrEqual(1);
     expect(loop.salesforce.data.get("Lead", String(lead!.Id))?.Title).toBe("Directrice Générale Adjointe");
   });

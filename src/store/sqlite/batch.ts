@@ -8,6 +8,7 @@ import type { ErrorQueueTable } from "./error-queue.js";
 import type { FunnelTable } from "./funnel.js";
 import type { HistoryToFillTable } from "./history-to-fill.js";
 import type { LinkTable } from "./links.js";
+import type { MatchMissTable } from "./match-misses.js";
 import type { OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
@@ -28,6 +29,7 @@ export interface BatchTables {
   writtenValues: WrittenValuesTable;
   leadStatuses: LeadStatusTable;
   behaviour: BehaviourCacheTable;
+  matchMisses: MatchMissTable;
 }
 
 export function writeBatch(
@@ -38,6 +40,8 @@ export function writeBatch(
   for (const { id, reason } of batch.retireLinks ?? []) tables.links.retire(id, reason, batch.at);
   const linkIds = (batch.links ?? []).map((write) => {
     const id = tables.links.upsert(write, batch.at);
+    // A new link (no row read for it) ends its record's miss note.
+    if (write.linkId === undefined) tables.matchMisses.drop(write.pair, write.marketingId);
     if (write.snapshots !== undefined) tables.snapshots.replace(id, write.snapshots, batch.at);
     return id;
   });
@@ -75,6 +79,7 @@ export function writeBatch(
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
+  for (const miss of batch.matchMisses ?? []) tables.matchMisses.save(miss);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
   return { linkIds, completedGroups };
 }

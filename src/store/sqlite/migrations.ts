@@ -468,6 +468,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sla_clocks_crm ON sla_clocks (crm_id);
     `,
   },
+  {
+    // Numbered 15 on this branch (the runner refuses gaps); it is the session's migration 17 (rematch).
+    version: 15,
+    name: "match misses (an unlinked marketing record matched nothing in the CRM by the keys it held) and kept reads (a change read's pages for a later stream of the same window)",
+    // A run inside the look-backs re-reads the contacts leadloop wrote and would query the CRM again for
+    // every one of them that is not linked; a note per record (the keys it was looked up by, and how)
+    // lets the engine skip that query while neither changed (page-sync.ts, ARCHITECTURE.md "Match misses").
+    sql: `
+      CREATE TABLE match_misses (
+        pair         TEXT NOT NULL CHECK (pair <> ''),
+        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
+        keys         TEXT NOT NULL,
+        matcher      TEXT NOT NULL,
+        PRIMARY KEY (pair, marketing_id)
+      ) WITHOUT ROWID;
+
+      -- A change read's pages kept for a later stream of the same window in the same run (the
+      -- qualification's contacts for the contact sync): one row per page, emptied when read or at the
+      -- run's end. A rowid table: a page of records is far larger than a WITHOUT ROWID row should be.
+      CREATE TABLE kept_reads (
+        seq      INTEGER PRIMARY KEY,
+        read_key TEXT NOT NULL,
+        cursor   TEXT NOT NULL,
+        last_id  TEXT,
+        records  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

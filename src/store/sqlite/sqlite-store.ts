@@ -9,6 +9,8 @@ import type {
   CachedActivity,
   StoreFact,
   MatchIndexEntry,
+  MatchMiss,
+  KeptPage,
   IndexedRecord,
   StoredCampaign,
   AuditEntry,
@@ -47,6 +49,8 @@ import { LinkReadCache } from "./link-read-cache.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
+import { MatchMissTable } from "./match-misses.js";
+import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
@@ -67,6 +71,7 @@ export class SqliteStateStore implements StateStore {
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
   private readonly matchIndex: MatchIndexTable;
+  private readonly keptReads: KeptReadTable;
   private readonly campaigns: CampaignTable;
   private closed = false;
   private readonly linkReads: LinkReadCache;
@@ -100,6 +105,7 @@ export class SqliteStateStore implements StateStore {
       writtenValues: new WrittenValuesTable(sql),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql),
+      matchMisses: new MatchMissTable(sql),
     };
     const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
     this.linkReads = new LinkReadCache(() => dataVersion.get()!);
@@ -107,6 +113,7 @@ export class SqliteStateStore implements StateStore {
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
     this.matchIndex = new MatchIndexTable(sql);
+    this.keptReads = new KeptReadTable(sql);
     this.campaigns = new CampaignTable(sql);
   }
 
@@ -428,6 +435,22 @@ export class SqliteStateStore implements StateStore {
 
   clearMatchIndex(crmObject: string): Promise<void> {
     return this.write(`empty the ${crmObject} match index`, () => this.matchIndex.clear(crmObject));
+  }
+
+  keepReadPages(key: string, pages: readonly KeptPage[]): Promise<void> {
+    return this.write("keep a change read's pages", () => this.keptReads.add(key, pages));
+  }
+
+  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]> {
+    return this.read("read a kept change read", () => this.keptReads.pages(key, after, limit));
+  }
+
+  dropKeptReads(): Promise<void> {
+    return this.write("empty the kept change reads", () => this.keptReads.clear());
+  }
+
+  matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>> {
+    return this.read(`read the ${pair} match notes`, () => this.tables.matchMisses.find(pair, marketingIds));
   }
 
   saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void> {

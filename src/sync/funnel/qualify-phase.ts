@@ -11,7 +11,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
-import { readChangeGroups } from "../change-groups.js";
+import { type GroupReadOptions, readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { reasonsText } from "./person-history.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
@@ -50,6 +50,8 @@ export async function qualifyPeople(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
+  /** The contact sync's stream, which takes this read's pages when it would read the same window. */
+  keepFor?: GroupReadOptions["keepFor"],
 ): Promise<boolean> {
   return readChangeGroups(
     ctx,
@@ -60,6 +62,7 @@ export async function qualifyPeople(
       cursorObject: QUALIFICATION_CURSOR,
       startWhenNew: null,
       groupRecords: QUALIFY_GROUP,
+      ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {
       // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.

@@ -1,0 +1,76 @@
+// Match misses: an unlinked marketing record that matched no CRM record is noted with the normalised
+// match keys it was looked up by, so the runs inside the look-backs, which read it again (often only
+// because leadloop wrote its score), skip the CRM query for it while those keys are the same. A record
+// this run would create (the inclusion rule takes it now) is always matched, since a create without a
+// match could make a duplicate; a CRM record that gains the key later is read by the CRM side's own change
+// stream and matched from there (ARCHITECTURE.md, "Match misses").
+import { createHash } from "node:crypto";
+import type { ObjectMapping } from "../core/mapping.js";
+import { normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
+import type { MatchMiss } from "../store/port.js";
+import type { RunContext } from "./run-context.js";
+
+/**
+ * How the pair's marketing records are matched: each CRM object's match key and normalisation, its stamp
+ * field and whether it converts. A note taken under another matcher (the mapping changed) is void.
+ */
+export function matcherOf(mappings: readonly ObjectMapping[]): string {
+  const parts = mappings.map((m) => [m.crmObject, m.match ?? null, m.marketingExternalId ?? null, Boolean(m.conversion)]);
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
+}
+
+/** A record carrying a stamp is restored by it first (stamp-restore.ts): it is never taken as a miss. */
+function stamped(record: SourceRecord, mappings: readonly ObjectMapping[]): boolean {
+  return mappings.some((m) => m.marketingExternalId !== undefined && Boolean(record.fields[m.marketingExternalId]));
+}
+
+/**
+ * What a record is matched by: its normalised key for each mapping that matches (in the mappings' order),
+ * as one text; null when it has none (such a record is never looked up, so never noted).
+ */
+export function matchedBy(record: SourceRecord, mappings: readonly ObjectMapping[]): string | null {
+  const keys = mappings.map((m) => {
+    if (!m.match) return null;
+    const value = record.fields[m.match.marketing];
+    return m.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
+  });
+  return keys.some((k) => k !== null) ? JSON.stringify(keys) : null;
+}
+
+/** The records whose note says they matched nothing by the keys they hold now, under this matcher. */
+export async function settledMisses(
+  ctx: RunContext,
+  mappings: readonly ObjectMapping[],
+  records: readonly SourceRecord[],
+  matcher: string,
+): Promise<Set<string>> {
+  const candidates = records.filter((r) => !stamped(r, mappings));
+  if (candidates.length === 0) return new Set();
+  const notes = await ctx.store.matchMisses(mappings[0]!.pair, candidates.map((r) => r.id));
+  if (notes.size === 0) return new Set();
+  return new Set(
+    candidates
+      .filter((r) => {
+        const note = notes.get(r.id);
+        return note !== undefined && note.matcher === matcher && note.keys === matchedBy(r, mappings);
+      })
+      .map((r) => r.id),
+  );
+}
+
+/** Notes for records that were looked up, matched nothing and stay unlinked in this run (noted ones aside). */
+export function missNotes(
+  mappings: readonly ObjectMapping[],
+  records: readonly SourceRecord[],
+  matcher: string,
+  settled: ReadonlySet<string>,
+): MatchMiss[] {
+  const pair = mappings[0]!.pair;
+  const notes: MatchMiss[] = [];
+  for (const r of records) {
+    if (settled.has(r.id) || stamped(r, mappings)) continue;
+    const keys = matchedBy(r, mappings);
+    if (keys !== null) notes.push({ pair, marketingId: r.id, keys, matcher });
+  }
+  return notes;
+}
