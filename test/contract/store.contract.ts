@@ -415,6 +415,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.laterOutboxRecords(0, records)).size).toBe(3);
       });
 
+      it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {
+        const write = (key: string, recordId: string, field: string, after: string) => ({
+          key,
+          phase: "qualification",
+          side: "marketing" as const,
+          system: "hubspot",
+          object: "contacts",
+          recordId,
+          upsertOn: null,
+          associations: [],
+          fields: [{ field, before: null, after, rule: "test" }],
+          personId: recordId,
+          email: `Zoë.${recordId}@Example.com`,
+          group: null,
+        });
+        await store.commitBatch(batch(1, { outbox: [write("qualification:7", "7", "leadloop_status", "mql")] }));
+        await store.commitBatch(batch(2, { outboxRefused: ["qualification:7"] }));
+        // 73 writes in one commit (more than one multi-row statement holds), 201 decided twice in it.
+        const many = Array.from({ length: 72 }, (_, i) => write(`qualification:${200 + i}`, String(200 + i), "leadloop_score", `${i}`));
+        await store.commitBatch(
+          batch(3, {
+            outbox: [
+              ...many.slice(0, 40),
+              write("qualification:201", "201", "leadloop_status", "mql"),
+              write("qualification:7", "7", "leadloop_status", "mql"),
+              ...many.slice(40),
+            ],
+          }),
+        );
+        const pending = await store.listOutbox();
+        expect(pending.map((e) => e.key)).toEqual(many.map((w) => w.key));
+        expect(pending[1]!.fields).toEqual([
+          { field: "leadloop_score", before: null, after: "1", rule: "test" },
+          { field: "leadloop_status", before: null, after: "mql", rule: "test" },
+        ]);
+        expect(pending[71]!.email).toBe("Zoë.271@Example.com");
+        // The same values again: still refused, waiting for a change or a retry.
+        expect((await store.listOutbox({ refused: true })).map((e) => e.key)).toEqual(["qualification:7"]);
+      });
+
       it("keeps snapshots of different links apart and survives a retirement", async () => {
         const { linkIds } = await store.commitBatch(
           batch(1, {

@@ -5,6 +5,30 @@ import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
 
+/** Rows per INSERT statement, largest first; every count is made of these (the last is 1). */
+const INSERT_ROWS = [50, 10, 1] as const;
+
+const INSERT_SQL = new Map<number, string>(
+  INSERT_ROWS.map((rows) => [
+    rows,
+    `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
+     VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+     ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
+       object = excluded.object, write = excluded.write, grp = excluded.grp,
+       decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
+  ]),
+);
+
+/** Inserts (or replaces by key) the rows in multi-row statements of INSERT_ROWS sizes, in order. */
+function insertChunks(sql: Statements, rows: readonly unknown[][]): void {
+  let start = 0;
+  for (const size of INSERT_ROWS) {
+    if (rows.length - start < size) continue;
+    const statement = sql.get(INSERT_SQL.get(size)!);
+    for (; rows.length - start >= size; start += size) statement.run(rows.slice(start, start + size).flat());
+  }
+}
+
 interface OutboxRow {
   seq: number;
   key: string;
@@ -35,30 +59,45 @@ export class OutboxTable {
   constructor(private readonly sql: Statements) {}
 
   /**
-   * Keeps a decided write. A write decided again replaces the pending one's values (fields it does not
-   * name are kept); a refused one stays refused when the new decision writes the same values, so it
-   * waits for a change or a retry instead of being sent on every run.
+   * Keeps decided writes, in order. A write decided again replaces the pending one's values (fields it
+   * does not name are kept); a refused one stays refused when the new decision writes the same values,
+   * so it waits for a change or a retry instead of being sent on every run. A commit's writes are looked
+   * up and inserted a chunk at a time (one statement per chunk, not two per write): a page keeps a
+   * hundred of them.
    */
-  put(decided: OutboxWrite, runId: string, at: string): void {
-    const old = this.sql
-      .get<{ write: string; refusedAt: string | null }>(
-        "SELECT write, refused_at AS refusedAt FROM outbox WHERE key = ?",
-      )
-      .get(decided.key);
-    const merged = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
-    // Fields in one order, so the same write decided again is the same text (and stays refused).
-    const write = { ...merged, fields: [...merged.fields].sort((a, b) => a.field.localeCompare(b.field)) };
-    const text = toJsonText(write, `the outbox write ${write.key}`);
-    const refusedAt = old?.refusedAt && old.write === text ? old.refusedAt : null;
-    this.sql
-      .get(
-        `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
-           object = excluded.object, write = excluded.write, grp = excluded.grp,
-           decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
-      )
-      .run(write.key, write.phase, write.system, write.object, text, write.group, at, runId, refusedAt);
+  putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
+    if (decided.length === 0) return;
+    const held = this.held(decided.map((w) => w.key));
+    const rows = new Map<string, unknown[]>();
+    for (const write of decided) {
+      const old = held.get(write.key);
+      const merged = old ? withEarlierFields(write, old.write) : write;
+      // Fields in one order, so the same write decided again is the same text (and stays refused).
+      const kept = { ...merged, fields: [...merged.fields].sort((x, y) => x.field.localeCompare(y.field)) };
+      const text = toJsonText(kept, `the outbox write ${kept.key}`)!;
+      const refusedAt = old?.refusedAt && old.text === text ? old.refusedAt : null;
+      // A key decided twice in one commit: the second sees the first as the pending write, and the row
+      // keeps the place (the seq) of the first decision.
+      held.set(kept.key, { write: kept, text, refusedAt });
+      rows.set(kept.key, [kept.key, kept.phase, kept.system, kept.object, text, kept.group, at, runId, refusedAt]);
+    }
+    insertChunks(this.sql, [...rows.values()]);
+  }
+
+  /** The pending or refused writes held under these keys. */
+  private held(keys: readonly string[]): Map<string, { write: OutboxWrite; text: string; refusedAt: string | null }> {
+    const found = new Map<string, { write: OutboxWrite; text: string; refusedAt: string | null }>();
+    for (const chunk of inListChunks(keys)) {
+      const rows = this.sql
+        .get<{ key: string; write: string; refusedAt: string | null }>(
+          `SELECT key, write, refused_at AS refusedAt FROM outbox WHERE key IN (${chunk.placeholders})`,
+        )
+        .all(...chunk.params);
+      for (const row of rows) {
+        found.set(row.key, { write: fromJsonText(row.write) as OutboxWrite, text: row.write, refusedAt: row.refusedAt });
+      }
+    }
+    return found;
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
