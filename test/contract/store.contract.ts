@@ -177,6 +177,56 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.countLinks("contact")).toBe(3);
       });
 
+      it("settles a page of links read back in one commit, each with its own snapshots, beside a re-pointed and a new one", async () => {
+        const person = (i: number) => ({
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: `90${i}`,
+          crmType: "Lead",
+          crmId: `00Q9${String(i).padStart(4, "0")}`,
+          matchKey: `renée.${i}@exämple.com`,
+        });
+        const first = await store.commitBatch(
+          batch(1, {
+            links: Array.from({ length: 64 }, (_, i) => ({
+              ...person(i),
+              snapshots: {
+                email: { marketing: `Renée.${i}@Exämple.com`, crm: `renee.${i}@example.com` },
+                title: { marketing: null, crm: null },
+              },
+            })),
+          }),
+        );
+        const ids = first.linkIds;
+        const again = await store.commitBatch(
+          batch(2, {
+            links: [
+              // 63 read back with a new title on the CRM side only.
+              ...Array.from({ length: 63 }, (_, i) => ({
+                ...person(i),
+                linkId: ids[i],
+                snapshots: { title: { marketing: null, crm: `Directrice ${i}` } },
+              })),
+              // Converted since it was read: the write re-points the link it names.
+              { ...person(63), crmType: "Contact", crmId: "0039ZZZZ", linkId: ids[63], snapshots: { title: { marketing: "CEO", crm: "CEO" } } },
+              { ...person(64), snapshots: { title: { marketing: "Gérante", crm: "Gérante" } } },
+            ],
+          }),
+        );
+        expect(again.linkIds.slice(0, 64)).toEqual(ids);
+        expect(again.linkIds[64]).not.toBeUndefined();
+        expect(new Set(again.linkIds).size).toBe(65);
+        const snapshots = await store.getSnapshots(again.linkIds as number[]);
+        expect(snapshots.get(ids[5]!)).toEqual({
+          email: { marketing: "Renée.5@Exämple.com", crm: "renee.5@example.com", syncedAt: at(1) },
+          title: { marketing: null, crm: "Directrice 5", syncedAt: at(2) },
+        });
+        expect(snapshots.get(ids[63]!)?.title).toEqual({ marketing: "CEO", crm: "CEO", syncedAt: at(2) });
+        expect(snapshots.get(again.linkIds[64]!)).toEqual({ title: { marketing: "Gérante", crm: "Gérante", syncedAt: at(2) } });
+        expect(await store.findLinkByMarketing("contact", "905")).toMatchObject({ id: ids[5], updatedAt: at(2), createdAt: at(1) });
+        expect(await store.findLinkByMarketing("contact", "9063")).toMatchObject({ id: ids[63], crmType: "Contact", crmId: "0039ZZZZ" });
+      });
+
       it("refuses to link a CRM record another active link holds, changing nothing", async () => {
         await store.commitBatch(batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }));
         const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };

@@ -2,32 +2,20 @@
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { OutboxEntry, OutboxGroupEffect, OutboxWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
+import { inRowChunks, ROWS_PER_STATEMENT, valuesPlaceholders } from "./multi-row.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
 
-/** Rows per INSERT statement, largest first; every count is made of these (the last is 1). */
-const INSERT_ROWS = [50, 10, 1] as const;
-
-const INSERT_SQL = new Map<number, string>(
-  INSERT_ROWS.map((rows) => [
-    rows,
-    `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
-     VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+/** `INSERT ... VALUES (...), (...)` of `rows` writes; a key held already is replaced in place. */
+function insertSql(rows: number): string {
+  return `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
+     VALUES ${valuesPlaceholders(rows, 9)}
      ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
        object = excluded.object, write = excluded.write, grp = excluded.grp,
-       decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
-  ]),
-);
-
-/** Inserts (or replaces by key) the rows in multi-row statements of INSERT_ROWS sizes, in order. */
-function insertChunks(sql: Statements, rows: readonly unknown[][]): void {
-  let start = 0;
-  for (const size of INSERT_ROWS) {
-    if (rows.length - start < size) continue;
-    const statement = sql.get(INSERT_SQL.get(size)!);
-    for (; rows.length - start >= size; start += size) statement.run(rows.slice(start, start + size).flat());
-  }
+       decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`;
 }
+
+const INSERT_SQL = new Map(ROWS_PER_STATEMENT.map((rows) => [rows, insertSql(rows)]));
 
 interface OutboxRow {
   seq: number;
@@ -81,7 +69,7 @@ export class OutboxTable {
       held.set(kept.key, { write: kept, text, refusedAt });
       rows.set(kept.key, [kept.key, kept.phase, kept.system, kept.object, text, kept.group, at, runId, refusedAt]);
     }
-    insertChunks(this.sql, [...rows.values()]);
+    inRowChunks([...rows.values()], (size, params) => this.sql.get(INSERT_SQL.get(size)!).run(params));
   }
 
   /** The pending or refused writes held under these keys. */
