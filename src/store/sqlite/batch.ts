@@ -55,7 +55,7 @@ export function writeBatch(
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
-  tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
+  for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];

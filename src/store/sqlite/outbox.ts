@@ -2,20 +2,8 @@
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { OutboxEntry, OutboxGroupEffect, OutboxWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
-import { inRowChunks, ROWS_PER_STATEMENT, valuesPlaceholders } from "./multi-row.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
-
-/** `INSERT ... VALUES (...), (...)` of `rows` writes; a key held already is replaced in place. */
-function insertSql(rows: number): string {
-  return `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
-     VALUES ${valuesPlaceholders(rows, 9)}
-     ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
-       object = excluded.object, write = excluded.write, grp = excluded.grp,
-       decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`;
-}
-
-const INSERT_SQL = new Map(ROWS_PER_STATEMENT.map((rows) => [rows, insertSql(rows)]));
 
 interface OutboxRow {
   seq: number;
@@ -47,45 +35,30 @@ export class OutboxTable {
   constructor(private readonly sql: Statements) {}
 
   /**
-   * Keeps decided writes, in order. A write decided again replaces the pending one's values (fields it
-   * does not name are kept); a refused one stays refused when the new decision writes the same values,
-   * so it waits for a change or a retry instead of being sent on every run. A commit's writes are looked
-   * up and inserted a chunk at a time (one statement per chunk, not two per write): a page keeps a
-   * hundred of them.
+   * Keeps a decided write. A write decided again replaces the pending one's values (fields it does not
+   * name are kept); a refused one stays refused when the new decision writes the same values, so it
+   * waits for a change or a retry instead of being sent on every run.
    */
-  putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
-    if (decided.length === 0) return;
-    const held = this.held(decided.map((w) => w.key));
-    const rows = new Map<string, unknown[]>();
-    for (const write of decided) {
-      const old = held.get(write.key);
-      const merged = old ? withEarlierFields(write, old.write) : write;
-      // Fields in one order, so the same write decided again is the same text (and stays refused).
-      const kept = { ...merged, fields: [...merged.fields].sort((x, y) => x.field.localeCompare(y.field)) };
-      const text = toJsonText(kept, `the outbox write ${kept.key}`)!;
-      const refusedAt = old?.refusedAt && old.text === text ? old.refusedAt : null;
-      // A key decided twice in one commit: the second sees the first as the pending write, and the row
-      // keeps the place (the seq) of the first decision.
-      held.set(kept.key, { write: kept, text, refusedAt });
-      rows.set(kept.key, [kept.key, kept.phase, kept.system, kept.object, text, kept.group, at, runId, refusedAt]);
-    }
-    inRowChunks([...rows.values()], (size, params) => this.sql.get(INSERT_SQL.get(size)!).run(params));
-  }
-
-  /** The pending or refused writes held under these keys. */
-  private held(keys: readonly string[]): Map<string, { write: OutboxWrite; text: string; refusedAt: string | null }> {
-    const found = new Map<string, { write: OutboxWrite; text: string; refusedAt: string | null }>();
-    for (const chunk of inListChunks(keys)) {
-      const rows = this.sql
-        .get<{ key: string; write: string; refusedAt: string | null }>(
-          `SELECT key, write, refused_at AS refusedAt FROM outbox WHERE key IN (${chunk.placeholders})`,
-        )
-        .all(...chunk.params);
-      for (const row of rows) {
-        found.set(row.key, { write: fromJsonText(row.write) as OutboxWrite, text: row.write, refusedAt: row.refusedAt });
-      }
-    }
-    return found;
+  put(decided: OutboxWrite, runId: string, at: string): void {
+    const old = this.sql
+      .get<{ write: string; refusedAt: string | null }>(
+        "SELECT write, refused_at AS refusedAt FROM outbox WHERE key = ?",
+      )
+      .get(decided.key);
+    const merged = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
+    // Fields in one order, so the same write decided again is the same text (and stays refused).
+    const write = { ...merged, fields: [...merged.fields].sort((a, b) => a.field.localeCompare(b.field)) };
+    const text = toJsonText(write, `the outbox write ${write.key}`);
+    const refusedAt = old?.refusedAt && old.write === text ? old.refusedAt : null;
+    this.sql
+      .get(
+        `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
+           object = excluded.object, write = excluded.write, grp = excluded.grp,
+           decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
+      )
+      .run(write.key, write.phase, write.system, write.object, text, write.group, at, runId, refusedAt);
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
