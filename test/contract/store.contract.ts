@@ -177,6 +177,56 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.countLinks("contact")).toBe(3);
       });
 
+      it("settles a page of links read back in one commit, each with its own snapshots, beside a re-pointed and a new one", async () => {
+        const person = (i: number) => ({
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: `90${i}`,
+          crmType: "Lead",
+          crmId: `00Q9${String(i).padStart(4, "0")}`,
+          matchKey: `renée.${i}@exämple.com`,
+        });
+        const first = await store.commitBatch(
+          batch(1, {
+            links: Array.from({ length: 64 }, (_, i) => ({
+              ...person(i),
+              snapshots: {
+                email: { marketing: `Renée.${i}@Exämple.com`, crm: `renee.${i}@example.com` },
+                title: { marketing: null, crm: null },
+              },
+            })),
+          }),
+        );
+        const ids = first.linkIds;
+        const again = await store.commitBatch(
+          batch(2, {
+            links: [
+              // 63 read back with a new title on the CRM side only.
+              ...Array.from({ length: 63 }, (_, i) => ({
+                ...person(i),
+                linkId: ids[i],
+                snapshots: { title: { marketing: null, crm: `Directrice ${i}` } },
+              })),
+              // Converted since it was read: the write re-points the link it names.
+              { ...person(63), crmType: "Contact", crmId: "0039ZZZZ", linkId: ids[63], snapshots: { title: { marketing: "CEO", crm: "CEO" } } },
+              { ...person(64), snapshots: { title: { marketing: "Gérante", crm: "Gérante" } } },
+            ],
+          }),
+        );
+        expect(again.linkIds.slice(0, 64)).toEqual(ids);
+        expect(again.linkIds[64]).not.toBeUndefined();
+        expect(new Set(again.linkIds).size).toBe(65);
+        const snapshots = await store.getSnapshots(again.linkIds as number[]);
+        expect(snapshots.get(ids[5]!)).toEqual({
+          email: { marketing: "Renée.5@Exämple.com", crm: "renee.5@example.com", syncedAt: at(1) },
+          title: { marketing: null, crm: "Directrice 5", syncedAt: at(2) },
+        });
+        expect(snapshots.get(ids[63]!)?.title).toEqual({ marketing: "CEO", crm: "CEO", syncedAt: at(2) });
+        expect(snapshots.get(again.linkIds[64]!)).toEqual({ title: { marketing: "Gérante", crm: "Gérante", syncedAt: at(2) } });
+        expect(await store.findLinkByMarketing("contact", "905")).toMatchObject({ id: ids[5], updatedAt: at(2), createdAt: at(1) });
+        expect(await store.findLinkByMarketing("contact", "9063")).toMatchObject({ id: ids[63], crmType: "Contact", crmId: "0039ZZZZ" });
+      });
+
       it("refuses to link a CRM record another active link holds, changing nothing", async () => {
         await store.commitBatch(batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)] }));
         const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
@@ -413,6 +463,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         // 103's later write was refused: it waits for a retry, not for this drain.
         expect(await store.laterOutboxRecords(third!.seq, records)).toEqual(new Set(["hubspot\u0000contacts\u0000101"]));
         expect((await store.laterOutboxRecords(0, records)).size).toBe(3);
+      });
+
+      it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {
+        const write = (key: string, recordId: string, field: string, after: string) => ({
+          key,
+          phase: "qualification",
+          side: "marketing" as const,
+          system: "hubspot",
+          object: "contacts",
+          recordId,
+          upsertOn: null,
+          associations: [],
+          fields: [{ field, before: null, after, rule: "test" }],
+          personId: recordId,
+          email: `Zoë.${recordId}@Example.com`,
+          group: null,
+        });
+        await store.commitBatch(batch(1, { outbox: [write("qualification:7", "7", "leadloop_status", "mql")] }));
+        await store.commitBatch(batch(2, { outboxRefused: ["qualification:7"] }));
+        // 73 writes in one commit (more than one multi-row statement holds), 201 decided twice in it.
+        const many = Array.from({ length: 72 }, (_, i) => write(`qualification:${200 + i}`, String(200 + i), "leadloop_score", `${i}`));
+        await store.commitBatch(
+          batch(3, {
+            outbox: [
+              ...many.slice(0, 40),
+              write("qualification:201", "201", "leadloop_status", "mql"),
+              write("qualification:7", "7", "leadloop_status", "mql"),
+              ...many.slice(40),
+            ],
+          }),
+        );
+        const pending = await store.listOutbox();
+        expect(pending.map((e) => e.key)).toEqual(many.map((w) => w.key));
+        expect(pending[1]!.fields).toEqual([
+          { field: "leadloop_score", before: null, after: "1", rule: "test" },
+          { field: "leadloop_status", before: null, after: "mql", rule: "test" },
+        ]);
+        expect(pending[71]!.email).toBe("Zoë.271@Example.com");
+        // The same values again: still refused, waiting for a change or a retry.
+        expect((await store.listOutbox({ refused: true })).map((e) => e.key)).toEqual(["qualification:7"]);
       });
 
       it("keeps snapshots of different links apart and survives a retirement", async () => {

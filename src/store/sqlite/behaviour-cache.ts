@@ -2,7 +2,7 @@
 // properties, per email address from the bulk forms and email events APIs), the behaviour signals each
 // contact showed when last read, and small facts the store keeps with their time (the portal's tier).
 import type { BehaviourMark, CachedActivity, StoreFact } from "../port.js";
-import { inListChunks } from "./in-list.js";
+import { inListChunks, MAX_IN_LIST } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
 export class BehaviourCacheTable {
@@ -40,7 +40,10 @@ export class BehaviourCacheTable {
         .all(...chunk.params, since);
       for (const row of rows) out.push({ ...row, properties: JSON.parse(row.properties) as Record<string, string> });
     }
-    return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+    // One chunk is already in order; chunks are merged in the same (binary) order SQLite sorted by. A
+    // locale-aware sort of a page's thousands of activities cost more than reading them.
+    if (ownerKeys.length <= MAX_IN_LIST) return out;
+    return out.sort((a, b) => byBinary(a.occurredAt, b.occurredAt) || byBinary(a.id, b.id));
   }
 
   /** Activities older than `before` have decayed out of every score: dropped. */
@@ -83,4 +86,8 @@ export class BehaviourCacheTable {
   fact(name: string): StoreFact | undefined {
     return this.sql.get<StoreFact>("SELECT name, value, at FROM store_facts WHERE name = ?").get(name);
   }
+}
+
+function byBinary(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

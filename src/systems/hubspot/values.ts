@@ -12,7 +12,8 @@ export function fromHubspotValue(raw: string | number | boolean | null | undefin
   if (raw === null || raw === undefined) return null;
   const text = String(raw);
   if (text.trim() === "") return null;
-  if (ISO_DATETIME.test(text)) {
+  // Most values are not date-times: the `T` at index 10 rules them out before the regex runs.
+  if (text.length >= 16 && text.charCodeAt(10) === 84 && ISO_DATETIME.test(text)) {
     const at = new Date(text);
     if (!Number.isNaN(at.getTime())) return at.toISOString();
   }

@@ -12,7 +12,8 @@ export function toCanonical(value: unknown): FieldValue {
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "string") {
     if (value === "") return null;
-    if (SF_DATETIME.test(value)) {
+    // Most strings are not dateTimes: the `T` at index 10 rules them out before the regex runs.
+    if (value.length >= 19 && value.charCodeAt(10) === 84 && SF_DATETIME.test(value)) {
       const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
       if (!Number.isNaN(ms)) return new Date(ms).toISOString();
     }
@@ -24,14 +25,22 @@ export function toCanonical(value: unknown): FieldValue {
 
 /** `Owner.Email` from `{Owner: {attributes, Email}}`; names compare without regard to case. */
 function pick(record: Record<string, unknown>, path: string): unknown {
+  // Salesforce answers with the API names as the query spelled them, so the key is almost always there
+  // as asked: look it up directly, and search the keys case-blind only when it is not.
+  if (path.indexOf(".") < 0) return Object.hasOwn(record, path) ? record[path] : keyBlind(record, path);
   let current: unknown = record;
   for (const part of path.split(".")) {
     if (typeof current !== "object" || current === null) return null;
-    const entries = Object.entries(current as Record<string, unknown>);
-    const lower = part.toLowerCase();
-    current = entries.find(([k]) => k.toLowerCase() === lower)?.[1];
+    const object = current as Record<string, unknown>;
+    current = Object.hasOwn(object, part) ? object[part] : keyBlind(object, part);
   }
   return current;
+}
+
+function keyBlind(object: Record<string, unknown>, name: string): unknown {
+  const lower = name.toLowerCase();
+  for (const key in object) if (key.toLowerCase() === lower) return object[key];
+  return undefined;
 }
 
 /** A query row → SourceRecord with the asked fields flattened under the names the caller used. */

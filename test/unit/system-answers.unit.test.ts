@@ -1,0 +1,73 @@
+// The checks of HubSpot and Salesforce answers at the adapters' edge: cheap enough for pages of
+// thousands of records, and still refusing what the adapters could not read, naming where.
+import { objectPage, searchPage } from "../../src/systems/hubspot/schemas.js";
+import { fromSalesforceRecord } from "../../src/systems/salesforce/values.js";
+
+const contact = (id: number | string, properties?: unknown) => ({
+  id,
+  ...(properties === undefined ? {} : { properties }),
+  createdAt: "2026-11-02T08:15:00.000Z",
+  updatedAt: "2026-11-30T17:45:12.345Z",
+  archived: false,
+});
+
+describe("HubSpot object pages", () => {
+  it("pass property values through as HubSpot sent them, and an object without properties as empty", () => {
+    const parsed = objectPage.parse({
+      results: [
+        contact(101, { email: "Zoë.Müller@Example.com", firstname: "Zoë", hs_analytics_num_visits: 3, hs_is_unworked: true, phone: null }),
+        contact("102"),
+      ],
+      paging: { next: { after: 102 } },
+    });
+    expect(parsed.results[0]).toMatchObject({
+      id: "101",
+      properties: { email: "Zoë.Müller@Example.com", firstname: "Zoë", hs_analytics_num_visits: 3, hs_is_unworked: true, phone: null },
+    });
+    expect(parsed.results[1]!.properties).toEqual({});
+    expect(parsed.paging?.next?.after).toBe("102");
+  });
+
+  it("refuse a property value that is not a string, number, boolean or null, naming the property", () => {
+    const bad = searchPage.safeParse({
+      total: 2,
+      results: [contact(1, { firstname: "José" }), contact(2, { firstname: "Ana", address: { city: "Málaga" } })],
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "results.1.properties.address: expected a string, number, boolean or null, got object",
+    ]);
+    const notAnObject = objectPage.safeParse({ results: [contact(3, ["Zoë"])] });
+    expect(notAnObject.error!.issues[0]!.path).toEqual(["results", 0, "properties"]);
+  });
+});
+
+describe("Salesforce query rows", () => {
+  it("read fields as the query spelled them, or in another case, and related fields by their path", () => {
+    const row = {
+      attributes: { type: "Lead" },
+      Id: "00Q5g00000AbCdE",
+      Email: "zoe.muller@example.com",
+      company: "Müller & Fils",
+      Owner: { attributes: { type: "User" }, Email: "Rep.One@Example.com" },
+      SystemModstamp: "2026-11-30T17:45:12.000+0000",
+      LastModifiedDate: "2026-11-30T17:45:12.000+0000",
+      Description: "T-shirt sizes: S, M, L",
+    };
+    const record = fromSalesforceRecord("Lead", row, ["Email", "Company", "Owner.Email", "owner.email", "LastModifiedDate", "Description", "Title"]);
+    expect(record).toEqual({
+      object: "Lead",
+      id: "00Q5g00000AbCdE",
+      modifiedAt: "2026-11-30T17:45:12.000Z",
+      fields: {
+        Email: "zoe.muller@example.com",
+        Company: "Müller & Fils",
+        "Owner.Email": "Rep.One@Example.com",
+        "owner.email": "Rep.One@Example.com",
+        LastModifiedDate: "2026-11-30T17:45:12.000Z",
+        Description: "T-shirt sizes: S, M, L",
+        Title: null,
+      },
+    });
+  });
+});
