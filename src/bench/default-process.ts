@@ -20,7 +20,8 @@ export type DefaultReply = { result: DefaultScenarios } | { error: string };
 /** Runs the default scenarios in a child process and resolves to their figures. */
 export function runDefaultScenariosApart(request: DefaultRequest): Promise<DefaultScenarios> {
   // The child inherits stderr (its failures show) but not the bench's --json stdout.
-  const child = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  // --expose-gc: each run's retained heap is measured after a full collection (measure-run.ts).
+  const child = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
   return new Promise<DefaultScenarios>((resolve, reject) => {
     let reply: DefaultReply | undefined;
     child.once("message", (message: DefaultReply) => {

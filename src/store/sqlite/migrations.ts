@@ -470,7 +470,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 16,
-    name: "compact behaviour cache (times in ms, kind, source and properties stored once per distinct set), audit (one row per record written, one per field under it), written values (system, object and field by number) and behaviour marks (no rowid, time in ms); audit_names becomes the store's names",
+    name: "compact behaviour cache (times in ms, kind, source and properties stored once per distinct set), audit (one row per record written, one per field under it), written values (system, object and field by number), behaviour marks (no rowid, time in ms), person scores and lead statuses (no rowid); audit_names becomes the store's names",
     // Where a 10k-contact store's bytes went at ffa0616 (`storeTableBytesPerRecord`): the behaviour cache
     // 1,980 per contact and the audit 1,916. A cached activity repeated its page's URL and title or its
     // email's campaign and subject as JSON, and its time as ISO text; it now names a behaviour_details row
@@ -481,7 +481,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // by record) and its fields are rows under it, numbered within it. The audit_log view keeps the old
     // shape, its id the write's id times 4,096 plus the field's number. The names the audit numbered
     // (audit_names) are the store's names now (`names`): written values number their system/object and
-    // field by them too. Behaviour marks lose their rowid (a TEXT key was kept twice) and keep their time
+    // field by them too. Behaviour marks, person scores and lead statuses lose their rowid (a TEXT key
+    // was kept twice: in the table and its automatic index); marks keep their time
     // in ms; their signatures are kept compactly by behaviour-cache.ts from now on (older ones read as
     // they are).
     sql: `
@@ -592,6 +593,33 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM behaviour_marks;
       DROP TABLE behaviour_marks;
       ALTER TABLE behaviour_marks_compact RENAME TO behaviour_marks;
+
+      CREATE TABLE person_scores_compact (
+        person_id    TEXT PRIMARY KEY CHECK (person_id <> ''),
+        email        TEXT,
+        name         TEXT,
+        score        REAL NOT NULL,
+        fit          REAL NOT NULL,
+        behaviour    REAL NOT NULL,
+        near_missing TEXT,
+        owner_email  TEXT,
+        scored_at    TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO person_scores_compact SELECT person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at
+        FROM person_scores;
+      DROP TABLE person_scores;
+      ALTER TABLE person_scores_compact RENAME TO person_scores;
+      CREATE INDEX person_scores_owner ON person_scores (owner_email, score DESC);
+      CREATE INDEX person_scores_near ON person_scores (near_missing) WHERE near_missing IS NOT NULL;
+
+      CREATE TABLE lead_statuses_compact (
+        crm_id TEXT PRIMARY KEY CHECK (crm_id <> ''),
+        status TEXT,
+        at     TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO lead_statuses_compact (crm_id, status, at) SELECT crm_id, status, at FROM lead_statuses;
+      DROP TABLE lead_statuses;
+      ALTER TABLE lead_statuses_compact RENAME TO lead_statuses;
     `,
   },
 ];
