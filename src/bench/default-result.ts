@@ -47,6 +47,8 @@ export interface DefaultResult {
   peakRssMb: number;
   /** The highest V8 used heap of any run in leadloop's process. */
   peakHeapUsedMb: number;
+  /** The highest heap any run left behind after a full collection (what leadloop keeps between runs). */
+  retainedHeapMb: number | null;
   /** The emulator process's highest RSS over the runs (not leadloop's). */
   emulatorsPeakRssMb: number;
   /** The engine's page path (store look-ups + map + merge + plan), records per second; null when skipped. */
@@ -100,6 +102,9 @@ export function defaultResult(
     recordsPerSecond: Math.round(d.records / d.firstLoad.seconds),
     peakRssMb: Math.max(...Object.values(runs).map((r) => r.peakRssMb)),
     peakHeapUsedMb: Math.max(...Object.values(runs).map((r) => r.peakHeapUsedMb)),
+    retainedHeapMb: Object.values(runs).some((r) => r.retainedHeapMb !== null)
+      ? Math.max(...Object.values(runs).map((r) => r.retainedHeapMb ?? 0))
+      : null,
     emulatorsPeakRssMb: Math.max(...Object.values(runs).map((r) => r.emulatorsPeakRssMb ?? 0)),
     engineRecordsPerSecond,
     storeBytesPerRecord: Math.round(d.storeBytes / d.records),

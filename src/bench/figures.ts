@@ -46,6 +46,12 @@ export interface PhaseFigures {
   peakRssMb: number;
   /** The bench process's highest V8 used heap over the run (what leadloop's own objects take). */
   peakHeapUsedMb: number;
+  /**
+   * V8's used heap after a full collection at the run's end: what leadloop keeps from one run to the
+   * next (the peak also counts garbage not collected yet). Null where the process cannot force a
+   * collection (only the default configuration's own process runs with --expose-gc).
+   */
+  retainedHeapMb: number | null;
   /** The emulator process's highest RSS over the run; null when the emulators share the bench's process. */
   emulatorsPeakRssMb: number | null;
   /** ceil(records / batch size) per system. */

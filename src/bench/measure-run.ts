@@ -49,6 +49,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
   const peak = rss.stop();
+  const retained = retainedHeap();
   const { hubspot, salesforce, emulatorsPeakRssBytes } = await tally.stop();
   if (summary.status !== "succeeded") throw new Error(`bench sync run ended ${summary.status}`);
 
@@ -63,6 +64,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     ...ownCpu(used, n, emulatorsPeakRssBytes !== null),
     peakRssMb: mb(peak.rss),
     peakHeapUsedMb: mb(peak.heapUsed),
+    retainedHeapMb: retained === null ? null : mb(retained),
     emulatorsPeakRssMb: emulatorsPeakRssBytes === null ? null : mb(emulatorsPeakRssBytes),
     batchMinimum: minimum,
     apiCalls: { hubspot: hubspot.total, salesforce: salesforce.total },
@@ -87,6 +89,14 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     ...(byOperation ? { writtenByOperation: byOperation } : {}),
     endpoints: { hubspot: hubspot.byEndpoint, salesforce: salesforce.byEndpoint },
   };
+}
+
+/** The used heap after a full collection, when the process was started with --expose-gc; else null. */
+function retainedHeap(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== "function") return null;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 /**

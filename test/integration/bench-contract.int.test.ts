@@ -57,6 +57,13 @@ describe("npm run bench -- --json", () => {
     expect(d.emulatorsRssAfterSeedMb as number).toBeGreaterThan(20);
     expect(d.peakHeapUsedMb as number).toBeGreaterThan(0);
     expect(d.peakHeapUsedMb as number).toBeLessThan(d.peakRssMb as number);
+    // The scenarios run in a process of their own, started with --expose-gc: each run's heap after a
+    // full collection is measured, and it is no more than the run's peak.
+    expect(d.retainedHeapMb as number).toBeGreaterThan(0);
+    for (const run of Object.values(d.runs as Record<string, { retainedHeapMb: number | null; peakHeapUsedMb: number }>)) {
+      expect(run.retainedHeapMb).not.toBeNull();
+      expect(run.retainedHeapMb!).toBeLessThanOrEqual(run.peakHeapUsedMb + 1);
+    }
 
     // Every run's calls by class, and the first load created what the funnel qualified.
     const runs = d.runs as Record<

@@ -283,7 +283,7 @@ describe("SQLite state store file", () => {
       rows[3],
       ["run-3", "2025-03-12T08:00:00.000Z", ...rows[1]!.slice(2)],
     ]);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM audit_names WHERE name = ?").get(rule)).toEqual({ n: 1 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM names WHERE name = ?").get(rule)).toEqual({ n: 1 });
     db.close();
   });
 

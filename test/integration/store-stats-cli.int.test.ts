@@ -58,8 +58,10 @@ describe("leadloop store stats", () => {
     // The first load wrote and audited fields, and linked contacts.
     expect(byName.get("links")!.rows).toBeGreaterThanOrEqual(stats.linkedContacts);
     expect(byName.get("audit_rows")!.rows).toBeGreaterThan(0);
-    expect(byName.get("audit_rows")!.indexBytes).toBeGreaterThan(0);
-    // audit_log is a view over audit_rows: it owns no pages and is not listed.
+    // A write's fields are rows under it: fewer writes than fields, and the writes carry the record index.
+    expect(byName.get("audit_writes")!.rows).toBeLessThan(byName.get("audit_rows")!.rows);
+    expect(byName.get("audit_writes")!.indexBytes).toBeGreaterThan(0);
+    // audit_log is a view over audit_writes and audit_rows: it owns no pages and is not listed.
     expect(byName.has("audit_log")).toBe(false);
     // Every table owns at least its root page; the pages of all tables and indexes fit in the file
     // (the WAL may hold pages not yet checkpointed).

@@ -1,67 +1,89 @@
-// The audit log: one row per field a write changed, with the rule that decided it (`explain`). Rows
-// name their run, system, object, operation, field and rule by number (audit_names, each text stored
-// once) and their time in epoch milliseconds: what was ~190 bytes a row is now the record id, the values
-// and a few small integers (migration 10; the audit_log view shows rows in the old shape).
+// The audit log: one row per field a write changed, with the rule that decided it (`explain`). A write
+// (run, time, system, object, record, operation) is one audit_writes row, indexed by record, and its
+// fields are audit_rows under it, numbered within it (migration 16); names are numbers (names.ts, each
+// text stored once) and times epoch milliseconds. The audit_log view shows rows in
+// the old shape.
 import type { AuditEntry } from "../port.js";
 import { inListChunks } from "./in-list.js";
+import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
 
-/** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
-const NAME_CACHE_LIMIT = 10_000;
-
-/** Rows per INSERT statement, largest first; every count is made of these (the last is 1). */
+/** Field rows per INSERT statement, largest first; every count is made of these (the last is 1). */
 const INSERT_ROWS = [50, 10, 1] as const;
 
 const INSERT_SQL = new Map<number, string>(
   INSERT_ROWS.map((rows) => [
     rows,
-    `INSERT INTO audit_rows (run, at_ms, system, object, record_id, operation, field, before_value,
-       after_value, rule) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    `INSERT INTO audit_rows (write, n, field, rule, before_value, after_value)
+       VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
   ]),
 );
 
-/** An audit entry as its row holds it: the time in epoch milliseconds. */
-type AuditRow = Omit<AuditEntry, "at"> & { id: number; atMs: number };
+/**
+ * Fields one audit_writes row numbers at most: the audit_log view's id is the write's id times this
+ * plus the field's number, so a longer write goes on under a second row.
+ */
+export const FIELDS_PER_WRITE = 4096;
+
+/** An audit entry as its rows hold it: the time in epoch milliseconds. */
+type AuditRow = Omit<AuditEntry, "at"> & { writeId: number; n: number; atMs: number };
+
+/** A field row waiting for its INSERT: write id, number, field, rule, before, after. */
+type FieldRow = [number, number, number, number, string | null, string | null];
 
 export class AuditTable {
-  /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
-  private readonly names = new Map<string, number>();
   private lastAt = "";
   private lastAtMs = 0;
 
-  constructor(private readonly sql: Statements) {}
+  constructor(
+    private readonly sql: Statements,
+    private readonly names: NameTable,
+  ) {}
 
   /**
-   * Adds the entries in multi-row INSERTs of a few fixed sizes (a page's commit holds one row per field
-   * written, often a hundred or more): one statement per chunk instead of one per row.
+   * Adds the entries: one audit_writes row for each run of consecutive entries of the same run, time,
+   * system, object, record and operation (a write's fields come together), and one audit_rows row per
+   * entry under it, in multi-row INSERTs of a few fixed sizes (a page's commit holds one row per field
+   * written, often a hundred or more).
    */
   addAll(entries: readonly AuditEntry[]): void {
+    const fields: FieldRow[] = [];
+    let previous: AuditEntry | undefined;
+    let writeId = 0;
+    let n = 0;
+    for (const entry of entries) {
+      if (!previous || !sameWrite(previous, entry) || n >= FIELDS_PER_WRITE) {
+        writeId = this.addWrite(entry);
+        n = 0;
+      }
+      fields.push([writeId, n++, this.nameId(entry.field), this.nameId(entry.rule), entry.before, entry.after]);
+      previous = entry;
+    }
     let start = 0;
     for (const rows of INSERT_ROWS) {
-      if (entries.length - start < rows) continue;
+      if (fields.length - start < rows) continue;
       const statement = this.sql.get(INSERT_SQL.get(rows)!);
       const params: unknown[] = [];
-      for (; entries.length - start >= rows; start += rows) {
+      for (; fields.length - start >= rows; start += rows) {
         params.length = 0;
-        for (let i = start; i < start + rows; i++) this.pushRow(params, entries[i]!);
+        for (let i = start; i < start + rows; i++) params.push(...fields[i]!);
         statement.run(params);
       }
     }
   }
 
-  private pushRow(params: unknown[], entry: AuditEntry): void {
-    params.push(
-      this.nameId(entry.runId),
-      this.epochMs(entry.at),
-      this.nameId(entry.system),
-      this.nameId(entry.object),
-      entry.recordId,
-      this.nameId(entry.operation),
-      this.nameId(entry.field),
-      entry.before,
-      entry.after,
-      this.nameId(entry.rule),
-    );
+  private addWrite(entry: AuditEntry): number {
+    const { lastInsertRowid } = this.sql
+      .get("INSERT INTO audit_writes (run, at_ms, system, object, record_id, operation) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(
+        this.nameId(entry.runId),
+        this.epochMs(entry.at),
+        this.nameId(entry.system),
+        this.nameId(entry.object),
+        entry.recordId,
+        this.nameId(entry.operation),
+      );
+    return Number(lastInsertRowid);
   }
 
   /** A commit's entries share one time: the last one converted is remembered. */
@@ -74,16 +96,21 @@ export class AuditTable {
   }
 
   /**
-   * Forgets the cached name ids: a transaction that rolled back took the names it added with it. The
-   * store calls this on every failed transaction.
+   * Deletes the rows written before `before`; the count of field rows deleted. Writes are appended in
+   * time order, so the ones to go are the first by id: the look-up reads that prefix and stops at the
+   * first write at or after `before` (a write dated earlier behind it, from a clock set back, goes when
+   * the prefix reaches it), and both deletes are id ranges, never a scan of the whole log. Names stay
+   * (other rows, or another process's cache, may hold them).
    */
-  forgetNames(): void {
-    this.names.clear();
-  }
-
-  /** Deletes the rows written before `before`; the count deleted. Names stay (other rows, or another process's cache, may hold them). */
   pruneBefore(before: string): number {
-    return this.sql.get("DELETE FROM audit_rows WHERE at_ms < ?").run(epochMs(before)).changes;
+    const keptFrom =
+      this.sql
+        .get<{ id: number }>("SELECT id FROM audit_writes WHERE at_ms >= ? ORDER BY id LIMIT 1")
+        .get(epochMs(before))?.id ??
+      (this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0) + 1;
+    const { changes } = this.sql.get("DELETE FROM audit_rows WHERE write < ?").run(keptFrom);
+    this.sql.get("DELETE FROM audit_writes WHERE id < ?").run(keptFrom);
+    return changes;
   }
 
   /** The latest `limit` rows (all when absent) for the records, returned oldest first. */
@@ -93,36 +120,42 @@ export class AuditTable {
       rows.push(
         ...this.sql
           .get<AuditRow>(
-            `SELECT r.id, run.name AS runId, r.at_ms AS atMs, sys.name AS system, obj.name AS object,
-               r.record_id AS recordId, op.name AS operation, fld.name AS field, r.before_value AS before,
+            `SELECT w.id AS writeId, r.n, run.name AS runId, w.at_ms AS atMs, sys.name AS system, obj.name AS object,
+               w.record_id AS recordId, op.name AS operation, fld.name AS field, r.before_value AS before,
                r.after_value AS after, rl.name AS rule
-             FROM audit_rows r
-             JOIN audit_names run ON run.id = r.run
-             JOIN audit_names sys ON sys.id = r.system
-             JOIN audit_names obj ON obj.id = r.object
-             JOIN audit_names op ON op.id = r.operation
-             JOIN audit_names fld ON fld.id = r.field
-             JOIN audit_names rl ON rl.id = r.rule
-             WHERE r.record_id IN (${chunk.placeholders})
-             ORDER BY r.at_ms DESC, r.id DESC LIMIT ?`,
+             FROM audit_writes w
+             JOIN audit_rows r ON r.write = w.id
+             JOIN names run ON run.id = w.run
+             JOIN names sys ON sys.id = w.system
+             JOIN names obj ON obj.id = w.object
+             JOIN names op ON op.id = w.operation
+             JOIN names fld ON fld.id = r.field
+             JOIN names rl ON rl.id = r.rule
+             WHERE w.record_id IN (${chunk.placeholders})
+             ORDER BY w.at_ms DESC, w.id DESC, r.n DESC LIMIT ?`,
           )
           .all(...chunk.params, limit ?? -1),
       );
     }
-    rows.sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+    rows.sort((a, b) => a.atMs - b.atMs || a.writeId - b.writeId || a.n - b.n);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
-    return kept.map(({ id: _id, atMs, ...entry }) => ({ ...entry, at: new Date(atMs).toISOString() }));
+    return kept.map(({ writeId: _writeId, n: _n, atMs, ...entry }) => ({ ...entry, at: new Date(atMs).toISOString() }));
   }
 
   private nameId(name: string): number {
-    const cached = this.names.get(name);
-    if (cached !== undefined) return cached;
-    this.sql.get("INSERT INTO audit_names (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(name);
-    const { id } = this.sql.get<{ id: number }>("SELECT id FROM audit_names WHERE name = ?").get(name)!;
-    if (this.names.size >= NAME_CACHE_LIMIT) this.names.clear();
-    this.names.set(name, id);
-    return id;
+    return this.names.idOf(name);
   }
+}
+
+function sameWrite(a: AuditEntry, b: AuditEntry): boolean {
+  return (
+    a.recordId === b.recordId &&
+    a.runId === b.runId &&
+    a.at === b.at &&
+    a.operation === b.operation &&
+    a.object === b.object &&
+    a.system === b.system
+  );
 }
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */

@@ -13,7 +13,7 @@ import type { OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
-import { type LeadStatusTable, type WrittenValuesTable, writtenTarget } from "./written-values.js";
+import type { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
 
 export interface BatchTables {
   links: LinkTable;
@@ -68,8 +68,8 @@ export function writeBatch(
     if (written?.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
     else if (written?.recordId) {
-      const target = writtenTarget(written.system, written.object, written.recordId);
-      for (const f of written.fields) tables.writtenValues.add(target, f.field, f.after, batch.at);
+      const record = { system: written.system, object: written.object, recordId: written.recordId };
+      for (const f of written.fields) tables.writtenValues.add(record, f.field, f.after, batch.at);
     }
     if (!done) continue;
     applyGroupEffect(tables, done.onDone);
@@ -77,7 +77,7 @@ export function writeBatch(
   }
   for (const activity of batch.behaviour ?? []) tables.behaviour.add(activity);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
-  if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore);
+  if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
   for (const miss of batch.matchMisses ?? []) tables.matchMisses.save(miss);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);

@@ -469,7 +469,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Numbered 15 on this branch (the runner refuses gaps); it is the session's migration 17 (rematch).
     version: 15,
     name: "match misses (an unlinked marketing record matched nothing in the CRM by the keys it held) and kept reads (a change read's pages for a later stream of the same window)",
     // A run inside the look-backs re-reads the contacts leadloop wrote and would query the CRM again for
@@ -494,6 +493,160 @@ export const MIGRATIONS: readonly Migration[] = [
         last_id  TEXT,
         records  TEXT NOT NULL
       );
+    `,
+  },
+  {
+    version: 16,
+    name: "compact behaviour cache (times in ms, kind, source and properties stored once per distinct set), audit (one row per record written, one per field under it), written values (system, object and field by number), behaviour marks (no rowid, time in ms), person scores and lead statuses (no rowid); audit_names becomes the store's names",
+    // Where a 10k-contact store's bytes went at ffa0616 (`storeTableBytesPerRecord`): the behaviour cache
+    // 1,980 per contact and the audit 1,916. A cached activity repeated its page's URL and title or its
+    // email's campaign and subject as JSON, and its time as ISO text; it now names a behaviour_details row
+    // (found again by `hash`, detail-hash.ts, a function every connection registers) and keeps its time
+    // as epoch ms. An audit row
+    // repeated its run, time, system, object, operation and record id for every field of a write, and the
+    // record index held the record id once more per field; a write now has one audit_writes row (indexed
+    // by record) and its fields are rows under it, numbered within it. The audit_log view keeps the old
+    // shape, its id the write's id times 4,096 plus the field's number. The names the audit numbered
+    // (audit_names) are the store's names now (`names`): written values number their system/object and
+    // field by them too. Behaviour marks, person scores and lead statuses lose their rowid (a TEXT key
+    // was kept twice: in the table and its automatic index); marks keep their time
+    // in ms; their signatures are kept compactly by behaviour-cache.ts from now on (older ones read as
+    // they are).
+    sql: `
+      CREATE TABLE behaviour_details (
+        id         INTEGER PRIMARY KEY,
+        hash       INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        properties TEXT NOT NULL,
+        last_ms    INTEGER NOT NULL
+      );
+      INSERT INTO behaviour_details (hash, kind, source, properties, last_ms)
+        SELECT leadloop_detail_hash(kind, source, properties), kind, source, properties,
+          MAX(CAST(ROUND((julianday(occurred_at) - 2440587.5) * 86400000) AS INTEGER))
+        FROM behaviour_activities GROUP BY kind, source, properties;
+      CREATE INDEX behaviour_details_text ON behaviour_details (kind, source, properties);
+      CREATE TABLE behaviour_activities_compact (
+        owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
+        activity_id TEXT NOT NULL CHECK (activity_id <> ''),
+        occurred_ms INTEGER NOT NULL,
+        detail      INTEGER NOT NULL,
+        PRIMARY KEY (owner_key, activity_id)
+      ) WITHOUT ROWID;
+      INSERT INTO behaviour_activities_compact (owner_key, activity_id, occurred_ms, detail)
+        SELECT a.owner_key, a.activity_id,
+          CAST(ROUND((julianday(a.occurred_at) - 2440587.5) * 86400000) AS INTEGER),
+          (SELECT d.id FROM behaviour_details d WHERE d.kind = a.kind AND d.source = a.source AND d.properties = a.properties)
+        FROM behaviour_activities a;
+      DROP TABLE behaviour_activities;
+      ALTER TABLE behaviour_activities_compact RENAME TO behaviour_activities;
+      DROP INDEX behaviour_details_text;
+      CREATE INDEX behaviour_details_hash ON behaviour_details (hash);
+
+      CREATE TABLE audit_writes (
+        id        INTEGER PRIMARY KEY,
+        run       INTEGER NOT NULL,
+        at_ms     INTEGER NOT NULL,
+        system    INTEGER NOT NULL,
+        object    INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        operation INTEGER NOT NULL
+      );
+      INSERT INTO audit_writes (id, run, at_ms, system, object, record_id, operation)
+        SELECT MIN(id), run, at_ms, system, object, record_id, operation FROM audit_rows
+        GROUP BY run, at_ms, system, object, record_id, operation;
+      CREATE INDEX audit_writes_copy ON audit_writes (record_id, run, at_ms);
+      CREATE TABLE audit_fields (
+        write        INTEGER NOT NULL,
+        n            INTEGER NOT NULL,
+        field        INTEGER NOT NULL,
+        rule         INTEGER NOT NULL,
+        before_value TEXT,
+        after_value  TEXT,
+        PRIMARY KEY (write, n)
+      ) WITHOUT ROWID;
+      INSERT INTO audit_fields (write, n, field, rule, before_value, after_value)
+        SELECT w.id, ROW_NUMBER() OVER (PARTITION BY w.id ORDER BY r.id) - 1, r.field, r.rule, r.before_value, r.after_value
+        FROM audit_rows r JOIN audit_writes w
+          ON w.record_id = r.record_id AND w.run = r.run AND w.at_ms = r.at_ms AND w.system = r.system
+            AND w.object = r.object AND w.operation = r.operation;
+      DROP INDEX audit_writes_copy;
+      DROP VIEW audit_log;
+      DROP TABLE audit_rows;
+      ALTER TABLE audit_fields RENAME TO audit_rows;
+      ALTER TABLE audit_names RENAME TO names;
+      CREATE INDEX audit_writes_record ON audit_writes (record_id, at_ms);
+      CREATE VIEW audit_log AS
+        SELECT w.id * 4096 + r.n AS id,
+          run.name AS run_id,
+          strftime('%Y-%m-%dT%H:%M:%S', w.at_ms / 1000, 'unixepoch') || printf('.%03dZ', w.at_ms % 1000) AS at,
+          sys.name AS system, obj.name AS object, w.record_id, op.name AS operation, fld.name AS field,
+          r.before_value, r.after_value, rl.name AS rule
+        FROM audit_writes w
+        JOIN audit_rows r ON r.write = w.id
+        JOIN names run ON run.id = w.run
+        JOIN names sys ON sys.id = w.system
+        JOIN names obj ON obj.id = w.object
+        JOIN names op ON op.id = w.operation
+        JOIN names fld ON fld.id = r.field
+        JOIN names rl ON rl.id = r.rule;
+
+      CREATE TABLE written_values_named (
+        object    INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        field     INTEGER NOT NULL,
+        at_ms     INTEGER NOT NULL,
+        value     TEXT,
+        PRIMARY KEY (object, record_id, field, at_ms)
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO names (name)
+        SELECT substr(target, 1, instr(target, '/') + instr(substr(target, instr(target, '/') + 1), '/') - 1)
+        FROM written_values UNION SELECT field FROM written_values;
+      INSERT OR REPLACE INTO written_values_named (object, record_id, field, at_ms, value)
+        SELECT o.id, substr(v.target, length(o.name) + 2), f.id, v.at_ms, v.value
+        FROM written_values v
+        JOIN names o ON o.name = substr(v.target, 1, instr(v.target, '/') + instr(substr(v.target, instr(v.target, '/') + 1), '/') - 1)
+        JOIN names f ON f.name = v.field;
+      DROP TABLE written_values;
+      ALTER TABLE written_values_named RENAME TO written_values;
+
+      CREATE TABLE behaviour_marks_compact (
+        person_id TEXT PRIMARY KEY CHECK (person_id <> ''),
+        signature TEXT NOT NULL,
+        read_ms   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO behaviour_marks_compact (person_id, signature, read_ms)
+        SELECT person_id, signature, CAST(ROUND((julianday(read_at) - 2440587.5) * 86400000) AS INTEGER)
+        FROM behaviour_marks;
+      DROP TABLE behaviour_marks;
+      ALTER TABLE behaviour_marks_compact RENAME TO behaviour_marks;
+
+      CREATE TABLE person_scores_compact (
+        person_id    TEXT PRIMARY KEY CHECK (person_id <> ''),
+        email        TEXT,
+        name         TEXT,
+        score        REAL NOT NULL,
+        fit          REAL NOT NULL,
+        behaviour    REAL NOT NULL,
+        near_missing TEXT,
+        owner_email  TEXT,
+        scored_at    TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO person_scores_compact SELECT person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at
+        FROM person_scores;
+      DROP TABLE person_scores;
+      ALTER TABLE person_scores_compact RENAME TO person_scores;
+      CREATE INDEX person_scores_owner ON person_scores (owner_email, score DESC);
+      CREATE INDEX person_scores_near ON person_scores (near_missing) WHERE near_missing IS NOT NULL;
+
+      CREATE TABLE lead_statuses_compact (
+        crm_id TEXT PRIMARY KEY CHECK (crm_id <> ''),
+        status TEXT,
+        at     TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO lead_statuses_compact (crm_id, status, at) SELECT crm_id, status, at FROM lead_statuses;
+      DROP TABLE lead_statuses;
+      ALTER TABLE lead_statuses_compact RENAME TO lead_statuses;
     `,
   },
 ];

@@ -52,6 +52,7 @@ import { MatchIndexTable } from "./match-index.js";
 import { MatchMissTable } from "./match-misses.js";
 import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
+import { NameTable } from "./names.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
 import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
@@ -61,12 +62,14 @@ import { SlaTable } from "./sla.js";
 import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
 import { storeSize } from "./store-size.js";
-import { LeadStatusTable, WrittenValuesTable, writtenTarget } from "./written-values.js";
+import { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
 
 export class SqliteStateStore implements StateStore {
   private readonly tables: BatchTables;
+  /** The store's names (names.ts), shared by the audit and the written values. */
+  private readonly names: NameTable;
   private readonly runs: RunTable;
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
@@ -90,11 +93,14 @@ export class SqliteStateStore implements StateStore {
     private readonly onClose?: () => void,
   ) {
     const sql = new Statements(db);
+    const names = new NameTable(sql);
+    this.names = names;
+    const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.tables = {
       links: new LinkTable(sql),
       snapshots: new SnapshotTable(sql),
-      audit: new AuditTable(sql),
+      audit: new AuditTable(sql, names),
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
       cursors: new CursorTable(sql),
@@ -102,12 +108,11 @@ export class SqliteStateStore implements StateStore {
       sla: new SlaTable(sql),
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),
-      writtenValues: new WrittenValuesTable(sql),
+      writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
-      behaviour: new BehaviourCacheTable(sql),
+      behaviour: new BehaviourCacheTable(sql, () => dataVersion.get()!),
       matchMisses: new MatchMissTable(sql),
     };
-    const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
     this.linkReads = new LinkReadCache(() => dataVersion.get()!);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
@@ -123,8 +128,9 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
-      // A failed transaction rolled back any audit names it added; ids cached for them are void.
-      this.tables.audit.forgetNames();
+      // A failed transaction rolled back any audit names and behaviour details it added; ids cached for them are void.
+      this.names.forget();
+      this.tables.behaviour.forgetDetails();
       throw toStoreError(err, this.file, action);
     }
   }
@@ -258,9 +264,8 @@ export class SqliteStateStore implements StateStore {
     records: readonly { system: string; object: string; recordId: string }[],
     since: string,
   ): Promise<Map<string, WrittenValue[]>> {
-    const targets = records.map((r) => writtenTarget(r.system, r.object, r.recordId));
     return this.read("read written values", () =>
-      this.consistent(() => this.tables.writtenValues.since(targets, since)),
+      this.consistent(() => this.tables.writtenValues.since(records, since)),
     );
   }
 

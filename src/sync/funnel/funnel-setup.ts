@@ -74,9 +74,16 @@ export interface FunnelSetup {
 
 /** What one run learned about people, shared between its phases so nothing is read twice. */
 export interface FunnelRunState {
+  /**
+   * People scored this run, their records and activities, for the phases after: everyone the handoff or
+   * history fill scored, but of the qualification's MQLs at most QUALIFIED_KEPT (qualify-phase.ts; the handoff reads and
+   * scores its candidates again; a first load of a million contacts must not hold its MQLs).
+   */
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
+  /** Ids of the people whose latest score this run qualified (the inclusion rule asks; ids only). */
+  qualified: Set<string>;
   /** The behaviour source this run uses and the bulk sources it has read (each once per run). */
   behaviour: BehaviourRunState;
   /**
@@ -114,6 +121,7 @@ export function newFunnelRunState(): FunnelRunState {
     scores: new Map(),
     people: new Map(),
     activities: new Map(),
+    qualified: new Set(),
     companies: new Map(),
     behaviour: {
       source: null,

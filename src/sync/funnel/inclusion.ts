@@ -41,7 +41,7 @@ async function qualifiedPeople(
   const stages = await ctx.store.currentStages(ids);
   // In a dry run the qualification phase recorded nothing: its scores stand in for the stages.
   return new Set(
-    ids.filter((id) => QUALIFIED_STAGES.has(stages.get(id) ?? "") || state.scores.get(id)?.qualified),
+    ids.filter((id) => QUALIFIED_STAGES.has(stages.get(id) ?? "") || state.qualified.has(id)),
   );
 }
 

@@ -41,6 +41,12 @@ const QUALIFY_GROUP = 100;
 const QUALIFY_STEP = 20;
 /** Companies a run keeps once read for its later groups (a few megabytes at most). */
 const QUALIFY_COMPANIES_KEPT = 20_000;
+/**
+ * MQLs whose record, score and activities the qualification keeps for the run's later phases (the
+ * history fill reuses them; the handoff reads its candidates again). Beyond it only their ids are kept,
+ * so a first load's memory does not grow with its MQLs.
+ */
+export const QUALIFIED_KEPT = 1_000;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
@@ -103,8 +109,9 @@ export async function qualifyPage(
   state: FunnelRunState,
   records: readonly SourceRecord[],
   /**
-   * Whom the run keeps in memory for its later phases: MQLs only (a first load of a million contacts
-   * must not hold them all), or everyone scored here (people a later phase asked for by id).
+   * Whom the run keeps in memory for its later phases: MQLs only, up to QUALIFIED_KEPT (a first load of
+   * a million contacts must not hold them all; the rest keep only their id in `state.qualified`), or
+   * everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
   /** The records' associated companies when the caller read them already (a group's, once). */
@@ -134,7 +141,9 @@ export async function qualifyPage(
       { person: record.fields, company, activities: activitiesOf.get(record.id) ?? [], isCustomer, now },
       setup.qualification,
     );
-    if (keep === "all" || score.qualified) {
+    if (score.qualified) state.qualified.add(record.id);
+    else state.qualified.delete(record.id);
+    if (keep === "all" || (score.qualified && state.scores.size < QUALIFIED_KEPT)) {
       state.scores.set(record.id, score);
       state.people.set(record.id, record.fields);
       state.activities.set(record.id, activitiesOf.get(record.id) ?? []);

@@ -1,0 +1,38 @@
+// The bench's end of the default configuration's own process (default-host.ts): the default scenarios
+// run in a fresh child, so their peak RSS and heap are leadloop's alone, not raised by the engine bench,
+// the naive baseline or an earlier size of --scale that ran in the bench's process before them
+// (test/bench/README.md, "peakRssMb").
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
+import type { DefaultScenarios } from "./default-scenarios.js";
+
+const HOST = fileURLToPath(new URL("./default-host.js", import.meta.url));
+
+export interface DefaultRequest {
+  records: number;
+  measuredAt: string;
+  hubspotTier: HubspotTier;
+}
+
+export type DefaultReply = { result: DefaultScenarios } | { error: string };
+
+/** Runs the default scenarios in a child process and resolves to their figures. */
+export function runDefaultScenariosApart(request: DefaultRequest): Promise<DefaultScenarios> {
+  // The child inherits stderr (its failures show) but not the bench's --json stdout.
+  // --expose-gc: each run's retained heap is measured after a full collection (measure-run.ts).
+  const child = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
+  return new Promise<DefaultScenarios>((resolve, reject) => {
+    let reply: DefaultReply | undefined;
+    child.once("message", (message: DefaultReply) => {
+      reply = message;
+      child.disconnect();
+    });
+    child.once("exit", (code, signal) => {
+      if (reply && "result" in reply) resolve(reply.result);
+      else if (reply) reject(new Error(`default scenarios: ${reply.error}`));
+      else reject(new Error(`the default scenarios' process exited (${signal ?? `code ${code}`}) without figures`));
+    });
+    child.send(request);
+  });
+}

@@ -1,0 +1,44 @@
+// The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules), each
+// stored once in `names` (audit_names before migration 16) and named by its number in the audit and the
+// written values. Names are never deleted (another process's cache may hold their numbers).
+import type { Statements } from "./statements.js";
+
+/** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
+const NAME_CACHE_LIMIT = 10_000;
+
+export class NameTable {
+  /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
+  private readonly ids = new Map<string, number>();
+
+  constructor(private readonly sql: Statements) {}
+
+  /** The name's number, added when new (inside a write transaction). */
+  idOf(name: string): number {
+    const cached = this.ids.get(name);
+    if (cached !== undefined) return cached;
+    this.sql.get("INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(name);
+    return this.remember(name, this.sql.get<{ id: number }>("SELECT id FROM names WHERE name = ?").get(name)!.id);
+  }
+
+  /** The name's number, or undefined when no row ever named it (a read adds nothing). */
+  findId(name: string): number | undefined {
+    const cached = this.ids.get(name);
+    if (cached !== undefined) return cached;
+    const row = this.sql.get<{ id: number }>("SELECT id FROM names WHERE name = ?").get(name);
+    return row === undefined ? undefined : this.remember(name, row.id);
+  }
+
+  /**
+   * Forgets the cached ids: a transaction that rolled back took the names it added with it. The store
+   * calls this on every failed transaction.
+   */
+  forget(): void {
+    this.ids.clear();
+  }
+
+  private remember(name: string, id: number): number {
+    if (this.ids.size >= NAME_CACHE_LIMIT) this.ids.clear();
+    this.ids.set(name, id);
+    return id;
+  }
+}
