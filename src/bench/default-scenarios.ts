@@ -52,7 +52,7 @@ export async function runDefaultScenarios(
   hubspotTier: HubspotTier = "enterprise",
 ): Promise<DefaultScenarios> {
   const seedStarted = performance.now();
-  const host = forkEmulators();
+  const host = forkEmulators(records);
   let world;
   try {
     world = await host.seed(records, hubspotTier);
