@@ -5,9 +5,30 @@
 // so a sorted array with a short unsorted tail re-sorts in about linear time).
 import type { HubspotEvent } from "./hubspot-data.js";
 
-/** An event with its arrival number: the tie-break between events of the same instant. */
-export interface LoggedEvent extends HubspotEvent {
-  readonly seq: number;
+/**
+ * One stored event, compact because a portal holds millions: its instant as epoch ms (no Date), its id
+ * derived from instant and arrival number (no string kept), property values interned (the same URL or
+ * title is one string however many events carry it), and one class so every event shares one shape.
+ */
+export class LoggedEvent implements HubspotEvent {
+  readonly objectType = "contact" as const;
+  constructor(
+    readonly eventType: string,
+    public objectId: string,
+    /** When it occurred, epoch ms. */
+    readonly at: number,
+    /** Arrival number: the tie-break between events of the same instant. */
+    readonly seq: number,
+    readonly properties: Record<string, string>,
+  ) {}
+
+  get id(): string {
+    return `${this.at}-${this.seq}`;
+  }
+
+  get occurredAt(): Date {
+    return new Date(this.at);
+  }
 }
 
 /** A position in occurrence order: a page's last event, which the next page starts after. */
@@ -47,11 +68,19 @@ export class EventLog {
   private readonly all = new OrderedEvents();
   private readonly byContact = new Map<string, OrderedEvents>();
   private readonly byType = new Map<string, OrderedEvents>();
+  private readonly interned = new Map<string, string>();
   private nextSeq = 1;
 
-  add(event: Omit<HubspotEvent, "id">): LoggedEvent {
-    const seq = this.nextSeq++;
-    const logged: LoggedEvent = { ...event, id: `${event.occurredAt.getTime()}-${seq}`, seq };
+  add(event: { eventType: string; objectId: string; occurredAt: Date; properties: Record<string, string> }): LoggedEvent {
+    const properties: Record<string, string> = {};
+    for (const name of Object.keys(event.properties).sort()) properties[name] = this.intern(event.properties[name]!);
+    const logged = new LoggedEvent(
+      this.intern(event.eventType),
+      event.objectId,
+      event.occurredAt.getTime(),
+      this.nextSeq++,
+      properties,
+    );
     this.all.add(logged);
     orderOf(this.byContact, logged.objectId).add(logged);
     orderOf(this.byType, logged.eventType).add(logged);
@@ -77,13 +106,22 @@ export class EventLog {
     return this.byType.get(eventType)?.inOrder() ?? [];
   }
 
+  private intern(value: string): string {
+    const held = this.interned.get(value);
+    if (held !== undefined) return held;
+    // A value built by concatenation is kept flat: a rope of small pieces costs more than its text.
+    const flat = value.length > 0 ? flatten(value) : value;
+    this.interned.set(flat, flat);
+    return flat;
+  }
+
   /** A merge moves the merged contact's events to the primary (they then name the primary). */
   moveContact(fromId: string, toId: string): void {
     const moved = this.byContact.get(fromId);
     if (!moved) return;
     this.byContact.delete(fromId);
     const events = moved.inOrder();
-    for (const e of events) (e as { objectId: string }).objectId = toId;
+    for (const e of events) e.objectId = toId;
     orderOf(this.byContact, toId).addAll(events);
   }
 }
@@ -98,7 +136,12 @@ function orderOf(map: Map<string, OrderedEvents>, key: string): OrderedEvents {
 }
 
 function compare(a: LoggedEvent, b: LoggedEvent): number {
-  return a.occurredAt.getTime() - b.occurredAt.getTime() || a.seq - b.seq;
+  return a.at - b.at || a.seq - b.seq;
+}
+
+/** The same text as one flat string (V8 keeps concatenations as ropes until something flattens them). */
+function flatten(value: string): string {
+  return Buffer.from(value, "utf8").toString("utf8");
 }
 
 /** The first index of `events` (in occurrence order) after `position`; { at: t, seq: Infinity } finds the first event after instant t. */
@@ -108,8 +151,7 @@ export function firstAfter(events: readonly LoggedEvent[], position: EventPositi
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const e = events[mid]!;
-    const at = e.occurredAt.getTime();
-    if (at < position.at || (at === position.at && e.seq <= position.seq)) lo = mid + 1;
+    if (e.at < position.at || (e.at === position.at && e.seq <= position.seq)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -124,5 +166,5 @@ export function occurredBetween(events: readonly LoggedEvent[], lowMs?: number, 
 
 /** Newest first: the order HubSpot's marketing event listings answer in. */
 export function newestFirst(a: LoggedEvent, b: LoggedEvent): number {
-  return b.occurredAt.getTime() - a.occurredAt.getTime() || b.seq - a.seq;
+  return b.at - a.at || b.seq - a.seq;
 }

@@ -287,10 +287,9 @@ export class HubspotData {
     if (!contact) throw notFound(`No contact with id ${event.contactId}`);
     const stored = this.events.add({
       eventType: event.eventType,
-      objectType: "contact",
       objectId: contact.id,
-      occurredAt: new Date(event.occurredAt),
-      properties: { ...event.properties },
+      occurredAt: event.occurredAt,
+      properties: event.properties ?? {},
     });
     return copyEvent(stored);
   }
