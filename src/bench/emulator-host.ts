@@ -4,6 +4,7 @@
 // around a run (with this process's own peak RSS), edit contacts and play their behaviour between runs,
 // move the systems' clock forward (so a run can follow the last one by more than the look-backs without
 // waiting), close.
+import { getHeapStatistics } from "node:v8";
 import { loadSeed } from "../sandbox/load-seed.js";
 import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
 import { generateSeed } from "../sandbox/seed/generate.js";
@@ -44,9 +45,11 @@ async function answer(request: HostRequest): Promise<unknown> {
           clientSecret: emulators.salesforce.clientSecret,
         },
         rssBytes: process.memoryUsage.rss(),
+        heapUsedBytes: seededHeapBytes(),
+        heapLimitBytes: getHeapStatistics().heap_size_limit,
         records: {
           hubspot: Object.fromEntries(
-            FIRST_LOAD_OBJECTS.hubspot.map((o) => [o, emulators!.hubspot.data.listObjects(o).length]),
+            FIRST_LOAD_OBJECTS.hubspot.map((o) => [o, emulators!.hubspot.data.records(o, false).length]),
           ),
           salesforce: Object.fromEntries(
             FIRST_LOAD_OBJECTS.salesforce.map((o) => [o, emulators!.salesforce.data.list(o).length]),
@@ -57,7 +60,7 @@ async function answer(request: HostRequest): Promise<unknown> {
     }
     case "tally-start": {
       const { hubspot, salesforce } = running();
-      tally = { hubspot: startTally(hubspot), salesforce: startTally(salesforce), rss: sampleRss() };
+      tally = { hubspot: startTally(hubspot), salesforce: startTally(salesforce), rss: sampleRss({ withHeap: false }) };
       return null;
     }
     case "tally-stop": {
@@ -79,6 +82,12 @@ async function answer(request: HostRequest): Promise<unknown> {
       emulators = undefined;
       return null;
   }
+}
+
+/** The used heap after a full collection when the process may run one (the bench forks it with --expose-gc). */
+function seededHeapBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
 }
 
 function running(): Emulators {
