@@ -17,7 +17,7 @@ export interface RssSampler {
  * `withHeap: false` samples the RSS alone: process.memoryUsage() walks V8's heap spaces on every call,
  * which in a process holding a large world costs seconds a run; memoryUsage.rss() does not.
  */
-export function sampleRss(options: { withHeap?: boolean } = {}): RssSampler {
+export function sampleRss(options: { withHeap?: boolean; everyMs?: number } = {}): RssSampler {
   const withHeap = options.withHeap ?? true;
   const peak: MemoryPeaks = { rss: 0, heapUsed: 0 };
   const sample = () => {
@@ -30,7 +30,7 @@ export function sampleRss(options: { withHeap?: boolean } = {}): RssSampler {
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
   };
   sample();
-  const timer = setInterval(sample, SAMPLE_MS);
+  const timer = setInterval(sample, options.everyMs ?? SAMPLE_MS);
   // Sampling must never keep the process alive on its own.
   timer.unref();
   return {

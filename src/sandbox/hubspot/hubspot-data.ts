@@ -382,16 +382,22 @@ export class HubspotData {
 
   /** Looks a record up by id (following merges) or by a unique property such as email. */
   findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
-    if (idProperty && idProperty !== "hs_object_id") {
-      const found = this.findByProperty(type, idProperty, id);
-      return found ? copy(found) : undefined;
-    }
+    const found = this.findStoredObject(type, id, idProperty, archived);
+    return found ? copy(found) : undefined;
+  }
+
+  /**
+   * What `findObject` finds, as the stored record itself rather than a copy: for a read that only builds
+   * its answer from it (object-views.ts), where copying every property of every record read cost more
+   * than the answer. The caller must not change it.
+   */
+  findStoredObject(type: ObjectType, id: string, idProperty?: string, archived = false): Readonly<StoredObject> | undefined {
+    if (idProperty && idProperty !== "hs_object_id") return this.findByProperty(type, idProperty, id);
     if (archived) {
       const record = this.objectsOf(type).get(id);
-      return record?.archived ? copy(record) : undefined;
+      return record?.archived ? record : undefined;
     }
-    const found = this.find(type, id);
-    return found ? copy(found) : undefined;
+    return this.find(type, id);
   }
 
   /** Records for list and search reads, in id order; `archived` selects archived records instead of live ones. */
