@@ -60,6 +60,8 @@ export interface DefaultResult {
   seedSeconds: number;
   rssAfterSeedMb: number;
   emulatorsRssAfterSeedMb: number;
+  emulatorsHeapAfterSeedMb: number;
+  emulatorsHeapLimitMb: number;
   /** What each run's calls need under the vendors' limits (DEFAULT_LIMITS). */
   rateLimited: Record<RunName, LoadForecast>;
   /** A portal of this size: first load and a day of typical change, from the measured rates. */
@@ -116,6 +118,8 @@ export function defaultResult(
     seedSeconds: d.seedSeconds,
     rssAfterSeedMb: d.rssAfterSeedMb,
     emulatorsRssAfterSeedMb: d.emulatorsRssAfterSeedMb,
+    emulatorsHeapAfterSeedMb: d.emulatorsHeapAfterSeedMb,
+    emulatorsHeapLimitMb: d.emulatorsHeapLimitMb,
     rateLimited: Object.fromEntries(
       Object.entries(runs).map(([name, run]) => [name, loadForecast(run.classCalls)]),
     ) as Record<RunName, LoadForecast>,

@@ -22,6 +22,9 @@ export interface DefaultScenarios {
   rssAfterSeedMb: number;
   /** The emulator process's RSS once seeded. */
   emulatorsRssAfterSeedMb: number;
+  /** The emulator process's used heap once seeded, and its heap limit (sized to the records). */
+  emulatorsHeapAfterSeedMb: number;
+  emulatorsHeapLimitMb: number;
   firstLoad: PhaseFigures;
   settle: PhaseFigures;
   incremental: PhaseFigures & { changedContacts: number };
@@ -52,7 +55,7 @@ export async function runDefaultScenarios(
   hubspotTier: HubspotTier = "enterprise",
 ): Promise<DefaultScenarios> {
   const seedStarted = performance.now();
-  const host = forkEmulators();
+  const host = forkEmulators(records);
   let world;
   try {
     world = await host.seed(records, hubspotTier);
@@ -102,6 +105,8 @@ export async function runDefaultScenarios(
       seedSeconds,
       rssAfterSeedMb,
       emulatorsRssAfterSeedMb: mb(world.rssBytes),
+      emulatorsHeapAfterSeedMb: mb(world.heapUsedBytes),
+      emulatorsHeapLimitMb: mb(world.heapLimitBytes),
       firstLoad,
       settle,
       incremental,

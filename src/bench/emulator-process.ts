@@ -21,9 +21,30 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-export function forkEmulators(): EmulatorProcess {
+/** Extra node flags for the emulator process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`), space-separated. */
+export const EMULATOR_NODE_ARGS_ENV = "LEADLOOP_BENCH_EMULATOR_ARGS";
+
+/**
+ * The emulator process's old-space limit for a world of `contacts`: what the world holds per seeded
+ * contact (with its companies, deals, Salesforce rows and activity), with room for the answers of a run,
+ * over a fixed base. Node's default limit (about 2 GB here) would stop a 100k world mid-run, and an
+ * unbounded one would let a leak take the machine.
+ */
+export function emulatorHeapMb(contacts: number): number {
+  return Math.ceil(HEAP_BASE_MB + (contacts * HEAP_BYTES_PER_CONTACT) / 1_048_576);
+}
+// A seeded world holds about 6 KB of heap per contact (10k contacts: 56 MB); a run's answers, query
+// cursors and re-sorted event orders come on top, so the limit allows twice that and a base.
+const HEAP_BASE_MB = 1024;
+const HEAP_BYTES_PER_CONTACT = 12_000;
+
+export function forkEmulators(contacts: number): EmulatorProcess {
+  const extra = (process.env[EMULATOR_NODE_ARGS_ENV] ?? "").split(" ").filter(Boolean);
   // The host inherits stderr (its failures show) but not the bench's --json stdout.
-  const child: ChildProcess = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child: ChildProcess = fork(HOST, [], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    execArgv: [...process.execArgv, `--max-old-space-size=${emulatorHeapMb(contacts)}`, "--expose-gc", ...extra],
+  });
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   let nextId = 1;
   let exited: Error | undefined;

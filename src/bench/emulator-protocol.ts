@@ -19,6 +19,10 @@ export interface HostWorld {
   salesforce: { url: string; clientId: string; clientSecret: string };
   /** The emulator process's RSS once seeded. */
   rssBytes: number;
+  /** Its used heap once seeded (after a collection): what the seeded world holds. */
+  heapUsedBytes: number;
+  /** Its heap limit (the --max-old-space-size the bench sized for the world, emulator-process.ts). */
+  heapLimitBytes: number;
   /** Records of each object the first load reads, per system, as seeded (the same-work baseline's reads). */
   records: { hubspot: Record<string, number>; salesforce: Record<string, number> };
 }

@@ -85,7 +85,11 @@ export function loadSeed(
 
   let activities = 0;
   const byContact = new Map<string, typeof seed.activities>();
-  for (const a of seed.activities) byContact.set(a.contactKey, [...(byContact.get(a.contactKey) ?? []), a]);
+  for (const a of seed.activities) {
+    const held = byContact.get(a.contactKey);
+    if (held) held.push(a);
+    else byContact.set(a.contactKey, [a]);
+  }
   for (const contact of seed.contacts) {
     const created = hubspot.data.createObject("contacts", contactProperties(contact), contact.createdAt);
     ids.contacts.set(contact.key, created.id);
@@ -94,6 +98,8 @@ export function loadSeed(
     // The history's events, and the analytics, conversion and email properties HubSpot keeps from them
     // (stamped at the last activity, as HubSpot's own updates of those properties are).
     const behaviour: Record<string, string> = {};
+    // What the contact holds as its history folds in, kept up to date rather than rebuilt per activity.
+    const held = { id: created.id, properties: { ...created.properties } };
     let lastAt = created.createdAt;
     for (const a of byContact.get(contact.key) ?? []) {
       hubspot.data.addEvent({
@@ -102,8 +108,9 @@ export function loadSeed(
         occurredAt: a.occurredAt,
         properties: a.properties,
       });
-      const held = { id: created.id, properties: { ...created.properties, ...behaviour } };
-      Object.assign(behaviour, behaviourChanges(hubspot.data, held, KIND_OF[a.kind], a.occurredAt, a.properties));
+      const changes = behaviourChanges(hubspot.data, held, KIND_OF[a.kind], a.occurredAt, a.properties);
+      Object.assign(behaviour, changes);
+      Object.assign(held.properties, changes);
       if (a.occurredAt > lastAt) lastAt = a.occurredAt;
       activities++;
     }

@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
+import { emulatorHeapMb } from "../../src/bench/emulator-process.js";
 
 const run = promisify(execFile);
 const BENCH = fileURLToPath(new URL("../../dist/bench/run.js", import.meta.url));
@@ -55,6 +56,12 @@ describe("npm run bench -- --json", () => {
     // every run names both.
     expect(d.emulatorsPeakRssMb as number).toBeGreaterThan(20);
     expect(d.emulatorsRssAfterSeedMb as number).toBeGreaterThan(20);
+    // The emulator process's heap is limited to what its world needs (emulator-process.ts), and the
+    // seeded world fits well inside it.
+    expect(d.emulatorsHeapLimitMb as number).toBeGreaterThanOrEqual(emulatorHeapMb(120));
+    expect(d.emulatorsHeapLimitMb as number).toBeLessThan(emulatorHeapMb(120) + 256);
+    expect(d.emulatorsHeapAfterSeedMb as number).toBeGreaterThan(1);
+    expect(d.emulatorsHeapAfterSeedMb as number).toBeLessThan(d.emulatorsHeapLimitMb as number);
     expect(d.peakHeapUsedMb as number).toBeGreaterThan(0);
     expect(d.peakHeapUsedMb as number).toBeLessThan(d.peakRssMb as number);
     // The scenarios run in a process of their own, started with --expose-gc: each run's heap after a

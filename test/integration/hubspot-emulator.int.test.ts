@@ -756,6 +756,52 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it("pages events by position: events recorded between pages neither repeat nor shift, in either order, inside the window", async () => {
+    const at = Date.parse("2032-05-01T09:00:00.000Z"); // after every other test's events
+    const [ana, joão] = ["ana@window.example", "JOÃO@window.example"].map((email) =>
+      emulator.data.createObject("contacts", { email }),
+    );
+    const add = (who: { id: string }, minute: number, eventType = "e_visited_page"): void => {
+      emulator.data.addEvent({
+        contactId: who.id,
+        eventType,
+        occurredAt: new Date(at + minute * 60_000),
+        properties: { hs_url: `https://www.example.com/m${minute}` },
+      });
+    };
+    // Back-dated and out of order, with two events at the same instant.
+    for (const [who, m] of [[joão, 5], [ana, 1], [ana, 3], [joão, 3], [ana, 9]] as const) add(who!, m);
+    add(ana!, 4, "e_clicked_email");
+    type Page = { results: { eventType: string; properties: Record<string, string> }[]; paging?: { next?: { after: string } } };
+    const read = async (extra: Record<string, string>, between?: () => void): Promise<string[]> => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const qs = new URLSearchParams({
+          objectType: "contact",
+          occurredAfter: new Date(at + 60_000).toISOString(), // strictly after minute 1
+          occurredBefore: new Date(at + 9 * 60_000).toISOString(), // strictly before minute 9
+          limit: "2",
+          ...extra,
+        });
+        if (after) qs.set("after", after);
+        const res = await raw(emulator, "GET", `/events/v3/events/?${qs}`);
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as Page;
+        seen.push(...page.results.map((e) => `${e.eventType === "e_visited_page" ? "" : "click "}${e.properties.hs_url!.slice(-2)}`));
+        after = page.paging?.next?.after;
+        between?.();
+        between = undefined;
+      } while (after);
+      return seen;
+    };
+    // An event landing before the cursor while paging does not push a seen one onto the next page.
+    expect(await read({}, () => add(joão!, 2))).toEqual(["m3", "m3", "click m4", "m5"]);
+    expect(await read({ sort: "DESCENDING" })).toEqual(["m5", "click m4", "m3", "m3", "m2"]);
+    expect(await read({ eventType: "e_visited_page" })).toEqual(["m2", "m3", "m3", "m5"]);
+    expect(await read({ eventType: "e_visited_page", objectId: ana!.id })).toEqual(["m3"]);
+  });
+
   it("merges contacts: the old id and email answer the primary", async () => {
     const primary = emulator.data.createObject("contacts", { email: "jo@merge.example", firstname: "Jo" });
     const dupe = emulator.data.createObject("contacts", {

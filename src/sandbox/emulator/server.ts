@@ -230,7 +230,9 @@ function send(res: ServerResponse, response: EmulatorResponse): void {
     payload = JSON.stringify(response.body);
     headers["content-type"] = "application/json;charset=UTF-8";
   }
-  headers["content-length"] = String(Buffer.byteLength(payload));
+  // Encoded once: measuring the text for content-length and then writing it would encode it twice.
+  const bytes = Buffer.from(payload, "utf8");
+  headers["content-length"] = String(bytes.length);
   res.writeHead(response.status, headers);
-  res.end(payload);
+  res.end(bytes);
 }

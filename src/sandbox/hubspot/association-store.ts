@@ -1,6 +1,6 @@
 // The association links between records, kept per direction (from type, id, to type) with the set of
 // association type ids on each link, as Associations v4 models them.
-import type { ObjectType } from "./object-types.js";
+import { OBJECT_TYPES, type ObjectType } from "./object-types.js";
 
 export class AssociationStore {
   private readonly links = new Map<string, Map<string, Set<number>>>();
@@ -29,21 +29,24 @@ export class AssociationStore {
       .map(([toId, ids]) => [toId, [...ids]]);
   }
 
-  /** Moves every link of one record to another of the same type (what a merge does). */
+  /**
+   * Moves every link of one record to another of the same type (what a merge does). Links are added in
+   * both directions (hubspot-data.ts `associate`), so the links naming the record are found from its own
+   * links: a merge costs the record's links, not a pass over the portal's.
+   */
   move(type: ObjectType, fromId: string, toId: string): void {
-    for (const [key, targets] of [...this.links.entries()]) {
-      const [ownerType, ownerId, toType] = key.split(":") as [ObjectType, string, ObjectType];
-      if (ownerType === type && ownerId === fromId) {
-        this.links.delete(key);
-        for (const [target, ids] of targets)
-          for (const typeId of ids) this.add(type, toId, toType, target, typeId);
-      }
-      if (toType === type) {
-        const ids = targets.get(fromId);
-        if (ids) {
-          targets.delete(fromId);
-          for (const typeId of ids) this.add(ownerType, ownerId, type, toId, typeId);
-        }
+    for (const toType of OBJECT_TYPES) {
+      const key = linkKey(type, fromId, toType);
+      const targets = this.links.get(key);
+      if (!targets) continue;
+      this.links.delete(key);
+      for (const [target, ids] of targets) {
+        for (const typeId of ids) this.add(type, toId, toType, target, typeId);
+        const back = this.links.get(linkKey(toType, target, type));
+        const backIds = back?.get(fromId);
+        if (!back || !backIds) continue;
+        back.delete(fromId);
+        for (const typeId of backIds) this.add(toType, target, type, toId, typeId);
       }
     }
   }

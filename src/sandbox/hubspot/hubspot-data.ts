@@ -5,6 +5,7 @@
 import { CampaignRegistry } from "./marketing-campaigns.js";
 import { FormRegistry } from "./marketing-forms.js";
 import { AssociationStore } from "./association-store.js";
+import { EventLog } from "./event-log.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
 import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
 import { HubspotApiError, notFound } from "./errors.js";
@@ -85,14 +86,10 @@ export class HubspotData {
   private readonly mergedInto = new Map<string, string>();
   private readonly owners = new Map<string, HubspotOwner>();
   private readonly links = new AssociationStore();
-  private readonly events: HubspotEvent[] = [];
-  /** Each contact's events, so a read of one contact's events does not sort the portal's. */
-  private readonly eventsByContact = new Map<string, HubspotEvent[]>();
-  /** Every event oldest first, kept until the next event is recorded (a listing of all contacts' events pages through it). */
-  private eventsInOrder: HubspotEvent[] | null = null;
+  /** Every event, in occurrence order overall, per contact and per type (event-log.ts). */
+  readonly events = new EventLog();
   private nextObjectId = 10001;
   private nextOwnerId = 70000001;
-  private nextEventId = 1;
   /** The portal's forms, which the forms and form submissions APIs list. */
   readonly forms = new FormRegistry();
   /** The portal's marketing campaigns, which the campaigns API lists and contacts name by id. */
@@ -172,12 +169,7 @@ export class HubspotData {
     for (const [from, target] of this.mergedInto)
       if (target === merged.id) this.mergedInto.set(from, primary.id);
     this.links.move("contacts", merged.id, primary.id);
-    const movedEvents = this.eventsByContact.get(merged.id) ?? [];
-    for (const event of movedEvents) event.objectId = primary.id;
-    this.eventsByContact.delete(merged.id);
-    if (movedEvents.length > 0) {
-      this.eventsByContact.set(primary.id, [...(this.eventsByContact.get(primary.id) ?? []), ...movedEvents]);
-    }
+    this.events.moveContact(merged.id, primary.id);
     return this.updateObject("contacts", primary.id, {
       ...fill,
       hs_merged_object_ids: mergedIds,
@@ -293,32 +285,19 @@ export class HubspotData {
   }): HubspotEvent {
     const contact = this.find("contacts", event.contactId);
     if (!contact) throw notFound(`No contact with id ${event.contactId}`);
-    const stored: HubspotEvent = {
-      id: `${event.occurredAt.getTime()}-${this.nextEventId++}`,
+    const stored = this.events.add({
       eventType: event.eventType,
-      objectType: "contact",
       objectId: contact.id,
-      occurredAt: new Date(event.occurredAt),
-      properties: { ...event.properties },
-    };
-    this.events.push(stored);
-    this.eventsInOrder = null;
-    const ofContact = this.eventsByContact.get(contact.id);
-    if (ofContact) ofContact.push(stored);
-    else this.eventsByContact.set(contact.id, [stored]);
-    return { ...stored, properties: { ...stored.properties } };
+      occurredAt: event.occurredAt,
+      properties: event.properties ?? {},
+    });
+    return copyEvent(stored);
   }
 
   /** Events (of one contact, when `objectId` names it), oldest first. */
   listEvents(filter: { objectId?: string | undefined } = {}): HubspotEvent[] {
-    return this.eventsOldestFirst(filter.objectId).map((e) => ({ ...e, properties: { ...e.properties } }));
-  }
-
-  /** The events themselves, oldest first (not copies: the caller copies what it answers with). */
-  eventsOldestFirst(objectId?: string): readonly HubspotEvent[] {
-    if (objectId !== undefined) return [...(this.eventsByContact.get(objectId) ?? [])].sort(byOccurrence);
-    this.eventsInOrder ??= [...this.events].sort(byOccurrence);
-    return this.eventsInOrder;
+    const events = filter.objectId !== undefined ? this.events.ofContact(filter.objectId) : this.events.inOrder();
+    return events.map(copyEvent);
   }
 
   // ---- properties ----------------------------------------------------------------------------------
@@ -403,16 +382,22 @@ export class HubspotData {
 
   /** Looks a record up by id (following merges) or by a unique property such as email. */
   findObject(type: ObjectType, id: string, idProperty?: string, archived = false): HubspotObject | undefined {
-    if (idProperty && idProperty !== "hs_object_id") {
-      const found = this.findByProperty(type, idProperty, id);
-      return found ? copy(found) : undefined;
-    }
+    const found = this.findStoredObject(type, id, idProperty, archived);
+    return found ? copy(found) : undefined;
+  }
+
+  /**
+   * What `findObject` finds, as the stored record itself rather than a copy: for a read that only builds
+   * its answer from it (object-views.ts), where copying every property of every record read cost more
+   * than the answer. The caller must not change it.
+   */
+  findStoredObject(type: ObjectType, id: string, idProperty?: string, archived = false): Readonly<StoredObject> | undefined {
+    if (idProperty && idProperty !== "hs_object_id") return this.findByProperty(type, idProperty, id);
     if (archived) {
       const record = this.objectsOf(type).get(id);
-      return record?.archived ? copy(record) : undefined;
+      return record?.archived ? record : undefined;
     }
-    const found = this.find(type, id);
-    return found ? copy(found) : undefined;
+    return this.find(type, id);
   }
 
   /** Records for list and search reads, in id order; `archived` selects archived records instead of live ones. */
@@ -631,6 +616,13 @@ function copy(record: StoredObject | HubspotObject): HubspotObject {
 
 export type { StoredObject };
 
-function byOccurrence(a: HubspotEvent, b: HubspotEvent): number {
-  return a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id);
+function copyEvent(e: HubspotEvent): HubspotEvent {
+  return {
+    id: e.id,
+    eventType: e.eventType,
+    objectType: e.objectType,
+    objectId: e.objectId,
+    occurredAt: new Date(e.occurredAt),
+    properties: { ...e.properties },
+  };
 }

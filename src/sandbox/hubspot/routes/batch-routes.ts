@@ -76,7 +76,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const results: ObjectView[] = [];
       const missing: string[] = [];
       for (const { id } of body.inputs) {
-        const found = data.findObject(type, id, body.idProperty);
+        const found = data.findStoredObject(type, id, body.idProperty);
         if (found) results.push(objectView(data, found, body.properties));
         else missing.push(id);
       }
@@ -140,7 +140,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       checkDistinctIds(body.inputs.map((i) => i.id));
       // Ids that do not exist are errors of their own input (207); an invalid value refuses the batch.
       refuseUnlessAllValid(body.inputs, (input) => {
-        const record = data.findObject(type, input.id, input.idProperty);
+        const record = data.findStoredObject(type, input.id, input.idProperty);
         if (!record) return;
         checkRecordFault(ctx, type, input.properties);
         data.checkWriteFromApi(type, input.properties, record.id);
@@ -149,7 +149,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
         try {
-          const record = data.findObject(type, input.id, input.idProperty);
+          const record = data.findStoredObject(type, input.id, input.idProperty);
           if (!record) throw notFound(`No ${singularOf(type)} with id ${input.id}`);
           checkRecordFault(ctx, type, input.properties);
           const updated = data.updateFromApi(type, record.id, input.properties);
@@ -173,7 +173,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       checkDistinctIds(body.inputs.map((i) => `${i.idProperty ?? ""}:${i.id}`));
       if (!body.inputs.every((i) => i.objectWriteTraceId)) {
         refuseUnlessAllValid(body.inputs, (input) => {
-          const existing = data.findObject(type, input.id, input.idProperty ?? "hs_object_id");
+          const existing = data.findStoredObject(type, input.id, input.idProperty ?? "hs_object_id");
           checkRecordFault(ctx, type, input.properties);
           data.checkWriteFromApi(type, input.properties, existing?.id);
         });
@@ -243,7 +243,7 @@ function upsertOne(
   },
 ): ObjectView & { new: boolean } {
   const idProperty = input.idProperty ?? "hs_object_id";
-  const existing = ctx.data.findObject(type, input.id, idProperty);
+  const existing = ctx.data.findStoredObject(type, input.id, idProperty);
   checkRecordFault(ctx, type, input.properties);
   // The result carries the written properties and the idProperty the record was matched on.
   const names = [...Object.keys(input.properties), idProperty];

@@ -4,6 +4,7 @@
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
 import { validationError } from "../errors.js";
+import { type EventPosition, firstAfter, type LoggedEvent } from "../event-log.js";
 import { EVENT_TYPE_NAMES } from "../event-types.js";
 import { parseObjectType } from "../object-types.js";
 import { EVENTS_READ_SCOPE, missingScopes } from "../portal-tier.js";
@@ -42,21 +43,24 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const eventType = q.get("eventType");
       const descending = q.getAll("sort").some((s) => s.toUpperCase() === "DESCENDING");
       const limit = Math.min(intParam(q, "limit", EVENT_PAGE_DEFAULT), EVENT_PAGE_MAX);
-      const offset = cursorOffset(q.get("after"));
+      const cursor = cursorPosition(q.get("after"));
       // Without objectId the query lists the events of every record of objectType (or of every type):
       // "To retrieve event data for a specific CRM record, include the additional objectId query
       // parameter" (Events API reference, GET /events/v3/events/).
-      let events = ctx.data
-        .eventsOldestFirst(objectId ?? undefined)
-        .filter(
-          (e) =>
-            (!objectId || e.objectId === objectId) &&
-            (!eventType || e.eventType === eventType) &&
-            (!after || e.occurredAt.getTime() > after.getTime()) &&
-            (!before || e.occurredAt.getTime() < before.getTime()),
-        );
-      if (descending) events = events.reverse();
-      const page = events.slice(offset, offset + limit);
+      // The narrowest ordered list answers (one contact's, one type's, or all), and the window is two
+      // binary searches: a page costs O(log n + limit) however many events the portal holds.
+      const log = ctx.data.events;
+      const ordered = objectId ? log.ofContact(objectId) : eventType ? log.ofType(eventType) : log.inOrder();
+      const typed = objectId && eventType ? ordered.filter((e) => e.eventType === eventType) : ordered;
+      let low = after ? firstAfter(typed, { at: after.getTime(), seq: Infinity }) : 0;
+      let high = before ? firstAfter(typed, { at: before.getTime() - 1, seq: Infinity }) : typed.length;
+      // The cursor is the last event answered, so events recorded between pages neither repeat nor shift
+      // the next page (HubSpot's cursors are opaque; this one names a position, not an offset).
+      if (cursor && !descending) low = Math.max(low, firstAfter(typed, cursor));
+      if (cursor && descending) high = Math.min(high, firstAfter(typed, { at: cursor.at, seq: cursor.seq - 1 }));
+      const page: LoggedEvent[] = [];
+      if (descending) for (let i = high - 1; i >= low && page.length < limit; i--) page.push(typed[i]!);
+      else for (let i = low; i < high && page.length < limit; i++) page.push(typed[i]!);
       const body: Record<string, unknown> = {
         results: page.map((e) => ({
           objectType: "CONTACT",
@@ -67,9 +71,11 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
           properties: { ...e.properties },
         })),
       };
-      if (offset + limit < events.length) {
-        const cursor = Buffer.from(String(offset + limit)).toString("base64url");
-        body.paging = { next: { after: cursor, link: `/events/v3/events/?after=${cursor}` } };
+      const more = page.length > 0 && high - low > page.length;
+      if (more) {
+        const last = page[page.length - 1]!;
+        const next = Buffer.from(`${last.occurredAt.getTime()}.${last.seq}`).toString("base64url");
+        body.paging = { next: { after: next, link: `/events/v3/events/?after=${next}` } };
       }
       return { status: 200, body };
     }),
@@ -84,11 +90,10 @@ function instantParam(q: URLSearchParams, name: string): Date | undefined {
   return at;
 }
 
-/** Event paging cursors are opaque strings; here they wrap an offset. */
-function cursorOffset(after: string | null): number {
-  if (!after) return 0;
-  const n = Number(Buffer.from(after, "base64url").toString("utf8"));
-  if (!Number.isInteger(n) || n < 0)
-    throw validationError(`Invalid paging cursor: ${after}`, { after: [after] });
-  return n;
+/** Event paging cursors are opaque strings; here they wrap the last answered event's position. */
+function cursorPosition(after: string | null): EventPosition | undefined {
+  if (!after) return undefined;
+  const match = /^(-?\d+)\.(\d+)$/.exec(Buffer.from(after, "base64url").toString("utf8"));
+  if (!match) throw validationError(`Invalid paging cursor: ${after}`, { after: [after] });
+  return { at: Number(match[1]), seq: Number(match[2]) };
 }

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
 import { HubspotApiError, validationError } from "../errors.js";
+import { type LoggedEvent, newestFirst, occurredBetween } from "../event-log.js";
 import { CONTACT_EVENT_TYPES } from "../event-types.js";
 import type { HubspotEvent } from "../hubspot-data.js";
 import { type HubspotContext, intParam, route } from "./route-helpers.js";
@@ -84,9 +85,9 @@ export function addMarketingRoutes(api: Router<EmulatorHandler>, ctx: HubspotCon
       if (limit < 1 || limit > SUBMISSIONS_PAGE_MAX)
         throw validationError(`limit must be between 1 and ${SUBMISSIONS_PAGE_MAX}`, { limit: [String(limit)] });
       const offset = offsetCursor(req.query.get("after"), "after");
-      const submissions = ctx.data
-        .listEvents()
-        .filter((e) => e.eventType === CONTACT_EVENT_TYPES.formSubmission && e.properties.hs_form_id === formGuid)
+      const submissions = ctx.data.events
+        .ofType(CONTACT_EVENT_TYPES.formSubmission)
+        .filter((e) => e.properties.hs_form_id === formGuid)
         .reverse(); // newest first
       const page = submissions.slice(offset, offset + limit);
       const body: Record<string, unknown> = {
@@ -123,15 +124,14 @@ export function addMarketingRoutes(api: Router<EmulatorHandler>, ctx: HubspotCon
       const campaignId = q.get("campaignId");
       const limit = Math.min(intParam(q, "limit", EMAIL_EVENTS_PAGE_MAX), EMAIL_EVENTS_PAGE_MAX);
       const offset = offsetCursor(q.get("offset"), "offset");
-      const events = ctx.data
-        .listEvents()
-        .filter((e) => EMAIL_EVENT_TYPES[e.eventType] !== undefined)
-        .filter((e) => (!eventType || EMAIL_EVENT_TYPES[e.eventType] === eventType))
-        .filter((e) => (start === undefined || e.occurredAt.getTime() >= start) && (end === undefined || e.occurredAt.getTime() <= end))
+      // Only the email types' events inside the window are read (event-log.ts), not the portal's.
+      const events = Object.keys(EMAIL_EVENT_TYPES)
+        .filter((type) => !eventType || EMAIL_EVENT_TYPES[type] === eventType)
+        .flatMap((type) => occurredBetween(ctx.data.events.ofType(type), start, end))
         .filter((e) => !campaignId || e.properties.hs_email_campaign_id === campaignId)
+        .sort(newestFirst)
         .map((e) => ({ e, email: ctx.data.getObject("contacts", e.objectId)?.properties.email?.toLowerCase() }))
-        .filter((x): x is { e: HubspotEvent; email: string } => Boolean(x.email) && (!recipient || x.email === recipient))
-        .reverse(); // newest first
+        .filter((x): x is { e: LoggedEvent; email: string } => Boolean(x.email) && (!recipient || x.email === recipient));
       const page = events.slice(offset, offset + limit);
       const hasMore = offset + limit < events.length;
       return {

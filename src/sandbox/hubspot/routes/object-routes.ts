@@ -65,7 +65,7 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
     "/crm/v3/objects/:objectType/:objectId",
     route((req) => {
       const type = objectTypeParam(req);
-      const record = data.findObject(
+      const record = data.findStoredObject(
         type,
         req.params.objectId ?? "",
         req.query.get("idProperty") ?? undefined,
