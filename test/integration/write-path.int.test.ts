@@ -109,7 +109,8 @@ function writeCalls(counts: Record<string, number>): Record<string, number> {
     Object.entries(counts).filter(
       ([endpoint]) =>
         !endpoint.startsWith("GET ") &&
-        !/\/search|\/query|oauth|\/batch\/read|composite\/sobjects\/\w+$/.test(endpoint) &&
+        // The composite resource itself (no path after it) is leadloop's window probe, all GETs: a read.
+        !/\/search|\/query|oauth|\/batch\/read|composite\/sobjects\/\w+$|\/composite$/.test(endpoint) &&
         /(crm\/v\d+\/objects|crm\/v\d+\/associations|sobjects|composite)/.test(endpoint),
     ),
   );
