@@ -13,7 +13,7 @@ const READ_ON_POST = /\/search$|\/batch\/read$/;
  * list, form submissions, marketing email events). The campaigns API names campaigns for attribution
  * and reports: a read, not behaviour.
  */
-const BEHAVIOUR_PATH = /^\/(events|form-integrations|marketing\/v3\/forms|email\/public)\//;
+const BEHAVIOUR_PATH = /^\/(events\/|form-integrations\/|marketing\/v3\/forms(\/|$)|email\/public\/)/;
 /** The fields a SOQL statement filters with an `IN` list. */
 const SOQL_IN = /\b([A-Za-z_][\w.]*)\s+IN\s*\(/gi;
 

@@ -1,0 +1,25 @@
+// How the bench sorts the calls an emulator answered into classes (test/bench/README.md): behaviour is
+// the events API and the per-source activity APIs, not the campaigns API; Salesforce's composite
+// resource is a read when every subrequest reads (leadloop's window probe) and a write otherwise.
+import { classOf } from "../../src/bench/call-tally.js";
+
+const call = (endpoint: string, path: string, body?: unknown) => ({ endpoint, path, query: new URLSearchParams(), body });
+
+describe("the bench's call classes", () => {
+  it("counts the forms list, form submissions, email events and events as behaviour, campaigns as a read", () => {
+    expect(classOf(call("GET /marketing/v3/forms", "/marketing/v3/forms"))).toBe("behaviour");
+    expect(classOf(call("GET /form-integrations/v1/submissions/forms/:formGuid", "/form-integrations/v1/submissions/forms/5f3a-é"))).toBe("behaviour");
+    expect(classOf(call("GET /email/public/v1/events", "/email/public/v1/events"))).toBe("behaviour");
+    expect(classOf(call("GET /events/v3/events", "/events/v3/events"))).toBe("behaviour");
+    expect(classOf(call("GET /marketing/v3/campaigns", "/marketing/v3/campaigns"))).toBe("reads");
+  });
+
+  it("counts a composite of GETs as a read and one that writes as a write", () => {
+    const endpoint = "POST /services/data/:version/composite";
+    const path = "/services/data/v62.0/composite";
+    const reads = { compositeRequest: [{ method: "GET", url: "/services/data/v62.0/query?q=SELECT+Id+FROM+Lead+LIMIT+1", referenceId: "w0" }] };
+    const writes = { compositeRequest: [...reads.compositeRequest, { method: "PATCH", url: "/services/data/v62.0/sobjects/Lead/00Q1", referenceId: "w1", body: { Company: "Müller AG" } }] };
+    expect(classOf(call(endpoint, path, reads))).toBe("reads");
+    expect(classOf(call(endpoint, path, writes))).toBe("writes");
+  });
+});
