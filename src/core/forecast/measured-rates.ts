@@ -7,8 +7,8 @@ export const MEASURED_RATES: CallRates = {
   "firstLoadPerContact": {
     "hubspot": {
       "writes": 0.0132,
-      "reads": 0.0413,
-      "behaviour": 0.0074,
+      "reads": 0.0314,
+      "behaviour": 0.0073,
       "match": 0.0003,
       "search": 0.0001
     },
@@ -23,16 +23,16 @@ export const MEASURED_RATES: CallRates = {
   "perChangedContact": {
     "hubspot": {
       "writes": 0.01,
-      "reads": 0.1861,
-      "behaviour": 0.0424,
+      "reads": 0.1342,
+      "behaviour": 0.001,
       "match": 0.002,
-      "search": 0.1208
+      "search": 0.0669
     },
     "salesforce": {
       "writes": 0.0035,
-      "reads": 0.012,
+      "reads": 0.016,
       "behaviour": 0,
-      "match": 0.0878,
+      "match": 0.0055,
       "search": 0
     }
   },
@@ -46,11 +46,11 @@ export const MEASURED_RATES: CallRates = {
     },
     "salesforce": {
       "writes": 0,
-      "reads": 9,
+      "reads": 2,
       "behaviour": 0,
       "match": 0,
       "search": 0
     }
   },
-  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 466e756"
+  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 011d8d1"
 };
