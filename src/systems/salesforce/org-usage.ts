@@ -5,6 +5,7 @@ import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
 import { SYSTEM } from "./errors.js";
+import { totalSizeAnswer } from "./query-pages.js";
 
 export interface OrgUsage {
   leads: number;
@@ -14,12 +15,11 @@ export interface OrgUsage {
 }
 
 const limitsBody = z.object({ DailyApiRequests: z.object({ Max: z.number(), Remaining: z.number() }) }).loose();
-const countBody = z.object({ totalSize: z.number() }).loose();
 
 export async function readOrgUsage(client: SalesforceClient): Promise<OrgUsage> {
   const count = async (object: string) =>
     parse(
-      countBody,
+      totalSizeAnswer,
       await client.call<unknown>({
         method: "GET",
         path: `/query?q=${encodeURIComponent(`SELECT COUNT() FROM ${object}`)}`,

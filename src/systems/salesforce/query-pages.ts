@@ -25,6 +25,9 @@ const queryResult = z
 
 export type QueryRow = Record<string, unknown>;
 
+/** What any query answer is read for when only its size matters (`SELECT COUNT()`, a `LIMIT 1` probe). */
+export const totalSizeAnswer = z.object({ totalSize: z.number() }).loose();
+
 export interface QueryOptions {
   /** QueryAll: include deleted and merged rows from the Recycle Bin. */
   includeDeleted?: boolean;
@@ -39,7 +42,7 @@ export async function queryTotalSize(client: SalesforceClient, soql: string): Pr
     purpose: "query",
   });
   // The SOAP API documents `records` as null for COUNT(); only the size is read.
-  const answer = z.object({ totalSize: z.number() }).loose().safeParse(raw);
+  const answer = totalSizeAnswer.safeParse(raw);
   if (!answer.success) {
     throw new SystemError({
       system: SYSTEM,

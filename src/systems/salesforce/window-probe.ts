@@ -9,6 +9,7 @@ import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { ProbeWindow } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
+import { totalSizeAnswer } from "./query-pages.js";
 import { deletedPath, deletedResult } from "./removals.js";
 import { changeWindow, select } from "./soql.js";
 
@@ -22,7 +23,6 @@ const compositeAnswer = z
     ),
   })
   .loose();
-const queryAnswer = z.object({ totalSize: z.number() }).loose();
 
 export interface WindowProbeDeps {
   client: SalesforceClient;
@@ -115,7 +115,7 @@ function composites(asked: readonly Asked[]): Asked[][] {
 function isEmpty(window: ProbeWindow, answer: { status: number; body: unknown } | undefined): boolean {
   if (!answer || answer.status !== 200) return false;
   if (window.kind === "changes") {
-    const parsed = queryAnswer.safeParse(answer.body);
+    const parsed = totalSizeAnswer.safeParse(answer.body);
     return parsed.success && parsed.data.totalSize === 0;
   }
   const parsed = deletedResult.safeParse(answer.body);
