@@ -91,6 +91,13 @@ export class EventLog {
     return this.all.length;
   }
 
+  /** Sorts every order now (after a bulk load), so no later read pays for it. */
+  settle(): void {
+    this.all.inOrder();
+    for (const order of this.byContact.values()) order.inOrder();
+    for (const order of this.byType.values()) order.inOrder();
+  }
+
   /** Every event oldest first (not copies). */
   inOrder(): readonly LoggedEvent[] {
     return this.all.inOrder();
