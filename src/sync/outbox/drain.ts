@@ -43,7 +43,7 @@ interface DrainTally {
 /**
  * Drains the outbox, or only `phase`'s writes. It keeps counts, not keys: a first load of a million
  * contacts drains millions of writes, and their keys held to the drain's end were the run's largest
- * live set (ARCHITECTURE.md "Memory").
+ * live set (ARCHITECTURE.md "Memory at scale").
  */
 export async function drainOutbox(ctx: RunContext, options: { phase?: string } = {}): Promise<DrainCounts> {
   const counts: DrainCounts = { accepted: 0, refused: 0 };
