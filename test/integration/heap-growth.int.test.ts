@@ -15,7 +15,7 @@ const CHURN = `
   for (let i = 0; i < 400000; i++) held.push({ email: "élodie.martin" + i + "@exemple.fr", n: i });
   const pages = [];
   let peak = 0;
-  for (let p = 0; p < 1200; p++) {
+  for (let p = 0; p < 800; p++) {
     const page = [];
     for (let i = 0; i < 5000; i++) page.push({ id: "c" + p + "-" + i, n: [i, p] });
     pages.push(page);
