@@ -8,7 +8,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
-import { drainOutbox } from "./outbox/drain.js";
+import { drainKeys } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -149,7 +149,7 @@ async function retryFunnelWrites(ctx: RunContext, entries: QueuedError[], result
     resolvedErrors: written,
   });
   result.resolved.push(...written);
-  const sent = await drainOutbox(ctx, { keys: [...waiting], retrying });
+  const sent = await drainKeys(ctx, [...waiting], retrying);
   result.resolved.push(...sent.accepted.map((k) => retrying.get(k)!));
   result.stillFailing.push(...sent.refused.map((k) => retrying.get(k)!));
 }

@@ -219,8 +219,8 @@ describe("the drain sends a record's writes as one across its pages", () => {
     const result = await drainOutbox(ctx);
     writes.stop();
 
-    expect(result.refused).toEqual([]);
-    expect(result.accepted).toHaveLength(decided.length);
+    expect(result.refused).toBe(0);
+    expect(result.accepted).toBe(decided.length);
     const contactIds = writes.hubspot.filter((ids) => ids.some((id) => contacts.includes(id))).flat();
     // Each contact once: 2,000 writes in 20 calls, where sending page one's full batches made 22.
     expect(contactIds).toHaveLength(2000);

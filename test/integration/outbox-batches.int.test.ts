@@ -137,8 +137,8 @@ describe("the run's writes go out in full batches", () => {
     const result = await drainOutbox(ctx);
     hubspot.stop();
 
-    expect(result.refused).toEqual([]);
-    expect(result.accepted).toHaveLength(decided.length);
+    expect(result.refused).toBe(0);
+    expect(result.accepted).toBe(decided.length);
     const contactCalls = hubspot.calls.filter((inputs) => inputs.some((i) => "leadloop_score" in i.properties));
     const companyCalls = hubspot.calls.filter((inputs) => inputs.some((i) => "description" in i.properties));
     expect(contactCalls).toHaveLength(13); // 1,300 contacts, each written once

@@ -14,7 +14,7 @@ import {
 import { digestTitle, text } from "../../core/digest/render.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
 import { decide } from "../outbox/decide.js";
-import { drainOutbox, type DrainResult } from "../outbox/drain.js";
+import { drainKeys, type DrainResult } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { ActivitySource } from "./funnel-setup.js";
@@ -174,7 +174,7 @@ export async function writeDigests(
   }
   if (writes.length === 0) return { written, drained: { accepted: [], refused: [] } };
   await decide(ctx, { outbox: writes, cursors });
-  const drained = await drainOutbox(ctx, { keys: writes.map((w) => w.key) });
+  const drained = await drainKeys(ctx, writes.map((w) => w.key));
   const accepted = new Set(drained.accepted);
   for (const w of written) w.written = accepted.has(w.key);
   return { written, drained };

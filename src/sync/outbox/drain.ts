@@ -14,7 +14,7 @@ const DRAIN_BATCH = 200;
 /** Entries read from the store at a time, so a million pending writes never sit in memory at once. */
 const DRAIN_PAGE = 2000;
 
-export interface DrainOptions {
+interface DrainOptions {
   /** Only these keys (a retry), refused ones included. */
   keys?: readonly string[];
   /** Only the writes of this phase. */
@@ -23,9 +23,53 @@ export interface DrainOptions {
   retrying?: ReadonlyMap<string, number>;
 }
 
+/** What a drain of the whole outbox (or one phase's writes) did: counts, as its keys may be millions. */
+export interface DrainCounts {
+  accepted: number;
+  refused: number;
+}
+
+/** What a drain of given keys did to each: the caller asks about those keys. */
 export interface DrainResult {
   accepted: string[];
   refused: string[];
+}
+
+/** Where a drain notes each batch's outcome: counted, or listed when the caller asked for given keys. */
+interface DrainTally {
+  note(accepted: readonly string[], refused: readonly string[]): void;
+}
+
+/**
+ * Drains the outbox, or only `phase`'s writes. It keeps counts, not keys: a first load of a million
+ * contacts drains millions of writes, and their keys held to the drain's end were the run's largest
+ * live set (ARCHITECTURE.md "Memory at scale").
+ */
+export async function drainOutbox(ctx: RunContext, options: { phase?: string } = {}): Promise<DrainCounts> {
+  const counts: DrainCounts = { accepted: 0, refused: 0 };
+  await drain(ctx, options, {
+    note: (accepted, refused) => {
+      counts.accepted += accepted.length;
+      counts.refused += refused.length;
+    },
+  });
+  return counts;
+}
+
+/** Sends the outbox entries of `keys` (refused ones included: a retry); `retrying` as in DrainOptions. */
+export async function drainKeys(
+  ctx: RunContext,
+  keys: readonly string[],
+  retrying?: ReadonlyMap<string, number>,
+): Promise<DrainResult> {
+  const result: DrainResult = { accepted: [], refused: [] };
+  await drain(ctx, { keys, ...(retrying ? { retrying } : {}) }, {
+    note: (accepted, refused) => {
+      result.accepted.push(...accepted);
+      result.refused.push(...refused);
+    },
+  });
+  return result;
 }
 
 /**
@@ -34,8 +78,7 @@ export interface DrainResult {
  * is read to its end: then the partly filled remainder of each (system, object, operation) goes too, so
  * a drain ends with at most one partly filled call per target (ARCHITECTURE.md "One write path").
  */
-export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): Promise<DrainResult> {
-  const result: DrainResult = { accepted: [], refused: [] };
+async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
   const pending = new PendingWrites();
   let after: number | undefined;
   for (;;) {
@@ -52,11 +95,11 @@ export async function drainOutbox(ctx: RunContext, options: DrainOptions = {}): 
     // A record a later decision writes again waits for it, so the two leave as one write.
     const later = last ? new Set<string>() : await ctx.store.laterOutboxRecords(after!, pending.records());
     for (const batch of pending.take(last ? "all" : "full", later)) {
-      if (ctx.signal?.aborted) return result;
-      await sendBatch(ctx, batch, options, result);
+      if (ctx.signal?.aborted) return;
+      await sendBatch(ctx, batch, options, tally);
       await ctx.heartbeat?.();
     }
-    if (last) return result;
+    if (last) return;
   }
 }
 
@@ -164,7 +207,7 @@ async function sendBatch(
   ctx: RunContext,
   batch: readonly RecordWrites[],
   options: DrainOptions,
-  result: DrainResult,
+  tally: DrainTally,
 ): Promise<void> {
   const { system, object } = batch[0]!.entries[0]!;
   const port = portFor(ctx, system);
@@ -255,8 +298,7 @@ async function sendBatch(
     outboxAccepted: accepted,
     outboxRefused: refused,
   });
-  result.accepted.push(...accepted);
-  result.refused.push(...refused);
+  tally.note(accepted, refused);
   for (const group of completedGroups) {
     if (!group.startsWith(HANDOFF_GROUP_PREFIX)) continue;
     ctx.summary.handoffs++;
@@ -265,7 +307,7 @@ async function sendBatch(
   // The i-th entry of each record in the i-th batch: one write per record per batch, in decision order.
   for (let i = 0; separately.some((entries) => entries.length > i); i++) {
     const round = separately.flatMap((entries) => (entries.length > i ? [{ entries: [entries[i]!] }] : []));
-    await sendBatch(ctx, round, options, result);
+    await sendBatch(ctx, round, options, tally);
   }
 }
 
