@@ -28,7 +28,7 @@ import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { indexedCandidates } from "./match-index.js";
-import { matcherOf, missNotes, settledMisses } from "./match-misses.js";
+import { idleMisses, matcherOf, missNotes, settledMisses } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
@@ -226,7 +226,10 @@ export async function recordsToSync(
   }
   const echoes = await linkedEchoes(ctx, source, linked, snapshots);
   ctx.summary.unchanged += echoes.size;
-  return echoes.size === 0 ? records : records.filter((r) => !echoes.has(r));
+  // Unlinked records left as they are (match-misses.ts `idleMisses`) have no work either.
+  const idle =
+    source === "marketing" ? await idleMisses(ctx, mappings, records.filter((r) => !links.has(r.id))) : new Set<string>();
+  return echoes.size === 0 && idle.size === 0 ? records : records.filter((r) => !echoes.has(r) && !idle.has(r.id));
 }
 
 /**
