@@ -16,7 +16,7 @@ import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funn
 import { handOff } from "./funnel/handoff-phase.js";
 import { followUpSla } from "./funnel/sla-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
-import { includedInCrm, newlyIncludedRecords } from "./funnel/inclusion.js";
+import { includedInCrm, inclusionReadsNothing, newlyIncludedRecords } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
@@ -123,6 +123,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     await probeOpeningWindows(ctx, options.mappings);
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
+      ctx.inclusionReadsNothing = (mapping) => inclusionReadsNothing(funnel, mapping);
       startPhase(ctx, "qualification");
       // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same.
       const contacts = options.mappings.filter((m) => m.pair === "contact");

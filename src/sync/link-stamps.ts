@@ -5,7 +5,8 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { SnapshotPair } from "../core/merge/types.js";
 import type { FieldValue, SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, Link } from "../store/port.js";
-import { otherSide, type SideName } from "./run-context.js";
+import { fieldSyncKey } from "./outbox/field-sync-write.js";
+import { otherSide, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 
 /** The plan's rule for a stamp written on a record that exists. */
 export const STAMP_RULE = "link stamp";
@@ -63,10 +64,59 @@ export function stampsInPlace(
   record: SourceRecord,
   side: SideName,
   snapshot: FieldSnapshot | undefined,
+  /** Stamps the outbox is to write (`pendingStamps`): in place once the run's drain sends them. */
+  pending?: ReadonlySet<string>,
 ): boolean {
   const expected: Record<SideName, string> = { crm: link.marketingId, marketing: link.crmId };
   const own = stampField(mapping, side);
-  if (own && record.fields[own] !== expected[side]) return false;
+  if (own && record.fields[own] !== expected[side] && !pending?.has(pendingKey(side, record.id, expected[side])))
+    return false;
   const other = otherSide(side);
-  return !stampField(mapping, other) || snapshot?.[other] === expected[other];
+  const otherId = other === "crm" ? link.crmId : link.marketingId;
+  return (
+    !stampField(mapping, other) ||
+    snapshot?.[other] === expected[other] ||
+    Boolean(pending?.has(pendingKey(other, otherId, expected[other])))
+  );
+}
+
+/** The outbox key of the stamp a create's source record gets once the new record's id is known. */
+export function stampWriteKey(side: SideName, object: string, recordId: string): string {
+  return `stamp:${side}:${object}:${recordId}`;
+}
+
+/**
+ * Of these links' stamps, those a pending outbox write gives (the field sync's update of the record, or
+ * the stamp of a create's source), as `pendingKey`s for `stampsInPlace`. A link made in this run gets its
+ * stamps from the run's drain, so its records read again before it (the CRM pass after the marketing
+ * pass of a first load) are no change for that alone: they cost no counterpart read, and the write
+ * decided already still goes out. A refused write is not counted: its stamp is not on its way.
+ */
+export async function pendingStamps(
+  ctx: RunContext,
+  source: SideName,
+  items: readonly { record: SourceRecord; link: Link; mapping: ObjectMapping }[],
+): Promise<Set<string>> {
+  const wanted = new Map<string, string>();
+  for (const { record, link, mapping } of items)
+    for (const side of SIDE_NAMES) {
+      const field = stampField(mapping, side);
+      if (!field) continue;
+      const object = side === source ? record.object : side === "crm" ? link.crmType : link.marketingType;
+      const id = side === "crm" ? link.crmId : link.marketingId;
+      wanted.set(fieldSyncKey(side, object, id), field);
+      wanted.set(stampWriteKey(side, object, id), field);
+    }
+  const out = new Set<string>();
+  if (wanted.size === 0) return out;
+  for (const entry of await ctx.store.listOutbox({ keys: [...wanted.keys()] })) {
+    if (entry.refusedAt !== null || entry.recordId === null) continue;
+    const value = entry.fields.find((f) => f.field === wanted.get(entry.key))?.after;
+    if (value) out.add(pendingKey(entry.side, entry.recordId, value));
+  }
+  return out;
+}
+
+function pendingKey(side: SideName, recordId: string, value: string): string {
+  return `${side}\u0000${recordId}\u0000${value}`;
 }

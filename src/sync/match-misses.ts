@@ -58,6 +58,28 @@ export async function settledMisses(
   );
 }
 
+/**
+ * Unlinked marketing records with nothing to do: each matched nothing by the keys it holds now (so its
+ * match query is skipped) and the inclusion rule leaves it out (so it is not created). The field sync drops
+ * them before grouping, as it drops echoes, so a group fills with records that need work and its creates
+ * fill a batch. Asked only where the rule answers from the store (`inclusionReadsNothing`): elsewhere it
+ * would read associations per page rather than once per group.
+ */
+export async function idleMisses(
+  ctx: RunContext,
+  mappings: readonly ObjectMapping[],
+  records: readonly SourceRecord[],
+): Promise<Set<string>> {
+  const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
+  if (records.length === 0 || !ctx.inclusionReadsNothing?.(creation)) return new Set();
+  const settled = await settledMisses(ctx, mappings, records, matcherOf(mappings));
+  if (settled.size === 0) return settled;
+  const included = await ctx.includeInCrm(records.filter((r) => settled.has(r.id)), creation);
+  const idle = new Set([...settled].filter((id) => !included.has(id)));
+  if (idle.size > 0) ctx.log.debug("match.settled", { runId: ctx.runId, records: idle.size });
+  return idle;
+}
+
 /** Notes for records that were looked up, matched nothing and stay unlinked in this run (noted ones aside). */
 export function missNotes(
   mappings: readonly ObjectMapping[],

@@ -14,12 +14,21 @@ import {
 import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite } from "../store/port.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
-import { missingStamps, STAMP_KEY, STAMP_RULE, stampField, stampSnapshot, stampsInPlace } from "./link-stamps.js";
+import {
+  missingStamps,
+  pendingStamps,
+  STAMP_KEY,
+  STAMP_RULE,
+  stampField,
+  stampSnapshot,
+  stampsInPlace,
+  stampWriteKey,
+} from "./link-stamps.js";
 import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { indexedCandidates } from "./match-index.js";
-import { matcherOf, missNotes, settledMisses } from "./match-misses.js";
+import { idleMisses, matcherOf, missNotes, settledMisses } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
@@ -60,7 +69,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   const pairings: Pairing[] = [];
   const unlinked: SourceRecord[] = [];
-  const toFetch: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
+  let toFetch: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
 
   for (const record of records) {
     const link = links.get(record.id);
@@ -74,11 +83,12 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       unlinked.push(record);
       continue;
     }
-    if (!sourceChanged(record, mapping, link, snapshots.get(link.id), source)) {
-      ctx.summary.unchanged++;
-      continue;
-    }
     toFetch.push({ record, link, mapping });
+  }
+  const echoes = await linkedEchoes(ctx, source, toFetch, snapshots);
+  if (echoes.size > 0) {
+    ctx.summary.unchanged += echoes.size;
+    toFetch = toFetch.filter((item) => !echoes.has(item.record));
   }
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
@@ -207,21 +217,44 @@ export async function recordsToSync(
   const records = dedupe(input.records);
   if (records.length === 0) return [];
   const { links, snapshots } = await linksOf(ctx, source, mappings[0]!.pair, records);
-  const out: SourceRecord[] = [];
-  let echoes = 0;
+  const linked: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
   for (const record of records) {
     const link = links.get(record.id);
     const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
-    const echo =
-      link !== undefined &&
-      mapping !== undefined &&
-      !(source === "crm" && converted(record, mapping)) &&
-      !sourceChanged(record, mapping, link, snapshots.get(link.id), source);
-    if (echo) echoes++;
-    else out.push(record);
+    if (link !== undefined && mapping !== undefined && !(source === "crm" && converted(record, mapping)))
+      linked.push({ record, link, mapping });
   }
-  ctx.summary.unchanged += echoes;
-  return out;
+  const echoes = await linkedEchoes(ctx, source, linked, snapshots);
+  ctx.summary.unchanged += echoes.size;
+  // Unlinked records left as they are (match-misses.ts `idleMisses`) have no work either.
+  const idle =
+    source === "marketing" ? await idleMisses(ctx, mappings, records.filter((r) => !links.has(r.id))) : new Set<string>();
+  return echoes.size === 0 && idle.size === 0 ? records : records.filter((r) => !echoes.has(r) && !idle.has(r.id));
+}
+
+/**
+ * The linked records that are echoes: each equal to its own side's snapshot, with both stamps in place or
+ * on their way in the outbox (asked only for the records whose stamps alone are missing).
+ */
+async function linkedEchoes(
+  ctx: RunContext,
+  source: SideName,
+  items: readonly { record: SourceRecord; link: Link; mapping: ObjectMapping }[],
+  snapshots: ReadonlyMap<number, Record<string, FieldSnapshot>>,
+): Promise<Set<SourceRecord>> {
+  const echoes = new Set<SourceRecord>();
+  const stampless: typeof items[number][] = [];
+  for (const item of items) {
+    const snaps = snapshots.get(item.link.id);
+    if (!snaps || fieldsChanged(item.record, item.mapping, snaps, source)) continue;
+    if (stampsInPlace(item.mapping, item.link, item.record, source, snaps[STAMP_KEY])) echoes.add(item.record);
+    else stampless.push(item);
+  }
+  if (stampless.length === 0) return echoes;
+  const pending = await pendingStamps(ctx, source, stampless);
+  for (const { record, link, mapping } of stampless)
+    if (stampsInPlace(mapping, link, record, source, snapshots.get(link.id)![STAMP_KEY], pending)) echoes.add(record);
+  return echoes;
 }
 
 /** The links of these source records (by the source side's id) and their snapshots, in two store reads. */
@@ -253,7 +286,7 @@ function stampSourceOfCreate(
     const field = stampField(p.mapping, side);
     if (!source || source.id !== p.sourceId || !newId || !field || source.fields[field] === newId) continue;
     const write = funnelWrite(ctx, {
-      key: `stamp:${side}:${source.object}:${source.id}`,
+      key: stampWriteKey(side, source.object, source.id),
       phase: "link stamp",
       side,
       object: source.object,
@@ -370,18 +403,15 @@ function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): Field
 }
 
 /**
- * Whether the source record differs from what was last synced on its side (else it is our own echo), or
- * a stamp is missing on either record of the link (then the pair is planned so the stamp goes out).
+ * Whether the source record differs from what was last synced on its side (else it is our own echo, or
+ * needs only a stamp: linkedEchoes).
  */
-function sourceChanged(
+function fieldsChanged(
   record: SourceRecord,
   mapping: ObjectMapping,
-  link: Link,
-  snaps: Record<string, FieldSnapshot> | undefined,
+  snaps: Record<string, FieldSnapshot>,
   side: SideName,
 ): boolean {
-  if (!snaps) return true;
-  if (!stampsInPlace(mapping, link, record, side, snaps[STAMP_KEY])) return true;
   for (const { field: f, key } of compileMapping(mapping).fields) {
     if (f.direction === "none") continue;
     const snap = snaps[key];

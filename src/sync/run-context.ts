@@ -39,6 +39,8 @@ export interface RunContext {
    * created in the CRM (by default only MQLs). Returns their ids.
    */
   includeInCrm(records: readonly SourceRecord[], mapping: ObjectMapping): Promise<Set<string>>;
+  /** Whether `includeInCrm` answers for this mapping from the store and the run alone, with no API call. */
+  inclusionReadsNothing?(mapping: ObjectMapping): boolean;
   /**
    * Windows this run read (or probed) and found empty, per system and stream (empty-windows.ts: an
    * object's changes, or its removals): a later read of the same stream whose window lies inside one has

@@ -18,11 +18,14 @@ let loop: LoopHarness;
 const queries: string[] = [];
 /** The ids each HubSpot batch read asked for. */
 const batchReads: string[][] = [];
+/** The properties each HubSpot batch read of contacts asked for. */
+const contactReadProperties: string[][] = [];
 beforeEach(async () => {
   loop = await startLoop();
   seedReps(loop);
   queries.length = 0;
   batchReads.length = 0;
+  contactReadProperties.length = 0;
   loop.salesforce.calls.observe((call: ObservedCall) => {
     const q = call.query.get("q");
     if (q) queries.push(q);
@@ -30,6 +33,8 @@ beforeEach(async () => {
   loop.hubspot.calls.observe((call: ObservedCall) => {
     if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read")
       batchReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
+    if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read" && call.path.includes("/contacts/"))
+      contactReadProperties.push([...((call.body as { properties?: string[] }).properties ?? [])].sort());
   });
 });
 afterEach(async () => loop.close());
@@ -166,5 +171,49 @@ describe("campaign membership on a first load", () => {
     // group reads none; the handoff reads its page's companies once more, after the company pair synced.
     expect(companyReads.length).toBeLessThanOrEqual(3);
     expect(new Set(companyReads.flat()).size).toBe(8);
+  });
+
+  it("reads many companies in full batch reads, and no contact for a Lead status that decides nothing", async () => {
+    // 600 contacts over 240 companies, each on a company drawn at random (a fixed sequence): a group of 100
+    // contacts names about 80 companies, and after the first group most of them were read already.
+    const hs = loop.hubspot.data;
+    const companies = Array.from({ length: 240 }, (_, i) =>
+      hs.createObject("companies", { name: `Coopérative Île-de-France ${i}`, domain: `coop-${i}.fr`, industry: "RETAIL" }),
+    );
+    const openLeads = new Set<string>();
+    let seed = 42;
+    const companyOf = Array.from({ length: 600 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return Math.floor(seed / 65_536) % 240;
+    });
+    for (let i = 0; i < 600; i++) {
+      const email = `renée.o'brien.${i}@coop-${companyOf[i]}.fr`.normalize("NFD").replace(/[^\x20-\x7e]/g, "");
+      const person = hs.createObject("contacts", {
+        email: i % 5 === 0 ? email.toUpperCase() : email,
+        firstname: i % 2 === 0 ? "Renée" : "RENÉE",
+        lastname: `O'Brien ${i}`,
+        jobtitle: i % 3 === 0 ? "" : "Acheteuse",
+      });
+      hs.associate("contacts", person.id, "companies", companies[companyOf[i]!]!.id);
+      // Every tenth person is a Lead sales has not worked yet: a status that decides nothing.
+      if (i % 10 === 0)
+        openLeads.add(
+          loop.salesforce.data.insert("Lead", { LastName: `O'Brien ${i}`, Company: "Coop", Email: email, Status: "Open - Not Contacted" }),
+        );
+    }
+    const run = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    expect(run.summary.status).toBe("succeeded");
+    const companyIds = new Set(companies.map((c) => c.id));
+    const companyReads = batchReads.filter((ids) => ids.length > 0 && ids.every((id) => companyIds.has(id)));
+    const named = new Set(companyOf).size;
+    expect(new Set(companyReads.flat()).size).toBe(named);
+    // One read per 100 companies: the qualification reads a group of 2,000 contacts' companies at once
+    // (a group per HubSpot page made six reads); and one for the companies of the people linked to the
+    // Leads, which the company pair takes to the CRM after the contact pair (inclusion.ts).
+    expect(companyReads.length).toBeLessThanOrEqual(Math.ceil(named / 100) + 1);
+    // The 60 open Leads are linked, and their statuses seen, without reading their contacts for it.
+    const linked = await loop.store.findLinksByCrmIds("contact", [...openLeads]);
+    expect(linked.size).toBe(60);
+    expect(contactReadProperties.filter((p) => p.includes("lifecyclestage") && p.length <= 3)).toEqual([]);
   });
 });

@@ -67,6 +67,36 @@ describe("a first load's match reads the Salesforce side once", () => {
     for (const [email, ref] of existing) expect(byEmail.get(email)).toEqual([ref]);
   });
 
+  it("reads no HubSpot contact again for the people it linked: their stamps wait in the outbox for the drain", async () => {
+    const { existing } = seedPeople();
+    const contactReads: string[][] = [];
+    loop.hubspot.calls.observe((call) => {
+      if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read" && call.path.includes("/contacts/"))
+        contactReads.push(((call.body as { inputs?: { id: string }[] }).inputs ?? []).map((i) => i.id));
+    });
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    // The CRM pass read the 36 linked Leads and Contacts back without their stamps: no change for that
+    // alone, since the drain is to write them, so no read of their contacts by id.
+    expect(contactReads).toEqual([]);
+    const contactIdOf = new Map(
+      loop.hubspot.data.listObjects("contacts").map((c) => [String(c.properties.email).toLowerCase(), c.id] as const),
+    );
+    for (const [email, ref] of existing) {
+      const [object, id] = ref.split(":") as [string, string];
+      expect({ email, stamp: loop.salesforce.data.get(object, id)?.HubSpot_Contact_Id__c }).toEqual({
+        email,
+        stamp: contactIdOf.get(email),
+      });
+    }
+    const again = await loop.sync();
+    expect(again.summary.status).toBe("succeeded");
+    expect({ created: again.summary.created, updated: again.summary.updated }).toEqual({
+      created: { hubspot: 0, salesforce: 0 },
+      updated: { hubspot: 0, salesforce: 0 },
+    });
+  });
+
   it("finds a Lead a rep creates after the index was read, before the page that would create the person", async () => {
     // More than a page (2,000 records) of contacts: the late one comes in the second.
     seedPeople(2_050);

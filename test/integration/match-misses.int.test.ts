@@ -6,7 +6,7 @@ import { jest } from "@jest/globals";
 import { classOf } from "../../src/bench/call-tally.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import type { SyncResult } from "../../src/sync/engine.js";
-import { funnelFor } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 jest.setTimeout(300_000);
@@ -106,5 +106,63 @@ describe("contacts that matched nothing", () => {
     // The others are created, each once.
     for (const other of emails.filter((e) => e !== email)) expect(leadsWithEmail(other)).toHaveLength(1);
     expect(all.result.summary.created.salesforce).toBeGreaterThanOrEqual(emails.length);
+  });
+});
+
+describe("contacts that matched nothing and stay out of the CRM", () => {
+  let loop: LoopHarness;
+  let ahead = 0;
+  const start = Date.parse("2026-11-09T08:00:00.000Z");
+  beforeAll(async () => {
+    loop = await startLoop({ now: () => new Date(start + ahead), hubspotLookbackMs: 30_000 });
+  });
+  afterAll(async () => loop.close());
+
+  it("do not fill the contact sync's groups: the run's new MQLs are created in one batch", async () => {
+    // More people than a group holds (2,000) and a few pages more, none an MQL: the first run notes each
+    // as a miss.
+    const hs = loop.hubspot.data;
+    const ids: string[] = [];
+    for (let i = 0; i < 2_600; i++) {
+      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+      const email = `${first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase()}.g${i}@exemple-${i % 11}.fr`;
+      ids.push(hs.createObject("contacts", { email: i % 3 === 0 ? email.toUpperCase() : email, firstname: first, lastname: `Nom ${i}` }).id);
+    }
+    // The first and the last have seen the pricing page and asked for a demo, but fit nobody's profile yet.
+    const mqls = [ids[0]!, ids[ids.length - 1]!];
+    for (const id of mqls) pricingAndDemo(loop, id);
+    const first = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    expect(first.summary.status).toBe("succeeded");
+    expect(first.summary.created.salesforce).toBe(0);
+    // Everyone is edited; the first and the last edited become MQLs (a fitting title, country and
+    // company), so a stream of groups would hold one in its first group and the other in its second.
+    const company = hs.createObject("companies", {
+      name: "Société Générale d'Études",
+      domain: "etudes.fr",
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "420",
+      country: "France",
+    });
+    for (const id of ids) {
+      ahead += 10;
+      const fit = mqls.includes(id);
+      hs.updateObject(
+        "contacts",
+        id,
+        fit ? { jobtitle: "Directrice des Opérations", country: "France", company: "Société Générale d'Études" } : { jobtitle: "Stagiaire" },
+      );
+      if (fit) hs.associate("contacts", id, "companies", company.id);
+    }
+    ahead += PAST_SEARCH_LAG;
+    const leadUpserts: ObservedCall[] = [];
+    const stop = loop.salesforce.calls.observe((c) => {
+      if (c.endpoint.endsWith("/composite/sobjects/:type/:field") && c.path.includes("/Lead/")) leadUpserts.push(c);
+    });
+    const second = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    stop();
+    expect(second.summary.status).toBe("succeeded");
+    const created = loop.salesforce.data.list("Lead").map((l) => String(l.HubSpot_Contact_Id__c ?? ""));
+    expect(created.sort()).toEqual([...mqls].sort());
+    expect(leadUpserts).toHaveLength(1);
   });
 });

@@ -132,7 +132,13 @@ async function dispositionsOf(
     return !seen.has(r.id) || seen.get(r.id) !== status;
   });
   if (changed.length === 0) return out;
-  const people = await contactsOf(ctx, setup, changed, personOf);
+  // Only a verdict writes to the contact and only an unknown status names its email: a status that means
+  // nothing yet (every open Lead on a first load) is marked seen without reading its contact.
+  const needContact = changed.filter((r) => {
+    const kind = readStatus(r.fields[field] ?? null, setup.qualification.definition, crmName).kind;
+    return kind === "verdict" || kind === "unknown";
+  });
+  const people = await contactsOf(ctx, setup, needContact, personOf);
   const latest = await ctx.store.latestEvents([...people.keys()]);
   const at = ctx.now().toISOString();
 
@@ -247,6 +253,7 @@ async function contactsOf(
 ): Promise<Map<string, FieldValues>> {
   if (setup.crmIsMarketing) return new Map(records.map((r) => [r.id, r.fields]));
   const ids = [...new Set(records.map((r) => personOf.get(r.id)!))];
+  if (ids.length === 0) return new Map();
   const contacts = await ctx.marketing.readByIds("contacts", ids, CONTACT_FIELDS);
   return new Map(contacts.map((c) => [c.id, c.fields]));
 }

@@ -33,6 +33,11 @@ export async function includedInCrm(
   return new Set(ids.filter((id) => (contactsOf.get(id) ?? []).some((c) => included.has(c))));
 }
 
+/** Whether includedInCrm answers for this mapping without an API call: people by their stage, or everyone. */
+export function inclusionReadsNothing(setup: FunnelSetup, mapping: ObjectMapping): boolean {
+  return setup.inclusion === "all" || mapping.pair === CONTACT_PAIR;
+}
+
 async function qualifiedPeople(
   ctx: RunContext,
   state: FunnelRunState,

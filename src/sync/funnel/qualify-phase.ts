@@ -32,8 +32,14 @@ const COMPANIES = "companies";
 const MQL_DATE_FIELD = "leadloop_mql_date";
 const REASONS_FIELD = "leadloop_reasons";
 const DAY_MS = 86_400_000;
-/** One HubSpot page per group: the writes go to the outbox, so small groups cost batch fill nothing. */
-const QUALIFY_GROUP = 100;
+/**
+ * HubSpot's batch read takes 100 ids: the contacts created from CRM records are read this many at a time.
+ * The change stream is scored in the shared groups (GROUP_RECORDS), since a group's associated companies
+ * are read together: a group of one page (100 contacts, most on companies of their own) filled a batch
+ * read with a dozen companies new to the run, 2,000 fill them, so a first load reads each company in
+ * about one call per 100 (ARCHITECTURE.md, "One run").
+ */
+const CREATED_READ = 100;
 /**
  * Contacts scored between checks for SIGTERM: scoring may read a contact's events (a call per contact with
  * new behaviour, paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads.
@@ -67,7 +73,6 @@ export async function qualifyPeople(
       fields: personFields(setup),
       cursorObject: QUALIFICATION_CURSOR,
       startWhenNew: null,
-      groupRecords: QUALIFY_GROUP,
       ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {
@@ -95,8 +100,8 @@ export async function qualifyCreatedPeople(
   state: FunnelRunState,
 ): Promise<void> {
   const ids = ctx.createdPeople.splice(0);
-  for (let i = 0; i < ids.length; i += QUALIFY_GROUP) {
-    const records = await ctx.marketing.readByIds(CONTACTS, ids.slice(i, i + QUALIFY_GROUP), personFields(setup));
+  for (let i = 0; i < ids.length; i += CREATED_READ) {
+    const records = await ctx.marketing.readByIds(CONTACTS, ids.slice(i, i + CREATED_READ), personFields(setup));
     await decide(ctx, await qualifyPage(ctx, setup, state, records));
     if (ctx.signal?.aborted) return;
   }
@@ -124,7 +129,7 @@ export async function qualifyPage(
   const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const companies = companiesRead ?? (await readCompanies(ctx, setup, records));
+  const companies = companiesRead ?? (await readCompanies(ctx, setup, records, state.companies));
   const stages = await ctx.store.currentStages(ids);
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
@@ -217,10 +222,11 @@ export async function qualifyPage(
 }
 
 /**
- * The companies these contacts are associated with (`associatedcompanyid`), by id. With `kept` (the
- * qualification's change stream, read before any pair syncs): those read already this run from there, the
- * rest in batch reads, kept for the stream's later groups. Other callers (people scored after the pairs
- * synced) read them as they are now.
+ * The companies these contacts are associated with (`associatedcompanyid`), by id: those read already this
+ * run (`kept`, the run's companies), the rest in batch reads, kept for the run's later groups and phases.
+ * People scored after the pairs (the handoff's and history fill's candidates) take them from there too:
+ * what the company pair decides for a HubSpot company waits in the outbox for the run's drain, so the
+ * company holds what the qualification read until then.
  */
 async function readCompanies(
   ctx: RunContext,
