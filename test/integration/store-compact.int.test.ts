@@ -1,12 +1,15 @@
-// The store's long texts and kept reads (migration 18): the audit keeps a long value as pieces stored
-// once and gives it back exactly, the audit_log view included; the retention prune takes the pieces only
-// pruned writes used; a kept change read is stored compactly and gone once taken.
+// The store's long texts, snapshots and kept reads (migration 18): the audit keeps a long value as
+// pieces stored once and gives it back exactly, the audit_log view included; the retention prune takes
+// the pieces only pruned writes used; a link's snapshot row names its fields by number, rows of a v16
+// file included; a kept change read is stored compactly and gone once taken.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { AuditEntry, IndexedRecord, KeptPage } from "../../src/store/port.js";
+import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { MIGRATIONS, migrate } from "../../src/store/sqlite/migrations.js";
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
@@ -125,6 +128,73 @@ describe("the audit's long values", () => {
     // The lines the kept write shares with them stayed, once.
     expect(pieces.has("noted for Zoë Ångström")).toBe(true);
     expect([...pieces].filter((p) => p.startsWith("+20 Decision-maker title"))).toHaveLength(1);
+    db.close();
+  });
+});
+
+describe("a link's snapshots", () => {
+  it("name their fields by number, in rows a v16 file held and rows written since, and read back unchanged", async () => {
+    const file = join(dir, "state.db");
+    const v16 = openConnection(file);
+    migrate(v16, file, MIGRATIONS.filter((m) => m.version <= 16));
+    v16
+      .prepare(
+        `INSERT INTO links (id, pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status, created_at, updated_at)
+         VALUES (?, 'contact', 'contacts', ?, 'Lead', ?, ?, 'active', ?, ?)`,
+      )
+      .run(7, "51", "00Q5g00000AbCdEAAZ", "zoe.angstrom@nordlicht.se", daysAgo(2), daysAgo(2));
+    const before = {
+      "firstname>FirstName": [NOW - DAY_MS, "Zoë"],
+      "lastname>LastName": [NOW - DAY_MS, "Ångström", "Angstrom"],
+      "phone>Phone": [NOW - DAY_MS],
+      "link stamp": [NOW - DAY_MS, "00Q5g00000AbCdEAAZ", "51"],
+      // A form migration 12 could not convert (its time is not an instant) stays as it was.
+      "zip>PostalCode": ["75008", "75008", "yesterday"],
+    };
+    v16.prepare("INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)").run(7, JSON.stringify(before));
+    v16.close();
+
+    const store = await openSqliteStore(file);
+    const day = new Date(NOW - DAY_MS).toISOString();
+    const expected = {
+      "firstname>FirstName": { marketing: "Zoë", crm: "Zoë", syncedAt: day },
+      "lastname>LastName": { marketing: "Ångström", crm: "Angstrom", syncedAt: day },
+      "phone>Phone": { marketing: null, crm: null, syncedAt: day },
+      "link stamp": { marketing: "00Q5g00000AbCdEAAZ", crm: "51", syncedAt: day },
+      "zip>PostalCode": { marketing: "75008", crm: "75008", syncedAt: "yesterday" },
+    };
+    expect((await store.getSnapshots([7])).get(7)).toEqual(expected);
+    // A page's commit patches one field and adds another: the rest keep their values and times.
+    await store.commitBatch({
+      runId: "run-2",
+      at: daysAgo(0),
+      links: [
+        {
+          linkId: 7,
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: "51",
+          crmType: "Lead",
+          crmId: "00Q5g00000AbCdEAAZ",
+          snapshots: {
+            "lastname>LastName": { marketing: "Ångström", crm: "Ångström" },
+            "jobtitle>Title": { marketing: "Directrice Marketing", crm: null },
+          },
+        },
+      ],
+    });
+    const now = daysAgo(0);
+    expect((await store.getSnapshots([7])).get(7)).toEqual({
+      ...expected,
+      "lastname>LastName": { marketing: "Ångström", crm: "Ångström", syncedAt: now },
+      "jobtitle>Title": { marketing: "Directrice Marketing", crm: null, syncedAt: now },
+    });
+    await store.close();
+
+    const db = raw(file);
+    const row = db.prepare("SELECT fields FROM link_snapshots WHERE link_id = 7").pluck().get() as string;
+    expect(Object.keys(JSON.parse(row) as object).every((key) => /^[0-9]+$/.test(key))).toBe(true);
+    expect(row).not.toContain("LastName");
     db.close();
   });
 });

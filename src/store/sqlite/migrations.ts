@@ -651,14 +651,21 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
-    name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces); audit_log puts them together",
+    name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces), audit_log putting them together; snapshot keys by their number in names",
     // Where a 10k-contact store's bytes went at 8441822 (`storeTableBytesPerRecord`): the audit's field
     // rows 1,273 per contact, of which 750 were values, most of them the funnel's long texts (reasons,
     // activity summaries, task descriptions) written again at every rescore, made of lines that many
     // people share. A long value is now a BLOB holding the JSON array of its pieces' ids
     // (store/sqlite/audit-pieces.ts); rows written before keep their text until the retention prunes
     // them. A piece records the latest write that used it, so the prune drops it with its writes.
+    // A link's snapshot row (351 bytes per contact) repeated each field's key (`firstname>FirstName`)
+    // in every row: the keys are now their numbers in names (store/sqlite/snapshots.ts), here too.
     sql: `
+      INSERT OR IGNORE INTO names (name) SELECT DISTINCT j.key FROM link_snapshots s, json_each(s.fields) j;
+      UPDATE link_snapshots SET fields = (
+        SELECT json_group_object(CAST(n.id AS TEXT), CASE WHEN j.type IN ('array', 'object') THEN json(j.value) ELSE j.value END)
+        FROM json_each(link_snapshots.fields) j JOIN names n ON n.name = j.key);
+
       CREATE TABLE audit_pieces (
         id         INTEGER PRIMARY KEY,
         hash       INTEGER NOT NULL,

@@ -100,7 +100,7 @@ export class SqliteStateStore implements StateStore {
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.tables = {
       links: new LinkTable(sql),
-      snapshots: new SnapshotTable(sql),
+      snapshots: new SnapshotTable(sql, names),
       audit: new AuditTable(sql, names, new AuditPieceTable(sql, () => dataVersion.get()!)),
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
@@ -114,7 +114,7 @@ export class SqliteStateStore implements StateStore {
       behaviour: new BehaviourCacheTable(sql, () => dataVersion.get()!),
       matchMisses: new MatchMissTable(sql),
     };
-    this.linkReads = new LinkReadCache(() => dataVersion.get()!);
+    this.linkReads = new LinkReadCache(() => dataVersion.get()!, names);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
