@@ -133,7 +133,7 @@ describe("the audit's long values", () => {
 });
 
 describe("a link's snapshots", () => {
-  it("name their fields by number, in rows a v16 file held and rows written since, and read back unchanged", async () => {
+  it("name their fields by number, in rows a v16 file held and rows written since, and read back unchanged (and so do match notes their pair and matcher)", async () => {
     const file = join(dir, "state.db");
     const v16 = openConnection(file);
     migrate(v16, file, MIGRATIONS.filter((m) => m.version <= 16));
@@ -152,6 +152,9 @@ describe("a link's snapshots", () => {
       "zip>PostalCode": ["75008", "75008", "yesterday"],
     };
     v16.prepare("INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?)").run(7, JSON.stringify(before));
+    const miss = v16.prepare("INSERT INTO match_misses (pair, marketing_id, keys, matcher) VALUES (?, ?, ?, ?)");
+    miss.run("contact", "52", '["josé.núñez@exemple.fr"]', "ZmimTW5a5PQVRm8z");
+    miss.run("company", "10163", '["société-générale.fr"]', "Qx1bTW5a5PQVRm00");
     v16.close();
 
     const store = await openSqliteStore(file);
@@ -189,9 +192,27 @@ describe("a link's snapshots", () => {
       "lastname>LastName": { marketing: "Ångström", crm: "Ångström", syncedAt: now },
       "jobtitle>Title": { marketing: "Directrice Marketing", crm: null, syncedAt: now },
     });
+    // The match notes came through with their pair and matcher; a new note and a link's drop work on them.
+    expect([...(await store.matchMisses("contact", ["52", "53"])).values()]).toEqual([
+      { pair: "contact", marketingId: "52", keys: '["josé.núñez@exemple.fr"]', matcher: "ZmimTW5a5PQVRm8z" },
+    ]);
+    await store.commitBatch({
+      runId: "run-2",
+      at: daysAgo(0),
+      matchMisses: [{ pair: "contact", marketingId: "53", keys: '["zoë@exemple.fr"]', matcher: "ZmimTW5a5PQVRm8z" }],
+      links: [
+        { pair: "company", marketingType: "companies", marketingId: "10163", crmType: "Account", crmId: "001Hs0000000008IAA" },
+      ],
+    });
+    expect([...(await store.matchMisses("contact", ["52", "53"])).keys()]).toEqual(["52", "53"]);
+    expect((await store.matchMisses("company", ["10163"])).size).toBe(0);
     await store.close();
 
     const db = raw(file);
+    expect(db.prepare("SELECT typeof(pair) || ' ' || typeof(matcher) FROM match_misses").pluck().all()).toEqual([
+      "integer integer",
+      "integer integer",
+    ]);
     const row = db.prepare("SELECT fields FROM link_snapshots WHERE link_id = 7").pluck().get() as string;
     expect(Object.keys(JSON.parse(row) as object).every((key) => /^[0-9]+$/.test(key))).toBe(true);
     expect(row).not.toContain("LastName");

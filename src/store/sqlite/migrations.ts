@@ -651,7 +651,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 18,
-    name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces), audit_log putting them together; snapshot keys by their number in names",
+    name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces), audit_log putting them together; snapshot keys, and the pair and matcher of match misses, by their number in names",
     // Where a 10k-contact store's bytes went at 8441822 (`storeTableBytesPerRecord`): the audit's field
     // rows 1,273 per contact, of which 750 were values, most of them the funnel's long texts (reasons,
     // activity summaries, task descriptions) written again at every rescore, made of lines that many
@@ -659,8 +659,23 @@ export const MIGRATIONS: readonly Migration[] = [
     // (store/sqlite/audit-pieces.ts); rows written before keep their text until the retention prunes
     // them. A piece records the latest write that used it, so the prune drops it with its writes.
     // A link's snapshot row (351 bytes per contact) repeated each field's key (`firstname>FirstName`)
-    // in every row: the keys are now their numbers in names (store/sqlite/snapshots.ts), here too.
+    // in every row: the keys are now their numbers in names (store/sqlite/snapshots.ts), here too. A
+    // match miss repeated its pair and the matcher's 16-character fingerprint: numbers in names too.
     sql: `
+      INSERT OR IGNORE INTO names (name) SELECT pair FROM match_misses UNION SELECT matcher FROM match_misses;
+      CREATE TABLE match_misses_named (
+        pair         INTEGER NOT NULL,
+        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
+        keys         TEXT NOT NULL,
+        matcher      INTEGER NOT NULL,
+        PRIMARY KEY (pair, marketing_id)
+      ) WITHOUT ROWID;
+      INSERT INTO match_misses_named (pair, marketing_id, keys, matcher)
+        SELECT p.id, m.marketing_id, m.keys, f.id
+        FROM match_misses m JOIN names p ON p.name = m.pair JOIN names f ON f.name = m.matcher;
+      DROP TABLE match_misses;
+      ALTER TABLE match_misses_named RENAME TO match_misses;
+
       INSERT OR IGNORE INTO names (name) SELECT DISTINCT j.key FROM link_snapshots s, json_each(s.fields) j;
       UPDATE link_snapshots SET fields = (
         SELECT json_group_object(CAST(n.id AS TEXT), CASE WHEN j.type IN ('array', 'object') THEN json(j.value) ELSE j.value END)

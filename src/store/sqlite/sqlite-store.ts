@@ -112,7 +112,7 @@ export class SqliteStateStore implements StateStore {
       writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, () => dataVersion.get()!),
-      matchMisses: new MatchMissTable(sql),
+      matchMisses: new MatchMissTable(sql, names),
     };
     this.linkReads = new LinkReadCache(() => dataVersion.get()!, names);
     this.runs = new RunTable(sql);
