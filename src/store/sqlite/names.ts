@@ -10,8 +10,8 @@ const NAME_CACHE_LIMIT = 10_000;
 export class NameTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly ids = new Map<string, number>();
-  /** Id → name, for the numbers this connection read back (snapshot keys). */
-  private readonly byId = new Map<number, string>();
+  /** Id (as decimal text: a snapshot row's key) → name, for the numbers this connection read back. */
+  private readonly byId = new Map<string, string>();
 
   constructor(private readonly sql: Statements) {}
 
@@ -31,13 +31,16 @@ export class NameTable {
     return row === undefined ? undefined : this.remember(name, row.id);
   }
 
-  /** The name numbered `id`; a number no row names is a corrupt store, refused loudly. */
-  nameOf(id: number): string {
+  /**
+   * The name numbered `id` (its decimal text, as a snapshot row's key holds it: looked up as it is);
+   * a number no row names is a corrupt store, refused loudly.
+   */
+  nameOf(id: string): string {
     const cached = this.byId.get(id);
     if (cached !== undefined) return cached;
-    const row = this.sql.get<{ name: string }>("SELECT name FROM names WHERE id = ?").get(id);
+    const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
     if (row === undefined) throw new Error(`name ${id} is missing from the store's names`);
-    this.remember(row.name, id);
+    this.remember(row.name, row.id);
     return row.name;
   }
 
@@ -56,7 +59,7 @@ export class NameTable {
       this.byId.clear();
     }
     this.ids.set(name, id);
-    this.byId.set(id, name);
+    this.byId.set(String(id), name);
     return id;
   }
 }

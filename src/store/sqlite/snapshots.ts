@@ -81,7 +81,7 @@ export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">):
   const out: Snapshots = {};
   for (const id in stored) {
     const s = stored[id] as StoredField;
-    const key = names.nameOf(Number(id));
+    const key = names.nameOf(id);
     if (!Array.isArray(s)) out[key] = s;
     else if (typeof s[0] === "number") {
       const syncedAt = isoOf(s[0]);
