@@ -658,6 +658,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // people share. A long value is now a BLOB holding the JSON array of its pieces' ids
     // (store/sqlite/audit-pieces.ts); rows written before keep their text until the retention prunes
     // them. A piece records the latest write that used it, so the prune drops it with its writes.
+    // The view joins a value's pieces walking its array (json_each is the outer loop, each piece found
+    // by its id), with no ORDER BY inside group_concat: SQLite before 3.44 could not open a file whose
+    // schema held one, and a reader's sqlite3 tool may be older than the store's.
     // A link's snapshot row (351 bytes per contact) repeated each field's key (`firstname>FirstName`)
     // in every row: the keys are now their numbers in names (store/sqlite/snapshots.ts), here too. A
     // match miss repeated its pair and the matcher's 16-character fingerprint: numbers in names too.
@@ -696,11 +699,11 @@ export const MIGRATIONS: readonly Migration[] = [
           strftime('%Y-%m-%dT%H:%M:%S', w.at_ms / 1000, 'unixepoch') || printf('.%03dZ', w.at_ms % 1000) AS at,
           sys.name AS system, obj.name AS object, w.record_id, op.name AS operation, fld.name AS field,
           CASE WHEN typeof(r.before_value) = 'blob' THEN (
-            SELECT group_concat(p.piece, '' ORDER BY j.key) FROM json_each(CAST(r.before_value AS TEXT)) j
+            SELECT group_concat(p.piece, '') FROM json_each(CAST(r.before_value AS TEXT)) j
             JOIN audit_pieces p ON p.id = j.value)
           ELSE r.before_value END AS before_value,
           CASE WHEN typeof(r.after_value) = 'blob' THEN (
-            SELECT group_concat(p.piece, '' ORDER BY j.key) FROM json_each(CAST(r.after_value AS TEXT)) j
+            SELECT group_concat(p.piece, '') FROM json_each(CAST(r.after_value AS TEXT)) j
             JOIN audit_pieces p ON p.id = j.value)
           ELSE r.after_value END AS after_value,
           rl.name AS rule
