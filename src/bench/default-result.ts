@@ -55,6 +55,8 @@ export interface DefaultResult {
   engineRecordsPerSecond: number | null;
   /** The store's files after the runs, per contact. */
   storeBytesPerRecord: number;
+  /** The store's files at their largest during any run (sampled, a first load's in practice), per contact. */
+  peakStoreBytesPerRecord: number;
   /** `storeBytesPerRecord` per table (its pages and its indexes'), largest first; tables under 1 byte left out. */
   storeTableBytesPerRecord: Record<string, number>;
   seedSeconds: number;
@@ -110,6 +112,7 @@ export function defaultResult(
     emulatorsPeakRssMb: Math.max(...Object.values(runs).map((r) => r.emulatorsPeakRssMb ?? 0)),
     engineRecordsPerSecond,
     storeBytesPerRecord: Math.round(d.storeBytes / d.records),
+    peakStoreBytesPerRecord: Math.round((Math.max(...Object.values(runs).map((r) => r.peakStoreMb)) * 1024 * 1024) / d.records),
     storeTableBytesPerRecord: Object.fromEntries(
       d.storeTables
         .map((t) => [t.name, Math.round(t.bytes / d.records)] as const)

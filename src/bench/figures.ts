@@ -46,6 +46,8 @@ export interface PhaseFigures {
   peakRssMb: number;
   /** The bench process's highest V8 used heap over the run (what leadloop's own objects take). */
   peakHeapUsedMb: number;
+  /** The store's files (database and write-ahead log) at their largest over the run, sampled. */
+  peakStoreMb: number;
   /**
    * V8's used heap after a full collection at the run's end: what leadloop keeps from one run to the
    * next (the peak also counts garbage not collected yet). Null where the process cannot force a

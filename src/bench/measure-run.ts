@@ -9,6 +9,7 @@ import type { ClassCalls } from "../core/forecast/api-forecast.js";
 import { startTally } from "./call-tally.js";
 import { BATCH_SIZE, batchMinimum, type CallCounts, mb, type PerSystem, type PhaseFigures, ratio, round, type SystemName } from "./figures.js";
 import { sampleRss } from "./rss-sampler.js";
+import { sampleStoreFiles } from "./store-sampler.js";
 
 /** What a measured run needs: the emulators' call counts, the store's file and one run of the engine. */
 export interface MeasuredLoop {
@@ -43,12 +44,14 @@ export function inProcessTally(hubspotEmulator: RunningEmulator, salesforceEmula
 export async function measureRun(loop: MeasuredLoop, records: number | "audit"): Promise<PhaseFigures> {
   const tally = await loop.tally();
   const rss = sampleRss();
+  const storeFiles = sampleStoreFiles(loop.storePath);
   const started = performance.now();
   const cpu = process.cpuUsage();
   const { summary } = await loop.sync();
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
   const peak = rss.stop();
+  const peakStoreBytes = storeFiles.stop();
   const retained = retainedHeap();
   const { hubspot, salesforce, emulatorsPeakRssBytes } = await tally.stop();
   if (summary.status !== "succeeded") throw new Error(`bench sync run ended ${summary.status}`);
@@ -66,6 +69,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     peakHeapUsedMb: mb(peak.heapUsed),
     retainedHeapMb: retained === null ? null : mb(retained),
     emulatorsPeakRssMb: emulatorsPeakRssBytes === null ? null : mb(emulatorsPeakRssBytes),
+    peakStoreMb: mb(peakStoreBytes),
     batchMinimum: minimum,
     apiCalls: { hubspot: hubspot.total, salesforce: salesforce.total },
     writeCalls: { hubspot: hubspot.writes, salesforce: salesforce.writes },

@@ -612,8 +612,11 @@ export interface StateStore {
   // Kept reads: a change read's pages for a later stream of the same window in this run (change-groups.ts)
   /** Appends pages to the kept read `key`, in order. */
   keepReadPages(key: string, pages: readonly KeptPage[]): Promise<void>;
-  /** Up to `limit` pages of the kept read `key` after position `after` (0 at first), in order. */
-  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]>;
+  /**
+   * The next `limit` pages of the kept read `key`, in order, deleted as they are taken (a first load
+   * keeps every contact: the store gives their room to the rows the contact sync writes meanwhile).
+   */
+  takeKeptReadPages(key: string, limit: number): Promise<KeptPage[]>;
   /** Empties every kept read (the run is done with them, or a stopped run left them). */
   dropKeptReads(): Promise<void>;
   /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */

@@ -195,15 +195,15 @@ async function keptReadFor(
   return options.fields.every((f) => read.fields.has(f)) ? read : null;
 }
 
+/**
+ * The kept pages, taken out of the store a few at a time. A page is gone once taken: a stream stopped
+ * part way reads on from its saved cursor next run, never from what this run kept.
+ */
 async function* keptPages(ctx: RunContext, read: KeptRead): AsyncIterable<ChangePage> {
-  let after = 0;
   for (;;) {
-    const rows = await ctx.store.keptReadPages(read.key, after, KEPT_PAGES_READ);
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      after = row.seq;
-      yield row.page;
-    }
+    const pages = await ctx.store.takeKeptReadPages(read.key, KEPT_PAGES_READ);
+    if (pages.length === 0) return;
+    yield* pages;
   }
 }
 

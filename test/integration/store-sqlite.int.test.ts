@@ -334,7 +334,13 @@ describe("SQLite state store file", () => {
 
     const db = new Database(file, { readonly: true });
     const row = db.prepare("SELECT fields FROM link_snapshots WHERE link_id = ?").get(francoise) as { fields: string };
-    const stored = JSON.parse(row.fields) as Record<string, unknown>;
+    // Migration 18 numbers the keys by the store's names.
+    const names = new Map(
+      (db.prepare("SELECT id, name FROM names").all() as { id: number; name: string }[]).map((n) => [String(n.id), n.name]),
+    );
+    const stored = Object.fromEntries(
+      Object.entries(JSON.parse(row.fields) as Record<string, unknown>).map(([id, v]) => [names.get(id), v]),
+    );
     const ms = (minutes: number) => Date.parse(at(minutes));
     expect(stored).toEqual({
       "lastname>LastName": [ms(1), "Lefèvre", "Lefevre"],

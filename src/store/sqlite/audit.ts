@@ -1,9 +1,10 @@
 // The audit log: one row per field a write changed, with the rule that decided it (`explain`). A write
 // (run, time, system, object, record, operation) is one audit_writes row, indexed by record, and its
 // fields are audit_rows under it, numbered within it (migration 16); names are numbers (names.ts, each
-// text stored once) and times epoch milliseconds. The audit_log view shows rows in
-// the old shape.
+// text stored once), times epoch milliseconds, and long values their pieces' ids (audit-pieces.ts,
+// migration 18). The audit_log view shows rows in the old shape.
 import type { AuditEntry } from "../port.js";
+import type { AuditPieceTable } from "./audit-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
@@ -26,10 +27,19 @@ const INSERT_SQL = new Map<number, string>(
 export const FIELDS_PER_WRITE = 4096;
 
 /** An audit entry as its rows hold it: the time in epoch milliseconds. */
-type AuditRow = Omit<AuditEntry, "at"> & { writeId: number; n: number; atMs: number };
+type AuditRow = Omit<AuditEntry, "at" | "before" | "after"> & {
+  writeId: number;
+  n: number;
+  atMs: number;
+  before: StoredValue;
+  after: StoredValue;
+};
+
+/** A value as audit_rows holds it: text, or a long one as its pieces (audit-pieces.ts). */
+type StoredValue = string | null | Buffer;
 
 /** A field row waiting for its INSERT: write id, number, field, rule, before, after. */
-type FieldRow = [number, number, number, number, string | null, string | null];
+type FieldRow = [number, number, number, number, StoredValue, StoredValue];
 
 export class AuditTable {
   private lastAt = "";
@@ -38,6 +48,7 @@ export class AuditTable {
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
+    private readonly pieces: AuditPieceTable,
   ) {}
 
   /**
@@ -56,7 +67,14 @@ export class AuditTable {
         writeId = this.addWrite(entry);
         n = 0;
       }
-      fields.push([writeId, n++, this.nameId(entry.field), this.nameId(entry.rule), entry.before, entry.after]);
+      fields.push([
+        writeId,
+        n++,
+        this.nameId(entry.field),
+        this.nameId(entry.rule),
+        this.pieces.stored(entry.before, writeId),
+        this.pieces.stored(entry.after, writeId),
+      ]);
       previous = entry;
     }
     let start = 0;
@@ -99,8 +117,9 @@ export class AuditTable {
    * Deletes the rows written before `before`; the count of field rows deleted. Writes are appended in
    * time order, so the ones to go are the first by id: the look-up reads that prefix and stops at the
    * first write at or after `before` (a write dated earlier behind it, from a clock set back, goes when
-   * the prefix reaches it), and both deletes are id ranges, never a scan of the whole log. Names stay
-   * (other rows, or another process's cache, may hold them).
+   * the prefix reaches it), and both deletes are id ranges, never a scan of the whole log; so is the
+   * delete of the pieces only the deleted writes used. Names stay (other rows, or another process's
+   * cache, may hold them).
    */
   pruneBefore(before: string): number {
     const keptFrom =
@@ -109,7 +128,8 @@ export class AuditTable {
         .get(epochMs(before))?.id ??
       (this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0) + 1;
     const { changes } = this.sql.get("DELETE FROM audit_rows WHERE write < ?").run(keptFrom);
-    this.sql.get("DELETE FROM audit_writes WHERE id < ?").run(keptFrom);
+    const writes = this.sql.get("DELETE FROM audit_writes WHERE id < ?").run(keptFrom).changes;
+    if (writes > 0) this.pieces.pruneBefore(keptFrom);
     return changes;
   }
 
@@ -139,7 +159,18 @@ export class AuditTable {
     }
     rows.sort((a, b) => a.atMs - b.atMs || a.writeId - b.writeId || a.n - b.n);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
-    return kept.map(({ writeId: _writeId, n: _n, atMs, ...entry }) => ({ ...entry, at: new Date(atMs).toISOString() }));
+    const texts = this.pieces.texts(kept.flatMap((row) => [row.before, row.after]));
+    return kept.map(({ writeId: _writeId, n: _n, atMs, before: _before, after: _after, ...entry }, i) => ({
+      ...entry,
+      at: new Date(atMs).toISOString(),
+      before: texts[2 * i] ?? null,
+      after: texts[2 * i + 1] ?? null,
+    }));
+  }
+
+  /** Forgets the cached pieces' ids: the store calls this on every failed transaction. */
+  forgetPieces(): void {
+    this.pieces.forget();
   }
 
   private nameId(name: string): number {

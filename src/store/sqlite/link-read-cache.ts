@@ -4,6 +4,7 @@
 // Any write through this connection empties it; a commit by another connection is seen through
 // `PRAGMA data_version` (SQLite: it changes when another connection commits) and empties it too.
 import type { Link } from "../port.js";
+import type { NameTable } from "./names.js";
 import { decodeSnapshots, type Snapshots } from "./snapshots.js";
 
 /** Beyond this many links a long run of reads without a write starts afresh, so memory stays bounded. */
@@ -18,7 +19,11 @@ export class LinkReadCache {
   private readonly snapshots = new Map<number, Snapshots | string | null>();
   private dataVersion: number | undefined;
 
-  constructor(private readonly readDataVersion: () => number) {}
+  constructor(
+    private readonly readDataVersion: () => number,
+    /** The store's names, which number the snapshot rows' keys. */
+    private readonly names: Pick<NameTable, "nameOf">,
+  ) {}
 
   /** Forgets everything: the store is about to change. */
   clear(): void {
@@ -76,7 +81,7 @@ export class LinkReadCache {
     for (const id of linkIds) {
       let snaps = this.snapshots.get(id);
       if (typeof snaps === "string") {
-        snaps = decodeSnapshots(snaps);
+        snaps = decodeSnapshots(snaps, this.names);
         this.snapshots.set(id, snaps);
       }
       if (snaps) out.set(id, snaps);

@@ -649,6 +649,74 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE lead_statuses_compact RENAME TO lead_statuses;
     `,
   },
+  {
+    version: 18,
+    name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces), audit_log putting them together; snapshot keys, and the pair and matcher of match misses, by their number in names",
+    // Where a 10k-contact store's bytes went at 8441822 (`storeTableBytesPerRecord`): the audit's field
+    // rows 1,273 per contact, of which 750 were values, most of them the funnel's long texts (reasons,
+    // activity summaries, task descriptions) written again at every rescore, made of lines that many
+    // people share. A long value is now a BLOB holding the JSON array of its pieces' ids
+    // (store/sqlite/audit-pieces.ts); rows written before keep their text until the retention prunes
+    // them. A piece records the latest write that used it, so the prune drops it with its writes.
+    // The view joins a value's pieces walking its array (json_each is the outer loop, each piece found
+    // by its id), with no ORDER BY inside group_concat: SQLite before 3.44 could not open a file whose
+    // schema held one, and a reader's sqlite3 tool may be older than the store's.
+    // A link's snapshot row (351 bytes per contact) repeated each field's key (`firstname>FirstName`)
+    // in every row: the keys are now their numbers in names (store/sqlite/snapshots.ts), here too. A
+    // match miss repeated its pair and the matcher's 16-character fingerprint: numbers in names too.
+    sql: `
+      INSERT OR IGNORE INTO names (name) SELECT pair FROM match_misses UNION SELECT matcher FROM match_misses;
+      CREATE TABLE match_misses_named (
+        pair         INTEGER NOT NULL,
+        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
+        keys         TEXT NOT NULL,
+        matcher      INTEGER NOT NULL,
+        PRIMARY KEY (pair, marketing_id)
+      ) WITHOUT ROWID;
+      INSERT INTO match_misses_named (pair, marketing_id, keys, matcher)
+        SELECT p.id, m.marketing_id, m.keys, f.id
+        FROM match_misses m JOIN names p ON p.name = m.pair JOIN names f ON f.name = m.matcher;
+      DROP TABLE match_misses;
+      ALTER TABLE match_misses_named RENAME TO match_misses;
+
+      INSERT OR IGNORE INTO names (name) SELECT DISTINCT j.key FROM link_snapshots s, json_each(s.fields) j;
+      UPDATE link_snapshots SET fields = (
+        SELECT json_group_object(CAST(n.id AS TEXT), CASE WHEN j.type IN ('array', 'object') THEN json(j.value) ELSE j.value END)
+        FROM json_each(link_snapshots.fields) j JOIN names n ON n.name = j.key);
+
+      CREATE TABLE audit_pieces (
+        id         INTEGER PRIMARY KEY,
+        hash       INTEGER NOT NULL,
+        piece      TEXT NOT NULL,
+        last_write INTEGER NOT NULL
+      );
+      CREATE INDEX audit_pieces_hash ON audit_pieces (hash);
+      CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
+      DROP VIEW audit_log;
+      CREATE VIEW audit_log AS
+        SELECT w.id * 4096 + r.n AS id,
+          run.name AS run_id,
+          strftime('%Y-%m-%dT%H:%M:%S', w.at_ms / 1000, 'unixepoch') || printf('.%03dZ', w.at_ms % 1000) AS at,
+          sys.name AS system, obj.name AS object, w.record_id, op.name AS operation, fld.name AS field,
+          CASE WHEN typeof(r.before_value) = 'blob' THEN (
+            SELECT group_concat(p.piece, '') FROM json_each(CAST(r.before_value AS TEXT)) j
+            JOIN audit_pieces p ON p.id = j.value)
+          ELSE r.before_value END AS before_value,
+          CASE WHEN typeof(r.after_value) = 'blob' THEN (
+            SELECT group_concat(p.piece, '') FROM json_each(CAST(r.after_value AS TEXT)) j
+            JOIN audit_pieces p ON p.id = j.value)
+          ELSE r.after_value END AS after_value,
+          rl.name AS rule
+        FROM audit_writes w
+        JOIN audit_rows r ON r.write = w.id
+        JOIN names run ON run.id = w.run
+        JOIN names sys ON sys.id = w.system
+        JOIN names obj ON obj.id = w.object
+        JOIN names op ON op.id = w.operation
+        JOIN names fld ON fld.id = r.field
+        JOIN names rl ON rl.id = r.rule;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,7 @@
-// The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules), each
-// stored once in `names` (audit_names before migration 16) and named by its number in the audit and the
-// written values. Names are never deleted (another process's cache may hold their numbers).
+// The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules, a link's
+// snapshot keys), each stored once in `names` (audit_names before migration 16) and named by its number
+// in the audit, the written values and the snapshots. Names are never deleted (another process's cache
+// may hold their numbers), so a number once read names the same text for good.
 import type { Statements } from "./statements.js";
 
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
@@ -9,6 +10,8 @@ const NAME_CACHE_LIMIT = 10_000;
 export class NameTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly ids = new Map<string, number>();
+  /** Id (as decimal text: a snapshot row's key) → name, for the numbers this connection read back. */
+  private readonly byId = new Map<string, string>();
 
   constructor(private readonly sql: Statements) {}
 
@@ -29,16 +32,34 @@ export class NameTable {
   }
 
   /**
+   * The name numbered `id` (its decimal text, as a snapshot row's key holds it: looked up as it is);
+   * a number no row names is a corrupt store, refused loudly.
+   */
+  nameOf(id: string): string {
+    const cached = this.byId.get(id);
+    if (cached !== undefined) return cached;
+    const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
+    if (row === undefined) throw new Error(`name ${id} is missing from the store's names`);
+    this.remember(row.name, row.id);
+    return row.name;
+  }
+
+  /**
    * Forgets the cached ids: a transaction that rolled back took the names it added with it. The store
    * calls this on every failed transaction.
    */
   forget(): void {
     this.ids.clear();
+    this.byId.clear();
   }
 
   private remember(name: string, id: number): number {
-    if (this.ids.size >= NAME_CACHE_LIMIT) this.ids.clear();
+    if (this.ids.size >= NAME_CACHE_LIMIT) {
+      this.ids.clear();
+      this.byId.clear();
+    }
     this.ids.set(name, id);
+    this.byId.set(String(id), name);
     return id;
   }
 }

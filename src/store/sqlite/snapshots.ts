@@ -7,9 +7,11 @@
 // is kept compactly: `[syncedAt]` when both sides are blank, `[syncedAt, value]` when both sides hold the
 // same value, `[syncedAt, marketing, crm]` otherwise, with syncedAt in epoch milliseconds. Older rows
 // (`[marketing, crm, syncedAt]` arrays, or `{marketing, crm, syncedAt}` objects) are still read; migration
-// 9 converts them.
+// 9 converts them. A field's key (`marketing>crm`, or `link stamp`) is its number in the store's names
+// (names.ts), which migration 18 gave the rows before it: keys no longer repeat in every link's row.
 import type { FieldSnapshot, SnapshotWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
+import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
 
 export type Snapshots = Record<string, FieldSnapshot>;
@@ -24,11 +26,14 @@ type StoredField =
   | FieldSnapshot;
 
 export class SnapshotTable {
-  constructor(private readonly sql: Statements) {}
+  constructor(
+    private readonly sql: Statements,
+    private readonly names: NameTable,
+  ) {}
 
   /** Replaces the named fields' snapshots; a snapshot without its own time takes `at`. */
   replace(linkId: number, snapshots: Record<string, SnapshotWrite>, at: string): void {
-    const fields = encodeSnapshots(snapshots, at);
+    const fields = encodeSnapshots(snapshots, at, this.names);
     // Most links have their row: patch it by its key first (an upsert tries the INSERT, fails on the
     // key and only then updates); a new link's row is inserted.
     const patched = this.sql
@@ -47,39 +52,44 @@ export class SnapshotTable {
           `SELECT link_id AS linkId, fields FROM link_snapshots WHERE link_id IN (${chunk.placeholders})`,
         )
         .all(...chunk.params);
-      for (const { linkId, fields } of rows) found.set(linkId, decodeSnapshots(fields));
+      for (const { linkId, fields } of rows) found.set(linkId, decodeSnapshots(fields, this.names));
     }
     return found;
   }
 }
 
-export function encodeSnapshots(snapshots: Record<string, SnapshotWrite>, at: string): string {
+export function encodeSnapshots(
+  snapshots: Record<string, SnapshotWrite>,
+  at: string,
+  names: Pick<NameTable, "idOf">,
+): string {
   const out: Record<string, StoredField> = {};
   for (const key in snapshots) {
     const s = snapshots[key]!;
     const syncedAt = s.syncedAt ?? at;
     const ms = instantMs(syncedAt);
-    if (ms === undefined) out[key] = [s.marketing, s.crm, syncedAt];
-    else if (s.marketing === s.crm) out[key] = s.marketing === null ? [ms] : [ms, s.marketing];
-    else out[key] = [ms, s.marketing, s.crm];
+    const id = names.idOf(key);
+    if (ms === undefined) out[id] = [s.marketing, s.crm, syncedAt];
+    else if (s.marketing === s.crm) out[id] = s.marketing === null ? [ms] : [ms, s.marketing];
+    else out[id] = [ms, s.marketing, s.crm];
   }
   return JSON.stringify(out);
 }
 
-export function decodeSnapshots(text: string): Snapshots {
-  // Each field is rewritten in place in the parsed object: its keys are already there, so no second
-  // object of two dozen keys is built per link.
-  const out = JSON.parse(text) as Record<string, StoredField | FieldSnapshot>;
-  for (const key in out) {
-    const s = out[key] as StoredField;
-    if (!Array.isArray(s)) continue;
-    if (typeof s[0] === "number") {
+export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">): Snapshots {
+  const stored = JSON.parse(text) as Record<string, StoredField | FieldSnapshot>;
+  const out: Snapshots = {};
+  for (const id in stored) {
+    const s = stored[id] as StoredField;
+    const key = names.nameOf(id);
+    if (!Array.isArray(s)) out[key] = s;
+    else if (typeof s[0] === "number") {
       const syncedAt = isoOf(s[0]);
       const marketing = s.length === 1 ? null : (s[1] as FieldValue);
       out[key] = { marketing, crm: s.length === 3 ? (s[2] as FieldValue) : marketing, syncedAt };
     } else out[key] = { marketing: s[0], crm: s[1] as FieldValue, syncedAt: s[2] as string };
   }
-  return out as Snapshots;
+  return out;
 }
 
 // A page's snapshots share a handful of times: the last conversion each way is remembered.

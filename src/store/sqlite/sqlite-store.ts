@@ -37,6 +37,7 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
+import { AuditPieceTable } from "./audit-pieces.js";
 import { CampaignTable } from "./campaigns.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
@@ -99,8 +100,8 @@ export class SqliteStateStore implements StateStore {
     this.inTransaction = db.transaction((work: () => unknown) => work());
     this.tables = {
       links: new LinkTable(sql),
-      snapshots: new SnapshotTable(sql),
-      audit: new AuditTable(sql, names),
+      snapshots: new SnapshotTable(sql, names),
+      audit: new AuditTable(sql, names, new AuditPieceTable(sql, () => dataVersion.get()!)),
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
       cursors: new CursorTable(sql),
@@ -111,9 +112,9 @@ export class SqliteStateStore implements StateStore {
       writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, () => dataVersion.get()!),
-      matchMisses: new MatchMissTable(sql),
+      matchMisses: new MatchMissTable(sql, names),
     };
-    this.linkReads = new LinkReadCache(() => dataVersion.get()!);
+    this.linkReads = new LinkReadCache(() => dataVersion.get()!, names);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
@@ -128,9 +129,10 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
-      // A failed transaction rolled back any audit names and behaviour details it added; ids cached for them are void.
+      // A failed transaction rolled back any names, behaviour details and audit pieces it added; ids cached for them are void.
       this.names.forget();
       this.tables.behaviour.forgetDetails();
+      this.tables.audit.forgetPieces();
       throw toStoreError(err, this.file, action);
     }
   }
@@ -446,8 +448,8 @@ export class SqliteStateStore implements StateStore {
     return this.write("keep a change read's pages", () => this.keptReads.add(key, pages));
   }
 
-  keptReadPages(key: string, after: number, limit: number): Promise<{ seq: number; page: KeptPage }[]> {
-    return this.read("read a kept change read", () => this.keptReads.pages(key, after, limit));
+  takeKeptReadPages(key: string, limit: number): Promise<KeptPage[]> {
+    return this.write("take a kept change read's pages", () => this.keptReads.take(key, limit));
   }
 
   dropKeptReads(): Promise<void> {
