@@ -1,6 +1,7 @@
 // The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules), each
 // stored once in `names` (audit_names before migration 16) and named by its number in the audit and the
 // written values. Names are never deleted (another process's cache may hold their numbers).
+import { StoreError } from "../port.js";
 import type { Statements } from "./statements.js";
 
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
@@ -9,6 +10,8 @@ const NAME_CACHE_LIMIT = 10_000;
 export class NameTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly ids = new Map<string, number>();
+  /** Id → name, for rows that name texts by number (the outbox's fields). */
+  private readonly texts = new Map<number, string>();
 
   constructor(private readonly sql: Statements) {}
 
@@ -28,12 +31,24 @@ export class NameTable {
     return row === undefined ? undefined : this.remember(name, row.id);
   }
 
+  /** The text of a name's number; a number no row ever named is a corrupt row. */
+  nameOf(id: number): string {
+    const cached = this.texts.get(id);
+    if (cached !== undefined) return cached;
+    const row = this.sql.get<{ name: string }>("SELECT name FROM names WHERE id = ?").get(id);
+    if (row === undefined) throw new StoreError(`the store's names hold no name numbered ${id}`);
+    if (this.texts.size >= NAME_CACHE_LIMIT) this.texts.clear();
+    this.texts.set(id, row.name);
+    return row.name;
+  }
+
   /**
    * Forgets the cached ids: a transaction that rolled back took the names it added with it. The store
    * calls this on every failed transaction.
    */
   forget(): void {
     this.ids.clear();
+    this.texts.clear();
   }
 
   private remember(name: string, id: number): number {
