@@ -1,6 +1,6 @@
 // The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules), each
-// stored once in `names` (audit_names before migration 16) and named by its number in the audit and the
-// written values. Names are never deleted (another process's cache may hold their numbers).
+// stored once in `names` (audit_names before migration 16) and named by its number in the audit, the
+// written values and the outbox. Names are never deleted (another process's cache may hold their numbers).
 import { StoreError } from "../port.js";
 import type { Statements } from "./statements.js";
 
