@@ -62,15 +62,19 @@ export interface EngineResult {
   recordsPerSecond: number;
   cpuSecondsPer10k: number;
   merge: EngineFigures;
+  /** syncPage over pages of 100 (a HubSpot list page). */
   page: EngineFigures;
+  /** syncPage over groups of 2,000, the size readChangeGroups gives the field sync. */
+  group: EngineFigures;
 }
 
-export function engineResult(merge: EngineFigures, page: EngineFigures): EngineResult {
+export function engineResult(merge: EngineFigures, page: EngineFigures, group: EngineFigures): EngineResult {
   return {
     records: merge.records,
     recordsPerSecond: merge.recordsPerSecond,
     cpuSecondsPer10k: merge.cpuSecondsPer10k,
     merge,
     page,
+    group,
   };
 }

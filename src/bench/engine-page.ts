@@ -1,7 +1,9 @@
 // Scenario 5b: the engine's own page path without HTTP. syncPage over pages of 100 changed marketing
-// contacts, as a HubSpot list page delivers them: link and snapshot look-ups in a real SQLite store, the
-// change check, the counterpart read (from memory), merge, plan, the executor (writes accepted in memory)
-// and the page's commit. The plan collects what was sent, so the figure also counts the writes.
+// contacts, as a HubSpot list page delivers them, and over groups of GROUP_RECORDS (2,000), as
+// readChangeGroups hands them to the field sync: link and snapshot look-ups in a real SQLite store, the
+// change check, the counterpart read (from memory), merge, plan, the executor (writes accepted in memory,
+// updates kept in the outbox) and the page's commit. The plan collects what was sent, so the figure also
+// counts the writes.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +11,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { silentLogger } from "../log/logger.js";
 import { openStore } from "../store/open-store.js";
 import type { LinkWrite, StateStore } from "../store/port.js";
+import { GROUP_RECORDS } from "../sync/change-groups.js";
 import { syncPage } from "../sync/page-sync.js";
 import type { RunContext } from "../sync/run-context.js";
 import { emptySummary } from "../sync/run-summary.js";
@@ -22,7 +25,12 @@ const CHUNK = 10_000;
 const PAGE = 100;
 const LINK_COMMIT = 1_000;
 
-export async function benchPage(contactMappings: ObjectMapping[], records: number): Promise<EngineFigures> {
+/** The page path over pages of `pageSize` records (100: a list page; GROUP_RECORDS: a change group). */
+export async function benchPage(
+  contactMappings: ObjectMapping[],
+  records: number,
+  pageSize: number = PAGE,
+): Promise<EngineFigures> {
   const leadMapping = contactMappings.find((m) => m.crmObject === "Lead");
   if (!leadMapping) throw new Error("the shipped mappings have no contact↔Lead mapping");
   const dir = mkdtempSync(join(tmpdir(), "leadloop-bench-engine-"));
@@ -36,8 +44,8 @@ export async function benchPage(contactMappings: ObjectMapping[], records: numbe
     for (const chunk of linkedPairChunks(leadMapping, records, CHUNK)) {
       await linkAll(store, chunk);
       crm.hold(chunk.map((p) => p.crm));
-      for (let i = 0; i < chunk.length; i += PAGE) {
-        const page = chunk.slice(i, i + PAGE).map((p) => p.marketing);
+      for (let i = 0; i < chunk.length; i += pageSize) {
+        const page = chunk.slice(i, i + pageSize).map((p) => p.marketing);
         await clock.measure(() =>
           syncPage(ctx, {
             source: "marketing",
@@ -56,7 +64,8 @@ export async function benchPage(contactMappings: ObjectMapping[], records: numbe
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return engineFigures("syncPage (store look-ups + map + merge + write in memory + commit)", measured, writes, clock);
+  const unit = pageSize === GROUP_RECORDS ? `groups of ${pageSize}` : `pages of ${pageSize}`;
+  return engineFigures(`syncPage over ${unit} (store look-ups + map + merge + write in memory + commit)`, measured, writes, clock);
 }
 
 /** Stores each pair's link and snapshots, as the first load would have left them. */

@@ -70,7 +70,7 @@ export function renderTable(results: readonly SizeTables[], engine: EngineResult
     lines.push("");
   }
   if (engine) {
-    for (const e of [engine.merge, engine.page]) {
+    for (const e of [engine.merge, engine.page, engine.group]) {
       lines.push(
         `engine: ${e.measures}: ${e.records.toLocaleString("en-US")} records, ` +
           `${e.recordsPerSecond.toLocaleString("en-US")} rec/s, ${e.cpuSecondsPer10k} CPU s per 10k, ` +

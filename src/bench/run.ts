@@ -14,6 +14,7 @@ import { runDefaultScenariosApart } from "./default-process.js";
 import { type DefaultResult, defaultResult } from "./default-result.js";
 import { benchMerge } from "./engine-merge.js";
 import { benchPage } from "./engine-page.js";
+import { GROUP_RECORDS } from "../sync/change-groups.js";
 import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
 import { renderTable } from "./report-table.js";
 import { seedContacts } from "./seed-contacts.js";
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
     engine = engineResult(
       await benchMerge(lead, options.engineRecords),
       await benchPage(contact, options.engineRecords),
+      await benchPage(contact, options.engineRecords, GROUP_RECORDS),
     );
   }
 

@@ -650,6 +650,68 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 17,
+    name: "compact outbox: record, names by number and times in ms as columns, the rest a compact payload; pending writes found by the record column",
+    // A 1M first load left 2.2 million writes waiting, about 450 bytes a row: each row's JSON repeated its
+    // key, phase, system, object, record and every field's name, rule and the JSON keys, and the index that
+    // finds a record's pending writes (migration 13) held json_extract's copy of the record id, computed
+    // by parsing the JSON on every insert. The record is now a column of its own, indexed as it is; phase,
+    // system, object, run and field names are numbers from \`names\`; the payload (outbox-payload.ts) leaves
+    // out what the columns say, empty parts, and rules equal to the row's first. The (system, object)
+    // index no query used goes. Rows keep their seq (decision order).
+    sql: `
+      INSERT OR IGNORE INTO names (name)
+        SELECT phase FROM outbox UNION SELECT system FROM outbox UNION SELECT object FROM outbox
+        UNION SELECT run_id FROM outbox
+        UNION SELECT json_extract(f.value, '$.field') FROM outbox, json_each(outbox.write, '$.fields') AS f;
+      CREATE TABLE outbox_compact (
+        seq        INTEGER PRIMARY KEY,
+        key        TEXT NOT NULL UNIQUE CHECK (key <> ''),
+        phase      INTEGER NOT NULL,
+        system     INTEGER NOT NULL,
+        object     INTEGER NOT NULL,
+        record_id  TEXT,
+        grp        TEXT,
+        run        INTEGER NOT NULL,
+        decided_ms INTEGER NOT NULL,
+        refused_ms INTEGER,
+        write      TEXT NOT NULL
+      );
+      INSERT INTO outbox_compact (seq, key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, write)
+        SELECT o.rowid, o.key,
+          (SELECT id FROM names WHERE name = o.phase),
+          (SELECT id FROM names WHERE name = o.system),
+          (SELECT id FROM names WHERE name = o.object),
+          json_extract(o.write, '$.recordId'), o.grp,
+          (SELECT id FROM names WHERE name = o.run_id),
+          CAST(ROUND((julianday(o.decided_at) - 2440587.5) * 86400000) AS INTEGER),
+          CAST(ROUND((julianday(o.refused_at) - 2440587.5) * 86400000) AS INTEGER),
+          json_object(
+            'f', (SELECT json_group_array(json_array(
+                    (SELECT id FROM names WHERE name = json_extract(f.value, '$.field')),
+                    json_extract(f.value, '$.after'), json_extract(f.value, '$.before'), json_extract(f.value, '$.rule')))
+                  FROM json_each(o.write, '$.fields') AS f),
+            's', CASE json_extract(o.write, '$.side') WHEN 'crm' THEN 1 ELSE 0 END,
+            'u', json_extract(o.write, '$.upsertOn'),
+            'a', (SELECT json_group_array(json_array(json_extract(a.value, '$.object'), json_extract(a.value, '$.id')))
+                  FROM json_each(o.write, '$.associations') AS a),
+            'p', json_extract(o.write, '$.personId'),
+            'e', json_extract(o.write, '$.email'),
+            'c', json(o.write -> '$.clearFirst'),
+            'y', CASE WHEN json_type(o.write, '$.synced') = 'object' THEN json_object(
+                    'p', json_extract(o.write, '$.synced.pair'),
+                    'm', json_extract(o.write, '$.synced.marketingId'),
+                    's', json_extract(o.write, '$.synced.side'),
+                    'v', json(o.write -> '$.synced.values')) END
+          )
+        FROM outbox o;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_compact RENAME TO outbox;
+      CREATE INDEX outbox_record ON outbox (system, object, record_id) WHERE refused_ms IS NULL;
+      CREATE INDEX outbox_group ON outbox (grp) WHERE grp IS NOT NULL;
+    `,
+  },
+  {
     version: 18,
     name: "audit values of 64 characters or more kept as pieces stored once (audit_pieces), audit_log putting them together; snapshot keys, and the pair and matcher of match misses, by their number in names",
     // Where a 10k-contact store's bytes went at 8441822 (`storeTableBytesPerRecord`): the audit's field

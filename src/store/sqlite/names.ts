@@ -1,7 +1,8 @@
 // The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules, a link's
 // snapshot keys), each stored once in `names` (audit_names before migration 16) and named by its number
-// in the audit, the written values and the snapshots. Names are never deleted (another process's cache
-// may hold their numbers), so a number once read names the same text for good.
+// in the audit, the written values, the snapshots and the outbox. Names are never deleted (another
+// process's cache may hold their numbers), so a number once read names the same text for good.
+import { StoreError } from "../port.js";
 import type { Statements } from "./statements.js";
 
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
@@ -32,14 +33,14 @@ export class NameTable {
   }
 
   /**
-   * The name numbered `id` (its decimal text, as a snapshot row's key holds it: looked up as it is);
-   * a number no row names is a corrupt store, refused loudly.
+   * The name numbered `id` (a number, or its decimal text as a snapshot row's key holds it: looked up as
+   * it is); a number no row names is a corrupt store, refused loudly.
    */
-  nameOf(id: string): string {
-    const cached = this.byId.get(id);
+  nameOf(id: number | string): string {
+    const cached = this.byId.get(typeof id === "string" ? id : String(id));
     if (cached !== undefined) return cached;
     const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
-    if (row === undefined) throw new Error(`name ${id} is missing from the store's names`);
+    if (row === undefined) throw new StoreError(`the store's names hold no name numbered ${id}`);
     this.remember(row.name, row.id);
     return row.name;
   }

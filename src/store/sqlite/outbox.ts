@@ -3,23 +3,26 @@
 import type { OutboxEntry, OutboxGroupEffect, OutboxWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
+import type { NameTable } from "./names.js";
+import { decodePayload, encodePayload } from "./outbox-payload.js";
 import type { Statements } from "./statements.js";
 
 interface OutboxRow {
   seq: number;
   key: string;
+  phase: number;
+  system: number;
+  object: number;
+  recordId: string | null;
+  grp: string | null;
+  run: number;
+  decidedMs: number;
+  refusedMs: number | null;
   write: string;
-  decidedAt: string;
-  runId: string;
-  refusedAt: string | null;
 }
 
-const COLUMNS = "rowid AS seq, key, write, decided_at AS decidedAt, run_id AS runId, refused_at AS refusedAt";
-
-function toEntry(row: OutboxRow): OutboxEntry {
-  const write = fromJsonText(row.write) as OutboxWrite;
-  return { ...write, key: row.key, seq: row.seq, decidedAt: row.decidedAt, runId: row.runId, refusedAt: row.refusedAt };
-}
+const COLUMNS =
+  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, write";
 
 export interface OutboxFilter {
   phase?: string;
@@ -27,12 +30,22 @@ export interface OutboxFilter {
   /** true: refused writes only; false or absent: pending ones only. */
   refused?: boolean;
   limit?: number;
-  /** Only entries after this seq (rowid). */
+  /** Only entries after this seq. */
   after?: number;
 }
 
+/** Fields in one order, so the same write decided again is the same payload (and stays refused). */
+const byField = new Intl.Collator().compare;
+
+/**
+ * Rows hold what is indexed or filtered on as columns (key, record, names by number, times in epoch
+ * ms) and the rest as a compact payload (outbox-payload.ts); ARCHITECTURE.md "One write path".
+ */
 export class OutboxTable {
-  constructor(private readonly sql: Statements) {}
+  constructor(
+    private readonly sql: Statements,
+    private readonly names: NameTable,
+  ) {}
 
   /**
    * Keeps a decided write. A write decided again replaces the pending one's values (fields it does not
@@ -40,25 +53,29 @@ export class OutboxTable {
    * waits for a change or a retry instead of being sent on every run.
    */
   put(decided: OutboxWrite, runId: string, at: string): void {
-    const old = this.sql
-      .get<{ write: string; refusedAt: string | null }>(
-        "SELECT write, refused_at AS refusedAt FROM outbox WHERE key = ?",
+    const phase = this.names.idOf(decided.phase);
+    const system = this.names.idOf(decided.system);
+    const object = this.names.idOf(decided.object);
+    const run = this.names.idOf(runId);
+    const decidedMs = Date.parse(at);
+    // Most keys are new: one statement inserts them, and only a key decided before reads its row.
+    const inserted = this.sql
+      .get(
+        `INSERT INTO outbox (key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, write)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
       )
-      .get(decided.key);
-    const merged = old ? withEarlierFields(decided, fromJsonText(old.write) as OutboxWrite) : decided;
-    // Fields in one order, so the same write decided again is the same text (and stays refused).
-    const write = { ...merged, fields: [...merged.fields].sort((a, b) => a.field.localeCompare(b.field)) };
-    const text = toJsonText(write, `the outbox write ${write.key}`);
-    const refusedAt = old?.refusedAt && old.write === text ? old.refusedAt : null;
+      .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, this.payload(decided));
+    if (inserted.changes > 0) return;
+    const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
+    const write = withEarlierFields(decided, this.toEntry(old));
+    const text = this.payload(write);
+    const same = old.write === text && old.phase === phase && old.grp === write.group && old.recordId === write.recordId;
     this.sql
       .get(
-        `INSERT INTO outbox (key, phase, system, object, write, grp, decided_at, run_id, refused_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET phase = excluded.phase, system = excluded.system,
-           object = excluded.object, write = excluded.write, grp = excluded.grp,
-           decided_at = excluded.decided_at, run_id = excluded.run_id, refused_at = excluded.refused_at`,
+        `UPDATE outbox SET phase = ?, system = ?, object = ?, record_id = ?, grp = ?, run = ?, decided_ms = ?,
+           refused_ms = ?, write = ? WHERE seq = ?`,
       )
-      .run(write.key, write.phase, write.system, write.object, text, write.group, at, runId, refusedAt);
+      .run(phase, system, object, write.recordId, write.group, run, decidedMs, same ? old.refusedMs : null, text, old.seq);
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
@@ -75,10 +92,8 @@ export class OutboxTable {
    * write.
    */
   accept(key: string): { written: OutboxWrite | null; done: { group: string; onDone: OutboxGroupEffect } | null } {
-    const row = this.sql
-      .get<{ grp: string | null; write: string }>("DELETE FROM outbox WHERE key = ? RETURNING grp AS grp, write")
-      .get(key);
-    const written = row ? (fromJsonText(row.write) as OutboxWrite) : null;
+    const row = this.sql.get<OutboxRow>(`DELETE FROM outbox WHERE key = ? RETURNING ${COLUMNS}`).get(key);
+    const written = row ? this.toEntry(row) : null;
     const group = row?.grp ?? null;
     if (group === null) return { written, done: null };
     const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
@@ -90,35 +105,37 @@ export class OutboxTable {
   }
 
   refuse(key: string, at: string): void {
-    this.sql.get("UPDATE outbox SET refused_at = ? WHERE key = ?").run(at, key);
+    this.sql.get("UPDATE outbox SET refused_ms = ? WHERE key = ?").run(Date.parse(at), key);
   }
 
   release(key: string): void {
-    this.sql.get("UPDATE outbox SET refused_at = NULL WHERE key = ?").run(key);
+    this.sql.get("UPDATE outbox SET refused_ms = NULL WHERE key = ?").run(key);
   }
 
   /** In the order the writes were first decided. */
   list(filter: OutboxFilter = {}): OutboxEntry[] {
-    const where = [filter.refused ? "refused_at IS NOT NULL" : "refused_at IS NULL"];
+    const where = [filter.refused ? "refused_ms IS NOT NULL" : "refused_ms IS NULL"];
     const params: unknown[] = [];
     if (filter.phase !== undefined) {
+      const phase = this.names.findId(filter.phase);
+      if (phase === undefined) return [];
       where.push("phase = ?");
-      params.push(filter.phase);
+      params.push(phase);
     }
     if (filter.after !== undefined) {
-      where.push("rowid > ?");
+      where.push("seq > ?");
       params.push(filter.after);
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
       this.sql
-        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY rowid LIMIT ?`)
+        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
         .all(...params, ...extraParams, filter.limit ?? -1)
-        .map(toEntry);
+        .map((row) => this.toEntry(row));
     if (filter.keys === undefined) return query("1 = 1", []);
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
-  /** Of these records, those with a pending write decided after `seq` (migration 13's index finds them). */
+  /** Of these records, those with a pending write decided after `seq` (found by the record index). */
   laterRecords(seq: number, records: readonly { system: string; object: string; recordId: string }[]): Set<string> {
     const found = new Set<string>();
     const byTarget = new Map<string, { system: string; object: string; ids: string[] }>();
@@ -129,14 +146,16 @@ export class OutboxTable {
       t.ids.push(r.recordId);
     }
     for (const { system, object, ids } of byTarget.values()) {
+      const systemId = this.names.findId(system);
+      const objectId = this.names.findId(object);
+      if (systemId === undefined || objectId === undefined) continue;
       for (const chunk of inListChunks(ids)) {
         const rows = this.sql
           .get<{ recordId: string }>(
-            `SELECT DISTINCT json_extract(write, '$.recordId') AS recordId FROM outbox
-             WHERE system = ? AND object = ? AND json_extract(write, '$.recordId') IN (${chunk.placeholders})
-               AND refused_at IS NULL AND rowid > ?`,
+            `SELECT DISTINCT record_id AS recordId FROM outbox
+             WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND seq > ?`,
           )
-          .all(system, object, ...chunk.params, seq);
+          .all(systemId, objectId, ...chunk.params, seq);
         for (const { recordId } of rows) found.add(`${system}\u0000${object}\u0000${recordId}`);
       }
     }
@@ -150,6 +169,29 @@ export class OutboxTable {
         .all()
         .map((r) => r.grp),
     );
+  }
+
+  private payload(write: OutboxWrite): string {
+    const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
+    return encodePayload({ ...write, fields }, this.names);
+  }
+
+  private toEntry(row: OutboxRow): OutboxEntry {
+    const columns = {
+      key: row.key,
+      phase: this.names.nameOf(row.phase),
+      system: this.names.nameOf(row.system),
+      object: this.names.nameOf(row.object),
+      recordId: row.recordId,
+      group: row.grp,
+    };
+    return {
+      ...decodePayload(columns, row.write, this.names),
+      seq: row.seq,
+      decidedAt: new Date(row.decidedMs).toISOString(),
+      runId: this.names.nameOf(row.run),
+      refusedAt: row.refusedMs === null ? null : new Date(row.refusedMs).toISOString(),
+    };
   }
 }
 

@@ -105,7 +105,7 @@ export class SqliteStateStore implements StateStore {
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
       cursors: new CursorTable(sql),
-      outbox: new OutboxTable(sql),
+      outbox: new OutboxTable(sql, names),
       sla: new SlaTable(sql),
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),

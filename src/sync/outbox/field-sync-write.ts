@@ -51,7 +51,9 @@ export function waitsForDrain(pair: PairWrite, side: SideName): boolean {
 /**
  * The outbox write of one side's update, and the snapshots the page commits meanwhile: `merged` with
  * the written side's keys at what that record holds now, so reading it again before the drain is no
- * change, and a refused write leaves the change pending as a refused direct write did.
+ * change, and a refused write leaves the change pending as a refused direct write did. `merged` is the
+ * pair's own merge result (made for this page), so those keys are set in it rather than in a copy of
+ * two dozen entries per record: `held` is `merged`.
  */
 export function fieldSyncWrite(
   ctx: RunContext,
@@ -68,7 +70,7 @@ export function fieldSyncWrite(
   const keys = pair.merged.decisions.filter((d) => d.action === action).map((d) => d.field);
   const stamp = stampField(pair.mapping, side);
   if (stamp && stamp in write.fields) keys.push(STAMP_KEY);
-  const held: SnapshotValues = { ...merged };
+  const held = merged;
   const values: Record<string, FieldValue> = {};
   for (const key of keys) {
     const snap = merged[key];

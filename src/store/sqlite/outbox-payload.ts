@@ -1,0 +1,100 @@
+// An outbox row's payload (migration 17): what a write holds beyond the row's columns (key, phase,
+// system, object, record, group), as compact JSON. Field names are numbers from the store's names; a
+// field's rule is written only where it differs from the row's first one; what a column already says
+// (the person when it is the record, a field-sync write's side and marketing id when they are the
+// write's own) is left out, and so is every empty or null part.
+import type { OutboxWrite, Side } from "../port.js";
+import type { NameTable } from "./names.js";
+
+/** One field: [name number, after], [.., before] or [.., before, rule] when its rule is not the row's. */
+type PayloadField = [number, string | null] | [number, string | null, string | null] | [number, string | null, string | null, string];
+
+interface Payload {
+  f: PayloadField[];
+  /** The rule of every field that names none. */
+  r?: string;
+  /** 1: the CRM side; absent: marketing. */
+  s?: 0 | 1;
+  u?: string | null;
+  a?: [string, string][];
+  /** The person, when not the written record itself (null included). */
+  p?: string | null;
+  e?: string | null;
+  c?: string[] | null;
+  /** A field-sync write's snapshot share: pair, marketing id (absent: the person), side (absent: the write's), values. */
+  y?: { p: string; m?: string; s?: Side; v: Record<string, string | null> } | null;
+}
+
+/** The columns of a row, as the payload is read against them. */
+export interface OutboxColumns {
+  key: string;
+  phase: string;
+  system: string;
+  object: string;
+  recordId: string | null;
+  group: string | null;
+}
+
+export function encodePayload(write: OutboxWrite, names: NameTable): string {
+  const rule = write.fields[0]?.rule;
+  const payload: Payload = {
+    f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
+      const id = names.idOf(field);
+      if (own !== rule) return [id, after, before, own];
+      return before === null ? [id, after] : [id, after, before];
+    }),
+  };
+  if (rule !== undefined) payload.r = rule;
+  if (write.side === "crm") payload.s = 1;
+  if (write.upsertOn !== null) payload.u = write.upsertOn;
+  if (write.associations.length > 0) payload.a = write.associations.map((a) => [a.object, a.id]);
+  if (write.personId !== write.recordId) payload.p = write.personId;
+  if (write.email !== null) payload.e = write.email;
+  if (write.clearFirst !== undefined) payload.c = write.clearFirst;
+  if (write.synced) {
+    const { pair, marketingId, side, values } = write.synced;
+    payload.y = {
+      p: pair,
+      ...(marketingId !== write.personId ? { m: marketingId } : {}),
+      ...(side !== write.side ? { s: side } : {}),
+      v: values,
+    };
+  }
+  return JSON.stringify(payload);
+}
+
+export function decodePayload(columns: OutboxColumns, text: string, names: NameTable): OutboxWrite {
+  const payload = JSON.parse(text) as Payload;
+  const side: Side = payload.s === 1 ? "crm" : "marketing";
+  const personId = payload.p !== undefined ? payload.p : columns.recordId;
+  const write: OutboxWrite = {
+    key: columns.key,
+    phase: columns.phase,
+    side,
+    system: columns.system,
+    object: columns.object,
+    recordId: columns.recordId,
+    upsertOn: payload.u ?? null,
+    associations: (payload.a ?? []).map(([object, id]) => ({ object, id })),
+    fields: payload.f.map((f) => ({
+      field: names.nameOf(f[0]),
+      before: f[2] ?? null,
+      after: f[1],
+      rule: f[3] ?? payload.r ?? "",
+    })),
+    personId,
+    email: payload.e ?? null,
+    group: columns.group,
+  };
+  // Null only in rows migration 17 copied (absent there).
+  if (payload.c !== undefined && payload.c !== null) write.clearFirst = payload.c;
+  if (payload.y) {
+    write.synced = {
+      pair: payload.y.p,
+      marketingId: payload.y.m ?? personId ?? "",
+      side: payload.y.s ?? side,
+      values: payload.y.v,
+    };
+  }
+  return write;
+}
