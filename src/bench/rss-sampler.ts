@@ -1,6 +1,8 @@
 // Samples the process's resident set size (and V8's used heap) while a phase runs.
 // process.resourceUsage().maxRSS only ever grows over the whole process, so it cannot tell a later,
 // smaller phase's peak; sampling can.
+import { type PeakSampler, sampleUntilStopped } from "./sample-timer.js";
+
 const SAMPLE_MS = 25;
 
 export interface MemoryPeaks {
@@ -8,10 +10,8 @@ export interface MemoryPeaks {
   heapUsed: number;
 }
 
-export interface RssSampler {
-  /** Stops sampling and returns the highest RSS and used heap seen, in bytes (heapUsed 0 when not sampled). */
-  stop(): MemoryPeaks;
-}
+/** Its stop returns the highest RSS and used heap seen, in bytes (heapUsed 0 when not sampled). */
+export type RssSampler = PeakSampler<MemoryPeaks>;
 
 /**
  * `withHeap: false` samples the RSS alone: process.memoryUsage() walks V8's heap spaces on every call,
@@ -29,15 +29,5 @@ export function sampleRss(options: { withHeap?: boolean; everyMs?: number } = {}
     peak.rss = Math.max(peak.rss, now.rss);
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
   };
-  sample();
-  const timer = setInterval(sample, options.everyMs ?? SAMPLE_MS);
-  // Sampling must never keep the process alive on its own.
-  timer.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return peak;
-    },
-  };
+  return sampleUntilStopped(sample, () => peak, options.everyMs ?? SAMPLE_MS);
 }

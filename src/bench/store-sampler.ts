@@ -2,30 +2,19 @@
 // large the store grew during a first load, not only what it kept after it: rows a run holds for a
 // while (kept reads, the outbox) take room the file keeps until the run's end gives it back.
 import { statSync } from "node:fs";
+import { type PeakSampler, sampleUntilStopped } from "./sample-timer.js";
 
 const SAMPLE_MS = 200;
 
-export interface StoreSampler {
-  /** Stops sampling and returns the largest the files were, in bytes. */
-  stop(): number;
-}
+/** Its stop returns the largest the files were, in bytes. */
+export type StoreSampler = PeakSampler<number>;
 
 export function sampleStoreFiles(storePath: string, everyMs = SAMPLE_MS): StoreSampler {
   let peak = 0;
   const sample = () => {
     peak = Math.max(peak, fileBytes(storePath) + fileBytes(`${storePath}-wal`));
   };
-  sample();
-  const timer = setInterval(sample, everyMs);
-  // Sampling must never keep the process alive on its own.
-  timer.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      sample();
-      return peak;
-    },
-  };
+  return sampleUntilStopped(sample, () => peak, everyMs);
 }
 
 function fileBytes(path: string): number {
