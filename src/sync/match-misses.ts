@@ -58,26 +58,46 @@ export async function settledMisses(
   );
 }
 
+/** The mapping an unmatched marketing record of the pair is created as: the converting one (Lead), else the only one. */
+export function creationMapping(mappings: readonly ObjectMapping[]): ObjectMapping {
+  return mappings.find((m) => m.conversion) ?? mappings[0]!;
+}
+
 /**
- * Unlinked marketing records with nothing to do: each matched nothing by the keys it holds now (so its
- * match query is skipped) and the inclusion rule leaves it out (so it is not created). The field sync drops
- * them before grouping, as it drops echoes, so a group fills with records that need work and its creates
- * fill a batch. Asked only where the rule answers from the store (`inclusionReadsNothing`): elsewhere it
- * would read associations per page rather than once per group.
+ * Of these unlinked marketing records, those whose note says they matched nothing by the keys they hold
+ * now (`settled`), and of those the ones the inclusion rule leaves out (`idle`): a match query would find
+ * nothing again and no create follows, so they stay as they are. A settled record the rule takes now is
+ * matched again, since its create must not duplicate a record.
+ */
+export async function leftAsTheyAre(
+  ctx: RunContext,
+  mappings: readonly ObjectMapping[],
+  records: readonly SourceRecord[],
+): Promise<{ settled: Set<string>; idle: Set<string> }> {
+  const settled = await settledMisses(ctx, mappings, records, matcherOf(mappings));
+  if (settled.size === 0) return { settled, idle: settled };
+  const included = await ctx.includeInCrm(
+    records.filter((r) => settled.has(r.id)),
+    creationMapping(mappings),
+  );
+  const idle = new Set([...settled].filter((id) => !included.has(id)));
+  if (idle.size > 0) ctx.log.debug("match.settled", { runId: ctx.runId, records: idle.size });
+  return { settled, idle };
+}
+
+/**
+ * Unlinked marketing records with nothing to do (`leftAsTheyAre`). The field sync drops them before
+ * grouping, as it drops echoes, so a group fills with records that need work and its creates fill a
+ * batch. Asked only where the rule answers from the store (`inclusionReadsNothing`): elsewhere it would
+ * read associations per page rather than once per group.
  */
 export async function idleMisses(
   ctx: RunContext,
   mappings: readonly ObjectMapping[],
   records: readonly SourceRecord[],
 ): Promise<Set<string>> {
-  const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
-  if (records.length === 0 || !ctx.inclusionReadsNothing?.(creation)) return new Set();
-  const settled = await settledMisses(ctx, mappings, records, matcherOf(mappings));
-  if (settled.size === 0) return settled;
-  const included = await ctx.includeInCrm(records.filter((r) => settled.has(r.id)), creation);
-  const idle = new Set([...settled].filter((id) => !included.has(id)));
-  if (idle.size > 0) ctx.log.debug("match.settled", { runId: ctx.runId, records: idle.size });
-  return idle;
+  if (records.length === 0 || !ctx.inclusionReadsNothing?.(creationMapping(mappings))) return new Set();
+  return (await leftAsTheyAre(ctx, mappings, records)).idle;
 }
 
 /** Notes for records that were looked up, matched nothing and stay unlinked in this run (noted ones aside). */

@@ -28,7 +28,7 @@ import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
 import { indexedCandidates } from "./match-index.js";
-import { idleMisses, matcherOf, missNotes, settledMisses } from "./match-misses.js";
+import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
@@ -539,14 +539,12 @@ async function pairUnlinked(
   const pairings: Pairing[] = [];
   const pair = mappings[0]!.pair;
   if (source === "marketing") {
-    const creation = mappings.find((m) => m.conversion) ?? mappings[0]!;
+    const creation = creationMapping(mappings);
     // A record that matched nothing by the keys it holds now (match-misses.ts) is matched again only when
     // this run would create it: else the query would find nothing again and the record stays as it is.
     const matcher = matcherOf(mappings);
-    const settled = await settledMisses(ctx, mappings, records, matcher);
-    const settledIncluded = settled.size > 0 ? await ctx.includeInCrm(records.filter((r) => settled.has(r.id)), creation) : new Set<string>();
-    if (settled.size > 0) ctx.log.debug("match.settled", { runId: ctx.runId, records: settled.size - settledIncluded.size });
-    const toMatch = records.filter((r) => !settled.has(r.id) || settledIncluded.has(r.id));
+    const { settled, idle } = await leftAsTheyAre(ctx, mappings, records);
+    const toMatch = records.filter((r) => !idle.has(r.id));
     const restored = new Set<string>();
     for (const s of await stampedCrmRecords(ctx, toMatch, mappings)) {
       linked(ctx, "restored", s.record, s.counterpart);
@@ -605,7 +603,8 @@ async function pairUnlinked(
       pending.map((r) => r.id),
     );
     const included = await ctx.includeInCrm(pending.filter((r) => !settled.has(r.id)), creation);
-    for (const id of settledIncluded) included.add(id);
+    // A settled record the rule took (not idle) was asked already.
+    for (const id of settled) if (!idle.has(id)) included.add(id);
     const unpaired: SourceRecord[] = [];
     for (const record of pending) {
       if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id))) {

@@ -6,6 +6,7 @@
 // ids (a BLOB, so no text value is ever taken for one). The audit_log view puts them together again in
 // SQL; `AuditTable.list` here. A piece records the latest audit write that used it (moved a step at a
 // time), so the retention prune drops the pieces only the pruned writes used.
+import { StoreError } from "../port.js";
 import { pieceHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
@@ -62,7 +63,7 @@ export class AuditPieceTable {
       return v
         .map((id) => {
           const piece = pieces.get(id);
-          if (piece === undefined) throw new Error(`audit piece ${id} is missing from audit_pieces`);
+          if (piece === undefined) throw new StoreError(`the store's audit_pieces hold no piece numbered ${id}`);
           return piece;
         })
         .join("");

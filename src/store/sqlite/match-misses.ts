@@ -46,7 +46,7 @@ export class MatchMissTable {
           pair,
           marketingId: row.marketing_id,
           keys: row.keys,
-          matcher: this.names.nameOf(String(row.matcher)),
+          matcher: this.names.nameOf(row.matcher),
         });
       }
     }

@@ -9,7 +9,7 @@ import type { NameTable } from "./names.js";
 /** One field: [name number, after], [.., before] or [.., before, rule] when its rule is not the row's. */
 type PayloadField = [number, string | null] | [number, string | null, string | null] | [number, string | null, string | null, string];
 
-interface Payload {
+export interface Payload {
   f: PayloadField[];
   /** The rule of every field that names none. */
   r?: string;
@@ -35,7 +35,8 @@ export interface OutboxColumns {
   group: string | null;
 }
 
-export function encodePayload(write: OutboxWrite, names: NameTable): string {
+/** The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`). */
+export function encodePayload(write: OutboxWrite, names: NameTable): Payload {
   const rule = write.fields[0]?.rule;
   const payload: Payload = {
     f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
@@ -60,7 +61,7 @@ export function encodePayload(write: OutboxWrite, names: NameTable): string {
       v: values,
     };
   }
-  return JSON.stringify(payload);
+  return payload;
 }
 
 export function decodePayload(columns: OutboxColumns, text: string, names: NameTable): OutboxWrite {

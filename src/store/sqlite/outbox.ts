@@ -173,7 +173,8 @@ export class OutboxTable {
 
   private payload(write: OutboxWrite): string {
     const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
-    return encodePayload({ ...write, fields }, this.names);
+    // A payload is an object, so its text is never null.
+    return toJsonText(encodePayload({ ...write, fields }, this.names), `the outbox write ${write.key}`)!;
   }
 
   private toEntry(row: OutboxRow): OutboxEntry {

@@ -70,7 +70,6 @@ export function fieldSyncWrite(
   const keys = pair.merged.decisions.filter((d) => d.action === action).map((d) => d.field);
   const stamp = stampField(pair.mapping, side);
   if (stamp && stamp in write.fields) keys.push(STAMP_KEY);
-  const held = merged;
   const values: Record<string, FieldValue> = {};
   for (const key of keys) {
     const snap = merged[key];
@@ -79,10 +78,10 @@ export function fieldSyncWrite(
     const field = key === STAMP_KEY ? stamp : f && (side === "crm" ? f.crm : f.marketing);
     if (!field) continue;
     values[key] = snap[side];
-    held[key] = { ...snap, [side]: record.fields[field] ?? null };
+    merged[key] = { ...snap, [side]: record.fields[field] ?? null };
   }
   return {
-    held,
+    held: merged,
     write: {
       key: fieldSyncKey(side, planned.object, write.id!),
       phase: FIELD_SYNC_PHASE,
