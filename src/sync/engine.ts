@@ -16,7 +16,7 @@ import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funn
 import { handOff } from "./funnel/handoff-phase.js";
 import { followUpSla } from "./funnel/sla-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
-import { includedInCrm, inclusionReadsNothing, newlyIncludedRecords } from "./funnel/inclusion.js";
+import { includedInCrm, inclusionReadsNothing, newlyIncludedPages } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
@@ -239,8 +239,11 @@ async function syncNewlyIncluded(
   funnel: { setup: FunnelSetup; state: FunnelRunState },
 ): Promise<void> {
   const object = group[0]!.marketingObject;
-  const records = await newlyIncludedRecords(ctx, funnel.setup, funnel.state, group[0]!, marketingFields(group));
-  if (records.length > 0) await syncPage(ctx, { source: "marketing", object, mappings: group, records });
+  for await (const records of newlyIncludedPages(ctx, funnel.setup, funnel.state, group[0]!, marketingFields(group))) {
+    if (records.length === 0) continue;
+    await syncPage(ctx, { source: "marketing", object, mappings: group, records });
+    ctx.log.debug("inclusion.page", { object, records: records.length });
+  }
 }
 
 async function readSide(

@@ -5,14 +5,19 @@
 // they never reach this rule.
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { SourceRecord } from "../../core/records.js";
+import { GROUP_RECORDS } from "../change-groups.js";
 import type { RunContext } from "../run-context.js";
-import type { FunnelRunState, FunnelSetup, InclusionRunState } from "./funnel-setup.js";
+import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 
 const QUALIFIED_STAGES: ReadonlySet<string> = new Set(["mql", "sal", "opportunity", "won", "lost"]);
 const CONTACTS = "contacts";
 const CONTACT_PAIR = "contact";
 /** Runs looked back at for the last finished one; past them every MQL and link counts (costly, never wrong). */
 const RUNS_LOOKED_AT = 50;
+/** People whose associations one step reads: two full association reads (ASSOCIATION_READ_BATCH_SIZE, 1,000). */
+const PEOPLE_PER_STEP = 2_000;
+/** People per object whose associations a run keeps for its later asks (a million would hold hundreds of MB). */
+const ASSOCIATIONS_KEPT = 20_000;
 
 export async function includedInCrm(
   ctx: RunContext,
@@ -59,18 +64,19 @@ async function qualifiedPeople(
  *
  * A run asks three times (companies before and after its contact pair, deals), for a set of people that
  * only grows: when the last run started is looked up once, and each person's companies and deals are
- * read from HubSpot once per run (`state.inclusion`), so the second ask for companies reads only the
- * people the contact pair linked meanwhile.
+ * read from HubSpot once per run (`state.inclusion`, up to ASSOCIATIONS_KEPT people), so the second ask
+ * for companies reads only the people the contact pair linked meanwhile. The records come in pages of at
+ * most GROUP_RECORDS, as a change read's groups do.
  */
-export async function newlyIncludedRecords(
+export async function* newlyIncludedPages(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
   mapping: ObjectMapping,
   fields: readonly string[],
-): Promise<SourceRecord[]> {
-  if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return [];
-  if (!ctx.marketing.readAssociations) return [];
+): AsyncIterable<SourceRecord[]> {
+  if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return;
+  if (!ctx.marketing.readAssociations) return;
   const included = state.inclusion;
   if (included.since === undefined) included.since = await lastFinishedRunStart(ctx);
   const since = included.since;
@@ -80,29 +86,46 @@ export async function newlyIncludedRecords(
   const linked = await ctx.store.listLinkedSince(CONTACT_PAIR, since);
   // A dry run stores no links: the people its plan linked are in the run's context.
   const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
-  if (people.length === 0) return [];
-  const associated = await associationsOnce(ctx, included, people, mapping.marketingObject);
-  const ids = [...new Set(people.flatMap((id) => associated.get(id) ?? []))];
-  const withLink = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
-  const unlinked = ids.filter((id) => !withLink.has(id));
-  return unlinked.length > 0 ? ctx.marketing.readByIds(mapping.marketingObject, unlinked, fields) : [];
+  if (people.length === 0) return;
+  const object = mapping.marketingObject;
+  let known = included.associated.get(object);
+  if (!known) included.associated.set(object, (known = new Map()));
+  const kept = known;
+  // A first load of a million contacts links hundreds of thousands of people: their associations and
+  // records go a step and a page at a time (ARCHITECTURE.md "Memory at scale"), never all at once.
+  const steps: { people: string[]; read: boolean }[] = [{ people: people.filter((id) => kept.has(id)), read: false }];
+  const unread = people.filter((id) => !kept.has(id));
+  for (let i = 0; i < unread.length; i += PEOPLE_PER_STEP) steps.push({ people: unread.slice(i, i + PEOPLE_PER_STEP), read: true });
+  /** Records this ask handed on: a company many people share goes once. */
+  const handed = new Set<string>();
+  const waiting: string[] = [];
+  for (const step of steps) {
+    if (ctx.signal?.aborted) return;
+    const associated = step.read ? await associationsOf(ctx, kept, step.people, object) : kept;
+    const ids = [...new Set(step.people.flatMap((id) => associated.get(id) ?? []))].filter((id) => !handed.has(id));
+    if (ids.length === 0) continue;
+    for (const id of ids) handed.add(id);
+    const withLink = await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
+    waiting.push(...ids.filter((id) => !withLink.has(id)));
+    // Full pages: a page of GROUP_RECORDS is a whole number of batch reads.
+    while (waiting.length >= GROUP_RECORDS) yield await ctx.marketing.readByIds(object, waiting.splice(0, GROUP_RECORDS), fields);
+  }
+  if (waiting.length > 0) yield await ctx.marketing.readByIds(object, waiting, fields);
 }
 
-/** The `object`s associated with each of `people`, read from HubSpot for those this run has not read yet. */
-async function associationsOnce(
+/**
+ * The `object`s associated with each of `people`, read from HubSpot; kept for the run's later asks
+ * (each person's read once per run) up to ASSOCIATIONS_KEPT people, past which a later ask reads again.
+ */
+async function associationsOf(
   ctx: RunContext,
-  included: InclusionRunState,
+  kept: Map<string, string[]>,
   people: readonly string[],
   object: string,
 ): Promise<Map<string, string[]>> {
-  let known = included.associated.get(object);
-  if (!known) included.associated.set(object, (known = new Map()));
-  const unread = people.filter((id) => !known.has(id));
-  if (unread.length > 0) {
-    const read = await ctx.marketing.readAssociations!(CONTACTS, unread, object);
-    for (const id of unread) known.set(id, read.get(id) ?? []);
-  }
-  return known;
+  const read = await ctx.marketing.readAssociations!(CONTACTS, people, object);
+  for (const id of people) if (kept.size < ASSOCIATIONS_KEPT) kept.set(id, read.get(id) ?? []);
+  return read;
 }
 
 /** When the last run that finished its pairs started; null when none did (every MQL and link counts). */
