@@ -328,6 +328,13 @@ export interface OutboxEntry extends OutboxWrite {
   refusedAt: string | null;
 }
 
+/** A record the outbox writes to: a drain asks about its other pending writes. */
+export interface OutboxRecord {
+  system: string;
+  object: string;
+  recordId: string;
+}
+
 /** What a group of outbox writes does in the store once every write of it was accepted. */
 export interface OutboxGroupEffect {
   /** A handoff's follow-up clock starts only once the handoff is complete. */
@@ -477,10 +484,16 @@ export interface StateStore {
     after?: number;
   }): Promise<OutboxEntry[]>;
   /**
-   * Of these records, those a pending outbox write decided after `seq` is still to write (keys
-   * `system\u0000object\u0000recordId`): a drain holds their write until it has read those entries too.
+   * Of these records, those a pending outbox write (of `phase` when given) decided after `seq` is still
+   * to write (keys `system\u0000object\u0000recordId`): a drain holds their write until it has read
+   * those entries too.
    */
-  laterOutboxRecords(seq: number, records: readonly { system: string; object: string; recordId: string }[]): Promise<Set<string>>;
+  laterOutboxRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<Set<string>>;
+  /**
+   * The pending writes of these records decided before `seq` (of `phase` when given), in decision
+   * order: those a drain held back for a later entry and left in the store, not in memory.
+   */
+  heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
   /** By person id; with `page`, at most `limit` after the person id `after`. */

@@ -152,6 +152,44 @@ describe("the run's writes go out in full batches", () => {
     expect(await loop.store.listOutbox()).toEqual([]);
   });
 
+  it("sends a record's writes as one when a later page writes it again, holding the earlier entry in the store", async () => {
+    // 2,500 scores fill the drain's first page (2,000) and part of its second; then a later phase writes
+    // 100 of the first page's contacts again. Their first entries wait for the second page (in the store:
+    // a first load's million waiting entries held in memory were its largest live set), and each contact
+    // still leaves in one write: 25 calls of 100.
+    const contacts = Array.from({ length: 2500 }, (_, i) =>
+      loop.hubspot.data.createObject("contacts", {
+        email: `${LAST[i % LAST.length]!.replace(/[^A-Za-z]/g, "")}.${i}@exemple-ñ.fr`.toLowerCase(),
+        lastname: LAST[i % LAST.length]!,
+      }).id,
+    );
+    const ctx = runContext(loop, "run-held");
+    const write = (key: string, recordId: string, fields: Record<string, string>) =>
+      funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object: "contacts", recordId, fields, rule: "test", personId: null });
+    const decided = contacts.map((id, i) => write(`qualification:${id}`, id, { leadloop_score: String(50 + (i % 30)) }));
+    const again = contacts.filter((_, i) => i % 20 === 3);
+    for (const id of again) decided.push(write(`disposition:${id}`, id, { leadloop_status: "recycled", leadloop_score: "0" }));
+    await decide(ctx, { outbox: decided });
+
+    const hubspot = hubspotUpdates(loop);
+    const result = await drainOutbox(ctx);
+    hubspot.stop();
+
+    expect(result).toEqual({ accepted: decided.length, refused: 0 });
+    expect(hubspot.calls).toHaveLength(25);
+    expect(hubspot.calls.every((inputs) => inputs.length === 100)).toBe(true);
+    const written = hubspot.calls.flat().map((i) => i.id);
+    expect(new Set(written).size).toBe(2500);
+    const twice = new Set(again);
+    for (const [i, id] of contacts.entries()) {
+      const contact = loop.hubspot.data.getObject("contacts", id)!.properties;
+      expect([contact.leadloop_score, contact.leadloop_status ?? null]).toEqual(
+        twice.has(id) ? ["0", "recycled"] : [String(50 + (i % 30)), null],
+      );
+    }
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
+
   it("a run stopped while its writes wait leaves them in the outbox; the next run sends each exactly once", async () => {
     seedReps(loop);
     const ids = seedMqls(loop, 120);

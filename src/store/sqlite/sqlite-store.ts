@@ -24,6 +24,7 @@ import type {
   HistoryToFill,
   Link,
   OutboxEntry,
+  OutboxRecord,
   PersonScoreRow,
   QueuedError,
   RunRecord,
@@ -247,11 +248,12 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox", () => this.tables.outbox.list(filter));
   }
 
-  laterOutboxRecords(
-    seq: number,
-    records: readonly { system: string; object: string; recordId: string }[],
-  ): Promise<Set<string>> {
-    return this.read("read the outbox", () => this.tables.outbox.laterRecords(seq, records));
+  laterOutboxRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<Set<string>> {
+    return this.read("read the outbox", () => this.tables.outbox.laterRecords(seq, records, phase));
+  }
+
+  heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {
+    return this.read("read the outbox", () => this.tables.outbox.heldRecords(seq, records, phase));
   }
 
   openOutboxGroups(): Promise<Set<string>> {

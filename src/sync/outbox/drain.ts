@@ -2,7 +2,7 @@
 // batch's outcomes in one transaction: accepted writes leave the outbox with their audit rows, refused
 // ones stay (not sent again until decided anew or retried) with an error-queue entry, and a group whose
 // last write was accepted applies its effect (a handoff's SLA clock).
-import type { NewQueuedError, OutboxEntry, OutboxWrite } from "../../store/port.js";
+import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite } from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -89,12 +89,19 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
           ...(after !== undefined ? { after } : {}),
           ...(options.phase !== undefined ? { phase: options.phase } : {}),
         });
+    // The entries held back for these records (below) join them first, in decision order.
+    if (!options.keys && page.length > 0) {
+      const held = await ctx.store.heldOutboxEntries(page[0]!.seq, recordsOf(page), options.phase);
+      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
+    }
     for (const entry of page) pending.add(entry);
     const last = options.keys || page.length < DRAIN_PAGE;
     if (!last) after = page[page.length - 1]!.seq;
-    // A record a later decision writes again waits for it, so the two leave as one write.
-    const later = last ? new Set<string>() : await ctx.store.laterOutboxRecords(after!, pending.records());
-    for (const batch of pending.take(last ? "all" : "full", later)) {
+    // A record a later decision writes again waits for it, so the two leave as one write. It waits in the
+    // store, not in memory: a first load decides most contacts' writes twice (qualification, then the
+    // contact sync's stamps), and a million waiting entries held here were the run's largest live set.
+    if (!last) pending.release(await ctx.store.laterOutboxRecords(after!, pending.records(), options.phase));
+    for (const batch of pending.take(last ? "all" : "full")) {
       if (ctx.signal?.aborted) return;
       await sendBatch(ctx, batch, options, tally);
       await ctx.heartbeat?.();
@@ -125,6 +132,19 @@ class PendingWrites {
     else writes.set(record, { entries: [entry] });
   }
 
+  /** Whether this entry is held already (by its key). */
+  holds(entry: OutboxEntry): boolean {
+    const writes = this.byTarget.get(`${entry.system}\u0000${entry.object}`);
+    return entry.recordId !== null && (writes?.get(entry.recordId)?.entries.some((e) => e.key === entry.key) ?? false);
+  }
+
+  /** Lets go of the records a later entry writes again (keyed system, object and record): they stay in the store. */
+  release(later: ReadonlySet<string>): void {
+    for (const [target, writes] of this.byTarget) {
+      for (const record of writes.keys()) if (later.has(`${target}\u0000${record}`)) writes.delete(record);
+    }
+  }
+
   /** The records held (creates have none yet), to ask which of them later entries write again. */
   records(): { system: string; object: string; recordId: string }[] {
     const out: { system: string; object: string; recordId: string }[] = [];
@@ -139,14 +159,12 @@ class PendingWrites {
 
   /**
    * Batches to send now, each of one system, object and operation (create, update, and update after a
-   * clear: each is a request of its own in both APIs). "full": only full batches of records no later
-   * entry writes (`later`, keyed system, object and record), the rest stays held for the next page;
-   * "all": the remainders too.
+   * clear: each is a request of its own in both APIs). "full": only full batches, the rest stays held
+   * for the next page; "all": the remainders too.
    */
-  *take(which: "full" | "all", later: ReadonlySet<string> = new Set()): Generator<RecordWrites[]> {
-    for (const [target, writes] of this.byTarget) {
-      const ready = [...writes.entries()].filter(([record]) => which === "all" || !later.has(`${target}\u0000${record}`));
-      const byOperation = groupBy(ready, ([, w]) => operationOf(w));
+  *take(which: "full" | "all"): Generator<RecordWrites[]> {
+    for (const writes of this.byTarget.values()) {
+      const byOperation = groupBy([...writes.entries()], ([, w]) => operationOf(w));
       for (const group of byOperation.values()) {
         for (let i = 0; i < group.length; i += DRAIN_BATCH) {
           const batch = group.slice(i, i + DRAIN_BATCH);
@@ -157,6 +175,11 @@ class PendingWrites {
       }
     }
   }
+}
+
+/** The records these entries write (creates have none yet). */
+function recordsOf(entries: readonly OutboxEntry[]): OutboxRecord[] {
+  return entries.flatMap((e) => (e.recordId === null ? [] : [{ system: e.system, object: e.object, recordId: e.recordId }]));
 }
 
 /** One record's pending entries, in decision order, sent as one write. */
