@@ -16,7 +16,7 @@ import type { Statements } from "./statements.js";
 const DETAIL_CACHE_LIMIT = 10_000;
 /** Activities the prune looks at in one run: a slice of the cache by owner, the next run goes on from there. */
 export const PRUNE_SLICE_ROWS = 50_000;
-/** Where the prune's slices have reached (the last owner key pruned), kept in store_facts. */
+/** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
 const PRUNED_TO_FACT = "behaviour.prunedTo";
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
