@@ -8,7 +8,7 @@ import type { HubspotTier } from "../../src/sandbox/hubspot/emulator.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
-import { SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 
@@ -36,6 +36,11 @@ function scoring(world: SandboxWorld): Record<string, Record<string, string | nu
       .map((c) => [c.id, Object.fromEntries(fields.map((f) => [f, c.properties[f] ?? null]))]),
   );
 }
+
+/** The migration that packed the behaviour cache (19), and the version a store had before it (18). */
+const PACKED = MIGRATIONS.findIndex((m) => m.name.startsWith("behaviour cache packed"));
+const PACKED_VERSION = MIGRATIONS[PACKED]!.version;
+const BEFORE_VERSION = MIGRATIONS[PACKED - 1]!.version;
 
 /**
  * Rewrites the behaviour cache the way the v18 store kept it (migration 16's tables, behaviour-cache.ts
@@ -72,8 +77,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
         signature TEXT NOT NULL,
         read_ms   INTEGER NOT NULL
       ) WITHOUT ROWID;
-      DELETE FROM schema_migrations WHERE version = 19;
-      PRAGMA user_version = 18;
+      DELETE FROM schema_migrations WHERE version = ${PACKED_VERSION};
+      PRAGMA user_version = ${BEFORE_VERSION};
     `);
     const activity = db.prepare("INSERT INTO behaviour_activities (owner_key, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)");
     for (const a of activities) {
@@ -100,6 +105,8 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
   afterAll(async () => world.close());
 
   it("is upgraded in place by the next run, which scores everyone from it as before and reads no behaviour", async () => {
+    // The file is taken back to just before the packing migration: it must be the last one.
+    expect(PACKED_VERSION).toBe(SCHEMA_VERSION);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);
