@@ -366,8 +366,19 @@ export interface CachedActivity {
 /** The behaviour signals (analytics properties) a contact showed when its behaviour was last read. */
 export interface BehaviourMark {
   personId: string;
-  signature: string;
+  signature: MarkSignature;
   readAt: string;
+}
+
+/**
+ * What a mark keeps of the signals: what the reader compares (core/behaviour/signal-marks.ts), a
+ * fingerprint of each part's values, and the page-view count (`hs_analytics_num_page_views`) as shown.
+ */
+export interface MarkSignature {
+  web: number;
+  forms: number;
+  email: number;
+  pageViews: string | null;
 }
 
 /** A small fact the store keeps with the time it was learnt (e.g. `hubspot.behaviourSource`). */

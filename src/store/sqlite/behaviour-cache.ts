@@ -3,16 +3,20 @@
 // contact showed when last read, and small facts the store keeps with their time (the portal's tier).
 // An activity row is its owner, id, time (epoch ms) and the number of its detail: kind, source and
 // properties, stored once for all the activities that share them (a page's views, an email's opens).
-import type { BehaviourMark, CachedActivity, StoreFact } from "../port.js";
+// An owner `contact:<n>` is the number n; any other owner (an email address) is numbered once in
+// behaviour_owners and kept as minus that number. Ids are packed whole (activity-id.ts). A mark keeps a
+// fingerprint per signal part and the page-view count (core/behaviour/signal-marks.ts). Migration 19.
+import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
+import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
-import { inListChunks, MAX_IN_LIST } from "./in-list.js";
+import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
-/** Cached details kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
+/** Cached details (and owner numbers) kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const DETAIL_CACHE_LIMIT = 10_000;
 /** Activities the prune looks at in one run: a slice of the cache by owner, the next run goes on from there. */
 export const PRUNE_SLICE_ROWS = 50_000;
-/** Where the prune's slices have reached (the last owner key pruned), kept in store_facts. */
+/** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
 const PRUNED_TO_FACT = "behaviour.prunedTo";
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
@@ -28,6 +32,8 @@ interface Detail {
 export class BehaviourCacheTable {
   /** `kind NUL source NUL properties` → its row, for details this connection read or wrote. */
   private readonly details = new Map<string, Detail>();
+  /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
+  private readonly owners = new Map<string, number>();
   private detailsVersion: number | undefined;
 
   /** `dataVersion` moves when another connection commits (PRAGMA data_version): its prune may have dropped a cached detail. */
@@ -45,26 +51,29 @@ export class BehaviourCacheTable {
     const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
     this.sql
       .get(
-        `INSERT INTO behaviour_activities (owner_key, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)
-         ON CONFLICT (owner_key, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
+        `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)
+         ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
       )
-      .run(activity.ownerKey, activity.id, occurredMs, detail);
+      .run(this.ownerOf(activity.ownerKey, true), packId(activity.id), occurredMs, detail);
   }
 
-  /** Activities of these owners at or after `since`, oldest first. */
+  /** Activities of these owners at or after `since`, oldest first (ids of one instant in binary order). */
   list(ownerKeys: readonly string[], since: string): CachedActivity[] {
-    const out: CachedActivity[] = [];
+    const found: { ms: number; activity: CachedActivity }[] = [];
     const sinceMs = epochMs(since);
     // Activities sharing a detail share its parsed properties (read, never changed, by the scoring).
     const parsed = new Map<number, Record<string, string>>();
-    for (const chunk of inListChunks(ownerKeys)) {
+    const keyOf = new Map<number, string>();
+    for (const key of ownerKeys) {
+      const owner = this.ownerOf(key, false);
+      if (owner !== null) keyOf.set(owner, key);
+    }
+    for (const chunk of inListChunks([...keyOf.keys()])) {
       const rows = this.sql
-        .get<{ ownerKey: string; id: string; occurredMs: number; detail: number; kind: string; source: string; properties: string }>(
-          `SELECT a.owner_key AS ownerKey, a.activity_id AS id, a.occurred_ms AS occurredMs, a.detail,
-             d.kind, d.source, d.properties
+        .get<{ owner: number; id: StoredId; occurredMs: number; detail: number; kind: string; source: string; properties: string }>(
+          `SELECT a.owner, a.activity_id AS id, a.occurred_ms AS occurredMs, a.detail, d.kind, d.source, d.properties
            FROM behaviour_activities a JOIN behaviour_details d ON d.id = a.detail
-           WHERE a.owner_key IN (${chunk.placeholders}) AND a.occurred_ms >= ?
-           ORDER BY a.occurred_ms, a.activity_id`,
+           WHERE a.owner IN (${chunk.placeholders}) AND a.occurred_ms >= ?`,
         )
         .all(...chunk.params, sinceMs);
       for (const row of rows) {
@@ -73,47 +82,55 @@ export class BehaviourCacheTable {
           properties = JSON.parse(row.properties) as Record<string, string>;
           parsed.set(row.detail, properties);
         }
-        out.push({
-          ownerKey: row.ownerKey,
-          id: row.id,
-          kind: row.kind,
-          occurredAt: new Date(row.occurredMs).toISOString(),
-          properties,
-          source: row.source,
+        found.push({
+          ms: row.occurredMs,
+          activity: {
+            ownerKey: keyOf.get(row.owner)!,
+            id: unpackId(row.id),
+            kind: row.kind,
+            occurredAt: new Date(row.occurredMs).toISOString(),
+            properties,
+            source: row.source,
+          },
         });
       }
     }
-    // One chunk is already in order; chunks are merged in the same (binary) order SQLite sorted by. A
-    // locale-aware sort of a page's thousands of activities cost more than reading them.
-    if (ownerKeys.length <= MAX_IN_LIST) return out;
-    return out.sort((a, b) => byBinary(a.occurredAt, b.occurredAt) || byBinary(a.id, b.id));
+    // Packed ids do not sort as their texts do: sorted here, by time and then the id's text in binary
+    // order (a locale-aware sort of a page's thousands of activities cost more than reading them).
+    found.sort((a, b) => a.ms - b.ms || byBinary(a.activity.id, b.activity.id));
+    return found.map((f) => f.activity);
   }
 
   /**
    * Activities older than `before` have decayed out of every score: dropped, a slice of the cache at a
-   * time (PRUNE_SLICE_ROWS, by owner key from where the last prune stopped), so a run never scans the
-   * whole cache; reads filter by time, so a row a slice has not reached yet is never scored. When the
-   * slices come round to the start, details no activity since `before` used go too.
+   * time (PRUNE_SLICE_ROWS, by owner from where the last prune stopped), so a run never scans the whole
+   * cache; reads filter by time, so a row a slice has not reached yet is never scored. When the slices
+   * come round to the start, details no activity since `before` used go too, and so do the numbers of
+   * owners (email addresses) no activity is left for.
    */
   prune(before: string, at: string): void {
     const beforeMs = epochMs(before);
-    const from = this.fact(PRUNED_TO_FACT)?.value ?? "";
+    const saved = this.fact(PRUNED_TO_FACT)?.value ?? "";
+    // The fact holds the last owner pruned as a number; anything else (none yet) starts from the first.
+    const from = /^-?\d+$/.test(saved) ? Number(saved) : Number.MIN_SAFE_INTEGER;
     const to = this.sql
-      .get<{ key: string }>(
-        "SELECT owner_key AS key FROM behaviour_activities WHERE owner_key > ? ORDER BY owner_key LIMIT 1 OFFSET ?",
-      )
-      .get(from, PRUNE_SLICE_ROWS - 1)?.key;
+      .get<{ owner: number }>("SELECT owner FROM behaviour_activities WHERE owner > ? ORDER BY owner LIMIT 1 OFFSET ?")
+      .get(from, PRUNE_SLICE_ROWS - 1)?.owner;
     if (to === undefined) {
-      this.sql.get("DELETE FROM behaviour_activities WHERE owner_key > ? AND occurred_ms < ?").run(from, beforeMs);
+      this.sql.get("DELETE FROM behaviour_activities WHERE owner > ? AND occurred_ms < ?").run(from, beforeMs);
       // A detail's last use is recorded a step late at most (LAST_USE_STEP_MS).
       this.sql.get("DELETE FROM behaviour_details WHERE last_ms < ?").run(beforeMs - LAST_USE_STEP_MS);
+      this.sql
+        .get("DELETE FROM behaviour_owners WHERE NOT EXISTS (SELECT 1 FROM behaviour_activities WHERE owner = -behaviour_owners.id)")
+        .run();
       this.details.clear();
+      this.owners.clear();
     } else {
       this.sql
-        .get("DELETE FROM behaviour_activities WHERE owner_key > ? AND owner_key <= ? AND occurred_ms < ?")
+        .get("DELETE FROM behaviour_activities WHERE owner > ? AND owner <= ? AND occurred_ms < ?")
         .run(from, to, beforeMs);
     }
-    this.saveFact({ name: PRUNED_TO_FACT, value: to ?? "", at });
+    this.saveFact({ name: PRUNED_TO_FACT, value: to === undefined ? "" : String(to), at });
   }
 
   /**
@@ -122,15 +139,43 @@ export class BehaviourCacheTable {
    */
   forgetDetails(): void {
     this.details.clear();
+    this.owners.clear();
+  }
+
+  /**
+   * An owner as the activities table keeps it: a contact's number, or minus the number of any other owner
+   * in behaviour_owners (numbered when `add` and new; null when not and unknown, so it owns nothing).
+   */
+  private ownerOf(ownerKey: string, add: boolean): number | null {
+    const contact = contactNumber(ownerKey);
+    if (contact !== null) return contact;
+    this.checkVersion();
+    let id = this.owners.get(ownerKey);
+    if (id === undefined) {
+      id = this.sql.get<{ id: number }>("SELECT id FROM behaviour_owners WHERE key = ?").get(ownerKey)?.id;
+      if (id === undefined) {
+        if (!add) return null;
+        id = Number(this.sql.get("INSERT INTO behaviour_owners (key) VALUES (?)").run(ownerKey).lastInsertRowid);
+      }
+      if (this.owners.size >= DETAIL_CACHE_LIMIT) this.owners.clear();
+      this.owners.set(ownerKey, id);
+    }
+    return -id;
+  }
+
+  /** Another connection's commit (its prune) may have dropped a cached detail or owner: they are read again. */
+  private checkVersion(): void {
+    const version = this.dataVersion();
+    if (version !== this.detailsVersion) {
+      this.details.clear();
+      this.owners.clear();
+      this.detailsVersion = version;
+    }
   }
 
   /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
   private detailOf(kind: string, source: string, properties: string, occurredMs: number): number {
-    const version = this.dataVersion();
-    if (version !== this.detailsVersion) {
-      this.details.clear();
-      this.detailsVersion = version;
-    }
+    this.checkVersion();
     const key = `${kind}\u0000${source}\u0000${properties}`;
     let detail = this.details.get(key);
     if (!detail) {
@@ -160,25 +205,32 @@ export class BehaviourCacheTable {
   saveMark(mark: BehaviourMark): void {
     this.sql
       .get(
-        `INSERT INTO behaviour_marks (person_id, signature, read_ms) VALUES (?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET signature = excluded.signature, read_ms = excluded.read_ms`,
+        `INSERT INTO behaviour_marks (person, fingerprints, page_views, read_ms) VALUES (?, ?, ?, ?)
+         ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
+           read_ms = excluded.read_ms`,
       )
-      .run(mark.personId, packSignature(mark.signature), epochMs(mark.readAt));
+      .run(packId(mark.personId), packFingerprints(mark.signature), packCount(mark.signature.pageViews), epochMs(mark.readAt));
   }
 
   marks(personIds: readonly string[]): Map<string, BehaviourMark> {
     const out = new Map<string, BehaviourMark>();
-    for (const chunk of inListChunks(personIds)) {
+    for (const chunk of inListChunks(personIds.map(packId))) {
       const rows = this.sql
-        .get<{ personId: string; signature: string; readMs: number }>(
-          `SELECT person_id AS personId, signature, read_ms AS readMs FROM behaviour_marks
-           WHERE person_id IN (${chunk.placeholders})`,
+        .get<{ person: StoredId; fingerprints: Buffer; pageViews: number | string | null; readMs: number }>(
+          `SELECT person, fingerprints, page_views AS pageViews, read_ms AS readMs FROM behaviour_marks
+           WHERE person IN (${chunk.placeholders})`,
         )
         .all(...chunk.params);
       for (const row of rows) {
-        out.set(row.personId, {
-          personId: row.personId,
-          signature: unpackSignature(row.signature),
+        const personId = unpackId(row.person);
+        out.set(personId, {
+          personId,
+          signature: {
+            web: row.fingerprints.readUInt32BE(0),
+            forms: row.fingerprints.readUInt32BE(4),
+            email: row.fingerprints.readUInt32BE(8),
+            pageViews: row.pageViews === null ? null : String(row.pageViews),
+          },
           readAt: new Date(row.readMs).toISOString(),
         });
       }
@@ -204,48 +256,20 @@ function byBinary(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * A mark's signature as the store keeps it. The reader's signature is a JSON object of JSON texts of
- * arrays of strings and nulls (`{"web":"[\\"4\\",null,\\"2026-10-20T03:58:58.283Z\\"]",…}`); kept as one
- * JSON array of [key, values] with every ISO instant as its epoch ms (a number: the values are otherwise
- * strings or null), it is about half as long. A signature of any other form, or one that would not come
- * back the same, is kept as it is (it starts with "{", a packed one with "[").
- */
-export function packSignature(signature: string): string {
-  try {
-    const outer = JSON.parse(signature) as unknown;
-    if (typeof outer !== "object" || outer === null || Array.isArray(outer)) return signature;
-    const packed: [string, (string | number | null)[]][] = [];
-    for (const [key, text] of Object.entries(outer)) {
-      if (typeof text !== "string") return signature;
-      const values = JSON.parse(text) as unknown;
-      if (!Array.isArray(values) || !values.every((v) => v === null || typeof v === "string")) return signature;
-      packed.push([key, (values as (string | null)[]).map((v) => (v !== null && isInstant(v) ? Date.parse(v) : v))]);
-    }
-    const out = JSON.stringify(packed);
-    return unpackSignature(out) === signature ? out : signature;
-  } catch {
-    return signature;
-  }
+/** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */
+export function packFingerprints(signature: Pick<MarkSignature, "web" | "forms" | "email">): Buffer {
+  const out = Buffer.alloc(12);
+  out.writeUInt32BE(signature.web >>> 0, 0);
+  out.writeUInt32BE(signature.forms >>> 0, 4);
+  out.writeUInt32BE(signature.email >>> 0, 8);
+  return out;
 }
 
-export function unpackSignature(stored: string): string {
-  if (!stored.startsWith("[")) return stored;
-  const packed = JSON.parse(stored) as [string, (string | number | null)[]][];
-  return JSON.stringify(
-    Object.fromEntries(
-      packed.map(([key, values]) => [
-        key,
-        JSON.stringify(values.map((v) => (typeof v === "number" ? new Date(v).toISOString() : v))),
-      ]),
-    ),
-  );
-}
-
-/** An ISO instant that its epoch ms gives back exactly. */
-function isInstant(text: string): boolean {
-  const ms = Date.parse(text);
-  return !Number.isNaN(ms) && text.length === 24 && new Date(ms).toISOString() === text;
+/** The page-view count as shown: a canonical number as an INTEGER, any other text as it is. */
+export function packCount(count: string | null): bigint | string | null {
+  if (count === null) return null;
+  const packed = packId(count);
+  return typeof packed === "bigint" ? packed : count;
 }
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */

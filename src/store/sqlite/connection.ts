@@ -3,7 +3,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { contactNumber, packId } from "./activity-id.js";
+import { packCount } from "./behaviour-cache.js";
 import { detailHash } from "./detail-hash.js";
+import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** What a checkpointed write-ahead log keeps of its file (SQLite's `journal_size_limit`). */
@@ -35,6 +38,14 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     db.function("leadloop_detail_hash", { deterministic: true }, (kind, source, properties) =>
       detailHash(String(kind), String(source), String(properties)),
     );
+    // Migration 19 packs the behaviour cache's owners, ids and marks the way behaviour-cache.ts does.
+    db.function("leadloop_pack_id", { deterministic: true }, (id) => packId(String(id)));
+    db.function("leadloop_contact_number", { deterministic: true }, (key) => {
+      const n = contactNumber(String(key));
+      return n === null ? null : BigInt(n);
+    });
+    db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
+    db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));
     return db;
   } catch (err) {
     db.close();

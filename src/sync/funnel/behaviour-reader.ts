@@ -14,9 +14,10 @@
 // Activities and the signals they cover are committed before scoring, with the bulk cursors they reached:
 // a crash after the read re-scores from the cache, and no cursor passes behaviour that was not kept.
 import { z } from "zod";
+import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
-import type { BehaviourMark, CachedActivity, Cursor } from "../../store/port.js";
+import type { BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
 import { BEHAVIOUR_SIGNALS, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
@@ -103,11 +104,11 @@ export async function readBehaviour(
   const marks = await ctx.store.behaviourMarks(ids);
   const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
   const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
+  // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values.
   const moved = (id: string, part: Part): boolean => {
     const mark = marks.get(id);
     if (!mark) return true;
-    const held = JSON.parse(mark.signature) as Partial<Signature>;
-    return held[part] !== signatures.get(id)![part];
+    return mark.signature[part] !== signalFingerprint(signatures.get(id)![part]);
   };
   const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
 
@@ -151,8 +152,7 @@ export async function readBehaviour(
   if (source === "bulk") {
     for (const record of records) {
       if (moved(record.id, "web")) {
-        const previous = marks.get(record.id);
-        const page = pageViewsFromProperties(record, previous ? (JSON.parse(previous.signature) as Signature) : null);
+        const page = pageViewsFromProperties(record, marks.get(record.id)?.signature.pageViews ?? null);
         if (page) fresh.push(page);
       }
     }
@@ -178,7 +178,7 @@ export async function readBehaviour(
       : now;
   const newMarks: BehaviourMark[] = ids
     .filter((id) => anyMoved(id))
-    .map((id) => ({ personId: id, signature: JSON.stringify(signatures.get(id)), readAt: coveredUntil(id) }));
+    .map((id) => ({ personId: id, signature: markSignature(signatures.get(id)!), readAt: coveredUntil(id) }));
   if (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0) {
     // Decayed activities are dropped once per run: the delete walks the whole cache (no index on time,
     // ARCHITECTURE.md "Memory at scale"), which per page would cost a million-contact store a scan per 100.
@@ -217,6 +217,16 @@ export async function readBehaviour(
 function signatureOf(record: SourceRecord): Signature {
   const part = (p: Part): string => JSON.stringify(BEHAVIOUR_SIGNALS[p].map((f) => record.fields[f] ?? null));
   return { web: part("web"), forms: part("forms"), email: part("email") };
+}
+
+/** What the store keeps of a contact's signals: each part's fingerprint, and the page-view count as shown. */
+function markSignature(signature: Signature): MarkSignature {
+  return {
+    web: signalFingerprint(signature.web),
+    forms: signalFingerprint(signature.forms),
+    email: signalFingerprint(signature.email),
+    pageViews: (JSON.parse(signature.web) as (string | null)[])[0] ?? null,
+  };
 }
 
 /** Whether the contact has any such behaviour at all (a blank signal needs no bulk read). */
@@ -337,10 +347,10 @@ async function readEvents(
  * last read (the whole count on a first read), as one activity dated at the last visit and naming the last
  * page seen. An approximation: which pages were seen before the last one, and when, is not in the API.
  */
-function pageViewsFromProperties(record: SourceRecord, previous: Signature | null): CachedActivity | null {
+function pageViewsFromProperties(record: SourceRecord, previousCount: string | null): CachedActivity | null {
   const f = record.fields;
   const count = Number(f.hs_analytics_num_page_views ?? "0");
-  const before = previous ? Number((JSON.parse(previous.web) as (string | null)[])[0] ?? "0") : 0;
+  const before = Number(previousCount ?? "0");
   const at = f.hs_analytics_last_visit_timestamp || f.hs_analytics_last_timestamp;
   if (!(count > before) || !at) return null;
   const properties: Record<string, string> = { hs_page_view_count: String(count - before) };

@@ -1,0 +1,130 @@
+// An activity's id (and a mark's person id) as the behaviour cache keeps it: whole, since it is more than a key within its owner
+// (the key of the CRM task a handoff writes for it, `leadloop:activity:<id>`, which must come back the
+// same to be found again), but packed. A decimal number is an INTEGER; an id of printable ASCII is a BLOB
+// of tokens: the prefixes leadloop itself gives ids (`email:`, `form:`, `page-views:`), a lowercase GUID
+// as its 16 bytes (HubSpot's conversion and event ids are GUID-shaped), a run of three or more lowercase
+// hex digits (decimal ones included) two to a byte, any other character as itself. Anything else stays
+// TEXT. One id always packs the same way, so the table's key still finds an activity read again.
+
+const PREFIXES = ["email:", "form:", "page-views:"] as const;
+/** Token bytes: 1..3 a prefix, GUID_TOKEN a GUID, 0x20..0x7e the character, RUN_TOKEN | n a hex run of n. */
+const GUID_TOKEN = 0x04;
+const RUN_TOKEN = 0x80;
+const MAX_RUN = 0x7f;
+const GUID_GROUPS = [8, 4, 4, 4, 12];
+
+/** As written: a number is a bigint, which SQLite is given as an INTEGER (a JS number would be a REAL). */
+export type PackedId = bigint | string | Buffer;
+/** As read back: SQLite's INTEGER comes back as a number. */
+export type StoredId = number | bigint | string | Buffer;
+
+export function packId(id: string): PackedId {
+  if (isCanonicalNumber(id)) return BigInt(id);
+  const out: number[] = [];
+  let i = 0;
+  while (i < id.length) {
+    const c = id.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return id;
+    const prefix = PREFIXES.findIndex((p) => id.startsWith(p, i));
+    if (prefix >= 0) {
+      out.push(prefix + 1);
+      i += PREFIXES[prefix]!.length;
+      continue;
+    }
+    if (isGuidAt(id, i)) {
+      out.push(GUID_TOKEN);
+      pushNibbles(out, id.slice(i, i + 36).replace(/-/g, ""));
+      i += 36;
+      continue;
+    }
+    let run = 0;
+    while (run < MAX_RUN && i + run < id.length && hexValue(id.charCodeAt(i + run)) >= 0) run++;
+    if (run >= 3) {
+      out.push(RUN_TOKEN | run);
+      pushNibbles(out, id.slice(i, i + run));
+      i += run;
+      continue;
+    }
+    out.push(c);
+    i++;
+  }
+  return Buffer.from(out);
+}
+
+export function unpackId(stored: StoredId): string {
+  if (typeof stored === "number" || typeof stored === "bigint") return String(stored);
+  if (typeof stored === "string") return stored;
+  let out = "";
+  let i = 0;
+  while (i < stored.length) {
+    const b = stored[i]!;
+    if (b >= 1 && b <= PREFIXES.length) {
+      out += PREFIXES[b - 1];
+      i++;
+    } else if (b === GUID_TOKEN) {
+      const hex = nibbles(stored, i + 1, 32);
+      let at = 0;
+      out += GUID_GROUPS.map((n) => hex.slice(at, (at += n))).join("-");
+      i += 17;
+    } else if (b & RUN_TOKEN) {
+      const run = b & MAX_RUN;
+      out += nibbles(stored, i + 1, run);
+      i += 1 + Math.ceil(run / 2);
+    } else {
+      out += String.fromCharCode(b);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A decimal number as JavaScript prints it back: no sign, no leading zero, exactly representable. */
+function isCanonicalNumber(text: string): boolean {
+  if (text.length === 0 || text.length > 15) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return text.length === 1 || text.charCodeAt(0) !== 0x30;
+}
+
+/** `contact:<id>` of a contact id that is a canonical number, as that number; null otherwise. */
+export function contactNumber(ownerKey: string): number | null {
+  if (!ownerKey.startsWith("contact:")) return null;
+  const id = ownerKey.slice(8);
+  return isCanonicalNumber(id) ? Number(id) : null;
+}
+
+function isGuidAt(text: string, at: number): boolean {
+  if (text.length - at < 36) return false;
+  let i = at;
+  for (const [g, n] of GUID_GROUPS.entries()) {
+    if (g > 0 && text.charCodeAt(i++) !== 0x2d) return false;
+    for (let k = 0; k < n; k++) if (hexValue(text.charCodeAt(i++)) < 0) return false;
+  }
+  return true;
+}
+
+/** 0..15 for a lowercase hex digit, -1 otherwise (upper case is kept as characters: it must read back as it was). */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+function pushNibbles(out: number[], hex: string): void {
+  for (let k = 0; k < hex.length; k += 2) {
+    const high = hexValue(hex.charCodeAt(k));
+    const low = k + 1 < hex.length ? hexValue(hex.charCodeAt(k + 1)) : 0;
+    out.push((high << 4) | low);
+  }
+}
+
+function nibbles(bytes: Buffer, from: number, count: number): string {
+  let out = "";
+  for (let k = 0; k < count; k++) {
+    const byte = bytes[from + (k >> 1)]!;
+    out += ((k & 1) === 0 ? byte >> 4 : byte & 0x0f).toString(16);
+  }
+  return out;
+}

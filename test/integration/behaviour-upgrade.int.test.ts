@@ -1,0 +1,140 @@
+// A store written before migration 19 (v18: owners and ids as text, marks as the signals' values) is
+// upgraded in place by the next run, through the CLI against the sandbox's seeded emulators, and that run
+// scores everyone from the upgraded cache exactly as before: every contact changed (so every one is read
+// and rescored), no signal moved, so no behaviour is read, and no score, reason or activity summary moves.
+import { jest } from "@jest/globals";
+import Database from "better-sqlite3";
+import type { HubspotTier } from "../../src/sandbox/hubspot/emulator.js";
+import { playPeople } from "../../src/sandbox/play-people.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { unpackId } from "../../src/store/sqlite/activity-id.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
+import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
+
+// Whole CLI runs over a seeded world of 200 contacts: minutes on a loaded machine, not seconds.
+jest.setTimeout(600_000);
+
+const BEHAVIOUR_ENDPOINTS = [
+  "GET /events/v3/events",
+  "GET /marketing/v3/forms",
+  "GET /form-integrations/v1/submissions/forms/:formGuid",
+  "GET /email/public/v1/events",
+];
+
+function behaviourReads(world: SandboxWorld): number {
+  const counts = world.hubspot.calls.byEndpoint();
+  return BEHAVIOUR_ENDPOINTS.reduce((sum, e) => sum + (counts[e] ?? 0), 0);
+}
+
+/** What people see of their scoring: the score, reasons and activity summary on each contact. */
+function scoring(world: SandboxWorld): Record<string, Record<string, string | null>> {
+  const fields = ["leadloop_score", "leadloop_fit_score", "leadloop_behavior_score", "leadloop_reasons", "leadloop_activity_summary", "leadloop_status"];
+  return Object.fromEntries(
+    world.hubspot.data
+      .listObjects("contacts")
+      .map((c) => [c.id, Object.fromEntries(fields.map((f) => [f, c.properties[f] ?? null]))]),
+  );
+}
+
+/** The migration that packed the behaviour cache (19), and the version a store had before it (18). */
+const PACKED = MIGRATIONS.findIndex((m) => m.name.startsWith("behaviour cache packed"));
+const PACKED_VERSION = MIGRATIONS[PACKED]!.version;
+const BEFORE_VERSION = MIGRATIONS[PACKED - 1]!.version;
+
+/**
+ * Rewrites the behaviour cache the way the v18 store kept it (migration 16's tables, behaviour-cache.ts
+ * at 33823e8): owner keys and activity ids as text, each mark the reader's JSON text of the contact's
+ * signals as HubSpot shows them, and the file marked version 18.
+ */
+function downgradeToV18(world: SandboxWorld): { activities: number; marks: number; owners: number } {
+  const contacts = new Map(world.hubspot.data.listObjects("contacts").map((c) => [c.id, c.properties]));
+  const db = new Database(world.storePath);
+  try {
+    const owners = new Map(
+      (db.prepare("SELECT id, key FROM behaviour_owners").all() as { id: number; key: string }[]).map((o) => [-o.id, o.key]),
+    );
+    const activities = db.prepare("SELECT owner, activity_id AS id, occurred_ms AS ms, detail FROM behaviour_activities").all() as {
+      owner: number;
+      id: number | string | Buffer;
+      ms: number;
+      detail: number;
+    }[];
+    const marks = db.prepare("SELECT person, read_ms AS ms FROM behaviour_marks").all() as { person: number | string | Buffer; ms: number }[];
+    db.exec(`
+      DROP TABLE behaviour_activities;
+      DROP TABLE behaviour_owners;
+      DROP TABLE behaviour_marks;
+      CREATE TABLE behaviour_activities (
+        owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
+        activity_id TEXT NOT NULL CHECK (activity_id <> ''),
+        occurred_ms INTEGER NOT NULL,
+        detail      INTEGER NOT NULL,
+        PRIMARY KEY (owner_key, activity_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE behaviour_marks (
+        person_id TEXT PRIMARY KEY CHECK (person_id <> ''),
+        signature TEXT NOT NULL,
+        read_ms   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      DELETE FROM schema_migrations WHERE version = ${PACKED_VERSION};
+      PRAGMA user_version = ${BEFORE_VERSION};
+    `);
+    const activity = db.prepare("INSERT INTO behaviour_activities (owner_key, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)");
+    for (const a of activities) {
+      activity.run(a.owner >= 0 ? `contact:${a.owner}` : owners.get(a.owner)!, unpackId(a.id), a.ms, a.detail);
+    }
+    const mark = db.prepare("INSERT INTO behaviour_marks (person_id, signature, read_ms) VALUES (?, ?, ?)");
+    for (const m of marks) {
+      const personId = unpackId(m.person);
+      const fields = contacts.get(personId)!;
+      const part = (p: keyof typeof BEHAVIOUR_SIGNALS) => JSON.stringify(BEHAVIOUR_SIGNALS[p].map((f) => fields[f] ?? null));
+      mark.run(personId, JSON.stringify({ web: part("web"), forms: part("forms"), email: part("email") }), m.ms);
+    }
+    return { activities: activities.length, marks: marks.length, owners: owners.size };
+  } finally {
+    db.close();
+  }
+}
+
+describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behaviour cache on a %s portal", (tier) => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 42, now: new Date(), contacts: 200 }), `upgrade-${tier}`, "salesforce", tier);
+  });
+  afterAll(async () => world.close());
+
+  it("is upgraded in place by the next run, which scores everyone from it as before and reads no behaviour", async () => {
+    // The file is taken back to just before the packing migration: it must be the last one.
+    expect(PACKED_VERSION).toBe(SCHEMA_VERSION);
+    expect((await syncWorld(world)).code).toBe(0);
+    playPeople(42, 2, world, new Date());
+    expect((await syncWorld(world)).code).toBe(0);
+    const before = scoring(world);
+    expect(Object.values(before).filter((c) => c.leadloop_reasons).length).toBeGreaterThan(10);
+
+    const v18 = downgradeToV18(world);
+    expect(v18.activities).toBeGreaterThan(500);
+    expect(v18.marks).toBeGreaterThan(100);
+    // Below Enterprise, forms and email events are kept by email address: owners numbered once.
+    if (tier === "professional") expect(v18.owners).toBeGreaterThan(10);
+    // A marketer touches every contact (a trailing space in the job title): every one is read and rescored.
+    for (const c of world.hubspot.data.listObjects("contacts"))
+      world.hubspot.data.updateObject("contacts", c.id, { jobtitle: `${c.properties.jobtitle ?? "Analyst"} ` });
+    world.hubspot.calls.reset();
+    const run = await syncWorld(world);
+    expect(run.code).toBe(0);
+    expect((run.summary.read as Record<string, number>).hubspot).toBeGreaterThanOrEqual(200);
+    expect(behaviourReads(world)).toBe(0);
+    expect(scoring(world)).toEqual(before);
+    expect((run.summary.updated as Record<string, number>).hubspot ?? 0).toBe(0);
+
+    const db = new Database(world.storePath, { readonly: true });
+    try {
+      expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+      expect((db.prepare("SELECT COUNT(*) AS n FROM behaviour_activities").get() as { n: number }).n).toBe(v18.activities);
+    } finally {
+      db.close();
+    }
+  });
+});
