@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { loopValue } from "../../src/core/write-loop.js";
 import type { AuditEntry, WrittenValue } from "../../src/store/port.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { splitPieces } from "../../src/store/sqlite/audit-pieces.js";
@@ -196,5 +197,39 @@ describe("migration 20: packed audit and written values", () => {
     expect(await store.pruneAudit(iso(NOW - 1_000))).toBe(10);
     expect(auditLog(file).map((r) => (r as { field: string }).field)).toEqual(["leadloop_score", "leadloop_reasons"]);
     await store.close();
+  });
+
+  it("gives numbers, number-like texts and fingerprints back exactly, through the port and the audit_log view", async () => {
+    const file = join(dir, "state.db");
+    const store = await openSqliteStore(file);
+    const texts = ["72.5", "0", "-5", "0.5", "007", "5.0", "1e21", "0.0001", "123456.123456", "10601", "-0", "1234567.25", "0.333333333333333", " 12", ""];
+    const at = iso(NOW);
+    const audit = texts.map((after, i): AuditEntry => ({
+      runId: "run-1", at, system: "hubspot", object: "contacts", recordId: "51", operation: "qualification",
+      field: `leadloop_field_${i}`, before: texts[texts.length - 1 - i]!, after, rule: "score: 72.5 points",
+    }));
+    await store.commitBatch({ runId: "run-1", at, audit });
+    expect(await store.listAudit(["51"])).toEqual(audit);
+    const long = `${zoeReasons}\n+10 Industry we sell to (company.industry "COMPUTER_SOFTWARE")`;
+    const fields = [...texts, long, null].map((after, i) => ({ field: `leadloop_field_${i}`, before: null, after, rule: "qualified" }));
+    await store.commitBatch({
+      runId: "run-1",
+      at,
+      outbox: [{ key: "qualification:51", phase: "qualification", side: "marketing", system: "hubspot", object: "contacts", recordId: "51", upsertOn: null, associations: [], fields, personId: "51", email: null, group: null }],
+    });
+    await store.commitBatch({ runId: "run-1", at, outboxAccepted: ["qualification:51"] });
+    const values = (await store.writtenValues([{ system: "hubspot", object: "contacts", recordId: "51" }], iso(NOW - 1_000))).get("hubspot/contacts/51")!;
+    expect(Object.fromEntries(values.map((v) => [v.field, v.value]))).toEqual(
+      Object.fromEntries(fields.map((f) => [f.field, loopValue(f.after)])),
+    );
+    await store.close();
+
+    const db = new Database(file, { readonly: true });
+    const view = db.prepare("SELECT field, before_value, after_value FROM audit_log ORDER BY id").all();
+    expect(view).toEqual(audit.map((e) => ({ field: e.field, before_value: e.before, after_value: e.after })));
+    // Some are kept as JSON numbers, and still read as the texts they were.
+    const types = db.prepare("SELECT json_type(j.value, '$[1]') FROM audit_writes w, json_each(w.fields) j").pluck().all();
+    expect(types).toEqual(expect.arrayContaining(["real", "integer", "text"]));
+    db.close();
   });
 });

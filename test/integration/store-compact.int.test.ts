@@ -67,7 +67,8 @@ describe("the audit's long values", () => {
     expect(new Set(pieces).size).toBe(pieces.length);
     expect(pieces.filter((p) => p.startsWith("+20 Decision-maker title"))).toHaveLength(1);
     expect(pieces.some((p) => p.includes("José Núñez"))).toBe(true);
-    // A write's fields are packed on its row (migration 20): a long value is the array of its pieces' ids.
+    // A write's fields are packed on its row (migration 20): a long value is the array of its pieces'
+    // ids, a score a JSON number.
     const stored = db
       .prepare(
         `SELECT json_type(j.value, '$[2]') AS before, json_type(j.value, '$[1]') AS after
@@ -76,7 +77,7 @@ describe("the audit's long values", () => {
       .all();
     expect(stored).toEqual([
       { before: null, after: "array" },
-      { before: "text", after: "text" },
+      { before: "integer", after: "real" },
       { before: "array", after: "array" },
       { before: "text", after: "array" },
       { before: "text", after: "array" },

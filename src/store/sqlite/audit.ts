@@ -16,8 +16,24 @@ import type { Statements } from "./statements.js";
  */
 export const FIELDS_PER_WRITE = 4096;
 
+/** A value as a write's packed array holds it: as stored (audit-pieces.ts), or a number its text gives back. */
+type PackedValue = StoredValue | number;
+
 /** A field as a write's packed array holds it: field, after, before, rule (the last ones left out when null or the write's). */
-type PackedField = [number, StoredValue?, StoredValue?, number?];
+type PackedField = [number, PackedValue?, PackedValue?, number?];
+
+/**
+ * Texts kept as JSON numbers: integers, and decimals of at most twelve digits from 0.001 up, which
+ * SQLite's text of the number (the audit_log view's CAST) and JSON's give back exactly.
+ */
+const NUMBER_TEXT = /^-?(0|[1-9]\d{0,14})$|^-?(0|[1-9]\d{0,5})\.\d{0,5}[1-9]$/;
+
+/** A value in fewer bytes: "72.5" as 72.5 where its text comes back exactly. */
+function packNumber(value: StoredValue): PackedValue {
+  if (typeof value !== "string" || !NUMBER_TEXT.test(value) || /^-0$|^-?0\.00/.test(value)) return value;
+  const number = Number(value);
+  return JSON.stringify(number) === value ? number : value;
+}
 
 /** A write as its row holds it. */
 interface WriteRow {
@@ -75,8 +91,8 @@ export class AuditTable {
       const fields = write.map((entry) => {
         const packed: PackedField = [
           this.nameId(entry.field),
-          this.pieces.stored(entry.after, writeId),
-          this.pieces.stored(entry.before, writeId),
+          packNumber(this.pieces.stored(entry.after, writeId)),
+          packNumber(this.pieces.stored(entry.before, writeId)),
           this.nameId(entry.rule),
         ];
         if (packed[3] === rule) packed.length = 3;
@@ -156,8 +172,8 @@ export class AuditTable {
             recordId: w.recordId,
             operation: this.names.nameOf(w.operation),
             field: this.names.nameOf(field),
-            before,
-            after,
+            before: typeof before === "number" ? JSON.stringify(before) : before,
+            after: typeof after === "number" ? JSON.stringify(after) : after,
             rule: this.names.nameOf(rule),
           });
         }

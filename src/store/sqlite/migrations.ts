@@ -787,7 +787,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // number and a record header of its own for some ten bytes of value; a write now holds its fields as
     // one JSON array, each field [field, after, before, rule] with trailing nulls left out and the rule
     // only where it is not the write's own (`rule`, the one most of its fields name), a pieced value
-    // (audit-pieces.ts) as the array of its pieces' ids. The audit_log view unpacks it with json_each,
+    // (audit-pieces.ts) as the array of its pieces' ids, a number's text that JSON and SQLite give back
+    // exactly as that number (audit.ts). The audit_log view unpacks it with json_each,
     // in the same rows, ids and columns as before. The record index loses the time: a record's writes are
     // few and explain sorts them. A written value repeated its object, record id and time per field; a
     // record now has one row, its writes oldest first as [ms after first_ms, field, value, field,
@@ -838,10 +839,12 @@ export const MIGRATIONS: readonly Migration[] = [
           sys.name AS system, obj.name AS object, w.record_id, op.name AS operation, fld.name AS field,
           CASE json_type(j.value, '$[2]') WHEN 'array' THEN (
             SELECT group_concat(p.piece, '') FROM json_each(j.value, '$[2]') pj JOIN audit_pieces p ON p.id = pj.value)
-          ELSE json_extract(j.value, '$[2]') END AS before_value,
+          WHEN 'text' THEN json_extract(j.value, '$[2]')
+          ELSE CAST(json_extract(j.value, '$[2]') AS TEXT) END AS before_value,
           CASE json_type(j.value, '$[1]') WHEN 'array' THEN (
             SELECT group_concat(p.piece, '') FROM json_each(j.value, '$[1]') pj JOIN audit_pieces p ON p.id = pj.value)
-          ELSE json_extract(j.value, '$[1]') END AS after_value,
+          WHEN 'text' THEN json_extract(j.value, '$[1]')
+          ELSE CAST(json_extract(j.value, '$[1]') AS TEXT) END AS after_value,
           rl.name AS rule
         FROM audit_writes w
         JOIN json_each(w.fields) j

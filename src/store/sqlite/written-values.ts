@@ -2,7 +2,8 @@
 // see a value flipping back and forth between runs (ARCHITECTURE.md "One write path", the loop hold); and
 // the lead status last seen on each CRM record, so a status read again is not taken for a new verdict.
 // A record's written values are one row (migration 20): its writes oldest first, each as
-// [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names.
+// [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
+// value as short as JSON holds it again exactly (packValue).
 import { loopValue } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
@@ -133,7 +134,7 @@ export class WrittenValuesTable {
       return;
     }
     const firstMs = writes[0]!.atMs;
-    const packed = writes.map((w) => [w.atMs - firstMs, ...[...w.values].flat()]);
+    const packed = writes.map((w) => [w.atMs - firstMs, ...[...w.values].flatMap(([id, v]) => [id, packValue(v)])]);
     this.sql
       .get(
         `INSERT INTO written_values (object, record_id, first_ms, writes) VALUES (?, ?, ?, ?)
@@ -143,12 +144,35 @@ export class WrittenValuesTable {
   }
 }
 
+/** A kept value as a row holds it: text, a number its text gives back, or a fingerprint as [length, hash]. */
+type PackedValue = string | number | null | [number, string];
+
+/** Core `loopValue`'s fingerprint of a long value (core/write-loop.ts): its length and 64-bit hash. */
+const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
+
+/**
+ * A kept value in fewer bytes: a number whose JSON is its text exactly ("72.5", not "072" or "5.0")
+ * as that number, a fingerprint as its length and hash; anything else as it is.
+ */
+function packValue(value: string | null): PackedValue {
+  if (value === null) return null;
+  const fingerprint = FINGERPRINT.exec(value);
+  if (fingerprint) return [Number(fingerprint[1]), fingerprint[2]!];
+  const number = Number(value);
+  return value !== "" && Number.isFinite(number) && JSON.stringify(number) === value ? number : value;
+}
+
+function unpackValue(value: PackedValue): string | null {
+  if (Array.isArray(value)) return `⟨${value[0]} chars #${value[1]}⟩`;
+  return typeof value === "number" ? JSON.stringify(value) : value;
+}
+
 /** A record's row back as its writes, oldest first. */
 function unpack(firstMs: number, text: string): KeptWrite[] {
-  return (JSON.parse(text) as (number | string | null)[][]).map(([offset, ...pairs]) => {
+  return (JSON.parse(text) as [number, ...PackedValue[]][]).map(([offset, ...pairs]) => {
     const values = new Map<number, string | null>();
-    for (let i = 0; i + 1 < pairs.length; i += 2) values.set(pairs[i] as number, pairs[i + 1] as string | null);
-    return { atMs: firstMs + (offset as number), values };
+    for (let i = 0; i + 1 < pairs.length; i += 2) values.set(pairs[i] as number, unpackValue(pairs[i + 1]!));
+    return { atMs: firstMs + offset, values };
   });
 }
 
