@@ -107,12 +107,20 @@ export class WrittenValuesTable {
 
   /**
    * Values written before `before` can no longer make a loop (core LOOP_WINDOW_HOURS): dropped; the
-   * count dropped. The table holds a loop window's writes (a day): the records whose oldest kept write
-   * is older are read, and their row rewritten without it, or deleted when nothing newer is left.
+   * count dropped. The table holds a loop window's writes (a day): a record whose newest write is older
+   * goes in SQL (its values counted there), and a record with older and newer writes has its row read and
+   * written again without the older ones.
    */
   prune(before: string): number {
     const beforeMs = Date.parse(before);
-    let dropped = 0;
+    const allOld = "first_ms < ? AND first_ms + json_extract(writes, '$[#-1][0]') < ?";
+    let dropped =
+      this.sql
+        .get<{ n: number | null }>(
+          `SELECT SUM((json_array_length(w.value) - 1) / 2) AS n FROM written_values, json_each(writes) w WHERE ${allOld}`,
+        )
+        .get(beforeMs, beforeMs)?.n ?? 0;
+    this.sql.get(`DELETE FROM written_values WHERE ${allOld}`).run(beforeMs, beforeMs);
     const rows = this.sql
       .get<{ object: number; recordId: string; firstMs: number; writes: string }>(
         "SELECT object, record_id AS recordId, first_ms AS firstMs, writes FROM written_values WHERE first_ms < ?",
