@@ -67,15 +67,20 @@ describe("the audit's long values", () => {
     expect(new Set(pieces).size).toBe(pieces.length);
     expect(pieces.filter((p) => p.startsWith("+20 Decision-maker title"))).toHaveLength(1);
     expect(pieces.some((p) => p.includes("José Núñez"))).toBe(true);
+    // A write's fields are packed on its row (migration 20): a long value is the array of its pieces'
+    // ids, a score a JSON number.
     const stored = db
-      .prepare("SELECT typeof(before_value) AS before, typeof(after_value) AS after FROM audit_rows ORDER BY write, n")
+      .prepare(
+        `SELECT json_type(j.value, '$[2]') AS before, json_type(j.value, '$[1]') AS after
+         FROM audit_writes w, json_each(w.fields) j ORDER BY w.id, j.key`,
+      )
       .all();
     expect(stored).toEqual([
-      { before: "null", after: "blob" },
-      { before: "text", after: "text" },
-      { before: "blob", after: "blob" },
-      { before: "text", after: "blob" },
-      { before: "text", after: "blob" },
+      { before: null, after: "array" },
+      { before: "integer", after: "real" },
+      { before: "array", after: "array" },
+      { before: "text", after: "array" },
+      { before: "text", after: "array" },
     ]);
     // A reader of the file sees the old shape, values whole.
     const view = db.prepare("SELECT record_id, field, before_value, after_value FROM audit_log ORDER BY id").all();
@@ -97,7 +102,7 @@ describe("the audit's long values", () => {
     const db = raw(file);
     const whole = entries.reduce((sum, e) => sum + Buffer.byteLength(e.after!), 0);
     const kept =
-      (db.prepare("SELECT SUM(length(after_value)) FROM audit_rows").pluck().get() as number) +
+      (db.prepare("SELECT SUM(length(fields)) FROM audit_writes").pluck().get() as number) +
       (db.prepare("SELECT SUM(length(CAST(piece AS BLOB))) FROM audit_pieces").pluck().get() as number);
     expect(kept).toBeLessThan(whole / 2);
     db.close();

@@ -138,9 +138,9 @@ describe("migration 16: a compact store", () => {
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(count("SELECT COUNT(*) AS n FROM behaviour_activities")).toBe(4);
     expect(count("SELECT COUNT(*) AS n FROM behaviour_details")).toBe(2);
-    // A write is one row, its fields rows under it: three writes, five fields.
+    // A write is one row, its fields packed on it (migration 20): three writes, five fields.
     expect(count("SELECT COUNT(*) AS n FROM audit_writes")).toBe(3);
-    expect(count("SELECT COUNT(*) AS n FROM audit_rows")).toBe(5);
+    expect(count("SELECT SUM(json_array_length(fields)) AS n FROM audit_writes")).toBe(5);
     expect(count("SELECT COUNT(*) AS n FROM audit_log")).toBe(5);
     raw.close();
   });

@@ -2,8 +2,8 @@
 // handoff's activity summary and task description) run to hundreds of characters and are written again
 // at every rescore, yet they are made of lines many people share ("+5 In a country we sell in (country
 // "France" → FR)\n"). A value of PIECED_MIN_CHARS or more is cut after each line break and "; ", each
-// piece kept once in `audit_pieces`, and the value stored as a BLOB holding the JSON array of its pieces'
-// ids (a BLOB, so no text value is ever taken for one). The audit_log view puts them together again in
+// piece kept once in `audit_pieces`, and the value stored as the array of its pieces' ids (in its
+// write's packed fields since migration 20, audit.ts). The audit_log view puts them together again in
 // SQL; `AuditTable.list` here. A piece records the latest audit write that used it (moved a step at a
 // time), so the retention prune drops the pieces only the pruned writes used.
 import { StoreError } from "../port.js";
@@ -17,6 +17,9 @@ export const PIECED_MIN_CHARS = 64;
 const PIECE_CACHE_LIMIT = 20_000;
 /** A piece's `last_write` is moved only when a write is later by this many: most uses write nothing. */
 const LAST_USE_STEP_WRITES = 10_000;
+
+/** A value as the audit keeps it: its text, or a long one as its pieces' ids. */
+export type StoredValue = string | null | number[];
 
 interface Piece {
   id: number;
@@ -35,22 +38,20 @@ export class AuditPieceTable {
   ) {}
 
   /** The value as the audit keeps it, used by audit write `writeId`: a long one as its pieces' ids. */
-  stored(value: string | null, writeId: number): string | null | Buffer {
+  stored(value: string | null, writeId: number): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     const version = this.dataVersion();
     if (version !== this.cacheVersion) {
       this.cache.clear();
       this.cacheVersion = version;
     }
-    const ids = splitPieces(value).map((piece) => this.idOf(piece, writeId));
-    return Buffer.from(JSON.stringify(ids));
+    return splitPieces(value).map((piece) => this.idOf(piece, writeId));
   }
 
   /** Every stored value back as its text, pieced values put together from one read of their pieces. */
-  texts(values: readonly (string | null | Buffer)[]): (string | null)[] {
-    const parsed = values.map((v) => (Buffer.isBuffer(v) ? (JSON.parse(v.toString("utf8")) as number[]) : v));
+  texts(values: readonly StoredValue[]): (string | null)[] {
     const wanted = new Set<number>();
-    for (const v of parsed) if (Array.isArray(v)) for (const id of v) wanted.add(id);
+    for (const v of values) if (Array.isArray(v)) for (const id of v) wanted.add(id);
     const pieces = new Map<number, string>();
     for (const chunk of inListChunks([...wanted])) {
       for (const row of this.sql
@@ -58,7 +59,7 @@ export class AuditPieceTable {
         .all(...chunk.params))
         pieces.set(row.id, row.piece);
     }
-    return parsed.map((v) => {
+    return values.map((v) => {
       if (!Array.isArray(v)) return v;
       return v
         .map((id) => {

@@ -1,45 +1,61 @@
-// The audit log: one row per field a write changed, with the rule that decided it (`explain`). A write
-// (run, time, system, object, record, operation) is one audit_writes row, indexed by record, and its
-// fields are audit_rows under it, numbered within it (migration 16); names are numbers (names.ts, each
-// text stored once), times epoch milliseconds, and long values their pieces' ids (audit-pieces.ts,
-// migration 18). The audit_log view shows rows in the old shape.
+// The audit log: one entry per field a write changed, with the rule that decided it (`explain`). A write
+// (run, time, system, object, record, operation) is one audit_writes row, indexed by record, holding its
+// fields packed as one JSON array (migration 20): each field [field, after, before, rule], trailing nulls
+// left out and the rule only where it is not the write's own (the one most of its fields name). Names are
+// numbers (names.ts, each text stored once), times epoch milliseconds, and long values their pieces' ids
+// (audit-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
 import type { AuditEntry } from "../port.js";
-import type { AuditPieceTable } from "./audit-pieces.js";
+import type { AuditPieceTable, StoredValue } from "./audit-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
 
-/** Field rows per INSERT statement, largest first; every count is made of these (the last is 1). */
-const INSERT_ROWS = [50, 10, 1] as const;
-
-const INSERT_SQL = new Map<number, string>(
-  INSERT_ROWS.map((rows) => [
-    rows,
-    `INSERT INTO audit_rows (write, n, field, rule, before_value, after_value)
-       VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?)").join(", ")}`,
-  ]),
-);
-
 /**
- * Fields one audit_writes row numbers at most: the audit_log view's id is the write's id times this
- * plus the field's number, so a longer write goes on under a second row.
+ * Fields one audit_writes row holds at most: the audit_log view's id is the write's id times this plus
+ * the field's place in the array, so a longer write goes on under a second row.
  */
 export const FIELDS_PER_WRITE = 4096;
 
-/** An audit entry as its rows hold it: the time in epoch milliseconds. */
-type AuditRow = Omit<AuditEntry, "at" | "before" | "after"> & {
+/** A value as a write's packed array holds it: as stored (audit-pieces.ts), or a number its text gives back. */
+type PackedValue = StoredValue | number;
+
+/** A field as a write's packed array holds it: field, after, before, rule (the last ones left out when null or the write's). */
+type PackedField = [number, PackedValue?, PackedValue?, number?];
+
+/**
+ * Texts kept as JSON numbers: integers, and decimals of at most twelve digits from 0.001 up, which
+ * SQLite's text of the number (the audit_log view's CAST) and JSON's give back exactly.
+ */
+const NUMBER_TEXT = /^-?(0|[1-9]\d{0,14})$|^-?(0|[1-9]\d{0,5})\.\d{0,5}[1-9]$/;
+
+/** A value in fewer bytes: "72.5" as 72.5 where its text comes back exactly. */
+function packNumber(value: StoredValue): PackedValue {
+  if (typeof value !== "string" || !NUMBER_TEXT.test(value) || /^-0$|^-?0\.00/.test(value)) return value;
+  const number = Number(value);
+  return JSON.stringify(number) === value ? number : value;
+}
+
+/** A write as its row holds it. */
+interface WriteRow {
+  id: number;
+  run: number;
+  atMs: number;
+  system: number;
+  object: number;
+  recordId: string;
+  operation: number;
+  rule: number;
+  fields: string;
+}
+
+/** An entry read back, its values still as stored. */
+type ReadEntry = Omit<AuditEntry, "at" | "before" | "after"> & {
   writeId: number;
   n: number;
   atMs: number;
   before: StoredValue;
   after: StoredValue;
 };
-
-/** A value as audit_rows holds it: text, or a long one as its pieces (audit-pieces.ts). */
-type StoredValue = string | null | Buffer;
-
-/** A field row waiting for its INSERT: write id, number, field, rule, before, after. */
-type FieldRow = [number, number, number, number, StoredValue, StoredValue];
 
 export class AuditTable {
   private lastAt = "";
@@ -53,55 +69,48 @@ export class AuditTable {
 
   /**
    * Adds the entries: one audit_writes row for each run of consecutive entries of the same run, time,
-   * system, object, record and operation (a write's fields come together), and one audit_rows row per
-   * entry under it, in multi-row INSERTs of a few fixed sizes (a page's commit holds one row per field
-   * written, often a hundred or more).
+   * system, object, record and operation (a write's fields come together), its fields packed on it. A
+   * write's id is taken before its row is written: its long values' pieces record it as their last use.
    */
   addAll(entries: readonly AuditEntry[]): void {
-    const fields: FieldRow[] = [];
-    let previous: AuditEntry | undefined;
-    let writeId = 0;
-    let n = 0;
-    for (const entry of entries) {
-      if (!previous || !sameWrite(previous, entry) || n >= FIELDS_PER_WRITE) {
-        writeId = this.addWrite(entry);
-        n = 0;
-      }
-      fields.push([
+    if (entries.length === 0) return;
+    let nextId =
+      (this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0) + 1;
+    const insert = this.sql.get(
+      `INSERT INTO audit_writes (id, run, at_ms, system, object, record_id, operation, rule, fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (let start = 0; start < entries.length; ) {
+      const first = entries[start]!;
+      let end = start + 1;
+      while (end < entries.length && end - start < FIELDS_PER_WRITE && sameWrite(first, entries[end]!)) end++;
+      const write = entries.slice(start, end);
+      start = end;
+      const writeId = nextId++;
+      const rule = this.nameId(commonest(write.map((e) => e.rule)));
+      const fields = write.map((entry) => {
+        const packed: PackedField = [
+          this.nameId(entry.field),
+          packNumber(this.pieces.stored(entry.after, writeId)),
+          packNumber(this.pieces.stored(entry.before, writeId)),
+          this.nameId(entry.rule),
+        ];
+        if (packed[3] === rule) packed.length = 3;
+        while (packed.length > 1 && packed[packed.length - 1] === null) packed.length--;
+        return packed;
+      });
+      insert.run(
         writeId,
-        n++,
-        this.nameId(entry.field),
-        this.nameId(entry.rule),
-        this.pieces.stored(entry.before, writeId),
-        this.pieces.stored(entry.after, writeId),
-      ]);
-      previous = entry;
-    }
-    let start = 0;
-    for (const rows of INSERT_ROWS) {
-      if (fields.length - start < rows) continue;
-      const statement = this.sql.get(INSERT_SQL.get(rows)!);
-      const params: unknown[] = [];
-      for (; fields.length - start >= rows; start += rows) {
-        params.length = 0;
-        for (let i = start; i < start + rows; i++) params.push(...fields[i]!);
-        statement.run(params);
-      }
-    }
-  }
-
-  private addWrite(entry: AuditEntry): number {
-    const { lastInsertRowid } = this.sql
-      .get("INSERT INTO audit_writes (run, at_ms, system, object, record_id, operation) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(
-        this.nameId(entry.runId),
-        this.epochMs(entry.at),
-        this.nameId(entry.system),
-        this.nameId(entry.object),
-        entry.recordId,
-        this.nameId(entry.operation),
+        this.nameId(first.runId),
+        this.epochMs(first.at),
+        this.nameId(first.system),
+        this.nameId(first.object),
+        first.recordId,
+        this.nameId(first.operation),
+        rule,
+        JSON.stringify(fields),
       );
-    return Number(lastInsertRowid);
+    }
   }
 
   /** A commit's entries share one time: the last one converted is remembered. */
@@ -117,7 +126,7 @@ export class AuditTable {
    * Deletes the rows written before `before`; the count of field rows deleted. Writes are appended in
    * time order, so the ones to go are the first by id: the look-up reads that prefix and stops at the
    * first write at or after `before` (a write dated earlier behind it, from a clock set back, goes when
-   * the prefix reaches it), and both deletes are id ranges, never a scan of the whole log; so is the
+   * the prefix reaches it), and the delete is an id range, never a scan of the whole log; so is the
    * delete of the pieces only the deleted writes used. Names stay (other rows, or another process's
    * cache, may hold them).
    */
@@ -127,35 +136,49 @@ export class AuditTable {
         .get<{ id: number }>("SELECT id FROM audit_writes WHERE at_ms >= ? ORDER BY id LIMIT 1")
         .get(epochMs(before))?.id ??
       (this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0) + 1;
-    const { changes } = this.sql.get("DELETE FROM audit_rows WHERE write < ?").run(keptFrom);
+    const fields =
+      this.sql
+        .get<{ n: number | null }>("SELECT SUM(json_array_length(fields)) AS n FROM audit_writes WHERE id < ?")
+        .get(keptFrom)?.n ?? 0;
     const writes = this.sql.get("DELETE FROM audit_writes WHERE id < ?").run(keptFrom).changes;
     if (writes > 0) this.pieces.pruneBefore(keptFrom);
-    return changes;
+    return fields;
   }
 
-  /** The latest `limit` rows (all when absent) for the records, returned oldest first. */
+  /**
+   * The latest `limit` entries (all when absent) for the records, returned oldest first: each record's
+   * writes are read newest first, their fields last first, until `limit` fields are in hand.
+   */
   list(recordIds: readonly string[], limit?: number): AuditEntry[] {
-    const rows: AuditRow[] = [];
+    const rows: ReadEntry[] = [];
     for (const chunk of inListChunks(recordIds)) {
-      rows.push(
-        ...this.sql
-          .get<AuditRow>(
-            `SELECT w.id AS writeId, r.n, run.name AS runId, w.at_ms AS atMs, sys.name AS system, obj.name AS object,
-               w.record_id AS recordId, op.name AS operation, fld.name AS field, r.before_value AS before,
-               r.after_value AS after, rl.name AS rule
-             FROM audit_writes w
-             JOIN audit_rows r ON r.write = w.id
-             JOIN names run ON run.id = w.run
-             JOIN names sys ON sys.id = w.system
-             JOIN names obj ON obj.id = w.object
-             JOIN names op ON op.id = w.operation
-             JOIN names fld ON fld.id = r.field
-             JOIN names rl ON rl.id = r.rule
-             WHERE w.record_id IN (${chunk.placeholders})
-             ORDER BY w.at_ms DESC, w.id DESC, r.n DESC LIMIT ?`,
-          )
-          .all(...chunk.params, limit ?? -1),
-      );
+      const taken = rows.length;
+      for (const w of this.sql
+        .get<WriteRow>(
+          `SELECT id, run, at_ms AS atMs, system, object, record_id AS recordId, operation, rule, fields
+           FROM audit_writes WHERE record_id IN (${chunk.placeholders}) ORDER BY at_ms DESC, id DESC`,
+        )
+        .iterate(...chunk.params)) {
+        const fields = JSON.parse(w.fields) as PackedField[];
+        for (let n = fields.length - 1; n >= 0; n--) {
+          const [field, after = null, before = null, rule = w.rule] = fields[n]!;
+          rows.push({
+            writeId: w.id,
+            n,
+            runId: this.names.nameOf(w.run),
+            atMs: w.atMs,
+            system: this.names.nameOf(w.system),
+            object: this.names.nameOf(w.object),
+            recordId: w.recordId,
+            operation: this.names.nameOf(w.operation),
+            field: this.names.nameOf(field),
+            before: typeof before === "number" ? JSON.stringify(before) : before,
+            after: typeof after === "number" ? JSON.stringify(after) : after,
+            rule: this.names.nameOf(rule),
+          });
+        }
+        if (limit !== undefined && rows.length - taken >= limit) break;
+      }
     }
     rows.sort((a, b) => a.atMs - b.atMs || a.writeId - b.writeId || a.n - b.n);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
@@ -176,6 +199,15 @@ export class AuditTable {
   private nameId(name: string): number {
     return this.names.idOf(name);
   }
+}
+
+/** The value named most often; of those named as often, the one named first (as migration 20 chose). */
+function commonest(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0]!;
+  for (const [v, count] of counts) if (count > counts.get(best)!) best = v;
+  return best;
 }
 
 function sameWrite(a: AuditEntry, b: AuditEntry): boolean {

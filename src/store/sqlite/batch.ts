@@ -69,7 +69,7 @@ export function writeBatch(
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
     else if (written?.recordId) {
       const record = { system: written.system, object: written.object, recordId: written.recordId };
-      for (const f of written.fields) tables.writtenValues.add(record, f.field, f.after, batch.at);
+      tables.writtenValues.add(record, written.fields.map((f) => ({ field: f.field, value: f.after })), batch.at);
     }
     if (!done) continue;
     applyGroupEffect(tables, done.onDone);

@@ -1,6 +1,9 @@
 // What the outbox's accepted writes put in each record's fields, newest kept per field, so a decision can
 // see a value flipping back and forth between runs (ARCHITECTURE.md "One write path", the loop hold); and
 // the lead status last seen on each CRM record, so a status read again is not taken for a new verdict.
+// A record's written values are one row (migration 20): its writes oldest first, each as
+// [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
+// value as short as JSON holds it again exactly (packValue).
 import { loopValue } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
@@ -10,26 +13,60 @@ import type { Statements } from "./statements.js";
 /** Values kept per record and field: enough to see two round trips. */
 const KEPT_PER_FIELD = 8;
 
+/** One write as a record's row keeps it: its time and, per field number, the value in the loop hold's form. */
+interface KeptWrite {
+  atMs: number;
+  values: Map<number, string | null>;
+}
+
+/** A field's value as written, before it takes the loop hold's form. */
+export interface WrittenField {
+  field: string;
+  value: string | null;
+}
+
 export class WrittenValuesTable {
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
   ) {}
 
-  /** Keeps `value` in the loop hold's form (core `loopValue`: long values as their fingerprint). */
-  add(record: WrittenRecord, field: string, value: string | null, at: string): void {
+  /**
+   * Keeps one accepted write's values in the loop hold's form (core `loopValue`: long values as their
+   * fingerprint), at `at`: a field written again at the same time keeps the later value, and each field
+   * keeps its newest KEPT_PER_FIELD values.
+   */
+  add(record: WrittenRecord, fields: readonly WrittenField[], at: string): void {
+    if (fields.length === 0) return;
     const object = this.names.idOf(objectName(record));
-    const fieldId = this.names.idOf(field);
-    this.sql
-      .get("INSERT OR REPLACE INTO written_values (object, record_id, field, at_ms, value) VALUES (?, ?, ?, ?, ?)")
-      .run(object, record.recordId, fieldId, Date.parse(at), loopValue(value));
-    this.sql
-      .get(
-        `DELETE FROM written_values WHERE object = ? AND record_id = ? AND field = ? AND at_ms IN (
-           SELECT at_ms FROM written_values WHERE object = ? AND record_id = ? AND field = ?
-           ORDER BY at_ms DESC LIMIT -1 OFFSET ?)`,
+    const atMs = Date.parse(at);
+    const row = this.sql
+      .get<{ firstMs: number; writes: string }>(
+        "SELECT first_ms AS firstMs, writes FROM written_values WHERE object = ? AND record_id = ?",
       )
-      .run(object, record.recordId, fieldId, object, record.recordId, fieldId, KEPT_PER_FIELD);
+      .get(object, record.recordId);
+    const writes = row ? unpack(row.firstMs, row.writes) : [];
+    let write = writes.find((w) => w.atMs === atMs);
+    if (!write) {
+      write = { atMs, values: new Map() };
+      writes.push(write);
+      writes.sort((a, b) => a.atMs - b.atMs);
+    }
+    for (const { field, value } of fields) {
+      const id = this.names.idOf(field);
+      write.values.delete(id);
+      write.values.set(id, loopValue(value));
+    }
+    // Each field's values beyond the newest KEPT_PER_FIELD go, newest first.
+    const seen = new Map<number, number>();
+    for (let i = writes.length - 1; i >= 0; i--) {
+      for (const id of [...writes[i]!.values.keys()]) {
+        const count = (seen.get(id) ?? 0) + 1;
+        seen.set(id, count);
+        if (count > KEPT_PER_FIELD) writes[i]!.values.delete(id);
+      }
+    }
+    this.save(object, record.recordId, writes.filter((w) => w.values.size > 0));
   }
 
   /** Per record (keyed by `writtenTarget`), its written values since `since` (inclusive), oldest first. */
@@ -45,37 +82,106 @@ export class WrittenValuesTable {
       // An object nothing was ever written to has no name yet, and no values.
       const object = this.names.findId(name);
       if (object === undefined) continue;
-      const rows: { recordId: string; field: string; value: string | null; atMs: number }[] = [];
-      for (const chunk of inListChunks(recordIds)) {
-        rows.push(
-          ...this.sql
-            .get<{ recordId: string; field: string; value: string | null; atMs: number }>(
-              `SELECT v.record_id AS recordId, f.name AS field, v.value, v.at_ms AS atMs
-               FROM written_values v JOIN names f ON f.id = v.field
-               WHERE v.object = ? AND v.record_id IN (${chunk.placeholders}) AND v.at_ms >= ?`,
-            )
-            .all(object, ...chunk.params, sinceMs),
-        );
-      }
-      rows.sort((a, b) => a.atMs - b.atMs || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
       const [system, objectType] = splitObjectName(name);
-      for (const { recordId, field, value, atMs } of rows) {
-        const target = writtenTarget(system, objectType, recordId);
-        const list = out.get(target) ?? [];
-        list.push({ field, value, at: new Date(atMs).toISOString() });
-        out.set(target, list);
+      for (const chunk of inListChunks(recordIds)) {
+        for (const row of this.sql
+          .get<{ recordId: string; firstMs: number; writes: string }>(
+            `SELECT record_id AS recordId, first_ms AS firstMs, writes FROM written_values
+             WHERE object = ? AND record_id IN (${chunk.placeholders})`,
+          )
+          .all(object, ...chunk.params)) {
+          const values: WrittenValue[] = [];
+          for (const write of unpack(row.firstMs, row.writes)) {
+            if (write.atMs < sinceMs) continue;
+            const at = new Date(write.atMs).toISOString();
+            const named = [...write.values].map(([id, value]) => ({ field: this.names.nameOf(id), value, at }));
+            named.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+            values.push(...named);
+          }
+          if (values.length > 0) out.set(writtenTarget(system, objectType, row.recordId), values);
+        }
       }
     }
     return out;
   }
 
   /**
-   * Values written before `before` can no longer make a loop (core LOOP_WINDOW_HOURS): dropped. The
-   * table holds a loop window's writes (a day), so this reads a day's rows, not the store's history.
+   * Values written before `before` can no longer make a loop (core LOOP_WINDOW_HOURS): dropped; the
+   * count dropped. The table holds a loop window's writes (a day): a record whose newest write is older
+   * goes in SQL (its values counted there), and a record with older and newer writes has its row read and
+   * written again without the older ones.
    */
   prune(before: string): number {
-    return this.sql.get("DELETE FROM written_values WHERE at_ms < ?").run(Date.parse(before)).changes;
+    const beforeMs = Date.parse(before);
+    const allOld = "first_ms < ? AND first_ms + json_extract(writes, '$[#-1][0]') < ?";
+    let dropped =
+      this.sql
+        .get<{ n: number | null }>(
+          `SELECT SUM((json_array_length(w.value) - 1) / 2) AS n FROM written_values, json_each(writes) w WHERE ${allOld}`,
+        )
+        .get(beforeMs, beforeMs)?.n ?? 0;
+    this.sql.get(`DELETE FROM written_values WHERE ${allOld}`).run(beforeMs, beforeMs);
+    const rows = this.sql
+      .get<{ object: number; recordId: string; firstMs: number; writes: string }>(
+        "SELECT object, record_id AS recordId, first_ms AS firstMs, writes FROM written_values WHERE first_ms < ?",
+      )
+      .all(beforeMs);
+    for (const row of rows) {
+      const writes = unpack(row.firstMs, row.writes);
+      const kept = writes.filter((w) => w.atMs >= beforeMs);
+      for (const w of writes) if (w.atMs < beforeMs) dropped += w.values.size;
+      this.save(row.object, row.recordId, kept);
+    }
+    return dropped;
   }
+
+  /** Writes the record's row (its writes in time order), or deletes it when none are left. */
+  private save(object: number, recordId: string, writes: readonly KeptWrite[]): void {
+    if (writes.length === 0) {
+      this.sql.get("DELETE FROM written_values WHERE object = ? AND record_id = ?").run(object, recordId);
+      return;
+    }
+    const firstMs = writes[0]!.atMs;
+    const packed = writes.map((w) => [w.atMs - firstMs, ...[...w.values].flatMap(([id, v]) => [id, packValue(v)])]);
+    this.sql
+      .get(
+        `INSERT INTO written_values (object, record_id, first_ms, writes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (object, record_id) DO UPDATE SET first_ms = excluded.first_ms, writes = excluded.writes`,
+      )
+      .run(object, recordId, firstMs, JSON.stringify(packed));
+  }
+}
+
+/** A kept value as a row holds it: text, a number its text gives back, or a fingerprint as [length, hash]. */
+type PackedValue = string | number | null | [number, string];
+
+/** Core `loopValue`'s fingerprint of a long value (core/write-loop.ts): its length and 64-bit hash. */
+const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
+
+/**
+ * A kept value in fewer bytes: a number whose JSON is its text exactly ("72.5", not "072" or "5.0")
+ * as that number, a fingerprint as its length and hash; anything else as it is.
+ */
+function packValue(value: string | null): PackedValue {
+  if (value === null) return null;
+  const fingerprint = FINGERPRINT.exec(value);
+  if (fingerprint) return [Number(fingerprint[1]), fingerprint[2]!];
+  const number = Number(value);
+  return value !== "" && Number.isFinite(number) && JSON.stringify(number) === value ? number : value;
+}
+
+function unpackValue(value: PackedValue): string | null {
+  if (Array.isArray(value)) return `⟨${value[0]} chars #${value[1]}⟩`;
+  return typeof value === "number" ? JSON.stringify(value) : value;
+}
+
+/** A record's row back as its writes, oldest first. */
+function unpack(firstMs: number, text: string): KeptWrite[] {
+  return (JSON.parse(text) as [number, ...PackedValue[]][]).map(([offset, ...pairs]) => {
+    const values = new Map<number, string | null>();
+    for (let i = 0; i + 1 < pairs.length; i += 2) values.set(pairs[i] as number, unpackValue(pairs[i + 1]!));
+    return { atMs: firstMs + offset, values };
+  });
 }
 
 export class LeadStatusTable {
