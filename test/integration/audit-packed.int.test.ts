@@ -1,4 +1,4 @@
-// Migration 20: a v18 store's audit (a row per field under each write, long values as pieced BLOBs, older
+// Migration 19: a v18 store's audit (a row per field under each write, long values as pieced BLOBs, older
 // ones as text) and written values (a row per record, field and time) are packed in place, one row per
 // write and one per record, and read back the same through the port and the audit_log view; what is
 // written after the upgrade joins the packed rows.
@@ -88,7 +88,7 @@ function auditLog(file: string): unknown[] {
   }
 }
 
-describe("migration 20: packed audit and written values", () => {
+describe("migration 19: packed audit and written values", () => {
   it("upgrades a v18 file in place: the audit_log view, explain's entries and the written values read back the same", async () => {
     const file = v18File();
     const viewBefore = auditLog(file);

@@ -1,4 +1,4 @@
-// A store written before migration 19 (v18: owners and ids as text, marks as the signals' values) is
+// A store written before migration 20 (v19 and before: owners and ids as text, marks as the signals' values) is
 // upgraded in place by the next run, through the CLI against the sandbox's seeded emulators, and that run
 // scores everyone from the upgraded cache exactly as before: every contact changed (so every one is read
 // and rescored), no signal moved, so no behaviour is read, and no score, reason or activity summary moves.
@@ -37,7 +37,7 @@ function scoring(world: SandboxWorld): Record<string, Record<string, string | nu
   );
 }
 
-/** The migration that packed the behaviour cache (19), and the version a store had before it (18). */
+/** The migration that packed the behaviour cache (20), and the version a store had before it (19). */
 const PACKED = MIGRATIONS.findIndex((m) => m.name.startsWith("behaviour cache packed"));
 const PACKED_VERSION = MIGRATIONS[PACKED]!.version;
 const BEFORE_VERSION = MIGRATIONS[PACKED - 1]!.version;
@@ -45,7 +45,7 @@ const BEFORE_VERSION = MIGRATIONS[PACKED - 1]!.version;
 /**
  * Rewrites the behaviour cache the way the v18 store kept it (migration 16's tables, behaviour-cache.ts
  * at 33823e8): owner keys and activity ids as text, each mark the reader's JSON text of the contact's
- * signals as HubSpot shows them, and the file marked version 18.
+ * signals as HubSpot shows them, and the file marked with the version before the packing.
  */
 function downgradeToV18(world: SandboxWorld): { activities: number; marks: number; owners: number } {
   const contacts = new Map(world.hubspot.data.listObjects("contacts").map((c) => [c.id, c.properties]));

@@ -1,4 +1,4 @@
-// Migration 19: a v18 file's behaviour cache and marks come through the upgrade and read back the same
+// Migration 20: a v18 file's behaviour cache and marks come through the upgrade and read back the same
 // (activities whole, ids and owners as they were; marks as what the reader compares), take less than half
 // the room, and owners numbered for email addresses go with the last of their activities.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A store file at schema version 18 (what main shipped before migration 19), and its raw connection. */
+/** A store file at schema version 18 (what main shipped before migration 20), and its raw connection. */
 function v18File(): { file: string; db: Database.Database } {
   const file = join(dir, "state.db");
   const db = openConnection(file);
@@ -62,7 +62,7 @@ const webParts = (views: string | null) =>
 const formParts = JSON.stringify(["1", "2026-10-06T00:46:03.677Z"]);
 const emailParts = JSON.stringify([null, null, null, null]);
 
-describe("migration 19: a packed behaviour cache", () => {
+describe("migration 20: a packed behaviour cache", () => {
   it("upgrades a v18 file's activities and marks in place, reading back the same", async () => {
     const { file, db } = v18File();
     const before = [

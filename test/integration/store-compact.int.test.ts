@@ -67,7 +67,7 @@ describe("the audit's long values", () => {
     expect(new Set(pieces).size).toBe(pieces.length);
     expect(pieces.filter((p) => p.startsWith("+20 Decision-maker title"))).toHaveLength(1);
     expect(pieces.some((p) => p.includes("José Núñez"))).toBe(true);
-    // A write's fields are packed on its row (migration 20): a long value is the array of its pieces'
+    // A write's fields are packed on its row (migration 19): a long value is the array of its pieces'
     // ids, a score a JSON number.
     const stored = db
       .prepare(

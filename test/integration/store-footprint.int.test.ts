@@ -37,7 +37,7 @@ const parts = {
   forms: JSON.stringify(["1", "2026-10-06T00:46:03.677Z"]),
   email: JSON.stringify([null, null, null, null]),
 };
-/** The mark as a v14 store kept it (the reader's text), and as the store keeps it since migration 19. */
+/** The mark as a v14 store kept it (the reader's text), and as the store keeps it since migration 20. */
 const signature = JSON.stringify(parts);
 const marked: MarkSignature = {
   web: signalFingerprint(parts.web),
@@ -138,7 +138,7 @@ describe("migration 16: a compact store", () => {
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(count("SELECT COUNT(*) AS n FROM behaviour_activities")).toBe(4);
     expect(count("SELECT COUNT(*) AS n FROM behaviour_details")).toBe(2);
-    // A write is one row, its fields packed on it (migration 20): three writes, five fields.
+    // A write is one row, its fields packed on it (migration 19): three writes, five fields.
     expect(count("SELECT COUNT(*) AS n FROM audit_writes")).toBe(3);
     expect(count("SELECT SUM(json_array_length(fields)) AS n FROM audit_writes")).toBe(5);
     expect(count("SELECT COUNT(*) AS n FROM audit_log")).toBe(5);

@@ -57,7 +57,7 @@ describe("leadloop store stats", () => {
     const byName = new Map(stats.tables.map((t) => [t.name, t]));
     // The first load wrote and audited fields, and linked contacts.
     expect(byName.get("links")!.rows).toBeGreaterThanOrEqual(stats.linkedContacts);
-    // A write's fields are packed on its row (migration 20): no table of field rows, and the writes carry
+    // A write's fields are packed on its row (migration 19): no table of field rows, and the writes carry
     // the record index.
     expect(byName.get("audit_writes")!.rows).toBeGreaterThan(0);
     expect(byName.has("audit_rows")).toBe(false);

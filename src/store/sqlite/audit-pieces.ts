@@ -3,7 +3,7 @@
 // at every rescore, yet they are made of lines many people share ("+5 In a country we sell in (country
 // "France" → FR)\n"). A value of PIECED_MIN_CHARS or more is cut after each line break and "; ", each
 // piece kept once in `audit_pieces`, and the value stored as the array of its pieces' ids (in its
-// write's packed fields since migration 20, audit.ts). The audit_log view puts them together again in
+// write's packed fields since migration 19, audit.ts). The audit_log view puts them together again in
 // SQL; `AuditTable.list` here. A piece records the latest audit write that used it (moved a step at a
 // time), so the retention prune drops the pieces only the pruned writes used.
 import { StoreError } from "../port.js";

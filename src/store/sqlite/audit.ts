@@ -1,6 +1,6 @@
 // The audit log: one entry per field a write changed, with the rule that decided it (`explain`). A write
 // (run, time, system, object, record, operation) is one audit_writes row, indexed by record, holding its
-// fields packed as one JSON array (migration 20): each field [field, after, before, rule], trailing nulls
+// fields packed as one JSON array (migration 19): each field [field, after, before, rule], trailing nulls
 // left out and the rule only where it is not the write's own (the one most of its fields name). Names are
 // numbers (names.ts, each text stored once), times epoch milliseconds, and long values their pieces' ids
 // (audit-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
@@ -201,7 +201,7 @@ export class AuditTable {
   }
 }
 
-/** The value named most often; of those named as often, the one named first (as migration 20 chose). */
+/** The value named most often; of those named as often, the one named first (as migration 19 chose). */
 function commonest(values: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);

@@ -5,7 +5,7 @@
 // properties, stored once for all the activities that share them (a page's views, an email's opens).
 // An owner `contact:<n>` is the number n; any other owner (an email address) is numbered once in
 // behaviour_owners and kept as minus that number. Ids are packed whole (activity-id.ts). A mark keeps a
-// fingerprint per signal part and the page-view count (core/behaviour/signal-marks.ts). Migration 19.
+// fingerprint per signal part and the page-view count (core/behaviour/signal-marks.ts). Migration 20.
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";

@@ -38,7 +38,7 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     db.function("leadloop_detail_hash", { deterministic: true }, (kind, source, properties) =>
       detailHash(String(kind), String(source), String(properties)),
     );
-    // Migration 19 packs the behaviour cache's owners, ids and marks the way behaviour-cache.ts does.
+    // Migration 20 packs the behaviour cache's owners, ids and marks the way behaviour-cache.ts does.
     db.function("leadloop_pack_id", { deterministic: true }, (id) => packId(String(id)));
     db.function("leadloop_contact_number", { deterministic: true }, (key) => {
       const n = contactNumber(String(key));

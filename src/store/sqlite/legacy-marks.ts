@@ -1,5 +1,5 @@
-// Marks as stores before migration 19 kept them, turned into what a mark keeps now (the functions every
-// connection registers for migration 19: `leadloop_mark_fingerprints`, `leadloop_mark_page_views`). An old
+// Marks as stores before migration 20 kept them, turned into what a mark keeps now (the functions every
+// connection registers for migration 20: `leadloop_mark_fingerprints`, `leadloop_mark_page_views`). An old
 // signature is the reader's JSON object of its parts' texts (`{"web":"[\"4\",null,…]",…}`), or that packed
 // by migration 16's store as a JSON array of [part, values] with ISO instants as epoch ms.
 import { MISSING_PART, SIGNAL_PARTS, signalFingerprint } from "../../core/behaviour/signal-marks.js";

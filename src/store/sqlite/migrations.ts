@@ -781,54 +781,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 19,
-    name: "behaviour cache packed: owners by number (a contact's id, other owners numbered once in behaviour_owners), activity and person ids packed whole, a mark's signature as a fingerprint per part and the page-view count",
-    // Where a 100k-contact store's bytes went at 1309b61: behaviour_activities 390 per contact, behaviour_marks
-    // 198. An activity row repeated its owner's key as text (`contact:10041`, an email address) and its id
-    // as text; the id is more than a key within its owner (a handoff's CRM task is keyed by it,
-    // significant.ts), so it is kept whole but packed (activity-id.ts): a number as an INTEGER, known
-    // prefixes, GUIDs and hex runs in fewer bytes. A contact owner is its id as a number; any other owner
-    // is minus its number in behaviour_owners. A mark kept every signal's value; the reader only compares
-    // each part and reads the page-view count, so it keeps a 32-bit fingerprint per part and that count
-    // (core/behaviour/signal-marks.ts, legacy-marks.ts for the old forms). Columns without a type keep the
-    // INTEGER, TEXT or BLOB they are given. The prune's place (a text key) starts over.
-    sql: `
-      CREATE TABLE behaviour_owners (
-        id  INTEGER PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE CHECK (key <> '')
-      );
-      INSERT INTO behaviour_owners (key)
-        SELECT DISTINCT owner_key FROM behaviour_activities WHERE leadloop_contact_number(owner_key) IS NULL
-        ORDER BY owner_key;
-      CREATE TABLE behaviour_activities_packed (
-        owner       INTEGER NOT NULL,
-        activity_id NOT NULL,
-        occurred_ms INTEGER NOT NULL,
-        detail      INTEGER NOT NULL,
-        PRIMARY KEY (owner, activity_id)
-      ) WITHOUT ROWID;
-      INSERT INTO behaviour_activities_packed (owner, activity_id, occurred_ms, detail)
-        SELECT COALESCE(leadloop_contact_number(a.owner_key), -(SELECT o.id FROM behaviour_owners o WHERE o.key = a.owner_key)),
-          leadloop_pack_id(a.activity_id), a.occurred_ms, a.detail
-        FROM behaviour_activities a;
-      DROP TABLE behaviour_activities;
-      ALTER TABLE behaviour_activities_packed RENAME TO behaviour_activities;
-
-      CREATE TABLE behaviour_marks_packed (
-        person       NOT NULL PRIMARY KEY,
-        fingerprints BLOB NOT NULL,
-        page_views,
-        read_ms      INTEGER NOT NULL
-      ) WITHOUT ROWID;
-      INSERT INTO behaviour_marks_packed (person, fingerprints, page_views, read_ms)
-        SELECT leadloop_pack_id(person_id), leadloop_mark_fingerprints(signature), leadloop_mark_page_views(signature), read_ms
-        FROM behaviour_marks;
-      DROP TABLE behaviour_marks;
-      ALTER TABLE behaviour_marks_packed RENAME TO behaviour_marks;
-      DELETE FROM store_facts WHERE name = 'behaviour.prunedTo';
-    `,
-  },
-  {
-    version: 20,
     name: "audit: a write's fields packed as one JSON array on its audit_writes row (audit_rows goes), the record index without the time; written values: one row per record holding its recent writes",
     // Where the audit and written values went at 100k contacts at 1309b61 (bytes per contact): the
     // audit's field rows 466, its writes 146, written values 335. A field row repeated its write's id, its
@@ -923,6 +875,54 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM entries GROUP BY object, record_id;
       DROP TABLE written_values;
       ALTER TABLE written_values_packed RENAME TO written_values;
+    `,
+  },
+  {
+    version: 20,
+    name: "behaviour cache packed: owners by number (a contact's id, other owners numbered once in behaviour_owners), activity and person ids packed whole, a mark's signature as a fingerprint per part and the page-view count",
+    // Where a 100k-contact store's bytes went at 1309b61: behaviour_activities 390 per contact, behaviour_marks
+    // 198. An activity row repeated its owner's key as text (`contact:10041`, an email address) and its id
+    // as text; the id is more than a key within its owner (a handoff's CRM task is keyed by it,
+    // significant.ts), so it is kept whole but packed (activity-id.ts): a number as an INTEGER, known
+    // prefixes, GUIDs and hex runs in fewer bytes. A contact owner is its id as a number; any other owner
+    // is minus its number in behaviour_owners. A mark kept every signal's value; the reader only compares
+    // each part and reads the page-view count, so it keeps a 32-bit fingerprint per part and that count
+    // (core/behaviour/signal-marks.ts, legacy-marks.ts for the old forms). Columns without a type keep the
+    // INTEGER, TEXT or BLOB they are given. The prune's place (a text key) starts over.
+    sql: `
+      CREATE TABLE behaviour_owners (
+        id  INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE CHECK (key <> '')
+      );
+      INSERT INTO behaviour_owners (key)
+        SELECT DISTINCT owner_key FROM behaviour_activities WHERE leadloop_contact_number(owner_key) IS NULL
+        ORDER BY owner_key;
+      CREATE TABLE behaviour_activities_packed (
+        owner       INTEGER NOT NULL,
+        activity_id NOT NULL,
+        occurred_ms INTEGER NOT NULL,
+        detail      INTEGER NOT NULL,
+        PRIMARY KEY (owner, activity_id)
+      ) WITHOUT ROWID;
+      INSERT INTO behaviour_activities_packed (owner, activity_id, occurred_ms, detail)
+        SELECT COALESCE(leadloop_contact_number(a.owner_key), -(SELECT o.id FROM behaviour_owners o WHERE o.key = a.owner_key)),
+          leadloop_pack_id(a.activity_id), a.occurred_ms, a.detail
+        FROM behaviour_activities a;
+      DROP TABLE behaviour_activities;
+      ALTER TABLE behaviour_activities_packed RENAME TO behaviour_activities;
+
+      CREATE TABLE behaviour_marks_packed (
+        person       NOT NULL PRIMARY KEY,
+        fingerprints BLOB NOT NULL,
+        page_views,
+        read_ms      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO behaviour_marks_packed (person, fingerprints, page_views, read_ms)
+        SELECT leadloop_pack_id(person_id), leadloop_mark_fingerprints(signature), leadloop_mark_page_views(signature), read_ms
+        FROM behaviour_marks;
+      DROP TABLE behaviour_marks;
+      ALTER TABLE behaviour_marks_packed RENAME TO behaviour_marks;
+      DELETE FROM store_facts WHERE name = 'behaviour.prunedTo';
     `,
   },
 ];

@@ -1,7 +1,7 @@
 // What the outbox's accepted writes put in each record's fields, newest kept per field, so a decision can
 // see a value flipping back and forth between runs (ARCHITECTURE.md "One write path", the loop hold); and
 // the lead status last seen on each CRM record, so a status read again is not taken for a new verdict.
-// A record's written values are one row (migration 20): its writes oldest first, each as
+// A record's written values are one row (migration 19): its writes oldest first, each as
 // [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
 // value as short as JSON holds it again exactly (packValue).
 import { loopValue } from "../../core/write-loop.js";
