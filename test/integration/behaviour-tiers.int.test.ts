@@ -11,22 +11,11 @@ import { mqlEmails, openSandboxWorld, type SandboxWorld, syncWorld } from "../su
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { behaviourReads } from "../support/behaviour-reads.js";
 
 // Whole CLI runs over seeded worlds of 200 and 1,000 contacts: minutes on a loaded machine, not seconds.
 jest.setTimeout(600_000);
 
-/** The endpoints that read behaviour, as the emulator's call counter names them. */
-const BEHAVIOUR_ENDPOINTS = [
-  "GET /events/v3/events",
-  "GET /marketing/v3/forms",
-  "GET /form-integrations/v1/submissions/forms/:formGuid",
-  "GET /email/public/v1/events",
-];
-
-function behaviourReads(world: SandboxWorld): number {
-  const counts = world.hubspot.calls.byEndpoint();
-  return BEHAVIOUR_ENDPOINTS.reduce((sum, e) => sum + (counts[e] ?? 0), 0);
-}
 
 describe("behaviour on every HubSpot tier", () => {
   const now = new Date();

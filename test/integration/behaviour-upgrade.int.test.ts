@@ -11,21 +11,11 @@ import { unpackId } from "../../src/store/sqlite/activity-id.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
+import { behaviourReads } from "../support/behaviour-reads.js";
 
 // Whole CLI runs over a seeded world of 200 contacts: minutes on a loaded machine, not seconds.
 jest.setTimeout(600_000);
 
-const BEHAVIOUR_ENDPOINTS = [
-  "GET /events/v3/events",
-  "GET /marketing/v3/forms",
-  "GET /form-integrations/v1/submissions/forms/:formGuid",
-  "GET /email/public/v1/events",
-];
-
-function behaviourReads(world: SandboxWorld): number {
-  const counts = world.hubspot.calls.byEndpoint();
-  return BEHAVIOUR_ENDPOINTS.reduce((sum, e) => sum + (counts[e] ?? 0), 0);
-}
 
 /** What people see of their scoring: the score, reasons and activity summary on each contact. */
 function scoring(world: SandboxWorld): Record<string, Record<string, string | null>> {
