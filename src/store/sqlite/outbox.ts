@@ -1,7 +1,7 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { OutboxEntry, OutboxGroupEffect, OutboxRecord, OutboxWrite } from "../port.js";
-import { type InListChunk, inListChunks } from "./in-list.js";
+import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload } from "./outbox-payload.js";
@@ -137,51 +137,32 @@ export class OutboxTable {
 
   /** Of these records, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
   laterRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Set<string> {
-    const found = new Set<string>();
-    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
-    if (phase !== undefined && phaseId === undefined) return found;
-    const rows = this.eachTarget(records, (systemId, objectId, chunk) => {
-      const ids = this.sql
-        .get<{ recordId: string }>(
-          `SELECT DISTINCT record_id AS recordId FROM outbox
-           WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND seq > ?
-             ${phaseId === undefined ? "" : "AND phase = ?"}`,
-        )
-        .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId]));
-      return ids.map((r) => r.recordId);
-    });
-    for (const [target, recordId] of rows) found.add(`${target}\u0000${recordId}`);
-    return found;
+    const rows = this.pendingOf<{ recordId: string }>("DISTINCT record_id AS recordId", records, "seq > ?", seq, phase);
+    return new Set(rows.map(({ target, row }) => `${target}\u0000${row.recordId}`));
   }
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
-    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
-    if (phase !== undefined && phaseId === undefined) return [];
-    const rows: OutboxRow[] = [];
-    this.eachTarget(records, (systemId, objectId, chunk) => {
-      rows.push(
-        ...this.sql
-          .get<OutboxRow>(
-            `SELECT ${COLUMNS} FROM outbox
-             WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND seq < ?
-               ${phaseId === undefined ? "" : "AND phase = ?"}`,
-          )
-          .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId])),
-      );
-      return [];
-    });
-    return rows.sort((a, b) => a.seq - b.seq).map((row) => this.toEntry(row));
+    return this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
+      .map(({ row }) => row)
+      .sort((a, b) => a.seq - b.seq)
+      .map((row) => this.toEntry(row));
   }
 
   /**
-   * Runs `query` over these records a target (system and object) and IN list at a time, through the
-   * record index; returns each record id it gives, with its target (`system\u0000object`).
+   * `columns` of the pending rows of these records on the `seq` side `beyond` says (of `phase` when
+   * given), a target (system and object) and IN list at a time through the record index; each with its
+   * target (`system\u0000object`).
    */
-  private eachTarget(
+  private pendingOf<T>(
+    columns: string,
     records: readonly OutboxRecord[],
-    query: (systemId: number, objectId: number, chunk: InListChunk<string>) => string[],
-  ): [string, string][] {
+    beyond: "seq > ?" | "seq < ?",
+    seq: number,
+    phase: string | undefined,
+  ): { target: string; row: T }[] {
+    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
+    if (phase !== undefined && phaseId === undefined) return [];
     const byTarget = new Map<string, { system: string; object: string; ids: string[] }>();
     for (const r of records) {
       const target = `${r.system}\u0000${r.object}`;
@@ -189,12 +170,21 @@ export class OutboxTable {
       if (!t) byTarget.set(target, (t = { system: r.system, object: r.object, ids: [] }));
       t.ids.push(r.recordId);
     }
-    const found: [string, string][] = [];
+    const found: { target: string; row: T }[] = [];
     for (const [target, { system, object, ids }] of byTarget) {
       const systemId = this.names.findId(system);
       const objectId = this.names.findId(object);
       if (systemId === undefined || objectId === undefined) continue;
-      for (const chunk of inListChunks(ids)) for (const id of query(systemId, objectId, chunk)) found.push([target, id]);
+      for (const chunk of inListChunks(ids)) {
+        const rows = this.sql
+          .get<T>(
+            `SELECT ${columns} FROM outbox
+             WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND ${beyond}
+               ${phaseId === undefined ? "" : "AND phase = ?"}`,
+          )
+          .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId]));
+        for (const row of rows) found.push({ target, row });
+      }
     }
     return found;
   }

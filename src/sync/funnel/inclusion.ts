@@ -88,9 +88,8 @@ export async function* newlyIncludedPages(
   const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
   if (people.length === 0) return;
   const object = mapping.marketingObject;
-  let known = included.associated.get(object);
-  if (!known) included.associated.set(object, (known = new Map()));
-  const kept = known;
+  const kept = included.associated.get(object) ?? new Map<string, string[]>();
+  included.associated.set(object, kept);
   // A first load of a million contacts links hundreds of thousands of people: their associations and
   // records go a step and a page at a time (ARCHITECTURE.md "Memory at scale"), never all at once.
   const steps: { people: string[]; read: boolean }[] = [{ people: people.filter((id) => kept.has(id)), read: false }];

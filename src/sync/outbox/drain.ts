@@ -146,15 +146,8 @@ class PendingWrites {
   }
 
   /** The records held (creates have none yet), to ask which of them later entries write again. */
-  records(): { system: string; object: string; recordId: string }[] {
-    const out: { system: string; object: string; recordId: string }[] = [];
-    for (const writes of this.byTarget.values()) {
-      for (const w of writes.values()) {
-        const { system, object, recordId } = w.entries[0]!;
-        if (recordId !== null) out.push({ system, object, recordId });
-      }
-    }
-    return out;
+  records(): OutboxRecord[] {
+    return recordsOf([...this.byTarget.values()].flatMap((writes) => [...writes.values()].map((w) => w.entries[0]!)));
   }
 
   /**
