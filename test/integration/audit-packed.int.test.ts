@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { loopValue } from "../../src/core/write-loop.js";
 import type { AuditEntry, WrittenValue } from "../../src/store/port.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
-import { splitPieces } from "../../src/store/sqlite/audit-pieces.js";
+import { splitPieces } from "../../src/store/sqlite/text-pieces.js";
 import { pieceHash } from "../../src/store/sqlite/detail-hash.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";

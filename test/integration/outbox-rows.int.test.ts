@@ -1,6 +1,8 @@
 // The outbox's compact rows (migration 17): a v16 file's pending, refused and grouped writes come through
 // the upgrade and read back unchanged in decision order; new rows keep only what their columns do not
-// say, so a first load's score writes take a fraction of the bytes the JSON rows took.
+// say, so a first load's score writes take a fraction of the bytes the JSON rows took; a long value (a
+// score's reasons) is kept as pieces shared with the other writes and the audit, which the audit's
+// retention prune leaves while a write that names them waits.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -210,4 +212,88 @@ describe("migration 17: compact outbox rows", () => {
     );
     await store.close();
   });
+
+  const titles = ["Directrice Marketing", "Head of Demand Gen", "Responsable RevOps", "Marketing Operations Manager", "Chargée de marketing"];
+  /** A score's reasons as a rep reads them: lines many people share, some in one of many variants. */
+  const reasons = (i: number) =>
+    [
+      `+40 Requested a demo: ${(i % 3) + 1} × form_submission, latest 2026-11-${String((i % 28) + 1).padStart(2, "0")}; 120 before decay; capped at 40`,
+      "+30 Visited the pricing page: 6 × page_view, latest 2026-12-01; 90 before decay; capped at 30",
+      '+15 Company of 50 to 5,000 employees (our core market) (company.numberofemployees "2316")',
+      `+5 Works in marketing, sales or revenue operations (jobtitle "${titles[i % titles.length]}")`,
+      '+5 In a country we sell in (country "Sverige" → SE)',
+      "+2.7 Clicked a link in an email: 1 × email_click, latest 2026-11-27; 3 before decay",
+    ].join("\n");
+  const reasonsWrite = (i: number, text = reasons(i)): OutboxWrite => ({
+    key: `qualification:${200_001 + i}`,
+    phase: "qualification",
+    side: "marketing",
+    system: "hubspot",
+    object: "contacts",
+    recordId: String(200_001 + i),
+    upsertOn: null,
+    associations: [],
+    fields: [
+      { field: "leadloop_reasons", before: i % 2 === 0 ? null : `${text}\n+1 Ancienne raison`, after: text, rule: "score: 97.7 points (demo-request)" },
+      { field: "leadloop_score", before: null, after: "97.7", rule: "score: 97.7 points (demo-request)" },
+    ],
+    personId: String(200_001 + i),
+    email: `zoë.ångström${i}@nordlicht.se`,
+    group: null,
+  });
+
+  it("keeps a score's long reasons as pieces the writes share: rows a fraction of the text, read back whole", async () => {
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const all = Array.from({ length: 3000 }, (_, i) => reasonsWrite(i));
+    for (let i = 0; i < all.length; i += 1000) {
+      await store.commitBatch({ runId: "run-1", at: "2026-12-02T00:30:00.000Z", outbox: all.slice(i, i + 1000) });
+    }
+    const text = all.reduce((sum, w) => sum + w.fields[0]!.after!.length, 0) / all.length;
+    expect(text).toBeGreaterThan(400);
+    const { tables } = await store.size();
+    const outbox = tables.find((t) => t.name === "outbox")!;
+    const pieces = tables.find((t) => t.name === "audit_pieces")!;
+    // A row that held its text would take more than the text (half the writes hold it twice: the contact's
+    // old reasons are their before). Row, indexes and pieces together take 60% of it at most.
+    expect((outbox.bytes + outbox.indexBytes + pieces.bytes + pieces.indexBytes) / outbox.rows).toBeLessThan(text * 0.6);
+    const back = await store.listOutbox();
+    expect(back.map((e) => e.fields.find((f) => f.field === "leadloop_reasons"))).toEqual(
+      all.map((w) => w.fields[0]),
+    );
+    await store.close();
+  });
+
+  it("leaves the pieces a waiting write names when the audit's retention prune drops the writes that used them", async () => {
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const waiting = reasonsWrite(1);
+    await store.commitBatch({ runId: "run-1", at: "2026-01-05T09:00:00.000Z", outbox: [waiting] });
+    // 10,001 audited writes from January, one with a long value of its own, then one from December: the
+    // prune keeps only December's, and a piece outlives its last audited write by 10,000 writes at most.
+    const old = "Notes de l'équipe : rappel prévu après le salon de Göteborg ; budget validé par la DAF";
+    const audit = (i: number, at: string, after: string) => ({
+      runId: "run-1",
+      at,
+      system: "salesforce",
+      object: "Lead",
+      recordId: `00Q${String(i).padStart(15, "0")}`,
+      operation: "update",
+      field: "Description",
+      before: null,
+      after,
+      rule: "changed in marketing",
+    });
+    const january = Array.from({ length: 10_001 }, (_, i) => audit(i, "2026-01-05T09:00:00.000Z", i === 0 ? old : "court"));
+    await store.commitBatch({ runId: "run-1", at: "2026-01-05T09:00:00.000Z", audit: january });
+    await store.commitBatch({ runId: "run-2", at: "2026-12-01T09:00:00.000Z", audit: [audit(20_000, "2026-12-01T09:00:00.000Z", "court")] });
+    const piecesBefore = (await store.size()).tables.find((t) => t.name === "audit_pieces")!.rows;
+
+    await store.pruneAudit("2026-11-01T00:00:00.000Z");
+    // January's own long value went with its write; the waiting score's reasons did not.
+    expect((await store.size()).tables.find((t) => t.name === "audit_pieces")!.rows).toBe(piecesBefore - 2);
+    expect(await store.listAudit(["00Q000000000000000"])).toEqual([]);
+    const [kept] = await store.listOutbox({ keys: [waiting.key] });
+    expect(kept!.fields).toEqual([...waiting.fields].sort((a, b) => a.field.localeCompare(b.field)));
+    await store.close();
+  });
 });
+

@@ -3,9 +3,9 @@
 // fields packed as one JSON array (migration 19): each field [field, after, before, rule], trailing nulls
 // left out and the rule only where it is not the write's own (the one most of its fields name). Names are
 // numbers (names.ts, each text stored once), times epoch milliseconds, and long values their pieces' ids
-// (audit-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
+// (text-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
 import type { AuditEntry } from "../port.js";
-import type { AuditPieceTable, StoredValue } from "./audit-pieces.js";
+import type { StoredValue, TextPieceTable } from "./text-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
@@ -16,7 +16,7 @@ import type { Statements } from "./statements.js";
  */
 export const FIELDS_PER_WRITE = 4096;
 
-/** A value as a write's packed array holds it: as stored (audit-pieces.ts), or a number its text gives back. */
+/** A value as a write's packed array holds it: as stored (text-pieces.ts), or a number its text gives back. */
 type PackedValue = StoredValue | number;
 
 /** A field as a write's packed array holds it: field, after, before, rule (the last ones left out when null or the write's). */
@@ -64,7 +64,7 @@ export class AuditTable {
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
-    private readonly pieces: AuditPieceTable,
+    private readonly pieces: TextPieceTable,
   ) {}
 
   /**
@@ -189,11 +189,6 @@ export class AuditTable {
       before: texts[2 * i] ?? null,
       after: texts[2 * i + 1] ?? null,
     }));
-  }
-
-  /** Forgets the cached pieces' ids: the store calls this on every failed transaction. */
-  forgetPieces(): void {
-    this.pieces.forget();
   }
 
   private nameId(name: string): number {

@@ -718,7 +718,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // rows 1,273 per contact, of which 750 were values, most of them the funnel's long texts (reasons,
     // activity summaries, task descriptions) written again at every rescore, made of lines that many
     // people share. A long value is now a BLOB holding the JSON array of its pieces' ids
-    // (store/sqlite/audit-pieces.ts); rows written before keep their text until the retention prunes
+    // (store/sqlite/text-pieces.ts); rows written before keep their text until the retention prunes
     // them. A piece records the latest write that used it, so the prune drops it with its writes.
     // The view joins a value's pieces walking its array (json_each is the outer loop, each piece found
     // by its id), with no ORDER BY inside group_concat: SQLite before 3.44 could not open a file whose
@@ -787,7 +787,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // number and a record header of its own for some ten bytes of value; a write now holds its fields as
     // one JSON array, each field [field, after, before, rule] with trailing nulls left out and the rule
     // only where it is not the write's own (`rule`, the one most of its fields name), a pieced value
-    // (audit-pieces.ts) as the array of its pieces' ids, a number's text that JSON and SQLite give back
+    // (text-pieces.ts) as the array of its pieces' ids, a number's text that JSON and SQLite give back
     // exactly as that number (audit.ts). The audit_log view unpacks it with json_each,
     // in the same rows, ids and columns as before. The record index loses the time: a record's writes are
     // few and explain sorts them. A written value repeated its object, record id and time per field; a

@@ -1,18 +1,27 @@
 // An outbox row's payload (migration 17): what a write holds beyond the row's columns (key, phase,
-// system, object, record, group), as compact JSON. Field names are numbers from the store's names; a
-// field's rule is written only where it differs from the row's first one; what a column already says
+// system, object, record, group), as compact JSON. Field names and rules are numbers from the store's
+// names (the audit numbers the same rules when the write is accepted); a field's rule is written only
+// where it differs from the row's first one; what a column already says
 // (the person when it is the record, a field-sync write's side and marketing id when they are the
-// write's own) is left out, and so is every empty or null part.
+// write's own) is left out, and so is every empty or null part. A long value (a score's reasons) is its
+// pieces' ids (text-pieces.ts), as the audit keeps it.
 import type { OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
+import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
+
+/**
+ * A rule: its number in names; its text in rows written before the outbox numbered rules (still
+ * read).
+ */
+type PayloadRule = number | string;
 
 /** One field: [name number, after], [.., before] or [.., before, rule] when its rule is not the row's. */
-type PayloadField = [number, string | null] | [number, string | null, string | null] | [number, string | null, string | null, string];
+type PayloadField = [number, StoredValue] | [number, StoredValue, StoredValue] | [number, StoredValue, StoredValue, PayloadRule];
 
 export interface Payload {
   f: PayloadField[];
   /** The rule of every field that names none. */
-  r?: string;
+  r?: PayloadRule;
   /** 1: the CRM side; absent: marketing. */
   s?: 0 | 1;
   u?: string | null;
@@ -35,17 +44,20 @@ export interface OutboxColumns {
   group: string | null;
 }
 
-/** The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`). */
-export function encodePayload(write: OutboxWrite, names: NameTable): Payload {
+/**
+ * The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a
+ * value as the row holds it (TextPieceTable.stored).
+ */
+export function encodePayload(write: OutboxWrite, names: NameTable, stored: (value: string | null) => StoredValue): Payload {
   const rule = write.fields[0]?.rule;
   const payload: Payload = {
     f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
       const id = names.idOf(field);
-      if (own !== rule) return [id, after, before, own];
-      return before === null ? [id, after] : [id, after, before];
+      if (own !== rule) return [id, stored(after), stored(before), names.idOf(own)];
+      return before === null ? [id, stored(after)] : [id, stored(after), stored(before)];
     }),
   };
-  if (rule !== undefined) payload.r = rule;
+  if (rule !== undefined) payload.r = names.idOf(rule);
   if (write.side === "crm") payload.s = 1;
   if (write.upsertOn !== null) payload.u = write.upsertOn;
   if (write.associations.length > 0) payload.a = write.associations.map((a) => [a.object, a.id]);
@@ -64,8 +76,13 @@ export function encodePayload(write: OutboxWrite, names: NameTable): Payload {
   return payload;
 }
 
-export function decodePayload(columns: OutboxColumns, text: string, names: NameTable): OutboxWrite {
-  const payload = JSON.parse(text) as Payload;
+/** The values a payload keeps, pieced ones included: what TextPieceTable.piecesOf reads for its decode. */
+export function storedValues(payload: Payload): StoredValue[] {
+  return payload.f.flatMap((f) => f.slice(1, 3) as StoredValue[]);
+}
+
+/** The write a payload (parsed) keeps, its pieced values put together from `pieces`. */
+export function decodePayload(columns: OutboxColumns, payload: Payload, names: NameTable, pieces: PieceTexts): OutboxWrite {
   const side: Side = payload.s === 1 ? "crm" : "marketing";
   const personId = payload.p !== undefined ? payload.p : columns.recordId;
   const write: OutboxWrite = {
@@ -79,9 +96,9 @@ export function decodePayload(columns: OutboxColumns, text: string, names: NameT
     associations: (payload.a ?? []).map(([object, id]) => ({ object, id })),
     fields: payload.f.map((f) => ({
       field: names.nameOf(f[0]),
-      before: f[2] ?? null,
-      after: f[1],
-      rule: f[3] ?? payload.r ?? "",
+      before: textOf(f[2] ?? null, pieces),
+      after: textOf(f[1], pieces),
+      rule: ruleText(f[3] ?? payload.r, names),
     })),
     personId,
     email: payload.e ?? null,
@@ -98,4 +115,9 @@ export function decodePayload(columns: OutboxColumns, text: string, names: NameT
     };
   }
   return write;
+}
+
+function ruleText(rule: PayloadRule | undefined, names: NameTable): string {
+  if (rule === undefined) return "";
+  return typeof rule === "number" ? names.nameOf(rule) : rule;
 }

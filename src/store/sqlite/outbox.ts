@@ -4,8 +4,9 @@ import type { OutboxEntry, OutboxGroupEffect, OutboxRecord, OutboxWrite } from "
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload } from "./outbox-payload.js";
+import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
 import type { Statements } from "./statements.js";
+import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
 interface OutboxRow {
   seq: number;
@@ -45,6 +46,7 @@ export class OutboxTable {
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
+    private readonly pieces: TextPieceTable,
   ) {}
 
   /**
@@ -67,7 +69,7 @@ export class OutboxTable {
       .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, this.payload(decided));
     if (inserted.changes > 0) return;
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
-    const write = withEarlierFields(decided, this.toEntry(old));
+    const write = withEarlierFields(decided, this.toEntries([old])[0]!);
     const text = this.payload(write);
     const same = old.write === text && old.phase === phase && old.grp === write.group && old.recordId === write.recordId;
     this.sql
@@ -93,7 +95,7 @@ export class OutboxTable {
    */
   accept(key: string): { written: OutboxWrite | null; done: { group: string; onDone: OutboxGroupEffect } | null } {
     const row = this.sql.get<OutboxRow>(`DELETE FROM outbox WHERE key = ? RETURNING ${COLUMNS}`).get(key);
-    const written = row ? this.toEntry(row) : null;
+    const written = row ? this.toEntries([row])[0]! : null;
     const group = row?.grp ?? null;
     if (group === null) return { written, done: null };
     const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
@@ -127,10 +129,11 @@ export class OutboxTable {
       params.push(filter.after);
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
-      this.sql
-        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
-        .all(...params, ...extraParams, filter.limit ?? -1)
-        .map((row) => this.toEntry(row));
+      this.toEntries(
+        this.sql
+          .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
+          .all(...params, ...extraParams, filter.limit ?? -1),
+      );
     if (filter.keys === undefined) return query("1 = 1", []);
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
@@ -143,10 +146,11 @@ export class OutboxTable {
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
-    return this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
-      .map(({ row }) => row)
-      .sort((a, b) => a.seq - b.seq)
-      .map((row) => this.toEntry(row));
+    return this.toEntries(
+      this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
+        .map(({ row }) => row)
+        .sort((a, b) => a.seq - b.seq),
+    );
   }
 
   /**
@@ -201,25 +205,31 @@ export class OutboxTable {
   private payload(write: OutboxWrite): string {
     const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
     // A payload is an object, so its text is never null.
-    return toJsonText(encodePayload({ ...write, fields }, this.names), `the outbox write ${write.key}`)!;
+    const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE);
+    return toJsonText(encodePayload({ ...write, fields }, this.names, stored), `the outbox write ${write.key}`)!;
   }
 
-  private toEntry(row: OutboxRow): OutboxEntry {
-    const columns = {
-      key: row.key,
-      phase: this.names.nameOf(row.phase),
-      system: this.names.nameOf(row.system),
-      object: this.names.nameOf(row.object),
-      recordId: row.recordId,
-      group: row.grp,
-    };
-    return {
-      ...decodePayload(columns, row.write, this.names),
-      seq: row.seq,
-      decidedAt: new Date(row.decidedMs).toISOString(),
-      runId: this.names.nameOf(row.run),
-      refusedAt: row.refusedMs === null ? null : new Date(row.refusedMs).toISOString(),
-    };
+  /** The rows as entries, the pieces of their long values read at once. */
+  private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
+    const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
+    const pieces = this.pieces.piecesOf(payloads.flatMap(storedValues));
+    return rows.map((row, i) => {
+      const columns = {
+        key: row.key,
+        phase: this.names.nameOf(row.phase),
+        system: this.names.nameOf(row.system),
+        object: this.names.nameOf(row.object),
+        recordId: row.recordId,
+        group: row.grp,
+      };
+      return {
+        ...decodePayload(columns, payloads[i]!, this.names, pieces),
+        seq: row.seq,
+        decidedAt: new Date(row.decidedMs).toISOString(),
+        runId: this.names.nameOf(row.run),
+        refusedAt: row.refusedMs === null ? null : new Date(row.refusedMs).toISOString(),
+      };
+    });
   }
 }
 

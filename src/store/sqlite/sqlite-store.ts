@@ -38,7 +38,7 @@ import type {
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
-import { AuditPieceTable } from "./audit-pieces.js";
+import { TextPieceTable } from "./text-pieces.js";
 import { CampaignTable } from "./campaigns.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
@@ -72,6 +72,7 @@ export class SqliteStateStore implements StateStore {
   private readonly tables: BatchTables;
   /** The store's names (names.ts), shared by the audit and the written values. */
   private readonly names: NameTable;
+  private readonly pieces: TextPieceTable;
   private readonly runs: RunTable;
   private readonly locks: LockTable;
   private readonly roundRobin: RoundRobinTable;
@@ -99,14 +100,17 @@ export class SqliteStateStore implements StateStore {
     this.names = names;
     const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
     this.inTransaction = db.transaction((work: () => unknown) => work());
+    // One piece table for the audit's and the outbox's long values: a write's pieces are the audit's too.
+    const pieces = new TextPieceTable(sql, () => dataVersion.get()!);
+    this.pieces = pieces;
     this.tables = {
       links: new LinkTable(sql),
       snapshots: new SnapshotTable(sql, names),
-      audit: new AuditTable(sql, names, new AuditPieceTable(sql, () => dataVersion.get()!)),
+      audit: new AuditTable(sql, names, pieces),
       errors: new ErrorQueueTable(sql),
       funnel: new FunnelTable(sql),
       cursors: new CursorTable(sql),
-      outbox: new OutboxTable(sql, names),
+      outbox: new OutboxTable(sql, names, pieces),
       sla: new SlaTable(sql),
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),
@@ -133,7 +137,7 @@ export class SqliteStateStore implements StateStore {
       // A failed transaction rolled back any names, behaviour details and audit pieces it added; ids cached for them are void.
       this.names.forget();
       this.tables.behaviour.forgetDetails();
-      this.tables.audit.forgetPieces();
+      this.pieces.forget();
       throw toStoreError(err, this.file, action);
     }
   }

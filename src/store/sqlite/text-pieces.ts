@@ -1,11 +1,12 @@
-// The audit's long values in pieces stored once (migration 18). The funnel's texts (a score's reasons, a
-// handoff's activity summary and task description) run to hundreds of characters and are written again
-// at every rescore, yet they are made of lines many people share ("+5 In a country we sell in (country
-// "France" → FR)\n"). A value of PIECED_MIN_CHARS or more is cut after each line break and "; ", each
-// piece kept once in `audit_pieces`, and the value stored as the array of its pieces' ids (in its
-// write's packed fields since migration 19, audit.ts). The audit_log view puts them together again in
-// SQL; `AuditTable.list` here. A piece records the latest audit write that used it (moved a step at a
-// time), so the retention prune drops the pieces only the pruned writes used.
+// Long values in pieces stored once (`audit_pieces`, migration 18), for the audit and the outbox. The
+// funnel's texts (a score's reasons, a handoff's activity summary and task description) run to hundreds
+// of characters and are decided again at every rescore, yet they are made of lines many people share
+// ("+5 In a country we sell in (country "France" → FR)\n"). A value of PIECED_MIN_CHARS or more is cut
+// after each line break and "; ", each piece kept once, and the value stored as the array of its pieces'
+// ids: in an audit write's packed fields (audit.ts; the audit_log view puts them together in SQL) and in
+// an outbox write's payload (outbox-payload.ts). A piece records the latest audit write that used it
+// (moved a step at a time), so the retention prune drops the pieces only the pruned writes used, except
+// those a pending outbox write holds.
 import { StoreError } from "../port.js";
 import { pieceHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
@@ -18,15 +19,31 @@ const PIECE_CACHE_LIMIT = 20_000;
 /** A piece's `last_write` is moved only when a write is later by this many: most uses write nothing. */
 const LAST_USE_STEP_WRITES = 10_000;
 
-/** A value as the audit keeps it: its text, or a long one as its pieces' ids. */
+/** A value as the audit and the outbox keep it: its text, or a long one as its pieces' ids. */
 export type StoredValue = string | null | number[];
+
+/**
+ * The ids of the pieces the outbox's writes name: in a payload's fields (outbox-payload.ts, `f`), an
+ * after or before that is an array. The retention prune keeps these.
+ */
+const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f') f, json_each(f.value) v,
+  json_each(v.value) p WHERE v.type = 'array'`;
+
+/** Piece id → its text, for the values one read asked about. */
+export type PieceTexts = ReadonlyMap<number, string>;
+
+/**
+ * The last use an outbox write records on a piece it adds: none. The outbox holds its pieces by naming
+ * them (the prune keeps those), and an audit write that uses the piece later records itself.
+ */
+export const OUTBOX_USE = 0;
 
 interface Piece {
   id: number;
   lastWrite: number;
 }
 
-export class AuditPieceTable {
+export class TextPieceTable {
   /** Piece → its row, for pieces this connection read or wrote since another connection last committed. */
   private readonly cache = new Map<string, Piece>();
   private cacheVersion: number | undefined;
@@ -37,7 +54,7 @@ export class AuditPieceTable {
     private readonly dataVersion: () => number,
   ) {}
 
-  /** The value as the audit keeps it, used by audit write `writeId`: a long one as its pieces' ids. */
+  /** The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its pieces' ids. */
   stored(value: string | null, writeId: number): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     const version = this.dataVersion();
@@ -50,6 +67,12 @@ export class AuditPieceTable {
 
   /** Every stored value back as its text, pieced values put together from one read of their pieces. */
   texts(values: readonly StoredValue[]): (string | null)[] {
+    const pieces = this.piecesOf(values);
+    return values.map((v) => textOf(v, pieces));
+  }
+
+  /** The texts of the pieces these values name, read at once (`textOf` puts a value together from them). */
+  piecesOf(values: Iterable<StoredValue>): PieceTexts {
     const wanted = new Set<number>();
     for (const v of values) if (Array.isArray(v)) for (const id of v) wanted.add(id);
     const pieces = new Map<number, string>();
@@ -59,25 +82,19 @@ export class AuditPieceTable {
         .all(...chunk.params))
         pieces.set(row.id, row.piece);
     }
-    return values.map((v) => {
-      if (!Array.isArray(v)) return v;
-      return v
-        .map((id) => {
-          const piece = pieces.get(id);
-          if (piece === undefined) throw new StoreError(`the store's audit_pieces hold no piece numbered ${id}`);
-          return piece;
-        })
-        .join("");
-    });
+    return pieces;
   }
 
   /**
-   * Drops the pieces no write from `keptFrom` on uses: their last use, recorded a step late at most
+   * Drops the pieces no audit write from `keptFrom` on uses: their last use, recorded a step late at most
    * (LAST_USE_STEP_WRITES), is before it. Write ids grow with time, so this holds whatever the clock did.
+   * A piece a pending or refused outbox write names stays, whatever its last use.
    */
   pruneBefore(keptFrom: number): number {
     this.cache.clear();
-    return this.sql.get("DELETE FROM audit_pieces WHERE last_write < ?").run(keptFrom - LAST_USE_STEP_WRITES).changes;
+    return this.sql
+      .get(`DELETE FROM audit_pieces WHERE last_write < ? AND id NOT IN (${OUTBOX_PIECE_IDS})`)
+      .run(keptFrom - LAST_USE_STEP_WRITES).changes;
   }
 
   /** Forgets the cached pieces: a transaction that rolled back took the pieces it added with it. */
@@ -111,6 +128,18 @@ export class AuditPieceTable {
     }
     return piece.id;
   }
+}
+
+/** A stored value's text, its pieces taken from `pieces` (TextPieceTable.piecesOf). */
+export function textOf(value: StoredValue, pieces: PieceTexts): string | null {
+  if (!Array.isArray(value)) return value;
+  return value
+    .map((id) => {
+      const piece = pieces.get(id);
+      if (piece === undefined) throw new StoreError(`the store's audit_pieces hold no piece numbered ${id}`);
+      return piece;
+    })
+    .join("");
 }
 
 /** The text cut after each line break and each "; ", so that the pieces joined give it back exactly. */
