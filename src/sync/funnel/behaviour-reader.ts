@@ -20,7 +20,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
-import { BEHAVIOUR_SIGNALS, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
+import { BEHAVIOUR_SIGNALS, type BulkPage, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
 
 const SYSTEM = "hubspot";
 /** The store fact holding the probed source and when it was probed. */
@@ -131,7 +131,7 @@ export async function readBehaviour(
         bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < Date.parse(bulkAt)));
       for (const id of oneByOne) readOneByOne.add(id);
       const eventsCursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
-      fresh.push(...(await readEvents(ctx, setup, oneByOne, marks, since, eventsCursor?.value ?? null)));
+      for (const a of await readEvents(ctx, setup, oneByOne, marks, since, eventsCursor?.value ?? null)) fresh.push(a);
       state.behaviour.eventsReadOneByOne += oneByOne.length;
     } catch (err) {
       if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
@@ -157,15 +157,13 @@ export async function readBehaviour(
       }
     }
     if (!state.behaviour.formsRead && ids.some((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"))) {
-      const read = await readBulk(ctx, FORMS_CURSOR, (from) => setup.activities.readFormSubmissions(from, now), since, now);
-      fresh.push(...read.activities.map((a) => ({ ...a, source: "forms" })));
-      cursors.push(read.cursor);
+      const read = (from: string | null, onPage: BulkPage) => setup.activities.readFormSubmissions(from, now, onPage);
+      cursors.push(await readBulk(ctx, FORMS_CURSOR, "forms", read, since, now));
       state.behaviour.formsRead = true;
     }
     if (!state.behaviour.emailRead && ids.some((id) => moved(id, "email") && hasSignal(signatures.get(id)!, "email"))) {
-      const read = await readBulk(ctx, EMAIL_CURSOR, (from) => setup.activities.readEmailEvents(from, now), since, now);
-      fresh.push(...read.activities.map((a) => ({ ...a, source: "email" })));
-      cursors.push(read.cursor);
+      const read = (from: string | null, onPage: BulkPage) => setup.activities.readEmailEvents(from, now, onPage);
+      cursors.push(await readBulk(ctx, EMAIL_CURSOR, "email", read, since, now));
       state.behaviour.emailRead = true;
     }
   }
@@ -368,22 +366,32 @@ function pageViewsFromProperties(record: SourceRecord, previousCount: string | n
 async function readBulk(
   ctx: RunContext,
   object: string,
-  read: (from: string | null) => Promise<(ScoredActivity & { email: string })[]>,
+  source: "forms" | "email",
+  read: (from: string | null, onPage: BulkPage) => Promise<void>,
   since: string,
   /** What `read` reads up to: the cursor moves here, never past what was read. */
   until: string,
-): Promise<{ activities: Omit<CachedActivity, "source">[]; cursor: Omit<Cursor, "updatedAt"> }> {
+): Promise<Omit<Cursor, "updatedAt">> {
   const cursor = await ctx.store.getCursor(SYSTEM, object);
   const from = cursor
     ? new Date(Math.max(Date.parse(since), Date.parse(cursor.value) - BULK_LOOKBACK_MS)).toISOString()
     : since;
-  const activities = (await read(from)).map((a) => ({
-    ownerKey: `email:${a.email.trim().toLowerCase()}`,
-    id: a.id,
-    kind: a.kind,
-    occurredAt: a.occurredAt,
-    properties: { ...a.properties },
-  }));
-  ctx.log.debug("behaviour.bulk_read", { source: object, activities: activities.length });
-  return { activities, cursor: { system: SYSTEM, object, value: until, lastId: null } };
+  // Each page goes to the behaviour cache as it comes, as the events API's bulk read does: a portal's
+  // window can hold more activities than a run should hold at once. The cursor moves with the caller's
+  // commit, after every page is in the store.
+  let activities = 0;
+  await read(from, async (page) => {
+    activities += page.length;
+    const behaviour: CachedActivity[] = page.map((a) => ({
+      ownerKey: `email:${a.email.trim().toLowerCase()}`,
+      id: a.id,
+      kind: a.kind,
+      occurredAt: a.occurredAt,
+      properties: { ...a.properties },
+      source,
+    }));
+    await ctx.store.commitBatch({ runId: ctx.runId, behaviour, at: ctx.now().toISOString() });
+  });
+  ctx.log.debug("behaviour.bulk_read", { source: object, activities });
+  return { system: SYSTEM, object, value: until, lastId: null };
 }

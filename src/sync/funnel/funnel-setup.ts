@@ -32,9 +32,14 @@ export interface ActivitySource {
   ): Promise<void>;
   /** One call: `events` when the portal answers the events API, `bulk` when it refuses it (below Enterprise). */
   probeEventsApi(): Promise<"events" | "bulk">;
-  readFormSubmissions(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
-  readEmailEvents(since: string | null, until: string): Promise<(ScoredActivity & { email: string })[]>;
+  /** Form submissions after `since` up to `until`, by email, a page at a time. */
+  readFormSubmissions(since: string | null, until: string, onPage: BulkPage): Promise<void>;
+  /** Marketing email opens and clicks after `since` up to `until`, by recipient, a page at a time. */
+  readEmailEvents(since: string | null, until: string, onPage: BulkPage): Promise<void>;
 }
+
+/** Takes one page of a bulk behaviour read (activities owned by the email address they name). */
+export type BulkPage = (activities: (ScoredActivity & { email: string })[]) => Promise<void>;
 
 /** A campaign as HubSpot's campaigns API or a Salesforce Campaign gives it: what the store keeps, before it is kept. */
 export type SystemCampaign = Omit<StoredCampaign, "origin" | "readAt">;

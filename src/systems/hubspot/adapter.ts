@@ -86,10 +86,10 @@ export interface HubspotAdapter extends SystemPort {
   readContactEvents(since: string, onPage: (activities: HubspotActivity[]) => Promise<void>): Promise<void>;
   /** Whether the portal answers the events API (Enterprise) or refuses it (403 MISSING_SCOPES). One call. */
   probeEventsApi(): Promise<BehaviourAccess>;
-  /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs. */
-  readFormSubmissions(since: string | null, until: string): Promise<EmailActivity[]>;
-  /** Marketing email opens and clicks after `since` up to `until`, by recipient, from the email events API. */
-  readEmailEvents(since: string | null, until: string): Promise<EmailActivity[]>;
+  /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs, a page at a time. */
+  readFormSubmissions(since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>): Promise<void>;
+  /** Marketing email opens and clicks after `since` up to `until`, by recipient, from the email events API, a page at a time. */
+  readEmailEvents(since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>): Promise<void>;
   /**
    * Every marketing campaign of the portal, typed by the custom campaign property `typeProperty` names.
    * Throws SystemError (code MISSING_SCOPES below Professional or without marketing.campaigns.read).
@@ -151,9 +151,11 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     readContactEvents: (since: string, onPage: (activities: HubspotActivity[]) => Promise<void>) =>
       readContactEvents(transport, since, onPage),
     probeEventsApi: () => probeEventsApi(transport),
-    readFormSubmissions: (since: string | null, until: string) => readFormSubmissions(transport, since, until),
+    readFormSubmissions: (since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>) =>
+      readFormSubmissions(transport, since, until, onPage),
     readCampaigns: (typeProperty: string | null) => readCampaigns(transport, typeProperty),
-    readEmailEvents: (since: string | null, until: string) => readEmailEvents(transport, since, until),
+    readEmailEvents: (since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>) =>
+      readEmailEvents(transport, since, until, onPage),
     readAssociations: (from: string, ids: readonly string[], to: string) =>
       readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>

@@ -8,7 +8,9 @@
 // - marketing email opens and clicks (GET /email/public/v1/events with startTimestamp/endTimestamp and
 //   eventType, 1,000 a page paged by `offset`,
 //   https://developers.hubspot.com/docs/api-reference/legacy/email-analytics-v1/guide).
-// Each activity is owned by the email address it names; the caller matches it to contacts.
+// Each activity is owned by the email address it names; the caller matches it to contacts. Both hand
+// their activities over a page at a time: a portal's window can hold more than memory should (ARCHITECTURE.md
+// "Memory at scale").
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
 import type { ActivityKind } from "./activities.js";
@@ -78,12 +80,13 @@ export async function probeEventsApi(transport: HubspotTransport): Promise<Behav
   }
 }
 
-/** Form submissions made after `since` (all when null) up to `until`, oldest first. */
+/** Form submissions made after `since` (all when null) up to `until`, a submissions page at a time. */
 export async function readFormSubmissions(
   transport: HubspotTransport,
   since: string | null,
   until: string,
-): Promise<EmailActivity[]> {
+  onPage: (activities: EmailActivity[]) => Promise<void>,
+): Promise<void> {
   const sinceMs = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   const untilMs = Date.parse(until);
   const forms: { id: string; name: string }[] = [];
@@ -92,11 +95,10 @@ export async function readFormSubmissions(
     const qs: Record<string, string> = { limit: String(FORMS_PAGE) };
     if (cursor) qs.after = cursor;
     const { body } = await transport.send({ method: "GET", path: "/marketing/v3/forms", qs }, formsPage);
-    forms.push(...body.results);
+    for (const form of body.results) forms.push(form);
     cursor = body.paging?.next?.after;
   } while (cursor);
 
-  const out: EmailActivity[] = [];
   for (const form of forms) {
     let page: string | undefined;
     let older = false;
@@ -107,6 +109,7 @@ export async function readFormSubmissions(
         { method: "GET", path: `/form-integrations/v1/submissions/forms/${encodeURIComponent(form.id)}`, qs },
         submissionsPage,
       );
+      const out: EmailActivity[] = [];
       for (const s of body.results) {
         if (s.submittedAt <= sinceMs) {
           older = true; // newest first: the rest were read before
@@ -125,19 +128,19 @@ export async function readFormSubmissions(
           properties,
         });
       }
+      if (out.length > 0) await onPage(out);
       page = older ? undefined : body.paging?.next?.after;
     } while (page);
   }
-  return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
 }
 
-/** Marketing email opens and clicks after `since` (all when null) up to `until`, oldest first. */
+/** Marketing email opens and clicks after `since` (all when null) up to `until`, an events page at a time. */
 export async function readEmailEvents(
   transport: HubspotTransport,
   since: string | null,
   until: string,
-): Promise<EmailActivity[]> {
-  const out: EmailActivity[] = [];
+  onPage: (activities: EmailActivity[]) => Promise<void>,
+): Promise<void> {
   for (const [eventType, kind] of [
     ["OPEN", "email_open"],
     ["CLICK", "email_click"],
@@ -153,6 +156,7 @@ export async function readEmailEvents(
       if (since) qs.startTimestamp = String(Date.parse(since) + 1);
       if (offset) qs.offset = offset;
       const { body } = await transport.send({ method: "GET", path: "/email/public/v1/events", qs }, emailEventsPage);
+      const out: EmailActivity[] = [];
       for (const e of body.events) {
         const email = e.recipient?.trim().toLowerCase();
         if (!email) continue;
@@ -162,9 +166,9 @@ export async function readEmailEvents(
         if (e.url) properties.hs_link_href = e.url;
         out.push({ email, id: `email:${e.id}`, kind, occurredAt: new Date(e.created).toISOString(), properties });
       }
+      if (out.length > 0) await onPage(out);
       hasMore = body.hasMore;
       offset = body.offset;
     } while (hasMore && offset);
   }
-  return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
 }
