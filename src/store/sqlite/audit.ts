@@ -8,6 +8,7 @@ import type { AuditEntry } from "../port.js";
 import type { StoredValue, TextPieceTable } from "./text-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
+import { exactNumber } from "./number-text.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -22,17 +23,9 @@ type PackedValue = StoredValue | number;
 /** A field as a write's packed array holds it: field, after, before, rule (the last ones left out when null or the write's). */
 type PackedField = [number, PackedValue?, PackedValue?, number?];
 
-/**
- * Texts kept as JSON numbers: integers, and decimals of at most twelve digits from 0.001 up, which
- * SQLite's text of the number (the audit_log view's CAST) and JSON's give back exactly.
- */
-const NUMBER_TEXT = /^-?(0|[1-9]\d{0,14})$|^-?(0|[1-9]\d{0,5})\.\d{0,5}[1-9]$/;
-
-/** A value in fewer bytes: "72.5" as 72.5 where its text comes back exactly. */
+/** A value in fewer bytes: "72.5" as 72.5 where its text comes back exactly (number-text.ts). */
 function packNumber(value: StoredValue): PackedValue {
-  if (typeof value !== "string" || !NUMBER_TEXT.test(value) || /^-0$|^-?0\.00/.test(value)) return value;
-  const number = Number(value);
-  return JSON.stringify(number) === value ? number : value;
+  return typeof value === "string" ? (exactNumber(value) ?? value) : value;
 }
 
 /** A write as its row holds it. */

@@ -134,7 +134,7 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
-      // A failed transaction rolled back any names, behaviour details and audit pieces it added; ids cached for them are void.
+      // A failed transaction rolled back any names, behaviour details and text pieces it added; ids cached for them are void.
       this.names.forget();
       this.tables.behaviour.forgetDetails();
       this.pieces.forget();

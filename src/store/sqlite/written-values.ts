@@ -8,6 +8,7 @@ import { loopValue } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
+import { exactNumber } from "./number-text.js";
 import type { Statements } from "./statements.js";
 
 /** Values kept per record and field: enough to see two round trips. */
@@ -159,15 +160,14 @@ type PackedValue = string | number | null | [number, string];
 const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
 
 /**
- * A kept value in fewer bytes: a number whose JSON is its text exactly ("72.5", not "072" or "5.0")
- * as that number, a fingerprint as its length and hash; anything else as it is.
+ * A kept value in fewer bytes: a number whose text comes back exactly (number-text.ts) as that number,
+ * a fingerprint as its length and hash; anything else as it is.
  */
 function packValue(value: string | null): PackedValue {
   if (value === null) return null;
   const fingerprint = FINGERPRINT.exec(value);
   if (fingerprint) return [Number(fingerprint[1]), fingerprint[2]!];
-  const number = Number(value);
-  return value !== "" && Number.isFinite(number) && JSON.stringify(number) === value ? number : value;
+  return exactNumber(value) ?? value;
 }
 
 function unpackValue(value: PackedValue): string | null {
