@@ -22,6 +22,22 @@ interface CollectionBody {
   records?: { attributes?: { type?: string } }[];
 }
 
+/** `count` HubSpot contacts named from `names` (accents and all) in `field`, with an address each; their ids. */
+function createContacts(loop: LoopHarness, count: number, field: "firstname" | "lastname", names: readonly string[]): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    loop.hubspot.data.createObject("contacts", {
+      email: `${names[i % names.length]!.replace(/[^A-Za-z]/g, "")}.${i}@exemple-ñ.fr`.toLowerCase(),
+      [field]: names[i % names.length]!,
+    }).id,
+  );
+}
+
+/** A marketing-side write a test decides: its phase is its key's first part. */
+function marketingWrite(ctx: RunContext) {
+  return (key: string, object: string, recordId: string, fields: Record<string, string>) =>
+    funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object, recordId, fields, rule: "test", personId: null });
+}
+
 /** HubSpot batch updates as sent: one entry per call, the ids and properties of its inputs. */
 function hubspotUpdates(loop: LoopHarness): { calls: { id: string; properties: Record<string, unknown> }[][]; stop: () => void } {
   const calls: { id: string; properties: Record<string, unknown> }[][] = [];
@@ -111,18 +127,12 @@ describe("the run's writes go out in full batches", () => {
   });
 
   it("carries a partly filled batch from one outbox page to the next, and sends a record's writes as one", async () => {
-    const contacts = Array.from({ length: 1300 }, (_, i) =>
-      loop.hubspot.data.createObject("contacts", {
-        email: `${FIRST[i % FIRST.length]!.replace(/[^A-Za-z]/g, "")}.${i}@exemple-ñ.fr`.toLowerCase(),
-        firstname: FIRST[i % FIRST.length]!,
-      }).id,
-    );
+    const contacts = createContacts(loop, 1300, "firstname", FIRST);
     const companies = Array.from({ length: 1000 }, (_, i) =>
       loop.hubspot.data.createObject("companies", { name: `Société ${LAST[i % LAST.length]} ${i}`, domain: `societe-${i}.fr` }).id,
     );
     const ctx = runContext(loop, "run-pages");
-    const write = (key: string, object: string, recordId: string, fields: Record<string, string>) =>
-      funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object, recordId, fields, rule: "test", personId: null });
+    const write = marketingWrite(ctx);
     // Decided interleaved, so the drain's first page (2,000) holds 1,000 of each object and the second
     // the rest: 300 contacts, then a later phase's write to 40 of those same contacts.
     const decided = [];
@@ -157,18 +167,12 @@ describe("the run's writes go out in full batches", () => {
     // 100 of the first page's contacts again. Their first entries wait for the second page (in the store:
     // a first load's million waiting entries held in memory were its largest live set), and each contact
     // still leaves in one write: 25 calls of 100.
-    const contacts = Array.from({ length: 2500 }, (_, i) =>
-      loop.hubspot.data.createObject("contacts", {
-        email: `${LAST[i % LAST.length]!.replace(/[^A-Za-z]/g, "")}.${i}@exemple-ñ.fr`.toLowerCase(),
-        lastname: LAST[i % LAST.length]!,
-      }).id,
-    );
+    const contacts = createContacts(loop, 2500, "lastname", LAST);
     const ctx = runContext(loop, "run-held");
-    const write = (key: string, recordId: string, fields: Record<string, string>) =>
-      funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object: "contacts", recordId, fields, rule: "test", personId: null });
-    const decided = contacts.map((id, i) => write(`qualification:${id}`, id, { leadloop_score: String(50 + (i % 30)) }));
+    const write = marketingWrite(ctx);
+    const decided = contacts.map((id, i) => write(`qualification:${id}`, "contacts", id, { leadloop_score: String(50 + (i % 30)) }));
     const again = contacts.filter((_, i) => i % 20 === 3);
-    for (const id of again) decided.push(write(`disposition:${id}`, id, { leadloop_status: "recycled", leadloop_score: "0" }));
+    for (const id of again) decided.push(write(`disposition:${id}`, "contacts", id, { leadloop_status: "recycled", leadloop_score: "0" }));
     await decide(ctx, { outbox: decided });
 
     const hubspot = hubspotUpdates(loop);
