@@ -56,6 +56,15 @@ export interface Removal {
   at: string;
 }
 
+export interface RemovalReadOptions {
+  /**
+   * The object's changes over the window (from `since`, with the adapter's own look-back) are known to
+   * hold nothing: a removal the system shows only on a changed record (HubSpot's merge primary) cannot be
+   * in it, so its read is skipped.
+   */
+  unchanged?: boolean;
+}
+
 /**
  * A window a run is about to read: an object's changes from a cursor instant (before the adapter's
  * look-back, as `readChanges` takes it) or its removals from `since` (as `readRemovals` takes it), up to
@@ -114,8 +123,11 @@ export interface SystemPort {
    */
   createDefaults(object: string): Promise<FieldValues>;
 
-  /** Records of `object` deleted or merged between `since` and `until`. Throws SystemError. */
-  readRemovals(object: string, since: string, until: string): Promise<Removal[]>;
+  /**
+   * Records of `object` deleted or merged between `since` and `until`. Throws SystemError. `known`
+   * says what the run already knows of the window (RemovalReadOptions).
+   */
+  readRemovals(object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]>;
 
   /**
    * Ids of the `toObject` records associated with each of these records (HubSpot's associations), for

@@ -576,6 +576,12 @@ describe("readRemovals", () => {
       "2020-01-02T00:00:00.000Z",
     );
     expect(earlier).toEqual([]);
+
+    // Told the window holds no changed contact, it still lists the archived ones but asks for no merges.
+    const before = emulator.calls.total();
+    const unchanged = await adapter.readRemovals("contacts", since, until, { unchanged: true });
+    expect(unchanged).toEqual([expect.objectContaining({ id: gone.id, kind: "deleted" })]);
+    expect(emulator.calls.total()).toBe(before + 1);
   });
 });
 

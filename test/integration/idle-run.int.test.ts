@@ -87,6 +87,15 @@ describe("a run with nothing to do", () => {
     }).length;
   }
 
+  /** HubSpot's merge reads: a search for primaries that name merged ids. */
+  function mergeReads(calls: readonly ObservedCall[], object: string): number {
+    return calls.filter((c) => {
+      if (c.path !== `/crm/v3/objects/${object}/search`) return false;
+      const filters = (c.body as { filterGroups: { filters: { propertyName: string }[] }[] }).filterGroups.flatMap((g) => g.filters);
+      return filters.some((f) => f.propertyName === "hs_merged_object_ids");
+    }).length;
+  }
+
   beforeAll(async () => {
     loop = await startLoop({ now, hubspotLookbackMs: 30_000 });
     const seed = generateSeed({ seed: 42, now: now(), contacts: 150 });
@@ -135,7 +144,11 @@ describe("a run with nothing to do", () => {
     expect(endpoints(idle.hubspot)).toEqual(["GET /crm/v3/objects/:objectType", "POST /crm/v3/objects/:objectType/search"]);
     // The contact sync takes the qualification's empty read of the same window instead of asking again.
     expect(changeReads(idle.hubspot, "contacts")).toBe(1);
-    expect(idle.hubspot.length).toBeLessThanOrEqual(8);
+    // Nor does it look for merged contacts: a merge modifies its primary, and no contact changed. The
+    // companies' removals come before their changes are read, so their merge read stays.
+    expect(mergeReads(idle.hubspot, "contacts")).toBe(0);
+    expect(mergeReads(idle.hubspot, "companies")).toBe(1);
+    expect(idle.hubspot.length).toBeLessThanOrEqual(7);
     // Salesforce is asked once, through the composite resource, for every mapped object's changes and
     // deletions; the pairs, conversions, dispositions, deals and removals take its answers. Only the SLA's
     // touches, read up to the phase's own start, are a query of their own.
@@ -186,5 +199,27 @@ describe("a run with nothing to do", () => {
     expect(next.result.summary.relinked).toBeGreaterThanOrEqual(1);
     const contactId = String(edited.HubSpot_Contact_Id__c);
     expect(loop.hubspot.data.getObject("contacts", contactId)?.properties.company).toBe("Société Générale d'Électricité");
+  });
+
+  it("follows a contact merged after an idle run to the contact that survived", async () => {
+    ahead += PAST_LOOKBACKS;
+    await run();
+    ahead += PAST_LOOKBACKS;
+    const linked = loop.hubspot.data
+      .listObjects("contacts")
+      .filter((c) => loop.salesforce.data.list("Lead").some((l) => l.HubSpot_Contact_Id__c === c.id));
+    expect(linked.length).toBeGreaterThanOrEqual(2);
+    const [survivor, merged] = [linked[0]!, linked[1]!];
+    const mergedLink = await loop.store.findLinkByMarketing("contact", merged.id);
+    expect(mergedLink).toBeDefined();
+    // A marketer merges two linked contacts; nothing else changed since the last run.
+    ahead += MINUTE;
+    loop.hubspot.data.mergeContacts(survivor.id, merged.id);
+    ahead += PAST_SEARCH_LAG;
+    const next = await run();
+    expect(mergeReads(next.hubspot, "contacts")).toBe(1);
+    expect(next.result.summary.relinked).toBeGreaterThanOrEqual(1);
+    expect(await loop.store.findLinkByMarketing("contact", merged.id)).toBeUndefined();
+    expect(await loop.store.findLinkByMarketing("contact", survivor.id)).toBeDefined();
   });
 });

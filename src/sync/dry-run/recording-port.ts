@@ -9,6 +9,7 @@ import type {
   RecordFailure,
   RecordWrite,
   Removal,
+  RemovalReadOptions,
   SystemPort,
   WriteOutcome,
 } from "../system-port.js";
@@ -135,8 +136,8 @@ export class RecordingPort implements SystemPort {
     return this.inner.createDefaults(object);
   }
 
-  readRemovals(object: string, since: string, until: string): Promise<Removal[]> {
-    return this.inner.readRemovals(object, since, until);
+  readRemovals(object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> {
+    return this.inner.readRemovals(object, since, until, known);
   }
 
   apiCalls(): number {

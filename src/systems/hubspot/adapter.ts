@@ -9,6 +9,7 @@ import type {
   ChangePage,
   RecordWrite,
   Removal,
+  RemovalReadOptions,
   SystemPort,
   WriteOutcome,
 } from "../../sync/system-port.js";
@@ -140,8 +141,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     // HubSpot's properties carry no defaults: a created record holds what was written, besides its id
     // and dates (`hs_object_id`, `createdate`), which no mapping reads.
     createDefaults: async () => ({}),
-    readRemovals: (object: string, since: string, until: string): Promise<Removal[]> =>
-      readRemovals({ transport, lookbackMs }, object, since, until),
+    readRemovals: (object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> =>
+      readRemovals({ transport, lookbackMs }, object, since, until, known),
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),

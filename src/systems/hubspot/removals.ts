@@ -1,7 +1,7 @@
 // readRemovals: archived records (objects list with `archived=true`, archivedAt in the window) as
 // `deleted`, and records merged away, named in their primary's `hs_merged_object_ids` when the primary
 // changed in the window, as `merged` (https://developers.hubspot.com/docs/api/crm/contacts, "Merge").
-import type { Removal } from "../../sync/system-port.js";
+import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import { objectPage, searchPage } from "./schemas.js";
@@ -22,9 +22,11 @@ export async function readRemovals(
   object: string,
   since: string,
   until: string,
+  known: RemovalReadOptions = {},
 ): Promise<Removal[]> {
   const removals = await archived(deps, object, since, until);
-  if (MERGEABLE.has(canonicalObject(object))) removals.push(...(await merged(deps, object, since, until)));
+  // A merge modifies its primary, so an object known unchanged over the window has no merge in it.
+  if (MERGEABLE.has(canonicalObject(object)) && !known.unchanged) removals.push(...(await merged(deps, object, since, until)));
   return removals;
 }
 
