@@ -50,3 +50,10 @@ export function normalizeDomain(value: FieldValue | undefined): string | null {
   text = text.replace(/:\d+$/, "").replace(/^www\./, "");
   return text || null;
 }
+
+/** Each record once, as last read: a change stream may give one twice (a keyset window re-reads its ties). */
+export function latestReads(records: readonly SourceRecord[]): SourceRecord[] {
+  const byId = new Map<string, SourceRecord>();
+  for (const r of records) byId.set(r.id, r);
+  return [...byId.values()];
+}

@@ -111,6 +111,12 @@ export async function readChangeGroups(
     }
   }
   await flush();
+  // A stop the last group's handler obeyed part way: its cursor stays where the handler left it, and the
+  // signpost must not pass the records it did not get to.
+  if (ctx.signal?.aborted) {
+    ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });
+    return true;
+  }
   if (keeping) keeping.complete = true;
   if (kept) await releaseKeptReads(ctx);
   if (!readAny && from !== null) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });

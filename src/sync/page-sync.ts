@@ -7,6 +7,7 @@ import type { MergeResult } from "../core/merge/types.js";
 import {
   domainSpellings,
   type FieldValue,
+  latestReads,
   normalizeDomain,
   normalizeEmail,
   type SourceRecord,
@@ -62,7 +63,7 @@ interface Pairing {
 export async function syncPage(ctx: RunContext, input: PageInput): Promise<void> {
   const { source, mappings } = input;
   const pair = mappings[0]!.pair;
-  const records = dedupe(input.records);
+  const records = latestReads(input.records);
   const commit = newCommit();
 
   const { links, snapshots } = await linksOf(ctx, source, pair, records);
@@ -214,7 +215,7 @@ export async function recordsToSync(
   input: Pick<PageInput, "source" | "mappings" | "records">,
 ): Promise<SourceRecord[]> {
   const { source, mappings } = input;
-  const records = dedupe(input.records);
+  const records = latestReads(input.records);
   if (records.length === 0) return [];
   const { links, snapshots } = await linksOf(ctx, source, mappings[0]!.pair, records);
   const linked: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
@@ -353,12 +354,6 @@ function newCommit() {
     resolvedErrors: [] as number[],
     matchMisses: [] as MatchMiss[],
   };
-}
-
-function dedupe(records: readonly SourceRecord[]): SourceRecord[] {
-  const byId = new Map<string, SourceRecord>();
-  for (const r of records) byId.set(r.id, r);
-  return [...byId.values()];
 }
 
 /** The mapping for a CRM object; for a marketing record not yet linked, the first mapping. */

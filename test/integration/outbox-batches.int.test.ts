@@ -220,6 +220,41 @@ describe("the run's writes go out in full batches", () => {
     for (const id of ids) expect(Number(loop.hubspot.data.getObject("contacts", id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
     expect(await loop.store.listOutbox()).toEqual([]);
   });
+
+  it("a stop between the qualification's steps keeps the steps scored so far; the next run scores the group again", async () => {
+    seedReps(loop);
+    const ids = seedMqls(loop, 70);
+    const funnel = funnelFor(loop, "salesforce");
+    const hubspot = hubspotUpdates(loop);
+    // The qualification decides a group of contacts in one commit with its cursor; SIGTERM after its
+    // second step of 20 contacts.
+    const stop = new AbortController();
+    let steps = 0;
+    const stopped = await loop.sync({
+      funnel,
+      signal: stop.signal,
+      onProgress: (p) => {
+        // The phase announces itself with nothing read; each step then counts its contacts.
+        if (p.phase === "qualification" && p.read > 0 && ++steps === 2) stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    expect(steps).toBe(2);
+    const held = await loop.store.listOutbox();
+    const scored = held.filter((w) => w.phase === "qualification").map((w) => w.recordId);
+    expect(scored).toHaveLength(40);
+    expect(new Set(scored).size).toBe(40);
+    expect(scored.every((id) => ids.includes(id!))).toBe(true);
+    // The cursor stayed before the group: nothing read past it is taken as done.
+    expect(await loop.store.getCursor("hubspot", "contacts#qualification")).toBeUndefined();
+
+    const next = await loop.sync({ funnel });
+    hubspot.stop();
+    expect(next.summary.status).toBe("succeeded");
+    const scoreWrites = hubspot.calls.flat().filter((i) => ids.includes(i.id) && "leadloop_score" in i.properties);
+    expect(scoreWrites.map((i) => i.id).sort()).toEqual([...ids].sort()); // each of the 70 once
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
 });
 
 function runContext(loop: LoopHarness, runId: string): RunContext {

@@ -6,7 +6,7 @@
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { hasBehaviourAfter, NURTURE_STAGES, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
-import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import { type FieldValues, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
@@ -15,7 +15,7 @@ import { type GroupReadOptions, readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { reasonsText } from "./person-history.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
-import { type Decision, decide } from "../outbox/decide.js";
+import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import {
@@ -80,19 +80,26 @@ export async function qualifyPeople(
       ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {
+      // A step reads the stages the steps before it decided from the store, so each person is scored
+      // once per group: the latest read of a contact the stream gave twice (a keyset window's ties).
+      const records = latestReads(group.records);
       // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
-      const companies = await readCompanies(ctx, setup, group.records, state.companies);
-      for (let i = 0; i < group.records.length; i += QUALIFY_STEP) {
-        const last = i + QUALIFY_STEP >= group.records.length;
-        const step = group.records.slice(i, i + QUALIFY_STEP);
-        const decision = await qualifyPage(ctx, setup, state, step, "qualified", companies);
+      const companies = await readCompanies(ctx, setup, records, state.companies);
+      // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
+      // store more than the scoring did. A stop between steps decides the steps scored so far without
+      // the cursor; the next run reads the group again and decides it again under the same keys.
+      const decided: Decision[] = [];
+      for (let i = 0; i < records.length; i += QUALIFY_STEP) {
+        const step = records.slice(i, i + QUALIFY_STEP);
+        decided.push(await qualifyPage(ctx, setup, state, step, "qualified", companies));
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
-        // The cursor moves only with the group's last step; a stop before it re-reads the group next
-        // run, and the steps decided already are decided again under the same keys.
-        await decide(ctx, last ? { ...decision, cursors: [group.cursor] } : decision);
-        if (!last && ctx.signal?.aborted) return;
+        if (i + QUALIFY_STEP < records.length && ctx.signal?.aborted) {
+          await decide(ctx, joinDecisions(decided));
+          return;
+        }
       }
+      await decide(ctx, { ...joinDecisions(decided), cursors: [group.cursor] });
     },
   );
 }

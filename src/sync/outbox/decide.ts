@@ -24,6 +24,19 @@ export async function decide(ctx: RunContext, decision: Decision): Promise<void>
   });
 }
 
+/** Several decisions as one, their lists in order (a scalar, such as a prune instant, the last given). */
+export function joinDecisions(decisions: readonly Decision[]): Decision {
+  const out: Record<string, unknown> = {};
+  for (const decision of decisions) {
+    for (const [key, value] of Object.entries(decision)) {
+      if (value === undefined) continue;
+      const held = out[key];
+      out[key] = Array.isArray(value) ? [...((held as unknown[] | undefined) ?? []), ...value] : value;
+    }
+  }
+  return out as Decision;
+}
+
 function isEmpty(decision: Decision): boolean {
   return Object.values(decision).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
 }
