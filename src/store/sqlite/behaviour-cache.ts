@@ -21,6 +21,15 @@ const PRUNED_TO_FACT = "behaviour.prunedTo";
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
 
+/** An activity row as `list` reads it: owner, packed id, time (epoch ms), detail id. */
+type ActivityRow = [number, StoredId, number, number];
+
+interface ReadDetail {
+  kind: string;
+  source: string;
+  properties: Readonly<Record<string, string>>;
+}
+
 interface Detail {
   id: number;
   kind: string;
@@ -32,6 +41,8 @@ interface Detail {
 export class BehaviourCacheTable {
   /** `kind NUL source NUL properties` → its row, for details this connection read or wrote. */
   private readonly details = new Map<string, Detail>();
+  /** Detail id → its kind, source and parsed properties, for details `list` read (`detailsById`). */
+  private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
   private readonly owners = new Map<string, number>();
   private detailsVersion: number | undefined;
@@ -59,46 +70,71 @@ export class BehaviourCacheTable {
 
   /** Activities of these owners at or after `since`, oldest first (ids of one instant in binary order). */
   list(ownerKeys: readonly string[], since: string): CachedActivity[] {
-    const found: { ms: number; activity: CachedActivity }[] = [];
     const sinceMs = epochMs(since);
-    // Activities sharing a detail share its parsed properties (read, never changed, by the scoring).
-    const parsed = new Map<number, Record<string, string>>();
     const keyOf = new Map<number, string>();
     for (const key of ownerKeys) {
       const owner = this.ownerOf(key, false);
       if (owner !== null) keyOf.set(owner, key);
     }
+    // Rows as arrays, their details apart: a scoring read returns hundreds of thousands of activities
+    // that share a few thousand details, whose texts a join would hand over again with every row.
+    const rows: ActivityRow[] = [];
     for (const chunk of inListChunks([...keyOf.keys()])) {
-      const rows = this.sql
-        .get<{ owner: number; id: StoredId; occurredMs: number; detail: number; kind: string; source: string; properties: string }>(
-          `SELECT a.owner, a.activity_id AS id, a.occurred_ms AS occurredMs, a.detail, d.kind, d.source, d.properties
-           FROM behaviour_activities a JOIN behaviour_details d ON d.id = a.detail
-           WHERE a.owner IN (${chunk.placeholders}) AND a.occurred_ms >= ?`,
+      const found = this.sql
+        .get<ActivityRow>(
+          `SELECT owner, activity_id, occurred_ms, detail FROM behaviour_activities
+           WHERE owner IN (${chunk.placeholders}) AND occurred_ms >= ?`,
         )
-        .all(...chunk.params, sinceMs);
-      for (const row of rows) {
-        let properties = parsed.get(row.detail);
-        if (!properties) {
-          properties = JSON.parse(row.properties) as Record<string, string>;
-          parsed.set(row.detail, properties);
-        }
-        found.push({
-          ms: row.occurredMs,
-          activity: {
-            ownerKey: keyOf.get(row.owner)!,
-            id: unpackId(row.id),
-            kind: row.kind,
-            occurredAt: new Date(row.occurredMs).toISOString(),
-            properties,
-            source: row.source,
-          },
-        });
-      }
+        .raw(true)
+        .all(...chunk.params, sinceMs) as unknown as ActivityRow[];
+      for (const row of found) rows.push(row);
     }
+    const details = this.detailsById(rows.map((r) => r[3]));
+    const iso = new Map<number, string>();
+    const found = rows.map(([owner, id, ms, detailId]) => {
+      const detail = details.get(detailId)!;
+      let occurredAt = iso.get(ms);
+      if (occurredAt === undefined) iso.set(ms, (occurredAt = new Date(ms).toISOString()));
+      const activity: CachedActivity = {
+        ownerKey: keyOf.get(owner)!,
+        id: unpackId(id),
+        kind: detail.kind,
+        occurredAt,
+        properties: detail.properties,
+        source: detail.source,
+      };
+      return { ms, activity };
+    });
     // Packed ids do not sort as their texts do: sorted here, by time and then the id's text in binary
     // order (a locale-aware sort of a page's thousands of activities cost more than reading them).
     found.sort((a, b) => a.ms - b.ms || byBinary(a.activity.id, b.activity.id));
     return found.map((f) => f.activity);
+  }
+
+  /**
+   * These details' kind, source and parsed properties, read once per connection: activities that share a
+   * detail share its properties object, frozen, since the scoring only reads it.
+   */
+  private detailsById(ids: readonly number[]): Map<number, ReadDetail> {
+    this.checkVersion();
+    const wanted = [...new Set(ids)];
+    let missing = wanted.filter((id) => !this.readDetails.has(id));
+    if (missing.length > 0 && this.readDetails.size + missing.length > DETAIL_CACHE_LIMIT) {
+      this.readDetails.clear();
+      missing = wanted;
+    }
+    for (const chunk of inListChunks(missing)) {
+      const rows = this.sql
+        .get<{ id: number; kind: string; source: string; properties: string }>(
+          `SELECT id, kind, source, properties FROM behaviour_details WHERE id IN (${chunk.placeholders})`,
+        )
+        .all(...chunk.params);
+      for (const row of rows) {
+        const properties = Object.freeze(JSON.parse(row.properties) as Record<string, string>);
+        this.readDetails.set(row.id, { kind: row.kind, source: row.source, properties });
+      }
+    }
+    return this.readDetails;
   }
 
   /**
@@ -124,6 +160,7 @@ export class BehaviourCacheTable {
         .get("DELETE FROM behaviour_owners WHERE NOT EXISTS (SELECT 1 FROM behaviour_activities WHERE owner = -behaviour_owners.id)")
         .run();
       this.details.clear();
+      this.readDetails.clear();
       this.owners.clear();
     } else {
       this.sql
@@ -139,6 +176,7 @@ export class BehaviourCacheTable {
    */
   forgetDetails(): void {
     this.details.clear();
+    this.readDetails.clear();
     this.owners.clear();
   }
 
@@ -168,6 +206,7 @@ export class BehaviourCacheTable {
     const version = this.dataVersion();
     if (version !== this.detailsVersion) {
       this.details.clear();
+      this.readDetails.clear();
       this.owners.clear();
       this.detailsVersion = version;
     }
