@@ -45,12 +45,8 @@ const CREATED_READ = 100;
  * new behaviour, paced to HubSpot's ten-second window), so a stop waits for a few seconds of reads.
  */
 const QUALIFY_STEP = 20;
-/**
- * Companies a run keeps once read for its later groups: about 290 bytes each as read, so a 1M-contact
- * portal's 134,215 (the bench's) take about 39 MB. At 20,000 a 1M first load read about 7,000 batches of
- * companies again (ARCHITECTURE.md "Memory at scale").
- */
-const QUALIFY_COMPANIES_KEPT = 150_000;
+/** Companies a run keeps once read for its later groups (a few megabytes at most). */
+const QUALIFY_COMPANIES_KEPT = 20_000;
 /**
  * MQLs whose record, score and activities the qualification keeps for the run's later phases (the
  * history fill reuses them; the handoff reads its candidates again). Beyond it only their ids are kept,
