@@ -31,12 +31,12 @@ export async function followRemovals(
     return;
   }
   const since = new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString();
-  // The run's opening probe may have found the window empty already (opening-probe.ts).
   // The same run may have found the object's changes empty already (the qualification reads the contacts
   // before their pair). From the cursor itself: the overlap before it is for Salesforce's getDeleted, which
   // works to the minute; a removal found through a changed record (a merge's primary) is found with the
   // change read's own look-back, and the run before read up to this cursor.
   const unchanged = knownEmpty(ctx, system, streamOf(object, "changes"), Date.parse(cursor.value), ctx.until);
+  // The run's opening probe may have found the window empty already (opening-probe.ts).
   const removals = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
     : await system.readRemovals(object, since, ctx.until, { unchanged });

@@ -58,9 +58,9 @@ export interface Removal {
 
 export interface RemovalReadOptions {
   /**
-   * The object's changes over the window (from `since`, with the adapter's own look-back) are known to
+   * The object's changes since the last removals read (with the adapter's own look-back) are known to
    * hold nothing: a removal the system shows only on a changed record (HubSpot's merge primary) cannot be
-   * in it, so its read is skipped.
+   * in the window, so its read is skipped.
    */
   unchanged?: boolean;
 }
