@@ -321,7 +321,7 @@ export class SqliteStateStore implements StateStore {
   /**
    * Gives the free pages back RELEASE_STEP_PAGES at a time, each step its own transaction followed by a
    * checkpoint: the pages a step moves down the file pass through the write-ahead log, so the log holds
-   * one step's worth and the file shrinks as it goes (in one step, a 1M first load's release put 166 MB
+   * one step's worth and the file shrinks as it goes (in one step, a 1M first load's release put about 165 MB
    * in the log while the file was at its largest).
    */
   releaseFreePages(): Promise<number> {
