@@ -159,9 +159,7 @@ export class BehaviourCacheTable {
       this.sql
         .get("DELETE FROM behaviour_owners WHERE NOT EXISTS (SELECT 1 FROM behaviour_activities WHERE owner = -behaviour_owners.id)")
         .run();
-      this.details.clear();
-      this.readDetails.clear();
-      this.owners.clear();
+      this.forgetDetails();
     } else {
       this.sql
         .get("DELETE FROM behaviour_activities WHERE owner > ? AND owner <= ? AND occurred_ms < ?")
@@ -171,8 +169,9 @@ export class BehaviourCacheTable {
   }
 
   /**
-   * Forgets the cached details: a transaction that rolled back took the details it added with it. The
-   * store calls this on every failed transaction.
+   * Forgets the cached details and owners: a transaction that rolled back took the details it added with
+   * it (the store calls this on every failed transaction), a prune dropped some, or another connection's
+   * commit may have.
    */
   forgetDetails(): void {
     this.details.clear();
@@ -205,9 +204,7 @@ export class BehaviourCacheTable {
   private checkVersion(): void {
     const version = this.dataVersion();
     if (version !== this.detailsVersion) {
-      this.details.clear();
-      this.readDetails.clear();
-      this.owners.clear();
+      this.forgetDetails();
       this.detailsVersion = version;
     }
   }
