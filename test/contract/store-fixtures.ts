@@ -41,15 +41,16 @@ export function leadLink(person: { hubspotId: string; email: string; lead: strin
   };
 }
 
+/** An audited Lead field update, at `when`: minutes after the fixtures' start, or an ISO instant. */
 export function auditEntry(
   recordId: string,
-  minutes: number,
+  when: number | string,
   field: string,
   after: string | null,
 ): AuditEntry {
   return {
     runId: RUN,
-    at: at(minutes),
+    at: typeof when === "number" ? at(when) : when,
     system: "salesforce",
     object: "Lead",
     recordId,

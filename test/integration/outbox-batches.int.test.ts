@@ -48,6 +48,20 @@ function hubspotUpdates(loop: LoopHarness): { calls: { id: string; properties: R
   return { calls, stop };
 }
 
+/** The run after a stopped one succeeds and writes each of these contacts' scores exactly once. */
+async function nextRunWritesEachScoreOnce(
+  loop: LoopHarness,
+  funnel: ReturnType<typeof funnelFor>,
+  hubspot: ReturnType<typeof hubspotUpdates>,
+  ids: readonly string[],
+): Promise<void> {
+  const next = await loop.sync({ funnel });
+  hubspot.stop();
+  expect(next.summary.status).toBe("succeeded");
+  const scoreWrites = hubspot.calls.flat().filter((i) => ids.includes(i.id) && "leadloop_score" in i.properties);
+  expect(scoreWrites.map((i) => i.id).sort()).toEqual([...ids].sort());
+}
+
 /** Salesforce sObject Collections updates (PATCH composite/sobjects) per record type. */
 function salesforceUpdates(loop: LoopHarness): { byType: Map<string, number>; stop: () => void } {
   const byType = new Map<string, number>();
@@ -212,11 +226,7 @@ describe("the run's writes go out in full batches", () => {
     const held = await loop.store.listOutbox();
     expect(held.filter((w) => w.phase === "qualification").map((w) => w.recordId).sort()).toEqual([...ids].sort());
 
-    const next = await loop.sync({ funnel });
-    hubspot.stop();
-    expect(next.summary.status).toBe("succeeded");
-    const scoreWrites = hubspot.calls.flat().filter((i) => ids.includes(i.id) && "leadloop_score" in i.properties);
-    expect(scoreWrites.map((i) => i.id).sort()).toEqual([...ids].sort()); // each contact once
+    await nextRunWritesEachScoreOnce(loop, funnel, hubspot, ids);
     for (const id of ids) expect(Number(loop.hubspot.data.getObject("contacts", id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
     expect(await loop.store.listOutbox()).toEqual([]);
   });
@@ -248,11 +258,7 @@ describe("the run's writes go out in full batches", () => {
     // The cursor stayed before the group: nothing read past it is taken as done.
     expect(await loop.store.getCursor("hubspot", "contacts#qualification")).toBeUndefined();
 
-    const next = await loop.sync({ funnel });
-    hubspot.stop();
-    expect(next.summary.status).toBe("succeeded");
-    const scoreWrites = hubspot.calls.flat().filter((i) => ids.includes(i.id) && "leadloop_score" in i.properties);
-    expect(scoreWrites.map((i) => i.id).sort()).toEqual([...ids].sort()); // each of the 70 once
+    await nextRunWritesEachScoreOnce(loop, funnel, hubspot, ids);
     expect(await loop.store.listOutbox()).toEqual([]);
   });
 });

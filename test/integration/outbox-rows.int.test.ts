@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { OutboxWrite } from "../../src/store/port.js";
+import { auditEntry } from "../contract/store-fixtures.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
@@ -270,18 +271,7 @@ describe("migration 17: compact outbox rows", () => {
     // 10,001 audited writes from January, one with a long value of its own, then one from December: the
     // prune keeps only December's, and a piece outlives its last audited write by 10,000 writes at most.
     const old = "Notes de l'équipe : rappel prévu après le salon de Göteborg ; budget validé par la DAF";
-    const audit = (i: number, at: string, after: string) => ({
-      runId: "run-1",
-      at,
-      system: "salesforce",
-      object: "Lead",
-      recordId: `00Q${String(i).padStart(15, "0")}`,
-      operation: "update",
-      field: "Description",
-      before: null,
-      after,
-      rule: "changed in marketing",
-    });
+    const audit = (i: number, at: string, after: string) => auditEntry(`00Q${String(i).padStart(15, "0")}`, at, "Description", after);
     const january = Array.from({ length: 10_001 }, (_, i) => audit(i, "2026-01-05T09:00:00.000Z", i === 0 ? old : "court"));
     await store.commitBatch({ runId: "run-1", at: "2026-01-05T09:00:00.000Z", audit: january });
     await store.commitBatch({ runId: "run-2", at: "2026-12-01T09:00:00.000Z", audit: [audit(20_000, "2026-12-01T09:00:00.000Z", "court")] });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditEntry } from "../../src/store/port.js";
+import { auditEntry } from "../contract/store-fixtures.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 const MB = 1024 * 1024;
@@ -21,18 +22,8 @@ afterEach(() => {
 /** An audited Lead description, its text long and its own (no piece shared with another). */
 function described(i: number, at: string): AuditEntry {
   const town = TOWNS[i % TOWNS.length]!;
-  return {
-    runId: "run-1",
-    at,
-    system: "salesforce",
-    object: "Lead",
-    recordId: `00Q${String(i).padStart(15, "0")}`,
-    operation: "update",
-    field: "Description",
-    before: null,
-    after: `Rencontre n°${i} au salon de ${town} : ${"budget validé, ".repeat(8)}rappel le ${i % 28 + 1} — ${i.toString(36).repeat(12)}`,
-    rule: "changed in marketing",
-  };
+  const text = `Rencontre n°${i} au salon de ${town} : ${"budget validé, ".repeat(8)}rappel le ${i % 28 + 1} — ${i.toString(36).repeat(12)}`;
+  return auditEntry(`00Q${String(i).padStart(15, "0")}`, at, "Description", text);
 }
 
 describe("releasing the pages a prune freed", () => {
