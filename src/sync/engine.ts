@@ -21,7 +21,7 @@ import { followConversions, followDeals } from "./funnel/lineage-phase.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
-import { releaseMatchIndexes } from "./match-index.js";
+import { openMatchIndexes, releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { probeOpeningWindows } from "./opening-probe.js";
@@ -144,10 +144,14 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
       if (group.length > 0 && (await syncPair(ctx, group, funnel && { setup: funnel, state }))) break;
+      // A first load's match index serves the marketing side's unlinked records, which the pair's sync
+      // has matched by now; the company pair's stays open for the companies the contact pair brings in.
+      if (!(funnel && pair === "company")) await releaseMatchIndexes(ctx, group);
       if (pair === "contact" && funnel) {
         // The people the contact pair just linked bring their companies (the company pair ran before).
         const companies = options.mappings.filter((m) => m.pair === "company");
         if (companies.length > 0) await syncNewlyIncluded(ctx, companies, { setup: funnel, state });
+        await releaseMatchIndexes(ctx, companies);
         await qualifyCreatedPeople(ctx, funnel, state);
         startPhase(ctx, "handoff");
         await handOff(ctx, funnel, state);
@@ -156,6 +160,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       }
     }
     await releaseKeptReads(ctx);
+    // A stopped run's indexes too (the next run's first match would empty them).
+    await releaseMatchIndexes(ctx, options.mappings);
     if (funnel && !stopping()) {
       startPhase(ctx, "dispositions");
       await readDispositions(ctx, funnel, options.mappings);
@@ -218,11 +224,12 @@ async function syncPair(
   // changes are read, so the survivor is not taken for a new, unlinked record.
   await followRemovals(ctx, "marketing", marketingObject, group[0]!);
   for (const mapping of group) await followRemovals(ctx, "crm", mapping.crmObject, mapping);
+  // Before the read saves the marketing object's cursor: the records the pair brings in after it are
+  // still a first load's, matched from the same index.
+  await openMatchIndexes(ctx, group);
   const marketingRead = marketingFields(group);
   const stopped = await readSide(ctx, "marketing", marketingObject, marketingRead, group);
   if (!stopped && funnel) await syncNewlyIncluded(ctx, group, funnel);
-  // A first load's match index serves the marketing side's unlinked records only.
-  await releaseMatchIndexes(ctx, group);
   if (stopped) return true;
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));

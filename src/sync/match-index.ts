@@ -7,6 +7,7 @@
 // matching").
 import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
+import { crmFields } from "./field-lists.js";
 import type { RunContext } from "./run-context.js";
 
 /**
@@ -26,12 +27,23 @@ export const MATCH_INDEX_FRESH_MS = 30_000;
 interface IndexState {
   mapping: ObjectMapping;
   fields: readonly string[];
-  /** Every record modified up to here is in the index. */
-  readUntil: string;
+  /** Every record modified up to here is in the index; null until the first page that matches reads it. */
+  readUntil: string | null;
 }
 
 /** Per run and CRM object: the index in use, or null when this run matches with per-page queries. */
 const runs = new WeakMap<RunContext, Map<string, IndexState | null>>();
+
+/**
+ * Decides for each mapping, before the pair's marketing side is read, whether this run matches it from an
+ * index: a first load of the marketing object (no cursor yet) against a CRM read many records a call. It
+ * is decided here, not at the first page that matches, because the read saves the object's cursor as it
+ * goes: the records the pair brings in after its read (inclusion.ts, the companies of the run's new MQLs)
+ * are still the first load's, and would otherwise make an `IN` query per page.
+ */
+export async function openMatchIndexes(ctx: RunContext, mappings: readonly ObjectMapping[]): Promise<void> {
+  for (const mapping of mappings) await openIndex(ctx, mapping, crmFields(mapping));
+}
 
 /**
  * The CRM records of `mapping` whose normalised key is one of `keys`, from the match index; null when this
@@ -45,25 +57,35 @@ export async function indexedCandidates(
   fields: readonly string[],
   normalize: (record: SourceRecord) => string | null,
 ): Promise<SourceRecord[] | null> {
-  let states = runs.get(ctx);
-  if (!states) runs.set(ctx, (states = new Map()));
-  let state = states.get(mapping.crmObject);
-  if (state === undefined) {
-    const firstLoad =
-      WHOLE_READ_CRMS.has(ctx.crm.system) &&
-      ctx.crm.system !== ctx.marketing.system &&
-      !(await ctx.store.getCursor(ctx.marketing.system, mapping.marketingObject));
-    state = firstLoad ? { mapping, fields, readUntil: "" } : null;
-    // A run that stopped or crashed midway left its index behind: emptied either way.
-    await ctx.store.clearMatchIndex(mapping.crmObject);
-    if (state) await readIntoIndex(ctx, state, normalize, true);
-    states.set(mapping.crmObject, state);
-  }
+  const opened = runs.get(ctx)?.get(mapping.crmObject);
+  const state = opened === undefined ? await openIndex(ctx, mapping, fields) : opened;
   if (!state) return null;
-  if (ctx.now().getTime() - Date.parse(state.readUntil) > MATCH_INDEX_FRESH_MS) {
+  if (state.readUntil === null) await readIntoIndex(ctx, state, normalize, true);
+  else if (ctx.now().getTime() - Date.parse(state.readUntil) > MATCH_INDEX_FRESH_MS) {
     await readIntoIndex(ctx, state, normalize, false);
   }
   return (await ctx.store.findInMatchIndex(mapping.crmObject, keys)) as SourceRecord[];
+}
+
+/** The mapping's index state for this run, decided once: unread on a first load, else null. */
+async function openIndex(
+  ctx: RunContext,
+  mapping: ObjectMapping,
+  fields: readonly string[],
+): Promise<IndexState | null> {
+  let states = runs.get(ctx);
+  if (!states) runs.set(ctx, (states = new Map()));
+  const held = states.get(mapping.crmObject);
+  if (held !== undefined) return held;
+  const firstLoad =
+    WHOLE_READ_CRMS.has(ctx.crm.system) &&
+    ctx.crm.system !== ctx.marketing.system &&
+    !(await ctx.store.getCursor(ctx.marketing.system, mapping.marketingObject));
+  // A run that stopped or crashed midway left its index behind: emptied either way.
+  await ctx.store.clearMatchIndex(mapping.crmObject);
+  const state = firstLoad ? { mapping, fields, readUntil: null } : null;
+  states.set(mapping.crmObject, state);
+  return state;
 }
 
 /** Empties the match indexes this run read (its matching of the marketing object is done). */
@@ -85,7 +107,7 @@ async function readIntoIndex(
   whole: boolean,
 ): Promise<void> {
   const until = ctx.now().toISOString();
-  const from = whole ? null : { modifiedAt: state.readUntil, lastId: null };
+  const from = whole || state.readUntil === null ? null : { modifiedAt: state.readUntil, lastId: null };
   let read = 0;
   for await (const page of ctx.crm.readChanges(state.mapping.crmObject, state.fields, from, until)) {
     read += page.records.length;

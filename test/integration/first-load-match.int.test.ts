@@ -1,10 +1,12 @@
 // First-load matching reads each side once: the Salesforce Contacts and Leads are read into the store's
 // match index (one paged query each) instead of `IN` queries per page of HubSpot contacts; the people the
 // org already has are linked, not created again, and a Lead a rep creates while the first load runs is
-// still found before a page would create its person.
+// still found before a page would create its person. The companies the contact pair brings in after its
+// read (the funnel's inclusion rule) are still the first load's: they match from the Account index too.
 import { jest } from "@jest/globals";
 import { classOf } from "../../src/bench/call-tally.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { funnelFor, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 // A first load of 2,050 contacts into an emulated org: minutes on a loaded machine.
@@ -120,5 +122,61 @@ describe("a first load's match reads the Salesforce side once", () => {
     const leads = salesforcePeople().filter((p) => p.email === late);
     expect(leads.map((p) => p.id)).toEqual([repLead]);
     expect(seen.filter((c) => classOf(c) === "match")).toEqual([]);
+  });
+});
+
+describe("a first load's companies brought in by the contact pair", () => {
+  let loop: LoopHarness;
+  const seen: ObservedCall[] = [];
+  beforeEach(async () => {
+    loop = await startLoop();
+    seedReps(loop);
+    seen.length = 0;
+    loop.salesforce.calls.observe((call) => seen.push(call));
+  });
+  afterEach(async () => loop.close());
+
+  it("match from one read of the Accounts, and the Accounts the org has are linked, not created again", async () => {
+    const hs = loop.hubspot.data;
+    const companyIds: string[] = [];
+    const existing = new Map<string, string>();
+    for (let i = 0; i < 120; i++) {
+      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+      const plain = first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase();
+      const domain = `coop-${i}.fr`;
+      const company = hs.createObject("companies", { name: `Coopérative d'Île-de-France n°${i}`, domain });
+      companyIds.push(company.id);
+      // Every fifth company is an Account already, its website written as people write it.
+      if (i % 5 === 0) {
+        const website = [`https://www.${domain}/`, `HTTP://${domain.toUpperCase()}`, `www.${domain}`][i % 3]!;
+        existing.set(company.id, loop.salesforce.data.insert("Account", { Name: `Coopérative n°${i}`, Website: website }));
+      }
+      // Not a prospect the qualification takes: the contact is linked because the org has the person as
+      // a Lead, which brings the company in after the contact pair's read.
+      const person = hs.createObject("contacts", {
+        email: `${plain}.n${i}@${domain}`,
+        firstname: first,
+        lastname: `Núñez-O'Brien ${i}`,
+        jobtitle: "",
+      });
+      hs.associate("contacts", person.id, "companies", company.id);
+      loop.salesforce.data.insert("Lead", {
+        FirstName: first,
+        LastName: `Núñez-O'Brien ${i}`,
+        Company: `Coopérative n°${i}`,
+        Email: `${plain}.N${i}@${domain.toUpperCase()}`,
+        Status: "Working - Contacted",
+      });
+    }
+
+    const run = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    expect(run.summary.status).toBe("succeeded");
+
+    const accountMatches = seen.filter((c) => classOf(c) === "match" && /FROM Account\b/i.test(c.query.get("q") ?? ""));
+    expect(accountMatches.map((c) => c.query.get("q"))).toEqual([]);
+    const links = await loop.store.findLinksByMarketingIds("company", companyIds);
+    expect(links.size).toBe(120);
+    for (const [companyId, accountId] of existing) expect(links.get(companyId)?.crmId).toBe(accountId);
+    expect(loop.salesforce.data.list("Account")).toHaveLength(120);
   });
 });
