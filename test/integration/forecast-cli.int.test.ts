@@ -15,7 +15,7 @@ interface LoadJson {
   salesforceDays: number;
 }
 interface ForecastJson {
-  counts: { contacts: number; changesPerDay: number; runsPerDay: number };
+  counts: { contacts: number; changesPerDay: number; runsPerDay: number; archived: number };
   limits: { hubspot: { burstPer10Seconds: number; dailyCalls: number }; salesforce: { dailyCalls: number; share: number } };
   firstLoad: LoadJson;
   typicalDay: LoadJson;
@@ -35,7 +35,7 @@ describe("leadloop forecast", () => {
   it("scales a first load with the portal and bounds its time by HubSpot's limits", async () => {
     const small = await forecastJson(["--contacts", "100000"]);
     const large = await forecastJson(["--contacts", "1,000,000"]);
-    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288 });
+    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288, archived: 0 });
     for (const f of [small, large]) {
       expect(f.firstLoad.calls.hubspot.total).toBeGreaterThan(0);
       expect(f.firstLoad.calls.salesforce.total).toBeGreaterThan(0);
@@ -50,6 +50,25 @@ describe("leadloop forecast", () => {
     expect(ratio).toBeGreaterThan(9.5);
     expect(ratio).toBeLessThan(10.5);
     expect(large.firstLoad.hubspotSeconds).toBeGreaterThan(small.firstLoad.hubspotSeconds);
+  });
+
+  it("prices the recycle bin every run lists, page by page", async () => {
+    const empty = await forecastJson(["--contacts", "1000000"]);
+    const binned = await forecastJson(["--contacts", "1000000", "--archived", "30,000"]);
+    expect(binned.counts).toEqual({ contacts: 1_000_000, changesPerDay: 100_000, runsPerDay: 288, archived: 30_000 });
+    // 300 pages of 100 a run beyond the idle run's own (one page per object): HubSpot reads only (the
+    // printed calls are rounded up from fractional rates, hence the one call either way).
+    const dayMore = binned.typicalDay.calls.hubspot.reads - empty.typicalDay.calls.hubspot.reads;
+    expect(Math.abs(dayMore - 300 * 288)).toBeLessThanOrEqual(1);
+    const loadMore = binned.firstLoad.calls.hubspot.reads - empty.firstLoad.calls.hubspot.reads;
+    expect(Math.abs(loadMore - 300)).toBeLessThanOrEqual(1);
+    expect(binned.typicalDay.calls.salesforce).toEqual(empty.typicalDay.calls.salesforce);
+    expect(binned.typicalDay.dailyShare.hubspot).toBeGreaterThan(empty.typicalDay.dailyShare.hubspot + 0.13);
+    const text = await runCli(["forecast", "--contacts", "1000000", "--archived", "30000"], NO_CONFIG);
+    expect(text.stdout).toContain("288 runs, each listing 30,000 records in HubSpot's recycle bin");
+    const bad = await runCli(["forecast", "--contacts", "1000000", "--archived", "many"], NO_CONFIG);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--archived");
   });
 
   it("takes the tier's limits and the flags over them", async () => {

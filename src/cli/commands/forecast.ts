@@ -33,6 +33,7 @@ interface ForecastOptions {
   contacts?: number;
   changesPerDay?: number;
   runsPerDay?: number;
+  archived?: number;
   hubspotTier: keyof typeof HUBSPOT_TIERS;
   hubspotBurst?: number;
   hubspotDaily?: number;
@@ -64,6 +65,12 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--contacts <n>", "marketing contacts in the portal", whole)
     .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", whole)
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", whole)
+    .option(
+      "--archived <n>",
+      "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists them (--live does not count them)",
+      whole,
+      0,
+    )
     .addOption(
       new Option("--hubspot-tier <tier>", "the portal's tier, for its private-app limits")
         .choices(Object.keys(HUBSPOT_TIERS))
@@ -83,6 +90,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
         "configuration, scaled to your counts and set against the vendors' limits.\n\nExamples:\n" +
         "  leadloop forecast --contacts 250000\n" +
         "  leadloop forecast --contacts 1000000 --changes-per-day 20000 --hubspot-tier enterprise --salesforce-daily 500000\n" +
+        "  leadloop forecast --contacts 1000000 --archived 30000\n" +
         "  leadloop forecast --live --json",
     )
     .action(async function (this: Command, opts: ForecastOptions) {
@@ -114,6 +122,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
           contacts,
           changesPerDay: opts.changesPerDay ?? Math.round(contacts * DEFAULT_CHANGE_SHARE),
           runsPerDay: opts.runsPerDay ?? configured?.runsPerDay ?? 288,
+          archived: opts.archived ?? 0,
         },
         limits,
       );
@@ -193,7 +202,8 @@ export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: num
       `${n(f.limits.hubspot.dailyCalls)} a day; Salesforce ${n(f.limits.salesforce.dailyCalls)} per 24 h, leadloop's share ${f.limits.salesforce.share}`,
     ...loadLines("first load", f.firstLoad),
     ...loadLines(
-      `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ${f.counts.runsPerDay} runs)`,
+      `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ${f.counts.runsPerDay} runs` +
+        `${f.counts.archived ? `, each listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
       f.typicalDay,
     ),
     `model: calls per contact measured by the bench (${f.measuredAt})`,

@@ -57,6 +57,12 @@ export interface PortalCounts {
   changesPerDay: number;
   /** Scheduled runs a day (`schedule.every` 5m: 288). */
   runsPerDay: number;
+  /**
+   * HubSpot records in the recycle bin (contacts, companies and deals deleted in the last 90 days). Every
+   * run lists them to follow deletions: the search API cannot filter on archived records, so the list
+   * (`archived=true`, 100 a page) is read whole each time. The bench's idle run lists near-empty bins.
+   */
+  archived?: number;
 }
 
 export interface LoadForecast {
@@ -81,11 +87,15 @@ export function zeroCalls(): ClassCalls {
   return { writes: 0, reads: 0, behaviour: 0, match: 0, search: 0 };
 }
 
+/** HubSpot's objects list answers 100 records a page (GET /crm/v3/objects/{type}, `limit`). */
+const ARCHIVED_LIST_PAGE = 100;
+
 /** The calls, the time under the limits and the budget shares for a first load and a typical day. */
 export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorLimits = DEFAULT_LIMITS): Forecast {
-  const firstLoad = bySystem((s) => add(scale(rates.firstLoadPerContact[s], counts.contacts), rates.idleRun[s]));
+  const run = runCalls(rates, counts.archived ?? 0);
+  const firstLoad = bySystem((s) => add(scale(rates.firstLoadPerContact[s], counts.contacts), run[s]));
   const typicalDay = bySystem((s) =>
-    add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(rates.idleRun[s], counts.runsPerDay)),
+    add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(run[s], counts.runsPerDay)),
   );
   return {
     counts,
@@ -93,6 +103,18 @@ export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorL
     firstLoad: loadForecast(firstLoad, limits),
     typicalDay: loadForecast(typicalDay, limits),
     measuredAt: rates.measuredAt,
+  };
+}
+
+/**
+ * What every run costs at least: the idle run's calls, and the pages of HubSpot's recycle bin beyond the
+ * one per object the idle run already read.
+ */
+function runCalls(rates: CallRates, archived: number): Record<ForecastSystem, ClassCalls> {
+  const binPages = Math.floor(archived / ARCHIVED_LIST_PAGE);
+  return {
+    hubspot: { ...rates.idleRun.hubspot, reads: rates.idleRun.hubspot.reads + binPages },
+    salesforce: rates.idleRun.salesforce,
   };
 }
 
