@@ -6,7 +6,7 @@
 import { jest } from "@jest/globals";
 import { classOf } from "../../src/bench/call-tally.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
-import { funnelFor, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, seedPeopleBringingCompanies, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 // A first load of 2,050 contacts into an emulated org: minutes on a loaded machine.
@@ -137,37 +137,13 @@ describe("a first load's companies brought in by the contact pair", () => {
   afterEach(async () => loop.close());
 
   it("match from one read of the Accounts, and the Accounts the org has are linked, not created again", async () => {
-    const hs = loop.hubspot.data;
-    const companyIds: string[] = [];
+    // Every fifth company is an Account already, its website written as people write it.
     const existing = new Map<string, string>();
-    for (let i = 0; i < 120; i++) {
-      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
-      const plain = first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase();
-      const domain = `coop-${i}.fr`;
-      const company = hs.createObject("companies", { name: `Coopérative d'Île-de-France n°${i}`, domain });
-      companyIds.push(company.id);
-      // Every fifth company is an Account already, its website written as people write it.
-      if (i % 5 === 0) {
-        const website = [`https://www.${domain}/`, `HTTP://${domain.toUpperCase()}`, `www.${domain}`][i % 3]!;
-        existing.set(company.id, loop.salesforce.data.insert("Account", { Name: `Coopérative n°${i}`, Website: website }));
-      }
-      // Not a prospect the qualification takes: the contact is linked because the org has the person as
-      // a Lead, which brings the company in after the contact pair's read.
-      const person = hs.createObject("contacts", {
-        email: `${plain}.n${i}@${domain}`,
-        firstname: first,
-        lastname: `Núñez-O'Brien ${i}`,
-        jobtitle: "",
-      });
-      hs.associate("contacts", person.id, "companies", company.id);
-      loop.salesforce.data.insert("Lead", {
-        FirstName: first,
-        LastName: `Núñez-O'Brien ${i}`,
-        Company: `Coopérative n°${i}`,
-        Email: `${plain}.N${i}@${domain.toUpperCase()}`,
-        Status: "Working - Contacted",
-      });
-    }
+    const companyIds = seedPeopleBringingCompanies(loop, 120, (i, companyId, domain) => {
+      if (i % 5 !== 0) return;
+      const website = [`https://www.${domain}/`, `HTTP://${domain.toUpperCase()}`, `www.${domain}`][i % 3]!;
+      existing.set(companyId, loop.salesforce.data.insert("Account", { Name: `Coopérative n°${i}`, Website: website }));
+    });
 
     const run = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
     expect(run.summary.status).toBe("succeeded");

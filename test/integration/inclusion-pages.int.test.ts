@@ -6,7 +6,7 @@
 import { jest } from "@jest/globals";
 import type { Logger, LogFields } from "../../src/log/logger.js";
 import { GROUP_RECORDS } from "../../src/sync/change-groups.js";
-import { funnelFor, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, seedPeopleBringingCompanies, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 // Thousands of records through both emulators in one first load: minutes on a loaded machine.
@@ -14,7 +14,6 @@ jest.setTimeout(600_000);
 
 /** More people than one page of companies, each at a company of their own. */
 const PEOPLE = GROUP_RECORDS + 150;
-const FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "Renée", "Søren", "Ana", "Jürgen"];
 
 let loop: LoopHarness;
 beforeEach(async () => {
@@ -33,31 +32,8 @@ function keptEvents(): { log: Logger; events: { event: string; fields: LogFields
 
 describe("companies the contact pair brings in", () => {
   it("go to the company pair's sync a page at a time, and each becomes one Account", async () => {
-    const hs = loop.hubspot.data;
-    const companyIds: string[] = [];
-    for (let i = 0; i < PEOPLE; i++) {
-      const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
-      const plain = first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase();
-      const domain = `coop-${i}.fr`;
-      const company = hs.createObject("companies", { name: `Coopérative d'Île-de-France n°${i}`, domain });
-      companyIds.push(company.id);
-      // Not a prospect the qualification takes (no title, no behaviour): the contact is linked only
-      // because the org already has the person as a Lead (another case), which brings the company in.
-      const person = hs.createObject("contacts", {
-        email: `${plain}.n${i}@${domain}`,
-        firstname: i % 7 === 0 ? first.toUpperCase() : first,
-        lastname: `Núñez-O'Brien ${i}`,
-        jobtitle: "",
-      });
-      hs.associate("contacts", person.id, "companies", company.id);
-      loop.salesforce.data.insert("Lead", {
-        FirstName: first,
-        LastName: `Núñez-O'Brien ${i}`,
-        Company: `Coopérative n°${i}`,
-        Email: `${plain}.N${i}@${domain.toUpperCase()}`,
-        Status: "Working - Contacted",
-      });
-    }
+    // Each person the org has as a Lead: the contact pair links them, which brings their company in.
+    const companyIds = seedPeopleBringingCompanies(loop, PEOPLE);
     const { log, events } = keptEvents();
 
     const run = await loop.sync({ funnel: funnelFor(loop, "salesforce"), log });

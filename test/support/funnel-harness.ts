@@ -79,3 +79,43 @@ export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: st
     properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
   });
 }
+
+const PEOPLE_FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "Renée", "Søren", "Ana", "Jürgen"];
+
+/**
+ * `count` HubSpot companies (`coop-<i>.fr`), each with one person the org already has as a Lead: not a
+ * prospect the qualification takes (no title, no behaviour), so the contact pair links the person, which
+ * brings the company in (inclusion.ts). `withCompany` runs after each company is made (to give the org an
+ * Account for it, say). Returns the companies' ids in order.
+ */
+export function seedPeopleBringingCompanies(
+  loop: Pick<LoopHarness, "hubspot" | "salesforce">,
+  count: number,
+  withCompany?: (i: number, companyId: string, domain: string) => void,
+): string[] {
+  const hs = loop.hubspot.data;
+  const companyIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = PEOPLE_FIRST_NAMES[i % PEOPLE_FIRST_NAMES.length]!;
+    const plain = first.normalize("NFD").replace(/[^\x20-\x7e]/g, "").toLowerCase();
+    const domain = `coop-${i}.fr`;
+    const company = hs.createObject("companies", { name: `Coopérative d'Île-de-France n°${i}`, domain });
+    companyIds.push(company.id);
+    withCompany?.(i, company.id, domain);
+    const person = hs.createObject("contacts", {
+      email: `${plain}.n${i}@${domain}`,
+      firstname: i % 7 === 0 ? first.toUpperCase() : first,
+      lastname: `Núñez-O'Brien ${i}`,
+      jobtitle: "",
+    });
+    hs.associate("contacts", person.id, "companies", company.id);
+    loop.salesforce.data.insert("Lead", {
+      FirstName: first,
+      LastName: `Núñez-O'Brien ${i}`,
+      Company: `Coopérative n°${i}`,
+      Email: `${plain}.N${i}@${domain.toUpperCase()}`,
+      Status: "Working - Contacted",
+    });
+  }
+  return companyIds;
+}
