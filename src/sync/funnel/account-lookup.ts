@@ -21,31 +21,40 @@ export interface AccountPerson {
 export async function personAccounts(
   deps: { marketing: SystemPort; crm: SystemPort; store: StateStore; setup: FunnelSetup },
   people: readonly AccountPerson[],
+  /**
+   * Companies already read this run, by id, with their `domain` (the qualification's, which the handoff's
+   * scoring has just filled for these people): only the others are read.
+   */
+  known: ReadonlyMap<string, FieldValues> = new Map(),
 ): Promise<Map<string, PersonAccount>> {
   if (people.length === 0) return new Map();
   const companyIds = [
     ...new Set(people.map((p) => p.fields.associatedcompanyid).filter((id): id is string => Boolean(id))),
   ];
-  const companies = new Map(
-    companyIds.length === 0
-      ? []
-      : (await deps.marketing.readByIds("companies", companyIds, ["domain"])).map((c) => [c.id, c] as const),
-  );
+  const domains = new Map<string, string | null>();
+  const unread: string[] = [];
+  for (const id of companyIds) {
+    const held = known.get(id);
+    if (held) domains.set(id, held.domain ?? null);
+    else unread.push(id);
+  }
+  if (unread.length > 0)
+    for (const c of await deps.marketing.readByIds("companies", unread, ["domain"])) domains.set(c.id, c.fields.domain ?? null);
   const links =
     deps.setup.crmIsMarketing || companyIds.length === 0
       ? new Map<string, Link>()
       : await deps.store.findLinksByMarketingIds(COMPANY_PAIR, companyIds);
   const queries: AccountQuery[] = people.map((p) => {
     const companyId = p.fields.associatedcompanyid ?? null;
-    const company = companyId ? companies.get(companyId) : undefined;
+    const found = companyId !== null && domains.has(companyId);
     const email = normalizeEmail(p.fields.email ?? null);
     return {
       personId: p.personId,
       crmType: p.crmType,
       crmId: p.crmId,
-      companyId: company ? companyId : null,
+      companyId: found ? companyId : null,
       linkedAccountId: companyId ? (links.get(companyId)?.crmId ?? null) : null,
-      companyDomain: normalizeDomain(company?.fields.domain ?? null),
+      companyDomain: normalizeDomain(found ? (domains.get(companyId) ?? null) : null),
       emailDomain: email ? normalizeDomain(email.slice(email.lastIndexOf("@") + 1)) : null,
     };
   });

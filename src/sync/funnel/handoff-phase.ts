@@ -84,6 +84,8 @@ async function handOffPage(
       const fields = people.get(c.personId);
       return fields ? [{ personId: c.personId, crmType: c.crmType, crmId: c.crmId, fields }] : [];
     }),
+    // Scoring the page just read its people's companies, domains included: no second read of them.
+    state.companies,
   );
 
   const handedOff: string[] = [];
