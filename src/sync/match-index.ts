@@ -57,17 +57,15 @@ export async function indexedCandidates(
   fields: readonly string[],
   normalize: (record: SourceRecord) => string | null,
 ): Promise<SourceRecord[] | null> {
-  const opened = runs.get(ctx)?.get(mapping.crmObject);
-  const state = opened === undefined ? await openIndex(ctx, mapping, fields) : opened;
+  const state = await openIndex(ctx, mapping, fields);
   if (!state) return null;
-  if (state.readUntil === null) await readIntoIndex(ctx, state, normalize, true);
-  else if (ctx.now().getTime() - Date.parse(state.readUntil) > MATCH_INDEX_FRESH_MS) {
-    await readIntoIndex(ctx, state, normalize, false);
+  if (state.readUntil === null || ctx.now().getTime() - Date.parse(state.readUntil) > MATCH_INDEX_FRESH_MS) {
+    await readIntoIndex(ctx, state, normalize);
   }
   return (await ctx.store.findInMatchIndex(mapping.crmObject, keys)) as SourceRecord[];
 }
 
-/** The mapping's index state for this run, decided once: unread on a first load, else null. */
+/** The mapping's index state for this run, decided at its first call: unread on a first load, else null. */
 async function openIndex(
   ctx: RunContext,
   mapping: ObjectMapping,
@@ -99,15 +97,15 @@ export async function releaseMatchIndexes(ctx: RunContext, mappings: readonly Ob
   }
 }
 
-/** Reads the object's records (all of them, or those changed since the last read) into the index. */
+/** Reads the object's records (all of them the first time, then those changed since) into the index. */
 async function readIntoIndex(
   ctx: RunContext,
   state: IndexState,
   normalize: (record: SourceRecord) => string | null,
-  whole: boolean,
 ): Promise<void> {
   const until = ctx.now().toISOString();
-  const from = whole || state.readUntil === null ? null : { modifiedAt: state.readUntil, lastId: null };
+  const whole = state.readUntil === null;
+  const from = state.readUntil === null ? null : { modifiedAt: state.readUntil, lastId: null };
   let read = 0;
   for await (const page of ctx.crm.readChanges(state.mapping.crmObject, state.fields, from, until)) {
     read += page.records.length;

@@ -80,14 +80,14 @@ export class BehaviourCacheTable {
     // that share a few thousand details, whose texts a join would hand over again with every row.
     const rows: ActivityRow[] = [];
     for (const chunk of inListChunks([...keyOf.keys()])) {
-      const found = this.sql
+      const chunkRows = this.sql
         .get<ActivityRow>(
           `SELECT owner, activity_id, occurred_ms, detail FROM behaviour_activities
            WHERE owner IN (${chunk.placeholders}) AND occurred_ms >= ?`,
         )
         .raw(true)
         .all(...chunk.params, sinceMs) as unknown as ActivityRow[];
-      for (const row of found) rows.push(row);
+      for (const row of chunkRows) rows.push(row);
     }
     const details = this.detailsById(rows.map((r) => r[3]));
     const iso = new Map<number, string>();
