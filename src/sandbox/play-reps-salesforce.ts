@@ -58,6 +58,8 @@ export function playSalesforceReps(
       if (l.Status === SALESFORCE_STATUS_OF[v]) verdicts[v]++;
   }
   const lastRepTask = lastRepTaskByWho(sf);
+  // Taken before this round's conversions: a rep closes only deals opened in an earlier round.
+  const opportunities = opportunitiesOf(sf, handedOff);
 
   for (const lead of handedOff) {
     if (lead.IsConverted === true) continue;
@@ -107,22 +109,26 @@ export function playSalesforceReps(
     data.update("Lead", id, { Status: SALESFORCE_STATUS_OF[verdict] }, now);
   }
 
-  closeOpportunities(rng, sf, handedOff, now, played);
+  closeOpportunities(rng, sf, opportunities, now, played);
 }
 
-/** Opportunities from handed-off Leads, opened in an earlier round, are won (with their Amount) or lost. */
-function closeOpportunities(
-  rng: Random,
-  sf: SalesforceEmulator,
-  handedOff: readonly SObject[],
-  now: Date,
-  played: PeopleRound,
-): void {
+/** The Opportunities handed-off Leads were converted with. */
+function opportunitiesOf(sf: SalesforceEmulator, handedOff: readonly SObject[]): SObject[] {
   const ids = new Set(handedOff.map((l) => l.ConvertedOpportunityId).filter(Boolean).map(String));
-  const opportunities = sf.data
+  return sf.data
     .list("Opportunity")
     .filter((o) => ids.has(String(o.Id)))
     .sort(byId);
+}
+
+/** Of these Opportunities (all opened in an earlier round), the open ones are won (with their Amount) or lost. */
+function closeOpportunities(
+  rng: Random,
+  sf: SalesforceEmulator,
+  opportunities: readonly SObject[],
+  now: Date,
+  played: PeopleRound,
+): void {
   const outcomes: Record<DealOutcome, number> = { won: 0, lost: 0 };
   for (const o of opportunities) {
     if (o.StageName === "Closed Won") outcomes.won++;
@@ -130,9 +136,7 @@ function closeOpportunities(
   }
   const today = now.toISOString().slice(0, 10);
   for (const o of opportunities) {
-    const open = o.StageName !== "Closed Won" && o.StageName !== "Closed Lost";
-    // Salesforce keeps dateTimes to the second: one opened this round is stamped at most this second.
-    if (!open || Date.parse(String(o.CreatedDate)) >= Math.floor(now.getTime() / 1000) * 1000) continue;
+    if (o.StageName === "Closed Won" || o.StageName === "Closed Lost") continue;
     const outcome = nextDealOutcome(outcomes, rng);
     sf.data.update(
       "Opportunity",
