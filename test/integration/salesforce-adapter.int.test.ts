@@ -437,7 +437,9 @@ describe("sessions", () => {
     expect(err.errorClass).toBe("auth");
     expect(err.code).toBe("INVALID_SESSION_ID");
     expect(err.message).toMatch(/fixed salesforce\.accessToken cannot be refreshed/);
-    expect(endpointCalls("/describe")).toBe(1);
+    // The objects a sync describes are asked together: one call, refused, not sent again one by one.
+    expect(endpointCalls("/composite")).toBe(1);
+    expect(endpointCalls("/describe")).toBe(0);
   });
 });
 
@@ -552,7 +554,34 @@ describe("describe", () => {
     expect(byName.get("Leadloop_Score__c")).toMatchObject({ type: "number" });
     expect(byName.get("Leadloop_MQL_Date__c")).toMatchObject({ type: "datetime" });
     await sf.describe("Lead");
+    expect(endpointCalls("/composite")).toBe(1);
+  });
+
+  it("describes the objects a sync uses in one call, and any other object on its own", async () => {
+    const sf = await adapter();
+    emu.calls.reset();
+    const described = await Promise.all(["Contact", "account", "Lead", "Opportunity", "Task"].map((o) => sf.describe(o)));
+    expect(described.map((d) => d.object)).toEqual(["Contact", "Account", "Lead", "Opportunity", "Task"]);
+    expect(described[4]!.fields.map((f) => f.name)).toEqual(expect.arrayContaining(["WhoId", "Leadloop_Activity_Key__c"]));
+    expect(emu.calls.total()).toBe(1);
+    expect(endpointCalls("/composite")).toBe(1);
+
+    const campaign = await sf.describe("Campaign");
+    expect(campaign.object).toBe("Campaign");
     expect(endpointCalls("/describe")).toBe(1);
+    const err = await thrown(sf.describe("Widget__c"));
+    expect(err.errorClass).toBe("data");
+    expect(emu.calls.total()).toBe(3);
+  });
+
+  it("describes each object on its own where the Composite resource is missing", async () => {
+    emu.faults.add({ requests: [{ kind: "status", status: 404, path: "/composite", method: "POST" }] });
+    const sf = await adapter();
+    emu.calls.reset();
+    expect((await sf.describe("Lead")).object).toBe("Lead");
+    expect((await sf.describe("Contact")).object).toBe("Contact");
+    expect(endpointCalls("/composite")).toBe(1);
+    expect(endpointCalls("/describe")).toBe(2);
   });
 });
 

@@ -1,9 +1,11 @@
 // sObject Describe → ObjectDescription, cached per object for the adapter's life (REST API Developer Guide,
-// "sObject Describe"; field properties: SOAP API Developer Guide, "DescribeSObjectResult" Field).
+// "sObject Describe"; field properties: SOAP API Developer Guide, "DescribeSObjectResult" Field). The
+// objects a run describes are asked together in one Composite call, which takes sObject resources.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
 import { z } from "zod";
 import type { FieldDescription, FieldType, ObjectDescription } from "../../core/object-schema.js";
 import { SystemError } from "../../sync/system-error.js";
+import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { SYSTEM } from "./errors.js";
 import { soqlName } from "./soql.js";
@@ -71,13 +73,36 @@ export interface DescribedObject {
   fields: ReadonlyMap<string, { name: string; sfType: string }>;
 }
 
+/**
+ * The objects a sync describes (the shipped mappings' and the handoff's tasks): the first describe of any
+ * of them asks for all in one call, so a process's first run spends one call on describes, not five.
+ */
+export const DESCRIBED_TOGETHER: readonly string[] = ["Lead", "Contact", "Account", "Opportunity", "Task"];
+
 export class DescribeCache {
   private readonly cache = new Map<string, Promise<DescribedObject>>();
+  /** Lower-cased name → the name as given. */
+  private readonly together: ReadonlyMap<string, string>;
+  private togetherRead: Promise<void> | undefined;
 
-  constructor(private readonly client: SalesforceClient) {}
+  constructor(
+    private readonly client: SalesforceClient,
+    together: readonly string[] = DESCRIBED_TOGETHER,
+  ) {
+    this.together = new Map(together.map((o) => [o.toLowerCase(), o]));
+  }
 
-  get(object: string): Promise<DescribedObject> {
+  async get(object: string): Promise<DescribedObject> {
     const key = object.toLowerCase();
+    if (!this.cache.has(key) && this.together.has(key)) {
+      // A failure that is not the Composite resource's alone (auth, the daily limit) fails this describe
+      // as its own call would, and the next describe asks again.
+      this.togetherRead ??= this.readTogether().catch((err: unknown) => {
+        this.togetherRead = undefined;
+        throw err;
+      });
+      await this.togetherRead;
+    }
     let entry = this.cache.get(key);
     if (!entry) {
       entry = this.load(object);
@@ -86,6 +111,38 @@ export class DescribeCache {
       this.cache.set(key, entry);
     }
     return entry;
+  }
+
+  /**
+   * The objects described together, in composite calls. What a subrequest could not describe (an object
+   * the user cannot see, a server without the Composite resource) is left to its own describe, which
+   * reports the error as it always did.
+   */
+  private async readTogether(): Promise<void> {
+    const objects = [...this.together].filter(([key]) => !this.cache.has(key));
+    if (objects.length < 2) return;
+    const root = this.client.versionRoot();
+    for (let i = 0; i < objects.length; i += MAX_SUBREQUESTS) {
+      const part = objects.slice(i, i + MAX_SUBREQUESTS);
+      let answers;
+      try {
+        answers = await sendGets(
+          this.client,
+          part.map(([, object], n) => ({ url: `${root}/sobjects/${soqlName(object)}/describe`, referenceId: `d${n}` })),
+          "describe",
+        );
+      } catch (err) {
+        // A server without the resource (a 404), or an answer not of its documented shape: each object
+        // is described on its own instead.
+        if (err instanceof SystemError && (err.errorClass === "data" || err.errorClass === "bug")) return;
+        throw err;
+      }
+      part.forEach(([key], n) => {
+        const answer = answers.get(`d${n}`);
+        const parsed = answer?.status === 200 ? describeResult.safeParse(answer.body) : undefined;
+        if (parsed?.success) this.cache.set(key, Promise.resolve(described(parsed.data)));
+      });
+    }
   }
 
   private async load(object: string): Promise<DescribedObject> {
@@ -105,19 +162,20 @@ export class DescribeCache {
         retriable: false,
       });
     }
-    const fields = new Map(
-      parsed.data.fields.map((f) => [f.name.toLowerCase(), { name: f.name, sfType: f.type }]),
-    );
-    return {
-      name: parsed.data.name,
-      fields,
-      description: {
-        system: SYSTEM,
-        object: parsed.data.name,
-        fields: parsed.data.fields.map(toFieldDescription),
-      },
-    };
+    return described(parsed.data);
   }
+}
+
+function described(result: z.infer<typeof describeResult>): DescribedObject {
+  return {
+    name: result.name,
+    fields: new Map(result.fields.map((f) => [f.name.toLowerCase(), { name: f.name, sfType: f.type }])),
+    description: {
+      system: SYSTEM,
+      object: result.name,
+      fields: result.fields.map(toFieldDescription),
+    },
+  };
 }
 
 function toFieldDescription(f: DescribeField): FieldDescription {

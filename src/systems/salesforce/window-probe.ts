@@ -4,25 +4,14 @@
 // call instead of one each (ARCHITECTURE.md "One run", step 1). Each change window is the change read's
 // own query cut to `LIMIT 1`; each removal window is the getDeleted the removals read would send.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
-import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { ProbeWindow } from "../../sync/system-port.js";
+import { MAX_QUERIES, MAX_SUBREQUESTS, sendGets, type SubAnswer } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { totalSizeAnswer } from "./query-pages.js";
 import { deletedPath, deletedResult } from "./removals.js";
 import { changeWindow, select } from "./soql.js";
-
-const MAX_SUBREQUESTS = 25;
-const MAX_QUERIES = 5;
-
-const compositeAnswer = z
-  .object({
-    compositeResponse: z.array(
-      z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }).loose(),
-    ),
-  })
-  .loose();
 
 export interface WindowProbeDeps {
   client: SalesforceClient;
@@ -67,28 +56,12 @@ export class WindowProbe {
     return `${root}/query?q=${encodeURIComponent(`${select(window.object, ["Id"], where)} LIMIT 1`)}`;
   }
 
-  private async send(part: readonly Asked[]): Promise<Map<string, { status: number; body: unknown }>> {
-    const raw = await this.deps.client.call<unknown>({
-      method: "POST",
-      path: "/composite",
-      body: {
-        allOrNone: false,
-        compositeRequest: part.map((a) => ({ method: "GET", url: a.url, referenceId: `w${a.index}` })),
-      },
-      idempotent: true,
-      purpose: "composite.probe",
-    });
-    const parsed = compositeAnswer.safeParse(raw);
-    if (!parsed.success) {
-      throw new SystemError({
-        system: "salesforce",
-        errorClass: "bug",
-        code: "UNEXPECTED_COMPOSITE_RESULT",
-        message: "Salesforce's composite answer did not have the documented shape",
-        retriable: false,
-      });
-    }
-    return new Map(parsed.data.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
+  private send(part: readonly Asked[]): Promise<Map<string, SubAnswer>> {
+    return sendGets(
+      this.deps.client,
+      part.map((a) => ({ url: a.url, referenceId: `w${a.index}` })),
+      "composite.probe",
+    );
   }
 }
 
@@ -112,7 +85,7 @@ function composites(asked: readonly Asked[]): Asked[][] {
 }
 
 /** Known empty: the subrequest succeeded and found nothing. An error leaves the window to its own read. */
-function isEmpty(window: ProbeWindow, answer: { status: number; body: unknown } | undefined): boolean {
+function isEmpty(window: ProbeWindow, answer: SubAnswer | undefined): boolean {
   if (!answer || answer.status !== 200) return false;
   if (window.kind === "changes") {
     const parsed = totalSizeAnswer.safeParse(answer.body);

@@ -1,0 +1,55 @@
+// One call to the Composite resource with GET subrequests: "The entire series of requests counts as a
+// single call toward your API limits", at most 25 subrequests, of which at most 5 queries; each
+// subrequest answers with its own status and body.
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+import { z } from "zod";
+import { SystemError } from "../../sync/system-error.js";
+import type { SalesforceClient } from "./connection.js";
+
+export const MAX_SUBREQUESTS = 25;
+export const MAX_QUERIES = 5;
+
+const compositeAnswer = z
+  .object({
+    compositeResponse: z.array(
+      z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }).loose(),
+    ),
+  })
+  .loose();
+
+export interface SubAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Sends these GET subrequests (each `url` from the version root on) as one composite call, each failing
+ * on its own (`allOrNone: false`); answers by reference id. Throws SystemError when the call itself fails.
+ */
+export async function sendGets(
+  client: SalesforceClient,
+  gets: readonly { url: string; referenceId: string }[],
+  purpose: string,
+): Promise<Map<string, SubAnswer>> {
+  const raw = await client.call<unknown>({
+    method: "POST",
+    path: "/composite",
+    body: {
+      allOrNone: false,
+      compositeRequest: gets.map((g) => ({ method: "GET", url: g.url, referenceId: g.referenceId })),
+    },
+    idempotent: true,
+    purpose,
+  });
+  const parsed = compositeAnswer.safeParse(raw);
+  if (!parsed.success) {
+    throw new SystemError({
+      system: "salesforce",
+      errorClass: "bug",
+      code: "UNEXPECTED_COMPOSITE_RESULT",
+      message: "Salesforce's composite answer did not have the documented shape",
+      retriable: false,
+    });
+  }
+  return new Map(parsed.data.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
+}
