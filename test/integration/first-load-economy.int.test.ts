@@ -5,6 +5,7 @@
 // reads at once keeps them). The companies the contacts share are read once per run, not per group.
 import { jest } from "@jest/globals";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
@@ -20,12 +21,15 @@ const queries: string[] = [];
 const batchReads: string[][] = [];
 /** The properties each HubSpot batch read of contacts asked for. */
 const contactReadProperties: string[][] = [];
+/** The ids each HubSpot batch read of contacts asked for. */
+const contactReads: string[][] = [];
 beforeEach(async () => {
   loop = await startLoop();
   seedReps(loop);
   queries.length = 0;
   batchReads.length = 0;
   contactReadProperties.length = 0;
+  contactReads.length = 0;
   loop.salesforce.calls.observe((call: ObservedCall) => {
     const q = call.query.get("q");
     if (q) queries.push(q);
@@ -33,8 +37,10 @@ beforeEach(async () => {
   loop.hubspot.calls.observe((call: ObservedCall) => {
     if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read")
       batchReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
-    if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read" && call.path.includes("/contacts/"))
+    if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read" && call.path.includes("/contacts/")) {
       contactReadProperties.push([...((call.body as { properties?: string[] }).properties ?? [])].sort());
+      contactReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
+    }
   });
 });
 afterEach(async () => loop.close());
@@ -171,6 +177,36 @@ describe("campaign membership on a first load", () => {
     // group reads none, and the handoff's account lookup takes their domains from that read.
     expect(companyReads).toHaveLength(1);
     expect(new Set(companyReads.flat()).size).toBe(8);
+  });
+
+  it("scores the people it hands off and the people on reps' own Leads from the qualification's read", async () => {
+    // Besides the 200 MQLs, people who looked at pricing once (not MQLs) whom sales already has as Leads:
+    // the history fill gives their Leads the score and the reasons.
+    const people: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const email = `ines.garcia.${i}@cooperativa-${i}.es`;
+      const person = loop.hubspot.data.createObject("contacts", { email, firstname: "Inés", lastname: `García ${i}`, jobtitle: "Compradora" });
+      recordActivity(loop.hubspot.data, {
+        contactId: person.id,
+        kind: "pageView",
+        properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
+      });
+      people.push(person.id);
+      loop.salesforce.data.insert("Lead", { FirstName: "Inés", LastName: `GARCÍA ${i}`, Company: "Cooperativa", Email: email.toUpperCase() });
+    }
+    await firstLoad();
+    const qualified = (await loop.store.listFunnelEvents()).filter((e) => e.toStage === "mql").map((e) => e.personId);
+    expect(qualified).toHaveLength(PEOPLE);
+    const seeded = new Set([...qualified, ...people]);
+    // After the qualification read them, no contact is read again to be scored: not the 200 the handoff
+    // scores as they are now, not the 12 the history fill scores.
+    expect(contactReads.filter((ids) => ids.some((id) => seeded.has(id)))).toEqual([]);
+    const leads = loop.salesforce.data.list("Lead").filter((l) => /^GARCÍA \d+$/.test(String(l.LastName)));
+    expect(leads).toHaveLength(12);
+    for (const lead of leads) {
+      expect(Number(lead.Leadloop_Score__c)).toBeGreaterThan(0);
+      expect(String(lead.Leadloop_Reasons__c)).toMatch(/Pricing|pricing/);
+    }
   });
 
   it("reads many companies in full batch reads, and no contact for a Lead status that decides nothing", async () => {

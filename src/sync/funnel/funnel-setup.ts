@@ -1,7 +1,7 @@
 // What the funnel phases of a run need besides the run context: the shared qualification definition,
 // routing and SLA, the CRM's handoff vocabulary, where activities come from, and the inclusion rule.
 
-import type { FieldValues } from "../../core/records.js";
+import type { FieldValues, SourceRecord } from "../../core/records.js";
 import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { CompiledDefinition } from "../../core/scoring/compile.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
@@ -87,6 +87,12 @@ export interface FunnelRunState {
   scores: Map<string, PersonScore>;
   people: Map<string, FieldValues>;
   activities: Map<string, ScoredActivity[]>;
+  /**
+   * Contacts the qualification's change stream read this run, as read (at most PEOPLE_HELD,
+   * qualify-phase.ts): a later phase that scores one of them again (the handoff, the history fill) takes
+   * it from here, with the field sync's pending writes over it, instead of reading it again.
+   */
+  read: Map<string, SourceRecord>;
   /** Ids of the people whose latest score this run qualified (the inclusion rule asks; ids only). */
   qualified: Set<string>;
   /** The behaviour source this run uses and the bulk sources it has read (each once per run). */
@@ -126,6 +132,7 @@ export function newFunnelRunState(): FunnelRunState {
     scores: new Map(),
     people: new Map(),
     activities: new Map(),
+    read: new Map(),
     qualified: new Set(),
     companies: new Map(),
     behaviour: {

@@ -68,8 +68,9 @@ async function handOffPage(
   marketingOwners: Map<string, string>,
 ): Promise<string[]> {
   // Scored again from the contacts as they are now: the contact sync may have changed them since
-  // qualification read them (a name's case, a country's spelling), and a run resumed after a crash reads
-  // them only as they are now; the rep sees the same reasons either way.
+  // qualification read them (a name's case, a country's spelling; its writes wait in the outbox, and are
+  // laid over the qualification's read), and a run resumed after a crash reads them only as they are now;
+  // the rep sees the same reasons either way.
   const people = await ensureScored(
     ctx,
     setup,
@@ -191,8 +192,12 @@ export async function ensureScored(
 ): Promise<Map<string, FieldValues>> {
   const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
   if (missing.length > 0) {
-    const read = await ctx.marketing.readByIds("contacts", missing, personFields(setup));
-    const records = await withPendingSync(ctx, "marketing", read);
+    // The qualification's read of a contact, with the field sync's pending writes over it, is the
+    // contact as it is now, as a read now would give it: only contacts it did not hold are read.
+    const held = missing.flatMap((id) => state.read.get(id) ?? []);
+    const unread = missing.filter((id) => !state.read.has(id));
+    const read = unread.length > 0 ? await ctx.marketing.readByIds("contacts", unread, personFields(setup)) : [];
+    const records = await withPendingSync(ctx, "marketing", [...held, ...read]);
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
   }
   return state.people;

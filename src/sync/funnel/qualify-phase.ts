@@ -53,6 +53,12 @@ const QUALIFY_COMPANIES_KEPT = 20_000;
  * so a first load's memory does not grow with its MQLs.
  */
 export const QUALIFIED_KEPT = 1_000;
+/**
+ * Contacts the change stream read that a run holds for its later phases (FunnelRunState.read): a first
+ * load of up to this many contacts scores its handoff and history-fill candidates without reading them
+ * again; a larger one starts the held set again rather than growing it (a few tens of megabytes at most).
+ */
+export const PEOPLE_HELD = 10_000;
 /** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
@@ -79,6 +85,7 @@ export async function qualifyPeople(
       // A step reads the stages the steps before it decided from the store, so each person is scored
       // once per group: the latest read of a contact the stream gave twice (a keyset window's ties).
       const records = latestReads(group.records);
+      holdReads(state, records);
       // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
       const companies = await readCompanies(ctx, setup, records, state.companies);
       // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
@@ -98,6 +105,11 @@ export async function qualifyPeople(
       await decide(ctx, { ...joinDecisions(decided), cursors: [group.cursor] });
     },
   );
+}
+
+function holdReads(state: FunnelRunState, records: readonly SourceRecord[]): void {
+  if (state.read.size + records.length > PEOPLE_HELD) state.read.clear();
+  for (const r of records.slice(-PEOPLE_HELD)) state.read.set(r.id, r);
 }
 
 /** Scores the contacts this run created from CRM records (after qualification had read its stream). */
