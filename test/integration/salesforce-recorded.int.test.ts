@@ -1,7 +1,8 @@
 // The Salesforce adapter against recorded REST API responses (test/fixtures/salesforce-recorded, laid out as
-// <METHOD>/<path>.json): a query page with nextRecordsUrl, a collections upsert with per-record errors,
-// and a 401 INVALID_SESSION_ID. nock intercepts jsforce 3.10.16's HTTP: jsforce sends through node-fetch 2
-// (jsforce src/request.ts), which uses node:http, so undici's MockAgent is not needed. Every mock must be used.
+// <METHOD>/<path>.json): a query page with nextRecordsUrl, describes asked in one composite call, a
+// collections upsert with per-record errors, and a 401 INVALID_SESSION_ID. nock intercepts jsforce 3.10.16's
+// HTTP: jsforce sends through node-fetch 2 (jsforce src/request.ts), which uses node:http, so undici's
+// MockAgent is not needed. Every mock must be used.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Nock from "nock";
@@ -29,7 +30,7 @@ const fixtureSchema = z.strictObject({
 });
 
 /** Registers the recorded answer for METHOD path; the request must match what the fixture says was sent. */
-function replay(method: "GET" | "PATCH", path: string): void {
+function replay(method: "GET" | "PATCH" | "POST", path: string): void {
   const fixture = fixtureSchema.parse(JSON.parse(readFileSync(`${FIXTURES}${method}${path}.json`, "utf8")));
   const scope = nock(BASE);
   for (const [name, value] of Object.entries(fixture.request?.headers ?? {})) scope.matchHeader(name, value);
@@ -89,7 +90,8 @@ it("reads a query page, follows nextRecordsUrl and returns canonical values", as
 });
 
 it("turns per-record errors of a collections upsert into failed outcomes and keeps the rest", async () => {
-  replay("GET", "/services/data/v62.0/sobjects/Lead/describe");
+  // The objects a sync describes are asked in one composite call; here only Lead answers.
+  replay("POST", "/services/data/v62.0/composite");
   replay("PATCH", "/services/data/v62.0/composite/sobjects/Lead/HubSpot_Contact_Id__c");
   const sf = await adapter();
   const description = await sf.describe("Lead");
@@ -165,9 +167,9 @@ it("turns per-record errors of a collections upsert into failed outcomes and kee
 });
 
 it("reports a 401 INVALID_SESSION_ID on a fixed token as an auth error, sent once", async () => {
-  replay("GET", "/services/data/v62.0/sobjects/Account/describe");
+  replay("GET", "/services/data/v62.0/sobjects/Campaign/describe");
   const sf = await adapter();
-  const err = await sf.describe("Account").then(
+  const err = await sf.describe("Campaign").then(
     () => undefined,
     (e: unknown) => e,
   );
