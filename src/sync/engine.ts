@@ -164,7 +164,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     await releaseMatchIndexes(ctx, options.mappings);
     if (funnel && !stopping()) {
       startPhase(ctx, "dispositions");
-      await readDispositions(ctx, funnel, options.mappings);
+      await readDispositions(ctx, funnel, options.mappings, state.read);
     }
     if (funnel && !stopping()) {
       startPhase(ctx, "deals");

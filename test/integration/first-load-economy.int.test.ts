@@ -192,14 +192,16 @@ describe("campaign membership on a first load", () => {
         properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
       });
       people.push(person.id);
-      loop.salesforce.data.insert("Lead", { FirstName: "Inés", LastName: `GARCÍA ${i}`, Company: "Cooperativa", Email: email.toUpperCase() });
+      // A third of them sales sent back to nurture already: the first load reads that verdict too.
+      const status = i % 3 === 0 ? { Status: "Closed - Not Converted" } : {};
+      loop.salesforce.data.insert("Lead", { FirstName: "Inés", LastName: `GARCÍA ${i}`, Company: "Cooperativa", Email: email.toUpperCase(), ...status });
     }
     await firstLoad();
     const qualified = (await loop.store.listFunnelEvents()).filter((e) => e.toStage === "mql").map((e) => e.personId);
     expect(qualified).toHaveLength(PEOPLE);
     const seeded = new Set([...qualified, ...people]);
-    // After the qualification read them, no contact is read again to be scored: not the 200 the handoff
-    // scores as they are now, not the 12 the history fill scores.
+    // After the qualification read them, no contact is read again: not the 200 the handoff scores as
+    // they are now, not the 12 the history fill scores, not the 4 whose Lead holds a verdict.
     expect(contactReads.filter((ids) => ids.some((id) => seeded.has(id)))).toEqual([]);
     const leads = loop.salesforce.data.list("Lead").filter((l) => /^GARCÍA \d+$/.test(String(l.LastName)));
     expect(leads).toHaveLength(12);
@@ -207,6 +209,8 @@ describe("campaign membership on a first load", () => {
       expect(Number(lead.Leadloop_Score__c)).toBeGreaterThan(0);
       expect(String(lead.Leadloop_Reasons__c)).toMatch(/Pricing|pricing/);
     }
+    const recycled = people.filter((_, i) => i % 3 === 0).map((id) => loop.hubspot.data.getObject("contacts", id)!.properties);
+    for (const p of recycled) expect(p).toMatchObject({ leadloop_status: "recycled", lifecyclestage: "lead" });
   });
 
   it("reads many companies in full batch reads, and no contact for a Lead status that decides nothing", async () => {

@@ -38,6 +38,8 @@ export async function readDispositions(
   ctx: RunContext,
   setup: FunnelSetup,
   mappings: readonly ObjectMapping[] = [],
+  /** Contacts the qualification read this run (FunnelRunState.read): not read again for their stage. */
+  held: ReadonlyMap<string, SourceRecord> = new Map(),
 ): Promise<void> {
   const { object, field } = setup.vocabulary.status;
   // Read up to now, not the run's signpost, once this run wrote to the object: the Leads its field sync
@@ -61,9 +63,9 @@ export async function readDispositions(
     startWhenNew: null,
     until: phaseStart,
   };
-  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields);
+  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields, held);
   await readChangeGroups(ctx, read, async (page) => {
-    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records);
+    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
     await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
@@ -81,6 +83,7 @@ async function recheckUnknownStatuses(
   setup: FunnelSetup,
   statusCarried: boolean,
   fields: string[],
+  held: ReadonlyMap<string, SourceRecord>,
 ): Promise<Map<string, string | null>> {
   const { object } = setup.vocabulary.status;
   const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
@@ -88,7 +91,7 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
-  const decision = await dispositionsOf(ctx, setup, statusCarried, records);
+  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held);
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
@@ -113,6 +116,7 @@ async function dispositionsOf(
   setup: FunnelSetup,
   statusCarried: boolean,
   records: readonly SourceRecord[],
+  held: ReadonlyMap<string, SourceRecord>,
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
@@ -138,7 +142,7 @@ async function dispositionsOf(
     const kind = readStatus(r.fields[field] ?? null, setup.qualification.definition, crmName).kind;
     return kind === "verdict" || kind === "unknown";
   });
-  const people = await contactsOf(ctx, setup, needContact, personOf);
+  const people = await contactsOf(ctx, setup, needContact, personOf, held);
   const latest = await ctx.store.latestEvents([...people.keys()]);
   const at = ctx.now().toISOString();
 
@@ -250,10 +254,19 @@ async function contactsOf(
   setup: FunnelSetup,
   records: readonly SourceRecord[],
   personOf: ReadonlyMap<string, string>,
+  held: ReadonlyMap<string, SourceRecord>,
 ): Promise<Map<string, FieldValues>> {
   if (setup.crmIsMarketing) return new Map(records.map((r) => [r.id, r.fields]));
   const ids = [...new Set(records.map((r) => personOf.get(r.id)!))];
-  if (ids.length === 0) return new Map();
-  const contacts = await ctx.marketing.readByIds("contacts", ids, CONTACT_FIELDS);
-  return new Map(contacts.map((c) => [c.id, c.fields]));
+  // What the qualification read this run is what HubSpot holds: the run's own writes to the contact wait
+  // for the drain, so a read now would give the same email and lifecycle stage.
+  const out = new Map<string, FieldValues>();
+  for (const id of ids) {
+    const fields = held.get(id)?.fields;
+    if (fields && CONTACT_FIELDS.every((f) => f in fields)) out.set(id, fields);
+  }
+  const unread = ids.filter((id) => !out.has(id));
+  if (unread.length > 0)
+    for (const c of await ctx.marketing.readByIds("contacts", unread, CONTACT_FIELDS)) out.set(c.id, c.fields);
+  return out;
 }
