@@ -85,11 +85,8 @@ export class DescribeCache {
   private readonly together: ReadonlyMap<string, string>;
   private togetherRead: Promise<void> | undefined;
 
-  constructor(
-    private readonly client: SalesforceClient,
-    together: readonly string[] = DESCRIBED_TOGETHER,
-  ) {
-    this.together = new Map(together.map((o) => [o.toLowerCase(), o]));
+  constructor(private readonly client: SalesforceClient) {
+    this.together = new Map(DESCRIBED_TOGETHER.map((o) => [o.toLowerCase(), o]));
   }
 
   async get(object: string): Promise<DescribedObject> {
