@@ -7,26 +7,26 @@ export const MEASURED_RATES: CallRates = {
   "firstLoadPerContact": {
     "hubspot": {
       "writes": 0.0132,
-      "reads": 0.0314,
+      "reads": 0.0165,
       "behaviour": 0.0073,
       "match": 0.0003,
       "search": 0.0001
     },
     "salesforce": {
       "writes": 0.0046,
-      "reads": 0.0038,
+      "reads": 0.0034,
       "behaviour": 0,
-      "match": 0.0021,
+      "match": 0.0006,
       "search": 0
     }
   },
   "perChangedContact": {
     "hubspot": {
       "writes": 0.01,
-      "reads": 0.1342,
+      "reads": 0.0933,
       "behaviour": 0.001,
       "match": 0.002,
-      "search": 0.0669
+      "search": 0.0659
     },
     "salesforce": {
       "writes": 0.0035,
@@ -39,10 +39,10 @@ export const MEASURED_RATES: CallRates = {
   "idleRun": {
     "hubspot": {
       "writes": 0,
-      "reads": 8,
+      "reads": 7,
       "behaviour": 0,
       "match": 0,
-      "search": 5
+      "search": 4
     },
     "salesforce": {
       "writes": 0,
@@ -52,5 +52,5 @@ export const MEASURED_RATES: CallRates = {
       "search": 0
     }
   },
-  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 011d8d1"
+  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 7561053"
 };
