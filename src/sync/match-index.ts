@@ -104,7 +104,6 @@ async function readIntoIndex(
   normalize: (record: SourceRecord) => string | null,
 ): Promise<void> {
   const until = ctx.now().toISOString();
-  const whole = state.readUntil === null;
   const from = state.readUntil === null ? null : { modifiedAt: state.readUntil, lastId: null };
   let read = 0;
   for await (const page of ctx.crm.readChanges(state.mapping.crmObject, state.fields, from, until)) {
@@ -115,5 +114,5 @@ async function readIntoIndex(
     );
   }
   state.readUntil = until;
-  ctx.log.debug("match.index_read", { object: state.mapping.crmObject, whole, records: read });
+  ctx.log.debug("match.index_read", { object: state.mapping.crmObject, whole: from === null, records: read });
 }

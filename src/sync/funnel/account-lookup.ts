@@ -7,6 +7,7 @@ import type { PersonAccount } from "../../core/routing/definition.js";
 import type { Link, StateStore } from "../../store/port.js";
 import type { SystemPort } from "../system-port.js";
 import type { FunnelSetup } from "./funnel-setup.js";
+import { heldOrRead } from "./held-reads.js";
 import type { AccountQuery } from "./handoff-vocabulary.js";
 
 const COMPANY_PAIR = "company";
@@ -31,30 +32,22 @@ export async function personAccounts(
   const companyIds = [
     ...new Set(people.map((p) => p.fields.associatedcompanyid).filter((id): id is string => Boolean(id))),
   ];
-  const domains = new Map<string, string | null>();
-  const unread: string[] = [];
-  for (const id of companyIds) {
-    const held = known.get(id);
-    if (held) domains.set(id, held.domain ?? null);
-    else unread.push(id);
-  }
-  if (unread.length > 0)
-    for (const c of await deps.marketing.readByIds("companies", unread, ["domain"])) domains.set(c.id, c.fields.domain ?? null);
+  const companies = await heldOrRead(deps.marketing, "companies", companyIds, ["domain"], (id) => known.get(id));
   const links =
     deps.setup.crmIsMarketing || companyIds.length === 0
       ? new Map<string, Link>()
       : await deps.store.findLinksByMarketingIds(COMPANY_PAIR, companyIds);
   const queries: AccountQuery[] = people.map((p) => {
     const companyId = p.fields.associatedcompanyid ?? null;
-    const found = companyId !== null && domains.has(companyId);
+    const company = companyId !== null ? companies.get(companyId) : undefined;
     const email = normalizeEmail(p.fields.email ?? null);
     return {
       personId: p.personId,
       crmType: p.crmType,
       crmId: p.crmId,
-      companyId: found ? companyId : null,
+      companyId: company ? companyId : null,
       linkedAccountId: companyId ? (links.get(companyId)?.crmId ?? null) : null,
-      companyDomain: normalizeDomain(found ? (domains.get(companyId) ?? null) : null),
+      companyDomain: normalizeDomain(company?.domain ?? null),
       emailDomain: email ? normalizeDomain(email.slice(email.lastIndexOf("@") + 1)) : null,
     };
   });

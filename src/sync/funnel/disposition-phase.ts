@@ -30,6 +30,7 @@ import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
+import { heldOrRead } from "./held-reads.js";
 
 /** The contact properties a verdict is written against: who the person is, and the stage they hold. */
 const CONTACT_FIELDS = ["email", LIFECYCLE_FIELD];
@@ -260,13 +261,8 @@ async function contactsOf(
   const ids = [...new Set(records.map((r) => personOf.get(r.id)!))];
   // What the qualification read this run is what HubSpot holds: the run's own writes to the contact wait
   // for the drain, so a read now would give the same email and lifecycle stage.
-  const out = new Map<string, FieldValues>();
-  for (const id of ids) {
+  return heldOrRead(ctx.marketing, "contacts", ids, CONTACT_FIELDS, (id) => {
     const fields = held.get(id)?.fields;
-    if (fields && CONTACT_FIELDS.every((f) => f in fields)) out.set(id, fields);
-  }
-  const unread = ids.filter((id) => !out.has(id));
-  if (unread.length > 0)
-    for (const c of await ctx.marketing.readByIds("contacts", unread, CONTACT_FIELDS)) out.set(c.id, c.fields);
-  return out;
+    return fields && CONTACT_FIELDS.every((f) => f in fields) ? fields : undefined;
+  });
 }

@@ -13,6 +13,7 @@ import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { type GroupReadOptions, readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
+import { heldOrRead } from "./held-reads.js";
 import { reasonsText } from "./person-history.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
@@ -254,21 +255,11 @@ async function readCompanies(
   kept: Map<string, FieldValues> = new Map(),
 ): Promise<Map<string, FieldValues>> {
   const ids = [...new Set(records.map((r) => r.fields.associatedcompanyid).filter((v): v is string => !isBlank(v)))];
-  const out = new Map<string, FieldValues>();
-  const unread: string[] = [];
-  for (const id of ids) {
-    const held = kept.get(id);
-    if (held) out.set(id, held);
-    else unread.push(id);
-  }
-  if (unread.length === 0) return out;
-  const read = await ctx.marketing.readByIds(COMPANIES, unread, companyFields(setup));
+  const out = await heldOrRead(ctx.marketing, COMPANIES, ids, companyFields(setup), (id) => kept.get(id));
+  const read = [...out].filter(([id]) => !kept.has(id));
   // Bounded: a portal with more companies than this starts the run's set again rather than growing it.
   if (kept.size + read.length > QUALIFY_COMPANIES_KEPT) kept.clear();
-  for (const c of read) {
-    out.set(c.id, c.fields);
-    kept.set(c.id, c.fields);
-  }
+  for (const [id, fields] of read) kept.set(id, fields);
   return out;
 }
 
