@@ -2,7 +2,8 @@
 // out in full batches (a group of up to GROUP_RECORDS records, not one read page, is synced at a time),
 // and, once the stream is read to the end, moves the cursor up to the run's signpost so an idle run does
 // not read the same recent changes again. Every phase of a run reads its changes through here, so it is
-// also where a read is skipped that another phase's empty read of the same object already covered.
+// also where a read is skipped that another phase's empty read of the same object already covered, and
+// where one stream's pages are kept for a later stream of the same window (the kept reads).
 import type { SourceRecord } from "../core/records.js";
 import { knownEmpty, rememberEmpty } from "./empty-windows.js";
 import type { RunContext } from "./run-context.js";
@@ -44,7 +45,13 @@ export interface GroupReadOptions {
    * after the qualification): when its cursor equals this one's, its fields are read too and the pages
    * kept in the store, and that stream takes them instead of listing the object again.
    */
-  keepFor?: { cursorObject: string; fields: readonly string[] };
+  keepFor?: KeepFor;
+}
+
+/** The later stream a read keeps its pages for: its cursor's name and the fields it reads. */
+export interface KeepFor {
+  cursorObject: string;
+  fields: readonly string[];
 }
 
 /** Kept pages read from the store per call: a few hundred records at a time, never the whole stream. */
@@ -72,8 +79,8 @@ export async function readChangeGroups(
     await saveSignpost(ctx, options, saved, until);
     return false;
   }
-  const kept = await keptReadFor(ctx, options, from, until);
-  const keeping = kept ? null : await startKeeping(ctx, options, from, until);
+  const kept = keptReadFor(ctx, options, from, until);
+  const keeping = kept ? null : await startKeeping(ctx, options, options.keepFor, from, until);
   const fields = keeping ? [...keeping.fields] : options.fields;
   const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until);
   if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
@@ -118,7 +125,8 @@ export async function readChangeGroups(
     return true;
   }
   if (keeping) keeping.complete = true;
-  if (kept) await releaseKeptReads(ctx);
+  // Its pages were deleted as they were taken.
+  if (kept) ctx.keptReads?.splice(ctx.keptReads.indexOf(kept), 1);
   if (!readAny && from !== null) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
   await saveSignpost(ctx, options, saved, until);
   return false;
@@ -158,22 +166,51 @@ export interface KeptRead {
 }
 
 /**
- * Starts keeping this read's pages when the stream named in `keepFor` would read the same window: its
+ * A first load's read ahead: lists `object` whole for the later stream named in `keepFor`, which has no
+ * saved cursor yet, keeping every page for it (it takes them instead of listing the object again) and
+ * handing each page's records to `onPage` as they come (the qualification holds the companies it scores
+ * with). Saves no cursor: the window is the later stream's, whose own read saves it. Does nothing, and
+ * returns false, when that stream has a cursor (its window is then its own recent changes, not what the
+ * caller needs) or the run is asked to stop; true once the whole object is read and kept.
+ */
+export async function readAhead(
+  ctx: RunContext,
+  options: { system: SystemPort; object: string; fields: readonly string[]; keepFor: KeepFor },
+  onPage: (records: readonly SourceRecord[]) => void,
+): Promise<boolean> {
+  const { system, object } = options;
+  if (await ctx.store.getCursor(system.system, options.keepFor.cursorObject)) return false;
+  const keeping = await startKeeping(ctx, options, options.keepFor, null, ctx.until);
+  if (!keeping) return false;
+  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until)) {
+    bump(ctx.summary.read, system.system, page.records.length);
+    await ctx.store.keepReadPages(keeping.key, [page]);
+    onPage(page.records);
+    if (ctx.signal?.aborted) return false;
+  }
+  keeping.complete = true;
+  ctx.log.debug("changes.read_ahead", { system: system.system, object, cursor: options.keepFor.cursorObject });
+  return true;
+}
+
+/**
+ * Starts keeping this read's pages when the stream named in `wanted` would read the same window: its
  * saved cursor is this one (both absent on a first load) and it reads up to the same signpost.
  */
 async function startKeeping(
   ctx: RunContext,
-  options: GroupReadOptions,
+  options: { system: SystemPort; object: string; fields: readonly string[] },
+  wanted: KeepFor | undefined,
   from: ChangeCursor | null,
   until: string,
 ): Promise<KeptRead | null> {
-  const wanted = options.keepFor;
   if (!wanted) return null;
   const theirs = await ctx.store.getCursor(options.system.system, wanted.cursorObject);
   const theirFrom = theirs ? { modifiedAt: theirs.value, lastId: theirs.lastId } : null;
   if (!sameCursor(from, theirFrom)) return null;
-  // What a stopped or crashed run kept is of no use to anyone now.
-  await ctx.store.dropKeptReads();
+  // The store holds only the pages of this run's live kept reads: what a stopped or crashed run kept, or
+  // a read this run stopped part way, is of no use to anyone now.
+  if (!ctx.keptReads?.length) await ctx.store.dropKeptReads();
   const read: KeptRead = {
     key: `${ctx.runId}:${options.system.system}:${options.object}`,
     system: options.system,
@@ -184,21 +221,26 @@ async function startKeeping(
     fields: new Set([...options.fields, ...wanted.fields]),
     complete: false,
   };
-  ctx.keptRead = read;
+  (ctx.keptReads ??= []).push(read);
   return read;
 }
 
 /** The kept read this stream may take instead of reading: same port, object, window and fields. */
-async function keptReadFor(
+function keptReadFor(
   ctx: RunContext,
   options: GroupReadOptions,
   from: ChangeCursor | null,
   until: string,
-): Promise<KeptRead | null> {
-  const read = ctx.keptRead;
-  if (!read?.complete || read.system !== options.system || read.object !== options.object) return null;
-  if (read.cursorObject !== options.cursorObject || read.until !== until || !sameCursor(read.from, from)) return null;
-  return options.fields.every((f) => read.fields.has(f)) ? read : null;
+): KeptRead | null {
+  const taken = (read: KeptRead) =>
+    read.complete &&
+    read.system === options.system &&
+    read.object === options.object &&
+    read.cursorObject === options.cursorObject &&
+    read.until === until &&
+    sameCursor(read.from, from) &&
+    options.fields.every((f) => read.fields.has(f));
+  return ctx.keptReads?.find(taken) ?? null;
 }
 
 /**
@@ -213,10 +255,10 @@ async function* keptPages(ctx: RunContext, read: KeptRead): AsyncIterable<Change
   }
 }
 
-/** Empties the run's kept read: taken, or the run is past the stream that would have taken it. */
+/** Empties the run's kept reads: taken, or the run is past the streams that would have taken them. */
 export async function releaseKeptReads(ctx: RunContext): Promise<void> {
-  if (!ctx.keptRead) return;
-  ctx.keptRead = undefined;
+  if (!ctx.keptReads?.length) return;
+  ctx.keptReads = [];
   await ctx.store.dropKeptReads();
 }
 

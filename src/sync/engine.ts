@@ -8,7 +8,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
-import { readChangeGroups, releaseKeptReads } from "./change-groups.js";
+import { type KeepFor, readChangeGroups, releaseKeptReads } from "./change-groups.js";
 import { dryRunSync } from "./dry-run/dry-run.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
@@ -125,10 +125,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       ctx.inclusionReadsNothing = (mapping) => inclusionReadsNothing(funnel, mapping);
       startPhase(ctx, "qualification");
-      // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same.
-      const contacts = options.mappings.filter((m) => m.pair === "contact");
-      const keepFor = contacts.length > 0 ? { cursorObject: contacts[0]!.marketingObject, fields: marketingFields(contacts) } : undefined;
-      await qualifyPeople(ctx, funnel, state, keepFor);
+      // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same;
+      // the company sync takes the companies a first load lists for the qualification's scoring.
+      const pairStream = (pair: string) => keptFor(options.mappings.filter((m) => m.pair === pair));
+      await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"));
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).
       if (!stopping()) {
@@ -211,6 +211,11 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     ctx.log.info("run.finished", { status: ctx.summary.status, events: routine.counts() });
   }
   return { summary: ctx.summary, plan: plan ?? [] };
+}
+
+/** The marketing side's stream of a pair, for a read that keeps its pages for that stream. */
+function keptFor(group: readonly ObjectMapping[]): KeepFor | undefined {
+  return group.length > 0 ? { cursorObject: group[0]!.marketingObject, fields: marketingFields(group) } : undefined;
 }
 
 /** Syncs one object pair both ways; true when the run was asked to stop. */

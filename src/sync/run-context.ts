@@ -47,8 +47,8 @@ export interface RunContext {
    * nothing to read either.
    */
   emptyWindows?: Map<SystemPort, Map<string, EmptyWindow[]>>;
-  /** A change read kept in the store for a later stream of the same window (change-groups.ts). */
-  keptRead?: KeptRead | undefined;
+  /** Change reads kept in the store for later streams of the same window (change-groups.ts), at most one per stream. */
+  keptReads?: KeptRead[];
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */
   written?: Map<SystemPort, Set<string>>;
   /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */

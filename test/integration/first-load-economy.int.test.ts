@@ -2,7 +2,8 @@
 // Salesforce campaigns (the Campaign their Lead or Contact is a member of) by reading the org's
 // CampaignMembers once, after a few per-group look-ups, instead of four queries for every group with MQLs;
 // the events name the same campaigns as the per-group look-ups do (an org with more members than a run
-// reads at once keeps them). The companies the contacts share are read once per run, not per group.
+// reads at once keeps them). The companies are listed once, ahead of the contacts: the scoring holds them
+// and the company sync takes the same pages, so no company is read by id for the scoring.
 import { jest } from "@jest/globals";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
@@ -23,6 +24,8 @@ const batchReads: string[][] = [];
 const contactReadProperties: string[][] = [];
 /** The ids each HubSpot batch read of contacts asked for. */
 const contactReads: string[][] = [];
+/** HubSpot's list pages of companies (the full read). */
+let companyPages = 0;
 beforeEach(async () => {
   loop = await startLoop();
   seedReps(loop);
@@ -30,11 +33,13 @@ beforeEach(async () => {
   batchReads.length = 0;
   contactReadProperties.length = 0;
   contactReads.length = 0;
+  companyPages = 0;
   loop.salesforce.calls.observe((call: ObservedCall) => {
     const q = call.query.get("q");
     if (q) queries.push(q);
   });
   loop.hubspot.calls.observe((call: ObservedCall) => {
+    if (call.endpoint === "GET /crm/v3/objects/:objectType" && call.path.endsWith("/companies")) companyPages++;
     if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read")
       batchReads.push(((call.body as { inputs: { id: string }[] }).inputs ?? []).map((i) => i.id));
     if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read" && call.path.includes("/contacts/")) {
@@ -170,13 +175,19 @@ describe("campaign membership on a first load", () => {
     expect(emailLookups().length).toBeGreaterThanOrEqual(2 * (PEOPLE / 20));
   });
 
-  it("reads the companies its contacts share once in the run, not once per group of contacts", async () => {
+  it("lists the companies once, for the scoring and the company sync both, and reads none by id", async () => {
     const { world } = await firstLoad();
-    const companyReads = batchReads.filter((ids) => ids.length > 0 && ids.every((id) => world.companyIds.has(id)));
-    // 200 contacts of 8 companies: the qualification's first group reads them in one call, its second
-    // group reads none, and the handoff's account lookup takes their domains from that read.
-    expect(companyReads).toHaveLength(1);
-    expect(new Set(companyReads.flat()).size).toBe(8);
+    // 200 contacts of 8 companies: one page of companies, listed ahead of the contacts and held for the
+    // scoring; the company sync takes that page instead of listing them again.
+    expect(companyPages).toBe(1);
+    expect(batchReads.filter((ids) => ids.some((id) => world.companyIds.has(id)))).toEqual([]);
+    // Scored with their company (420 employees: the core market) and handed off to it.
+    const people = loop.hubspot.data.listObjects("contacts").filter((c) => /@etudes-\d\.fr$/i.test(String(c.properties.email)));
+    expect(people).toHaveLength(PEOPLE);
+    for (const p of people) expect(String(p.properties.leadloop_reasons)).toContain("50 to 5,000 employees");
+    const accounts = loop.salesforce.data.list("Account").filter((a) => /^Société Générale d'Études \d$/.test(String(a.Name)));
+    expect(accounts).toHaveLength(8);
+    for (const a of accounts) expect(Number(a.NumberOfEmployees)).toBe(420);
   });
 
   it("scores the people it hands off and the people on reps' own Leads from the qualification's read", async () => {
@@ -213,7 +224,7 @@ describe("campaign membership on a first load", () => {
     for (const p of recycled) expect(p).toMatchObject({ leadloop_status: "recycled", lifecyclestage: "lead" });
   });
 
-  it("reads many companies in full batch reads, and no contact for a Lead status that decides nothing", async () => {
+  it("lists many companies in full pages, and reads no contact for a Lead status that decides nothing", async () => {
     // 600 contacts over 240 companies, each on a company drawn at random (a fixed sequence): a group of 100
     // contacts names about 80 companies, and after the first group most of them were read already.
     const hs = loop.hubspot.data;
@@ -245,12 +256,13 @@ describe("campaign membership on a first load", () => {
     expect(run.summary.status).toBe("succeeded");
     const companyIds = new Set(companies.map((c) => c.id));
     const companyReads = batchReads.filter((ids) => ids.length > 0 && ids.every((id) => companyIds.has(id)));
-    const named = new Set(companyOf).size;
-    expect(new Set(companyReads.flat()).size).toBe(named);
-    // One read per 100 companies: the qualification reads a group of 2,000 contacts' companies at once
-    // (a group per HubSpot page made six reads); and one for the companies of the people linked to the
-    // Leads, which the company pair takes to the CRM after the contact pair (inclusion.ts).
-    expect(companyReads.length).toBeLessThanOrEqual(Math.ceil(named / 100) + 1);
+    // Three list pages of 100, once: the qualification scores with them and the company sync takes them.
+    expect(companyPages).toBe(3);
+    // Read by id: only the companies of the people linked to the Leads, in one batch read, which the
+    // company pair takes to the CRM after the contact pair (inclusion.ts): none was included when listed.
+    const ofLinked = new Set([...Array(600).keys()].filter((i) => i % 10 === 0).map((i) => companies[companyOf[i]!]!.id));
+    expect(companyReads).toHaveLength(1);
+    expect(new Set(companyReads.flat())).toEqual(ofLinked);
     // The 60 open Leads are linked, and their statuses seen, without reading their contacts for it.
     const linked = await loop.store.findLinksByCrmIds("contact", [...openLeads]);
     expect(linked.size).toBe(60);

@@ -11,7 +11,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
-import { type GroupReadOptions, readChangeGroups } from "../change-groups.js";
+import { type KeepFor, readAhead, readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { heldOrRead } from "./held-reads.js";
 import { reasonsText } from "./person-history.js";
@@ -70,8 +70,19 @@ export async function qualifyPeople(
   setup: FunnelSetup,
   state: FunnelRunState,
   /** The contact sync's stream, which takes this read's pages when it would read the same window. */
-  keepFor?: GroupReadOptions["keepFor"],
+  keepFor?: KeepFor,
+  /**
+   * The company sync's stream: on its first load the companies are listed once, ahead of the contacts,
+   * kept for it and held here for scoring, instead of read in batches here and listed again there.
+   */
+  companiesFor?: KeepFor,
 ): Promise<boolean> {
+  if (companiesFor) {
+    const fields = companyFields(setup);
+    const ahead = { system: ctx.marketing, object: COMPANIES, fields, keepFor: companiesFor };
+    await readAhead(ctx, ahead, (records) => holdCompanies(state.companies, records, fields));
+    if (ctx.signal?.aborted) return true;
+  }
   return readChangeGroups(
     ctx,
     {
@@ -106,6 +117,14 @@ export async function qualifyPeople(
       await decide(ctx, { ...joinDecisions(decided), cursors: [group.cursor] });
     },
   );
+}
+
+/** Holds listed companies' scoring fields for the run, up to QUALIFY_COMPANIES_KEPT (the first listed). */
+function holdCompanies(held: Map<string, FieldValues>, records: readonly SourceRecord[], fields: readonly string[]): void {
+  for (const r of records) {
+    if (held.size >= QUALIFY_COMPANIES_KEPT) return;
+    held.set(r.id, Object.fromEntries(fields.map((f) => [f, r.fields[f] ?? null])));
+  }
 }
 
 function holdReads(state: FunnelRunState, records: readonly SourceRecord[]): void {
