@@ -1,5 +1,5 @@
-// The HubSpot adapter against the HubSpot emulator over loopback: full and incremental reads (ties, the
-// signpost, the 10,000-result search cap), reads by id and match key, batch writes with partial failures,
+// The HubSpot adapter against the HubSpot emulator over loopback: full and incremental reads through search
+// (ties, the signpost, the 10,000-result search cap), reads by id and match key, batch writes with partial failures,
 // rate limits, auth and transport faults, describe, removals, owners, activities and custom properties.
 import { randomUUID } from "node:crypto";
 import type { HubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
@@ -64,27 +64,30 @@ const messyContact = (i: number): Record<string, string> => ({
   jobtitle: i % 2 === 0 ? "VP Marketing" : "",
 });
 
-describe("readChanges: full load through the list endpoint", () => {
+describe("readChanges: full load through search, keyset by id", () => {
   const h = useEmulator();
   const ids: string[] = [];
+  const searches: string[] = [];
   beforeAll(() => {
     for (let i = 0; i < 250; i++)
       ids.push(h().emulator.data.createObject("contacts", messyContact(i), at(i)).id);
+    h().emulator.calls.observe((call) => searches.push(call.endpoint));
   });
 
-  it("pages 100 at a time, canonical values, after-token cursors and the signpost on the last page", async () => {
+  it("pages 200 at a time in id order, canonical values, id cursors and the signpost on the last page", async () => {
     const { adapter } = h();
     const before = adapter.apiCalls();
+    searches.length = 0;
     const until = iso(3_600_000);
     const pages = await collect(adapter.readChanges("contacts", FIELDS, null, until));
 
-    expect(pages.map((p) => p.records.length)).toEqual([100, 100, 50]);
-    expect(adapter.apiCalls() - before).toBe(3);
-    expect(pages[0]!.cursor.modifiedAt).toBe(FULL_LOAD_MARK);
-    expect(pages[0]!.cursor.lastId).toEqual(expect.any(String));
-    expect(pages[2]!.cursor).toEqual({ modifiedAt: until, lastId: null });
+    expect(pages.map((p) => p.records.length)).toEqual([200, 50]);
+    expect(adapter.apiCalls() - before).toBe(2);
+    expect(searches).toEqual(["POST /crm/v3/objects/:objectType/search", "POST /crm/v3/objects/:objectType/search"]);
     const read = pages.flatMap((p) => p.records);
-    expect(read.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(read.map((r) => r.id)).toEqual([...ids].sort((a, b) => Number(a) - Number(b)));
+    expect(pages[0]!.cursor).toEqual({ modifiedAt: FULL_LOAD_MARK, lastId: read[199]!.id });
+    expect(pages[1]!.cursor).toEqual({ modifiedAt: until, lastId: null });
 
     const zero = read.find((r) => r.id === ids[0])!;
     expect(zero.fields).toEqual({
@@ -105,9 +108,17 @@ describe("readChanges: full load through the list endpoint", () => {
     const first = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
     const resumed = await collect(adapter.readChanges("contacts", FIELDS, first[0]!.cursor, iso(3_600_000)));
     const resumedIds = resumed.flatMap((p) => p.records.map((r) => r.id));
-    expect(resumedIds).toHaveLength(150);
+    expect(resumedIds).toHaveLength(50);
     expect(new Set([...first[0]!.records.map((r) => r.id), ...resumedIds])).toEqual(new Set(ids));
     expect(resumedIds).not.toContain(late.id);
+  });
+
+  it("starts over a first load an older leadloop left part way through the list endpoint", async () => {
+    const { adapter } = h();
+    // The list endpoint's `after` token, under the mark the list load used.
+    const listCursor: ChangeCursor = { modifiedAt: "1970-01-01T00:00:00.000Z", lastId: ids[100]! };
+    const pages = await collect(adapter.readChanges("contacts", FIELDS, listCursor, iso(3_600_000)));
+    expect(new Set(pages.flatMap((p) => p.records.map((r) => r.id)))).toEqual(new Set(ids));
   });
 });
 
@@ -206,6 +217,16 @@ describe("readChanges: more than 10,000 changed records in one window", () => {
     expect(missing).toEqual([]);
     expect(seen.size).toBe(10_500);
     expect(previous!.modifiedAt).toBe(iso(3_499_000));
+  });
+
+  it("reads a portal of more than 10,000 records whole on a first load, each once, in 200-record pages", async () => {
+    const { adapter } = h();
+    const before = adapter.apiCalls();
+    const pages = await collect(adapter.readChanges("contacts", ["firstname"], null, iso(4_000_000)));
+    const read = pages.flatMap((p) => p.records.map((r) => r.id));
+    expect(read).toHaveLength(10_500);
+    expect(new Set(read)).toEqual(new Set(ids));
+    expect(adapter.apiCalls() - before).toBe(Math.ceil(10_501 / 200));
   });
 });
 

@@ -60,6 +60,8 @@ describe("contacts that matched nothing", () => {
   afterAll(async () => loop.close());
 
   it("are not queried for again by a run that re-reads them unchanged", async () => {
+    // Past the search index's lag: a first load lists the contacts through search.
+    ahead += PAST_SEARCH_LAG;
     const first = await run();
     expect(first.result.summary.created.salesforce).toBe(0);
     ahead += PAST_SEARCH_LAG;
@@ -131,6 +133,7 @@ describe("contacts that matched nothing and stay out of the CRM", () => {
     // The first and the last have seen the pricing page and asked for a demo, but fit nobody's profile yet.
     const mqls = [ids[0]!, ids[ids.length - 1]!];
     for (const id of mqls) pricingAndDemo(loop, id);
+    ahead += PAST_SEARCH_LAG;
     const first = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
     expect(first.summary.status).toBe("succeeded");
     expect(first.summary.created.salesforce).toBe(0);

@@ -2,8 +2,8 @@
 // reads by id see it at once (https://blog.sequin.io/building-a-sync-on-hubspots-api/, "The Search API is
 // eventually consistent"; https://docs.locoia.com/connectors/connectors/hubspot, "Propagation Time").
 // The emulator lags search by DEFAULT_SEARCH_LAG_MS of its own clock; leadloop reads HubSpot changes
-// through search, so runs made before the index caught up must not lose a change, and the look-back that
-// finds it later must not write it twice.
+// through search (a first load too), so runs made before the index caught up must not lose a change, and
+// the look-back that finds it later must not write it twice.
 import { DEFAULT_SEARCH_LAG_MS } from "../../src/sandbox/hubspot/emulator.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { contactMappings } from "../support/test-mappings.js";
@@ -80,6 +80,32 @@ describe("HubSpot search index lag", () => {
       expect(run.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
     }
     expect(leadsOf("asa.lindqvist@fjord-analytics.no")).toHaveLength(1);
+  }, 60_000);
+
+  it("a first load made while search cannot see the newest contacts yet syncs them on the next run", async () => {
+    loop = await startLoop({ mappings: contactMappings(), now, hubspotLookbackMs: DEFAULT_LOOKBACK_MS });
+    // An import a while ago, then two sign-ups a second before leadloop's first run: the first load
+    // lists through search, which has not indexed them yet.
+    const imported = ["Øystein Berg", "Mårta Ek", "José Núñez"].map((name, i) =>
+      loop.hubspot.data.createObject("contacts", { email: `import.${i}@fjord-analytics.no`, firstname: name.split(" ")[0]!, lastname: name.split(" ")[1]! }),
+    );
+    t += 10 * MINUTE;
+    for (const email of ["chloe.dupont@lumiere.fr", "Renee.OBrien@Lumiere.fr"])
+      loop.hubspot.data.createObject("contacts", { email, firstname: "Chloé", lastname: "Dupont" });
+    t += SECOND;
+    const first = await loop.sync();
+    expect(first.summary.created).toEqual({ hubspot: 0, salesforce: imported.length });
+    expect(leadsOf("chloe.dupont@lumiere.fr")).toHaveLength(0);
+    // The next run, five minutes on: its window starts a look-back before the first load's signpost.
+    t += 5 * MINUTE;
+    const next = await loop.sync();
+    expect(next.summary.created).toEqual({ hubspot: 0, salesforce: 2 });
+    expect(leadsOf("chloe.dupont@lumiere.fr")).toHaveLength(1);
+    expect(leadsOf("renee.obrien@lumiere.fr")).toHaveLength(1);
+    t += 5 * MINUTE;
+    const quiet = await loop.sync();
+    expect(quiet.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(loop.salesforce.data.list("Lead")).toHaveLength(imported.length + 2);
   }, 60_000);
 
   it("a look-back shorter than the lag loses such a change: why leadloop's default is longer", async () => {

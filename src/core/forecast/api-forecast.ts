@@ -123,15 +123,15 @@ export function loadForecast(calls: Record<ForecastSystem, ClassCalls>, limits: 
   const total = (c: ClassCalls) => CALL_CLASSES.reduce((sum, k) => sum + c[k], 0);
   const hs = calls.hubspot;
   const hsTotal = total(hs);
-  // Searches have their own per-second limit; the rest share the 10-second burst. The two run side by
-  // side, so the slower of them bounds the time.
+  // Searches have their own per-second limit; the rest share the 10-second burst. A run makes one call at
+  // a time, so while a search waits for its limit no other call goes: the two times add up.
   const burstSeconds = ((hsTotal - hs.search) * 10) / limits.hubspot.burstPer10Seconds;
   const searchSeconds = hs.search / limits.hubspot.searchPerSecond;
   const sfShare = limits.salesforce.dailyCalls * limits.salesforce.share;
   const sfTotal = total(calls.salesforce);
   return {
     calls: bySystem((s) => ({ ...roundCalls(calls[s]), total: Math.ceil(total(calls[s])) })),
-    hubspotSeconds: round(Math.max(burstSeconds, searchSeconds), 1),
+    hubspotSeconds: round(burstSeconds + searchSeconds, 1),
     dailyShare: {
       hubspot: round(hsTotal / limits.hubspot.dailyCalls, 4),
       salesforce: round(sfTotal / sfShare, 4),

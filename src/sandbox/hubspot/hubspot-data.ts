@@ -410,6 +410,11 @@ export class HubspotData {
     return this.objectsOf(type).page(archived, fromId, count);
   }
 
+  /** How many live records have an id of at least `fromId`. */
+  liveCountFrom(type: ObjectType, fromId: number): number {
+    return this.objectsOf(type).liveCountFrom(fromId);
+  }
+
   /** Live records (in id order) by id, skipping ids that are gone or archived. */
   recordsById(type: ObjectType, ids: Iterable<string>): StoredObject[] {
     const table = this.objectsOf(type);

@@ -18,6 +18,8 @@ export class ObjectTable<R extends TableRecord> {
   private readonly emails = new Map<string, Set<string>>();
   private readonly emailsOf = new Map<string, string[]>();
   private readonly modified = new SortedIndex();
+  /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
+  private readonly gone = new SortedIndex();
 
   get(id: string): R | undefined {
     return this.rows.get(id);
@@ -35,6 +37,7 @@ export class ObjectTable<R extends TableRecord> {
     this.rows.delete(id);
     this.setEmails(id, []);
     this.modified.remove(id);
+    this.gone.set(id, Number(id));
   }
 
   /** Brings the indexes up to date with a record's values after a write changed them. */
@@ -43,6 +46,8 @@ export class ObjectTable<R extends TableRecord> {
     const modified = parseInstant(record.properties.hs_lastmodifieddate ?? "")?.getTime();
     if (record.archived || modified === undefined) this.modified.remove(record.id);
     else this.modified.set(record.id, modified);
+    if (record.archived) this.gone.set(record.id, Number(record.id));
+    else this.gone.remove(record.id);
   }
 
   /** Live or archived records in id order. */
@@ -54,22 +59,30 @@ export class ObjectTable<R extends TableRecord> {
 
   /** Up to `count` live or archived records in id order, from the first whose id is at least `fromId`. */
   page(archived: boolean, fromId: number | undefined, count: number): R[] {
-    let i = 0;
     if (Number.isNaN(fromId)) return [];
-    if (fromId !== undefined) {
-      let hi = this.idOrder.length;
-      while (i < hi) {
-        const mid = (i + hi) >> 1;
-        if (Number(this.idOrder[mid]) < fromId) i = mid + 1;
-        else hi = mid;
-      }
-    }
     const out: R[] = [];
-    for (; i < this.idOrder.length && out.length < count; i++) {
+    for (let i = fromId === undefined ? 0 : this.firstAtLeast(fromId); i < this.idOrder.length && out.length < count; i++) {
       const r = this.rows.get(this.idOrder[i]!);
       if (r && r.archived === archived) out.push(r);
     }
     return out;
+  }
+
+  /** How many live records have an id of at least `fromId`. */
+  liveCountFrom(fromId: number): number {
+    return this.idOrder.length - this.firstAtLeast(fromId) - this.gone.count(fromId);
+  }
+
+  /** The position in the id order of the first id at least `fromId`. */
+  private firstAtLeast(fromId: number): number {
+    let i = 0;
+    let hi = this.idOrder.length;
+    while (i < hi) {
+      const mid = (i + hi) >> 1;
+      if (Number(this.idOrder[mid]) < fromId) i = mid + 1;
+      else hi = mid;
+    }
+    return i;
   }
 
   /** Records holding this email as their own or as an additional one (lower-cased), in id order. */

@@ -1,5 +1,11 @@
-// readChanges: a first full load through the objects list endpoint, then incremental reads through the
-// CRM search API on the modified-date property (https://developers.hubspot.com/docs/api/crm/search).
+// readChanges: a first full load and incremental reads, both through the CRM search API
+// (https://developers.hubspot.com/docs/api/crm/search), which pages 200 records where the objects list
+// endpoint pages 100: a first load lists a portal in half the calls.
+//
+// A first load is keyset by `hs_object_id` (each query asks for the ids after the last one read), so no
+// query comes near the 10,000-result cap and a record modified mid-load does not shift what follows.
+// Search results trail writes by a few seconds: a record written just before the run's signpost may be
+// missing from a first load, and is read by the next run, whose window starts a look-back before it.
 //
 // Incremental pages are keyset windows, not offset pages: every query starts at the last modified instant
 // reached (`>=`, ties re-read, duplicates allowed). This keeps each query far below the 10,000-result cap
@@ -10,14 +16,20 @@ import type { SourceRecord } from "../../core/records.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
 import { cursorAfter, readWindowStart } from "../read-window.js";
-import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE, SEARCH_RESULT_CAP } from "./limits.js";
+import { SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
-import { objectPage, searchPage } from "./schemas.js";
+import { searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotObject } from "./values.js";
 
-/** modifiedAt of a full-load page cursor, whose lastId carries the list endpoint's `after` token. */
-export const FULL_LOAD_MARK = "1970-01-01T00:00:00.000Z";
+/** modifiedAt of a first load's page cursor, whose lastId is the last `hs_object_id` read. */
+export const FULL_LOAD_MARK = "1970-01-01T00:00:00.001Z";
+/**
+ * The mark of a first load that listed through the objects list endpoint (leadloop before the search
+ * load): its lastId is that endpoint's opaque `after` token, which a search cannot resume from, so such a
+ * load starts over (what it synced already is linked, and reads again as unchanged).
+ */
+const LIST_LOAD_MARK = "1970-01-01T00:00:00.000Z";
 
 export interface ChangeReaderDeps {
   transport: HubspotTransport;
@@ -38,41 +50,38 @@ export async function* readChanges(
   from: ChangeCursor | null,
   until: string,
 ): AsyncIterable<ChangePage> {
-  if (from === null || (from.modifiedAt === FULL_LOAD_MARK && from.lastId !== null)) {
-    yield* fullLoad(deps, object, fields, from?.lastId ?? undefined, until);
+  if (from === null || (from.modifiedAt === LIST_LOAD_MARK && from.lastId !== null)) {
+    yield* fullLoad(deps, object, fields, null, until);
+  } else if (from.modifiedAt === FULL_LOAD_MARK && from.lastId !== null) {
+    yield* fullLoad(deps, object, fields, from.lastId, until);
   } else {
     yield* searchChanges(deps, object, fields, from, until);
   }
 }
 
+/** Every record, in `hs_object_id` order from after `afterId` (the start when null), up to the signpost. */
 async function* fullLoad(
   deps: ChangeReaderDeps,
   object: string,
   fields: readonly string[],
-  startAfter: string | undefined,
+  afterId: string | null,
   until: string,
 ): AsyncIterable<ChangePage> {
-  const type = canonicalObject(object);
-  const properties = [...new Set([...fields, modifiedProperty(object)])].join(",");
+  const properties = [...new Set([...fields, modifiedProperty(object)])];
   const untilMs = Date.parse(until);
-  let after = startAfter;
+  // Ids are positive: the first query's filter takes every record.
+  let last = afterId ?? "0";
   for (;;) {
-    const qs: Record<string, string> = { limit: String(LIST_PAGE_SIZE), properties, archived: "false" };
-    if (after) qs.after = after;
-    const { body } = await deps.transport.send(
-      { method: "GET", path: `/crm/v3/objects/${type}`, qs },
-      objectPage,
-    );
+    const filters: SearchFilter[] = [{ propertyName: "hs_object_id", operator: "GT", value: last }];
+    const read = await searchOnce(deps, object, fields, properties, filters, "hs_object_id");
     // Records modified after the signpost are left for the next incremental read, which starts before it.
-    const records = body.results
-      .map((r) => fromHubspotObject(object, r, fields))
-      .filter((r) => Date.parse(r.modifiedAt) <= untilMs);
-    after = body.paging?.next?.after;
-    if (!after) {
+    const records = read.filter((r) => Date.parse(r.modifiedAt) <= untilMs);
+    if (read.length < SEARCH_PAGE_SIZE) {
       yield { records, cursor: { modifiedAt: until, lastId: null } };
       return;
     }
-    yield { records, cursor: { modifiedAt: FULL_LOAD_MARK, lastId: after } };
+    last = read[read.length - 1]!.id;
+    yield { records, cursor: { modifiedAt: FULL_LOAD_MARK, lastId: last } };
   }
 }
 
@@ -161,8 +170,7 @@ async function searchOnce(
     },
     searchPage,
   );
-  // One page from offset 0 each time: a window never comes near the cap (SEARCH_RESULT_CAP).
-  if (body.total > SEARCH_RESULT_CAP) deps.log.debug("hubspot.search.capped", { object, total: body.total });
+  // One page from offset 0 each time: a keyset query never pages towards the cap (SEARCH_RESULT_CAP).
   return body.results.map((r) => fromHubspotObject(object, r, fields));
 }
 

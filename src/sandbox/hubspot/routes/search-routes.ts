@@ -10,7 +10,7 @@ import type { EmulatorHandler } from "../../emulator/server.js";
 import { objectView } from "../object-views.js";
 import { parseBody, searchRequest } from "../request-schemas.js";
 import { runSearch } from "../search.js";
-import { modifiedWindowPage, searchCandidates } from "../search-plan.js";
+import { idKeysetPage, modifiedWindowPage, searchCandidates } from "../search-plan.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
 
 export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
@@ -23,6 +23,7 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
       const page =
         modifiedWindowPage(ctx.data, type, request, indexedBefore) ??
+        idKeysetPage(ctx.data, type, request, indexedBefore) ??
         runSearch(
           type,
           searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore),
