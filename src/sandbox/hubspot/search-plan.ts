@@ -116,10 +116,8 @@ export function modifiedWindowPage(
   request: SearchRequest,
   indexedBefore: number,
 ): SearchPage | undefined {
-  const sort = request.sorts[0];
-  const group = request.filterGroups[0];
-  if (request.filterGroups.length !== 1 || !group || (request.query ?? "").trim() !== "") return undefined;
-  if (!sort || !isModifiedDate(type, sort.propertyName) || sort.direction === "DESCENDING") return undefined;
+  const group = ascendingGroup(request, (name) => isModifiedDate(type, name));
+  if (!group) return undefined;
   let low = Number.NEGATIVE_INFINITY;
   let high = Number.POSITIVE_INFINITY;
   for (const filter of group.filters) {
@@ -166,11 +164,9 @@ export function idKeysetPage(
   request: SearchRequest,
   indexedBefore: number,
 ): SearchPage | undefined {
-  const sort = request.sorts[0];
-  const group = request.filterGroups[0];
+  const group = ascendingGroup(request, (name) => name === "hs_object_id");
   const filter = group?.filters[0];
-  if (request.filterGroups.length !== 1 || group?.filters.length !== 1 || !filter || (request.query ?? "").trim() !== "") return undefined;
-  if (!sort || sort.propertyName !== "hs_object_id" || sort.direction === "DESCENDING") return undefined;
+  if (!filter || group.filters.length !== 1) return undefined;
   if (filter.propertyName !== "hs_object_id" || (filter.operator !== "GT" && filter.operator !== "GTE")) return undefined;
   const bound = Number((filter.value ?? "").trim());
   if (filter.value === undefined || filter.value.trim() === "" || !Number.isSafeInteger(bound)) return undefined;
@@ -193,4 +189,16 @@ export function idKeysetPage(
     from = Number(chunk[chunk.length - 1]!.id) + 1;
   }
   return pageOf(first, total, offset, limit);
+}
+
+/** The one filter group of a request with no free-text query, sorted ascending by a property `sortedBy` takes. */
+function ascendingGroup(
+  request: SearchRequest,
+  sortedBy: (name: string) => boolean,
+): SearchRequest["filterGroups"][number] | undefined {
+  const sort = request.sorts[0];
+  const group = request.filterGroups[0];
+  if (request.filterGroups.length !== 1 || !group || (request.query ?? "").trim() !== "") return undefined;
+  if (!sort || !sortedBy(sort.propertyName) || sort.direction === "DESCENDING") return undefined;
+  return group;
 }
