@@ -7,10 +7,10 @@ export const MEASURED_RATES: CallRates = {
   "firstLoadPerContact": {
     "hubspot": {
       "writes": 0.0132,
-      "reads": 0.0165,
+      "reads": 0.0084,
       "behaviour": 0.0073,
       "match": 0.0003,
-      "search": 0.0001
+      "search": 0.0064
     },
     "salesforce": {
       "writes": 0.0046,
@@ -23,10 +23,10 @@ export const MEASURED_RATES: CallRates = {
   "perChangedContact": {
     "hubspot": {
       "writes": 0.01,
-      "reads": 0.0933,
+      "reads": 0.0963,
       "behaviour": 0.001,
       "match": 0.002,
-      "search": 0.0659
+      "search": 0.0689
     },
     "salesforce": {
       "writes": 0.0035,
@@ -52,5 +52,5 @@ export const MEASURED_RATES: CallRates = {
       "search": 0
     }
   },
-  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 7561053"
+  "measuredAt": "bench default configuration, 10,000 contacts, enterprise portal, commit 786f041"
 };
