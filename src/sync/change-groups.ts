@@ -169,28 +169,27 @@ export interface KeptRead {
  * A first load's read ahead: lists `object` whole for the later stream named in `keepFor`, which has no
  * saved cursor yet, keeping every page for it (it takes them instead of listing the object again) and
  * handing each page's records to `onPage` as they come (the qualification holds the companies it scores
- * with). Saves no cursor: the window is the later stream's, whose own read saves it. Does nothing, and
- * returns false, when that stream has a cursor (its window is then its own recent changes, not what the
- * caller needs) or the run is asked to stop; true once the whole object is read and kept.
+ * with). Saves no cursor: the window is the later stream's, whose own read saves it. Reads nothing when
+ * that stream has a cursor (its window is then its own recent changes, not what the caller needs); a read
+ * the run is asked to stop part way is never complete, so never taken.
  */
 export async function readAhead(
   ctx: RunContext,
   options: { system: SystemPort; object: string; fields: readonly string[]; keepFor: KeepFor },
   onPage: (records: readonly SourceRecord[]) => void,
-): Promise<boolean> {
+): Promise<void> {
   const { system, object } = options;
-  if (await ctx.store.getCursor(system.system, options.keepFor.cursorObject)) return false;
+  // Keeps only for a stream whose saved cursor is this read's: none.
   const keeping = await startKeeping(ctx, options, options.keepFor, null, ctx.until);
-  if (!keeping) return false;
+  if (!keeping) return;
   for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until)) {
     bump(ctx.summary.read, system.system, page.records.length);
     await ctx.store.keepReadPages(keeping.key, [page]);
     onPage(page.records);
-    if (ctx.signal?.aborted) return false;
+    if (ctx.signal?.aborted) return;
   }
   keeping.complete = true;
   ctx.log.debug("changes.read_ahead", { system: system.system, object, cursor: options.keepFor.cursorObject });
-  return true;
 }
 
 /**

@@ -168,8 +168,9 @@ export function idKeysetPage(
   const filter = group?.filters[0];
   if (!filter || group.filters.length !== 1) return undefined;
   if (filter.propertyName !== "hs_object_id" || (filter.operator !== "GT" && filter.operator !== "GTE")) return undefined;
-  const bound = Number((filter.value ?? "").trim());
-  if (filter.value === undefined || filter.value.trim() === "" || !Number.isSafeInteger(bound)) return undefined;
+  const value = filter.value?.trim();
+  const bound = Number(value);
+  if (!value || !Number.isSafeInteger(bound)) return undefined;
   const fromId = filter.operator === "GT" ? bound + 1 : bound;
   const { offset, limit } = searchPaging(request);
   const visible = (r: StoredObject) => r.writtenAt <= indexedBefore;
