@@ -372,13 +372,15 @@ export interface BehaviourMark {
 
 /**
  * What a mark keeps of the signals: what the reader compares (core/behaviour/signal-marks.ts), a
- * fingerprint of each part's values, and the page-view count (`hs_analytics_num_page_views`) as shown.
+ * fingerprint of each part's values, the page-view count (`hs_analytics_num_page_views`) as shown and the
+ * form submission count (`num_conversion_events`, blank as "0"; null in a mark made before it was kept).
  */
 export interface MarkSignature {
   web: number;
   forms: number;
   email: number;
   pageViews: string | null;
+  conversions: string | null;
 }
 
 /** A small fact the store keeps with the time it was learnt (e.g. `hubspot.behaviourSource`). */

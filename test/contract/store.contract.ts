@@ -1375,7 +1375,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
               activity("email:zoë.ångström@nordlicht.se", "form:c1", 3, "forms"),
               activity("contact:52", "e9", 4),
             ],
-            behaviourMarks: [{ personId: "51", signature: { web: 4_294_967_295, forms: 0, email: 7, pageViews: "3" }, readAt: at(10) }],
+            behaviourMarks: [{ personId: "51", signature: { web: 4_294_967_295, forms: 0, email: 7, pageViews: "3", conversions: "2" }, readAt: at(10) }],
             cursors: [{ system: "hubspot", object: "behaviour#forms", value: at(10), lastId: null }],
           }),
         );
@@ -1393,7 +1393,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.listBehaviour(["contact:51"], at(2))).map((a) => a.id)).toEqual(["e2"]);
         expect((await store.behaviourMarks(["51", "52"])).get("51")).toEqual({
           personId: "51",
-          signature: { web: 4_294_967_295, forms: 0, email: 7, pageViews: "3" },
+          signature: { web: 4_294_967_295, forms: 0, email: 7, pageViews: "3", conversions: "2" },
           readAt: at(10),
         });
         expect((await store.behaviourMarks(["52"])).size).toBe(0);
@@ -1422,7 +1422,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         await store.commitBatch(
           batch(10, {
             behaviour: ids.map((id, i) => activity(i % 2 === 0 ? "contact:10041" : "email:zoë@exemple.fr", id, 1)),
-            behaviourMarks: ids.map((id) => ({ personId: id, signature: { web: 1, forms: 2, email: 3, pageViews: id }, readAt: at(2) })),
+            behaviourMarks: ids.map((id) => ({ personId: id, signature: { web: 1, forms: 2, email: 3, pageViews: id, conversions: null }, readAt: at(2) })),
           }),
         );
         // Read again: each replaced, none doubled.

@@ -67,7 +67,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
         signature TEXT NOT NULL,
         read_ms   INTEGER NOT NULL
       ) WITHOUT ROWID;
-      DELETE FROM schema_migrations WHERE version = ${PACKED_VERSION};
+      DELETE FROM schema_migrations WHERE version >= ${PACKED_VERSION};
       PRAGMA user_version = ${BEFORE_VERSION};
     `);
     const activity = db.prepare("INSERT INTO behaviour_activities (owner_key, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)");
@@ -95,8 +95,9 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
   afterAll(async () => world.close());
 
   it("is upgraded in place by the next run, which scores everyone from it as before and reads no behaviour", async () => {
-    // The file is taken back to just before the packing migration: it must be the last one.
-    expect(PACKED_VERSION).toBe(SCHEMA_VERSION);
+    // The file is taken back to just before the packing migration; those after it change only the tables
+    // rewritten here (21: the marks' submission count), so they run again on the old tables as on a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);

@@ -101,6 +101,8 @@ describe("migration 20: a packed behaviour cache", () => {
       // A part the old mark lacked never matches a part the reader builds: it is read again.
       email: email === null ? signalFingerprint("") : signalFingerprint(email),
       pageViews,
+      // Migration 21: a mark made before keeps no submission count.
+      conversions: null,
     });
     const marks = await store.behaviourMarks(["10041", "52", "c-Ångström", "53"]);
     expect(Object.fromEntries(marks)).toEqual({

@@ -44,6 +44,7 @@ const marked: MarkSignature = {
   forms: signalFingerprint(parts.forms),
   email: signalFingerprint(parts.email),
   pageViews: "4",
+  conversions: null,
 };
 
 describe("migration 16: a compact store", () => {

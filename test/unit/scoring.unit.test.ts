@@ -398,6 +398,13 @@ describe("significant activities", () => {
       "Request a Demo",
     ]);
   });
+
+  it("titles a form submission below Enterprise by its form, read from the forms API or told by the contact's properties alike", () => {
+    const fromApi = { ...demoForm(3), id: "form:9c1d", properties: { hs_form_name: "Demo request — Zoë’s team", hs_url: "https://www.example.com/fr/demo?utm=é" } };
+    const told = { ...demoForm(1), id: "form:10041:1796249958106", properties: { hs_form_name: "Demo request — Zoë’s team", hs_form_id: "f-1" } };
+    const found = significantActivities([fromApi, told], DEFINITION, NOW);
+    expect(found.map((f) => [f.ruleId, f.title, f.repeats, f.key])).toEqual([["demo", "Demo request — Zoë’s team", 2, told.id]]);
+  });
 });
 
 describe("activity summary", () => {

@@ -76,12 +76,17 @@ export function significantActivities(
   return [...bySubject.values()].slice(0, shown);
 }
 
-/** A short name for an activity from its event properties: the page, form page, email or link it was about. */
+/**
+ * A short name for an activity from its event properties: the page, form page, email or link it was
+ * about. A form submission read below Enterprise has no page title: its form's name says more than the
+ * page's address, and is what a submission told by the contact's properties has too.
+ */
 export function activityTitle(properties: Readonly<Record<string, string>>): string {
   return (
     properties.hs_title ??
     properties.hs_email_subject ??
     properties.hs_element_text ??
+    properties.hs_form_name ??
     properties.hs_url ??
     properties.hs_link_href ??
     "activity"

@@ -5,7 +5,8 @@
 // properties, stored once for all the activities that share them (a page's views, an email's opens).
 // An owner `contact:<n>` is the number n; any other owner (an email address) is numbered once in
 // behaviour_owners and kept as minus that number. Ids are packed whole (activity-id.ts). A mark keeps a
-// fingerprint per signal part and the page-view count (core/behaviour/signal-marks.ts). Migration 20.
+// fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
+// form submission count (migration 21).
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
@@ -241,19 +242,31 @@ export class BehaviourCacheTable {
   saveMark(mark: BehaviourMark): void {
     this.sql
       .get(
-        `INSERT INTO behaviour_marks (person, fingerprints, page_views, read_ms) VALUES (?, ?, ?, ?)
+        `INSERT INTO behaviour_marks (person, fingerprints, page_views, conversions, read_ms) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
-           read_ms = excluded.read_ms`,
+           conversions = excluded.conversions, read_ms = excluded.read_ms`,
       )
-      .run(packId(mark.personId), packFingerprints(mark.signature), packCount(mark.signature.pageViews), epochMs(mark.readAt));
+      .run(
+        packId(mark.personId),
+        packFingerprints(mark.signature),
+        packCount(mark.signature.pageViews),
+        packCount(mark.signature.conversions),
+        epochMs(mark.readAt),
+      );
   }
 
   marks(personIds: readonly string[]): Map<string, BehaviourMark> {
     const out = new Map<string, BehaviourMark>();
     for (const chunk of inListChunks(personIds.map(packId))) {
       const rows = this.sql
-        .get<{ person: StoredId; fingerprints: Buffer; pageViews: number | string | null; readMs: number }>(
-          `SELECT person, fingerprints, page_views AS pageViews, read_ms AS readMs FROM behaviour_marks
+        .get<{
+          person: StoredId;
+          fingerprints: Buffer;
+          pageViews: number | string | null;
+          conversions: number | string | null;
+          readMs: number;
+        }>(
+          `SELECT person, fingerprints, page_views AS pageViews, conversions, read_ms AS readMs FROM behaviour_marks
            WHERE person IN (${chunk.placeholders})`,
         )
         .all(...chunk.params);
@@ -266,6 +279,7 @@ export class BehaviourCacheTable {
             forms: row.fingerprints.readUInt32BE(4),
             email: row.fingerprints.readUInt32BE(8),
             pageViews: row.pageViews === null ? null : String(row.pageViews),
+            conversions: row.conversions === null ? null : String(row.conversions),
           },
           readAt: new Date(row.readMs).toISOString(),
         });

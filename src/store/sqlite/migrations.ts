@@ -925,6 +925,15 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM store_facts WHERE name = 'behaviour.prunedTo';
     `,
   },
+  {
+    version: 21,
+    name: "behaviour marks keep the form submission count",
+    // Below Enterprise, a contact whose submission count rose by one since its mark tells its new form
+    // submission in its own properties (core/behaviour/conversion-properties.ts), which saves reading
+    // every form's submissions. A mark made before keeps no count (NULL): its contact's next new
+    // submission is read from the forms API, as before.
+    sql: `ALTER TABLE behaviour_marks ADD COLUMN conversions;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

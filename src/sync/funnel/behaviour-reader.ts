@@ -14,13 +14,14 @@
 // Activities and the signals they cover are committed before scoring, with the bulk cursors they reached:
 // a crash after the read re-scores from the cache, and no cursor passes behaviour that was not kept.
 import { z } from "zod";
+import { conversionCount, formNamed, newSubmissionAt } from "../../core/behaviour/conversion-properties.js";
 import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
-import { BEHAVIOUR_SIGNALS, type BulkPage, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
+import { BEHAVIOUR_SIGNALS, type BulkPage, CONVERSION_NAME, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
 
 const SYSTEM = "hubspot";
 /** The store fact holding the probed source and when it was probed. */
@@ -31,6 +32,8 @@ export const PROBE_TTL_MS = 86_400_000;
 const EVENTS_LOOKBACK_MS = 3_600_000;
 /** The bulk sources are read from this long before their cursor, for the same reason (ids deduplicate). */
 const BULK_LOOKBACK_MS = 3_600_000;
+/** A contact's submission of one form this close in time to one held is that one (`withoutKnownSubmissions`). */
+const SAME_SUBMISSION_MS = 60_000;
 const FORMS_CURSOR = "behaviour#forms";
 /** How far every contact's events are in the cache: the start of the last bulk read of the events API. */
 export const EVENTS_CURSOR = "behaviour#events";
@@ -104,6 +107,7 @@ export async function readBehaviour(
   const marks = await ctx.store.behaviourMarks(ids);
   const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
   const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
+  const byId = new Map(records.map((r) => [r.id, r]));
   // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values.
   const moved = (id: string, part: Part): boolean => {
     const mark = marks.get(id);
@@ -156,10 +160,15 @@ export async function readBehaviour(
         if (page) fresh.push(page);
       }
     }
-    if (!state.behaviour.formsRead && ids.some((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"))) {
-      const read = (from: string | null, onPage: BulkPage) => setup.activities.readFormSubmissions(from, now, onPage);
-      cursors.push(await readBulk(ctx, FORMS_CURSOR, "forms", read, since, now));
-      state.behaviour.formsRead = true;
+    const converted = ids.filter((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"));
+    if (!state.behaviour.formsRead && converted.length > 0) {
+      const told = await submissionsTold(ctx, setup, state, converted.map((id) => byId.get(id)!), marks);
+      if (told) fresh.push(...(await withoutKnownSubmissions(ctx, told)));
+      else {
+        const read = (from: string | null, onPage: BulkPage) => setup.activities.readFormSubmissions(from, now, onPage);
+        cursors.push(await readBulk(ctx, FORMS_CURSOR, "forms", read, since, now));
+        state.behaviour.formsRead = true;
+      }
     }
     if (!state.behaviour.emailRead && ids.some((id) => moved(id, "email") && hasSignal(signatures.get(id)!, "email"))) {
       const read = (from: string | null, onPage: BulkPage) => setup.activities.readEmailEvents(from, now, onPage);
@@ -224,6 +233,7 @@ function markSignature(signature: Signature): MarkSignature {
     forms: signalFingerprint(signature.forms),
     email: signalFingerprint(signature.email),
     pageViews: (JSON.parse(signature.web) as (string | null)[])[0] ?? null,
+    conversions: conversionCount((JSON.parse(signature.forms) as (string | null)[])[0]),
   };
 }
 
@@ -382,7 +392,7 @@ async function readBulk(
   let activities = 0;
   await read(from, async (page) => {
     activities += page.length;
-    const behaviour: CachedActivity[] = page.map((a) => ({
+    const read: CachedActivity[] = page.map((a) => ({
       ownerKey: `email:${a.email.trim().toLowerCase()}`,
       id: a.id,
       kind: a.kind,
@@ -390,8 +400,76 @@ async function readBulk(
       properties: { ...a.properties },
       source,
     }));
+    const behaviour = source === "forms" ? await withoutKnownSubmissions(ctx, read) : read;
     await ctx.store.commitBatch({ runId: ctx.runId, behaviour, at: ctx.now().toISOString() });
   });
   ctx.log.debug("behaviour.bulk_read", { source: object, activities });
   return { system: SYSTEM, object, value: until, lastId: null };
+}
+
+/**
+ * The form submissions these contacts' properties tell (core/behaviour/conversion-properties.ts), one
+ * each, or null when any of them does not tell its own for certain: then the forms API is read for all,
+ * as it covers every contact alike. Needs a forms API read before (its cursor): a first load reads the
+ * history there. The portal's forms are listed once a run, to name each submission's form.
+ */
+async function submissionsTold(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  records: readonly SourceRecord[],
+  marks: ReadonlyMap<string, BehaviourMark>,
+): Promise<CachedActivity[] | null> {
+  if (!(await ctx.store.getCursor(SYSTEM, FORMS_CURSOR))) return null;
+  const told: { record: SourceRecord; email: string; at: string }[] = [];
+  for (const record of records) {
+    const email = record.fields.email?.trim().toLowerCase();
+    const mark = marks.get(record.id);
+    const before = mark ? { count: mark.signature.conversions, readAt: mark.readAt } : null;
+    const at = newSubmissionAt(record.fields, before, BULK_LOOKBACK_MS);
+    if (!email || at === null) return null;
+    told.push({ record, email, at });
+  }
+  state.behaviour.forms ??= await setup.activities.listForms();
+  const out: CachedActivity[] = [];
+  for (const { record, email, at } of told) {
+    const form = formNamed(record.fields[CONVERSION_NAME], state.behaviour.forms);
+    if (!form) return null;
+    out.push({
+      // Owned by the email address, as the forms API's submissions are: one person, one owner.
+      ownerKey: `email:${email}`,
+      id: `form:${record.id}:${Date.parse(at)}`,
+      kind: "form_submission",
+      occurredAt: at,
+      // What the forms API's submission names too, so the two read the same on a rep's task.
+      properties: { hs_form_id: form.id, hs_form_name: form.name },
+      source: "properties",
+    });
+  }
+  ctx.log.debug("behaviour.forms_told", { contacts: out.length });
+  return out;
+}
+
+/**
+ * Form submissions less those the cache holds already under another id: one told by a contact's
+ * properties and later read from the forms API (or the other way round) is the same submission, known
+ * by its owner, its form and its time (within SAME_SUBMISSION_MS, in case HubSpot's two clocks differ).
+ */
+async function withoutKnownSubmissions(ctx: RunContext, submissions: CachedActivity[]): Promise<CachedActivity[]> {
+  if (submissions.length === 0) return submissions;
+  const earliest = Math.min(...submissions.map((a) => Date.parse(a.occurredAt)));
+  const owners = [...new Set(submissions.map((a) => a.ownerKey))];
+  const held = new Map<string, CachedActivity[]>();
+  for (const a of await ctx.store.listBehaviour(owners, new Date(earliest - SAME_SUBMISSION_MS).toISOString())) {
+    if (a.kind === "form_submission") held.set(a.ownerKey, [...(held.get(a.ownerKey) ?? []), a]);
+  }
+  return submissions.filter((s) => {
+    const at = Date.parse(s.occurredAt);
+    return !(held.get(s.ownerKey) ?? []).some(
+      (h) =>
+        h.id !== s.id &&
+        h.properties.hs_form_id === s.properties.hs_form_id &&
+        Math.abs(Date.parse(h.occurredAt) - at) <= SAME_SUBMISSION_MS,
+    );
+  });
 }

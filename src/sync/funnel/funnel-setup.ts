@@ -1,6 +1,7 @@
 // What the funnel phases of a run need besides the run context: the shared qualification definition,
 // routing and SLA, the CRM's handoff vocabulary, where activities come from, and the inclusion rule.
 
+import type { PortalForm } from "../../core/behaviour/conversion-properties.js";
 import type { FieldValues, SourceRecord } from "../../core/records.js";
 import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { CompiledDefinition } from "../../core/scoring/compile.js";
@@ -32,6 +33,8 @@ export interface ActivitySource {
   ): Promise<void>;
   /** One call: `events` when the portal answers the events API, `bulk` when it refuses it (below Enterprise). */
   probeEventsApi(): Promise<"events" | "bulk">;
+  /** The portal's forms (ids and names). */
+  listForms(): Promise<PortalForm[]>;
   /** Form submissions after `since` up to `until`, by email, a page at a time. */
   readFormSubmissions(since: string | null, until: string, onPage: BulkPage): Promise<void>;
   /** Marketing email opens and clicks after `since` up to `until`, by recipient, a page at a time. */
@@ -116,6 +119,8 @@ export interface InclusionRunState {
 export interface BehaviourRunState {
   source: "events" | "bulk" | null;
   formsRead: boolean;
+  /** The portal's forms, listed once a run when a contact's properties tell a submission (null: not yet). */
+  forms: PortalForm[] | null;
   emailRead: boolean;
   /** Whether this run began with no qualification cursor (a first load): events are read in bulk at once. */
   firstLoad: boolean | null;
@@ -138,6 +143,7 @@ export function newFunnelRunState(): FunnelRunState {
     behaviour: {
       source: null,
       formsRead: false,
+      forms: null,
       emailRead: false,
       firstLoad: null,
       eventsReadOneByOne: 0,
@@ -199,6 +205,12 @@ export const BEHAVIOUR_SIGNALS = {
   email: ["hs_email_open", "hs_email_click", "hs_email_last_open_date", "hs_email_last_click_date"],
 } as const;
 
+/**
+ * Read with the signals but not part of them: the latest conversion's name, which names the form of a
+ * submission the contact's properties tell (core/behaviour/conversion-properties.ts).
+ */
+export const CONVERSION_NAME = "recent_conversion_event_name";
+
 /** Every contact property a run reads: the funnel's own, the behaviour signals and those the definition names. */
 export function personFields(setup: Pick<FunnelSetup, "qualification">): string[] {
   return [
@@ -207,6 +219,7 @@ export function personFields(setup: Pick<FunnelSetup, "qualification">): string[
       ...BEHAVIOUR_SIGNALS.web,
       ...BEHAVIOUR_SIGNALS.forms,
       ...BEHAVIOUR_SIGNALS.email,
+      CONVERSION_NAME,
       ...setup.qualification.fields.person,
     ]),
   ];

@@ -23,6 +23,7 @@ import {
   type EmailActivity,
   probeEventsApi,
   readEmailEvents,
+  listForms,
   readFormSubmissions,
 } from "./bulk-behaviour.js";
 import { writeRecords } from "./batch-writer.js";
@@ -87,6 +88,8 @@ export interface HubspotAdapter extends SystemPort {
   readContactEvents(since: string, onPage: (activities: HubspotActivity[]) => Promise<void>): Promise<void>;
   /** Whether the portal answers the events API (Enterprise) or refuses it (403 MISSING_SCOPES). One call. */
   probeEventsApi(): Promise<BehaviourAccess>;
+  /** The portal's forms, from the forms API (one call per 100 forms). */
+  listForms(): Promise<{ id: string; name: string }[]>;
   /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs, a page at a time. */
   readFormSubmissions(since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>): Promise<void>;
   /** Marketing email opens and clicks after `since` up to `until`, by recipient, from the email events API, a page at a time. */
@@ -152,6 +155,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     readContactEvents: (since: string, onPage: (activities: HubspotActivity[]) => Promise<void>) =>
       readContactEvents(transport, since, onPage),
     probeEventsApi: () => probeEventsApi(transport),
+    listForms: () => listForms(transport),
     readFormSubmissions: (since: string | null, until: string, onPage: (activities: EmailActivity[]) => Promise<void>) =>
       readFormSubmissions(transport, since, until, onPage),
     readCampaigns: (typeProperty: string | null) => readCampaigns(transport, typeProperty),

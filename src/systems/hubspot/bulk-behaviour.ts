@@ -80,6 +80,20 @@ export async function probeEventsApi(transport: HubspotTransport): Promise<Behav
   }
 }
 
+/** The portal's forms (GET /marketing/v3/forms), every page of them. */
+export async function listForms(transport: HubspotTransport): Promise<{ id: string; name: string }[]> {
+  const forms: { id: string; name: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const qs: Record<string, string> = { limit: String(FORMS_PAGE) };
+    if (cursor) qs.after = cursor;
+    const { body } = await transport.send({ method: "GET", path: "/marketing/v3/forms", qs }, formsPage);
+    for (const form of body.results) forms.push({ id: form.id, name: form.name });
+    cursor = body.paging?.next?.after;
+  } while (cursor);
+  return forms;
+}
+
 /** Form submissions made after `since` (all when null) up to `until`, a submissions page at a time. */
 export async function readFormSubmissions(
   transport: HubspotTransport,
@@ -89,17 +103,7 @@ export async function readFormSubmissions(
 ): Promise<void> {
   const sinceMs = since ? Date.parse(since) : Number.NEGATIVE_INFINITY;
   const untilMs = Date.parse(until);
-  const forms: { id: string; name: string }[] = [];
-  let cursor: string | undefined;
-  do {
-    const qs: Record<string, string> = { limit: String(FORMS_PAGE) };
-    if (cursor) qs.after = cursor;
-    const { body } = await transport.send({ method: "GET", path: "/marketing/v3/forms", qs }, formsPage);
-    for (const form of body.results) forms.push(form);
-    cursor = body.paging?.next?.after;
-  } while (cursor);
-
-  for (const form of forms) {
+  for (const form of await listForms(transport)) {
     let page: string | undefined;
     let older = false;
     do {
