@@ -504,6 +504,25 @@ describe("faults", () => {
   });
 });
 
+describe("HubSpot's search limit across adapters", () => {
+  it("keeps one portal's searches under 5 a second when a new adapter starts right after another (a run after a run)", async () => {
+    // HubSpot's own limit on the search endpoints: 5 requests a second for the portal, whoever sends them.
+    const emulator = await startHubspotEmulator({ accessToken: `test-${randomUUID()}`, searchLagMs: 0, limits: { searchPerSecond: 5 } });
+    try {
+      emulator.data.createObject("contacts", { email: "zoë.ångström@nordlicht.se", firstname: "Zoë" });
+      const adapter = () =>
+        createHubspotAdapter({ accessToken: emulator.accessToken, baseUrl: emulator.url, retry: RETRY, searchPerSecond: 5 });
+      for (const run of [adapter(), adapter(), adapter()]) {
+        for (let i = 0; i < 5; i++) expect(await run.findBy("contacts", "firstname", ["Zoë"], ["email"])).toHaveLength(1);
+      }
+      // Fifteen searches, none refused with 429 SECONDLY and sent again.
+      expect(emulator.calls.byEndpoint()["POST /crm/v3/objects/:objectType/search"]).toBe(15);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
 describe("describe and ensureProperty", () => {
   const h = useEmulator();
 

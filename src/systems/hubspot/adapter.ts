@@ -108,6 +108,25 @@ export interface HubspotAdapter extends SystemPort {
   ): Promise<{ created: boolean; field: FieldDescription }>;
 }
 
+/**
+ * The limiters of each portal (base URL and token) and limits, shared by every adapter this process makes:
+ * HubSpot counts the app's calls to the portal, not an adapter's, and a sandbox or daemon wires an adapter
+ * per run, so a run that starts within a second of the last one's searches must wait for them too.
+ */
+const portalLimiters = new Map<string, { burst: WindowLimiter; search: WindowLimiter }>();
+
+function limitersOf(options: HubspotAdapterOptions): { burst: WindowLimiter; search: WindowLimiter } {
+  const burst = options.burstPer10Seconds ?? DEFAULT_BURST_PER_10_SECONDS;
+  const search = options.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND;
+  const key = [options.baseUrl, options.accessToken, burst, search].join("\u0000");
+  let limiters = portalLimiters.get(key);
+  if (!limiters) {
+    limiters = { burst: new WindowLimiter(burst, BURST_WINDOW_MS), search: new WindowLimiter(search, SEARCH_WINDOW_MS) };
+    portalLimiters.set(key, limiters);
+  }
+  return limiters;
+}
+
 export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAdapter {
   const log = options.log ?? silentLogger;
   const transport = new HubspotTransport({
@@ -115,8 +134,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     log,
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
     clock: options.clock ?? systemClock,
-    burst: new WindowLimiter(options.burstPer10Seconds ?? DEFAULT_BURST_PER_10_SECONDS, BURST_WINDOW_MS),
-    search: new WindowLimiter(options.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND, SEARCH_WINDOW_MS),
+    ...limitersOf(options),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;

@@ -101,7 +101,7 @@ export class HubspotTransport {
 
   private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
     const { client, burst, search, timeoutMs } = this.options;
-    await (call.search ? search : burst).take();
+    const settled = await (call.search ? search : burst).take();
     this.calls++;
     const request = client.apiRequest({
       method: call.method,
@@ -109,7 +109,12 @@ export class HubspotTransport {
       ...(call.qs ? { qs: call.qs } : {}),
       ...(call.body !== undefined ? { body: call.body } : {}),
     });
-    const response = await withTimeout(request, timeoutMs, endpoint);
+    let response: Awaited<typeof request>;
+    try {
+      response = await withTimeout(request, timeoutMs, endpoint);
+    } finally {
+      settled();
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
