@@ -392,7 +392,7 @@ async function readBulk(
   let activities = 0;
   await read(from, async (page) => {
     activities += page.length;
-    const read: CachedActivity[] = page.map((a) => ({
+    const cached: CachedActivity[] = page.map((a) => ({
       ownerKey: `email:${a.email.trim().toLowerCase()}`,
       id: a.id,
       kind: a.kind,
@@ -400,7 +400,7 @@ async function readBulk(
       properties: { ...a.properties },
       source,
     }));
-    const behaviour = source === "forms" ? await withoutKnownSubmissions(ctx, read) : read;
+    const behaviour = source === "forms" ? await withoutKnownSubmissions(ctx, cached) : cached;
     await ctx.store.commitBatch({ runId: ctx.runId, behaviour, at: ctx.now().toISOString() });
   });
   ctx.log.debug("behaviour.bulk_read", { source: object, activities });
