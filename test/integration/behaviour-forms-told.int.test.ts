@@ -1,7 +1,8 @@
 // Form submissions below Enterprise, through the CLI against a seeded Professional portal: a person who
 // submitted one form since the last run has it told by their own conversion properties, so the run lists
 // the portal's forms once and reads no form's submissions; a person with two new submissions sends the run
-// to the forms API, which reads again what the properties told and keeps it once.
+// to the forms API, which reads again what the properties told and keeps it once; so does a conversion
+// named after a form the portal has since renamed.
 import { jest } from "@jest/globals";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { FORMS, siteUrl } from "../../src/sandbox/seed/vocab/web.js";
@@ -85,5 +86,17 @@ describe("form submissions told by a Professional portal's contact properties", 
       expect(held).toHaveLength(before.get(p.id)! + 1);
       expect(held.filter((a) => Date.parse(a.occurredAt) === demoAt.getTime())).toHaveLength(1);
     }
+
+    // Ana requests a demo again, then a marketer renames the form: her conversion keeps the old name,
+    // which no form of the portal has now, so the run reads the forms API for her submission.
+    const againAt = new Date(Date.now() - 10_000);
+    submit(ana.id, demo, againAt);
+    world.hubspot.data.forms.get(demo.id)!.name = "Demo request — Q1 campaign";
+    world.hubspot.calls.reset();
+    expect((await syncWorld(world)).code).toBe(0);
+    expect(world.hubspot.calls.byEndpoint()[SUBMISSIONS] ?? 0).toBeGreaterThan(0);
+    const anas = await submissionsOf(ana.properties.email!);
+    expect(anas).toHaveLength(before.get(ana.id)! + 2);
+    expect(anas.find((a) => a.occurredAt === againAt.toISOString())?.source).toBe("forms");
   });
 });

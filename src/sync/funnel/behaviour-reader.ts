@@ -32,8 +32,12 @@ export const PROBE_TTL_MS = 86_400_000;
 const EVENTS_LOOKBACK_MS = 3_600_000;
 /** The bulk sources are read from this long before their cursor, for the same reason (ids deduplicate). */
 const BULK_LOOKBACK_MS = 3_600_000;
-/** A contact's submission of one form this close in time to one held is that one (`withoutKnownSubmissions`). */
-const SAME_SUBMISSION_MS = 60_000;
+/**
+ * A submission of one form by one person, read from the other source this close in time to one held, is
+ * that one (`withoutKnownSubmissions`): the two sources give the same instant, but a second's rounding
+ * must not keep it twice.
+ */
+const SAME_SUBMISSION_MS = 1_000;
 const FORMS_CURSOR = "behaviour#forms";
 /** How far every contact's events are in the cache: the start of the last bulk read of the events API. */
 export const EVENTS_CURSOR = "behaviour#events";
@@ -451,9 +455,10 @@ async function submissionsTold(
 }
 
 /**
- * Form submissions less those the cache holds already under another id: one told by a contact's
- * properties and later read from the forms API (or the other way round) is the same submission, known
- * by its owner, its form and its time (within SAME_SUBMISSION_MS, in case HubSpot's two clocks differ).
+ * Form submissions less those the cache holds already from the other source: one told by a contact's
+ * properties and later read from the forms API (or the other way round) is the same submission, known by
+ * its owner, its form and its time (within SAME_SUBMISSION_MS). Two of one source are two submissions:
+ * the forms API gives each its own id, and a contact's properties tell one at a time.
  */
 async function withoutKnownSubmissions(ctx: RunContext, submissions: CachedActivity[]): Promise<CachedActivity[]> {
   if (submissions.length === 0) return submissions;
@@ -467,7 +472,7 @@ async function withoutKnownSubmissions(ctx: RunContext, submissions: CachedActiv
     const at = Date.parse(s.occurredAt);
     return !(held.get(s.ownerKey) ?? []).some(
       (h) =>
-        h.id !== s.id &&
+        h.source !== s.source &&
         h.properties.hs_form_id === s.properties.hs_form_id &&
         Math.abs(Date.parse(h.occurredAt) - at) <= SAME_SUBMISSION_MS,
     );
