@@ -110,8 +110,8 @@ export interface HubspotAdapter extends SystemPort {
 
 /**
  * The limiters of each portal (base URL and token) and limits, shared by every adapter this process makes:
- * HubSpot counts the app's calls to the portal, not an adapter's, and a sandbox or daemon wires an adapter
- * per run, so a run that starts within a second of the last one's searches must wait for them too.
+ * HubSpot counts the app's calls to the portal, not an adapter's, and the sandbox wires an adapter per run
+ * (cli/run-once.ts), so a run that starts within a second of the last one's searches must wait for them too.
  */
 const portalLimiters = new Map<string, { burst: WindowLimiter; search: WindowLimiter }>();
 
