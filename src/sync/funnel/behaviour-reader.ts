@@ -95,7 +95,7 @@ export async function behaviourSource(
 export function describeSource(source: "events" | "bulk"): string {
   return source === "events"
     ? "events API (Enterprise): page views, form submissions, email opens and clicks, CTA clicks per event"
-    : "contact analytics properties (page views, visits, last visit and page), form submissions API and marketing email events API (no events API below Enterprise)";
+    : "contact analytics and conversion properties (page views, visits, last visit and page; a person's one new form submission), form submissions API and marketing email events API (no events API below Enterprise)";
 }
 
 /** The behaviour of these contacts since `since`, per contact id, reading only what is new. */
