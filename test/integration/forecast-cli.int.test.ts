@@ -20,6 +20,7 @@ interface ForecastJson {
   firstLoad: LoadJson;
   typicalDay: LoadJson;
   crm?: { leads: number; contacts: number };
+  measuredAt: string;
 }
 
 const NO_CONFIG = { LEADLOOP_CONFIG: "/nonexistent/leadloop.yaml" };
@@ -82,6 +83,19 @@ describe("leadloop forecast", () => {
     // Share of 1,500 calls a day: the same calls use ten times more of it than of 100,000 × 0.15.
     const wide = await forecastJson(["--contacts", "50000", "--salesforce-daily", "100000", "--salesforce-share", "0.15"]);
     expect(org.firstLoad.dailyShare.salesforce).toBeCloseTo(wide.firstLoad.dailyShare.salesforce * 10, 3);
+  });
+
+  it("prices behaviour by the tier's sources: below Enterprise a first load reads the forms and email events in pages", async () => {
+    const enterprise = await forecastJson(["--contacts", "100000", "--hubspot-tier", "enterprise"]);
+    const professional = await forecastJson(["--contacts", "100000"]);
+    const starter = await forecastJson(["--contacts", "100000", "--hubspot-tier", "starter"]);
+    expect(enterprise.measuredAt).toContain("enterprise portal");
+    expect(professional.measuredAt).toContain("professional portal");
+    // Starter has the same behaviour sources as Professional: the same calls, under tighter limits.
+    expect(starter.firstLoad.calls).toEqual(professional.firstLoad.calls);
+    expect(professional.firstLoad.calls.hubspot.behaviour).toBeGreaterThan(enterprise.firstLoad.calls.hubspot.behaviour * 1.5);
+    // A day of change reads little behaviour on either: the bulk reads once a run, or the properties.
+    expect(professional.typicalDay.calls.hubspot.behaviour).toBeLessThan(professional.typicalDay.calls.hubspot.total / 50);
   });
 
   it("prints a readable forecast and explains itself in --help", async () => {

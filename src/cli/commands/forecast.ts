@@ -14,7 +14,7 @@ import {
   type LoadForecast,
   type VendorLimits,
 } from "../../core/forecast/api-forecast.js";
-import { MEASURED_RATES } from "../../core/forecast/measured-rates.js";
+import { measuredRates } from "../../core/forecast/measured-rates.js";
 import { wire } from "../compose.js";
 import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -72,7 +72,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
       0,
     )
     .addOption(
-      new Option("--hubspot-tier <tier>", "the portal's tier, for its private-app limits")
+      new Option("--hubspot-tier <tier>", "the portal's tier, for its private-app limits and the calls its behaviour sources cost")
         .choices(Object.keys(HUBSPOT_TIERS))
         .default("professional"),
     )
@@ -115,7 +115,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
           share: opts.salesforceShare ?? configured?.share ?? DEFAULT_LIMITS.salesforce.share,
         },
       };
-      const rates = opts.rates ? readRates(opts.rates) : MEASURED_RATES;
+      const rates = opts.rates ? readRates(opts.rates) : measuredRates(opts.hubspotTier);
       const result = forecast(
         rates,
         {
