@@ -111,7 +111,6 @@ export async function readBehaviour(
   const marks = await ctx.store.behaviourMarks(ids);
   const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
   const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
-  const byId = new Map(records.map((r) => [r.id, r]));
   // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values.
   const moved = (id: string, part: Part): boolean => {
     const mark = marks.get(id);
@@ -164,8 +163,12 @@ export async function readBehaviour(
         if (page) fresh.push(page);
       }
     }
-    const converted = ids.filter((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"));
-    if (!state.behaviour.formsRead && converted.length > 0) {
+    const converted = state.behaviour.formsRead
+      ? []
+      : ids.filter((id) => moved(id, "forms") && hasSignal(signatures.get(id)!, "forms"));
+    if (converted.length > 0) {
+      // One record per contact, its last read, as `signatures` has it.
+      const byId = new Map(records.map((r) => [r.id, r]));
       const told = await submissionsTold(ctx, setup, state, converted.map((id) => byId.get(id)!), marks);
       if (told) fresh.push(...(await withoutKnownSubmissions(ctx, told)));
       else {
