@@ -142,7 +142,9 @@ function peopleAct(world: SandboxWorld): void {
         Status: "Completed",
         TaskSubtype: "Call",
         WhoId: handed.Id,
-        ActivityDate: at.toISOString().slice(0, 10),
+        // The day the rep logged the call is the seed's, not the wall clock's: every world runs this at
+        // its own moment, and worlds on either side of midnight must log the same day.
+        ActivityDate: SEED_NOW.toISOString().slice(0, 10),
         Description: "Spoke briefly; demo booked for Thursday.",
       },
       at,
