@@ -51,7 +51,10 @@ export interface DefaultResult {
   retainedHeapMb: number | null;
   /** The emulator process's highest RSS over the runs (not leadloop's). */
   emulatorsPeakRssMb: number;
-  /** The engine's page path (store look-ups + map + merge + plan), records per second; null when skipped. */
+  /**
+   * The engine's page path (store look-ups + map + merge + plan + commit), records per second; null when
+   * skipped. `engine.page.withoutCommit` has the same without the commits.
+   */
   engineRecordsPerSecond: number | null;
   /** The store's files after the runs, per contact. */
   storeBytesPerRecord: number;

@@ -74,7 +74,11 @@ export function renderTable(results: readonly SizeTables[], engine: EngineResult
       lines.push(
         `engine: ${e.measures}: ${e.records.toLocaleString("en-US")} records, ` +
           `${e.recordsPerSecond.toLocaleString("en-US")} rec/s, ${e.cpuSecondsPer10k} CPU s per 10k, ` +
-          `${e.withWrites.toLocaleString("en-US")} with writes`,
+          `${e.withWrites.toLocaleString("en-US")} with writes` +
+          (e.withoutCommit
+            ? `; without its commits ${e.withoutCommit.recordsPerSecond.toLocaleString("en-US")} rec/s, ` +
+              `${e.withoutCommit.cpuSecondsPer10k} CPU s per 10k`
+            : ""),
       );
     }
   }
