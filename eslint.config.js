@@ -25,7 +25,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(?!\\.{1,2}/|date-fns$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
+              regex: "^(?!\\.{1,2}/|date-fns(/[A-Za-z]+)?$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
               message: "src/core is pure: import core modules or date-fns, libphonenumber-js, i18n-iso-countries only",
             },
             {
@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "eslint.config.js", "jest.config.js"],
+    files: ["bin/**/*.js", "test/support/*.mjs", "eslint.config.js", "jest.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
   {

@@ -15,10 +15,9 @@ import { recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../systems/call-retry.js";
-import { createHubspotAdapter, type HubspotAdapter } from "../systems/hubspot/adapter.js";
+import type { HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
-import { API_WINDOW_MS, createSalesforceAdapter } from "../systems/salesforce/index.js";
 import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
 import type { OrgUsage } from "../systems/salesforce/org-usage.js";
 
@@ -42,6 +41,9 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
   const store = await openStore(config.store);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience };
+  // The systems' clients load here, when a command first talks to a system: a command that only reads
+  // the store, and the CLI's help, do without them (ARCHITECTURE.md "CLI").
+  const { createHubspotAdapter } = await import("../systems/hubspot/adapter.js");
   const marketing = createHubspotAdapter({
     accessToken: config.hubspot.accessToken,
     baseUrl: config.hubspot.baseUrl,
@@ -51,6 +53,7 @@ export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring>
   let crm: SystemPort = marketing;
   let orgUsage = async (): Promise<OrgUsage | undefined> => undefined;
   if (config.crm === "salesforce") {
+    const { API_WINDOW_MS, createSalesforceAdapter } = await import("../systems/salesforce/index.js");
     const salesforce = await createSalesforceAdapter({
       connection: config.salesforce!,
       log: log.child({ system: "salesforce" }),

@@ -3,63 +3,69 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
-import { LOG_LEVELS } from "../log/logger.js";
-import { registerDaemon } from "./commands/daemon.js";
-import { registerDigest } from "./commands/digest.js";
-import { registerErrors } from "./commands/errors.js";
-import { registerExplain } from "./commands/explain.js";
-import { registerForecast } from "./commands/forecast.js";
-import { registerHot } from "./commands/hot.js";
-import { registerNearQualified } from "./commands/near-qualified.js";
-import { registerReport } from "./commands/report.js";
-import { registerRequalify } from "./commands/requalify.js";
-import { registerRoute } from "./commands/route.js";
-import { registerSandbox } from "./commands/sandbox.js";
-import { registerSla } from "./commands/sla.js";
-import { registerStore } from "./commands/store.js";
-import { registerSync } from "./commands/sync.js";
-import { registerUnlock } from "./commands/unlock.js";
-import { registerValidate } from "./commands/validate.js";
+import { LOG_LEVELS } from "../log/levels.js";
+import { COMMANDS, commandName, type CommandEntry } from "./command-list.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { classifyFailure } from "./failure.js";
 
-export function buildProgram(io: CommandIo): Command {
-  const program = new Command("leadloop")
-    .description("Closed-loop lead sync between HubSpot marketing and your CRM (Salesforce or HubSpot CRM).")
-    .version(packageVersion())
-    .option("-c, --config <file>", "configuration file (default: $LEADLOOP_CONFIG or ./leadloop.yaml)")
-    .addOption(new Option("--log-level <level>", "log detail on stderr").choices(LOG_LEVELS).default("info"))
+/**
+ * The program for `argv`: every command is listed, and the one being run (or asked for help) is defined
+ * in full from its own module; only that module and what it imports are loaded (command-list.ts).
+ */
+export async function buildProgram(io: CommandIo, argv: readonly string[]): Promise<Command> {
+  const program = withGlobalOptions(
+    new Command("leadloop")
+      .description("Closed-loop lead sync between HubSpot marketing and your CRM (Salesforce or HubSpot CRM).")
+      .version(packageVersion()),
+  )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  registerSync(program, io);
-  registerDaemon(program, io);
-  registerErrors(program, io);
-  registerUnlock(program, io);
-  registerExplain(program, io);
-  registerNearQualified(program, io);
-  registerHot(program, io);
-  registerSla(program, io);
-  registerDigest(program, io);
-  registerRoute(program, io);
-  registerRequalify(program, io);
-  registerReport(program, io);
-  registerValidate(program, io);
-  registerForecast(program, io);
-  registerStore(program, io);
-  registerSandbox(program, io);
+  const wanted = commandAsked(argv);
+  for (const entry of COMMANDS) {
+    if (wanted === undefined || wanted === entry) (await entry.load())(program, io);
+    else program.command(entry.usage).description(entry.description);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
+/** The options every command takes, given before or after the command's name. */
+function withGlobalOptions(program: Command): Command {
+  return program
+    .option("-c, --config <file>", "configuration file (default: $LEADLOOP_CONFIG or ./leadloop.yaml)")
+    .addOption(new Option("--log-level <level>", "log detail on stderr").choices(LOG_LEVELS).default("info"));
+}
+
+/**
+ * The command `argv` runs or asks help for (`leadloop help <command>`), read past the global options by
+ * commander itself; null when it names none (`--help`, `--version`, a mistyped name), undefined when the
+ * arguments cannot be told apart without the commands' own options, which are then all defined.
+ */
+function commandAsked(argv: readonly string[]): CommandEntry | null | undefined {
+  const probe = withGlobalOptions(new Command("leadloop")).helpOption(false).allowUnknownOption().exitOverride();
+  probe.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  let parsed: { operands: string[]; unknown: string[] };
+  try {
+    parsed = probe.parseOptions(argv.slice(2));
+  } catch {
+    return undefined;
+  }
+  const [first, second] = parsed.operands;
+  const name = first === "help" ? second : first;
+  if (name !== undefined) return COMMANDS.find((c) => commandName(c) === name) ?? null;
+  // Commander leaves what follows an option it does not know unread: a word there may be the command.
+  return parsed.unknown.some((arg) => !arg.startsWith("-")) ? undefined : null;
+}
+
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync([...argv]);
     return io.outcome.exitCode;
   } catch (err) {

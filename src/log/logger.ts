@@ -1,10 +1,10 @@
 // The logger every layer receives: events from a fixed vocabulary (`run.started`, `batch.applied`) with
 // ids as fields, never record bodies or secrets. Backed by winston; silent in tests unless asked.
 import winston from "winston";
+import { LOG_LEVELS, type LogLevel } from "./levels.js";
 import { redactFields, redactText } from "./redact.js";
 
-export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 export type LogFields = Record<string, unknown>;
 

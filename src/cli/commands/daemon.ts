@@ -9,6 +9,7 @@ import { runOnSchedule } from "../../daemon/scheduler.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { runLockHolder } from "../../sync/run-lock.js";
 import type { SystemPort } from "../../sync/system-port.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -16,9 +17,7 @@ import { checkLive } from "../live-check.js";
 import { runWired } from "../run-once.js";
 
 export function registerDaemon(program: Command, io: CommandIo): void {
-  program
-    .command("daemon")
-    .description("sync on the configured schedule until SIGTERM; serve the ops console, /healthz and /metrics")
+  declareCommand(program, "daemon")
     .option("--port <n>", "port of the console, /healthz and /metrics (overrides daemon.port; 0 turns them off)", (v) =>
       Number.parseInt(v, 10),
     )

@@ -9,6 +9,7 @@ import { collectDigests, writeDigests } from "../../sync/funnel/digest.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import type { RunContext } from "../../sync/run-context.js";
 import { emptySummary } from "../../sync/run-summary.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -22,9 +23,7 @@ interface DigestOptions {
 }
 
 export function registerDigest(program: Command, io: CommandIo): void {
-  program
-    .command("digest")
-    .description("each rep's active leads and what they did since the last digest; --write puts it in the CRM")
+  declareCommand(program, "digest")
     .option("--owner <email>", "only this rep")
     .option("--period <period>", `${DIGEST_PERIODS.join(" or ")}: how far back a first digest looks, and how often one is kept`, "day")
     .option("--format <format>", DIGEST_FORMATS.join(", "), "text")

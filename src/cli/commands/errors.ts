@@ -3,12 +3,13 @@ import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 export function registerErrors(program: Command, io: CommandIo): void {
-  const errors = program.command("errors").description("list and retry records that a system refused");
+  const errors = declareCommand(program, "errors");
   errors
     .command("list")
     .description("list the error queue (open entries unless --status says otherwise)")

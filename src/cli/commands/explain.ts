@@ -2,14 +2,13 @@
 // and the write and rule that gave it its value.
 import type { Command } from "commander";
 import { explainPerson } from "../../sync/explain.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
-  program
-    .command("explain <email>")
-    .description("show one person's records on both sides and why each field has its value")
+  declareCommand(program, "explain")
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExample:\n  leadloop explain ana.lopez@acme.com")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {

@@ -15,6 +15,7 @@ import {
   type VendorLimits,
 } from "../../core/forecast/api-forecast.js";
 import { measuredRates } from "../../core/forecast/measured-rates.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -57,11 +58,7 @@ const share = (v: string): number => {
 };
 
 export function registerForecast(program: Command, io: CommandIo): void {
-  program
-    .command("forecast")
-    .description(
-      "the API calls, time under the rate limits and daily budget a first load and a day of typical change need",
-    )
+  declareCommand(program, "forecast")
     .option("--contacts <n>", "marketing contacts in the portal", whole)
     .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", whole)
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", whole)

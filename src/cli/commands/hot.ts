@@ -2,12 +2,11 @@
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import { hotList } from "../../sync/funnel/hot-list.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
 export function registerHot(program: Command, io: CommandIo): void {
-  program
-    .command("hot")
-    .description("list MQLs by score, for one rep with --owner")
+  declareCommand(program, "hot")
     .option("--owner <email>", "only this rep's leads")
     .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 50)
     .option("--json", "print JSON on stdout")

@@ -2,12 +2,11 @@
 // what it is, so marketing can complete the record instead of losing the lead.
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
 export function registerNearQualified(program: Command, io: CommandIo): void {
-  program
-    .command("near-qualified")
-    .description("list people one field or rule short of an MQL, and what is missing")
+  declareCommand(program, "near-qualified")
     .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 200)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExample:\n  leadloop near-qualified --json")

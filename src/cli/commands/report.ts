@@ -17,6 +17,7 @@ import {
   slaText,
 } from "../../report/index.js";
 import { openStore } from "../../store/open-store.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -39,9 +40,7 @@ const DESCRIPTIONS: Record<ReportKind, string> = {
 };
 
 export function registerReport(program: Command, io: CommandIo): void {
-  const report = program
-    .command("report")
-    .description("funnel, campaign and SLA reports from the store, for a period")
+  const report = declareCommand(program, "report")
     .addHelpText("after", "\nExamples:\n  leadloop report funnel --period quarter\n  leadloop report campaigns --since 2026-10-01 --csv\n  leadloop report sla --period month --html sla.html");
   for (const kind of ["funnel", "campaigns", "sla"] as const) {
     const cmd = report

@@ -5,6 +5,7 @@ import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import { applyRequalify, planRequalify, type RequalifyPlan } from "../../sync/funnel/requalify.js";
+import { declareCommand } from "../command-list.js";
 import { confirm } from "../confirm.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -27,9 +28,7 @@ interface RequalifyResult {
 const MARKETING_SYSTEM = "hubspot";
 
 export function registerRequalify(program: Command, io: CommandIo): void {
-  program
-    .command("requalify <email>")
-    .description("bring a trashed, lost or unreachable person back into the funnel (after confirming, or with --yes)")
+  declareCommand(program, "requalify")
     .option("--yes", "requalify without asking (needed when stdin is not a terminal)")
     .option("--json", "print the move as JSON on stdout")
     .addHelpText(

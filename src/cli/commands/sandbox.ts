@@ -13,6 +13,7 @@ import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, globalOptions, makeLogger } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
@@ -39,11 +40,7 @@ const int = (v: string) => {
 };
 
 export function registerSandbox(program: Command, io: CommandIo): void {
-  program
-    .command("sandbox")
-    .description(
-      "run leadloop against seeded HubSpot and Salesforce emulators on loopback: no accounts needed",
-    )
+  declareCommand(program, "sandbox")
     .option("--runs <n>", "run this many syncs, then exit", int, 3)
     .option("--once", "run one sync and exit (same as --runs 1)")
     .option("--keep", "seed and start the emulators, print their URLs, and wait (no sync) until Ctrl-C")

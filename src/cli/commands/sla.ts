@@ -4,12 +4,11 @@ import type { Command } from "commander";
 import { loadSla } from "../../config/sla-file.js";
 import { openStore } from "../../store/open-store.js";
 import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
 export function registerSla(program: Command, io: CommandIo): void {
-  program
-    .command("sla")
-    .description("list follow-up clocks and SLA breaches per rep")
+  declareCommand(program, "sla")
     .option("--owner <email>", "only this rep's leads")
     .option("--breached", "only breaches")
     .option("--json", "print JSON on stdout")

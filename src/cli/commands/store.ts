@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import type { StoreSize } from "../../store/port.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
@@ -17,7 +18,7 @@ export interface StoreStats extends StoreSize {
 }
 
 export function registerStore(program: Command, io: CommandIo): void {
-  const store = program.command("store").description("inspect the state store (store.path)");
+  const store = declareCommand(program, "store");
   store
     .command("stats")
     .description("print the state store's size per table (rows, table and index bytes) and bytes per linked contact")

@@ -1,6 +1,7 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
 import type { RunSummary } from "../../sync/run-summary.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
@@ -8,9 +9,7 @@ import { runOnce } from "../run-once.js";
 import { summaryText } from "../summary-text.js";
 
 export function registerSync(program: Command, io: CommandIo): void {
-  program
-    .command("sync")
-    .description("run one sync between HubSpot and the CRM, both ways, from the saved cursors")
+  declareCommand(program, "sync")
     .option("--once", "run once and exit (the default; `leadloop daemon` runs on a schedule)")
     .option("--dry-run", "read and plan, print the plan, write nothing")
     .option("--json", "print the summary (and with --dry-run the plan) as JSON on stdout")

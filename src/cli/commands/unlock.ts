@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import type { HeldLock } from "../../store/port.js";
 import { holderIsDead, RUN_LOCK } from "../../sync/run-lock.js";
+import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { confirm } from "../confirm.js";
 import { EXIT } from "../exit-codes.js";
@@ -20,9 +21,7 @@ interface UnlockResult {
 }
 
 export function registerUnlock(program: Command, io: CommandIo): void {
-  program
-    .command("unlock")
-    .description("show who holds the run lock and release it (after confirming, or with --yes)")
+  declareCommand(program, "unlock")
     .option("--yes", "release without asking (needed when stdin is not a terminal)")
     .option("--json", "print what was found and whether it was released as JSON on stdout")
     .addHelpText(

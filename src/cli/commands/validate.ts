@@ -7,17 +7,14 @@ import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
+import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 export function registerValidate(program: Command, io: CommandIo): void {
-  program
-    .command("validate")
-    .description(
-      "check leadloop.yaml and the files it names; exit 2 naming the file, line and key on a problem",
-    )
+  declareCommand(program, "validate")
     .option("--live", "also check every mapping against the live (or emulated) HubSpot and CRM schemas")
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(

@@ -5,7 +5,13 @@
 // Everything is computed in UTC whatever the server's time zone: a date-time becomes the UTC calendar
 // date, a date becomes midnight UTC, and a pattern is read and written as UTC wall-clock time (so zone
 // tokens such as `X` or `O` in a pattern are not supported).
-import { format as formatDate, isExists, isValid, parse as parseDate, parseISO } from "date-fns";
+
+// Each function from its own module: the package's index loads all of its 300 (ARCHITECTURE.md "CLI").
+import { format as formatDate } from "date-fns/format";
+import { isExists } from "date-fns/isExists";
+import { isValid } from "date-fns/isValid";
+import { parse as parseDate } from "date-fns/parse";
+import { parseISO } from "date-fns/parseISO";
 import type { DateForm } from "../mapping.js";
 import { broken, type CompiledStep, fail, ok, quote, type StepFn } from "./result.js";
 
