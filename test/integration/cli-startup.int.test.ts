@@ -3,9 +3,9 @@
 // it talks to that system (src/cli/compose.ts). Each case runs the built `bin/leadloop.js` in a child process that logs every
 // module it resolves (test/support/module-log.mjs).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
@@ -69,13 +69,39 @@ describe("leadloop's start-up", () => {
     expect([...errors.modules].filter((m) => m.startsWith("cli/commands/"))).toEqual(["cli/commands/errors"]);
   });
 
-  it("a command that checks its configuration loads the validation, and no system's client", () => {
-    const valid = run(["validate", "--config", EXAMPLE, "--json"]);
-    expect(valid.code).toBe(0);
-    expect(JSON.parse(valid.stdout)).toMatchObject({ ok: true });
-    expect(valid.packages.has("zod")).toBe(true);
-    expect(valid.packages.has("jsforce")).toBe(false);
-    expect(valid.packages.has("@hubspot/api-client")).toBe(false);
+  it("commands that do not talk to HubSpot or Salesforce load neither client", () => {
+    // The shipped example, its files named absolutely and its store in a folder of its own.
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-startup-store-"));
+    const config = join(dir, "leadloop.yaml");
+    const shipped = dirname(EXAMPLE);
+    writeFileSync(
+      config,
+      readFileSync(EXAMPLE, "utf8")
+        .replace(/path: \.\.\/\.leadloop\/state\.db/, `path: ${join(dir, "state.db")}`)
+        .replace(/mappings: \.\.\/mappings/, `mappings: ${join(shipped, "../mappings")}`)
+        .replace(/: \.\/(qualification|routing|sla)\.yaml/g, (_m, file: string) => `: ${join(shipped, `${file}.yaml`)}`),
+    );
+    try {
+      const valid = run(["validate", "--config", config, "--json"]);
+      expect(valid.code).toBe(0);
+      expect(JSON.parse(valid.stdout)).toMatchObject({ ok: true });
+      const errors = run(["errors", "list", "--config", config, "--json"]);
+      expect(errors.code).toBe(0);
+      expect(JSON.parse(errors.stdout)).toEqual([]);
+      const report = run(["report", "funnel", "--config", config, "--json"]);
+      expect(report.code).toBe(0);
+      for (const command of [valid, errors, report]) {
+        // The configuration was read and checked (zod), the store opened where a command needs it ...
+        expect(command.packages.has("zod")).toBe(true);
+        // ... and no system's client loaded.
+        expect(command.packages.has("jsforce")).toBe(false);
+        expect(command.packages.has("@hubspot/api-client")).toBe(false);
+        expect([...command.modules].filter((m) => /^systems\/(hubspot|salesforce)\/(adapter|index)$/.test(m))).toEqual([]);
+      }
+      expect(errors.packages.has("better-sqlite3")).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a mistyped command exits 2 with a suggestion, having loaded no command", () => {
