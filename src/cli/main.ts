@@ -1,5 +1,5 @@
-// The `leadloop` command line: registers one file per command and turns errors into exit statuses.
-// Results go to stdout, logs and progress to stderr.
+// The `leadloop` command line: registers the commands of command-list.ts, each command's file loaded
+// only when it runs, and turns errors into exit statuses. Results go to stdout, logs and progress to stderr.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
