@@ -38,6 +38,30 @@ export default tseslint.config(
     },
   },
   {
+    // A command's module loads only when that command runs (ARCHITECTURE.md "CLI"): main.ts reaches the
+    // commands through command-list.ts's dynamic imports, and compose.ts loads the systems' clients when
+    // a command wires a system. A static import here would load them for `--help` too.
+    files: ["src/cli/main.ts", "src/cli/command-list.ts", "src/cli/compose.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^\\./commands/",
+              message: "load a command's module through command-list.ts (a dynamic import), so other commands do without it",
+            },
+            {
+              regex: "/systems/(hubspot/adapter|salesforce/index)\\.js$",
+              allowTypeImports: true,
+              message: "import a system's client dynamically where it is wired, so commands that do not talk to it do without it",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["bin/**/*.js", "test/support/*.mjs", "eslint.config.js", "jest.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
