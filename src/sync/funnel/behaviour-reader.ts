@@ -407,7 +407,10 @@ async function readBulk(
       properties: { ...a.properties },
       source,
     }));
-    const behaviour = source === "forms" ? await withoutKnownSubmissions(ctx, cached) : cached;
+    // A contact's properties tell a submission only once the forms cursor exists (submissionsTold), so
+    // before the first forms read the cache holds none for these pages to meet: a first load's thousands
+    // of pages skip looking their owners' behaviour up.
+    const behaviour = source === "forms" && cursor ? await withoutKnownSubmissions(ctx, cached) : cached;
     await ctx.store.commitBatch({ runId: ctx.runId, behaviour, at: ctx.now().toISOString() });
   });
   ctx.log.debug("behaviour.bulk_read", { source: object, activities });
