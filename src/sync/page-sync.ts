@@ -33,6 +33,7 @@ import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import type { RecordWrite } from "./system-port.js";
+import type { PlannedField } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
 
@@ -756,27 +757,27 @@ function queueMergeErrors(
  */
 function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, string>): PairWrite {
   const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
-  // Decisions are keyed by field pair; the plan speaks of the field written on each side.
-  const rules = new Map<string, string>();
+  // Decisions are keyed by field pair; the plan speaks of the field written on each side. A pair writes
+  // a field or two, so the rules sit in a small object made only when something is written.
+  let rules: Record<string, string> | undefined;
   const byKey = compileMapping(p.mapping).byKey;
   for (const d of merged.decisions) {
     if (d.action === "none") continue;
     const f = byKey.get(d.field)?.field;
-    if (f) rules.set(d.action === "write_crm" ? f.crm : f.marketing, d.rule);
+    if (f) (rules ??= {})[d.action === "write_crm" ? f.crm : f.marketing] = d.rule;
   }
   const records = { crm: p.crm, marketing: p.marketing };
   const stamps = missingStamps(p.mapping, records);
-  const withStamp = (side: SideName, values: Record<string, FieldValue>) => {
-    const stamp = stamps[side];
-    if (!stamp) return values;
-    rules.set(stamp.field, STAMP_RULE);
-    return { ...values, [stamp.field]: stamp.value };
-  };
   const sideWrite = (side: SideName, values: Record<string, FieldValue>): RecordWrite | undefined => {
-    if (Object.keys(values).length === 0) return undefined;
+    const stamp = stamps[side];
     const existing = side === "crm" ? p.crm : p.marketing;
     const counterpart = side === "crm" ? p.marketing : p.crm;
-    const fields = { ...values };
+    // The merge's values are this pair's own (made for this page), so the write takes them as they are.
+    const fields = values;
+    if (stamp) {
+      fields[stamp.field] = stamp.value;
+      (rules ??= {})[stamp.field] = STAMP_RULE;
+    } else if (isEmpty(fields)) return undefined;
     let upsertOn: string | undefined;
     if (!existing) {
       const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
@@ -787,12 +788,18 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
         upsertOn = p.mapping.match.marketing;
       }
     }
-    const write: RecordWrite = {
-      ref: p.sourceId,
-      fields,
-      ...(existing ? { id: existing.id } : {}),
-      ...(upsertOn ? { upsertOn } : {}),
-    };
+    const planned: PlannedField[] = [];
+    for (const field in fields) {
+      planned.push({
+        field,
+        before: existing?.fields[field] ?? null,
+        after: fields[field]!,
+        rule: rules?.[field] ?? (field === upsertOn ? "idempotency key" : "create"),
+      });
+    }
+    const write: RecordWrite = { ref: p.sourceId, fields };
+    if (existing) write.id = existing.id;
+    if (upsertOn) write.upsertOn = upsertOn;
     pw.planned.push({
       system: systems[side],
       side,
@@ -800,17 +807,12 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
       action: existing ? "update" : "create",
       id: existing?.id ?? null,
       sourceId: counterpart?.id ?? null,
-      fields: Object.entries(fields).map(([field, after]) => ({
-        field,
-        before: existing?.fields[field] ?? null,
-        after,
-        rule: rules.get(field) ?? (field === upsertOn ? "idempotency key" : "create"),
-      })),
+      fields: planned,
     });
     return write;
   };
-  pw.crm = sideWrite("crm", withStamp("crm", merged.toCrm));
-  pw.marketing = sideWrite("marketing", withStamp("marketing", merged.toMarketing));
+  pw.crm = sideWrite("crm", merged.toCrm);
+  pw.marketing = sideWrite("marketing", merged.toMarketing);
   const stampsAfter = stampSnapshot(p.mapping, records, {
     crm: pw.crm?.fields,
     marketing: pw.marketing?.fields,
@@ -822,6 +824,11 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
 }
 
 type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
+
+function isEmpty(values: Record<string, unknown>): boolean {
+  for (const _ in values) return false;
+  return true;
+}
 
 /**
  * The snapshots that differ from those stored: a field whose values stay keeps its row entry and its

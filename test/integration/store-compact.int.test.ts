@@ -1,7 +1,8 @@
 // The store's long texts, snapshots and kept reads (migration 18): the audit keeps a long value as
 // pieces stored once and gives it back exactly, the audit_log view included; the retention prune takes
 // the pieces only pruned writes used; a link's snapshot row names its fields by number, rows of a v16
-// file included; a kept change read is stored compactly and gone once taken.
+// file included, and a new link's row names its time once; a kept change read is stored compactly and
+// gone once taken.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -222,6 +223,115 @@ describe("a link's snapshots", () => {
     expect(Object.keys(JSON.parse(row) as object).every((key) => /^[0-9]+$/.test(key))).toBe(true);
     expect(row).not.toContain("LastName");
     db.close();
+  });
+});
+
+describe("a new link's snapshot row", () => {
+  it("names its time once and each field synced then by its values alone; a later patch gives a field its own time", async () => {
+    const file = join(dir, "state.db");
+    const store = await openSqliteStore(file);
+    const created = daysAgo(3);
+    const older = daysAgo(5);
+    await store.commitBatch({
+      runId: "run-1",
+      at: created,
+      links: [
+        {
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: "61",
+          crmType: "Lead",
+          crmId: "00Q5g00000ZoeMAAZ",
+          matchKey: "zoe.angstrom@nordlicht.se",
+          snapshots: {
+            "email>Email": { marketing: "zoe.angstrom@nordlicht.se", crm: "zoe.angstrom@nordlicht.se" },
+            "lastname>LastName": { marketing: "Ångström", crm: "Angstrom" },
+            "phone>Phone": { marketing: null, crm: null },
+            // A value that reads like a time or a blank is still a value.
+            "zip>PostalCode": { marketing: "0", crm: "0" },
+            "company>Company": { marketing: null, crm: "Nordlicht AB" },
+            // A snapshot carried over from an earlier sync keeps its own time.
+            "city>City": { marketing: "Malmö", crm: "Malmö", syncedAt: older },
+          },
+        },
+      ],
+    });
+    const [linkId] = [...(await store.findLinksByMarketingIds("contact", ["61"])).values()].map((l) => l.id);
+    const expected = {
+      "email>Email": { marketing: "zoe.angstrom@nordlicht.se", crm: "zoe.angstrom@nordlicht.se", syncedAt: created },
+      "lastname>LastName": { marketing: "Ångström", crm: "Angstrom", syncedAt: created },
+      "phone>Phone": { marketing: null, crm: null, syncedAt: created },
+      "zip>PostalCode": { marketing: "0", crm: "0", syncedAt: created },
+      "company>Company": { marketing: null, crm: "Nordlicht AB", syncedAt: created },
+      "city>City": { marketing: "Malmö", crm: "Malmö", syncedAt: older },
+    };
+    expect((await store.getSnapshots([linkId!])).get(linkId!)).toEqual(expected);
+
+    // A page's commit patches one field: it gets its own time, the others keep the row's.
+    await store.commitBatch({
+      runId: "run-2",
+      at: daysAgo(0),
+      links: [
+        {
+          linkId,
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: "61",
+          crmType: "Lead",
+          crmId: "00Q5g00000ZoeMAAZ",
+          snapshots: { "lastname>LastName": { marketing: "Ångström", crm: "Ångström" } },
+        },
+      ],
+    });
+    const patched = { ...expected, "lastname>LastName": { marketing: "Ångström", crm: "Ångström", syncedAt: daysAgo(0) } };
+    expect((await store.getSnapshots([linkId!])).get(linkId!)).toEqual(patched);
+    await store.close();
+
+    const db = raw(file);
+    const names = new Map(
+      (db.prepare("SELECT id, name FROM names").all() as { id: number; name: string }[]).map((n) => [String(n.id), n.name]),
+    );
+    const row = JSON.parse(db.prepare("SELECT fields FROM link_snapshots WHERE link_id = ?").pluck().get(linkId) as string) as
+      Record<string, unknown>;
+    const byName = Object.fromEntries(Object.entries(row).map(([id, v]) => [id === "t" ? "t" : names.get(id), v]));
+    expect(byName).toEqual({
+      t: Date.parse(created),
+      "email>Email": "zoe.angstrom@nordlicht.se",
+      "lastname>LastName": [Date.parse(daysAgo(0)), "Ångström"],
+      "phone>Phone": 0,
+      "zip>PostalCode": "0",
+      "company>Company": [null, "Nordlicht AB"],
+      "city>City": [Date.parse(older), "Malmö"],
+    });
+    db.close();
+  });
+
+  it("is refused, naming the field, when a field without its time sits in a row without one", async () => {
+    const file = join(dir, "state.db");
+    const store = await openSqliteStore(file);
+    await store.commitBatch({
+      runId: "run-1",
+      at: daysAgo(1),
+      links: [
+        {
+          pair: "contact",
+          marketingType: "contacts",
+          marketingId: "62",
+          crmType: "Lead",
+          crmId: "00Q5g00000JoseAAZ",
+          snapshots: { "firstname>FirstName": { marketing: "José", crm: "José" } },
+        },
+      ],
+    });
+    await store.close();
+    const db = new Database(file);
+    const nameId = db.prepare("SELECT id FROM names WHERE name = 'firstname>FirstName'").pluck().get() as number;
+    db.prepare("UPDATE link_snapshots SET fields = ?").run(JSON.stringify({ [nameId]: "José" }));
+    db.close();
+    const reopened = await openSqliteStore(file);
+    const [link] = [...(await reopened.findLinksByMarketingIds("contact", ["62"])).values()];
+    await expect(reopened.getSnapshots([link!.id])).rejects.toThrow(/field "firstname>FirstName" without the time/);
+    await reopened.close();
   });
 });
 

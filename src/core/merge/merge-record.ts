@@ -9,6 +9,7 @@ import type { FieldValue, SourceRecord } from "../records.js";
 import { type CompiledField, compileField } from "../transforms/apply.js";
 import type { SourceRecordFields, TransformResult } from "../transforms/result.js";
 import { conflictWinner } from "./conflict-rule.js";
+import { snapshotsByField } from "./snapshots-by-field.js";
 import {
   type FieldDecision,
   fieldKey,
@@ -76,7 +77,7 @@ export function mergeRecord(input: MergeInput): MergeResult {
   if (!marketing && !crm) throw new Error("mergeRecord needs a marketing record, a CRM record or both");
   const compiled = compileMapping(input.mapping);
   const run: Run = {
-    out: { toCrm: {}, toMarketing: {}, decisions: [], conflicts: [], errors: [], snapshots: {} },
+    out: { toCrm: {}, toMarketing: {}, decisions: [], conflicts: [], errors: [], snapshots: snapshotsByField() },
     marketing,
     crm,
     marketingMs: Number.NaN,
@@ -138,6 +139,13 @@ function linked(
   c: FieldValue,
   snapshot: SnapshotPair,
 ): void {
+  // The usual field, unchanged on both sides, keeps its snapshot object: a snapshot holds the canonical
+  // values a merge left, so two identity checks settle it (an older spelling falls through to canon).
+  if (m === snapshot.marketing && c === snapshot.crm) {
+    run.out.decisions.push(f.unchanged);
+    run.out.snapshots[f.key] = snapshot;
+    return;
+  }
   const marketingChanged = m !== canon(snapshot.marketing);
   const crmChanged = c !== canon(snapshot.crm);
   if (!marketingChanged && !crmChanged) {

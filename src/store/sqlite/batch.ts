@@ -39,10 +39,12 @@ export function writeBatch(
   // Retire before linking, so a batch can retire a link and link the same records anew.
   for (const { id, reason } of batch.retireLinks ?? []) tables.links.retire(id, reason, batch.at);
   const linkIds = (batch.links ?? []).map((write) => {
-    const id = tables.links.upsert(write, batch.at);
+    const { id, created } = tables.links.upsert(write, batch.at);
     // A new link (no row read for it) ends its record's miss note.
     if (write.linkId === undefined) tables.matchMisses.drop(write.pair, write.marketingId);
-    if (write.snapshots !== undefined) tables.snapshots.replace(id, write.snapshots, batch.at);
+    if (write.snapshots === undefined) return id;
+    if (created) tables.snapshots.insert(id, write.snapshots, batch.at);
+    else tables.snapshots.replace(id, write.snapshots, batch.at);
     return id;
   });
   tables.audit.addAll(batch.audit ?? []);

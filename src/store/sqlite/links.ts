@@ -151,8 +151,9 @@ export class LinkTable {
   /**
    * Upserts on (pair, marketingId). A changed CRM record re-points the existing link, so a converted
    * Lead keeps its link id, snapshots and history. An undefined matchKey keeps the stored one.
+   * `created`: the link is a new row, so it has no snapshot row yet.
    */
-  upsert(write: LinkWrite, at: string): number {
+  upsert(write: LinkWrite, at: string): { id: number; created: boolean } {
     const matchKeyKept = write.matchKey === undefined ? 1 : 0;
     if (write.linkId !== undefined) {
       // The link the writer read: found by its row id, cheaper than the (pair, marketing id) index.
@@ -173,7 +174,7 @@ export class LinkTable {
           matchKeyKept,
           write.matchKey ?? null,
         );
-      if (touched.changes === 1) return write.linkId;
+      if (touched.changes === 1) return { id: write.linkId, created: false };
     }
     // A page's links mostly stay as they are (same records and key, a new sync time): one UPDATE that
     // touches no indexed column settles those.
@@ -194,7 +195,7 @@ export class LinkTable {
         matchKeyKept,
         write.matchKey ?? null,
       );
-    if (same !== undefined) return same.id;
+    if (same !== undefined) return { id: same.id, created: false };
     const existing = this.byMarketing(write.pair, write.marketingId);
     const holder = this.byCrm(write.pair, write.crmType, write.crmId);
     if (holder !== undefined && holder.id !== existing?.id) {
@@ -222,7 +223,7 @@ export class LinkTable {
           at,
         );
       // RETURNING yields the inserted row whenever the INSERT succeeds.
-      return row!.id;
+      return { id: row!.id, created: true };
     }
     this.sql
       .get(
@@ -237,7 +238,7 @@ export class LinkTable {
         at,
         existing.id,
       );
-    return existing.id;
+    return { id: existing.id, created: false };
   }
 
   retire(id: number, reason: string, at: string): void {

@@ -5,11 +5,16 @@
 //
 // A store holds one object per linked record and every changed record's path parses one, so each field
 // is kept compactly: `[syncedAt]` when both sides are blank, `[syncedAt, value]` when both sides hold the
-// same value, `[syncedAt, marketing, crm]` otherwise, with syncedAt in epoch milliseconds. Older rows
-// (`[marketing, crm, syncedAt]` arrays, or `{marketing, crm, syncedAt}` objects) are still read; migration
-// 9 converts them. A field's key (`marketing>crm`, or `link stamp`) is its number in the store's names
-// (names.ts), which migration 18 gave the rows before it: keys no longer repeat in every link's row.
-import type { FieldSnapshot, SnapshotWrite } from "../port.js";
+// same value, `[syncedAt, marketing, crm]` otherwise, with syncedAt in epoch milliseconds. A row written
+// whole (a new link) names its time once, as `t`, and the fields synced then drop it: `0` when both sides
+// are blank, the value itself when both hold it, `[marketing, crm]` otherwise; most fields of most links
+// never change again, so most of a store's fields are kept so, and parse into no array and no number.
+// A patch always names each field's time (it cannot know the row's `t`). Older rows (`[marketing, crm,
+// syncedAt]` arrays, or `{marketing, crm, syncedAt}` objects) are still read; migration 9 converts them.
+// A field's key (`marketing>crm`, or `link stamp`) is its number in the store's names (names.ts), which
+// migration 18 gave the rows before it: keys no longer repeat in every link's row.
+import { type FieldSnapshot, type SnapshotWrite, StoreError } from "../port.js";
+import { snapshotsByField } from "../../core/merge/snapshots-by-field.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
@@ -23,7 +28,14 @@ type StoredField =
   | [number, FieldValue, FieldValue]
   /** Before migration 12, or a time that is not an ISO instant. */
   | [FieldValue, FieldValue, string]
-  | FieldSnapshot;
+  | FieldSnapshot
+  /** In a row with its time `t`: both blank, the one value both sides hold, or the two values. */
+  | 0
+  | string
+  | [FieldValue, FieldValue];
+
+/** A whole row's time, in epoch milliseconds; not a name's number, so no field's key. */
+const ROW_TIME = "t";
 
 export class SnapshotTable {
   constructor(
@@ -44,6 +56,13 @@ export class SnapshotTable {
     }
   }
 
+  /** The snapshots of a link that has none stored yet (a new link): its row written whole. */
+  insert(linkId: number, snapshots: Record<string, SnapshotWrite>, at: string): void {
+    this.sql
+      .get("INSERT INTO link_snapshots (link_id, fields) VALUES (?, ?) ON CONFLICT (link_id) DO UPDATE SET fields = excluded.fields")
+      .run(linkId, encodeSnapshotRow(snapshots, at, this.names));
+  }
+
   forLinks(linkIds: readonly number[]): Map<number, Snapshots> {
     const found = new Map<number, Snapshots>();
     for (const chunk of inListChunks(linkIds)) {
@@ -58,38 +77,70 @@ export class SnapshotTable {
   }
 }
 
+/** A patch: every field with its own time, so it may join a row of any time. */
 export function encodeSnapshots(
   snapshots: Record<string, SnapshotWrite>,
   at: string,
   names: Pick<NameTable, "idOf">,
 ): string {
   const out: Record<string, StoredField> = {};
+  for (const key in snapshots) out[names.idOf(key)] = timedField(snapshots[key]!, at);
+  return JSON.stringify(out);
+}
+
+/** A whole row: its time `t` once (the batch's), and the fields synced then without their own. */
+export function encodeSnapshotRow(
+  snapshots: Record<string, SnapshotWrite>,
+  at: string,
+  names: Pick<NameTable, "idOf">,
+): string {
+  const rowMs = instantMs(at);
+  if (rowMs === undefined) return encodeSnapshots(snapshots, at, names);
+  const out: Record<string, StoredField | number> = { [ROW_TIME]: rowMs };
   for (const key in snapshots) {
     const s = snapshots[key]!;
-    const syncedAt = s.syncedAt ?? at;
-    const ms = instantMs(syncedAt);
     const id = names.idOf(key);
-    if (ms === undefined) out[id] = [s.marketing, s.crm, syncedAt];
-    else if (s.marketing === s.crm) out[id] = s.marketing === null ? [ms] : [ms, s.marketing];
-    else out[id] = [ms, s.marketing, s.crm];
+    if (s.syncedAt !== undefined && s.syncedAt !== at) out[id] = timedField(s, at);
+    else if (s.marketing !== s.crm) out[id] = [s.marketing, s.crm];
+    else out[id] = s.marketing ?? 0;
   }
   return JSON.stringify(out);
 }
 
+function timedField(s: SnapshotWrite, at: string): StoredField {
+  const syncedAt = s.syncedAt ?? at;
+  const ms = instantMs(syncedAt);
+  if (ms === undefined) return [s.marketing, s.crm, syncedAt];
+  if (s.marketing === s.crm) return s.marketing === null ? [ms] : [ms, s.marketing];
+  return [ms, s.marketing, s.crm];
+}
+
 export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">): Snapshots {
-  const stored = JSON.parse(text) as Record<string, StoredField | FieldSnapshot>;
-  const out: Snapshots = {};
+  const stored = JSON.parse(text) as Record<string, StoredField>;
+  const rowMs = stored[ROW_TIME];
+  const rowAt = typeof rowMs === "number" ? isoOf(rowMs) : undefined;
+  const out: Snapshots = snapshotsByField();
   for (const id in stored) {
-    const s = stored[id] as StoredField;
+    if (id === ROW_TIME) continue;
+    const s = stored[id]!;
     const key = names.nameOf(id);
-    if (!Array.isArray(s)) out[key] = s;
-    else if (typeof s[0] === "number") {
+    if (typeof s === "string") out[key] = { marketing: s, crm: s, syncedAt: rowAt ?? untimed(key) };
+    else if (s === 0) out[key] = { marketing: null, crm: null, syncedAt: rowAt ?? untimed(key) };
+    else if (!Array.isArray(s)) out[key] = s;
+    else if (s.length === 2 && typeof s[0] !== "number") {
+      out[key] = { marketing: s[0], crm: s[1], syncedAt: rowAt ?? untimed(key) };
+    } else if (typeof s[0] === "number") {
       const syncedAt = isoOf(s[0]);
       const marketing = s.length === 1 ? null : (s[1] as FieldValue);
       out[key] = { marketing, crm: s.length === 3 ? (s[2] as FieldValue) : marketing, syncedAt };
     } else out[key] = { marketing: s[0], crm: s[1] as FieldValue, syncedAt: s[2] as string };
   }
   return out;
+}
+
+/** A field kept without its time in a row without one: no write makes it, so the store is corrupt. */
+function untimed(key: string): never {
+  throw new StoreError(`a link's snapshot row holds field "${key}" without the time it was synced, and no row time`);
 }
 
 // A page's snapshots share a handful of times: the last conversion each way is remembered.

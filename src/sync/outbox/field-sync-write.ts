@@ -67,19 +67,22 @@ export function fieldSyncWrite(
   const planned = pair.planned.find((w) => w.side === side)!;
   const byKey = compileMapping(pair.mapping).byKey;
   const action = side === "crm" ? "write_crm" : "write_marketing";
-  const keys = pair.merged.decisions.filter((d) => d.action === action).map((d) => d.field);
-  const stamp = stampField(pair.mapping, side);
-  if (stamp && stamp in write.fields) keys.push(STAMP_KEY);
   const values: Record<string, FieldValue> = {};
-  for (const key of keys) {
+  // Each written key's snapshot takes what the record holds now on this side.
+  const hold = (key: string, field: string | undefined) => {
     const snap = merged[key];
-    if (!snap) continue;
-    const f = byKey.get(key)?.field;
-    const field = key === STAMP_KEY ? stamp : f && (side === "crm" ? f.crm : f.marketing);
-    if (!field) continue;
+    if (!snap || !field) return;
     values[key] = snap[side];
-    merged[key] = { ...snap, [side]: record.fields[field] ?? null };
+    const now = record.fields[field] ?? null;
+    merged[key] = side === "crm" ? { marketing: snap.marketing, crm: now } : { marketing: now, crm: snap.crm };
+  };
+  for (const d of pair.merged.decisions) {
+    if (d.action !== action) continue;
+    const f = byKey.get(d.field)?.field;
+    hold(d.field, f && (side === "crm" ? f.crm : f.marketing));
   }
+  const stamp = stampField(pair.mapping, side);
+  if (stamp && stamp in write.fields) hold(STAMP_KEY, stamp);
   return {
     held: merged,
     write: {
@@ -91,7 +94,8 @@ export function fieldSyncWrite(
       recordId: write.id!,
       upsertOn: null,
       associations: [],
-      fields: planned.fields.map((f) => ({ field: f.field, before: f.before, after: f.after, rule: f.rule })),
+      // The plan's own entries: nothing changes either after the page has planned it.
+      fields: planned.fields,
       personId: link.personId,
       email: link.email,
       group: null,
