@@ -310,7 +310,8 @@ function stampSourceOfCreate(
  */
 async function withoutHeldWrites(ctx: RunContext, work: PairWrite[]): Promise<PairWrite[]> {
   const recordIdOf = (w: PairWrite, side: SideName) => w[side]?.id ?? (w.pairing as Pairing).sourceId;
-  const ids = work.flatMap((w) => SIDE_NAMES.filter((side) => w[side]).map((side) => recordIdOf(w, side)));
+  const ids: string[] = [];
+  for (const w of work) for (const side of SIDE_NAMES) if (w[side]) ids.push(recordIdOf(w, side));
   if (ids.length === 0) return work;
   const open = await ctx.store.openErrorsFor(ids);
   if (open.size === 0) return work;

@@ -45,9 +45,8 @@ export async function writePairs(
   pairs: readonly PairWrite[],
   send: (pair: PairWrite, side: SideName) => boolean = () => true,
 ): Promise<PairOutcome[]> {
-  const outcomes = new Map<PairWrite, PairOutcome>(
-    pairs.map((p) => [p, { pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] }]),
-  );
+  const outcomes = new Map<PairWrite, PairOutcome>();
+  for (const p of pairs) outcomes.set(p, { pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] });
   for (const side of ["crm", "marketing"] as const) {
     const system = port(ctx, side);
     const items: PairItem[] = [];
