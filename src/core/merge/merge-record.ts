@@ -70,6 +70,8 @@ interface Run {
   /** Each record as a transform's source (made once per record, not per field). */
   marketingSource: SourceRecordFields | undefined;
   crmSource: SourceRecordFields | undefined;
+  /** Where the next decision goes in `out.decisions`: each field makes exactly one, in mapping order. */
+  at: number;
 }
 
 export function mergeRecord(input: MergeInput): MergeResult {
@@ -77,13 +79,22 @@ export function mergeRecord(input: MergeInput): MergeResult {
   if (!marketing && !crm) throw new Error("mergeRecord needs a marketing record, a CRM record or both");
   const compiled = compileMapping(input.mapping);
   const run: Run = {
-    out: { toCrm: {}, toMarketing: {}, decisions: [], conflicts: [], errors: [], snapshots: snapshotsByField() },
+    // One decision per field, so the list is made at its length rather than grown field by field.
+    out: {
+      toCrm: {},
+      toMarketing: {},
+      decisions: new Array<FieldDecision>(compiled.fields.length),
+      conflicts: [],
+      errors: [],
+      snapshots: snapshotsByField(),
+    },
     marketing,
     crm,
     marketingMs: Number.NaN,
     crmMs: Number.NaN,
     marketingSource: marketing ? { side: "marketing", fields: marketing.fields } : undefined,
     crmSource: crm ? { side: "crm", fields: crm.fields } : undefined,
+    at: 0,
   };
   for (const f of compiled.fields) {
     if (!f.writesCrm && !f.writesMarketing) {
@@ -142,14 +153,14 @@ function linked(
   // The usual field, unchanged on both sides, keeps its snapshot object: a snapshot holds the canonical
   // values a merge left, so two identity checks settle it (an older spelling falls through to canon).
   if (m === snapshot.marketing && c === snapshot.crm) {
-    run.out.decisions.push(f.unchanged);
+    run.out.decisions[run.at++] = f.unchanged;
     run.out.snapshots[f.key] = snapshot;
     return;
   }
   const marketingChanged = m !== canon(snapshot.marketing);
   const crmChanged = c !== canon(snapshot.crm);
   if (!marketingChanged && !crmChanged) {
-    run.out.decisions.push(f.unchanged);
+    run.out.decisions[run.at++] = f.unchanged;
     run.out.snapshots[f.key] = { marketing: m, crm: c };
   } else if (!crmChanged) travel(run, f, "crm", m, c, "changed in marketing", snapshot);
   else if (!marketingChanged) travel(run, f, "marketing", m, c, "changed in crm", snapshot);
@@ -307,7 +318,7 @@ function decide(
   rule: string,
 ): void {
   const decision: FieldDecision = { field: f.key, action, value, rule };
-  run.out.decisions.push(decision);
+  run.out.decisions[run.at++] = decision;
 }
 
 function loadTimes(run: Run): void {

@@ -125,17 +125,32 @@ export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">):
     const s = stored[id]!;
     const key = names.nameOf(id);
     if (typeof s === "string") out[key] = { marketing: s, crm: s, syncedAt: rowAt ?? untimed(key) };
-    else if (s === 0) out[key] = { marketing: null, crm: null, syncedAt: rowAt ?? untimed(key) };
+    else if (s === 0) out[key] = blankAt(rowAt ?? untimed(key));
     else if (!Array.isArray(s)) out[key] = s;
     else if (s.length === 2 && typeof s[0] !== "number") {
       out[key] = { marketing: s[0], crm: s[1], syncedAt: rowAt ?? untimed(key) };
     } else if (typeof s[0] === "number") {
       const syncedAt = isoOf(s[0]);
-      const marketing = s.length === 1 ? null : (s[1] as FieldValue);
+      if (s.length === 1) {
+        out[key] = blankAt(syncedAt);
+        continue;
+      }
+      const marketing = s[1] as FieldValue;
       out[key] = { marketing, crm: s.length === 3 ? (s[2] as FieldValue) : marketing, syncedAt };
     } else out[key] = { marketing: s[0], crm: s[1] as FieldValue, syncedAt: s[2] as string };
   }
   return out;
+}
+
+let lastBlank: FieldSnapshot = Object.freeze({ marketing: null, crm: null, syncedAt: "" });
+
+/**
+ * A field blank on both sides, synced at `syncedAt`: a third of a Lead's fields are, and a row's blanks
+ * share one time, so they share one object (frozen: nothing may change a snapshot read).
+ */
+function blankAt(syncedAt: string): FieldSnapshot {
+  if (lastBlank.syncedAt !== syncedAt) lastBlank = Object.freeze({ marketing: null, crm: null, syncedAt });
+  return lastBlank;
 }
 
 /** A field kept without its time in a row without one: no write makes it, so the store is corrupt. */
