@@ -7,25 +7,24 @@ import type { Statements } from "./statements.js";
 const COLUMNS = `id, pair, marketing_type AS marketingType, marketing_id AS marketingId, crm_type AS crmType,
   crm_id AS crmId, match_key AS matchKey, status, retired_reason AS retiredReason, created_at AS createdAt,
   updated_at AS updatedAt`;
-const JOINED_COLUMNS = COLUMNS.split(",")
-  .map((column) => `l.${column.trim()}`)
-  .join(", ");
 
-/** A row of `withSnapshotText`: COLUMNS in order, then the snapshot row's text. */
+/**
+ * A row of `withSnapshotText`: an active link's columns but those its query fixes (its pair, status and
+ * retired reason), then the snapshot row's text.
+ */
 type JoinedRow = [
   id: number,
-  pair: string,
   marketingType: string,
   marketingId: string,
   crmType: string,
   crmId: string,
   matchKey: string | null,
-  status: Link["status"],
-  retiredReason: string | null,
   createdAt: string,
   updatedAt: string,
   snapshotFields: string | null,
 ];
+const JOINED_COLUMNS = `l.id, l.marketing_type, l.marketing_id, l.crm_type, l.crm_id, l.match_key, l.created_at,
+  l.updated_at, s.fields`;
 
 export class LinkTable {
   constructor(private readonly sql: Statements) {}
@@ -111,7 +110,7 @@ export class LinkTable {
       // Rows as arrays: a page's hundreds of links are built here once, not as row objects copied again.
       const rows = this.sql
         .get<JoinedRow>(
-          `SELECT ${JOINED_COLUMNS}, s.fields AS snapshotFields
+          `SELECT ${JOINED_COLUMNS}
            FROM links AS l LEFT JOIN link_snapshots AS s ON s.link_id = l.id
            WHERE l.pair = ? AND l.status = 'active' AND ${column} IN (${chunk.placeholders}) ORDER BY l.id`,
         )
@@ -120,19 +119,19 @@ export class LinkTable {
       for (const row of rows) {
         const link: Link = {
           id: row[0],
-          pair: row[1],
-          marketingType: row[2],
-          marketingId: row[3],
-          crmType: row[4],
-          crmId: row[5],
-          matchKey: row[6],
-          status: row[7],
-          retiredReason: row[8],
-          createdAt: row[9],
-          updatedAt: row[10],
+          pair,
+          marketingType: row[1],
+          marketingId: row[2],
+          crmType: row[3],
+          crmId: row[4],
+          matchKey: row[5],
+          status: "active",
+          retiredReason: null,
+          createdAt: row[6],
+          updatedAt: row[7],
         };
         links.set(side === "marketing" ? link.marketingId : link.crmId, link);
-        snapshotText.set(link.id, row[11]);
+        snapshotText.set(link.id, row[8]);
       }
     }
     return { links, snapshotText };
