@@ -5,6 +5,7 @@ import { hasChanges, mergeRecord } from "../core/merge/merge-record.js";
 import { CpuClock } from "./cpu-clock.js";
 import { type EngineFigures, engineFigures } from "./engine-figures.js";
 import { linkedPairChunks } from "./engine-fixtures.js";
+import { settleHeap } from "./settle-heap.js";
 
 const CHUNK = 10_000;
 
@@ -13,6 +14,7 @@ export async function benchMerge(leadMapping: ObjectMapping, records: number): P
   let merged = 0;
   let writes = 0;
   for (const chunk of linkedPairChunks(leadMapping, records, CHUNK)) {
+    settleHeap();
     await clock.measure(() => {
       for (const pair of chunk) {
         const result = mergeRecord({

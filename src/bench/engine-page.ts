@@ -19,6 +19,7 @@ import { CpuClock } from "./cpu-clock.js";
 import { type EngineFigures, engineFigures } from "./engine-figures.js";
 import { type LinkedPair, linkedPairChunks } from "./engine-fixtures.js";
 import { offlinePort } from "./offline-port.js";
+import { settleHeap } from "./settle-heap.js";
 
 const CHUNK = 10_000;
 /** HubSpot's list page: the page size the engine sees on a first load. */
@@ -45,6 +46,7 @@ export async function benchPage(
     for (const chunk of linkedPairChunks(leadMapping, records, CHUNK)) {
       await linkAll(store, chunk);
       crm.hold(chunk.map((p) => p.crm));
+      settleHeap();
       for (let i = 0; i < chunk.length; i += pageSize) {
         const page = chunk.slice(i, i + pageSize).map((p) => p.marketing);
         await clock.measure(() =>
