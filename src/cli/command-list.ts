@@ -107,5 +107,10 @@ export function commandName(entry: CommandEntry): string {
 export function declareCommand(program: Command, name: string): Command {
   const entry = COMMANDS.find((c) => commandName(c) === name);
   if (!entry) throw new Error(`leadloop has no command ${name} in its command list`);
+  return declareEntry(program, entry);
+}
+
+/** The listed command on `program`, called and described only: the help's line for a command not run. */
+export function declareEntry(program: Command, entry: CommandEntry): Command {
   return program.command(entry.usage).description(entry.description);
 }

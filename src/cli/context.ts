@@ -2,7 +2,8 @@
 // redacts the configuration's secrets. Commands get it from here and hold no setup code of their own.
 import type { Command } from "commander";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from "../log/logger.js";
+import { LOG_LEVELS, type LogLevel } from "../log/levels.js";
+import { createLogger, type Logger } from "../log/logger.js";
 import { logStream } from "./progress.js";
 
 export interface GlobalOptions {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { LOG_LEVELS } from "../log/levels.js";
-import { COMMANDS, commandName, type CommandEntry } from "./command-list.js";
+import { COMMANDS, commandName, type CommandEntry, declareEntry } from "./command-list.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { classifyFailure } from "./failure.js";
@@ -28,7 +28,7 @@ export async function buildProgram(io: CommandIo, argv: readonly string[]): Prom
   const wanted = commandAsked(argv);
   for (const entry of COMMANDS) {
     if (wanted === undefined || wanted === entry) (await entry.load())(program, io);
-    else program.command(entry.usage).description(entry.description);
+    else declareEntry(program, entry);
   }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -4,7 +4,6 @@ import winston from "winston";
 import { LOG_LEVELS, type LogLevel } from "./levels.js";
 import { redactFields, redactText } from "./redact.js";
 
-export { LOG_LEVELS, type LogLevel };
 
 export type LogFields = Record<string, unknown>;
 
