@@ -1,7 +1,9 @@
 // A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned.
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
   const cells = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...cells.map((c) => [...(c[i] ?? "")].length)));
+  // Widths by a loop, not Math.max(...spread): a long list (an SLA board, say) outgrows a call's arguments.
+  const widths = header.map(() => 0);
+  for (const c of cells) header.forEach((_, i) => (widths[i] = Math.max(widths[i]!, [...(c[i] ?? "")].length)));
   return (
     cells
       .map((c) =>

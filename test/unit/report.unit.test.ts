@@ -17,6 +17,7 @@ import {
   territoryOf,
 } from "../../src/core/report/index.js";
 import type { RoutingDefinition } from "../../src/core/routing/definition.js";
+import { textTable } from "../../src/report/table.js";
 import type { SlaDefinition } from "../../src/core/sla/index.js";
 
 function ev(personId: string, fromStage: string | null, toStage: string, at: string, cause: string, extra: Partial<ReportEvent> = {}): ReportEvent {
@@ -304,5 +305,19 @@ describe("the timeline of given dates", () => {
     expect(r.timeline[1]!.since).toBe("2026-08-03T00:00:00.000Z");
     expect(r.timeline.at(-1)!.until).toBe("2026-10-10T00:00:00.000Z");
     expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(r.mqls);
+  });
+});
+
+describe("a text table", () => {
+  it("pads to the widest cell by characters, accents included, past the rows a call can spread", () => {
+    // 250,000 rows: Math.max over them as spread arguments overflows the stack, as an SLA board of a big
+    // portal would.
+    const rows = Array.from({ length: 250_000 }, (_, i) => [i === 123_456 ? "Zoë Ångström-Müller" : `rep ${i % 7}`, String(i)]);
+    const lines = textTable(["OWNER", "N"], rows, new Set([1])).split("\n");
+    expect(lines).toHaveLength(250_002);
+    expect(lines[0]).toBe(`OWNER${" ".repeat(14)}       N`);
+    expect(lines[1]).toBe(`rep 0${" ".repeat(14)}       0`);
+    expect(lines[123_457]).toBe("Zoë Ångström-Müller  123456");
+    expect(lines.at(-2)).toBe(`rep 1${" ".repeat(14)}  249999`);
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadSla } from "../../config/sla-file.js";
 import { openStore } from "../../store/open-store.js";
 import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
+import { textTable } from "../../report/table.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 
@@ -53,7 +54,8 @@ function minute(iso: string): string {
 }
 
 function table(rows: SlaListRow[]): string {
-  const cells = [COLUMNS.map(([h]) => h), ...rows.map((r) => COLUMNS.map(([, f]) => f(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => [...c[i]!].length)));
-  return cells.map((c) => c.map((v, i) => v + " ".repeat(widths[i]! - [...v].length)).join("  ").trimEnd()).join("\n") + "\n";
+  return textTable(
+    COLUMNS.map(([h]) => h),
+    rows.map((r) => COLUMNS.map(([, f]) => f(r))),
+  );
 }

@@ -468,11 +468,19 @@ async function submissionsTold(
  */
 async function withoutKnownSubmissions(ctx: RunContext, submissions: CachedActivity[]): Promise<CachedActivity[]> {
   if (submissions.length === 0) return submissions;
-  const earliest = Math.min(...submissions.map((a) => Date.parse(a.occurredAt)));
-  const owners = [...new Set(submissions.map((a) => a.ownerKey))];
+  // A loop, not Math.min(...spread): a first load's pages can hold more submissions than a call takes arguments.
+  let earliest = Infinity;
+  const owners = new Set<string>();
+  for (const a of submissions) {
+    earliest = Math.min(earliest, Date.parse(a.occurredAt));
+    owners.add(a.ownerKey);
+  }
   const held = new Map<string, CachedActivity[]>();
-  for (const a of await ctx.store.listBehaviour(owners, new Date(earliest - SAME_SUBMISSION_MS).toISOString())) {
-    if (a.kind === "form_submission") held.set(a.ownerKey, [...(held.get(a.ownerKey) ?? []), a]);
+  for (const a of await ctx.store.listBehaviour([...owners], new Date(earliest - SAME_SUBMISSION_MS).toISOString())) {
+    if (a.kind !== "form_submission") continue;
+    const list = held.get(a.ownerKey);
+    if (list) list.push(a);
+    else held.set(a.ownerKey, [a]);
   }
   return submissions.filter((s) => {
     const at = Date.parse(s.occurredAt);
