@@ -6,6 +6,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { DefaultScenarios } from "./default-scenarios.js";
+import { extraNodeArgs, SCENARIOS_NODE_ARGS_ENV } from "./node-args.js";
 
 const HOST = fileURLToPath(new URL("./default-host.js", import.meta.url));
 
@@ -21,7 +22,8 @@ export type DefaultReply = { result: DefaultScenarios } | { error: string };
 export function runDefaultScenariosApart(request: DefaultRequest): Promise<DefaultScenarios> {
   // The child inherits stderr (its failures show) but not the bench's --json stdout.
   // --expose-gc: each run's retained heap is measured after a full collection (measure-run.ts).
-  const child = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
+  const execArgv = ["--expose-gc", ...extraNodeArgs(SCENARIOS_NODE_ARGS_ENV)];
+  const child = fork(HOST, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv });
   return new Promise<DefaultScenarios>((resolve, reject) => {
     let reply: DefaultReply | undefined;
     child.once("message", (message: DefaultReply) => {

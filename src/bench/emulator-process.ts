@@ -5,6 +5,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
+import { EMULATOR_NODE_ARGS_ENV, extraNodeArgs } from "./node-args.js";
 
 const HOST = fileURLToPath(new URL("./emulator-host.js", import.meta.url));
 
@@ -21,8 +22,6 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-/** Extra node flags for the emulator process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`), space-separated. */
-export const EMULATOR_NODE_ARGS_ENV = "LEADLOOP_BENCH_EMULATOR_ARGS";
 
 /**
  * The emulator process's old-space limit for a world of `contacts`: what the world holds per seeded
@@ -39,7 +38,7 @@ const HEAP_BASE_MB = 1024;
 const HEAP_BYTES_PER_CONTACT = 12_000;
 
 export function forkEmulators(contacts: number): EmulatorProcess {
-  const extra = (process.env[EMULATOR_NODE_ARGS_ENV] ?? "").split(" ").filter(Boolean);
+  const extra = extraNodeArgs(EMULATOR_NODE_ARGS_ENV);
   // The host inherits stderr (its failures show) but not the bench's --json stdout.
   const child: ChildProcess = fork(HOST, [], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],

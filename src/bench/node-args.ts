@@ -1,0 +1,11 @@
+// Extra node flags for the bench's child processes, from the environment (space-separated), so one of
+// them can be profiled alone: `--cpu-prof` is refused in NODE_OPTIONS.
+
+/** For the emulators' process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`. */
+export const EMULATOR_NODE_ARGS_ENV = "LEADLOOP_BENCH_EMULATOR_ARGS";
+/** For the process that runs leadloop's default-configuration scenarios. */
+export const SCENARIOS_NODE_ARGS_ENV = "LEADLOOP_BENCH_SCENARIOS_ARGS";
+
+export function extraNodeArgs(env: string): string[] {
+  return (process.env[env] ?? "").split(" ").filter(Boolean);
+}
