@@ -148,10 +148,11 @@ async function retryFunnelWrites(ctx: RunContext, entries: QueuedError[], result
     outboxReleased: refused.map((e) => e.key),
     resolvedErrors: written,
   });
-  result.resolved.push(...written);
+  // Loops, not push(...spread): a queue of a big portal's refusals outgrows a call's arguments.
+  for (const id of written) result.resolved.push(id);
   const sent = await drainKeys(ctx, [...waiting], retrying);
-  result.resolved.push(...sent.accepted.map((k) => retrying.get(k)!));
-  result.stillFailing.push(...sent.refused.map((k) => retrying.get(k)!));
+  for (const key of sent.accepted) result.resolved.push(retrying.get(key)!);
+  for (const key of sent.refused) result.stillFailing.push(retrying.get(key)!);
 }
 
 async function linkedInStep(store: StateStore, pair: string, side: SideName, id: string): Promise<boolean> {
