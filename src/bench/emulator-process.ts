@@ -5,7 +5,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
-import { EMULATOR_NODE_ARGS_ENV, extraNodeArgs } from "./node-args.js";
+import { EMULATOR_NODE_ARGS_ENV, extraNodeArgs, inheritedNodeArgs } from "./node-args.js";
 
 const HOST = fileURLToPath(new URL("./emulator-host.js", import.meta.url));
 
@@ -42,7 +42,7 @@ export function forkEmulators(contacts: number): EmulatorProcess {
   // The host inherits stderr (its failures show) but not the bench's --json stdout.
   const child: ChildProcess = fork(HOST, [], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
-    execArgv: [...process.execArgv, `--max-old-space-size=${emulatorHeapMb(contacts)}`, "--expose-gc", ...extra],
+    execArgv: [...inheritedNodeArgs(), `--max-old-space-size=${emulatorHeapMb(contacts)}`, "--expose-gc", ...extra],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   let nextId = 1;
