@@ -77,6 +77,9 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   try {
     const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null);
     await retryFunnelWrites(ctx, funnelEntries, result);
+    // The records behind the other entries, a page per object at a time: one read, one counterpart read
+    // and batched writes for up to RETRY_PAGE records, not three calls per entry.
+    const pages = new Map<string, RecordRetry>();
     for (const entry of entries) {
       if (outboxKeyOf(entry) !== null) continue;
       const payload = entry.payload as Partial<RetryPayload> | null;
@@ -90,31 +93,17 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
         result.skipped.push({ id: entry.id, reason: "no mapping covers this entry any more" });
         continue;
       }
-      const system = payload.source === "marketing" ? options.marketing : options.crm;
-      const fields = payload.source === "marketing" ? marketingFields(group) : crmFields(mappings[0]!);
-      const [record] = await system.readByIds(payload.object, [payload.sourceId], fields);
-      if (!record) {
-        result.skipped.push({
-          id: entry.id,
-          reason: `${system.system} ${payload.object} ${payload.sourceId} is gone`,
-        });
-        continue;
+      const key = `${payload.source}\u0000${payload.object}`;
+      let retry = pages.get(key);
+      if (!retry) {
+        const fields = payload.source === "marketing" ? marketingFields(group) : crmFields(mappings[0]!);
+        retry = { source: payload.source, object: payload.object, group, fields, entries: [] };
+        pages.set(key, retry);
       }
-      await syncPage(ctx, {
-        source: payload.source,
-        object: payload.object,
-        mappings: group,
-        records: [record],
-        retrying: new Map([[record.id, entry.id]]),
-      });
-      const after = await store.getError(entry.id);
-      if (after?.status === "resolved") result.resolved.push(entry.id);
-      else if (!after || after.attempts > entry.attempts) result.stillFailing.push(entry.id);
-      else if (await linkedInStep(store, group[0]!.pair, payload.source, record.id)) {
-        // Nothing was left to write: the records are linked and agree (someone fixed it by hand).
-        await store.setErrorStatus(entry.id, "resolved", now().toISOString());
-        result.resolved.push(entry.id);
-      } else result.stillFailing.push(entry.id);
+      retry.entries.push({ entry, sourceId: payload.sourceId });
+    }
+    for (const retry of pages.values()) {
+      for (const page of distinctPages(retry.entries, RETRY_PAGE)) await retryRecords(ctx, retry, page, result);
     }
     summary.status = "succeeded";
   } finally {
@@ -123,6 +112,80 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     await lease.release();
   }
   return result;
+}
+
+/** Records of one object to sync again, with the entries behind them. */
+interface RecordRetry {
+  source: SideName;
+  object: string;
+  /** The mappings of the object's pair. */
+  group: readonly ObjectMapping[];
+  fields: string[];
+  entries: { entry: QueuedError; sourceId: string }[];
+}
+
+/** Records a retry reads and syncs at a time: the systems' batch reads take 100 ids. */
+const RETRY_PAGE = 100;
+
+/**
+ * Pages of at most `size` entries, none naming a record twice: a second entry of the same record goes to
+ * a later page, so it meets the record as the first one's sync left it.
+ */
+function distinctPages<T extends { sourceId: string }>(entries: readonly T[], size: number): T[][] {
+  const pages: { ids: Set<string>; entries: T[] }[] = [];
+  let open = 0;
+  for (const entry of entries) {
+    while (open < pages.length && pages[open]!.entries.length >= size) open++;
+    let page: (typeof pages)[number] | undefined;
+    for (let i = open; i < pages.length && !page; i++) {
+      if (pages[i]!.entries.length < size && !pages[i]!.ids.has(entry.sourceId)) page = pages[i];
+    }
+    if (!page) pages.push((page = { ids: new Set(), entries: [] }));
+    page.ids.add(entry.sourceId);
+    page.entries.push(entry);
+  }
+  return pages.map((p) => p.entries);
+}
+
+/** Syncs one page of records again; each entry is resolved, still failing or skipped by what happened. */
+async function retryRecords(
+  ctx: RunContext,
+  retry: RecordRetry,
+  page: readonly { entry: QueuedError; sourceId: string }[],
+  result: RetryResult,
+): Promise<void> {
+  const { store } = ctx;
+  const system = retry.source === "marketing" ? ctx.marketing : ctx.crm;
+  const read = await system.readByIds(
+    retry.object,
+    page.map((p) => p.sourceId),
+    retry.fields,
+  );
+  const records = new Map(read.map((r) => [r.id, r]));
+  const found = page.filter((p) => records.has(p.sourceId));
+  for (const { entry, sourceId } of page) {
+    if (!records.has(sourceId)) {
+      result.skipped.push({ id: entry.id, reason: `${system.system} ${retry.object} ${sourceId} is gone` });
+    }
+  }
+  if (found.length === 0) return;
+  await syncPage(ctx, {
+    source: retry.source,
+    object: retry.object,
+    mappings: retry.group,
+    records: found.map((p) => records.get(p.sourceId)!),
+    retrying: new Map(found.map((p) => [p.sourceId, p.entry.id])),
+  });
+  for (const { entry, sourceId } of found) {
+    const after = await store.getError(entry.id);
+    if (after?.status === "resolved") result.resolved.push(entry.id);
+    else if (!after || after.attempts > entry.attempts) result.stillFailing.push(entry.id);
+    else if (await linkedInStep(store, retry.group[0]!.pair, retry.source, sourceId)) {
+      // Nothing was left to write: the records are linked and agree (someone fixed it by hand).
+      await store.setErrorStatus(entry.id, "resolved", ctx.now().toISOString());
+      result.resolved.push(entry.id);
+    } else result.stillFailing.push(entry.id);
+  }
 }
 
 function outboxKeyOf(entry: QueuedError): string | null {

@@ -341,6 +341,65 @@ describe("a refused write, phase by phase", () => {
     expect((await refused()).some((o) => o.phase === "qualification" && o.recordId === camille.id)).toBe(true);
     expect(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score ?? null).toBeNull();
   });
+
+  // A validation rule refuses the Leads of one partner's 150 people, all MQLs. Retried one by one, that was three
+  // calls an entry; a page of records at a time it is a few calls in all, and each Lead is created once.
+  it("field sync: the org refuses 150 Leads; retry sends them a page at a time and creates each once", async () => {
+    const COMPANY = "Nordlicht Pärtner AG";
+    seedReps(world);
+    const company = world.hubspot.data.createObject("companies", {
+      name: COMPANY,
+      domain: "nordlicht-partner.de",
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "250",
+      country: "Germany",
+    });
+    for (let i = 0; i < 150; i++) {
+      // Each reads the pricing page and asks for a demo: an MQL, so the default inclusion sends them.
+      const person = world.hubspot.data.createObject("contacts", {
+        email: `Person.${i}@Nordlicht-Partner.de`,
+        firstname: i % 2 === 0 ? "Jürgen" : "Zoë",
+        lastname: `Ångström-${i}`,
+        jobtitle: i % 2 === 0 ? "Marketing Director" : "Directrice Marketing",
+        company: COMPANY,
+        country: "Germany",
+      });
+      world.hubspot.data.associate("contacts", person.id, "companies", company.id);
+      pricingAndDemo(world, person.id);
+    }
+    await world.salesforce.control.addFaults({
+      records: [{ object: "Lead", field: "Company", equals: COMPANY, message: "Partner companies are not sold to (rule Block_Partners)" }],
+    });
+    const first = await world.cli("sync", "--json");
+    expect(first.code).toBe(4);
+    const listed = await world.cli("errors", "list", "--limit", "500", "--json");
+    const refused = (JSON.parse(listed.stdout) as QueuedError[]).filter((e) => e.system === "salesforce" && e.object === "Lead");
+    expect(refused).toHaveLength(150);
+
+    const retryCalls = async () => {
+      world.hubspot.calls.reset();
+      world.salesforce.calls.reset();
+      const run = await retry(world);
+      return { run, hubspot: sum(world.hubspot.calls.byEndpoint()), salesforce: sum(world.salesforce.calls.byEndpoint()) };
+    };
+    // Still refused: every entry fails again, in two pages of reads and writes.
+    const before = await retryCalls();
+    expect(before.run.code).not.toBe(0);
+    expect(before.run.result.stillFailing.sort((a, b) => a - b)).toEqual(refused.map((e) => e.id).sort((a, b) => a - b));
+    expect(before.hubspot).toBeLessThanOrEqual(6);
+    expect(before.salesforce).toBeLessThanOrEqual(12);
+
+    await world.salesforce.control.clearFaults();
+    const after = await retryCalls();
+    expect(after.run.code).toBe(0);
+    expect(after.run.result.resolved).toHaveLength(150);
+    expect(after.hubspot).toBeLessThanOrEqual(10);
+    expect(after.salesforce).toBeLessThanOrEqual(12);
+    expect(await openErrors(world)).toEqual([]);
+    const leads = world.salesforce.data.list("Lead").filter((l) => l.Company === COMPANY);
+    expect(leads).toHaveLength(150);
+    expect(new Set(leads.map((l) => String(l.Email).toLowerCase())).size).toBe(150);
+  });
 });
 
 interface PlannedJson {
