@@ -119,6 +119,10 @@ export function loadSeed(
 
   if (salesforce) {
     const owner = (key: string) => ids.owners.get(key)?.salesforce ?? undefined;
+    // The org's records are seeded at one instant: two worlds from one seed then hold the same order of
+    // modification. Inserted by the running clock, two duplicate Leads a millisecond apart in one world
+    // and not in the other made which of them a contact matched (the newer) differ between the worlds.
+    const at = salesforce.data.now();
     for (const a of seed.crm.accounts) {
       const id = salesforce.data.insert("Account", {
         Name: fitTo(a.name, 255),
@@ -129,7 +133,7 @@ export function loadSeed(
         BillingState: a.state ?? null,
         Type: a.type,
         OwnerId: owner(a.ownerRepKey),
-      });
+      }, at);
       ids.crm.set(a.key, id);
     }
     for (const c of seed.crm.contacts) {
@@ -142,7 +146,7 @@ export function loadSeed(
         AccountId: ids.crm.get(c.accountKey) ?? null,
         LeadSource: c.leadSource ?? null,
         OwnerId: owner(c.ownerRepKey),
-      });
+      }, at);
       ids.crm.set(c.key, id);
     }
     for (const l of seed.crm.leads) {
@@ -157,7 +161,7 @@ export function loadSeed(
         Status: l.status,
         LeadSource: l.leadSource,
         OwnerId: owner(l.ownerRepKey),
-      });
+      }, at);
       ids.crm.set(l.key, id);
     }
     // The org's Campaigns, and their members: the Leads or Contacts of the people the campaign brought in
@@ -175,7 +179,7 @@ export function loadSeed(
         StartDate: c.startDate,
         EndDate: c.endDate,
         IsActive: c.status === "In Progress",
-      });
+      }, at);
       // Without a utm: people met offline with no campaign in HubSpot, and reps' own Leads.
       const brought = seed.contacts.filter((p) => (c.utm === null ? p.source === "OFFLINE" && !p.campaign : p.campaign === c.utm));
       const members = [
@@ -186,7 +190,7 @@ export function loadSeed(
         const id = key ? ids.crm.get(key) : undefined;
         if (!id) continue;
         const field = leadKeys.has(key!) ? "LeadId" : "ContactId";
-        salesforce.data.insert("CampaignMember", { CampaignId: campaignId, [field]: id, Status: "Responded" });
+        salesforce.data.insert("CampaignMember", { CampaignId: campaignId, [field]: id, Status: "Responded" }, at);
       }
     }
     for (const o of seed.crm.opportunities) {
@@ -197,7 +201,7 @@ export function loadSeed(
         CloseDate: o.closeDate.toISOString().slice(0, 10),
         AccountId: ids.crm.get(o.accountKey) ?? null,
         OwnerId: owner(o.ownerRepKey),
-      });
+      }, at);
       ids.crm.set(o.key, id);
     }
   }

@@ -36,6 +36,7 @@ import type { RecordWrite } from "./system-port.js";
 import type { PlannedField } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
+import { byBinary } from "../core/text/binary-order.js";
 
 export interface PageInput {
   source: SideName;
@@ -573,11 +574,16 @@ async function pairUnlinked(
           normalizeKey(mapping, c.fields[match.crm]),
         )) ??
         (await ctx.crm.findBy(mapping.crmObject, match.crm, matchValues(mapping, [...keys.keys()]), crmFields(mapping)));
+      // Then the newest; among records modified at one instant (a bulk load's), the oldest id, in binary
+      // order since ids are case-sensitive: a query's own order is not guaranteed, and a crashed run's
+      // rerun must take the same duplicate as the run would have.
       const candidates = found
         .filter((c) => !converted(c, mapping))
         .sort(
           (a, b) =>
-            Number(stampedFor(b)) - Number(stampedFor(a)) || b.modifiedAt.localeCompare(a.modifiedAt),
+            Number(stampedFor(b)) - Number(stampedFor(a)) ||
+            b.modifiedAt.localeCompare(a.modifiedAt) ||
+            byBinary(a.id, b.id),
         );
       const taken = await ctx.store.findLinksByCrmIds(
         pair,

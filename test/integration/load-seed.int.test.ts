@@ -29,4 +29,28 @@ describe("loadSeed", () => {
     expect(stored.properties.firstname).toBe(accented.firstName);
     expect(ids.owners.size).toBe(seed.reps.length);
   });
+
+  // Two worlds from one seed must be the same org: a test compares a crashed world with a clean one, and
+  // the newer of two duplicate Leads is the one a contact matches.
+  it("seeds the org's records at one instant, so two worlds from one seed order them alike", async () => {
+    const seed = generateSeed({ seed: 11, now: new Date("2026-11-23T12:00:00Z"), contacts: 40 });
+    // A clock that moves a second each time it is read (Salesforce keeps its times to the second): a
+    // loader that stamps its inserts by the running clock gives each record a time of its own, as a
+    // second's boundary between two inserts did in a slow world.
+    let ms = Date.parse("2026-11-23T12:00:00Z");
+    const org = await startSalesforceEmulator({ now: () => new Date((ms += 1000)) });
+    const portal = await startHubspotEmulator();
+    try {
+      loadSeed(seed, { hubspot: portal, salesforce: org });
+      const seeded = ["Account", "Contact", "Lead", "Campaign", "CampaignMember", "Opportunity"].flatMap((o) => org.data.list(o));
+      expect(seeded.length).toBeGreaterThan(40);
+      expect(new Set(seeded.map((r) => r.SystemModstamp))).toEqual(new Set([seeded[0]!.SystemModstamp]));
+      // The seed's duplicate Lead (one email, written again in capitals) is among them.
+      const antoine = org.data.list("Lead").filter((l) => String(l.Email).toLowerCase() === "antoine.jackson@paragondata.co.uk");
+      expect(antoine).toHaveLength(2);
+    } finally {
+      await org.close();
+      await portal.close();
+    }
+  });
 });

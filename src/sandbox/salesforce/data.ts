@@ -87,6 +87,11 @@ export class SalesforceData {
     this.writer = new RecordWriter(this.store, faults, now);
   }
 
+  /** The org's clock (the emulator's, which a test may move ahead of real time). */
+  now(): Date {
+    return this.writer.now();
+  }
+
   insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
     return this.trusted(() => this.writer.create(sobject, fields, this.options(at)));
   }

@@ -7,6 +7,7 @@
 // behaviour_owners and kept as minus that number. Ids are packed whole (activity-id.ts). A mark keeps a
 // fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
 // form submission count (migration 21).
+import { byBinary } from "../../core/text/binary-order.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
@@ -300,10 +301,6 @@ export class BehaviourCacheTable {
   fact(name: string): StoreFact | undefined {
     return this.sql.get<StoreFact>("SELECT name, value, at FROM store_facts WHERE name = ?").get(name);
   }
-}
-
-function byBinary(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */
