@@ -127,6 +127,36 @@ describe("a first load's match reads the Salesforce side once", () => {
   });
 });
 
+describe("a later run's match among duplicate Leads", () => {
+  let t = Date.parse("2026-11-02T08:00:00.000Z");
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop({ now: () => new Date(t) });
+  });
+  afterEach(async () => loop.close());
+
+  // Two Leads saved in one second with one key: the newest-first rule cannot choose, so the oldest id does
+  // (the match query asks for Id order, and the candidates tie on it), and the other is left as it is.
+  it("takes the oldest of two Leads modified in the same second and leaves the other alone", async () => {
+    loop.hubspot.data.createObject("contacts", { email: "anna.first@exemple-1.fr", firstname: "Anna", lastname: "Premier", company: "Société 1" });
+    t += 60_000;
+    expect((await loop.sync()).summary.status).toBe("succeeded");
+
+    // An import made the same person twice, in one second; then she signs up in HubSpot.
+    const at = new Date(t);
+    const older = loop.salesforce.data.insert("Lead", { FirstName: "Zoë", LastName: "Ångström", Company: "Nordlys AB", Email: "Zoe.Angstrom@Nordlys.se" }, at);
+    const newer = loop.salesforce.data.insert("Lead", { FirstName: "Zoë", LastName: "Ångström", Company: "Nordlys AB", Email: "ZOE.ANGSTROM@NORDLYS.SE" }, at);
+    loop.hubspot.data.createObject("contacts", { email: "zoe.angstrom@nordlys.se", firstname: "Zoë", lastname: "Ångström", company: "Nordlys AB", jobtitle: "Head of Sales" });
+    t += 60_000;
+    expect((await loop.sync()).summary.status).toBe("succeeded");
+
+    const stamp = (id: string) => loop.salesforce.data.get("Lead", id)?.HubSpot_Contact_Id__c ?? null;
+    const zoe = loop.hubspot.data.listObjects("contacts").find((c) => c.properties.email === "zoe.angstrom@nordlys.se")!;
+    expect({ older: stamp(older), newer: stamp(newer) }).toEqual({ older: zoe.id, newer: null });
+    expect(loop.salesforce.data.get("Lead", older)?.Title).toBe("Head of Sales");
+  });
+});
+
 describe("a first load's companies brought in by the contact pair", () => {
   let loop: LoopHarness;
   const seen: ObservedCall[] = [];

@@ -15,7 +15,7 @@ import {
   type OrgSetup,
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
-import { runSoql } from "./soql-evaluator.js";
+import { runSoql, type UnorderedRows } from "./soql-evaluator.js";
 import { formatDate, type SObjectRecord } from "./values.js";
 
 export interface ConvertLeadOptions {
@@ -76,6 +76,8 @@ export class SalesforceData {
    * so an org starts with none.
    */
   mappedLeadFields: ReadonlySet<string> = new Set();
+  /** The order of a query without ORDER BY (emulator.ts `unorderedRows`). */
+  unorderedRows: UnorderedRows = "reversed";
 
   constructor(
     faults: FaultInjector | undefined,
@@ -265,6 +267,7 @@ export class SalesforceData {
     const { totalSize, records } = runSoql(this.store, soql, {
       includeDeleted: options.includeDeleted ?? false,
       version: "62.0",
+      unordered: this.unorderedRows,
     });
     return { totalSize, records };
   }

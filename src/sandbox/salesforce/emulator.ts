@@ -25,6 +25,7 @@ import { addLimitsRoute } from "./routes/limits.js";
 import { addQueryRoutes } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
+import type { UnorderedRows } from "./soql-evaluator.js";
 
 export interface SalesforceEmulatorOptions {
   port?: number;
@@ -49,6 +50,11 @@ export interface SalesforceEmulatorOptions {
    * Opportunity fields); default none, as in a new org.
    */
   mappedLeadFields?: string[];
+  /**
+   * The order of a query's records without ORDER BY, which Salesforce does not guarantee: "reversed"
+   * (default) against the order they were stored in, "stored" in that order (soql-evaluator.ts).
+   */
+  unorderedRows?: UnorderedRows;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -71,6 +77,7 @@ export async function startSalesforceEmulator(
   const data = new SalesforceData(undefined, sessions, options.orgSetup, options.now);
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
+  data.unorderedRows = options.unorderedRows ?? "reversed";
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,

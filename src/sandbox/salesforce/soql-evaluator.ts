@@ -38,10 +38,18 @@ const TEXT = new Set(["string", "textarea", "email", "phone", "url", "picklist"]
 const NUMERIC = new Set(["int", "double", "currency", "percent"]);
 const DAY = 86_400_000;
 
+/**
+ * The order of a query without ORDER BY, which Salesforce does not guarantee ("SOQL and SOSL Reference",
+ * ORDER BY: without it, the order of results is not guaranteed): `reversed` answers against the order
+ * the records were stored in, so a client that relies on an order it did not ask for shows; `stored`
+ * answers in that order.
+ */
+export type UnorderedRows = "reversed" | "stored";
+
 export function runSoql(
   store: RecordStore,
   text: string,
-  options: { includeDeleted: boolean; version: string; now?: Date },
+  options: { includeDeleted: boolean; version: string; now?: Date; unordered?: UnorderedRows },
 ): QueryOutcome {
   const query = parseSoql(text);
   const schema = store.schema(query.from.name);
@@ -79,6 +87,7 @@ export function runSoql(
     : store.all(schema.name, options.includeDeleted);
   if (where) rows = rows.filter((r) => context.matches(r, where));
   if (order.length > 0) rows = sortRows(rows, order, context);
+  else if (options.unordered === "reversed") rows = [...rows].reverse();
   const offset = query.offset ?? 0;
   rows = rows.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
   if (query.count) return { sobject: schema.name, totalSize: rows.length, records: [] };

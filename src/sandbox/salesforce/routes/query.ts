@@ -39,7 +39,12 @@ export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceC
       const version = apiVersion(req);
       const q = req.query.get("q");
       if (!q) throw new SalesforceApiError(400, "MALFORMED_QUERY", "A query string has to be specified");
-      const outcome = runSoql(ctx.data.store, q, { includeDeleted: resource === "queryAll", version, now: ctx.data.writer.now() });
+      const outcome = runSoql(ctx.data.store, q, {
+        includeDeleted: resource === "queryAll",
+        version,
+        now: ctx.data.writer.now(),
+        unordered: ctx.data.unorderedRows,
+      });
       const cursor: Cursor = {
         records: outcome.records,
         totalSize: outcome.totalSize,
