@@ -120,8 +120,9 @@ export function loadSeed(
   if (salesforce) {
     const owner = (key: string) => ids.owners.get(key)?.salesforce ?? undefined;
     // The org's records are seeded at one instant: two worlds from one seed then hold the same order of
-    // modification. Inserted by the running clock, two duplicate Leads a millisecond apart in one world
-    // and not in the other made which of them a contact matched (the newer) differ between the worlds.
+    // modification. Inserted by the running clock (Salesforce keeps times to the second), two duplicate
+    // Leads fell either side of a second's boundary in one world and not in another, so which of them a
+    // contact matched (the newer) differed between the worlds.
     const at = salesforce.data.now();
     for (const a of seed.crm.accounts) {
       const id = salesforce.data.insert("Account", {

@@ -468,7 +468,7 @@ async function submissionsTold(
  */
 async function withoutKnownSubmissions(ctx: RunContext, submissions: CachedActivity[]): Promise<CachedActivity[]> {
   if (submissions.length === 0) return submissions;
-  // A loop, not Math.min(...spread): a first load's pages can hold more submissions than a call takes arguments.
+  // One pass; each owner's list below is appended to, not copied for every submission.
   let earliest = Infinity;
   const owners = new Set<string>();
   for (const a of submissions) {
