@@ -9,6 +9,12 @@ export type FieldValue = string | null;
 
 export type FieldValues = Record<string, FieldValue>;
 
+/** True when `values` names no field (a key loop: no array of keys made, on every merged record). */
+export function hasNoFields(values: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in values) return false;
+  return true;
+}
+
 /** One record read from a system. */
 export interface SourceRecord {
   /** The object as the system names it: `contacts`, `Lead`, `Account`. */

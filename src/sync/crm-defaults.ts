@@ -3,7 +3,7 @@
 // so they reach marketing in the same run (through the outbox) and the next run has nothing to write.
 import { groupBy } from "../core/grouping.js";
 import { mergeRecord } from "../core/merge/merge-record.js";
-import type { SourceRecord } from "../core/records.js";
+import { hasNoFields, type SourceRecord } from "../core/records.js";
 import type { OutboxWrite } from "../store/port.js";
 import { crmFields } from "./field-lists.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
@@ -36,9 +36,9 @@ export async function crmDefaultsBack(
       if (!crm || !source) continue;
       const marketing = { ...source, fields: { ...source.fields, ...o.pair.marketing?.fields } };
       const merged = mergeRecord({ mapping: o.pair.mapping, marketing, crm, snapshots: o.snapshots });
-      if (merged.errors.length > 0 || Object.keys(merged.toCrm).length > 0) continue;
+      if (merged.errors.length > 0 || !hasNoFields(merged.toCrm)) continue;
       o.snapshots = { ...o.snapshots, ...merged.snapshots };
-      if (Object.keys(merged.toMarketing).length === 0) continue;
+      if (hasNoFields(merged.toMarketing)) continue;
       writes.push(
         funnelWrite(ctx, {
           key: `crm-defaults:${source.object}:${source.id}`,

@@ -7,6 +7,7 @@ import type { MergeResult } from "../core/merge/types.js";
 import {
   domainSpellings,
   type FieldValue,
+  hasNoFields,
   latestReads,
   normalizeDomain,
   normalizeEmail,
@@ -784,7 +785,7 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
     if (stamp) {
       fields[stamp.field] = stamp.value;
       (rules ??= {})[stamp.field] = STAMP_RULE;
-    } else if (isEmpty(fields)) return undefined;
+    } else if (hasNoFields(fields)) return undefined;
     let upsertOn: string | undefined;
     if (!existing) {
       const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
@@ -831,11 +832,6 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
 }
 
 type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
-
-function isEmpty(values: Record<string, unknown>): boolean {
-  for (const _ in values) return false;
-  return true;
-}
 
 /**
  * The snapshots that differ from those stored: a field whose values stay keeps its row entry and its

@@ -5,7 +5,7 @@
 // record not yet created gets every field that travels to it. Pure; a mapping's transforms are prepared
 // once (compileMapping) because the engine runs this over every changed record of a run.
 import type { FieldMapping, ObjectMapping } from "../mapping.js";
-import type { FieldValue, SourceRecord } from "../records.js";
+import { type FieldValue, hasNoFields, type SourceRecord } from "../records.js";
 import { type CompiledField, compileField } from "../transforms/apply.js";
 import type { SourceRecordFields, TransformResult } from "../transforms/result.js";
 import { conflictWinner } from "./conflict-rule.js";
@@ -116,9 +116,7 @@ export function mergeRecord(input: MergeInput): MergeResult {
 
 /** True when the merge writes anything to either side. */
 export function hasChanges(result: MergeResult): boolean {
-  for (const _ in result.toCrm) return true;
-  for (const _ in result.toMarketing) return true;
-  return false;
+  return !hasNoFields(result.toCrm) || !hasNoFields(result.toMarketing);
 }
 
 /** The record on `target` is new: the field goes into the create set when it travels and is not blank. */
