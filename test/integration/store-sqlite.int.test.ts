@@ -490,6 +490,46 @@ describe("SQLite state store file", () => {
     await b.close();
   });
 
+  it("does not reuse a behaviour detail or owner another connection's prune dropped and gave to someone else", async () => {
+    const file = freshFile();
+    const a = await openSqliteStore(file);
+    const b = await openSqliteStore(file);
+    const day = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 86_400_000).toISOString();
+    const zoe = "email:zoë.ångström@nordlicht.se";
+    const demo = { formTitle: "Démo gratuite — Tarifs", pageUrl: "https://nordlicht.se/tarifs" };
+    const submission = (id: string, ownerKey: string, properties: Record<string, string>, occurredAt: string) => ({
+      ownerKey,
+      id,
+      kind: "form_submission",
+      occurredAt,
+      properties,
+      source: "forms",
+    });
+
+    // `a` numbers Zoë's address and the demo form's detail, and keeps both numbers.
+    await a.commitBatch({ runId: RUN, at: day(0), behaviour: [submission("f-1", zoe, demo, day(0))] });
+    expect((await a.listBehaviour([zoe], day(0))).map((x) => x.properties)).toEqual([demo]);
+    // `b` prunes them (decayed), then numbers another address and detail: SQLite hands out the freed numbers again.
+    await b.commitBatch({ runId: RUN, at: day(40), behaviourPruneBefore: day(40) });
+    const other = { formTitle: "NEWSLETTER sign-up", pageUrl: "https://nordlicht.se/" };
+    await b.commitBatch({
+      runId: RUN,
+      at: day(41),
+      behaviour: [submission("f-2", "email:o.brien@nordlicht.se", other, day(41))],
+    });
+
+    // `a` keeps Zoë's new submission of the demo form under her own address and the demo's detail.
+    await a.commitBatch({ runId: RUN, at: day(42), behaviour: [submission("f-3", zoe, demo, day(42))] });
+    for (const store of [a, b]) {
+      expect((await store.listBehaviour([zoe], day(40))).map((x) => [x.id, x.properties])).toEqual([["f-3", demo]]);
+      expect((await store.listBehaviour(["email:o.brien@nordlicht.se"], day(40))).map((x) => [x.id, x.properties])).toEqual([
+        ["f-2", other],
+      ]);
+    }
+    await a.close();
+    await b.close();
+  });
+
   it("lets two store instances on one file contend for the run lock", async () => {
     const file = freshFile();
     const a = await openSqliteStore(file);

@@ -12,6 +12,7 @@ import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "..
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
+import type { OtherCommits } from "./other-commits.js";
 import type { Statements } from "./statements.js";
 
 /** Cached details (and owner numbers) kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
@@ -47,19 +48,21 @@ export class BehaviourCacheTable {
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
   private readonly owners = new Map<string, number>();
-  private detailsVersion: number | undefined;
 
-  /** `dataVersion` moves when another connection commits (PRAGMA data_version): its prune may have dropped a cached detail. */
+  /** Another connection's commit (its prune) may have dropped a cached detail or owner: they are read again then. */
   constructor(
     private readonly sql: Statements,
-    private readonly dataVersion: () => number,
-  ) {}
+    private readonly otherCommits: OtherCommits,
+  ) {
+    otherCommits.onCommit(() => this.forgetDetails());
+  }
 
   /**
    * Adds an activity; one read again (same owner and id) replaces the one held. Its kind, source and
    * properties are stored once for every activity that shares them (behaviour_details, migration 16).
    */
   add(activity: CachedActivity): void {
+    this.otherCommits.check();
     const occurredMs = epochMs(activity.occurredAt);
     const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
     this.sql
@@ -67,17 +70,14 @@ export class BehaviourCacheTable {
         `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
       )
-      .run(this.ownerOf(activity.ownerKey, true), packId(activity.id), occurredMs, detail);
+      .run(this.ownerOf(activity.ownerKey), packId(activity.id), occurredMs, detail);
   }
 
   /** Activities of these owners at or after `since`, oldest first (ids of one instant in binary order). */
   list(ownerKeys: readonly string[], since: string): CachedActivity[] {
     const sinceMs = epochMs(since);
-    const keyOf = new Map<number, string>();
-    for (const key of ownerKeys) {
-      const owner = this.ownerOf(key, false);
-      if (owner !== null) keyOf.set(owner, key);
-    }
+    this.otherCommits.check();
+    const keyOf = this.ownersOf(ownerKeys);
     // Rows as arrays, their details apart: a scoring read returns hundreds of thousands of activities
     // that share a few thousand details, whose texts a join would hand over again with every row.
     const rows: ActivityRow[] = [];
@@ -118,7 +118,6 @@ export class BehaviourCacheTable {
    * detail share its properties object, frozen, since the scoring only reads it.
    */
   private detailsById(ids: readonly number[]): Map<number, ReadDetail> {
-    this.checkVersion();
     const wanted = [...new Set(ids)];
     let missing = wanted.filter((id) => !this.readDetails.has(id));
     if (missing.length > 0 && this.readDetails.size + missing.length > DETAIL_CACHE_LIMIT) {
@@ -183,37 +182,55 @@ export class BehaviourCacheTable {
 
   /**
    * An owner as the activities table keeps it: a contact's number, or minus the number of any other owner
-   * in behaviour_owners (numbered when `add` and new; null when not and unknown, so it owns nothing).
+   * in behaviour_owners (numbered when new).
    */
-  private ownerOf(ownerKey: string, add: boolean): number | null {
+  private ownerOf(ownerKey: string): number {
     const contact = contactNumber(ownerKey);
     if (contact !== null) return contact;
-    this.checkVersion();
     let id = this.owners.get(ownerKey);
     if (id === undefined) {
-      id = this.sql.get<{ id: number }>("SELECT id FROM behaviour_owners WHERE key = ?").get(ownerKey)?.id;
-      if (id === undefined) {
-        if (!add) return null;
-        id = Number(this.sql.get("INSERT INTO behaviour_owners (key) VALUES (?)").run(ownerKey).lastInsertRowid);
-      }
-      if (this.owners.size >= DETAIL_CACHE_LIMIT) this.owners.clear();
-      this.owners.set(ownerKey, id);
+      id =
+        this.sql.get<{ id: number }>("SELECT id FROM behaviour_owners WHERE key = ?").get(ownerKey)?.id ??
+        Number(this.sql.get("INSERT INTO behaviour_owners (key) VALUES (?)").run(ownerKey).lastInsertRowid);
+      this.keepOwner(ownerKey, id);
     }
     return -id;
   }
 
-  /** Another connection's commit (its prune) may have dropped a cached detail or owner: they are read again. */
-  private checkVersion(): void {
-    const version = this.dataVersion();
-    if (version !== this.detailsVersion) {
-      this.forgetDetails();
-      this.detailsVersion = version;
+  /**
+   * These owners as the activities table keeps them, each number to its key; an owner never numbered
+   * owns nothing and is left out. The numbers not cached are read in one statement per chunk: a scoring
+   * read names every person's email address, and most own no activity (a look-up each was a tenth of a
+   * first load's behaviour reads).
+   */
+  private ownersOf(ownerKeys: readonly string[]): Map<number, string> {
+    const keyOf = new Map<number, string>();
+    const unknown: string[] = [];
+    for (const key of ownerKeys) {
+      const contact = contactNumber(key);
+      const id = contact === null ? this.owners.get(key) : undefined;
+      if (contact !== null) keyOf.set(contact, key);
+      else if (id !== undefined) keyOf.set(-id, key);
+      else unknown.push(key);
     }
+    for (const chunk of inListChunks(unknown)) {
+      for (const row of this.sql
+        .get<{ id: number; key: string }>(`SELECT id, key FROM behaviour_owners WHERE key IN (${chunk.placeholders})`)
+        .all(...chunk.params)) {
+        this.keepOwner(row.key, row.id);
+        keyOf.set(-row.id, row.key);
+      }
+    }
+    return keyOf;
+  }
+
+  private keepOwner(ownerKey: string, id: number): void {
+    if (this.owners.size >= DETAIL_CACHE_LIMIT) this.owners.clear();
+    this.owners.set(ownerKey, id);
   }
 
   /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
   private detailOf(kind: string, source: string, properties: string, occurredMs: number): number {
-    this.checkVersion();
     const key = `${kind}\u0000${source}\u0000${properties}`;
     let detail = this.details.get(key);
     if (!detail) {

@@ -1,10 +1,11 @@
 // The links and snapshots read since the store last changed. A run reads a page's links twice — the
 // echo filter drops leadloop's own writes read back, then the page sync pairs what is left — with no
 // write between the two, so the second read is answered here instead of by SQLite and JSON parsing.
-// Any write through this connection empties it; a commit by another connection is seen through
-// `PRAGMA data_version` (SQLite: it changes when another connection commits) and empties it too.
+// Any write through this connection empties it; a commit by another connection empties it too
+// (other-commits.ts).
 import type { Link } from "../port.js";
 import type { NameTable } from "./names.js";
+import type { OtherCommits } from "./other-commits.js";
 import { decodeSnapshots, type Snapshots } from "./snapshots.js";
 
 /** Beyond this many links a long run of reads without a write starts afresh, so memory stays bounded. */
@@ -17,13 +18,14 @@ export class LinkReadCache {
   private linkCount = 0;
   /** Link id → its snapshots (as stored until first asked for), or null when it has none. */
   private readonly snapshots = new Map<number, Snapshots | string | null>();
-  private dataVersion: number | undefined;
 
   constructor(
-    private readonly readDataVersion: () => number,
+    private readonly otherCommits: OtherCommits,
     /** The store's names, which number the snapshot rows' keys. */
     private readonly names: Pick<NameTable, "nameOf">,
-  ) {}
+  ) {
+    otherCommits.onCommit(() => this.clear());
+  }
 
   /** Forgets everything: the store is about to change. */
   clear(): void {
@@ -42,7 +44,7 @@ export class LinkReadCache {
     ids: readonly string[],
     read: (missing: string[]) => { links: Map<string, Link>; snapshotText: Map<number, string | null> },
   ): Map<string, Link> {
-    this.dropIfChangedElsewhere();
+    this.otherCommits.check();
     if (this.linkCount + ids.length > MAX_LINKS) this.clear();
     // One map per side and pair, so a look-up builds no key string per id.
     const scope = `${side}\u0000${pair}`;
@@ -70,7 +72,7 @@ export class LinkReadCache {
     linkIds: readonly number[],
     read: (missing: number[]) => Map<number, Snapshots>,
   ): Map<number, Snapshots> {
-    this.dropIfChangedElsewhere();
+    this.otherCommits.check();
     if (this.snapshots.size + linkIds.length > MAX_LINKS) this.clear();
     const missing = linkIds.filter((id) => !this.snapshots.has(id));
     if (missing.length > 0) {
@@ -87,13 +89,5 @@ export class LinkReadCache {
       if (snaps) out.set(id, snaps);
     }
     return out;
-  }
-
-  private dropIfChangedElsewhere(): void {
-    const version = this.readDataVersion();
-    if (version !== this.dataVersion) {
-      this.clear();
-      this.dataVersion = version;
-    }
   }
 }

@@ -55,6 +55,7 @@ import { MatchMissTable } from "./match-misses.js";
 import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
 import { NameTable } from "./names.js";
+import { OtherCommits } from "./other-commits.js";
 import { type OutboxFilter, OutboxTable } from "./outbox.js";
 import { BehaviourCacheTable } from "./behaviour-cache.js";
 import { type PersonScoreFilter, PersonScoreTable } from "./person-scores.js";
@@ -85,11 +86,13 @@ export class SqliteStateStore implements StateStore {
   private closed = false;
   private readonly linkReads: LinkReadCache;
   /**
-   * One transaction wrapper per connection, run with `.immediate` (writes) or `.deferred` (bulk reads):
+   * Transaction wrappers made once per connection, run with `.deferred` (bulk reads) or `.immediate`:
    * better-sqlite3 builds four wrapper functions each time `db.transaction` is called, which a page's
    * look-ups and commit would otherwise pay on every call.
    */
   private readonly inTransaction: Database.Transaction<(work: () => unknown) => unknown>;
+  /** A write's: the caches learn of other connections' commits once, at its start (other-commits.ts). */
+  private readonly inWriteTransaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(
     private readonly db: Database.Database,
@@ -102,9 +105,11 @@ export class SqliteStateStore implements StateStore {
     const names = new NameTable(sql);
     this.names = names;
     const dataVersion = db.prepare<[], number>("PRAGMA data_version").pluck();
+    const otherCommits = new OtherCommits(() => dataVersion.get()!);
     this.inTransaction = db.transaction((work: () => unknown) => work());
+    this.inWriteTransaction = db.transaction((work: () => unknown) => otherCommits.whileWriting(work));
     // One piece table for the audit's and the outbox's long values: a write's pieces are the audit's too.
-    const pieces = new TextPieceTable(sql, () => dataVersion.get()!);
+    const pieces = new TextPieceTable(sql, otherCommits);
     this.pieces = pieces;
     this.tables = {
       links: new LinkTable(sql),
@@ -119,10 +124,10 @@ export class SqliteStateStore implements StateStore {
       historyToFill: new HistoryToFillTable(sql),
       writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
-      behaviour: new BehaviourCacheTable(sql, () => dataVersion.get()!),
+      behaviour: new BehaviourCacheTable(sql, otherCommits),
       matchMisses: new MatchMissTable(sql, names),
     };
-    this.linkReads = new LinkReadCache(() => dataVersion.get()!, names);
+    this.linkReads = new LinkReadCache(otherCommits, names);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.roundRobin = new RoundRobinTable(sql);
@@ -149,7 +154,7 @@ export class SqliteStateStore implements StateStore {
   private write<T>(action: string, work: () => T): Promise<T> {
     return this.read(action, () => {
       this.linkReads.clear();
-      return this.inTransaction.immediate(work) as T;
+      return this.inWriteTransaction.immediate(work) as T;
     });
   }
 

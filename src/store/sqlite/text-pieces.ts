@@ -10,6 +10,7 @@
 import { StoreError } from "../port.js";
 import { pieceHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
+import type { OtherCommits } from "./other-commits.js";
 import type { Statements } from "./statements.js";
 
 /** Values shorter than this stay as they are: a piece and its id would take more room than they save. */
@@ -46,22 +47,19 @@ interface Piece {
 export class TextPieceTable {
   /** Piece → its row, for pieces this connection read or wrote since another connection last committed. */
   private readonly cache = new Map<string, Piece>();
-  private cacheVersion: number | undefined;
 
-  /** `dataVersion` moves when another connection commits (PRAGMA data_version): its prune may have dropped a cached piece. */
+  /** Another connection's commit (its prune) may have dropped a cached piece: the cache is emptied then. */
   constructor(
     private readonly sql: Statements,
-    private readonly dataVersion: () => number,
-  ) {}
+    private readonly otherCommits: OtherCommits,
+  ) {
+    otherCommits.onCommit(() => this.cache.clear());
+  }
 
   /** The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its pieces' ids. */
   stored(value: string | null, writeId: number): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
-    const version = this.dataVersion();
-    if (version !== this.cacheVersion) {
-      this.cache.clear();
-      this.cacheVersion = version;
-    }
+    this.otherCommits.check();
     return splitPieces(value).map((piece) => this.idOf(piece, writeId));
   }
 
