@@ -525,8 +525,8 @@ export interface StateStore {
   leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>>;
 
   // Error queue
-  /** Oldest first. */
-  listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number }): Promise<QueuedError[]>;
+  /** Oldest first; with `afterId`, only entries numbered after it (the next page of a long queue). */
+  listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number; afterId?: number }): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
   /** Open entries counted per system and class (the console and /metrics). */
   countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]>;

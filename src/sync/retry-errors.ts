@@ -43,11 +43,6 @@ export interface RetryResult {
 export async function retryQueuedErrors(options: RetryOptions): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const { store } = options;
-  const entries = options.ids
-    ? (await Promise.all(options.ids.map((id) => store.getError(id)))).filter(
-        (e): e is QueuedError => e !== undefined && e.status === "open",
-      )
-    : await store.listErrors({ status: "open" });
   const runId = `retry-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const lease = await takeRunLock({
     store,
@@ -75,35 +70,8 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   try {
-    const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null);
-    await retryFunnelWrites(ctx, funnelEntries, result);
-    // The records behind the other entries, a page per object at a time: one read, one counterpart read
-    // and batched writes for up to RETRY_PAGE records, not three calls per entry.
-    const pages = new Map<string, RecordRetry>();
-    for (const entry of entries) {
-      if (outboxKeyOf(entry) !== null) continue;
-      const payload = entry.payload as Partial<RetryPayload> | null;
-      const mappings = options.mappings.filter((m) =>
-        payload?.source === "marketing"
-          ? m.marketingObject === payload.object
-          : m.crmObject === payload?.object,
-      );
-      const group = options.mappings.filter((m) => m.pair === mappings[0]?.pair);
-      if (!payload?.source || !payload.object || !payload.sourceId || group.length === 0) {
-        result.skipped.push({ id: entry.id, reason: "no mapping covers this entry any more" });
-        continue;
-      }
-      const key = `${payload.source}\u0000${payload.object}`;
-      let retry = pages.get(key);
-      if (!retry) {
-        const fields = payload.source === "marketing" ? marketingFields(group) : crmFields(mappings[0]!);
-        retry = { source: payload.source, object: payload.object, group, fields, entries: [] };
-        pages.set(key, retry);
-      }
-      retry.entries.push({ entry, sourceId: payload.sourceId });
-    }
-    for (const retry of pages.values()) {
-      for (const page of distinctPages(retry.entries, RETRY_PAGE)) await retryRecords(ctx, retry, page, result);
+    for await (const entries of openEntries(store, runId, options.ids, result)) {
+      await retryEntries(ctx, options, entries, result);
     }
     summary.status = "succeeded";
   } finally {
@@ -112,6 +80,80 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     await lease.release();
   }
   return result;
+}
+
+/** Open entries a retry holds at a time: a queue of a million refusals is retried a slice at a time. */
+const RETRY_ENTRIES = 10_000;
+
+/**
+ * The open entries to retry, RETRY_ENTRIES at a time, oldest first: the ones named, else every open one.
+ * An entry of a later slice that this retry already wrote (a write that failed again while an earlier
+ * slice was retried, or a create queued anew) is not sent a second time: it counts as still failing.
+ */
+async function* openEntries(
+  store: StateStore,
+  runId: string,
+  ids: readonly number[] | undefined,
+  result: RetryResult,
+): AsyncGenerator<QueuedError[]> {
+  if (ids) {
+    for (let i = 0; i < ids.length; i += RETRY_ENTRIES) {
+      const named = await Promise.all(ids.slice(i, i + RETRY_ENTRIES).map((id) => store.getError(id)));
+      yield named.filter((e): e is QueuedError => e !== undefined && e.status === "open");
+    }
+    return;
+  }
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await store.listErrors({
+      status: "open",
+      limit: RETRY_ENTRIES,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    if (page.length === 0) return;
+    afterId = page[page.length - 1]!.id;
+    for (const e of page) if (e.runId === runId) result.stillFailing.push(e.id);
+    yield page.filter((e) => e.runId !== runId);
+  }
+}
+
+/** Retries one slice of open entries: the funnel writes, then the records behind the rest. */
+async function retryEntries(
+  ctx: RunContext,
+  options: RetryOptions,
+  entries: readonly QueuedError[],
+  result: RetryResult,
+): Promise<void> {
+  const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null);
+  await retryFunnelWrites(ctx, funnelEntries, result);
+  // The records behind the other entries, a page per object at a time: one read, one counterpart read
+  // and batched writes for up to RETRY_PAGE records, not three calls per entry.
+  const pages = new Map<string, RecordRetry>();
+  for (const entry of entries) {
+    if (outboxKeyOf(entry) !== null) continue;
+    const payload = entry.payload as Partial<RetryPayload> | null;
+    const mappings = options.mappings.filter((m) =>
+      payload?.source === "marketing"
+        ? m.marketingObject === payload.object
+        : m.crmObject === payload?.object,
+    );
+    const group = options.mappings.filter((m) => m.pair === mappings[0]?.pair);
+    if (!payload?.source || !payload.object || !payload.sourceId || group.length === 0) {
+      result.skipped.push({ id: entry.id, reason: "no mapping covers this entry any more" });
+      continue;
+    }
+    const key = `${payload.source}\u0000${payload.object}`;
+    let retry = pages.get(key);
+    if (!retry) {
+      const fields = payload.source === "marketing" ? marketingFields(group) : crmFields(mappings[0]!);
+      retry = { source: payload.source, object: payload.object, group, fields, entries: [] };
+      pages.set(key, retry);
+    }
+    retry.entries.push({ entry, sourceId: payload.sourceId });
+  }
+  for (const retry of pages.values()) {
+    for (const page of distinctPages(retry.entries, RETRY_PAGE)) await retryRecords(ctx, retry, page, result);
+  }
 }
 
 /** Records of one object to sync again, with the entries behind them. */

@@ -19,6 +19,7 @@ export interface ErrorFilter {
   status?: ErrorStatus;
   system?: string;
   limit?: number;
+  afterId?: number;
 }
 
 export class ErrorQueueTable {
@@ -80,6 +81,10 @@ export class ErrorQueueTable {
     if (filter.system !== undefined) {
       where.push("system = ?");
       params.push(filter.system);
+    }
+    if (filter.afterId !== undefined) {
+      where.push("id > ?");
+      params.push(filter.afterId);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
