@@ -1249,6 +1249,75 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("Outbox groups (a handoff's writes)", () => {
+      const task = (person: { hubspotId: string; email: string }, n: number, group: string) => ({
+        key: `handoff:${person.hubspotId}:task:${n}`,
+        phase: "handoff",
+        side: "crm" as const,
+        system: "salesforce",
+        object: "Task",
+        recordId: null,
+        upsertOn: "Leadloop_Activity_Key__c",
+        associations: [],
+        fields: [
+          { field: "Subject", before: null, after: `Suivi n°${n} — ${person.email}`, rule: "handoff" },
+          { field: "Description", before: null, after: "Demande de démo ×3; visites tarifs ×5 ".repeat(4), rule: "handoff" },
+        ],
+        personId: person.hubspotId,
+        email: person.email,
+        group,
+      });
+      const effect = (personId: string) => ({
+        slaClock: slaClock(personId, "0055e000001RepA"),
+        personScores: [
+          {
+            personId,
+            email: null,
+            name: "Zoë Ångström",
+            score: 72,
+            fit: 40,
+            behaviour: 32,
+            nearMissing: null,
+            ownerEmail: "rep.a@example.com",
+            scoredAt: at(0),
+          },
+        ],
+      });
+
+      it("applies a group's effect once, when its last write is accepted, however the accepts are batched", async () => {
+        const zoe = task(people.zoe, 1, "handoff:51");
+        const zoe2 = task(people.zoe, 2, "handoff:51");
+        const zoe3 = task(people.zoe, 3, "handoff:51");
+        const jose = task(people.jose, 1, `handoff:${people.jose.hubspotId}`);
+        await store.commitBatch(
+          batch(0, {
+            outbox: [zoe, zoe2, zoe3, jose],
+            outboxGroups: [
+              { group: "handoff:51", onDone: effect(people.zoe.hubspotId) },
+              { group: jose.group, onDone: effect(people.jose.hubspotId) },
+            ],
+          }),
+        );
+
+        // One of Zoë's three: her handoff is not complete; José's only write, named twice, completes his once.
+        const first = await store.commitBatch(batch(1, { outboxAccepted: [zoe.key, jose.key, jose.key] }));
+        expect(first.completedGroups).toEqual([jose.group]);
+        expect((await store.listSlaClocks()).map((c) => c.personId)).toEqual([people.jose.hubspotId]);
+        // Her last two together, with a key no longer kept: her group completes once.
+        const second = await store.commitBatch(batch(2, { outboxAccepted: [zoe3.key, "handoff:gone", zoe2.key] }));
+        expect(second.completedGroups).toEqual(["handoff:51"]);
+        expect((await store.listSlaClocks()).map((c) => c.personId).sort()).toEqual(
+          [people.jose.hubspotId, people.zoe.hubspotId].sort(),
+        );
+        expect((await store.listPersonScores({})).map((s) => s.personId).sort()).toEqual(
+          [people.jose.hubspotId, people.zoe.hubspotId].sort(),
+        );
+        expect(await store.listOutbox({})).toEqual([]);
+        // Accepted again (a retry's late answer): nothing left to remove, no group completes twice.
+        expect((await store.commitBatch(batch(3, { outboxAccepted: [zoe.key, jose.key] }))).completedGroups).toEqual([]);
+      });
+    });
+
     describe("SLA breaches", () => {
       it("keeps one breach per clock, raised again or not, and lists the latest first by owner", async () => {
         const breach = (personId: string, ownerId: string, handoff: number, overrides: Partial<SlaBreachRow> = {}): SlaBreachRow => ({

@@ -65,17 +65,18 @@ export function writeBatch(
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
-  for (const key of batch.outboxAccepted ?? []) {
-    const { written, done } = tables.outbox.accept(key);
-    if (written?.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
+  const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);
+  for (const written of accepted.written) {
+    if (written.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
-    else if (written?.recordId) {
+    else if (written.recordId) {
       const record = { system: written.system, object: written.object, recordId: written.recordId };
       tables.writtenValues.add(record, written.fields.map((f) => ({ field: f.field, value: f.after })), batch.at);
     }
-    if (!done) continue;
-    applyGroupEffect(tables, done.onDone);
-    completedGroups.push(done.group);
+  }
+  for (const { group, onDone } of accepted.done) {
+    applyGroupEffect(tables, onDone);
+    completedGroups.push(group);
   }
   for (const activity of batch.behaviour ?? []) tables.behaviour.add(activity);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
