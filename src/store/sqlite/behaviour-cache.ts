@@ -200,8 +200,8 @@ export class BehaviourCacheTable {
   /**
    * These owners as the activities table keeps them, each number to its key; an owner never numbered
    * owns nothing and is left out. The numbers not cached are read in one statement per chunk: a scoring
-   * read names every person's email address, and most own no activity (a look-up each, with its data-version check, was a fifth
-   * of the scoring's behaviour reads in the 10k bench: test/bench/README.md).
+   * read names every person's email address, and most own no activity (a look-up each, with its data
+   * version check, was a fifth of the scoring's behaviour reads in the 10k bench: test/bench/README.md).
    */
   private ownersOf(ownerKeys: readonly string[]): Map<number, string> {
     const keyOf = new Map<number, string>();

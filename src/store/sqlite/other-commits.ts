@@ -2,8 +2,8 @@
 // connection has committed since they last looked, so they forget what its prune may have dropped.
 // SQLite's `PRAGMA data_version` moves when another connection commits
 // (https://www.sqlite.org/pragma.html#pragma_data_version). It is a statement of its own, so it is read
-// once per store operation, not per cached look-up, and once per write transaction: while this
-// connection holds the write lock no other connection can commit.
+// once per cached read (a page's links, a scoring step's behaviour), not per look-up, and once per write
+// transaction, at its start: while this connection holds the write lock no other connection can commit.
 
 export class OtherCommits {
   private readonly forgets: (() => void)[] = [];

@@ -92,7 +92,7 @@ export class OutboxTable {
   /**
    * Removes accepted writes; returns what they wrote, in the order of `keys` (a key no longer kept is left
    * out), and the groups whose last writes they were. A batch's rows go in one statement per IN list and
-   * their long values are read at once: a statement and a piece read per key were most of a drain's commit.
+   * their long values are read at once, not with a statement and a piece read per key.
    */
   acceptAll(keys: readonly string[]): { written: OutboxWrite[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
     const rows = new Map<string, OutboxRow>();
