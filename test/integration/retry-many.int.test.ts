@@ -1,5 +1,6 @@
 // `errors retry` over a big portal's queue: refused funnel writes that later runs wrote since (their keys
-// left the outbox) are resolved all at once, without a call to either system, however many there are.
+// left the outbox) are resolved without a call to either system, however many there are, a slice of
+// entries at a time; an entry the retry itself queues meanwhile waits for the next retry.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -59,6 +60,64 @@ describe("errors retry over a queue of a big portal's refusals", () => {
       expect(result.resolved).toHaveLength(QUEUED);
       expect(result.stillFailing).toEqual([]);
       expect(await store.listErrors({ status: "open" })).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("leaves an entry the retry itself queued for the next retry, as still failing, instead of sending it again", async () => {
+    const store = await openSqliteStore(join(dir, "own.db"));
+    try {
+      const at = "2026-11-30T08:15:00.000Z";
+      const refusal = (runId: string, recordId: string): NewQueuedError => ({
+        runId,
+        system: "hubspot",
+        object: "contacts",
+        recordId,
+        operation: "update",
+        payload: { outboxKey: `score:${recordId}`, fields: { leadloop_score: "71.5", lastname: "Ñúñez-Größ" } },
+        errorClass: "data",
+        message: `Property values were not valid: "Ñúñez-Größ" for contact ${recordId}`,
+        at,
+      });
+      await store.commitBatch({ runId: "run-nov-30", at, errors: [refusal("run-nov-30", "31001"), refusal("run-nov-30", "31002")] });
+      // The retry's own write is refused and queued while the first slice is retried; the slices read on
+      // by entry number, so the next one holds it.
+      let retryRun = "";
+      let queuedOwn = false;
+      const retrying = new Proxy(store, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver) as unknown;
+          if (name === "startRun")
+            return (run: { id: string; startedAt: string; dryRun: boolean }) => {
+              retryRun = run.id;
+              return target.startRun(run);
+            };
+          if (name === "listErrors")
+            return async (filter: Parameters<typeof store.listErrors>[0]) => {
+              if (filter?.afterId !== undefined && !queuedOwn) {
+                queuedOwn = true;
+                await target.commitBatch({ runId: retryRun, at, errors: [refusal(retryRun, "31003")] });
+              }
+              return target.listErrors(filter);
+            };
+          return value;
+        },
+      });
+
+      const result = await retryQueuedErrors({
+        store: retrying,
+        marketing: untouchable("hubspot"),
+        crm: untouchable("salesforce"),
+        mappings: [],
+        log: silentLogger,
+        now: () => new Date("2026-12-01T09:00:00.000Z"),
+      });
+
+      const open = await store.listErrors({ status: "open" });
+      expect(open.map((e) => e.recordId)).toEqual(["31003"]);
+      expect(result.resolved).toHaveLength(2);
+      expect(result.stillFailing).toEqual([open[0]!.id]);
     } finally {
       await store.close();
     }
