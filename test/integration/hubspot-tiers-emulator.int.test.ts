@@ -165,6 +165,13 @@ describe("HubSpot emulator tiers", () => {
     const second = await get(emulator, `/form-integrations/v1/submissions/forms/${formId}?limit=2&after=${after}`);
     expect((second.body.results as { values: { name: string; value: string }[] }[])[0]!.values[0]!.value).toBe("ana.lopez@acme.com"); // HubSpot keeps emails lower-cased
     expect(second.body.paging).toBeUndefined();
+    // A submission made after the form was listed heads its next listing.
+    const late = emulator.data.createObject("contacts", { email: "Émile.Zola@Exemple.fr", firstname: "Émile" });
+    recordActivity(emulator.data, { contactId: late.id, kind: "formSubmission", occurredAt: at(3), properties: { hs_form_id: formId } });
+    const again = await get(emulator, `/form-integrations/v1/submissions/forms/${formId}?limit=50`);
+    expect((again.body.results as { submittedAt: number }[]).map((r) => r.submittedAt)).toEqual(
+      [3, 2, 1, 0].map((i) => at(i).getTime()),
+    );
 
     expect((await get(emulator, `/form-integrations/v1/submissions/forms/${formId}?limit=51`)).status).toBe(400);
     expect((await get(emulator, "/form-integrations/v1/submissions/forms/00000000-0000-0000-0000-000000000000")).status).toBe(404);
@@ -203,6 +210,13 @@ describe("HubSpot emulator tiers", () => {
     ]);
     const later = await get(emulator, `/email/public/v1/events?startTimestamp=${at(1011).getTime()}&eventType=CLICK`);
     expect(later.body.events).toEqual([]);
+    // The same listing again after the contact's address changed, and after another open: answered anew.
+    emulator.data.updateObject("contacts", c.id, { email: "S.Kierkegaard@Eksempel.dk" });
+    const renamed = await get(emulator, `/email/public/v1/events?${window}&eventType=CLICK`);
+    expect(renamed.body.events).toEqual([expect.objectContaining({ recipient: "s.kierkegaard@eksempel.dk" })]);
+    recordActivity(emulator.data, { contactId: c.id, kind: "emailOpen", occurredAt: at(1003), properties: { hs_email_campaign_id: "118420371" } });
+    const allOpens = await get(emulator, `/email/public/v1/events?${window}&eventType=OPEN&limit=2`);
+    expect((allOpens.body.events as { created: number }[]).map((e) => e.created)).toEqual([at(1003).getTime(), at(1002).getTime()]);
     expect((await get(emulator, "/email/public/v1/events?eventType=VISIT")).status).toBe(400);
   });
 });

@@ -68,6 +68,12 @@ export class EventLog {
   private readonly all = new OrderedEvents();
   private readonly byContact = new Map<string, OrderedEvents>();
   private readonly byType = new Map<string, OrderedEvents>();
+  /**
+   * `type NUL property` → that property's value → the type's events carrying it (a form's submissions),
+   * built at the first ask and kept up to date by `add`: a page of one form's submissions is read from
+   * its own list, not by filtering every submission in the portal.
+   */
+  private readonly byValue = new Map<string, Map<string, OrderedEvents>>();
   private readonly interned = new Map<string, string>();
   private nextSeq = 1;
 
@@ -84,6 +90,11 @@ export class EventLog {
     this.all.add(logged);
     orderOf(this.byContact, logged.objectId).add(logged);
     orderOf(this.byType, logged.eventType).add(logged);
+    for (const [key, index] of this.byValue) {
+      const [type, property] = key.split("\u0000") as [string, string];
+      const value = logged.eventType === type ? logged.properties[property] : undefined;
+      if (value !== undefined) orderOf(index, value).add(logged);
+    }
     return logged;
   }
 
@@ -111,6 +122,21 @@ export class EventLog {
   /** One event type's events oldest first (not copies). */
   ofType(eventType: string): readonly LoggedEvent[] {
     return this.byType.get(eventType)?.inOrder() ?? [];
+  }
+
+  /** One event type's events whose `property` is `value`, oldest first (not copies). */
+  ofTypeWith(eventType: string, property: string, value: string): readonly LoggedEvent[] {
+    const key = `${eventType}\u0000${property}`;
+    let index = this.byValue.get(key);
+    if (!index) {
+      index = new Map();
+      for (const e of this.ofType(eventType)) {
+        const held = e.properties[property];
+        if (held !== undefined) orderOf(index, held).add(e);
+      }
+      this.byValue.set(key, index);
+    }
+    return index.get(value)?.inOrder() ?? [];
   }
 
   private intern(value: string): string {

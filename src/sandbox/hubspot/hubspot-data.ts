@@ -118,6 +118,11 @@ export class HubspotData {
     return found ? copy(found) : undefined;
   }
 
+  /** Moves with every change to the type's records: an answer computed from them holds while it stays. */
+  revision(type: ObjectType): number {
+    return this.objectsOf(type).revision;
+  }
+
   /** Live (not archived) records, oldest id first. */
   listObjects(type: ObjectType): HubspotObject[] {
     return this.records(type, false).map(copy);

@@ -20,12 +20,15 @@ export class ObjectTable<R extends TableRecord> {
   private readonly modified = new SortedIndex();
   /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
   private readonly gone = new SortedIndex();
+  /** Moves with every add, change and removal: an answer computed from the table holds while it stays. */
+  revision = 0;
 
   get(id: string): R | undefined {
     return this.rows.get(id);
   }
 
   add(record: R): void {
+    this.revision++;
     this.rows.set(record.id, record);
     this.idOrder.push(record.id);
     this.reindex(record);
@@ -34,6 +37,7 @@ export class ObjectTable<R extends TableRecord> {
   delete(id: string): void {
     const record = this.rows.get(id);
     if (!record) return;
+    this.revision++;
     this.rows.delete(id);
     this.setEmails(id, []);
     this.modified.remove(id);
@@ -42,6 +46,7 @@ export class ObjectTable<R extends TableRecord> {
 
   /** Brings the indexes up to date with a record's values after a write changed them. */
   reindex(record: R): void {
+    this.revision++;
     this.setEmails(record.id, emailKeys(record));
     const modified = parseInstant(record.properties.hs_lastmodifieddate ?? "")?.getTime();
     if (record.archived || modified === undefined) this.modified.remove(record.id);

@@ -50,6 +50,7 @@ const KNOWN_EMAIL_EVENT_TYPES = new Set([
 ]);
 
 export function addMarketingRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
+  const emailListings = new ListingAnswers<{ e: LoggedEvent; email: string }>();
   api.add(
     "GET",
     "/marketing/v3/forms",
@@ -85,11 +86,11 @@ export function addMarketingRoutes(api: Router<EmulatorHandler>, ctx: HubspotCon
       if (limit < 1 || limit > SUBMISSIONS_PAGE_MAX)
         throw validationError(`limit must be between 1 and ${SUBMISSIONS_PAGE_MAX}`, { limit: [String(limit)] });
       const offset = offsetCursor(req.query.get("after"), "after");
-      const submissions = ctx.data.events
-        .ofType(CONTACT_EVENT_TYPES.formSubmission)
-        .filter((e) => e.properties.hs_form_id === formGuid)
-        .reverse(); // newest first
-      const page = submissions.slice(offset, offset + limit);
+      // Newest first, read from the end of the form's own list: a page costs its length, not the portal's
+      // submissions (a million-contact portal has about as many).
+      const submissions = ctx.data.events.ofTypeWith(CONTACT_EVENT_TYPES.formSubmission, "hs_form_id", formGuid);
+      const page: LoggedEvent[] = [];
+      for (let i = submissions.length - 1 - offset; i >= 0 && page.length < limit; i--) page.push(submissions[i]!);
       const body: Record<string, unknown> = {
         results: page.map((e) => {
           const contact = ctx.data.getObject("contacts", e.objectId)?.properties ?? {};
@@ -124,14 +125,17 @@ export function addMarketingRoutes(api: Router<EmulatorHandler>, ctx: HubspotCon
       const campaignId = q.get("campaignId");
       const limit = Math.min(intParam(q, "limit", EMAIL_EVENTS_PAGE_MAX), EMAIL_EVENTS_PAGE_MAX);
       const offset = offsetCursor(q.get("offset"), "offset");
-      // Only the email types' events inside the window are read (event-log.ts), not the portal's.
-      const events = Object.keys(EMAIL_EVENT_TYPES)
-        .filter((type) => !eventType || EMAIL_EVENT_TYPES[type] === eventType)
-        .flatMap((type) => occurredBetween(ctx.data.events.ofType(type), start, end))
-        .filter((e) => !campaignId || e.properties.hs_email_campaign_id === campaignId)
-        .sort(newestFirst)
-        .map((e) => ({ e, email: ctx.data.getObject("contacts", e.objectId)?.properties.email?.toLowerCase() }))
-        .filter((x): x is { e: LoggedEvent; email: string } => Boolean(x.email) && (!recipient || x.email === recipient));
+      const listing = JSON.stringify([start, end, eventType, recipient, campaignId]);
+      const events = emailListings.answer(listing, [ctx.data.events.size, ctx.data.revision("contacts")], () =>
+        // Only the email types' events inside the window are read (event-log.ts), not the portal's.
+        Object.keys(EMAIL_EVENT_TYPES)
+          .filter((type) => !eventType || EMAIL_EVENT_TYPES[type] === eventType)
+          .flatMap((type) => occurredBetween(ctx.data.events.ofType(type), start, end))
+          .filter((e) => !campaignId || e.properties.hs_email_campaign_id === campaignId)
+          .sort(newestFirst)
+          .map((e) => ({ e, email: ctx.data.findStoredObject("contacts", e.objectId)?.properties.email?.toLowerCase() }))
+          .filter((x): x is { e: LoggedEvent; email: string } => Boolean(x.email) && (!recipient || x.email === recipient)),
+      );
       const page = events.slice(offset, offset + limit);
       const hasMore = offset + limit < events.length;
       return {
@@ -186,3 +190,25 @@ function msParam(q: URLSearchParams, name: string): number | undefined {
     throw validationError(`${name} must be a timestamp in milliseconds since the epoch: ${raw}`, { [name]: [raw] });
   return n;
 }
+
+/**
+ * The whole answers of the last few listings, each kept while the portal's events and contacts are as
+ * they were: the pages of one listing are slices of one answer, so paging through n events costs about n
+ * in all rather than n a page (a million-contact portal's window holds millions of email events).
+ */
+class ListingAnswers<T> {
+  private readonly held = new Map<string, { state: string; rows: readonly T[] }>();
+
+  answer(listing: string, state: readonly number[], compute: () => readonly T[]): readonly T[] {
+    const stamp = state.join(",");
+    const kept = this.held.get(listing);
+    if (kept && kept.state === stamp) return kept.rows;
+    const rows = compute();
+    if (this.held.size >= LISTINGS_KEPT) this.held.clear();
+    this.held.set(listing, { state: stamp, rows });
+    return rows;
+  }
+}
+
+/** Listings whose answers are kept at once: a reader pages through one or two at a time. */
+const LISTINGS_KEPT = 4;
