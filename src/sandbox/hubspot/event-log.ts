@@ -73,7 +73,7 @@ export class EventLog {
    * built at the first ask and kept up to date by `add`: a page of one form's submissions is read from
    * its own list, not by filtering every submission in the portal.
    */
-  private readonly byValue = new Map<string, Map<string, OrderedEvents>>();
+  private readonly byValue = new Map<string, { type: string; property: string; index: Map<string, OrderedEvents> }>();
   private readonly interned = new Map<string, string>();
   private nextSeq = 1;
 
@@ -90,8 +90,7 @@ export class EventLog {
     this.all.add(logged);
     orderOf(this.byContact, logged.objectId).add(logged);
     orderOf(this.byType, logged.eventType).add(logged);
-    for (const [key, index] of this.byValue) {
-      const [type, property] = key.split("\u0000") as [string, string];
+    for (const { type, property, index } of this.byValue.values()) {
       const value = logged.eventType === type ? logged.properties[property] : undefined;
       if (value !== undefined) orderOf(index, value).add(logged);
     }
@@ -127,16 +126,16 @@ export class EventLog {
   /** One event type's events whose `property` is `value`, oldest first (not copies). */
   ofTypeWith(eventType: string, property: string, value: string): readonly LoggedEvent[] {
     const key = `${eventType}\u0000${property}`;
-    let index = this.byValue.get(key);
-    if (!index) {
-      index = new Map();
+    let kept = this.byValue.get(key);
+    if (!kept) {
+      kept = { type: eventType, property, index: new Map() };
       for (const e of this.ofType(eventType)) {
         const held = e.properties[property];
-        if (held !== undefined) orderOf(index, held).add(e);
+        if (held !== undefined) orderOf(kept.index, held).add(e);
       }
-      this.byValue.set(key, index);
+      this.byValue.set(key, kept);
     }
-    return index.get(value)?.inOrder() ?? [];
+    return kept.index.get(value)?.inOrder() ?? [];
   }
 
   private intern(value: string): string {
