@@ -29,12 +29,23 @@ interface Options {
   scale: boolean;
   skipBaseline: boolean;
   baselineMax: number;
+  fieldOnlyMax: number;
   engineRecords: number;
   skipEngine: boolean;
   engineOnly: boolean;
   skipFieldOnly: boolean;
   scoringActivities: number;
   hubspotTier: HubspotTier;
+}
+
+/**
+ * Why a scenario does not run at this size, or null when it does: skipped by its flag, or above its
+ * largest size (`--scale` reaches 1M, where the naive baseline and the field-only scenario, whose
+ * emulators share the bench's process, are left out).
+ */
+function skipped(records: number, skip: boolean, skipFlag: string, max: number, maxFlag: string): string | null {
+  if (skip) return skipFlag;
+  return records > max ? `${records} records is above ${maxFlag} ${max}` : null;
 }
 
 function count(value: string): number {
@@ -55,6 +66,12 @@ async function main(argv: string[]): Promise<void> {
     .option("--skip-engine", "do not run the engine benchmarks", false)
     .option("--engine-only", "run the engine benchmarks alone (no emulators, no scoring)", false)
     .option("--skip-field-only", "do not run the field-only scenario (funnel off)", false)
+    .option(
+      "--field-only-max <n>",
+      "largest size the field-only scenario runs at (its emulators share the bench's process and heap)",
+      count,
+      100_000,
+    )
     .addOption(
       new Option("--hubspot-tier <tier>", "the emulated HubSpot portal's tier (behaviour reads depend on it)")
         .choices(HUBSPOT_TIERS)
@@ -93,13 +110,9 @@ async function main(argv: string[]): Promise<void> {
   const sizes = options.scale ? SCALE_SIZES : [options.records];
   const results: SizeResult[] = [];
   for (const records of sizes) {
-    let naive: NaiveFigures | string = "--skip-baseline";
-    if (!options.skipBaseline && records > options.baselineMax) {
-      naive = `${records} records is above --baseline-max ${options.baselineMax}`;
-    } else if (!options.skipBaseline) {
-      progress(`naive baseline at ${records} records`);
-      naive = await baseline(records);
-    }
+    const naiveSkipped = skipped(records, options.skipBaseline, "--skip-baseline", options.baselineMax, "--baseline-max");
+    if (naiveSkipped === null) progress(`naive baseline at ${records} records`);
+    const naive: NaiveFigures | string = naiveSkipped ?? (await baseline(records));
     progress(`default configuration at ${records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
     // In a process of its own: its peak RSS is then leadloop's, not the engine bench's or the baseline's.
     const scenarios = await runDefaultScenariosApart({
@@ -112,11 +125,10 @@ async function main(argv: string[]): Promise<void> {
       typeof naive === "string" ? null : naive,
       engine?.page.recordsPerSecond ?? null,
     );
-    let fieldOnly: BenchResult | { skipped: string } = { skipped: "--skip-field-only" };
-    if (!options.skipFieldOnly) {
-      progress(`field-only scenario at ${records} records (load ${loadavg()[0]!.toFixed(2)})`);
-      fieldOnly = benchResult(await runSyncScenarios(records), naive);
-    }
+    const fieldOnlySkipped = skipped(records, options.skipFieldOnly, "--skip-field-only", options.fieldOnlyMax, "--field-only-max");
+    if (fieldOnlySkipped === null) progress(`field-only scenario at ${records} records (load ${loadavg()[0]!.toFixed(2)})`);
+    const fieldOnly: BenchResult | { skipped: string } =
+      fieldOnlySkipped === null ? benchResult(await runSyncScenarios(records), naive) : { skipped: fieldOnlySkipped };
     results.push({ records, default: byDefault, fieldOnly });
   }
 

@@ -135,6 +135,20 @@ describe("npm run bench -- --json", () => {
     expect((out.environment as { commit: string }).commit).toMatch(/^[0-9a-f]{7,}|unknown/);
   }, 10 * 60_000);
 
+  it("leaves out the field-only scenario and the naive baseline above their largest sizes, naming the flag that sets each", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [BENCH, "--records", "60", "--json", "--skip-engine", "--baseline-max", "59", "--field-only-max", "59"],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
+    );
+    const out = JSON.parse(stdout) as { default: Record<string, unknown>; fieldOnly: Record<string, unknown> };
+    // `--scale` reaches a million contacts, where neither fits in the bench's own process.
+    expect(out.fieldOnly).toEqual({ skipped: "60 records is above --field-only-max 59" });
+    expect(out.default.records).toBe(60);
+    expect(out.default.baselineRatio).toBeNull();
+    expect(out.default.writeCallRatio).toHaveProperty("salesforce");
+  }, 10 * 60_000);
+
   it("measures behaviour reads on the portal tier --hubspot-tier names: a Professional portal's come from the bulk email API and the contacts' own conversion properties", async () => {
     const { stdout } = await run(
       process.execPath,
