@@ -4,6 +4,7 @@
 // A record's written values are one row (migration 19): its writes oldest first, each as
 // [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
 // value as short as JSON holds it again exactly (packValue).
+import { groupBy } from "../../core/grouping.js";
 import { loopValue } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
@@ -74,12 +75,8 @@ export class WrittenValuesTable {
   since(records: readonly WrittenRecord[], since: string): Map<string, WrittenValue[]> {
     const out = new Map<string, WrittenValue[]>();
     const sinceMs = Date.parse(since);
-    const byObject = new Map<string, string[]>();
-    for (const record of records) {
-      const name = objectName(record);
-      byObject.set(name, [...(byObject.get(name) ?? []), record.recordId]);
-    }
-    for (const [name, recordIds] of byObject) {
+    for (const [name, ofObject] of groupBy(records, objectName)) {
+      const recordIds = ofObject.map((r) => r.recordId);
       // An object nothing was ever written to has no name yet, and no values.
       const object = this.names.findId(name);
       if (object === undefined) continue;

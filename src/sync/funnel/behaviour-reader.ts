@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { conversionCount, formNamed, newSubmissionAt } from "../../core/behaviour/conversion-properties.js";
 import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
+import { groupBy } from "../../core/grouping.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
@@ -338,17 +339,15 @@ async function readEvents(
 ): Promise<CachedActivity[]> {
   // Each contact is read from shortly before what the cache covers for it (its own last read, or the last
   // bulk read of every contact); one never covered is read over the whole window.
-  const bySince = new Map<string, string[]>();
-  for (const id of ids) {
+  const bySince = groupBy(ids, (id) => {
     const covered = Math.max(
       marks.has(id) ? Date.parse(marks.get(id)!.readAt) : -Infinity,
       eventsCursor ? Date.parse(eventsCursor) : -Infinity,
     );
-    const from = Number.isFinite(covered)
+    return Number.isFinite(covered)
       ? new Date(Math.max(Date.parse(since), covered - EVENTS_LOOKBACK_MS)).toISOString()
       : since;
-    bySince.set(from, [...(bySince.get(from) ?? []), id]);
-  }
+  });
   const out: CachedActivity[] = [];
   for (const [from, group] of bySince) {
     for (const a of await setup.activities.readActivities(group, from)) out.push(cachedEvent(a));
