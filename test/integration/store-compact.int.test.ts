@@ -378,4 +378,16 @@ describe("a kept change read", () => {
     expect(await store.takeKeptReadPages("run-0:hubspot:contacts", 5)).toEqual([page(900, 3)]);
     await store.close();
   });
+
+  it("keeps a field named like an Object member (`constructor`) on the records that have it and off those that do not", async () => {
+    const store = await openSqliteStore(join(dir, "members.db"));
+    const builder = { ...contact(1), fields: { ...contact(1).fields, constructor: "Bâtiments Müller SARL" } };
+    const without = contact(2);
+    const kept: KeptPage = { records: [builder, without], cursor: { modifiedAt: new Date(NOW).toISOString(), lastId: "12002" } };
+    await store.keepReadPages("run-2:hubspot:contacts", [kept]);
+    const [taken] = await store.takeKeptReadPages("run-2:hubspot:contacts", 1);
+    expect(taken).toEqual(kept);
+    expect(Object.hasOwn(taken!.records[1]!.fields, "constructor")).toBe(false);
+    await store.close();
+  });
 });

@@ -66,7 +66,8 @@ export function packRecords(records: readonly IndexedRecord[]): Buffer {
     records: records.map((record) => {
       const row: (string | null | 0)[] = [record.object, record.id, record.modifiedAt];
       for (const name of fields) {
-        const value = record.fields[name];
+        // Own fields only: a field named like an Object member (`constructor`) that this record lacks is absent.
+        const value = Object.hasOwn(record.fields, name) ? record.fields[name] : undefined;
         row.push(value === undefined ? 0 : value);
       }
       return row;
