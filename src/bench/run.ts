@@ -48,6 +48,19 @@ function skipped(records: number, skip: boolean, skipFlag: string, max: number, 
   return records > max ? `${records} records is above ${maxFlag} ${max}` : null;
 }
 
+/** A size's headline figures in one line, for stderr. */
+function headline(d: DefaultResult): string {
+  const first = d.runs.firstLoad;
+  return [
+    `write calls / batch minimum ${d.writeCallRatio.hubspot ?? "-"} HubSpot, ${d.writeCallRatio.salesforce ?? "-"} Salesforce`,
+    `behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}`,
+    `baseline ${d.baselineRatio === null ? "not run" : `${d.baselineRatio}×`}`,
+    `first load ${first.seconds} s, ${first.cpuSecondsPer10k ?? "-"} s CPU per 10,000 records written`,
+    `peak RSS ${d.peakRssMb} MB`,
+    `store ${d.storeBytesPerRecord} bytes per contact`,
+  ].join("; ");
+}
+
 function count(value: string): number {
   const n = Number(value.replace(/[_,]/g, ""));
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1");
@@ -130,6 +143,9 @@ async function main(argv: string[]): Promise<void> {
     const fieldOnly: BenchResult | { skipped: string } =
       fieldOnlySkipped === null ? benchResult(await runSyncScenarios(records), naive) : { skipped: fieldOnlySkipped };
     results.push({ records, default: byDefault, fieldOnly });
+    // Each size's headline as soon as it is done: `--scale` prints its JSON only at the end, hours later
+    // at 1M, and a bench stopped before then would otherwise leave nothing of its smaller sizes.
+    progress(`${records} contacts done: ${headline(byDefault)}`);
   }
 
   let scoring: ScoringBenchResult | undefined;

@@ -135,15 +135,18 @@ describe("npm run bench -- --json", () => {
     expect((out.environment as { commit: string }).commit).toMatch(/^[0-9a-f]{7,}|unknown/);
   }, 10 * 60_000);
 
-  it("leaves out the field-only scenario above --field-only-max, naming it, and the naive baseline above --baseline-max", async () => {
-    const { stdout } = await run(
+  it("leaves out the field-only scenario above --field-only-max, naming it, and the naive baseline above --baseline-max, and prints each size's headline on stderr once it is done", async () => {
+    const ran = await run(
       process.execPath,
       [BENCH, "--records", "60", "--json", "--skip-engine", "--baseline-max", "59", "--field-only-max", "59"],
       { maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
     );
-    const out = JSON.parse(stdout) as { default: Record<string, unknown>; fieldOnly: Record<string, unknown> };
+    const stderr = String(ran.stderr);
+    const out = JSON.parse(ran.stdout) as { default: Record<string, unknown>; fieldOnly: Record<string, unknown> };
     // `--scale` reaches a million contacts, where neither fits in the bench's own process.
     expect(out.fieldOnly).toEqual({ skipped: "60 records is above --field-only-max 59" });
+    // Each size's headline reaches stderr as soon as it is done, before the JSON at the end.
+    expect(stderr).toMatch(/bench: 60 contacts done: write calls \/ batch minimum [\d.]+ HubSpot, [\d.]+ Salesforce; .*baseline not run; .*store \d+ bytes per contact/);
     expect(out.default.records).toBe(60);
     expect(out.default.baselineRatio).toBeNull();
     expect(out.default.writeCallRatio).toHaveProperty("salesforce");
