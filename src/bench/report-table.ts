@@ -24,12 +24,7 @@ export function renderTable(results: readonly SizeTables[], engine: EngineResult
     lines.push(`  seeded in ${d.seedSeconds}s (not timed); RSS after seeding ${d.rssAfterSeedMb} MB`);
     lines.push(HEADER);
     for (const [name, p] of Object.entries(d.runs)) lines.push(`  ${phaseLine(name, p)}`);
-    lines.push(
-      `  writeCallRatio hs/sf ${pair(d.writeCallRatio)}, behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}, ` +
-        `baseline ${d.baselineRatio ?? "-"}× (naive copy), ${d.sameWorkBaselineRatio}× (same work, modelled), ` +
-        `${d.recordsPerSecond} contacts/s, peak RSS ${d.peakRssMb} MB, ` +
-        `store ${d.storeBytesPerRecord} bytes/contact`,
-    );
+    lines.push(`  ${headlineOf(d)}`);
     const f = d.rateLimited.firstLoad;
     lines.push(
       `  under the vendors' limits: first load ≥ ${f.hubspotSeconds}s of HubSpot's burst/search limits, ` +
@@ -98,6 +93,16 @@ function phaseLine(name: string, p: PhaseFigures): string {
     pad(pair(p.writeCallRatio), 19) +
     pad(String(p.behaviourCalls.hubspot), 14) +
     pair(p.matchCalls)
+  );
+}
+
+/** A size's headline figures in one line: the table's summary, and the bench's stderr once the size is done. */
+export function headlineOf(d: DefaultResult): string {
+  return (
+    `writeCallRatio hs/sf ${pair(d.writeCallRatio)}, behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}, ` +
+    `baseline ${d.baselineRatio ?? "-"}× (naive copy), ${d.sameWorkBaselineRatio}× (same work, modelled), ` +
+    `${d.recordsPerSecond} contacts/s, peak RSS ${d.peakRssMb} MB, ` +
+    `store ${d.storeBytesPerRecord} bytes/contact`
   );
 }
 

@@ -16,7 +16,7 @@ import { benchMerge } from "./engine-merge.js";
 import { benchPage } from "./engine-page.js";
 import { GROUP_RECORDS } from "../sync/change-groups.js";
 import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
-import { renderTable } from "./report-table.js";
+import { headlineOf, renderTable } from "./report-table.js";
 import { seedContacts } from "./seed-contacts.js";
 import { runScoringBench, type ScoringBenchResult } from "./scoring-bench.js";
 import { runSyncScenarios } from "./sync-scenarios.js";
@@ -46,19 +46,6 @@ interface Options {
 function skipped(records: number, skip: boolean, skipFlag: string, max: number, maxFlag: string): string | null {
   if (skip) return skipFlag;
   return records > max ? `${records} records is above ${maxFlag} ${max}` : null;
-}
-
-/** A size's headline figures in one line, for stderr. */
-function headline(d: DefaultResult): string {
-  const first = d.runs.firstLoad;
-  return [
-    `write calls / batch minimum ${d.writeCallRatio.hubspot ?? "-"} HubSpot, ${d.writeCallRatio.salesforce ?? "-"} Salesforce`,
-    `behaviour reads per changed contact ${d.behaviourReadsPerChangedContact}`,
-    `baseline ${d.baselineRatio === null ? "not run" : `${d.baselineRatio}×`}`,
-    `first load ${first.seconds} s, ${first.cpuSecondsPer10k ?? "-"} s CPU per 10,000 records written`,
-    `peak RSS ${d.peakRssMb} MB`,
-    `store ${d.storeBytesPerRecord} bytes per contact`,
-  ].join("; ");
 }
 
 function count(value: string): number {
@@ -145,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
     results.push({ records, default: byDefault, fieldOnly });
     // Each size's headline as soon as it is done: `--scale` prints its JSON only at the end, hours later
     // at 1M, and a bench stopped before then would otherwise leave nothing of its smaller sizes.
-    progress(`${records} contacts done: ${headline(byDefault)}`);
+    progress(`${records} contacts done: ${headlineOf(byDefault)}`);
   }
 
   let scoring: ScoringBenchResult | undefined;

@@ -146,7 +146,9 @@ describe("npm run bench -- --json", () => {
     // `--scale` reaches a million contacts, where neither fits in the bench's own process.
     expect(out.fieldOnly).toEqual({ skipped: "60 records is above --field-only-max 59" });
     // Each size's headline reaches stderr as soon as it is done, before the JSON at the end.
-    expect(stderr).toMatch(/bench: 60 contacts done: write calls \/ batch minimum [\d.]+ HubSpot, [\d.]+ Salesforce; .*baseline not run; .*store \d+ bytes per contact/);
+    expect(stderr).toMatch(
+      /bench: 60 contacts done: writeCallRatio hs\/sf [\d.]+\/[\d.]+, behaviour reads per changed contact [\d.]+, baseline -× \(naive copy\), .*store \d+ bytes\/contact/,
+    );
     expect(out.default.records).toBe(60);
     expect(out.default.baselineRatio).toBeNull();
     expect(out.default.writeCallRatio).toHaveProperty("salesforce");
