@@ -20,15 +20,19 @@ export class ObjectTable<R extends TableRecord> {
   private readonly modified = new SortedIndex();
   /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
   private readonly gone = new SortedIndex();
-  /** Moves with every add, change and removal: an answer computed from the table holds while it stays. */
-  revision = 0;
+  private changes = 0;
 
   get(id: string): R | undefined {
     return this.rows.get(id);
   }
 
+  /** Moves with every add, change and removal: an answer computed from the table holds while it stays. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Counted by `reindex`, which it ends with. */
   add(record: R): void {
-    this.revision++;
     this.rows.set(record.id, record);
     this.idOrder.push(record.id);
     this.reindex(record);
@@ -37,7 +41,7 @@ export class ObjectTable<R extends TableRecord> {
   delete(id: string): void {
     const record = this.rows.get(id);
     if (!record) return;
-    this.revision++;
+    this.changes++;
     this.rows.delete(id);
     this.setEmails(id, []);
     this.modified.remove(id);
@@ -46,7 +50,7 @@ export class ObjectTable<R extends TableRecord> {
 
   /** Brings the indexes up to date with a record's values after a write changed them. */
   reindex(record: R): void {
-    this.revision++;
+    this.changes++;
     this.setEmails(record.id, emailKeys(record));
     const modified = parseInstant(record.properties.hs_lastmodifieddate ?? "")?.getTime();
     if (record.archived || modified === undefined) this.modified.remove(record.id);
