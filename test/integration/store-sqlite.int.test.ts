@@ -19,6 +19,7 @@ import Database from "better-sqlite3";
 import ts from "typescript";
 import { openStore } from "../../src/store/open-store.js";
 import { type AuditEntry, StoreError } from "../../src/store/port.js";
+import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { describeStoreContract } from "../contract/store.contract.js";
@@ -200,6 +201,34 @@ describe("SQLite state store file", () => {
     expect(applied).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
+  });
+
+  it("takes a new file that another process migrates between the identity check's reads", () => {
+    const file = freshFile();
+    const first = openConnection(file);
+    const other = openConnection(file);
+    let migratedBeside = false;
+    // The other connection migrates the whole file just after this one's first read of it, as a second
+    // daemon starting on the same new file can.
+    const racing = new Proxy(first, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (key !== "pragma" || migratedBeside) return typeof value === "function" ? value.bind(target) : value;
+        return (...args: Parameters<Database.Database["pragma"]>) => {
+          const result = target.pragma(...args);
+          migratedBeside = true;
+          migrate(other, file);
+          return result;
+        };
+      },
+    });
+
+    expect(() => migrate(racing, file)).not.toThrow();
+    expect(migratedBeside).toBe(true);
+    expect(first.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: MIGRATIONS.length });
+    expect(first.pragma("application_id", { simple: true })).toBe(APPLICATION_ID);
+    first.close();
+    other.close();
   });
 
   it("upgrades a file from an older schema version, keeping its data", async () => {

@@ -942,8 +942,16 @@ function pragmaNumber(db: Database.Database, name: string): number {
   return Number(db.pragma(name, { simple: true }));
 }
 
-/** Refuses files that are not leadloop's, or that a newer leadloop already migrated past this build. */
+/**
+ * Refuses files that are not leadloop's, or that a newer leadloop already migrated past this build. Its
+ * reads share one snapshot: another process may commit the first migration (tables and application id
+ * at once) between two autocommit reads, and a new file would then look like another application's.
+ */
 function checkIdentity(db: Database.Database, file: string, latest: number): void {
+  db.transaction(() => checkIdentityOfSnapshot(db, file, latest)).deferred();
+}
+
+function checkIdentityOfSnapshot(db: Database.Database, file: string, latest: number): void {
   const applicationId = pragmaNumber(db, "application_id");
   const version = pragmaNumber(db, "user_version");
   if (applicationId !== 0 && applicationId !== APPLICATION_ID) {
