@@ -203,6 +203,46 @@ describe("SQLite state store file", () => {
     db.close();
   });
 
+  it("waits for another process that holds a new file's write lock before it switches the file to WAL", async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    // Another process creates the file in SQLite's default (rollback) mode and holds its write lock for
+    // a moment, as a second daemon starting on the same new file does while it sets the file up.
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const Database = require(process.argv[1]);
+         const db = new Database(process.argv[2]);
+         db.pragma("auto_vacuum = INCREMENTAL");
+         db.exec("BEGIN IMMEDIATE; CREATE TABLE early (x)");
+         process.stdout.write("held\\n");
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+         db.exec("DROP TABLE early; COMMIT");
+         db.close();`,
+        join(repoRoot, "node_modules/better-sqlite3"),
+        file,
+      ],
+      { env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    const exited = new Promise<number | null>((resolve) => holder.on("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("held")) resolve();
+      });
+      holder.on("close", (code) => reject(new Error(`the lock holder exited with ${code} before holding`)));
+    });
+
+    const store = await openSqliteStore(file);
+    expect(await exited).toBe(0);
+    expect(await store.acquireLock("sync", "daemon-a", at(0), 60_000)).toBe(true);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: MIGRATIONS.length });
+    db.close();
+  });
+
   it("takes a new file that another process migrates between the identity check's reads", () => {
     const file = freshFile();
     const first = openConnection(file);

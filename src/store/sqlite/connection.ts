@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { contactNumber, packId } from "./activity-id.js";
 import { packCount } from "./behaviour-cache.js";
 import { detailHash } from "./detail-hash.js";
+import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -27,7 +28,7 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     if (file !== ":memory:" && Number(db.pragma("page_count", { simple: true })) === 0) {
       db.pragma("auto_vacuum = INCREMENTAL");
     }
-    db.pragma("journal_mode = WAL");
+    enterWal(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     // NORMAL is durable across process crashes under WAL; a power cut can lose the last commits, which a
     // re-run replays from the cursors with idempotent upserts.
     db.pragma("synchronous = NORMAL");
@@ -50,5 +51,28 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** What a thread waits on to pause between tries without spinning (nothing ever wakes it). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+const WAL_RETRY_MS = 5;
+
+/**
+ * Switches the file to write-ahead logging, retried until the busy timeout. SQLite makes the switch by
+ * upgrading a read it already holds to a write, and an upgrade refused by another writer fails at once,
+ * without the busy handler: a second process opening a new file while the first still creates it would
+ * otherwise fail as locked at once instead of waiting its turn.
+ */
+function enterWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (err) {
+      if (!isLockedOut(err) || Date.now() >= deadline) throw err;
+      Atomics.wait(PAUSE, 0, 0, WAL_RETRY_MS);
+    }
   }
 }

@@ -14,6 +14,12 @@ function messageOf(err: unknown): string {
   return typeof message === "string" ? message : String(err);
 }
 
+/** SQLite could not take a lock another connection holds (busy or locked). */
+export function isLockedOut(err: unknown): boolean {
+  const code = errorCode(err) ?? "";
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED");
+}
+
 /** `action` completes "could not …", e.g. "commit a batch". */
 export function toStoreError(err: unknown, file: string, action: string): StoreError {
   if (err instanceof StoreError) return err;
@@ -21,7 +27,7 @@ export function toStoreError(err: unknown, file: string, action: string): StoreE
   const code = errorCode(err) ?? "";
   const message = messageOf(err);
 
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+  if (isLockedOut(err)) {
     return new StoreError(
       `${store} is locked by another process (could not ${action} before the busy timeout); ` +
         "another leadloop may be writing to it; retry when it has finished",
