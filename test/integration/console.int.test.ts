@@ -61,6 +61,16 @@ describe("the ops console of `leadloop daemon`", () => {
   const cli = (...args: string[]) => runCli(["--log-level", "error", ...args, "--config", world.configPath]);
   const health = async () => (await (await fetch(`${base}/healthz`)).json()) as { runs: number; running: boolean; lastRun: unknown };
 
+  /** The first run is over when /healthz names it and nothing is running; false if the daemon exited. */
+  const firstRunDone = async (): Promise<boolean> => {
+    for (;;) {
+      const state = await health().catch(() => undefined);
+      if (state && state.runs >= 1 && !state.running && state.lastRun) return true;
+      if (daemon.exitCode !== null) return false;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
   beforeAll(async () => {
     world = await openSandboxWorld(generateSeed({ seed: 23, now: new Date(), contacts: 12 }), "console");
     // Renée reads the pricing page and asks for a demo: an MQL in the first run, whose Lead the org's
@@ -87,24 +97,24 @@ describe("the ops console of `leadloop daemon`", () => {
     await world.salesforce.control.addFaults({
       records: [{ object: "Lead", field: "Email", equals: EMAIL, message: "Email domain is on the blocked list (rule Block_Partner_Domains)" }],
     });
-    const port = await freePort();
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    // One run at start, then the schedule waits an hour: the test looks at what that run left.
-    config.schedule = { every: "1h" };
-    config.daemon = { port, host: "127.0.0.1", token: TOKEN };
-    writeFileSync(world.configPath, stringify(config));
-    base = `http://127.0.0.1:${port}`;
-    daemon = spawn(process.execPath, [BIN, "--log-level", "warn", "daemon", "--config", world.configPath], {
-      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    daemon.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-    // The first run is over when /healthz names it and nothing is running.
-    for (;;) {
-      const state = await health().catch(() => undefined);
-      if (state && state.runs >= 1 && !state.running && state.lastRun) break;
-      if (daemon.exitCode !== null) throw new Error(`leadloop daemon exited ${daemon.exitCode}: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
+    // The port is free when picked but not held: another test's server may take it before the daemon
+    // listens, and the daemon binds before its first run, so it starts again on another port then.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+      // One run at start, then the schedule waits an hour: the test looks at what that run left.
+      config.schedule = { every: "1h" };
+      config.daemon = { port, host: "127.0.0.1", token: TOKEN };
+      writeFileSync(world.configPath, stringify(config));
+      base = `http://127.0.0.1:${port}`;
+      stderr = "";
+      daemon = spawn(process.execPath, [BIN, "--log-level", "warn", "daemon", "--config", world.configPath], {
+        env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      daemon.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+      if (await firstRunDone()) break;
+      if (attempt === 3 || !stderr.includes("EADDRINUSE")) throw new Error(`leadloop daemon exited ${daemon.exitCode}: ${stderr}`);
     }
     browser = await openBrowser();
   });
@@ -126,6 +136,22 @@ describe("the ops console of `leadloop daemon`", () => {
     await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
     return page;
   }
+
+  it("refuses a second daemon on the console's port, naming the setting to change, exit 2", async () => {
+    const port = new URL(base).port;
+    const fromConfig = await cli("daemon", "--runs", "1");
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toContain(
+      `leadloop: cannot serve the console on 127.0.0.1:${port}: another process already listens on it (EADDRINUSE); ` +
+        `change daemon.port and daemon.host in ${world.configPath}`,
+    );
+    expect(fromConfig.stderr).not.toContain("unexpected error");
+    const fromFlag = await cli("daemon", "--runs", "1", "--port", port);
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain("(EADDRINUSE); change --port, or stop what holds the port");
+    // The first daemon still answers.
+    expect((await health()).runs).toBeGreaterThanOrEqual(1);
+  });
 
   it("requires the token for everything but /healthz, from a browser and from a scraper", async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

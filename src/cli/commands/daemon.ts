@@ -92,7 +92,13 @@ export function registerDaemon(program: Command, io: CommandIo): void {
             : undefined;
       } catch (err) {
         await wiring.close();
-        throw err;
+        const refused = listenRefusal(err, config.daemon.host, port, opts.port === undefined ? loaded.file : undefined);
+        if (!refused) throw err;
+        process.off("SIGTERM", onTerm);
+        process.off("SIGINT", onInt);
+        io.stderr.write(`leadloop: ${refused}\n`);
+        io.outcome.exitCode = EXIT.config;
+        return;
       }
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
       const holder = runLockHolder(`daemon-${Date.now()}`);
@@ -113,6 +119,26 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       }
       io.outcome.exitCode = state.failures > 0 && state.lastSuccessAt === null ? EXIT.failure : EXIT.ok;
     });
+}
+
+/**
+ * What to tell a person whose console port cannot be had (taken, privileged or not on this host): it is
+ * theirs to change, so it reads as a setting to fix rather than as an unexpected error. `file` names the
+ * configuration when the port came from it (not from --port).
+ */
+function listenRefusal(err: unknown, host: string, port: number, file: string | undefined): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  const why =
+    code === "EADDRINUSE"
+      ? "another process already listens on it"
+      : code === "EACCES"
+        ? "this user may not listen on it (ports below 1024 need privileges)"
+        : code === "EADDRNOTAVAIL"
+          ? `${host} is not an address of this machine`
+          : undefined;
+  if (!why) return undefined;
+  const setting = file ? `daemon.port and daemon.host in ${file}` : "--port";
+  return `cannot serve the console on ${host}:${port}: ${why} (${String(code)}); change ${setting}, or stop what holds the port (port 0 turns the console off)`;
 }
 
 /** The Salesforce adapter reports the org's usage from its Sforce-Limit-Info headers. */
