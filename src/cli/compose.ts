@@ -37,10 +37,11 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
-export async function wire(config: LeadloopConfig, log: Logger): Promise<Wiring> {
+/** `stop`: the process's stop request (SIGTERM, Ctrl-C), which cuts the systems' retry waits short. */
+export async function wire(config: LeadloopConfig, log: Logger, stop?: AbortSignal): Promise<Wiring> {
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
   const store = await openStore(config.store);
-  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience };
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
   // the store, and the CLI's help, do without them (ARCHITECTURE.md "CLI").
   const { createHubspotAdapter } = await import("../systems/hubspot/adapter.js");

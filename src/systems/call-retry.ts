@@ -67,11 +67,28 @@ export async function callWithRetry<T>(
           random: clock.jitter?.() ?? Math.random(),
         });
         if (plan.kind === "stop") throw stopped(error, hooks.operation, attemptNumber, elapsedMs, policy, plan);
+        if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started);
         hooks.onRetry?.(error, attemptNumber, plan.ms);
-        await clock.sleep(plan.ms);
+        await clock.sleep(plan.ms, policy.stop);
+        if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started);
       },
     },
   );
+}
+
+/** The error a failing call ends with when the process is asked to stop: the same class, not retriable. */
+function stoppedAsked(err: SystemError, operation: string, elapsedMs: number): SystemError {
+  return new SystemError({
+    system: err.system,
+    errorClass: err.errorClass,
+    code: err.code,
+    message:
+      `stopped as asked (SIGTERM or Ctrl-C) after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}, ` +
+      "instead of retrying it for the rest of sync.retryPatience. Work committed so far is kept; the next " +
+      "run resumes from the saved cursors.",
+    retriable: false,
+    cause: err,
+  });
 }
 
 /** The error a call ends with when its patience is spent: the same class, no longer retriable. */

@@ -4,6 +4,11 @@
 export interface RetryPolicy {
   /** How long one call may keep being retried, from its first attempt (`sync.retryPatience`). */
   patienceMs: number;
+  /**
+   * The process was asked to stop (SIGTERM, Ctrl-C): a failing call is not tried again, and a wait for
+   * its next attempt ends at once, so a stop does not wait out the patience of a system that is down.
+   */
+  stop?: AbortSignal;
   /** The first backoff; it doubles per attempt, with jitter, up to `maxTimeoutMs`. */
   minTimeoutMs: number;
   maxTimeoutMs: number;

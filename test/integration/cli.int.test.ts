@@ -1,4 +1,5 @@
 // The `leadloop` command as a user drives it: exit statuses, --help, --json on stdout, logs on stderr.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
 
 const example = new URL("../../config/leadloop.example.yaml", import.meta.url).pathname;
+const BIN = new URL("../../bin/leadloop.js", import.meta.url).pathname;
 
 describe("leadloop CLI", () => {
   it("prints help for the program and for each command, exit 0", async () => {
@@ -78,6 +80,53 @@ describe("leadloop CLI", () => {
       await salesforce.close();
     }
   });
+
+  it("stops `sync` on SIGTERM while a call is being retried, without waiting out sync.retryPatience: exit 3", async () => {
+    const hubspot = await startHubspotEmulator();
+    const salesforce = await startSalesforceEmulator();
+    let child: ChildProcessWithoutNullStreams | undefined;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "leadloop-stop-retry-"));
+      const config = join(dir, "leadloop.yaml");
+      const endpoints = {
+        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+        salesforce,
+        storePath: join(dir, "state.db"),
+        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
+        crm: "salesforce" as const,
+      };
+      // Ten minutes of patience: only the stop can end this run within the test's time.
+      writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: 10m\n`);
+      await hubspot.control.addFaults({
+        requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
+      });
+      let contactCalls = 0;
+      hubspot.calls.observe((call) => {
+        if (call.path.startsWith("/crm/v3/objects/contacts")) contactCalls++;
+      });
+      const sync = spawn(process.execPath, [BIN, "--log-level", "error", "sync", "--config", config], {
+        env: { ...process.env, NODE_OPTIONS: "" },
+      });
+      child = sync;
+      let stderr = "";
+      sync.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+      const exited = new Promise<number | null>((resolve) => sync.on("close", resolve));
+      // The signal comes once the contacts were refused twice: the call waits for its third attempt.
+      while (contactCalls < 2 && sync.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      sync.kill("SIGTERM");
+
+      expect(await exited).toBe(3);
+      const last = stderr.trim().split("\n").at(-1) ?? "";
+      expect(last).toMatch(
+        /^leadloop: stopped as asked \(SIGTERM or Ctrl-C\) after \S+ of 429 Too Many Requests from HubSpot \(.+ limit\) on (GET|POST) \/crm\/v3\/objects\/contacts.*, instead of retrying it for the rest of sync\.retryPatience\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
+      );
+    } finally {
+      // Without the stop the run would go on for its ten minutes of patience.
+      if (child?.exitCode === null) child.kill("SIGKILL");
+      await hubspot.close();
+      await salesforce.close();
+    }
+  }, 60_000);
 
   it("runs the sandbox twice with --json: one summary per run on stdout, with the contract's keys", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-"));

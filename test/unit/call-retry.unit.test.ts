@@ -75,6 +75,31 @@ describe("callWithRetry", () => {
     expect(attempts).toBe(clock.slept.length + 1);
   });
 
+  it("tries a failing call no more once the process is asked to stop, saying it stopped as asked", async () => {
+    const clock = new FakeClock(T0);
+    const stop = new AbortController();
+    let attempts = 0;
+    const err = await failure(
+      callWithRetry(
+        () => {
+          attempts++;
+          // SIGTERM arrives while the third attempt is in flight.
+          if (attempts === 3) stop.abort();
+          return Promise.reject(serviceUnavailable());
+        },
+        hooks,
+        { ...FIVE_MINUTES, stop: stop.signal },
+        clock,
+      ),
+    );
+    expect(attempts).toBe(3);
+    expect(clock.slept).toHaveLength(2);
+    expect(err).toMatchObject({ system: "hubspot", errorClass: "transient", retriable: false });
+    expect(err.message).toMatch(
+      /^stopped as asked \(SIGTERM or Ctrl-C\) after \S+ of .*503.* on POST \/crm\/v3\/objects\/contacts\/batch\/read, instead of retrying it for the rest of sync\.retryPatience\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
+    );
+  });
+
   it("returns the answer of a call that recovers within its patience", async () => {
     const clock = new FakeClock(T0);
     const answers = [tooManyRequests(10), serviceUnavailable(), tooManyRequests(2)];
