@@ -8,6 +8,7 @@ import { COMMANDS, commandName, type CommandEntry, declareEntry } from "./comman
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { classifyFailure } from "./failure.js";
+import { quietWhenReaderLeaves } from "./closed-pipe.js";
 
 /**
  * The program for `argv`: every command is listed, and the one being run (or asked for help) is defined
@@ -84,6 +85,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
 }
 
 function processIo(): CommandIo {
+  quietWhenReaderLeaves(process.stdout);
   return {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -128,6 +128,18 @@ describe("leadloop CLI", () => {
     }
   }, 60_000);
 
+  it("ends quietly with status 0 when the reader of its output leaves early (`| head`)", async () => {
+    for (const args of [["forecast", "--contacts", "250000"], ["forecast", "--contacts", "250000", "--json"], ["--help"]]) {
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+      // The reader is gone before leadloop writes its first line, as `head` is once it has its lines.
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: "" });
+    }
+  });
+
   it("runs the sandbox twice with --json: one summary per run on stdout, with the contract's keys", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-"));
     const configOut = join(dir, "leadloop.yaml");
