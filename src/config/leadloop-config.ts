@@ -16,8 +16,34 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
 export const BEHAVIOUR_SOURCES = ["auto", "events", "properties"] as const;
 export type BehaviourSourceSetting = (typeof BEHAVIOUR_SOURCES)[number];
 
+/** How a character a token cannot hold reads in a message: named when invisible, with its code point. */
+function characterName(char: string): string {
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  const named: Record<string, string> = { " ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return" };
+  return named[char] ? `${named[char]} (${code})` : /\p{L}|\p{N}|\p{P}|\p{S}/u.test(char) ? `"${char}" (${code})` : code;
+}
+
+/**
+ * A token sent as `Authorization: Bearer <token>`: an HTTP header holds visible ASCII only, so a token
+ * pasted with typographic quotes or a line break is refused here, by position, rather than by the HTTP
+ * client with the whole token in its message.
+ */
+const bearerToken = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((token, ctx) => {
+    const at = [...token].findIndex((c) => c < "!" || c > "~");
+    if (at < 0) return;
+    ctx.addIssue({
+      code: "custom",
+      message:
+        `has ${characterName([...token][at]!)} at character ${at + 1}, which a token cannot hold (an HTTP ` +
+        "header carries visible ASCII only); copy the token again, without quotes or spaces around it",
+    });
+  });
+
 export const hubspotConnectionSchema = z.strictObject({
-  accessToken: z.string().min(1, "must not be empty"),
+  accessToken: bearerToken,
   baseUrl: httpUrl.default("https://api.hubapi.com"),
   behaviourSource: z.enum(BEHAVIOUR_SOURCES).default("auto"),
   /**
@@ -30,7 +56,7 @@ export const hubspotConnectionSchema = z.strictObject({
 export const salesforceConnectionSchema = z
   .strictObject({
     instanceUrl: httpUrl,
-    accessToken: z.string().min(1, "must not be empty").optional(),
+    accessToken: bearerToken.optional(),
     apiVersion: z
       .string()
       .regex(/^\d{2}\.0$/, 'must look like "62.0"')

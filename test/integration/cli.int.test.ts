@@ -50,6 +50,33 @@ describe("leadloop CLI", () => {
     expect(bad.stdout).toBe("");
   });
 
+  it("refuses a token an HTTP header cannot carry, by position, without printing the token (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-token-"));
+    const config = join(dir, "leadloop.yaml");
+    // Pasted from a document: typographic quotes around the token.
+    const text = readFileSync(example, "utf8").replace(
+      "${HUBSPOT_ACCESS_TOKEN:-pat-na1-replace-me}",
+      "“pat-na1-5f1c9a7e-séçret”",
+    );
+    writeFileSync(config, text);
+    const line = text.split("\n").findIndex((l) => l.includes("pat-na1-5f1c9a7e")) + 1;
+    for (const command of [["validate"], ["sync", "--json"]]) {
+      const result = await runCli([...command, "--config", config]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `${config}:${line}:16: hubspot.accessToken: has "“" (U+201C) at character 1, which a token cannot hold`,
+      );
+      expect(result.stderr).not.toContain("5f1c9a7e");
+      expect(result.stdout).toBe("");
+    }
+    // A line break at its end, as a secret read from a file often has.
+    const env = { HUBSPOT_ACCESS_TOKEN: "pat-na1-5f1c9a7e\n" };
+    const fromEnv = await runCli(["validate", "--config", example], env);
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("hubspot.accessToken: has a line break (U+000A) at character 17");
+    expect(fromEnv.stderr).not.toContain("5f1c9a7e");
+  });
+
   it("stops `sync` when a 429 storm outlasts sync.retryPatience: exit 3, and stderr says it stopped", async () => {
     const hubspot = await startHubspotEmulator();
     const salesforce = await startSalesforceEmulator();

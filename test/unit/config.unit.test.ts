@@ -76,11 +76,16 @@ describe("loadConfig", () => {
 
   it("interpolates ${VAR} and ${VAR:-default}, and reports an unset variable with its line", () => {
     const text =
-      "hubspot:\n  accessToken: ${HS_TOKEN}\n  baseUrl: ${HS_URL:-http://127.0.0.1:9}\ncrm: hubspot\n";
-    const { config, secrets } = loadConfig(writeConfig(text), { HS_TOKEN: "pat-na1-Ünïcode-secret" });
-    expect(config.hubspot.accessToken).toBe("pat-na1-Ünïcode-secret");
+      "hubspot:\n  accessToken: ${HS_TOKEN}\n  baseUrl: ${HS_URL:-http://127.0.0.1:9}\ncrm: hubspot\n" +
+      "store:\n  path: ${STORE_PATH:-./state.db}\n";
+    const { config, secrets } = loadConfig(writeConfig(text), {
+      HS_TOKEN: "pat-na1-5f1c9a7e-$ecret&",
+      STORE_PATH: "/var/lib/leadloop/données/état.db",
+    });
+    expect(config.hubspot.accessToken).toBe("pat-na1-5f1c9a7e-$ecret&");
     expect(config.hubspot.baseUrl).toBe("http://127.0.0.1:9");
-    expect(secrets).toContain("pat-na1-Ünïcode-secret");
+    expect(config.store.path).toBe("/var/lib/leadloop/données/état.db");
+    expect(secrets).toContain("pat-na1-5f1c9a7e-$ecret&");
 
     const problems = problemsOf(() => loadConfig(writeConfig(text), {}));
     expect(problems).toEqual([
