@@ -29,6 +29,27 @@ describe("leadloop CLI", () => {
     expect((await runCli(["sync", "--dry-runn"])).code).toBe(2);
   });
 
+  it("reads whole-number options one way: out of range or not a number is exit 2 naming the option", async () => {
+    const refused: [string[], string][] = [
+      [["daemon", "--port", "70000"], "option '--port <n>' argument '70000' is invalid. expected a whole number from 0 to 65535"],
+      [["daemon", "--port", "9464abc"], "option '--port <n>' argument '9464abc' is invalid"],
+      [["daemon", "--runs", "0"], "option '--runs <n>' argument '0' is invalid. expected a whole number ≥ 1"],
+      [["errors", "retry", "--id", "douze"], "option '--id <n>' argument 'douze' is invalid"],
+      [["hot", "--limit", "-1"], "option '--limit <n>' argument '-1' is invalid"],
+      [["forecast", "--contacts", "250000", "--hubspot-burst", "0"], "option '--hubspot-burst <n>' argument '0' is invalid"],
+      [["sandbox", "--contacts", "1e3"], "option '--contacts <n>' argument '1e3' is invalid"],
+    ];
+    for (const [args, message] of refused) {
+      const result = await runCli(args);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(result.stderr).toContain(message);
+    }
+    // Thousands may be grouped, as people write them.
+    const grouped = await runCli(["forecast", "--contacts", "250,000", "--changes-per-day", "25_000", "--json"]);
+    expect(grouped.code).toBe(0);
+    expect(JSON.parse(grouped.stdout)).toMatchObject({ counts: { contacts: 250_000, changesPerDay: 25_000 } });
+  });
+
   it("validates the shipped example (exit 0) and names line and key on a broken copy (exit 2)", async () => {
     const ok = await runCli(["validate", "--config", example, "--json"]);
     expect(ok.code).toBe(0);

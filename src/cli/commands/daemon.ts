@@ -15,13 +15,12 @@ import { type CommandIo, commandConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { checkLive } from "../live-check.js";
 import { runWired } from "../run-once.js";
+import { wholeNumber } from "../whole-number.js";
 
 export function registerDaemon(program: Command, io: CommandIo): void {
   declareCommand(program, "daemon")
-    .option("--port <n>", "port of the console, /healthz and /metrics (overrides daemon.port; 0 turns them off)", (v) =>
-      Number.parseInt(v, 10),
-    )
-    .option("--runs <n>", "stop after this many runs", (v) => Number.parseInt(v, 10))
+    .option("--port <n>", "port of the console, /healthz and /metrics (overrides daemon.port; 0 turns them off)", wholeNumber(0, 65_535))
+    .option("--runs <n>", "stop after this many runs", wholeNumber(1))
     .addHelpText(
       "after",
       "\nThe console (http://127.0.0.1:9464/ by default) shows sync health, the error queue with a retry\n" +

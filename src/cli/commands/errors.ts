@@ -7,6 +7,7 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { wholeNumber } from "../whole-number.js";
 
 export function registerErrors(program: Command, io: CommandIo): void {
   const errors = declareCommand(program, "errors");
@@ -14,7 +15,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .command("list")
     .description("list the error queue (open entries unless --status says otherwise)")
     .option("--status <status>", `one of ${[...ERROR_STATUSES, "all"].join(", ")}`, "open")
-    .option("--limit <n>", "at most this many entries", (v) => Number.parseInt(v, 10), 100)
+    .option("--limit <n>", "at most this many entries", wholeNumber(1), 100)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop errors list\n  leadloop errors list --status all --json")
     .action(async function (this: Command, opts: { status: string; limit: number; json?: boolean }) {
@@ -52,7 +53,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .option(
       "--id <n>",
       "only this entry (repeatable)",
-      (v, acc: number[]) => [...acc, Number.parseInt(v, 10)],
+      (v, acc: number[]) => [...acc, wholeNumber(1)(v)],
       [],
     )
     .option("--json", "print the result as JSON on stdout")

@@ -19,6 +19,7 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { wholeNumber } from "../whole-number.js";
 
 /** HubSpot's private-app limits per tier (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). */
 const HUBSPOT_TIERS = {
@@ -46,11 +47,6 @@ interface ForecastOptions {
   json?: boolean;
 }
 
-const whole = (v: string): number => {
-  const n = Number(v.replace(/[_,]/g, ""));
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number ≥ 0");
-  return n;
-};
 const share = (v: string): number => {
   const n = Number(v);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError("expected a share between 0 and 1, such as 0.25");
@@ -59,13 +55,13 @@ const share = (v: string): number => {
 
 export function registerForecast(program: Command, io: CommandIo): void {
   declareCommand(program, "forecast")
-    .option("--contacts <n>", "marketing contacts in the portal", whole)
-    .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", whole)
-    .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", whole)
+    .option("--contacts <n>", "marketing contacts in the portal", wholeNumber(0))
+    .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", wholeNumber(0))
+    .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", wholeNumber(1))
     .option(
       "--archived <n>",
       "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists them (--live does not count them)",
-      whole,
+      wholeNumber(0),
       0,
     )
     .addOption(
@@ -73,10 +69,10 @@ export function registerForecast(program: Command, io: CommandIo): void {
         .choices(Object.keys(HUBSPOT_TIERS))
         .default("professional"),
     )
-    .option("--hubspot-burst <n>", "HubSpot calls per 10 seconds (overrides the tier's)", whole)
-    .option("--hubspot-daily <n>", "HubSpot calls per day (overrides the tier's)", whole)
-    .option("--hubspot-search-per-second <n>", "HubSpot CRM searches per second", whole)
-    .option("--salesforce-daily <n>", "the org's API allocation per 24 hours", whole)
+    .option("--hubspot-burst <n>", "HubSpot calls per 10 seconds (overrides the tier's)", wholeNumber(1))
+    .option("--hubspot-daily <n>", "HubSpot calls per day (overrides the tier's)", wholeNumber(1))
+    .option("--hubspot-search-per-second <n>", "HubSpot CRM searches per second", wholeNumber(1))
+    .option("--salesforce-daily <n>", "the org's API allocation per 24 hours", wholeNumber(1))
     .option("--salesforce-share <share>", "leadloop's share of it (default: sync.salesforceApiShare, else 0.25)", share)
     .option("--rates <file>", "calls per contact from your own `npm run bench -- --json` output (its default.rates)")
     .option("--live", "read the contacts, Leads and Contacts and the limits from the portal and the org")

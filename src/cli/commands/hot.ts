@@ -4,11 +4,12 @@ import { openStore } from "../../store/open-store.js";
 import { hotList } from "../../sync/funnel/hot-list.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { wholeNumber } from "../whole-number.js";
 
 export function registerHot(program: Command, io: CommandIo): void {
   declareCommand(program, "hot")
     .option("--owner <email>", "only this rep's leads")
-    .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 50)
+    .option("--limit <n>", "at most this many people", wholeNumber(1), 50)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")
     .action(async function (this: Command, opts: { owner?: string; limit: number; json?: boolean }) {

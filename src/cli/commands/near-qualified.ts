@@ -4,10 +4,11 @@ import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { wholeNumber } from "../whole-number.js";
 
 export function registerNearQualified(program: Command, io: CommandIo): void {
   declareCommand(program, "near-qualified")
-    .option("--limit <n>", "at most this many people", (v) => Number.parseInt(v, 10), 200)
+    .option("--limit <n>", "at most this many people", wholeNumber(1), 200)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExample:\n  leadloop near-qualified --json")
     .action(async function (this: Command, opts: { limit: number; json?: boolean }) {

@@ -20,6 +20,7 @@ import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
 import { sandboxReport } from "../sandbox-report.js";
 import { summaryText } from "../summary-text.js";
+import { wholeNumber } from "../whole-number.js";
 
 interface SandboxOptions {
   runs: number;
@@ -33,19 +34,13 @@ interface SandboxOptions {
   json?: boolean;
 }
 
-const int = (v: string) => {
-  const n = Number.parseInt(v, 10);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`not a whole number: ${v}`);
-  return n;
-};
-
 export function registerSandbox(program: Command, io: CommandIo): void {
   declareCommand(program, "sandbox")
-    .option("--runs <n>", "run this many syncs, then exit", int, 3)
+    .option("--runs <n>", "run this many syncs, then exit", wholeNumber(1), 3)
     .option("--once", "run one sync and exit (same as --runs 1)")
     .option("--keep", "seed and start the emulators, print their URLs, and wait (no sync) until Ctrl-C")
-    .option("--seed <n>", "seed for the generated data (same seed, same data)", int, 42)
-    .option("--contacts <n>", "marketing contacts to generate", int, 200)
+    .option("--seed <n>", "seed for the generated data (same seed, same data)", wholeNumber(0), 42)
+    .option("--contacts <n>", "marketing contacts to generate", wholeNumber(0), 200)
     .addOption(
       new Option("--crm <kind>", "which CRM side to emulate")
         .choices(["salesforce", "hubspot"])
