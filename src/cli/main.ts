@@ -9,6 +9,7 @@ import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { classifyFailure } from "./failure.js";
 import { quietWhenReaderLeaves } from "./closed-pipe.js";
+import { UsageError } from "./usage-error.js";
 
 /**
  * The program for `argv`: every command is listed, and the one being run (or asked for help) is defined
@@ -73,6 +74,10 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; usage mistakes with 1, which we report as 2.
       return err.exitCode === 0 ? EXIT.ok : EXIT.config;
+    }
+    if (err instanceof UsageError) {
+      io.stderr.write(`leadloop: ${err.message}\n`);
+      return EXIT.config;
     }
     if (err instanceof ConfigError) {
       io.stderr.write(`leadloop: configuration error\n${err.message}\n`);

@@ -44,6 +44,12 @@ describe("leadloop CLI", () => {
       expect({ args, code: result.code, stdout: result.stdout }).toEqual({ args, code: 2, stdout: "" });
       expect(result.stderr).toContain(message);
     }
+    // A configuration file the sandbox cannot write is named before any emulator starts.
+    const notAFolder = join(mkdtempSync(join(tmpdir(), "leadloop-config-out-")), "a-file");
+    writeFileSync(notAFolder, "");
+    const configOut = await runCli(["sandbox", "--config-out", join(notAFolder, "leadloop.yaml")]);
+    expect(configOut.code).toBe(2);
+    expect(configOut.stderr).toContain(`leadloop: --config-out ${join(notAFolder, "leadloop.yaml")}: cannot write it: a part of its path is a file, not a folder`);
     // Thousands may be grouped, as people write them.
     const grouped = await runCli(["forecast", "--contacts", "250,000", "--changes-per-day", "25_000", "--json"]);
     expect(grouped.code).toBe(0);

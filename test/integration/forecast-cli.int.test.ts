@@ -1,6 +1,10 @@
 // `leadloop forecast` through the CLI: the model scales with the portal, flags set the limits, and
 // `--live` reads the counts and limits from the (emulated) portal and org.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { measuredRates } from "../../src/core/forecast/measured-rates.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
@@ -116,6 +120,40 @@ describe("leadloop forecast", () => {
     expect(result.stderr).toContain("--contacts");
     const bad = await runCli(["forecast", "--contacts", "many"], NO_CONFIG);
     expect(bad.code).toBe(2);
+  });
+
+  it("takes the calls per contact of a bench's own --json output, and names what is wrong with a --rates file (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-rates-"));
+    const own = join(dir, "bench.json");
+    // The rates a user's own bench measured: a tenth more calls per contact than the shipped ones.
+    const shipped = measuredRates("professional");
+    const scaled = (calls: typeof shipped.idleRun) =>
+      Object.fromEntries(Object.entries(calls).map(([system, c]) => [system, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v * 1.1]))]));
+    writeFileSync(own, JSON.stringify({ default: { rates: { ...shipped, firstLoadPerContact: scaled(shipped.firstLoadPerContact), measuredAt: "bench at 0f00ba4, 10,000 contacts (Müller's portal)" } } }));
+    const base = await forecastJson(["--contacts", "250000"]);
+    const mine = await forecastJson(["--contacts", "250000", "--rates", own]);
+    expect(mine.measuredAt).toBe("bench at 0f00ba4, 10,000 contacts (Müller's portal)");
+    expect(mine.firstLoad.calls.hubspot.total).toBeGreaterThan(base.firstLoad.calls.hubspot.total);
+    expect(mine.typicalDay).toEqual(base.typicalDay);
+
+    const folder = join(dir, "a folder");
+    mkdirSync(folder);
+    const notJson = join(dir, "rates.json");
+    writeFileSync(notJson, "{bad");
+    const noRates = join(dir, "other.json");
+    writeFileSync(noRates, JSON.stringify({ default: { rates: "x" } }));
+    const refused: [string, string][] = [
+      [join(dir, "missing.json"), "cannot read it: there is no such file"],
+      [folder, "cannot read it: it is a folder, not a file"],
+      [notJson, "not JSON ("],
+      [noRates, "no bench rates in it (expected the output of npm run bench -- --json)"],
+    ];
+    for (const [file, problem] of refused) {
+      const result = await runCli(["forecast", "--contacts", "250000", "--rates", file, "--json"], NO_CONFIG);
+      expect({ file, code: result.code, stdout: result.stdout }).toEqual({ file, code: 2, stdout: "" });
+      expect(result.stderr).toContain(`leadloop: --rates ${file}: ${problem}`);
+      expect(result.stderr).not.toContain("unexpected error");
+    }
   });
 
   describe("--live", () => {

@@ -153,6 +153,11 @@ describe("leadloop report after six sandbox runs", () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain("MQLs");
     const html = readFileSync(file, "utf8");
+    // A folder where the page should go is named, with exit 2.
+    const folder = join(dir, "out");
+    const refused = await runCli(["report", "funnel", "--since", "2000-01-01", "--html", folder, "--config", config]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`leadloop: --html ${folder}: cannot write it: it is a folder, not a file`);
     const json = await reportJson("funnel", "--since", "2000-01-01", "--json");
     expect(html).toContain('<svg id="funnel-chart"');
     expect(html).toContain(`data-stage-count="mqls">${json.mqls}<`);

@@ -3,7 +3,6 @@
 // model (core/forecast) is the one the bench reports; its calls per contact are the bench's, measured in
 // the default configuration. Counts and limits come from flags, from `--live` (the portal and the org
 // say how many contacts, Leads and Contacts they hold and what their limits are), or both (flags win).
-import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import {
@@ -20,6 +19,9 @@ import { wire } from "../compose.js";
 import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { wholeNumber } from "../whole-number.js";
+import { z } from "zod";
+import { readOptionFile } from "../option-files.js";
+import { UsageError } from "../usage-error.js";
 
 /** HubSpot's private-app limits per tier (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). */
 const HUBSPOT_TIERS = {
@@ -178,13 +180,40 @@ async function readLive(g: GlobalOptions, io: CommandIo): Promise<LiveCounts> {
   }
 }
 
+const classCalls = z.strictObject({
+  writes: z.number().nonnegative(),
+  reads: z.number().nonnegative(),
+  behaviour: z.number().nonnegative(),
+  match: z.number().nonnegative(),
+  search: z.number().nonnegative(),
+});
+const perSystem = z.object({ hubspot: classCalls, salesforce: classCalls });
+const callRates = z.object({
+  firstLoadPerContact: perSystem,
+  perChangedContact: perSystem,
+  idleRun: perSystem,
+  measuredAt: z.string(),
+});
+/** A bench's whole `--json` output (its `default.rates`), or the rates alone. */
+const ratesFile = z.union([
+  z.object({ default: z.object({ rates: callRates }) }).transform((f) => f.default.rates),
+  z.object({ rates: callRates }).transform((f) => f.rates),
+  callRates,
+]);
+
 function readRates(file: string): CallRates {
-  const raw = JSON.parse(readFileSync(file, "utf8")) as { default?: { rates?: CallRates }; rates?: CallRates };
-  const rates = raw.default?.rates ?? raw.rates ?? (raw as unknown as CallRates);
-  if (!rates?.firstLoadPerContact || !rates.perChangedContact || !rates.idleRun) {
-    throw new InvalidArgumentError(`${file}: no bench rates (expected the output of npm run bench -- --json)`);
+  const text = readOptionFile("--rates", file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--rates ${file}: not JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  return rates;
+  const parsed = ratesFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new UsageError(`--rates ${file}: no bench rates in it (expected the output of npm run bench -- --json)`);
+  }
+  return parsed.data;
 }
 
 export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: number }): string {

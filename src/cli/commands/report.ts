@@ -1,7 +1,5 @@
 // `leadloop report funnel|campaigns|sla`: the funnel's figures, campaign effectiveness and SLA compliance
 // per rep for a period, read from the store alone, as a table, JSON, CSV, or a self-contained HTML page.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
@@ -20,6 +18,7 @@ import { openStore } from "../../store/open-store.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { writeOptionFile } from "../option-files.js";
 
 interface ReportCliOptions {
   since?: string;
@@ -106,9 +105,7 @@ async function runReport(cmd: Command, io: CommandIo, kind: ReportKind, opts: Re
       io.stdout.write(kind === "funnel" ? funnelCsv(book.funnel) : kind === "campaigns" ? campaignsCsv(book.campaigns) : slaCsv(book.sla));
     else io.stdout.write(kind === "funnel" ? funnelText(book.funnel) : kind === "campaigns" ? campaignsText(book.campaigns) : slaText(book.sla));
     if (opts.html !== undefined) {
-      const file = resolve(opts.html);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, renderReportHtml(book));
+      const file = writeOptionFile("--html", opts.html, renderReportHtml(book));
       io.stderr.write(`wrote ${file}\n`);
     }
     io.outcome.exitCode = EXIT.ok;

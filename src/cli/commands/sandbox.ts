@@ -2,8 +2,8 @@
 // them, and runs the daemon's sync against them, with people acting between runs. No accounts needed.
 
 import { once } from "node:events";
-import { mkdirSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { HUBSPOT_TIERS, type HubspotTier, startHubspotEmulator } from "../../sandbox/hubspot/emulator.js";
@@ -21,6 +21,7 @@ import { runOnce } from "../run-once.js";
 import { sandboxReport } from "../sandbox-report.js";
 import { summaryText } from "../summary-text.js";
 import { wholeNumber } from "../whole-number.js";
+import { prepareOptionFile } from "../option-files.js";
 
 interface SandboxOptions {
   runs: number;
@@ -67,7 +68,8 @@ export function registerSandbox(program: Command, io: CommandIo): void {
     .action(async function (this: Command, opts: SandboxOptions) {
       const log = makeLogger(io, globalOptions(this).logLevel);
       const runs = opts.once ? 1 : opts.runs;
-      const configFile = resolve(opts.configOut);
+      // Refused before the emulators start: a folder or an unwritable path fails nothing half-way.
+      const configFile = prepareOptionFile("--config-out", opts.configOut);
       const storePath = join(dirname(configFile), "state.db");
       // The sandbox's runs follow the people's acts within a second, in real time: with HubSpot's search
       // lag on, each act would show one run late (the look-back still finds it; test/integration/
@@ -77,7 +79,6 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       try {
         const seed = generateSeed({ seed: opts.seed, now: new Date(), contacts: opts.contacts });
         const { counts } = loadSeed(seed, { hubspot, salesforce });
-        mkdirSync(dirname(configFile), { recursive: true });
         // A new sandbox is a new world: the old store's links point at records that no longer exist.
         for (const suffix of ["", "-wal", "-shm"]) rmSync(`${storePath}${suffix}`, { force: true });
         writeSandboxConfig(configFile, sandboxRoutingText(seed), {
