@@ -82,14 +82,26 @@ describe("leadloop store stats", () => {
     expect(result.stdout).toMatch(/^linked contacts: [\d,]+, [\d,]+ bytes each$/m);
   });
 
-  it("fails with exit status 1 and creates nothing when the store does not exist yet", async () => {
+  it("fails with exit status 1 and creates nothing when the store does not exist yet, as do the other commands that only read it", async () => {
     const missing = join(world.dir, "nowhere", "state.db");
     const configPath = join(world.dir, "elsewhere.yaml");
     writeFileSync(configPath, readFileSync(world.configPath, "utf8").replaceAll(world.storePath, missing));
-    const result = await runCli(["store", "stats", "--config", configPath]);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toContain(`no state store at ${missing}`);
+    // A mistyped store.path must not answer "nothing here" from a store made on the spot.
+    const readers = [
+      ["store", "stats"],
+      ["errors", "list", "--json"],
+      ["hot"],
+      ["near-qualified"],
+      ["sla"],
+      ["report", "funnel"],
+      ["unlock", "--yes"],
+      ["requalify", "Zoë.Lefèvre@example.fr", "--yes"],
+    ];
+    for (const command of readers) {
+      const result = await runCli([...command, "--config", configPath]);
+      expect({ command, code: result.code, stdout: result.stdout }).toEqual({ command, code: 1, stdout: "" });
+      expect(result.stderr).toContain(`leadloop: no state store at ${missing} (store.path); \`leadloop sync\` creates it`);
+    }
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(join(world.dir, "nowhere"))).toBe(false);
   });

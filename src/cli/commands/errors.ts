@@ -25,7 +25,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
         io.outcome.exitCode = EXIT.config;
         return;
       }
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const filter =
           opts.status === "all"

@@ -14,7 +14,7 @@ export function registerHot(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")
     .action(async function (this: Command, opts: { owner?: string; limit: number; json?: boolean }) {
       const { loaded } = commandConfig(this, io);
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const rows = await hotList(store, { ownerEmail: opts.owner, limit: opts.limit });
         if (opts.json) printJson(io, rows);

@@ -13,7 +13,7 @@ export function registerNearQualified(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExample:\n  leadloop near-qualified --json")
     .action(async function (this: Command, opts: { limit: number; json?: boolean }) {
       const { loaded } = commandConfig(this, io);
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const rows = await store.listPersonScores({ nearQualified: true, limit: opts.limit });
         if (opts.json) printJson(io, rows);

@@ -92,7 +92,7 @@ async function runReport(cmd: Command, io: CommandIo, kind: ReportKind, opts: Re
   const config = loaded.config;
   const sla = loadSla(config.sla);
   const routing = loadRouting(config.routing);
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { existing: true });
   try {
     const book = await buildReportBook(
       store,

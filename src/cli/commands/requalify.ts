@@ -40,7 +40,7 @@ export function registerRequalify(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, email: string, opts: RequalifyOptions) {
       const { loaded } = commandConfig(this, io);
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const found = await planRequalify(store, email);
         if (!found.ok) {

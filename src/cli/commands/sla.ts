@@ -22,7 +22,7 @@ export function registerSla(program: Command, io: CommandIo): void {
     .action(async function (this: Command, opts: { owner?: string; breached?: boolean; json?: boolean }) {
       const { loaded } = commandConfig(this, io);
       const sla = loadSla(loaded.config.sla);
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const board = await slaBoard(store, sla, io.now?.() ?? new Date(), { owner: opts.owner, breached: opts.breached });
         // The table: clocks still running or missed, then breaches of clocks a reroute replaced.

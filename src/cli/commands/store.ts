@@ -1,13 +1,11 @@
 // `leadloop store stats`: where the state store's bytes go, per table (rows, table and index bytes), and
 // the bytes per linked contact, so a user can size the disk for their portal and see what audit
 // retention (`store.auditRetentionDays`) buys.
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import type { StoreSize } from "../../store/port.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
-import { EXIT } from "../exit-codes.js";
 
 export interface StoreStats extends StoreSize {
   path: string;
@@ -32,13 +30,8 @@ export function registerStore(program: Command, io: CommandIo): void {
     .action(async function (this: Command, opts: { json?: boolean }) {
       const { loaded } = commandConfig(this, io);
       const path = loaded.config.store.path;
-      // Opening a store creates it: a missing file is an answer, not something to make.
-      if (path !== ":memory:" && !existsSync(path)) {
-        io.stderr.write(`leadloop: no state store at ${path} (store.path); \`leadloop sync\` creates it\n`);
-        io.outcome.exitCode = EXIT.failure;
-        return;
-      }
-      const opened = await openStore(loaded.config.store);
+      // A missing file is an answer (exit 1), not something to make.
+      const opened = await openStore(loaded.config.store, { existing: true });
       try {
         const size = await opened.size();
         const total = size.fileBytes + size.walBytes;

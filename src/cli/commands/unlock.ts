@@ -30,7 +30,7 @@ export function registerUnlock(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: UnlockOptions) {
       const { loaded } = commandConfig(this, io);
-      const store = await openStore(loaded.config.store);
+      const store = await openStore(loaded.config.store, { existing: true });
       try {
         const lock = await store.lockHolder(RUN_LOCK);
         if (lock === undefined) {
