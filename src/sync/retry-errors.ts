@@ -98,7 +98,13 @@ async function* openEntries(
 ): AsyncGenerator<QueuedError[]> {
   if (ids) {
     for (let i = 0; i < ids.length; i += RETRY_ENTRIES) {
-      const named = await Promise.all(ids.slice(i, i + RETRY_ENTRIES).map((id) => store.getError(id)));
+      const slice = ids.slice(i, i + RETRY_ENTRIES);
+      const named = await Promise.all(slice.map((id) => store.getError(id)));
+      // An id asked for by name that is not open is said so, not passed over in silence.
+      named.forEach((e, j) => {
+        if (e === undefined) result.skipped.push({ id: slice[j]!, reason: "no entry with this id in the error queue" });
+        else if (e.status !== "open") result.skipped.push({ id: e.id, reason: `already ${e.status}` });
+      });
       yield named.filter((e): e is QueuedError => e !== undefined && e.status === "open");
     }
     return;

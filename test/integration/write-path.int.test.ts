@@ -165,6 +165,13 @@ describe("a refused write, phase by phase", () => {
     expect(after.result.resolved).toContain(entry!.id);
     expect(Number(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
     expect((await openErrors(world)).find((e) => e.id === entry!.id)).toBeUndefined();
+
+    // Asked for by id, an entry already resolved and an id the queue never had are named, not passed over.
+    const named = await world.cli("errors", "retry", "--id", String(entry!.id), "--id", "99999");
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain("resolved 0, still failing 0, skipped 2");
+    expect(named.stdout).toContain(`#${entry!.id} skipped: already resolved`);
+    expect(named.stdout).toContain("#99999 skipped: no entry with this id in the error queue");
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {
