@@ -1,6 +1,8 @@
 // The `leadloop` command as a user drives it: exit statuses, --help, --json on stdout, logs on stderr.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
@@ -134,6 +136,47 @@ describe("leadloop CLI", () => {
       await salesforce.close();
     }
   });
+
+  it("names the URL setting when it leads to a web server that is not the API, without retrying it", async () => {
+    // Some other server, as a mistyped URL finds: HTML pages, 404 for a GET and 501 for anything else.
+    const web = createServer((req, res) => {
+      const status = req.method === "GET" ? 404 : 501;
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!DOCTYPE HTML>\n<html lang="en">\n<head><title>Error response</title></head>\n<body><h1>Error ${status}</h1></body>\n</html>\n`);
+    });
+    await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+    const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const hubspot = await startHubspotEmulator();
+    const salesforce = await startSalesforceEmulator();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "leadloop-not-the-api-"));
+      const text = `${sandboxConfigText({
+        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+        salesforce,
+        storePath: join(dir, "state.db"),
+        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
+        crm: "salesforce",
+      })}sync:\n  retryPatience: 10m\n`;
+      const cases: [string, string, RegExp][] = [
+        [hubspot.url, "hubspot", /the answer is not HubSpot's \(no HubSpot error in it\); check that hubspot\.baseUrl is HubSpot's API/],
+        [salesforce.url, "salesforce", /an HTML page, not an answer of Salesforce's API: check salesforce\.instanceUrl and salesforce\.oauth\.loginUrl/],
+      ];
+      for (const [url, system, message] of cases) {
+        const config = join(dir, `${system}.yaml`);
+        writeFileSync(config, text.replaceAll(url, webUrl));
+        // Ten minutes of patience: a retried 501 or 404 would outlast the test.
+        const result = await runCli(["--log-level", "error", "sync", "--config", config]);
+        expect({ system, code: result.code }).toEqual({ system, code: 1 });
+        const last = result.stderr.trim().split("\n").at(-1) ?? "";
+        expect(last).toMatch(message);
+        expect(last).not.toContain("</html>");
+      }
+    } finally {
+      await hubspot.close();
+      await salesforce.close();
+      await new Promise((resolve) => web.close(resolve));
+    }
+  }, 60_000);
 
   it("stops `sync` on SIGTERM while a call is being retried, without waiting out sync.retryPatience: exit 3", async () => {
     const hubspot = await startHubspotEmulator();

@@ -29,6 +29,9 @@ interface Row {
   defaultWaitMs?: (f: Facts) => number | undefined;
 }
 
+/** An answer without HubSpot's error body: the base URL most likely leads to some other server. */
+const NOT_HUBSPOT = "the answer is not HubSpot's (no HubSpot error in it); check that hubspot.baseUrl is HubSpot's API, https://api.hubapi.com";
+
 // First matching row wins: specific categories and policies before plain statuses.
 const TABLE: readonly Row[] = [
   {
@@ -81,7 +84,14 @@ const TABLE: readonly Row[] = [
     when: (f) => f.status === 404,
     errorClass: "data",
     retriable: false,
-    message: (f) => `HubSpot found nothing at ${f.endpoint}: ${f.hubspotMessage}`,
+    message: (f) => `HubSpot found nothing at ${f.endpoint}: ${f.hubspotMessage || NOT_HUBSPOT}`,
+  },
+  {
+    // Not Implemented (and HTTP Version Not Supported) do not pass: the server is not HubSpot's API.
+    when: (f) => f.status === 501 || f.status === 505,
+    errorClass: "config",
+    retriable: false,
+    message: (f) => `${f.endpoint} answered ${f.status}${f.hubspotMessage ? ` (${f.hubspotMessage})` : ""}: ${NOT_HUBSPOT}`,
   },
   {
     when: (f) => f.status === 408 || f.status >= 500,

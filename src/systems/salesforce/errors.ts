@@ -72,6 +72,13 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     retriable: true,
     explain: (d) => `429 Too Many Requests from Salesforce (${d})`,
   },
+  // Not Implemented (and HTTP Version Not Supported) do not pass: the server is not Salesforce's API.
+  "HTTP 501": {
+    errorClass: "config",
+    retriable: false,
+    explain: (d) =>
+      `the server does not offer this call (${d}); check that salesforce.instanceUrl and salesforce.oauth.loginUrl are your org's`,
+  },
   "HTTP 5xx": { errorClass: "transient", retriable: true, explain: (d) => `server errors from Salesforce (${d})` },
   NETWORK: {
     errorClass: "transient",
@@ -110,7 +117,8 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
   if (err instanceof SystemError) return err;
   const { code, detail } = describeThrown(err);
   const status = response?.status;
-  const statusKey = status === undefined ? undefined : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
+  const statusKey =
+    status === undefined ? undefined : status === 501 || status === 505 ? "HTTP 501" : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
   const network = status === undefined && isNetworkFailure(err, code);
   const fault =
     FAULT_TABLE[code] ??
@@ -149,8 +157,11 @@ function describeThrown(err: unknown): { code: string; detail: string } {
     if (typeof first?.errorCode === "string") code = first.errorCode;
     if (typeof first?.message === "string") detail = first.message;
   }
+  // A web page where an API answer should be: the URL leads to some other server, whose page says nothing useful.
+  if (/<(!doctype|html|head|body)\b/i.test(detail))
+    detail = "an HTML page, not an answer of Salesforce's API: check salesforce.instanceUrl and salesforce.oauth.loginUrl";
   // MALFORMED_QUERY repeats the whole SOQL (values included) before its last line, which names the problem.
-  if (detail.includes("\n"))
+  else if (detail.includes("\n"))
     detail =
       detail
         .split("\n")
