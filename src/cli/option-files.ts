@@ -4,21 +4,10 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "./usage-error.js";
-
-const PROBLEMS: Record<string, string> = {
-  ENOENT: "there is no such file",
-  EISDIR: "it is a folder, not a file",
-  ENOTDIR: "a part of its path is a file, not a folder",
-  EEXIST: "a part of its path is a file, not a folder",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "the file system is read-only",
-  ENOSPC: "the disk is full",
-};
+import { fileProblem } from "../core/text/file-problem.js";
 
 function usageError(option: string, file: string, doing: string, err: unknown): Error {
-  const code = (err as { code?: unknown } | null)?.code;
-  const problem = typeof code === "string" ? PROBLEMS[code] : undefined;
+  const problem = fileProblem(err);
   return problem ? new UsageError(`${option} ${file}: cannot ${doing} it: ${problem}`) : (err as Error);
 }
 

@@ -8,6 +8,7 @@ import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
 import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
+import { fileProblem } from "../core/text/file-problem.js";
 
 type Path = (string | number)[];
 
@@ -19,8 +20,9 @@ export function loadMappings(dir: string): ObjectMapping[] {
       .filter((name) => name.endsWith(".yaml"))
       .sort();
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     const reason =
-      (err as NodeJS.ErrnoException).code === "ENOENT" ? "mappings folder not found" : String(err);
+      code === "ENOENT" ? "mappings folder not found" : code === "ENOTDIR" ? "it is a file, not a folder of mappings" : (fileProblem(err) ?? String(err));
     throw new ConfigError([{ file: dir, line: 0, column: 0, key: "", message: reason }]);
   }
   if (names.length === 0) {

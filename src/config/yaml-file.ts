@@ -5,6 +5,7 @@ import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, 
 import type { ZodType, z } from "zod";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
+import { fileProblem } from "../core/text/file-problem.js";
 
 export interface YamlFileOptions {
   /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
@@ -26,7 +27,7 @@ export function readConfigText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
+    const reason = fileProblem(err) ?? String(err);
     throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
   }
 }

@@ -77,6 +77,16 @@ describe("leadloop CLI", () => {
     );
     expect(bad.stderr).toContain(`${broken}:${line("every: [5m]")}:10: schedule.every:`);
     expect(bad.stdout).toBe("");
+
+    // Paths that lead to the wrong kind of thing say so, not a raw EISDIR or ENOTDIR.
+    const folder = await runCli(["validate", "--config", dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${dir}: it is a folder, not a file`);
+    const mappingsFile = join(dir, "mappings-as-a-file.yaml");
+    writeFileSync(mappingsFile, readFileSync(example, "utf8").replace(/^mappings: .*$/m, `mappings: ${broken}`));
+    const notFolder = await runCli(["validate", "--config", mappingsFile]);
+    expect(notFolder.code).toBe(2);
+    expect(notFolder.stderr).toContain(`${broken}: it is a file, not a folder of mappings`);
   });
 
   it("refuses a token an HTTP header cannot carry, by position, without printing the token (exit 2)", async () => {

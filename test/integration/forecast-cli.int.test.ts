@@ -143,7 +143,7 @@ describe("leadloop forecast", () => {
     const noRates = join(dir, "other.json");
     writeFileSync(noRates, JSON.stringify({ default: { rates: "x" } }));
     const refused: [string, string][] = [
-      [join(dir, "missing.json"), "cannot read it: there is no such file"],
+      [join(dir, "missing.json"), "cannot read it: file not found"],
       [folder, "cannot read it: it is a folder, not a file"],
       [notJson, "not JSON ("],
       [noRates, "no bench rates in it (expected the output of npm run bench -- --json)"],

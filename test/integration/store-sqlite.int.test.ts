@@ -491,7 +491,7 @@ describe("SQLite state store file", () => {
     expect(rawPragma(file, "user_version")).toBe(SCHEMA_VERSION + 5);
   });
 
-  it("refuses another application's database and a file that is not a database", async () => {
+  it("refuses another application's database, a file that is not a database, a folder and a path through a file", async () => {
     const foreign = join(dir, "crm-export.sqlite");
     const db = new Database(foreign);
     db.exec("CREATE TABLE contacts (id INTEGER PRIMARY KEY, email TEXT)");
@@ -506,6 +506,16 @@ describe("SQLite state store file", () => {
     const opening = openSqliteStore(text);
     await expect(opening).rejects.toThrow(StoreError);
     await expect(opening).rejects.toThrow(/notes\.txt is not a leadloop state store/);
+
+    // store.path naming a folder, or going through a file as if it were one: the path is what to change.
+    const folder = join(dir, "Données clients");
+    mkdirSync(folder, { recursive: true });
+    await expect(openSqliteStore(folder)).rejects.toThrow(
+      `state store ${folder} cannot be opened: it is a folder, not a file; point store.path at a file in a folder`,
+    );
+    await expect(openSqliteStore(join(text, "state.db"))).rejects.toThrow(
+      `state store ${join(text, "state.db")} cannot be opened: a part of its path is a file, not a folder; point store.path at a file in a folder`,
+    );
   });
 
   it("reports a file another process keeps write-locked as locked, then works once it is free", async () => {

@@ -1,5 +1,7 @@
 // Turns driver and file-system failures into StoreErrors that say what happened to which file and what
 // a person can do about it; the engine never sees a SqliteError.
+import { statSync } from "node:fs";
+import { fileProblem } from "../../core/text/file-problem.js";
 import { StoreError } from "../port.js";
 
 // Duck-typed, not `instanceof Error`: a native module's errors may come from another realm (jest runs
@@ -52,7 +54,10 @@ export function toStoreError(err: unknown, file: string, action: string): StoreE
       err,
     );
   }
-  if (code.startsWith("SQLITE_CANTOPEN") || code === "ENOTDIR") {
+  // A folder at the path, or a file where a folder of the path should be: store.path is what to change.
+  const problem = code.startsWith("SQLITE_CANTOPEN") && isFolder(file) ? fileProblem({ code: "EISDIR" }) : fileProblem(err);
+  if (problem) return new StoreError(`${store} cannot be opened: ${problem}; point store.path at a file in a folder`, err);
+  if (code.startsWith("SQLITE_CANTOPEN")) {
     return new StoreError(
       `${store} cannot be opened (${message}); check that its directory exists and is writable`,
       err,
@@ -68,4 +73,8 @@ export function toStoreError(err: unknown, file: string, action: string): StoreE
     return new StoreError(`${store} is closed; could not ${action}`, err);
   }
   return new StoreError(`${store}: could not ${action}: ${message}`, err);
+}
+
+function isFolder(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
