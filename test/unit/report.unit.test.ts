@@ -276,6 +276,13 @@ describe("periods and territories", () => {
       kind: "custom",
     });
     expect(() => resolvePeriod({ since: "last tuesday" }, now)).toThrow(/--since must be a date/);
+    // A day past its month's end is refused, not rolled into the next month; a leap day is a day.
+    expect(() => resolvePeriod({ since: "2026-02-30" }, now)).toThrow("--since: 2026-02-30 is not a day of the calendar");
+    expect(() => resolvePeriod({ since: "2026-10-01", until: "2026-11-31T12:00:00Z" }, now)).toThrow("--until: 2026-11-31 is not a day");
+    expect(resolvePeriod({ since: "2024-02-29", until: "2024-03-01T00:30:00+01:00" }, now)).toMatchObject({
+      since: "2024-02-29T00:00:00.000Z",
+      until: "2024-02-29T23:30:00.000Z",
+    });
     expect(() => resolvePeriod({ since: "2026-12-01", until: "2026-11-01" }, now)).toThrow(/must be before --until/);
   });
 

@@ -27,6 +27,10 @@ export function parseInstant(text: string, name: string): string {
   const ms = Date.parse(iso);
   if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed) || Number.isNaN(ms))
     throw new RangeError(`${name} must be a date (2026-10-01) or an ISO date-time, not "${text}"`);
+  // Date.parse rolls a day past its month's end into the next month (2026-02-30 is 2 March): refused.
+  const [y, m, d] = trimmed.slice(0, 10).split("-").map(Number) as [number, number, number];
+  if (new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10) !== trimmed.slice(0, 10))
+    throw new RangeError(`${name}: ${trimmed.slice(0, 10)} is not a day of the calendar`);
   return new Date(ms).toISOString();
 }
 
