@@ -4,15 +4,40 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { dirname, join } from "node:path";
+import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
-import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
 
 const example = new URL("../../config/leadloop.example.yaml", import.meta.url).pathname;
 const BIN = new URL("../../bin/leadloop.js", import.meta.url).pathname;
+
+/** Both emulators on 127.0.0.1 and a sandbox configuration for them with this `sync.retryPatience`. */
+async function withEmulators(
+  patience: string,
+  use: (world: { hubspot: HubspotEmulator; salesforce: SalesforceEmulator; config: string }) => Promise<void>,
+): Promise<void> {
+  const hubspot = await startHubspotEmulator();
+  const salesforce = await startSalesforceEmulator();
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-cli-emulated-"));
+    const config = join(dir, "leadloop.yaml");
+    const endpoints = {
+      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+      salesforce,
+      storePath: join(dir, "state.db"),
+      routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
+      crm: "salesforce" as const,
+    };
+    writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: ${patience}\n`);
+    await use({ hubspot, salesforce, config });
+  } finally {
+    await hubspot.close();
+    await salesforce.close();
+  }
+}
 
 describe("leadloop CLI", () => {
   it("prints help for the program and for each command, exit 0", async () => {
@@ -117,19 +142,7 @@ describe("leadloop CLI", () => {
   });
 
   it("stops `sync` when a 429 storm outlasts sync.retryPatience: exit 3, and stderr says it stopped", async () => {
-    const hubspot = await startHubspotEmulator();
-    const salesforce = await startSalesforceEmulator();
-    try {
-      const dir = mkdtempSync(join(tmpdir(), "leadloop-patience-"));
-      const config = join(dir, "leadloop.yaml");
-      const endpoints = {
-        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-        salesforce,
-        storePath: join(dir, "state.db"),
-        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
-        crm: "salesforce" as const,
-      };
-      writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: 2s\n`);
+    await withEmulators("2s", async ({ hubspot, config }) => {
       // Every read of contacts answers HubSpot's own 429 until cleared.
       await hubspot.control.addFaults({
         requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
@@ -141,10 +154,7 @@ describe("leadloop CLI", () => {
         /^leadloop: stopped after 2s of 429 Too Many Requests from HubSpot \(.+ limit\) on (GET|POST) \/crm\/v3\/objects\/contacts.*: \d+ attempts used up the 2s patience \(sync\.retryPatience\)\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
       );
       expect(result.stderr).not.toMatch(/retrying/);
-    } finally {
-      await hubspot.close();
-      await salesforce.close();
-    }
+    });
   });
 
   it("names the URL setting when it leads to a web server that is not the API, without retrying it", async () => {
@@ -156,83 +166,62 @@ describe("leadloop CLI", () => {
     });
     await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
     const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-    const hubspot = await startHubspotEmulator();
-    const salesforce = await startSalesforceEmulator();
     try {
-      const dir = mkdtempSync(join(tmpdir(), "leadloop-not-the-api-"));
-      const text = `${sandboxConfigText({
-        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-        salesforce,
-        storePath: join(dir, "state.db"),
-        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
-        crm: "salesforce",
-      })}sync:\n  retryPatience: 10m\n`;
-      const cases: [string, string, RegExp][] = [
-        [hubspot.url, "hubspot", /the answer is not HubSpot's \(no HubSpot error in it\); check that hubspot\.baseUrl is HubSpot's API/],
-        [salesforce.url, "salesforce", /an HTML page, not an answer of Salesforce's API: check salesforce\.instanceUrl and salesforce\.oauth\.loginUrl/],
-      ];
-      for (const [url, system, message] of cases) {
-        const config = join(dir, `${system}.yaml`);
-        writeFileSync(config, text.replaceAll(url, webUrl));
-        // Ten minutes of patience: a retried 501 or 404 would outlast the test.
-        const result = await runCli(["--log-level", "error", "sync", "--config", config]);
-        expect({ system, code: result.code }).toEqual({ system, code: 1 });
-        const last = result.stderr.trim().split("\n").at(-1) ?? "";
-        expect(last).toMatch(message);
-        expect(last).not.toContain("</html>");
-      }
+      // Ten minutes of patience: a retried 501 or 404 would outlast the test.
+      await withEmulators("10m", async ({ hubspot, salesforce, config }) => {
+        const text = readFileSync(config, "utf8");
+        const cases: [string, string, RegExp][] = [
+          [hubspot.url, "hubspot", /the answer is not HubSpot's \(no HubSpot error in it\); check that hubspot\.baseUrl is HubSpot's API/],
+          [salesforce.url, "salesforce", /an HTML page, not an answer of Salesforce's API: check salesforce\.instanceUrl and salesforce\.oauth\.loginUrl/],
+        ];
+        for (const [url, system, message] of cases) {
+          const misdirected = join(dirname(config), `${system}.yaml`);
+          writeFileSync(misdirected, text.replaceAll(url, webUrl));
+          const result = await runCli(["--log-level", "error", "sync", "--config", misdirected]);
+          expect({ system, code: result.code }).toEqual({ system, code: 1 });
+          const last = result.stderr.trim().split("\n").at(-1) ?? "";
+          expect(last).toMatch(message);
+          expect(last).not.toContain("</html>");
+        }
+      });
     } finally {
-      await hubspot.close();
-      await salesforce.close();
       await new Promise((resolve) => web.close(resolve));
     }
   }, 60_000);
 
   it("stops `sync` on SIGTERM while a call is being retried, without waiting out sync.retryPatience: exit 3", async () => {
-    const hubspot = await startHubspotEmulator();
-    const salesforce = await startSalesforceEmulator();
     let child: ChildProcessWithoutNullStreams | undefined;
-    try {
-      const dir = mkdtempSync(join(tmpdir(), "leadloop-stop-retry-"));
-      const config = join(dir, "leadloop.yaml");
-      const endpoints = {
-        hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
-        salesforce,
-        storePath: join(dir, "state.db"),
-        routingPath: join(SHIPPED_CONFIG, "routing.yaml"),
-        crm: "salesforce" as const,
-      };
-      // Ten minutes of patience: only the stop can end this run within the test's time.
-      writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: 10m\n`);
-      await hubspot.control.addFaults({
-        requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
-      });
-      let contactCalls = 0;
-      hubspot.calls.observe((call) => {
-        if (call.path.startsWith("/crm/v3/objects/contacts")) contactCalls++;
-      });
-      const sync = spawn(process.execPath, [BIN, "--log-level", "error", "sync", "--config", config], {
-        env: { ...process.env, NODE_OPTIONS: "" },
-      });
-      child = sync;
-      let stderr = "";
-      sync.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-      const exited = new Promise<number | null>((resolve) => sync.on("close", resolve));
-      // The signal comes once the contacts were refused twice: the call waits for its third attempt.
-      while (contactCalls < 2 && sync.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-      sync.kill("SIGTERM");
+    // Ten minutes of patience: only the stop can end this run within the test's time.
+    await withEmulators("10m", async ({ hubspot, config }) => {
+      try {
+        await hubspot.control.addFaults({
+          requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
+        });
+        let contactCalls = 0;
+        hubspot.calls.observe((call) => {
+          if (call.path.startsWith("/crm/v3/objects/contacts")) contactCalls++;
+        });
+        const sync = spawn(process.execPath, [BIN, "--log-level", "error", "sync", "--config", config], {
+          env: { ...process.env, NODE_OPTIONS: "" },
+        });
+        child = sync;
+        let stderr = "";
+        sync.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+        const exited = new Promise<number | null>((resolve) => sync.on("close", resolve));
+        // The signal comes once the contacts were refused twice: the call waits for its third attempt.
+        while (contactCalls < 2 && sync.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+        sync.kill("SIGTERM");
 
-      expect(await exited).toBe(3);
-      const last = stderr.trim().split("\n").at(-1) ?? "";
-      expect(last).toMatch(
-        /^leadloop: stopped as asked \(SIGTERM or Ctrl-C\) after \S+ of 429 Too Many Requests from HubSpot \(.+ limit\) on (GET|POST) \/crm\/v3\/objects\/contacts.*, instead of retrying it for the rest of sync\.retryPatience\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
-      );
-    } finally {
-      // Without the stop the run would go on for its ten minutes of patience.
-      if (child?.exitCode === null) child.kill("SIGKILL");
-      await hubspot.close();
-      await salesforce.close();
-    }
+        expect(await exited).toBe(3);
+        const last = stderr.trim().split("\n").at(-1) ?? "";
+        expect(last).toMatch(
+          /^leadloop: stopped as asked \(SIGTERM or Ctrl-C\) after \S+ of 429 Too Many Requests from HubSpot \(.+ limit\) on (GET|POST) \/crm\/v3\/objects\/contacts.*, instead of retrying it for the rest of sync\.retryPatience\. Work committed so far is kept; the next run resumes from the saved cursors\.$/,
+        );
+      } finally {
+        // Without the stop the run would go on for its ten minutes of patience.
+        if (child?.exitCode === null) child.kill("SIGKILL");
+      }
+    });
   }, 60_000);
 
   it("ends quietly with status 0 when the reader of its output leaves early (`| head`)", async () => {
