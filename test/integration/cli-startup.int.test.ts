@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openStore } from "../../src/store/open-store.js";
 
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const MODULE_LOG = fileURLToPath(new URL("../support/module-log.mjs", import.meta.url));
@@ -69,7 +70,7 @@ describe("leadloop's start-up", () => {
     expect([...errors.modules].filter((m) => m.startsWith("cli/commands/"))).toEqual(["cli/commands/errors"]);
   });
 
-  it("commands that do not talk to HubSpot or Salesforce load neither client", () => {
+  it("commands that do not talk to HubSpot or Salesforce load neither client", async () => {
     // The shipped example, its files named absolutely and its store in a folder of its own.
     const dir = mkdtempSync(join(tmpdir(), "leadloop-startup-store-"));
     const config = join(dir, "leadloop.yaml");
@@ -85,6 +86,8 @@ describe("leadloop's start-up", () => {
       const valid = run(["validate", "--config", config, "--json"]);
       expect(valid.code).toBe(0);
       expect(JSON.parse(valid.stdout)).toMatchObject({ ok: true });
+      // The store a first sync would have made: the commands below only read one, and refuse a missing one.
+      await (await openStore({ path: join(dir, "state.db") })).close();
       const errors = run(["errors", "list", "--config", config, "--json"]);
       expect(errors.code).toBe(0);
       expect(JSON.parse(errors.stdout)).toEqual([]);
