@@ -67,31 +67,27 @@ export async function callWithRetry<T>(
           random: clock.jitter?.() ?? Math.random(),
         });
         if (plan.kind === "stop") throw stopped(error, hooks.operation, attemptNumber, elapsedMs, policy, plan);
-        if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started);
-        hooks.onRetry?.(error, attemptNumber, plan.ms);
-        await clock.sleep(plan.ms, policy.stop);
+        // Asked to stop before the wait or during it: no further attempt.
+        if (!policy.stop?.aborted) {
+          hooks.onRetry?.(error, attemptNumber, plan.ms);
+          await clock.sleep(plan.ms, policy.stop);
+        }
         if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started);
       },
     },
   );
 }
 
-/** The error a failing call ends with when the process is asked to stop: the same class, not retriable. */
+/** The error a failing call ends with when the process is asked to stop. */
 function stoppedAsked(err: SystemError, operation: string, elapsedMs: number): SystemError {
-  return new SystemError({
-    system: err.system,
-    errorClass: err.errorClass,
-    code: err.code,
-    message:
-      `stopped as asked (SIGTERM or Ctrl-C) after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}, ` +
-      "instead of retrying it for the rest of sync.retryPatience. Work committed so far is kept; the next " +
-      "run resumes from the saved cursors.",
-    retriable: false,
-    cause: err,
-  });
+  return lastError(
+    err,
+    `stopped as asked (SIGTERM or Ctrl-C) after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}, ` +
+      "instead of retrying it for the rest of sync.retryPatience.",
+  );
 }
 
-/** The error a call ends with when its patience is spent: the same class, no longer retriable. */
+/** The error a call ends with when its patience is spent. */
 function stopped(
   err: SystemError,
   operation: string,
@@ -106,13 +102,16 @@ function stopped(
       ? `the next attempt was asked to wait ${formatDuration(err.retryAfterMs ?? 0)}, more than the ` +
         `${formatDuration(plan.leftMs)} left of ${patience}`
       : `${attempts} attempts used up ${patience}`;
+  return lastError(err, `stopped after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}: ${why}.`);
+}
+
+/** A retried call's last error: the same class, no longer retriable, saying why it stopped and that nothing is lost. */
+function lastError(err: SystemError, why: string): SystemError {
   return new SystemError({
     system: err.system,
     errorClass: err.errorClass,
     code: err.code,
-    message:
-      `stopped after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}: ${why}. ` +
-      "Work committed so far is kept; the next run resumes from the saved cursors.",
+    message: `${why} Work committed so far is kept; the next run resumes from the saved cursors.`,
     retriable: false,
     cause: err,
   });
