@@ -263,3 +263,46 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(contact()).toMatchObject({ leadloop_status: "unreachable", lifecyclestage: "lead" });
   });
 });
+
+describe.each(["salesforce", "hubspot"] as const)("a verdict given before leadloop read it, crm: %s", (crm) => {
+  let loop: LoopHarness;
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("wins over the handoff of the same run: no alert on a closed record, the person goes back to nurture", async () => {
+    loop = await startLoop();
+    seedReps(loop);
+    const funnel = funnelFor(loop, crm);
+    const personId = seedPerson(loop);
+    pricingAndDemo(loop, personId);
+    // Sales knew the person before leadloop ran, and closed the record: not ready to buy.
+    if (crm === "salesforce")
+      loop.salesforce.data.insert("Lead", {
+        FirstName: "Anaïs",
+        LastName: "Bérenger-Duval",
+        Email: "anais.berenger@sgo-optique.fr",
+        Company: "Société Générale d'Optique",
+        Status: STATUS.salesforce.recycle,
+      });
+    else loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: STATUS.hubspot.recycle });
+    await tick();
+
+    const first = await loop.sync({ funnel, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+    expect(first.summary.status).toBe("succeeded");
+    expect(first.summary.handoffs).toBe(0);
+    expect(first.summary.dispositions.recycle).toBe(1);
+    expect(await loop.store.listSlaClocks()).toEqual([]);
+    expect((await loop.store.listFunnelEvents({ personId })).map((e) => e.toStage)).toEqual(["mql", "recycled"]);
+    const contact = loop.hubspot.data.getObject("contacts", personId)!.properties;
+    expect(contact).toMatchObject({ lifecyclestage: "lead", leadloop_status: "recycled" });
+    if (crm === "salesforce") {
+      const [lead] = loop.salesforce.data.list("Lead");
+      expect(lead).toMatchObject({ Status: STATUS.salesforce.recycle });
+      expect(loop.salesforce.data.list("Task").filter((t) => t.WhoId === lead!.Id)).toEqual([]);
+    } else {
+      expect(contact.hs_lead_status).toBe(STATUS.hubspot.recycle);
+      expect(loop.hubspot.data.listObjects("tasks")).toEqual([]);
+    }
+  });
+});

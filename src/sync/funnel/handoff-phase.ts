@@ -24,7 +24,7 @@ import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
-import { reopenStatus } from "../../core/funnel/dispositions.js";
+import { readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 
@@ -88,6 +88,7 @@ async function handOffPage(
     // Scoring the page just read its people's companies, domains included: no second read of them.
     state.companies,
   );
+  const verdicts = await verdictsUnread(ctx, setup, crmRecords);
 
   const handedOff: string[] = [];
   for (const c of candidates) {
@@ -96,6 +97,13 @@ async function handOffPage(
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
+    const verdict = verdicts.get(c.crmId);
+    if (verdict !== undefined) {
+      // The rep closed the record before leadloop read it: this run's dispositions phase takes the verdict,
+      // and no rep is alerted to a record already closed.
+      ctx.log.debug("handoff.verdict_unread", { personId: c.personId, crmId: c.crmId, status: verdict });
+      continue;
+    }
     const ownerEmail = setup.vocabulary.ownerEmailField
       ? crmRecord.fields[setup.vocabulary.ownerEmailField]
       : null;
@@ -211,25 +219,54 @@ export function allReps(setup: FunnelSetup): string[] {
   return [...emails];
 }
 
+/** The candidates' CRM records: their owner, and on the status object their lead status. */
 async function readCrmRecords(
   ctx: RunContext,
   setup: FunnelSetup,
   candidates: Candidate[],
 ): Promise<Map<string, SourceRecord>> {
+  const v = setup.vocabulary;
   const byType = groupBy(candidates, (c) => c.crmType);
   const out = new Map<string, SourceRecord>();
-  const fields = [
-    setup.vocabulary.ownerField,
-    ...(setup.vocabulary.ownerEmailField ? [setup.vocabulary.ownerEmailField] : []),
-  ];
-  for (const [type, group] of byType)
+  for (const [type, group] of byType) {
+    const fields = [
+      v.ownerField,
+      ...(v.ownerEmailField ? [v.ownerEmailField] : []),
+      ...(type === v.status.object ? [v.status.field] : []),
+    ];
     for (const r of await ctx.crm.readByIds(
       type,
       group.map((c) => c.crmId),
       fields,
     ))
       out.set(r.id, r);
+  }
   return out;
+}
+
+/**
+ * The records (by CRM id) whose lead status is a verdict that moves a stage and that leadloop has not
+ * read yet: a rep closed them since the dispositions phase last looked, which reads them later in the
+ * same run (ARCHITECTURE.md "One run"). A verdict leadloop has read already is an earlier round's, which
+ * a second handoff opens again.
+ */
+async function verdictsUnread(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  crmRecords: ReadonlyMap<string, SourceRecord>,
+): Promise<Map<string, string>> {
+  const { object, field } = setup.vocabulary.status;
+  const closed = new Map<string, string>();
+  for (const r of crmRecords.values()) {
+    const status = r.object === object ? (r.fields[field] ?? null) : null;
+    const reading = readStatus(status, setup.qualification.definition, ctx.crm.system);
+    if (reading.kind === "verdict" && stageForDisposition(reading.entry.disposition) !== null)
+      closed.set(r.id, status!);
+  }
+  if (closed.size === 0) return closed;
+  const seen = await ctx.store.leadStatusesSeen([...closed.keys()]);
+  for (const [id, status] of closed) if (seen.get(id) === status) closed.delete(id);
+  return closed;
 }
 
 async function handOffOne(
