@@ -418,6 +418,12 @@ export interface BatchCommit {
   outboxRefused?: string[];
   /** Refused outbox writes to send again (`errors retry`). */
   outboxReleased?: string[];
+  /**
+   * Records deleted in their system: every write the outbox keeps for them, pending or refused, is
+   * dropped, since no system can take it now; a group it was the last write of is done (its other writes
+   * were accepted), and its effect applies.
+   */
+  outboxDroppedFor?: OutboxRecord[];
   slaClocks?: SlaClock[];
   /**
    * A rep's touch on a handed-off person, keyed so a touch read twice (a look-back re-read) counts once;

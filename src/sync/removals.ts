@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { LinkWrite } from "../store/port.js";
+import type { LinkWrite, OutboxRecord } from "../store/port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -42,6 +42,8 @@ export async function followRemovals(
     : await system.readRemovals(object, since, ctx.until, { unchanged });
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
+  const deleted = removals.filter((r) => r.kind === "deleted").map((r) => ({ system: system.system, object, recordId: r.id }));
+  const moot = await mootErrors(ctx, deleted);
   for (const r of removals) {
     const link =
       side === "crm"
@@ -83,6 +85,26 @@ export async function followRemovals(
     at: ctx.until,
     links,
     retireLinks: retire,
+    outboxDroppedFor: deleted,
+    resolvedErrors: moot,
     cursors: [save],
   });
+}
+
+/**
+ * The open error-queue entries about records now deleted: a write to them was refused (it went out after
+ * the deletion, in an earlier run or this run's first drain), and retrying it can only be refused again.
+ * They are resolved with the link, and the outbox drops what it still kept for the records.
+ */
+async function mootErrors(ctx: RunContext, deleted: readonly OutboxRecord[]): Promise<number[]> {
+  if (deleted.length === 0) return [];
+  const open = await ctx.store.openErrorsFor(deleted.map((d) => d.recordId));
+  const ids: number[] = [];
+  for (const d of deleted)
+    for (const e of open.get(d.recordId) ?? []) {
+      if (e.system !== d.system || e.object !== d.object) continue;
+      ids.push(e.id);
+      ctx.log.debug("error.resolved_deleted", { runId: ctx.runId, errorId: e.id, system: d.system, object: d.object, recordId: d.recordId });
+    }
+  return ids;
 }

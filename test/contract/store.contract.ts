@@ -1316,6 +1316,47 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         // Accepted again (a retry's late answer): nothing left to remove, no group completes twice.
         expect((await store.commitBatch(batch(3, { outboxAccepted: [zoe.key, jose.key] }))).completedGroups).toEqual([]);
       });
+
+      it("drops every write kept for a deleted record, pending or refused, and completes the group it ends", async () => {
+        const onLead = (person: { hubspotId: string; email: string }, leadId: string, group: string) => ({
+          ...task(person, 9, group),
+          key: `handoff:${person.hubspotId}:record`,
+          object: "Lead",
+          recordId: leadId,
+          upsertOn: null,
+        });
+        const zoeTask = task(people.zoe, 1, "handoff:51");
+        const zoeLead = onLead(people.zoe, "00Q5e000004ZoeAAA", "handoff:51");
+        const joseLead = onLead(people.jose, "00Q5e000004JosAAA", `handoff:${people.jose.hubspotId}`);
+        const joseSync = { ...joseLead, key: "sync:crm:Lead:00Q5e000004JosAAA", phase: "field sync", group: null };
+        await store.commitBatch(
+          batch(0, {
+            outbox: [zoeTask, zoeLead, joseLead, joseSync],
+            outboxGroups: [
+              { group: "handoff:51", onDone: effect(people.zoe.hubspotId) },
+              { group: joseLead.group, onDone: effect(people.jose.hubspotId) },
+            ],
+          }),
+        );
+        await store.commitBatch(batch(1, { outboxAccepted: [zoeTask.key], outboxRefused: [joseSync.key] }));
+
+        // Both Leads deleted: José's two writes go (one refused), Zoë's last write too; each group is done.
+        const gone = (recordId: string) => ({ system: "salesforce", object: "Lead", recordId });
+        const dropped = await store.commitBatch(
+          batch(2, { outboxDroppedFor: [gone("00Q5e000004JosAAA"), gone("00Q5e000004ZoeAAA"), gone("00Q5e000004NonAAA")] }),
+        );
+        expect(dropped.completedGroups.sort()).toEqual(["handoff:51", joseLead.group].sort());
+        expect(await store.listOutbox({})).toEqual([]);
+        expect(await store.listOutbox({ refused: true })).toEqual([]);
+        expect((await store.listSlaClocks()).map((c) => c.personId).sort()).toEqual(
+          [people.jose.hubspotId, people.zoe.hubspotId].sort(),
+        );
+        // A Contact with the same id is another record: its write stays.
+        const contactWrite = { ...joseSync, key: "sync:crm:Contact:00Q5e000004JosAAA", object: "Contact" };
+        await store.commitBatch(batch(3, { outbox: [contactWrite] }));
+        await store.commitBatch(batch(4, { outboxDroppedFor: [gone("00Q5e000004JosAAA")] }));
+        expect((await store.listOutbox({})).map((w) => w.key)).toEqual([contactWrite.key]);
+      });
     });
 
     describe("SLA breaches", () => {

@@ -74,7 +74,8 @@ export function writeBatch(
       tables.writtenValues.add(record, written.fields.map((f) => ({ field: f.field, value: f.after })), batch.at);
     }
   }
-  for (const { group, onDone } of accepted.done) {
+  const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
+  for (const { group, onDone } of [...accepted.done, ...dropped]) {
     applyGroupEffect(tables, onDone);
     completedGroups.push(group);
   }

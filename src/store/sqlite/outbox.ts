@@ -106,8 +106,33 @@ export class OutboxTable {
       const row = rows.get(key);
       return row ? [row] : [];
     });
+    const done = this.finishedGroups(ordered.flatMap((row) => (row.grp === null ? [] : [row.grp])));
+    return { written: this.toEntries(ordered), done };
+  }
+
+  /**
+   * Removes every write kept for these records, pending or refused (they were deleted: no system can take
+   * the writes now); returns the groups whose last writes they were.
+   */
+  dropFor(records: readonly OutboxRecord[]): { group: string; onDone: OutboxGroupEffect }[] {
+    const groups: string[] = [];
+    for (const { system, object, ids } of this.targetsOf(records)) {
+      for (const chunk of inListChunks(ids)) {
+        for (const { grp } of this.sql
+          .get<{ grp: string | null }>(
+            `DELETE FROM outbox WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) RETURNING grp`,
+          )
+          .all(system, object, ...chunk.params))
+          if (grp !== null) groups.push(grp);
+      }
+    }
+    return this.finishedGroups(groups);
+  }
+
+  /** Of these groups, those with no write left: removed, each with the effect it waited for. */
+  private finishedGroups(groups: readonly string[]): { group: string; onDone: OutboxGroupEffect }[] {
     const done: { group: string; onDone: OutboxGroupEffect }[] = [];
-    for (const group of new Set(ordered.flatMap((row) => (row.grp === null ? [] : [row.grp])))) {
+    for (const group of new Set(groups)) {
       const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
       if ((left?.n ?? 0) > 0) continue;
       const effect = this.sql
@@ -115,7 +140,7 @@ export class OutboxTable {
         .get(group);
       if (effect) done.push({ group, onDone: fromJsonText(effect.onDone) as OutboxGroupEffect });
     }
-    return { written: this.toEntries(ordered), done };
+    return done;
   }
 
   refuse(key: string, at: string): void {
@@ -179,18 +204,8 @@ export class OutboxTable {
   ): { target: string; row: T }[] {
     const phaseId = phase === undefined ? undefined : this.names.findId(phase);
     if (phase !== undefined && phaseId === undefined) return [];
-    const byTarget = new Map<string, { system: string; object: string; ids: string[] }>();
-    for (const r of records) {
-      const target = `${r.system}\u0000${r.object}`;
-      let t = byTarget.get(target);
-      if (!t) byTarget.set(target, (t = { system: r.system, object: r.object, ids: [] }));
-      t.ids.push(r.recordId);
-    }
     const found: { target: string; row: T }[] = [];
-    for (const [target, { system, object, ids }] of byTarget) {
-      const systemId = this.names.findId(system);
-      const objectId = this.names.findId(object);
-      if (systemId === undefined || objectId === undefined) continue;
+    for (const { target, system: systemId, object: objectId, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
         const rows = this.sql
           .get<T>(
@@ -203,6 +218,25 @@ export class OutboxTable {
       }
     }
     return found;
+  }
+
+  /**
+   * The records by target (`system\u0000object`), with the target's names as the store numbers them; a
+   * target whose system or object no row ever named has no writes, and is left out.
+   */
+  private targetsOf(records: readonly OutboxRecord[]): { target: string; system: number; object: number; ids: string[] }[] {
+    const byTarget = new Map<string, { system: string; object: string; ids: string[] }>();
+    for (const r of records) {
+      const target = `${r.system}\u0000${r.object}`;
+      let t = byTarget.get(target);
+      if (!t) byTarget.set(target, (t = { system: r.system, object: r.object, ids: [] }));
+      t.ids.push(r.recordId);
+    }
+    return [...byTarget].flatMap(([target, { system, object, ids }]) => {
+      const systemId = this.names.findId(system);
+      const objectId = this.names.findId(object);
+      return systemId === undefined || objectId === undefined ? [] : [{ target, system: systemId, object: objectId, ids }];
+    });
   }
 
   openGroups(): Set<string> {

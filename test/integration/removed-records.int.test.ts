@@ -1,0 +1,105 @@
+// A write leadloop decided waits in the outbox (a run stopped before its drain), and the record it is for
+// is deleted before the next run: the write can never be made. The next run follows the deletion: the
+// refusal its first drain met is in the error queue and resolved there, what the outbox still kept for the
+// record is dropped, and no later run sends it or queues it again.
+import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
+const STEP_MS = 65_000;
+
+describe("writes for a record deleted before they went out", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  let leadId: string;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const later = () => {
+    ahead += STEP_MS;
+  };
+  const funnel = () => funnelFor(loop, "salesforce");
+
+  beforeEach(async () => {
+    ahead = 0;
+    loop = await startLoop({ now });
+    seedReps(loop);
+    const person = loop.hubspot.data.createObject("contacts", {
+      email: "Anais.Berenger@SGO-Optique.fr",
+      firstname: "Anaïs",
+      lastname: "Bérenger-Duval",
+      jobtitle: "Directrice Commerciale",
+      company: "Société Générale d'Optique",
+      country: "France",
+    });
+    personId = person.id;
+    pricingAndDemo(loop, personId);
+    later();
+    expect((await loop.sync({ funnel: funnel() })).summary.handoffs).toBe(1);
+    leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the writes wait. */
+  async function stoppedBeforeDrain(): Promise<string[]> {
+    const stop = new AbortController();
+    const stopped = await loop.sync({
+      funnel: funnel(),
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase === "sla") stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    return (await loop.store.listOutbox({})).map((w) => w.key).sort();
+  }
+
+  it("HubSpot: a contact deleted while its disposition and field sync wait", async () => {
+    // The rep recycles the Lead and renames its city: the contact gets the verdict and the city.
+    loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
+    later();
+    expect(await stoppedBeforeDrain()).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    loop.hubspot.data.archiveObject("contacts", personId);
+    later();
+
+    const next = await loop.sync({ funnel: funnel() });
+    expect(next.summary.status).toBe("succeeded");
+    // The field sync's leftover goes out first, before the run reads the deletion: refused, and queued.
+    const queued = await loop.store.listErrors({});
+    expect(queued.map((e) => [e.system, e.recordId, e.operation, e.status])).toEqual([
+      ["hubspot", personId, "field sync", "resolved"],
+    ]);
+    expect(queued[0]!.message).toContain("OBJECT_NOT_FOUND");
+    expect(await loop.store.listOutbox({})).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+
+    later();
+    const after = await loop.sync({ funnel: funnel() });
+    expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+
+  it("Salesforce: a Lead deleted while the field sync's write to it waits", async () => {
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Générale Adjointe" });
+    later();
+    expect(await stoppedBeforeDrain()).toEqual([`sync:crm:Lead:${leadId}`]);
+    loop.salesforce.data.delete("Lead", leadId);
+    later();
+
+    const next = await loop.sync({ funnel: funnel() });
+    expect(next.summary.status).toBe("succeeded");
+    const queued = await loop.store.listErrors({});
+    expect(queued.map((e) => [e.system, e.recordId, e.status])).toEqual([["salesforce", leadId, "resolved"]]);
+    expect(queued[0]!.message).toContain("ENTITY_IS_DELETED");
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect(await loop.store.findLinkByCrm("contact", "Lead", leadId)).toBeUndefined();
+
+    later();
+    const after = await loop.sync({ funnel: funnel() });
+    expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+});
