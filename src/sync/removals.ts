@@ -42,7 +42,7 @@ export async function followRemovals(
     : await system.readRemovals(object, since, ctx.until, { unchanged });
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
-  const deleted = removals.filter((r) => r.kind === "deleted").map((r) => ({ system: system.system, object, recordId: r.id }));
+  const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
   const moot = await mootErrors(ctx, deleted);
   for (const r of removals) {
     const link =

@@ -54,6 +54,12 @@ export interface Removal {
   kind: "deleted" | "merged";
   mergedInto: string | null;
   at: string;
+  /**
+   * Whether the system still takes writes under the removed id: a HubSpot merge's secondary id leads to
+   * its primary, while a deleted record, and a Salesforce merge's losing record (deleted, with its
+   * MasterRecordId set), take none.
+   */
+  takesWrites: boolean;
 }
 
 export interface RemovalReadOptions {

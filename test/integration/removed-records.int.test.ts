@@ -1,5 +1,6 @@
 // A write leadloop decided waits in the outbox (a run stopped before its drain), and the record it is for
-// is deleted before the next run: the write can never be made. The next run follows the deletion: the
+// is deleted (or merged away in Salesforce, which deletes the losing record) before the next run: the
+// write can never be made. The next run follows the deletion: the
 // refusal its first drain met is in the error queue and resolved there, what the outbox still kept for the
 // record is dropped, and no later run sends it or queues it again.
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
@@ -101,5 +102,38 @@ describe("writes for a record deleted before they went out", () => {
     const after = await loop.sync({ funnel: funnel() });
     expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+
+  it("Salesforce: a Lead merged into another while the write to it waits; the link follows the Lead the rep kept", async () => {
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Générale Adjointe" });
+    later();
+    expect(await stoppedBeforeDrain()).toEqual([`sync:crm:Lead:${leadId}`]);
+    // A rep enters the person again by hand, then merges the two Leads keeping theirs: leadloop's Lead is
+    // the losing record.
+    const survivor = loop.salesforce.data.insert("Lead", {
+      FirstName: "Anaïs",
+      LastName: "Bérenger",
+      Email: "anais.berenger@sgo-optique.fr",
+      Company: "SGO Optique",
+      Status: "Working - Contacted",
+    });
+    loop.salesforce.data.merge("Lead", survivor, [leadId]);
+    later();
+
+    const next = await loop.sync({ funnel: funnel() });
+    expect(next.summary.status).toBe("succeeded");
+    const queued = await loop.store.listErrors({});
+    expect(queued.map((e) => [e.system, e.recordId, e.status])).toEqual([["salesforce", leadId, "resolved"]]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(survivor);
+
+    later();
+    const after = await loop.sync({ funnel: funnel() });
+    expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    // The merge is the rep's latest word on the Lead: the contact now agrees with the Lead it kept.
+    const kept = loop.salesforce.data.get("Lead", survivor)!;
+    expect(kept.HubSpot_Contact_Id__c).toBe(personId);
+    expect(loop.hubspot.data.getObject("contacts", personId)!.properties.jobtitle ?? null).toBe(kept.Title ?? null);
   });
 });

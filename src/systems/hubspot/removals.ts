@@ -55,7 +55,7 @@ async function archived(
       const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
       if (at === null) continue;
       const ms = Date.parse(at);
-      if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at });
+      if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at, takesWrites: false });
     }
     after = body.paging?.next?.after;
   } while (after);
@@ -102,7 +102,7 @@ async function merged(
         .split(";")
         .map((id) => id.trim())
         .filter((id) => id.length > 0 && id !== raw.id);
-      for (const id of ids) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at });
+      for (const id of ids) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at, takesWrites: true });
     }
     after = body.paging?.next?.after;
   } while (after);

@@ -71,6 +71,8 @@ export async function readRemovals(
       kind: master ? "merged" : "deleted",
       mergedInto: master,
       at: toCanonical(d.deletedDate) ?? d.deletedDate,
+      // A merge deletes its losing records: their ids take no write, as any deleted record's.
+      takesWrites: false,
     };
   });
 }
