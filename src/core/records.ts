@@ -23,6 +23,11 @@ export interface SourceRecord {
   fields: FieldValues;
   /** When the system last modified it (ISO-8601 UTC): HubSpot lastmodifieddate, Salesforce SystemModstamp. */
   modifiedAt: string;
+  /**
+   * Ids a read by id asked for that now lead to this record, because they were merged into it: HubSpot
+   * answers a merged-away contact's or company's id with the record the merge made.
+   */
+  askedAs?: readonly string[];
 }
 
 /** Blank means absent: null, empty, or only white space. */

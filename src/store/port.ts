@@ -424,6 +424,11 @@ export interface BatchCommit {
    * were accepted), and its effect applies.
    */
   outboxDroppedFor?: OutboxRecord[];
+  /**
+   * People a marketing merge made one, whose link moved to the merged record: the funnel state kept under
+   * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.
+   */
+  peopleMerged?: { from: string; to: string }[];
   slaClocks?: SlaClock[];
   /**
    * A rep's touch on a handed-off person, keyed so a touch read twice (a look-back re-read) counts once;

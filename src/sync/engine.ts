@@ -128,7 +128,11 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same;
       // the company sync takes the companies a first load lists for the qualification's scoring.
       const pairStream = (pair: string) => keptFor(options.mappings.filter((m) => m.pair === pair));
-      await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"));
+      // A HubSpot merge makes a new record of two contacts: its people's links and funnel state move to it
+      // (removals.ts) before it is scored, or it would qualify as someone new and be handed off again.
+      const contactPair = options.mappings.find((m) => m.pair === "contact");
+      const mergesFirst = contactPair && (() => followRemovals(ctx, "marketing", contactPair.marketingObject, contactPair));
+      await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"), mergesFirst);
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).
       if (!stopping()) {

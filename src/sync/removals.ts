@@ -21,6 +21,9 @@ export async function followRemovals(
   object: string,
   mapping: ObjectMapping,
 ): Promise<void> {
+  const followed = `${side}\u0000${object}`;
+  if (ctx.removalsFollowed?.has(followed)) return;
+  (ctx.removalsFollowed ??= new Set()).add(followed);
   const system = port(ctx, side);
   const cursorObject = `${object}#removals`;
   const cursor = await ctx.store.getCursor(system.system, cursorObject);
@@ -44,6 +47,10 @@ export async function followRemovals(
   const retire: { id: number; reason: string }[] = [];
   const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
   const moot = await mootErrors(ctx, deleted);
+  // Survivors this batch links: HubSpot's merge makes a new record of two, both of them perhaps linked;
+  // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
+  const claimed = new Set<string>();
+  const peopleMerged: { from: string; to: string }[] = [];
   for (const r of removals) {
     const link =
       side === "crm"
@@ -56,7 +63,7 @@ export async function followRemovals(
         side === "crm"
           ? await ctx.store.findLinkByCrm(mapping.pair, object, r.mergedInto)
           : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
-      if (survivor) {
+      if (survivor || claimed.has(r.mergedInto)) {
         retire.push({
           id: link.id,
           reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
@@ -66,6 +73,7 @@ export async function followRemovals(
         // the link's stamp snapshot says so, and the next read of either record writes both stamps.
         const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
         links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
+        claimed.add(r.mergedInto);
       } else {
         // The marketing id is the link's key: retire the old link and link the survivor afresh.
         retire.push({
@@ -73,6 +81,9 @@ export async function followRemovals(
           reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
         });
         links.push({ ...link, marketingId: r.mergedInto });
+        claimed.add(r.mergedInto);
+        // The person too: their funnel state goes with the link, so the merged record is not someone new.
+        if (mapping.pair === "contact") peopleMerged.push({ from: r.id, to: r.mergedInto });
       }
       ctx.log.debug("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
     } else {
@@ -87,6 +98,7 @@ export async function followRemovals(
     retireLinks: retire,
     outboxDroppedFor: deleted,
     resolvedErrors: moot,
+    peopleMerged,
     cursors: [save],
   });
 }

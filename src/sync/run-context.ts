@@ -47,6 +47,11 @@ export interface RunContext {
    * nothing to read either.
    */
   emptyWindows?: Map<SystemPort, Map<string, EmptyWindow[]>>;
+  /**
+   * Removal streams (`side \u0000 object`) this run has followed already (removals.ts): the contact pair's
+   * marketing side may be followed ahead of the qualification, and is not read again with its pair.
+   */
+  removalsFollowed?: Set<string>;
   /** Change reads kept in the store for later streams of the same window (change-groups.ts), at most one per stream. */
   keptReads?: KeptRead[];
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */

@@ -52,7 +52,8 @@ export async function stampedCrmRecords(
 }
 
 /**
- * CRM records of one mapping whose `crmExternalId` names a marketing record that exists. `pairs` are those
+ * CRM records of one mapping whose `crmExternalId` names a marketing record that exists, or an id merged
+ * into one since. `pairs` are those
  * whose marketing record is not linked; `claimed` those whose marketing record is linked to another CRM
  * record already (a Lead a Contact took the person over from): they are never created on the marketing side.
  */
@@ -82,9 +83,13 @@ export async function stampedMarketingRecords(
     found.map((m) => m.id),
   );
   for (const marketing of found) {
-    const record = byMarketingId.get(marketing.id)!;
-    if (linked.has(marketing.id)) claimed.add(record.id);
-    else pairs.push({ mapping, record, counterpart: marketing });
+    // A stamp may name an id merged into this record since (SourceRecord.askedAs): the record is the
+    // person that stamp meant. One CRM record pairs with it; any other stamped for it is claimed.
+    const stamped = [marketing.id, ...(marketing.askedAs ?? [])].flatMap((id) => byMarketingId.get(id) ?? []);
+    for (const [i, record] of stamped.entries()) {
+      if (i > 0 || linked.has(marketing.id)) claimed.add(record.id);
+      else pairs.push({ mapping, record, counterpart: marketing });
+    }
   }
   return { pairs, claimed };
 }

@@ -55,9 +55,9 @@ export interface Removal {
   mergedInto: string | null;
   at: string;
   /**
-   * Whether the system still takes writes under the removed id: a HubSpot merge's secondary id leads to
-   * its primary, while a deleted record, and a Salesforce merge's losing record (deleted, with its
-   * MasterRecordId set), take none.
+   * Whether the system still takes writes under the removed id: a HubSpot merge's old ids lead to the
+   * record the merge made, while a deleted record, and a Salesforce merge's losing record (deleted, with
+   * its MasterRecordId set), take none.
    */
   takesWrites: boolean;
 }

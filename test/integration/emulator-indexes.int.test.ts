@@ -206,19 +206,22 @@ describe("HubSpot emulator answers through its indexes as a scan would", () => {
     expect(window.length).toBeGreaterThan(1);
   });
 
-  it("follows changed emails and merges: the old email finds nobody, a merged-away email finds the survivor", async () => {
+  it("follows changed emails and merges: the old email finds nobody, a merged-away email finds the merged record", async () => {
     const contacts = hs.data.listObjects("contacts");
     hs.data.updateObject("contacts", contacts[8]!.id, { email: "renamed@fjord.example" });
     expect(await search({ filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ", value: "contact.8@fjord.example" }] }] })).toEqual([]);
     expect(hs.data.findObject("contacts", "renamed@fjord.example", "email")?.id).toBe(contacts[8]!.id);
-    hs.data.mergeContacts(contacts[9]!.id, contacts[10]!.id);
-    expect(hs.data.findObject("contacts", "contact.10@fjord.example", "email")?.id).toBe(contacts[9]!.id);
-    // The list endpoint pages past the merged-away id.
+    const merged = hs.data.mergeContacts(contacts[9]!.id, contacts[10]!.id);
+    expect(hs.data.findObject("contacts", "contact.10@fjord.example", "email")?.id).toBe(merged.id);
+    expect(hs.data.findObject("contacts", "contact.9@fjord.example", "email")?.id).toBe(merged.id);
+    // The list endpoint pages past the merged-away ids; the merged record, with its new id, comes last.
     const res = await fetch(`${hs.url}/crm/v3/objects/contacts?limit=3&after=${contacts[10]!.id}`, {
       headers: { authorization: `Bearer ${hs.accessToken}` },
     });
     const page = (await res.json()) as { results: { id: string }[] };
     expect(page.results.map((r) => r.id)).toEqual([contacts[11]!.id, contacts[12]!.id, contacts[13]!.id]);
+    const all = hs.data.listObjects("contacts").map((c) => c.id);
+    expect(all.at(-1)).toBe(merged.id);
   });
 
   it("pages a change window by the modified date with ties across pages, and counts only what search can see", async () => {

@@ -588,7 +588,7 @@ describe("describe and ensureProperty", () => {
 describe("readRemovals", () => {
   const h = useEmulator();
 
-  it("reports archived records as deleted and merged contacts with the contact they went into", async () => {
+  it("reports archived records as deleted and both merged contacts with the new record they became", async () => {
     const { adapter, emulator } = h();
     const d = emulator.data;
     const since = new Date(Date.now() - 1_000).toISOString();
@@ -597,18 +597,25 @@ describe("readRemovals", () => {
     const primary = d.createObject("contacts", { email: "primary@example.com" });
     const duplicate = d.createObject("contacts", { email: "Duplicate@example.com" });
     d.archiveObject("contacts", gone.id);
-    d.mergeContacts(primary.id, duplicate.id);
+    const merged = d.mergeContacts(primary.id, duplicate.id);
     const until = new Date(Date.now() + 1_000).toISOString();
 
     const removals = await adapter.readRemovals("contacts", since, until);
     expect(removals).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ id: gone.id, kind: "deleted", mergedInto: null }),
-        expect.objectContaining({ id: duplicate.id, kind: "merged", mergedInto: primary.id }),
+        expect.objectContaining({ id: gone.id, kind: "deleted", mergedInto: null, takesWrites: false }),
+        expect.objectContaining({ id: primary.id, kind: "merged", mergedInto: merged.id, takesWrites: true }),
+        expect.objectContaining({ id: duplicate.id, kind: "merged", mergedInto: merged.id, takesWrites: true }),
       ]),
     );
     expect(removals.map((r) => r.id)).not.toContain(keep.id);
-    expect(removals).toHaveLength(2);
+    expect(removals).toHaveLength(3);
+    // Read by the old ids, the merged record answers under its own id, naming the ids that led to it.
+    const read = await adapter.readByIds("contacts", [primary.id, duplicate.id, keep.id], ["email"]);
+    expect(read.map((r) => r.id).sort()).toEqual([keep.id, merged.id].sort());
+    expect([...(read.find((r) => r.id === merged.id)?.askedAs ?? [])].sort()).toEqual([primary.id, duplicate.id].sort());
+    expect(read.find((r) => r.id === merged.id)?.fields).toEqual({ email: "primary@example.com" });
+    expect(read.find((r) => r.id === keep.id)?.askedAs).toBeUndefined();
 
     const earlier = await adapter.readRemovals(
       "contacts",

@@ -802,20 +802,25 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(await read({ eventType: "e_visited_page", objectId: ana!.id })).toEqual(["m3"]);
   });
 
-  it("merges contacts: the old id and email answer the primary", async () => {
+  it("merges contacts into a new record with a new id: both old ids and emails answer it", async () => {
     const primary = emulator.data.createObject("contacts", { email: "jo@merge.example", firstname: "Jo" });
     const dupe = emulator.data.createObject("contacts", {
       email: "jo.smith@merge.example",
+      firstname: "Joséphine",
       lastname: "Smith",
     });
     await emulator.control.call("POST", "/contacts/merge", { primaryId: primary.id, mergedId: dupe.id });
     const viaOldId = await hubspot.crm.contacts.basicApi.getById(dupe.id, [
       "hs_merged_object_ids",
+      "firstname",
       "lastname",
+      "email",
     ]);
-    expect(viaOldId.id).toBe(primary.id);
-    expect(viaOldId.properties.hs_merged_object_ids).toBe(dupe.id);
-    expect(viaOldId.properties.lastname).toBe("Smith");
+    expect([primary.id, dupe.id]).not.toContain(viaOldId.id);
+    expect(viaOldId.properties.hs_merged_object_ids).toBe(`${primary.id};${dupe.id}`);
+    // The primary's values win; the merged contact's fill what the primary lacks.
+    expect(viaOldId.properties).toMatchObject({ firstname: "Jo", lastname: "Smith", email: "jo@merge.example" });
+    expect((await hubspot.crm.contacts.basicApi.getById(primary.id)).id).toBe(viaOldId.id);
     const viaOldEmail = await hubspot.crm.contacts.basicApi.getById(
       "jo.smith@merge.example",
       undefined,
@@ -824,10 +829,10 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       false,
       "email",
     );
-    expect(viaOldEmail.id).toBe(primary.id);
+    expect(viaOldEmail.id).toBe(viaOldId.id);
   });
 
-  it("merges over HTTP with the client's merge call, moving associations to the primary", async () => {
+  it("merges over HTTP with the client's merge call, moving associations to the new record", async () => {
     const company = emulator.data.createObject("companies", { name: "Fusion SARL" });
     const primary = emulator.data.createObject("contacts", { email: "p@fusion.example" });
     const other = emulator.data.createObject("contacts", { email: "o@fusion.example", jobtitle: "CFO" });
@@ -836,16 +841,16 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       primaryObjectId: primary.id,
       objectIdToMerge: other.id,
     });
-    expect(merged.id).toBe(primary.id);
-    expect(emulator.data.getObject("contacts", primary.id)?.properties.jobtitle).toBe("CFO");
+    expect([primary.id, other.id]).not.toContain(merged.id);
+    expect(emulator.data.getObject("contacts", merged.id)?.properties.jobtitle).toBe("CFO");
     expect(emulator.data.associationsOf("companies", company.id, "contacts").map((l) => l.toId)).toEqual([
-      primary.id,
+      merged.id,
     ]);
-    // The merged-away email still belongs to the primary, so a new contact with it conflicts.
+    // The merged-away email still belongs to the merged record, so a new contact with it conflicts.
     const failure = await failureOf(
       hubspot.crm.contacts.basicApi.create({ properties: { email: "O@Fusion.example" }, associations: [] }),
     );
-    expect(failure.body.message).toBe(`Contact already exists. Existing ID: ${primary.id}`);
+    expect(failure.body.message).toBe(`Contact already exists. Existing ID: ${merged.id}`);
   });
 
   it("validates in-process writes like API writes, but lets the seed set read-only values", () => {

@@ -201,7 +201,7 @@ describe("a run with nothing to do", () => {
     expect(loop.hubspot.data.getObject("contacts", contactId)?.properties.company).toBe("Société Générale d'Électricité");
   });
 
-  it("follows a contact merged after an idle run to the contact that survived", async () => {
+  it("follows two contacts merged after an idle run to the record HubSpot made of them", async () => {
     ahead += PAST_LOOKBACKS;
     await run();
     ahead += PAST_LOOKBACKS;
@@ -214,12 +214,13 @@ describe("a run with nothing to do", () => {
     expect(mergedLink).toBeDefined();
     // A marketer merges two linked contacts; nothing else changed since the last run.
     ahead += MINUTE;
-    loop.hubspot.data.mergeContacts(survivor.id, merged.id);
+    const result = loop.hubspot.data.mergeContacts(survivor.id, merged.id);
     ahead += PAST_SEARCH_LAG;
     const next = await run();
     expect(mergeReads(next.hubspot, "contacts")).toBe(1);
     expect(next.result.summary.relinked).toBeGreaterThanOrEqual(1);
     expect(await loop.store.findLinkByMarketing("contact", merged.id)).toBeUndefined();
-    expect(await loop.store.findLinkByMarketing("contact", survivor.id)).toBeDefined();
+    expect(await loop.store.findLinkByMarketing("contact", survivor.id)).toBeUndefined();
+    expect(await loop.store.findLinkByMarketing("contact", result.id)).toBeDefined();
   });
 });

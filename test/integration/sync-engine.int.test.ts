@@ -281,13 +281,39 @@ describe("sync engine", () => {
     loop.salesforce.data.merge("Lead", spare, [leadA], new Date(Date.now() - 90_000));
     const survivor = loop.hubspot.data.createObject("contacts", { email: "olafur.survivor@fjord.is", lastname: "Ólafsson" });
     const leadB = (await loop.store.findLinkByMarketing("contact", b!.id))!.crmId;
-    loop.hubspot.data.mergeContacts(survivor.id, b!.id);
+    // HubSpot makes a new record of the two, with a new id.
+    const merged = loop.hubspot.data.mergeContacts(survivor.id, b!.id);
     await tick();
     await loop.sync();
 
     expect((await loop.store.findLinkByMarketing("contact", a!.id))?.crmId).toBe(spare);
     expect(await loop.store.findLinkByMarketing("contact", b!.id)).toBeUndefined();
-    expect((await loop.store.findLinkByMarketing("contact", survivor.id))?.crmId).toBe(leadB);
+    expect(await loop.store.findLinkByMarketing("contact", survivor.id)).toBeUndefined();
+    expect((await loop.store.findLinkByMarketing("contact", merged.id))?.crmId).toBe(leadB);
+  });
+
+  it("keeps one link when marketing merges two linked contacts: the primary's Lead, the other left as it is", async () => {
+    const [primary, duplicate] = ["Sigrún", "Sigga"].map((name, i) =>
+      loop.hubspot.data.createObject("contacts", { email: `${ascii(name).toLowerCase()}.${i}@fjord.is`, lastname: name }),
+    );
+    await loop.sync();
+    const leadOf = async (id: string) => (await loop.store.findLinkByMarketing("contact", id))?.crmId;
+    const [primaryLead, duplicateLead] = [await leadOf(primary!.id), await leadOf(duplicate!.id)];
+    expect(primaryLead).toBeDefined();
+    expect(duplicateLead).toBeDefined();
+
+    await tick();
+    const merged = loop.hubspot.data.mergeContacts(primary!.id, duplicate!.id);
+    await tick();
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(await leadOf(merged.id)).toBe(primaryLead);
+    expect(await leadOf(primary!.id)).toBeUndefined();
+    expect(await leadOf(duplicate!.id)).toBeUndefined();
+    // Neither Lead is deleted or made again: the duplicate's Lead is the reps' to merge.
+    expect(loop.salesforce.data.list("Lead").map((l) => String(l.Id)).sort()).toEqual([primaryLead!, duplicateLead!].sort());
+    await tick();
+    expect((await loop.sync()).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
   });
 });
 

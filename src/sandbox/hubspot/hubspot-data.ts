@@ -140,9 +140,12 @@ export class HubspotData {
   }
 
   /**
-   * Merges `mergedId` into `primaryId` as HubSpot's contact merge does: the merged contact goes away, its
-   * email becomes an additional email of the primary, its associations and events move over, and reads by
-   * the old id answer the primary (https://developers.hubspot.com/docs/api/crm/contacts, "Merge").
+   * Merges `mergedId` into `primaryId` as HubSpot's contact merge does since its merge update (developer
+   * changelog, "Updated merge functionality for contacts and companies"): a new record with a new id is
+   * the result, holding the primary's values (the merged contact's fill those the primary lacks) and both
+   * old ids in `hs_merged_object_ids`; both old records go away, and reads by either old id answer the new
+   * record; the merged contact's email becomes an additional email, and associations and events move to
+   * the new record.
    */
   mergeContacts(primaryId: string, mergedId: string): HubspotObject {
     const primary = this.find("contacts", primaryId);
@@ -150,36 +153,32 @@ export class HubspotData {
     if (!primary || !merged) throw notFound();
     if (primary.id === merged.id)
       throw new HubspotApiError(400, "VALIDATION_ERROR", "Cannot merge a contact into itself");
-    const mergedIds = [
+    const join = (values: (string | undefined)[]) => values.filter((v): v is string => Boolean(v)).join(";");
+    const values: Properties = {};
+    for (const from of [merged, primary])
+      for (const [name, value] of Object.entries(from.properties))
+        if (value !== undefined && !NEVER_COPIED_ON_MERGE.has(name)) values[name] = value;
+    values.email = primary.properties.email;
+    values.createdate = primary.properties.createdate;
+    values.hs_merged_object_ids = join([
       primary.properties.hs_merged_object_ids,
+      primary.id,
       merged.id,
       merged.properties.hs_merged_object_ids,
-    ]
-      .filter((v): v is string => Boolean(v))
-      .join(";");
-    const additional = [
-      primary.properties.hs_additional_emails,
-      merged.properties.email,
-      merged.properties.hs_additional_emails,
-    ]
-      .filter((v): v is string => Boolean(v))
-      .join(";");
-    // Values the primary lacks are filled from the merged contact, as the merge keeps the newest non-blank.
-    const fill: Properties = {};
-    for (const [name, value] of Object.entries(merged.properties)) {
-      if (primary.properties[name] === undefined && !NEVER_COPIED_ON_MERGE.has(name)) fill[name] = value;
+    ]);
+    const additional = join([primary.properties.hs_additional_emails, merged.properties.email, merged.properties.hs_additional_emails]);
+    if (additional) values.hs_additional_emails = additional;
+    const table = this.objectsOf("contacts");
+    table.delete(primary.id);
+    table.delete(merged.id);
+    const result = this.create("contacts", values, { at: undefined, enforceReadOnly: false });
+    for (const old of [primary.id, merged.id]) {
+      this.mergedInto.set(old, result.id);
+      for (const [from, target] of this.mergedInto) if (target === old) this.mergedInto.set(from, result.id);
+      this.links.move("contacts", old, result.id);
+      this.events.moveContact(old, result.id);
     }
-    this.objectsOf("contacts").delete(merged.id);
-    this.mergedInto.set(merged.id, primary.id);
-    for (const [from, target] of this.mergedInto)
-      if (target === merged.id) this.mergedInto.set(from, primary.id);
-    this.links.move("contacts", merged.id, primary.id);
-    this.events.moveContact(merged.id, primary.id);
-    return this.updateObject("contacts", primary.id, {
-      ...fill,
-      hs_merged_object_ids: mergedIds,
-      hs_additional_emails: additional || undefined,
-    });
+    return copy(result);
   }
 
   // ---- owners --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import type { FunnelTable } from "./funnel.js";
 import type { HistoryToFillTable } from "./history-to-fill.js";
 import type { LinkTable } from "./links.js";
 import type { MatchMissTable } from "./match-misses.js";
+import type { MergedPeopleTable } from "./merged-people.js";
 import type { OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
@@ -30,6 +31,7 @@ export interface BatchTables {
   leadStatuses: LeadStatusTable;
   behaviour: BehaviourCacheTable;
   matchMisses: MatchMissTable;
+  mergedPeople: MergedPeopleTable;
 }
 
 export function writeBatch(
@@ -47,6 +49,7 @@ export function writeBatch(
     else tables.snapshots.replace(id, write.snapshots, batch.at);
     return id;
   });
+  for (const { from, to } of batch.peopleMerged ?? []) tables.mergedPeople.move(from, to);
   tables.audit.addAll(batch.audit ?? []);
   for (const error of batch.errors ?? []) tables.errors.add(error);
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);

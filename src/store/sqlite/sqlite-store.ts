@@ -52,6 +52,7 @@ import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
 import { MatchMissTable } from "./match-misses.js";
+import { MergedPeopleTable } from "./merged-people.js";
 import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
 import { NameTable } from "./names.js";
@@ -126,6 +127,7 @@ export class SqliteStateStore implements StateStore {
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, otherCommits),
       matchMisses: new MatchMissTable(sql, names),
+      mergedPeople: new MergedPeopleTable(sql),
     };
     this.linkReads = new LinkReadCache(otherCommits, names);
     this.runs = new RunTable(sql);

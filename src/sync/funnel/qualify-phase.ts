@@ -76,7 +76,13 @@ export async function qualifyPeople(
    * kept for it and held here for scoring, instead of read in batches here and listed again there.
    */
   companiesFor?: KeepFor,
+  /**
+   * Run once, before the first group is scored (not at all when no contact changed): the contact pair's
+   * merges are followed here, so a merged record takes its people's funnel state before it is scored.
+   */
+  beforeScoring?: () => Promise<void>,
 ): Promise<boolean> {
+  let started = false;
   if (companiesFor) {
     const fields = companyFields(setup);
     const ahead = { system: ctx.marketing, object: COMPANIES, fields, keepFor: companiesFor };
@@ -94,6 +100,8 @@ export async function qualifyPeople(
       ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {
+      if (!started && beforeScoring) await beforeScoring();
+      started = true;
       // A step reads the stages the steps before it decided from the store, so each person is scored
       // once per group: the latest read of a contact the stream gave twice (a keyset window's ties).
       const records = latestReads(group.records);

@@ -8,13 +8,17 @@ import type { PropertyCatalog } from "./property-catalog.js";
 import { batchResult, searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotObject } from "./values.js";
+import { MERGEABLE, MERGED_IDS } from "./removals.js";
 
 export interface RecordReaderDeps {
   transport: HubspotTransport;
   catalog: PropertyCatalog;
 }
 
-/** Missing ids are left out (a 207 naming them); a merged-away contact's id answers its primary. */
+/**
+ * Missing ids are left out (a 207 naming them); a merged-away contact's or company's id answers the record
+ * the merge made, under that record's own id, with the ids asked for that led to it (`askedAs`).
+ */
 export async function readByIds(
   deps: RecordReaderDeps,
   object: string,
@@ -56,21 +60,34 @@ async function batchRead(
   fields: readonly string[],
   idProperty: string | undefined,
 ): Promise<SourceRecord[]> {
-  const properties = [...new Set([...fields, modifiedProperty(object)])];
+  // By id, an answer under another id is a merge's record: its merged ids say which asked ids led to it.
+  const byRecordId = idProperty === undefined && MERGEABLE.has(canonicalObject(object));
+  const properties = [...new Set([...fields, modifiedProperty(object), ...(byRecordId ? [MERGED_IDS] : [])])];
   const byId = new Map<string, SourceRecord>();
   for (let i = 0; i < ids.length; i += BATCH_SIZE) {
-    const body: Record<string, unknown> = {
-      inputs: ids.slice(i, i + BATCH_SIZE).map((id) => ({ id })),
-      properties,
-    };
+    const asked = ids.slice(i, i + BATCH_SIZE);
+    const body: Record<string, unknown> = { inputs: asked.map((id) => ({ id })), properties };
     if (idProperty) body.idProperty = idProperty;
     const answer = await deps.transport.send(
       { method: "POST", path: `/crm/v3/objects/${canonicalObject(object)}/batch/read`, body },
       batchResult,
     );
-    for (const raw of answer.body.results) byId.set(raw.id, fromHubspotObject(object, raw, fields));
+    for (const raw of answer.body.results) {
+      const record = fromHubspotObject(object, raw, fields);
+      const askedAs = byRecordId ? mergedAsked(raw.properties[MERGED_IDS], raw.id, asked) : [];
+      const earlier = byId.get(raw.id)?.askedAs ?? [];
+      if (askedAs.length > 0 || earlier.length > 0) record.askedAs = [...new Set([...earlier, ...askedAs])];
+      byId.set(raw.id, record);
+    }
   }
   return [...byId.values()];
+}
+
+/** Of the ids asked for, those (not the record's own) that `hs_merged_object_ids` says were merged into it. */
+function mergedAsked(mergedIds: unknown, id: string, asked: readonly string[]): string[] {
+  if (mergedIds === null || mergedIds === undefined || mergedIds === "") return [];
+  const merged = new Set(String(mergedIds).split(";").map((m) => m.trim()));
+  return asked.filter((a) => a !== id && merged.has(a));
 }
 
 /**

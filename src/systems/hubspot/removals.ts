@@ -1,6 +1,8 @@
 // readRemovals: archived records (objects list with `archived=true`, archivedAt in the window) as
-// `deleted`, and records merged away, named in their primary's `hs_merged_object_ids` when the primary
-// changed in the window, as `merged` (https://developers.hubspot.com/docs/api/crm/contacts, "Merge").
+// `deleted`, and records merged away, named in the `hs_merged_object_ids` of the record the merge made
+// (a new one, with a new id, since HubSpot's merge update) when it changed in the window, as `merged`
+// (https://developers.hubspot.com/docs/api/crm/contacts, "Merge"; developer changelog, "Updated merge
+// functionality for contacts and companies").
 import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
@@ -9,8 +11,8 @@ import type { HubspotTransport } from "./transport.js";
 import { fromHubspotValue } from "./values.js";
 
 /** Objects whose records HubSpot merges and whose primaries list the merged ids. */
-const MERGEABLE = new Set(["contacts", "companies"]);
-const MERGED_IDS = "hs_merged_object_ids";
+export const MERGEABLE = new Set(["contacts", "companies"]);
+export const MERGED_IDS = "hs_merged_object_ids";
 
 export interface RemovalReaderDeps {
   transport: HubspotTransport;
@@ -62,7 +64,7 @@ async function archived(
   return out;
 }
 
-/** Primaries modified in the window (with the search look-back) that list merged ids. */
+/** Records modified in the window (with the search look-back) that list merged ids: what merges made. */
 async function merged(
   deps: RemovalReaderDeps,
   object: string,
