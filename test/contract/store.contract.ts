@@ -1360,37 +1360,54 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
     });
 
     describe("People a marketing merge made one", () => {
-      it("moves a person's events, clock, touches and score to the merged record; its own score gives way", async () => {
+      const score = (personId: string, value: number) => ({
+        personId,
+        email: null,
+        name: "Zoë Ångström",
+        score: value,
+        fit: 40,
+        behaviour: value - 40,
+        nearMissing: null,
+        ownerEmail: "rep.a@example.com",
+        scoredAt: at(6),
+      });
+
+      it("moves a person's events, clock, touches and score to a merged record without a history", async () => {
         const merged = "90051";
         await store.commitBatch(
           batch(0, {
-            funnelEvents: [funnelEvent(people.zoe.hubspotId, "mql", 5, "lead"), funnelEvent(merged, "lead", 7)],
+            funnelEvents: [funnelEvent(people.zoe.hubspotId, "lead", 1), funnelEvent(people.zoe.hubspotId, "mql", 5, "lead")],
             slaClocks: [slaClock(people.zoe.hubspotId, "0055e000001RepA")],
             slaTouches: [{ personId: people.zoe.hubspotId, key: "Task:00T1:call", at: at(30) }],
           }),
         );
-        const score = (personId: string, value: number) => ({
-          personId,
-          email: null,
-          name: "Zoë Ångström",
-          score: value,
-          fit: 40,
-          behaviour: value - 40,
-          nearMissing: null,
-          ownerEmail: "rep.a@example.com",
-          scoredAt: at(6),
-        });
         await store.savePersonScores([score(people.zoe.hubspotId, 72), score(merged, 12)]);
 
         await store.commitBatch(batch(1, { peopleMerged: [{ from: people.zoe.hubspotId, to: merged }] }));
         expect(await store.listFunnelEvents({ personId: people.zoe.hubspotId })).toEqual([]);
-        expect((await store.listFunnelEvents({ personId: merged })).map((e) => e.toStage).sort()).toEqual(["lead", "mql"]);
+        expect((await store.listFunnelEvents({ personId: merged })).map((e) => e.toStage)).toEqual(["lead", "mql"]);
         expect((await store.listSlaClocks()).map((c) => [c.personId, c.touches])).toEqual([[merged, 1]]);
+        // The score the merged record got before it had a history gives way to the person's.
         expect((await store.listPersonScores({})).map((s) => [s.personId, s.score])).toEqual([[merged, 72]]);
         // The same touch read again counts nothing more under the merged record.
         await store.commitBatch(batch(2, { slaTouches: [{ personId: merged, key: "Task:00T1:call", at: at(30) }] }));
         expect((await store.listSlaClocks())[0]?.touches).toBe(1);
       });
+
+      it("never interleaves two people's histories: a record with a history keeps its own", async () => {
+        const merged = "90052";
+        await store.commitBatch(
+          batch(0, {
+            funnelEvents: [funnelEvent(people.jose.hubspotId, "mql", 5, "lead"), funnelEvent(merged, "lead", 7)],
+            slaClocks: [slaClock(people.jose.hubspotId, "0055e000001RepA")],
+          }),
+        );
+        await store.commitBatch(batch(1, { peopleMerged: [{ from: people.jose.hubspotId, to: merged }] }));
+        expect((await store.listFunnelEvents({ personId: merged })).map((e) => e.toStage)).toEqual(["lead"]);
+        expect((await store.listFunnelEvents({ personId: people.jose.hubspotId })).map((e) => e.toStage)).toEqual(["mql"]);
+        expect((await store.listSlaClocks()).map((c) => c.personId)).toEqual([people.jose.hubspotId]);
+      });
+    });
     });
 
     describe("SLA breaches", () => {
