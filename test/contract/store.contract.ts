@@ -1408,7 +1408,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.listSlaClocks()).map((c) => c.personId)).toEqual([people.jose.hubspotId]);
       });
     });
-    });
 
     describe("SLA breaches", () => {
       it("keeps one breach per clock, raised again or not, and lists the latest first by owner", async () => {
