@@ -112,8 +112,14 @@ describe("lineage with Salesforce as CRM", () => {
       [elodie, elodieConv],
       [inigo, inigoConv],
     ] as const) {
-      // What the marketer sees: the contact is at opportunity.
-      expect(contact(who.person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity" });
+      // What the marketer sees: the contact is at opportunity, with the rep's verdict as a disposition.
+      expect(contact(who.person.id)).toMatchObject({
+        lifecyclestage: "opportunity",
+        leadloop_status: "opportunity",
+        hs_lead_status: "OPEN_DEAL",
+        leadloop_disposition_reason: "Converted to a contact and opportunity",
+      });
+      expect(Date.parse(contact(who.person.id).leadloop_disposition_date!)).not.toBeNaN();
       // What the rep sees: stamps on the new records.
       expect(sf().get("Contact", conv.contactId)?.HubSpot_Contact_Id__c).toBe(who.person.id);
       expect(sf().get("Account", conv.accountId)?.HubSpot_Company_Id__c).toBe(who.company.id);

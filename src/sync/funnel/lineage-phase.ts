@@ -5,6 +5,7 @@
 // company) are kept the same on both sides. Events, writes and links are decided with the phase's
 // cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
+import { marketingLeadStatusFor, readStatus } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
@@ -32,7 +33,8 @@ export async function followConversions(
   const company = mappings.find((m) => m.pair === "company");
   if (setup.crmIsMarketing || !lead?.conversion) return;
   const c = lead.conversion;
-  const fields = [c.flag, c.idField, c.accountField, c.opportunityField].filter((f): f is string => !!f);
+  const status = setup.vocabulary.status.object === lead.crmObject ? setup.vocabulary.status.field : null;
+  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status].filter((f): f is string => !!f);
   const read = {
     system: ctx.crm,
     object: lead.crmObject,
@@ -65,7 +67,8 @@ export async function followConversions(
       if (await conversionFollowed(ctx, personId, r)) continue;
       const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
       const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
-      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null)) {
+      const verdict = conversionVerdict(setup, r, ctx.crm.system);
+      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null, verdict)) {
         ctx.summary.conversions++;
         // Converting is the rep's qualified verdict: the Lead leaves the disposition phase's reach with it.
         ctx.summary.dispositions.qualified++;
@@ -75,6 +78,22 @@ export async function followConversions(
       company && c.accountField ? await linkAccounts(ctx, company, converted, c.accountField, personOf, mover) : [];
     await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
   });
+}
+
+/**
+ * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
+ * (the converted Lead's status and the reason the qualification's map gives it, the date, and the contact's
+ * lead status), since the converted Lead leaves that phase's reach and no mapping carries its status over.
+ */
+function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string): FieldValues {
+  const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
+  const reason =
+    reading.kind === "verdict" && reading.entry.disposition === "qualified" ? reading.entry.reason : `converted in ${crm}`;
+  return {
+    leadloop_disposition_reason: reason,
+    leadloop_disposition_date: lead.modifiedAt,
+    hs_lead_status: marketingLeadStatusFor("qualified"),
+  };
 }
 
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {
@@ -377,8 +396,19 @@ interface Mover {
   /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
   company(id: string): string | null;
   stage(id: string): Stage;
-  /** Records the move and decides the contact's stage values; false when the table does not allow it. */
-  moveTo(personId: string, to: Stage, cause: CauseKind, detail: string, at: string, amount: number | null): boolean;
+  /**
+   * Records the move and decides the contact's stage values (and `verdict`'s, a rep's verdict the move
+   * carries); false when the table does not allow it.
+   */
+  moveTo(
+    personId: string,
+    to: Stage,
+    cause: CauseKind,
+    detail: string,
+    at: string,
+    amount: number | null,
+    verdict?: FieldValues,
+  ): boolean;
   /** An association to add in marketing from an existing record. */
   associate(object: string, id: string, toObject: string, toId: string): void;
   /**
@@ -408,6 +438,8 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       : new Map<string, string[]>();
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
+  /** A verdict's values per person, kept through the person's later moves in the group. */
+  const verdicts = new Map<string, FieldValues>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
   const campaigns = await marketingCampaigns(ctx, setup, people);
   const associate = (object: string, id: string, toObject: string, toId: string) => {
@@ -423,7 +455,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     person: (id) => people.get(id) ?? {},
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
-    moveTo(personId, to, cause, detail, at, amount) {
+    moveTo(personId, to, cause, detail, at, amount, verdict) {
       const from = mover.stage(personId);
       const allowed = move(from, to, { kind: cause, detail });
       if (!allowed.ok) {
@@ -446,8 +478,9 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       });
       stages.set(personId, to);
       latestAt.set(personId, notBefore(at, latestAt.get(personId)));
+      if (verdict) verdicts.set(personId, { ...verdicts.get(personId), ...verdict });
       // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
-      // moves it; one write per person, the latest move's values.
+      // moves it; one write per person, the latest move's values (with any verdict a move carried).
       stageWrites.set(
         personId,
         funnelWrite(ctx, {
@@ -456,7 +489,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
           side: "marketing",
           object: CONTACTS,
           recordId: personId,
-          fields: { lifecyclestage: lifecycleFor(to), leadloop_status: to },
+          fields: { ...verdicts.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to },
           before: person,
           rule: `${cause}: ${detail}`,
           personId,
