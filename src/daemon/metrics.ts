@@ -3,6 +3,7 @@
 // calls by system. Names follow Prometheus conventions: the `leadloop_` prefix, base units, `_total` for
 // counters (https://prometheus.io/docs/practices/naming/).
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
+import { verdictOfMove } from "../core/report/figures.js";
 import { ERROR_CLASSES } from "../store/port.js";
 import { followedUp } from "../sync/funnel/sla-list.js";
 import { apiAllowances } from "./console/api-allowance.js";
@@ -72,7 +73,7 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
     [{}, (await store.listSlaBreaches()).length],
   ]);
   const events = await store.countFunnelEvents();
-  const sum = (keep: (e: { stage: string; cause: string }) => boolean) =>
+  const sum = (keep: (e: { stage: string; cause: string; fromStage: string | null }) => boolean) =>
     events.filter(keep).reduce((n, e) => n + e.count, 0);
   out.metric("leadloop_mqls_total", "counter", "People who became marketing-qualified leads (each qualification).", [
     [{}, sum((e) => e.stage === "mql")],
@@ -80,8 +81,8 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
   out.metric(
     "leadloop_dispositions_total",
     "counter",
-    "Reps' verdicts that moved a person, by disposition (from the CRM's lead status).",
-    DISPOSITIONS.filter((d) => d !== "working").map((d) => [{ disposition: d }, sum((e) => e.cause === `disposition ${d}`)]),
+    "Reps' verdicts that moved a person, by disposition (the CRM's lead status; a Lead converted before sales accepted it is qualified).",
+    DISPOSITIONS.filter((d) => d !== "working").map((d) => [{ disposition: d }, sum((e) => verdictOfMove(e.cause, e.fromStage) === d)]),
   );
   const stages = [...new Set(events.map((e) => e.stage))].sort();
   out.metric(

@@ -2,8 +2,16 @@
 // batch in hand finish and commit, then the loop ends; the store's run lock keeps two daemons apart.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.js";
-import type { SyncResult } from "../sync/engine.js";
+import { failedRunSummary, type SyncResult } from "../sync/engine.js";
+import { RunInProgressError } from "../sync/run-lock.js";
+import type { RunSummary } from "../sync/run-summary.js";
 import type { DaemonState } from "./health-server.js";
+
+/**
+ * A tick another run took the store from (a `leadloop sync` started by hand, an `errors retry`) is tried
+ * again this soon, not a whole interval later: runs take turns, and the other one is usually short.
+ */
+export const TAKEN_TICK_RETRY_MS = 15_000;
 
 export interface ScheduleOptions {
   everyMs: number;
@@ -20,29 +28,48 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
   const { state, log, signal } = options;
   while (!signal.aborted && (options.maxRuns === undefined || state.runs < options.maxRuns)) {
     const started = Date.now();
+    let every = options.everyMs;
     state.running = true;
     state.runs++;
     try {
-      const result = await options.runOnce(signal);
-      state.lastSummary = result.summary;
-      state.apiCalls ??= {};
-      for (const [system, calls] of Object.entries(result.summary.apiCalls)) {
-        state.apiCalls[system] = (state.apiCalls[system] ?? 0) + calls;
-      }
-      if (result.summary.status !== "failed") state.lastSuccessAt = new Date();
+      recordRun(state, (await options.runOnce(signal)).summary);
     } catch (err) {
-      state.failures++;
-      // A failed run is logged and the next one tries again: a daemon outlives passing faults.
-      log.error("daemon.run_failed", { error: err instanceof Error ? err.message : String(err) });
+      const summary = failedRunSummary(err);
+      if (err instanceof RunInProgressError) {
+        // Not this daemon's failure: its run did nothing, and it takes its turn soon.
+        state.runs--;
+        every = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
+        log.warn("daemon.run_skipped", { reason: err.message, retryInMs: every });
+      } else if (signal.aborted) {
+        // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says).
+        if (summary) recordRun(state, { ...summary, status: "stopped" });
+        log.info("daemon.run_stopped", { error: err instanceof Error ? err.message : String(err) });
+      } else {
+        state.failures++;
+        // The failed run is the last run: /healthz and the last-run gauges say so, and its calls count.
+        if (summary) recordRun(state, summary);
+        // A failed run is logged and the next one tries again: a daemon outlives passing faults.
+        log.error("daemon.run_failed", { error: err instanceof Error ? err.message : String(err) });
+      }
     } finally {
       state.running = false;
     }
     if (options.maxRuns !== undefined && state.runs >= options.maxRuns) break;
-    const wait = Math.max(0, options.everyMs - (Date.now() - started));
+    const wait = Math.max(0, every - (Date.now() - started));
     try {
       await sleep(wait, undefined, { signal });
     } catch {
       break; // aborted while waiting
     }
   }
+}
+
+/** A run that ended (succeeded, stopped or failed): the last run, and its calls counted. */
+function recordRun(state: DaemonState, summary: RunSummary): void {
+  state.lastSummary = summary;
+  state.apiCalls ??= {};
+  for (const [system, calls] of Object.entries(summary.apiCalls)) {
+    state.apiCalls[system] = (state.apiCalls[system] ?? 0) + calls;
+  }
+  if (summary.status === "succeeded") state.lastSuccessAt = new Date();
 }

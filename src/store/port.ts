@@ -590,10 +590,10 @@ export interface StateStore {
   /** In time order; `from` is inclusive and `to` exclusive, so consecutive periods never share an event. */
   listFunnelEvents(filter?: { personId?: string; from?: string; to?: string }): Promise<FunnelEvent[]>;
   /**
-   * Funnel events counted per stage reached and kind of cause (the cause's text before its first colon:
-   * `qualified`, `disposition recycle`, `conversion`...), over all time: /metrics counters.
+   * Funnel events counted per stage reached, kind of cause (the cause's text before its first colon:
+   * `qualified`, `disposition recycle`, `conversion`...) and stage left, over all time: /metrics counters.
    */
-  countFunnelEvents(): Promise<{ stage: string; cause: string; count: number }[]>;
+  countFunnelEvents(): Promise<{ stage: string; cause: string; fromStage: string | null; count: number }[]>;
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Each person's latest funnel event: its stage and when (people without one are left out). */

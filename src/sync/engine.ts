@@ -3,7 +3,6 @@
 // page and commit it with its cursor; the funnel phases decide into the outbox, which the drain writes
 // through the same executor; then report.
 import { LOOP_WINDOW_HOURS } from "../core/write-loop.js";
-import { randomUUID } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
@@ -26,6 +25,8 @@ import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
+import { newRunId } from "./run-ids.js";
+import { addCalls } from "./run-calls.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { emptySummary, type RunSummary } from "./run-summary.js";
@@ -60,15 +61,19 @@ export interface SyncResult {
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
 const DAY_MS = 24 * 60 * 60_000;
 
-export async function runSync(options: SyncOptions): Promise<SyncResult> {
-  const now = options.now ?? (() => new Date());
-  const runId = newRunId(now());
-  if (options.dryRun) return dryRunSync(options, runId, (inner, dry) => runPipeline(inner, dry.runId, dry.plan));
-  return runPipeline(options, runId);
+/** The summary of the run each error ended, as recorded: a caller that only sees the error still reports the run. */
+const failedRuns = new WeakMap<object, RunSummary>();
+
+/** The summary of the run `err` ended, when a run ended with it. */
+export function failedRunSummary(err: unknown): RunSummary | undefined {
+  return typeof err === "object" && err !== null ? failedRuns.get(err) : undefined;
 }
 
-function newRunId(startedAt: Date): string {
-  return `${startedAt.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const now = options.now ?? (() => new Date());
+  const runId = newRunId("sync", now());
+  if (options.dryRun) return dryRunSync(options, runId, (inner, dry) => runPipeline(inner, dry.runId, dry.plan));
+  return runPipeline(options, runId);
 }
 
 /** The run itself; `plan`, when given (a dry run), receives every write sent. */
@@ -201,6 +206,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     ctx.summary.status = "failed";
     ctx.summary.failure = err instanceof Error ? err.message : String(err);
     ctx.log.error("run.failed", { error: ctx.summary.failure });
+    if (typeof err === "object" && err !== null) failedRuns.set(err, ctx.summary);
     throw err;
   } finally {
     ctx.summary.finishedAt = now().toISOString();
@@ -295,14 +301,4 @@ async function readSide(
 /** Tells the progress display a phase began, so its writes count under it even before it reads. */
 function startPhase(ctx: RunContext, phase: string): void {
   ctx.onProgress?.({ phase, read: 0, written: 0 });
-}
-
-function addCalls(ctx: RunContext, before: { marketing: number; crm: number }): void {
-  const m = ctx.marketing.apiCalls() - before.marketing;
-  const c = ctx.crm.apiCalls() - before.crm;
-  if (ctx.marketing.system === ctx.crm.system) ctx.summary.apiCalls[ctx.crm.system] = c;
-  else {
-    ctx.summary.apiCalls[ctx.marketing.system] = m;
-    ctx.summary.apiCalls[ctx.crm.system] = c;
-  }
 }

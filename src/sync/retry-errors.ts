@@ -3,7 +3,8 @@
 // writes of the funnel phases again. An entry is resolved only when the system accepted the write (or
 // the records are linked and in step, so nothing is left to write); one that fails again counts another
 // attempt on the same entry.
-import { randomUUID } from "node:crypto";
+import { addCalls } from "./run-calls.js";
+import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
@@ -43,7 +44,7 @@ export interface RetryResult {
 export async function retryQueuedErrors(options: RetryOptions): Promise<RetryResult> {
   const now = options.now ?? (() => new Date());
   const { store } = options;
-  const runId = `retry-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const runId = newRunId("retry", now());
   const lease = await takeRunLock({
     store,
     holder: runLockHolder(runId),
@@ -69,12 +70,20 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
+  const calls0 = { marketing: options.marketing.apiCalls(), crm: options.crm.apiCalls() };
   try {
     for await (const entries of openEntries(store, runId, options.ids, result)) {
       await retryEntries(ctx, options, entries, result);
     }
     summary.status = "succeeded";
+  } catch (err) {
+    // A retry that could not finish (a system down, a stop) is recorded as failed, not left running.
+    summary.status = "failed";
+    summary.failure = err instanceof Error ? err.message : String(err);
+    throw err;
   } finally {
+    // Its calls spend the same allowances as a sync run's (the console's last 24 h count them).
+    addCalls(ctx, calls0);
     summary.finishedAt = now().toISOString();
     await store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
     await lease.release();

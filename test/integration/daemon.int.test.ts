@@ -4,6 +4,8 @@ import { type DaemonState, startHealthServer } from "../../src/daemon/health-ser
 import { runOnSchedule } from "../../src/daemon/scheduler.js";
 import { silentLogger } from "../../src/log/logger.js";
 import { emptySummary } from "../../src/sync/run-summary.js";
+import { funnelFor, seedReps } from "../support/funnel-harness.js";
+import { startLoop } from "../support/loop-harness.js";
 
 function freshState(): DaemonState {
   return {
@@ -47,6 +49,57 @@ describe("daemon", () => {
     expect(maxConcurrent).toBe(1);
     expect(state).toMatchObject({ runs: 4, failures: 1, running: false });
     expect(state.lastSummary?.runId).toBe("run-4");
+  });
+
+  it("takes a failed run for the last run, and a tick another run held the store for as no failure", async () => {
+    const loop = await startLoop();
+    try {
+      seedReps(loop);
+      const funnel = funnelFor(loop, "salesforce");
+      loop.hubspot.data.createObject("contacts", { email: "Åsa.Lindqvist@Nordkust.se", firstname: "Åsa", lastname: "Lindqvist" });
+      const state = freshState();
+      const stop = new AbortController();
+      const taken: string[] = [];
+      const runs: string[] = [];
+      await runOnSchedule({
+        everyMs: 5,
+        log: { ...silentLogger, warn: (event: string) => void taken.push(event), child: () => silentLogger } as typeof silentLogger,
+        state,
+        signal: stop.signal,
+        maxRuns: 3,
+        runOnce: async () => {
+          runs.push(`run ${runs.length + 1}`);
+          if (runs.length === 1) {
+            // A `leadloop sync` started by hand holds the store: this tick waits its turn.
+            await loop.store.acquireLock("sync", "leadloop sync (by hand)", new Date().toISOString(), 60_000);
+            try {
+              return await loop.sync({ funnel });
+            } finally {
+              await loop.store.releaseLock("sync", "leadloop sync (by hand)");
+            }
+          }
+          // HubSpot refuses the token from here on: the run fails.
+          if (runs.length === 2) loop.hubspot.faults.add({ requests: [{ kind: "status", status: 401 }] });
+          return loop.sync({ funnel });
+        },
+      });
+      expect(taken).toEqual(["daemon.run_skipped"]);
+      // Four ticks, of which the first did nothing and counts as no run: three runs, all failed.
+      expect(runs).toHaveLength(4);
+      expect(state).toMatchObject({ runs: 3, failures: 3, lastSuccessAt: null });
+      expect(state.lastSummary?.status).toBe("failed");
+      expect(state.lastSummary?.failure).toMatch(/401|token|auth/i);
+      expect(state.apiCalls?.hubspot ?? 0).toBeGreaterThan(0);
+      const server = await startHealthServer(state, "127.0.0.1", 0);
+      try {
+        const health = (await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as { lastRun: { status: string } };
+        expect(health.lastRun.status).toBe("failed");
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await loop.close();
+    }
   });
 
   it("answers /healthz and /metrics, and 503 when no run has succeeded for too long", async () => {

@@ -1,7 +1,7 @@
 // `leadloop digest`: per rep, their active leads with what each did since the rep's last digest, highest
 // score first, as text, Markdown or HTML; `--write` also puts it in the CRM as one task per rep (through
 // the outbox, under the run lock) and remembers the digest, so the next one starts where this one ended.
-import { randomUUID } from "node:crypto";
+import { newRunId } from "../../sync/run-ids.js";
 import type { Command } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
 import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
@@ -56,7 +56,7 @@ export function registerDigest(program: Command, io: CommandIo): void {
         let written: { ownerEmail: string; key: string; written: boolean }[] = [];
         if (opts.write) {
           await wiring.prepare();
-          const runId = `digest-${now().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+          const runId = newRunId("digest", now());
           const lease = await takeRunLock({ store: wiring.store, holder: runLockHolder(runId), now, ttlMs: RUN_LOCK_TTL_MS, log });
           const summary = emptySummary(runId, false, now().toISOString(), [wiring.marketing.system, wiring.crm.system]);
           const ctx: RunContext = {

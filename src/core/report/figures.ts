@@ -81,8 +81,12 @@ export function inPeriod(at: string, period: Pick<ReportPeriod, "since" | "until
  * sales had not accepted yet is its qualified verdict; converting an accepted lead is no second verdict.
  */
 function verdictOf(e: ReportEvent): keyof FunnelFigures["dispositions"] | null {
-  const cause = e.cause;
-  if (cause.startsWith("conversion")) return BEFORE_SAL.has(e.fromStage) ? "qualified" : null;
+  return verdictOfMove(e.cause, e.fromStage);
+}
+
+/** The verdict a move with this cause from this stage stands for (see verdictOf); /metrics counts the same. */
+export function verdictOfMove(cause: string, fromStage: string | null): keyof FunnelFigures["dispositions"] | null {
+  if (cause.startsWith("conversion")) return BEFORE_SAL.has(fromStage) ? "qualified" : null;
   const m = /^disposition (qualified|recycle|trash|unreachable)\b/.exec(cause);
   return m ? (m[1] as keyof FunnelFigures["dispositions"]) : null;
 }

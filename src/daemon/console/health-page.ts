@@ -1,6 +1,7 @@
 // The sync health tab: is the daemon keeping up (lag since the last successful run), what the last runs
 // did, and the API calls spent against each system's limit.
 import type { RunRecord } from "../../store/port.js";
+import { isSyncRun } from "../../sync/run-ids.js";
 import type { RunSummary } from "../../sync/run-summary.js";
 import { type ApiAllowance, apiAllowances } from "./api-allowance.js";
 import { count, duration, perSystem, when } from "./format.js";
@@ -35,7 +36,8 @@ ${runs.length === 0 ? html`<p class="muted">No run recorded yet.</p>` : runTable
 async function lastSucceeded(sources: ConsoleSources): Promise<string | null> {
   const fromState = sources.state.lastSuccessAt?.toISOString() ?? null;
   // A restarted daemon still knows the last success from the store.
-  const recorded = (await sources.store.listRuns(200)).find((r) => !r.dryRun && r.status === "succeeded");
+  // A retry or a digest is no sync: a Retry pressed on a failing daemon must not make it look current.
+  const recorded = (await sources.store.listRuns(200)).find((r) => !r.dryRun && r.status === "succeeded" && isSyncRun(r.id));
   const stored = recorded?.finishedAt ?? null;
   if (!fromState) return stored;
   if (!stored) return fromState;

@@ -74,11 +74,12 @@ export class FunnelTable {
   }
 
   /** Events per stage reached and kind of cause (the cause up to its first colon). */
-  counts(): { stage: string; cause: string; count: number }[] {
+  counts(): { stage: string; cause: string; fromStage: string | null; count: number }[] {
     return this.sql
-      .get<{ stage: string; cause: string; count: number }>(
-        `SELECT to_stage AS stage, substr(cause, 1, instr(cause || ':', ':') - 1) AS cause, COUNT(*) AS count
-         FROM funnel_events GROUP BY 1, 2 ORDER BY 1, 2`,
+      .get<{ stage: string; cause: string; fromStage: string | null; count: number }>(
+        `SELECT to_stage AS stage, substr(cause, 1, instr(cause || ':', ':') - 1) AS cause, from_stage AS fromStage,
+           COUNT(*) AS count
+         FROM funnel_events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       )
       .all();
   }

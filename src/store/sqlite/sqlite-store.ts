@@ -397,7 +397,7 @@ export class SqliteStateStore implements StateStore {
     return this.read("list funnel events", () => this.tables.funnel.list(filter));
   }
 
-  countFunnelEvents(): Promise<{ stage: string; cause: string; count: number }[]> {
+  countFunnelEvents(): Promise<{ stage: string; cause: string; fromStage: string | null; count: number }[]> {
     return this.read("count funnel events", () => this.tables.funnel.counts());
   }
 

@@ -7,6 +7,7 @@ import type { ObjectMapping } from "../../core/mapping.js";
 import type { SourceRecord } from "../../core/records.js";
 import { GROUP_RECORDS } from "../change-groups.js";
 import type { RunContext } from "../run-context.js";
+import { isSyncRun } from "../run-ids.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 
 const QUALIFIED_STAGES: ReadonlySet<string> = new Set(["mql", "sal", "opportunity", "won", "lost"]);
@@ -130,5 +131,5 @@ async function associationsOf(
 /** When the last run that finished its pairs started; null when none did (every MQL and link counts). */
 async function lastFinishedRunStart(ctx: RunContext): Promise<string | null> {
   const runs = await ctx.store.listRuns(RUNS_LOOKED_AT);
-  return runs.find((r) => r.id !== ctx.runId && !r.dryRun && r.status === "succeeded")?.startedAt ?? null;
+  return runs.find((r) => r.id !== ctx.runId && !r.dryRun && r.status === "succeeded" && isSyncRun(r.id))?.startedAt ?? null;
 }
