@@ -174,12 +174,12 @@ function campaignsTable(book: ReportBook): string {
 function slaTable(book: ReportBook): string {
   const reps = book.sla.reps;
   if (reps.length === 0) return `<p class="note">No handoffs in this period.</p>`;
-  const th = ["Rep", "Territory", "Handoffs", "Met", "Breached", "Open", "Compliance", "Median", "p90"].map((h) => `<th>${esc(h)}</th>`).join("");
+  const th = ["Rep", "Territory", "Handoffs", "Met", "Breached", "Open", "Closed", "Compliance", "Median", "p90"].map((h) => `<th>${esc(h)}</th>`).join("");
   const rows = reps
     .map((r) => {
       const share = r.compliance ?? 0;
       const bar = `<svg width="80" height="10" class="bar" role="img" aria-label="${percent(r.compliance)}"><rect width="80" height="10" fill="#fee2e2"/><rect width="${(share * 80).toFixed(1)}" height="10" fill="#16a34a"/></svg>`;
-      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.compliance === null ? "-" : `${bar} ${percent(r.compliance)}`}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
+      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.closed}</td><td class="num">${r.compliance === null ? "-" : `${bar} ${percent(r.compliance)}`}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
     })
     .join("\n");
   return `<table id="sla-table"><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table>`;

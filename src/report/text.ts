@@ -83,7 +83,7 @@ export function campaignsText(r: CampaignReport): string {
 }
 
 export function slaText(r: SlaReport): string {
-  const head = `SLA ${periodText(r.period)}: ${r.handoffs} handoffs, ${r.met} met, ${r.breached} breached, ${r.open} open, compliance ${percent(r.compliance)}, follow-up median ${hours(r.followUpHours.median)}, p90 ${hours(r.followUpHours.p90)}\n`;
+  const head = `SLA ${periodText(r.period)}: ${r.handoffs} handoffs, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.closed} closed, compliance ${percent(r.compliance)}, follow-up median ${hours(r.followUpHours.median)}, p90 ${hours(r.followUpHours.p90)}\n`;
   if (r.reps.length === 0) return `${head}  (no handoffs in this period)\n`;
   const header = ["REP", "TERRITORY", "HANDOFFS", "MET", "BREACHED", "OPEN", "CLOSED", "COMPLIANCE", "MEDIAN", "P90", "TOUCHES"];
   const rows = r.reps.map((s) => [

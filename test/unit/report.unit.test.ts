@@ -262,6 +262,43 @@ describe("SLA compliance per rep", () => {
   });
 });
 
+describe("SLA compliance once the rep decided", () => {
+  const sla: SlaDefinition = {
+    clock: "calendar",
+    businessHours: null,
+    followUpMs: 4 * 3_600_000,
+    followUpLabel: "4h",
+    touches: { expected: 3, withinMs: 5 * 24 * 3_600_000 },
+    onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} },
+  };
+
+  it("counts a clock touched on time, then decided before the other touches, as met; touched late as breached; untouched as closed", () => {
+    const handoff = "2026-11-10T09:00:00.000Z";
+    const touched = (personId: string, firstTouchAt: string | null, touches: number) => ({
+      ...clock(personId, "005L", handoff, firstTouchAt),
+      touches,
+    });
+    const r = slaReport(
+      {
+        clocks: [
+          touched("c1", "2026-11-10T09:11:00.000Z", 1), // called at once, converted the same day
+          touched("c2", "2026-11-10T10:00:00.000Z", 2), // two touches, then recycled
+          touched("c3", null, 0), // closed by a verdict before any touch
+          touched("c4", "2026-11-10T16:00:00.000Z", 1), // first touch 7 h in: late, then converted
+          touched("c5", "2026-11-10T09:30:00.000Z", 1), // still an MQL, one touch of three: open
+        ],
+        breaches: [],
+        stages: new Map([["c1", "opportunity"], ["c2", "recycled"], ["c3", "trash"], ["c4", "opportunity"], ["c5", "mql"]]),
+        people: new Map(["c1", "c2", "c3", "c4", "c5"].map((id) => [id, { owner: "léa.müller@acme.com", territory: "emea" }])),
+      },
+      Q4,
+      sla,
+      new Date("2026-11-12T09:00:00.000Z"),
+    );
+    expect(r).toMatchObject({ handoffs: 5, met: 2, breached: 1, open: 1, closed: 1 });
+  });
+});
+
 describe("periods and territories", () => {
   it("resolves the ISO week, month and quarter holding now, in UTC, and given dates", () => {
     const now = new Date("2026-11-15T12:00:00.000Z"); // a Sunday

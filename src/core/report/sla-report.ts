@@ -73,12 +73,15 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     row.touches += c.touches;
     if (c.firstTouchAt !== null) row.hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);
     const state = slaState(c, now, definition);
-    if (c.breachedAt !== null || state.status === "breached") {
-      // Once a rep decided, a missing touch is no breach (as the SLA phase raises them).
-      if (c.breachedAt === null && c.firstTouchAt === null && !FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) row.closed++;
-      else row.breached++;
-    } else if (state.status === "met") row.met++;
-    else if (!FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) row.closed++;
+    if (c.breachedAt !== null) row.breached++;
+    else if (!FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) {
+      // Once a rep decided, no more touches are owed (as the SLA phase raises breaches): a first touch on
+      // time met the clock, a late one missed it, and a verdict before any touch closed it.
+      if (c.firstTouchAt === null) row.closed++;
+      else if (state.breach === "follow-up") row.breached++;
+      else row.met++;
+    } else if (state.status === "breached") row.breached++;
+    else if (state.status === "met") row.met++;
     else row.open++;
   }
   for (const b of input.breaches) {
