@@ -145,7 +145,10 @@ export const leadloopConfigSchema = z
          * Bearer token for everything but /healthz (the console, its retry, /metrics). Required when `host`
          * is not a loopback address: the console shows people's emails and can re-send writes.
          */
-        token: z.string().min(16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)").optional(),
+        // Sent as a bearer token too (Prometheus, curl), so it holds what an HTTP header can carry.
+        token: bearerToken
+          .refine((t) => t.length >= 16, "must be at least 16 characters (e.g. `openssl rand -hex 24`)")
+          .optional(),
       })
       .default({ port: 9464, host: "127.0.0.1" }),
     report: reportSettingsSchema.default({ rateShiftAlert: 0.1, targets: [], campaignTypes: {} }),

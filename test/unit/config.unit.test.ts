@@ -153,9 +153,13 @@ describe("loadConfig", () => {
     const withToken = writeConfig(
       example.replace("daemon:\n", "daemon:\n  host: 0.0.0.0\n  token: ${CONSOLE_TOKEN}\n"),
     );
-    const loaded = loadConfig(withToken, { CONSOLE_TOKEN: "s3cr3t-Tökén-0123456789" });
-    expect(loaded.config.daemon).toMatchObject({ host: "0.0.0.0", token: "s3cr3t-Tökén-0123456789" });
-    expect(loaded.secrets).toContain("s3cr3t-Tökén-0123456789");
+    const loaded = loadConfig(withToken, { CONSOLE_TOKEN: "s3cr3t-T0k3n-0123456789" });
+    expect(loaded.config.daemon).toMatchObject({ host: "0.0.0.0", token: "s3cr3t-T0k3n-0123456789" });
+    expect(loaded.secrets).toContain("s3cr3t-T0k3n-0123456789");
+    // Prometheus sends it in a header, which cannot carry "ö": refused at load, not a 401 for ever.
+    expect(problemsOf(() => loadConfig(withToken, { CONSOLE_TOKEN: "s3cr3t-Tökén-0123456789" }))).toEqual([
+      expect.objectContaining({ key: "daemon.token", message: expect.stringContaining("at character 9") }),
+    ]);
     for (const host of ["127.0.0.1", "localhost", "::1", "127.8.0.2"]) {
       const file = writeConfig(example.replace("daemon:\n", `daemon:\n  host: "${host}"\n`));
       expect(loadConfig(file, {}).config.daemon.token).toBeUndefined();
