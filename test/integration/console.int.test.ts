@@ -19,7 +19,7 @@ import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js
 
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
-const TOKEN = "console-tëst-token-5f1c9a7e2b";
+const TOKEN = "console-test-token-5f1c9a7e2b";
 const EMAIL = "Renee.Nunez-Lefevre@Bretagne-Logiciels.fr";
 
 async function freePort(): Promise<number> {
