@@ -1,10 +1,11 @@
 // `explain <email>`: gathers, for one person, the linked records on both sides, each mapped field's
-// current values and last synced values, and the audit rows that say why a field holds its value.
+// current values and last synced values, the audit rows that say why a field holds its value, what
+// leadloop wrote beyond the mapped fields (scores, stage, owner), and the open error-queue entries.
 
 import type { ObjectMapping } from "../core/mapping.js";
 import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
-import type { AuditEntry, Link, StateStore } from "../store/port.js";
+import type { AuditEntry, Link, QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import type { SystemPort } from "./system-port.js";
 
@@ -27,6 +28,10 @@ export interface LinkExplanation {
   crm: SourceRecord | null;
   fields: FieldExplanation[];
   audit: AuditEntry[];
+  /** The latest write of each field leadloop wrote that no mapping names (scores, stage, owner, tasks' fields aside). */
+  ownWrites: AuditEntry[];
+  /** Open error-queue entries about either record. */
+  openErrors: QueuedError[];
 }
 
 export interface Explanation {
@@ -73,6 +78,13 @@ export async function explainPerson(
           lastWrite,
         };
       });
+      const mapped = new Set(group.flatMap((m) => m.fields.flatMap((f) => [`${link.marketingId}\u0000${f.marketing}`, `${link.crmId}\u0000${f.crm}`])));
+      const latest = new Map<string, AuditEntry>();
+      for (const a of audit) {
+        const key = `${a.recordId}\u0000${a.field}`;
+        if (!mapped.has(key)) latest.set(key, a);
+      }
+      const open = await deps.store.openErrorsFor([link.marketingId, link.crmId]);
       out.links.push({
         link,
         mapping: mapping?.name ?? null,
@@ -80,6 +92,8 @@ export async function explainPerson(
         crm: crm ?? null,
         fields,
         audit,
+        ownWrites: [...latest.values()].sort((a, b) => a.system.localeCompare(b.system) || a.field.localeCompare(b.field)),
+        openErrors: [...open.values()].flat().sort((a, b) => a.id - b.id),
       });
     }
   }
