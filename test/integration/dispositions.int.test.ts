@@ -28,6 +28,7 @@ function seedPerson(loop: LoopHarness) {
     jobtitle: "Directrice Commerciale",
     company: "Société Générale d'Optique",
     country: "France",
+    hs_analytics_source: "PAID_SEARCH",
   });
   loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
   return person.id;
@@ -94,6 +95,9 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     await tick();
     const recycled = await sync();
     expect(recycled.summary.dispositions).toEqual({ qualified: 0, recycle: 1, trash: 0, unreachable: 0, working: 0 });
+    // The verdict counts under the person's original source, as their MQL does.
+    const events = await loop.store.listFunnelEvents({ personId });
+    expect(events.map((e) => [e.toStage, e.source])).toEqual([["mql", "PAID_SEARCH"], ["recycled", "PAID_SEARCH"]]);
     // The strict emulator keeps a later stage unless cleared first: "lead" sticking proves the clear.
     expect(contact()).toMatchObject({
       lifecyclestage: "lead",

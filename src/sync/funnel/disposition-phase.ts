@@ -32,8 +32,11 @@ import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
 
-/** The contact properties a verdict is written against: who the person is, and the stage they hold. */
-const CONTACT_FIELDS = ["email", LIFECYCLE_FIELD];
+/**
+ * The contact properties a verdict is written against: who the person is, the stage they hold, and where
+ * they came from (the verdict's funnel event counts under the person's original source, as every move's).
+ */
+const CONTACT_FIELDS = ["email", LIFECYCLE_FIELD, "hs_analytics_source"];
 
 export async function readDispositions(
   ctx: RunContext,
@@ -205,7 +208,7 @@ async function dispositionsOf(
       at: notBefore(record.modifiedAt, latest.get(personId)?.at),
       cause: rule,
       runId: ctx.runId,
-      source: null,
+      source: contact.hs_analytics_source ?? null,
       campaign: null,
       ownerId: clock?.ownerId ?? null,
       amount: null,
