@@ -244,7 +244,7 @@ describe("planRoute: account owner, fallback, unroutable", () => {
     );
     expect(kept.decision).toMatchObject({ kind: "rep", rep: "lea.muller@acme-sales.com", ruleId: "account-owner" });
     expect(kept.steps[0]!.detail).toBe(
-      "the account has no owner; the record is already owned by rep lea.muller@acme-sales.com → rep lea.muller@acme-sales.com",
+      "no account found for this person; the record is already owned by rep lea.muller@acme-sales.com → rep lea.muller@acme-sales.com",
     );
     const integration = planRoute(
       lead,
@@ -402,7 +402,7 @@ describe("explainRoute", () => {
       planRoute(person({ country: "Canada", state: "Québec" }), active(), DEFINITION),
     );
     expect(formatRouteExplanation(explanation)).toEqual([
-      "✘ account-owner — accounts already owned keep their owner: the account has no owner",
+      "✘ account-owner — accounts already owned keep their owner: no account found for this person",
       "✘ strategic — 5,000+ employees: rule strategic: employees is blank",
       '✘ healthcare-dach — Healthcare in DACH: rule healthcare-dach: country "Canada" (CA) is not in [DE, AT, CH], industry is blank',
       '✘ mid-market-fr — French mid-market: rule mid-market-fr: country "Canada" (CA) is not in [FR], employees is blank',

@@ -105,7 +105,7 @@ function accountOwnerStep(
     description: "accounts already owned keep their owner",
     conditions: [],
     outcome: "no-match",
-    detail: "the account has no owner",
+    detail: "no account found for this person",
   };
   if (!definition.keepAccountOwner) {
     step.outcome = "off";
