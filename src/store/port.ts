@@ -564,6 +564,11 @@ export interface StateStore {
   // Runs and the run lock
   startRun(run: { id: string; startedAt: string; dryRun: boolean }): Promise<void>;
   finishRun(id: string, outcome: { finishedAt: string; status: string; summary: unknown }): Promise<void>;
+  /**
+   * Marks the runs still recorded as running (dry runs aside) as failed, finished at `at`; their ids. Called
+   * by whoever just took the run lock: every run holds it, so a run still "running" then was killed.
+   */
+  closeAbandonedRuns(at: string): Promise<string[]>;
   /** Most recent first. */
   listRuns(limit: number): Promise<RunRecord[]>;
   /**

@@ -82,6 +82,10 @@ export async function takeRunLock(take: TakeRunLock): Promise<RunLease> {
     }
     if (!(await acquire())) throw new RunInProgressError((await store.lockHolder(RUN_LOCK)) ?? held);
   }
+  // Every run holds this lock, so a run the store still calls running was killed (kill -9, a crash, a
+  // machine gone): it is recorded as failed, not shown running for good.
+  const abandoned = await store.closeAbandonedRuns(now().toISOString());
+  if (abandoned.length > 0) take.log.warn("run.abandoned", { runs: abandoned, reason: "its process ended before the run finished" });
   const renewal = setInterval(() => {
     store.renewLock(RUN_LOCK, holder, now().toISOString(), ttlMs).then(
       (kept) => {

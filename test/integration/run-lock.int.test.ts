@@ -49,11 +49,12 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
-/** Takes the run lock through the store, as another leadloop process would have. */
-async function holdRunLock(holder: string): Promise<void> {
+/** Takes the run lock through the store, as another leadloop process would have, and starts its run. */
+async function holdRunLock(holder: string, runId?: string): Promise<void> {
   const store = await openStore({ path: storePath });
   try {
     expect(await store.acquireLock("sync", holder, new Date().toISOString(), 2 * 60_000)).toBe(true);
+    if (runId) await store.startRun({ id: runId, startedAt: new Date(Date.now() - 60_000).toISOString(), dryRun: false });
   } finally {
     await store.close();
   }
@@ -81,13 +82,19 @@ function expectRan(result: CliResult): void {
 describe("the run lock", () => {
   it("is taken over at once from a process on this host that died holding it", async () => {
     const dead = `${hostname()}:${await deadPid()}:20250310T090000-deadbeef`;
-    await holdRunLock(dead);
+    await holdRunLock(dead, "20250310T090000-deadbeef");
 
     const result = await sync();
     expectRan(result);
     expect(result.stderr).toContain("run_lock.taken_over");
     expect(result.stderr).toContain(dead);
     expect(await runLock()).toBeUndefined();
+    // The killed run is recorded as failed, not shown running for good.
+    expect(result.stderr).toContain("run.abandoned");
+    const store = await openStore({ path: storePath });
+    const runs = await store.listRuns(10).finally(() => store.close());
+    expect(runs.find((r) => r.id === "20250310T090000-deadbeef")).toMatchObject({ status: "failed" });
+    expect(runs.filter((r) => r.status === "running")).toEqual([]);
   });
 
   it("stops sync while a live run holds it, until `leadloop unlock --yes` releases it", async () => {

@@ -21,6 +21,16 @@ export class RunTable {
     if (result.changes === 0) throw new StoreError(`cannot finish run ${id}: it was never started`);
   }
 
+  /** Marks every run still `running` (a dry run aside) as failed at `at`; returns their ids. */
+  closeAbandoned(at: string): string[] {
+    return this.sql
+      .get<{ id: string }>(
+        "UPDATE runs SET status = 'failed', finished_at = ? WHERE status = 'running' AND dry_run = 0 RETURNING id",
+      )
+      .all(at)
+      .map((r) => r.id);
+  }
+
   /** Most recent first. */
   list(limit: number): RunRecord[] {
     return this.sql

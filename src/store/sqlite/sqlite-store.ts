@@ -369,6 +369,10 @@ export class SqliteStateStore implements StateStore {
     return this.write(`finish run ${id}`, () => this.runs.finish(id, outcome));
   }
 
+  closeAbandonedRuns(at: string): Promise<string[]> {
+    return this.write("close abandoned runs", () => this.runs.closeAbandoned(at));
+  }
+
   listRuns(limit: number): Promise<RunRecord[]> {
     return this.read("list runs", () => this.runs.list(limit));
   }
