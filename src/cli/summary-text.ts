@@ -16,7 +16,7 @@ export function summaryText(s: RunSummary): string {
     `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
     `  dispositions: ${per(s.dispositions)}`,
     `  conversions: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}`,
-    `  errors:    ${per(s.errors)}${Object.values(s.errors).some((n) => n > 0) ? "  (see: leadloop errors list)" : ""}`,
+    `  errors:    ${per(s.errors)}${s.openErrors > 0 ? `   open in the queue: ${s.openErrors} (see: leadloop errors list)` : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];
   if (s.failure) lines.push(`  failure:   ${s.failure}`);

@@ -211,6 +211,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   } finally {
     ctx.summary.finishedAt = now().toISOString();
     addCalls(ctx, calls0);
+    ctx.summary.openErrors = (await store.countOpenErrors()).reduce((n, e) => n + e.count, 0);
     await store.finishRun(runId, {
       finishedAt: ctx.summary.finishedAt,
       status: ctx.summary.status,

@@ -18,6 +18,8 @@ export interface RunSummary {
   conflicts: number;
   /** Records sent to the error queue, per system written to. */
   errors: Record<string, number>;
+  /** Entries open in the error queue when the run ended: this run's and earlier runs' not yet resolved. */
+  openErrors: number;
   /** Links retired or re-pointed because a record was deleted, merged or converted. */
   relinked: number;
   /**
@@ -61,6 +63,7 @@ export function emptySummary(
     unchanged: 0,
     conflicts: 0,
     errors: zero(),
+    openErrors: 0,
     relinked: 0,
     restored: 0,
     apiCalls: zero(),

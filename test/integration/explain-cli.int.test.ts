@@ -37,5 +37,10 @@ describe("leadloop explain", () => {
     expect(explained.stdout).toContain(`open error #${entry!.id} (salesforce Lead ${lead.Id}`);
     expect(explained.stdout).toContain(`leadloop errors retry --id ${entry!.id}`);
     expect(explained.stdout).toMatch(/what leadloop wrote besides the mapped fields[\s\S]*hubspot contacts leadloop_score = /);
+
+    // The next run queues nothing new, but the refusal still waits: a scheduler sees exit 4 until it is fixed.
+    const again = await runCli(["sync", "--json", ...config]);
+    expect(again.code).toBe(4);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "succeeded", errors: { salesforce: 0 }, openErrors: 1 });
   });
 });

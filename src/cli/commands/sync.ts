@@ -15,7 +15,7 @@ export function registerSync(program: Command, io: CommandIo): void {
     .option("--json", "print the summary (and with --dry-run the plan) as JSON on stdout")
     .addHelpText(
       "after",
-      "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nSIGTERM or Ctrl-C stops after the batch in hand (exit 0); the next run resumes.\n\nExit status: 0 done, 4 done with records in the error queue, 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
+      "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nSIGTERM or Ctrl-C stops after the batch in hand (exit 0); the next run resumes.\n\nExit status: 0 done, 4 done with records waiting in the error queue (this run's or earlier), 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
     )
     .action(async function (this: Command, opts: { dryRun?: boolean; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
@@ -54,7 +54,9 @@ export function registerSync(program: Command, io: CommandIo): void {
 export function exitFor(summary: RunSummary): number {
   // Stopped as asked (SIGTERM, Ctrl-C): a clean stop, whatever the queue holds; the next run resumes.
   if (summary.status === "stopped") return EXIT.ok;
-  return Object.values(summary.errors).some((n) => n > 0) ? EXIT.partial : EXIT.ok;
+  // Records waiting in the queue, this run's or an earlier run's: a scheduler sees it on every run until
+  // they are resolved, not on the one run that queued them.
+  return summary.openErrors > 0 || Object.values(summary.errors).some((n) => n > 0) ? EXIT.partial : EXIT.ok;
 }
 
 function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {
