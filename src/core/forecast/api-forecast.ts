@@ -130,7 +130,11 @@ export function loadForecast(calls: Record<ForecastSystem, ClassCalls>, limits: 
   const sfShare = limits.salesforce.dailyCalls * limits.salesforce.share;
   const sfTotal = total(calls.salesforce);
   return {
-    calls: bySystem((s) => ({ ...roundCalls(calls[s]), total: Math.ceil(total(calls[s])) })),
+    // Each class in whole calls, and the total their sum: the parts a person adds up make the total.
+    calls: bySystem((s) => {
+      const whole = roundCalls(calls[s]);
+      return { ...whole, total: total(whole) };
+    }),
     hubspotSeconds: round(burstSeconds + searchSeconds, 1),
     dailyShare: {
       hubspot: round(hsTotal / limits.hubspot.dailyCalls, 4),
