@@ -317,6 +317,19 @@ describe("near-qualified", () => {
       score({ person: { ...ZOE, lastname: null }, activities: [pricingView(10)] }).nearQualified,
     ).toBeNull();
   });
+
+  it("is not flagged when the missing item is not all that keeps them out: score or fit under its threshold", () => {
+    const analyst = { ...ZOE, lastname: null, jobtitle: "Analyst" };
+    // Fit 15 (mid-size, served market) + behaviour 30 (demo) = 45 < 50: a last name would not make an MQL.
+    expect(score({ person: analyst, activities: [demoForm(0)] })).toMatchObject({ total: 45, nearQualified: null });
+    // A score of 68, but fit 5 (served market only) under the fit minimum of 10.
+    const keen = [demoForm(0), pricingView(0), pricingView(1), pricingView(2)];
+    expect(
+      score({ person: analyst, company: { ...ACME, numberofemployees: null }, activities: keen }),
+    ).toMatchObject({ fit: 5, nearQualified: null });
+    // With the size that makes its fit, the last name is all that is missing.
+    expect(score({ person: analyst, activities: keen }).nearQualified).toEqual({ missing: "lastname" });
+  });
 });
 
 describe("customers", () => {

@@ -103,8 +103,15 @@ export function scorePerson(
     total >= thresholds.mql &&
     (thresholds.fitMinimum === null || fit >= thresholds.fitMinimum) &&
     missing.length === 0;
+  // One item short of an MQL: the one missing field or rule is all that keeps them out, so their score
+  // and fit already make the thresholds; someone it would not qualify is not near.
   const nearQualified =
-    open && !qualified && behaviourPoints >= thresholds.behaviour && missing.length === 1
+    open &&
+    !qualified &&
+    behaviourPoints >= thresholds.behaviour &&
+    missing.length === 1 &&
+    total >= thresholds.mql &&
+    (thresholds.fitMinimum === null || fit >= thresholds.fitMinimum)
       ? { missing: missing[0]! }
       : null;
   const upsell =
