@@ -17,12 +17,17 @@ import { emptySummary } from "../../src/sync/run-summary.js";
 
 const SLA = fileURLToPath(new URL("../../config/sla.yaml", import.meta.url));
 
-function call(port: number, path: string, headers: Record<string, string>, method = "GET"): Promise<{ status: number; body: string }> {
+function call(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  method = "GET",
+): Promise<{ status: number; body: string; location: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString("utf8")));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
     });
     req.on("error", reject);
     req.end();
@@ -33,6 +38,8 @@ describe("console guards", () => {
   let store: StateStore;
   let server: HealthServer;
   const retried: number[] = [];
+  /** What the next retry throws (a system that cannot be reached), if anything. */
+  let retryFails: Error | null = null;
   const now = new Date("2026-11-30T09:15:00Z");
 
   beforeAll(async () => {
@@ -77,6 +84,7 @@ describe("console guards", () => {
       checkLive: async () => [],
       retry: async (id) => {
         retried.push(id);
+        if (retryFails) throw retryFails;
         return { summary: emptySummary("retry-1", false, now.toISOString(), ["hubspot", "salesforce"]), resolved: [], stillFailing: [id], skipped: [] };
       },
       now: () => now,
@@ -110,6 +118,24 @@ describe("console guards", () => {
     const own = await call(server.port, `/errors/${entry!.id}/retry`, { host, origin: `http://${host}` }, "POST");
     expect(own.status).toBe(303);
     expect(retried).toEqual([entry!.id]);
+  });
+
+  it("counts a retry Salesforce could not take as another attempt with its message, not a bare 500", async () => {
+    const [entry] = await store.listErrors({ status: "open" });
+    const host = `127.0.0.1:${server.port}`;
+    retryFails = new Error("Salesforce kept answering 503 Service Unavailable for 5m (sync.retryPatience)");
+    try {
+      const posted = await call(server.port, `/errors/${entry!.id}/retry`, { host, origin: `http://${host}` }, "POST");
+      expect(posted.status).toBe(303);
+      expect(posted.location).toContain("outcome=failing");
+      expect(await store.getError(entry!.id)).toMatchObject({
+        status: "open",
+        attempts: entry!.attempts + 1,
+        message: expect.stringContaining("503 Service Unavailable"),
+      });
+    } finally {
+      retryFails = null;
+    }
   });
 
   it("runs the live check at most every ten minutes, and a failed one again after a minute", async () => {

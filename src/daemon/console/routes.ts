@@ -69,7 +69,11 @@ async function retryEntry(app: ConsoleApp, id: number): Promise<RetryNotice> {
     return { entry: id, outcome: "failing" };
   } catch (err) {
     if (err instanceof RunInProgressError) return { entry: id, outcome: "busy", reason: err.message };
-    throw err;
+    // The system could not be reached, or refused the whole retry (a 503, a token refused): another attempt
+    // on the entry with that message, as a refusal of the write itself would be, shown on the queue page.
+    const message = err instanceof Error ? err.message : String(err);
+    await app.sources.store.recordErrorAttempt(id, message, app.sources.now().toISOString());
+    return { entry: id, outcome: "failing", reason: message };
   }
 }
 
