@@ -6,7 +6,7 @@ import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
-import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const DAY_MS = 86_400_000;
@@ -21,17 +21,9 @@ function seedPerson(loop: LoopHarness) {
     numberofemployees: "420",
     country: "France",
   });
-  const person = loop.hubspot.data.createObject("contacts", {
-    email: "Anais.Berenger@SGO-Optique.fr",
-    firstname: "Anaïs",
-    lastname: "Bérenger-Duval",
-    jobtitle: "Directrice Commerciale",
-    company: "Société Générale d'Optique",
-    country: "France",
-    hs_analytics_source: "PAID_SEARCH",
-  });
-  loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
-  return person.id;
+  const personId = seedAnais(loop, { hs_analytics_source: "PAID_SEARCH" });
+  loop.hubspot.data.associate("contacts", personId, "companies", company.id);
+  return personId;
 }
 
 /** What the rep does in the CRM: sets the person's lead status. */

@@ -2,7 +2,7 @@
 // of the two, with a new id (developer changelog, "Updated merge functionality for contacts and
 // companies"): the link moves to it, and so does the person's funnel state, so the rep is not alerted a
 // second time for someone they already have.
-import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 /** Past the HubSpot emulator's search index lag (5 s). */
@@ -23,14 +23,7 @@ describe("a handed-off person merged with a duplicate contact", () => {
     loop = await startLoop({ now });
     seedReps(loop);
     const funnel = funnelFor(loop, "salesforce");
-    const person = loop.hubspot.data.createObject("contacts", {
-      email: "Anais.Berenger@SGO-Optique.fr",
-      firstname: "Anaïs",
-      lastname: "Bérenger-Duval",
-      jobtitle: "Directrice Commerciale",
-      company: "Société Générale d'Optique",
-      country: "France",
-    });
+    const person = { id: seedAnais(loop) };
     pricingAndDemo(loop, person.id);
     later();
     expect((await loop.sync({ funnel })).summary.handoffs).toBe(1);

@@ -3,7 +3,7 @@
 // write can never be made. The next run follows the deletion: the
 // refusal its first drain met is in the error queue and resolved there, what the outbox still kept for the
 // record is dropped, and no later run sends it or queues it again.
-import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 /** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
@@ -24,15 +24,7 @@ describe("writes for a record deleted before they went out", () => {
     ahead = 0;
     loop = await startLoop({ now });
     seedReps(loop);
-    const person = loop.hubspot.data.createObject("contacts", {
-      email: "Anais.Berenger@SGO-Optique.fr",
-      firstname: "Anaïs",
-      lastname: "Bérenger-Duval",
-      jobtitle: "Directrice Commerciale",
-      company: "Société Générale d'Optique",
-      country: "France",
-    });
-    personId = person.id;
+    personId = seedAnais(loop);
     pricingAndDemo(loop, personId);
     later();
     expect((await loop.sync({ funnel: funnel() })).summary.handoffs).toBe(1);

@@ -66,6 +66,22 @@ export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): Fun
   };
 }
 
+/**
+ * Anaïs Bérenger-Duval, a sales director at a French company (a mixed-case email, accents in her names):
+ * the well-fitting prospect the funnel tests qualify, hand off and close. Returns her contact id.
+ */
+export function seedAnais(loop: Pick<LoopHarness, "hubspot">, extra: Record<string, string> = {}): string {
+  return loop.hubspot.data.createObject("contacts", {
+    email: "Anais.Berenger@SGO-Optique.fr",
+    firstname: "Anaïs",
+    lastname: "Bérenger-Duval",
+    jobtitle: "Directrice Commerciale",
+    company: "Société Générale d'Optique",
+    country: "France",
+    ...extra,
+  }).id;
+}
+
 /** A visit to the pricing page and a demo request: the behaviour that makes a well-fitting person an MQL. */
 export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
   recordActivity(loop.hubspot.data, {

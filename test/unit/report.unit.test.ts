@@ -225,15 +225,18 @@ describe("campaign effectiveness", () => {
   });
 });
 
+/** A follow-up within four hours on the calendar clock, touches not tracked, an alert to the owner on a breach. */
+const FOUR_HOURS: SlaDefinition = {
+  clock: "calendar",
+  businessHours: null,
+  followUpMs: 4 * 3_600_000,
+  followUpLabel: "4h",
+  touches: null,
+  onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} },
+};
+
 describe("SLA compliance per rep", () => {
-  const sla: SlaDefinition = {
-    clock: "calendar",
-    businessHours: null,
-    followUpMs: 4 * 3_600_000,
-    followUpLabel: "4h",
-    touches: null,
-    onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} },
-  };
+  const sla = FOUR_HOURS;
 
   it("counts met, breached (raised, overdue, or on a clock a reroute replaced), open and closed clocks", () => {
     const clocks = [
@@ -263,14 +266,7 @@ describe("SLA compliance per rep", () => {
 });
 
 describe("SLA compliance once the rep decided", () => {
-  const sla: SlaDefinition = {
-    clock: "calendar",
-    businessHours: null,
-    followUpMs: 4 * 3_600_000,
-    followUpLabel: "4h",
-    touches: { expected: 3, withinMs: 5 * 24 * 3_600_000 },
-    onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} },
-  };
+  const sla: SlaDefinition = { ...FOUR_HOURS, touches: { expected: 3, withinMs: 5 * 24 * 3_600_000 } };
 
   it("counts a clock touched on time, then decided before the other touches, as met; touched late as breached; untouched as closed", () => {
     const handoff = "2026-11-10T09:00:00.000Z";
