@@ -211,7 +211,11 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   } finally {
     ctx.summary.finishedAt = now().toISOString();
     addCalls(ctx, calls0);
-    ctx.summary.openErrors = (await store.countOpenErrors()).reduce((n, e) => n + e.count, 0);
+    // A store that cannot answer leaves the count as it was: the run's own error, if any, is what to report.
+    ctx.summary.openErrors = await store.countOpenErrors().then(
+      (open) => open.reduce((n, e) => n + e.count, 0),
+      () => ctx.summary.openErrors,
+    );
     await store.finishRun(runId, {
       finishedAt: ctx.summary.finishedAt,
       status: ctx.summary.status,

@@ -1,5 +1,6 @@
-// `leadloop explain <email>`: both records of one person, their link, each field's last synced value,
-// and the write and rule that gave it its value.
+// `leadloop explain <email>`: both records of one person, their link, each field's last synced value and
+// the write and rule that gave it its value (or the refusal that keeps the sides apart), what leadloop
+// wrote besides the mapped fields, and the open error-queue entries.
 import type { Command } from "commander";
 import type { QueuedError } from "../../store/port.js";
 import { explainPerson, type FieldExplanation } from "../../sync/explain.js";
