@@ -88,7 +88,8 @@ async function answer(state: DaemonState, app: ConsoleApp | undefined, req: Inco
     send(res, 403, "this daemon answers to loopback host names only (set daemon.token to serve others)\n", "text/plain; charset=utf-8");
     return;
   }
-  if (url.pathname === "/metrics" && req.method === "GET") {
+  // HEAD too: a monitor's reachability check gets the headers a scrape would (Node leaves the body out).
+  if (url.pathname === "/metrics" && (req.method === "GET" || req.method === "HEAD")) {
     send(res, 200, await metricsText(state, app?.sources), "text/plain; version=0.0.4; charset=utf-8");
     return;
   }

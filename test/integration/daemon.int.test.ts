@@ -117,6 +117,11 @@ describe("daemon", () => {
       expect(await health.json()).toMatchObject({ status: "ok", runs: 7, failures: 1, lastRun: { runId: "run-7" } });
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
+      // A monitor's HEAD gets what a scrape would, without the body.
+      const head = await fetch(`${base}/metrics`, { method: "HEAD" });
+      expect(head.status).toBe(200);
+      expect(head.headers.get("content-type")).toContain("text/plain; version=0.0.4");
+      expect(await head.text()).toBe("");
       expect(metrics).toContain("# TYPE leadloop_runs_total counter");
       expect(metrics).toContain("leadloop_runs_total 7");
       expect(metrics).toContain('leadloop_last_run_created_records{system="salesforce"} 12');

@@ -100,6 +100,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         return;
       }
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
+      else log.info("daemon.console_off", { reason: "daemon.port is 0: no console, /healthz or /metrics" });
       const holder = runLockHolder(`daemon-${Date.now()}`);
       try {
         await runOnSchedule({

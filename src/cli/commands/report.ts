@@ -58,7 +58,7 @@ export function registerReport(program: Command, io: CommandIo): void {
         "after",
         "\nWithout --since, --until or --period the report covers the current quarter. Counts are of moves made in\n" +
           "the period; rates compare consecutive stages' counts (README, Funnel reports).\n\n" +
-          "Exit status: 0 printed, 2 bad options or configuration.\n\n" +
+          "Exit status: 0 printed, 1 no state store at store.path yet, 2 bad options or configuration.\n\n" +
           `Examples:\n  leadloop report ${kind}${kind === "funnel" ? " --period month --group-by campaign" : " --since 2026-10-01 --until 2027-01-01"}\n  leadloop report ${kind} --json\n  leadloop report ${kind} --html report.html`,
       )
       .action(async function (this: Command, opts: ReportCliOptions) {
