@@ -59,6 +59,8 @@ export interface SyncResult {
 }
 
 const PAIR_ORDER = ["company", "contact", "deal"] as const;
+/** The marketing object a person is: HubSpot's contacts. */
+const PERSON_OBJECT = "contacts";
 const DAY_MS = 24 * 60 * 60_000;
 
 /** The summary of the run each error ended, as recorded: a caller that only sees the error still reports the run. */
@@ -135,8 +137,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       const pairStream = (pair: string) => keptFor(options.mappings.filter((m) => m.pair === pair));
       // A HubSpot merge makes a new record of two contacts: its people's links and funnel state move to it
       // (removals.ts) before it is scored, or it would qualify as someone new and be handed off again.
+      // With HubSpot as the CRM no pair links the contacts, but their people's state follows the merge all the same.
       const contactPair = options.mappings.find((m) => m.pair === "contact");
-      const mergesFirst = contactPair && (() => followRemovals(ctx, "marketing", contactPair.marketingObject, contactPair));
+      const mergesFirst = contactPair
+        ? () => followRemovals(ctx, "marketing", contactPair.marketingObject, contactPair)
+        : funnel.crmIsMarketing
+          ? () => followRemovals(ctx, "marketing", PERSON_OBJECT, null)
+          : undefined;
       await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"), mergesFirst);
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).

@@ -19,7 +19,12 @@ export async function followRemovals(
   ctx: RunContext,
   side: SideName,
   object: string,
-  mapping: ObjectMapping,
+  /**
+   * The pair's mapping; null when no pair links the object (HubSpot as the CRM, where the contact is the
+   * person's CRM record too): then only what the outbox, the error queue and the funnel keep under a
+   * record's id follows it.
+   */
+  mapping: ObjectMapping | null,
 ): Promise<void> {
   const followed = `${side}\u0000${object}`;
   if (ctx.removalsFollowed?.has(followed)) return;
@@ -52,6 +57,12 @@ export async function followRemovals(
   const claimed = new Set<string>();
   const peopleMerged: { from: string; to: string }[] = [];
   for (const r of removals) {
+    if (!mapping) {
+      // No link to move: each merged contact's funnel state is offered to the merged record, which takes
+      // the first that has one (store/sqlite/merged-people.ts).
+      if (r.kind === "merged" && r.mergedInto) peopleMerged.push({ from: r.id, to: r.mergedInto });
+      continue;
+    }
     const link =
       side === "crm"
         ? await ctx.store.findLinkByCrm(mapping.pair, object, r.id)

@@ -1,14 +1,14 @@
 // A marketer merges a handed-off person with a duplicate contact a form made. HubSpot makes a new record
 // of the two, with a new id (developer changelog, "Updated merge functionality for contacts and
-// companies"): the link moves to it, and so does the person's funnel state, so the rep is not alerted a
-// second time for someone they already have.
+// companies"): the person's funnel state moves to it (with the link, when a pair links the contact), so
+// the rep is not alerted a second time for someone they already have. In both CRM modes.
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 /** Past the HubSpot emulator's search index lag (5 s). */
 const STEP_MS = 6_000;
 
-describe("a handed-off person merged with a duplicate contact", () => {
+describe.each(["salesforce", "hubspot"] as const)("a handed-off person merged with a duplicate contact, crm: %s", (crm) => {
   let loop: LoopHarness;
   let ahead = 0;
   const now = () => new Date(Date.now() + ahead);
@@ -19,40 +19,50 @@ describe("a handed-off person merged with a duplicate contact", () => {
     await loop.close();
   });
 
+  /** The "New MQL" alert tasks on the person's CRM record. */
+  function alerts(recordId: string): unknown[] {
+    if (crm === "salesforce")
+      return loop.salesforce.data.list("Task").filter((t) => t.WhoId === recordId && String(t.Subject).startsWith("New MQL"));
+    return loop.hubspot.data.listObjects("tasks").filter((t) => String(t.properties.hs_task_subject).startsWith("New MQL"));
+  }
+
   it("keeps their MQL, follow-up clock and score on the merged record: no second handoff", async () => {
+    ahead = 0;
     loop = await startLoop({ now });
     seedReps(loop);
-    const funnel = funnelFor(loop, "salesforce");
-    const person = { id: seedAnais(loop) };
-    pricingAndDemo(loop, person.id);
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync({ funnel, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+    const personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
     later();
-    expect((await loop.sync({ funnel })).summary.handoffs).toBe(1);
-    const lead = loop.salesforce.data.list("Lead")[0]!;
+    expect((await sync()).summary.handoffs).toBe(1);
+    const record = crm === "salesforce" ? String(loop.salesforce.data.list("Lead")[0]!.Id) : personId;
     const [clock] = await loop.store.listSlaClocks();
-    expect(clock?.personId).toBe(person.id);
+    expect(clock?.personId).toBe(personId);
+    expect(alerts(record)).toHaveLength(1);
 
     // She fills in a newsletter form with her personal address: a second contact, not sent to the CRM.
     const duplicate = loop.hubspot.data.createObject("contacts", { email: "anais.bd@gmail.com", firstname: "Anaïs" });
     later();
-    await loop.sync({ funnel });
+    await sync();
     later();
-    const merged = loop.hubspot.data.mergeContacts(person.id, duplicate.id);
+    const merged = loop.hubspot.data.mergeContacts(personId, duplicate.id);
     later();
 
-    const run = await loop.sync({ funnel });
+    const run = await sync();
     expect(run.summary.status).toBe("succeeded");
     expect(run.summary.handoffs).toBe(0);
-    expect((await loop.store.findLinkByMarketing("contact", merged.id))?.crmId).toBe(lead.Id);
-    expect((await loop.store.listSlaClocks()).map((c) => [c.personId, c.handoffAt])).toEqual([[merged.id, clock!.handoffAt]]);
-    expect((await loop.store.listFunnelEvents({ personId: person.id })).length).toBe(0);
+    if (crm === "salesforce") expect((await loop.store.findLinkByMarketing("contact", merged.id))?.crmId).toBe(record);
+    const clocks = await loop.store.listSlaClocks();
+    expect(clocks.map((c) => [c.personId, c.handoffAt])).toEqual([[merged.id, clock!.handoffAt]]);
+    // With HubSpot as the CRM the clock's record is the contact, which is the merged record now.
+    expect(clocks[0]!.crmId).toBe(crm === "salesforce" ? record : merged.id);
+    expect((await loop.store.listFunnelEvents({ personId })).length).toBe(0);
     expect((await loop.store.listFunnelEvents({ personId: merged.id })).map((e) => e.toStage)).toContain("mql");
-    expect((await loop.store.listPersonScores({})).map((s) => s.personId)).not.toContain(person.id);
+    expect((await loop.store.listPersonScores({})).map((s) => s.personId)).not.toContain(personId);
 
     later();
-    expect((await loop.sync({ funnel })).summary.handoffs).toBe(0);
-    const alerts = loop.salesforce.data
-      .list("Task")
-      .filter((t) => t.WhoId === lead.Id && String(t.Subject).startsWith("New MQL"));
-    expect(alerts).toHaveLength(1);
+    expect((await sync()).summary.handoffs).toBe(0);
+    expect(alerts(record)).toHaveLength(1);
   });
 });

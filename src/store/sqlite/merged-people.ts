@@ -24,5 +24,7 @@ export class MergedPeopleTable {
     for (const table of ONE_PER_PERSON)
       this.sql.get(`UPDATE OR REPLACE ${table} SET person_id = ? WHERE person_id = ?`).run(to, from);
     for (const table of KEYED_PER_PERSON) this.sql.get(`UPDATE ${table} SET person_id = ? WHERE person_id = ?`).run(to, from);
+    // A clock on the person's own record (HubSpot as the CRM: the contact is the record) follows it too.
+    this.sql.get("UPDATE sla_clocks SET crm_id = ? WHERE person_id = ? AND crm_id = ?").run(to, to, from);
   }
 }
