@@ -222,6 +222,25 @@ describe("HubSpot emulator answers through its indexes as a scan would", () => {
     expect(page.results.map((r) => r.id)).toEqual([contacts[11]!.id, contacts[12]!.id, contacts[13]!.id]);
     const all = hs.data.listObjects("contacts").map((c) => c.id);
     expect(all.at(-1)).toBe(merged.id);
+    // A connector's merge search (merged ids, in a window of the modified date) finds what merges made, as
+    // a scan would; merging the merged record again leaves only the newest.
+    const mergeSearch = () =>
+      search({
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: "lastmodifieddate", operator: "GTE", value: String(BASE) },
+              { propertyName: "hs_merged_object_ids", operator: "HAS_PROPERTY" },
+            ],
+          },
+        ],
+      });
+    expect(await mergeSearch()).toEqual([merged.id]);
+    const again = hs.data.mergeContacts(merged.id, contacts[11]!.id);
+    expect(await mergeSearch()).toEqual([again.id]);
+    expect(hs.data.getObject("contacts", again.id)?.properties.hs_merged_object_ids).toBe(
+      `${contacts[9]!.id};${contacts[10]!.id};${merged.id};${contacts[11]!.id}`,
+    );
   });
 
   it("pages a change window by the modified date with ties across pages, and counts only what search can see", async () => {

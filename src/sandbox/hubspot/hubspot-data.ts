@@ -447,6 +447,11 @@ export class HubspotData {
     return this.objectsOf(type).modifiedCount(low, high);
   }
 
+  /** Ids of live records a merge made (they hold `hs_merged_object_ids`). */
+  mergedRecordIds(type: ObjectType): string[] {
+    return this.objectsOf(type).mergedIds();
+  }
+
   /** Ids of live contacts holding this email (lower-cased), as their own or an additional one. */
   contactIdsWithEmail(email: string): string[] {
     return this.objectsOf("contacts")

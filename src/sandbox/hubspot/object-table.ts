@@ -1,9 +1,12 @@
 // The records of one object type with the indexes the API paths read through, so no call reads the whole
 // portal: ids in creation (= id) order for list paging, contact emails (primary and additional, as stored:
-// HubSpot keeps them lower-cased) for unique look-ups, and the modified date in order for search.
+// HubSpot keeps them lower-cased) for unique look-ups, the modified date in order for search, and the
+// records a merge made (they hold `hs_merged_object_ids`), which a connector's merge search asks for.
 // Indexes follow a record's values, so every write calls `reindex` after changing one.
 import { SortedIndex } from "../emulator/sorted-index.js";
 import { parseInstant } from "./property-values.js";
+
+const MERGED_IDS = "hs_merged_object_ids";
 
 export interface TableRecord {
   id: string;
@@ -18,6 +21,8 @@ export class ObjectTable<R extends TableRecord> {
   private readonly emails = new Map<string, Set<string>>();
   private readonly emailsOf = new Map<string, string[]>();
   private readonly modified = new SortedIndex();
+  /** Live records holding `hs_merged_object_ids`: the records merges made. */
+  private readonly merged = new Set<string>();
   /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
   private readonly gone = new SortedIndex();
   private changes = 0;
@@ -45,6 +50,7 @@ export class ObjectTable<R extends TableRecord> {
     this.rows.delete(id);
     this.setEmails(id, []);
     this.modified.remove(id);
+    this.merged.delete(id);
     this.gone.set(id, Number(id));
   }
 
@@ -57,6 +63,13 @@ export class ObjectTable<R extends TableRecord> {
     else this.modified.set(record.id, modified);
     if (record.archived) this.gone.set(record.id, Number(record.id));
     else this.gone.remove(record.id);
+    if (!record.archived && record.properties[MERGED_IDS]) this.merged.add(record.id);
+    else this.merged.delete(record.id);
+  }
+
+  /** Ids of live records holding `hs_merged_object_ids` (what merges made), in no particular order. */
+  mergedIds(): string[] {
+    return [...this.merged];
   }
 
   /** Live or archived records in id order. */

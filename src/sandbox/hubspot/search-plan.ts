@@ -1,5 +1,6 @@
 // The records a search has to look at: when every filter group has a filter an index answers
-// (`hs_object_id` EQ/IN, a contact `email` EQ/IN, a range on the modified date), only the records those
+// (`hs_object_id` EQ/IN, a contact `email` EQ/IN, `hs_merged_object_ids` HAS_PROPERTY, a range on the
+// modified date), only the records those
 // indexes name; otherwise every live record. runSearch still applies every filter to every candidate,
 // so the plan changes how fast a search answers, never what it answers. Two kinds of page are answered
 // by walking an index instead: a change window on the modified date, and a keyset page by id.
@@ -63,6 +64,8 @@ function filterCandidates(data: HubspotData, type: ObjectType, filter: SearchFil
     // Ids compare as numbers ("010001" finds 10001).
     return values.map((v) => (Number.isInteger(Number(v.trim())) ? String(Number(v.trim())) : v.trim()));
   }
+  // A connector's merge search: the few records merges made, not every record a first load modified.
+  if (filter.propertyName === "hs_merged_object_ids" && filter.operator === "HAS_PROPERTY") return data.mergedRecordIds(type);
   if (filter.propertyName === "email" && type === "contacts" && values) {
     // Text compares ignoring case (search guide); only plain-ASCII values, whose lower-cased form is the
     // one comparison that can equal them, are looked up rather than scanned for.
