@@ -183,7 +183,7 @@ describe("leadloop report after six sandbox runs", () => {
     const help = await runCli(["report", "funnel", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--group-by <field>");
-    expect(help.stdout).toContain("Exit status: 0 printed, 2 bad options or configuration.");
+    expect(help.stdout).toContain("Exit status: 0 printed, 1 no state store at store.path yet, 2 bad options or configuration.");
     // The default period is this quarter.
     const quarter = await reportJson("funnel", "--json");
     expect(quarter.period.kind).toBe("quarter");
