@@ -120,6 +120,22 @@ describe("console guards", () => {
     expect(retried).toEqual([entry!.id]);
   });
 
+  it("takes only a sync run for the last success: a succeeded Retry leaves the lag where the last sync put it", async () => {
+    const host = `127.0.0.1:${server.port}`;
+    const lag = async () => /data-figure="lag"><span>[^<]*<\/span><b>([^<]*)<\/b>/.exec((await call(server.port, "/", { host })).body)?.[1];
+    expect(await lag()).toBe("—");
+    // A Retry pressed while no sync has succeeded: recorded as a succeeded run of its own kind.
+    const retryId = "retry-20261130T085900-5f1c9a7e";
+    await store.startRun({ id: retryId, startedAt: "2026-11-30T08:59:00.000Z", dryRun: false });
+    await store.finishRun(retryId, { finishedAt: "2026-11-30T08:59:30.000Z", status: "succeeded", summary: null });
+    expect(await lag()).toBe("—");
+    // A sync run an hour before now: the lag is counted from it.
+    const syncId = "20261130T080000-0a1b2c3d";
+    await store.startRun({ id: syncId, startedAt: "2026-11-30T08:00:00.000Z", dryRun: false });
+    await store.finishRun(syncId, { finishedAt: "2026-11-30T08:00:30.000Z", status: "succeeded", summary: null });
+    expect(await lag()).not.toBe("—");
+  });
+
   it("counts a retry Salesforce could not take as another attempt with its message, not a bare 500", async () => {
     const [entry] = await store.listErrors({ status: "open" });
     const host = `127.0.0.1:${server.port}`;
