@@ -158,6 +158,10 @@ describe("a refused write, phase by phase", () => {
     expect(before.code).toBe(4);
     expect(before.result.stillFailing).toContain(entry!.id);
     expect(before.result.resolved).not.toContain(entry!.id);
+    // Another attempt, with the system's message again, and still naming the person.
+    const again = (await openErrors(world)).find((e) => e.id === entry!.id)!;
+    expect(again.attempts).toBe(entry!.attempts + 1);
+    expect(again.message.toLowerCase()).toContain("camille.lefevre@acme-industrie.fr");
 
     await world.hubspot.control.clearFaults();
     const after = await retry(world);

@@ -269,7 +269,8 @@ async function sendBatch(
     refused.push(entry.key);
     bump(ctx.summary.errors, system);
     const fields = outcome.error.fields?.length ? ` (fields: ${outcome.error.fields.join(", ")})` : "";
-    const message = `${outcome.error.code}: ${outcome.error.message}${fields}`;
+    // The person's email ends the message, on a retry's new attempt too: the entry still names who it is about.
+    const message = `${outcome.error.code}: ${outcome.error.message}${fields}${entry.email ? ` [${entry.email}]` : ""}`;
     const retryId = options.retrying?.get(entry.key);
     if (retryId !== undefined) {
       errorAttempts.push({ id: retryId, message });
@@ -288,7 +289,7 @@ async function sendBatch(
         fields: Object.fromEntries(entry.fields.map((f) => [f.field, f.after])),
       },
       errorClass: outcome.error.errorClass,
-      message: entry.email ? `${message} [${entry.email}]` : message,
+      message,
       at,
     });
     ctx.log.warn("write.refused", {
