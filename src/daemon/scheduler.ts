@@ -35,21 +35,22 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
       recordRun(state, (await options.runOnce(signal)).summary);
     } catch (err) {
       const summary = failedRunSummary(err);
+      const error = err instanceof Error ? err.message : String(err);
       if (err instanceof RunInProgressError) {
         // Not this daemon's failure: its run did nothing, and it takes its turn soon.
         state.runs--;
         every = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
-        log.warn("daemon.run_skipped", { reason: err.message, retryInMs: every });
+        log.warn("daemon.run_skipped", { reason: error, retryInMs: every });
       } else if (signal.aborted) {
         // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says).
         if (summary) recordRun(state, { ...summary, status: "stopped" });
-        log.info("daemon.run_stopped", { error: err instanceof Error ? err.message : String(err) });
+        log.info("daemon.run_stopped", { error });
       } else {
         state.failures++;
         // The failed run is the last run: /healthz and the last-run gauges say so, and its calls count.
         if (summary) recordRun(state, summary);
         // A failed run is logged and the next one tries again: a daemon outlives passing faults.
-        log.error("daemon.run_failed", { error: err instanceof Error ? err.message : String(err) });
+        log.error("daemon.run_failed", { error });
       }
     } finally {
       state.running = false;

@@ -1,6 +1,7 @@
 // A rep's verdict on a lead, read from the CRM's lead status through the definition's map, and the stage
 // each verdict leads to. A status the map declares as "no verdict yet" (new, open) means nothing; one the
 // map does not know at all is a configuration gap the caller reports, never a silent skip.
+import type { FieldValues } from "../records.js";
 import type { Stage } from "./stages.js";
 
 /** The verdicts that move a person in the funnel, and `working`, which is only a touch. */
@@ -103,6 +104,22 @@ const MARKETING_LEAD_STATUS: Readonly<Record<DispositionMeaning, string>> = {
 
 export function marketingLeadStatusFor(meaning: DispositionMeaning): string {
   return MARKETING_LEAD_STATUS[meaning];
+}
+
+/** The marketing contact's lead status property. */
+export const LEAD_STATUS_FIELD = "hs_lead_status";
+
+/**
+ * What a rep's verdict writes on the marketing contact beside its stage: the reason and date, and the
+ * contact's lead status unless a mapping carries the CRM's status there already. One definition for a
+ * verdict read from a lead status and for a Lead's conversion.
+ */
+export function verdictValues(disposition: DispositionMeaning, reason: string, at: string, withLeadStatus: boolean): FieldValues {
+  return {
+    leadloop_disposition_reason: reason,
+    leadloop_disposition_date: at,
+    ...(withLeadStatus ? { [LEAD_STATUS_FIELD]: marketingLeadStatusFor(disposition) } : {}),
+  };
 }
 
 /** The status a CRM record is set back to when its person is handed off again: the map's first "none". */

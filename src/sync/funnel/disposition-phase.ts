@@ -9,9 +9,11 @@
 // (sla-phase.ts).
 import {
   type Disposition,
+  LEAD_STATUS_FIELD,
   marketingLeadStatusFor,
   readStatus,
   stageForDisposition,
+  verdictValues,
 } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { canMove, type Stage } from "../../core/funnel/stages.js";
@@ -55,7 +57,7 @@ export async function readDispositions(
     setup.crmIsMarketing ||
     mappings.some((m) =>
       m.crmObject === object &&
-      m.fields.some((f) => f.crm === field && f.marketing === MARKETING_LEAD_STATUS && f.direction !== "to_crm" && f.direction !== "none"),
+      m.fields.some((f) => f.crm === field && f.marketing === LEAD_STATUS_FIELD && f.direction !== "to_crm" && f.direction !== "none"),
     );
   const read = {
     system: ctx.crm,
@@ -76,7 +78,6 @@ export async function readDispositions(
   });
 }
 
-const MARKETING_LEAD_STATUS = "hs_lead_status";
 
 /**
  * Records whose status the map did not know wait in the error queue; each run reads them again, so once
@@ -189,7 +190,7 @@ async function dispositionsOf(
       ctx.summary.dispositions.working++;
       if (!statusCarried)
         out.outbox.push(
-          contactWrite(ctx, personId, email, { [MARKETING_LEAD_STATUS]: marketingLeadStatusFor("working") }, contact, `disposition working: ${status}`),
+          contactWrite(ctx, personId, email, { [LEAD_STATUS_FIELD]: marketingLeadStatusFor("working") }, contact, `disposition working: ${status}`),
         );
       continue;
     }
@@ -216,10 +217,8 @@ async function dispositionsOf(
     const fields: FieldValues = {
       [LIFECYCLE_FIELD]: lifecycleFor(stage),
       leadloop_status: stage,
-      leadloop_disposition_reason: reason,
-      leadloop_disposition_date: record.modifiedAt,
+      ...verdictValues(disposition, reason, record.modifiedAt, !statusCarried),
     };
-    if (!statusCarried) fields[MARKETING_LEAD_STATUS] = marketingLeadStatusFor(disposition);
     out.outbox.push(contactWrite(ctx, personId, email, fields, contact, rule));
     ctx.log.debug("person.disposition", { personId, disposition, stage });
   }

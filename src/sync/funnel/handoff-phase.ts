@@ -24,7 +24,7 @@ import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
-import { readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
+import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 
@@ -344,7 +344,7 @@ async function handOffOne(
   const reopenedInMarketing = reopened
     ? reopenStatus(setup.qualification.definition, ctx.marketing.system)
     : null;
-  if (reopenedInMarketing) contactFields.hs_lead_status = reopenedInMarketing;
+  if (reopenedInMarketing) contactFields[LEAD_STATUS_FIELD] = reopenedInMarketing;
   if (!setup.crmIsMarketing && Object.keys(contactFields).length > 0)
     writes.push(
       handoffWrite({

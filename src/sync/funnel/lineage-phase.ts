@@ -5,7 +5,7 @@
 // company) are kept the same on both sides. Events, writes and links are decided with the phase's
 // cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
-import { marketingLeadStatusFor, readStatus } from "../../core/funnel/dispositions.js";
+import { readStatus, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
@@ -89,11 +89,7 @@ function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string):
   const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
   const reason =
     reading.kind === "verdict" && reading.entry.disposition === "qualified" ? reading.entry.reason : `converted in ${crm}`;
-  return {
-    leadloop_disposition_reason: reason,
-    leadloop_disposition_date: lead.modifiedAt,
-    hs_lead_status: marketingLeadStatusFor("qualified"),
-  };
+  return verdictValues("qualified", reason, lead.modifiedAt, true);
 }
 
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {

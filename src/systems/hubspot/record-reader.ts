@@ -8,7 +8,7 @@ import type { PropertyCatalog } from "./property-catalog.js";
 import { batchResult, searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotObject } from "./values.js";
-import { MERGEABLE, MERGED_IDS } from "./removals.js";
+import { MERGEABLE, MERGED_IDS, mergedIdsIn } from "./removals.js";
 
 export interface RecordReaderDeps {
   transport: HubspotTransport;
@@ -74,20 +74,14 @@ async function batchRead(
     );
     for (const raw of answer.body.results) {
       const record = fromHubspotObject(object, raw, fields);
-      const askedAs = byRecordId ? mergedAsked(raw.properties[MERGED_IDS], raw.id, asked) : [];
+      const merged = byRecordId ? new Set(mergedIdsIn(raw.properties[MERGED_IDS], raw.id)) : undefined;
+      const askedAs = merged ? asked.filter((a) => merged.has(a)) : [];
       const earlier = byId.get(raw.id)?.askedAs ?? [];
       if (askedAs.length > 0 || earlier.length > 0) record.askedAs = [...new Set([...earlier, ...askedAs])];
       byId.set(raw.id, record);
     }
   }
   return [...byId.values()];
-}
-
-/** Of the ids asked for, those (not the record's own) that `hs_merged_object_ids` says were merged into it. */
-function mergedAsked(mergedIds: unknown, id: string, asked: readonly string[]): string[] {
-  if (mergedIds === null || mergedIds === undefined || mergedIds === "") return [];
-  const merged = new Set(String(mergedIds).split(";").map((m) => m.trim()));
-  return asked.filter((a) => a !== id && merged.has(a));
 }
 
 /**

@@ -14,6 +14,14 @@ import { fromHubspotValue } from "./values.js";
 export const MERGEABLE = new Set(["contacts", "companies"]);
 export const MERGED_IDS = "hs_merged_object_ids";
 
+/** The ids a record's `hs_merged_object_ids` names (`;`-separated), its own id left out. */
+export function mergedIdsIn(value: unknown, ownId: string): string[] {
+  return String(value ?? "")
+    .split(";")
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0 && id !== ownId);
+}
+
 export interface RemovalReaderDeps {
   transport: HubspotTransport;
   lookbackMs: number;
@@ -100,11 +108,7 @@ async function merged(
     );
     for (const raw of body.results) {
       const at = fromHubspotValue(raw.properties[prop]) ?? fromHubspotValue(raw.updatedAt) ?? until;
-      const ids = String(raw.properties[MERGED_IDS] ?? "")
-        .split(";")
-        .map((id) => id.trim())
-        .filter((id) => id.length > 0 && id !== raw.id);
-      for (const id of ids) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at, takesWrites: true });
+      for (const id of mergedIdsIn(raw.properties[MERGED_IDS], raw.id)) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at, takesWrites: true });
     }
     after = body.paging?.next?.after;
   } while (after);
