@@ -20,6 +20,13 @@ interface DigestJson {
 
 const DAY = 86_400_000;
 
+/** The test writes a task keyed by the UTC day and then writes it again "the same day": started in the
+ * last minutes before midnight, it waits for the new day rather than straddle two. */
+async function clearOfMidnight(): Promise<void> {
+  const untilMidnight = DAY - (Date.now() % DAY);
+  if (untilMidnight < 150_000) await new Promise((resolve) => setTimeout(resolve, untilMidnight + 1_000));
+}
+
 describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as the CRM", (crm) => {
   let world: SandboxWorld;
   let prospect: string;
@@ -135,7 +142,7 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     });
     const nextText = await runCli(["digest", "--owner", mine!.ownerEmail, ...config()], {}, undefined, { now: () => tomorrow });
     expect(nextText.stdout).toContain("nothing new since the last digest");
-  }, 120_000);
+  }, 300_000);
 
   it("a refused digest task stays in the outbox and the error queue, and the command exits 4", async () => {
     const sync = await runCli(["sync", ...config()]);
