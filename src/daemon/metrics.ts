@@ -4,6 +4,7 @@
 // counters (https://prometheus.io/docs/practices/naming/).
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
 import { verdictOfMove } from "../core/report/figures.js";
+import { slaState } from "../core/sla/index.js";
 import { ERROR_CLASSES } from "../store/port.js";
 import { followedUp } from "../sync/funnel/sla-list.js";
 import { apiAllowances } from "./console/api-allowance.js";
@@ -11,6 +12,8 @@ import type { ConsoleSources } from "./console/sources.js";
 import type { DaemonState } from "./health-server.js";
 
 type Sample = [Record<string, string>, number];
+
+const SLA_STATUSES = ["open", "met", "breached"] as const;
 
 class Exposition {
   private readonly lines: string[] = [];
@@ -61,13 +64,21 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
     "Open error-queue entries (writes a system refused), by class.",
     ERROR_CLASSES.map((c) => [{ class: c }, open.filter((e) => e.errorClass === c).reduce((n, e) => n + e.count, 0)]),
   );
-  const clocks = await followedUp(store, await store.listSlaClocks({ open: true }));
-  const now = sources.now().toISOString();
-  out.metric("leadloop_sla_open_clocks", "gauge", "Follow-up clocks of handed-off leads not yet touched.", [
-    [{}, clocks.length],
-  ]);
-  out.metric("leadloop_sla_overdue_clocks", "gauge", "Open follow-up clocks past their due time.", [
-    [{}, clocks.filter((c) => c.dueAt <= now).length],
+  // The clocks as the SLA board and `leadloop sla` read them (the same stages, the same state at now), so
+  // a dashboard and the console agree on what is open, met and breached.
+  const now = sources.now();
+  const states = (await followedUp(store, await store.listSlaClocks())).map((c) => ({
+    clock: c,
+    status: slaState(c, now, sources.sla).status,
+  }));
+  out.metric(
+    "leadloop_sla_clocks",
+    "gauge",
+    "Follow-up clocks of handed-off leads sales still has to follow up, by status as the SLA board shows it.",
+    SLA_STATUSES.map((status) => [{ status }, states.filter((s) => s.status === status).length]),
+  );
+  out.metric("leadloop_sla_overdue_clocks", "gauge", "Breached follow-up clocks whose lead nobody has touched yet.", [
+    [{}, states.filter((s) => s.status === "breached" && s.clock.firstTouchAt === null).length],
   ]);
   out.metric("leadloop_sla_breaches_total", "counter", "Follow-up SLA breaches raised.", [
     [{}, (await store.listSlaBreaches()).length],

@@ -258,6 +258,18 @@ describe("the ops console of `leadloop daemon`", () => {
   });
 
   it("serves /metrics in Prometheus text form with the queue, SLA, funnel and API figures", async () => {
+    // Beside Jörg's open clock: a lead handed off three days ago whom nobody has touched (breached and
+    // overdue) and one followed up the same day (met), so each status counts something.
+    const day = 86_400_000;
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const seeded = await openStore({ path: world.storePath });
+    try {
+      const clock = { crmType: "Lead", ownerId: "005Hs00000AbCdEIAX", handoffAt: ago(3 * day), dueAt: ago(2.9 * day), breachedAt: null };
+      await seeded.upsertSlaClock({ ...clock, personId: "90001", crmId: "00QHs0000090001MAA", firstTouchAt: null, touches: 0 });
+      await seeded.upsertSlaClock({ ...clock, personId: "90002", crmId: "00QHs0000090002MAA", firstTouchAt: ago(2.95 * day), touches: 3 });
+    } finally {
+      await seeded.close();
+    }
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     const { types, samples } = parseMetrics(text);
     const value = (name: string, labels: Record<string, string> = {}) =>
@@ -271,8 +283,18 @@ describe("the ops console of `leadloop daemon`", () => {
     for (const errorClass of ["config", "auth", "transient", "rate_limited", "data", "conflict", "bug"]) {
       expect(value("leadloop_error_queue_entries", { class: errorClass })).toBe(open.filter((e) => e.errorClass === errorClass).length);
     }
-    const sla = JSON.parse((await cli("sla", "--json")).stdout) as { clocks: { status: string }[]; breaches: unknown[] };
-    expect(value("leadloop_sla_open_clocks")).toBe(sla.clocks.filter((c) => c.status !== "met").length);
+    const sla = JSON.parse((await cli("sla", "--json")).stdout) as {
+      clocks: { status: string; firstTouchAt: string | null }[];
+      breaches: unknown[];
+    };
+    // The same counts as `leadloop sla` and the SLA board's cards: open means within its time.
+    for (const status of ["open", "met", "breached"]) {
+      expect(value("leadloop_sla_clocks", { status })).toBe(sla.clocks.filter((c) => c.status === status).length);
+      expect(value("leadloop_sla_clocks", { status })).toBeGreaterThanOrEqual(1);
+    }
+    expect(value("leadloop_sla_overdue_clocks")).toBe(
+      sla.clocks.filter((c) => c.status === "breached" && c.firstTouchAt === null).length,
+    );
     expect(value("leadloop_sla_breaches_total")).toBe(sla.breaches.length);
     expect(value("leadloop_mqls_total")).toBeGreaterThanOrEqual(1);
     const store = await openStore({ path: world.storePath });
