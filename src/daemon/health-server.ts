@@ -26,7 +26,11 @@ export interface DaemonState {
 
 export interface HealthServer {
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests, waits for `inHand` (the work a request in hand waits for, such as a retry
+   * posted from the console) so that request still gets its answer, then closes every connection.
+   */
+  close(inHand?: () => Promise<void>): Promise<void>;
 }
 
 export interface ConsoleOptions {
@@ -63,11 +67,13 @@ export async function startHealthServer(
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async (inHand) => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await inHand?.();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
 

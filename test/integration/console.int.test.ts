@@ -318,4 +318,52 @@ describe("the ops console of `leadloop daemon`", () => {
     expect(value("leadloop_api_calls_last_24h", { system: "salesforce" })).toBeGreaterThanOrEqual(value("leadloop_api_calls_total", { system: "salesforce" })!);
     expect(value("leadloop_api_calls_allowed_24h", { system: "salesforce" })).toBe(25_000);
   });
+
+  // Last: it stops the daemon.
+  it("a SIGTERM while a console retry is in hand lets it finish: the Lead lands, the entry is resolved, the page gets its answer, exit 0", async () => {
+    // Another refused Lead, from a sync run by hand between the daemon's hourly runs.
+    const email = "Soeren.Kjaergaard@Nordlys-Analyse.dk";
+    const soren = world.hubspot.data.createObject("contacts", {
+      email,
+      firstname: "Søren",
+      lastname: "Kjærgaard",
+      jobtitle: "VP Operations",
+      company: "Nordlys Analyse ApS",
+      country: "Denmark",
+    });
+    pricingAndDemo(world, soren.id);
+    await world.salesforce.control.addFaults({
+      records: [{ object: "Lead", field: "Email", equals: email, message: "Email domain is on the blocked list (rule Block_Partner_Domains)" }],
+    });
+    expect((await cli("sync")).code).toBe(4);
+    const listed = JSON.parse((await cli("errors", "list", "--json")).stdout) as QueuedError[];
+    const entry = listed.find(
+      (e) => e.system === "salesforce" && e.object === "Lead" && JSON.stringify(e.payload).includes(email.toLowerCase()),
+    );
+    expect(entry).toBeDefined();
+
+    // The admin fixes the rule and retries from the console; the org answers each call slowly, so the
+    // daemon is told to stop while the retry is still writing.
+    await world.salesforce.control.clearFaults();
+    await world.salesforce.control.addFaults({ requests: [{ kind: "slow", delayMs: 1_500 }] });
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    const answered = fetch(`${base}/errors/${entry!.id}/retry`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    daemon.kill("SIGTERM");
+
+    const response = await answered;
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toContain("outcome=resolved");
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/"level":"(error|fatal)"/);
+    await world.salesforce.control.clearFaults();
+    const lead = world.salesforce.data.list("Lead").find((l) => String(l.Email).toLowerCase() === email.toLowerCase());
+    expect(lead).toMatchObject({ FirstName: "Søren", LastName: "Kjærgaard" });
+    const after = JSON.parse((await cli("errors", "list", "--status", "all", "--json")).stdout) as QueuedError[];
+    expect(after.find((e) => e.id === entry!.id)?.status).toBe("resolved");
+  }, 60_000);
 });

@@ -114,7 +114,9 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       } finally {
         process.off("SIGTERM", onTerm);
         process.off("SIGINT", onInt);
-        await health?.close();
+        // A retry posted from the console before the stop finishes its writes and its commit, and its
+        // page gets the outcome, before the store and the adapters close.
+        await health?.close(() => turns(async () => undefined));
         await wiring.close();
       }
       io.outcome.exitCode = state.failures > 0 && state.lastSuccessAt === null ? EXIT.failure : EXIT.ok;
