@@ -1,9 +1,15 @@
 // `leadloop sync` stops on SIGTERM after the batch in hand: exit 0 with status "stopped", and the next
 // run picks up what the stopped one decided but had not written, until a run has nothing left to write.
+// `leadloop daemon` stops as promptly when the stop comes while a call is being retried.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runSyncChild } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
+const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
 
 describe("leadloop sync and SIGTERM", () => {
@@ -32,4 +38,46 @@ describe("leadloop sync and SIGTERM", () => {
     expect(quiet.summary?.status).toBe("succeeded");
     expect(quiet.writes).toBe(0);
   });
+});
+
+describe("leadloop daemon and SIGTERM", () => {
+  let world: SandboxWorld;
+  beforeEach(async () => {
+    world = await openSandboxWorld(seed, "daemon-stop");
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it("stops at once while a call waits out HubSpot's 429: exit 0, the run a stop and no failure", async () => {
+    // Every HubSpot call is refused for a while, and each 429 asks for 30 s: the daemon's first run
+    // waits inside a call's retry when the stop comes.
+    world.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 30 }] });
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "1h" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--config", world.configPath], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    const waiting = new Promise<void>((resolve) =>
+      daemon.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+        if (stderr.includes('"hubspot.retry"')) resolve();
+      }),
+    );
+    await Promise.race([waiting, exited]);
+    daemon.kill("SIGTERM");
+
+    expect(await exited).toBe(0);
+    const events = stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: string; message: string; error?: string });
+    expect(events.map((e) => e.message)).toEqual(expect.arrayContaining(["hubspot.retry", "daemon.stopping", "daemon.run_stopped"]));
+    expect(events.find((e) => e.message === "daemon.run_stopped")?.error).toMatch(/stopped as asked/);
+    expect(events.filter((e) => e.level === "error" || e.message === "daemon.run_failed")).toEqual([]);
+  }, 60_000);
 });
