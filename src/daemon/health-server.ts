@@ -8,6 +8,7 @@ import type { RunSummary } from "../sync/run-summary.js";
 import { loopbackHostHeader, requestToken, tokenMatches } from "./console/auth.js";
 import { cachedLiveCheck } from "./console/live-checks.js";
 import { type ConsoleApp, send, serveConsole, serveLogin } from "./console/routes.js";
+import { RetryReasons } from "./console/retry-reasons.js";
 import type { ConsoleSources } from "./console/sources.js";
 import { metricsText } from "./metrics.js";
 
@@ -50,6 +51,7 @@ export async function startHealthServer(
     sources: consoleOptions.sources,
     token: consoleOptions.token,
     liveCheck: cachedLiveCheck(() => consoleOptions.sources.checkLive(), () => consoleOptions.sources.now()),
+    retryReasons: new RetryReasons(),
   };
   const server: Server = createServer((req, res) => {
     answer(state, app, req, res).catch((err: unknown) => {

@@ -252,6 +252,25 @@ describe("the ops console of `leadloop daemon`", () => {
       expect(lead).toMatchObject({ FirstName: "Renée", LastName: "Núñez-Lefèvre" });
       const after = JSON.parse((await cli("errors", "list", "--status", "all", "--json")).stdout) as QueuedError[];
       expect(after.find((e) => e.id === entry!.id)?.status).toBe("resolved");
+
+      // Posted again (a second tab, say): not retried, and the banner says why.
+      const again = await fetch(`${base}/errors/${entry!.id}/retry`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(again.status).toBe(303);
+      const location = again.headers.get("location")!;
+      expect(location).toMatch(/outcome=skipped/);
+      expect(location).not.toContain("not open");
+      await page.goto(`${base}${location}`);
+      expect(await page.textContent("[role=status]")).toBe(`Entry #${entry!.id} was not retried: entry #${entry!.id} is not open.`);
+      // The banner's words come from the daemon, never from the link: one made elsewhere shows its own
+      // text nowhere.
+      const crafted = new URLSearchParams({ entry: String(entry!.id), outcome: "busy", reason: "your token expired, sign in again at another site" });
+      await page.goto(`${base}/errors?${crafted}`);
+      expect(await page.textContent("[role=status]")).toBe(`Entry #${entry!.id} was not retried: another run holds the store.`);
+      expect(await page.content()).not.toContain("your token expired");
     } finally {
       await page.close();
     }

@@ -11,6 +11,7 @@ import { html, type Html } from "./html.js";
 import { page } from "./layout.js";
 import type { LiveCheckResult } from "./live-checks.js";
 import { mappingsPage } from "./mappings-page.js";
+import type { RetryReasons } from "./retry-reasons.js";
 import { slaPage } from "./sla-page.js";
 import type { ConsoleSources } from "./sources.js";
 
@@ -18,11 +19,12 @@ export interface ConsoleApp {
   sources: ConsoleSources;
   token: string | undefined;
   liveCheck(): Promise<LiveCheckResult>;
+  retryReasons: RetryReasons;
 }
 
 const PAGES: Record<string, { title: string; render(app: ConsoleApp, url: URL): Promise<Html> }> = {
   "/": { title: "Sync health", render: (app) => healthPage(app.sources) },
-  "/errors": { title: "Error queue", render: (app, url) => errorsPage(app.sources, retryNotice(url)) },
+  "/errors": { title: "Error queue", render: (app, url) => errorsPage(app.sources, retryNotice(app, url)) },
   "/mappings": { title: "Mappings", render: async (app) => mappingsPage(app.sources, await app.liveCheck()) },
   "/funnel": { title: "Funnel", render: (app, url) => funnelPage(app.sources, url) },
   "/sla": { title: "SLA board", render: (app) => slaPage(app.sources) },
@@ -51,7 +53,7 @@ export async function serveConsole(app: ConsoleApp, req: IncomingMessage, res: S
     await drain(req);
     const notice = await retryEntry(app, Number(retry[1]));
     const query = new URLSearchParams({ entry: String(notice.entry), outcome: notice.outcome });
-    if (notice.reason) query.set("reason", notice.reason);
+    if (notice.reason) query.set("notice", app.retryReasons.keep(notice.reason));
     redirect(res, `/errors?${query}`);
     return true;
   }
@@ -77,12 +79,12 @@ async function retryEntry(app: ConsoleApp, id: number): Promise<RetryNotice> {
   }
 }
 
-function retryNotice(url: URL): RetryNotice | null {
+function retryNotice(app: ConsoleApp, url: URL): RetryNotice | null {
   const entry = Number(url.searchParams.get("entry"));
   const outcome = url.searchParams.get("outcome");
   if (!Number.isInteger(entry) || entry <= 0) return null;
   if (outcome !== "resolved" && outcome !== "failing" && outcome !== "skipped" && outcome !== "busy") return null;
-  return { entry, outcome, reason: url.searchParams.get("reason") ?? undefined };
+  return { entry, outcome, reason: app.retryReasons.find(url.searchParams.get("notice")) };
 }
 
 /** GET /login shows the form; POST /login checks the token and sets the cookie; POST /logout drops it. */
