@@ -4,6 +4,7 @@
 // them, "working" is a touch, and a status the definition does not know is an error-queue entry.
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
+import { followedUp } from "../../src/sync/funnel/sla-list.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
@@ -124,6 +125,11 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(back.summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "recycled", "mql"]);
     expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    // An MQL again, but not handed off: the old handoff's clock is owed nothing, however late it gets.
+    await tick();
+    const waiting = await sync(() => new Date(Date.now() + 3 * DAY_MS));
+    expect(waiting.summary.slaBreaches).toBe(0);
+    expect(await followedUp(loop.store, await loop.store.listSlaClocks())).toEqual([]);
 
     await tick();
     const later = new Date(Date.now() + 31 * DAY_MS);
@@ -178,7 +184,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(await stages()).toEqual(["mql", "trash", "lead", "mql"]);
   });
 
-  it("qualified: sales accepted, the lifecycle moves on to SQL", async () => {
+  it("qualified: sales accepted, the lifecycle moves on to SQL, and the follow-up clock is owed nothing more", async () => {
     setStatus(loop, crm, personId, STATUS[crm].qualified);
     await tick();
     const run = await sync();
@@ -189,9 +195,15 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       hs_lead_status: crm === "salesforce" ? "OPEN_DEAL" : "CONNECTED",
     });
     expect(await stages()).toEqual(["mql", "sal"]);
+    // The rep decided without logging a touch: days later no breach, no alert, no re-route.
+    await tick();
+    const later = await sync(() => new Date(Date.now() + 5 * DAY_MS));
+    expect(later.summary.slaBreaches).toBe(0);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    expect(await followedUp(loop.store, await loop.store.listSlaClocks())).toEqual([]);
   });
 
-  it("unreachable: back to nurture like a recycle", async () => {
+  it("unreachable: back to nurture like a recycle, and an MQL again on new behaviour, handed off after the cool-down", async () => {
     setStatus(loop, crm, personId, STATUS[crm].unreachable);
     await tick();
     const run = await sync();
@@ -201,6 +213,26 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       leadloop_status: "unreachable",
       hs_lead_status: "ATTEMPTED_TO_CONTACT",
     });
+    await tick();
+    expect((await sync()).summary.handoffs).toBe(0);
+    expect(await stages()).toEqual(["mql", "unreachable"]);
+
+    // Weeks later the person reads the pricing page again: behaviour dated after the verdict.
+    await tick();
+    recordActivity(loop.hubspot.data, {
+      contactId: personId,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
+    });
+    const back = await sync();
+    expect(back.summary.handoffs).toBe(0);
+    expect(await stages()).toEqual(["mql", "unreachable", "mql"]);
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    await tick();
+    const later = new Date(Date.now() + 31 * DAY_MS);
+    expect((await sync(() => later)).summary.handoffs).toBe(1);
+    const [clock] = await loop.store.listSlaClocks();
+    expect(clock?.handoffAt).toBe(later.toISOString());
   });
 
   it("working: a touch on the follow-up clock, no stage move", async () => {

@@ -611,6 +611,11 @@ describe("lead conversion and merge", () => {
     });
     const edit = await rejection(conn.sobject("Lead").update({ Id: leadId, Title: "CEO" }));
     expect(edit.errorCode).toBe("CANNOT_UPDATE_CONVERTED_LEAD");
+    // Nor may a new activity name the converted Lead: a follow-up task goes on the Contact it became.
+    const task = await rejection(conn.sobject("Task").create({ Subject: "Rappel : démo", WhoId: leadId, Status: "Not Started" }));
+    expect(task).toMatchObject({ errorCode: "CANNOT_UPDATE_CONVERTED_LEAD", message: "cannot reference converted lead" });
+    const onContact = await conn.sobject("Task").create({ Subject: "Rappel : démo", WhoId: result.contactId, Status: "Not Started" });
+    expect(onContact.success).toBe(true);
   });
 
   it("carries a custom field over only where an admin mapped it, and refuses a status that is not a converted one", async () => {

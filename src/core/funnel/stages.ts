@@ -65,8 +65,10 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
     trash: ANY_DISPOSITION,
     unreachable: ANY_DISPOSITION,
   },
-  // The rep may reach the person later; otherwise back to nurture.
+  // The rep may reach the person later; otherwise back to nurture, and, like a recycled person, an MQL
+  // again on new behaviour (the qualification asks for behaviour dated after the verdict).
   unreachable: {
+    mql: ["score"],
     sal: ANY_DISPOSITION,
     opportunity: ["conversion"],
     recycled: ["disposition", "requalify"],

@@ -151,6 +151,7 @@ export class RecordWriter {
         continue;
       }
       values[f.name] = this.convert(f, raw);
+      if (!options.trusted && f.type === "reference") this.checkNotConvertedLead(f, values[f.name]);
     }
     if (notWritable.length > 0) {
       throw new RecordSaveError([
@@ -162,6 +163,18 @@ export class RecordWriter {
       ]);
     }
     return values;
+  }
+
+  /**
+   * A converted Lead is read-only, and nothing may point at it either: an activity whose WhoId names one
+   * is refused with CANNOT_UPDATE_CONVERTED_LEAD ("cannot reference converted lead"), as Salesforce does.
+   */
+  private checkNotConvertedLead(f: FieldDescribe, id: unknown): void {
+    if (typeof id !== "string") return;
+    const target = this.store.find(id);
+    if (target?.schema.name === "Lead" && target.record.IsConverted === true) {
+      throw new RecordSaveError([recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [f.name])]);
+    }
   }
 
   private convert(f: FieldDescribe, raw: unknown): unknown {

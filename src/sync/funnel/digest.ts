@@ -19,10 +19,9 @@ import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { ActivitySource } from "./funnel-setup.js";
 import type { HandoffVocabulary } from "./handoff-vocabulary.js";
+import { followedUp } from "./sla-list.js";
 import { taskWrite } from "./task-write.js";
 
-/** A handed-off person with no verdict yet is still at `mql`; a verdict moves them on. */
-const ACTIVE_STAGE = "mql";
 export const DIGEST_CURSOR_SYSTEM = "leadloop";
 /** Salesforce's Task.Description (and HubSpot's task body) holds 32,000 characters. */
 const BODY_MAX = 32_000;
@@ -56,9 +55,9 @@ export async function collectDigests(
   activities: ActivitySource,
   options: DigestOptions,
 ): Promise<CollectedDigests> {
-  const clocks = await store.listSlaClocks();
-  const stages = await store.currentStages(clocks.map((c) => c.personId));
-  const active = clocks.filter((c) => stages.get(c.personId) === ACTIVE_STAGE);
+  // A rep's active leads: those still owed a follow-up (sla-list.ts), not a recycled person who qualified
+  // again in the cool-down and waits for a handoff of their own.
+  const active = await followedUp(store, await store.listSlaClocks());
   const people = new Map(
     (await store.listPersonScores({ personIds: active.map((c) => c.personId) })).map((p) => [p.personId, p]),
   );

@@ -4,16 +4,19 @@
 import { type SlaDefinition, slaState } from "../../core/sla/index.js";
 import type { SlaClock, StateStore } from "../../store/port.js";
 
-/** Stages in which a handed-off person still waits for sales' follow-up. */
-const FOLLOWED_UP_STAGES: ReadonlySet<string> = new Set(["mql", "sal"]);
-
 /**
- * The clocks of people sales still has to follow up: once a rep decided (qualified, recycled, trashed,
- * unreachable, converted), a missing touch is no breach and the lead is never re-routed.
+ * The clocks of people sales still has to follow up: a person still an MQL since the handoff that set
+ * the clock. Once a rep decided (qualified or converted: sal and beyond; recycled, trashed, unreachable),
+ * a missing touch is no breach and the lead is never re-routed; and a recycled person who qualified again
+ * (on new behaviour, in the cool-down) owes nothing on the old clock: their next handoff sets a new one.
  */
 export async function followedUp(store: StateStore, clocks: SlaClock[]): Promise<SlaClock[]> {
-  const stages = await store.currentStages(clocks.map((c) => c.personId));
-  return clocks.filter((c) => FOLLOWED_UP_STAGES.has(stages.get(c.personId) ?? "mql"));
+  const latest = await store.latestEvents(clocks.map((c) => c.personId));
+  return clocks.filter((c) => {
+    const last = latest.get(c.personId);
+    // A clock without funnel events (set before the store kept them) is owed until a verdict is recorded.
+    return last === undefined || (last.stage === "mql" && Date.parse(last.at) <= Date.parse(c.handoffAt));
+  });
 }
 
 export interface SlaListRow {
