@@ -111,6 +111,19 @@ describe("funnel figures for a quarter, by hand", () => {
     });
   });
 
+  it("counts a Lead converted without an Opportunity, whose Opportunity comes later, as one SQL", () => {
+    const events = [
+      ev("p7", "lead", "mql", "2026-10-02T09:00:00.000Z", "qualified: 75 points", ADS),
+      ev("p7", "mql", "sal", "2026-10-05T09:00:00.000Z", "conversion: Lead 00Q7 converted", ADS),
+      ev("p7", "sal", "opportunity", "2026-10-20T09:00:00.000Z", "conversion: Opportunity 0067", ADS),
+      // With HubSpot as the CRM a person's first deal is their conversion: one SQL too.
+      ev("p8", "lead", "mql", "2026-10-03T09:00:00.000Z", "qualified: 66 points", WEBINAR),
+      ev("p8", "mql", "sal", "2026-10-04T09:00:00.000Z", "disposition qualified: CONNECTED", WEBINAR),
+      ev("p8", "sal", "opportunity", "2026-10-09T09:00:00.000Z", "conversion: deals 9001", WEBINAR),
+    ];
+    expect(funnelFigures(events, [], Q4)).toMatchObject({ sqls: 2, opportunities: 2, sals: 2 });
+  });
+
   it("has zeros and no rates for a quarter with no events", () => {
     const q1 = resolvePeriod({ period: "quarter" }, new Date("2027-02-01T00:00:00.000Z"));
     expect(q1).toEqual({ since: "2027-01-01T00:00:00.000Z", until: "2027-04-01T00:00:00.000Z", kind: "quarter" });

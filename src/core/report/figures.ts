@@ -156,7 +156,9 @@ export function funnelFigures(
         f.recycled++;
         break;
     }
-    if (e.cause.startsWith("conversion")) f.sqls++;
+    // An SQL is a converted lead, counted once: a Lead converted without an Opportunity (to sal) whose
+    // Opportunity comes later moves again on a conversion cause, and that second move is no new SQL.
+    if (e.cause.startsWith("conversion") && !(e.fromStage === "sal" && before?.cause.startsWith("conversion"))) f.sqls++;
     const verdict = verdictOf(e);
     if (verdict) f.dispositions[verdict]++;
     const left = e.fromStage;
