@@ -170,12 +170,16 @@ describe("a refused write, phase by phase", () => {
     expect(Number(world.hubspot.data.getObject("contacts", camille.id)!.properties.leadloop_score)).toBeGreaterThanOrEqual(60);
     expect((await openErrors(world)).find((e) => e.id === entry!.id)).toBeUndefined();
 
-    // Asked for by id, an entry already resolved and an id the queue never had are named, not passed over.
-    const named = await world.cli("errors", "retry", "--id", String(entry!.id), "--id", "99999");
+    // Asked for by id, an entry already resolved is named, not passed over.
+    const named = await world.cli("errors", "retry", "--id", String(entry!.id));
     expect(named.code).toBe(0);
-    expect(named.stdout).toContain("resolved 0, still failing 0, skipped 2");
+    expect(named.stdout).toContain("resolved 0, still failing 0, skipped 1");
     expect(named.stdout).toContain(`#${entry!.id} skipped: already resolved`);
-    expect(named.stdout).toContain("#99999 skipped: no entry with this id in the error queue");
+    // An id the queue never had is a typo: refused at once, exit 2, nothing retried.
+    const typo = await world.cli("errors", "retry", "--id", String(entry!.id), "--id", "99999");
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toContain("the error queue has no entry #99999; nothing was retried");
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {

@@ -60,6 +60,16 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExamples:\n  leadloop errors retry\n  leadloop errors retry --id 12 --id 15")
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
+      // An id the queue never had is a typo: said at once, before anything is retried (exit 2).
+      const unknown = opts.id.length > 0 ? await unknownEntries(loaded.config.store, opts.id) : [];
+      if (unknown.length > 0) {
+        io.stderr.write(
+          `leadloop: the error queue has no entry ${unknown.map((id) => `#${id}`).join(", ")}; nothing was retried ` +
+            "(`leadloop errors list --status all` lists every entry)\n",
+        );
+        io.outcome.exitCode = EXIT.config;
+        return;
+      }
       const wiring = await wire(loaded.config, log);
       try {
         await wiring.prepare();
@@ -83,4 +93,16 @@ export function registerErrors(program: Command, io: CommandIo): void {
         await wiring.close();
       }
     });
+}
+
+/** The asked-for ids no error-queue entry has. */
+async function unknownEntries(storeConfig: Parameters<typeof openStore>[0], ids: readonly number[]): Promise<number[]> {
+  const store = await openStore(storeConfig, { existing: true });
+  try {
+    const unknown: number[] = [];
+    for (const id of new Set(ids)) if ((await store.getError(id)) === undefined) unknown.push(id);
+    return unknown;
+  } finally {
+    await store.close();
+  }
 }
