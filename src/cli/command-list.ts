@@ -28,7 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     usage: "errors",
-    description: "list and retry records that a system refused",
+    description: "list, retry or discard records that a system refused",
     load: async () => (await import("./commands/errors.js")).registerErrors,
   },
   {

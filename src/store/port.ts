@@ -405,6 +405,12 @@ export interface BatchCommit {
   errors?: NewQueuedError[];
   /** Queue entries this batch wrote successfully on retry. */
   resolvedErrors?: number[];
+  /**
+   * Open queue entries a person gave up on (`errors discard`): discarded, and the refused outbox write
+   * behind one (its `outboxKey`) leaves the outbox, so nothing sends it again; a group it was the last
+   * write of is done, and its effect applies. A pending write decided anew under the key stays.
+   */
+  discardedErrors?: number[];
   funnelEvents?: FunnelEvent[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];

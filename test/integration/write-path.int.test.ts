@@ -218,6 +218,51 @@ describe("a refused write, phase by phase", () => {
     expect(await openErrors(world)).toHaveLength(0);
   });
 
+  it("errors discard: an admin gives up on a refused alert task; it leaves the queue and the outbox, and the handoff is done", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    await world.salesforce.control.addFaults({
+      records: [{ object: "Task", field: "Subject", message: "Aufgaben sind für diese Queue gesperrt" }],
+    });
+    expect((await world.cli("sync", "--json")).code).toBe(4);
+    // The alert task and the history's activity tasks, each refused.
+    const entries = await openErrors(world);
+    expect(entries.length).toBeGreaterThan(1);
+    for (const e of entries) expect(e).toMatchObject({ system: "salesforce", object: "Task", operation: "handoff", status: "open" });
+    const entry = entries[0]!;
+    const refused = () => world.withStore((s) => s.listOutbox({ refused: true }));
+    expect((await refused()).length).toBeGreaterThan(0);
+
+    // A typo is refused before anything changes; the entry is then discarded by its id.
+    const typo = await world.cli("errors", "discard", "--id", "424242");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("the error queue has no entry #424242; nothing was discarded");
+    const one = await world.cli("errors", "discard", "--id", String(entry.id));
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`#${entry.id} discarded: salesforce Task`);
+    expect((await openErrors(world)).map((e) => e.id)).not.toContain(entry.id);
+    const rest = entries.slice(1).flatMap((e) => ["--id", String(e.id)]);
+    const discarded = await world.cli("errors", "discard", ...rest, "--id", String(entry.id), "--json");
+    expect(discarded.code).toBe(0);
+    expect(JSON.parse(discarded.stdout)).toEqual({
+      discarded: entries.slice(1).map((e) => e.id),
+      skipped: [{ id: entry.id, reason: "already discarded" }],
+    });
+
+    // Out of the queue, listed as discarded; the refused task is never sent, even once the fault is gone.
+    expect(await openErrors(world)).toEqual([]);
+    const all = JSON.parse((await world.cli("errors", "list", "--status", "discarded", "--json")).stdout) as QueuedError[];
+    expect(all.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    expect(await refused()).toEqual([]);
+    await world.salesforce.control.clearFaults();
+    await tick();
+    const next = await world.cli("sync", "--json");
+    expect(next.code).toBe(0);
+    expect(world.salesforce.data.list("Task")).toHaveLength(0);
+    // The handoff's other writes were accepted, so its follow-up clock runs.
+    expect((await world.withStore((s) => s.listSlaClocks())).map((c) => c.personId)).toContain(camille.id);
+  });
+
   it("disposition: a rep recycles the lead, HubSpot refuses the write-back; retry after the fix writes the stage", async () => {
     seedReps(world);
     const { camille } = seedCamille(world);

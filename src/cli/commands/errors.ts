@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -91,6 +92,63 @@ export function registerErrors(program: Command, io: CommandIo): void {
         io.outcome.exitCode = result.stillFailing.length > 0 ? EXIT.partial : EXIT.ok;
       } finally {
         await wiring.close();
+      }
+    });
+  registerDiscard(errors, io);
+}
+
+/** `errors discard`: gives up on entries whose write can never succeed, so they stop holding the queue open. */
+function registerDiscard(errors: Command, io: CommandIo): void {
+  errors
+    .command("discard")
+    .description("give up on entries whose write can never succeed: they leave the queue, and their refused write is never sent")
+    .requiredOption(
+      "--id <n>",
+      "the entry to discard (repeatable)",
+      (v, acc: number[]) => [...acc, wholeNumber(1)(v)],
+      [],
+    )
+    .option("--json", "print the result as JSON on stdout")
+    .addHelpText(
+      "after",
+      "\nA discarded entry stays listed by `errors list --status discarded`. A later change to its record is\n" +
+        "synced as usual.\n\nExample:\n  leadloop errors discard --id 3",
+    )
+    .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
+      const { loaded, log } = commandConfig(this, io);
+      const store = await openStore(loaded.config.store, { existing: true });
+      try {
+        const entries = await Promise.all([...new Set(opts.id)].map(async (id) => ({ id, entry: await store.getError(id) })));
+        const unknown = entries.filter((e) => e.entry === undefined).map((e) => e.id);
+        if (unknown.length > 0) {
+          io.stderr.write(
+            `leadloop: the error queue has no entry ${unknown.map((id) => `#${id}`).join(", ")}; nothing was discarded ` +
+              "(`leadloop errors list --status all` lists every entry)\n",
+          );
+          io.outcome.exitCode = EXIT.config;
+          return;
+        }
+        const open = entries.filter((e) => e.entry!.status === "open").map((e) => e.entry!);
+        const skipped = entries
+          .filter((e) => e.entry!.status !== "open")
+          .map((e) => ({ id: e.id, reason: `already ${e.entry!.status}` }));
+        // Under the run lock: a run draining the outbox meanwhile could otherwise send the write discarded.
+        const now = () => io.now?.() ?? new Date();
+        const lease = await takeRunLock({ store, holder: runLockHolder(`discard-${Date.now()}`), now, ttlMs: RUN_LOCK_TTL_MS, log });
+        try {
+          if (open.length > 0) await store.commitBatch({ runId: "errors-discard", at: now().toISOString(), discardedErrors: open.map((e) => e.id) });
+        } finally {
+          await lease.release();
+        }
+        for (const e of open) log.info("error.discarded", { id: e.id, system: e.system, object: e.object, recordId: e.recordId });
+        const result = { discarded: open.map((e) => e.id), skipped };
+        if (opts.json) printJson(io, result);
+        else {
+          for (const e of open) io.stdout.write(`#${e.id} discarded: ${e.system} ${e.object} ${e.recordId ?? "(new)"} ${e.operation}: ${e.message}\n`);
+          for (const s of skipped) io.stdout.write(`#${s.id} skipped: ${s.reason}\n`);
+        }
+      } finally {
+        await store.close();
       }
     });
 }

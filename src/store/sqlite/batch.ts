@@ -78,7 +78,8 @@ export function writeBatch(
     }
   }
   const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
-  for (const { group, onDone } of [...accepted.done, ...dropped]) {
+  const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
+  for (const { group, onDone } of [...accepted.done, ...dropped, ...discarded]) {
     applyGroupEffect(tables, onDone);
     completedGroups.push(group);
   }

@@ -125,6 +125,21 @@ export class ErrorQueueTable {
     if (result.changes === 0) throw new StoreError(`error queue entry ${id} does not exist`);
   }
 
+  /** Discards the open entries among `ids`; returns the outbox keys of the funnel writes behind them. */
+  discard(ids: readonly number[], at: string): string[] {
+    const keys: string[] = [];
+    for (const id of ids) {
+      const row = this.sql
+        .get<{ payload: string | null }>(
+          "UPDATE error_queue SET status = 'discarded', status_changed_at = ? WHERE id = ? AND status = 'open' RETURNING payload",
+        )
+        .get(at, id);
+      const key = (fromJsonText(row?.payload ?? null) as { outboxKey?: unknown } | null)?.outboxKey;
+      if (typeof key === "string") keys.push(key);
+    }
+    return keys;
+  }
+
   setStatus(id: number, status: ErrorStatus, at: string): void {
     const result = this.sql
       .get("UPDATE error_queue SET status = ?, status_changed_at = ? WHERE id = ?")

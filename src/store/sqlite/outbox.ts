@@ -129,6 +129,18 @@ export class OutboxTable {
     return this.finishedGroups(groups);
   }
 
+  /** Removes these writes if they are still refused; returns the groups whose last writes they were. */
+  dropRefused(keys: readonly string[]): { group: string; onDone: OutboxGroupEffect }[] {
+    const groups: string[] = [];
+    for (const key of keys) {
+      const row = this.sql
+        .get<{ grp: string | null }>("DELETE FROM outbox WHERE key = ? AND refused_ms IS NOT NULL RETURNING grp")
+        .get(key);
+      if (row?.grp) groups.push(row.grp);
+    }
+    return this.finishedGroups(groups);
+  }
+
   /** Of these groups, those with no write left: removed, each with the effect it waited for. */
   private finishedGroups(groups: readonly string[]): { group: string; onDone: OutboxGroupEffect }[] {
     const done: { group: string; onDone: OutboxGroupEffect }[] = [];
