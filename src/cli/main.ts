@@ -49,6 +49,16 @@ function withGlobalOptions(program: Command): Command {
  * arguments cannot be told apart without the commands' own options, which are then all defined.
  */
 function commandAsked(argv: readonly string[]): CommandEntry | null | undefined {
+  const asked = nameAsked(argv);
+  if (asked === undefined) return undefined;
+  return asked === null ? null : (COMMANDS.find((c) => commandName(c) === asked) ?? null);
+}
+
+/**
+ * The word where the command's name goes, read past the global options; null when there is none,
+ * undefined when the arguments cannot be told apart without the commands' own options.
+ */
+function nameAsked(argv: readonly string[]): string | null | undefined {
   const probe = withGlobalOptions(new Command("leadloop")).helpOption(false).allowUnknownOption().exitOverride();
   probe.configureOutput({ writeOut: () => {}, writeErr: () => {} });
   let parsed: { operands: string[]; unknown: string[] };
@@ -59,16 +69,28 @@ function commandAsked(argv: readonly string[]): CommandEntry | null | undefined 
   }
   const [first, second] = parsed.operands;
   const name = first === "help" ? second : first;
-  if (name !== undefined) return COMMANDS.find((c) => commandName(c) === name) ?? null;
+  if (name !== undefined) return name;
   // Commander leaves what follows an option it does not know unread: a word there may be the command.
   return parsed.unknown.some((arg) => !arg.startsWith("-")) ? undefined : null;
+}
+
+/**
+ * `leadloop runs --help`, a name that is no command with a help option: commander would print the
+ * program's help and exit 0, as if all were well. Without the help option it says the command is
+ * unknown (suggesting a near name) and the exit is 2.
+ */
+function helpOfUnknownCommand(argv: readonly string[]): readonly string[] {
+  const asked = nameAsked(argv);
+  if (typeof asked !== "string" || COMMANDS.some((c) => commandName(c) === asked)) return argv;
+  return argv.filter((arg) => arg !== "--help" && arg !== "-h");
 }
 
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   try {
-    const program = await buildProgram(io, argv);
-    await program.parseAsync([...argv]);
+    const args = helpOfUnknownCommand(argv);
+    const program = await buildProgram(io, args);
+    await program.parseAsync([...args]);
     return io.outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

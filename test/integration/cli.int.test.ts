@@ -54,6 +54,16 @@ describe("leadloop CLI", () => {
   it("exits 2 on an unknown command or option", async () => {
     expect((await runCli(["synk"])).code).toBe(2);
     expect((await runCli(["sync", "--dry-runn"])).code).toBe(2);
+    // Help asked of a command that does not exist is no help: the name is said unknown, a near one offered.
+    for (const args of [["runs", "--help"], ["-c", "leadloop.yaml", "erors", "list", "-h"]]) {
+      const asked = await runCli(args);
+      expect({ args, code: asked.code, stdout: asked.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(asked.stderr).toContain(`error: unknown command '${args.includes("runs") ? "runs" : "erors"}'`);
+    }
+    expect((await runCli(["erors", "--help"])).stderr).toContain("Did you mean errors?");
+    const known = await runCli(["errors", "--help"]);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain("discard");
   });
 
   it("reads whole-number options one way: out of range or not a number is exit 2 naming the option", async () => {
