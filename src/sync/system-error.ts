@@ -16,6 +16,9 @@ export interface SystemErrorInit {
   cause?: unknown;
 }
 
+/** What a stopped call's message ends with: true of a run; a command that keeps nothing leaves it out. */
+export const RESUME_NOTE = "Work committed so far is kept; the next run resumes from the saved cursors.";
+
 export class SystemError extends Error {
   readonly system: string;
   readonly errorClass: ErrorClass;

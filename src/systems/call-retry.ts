@@ -3,7 +3,7 @@
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
 import pRetry, { AbortError } from "p-retry";
-import { SystemError } from "../sync/system-error.js";
+import { RESUME_NOTE, SystemError } from "../sync/system-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
 
@@ -111,7 +111,7 @@ function lastError(err: SystemError, why: string): SystemError {
     system: err.system,
     errorClass: err.errorClass,
     code: err.code,
-    message: `${why} Work committed so far is kept; the next run resumes from the saved cursors.`,
+    message: `${why} ${RESUME_NOTE}`,
     retriable: false,
     cause: err,
   });

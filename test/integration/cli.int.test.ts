@@ -167,6 +167,20 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("validate --live against a HubSpot answering 429s: the files' checks first, then exit 3 saying the live check could not finish", async () => {
+    await withEmulators("2s", async ({ hubspot, config }) => {
+      await hubspot.control.addFaults({ requests: [{ kind: "rate_limit", retryAfterSeconds: 0 }] });
+      const result = await runCli(["--log-level", "error", "validate", "--live", "--config", config]);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toContain(`${config}: configuration ok (crm: salesforce`);
+      expect(result.stdout).toMatch(/contact-lead\.yaml: \d+ fields ok/);
+      const last = result.stderr.trim().split("\n").at(-1) ?? "";
+      expect(last).toMatch(/^leadloop: the live check could not finish: stopped after 2s of 429 Too Many Requests from HubSpot .*patience \(sync\.retryPatience\)\.$/);
+      // A check keeps nothing, so nothing resumes.
+      expect(result.stderr).not.toContain("next run resumes");
+    });
+  });
+
   it("names the URL setting when it leads to a web server that is not the API, without retrying it", async () => {
     // Some other server, as a mistyped URL finds: HTML pages, 404 for a GET and 501 for anything else.
     const web = createServer((req, res) => {

@@ -12,6 +12,7 @@ import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 
 export function registerValidate(program: Command, io: CommandIo): void {
   declareCommand(program, "validate")
@@ -28,6 +29,16 @@ export function registerValidate(program: Command, io: CommandIo): void {
       const qualification = loadQualification(config.qualification);
       const routing = loadRouting(config.routing);
       loadSla(config.sla);
+      const offline = [
+        `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})`,
+        ...mappings.map((m) => `${m.source}: ${m.fields.length} fields ok`),
+        `${config.qualification}: ok (MQL at ${qualification.thresholds.mql} points, ${qualification.fit.length} fit, ${qualification.behaviour.length} behaviour, ${qualification.negative.length} negative rules)`,
+        `${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})`,
+        `${config.sla}: ok`,
+      ];
+      // The files' checks are said before the live one starts: a system that cannot be reached does not
+      // hide that the files are fine.
+      if (!opts.json) io.stdout.write(offline.map((line) => `${line}\n`).join(""));
       let problems: MappingProblem[] = [];
       let behaviour: { portal: "events" | "bulk"; setting: string; uses: "events" | "bulk" } | null = null;
       if (opts.live) {
@@ -45,6 +56,14 @@ export function registerValidate(program: Command, io: CommandIo): void {
           const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
           behaviour = { portal, setting, uses };
           problems = await checkLive(wiring, qualification.dispositions);
+        } catch (err) {
+          // A check is no run: nothing of it is kept to resume, so the stopped call's note on that goes.
+          if (err instanceof SystemError) {
+            io.stderr.write(`leadloop: the live check could not finish: ${err.message.replace(RESUME_NOTE, "").trim()}\n`);
+            io.outcome.exitCode = EXIT.unavailable;
+            return;
+          }
+          throw err;
         } finally {
           await wiring.close();
         }
@@ -62,17 +81,6 @@ export function registerValidate(program: Command, io: CommandIo): void {
       };
       if (opts.json) printJson(io, summary);
       else {
-        io.stdout.write(
-          `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})\n`,
-        );
-        for (const m of mappings) io.stdout.write(`${m.source}: ${m.fields.length} fields ok\n`);
-        io.stdout.write(
-          `${config.qualification}: ok (MQL at ${qualification.thresholds.mql} points, ${qualification.fit.length} fit, ${qualification.behaviour.length} behaviour, ${qualification.negative.length} negative rules)\n`,
-        );
-        io.stdout.write(
-          `${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})\n`,
-        );
-        io.stdout.write(`${config.sla}: ok\n`);
         if (behaviour) {
           io.stdout.write(
             `hubspot behaviour: the portal ${behaviour.portal === "events" ? "offers the events API (Enterprise)" : "has no events API (403 MISSING_SCOPES: below Enterprise)"}; ` +
