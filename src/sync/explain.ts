@@ -5,7 +5,7 @@
 import type { ObjectMapping } from "../core/mapping.js";
 import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
-import type { AuditEntry, Link, QueuedError, StateStore } from "../store/port.js";
+import type { AuditEntry, FunnelEvent, Link, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import type { SystemPort } from "./system-port.js";
 
@@ -34,9 +34,29 @@ export interface LinkExplanation {
   openErrors: QueuedError[];
 }
 
+/**
+ * The person behind the records, as the funnel knows them: found by their link, or by their email in
+ * marketing (with HubSpot as the CRM a contact has no link). What leadloop wrote on the contact beyond
+ * the links' mapped fields, and on a Lead they converted from, is here: a converted Lead's link moved
+ * to its Contact, but the handoff's writes on the Lead still say why.
+ */
+export interface PersonExplanation {
+  personId: string;
+  stages: FunnelEvent[];
+  score: PersonScoreRow | null;
+  clock: SlaClock | null;
+  /** CRM records the person converted from (`conversion: Lead <id> converted` causes). */
+  convertedFrom: { object: string; id: string }[];
+  /** The latest write of each field leadloop made on these records that no link above shows. */
+  writes: AuditEntry[];
+  /** Open entries about these records that no link above shows. */
+  openErrors: QueuedError[];
+}
+
 export interface Explanation {
   email: string;
   links: LinkExplanation[];
+  person: PersonExplanation | null;
 }
 
 export async function explainPerson(
@@ -44,7 +64,7 @@ export async function explainPerson(
   deps: { store: StateStore; marketing: SystemPort; crm: SystemPort; mappings: readonly ObjectMapping[] },
 ): Promise<Explanation> {
   const key = normalizeEmail(email) ?? email;
-  const out: Explanation = { email: key, links: [] };
+  const out: Explanation = { email: key, links: [], person: null };
   for (const pair of new Set(deps.mappings.map((m) => m.pair))) {
     for (const link of await deps.store.findLinksByMatchKey(pair, key)) {
       const mapping = deps.mappings.find((m) => m.pair === pair && m.crmObject === link.crmType);
@@ -97,5 +117,44 @@ export async function explainPerson(
       });
     }
   }
+  out.person = await explainFunnel(key, out.links, deps);
   return out;
+}
+
+const CONVERTED_FROM = /^conversion: (\w+) (\S+) converted/;
+
+async function explainFunnel(
+  email: string,
+  links: readonly LinkExplanation[],
+  deps: { store: StateStore; marketing: SystemPort },
+): Promise<PersonExplanation | null> {
+  const linked = links.find((l) => l.link.pair === "contact");
+  const personId =
+    linked?.link.marketingId ?? (await deps.marketing.findBy("contacts", "email", [email], ["email"]))[0]?.id;
+  if (personId === undefined) return null;
+  const stages = await deps.store.listFunnelEvents({ personId });
+  const [score] = await deps.store.listPersonScores({ personIds: [personId] });
+  const [clock] = await deps.store.listSlaClocks({ personIds: [personId] });
+  const convertedFrom = stages.flatMap((e) => {
+    const m = CONVERTED_FROM.exec(e.cause);
+    return m ? [{ object: m[1]!, id: m[2]! }] : [];
+  });
+  const ids = [personId, ...convertedFrom.map((c) => c.id)];
+  const shown = new Set(links.flatMap((l) => [...l.fields.map((f) => `${l.link.marketingId}\u0000${f.marketingField}`), ...l.fields.map((f) => `${l.link.crmId}\u0000${f.crmField}`), ...l.ownWrites.map((a) => `${a.recordId}\u0000${a.field}`)]));
+  const latest = new Map<string, AuditEntry>();
+  for (const a of await deps.store.listAudit(ids, 500)) {
+    const k = `${a.recordId}\u0000${a.field}`;
+    if (!shown.has(k)) latest.set(k, a);
+  }
+  const listed = new Set(links.flatMap((l) => l.openErrors.map((e) => e.id)));
+  const open = [...(await deps.store.openErrorsFor(ids)).values()].flat().filter((e) => !listed.has(e.id));
+  return {
+    personId,
+    stages,
+    score: score ?? null,
+    clock: clock ?? null,
+    convertedFrom,
+    writes: [...latest.values()].sort((a, b) => a.recordId.localeCompare(b.recordId) || a.field.localeCompare(b.field)),
+    openErrors: open.sort((a, b) => a.id - b.id),
+  };
 }

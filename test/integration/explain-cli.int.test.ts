@@ -1,8 +1,11 @@
 // `leadloop explain <email>` as an ops admin runs it after a refusal: a field whose value changed since
 // the last sync says so (not "in step"), the open error-queue entry is named with its retry, and what
-// leadloop wrote besides the mapped fields (score, stage) is listed with its rule.
+// leadloop wrote besides the mapped fields (score, stage) is listed with its rule. The person's funnel
+// story follows: stage history, clock, and what was written on a Lead they converted from, or, with
+// HubSpot as the CRM (no links), on the contact itself.
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
+import { pricingAndDemo } from "../support/funnel-harness.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 describe("leadloop explain", () => {
@@ -42,5 +45,84 @@ describe("leadloop explain", () => {
     const again = await runCli(["sync", "--json", ...config]);
     expect(again.code).toBe(4);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "succeeded", errors: { salesforce: 0 }, openErrors: 1 });
+  });
+
+  it("after a conversion, still shows the handoff's writes on the Lead the person converted from, and the stage history", async () => {
+    const config = ["-c", world.configPath];
+    const person = world.hubspot.data.createObject("contacts", {
+      email: "Ines.Fernandez@Fundicion-Azahar.es",
+      firstname: "Inés",
+      lastname: "Fernández",
+      jobtitle: "Head of Revenue Operations",
+      company: "Fundición Azahar",
+      country: "Spain",
+    });
+    pricingAndDemo(world, person.id);
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    const lead = world.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === person.id)!;
+    expect(lead.Leadloop_Score__c).toBeDefined();
+    world.salesforce.data.convertLead(String(lead.Id));
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+
+    const explained = await runCli(["explain", "ines.fernandez@fundicion-azahar.es", ...config]);
+    expect(explained.code).toBe(0);
+    const out = explained.stdout;
+    expect(out).toContain(`ines.fernandez@fundicion-azahar.es: person ${person.id}, stage opportunity`);
+    expect(out).toMatch(new RegExp(`lead → mql: qualified: [\\d.]+ points`));
+    expect(out).toContain(`mql → opportunity: conversion: Lead ${lead.Id} converted`);
+    expect(out).toContain(`what leadloop wrote on Lead ${lead.Id}, which the person converted from (latest of each):`);
+    expect(out).toMatch(/\n {4}Leadloop_Score__c = "[\d.]+" .* handoff to /);
+    expect(out).toMatch(/hs_lead_status = "OPEN_DEAL" .* conversion: Lead /);
+  });
+});
+
+describe("leadloop explain with HubSpot as the CRM", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 32, now: new Date(), contacts: 12 }), "explain-hubspot", "hubspot");
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it("tells a person's story without links: stage history, clock, and what leadloop wrote on the contact", async () => {
+    const config = ["-c", world.configPath];
+    const person = world.hubspot.data.createObject("contacts", {
+      email: "Walsh.Ingrid@Cobalt-Capital.ie",
+      firstname: "Ingrid",
+      lastname: "Walsh",
+      jobtitle: "Head of Revenue Operations",
+      company: "Cobalt Capital",
+      country: "Ireland",
+    });
+    pricingAndDemo(world, person.id);
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    // The rep finds her unqualified.
+    world.hubspot.data.updateObject("contacts", person.id, { hs_lead_status: "UNQUALIFIED" });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+
+    const explained = await runCli(["explain", "walsh.ingrid@cobalt-capital.ie", ...config]);
+    expect(explained.code).toBe(0);
+    const out = explained.stdout;
+    expect(out).not.toContain("no linked records");
+    expect(out).toContain(`walsh.ingrid@cobalt-capital.ie: person ${person.id}, stage trash`);
+    expect(out).toContain(`follow-up clock: handed off `);
+    expect(out).toMatch(/mql → trash: disposition trash: /);
+    expect(out).toContain(`what leadloop wrote on hubspot contacts ${person.id} (the person's contact) (latest of each):`);
+    expect(out).toMatch(/\n {4}hubspot_owner_id = "\d+" .* handoff to /);
+    expect(out).toMatch(/\n {4}leadloop_status = "trash" /);
+    const json = JSON.parse((await runCli(["explain", "walsh.ingrid@cobalt-capital.ie", "--json", ...config])).stdout) as {
+      links: unknown[];
+      person: { personId: string; stages: { toStage: string }[] };
+    };
+    expect(json.links).toEqual([]);
+    expect(json.person.personId).toBe(person.id);
+    expect(json.person.stages.map((s) => s.toStage)).toEqual(["mql", "trash"]);
+    // Nobody by that email: said so, exit 1.
+    const nobody = await runCli(["explain", "personne@nulle-part.fr", ...config]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stdout).toContain("personne@nulle-part.fr: no linked records");
   });
 });

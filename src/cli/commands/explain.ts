@@ -2,8 +2,8 @@
 // the write and rule that gave it its value (or the refusal that keeps the sides apart), what leadloop
 // wrote besides the mapped fields, and the open error-queue entries.
 import type { Command } from "commander";
-import type { QueuedError } from "../../store/port.js";
-import { explainPerson, type FieldExplanation } from "../../sync/explain.js";
+import type { AuditEntry, QueuedError } from "../../store/port.js";
+import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -20,15 +20,15 @@ export function registerExplain(program: Command, io: CommandIo): void {
         const found = await explainPerson(email, wiring);
         if (opts.json) printJson(io, found);
         else io.stdout.write(explanationText(found));
-        io.outcome.exitCode = found.links.length > 0 ? EXIT.ok : EXIT.failure;
+        io.outcome.exitCode = found.links.length > 0 || found.person !== null ? EXIT.ok : EXIT.failure;
       } finally {
         await wiring.close();
       }
     });
 }
 
-function explanationText(e: Awaited<ReturnType<typeof explainPerson>>): string {
-  if (e.links.length === 0) return `${e.email}: no linked records (not synced yet, or no such person)\n`;
+function explanationText(e: Explanation): string {
+  if (e.links.length === 0 && e.person === null) return `${e.email}: no linked records (not synced yet, or no such person)\n`;
   const out: string[] = [];
   for (const l of e.links) {
     out.push(
@@ -54,12 +54,50 @@ function explanationText(e: Awaited<ReturnType<typeof explainPerson>>): string {
     if (l.ownWrites.length > 0) {
       out.push("  what leadloop wrote besides the mapped fields (latest of each):");
       for (const a of l.ownWrites)
-        out.push(`    ${a.system} ${a.object} ${a.field} = ${show(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
+        out.push(`    ${a.system} ${a.object} ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
     }
     for (const e of l.openErrors)
-      out.push(`  open error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}): ${e.message}; leadloop errors retry --id ${e.id}`);
+      out.push(openErrorLine(e));
   }
+  if (e.person) out.push(...personLines(e.email, e.person));
   return `${out.join("\n")}\n`;
+}
+
+function openErrorLine(e: QueuedError): string {
+  return `  open error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}): ${e.message}; leadloop errors retry --id ${e.id}`;
+}
+
+/** The person in the funnel: stage history, score, owner and clock, and what leadloop wrote that no link shows. */
+function personLines(email: string, p: PersonExplanation): string[] {
+  const stage = p.stages.at(-1)?.toStage ?? "lead (never qualified)";
+  const out = [
+    `${email}: person ${p.personId}, stage ${stage}` +
+      (p.score ? `, score ${p.score.score} (fit ${p.score.fit}, behaviour ${p.score.behaviour}) at ${p.score.scoredAt}` : "") +
+      (p.score?.ownerEmail ? `, owner ${p.score.ownerEmail}` : ""),
+  ];
+  if (p.clock)
+    out.push(
+      `  follow-up clock: handed off ${p.clock.handoffAt} on ${p.clock.crmType} ${p.clock.crmId}, due ${p.clock.dueAt}, ` +
+        `${p.clock.touches} touch${p.clock.touches === 1 ? "" : "es"}${p.clock.firstTouchAt ? `, first ${p.clock.firstTouchAt}` : ""}` +
+        (p.clock.breachedAt ? `, breached ${p.clock.breachedAt}` : ""),
+    );
+  if (p.stages.length > 0) {
+    out.push("  stage history:");
+    for (const s of p.stages) out.push(`    ${s.at} ${s.fromStage ?? "(none)"} → ${s.toStage}: ${s.cause}`);
+  }
+  const byRecord = new Map<string, AuditEntry[]>();
+  for (const a of p.writes) byRecord.set(a.recordId, [...(byRecord.get(a.recordId) ?? []), a]);
+  for (const [recordId, writes] of byRecord) {
+    const from = p.convertedFrom.find((c) => c.id === recordId);
+    out.push(
+      from
+        ? `  what leadloop wrote on ${from.object} ${recordId}, which the person converted from (latest of each):`
+        : `  what leadloop wrote on ${writes[0]!.system} ${writes[0]!.object} ${recordId}${recordId === p.personId ? " (the person's contact)" : ""} (latest of each):`,
+    );
+    for (const a of writes) out.push(`    ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
+  }
+  for (const e of p.openErrors) out.push(openErrorLine(e));
+  return out;
 }
 
 /** Fields an open entry names (its write's fields, or the fields the system's refusal named), by name. */
@@ -90,4 +128,12 @@ function changedSides(f: FieldExplanation): string[] {
 
 function show(v: string | null | undefined): string {
   return v === undefined ? "(not read)" : v === null ? "(blank)" : JSON.stringify(v);
+}
+
+/** Written values can be long texts (reasons, the activity summary): their start, and how long they are. */
+const WRITTEN_SHOWN = 160;
+
+function showWritten(v: string | null): string {
+  const text = show(v);
+  return text.length <= WRITTEN_SHOWN ? text : `${text.slice(0, WRITTEN_SHOWN)}… (${v!.length} characters; --json has it whole)`;
 }
