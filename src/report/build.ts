@@ -83,8 +83,8 @@ export async function buildSlaReport(
 
 async function slaFrom(store: StateStore, input: FunnelReportInput, period: ReportPeriod, sla: SlaDefinition, now: Date): Promise<SlaReport> {
   const breaches = await store.listSlaBreaches();
-  const stages = await store.currentStages([...new Set(input.clocks.map((c) => c.personId))]);
-  return slaReport({ clocks: input.clocks, breaches, stages, people: input.people }, period, sla, now);
+  const latest = await store.latestEvents([...new Set(input.clocks.map((c) => c.personId))]);
+  return slaReport({ clocks: input.clocks, breaches, latest, people: input.people }, period, sla, now);
 }
 
 /** The three reports of one period from one read of the store, for the HTML page and the console. */

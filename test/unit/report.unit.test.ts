@@ -262,7 +262,13 @@ describe("SLA compliance per rep", () => {
       {
         clocks,
         breaches: [{ personId: "p7", handoffAt: "2026-10-25T00:00:00.000Z", ownerId: "005K", ownerEmail: "kevin.tran@acme.com" }],
-        stages: new Map([["p8", "mql"], ["p9", "recycled"], ["p1", "won"], ["p2", "sal"], ["p4", "trash"]]),
+        latest: new Map([
+          ["p8", { stage: "mql", at: "2026-11-14T19:59:00.000Z" }],
+          ["p9", { stage: "recycled", at: "2026-11-02T00:00:00.000Z" }],
+          ["p1", { stage: "won", at: "2026-10-19T09:00:00.000Z" }],
+          ["p2", { stage: "sal", at: "2026-11-04T00:00:00.000Z" }],
+          ["p4", { stage: "trash", at: "2026-10-21T00:00:00.000Z" }],
+        ]),
         people,
       },
       Q4,
@@ -295,16 +301,28 @@ describe("SLA compliance once the rep decided", () => {
           touched("c3", null, 0), // closed by a verdict before any touch
           touched("c4", "2026-11-10T16:00:00.000Z", 1), // first touch 7 h in: late, then converted
           touched("c5", "2026-11-10T09:30:00.000Z", 1), // still an MQL, one touch of three: open
+          touched("c6", null, 0),
+          touched("c7", null, 0),
         ],
         breaches: [],
-        stages: new Map([["c1", "opportunity"], ["c2", "recycled"], ["c3", "trash"], ["c4", "opportunity"], ["c5", "mql"]]),
-        people: new Map(["c1", "c2", "c3", "c4", "c5"].map((id) => [id, { owner: "léa.müller@acme.com", territory: "emea" }])),
+        latest: new Map([
+          ["c1", { stage: "opportunity", at: "2026-11-10T15:00:00.000Z" }],
+          ["c2", { stage: "recycled", at: "2026-11-11T09:00:00.000Z" }],
+          ["c3", { stage: "trash", at: "2026-11-10T12:00:00.000Z" }],
+          ["c4", { stage: "opportunity", at: "2026-11-11T10:00:00.000Z" }],
+          ["c5", { stage: "mql", at: "2026-11-10T08:59:00.000Z" }],
+          // Qualified without a touch: decided, so closed, not open.
+          ["c6", { stage: "sal", at: "2026-11-10T11:00:00.000Z" }],
+          // Recycled, then an MQL again in the cool-down (no new handoff): the old clock is owed nothing.
+          ["c7", { stage: "mql", at: "2026-11-11T08:00:00.000Z" }],
+        ]),
+        people: new Map(["c1", "c2", "c3", "c4", "c5", "c6", "c7"].map((id) => [id, { owner: "léa.müller@acme.com", territory: "emea" }])),
       },
       Q4,
       sla,
       new Date("2026-11-12T09:00:00.000Z"),
     );
-    expect(r).toMatchObject({ handoffs: 5, met: 2, breached: 1, open: 1, closed: 1 });
+    expect(r).toMatchObject({ handoffs: 7, met: 2, breached: 1, open: 1, closed: 3 });
   });
 });
 

@@ -1,6 +1,6 @@
 // SLA compliance per rep for the period's handoffs: clocks met, breached (raised, or overdue at `now`),
 // still open, or closed by the rep's verdict before any touch; and how fast the rep followed up.
-import { type SlaDefinition, slaState } from "../sla/index.js";
+import { type LatestMove, owesFollowUp, type SlaDefinition, slaState } from "../sla/index.js";
 import type { PersonFacts } from "./attribution.js";
 import { inPeriod, type ReportClock } from "./figures.js";
 import { NONE_LABEL } from "./group-key.js";
@@ -39,16 +39,14 @@ export interface SlaReport extends SlaFigures {
   reps: SlaRepRow[];
 }
 
-/** Stages in which a handed-off person still waits for sales' follow-up. */
-const FOLLOWED_UP: ReadonlySet<string> = new Set(["mql", "sal"]);
 const HOUR_MS = 3_600_000;
 
 export interface SlaReportInput {
   clocks: readonly ReportClock[];
   /** Breaches of clocks a reroute replaced are counted against the rep who missed them. */
   breaches: readonly ReportBreach[];
-  /** Each person's current stage. */
-  stages: ReadonlyMap<string, string>;
+  /** Each person's latest funnel move: whether their clock is still owed (core/sla/owed.ts). */
+  latest: ReadonlyMap<string, LatestMove>;
   people: ReadonlyMap<string, PersonFacts>;
 }
 
@@ -74,7 +72,7 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     if (c.firstTouchAt !== null) row.hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);
     const state = slaState(c, now, definition);
     if (c.breachedAt !== null) row.breached++;
-    else if (!FOLLOWED_UP.has(input.stages.get(c.personId) ?? "mql")) {
+    else if (!owesFollowUp(c, input.latest.get(c.personId))) {
       // Once a rep decided, no more touches are owed (as the SLA phase raises breaches): a first touch on
       // time met the clock, a late one missed it, and a verdict before any touch closed it.
       if (c.firstTouchAt === null) row.closed++;

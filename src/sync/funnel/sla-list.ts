@@ -1,22 +1,13 @@
 // What `leadloop sla` lists, per rep: the follow-up clock of every person sales still has to follow up
 // (open, met or breached), and every breach raised, those of clocks a reroute replaced included. Read
 // from the store alone; where a clock stands is computed at `now`.
-import { type SlaDefinition, slaState } from "../../core/sla/index.js";
+import { owesFollowUp, type SlaDefinition, slaState } from "../../core/sla/index.js";
 import type { SlaClock, StateStore } from "../../store/port.js";
 
-/**
- * The clocks of people sales still has to follow up: a person still an MQL since the handoff that set
- * the clock. Once a rep decided (qualified or converted: sal and beyond; recycled, trashed, unreachable),
- * a missing touch is no breach and the lead is never re-routed; and a recycled person who qualified again
- * (on new behaviour, in the cool-down) owes nothing on the old clock: their next handoff sets a new one.
- */
+/** The clocks sales still owes a follow-up (core/sla/owed.ts: still an MQL since their handoff). */
 export async function followedUp(store: StateStore, clocks: SlaClock[]): Promise<SlaClock[]> {
   const latest = await store.latestEvents(clocks.map((c) => c.personId));
-  return clocks.filter((c) => {
-    const last = latest.get(c.personId);
-    // A clock without funnel events (set before the store kept them) is owed until a verdict is recorded.
-    return last === undefined || (last.stage === "mql" && Date.parse(last.at) <= Date.parse(c.handoffAt));
-  });
+  return clocks.filter((c) => owesFollowUp(c, latest.get(c.personId)));
 }
 
 export interface SlaListRow {
