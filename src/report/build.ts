@@ -46,7 +46,8 @@ export interface ReportBook {
 
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
   const events = await store.listFunnelEvents({ to: period.until });
-  const clocks = await store.listSlaClocks();
+  // Every handoff counts: the clocks a later handoff of the same person replaced too.
+  const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())];
   const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];
   const people = new Map<string, PersonFacts>();
   for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {
@@ -84,7 +85,9 @@ export async function buildSlaReport(
 async function slaFrom(store: StateStore, input: FunnelReportInput, period: ReportPeriod, sla: SlaDefinition, now: Date): Promise<SlaReport> {
   const breaches = await store.listSlaBreaches();
   const latest = await store.latestEvents([...new Set(input.clocks.map((c) => c.personId))]);
-  return slaReport({ clocks: input.clocks, breaches, latest, people: input.people }, period, sla, now);
+  const current = new Map((await store.listSlaClocks()).map((c) => [c.personId, c.handoffAt]));
+  const clocks = input.clocks.map((c) => ({ ...c, replaced: current.get(c.personId) !== c.handoffAt }));
+  return slaReport({ clocks, breaches, latest, people: input.people }, period, sla, now);
 }
 
 /** The three reports of one period from one read of the store, for the HTML page and the console. */

@@ -627,6 +627,8 @@ export interface StateStore {
    */
   listSlaClocks(filter?: SlaClockFilter): Promise<SlaClock[]>;
   /** The earliest handoff of any clock (null: no clocks): where a touch stream read for the first time starts. */
+  /** The clocks a later handoff of the same person replaced (kept for the reports), oldest first. */
+  listReplacedSlaClocks(): Promise<SlaClock[]>;
   earliestSlaHandoff(): Promise<string | null>;
   /**
    * People whose latest move to `mql` is at or after `from`, with that move's time, by person id: the

@@ -5,6 +5,7 @@
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
 import { followedUp } from "../../src/sync/funnel/sla-list.js";
+import { buildSlaReport } from "../../src/report/build.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
@@ -141,6 +142,12 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     else expect(contact().hs_lead_status).toBe("NEW");
     const [clock] = await loop.store.listSlaClocks();
     expect(clock?.handoffAt).toBe(later.toISOString());
+    // The first handoff's clock is kept, so the reports count both handoffs.
+    const replaced = await loop.store.listReplacedSlaClocks();
+    expect(replaced.map((c) => c.personId)).toEqual([personId]);
+    expect(Date.parse(replaced[0]!.handoffAt)).toBeLessThan(later.getTime());
+    const report = await buildSlaReport(loop.store, { sla: funnel.sla, until: new Date(later.getTime() + DAY_MS).toISOString() }, later);
+    expect(report.handoffs).toBe(2);
   });
 
   it("trashes: never handed off again on behaviour, until a person requalifies them", async () => {

@@ -284,6 +284,38 @@ describe("SLA compliance per rep", () => {
   });
 });
 
+describe("SLA compliance over handoffs a later one replaced", () => {
+  it("counts a rerouted clock for the rep who missed it and the new clock for the rep it went to", () => {
+    const missed = { ...clock("r1", "005K", "2026-11-02T09:00:00.000Z", null), breachedAt: "2026-11-02T13:00:00.000Z", replaced: true };
+    const rerouted = clock("r1", "005P", "2026-11-02T13:05:00.000Z", "2026-11-02T14:00:00.000Z");
+    // Met, then recycled, qualified again after the cool-down and handed to the same rep.
+    const first = { ...clock("r2", "005P", "2026-10-05T09:00:00.000Z", "2026-10-05T10:00:00.000Z"), replaced: true };
+    const second = clock("r2", "005P", "2026-11-20T09:00:00.000Z", null);
+    const r = slaReport(
+      {
+        clocks: [missed, first, rerouted, second],
+        breaches: [{ personId: "r1", handoffAt: missed.handoffAt, ownerId: "005K", ownerEmail: "kevin.tran@acme.com" }],
+        latest: new Map([
+          ["r1", { stage: "mql", at: "2026-11-02T08:59:00.000Z" }],
+          ["r2", { stage: "mql", at: "2026-11-20T08:59:00.000Z" }],
+        ]),
+        people: new Map([
+          ["r1", { owner: "priya.raman@acme.com", territory: "na-east" }],
+          ["r2", { owner: "priya.raman@acme.com", territory: "na-east" }],
+        ]),
+      },
+      Q4,
+      FOUR_HOURS,
+      new Date("2026-11-20T10:00:00.000Z"),
+    );
+    expect(r.reps.map((row) => [row.owner, row.handoffs, row.met, row.breached, row.open])).toEqual([
+      ["priya.raman@acme.com", 3, 2, 0, 1],
+      ["kevin.tran@acme.com", 1, 0, 1, 0],
+    ]);
+    expect(r).toMatchObject({ handoffs: 4, met: 2, breached: 1, open: 1 });
+  });
+});
+
 describe("SLA compliance once the rep decided", () => {
   const sla: SlaDefinition = { ...FOUR_HOURS, touches: { expected: 3, withinMs: 5 * 24 * 3_600_000 } };
 

@@ -42,7 +42,8 @@ export interface SlaReport extends SlaFigures {
 const HOUR_MS = 3_600_000;
 
 export interface SlaReportInput {
-  clocks: readonly ReportClock[];
+  /** The people's clocks, and those a later handoff of the same person replaced (`replaced`). */
+  clocks: readonly (ReportClock & { replaced?: boolean })[];
   /** Breaches of clocks a reroute replaced are counted against the rep who missed them. */
   breaches: readonly ReportBreach[];
   /** Each person's latest funnel move: whether their clock is still owed (core/sla/owed.ts). */
@@ -62,11 +63,19 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     return row;
   };
   const current = new Set<string>();
+  const breachOf = new Map(input.breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
+  const ownerIdNow = new Map(input.clocks.filter((c) => !c.replaced).map((c) => [c.personId, c.ownerId]));
   for (const c of input.clocks) {
-    current.add(`${c.personId}\u0000${c.handoffAt}`);
+    const key = `${c.personId}\u0000${c.handoffAt}`;
+    current.add(key);
     if (!inPeriod(c.handoffAt, period)) continue;
     const facts = input.people.get(c.personId);
-    const row = rowOf(facts?.owner ?? c.ownerId, facts?.territory ?? null);
+    // A replaced clock counts for the rep it was for: a breach names them; else the person's rep now, if
+    // the same; else its CRM owner id.
+    const owner = c.replaced
+      ? (breachOf.get(key)?.ownerEmail ?? (ownerIdNow.get(c.personId) === c.ownerId ? facts?.owner : null) ?? c.ownerId)
+      : (facts?.owner ?? c.ownerId);
+    const row = rowOf(owner, c.replaced && owner !== facts?.owner ? null : (facts?.territory ?? null));
     row.handoffs++;
     row.touches += c.touches;
     if (c.firstTouchAt !== null) row.hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);

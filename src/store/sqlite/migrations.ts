@@ -934,6 +934,28 @@ export const MIGRATIONS: readonly Migration[] = [
     // submission is read from the forms API, as before.
     sql: `ALTER TABLE behaviour_marks ADD COLUMN conversions;`,
   },
+  {
+    version: 22,
+    name: "the follow-up clocks a later handoff replaced, kept for the reports",
+    // A person handed off again (recycled, then qualified after the cool-down; rerouted) gets a new clock
+    // in sla_clocks, one row per person; the one it replaces is kept here, so the reports count every
+    // handoff and how it was followed up.
+    sql: `
+      CREATE TABLE sla_clock_history (
+        person_id      TEXT NOT NULL,
+        crm_type       TEXT NOT NULL,
+        crm_id         TEXT NOT NULL,
+        owner_id       TEXT,
+        handoff_at     TEXT NOT NULL,
+        due_at         TEXT NOT NULL,
+        first_touch_at TEXT,
+        touches        INTEGER NOT NULL,
+        breached_at    TEXT,
+        replaced_at    TEXT NOT NULL,
+        PRIMARY KEY (person_id, handoff_at)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

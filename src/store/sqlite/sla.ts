@@ -11,6 +11,15 @@ export class SlaTable {
   constructor(private readonly sql: Statements) {}
 
   upsert(clock: SlaClock): void {
+    // A new handoff's clock replaces the person's earlier one: that one goes to the history first.
+    this.sql
+      .get(
+        `INSERT OR IGNORE INTO sla_clock_history (person_id, crm_type, crm_id, owner_id, handoff_at, due_at,
+           first_touch_at, touches, breached_at, replaced_at)
+         SELECT person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at, touches, breached_at, ?
+         FROM sla_clocks WHERE person_id = ? AND handoff_at <> ?`,
+      )
+      .run(clock.handoffAt, clock.personId, clock.handoffAt);
     this.sql
       .get(
         `INSERT INTO sla_clocks (person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at,
@@ -31,6 +40,13 @@ export class SlaTable {
         clock.touches,
         clock.breachedAt,
       );
+  }
+
+  /** The clocks later handoffs replaced, oldest handoff first. */
+  replaced(): SlaClock[] {
+    return this.sql
+      .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history ORDER BY handoff_at, person_id`)
+      .all();
   }
 
   /**

@@ -429,6 +429,10 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
+  listReplacedSlaClocks(): Promise<SlaClock[]> {
+    return this.read("list the SLA clocks later handoffs replaced", () => this.tables.sla.replaced());
+  }
+
   earliestSlaHandoff(): Promise<string | null> {
     return this.read("read the earliest handoff", () => this.tables.sla.earliestHandoff());
   }
