@@ -71,6 +71,13 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     // What a marketer reads on the contact in either mode: when and why it qualified.
     expect(Number.isNaN(Date.parse(String(contact.leadloop_mql_date)))).toBe(false);
     expect(String(contact.leadloop_reasons)).toContain("Requested a demo");
+    // One MQL date, the qualification's, on the contact and on the CRM record (Salesforce keeps seconds).
+    const [mql] = await loop.store.listFunnelEvents({ personId: camille.id });
+    expect(Date.parse(String(contact.leadloop_mql_date))).toBe(Date.parse(mql!.at));
+    if (crm === "salesforce") {
+      const mqlDate = String(loop.salesforce.data.list("Lead")[0]!.Leadloop_MQL_Date__c);
+      expect(Math.floor(Date.parse(mqlDate) / 1000)).toBe(Math.floor(Date.parse(mql!.at) / 1000));
+    }
 
     let taskCount: () => number;
     if (crm === "salesforce") {

@@ -42,6 +42,8 @@ interface Candidate {
   crmId: string;
   /** Handed off or given a verdict before: the CRM record's status is opened again. */
   reopen: boolean;
+  /** When the person became the MQL handed off now: the MQL date the CRM record shows, as marketing's does. */
+  mqlAt: string;
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
@@ -178,7 +180,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
   }
   const reopen = new Set(open.filter((o) => o.reopen).map((o) => o.id));
   if (setup.crmIsMarketing)
-    return open.map(({ id }) => ({ personId: id, crmType: "contacts", crmId: id, reopen: reopen.has(id) }));
+    return open.map(({ id }) => ({ personId: id, crmType: "contacts", crmId: id, reopen: reopen.has(id), mqlAt: mqlAt.get(id)! }));
   const links = await ctx.store.findLinksByMarketingIds(
     "contact",
     open.map((o) => o.id),
@@ -186,7 +188,13 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
   return open
     .map(({ id }) => links.get(id))
     .filter((l): l is Link => l !== undefined)
-    .map((l) => ({ personId: l.marketingId, crmType: l.crmType, crmId: l.crmId, reopen: reopen.has(l.marketingId) }));
+    .map((l) => ({
+      personId: l.marketingId,
+      crmType: l.crmType,
+      crmId: l.crmId,
+      reopen: reopen.has(l.marketingId),
+      mqlAt: mqlAt.get(l.marketingId)!,
+    }));
 }
 
 /** People scored earlier in this run (and still held) are reused; the others are read and scored now. */
@@ -291,7 +299,7 @@ async function handOffOne(
   set(v.fields.score, String(score.total));
   set(v.fields.fitScore, String(score.fit));
   set(v.fields.behaviourScore, String(score.behaviour));
-  set(v.fields.mqlDate, now.toISOString());
+  set(v.fields.mqlDate, c.mqlAt);
   set(v.fields.reasons, reasons);
   set(v.fields.activitySummary, historyText(activities, now));
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
