@@ -64,6 +64,8 @@ interface Travel {
   to: Side;
   source: FieldDescription;
   target: FieldDescription;
+  /** The field is the pair's matching key (an email, a domain): shortening it would change who it names. */
+  matchKey?: boolean;
 }
 
 export function checkMapping(
@@ -98,11 +100,12 @@ export function checkMapping(
     const m = found.marketing;
     const c = found.crm;
     if (!m || !c) continue;
+    const matchKey = mapping.match?.marketing === fm.marketing && mapping.match.crm === fm.crm;
     if (fm.direction === "to_crm" || fm.direction === "both") {
-      checkTravel(fm, { from: "marketing", to: "crm", source: m, target: c }, report);
+      checkTravel(fm, { from: "marketing", to: "crm", source: m, target: c, matchKey }, report);
     }
     if (fm.direction === "to_marketing" || fm.direction === "both") {
-      checkTravel(fm, { from: "crm", to: "marketing", source: c, target: m }, report);
+      checkTravel(fm, { from: "crm", to: "marketing", source: c, target: m, matchKey }, report);
     }
   }
 
@@ -290,9 +293,21 @@ function checkLength(fm: FieldMapping, t: Travel, report: Report): void {
     }
     return;
   }
+  // A transform that writes only values of its own (an ISO code, a map's values, a valid E.164 number)
+  // bounds what reaches the target, whatever the source holds.
+  const written = longestWritten(fm, t.to);
+  if (written !== undefined) {
+    if (written > limit)
+      report(t.to, t.target.name, `the transforms write values of up to ${written} characters but ${t.to} field ${t.target.name} holds only ${limit}`, "warning");
+    return;
+  }
   const longest = t.source.length;
   if (longest && longest > limit) {
-    const fix = t.to === "crm" ? `; add truncate: ${limit}` : "";
+    const fix = t.matchKey
+      ? `: such a record waits in the error queue (truncating would change the matching key ${t.source.name})`
+      : t.to === "crm"
+        ? `; add truncate: ${limit}`
+        : "";
     report(
       t.to,
       t.target.name,
@@ -300,6 +315,24 @@ function checkLength(fm: FieldMapping, t: Travel, report: Report): void {
       "warning",
     );
   }
+}
+
+/** E.164: a plus and at most 15 digits. */
+const E164_LENGTH = 16;
+
+/** The longest value the field's transforms can write towards `to`, when they bound it; else undefined. */
+function longestWritten(fm: FieldMapping, to: Side): number | undefined {
+  if (to !== "crm") return undefined;
+  let bound: number | undefined;
+  for (const step of fm.transforms) {
+    if (step.kind === "country_iso" && (step.to ?? "alpha2") === "alpha2") bound = 2;
+    else if (step.kind === "value_map") bound = Math.max(0, ...Object.values(step.values).map((v) => v.length));
+    else if (step.kind === "phone_e164") bound = step.invalid === "error" ? E164_LENGTH : undefined;
+    else if (step.kind === "default") bound = bound === undefined ? undefined : Math.max(bound, step.value.length);
+    else if (step.kind === "truncate") bound = Math.min(bound ?? step.length, step.length);
+    // trim, case and dates keep the bound a step before them made.
+  }
+  return bound;
 }
 
 /** A field required on create that nothing writes makes every create fail; one written blank, some. */

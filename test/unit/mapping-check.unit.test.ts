@@ -388,4 +388,32 @@ describe("checkMapping", () => {
     ]);
     expect(check(f("notes_long", "Street", "to_crm", [{ kind: "truncate", length: 255 }]))).toEqual([]);
   });
+
+  it("takes the length a transform bounds its values to, and gives no truncate advice for the matching key", () => {
+    // An ISO code, a valid E.164 number or a map's own values fit, whatever the source holds.
+    expect(check(f("notes_long", "Street", "to_crm", [{ kind: "trim" }, { kind: "country_iso" }]))).toEqual([]);
+    expect(check(f("notes_long", "Street", "to_crm", [{ kind: "phone_e164", defaultCountry: "FR", invalid: "error" }]))).toEqual([]);
+    const map = (values: Record<string, string>): FieldMapping["transforms"] => [{ kind: "value_map", values, caseInsensitive: true }];
+    expect(check(f("notes_long", "Street", "to_crm", map({ nord: "Rue du Nord", sud: "Avenue du Sud" })))).toEqual([]);
+    expect(check(f("notes_long", "Street", "to_crm", map({ loin: "É".repeat(300) })))).toEqual([
+      problem("crm", "Street", "the transforms write values of up to 300 characters but crm field Street holds only 255", "warning"),
+    ]);
+    // A number kept as typed when it is not E.164 is as long as the source lets it be.
+    expect(check(f("notes_long", "Street", "to_crm", [{ kind: "phone_e164", defaultCountry: "FR", invalid: "keep" }]))).toEqual([
+      problem("crm", "Street", "marketing notes_long holds up to 65536 characters but crm field Street only 255: longer values will fail; add truncate: 255", "warning"),
+    ]);
+    // Shortening the matching key would make it name someone else: the record waits in the queue instead.
+    const matched: ObjectMapping = {
+      ...mapping(f("notes_long", "Street", "to_crm")),
+      match: { marketing: "notes_long", crm: "Street", normalize: "email" },
+    };
+    expect(checkMapping(matched, hubspotContacts, salesforceLead)).toEqual([
+      problem(
+        "crm",
+        "Street",
+        "marketing notes_long holds up to 65536 characters but crm field Street only 255: longer values will fail: such a record waits in the error queue (truncating would change the matching key notes_long)",
+        "warning",
+      ),
+    ]);
+  });
 });
