@@ -1,7 +1,7 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
-import { ERROR_STATUSES, type ErrorStatus } from "../../store/port.js";
+import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
@@ -61,16 +61,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExamples:\n  leadloop errors retry\n  leadloop errors retry --id 12 --id 15")
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      // An id the queue never had is a typo: said at once, before anything is retried (exit 2).
-      const unknown = opts.id.length > 0 ? await unknownEntries(loaded.config.store, opts.id) : [];
-      if (unknown.length > 0) {
-        io.stderr.write(
-          `leadloop: the error queue has no entry ${unknown.map((id) => `#${id}`).join(", ")}; nothing was retried ` +
-            "(`leadloop errors list --status all` lists every entry)\n",
-        );
-        io.outcome.exitCode = EXIT.config;
-        return;
-      }
+      if (opts.id.length > 0 && (await refusedAsTypos(io, loaded.config.store, opts.id, "retried"))) return;
       const wiring = await wire(loaded.config, log);
       try {
         await wiring.prepare();
@@ -116,30 +107,25 @@ function registerDiscard(errors: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
+      if (await refusedAsTypos(io, loaded.config.store, opts.id, "discarded")) return;
       const store = await openStore(loaded.config.store, { existing: true });
       try {
-        const entries = await Promise.all([...new Set(opts.id)].map(async (id) => ({ id, entry: await store.getError(id) })));
-        const unknown = entries.filter((e) => e.entry === undefined).map((e) => e.id);
-        if (unknown.length > 0) {
-          io.stderr.write(
-            `leadloop: the error queue has no entry ${unknown.map((id) => `#${id}`).join(", ")}; nothing was discarded ` +
-              "(`leadloop errors list --status all` lists every entry)\n",
-          );
-          io.outcome.exitCode = EXIT.config;
-          return;
-        }
-        const open = entries.filter((e) => e.entry!.status === "open").map((e) => e.entry!);
-        const skipped = entries
-          .filter((e) => e.entry!.status !== "open")
-          .map((e) => ({ id: e.id, reason: `already ${e.entry!.status}` }));
-        // Under the run lock: a run draining the outbox meanwhile could otherwise send the write discarded.
+        // Under the run lock: a run draining the outbox, or a retry, meanwhile could otherwise send or
+        // resolve what is being discarded.
         const now = () => io.now?.() ?? new Date();
         const lease = await takeRunLock({ store, holder: runLockHolder(`discard-${Date.now()}`), now, ttlMs: RUN_LOCK_TTL_MS, log });
+        let entries: { id: number; entry: QueuedError }[];
         try {
-          if (open.length > 0) await store.commitBatch({ runId: "errors-discard", at: now().toISOString(), discardedErrors: open.map((e) => e.id) });
+          entries = await Promise.all([...new Set(opts.id)].map(async (id) => ({ id, entry: (await store.getError(id))! })));
+          const ids = entries.filter((e) => e.entry.status === "open").map((e) => e.id);
+          if (ids.length > 0) await store.commitBatch({ runId: "errors-discard", at: now().toISOString(), discardedErrors: ids });
         } finally {
           await lease.release();
         }
+        const open = entries.filter((e) => e.entry.status === "open").map((e) => e.entry);
+        const skipped = entries
+          .filter((e) => e.entry.status !== "open")
+          .map((e) => ({ id: e.id, reason: `already ${e.entry.status}` }));
         for (const e of open) log.info("error.discarded", { id: e.id, system: e.system, object: e.object, recordId: e.recordId });
         const result = { discarded: open.map((e) => e.id), skipped };
         if (opts.json) printJson(io, result);
@@ -153,14 +139,28 @@ function registerDiscard(errors: Command, io: CommandIo): void {
     });
 }
 
-/** The asked-for ids no error-queue entry has. */
-async function unknownEntries(storeConfig: Parameters<typeof openStore>[0], ids: readonly number[]): Promise<number[]> {
+/**
+ * An asked-for id no entry of the queue has is a typo: said at once, naming it, before anything is done
+ * (exit 2). True when some was.
+ */
+async function refusedAsTypos(
+  io: CommandIo,
+  storeConfig: Parameters<typeof openStore>[0],
+  ids: readonly number[],
+  done: "retried" | "discarded",
+): Promise<boolean> {
   const store = await openStore(storeConfig, { existing: true });
+  const unknown: number[] = [];
   try {
-    const unknown: number[] = [];
     for (const id of new Set(ids)) if ((await store.getError(id)) === undefined) unknown.push(id);
-    return unknown;
   } finally {
     await store.close();
   }
+  if (unknown.length === 0) return false;
+  io.stderr.write(
+    `leadloop: the error queue has no entry ${unknown.map((id) => `#${id}`).join(", ")}; nothing was ${done} ` +
+      "(`leadloop errors list --status all` lists every entry)\n",
+  );
+  io.outcome.exitCode = EXIT.config;
+  return true;
 }
