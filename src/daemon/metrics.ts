@@ -4,16 +4,15 @@
 // counters (https://prometheus.io/docs/practices/naming/).
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
 import { verdictOfMove } from "../core/report/figures.js";
-import { slaState } from "../core/sla/index.js";
 import { ERROR_CLASSES } from "../store/port.js";
-import { followedUp } from "../sync/funnel/sla-list.js";
+import { slaBoard } from "../sync/funnel/sla-list.js";
 import { apiAllowances } from "./console/api-allowance.js";
 import type { ConsoleSources } from "./console/sources.js";
 import type { DaemonState } from "./health-server.js";
 
 type Sample = [Record<string, string>, number];
 
-const SLA_STATUSES = ["open", "met", "breached"] as const;
+const SLA_STATUSES = ["open", "met", "breached", "closed"] as const;
 
 class Exposition {
   private readonly lines: string[] = [];
@@ -64,21 +63,17 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
     "Open error-queue entries (writes a system refused), by class.",
     ERROR_CLASSES.map((c) => [{ class: c }, open.filter((e) => e.errorClass === c).reduce((n, e) => n + e.count, 0)]),
   );
-  // The clocks as the SLA board and `leadloop sla` read them (the same stages, the same state at now), so
-  // a dashboard and the console agree on what is open, met and breached.
-  const now = sources.now();
-  const states = (await followedUp(store, await store.listSlaClocks())).map((c) => ({
-    clock: c,
-    status: slaState(c, now, sources.sla).status,
-  }));
+  // The clocks as the SLA board and `leadloop sla` read them (core/sla/outcome.ts, at now), so a dashboard
+  // and the console agree on what is open, met, breached and closed.
+  const { clocks } = await slaBoard(store, sources.sla, sources.now());
   out.metric(
     "leadloop_sla_clocks",
     "gauge",
-    "Follow-up clocks of handed-off leads sales still has to follow up, by status as the SLA board shows it.",
-    SLA_STATUSES.map((status) => [{ status }, states.filter((s) => s.status === status).length]),
+    "Follow-up clocks of handed-off leads (each person's latest), by status as the SLA board shows it.",
+    SLA_STATUSES.map((status) => [{ status }, clocks.filter((c) => c.status === status).length]),
   );
-  out.metric("leadloop_sla_overdue_clocks", "gauge", "Breached follow-up clocks whose lead nobody has touched yet.", [
-    [{}, states.filter((s) => s.status === "breached" && s.clock.firstTouchAt === null).length],
+  out.metric("leadloop_sla_overdue_clocks", "gauge", "Clocks past due with no touch and no verdict yet: what sales still owes.", [
+    [{}, clocks.filter((c) => c.status === "breached" && c.decidedAt === null && c.firstTouchAt === null).length],
   ]);
   out.metric("leadloop_sla_breaches_total", "counter", "Follow-up SLA breaches raised.", [
     [{}, (await store.listSlaBreaches()).length],

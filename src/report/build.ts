@@ -84,10 +84,10 @@ export async function buildSlaReport(
 
 async function slaFrom(store: StateStore, input: FunnelReportInput, period: ReportPeriod, sla: SlaDefinition, now: Date): Promise<SlaReport> {
   const breaches = await store.listSlaBreaches();
-  const latest = await store.latestEvents([...new Set(input.clocks.map((c) => c.personId))]);
+  const decisions = await store.slaClockDecisions(input.clocks);
   const current = new Map((await store.listSlaClocks()).map((c) => [c.personId, c.handoffAt]));
   const clocks = input.clocks.map((c) => ({ ...c, replaced: current.get(c.personId) !== c.handoffAt }));
-  return slaReport({ clocks, breaches, latest, people: input.people }, period, sla, now);
+  return slaReport({ clocks, breaches, decisions, people: input.people }, period, sla, now);
 }
 
 /** The three reports of one period from one read of the store, for the HTML page and the console. */

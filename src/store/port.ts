@@ -609,6 +609,12 @@ export interface StateStore {
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Each person's latest funnel event: its stage and when (people without one are left out). */
   latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>>;
+  /**
+   * For each clock, when its person first moved in the funnel after the clock's handoff (a verdict, a
+   * conversion: what ends the follow-up owed), keyed by `clockKey` (person and handoff); clocks whose
+   * person has not moved since are left out.
+   */
+  slaClockDecisions(clocks: readonly { personId: string; handoffAt: string }[]): Promise<Map<string, string>>;
   upsertSlaClock(clock: SlaClock): Promise<void>;
   /** Saves people's latest scores (one row per person); a null ownerEmail keeps the stored owner. */
   savePersonScores(rows: readonly PersonScoreRow[]): Promise<void>;

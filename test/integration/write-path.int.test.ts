@@ -234,6 +234,9 @@ describe("a refused write, phase by phase", () => {
     expect((await refused()).length).toBeGreaterThan(0);
 
     // A typo is refused before anything changes; the entry is then discarded by its id.
+    const none = await world.cli("errors", "discard");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("errors discard needs the entries to discard: --id <n>");
     const typo = await world.cli("errors", "discard", "--id", "424242");
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain("the error queue has no entry #424242; nothing was discarded");

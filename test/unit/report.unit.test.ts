@@ -255,19 +255,19 @@ describe("SLA compliance per rep", () => {
     const clocks = [
       ...CLOCKS,
       clock("p8", "005P", "2026-11-14T20:00:00.000Z", null), // due at midnight; it is 22:00: open
-      clock("p9", "005P", "2026-11-01T00:00:00.000Z", null), // never touched, but recycled since: closed
+      clock("p9", "005P", "2026-11-01T00:00:00.000Z", null), // never touched, recycled before its due time: closed
     ];
     const people = new Map([...PEOPLE, ["p8", { owner: "priya.raman@acme.com", territory: "na-east" }], ["p9", { owner: "priya.raman@acme.com", territory: "na-east" }]]);
     const r = slaReport(
       {
         clocks,
         breaches: [{ personId: "p7", handoffAt: "2026-10-25T00:00:00.000Z", ownerId: "005K", ownerEmail: "kevin.tran@acme.com" }],
-        latest: new Map([
-          ["p8", { stage: "mql", at: "2026-11-14T19:59:00.000Z" }],
-          ["p9", { stage: "recycled", at: "2026-11-02T00:00:00.000Z" }],
-          ["p1", { stage: "won", at: "2026-10-19T09:00:00.000Z" }],
-          ["p2", { stage: "sal", at: "2026-11-04T00:00:00.000Z" }],
-          ["p4", { stage: "trash", at: "2026-10-21T00:00:00.000Z" }],
+        // When each person first moved after their handoff; p8 has not (still owed).
+        decisions: new Map([
+          ["p1\u00002026-10-02T10:00:00.000Z", "2026-10-04T09:00:00.000Z"],
+          ["p2\u00002026-11-01T01:00:00.000Z", "2026-11-04T00:00:00.000Z"],
+          ["p4\u00002026-10-20T01:00:00.000Z", "2026-10-21T00:00:00.000Z"],
+          ["p9\u00002026-11-01T00:00:00.000Z", "2026-11-01T02:00:00.000Z"],
         ]),
         people,
       },
@@ -295,10 +295,7 @@ describe("SLA compliance over handoffs a later one replaced", () => {
       {
         clocks: [missed, first, rerouted, second],
         breaches: [{ personId: "r1", handoffAt: missed.handoffAt, ownerId: "005K", ownerEmail: "kevin.tran@acme.com" }],
-        latest: new Map([
-          ["r1", { stage: "mql", at: "2026-11-02T08:59:00.000Z" }],
-          ["r2", { stage: "mql", at: "2026-11-20T08:59:00.000Z" }],
-        ]),
+        decisions: new Map([["r2\u00002026-10-05T09:00:00.000Z", "2026-10-10T00:00:00.000Z"]]),
         people: new Map([
           ["r1", { owner: "priya.raman@acme.com", territory: "na-east" }],
           ["r2", { owner: "priya.raman@acme.com", territory: "na-east" }],
@@ -335,26 +332,28 @@ describe("SLA compliance once the rep decided", () => {
           touched("c5", "2026-11-10T09:30:00.000Z", 1), // still an MQL, one touch of three: open
           touched("c6", null, 0),
           touched("c7", null, 0),
+          touched("c8", null, 0),
         ],
         breaches: [],
-        latest: new Map([
-          ["c1", { stage: "opportunity", at: "2026-11-10T15:00:00.000Z" }],
-          ["c2", { stage: "recycled", at: "2026-11-11T09:00:00.000Z" }],
-          ["c3", { stage: "trash", at: "2026-11-10T12:00:00.000Z" }],
-          ["c4", { stage: "opportunity", at: "2026-11-11T10:00:00.000Z" }],
-          ["c5", { stage: "mql", at: "2026-11-10T08:59:00.000Z" }],
-          // Qualified without a touch: decided, so closed, not open.
-          ["c6", { stage: "sal", at: "2026-11-10T11:00:00.000Z" }],
-          // Recycled, then an MQL again in the cool-down (no new handoff): the old clock is owed nothing.
-          ["c7", { stage: "mql", at: "2026-11-11T08:00:00.000Z" }],
-        ]),
-        people: new Map(["c1", "c2", "c3", "c4", "c5", "c6", "c7"].map((id) => [id, { owner: "léa.müller@acme.com", territory: "emea" }])),
+        decisions: new Map([
+          ["c1", "2026-11-10T15:00:00.000Z"],
+          ["c2", "2026-11-11T09:00:00.000Z"],
+          ["c3", "2026-11-10T12:00:00.000Z"],
+          ["c4", "2026-11-11T10:00:00.000Z"],
+          // Qualified before the due time without a touch: closed, not open.
+          ["c6", "2026-11-10T11:00:00.000Z"],
+          // Recycled before the due time (an MQL again in the cool-down since): the old clock is closed.
+          ["c7", "2026-11-10T11:30:00.000Z"],
+          // Nothing by the due time, converted after it: the follow-up was missed.
+          ["c8", "2026-11-10T15:00:00.000Z"],
+        ].map(([id, at]) => [`${id}\u0000${handoff}`, at!] as const)),
+        people: new Map(["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"].map((id) => [id, { owner: "léa.müller@acme.com", territory: "emea" }])),
       },
       Q4,
       sla,
       new Date("2026-11-12T09:00:00.000Z"),
     );
-    expect(r).toMatchObject({ handoffs: 7, met: 2, breached: 1, open: 1, closed: 3 });
+    expect(r).toMatchObject({ handoffs: 8, met: 2, breached: 2, open: 1, closed: 3 });
   });
 });
 

@@ -8,6 +8,7 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { UsageError } from "../usage-error.js";
 import { wholeNumber } from "../whole-number.js";
 
 export function registerErrors(program: Command, io: CommandIo): void {
@@ -93,9 +94,9 @@ function registerDiscard(errors: Command, io: CommandIo): void {
   errors
     .command("discard")
     .description("give up on entries whose write can never succeed: they leave the queue, and their refused write is never sent")
-    .requiredOption(
+    .option(
       "--id <n>",
-      "the entry to discard (repeatable)",
+      "the entry to discard (repeatable; at least one)",
       (v, acc: number[]) => [...acc, wholeNumber(1)(v)],
       [],
     )
@@ -107,6 +108,7 @@ function registerDiscard(errors: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
+      if (opts.id.length === 0) throw new UsageError("errors discard needs the entries to discard: --id <n>, once per entry");
       if (await refusedAsTypos(io, loaded.config.store, opts.id, "discarded")) return;
       const store = await openStore(loaded.config.store, { existing: true });
       try {

@@ -25,8 +25,10 @@ export function registerSla(program: Command, io: CommandIo): void {
       const store = await openStore(loaded.config.store, { existing: true });
       try {
         const board = await slaBoard(store, sla, io.now?.() ?? new Date(), { owner: opts.owner, breached: opts.breached });
-        // The table: clocks still running or missed, then breaches of clocks a reroute replaced.
-        const rows = [...board.clocks.filter((r) => r.status !== "met"), ...board.breaches.filter((r) => !r.current)].sort(
+        // The table: clocks still running or missed (a verdict does not undo a miss), then breaches of
+        // clocks a reroute replaced; met and closed ones are in --json.
+        const shown = (r: SlaListRow) => r.status === "breached" || r.status === "open";
+        const rows = [...board.clocks.filter(shown), ...board.breaches.filter((r) => !r.current)].sort(
           (a, b) => (a.owner ?? "~").localeCompare(b.owner ?? "~") || a.dueAt.localeCompare(b.dueAt),
         );
         if (opts.json) printJson(io, board);

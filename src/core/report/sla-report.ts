@@ -1,6 +1,6 @@
 // SLA compliance per rep for the period's handoffs: clocks met, breached (raised, or overdue at `now`),
 // still open, or closed by the rep's verdict before any touch; and how fast the rep followed up.
-import { type LatestMove, owesFollowUp, type SlaDefinition, slaState } from "../sla/index.js";
+import { clockKey, clockOutcome, type SlaDefinition } from "../sla/index.js";
 import type { PersonFacts } from "./attribution.js";
 import { inPeriod, type ReportClock } from "./figures.js";
 import { NONE_LABEL } from "./group-key.js";
@@ -46,18 +46,21 @@ export interface SlaReportInput {
   clocks: readonly (ReportClock & { replaced?: boolean })[];
   /** Breaches of clocks a reroute replaced are counted against the rep who missed them. */
   breaches: readonly ReportBreach[];
-  /** Each person's latest funnel move: whether their clock is still owed (core/sla/owed.ts). */
-  latest: ReadonlyMap<string, LatestMove>;
+  /** When each clock's person first moved after its handoff, by `clockKey` (core/sla/outcome.ts). */
+  decisions: ReadonlyMap<string, string>;
   people: ReadonlyMap<string, PersonFacts>;
 }
 
 export function slaReport(input: SlaReportInput, period: ReportPeriod, definition: SlaDefinition, now: Date): SlaReport {
   const rows = new Map<string, SlaRepRow & { hours: number[] }>();
+  // A rep's territory is the rep's, whichever of their clocks names them first (a replaced one says none).
+  const territoryOf = new Map<string, string | null>();
+  for (const facts of input.people.values()) if (facts.owner && facts.territory) territoryOf.set(facts.owner, facts.territory);
   const rowOf = (owner: string | null, territory: string | null) => {
     const name = owner ?? NONE_LABEL;
     let row = rows.get(name);
     if (!row) {
-      row = { owner: name, territory, handoffs: 0, met: 0, breached: 0, open: 0, closed: 0, compliance: null, followUpHours: { median: null, p90: null }, touches: 0, hours: [] };
+      row = { owner: name, territory: territory ?? territoryOf.get(name) ?? null, handoffs: 0, met: 0, breached: 0, open: 0, closed: 0, compliance: null, followUpHours: { median: null, p90: null }, touches: 0, hours: [] };
       rows.set(name, row);
     }
     return row;
@@ -79,17 +82,7 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     row.handoffs++;
     row.touches += c.touches;
     if (c.firstTouchAt !== null) row.hours.push(Math.max(0, Date.parse(c.firstTouchAt) - Date.parse(c.handoffAt)) / HOUR_MS);
-    const state = slaState(c, now, definition);
-    if (c.breachedAt !== null) row.breached++;
-    else if (!owesFollowUp(c, input.latest.get(c.personId))) {
-      // Once a rep decided, no more touches are owed (as the SLA phase raises breaches): a first touch on
-      // time met the clock, a late one missed it, and a verdict before any touch closed it.
-      if (c.firstTouchAt === null) row.closed++;
-      else if (state.breach === "follow-up") row.breached++;
-      else row.met++;
-    } else if (state.status === "breached") row.breached++;
-    else if (state.status === "met") row.met++;
-    else row.open++;
+    row[clockOutcome(c, input.decisions.get(clockKey(c)) ?? null, now, definition)]++;
   }
   for (const b of input.breaches) {
     if (current.has(`${b.personId}\u0000${b.handoffAt}`) || !inPeriod(b.handoffAt, period)) continue;

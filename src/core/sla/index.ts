@@ -4,4 +4,4 @@ export { ALERT_RECIPIENTS, type AlertRecipient } from "./definition.js";
 export type { Instant, SlaBreachKind, SlaClockView, SlaDefinition } from "./definition.js";
 export { addBusinessTime, type BusinessHours, WEEKDAYS, type Weekday } from "./business-hours.js";
 export { type SlaState, slaAfter, slaDueAt, slaState, touchesDueAt } from "./state.js";
-export { type LatestMove, owesFollowUp } from "./owed.js";
+export { type ClockOutcome, clockKey, clockOutcome } from "./outcome.js";

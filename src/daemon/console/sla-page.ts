@@ -31,7 +31,8 @@ export async function slaPage(sources: ConsoleSources): Promise<Html> {
     } else if (r.status === "met") l.met++;
   }
   for (const r of board.breaches) line(r).breached++;
-  const open = board.clocks.filter((r) => r.status !== "met");
+  // What sales still owes: clocks with no verdict yet, within their time or past it.
+  const open = board.clocks.filter((r) => r.decidedAt === null && (r.status === "open" || r.status === "breached"));
   const replaced = board.breaches.filter((r) => !r.current);
   const rows = [...reps.values()].sort((a, b) => b.breached - a.breached || b.open - a.open || a.rep.localeCompare(b.rep));
   return html`<div class="cards">

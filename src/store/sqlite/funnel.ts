@@ -84,6 +84,34 @@ export class FunnelTable {
       .all();
   }
 
+  /**
+   * For each clock, the time of its person's first funnel move recorded after the MQL its handoff was
+   * for (the latest move to mql at or before the handoff), keyed by person and handoff; a clock with
+   * none is left out. Moves are taken in the order they were recorded, not by their times: a verdict
+   * carries the CRM record's modification time, which Salesforce keeps to the second and so may read a
+   * moment before the handoff it answers. One statement per chunk, the clocks passed as one JSON array.
+   */
+  movesAfter(clocks: readonly { personId: string; handoffAt: string }[]): Map<string, string> {
+    const out = new Map<string, string>();
+    const CHUNK = 5_000;
+    for (let i = 0; i < clocks.length; i += CHUNK) {
+      const pairs = JSON.stringify(clocks.slice(i, i + CHUNK).map((c) => [c.personId, c.handoffAt]));
+      const rows = this.sql
+        .get<{ personId: string; handoffAt: string; at: string | null }>(
+          `SELECT c.value ->> 0 AS personId, c.value ->> 1 AS handoffAt,
+             (SELECT e.at FROM funnel_events e
+              WHERE e.person_id = c.value ->> 0 AND e.id > COALESCE(
+                (SELECT MAX(m.id) FROM funnel_events m
+                 WHERE m.person_id = c.value ->> 0 AND m.to_stage = 'mql' AND m.at <= c.value ->> 1), 0)
+              ORDER BY e.id LIMIT 1) AS at
+           FROM json_each(?) AS c`,
+        )
+        .all(pairs);
+      for (const row of rows) if (row.at !== null) out.set(`${row.personId}\u0000${row.handoffAt}`, row.at);
+    }
+    return out;
+  }
+
   /** Each person's latest event: the stage it moved them to, and when. */
   latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string }> {
     const latest = new Map<string, { stage: string; at: string }>();

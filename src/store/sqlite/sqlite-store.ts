@@ -413,6 +413,10 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
+  slaClockDecisions(clocks: readonly { personId: string; handoffAt: string }[]): Promise<Map<string, string>> {
+    return this.read("read the decisions after the handoffs", () => this.tables.funnel.movesAfter(clocks));
+  }
+
   latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>> {
     return this.read("read funnel stages", () =>
       this.consistent(() => this.tables.funnel.latestEvents(personIds)),

@@ -1,13 +1,14 @@
-// What `leadloop sla` lists, per rep: the follow-up clock of every person sales still has to follow up
-// (open, met or breached), and every breach raised, those of clocks a reroute replaced included. Read
-// from the store alone; where a clock stands is computed at `now`.
-import { owesFollowUp, type SlaDefinition, slaState } from "../../core/sla/index.js";
+// What `leadloop sla` lists, per rep: the follow-up clock of every person handed off (open, met, breached,
+// or closed by a verdict before any touch was due), and every breach raised, those of clocks a reroute
+// replaced included. Read from the store alone; where a clock stands is computed at `now`
+// (core/sla/outcome.ts: a clock is owed until the person's first funnel move after its handoff).
+import { clockKey, clockOutcome, type ClockOutcome, type SlaDefinition, slaState } from "../../core/sla/index.js";
 import type { SlaClock, StateStore } from "../../store/port.js";
 
-/** The clocks sales still owes a follow-up (core/sla/owed.ts: still an MQL since their handoff). */
+/** The clocks sales still owes a follow-up: no verdict or conversion since their handoff. */
 export async function followedUp(store: StateStore, clocks: SlaClock[]): Promise<SlaClock[]> {
-  const latest = await store.latestEvents(clocks.map((c) => c.personId));
-  return clocks.filter((c) => owesFollowUp(c, latest.get(c.personId)));
+  const decided = await store.slaClockDecisions(clocks);
+  return clocks.filter((c) => !decided.has(clockKey(c)));
 }
 
 export interface SlaListRow {
@@ -22,7 +23,9 @@ export interface SlaListRow {
   /** Touches counted so far; null for a breached clock a reroute replaced. */
   touches: number | null;
   firstTouchAt: string | null;
-  status: "open" | "met" | "breached";
+  status: ClockOutcome;
+  /** When the rep decided (a verdict, a conversion): nothing is owed since; null while the clock is owed. */
+  decidedAt: string | null;
   /** False for the breach of a clock a reroute replaced (the lead has a new owner and clock since). */
   current: boolean;
   breachedAt: string | null;
@@ -43,7 +46,8 @@ export async function slaBoard(
   now: Date,
   filter: { owner?: string; breached?: boolean } = {},
 ): Promise<SlaBoard> {
-  const clocks = await followedUp(store, await store.listSlaClocks());
+  const clocks = await store.listSlaClocks();
+  const decisions = await store.slaClockDecisions(clocks);
   const breaches = await store.listSlaBreaches();
   const breachOf = new Map(breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
@@ -53,6 +57,8 @@ export async function slaBoard(
   const current = new Map<string, SlaListRow>();
   for (const clock of clocks) {
     const state = slaState(clock, now, sla);
+    const decidedAt = decisions.get(clockKey(clock)) ?? null;
+    const status = clockOutcome(clock, decidedAt, now, sla);
     const breach = breachOf.get(`${clock.personId}\u0000${clock.handoffAt}`);
     const person = people.get(clock.personId);
     const row: SlaListRow = {
@@ -65,11 +71,12 @@ export async function slaBoard(
       dueAt: clock.dueAt,
       touches: clock.touches,
       firstTouchAt: clock.firstTouchAt,
-      // Overdue but not raised yet (no run since) is a breach all the same.
-      status: state.status,
+      // Overdue but not raised yet (no run since), or left until a verdict, is a breach all the same.
+      status,
+      decidedAt,
       current: true,
       breachedAt: clock.breachedAt,
-      breach: (breach?.kind as SlaListRow["breach"]) ?? state.breach,
+      breach: (breach?.kind as SlaListRow["breach"]) ?? (status === "breached" ? (state.breach ?? "follow-up") : null),
       alertTo: breach?.alertTo ?? null,
       rerouteTo: breach?.rerouteTo ?? null,
     };
@@ -94,6 +101,7 @@ export async function slaBoard(
       touches: null,
       firstTouchAt: null,
       status: "breached",
+      decidedAt: null,
       current: false,
       breachedAt: b.breachedAt,
       breach: b.kind as SlaListRow["breach"],
