@@ -66,10 +66,10 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     return row;
   };
   const current = new Set<string>();
-  const breachOf = new Map(input.breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
+  const breachOf = new Map(input.breaches.map((b) => [clockKey(b), b]));
   const ownerIdNow = new Map(input.clocks.filter((c) => !c.replaced).map((c) => [c.personId, c.ownerId]));
   for (const c of input.clocks) {
-    const key = `${c.personId}\u0000${c.handoffAt}`;
+    const key = clockKey(c);
     current.add(key);
     if (!inPeriod(c.handoffAt, period)) continue;
     const facts = input.people.get(c.personId);
@@ -85,7 +85,7 @@ export function slaReport(input: SlaReportInput, period: ReportPeriod, definitio
     row[clockOutcome(c, input.decisions.get(clockKey(c)) ?? null, now, definition)]++;
   }
   for (const b of input.breaches) {
-    if (current.has(`${b.personId}\u0000${b.handoffAt}`) || !inPeriod(b.handoffAt, period)) continue;
+    if (current.has(clockKey(b)) || !inPeriod(b.handoffAt, period)) continue;
     const row = rowOf(b.ownerEmail ?? b.ownerId, null);
     row.handoffs++;
     row.breached++;

@@ -49,7 +49,7 @@ export async function slaBoard(
   const clocks = await store.listSlaClocks();
   const decisions = await store.slaClockDecisions(clocks);
   const breaches = await store.listSlaBreaches();
-  const breachOf = new Map(breaches.map((b) => [`${b.personId}\u0000${b.handoffAt}`, b]));
+  const breachOf = new Map(breaches.map((b) => [clockKey(b), b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
   const people = new Map((await store.listPersonScores({ personIds })).map((p) => [p.personId, p]));
   const clockRows: SlaListRow[] = [];
@@ -59,7 +59,7 @@ export async function slaBoard(
     const state = slaState(clock, now, sla);
     const decidedAt = decisions.get(clockKey(clock)) ?? null;
     const status = clockOutcome(clock, decidedAt, now, sla);
-    const breach = breachOf.get(`${clock.personId}\u0000${clock.handoffAt}`);
+    const breach = breachOf.get(clockKey(clock));
     const person = people.get(clock.personId);
     const row: SlaListRow = {
       owner: person?.ownerEmail ?? breach?.ownerEmail ?? null,
@@ -81,10 +81,10 @@ export async function slaBoard(
       rerouteTo: breach?.rerouteTo ?? null,
     };
     clockRows.push(row);
-    current.set(`${clock.personId}\u0000${clock.handoffAt}`, row);
+    current.set(clockKey(clock), row);
   }
   for (const b of breaches) {
-    const row = current.get(`${b.personId}\u0000${b.handoffAt}`);
+    const row = current.get(clockKey(b));
     if (row) {
       breachRows.push(row);
       continue;
