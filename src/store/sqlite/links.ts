@@ -108,11 +108,13 @@ export class LinkTable {
     const snapshotText = new Map<number, string | null>();
     for (const chunk of inListChunks(ids)) {
       // Rows as arrays: a page's hundreds of links are built here once, not as row objects copied again.
+      // No ORDER BY: sorting the joined rows in a temporary B-tree was a quarter of the read's time; where
+      // two links share a CRM id (two CRM types), the newer one wins below, as it did in id order.
       const rows = this.sql
         .get<JoinedRow>(
           `SELECT ${JOINED_COLUMNS}
            FROM links AS l LEFT JOIN link_snapshots AS s ON s.link_id = l.id
-           WHERE l.pair = ? AND l.status = 'active' AND ${column} IN (${chunk.placeholders}) ORDER BY l.id`,
+           WHERE l.pair = ? AND l.status = 'active' AND ${column} IN (${chunk.placeholders})`,
         )
         .raw(true)
         .all(pair, ...chunk.params) as unknown as JoinedRow[];
@@ -130,7 +132,9 @@ export class LinkTable {
           createdAt: row[6],
           updatedAt: row[7],
         };
-        links.set(side === "marketing" ? link.marketingId : link.crmId, link);
+        const key = side === "marketing" ? link.marketingId : link.crmId;
+        const held = links.get(key);
+        if (held === undefined || held.id < link.id) links.set(key, link);
         snapshotText.set(link.id, row[8]);
       }
     }
