@@ -69,6 +69,7 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
           .map((t) => ({ key: t.properties.leadloop_activity_key!, body: t.properties.hs_task_body ?? "", owner: t.properties.hubspot_owner_id ?? "" }));
 
   it("lists each rep's active leads by score with what they did, writes one task per rep once a day, and starts the next day where it ended", async () => {
+    await clearOfMidnight();
     const sync = await runCli(["sync", ...config()]);
     expect([0, 4]).toContain(sync.code);
     // After the handoff Jürgen reads the pricing page again.
