@@ -54,11 +54,19 @@ function commandAsked(argv: readonly string[]): CommandEntry | null | undefined 
   return asked === null ? null : (COMMANDS.find((c) => commandName(c) === asked) ?? null);
 }
 
-/**
- * The word where the command's name goes, read past the global options; null when there is none,
- * undefined when the arguments cannot be told apart without the commands' own options.
- */
+/** The word where the command's name goes; null when there is none, undefined when it cannot be told. */
 function nameAsked(argv: readonly string[]): string | null | undefined {
+  const operands = namesAsked(argv);
+  if (operands === undefined) return undefined;
+  const name = operands[0] === "help" ? operands[1] : operands[0];
+  return name ?? null;
+}
+
+/**
+ * The words before the first option a command defines (`errors`, `list`), read past the global options by
+ * commander itself; undefined when the arguments cannot be told apart without the commands' own options.
+ */
+function namesAsked(argv: readonly string[]): string[] | undefined {
   const probe = withGlobalOptions(new Command("leadloop")).helpOption(false).allowUnknownOption().exitOverride();
   probe.configureOutput({ writeOut: () => {}, writeErr: () => {} });
   let parsed: { operands: string[]; unknown: string[] };
@@ -67,30 +75,42 @@ function nameAsked(argv: readonly string[]): string | null | undefined {
   } catch {
     return undefined;
   }
-  const [first, second] = parsed.operands;
-  const name = first === "help" ? second : first;
-  if (name !== undefined) return name;
+  if (parsed.operands.length > 0) return parsed.operands;
   // Commander leaves what follows an option it does not know unread: a word there may be the command.
-  return parsed.unknown.some((arg) => !arg.startsWith("-")) ? undefined : null;
+  return parsed.unknown.some((arg) => !arg.startsWith("-")) ? undefined : [];
 }
 
+/** The global options that take a value: the word after one is that value, never a command's name. */
+const VALUED_GLOBALS = new Set(["-c", "--config", "--log-level"]);
+
 /**
- * `leadloop runs --help`, a name that is no command with a help option: commander would print the
- * program's help and exit 0, as if all were well. Without the help option it says the command is
- * unknown (suggesting a near name) and the exit is 2.
+ * The arguments commander is given for help, at any depth. Commander's `help` takes one name, so
+ * `leadloop help report funnel` is read as `report funnel --help`. Help asked of a name that does not exist
+ * (`leadloop runs --help`, `leadloop errors lst -h`, `leadloop help runs`) would print the nearest parent's
+ * help and exit 0, as if all were well: without the help option or word, commander says the name is
+ * unknown (suggesting a near one) and the exit is 2. `program` holds the asked command in full.
  */
-function helpOfUnknownCommand(argv: readonly string[]): readonly string[] {
-  const asked = nameAsked(argv);
-  if (typeof asked !== "string" || COMMANDS.some((c) => commandName(c) === asked)) return argv;
-  return argv.filter((arg) => arg !== "--help" && arg !== "-h");
+function helpArguments(program: Command, argv: readonly string[]): readonly string[] {
+  const operands = namesAsked(argv);
+  if (!operands) return argv;
+  const helpWord = operands[0] === "help" && operands.length > 1;
+  const at = helpWord ? argv.findIndex((arg, i) => i >= 2 && arg === "help" && !VALUED_GLOBALS.has(argv[i - 1] ?? "")) : -1;
+  const withoutHelp = argv.filter((arg, i) => i !== at && arg !== "--help" && arg !== "-h");
+  let parent = program;
+  for (const name of helpWord ? operands.slice(1) : operands) {
+    if (parent.commands.length === 0) break; // the rest are the command's own arguments
+    const sub = parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
+    if (!sub) return withoutHelp;
+    parent = sub;
+  }
+  return helpWord ? [...withoutHelp, "--help"] : argv;
 }
 
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   try {
-    const args = helpOfUnknownCommand(argv);
-    const program = await buildProgram(io, args);
-    await program.parseAsync([...args]);
+    const program = await buildProgram(io, argv);
+    await program.parseAsync([...helpArguments(program, argv)]);
     return io.outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

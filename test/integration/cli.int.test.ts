@@ -61,6 +61,19 @@ describe("leadloop CLI", () => {
       expect(asked.stderr).toContain(`error: unknown command '${args.includes("runs") ? "runs" : "erors"}'`);
     }
     expect((await runCli(["erors", "--help"])).stderr).toContain("Did you mean errors?");
+    // At any depth, and through the help command: the unknown name is the one said, with its near name.
+    const unknown = { lst: ["errors", "lst", "--help"], slaa: ["help", "report", "slaa"], runs: ["help", "runs"] };
+    for (const [name, args] of [...Object.entries(unknown), ["lst", ["help", "errors", "lst"]] as const]) {
+      const asked = await runCli([...args]);
+      expect({ args, code: asked.code, stdout: asked.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(asked.stderr).toContain(`error: unknown command '${name}'`);
+    }
+    expect((await runCli(["help", "errors", "lst"])).stderr).toContain("Did you mean list?");
+    // The help command names a subcommand as --help does.
+    const nested = await runCli(["help", "report", "funnel"]);
+    expect(nested.code).toBe(0);
+    expect(nested.stdout).toBe((await runCli(["report", "funnel", "--help"])).stdout);
+    expect(nested.stdout).toContain("Usage: leadloop report funnel");
     const known = await runCli(["errors", "--help"]);
     expect(known.code).toBe(0);
     expect(known.stdout).toContain("discard");
