@@ -98,11 +98,13 @@ export interface QueuedError {
   status: ErrorStatus;
   firstSeenAt: string;
   lastSeenAt: string;
+  /** When it was last resolved or discarded; null while it was never either. */
+  statusChangedAt: string | null;
 }
 
 export type NewQueuedError = Omit<
   QueuedError,
-  "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt"
+  "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt" | "statusChangedAt"
 > & {
   at: string;
 };
@@ -543,7 +545,14 @@ export interface StateStore {
 
   // Error queue
   /** Oldest first; with `afterId`, only entries numbered after it (the next page of a long queue). */
-  listErrors(filter?: { status?: ErrorStatus; system?: string; limit?: number; afterId?: number }): Promise<QueuedError[]>;
+  listErrors(filter?: {
+    status?: ErrorStatus;
+    system?: string;
+    limit?: number;
+    afterId?: number;
+    /** Only entries about these records. */
+    recordIds?: readonly string[];
+  }): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
   /** Open entries counted per system and class (the console and /metrics). */
   countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]>;

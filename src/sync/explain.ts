@@ -32,6 +32,11 @@ export interface LinkExplanation {
   ownWrites: AuditEntry[];
   /** Open error-queue entries about either record. */
   openErrors: QueuedError[];
+  /**
+   * Entries about either record an admin discarded (`errors discard`): a refusal given up on, whose
+   * sides stay apart until one of them changes.
+   */
+  discardedErrors: QueuedError[];
 }
 
 /**
@@ -51,6 +56,8 @@ export interface PersonExplanation {
   writes: AuditEntry[];
   /** Open entries about these records that no link above shows. */
   openErrors: QueuedError[];
+  /** Discarded entries about these records that no link above shows. */
+  discardedErrors: QueuedError[];
 }
 
 export interface Explanation {
@@ -104,7 +111,7 @@ export async function explainPerson(
         const key = `${a.recordId}\u0000${a.field}`;
         if (!mapped.has(key)) latest.set(key, a);
       }
-      const open = await deps.store.openErrorsFor([link.marketingId, link.crmId]);
+      const errors = await queuedAbout([link.marketingId, link.crmId], deps.store);
       out.links.push({
         link,
         mapping: mapping?.name ?? null,
@@ -113,7 +120,7 @@ export async function explainPerson(
         fields,
         audit,
         ownWrites: [...latest.values()].sort((a, b) => a.system.localeCompare(b.system) || a.field.localeCompare(b.field)),
-        openErrors: [...open.values()].flat().sort((a, b) => a.id - b.id),
+        ...errors,
       });
     }
   }
@@ -146,8 +153,8 @@ async function explainFunnel(
     const k = `${a.recordId}\u0000${a.field}`;
     if (!shown.has(k)) latest.set(k, a);
   }
-  const listed = new Set(links.flatMap((l) => l.openErrors.map((e) => e.id)));
-  const open = [...(await deps.store.openErrorsFor(ids)).values()].flat().filter((e) => !listed.has(e.id));
+  const listed = new Set(links.flatMap((l) => [...l.openErrors, ...l.discardedErrors].map((e) => e.id)));
+  const errors = await queuedAbout(ids, deps.store);
   return {
     personId,
     stages,
@@ -155,6 +162,19 @@ async function explainFunnel(
     clock: clock ?? null,
     convertedFrom,
     writes: [...latest.values()].sort((a, b) => a.recordId.localeCompare(b.recordId) || a.field.localeCompare(b.field)),
-    openErrors: open.sort((a, b) => a.id - b.id),
+    openErrors: errors.openErrors.filter((e) => !listed.has(e.id)),
+    discardedErrors: errors.discardedErrors.filter((e) => !listed.has(e.id)),
+  };
+}
+
+/** The open and the discarded error-queue entries about these records, oldest first (resolved ones say nothing now). */
+async function queuedAbout(
+  recordIds: readonly string[],
+  store: StateStore,
+): Promise<{ openErrors: QueuedError[]; discardedErrors: QueuedError[] }> {
+  const all = await store.listErrors({ recordIds });
+  return {
+    openErrors: all.filter((e) => e.status === "open"),
+    discardedErrors: all.filter((e) => e.status === "discarded"),
   };
 }

@@ -682,6 +682,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           status: "open",
           firstSeenAt: at(1),
           lastSeenAt: at(1),
+          statusChangedAt: null,
         });
         expect(await store.getError(entry?.id as number)).toEqual(entry);
         expect(await store.getError(424_242)).toBeUndefined();
@@ -703,9 +704,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect([...open.keys()]).toEqual([people.zoe.lead]);
         expect(open.get(people.zoe.lead)?.map((e) => e.operation).sort()).toEqual(["delete", "update"]);
 
+        // Listed by record, whatever their status, with when that status last changed.
+        const zoes = await store.listErrors({ recordIds: [people.zoe.lead, people.bjorn.lead] });
+        expect(zoes.map((e) => [e.recordId, e.operation, e.statusChangedAt]).sort()).toEqual([
+          [people.zoe.lead, "delete", null],
+          [people.zoe.lead, "update", null],
+        ]);
         const ids = (await store.listErrors()).map((e) => e.id);
         await store.commitBatch(batch(2, { resolvedErrors: ids }));
         expect((await store.openErrorsFor([people.zoe.lead, people.jose.lead])).size).toBe(0);
+        const resolved = await store.listErrors({ recordIds: [people.jose.lead], status: "resolved" });
+        expect(resolved.map((e) => [e.recordId, e.statusChangedAt])).toEqual([[people.jose.lead, at(2)]]);
+        expect(await store.listErrors({ recordIds: [] })).toEqual([]);
       });
 
       it("counts a repeat failure on the open entry instead of duplicating it", async () => {

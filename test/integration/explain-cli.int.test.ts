@@ -1,5 +1,6 @@
 // `leadloop explain <email>` as an ops admin runs it after a refusal: a field whose value changed since
-// the last sync says so (not "in step"), the open error-queue entry is named with its retry, and what
+// the last sync says so (not "in step"), the open error-queue entry is named with its retry (once
+// discarded, the field says the refusal was given up on, until a later write), and what
 // leadloop wrote besides the mapped fields (score, stage) is listed with its rule. The person's funnel
 // story follows: stage history, clock, and what was written on a Lead they converted from, or, with
 // HubSpot as the CRM (no links), on the contact itself.
@@ -45,6 +46,27 @@ describe("leadloop explain", () => {
     const again = await runCli(["sync", "--json", ...config]);
     expect(again.code).toBe(4);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: "succeeded", errors: { salesforce: 0 }, openErrors: 1 });
+
+    // The admin gives up on it: the sides stay apart, and explain says why rather than "in step" or "next sync".
+    expect((await runCli(["errors", "discard", "--id", String(entry!.id), ...config])).code).toBe(0);
+    expect((await runCli(["sync", ...config])).code).toBe(0);
+    const discarded = (await runCli(["explain", email, ...config])).stdout;
+    const givenUp = discarded.split("\n").find((l) => l.trimStart().startsWith("phone = "))!;
+    expect(givenUp).toMatch(
+      new RegExp(`refused by salesforce and discarded \\S+ \\(error #${entry!.id} below\\): the sides stay apart until one of them changes`),
+    );
+    expect(discarded).toContain(`discarded error #${entry!.id} (salesforce Lead ${lead.Id}`);
+    expect(discarded).not.toContain(`open error #${entry!.id}`);
+
+    // The marketer shortens the number: it is written, and the discard no longer explains the field.
+    world.hubspot.data.updateObject("contacts", contactId, { phone: "+1 555 010 2345" });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await runCli(["sync", ...config])).code).toBe(0);
+    const fixed = (await runCli(["explain", email, ...config])).stdout;
+    const fixedLine = fixed.split("\n").find((l) => l.trimStart().startsWith("phone = "))!;
+    expect(fixedLine).toContain('phone = "+1 555 010 2345" | Phone = "+1 555 010 2345"');
+    expect(fixedLine).toContain("last written");
+    expect(fixedLine).not.toContain("discarded");
   });
 
   it("after a conversion, still shows the handoff's writes on the Lead the person converted from, and the stage history", async () => {

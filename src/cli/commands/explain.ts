@@ -1,6 +1,6 @@
 // `leadloop explain <email>`: both records of one person, their link, each field's last synced value and
 // the write and rule that gave it its value (or the refusal that keeps the sides apart), what leadloop
-// wrote besides the mapped fields, and the open error-queue entries.
+// wrote besides the mapped fields, and the open and discarded error-queue entries.
 import type { Command } from "commander";
 import type { AuditEntry, QueuedError } from "../../store/port.js";
 import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
@@ -35,14 +35,20 @@ function explanationText(e: Explanation): string {
       `${e.email}: ${l.link.marketingType} ${l.link.marketingId} ↔ ${l.link.crmType} ${l.link.crmId} (${l.link.status}, linked ${l.link.createdAt}, mapping ${l.mapping ?? "?"})`,
     );
     const refused = refusedFields(l.openErrors);
+    // The latest discard naming a field wins.
+    const givenUp = refusedFields([...l.discardedErrors].sort((a, b) => b.id - a.id));
     for (const f of l.fields) {
       const changed = changedSides(f);
       const refusal = refused.get(f.crmField) ?? refused.get(f.marketingField);
+      const discard = givenUp.get(f.crmField) ?? givenUp.get(f.marketingField);
       const why = refusal
         ? `refused by ${refusal.system}, so the sides differ until it is fixed: open error #${refusal.id} below`
         : changed.length > 0
           ? `changed in ${changed.join(" and ")} since the last sync${f.lastSynced ? ` (${f.lastSynced.at})` : ""}: the next sync merges it`
-          : f.lastWrite
+          : discard && (discard.statusChangedAt ?? "") > (f.lastWrite?.at ?? "")
+            ? `refused by ${discard.system} and discarded ${discard.statusChangedAt} (error #${discard.id} below): ` +
+              "the sides stay apart until one of them changes"
+            : f.lastWrite
             ? `last written ${f.lastWrite.at} to ${f.lastWrite.system} by run ${f.lastWrite.runId}: ${f.lastWrite.rule}`
             : f.lastSynced
               ? "in step since it was linked"
@@ -56,8 +62,8 @@ function explanationText(e: Explanation): string {
       for (const a of l.ownWrites)
         out.push(`    ${a.system} ${a.object} ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
     }
-    for (const e of l.openErrors)
-      out.push(openErrorLine(e));
+    for (const e of l.openErrors) out.push(openErrorLine(e));
+    for (const e of l.discardedErrors) out.push(discardedErrorLine(e));
   }
   if (e.person) out.push(...personLines(e.email, e.person));
   return `${out.join("\n")}\n`;
@@ -65,6 +71,10 @@ function explanationText(e: Explanation): string {
 
 function openErrorLine(e: QueuedError): string {
   return `  open error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}): ${e.message}; leadloop errors retry --id ${e.id}`;
+}
+
+function discardedErrorLine(e: QueuedError): string {
+  return `  discarded error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}) ${e.statusChangedAt ?? ""}: ${e.message}`;
 }
 
 /** The person in the funnel: stage history, score, owner and clock, and what leadloop wrote that no link shows. */
@@ -97,6 +107,7 @@ function personLines(email: string, p: PersonExplanation): string[] {
     for (const a of writes) out.push(`    ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
   }
   for (const e of p.openErrors) out.push(openErrorLine(e));
+  for (const e of p.discardedErrors) out.push(discardedErrorLine(e));
   return out;
 }
 

@@ -7,7 +7,7 @@ import type { Statements } from "./statements.js";
 
 const COLUMNS = `id, run_id AS runId, system, object, record_id AS recordId, operation, payload,
   error_class AS errorClass, message, attempts, status, first_seen_at AS firstSeenAt,
-  last_seen_at AS lastSeenAt`;
+  last_seen_at AS lastSeenAt, status_changed_at AS statusChangedAt`;
 
 type ErrorRow = Omit<QueuedError, "payload"> & { payload: string | null };
 
@@ -20,6 +20,8 @@ export interface ErrorFilter {
   system?: string;
   limit?: number;
   afterId?: number;
+  /** Only entries about these records. */
+  recordIds?: readonly string[];
 }
 
 export class ErrorQueueTable {
@@ -85,6 +87,11 @@ export class ErrorQueueTable {
     if (filter.afterId !== undefined) {
       where.push("id > ?");
       params.push(filter.afterId);
+    }
+    if (filter.recordIds !== undefined) {
+      // One bound JSON array, however many ids: no limit on the statement's variables to mind.
+      where.push("record_id IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(filter.recordIds));
     }
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
