@@ -102,6 +102,16 @@ export interface QueuedError {
   statusChangedAt: string | null;
 }
 
+/** Which error-queue entries `listErrors` gives. */
+export interface ErrorFilter {
+  status?: ErrorStatus;
+  system?: string;
+  limit?: number;
+  afterId?: number;
+  /** Only entries about these records. */
+  recordIds?: readonly string[];
+}
+
 export type NewQueuedError = Omit<
   QueuedError,
   "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt" | "statusChangedAt"
@@ -545,14 +555,7 @@ export interface StateStore {
 
   // Error queue
   /** Oldest first; with `afterId`, only entries numbered after it (the next page of a long queue). */
-  listErrors(filter?: {
-    status?: ErrorStatus;
-    system?: string;
-    limit?: number;
-    afterId?: number;
-    /** Only entries about these records. */
-    recordIds?: readonly string[];
-  }): Promise<QueuedError[]>;
+  listErrors(filter?: ErrorFilter): Promise<QueuedError[]>;
   getError(id: number): Promise<QueuedError | undefined>;
   /** Open entries counted per system and class (the console and /metrics). */
   countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]>;

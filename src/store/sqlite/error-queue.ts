@@ -1,6 +1,6 @@
 // The error queue: record writes a system refused, kept for `errors list` and `errors retry`. A write
 // that fails again while its entry is open counts as another attempt on that entry.
-import { type ErrorClass, type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
+import { type ErrorClass, type ErrorFilter, type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
@@ -13,15 +13,6 @@ type ErrorRow = Omit<QueuedError, "payload"> & { payload: string | null };
 
 function toQueuedError(row: ErrorRow): QueuedError {
   return { ...row, payload: fromJsonText(row.payload) };
-}
-
-export interface ErrorFilter {
-  status?: ErrorStatus;
-  system?: string;
-  limit?: number;
-  afterId?: number;
-  /** Only entries about these records. */
-  recordIds?: readonly string[];
 }
 
 export class ErrorQueueTable {

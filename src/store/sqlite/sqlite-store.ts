@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type {
+  ErrorFilter,
   BehaviourMark,
   CachedActivity,
   StoreFact,
@@ -43,7 +44,7 @@ import { CampaignTable } from "./campaigns.js";
 import { type BatchTables, writeBatch } from "./batch.js";
 import { type ConnectionOptions, openConnection } from "./connection.js";
 import { CursorTable } from "./cursors.js";
-import { type ErrorFilter, ErrorQueueTable } from "./error-queue.js";
+import { ErrorQueueTable } from "./error-queue.js";
 import { toStoreError } from "./errors.js";
 import { type FunnelFilter, FunnelTable } from "./funnel.js";
 import { HistoryToFillTable } from "./history-to-fill.js";
