@@ -430,7 +430,10 @@ export interface BatchCommit {
   outbox?: OutboxWrite[];
   /** Effects of outbox groups, applied in the batch that accepts the group's last write. */
   outboxGroups?: { group: string; onDone: OutboxGroupEffect }[];
-  /** Outbox writes the system accepted: removed. */
+  /**
+   * Outbox writes the system accepted: removed, and the open error entry an earlier refusal of the same
+   * key left (its payload's `outboxKey`) is resolved.
+   */
   outboxAccepted?: string[];
   /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
   outboxRefused?: string[];

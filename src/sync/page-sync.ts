@@ -14,6 +14,7 @@ import {
   type SourceRecord,
 } from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite } from "../store/port.js";
+import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import {
@@ -69,7 +70,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   const records = latestReads(input.records);
   const commit = newCommit();
 
-  const { links, snapshots } = await linksOf(ctx, source, pair, records);
+  const read = await linksOf(ctx, source, pair, records);
+  const links = read.links;
+  let snapshots = read.snapshots;
 
   const pairings: Pairing[] = [];
   const unlinked: SourceRecord[] = [];
@@ -80,7 +83,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
     if (!mapping) continue;
     if (source === "crm" && converted(record, mapping)) {
-      if (link) relinkToConverted(ctx, commit, link, record, mapping);
+      if (link) relink(ctx, commit, link, record, mapping);
       continue;
     }
     if (!link) {
@@ -97,6 +100,14 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
   pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses)));
+  const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
+  if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
+  for (const c of commit.converted) {
+    const snaps = carried.snapshots.get(c.link.id);
+    const moved = snaps && commit.links.find((l) => l.marketingId === c.link.marketingId && l.pair === c.link.pair);
+    if (moved) moved.snapshots = { ...snaps, ...moved.snapshots };
+  }
+  commit.resolvedErrors.push(...carried.resolvedErrors);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
@@ -203,6 +214,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     errorAttempts: commit.errorAttempts,
     resolvedErrors: commit.resolvedErrors,
     outbox: commit.outbox,
+    outboxDroppedFor: carried.droppedFor,
     matchMisses: commit.matchMisses,
     cursors: input.cursor ? [input.cursor] : [],
   });
@@ -357,6 +369,8 @@ function newCommit() {
     outbox: [] as OutboxWrite[],
     resolvedErrors: [] as number[],
     matchMisses: [] as MatchMiss[],
+    /** Links whose Lead this page read converted (carryConversions). */
+    converted: [] as ConvertedLink[],
   };
 }
 
@@ -369,32 +383,12 @@ function mappingFor(
   return mappings.find((m) => m.crmObject === crmObject);
 }
 
-function converted(record: SourceRecord, mapping: ObjectMapping): boolean {
-  return Boolean(mapping.conversion && record.fields[mapping.conversion.flag] === "true");
-}
-
-function relinkToConverted(
-  ctx: RunContext,
-  commit: Commit,
-  link: Link,
-  record: SourceRecord,
-  mapping: ObjectMapping,
-) {
-  const target = record.fields[mapping.conversion!.idField];
-  if (!target) return;
-  ctx.summary.relinked++;
-  ctx.log.debug("link.converted", { runId: ctx.runId, linkId: link.id, from: record.id, to: target });
-  commit.links.push({
-    pair: link.pair,
-    marketingType: link.marketingType,
-    marketingId: link.marketingId,
-    crmType: mapping.conversion!.object,
-    crmId: target,
-    // Salesforce copies a Lead's custom fields to its Contact only where an admin mapped them, so the
-    // Contact is taken to lack its stamp until leadloop has written it: the next read of either record
-    // plans the pair.
-    snapshots: { [STAMP_KEY]: { marketing: null, crm: null, syncedAt: ctx.now().toISOString() } },
-  });
+/** The link moves to the Contact a converted Lead became, and what the Lead was owed goes with it. */
+function relink(ctx: RunContext, commit: Commit, link: Link, lead: SourceRecord, mapping: ObjectMapping): void {
+  const moved = relinkToConverted(ctx, link, lead, mapping);
+  if (!moved) return;
+  commit.links.push(moved);
+  commit.converted.push({ link, lead, mapping });
 }
 
 function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): FieldValue {
@@ -444,7 +438,7 @@ async function pairLinked(
         continue;
       }
       if (source === "marketing" && converted(counterpart, mapping)) {
-        relinkToConverted(ctx, commit, item.link, counterpart, mapping);
+        relink(ctx, commit, item.link, counterpart, mapping);
         convertedPending.push({
           ...item,
           link: { ...item.link, crmId: counterpart.fields[mapping.conversion!.idField]! },

@@ -437,6 +437,51 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.listOutbox()).toEqual([]);
       });
 
+      it("resolves the entry a refused write left once a write under its key is accepted, and no other", async () => {
+        const write = (key: string, recordId: string, after: string) => ({
+          key,
+          phase: "field sync",
+          side: "crm" as const,
+          system: "salesforce",
+          object: "Lead",
+          recordId,
+          upsertOn: null,
+          associations: [],
+          fields: [{ field: "Phone", before: null, after, rule: "changed in marketing" }],
+          personId: null,
+          email: null,
+          group: null,
+        });
+        const refusal = (recordId: string) => ({
+          runId: RUN,
+          system: "salesforce",
+          object: "Lead",
+          recordId,
+          operation: "field sync",
+          payload: { outboxKey: `sync:crm:Lead:${recordId}`, fields: { Phone: "+33 1 42 68 53 00 poste 4471 (standard)" } },
+          errorClass: "data" as const,
+          message: "STRING_TOO_LONG: Phone",
+          at: at(1),
+        });
+        const zoe = `sync:crm:Lead:${people.zoe.lead}`;
+        const jose = `sync:crm:Lead:${people.jose.lead}`;
+        await store.commitBatch(
+          batch(1, {
+            outbox: [write(zoe, people.zoe.lead, "+33 1 42 68 53 00 poste 4471 (standard)"), write(jose, people.jose.lead, "+34 600 000 000 ext. 12 (recepción)")],
+            outboxRefused: [zoe, jose],
+            errors: [refusal(people.zoe.lead), refusal(people.jose.lead)],
+          }),
+        );
+        // Zoë's number is shortened: decided again, sent and accepted; José's stays refused.
+        await store.commitBatch(batch(2, { outbox: [write(zoe, people.zoe.lead, "+33142685300")] }));
+        await store.commitBatch(batch(3, { outboxAccepted: [zoe] }));
+        const entries = await store.listErrors();
+        expect(entries.map((e) => [e.recordId, e.status, e.statusChangedAt])).toEqual([
+          [people.zoe.lead, "resolved", at(3)],
+          [people.jose.lead, "open", null],
+        ]);
+      });
+
       it("says which records a pending write decided later writes again", async () => {
         const write = (key: string, recordId: string) => ({
           key,

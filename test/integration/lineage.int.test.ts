@@ -257,6 +257,68 @@ describe("lineage with Salesforce as CRM", () => {
   });
 });
 
+describe("a conversion while a write to the Lead waits", () => {
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+
+  it("takes the marketer's edit the Lead refused to the Contact the Lead became, and drops the Lead's entry", async () => {
+    const { person } = prospect({
+      email: "Ingrid.Walsh@Cobalt-Capital.example",
+      firstname: "Ingrid",
+      lastname: "Walsh",
+      company: { name: "Cobalt Capital", domain: "cobalt-capital.example" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    await sync();
+    const leadId = leadOf(person.id).Id as string;
+    expect(sf().get("Lead", leadId)?.Title).toBe("Directrice des Opérations");
+
+    // The marketer gives a new title and pastes a number with an extension too long for Salesforce's
+    // Phone (40): the Lead refuses the write whole, title included.
+    await tick();
+    hs().updateObject("contacts", person.id, {
+      jobtitle: "Directrice Générale Adjointe",
+      phone: "+33 1 42 68 53 00 poste 4471 (standard, demander Mme Walsh)",
+    });
+    await tick();
+    await sync();
+    const refused = await loop.store.listErrors({ status: "open" });
+    expect(refused).toEqual([expect.objectContaining({ object: "Lead", recordId: leadId })]);
+    expect(refused[0]!.message).toMatch(/STRING_TOO_LONG/);
+
+    // The rep converts the Lead meanwhile; Salesforce copies the Lead's title to the Contact.
+    await tick();
+    const conv = sf().convertLead(leadId, { opportunityName: "Cobalt Capital – Pilote" });
+    expect(sf().get("Contact", conv.contactId)?.Title).toBe("Directrice des Opérations");
+    await tick();
+    await sync();
+    await tick();
+    await sync();
+
+    // The Lead takes no more writes: its entry is resolved, and the edit is owed to the Contact, which
+    // refuses the same number; the marketer's title stands in HubSpot (never the Contact's older one).
+    const open = await loop.store.listErrors({ status: "open" });
+    expect(open).toEqual([expect.objectContaining({ object: "Contact", recordId: conv.contactId })]);
+    expect(open[0]!.message).toMatch(/STRING_TOO_LONG/);
+    expect(contact(person.id).jobtitle).toBe("Directrice Générale Adjointe");
+    expect(sf().get("Lead", leadId)?.Title).toBe("Directrice des Opérations");
+
+    // The marketer shortens the number: the Contact takes the title and the number, nothing stays open.
+    await tick();
+    hs().updateObject("contacts", person.id, { phone: "+33 1 42 68 53 00" });
+    await tick();
+    await sync();
+    expect(sf().get("Contact", conv.contactId)).toMatchObject({
+      Title: "Directrice Générale Adjointe",
+      Phone: "+33142685300",
+    });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+});
+
 describe("lineage with HubSpot as CRM", () => {
   it("moves a deal's contact to opportunity, then to customer when the deal closes won", async () => {
     const funnel = funnelFor(loop, "hubspot");

@@ -69,6 +69,7 @@ export function writeBatch(
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
   const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);
+  tables.errors.resolveAccepted(accepted.written, batch.at);
   for (const written of accepted.written) {
     if (written.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.

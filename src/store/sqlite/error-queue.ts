@@ -1,6 +1,14 @@
 // The error queue: record writes a system refused, kept for `errors list` and `errors retry`. A write
 // that fails again while its entry is open counts as another attempt on that entry.
-import { type ErrorClass, type ErrorFilter, type ErrorStatus, type NewQueuedError, type QueuedError, StoreError } from "../port.js";
+import {
+  type ErrorClass,
+  type ErrorFilter,
+  type ErrorStatus,
+  type NewQueuedError,
+  type OutboxWrite,
+  type QueuedError,
+  StoreError,
+} from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
@@ -136,6 +144,21 @@ export class ErrorQueueTable {
       if (typeof key === "string") keys.push(key);
     }
     return keys;
+  }
+
+  /**
+   * The open entries a refusal of these outbox writes left, resolved now that the system accepted the
+   * write under the same key: a write decided again keeps the fields it does not name, so it carried
+   * the refused values or newer ones. Most batches meet an empty queue, which one look settles.
+   */
+  resolveAccepted(writes: readonly OutboxWrite[], at: string): void {
+    if (writes.length === 0 || !this.sql.get("SELECT 1 FROM error_queue WHERE status = 'open' LIMIT 1").get()) return;
+    const resolve = this.sql.get(
+      `UPDATE error_queue SET status = 'resolved', status_changed_at = ?
+       WHERE status = 'open' AND system = ? AND object = ? AND record_id = ? AND operation = ?
+         AND json_extract(payload, '$.outboxKey') = ?`,
+    );
+    for (const w of writes) if (w.recordId) resolve.run(at, w.system, w.object, w.recordId, w.phase, w.key);
   }
 
   setStatus(id: number, status: ErrorStatus, at: string): void {

@@ -1,0 +1,115 @@
+// A Lead a rep converted (Salesforce's convertLead) takes no more writes: its link moves to the Contact
+// it became, the outbox drops what it kept for the Lead, the Lead's open error entries are resolved, and
+// the fields a field-sync write still owed the Lead are owed to the Contact (ARCHITECTURE.md "One run", the CRM changes).
+import type { ObjectMapping } from "../core/mapping.js";
+import { compileMapping } from "../core/merge/merge-record.js";
+import type { SourceRecord } from "../core/records.js";
+import type { FieldSnapshot, Link, LinkWrite, OutboxEntry, OutboxRecord } from "../store/port.js";
+import { STAMP_KEY } from "./link-stamps.js";
+import { fieldSyncKey } from "./outbox/field-sync-write.js";
+import type { RunContext } from "./run-context.js";
+
+/** A link whose Lead was read converted in this page. */
+export interface ConvertedLink {
+  link: Link;
+  lead: SourceRecord;
+  mapping: ObjectMapping;
+}
+
+type Snapshots = Record<string, FieldSnapshot>;
+
+export function converted(record: SourceRecord, mapping: ObjectMapping): boolean {
+  return Boolean(mapping.conversion && record.fields[mapping.conversion.flag] === "true");
+}
+
+/** The link moved to the converted Lead's Contact, or null when the Lead names none. */
+export function relinkToConverted(ctx: RunContext, link: Link, lead: SourceRecord, mapping: ObjectMapping): LinkWrite | null {
+  const target = lead.fields[mapping.conversion!.idField];
+  if (!target) return null;
+  ctx.summary.relinked++;
+  ctx.log.debug("link.converted", { runId: ctx.runId, linkId: link.id, from: lead.id, to: target });
+  return {
+    pair: link.pair,
+    marketingType: link.marketingType,
+    marketingId: link.marketingId,
+    crmType: mapping.conversion!.object,
+    crmId: target,
+    // Salesforce copies a Lead's custom fields to its Contact only where an admin mapped them, so the
+    // Contact is taken to lack its stamp until leadloop has written it: the next read of either record
+    // plans the pair.
+    snapshots: { [STAMP_KEY]: { marketing: null, crm: null, syncedAt: ctx.now().toISOString() } },
+  };
+}
+
+/** What the page's commit does about its converted Leads, and the snapshots its merges take instead. */
+export interface ConversionCarry {
+  droppedFor: OutboxRecord[];
+  resolvedErrors: number[];
+  /** Per link id: the snapshots that say a field the Lead was owed is still to write. */
+  snapshots: Map<number, Snapshots>;
+}
+
+/**
+ * The Leads' writes are dropped (a converted Lead refuses every write: CANNOT_UPDATE_CONVERTED_LEAD) and
+ * their open entries resolved. A field-sync write the Lead was still owed (pending, or refused whole for
+ * another field) said the change in its snapshots only by the write itself: the page had set the written
+ * side's snapshot to what the Lead held. Its fields' snapshots on the Contact become "both sides held
+ * what the Lead held", so the Contact's merge sees the marketer's change and writes it there; a Contact
+ * changed since the conversion makes it a conflict, settled by the field's rule.
+ */
+export async function carryConversions(
+  ctx: RunContext,
+  items: readonly ConvertedLink[],
+  mappings: readonly ObjectMapping[],
+  snapshots: ReadonlyMap<number, Snapshots>,
+): Promise<ConversionCarry> {
+  const carry: ConversionCarry = { droppedFor: [], resolvedErrors: [], snapshots: new Map() };
+  if (items.length === 0) return carry;
+  const system = ctx.crm.system;
+  carry.droppedFor = items.map((c) => ({ system, object: c.lead.object, recordId: c.lead.id }));
+  const keys = items.map((c) => fieldSyncKey("crm", c.lead.object, c.lead.id));
+  const owed = new Map<string, OutboxEntry[]>();
+  for (const entry of [
+    ...(await ctx.store.listOutbox({ keys })),
+    ...(await ctx.store.listOutbox({ keys, refused: true })),
+  ])
+    owed.set(entry.recordId!, [...(owed.get(entry.recordId!) ?? []), entry]);
+  for (const c of items) {
+    const target = mappings.find((m) => m.crmObject === c.mapping.conversion!.object);
+    const entries = owed.get(c.lead.id);
+    if (!target || !entries) continue;
+    const held = snapshots.get(c.link.id) ?? {};
+    const patch = owedSnapshots(entries, c.mapping, target, held, ctx.now().toISOString());
+    if (Object.keys(patch).length > 0) carry.snapshots.set(c.link.id, { ...held, ...patch });
+  }
+  const open = await ctx.store.openErrorsFor(items.map((c) => c.lead.id));
+  for (const c of items)
+    for (const e of open.get(c.lead.id) ?? []) {
+      if (e.system !== system || e.object !== c.lead.object) continue;
+      carry.resolvedErrors.push(e.id);
+      ctx.log.debug("error.resolved_converted", { runId: ctx.runId, errorId: e.id, recordId: c.lead.id });
+    }
+  return carry;
+}
+
+/** The Contact's snapshots for the fields the Lead's writes still owed, by the marketing property. */
+function owedSnapshots(
+  entries: readonly OutboxEntry[],
+  lead: ObjectMapping,
+  contact: ObjectMapping,
+  held: Snapshots,
+  at: string,
+): Snapshots {
+  const leadFields = compileMapping(lead).byKey;
+  const contactFields = compileMapping(contact).fields;
+  const out: Snapshots = {};
+  for (const entry of entries)
+    for (const key of Object.keys(entry.synced?.values ?? {})) {
+      const field = leadFields.get(key)?.field;
+      const onContact = field && contactFields.find((f) => f.field.marketing === field.marketing);
+      if (!onContact) continue;
+      const before = held[key]?.crm ?? null;
+      out[onContact.key] = { marketing: before, crm: before, syncedAt: at };
+    }
+  return out;
+}
