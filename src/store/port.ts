@@ -647,9 +647,13 @@ export interface StateStore {
    * a page at a time rather than holding them all (ARCHITECTURE.md "Memory at scale").
    */
   listSlaClocks(filter?: SlaClockFilter): Promise<SlaClock[]>;
+  /**
+   * The clocks a later handoff of the same person replaced (a reroute's or a handoff after a recycle),
+   * oldest handoff first: the reports count every handoff from them, and with `personIds` a reroute learns
+   * which reps already held those people's leads.
+   */
+  listReplacedSlaClocks(filter?: { personIds?: readonly string[] }): Promise<SlaClock[]>;
   /** The earliest handoff of any clock (null: no clocks): where a touch stream read for the first time starts. */
-  /** The clocks a later handoff of the same person replaced (kept for the reports), oldest first. */
-  listReplacedSlaClocks(): Promise<SlaClock[]>;
   earliestSlaHandoff(): Promise<string | null>;
   /**
    * People whose latest move to `mql` is at or after `from`, with that move's time, by person id: the

@@ -1,6 +1,6 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
-import { type BatchCommit, type ErrorClass, type SlaBreachRow, type StateStore, StoreError } from "../../src/store/port.js";
+import { type BatchCommit, type ErrorClass, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
 import {
   at,
   auditEntry,
@@ -1196,6 +1196,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(
           (await store.listSlaClocks({ open: true, ownerId: "0055e000001RepA" })).map((c) => c.personId),
         ).toEqual(["53"]);
+      });
+
+      it("keeps the clocks a later handoff replaced, and lists them for some people, oldest first", async () => {
+        // 51 breached with RepA and was rerouted to RepB, who breached too and was rerouted to RepC; 52 was
+        // handed off again after a recycle; 53 has one clock only.
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepA"));
+        await store.upsertSlaClock(slaClock("52", "0055e000001RepA", { handoffAt: at(-600), dueAt: at(-360) }));
+        await store.upsertSlaClock(slaClock("53", "0055e000001RepB"));
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepA", { breachedAt: at(240) }));
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepB", { handoffAt: at(241), dueAt: at(481) }));
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepB", { handoffAt: at(241), dueAt: at(481), breachedAt: at(481) }));
+        await store.upsertSlaClock(slaClock("51", "0055e000001RepC", { handoffAt: at(482), dueAt: at(722) }));
+        await store.upsertSlaClock(slaClock("52", "0055e000001RepB", { handoffAt: at(30), dueAt: at(270) }));
+
+        const held = (clocks: SlaClock[]) => clocks.map((c) => [c.personId, c.ownerId, c.handoffAt, c.breachedAt]);
+        expect(held(await store.listReplacedSlaClocks())).toEqual([
+          ["52", "0055e000001RepA", at(-600), null],
+          ["51", "0055e000001RepA", at(0), at(240)],
+          ["51", "0055e000001RepB", at(241), at(481)],
+        ]);
+        expect(held(await store.listReplacedSlaClocks({ personIds: ["51", "53", "99"] }))).toEqual([
+          ["51", "0055e000001RepA", at(0), at(240)],
+          ["51", "0055e000001RepB", at(241), at(481)],
+        ]);
+        // More ids than one statement binds are looked up in chunks.
+        const many = [...Array.from({ length: 1_200 }, (_, i) => `nobody-${i}`), "52"];
+        expect(held(await store.listReplacedSlaClocks({ personIds: many }))).toEqual([["52", "0055e000001RepA", at(-600), null]]);
+        expect(await store.listReplacedSlaClocks({ personIds: [] })).toEqual([]);
+        expect((await store.listSlaClocks()).map((c) => [c.personId, c.ownerId])).toEqual([
+          ["53", "0055e000001RepB"],
+          ["52", "0055e000001RepB"],
+          ["51", "0055e000001RepC"],
+        ]);
       });
     });
 

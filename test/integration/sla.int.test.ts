@@ -1,7 +1,7 @@
 // The follow-up SLA against both emulators, time injected: a call the owner logs stops the clock (SLA
 // met, other reps' and leadloop's own tasks do not count); an untouched lead breaches once, with one
 // alert task for the owner's manager however often the sync runs again; a reroute hands the lead to the
-// next rep on both sides with a new clock and its own alert task.
+// next rep on both sides with a new clock and its own alert task, and never back to a rep who held it.
 import { dirname, join } from "node:path";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
@@ -100,6 +100,20 @@ function tasksOf(loop: LoopHarness, crm: Crm, crmId: string) {
       reminder: true,
       open: t.hs_task_status !== "COMPLETED",
     }));
+}
+
+/** The text of the "SLA missed" alert tasks on a person's CRM record, oldest first. */
+function alertBodies(loop: LoopHarness, crm: Crm, crmId: string): string[] {
+  if (crm === "salesforce")
+    return loop.salesforce.data
+      .list("Task")
+      .filter((t) => t.WhoId === crmId && String(t.Subject).startsWith("SLA missed"))
+      .map((t) => String(t.Description));
+  return loop.hubspot.data
+    .associationsOf("contacts", crmId, "tasks")
+    .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
+    .filter((t) => String(t.hs_task_subject).startsWith("SLA missed"))
+    .map((t) => String(t.hs_task_body));
 }
 
 /** The owner logs a call on the person's CRM record at `at`. */
@@ -370,6 +384,65 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
       expect.stringMatching(/^jordan\.miller@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>\s.*\s1$/),
     ]);
     expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
+  });
+
+  it("a lead breached again after its reroute stays with its owner, alerted: it never goes back to a rep who held it", async () => {
+    // Whole seconds: Salesforce keeps date-times to the second.
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: true, managers: {} } }),
+      clock,
+    );
+    const helene = h.reps.get(REPS.emea.email)!;
+    const jordan = h.reps.get(REPS.fallback.email)!;
+    logCall(loop, crm, h.camilleCrm, helene[crm], new Date(h.handoffAt + 10 * 60_000), "Premier appel");
+    const ownerOfJonas = () => ({
+      marketing: loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id,
+      crm: crm === "salesforce" ? loop.salesforce.data.get("Lead", h.jonasCrm)?.OwnerId : undefined,
+    });
+    const jonasClock = async () => (await loop.store.listSlaClocks()).find((c) => c.personId === h.people.jonas.id)!;
+
+    // Hélène misses Jonas: Jordan, the one other rep, takes him.
+    clock.t = h.handoffAt + 4 * HOUR + 60_000;
+    expect((await h.sync()).summary.slaBreaches).toBe(1);
+    const reroutedAt = clock.t;
+    expect(ownerOfJonas()).toEqual({ marketing: jordan.hubspot, crm: crm === "salesforce" ? jordan.salesforce : undefined });
+
+    // Jordan misses him too. Hélène held him before: no rep is left who has not, so Jordan keeps him and
+    // is alerted, with the reason on the task; no owner is written.
+    clock.t = reroutedAt + 4 * HOUR + 60_000;
+    const second = await h.sync();
+    expect(second.summary.slaBreaches).toBe(1);
+    expect(ownerOfJonas()).toEqual({ marketing: jordan.hubspot, crm: crm === "salesforce" ? jordan.salesforce : undefined });
+    expect(await jonasClock()).toMatchObject({
+      ownerId: jordan[crm],
+      handoffAt: new Date(reroutedAt).toISOString(),
+      breachedAt: new Date(reroutedAt + 4 * HOUR).toISOString(),
+    });
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("SLA missed")).map((t) => t.ownerId)).toEqual([
+      helene[crm],
+      jordan[crm],
+    ]);
+    const [, kept] = alertBodies(loop, crm, h.jonasCrm);
+    expect(kept).toContain(
+      `Not re-routed: every rep the routing gives this lead to has held it already (${REPS.emea.email}, ${REPS.fallback.email}), so it stays with ${REPS.fallback.email}.`,
+    );
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.ownerId, b.rerouteTo])).toEqual([
+      [jordan[crm], null],
+      [helene[crm], REPS.fallback.email],
+    ]);
+
+    // A third due time passes: the breached clock is not raised again, nobody flips the owner back, and
+    // the write path holds no owner loop.
+    clock.t += 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    clock.t += 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    expect(ownerOfJonas()).toEqual({ marketing: jordan.hubspot, crm: crm === "salesforce" ? jordan.salesforce : undefined });
+    expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
   });
 });
 

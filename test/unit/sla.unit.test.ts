@@ -5,6 +5,8 @@ import { breachesToRaise } from "../../src/core/sla/breaches.js";
 import type { SlaClockView, SlaDefinition } from "../../src/core/sla/definition.js";
 import { slaDueAt, slaState, touchesDueAt } from "../../src/core/sla/state.js";
 import { addBusinessTime, type BusinessHours } from "../../src/core/sla/business-hours.js";
+import { planReroute } from "../../src/core/sla/reroute.js";
+import { parseRouting } from "../../src/config/routing-file.js";
 
 const SHIPPED = fileURLToPath(new URL("../../config/sla.yaml", import.meta.url));
 const FILE = "config/sla.yaml";
@@ -297,5 +299,61 @@ followUp: { within: 4h }
       ["clock", "business hours are given: set clock: business to use them"],
       ["businessHours.end", "start must be before end"],
     ]);
+  });
+});
+
+describe("planReroute: a breached lead goes to a rep who has not held it", () => {
+  // Two EMEA reps and a sales desk behind them, as a small team's routing.yaml would say.
+  const ROUTING = parseRouting(
+    `version: 1
+keepAccountOwner: true
+queues:
+  emea: [lea.muller@acme-sales.com, francois.lefevre@acme-sales.com]
+rules:
+  - id: emea
+    description: Europe
+    when: { country: [FR, DE] }
+    assign: { queue: emea }
+fallback: sales-desk@acme-sales.com
+`,
+    "routing.yaml",
+  );
+  const REPS = new Set(["lea.muller@acme-sales.com", "francois.lefevre@acme-sales.com", "sales-desk@acme-sales.com"]);
+  const camille = { email: "camille.lefevre@sgi-ingenierie.fr", country: "France", state: null, employees: "400", industry: null };
+
+  it("leaves out the owner who missed it: the queue's other rep takes the lead", () => {
+    expect(planReroute(camille, { activeReps: REPS, heldBy: ["lea.muller@acme-sales.com"] }, ROUTING)).toMatchObject({
+      kind: "queue",
+      members: ["francois.lefevre@acme-sales.com"],
+    });
+  });
+
+  it("leaves out the reps who held the lead's earlier clocks too, however their emails are written", () => {
+    // Léa missed it, François took it and missed it as well: never back to Léa, so the desk takes it.
+    const decision = planReroute(
+      camille,
+      { activeReps: REPS, heldBy: ["francois.lefevre@acme-sales.com", "Lea.Muller@ACME-Sales.com"] },
+      ROUTING,
+    );
+    expect(decision).toMatchObject({ kind: "rep", rep: "sales-desk@acme-sales.com", ruleId: "fallback" });
+  });
+
+  it("keeps the owner when every rep the routing gives the lead to has held it, and says so", () => {
+    const heldBy = ["sales-desk@acme-sales.com", "lea.muller@acme-sales.com", "francois.lefevre@acme-sales.com"];
+    expect(planReroute(camille, { activeReps: REPS, heldBy }, ROUTING)).toEqual({
+      kind: "all-held",
+      explanation:
+        "every rep the routing gives this lead to has held it already " +
+        "(francois.lefevre@acme-sales.com, lea.muller@acme-sales.com, sales-desk@acme-sales.com)",
+    });
+  });
+
+  it("a lead the routing has no one for at all stays unroutable, whoever held it", () => {
+    // Outside Europe only the desk takes leads, and the desk is away: leaving out Léa changes nothing.
+    const away = new Set(["lea.muller@acme-sales.com", "francois.lefevre@acme-sales.com"]);
+    const joao = { ...camille, email: "joao.silva@construtora-horizonte.com.br", country: "Brazil" };
+    expect(planReroute(joao, { activeReps: away, heldBy: ["lea.muller@acme-sales.com"] }, ROUTING)).toMatchObject({
+      kind: "unroutable",
+    });
   });
 });

@@ -5,3 +5,4 @@ export type { Instant, SlaBreachKind, SlaClockView, SlaDefinition } from "./defi
 export { addBusinessTime, type BusinessHours, WEEKDAYS, type Weekday } from "./business-hours.js";
 export { type SlaState, slaAfter, slaDueAt, slaState, touchesDueAt } from "./state.js";
 export { type ClockOutcome, clockKey, clockOutcome } from "./outcome.js";
+export { planReroute, type RerouteContext, type RerouteDecision } from "./reroute.js";

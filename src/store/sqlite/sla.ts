@@ -42,11 +42,21 @@ export class SlaTable {
       );
   }
 
-  /** The clocks later handoffs replaced, oldest handoff first. */
-  replaced(): SlaClock[] {
-    return this.sql
-      .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history ORDER BY handoff_at, person_id`)
-      .all();
+  /** The clocks later handoffs replaced, oldest handoff first; with `personIds`, only these people's. */
+  replaced(filter: { personIds?: readonly string[] } = {}): SlaClock[] {
+    if (!filter.personIds)
+      return this.sql
+        .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history ORDER BY handoff_at, person_id`)
+        .all();
+    // Chunked like `list`; each chunk reads the primary key (person_id, handoff_at), no scan of the history.
+    const out: SlaClock[] = [];
+    for (const chunk of inListChunks(filter.personIds))
+      out.push(
+        ...this.sql
+          .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history WHERE person_id IN (${chunk.placeholders})`)
+          .all(...chunk.params),
+      );
+    return out.sort((a, b) => a.handoffAt.localeCompare(b.handoffAt) || a.personId.localeCompare(b.personId));
   }
 
   /**

@@ -434,8 +434,8 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  listReplacedSlaClocks(): Promise<SlaClock[]> {
-    return this.read("list the SLA clocks later handoffs replaced", () => this.tables.sla.replaced());
+  listReplacedSlaClocks(filter?: { personIds?: readonly string[] }): Promise<SlaClock[]> {
+    return this.read("list the SLA clocks later handoffs replaced", () => this.tables.sla.replaced(filter));
   }
 
   earliestSlaHandoff(): Promise<string | null> {

@@ -1,10 +1,11 @@
 // The follow-up SLA, after the dispositions: calls, emails, meetings and tasks a rep logged on a handed-off
 // person count as touches on its clock, and clocks past their due time are raised as breaches once, with
 // what sla.yaml's onBreach asks: an alert task for the owner, their manager or the queue, and a reroute
-// to the next rep with a new clock (ARCHITECTURE.md "One run", "The follow-up SLA").
+// to the next rep who has not held the lead yet, with a new clock (ARCHITECTURE.md "One run", "The
+// follow-up SLA").
 import type { FieldValues } from "../../core/records.js";
-import { planRoute, routablePerson } from "../../core/routing/index.js";
-import { breachesToRaise, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
+import { routablePerson } from "../../core/routing/index.js";
+import { breachesToRaise, planReroute, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
 import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
@@ -90,6 +91,8 @@ interface RepDirectory {
   emailOf: Map<string, string>;
   /** Owner id → manager's owner id, as the CRM keeps it (Salesforce User.ManagerId). */
   crmManagers: Map<string, string>;
+  /** Person id → owner ids of the clocks a later one replaced: who held the lead before its owner. */
+  earlierOwners: Map<string, string[]>;
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -124,6 +127,9 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
             ...new Set(breaches.map((b) => b.clock.ownerId).filter((id): id is string => id !== null)),
           ])
         : new Map(),
+    earlierOwners: onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
+      ? await earlierOwners(ctx, breaches.map((b) => b.clock.personId))
+      : new Map(),
   };
   const people = new Map(
     (
@@ -153,10 +159,13 @@ async function raiseOne(
   const now = ctx.now();
   const ownerEmail = clock.ownerId ? (directory.emailOf.get(clock.ownerId) ?? null) : null;
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? clock.personId);
-  // The next rep: routed again as at the handoff, with the owner who missed the SLA left out.
-  const next = onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
-    ? await nextRep(ctx, setup, directory, person, ownerEmail)
+  // The next rep: routed again as at the handoff, with the owner who missed the SLA and every rep who
+  // held the lead before them left out, so a reroute never hands it back.
+  const pick = onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
+    ? await nextRep(ctx, setup, directory, person, clock)
     : null;
+  const next = pick && "rep" in pick ? pick : null;
+  const allHeld = pick && "allHeld" in pick ? pick.allHeld : null;
   const rule = `SLA ${breach.kind} breach`;
   const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>): OutboxWrite =>
     funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person.email ?? null, ...input });
@@ -178,7 +187,11 @@ async function raiseOne(
           body:
             `${name} (${person.email ?? "no email"}) was handed to ${ownerEmail ?? clock.ownerId ?? "no owner"} at ${clock.handoffAt}; ` +
             `the first touch was due at ${clock.dueAt}. ${clock.touches} touch(es) so far; ${breach.overdueMinutes} minutes overdue.` +
-            (next && onBreach.reroute ? `\nRe-routed to ${next.rep} (${next.explanation}).` : ""),
+            (next && onBreach.reroute ? `\nRe-routed to ${next.rep} (${next.explanation}).` : "") +
+            // Told on the task, so whoever reads it knows the lead was meant to move and why it did not.
+            (allHeld !== null && onBreach.reroute
+              ? `\nNot re-routed: ${allHeld}, so it stays with ${ownerEmail ?? clock.ownerId ?? "its owner"}.`
+              : ""),
           whoId: clock.crmId,
           whoObject: clock.crmType,
           ownerId: alertTo,
@@ -240,6 +253,8 @@ async function raiseOne(
         personScores: await rescoredOwner(ctx, clock.personId, next.rep),
       },
     });
+  } else if (onBreach.reroute && allHeld !== null) {
+    ctx.log.warn("sla.reroute_all_held", { personId: clock.personId, owner: ownerEmail, reason: allHeld });
   } else if (onBreach.reroute) {
     ctx.log.warn("sla.reroute_unroutable", { personId: clock.personId, owner: ownerEmail });
   }
@@ -307,24 +322,40 @@ function alertRecipient(
   return clock.ownerId;
 }
 
+/**
+ * The rep a breached lead goes to next, `allHeld` when every rep the routing gives it to has held it
+ * already (the owner keeps it), or null when the routing has no one for it.
+ */
 async function nextRep(
   ctx: RunContext,
   setup: FunnelSetup,
   directory: RepDirectory,
   person: FieldValues,
-  ownerEmail: string | null,
-): Promise<{ rep: string; ruleId: string; explanation: string; ownerId: string } | null> {
-  const active = new Set([...directory.crm.keys()].filter((e) => e !== ownerEmail));
-  const decision = planRoute(
+  clock: SlaClock,
+): Promise<{ rep: string; ruleId: string; explanation: string; ownerId: string } | { allHeld: string } | null> {
+  const heldBy = [clock.ownerId, ...(directory.earlierOwners.get(clock.personId) ?? [])]
+    .map((id) => (id === null ? undefined : directory.emailOf.get(id)))
+    .filter((email): email is string => email !== undefined);
+  const decision = planReroute(
     routablePerson(person),
-    // The account owner is the one who missed it (or another rep the territory rules would not pick).
-    { accountOwnerEmail: null, activeReps: active },
+    { activeReps: new Set(directory.crm.keys()), heldBy },
     setup.routing,
   );
+  if (decision.kind === "all-held") return { allHeld: decision.explanation };
   if (decision.kind === "unroutable") return null;
   const assignment = await takeAssignment(ctx, decision);
   const ownerId = directory.crm.get(assignment.rep);
   return ownerId ? { ...assignment, ownerId } : null;
+}
+
+/** Owner ids of the people's replaced clocks, by person: one read for a run's breaches. */
+async function earlierOwners(ctx: RunContext, personIds: string[]): Promise<Map<string, string[]>> {
+  const owners = new Map<string, string[]>();
+  for (const replaced of await ctx.store.listReplacedSlaClocks({ personIds })) {
+    if (replaced.ownerId === null) continue;
+    owners.set(replaced.personId, [...(owners.get(replaced.personId) ?? []), replaced.ownerId]);
+  }
+  return owners;
 }
 
 /** The person's kept score row with the new owner, so `hot --owner` follows the reroute. */
