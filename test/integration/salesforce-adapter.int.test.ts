@@ -1,6 +1,9 @@
 // The Salesforce adapter against the Salesforce emulator over loopback: paging and the compound cursor,
 // reads by ids and values, collection writes with per-record failures, auth and refresh, the org's daily
-// limit and leadloop's share of it, retried faults, describe and removals.
+// limit and leadloop's share of it, retried faults, answers that stop after their headers, describe and
+// removals.
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { SalesforceConnection } from "../../src/config/leadloop-config.js";
 import type { SourceRecord } from "../../src/core/records.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
@@ -535,6 +538,71 @@ describe("faults", () => {
     const err = await thrown(sf.write("Lead", [{ ref: "p", fields: { LastName: "X", Company: "Y" } }]));
     expect(err).toMatchObject({ errorClass: "transient", retriable: false });
     expect(err.message).toMatch(/not resent/);
+  });
+});
+
+describe("answers that stop after their headers", () => {
+  // jsforce clears its own timeout once the headers arrive and does not pass on the body's errors, so a
+  // server that stalls after them, or a connection cut mid-body, left the call waiting forever.
+  const ANSWER = JSON.stringify({ totalSize: 0, done: true, records: [] });
+  const ID = "00Q000000000001AAA";
+  let server: Server;
+  let requests: number;
+
+  /** A server whose first `bad` answers send their headers and part of the body, then stall or are cut. */
+  async function halfAnswering(how: "stall" | "reset", bad: number): Promise<string> {
+    requests = 0;
+    server = createServer((req, res: ServerResponse) => {
+      requests += 1;
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(ANSWER.length) });
+      if (requests > bad) {
+        res.end(ANSWER);
+        return;
+      }
+      res.write(ANSWER.slice(0, 10));
+      if (how === "reset") setImmediate(() => req.socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  function halfAdapter(url: string, options: Partial<SalesforceAdapterOptions> = {}) {
+    return createSalesforceAdapter({
+      connection: { instanceUrl: url, accessToken: "token", apiVersion: "62.0" },
+      retry: RETRY,
+      requestTimeoutMs: 100,
+      ...options,
+    });
+  }
+
+  it.each(["stall", "reset"] as const)(
+    "times out a query whose body is cut short (%s) and retries it",
+    async (how) => {
+      const sf = await halfAdapter(await halfAnswering(how, 1));
+      expect(await sf.readByIds("Lead", [ID], ["Email"])).toEqual([]);
+      expect(requests).toBe(2);
+      expect(sf.callsMade()).toBe(2);
+    },
+  );
+
+  it("stops with a transient timeout when every answer stalls, once the call's patience is spent", async () => {
+    const clock = new FakeClock(T0);
+    const sf = await halfAdapter(await halfAnswering("stall", Number.POSITIVE_INFINITY), {
+      clock,
+      retry: { patienceMs: 1_000, minTimeoutMs: 100, maxTimeoutMs: 400 },
+    });
+    const err = await thrown(sf.readByIds("Lead", [ID], ["Email"]));
+    expect(err).toMatchObject({ system: "salesforce", errorClass: "transient", code: "TIMEOUT", retriable: false });
+    expect(err.message).toMatch(
+      /^stopped after 1s of timeouts from Salesforce \(no whole answer within 100 ms\) on GET \/query: \d+ attempts/,
+    );
+    expect(requests).toBe(clock.slept.length + 1);
+    expect(requests).toBeGreaterThan(1);
   });
 });
 

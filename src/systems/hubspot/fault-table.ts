@@ -4,7 +4,8 @@
 // (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
-import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
+import { CallTimeoutError } from "../call-timeout.js";
+import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
 import { BURST_WINDOW_MS, SEARCH_WINDOW_MS } from "./limits.js";
 
 export const SYSTEM = "hubspot";
@@ -122,7 +123,7 @@ const TRANSIENT_NETWORK_CODES = new Set([
 export function classifyHubspotError(err: unknown): SystemError {
   if (err instanceof SystemError) return err;
   if (err instanceof HubspotHttpError) return fromHttp(err);
-  if (err instanceof HubspotTimeoutError) {
+  if (err instanceof CallTimeoutError) {
     return new SystemError({
       system: SYSTEM,
       errorClass: "transient",

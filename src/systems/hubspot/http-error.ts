@@ -42,17 +42,6 @@ export class HubspotHttpError extends Error {
   }
 }
 
-/** The call did not answer in time. */
-export class HubspotTimeoutError extends Error {
-  constructor(
-    readonly endpoint: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`HubSpot did not answer ${endpoint} within ${timeoutMs} ms`);
-    this.name = "HubspotTimeoutError";
-  }
-}
-
 /** HubSpot answered 2xx with a body the adapter cannot use. */
 export class HubspotResponseError extends Error {
   constructor(

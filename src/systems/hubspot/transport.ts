@@ -7,11 +7,12 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import type { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
 import { classifyHubspotError, retryAfterMs } from "./fault-table.js";
 import { statedLimits } from "./rate-limit-headers.js";
-import { HubspotHttpError, HubspotResponseError, HubspotTimeoutError } from "./http-error.js";
+import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
 
 export interface HubspotCall {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -111,7 +112,7 @@ export class HubspotTransport {
     });
     let response: Awaited<typeof request>;
     try {
-      response = await withTimeout(request, timeoutMs, endpoint);
+      response = await withTimeout(request, { system: "HubSpot", operation: endpoint, ms: timeoutMs });
     } finally {
       settled();
     }
@@ -147,18 +148,4 @@ export class HubspotTransport {
 /** `POST /crm/v3/objects/contacts/batch/read`: the path without query, safe to log. */
 function endpointOf(call: HubspotCall): string {
   return `${call.method} ${call.path}`;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, endpoint: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HubspotTimeoutError(endpoint, ms)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-    // A request that answers after the timeout is dropped; keep its rejection from going unhandled.
-    promise.catch(() => undefined);
-  }
 }

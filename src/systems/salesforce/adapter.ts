@@ -43,6 +43,8 @@ export interface SalesforceAdapterOptions {
   bulkThreshold?: number;
   /** How far before the saved cursor change reads start (late-committed transactions); default 5 min. */
   lookbackMs?: number;
+  /** A call with no whole answer (headers and body) within this is abandoned and retried; default 120 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface SalesforceAdapter extends SystemPort {
@@ -65,6 +67,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
     clock,
     budget,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   const describe = new DescribeCache(client);
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;

@@ -7,6 +7,7 @@ import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { ApiBudget } from "./api-budget.js";
 import { classifySalesforceError, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
@@ -39,13 +40,12 @@ export interface SalesforceClientOptions {
   retry: RetryPolicy;
   clock: Clock;
   budget: ApiBudget;
+  /** A call with no whole answer within this is abandoned and retried as transient; default 120 s. */
+  requestTimeoutMs?: number;
 }
 
 /** jsforce retries 429/5xx and connection errors on its own unless told not to (jsforce src/request.ts). */
-const NO_CLIENT_RETRY = {
-  retry: { maxRetries: 0, statusCodes: [], errorCodes: [], methods: [] },
-  timeout: REQUEST_TIMEOUT_MS,
-};
+const NO_CLIENT_RETRY = { retry: { maxRetries: 0, statusCodes: [], errorCodes: [], methods: [] } };
 
 /**
  * OAuth 2.0 client-credentials token response.
@@ -61,9 +61,11 @@ export class SalesforceClient {
   private readonly conn: Connection;
   private http = 0;
   private refreshing: Promise<boolean> | undefined;
+  private readonly timeoutMs: number;
 
   private constructor(private readonly options: SalesforceClientOptions) {
     const { connection } = options;
+    this.timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     // No oauth2/refreshFn: jsforce would then refresh on its own; the retry layer does it once instead.
     this.conn = new Connection({
       instanceUrl: connection.instanceUrl.replace(/\/+$/, ""),
@@ -102,11 +104,16 @@ export class SalesforceClient {
         budget.counted();
         try {
           const options = req.responseType ? { responseType: req.responseType } : {};
-          return await this.conn.request<T>(this.httpRequest(req), {
-            ...NO_CLIENT_RETRY,
-            ...options,
-            transport,
-          });
+          return await this.whole(
+            this.conn.request<T>(this.httpRequest(req), {
+              ...NO_CLIENT_RETRY,
+              timeout: this.timeoutMs,
+              ...options,
+              transport,
+            }),
+            req.method,
+            req.path,
+          );
         } catch (err) {
           throw this.finalise(classifySalesforceError(err, seen), req);
         } finally {
@@ -129,6 +136,16 @@ export class SalesforceClient {
       retry,
       clock,
     );
+  }
+
+  /**
+   * The request's answer within the time limit, body included. jsforce's `timeout` (passed too, since it
+   * aborts the fetch) ends when the headers arrive, and a body that then stalls or is cut never settles
+   * jsforce's promise (call-timeout.ts), so the limit is raced around the whole request as well.
+   */
+  private whole<T>(request: Promise<T>, method: string, path: string): Promise<T> {
+    const operation = `${method} ${path.split("?")[0]}`;
+    return withTimeout(request, { system: "Salesforce", operation, ms: this.timeoutMs });
   }
 
   private httpRequest(req: SalesforceRequest): HttpRequest {
@@ -209,14 +226,18 @@ export class SalesforceClient {
         });
         this.http += 1;
         try {
-          return await login.request<unknown>(
-            {
-              method: "POST",
-              url: `${login.instanceUrl}${TOKEN_PATH}`,
-              headers: { "content-type": "application/x-www-form-urlencoded" },
-              body: form,
-            },
-            { ...NO_CLIENT_RETRY, transport },
+          return await this.whole(
+            login.request<unknown>(
+              {
+                method: "POST",
+                url: `${login.instanceUrl}${TOKEN_PATH}`,
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: form,
+              },
+              { ...NO_CLIENT_RETRY, timeout: this.timeoutMs, transport },
+            ),
+            "POST",
+            TOKEN_PATH,
           );
         } catch (err) {
           throw classifyTokenError(err, seen);

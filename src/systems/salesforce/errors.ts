@@ -3,6 +3,7 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
+import { CallTimeoutError } from "../call-timeout.js";
 
 export const SYSTEM = "salesforce";
 
@@ -115,6 +116,17 @@ export function recordErrorClass(statusCode: string): ErrorClass {
 /** Turns whatever jsforce or the network threw into a classified SystemError. */
 export function classifySalesforceError(err: unknown, response?: ResponseFacts): SystemError {
   if (err instanceof SystemError) return err;
+  // Whatever the headers said, the answer never arrived whole: another try may get it.
+  if (err instanceof CallTimeoutError) {
+    return new SystemError({
+      system: SYSTEM,
+      errorClass: "transient",
+      code: "TIMEOUT",
+      message: `timeouts from Salesforce (no whole answer within ${err.timeoutMs} ms)`,
+      retriable: true,
+      cause: err,
+    });
+  }
   const { code, detail } = describeThrown(err);
   const status = response?.status;
   const statusKey =

@@ -67,5 +67,5 @@ export const DEFAULT_API_SHARE = 0.25;
  */
 export const API_WINDOW_MS = 24 * 60 * 60_000;
 
-/** A call that has had no answer for this long is treated as a timeout and retried. */
+/** A call that has had no whole answer (headers and body) for this long is treated as a timeout and retried. */
 export const REQUEST_TIMEOUT_MS = 120_000;
