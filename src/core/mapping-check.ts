@@ -281,6 +281,10 @@ function checkPicklistFits(source: FieldDescription, t: Travel, report: Report):
 function checkLength(fm: FieldMapping, t: Travel, report: Report): void {
   const limit = t.target.length;
   if (!limit || KINDS[t.target.type] !== "text") return;
+  if (t.to === "crm" && fm.transforms.some((s) => s.kind === "phone_e164")) {
+    checkPhoneLength(fm, t, limit, report);
+    return;
+  }
   const truncate = t.to === "crm" ? fm.transforms.find((s) => s.kind === "truncate") : undefined;
   if (truncate) {
     if (truncate.length > limit) {
@@ -317,8 +321,37 @@ function checkLength(fm: FieldMapping, t: Travel, report: Report): void {
   }
 }
 
-/** E.164: a plus and at most 15 digits. */
+/** E.164: a plus and at most 15 digits (ITU-T Recommendation E.164, https://www.itu.int/rec/T-REC-E.164). */
 const E164_LENGTH = 16;
+
+/**
+ * A field phone_e164 writes. Every number it can read becomes at most 16 characters, so only a field (or a
+ * truncate) shorter than that is a problem; truncate is never the advice, since a cut E.164 number is a
+ * different number. A value it cannot read fails on its record (`invalid: error`) or is kept as typed
+ * (`invalid: keep`): a kept value too long for the field then fails on its record just the same, and no
+ * step can shorten it without writing a wrong number, so there is nothing to change and nothing is said.
+ */
+function checkPhoneLength(fm: FieldMapping, t: Travel, limit: number, report: Report): void {
+  const truncate = fm.transforms.find((s) => s.kind === "truncate");
+  if (truncate && truncate.length < E164_LENGTH) {
+    report(
+      t.to,
+      t.target.name,
+      `truncate: ${truncate.length} cuts the numbers phone_e164 writes (E.164, up to ${E164_LENGTH} characters) into wrong ones; remove it`,
+      "warning",
+    );
+  }
+  const uncut: FieldMapping = { ...fm, transforms: fm.transforms.filter((s) => s.kind !== "truncate") };
+  const written = longestWritten(uncut, t.to) ?? E164_LENGTH;
+  if (written > limit) {
+    report(
+      t.to,
+      t.target.name,
+      `the transforms write values of up to ${written} characters but ${t.to} field ${t.target.name} holds only ${limit}: longer ones will fail; map a field that holds ${written}`,
+      "warning",
+    );
+  }
+}
 
 /** The longest value the field's transforms can write towards `to`, when they bound it; else undefined. */
 function longestWritten(fm: FieldMapping, to: Side): number | undefined {
@@ -327,7 +360,8 @@ function longestWritten(fm: FieldMapping, to: Side): number | undefined {
   for (const step of fm.transforms) {
     if (step.kind === "country_iso" && (step.to ?? "alpha2") === "alpha2") bound = 2;
     else if (step.kind === "value_map") bound = Math.max(0, ...Object.values(step.values).map((v) => v.length));
-    else if (step.kind === "phone_e164") bound = step.invalid === "error" ? E164_LENGTH : undefined;
+    // A value kept as typed (`invalid: keep`) is left out: see checkPhoneLength.
+    else if (step.kind === "phone_e164") bound = E164_LENGTH;
     else if (step.kind === "default") bound = bound === undefined ? undefined : Math.max(bound, step.value.length);
     else if (step.kind === "truncate") bound = Math.min(bound ?? step.length, step.length);
     // trim, case and dates keep the bound a step before them made.

@@ -194,6 +194,21 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("validate --live gives no truncate advice for the phone fields phone_e164 writes: an E.164 number fits Salesforce's 40 characters", async () => {
+    await withEmulators("10s", async ({ config }) => {
+      const result = await runCli(["--log-level", "error", "validate", "--live", "--json", "--config", config]);
+      expect(result.code).toBe(0);
+      const problems = (JSON.parse(result.stdout) as { problems: { source: string; field: string; message: string }[] })
+        .problems;
+      // The shipped mappings write Phone and MobilePhone with phone_e164 (invalid: keep) on Lead, Contact and Account.
+      expect(problems.filter((p) => /Phone$/.test(p.field))).toEqual([]);
+      // The length check itself still runs: a free-text URL is still told to truncate.
+      expect(problems).toContainEqual(
+        expect.objectContaining({ field: "Website", message: expect.stringContaining("add truncate: 255") }),
+      );
+    });
+  });
+
   it("names the URL setting when it leads to a web server that is not the API, without retrying it", async () => {
     // Some other server, as a mistyped URL finds: HTML pages, 404 for a GET and 501 for anything else.
     const web = createServer((req, res) => {

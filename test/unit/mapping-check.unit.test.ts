@@ -389,6 +389,37 @@ describe("checkMapping", () => {
     expect(check(f("notes_long", "Street", "to_crm", [{ kind: "truncate", length: 255 }]))).toEqual([]);
   });
 
+  it("never advises truncating a phone_e164 field, and warns only where an E.164 number does not fit", () => {
+    const phone = (crm: string, ...more: Transform[]) =>
+      f("notes_long", crm, "to_crm", [{ kind: "phone_e164", defaultCountry: "US", invalid: "keep" }, ...more]);
+    const withShort: ObjectDescription = {
+      ...salesforceLead,
+      fields: [...salesforceLead.fields, fd("Short_Phone__c", "phone", { length: 12 })],
+    };
+    const checkShort = (...fields: FieldMapping[]) => checkMapping(mapping(...fields), hubspotContacts, withShort);
+    // Up to 16 characters ("+" and 15 digits) fit a 40-character Phone, whatever the source holds.
+    expect(check(phone("Phone"), phone("MobilePhone"))).toEqual([]);
+    expect(check(phone("Phone", { kind: "truncate", length: 40 }))).toEqual([]);
+    // A field too short for E.164 needs a longer field, not a truncate.
+    expect(checkShort(phone("Short_Phone__c"))).toEqual([
+      problem(
+        "crm",
+        "Short_Phone__c",
+        "the transforms write values of up to 16 characters but crm field Short_Phone__c holds only 12: longer ones will fail; map a field that holds 16",
+        "warning",
+      ),
+    ]);
+    // A truncate shorter than an E.164 number cuts numbers into other numbers.
+    expect(check(phone("Phone", { kind: "truncate", length: 12 }))).toEqual([
+      problem(
+        "crm",
+        "Phone",
+        "truncate: 12 cuts the numbers phone_e164 writes (E.164, up to 16 characters) into wrong ones; remove it",
+        "warning",
+      ),
+    ]);
+  });
+
   it("takes the length a transform bounds its values to, and gives no truncate advice for the matching key", () => {
     // An ISO code, a valid E.164 number or a map's own values fit, whatever the source holds.
     expect(check(f("notes_long", "Street", "to_crm", [{ kind: "trim" }, { kind: "country_iso" }]))).toEqual([]);
@@ -398,10 +429,9 @@ describe("checkMapping", () => {
     expect(check(f("notes_long", "Street", "to_crm", map({ loin: "É".repeat(300) })))).toEqual([
       problem("crm", "Street", "the transforms write values of up to 300 characters but crm field Street holds only 255", "warning"),
     ]);
-    // A number kept as typed when it is not E.164 is as long as the source lets it be.
-    expect(check(f("notes_long", "Street", "to_crm", [{ kind: "phone_e164", defaultCountry: "FR", invalid: "keep" }]))).toEqual([
-      problem("crm", "Street", "marketing notes_long holds up to 65536 characters but crm field Street only 255: longer values will fail; add truncate: 255", "warning"),
-    ]);
+    // A number kept as typed when it is not E.164 fails on its record if it is too long, as a refused one
+    // would: a truncate would only write a wrong number, so nothing is advised.
+    expect(check(f("notes_long", "Street", "to_crm", [{ kind: "phone_e164", defaultCountry: "FR", invalid: "keep" }]))).toEqual([]);
     // Shortening the matching key would make it name someone else: the record waits in the queue instead.
     const matched: ObjectMapping = {
       ...mapping(f("notes_long", "Street", "to_crm")),
