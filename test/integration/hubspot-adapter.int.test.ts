@@ -1,7 +1,10 @@
 // The HubSpot adapter against the HubSpot emulator over loopback: full and incremental reads through search
 // (ties, the signpost, the 10,000-result search cap), reads by id and match key, batch writes with partial failures,
-// rate limits, auth and transport faults, describe, removals, owners, activities and custom properties.
+// rate limits, auth and transport faults (an answer that stalls after its headers among them), describe, removals,
+// owners, activities and custom properties.
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { HubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SystemError } from "../../src/sync/system-error.js";
@@ -501,6 +504,41 @@ describe("faults", () => {
     await adapter.describe("contacts");
     await collect(adapter.readChanges("contacts", ["email"], null, new Date().toISOString()));
     expect(adapter.apiCalls()).toBe(emulator.calls.total() - before);
+  });
+});
+
+describe("an answer that stalls after its headers", () => {
+  // @hubspot/api-client's fetch has no timeout, and the transport's limit ended at the headers: a body
+  // that never came left the call waiting forever.
+  const ANSWER = JSON.stringify({ status: "COMPLETE", results: [] });
+  let server: Server;
+  let requests = 0;
+
+  beforeEach(async () => {
+    requests = 0;
+    server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(ANSWER.length) });
+      if (requests === 1) res.write(ANSWER.slice(0, 10));
+      else res.end(ANSWER);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("times the call out when the body does not come, and retries it", async () => {
+    const adapter = createHubspotAdapter({
+      accessToken: "token",
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retry: RETRY,
+      requestTimeoutMs: 100,
+    });
+    expect(await adapter.readByIds("contacts", ["101"], ["email"])).toEqual([]);
+    expect(requests).toBe(2);
+    expect(adapter.apiCalls()).toBe(2);
   });
 });
 

@@ -104,29 +104,37 @@ export class HubspotTransport {
     const { client, burst, search, timeoutMs } = this.options;
     const settled = await (call.search ? search : burst).take();
     this.calls++;
-    const request = client.apiRequest({
-      method: call.method,
-      path: call.path,
-      ...(call.qs ? { qs: call.qs } : {}),
-      ...(call.body !== undefined ? { body: call.body } : {}),
-    });
-    let response: Awaited<typeof request>;
+    // The call counts as answered for the limiter when its headers arrive, or when it fails or times out.
+    let open = true;
+    const settle = () => {
+      if (open) settled();
+      open = false;
+    };
+    // The limit covers the body too: the client's fetch has no timeout of its own, and a body that never
+    // comes would otherwise leave `text()` waiting forever (call-timeout.ts).
+    const answered = client
+      .apiRequest({
+        method: call.method,
+        path: call.path,
+        ...(call.qs ? { qs: call.qs } : {}),
+        ...(call.body !== undefined ? { body: call.body } : {}),
+      })
+      .then(async (response) => {
+        settle();
+        const headers: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          headers[name.toLowerCase()] = value;
+        });
+        this.observeLimits(headers);
+        return { response, headers, text: await response.text() };
+      });
+    let whole: Awaited<typeof answered>;
     try {
-      response = await withTimeout(request, { system: "HubSpot", operation: endpoint, ms: timeoutMs });
+      whole = await withTimeout(answered, { system: "HubSpot", operation: endpoint, ms: timeoutMs });
     } finally {
-      settled();
+      settle();
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
-    const stated = statedLimits(headers);
-    if (stated.daily !== null && stated.dailyRemaining !== null) {
-      this.daily = { used: Math.max(0, stated.daily - stated.dailyRemaining), max: stated.daily };
-    }
-    if (stated.max !== null) this.burstStated = { max: stated.max, intervalMs: stated.intervalMs ?? 10_000 };
-    if (stated.remaining !== null) burst.observeRemaining(stated.remaining, stated.intervalMs ?? undefined);
-    const text = await response.text();
+    const { response, headers, text } = whole;
     let body: unknown;
     try {
       body = text.length > 0 ? JSON.parse(text) : undefined;
@@ -142,6 +150,16 @@ export class HubspotTransport {
     }
     this.options.log.debug("hubspot.call", { endpoint, status: response.status });
     return { status: response.status, body, headers };
+  }
+
+  /** What the rate-limit headers say: the daily usage, the burst limit, and a pause when it is nearly spent. */
+  private observeLimits(headers: Record<string, string>): void {
+    const stated = statedLimits(headers);
+    if (stated.daily !== null && stated.dailyRemaining !== null) {
+      this.daily = { used: Math.max(0, stated.daily - stated.dailyRemaining), max: stated.daily };
+    }
+    if (stated.max !== null) this.burstStated = { max: stated.max, intervalMs: stated.intervalMs ?? 10_000 };
+    if (stated.remaining !== null) this.options.burst.observeRemaining(stated.remaining, stated.intervalMs ?? undefined);
   }
 }
 
