@@ -29,7 +29,7 @@ import { newRunId } from "./run-ids.js";
 import { addCalls } from "./run-calls.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
-import { emptySummary, type RunSummary } from "./run-summary.js";
+import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
 
 export interface SyncOptions {
@@ -218,11 +218,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   } finally {
     ctx.summary.finishedAt = now().toISOString();
     addCalls(ctx, calls0);
-    // A store that cannot answer leaves the count as it was: the run's own error, if any, is what to report.
-    ctx.summary.openErrors = await store.countOpenErrors().then(
-      (open) => open.reduce((n, e) => n + e.count, 0),
-      () => ctx.summary.openErrors,
-    );
+    await countOpenErrorsInto(ctx.summary, store);
     await store.finishRun(runId, {
       finishedAt: ctx.summary.finishedAt,
       status: ctx.summary.status,

@@ -13,7 +13,7 @@ import { drainKeys } from "./outbox/drain.js";
 import { syncPage } from "./page-sync.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
-import { emptySummary, type RunSummary } from "./run-summary.js";
+import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
 
 export interface RetryOptions {
@@ -85,6 +85,9 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     // Its calls spend the same allowances as a sync run's (the console's last 24 h count them).
     addCalls(ctx, calls0);
     summary.finishedAt = now().toISOString();
+    // What the retry leaves open (entries it did not resolve, and any it was not asked to retry), as a
+    // sync run's summary says it.
+    await countOpenErrorsInto(summary, store);
     await store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
     await lease.release();
   }

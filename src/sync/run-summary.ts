@@ -2,6 +2,7 @@
 // the issue's contract says so, so a person sees at a glance what moved where.
 
 import { type DispositionCounts, noDispositions } from "../core/funnel/dispositions.js";
+import type { StateStore } from "../store/port.js";
 
 export interface RunSummary {
   runId: string;
@@ -75,6 +76,18 @@ export function emptySummary(
     slaBreaches: 0,
     failure: null,
   };
+}
+
+/**
+ * Sets `summary.openErrors` to the entries open in the error queue now, earlier runs' too: what a run
+ * (a sync, an `errors retry`) leaves waiting. A store that cannot answer leaves the count as it was, so
+ * the run's own error, if any, is what gets reported.
+ */
+export async function countOpenErrorsInto(summary: RunSummary, store: Pick<StateStore, "countOpenErrors">): Promise<void> {
+  summary.openErrors = await store.countOpenErrors().then(
+    (open) => open.reduce((n, e) => n + e.count, 0),
+    () => summary.openErrors,
+  );
 }
 
 export function bump(counts: Record<string, number>, system: string, by = 1): void {

@@ -1,0 +1,38 @@
+// `leadloop errors retry` as an ops admin runs it on a refusal that has not been fixed: the write is
+// refused again, the entry stays open, and the JSON summary's `openErrors` counts it, as `sync --json`
+// counts the entries open when its run ended.
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+describe("leadloop errors retry", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 31, now: new Date(), contacts: 12 }), "errors-retry-cli");
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it("counts in summary.openErrors the entries still open after the retry (exit 4)", async () => {
+    const config = ["-c", world.configPath];
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    const lead = world.salesforce.data.list("Lead").find((l) => typeof l.HubSpot_Contact_Id__c === "string" && l.HubSpot_Contact_Id__c !== "")!;
+    // A phone number with a note: longer than Salesforce's Phone field takes, refused every time it is sent.
+    const phone = "+1 (555) 010-2345 ext. 1234 — demander l'accueil, puis le service achats";
+    world.hubspot.data.updateObject("contacts", String(lead.HubSpot_Contact_Id__c), { phone });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const synced = await runCli(["sync", "--json", ...config]);
+    expect(synced.code).toBe(4);
+    const open = (JSON.parse(synced.stdout) as { openErrors: number }).openErrors;
+    expect(open).toBeGreaterThan(0);
+
+    const retried = await runCli(["errors", "retry", "--json", ...config]);
+    expect(retried.code).toBe(4);
+    const result = JSON.parse(retried.stdout) as { stillFailing: number[]; summary: { openErrors: number } };
+    expect(result.stillFailing.length).toBeGreaterThan(0);
+    const listed = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as unknown[];
+    expect(listed.length).toBe(open);
+    expect(result.summary.openErrors).toBe(listed.length);
+  });
+});
