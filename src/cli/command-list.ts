@@ -11,6 +11,11 @@ export interface CommandEntry {
   /** The command's name and arguments, as commander takes them (`explain <email>`). */
   usage: string;
   description: string;
+  /**
+   * Whether the command runs a sync: a system failure that stops it keeps what was committed, and says
+   * that the next run resumes (RESUME_NOTE); a command that reads or checks has no run to resume.
+   */
+  runsSync?: true;
   load: () => Promise<RegisterCommand>;
 }
 
@@ -19,11 +24,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     usage: "sync",
     description: "run one sync between HubSpot and the CRM, both ways, from the saved cursors",
+    runsSync: true,
     load: async () => (await import("./commands/sync.js")).registerSync,
   },
   {
     usage: "daemon",
     description: "sync on the configured schedule until SIGTERM; serve the ops console, /healthz and /metrics",
+    runsSync: true,
     load: async () => (await import("./commands/daemon.js")).registerDaemon,
   },
   {
@@ -95,6 +102,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     usage: "sandbox",
     description: "run leadloop against seeded HubSpot and Salesforce emulators on loopback: no accounts needed",
+    runsSync: true,
     load: async () => (await import("./commands/sandbox.js")).registerSandbox,
   },
 ];

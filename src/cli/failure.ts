@@ -7,18 +7,27 @@ export interface ClassifiedFailure {
   exitCode: ExitCode;
 }
 
-/** An error that carries the class of what went wrong, as the adapters and the store raise them. */
+/**
+ * An error that carries the class of what went wrong, as the adapters and the store raise them. Read by
+ * its shape, not its class: `--help` and `--version` load the command line alone (ARCHITECTURE.md "CLI").
+ */
 interface ClassifiedError {
   errorClass: string;
   message: string;
+  /** A system's failure without its run note (SystemError): what a command that runs no sync says. */
+  messageOutsideRun?: string;
 }
 
 const UNAVAILABLE = new Set(["auth", "rate_limited", "transient", "unavailable"]);
 
-export function classifyFailure(err: unknown): ClassifiedFailure {
+/**
+ * `runsSync`: whether the failed command runs a sync (command-list.ts). Only then does a system failure's
+ * message keep its run note (the next run resumes): a command that reads or checks resumes nothing.
+ */
+export function classifyFailure(err: unknown, { runsSync }: { runsSync: boolean }): ClassifiedFailure {
   if (isClassified(err)) {
     return {
-      message: err.message,
+      message: !runsSync && typeof err.messageOutsideRun === "string" ? err.messageOutsideRun : err.message,
       exitCode: UNAVAILABLE.has(err.errorClass) ? EXIT.unavailable : EXIT.failure,
     };
   }

@@ -108,8 +108,15 @@ function helpArguments(program: Command, argv: readonly string[]): readonly stri
 
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */
 export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  // The listed command whose action ran, if any: a failure is said as that command's (classifyFailure).
+  let running: CommandEntry | undefined;
   try {
     const program = await buildProgram(io, argv);
+    program.hook("preAction", (_program, action) => {
+      let top = action;
+      while (top.parent && top.parent !== program) top = top.parent;
+      running = COMMANDS.find((c) => commandName(c) === top.name());
+    });
     await program.parseAsync([...helpArguments(program, argv)]);
     return io.outcome.exitCode;
   } catch (err) {
@@ -125,7 +132,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
       io.stderr.write(`leadloop: configuration error\n${err.message}\n`);
       return EXIT.config;
     }
-    const failure = classifyFailure(err);
+    const failure = classifyFailure(err, { runsSync: running?.runsSync === true });
     io.stderr.write(`leadloop: ${failure.message}\n`);
     return failure.exitCode;
   }

@@ -9,6 +9,11 @@ export interface SystemErrorInit {
   code: string;
   /** What a person reads: what happened and what to do. Never holds tokens or record bodies. */
   message: string;
+  /**
+   * What the failure means for a sync run it stops (RESUME_NOTE, or when the next run can go on): the end
+   * of `message`, which the run records and prints; a command that runs no sync says `messageOutsideRun`.
+   */
+  runNote?: string;
   /** Whether calling again can succeed (a 429 yes, a daily cap no). */
   retriable: boolean;
   /** Wait the system asked for (Retry-After), in milliseconds. */
@@ -16,7 +21,7 @@ export interface SystemErrorInit {
   cause?: unknown;
 }
 
-/** What a stopped call's message ends with: true of a run; a command that keeps nothing leaves it out. */
+/** The run note of a call stopped while it was being retried: true of a sync run, not of a command that reads or checks. */
 export const RESUME_NOTE = "Work committed so far is kept; the next run resumes from the saved cursors.";
 
 export class SystemError extends Error {
@@ -25,9 +30,15 @@ export class SystemError extends Error {
   readonly code: string;
   readonly retriable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** The run note `message` ends with, if any (SystemErrorInit.runNote). */
+  readonly runNote: string | undefined;
+  /** `message` without its run note: what a command that runs no sync says, since no run of it resumes. */
+  readonly messageOutsideRun: string;
 
   constructor(init: SystemErrorInit) {
-    super(init.message, { cause: init.cause });
+    super(init.runNote ? `${init.message} ${init.runNote}` : init.message, { cause: init.cause });
+    this.runNote = init.runNote;
+    this.messageOutsideRun = init.message;
     this.name = "SystemError";
     this.system = init.system;
     this.errorClass = init.errorClass;

@@ -111,7 +111,8 @@ function lastError(err: SystemError, why: string): SystemError {
     system: err.system,
     errorClass: err.errorClass,
     code: err.code,
-    message: `${why} ${RESUME_NOTE}`,
+    message: why,
+    runNote: RESUME_NOTE,
     retriable: false,
     cause: err,
   });

@@ -12,7 +12,7 @@ import { SystemError } from "../../src/sync/system-error.js";
 import type { ChangePage, RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import type { SalesforceAdapterOptions } from "../../src/systems/salesforce/index.js";
-import { createSalesforceAdapter, DAILY_LIMIT_MESSAGE } from "../../src/systems/salesforce/index.js";
+import { createSalesforceAdapter, DAILY_LIMIT_MESSAGE, DAILY_LIMIT_RUN_NOTE } from "../../src/systems/salesforce/index.js";
 import { FakeClock } from "../support/fake-clock.js";
 
 const RETRY: RetryPolicy = { patienceMs: 5_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
@@ -457,7 +457,9 @@ describe("API limits", () => {
       code: "REQUEST_LIMIT_EXCEEDED",
       retriable: false,
     });
-    expect(err.message).toBe(DAILY_LIMIT_MESSAGE);
+    // A sync run it stops says when its work goes on; a command that runs no sync leaves that out.
+    expect(err.message).toBe(`${DAILY_LIMIT_MESSAGE} ${DAILY_LIMIT_RUN_NOTE}`);
+    expect(err.messageOutsideRun).toBe(DAILY_LIMIT_MESSAGE);
     expect(emu.calls.total()).toBe(1);
   });
 
@@ -473,6 +475,8 @@ describe("API limits", () => {
     expect(err.message).toMatch(/25 calls, share 0\.25 of 100 = 25/);
     expect(err.message).toContain("the earliest at 2026-11-20T09:00:00.000Z");
     expect(err.message).toMatch(/sync\.salesforceApiShare/);
+    expect(err.message.endsWith(DAILY_LIMIT_RUN_NOTE)).toBe(true);
+    expect(err.messageOutsideRun).not.toContain("next run");
     expect(emu.calls.total()).toBe(5);
 
     // An hour later the earlier run's 20 calls are more than 24 hours old: they no longer count.

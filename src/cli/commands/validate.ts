@@ -12,7 +12,7 @@ import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { SystemError } from "../../sync/system-error.js";
 
 export function registerValidate(program: Command, io: CommandIo): void {
   declareCommand(program, "validate")
@@ -57,9 +57,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
           behaviour = { portal, setting, uses };
           problems = await checkLive(wiring, qualification.dispositions);
         } catch (err) {
-          // A check is no run: nothing of it is kept to resume, so the stopped call's note on that goes.
+          // Said as the check's: a check is no run, so the message goes without its run note (failure.ts).
           if (err instanceof SystemError) {
-            io.stderr.write(`leadloop: the live check could not finish: ${err.message.replace(RESUME_NOTE, "").trim()}\n`);
+            io.stderr.write(`leadloop: the live check could not finish: ${err.messageOutsideRun}\n`);
             io.outcome.exitCode = EXIT.unavailable;
             return;
           }

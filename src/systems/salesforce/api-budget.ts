@@ -4,7 +4,7 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm), and
 // leadloop's own calls are kept with their times, so a daemon spends its share per 24 hours, day after day.
 import { SystemError } from "../../sync/system-error.js";
-import { SYSTEM } from "./errors.js";
+import { DAILY_LIMIT_RUN_NOTE, SYSTEM } from "./errors.js";
 import { API_WINDOW_MS } from "./limits.js";
 
 /** Calls leadloop made, counted as made at `at` (ms since the epoch). */
@@ -61,8 +61,8 @@ export class ApiBudget {
       message:
         `stopped: leadloop has used its share of Salesforce's API allocation for the last 24 hours ` +
         `(${spent} calls, share ${this.apiShare.share} of ${this.usage.max} = ${allowed}); calls free up as ` +
-        `they age past 24 hours${frees} and the next run after that resumes from the saved cursors, ` +
-        `or raise sync.salesforceApiShare to allow more`,
+        `they age past 24 hours${frees}, or raise sync.salesforceApiShare to allow more.`,
+      runNote: DAILY_LIMIT_RUN_NOTE,
       retriable: false,
     });
   }

@@ -182,7 +182,8 @@ export class SalesforceClient {
         system: SYSTEM,
         errorClass: err.errorClass,
         code: err.code,
-        message: `${err.message} (not resent: the ${req.purpose} call may have been applied)`,
+        message: `${err.messageOutsideRun} (not resent: the ${req.purpose} call may have been applied)`,
+        ...(err.runNote ? { runNote: err.runNote } : {}),
         retriable: false,
         cause: err,
       });

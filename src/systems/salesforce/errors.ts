@@ -12,11 +12,16 @@ interface Fault {
   retriable: boolean;
   /** What a person reads; `detail` is Salesforce's own message. */
   explain: (detail: string) => string;
+  /** What it means for a sync run it stops (SystemErrorInit.runNote). */
+  runNote?: string;
 }
+
+/** What a stopped sync run adds to a spent allocation's message: when its work goes on. */
+export const DAILY_LIMIT_RUN_NOTE = "The next run after that resumes from the saved cursors.";
 
 export const DAILY_LIMIT_MESSAGE =
   "stopped: the org's Salesforce API allocation for the last 24 hours is spent (REQUEST_LIMIT_EXCEEDED); calls " +
-  "free up as earlier ones age past 24 hours, and the next run after that resumes from the saved cursors";
+  "free up as earlier ones age past 24 hours.";
 
 const missingField = (detail: string) =>
   `the mapping names a field or object Salesforce does not have: ${detail}`;
@@ -35,6 +40,7 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     errorClass: "rate_limited",
     retriable: false,
     explain: () => DAILY_LIMIT_MESSAGE,
+    runNote: DAILY_LIMIT_RUN_NOTE,
   },
   UNABLE_TO_LOCK_ROW: {
     errorClass: "transient",
@@ -152,6 +158,7 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     errorClass: fault.errorClass,
     code: code || (status ? String(status) : "NETWORK"),
     message: fault.explain(detail),
+    ...(fault.runNote ? { runNote: fault.runNote } : {}),
     retriable: fault.retriable,
     retryAfterMs: fault.retriable ? retryAfterMs(response?.headers["retry-after"]) : undefined,
     cause: err,
