@@ -9,7 +9,7 @@ import { loadSla } from "../config/sla-file.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
-import { openStore } from "../store/open-store.js";
+import { type OpenOptions, openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
 import { recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
@@ -37,10 +37,19 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
-/** `stop`: the process's stop request (SIGTERM, Ctrl-C), which cuts the systems' retry waits short. */
-export async function wire(config: LeadloopConfig, log: Logger, stop?: AbortSignal): Promise<Wiring> {
+export interface WireOptions {
+  /** The process's stop request (SIGTERM, Ctrl-C), which cuts the systems' retry waits short. */
+  stop?: AbortSignal;
+  /**
+   * How the state store is opened: `{ existing: true }` for a command that has nothing to do without one
+   * (it reads the store, or retries what it holds), which then says there is none instead of making it.
+   */
+  store?: OpenOptions;
+}
+
+export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions }: WireOptions = {}): Promise<Wiring> {
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
   // the store, and the CLI's help, do without them (ARCHITECTURE.md "CLI").

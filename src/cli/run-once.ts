@@ -18,7 +18,7 @@ export async function runOnce(
   log: Logger,
   options: RunOnceOptions = {},
 ): Promise<SyncResult> {
-  const wiring = await wire(config, log, options.signal);
+  const wiring = await wire(config, log, { stop: options.signal });
   try {
     return await runWired(wiring, log, options);
   } finally {

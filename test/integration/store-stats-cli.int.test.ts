@@ -96,6 +96,12 @@ describe("leadloop store stats", () => {
       ["report", "funnel"],
       ["unlock", "--yes"],
       ["requalify", "Zoë.Lefèvre@example.fr", "--yes"],
+      ["explain", "Zoë.Lefèvre@example.fr"],
+      ["digest"],
+      ["digest", "--write"],
+      // Without a store there is nothing to retry, whether it names entries or not.
+      ["errors", "retry"],
+      ["errors", "retry", "--id", "1"],
     ];
     for (const command of readers) {
       const result = await runCli([...command, "--config", configPath]);

@@ -51,7 +51,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         unhealthyAfterMs: Math.max(3 * config.schedule.every, 15 * 60_000),
         apiCalls: {},
       };
-      const wiring = await wire(config, log, stop.signal);
+      const wiring = await wire(config, log, { stop: stop.signal });
       const turns = oneAtATime();
       const dispositions = loadQualification(config.qualification).dispositions;
       const sources: ConsoleSources = {

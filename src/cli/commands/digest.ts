@@ -46,7 +46,9 @@ export function registerDigest(program: Command, io: CommandIo): void {
       }
       const period = opts.period as DigestPeriod;
       const now = io.now ?? (() => new Date());
-      const wiring = await wire(loaded.config, log);
+      // Without a store no lead was handed off, so there is no digest to print or write: a missing one is
+      // said, not made.
+      const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
         const collected = await collectDigests(wiring.store, wiring.funnel.activities, {
           owner: opts.owner,

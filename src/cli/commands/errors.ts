@@ -63,7 +63,8 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
       if (opts.id.length > 0 && (await refusedAsTypos(io, loaded.config.store, opts.id, "retried"))) return;
-      const wiring = await wire(loaded.config, log);
+      // Without a store there is no queue, so nothing to retry: said, not made.
+      const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
         await wiring.prepare();
         const result = await retryQueuedErrors({

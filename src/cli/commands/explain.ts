@@ -15,7 +15,8 @@ export function registerExplain(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExample:\n  leadloop explain ana.lopez@acme.com")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      const wiring = await wire(loaded.config, log);
+      // Only reads the store: a missing one is said, not made (README "Exit statuses").
+      const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
         const found = await explainPerson(email, wiring);
         if (opts.json) printJson(io, found);
