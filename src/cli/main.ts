@@ -71,7 +71,9 @@ function namesAsked(argv: readonly string[]): string[] | undefined {
   probe.configureOutput({ writeOut: () => {}, writeErr: () => {} });
   let parsed: { operands: string[]; unknown: string[] };
   try {
-    parsed = probe.parseOptions(argv.slice(2));
+    // The help option is read apart (helpArguments): unknown to the probe, it would hide the words after
+    // it, so `leadloop --help report` would name no command.
+    parsed = probe.parseOptions(argv.slice(2).filter((_, i) => !isHelpOption(argv, i + 2)));
   } catch {
     return undefined;
   }
@@ -83,27 +85,49 @@ function namesAsked(argv: readonly string[]): string[] | undefined {
 /** The global options that take a value: the word after one is that value, never a command's name. */
 const VALUED_GLOBALS = new Set(["-c", "--config", "--log-level"]);
 
+/** Whether `argv[i]` asks for help (`--help`, `-h`), rather than being the value of a global option. */
+function isHelpOption(argv: readonly string[], i: number): boolean {
+  return i >= 2 && (argv[i] === "--help" || argv[i] === "-h") && !VALUED_GLOBALS.has(argv[i - 1] ?? "");
+}
+
 /**
  * The arguments commander is given for help, at any depth. Commander's `help` takes one name, so
- * `leadloop help report funnel` is read as `report funnel --help`. Help asked of a name that does not exist
- * (`leadloop runs --help`, `leadloop errors lst -h`, `leadloop help runs`) would print the nearest parent's
- * help and exit 0, as if all were well: without the help option or word, commander says the name is
- * unknown (suggesting a near one) and the exit is 2. `program` holds the asked command in full.
+ * `leadloop help report funnel` is read as `report funnel --help`; the help option is put last, so
+ * `leadloop --help report` is `report --help` too (commander reads it where it stands: the program's help).
+ * Help asked of a name that does not exist (`leadloop runs --help`, `leadloop errors lst -h`, `leadloop
+ * help runs`) would print the nearest parent's help and exit 0, as if all were well: without the help
+ * option or word, commander says the name is unknown (suggesting a near one) and the exit is 2. After the
+ * help word every word names a command, so one past a command without subcommands (`leadloop help errors
+ * list extra`) is unknown as well, not an argument to run it with. `program` holds the asked command in full.
  */
 function helpArguments(program: Command, argv: readonly string[]): readonly string[] {
   const operands = namesAsked(argv);
   if (!operands) return argv;
   const helpWord = operands[0] === "help" && operands.length > 1;
+  const helpOption = argv.some((_, i) => isHelpOption(argv, i));
   const at = helpWord ? argv.findIndex((arg, i) => i >= 2 && arg === "help" && !VALUED_GLOBALS.has(argv[i - 1] ?? "")) : -1;
-  const withoutHelp = argv.filter((arg, i) => i !== at && arg !== "--help" && arg !== "-h");
+  const withoutHelp = argv.filter((_, i) => i !== at && !isHelpOption(argv, i));
   let parent = program;
   for (const name of helpWord ? operands.slice(1) : operands) {
-    if (parent.commands.length === 0) break; // the rest are the command's own arguments
+    if (parent.commands.length === 0) {
+      if (!helpWord) break; // with the help option, the rest are the command's own arguments
+      // Throws commander's usage error (exit 2), worded as its unknown-command one.
+      parent.error(`error: unknown command '${name}' ('${commandPath(parent)}' has no subcommands)`, {
+        code: "commander.unknownCommand",
+      });
+    }
     const sub = parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
     if (!sub) return withoutHelp;
     parent = sub;
   }
-  return helpWord ? [...withoutHelp, "--help"] : argv;
+  return helpWord || helpOption ? [...withoutHelp, "--help"] : argv;
+}
+
+/** `errors list` for that subcommand: its names from below the program down. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }
 
 /** Runs the CLI and resolves to the exit status; never calls process.exit itself. */

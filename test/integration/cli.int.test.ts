@@ -74,6 +74,20 @@ describe("leadloop CLI", () => {
     expect(nested.code).toBe(0);
     expect(nested.stdout).toBe((await runCli(["report", "funnel", "--help"])).stdout);
     expect(nested.stdout).toContain("Usage: leadloop report funnel");
+    // After the help word every word names a command: one past a command without subcommands is unknown too.
+    for (const args of [["help", "errors", "list", "extra"], ["help", "explain", "ana.lopez@acme.com"]]) {
+      const asked = await runCli(args);
+      expect({ args, code: asked.code, stdout: asked.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(asked.stderr).toContain(`error: unknown command '${args.at(-1)}' ('${args.slice(1, -1).join(" ")}' has no subcommands)`);
+    }
+    // The help option before the command's name asks that command's help, as after it does.
+    for (const args of [["--help", "report"], ["-h", "report", "funnel"], ["-c", "leadloop.yaml", "--help", "errors", "discard"]]) {
+      const asked = await runCli(args);
+      const named = args.filter((a) => !["--help", "-h", "-c", "leadloop.yaml"].includes(a));
+      expect({ args, code: asked.code }).toEqual({ args, code: 0 });
+      expect(asked.stdout).toBe((await runCli([...named, "--help"])).stdout);
+      expect(asked.stdout).toContain(`Usage: leadloop ${named.join(" ")}`);
+    }
     const known = await runCli(["errors", "--help"]);
     expect(known.code).toBe(0);
     expect(known.stdout).toContain("discard");
