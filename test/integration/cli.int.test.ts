@@ -49,6 +49,18 @@ describe("leadloop CLI", () => {
     const sync = await runCli(["sync", "--help"]);
     expect(sync.code).toBe(0);
     expect(sync.stdout).toContain("--dry-run");
+    // What the help says is what the command does: a discarded entry is kept (listed as discarded), and an
+    // --id left out has no value to show.
+    const discard = (await runCli(["errors", "discard", "--help"])).stdout;
+    expect(discard).not.toContain("(default: [])");
+    expect(discard).not.toContain("leave the queue");
+    expect(discard.replace(/\s+/g, " ")).toContain("they are kept as discarded, no longer open, and their refused write is never sent");
+    expect((await runCli(["errors", "retry", "--help"])).stdout).not.toContain("(default: [])");
+    // A touch is what README's SLA section says it is; more touches are owed only until the rep decides.
+    const sla = (await runCli(["sla", "--help"])).stdout.replace(/\s+/g, " ");
+    expect(sla).not.toContain("too few touches");
+    expect(sla).toContain("a task they complete, or a lead status they set; leadloop's own tasks never count");
+    expect(sla).toContain("until the rep decides, when fewer touches than config/sla.yaml expects are made within its touch window");
   });
 
   it("exits 2 on an unknown command or option", async () => {

@@ -51,18 +51,16 @@ export function registerErrors(program: Command, io: CommandIo): void {
     });
   errors
     .command("retry")
-    .description("re-sync the records behind open entries; resolved ones leave the queue")
-    .option(
-      "--id <n>",
-      "only this entry (repeatable)",
-      (v, acc: number[]) => [...acc, wholeNumber(1)(v)],
-      [],
+    .description(
+      "re-sync the records behind open entries; an entry whose write the system accepts is resolved (errors list --status resolved lists it)",
     )
+    .option("--id <n>", "only this entry (repeatable); every open entry without it", entryIds)
     .option("--json", "print the result as JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop errors retry\n  leadloop errors retry --id 12 --id 15")
-    .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
+    .action(async function (this: Command, opts: { id?: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      if (opts.id.length > 0 && (await refusedAsTypos(io, loaded.config.store, opts.id, "retried"))) return;
+      const ids = opts.id ?? [];
+      if (ids.length > 0 && (await refusedAsTypos(io, loaded.config.store, ids, "retried"))) return;
       // Without a store there is no queue, so nothing to retry: said, not made.
       const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
@@ -73,7 +71,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
           crm: wiring.crm,
           mappings: wiring.mappings,
           log,
-          ids: opts.id.length > 0 ? opts.id : undefined,
+          ids: ids.length > 0 ? ids : undefined,
         });
         if (opts.json) printJson(io, result);
         else {
@@ -94,23 +92,22 @@ export function registerErrors(program: Command, io: CommandIo): void {
 function registerDiscard(errors: Command, io: CommandIo): void {
   errors
     .command("discard")
-    .description("give up on entries whose write can never succeed: they leave the queue, and their refused write is never sent")
-    .option(
-      "--id <n>",
-      "the entry to discard (repeatable; at least one)",
-      (v, acc: number[]) => [...acc, wholeNumber(1)(v)],
-      [],
+    .description(
+      "give up on open entries whose write can never succeed: they are kept as discarded, no longer open, and their refused write is never sent",
     )
+    .option("--id <n>", "the entry to discard (repeatable; at least one)", entryIds)
     .option("--json", "print the result as JSON on stdout")
     .addHelpText(
       "after",
-      "\nA discarded entry stays listed by `errors list --status discarded`. A later change to its record is\n" +
-        "synced as usual.\n\nExample:\n  leadloop errors discard --id 3",
+      "\nA discarded entry stays listed by `errors list --status discarded` and by `explain`; an entry already\n" +
+        "resolved or discarded is skipped. A later change to its record is synced as usual.\n\n" +
+        "Example:\n  leadloop errors discard --id 3",
     )
-    .action(async function (this: Command, opts: { id: number[]; json?: boolean }) {
+    .action(async function (this: Command, opts: { id?: number[]; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      if (opts.id.length === 0) throw new UsageError("errors discard needs the entries to discard: --id <n>, once per entry");
-      if (await refusedAsTypos(io, loaded.config.store, opts.id, "discarded")) return;
+      const ids = opts.id ?? [];
+      if (ids.length === 0) throw new UsageError("errors discard needs the entries to discard: --id <n>, once per entry");
+      if (await refusedAsTypos(io, loaded.config.store, ids, "discarded")) return;
       const store = await openStore(loaded.config.store, { existing: true });
       try {
         // Under the run lock: a run draining the outbox, or a retry, meanwhile could otherwise send or
@@ -119,9 +116,9 @@ function registerDiscard(errors: Command, io: CommandIo): void {
         const lease = await takeRunLock({ store, holder: runLockHolder(`discard-${Date.now()}`), now, ttlMs: RUN_LOCK_TTL_MS, log });
         let entries: { id: number; entry: QueuedError }[];
         try {
-          entries = await Promise.all([...new Set(opts.id)].map(async (id) => ({ id, entry: (await store.getError(id))! })));
-          const ids = entries.filter((e) => e.entry.status === "open").map((e) => e.id);
-          if (ids.length > 0) await store.commitBatch({ runId: "errors-discard", at: now().toISOString(), discardedErrors: ids });
+          entries = await Promise.all([...new Set(ids)].map(async (id) => ({ id, entry: (await store.getError(id))! })));
+          const openIds = entries.filter((e) => e.entry.status === "open").map((e) => e.id);
+          if (openIds.length > 0) await store.commitBatch({ runId: "errors-discard", at: now().toISOString(), discardedErrors: openIds });
         } finally {
           await lease.release();
         }
@@ -140,6 +137,14 @@ function registerDiscard(errors: Command, io: CommandIo): void {
         await store.close();
       }
     });
+}
+
+/**
+ * `--id <n>`, once per entry. No default: an empty list would show in the help as `(default: [])`, which
+ * reads as a value where the option is absent (`retry` then takes every open entry, `discard` refuses).
+ */
+function entryIds(value: string, earlier: number[] | undefined): number[] {
+  return [...(earlier ?? []), wholeNumber(1)(value)];
 }
 
 /**

@@ -15,8 +15,11 @@ export function registerSla(program: Command, io: CommandIo): void {
     .option("--json", "print JSON on stdout")
     .addHelpText(
       "after",
-      "\nA lead is breached when its first touch (a logged call, email, meeting or completed task by the owner)\n" +
-        "came after the due time, or too few touches were made in the window (config/sla.yaml).\n\n" +
+      "\nA touch is a call, email or meeting the lead's owner logs in the CRM, a task they complete, or a lead\n" +
+        "status they set; leadloop's own tasks never count. A clock is breached when the first touch comes after\n" +
+        "its due time or none comes by then, or, until the rep decides, when fewer touches than config/sla.yaml\n" +
+        "expects are made within its touch window. Once the rep decides (a verdict, a conversion) no more touches\n" +
+        "are owed: a clock touched on time is met, one decided before its due time without a touch is closed.\n\n" +
         "Examples:\n  leadloop sla\n  leadloop sla --owner helene.dubois@acme.com --breached --json",
     )
     .action(async function (this: Command, opts: { owner?: string; breached?: boolean; json?: boolean }) {
