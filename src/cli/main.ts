@@ -12,10 +12,11 @@ import { quietWhenReaderLeaves } from "./closed-pipe.js";
 import { UsageError } from "./usage-error.js";
 
 /**
- * The program for `argv`: every command is listed, and the one being run (or asked for help) is defined
- * in full from its own module; only that module and what it imports are loaded (command-list.ts).
+ * The program for the words `argv` names (`namesAsked`): every command is listed, and the one being run
+ * (or asked for help) is defined in full from its own module; only that module and what it imports are
+ * loaded (command-list.ts).
  */
-export async function buildProgram(io: CommandIo, argv: readonly string[]): Promise<Command> {
+async function buildProgram(io: CommandIo, names: readonly string[] | undefined): Promise<Command> {
   const program = withGlobalOptions(
     new Command("leadloop")
       .description("Closed-loop lead sync between HubSpot marketing and your CRM (Salesforce or HubSpot CRM).")
@@ -27,7 +28,7 @@ export async function buildProgram(io: CommandIo, argv: readonly string[]): Prom
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  const wanted = commandAsked(argv);
+  const wanted = commandAsked(names);
   for (const entry of COMMANDS) {
     if (wanted === undefined || wanted === entry) (await entry.load())(program, io);
     else declareEntry(program, entry);
@@ -44,22 +45,14 @@ function withGlobalOptions(program: Command): Command {
 }
 
 /**
- * The command `argv` runs or asks help for (`leadloop help <command>`), read past the global options by
- * commander itself; null when it names none (`--help`, `--version`, a mistyped name), undefined when the
- * arguments cannot be told apart without the commands' own options, which are then all defined.
+ * The command the words run or ask help for (`leadloop help <command>`); null when they name none
+ * (`--help`, `--version`, a mistyped name), undefined when the arguments cannot be told apart without the
+ * commands' own options, which are then all defined.
  */
-function commandAsked(argv: readonly string[]): CommandEntry | null | undefined {
-  const asked = nameAsked(argv);
-  if (asked === undefined) return undefined;
-  return asked === null ? null : (COMMANDS.find((c) => commandName(c) === asked) ?? null);
-}
-
-/** The word where the command's name goes; null when there is none, undefined when it cannot be told. */
-function nameAsked(argv: readonly string[]): string | null | undefined {
-  const operands = namesAsked(argv);
-  if (operands === undefined) return undefined;
-  const name = operands[0] === "help" ? operands[1] : operands[0];
-  return name ?? null;
+function commandAsked(names: readonly string[] | undefined): CommandEntry | null | undefined {
+  if (names === undefined) return undefined;
+  const asked = names[0] === "help" ? names[1] : names[0];
+  return asked === undefined ? null : (COMMANDS.find((c) => commandName(c) === asked) ?? null);
 }
 
 /**
@@ -100,8 +93,7 @@ function isHelpOption(argv: readonly string[], i: number): boolean {
  * help word every word names a command, so one past a command without subcommands (`leadloop help errors
  * list extra`) is unknown as well, not an argument to run it with. `program` holds the asked command in full.
  */
-function helpArguments(program: Command, argv: readonly string[]): readonly string[] {
-  const operands = namesAsked(argv);
+function helpArguments(program: Command, argv: readonly string[], operands: readonly string[] | undefined): readonly string[] {
   if (!operands) return argv;
   const helpWord = operands[0] === "help" && operands.length > 1;
   const helpOption = argv.some((_, i) => isHelpOption(argv, i));
@@ -135,13 +127,15 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
   // The listed command whose action ran, if any: a failure is said as that command's (classifyFailure).
   let running: CommandEntry | undefined;
   try {
-    const program = await buildProgram(io, argv);
+    // The words are read once: they choose the command module to load and the help to print.
+    const names = namesAsked(argv);
+    const program = await buildProgram(io, names);
     program.hook("preAction", (_program, action) => {
       let top = action;
       while (top.parent && top.parent !== program) top = top.parent;
       running = COMMANDS.find((c) => commandName(c) === top.name());
     });
-    await program.parseAsync([...helpArguments(program, argv)]);
+    await program.parseAsync([...helpArguments(program, argv, names)]);
     return io.outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
