@@ -1,7 +1,7 @@
 // The report as one self-contained HTML page for the sales and marketing meeting: inline CSS and SVG,
 // no script, font or image from anywhere, so the file opens offline and can be mailed around. The data
 // it was drawn from rides along as JSON (`#report-data`) for anyone who wants the numbers.
-import type { FunnelRates, TimelinePoint } from "../core/report/index.js";
+import { type FunnelRates, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount, type TimelinePoint } from "../core/report/index.js";
 import type { ReportBook } from "./build.js";
 import { days, hours, money, percent, periodText } from "./table.js";
 
@@ -153,11 +153,33 @@ function timelineTable(points: readonly TimelinePoint[]): string {
   );
 }
 
+/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed here. */
+const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
+  mqls: "MQLs",
+  handoffs: "Handoffs",
+  sals: "SALs",
+  opportunities: "Opps",
+  won: "Won",
+  lost: "Lost",
+  recycled: "Recycled",
+  trash: "Trash",
+  unreachable: "Unreachable",
+};
+
 function groupsSection(book: ReportBook): string {
   const f = book.funnel;
   if (f.groupBy === null) return "";
-  const rows = f.groups.map((g) => [g.label, String(g.mqls), String(g.sals), String(g.opportunities), String(g.won), money(g.revenue), percent(g.rates.mqlToSal), percent(g.rates.salToOpportunity), percent(g.rates.opportunityToWon), hours(g.followUpHours.median)]);
-  return `<section id="groups"><h2>By ${esc(f.groupBy)}</h2>${table("groups-table", [f.groupBy, "MQLs", "SALs", "Opps", "Won", "Revenue", "MQL→SAL", "SAL→opp", "Opp→won", "Follow-up"], rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]))}</section>`;
+  const header = [f.groupBy, ...GROUP_ROW_COUNTS.map((c) => GROUP_COUNT_HEADER[c]), "Revenue", "MQL→SAL", "SAL→opp", "Opp→won", "Follow-up"];
+  const rows = f.groups.map((g) => [
+    g.label,
+    ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),
+    money(g.revenue),
+    percent(g.rates.mqlToSal),
+    percent(g.rates.salToOpportunity),
+    percent(g.rates.opportunityToWon),
+    hours(g.followUpHours.median),
+  ]);
+  return `<section id="groups"><h2>By ${esc(f.groupBy)}</h2>${table("groups-table", header, rows, new Set(header.map((_, i) => i).slice(1)))}</section>`;
 }
 
 function campaignsTable(book: ReportBook): string {

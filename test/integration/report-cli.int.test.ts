@@ -8,10 +8,13 @@ import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { loadConfig } from "../../src/config/load-config.js";
 import type { FunnelReport } from "../../src/core/report/index.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { FunnelEvent, SlaClock } from "../../src/store/port.js";
 import { openBrowser } from "../support/browser.js";
 import { runCli } from "../support/cli-run.js";
+import { funnelFor, pricingAndDemo, REPS, seedAnais, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { startLoop, tick } from "../support/loop-harness.js";
 
 const BEFORE_SAL = new Set([null, "lead", "mql", "recycled", "unreachable"]);
 
@@ -189,6 +192,86 @@ describe("leadloop report after six sandbox runs", () => {
     expect(quarter.period.kind).toBe("quarter");
     expect(quarter.mqls).toBe(events.filter((e) => e.toStage === "mql" && e.at >= quarter.period.since!).length);
   });
+});
+
+describe("report funnel --group-by owner: every row printed shows what put it there", () => {
+  it("shows the \"(none)\" owner's row of a lead a rep recycled before any handoff, by its recycled count, in every format", async () => {
+    const loop = await startLoop();
+    try {
+      seedReps(loop);
+      // Noé is a rep's own lead, recycled in Salesforce before leadloop ever ran: linked by his email (typed
+      // in other case on each side), his verdict is recorded with no owner leadloop knows of.
+      const noe = loop.hubspot.data.createObject("contacts", {
+        email: "noe.segal@brasserie-oceane.fr",
+        firstname: "Noé",
+        lastname: "Ségal",
+        company: "Brasserie Océane",
+      }).id;
+      loop.salesforce.data.insert("Lead", {
+        FirstName: "Noé",
+        LastName: "Ségal",
+        Company: "Brasserie Océane",
+        Email: "Noe.Segal@Brasserie-Oceane.FR",
+        Status: "Closed - Not Converted",
+      });
+      // Anaïs qualifies and is handed off to Hélène, who finds her unqualified.
+      const anais = seedAnais(loop);
+      const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+      await sync();
+      await tick();
+      pricingAndDemo(loop, anais);
+      expect((await sync()).summary.handoffs).toBe(1);
+      await tick();
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
+      loop.salesforce.data.update("Lead", String(lead.Id), { Status: "Closed - Unqualified" });
+      await tick();
+      await sync();
+      expect((await loop.store.listFunnelEvents({ personId: noe })).map((e) => [e.toStage, e.ownerId])).toEqual([["recycled", null]]);
+
+      const groupsDir = mkdtempSync(join(tmpdir(), "leadloop-report-groups-"));
+      const groupsConfig = join(groupsDir, "leadloop.yaml");
+      writeSandboxConfig(groupsConfig, TEST_ROUTING, {
+        hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+        salesforce: loop.salesforce,
+        storePath: loop.storePath,
+        crm: "salesforce",
+      });
+      const report = (...args: string[]) => runCli(["report", "funnel", "--since", "2000-01-01", "--group-by", "owner", ...args, "--config", groupsConfig]);
+
+      const json = JSON.parse((await report("--json")).stdout) as FunnelReport;
+      expect(json.groups.map((g) => [g.label, g.mqls, g.handoffs, g.recycled, g.dispositions])).toEqual([
+        [REPS.emea.email, 1, 1, 0, { qualified: 0, recycle: 0, trash: 1, unreachable: 0 }],
+        ["(none)", 0, 0, 1, { qualified: 0, recycle: 1, trash: 0, unreachable: 0 }],
+      ]);
+
+      // The text table has a column for each count a row can have: the "(none)" row reads 1 recycled, and
+      // no row printed is all zeros.
+      const text = (await report()).stdout;
+      const table = text.slice(text.indexOf("By owner:\n") + "By owner:\n".length).trimEnd().split("\n").map((l) => l.split(/\s{2,}/));
+      const header = table[0]!;
+      const cell = (row: string[], column: string) => row[header.indexOf(column)];
+      expect(header.slice(0, 10)).toEqual(["OWNER", "MQLS", "HANDOFFS", "SALS", "OPPS", "WON", "LOST", "RECYCLED", "TRASH", "UNREACHABLE"]);
+      const none = table.find((row) => row[0] === "(none)")!;
+      expect([cell(none, "MQLS"), cell(none, "RECYCLED"), cell(none, "TRASH")]).toEqual(["0", "1", "0"]);
+      const helene = table.find((row) => row[0] === REPS.emea.email)!;
+      expect([cell(helene, "MQLS"), cell(helene, "HANDOFFS"), cell(helene, "TRASH")]).toEqual(["1", "1", "1"]);
+      for (const row of table.slice(1)) expect([row[0], row.slice(1, 10).some((n) => n !== "0")]).toEqual([row[0], true]);
+
+      // The CSV and the HTML page have the same rows, the page's "(none)" row with its recycled count.
+      const csv = parse((await report("--csv")).stdout, { columns: true }) as Record<string, string>[];
+      expect(csv.map((r) => [r.group, r.recycled, r.recycle])).toEqual([["total", "1", "1"], [REPS.emea.email, "0", "0"], ["(none)", "1", "1"]]);
+      const page = join(groupsDir, "report.html");
+      expect((await report("--html", page)).code).toBe(0);
+      const html = readFileSync(page, "utf8");
+      const groupsTable = html.slice(html.indexOf('<table id="groups-table">'), html.indexOf("</table>", html.indexOf('<table id="groups-table">')));
+      const htmlHeader = [...groupsTable.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+      const htmlNone = [.../<tr><td>\(none\)<\/td>.*?<\/tr>/.exec(groupsTable)![0].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+      expect([htmlNone[htmlHeader.indexOf("MQLs")], htmlNone[htmlHeader.indexOf("Recycled")]]).toEqual(["0", "1"]);
+      rmSync(groupsDir, { recursive: true, force: true });
+    } finally {
+      await loop.close();
+    }
+  }, 120_000);
 });
 
 describe("the HTML report in headless Chromium", () => {

@@ -138,9 +138,25 @@ export function funnelReport(
   };
 }
 
+/**
+ * The counts a group's row is made of, in the order the text and HTML tables show them (before revenue,
+ * rates and follow-up), from MQL and handoff through to the ways out of the funnel. Every move
+ * `funnelFigures` counts lands in one of them (a conversion is a SAL or an opportunity, a qualified
+ * verdict a SAL, a recycle verdict a move to recycled), so a group with all of them 0 did nothing in the
+ * period and has no row in any format, and a row a table prints shows what put it there: a "(none)"
+ * owner's row of leads reps recycled before leadloop ever handed them off read all zeros when the
+ * tables showed only MQLs to won.
+ */
+export const GROUP_ROW_COUNTS = ["mqls", "handoffs", "sals", "opportunities", "won", "lost", "recycled", "trash", "unreachable"] as const;
+export type GroupRowCount = (typeof GROUP_ROW_COUNTS)[number];
+
+/** One of a group row's counts; trash and unreachable count the reps' verdicts, as the figures do. */
+export function groupRowCount(f: FunnelFigures, count: GroupRowCount): number {
+  return count === "trash" || count === "unreachable" ? f.dispositions[count] : f[count];
+}
+
 function hasActivity(f: FunnelFigures): boolean {
-  return f.mqls + f.sals + f.sqls + f.opportunities + f.won + f.lost + f.recycled + f.handoffs > 0 ||
-    Object.values(f.dispositions).some((n) => n > 0);
+  return GROUP_ROW_COUNTS.some((count) => groupRowCount(f, count) > 0);
 }
 
 export function splitByGroup(
