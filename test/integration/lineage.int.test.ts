@@ -254,6 +254,52 @@ describe("lineage with Salesforce as CRM", () => {
     expect(sf().list("OpportunityContactRole")).toEqual([
       expect.objectContaining({ OpportunityId: opportunities[0]!.Id, ContactId: conv.contactId }),
     ]);
+    // Converted without an Opportunity of its own, she has the deal marketing opened: a deal is open.
+    expect((await loop.store.listFunnelEvents({ personId: person.id })).map((e) => e.toStage)).toEqual(["mql", "sal", "opportunity"]);
+    expect(contact(person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
+  });
+
+  it("a Lead converted without an Opportunity makes the contact sales-qualified and CONNECTED; OPEN_DEAL waits for its Opportunity", async () => {
+    const { person } = prospect({
+      email: "Soren.Okafor@Fjord-Kaffe.NO",
+      firstname: "Søren",
+      lastname: "Okafor-Håland",
+      company: { name: "Fjord Kaffe Brødrene", domain: "fjord-kaffe.no" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    expect((await sync()).summary.handoffs).toBe(1);
+
+    // The rep converts him into a new Account and, for now, no Opportunity.
+    await tick();
+    const conv = sf().convertLead(leadOf(person.id).Id as string, { doNotCreateOpportunity: true });
+    expect(conv.opportunityId ?? null).toBeNull();
+    await tick();
+    const converted = await sync();
+    expect(converted.summary).toMatchObject({ conversions: 1, dispositions: expect.objectContaining({ qualified: 1 }) });
+    expect(contact(person.id)).toMatchObject({
+      lifecyclestage: "salesqualifiedlead",
+      leadloop_status: "sal",
+      hs_lead_status: "CONNECTED",
+    });
+
+    // Weeks later the rep opens an Opportunity with him as its contact: now a deal is open.
+    await tick();
+    const opportunity = sf().insert("Opportunity", {
+      Name: "Fjord Kaffe – Abonnement Café",
+      StageName: "Prospecting",
+      AccountId: conv.accountId,
+      CloseDate: "2027-02-26",
+      Amount: 18400,
+    });
+    sf().insert("OpportunityContactRole", { OpportunityId: opportunity, ContactId: conv.contactId });
+    await tick();
+    expect((await sync()).summary.conversions).toBe(1);
+    expect(contact(person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
+    expect((await loop.store.listFunnelEvents({ personId: person.id })).map((e) => e.toStage)).toEqual(["mql", "sal", "opportunity"]);
   });
 });
 

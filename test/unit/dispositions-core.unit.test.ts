@@ -36,11 +36,14 @@ describe("reading a lead status", () => {
     expect(readStatus("NEW", definition, "salesforce").kind).toBe("unknown");
   });
 
-  it("gives the marketing lead status of each meaning; recycle is BAD_TIMING, never UNQUALIFIED", () => {
-    expect(marketingLeadStatusFor("recycle")).toBe("BAD_TIMING");
+  it("gives the marketing lead status of where a person stands; recycled is BAD_TIMING, never UNQUALIFIED; OPEN_DEAL only with a deal", () => {
+    expect(marketingLeadStatusFor("recycled")).toBe("BAD_TIMING");
     expect(marketingLeadStatusFor("trash")).toBe("UNQUALIFIED");
     expect(marketingLeadStatusFor("unreachable")).toBe("ATTEMPTED_TO_CONTACT");
     expect(marketingLeadStatusFor("working")).toBe("IN_PROGRESS");
+    expect(marketingLeadStatusFor("sal")).toBe("CONNECTED");
+    expect(marketingLeadStatusFor("opportunity")).toBe("OPEN_DEAL");
+    expect(marketingLeadStatusFor("won")).toBeNull();
     expect(reopenStatus(definition, "salesforce")).toBe("Open - Not Contacted");
     expect(reopenStatus(definition, "hubspot")).toBe("NEW");
   });

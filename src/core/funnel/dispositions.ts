@@ -90,35 +90,46 @@ function findEntry(status: string, map: readonly DispositionEntry[]): Dispositio
 }
 
 /**
- * The marketing contact's lead status for each meaning, for a CRM whose statuses no mapping carries to
- * marketing (the marketing system's internal lead status values, kept as plain data).
+ * The marketing contact's lead status for where a rep's verdict or a conversion leaves a person, for a
+ * CRM whose statuses no mapping carries to marketing (the marketing system's internal lead status values,
+ * kept as plain data). It follows the stage, not the verdict alone: sales accepting someone (SAL, a Lead
+ * converted without an Opportunity included) is CONNECTED, and OPEN_DEAL says a deal is open, so only a
+ * move to opportunity writes it. `working` moves no one: the rep is on it.
  */
-const MARKETING_LEAD_STATUS: Readonly<Record<DispositionMeaning, string>> = {
-  none: "NEW",
+const MARKETING_LEAD_STATUS: Readonly<Partial<Record<Stage | "working", string>>> = {
   working: "IN_PROGRESS",
-  qualified: "OPEN_DEAL",
-  recycle: "BAD_TIMING",
+  sal: "CONNECTED",
+  opportunity: "OPEN_DEAL",
+  recycled: "BAD_TIMING",
   trash: "UNQUALIFIED",
   unreachable: "ATTEMPTED_TO_CONTACT",
 };
 
-export function marketingLeadStatusFor(meaning: DispositionMeaning): string {
-  return MARKETING_LEAD_STATUS[meaning];
+/** The contact's lead status for where a person stands; null for a stage it says nothing of (won, lost). */
+export function marketingLeadStatusFor(where: Stage | "working"): string | null {
+  return MARKETING_LEAD_STATUS[where] ?? null;
 }
 
 /** The marketing contact's lead status property. */
 export const LEAD_STATUS_FIELD = "hs_lead_status";
 
+/** The contact's lead status for a stage, as the field to write; nothing for a stage it says nothing of. */
+export function leadStatusValues(stage: Stage): FieldValues {
+  const status = marketingLeadStatusFor(stage);
+  return status === null ? {} : { [LEAD_STATUS_FIELD]: status };
+}
+
 /**
- * What a rep's verdict writes on the marketing contact beside its stage: the reason and date, and the
- * contact's lead status unless a mapping carries the CRM's status there already. One definition for a
- * verdict read from a lead status and for a Lead's conversion.
+ * What a rep's verdict writes on the marketing contact beside its stage (the stage the verdict moves the
+ * person to): the reason and date, and the contact's lead status for that stage unless a mapping carries
+ * the CRM's status there already. One definition for a verdict read from a lead status and for a Lead's
+ * conversion.
  */
-export function verdictValues(disposition: DispositionMeaning, reason: string, at: string, withLeadStatus: boolean): FieldValues {
+export function verdictValues(stage: Stage, reason: string, at: string, withLeadStatus: boolean): FieldValues {
   return {
     leadloop_disposition_reason: reason,
     leadloop_disposition_date: at,
-    ...(withLeadStatus ? { [LEAD_STATUS_FIELD]: marketingLeadStatusFor(disposition) } : {}),
+    ...(withLeadStatus ? leadStatusValues(stage) : {}),
   };
 }
 

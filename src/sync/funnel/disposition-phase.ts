@@ -217,7 +217,7 @@ async function dispositionsOf(
     const fields: FieldValues = {
       [LIFECYCLE_FIELD]: lifecycleFor(stage),
       leadloop_status: stage,
-      ...verdictValues(disposition, reason, record.modifiedAt, !statusCarried),
+      ...verdictValues(stage, reason, record.modifiedAt, !statusCarried),
     };
     out.outbox.push(contactWrite(ctx, personId, email, fields, contact, rule));
     ctx.log.debug("person.disposition", { personId, disposition, stage });

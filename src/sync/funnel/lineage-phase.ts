@@ -5,7 +5,7 @@
 // company) are kept the same on both sides. Events, writes and links are decided with the phase's
 // cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
-import { readStatus, verdictValues } from "../../core/funnel/dispositions.js";
+import { leadStatusValues, readStatus, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
@@ -67,8 +67,9 @@ export async function followConversions(
       if (await conversionFollowed(ctx, personId, r)) continue;
       const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
       const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
-      const verdict = conversionVerdict(setup, r, ctx.crm.system);
-      if (mover.moveTo(personId, opportunity ? "opportunity" : "sal", "conversion", detail, r.modifiedAt, null, verdict)) {
+      const to: Stage = opportunity ? "opportunity" : "sal";
+      const verdict = conversionVerdict(setup, r, ctx.crm.system, to);
+      if (mover.moveTo(personId, to, "conversion", detail, r.modifiedAt, null, verdict)) {
         ctx.summary.conversions++;
         // Converting is the rep's qualified verdict: the Lead leaves the disposition phase's reach with it.
         ctx.summary.dispositions.qualified++;
@@ -83,13 +84,14 @@ export async function followConversions(
 /**
  * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
  * (the converted Lead's status and the reason the qualification's map gives it, the date, and the contact's
- * lead status), since the converted Lead leaves that phase's reach and no mapping carries its status over.
+ * lead status for the stage the conversion moves the person to: OPEN_DEAL with an Opportunity, CONNECTED
+ * without one), since the converted Lead leaves that phase's reach and no mapping carries its status over.
  */
-function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string): FieldValues {
+function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, to: Stage): FieldValues {
   const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
   const reason =
     reading.kind === "verdict" && reading.entry.disposition === "qualified" ? reading.entry.reason : `converted in ${crm}`;
-  return verdictValues("qualified", reason, lead.modifiedAt, true);
+  return verdictValues(to, reason, lead.modifiedAt, true);
 }
 
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {
@@ -222,7 +224,11 @@ export async function followDeals(
         // for an MQL does not move the funnel on sales' behalf.
         if (current === "sal" || current === "lost") {
           const detail = `${v.object} ${deal.id}`;
-          if (mover.moveTo(personId, "opportunity", "conversion", detail, deal.modifiedAt, null))
+          // With Salesforce leadloop writes the contact's lead status (a Lead converted without an
+          // Opportunity left it CONNECTED): the deal now open makes it OPEN_DEAL. With HubSpot as the CRM the
+          // lead status is the rep's own field, read by the dispositions phase, and left to the rep.
+          const status = setup.crmIsMarketing ? undefined : leadStatusValues("opportunity");
+          if (mover.moveTo(personId, "opportunity", "conversion", detail, deal.modifiedAt, null, status))
             ctx.summary.conversions++;
         }
         if (!outcome) continue;
@@ -393,8 +399,8 @@ interface Mover {
   company(id: string): string | null;
   stage(id: string): Stage;
   /**
-   * Records the move and decides the contact's stage values (and `verdict`'s, a rep's verdict the move
-   * carries); false when the table does not allow it.
+   * Records the move and decides the contact's stage values (and `carried`'s: a rep's verdict, or the
+   * contact's lead status, the move carries); false when the table does not allow it.
    */
   moveTo(
     personId: string,
@@ -403,7 +409,7 @@ interface Mover {
     detail: string,
     at: string,
     amount: number | null,
-    verdict?: FieldValues,
+    carried?: FieldValues,
   ): boolean;
   /** An association to add in marketing from an existing record. */
   associate(object: string, id: string, toObject: string, toId: string): void;
@@ -434,8 +440,8 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       : new Map<string, string[]>();
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
-  /** A verdict's values per person, kept through the person's later moves in the group. */
-  const verdicts = new Map<string, FieldValues>();
+  /** The values a person's moves carried (a verdict, a lead status), kept through their later moves in the group. */
+  const carriedBy = new Map<string, FieldValues>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
   const campaigns = await marketingCampaigns(ctx, setup, people);
   const associate = (object: string, id: string, toObject: string, toId: string) => {
@@ -451,7 +457,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     person: (id) => people.get(id) ?? {},
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
-    moveTo(personId, to, cause, detail, at, amount, verdict) {
+    moveTo(personId, to, cause, detail, at, amount, carried) {
       const from = mover.stage(personId);
       const allowed = move(from, to, { kind: cause, detail });
       if (!allowed.ok) {
@@ -474,9 +480,9 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       });
       stages.set(personId, to);
       latestAt.set(personId, notBefore(at, latestAt.get(personId)));
-      if (verdict) verdicts.set(personId, { ...verdicts.get(personId), ...verdict });
+      if (carried) carriedBy.set(personId, { ...carriedBy.get(personId), ...carried });
       // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
-      // moves it; one write per person, the latest move's values (with any verdict a move carried).
+      // moves it; one write per person, the latest move's values (with what the moves carried).
       stageWrites.set(
         personId,
         funnelWrite(ctx, {
@@ -485,7 +491,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
           side: "marketing",
           object: CONTACTS,
           recordId: personId,
-          fields: { ...verdicts.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to },
+          fields: { ...carriedBy.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to },
           before: person,
           rule: `${cause}: ${detail}`,
           personId,
