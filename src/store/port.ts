@@ -437,6 +437,11 @@ export interface BatchCommit {
   outboxAccepted?: string[];
   /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
   outboxRefused?: string[];
+  /**
+   * Refused outbox writes a new decision replaces or makes moot: removed while still refused, before this
+   * batch's `outbox` writes are put (one may take the same key anew).
+   */
+  outboxSuperseded?: string[];
   /** Refused outbox writes to send again (`errors retry`). */
   outboxReleased?: string[];
   /**

@@ -16,6 +16,7 @@ import {
 import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite } from "../store/port.js";
 import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
+import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import {
   missingStamps,
@@ -92,7 +93,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     }
     toFetch.push({ record, link, mapping });
   }
-  const echoes = await linkedEchoes(ctx, source, toFetch, snapshots);
+  // A retry merges its records whatever they hold: a refused write's record is its own echo (the page
+  // kept its written side's snapshot at what it held), and only the merge decides the write again.
+  const echoes = input.retrying ? new Set<SourceRecord>() : await linkedEchoes(ctx, source, toFetch, snapshots);
   if (echoes.size > 0) {
     ctx.summary.unchanged += echoes.size;
     toFetch = toFetch.filter((item) => !echoes.has(item.record));
@@ -120,12 +123,15 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   };
 
   let work: PairWrite[] = [];
+  const refusals = await refusedSyncWrites(ctx, pairings.filter((p) => p.link));
+  const decidedAgain: { pw: PairWrite; refused: RefusedSyncWrite[] }[] = [];
   for (const p of pairings) {
+    const refused = refusals.byPair.get(p);
     const merged = mergeRecord({
       mapping: p.mapping,
       marketing: p.marketing,
       crm: p.crm,
-      snapshots: p.link ? snapshots.get(p.link.id) : undefined,
+      snapshots: p.link ? reopened(snapshots.get(p.link.id), refused) : undefined,
     });
     ctx.summary.conflicts += merged.conflicts.length;
     for (const c of merged.conflicts) ctx.log.debug("conflict.resolved", { runId: ctx.runId, ...c });
@@ -134,6 +140,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       continue;
     }
     const pw = planPair(p, merged, { crm: ctx.crm.system, marketing: ctx.marketing.system });
+    if (refused) decidedAgain.push({ pw, refused });
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (!p.link && p.marketing && p.crm && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(p.marketing.id);
@@ -144,6 +151,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   if (!input.retrying) work = await withoutHeldWrites(ctx, work);
+  supersedeRefusals(commit, decidedAgain, new Set(work));
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
   // the funnel phases decide for the same records; creates go now, since their ids make the links. A
   // retry (`errors retry`) sends everything now, so it can say whether the entry is resolved.
@@ -213,6 +221,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     errors: commit.errors,
     errorAttempts: commit.errorAttempts,
     resolvedErrors: commit.resolvedErrors,
+    outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
     outboxDroppedFor: carried.droppedFor,
     matchMisses: commit.matchMisses,
@@ -352,6 +361,25 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(entries);
 }
 
+/**
+ * The refused field-sync writes this page decided again (refused-sync-writes.ts): a decision held back
+ * as the same write leaves them as they are; any other replaces them, and where it writes nothing to the
+ * refused side, nothing is owed there and the entry is resolved.
+ */
+function supersedeRefusals(
+  commit: Commit,
+  decidedAgain: readonly { pw: PairWrite; refused: readonly RefusedSyncWrite[] }[],
+  sending: ReadonlySet<PairWrite>,
+): void {
+  for (const { pw, refused } of decidedAgain) {
+    if ((pw.crm || pw.marketing) && !sending.has(pw)) continue;
+    for (const r of refused) {
+      commit.outboxSuperseded.push(r.key);
+      if (!pw[r.side]) commit.resolvedErrors.push(r.entry.id);
+    }
+  }
+}
+
 /** Pairs of existing records this page linked by matching (a CRM record a rep made and a known person). */
 function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crmType: string; crmId: string }[] {
   return pairings
@@ -367,6 +395,8 @@ function newCommit() {
     errors: [] as import("../store/port.js").NewQueuedError[],
     errorAttempts: [] as { id: number; message: string }[],
     outbox: [] as OutboxWrite[],
+    /** Refused writes this page's decisions replace or make moot (supersedeRefusals). */
+    outboxSuperseded: [] as string[],
     resolvedErrors: [] as number[],
     matchMisses: [] as MatchMiss[],
     /** Links whose Lead this page read converted (carryConversions). */

@@ -1,6 +1,6 @@
-// `errors retry`: re-syncs the records behind open error-queue entries, from their current values on
-// both sides (the admin may have fixed the mapping or the record since), and sends refused outbox
-// writes of the funnel phases again. An entry is resolved only when the system accepted the write (or
+// `errors retry`: re-syncs the records behind open error-queue entries (the field sync's refusals), from
+// their current values on both sides (the admin may have fixed the mapping or the record since), and
+// sends refused outbox writes of the funnel phases again. An entry is resolved only when the system accepted the write (or
 // the records are linked and in step, so nothing is left to write); one that fails again counts another
 // attempt on the same entry.
 import { addCalls } from "./run-calls.js";
@@ -10,6 +10,7 @@ import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { drainKeys } from "./outbox/drain.js";
+import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
 import { syncPage } from "./page-sync.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -142,14 +143,14 @@ async function retryEntries(
   entries: readonly QueuedError[],
   result: RetryResult,
 ): Promise<void> {
-  const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null);
+  const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null && !resyncedFrom(e));
   await retryFunnelWrites(ctx, funnelEntries, result);
   // The records behind the other entries, a page per object at a time: one read, one counterpart read
   // and batched writes for up to RETRY_PAGE records, not three calls per entry.
   const pages = new Map<string, RecordRetry>();
   for (const entry of entries) {
-    if (outboxKeyOf(entry) !== null) continue;
-    const payload = entry.payload as Partial<RetryPayload> | null;
+    if (outboxKeyOf(entry) !== null && !resyncedFrom(entry)) continue;
+    const payload = resyncedFrom(entry) ?? (entry.payload as Partial<RetryPayload> | null);
     const mappings = options.mappings.filter((m) =>
       payload?.source === "marketing"
         ? m.marketingObject === payload.object
@@ -246,6 +247,17 @@ async function retryRecords(
       result.resolved.push(entry.id);
     } else result.stillFailing.push(entry.id);
   }
+}
+
+/**
+ * A refused field-sync update is synced again from both sides' current values, as a refused create is,
+ * rather than sent again as it was decided: a rep may have changed the field since (refused-sync-writes.ts).
+ * It is read from the record it writes to.
+ */
+function resyncedFrom(entry: QueuedError): RetryPayload | null {
+  const key = outboxKeyOf(entry);
+  const target = key && entry.operation === FIELD_SYNC_PHASE ? parseFieldSyncKey(key) : null;
+  return target && { source: target.side, object: target.object, sourceId: target.recordId };
 }
 
 function outboxKeyOf(entry: QueuedError): string | null {

@@ -64,6 +64,8 @@ export function writeBatch(
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
+  // Before the puts: a superseded refusal's key may be decided anew in this batch.
+  const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
   for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
@@ -80,7 +82,7 @@ export function writeBatch(
   }
   const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
   const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
-  for (const { group, onDone } of [...accepted.done, ...dropped, ...discarded]) {
+  for (const { group, onDone } of [...accepted.done, ...dropped, ...discarded, ...superseded]) {
     applyGroupEffect(tables, onDone);
     completedGroups.push(group);
   }

@@ -152,7 +152,7 @@ export class ErrorQueueTable {
    * the refused values or newer ones. Most batches meet an empty queue, which one look settles.
    */
   resolveAccepted(writes: readonly OutboxWrite[], at: string): void {
-    if (writes.length === 0 || !this.sql.get("SELECT 1 FROM error_queue WHERE status = 'open' LIMIT 1").get()) return;
+    if (writes.length === 0 || !this.anyOpen()) return;
     const resolve = this.sql.get(
       `UPDATE error_queue SET status = 'resolved', status_changed_at = ?
        WHERE status = 'open' AND system = ? AND object = ? AND record_id = ? AND operation = ?

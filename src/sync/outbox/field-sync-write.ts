@@ -22,6 +22,13 @@ export function fieldSyncKey(side: SideName, object: string, recordId: string): 
   return `sync:${side}:${object}:${recordId}`;
 }
 
+/** The record a field-sync key names; null for any other key. Ids and object names hold no colon. */
+export function parseFieldSyncKey(key: string): { side: SideName; object: string; recordId: string } | null {
+  const [prefix, side, object, ...id] = key.split(":");
+  if (prefix !== "sync" || (side !== "crm" && side !== "marketing") || !object || id.length === 0) return null;
+  return { side, object, recordId: id.join(":") };
+}
+
 /**
  * Records read by a phase after the field sync, with the values its pending writes give them: a phase
  * that scores or routes a person sees what the field sync decided (a Lead's country on the contact), as
