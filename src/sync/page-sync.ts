@@ -13,7 +13,7 @@ import {
   normalizeEmail,
   type SourceRecord,
 } from "../core/records.js";
-import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite } from "../store/port.js";
+import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
 import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
@@ -123,7 +123,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   };
 
   let work: PairWrite[] = [];
-  const refusals = await refusedSyncWrites(ctx, pairings.filter((p) => p.link));
+  const refusals = await refusedSyncWrites(ctx, pairings);
   const decidedAgain: { pw: PairWrite; refused: RefusedSyncWrite[] }[] = [];
   for (const p of pairings) {
     const refused = refusals.byPair.get(p);
@@ -150,7 +150,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     work.push(pw);
   }
 
-  if (!input.retrying) work = await withoutHeldWrites(ctx, work);
+  if (!input.retrying) work = withoutHeldWrites(ctx, work, refusals.open);
   supersedeRefusals(commit, decidedAgain, new Set(work));
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
   // the funnel phases decide for the same records; creates go now, since their ids make the links. A
@@ -331,12 +331,8 @@ function stampSourceOfCreate(
  * is asked for: a pair that would send exactly the refused values again is held back (the record is
  * re-read by a look-back or by the other side's changes, and would otherwise be refused on every run).
  */
-async function withoutHeldWrites(ctx: RunContext, work: PairWrite[]): Promise<PairWrite[]> {
+function withoutHeldWrites(ctx: RunContext, work: PairWrite[], open: ReadonlyMap<string, QueuedError[]>): PairWrite[] {
   const recordIdOf = (w: PairWrite, side: SideName) => w[side]?.id ?? (w.pairing as Pairing).sourceId;
-  const ids: string[] = [];
-  for (const w of work) for (const side of SIDE_NAMES) if (w[side]) ids.push(recordIdOf(w, side));
-  if (ids.length === 0) return work;
-  const open = await ctx.store.openErrorsFor(ids);
   if (open.size === 0) return work;
   return work.filter((w) => {
     const held = SIDE_NAMES.some((side) => {

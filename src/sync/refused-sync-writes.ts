@@ -17,8 +17,12 @@ type Snapshots = Record<string, FieldSnapshot>;
 /** A pair as the page merges it. */
 export interface MergedPair {
   mapping: ObjectMapping;
+  /** Absent: not linked yet, so no write of it was refused. */
+  link: unknown;
   marketing: SourceRecord | null;
   crm: SourceRecord | null;
+  /** The record read; an unlinked one's refused create is an entry under this id. */
+  sourceId: string;
 }
 
 /** The refused field-sync write a pair holds on one side, by its open error entry. */
@@ -32,8 +36,9 @@ export interface RefusedSyncWrite {
 }
 
 /**
- * The open entries about the pairs' records (the page's held-write check reads them too), and per pair
- * the refused field-sync writes behind them. One read of the error queue; none when nothing is open.
+ * The open entries about the pairs' records (the page's held-write check reads them too, for creates by
+ * the id read), and per linked pair the refused field-sync writes behind them. One read of the error
+ * queue, which one probe of its status index settles when nothing is open.
  */
 export async function refusedSyncWrites<P extends MergedPair>(
   ctx: RunContext,
@@ -41,13 +46,15 @@ export async function refusedSyncWrites<P extends MergedPair>(
 ): Promise<{ open: Map<string, QueuedError[]>; byPair: Map<P, RefusedSyncWrite[]> }> {
   const ids: string[] = [];
   for (const p of pairs) {
-    if (p.marketing) ids.push(p.marketing.id);
-    if (p.crm) ids.push(p.crm.id);
+    ids.push(p.sourceId);
+    if (p.marketing && p.marketing.id !== p.sourceId) ids.push(p.marketing.id);
+    if (p.crm && p.crm.id !== p.sourceId) ids.push(p.crm.id);
   }
   const open = ids.length === 0 ? new Map<string, QueuedError[]>() : await ctx.store.openErrorsFor(ids);
   const byPair = new Map<P, RefusedSyncWrite[]>();
   if (open.size === 0) return { open, byPair };
   for (const p of pairs) {
+    if (!p.link) continue;
     const found: RefusedSyncWrite[] = [];
     for (const side of ["marketing", "crm"] as const) {
       const record = p[side];
