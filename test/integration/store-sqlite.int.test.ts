@@ -142,6 +142,18 @@ describe("SQLite state store file", () => {
     expect(rawPragma(file, "application_id")).toBe(APPLICATION_ID);
   });
 
+  it("finds a page's open error entries by their records through an index, not a scan of every open entry", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    const plan = raw
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM error_queue WHERE status = 'open' AND record_id IN (?, ?)")
+      .all("00QHs0000000021MAA", "10074") as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" ")).toContain("error_queue_open_record");
+    raw.close();
+  });
+
   it("keeps everything across a reopen, and round-robin continues where it left off", async () => {
     const file = freshFile();
     const first = await openSqliteStore(file);

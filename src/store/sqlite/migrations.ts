@@ -956,6 +956,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 23,
+    name: "open error entries found by their record",
+    // Every page of a sync asks which of its records hold an open entry (a refused write it decides again
+    // or holds back). The open-key index leads with system and object, so the question scanned every open
+    // entry; a portal with many refusals paid that on each page.
+    sql: `CREATE INDEX IF NOT EXISTS error_queue_open_record ON error_queue (status, record_id);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
