@@ -1,9 +1,9 @@
 // The report as one self-contained HTML page for the sales and marketing meeting: inline CSS and SVG,
 // no script, font or image from anywhere, so the file opens offline and can be mailed around. The data
 // it was drawn from rides along as JSON (`#report-data`) for anyone who wants the numbers.
-import { type FunnelRates, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount, type TimelinePoint } from "../core/report/index.js";
+import { type FunnelRates, type TimelinePoint } from "../core/report/index.js";
 import type { ReportBook } from "./build.js";
-import { days, hours, money, percent, periodText } from "./table.js";
+import { days, groupTableCells, hours, money, percent, periodText } from "./table.js";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -153,33 +153,11 @@ function timelineTable(points: readonly TimelinePoint[]): string {
   );
 }
 
-/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed here. */
-const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
-  mqls: "MQLs",
-  handoffs: "Handoffs",
-  sals: "SALs",
-  opportunities: "Opps",
-  won: "Won",
-  lost: "Lost",
-  recycled: "Recycled",
-  trash: "Trash",
-  unreachable: "Unreachable",
-};
-
 function groupsSection(book: ReportBook): string {
   const f = book.funnel;
   if (f.groupBy === null) return "";
-  const header = [f.groupBy, ...GROUP_ROW_COUNTS.map((c) => GROUP_COUNT_HEADER[c]), "Revenue", "MQL→SAL", "SAL→opp", "Opp→won", "Follow-up"];
-  const rows = f.groups.map((g) => [
-    g.label,
-    ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),
-    money(g.revenue),
-    percent(g.rates.mqlToSal),
-    percent(g.rates.salToOpportunity),
-    percent(g.rates.opportunityToWon),
-    hours(g.followUpHours.median),
-  ]);
-  return `<section id="groups"><h2>By ${esc(f.groupBy)}</h2>${table("groups-table", header, rows, new Set(header.map((_, i) => i).slice(1)))}</section>`;
+  const { header, rows, numeric } = groupTableCells(f.groupBy, f.groups);
+  return `<section id="groups"><h2>By ${esc(f.groupBy)}</h2>${table("groups-table", header, rows, numeric)}</section>`;
 }
 
 function campaignsTable(book: ReportBook): string {

@@ -1,4 +1,7 @@
-// A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned.
+// A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned; and the
+// cells both the text and the HTML report print.
+import { type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount } from "../core/report/index.js";
+
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
   const cells = [header, ...rows];
   // Widths by a loop, not Math.max(...spread): a long list (an SLA board, say) outgrows a call's arguments.
@@ -40,4 +43,35 @@ export function periodText(period: { since: string | null; until: string; kind: 
   const show = (iso: string) => (iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : `${iso.slice(0, 16).replace("T", " ")}Z`);
   const what = period.kind === "all" ? "everything so far" : period.kind;
   return `from ${period.since === null ? "the first event" : show(period.since)} to ${show(period.until)} (${what})`;
+}
+
+/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed. */
+const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
+  mqls: "MQLs",
+  handoffs: "Handoffs",
+  sals: "SALs",
+  opportunities: "Opps",
+  won: "Won",
+  lost: "Lost",
+  recycled: "Recycled",
+  trash: "Trash",
+  unreachable: "Unreachable",
+};
+
+/**
+ * The table of a report's groups (`--group-by`): its header (the text report prints it in capitals) and a
+ * row per group, every count the row is made of first, so no printed row reads all zeros.
+ */
+export function groupTableCells(groupBy: string, groups: FunnelReport["groups"]): { header: string[]; rows: string[][]; numeric: Set<number> } {
+  const header = [groupBy, ...GROUP_ROW_COUNTS.map((c) => GROUP_COUNT_HEADER[c]), "Revenue", "MQL→SAL", "SAL→opp", "Opp→won", "Follow-up"];
+  const rows = groups.map((g) => [
+    g.label,
+    ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),
+    money(g.revenue),
+    percent(g.rates.mqlToSal),
+    percent(g.rates.salToOpportunity),
+    percent(g.rates.opportunityToWon),
+    hours(g.followUpHours.median),
+  ]);
+  return { header, rows, numeric: new Set(header.map((_, i) => i).slice(1)) };
 }

@@ -1,6 +1,6 @@
 // The reports as text for a terminal (`leadloop report`, the end of `leadloop sandbox`).
-import { type CampaignReport, type FunnelFigures, type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount, type SlaReport } from "../core/report/index.js";
-import { days, hours, money, percent, periodText, textTable } from "./table.js";
+import { type CampaignReport, type FunnelFigures, type FunnelReport, type SlaReport } from "../core/report/index.js";
+import { days, groupTableCells, hours, money, percent, periodText, textTable } from "./table.js";
 
 const RATE_LABEL = { mqlToSal: "MQL→SAL", salToOpportunity: "SAL→opportunity", opportunityToWon: "opportunity→won" } as const;
 
@@ -46,31 +46,13 @@ function figureLines(f: FunnelFigures): string[] {
 
 const pad = (n: number) => String(n).padStart(6);
 
-/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed here. */
-const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
-  mqls: "MQLS",
-  handoffs: "HANDOFFS",
-  sals: "SALS",
-  opportunities: "OPPS",
-  won: "WON",
-  lost: "LOST",
-  recycled: "RECYCLED",
-  trash: "TRASH",
-  unreachable: "UNREACHABLE",
-};
-
 function groupTable(r: FunnelReport): string {
-  const header = [r.groupBy!.toUpperCase(), ...GROUP_ROW_COUNTS.map((c) => GROUP_COUNT_HEADER[c]), "REVENUE", "MQL→SAL", "SAL→OPP", "OPP→WON", "FOLLOW-UP"];
-  const rows = r.groups.map((g) => [
-    g.label,
-    ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),
-    money(g.revenue),
-    percent(g.rates.mqlToSal),
-    percent(g.rates.salToOpportunity),
-    percent(g.rates.opportunityToWon),
-    hours(g.followUpHours.median),
-  ]);
-  return textTable(header, rows, new Set(header.map((_, i) => i).slice(1)));
+  const { header, rows, numeric } = groupTableCells(r.groupBy!, r.groups);
+  return textTable(
+    header.map((h) => h.toUpperCase()),
+    rows,
+    numeric,
+  );
 }
 
 export function campaignsText(r: CampaignReport): string {
