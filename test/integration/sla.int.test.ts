@@ -325,6 +325,16 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(tasks.filter((t) => t.subject.startsWith("SLA missed"))).toEqual([
       expect.objectContaining({ ownerId: jordan[crm] }),
     ]);
+    // Hélène's open "New MQL" task went with the lead, still open, its due time as the handoff set it:
+    // her task list holds no work for a lead she no longer owns. Her completed tasks stay hers.
+    expect(tasks.filter((t) => t.subject.startsWith("New MQL"))).toEqual([
+      expect.objectContaining({ ownerId: jordan[crm], due: new Date(h.handoffAt + 4 * HOUR).toISOString(), open: true }),
+    ]);
+    expect(tasks.filter((t) => t.open && t.ownerId === helene)).toEqual([]);
+    expect(tasks.filter((t) => !t.open).map((t) => t.ownerId)).toEqual(
+      expect.arrayContaining([helene]),
+    );
+    expect(tasks.filter((t) => !t.open).every((t) => t.ownerId === helene)).toBe(true);
     // Camille was called in time: still Hélène's.
     expect(loop.hubspot.data.getObject("contacts", h.people.camille.id)!.properties.hubspot_owner_id).toBe(
       h.reps.get(REPS.emea.email)!.hubspot,
@@ -340,6 +350,12 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
       [h.people.jonas.id, helene, REPS.fallback.email],
     ]);
     expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
+    expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.open && t.ownerId === helene)).toEqual([]);
+    // Camille's "New MQL" task is Hélène's still: only the rerouted lead's work moved.
+    expect(tasksOf(loop, crm, h.camilleCrm).filter((t) => t.subject.startsWith("New MQL"))).toEqual([
+      expect.objectContaining({ ownerId: helene, open: true }),
+    ]);
+    expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
 
     // `leadloop sla` shows it per rep, by due time: Camille still Hélène's, Hélène's breach of Jonas (re-routed), Jonas Jordan's.
     const configPath = join(dirname(loop.storePath), "leadloop.yaml");
@@ -430,6 +446,15 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
       `Not re-routed: every rep the routing gives this lead to has held it already (${REPS.emea.email}, ${REPS.fallback.email}), so it stays with ${REPS.fallback.email}.`,
     );
     expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
+    // Both follow-up tasks, Hélène's handed on at the reroute and Jordan's own, stay with Jordan, who keeps him.
+    expect(
+      tasksOf(loop, crm, h.jonasCrm)
+        .filter((t) => t.subject.startsWith("New MQL") || t.subject.startsWith("Re-routed lead"))
+        .map((t) => [t.ownerId, t.open]),
+    ).toEqual([
+      [jordan[crm], true],
+      [jordan[crm], true],
+    ]);
     expect((await loop.store.listSlaBreaches()).map((b) => [b.ownerId, b.rerouteTo])).toEqual([
       [jordan[crm], null],
       [helene[crm], REPS.fallback.email],

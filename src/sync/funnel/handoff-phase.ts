@@ -16,7 +16,7 @@ import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
-import { taskWrite } from "./task-write.js";
+import { followUpTaskKey, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
@@ -327,7 +327,7 @@ async function handOffOne(
       ownerId: route.ownerId,
       at: dueAt,
       completed: false,
-      key: `leadloop:handoff:${c.personId}:${now.toISOString().slice(0, 10)}`,
+      key: followUpTaskKey(c.personId, now.toISOString().slice(0, 10)),
     }),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({

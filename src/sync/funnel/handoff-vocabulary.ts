@@ -38,6 +38,14 @@ export interface HandoffVocabulary {
     upsertOn: string | null;
     /** Associations to set on create (HubSpot), when the CRM links tasks that way. */
     associate: boolean;
+    /** The field holding a task's owner, which a reroute moves to the lead's new rep. */
+    ownerField: string;
+    /**
+     * leadloop's tasks (those carrying a key in `upsertOn`) still open on these person records, with
+     * their owners: what a reroute hands on with the lead. Reads go through `crm`, the run's port, so a
+     * dry run sees the tasks it would have made. Throws SystemError.
+     */
+    openKeyed(people: readonly { object: string; id: string }[], crm: SystemPort): Promise<OpenTask[]>;
   };
   /** Where a rep's logged activity (calls, emails, meetings, completed tasks) is read as touches. */
   touches: {
@@ -92,6 +100,16 @@ export interface LoggedTouch {
   ownerId: string | null;
   /** When it happened. */
   at: string;
+}
+
+/** One of leadloop's tasks not completed yet, as the CRM holds it now. */
+export interface OpenTask {
+  id: string;
+  /** The key leadloop gave it (TaskInput.key). */
+  key: string;
+  /** The person's CRM record it is about. */
+  personCrmId: string;
+  ownerId: string | null;
 }
 
 export interface TaskInput {

@@ -11,8 +11,8 @@ import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import type { TaskInput } from "./handoff-vocabulary.js";
-import { taskWrite } from "./task-write.js";
+import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
+import { followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { allReps } from "./handoff-phase.js";
@@ -93,6 +93,8 @@ interface RepDirectory {
   crmManagers: Map<string, string>;
   /** Person id → owner ids of the clocks a later one replaced: who held the lead before its owner. */
   earlierOwners: Map<string, string[]>;
+  /** CRM record id → leadloop's tasks still open on it, which a reroute hands on to the new rep. */
+  openTasks: Map<string, OpenTask[]>;
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -130,6 +132,7 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
     earlierOwners: onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
       ? await earlierOwners(ctx, breaches.map((b) => b.clock.personId))
       : new Map(),
+    openTasks: onBreach.reroute ? await openTasks(ctx, setup, breaches.map((b) => b.clock)) : new Map(),
   };
   const people = new Map(
     (
@@ -241,11 +244,12 @@ async function raiseOne(
           ownerId: next.ownerId,
           at: dueAt,
           completed: false,
-          key: `leadloop:handoff:${clock.personId}:${handoffAt}`,
+          key: followUpTaskKey(clock.personId, handoffAt),
         },
         group,
       ),
     );
+    writes.push(...handedOnTasks(setup, directory, clock, next, group).map(write));
     groups.push({
       group,
       onDone: {
@@ -346,6 +350,47 @@ async function nextRep(
   const assignment = await takeAssignment(ctx, decision);
   const ownerId = directory.crm.get(assignment.rep);
   return ownerId ? { ...assignment, ownerId } : null;
+}
+
+/**
+ * The previous owner's open follow-up tasks for the lead ("New MQL", or an earlier reroute's "Re-routed
+ * lead"), given to the new rep: the lead is no longer theirs, so neither is the work. Reassigned rather
+ * than completed, as Salesforce's own change of a Lead's owner moves the previous owner's open
+ * activities to the new one (an owner written through the API moves nothing): a task completed in the
+ * previous owner's name would read as follow-up they did (activity reports count it), and a deleted one
+ * would lose the handoff's reasons, which the new rep reads there. Completed tasks stay where they are,
+ * as history. Decided with the reroute but outside its group, so a task refused (deleted by a rep since
+ * it was read) goes to the error queue without holding back the new rep's clock.
+ */
+function handedOnTasks(
+  setup: FunnelSetup,
+  directory: RepDirectory,
+  clock: SlaClock,
+  next: { rep: string; ownerId: string },
+  group: string,
+): (Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>)[] {
+  if (clock.ownerId === null) return [];
+  const { ownerField, object } = setup.vocabulary.task;
+  return (directory.openTasks.get(clock.crmId) ?? [])
+    .filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
+    .map((t) => ({
+      key: `${group}:task:${t.id}`,
+      rule: `SLA reroute: open follow-up task handed on to ${next.rep}`,
+      side: "crm",
+      object,
+      recordId: t.id,
+      fields: { [ownerField]: next.ownerId },
+      before: { [ownerField]: t.ownerId },
+    }));
+}
+
+/** leadloop's open tasks on the breached clocks' CRM records, by record: one read for a run's breaches. */
+async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<Map<string, OpenTask[]>> {
+  const out = new Map<string, OpenTask[]>();
+  const records = [...new Map(clocks.map((c) => [c.crmId, { object: c.crmType, id: c.crmId }])).values()];
+  for (const task of await setup.vocabulary.task.openKeyed(records, ctx.crm))
+    out.set(task.personCrmId, [...(out.get(task.personCrmId) ?? []), task]);
+  return out;
 }
 
 /** Owner ids of the people's replaced clocks, by person: one read for a run's breaches. */

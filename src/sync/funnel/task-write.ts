@@ -24,3 +24,21 @@ export function taskWrite(
     associations: v.task.associate ? [{ object: about.crmType, id: about.crmId }] : [],
   };
 }
+
+/**
+ * The key of the follow-up task a rep is given with a lead: "New MQL" at a handoff (`at` its day, so a
+ * handoff decided again that day rewrites the task) and "Re-routed lead" at a reroute (`at` its instant).
+ * One prefix for both, so a reroute finds every follow-up task the lead's owner holds, whichever gave it.
+ */
+export function followUpTaskKey(personId: string, at: string): string {
+  return `${followUpTaskPrefix(personId)}${at}`;
+}
+
+/** Whether a task's key is one of the person's follow-up tasks (not an activity, breach or digest task). */
+export function isFollowUpTaskOf(key: string, personId: string): boolean {
+  return key.startsWith(followUpTaskPrefix(personId));
+}
+
+function followUpTaskPrefix(personId: string): string {
+  return `leadloop:handoff:${personId}:`;
+}

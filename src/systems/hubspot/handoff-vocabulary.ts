@@ -68,6 +68,27 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         hubspot_owner_id: t.ownerId,
         [TASK_KEY_PROPERTY]: t.key,
       }),
+      ownerField: "hubspot_owner_id",
+      // Tasks hang off their contact by association: the contacts' tasks, then those tasks' status, owner
+      // and key in batch reads (search's index would trail a task written seconds ago).
+      async openKeyed(people, crm) {
+        if (people.length === 0 || !crm.readAssociations) return [];
+        const tasksOf = await crm.readAssociations(
+          "contacts",
+          people.map((p) => p.id),
+          "tasks",
+        );
+        const personOf = new Map<string, string>();
+        for (const [contact, tasks] of tasksOf) for (const task of tasks) personOf.set(task, contact);
+        if (personOf.size === 0) return [];
+        const tasks = await crm.readByIds("tasks", [...personOf.keys()], ["hs_task_status", "hubspot_owner_id", TASK_KEY_PROPERTY]);
+        return tasks.flatMap((t) => {
+          const key = t.fields[TASK_KEY_PROPERTY];
+          return t.fields.hs_task_status !== "COMPLETED" && key
+            ? [{ id: t.id, key, personCrmId: personOf.get(t.id)!, ownerId: t.fields.hubspot_owner_id ?? null }]
+            : [];
+        });
+      },
     },
     touches: {
       sources: TOUCH_SOURCES.map(({ object, fields }) => ({ object, fields })),

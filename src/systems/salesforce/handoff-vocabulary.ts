@@ -38,6 +38,22 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         Priority: t.completed ? "Normal" : "High",
         Leadloop_Activity_Key__c: t.key,
       }),
+      ownerField: "OwnerId",
+      // IsClosed is what Salesforce derives from the status (a Completed task, or any status an admin
+      // marked closed), so a custom closed status counts as done too.
+      openKeyed: async (people, crm) =>
+        (
+          await crm.findBy(
+            "Task",
+            "WhoId",
+            people.map((p) => p.id),
+            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c"],
+          )
+        ).flatMap((t) =>
+          t.fields.IsClosed !== "true" && t.fields.Leadloop_Activity_Key__c && t.fields.WhoId
+            ? [{ id: t.id, key: t.fields.Leadloop_Activity_Key__c, personCrmId: t.fields.WhoId, ownerId: t.fields.OwnerId ?? null }]
+            : [],
+        ),
     },
     touches: {
       sources: [{ object: "Task", fields: ["WhoId", "OwnerId", "Status", "TaskSubtype", "Leadloop_Activity_Key__c"] }],
