@@ -182,6 +182,13 @@ describe("requalify", () => {
         expect(outbox).toEqual([
           expect.objectContaining({ key: "disposition:501", phase: "requalify", clearFirst: ["lifecyclestage"] }),
         ]);
+        // The trash verdict is revoked: the contact write blanks its reason and date.
+        expect(Object.fromEntries(outbox[0]!.fields.map((f) => [f.field, f.after]))).toEqual({
+          lifecyclestage: "lead",
+          leadloop_status: "lead",
+          leadloop_disposition_reason: null,
+          leadloop_disposition_date: null,
+        });
         expect((await reopened.listFunnelEvents({ personId: "501" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
       } finally {
         await reopened.close();

@@ -155,7 +155,13 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     await tick();
     const trashed = await sync();
     expect(trashed.summary.dispositions.trash).toBe(1);
-    expect(contact()).toMatchObject({ lifecyclestage: "other", leadloop_status: "trash", hs_lead_status: "UNQUALIFIED" });
+    expect(contact()).toMatchObject({
+      lifecyclestage: "other",
+      leadloop_status: "trash",
+      hs_lead_status: "UNQUALIFIED",
+      leadloop_disposition_reason: crm === "salesforce" ? "Rep found the lead unqualified" : "Rep found the contact unqualified",
+    });
+    expect(contact().leadloop_disposition_date).toBeTruthy();
 
     await tick();
     pricingAndDemo(loop, personId);
@@ -181,6 +187,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     }
     expect(handoffs).toBe(1);
     expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    // Requalify revoked the trash verdict: its reason and date are blank, not left beside "mql".
+    expect([contact().leadloop_disposition_reason ?? "", contact().leadloop_disposition_date ?? ""]).toEqual(["", ""]);
     const cleared = (await loop.store.listAudit([personId])).filter((a) => a.field === "lifecyclestage");
     // Cleared first (from "other"), then set: to lead, or straight to MQL when the run that writes the
     // requalify also qualifies them (one record's outbox writes leave as one write, the latest value).

@@ -1,6 +1,6 @@
 // `leadloop requalify <email>`: a person's decision to give a trashed (or lost, or unreachable) person
-// another chance. Recorded now; the next sync writes the contact's stage, and scoring and handoff work
-// for them again from there.
+// another chance. Recorded now; the next sync writes the contact's stage (and blanks the revoked verdict's
+// reason and date), and scoring and handoff work for them again from there.
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
 import { openStore } from "../../store/open-store.js";
@@ -35,7 +35,8 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       "after",
       "\nA trashed person goes back to lead (scored and handed off again like anyone); a lost or unreachable one to\n" +
         "recycled (handed off again after the cool-down and new behaviour). The next `leadloop sync` writes the\n" +
-        "contact's lifecycle stage and leadloop_status.\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
+        "contact's lifecycle stage and leadloop_status, and blanks the revoked verdict's leadloop_disposition_reason and\n" +
+        "leadloop_disposition_date.\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
         "Exit status: 0 requalified, 1 not requalified (unknown person, a stage requalify does not move, or the answer was no),\n2 no terminal to confirm on and no --yes.",
     )
     .action(async function (this: Command, email: string, opts: RequalifyOptions) {

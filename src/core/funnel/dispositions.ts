@@ -119,6 +119,10 @@ export function leadStatusValues(stage: Stage): FieldValues {
   return status === null ? {} : { [LEAD_STATUS_FIELD]: status };
 }
 
+/** The contact properties a verdict leaves its reason and date in. */
+export const DISPOSITION_REASON_FIELD = "leadloop_disposition_reason";
+export const DISPOSITION_DATE_FIELD = "leadloop_disposition_date";
+
 /**
  * What a rep's verdict writes on the marketing contact beside its stage (the stage the verdict moves the
  * person to): the reason and date, and the contact's lead status for that stage unless a mapping carries
@@ -127,10 +131,18 @@ export function leadStatusValues(stage: Stage): FieldValues {
  */
 export function verdictValues(stage: Stage, reason: string, at: string, withLeadStatus: boolean): FieldValues {
   return {
-    leadloop_disposition_reason: reason,
-    leadloop_disposition_date: at,
+    [DISPOSITION_REASON_FIELD]: reason,
+    [DISPOSITION_DATE_FIELD]: at,
     ...(withLeadStatus ? leadStatusValues(stage) : {}),
   };
+}
+
+/**
+ * What `requalify` writes beside the stage: the verdict it revokes, its reason and date blanked, so the
+ * contact does not show "Rep found the lead unqualified" next to a person back in the funnel.
+ */
+export function revokedVerdictValues(): FieldValues {
+  return { [DISPOSITION_REASON_FIELD]: null, [DISPOSITION_DATE_FIELD]: null };
 }
 
 /** The status a CRM record is set back to when its person is handed off again: the map's first "none". */

@@ -1,6 +1,8 @@
 // A person's decision that a trashed (or lost, or unreachable) person deserves another chance: the
 // funnel table's `requalify` move, recorded as a funnel event with the contact's new stage decided into
-// the outbox in the same transaction (the next sync writes it, clearing the lifecycle stage first).
+// the outbox in the same transaction (the next sync writes it, clearing the lifecycle stage first, and
+// blanking the revoked verdict's reason and date).
+import { revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { move, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
@@ -57,6 +59,8 @@ export async function applyRequalify(
     fields: [
       { field: LIFECYCLE_FIELD, before: lifecycleFor(plan.from), after: target, rule },
       { field: "leadloop_status", before: plan.from, after: plan.to, rule },
+      // The verdict is revoked: its reason and date would otherwise stay beside the person's new stage.
+      ...Object.entries(revokedVerdictValues()).map(([field, after]) => ({ field, before: null, after, rule })),
     ],
     personId: plan.personId,
     email: plan.email,
