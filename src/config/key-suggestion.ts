@@ -1,24 +1,14 @@
 // "Did you mean …?" for a misspelt configuration key: finds the keys the schema allows at a path and
 // picks the nearest by edit distance.
 import { z } from "zod";
-import { editDistance } from "../core/text/edit-distance.js";
+import { nearestName } from "../core/text/edit-distance.js";
 
 export function suggestKey(
   schema: z.ZodType,
   path: readonly (string | number)[],
   typo: string,
 ): string | undefined {
-  const keys = keysAt(schema, path);
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(typo.length / 3)) + 1;
-  for (const key of keys) {
-    const d = editDistance(key.toLowerCase(), typo.toLowerCase());
-    if (d < bestDistance) {
-      best = key;
-      bestDistance = d;
-    }
-  }
-  return best;
+  return nearestName(keysAt(schema, path), typo);
 }
 
 function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {

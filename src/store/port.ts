@@ -646,6 +646,12 @@ export interface StateStore {
     limit?: number;
   }): Promise<PersonScoreRow[]>;
   /**
+   * Every rep the store knows as a lead's owner, once, lower-cased: each person's owner, and the owner
+   * of every breach raised (a rep a reroute took the lead from is named there alone). With routing.yaml's
+   * reps, what tells a rep with nothing open from a mistyped `--owner` email.
+   */
+  leadOwnerEmails(): Promise<string[]>;
+  /**
    * Soonest due first. `open`: not touched yet (firstTouchAt null), whether breached or not;
    * `unraised`: no breach raised yet; `personIds` / `crmIds`: only these people's or CRM records' clocks.
    * With `page`, ordered by person id instead, at most `limit` after `after`: a phase walks every clock

@@ -1531,6 +1531,52 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(all[0]).toEqual(breach("61", "RepB", 500, { kind: "touches", rerouteTo: "jordan.miller@leadloop-demo.com" }));
         expect((await store.listSlaBreaches({ ownerId: "RepA" })).map((b) => b.personId)).toEqual(["61"]);
       });
+
+      it("names every lead owner once: people's owners and the owners breaches were raised for", async () => {
+        expect(await store.leadOwnerEmails()).toEqual([]);
+        const person = (personId: string, ownerEmail: string | null) => ({
+          personId,
+          email: `${personId}@sgi-ingenierie.fr`,
+          name: "Jonas Weiß",
+          score: 60,
+          fit: 30,
+          behaviour: 30,
+          nearMissing: null,
+          ownerEmail,
+          scoredAt: at(1),
+        });
+        await store.savePersonScores([
+          person("71", "Jordan.Miller@Leadloop-Demo.com"),
+          person("72", "jordan.miller@leadloop-demo.com"),
+          person("73", null),
+        ]);
+        // A reroute took 71 from Hélène: only her breach names her now.
+        await store.commitBatch(
+          batch(1, {
+            slaBreaches: [
+              {
+                personId: "71",
+                handoffAt: at(0),
+                crmType: "Lead",
+                crmId: "00Q-71",
+                ownerId: "0055e000001Hel",
+                ownerEmail: "helene.dubois@leadloop-demo.com",
+                kind: "follow-up",
+                dueAt: at(240),
+                breachedAt: at(240),
+                raisedAt: at(300),
+                runId: "run-1",
+                alertTo: null,
+                rerouteTo: "jordan.miller@leadloop-demo.com",
+              },
+            ],
+          }),
+        );
+        expect((await store.leadOwnerEmails()).sort()).toEqual([
+          "helene.dubois@leadloop-demo.com",
+          "jordan.miller@leadloop-demo.com",
+        ]);
+      });
     });
 
     describe("round robin", () => {

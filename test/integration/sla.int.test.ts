@@ -391,9 +391,15 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(text.code).toBe(0);
     expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO$/);
     expect(text.stdout).toContain("Jonas Weiß <jonas.weiss@sgi-ingenierie.fr>");
-    expect((await runCli(["--config", configPath, "sla", "--owner", "nobody@leadloop-demo.com"])).stdout).toBe(
-      "no open follow-up clocks for nobody@leadloop-demo.com\n",
-    );
+    // Jordan has no breach: a known rep with nothing to show. An email no rep has is an error, not "nothing".
+    expect(await runCli(["--config", configPath, "sla", "--breached", "--owner", REPS.fallback.email])).toEqual({
+      code: 0,
+      stdout: `no SLA breaches for ${REPS.fallback.email}\n`,
+      stderr: "",
+    });
+    const nobody = await runCli(["--config", configPath, "sla", "--owner", "nobody@leadloop-demo.com"]);
+    expect([nobody.code, nobody.stdout]).toEqual([1, ""]);
+    expect(nobody.stderr).toContain("no rep with email nobody@leadloop-demo.com is known");
     const table = await runCli(["--config", configPath, "sla"]);
     expect(table.stdout.split("\n").filter((l) => l.includes("jonas.weiss"))).toEqual([
       expect.stringMatching(/^helene\.dubois@leadloop-demo\.com\s+Jonas Weiß <jonas\.weiss@sgi-ingenierie\.fr>.*\s-\s.*\(follow-up\)\s+jordan\.miller@leadloop-demo\.com$/),

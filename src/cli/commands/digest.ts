@@ -13,6 +13,7 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { ownerOption, unknownOwner } from "../owner-filter.js";
 
 interface DigestOptions {
   owner?: string;
@@ -24,7 +25,7 @@ interface DigestOptions {
 
 export function registerDigest(program: Command, io: CommandIo): void {
   declareCommand(program, "digest")
-    .option("--owner <email>", "only this rep")
+    .option("--owner <email>", "only this rep (exit 1 when no rep has that email)", ownerOption)
     .option("--period <period>", `${DIGEST_PERIODS.join(" or ")}: how far back a first digest looks, and how often one is kept`, "day")
     .option("--format <format>", DIGEST_FORMATS.join(", "), "text")
     .option("--write", "write each rep's digest as one CRM task (a second one in the same period updates it)")
@@ -55,6 +56,13 @@ export function registerDigest(program: Command, io: CommandIo): void {
           period,
           now: now(),
         });
+        // Checked before --write takes the lock: an email no rep has writes nothing and says so.
+        if (
+          opts.owner &&
+          collected.digests.length === 0 &&
+          (await unknownOwner(io, wiring.store, loaded.config.routing, opts.owner))
+        )
+          return;
         let written: { ownerEmail: string; key: string; written: boolean }[] = [];
         if (opts.write) {
           await wiring.prepare();

@@ -4,11 +4,12 @@ import { openStore } from "../../store/open-store.js";
 import { hotList } from "../../sync/funnel/hot-list.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { ownerOption, unknownOwner } from "../owner-filter.js";
 import { wholeNumber } from "../whole-number.js";
 
 export function registerHot(program: Command, io: CommandIo): void {
   declareCommand(program, "hot")
-    .option("--owner <email>", "only this rep's leads")
+    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", ownerOption)
     .option("--limit <n>", "at most this many people", wholeNumber(1), 50)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")
@@ -17,6 +18,7 @@ export function registerHot(program: Command, io: CommandIo): void {
       const store = await openStore(loaded.config.store, { existing: true });
       try {
         const rows = await hotList(store, { ownerEmail: opts.owner, limit: opts.limit });
+        if (opts.owner && rows.length === 0 && (await unknownOwner(io, store, loaded.config.routing, opts.owner))) return;
         if (opts.json) printJson(io, rows);
         else if (rows.length === 0)
           io.stdout.write(`no hot leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);

@@ -7,10 +7,11 @@ import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
 import { textTable } from "../../report/table.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { ownerOption, unknownOwner } from "../owner-filter.js";
 
 export function registerSla(program: Command, io: CommandIo): void {
   declareCommand(program, "sla")
-    .option("--owner <email>", "only this rep's leads")
+    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", ownerOption)
     .option("--breached", "only breaches")
     .option("--json", "print JSON on stdout")
     .addHelpText(
@@ -34,6 +35,9 @@ export function registerSla(program: Command, io: CommandIo): void {
         const rows = [...board.clocks.filter(shown), ...board.breaches.filter((r) => !r.current)].sort(
           (a, b) => (a.owner ?? "~").localeCompare(b.owner ?? "~") || a.dueAt.localeCompare(b.dueAt),
         );
+        // Nothing at all for --owner: a rep with no clocks yet, or an email no rep has.
+        const none = board.clocks.length === 0 && board.breaches.length === 0;
+        if (opts.owner && none && (await unknownOwner(io, store, loaded.config.routing, opts.owner))) return;
         if (opts.json) printJson(io, board);
         else if (rows.length === 0)
           io.stdout.write(`no ${opts.breached ? "SLA breaches" : "open follow-up clocks"}${opts.owner ? ` for ${opts.owner}` : ""}\n`);

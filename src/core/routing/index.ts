@@ -10,6 +10,7 @@ export type {
   RuleConditions,
 } from "./definition.js";
 export { routablePerson } from "./definition.js";
+export { lookUpRep, type RepLookup, routingReps } from "./known-reps.js";
 export { explainRoute, formatRouteExplanation, type RouteExplanation } from "./explain.js";
 export { pickFromQueue, planRoute, type QueueDecision, type RouteAssignment } from "./plan.js";
 export {

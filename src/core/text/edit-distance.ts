@@ -1,4 +1,4 @@
-// Levenshtein distance, for "did you mean …?" on misspelt keys and field names.
+// Levenshtein distance, for "did you mean …?" on misspelt keys, field names and rep emails.
 
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -12,4 +12,22 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
+}
+
+/**
+ * The candidate nearest to a misspelt name (compared without regard to case), when one is close enough
+ * to be the name meant: at most a third of its length away, and never more than two edits for a short
+ * name. Undefined when none is. The one rule for every "did you mean …?".
+ */
+export function nearestName(candidates: Iterable<string>, typo: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(typo.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(candidate.toLowerCase(), typo.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
 }

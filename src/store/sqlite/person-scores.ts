@@ -40,6 +40,16 @@ export class PersonScoreTable {
       );
   }
 
+  /** Every owner a person has, once, lower-cased (read from the owner index, not the rows). */
+  ownerEmails(): string[] {
+    return this.sql
+      .get<{ ownerEmail: string }>(
+        "SELECT DISTINCT owner_email AS ownerEmail FROM person_scores WHERE owner_email IS NOT NULL",
+      )
+      .all()
+      .map((r) => r.ownerEmail);
+  }
+
   list(filter: PersonScoreFilter = {}): PersonScoreRow[] {
     const where: string[] = [];
     const params: (string | number)[] = [];

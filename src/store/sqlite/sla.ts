@@ -106,6 +106,16 @@ export class SlaTable {
       );
   }
 
+  /** The owners breaches were raised for, once, lower-cased: a reroute keeps the missed owner here alone. */
+  breachOwnerEmails(): string[] {
+    return this.sql
+      .get<{ ownerEmail: string }>(
+        "SELECT DISTINCT lower(owner_email) AS ownerEmail FROM sla_breaches WHERE owner_email IS NOT NULL",
+      )
+      .all()
+      .map((r) => r.ownerEmail);
+  }
+
   /** The latest first. */
   listBreaches(filter: { ownerId?: string } = {}): SlaBreachRow[] {
     const clause = filter.ownerId !== undefined ? "WHERE owner_id = ?" : "";

@@ -460,6 +460,12 @@ export class SqliteStateStore implements StateStore {
     return this.read("list person scores", () => this.tables.personScores.list(filter));
   }
 
+  leadOwnerEmails(): Promise<string[]> {
+    return this.read("list the owners of leads", () => [
+      ...new Set([...this.tables.personScores.ownerEmails(), ...this.tables.sla.breachOwnerEmails()]),
+    ]);
+  }
+
   takeRoundRobinTurn(queue: string, size: number): Promise<number> {
     return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size));
   }

@@ -6,7 +6,7 @@
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { planRoute, routablePerson } from "../../core/routing/index.js";
+import { planRoute, routablePerson, routingReps } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt } from "../../core/sla/index.js";
@@ -221,10 +221,7 @@ export async function ensureScored(
 
 /** Every rep the routing can name (queue members, rule reps, the fallback), lower-cased. */
 export function allReps(setup: FunnelSetup): string[] {
-  const emails = new Set<string>([setup.routing.fallback]);
-  for (const members of Object.values(setup.routing.queues)) for (const m of members) emails.add(m);
-  for (const rule of setup.routing.rules) if ("rep" in rule.assign) emails.add(rule.assign.rep.toLowerCase());
-  return [...emails];
+  return routingReps(setup.routing);
 }
 
 /** The candidates' CRM records: their owner, and on the status object their lead status. */
