@@ -35,6 +35,18 @@ export function isBlank(value: FieldValue | undefined): boolean {
   return value === null || value === undefined || value.trim() === "";
 }
 
+/**
+ * A date-time field as an ISO instant: systems spell them differently (HubSpot's ISO with milliseconds,
+ * Salesforce's `2024-03-05T09:12:44.000+0000`, epoch milliseconds in some reads). Null when blank or
+ * unreadable.
+ */
+export function instantOf(value: FieldValue | undefined): string | null {
+  if (isBlank(value)) return null;
+  const text = value!.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text.replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
 /** Email as matching sees it: trimmed and lower-cased, so `Ana.Lopez@Acme.com ` finds `ana.lopez@acme.com`. */
 export function normalizeEmail(value: FieldValue | undefined): string | null {
   if (isBlank(value)) return null;

@@ -178,6 +178,9 @@ export const PERSON_FIELDS = [
   "hubspot_owner_id",
   "associatedcompanyid",
   "leadloop_status",
+  // Read so a lost store takes each person's stage and its date back from the contact (qualify-phase.ts).
+  "leadloop_mql_date",
+  "leadloop_disposition_date",
   "leadloop_score",
   "leadloop_fit_score",
   "leadloop_behavior_score",

@@ -5,7 +5,7 @@
 // writes are decided as one outbox group whose effect is the clock: the clock starts only once every
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
-import type { FieldValues, SourceRecord } from "../../core/records.js";
+import { type FieldValues, instantOf, type SourceRecord } from "../../core/records.js";
 import { planRoute, routablePerson, routingReps } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
@@ -22,7 +22,7 @@ import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
-import { qualifyPage, scoreRow } from "./qualify-phase.js";
+import { qualifyPage, RESTORED_CAUSE, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
 import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
@@ -44,6 +44,11 @@ interface Candidate {
   reopen: boolean;
   /** When the person became the MQL handed off now: the MQL date the CRM record shows, as marketing's does. */
   mqlAt: string;
+  /**
+   * The MQL was restored from the contact after the store was lost (qualify-phase.ts RESTORED_CAUSE): it
+   * may have been handed off before, which its CRM record then shows.
+   */
+  restored: boolean;
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
@@ -99,6 +104,11 @@ async function handOffPage(
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
+    if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
+      await restoreClock(ctx, setup, c, person, score, crmRecord, reps);
+      handedOff.push(c.personId);
+      continue;
+    }
     const verdict = verdicts.get(c.crmId);
     if (verdict !== undefined) {
       // The rep closed the record before leadloop read it: this run's dispositions phase takes the verdict,
@@ -163,12 +173,13 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
     (await ctx.store.listSlaClocks({ personIds: mqls })).map((c) => [c.personId, c.handoffAt]),
   );
   const inOutbox = await ctx.store.openOutboxGroups();
-  const open: { id: string; reopen: boolean }[] = [];
+  const open: { id: string; reopen: boolean; restored: boolean }[] = [];
   for (const id of mqls) {
     if (stages.get(id) !== "mql" || inOutbox.has(handoffGroup(id))) continue;
     const clockAt = handedOffAt.get(id);
     if (clockAt !== undefined && clockAt >= mqlAt.get(id)!) continue;
-    const verdictAt = returnedToNurtureAt(await ctx.store.listFunnelEvents({ personId: id }));
+    const events = await ctx.store.listFunnelEvents({ personId: id });
+    const verdictAt = returnedToNurtureAt(events);
     if (!coolDownOver(verdictAt, now, setup.qualification.definition.recycle)) {
       ctx.log.debug("handoff.cooling_down", {
         personId: id,
@@ -176,11 +187,24 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       });
       continue;
     }
-    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined });
+    const latestMql = events.filter((e) => e.toStage === "mql").reduce<(typeof events)[number] | null>(
+      (latest, e) => (latest === null || e.at >= latest.at ? e : latest),
+      null,
+    );
+    const restored = latestMql?.cause.startsWith(RESTORED_CAUSE) ?? false;
+    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined, restored });
   }
   const reopen = new Set(open.filter((o) => o.reopen).map((o) => o.id));
+  const restored = new Set(open.filter((o) => o.restored).map((o) => o.id));
   if (setup.crmIsMarketing)
-    return open.map(({ id }) => ({ personId: id, crmType: "contacts", crmId: id, reopen: reopen.has(id), mqlAt: mqlAt.get(id)! }));
+    return open.map(({ id }) => ({
+      personId: id,
+      crmType: "contacts",
+      crmId: id,
+      reopen: reopen.has(id),
+      mqlAt: mqlAt.get(id)!,
+      restored: restored.has(id),
+    }));
   const links = await ctx.store.findLinksByMarketingIds(
     "contact",
     open.map((o) => o.id),
@@ -194,7 +218,62 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       crmId: l.crmId,
       reopen: reopen.has(l.marketingId),
       mqlAt: mqlAt.get(l.marketingId)!,
+      restored: restored.has(l.marketingId),
     }));
+}
+
+/**
+ * The CRM record already carries this MQL's handoff: its MQL date is the person's, to the second
+ * (Salesforce keeps seconds), and someone owns it. On a Lead or Contact only the handoff writes the MQL
+ * date. With HubSpot as CRM the qualification writes the same property, so the owner is the remaining
+ * sign; the qualification's write reaches the contact only with the drain after the handoff's decision,
+ * so a dated contact whose store was lost was handed off in all but a run stopped between the two.
+ */
+function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlAt: string): boolean {
+  const field = setup.vocabulary.fields.mqlDate;
+  if (!field || !crmRecord.fields[setup.vocabulary.ownerField]) return false;
+  const shown = instantOf(crmRecord.fields[field]);
+  return shown !== null && shown.slice(0, 19) === instantOf(mqlAt)?.slice(0, 19);
+}
+
+/**
+ * An MQL handed off before the store was lost: its follow-up clock comes back as the handoff made it
+ * (handed off at the MQL date the record shows, due by the SLA from then, owned by the record's owner
+ * now), and nothing is written: the record, its tasks and its owner are already the handoff's. Not
+ * counted as a handoff, and the routing takes no turn for it.
+ */
+async function restoreClock(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  c: Candidate,
+  person: FieldValues,
+  score: PersonScore,
+  crmRecord: SourceRecord,
+  reps: Map<string, string>,
+): Promise<void> {
+  const v = setup.vocabulary;
+  const ownerId = crmRecord.fields[v.ownerField] ?? null;
+  const ownerEmail =
+    (v.ownerEmailField ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
+    [...reps].find(([, id]) => id === ownerId)?.[0] ??
+    null;
+  await decide(ctx, {
+    slaClocks: [
+      {
+        personId: c.personId,
+        crmType: c.crmType,
+        crmId: c.crmId,
+        ownerId,
+        handoffAt: c.mqlAt,
+        dueAt: slaDueAt(c.mqlAt, setup.sla),
+        firstTouchAt: null,
+        touches: 0,
+        breachedAt: null,
+      },
+    ],
+    personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],
+  });
+  ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt: c.mqlAt });
 }
 
 /** People scored earlier in this run (and still held) are reused; the others are read and scored now. */
@@ -224,7 +303,7 @@ export function allReps(setup: FunnelSetup): string[] {
   return routingReps(setup.routing);
 }
 
-/** The candidates' CRM records: their owner, and on the status object their lead status. */
+/** The candidates' CRM records: their owner, MQL date, and on the status object their lead status. */
 async function readCrmRecords(
   ctx: RunContext,
   setup: FunnelSetup,
@@ -238,6 +317,8 @@ async function readCrmRecords(
       v.ownerField,
       ...(v.ownerEmailField ? [v.ownerEmailField] : []),
       ...(type === v.status.object ? [v.status.field] : []),
+      // Whether the record carries this MQL's handoff already (a store lost since: carriesHandoff).
+      ...(v.fields.mqlDate ? [v.fields.mqlDate] : []),
     ];
     for (const r of await ctx.crm.readByIds(
       type,

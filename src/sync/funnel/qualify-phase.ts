@@ -5,8 +5,9 @@
 
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { hasBehaviourAfter, NURTURE_STAGES, returnedToNurtureAt } from "../../core/funnel/recycle.js";
-import { canMove, type Stage } from "../../core/funnel/stages.js";
-import { type FieldValues, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
+import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
+import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
+import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
@@ -64,6 +65,11 @@ export const PEOPLE_HELD = 10_000;
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
+/**
+ * How a funnel event restored from the contact's own `leadloop_status` begins its cause: the handoff
+ * reads it to tell an MQL the store lost (handed off before, perhaps) from one qualified anew.
+ */
+export const RESTORED_CAUSE = "restored:";
 
 export async function qualifyPeople(
   ctx: RunContext,
@@ -203,10 +209,31 @@ export async function qualifyPage(
     if (score.nearQualified) ctx.summary.nearQualified++;
     rows.push(scoreRow(record.id, record.fields, score, null, now.toISOString()));
 
-    const current = (stages.get(record.id) ?? "lead") as Stage;
+    const known = stages.get(record.id) as Stage | undefined;
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
     const rules: Record<string, string> = {};
-    if (
+    const restored = known === undefined ? restoredStage(record, now) : null;
+    const current = restored?.toStage ?? known ?? "lead";
+    if (restored) {
+      // The store lost this person (deleted or moved), but the contact still says how far leadloop took
+      // them: qualifying them again would date their MQL today, rewrite the contact's and the CRM
+      // record's MQL date and hand them off a second time. The stage comes back as one event at the date
+      // the contact keeps; the contact is already right, so nothing is written for the stage.
+      events.push({
+        personId: record.id,
+        email: record.fields.email ?? null,
+        fromStage: "lead",
+        toStage: restored.toStage,
+        at: restored.at,
+        cause: `${RESTORED_CAUSE} the contact's leadloop_status (the state store knew no stage for this person)`,
+        runId: ctx.runId,
+        source: record.fields.hs_analytics_source ?? null,
+        campaign: null,
+        ownerId: null,
+        amount: null,
+      });
+      ctx.log.debug("person.stage_restored", { personId: record.id, stage: restored.toStage, at: restored.at });
+    } else if (
       score.qualified &&
       REQUALIFIABLE.has(current) &&
       canMove(current, "mql") &&
@@ -266,6 +293,21 @@ export async function qualifyPage(
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
   return { outbox: writes, personScores: rows, funnelEvents: events };
+}
+
+/**
+ * The stage a contact unknown to the store carries in leadloop's own `leadloop_status`, when beyond lead,
+ * and when it was reached: an MQL at its `leadloop_mql_date`, a rep's verdict at its
+ * `leadloop_disposition_date` (else the MQL date), else now. Null for a contact leadloop never moved.
+ */
+function restoredStage(record: SourceRecord, now: Date): { toStage: Stage; at: string } | null {
+  const status = record.fields.leadloop_status?.trim().toLowerCase() ?? "";
+  const stage = STAGES.find((s) => s === status);
+  if (stage === undefined || stage === "lead") return null;
+  const dated = (field: string): string | null => instantOf(record.fields[field]);
+  const at =
+    (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? dated(MQL_DATE_FIELD) ?? now.toISOString();
+  return { toStage: stage, at };
 }
 
 /**

@@ -1,0 +1,106 @@
+// A lost state store and the funnel, with each CRM: the links come back from the ids the records carry
+// (link-stamps.int.test.ts), and the funnel state from what leadloop wrote on them. An MQL handed off
+// before the store was deleted stays the MQL it was: no second qualification (its MQL date on the contact
+// and the CRM record unchanged), no second handoff (no new alert task, the owner kept), and its follow-up
+// clock back with the original handoff time and owner.
+import { rmSync } from "node:fs";
+import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+type Crm = "salesforce" | "hubspot";
+
+function seedProspect(loop: LoopHarness): string {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Société Lumière Énergie",
+    domain: "lumiere-energie.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "320",
+    country: "France",
+  });
+  const person = loop.hubspot.data.createObject("contacts", {
+    email: "Oceane.Marechal@Lumiere-Energie.fr",
+    firstname: "Océane",
+    lastname: "Maréchal",
+    jobtitle: "Directrice des Opérations",
+    company: "Société Lumière Énergie",
+    country: "France",
+  });
+  loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
+  return person.id;
+}
+
+describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (crm: Crm) => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("restores a handed-off MQL's stage and follow-up clock without qualifying or handing it off again", async () => {
+    // Whole seconds: Salesforce keeps date-times to the second.
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const now = () => new Date(clock.t);
+    const reps = seedReps(loop);
+    const oceane = seedProspect(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () =>
+      loop.sync(crm === "salesforce" ? { funnel, now } : { funnel, now, mappings: [], crm: loop.hubspotAdapter });
+
+    await sync();
+    clock.t += 60_000;
+    pricingAndDemo(loop, oceane);
+    clock.t += 60_000;
+    const handoff = await sync();
+    expect(handoff.summary.handoffs).toBe(1);
+    const handedOffAt = new Date(clock.t).toISOString();
+
+    const contact = () => loop.hubspot.data.getObject("contacts", oceane)!.properties;
+    const lead = () => loop.salesforce.data.list("Lead")[0]!;
+    const owner = reps.get(REPS.emea.email)![crm];
+    const followUps = () =>
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("New MQL"))
+        : loop.hubspot.data.listObjects("tasks").filter((t) => t.properties.hs_task_subject?.startsWith("New MQL"));
+    const mqlDate = contact().leadloop_mql_date;
+    const crmMqlDate = crm === "salesforce" ? lead().Leadloop_MQL_Date__c : mqlDate;
+    expect(crm === "salesforce" ? lead().OwnerId : contact().hubspot_owner_id).toBe(owner);
+    expect(followUps()).toHaveLength(1);
+    const [before] = await loop.store.listSlaClocks({ personIds: [oceane] });
+    expect(before).toMatchObject({ ownerId: owner, handoffAt: handedOffAt });
+
+    clock.t += 5 * 60_000;
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+
+    expect(restored.summary.handoffs).toBe(0);
+    expect(contact().leadloop_mql_date).toBe(mqlDate);
+    expect(contact().leadloop_status).toBe("mql");
+    if (crm === "salesforce") {
+      expect(restored.summary.restored).toBeGreaterThanOrEqual(1);
+      expect(lead().Leadloop_MQL_Date__c).toBe(crmMqlDate);
+      expect(lead().OwnerId).toBe(owner);
+    } else {
+      expect(contact().hubspot_owner_id).toBe(owner);
+    }
+    expect(followUps()).toHaveLength(1);
+
+    const [clockNow] = await loop.store.listSlaClocks({ personIds: [oceane] });
+    expect(clockNow).toMatchObject({ ownerId: owner, crmId: before!.crmId, dueAt: before!.dueAt });
+    expect(clockNow!.handoffAt.slice(0, 19)).toBe(handedOffAt.slice(0, 19));
+
+    const stages = await loop.store.currentStages([oceane]);
+    expect(stages.get(oceane)).toBe("mql");
+    const events = await loop.store.listFunnelEvents({ personId: oceane });
+    expect(events.map((e) => [e.fromStage, e.toStage])).toEqual([["lead", "mql"]]);
+    expect(events[0]!.at.slice(0, 19)).toBe(handedOffAt.slice(0, 19));
+    expect(events[0]!.cause).toMatch(/^restored: /);
+
+    // The restored MQL is not handed off on a later run either.
+    clock.t += 60_000;
+    const later = await sync();
+    expect(later.summary.handoffs).toBe(0);
+    expect(followUps()).toHaveLength(1);
+  });
+});
