@@ -35,7 +35,7 @@ import { indexedCandidates } from "./match-index.js";
 import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
-import type { RecordWrite } from "./system-port.js";
+import { type RecordWrite, refusalMessage } from "./system-port.js";
 import type { PlannedField } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -150,8 +150,15 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     work.push(pw);
   }
 
-  if (!input.retrying) work = withoutHeldWrites(ctx, work, refusals.open);
-  supersedeRefusals(commit, decidedAgain, new Set(work));
+  let held = new Map<PairWrite, Set<SideName>>();
+  if (!input.retrying) {
+    const stored = (pw: PairWrite) => {
+      const link = (pw.pairing as Pairing).link;
+      return link ? snapshots.get(link.id) : undefined;
+    };
+    ({ work, held } = withoutHeldWrites(ctx, work, refusals.open, stored));
+  }
+  supersedeRefusals(commit, decidedAgain, held);
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
   // the funnel phases decide for the same records; creates go now, since their ids make the links. A
   // retry (`errors retry`) sends everything now, so it can say whether the entry is resolved.
@@ -165,7 +172,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       bump(ctx.summary.errors, o.failure.system);
       // A retry that fails again is another attempt on its entry, not a new entry beside it.
       if (retryId !== undefined) {
-        commit.errorAttempts.push({ id: retryId, message: `${o.failure.error.code}: ${o.failure.error.message}` });
+        commit.errorAttempts.push({ id: retryId, message: refusalMessage(o.failure.error, emailOf(p)) });
       } else commit.errors.push({
         runId: ctx.runId,
         system: o.failure.system,
@@ -174,7 +181,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         operation: o.failure.operation,
         payload: { source, object: input.object, sourceId: p.sourceId, fields: o.failure.fields },
         errorClass: o.failure.error.errorClass,
-        message: `${o.failure.error.code}: ${o.failure.error.message}`,
+        message: refusalMessage(o.failure.error, emailOf(p)),
         at: ctx.now().toISOString(),
       });
     } else if (retryId !== undefined) commit.resolvedErrors.push(retryId);
@@ -328,27 +335,64 @@ function stampSourceOfCreate(
 
 /**
  * A write a system refused waits in the error queue until the record or its mapping changes, or a retry
- * is asked for: a pair that would send exactly the refused values again is held back (the record is
+ * is asked for: a side that would send exactly the refused values again is held back (the record is
  * re-read by a look-back or by the other side's changes, and would otherwise be refused on every run).
+ * Only that side: the other side's write (a rep's edit of another field going to marketing) goes on, and
+ * the held side's fields keep their stored snapshots, so the change stays owed. A pair left with no write,
+ * or whose held write is a create, is held whole. Returns the pairs to send and the sides held.
  */
-function withoutHeldWrites(ctx: RunContext, work: PairWrite[], open: ReadonlyMap<string, QueuedError[]>): PairWrite[] {
+function withoutHeldWrites(
+  ctx: RunContext,
+  work: PairWrite[],
+  open: ReadonlyMap<string, QueuedError[]>,
+  stored: (pw: PairWrite) => Record<string, FieldSnapshot> | undefined,
+): { work: PairWrite[]; held: Map<PairWrite, Set<SideName>> } {
+  const held = new Map<PairWrite, Set<SideName>>();
+  if (open.size === 0) return { work, held };
   const recordIdOf = (w: PairWrite, side: SideName) => w[side]?.id ?? (w.pairing as Pairing).sourceId;
-  if (open.size === 0) return work;
-  return work.filter((w) => {
-    const held = SIDE_NAMES.some((side) => {
-      const write = w[side];
-      if (!write) return false;
-      const fields = canonicalJson(write.fields);
-      return (open.get(recordIdOf(w, side)) ?? []).some(
-        (e) => canonicalJson((e.payload as { fields?: unknown } | null)?.fields ?? null) === fields,
-      );
-    });
-    if (held) {
+  const sending = work.filter((w) => {
+    const sides = new Set(
+      SIDE_NAMES.filter((side) => {
+        const write = w[side];
+        if (!write) return false;
+        const fields = canonicalJson(write.fields);
+        return (open.get(recordIdOf(w, side)) ?? []).some(
+          (e) => canonicalJson((e.payload as { fields?: unknown } | null)?.fields ?? null) === fields,
+        );
+      }),
+    );
+    if (sides.size === 0) return true;
+    held.set(w, sides);
+    ctx.log.debug("write.held", { runId: ctx.runId, sourceId: (w.pairing as Pairing).sourceId, sides: [...sides] });
+    const whole = SIDE_NAMES.every((side) => !w[side] || sides.has(side)) || [...sides].some((side) => !w[side]!.id);
+    if (whole) {
       ctx.summary.unchanged++;
-      ctx.log.debug("write.held", { runId: ctx.runId, sourceId: (w.pairing as Pairing).sourceId });
+      return false;
     }
-    return !held;
+    for (const side of sides) holdSide(w, side, stored(w));
+    return true;
   });
+  return { work: sending, held };
+}
+
+/** The person a contact pair's entry names (a company's names none). */
+function emailOf(p: Pairing): string | null {
+  return p.mapping.pair === "contact" ? (p.marketing?.fields.email ?? null) : null;
+}
+
+/** Takes one side's write out of a pair, its fields' snapshots back at what the store holds. */
+function holdSide(w: PairWrite, side: SideName, stored: Record<string, FieldSnapshot> | undefined): void {
+  const restore = (key: string) => {
+    const old = stored?.[key];
+    if (old) w.merged.snapshots[key] = old;
+    else delete w.merged.snapshots[key];
+  };
+  const action = side === "crm" ? "write_crm" : "write_marketing";
+  for (const d of w.merged.decisions) if (d.action === action) restore(d.field);
+  const stamp = stampField(w.mapping, side);
+  if (stamp && stamp in w[side]!.fields) restore(STAMP_KEY);
+  delete w[side];
+  w.planned = w.planned.filter((planned) => planned.side !== side);
 }
 
 function canonicalJson(value: unknown): string {
@@ -358,18 +402,18 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * The refused field-sync writes this page decided again (refused-sync-writes.ts): a decision held back
- * as the same write leaves them as they are; any other replaces them, and where it writes nothing to the
- * refused side, nothing is owed there and the entry is resolved.
+ * The refused field-sync writes this page decided again (refused-sync-writes.ts): a side held back as
+ * the same write leaves its refusal as it is; any other decision replaces it, and where it writes nothing
+ * to the refused side, nothing is owed there and the entry is resolved.
  */
 function supersedeRefusals(
   commit: Commit,
   decidedAgain: readonly { pw: PairWrite; refused: readonly RefusedSyncWrite[] }[],
-  sending: ReadonlySet<PairWrite>,
+  held: ReadonlyMap<PairWrite, ReadonlySet<SideName>>,
 ): void {
   for (const { pw, refused } of decidedAgain) {
-    if ((pw.crm || pw.marketing) && !sending.has(pw)) continue;
     for (const r of refused) {
+      if (held.get(pw)?.has(r.side)) continue;
       commit.outboxSuperseded.push(r.key);
       if (!pw[r.side]) commit.resolvedErrors.push(r.entry.id);
     }

@@ -43,6 +43,15 @@ export interface RecordFailure {
   fields?: string[];
 }
 
+/**
+ * How an error-queue entry names a refusal: the system's code and message, the fields it named and whose
+ * record it was, the same whichever path met it (a page's write, the drain, a retry's attempt).
+ */
+export function refusalMessage(failure: RecordFailure, email: string | null | undefined): string {
+  const fields = failure.fields?.length ? ` (fields: ${failure.fields.join(", ")})` : "";
+  return `${failure.code}: ${failure.message}${fields}${email ? ` [${email}]` : ""}`;
+}
+
 export type WriteOutcome =
   | { ref: string; ok: true; id: string; created: boolean }
   | { ref: string; ok: false; error: RecordFailure };

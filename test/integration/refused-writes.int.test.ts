@@ -88,6 +88,50 @@ describe("a refused field-sync write", () => {
     expect(contact(personId).jobtitle).toBe("Directrice Commerciale");
   });
 
+  it("holds back only the refused side: a rep's edit of another field still reaches the contact", async () => {
+    const { personId, leadId } = await refusedTitle();
+    await repLater();
+    sf().update("Lead", leadId, { City: "Lyon" });
+    await tick();
+    await sync();
+
+    expect(contact(personId).city).toBe("Lyon");
+    expect(contact(personId).jobtitle).toBe("Stagiaire");
+    expect(sf().get("Lead", leadId)?.Title).toBe("Directrice des Opérations");
+    // The title is still owed: the entry stays open, and the next sync neither sends it nor loses it.
+    expect(await openEntries()).toEqual([expect.objectContaining({ object: "Lead", recordId: leadId })]);
+    await tick();
+    await sync();
+    expect(await openEntries()).toHaveLength(1);
+    loop.salesforce.faults.clear();
+    await retry();
+    expect(sf().get("Lead", leadId)).toMatchObject({ Title: "Stagiaire", City: "Lyon" });
+    expect(await openEntries()).toEqual([]);
+  });
+
+  it("holds back only the refused side when HubSpot refuses: a marketer's edit of another field reaches the Lead", async () => {
+    const { personId, leadId } = await refusedTitle();
+    await sync();
+    expect(await openEntries()).toHaveLength(1);
+    // Clear the Lead's refusal first: the marketer's title goes through once the rule is lifted.
+    await retry();
+    expect(await openEntries()).toEqual([]);
+    loop.hubspot.faults.add({ records: [{ object: "contacts", field: "jobtitle", equals: "Concierge" }] });
+    await repLater();
+    sf().update("Lead", leadId, { Title: "Concierge" });
+    await tick();
+    await sync();
+    expect(await openEntries()).toEqual([expect.objectContaining({ system: "hubspot", recordId: personId })]);
+    await repLater();
+    hs().updateObject("contacts", personId, { city: "Grenoble" });
+    await tick();
+    await sync();
+
+    expect(sf().get("Lead", leadId)?.City).toBe("Grenoble");
+    expect(contact(personId).jobtitle).toBe("Stagiaire");
+    expect(await openEntries()).toHaveLength(1);
+  });
+
   it("is decided again by errors retry from both sides' values, so a rep's edit made since is kept", async () => {
     const { personId, leadId } = await refusedTitle();
     await repLater();
@@ -100,6 +144,23 @@ describe("a refused field-sync write", () => {
     expect(sf().get("Lead", leadId)?.Title).toBe("Directrice Commerciale");
     expect(contact(personId).jobtitle).toBe("Directrice Commerciale");
     expect(await openEntries()).toEqual([]);
+  });
+
+  it("refused again on a retry, keeps naming the fields and the person, and waits without being sent", async () => {
+    const { leadId } = await refusedTitle();
+    loop.salesforce.faults.add({
+      records: [{ object: "Lead", field: "Title", equals: "Stagiaire", message: "Titles must name a role" }],
+    });
+    const retried = await retry();
+    expect(retried.stillFailing).toHaveLength(1);
+    const [entry] = await openEntries();
+    expect(entry!.attempts).toBe(2);
+    expect(entry!.message).toContain("(fields: Title)");
+    expect(entry!.message).toContain("[maelys.fontaine@verrerie-dauphine.example]");
+    const titleWrites = () => sf().list("Lead").find((l) => l.Id === leadId)!.Title;
+    await sync();
+    expect(titleWrites()).toBe("Directrice des Opérations");
+    expect((await openEntries()).map((e) => e.attempts)).toEqual([2]);
   });
 
   it("is resolved when the marketer fixes the value and the write is accepted", async () => {

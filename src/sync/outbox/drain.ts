@@ -6,6 +6,7 @@ import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite } from "../
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
+import { refusalMessage } from "../system-port.js";
 import { clearingWrite, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 
@@ -268,9 +269,8 @@ async function sendBatch(
     const entry = item.entries[0]!;
     refused.push(entry.key);
     bump(ctx.summary.errors, system);
-    const fields = outcome.error.fields?.length ? ` (fields: ${outcome.error.fields.join(", ")})` : "";
     // The person's email ends the message, on a retry's new attempt too: the entry still names who it is about.
-    const message = `${outcome.error.code}: ${outcome.error.message}${fields}${entry.email ? ` [${entry.email}]` : ""}`;
+    const message = refusalMessage(outcome.error, entry.email);
     const retryId = options.retrying?.get(entry.key);
     if (retryId !== undefined) {
       errorAttempts.push({ id: retryId, message });
