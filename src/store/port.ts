@@ -627,8 +627,8 @@ export interface StateStore {
   countFunnelEvents(): Promise<{ stage: string; cause: string; fromStage: string | null; count: number }[]>;
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
-  /** Each person's latest funnel event: its stage and when (people without one are left out). */
-  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string }>>;
+  /** Each person's latest funnel event: its stage, when and why (people without one are left out). */
+  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string }>>;
   /**
    * For each clock, when its person first moved in the funnel after the clock's handoff (a verdict, a
    * conversion: what ends the follow-up owed), keyed by `clockKey` (person and handoff); clocks whose

@@ -103,4 +103,47 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(later.summary.handoffs).toBe(0);
     expect(followUps()).toHaveLength(1);
   });
+
+  // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search
+  // index trails a status set seconds ago in real time, which this test's clock does not wait for.
+  if (crm === "salesforce") it("takes the statuses that stood before the loss as seen, and a rep's verdict made since as a verdict", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const now = () => new Date(clock.t);
+    seedReps(loop);
+    const oceane = seedProspect(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () =>
+      loop.sync(crm === "salesforce" ? { funnel, now } : { funnel, now, mappings: [], crm: loop.hubspotAdapter });
+    const setStatus = (status: string) => {
+      const lead = loop.salesforce.data.list("Lead")[0]!;
+      loop.salesforce.data.update("Lead", lead.Id as string, { Status: status }, now());
+    };
+    await sync();
+    clock.t += 60_000;
+    pricingAndDemo(loop, oceane);
+    clock.t += 60_000;
+    await sync();
+    // The rep starts working the lead: a touch on the clock.
+    clock.t += 10 * 60_000;
+    setStatus("Working - Contacted");
+    clock.t += 60_000;
+    const working = await sync();
+    expect(working.summary.dispositions.working).toBe(1);
+
+    clock.t += 5 * 60_000;
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+    // The standing status is no new verdict, and no touch made now.
+    expect(restored.summary.dispositions.working).toBe(0);
+    expect((await loop.store.listSlaClocks({ personIds: [oceane] }))[0]!.touches).toBe(0);
+    expect((await loop.store.currentStages([oceane])).get(oceane)).toBe("mql");
+
+    // The rep's verdict after the loss is a verdict.
+    clock.t += 60_000;
+    setStatus("Closed - Unqualified");
+    clock.t += 60_000;
+    const trashed = await sync();
+    expect(trashed.summary.dispositions.trash).toBe(1);
+    expect(loop.hubspot.data.getObject("contacts", oceane)!.properties.leadloop_status).toBe("trash");
+  });
 });

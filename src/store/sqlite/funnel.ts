@@ -113,16 +113,16 @@ export class FunnelTable {
   }
 
   /** Each person's latest event: the stage it moved them to, and when. */
-  latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string }> {
-    const latest = new Map<string, { stage: string; at: string }>();
+  latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string; cause: string }> {
+    const latest = new Map<string, { stage: string; at: string; cause: string }>();
     for (const chunk of inListChunks(personIds)) {
       const rows = this.sql
-        .get<{ personId: string; toStage: string; at: string }>(
-          `SELECT person_id AS personId, to_stage AS toStage, at FROM funnel_events
+        .get<{ personId: string; toStage: string; at: string; cause: string }>(
+          `SELECT person_id AS personId, to_stage AS toStage, at, cause FROM funnel_events
            WHERE person_id IN (${chunk.placeholders}) ORDER BY person_id, at, id`,
         )
         .all(...chunk.params);
-      for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at });
+      for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at, cause: row.cause });
     }
     return latest;
   }

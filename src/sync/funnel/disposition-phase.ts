@@ -33,6 +33,7 @@ import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
+import { RESTORED_CAUSE } from "./qualify-phase.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where
@@ -180,6 +181,12 @@ async function dispositionsOf(
     out.leadStatuses.push({ crmId: record.id, status, at: record.modifiedAt });
     if (reading.kind !== "verdict") continue;
     const { disposition, reason } = reading.entry;
+    if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition))) {
+      // The store was lost and the person's stage restored from the contact this status had already
+      // moved: it is no new verdict, and the record's time is leadloop's last write, not a rep's touch.
+      ctx.log.debug("disposition.standing", { personId, crmId: record.id, status });
+      continue;
+    }
     const clock = clocks.get(record.id);
     // Compared to the second: a CRM may keep its modification stamps to the second (Salesforce does).
     if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
@@ -267,4 +274,19 @@ async function contactsOf(
     const fields = held.get(id)?.fields;
     return fields && CONTACT_FIELDS.every((f) => f in fields) ? fields : undefined;
   });
+}
+
+/**
+ * A status leadloop has not seen on a person whose latest event is the restoration of a lost store
+ * (qualify-phase.ts RESTORED_CAUSE): it stood before the loss when it says no more than the restored stage
+ * (a working status, or the stage the contact already shows). A verdict that moves the person elsewhere
+ * is a rep's new one, made since leadloop last wrote the contact, and is taken as any verdict is.
+ */
+function standsSinceRestore(
+  seen: boolean,
+  latest: { stage: string; cause: string } | undefined,
+  stage: Stage | null,
+): boolean {
+  if (seen || !latest?.cause.startsWith(RESTORED_CAUSE)) return false;
+  return stage === null || stage === latest.stage;
 }
