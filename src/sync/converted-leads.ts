@@ -9,11 +9,12 @@ import { STAMP_KEY } from "./link-stamps.js";
 import { fieldSyncKey } from "./outbox/field-sync-write.js";
 import type { RunContext } from "./run-context.js";
 
-/** A link whose Lead was read converted in this page. */
+/** A link whose Lead was read converted in this page, and the write that moves it to the Contact. */
 export interface ConvertedLink {
   link: Link;
   lead: SourceRecord;
   mapping: ObjectMapping;
+  moved: LinkWrite;
 }
 
 type Snapshots = Record<string, FieldSnapshot>;
@@ -41,7 +42,10 @@ export function relinkToConverted(ctx: RunContext, link: Link, lead: SourceRecor
   };
 }
 
-/** What the page's commit does about its converted Leads, and the snapshots its merges take instead. */
+/**
+ * What the page's commit does about its converted Leads, and the snapshots its merges take instead (each
+ * moved link's write carries them too).
+ */
 export interface ConversionCarry {
   droppedFor: OutboxRecord[];
   resolvedErrors: number[];
@@ -80,7 +84,9 @@ export async function carryConversions(
     if (!target || !entries) continue;
     const held = snapshots.get(c.link.id) ?? {};
     const patch = owedSnapshots(entries, c.mapping, target, held, ctx.now().toISOString());
-    if (Object.keys(patch).length > 0) carry.snapshots.set(c.link.id, { ...held, ...patch });
+    if (Object.keys(patch).length === 0) continue;
+    carry.snapshots.set(c.link.id, { ...held, ...patch });
+    c.moved.snapshots = { ...patch, ...c.moved.snapshots };
   }
   const open = await ctx.store.openErrorsFor(items.map((c) => c.lead.id));
   for (const c of items)

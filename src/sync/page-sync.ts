@@ -105,11 +105,6 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses)));
   const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
-  for (const c of commit.converted) {
-    const snaps = carried.snapshots.get(c.link.id);
-    const moved = snaps && commit.links.find((l) => l.marketingId === c.link.marketingId && l.pair === c.link.pair);
-    if (moved) moved.snapshots = { ...snaps, ...moved.snapshots };
-  }
   commit.resolvedErrors.push(...carried.resolvedErrors);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
@@ -458,7 +453,7 @@ function relink(ctx: RunContext, commit: Commit, link: Link, lead: SourceRecord,
   const moved = relinkToConverted(ctx, link, lead, mapping);
   if (!moved) return;
   commit.links.push(moved);
-  commit.converted.push({ link, lead, mapping });
+  commit.converted.push({ link, lead, mapping, moved });
 }
 
 function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): FieldValue {

@@ -1,8 +1,8 @@
 // `errors retry`: re-syncs the records behind open error-queue entries (the field sync's refusals), from
 // their current values on both sides (the admin may have fixed the mapping or the record since), and
-// sends refused outbox writes of the funnel phases again. An entry is resolved only when the system accepted the write (or
-// the records are linked and in step, so nothing is left to write); one that fails again counts another
-// attempt on the same entry.
+// sends refused outbox writes of the funnel phases again. An entry is resolved only when the system
+// accepted the write (or the records are linked and in step, so nothing is left to write); one that fails
+// again counts another attempt on the same entry.
 import { addCalls } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
@@ -143,14 +143,21 @@ async function retryEntries(
   entries: readonly QueuedError[],
   result: RetryResult,
 ): Promise<void> {
-  const funnelEntries = entries.filter((e) => outboxKeyOf(e) !== null && !resyncedFrom(e));
+  // Each entry is a funnel write sent again, or a record synced again (its own payload, or for a refused
+  // field-sync update the record its outbox key names).
+  const funnelEntries: QueuedError[] = [];
+  const resyncs: { entry: QueuedError; payload: Partial<RetryPayload> | null }[] = [];
+  for (const entry of entries) {
+    const resync = resyncedFrom(entry);
+    if (resync) resyncs.push({ entry, payload: resync });
+    else if (outboxKeyOf(entry) !== null) funnelEntries.push(entry);
+    else resyncs.push({ entry, payload: entry.payload as Partial<RetryPayload> | null });
+  }
   await retryFunnelWrites(ctx, funnelEntries, result);
   // The records behind the other entries, a page per object at a time: one read, one counterpart read
   // and batched writes for up to RETRY_PAGE records, not three calls per entry.
   const pages = new Map<string, RecordRetry>();
-  for (const entry of entries) {
-    if (outboxKeyOf(entry) !== null && !resyncedFrom(entry)) continue;
-    const payload = resyncedFrom(entry) ?? (entry.payload as Partial<RetryPayload> | null);
+  for (const { entry, payload } of resyncs) {
     const mappings = options.mappings.filter((m) =>
       payload?.source === "marketing"
         ? m.marketingObject === payload.object

@@ -54,8 +54,9 @@ interface Candidate {
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
   const candidates = await pendingHandoffs(ctx, setup);
   if (candidates.length === 0) return;
-  const reps = await setup.vocabulary.ownersByEmail(allReps(setup));
-  const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(allReps(setup));
+  const repEmails = routingReps(setup.routing);
+  const reps = await setup.vocabulary.ownersByEmail(repEmails);
+  const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(repEmails);
   for (let i = 0; i < candidates.length; i += HANDOFF_PAGE) {
     const page = candidates.slice(i, i + HANDOFF_PAGE);
     const handedOff = await handOffPage(ctx, setup, state, page, reps, marketingOwners);
@@ -296,11 +297,6 @@ export async function ensureScored(
     await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
   }
   return state.people;
-}
-
-/** Every rep the routing can name (queue members, rule reps, the fallback), lower-cased. */
-export function allReps(setup: FunnelSetup): string[] {
-  return routingReps(setup.routing);
 }
 
 /** The candidates' CRM records: their owner, MQL date, and on the status object their lead status. */

@@ -4,7 +4,7 @@
 // to the next rep who has not held the lead yet, with a new clock (ARCHITECTURE.md "One run", "The
 // follow-up SLA").
 import type { FieldValues } from "../../core/records.js";
-import { routablePerson } from "../../core/routing/index.js";
+import { routablePerson, routingReps } from "../../core/routing/index.js";
 import { breachesToRaise, planReroute, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
 import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
@@ -15,7 +15,6 @@ import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
 import { followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
-import { allReps } from "./handoff-phase.js";
 import { followedUp } from "./sla-list.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -117,7 +116,7 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
   );
   if (breaches.length === 0) return;
   const { onBreach } = setup.sla;
-  const repEmails = [...new Set([...allReps(setup), ...Object.values(onBreach.managers)])];
+  const repEmails = [...new Set([...routingReps(setup.routing), ...Object.values(onBreach.managers)])];
   const crm = await setup.vocabulary.ownersByEmail(repEmails);
   const directory: RepDirectory = {
     crm,
