@@ -41,8 +41,13 @@ export interface HandoffVocabulary {
     /** The field holding a task's owner, which a reroute moves to the lead's new rep. */
     ownerField: string;
     /**
+     * The fields that say when an open task is due, set to `at` (ISO date-time) as `fields` sets them for
+     * an open task: what a reroute writes on a follow-up task it hands on, due by the new rep's clock.
+     */
+    due(at: string): Record<string, string>;
+    /**
      * leadloop's tasks (those carrying a key in `upsertOn`) still open on these person records, with
-     * their owners: what a reroute hands on with the lead. Reads go through `crm`, the run's port, so a
+     * their owners and due fields: what a reroute hands on with the lead. Reads go through `crm`, the run's port, so a
      * dry run sees the tasks it would have made. Throws SystemError.
      */
     openKeyed(people: readonly { object: string; id: string }[], crm: SystemPort): Promise<OpenTask[]>;
@@ -110,6 +115,8 @@ export interface OpenTask {
   /** The person's CRM record it is about. */
   personCrmId: string;
   ownerId: string | null;
+  /** What the task holds in the fields `due` writes. */
+  due: Record<string, string | null>;
 }
 
 export interface TaskInput {

@@ -248,7 +248,7 @@ async function raiseOne(
         group,
       ),
     );
-    writes.push(...handedOnTasks(setup, directory, clock, next, group).map(write));
+    writes.push(...handedOnTasks(setup, directory, clock, { ...next, dueAt }, group).map(write));
     groups.push({
       group,
       onDone: {
@@ -353,7 +353,9 @@ async function nextRep(
 
 /**
  * The previous owner's open follow-up tasks for the lead ("New MQL", or an earlier reroute's "Re-routed
- * lead"), given to the new rep: the lead is no longer theirs, so neither is the work. Reassigned rather
+ * lead"), given to the new rep and due by the new rep's clock (`dueAt`, as the reroute's own task): the
+ * lead is no longer theirs, so neither is the work, and a task past the missed due time would reach the
+ * new rep overdue the moment it arrived. Reassigned rather
  * than completed, as Salesforce's own change of a Lead's owner moves the previous owner's open
  * activities to the new one (an owner written through the API moves nothing): a task completed in the
  * previous owner's name would read as follow-up they did (activity reports count it), and a deleted one
@@ -365,21 +367,21 @@ function handedOnTasks(
   setup: FunnelSetup,
   directory: RepDirectory,
   clock: SlaClock,
-  next: { rep: string; ownerId: string },
+  next: { rep: string; ownerId: string; dueAt: string },
   group: string,
 ): (Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>)[] {
   if (clock.ownerId === null) return [];
-  const { ownerField, object } = setup.vocabulary.task;
+  const { ownerField, object, due } = setup.vocabulary.task;
   return (directory.openTasks.get(clock.crmId) ?? [])
     .filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
     .map((t) => ({
       key: `${group}:task:${t.id}`,
-      rule: `SLA reroute: open follow-up task handed on to ${next.rep}`,
+      rule: `SLA reroute: open follow-up task handed on to ${next.rep}, due by their clock`,
       side: "crm",
       object,
       recordId: t.id,
-      fields: { [ownerField]: next.ownerId },
-      before: { [ownerField]: t.ownerId },
+      fields: { [ownerField]: next.ownerId, ...due(next.dueAt) },
+      before: { [ownerField]: t.ownerId, ...t.due },
     }));
 }
 

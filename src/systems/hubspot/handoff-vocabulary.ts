@@ -69,6 +69,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         [TASK_KEY_PROPERTY]: t.key,
       }),
       ownerField: "hubspot_owner_id",
+      // A task's due date is its hs_timestamp (https://developers.hubspot.com/docs/api/crm/tasks).
+      due: (at) => ({ hs_timestamp: at }),
       // Tasks hang off their contact by association: the contacts' tasks, then those tasks' status, owner
       // and key in batch reads (search's index would trail a task written seconds ago).
       async openKeyed(people, crm) {
@@ -81,11 +83,24 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         const personOf = new Map<string, string>();
         for (const [contact, tasks] of tasksOf) for (const task of tasks) personOf.set(task, contact);
         if (personOf.size === 0) return [];
-        const tasks = await crm.readByIds("tasks", [...personOf.keys()], ["hs_task_status", "hubspot_owner_id", TASK_KEY_PROPERTY]);
+        const tasks = await crm.readByIds("tasks", [...personOf.keys()], [
+          "hs_task_status",
+          "hubspot_owner_id",
+          "hs_timestamp",
+          TASK_KEY_PROPERTY,
+        ]);
         return tasks.flatMap((t) => {
           const key = t.fields[TASK_KEY_PROPERTY];
           return t.fields.hs_task_status !== "COMPLETED" && key
-            ? [{ id: t.id, key, personCrmId: personOf.get(t.id)!, ownerId: t.fields.hubspot_owner_id ?? null }]
+            ? [
+                {
+                  id: t.id,
+                  key,
+                  personCrmId: personOf.get(t.id)!,
+                  ownerId: t.fields.hubspot_owner_id ?? null,
+                  due: { hs_timestamp: t.fields.hs_timestamp ?? null },
+                },
+              ]
             : [];
         });
       },

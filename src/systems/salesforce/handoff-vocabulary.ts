@@ -5,6 +5,17 @@ import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js"
 import type { SystemPort } from "../../sync/system-port.js";
 import { findSalesforceAccounts } from "./account-finder.js";
 
+const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
+
+/**
+ * When an open Task is due: Task.ActivityDate is a date only, so the hour goes in its reminder
+ * (ReminderDateTime, with IsReminderSet) (Task object reference:
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm).
+ */
+function taskDue(at: string): Record<(typeof TASK_DUE_FIELDS)[number], string> {
+  return { ActivityDate: at.slice(0, 10), ReminderDateTime: at, IsReminderSet: "true" };
+}
+
 export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVocabulary {
   return {
     personObjects: ["Lead", "Contact"],
@@ -30,15 +41,15 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         Description: t.body,
         WhoId: t.whoId,
         OwnerId: t.ownerId,
-        // ActivityDate is a date only: the hour a task is due goes in its reminder.
-        ActivityDate: t.at.slice(0, 10),
-        ReminderDateTime: t.completed ? null : t.at,
-        IsReminderSet: t.completed ? "false" : "true",
+        ...(t.completed
+          ? { ActivityDate: t.at.slice(0, 10), ReminderDateTime: null, IsReminderSet: "false" }
+          : taskDue(t.at)),
         Status: t.completed ? "Completed" : "Not Started",
         Priority: t.completed ? "Normal" : "High",
         Leadloop_Activity_Key__c: t.key,
       }),
       ownerField: "OwnerId",
+      due: taskDue,
       // IsClosed is what Salesforce derives from the status (a Completed task, or any status an admin
       // marked closed), so a custom closed status counts as done too.
       openKeyed: async (people, crm) =>
@@ -47,11 +58,19 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
             "Task",
             "WhoId",
             people.map((p) => p.id),
-            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c"],
+            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c", ...TASK_DUE_FIELDS],
           )
         ).flatMap((t) =>
           t.fields.IsClosed !== "true" && t.fields.Leadloop_Activity_Key__c && t.fields.WhoId
-            ? [{ id: t.id, key: t.fields.Leadloop_Activity_Key__c, personCrmId: t.fields.WhoId, ownerId: t.fields.OwnerId ?? null }]
+            ? [
+                {
+                  id: t.id,
+                  key: t.fields.Leadloop_Activity_Key__c,
+                  personCrmId: t.fields.WhoId,
+                  ownerId: t.fields.OwnerId ?? null,
+                  due: Object.fromEntries(TASK_DUE_FIELDS.map((f) => [f, t.fields[f] ?? null])),
+                },
+              ]
             : [],
         ),
     },
