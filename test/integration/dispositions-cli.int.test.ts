@@ -182,12 +182,14 @@ describe("requalify", () => {
         expect(outbox).toEqual([
           expect.objectContaining({ key: "disposition:501", phase: "requalify", clearFirst: ["lifecyclestage"] }),
         ]);
-        // The trash verdict is revoked: the contact write blanks its reason and date.
+        // The trash verdict is revoked: the contact write blanks its reason and date, and its lead status
+        // opens as a handoff opens it (the definition's first `none` status), not left at UNQUALIFIED.
         expect(Object.fromEntries(outbox[0]!.fields.map((f) => [f.field, f.after]))).toEqual({
           lifecyclestage: "lead",
           leadloop_status: "lead",
           leadloop_disposition_reason: null,
           leadloop_disposition_date: null,
+          hs_lead_status: "NEW",
         });
         expect((await reopened.listFunnelEvents({ personId: "501" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
       } finally {

@@ -172,20 +172,39 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const found = await planRequalify(loop.store, "ANAIS.berenger@sgo-optique.fr");
     expect(found).toMatchObject({ ok: true, plan: { personId, from: "trash", to: "lead" } });
     if (!found.ok) return;
+    const requalifiedAt = new Date().toISOString();
     await applyRequalify(loop.store, found.plan, {
       marketingSystem: "hubspot",
-      at: new Date().toISOString(),
+      crmStatus: crm === "salesforce" ? { system: "salesforce", object: "Lead", field: "Status" } : null,
+      dispositions: funnel.qualification.definition.dispositions,
+      at: requalifiedAt,
       runId: "requalify-test",
       by: "marketing-ops",
     });
+    const lead = () => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
     // The next run writes the contact back to lead (from "other": a clear first); scoring takes them from
-    // there as anyone, in that run or the next (as soon as it reads the contact changed).
+    // there as anyone, in that run or the next (as soon as it reads the contact changed). From the first
+    // run on, the verdict's lead status is gone: the contact shows the open status a handoff gives an MQL
+    // (and with Salesforce the Lead too, which the mapping carries to the contact), never UNQUALIFIED.
     let handoffs = 0;
     for (let i = 0; i < 2; i++) {
       await tick();
       handoffs += (await sync()).summary.handoffs;
+      expect(contact().hs_lead_status).toBe(STATUS.hubspot.open);
+      if (crm === "salesforce") expect(lead().Status).toBe(STATUS.salesforce.open);
     }
     expect(handoffs).toBe(1);
+    // Opened once: the requalify and the handoff that opens the records again are one write of each.
+    const statusWrites = async (recordId: string, field: string) =>
+      (await loop.store.listAudit([recordId]))
+        .filter((a) => a.field === field && a.at >= requalifiedAt)
+        .map((a) => a.after);
+    expect(await statusWrites(personId, "hs_lead_status")).toEqual([STATUS.hubspot.open]);
+    if (crm === "salesforce") expect(await statusWrites(String(lead().Id), "Status")).toEqual([STATUS.salesforce.open]);
+    await tick();
+    await sync();
+    expect(contact().hs_lead_status).toBe(STATUS.hubspot.open);
+    expect(await loop.store.listErrors()).toEqual([]);
     expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
     // Requalify revoked the trash verdict: its reason and date are blank, not left beside "mql".
     expect([contact().leadloop_disposition_reason ?? "", contact().leadloop_disposition_date ?? ""]).toEqual(["", ""]);
@@ -248,6 +267,54 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect((await sync(() => later)).summary.handoffs).toBe(1);
     const [clock] = await loop.store.listSlaClocks();
     expect(clock?.handoffAt).toBe(later.toISOString());
+  });
+
+  it("unreachable, then requalified: the verdict's lead status opens at once, and the handoff after the cool-down does not write it again", async () => {
+    setStatus(loop, crm, personId, STATUS[crm].unreachable);
+    await tick();
+    await sync();
+    expect(contact().hs_lead_status).toBe("ATTEMPTED_TO_CONTACT");
+    const lead = () => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+
+    const found = await planRequalify(loop.store, "anais.berenger@sgo-optique.fr");
+    expect(found).toMatchObject({ ok: true, plan: { from: "unreachable", to: "recycled" } });
+    if (!found.ok) return;
+    const requalifiedAt = new Date().toISOString();
+    await applyRequalify(loop.store, found.plan, {
+      marketingSystem: "hubspot",
+      crmStatus: crm === "salesforce" ? { system: "salesforce", object: "Lead", field: "Status" } : null,
+      dispositions: funnel.qualification.definition.dispositions,
+      at: requalifiedAt,
+      runId: "requalify-test",
+      by: "marketing-ops",
+    });
+    await tick();
+    expect((await sync()).summary.handoffs).toBe(0);
+    // The marketer sees no verdict on a person back in the funnel: the open status a handoff gives, with
+    // Salesforce on the Lead too (the mapping carries it to the contact, so both sides agree).
+    expect(contact()).toMatchObject({ leadloop_status: "recycled", hs_lead_status: "NEW" });
+    if (crm === "salesforce") expect(lead().Status).toBe(STATUS.salesforce.open);
+    expect(await stages()).toEqual(["mql", "unreachable", "recycled"]);
+
+    // New behaviour, then the cool-down: handed off again, the records already open.
+    await tick();
+    recordActivity(loop.hubspot.data, {
+      contactId: personId,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
+    });
+    expect((await sync()).summary.handoffs).toBe(0);
+    await tick();
+    const later = new Date(Date.now() + 31 * DAY_MS);
+    expect((await sync(() => later)).summary.handoffs).toBe(1);
+    expect(contact().hs_lead_status).toBe("NEW");
+    if (crm === "salesforce") expect(lead().Status).toBe(STATUS.salesforce.open);
+    // Each status was written once, by the requalify: the handoff leaves out what the records show.
+    const writes = async (recordId: string, field: string) =>
+      (await loop.store.listAudit([recordId])).filter((a) => a.field === field && a.at >= requalifiedAt).map((a) => a.after);
+    expect(await writes(personId, "hs_lead_status")).toEqual(["NEW"]);
+    if (crm === "salesforce") expect(await writes(String(lead().Id), "Status")).toEqual([STATUS.salesforce.open]);
+    expect(await loop.store.listErrors()).toEqual([]);
   });
 
   it("working: a touch on the follow-up clock, no stage move", async () => {

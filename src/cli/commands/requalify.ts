@@ -1,9 +1,11 @@
 // `leadloop requalify <email>`: a person's decision to give a trashed (or lost, or unreachable) person
-// another chance. Recorded now; the next sync writes the contact's stage (and blanks the revoked verdict's
-// reason and date), and scoring and handoff work for them again from there.
+// another chance. Recorded now; the next sync writes the contact's stage (blanks the revoked verdict's
+// reason and date, and opens its lead status again), and scoring and handoff work for them again from there.
 import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
+import { loadQualification } from "../../config/qualification-file.js";
 import { openStore } from "../../store/open-store.js";
+import { SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
 import { applyRequalify, planRequalify, type RequalifyPlan } from "../../sync/funnel/requalify.js";
 import { declareCommand } from "../command-list.js";
 import { confirm } from "../confirm.js";
@@ -35,12 +37,15 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       "after",
       "\nA trashed person goes back to lead (scored and handed off again like anyone); a lost or unreachable one to\n" +
         "recycled (handed off again after the cool-down and new behaviour). The next `leadloop sync` writes the\n" +
-        "contact's lifecycle stage and leadloop_status, and blanks the revoked verdict's leadloop_disposition_reason and\n" +
-        "leadloop_disposition_date.\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
+        "contact's lifecycle stage and leadloop_status, blanks the revoked verdict's leadloop_disposition_reason and\n" +
+        "leadloop_disposition_date, and sets hs_lead_status (and a Salesforce Lead's Status) back to the open status a\n" +
+        "handoff gives (the qualification's first `none` status: NEW, Open - Not Contacted).\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
         "Exit status: 0 requalified, 1 not requalified (unknown person, a stage requalify does not move, or the answer was no),\n2 no terminal to confirm on and no --yes.",
     )
     .action(async function (this: Command, email: string, opts: RequalifyOptions) {
       const { loaded } = commandConfig(this, io);
+      // The lead statuses the requalify opens again are the definition's (its dispositions maps).
+      const { dispositions } = loadQualification(loaded.config.qualification);
       const store = await openStore(loaded.config.store, { existing: true });
       try {
         const found = await planRequalify(store, email);
@@ -64,6 +69,8 @@ export function registerRequalify(program: Command, io: CommandIo): void {
         const at = new Date().toISOString();
         await applyRequalify(store, plan, {
           marketingSystem: MARKETING_SYSTEM,
+          crmStatus: loaded.config.crm === "salesforce" ? { system: "salesforce", ...SALESFORCE_LEAD_STATUS } : null,
+          dispositions,
           at,
           runId: `requalify-${at}`,
           by: `${safeUser()}@${hostname()}`,

@@ -141,6 +141,7 @@ async function handOffPage(
       state,
       c,
       person,
+      crmRecord,
       score,
       { ...assignment, ownerId },
       marketingOwners.get(assignment.rep) ?? null,
@@ -357,6 +358,7 @@ async function handOffOne(
   state: FunnelRunState,
   c: Candidate,
   person: FieldValues,
+  crmRecord: SourceRecord,
   score: PersonScore,
   route: { rep: string; ruleId: string; explanation: string; ownerId: string | null },
   marketingOwnerId: string | null,
@@ -379,6 +381,9 @@ async function handOffOne(
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
   const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
   if (reopened) recordFields[v.status.field] = reopened;
+  // A status the record shows already (a requalify opened it again) is not written twice.
+  if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
+    delete recordFields[v.status.field];
 
   const dueAt = slaDueAt(now, setup.sla);
   const group = handoffGroup(c.personId);
@@ -426,7 +431,8 @@ async function handOffOne(
   const reopenedInMarketing = reopened
     ? reopenStatus(setup.qualification.definition, ctx.marketing.system)
     : null;
-  if (reopenedInMarketing) contactFields[LEAD_STATUS_FIELD] = reopenedInMarketing;
+  if (reopenedInMarketing && person[LEAD_STATUS_FIELD] !== reopenedInMarketing)
+    contactFields[LEAD_STATUS_FIELD] = reopenedInMarketing;
   if (!setup.crmIsMarketing && Object.keys(contactFields).length > 0)
     writes.push(
       handoffWrite({

@@ -1,8 +1,8 @@
 // A person's decision that a trashed (or lost, or unreachable) person deserves another chance: the
 // funnel table's `requalify` move, recorded as a funnel event with the contact's new stage decided into
-// the outbox in the same transaction (the next sync writes it, clearing the lifecycle stage first, and
-// blanking the revoked verdict's reason and date).
-import { revokedVerdictValues } from "../../core/funnel/dispositions.js";
+// the outbox in the same transaction (the next sync writes it, clearing the lifecycle stage first,
+// blanking the revoked verdict's reason and date, and opening the lead status again as a handoff does).
+import { type DispositionMaps, LEAD_STATUS_FIELD, reopenStatus, revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { move, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
@@ -39,14 +39,37 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
   return { ok: true, plan: { personId, email: scored?.email ?? email, from, to } };
 }
 
-/** Records the move and decides the contact's stage into the outbox, in one transaction. */
+export interface RequalifyOptions {
+  marketingSystem: string;
+  /**
+   * Where a CRM apart from marketing keeps the rep's lead status (Salesforce Lead.Status); null when the
+   * marketing contact is the CRM record (HubSpot as the CRM), whose lead status the contact write sets.
+   */
+  crmStatus: { system: string; object: string; field: string } | null;
+  /** The qualification's dispositions maps: the first `none` status of each system is the open one. */
+  dispositions: DispositionMaps;
+  at: string;
+  runId: string;
+  by: string;
+}
+
+/**
+ * Records the move and decides the contact's stage into the outbox, in one transaction. The verdict is
+ * revoked, so the lead status it left (UNQUALIFIED, "Closed - Unqualified") is opened again where a
+ * handoff that opens a record again sets it (handoff-phase.ts: each map's first `none` status, NEW and
+ * "Open - Not Contacted" in the shipped definition): on the contact, and on the person's Lead when the
+ * CRM keeps the status there, so the marketer sees no verdict next to a person back in the funnel, and
+ * the mapping that carries the Lead's status to the contact finds both sides agreeing. The handoff that
+ * follows leaves out a status the records already show (ARCHITECTURE.md "One run", step 4).
+ */
 export async function applyRequalify(
   store: StateStore,
   plan: RequalifyPlan,
-  options: { marketingSystem: string; at: string; runId: string; by: string },
+  options: RequalifyOptions,
 ): Promise<void> {
   const rule = `requalify by ${options.by}: ${plan.from} → ${plan.to}`;
   const target = lifecycleFor(plan.to);
+  const openStatus = reopenStatus({ dispositions: options.dispositions }, options.marketingSystem);
   const write: OutboxWrite = {
     key: `disposition:${plan.personId}`,
     phase: "requalify",
@@ -61,6 +84,7 @@ export async function applyRequalify(
       { field: "leadloop_status", before: plan.from, after: plan.to, rule },
       // The verdict is revoked: its reason and date would otherwise stay beside the person's new stage.
       ...Object.entries(revokedVerdictValues()).map(([field, after]) => ({ field, before: null, after, rule })),
+      ...(openStatus === null ? [] : [{ field: LEAD_STATUS_FIELD, before: null, after: openStatus, rule }]),
     ],
     personId: plan.personId,
     email: plan.email,
@@ -86,6 +110,37 @@ export async function applyRequalify(
         amount: null,
       },
     ],
-    outbox: [write],
+    outbox: [write, ...(await crmStatusWrite(store, plan, options, rule))],
   });
+}
+
+/** The person's Lead opened again, where a CRM apart from marketing keeps the lead status; none otherwise. */
+async function crmStatusWrite(
+  store: StateStore,
+  plan: RequalifyPlan,
+  options: RequalifyOptions,
+  rule: string,
+): Promise<OutboxWrite[]> {
+  const where = options.crmStatus;
+  if (where === null) return [];
+  const status = reopenStatus({ dispositions: options.dispositions }, where.system);
+  const link = (await store.findLinksByMarketingIds("contact", [plan.personId])).get(plan.personId);
+  // A Contact (a converted Lead) keeps no lead status.
+  if (status === null || !link || link.crmType !== where.object) return [];
+  return [
+    {
+      key: `disposition:${plan.personId}:record`,
+      phase: "requalify",
+      side: "crm",
+      system: where.system,
+      object: where.object,
+      recordId: link.crmId,
+      upsertOn: null,
+      associations: [],
+      fields: [{ field: where.field, before: null, after: status, rule }],
+      personId: plan.personId,
+      email: plan.email,
+      group: null,
+    },
+  ];
 }

@@ -5,6 +5,9 @@ import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js"
 import type { SystemPort } from "../../sync/system-port.js";
 import { findSalesforceAccounts } from "./account-finder.js";
 
+/** Where a rep's lead status is kept in Salesforce (read by the dispositions, opened again by a handoff and requalify). */
+export const SALESFORCE_LEAD_STATUS = { object: "Lead", field: "Status" } as const;
+
 const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
 
 /**
@@ -19,7 +22,7 @@ function taskDue(at: string): Record<(typeof TASK_DUE_FIELDS)[number], string> {
 export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVocabulary {
   return {
     personObjects: ["Lead", "Contact"],
-    status: { object: "Lead", field: "Status" },
+    status: SALESFORCE_LEAD_STATUS,
     ownerField: "OwnerId",
     ownerEmailField: "Owner.Email",
     fields: {
