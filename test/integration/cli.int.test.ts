@@ -1,6 +1,6 @@
 // The `leadloop` command as a user drives it: exit statuses, --help, --json on stdout, logs on stderr.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,15 +9,28 @@ import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hu
 import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { sandboxConfigText } from "../../src/sandbox/sandbox-config.js";
+import { openStore } from "../../src/store/open-store.js";
+import { BEHAVIOUR_SOURCE_FACT } from "../../src/sync/funnel/behaviour-reader.js";
 import { runCli } from "../support/cli-run.js";
 
 const example = new URL("../../config/leadloop.example.yaml", import.meta.url).pathname;
 const BIN = new URL("../../bin/leadloop.js", import.meta.url).pathname;
 
+/** The built command in a child process of its own, as a shell runs it. */
+async function spawnCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
+}
+
 /** Both emulators on 127.0.0.1 and a sandbox configuration for them with this `sync.retryPatience`. */
 async function withEmulators(
   patience: string,
-  use: (world: { hubspot: HubspotEmulator; salesforce: SalesforceEmulator; config: string }) => Promise<void>,
+  use: (world: { hubspot: HubspotEmulator; salesforce: SalesforceEmulator; config: string; store: string }) => Promise<void>,
 ): Promise<void> {
   const hubspot = await startHubspotEmulator();
   const salesforce = await startSalesforceEmulator();
@@ -32,7 +45,7 @@ async function withEmulators(
       crm: "salesforce" as const,
     };
     writeFileSync(config, `${sandboxConfigText(endpoints)}sync:\n  retryPatience: ${patience}\n`);
-    await use({ hubspot, salesforce, config });
+    await use({ hubspot, salesforce, config, store: endpoints.storePath });
   } finally {
     await hubspot.close();
     await salesforce.close();
@@ -234,6 +247,37 @@ describe("leadloop CLI", () => {
       );
     });
   });
+
+  it("validate --live, forecast --live and route create no store where none is; validate --live keeps the portal's behaviour source in one that exists", async () => {
+    await withEmulators("10s", async ({ hubspot, config, store }) => {
+      hubspot.data.createObject("contacts", {
+        email: "mathilde.rousseau@atelier-lumiere.fr",
+        firstname: "Mathilde",
+        lastname: "Rousseau",
+        country: "France",
+        numemployees: "100-500",
+      });
+      const validated = await spawnCli(["--log-level", "error", "validate", "--live", "--json", "--config", config]);
+      expect([validated.code, validated.stderr]).toEqual([0, ""]);
+      expect(JSON.parse(validated.stdout)).toMatchObject({ live: true, behaviour: { portal: "events" } });
+      const forecast = await spawnCli(["--log-level", "error", "forecast", "--live", "--json", "--config", config]);
+      expect([forecast.code, forecast.stderr]).toEqual([0, ""]);
+      const routed = await spawnCli(["--log-level", "error", "route", "--config", config, "Mathilde.Rousseau@atelier-lumiere.fr"]);
+      expect(routed.stdout).toMatch(/^mathilde\.rousseau@atelier-lumiere\.fr: /);
+      // Each answered from the systems alone, and left no store behind at store.path.
+      expect(existsSync(store)).toBe(false);
+
+      // A store that exists keeps what validate --live found, for the next run's start.
+      await (await openStore({ path: store })).close();
+      expect((await spawnCli(["--log-level", "error", "validate", "--live", "--config", config])).code).toBe(0);
+      const kept = await openStore({ path: store }, { existing: true });
+      try {
+        expect(await kept.getFact(BEHAVIOUR_SOURCE_FACT)).toMatchObject({ value: "events" });
+      } finally {
+        await kept.close();
+      }
+    });
+  }, 60_000);
 
   it("names the URL setting when it leads to a web server that is not the API, without retrying it", async () => {
     // Some other server, as a mistyped URL finds: HTML pages, 404 for a GET and 501 for anything else.

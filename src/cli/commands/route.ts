@@ -16,7 +16,9 @@ export function registerRoute(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExample:\n  leadloop route --explain camille.lefevre@acme-industrie.fr")
     .action(async function (this: Command, email: string, opts: { explain?: boolean; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      const wiring = await wire(loaded.config, log);
+      // Reads the store's links when there is one; routes from the systems alone before the first sync,
+      // creating no store (README "Exit statuses").
+      const wiring = await wire(loaded.config, log, { store: { inMemoryWhenMissing: true } });
       try {
         const key = normalizeEmail(email) ?? email;
         const [person] = await wiring.marketing.findBy(

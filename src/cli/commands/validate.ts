@@ -42,7 +42,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
       let problems: MappingProblem[] = [];
       let behaviour: { portal: "events" | "bulk"; setting: string; uses: "events" | "bulk" } | null = null;
       if (opts.live) {
-        const wiring = await wire(config, log);
+        // A check creates no store: the behaviour source it finds is kept for the next run only in a store
+        // that exists already (a first sync probes the portal itself).
+        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true } });
         try {
           // Which behaviour sources the portal offers (one call), kept for the next run's start.
           const portal = await wiring.funnel.activities.probeEventsApi();
