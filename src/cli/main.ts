@@ -112,7 +112,33 @@ function helpArguments(program: Command, argv: readonly string[], operands: read
     if (!sub) return withoutHelp;
     parent = sub;
   }
+  if (helpOption && parent !== program && parent.commands.length === 0) refuseExcessArguments(parent, withoutHelp);
   return helpWord || helpOption ? [...withoutHelp, "--help"] : argv;
+}
+
+/**
+ * With the help option, more operands than `command` takes (`leadloop errors list extra --help`) are the
+ * usage error they are without it (commander's own wording, exit 2), where commander printed the help
+ * and exited 0. `argv` is without the help option; the command's own options are read as it reads them
+ * (a value after an option that takes one is no operand), the global options and their values left out.
+ */
+function refuseExcessArguments(command: Command, argv: readonly string[]): void {
+  if (command.registeredArguments.some((a) => a.variadic)) return;
+  const words: string[] = [];
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (VALUED_GLOBALS.has(arg)) i++;
+    else if (![...VALUED_GLOBALS].some((g) => g.startsWith("--") && arg.startsWith(`${g}=`))) words.push(arg);
+  }
+  // The words name the command first (`errors`, `list`), then its own operands.
+  const depth = commandPath(command).split(" ").length;
+  const given = command.parseOptions(words).operands.slice(depth);
+  if (given.length <= command.registeredArguments.length) return;
+  const expected = command.registeredArguments.length;
+  command.error(
+    `error: too many arguments for '${command.name()}'. Expected ${expected} argument${expected === 1 ? "" : "s"} but got ${given.length}.`,
+    { code: "commander.excessArguments" },
+  );
 }
 
 /** `errors list` for that subcommand: its names from below the program down. */

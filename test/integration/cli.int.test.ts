@@ -105,6 +105,32 @@ describe("leadloop CLI", () => {
       expect({ args, code: asked.code, stdout: asked.stdout }).toEqual({ args, code: 2, stdout: "" });
       expect(asked.stderr).toContain(`error: unknown command '${args.at(-1)}' ('${args.slice(1, -1).join(" ")}' has no subcommands)`);
     }
+    // An operand the command does not take is the usage error with the help option as without it, where
+    // the help was printed and the exit was 0; the operands a command takes, and its options' values, are
+    // no excess.
+    for (const args of [
+      ["errors", "list", "extra", "--help"],
+      ["errors", "list", "--json", "extra", "-h"],
+      ["-c", "leadloop.yaml", "explain", "ana.lopez@acme.com", "jo.ng@acme.com", "--help"],
+      ["report", "funnel", "--since", "2026-01-01", "q3", "--help"],
+    ]) {
+      const asked = await runCli(args);
+      const command = args.includes("explain") ? "explain" : args.includes("funnel") ? "funnel" : "list";
+      expect({ args, code: asked.code, stdout: asked.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(asked.stderr).toContain(`error: too many arguments for '${command}'. Expected ${command === "explain" ? "1 argument" : "0 arguments"}`);
+      expect(asked.stderr).toBe((await runCli(args.filter((a) => a !== "--help" && a !== "-h"))).stderr);
+    }
+    const spawned = await spawnCli(["errors", "list", "extra", "--help"]);
+    expect(spawned).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "error: too many arguments for 'list'. Expected 0 arguments but got 1.\n(run with --help for usage)\n",
+    });
+    for (const args of [["explain", "ana.lopez@acme.com", "--help"], ["report", "funnel", "--since", "2026-01-01", "--help"], ["errors", "list", "--log-level", "debug", "-h"]]) {
+      const asked = await runCli(args);
+      expect({ args, code: asked.code, stderr: asked.stderr }).toEqual({ args, code: 0, stderr: "" });
+      expect(asked.stdout).toContain("Usage: leadloop ");
+    }
     // The help option before the command's name asks that command's help, as after it does.
     for (const args of [["--help", "report"], ["-h", "report", "funnel"], ["-c", "leadloop.yaml", "--help", "errors", "discard"]]) {
       const asked = await runCli(args);
