@@ -1,9 +1,9 @@
 // The live check of `validate --live`, in one place for the command and the daemon's console: the
-// mappings against the systems' described objects, and the qualification's disposition statuses against
-// the CRM's lead status picklist.
+// mappings against the systems' described objects, the qualification's disposition statuses against
+// the CRM's lead status picklist, and the funnel's custom fields on the CRM's person records.
 import type { DispositionMaps } from "../core/funnel/dispositions.js";
 import type { MappingProblem } from "../core/mapping-check.js";
-import { checkDispositionsLive, checkMappingsLive } from "../sync/check-mappings.js";
+import { checkDispositionsLive, checkFunnelFieldsLive, checkMappingsLive } from "../sync/check-mappings.js";
 import type { Wiring } from "./compose.js";
 
 export async function checkLive(wiring: Wiring, dispositions: DispositionMaps): Promise<MappingProblem[]> {
@@ -15,5 +15,8 @@ export async function checkLive(wiring: Wiring, dispositions: DispositionMaps): 
       wiring.crm,
       wiring.funnel.vocabulary.status,
     )),
+    ...(wiring.funnel.crmIsMarketing
+      ? []
+      : await checkFunnelFieldsLive(wiring.funnel.vocabulary, wiring.config.qualification, wiring.crm)),
   ];
 }

@@ -328,6 +328,12 @@ export interface WrittenValue {
 export interface LeadStatusSeen {
   crmId: string;
   status: string | null;
+  /**
+   * For a verdict, the reason it left on the contact (the rep's words or the map's reason), so a rep's
+   * later edit of the reason alone is seen; null for a status that is no verdict, and on rows saved
+   * before migration 24 (the map's reason for the status is what leadloop wrote then).
+   */
+  reason?: string | null;
   at: string;
 }
 
@@ -558,8 +564,8 @@ export interface StateStore {
   ): Promise<Map<string, WrittenValue[]>>;
   /** Drops written values from before `before` (older than the loop hold looks); returns how many. */
   pruneWrittenValues(before: string): Promise<number>;
-  /** The lead status last seen on each of these CRM records (absent: never seen). */
-  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** The lead status (and a verdict's reason) last seen on each of these CRM records (absent: never seen). */
+  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, { status: string | null; reason: string | null }>>;
 
   // Error queue
   /** Oldest first; with `afterId`, only entries numbered after it (the next page of a long queue). */

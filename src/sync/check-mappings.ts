@@ -1,11 +1,13 @@
 // Checks the loaded mappings against the systems' own schemas (HubSpot properties, Salesforce describe),
 // describing each object once: unknown fields, types that cannot convert, picklist values the target
-// refuses, required fields with no source.
+// refuses, required fields with no source; and the custom fields the funnel writes and reads on the CRM's
+// person records.
 
 import type { ObjectMapping } from "../core/mapping.js";
 import type { DispositionMaps } from "../core/funnel/dispositions.js";
 import { checkDispositionStatuses, checkMapping, type MappingProblem } from "../core/mapping-check.js";
 import type { ObjectDescription } from "../core/object-schema.js";
+import type { HandoffVocabulary } from "./funnel/handoff-vocabulary.js";
 import type { SystemPort } from "./system-port.js";
 
 export async function checkMappingsLive(
@@ -41,4 +43,36 @@ export async function checkDispositionsLive(
   const field = description.fields.find((f) => f.name === status.field);
   const statuses = (dispositions[crm.system] ?? []).map((e) => e.status);
   return checkDispositionStatuses(statuses, field, { source, crm: crm.system, object: status.object });
+}
+
+/**
+ * The fields the funnel writes and reads on the CRM's person records (the vocabulary's scores, MQL date,
+ * reasons, summary and disposition reason: the README's Salesforce setup asks admins to create them on
+ * Lead and Contact), against the objects' live schemas. A missing one fails the handoff's writes, or, for
+ * the disposition reason the dispositions read with the lead status, that read. Not asked with HubSpot as
+ * the CRM, where leadloop creates its own properties before its first write.
+ */
+export async function checkFunnelFieldsLive(
+  vocabulary: Pick<HandoffVocabulary, "personObjects" | "fields">,
+  source: string,
+  crm: SystemPort,
+): Promise<MappingProblem[]> {
+  const { extra: _extra, ...named } = vocabulary.fields;
+  const wanted = Object.values(named).filter((f): f is string => f !== null);
+  const problems: MappingProblem[] = [];
+  for (const object of vocabulary.personObjects) {
+    const have = new Set((await crm.describe(object)).fields.map((f) => f.name.toLowerCase()));
+    const missing = wanted.filter((f) => !have.has(f.toLowerCase()));
+    for (const field of missing) {
+      problems.push({
+        mapping: "qualification",
+        source,
+        field: `${object}.${field}`,
+        side: "crm",
+        message: `the ${crm.system} object ${object} has no field ${field}, which the funnel writes and reads; create it as the README's Salesforce setup says`,
+        severity: "error",
+      });
+    }
+  }
+  return problems;
 }

@@ -88,6 +88,30 @@ describe("validate --live: disposition statuses and value maps against the live 
     }
   });
 
+  it("reports an org without the disposition reason field the README's setup asks for on Lead and Contact (exit 2)", async () => {
+    const w = await world("salesforce");
+    try {
+      const configured = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      const before = (JSON.parse(configured.stdout) as { problems: LiveProblem[] }).problems;
+      expect(before.filter((p) => p.field.includes("Leadloop_"))).toEqual([]);
+      // The admin skipped one row of the setup table.
+      for (const object of ["lead", "contact"]) {
+        const schema = w.salesforce.data.store.schemas.get(object)!;
+        schema.fields = schema.fields.filter((f) => f.name !== "Leadloop_Disposition_Reason__c");
+      }
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(2);
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      expect(problems.filter((p) => p.field.includes("Leadloop_"))).toEqual([
+        expect.objectContaining({ field: "Lead.Leadloop_Disposition_Reason__c", side: "crm", severity: "error" }),
+        expect.objectContaining({ field: "Contact.Leadloop_Disposition_Reason__c", side: "crm", severity: "error" }),
+      ]);
+      expect(problems.find((p) => p.field === "Lead.Leadloop_Disposition_Reason__c")!.source).toMatch(/qualification\.yaml$/);
+    } finally {
+      await w.close();
+    }
+  });
+
   it("passes HubSpot as CRM, whose hs_lead_status options the definition lists in full", async () => {
     const w = await world("hubspot");
     try {

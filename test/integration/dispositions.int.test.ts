@@ -1,7 +1,9 @@
 // A rep's verdict comes back to marketing, in both CRM modes, against the strict emulators: the contact's
 // lifecycle stage moves back through a clear (HubSpot ignores a backward write otherwise), a recycled
 // person stays in nurture until new behaviour and the cool-down, a trashed one until a person requalifies
-// them, "working" is a touch, and a status the definition does not know is an error-queue entry.
+// them, "working" is a touch, and a status the definition does not know is an error-queue entry. The reason
+// a rep types beside the status (Leadloop_Disposition_Reason__c, or with HubSpot as the CRM the contact's
+// own leadloop_disposition_reason) is the contact's reason; blank, the map's.
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
 import { followedUp } from "../../src/sync/funnel/sla-list.js";
@@ -12,6 +14,8 @@ import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funne
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const DAY_MS = 86_400_000;
+/** The Salesforce emulator stamps whole seconds: a rep's edit after a run waits past leadloop's own write. */
+const SECOND_LATER_MS = 1_100;
 
 type Crm = "salesforce" | "hubspot";
 
@@ -36,6 +40,22 @@ function setStatus(loop: LoopHarness, crm: Crm, personId: string, status: string
   }
   const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
   loop.salesforce.data.update("Lead", String(lead.Id), { Status: status });
+}
+
+/** What the rep does in the CRM: types (or blanks) the reason beside the status, with a status or alone. */
+function setVerdict(loop: LoopHarness, crm: Crm, personId: string, change: { status?: string; reason: string | null }): void {
+  if (crm === "hubspot") {
+    loop.hubspot.data.updateObject("contacts", personId, {
+      ...(change.status ? { hs_lead_status: change.status } : {}),
+      leadloop_disposition_reason: change.reason,
+    });
+    return;
+  }
+  const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+  loop.salesforce.data.update("Lead", String(lead.Id), {
+    ...(change.status ? { Status: change.status } : {}),
+    Leadloop_Disposition_Reason__c: change.reason,
+  });
 }
 
 const STATUS: Record<Crm, Record<"qualified" | "working" | "recycle" | "trash" | "unreachable" | "open", string>> = {
@@ -151,7 +171,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
   });
 
   it("trashes: never handed off again on behaviour, until a person requalifies them", async () => {
-    setStatus(loop, crm, personId, STATUS[crm].trash);
+    setVerdict(loop, crm, personId, { status: STATUS[crm].trash, reason: "Étudiante, pas de budget — ne pas relancer" });
     await tick();
     const trashed = await sync();
     expect(trashed.summary.dispositions.trash).toBe(1);
@@ -159,7 +179,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       lifecyclestage: "other",
       leadloop_status: "trash",
       hs_lead_status: "UNQUALIFIED",
-      leadloop_disposition_reason: crm === "salesforce" ? "Rep found the lead unqualified" : "Rep found the contact unqualified",
+      leadloop_disposition_reason: "Étudiante, pas de budget — ne pas relancer",
     });
     expect(contact().leadloop_disposition_date).toBeTruthy();
 
@@ -175,7 +195,10 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const requalifiedAt = new Date().toISOString();
     await applyRequalify(loop.store, found.plan, {
       marketingSystem: "hubspot",
-      crmStatus: crm === "salesforce" ? { system: "salesforce", object: "Lead", field: "Status" } : null,
+      crmStatus:
+        crm === "salesforce"
+          ? { system: "salesforce", object: "Lead", field: "Status", reasonField: "Leadloop_Disposition_Reason__c" }
+          : null,
       dispositions: funnel.qualification.definition.dispositions,
       at: requalifiedAt,
       runId: "requalify-test",
@@ -192,6 +215,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       handoffs += (await sync()).summary.handoffs;
       expect(contact().hs_lead_status).toBe(STATUS.hubspot.open);
       if (crm === "salesforce") expect(lead().Status).toBe(STATUS.salesforce.open);
+      // The revoked verdict's reason is gone from the Lead too, so no later read takes it for the rep's.
+      if (crm === "salesforce") expect(lead().Leadloop_Disposition_Reason__c ?? null).toBeNull();
     }
     expect(handoffs).toBe(1);
     // Opened once: the requalify and the handoff that opens the records again are one write of each.
@@ -216,6 +241,13 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       expect.arrayContaining(["marketingqualifiedlead"]),
     );
     expect(await stages()).toEqual(["mql", "trash", "lead", "mql"]);
+
+    // The rep's next verdict, with no words: the map's reason, not the revoked verdict's.
+    await tick(SECOND_LATER_MS);
+    setStatus(loop, crm, personId, STATUS[crm].unreachable);
+    await tick();
+    expect((await sync()).summary.dispositions.unreachable).toBe(1);
+    expect(contact()).toMatchObject({ leadloop_status: "unreachable", leadloop_disposition_reason: "Rep could not connect" });
   });
 
   it("qualified: sales accepted, the lifecycle moves on to SQL, and the follow-up clock is owed nothing more", async () => {
@@ -238,7 +270,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
   });
 
   it("unreachable: back to nurture like a recycle, and an MQL again on new behaviour, handed off after the cool-down", async () => {
-    setStatus(loop, crm, personId, STATUS[crm].unreachable);
+    setVerdict(loop, crm, personId, { status: STATUS[crm].unreachable, reason: "Messagerie pleine, standard injoignable" });
     await tick();
     const run = await sync();
     expect(run.summary.dispositions.unreachable).toBe(1);
@@ -246,6 +278,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       lifecyclestage: "lead",
       leadloop_status: "unreachable",
       hs_lead_status: "ATTEMPTED_TO_CONTACT",
+      leadloop_disposition_reason: "Messagerie pleine, standard injoignable",
     });
     await tick();
     expect((await sync()).summary.handoffs).toBe(0);
@@ -267,6 +300,12 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect((await sync(() => later)).summary.handoffs).toBe(1);
     const [clock] = await loop.store.listSlaClocks();
     expect(clock?.handoffAt).toBe(later.toISOString());
+    // The record is opened again clean: the last verdict's words would otherwise be read as the next one's.
+    const record =
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!.Leadloop_Disposition_Reason__c
+        : contact().leadloop_disposition_reason;
+    expect(record || null).toBeNull();
   });
 
   it("unreachable, then requalified: the verdict's lead status opens at once, and the handoff after the cool-down does not write it again", async () => {
@@ -282,7 +321,10 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const requalifiedAt = new Date().toISOString();
     await applyRequalify(loop.store, found.plan, {
       marketingSystem: "hubspot",
-      crmStatus: crm === "salesforce" ? { system: "salesforce", object: "Lead", field: "Status" } : null,
+      crmStatus:
+        crm === "salesforce"
+          ? { system: "salesforce", object: "Lead", field: "Status", reasonField: "Leadloop_Disposition_Reason__c" }
+          : null,
       dispositions: funnel.qualification.definition.dispositions,
       at: requalifiedAt,
       runId: "requalify-test",
@@ -314,6 +356,99 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       (await loop.store.listAudit([recordId])).filter((a) => a.field === field && a.at >= requalifiedAt).map((a) => a.after);
     expect(await writes(personId, "hs_lead_status")).toEqual(["NEW"]);
     if (crm === "salesforce") expect(await writes(String(lead().Id), "Status")).toEqual([STATUS.salesforce.open]);
+    expect(await loop.store.listErrors()).toEqual([]);
+  });
+
+  it("the rep's own words: the reason typed with the verdict is the contact's, an edit of the reason alone follows it, blanked it is the map's", async () => {
+    const mapReason = crm === "salesforce" ? "Not ready to buy; back to nurture" : "Bad timing; back to nurture";
+    const reasonWrites = async () =>
+      (await loop.store.listAudit([personId])).filter((a) => a.field === "leadloop_disposition_reason").map((a) => a.after);
+    // Typed with a stray space after it, as reps do.
+    setVerdict(loop, crm, personId, { status: STATUS[crm].recycle, reason: "Budget gelé jusqu'en Q3 — relancer en septembre " });
+    await tick();
+    const verdict = await sync();
+    expect(verdict.summary.dispositions).toEqual({ qualified: 0, recycle: 1, trash: 0, unreachable: 0, working: 0 });
+    expect(contact()).toMatchObject({ lifecyclestage: "lead", leadloop_status: "recycled", hs_lead_status: "BAD_TIMING" });
+    // With Salesforce the Lead's words reach the contact, trimmed; with HubSpot as the CRM they are the
+    // contact's own, which leadloop leaves as the rep typed them (never the map's reason over them).
+    if (crm === "salesforce") {
+      expect(contact().leadloop_disposition_reason).toBe("Budget gelé jusqu'en Q3 — relancer en septembre");
+      expect(await reasonWrites()).toEqual(["Budget gelé jusqu'en Q3 — relancer en septembre"]);
+    } else {
+      expect(contact().leadloop_disposition_reason).toBe("Budget gelé jusqu'en Q3 — relancer en septembre ");
+      expect(await reasonWrites()).toEqual([]);
+    }
+    const verdictDate = contact().leadloop_disposition_date;
+    expect(verdictDate).toBeTruthy();
+
+    // Later the rep edits the reason alone: the contact's reason follows, and it is no new verdict.
+    await tick(SECOND_LATER_MS);
+    setVerdict(loop, crm, personId, { reason: "Budget gelé jusqu'en Q3 — rappeler Mme Bérenger le 2 septembre" });
+    await tick();
+    const edited = await sync();
+    expect(edited.summary.dispositions).toEqual({ qualified: 0, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(contact()).toMatchObject({
+      leadloop_disposition_reason: "Budget gelé jusqu'en Q3 — rappeler Mme Bérenger le 2 septembre",
+      leadloop_disposition_date: verdictDate,
+      leadloop_status: "recycled",
+      lifecyclestage: "lead",
+    });
+    expect(await stages()).toEqual(["mql", "recycled"]);
+    const written = await reasonWrites();
+    expect(written).toEqual(
+      crm === "salesforce"
+        ? ["Budget gelé jusqu'en Q3 — relancer en septembre", "Budget gelé jusqu'en Q3 — rappeler Mme Bérenger le 2 septembre"]
+        : [],
+    );
+
+    // Read again (a look-back, leadloop's own write): nothing more.
+    await tick();
+    expect((await sync()).summary.dispositions.recycle).toBe(0);
+    expect(await reasonWrites()).toEqual(written);
+
+    // The rep blanks the reason: the contact shows the map's reason for the status again.
+    await tick(SECOND_LATER_MS);
+    setVerdict(loop, crm, personId, { reason: crm === "salesforce" ? null : "" });
+    await tick();
+    const blanked = await sync();
+    expect(blanked.summary.dispositions).toEqual({ qualified: 0, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(contact().leadloop_disposition_reason).toBe(mapReason);
+    expect(await stages()).toEqual(["mql", "recycled"]);
+    await tick();
+    await sync();
+    expect(await reasonWrites()).toEqual([...written, mapReason]);
+    expect(await loop.store.listErrors()).toEqual([]);
+  });
+
+  it("a verdict with no words gets its map's reason, not the previous verdict's; a long reason typed with a verdict is carried whole", async () => {
+    setVerdict(loop, crm, personId, { status: STATUS[crm].recycle, reason: null });
+    await tick();
+    await sync();
+    expect(contact().leadloop_disposition_reason).toBe(
+      crm === "salesforce" ? "Not ready to buy; back to nurture" : "Bad timing; back to nurture",
+    );
+    // Recycled, then unreachable without a word: with HubSpot as the CRM the contact still shows the
+    // recycle's reason leadloop wrote, which is not the rep's and gives way to the new verdict's.
+    await tick(SECOND_LATER_MS);
+    setStatus(loop, crm, personId, STATUS[crm].unreachable);
+    await tick();
+    expect((await sync()).summary.dispositions.unreachable).toBe(1);
+    expect(contact()).toMatchObject({ leadloop_status: "unreachable", leadloop_disposition_reason: "Rep could not connect" });
+
+    // Then the rep trashes the lead and explains at length: 255 characters, all the Salesforce field
+    // holds (the contact's property holds more), accents included.
+    const long = (
+      "Étudiant en alternance chez SGO, pas décisionnaire : le budget « optique connectée » est gelé jusqu'en Q3 " +
+      "et l'achat passe par la centrale de Lyon. Ne pas relancer avant la réorganisation ; voir avec Mme Bérenger-Duval, " +
+      "directrice des achats, à la rentrée de septembre."
+    ).slice(0, 255);
+    expect(long).toHaveLength(255);
+    await tick(SECOND_LATER_MS);
+    setVerdict(loop, crm, personId, { status: STATUS[crm].trash, reason: long });
+    await tick();
+    expect((await sync()).summary.dispositions.trash).toBe(1);
+    expect(contact()).toMatchObject({ leadloop_status: "trash", leadloop_disposition_reason: long });
+    expect(await stages()).toEqual(["mql", "recycled", "unreachable", "trash"]);
     expect(await loop.store.listErrors()).toEqual([]);
   });
 

@@ -94,7 +94,10 @@ describe("lineage with Salesforce as CRM", () => {
     sf().insert("CampaignMember", { CampaignId: fair, LeadId: leadOf(inigo.person.id).Id, Status: "Responded" });
 
     // The reps convert: Élodie into her existing Account, Iñigo into a new one; both with an Opportunity.
+    // Iñigo's rep says why in the Lead's reason first; Élodie's says nothing.
     await tick();
+    const inigoReason = "Flotte de 40 camions à équiper — décision du comité avant fin juin";
+    sf().update("Lead", leadOf(inigo.person.id).Id as string, { Leadloop_Disposition_Reason__c: ` ${inigoReason}` });
     const elodieConv = sf().convertLead(leadOf(elodie.person.id).Id as string, {
       accountId: elodieAccount!.Id as string,
       opportunityName: "Études Générales – Pilote",
@@ -108,16 +111,17 @@ describe("lineage with Salesforce as CRM", () => {
     const converted = await sync();
     expect(converted.summary.conversions).toBe(2);
 
-    for (const [who, conv] of [
-      [elodie, elodieConv],
-      [inigo, inigoConv],
+    for (const [who, conv, reason] of [
+      [elodie, elodieConv, "Converted to a contact and opportunity"],
+      [inigo, inigoConv, inigoReason],
     ] as const) {
-      // What the marketer sees: the contact is at opportunity, with the rep's verdict as a disposition.
+      // What the marketer sees: the contact is at opportunity, with the rep's verdict as a disposition
+      // (the rep's words, or the map's reason for the converted Lead's status).
       expect(contact(who.person.id)).toMatchObject({
         lifecyclestage: "opportunity",
         leadloop_status: "opportunity",
         hs_lead_status: "OPEN_DEAL",
-        leadloop_disposition_reason: "Converted to a contact and opportunity",
+        leadloop_disposition_reason: reason,
       });
       expect(Date.parse(contact(who.person.id).leadloop_disposition_date!)).not.toBeNaN();
       // What the rep sees: stamps on the new records.

@@ -1,4 +1,10 @@
-import { readStatus, marketingLeadStatusFor, reopenStatus } from "../../src/core/funnel/dispositions.js";
+import {
+  DISPOSITION_REASON_MAX_LENGTH,
+  readStatus,
+  marketingLeadStatusFor,
+  reopenStatus,
+  verdictReason,
+} from "../../src/core/funnel/dispositions.js";
 import { lifecycleNeedsClear } from "../../src/core/funnel/lifecycle-values.js";
 import { coolDownOver, hasBehaviourAfter, returnedToNurtureAt } from "../../src/core/funnel/recycle.js";
 import { alternation } from "../../src/core/write-loop.js";
@@ -46,6 +52,28 @@ describe("reading a lead status", () => {
     expect(marketingLeadStatusFor("won")).toBeNull();
     expect(reopenStatus(definition, "salesforce")).toBe("Open - Not Contacted");
     expect(reopenStatus(definition, "hubspot")).toBe("NEW");
+  });
+});
+
+describe("a verdict's reason", () => {
+  it("is the rep's words, trimmed; blank, the map's reason", () => {
+    expect(verdictReason("  Budget gelé jusqu'en Q3 — relancer en septembre\n", "Not now")).toBe(
+      "Budget gelé jusqu'en Q3 — relancer en septembre",
+    );
+    expect(verdictReason(" \t ", "Not now")).toBe("Not now");
+    expect(verdictReason("", "Not now")).toBe("Not now");
+    expect(verdictReason(null, "Not now")).toBe("Not now");
+    expect(verdictReason(undefined, "Not now")).toBe("Not now");
+  });
+
+  it("is cut to what the contact property holds, never splitting a character", () => {
+    const fits = "é".repeat(DISPOSITION_REASON_MAX_LENGTH);
+    expect(verdictReason(fits, "Not now")).toBe(fits);
+    // An emoji is two UTF-16 units: the cut counts characters, so none is cut in half.
+    const long = "📞".repeat(DISPOSITION_REASON_MAX_LENGTH + 3);
+    const cut = verdictReason(long, "Not now");
+    expect(Array.from(cut)).toHaveLength(DISPOSITION_REASON_MAX_LENGTH);
+    expect(cut).toBe("📞".repeat(DISPOSITION_REASON_MAX_LENGTH));
   });
 });
 

@@ -5,7 +5,7 @@ import { hostname, userInfo } from "node:os";
 import type { Command } from "commander";
 import { loadQualification } from "../../config/qualification-file.js";
 import { openStore } from "../../store/open-store.js";
-import { SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
+import { SALESFORCE_DISPOSITION_REASON, SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
 import { applyRequalify, planRequalify, type RequalifyPlan } from "../../sync/funnel/requalify.js";
 import { declareCommand } from "../command-list.js";
 import { confirm } from "../confirm.js";
@@ -38,8 +38,9 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       "\nA trashed person goes back to lead (scored and handed off again like anyone); a lost or unreachable one to\n" +
         "recycled (handed off again after the cool-down and new behaviour). The next `leadloop sync` writes the\n" +
         "contact's lifecycle stage and leadloop_status, blanks the revoked verdict's leadloop_disposition_reason and\n" +
-        "leadloop_disposition_date, and sets hs_lead_status (and a Salesforce Lead's Status) back to the open status a\n" +
-        "handoff gives (the qualification's first `none` status: NEW, Open - Not Contacted).\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
+        "leadloop_disposition_date (and a Salesforce Lead's Leadloop_Disposition_Reason__c), and sets hs_lead_status (and\n" +
+        "the Lead's Status) back to the open status a handoff gives (the qualification's first `none` status: NEW, Open -\n" +
+        "Not Contacted).\n\nExamples:\n  leadloop requalify camille.lefevre@acme.fr\n  leadloop requalify camille.lefevre@acme.fr --yes --json\n\n" +
         "Exit status: 0 requalified, 1 not requalified (unknown person, a stage requalify does not move, or the answer was no),\n2 no terminal to confirm on and no --yes.",
     )
     .action(async function (this: Command, email: string, opts: RequalifyOptions) {
@@ -69,7 +70,10 @@ export function registerRequalify(program: Command, io: CommandIo): void {
         const at = new Date().toISOString();
         await applyRequalify(store, plan, {
           marketingSystem: MARKETING_SYSTEM,
-          crmStatus: loaded.config.crm === "salesforce" ? { system: "salesforce", ...SALESFORCE_LEAD_STATUS } : null,
+          crmStatus:
+            loaded.config.crm === "salesforce"
+              ? { system: "salesforce", ...SALESFORCE_LEAD_STATUS, reasonField: SALESFORCE_DISPOSITION_REASON }
+              : null,
           dispositions,
           at,
           runId: `requalify-${at}`,

@@ -124,6 +124,25 @@ export const DISPOSITION_REASON_FIELD = "leadloop_disposition_reason";
 export const DISPOSITION_DATE_FIELD = "leadloop_disposition_date";
 
 /**
+ * What `leadloop_disposition_reason` holds: a single-line text property, up to 65,536 characters
+ * (https://developers.hubspot.com/docs/api/crm/properties, "Property type and fieldType values").
+ */
+export const DISPOSITION_REASON_MAX_LENGTH = 65_536;
+
+/**
+ * The reason a verdict leaves on the contact: the rep's own words, typed beside the status on the CRM
+ * record (trimmed), or the map's reason for the status when the rep typed none. Like the other texts
+ * leadloop writes itself (score reasons, summaries, task subjects), a reason longer than the property
+ * holds is cut to fit, counting code points as `truncate` does, rather than refused.
+ */
+export function verdictReason(typed: string | null | undefined, mapReason: string): string {
+  const text = typed?.trim() ?? "";
+  if (text === "") return mapReason;
+  if (text.length <= DISPOSITION_REASON_MAX_LENGTH) return text;
+  return Array.from(text).slice(0, DISPOSITION_REASON_MAX_LENGTH).join("");
+}
+
+/**
  * What a rep's verdict writes on the marketing contact beside its stage (the stage the verdict moves the
  * person to): the reason and date, and the contact's lead status for that stage unless a mapping carries
  * the CRM's status there already. One definition for a verdict read from a lead status and for a Lead's

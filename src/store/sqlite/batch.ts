@@ -61,7 +61,7 @@ export function writeBatch(
   for (const row of batch.personScores ?? []) tables.personScores.save(row);
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
-  for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.at);
+  for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
   // Before the puts: a superseded refusal's key may be decided anew in this batch.

@@ -964,6 +964,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // entry; a portal with many refusals paid that on each page.
     sql: `CREATE INDEX IF NOT EXISTS error_queue_open_record ON error_queue (status, record_id);`,
   },
+  {
+    version: 24,
+    name: "the reason a verdict left on the contact, beside the lead status seen",
+    // A rep may edit a verdict's reason (Leadloop_Disposition_Reason__c) without its status: the reason
+    // seen is kept so that edit is read as one, and not as a new verdict. Rows from before hold NULL,
+    // read as the map's reason for their status, the only one leadloop wrote until then.
+    sql: `ALTER TABLE lead_statuses ADD COLUMN reason TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

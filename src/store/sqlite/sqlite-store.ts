@@ -288,7 +288,7 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, string | null>> {
+  leadStatusesSeen(crmIds: readonly string[]): Promise<Map<string, { status: string | null; reason: string | null }>> {
     return this.read("read the lead statuses seen", () =>
       this.consistent(() => this.tables.leadStatuses.forRecords(crmIds)),
     );

@@ -184,24 +184,24 @@ function unpack(firstMs: number, text: string): KeptWrite[] {
 export class LeadStatusTable {
   constructor(private readonly sql: Statements) {}
 
-  save(crmId: string, status: string | null, at: string): void {
+  save(crmId: string, status: string | null, reason: string | null, at: string): void {
     this.sql
       .get(
-        `INSERT INTO lead_statuses (crm_id, status, at) VALUES (?, ?, ?)
-         ON CONFLICT (crm_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
+        `INSERT INTO lead_statuses (crm_id, status, reason, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (crm_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at`,
       )
-      .run(crmId, status, at);
+      .run(crmId, status, reason, at);
   }
 
-  forRecords(crmIds: readonly string[]): Map<string, string | null> {
-    const out = new Map<string, string | null>();
+  forRecords(crmIds: readonly string[]): Map<string, { status: string | null; reason: string | null }> {
+    const out = new Map<string, { status: string | null; reason: string | null }>();
     for (const chunk of inListChunks(crmIds)) {
       for (const row of this.sql
-        .get<{ crmId: string; status: string | null }>(
-          `SELECT crm_id AS crmId, status FROM lead_statuses WHERE crm_id IN (${chunk.placeholders})`,
+        .get<{ crmId: string; status: string | null; reason: string | null }>(
+          `SELECT crm_id AS crmId, status, reason FROM lead_statuses WHERE crm_id IN (${chunk.placeholders})`,
         )
         .all(...chunk.params))
-        out.set(row.crmId, row.status);
+        out.set(row.crmId, { status: row.status, reason: row.reason });
     }
     return out;
   }

@@ -1,18 +1,22 @@
 // Closing the loop, the last phase of a run: a rep's lead status in the CRM is read through the
 // definition's map. A verdict (qualified, recycle, trash, unreachable) becomes a funnel event and the
 // marketing contact's lifecycle stage (cleared first when it moves back), leadloop status, disposition
-// reason and date and lead status; `working` and every verdict count as a touch on the follow-up clock; a
-// status the map does not know is an error-queue entry naming it. A status counts only when it changed
-// since leadloop last saw it on that record, so a record read again (a look-back, leadloop's own write)
-// never repeats a verdict. Events, touches, statuses seen and the contact writes (to the outbox) are kept
+// reason (the rep's words typed beside the status, else the map's) and date and lead status; `working` and
+// every verdict count as a touch on the follow-up clock; a status the map does not know is an error-queue
+// entry naming it. A status counts only when it changed since leadloop last saw it on that record, so a
+// record read again (a look-back, leadloop's own write) never repeats a verdict; a rep's later edit of the
+// reason alone is carried to the contact as the reason, no new verdict. Events, touches, statuses seen and the contact writes (to the outbox) are kept
 // with the page's cursor in one transaction. Logged activity and breaches are the SLA phase's
 // (sla-phase.ts).
 import {
+  DISPOSITION_REASON_FIELD,
   type Disposition,
+  type DispositionMaps,
   LEAD_STATUS_FIELD,
   marketingLeadStatusFor,
   readStatus,
   stageForDisposition,
+  verdictReason,
   verdictValues,
 } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
@@ -49,6 +53,9 @@ export async function readDispositions(
   held: ReadonlyMap<string, SourceRecord> = new Map(),
 ): Promise<void> {
   const { object, field } = setup.vocabulary.status;
+  // The reason the rep types beside the status (Leadloop_Disposition_Reason__c; with HubSpot as the CRM,
+  // the contact's own leadloop_disposition_reason), read with it.
+  const reasonField = setup.vocabulary.fields.dispositionReason;
   // Read up to now, not the run's signpost, once this run wrote to the object: the Leads its field sync
   // wrote have moved past the signpost, and their statuses must be read in this run, not taken for new
   // ones in the next.
@@ -63,7 +70,7 @@ export async function readDispositions(
   const read = {
     system: ctx.crm,
     object,
-    fields: setup.crmIsMarketing ? [field, ...CONTACT_FIELDS] : [field],
+    fields: [field, ...(reasonField ? [reasonField] : []), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
     // (and a later run does not take those old statuses for new ones when leadloop's own writes bump them).
@@ -136,10 +143,16 @@ async function dispositionsOf(
         [...(await ctx.store.findLinksByCrmIds("contact", ids)).values()].map((l) => [l.crmId, l.marketingId]),
       );
   const seen = await ctx.store.leadStatusesSeen(ids);
+  const definition = setup.qualification.definition;
+  const reasonOf = (r: SourceRecord) => verdictReasonOn(setup, crmName, r, seen.get(r.id));
   const changed = records.filter((r) => {
     if (!personOf.has(r.id)) return false;
     const status = r.fields[field] ?? null;
-    return !seen.has(r.id) || seen.get(r.id) !== status;
+    const before = seen.get(r.id);
+    if (!before || before.status !== status) return true;
+    // The same status: a change only when the rep edited its verdict's reason since.
+    const reason = reasonOf(r);
+    return reason !== null && reason.reason !== shownReason(before, definition, crmName);
   });
   if (changed.length === 0) return out;
   // Only a verdict writes to the contact and only an unknown status names its email: a status that means
@@ -157,6 +170,7 @@ async function dispositionsOf(
     const contact = people.get(personId) ?? {};
     const email = contact.email ?? null;
     const status = record.fields[field] ?? null;
+    const before = seen.get(record.id);
     const reading = readStatus(status, setup.qualification.definition, crmName);
     if (reading.kind === "unknown") {
       // Not marked seen: once the map knows the status, the record's next change applies it.
@@ -178,9 +192,24 @@ async function dispositionsOf(
       ctx.log.warn("disposition.unknown_status", { personId, crmId: record.id, status });
       continue;
     }
-    out.leadStatuses.push({ crmId: record.id, status, at: record.modifiedAt });
+    const reason = reasonOf(record);
+    out.leadStatuses.push({ crmId: record.id, status, reason: reason?.reason ?? null, at: record.modifiedAt });
     if (reading.kind !== "verdict") continue;
-    const { disposition, reason } = reading.entry;
+    const { disposition } = reading.entry;
+    const current = (latest.get(personId)?.stage ?? "lead") as Stage;
+    // The rep edited the reason of a verdict already taken: the contact's reason follows while the verdict
+    // stands (a requalify or a second handoff moved the person on, and opened the record again). No event,
+    // no count, no touch.
+    const reasonEdit = (): OutboxWrite | null =>
+      reason !== null && current === stageForDisposition(disposition) && reason.reason !== shownReason(before, definition, crmName)
+        ? reasonWrite(ctx, setup, personId, email, reason, contact, status)
+        : null;
+    if (before?.status === status) {
+      const write = reasonEdit();
+      if (write) out.outbox.push(write);
+      ctx.log.debug("disposition.reason_edited", { personId, crmId: record.id, status, written: write !== null });
+      continue;
+    }
     if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition))) {
       // The store was lost and the person's stage restored from the contact this status had already
       // moved: it is no new verdict, and the record's time is leadloop's last write, not a rep's touch.
@@ -192,7 +221,6 @@ async function dispositionsOf(
     if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
       out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
     const stage = stageForDisposition(disposition);
-    const current = (latest.get(personId)?.stage ?? "lead") as Stage;
     if (stage === null) {
       ctx.summary.dispositions.working++;
       if (!statusCarried)
@@ -202,6 +230,9 @@ async function dispositionsOf(
       continue;
     }
     if (current === stage || !canMove(current, stage)) {
+      // Another status of the verdict the person stands at (CONNECTED, then OPEN_DEAL): its reason only.
+      const write = reasonEdit();
+      if (write) out.outbox.push(write);
       ctx.log.debug("disposition.no_move", { personId, disposition, from: current, to: stage });
       continue;
     }
@@ -224,12 +255,78 @@ async function dispositionsOf(
     const fields: FieldValues = {
       [LIFECYCLE_FIELD]: lifecycleFor(stage),
       leadloop_status: stage,
-      ...verdictValues(stage, reason, record.modifiedAt, !statusCarried),
+      ...verdictValues(stage, reason!.reason, record.modifiedAt, !statusCarried),
     };
+    // With HubSpot as the CRM the rep typed the reason on this contact: it stands as typed.
+    if (setup.crmIsMarketing && reason!.typed !== null) delete fields[DISPOSITION_REASON_FIELD];
     out.outbox.push(contactWrite(ctx, personId, email, fields, contact, rule));
     ctx.log.debug("person.disposition", { personId, disposition, stage });
   }
   return out;
+}
+
+/** What a verdict's reason is made of: the rep's words (null when none), and the reason it leaves. */
+interface VerdictReason {
+  typed: string | null;
+  reason: string;
+}
+
+/**
+ * The reason a record's verdict leaves on the contact; null for a status that moves no one (none,
+ * working, unknown). The rep's words are the vocabulary's reason field, trimmed; blank, the map's reason
+ * for the status. With HubSpot as the CRM that field is the contact's own, where leadloop wrote the map's
+ * reason for the verdict it saw before: met again under a new status, that text is leadloop's, not the
+ * rep's, so the new status gets its own.
+ */
+function verdictReasonOn(
+  setup: FunnelSetup,
+  crm: string,
+  record: SourceRecord,
+  before: { status: string | null; reason: string | null } | undefined,
+): VerdictReason | null {
+  const definition = setup.qualification.definition;
+  const status = record.fields[setup.vocabulary.status.field] ?? null;
+  const reading = readStatus(status, definition, crm);
+  if (reading.kind !== "verdict" || stageForDisposition(reading.entry.disposition) === null) return null;
+  const field = setup.vocabulary.fields.dispositionReason;
+  let typed = (field ? record.fields[field]?.trim() : "") || null;
+  if (setup.crmIsMarketing && typed !== null && before && before.status !== status) {
+    const previous = readStatus(before.status, definition, crm);
+    if (previous.kind === "verdict" && typed === previous.entry.reason) typed = null;
+  }
+  return { typed, reason: verdictReason(typed, reading.entry.reason) };
+}
+
+/**
+ * The reason the contact shows for the verdict last seen on a record: as kept, else (a row from before
+ * reasons were kept) the map's reason for its status, the only one leadloop wrote then.
+ */
+function shownReason(
+  before: { status: string | null; reason: string | null } | undefined,
+  definition: { dispositions: DispositionMaps },
+  crm: string,
+): string | null {
+  if (!before) return null;
+  if (before.reason !== null) return before.reason;
+  const reading = readStatus(before.status, definition, crm);
+  return reading.kind === "verdict" ? reading.entry.reason : null;
+}
+
+/**
+ * The contact's reason alone, for a verdict it shows already. With HubSpot as the CRM the rep's words are
+ * on the contact as typed, so only a blank reason is written (the map's); none when they are there.
+ */
+function reasonWrite(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  personId: string,
+  email: string | null,
+  reason: VerdictReason,
+  contact: FieldValues,
+  status: string | null,
+): OutboxWrite | null {
+  if (setup.crmIsMarketing && reason.typed !== null) return null;
+  return contactWrite(ctx, personId, email, { [DISPOSITION_REASON_FIELD]: reason.reason }, contact, `disposition reason: ${status}`);
 }
 
 /** The write to the marketing contact, clearing its lifecycle stage first when the stage moves back. */

@@ -300,7 +300,10 @@ export async function ensureScored(
   return state.people;
 }
 
-/** The candidates' CRM records: their owner, MQL date, and on the status object their lead status. */
+/**
+ * The candidates' CRM records: their owner, MQL date, and on the status object their lead status and the
+ * reason a rep typed beside it.
+ */
 async function readCrmRecords(
   ctx: RunContext,
   setup: FunnelSetup,
@@ -313,7 +316,7 @@ async function readCrmRecords(
     const fields = [
       v.ownerField,
       ...(v.ownerEmailField ? [v.ownerEmailField] : []),
-      ...(type === v.status.object ? [v.status.field] : []),
+      ...(type === v.status.object ? [v.status.field, ...(v.fields.dispositionReason ? [v.fields.dispositionReason] : [])] : []),
       // Whether the record carries this MQL's handoff already (a store lost since: carriesHandoff).
       ...(v.fields.mqlDate ? [v.fields.mqlDate] : []),
     ];
@@ -348,7 +351,7 @@ async function verdictsUnread(
   }
   if (closed.size === 0) return closed;
   const seen = await ctx.store.leadStatusesSeen([...closed.keys()]);
-  for (const [id, status] of closed) if (seen.get(id) === status) closed.delete(id);
+  for (const [id, status] of closed) if (seen.get(id)?.status === status) closed.delete(id);
   return closed;
 }
 
@@ -381,6 +384,11 @@ async function handOffOne(
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
   const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
   if (reopened) recordFields[v.status.field] = reopened;
+  // It opens clean: the last verdict's reason, left beside the open status, would be read as the rep's
+  // words for the next verdict (a requalify blanks it the same way).
+  const reasonField = v.fields.dispositionReason;
+  if (c.reopen && c.crmType === v.status.object && reasonField && crmRecord.fields[reasonField]?.trim())
+    recordFields[reasonField] = null;
   // A status the record shows already (a requalify opened it again) is not written twice.
   if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
     delete recordFields[v.status.field];

@@ -5,7 +5,7 @@
 // company) are kept the same on both sides. Events, writes and links are decided with the phase's
 // cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
-import { leadStatusValues, readStatus, verdictValues } from "../../core/funnel/dispositions.js";
+import { leadStatusValues, readStatus, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
@@ -33,8 +33,11 @@ export async function followConversions(
   const company = mappings.find((m) => m.pair === "company");
   if (setup.crmIsMarketing || !lead?.conversion) return;
   const c = lead.conversion;
-  const status = setup.vocabulary.status.object === lead.crmObject ? setup.vocabulary.status.field : null;
-  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status].filter((f): f is string => !!f);
+  const onStatusObject = setup.vocabulary.status.object === lead.crmObject;
+  const status = onStatusObject ? setup.vocabulary.status.field : null;
+  // The reason the rep typed beside the status, which the conversion's verdict carries as the dispositions' do.
+  const reason = onStatusObject ? setup.vocabulary.fields.dispositionReason : null;
+  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status, reason].filter((f): f is string => !!f);
   const read = {
     system: ctx.crm,
     object: lead.crmObject,
@@ -83,15 +86,16 @@ export async function followConversions(
 
 /**
  * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
- * (the converted Lead's status and the reason the qualification's map gives it, the date, and the contact's
- * lead status for the stage the conversion moves the person to: OPEN_DEAL with an Opportunity, CONNECTED
- * without one), since the converted Lead leaves that phase's reach and no mapping carries its status over.
+ * (the reason the rep typed on the Lead, else the one the qualification's map gives the converted Lead's
+ * status, the date, and the contact's lead status for the stage the conversion moves the person to:
+ * OPEN_DEAL with an Opportunity, CONNECTED without one), since the converted Lead leaves that phase's reach and no mapping carries its status over.
  */
 function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, to: Stage): FieldValues {
   const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
-  const reason =
+  const mapReason =
     reading.kind === "verdict" && reading.entry.disposition === "qualified" ? reading.entry.reason : `converted in ${crm}`;
-  return verdictValues(to, reason, lead.modifiedAt, true);
+  const field = setup.vocabulary.fields.dispositionReason;
+  return verdictValues(to, verdictReason(field ? lead.fields[field] : null, mapReason), lead.modifiedAt, true);
 }
 
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {

@@ -42,10 +42,12 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
 export interface RequalifyOptions {
   marketingSystem: string;
   /**
-   * Where a CRM apart from marketing keeps the rep's lead status (Salesforce Lead.Status); null when the
-   * marketing contact is the CRM record (HubSpot as the CRM), whose lead status the contact write sets.
+   * Where a CRM apart from marketing keeps the rep's lead status (Salesforce Lead.Status) and the reason
+   * the rep types beside it (Leadloop_Disposition_Reason__c; null where it keeps none); null when the
+   * marketing contact is the CRM record (HubSpot as the CRM), whose lead status and reason the contact
+   * write sets.
    */
-  crmStatus: { system: string; object: string; field: string } | null;
+  crmStatus: { system: string; object: string; field: string; reasonField: string | null } | null;
   /** The qualification's dispositions maps: the first `none` status of each system is the open one. */
   dispositions: DispositionMaps;
   at: string;
@@ -114,7 +116,11 @@ export async function applyRequalify(
   });
 }
 
-/** The person's Lead opened again, where a CRM apart from marketing keeps the lead status; none otherwise. */
+/**
+ * The person's Lead opened again, where a CRM apart from marketing keeps the lead status, with the revoked
+ * verdict's reason blanked there too (the dispositions would otherwise read it back as the rep's words for
+ * the next verdict); none otherwise.
+ */
 async function crmStatusWrite(
   store: StateStore,
   plan: RequalifyPlan,
@@ -137,7 +143,10 @@ async function crmStatusWrite(
       recordId: link.crmId,
       upsertOn: null,
       associations: [],
-      fields: [{ field: where.field, before: null, after: status, rule }],
+      fields: [
+        { field: where.field, before: null, after: status, rule },
+        ...(where.reasonField ? [{ field: where.reasonField, before: null, after: null, rule }] : []),
+      ],
       personId: plan.personId,
       email: plan.email,
       group: null,

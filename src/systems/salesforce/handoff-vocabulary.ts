@@ -7,6 +7,8 @@ import { findSalesforceAccounts } from "./account-finder.js";
 
 /** Where a rep's lead status is kept in Salesforce (read by the dispositions, opened again by a handoff and requalify). */
 export const SALESFORCE_LEAD_STATUS = { object: "Lead", field: "Status" } as const;
+/** The reason a rep types beside a verdict (README's Salesforce setup: Text(255) on Lead and Contact). */
+export const SALESFORCE_DISPOSITION_REASON = "Leadloop_Disposition_Reason__c";
 
 const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
 
@@ -32,7 +34,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       mqlDate: "Leadloop_MQL_Date__c",
       reasons: "Leadloop_Reasons__c",
       activitySummary: "Leadloop_Activity_Summary__c",
-      dispositionReason: "Leadloop_Disposition_Reason__c",
+      dispositionReason: SALESFORCE_DISPOSITION_REASON,
       extra: {},
     },
     task: {
