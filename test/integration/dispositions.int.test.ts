@@ -89,6 +89,23 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
       ...(now ? { now } : {}),
       ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}),
     });
+  /** `leadloop requalify` as its command applies it; returns the plan's move. */
+  const requalify = async (email: string, at: string) => {
+    const found = await planRequalify(loop.store, email);
+    if (!found.ok) throw new Error(`not requalified: ${JSON.stringify(found)}`);
+    await applyRequalify(loop.store, found.plan, {
+      marketingSystem: "hubspot",
+      crmStatus:
+        crm === "salesforce"
+          ? { system: "salesforce", object: "Lead", field: "Status", reasonField: "Leadloop_Disposition_Reason__c" }
+          : null,
+      dispositions: funnel.qualification.definition.dispositions,
+      at,
+      runId: "requalify-test",
+      by: "marketing-ops",
+    });
+    return found.plan;
+  };
 
   beforeEach(async () => {
     loop = await startLoop();
@@ -189,21 +206,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(keen.summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "trash"]);
 
-    const found = await planRequalify(loop.store, "ANAIS.berenger@sgo-optique.fr");
-    expect(found).toMatchObject({ ok: true, plan: { personId, from: "trash", to: "lead" } });
-    if (!found.ok) return;
     const requalifiedAt = new Date().toISOString();
-    await applyRequalify(loop.store, found.plan, {
-      marketingSystem: "hubspot",
-      crmStatus:
-        crm === "salesforce"
-          ? { system: "salesforce", object: "Lead", field: "Status", reasonField: "Leadloop_Disposition_Reason__c" }
-          : null,
-      dispositions: funnel.qualification.definition.dispositions,
-      at: requalifiedAt,
-      runId: "requalify-test",
-      by: "marketing-ops",
-    });
+    expect(await requalify("ANAIS.berenger@sgo-optique.fr", requalifiedAt)).toMatchObject({ personId, from: "trash", to: "lead" });
     const lead = () => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
     // The next run writes the contact back to lead (from "other": a clear first); scoring takes them from
     // there as anyone, in that run or the next (as soon as it reads the contact changed). From the first
@@ -315,21 +319,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(contact().hs_lead_status).toBe("ATTEMPTED_TO_CONTACT");
     const lead = () => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
 
-    const found = await planRequalify(loop.store, "anais.berenger@sgo-optique.fr");
-    expect(found).toMatchObject({ ok: true, plan: { from: "unreachable", to: "recycled" } });
-    if (!found.ok) return;
     const requalifiedAt = new Date().toISOString();
-    await applyRequalify(loop.store, found.plan, {
-      marketingSystem: "hubspot",
-      crmStatus:
-        crm === "salesforce"
-          ? { system: "salesforce", object: "Lead", field: "Status", reasonField: "Leadloop_Disposition_Reason__c" }
-          : null,
-      dispositions: funnel.qualification.definition.dispositions,
-      at: requalifiedAt,
-      runId: "requalify-test",
-      by: "marketing-ops",
-    });
+    expect(await requalify("anais.berenger@sgo-optique.fr", requalifiedAt)).toMatchObject({ from: "unreachable", to: "recycled" });
     await tick();
     expect((await sync()).summary.handoffs).toBe(0);
     // The marketer sees no verdict on a person back in the funnel: the open status a handoff gives, with
