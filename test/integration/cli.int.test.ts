@@ -245,6 +245,22 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("sync --json of a run that fails still prints its summary: run id, status failed and the failure, then exit 3", async () => {
+    await withEmulators("2s", async ({ hubspot, config }) => {
+      await hubspot.control.addFaults({
+        requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
+      });
+      const result = await runCli(["--log-level", "error", "sync", "--json", "--config", config]);
+      expect(result.code).toBe(3);
+      const summary = JSON.parse(result.stdout) as { runId: string; status: string; failure: string; finishedAt: string };
+      expect(summary.runId).toMatch(/\S/);
+      expect(summary).toMatchObject({ status: "failed" });
+      expect(summary.failure).toMatch(/429 Too Many Requests from HubSpot/);
+      expect(summary.finishedAt).not.toBeNull();
+      expect(result.stderr.trim().split("\n").at(-1)).toMatch(/^leadloop: stopped after 2s of 429/);
+    });
+  });
+
   it("validate --live against a HubSpot answering 429s: the files' checks first, then exit 3 saying the live check could not finish", async () => {
     await withEmulators("2s", async ({ hubspot, config }) => {
       await hubspot.control.addFaults({ requests: [{ kind: "rate_limit", retryAfterSeconds: 0 }] });

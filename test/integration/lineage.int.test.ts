@@ -3,6 +3,7 @@
 // associated with both, and the Opportunity's outcome (won with its amount, lost) comes back to the deal
 // and the contact; with HubSpot as CRM a deal closing won makes its contact a customer; and a company
 // and a deal made in HubSpot for an MQL reach Salesforce with their associations.
+import { exitFor } from "../../src/cli/commands/sync.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
@@ -366,6 +367,46 @@ describe("a conversion while a write to the Lead waits", () => {
       Phone: "+33142685300",
     });
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+
+  it("a Lead converted while a stopped run's edit waited for it: the refusal is settled in the run that meets it, which exits 0", async () => {
+    const { person } = prospect({
+      email: "Tomas.Lindqvist@Norrsken-Energi.example",
+      firstname: "Tomás",
+      lastname: "Lindqvist-Ødegård",
+      company: { name: "Norrsken Energi", domain: "norrsken-energi.example" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    await sync();
+    const leadId = leadOf(person.id).Id as string;
+
+    // The marketer's new title is decided for the Lead, but the run stops before the drain sends it
+    // (Salesforce's session expires on the update): the write waits in the outbox.
+    await tick();
+    hs().updateObject("contacts", person.id, { jobtitle: "Directeur Général Délégué" });
+    await tick();
+    loop.salesforce.faults.add({ requests: [{ kind: "status", status: 401, method: "PATCH" }] });
+    await expect(sync()).rejects.toThrow();
+    loop.salesforce.faults.clear();
+    expect((await loop.store.listOutbox()).some((w) => w.recordId === leadId)).toBe(true);
+
+    // The rep converts the Lead meanwhile; the next run sends the waiting write first, which the
+    // converted Lead refuses, and then follows the conversion, which settles the refusal.
+    await tick();
+    const conv = sf().convertLead(leadId, { opportunityName: "Norrsken Energi – Pilote" });
+    await tick();
+    const resumed = await sync();
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(resumed.summary.openErrors).toBe(0);
+    // Nothing waits in the queue: a scheduler reads success (README "Exit statuses": 4 is records waiting).
+    expect(exitFor(resumed.summary)).toBe(0);
+    await tick();
+    await sync();
+    expect(sf().get("Contact", conv.contactId)?.Title).toBe("Directeur Général Délégué");
   });
 });
 

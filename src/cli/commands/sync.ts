@@ -1,5 +1,6 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
+import { failedRunSummary } from "../../sync/engine.js";
 import type { RunSummary } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -37,6 +38,12 @@ export function registerSync(program: Command, io: CommandIo): void {
           onProgress: (e) => progress.update(e),
           now: io.now,
         });
+      } catch (err) {
+        // A run that failed still has its summary (run id, status "failed", the failure, what it did
+        // before): a script reading --json gets it; the failure's line and exit status follow as usual.
+        const failed = failedRunSummary(err);
+        if (opts.json && failed) printJson(io, failed);
+        throw err;
       } finally {
         progress.done();
         process.off("SIGTERM", onSignal);
@@ -55,8 +62,9 @@ export function exitFor(summary: RunSummary): number {
   // Stopped as asked (SIGTERM, Ctrl-C): a clean stop, whatever the queue holds; the next run resumes.
   if (summary.status === "stopped") return EXIT.ok;
   // Records waiting in the queue, this run's or an earlier run's: a scheduler sees it on every run until
-  // they are resolved, not on the one run that queued them.
-  return summary.openErrors > 0 || Object.values(summary.errors).some((n) => n > 0) ? EXIT.partial : EXIT.ok;
+  // they are resolved, not on the one run that queued them. A refusal the same run settled (a write to a
+  // Lead converted meanwhile, whose conversion the run then followed) leaves nothing waiting.
+  return summary.openErrors > 0 ? EXIT.partial : EXIT.ok;
 }
 
 function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {
