@@ -4,6 +4,8 @@
 // Error behaviour: every method rejects with `StoreError` on an I/O or constraint failure, never with a
 // driver error. Methods are not retried by the store; a rejected `commitBatch` wrote nothing.
 
+import type { DueField, SlaTerms } from "../core/sla/index.js";
+
 /** Which side of the loop a record lives on. */
 export const SIDES = ["marketing", "crm"] as const;
 export type Side = (typeof SIDES)[number];
@@ -314,6 +316,12 @@ export interface OutboxWrite {
    * the change pending (ARCHITECTURE.md "One write path").
    */
   synced?: { pair: string; marketingId: string; side: Side; values: Record<string, string | null> };
+  /**
+   * An open task for a rep, due by the SLA clock of outbox group `clock` (its handoff or reroute): `fields`
+   * say when it is due. Sent by a drain of a later run than the one that decided it, they are written for
+   * the clock that drain starts (ARCHITECTURE.md "The follow-up SLA"), not the decision's.
+   */
+  due?: { clock: string; fields: DueField[] };
 }
 
 /** One field value an accepted outbox write put on a record. */
@@ -355,8 +363,18 @@ export interface OutboxRecord {
 
 /** What a group of outbox writes does in the store once every write of it was accepted. */
 export interface OutboxGroupEffect {
-  /** A handoff's follow-up clock starts only once the handoff is complete. */
+  /**
+   * A handoff's follow-up clock starts only once the handoff is complete. Its times are the decision's
+   * while the run that decided it sends the group; a later run's drain starts it anew (`slaTerms`).
+   */
   slaClock?: SlaClock;
+  /**
+   * The SLA's terms the clock was decided under: a drain of a later run starts the clock when it sends
+   * the group's due writes (`OutboxWrite.due`), due by these terms from then.
+   */
+  slaTerms?: SlaTerms;
+  /** When a drain of a later run started the clock (its times are that drain's, not the decision's). */
+  slaStartedAt?: string;
   personScores?: PersonScoreRow[];
 }
 
@@ -436,6 +454,11 @@ export interface BatchCommit {
   outbox?: OutboxWrite[];
   /** Effects of outbox groups, applied in the batch that accepts the group's last write. */
   outboxGroups?: { group: string; onDone: OutboxGroupEffect }[];
+  /**
+   * Clocks a drain started late: a pending group's `slaClock` takes these times (and `slaStartedAt`),
+   * before this batch's accepted writes complete any group. A group done already is left as it is.
+   */
+  outboxGroupsStarted?: { group: string; handoffAt: string; dueAt: string }[];
   /**
    * Outbox writes the system accepted: removed, and the open error entry an earlier refusal of the same
    * key left (its payload's `outboxKey`) is resolved.
@@ -552,6 +575,8 @@ export interface StateStore {
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
+  /** The effects these outbox groups wait to apply; a group done (or never kept) is left out. */
+  outboxGroupEffects(groups: readonly string[]): Promise<Map<string, OutboxGroupEffect>>;
   /** By person id; with `page`, at most `limit` after the person id `after`. */
   listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]>;
   /**

@@ -13,7 +13,7 @@ import { addBusinessTime } from "./business-hours.js";
 const MINUTE = 60_000;
 
 /** `ms` after `from` on the definition's clock: working time on a business clock. */
-export function slaAfter(from: Instant | number, ms: number, definition: SlaDefinition): number {
+export function slaAfter(from: Instant | number, ms: number, definition: Pick<SlaDefinition, "businessHours">): number {
   const start = typeof from === "number" ? from : toMs(from);
   return definition.businessHours ? addBusinessTime(start, ms, definition.businessHours) : start + ms;
 }
@@ -28,8 +28,20 @@ export interface SlaState {
   breach: SlaBreachKind | null;
 }
 
+/**
+ * What a follow-up clock's due time follows from: the time allowed and the working week, as sla.yaml gave
+ * them when the handoff was decided. An outbox group keeps them, so a drain that starts the clock later
+ * than its decision computes the due time the decision would have (ARCHITECTURE.md "The follow-up SLA").
+ */
+export type SlaTerms = Pick<SlaDefinition, "followUpMs" | "businessHours">;
+
+/** The terms of `definition` a follow-up clock's due time is computed from. */
+export function slaTerms(definition: SlaTerms): SlaTerms {
+  return { followUpMs: definition.followUpMs, businessHours: definition.businessHours };
+}
+
 /** When the first touch is due for a lead handed off at `handoffAt`. */
-export function slaDueAt(handoffAt: Instant, definition: SlaDefinition): string {
+export function slaDueAt(handoffAt: Instant, definition: SlaTerms): string {
   return toIso(slaAfter(handoffAt, definition.followUpMs, definition));
 }
 

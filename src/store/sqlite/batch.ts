@@ -64,6 +64,8 @@ export function writeBatch(
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
+  // Before the accepted writes: the write that starts a clock late may be its group's last.
+  for (const { group, handoffAt, dueAt } of batch.outboxGroupsStarted ?? []) tables.outbox.startClock(group, handoffAt, dueAt);
   // Before the puts: a superseded refusal's key may be decided anew in this batch.
   const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
   for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);

@@ -5,6 +5,7 @@
 // (the person when it is the record, a field-sync write's side and marketing id when they are the
 // write's own) is left out, and so is every empty or null part. A long value (a score's reasons) is its
 // pieces' ids (text-pieces.ts), as the audit keeps it.
+import type { DueForm } from "../../core/sla/index.js";
 import type { OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
 import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
@@ -32,6 +33,8 @@ export interface Payload {
   c?: string[] | null;
   /** A field-sync write's snapshot share: pair, marketing id (absent: the person), side (absent: the write's), values. */
   y?: { p: string; m?: string; s?: Side; v: Record<string, string | null> } | null;
+  /** An open task's due fields: the group whose clock it is due by, and each field with its form. */
+  d?: { g: string; f: [string, DueForm][] };
 }
 
 /** The columns of a row, as the payload is read against them. */
@@ -64,6 +67,7 @@ export function encodePayload(write: OutboxWrite, names: NameTable, stored: (val
   if (write.personId !== write.recordId) payload.p = write.personId;
   if (write.email !== null) payload.e = write.email;
   if (write.clearFirst !== undefined) payload.c = write.clearFirst;
+  if (write.due) payload.d = { g: write.due.clock, f: write.due.fields.map((f) => [f.field, f.form]) };
   if (write.synced) {
     const { pair, marketingId, side, values } = write.synced;
     payload.y = {
@@ -104,6 +108,7 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
     email: payload.e ?? null,
     group: columns.group,
   };
+  if (payload.d) write.due = { clock: payload.d.g, fields: payload.d.f.map(([field, form]) => ({ field, form })) };
   // Null only in rows migration 17 copied (absent there).
   if (payload.c !== undefined && payload.c !== null) write.clearFirst = payload.c;
   if (payload.y) {

@@ -89,6 +89,33 @@ export class OutboxTable {
       .run(group, toJsonText(onDone, `the effect of outbox group ${group}`), at);
   }
 
+  /** The effects these groups wait to apply, by group; a group done (or never kept) is left out. */
+  groupEffects(groups: readonly string[]): Map<string, OutboxGroupEffect> {
+    const out = new Map<string, OutboxGroupEffect>();
+    for (const chunk of inListChunks([...new Set(groups)])) {
+      for (const row of this.sql
+        .get<{ grp: string; onDone: string }>(
+          `SELECT grp, on_done AS onDone FROM outbox_groups WHERE grp IN (${chunk.placeholders})`,
+        )
+        .all(...chunk.params))
+        out.set(row.grp, fromJsonText(row.onDone) as OutboxGroupEffect);
+    }
+    return out;
+  }
+
+  /**
+   * A drain started the group's clock late (ARCHITECTURE.md "The follow-up SLA"): its effect's clock
+   * takes these times. A group done already keeps what it applied.
+   */
+  startClock(group: string, handoffAt: string, dueAt: string): void {
+    const effect = this.groupEffects([group]).get(group);
+    if (!effect?.slaClock) return;
+    const started: OutboxGroupEffect = { ...effect, slaClock: { ...effect.slaClock, handoffAt, dueAt }, slaStartedAt: handoffAt };
+    this.sql
+      .get("UPDATE outbox_groups SET on_done = ? WHERE grp = ?")
+      .run(toJsonText(started, `the effect of outbox group ${group}`), group);
+  }
+
   /**
    * Removes accepted writes; returns what they wrote, in the order of `keys` (a key no longer kept is left
    * out), and the groups whose last writes they were. A batch's rows go in one statement per IN list and

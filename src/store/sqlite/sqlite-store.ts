@@ -25,6 +25,7 @@ import type {
   HistoryToFill,
   Link,
   OutboxEntry,
+  OutboxGroupEffect,
   OutboxRecord,
   PersonScoreRow,
   QueuedError,
@@ -273,6 +274,10 @@ export class SqliteStateStore implements StateStore {
 
   openOutboxGroups(): Promise<Set<string>> {
     return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
+  }
+
+  outboxGroupEffects(groups: readonly string[]): Promise<Map<string, OutboxGroupEffect>> {
+    return this.read("read the outbox groups", () => this.tables.outbox.groupEffects(groups));
   }
 
   listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]> {

@@ -9,14 +9,14 @@ import { type FieldValues, instantOf, type SourceRecord } from "../../core/recor
 import { planRoute, routablePerson, routingReps } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { significantActivities } from "../../core/scoring/significant.js";
-import { slaDueAt } from "../../core/sla/index.js";
+import { slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type { Link, OutboxWrite } from "../../store/port.js";
 import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
-import { followUpTaskKey, taskWrite } from "./task-write.js";
+import { dueByClock, followUpTaskKey, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
@@ -402,7 +402,8 @@ async function handOffOne(
       Partial<FunnelWriteInput>,
   ): OutboxWrite =>
     funnelWrite(ctx, { phase: "handoff", rule, personId: c.personId, email: person.email ?? null, group, ...input });
-  const task = (input: TaskInput): OutboxWrite => handoffWrite(taskWrite(v, input, c));
+  const task = (input: TaskInput, due?: OutboxWrite["due"]): OutboxWrite =>
+    handoffWrite({ ...taskWrite(v, input, c), ...(due ? { due } : {}) });
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
   const writes: OutboxWrite[] = [
     handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
@@ -415,7 +416,7 @@ async function handOffOne(
       at: dueAt,
       completed: false,
       key: followUpTaskKey(c.personId, now.toISOString().slice(0, 10)),
-    }),
+    }, dueByClock(v, group)),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({
         subject: `${s.description}: ${s.title}${s.repeats > 1 ? ` (${s.repeats} times since ${s.firstAt.slice(0, 10)})` : ""}`,
@@ -468,6 +469,8 @@ async function handOffOne(
             touches: 0,
             breachedAt: null,
           },
+          // Sent by a later run's drain, the clock starts then, due by these terms (late-clocks.ts).
+          slaTerms: slaTerms(setup.sla),
           personScores: [scoreRow(c.personId, person, score, route.rep, now.toISOString())],
         },
       },

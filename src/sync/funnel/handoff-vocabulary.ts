@@ -1,6 +1,7 @@
 // The names a CRM gives to what a handoff writes: where the owner, the score and the history go, what a
 // task is, how a rep's lead status is read. Each CRM adapter folder supplies one; the handoff itself
 // stays the same whichever CRM is on the other side.
+import type { DueField } from "../../core/sla/index.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { PersonAccount } from "../../core/routing/definition.js";
 import type { SystemPort } from "../system-port.js";
@@ -45,6 +46,11 @@ export interface HandoffVocabulary {
      * an open task: what a reroute writes on a follow-up task it hands on, due by the new rep's clock.
      */
     due(at: string): Record<string, string>;
+    /**
+     * The fields of `due` that move with the due time, and their forms: an open task's write carries them
+     * (`OutboxWrite.due`), so a drain in a later run writes them for the clock it starts then.
+     */
+    dueFields: readonly DueField[];
     /**
      * leadloop's tasks (those carrying a key in `upsertOn`) still open on these person records, with
      * their owners and due fields: what a reroute hands on with the lead. Reads go through `crm`, the run's port, so a

@@ -5,14 +5,14 @@
 // follow-up SLA").
 import type { FieldValues } from "../../core/records.js";
 import { routablePerson, routingReps } from "../../core/routing/index.js";
-import { breachesToRaise, planReroute, type SlaBreach, slaDueAt } from "../../core/sla/index.js";
+import { breachesToRaise, planReroute, type SlaBreach, slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
-import { followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
+import { dueByClock, followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
@@ -171,8 +171,8 @@ async function raiseOne(
   const rule = `SLA ${breach.kind} breach`;
   const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>): OutboxWrite =>
     funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person.email ?? null, ...input });
-  const task = (input: TaskInput, group: string | null): OutboxWrite =>
-    write({ ...taskWrite(v, input, clock), group });
+  const task = (input: TaskInput, group: string | null, due?: OutboxWrite["due"]): OutboxWrite =>
+    write({ ...taskWrite(v, input, clock), group, ...(due ? { due } : {}) });
 
   const writes: OutboxWrite[] = [];
   let alertTo: string | null = null;
@@ -246,6 +246,7 @@ async function raiseOne(
           key: followUpTaskKey(clock.personId, handoffAt),
         },
         group,
+        dueByClock(v, group),
       ),
     );
     writes.push(...handedOnTasks(setup, directory, clock, { ...next, dueAt }, group).map(write));
@@ -253,6 +254,8 @@ async function raiseOne(
       group,
       onDone: {
         slaClock: { ...clock, ownerId: next.ownerId, handoffAt, dueAt, firstTouchAt: null, touches: 0, breachedAt: null },
+        // Sent by a later run's drain, the new clock starts then, due by these terms (late-clocks.ts).
+        slaTerms: slaTerms(setup.sla),
         personScores: await rescoredOwner(ctx, clock.personId, next.rep),
       },
     });
@@ -382,6 +385,7 @@ function handedOnTasks(
       recordId: t.id,
       fields: { [ownerField]: next.ownerId, ...due(next.dueAt) },
       before: { [ownerField]: t.ownerId, ...t.due },
+      due: dueByClock(setup.vocabulary, group),
     }));
 }
 

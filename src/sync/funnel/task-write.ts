@@ -1,6 +1,7 @@
 // A task for a rep, as the outbox takes it, whichever phase writes it (a handoff's alert and activity
 // tasks, an SLA breach's alert): the CRM's task fields, the key it is upserted or found by, and the
 // person's record it is about.
+import type { OutboxWrite } from "../../store/port.js";
 import type { FunnelWriteInput } from "../outbox/funnel-write.js";
 import type { HandoffVocabulary, TaskInput } from "./handoff-vocabulary.js";
 
@@ -23,6 +24,14 @@ export function taskWrite(
     upsertOn: v.task.upsertOn,
     associations: v.task.associate ? [{ object: about.crmType, id: about.crmId }] : [],
   };
+}
+
+/**
+ * What makes an open task due by outbox group `group`'s SLA clock: its due fields, which a drain of a
+ * later run than the decision's writes for the clock it starts then (ARCHITECTURE.md "The follow-up SLA").
+ */
+export function dueByClock(v: HandoffVocabulary, group: string): NonNullable<OutboxWrite["due"]> {
+  return { clock: group, fields: [...v.task.dueFields] };
 }
 
 /**

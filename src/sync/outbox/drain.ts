@@ -1,7 +1,8 @@
 // Sends what the outbox holds through the one executor, grouped by system and object, and commits each
 // batch's outcomes in one transaction: accepted writes leave the outbox with their audit rows, refused
 // ones stay (not sent again until decided anew or retried) with an error-queue entry, and a group whose
-// last write was accepted applies its effect (a handoff's SLA clock).
+// last write was accepted applies its effect (a handoff's SLA clock). A handoff decided by an earlier run
+// starts its clock when this drain sends it, its rep's task due by that clock (late-clocks.ts).
 import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite } from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
@@ -9,6 +10,7 @@ import { bump } from "../run-summary.js";
 import { refusalMessage } from "../system-port.js";
 import { clearingWrite, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
+import { LateClocks } from "./late-clocks.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
 const DRAIN_BATCH = 200;
@@ -81,6 +83,7 @@ export async function drainKeys(
  */
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
   const pending = new PendingWrites();
+  const clocks = new LateClocks(ctx);
   let after: number | undefined;
   for (;;) {
     const page = options.keys
@@ -104,7 +107,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     if (!last) pending.release(await ctx.store.laterOutboxRecords(after!, pending.records(), options.phase));
     for (const batch of pending.take(last ? "all" : "full")) {
       if (ctx.signal?.aborted) return;
-      await sendBatch(ctx, batch, options, tally);
+      await sendBatch(ctx, batch, options, tally, clocks);
       await ctx.heartbeat?.();
     }
     if (last) return;
@@ -225,10 +228,16 @@ async function sendBatch(
   batch: readonly RecordWrites[],
   options: DrainOptions,
   tally: DrainTally,
+  clocks: LateClocks,
 ): Promise<void> {
   const { system, object } = batch[0]!.entries[0]!;
   const port = portFor(ctx, system);
-  const items = batch.map((w) => ({ entries: w.entries, write: combined(w.entries) }));
+  // An open task decided by an earlier run is due by the clock this drain starts (late-clocks.ts).
+  await clocks.start(batch.flatMap((w) => w.entries));
+  const items = batch.map((w) => {
+    const entries = w.entries.map((e) => clocks.timed(e));
+    return { entries, write: combined(entries) };
+  });
   // Clears go first, in a request of their own (ARCHITECTURE.md "One write path"); a write whose clear
   // was refused is refused with it and not sent.
   const clearing = items.flatMap((item) => {
@@ -251,6 +260,7 @@ async function sendBatch(
   ];
   const at = ctx.now().toISOString();
   const accepted: string[] = [];
+  const acceptedEntries: OutboxEntry[] = [];
   const refused: string[] = [];
   const errors: NewQueuedError[] = [];
   const errorAttempts: { id: number; message: string }[] = [];
@@ -260,6 +270,7 @@ async function sendBatch(
   for (const { item, outcome } of sent) {
     if (outcome.ok) {
       accepted.push(...item.entries.map((e) => e.key));
+      acceptedEntries.push(...item.entries);
       continue;
     }
     if (item.entries.length > 1) {
@@ -314,6 +325,7 @@ async function sendBatch(
     resolvedErrors,
     outboxAccepted: accepted,
     outboxRefused: refused,
+    outboxGroupsStarted: clocks.startedBy(acceptedEntries),
   });
   tally.note(accepted, refused);
   for (const group of completedGroups) {
@@ -324,7 +336,7 @@ async function sendBatch(
   // The i-th entry of each record in the i-th batch: one write per record per batch, in decision order.
   for (let i = 0; separately.some((entries) => entries.length > i); i++) {
     const round = separately.flatMap((entries) => (entries.length > i ? [{ entries: [entries[i]!] }] : []));
-    await sendBatch(ctx, round, options, tally);
+    await sendBatch(ctx, round, options, tally, clocks);
   }
 }
 

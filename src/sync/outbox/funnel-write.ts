@@ -25,6 +25,8 @@ export interface FunnelWriteInput {
   group?: string | null;
   /** Fields to clear in an earlier request before this write sets them (a backward lifecycle move). */
   clearFirst?: readonly string[];
+  /** An open task due by a group's SLA clock (`OutboxWrite.due`). */
+  due?: OutboxWrite["due"];
 }
 
 export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWrite {
@@ -48,6 +50,7 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     email: input.email ?? null,
     group: input.group ?? null,
     ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
+    ...(input.due ? { due: input.due } : {}),
   };
 }
 

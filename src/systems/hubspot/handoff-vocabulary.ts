@@ -1,6 +1,7 @@
 // What a handoff writes when HubSpot's own CRM objects are the CRM: the contact's owner, lifecycle
 // stage and lead status, leadloop's score properties, and tasks associated with the contact. Owners
 // are HubSpot owners found by email.
+import { type DueField, dueFieldValues } from "../../core/sla/index.js";
 import type { FieldValues } from "../../core/records.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import { findHubspotAccounts } from "./account-finder.js";
@@ -38,6 +39,9 @@ const TOUCH_SOURCES: { object: string; fields: string[]; counts(f: FieldValues):
   },
 ];
 
+/** A task's due date is its hs_timestamp (https://developers.hubspot.com/docs/api/crm/tasks). */
+const TASK_DUE: readonly DueField[] = [{ field: "hs_timestamp", form: "instant" }];
+
 export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabulary {
   return {
     personObjects: ["contacts"],
@@ -69,8 +73,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         [TASK_KEY_PROPERTY]: t.key,
       }),
       ownerField: "hubspot_owner_id",
-      // A task's due date is its hs_timestamp (https://developers.hubspot.com/docs/api/crm/tasks).
-      due: (at) => ({ hs_timestamp: at }),
+      due: (at) => dueFieldValues(TASK_DUE, at),
+      dueFields: TASK_DUE,
       // Tasks hang off their contact by association: the contacts' tasks, then those tasks' status, owner
       // and key in batch reads (search's index would trail a task written seconds ago).
       async openKeyed(people, crm) {

@@ -1,6 +1,7 @@
 // What a handoff writes in Salesforce: Lead/Contact custom fields leadloop's README asks admins to
 // create, Tasks keyed by Leadloop_Activity_Key__c (an External ID, so a task is never made twice), and
 // owners found among active Users by email.
+import { type DueField, dueFieldValues } from "../../core/sla/index.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { SystemPort } from "../../sync/system-port.js";
 import { findSalesforceAccounts } from "./account-finder.js";
@@ -11,6 +12,11 @@ export const SALESFORCE_LEAD_STATUS = { object: "Lead", field: "Status" } as con
 export const SALESFORCE_DISPOSITION_REASON = "Leadloop_Disposition_Reason__c";
 
 const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
+/** The due fields that move with the due time (IsReminderSet stays set). */
+const TASK_DUE_MOVES: readonly DueField[] = [
+  { field: "ActivityDate", form: "day" },
+  { field: "ReminderDateTime", form: "instant" },
+];
 
 /**
  * When an open Task is due: Task.ActivityDate is a date only, so the hour goes in its reminder
@@ -18,7 +24,8 @@ const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm).
  */
 function taskDue(at: string): Record<(typeof TASK_DUE_FIELDS)[number], string> {
-  return { ActivityDate: at.slice(0, 10), ReminderDateTime: at, IsReminderSet: "true" };
+  const { ActivityDate, ReminderDateTime } = dueFieldValues(TASK_DUE_MOVES, at);
+  return { ActivityDate: ActivityDate!, ReminderDateTime: ReminderDateTime!, IsReminderSet: "true" };
 }
 
 export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVocabulary {
@@ -55,6 +62,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       }),
       ownerField: "OwnerId",
       due: taskDue,
+      dueFields: TASK_DUE_MOVES,
       // IsClosed is what Salesforce derives from the status (a Completed task, or any status an admin
       // marked closed), so a custom closed status counts as done too.
       openKeyed: async (people, crm) =>
