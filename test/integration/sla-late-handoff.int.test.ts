@@ -63,7 +63,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
   });
 
   /** A prospect about to qualify, the reps, and a sync with the funnel (overrides for one run). */
-  async function prospect() {
+  async function prospect(reroute = false) {
     const reps = seedReps(loop);
     const company = loop.hubspot.data.createObject("companies", {
       name: "Société Générale d'Ingénierie",
@@ -81,7 +81,10 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
       country: "France",
     });
     loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
-    const funnel = funnelFor(loop, crm);
+    const base = funnelFor(loop, crm);
+    const funnel = reroute
+      ? { ...base, sla: { ...base.sla, onBreach: { alert: true, alertTo: "owner" as const, reroute: true, managers: {} } } }
+      : base;
     const sync = (overrides: Parameters<LoopHarness["sync"]>[0] = {}): Promise<SyncResult> =>
       loop.sync({
         funnel,
@@ -102,7 +105,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
     clock.t += 60_000;
     pricingAndDemo(loop, person.id);
     clock.t += 60_000;
-    return { person, rep: reps.get(REPS.emea.email)![crm], sync, retry };
+    return { person, rep: reps.get(REPS.emea.email)![crm], reps, sync, retry };
   }
 
   async function clockOf(personId: string) {
@@ -174,6 +177,40 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
     expect((await p.retry()).stillFailing).toEqual([]);
     expect(await clockOf(p.person.id)).toMatchObject({ handoffAt: new Date(sentAt).toISOString(), dueAt, breachedAt: null });
     expect(followUpTask(loop, crm, crmId)).toEqual([{ ownerId: p.rep, due: dueAt, day: dueAt.slice(0, 10) }]);
+    clock.t += HOUR;
+    expect((await p.sync()).summary.slaBreaches).toBe(0);
+  });
+
+  it("a reroute decided by a stopped run: the next run's drain starts the new rep's clock, their tasks due by it", async () => {
+    const p = await prospect(true);
+    expect((await p.sync()).summary.handoffs).toBe(1);
+    const first = (await clockOf(p.person.id))!;
+    // The breach is decided, and the run stops before its drain.
+    clock.t += 5 * HOUR;
+    const stop = new AbortController();
+    const log: Logger = { ...stoppingOn("", stop), warn: (e) => (e === "sla.breached" ? stop.abort() : undefined) };
+    const stopped = await p.sync({ signal: stop.signal, log: { ...log, child: () => log } });
+    expect(stopped.summary.slaBreaches).toBe(1);
+    expect((await clockOf(p.person.id))!.handoffAt).toBe(first.handoffAt);
+
+    clock.t += 5 * HOUR;
+    await p.sync();
+    const c = (await clockOf(p.person.id))!;
+    const dueAt = new Date(clock.t + 4 * HOUR).toISOString();
+    expect(c).toMatchObject({ handoffAt: new Date(clock.t).toISOString(), dueAt, breachedAt: null });
+    expect(c.ownerId).not.toBe(p.rep);
+    // The "New MQL" task handed on and the "Re-routed lead" task are the new rep's, due by their clock.
+    const open = crm === "salesforce"
+      ? loop.salesforce.data.list("Task").filter((t) => t.WhoId === c.crmId && t.Status !== "Completed" && !String(t.Subject).startsWith("SLA missed"))
+        .map((t) => ({ ownerId: String(t.OwnerId), due: new Date(String(t.ReminderDateTime)).toISOString() }))
+      : loop.hubspot.data.associationsOf("contacts", c.crmId, "tasks")
+        .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
+        .filter((t) => t.hs_task_status !== "COMPLETED" && !String(t.hs_task_subject).startsWith("SLA missed"))
+        .map((t) => ({ ownerId: String(t.hubspot_owner_id), due: new Date(String(t.hs_timestamp)).toISOString() }));
+    expect(open).toEqual([
+      { ownerId: c.ownerId, due: dueAt },
+      { ownerId: c.ownerId, due: dueAt },
+    ]);
     clock.t += HOUR;
     expect((await p.sync()).summary.slaBreaches).toBe(0);
   });
