@@ -4,8 +4,9 @@
 // and the CRM record unchanged), no second handoff (no new alert task, the owner kept), and its follow-up
 // clock back with the original handoff time and owner.
 import { rmSync } from "node:fs";
+import { buildFunnelReport } from "../../src/report/build.js";
 import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
 
@@ -28,6 +29,34 @@ function seedProspect(loop: LoopHarness): string {
   loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
   return person.id;
 }
+
+/** Two more prospects at their own companies: Anaïs, whose deal is won, and Bruno, whom the rep recycles. */
+function seedTwoMore(loop: LoopHarness): { anais: string; bruno: string } {
+  const make = (company: Record<string, string>, person: Record<string, string>) => {
+    const c = loop.hubspot.data.createObject("companies", {
+      industry: "COMPUTER_SOFTWARE",
+      numberofemployees: "410",
+      country: "France",
+      ...company,
+    });
+    const p = loop.hubspot.data.createObject("contacts", { country: "France", ...person, company: company.name! });
+    loop.hubspot.data.associate("contacts", p.id, "companies", c.id);
+    return p.id;
+  };
+  return {
+    anais: make(
+      { name: "Société Générale d'Optique", domain: "sgo-optique.fr" },
+      { email: "Anais.Berenger@SGO-Optique.fr", firstname: "Anaïs", lastname: "Bérenger-Duval", jobtitle: "Directrice Commerciale" },
+    ),
+    bruno: make(
+      { name: "Brûlerie Côte d'Azur", domain: "brulerie-cotedazur.fr" },
+      { email: "bruno.lefevre@brulerie-cotedazur.fr", firstname: "Bruno", lastname: "Lefèvre", jobtitle: "Directeur des Achats" },
+    ),
+  };
+}
+
+/** Whole seconds pass: the Salesforce emulator stamps to the second, and a rep's edit must follow leadloop's. */
+const nextSecond = () => tick(1_100);
 
 describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (crm: Crm) => {
   let loop: LoopHarness;
@@ -102,6 +131,86 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const later = await sync();
     expect(later.summary.handoffs).toBe(0);
     expect(followUps()).toHaveLength(1);
+  });
+
+  it("keeps report funnel's MQLs, SQLs and wins credited to MQLs after the loss", async () => {
+    seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais, bruno } = seedTwoMore(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const contact = (id: string) => loop.hubspot.data.getObject("contacts", id)!.properties;
+    const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
+
+    await sync();
+    await tick();
+    for (const id of [oceane, anais, bruno]) pricingAndDemo(loop, id);
+    expect((await sync()).summary.handoffs).toBe(3);
+
+    // The reps decide: Anaïs is accepted with a deal of 42,000 that is won; Bruno goes back to nurture.
+    await nextSecond();
+    if (crm === "salesforce") {
+      const leadOf = (id: string) => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === id)!;
+      const conv = loop.salesforce.data.convertLead(leadOf(anais).Id as string, { opportunityName: "SGO – Verres progressifs" });
+      loop.salesforce.data.update("Lead", leadOf(bruno).Id as string, { Status: "Closed - Not Converted" });
+      await nextSecond();
+      expect((await sync()).summary.conversions).toBe(1);
+      await nextSecond();
+      loop.salesforce.data.update("Opportunity", conv.opportunityId!, { StageName: "Closed Won", Amount: 42000, CloseDate: "2026-11-30" });
+    } else {
+      loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "OPEN_DEAL" });
+      loop.hubspot.data.updateObject("contacts", bruno, { hs_lead_status: "BAD_TIMING" });
+      const deal = loop.hubspot.data.createObject("deals", {
+        dealname: "SGO – Verres progressifs",
+        dealstage: "presentationscheduled",
+        amount: "42000",
+        pipeline: "default",
+      });
+      loop.hubspot.data.associate("deals", deal.id, "contacts", anais);
+      await nextSecond();
+      expect((await sync()).summary.conversions).toBe(1);
+      await nextSecond();
+      loop.hubspot.data.updateObject("deals", deal.id, { dealstage: "closedwon" });
+    }
+    await nextSecond();
+    expect((await sync()).summary.outcomes.won).toBe(1);
+    expect(contact(anais)).toMatchObject({ leadloop_status: "won" });
+    expect(contact(bruno)).toMatchObject({ leadloop_status: "recycled" });
+    const counts = (r: Awaited<ReturnType<typeof report>>) => ({
+      mqls: r.mqls,
+      sals: r.sals,
+      sqls: r.sqls,
+      opportunities: r.opportunities,
+      won: r.won,
+      wonWithoutMql: r.wonWithoutMql,
+      recycled: r.recycled,
+    });
+    const before = await report();
+    expect(counts(before)).toEqual({ mqls: 3, sals: 1, sqls: 1, opportunities: 1, won: 1, wonWithoutMql: 0, recycled: 1 });
+    expect(before).toMatchObject({ revenue: 42000, handoffs: 3 });
+
+    await nextSecond();
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+    expect(restored.summary.handoffs).toBe(0);
+    const after = await report();
+    // The same funnel: each person's MQL comes back at its date, and the win is an MQL's win.
+    expect(counts(after)).toEqual(counts(before));
+    // What the contact does not carry is not recovered: the won amount (the deal's), and the handoffs
+    // of people a rep has decided since (only a standing MQL's follow-up clock comes back).
+    expect(after).toMatchObject({ revenue: 0, revenueWithoutMql: 0, handoffs: 1 });
+    const moves = async (id: string) => (await loop.store.listFunnelEvents({ personId: id })).map((e) => [e.fromStage, e.toStage]);
+    expect(await moves(anais)).toEqual([["lead", "mql"], ["mql", "opportunity"], ["opportunity", "won"]]);
+    expect(await moves(bruno)).toEqual([["lead", "mql"], ["mql", "recycled"]]);
+    const [anaisMql] = await loop.store.listFunnelEvents({ personId: anais });
+    expect(anaisMql!.at.slice(0, 19)).toBe(contact(anais).leadloop_mql_date!.slice(0, 19));
+
+    // A later run changes nothing: no verdict counted again, no second handoff.
+    await nextSecond();
+    const later = await sync();
+    expect(later.summary).toMatchObject({ handoffs: 0, conversions: 0 });
+    expect(later.summary.dispositions).toMatchObject({ qualified: 0, recycle: 0 });
+    expect(counts(await report())).toEqual(counts(before));
   });
 
   // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search

@@ -3,6 +3,7 @@
 // is two MQLs, one of them re-qualified. Rates compare consecutive stages' counts in the period.
 import { round, median, percentile, ratio, roundOrNull } from "./stats.js";
 import type { ReportPeriod } from "./period.js";
+import { isRestored } from "../funnel/restore.js";
 
 /** A stage change as the store keeps it (the store's FunnelEvent fits this). */
 export interface ReportEvent {
@@ -45,7 +46,10 @@ export interface FunnelFigures {
   requalified: number;
   /** Accepted by sales: moves to SAL, and moves to opportunity straight from before SAL. */
   sals: number;
-  /** Sales qualified by converting the lead (with or without an opportunity). */
+  /**
+   * Sales qualified by converting the lead (with or without an opportunity), and people a lost store's
+   * restore brought back to opportunity or beyond.
+   */
   sqls: number;
   opportunities: number;
   won: number;
@@ -157,8 +161,11 @@ export function funnelFigures(
         break;
     }
     // An SQL is a converted lead, counted once: a Lead converted without an Opportunity (to sal) whose
-    // Opportunity comes later moves again on a conversion cause, and that second move is no new SQL.
+    // Opportunity comes later moves again on a conversion cause, and that second move is no new SQL. A
+    // lost store's restore reaches opportunity from before SAL in one move, as a conversion would
+    // (core/funnel/restore.ts): the converted lead it was.
     if (e.cause.startsWith("conversion") && !(e.fromStage === "sal" && before?.cause.startsWith("conversion"))) f.sqls++;
+    else if (isRestored(e.cause) && e.toStage === "opportunity" && BEFORE_SAL.has(e.fromStage)) f.sqls++;
     const verdict = verdictOf(e);
     if (verdict) f.dispositions[verdict]++;
     const left = e.fromStage;

@@ -7,6 +7,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { hasBehaviourAfter, NURTURE_STAGES, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
+import { RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
 import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
@@ -65,11 +66,8 @@ export const PEOPLE_HELD = 10_000;
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
-/**
- * How a funnel event restored from the contact's own `leadloop_status` begins its cause: the handoff
- * reads it to tell an MQL the store lost (handed off before, perhaps) from one qualified anew.
- */
-export const RESTORED_CAUSE = "restored:";
+/** How a restored funnel event's cause begins (core/funnel/restore.ts, where it is read). */
+export { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 
 export async function qualifyPeople(
   ctx: RunContext,
@@ -213,26 +211,29 @@ export async function qualifyPage(
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
     const rules: Record<string, string> = {};
     const restored = known === undefined ? restoredStage(record, now) : null;
-    const current = restored?.toStage ?? known ?? "lead";
+    const current = restored?.at(-1)?.toStage ?? known ?? "lead";
     if (restored) {
       // The store lost this person (deleted or moved), but the contact still says how far leadloop took
       // them: qualifying them again would date their MQL today, rewrite the contact's and the CRM
-      // record's MQL date and hand them off a second time. The stage comes back as one event at the date
-      // the contact keeps; the contact is already right, so nothing is written for the stage.
-      events.push({
-        personId: record.id,
-        email: record.fields.email ?? null,
-        fromStage: "lead",
-        toStage: restored.toStage,
-        at: restored.at,
-        cause: `${RESTORED_CAUSE} the contact's leadloop_status (the state store knew no stage for this person)`,
-        runId: ctx.runId,
-        source: record.fields.hs_analytics_source ?? null,
-        campaign: null,
-        ownerId: null,
-        amount: null,
-      });
-      ctx.log.debug("person.stage_restored", { personId: record.id, stage: restored.toStage, at: restored.at });
+      // record's MQL date and hand them off a second time. The stage comes back as the funnel's moves to
+      // it at the dates the contact keeps (its MQL first, where it has an MQL date); the contact is
+      // already right, so nothing is written for the stage.
+      for (const m of restored)
+        events.push({
+          personId: record.id,
+          email: record.fields.email ?? null,
+          fromStage: m.fromStage,
+          toStage: m.toStage,
+          at: m.at,
+          cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? "leadloop_mql_date" : "leadloop_status"} (the state store knew no stage for this person)`,
+          runId: ctx.runId,
+          source: record.fields.hs_analytics_source ?? null,
+          campaign: null,
+          ownerId: null,
+          // A won deal's amount is the deal's, which the contact does not carry (ARCHITECTURE.md "Links").
+          amount: null,
+        });
+      ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
     } else if (
       score.qualified &&
       REQUALIFIABLE.has(current) &&
@@ -296,18 +297,19 @@ export async function qualifyPage(
 }
 
 /**
- * The stage a contact unknown to the store carries in leadloop's own `leadloop_status`, when beyond lead,
- * and when it was reached: an MQL at its `leadloop_mql_date`, a rep's verdict at its
- * `leadloop_disposition_date` (else the MQL date), else now. Null for a contact leadloop never moved.
+ * The moves that restore a contact unknown to the store to the stage it carries in leadloop's own
+ * `leadloop_status`, when beyond lead (core/funnel/restore.ts): to MQL at its `leadloop_mql_date` where
+ * it has one, then to a rep's verdict or a deal's stage at its `leadloop_disposition_date` (else the MQL
+ * date, else now). Null for a contact leadloop never moved.
  */
-function restoredStage(record: SourceRecord, now: Date): { toStage: Stage; at: string } | null {
+function restoredStage(record: SourceRecord, now: Date): RestoredMove[] | null {
   const status = record.fields.leadloop_status?.trim().toLowerCase() ?? "";
   const stage = STAGES.find((s) => s === status);
   if (stage === undefined || stage === "lead") return null;
   const dated = (field: string): string | null => instantOf(record.fields[field]);
-  const at =
-    (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? dated(MQL_DATE_FIELD) ?? now.toISOString();
-  return { toStage: stage, at };
+  const mqlAt = dated(MQL_DATE_FIELD);
+  const stageAt = (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? mqlAt ?? now.toISOString();
+  return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() });
 }
 
 /**

@@ -1,0 +1,43 @@
+// The moves that bring back a person a lost state store forgot, from what their contact carries.
+import { restoredMoves } from "../../src/core/funnel/restore.js";
+import { STAGES } from "../../src/core/funnel/stages.js";
+
+const now = "2026-11-20T09:00:00.000Z";
+const mqlAt = "2026-10-02T14:31:07.000Z";
+const verdictAt = "2026-10-09T08:12:44.000Z";
+const path = (moves: ReturnType<typeof restoredMoves>) => moves.map((m) => `${m.fromStage}→${m.toStage}@${m.at}`);
+
+describe("restoredMoves", () => {
+  it("gives an MQL its step at the MQL date, then the verdict's stage at the verdict's date", () => {
+    expect(path(restoredMoves("mql", { mqlAt, stageAt: mqlAt, now }))).toEqual([`lead→mql@${mqlAt}`]);
+    expect(path(restoredMoves("recycled", { mqlAt, stageAt: verdictAt, now }))).toEqual([
+      `lead→mql@${mqlAt}`,
+      `mql→recycled@${verdictAt}`,
+    ]);
+  });
+
+  it("reaches won or lost through opportunity, as the table asks", () => {
+    expect(restoredMoves("won", { mqlAt, stageAt: verdictAt, now }).map((m) => [m.fromStage, m.toStage, m.kind])).toEqual([
+      ["lead", "mql", "score"],
+      ["mql", "opportunity", "conversion"],
+      ["opportunity", "won", "opportunity"],
+    ]);
+  });
+
+  it("restores a rep's own record (no MQL date) without an MQL step", () => {
+    expect(restoredMoves("sal", { mqlAt: null, stageAt: verdictAt, now }).map((m) => m.toStage)).toEqual(["sal"]);
+    expect(restoredMoves("lost", { mqlAt: null, stageAt: verdictAt, now }).map((m) => m.toStage)).toEqual(["opportunity", "lost"]);
+    expect(path(restoredMoves("mql", { mqlAt: null, stageAt: now, now }))).toEqual([`lead→mql@${now}`]);
+  });
+
+  it("never dates a move before the one before it", () => {
+    const earlier = "2026-09-01T00:00:00.000Z";
+    expect(restoredMoves("trash", { mqlAt, stageAt: earlier, now }).map((m) => m.at)).toEqual([mqlAt, mqlAt]);
+  });
+
+  it("restores every stage beyond lead with moves the table allows, and nothing for lead", () => {
+    expect(restoredMoves("lead", { mqlAt, stageAt: mqlAt, now })).toEqual([]);
+    for (const stage of STAGES.filter((s) => s !== "lead"))
+      for (const dated of [mqlAt, null]) expect(restoredMoves(stage, { mqlAt: dated, stageAt: verdictAt, now }).at(-1)!.toStage).toBe(stage);
+  });
+});
