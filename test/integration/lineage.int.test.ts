@@ -306,6 +306,42 @@ describe("lineage with Salesforce as CRM", () => {
     expect(contact(person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
     expect((await loop.store.listFunnelEvents({ personId: person.id })).map((e) => e.toStage)).toEqual(["mql", "sal", "opportunity"]);
   });
+  it("a rep's own Lead converted without an Opportunity moves its contact from lead to sales-qualified, as for an MQL", async () => {
+    // Made in Salesforce by the rep, never an MQL in leadloop: the contact pair brings it to HubSpot.
+    const lead = sf().insert("Lead", {
+      FirstName: "Maëlys",
+      LastName: "Ravelojaona",
+      Company: "Vanille Bourbon Import",
+      Email: "maelys.ravelojaona@vanille-bourbon.re",
+      Title: "Responsable Achats",
+      Country: "France",
+      Status: "Working - Contacted",
+    });
+    await tick();
+    await sync();
+    const person = hs()
+      .listObjects("contacts")
+      .find((c) => c.properties.email === "maelys.ravelojaona@vanille-bourbon.re")!;
+    expect(person).toBeDefined();
+    expect(contact(person.id)).toMatchObject({ hs_lead_status: "IN_PROGRESS" });
+    expect(contact(person.id).leadloop_mql_date ?? "").toBe("");
+
+    // Whole seconds after leadloop's write to the Lead, the rep converts it with no Opportunity.
+    await tick(1_100);
+    const conv = sf().convertLead(lead, { doNotCreateOpportunity: true });
+    expect(conv.opportunityId ?? null).toBeNull();
+    await tick(1_100);
+    const converted = await sync();
+    expect(converted.summary).toMatchObject({ conversions: 1, dispositions: expect.objectContaining({ qualified: 1 }) });
+    expect(contact(person.id)).toMatchObject({
+      lifecyclestage: "salesqualifiedlead",
+      leadloop_status: "sal",
+      hs_lead_status: "CONNECTED",
+    });
+    const events = await loop.store.listFunnelEvents({ personId: person.id });
+    expect(events.map((e) => [e.fromStage, e.toStage])).toEqual([["lead", "sal"]]);
+    expect(events[0]!.cause).toBe(`conversion: Lead ${lead} converted`);
+  });
 });
 
 describe("a conversion while a write to the Lead waits", () => {

@@ -14,6 +14,15 @@ describe("funnel transitions", () => {
     expect(move("opportunity", "lost", { kind: "opportunity", detail: "Closed Lost" })).toEqual({ ok: true });
   });
 
+  it("let a conversion without an Opportunity accept a person wherever the qualified verdict may", () => {
+    const conversion = { kind: "conversion", detail: "Lead 00Q000000000001 converted" } as const;
+    for (const from of ["lead", "mql", "recycled", "unreachable"] as const) {
+      expect(move(from, "sal", conversion)).toEqual({ ok: true });
+      expect(move(from, "sal", disposition)).toEqual({ ok: true });
+    }
+    expect(move("trash", "sal", conversion).ok).toBe(false);
+  });
+
   it("recycle back to nurture and re-qualify from there by score", () => {
     expect(move("sal", "recycled", disposition)).toEqual({ ok: true });
     expect(move("lost", "recycled", { kind: "opportunity", detail: "lost" })).toEqual({ ok: true });

@@ -29,20 +29,25 @@ export interface MoveCause {
 }
 
 const ANY_DISPOSITION: readonly CauseKind[] = ["disposition"];
+/**
+ * Sales accepting a person: the rep's qualified verdict, or converting the Lead without an Opportunity,
+ * which is that verdict too (README "Dispositions"; with an Opportunity the move is to opportunity).
+ */
+const ACCEPTED: readonly CauseKind[] = ["disposition", "conversion"];
 
 /** from → to → the causes that may make that move. */
 const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKind[]>>>> = {
   // A rep's own lead (created in the CRM) can be dispositioned before marketing ever qualifies it.
   lead: {
     mql: ["score"],
-    sal: ANY_DISPOSITION,
+    sal: ACCEPTED,
     opportunity: ["conversion"],
     recycled: ANY_DISPOSITION,
     trash: ["disposition", "score"],
     unreachable: ANY_DISPOSITION,
   },
   mql: {
-    sal: ["disposition", "conversion"],
+    sal: ACCEPTED,
     opportunity: ["conversion"],
     recycled: ANY_DISPOSITION,
     trash: ANY_DISPOSITION,
@@ -60,7 +65,7 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
   lost: { recycled: ["opportunity", "disposition", "requalify"], opportunity: ["conversion"] },
   recycled: {
     mql: ["score"],
-    sal: ANY_DISPOSITION,
+    sal: ACCEPTED,
     opportunity: ["conversion"],
     trash: ANY_DISPOSITION,
     unreachable: ANY_DISPOSITION,
@@ -69,7 +74,7 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
   // again on new behaviour (the qualification asks for behaviour dated after the verdict).
   unreachable: {
     mql: ["score"],
-    sal: ANY_DISPOSITION,
+    sal: ACCEPTED,
     opportunity: ["conversion"],
     recycled: ["disposition", "requalify"],
     trash: ANY_DISPOSITION,
