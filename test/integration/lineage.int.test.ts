@@ -289,6 +289,8 @@ describe("lineage with Salesforce as CRM", () => {
       lifecyclestage: "salesqualifiedlead",
       leadloop_status: "sal",
       hs_lead_status: "CONNECTED",
+      // The reason says what the rep did: no Opportunity (the map's reason for Closed - Converted says one).
+      leadloop_disposition_reason: "Converted to a contact, without an opportunity",
     });
 
     // Weeks later the rep opens an Opportunity with him as its contact: now a deal is open.
@@ -326,8 +328,10 @@ describe("lineage with Salesforce as CRM", () => {
     expect(contact(person.id)).toMatchObject({ hs_lead_status: "IN_PROGRESS" });
     expect(contact(person.id).leadloop_mql_date ?? "").toBe("");
 
-    // Whole seconds after leadloop's write to the Lead, the rep converts it with no Opportunity.
+    // Whole seconds after leadloop's write to the Lead, the rep says why and converts it with no Opportunity.
     await tick(1_100);
+    const typed = "Compte ouvert — l'opportunité suivra la visite de l'entrepôt";
+    sf().update("Lead", lead, { Leadloop_Disposition_Reason__c: typed });
     const conv = sf().convertLead(lead, { doNotCreateOpportunity: true });
     expect(conv.opportunityId ?? null).toBeNull();
     await tick(1_100);
@@ -337,6 +341,8 @@ describe("lineage with Salesforce as CRM", () => {
       lifecyclestage: "salesqualifiedlead",
       leadloop_status: "sal",
       hs_lead_status: "CONNECTED",
+      // The rep's own words win over leadloop's reason, with an Opportunity or without.
+      leadloop_disposition_reason: typed,
     });
     const events = await loop.store.listFunnelEvents({ personId: person.id });
     expect(events.map((e) => [e.fromStage, e.toStage])).toEqual([["lead", "sal"]]);

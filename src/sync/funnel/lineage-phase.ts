@@ -85,15 +85,28 @@ export async function followConversions(
 }
 
 /**
+ * The reason a conversion without an Opportunity gives when the rep typed none. The map's reason for the
+ * converted Lead's status is the one a conversion with an Opportunity gives (shipped: "Converted to a
+ * contact and opportunity"), which this conversion was not.
+ */
+export const CONVERTED_WITHOUT_OPPORTUNITY_REASON = "Converted to a contact, without an opportunity";
+
+/**
  * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
- * (the reason the rep typed on the Lead, else the one the qualification's map gives the converted Lead's
- * status, the date, and the contact's lead status for the stage the conversion moves the person to:
- * OPEN_DEAL with an Opportunity, CONNECTED without one), since the converted Lead leaves that phase's reach and no mapping carries its status over.
+ * (the reason the rep typed on the Lead, else, with an Opportunity, the one the qualification's map gives
+ * the converted Lead's status, without one CONVERTED_WITHOUT_OPPORTUNITY_REASON; the date; and the
+ * contact's lead status for the stage the conversion moves the person to: OPEN_DEAL with an Opportunity,
+ * CONNECTED without one), since the converted Lead leaves that phase's reach and no mapping carries its
+ * status over.
  */
 function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, to: Stage): FieldValues {
   const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
   const mapReason =
-    reading.kind === "verdict" && reading.entry.disposition === "qualified" ? reading.entry.reason : `converted in ${crm}`;
+    to !== "opportunity"
+      ? CONVERTED_WITHOUT_OPPORTUNITY_REASON
+      : reading.kind === "verdict" && reading.entry.disposition === "qualified"
+        ? reading.entry.reason
+        : `converted in ${crm}`;
   const field = setup.vocabulary.fields.dispositionReason;
   return verdictValues(to, verdictReason(field ? lead.fields[field] : null, mapReason), lead.modifiedAt, true);
 }
