@@ -286,6 +286,27 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(stringSorts.status).toBe(400);
   });
 
+  it("refuses an IN or NOT_IN filter of more than 100 values, and answers one of 100", async () => {
+    // 80-character addresses with accented local parts, as leadloop's look-ups by email send them.
+    const emails = (n: number) =>
+      Array.from({ length: n }, (_, i) => `françoise.dupont-${String(i).padStart(3, "0")}.${"x".repeat(40)}@exämple-long.co`);
+    for (const operator of ["IN", "NOT_IN"] as const) {
+      const tooMany = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", {
+        filterGroups: [{ filters: [{ propertyName: "email", operator, values: emails(101) }] }],
+        limit: 1,
+      });
+      expect(tooMany.status).toBe(400);
+      const body = (await tooMany.json()) as { category: string; message: string };
+      expect(body.category).toBe("VALIDATION_ERROR");
+      expect(body.message).toContain("The maximum is 100");
+    }
+    const hundred = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", {
+      filterGroups: [{ filters: [{ propertyName: "email", operator: "IN", values: emails(100) }] }],
+      limit: 1,
+    });
+    expect(hundred.status).toBe(200);
+  });
+
   it("caps search at 10,000 results: the last page has no next, and paging past it is a 400", async () => {
     for (let i = 0; i < 10_050; i++) emulator.data.createObject("notes", { hs_note_body: `Note n°${i}` });
     const nearEnd = await hubspot.crm.objects.notes.searchApi.doSearch({

@@ -16,6 +16,11 @@ export const SEARCH_LIMITS = {
   defaultPageSize: 10,
   totalResults: 10_000,
   sorts: 1,
+  /**
+   * Values in one `IN` or `NOT_IN` filter's `values` list: 100 (search guide, "Filter search results",
+   * https://developers.hubspot.com/docs/api/crm/search; the adapter's SEARCH_IN_VALUES cites the same page).
+   */
+  valuesPerFilter: 100,
 } as const;
 
 /** Properties a free-text `query` looks in, per object type (search guide, "search by default properties"). */
@@ -112,6 +117,11 @@ function checkLimits(request: SearchRequest): void {
     }
     if ((filter.operator === "IN" || filter.operator === "NOT_IN") && !filter.values?.length) {
       throw validationError(`${filter.operator} filter on ${filter.propertyName} needs values.`);
+    }
+    if ((filter.values?.length ?? 0) > SEARCH_LIMITS.valuesPerFilter) {
+      throw validationError(
+        `Too many values in the ${filter.operator} filter on ${filter.propertyName}: ${filter.values?.length}. The maximum is ${SEARCH_LIMITS.valuesPerFilter}.`,
+      );
     }
   }
 }
