@@ -369,6 +369,27 @@ describe("write", () => {
     }
   });
 
+  it("a value longer than HubSpot's 65,536 characters fails its own record only: the rest of the batch is written", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const contacts = Array.from({ length: 4 }, (_, i) =>
+      d.createObject("contacts", { email: `long-${i}.${"ç".repeat(60)}@exämple.example` }),
+    );
+    // A Salesforce Long Text Area holds up to 131,072 characters; accented text, as a rep's notes are.
+    const tooLong = "Réunion à Zürich, café crème. ".repeat(2_400);
+    expect(tooLong.length).toBeGreaterThan(65_536);
+    const outcomes = await adapter.write(
+      "contacts",
+      contacts.map((c, i) => ({ ref: `r${i}`, id: c.id, fields: { address: i === 1 ? tooLong : `Rue n°${i}` } })),
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
+    const bad = outcomes[1]!;
+    if (bad.ok) throw new Error("expected a failure");
+    expect(bad.error).toMatchObject({ errorClass: "data", fields: ["address"] });
+    expect(d.getObject("contacts", contacts[1]!.id)!.properties.address).toBeUndefined();
+    expect(d.getObject("contacts", contacts[3]!.id)!.properties.address).toBe("Rue n°3");
+  });
+
   it("a batch create with one bad record answers 207 (every input carries a trace id): the bad one fails, the rest are made", async () => {
     const { adapter, emulator } = h();
     emulator.calls.reset();

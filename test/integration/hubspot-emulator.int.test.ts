@@ -896,6 +896,25 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(String(failure.body.message)).toContain("READ_ONLY_VALUE");
   });
 
+  it("refuses a text value longer than 65,536 characters, counting UTF-16 units, and keeps one of 65,536", async () => {
+    // "é" is one UTF-16 unit, "😀" two: 32,768 emoji are 65,536 units.
+    const longest = "é".repeat(65_536);
+    const ok = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "long.text@exämple.example", address: longest },
+      associations: [],
+    });
+    expect(emulator.data.getObject("contacts", ok.id)!.properties.address).toHaveLength(65_536);
+    for (const tooLong of ["é".repeat(65_537), "😀".repeat(32_769)]) {
+      const failure = await failureOf(
+        hubspot.crm.contacts.basicApi.update(ok.id, { properties: { address: tooLong } }),
+      );
+      expect(failure.code).toBe(400);
+      expect(failure.body.category).toBe("VALIDATION_ERROR");
+      expect(String(failure.body.message)).toContain("65536");
+    }
+    expect(emulator.data.getObject("contacts", ok.id)!.properties.address).toBe(longest);
+  });
+
   it("archives a record: reads answer 404, archived lists show it", async () => {
     const deal = emulator.data.createObject("deals", { dealname: "À supprimer", dealstage: "closedlost" });
     await hubspot.crm.deals.basicApi.archive(deal.id);

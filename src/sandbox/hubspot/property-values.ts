@@ -22,6 +22,14 @@ export interface WriteContext {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * A string property's value, written through the CRM, may be 65,536 characters long (Knowledge Base,
+ * "Property field types in HubSpot": single-line and multi-line text, "When the value is added through
+ * the CRM, the character limit is 65,536 characters"; only form submissions are unlimited). HubSpot's
+ * backend is Java, so characters are counted as UTF-16 units (`String.length`): an emoji counts two.
+ */
+export const STRING_VALUE_MAX_LENGTH = 65_536;
+
 /** The values to store (null clears a property) or the problems that make the write invalid. */
 export function normaliseWrite(
   input: Record<string, WriteValue>,
@@ -101,6 +109,13 @@ function normaliseValue(
       return text;
     }
     default:
+      // The error code is the emulator's: the references name the limit, not the code HubSpot answers with.
+      if (text.length > STRING_VALUE_MAX_LENGTH) {
+        return {
+          error: "INVALID_STRING_LENGTH",
+          message: `${def.name} was ${text.length} characters long; the maximum is ${STRING_VALUE_MAX_LENGTH}.`,
+        };
+      }
       if (def.name === "email" || def.name === "hs_additional_emails") {
         const email = text.trim().toLowerCase();
         if (def.name === "email" && !EMAIL.test(email)) {
