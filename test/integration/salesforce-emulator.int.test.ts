@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import jsforce, { type Connection } from "jsforce";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { runSoql } from "../../src/sandbox/salesforce/soql-evaluator.js";
 
 interface SaveResult {
   id?: string | null;
@@ -200,6 +201,26 @@ describe("SOQL query", () => {
     expect(type.errorCode).toBe("INVALID_TYPE");
     const relation = await rejection(conn.query("SELECT Boss.Email FROM Lead"));
     expect(relation.message).toContain("Didn't understand relationship 'Boss'");
+  });
+
+  it("refuses a string of more than 4,000 characters in WHERE, and a statement of more than 100,000 characters", async () => {
+    // ASCII, so the URI stays under 16,384 bytes (4,000 "é" would be 24,000 bytes URL-encoded: 414 first).
+    const longest = "x".repeat(4_000);
+    const ok = await conn.query(`SELECT Id FROM Lead WHERE LastName = '${longest}'`);
+    expect(ok.totalSize).toBe(0);
+    const tooLong = await rejection(conn.query(`SELECT Id FROM Lead WHERE LastName = '${longest}x'`));
+    expect(tooLong.errorCode).toBe("MALFORMED_QUERY");
+    // A GET URI stops at 16,384 bytes, so a 100,000-character statement is met in process, as a
+    // statement sent in a request body (Composite) would be.
+    const ids = Array.from({ length: 5_000 }, (_, i) => `00Q${String(i).padStart(15, "0")}`);
+    const statement = `SELECT Id FROM Lead WHERE Id IN (${ids.map((id) => `'${id}'`).join(", ")})`;
+    expect(statement.length).toBeGreaterThan(100_000);
+    expect(() => runSoql(sf.data.store, statement, { includeDeleted: false, version: "62.0" })).toThrow(
+      "SOQL statements can not be longer than 100000 characters",
+    );
+    const within = `SELECT Id FROM Lead WHERE Id IN (${ids.slice(0, 4_500).map((id) => `'${id}'`).join(", ")})`;
+    expect(within.length).toBeLessThanOrEqual(100_000);
+    expect(runSoql(sf.data.store, within, { includeDeleted: false, version: "62.0" }).totalSize).toBe(0);
   });
 
   it("sees deleted records only through queryAll", async () => {

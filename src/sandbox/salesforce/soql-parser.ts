@@ -1,5 +1,6 @@
 // Parses the SOQL subset leadloop needs into a syntax tree (SOQL and SOSL Reference: SELECT, WHERE,
 // ORDER BY, LIMIT, OFFSET, date formats and date literals). Names are checked against the schema later.
+import { SalesforceApiError } from "./errors.js";
 import { malformed, type Token, tokenize } from "./soql-lexer.js";
 
 export interface FieldRef {
@@ -74,7 +75,23 @@ const RESERVED = new Set([
   "DESC",
 ]);
 
+/**
+ * Salesforce's limits on a statement's size (Salesforce Developer Limits and Allocations Quick Reference,
+ * "SOQL and SOSL Limits for Search Queries"): a statement of at most 100,000 characters (past it, MALFORMED_QUERY
+ * "SOQL statements can not be longer than 100000 characters", as django-salesforce #164 reports it), and at
+ * most 4,000 characters in each string within a WHERE clause (that refusal's wording is the emulator's own).
+ */
+export const SOQL_MAX_LENGTH = 100_000;
+export const SOQL_WHERE_STRING_MAX_LENGTH = 4_000;
+
 export function parseSoql(text: string): SoqlQuery {
+  if (text.length > SOQL_MAX_LENGTH) {
+    throw new SalesforceApiError(
+      400,
+      "MALFORMED_QUERY",
+      `SOQL statements can not be longer than ${SOQL_MAX_LENGTH} characters`,
+    );
+  }
   return new Parser(text).parse();
 }
 
@@ -194,6 +211,13 @@ class Parser {
     const token = this.next();
     switch (token.kind) {
       case "string":
+        if (token.text.length > SOQL_WHERE_STRING_MAX_LENGTH) {
+          throw malformed(
+            this.text,
+            token.pos,
+            `String literal is ${token.text.length} characters long; strings in a WHERE clause may be ${SOQL_WHERE_STRING_MAX_LENGTH} at most.`,
+          );
+        }
         return { kind: "string", value: token.text };
       case "number":
         return { kind: "number", value: Number(token.text) };
