@@ -37,7 +37,7 @@ import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
-import { RESTORED_CAUSE } from "./qualify-phase.js";
+import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where

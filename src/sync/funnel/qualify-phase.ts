@@ -66,8 +66,6 @@ export const PEOPLE_HELD = 10_000;
 const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
-/** How a restored funnel event's cause begins (core/funnel/restore.ts, where it is read). */
-export { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 
 export async function qualifyPeople(
   ctx: RunContext,
