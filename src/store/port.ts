@@ -448,6 +448,11 @@ export interface BatchCommit {
    */
   discardedErrors?: number[];
   funnelEvents?: FunnelEvent[];
+  /**
+   * Won deals whose amount changed after they closed: each person's latest move to won with `cause` (the
+   * deal's, `opportunity: <object> <id> won`) takes `amount`, so revenue follows the deal.
+   */
+  wonAmounts?: { personId: string; cause: string; amount: number | null }[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */
@@ -659,7 +664,7 @@ export interface StateStore {
   /** Latest stage per person (from the funnel events), for people who have one. */
   currentStages(personIds: readonly string[]): Promise<Map<string, string>>;
   /** Each person's latest funnel event: its stage, when and why (people without one are left out). */
-  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string }>>;
+  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string; amount: number | null }>>;
   /**
    * For each clock, when its person first moved in the funnel after the clock's handoff (a verdict, a
    * conversion: what ends the follow-up owed), keyed by `clockKey` (person and handoff); clocks whose

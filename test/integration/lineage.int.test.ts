@@ -4,6 +4,7 @@
 // and the contact; with HubSpot as CRM a deal closing won makes its contact a customer; and a company
 // and a deal made in HubSpot for an MQL reach Salesforce with their associations.
 import { exitFor } from "../../src/cli/commands/sync.js";
+import { buildFunnelReport } from "../../src/report/build.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
@@ -15,6 +16,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await loop.close();
 });
+
+/** The funnel report's won count and revenue over everything the store recorded. */
+async function revenue(): Promise<{ won: number; revenue: number }> {
+  const { won, revenue } = await buildFunnelReport(loop.store, { since: "2000-01-01" }, new Date(Date.now() + 60_000));
+  return { won, revenue };
+}
 
 const hs = () => loop.hubspot.data;
 const sf = () => loop.salesforce.data;
@@ -194,6 +201,17 @@ describe("lineage with Salesforce as CRM", () => {
     const idle = await sync();
     expect(idle.summary).toMatchObject({ conversions: 0, outcomes: { won: 0, lost: 0 } });
     expect((await loop.store.listFunnelEvents()).filter((e) => e.toStage === "won")).toHaveLength(1);
+    expect(await revenue()).toEqual({ won: 1, revenue: 48250.5 });
+
+    // The rep corrects the won Opportunity's amount: the deal and the funnel report's revenue follow it,
+    // and the win is still counted once.
+    await tick();
+    sf().update("Opportunity", elodieConv.opportunityId!, { Amount: 51000 });
+    await tick();
+    const corrected = await sync();
+    expect(corrected.summary).toMatchObject({ conversions: 0, outcomes: { won: 0, lost: 0 } });
+    expect(hs().getObject("deals", wonDeal.id)!.properties.amount).toBe("51000");
+    expect(await revenue()).toEqual({ won: 1, revenue: 51000 });
   });
 
   it("sends a company and a deal made in HubSpot for an MQL to Salesforce, with their associations", async () => {
@@ -501,5 +519,13 @@ describe("lineage with HubSpot as CRM", () => {
     expect(contact(person.id)).toMatchObject({ lifecyclestage: "customer", leadloop_status: "won" });
     const won = (await loop.store.listFunnelEvents({ personId: person.id })).find((e) => e.toStage === "won");
     expect(won).toMatchObject({ amount: 7300, source: "EMAIL_MARKETING", campaign: "newsletter-novembre" });
+    expect(await revenue()).toEqual({ won: 1, revenue: 7300 });
+
+    // The rep corrects the won deal's amount: the report's revenue is the deal's, the win counted once.
+    await tick();
+    hs().updateObject("deals", deal.id, { amount: "8150" });
+    await tick();
+    expect((await sync()).summary.outcomes).toEqual({ won: 0, lost: 0 });
+    expect(await revenue()).toEqual({ won: 1, revenue: 8150 });
   });
 });

@@ -55,6 +55,7 @@ export function writeBatch(
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
+  for (const { personId, cause, amount } of batch.wonAmounts ?? []) tables.funnel.setWonAmount(personId, cause, amount);
   for (const clock of batch.slaClocks ?? []) tables.sla.upsert(clock);
   for (const t of batch.slaTouches ?? []) tables.sla.touch(t.personId, t.key, t.at);
   for (const breach of batch.slaBreaches ?? []) tables.sla.addBreach(breach);

@@ -7,6 +7,14 @@ const COLUMNS = `person_id AS personId, email, from_stage AS fromStage, to_stage
   run_id AS runId, source, campaign, campaign_id AS campaignId, campaign_origin AS campaignOrigin,
   owner_id AS ownerId, amount`;
 
+/** A person's latest funnel move: its stage, when, why, and the money it carried. */
+export interface LatestEvent {
+  stage: string;
+  at: string;
+  cause: string;
+  amount: number | null;
+}
+
 export interface FunnelFilter {
   personId?: string;
   /** Inclusive. */
@@ -113,17 +121,30 @@ export class FunnelTable {
   }
 
   /** Each person's latest event: the stage it moved them to, and when. */
-  latestEvents(personIds: readonly string[]): Map<string, { stage: string; at: string; cause: string }> {
-    const latest = new Map<string, { stage: string; at: string; cause: string }>();
+  latestEvents(personIds: readonly string[]): Map<string, LatestEvent> {
+    const latest = new Map<string, LatestEvent>();
     for (const chunk of inListChunks(personIds)) {
       const rows = this.sql
-        .get<{ personId: string; toStage: string; at: string; cause: string }>(
-          `SELECT person_id AS personId, to_stage AS toStage, at, cause FROM funnel_events
+        .get<{ personId: string; toStage: string; at: string; cause: string; amount: number | null }>(
+          `SELECT person_id AS personId, to_stage AS toStage, at, cause, amount FROM funnel_events
            WHERE person_id IN (${chunk.placeholders}) ORDER BY person_id, at, id`,
         )
         .all(...chunk.params);
-      for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at, cause: row.cause });
+      for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at, cause: row.cause, amount: row.amount });
     }
     return latest;
+  }
+
+  /**
+   * A won deal's amount changed after it closed: the person's latest move to won with this cause (the
+   * deal's own) takes the new amount, so the report's revenue is the deal's as its system holds it.
+   */
+  setWonAmount(personId: string, cause: string, amount: number | null): void {
+    this.sql
+      .get(
+        `UPDATE funnel_events SET amount = ? WHERE id = (SELECT MAX(id) FROM funnel_events
+           WHERE person_id = ? AND to_stage = 'won' AND cause = ?)`,
+      )
+      .run(amount, personId, cause);
   }
 }

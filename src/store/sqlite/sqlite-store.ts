@@ -423,7 +423,7 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the decisions after the handoffs", () => this.tables.funnel.movesAfter(clocks));
   }
 
-  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string }>> {
+  latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string; amount: number | null }>> {
     return this.read("read funnel stages", () =>
       this.consistent(() => this.tables.funnel.latestEvents(personIds)),
     );

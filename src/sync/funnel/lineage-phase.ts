@@ -231,12 +231,21 @@ export async function followDeals(
       for (const company of companies) mover.associate(dealMapping!.marketingObject, dealId, COMPANIES, company);
     await mover.joinCompanies(kept.companyOf);
     const crmWrites = kept.crmWrites;
+    const wonAmounts: { personId: string; cause: string; amount: number | null }[] = [];
     for (const deal of group.records) {
       const outcome = v.outcome(deal.fields);
       const amount = Number(deal.fields[v.amountField] ?? NaN);
       for (const personId of people.get(deal.id) ?? []) {
         const current = mover.stage(personId);
-        if (outcome && current === outcome) continue;
+        if (outcome && current === outcome) {
+          // A won deal whose amount the rep corrects after it closed: the person's win (recorded from this
+          // deal) takes the new amount, so the report's revenue is what the deal says.
+          const won = mover.latest(personId);
+          const money = Number.isFinite(amount) ? amount : null;
+          if (outcome === "won" && won && won.cause === `opportunity: ${v.object} ${deal.id} won` && won.amount !== money)
+            wonAmounts.push({ personId, cause: won.cause, amount: money });
+          continue;
+        }
         // A deal is a conversion for a person sales accepted (or lost before): marketing opening a deal
         // for an MQL does not move the funnel on sales' behalf.
         if (current === "sal" || current === "lost") {
@@ -254,7 +263,7 @@ export async function followDeals(
         if (mover.moveTo(personId, outcome, "opportunity", detail, deal.modifiedAt, money)) ctx.summary.outcomes[outcome]++;
       }
     }
-    await decide(ctx, { funnelEvents: mover.events, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
+    await decide(ctx, { funnelEvents: mover.events, wonAmounts, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
   });
 }
 
@@ -415,6 +424,8 @@ interface Mover {
   /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
   company(id: string): string | null;
   stage(id: string): Stage;
+  /** The person's latest move as the store held it when the group began; undefined once moved in it. */
+  latest(id: string): { cause: string; amount: number | null } | undefined;
   /**
    * Records the move and decides the contact's stage values (and `carried`'s: a rep's verdict, or the
    * contact's lead status, the move carries); false when the table does not allow it.
@@ -474,6 +485,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     person: (id) => people.get(id) ?? {},
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
+    latest: (id) => (events.some((e) => e.personId === id) ? undefined : latest.get(id)),
     moveTo(personId, to, cause, detail, at, amount, carried) {
       const from = mover.stage(personId);
       const allowed = move(from, to, { kind: cause, detail });
