@@ -388,6 +388,39 @@ describe("leadloop CLI", () => {
     });
   }, 60_000);
 
+  it("keeps `daemon` running through SIGHUP (a closed terminal or session), saying so; SIGTERM still stops it with 0", async () => {
+    let child: ChildProcessWithoutNullStreams | undefined;
+    await withEmulators("1m", async ({ config }) => {
+      try {
+        const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--config", config], {
+          env: { ...process.env, NODE_OPTIONS: "" },
+        });
+        child = daemon;
+        let stderr = "";
+        daemon.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+          daemon.on("close", (code, signal) => resolve({ code, signal })),
+        );
+        const waitFor = async (text: string) => {
+          const until = Date.now() + 20_000;
+          while (!stderr.includes(text) && daemon.exitCode === null && daemon.signalCode === null && Date.now() < until)
+            await new Promise((r) => setTimeout(r, 50));
+        };
+        await waitFor('"run.finished"');
+        daemon.kill("SIGHUP");
+        await waitFor("daemon.sighup_ignored");
+        await new Promise((r) => setTimeout(r, 300));
+        expect({ exitCode: daemon.exitCode, signal: daemon.signalCode }).toEqual({ exitCode: null, signal: null });
+        expect(stderr).toContain("SIGHUP does not stop the daemon or reload leadloop.yaml");
+        daemon.kill("SIGTERM");
+        expect(await exited).toEqual({ code: 0, signal: null });
+        expect(stderr).toContain('"signal":"SIGTERM"');
+      } finally {
+        if (child?.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    });
+  }, 60_000);
+
   it("ends quietly with status 0 when the reader of its output leaves early (`| head`)", async () => {
     for (const args of [["forecast", "--contacts", "250000"], ["forecast", "--contacts", "250000", "--json"], ["--help"]]) {
       const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });

@@ -26,6 +26,9 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       "\nThe console (http://127.0.0.1:9464/ by default) shows sync health, the error queue with a retry\n" +
         "button, the mappings with their live check, the funnel and the SLA board. With daemon.token set,\n" +
         "everything but /healthz needs it (Authorization: Bearer <token>, or the console's sign-in form).\n\n" +
+        "SIGTERM or Ctrl-C stops it after the batch in hand (exit 0; 1 when its runs failed and none\n" +
+        "succeeded). SIGHUP (a closed terminal) neither stops it nor reloads the configuration: it is\n" +
+        "logged (daemon.sighup_ignored); restart the daemon to apply a change.\n\n" +
         "Example:\n  leadloop daemon --config /etc/leadloop/leadloop.yaml --port 9464",
     )
     .action(async function (this: Command, opts: { port?: number; runs?: number }) {
@@ -39,8 +42,14 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       };
       const onTerm = onSignal("SIGTERM");
       const onInt = onSignal("SIGINT");
+      // A closed terminal or session sends SIGHUP, which would end node at once, mid-batch, without a word
+      // (`nohup` does not shield it: node restores SIGHUP's default at start). The daemon keeps running
+      // and says so; it reads its configuration at start only, so a restart is what applies a change.
+      const onHup = () =>
+        log.warn("daemon.sighup_ignored", { reason: "SIGHUP does not stop the daemon or reload leadloop.yaml; SIGTERM stops it, a restart applies configuration changes" });
       process.once("SIGTERM", onTerm);
       process.once("SIGINT", onInt);
+      process.on("SIGHUP", onHup);
       const state: DaemonState = {
         startedAt: now(),
         runs: 0,
@@ -95,6 +104,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         if (!refused) throw err;
         process.off("SIGTERM", onTerm);
         process.off("SIGINT", onInt);
+        process.off("SIGHUP", onHup);
         io.stderr.write(`leadloop: ${refused}\n`);
         io.outcome.exitCode = EXIT.config;
         return;
@@ -114,6 +124,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       } finally {
         process.off("SIGTERM", onTerm);
         process.off("SIGINT", onInt);
+        process.off("SIGHUP", onHup);
         // A retry posted from the console before the stop finishes its writes and its commit, and its
         // page gets the outcome, before the store and the adapters close.
         await health?.close(() => turns(async () => undefined));
