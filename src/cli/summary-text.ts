@@ -15,7 +15,7 @@ export function summaryText(s: RunSummary): string {
     `  relinked:  ${s.relinked}   restored: ${s.restored}`,
     `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
     `  dispositions: ${per(s.dispositions)}`,
-    `  conversions: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}`,
+    `  conversions: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}   SLA breaches: ${s.slaBreaches}`,
     `  errors:    ${per(s.errors)}${s.openErrors > 0 ? `   open in the queue: ${s.openErrors} (see: leadloop errors list)` : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];

@@ -245,6 +245,15 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("sandbox --crm hubspot says HubSpot's own objects are the CRM's, and a run's text summary counts its SLA breaches", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-hubspot-crm-"));
+    const result = await runCli(["--log-level", "error", "sandbox", "--runs", "1", "--crm", "hubspot", "--config-out", join(dir, "leadloop.yaml")]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^seeded: \d+ contacts, \d+ companies, \d+ activities, \d+ reps; CRM: HubSpot's own contacts, companies and deals$/);
+    expect(lines.find((l) => l.startsWith("  conversions:"))).toMatch(/^ {2}conversions: \d+ {3}won: \d+ {3}lost: \d+ {3}SLA breaches: 0$/);
+  });
+
   it("sync --json of a run that fails still prints its summary: run id, status failed and the failure, then exit 3", async () => {
     await withEmulators("2s", async ({ hubspot, config }) => {
       await hubspot.control.addFaults({

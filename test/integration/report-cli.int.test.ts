@@ -177,6 +177,11 @@ describe("leadloop report after six sandbox runs", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Funnel from 2000-01-01 to /);
     expect(text.stdout).toContain("By owner:");
+    // --until alone cuts the period: not everything so far, though it starts at the first event.
+    const until = await runCli(["report", "funnel", "--until", "2030-01-01", "--config", config]);
+    expect(until.stdout.split("\n")[0]).toBe("Funnel from the first event to 2030-01-01 (custom)");
+    const cut = await reportJson("funnel", "--until", "2030-01-01", "--json");
+    expect(cut.period).toEqual({ since: null, until: "2030-01-01T00:00:00.000Z", kind: "custom" });
     const badDate = await runCli(["report", "funnel", "--since", "last tuesday", "--config", config]);
     expect([badDate.code, badDate.stderr]).toEqual([2, expect.stringContaining("--since must be a date")]);
     expect((await runCli(["report", "funnel", "--period", "year", "--config", config])).code).toBe(2);

@@ -87,7 +87,11 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           storePath,
           crm: opts.crm,
         });
-        const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities\n`;
+        // With HubSpot as the CRM its own contacts, companies and deals are the CRM's records: no second set.
+        const crmSeeded = salesforce
+          ? `CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities`
+          : "CRM: HubSpot's own contacts, companies and deals";
+        const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; ${crmSeeded}\n`;
         (opts.json ? io.stderr : io.stdout).write(
           `${seeded}hubspot emulator: ${hubspot.url} (${hubspot.tier})\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
         );

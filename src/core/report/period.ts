@@ -74,7 +74,8 @@ export function resolvePeriod(request: PeriodRequest, now: Date): ReportPeriod {
   const since = request.since === undefined ? null : parseInstant(request.since, "--since");
   const until = request.until === undefined ? now.toISOString() : parseInstant(request.until, "--until");
   if (since !== null && since >= until) throw new RangeError(`--since (${since}) must be before --until (${until})`);
-  return { since, until, kind: since === null ? "all" : "custom" };
+  // Everything so far only when no bound is given: --until alone cuts the period, which says so.
+  return { since, until, kind: since === null && request.until === undefined ? "all" : "custom" };
 }
 
 /** The period just before: the previous calendar period, or as long a stretch ending where this starts. */
