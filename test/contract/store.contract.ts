@@ -1154,11 +1154,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
 
         const stages = await store.currentStages(["51", "52", "53"]);
         expect(Object.fromEntries(stages)).toEqual({ "51": "opportunity", "52": "recycle" });
-        // With when it happened (what a move read from a CRM's stamp must not fall before) and why.
+        // With when it happened (what a move read from a CRM's stamp must not fall before), why, and the
+        // amount it carries (a win's, which a corrected deal amount replaces; none here).
         const cause = "score 72 ≥ 60 (pricing page, demo request)";
         expect(Object.fromEntries(await store.latestEvents(["51", "52", "53"]))).toEqual({
-          "51": { stage: "opportunity", at: at(300), cause },
-          "52": { stage: "recycle", at: at(400), cause },
+          "51": { stage: "opportunity", at: at(300), cause, amount: null },
+          "52": { stage: "recycle", at: at(400), cause, amount: null },
         });
 
         const many = Array.from({ length: 1_200 }, (_, i) => `p${i}`);
