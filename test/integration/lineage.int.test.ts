@@ -370,9 +370,18 @@ describe("lineage with Salesforce as CRM", () => {
 
 describe("a conversion while a write to the Lead waits", () => {
   const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+  /** A prospect who qualifies on the second run and is handed off to a Lead. */
+  const handedOff = async (input: Parameters<typeof prospect>[0]) => {
+    const { person } = prospect(input);
+    await sync();
+    await tick();
+    pricingAndDemo(loop, person.id);
+    await sync();
+    return { person, leadId: leadOf(person.id).Id as string };
+  };
 
   it("takes the marketer's edit the Lead refused to the Contact the Lead became, and drops the Lead's entry", async () => {
-    const { person } = prospect({
+    const { person, leadId } = await handedOff({
       email: "Ingrid.Walsh@Cobalt-Capital.example",
       firstname: "Ingrid",
       lastname: "Walsh",
@@ -380,11 +389,6 @@ describe("a conversion while a write to the Lead waits", () => {
       source: "ORGANIC_SEARCH",
       campaign: "",
     });
-    await sync();
-    await tick();
-    pricingAndDemo(loop, person.id);
-    await sync();
-    const leadId = leadOf(person.id).Id as string;
     expect(sf().get("Lead", leadId)?.Title).toBe("Directrice des Opérations");
 
     // The marketer gives a new title and pastes a number with an extension too long for Salesforce's
@@ -430,7 +434,7 @@ describe("a conversion while a write to the Lead waits", () => {
   });
 
   it("a Lead converted while a stopped run's edit waited for it: the refusal is settled in the run that meets it, which exits 0", async () => {
-    const { person } = prospect({
+    const { person, leadId } = await handedOff({
       email: "Tomas.Lindqvist@Norrsken-Energi.example",
       firstname: "Tomás",
       lastname: "Lindqvist-Ødegård",
@@ -438,11 +442,6 @@ describe("a conversion while a write to the Lead waits", () => {
       source: "ORGANIC_SEARCH",
       campaign: "",
     });
-    await sync();
-    await tick();
-    pricingAndDemo(loop, person.id);
-    await sync();
-    const leadId = leadOf(person.id).Id as string;
 
     // The marketer's new title is decided for the Lead, but the run stops before the drain sends it
     // (Salesforce's session expires on the update): the write waits in the outbox.
