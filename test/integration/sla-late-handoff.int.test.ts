@@ -112,6 +112,20 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
     return (await loop.store.listSlaClocks()).find((c) => c.personId === personId);
   }
 
+  /**
+   * The person's clock started at the test clock's now, due 4 hours on with the rep's follow-up task due
+   * by it; an hour later the next run finds nothing overdue.
+   */
+  async function startsNow(p: Awaited<ReturnType<typeof prospect>>): Promise<void> {
+    const c = (await clockOf(p.person.id))!;
+    const dueAt = new Date(clock.t + 4 * HOUR).toISOString();
+    expect(c).toMatchObject({ handoffAt: new Date(clock.t).toISOString(), dueAt, breachedAt: null });
+    expect(followUpTask(loop, crm, c.crmId)).toEqual([{ ownerId: p.rep, due: dueAt, day: dueAt.slice(0, 10) }]);
+    clock.t += HOUR;
+    expect((await p.sync()).summary.slaBreaches).toBe(0);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+  }
+
   it("stopped after the decision: the next run's drain starts the clock, and the rep's task is due by it", async () => {
     const p = await prospect();
     const stop = new AbortController();
@@ -124,15 +138,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
     clock.t = decidedAt + 5 * HOUR;
     const sent = await p.sync();
     expect(sent.summary.handoffs).toBe(1);
-    const c = (await clockOf(p.person.id))!;
-    const dueAt = new Date(clock.t + 4 * HOUR).toISOString();
-    expect(c).toMatchObject({ handoffAt: new Date(clock.t).toISOString(), dueAt, breachedAt: null });
-    expect(followUpTask(loop, crm, c.crmId)).toEqual([{ ownerId: p.rep, due: dueAt, day: dueAt.slice(0, 10) }]);
-
-    // An hour after the rep got it, nothing is overdue.
-    clock.t += HOUR;
-    expect((await p.sync()).summary.slaBreaches).toBe(0);
-    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    await startsNow(p);
   });
 
   it("the rep's task refused until errors retry: the retry starts the clock, and the task is due by it", async () => {
@@ -147,14 +153,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
     clock.t += 5 * HOUR;
     const retried = await p.retry();
     expect(retried.stillFailing).toEqual([]);
-    const c = (await clockOf(p.person.id))!;
-    const dueAt = new Date(clock.t + 4 * HOUR).toISOString();
-    expect(c).toMatchObject({ handoffAt: new Date(clock.t).toISOString(), dueAt, breachedAt: null });
-    expect(followUpTask(loop, crm, c.crmId)).toEqual([{ ownerId: p.rep, due: dueAt, day: dueAt.slice(0, 10) }]);
-
-    clock.t += HOUR;
-    expect((await p.sync()).summary.slaBreaches).toBe(0);
-    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    await startsNow(p);
   });
 
   // With HubSpot as the CRM the handoff writes no second object to hold back.

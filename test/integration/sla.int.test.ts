@@ -492,15 +492,21 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     else loop.hubspot.data.updateObject("contacts", crmId, { hubspot_owner_id: ownerId });
   }
 
-  it("a lead a manager reassigns in the CRM follows its new owner: their call counts, no breach against the old rep", async () => {
-    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+  /** Camille and Jonas handed off to Hélène, who calls Camille; an hour in, the manager gives Jonas to Jordan. */
+  async function jonasGivenToJordan(clock: { t: number }) {
     const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: true, managers: {} } }), clock);
     const helene = h.reps.get(REPS.emea.email)!;
     const jordan = h.reps.get(REPS.fallback.email)!;
     logCall(loop, crm, h.camilleCrm, helene[crm], new Date(h.handoffAt + 10 * 60_000), "Premier appel");
-    // An hour in, the manager gives Jonas to Jordan, who calls him half an hour later.
     clock.t = h.handoffAt + HOUR;
     reassignInCrm(h.jonasCrm, jordan[crm]);
+    return { h, jordan };
+  }
+
+  it("a lead a manager reassigns in the CRM follows its new owner: their call counts, no breach against the old rep", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    // An hour in, the manager gives Jonas to Jordan, who calls him half an hour later.
+    const { h, jordan } = await jonasGivenToJordan(clock);
     logCall(loop, crm, h.jonasCrm, jordan[crm], new Date(h.handoffAt + 90 * 60_000), "Call about pricing");
     clock.t = h.handoffAt + 2 * HOUR;
     expect((await h.sync()).summary.slaBreaches).toBe(0);
@@ -549,12 +555,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
 
   it("a lead reassigned in the CRM that breaches is never rerouted back to the rep it was taken from", async () => {
     const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
-    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: true, managers: {} } }), clock);
-    const helene = h.reps.get(REPS.emea.email)!;
-    const jordan = h.reps.get(REPS.fallback.email)!;
-    logCall(loop, crm, h.camilleCrm, helene[crm], new Date(h.handoffAt + 10 * 60_000), "Premier appel");
-    clock.t = h.handoffAt + HOUR;
-    reassignInCrm(h.jonasCrm, jordan[crm]);
+    const { h, jordan } = await jonasGivenToJordan(clock);
     clock.t = h.handoffAt + 2 * HOUR;
     expect((await h.sync()).summary.slaBreaches).toBe(0);
     // Jordan does not call: the breach is his, alerted to him, and Hélène, who held Jonas, does not get him back.
