@@ -6,15 +6,7 @@
 import type { FieldValues } from "../../core/records.js";
 import { routablePerson, routingReps } from "../../core/routing/index.js";
 import { breachesToRaise, planReroute, type SlaBreach, slaDueAt, slaTerms } from "../../core/sla/index.js";
-import type {
-  OutboxGroupEffect,
-  OutboxWrite,
-  PersonScoreRow,
-  SlaBreachRow,
-  SlaClock,
-  SlaReassignment,
-  SlaTouch,
-} from "../../store/port.js";
+import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
@@ -28,87 +20,12 @@ import { followedUp } from "./sla-list.js";
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
   const phaseStart = ctx.now().toISOString();
-  // First: a touch the new owner logged counts on the clock that is theirs, and a breach is theirs too.
-  await followCrmOwners(ctx, setup);
   await countLoggedTouches(ctx, setup, phaseStart);
   await raiseBreaches(ctx, setup);
 }
 
 /** Clocks are walked this many at a time, so the run never holds every clock (ARCHITECTURE.md "Memory at scale"). */
 export const SLA_CLOCK_PAGE = 1_000;
-
-/**
- * The CRM record's owner is the truth after the handoff: a manager who gives the lead to another rep in the
- * CRM (Salesforce `OwnerId`, HubSpot `hubspot_owner_id`) moves the clock to that rep. The clocks still owed
- * are walked a page at a time, their records' owners read once per page and CRM object; a record whose
- * owner differs from its clock's was reassigned (leadloop's own reroutes start a new clock with the owner
- * they write, so they never differ). The clock keeps its handoff and due time; the HubSpot contact's owner
- * follows in Salesforce mode, the kept owner of `hot` and `sla` follows, and the previous owner's open
- * follow-up tasks go to the new rep, as a reroute's do (ARCHITECTURE.md "The follow-up SLA").
- */
-async function followCrmOwners(ctx: RunContext, setup: FunnelSetup): Promise<void> {
-  for (let after: string | null = null; ; ) {
-    const page = await ctx.store.listSlaClocks({ unraised: true, page: { after, limit: SLA_CLOCK_PAGE } });
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.personId;
-    if (ctx.signal?.aborted) return;
-    const owed = await followedUp(ctx.store, page);
-    if (owed.length > 0) await followCrmOwnersOf(ctx, setup, owed);
-  }
-}
-
-async function followCrmOwnersOf(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<void> {
-  const v = setup.vocabulary;
-  const fields = [v.ownerField, ...(v.ownerEmailField ? [v.ownerEmailField] : [])];
-  const records = new Map<string, FieldValues>();
-  for (const type of new Set(clocks.map((c) => c.crmType)))
-    for (const r of await ctx.crm.readByIds(type, clocks.filter((c) => c.crmType === type).map((c) => c.crmId), fields))
-      records.set(r.id, r.fields);
-  const moved: { clock: SlaClock; to: string; email: string | null }[] = [];
-  for (const clock of clocks) {
-    const record = records.get(clock.crmId);
-    const owner = record?.[v.ownerField];
-    // A record gone, or without an owner (cleared in HubSpot), names no one to follow: the clock stays.
-    if (!record || !owner || owner === clock.ownerId) continue;
-    moved.push({ clock, to: owner, email: (v.ownerEmailField ? record[v.ownerEmailField] : null)?.toLowerCase() ?? null });
-  }
-  if (moved.length === 0) return;
-  // HubSpot as the CRM reads no owner email with the record: the routing's reps and managers name theirs.
-  if (moved.some((m) => m.email === null)) {
-    const known = await v.ownersByEmail([...new Set([...routingReps(setup.routing), ...Object.values(setup.sla.onBreach.managers)])]);
-    const emailOf = new Map([...known].map(([email, id]) => [id, email]));
-    for (const m of moved) m.email ??= emailOf.get(m.to) ?? null;
-  }
-  const emails = [...new Set(moved.map((m) => m.email).filter((e): e is string => e !== null))];
-  const marketingOwners = setup.crmIsMarketing || emails.length === 0 ? new Map<string, string>() : await setup.marketingOwnersByEmail(emails);
-  const people = new Map((await ctx.store.listPersonScores({ personIds: moved.map((m) => m.clock.personId) })).map((p) => [p.personId, p]));
-  const tasks = await openTasks(ctx, setup, moved.map((m) => m.clock));
-  const at = ctx.now().toISOString();
-  const reassignments: SlaReassignment[] = [];
-  const writes: OutboxWrite[] = [];
-  const personScores: PersonScoreRow[] = [];
-  for (const { clock, to, email } of moved) {
-    const person = people.get(clock.personId);
-    const rule = `SLA: reassigned in the CRM to ${email ?? to}`;
-    const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields" | "before">): OutboxWrite =>
-      funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person?.email ?? null, ...input });
-    reassignments.push({ personId: clock.personId, handoffAt: clock.handoffAt, fromOwnerId: clock.ownerId, toOwnerId: to, toEmail: email, at, runId: ctx.runId });
-    const key = `reassign:${clock.personId}:${at}`;
-    // The HubSpot contact's owner follows, as the handoff writes it: the marketing owner of the rep's email.
-    const marketingOwner = email ? marketingOwners.get(email) : undefined;
-    if (marketingOwner)
-      writes.push(write({ key: `${key}:owner`, side: "marketing", object: "contacts", recordId: clock.personId, fields: { hubspot_owner_id: marketingOwner } }));
-    // The previous owner's open follow-up tasks go with the lead, as a reroute hands them on; their due
-    // time stays, since the clock (and its due time) does.
-    const { ownerField, object } = v.task;
-    for (const t of tasks.get(clock.crmId) ?? [])
-      if (clock.ownerId !== null && t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
-        writes.push(write({ key: `${key}:task:${t.id}`, side: "crm", object, recordId: t.id, fields: { [ownerField]: to }, before: { [ownerField]: t.ownerId } }));
-    if (person && email) personScores.push({ ...person, ownerEmail: email });
-    ctx.log.info("sla.reassigned", { personId: clock.personId, crmId: clock.crmId, from: clock.ownerId, to });
-  }
-  await decide(ctx, { slaReassignments: reassignments, outbox: writes, personScores });
-}
 
 /**
  * A rep's logged activity on a handed-off person is a touch when the person's owner logged it, after the
@@ -481,15 +398,13 @@ async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]
   return out;
 }
 
-/** Owner ids of the people's replaced clocks and reassigned owners, by person: one read each for a run's breaches. */
+/** Owner ids of the people's replaced clocks, by person: one read for a run's breaches. */
 async function earlierOwners(ctx: RunContext, personIds: string[]): Promise<Map<string, string[]>> {
   const owners = new Map<string, string[]>();
-  const add = (personId: string, ownerId: string | null) => {
-    if (ownerId !== null) owners.set(personId, [...(owners.get(personId) ?? []), ownerId]);
-  };
-  for (const replaced of await ctx.store.listReplacedSlaClocks({ personIds })) add(replaced.personId, replaced.ownerId);
-  // A rep a manager took the lead from in the CRM held it too.
-  for (const r of await ctx.store.listSlaReassignments({ personIds })) add(r.personId, r.fromOwnerId);
+  for (const replaced of await ctx.store.listReplacedSlaClocks({ personIds })) {
+    if (replaced.ownerId === null) continue;
+    owners.set(replaced.personId, [...(owners.get(replaced.personId) ?? []), replaced.ownerId]);
+  }
   return owners;
 }
 
