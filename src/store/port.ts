@@ -224,6 +224,22 @@ export interface SlaBreachRow {
 }
 
 /** A rep's touch on a handed-off person, keyed by what it was (a status change, a logged call). */
+/**
+ * A clock whose lead a person reassigned in the CRM after the handoff (the record's owner read back differs
+ * from the clock's, ARCHITECTURE.md "The follow-up SLA"): the clock is the new owner's from `at`.
+ */
+export interface SlaReassignment {
+  personId: string;
+  /** The clock's handoff: the clock keeps it (and its due time); only its owner changes. */
+  handoffAt: string;
+  fromOwnerId: string | null;
+  toOwnerId: string;
+  /** The new owner's email when the CRM or the routing names it, else null. */
+  toEmail: string | null;
+  at: string;
+  runId: string;
+}
+
 export interface SlaTouch {
   personId: string;
   key: string;
@@ -495,6 +511,12 @@ export interface BatchCommit {
    * it bumps the clock's touches and first touch.
    */
   slaTouches?: SlaTouch[];
+  /**
+   * Clocks reassigned in the CRM: the clock's owner becomes `toOwnerId` when it still is `fromOwnerId`
+   * (else nothing changes), and the reassignment is kept, so a reroute never hands the lead back to the
+   * owner it was taken from.
+   */
+  slaReassignments?: SlaReassignment[];
   /** Breaches raised: a breach already kept for the same clock is left as it is (raised once). */
   slaBreaches?: SlaBreachRow[];
   personScores?: PersonScoreRow[];
@@ -700,6 +722,8 @@ export interface StateStore {
    * which reps already held those people's leads.
    */
   listReplacedSlaClocks(filter?: { personIds?: readonly string[] }): Promise<SlaClock[]>;
+  /** Reassignments in the CRM kept for these people's clocks (any handoff), oldest first. */
+  listSlaReassignments(filter: { personIds: readonly string[] }): Promise<SlaReassignment[]>;
   /** The earliest handoff of any clock (null: no clocks): where a touch stream read for the first time starts. */
   earliestSlaHandoff(): Promise<string | null>;
   /**

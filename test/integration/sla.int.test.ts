@@ -485,6 +485,92 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(ownerOfJonas()).toEqual({ marketing: jordan.hubspot, crm: crm === "salesforce" ? jordan.salesforce : undefined });
     expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
   });
+
+  /** A manager gives the lead to another rep by hand in the CRM (Salesforce OwnerId, HubSpot hubspot_owner_id). */
+  /** The manager's change at `at` (the runs' clock: the emulators keep real time here). */
+  function reassignInCrm(crmId: string, ownerId: string, at: Date) {
+    if (crm === "salesforce") loop.salesforce.data.update("Lead", crmId, { OwnerId: ownerId });
+    else loop.hubspot.data.updateObject("contacts", crmId, { hubspot_owner_id: ownerId }, at);
+  }
+
+  /** Camille and Jonas handed off to Hélène, who calls Camille; an hour in, the manager gives Jonas to Jordan. */
+  async function jonasGivenToJordan(clock: { t: number }) {
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: true, managers: {} } }), clock);
+    const helene = h.reps.get(REPS.emea.email)!;
+    const jordan = h.reps.get(REPS.fallback.email)!;
+    logCall(loop, crm, h.camilleCrm, helene[crm], new Date(h.handoffAt + 10 * 60_000), "Premier appel");
+    clock.t = h.handoffAt + HOUR;
+    reassignInCrm(h.jonasCrm, jordan[crm], new Date(clock.t));
+    return { h, jordan };
+  }
+
+  it("a lead a manager reassigns in the CRM follows its new owner: their call counts, no breach against the old rep", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    // An hour in, the manager gives Jonas to Jordan, who calls him half an hour later.
+    const { h, jordan } = await jonasGivenToJordan(clock);
+    logCall(loop, crm, h.jonasCrm, jordan[crm], new Date(h.handoffAt + 90 * 60_000), "Call about pricing");
+    clock.t = h.handoffAt + 2 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    const jonasClock = async () => (await loop.store.listSlaClocks()).find((c) => c.personId === h.people.jonas.id)!;
+    expect(await jonasClock()).toMatchObject({
+      ownerId: jordan[crm],
+      handoffAt: new Date(h.handoffAt).toISOString(),
+      touches: 1,
+      firstTouchAt: new Date(h.handoffAt + 90 * 60_000).toISOString(),
+    });
+    // The HubSpot contact's owner follows (with HubSpot as the CRM it is the record the manager changed).
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(jordan.hubspot);
+    // Hélène's open "New MQL" task for Jonas went with the lead, as a reroute hands it on.
+    expect(
+      tasksOf(loop, crm, h.jonasCrm)
+        .filter((t) => t.subject.startsWith("New MQL"))
+        .map((t) => [t.ownerId, t.open]),
+    ).toEqual([[jordan[crm], true]]);
+
+    // Past the due time: nothing breaches, neither against Hélène nor Jordan, and no one reroutes Jonas.
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    expect(loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"))).toEqual([]);
+
+    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+    writeSandboxConfig(configPath, TEST_ROUTING, {
+      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+      salesforce: loop.salesforce,
+      storePath: loop.storePath,
+      crm,
+    });
+    const sla = await runCli(["--config", configPath, "sla", "--json"]);
+    expect(sla.code).toBe(0);
+    const board = JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] };
+    expect(board.clocks.map((r) => [r.owner, r.email, r.status, r.touches, r.cause])).toEqual([
+      [REPS.emea.email, "camille.lefevre@sgi-ingenierie.fr", "open", 1, null],
+      [REPS.fallback.email, "jonas.weiss@sgi-ingenierie.fr", "open", 1, `reassigned in the CRM to ${REPS.fallback.email} at ${new Date(h.handoffAt + 2 * HOUR).toISOString()}`],
+    ]);
+    const hot = await runCli(["--config", configPath, "hot", "--owner", REPS.fallback.email, "--json"]);
+    expect(hot.code).toBe(0);
+    expect((JSON.parse(hot.stdout) as { email: string; ownerEmail: string }[]).map((r) => [r.email, r.ownerEmail])).toEqual([
+      ["jonas.weiss@sgi-ingenierie.fr", REPS.fallback.email],
+    ]);
+  });
+
+  it("a lead reassigned in the CRM that breaches is never rerouted back to the rep it was taken from", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const { h, jordan } = await jonasGivenToJordan(clock);
+    clock.t = h.handoffAt + 2 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    // Jordan does not call: the breach is his, alerted to him, and Hélène, who held Jonas, does not get him back.
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(1);
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.personId, b.ownerId, b.alertTo, b.rerouteTo])).toEqual([
+      [h.people.jonas.id, jordan[crm], jordan[crm], null],
+    ]);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(jordan.hubspot);
+    if (crm === "salesforce") expect(loop.salesforce.data.get("Lead", h.jonasCrm)?.OwnerId).toBe(jordan.salesforce);
+    expect(alertBodies(loop, crm, h.jonasCrm)).toEqual([
+      expect.stringContaining(`so it stays with ${REPS.fallback.email}.`),
+    ]);
+  });
 });
 
 describe("follow-up SLA: the manager from Salesforce", () => {

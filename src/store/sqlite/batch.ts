@@ -57,6 +57,8 @@ export function writeBatch(
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
   for (const { personId, cause, amount } of batch.wonAmounts ?? []) tables.funnel.setWonAmount(personId, cause, amount);
   for (const clock of batch.slaClocks ?? []) tables.sla.upsert(clock);
+  // Before the touches: a touch the new owner logged counts on the clock that is theirs now.
+  for (const r of batch.slaReassignments ?? []) tables.sla.reassign(r);
   for (const t of batch.slaTouches ?? []) tables.sla.touch(t.personId, t.key, t.at);
   for (const breach of batch.slaBreaches ?? []) tables.sla.addBreach(breach);
   for (const row of batch.personScores ?? []) tables.personScores.save(row);

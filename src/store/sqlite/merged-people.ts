@@ -6,7 +6,7 @@ import type { Statements } from "./statements.js";
 /** Tables with one row per person. */
 const ONE_PER_PERSON = ["sla_clocks", "person_scores", "history_to_fill"] as const;
 /** Tables keyed by person and something else. */
-const KEYED_PER_PERSON = ["sla_touches", "sla_breaches", "sla_clock_history"] as const;
+const KEYED_PER_PERSON = ["sla_touches", "sla_breaches", "sla_clock_history", "sla_reassignments"] as const;
 
 export class MergedPeopleTable {
   constructor(private readonly sql: Statements) {}

@@ -972,6 +972,25 @@ export const MIGRATIONS: readonly Migration[] = [
     // read as the map's reason for their status, the only one leadloop wrote until then.
     sql: `ALTER TABLE lead_statuses ADD COLUMN reason TEXT;`,
   },
+  {
+    version: 25,
+    name: "follow-up clocks reassigned by hand in the CRM",
+    // A manager may give a handed-off lead to another rep in the CRM; the SLA phase reads the record's
+    // owner back and moves the clock to them. The owner it was taken from is kept here: a reroute never
+    // hands a lead back to a rep who held it, and `leadloop sla` tells who reassigned it to whom.
+    sql: `
+      CREATE TABLE sla_reassignments (
+        person_id     TEXT NOT NULL,
+        handoff_at    TEXT NOT NULL,
+        from_owner_id TEXT,
+        to_owner_id   TEXT NOT NULL,
+        to_email      TEXT,
+        at            TEXT NOT NULL,
+        run_id        TEXT NOT NULL,
+        PRIMARY KEY (person_id, handoff_at, at)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,5 +1,5 @@
 // Follow-up clocks of handed-off leads, one per person, for SLA tracking.
-import type { SlaBreachRow, SlaClock, SlaClockFilter } from "../port.js";
+import type { SlaBreachRow, SlaClock, SlaClockFilter, SlaReassignment } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
@@ -57,6 +57,40 @@ export class SlaTable {
           .all(...chunk.params),
       );
     return out.sort((a, b) => a.handoffAt.localeCompare(b.handoffAt) || a.personId.localeCompare(b.personId));
+  }
+
+  /**
+   * Gives the clock to the owner the CRM record names now, when it still has the owner and handoff the
+   * reassignment was read against (a clock replaced or moved since is left alone), and keeps the
+   * reassignment; the same one kept again changes nothing.
+   */
+  reassign(r: SlaReassignment): void {
+    const moved = this.sql
+      .get("UPDATE sla_clocks SET owner_id = ? WHERE person_id = ? AND handoff_at = ? AND owner_id IS ?")
+      .run(r.toOwnerId, r.personId, r.handoffAt, r.fromOwnerId).changes;
+    if (moved === 0) return;
+    this.sql
+      .get(
+        `INSERT INTO sla_reassignments (person_id, handoff_at, from_owner_id, to_owner_id, to_email, at, run_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, handoff_at, at) DO NOTHING`,
+      )
+      .run(r.personId, r.handoffAt, r.fromOwnerId, r.toOwnerId, r.toEmail, r.at, r.runId);
+  }
+
+  /** The reassignments of these people's clocks, oldest first (chunked like `list`). */
+  reassignments(personIds: readonly string[]): SlaReassignment[] {
+    const out: SlaReassignment[] = [];
+    for (const chunk of inListChunks(personIds))
+      out.push(
+        ...this.sql
+          .get<SlaReassignment>(
+            `SELECT person_id AS personId, handoff_at AS handoffAt, from_owner_id AS fromOwnerId,
+               to_owner_id AS toOwnerId, to_email AS toEmail, at, run_id AS runId
+             FROM sla_reassignments WHERE person_id IN (${chunk.placeholders})`,
+          )
+          .all(...chunk.params),
+      );
+    return out.sort((a, b) => a.at.localeCompare(b.at) || a.personId.localeCompare(b.personId));
   }
 
   /**

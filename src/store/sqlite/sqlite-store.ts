@@ -34,6 +34,7 @@ import type {
   SlaBreachRow,
   SlaClock,
   SlaClockFilter,
+  SlaReassignment,
   StateStore,
   StoreSize,
   WrittenValue,
@@ -437,6 +438,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("list SLA clocks", () =>
       this.db.transaction(() => this.tables.sla.list(filter)).deferred(),
     );
+  }
+
+  listSlaReassignments(filter: { personIds: readonly string[] }): Promise<SlaReassignment[]> {
+    return this.read("list the SLA clocks reassigned in the CRM", () => this.tables.sla.reassignments(filter.personIds));
   }
 
   listReplacedSlaClocks(filter?: { personIds?: readonly string[] }): Promise<SlaClock[]> {

@@ -38,6 +38,7 @@ import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
+import { followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where
@@ -70,7 +71,8 @@ export async function readDispositions(
   const read = {
     system: ctx.crm,
     object,
-    fields: [field, ...(reasonField ? [reasonField] : []), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
+    // With the owner: a lead a manager gave to another rep changes its record, and the clock follows.
+    fields: [field, ...(reasonField ? [reasonField] : []), ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
     // (and a later run does not take those old statuses for new ones when leadloop's own writes bump them).
@@ -80,9 +82,11 @@ export async function readDispositions(
   const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields, held);
   await readChangeGroups(ctx, read, async (page) => {
     const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held);
+    // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
+    const reassigned = await followCrmOwners(ctx, setup, page.records);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
-    await decide(ctx, { ...decision, errors, cursors: [page.cursor] });
+    await decide(ctx, { ...reassigned, ...decision, outbox: [...decision.outbox, ...(reassigned.outbox ?? [])], errors, cursors: [page.cursor] });
   });
 }
 

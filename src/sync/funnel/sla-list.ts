@@ -33,6 +33,8 @@ export interface SlaListRow {
   /** The CRM owner id the breach's alert task is for. */
   alertTo: string | null;
   rerouteTo: string | null;
+  /** Why the owner is who it is when a person changed it in the CRM: "reassigned in the CRM to <email> at <time>". */
+  cause: string | null;
 }
 
 export interface SlaBoard {
@@ -52,6 +54,13 @@ export async function slaBoard(
   const breachOf = new Map(breaches.map((b) => [clockKey(b), b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
   const people = new Map((await store.listPersonScores({ personIds })).map((p) => [p.personId, p]));
+  // The latest reassignment of each clock (oldest first, so the last one set wins).
+  const reassigned = new Map(
+    (await store.listSlaReassignments({ personIds: clocks.map((c) => c.personId) })).map((r) => [
+      clockKey(r),
+      `reassigned in the CRM to ${r.toEmail ?? r.toOwnerId} at ${r.at}`,
+    ]),
+  );
   const clockRows: SlaListRow[] = [];
   const breachRows: SlaListRow[] = [];
   const current = new Map<string, SlaListRow>();
@@ -79,6 +88,7 @@ export async function slaBoard(
       breach: (breach?.kind as SlaListRow["breach"]) ?? (status === "breached" ? (state.breach ?? "follow-up") : null),
       alertTo: breach?.alertTo ?? null,
       rerouteTo: breach?.rerouteTo ?? null,
+      cause: reassigned.get(clockKey(clock)) ?? null,
     };
     clockRows.push(row);
     current.set(clockKey(clock), row);
@@ -107,6 +117,7 @@ export async function slaBoard(
       breach: b.kind as SlaListRow["breach"],
       alertTo: b.alertTo,
       rerouteTo: b.rerouteTo,
+      cause: null,
     });
   }
   const owner = filter.owner?.trim().toLowerCase();

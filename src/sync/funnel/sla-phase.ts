@@ -3,12 +3,20 @@
 // what sla.yaml's onBreach asks: an alert task for the owner, their manager or the queue, and a reroute
 // to the next rep who has not held the lead yet, with a new clock (ARCHITECTURE.md "One run", "The
 // follow-up SLA").
-import type { FieldValues } from "../../core/records.js";
+import type { FieldValues, SourceRecord } from "../../core/records.js";
 import { routablePerson, routingReps } from "../../core/routing/index.js";
 import { breachesToRaise, planReroute, type SlaBreach, slaDueAt, slaTerms } from "../../core/sla/index.js";
-import type { OutboxGroupEffect, OutboxWrite, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
+import type {
+  OutboxGroupEffect,
+  OutboxWrite,
+  PersonScoreRow,
+  SlaBreachRow,
+  SlaClock,
+  SlaReassignment,
+  SlaTouch,
+} from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
-import { decide } from "../outbox/decide.js";
+import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
@@ -26,6 +34,86 @@ export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<
 
 /** Clocks are walked this many at a time, so the run never holds every clock (ARCHITECTURE.md "Memory at scale"). */
 export const SLA_CLOCK_PAGE = 1_000;
+
+/**
+ * The CRM record's owner is the truth after the handoff: a manager who gives the lead to another rep in the
+ * CRM (Salesforce `OwnerId`, HubSpot `hubspot_owner_id`) moves the clock to that rep. An owner change
+ * changes the record, so the dispositions' read of the status object brings it with the owner fields
+ * (`ownerFieldsOf`): this decides, for those records, the clocks still owed whose owner differs, in the
+ * same commit as that read's cursor, and costs no read of its own (an idle run reads nothing). leadloop's
+ * own reroutes start a new clock with the owner they write, so they never differ. The clock keeps its
+ * handoff and due time; the HubSpot contact's owner follows in Salesforce mode, the kept owner of `hot`
+ * and `sla` follows, and the previous owner's open follow-up tasks go to the new rep, as a reroute's do
+ * (ARCHITECTURE.md "The follow-up SLA").
+ */
+export async function followCrmOwners(ctx: RunContext, setup: FunnelSetup, records: readonly SourceRecord[]): Promise<Decision> {
+  const ownerOf = new Map(records.map((r) => [r.id, r.fields[setup.vocabulary.ownerField]]));
+  const open = (await ctx.store.listSlaClocks({ crmIds: [...ownerOf.keys()], unraised: true })).filter((c) => {
+    const owner = ownerOf.get(c.crmId);
+    return owner && owner !== c.ownerId;
+  });
+  const owed = open.length > 0 ? await followedUp(ctx.store, open) : [];
+  return owed.length > 0 ? followCrmOwnersOf(ctx, setup, owed, new Map(records.map((r) => [r.id, r]))) : {};
+}
+
+/** The fields the dispositions' read asks for, so it brings each record's owner (`followCrmOwners`). */
+export function ownerFieldsOf(setup: FunnelSetup): string[] {
+  const v = setup.vocabulary;
+  return [v.ownerField, ...(v.ownerEmailField ? [v.ownerEmailField] : [])];
+}
+
+async function followCrmOwnersOf(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: SlaClock[],
+  read: ReadonlyMap<string, SourceRecord>,
+): Promise<Decision> {
+  const v = setup.vocabulary;
+  const moved: { clock: SlaClock; to: string; email: string | null }[] = [];
+  for (const clock of clocks) {
+    const record = read.get(clock.crmId)?.fields;
+    const owner = record?.[v.ownerField];
+    // A record gone, or without an owner (cleared in HubSpot), names no one to follow: the clock stays.
+    if (!record || !owner || owner === clock.ownerId) continue;
+    moved.push({ clock, to: owner, email: (v.ownerEmailField ? record[v.ownerEmailField] : null)?.toLowerCase() ?? null });
+  }
+  if (moved.length === 0) return {};
+  // HubSpot as the CRM reads no owner email with the record: the routing's reps and managers name theirs.
+  if (moved.some((m) => m.email === null)) {
+    const known = await v.ownersByEmail([...new Set([...routingReps(setup.routing), ...Object.values(setup.sla.onBreach.managers)])]);
+    const emailOf = new Map([...known].map(([email, id]) => [id, email]));
+    for (const m of moved) m.email ??= emailOf.get(m.to) ?? null;
+  }
+  const emails = [...new Set(moved.map((m) => m.email).filter((e): e is string => e !== null))];
+  const marketingOwners = setup.crmIsMarketing || emails.length === 0 ? new Map<string, string>() : await setup.marketingOwnersByEmail(emails);
+  const people = new Map((await ctx.store.listPersonScores({ personIds: moved.map((m) => m.clock.personId) })).map((p) => [p.personId, p]));
+  const tasks = await openTasks(ctx, setup, moved.map((m) => m.clock));
+  const at = ctx.now().toISOString();
+  const reassignments: SlaReassignment[] = [];
+  const writes: OutboxWrite[] = [];
+  const personScores: PersonScoreRow[] = [];
+  for (const { clock, to, email } of moved) {
+    const person = people.get(clock.personId);
+    const rule = `SLA: reassigned in the CRM to ${email ?? to}`;
+    const write = (input: Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields" | "before">): OutboxWrite =>
+      funnelWrite(ctx, { phase: "sla", rule, personId: clock.personId, email: person?.email ?? null, ...input });
+    reassignments.push({ personId: clock.personId, handoffAt: clock.handoffAt, fromOwnerId: clock.ownerId, toOwnerId: to, toEmail: email, at, runId: ctx.runId });
+    const key = `reassign:${clock.personId}:${at}`;
+    // The HubSpot contact's owner follows, as the handoff writes it: the marketing owner of the rep's email.
+    const marketingOwner = email ? marketingOwners.get(email) : undefined;
+    if (marketingOwner)
+      writes.push(write({ key: `${key}:owner`, side: "marketing", object: "contacts", recordId: clock.personId, fields: { hubspot_owner_id: marketingOwner } }));
+    // The previous owner's open follow-up tasks go with the lead, as a reroute hands them on; their due
+    // time stays, since the clock (and its due time) does.
+    const { ownerField, object } = v.task;
+    for (const t of tasks.get(clock.crmId) ?? [])
+      if (clock.ownerId !== null && t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
+        writes.push(write({ key: `${key}:task:${t.id}`, side: "crm", object, recordId: t.id, fields: { [ownerField]: to }, before: { [ownerField]: t.ownerId } }));
+    if (person && email) personScores.push({ ...person, ownerEmail: email });
+    ctx.log.info("sla.reassigned", { personId: clock.personId, crmId: clock.crmId, from: clock.ownerId, to });
+  }
+  return { slaReassignments: reassignments, outbox: writes, personScores };
+}
 
 /**
  * A rep's logged activity on a handed-off person is a touch when the person's owner logged it, after the
@@ -398,13 +486,15 @@ async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]
   return out;
 }
 
-/** Owner ids of the people's replaced clocks, by person: one read for a run's breaches. */
+/** Owner ids of the people's replaced clocks and reassigned owners, by person: one read each for a run's breaches. */
 async function earlierOwners(ctx: RunContext, personIds: string[]): Promise<Map<string, string[]>> {
   const owners = new Map<string, string[]>();
-  for (const replaced of await ctx.store.listReplacedSlaClocks({ personIds })) {
-    if (replaced.ownerId === null) continue;
-    owners.set(replaced.personId, [...(owners.get(replaced.personId) ?? []), replaced.ownerId]);
-  }
+  const add = (personId: string, ownerId: string | null) => {
+    if (ownerId !== null) owners.set(personId, [...(owners.get(personId) ?? []), ownerId]);
+  };
+  for (const replaced of await ctx.store.listReplacedSlaClocks({ personIds })) add(replaced.personId, replaced.ownerId);
+  // A rep a manager took the lead from in the CRM held it too.
+  for (const r of await ctx.store.listSlaReassignments({ personIds })) add(r.personId, r.fromOwnerId);
   return owners;
 }
 
