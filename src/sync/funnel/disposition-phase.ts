@@ -28,6 +28,7 @@ import type {
   LeadStatusSeen,
   NewQueuedError,
   OutboxWrite,
+  SlaClock,
   SlaTouch,
 } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
@@ -81,9 +82,10 @@ export async function readDispositions(
   };
   const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields, held);
   await readChangeGroups(ctx, read, async (page) => {
-    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held);
+    const clocks = await clocksOf(ctx, page.records);
+    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks);
     // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
-    const reassigned = await followCrmOwners(ctx, setup, page.records);
+    const reassigned = await followCrmOwners(ctx, setup, page.records, clocks);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
     await decide(ctx, { ...reassigned, ...decision, outbox: [...decision.outbox, ...(reassigned.outbox ?? [])], errors, cursors: [page.cursor] });
@@ -108,12 +110,17 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
-  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held);
+  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records));
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
   await decide(ctx, { ...decision, errors: [], resolvedErrors });
   return new Map(decision.errors.map((e) => [e.recordId!, statusOf(e)]));
+}
+
+/** The follow-up clocks of these records, by CRM id: a page's only (ARCHITECTURE.md "Memory at scale"). */
+async function clocksOf(ctx: RunContext, records: readonly SourceRecord[]): Promise<Map<string, SlaClock>> {
+  return new Map((await ctx.store.listSlaClocks({ crmIds: records.map((r) => r.id) })).map((c) => [c.crmId, c]));
 }
 
 function statusOf(error: NewQueuedError): string | null {
@@ -134,13 +141,12 @@ async function dispositionsOf(
   statusCarried: boolean,
   records: readonly SourceRecord[],
   held: ReadonlyMap<string, SourceRecord>,
+  clocks: ReadonlyMap<string, SlaClock>,
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
   const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [] };
   const ids = records.map((r) => r.id);
-  // The clocks of this page's records only (ARCHITECTURE.md "Memory at scale").
-  const clocks = new Map((await ctx.store.listSlaClocks({ crmIds: ids })).map((c) => [c.crmId, c]));
   const personOf = setup.crmIsMarketing
     ? new Map(ids.map((id) => [id, id]))
     : new Map(

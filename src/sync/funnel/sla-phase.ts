@@ -46,37 +46,29 @@ export const SLA_CLOCK_PAGE = 1_000;
  * and `sla` follows, and the previous owner's open follow-up tasks go to the new rep, as a reroute's do
  * (ARCHITECTURE.md "The follow-up SLA").
  */
-export async function followCrmOwners(ctx: RunContext, setup: FunnelSetup, records: readonly SourceRecord[]): Promise<Decision> {
-  const ownerOf = new Map(records.map((r) => [r.id, r.fields[setup.vocabulary.ownerField]]));
-  const open = (await ctx.store.listSlaClocks({ crmIds: [...ownerOf.keys()], unraised: true })).filter((c) => {
-    const owner = ownerOf.get(c.crmId);
-    return owner && owner !== c.ownerId;
-  });
-  const owed = open.length > 0 ? await followedUp(ctx.store, open) : [];
-  return owed.length > 0 ? followCrmOwnersOf(ctx, setup, owed, new Map(records.map((r) => [r.id, r]))) : {};
-}
-
-/** The fields the dispositions' read asks for, so it brings each record's owner (`followCrmOwners`). */
-export function ownerFieldsOf(setup: FunnelSetup): string[] {
-  const v = setup.vocabulary;
-  return [v.ownerField, ...(v.ownerEmailField ? [v.ownerEmailField] : [])];
-}
-
-async function followCrmOwnersOf(
+export async function followCrmOwners(
   ctx: RunContext,
   setup: FunnelSetup,
-  clocks: SlaClock[],
-  read: ReadonlyMap<string, SourceRecord>,
+  records: readonly SourceRecord[],
+  /** The records' clocks, by CRM id (the page read them for its dispositions). */
+  clocks: ReadonlyMap<string, SlaClock>,
 ): Promise<Decision> {
   const v = setup.vocabulary;
-  const moved: { clock: SlaClock; to: string; email: string | null }[] = [];
-  for (const clock of clocks) {
-    const record = read.get(clock.crmId)?.fields;
-    const owner = record?.[v.ownerField];
-    // A record gone, or without an owner (cleared in HubSpot), names no one to follow: the clock stays.
-    if (!record || !owner || owner === clock.ownerId) continue;
-    moved.push({ clock, to: owner, email: (v.ownerEmailField ? record[v.ownerEmailField] : null)?.toLowerCase() ?? null });
-  }
+  // A record without an owner (cleared in HubSpot) names no one to follow: the clock stays.
+  const differing = records.flatMap((r) => {
+    const clock = clocks.get(r.id);
+    const to = r.fields[v.ownerField];
+    return clock && clock.breachedAt === null && to && to !== clock.ownerId ? [{ clock, to, record: r.fields }] : [];
+  });
+  if (differing.length === 0) return {};
+  const owed = new Set(await followedUp(ctx.store, differing.map((d) => d.clock)));
+  const moved = differing
+    .filter((d) => owed.has(d.clock))
+    .map(({ clock, to, record }) => ({
+      clock,
+      to,
+      email: (v.ownerEmailField ? record[v.ownerEmailField] : null)?.toLowerCase() ?? null,
+    }));
   if (moved.length === 0) return {};
   // HubSpot as the CRM reads no owner email with the record: the routing's reps and managers name theirs.
   if (moved.some((m) => m.email === null)) {
@@ -106,13 +98,18 @@ async function followCrmOwnersOf(
     // The previous owner's open follow-up tasks go with the lead, as a reroute hands them on; their due
     // time stays, since the clock (and its due time) does.
     const { ownerField, object } = v.task;
-    for (const t of tasks.get(clock.crmId) ?? [])
-      if (clock.ownerId !== null && t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
-        writes.push(write({ key: `${key}:task:${t.id}`, side: "crm", object, recordId: t.id, fields: { [ownerField]: to }, before: { [ownerField]: t.ownerId } }));
+    for (const t of heldFollowUps(tasks, clock))
+      writes.push(write({ key: `${key}:task:${t.id}`, side: "crm", object, recordId: t.id, fields: { [ownerField]: to }, before: { [ownerField]: t.ownerId } }));
     if (person && email) personScores.push({ ...person, ownerEmail: email });
     ctx.log.info("sla.reassigned", { personId: clock.personId, crmId: clock.crmId, from: clock.ownerId, to });
   }
   return { slaReassignments: reassignments, outbox: writes, personScores };
+}
+
+/** The fields the dispositions' read asks for, so it brings each record's owner (`followCrmOwners`). */
+export function ownerFieldsOf(setup: FunnelSetup): string[] {
+  const v = setup.vocabulary;
+  return [v.ownerField, ...(v.ownerEmailField ? [v.ownerEmailField] : [])];
 }
 
 /**
@@ -461,23 +458,26 @@ function handedOnTasks(
   next: { rep: string; ownerId: string; dueAt: string },
   group: string,
 ): (Pick<FunnelWriteInput, "key" | "side" | "object" | "recordId" | "fields"> & Partial<FunnelWriteInput>)[] {
-  if (clock.ownerId === null) return [];
   const { ownerField, object, due } = setup.vocabulary.task;
-  return (directory.openTasks.get(clock.crmId) ?? [])
-    .filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId))
-    .map((t) => ({
-      key: `${group}:task:${t.id}`,
-      rule: `SLA reroute: open follow-up task handed on to ${next.rep}, due by their clock`,
-      side: "crm",
-      object,
-      recordId: t.id,
-      fields: { [ownerField]: next.ownerId, ...due(next.dueAt) },
-      before: { [ownerField]: t.ownerId, ...t.due },
-      due: dueByClock(setup.vocabulary, group),
-    }));
+  return heldFollowUps(directory.openTasks, clock).map((t) => ({
+    key: `${group}:task:${t.id}`,
+    rule: `SLA reroute: open follow-up task handed on to ${next.rep}, due by their clock`,
+    side: "crm",
+    object,
+    recordId: t.id,
+    fields: { [ownerField]: next.ownerId, ...due(next.dueAt) },
+    before: { [ownerField]: t.ownerId, ...t.due },
+    due: dueByClock(setup.vocabulary, group),
+  }));
 }
 
-/** leadloop's open tasks on the breached clocks' CRM records, by record: one read for a run's breaches. */
+/** The clock owner's open follow-up tasks for its lead ("New MQL", a reroute's): what goes with the lead. */
+function heldFollowUps(tasks: ReadonlyMap<string, OpenTask[]>, clock: SlaClock): OpenTask[] {
+  if (clock.ownerId === null) return [];
+  return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId));
+}
+
+/** leadloop's open tasks on these clocks' CRM records, by record: one read per reroute or reassignment batch. */
 async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<Map<string, OpenTask[]>> {
   const out = new Map<string, OpenTask[]>();
   const records = [...new Map(clocks.map((c) => [c.crmId, { object: c.crmType, id: c.crmId }])).values()];
