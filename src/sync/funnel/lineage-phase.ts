@@ -235,14 +235,16 @@ export async function followDeals(
     for (const deal of group.records) {
       const outcome = v.outcome(deal.fields);
       const amount = Number(deal.fields[v.amountField] ?? NaN);
+      const outcomeDetail = `${v.object} ${deal.id} ${outcome}`;
+      // What a win carries: the deal's amount (a loss carries none).
+      const money = outcome === "won" && Number.isFinite(amount) ? amount : null;
       for (const personId of people.get(deal.id) ?? []) {
         const current = mover.stage(personId);
         if (outcome && current === outcome) {
           // A won deal whose amount the rep corrects after it closed: the person's win (recorded from this
           // deal) takes the new amount, so the report's revenue is what the deal says.
           const won = mover.latest(personId);
-          const money = Number.isFinite(amount) ? amount : null;
-          if (outcome === "won" && won && won.cause === `opportunity: ${v.object} ${deal.id} won` && won.amount !== money)
+          if (outcome === "won" && won && won.cause === moveCause("opportunity", outcomeDetail) && won.amount !== money)
             wonAmounts.push({ personId, cause: won.cause, amount: money });
           continue;
         }
@@ -258,9 +260,7 @@ export async function followDeals(
             ctx.summary.conversions++;
         }
         if (!outcome) continue;
-        const detail = `${v.object} ${deal.id} ${outcome}`;
-        const money = outcome === "won" && Number.isFinite(amount) ? amount : null;
-        if (mover.moveTo(personId, outcome, "opportunity", detail, deal.modifiedAt, money)) ctx.summary.outcomes[outcome]++;
+        if (mover.moveTo(personId, outcome, "opportunity", outcomeDetail, deal.modifiedAt, money)) ctx.summary.outcomes[outcome]++;
       }
     }
     await decide(ctx, { funnelEvents: mover.events, wonAmounts, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
@@ -500,7 +500,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
         fromStage: from,
         toStage: to,
         at: notBefore(at, latestAt.get(personId)),
-        cause: `${cause}: ${detail}`,
+        cause: moveCause(cause, detail),
         runId: ctx.runId,
         source: person.hs_analytics_source ?? null,
         ...campaignOf(personId),
@@ -563,4 +563,9 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     ],
   };
   return mover;
+}
+
+/** A move's cause as its funnel event keeps it: the kind, then what made it (`opportunity: Opportunity 006… won`). */
+function moveCause(kind: CauseKind, detail: string): string {
+  return `${kind}: ${detail}`;
 }
