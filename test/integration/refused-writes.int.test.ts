@@ -2,8 +2,6 @@
 // write path"): a rep's later edit of the field is not overwritten by the stale write, on a sync or on
 // `errors retry`, and the entry is resolved once nothing is owed any more; when the Lead is converted the
 // owed edit meets the Contact the same way.
-import { silentLogger } from "../../src/log/logger.js";
-import { retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
@@ -24,14 +22,7 @@ const leadOf = (hubspotId: string) => sf().list("Lead").find((l) => l.HubSpot_Co
 /** A rep's edit a second after the marketer's: Salesforce stamps modifications in whole seconds. */
 const repLater = () => tick(1_100);
 const openEntries = () => loop.store.listErrors({ status: "open" });
-const retry = () =>
-  retryQueuedErrors({
-    store: loop.store,
-    marketing: loop.hubspotAdapter,
-    crm: loop.salesforceAdapter,
-    mappings: loop.mappings,
-    log: silentLogger,
-  });
+const retry = () => loop.retry();
 
 /** An MQL handed off to a Lead, with a title the marketer then changes to one the org refuses. */
 async function refusedTitle(): Promise<{ personId: string; leadId: string }> {

@@ -1,8 +1,6 @@
 // `errors retry` (and the console's Retry) is a run of its own: it is recorded with the calls it made,
 // as failed when it could not finish, and it is no sync run, so it never stands for "the last successful
 // run" (the console's lag, the inclusion rule's last finished run).
-import { silentLogger } from "../../src/log/logger.js";
-import { retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { isSyncRun } from "../../src/sync/run-ids.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
@@ -21,15 +19,7 @@ describe("a retry's own run", () => {
     await tick();
 
     loop.salesforce.faults.add({ requests: [{ kind: "status", status: 401 }] });
-    const retry = () =>
-      retryQueuedErrors({
-        store: loop.store,
-        marketing: loop.hubspotAdapter,
-        crm: loop.salesforceAdapter,
-        mappings: loop.mappings,
-        log: silentLogger,
-      });
-    await expect(retry()).rejects.toThrow();
+    await expect(loop.retry()).rejects.toThrow();
     const [run] = await loop.store.listRuns(1);
     expect(isSyncRun(run!.id)).toBe(false);
     expect(run!.status).toBe("failed");

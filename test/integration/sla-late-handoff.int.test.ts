@@ -3,9 +3,7 @@
 // the handoff, and the task the rep receives is due by that clock, so the rep is not handed a lead already
 // overdue and no breach is raised moments after they got it (ARCHITECTURE.md "The follow-up SLA").
 import type { Logger } from "../../src/log/logger.js";
-import { silentLogger } from "../../src/log/logger.js";
 import type { SyncResult } from "../../src/sync/engine.js";
-import { retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
@@ -93,14 +91,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
         ...overrides,
       });
     const retry = () =>
-      retryQueuedErrors({
-        store: loop.store,
-        marketing: loop.hubspotAdapter,
-        crm: crm === "salesforce" ? loop.salesforceAdapter : loop.hubspotAdapter,
-        mappings: crm === "salesforce" ? loop.mappings : [],
-        log: silentLogger,
-        now,
-      });
+      loop.retry({ now, ...(crm === "salesforce" ? {} : { mappings: [], crm: loop.hubspotAdapter }) });
     await sync();
     clock.t += 60_000;
     pricingAndDemo(loop, person.id);

@@ -17,6 +17,7 @@ import {
 import { openStore } from "../../src/store/open-store.js";
 import type { StateStore } from "../../src/store/port.js";
 import { runSync, type SyncOptions, type SyncResult } from "../../src/sync/engine.js";
+import { type RetryOptions, type RetryResult, retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
 import { ensureLeadloopProperties } from "../../src/systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter, type SalesforceAdapter } from "../../src/systems/salesforce/adapter.js";
@@ -32,6 +33,8 @@ export interface LoopHarness {
   storePath: string;
   mappings: ObjectMapping[];
   sync(options?: Partial<SyncOptions>): Promise<SyncResult>;
+  /** `leadloop errors retry` on the same parts as `sync` (its options as overrides). */
+  retry(options?: Partial<RetryOptions>): Promise<RetryResult>;
   /**
    * New adapters and store on the same emulators and file, as after a process restart; `whileClosed`
    * runs between closing the store and opening it again (to lose or damage the file).
@@ -98,6 +101,16 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     mappings,
     sync: (overrides = {}) =>
       runSync({
+        store: parts.store,
+        marketing: parts.hubspotAdapter,
+        crm: parts.salesforceAdapter,
+        mappings,
+        log: silentLogger,
+        ...(options.now ? { now: options.now } : {}),
+        ...overrides,
+      }),
+    retry: (overrides = {}) =>
+      retryQueuedErrors({
         store: parts.store,
         marketing: parts.hubspotAdapter,
         crm: parts.salesforceAdapter,
