@@ -63,8 +63,20 @@ function prospect(input: {
   return { company, person };
 }
 
+/** A run with Salesforce as the CRM. */
+const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+
+/** A prospect who qualifies on the second run and is handed off to a Lead; `handoff` is that run. */
+async function handedOff(input: Parameters<typeof prospect>[0]) {
+  const { person } = prospect(input);
+  await sync();
+  await tick();
+  pricingAndDemo(loop, person.id);
+  const handoff = await sync();
+  return { person, leadId: leadOf(person.id).Id as string, handoff };
+}
+
 describe("lineage with Salesforce as CRM", () => {
-  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
 
   it("follows a conversion to opportunity, links Account and deal, and brings Closed Won and Closed Lost back", async () => {
     // Élodie's company is associated with her; Iñigo's only shares his email domain (mixed case).
@@ -283,7 +295,7 @@ describe("lineage with Salesforce as CRM", () => {
   });
 
   it("a Lead converted without an Opportunity makes the contact sales-qualified and CONNECTED; OPEN_DEAL waits for its Opportunity", async () => {
-    const { person } = prospect({
+    const { person, handoff } = await handedOff({
       email: "Soren.Okafor@Fjord-Kaffe.NO",
       firstname: "Søren",
       lastname: "Okafor-Håland",
@@ -291,10 +303,7 @@ describe("lineage with Salesforce as CRM", () => {
       source: "ORGANIC_SEARCH",
       campaign: "",
     });
-    await sync();
-    await tick();
-    pricingAndDemo(loop, person.id);
-    expect((await sync()).summary.handoffs).toBe(1);
+    expect(handoff.summary.handoffs).toBe(1);
 
     // The rep converts him into a new Account and, for now, no Opportunity.
     await tick();
@@ -369,16 +378,6 @@ describe("lineage with Salesforce as CRM", () => {
 });
 
 describe("a conversion while a write to the Lead waits", () => {
-  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
-  /** A prospect who qualifies on the second run and is handed off to a Lead. */
-  const handedOff = async (input: Parameters<typeof prospect>[0]) => {
-    const { person } = prospect(input);
-    await sync();
-    await tick();
-    pricingAndDemo(loop, person.id);
-    await sync();
-    return { person, leadId: leadOf(person.id).Id as string };
-  };
 
   it("takes the marketer's edit the Lead refused to the Contact the Lead became, and drops the Lead's entry", async () => {
     const { person, leadId } = await handedOff({
