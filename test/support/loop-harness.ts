@@ -85,6 +85,15 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     return { hubspotAdapter, salesforceAdapter, store: await openStore({ path: storePath }) };
   };
   let parts = await connect();
+  /** What a run and a retry work on: the parts as they are now (a restart replaces them). */
+  const running = () => ({
+    store: parts.store,
+    marketing: parts.hubspotAdapter,
+    crm: parts.salesforceAdapter,
+    mappings,
+    log: silentLogger,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const harness: LoopHarness = {
     hubspot,
     salesforce,
@@ -99,26 +108,8 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     },
     storePath,
     mappings,
-    sync: (overrides = {}) =>
-      runSync({
-        store: parts.store,
-        marketing: parts.hubspotAdapter,
-        crm: parts.salesforceAdapter,
-        mappings,
-        log: silentLogger,
-        ...(options.now ? { now: options.now } : {}),
-        ...overrides,
-      }),
-    retry: (overrides = {}) =>
-      retryQueuedErrors({
-        store: parts.store,
-        marketing: parts.hubspotAdapter,
-        crm: parts.salesforceAdapter,
-        mappings,
-        log: silentLogger,
-        ...(options.now ? { now: options.now } : {}),
-        ...overrides,
-      }),
+    sync: (overrides = {}) => runSync({ ...running(), ...overrides }),
+    retry: (overrides = {}) => retryQueuedErrors({ ...running(), ...overrides }),
     restart: async (whileClosed) => {
       await parts.store.close();
       whileClosed?.();
