@@ -9,6 +9,7 @@ import type { SourceRecord } from "../../src/core/records.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
 import { SystemError } from "../../src/sync/system-error.js";
+import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
 import type { ChangePage, RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import type { SalesforceAdapterOptions } from "../../src/systems/salesforce/index.js";
@@ -721,6 +722,15 @@ describe("createDefaults", () => {
     await sf.createDefaults("Lead");
     await sf.createDefaults("Contact");
     expect(emu.calls.byEndpoint()["GET /services/oauth2/userinfo"]).toBe(1);
+  });
+});
+
+describe("the handoff vocabulary's owners", () => {
+  it("names CRM owners by id with their lower-cased email, and leaves out an id no user has", async () => {
+    const zoe = emu.data.insert("User", { Username: "zoe.marchand@acme.test", Email: "Zoe.Marchand@Acme-Industrie.fr", FirstName: "Zoé", LastName: "Marchand", IsActive: true });
+    const omar = emu.data.insert("User", { Username: "omar.king@acme.test", Email: "omar.king@acme.com", LastName: "King", IsActive: false });
+    const emails = await salesforceHandoffVocabulary(await adapter()).ownerEmails([zoe, omar, "005000000000000AAA"]);
+    expect(emails).toEqual(new Map([[zoe, "zoe.marchand@acme-industrie.fr"], [omar, "omar.king@acme.com"]]));
   });
 });
 

@@ -571,6 +571,33 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
       expect.stringContaining(`so it stays with ${REPS.fallback.email}.`),
     ]);
   });
+
+  it("a lead reassigned in the CRM to an owner the routing does not list is shown under that owner's email", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(loop, crm, (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: true, managers: {} } }), clock);
+    // The manager takes Jonas herself: Margot is a CRM owner, but no routing rule gives her leads.
+    clock.t = h.handoffAt + HOUR;
+    reassignInCrm(h.jonasCrm, h.manager[crm], new Date(clock.t));
+    clock.t = h.handoffAt + 2 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+    const margot = MANAGER.email.toLowerCase();
+    const jonas = (await loop.store.listPersonScores({ personIds: [h.people.jonas.id] }))[0]!;
+    expect(jonas.ownerEmail).toBe(margot);
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(h.manager.hubspot);
+
+    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+    writeSandboxConfig(configPath, TEST_ROUTING, {
+      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+      salesforce: loop.salesforce,
+      storePath: loop.storePath,
+      crm,
+    });
+    const sla = await runCli(["--config", configPath, "sla", "--owner", margot, "--json"]);
+    expect(sla.code).toBe(0);
+    expect((JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] }).clocks.map((r) => [r.owner, r.email, r.cause])).toEqual([
+      [margot, "jonas.weiss@sgi-ingenierie.fr", `reassigned in the CRM to ${margot} at ${new Date(clock.t).toISOString()}`],
+    ]);
+  });
 });
 
 describe("follow-up SLA: the manager from Salesforce", () => {

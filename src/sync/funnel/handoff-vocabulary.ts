@@ -78,6 +78,11 @@ export interface HandoffVocabulary {
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   /**
+   * The lower-cased email of each of these CRM owners (owner id → email); owners without one (a
+   * Salesforce queue) are left out. Throws SystemError.
+   */
+  ownerEmails(ownerIds: readonly string[]): Promise<Map<string, string>>;
+  /**
    * The CRM account each person belongs to, with its owner, keyed by person id; people with none are
    * left out. Tried in order: the record's own account (a Contact's Account), the account linked to the
    * person's company, then an account whose web domain is the company's or the email's. Reads go through

@@ -70,10 +70,11 @@ export async function followCrmOwners(
       email: (v.ownerEmailField ? record[v.ownerEmailField] : null)?.toLowerCase() ?? null,
     }));
   if (moved.length === 0) return {};
-  // HubSpot as the CRM reads no owner email with the record: the routing's reps and managers name theirs.
-  if (moved.some((m) => m.email === null)) {
-    const known = await v.ownersByEmail([...new Set([...routingReps(setup.routing), ...Object.values(setup.sla.onBreach.managers)])]);
-    const emailOf = new Map([...known].map(([email, id]) => [id, email]));
+  // HubSpot as the CRM reads no owner email with the record, and the new owner may be anyone the CRM
+  // lets own records, not only a rep the routing lists: the CRM's owners name theirs.
+  const unnamed = [...new Set(moved.filter((m) => m.email === null).map((m) => m.to))];
+  if (unnamed.length > 0) {
+    const emailOf = await v.ownerEmails(unnamed);
     for (const m of moved) m.email ??= emailOf.get(m.to) ?? null;
   }
   const emails = [...new Set(moved.map((m) => m.email).filter((e): e is string => e !== null))];

@@ -153,6 +153,12 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       }
       return out;
     },
+    // Active owners only: HubSpot lets no one assign a record to a deactivated user.
+    async ownerEmails(ownerIds) {
+      const wanted = new Set(ownerIds);
+      const owners = await hubspot.listOwners();
+      return new Map(owners.filter((o) => wanted.has(o.id) && o.email).map((o) => [o.id, o.email.toLowerCase()]));
+    },
     findAccounts: (people) => findHubspotAccounts(hubspot, people),
   };
 }

@@ -139,6 +139,10 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       }
       return out;
     },
+    async ownerEmails(ownerIds) {
+      const users = await salesforce.findBy("User", "Id", ownerIds, ["Email"]);
+      return new Map(users.filter((u) => u.fields.Email).map((u) => [u.id, u.fields.Email!.toLowerCase()]));
+    },
     findAccounts: (people, crm) => findSalesforceAccounts(crm, people),
   };
 }
