@@ -6,7 +6,9 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { AuditEntry, FunnelEvent, Link, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
+import { clockKey } from "../core/sla/index.js";
 import { crmFields, marketingFields } from "./field-lists.js";
+import { reassignmentCauses } from "./funnel/sla-list.js";
 import type { SystemPort } from "./system-port.js";
 
 export interface FieldExplanation {
@@ -50,6 +52,8 @@ export interface PersonExplanation {
   stages: FunnelEvent[];
   score: PersonScoreRow | null;
   clock: SlaClock | null;
+  /** Why the clock has its owner, when a manager reassigned the lead by hand in the CRM (as `leadloop sla --json` gives it). */
+  clockCause: string | null;
   /** CRM records the person converted from (`conversion: Lead <id> converted` causes). */
   convertedFrom: { object: string; id: string }[];
   /** The latest write of each field leadloop made on these records that no link above shows. */
@@ -142,6 +146,7 @@ async function explainFunnel(
   const stages = await deps.store.listFunnelEvents({ personId });
   const [score] = await deps.store.listPersonScores({ personIds: [personId] });
   const [clock] = await deps.store.listSlaClocks({ personIds: [personId] });
+  const clockCause = clock ? ((await reassignmentCauses(deps.store, [personId])).get(clockKey(clock)) ?? null) : null;
   const convertedFrom = stages.flatMap((e) => {
     const m = CONVERTED_FROM.exec(e.cause);
     return m ? [{ object: m[1]!, id: m[2]! }] : [];
@@ -160,6 +165,7 @@ async function explainFunnel(
     stages,
     score: score ?? null,
     clock: clock ?? null,
+    clockCause,
     convertedFrom,
     writes: [...latest.values()].sort((a, b) => a.recordId.localeCompare(b.recordId) || a.field.localeCompare(b.field)),
     openErrors: errors.openErrors.filter((e) => !listed.has(e.id)),

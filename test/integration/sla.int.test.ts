@@ -399,7 +399,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(JSON.parse(onlyBreached.stdout)).toEqual({ clocks: [], breaches: board.breaches });
     const text = await runCli(["--config", configPath, "sla", "--owner", REPS.fallback.email]);
     expect(text.code).toBe(0);
-    expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO$/);
+    expect(text.stdout.split("\n")[0]).toMatch(/^OWNER\s+PERSON\s+HANDED OFF\s+DUE\s+TOUCHES\s+BREACHED\s+REROUTED TO\s+NOTE$/);
     expect(text.stdout).toContain("Jonas Weiß <jonas.weiss@sgi-ingenierie.fr>");
     // Jordan has no breach: a known rep with nothing to show. An email no rep has is an error, not "nothing".
     expect(await runCli(["--config", configPath, "sla", "--breached", "--owner", REPS.fallback.email])).toEqual({
@@ -597,6 +597,14 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] }).clocks.map((r) => [r.owner, r.email, r.cause])).toEqual([
       [margot, "jonas.weiss@sgi-ingenierie.fr", `reassigned in the CRM to ${margot} at ${new Date(clock.t).toISOString()}`],
     ]);
+    // The text table and explain say it too.
+    const cause = `reassigned in the CRM to ${margot} at ${new Date(clock.t).toISOString()}`;
+    const text = await runCli(["--config", configPath, "sla", "--owner", margot]);
+    expect(text.stdout.split("\n")[1]).toMatch(new RegExp(`^${margot.replace(/\./g, "\\.")}\\s+Jonas Weiß.*${cause.replace(/\./g, "\\.")}$`));
+    const explain = await runCli(["--config", configPath, "explain", "jonas.weiss@sgi-ingenierie.fr"]);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toContain(`, owner ${margot}\n`);
+    expect(explain.stdout).toMatch(new RegExp(`follow-up clock: handed off .*; ${cause.replace(/\./g, "\\.")}\n`));
   });
 });
 

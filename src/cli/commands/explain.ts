@@ -90,7 +90,8 @@ function personLines(email: string, p: PersonExplanation): string[] {
     out.push(
       `  follow-up clock: handed off ${p.clock.handoffAt} on ${p.clock.crmType} ${p.clock.crmId}, due ${p.clock.dueAt}, ` +
         `${p.clock.touches} touch${p.clock.touches === 1 ? "" : "es"}${p.clock.firstTouchAt ? `, first ${p.clock.firstTouchAt}` : ""}` +
-        (p.clock.breachedAt ? `, breached ${p.clock.breachedAt}` : ""),
+        (p.clock.breachedAt ? `, breached ${p.clock.breachedAt}` : "") +
+        (p.clockCause ? `; ${p.clockCause}` : ""),
     );
   if (p.stages.length > 0) {
     out.push("  stage history:");

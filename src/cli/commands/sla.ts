@@ -56,6 +56,7 @@ const COLUMNS: [string, (r: SlaListRow) => string][] = [
   ["TOUCHES", (r) => (r.touches === null ? "-" : String(r.touches))],
   ["BREACHED", (r) => (r.status === "breached" ? `${minute(r.breachedAt ?? r.dueAt)} (${r.breach ?? "?"})` : "")],
   ["REROUTED TO", (r) => r.rerouteTo ?? ""],
+  ["NOTE", (r) => r.cause ?? ""],
 ];
 
 function minute(iso: string): string {

@@ -54,13 +54,7 @@ export async function slaBoard(
   const breachOf = new Map(breaches.map((b) => [clockKey(b), b]));
   const personIds = [...new Set([...clocks.map((c) => c.personId), ...breaches.map((b) => b.personId)])];
   const people = new Map((await store.listPersonScores({ personIds })).map((p) => [p.personId, p]));
-  // The latest reassignment of each clock (oldest first, so the last one set wins).
-  const reassigned = new Map(
-    (await store.listSlaReassignments({ personIds: clocks.map((c) => c.personId) })).map((r) => [
-      clockKey(r),
-      `reassigned in the CRM to ${r.toEmail ?? r.toOwnerId} at ${r.at}`,
-    ]),
-  );
+  const reassigned = await reassignmentCauses(store, clocks.map((c) => c.personId));
   const clockRows: SlaListRow[] = [];
   const breachRows: SlaListRow[] = [];
   const current = new Map<string, SlaListRow>();
@@ -132,4 +126,15 @@ export async function slaBoard(
           a.personId.localeCompare(b.personId),
       );
   return { clocks: pick(clockRows), breaches: pick(breachRows) };
+}
+
+/**
+ * Why each of these people's clocks has the owner it has, where a manager reassigned it by hand in the
+ * CRM: "reassigned in the CRM to <email> at <time>", by clock (clockKey), the latest reassignment winning.
+ */
+export async function reassignmentCauses(store: StateStore, personIds: readonly string[]): Promise<Map<string, string>> {
+  // Oldest first, so the last one set wins.
+  return new Map(
+    (await store.listSlaReassignments({ personIds })).map((r) => [clockKey(r), `reassigned in the CRM to ${r.toEmail ?? r.toOwnerId} at ${r.at}`]),
+  );
 }
