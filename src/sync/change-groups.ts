@@ -23,6 +23,12 @@ export interface GroupReadOptions {
   system: SystemPort;
   object: string;
   fields: readonly string[];
+  /**
+   * More fields, decided only when the stream is read from the system (not when an empty window answers
+   * it): fields the system may lack, which take a describe to know (funnel/reason-field.ts), so a run
+   * that finds the window empty asks nothing.
+   */
+  fieldsWhenRead?: () => Promise<readonly string[]>;
   /** The cursor's name in the store (the object, or `object#phase` for a phase's own cursor). */
   cursorObject: string;
   /** Where to start when no cursor is saved: null reads everything, else from this instant. */
@@ -63,22 +69,23 @@ const KEPT_PAGES_READ = 10;
  */
 export async function readChangeGroups(
   ctx: RunContext,
-  options: GroupReadOptions,
+  asked: GroupReadOptions,
   handle: (group: ChangeGroup) => Promise<void>,
 ): Promise<boolean> {
-  const { system, object, cursorObject } = options;
-  const until = options.until ?? ctx.until;
+  const { system, object, cursorObject } = asked;
+  const until = asked.until ?? ctx.until;
   const saved = await ctx.store.getCursor(system.system, cursorObject);
   const from: ChangeCursor | null = saved
     ? { modifiedAt: saved.value, lastId: saved.lastId }
-    : options.startWhenNew
-      ? { modifiedAt: options.startWhenNew, lastId: null }
+    : asked.startWhenNew
+      ? { modifiedAt: asked.startWhenNew, lastId: null }
       : null;
   if (from !== null && knownEmpty(ctx, system, object, Date.parse(from.modifiedAt), until)) {
     ctx.log.debug("changes.covered", { system: system.system, object, cursor: cursorObject });
-    await saveSignpost(ctx, options, saved, until);
+    await saveSignpost(ctx, asked, saved, until);
     return false;
   }
+  const options = asked.fieldsWhenRead ? { ...asked, fields: [...asked.fields, ...(await asked.fieldsWhenRead())] } : asked;
   const kept = keptReadFor(ctx, options, from, until);
   const keeping = kept ? null : await startKeeping(ctx, options, options.keepFor, from, until);
   const fields = keeping ? [...keeping.fields] : options.fields;

@@ -48,9 +48,10 @@ export async function checkDispositionsLive(
 /**
  * The fields the funnel writes and reads on the CRM's person records (the vocabulary's scores, MQL date,
  * reasons, summary and disposition reason: the README's Salesforce setup asks admins to create them on
- * Lead and Contact), against the objects' live schemas. A missing one fails the handoff's writes, or, for
- * the disposition reason the dispositions read with the lead status, that read. Not asked with HubSpot as
- * the CRM, where leadloop creates its own properties before its first write.
+ * Lead and Contact), against the objects' live schemas. A missing one fails the handoff's writes; without
+ * the disposition reason a sync reads the lead status alone and gives every verdict its map's reason
+ * (funnel/reason-field.ts), which the setup did not mean either. Not asked with HubSpot as the CRM, where
+ * leadloop creates its own properties before its first write.
  */
 export async function checkFunnelFieldsLive(
   vocabulary: Pick<HandoffVocabulary, "personObjects" | "fields">,

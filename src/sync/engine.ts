@@ -17,6 +17,7 @@ import { followUpSla } from "./funnel/sla-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, inclusionReadsNothing, newlyIncludedPages } from "./funnel/inclusion.js";
 import { followConversions, followDeals } from "./funnel/lineage-phase.js";
+import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
@@ -119,6 +120,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     const funnel = options.funnel;
     const state = newFunnelRunState();
     const stopping = () => ctx.signal?.aborted ?? false;
+    // An org without the disposition reason field still takes verdicts, with the map's reasons.
+    if (funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, funnel);
     // Field-sync writes an earlier run kept and did not send (it stopped or crashed) go first: this run
     // may merge their records again, and the merge takes the snapshots for what the records hold. The
     // signpost moves past them, so what else changed on those records is still read by this run.

@@ -54,6 +54,12 @@ export interface RunContext {
   removalsFollowed?: Set<string>;
   /** Change reads kept in the store for later streams of the same window (change-groups.ts), at most one per stream. */
   keptReads?: KeptRead[];
+  /**
+   * Fields the run leaves out of its reads and writes of a system's object (by system name), because the
+   * object lacks them and the loop does without them: an org that has not made the disposition reason
+   * field (funnel/reason-field.ts). The drain asks before each batch. Absent: nothing is left out.
+   */
+  fieldsLeftOut?(system: string, object: string): Promise<ReadonlySet<string>>;
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */
   written?: Map<SystemPort, Set<string>>;
   /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */

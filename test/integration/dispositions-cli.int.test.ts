@@ -95,10 +95,7 @@ describe("validate --live: disposition statuses and value maps against the live 
       const before = (JSON.parse(configured.stdout) as { problems: LiveProblem[] }).problems;
       expect(before.filter((p) => p.field.includes("Leadloop_"))).toEqual([]);
       // The admin skipped one row of the setup table.
-      for (const object of ["lead", "contact"]) {
-        const schema = w.salesforce.data.store.schemas.get(object)!;
-        schema.fields = schema.fields.filter((f) => f.name !== "Leadloop_Disposition_Reason__c");
-      }
+      for (const object of ["Lead", "Contact"]) w.salesforce.data.deleteField(object, "Leadloop_Disposition_Reason__c");
       const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
       expect(out.code).toBe(2);
       const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;

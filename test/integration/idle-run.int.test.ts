@@ -164,6 +164,21 @@ describe("a run with nothing to do", () => {
     expect(idle.salesforce.length).toBeLessThanOrEqual(2);
   });
 
+  it("asks no describe in a new process's idle run, as each `leadloop sync` cron starts is", async () => {
+    // New adapters, so no describe is kept from the runs before: the dispositions and the conversions ask
+    // the Lead's describe whether the org has the disposition reason field only when they read Salesforce.
+    await loop.restart();
+    funnel = { ...funnelFor(loop, "salesforce"), routing: funnel.routing };
+    ahead += PAST_LOOKBACKS;
+    const idle = await run();
+    expect(idle.result.summary.read).toEqual({ hubspot: 0, salesforce: 0 });
+    const asked = idle.salesforce.flatMap((c) =>
+      c.endpoint.endsWith("/composite") ? (c.body as { compositeRequest: { url: string }[] }).compositeRequest.map((r) => r.url) : [c.path],
+    );
+    expect(asked.filter((u) => u.endsWith("/describe"))).toEqual([]);
+    expect(idle.salesforce.length).toBeLessThanOrEqual(2);
+  });
+
   it("still syncs a change made after a read it skipped", async () => {
     // A Lead leadloop created for a seeded MQL (it carries the contact's id), and a marketer who retitles
     // the contact a minute after the idle run: the qualification reads it, and the contact sync, whose

@@ -293,6 +293,33 @@ describe("describe", () => {
       custom: true,
     });
   });
+
+  it("takes away a field deleted with deleteField: its describe, its values, and any query or write naming it", async () => {
+    // An org of its own: the shared one's Leads are counted by other tests.
+    const org = await startSalesforceEmulator();
+    try {
+      const own = new jsforce.Connection({ instanceUrl: org.url, accessToken: org.accessToken, version: "62.0" });
+      const id = org.data.insert("Lead", {
+        LastName: "Núñez",
+        Company: "Ébénisterie Núñez",
+        Leadloop_Disposition_Reason__c: "Rappeler après l'été",
+      });
+      org.data.deleteField("Lead", "leadloop_disposition_reason__c");
+      const described = await own.sobject("Lead").describe();
+      expect(described.fields.some((f) => f.name === "Leadloop_Disposition_Reason__c")).toBe(false);
+      expect(org.data.get("Lead", id)).not.toHaveProperty("Leadloop_Disposition_Reason__c");
+      const read = await rejection(own.query("SELECT Id, Status, Leadloop_Disposition_Reason__c FROM Lead"));
+      expect(read.errorCode).toBe("INVALID_FIELD");
+      expect(read.message).toContain("No such column 'Leadloop_Disposition_Reason__c' on entity 'Lead'");
+      const write = await rejection(own.sobject("Lead").update({ Id: id, Leadloop_Disposition_Reason__c: null }));
+      expect(write.errorCode).toBe("INVALID_FIELD");
+      expect(write.message).toBe("No such column 'Leadloop_Disposition_Reason__c' on sobject of type Lead");
+      expect(() => org.data.deleteField("Lead", "HubSpot_Contact_Id__c")).toThrow(/indexed/);
+      expect(() => org.data.deleteField("Lead", "Status")).toThrow(/no custom field/);
+    } finally {
+      await org.close();
+    }
+  });
 });
 
 describe("sObject rows", () => {

@@ -292,6 +292,23 @@ export class SalesforceData {
     return describe;
   }
 
+  /**
+   * Deletes a custom field, as an admin does in Setup (or never made it): it leaves the describe, its values
+   * leave the records, and a query or a write naming it is refused with INVALID_FIELD, as in an org without
+   * it. A field with an index (unique, External ID) stays: the emulator's indexes are built on first use.
+   */
+  deleteField(sobject: string, name: string): void {
+    const schema = this.writer.schemaOrThrow(sobject);
+    const describe = schema.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (!describe?.custom) throw new Error(`${schema.name} has no custom field ${name}`);
+    if (describe.unique || describe.externalId) throw new Error(`${schema.name}.${describe.name} is indexed; the emulator keeps it`);
+    schema.fields = schema.fields.filter((f) => f !== describe);
+    for (const record of this.store.all(schema.name, true)) {
+      const { [describe.name]: _gone, ...rest } = record;
+      this.store.put(schema.name, rest);
+    }
+  }
+
   private options(at?: Date): WriteOptions {
     return at ? { at, trusted: true } : { trusted: true };
   }

@@ -39,6 +39,7 @@ import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
+import { dispositionReasonField } from "./reason-field.js";
 import { followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 
 /**
@@ -56,8 +57,12 @@ export async function readDispositions(
 ): Promise<void> {
   const { object, field } = setup.vocabulary.status;
   // The reason the rep types beside the status (Leadloop_Disposition_Reason__c; with HubSpot as the CRM,
-  // the contact's own leadloop_disposition_reason), read with it.
-  const reasonField = setup.vocabulary.fields.dispositionReason;
+  // the contact's own leadloop_disposition_reason), read with it where the CRM has it: an org without the
+  // field reads the status alone, and each verdict takes its map's reason (reason-field.ts).
+  const reasonFields = async () => {
+    const reason = await dispositionReasonField(ctx, setup);
+    return reason ? [reason] : [];
+  };
   // Read up to now, not the run's signpost, once this run wrote to the object: the Leads its field sync
   // wrote have moved past the signpost, and their statuses must be read in this run, not taken for new
   // ones in the next.
@@ -73,14 +78,15 @@ export async function readDispositions(
     system: ctx.crm,
     object,
     // With the owner: a lead a manager gave to another rep changes its record, and the clock follows.
-    fields: [field, ...(reasonField ? [reasonField] : []), ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
+    fields: [field, ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
+    fieldsWhenRead: reasonFields,
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
     // (and a later run does not take those old statuses for new ones when leadloop's own writes bump them).
     startWhenNew: null,
     until: phaseStart,
   };
-  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, read.fields, held);
+  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held);
   await readChangeGroups(ctx, read, async (page) => {
     const clocks = await clocksOf(ctx, page.records);
     const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks);
@@ -101,7 +107,8 @@ async function recheckUnknownStatuses(
   ctx: RunContext,
   setup: FunnelSetup,
   statusCarried: boolean,
-  fields: string[],
+  /** The dispositions read's fields; asked only when records wait. */
+  fields: () => Promise<string[]>,
   held: ReadonlyMap<string, SourceRecord>,
 ): Promise<Map<string, string | null>> {
   const { object } = setup.vocabulary.status;
@@ -109,7 +116,7 @@ async function recheckUnknownStatuses(
     (e) => e.operation === "disposition" && e.object === object && e.recordId !== null,
   );
   if (waiting.length === 0) return new Map();
-  const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], fields);
+  const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], await fields());
   const decision = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records));
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
@@ -299,6 +306,7 @@ function verdictReasonOn(
   const reading = readStatus(status, definition, crm);
   if (reading.kind !== "verdict" || stageForDisposition(reading.entry.disposition) === null) return null;
   const field = setup.vocabulary.fields.dispositionReason;
+  // A record read without the field (the CRM lacks it: reason-field.ts) has no words: the map's reason.
   let typed = (field ? record.fields[field]?.trim() : "") || null;
   if (setup.crmIsMarketing && typed !== null && before && before.status !== status) {
     const previous = readStatus(before.status, definition, crm);

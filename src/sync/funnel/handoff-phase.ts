@@ -22,6 +22,7 @@ import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
+import { dispositionReasonField } from "./reason-field.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
@@ -313,11 +314,13 @@ async function readCrmRecords(
   const v = setup.vocabulary;
   const byType = groupBy(candidates, (c) => c.crmType);
   const out = new Map<string, SourceRecord>();
+  // Where the org lacks the reason field, the record shows none, and a second handoff has none to blank.
+  const reasonField = byType.has(v.status.object) ? await dispositionReasonField(ctx, setup) : null;
   for (const [type, group] of byType) {
     const fields = [
       v.ownerField,
       ...(v.ownerEmailField ? [v.ownerEmailField] : []),
-      ...(type === v.status.object ? [v.status.field, ...(v.fields.dispositionReason ? [v.fields.dispositionReason] : [])] : []),
+      ...(type === v.status.object ? [v.status.field, ...(reasonField ? [reasonField] : [])] : []),
       // Whether the record carries this MQL's handoff already (a store lost since: carriesHandoff).
       ...(v.fields.mqlDate ? [v.fields.mqlDate] : []),
     ];

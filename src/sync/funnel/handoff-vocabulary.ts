@@ -27,6 +27,12 @@ export interface HandoffVocabulary {
     /** Values a CRM needs set at handoff besides the above (HubSpot CRM: lifecycle stage, lead status). */
     extra: Record<string, string>;
   };
+  /**
+   * Whether an admin makes the fields above (Salesforce custom fields, the README's setup) rather than
+   * leadloop itself (HubSpot properties, made before the first write): an org may lack one, so a run asks the
+   * status object's describe before it reads or writes the disposition reason (reason-field.ts).
+   */
+  fieldsMadeByAdmin: boolean;
   /** How a task for the rep is written. */
   task: {
     object: string;

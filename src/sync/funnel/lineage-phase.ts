@@ -17,6 +17,7 @@ import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { crmCampaigns, type EventCampaign, FIRST_TOUCH_CAMPAIGN, marketingCampaigns, SOURCE_DRILL_DOWN } from "./campaign-catalog.js";
 import type { FunnelSetup } from "./funnel-setup.js";
+import { dispositionReasonField } from "./reason-field.js";
 
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
@@ -35,13 +36,17 @@ export async function followConversions(
   const c = lead.conversion;
   const onStatusObject = setup.vocabulary.status.object === lead.crmObject;
   const status = onStatusObject ? setup.vocabulary.status.field : null;
-  // The reason the rep typed beside the status, which the conversion's verdict carries as the dispositions' do.
-  const reason = onStatusObject ? setup.vocabulary.fields.dispositionReason : null;
-  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status, reason].filter((f): f is string => !!f);
+  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status].filter((f): f is string => !!f);
   const read = {
     system: ctx.crm,
     object: lead.crmObject,
     fields,
+    // The reason the rep typed beside the status, which the conversion's verdict carries as the
+    // dispositions' do; where the org lacks the field, the verdict takes the map's reason (reason-field.ts).
+    fieldsWhenRead: async () => {
+      const reason = onStatusObject ? await dispositionReasonField(ctx, setup) : null;
+      return reason ? [reason] : [];
+    },
     cursorObject: `${lead.crmObject}#conversions`,
     // Conversions made before leadloop ran move their people too; a person already past the stage is not moved.
     startWhenNew: null,
@@ -93,11 +98,11 @@ export const CONVERTED_WITHOUT_OPPORTUNITY_REASON = "Converted to a contact, wit
 
 /**
  * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
- * (the reason the rep typed on the Lead, else, with an Opportunity, the one the qualification's map gives
- * the converted Lead's status, without one CONVERTED_WITHOUT_OPPORTUNITY_REASON; the date; and the
- * contact's lead status for the stage the conversion moves the person to: OPEN_DEAL with an Opportunity,
- * CONNECTED without one), since the converted Lead leaves that phase's reach and no mapping carries its
- * status over.
+ * (the reason the rep typed on the Lead, read where the org has the field, else, with an Opportunity, the
+ * one the qualification's map gives the converted Lead's status, without one
+ * CONVERTED_WITHOUT_OPPORTUNITY_REASON; the date; and the contact's lead status for the stage the
+ * conversion moves the person to: OPEN_DEAL with an Opportunity, CONNECTED without one), since the
+ * converted Lead leaves that phase's reach and no mapping carries its status over.
  */
 function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, to: Stage): FieldValues {
   const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);

@@ -223,6 +223,16 @@ export function combined(decided: readonly OutboxEntry[]): OutboxWrite {
   };
 }
 
+/** The write without these fields (the same write when there are none). */
+function without(write: OutboxWrite, fields: ReadonlySet<string>): OutboxWrite {
+  if (fields.size === 0 || !write.fields.some((f) => fields.has(f.field))) return write;
+  return {
+    ...write,
+    fields: write.fields.filter((f) => !fields.has(f.field)),
+    ...(write.clearFirst ? { clearFirst: write.clearFirst.filter((f) => !fields.has(f)) } : {}),
+  };
+}
+
 async function sendBatch(
   ctx: RunContext,
   batch: readonly RecordWrites[],
@@ -234,9 +244,13 @@ async function sendBatch(
   const port = portFor(ctx, system);
   // An open task decided by an earlier run is due by the clock this drain starts (late-clocks.ts).
   await clocks.start(batch.flatMap((w) => w.entries));
+  // A field the object lacks and the loop does without is left out rather than sent to be refused: a
+  // requalify, decided without asking the CRM, blanks the Lead's disposition reason, which an org may not
+  // have made (funnel/reason-field.ts).
+  const lacking = (await ctx.fieldsLeftOut?.(system, object)) ?? new Set<string>();
   const items = batch.map((w) => {
     const entries = w.entries.map((e) => clocks.timed(e));
-    return { entries, write: combined(entries) };
+    return { entries, write: without(combined(entries), lacking) };
   });
   // Clears go first, in a request of their own (ARCHITECTURE.md "One write path"); a write whose clear
   // was refused is refused with it and not sent.

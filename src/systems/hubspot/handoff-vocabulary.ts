@@ -58,6 +58,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       dispositionReason: "leadloop_disposition_reason",
       extra: { lifecyclestage: "marketingqualifiedlead", hs_lead_status: "NEW" },
     },
+    // leadloop makes its own properties before its first write (leadloop-properties.ts).
+    fieldsMadeByAdmin: false,
     task: {
       object: "tasks",
       // Not a unique property (HubSpot has none on tasks): the adapter finds the task on its contact by it.

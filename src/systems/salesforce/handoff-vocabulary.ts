@@ -44,6 +44,8 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       dispositionReason: SALESFORCE_DISPOSITION_REASON,
       extra: {},
     },
+    // Custom fields: an org that upgraded leadloop may not have made the ones a later version added.
+    fieldsMadeByAdmin: true,
     task: {
       object: "Task",
       upsertOn: "Leadloop_Activity_Key__c",
