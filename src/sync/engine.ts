@@ -97,7 +97,9 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     store,
     marketing: options.marketing,
     crm: options.crm,
-    summary: emptySummary(runId, false, startedAt.toISOString(), [
+    // A dry run's pipeline is handed its plan: its summary says so from the start, so a dry run that
+    // fails is reported (sync --dry-run --json) as the dry run it was.
+    summary: emptySummary(runId, plan !== undefined, startedAt.toISOString(), [
       options.marketing.system,
       options.crm.system,
     ]),

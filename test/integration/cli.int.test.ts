@@ -270,6 +270,19 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("sync --dry-run --json of a dry run that fails says it was a dry run (dryRun true), as a dry run that succeeds does", async () => {
+    await withEmulators("2s", async ({ hubspot, config }) => {
+      await hubspot.control.addFaults({
+        requests: [{ kind: "rate_limit", path: "/crm/v3/objects/contacts", retryAfterSeconds: 0 }],
+      });
+      const result = await runCli(["--log-level", "error", "sync", "--dry-run", "--json", "--config", config]);
+      expect(result.code).toBe(3);
+      const summary = JSON.parse(result.stdout) as { dryRun: boolean; status: string; failure: string };
+      expect(summary).toMatchObject({ dryRun: true, status: "failed" });
+      expect(summary.failure).toMatch(/429 Too Many Requests from HubSpot/);
+    });
+  });
+
   it("validate --live against a HubSpot answering 429s: the files' checks first, then exit 3 saying the live check could not finish", async () => {
     await withEmulators("2s", async ({ hubspot, config }) => {
       await hubspot.control.addFaults({ requests: [{ kind: "rate_limit", retryAfterSeconds: 0 }] });

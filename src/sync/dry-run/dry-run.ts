@@ -34,7 +34,6 @@ export async function dryRunSync(
   let failure: string | null = null;
   try {
     ({ summary } = await run({ ...options, store: copy, marketing, crm, dryRun: false, lockHolder: holder }, { runId, plan }));
-    summary.dryRun = true;
     return { summary, plan };
   } catch (err) {
     failure = err instanceof Error ? err.message : String(err);
