@@ -7,6 +7,9 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { DispositionMaps } from "../core/funnel/dispositions.js";
 import { checkDispositionStatuses, checkMapping, type MappingProblem } from "../core/mapping-check.js";
 import type { ObjectDescription } from "../core/object-schema.js";
+import { checkDefinitionFields } from "../core/scoring/definition-field-check.js";
+import { definitionFields } from "../core/scoring/definition-fields.js";
+import type { QualificationDefinition } from "../core/scoring/definition.js";
 import type { HandoffVocabulary } from "./funnel/handoff-vocabulary.js";
 import type { SystemPort } from "./system-port.js";
 
@@ -76,4 +79,22 @@ export async function checkFunnelFieldsLive(
     }
   }
   return problems;
+}
+
+/**
+ * The contact and company properties the qualification names, against the portal's (HubSpot is the
+ * marketing system in both CRM modes). Two describes: contacts, and companies when a rule reads one.
+ */
+export async function checkQualificationFieldsLive(
+  definition: QualificationDefinition,
+  source: string,
+  marketing: SystemPort,
+): Promise<MappingProblem[]> {
+  const person = await marketing.describe("contacts");
+  // No rule reads a company: nothing to look up there, and no call spent on it.
+  const company =
+    definitionFields(definition).company.length > 0
+      ? await marketing.describe("companies")
+      : { system: person.system, object: "companies", fields: [] };
+  return checkDefinitionFields(definition, { person, company }, source);
 }

@@ -1,7 +1,6 @@
 // `leadloop daemon`: syncs on `schedule.every` until SIGTERM/SIGINT, which stop it after the batch in
 // hand; serves the ops console, /healthz and /metrics meanwhile (src/daemon/).
 import type { Command } from "commander";
-import { loadQualification } from "../../config/qualification-file.js";
 import { type DaemonState, startHealthServer } from "../../daemon/health-server.js";
 import type { ConsoleSources, SystemUsage } from "../../daemon/console/sources.js";
 import { oneAtATime } from "../../daemon/one-at-a-time.js";
@@ -62,7 +61,6 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       };
       const wiring = await wire(config, log, { stop: stop.signal });
       const turns = oneAtATime();
-      const dispositions = loadQualification(config.qualification).dispositions;
       const sources: ConsoleSources = {
         store: wiring.store,
         state,
@@ -75,7 +73,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           hubspot: wiring.marketing.limitInfo(),
           ...(config.crm === "salesforce" ? { salesforce: usageOf(wiring.crm) } : {}),
         }),
-        checkLive: () => checkLive(wiring, dispositions),
+        checkLive: () => checkLive(wiring),
         retry: (id) =>
           turns(async () => {
             await wiring.prepare();

@@ -57,7 +57,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
           const setting = config.hubspot.behaviourSource;
           const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
           behaviour = { portal, setting, uses };
-          problems = await checkLive(wiring, qualification.dispositions);
+          problems = await checkLive(wiring);
         } catch (err) {
           // Said as the check's: a check is no run, so the message goes without its run note (failure.ts).
           if (err instanceof SystemError) {
