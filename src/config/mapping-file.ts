@@ -1,4 +1,4 @@
-// Loads mappings/*.yaml into ObjectMappings: the schema check (mapping-schema.ts, via the shared YAML
+// Loads mappings/*.yaml (and *.yml, *.json) into ObjectMappings: the schema check (mapping-schema.ts, via the shared YAML
 // loader) and then the semantic checks a schema cannot express (a field mapped twice, transforms on a
 // field that never moves, a value map that cannot be read backwards, objects that do not fit the pair).
 // Problems of every file are gathered into one ConfigError, each with its file, line and key.
@@ -12,12 +12,19 @@ import { fileProblem } from "../core/text/file-problem.js";
 
 type Path = (string | number)[];
 
-/** Reads every `*.yaml` in `dir` (sorted by name) and throws one ConfigError listing all problems. */
+/**
+ * The endings of mapping files. A `.yml` (or a mapping written as JSON, which is YAML too) is a mapping
+ * as much as a `.yaml`: read only `.yaml`, an admin's `opportunity.yml` was skipped without a word and
+ * `validate` said all was well. Other files (notes, backups) are left alone.
+ */
+export const MAPPING_FILE_ENDINGS = [".yaml", ".yml", ".json"] as const;
+
+/** Reads every mapping file in `dir` (sorted by name) and throws one ConfigError listing all problems. */
 export function loadMappings(dir: string): ObjectMapping[] {
   let names: string[];
   try {
     names = readdirSync(dir)
-      .filter((name) => name.endsWith(".yaml"))
+      .filter((name) => MAPPING_FILE_ENDINGS.some((ending) => name.endsWith(ending)))
       .sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -27,7 +34,13 @@ export function loadMappings(dir: string): ObjectMapping[] {
   }
   if (names.length === 0) {
     throw new ConfigError([
-      { file: dir, line: 0, column: 0, key: "", message: "no mapping files (*.yaml) here" },
+      {
+        file: dir,
+        line: 0,
+        column: 0,
+        key: "",
+        message: `no mapping files (${MAPPING_FILE_ENDINGS.map((e) => `*${e}`).join(", ")}) here`,
+      },
     ]);
   }
   const problems: ConfigProblem[] = [];

@@ -27,6 +27,17 @@ fields:
     transforms: [trim, country_iso]
 `;
 
+const COMPANY = `version: 1
+pair: company
+marketing: { object: companies }
+crm: { object: Account }
+fields:
+  - marketing: name
+    crm: Name
+    direction: both
+    conflict: prefer_crm_unless_blank
+`;
+
 /** 1-based line of the first line containing `text`. */
 const lineOf = (yaml: string, text: string, from = 0) =>
   yaml.split("\n").findIndex((l, i) => i >= from && l.includes(text)) + 1;
@@ -373,7 +384,32 @@ describe("loadMappings", () => {
     expect(problemsOf(() => loadMappings(join(dir, "nope")))[0]!.message).toBe("mappings folder not found");
     mkdirSync(join(dir, "empty"));
     expect(problemsOf(() => loadMappings(join(dir, "empty")))[0]!.message).toBe(
-      "no mapping files (*.yaml) here",
+      "no mapping files (*.yaml, *.yml, *.json) here",
     );
+  });
+
+  it("reads a mapping written as .yml or as JSON as it reads a .yaml, and names that file in its problems", () => {
+    const dir = folder();
+    writeFileSync(join(dir, "contact-lead.yaml"), BASE);
+    writeFileSync(join(dir, "company-account.yml"), COMPANY);
+    writeFileSync(
+      join(dir, "deal-opportunity.json"),
+      JSON.stringify({
+        version: 1,
+        pair: "deal",
+        marketing: { object: "deals" },
+        crm: { object: "Opportunity" },
+        fields: [{ marketing: "dealname", crm: "Name", direction: "both", conflict: "most_recent" }],
+      }),
+    );
+    expect(loadMappings(dir).map((m) => [m.name, m.crmObject, m.source])).toEqual([
+      ["company-account", "Account", join(dir, "company-account.yml")],
+      ["contact-lead", "Lead", join(dir, "contact-lead.yaml")],
+      ["deal-opportunity", "Opportunity", join(dir, "deal-opportunity.json")],
+    ]);
+    writeFileSync(join(dir, "company-account.yml"), COMPANY.replace("direction: both", "direction: bothh"));
+    expect(problemsOf(() => loadMappings(dir)).map((p) => [p.file, p.line, p.key])).toEqual([
+      [join(dir, "company-account.yml"), lineOf(COMPANY, "direction: both"), "fields[0].direction"],
+    ]);
   });
 });
