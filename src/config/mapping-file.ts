@@ -105,9 +105,16 @@ function semanticProblems(m: MappingFile): Finding[] {
     });
   }
   if (!fits.crm.includes(m.crm.object)) {
+    // A HubSpot object on the CRM side passed this check once and failed only at the first sync, in
+    // Salesforce ("sObject type 'contacts' is not supported"), with exit 1 and no file named.
+    const hubspotCrm = Object.values(PAIR_OBJECTS).some((p) => p.marketing.includes(m.crm.object));
     findings.push({
       path: ["crm", "object"],
-      message: `pair ${m.pair} needs crm object ${fits.crm.join(", ")}, not "${m.crm.object}"`,
+      message:
+        `pair ${m.pair} needs crm object ${fits.crm.join(" or ")}, not "${m.crm.object}"` +
+        (hubspotCrm
+          ? ": mappings join HubSpot to Salesforce; with crm: hubspot the contact, company and deal are one record each and no mapping is read"
+          : ""),
     });
   }
   for (const side of ["marketing", "crm"] as const) {

@@ -17,14 +17,18 @@ export const MAPPING_VERSION = 1;
 
 export const PAIRS = ["contact", "company", "deal"] as const satisfies readonly ObjectMapping["pair"][];
 
-/** Objects each pair may join: HubSpot marketing object, and Salesforce or HubSpot-CRM objects. */
+/**
+ * Objects each pair may join: the HubSpot marketing object and the Salesforce objects. Mappings are read
+ * only with Salesforce as the CRM; with `crm: hubspot` the marketing and CRM record are one, and nothing
+ * is mapped (ARCHITECTURE.md "Field sync runs only when the CRM is Salesforce").
+ */
 export const PAIR_OBJECTS: Record<
   ObjectMapping["pair"],
   { marketing: readonly string[]; crm: readonly string[] }
 > = {
-  contact: { marketing: ["contacts"], crm: ["Lead", "Contact", "contacts"] },
-  company: { marketing: ["companies"], crm: ["Account", "companies"] },
-  deal: { marketing: ["deals"], crm: ["Opportunity", "deals"] },
+  contact: { marketing: ["contacts"], crm: ["Lead", "Contact"] },
+  company: { marketing: ["companies"], crm: ["Account"] },
+  deal: { marketing: ["deals"], crm: ["Opportunity"] },
 };
 
 const TRANSFORM_NAMES = [

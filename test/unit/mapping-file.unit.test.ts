@@ -327,12 +327,19 @@ describe("parseMapping", () => {
     const problems = problemsOf(() => parseMapping(yaml, FILE));
     expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
       [3, "marketing.object", 'pair deal needs marketing object deals, not "contacts"'],
-      [4, "crm.object", 'pair deal needs crm object Opportunity, deals, not "Lead"'],
+      [4, "crm.object", 'pair deal needs crm object Opportunity, not "Lead"'],
     ]);
   });
 
-  it("accepts HubSpot's own CRM objects on the crm side", () => {
-    expect(parseMapping(BASE.replace("object: Lead", "object: contacts"), FILE).crmObject).toBe("contacts");
+  it("refuses HubSpot's own objects on the crm side: mappings are read with Salesforce as the CRM only", () => {
+    const problems = problemsOf(() => parseMapping(BASE.replace("object: Lead", "object: contacts"), FILE));
+    expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [
+        4,
+        "crm.object",
+        'pair contact needs crm object Lead or Contact, not "contacts": mappings join HubSpot to Salesforce; with crm: hubspot the contact, company and deal are one record each and no mapping is read',
+      ],
+    ]);
   });
 
   it("requires version 1", () => {
