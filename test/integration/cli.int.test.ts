@@ -1,6 +1,6 @@
 // The `leadloop` command as a user drives it: exit statuses, --help, --json on stdout, logs on stderr.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -200,6 +200,44 @@ describe("leadloop CLI", () => {
     const notFolder = await runCli(["validate", "--config", mappingsFile]);
     expect(notFolder.code).toBe(2);
     expect(notFolder.stderr).toContain(`${broken}: it is a file, not a folder of mappings`);
+  });
+
+  it("validate checks every file even when an earlier one has problems, and --json gives them all on stdout (exit 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-cli-files-"));
+    const shipped = dirname(example);
+    // A shipped file with one mistake in the copy, at `name` under `dir`; the file and the line to name.
+    const copy = (name: string, from: string, to: string) => {
+      const text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
+      expect(text).toContain(from);
+      writeFileSync(join(dir, name), text.replace(from, to));
+      return { file: join(dir, name), line: text.split("\n").findIndex((l) => l.includes(from.trim())) + 1 };
+    };
+    mkdirSync(join(dir, "mappings"));
+    for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
+      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
+    }
+    const mapping = copy("mappings/contact-lead.yaml", "    conflict: prefer_crm_unless_blank\n", "    conflict: prefer_crm_unles_blank\n");
+    const qualification = copy("qualification.yaml", "  mql: 60", "  mql: sixty");
+    const routing = copy("routing.yaml", "keepAccountOwner: true", "keepAccountOwner: yes please");
+    const sla = copy("sla.yaml", "clock: calendar", "clock: calender");
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+
+    const text = await runCli(["validate", "--config", config]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toBe("");
+    for (const { file, line } of [mapping, qualification, routing, sla]) expect(text.stderr).toContain(`${file}:${line}:`);
+
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    const answer = JSON.parse(json.stdout) as { ok: boolean; problems: { source: string; line: number; key: string; severity: string }[] };
+    expect(answer.ok).toBe(false);
+    expect(answer.problems.map((p) => [p.source, p.line, p.key, p.severity])).toEqual([
+      [mapping.file, mapping.line, "fields[0].conflict", "error"],
+      [qualification.file, qualification.line, "thresholds.mql", "error"],
+      [routing.file, routing.line, "keepAccountOwner", "error"],
+      [sla.file, sla.line, "clock", "error"],
+    ]);
   });
 
   it("refuses a token an HTTP header cannot carry, by position, without printing the token (exit 2)", async () => {

@@ -1,11 +1,15 @@
 // `leadloop validate`: checks the configuration and every file it names, exiting 2 naming the file,
-// line and key of each problem. With --live it also checks the mappings against the systems' schemas.
+// line and key of each problem in all of them. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
+import { ConfigError, type ConfigProblem } from "../../config/config-error.js";
 import { loadMappings } from "../../config/mapping-file.js";
 import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
+import type { ObjectMapping } from "../../core/mapping.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
+import type { RoutingDefinition } from "../../core/routing/definition.js";
+import type { QualificationDefinition } from "../../core/scoring/definition.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
@@ -23,12 +27,16 @@ export function registerValidate(program: Command, io: CommandIo): void {
       "\nExamples:\n  leadloop validate --config config/leadloop.example.yaml\n  leadloop validate --live",
     )
     .action(async function (this: Command, opts: { live?: boolean; json?: boolean }) {
-      const { loaded, log } = commandConfig(this, io);
+      let files: CheckedFiles;
+      try {
+        files = checkFiles(this, io);
+      } catch (err) {
+        // --json answers on stdout whatever the outcome; the problems are said on stderr as well (main.ts).
+        if (opts.json && err instanceof ConfigError) printJson(io, { ok: false, problems: err.problems.map(asJson) });
+        throw err;
+      }
+      const { loaded, log, mappings, qualification, routing } = files;
       const config = loaded.config;
-      const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
-      const qualification = loadQualification(config.qualification);
-      const routing = loadRouting(config.routing);
-      loadSla(config.sla);
       const offline = [
         `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})`,
         ...mappings.map((m) => `${m.source}: ${m.fields.length} fields ok`),
@@ -99,4 +107,40 @@ export function registerValidate(program: Command, io: CommandIo): void {
       }
       io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });
+}
+
+interface CheckedFiles extends ReturnType<typeof commandConfig> {
+  mappings: ObjectMapping[];
+  qualification: QualificationDefinition;
+  routing: RoutingDefinition;
+}
+
+/**
+ * leadloop.yaml, then every file it names, each checked even when another has problems: an admin fixing
+ * a mapping learns in the same run that the routing has one too. Throws one ConfigError with them all.
+ */
+function checkFiles(cmd: Command, io: CommandIo): CheckedFiles {
+  const { loaded, log } = commandConfig(cmd, io);
+  const config = loaded.config;
+  const problems: ConfigProblem[] = [];
+  const checked = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return undefined;
+    }
+  };
+  const mappings = checked(() => (config.crm === "salesforce" ? loadMappings(config.mappings) : []));
+  const qualification = checked(() => loadQualification(config.qualification));
+  const routing = checked(() => loadRouting(config.routing));
+  checked(() => loadSla(config.sla));
+  if (problems.length > 0 || !mappings || !qualification || !routing) throw new ConfigError(problems);
+  return { loaded, log, mappings, qualification, routing };
+}
+
+/** A file's problem as `validate --json` gives it: `source` names the file, as a live problem's does. */
+function asJson(p: ConfigProblem) {
+  return { source: p.file, line: p.line, column: p.column, key: p.key, message: p.message, severity: "error" as const };
 }
