@@ -1,7 +1,7 @@
 // Checks the loaded mappings against the systems' own schemas (HubSpot properties, Salesforce describe),
 // describing each object once: unknown fields, types that cannot convert, picklist values the target
-// refuses, required fields with no source; and the custom fields the funnel writes and reads on the CRM's
-// person records.
+// refuses, required fields with no source; the custom fields the funnel writes and reads on the CRM's
+// person records; and the reps the routing and the SLA name against the systems' owners.
 
 import type { ObjectMapping } from "../core/mapping.js";
 import type { DispositionMaps } from "../core/funnel/dispositions.js";
@@ -10,6 +10,8 @@ import type { ObjectDescription } from "../core/object-schema.js";
 import { checkDefinitionFields } from "../core/scoring/definition-field-check.js";
 import { definitionFields } from "../core/scoring/definition-fields.js";
 import type { QualificationDefinition } from "../core/scoring/definition.js";
+import { routingReps } from "../core/routing/known-reps.js";
+import { checkNamedReps, type NamedReps } from "../core/routing/owner-check.js";
 import type { HandoffVocabulary } from "./funnel/handoff-vocabulary.js";
 import type { SystemPort } from "./system-port.js";
 
@@ -97,4 +99,22 @@ export async function checkQualificationFieldsLive(
       ? await marketing.describe("companies")
       : { system: person.system, object: "companies", fields: [] };
   return checkDefinitionFields(definition, { person, company }, source);
+}
+
+/**
+ * The reps routing.yaml and sla.yaml name, against the CRM's active users and, with a separate CRM, the
+ * portal's owners: one look-up each, by email, as a handoff makes them.
+ */
+export async function checkNamedRepsLive(
+  named: NamedReps,
+  crm: { system: string; ownersByEmail: HandoffVocabulary["ownersByEmail"] },
+  marketing: { system: string; ownersByEmail: (emails: readonly string[]) => Promise<Map<string, string>> } | null,
+): Promise<MappingProblem[]> {
+  const emails = [...new Set([...routingReps(named.routing), ...Object.values(named.managers)].map((e) => e.trim().toLowerCase()))];
+  const active = async (lookUp: (emails: readonly string[]) => Promise<Map<string, string>>) =>
+    new Set([...(await lookUp(emails)).keys()]);
+  return checkNamedReps(named, {
+    crm: { system: crm.system, emails: await active(crm.ownersByEmail) },
+    marketing: marketing ? { system: marketing.system, emails: await active(marketing.ownersByEmail) } : null,
+  });
 }

@@ -1,7 +1,9 @@
 // Qualification and handoff end to end, with each CRM: a contact who reads the pricing page and asks
 // for a demo crosses the threshold and is handed off once, to the territory's rep, with an alert task,
 // the behaviour summary and one task per significant activity; a near-qualified contact is flagged.
-import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { parseRouting } from "../../src/config/routing-file.js";
+import { type LogFields, type Logger, silentLogger } from "../../src/log/logger.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 function seedProspect(loop: LoopHarness) {
@@ -124,6 +126,34 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     if (crm === "salesforce") expect(loop.salesforce.data.list("Lead")).toHaveLength(1);
     const events = await loop.store.listFunnelEvents({ personId: camille.id });
     expect(events.map((e) => e.toStage)).toEqual(["mql"]);
+  });
+
+  it("warns when the routing names a rep no active CRM user has, and gives the lead to the next rule's rep", async () => {
+    const reps = seedReps(loop);
+    const { camille } = seedProspect(loop);
+    // France's rule names Hélène misspelt: the routing passes it by, and Camille goes to the fallback.
+    const misspelt = "helene.dubios@leadloop-demo.com";
+    const routing = TEST_ROUTING.replace("    assign: { queue: emea }", `    assign: { rep: ${misspelt} }`);
+    expect(routing).not.toBe(TEST_ROUTING);
+    const funnel = { ...funnelFor(loop, crm), routing: parseRouting(routing, "routing.yaml") };
+    const warnings: { event: string; fields: LogFields }[] = [];
+    const log: Logger = { ...silentLogger, warn: (event, fields = {}) => warnings.push({ event, fields }), child: () => log };
+    const sync = () =>
+      loop.sync(crm === "salesforce" ? { funnel, log } : { funnel, log, mappings: [], crm: loop.hubspotAdapter });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect(loop.hubspot.data.getObject("contacts", camille.id)!.properties.hubspot_owner_id).toBe(reps.get(REPS.fallback.email)!.hubspot);
+    expect(warnings.filter((w) => w.event === "routing.reps_inactive")).toEqual([
+      {
+        event: "routing.reps_inactive",
+        fields: {
+          reps: [misspelt],
+          message: `no active ${crm} user has ${misspelt}: the routing passes them by; \`leadloop validate --live\` says where each is named`,
+        },
+      },
+    ]);
   });
 });
 

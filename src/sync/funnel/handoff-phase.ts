@@ -58,6 +58,14 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   if (candidates.length === 0) return;
   const repEmails = routingReps(setup.routing);
   const reps = await setup.vocabulary.ownersByEmail(repEmails);
+  // The routing passes by a rep no active CRM user has: right for a rep who left, silent for a misspelt
+  // email, so the run says which (validate --live names where each is written).
+  const inactive = repEmails.filter((email) => !reps.has(email));
+  if (inactive.length > 0)
+    ctx.log.warn("routing.reps_inactive", {
+      reps: inactive,
+      message: `no active ${ctx.crm.system} user has ${inactive.join(", ")}: the routing passes them by; \`leadloop validate --live\` says where each is named`,
+    });
   const marketingOwners = setup.crmIsMarketing ? reps : await setup.marketingOwnersByEmail(repEmails);
   for (let i = 0; i < candidates.length; i += HANDOFF_PAGE) {
     const page = candidates.slice(i, i + HANDOFF_PAGE);

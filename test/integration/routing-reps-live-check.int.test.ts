@@ -1,0 +1,102 @@
+// `validate --live` checks the reps routing.yaml and sla.yaml name against the systems' owners: the routing
+// passes by a rep no active CRM user has (walk.ts), right for a rep who left and silent for a misspelt email.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
+import { runCli } from "../support/cli-run.js";
+
+interface LiveProblem {
+  mapping: string;
+  source: string;
+  field: string;
+  side: string;
+  message: string;
+  severity: string;
+}
+
+const HELENE = { email: "Helene.Dubois@Leadloop-Demo.com", firstName: "Hélène", lastName: "Dubois" };
+const JORDAN = { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" };
+const ROUTING = `version: 1
+queues:
+  emea: [helene.dubois@leadloop-demo.com]
+rules:
+  - id: emea
+    description: France and Germany
+    when: { country: [France, DE] }
+    assign: { queue: emea }
+  - id: nordics
+    description: Denmark and Sweden, to Jordan — misspelt
+    when: { country: [DK, SE] }
+    assign: { rep: jordan.miler@leadloop-demo.com }
+fallback: Jordan.Miller@leadloop-demo.com
+`;
+
+async function validateLive(crm: "salesforce" | "hubspot") {
+  const hubspot = await startHubspotEmulator();
+  const salesforce = await startSalesforceEmulator();
+  try {
+    // Hélène is a user and an owner in both systems; Jordan a Salesforce user with no HubSpot owner yet.
+    for (const rep of [HELENE, JORDAN])
+      salesforce.data.insert("User", { Username: `${rep.email}.test`, Email: rep.email, FirstName: rep.firstName, LastName: rep.lastName, IsActive: true });
+    hubspot.data.addOwner(HELENE);
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-reps-live-"));
+    const config = join(dir, "leadloop.yaml");
+    const routing = writeSandboxConfig(config, ROUTING, {
+      hubspot: { url: hubspot.url, accessToken: hubspot.accessToken },
+      salesforce,
+      storePath: join(dir, "state.db"),
+      crm,
+    });
+    const json = await runCli(["--log-level", "error", "validate", "--live", "--json", "--config", config]);
+    const text = await runCli(["--log-level", "error", "validate", "--live", "--config", config]);
+    const problems = (JSON.parse(json.stdout) as { problems: LiveProblem[] }).problems.filter((p) => p.mapping === "routing");
+    return { routing, code: json.code, text: text.stdout, problems };
+  } finally {
+    await hubspot.close();
+    await salesforce.close();
+  }
+}
+
+describe("validate --live: the reps the routing and the SLA name, against the systems' owners", () => {
+  it("with Salesforce as the CRM, warns of a misspelt rep, a rep with no HubSpot owner and the SLA's managers, naming file and entry", async () => {
+    const { routing, code, text, problems } = await validateLive("salesforce");
+    // Warnings: a rep on leave is deactivated on purpose, and the routing is built for it.
+    expect(code).toBe(0);
+    const fromRouting = problems.filter((p) => p.source === routing);
+    expect(fromRouting.map((p) => [p.field, p.side, p.severity])).toEqual([
+      ["fallback", "marketing", "warning"],
+      ["rules[1].assign.rep", "crm", "warning"],
+    ]);
+    expect(fromRouting.map((p) => p.message)).toEqual([
+      "the fallback rep, jordan.miller@leadloop-demo.com, is no hubspot owner: the contacts handed to them keep their owner in hubspot",
+      "rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user: the routing passes them by, so they get no lead; fix the email if it is misspelt",
+    ]);
+    // The shipped sla.yaml names managers: Jordan, a Salesforce user, draws no warning; the others, no user here, do.
+    const fromSla = problems.filter((p) => p.source !== routing);
+    expect(fromSla.length).toBeGreaterThan(0);
+    expect(fromSla.every((p) => p.field.startsWith("onBreach.managers.") && p.side === "crm")).toBe(true);
+    expect(fromSla.filter((p) => p.message.includes(JORDAN.email))).toEqual([]);
+    expect(text).toContain(`${routing}: warning: rules[1].assign.rep (crm): rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user`);
+  });
+
+  it("with HubSpot as the CRM, names the reps and managers no HubSpot owner has", async () => {
+    const { routing, code, problems } = await validateLive("hubspot");
+    expect(code).toBe(0);
+    expect(problems.filter((p) => p.source === routing).map((p) => [p.field, p.side])).toEqual([
+      ["fallback", "crm"],
+      ["rules[1].assign.rep", "crm"],
+    ]);
+    // Jordan, no HubSpot owner, manages two reps in the shipped sla.yaml.
+    const jordanManages = problems.filter((p) => p.source !== routing && p.message.includes(`manager, ${JORDAN.email},`));
+    expect(jordanManages.map((p) => p.field)).toEqual([
+      "onBreach.managers.priya.raman@leadloop-demo.com",
+      "onBreach.managers.marcus.oconnor@leadloop-demo.com",
+    ]);
+    expect(jordanManages[0]!.message).toBe(
+      "priya.raman@leadloop-demo.com's manager, jordan.miller@leadloop-demo.com, is no active hubspot user: breach alerts go to the manager the CRM records, else to the owner; fix the email if it is misspelt",
+    );
+  });
+});
