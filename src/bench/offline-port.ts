@@ -1,6 +1,6 @@
 // A SystemPort with no HTTP behind it, for the engine benchmark: readByIds answers from records held in
-// memory and writes are accepted in memory; everything else a page of linked records does not call is
-// refused loudly.
+// memory, writes are accepted in memory and fieldChanges knows no field's history; everything else a page
+// of linked records does not call is refused loudly.
 import type { SourceRecord } from "../core/records.js";
 import type { SystemPort } from "../sync/system-port.js";
 
@@ -31,6 +31,12 @@ export function offlinePort(system: string): OfflinePort {
       return out;
     },
     findBy: async () => refuse("findBy"),
+    // The bench's records carry no field history: a conflict would keep the records' times. Counted as
+    // the call it would be, so a bench page that met one shows it.
+    async fieldChanges() {
+      calls++;
+      return new Map();
+    },
     async write(_object, writes) {
       calls++;
       return writes.map((w, i) => ({ ref: w.ref, ok: true as const, id: w.id ?? `${system}-new-${calls}-${i}`, created: !w.id }));

@@ -15,6 +15,22 @@ export function hasNoFields(values: Readonly<Record<string, unknown>>): boolean 
   return true;
 }
 
+/**
+ * What a change time stands on: the field's own history (HubSpot property history, Salesforce field
+ * history), the record's last edit by a user or the API (Salesforce LastModifiedDate, for a field the org
+ * keeps no history of), or the record's modification time as read (`modifiedAt`), which anything else
+ * touching the record moves too. ARCHITECTURE.md "Three-way merge".
+ */
+export const CHANGE_TIME_BASES = ["field history", "last edit", "record modified"] as const;
+export type ChangeTimeBasis = (typeof CHANGE_TIME_BASES)[number];
+
+/** When a field's current value was set, as well as a system can tell. */
+export interface FieldChange {
+  /** ISO-8601 UTC. */
+  at: string;
+  basis: Exclude<ChangeTimeBasis, "record modified">;
+}
+
 /** One record read from a system. */
 export interface SourceRecord {
   /** The object as the system names it: `contacts`, `Lead`, `Account`. */
@@ -28,6 +44,11 @@ export interface SourceRecord {
    * answers a merged-away contact's or company's id with the record the merge made.
    */
   askedAs?: readonly string[];
+  /**
+   * When some fields' current values were set, by the system's field name: looked up only for the fields
+   * of a `most_recent` conflict, which then compares these instead of the records' `modifiedAt`.
+   */
+  fieldChanges?: Readonly<Record<string, FieldChange>>;
 }
 
 /** Blank means absent: null, empty, or only white space. */

@@ -15,6 +15,7 @@ import {
 } from "../core/records.js";
 import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
 import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
+import { settleByFieldTimes } from "./conflict-times.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
 import { crmFields, marketingFields } from "./field-lists.js";
@@ -120,14 +121,18 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   let work: PairWrite[] = [];
   const refusals = await refusedSyncWrites(ctx, pairings);
   const decidedAgain: { pw: PairWrite; refused: RefusedSyncWrite[] }[] = [];
-  for (const p of pairings) {
+  const merges = pairings.map((p) => {
     const refused = refusals.byPair.get(p);
-    const merged = mergeRecord({
+    const input = {
       mapping: p.mapping,
       marketing: p.marketing,
       crm: p.crm,
       snapshots: p.link ? reopened(snapshots.get(p.link.id), refused) : undefined,
-    });
+    };
+    return { p, refused, input, merged: mergeRecord(input) };
+  });
+  await settleByFieldTimes(ctx, merges);
+  for (const { p, refused, merged } of merges) {
     ctx.summary.conflicts += merged.conflicts.length;
     for (const c of merged.conflicts) ctx.log.debug("conflict.resolved", { runId: ctx.runId, ...c });
     if (merged.errors.length > 0) {

@@ -2,7 +2,7 @@
 // ids, find by a match key, write batches, describe objects, read removals. The engine sees only this.
 
 import type { ObjectDescription } from "../core/object-schema.js";
-import type { FieldValues, SourceRecord } from "../core/records.js";
+import type { FieldChange, FieldValues, SourceRecord } from "../core/records.js";
 import type { ErrorClass } from "../store/port.js";
 
 /** A position in a system's change stream: compound (modstamp, id) so ties are never skipped. */
@@ -128,6 +128,19 @@ export interface SystemPort {
    * batch goes on. Throws SystemError only when the call itself fails after retries.
    */
   write(object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]>;
+
+  /**
+   * When these fields' current values were set on these records (by record id, then field name): from
+   * the field's own history where the system keeps one (HubSpot property history, Salesforce field
+   * history of a tracked field), else from the record's last edit (Salesforce LastModifiedDate). A record
+   * or field the system tells nothing of is left out. Costs calls, so the engine asks only for the records
+   * and fields of a `most_recent` conflict. Reads only: safe to repeat. Throws SystemError.
+   */
+  fieldChanges(
+    object: string,
+    ids: readonly string[],
+    fields: readonly string[],
+  ): Promise<Map<string, Record<string, FieldChange>>>;
 
   describe(object: string): Promise<ObjectDescription>;
 

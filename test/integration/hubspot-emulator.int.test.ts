@@ -503,6 +503,41 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     ]);
   });
 
+  it("keeps each property's history and answers it on a batch read, newest first, 50 inputs at most", async () => {
+    const created = new Date("2025-03-03T08:00:00.000Z");
+    const contact = emulator.data.createObject("contacts", { email: "ines.muller@bergbahn.at", jobtitle: "Einkäuferin" }, created);
+    emulator.data.updateObject("contacts", contact.id, { jobtitle: "Leiterin Einkauf" }, new Date("2025-03-04T09:30:00.000Z"));
+    await raw(emulator, "PATCH", `/crm/v3/objects/contacts/${contact.id}`, { properties: { jobtitle: "Leiterin Einkauf & Logistik" } });
+    emulator.data.updateObject("contacts", contact.id, { hs_analytics_num_page_views: "3" }, undefined, { sourceType: "ANALYTICS" });
+
+    const res = await raw(emulator, "POST", "/crm/v3/objects/contacts/batch/read", {
+      inputs: [{ id: contact.id }],
+      properties: ["email"],
+      propertiesWithHistory: ["jobtitle", "email", "firstname", "no_such_property"],
+    });
+    expect(res.status).toBe(200);
+    const [result] = ((await res.json()) as { results: { propertiesWithHistory: Record<string, unknown[]> }[] }).results;
+    const history = result!.propertiesWithHistory;
+    expect(Object.keys(history).sort()).toEqual(["email", "firstname", "jobtitle"]);
+    expect(history.jobtitle).toEqual([
+      { value: "Leiterin Einkauf & Logistik", timestamp: expect.any(String), sourceType: "INTEGRATION", sourceId: expect.any(String) },
+      { value: "Leiterin Einkauf", timestamp: "2025-03-04T09:30:00.000Z", sourceType: "CRM_UI", sourceId: expect.any(String) },
+      { value: "Einkäuferin", timestamp: "2025-03-03T08:00:00.000Z", sourceType: "CRM_UI", sourceId: expect.any(String) },
+    ]);
+    // A page view moves the contact's modified date, not the history of its job title.
+    expect(history.email).toEqual([expect.objectContaining({ value: "ines.muller@bergbahn.at", timestamp: "2025-03-03T08:00:00.000Z" })]);
+    expect(history.firstname).toEqual([]);
+
+    const tooMany = await raw(emulator, "POST", "/crm/v3/objects/contacts/batch/read", {
+      inputs: Array.from({ length: 51 }, (_, i) => ({ id: String(10_001 + i) })),
+      propertiesWithHistory: ["jobtitle"],
+    });
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { message: string }).message).toMatch(
+      /maximum number of inputs supported in a batch request for property histories is 50/,
+    );
+  });
+
   it("upserts by email, updates by id and reads by idProperty, reporting missing ids", async () => {
     const existing = emulator.data.createObject("contacts", {
       email: "upsert.me@batch.example",

@@ -322,6 +322,40 @@ describe("describe", () => {
   });
 });
 
+describe("field history", () => {
+  it("writes a LeadHistory row for each change of a tracked field, queryable by SOQL, and none for others", async () => {
+    const id = sf.data.insert(
+      "Lead",
+      { LastName: "Ní Bhriain", Company: "Cló Iar-Chonnacht", Title: "Bainisteoir" },
+      new Date(Date.now() - 60_000),
+    );
+    const patched = await raw("PATCH", `/services/data/v62.0/sobjects/Lead/${id}`, { Title: "Príomhfheidhmeannach", City: "Indreabhán" });
+    expect(patched.status).toBe(204);
+    const rows = await conn.query<Record<string, unknown>>(
+      `SELECT LeadId, Field, OldValue, NewValue, CreatedDate FROM LeadHistory WHERE LeadId = '${id}' ORDER BY CreatedDate DESC`,
+    );
+    expect(rows.records.map((r) => [r.Field, r.OldValue, r.NewValue])).toEqual([
+      ["Title", "Bainisteoir", "Príomhfheidhmeannach"],
+      ["created", null, null],
+    ]);
+    expect(rows.records[0]!.CreatedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000$/);
+  });
+
+  it("tracks the fields an admin chose, at most 20 an object", async () => {
+    const id = sf.data.insert("Lead", { LastName: "Ó Súilleabháin", Company: "Cork Cheese Co", Title: "Buyer" });
+    sf.data.trackHistory("Lead", ["City"]);
+    try {
+      sf.data.update("Lead", id, { Title: "Head Buyer", City: "Corcaigh" });
+      const rows = sf.data.query(`SELECT Field FROM LeadHistory WHERE LeadId = '${id}'`).records;
+      expect(rows.map((r) => r.Field).sort()).toEqual(["City", "created"]);
+      expect(() => sf.data.trackHistory("Lead", Array.from({ length: 21 }, () => "Title"))).toThrow(/at most 20/);
+      expect(() => sf.data.trackHistory("Task", ["Subject"])).toThrow(/no field history/);
+    } finally {
+      sf.data.trackHistory("Lead", ["Title", "Phone", "MobilePhone", "Email", "Status"]);
+    }
+  });
+});
+
 describe("sObject rows", () => {
   it("creates (201), reads with fields, updates (204) and deletes (204)", async () => {
     const created = await raw("POST", "/services/data/v62.0/sobjects/Lead", {

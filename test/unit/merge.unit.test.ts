@@ -7,7 +7,7 @@ import type {
 } from "../../src/core/mapping.js";
 import { compileMapping, hasChanges, mergeRecord } from "../../src/core/merge/merge-record.js";
 import { type Conflict, fieldKey, type MergeAction, type SnapshotPair } from "../../src/core/merge/types.js";
-import type { FieldValue, SourceRecord } from "../../src/core/records.js";
+import type { ChangeTimeBasis, FieldChange, FieldValue, SourceRecord } from "../../src/core/records.js";
 
 const f = (
   marketing: string,
@@ -62,6 +62,22 @@ const NEW_RECORD = Symbol("record does not exist yet");
 const EARLY = "2024-05-01T09:00:00.000Z";
 const LATE = "2024-05-01T10:00:00.000Z";
 
+/** A most_recent conflict's times, as its rule states them and its `times` hold them. */
+function judged(m: string | null, mBasis: ChangeTimeBasis, c: string | null, cBasis: ChangeTimeBasis) {
+  return {
+    text: `marketing ${m ?? "unknown"} by ${mBasis}, crm ${c ?? "unknown"} by ${cBasis}`,
+    times: { marketing: { at: m, basis: mBasis }, crm: { at: c, basis: cBasis } },
+  };
+}
+const RECORDS_LATE_EARLY = judged(LATE, "record modified", EARLY, "record modified");
+const RECORDS_EARLY_LATE = judged(EARLY, "record modified", LATE, "record modified");
+const RECORDS_LATE_LATE = judged(LATE, "record modified", LATE, "record modified");
+const RECORDS_LATE_UNKNOWN = judged(LATE, "record modified", null, "record modified");
+/** The contact was touched late (a page view), but its country changed early; the Lead's changed between. */
+const MIDDLE = "2024-05-01T09:30:00.000Z";
+const FIELD_EARLY_FIELD_MIDDLE = judged(EARLY, "field history", MIDDLE, "field history");
+const FIELD_MIDDLE_LAST_EDIT = judged(MIDDLE, "field history", EARLY, "last edit");
+
 interface Case {
   name: string;
   field: string;
@@ -70,12 +86,16 @@ interface Case {
   c: FieldValue | typeof NEW_RECORD;
   /** Snapshot [marketing, crm]; absent: first sync of the field. */
   snap?: [FieldValue, FieldValue];
+  /** Each record's modification time (default EARLY). */
   mAt?: string;
   cAt?: string;
+  /** When the field itself changed on each side, as a system's history tells (`fieldChanges`). */
+  mField?: FieldChange;
+  cField?: FieldChange;
   action: MergeAction;
   value?: FieldValue;
   rule: string;
-  conflict?: Pick<Conflict, "winner" | "written" | "value">;
+  conflict?: Pick<Conflict, "winner" | "written" | "value" | "times">;
   error?: string;
   /** Expected new snapshot [marketing, crm]; "none": no snapshot for the field. */
   after: [FieldValue, FieldValue] | "none";
@@ -314,9 +334,41 @@ const CASES: Case[] = [
     cAt: EARLY,
     action: "write_crm",
     value: "DE",
-    rule: "conflict: most_recent",
-    conflict: { winner: "marketing", written: true, value: "DE" },
+    rule: `conflict: most_recent (${RECORDS_LATE_EARLY.text})`,
+    conflict: { winner: "marketing", written: true, value: "DE", times: RECORDS_LATE_EARLY.times },
     after: ["Deutschland", "DE"],
+  },
+  {
+    name: "conflict most_recent, the contact touched later but its field changed before the Lead's",
+    field: "country>Country",
+    m: "Deutschland",
+    c: "France",
+    snap: ["US", "US"],
+    mAt: LATE,
+    cAt: MIDDLE,
+    mField: { at: EARLY, basis: "field history" },
+    cField: { at: MIDDLE, basis: "field history" },
+    action: "write_marketing",
+    value: "FR",
+    rule: `conflict: most_recent (${FIELD_EARLY_FIELD_MIDDLE.text})`,
+    conflict: { winner: "crm", written: true, value: "FR", times: FIELD_EARLY_FIELD_MIDDLE.times },
+    after: ["FR", "France"],
+  },
+  {
+    name: "conflict most_recent, a field the CRM keeps no history of goes by the record's last edit",
+    field: "country>Country",
+    m: "Österreich",
+    c: "France",
+    snap: ["US", "US"],
+    mAt: LATE,
+    cAt: LATE,
+    mField: { at: MIDDLE, basis: "field history" },
+    cField: { at: EARLY, basis: "last edit" },
+    action: "write_crm",
+    value: "AT",
+    rule: `conflict: most_recent (${FIELD_MIDDLE_LAST_EDIT.text})`,
+    conflict: { winner: "marketing", written: true, value: "AT", times: FIELD_MIDDLE_LAST_EDIT.times },
+    after: ["Österreich", "AT"],
   },
   {
     name: "conflict most_recent, crm newer",
@@ -328,8 +380,8 @@ const CASES: Case[] = [
     cAt: LATE,
     action: "write_marketing",
     value: "FR",
-    rule: "conflict: most_recent",
-    conflict: { winner: "crm", written: true, value: "FR" },
+    rule: `conflict: most_recent (${RECORDS_EARLY_LATE.text})`,
+    conflict: { winner: "crm", written: true, value: "FR", times: RECORDS_EARLY_LATE.times },
     after: ["FR", "France"],
   },
   {
@@ -342,8 +394,8 @@ const CASES: Case[] = [
     cAt: LATE,
     action: "write_marketing",
     value: "FR",
-    rule: "conflict: most_recent",
-    conflict: { winner: "crm", written: true, value: "FR" },
+    rule: `conflict: most_recent (${RECORDS_LATE_LATE.text})`,
+    conflict: { winner: "crm", written: true, value: "FR", times: RECORDS_LATE_LATE.times },
     after: ["FR", "FR"],
   },
   {
@@ -356,8 +408,8 @@ const CASES: Case[] = [
     cAt: "not a date",
     action: "write_crm",
     value: "DE",
-    rule: "conflict: most_recent",
-    conflict: { winner: "marketing", written: true, value: "DE" },
+    rule: `conflict: most_recent (${RECORDS_LATE_UNKNOWN.text})`,
+    conflict: { winner: "marketing", written: true, value: "DE", times: RECORDS_LATE_UNKNOWN.times },
     after: ["Deutschland", "DE"],
   },
   {
@@ -574,15 +626,24 @@ const CASES: Case[] = [
   },
 ];
 
-function record(object: string, field: string, value: FieldValue, modifiedAt: string): SourceRecord {
-  return { object, id: `${object}-1`, fields: { [field]: value }, modifiedAt };
+function record(
+  object: string,
+  field: string,
+  value: FieldValue,
+  modifiedAt: string,
+  changed?: FieldChange,
+): SourceRecord {
+  const out: SourceRecord = { object, id: `${object}-1`, fields: { [field]: value }, modifiedAt };
+  if (changed) out.fieldChanges = { [field]: changed };
+  return out;
 }
+
 
 describe("mergeRecord, one field at a time", () => {
   it.each(CASES)("$name", (c) => {
     const fm = mapping.fields.find((x) => fieldKey(x) === c.field)!;
-    const marketing = c.m === NEW_RECORD ? null : record("contacts", fm.marketing, c.m, c.mAt ?? EARLY);
-    const crm = c.c === NEW_RECORD ? null : record("Lead", fm.crm, c.c, c.cAt ?? EARLY);
+    const marketing = c.m === NEW_RECORD ? null : record("contacts", fm.marketing, c.m, c.mAt ?? EARLY, c.mField);
+    const crm = c.c === NEW_RECORD ? null : record("Lead", fm.crm, c.c, c.cAt ?? EARLY, c.cField);
     const snapshots: Record<string, SnapshotPair> | undefined = c.snap
       ? { [c.field]: { marketing: c.snap[0], crm: c.snap[1] } }
       : undefined;

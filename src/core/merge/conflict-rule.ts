@@ -1,5 +1,5 @@
-// The conflict rules as one pure strategy: given both sides' values and modification times, which side
-// wins. Ties in most_recent go to the CRM, the system of record for sales.
+// The conflict rules as one pure strategy: given both sides' values and change times, which side wins.
+// Ties in most_recent go to the CRM, the system of record for sales.
 import type { ConflictRule } from "../mapping.js";
 import { type FieldValue, isBlank } from "../records.js";
 import type { Side } from "./types.js";
@@ -7,7 +7,10 @@ import type { Side } from "./types.js";
 export interface ConflictSides {
   marketing: FieldValue;
   crm: FieldValue;
-  /** Epoch ms of each record's last modification; NaN when unknown. */
+  /**
+   * Epoch ms of each side's change: the field's own change time where it was looked up, else the
+   * record's modification time (ARCHITECTURE.md "Three-way merge"); NaN when unknown.
+   */
   marketingModifiedMs: number;
   crmModifiedMs: number;
 }

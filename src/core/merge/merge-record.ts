@@ -11,6 +11,8 @@ import type { SourceRecordFields, TransformResult } from "../transforms/result.j
 import { conflictWinner } from "./conflict-rule.js";
 import { snapshotsByField } from "./snapshots-by-field.js";
 import {
+  type Conflict,
+  type ConflictTime,
   type FieldDecision,
   fieldKey,
   type MergeAction,
@@ -60,13 +62,11 @@ export function compileMapping(mapping: ObjectMapping): CompiledMapping {
   return compiled;
 }
 
-/** Per-record state shared by the fields: the output and both records' modification times. */
+/** Per-record state shared by the fields: the output and both records. */
 interface Run {
   out: MergeResult;
   marketing: SourceRecord | null;
   crm: SourceRecord | null;
-  marketingMs: number;
-  crmMs: number;
   /** Each record as a transform's source (made once per record, not per field). */
   marketingSource: SourceRecordFields | undefined;
   crmSource: SourceRecordFields | undefined;
@@ -90,8 +90,6 @@ export function mergeRecord(input: MergeInput): MergeResult {
     },
     marketing,
     crm,
-    marketingMs: Number.NaN,
-    crmMs: Number.NaN,
     marketingSource: marketing ? { side: "marketing", fields: marketing.fields } : undefined,
     crmSource: crm ? { side: "crm", fields: crm.fields } : undefined,
     at: 0,
@@ -221,17 +219,19 @@ function conflict(
   previous: SnapshotPair | undefined,
 ): void {
   const rule = f.field.conflict;
-  if (rule === "most_recent") loadTimes(run);
+  const times = rule === "most_recent" ? changeTimes(run, f) : undefined;
   const winner = conflictWinner(rule, {
     marketing: m,
     crm: c,
-    marketingModifiedMs: run.marketingMs,
-    crmModifiedMs: run.crmMs,
+    marketingModifiedMs: times ? epochMs(times.marketing) : Number.NaN,
+    crmModifiedMs: times ? epochMs(times.crm) : Number.NaN,
   });
   const target = other(winner);
   const winning = winner === "crm" ? c : m;
-  const reason = `${prefix}conflict: ${rule}`;
-  const base = { field: f.key, rule, marketing: m, crm: c, winner };
+  // The times that decided a most_recent conflict are part of its rule, so the audit and explain say them.
+  const reason = `${prefix}conflict: ${rule}${times ? ` (${timesText(times)})` : ""}`;
+  const base: Omit<Conflict, "value" | "written"> = { field: f.key, rule, marketing: m, crm: c, winner };
+  if (times) base.times = times;
   const pair = { marketing: m, crm: c };
   if (!writes(f, target)) {
     run.out.conflicts.push({ ...base, value: winning, written: false });
@@ -319,9 +319,32 @@ function decide(
   run.out.decisions[run.at++] = decision;
 }
 
-function loadTimes(run: Run): void {
-  if (Number.isNaN(run.marketingMs) && run.marketing) run.marketingMs = Date.parse(run.marketing.modifiedAt);
-  if (Number.isNaN(run.crmMs) && run.crm) run.crmMs = Date.parse(run.crm.modifiedAt);
+/**
+ * Each side's change time for a most_recent conflict: the field's own (`fieldChanges`, looked up by the
+ * engine for conflicts only) where known, else the record's modification time.
+ */
+function changeTimes(run: Run, f: CompiledFieldMapping): Record<Side, ConflictTime> {
+  return {
+    marketing: changeTime(run.marketing, f.field.marketing),
+    crm: changeTime(run.crm, f.field.crm),
+  };
+}
+
+function changeTime(record: SourceRecord | null, field: string): ConflictTime {
+  const known = record?.fieldChanges?.[field];
+  if (known) return { at: known.at, basis: known.basis };
+  const ms = record ? Date.parse(record.modifiedAt) : Number.NaN;
+  return { at: Number.isNaN(ms) ? null : new Date(ms).toISOString(), basis: "record modified" };
+}
+
+function epochMs(time: ConflictTime): number {
+  return time.at === null ? Number.NaN : Date.parse(time.at);
+}
+
+/** `marketing 2025-03-05T09:10:00.000Z by field history, crm … by last edit` */
+function timesText(times: Record<Side, ConflictTime>): string {
+  const side = (name: Side) => `${name} ${times[name].at ?? "unknown"} by ${times[name].basis}`;
+  return `${side("marketing")}, ${side("crm")}`;
 }
 
 function writes(f: CompiledFieldMapping, target: Side): boolean {

@@ -2,7 +2,7 @@
 // the snapshot of what each side held after the last sync, and the writes, decisions, conflicts and
 // errors it produced, with the snapshots to store once the writes succeed.
 import type { ConflictRule, FieldMapping, ObjectMapping } from "../mapping.js";
-import type { FieldValue, FieldValues, SourceRecord } from "../records.js";
+import type { ChangeTimeBasis, FieldValue, FieldValues, SourceRecord } from "../records.js";
 
 export const MERGE_ACTIONS = ["write_crm", "write_marketing", "none"] as const;
 export type MergeAction = (typeof MERGE_ACTIONS)[number];
@@ -47,6 +47,14 @@ export interface Conflict {
   value: FieldValue;
   /** False when the field's direction does not let the winner's value travel. */
   written: boolean;
+  /** Under `most_recent`: the change time each side was judged by, and what it stands on. */
+  times?: Record<Side, ConflictTime>;
+}
+
+/** One side's change time in a `most_recent` conflict; `at` null when the system gave none. */
+export interface ConflictTime {
+  at: string | null;
+  basis: ChangeTimeBasis;
 }
 
 export interface FieldError {

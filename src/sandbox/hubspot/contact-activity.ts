@@ -45,7 +45,9 @@ export function recordActivity(
   const contact = data.getObject("contacts", event.objectId)!;
   const changes = behaviourChanges(data, contact, activity.kind, occurredAt, properties ?? {});
   Object.assign(changes, activity.formFields);
-  return { event, contact: data.updateObject("contacts", contact.id, changes) };
+  // Property history names what set these values: HubSpot's tracking, or the form a contact submitted.
+  const source = { sourceType: activity.kind === "formSubmission" ? "FORM" : "ANALYTICS" };
+  return { event, contact: data.updateObject("contacts", contact.id, changes, undefined, source) };
 }
 
 /**

@@ -12,6 +12,7 @@ import { HubspotApiError, notFound } from "./errors.js";
 import { ObjectTable } from "./object-table.js";
 import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
+import { type PropertyHistoryEntry, PropertyHistoryLog, type PropertySource } from "./property-history.js";
 import { invalidPropertiesError, normaliseWrite, type WriteValue } from "./property-values.js";
 
 export interface HubspotObject {
@@ -65,6 +66,10 @@ export interface AssociationLink {
 }
 
 interface StoredObject extends HubspotObject {
+  /** This record's newest property history entry (property-history.ts); -1 when none was logged. */
+  historyHead: number;
+  /** What created the record (property-history.ts `sourceIndex`). */
+  createdBy: number;
   /**
    * When the last write reached the portal, on its clock: what search index lag is measured from. A write
    * back-dated with `at` counts from `at` (it plays something that happened then); one dated ahead of
@@ -74,6 +79,14 @@ interface StoredObject extends HubspotObject {
 }
 
 type Properties = Record<string, string | null | undefined>;
+
+/**
+ * What writes over the API: a private app, `INTEGRATION` with the app's id, as property history names
+ * an integration's writes.
+ */
+export const API_SOURCE: PropertySource = { sourceType: "INTEGRATION", sourceId: "1234567" };
+/** What writes through the in-process API unless told: a user in HubSpot's app. */
+export const USER_SOURCE: PropertySource = { sourceType: "CRM_UI", sourceId: "userId:1000001" };
 
 /** HubSpot-defined association type ids of a contact's primary company (Associations v4 reference). */
 const CONTACT_TO_PRIMARY_COMPANY = 1;
@@ -94,6 +107,8 @@ export class HubspotData {
   readonly forms = new FormRegistry();
   /** The portal's marketing campaigns, which the campaigns API lists and contacts name by id. */
   readonly campaigns = new CampaignRegistry();
+  /** Every property's history (property-history.ts). */
+  private readonly history = new PropertyHistoryLog();
 
   /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
   constructor(readonly now: () => Date = () => new Date()) {
@@ -105,12 +120,26 @@ export class HubspotData {
 
   // ---- records -------------------------------------------------------------------------------------
 
-  createObject(type: ObjectType, properties: Properties, at?: Date): HubspotObject {
-    return copy(this.create(type, properties, { at, enforceReadOnly: false }));
+  /** `source` names what wrote the values in their history; a user in HubSpot's app unless given. */
+  createObject(type: ObjectType, properties: Properties, at?: Date, source: PropertySource = USER_SOURCE): HubspotObject {
+    return copy(this.create(type, properties, { at, enforceReadOnly: false, source }));
   }
 
-  updateObject(type: ObjectType, id: string, properties: Properties, at?: Date): HubspotObject {
-    return copy(this.update(type, id, properties, { at, enforceReadOnly: false }));
+  /** `source` names what wrote the values in their history (`ANALYTICS` for a page view, …). */
+  updateObject(
+    type: ObjectType,
+    id: string,
+    properties: Properties,
+    at?: Date,
+    source: PropertySource = USER_SOURCE,
+  ): HubspotObject {
+    return copy(this.update(type, id, properties, { at, enforceReadOnly: false, source }));
+  }
+
+  /** One property's history on a record, newest first, as `propertiesWithHistory` answers it. */
+  propertyHistory(record: Readonly<HubspotObject>, name: string): PropertyHistoryEntry[] {
+    const stored = this.find(record.type, record.id);
+    return stored ? this.history.entries(stored, name) : [];
   }
 
   getObject(type: ObjectType, id: string): HubspotObject | undefined {
@@ -171,7 +200,7 @@ export class HubspotData {
     const table = this.objectsOf("contacts");
     table.delete(primary.id);
     table.delete(merged.id);
-    const result = this.create("contacts", values, { at: undefined, enforceReadOnly: false });
+    const result = this.create("contacts", values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE });
     for (const old of [primary.id, merged.id]) {
       this.mergedInto.set(old, result.id);
       for (const [from, target] of this.mergedInto) if (target === old) this.mergedInto.set(from, result.id);
@@ -366,11 +395,11 @@ export class HubspotData {
         { name: "hs_timestamp", error: "REQUIRED_FIELD", message: '"hs_timestamp" is required' },
       ]);
     }
-    return copy(this.create(type, properties, { enforceReadOnly: true }));
+    return copy(this.create(type, properties, { enforceReadOnly: true, source: API_SOURCE }));
   }
 
   updateFromApi(type: ObjectType, id: string, properties: Record<string, WriteValue>): HubspotObject {
-    return copy(this.update(type, id, properties, { enforceReadOnly: true }));
+    return copy(this.update(type, id, properties, { enforceReadOnly: true, source: API_SOURCE }));
   }
 
   /**
@@ -469,7 +498,7 @@ export class HubspotData {
   private create(
     type: ObjectType,
     properties: Record<string, WriteValue>,
-    options: { at?: Date | undefined; enforceReadOnly: boolean },
+    options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource },
   ): StoredObject {
     const values = this.validate(type, properties, options.enforceReadOnly);
     if (type === "contacts" && values.email) this.assertEmailFree(values.email);
@@ -483,6 +512,8 @@ export class HubspotData {
       updatedAt: at,
       archived: false,
       writtenAt: Math.min(at.getTime(), this.now().getTime()),
+      historyHead: -1,
+      createdBy: this.history.sourceIndex(options.source),
     };
     applyValues(record, values);
     const created = values[CREATED_PROPERTY[type]];
@@ -498,7 +529,7 @@ export class HubspotData {
     type: ObjectType,
     id: string,
     properties: Record<string, WriteValue>,
-    options: { at?: Date | undefined; enforceReadOnly: boolean },
+    options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource },
   ): StoredObject {
     const record = this.find(type, id);
     if (!record) throw notFound("resource not found");
@@ -507,9 +538,10 @@ export class HubspotData {
       this.assertEmailFree(values.email, record.id);
     }
     if (options.enforceReadOnly) dropBackwardLifecycle(record, values);
-    applyValues(record, values);
     // Every write bumps the modified date, even when no value changed, as HubSpot does.
     const at = options.at ?? this.now();
+    this.history.written(record, values, at, options.source);
+    applyValues(record, values);
     stampModified(record, at);
     record.writtenAt = Math.min(at.getTime(), this.now().getTime());
     this.objectsOf(type).reindex(record);

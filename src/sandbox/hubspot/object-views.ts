@@ -4,6 +4,7 @@ import { associationTypeName } from "./association-types.js";
 import { CREATED_PROPERTY, DEFAULT_READ_PROPERTIES } from "./default-properties.js";
 import type { HubspotData, HubspotObject } from "./hubspot-data.js";
 import { type ObjectType, parseObjectType } from "./object-types.js";
+import type { PropertyHistoryEntry } from "./property-history.js";
 
 export interface ObjectView {
   id: string;
@@ -13,6 +14,8 @@ export interface ObjectView {
   archived: boolean;
   archivedAt?: string;
   associations?: Record<string, { results: Array<{ id: string; type: string }> }>;
+  /** Asked for by name: each property's values, newest first (property-history.ts). */
+  propertiesWithHistory?: Record<string, PropertyHistoryEntry[]>;
 }
 
 /** Properties always returned alongside the requested ones. */
@@ -53,6 +56,17 @@ export function objectView(
     if (Object.keys(out).length > 0) view.associations = out;
   }
   return view;
+}
+
+/**
+ * The view with the history of each named property the type defines (names it does not define are left
+ * out, as `properties` leaves them out).
+ */
+export function withHistory(data: HubspotData, record: HubspotObject, view: ObjectView, names: readonly string[]): ObjectView {
+  const defs = data.definitions(record.type);
+  const history: Record<string, PropertyHistoryEntry[]> = {};
+  for (const name of names) if (defs.has(name)) history[name] = data.propertyHistory(record, name);
+  return { ...view, propertiesWithHistory: history };
 }
 
 /** A list query parameter given repeated or comma-separated, as the client sends either. */

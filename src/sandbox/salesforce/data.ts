@@ -276,6 +276,14 @@ export class SalesforceData {
     this.sessions.expireAll();
   }
 
+  /**
+   * Sets which fields of `object` the org tracks history for (Set History Tracking), replacing the
+   * emulator's default set (field-history.ts `DEFAULT_TRACKED_FIELDS`); an empty list tracks none.
+   */
+  trackHistory(object: string, fields: readonly string[]): void {
+    this.writer.history.track(object, fields);
+  }
+
   /** Adds a custom field, as an admin does in Setup; the name must end in `__c`. */
   addField(sobject: string, input: CustomFieldInput | FieldDescribe): FieldDescribe {
     const schema = this.writer.schemaOrThrow(sobject);

@@ -55,6 +55,11 @@ export interface SalesforceEmulatorOptions {
    * (default) against the order they were stored in, "stored" in that order (soql-evaluator.ts).
    */
   unorderedRows?: UnorderedRows;
+  /**
+   * Fields whose history the org tracks, by object, replacing the default set for each object named
+   * (field-history.ts `DEFAULT_TRACKED_FIELDS`: Lead Title, Phone, MobilePhone, Email, Status, …).
+   */
+  trackedFields?: Record<string, string[]>;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -78,6 +83,7 @@ export async function startSalesforceEmulator(
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   data.unorderedRows = options.unorderedRows ?? "reversed";
+  for (const [object, fields] of Object.entries(options.trackedFields ?? {})) data.trackHistory(object, fields);
   let baseUrl = "";
   const ctx: SalesforceContext = {
     data,

@@ -1,8 +1,10 @@
 // Every create, update and delete goes through here, from the API and from the in-process data API alike:
 // field checks with Salesforce's status codes, the values the platform derives (Name, IsClosed, audit
-// fields), unique external ids, the standard Lead duplicate rule, and injected per-record faults.
+// fields), unique external ids, the standard Lead duplicate rule, injected per-record faults, and the
+// history rows of tracked fields (field-history.ts).
 import type { FaultInjector } from "../emulator/faults.js";
 import { type DuplicateResult, RecordSaveError, recordError, SalesforceApiError } from "./errors.js";
+import { FieldHistory } from "./field-history.js";
 import { normaliseId } from "./ids.js";
 import type { RecordStore } from "./record-store.js";
 import { type FieldDescribe, findField, OPPORTUNITY_STAGES, type SObjectSchema } from "./schema.js";
@@ -30,12 +32,17 @@ const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
 export type DuplicateRuleSetup = "alert" | "block" | "inactive";
 
 export class RecordWriter {
+  /** The org's field history tracking: which fields each save records a history row for. */
+  readonly history: FieldHistory;
+
   constructor(
     private readonly store: RecordStore,
     private faults?: FaultInjector,
     /** The org's clock: what records are stamped with when a write names no time of its own. */
     readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.history = new FieldHistory(store);
+  }
 
   duplicateRule: DuplicateRuleSetup = "alert";
 
@@ -70,6 +77,7 @@ export class RecordWriter {
     record.Id = id;
     this.stamp(schema, record, at, true);
     this.store.put(schema.name, record);
+    this.history.created(schema, id, at, this.defaultUserId());
     return id;
   }
 
@@ -87,8 +95,10 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
-    this.stamp(schema, record, (options.at ?? this.now()).getTime(), false);
+    const at = (options.at ?? this.now()).getTime();
+    this.stamp(schema, record, at, false);
     this.store.put(schema.name, record);
+    this.history.changed(schema, existing, record, at, this.defaultUserId());
   }
 
   /** Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. */

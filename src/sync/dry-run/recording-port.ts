@@ -2,7 +2,7 @@
 // writes are recorded and answered as the system would answer them, and later reads in the same run see
 // the recorded writes over the real answers. Nothing is ever written to the system itself.
 import type { FieldDescription, ObjectDescription } from "../../core/object-schema.js";
-import { type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import { type FieldChange, type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
 import type {
   ChangeCursor,
   ChangePage,
@@ -126,6 +126,28 @@ export class RecordingPort implements SystemPort {
       return { ref: w.ref, ok: true, id: created, created: true };
     });
     return outcomes;
+  }
+
+  /**
+   * The system's times, with this run's recorded writes over them: a field the dry run wrote was set at
+   * the write's time, as the system's history would say; a record it would create is asked nothing.
+   */
+  async fieldChanges(
+    object: string,
+    ids: readonly string[],
+    fields: readonly string[],
+  ): Promise<Map<string, Record<string, FieldChange>>> {
+    const real = ids.filter((id) => !isPlaceholderId(id));
+    const out = real.length > 0 ? await this.inner.fieldChanges(object, real, fields) : new Map<string, Record<string, FieldChange>>();
+    for (const id of ids) {
+      const mine = this.of(object).get(id);
+      if (!mine) continue;
+      const written = pick(mine.fields, fields);
+      const changes = { ...out.get(id) };
+      for (const field in written) changes[field] = { at: mine.modifiedAt, basis: "field history" };
+      out.set(id, changes);
+    }
+    return out;
   }
 
   describe(object: string): Promise<ObjectDescription> {

@@ -4,6 +4,14 @@
 export const BATCH_SIZE = 100;
 
 /**
+ * A batch read that asks for `propertiesWithHistory` takes at most 50 inputs: HubSpot refuses more with
+ * "The maximum number of inputs supported in a batch request for property histories is 50" (the batch
+ * read reference, https://developers.hubspot.com/docs/api-reference/latest/crm/objects/objects/batch/get-objects,
+ * documents the `propertiesWithHistory` field; the limit is in its error answer).
+ */
+export const HISTORY_BATCH_SIZE = 50;
+
+/**
  * The associations batch read (v3 and v4, `/{fromObjectType}/{toObjectType}/batch/read`) takes at most
  * 1,000 ids a request since February 2025 (developer changelog, "Bug Fix: Batch Read Limit for HubSpot
  * Associations API": https://developers.hubspot.com/changelog/bug-fix-batch-read-limit-for-hubspot-associations-api).

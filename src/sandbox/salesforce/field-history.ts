@@ -1,0 +1,140 @@
+// Field history tracking, as an admin sets it up per object (Setup → Fields → Set History Tracking, at
+// most 20 fields an object): every save that changes a tracked field adds a row to the object's history
+// (LeadHistory, ContactHistory, AccountHistory, OpportunityFieldHistory) with Field, OldValue, NewValue,
+// CreatedDate and CreatedById, and a record's creation adds one row whose Field is `created`. Rows are
+// read-only and queryable by SOQL like any object (Object Reference, "LeadHistory":
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_leadhistory.htm;
+// Salesforce Help, "Field History Tracking"). A field not tracked leaves no row.
+import type { RecordStore } from "./record-store.js";
+import { field, type FieldDescribe, findField, type SObjectSchema } from "./schema.js";
+import { formatDateTime, type SObjectRecord } from "./values.js";
+
+/** Salesforce Help, "Field History Tracking": "You can select a combination of up to 20 standard and custom fields per object." */
+export const MAX_TRACKED_FIELDS = 20;
+
+/** The Field value of the row a record's creation adds. */
+export const CREATED_FIELD = "created";
+
+/** What the emulated org tracks unless told otherwise: the contact details reps edit, and stages. */
+export const DEFAULT_TRACKED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Lead: ["Title", "Phone", "MobilePhone", "Email", "Status"],
+  Contact: ["Title", "Phone", "MobilePhone", "Email"],
+  Account: ["Name", "Phone", "Website", "Industry"],
+  Opportunity: ["StageName", "Amount", "CloseDate"],
+};
+
+/** The history object of each object that has one, and its field naming the record a row is about. */
+const HISTORY_OBJECTS: Readonly<Record<string, { name: string; keyPrefix: string }>> = {
+  Lead: { name: "LeadHistory", keyPrefix: "017" },
+  Contact: { name: "ContactHistory", keyPrefix: "017" },
+  Account: { name: "AccountHistory", keyPrefix: "017" },
+  Opportunity: { name: "OpportunityFieldHistory", keyPrefix: "008" },
+};
+
+export class FieldHistory {
+  /** Object name → the tracked fields' names as the schema spells them. */
+  private readonly tracked = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly store: RecordStore,
+    tracked: Readonly<Record<string, readonly string[]>> = DEFAULT_TRACKED_FIELDS,
+  ) {
+    for (const parent of Object.keys(HISTORY_OBJECTS)) {
+      const schema = store.schema(parent);
+      if (schema) store.schemas.set(HISTORY_OBJECTS[parent]!.name.toLowerCase(), historySchema(schema));
+    }
+    for (const [object, fields] of Object.entries(tracked)) this.track(object, fields);
+  }
+
+  /** Sets the fields tracked on `object` (replacing its earlier set); an empty list turns tracking off. */
+  track(object: string, fields: readonly string[]): void {
+    const schema = this.store.schema(object);
+    if (!schema || !HISTORY_OBJECTS[schema.name]) throw new Error(`${object} has no field history in this org`);
+    if (fields.length > MAX_TRACKED_FIELDS)
+      throw new Error(`at most ${MAX_TRACKED_FIELDS} fields of ${schema.name} can be tracked, not ${fields.length}`);
+    const names = fields.map((name) => {
+      const f = findField(schema, name);
+      if (!f) throw new Error(`${schema.name} has no field ${name}`);
+      return f.name;
+    });
+    this.tracked.set(schema.name, new Set(names));
+  }
+
+  /** The row a creation adds, on an object whose history is tracked. */
+  created(schema: SObjectSchema, id: string, at: number, userId: string | null): void {
+    if (!this.tracked.get(schema.name)?.size) return;
+    this.add(schema, id, CREATED_FIELD, null, null, at, userId);
+  }
+
+  /** A row for each tracked field whose value the save changed. */
+  changed(schema: SObjectSchema, before: SObjectRecord, after: SObjectRecord, at: number, userId: string | null): void {
+    const fields = this.tracked.get(schema.name);
+    if (!fields) return;
+    for (const name of fields) {
+      const old = before[name] ?? null;
+      const now = after[name] ?? null;
+      if (old !== now) this.add(schema, String(after.Id), name, old, now, at, userId);
+    }
+  }
+
+  private add(
+    schema: SObjectSchema,
+    parentId: string,
+    fieldName: string,
+    oldValue: unknown,
+    newValue: unknown,
+    at: number,
+    userId: string | null,
+  ): void {
+    const history = HISTORY_OBJECTS[schema.name]!;
+    this.store.put(history.name, {
+      Id: this.store.ids.next(history.keyPrefix),
+      IsDeleted: false,
+      [`${schema.name}Id`]: parentId,
+      Field: fieldName,
+      OldValue: oldValue,
+      NewValue: newValue,
+      CreatedDate: formatDateTime(at),
+      CreatedById: userId,
+    });
+  }
+}
+
+/** The describe of `parent`'s history object: read-only fields, Field a picklist of the parent's fields. */
+function historySchema(parent: SObjectSchema): SObjectSchema {
+  const history = HISTORY_OBJECTS[parent.name]!;
+  const readOnly = { createable: false, updateable: false };
+  const fields: FieldDescribe[] = [
+    field("Id", "id", { label: `${parent.label} History ID`, nillable: false }),
+    field("IsDeleted", "boolean", { label: "Deleted", system: true }),
+    field(`${parent.name}Id`, "reference", {
+      ...readOnly,
+      label: `${parent.label} ID`,
+      referenceTo: [parent.name],
+      relationshipName: parent.name,
+    }),
+    field("Field", "picklist", {
+      ...readOnly,
+      label: "Changed Field",
+      restrictedPicklist: true,
+      picklist: [CREATED_FIELD, ...parent.fields.map((f) => f.name)],
+    }),
+    // anyType in Salesforce: each row's value in its field's own type; kept here as stored.
+    field("OldValue", "string", { ...readOnly, label: "Old Value", filterable: false }),
+    field("NewValue", "string", { ...readOnly, label: "New Value", filterable: false }),
+    field("CreatedDate", "datetime", { label: "Created Date", system: true }),
+    field("CreatedById", "reference", {
+      label: "Created By ID",
+      system: true,
+      referenceTo: ["User"],
+      relationshipName: "CreatedBy",
+    }),
+  ];
+  return {
+    name: history.name,
+    label: `${parent.label} History`,
+    labelPlural: `${parent.label} History`,
+    keyPrefix: history.keyPrefix,
+    fields,
+  };
+}

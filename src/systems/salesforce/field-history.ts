@@ -1,0 +1,99 @@
+// fieldChanges for Salesforce: when each field's current value was set. A field the org tracks has a row
+// in the object's history (LeadHistory, ContactHistory, AccountHistory, OpportunityFieldHistory, a
+// custom object's X__History) for every change: Field, CreatedDate, the parent's id (LeadId, ContactId,
+// AccountId, OpportunityId, ParentId), OldValue, NewValue (Object Reference, "LeadHistory",
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_leadhistory.htm).
+// A field not tracked has no rows; its best time is then the record's LastModifiedDate — the last edit by
+// a user or the API, unlike SystemModstamp, which system processes move too. Two queries at most per
+// object, and the second only when a field has no row.
+import type { FieldChange } from "../../core/records.js";
+import { SystemError } from "../../sync/system-error.js";
+import type { SalesforceClient } from "./connection.js";
+import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
+import { queryAllRows, type QueryRow } from "./query-pages.js";
+import { inList, inListsWithin, select } from "./soql.js";
+import { toCanonical } from "./values.js";
+
+/** The history object of `object` and the field naming the record a row belongs to. */
+export function historyOf(object: string): { object: string; parentField: string } {
+  if (object.endsWith("__c")) return { object: `${object.slice(0, -3)}__History`, parentField: "ParentId" };
+  if (object === "Opportunity") return { object: "OpportunityFieldHistory", parentField: "OpportunityId" };
+  return { object: `${object}History`, parentField: `${object}Id` };
+}
+
+export async function fieldChanges(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+): Promise<Map<string, Record<string, FieldChange>>> {
+  const out = new Map<string, Record<string, FieldChange>>();
+  const asked = [...new Set(ids)];
+  const names = [...new Set(fields)];
+  if (asked.length === 0 || names.length === 0) return out;
+  const history = historyOf(object);
+  for (const row of await historyRows(client, object, asked, names)) {
+    const id = toCanonical(row[history.parentField]);
+    const named = typeof row.Field === "string" ? row.Field.toLowerCase() : undefined;
+    const field = names.find((n) => n.toLowerCase() === named);
+    const at = toCanonical(row.CreatedDate);
+    if (!id || !field || !at) continue;
+    const changes = out.get(id) ?? {};
+    // Rows come newest first: the first row of a field is its last change.
+    if (!changes[field]) changes[field] = { at, basis: "field history" };
+    out.set(id, changes);
+  }
+  const untracked = asked.filter((id) => names.some((n) => !out.get(id)?.[n]));
+  if (untracked.length === 0) return out;
+  for (const row of await rowsByIds(client, object, ["Id", "LastModifiedDate"], "Id", untracked, "")) {
+    const id = toCanonical(row.Id);
+    const at = toCanonical(row.LastModifiedDate);
+    if (!id || !at) continue;
+    const changes = out.get(id) ?? {};
+    for (const n of names) changes[n] ??= { at, basis: "last edit" };
+    out.set(id, changes);
+  }
+  return out;
+}
+
+/** The history rows of these records' fields, newest first; none when the object keeps no history. */
+async function historyRows(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+): Promise<QueryRow[]> {
+  const history = historyOf(object);
+  try {
+    return await rowsByIds(
+      client,
+      history.object,
+      [history.parentField, "Field", "CreatedDate"],
+      history.parentField,
+      ids,
+      ` AND ${inList("Field", fields)}`,
+      "CreatedDate DESC",
+    );
+  } catch (err) {
+    // A custom object without history tracking has no history object at all: every field is untracked.
+    if (err instanceof SystemError && err.code === "INVALID_TYPE") return [];
+    throw err;
+  }
+}
+
+async function rowsByIds(
+  client: SalesforceClient,
+  object: string,
+  columns: readonly string[],
+  idField: string,
+  ids: readonly string[],
+  andWhere: string,
+  orderBy?: string,
+): Promise<QueryRow[]> {
+  const rows: QueryRow[] = [];
+  const fixed = 40 + encodeURIComponent(select(object, columns, `${inList(idField, [])}${andWhere}`, orderBy)).length;
+  for (const part of inListsWithin(ids, fixed, QUERY_URI_BUDGET_BYTES)) {
+    rows.push(...(await queryAllRows(client, select(object, columns, `${inList(idField, part)}${andWhere}`, orderBy))));
+  }
+  return rows;
+}
