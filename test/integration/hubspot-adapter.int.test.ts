@@ -250,6 +250,22 @@ describe("readByIds and findBy", () => {
     expect(read.map((r) => r.id).sort()).toEqual(ids.slice(0, 205).sort());
   });
 
+  it("reads when properties last changed from their history, 50 ids a call", async () => {
+    const { adapter, emulator } = h();
+    const changed = ids.slice(0, 60);
+    for (const [i, id] of changed.entries()) emulator.data.updateObject("contacts", id, { jobtitle: `Jefa de ventas ${i}` }, at(60_000 + i));
+    // Set again to the value it holds, later: no change, so the title's time stays.
+    emulator.data.updateObject("contacts", changed[0]!, { jobtitle: "Jefa de ventas 0" }, at(120_000));
+    const before = adapter.apiCalls();
+    const times = await adapter.fieldChanges("contacts", [...changed, "999999991"], ["jobtitle", "email", "lastname"]);
+    expect(adapter.apiCalls() - before).toBe(2);
+    expect(times.size).toBe(60);
+    expect(times.get(changed[0]!)?.jobtitle).toEqual({ at: iso(60_000), basis: "field history" });
+    expect(times.get(changed[59]!)?.jobtitle).toEqual({ at: iso(60_059), basis: "field history" });
+    // A value held since the contact was created was set at its creation.
+    expect(times.get(changed[3]!)?.email).toEqual({ at: iso(3), basis: "field history" });
+  });
+
   it("finds contacts by email whatever its case and spacing", async () => {
     const { adapter } = h();
     const found = await adapter.findBy(

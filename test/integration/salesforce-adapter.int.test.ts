@@ -248,6 +248,21 @@ describe("readByIds and findBy", () => {
     expect(endpointCalls("/query")).toBe(1);
   });
 
+  it("reads when fields last changed: tracked fields from LeadHistory, the rest from LastModifiedDate", async () => {
+    const lead = emu.data.insert("Lead", { LastName: "Ní Bhriain", Company: "Cló Iar-Chonnacht", Title: "Bainisteoir" }, at(1));
+    emu.data.update("Lead", lead, { Title: "Príomhfheidhmeannach" }, at(2));
+    // Website is not tracked: only the Lead's last edit tells when it may have changed.
+    emu.data.update("Lead", lead, { Website: "https://cic.ie" }, at(4));
+    const sf = await adapter();
+    emu.calls.reset();
+    const times = await sf.fieldChanges("Lead", [lead], ["Title", "Website"]);
+    expect(times.get(lead)).toEqual({
+      Title: { at: at(2).toISOString(), basis: "field history" },
+      Website: { at: at(4).toISOString(), basis: "last edit" },
+    });
+    expect(endpointCalls("/query")).toBe(2);
+  });
+
   it("finds without regard to case and with quotes and backslashes in the value", async () => {
     const ana = emu.data.insert(
       "Lead",
