@@ -49,6 +49,8 @@ const BARE: Partial<Record<TransformName, Transform>> = {
 };
 
 const scalarText = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+/** A value a transform writes or matches: a blank one would never match, or write nothing. */
+const filledText = scalarText.refine((text) => text.trim() !== "", { message: "must not be blank" });
 const dateForm: z.ZodType<DateForm> = z.union([
   z.enum(["date", "datetime", "epoch_ms"]),
   z.strictObject({ pattern: z.string().min(1) }),
@@ -69,11 +71,19 @@ const OPTIONS = {
   country_iso: z.enum(["alpha2", "name"]),
   map: z.strictObject({
     // A list value: the first is written to the CRM, all of them are read back to this marketing value.
-    values: z.record(z.string(), z.union([scalarText, z.array(scalarText).min(1)])),
+    // Not empty: a map with no values sends every non-blank value to the error queue as unmapped.
+    values: z.record(z.string(), z.union([filledText, z.array(filledText).min(1)])).superRefine((values, ctx) => {
+      const keys = Object.keys(values);
+      if (keys.length === 0)
+        ctx.addIssue({ code: "custom", message: "lists no values: every non-blank value would be refused as unmapped; list them, or remove the map" });
+      for (const key of keys)
+        if (key.trim() === "") ctx.addIssue({ code: "custom", path: [key], message: "a blank key never matches a value; remove it" });
+    }),
     caseInsensitive: z.boolean().default(false),
   }),
   date: z.strictObject({ marketing: dateForm, crm: dateForm }),
-  default: scalarText,
+  // A blank default fills a blank with a blank: it would do nothing.
+  default: filledText,
   truncate: z.number().int().positive(),
 } as const;
 

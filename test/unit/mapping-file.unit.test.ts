@@ -220,6 +220,25 @@ describe("parseMapping", () => {
     ["[trim, { case: lower }]", "[{ truncate: -3 }]", "fields[0].transforms[0].truncate", "Too small"],
     [
       "[trim, { case: lower }]",
+      "[{ map: { values: {} } }]",
+      "fields[0].transforms[0].map.values",
+      "lists no values: every non-blank value would be refused as unmapped",
+    ],
+    [
+      "[trim, { case: lower }]",
+      "[{ map: { values: { '  ': Prospect, Kunde: Customer } } }]",
+      "fields[0].transforms[0].map.values.  ",
+      "a blank key never matches a value; remove it",
+    ],
+    [
+      "[trim, { case: lower }]",
+      "[{ map: { values: { Société: ' ' } } }]",
+      "fields[0].transforms[0].map.values.Société",
+      "must not be blank",
+    ],
+    ["[trim, { case: lower }]", "[{ default: '' }]", "fields[0].transforms[0].default", "must not be blank"],
+    [
+      "[trim, { case: lower }]",
       "[{ date: { marketing: epoch, crm: date } }]",
       "fields[0].transforms[0].date.marketing",
       "Invalid",
