@@ -155,7 +155,8 @@ function describeIssue(
     if (found && typeof found === "object" && "range" in found) node = found as Node;
   }
   const pos = at(node?.range?.[0]);
-  const missing = issue.code === "invalid_type" && doc.getIn(path) === undefined;
+  // A missing choice (an enum) is an invalid value to zod, a missing anything else an invalid type.
+  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && doc.getIn(path) === undefined;
   return {
     file,
     line: pos.line,

@@ -269,6 +269,14 @@ describe("parseMapping", () => {
     expect(problems[0]!.message).toContain(message);
   });
 
+  it("says a left-out choice (conflict, pair) is a missing key, as for any other key", () => {
+    const yaml = BASE.replace("    conflict: most_recent\n", "").replace("pair: contact\n", "");
+    expect(problemsOf(() => parseMapping(yaml, FILE)).map((p) => [p.key, p.message])).toEqual([
+      ["pair", "required key is missing"],
+      ["fields[1].conflict", "required key is missing"],
+    ]);
+  });
+
   it("names a misspelt option of a transform, and the option it then misses", () => {
     const yaml = BASE.replace("[trim, { case: lower }]", "[{ map: { valuse: { A: B } } }]");
     const line = lineOf(yaml, "valuse");
