@@ -102,8 +102,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
         for (const p of problems) {
           io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
-        if (opts.live && problems.length === 0)
-          io.stdout.write("mappings and disposition statuses match the live schemas\n");
+        const warnings = problems.length - errors.length;
+        if (opts.live && errors.length === 0)
+          io.stdout.write(`mappings and disposition statuses match the live schemas${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`);
       }
       io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });
