@@ -332,6 +332,10 @@ describe("leadloop CLI", () => {
       expect(last).toMatch(/^leadloop: the live check could not finish: stopped after 2s of 429 Too Many Requests from HubSpot .*patience \(sync\.retryPatience\)\.$/);
       // A check keeps nothing, so nothing resumes.
       expect(result.stderr).not.toContain("next run resumes");
+      // With --json a script gets its answer on stdout too.
+      const json = await runCli(["--log-level", "error", "validate", "--live", "--json", "--config", config]);
+      expect(json.code).toBe(3);
+      expect(JSON.parse(json.stdout)).toEqual({ ok: false, config, live: true, unfinished: expect.stringMatching(/^stopped after 2s of 429 Too Many Requests from HubSpot/) });
     });
   });
 

@@ -70,6 +70,8 @@ export function registerValidate(program: Command, io: CommandIo): void {
           // Said as the check's: a check is no run, so the message goes without its run note (failure.ts).
           if (err instanceof SystemError) {
             io.stderr.write(`leadloop: the live check could not finish: ${err.messageOutsideRun}\n`);
+            // A script reading --json gets an answer on stdout too, not an empty stream.
+            if (opts.json) printJson(io, { ok: false, config: loaded.file, live: true, unfinished: err.messageOutsideRun });
             io.outcome.exitCode = EXIT.unavailable;
             return;
           }
