@@ -1,9 +1,10 @@
 // `validate --live` checks the reps routing.yaml and sla.yaml name against the systems' owners: the routing
 // passes by a rep no active CRM user has (walk.ts), right for a rep who left and silent for a misspelt email.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
 import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
@@ -33,6 +34,11 @@ rules:
     assign: { rep: jordan.miler@leadloop-demo.com }
 fallback: Jordan.Miller@leadloop-demo.com
 `;
+/** The shipped sla.yaml with managers for these reps: Jordan manages Hélène; Margot, no one's user, manages Jordan; Priya is routed nowhere. */
+const SLA = readFileSync(join(SHIPPED_CONFIG, "sla.yaml"), "utf8").replace(
+  /^  managers:\n(    .*\n)+/m,
+  "  managers:\n    Helene.Dubois@leadloop-demo.com: jordan.miller@leadloop-demo.com\n    jordan.miller@leadloop-demo.com: margot.lambert@leadloop-demo.com\n    priya.raman@leadloop-demo.com: nobody@leadloop-demo.com\n",
+);
 
 async function validateLive(crm: "salesforce" | "hubspot") {
   const hubspot = await startHubspotEmulator();
@@ -50,6 +56,9 @@ async function validateLive(crm: "salesforce" | "hubspot") {
       storePath: join(dir, "state.db"),
       crm,
     });
+    const sla = join(dir, "sla.yaml");
+    writeFileSync(sla, SLA);
+    writeFileSync(config, readFileSync(config, "utf8").replace(/^sla: .*$/m, `sla: ${sla}`));
     const json = await runCli(["--log-level", "error", "validate", "--live", "--json", "--config", config]);
     const text = await runCli(["--log-level", "error", "validate", "--live", "--config", config]);
     const problems = (JSON.parse(json.stdout) as { problems: LiveProblem[] }).problems.filter((p) => p.mapping === "routing");
@@ -74,11 +83,14 @@ describe("validate --live: the reps the routing and the SLA name, against the sy
       "the fallback rep, jordan.miller@leadloop-demo.com, is no hubspot owner: the contacts handed to them keep their owner in hubspot",
       "rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user: the routing passes them by, so they get no lead; fix the email if it is misspelt",
     ]);
-    // The shipped sla.yaml names managers: Jordan, a Salesforce user, draws no warning; the others, no user here, do.
-    const fromSla = problems.filter((p) => p.source !== routing);
-    expect(fromSla.length).toBeGreaterThan(0);
-    expect(fromSla.every((p) => p.field.startsWith("onBreach.managers.") && p.side === "crm")).toBe(true);
-    expect(fromSla.filter((p) => p.message.includes(JORDAN.email))).toEqual([]);
+    // Hélène's manager Jordan is a Salesforce user; Jordan's, Margot, is not; Priya gets no lead, so hers is not asked.
+    expect(problems.filter((p) => p.source !== routing).map((p) => [p.field, p.side, p.message])).toEqual([
+      [
+        "onBreach.managers.jordan.miller@leadloop-demo.com",
+        "crm",
+        "jordan.miller@leadloop-demo.com's manager, margot.lambert@leadloop-demo.com, is no active salesforce user: breach alerts go to the manager the CRM records, else to the owner; fix the email if it is misspelt",
+      ],
+    ]);
     expect(text).toContain(`${routing}: warning: rules[1].assign.rep (crm): rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user`);
   });
 
@@ -89,14 +101,13 @@ describe("validate --live: the reps the routing and the SLA name, against the sy
       ["fallback", "crm"],
       ["rules[1].assign.rep", "crm"],
     ]);
-    // Jordan, no HubSpot owner, manages two reps in the shipped sla.yaml.
-    const jordanManages = problems.filter((p) => p.source !== routing && p.message.includes(`manager, ${JORDAN.email},`));
-    expect(jordanManages.map((p) => p.field)).toEqual([
-      "onBreach.managers.priya.raman@leadloop-demo.com",
-      "onBreach.managers.marcus.oconnor@leadloop-demo.com",
+    // Jordan, no HubSpot owner, manages Hélène; Margot manages Jordan.
+    expect(problems.filter((p) => p.source !== routing).map((p) => p.field)).toEqual([
+      "onBreach.managers.helene.dubois@leadloop-demo.com",
+      "onBreach.managers.jordan.miller@leadloop-demo.com",
     ]);
-    expect(jordanManages[0]!.message).toBe(
-      "priya.raman@leadloop-demo.com's manager, jordan.miller@leadloop-demo.com, is no active hubspot user: breach alerts go to the manager the CRM records, else to the owner; fix the email if it is misspelt",
+    expect(problems.find((p) => p.source !== routing)!.message).toBe(
+      "helene.dubois@leadloop-demo.com's manager, jordan.miller@leadloop-demo.com, is no active hubspot user: breach alerts go to the manager the CRM records, else to the owner; fix the email if it is misspelt",
     );
   });
 });
