@@ -36,7 +36,7 @@ fallback: Jordan.Miller@leadloop-demo.com
 `;
 /** The shipped sla.yaml with managers for these reps: Jordan manages Hélène; Margot, no one's user, manages Jordan; Priya is routed nowhere. */
 const SLA = readFileSync(join(SHIPPED_CONFIG, "sla.yaml"), "utf8").replace(
-  /^  managers:\n(    .*\n)+/m,
+  /^ {2}managers:\n( {4}.*\n)+/m,
   "  managers:\n    Helene.Dubois@leadloop-demo.com: jordan.miller@leadloop-demo.com\n    jordan.miller@leadloop-demo.com: margot.lambert@leadloop-demo.com\n    priya.raman@leadloop-demo.com: nobody@leadloop-demo.com\n",
 );
 
