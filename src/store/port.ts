@@ -466,9 +466,11 @@ export interface BatchCommit {
   funnelEvents?: FunnelEvent[];
   /**
    * Won deals whose amount changed after they closed: each person's latest move to won with `cause` (the
-   * deal's, `opportunity: <object> <id> won`) takes `amount`, so revenue follows the deal.
+   * deal's, `opportunity: <object> <id> won`) takes `amount`, so revenue follows the deal. With `newCause`
+   * the move takes that cause too: a win a lost store's restore brought back without its deal takes the
+   * won deal's amount and name once the deals phase reads it (core/funnel/restore.ts restoredDealCause).
    */
-  wonAmounts?: { personId: string; cause: string; amount: number | null }[];
+  wonAmounts?: { personId: string; cause: string; amount: number | null; newCause?: string }[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */

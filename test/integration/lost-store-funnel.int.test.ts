@@ -149,6 +149,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
 
     // The reps decide: Anaïs is accepted with a deal of 42,000 that is won; Bruno goes back to nurture.
     await nextSecond();
+    let correctAmount: (amount: number) => void;
     if (crm === "salesforce") {
       const leadOf = (id: string) => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === id)!;
       const conv = loop.salesforce.data.convertLead(leadOf(anais).Id as string, { opportunityName: "SGO – Verres progressifs" });
@@ -157,6 +158,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       expect((await sync()).summary.conversions).toBe(1);
       await nextSecond();
       loop.salesforce.data.update("Opportunity", conv.opportunityId!, { StageName: "Closed Won", Amount: 42000, CloseDate: "2026-11-30" });
+      correctAmount = (amount) => loop.salesforce.data.update("Opportunity", conv.opportunityId!, { Amount: amount });
     } else {
       loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "OPEN_DEAL" });
       loop.hubspot.data.updateObject("contacts", bruno, { hs_lead_status: "BAD_TIMING" });
@@ -171,6 +173,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       expect((await sync()).summary.conversions).toBe(1);
       await nextSecond();
       loop.hubspot.data.updateObject("deals", deal.id, { dealstage: "closedwon" });
+      correctAmount = (amount) => loop.hubspot.data.updateObject("deals", deal.id, { amount: String(amount) });
     }
     await nextSecond();
     expect((await sync()).summary.outcomes.won).toBe(1);
@@ -194,11 +197,15 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const restored = await sync();
     expect(restored.summary.handoffs).toBe(0);
     const after = await report();
-    // The same funnel: each person's MQL comes back at its date, and the win is an MQL's win.
+    // The same funnel: each person's MQL comes back at its date, and the win is an MQL's win, with the
+    // won deal's amount, which the deals phase reads again (the contact carries none).
     expect(counts(after)).toEqual(counts(before));
-    // What the contact does not carry is not recovered: the won amount (the deal's), and the handoffs
-    // of people a rep has decided since (only a standing MQL's follow-up clock comes back).
-    expect(after).toMatchObject({ revenue: 0, revenueWithoutMql: 0, handoffs: 1 });
+    expect(after).toMatchObject({ revenue: 42000, revenueWithoutMql: 0 });
+    // Not this run's outcome: the restore counts no win.
+    expect(restored.summary.outcomes).toEqual({ won: 0, lost: 0 });
+    // What the contact does not carry is not recovered: the handoffs of people a rep has decided since
+    // (only a standing MQL's follow-up clock comes back).
+    expect(after).toMatchObject({ handoffs: 1 });
     const moves = async (id: string) => (await loop.store.listFunnelEvents({ personId: id })).map((e) => [e.fromStage, e.toStage]);
     expect(await moves(anais)).toEqual([["lead", "mql"], ["mql", "opportunity"], ["opportunity", "won"]]);
     expect(await moves(bruno)).toEqual([["lead", "mql"], ["mql", "recycled"]]);
@@ -208,9 +215,20 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     // A later run changes nothing: no verdict counted again, no second handoff.
     await nextSecond();
     const later = await sync();
-    expect(later.summary).toMatchObject({ handoffs: 0, conversions: 0 });
+    expect(later.summary).toMatchObject({ handoffs: 0, conversions: 0, outcomes: { won: 0, lost: 0 } });
     expect(later.summary.dispositions).toMatchObject({ qualified: 0, recycle: 0 });
     expect(counts(await report())).toEqual(counts(before));
+    expect(await report()).toMatchObject({ revenue: 42000 });
+
+    // The restored win is the deal's: an amount the rep corrects after the loss is the revenue, once.
+    await nextSecond();
+    correctAmount(45500);
+    await nextSecond();
+    expect((await sync()).summary.outcomes).toEqual({ won: 0, lost: 0 });
+    expect(await report()).toMatchObject({ revenue: 45500, won: 1 });
+    const wins = (await loop.store.listFunnelEvents({ personId: anais })).filter((e) => e.toStage === "won");
+    expect(wins).toHaveLength(1);
+    expect(wins[0]!.cause).toMatch(/^restored: from opportunity: (Opportunity|deals) \S+ won$/);
   });
 
   // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search

@@ -1,5 +1,5 @@
 // The moves that bring back a person a lost state store forgot, from what their contact carries.
-import { restoredMoves } from "../../src/core/funnel/restore.js";
+import { awaitsItsDeal, isRestored, restoredDealCause, restoredMoves } from "../../src/core/funnel/restore.js";
 import { STAGES } from "../../src/core/funnel/stages.js";
 
 const now = "2026-11-20T09:00:00.000Z";
@@ -39,5 +39,17 @@ describe("restoredMoves", () => {
     expect(restoredMoves("lead", { mqlAt, stageAt: mqlAt, now })).toEqual([]);
     for (const stage of STAGES.filter((s) => s !== "lead"))
       for (const dated of [mqlAt, null]) expect(restoredMoves(stage, { mqlAt: dated, stageAt: verdictAt, now }).at(-1)!.toStage).toBe(stage);
+  });
+});
+
+describe("restoredDealCause", () => {
+  it("names the won deal a restored win took its amount from, still as a restored move", () => {
+    const restoredWin = "restored: the contact's leadloop_status (the state store knew no stage for this person)";
+    const fromDeal = restoredDealCause("opportunity: Opportunity 006000000000042AAA won");
+    expect(fromDeal).toBe("restored: from opportunity: Opportunity 006000000000042AAA won");
+    expect(isRestored(fromDeal)).toBe(true);
+    expect(awaitsItsDeal(restoredWin)).toBe(true);
+    expect(awaitsItsDeal(fromDeal)).toBe(false);
+    expect(awaitsItsDeal("opportunity: Opportunity 006000000000042AAA won")).toBe(false);
   });
 });

@@ -59,3 +59,20 @@ export function restoredMoves(stage: Stage, dates: { mqlAt: string | null; stage
 export function isRestored(cause: string): boolean {
   return cause.startsWith(RESTORED_CAUSE);
 }
+
+/** How a restored win's cause begins once the won deal it came from is read (restoredDealCause). */
+const FROM_DEAL = `${RESTORED_CAUSE} from `;
+
+/**
+ * The cause a restored win takes when the deals phase reads the won deal behind it: the deal's own cause
+ * (`opportunity: Opportunity 006… won`), still marked restored. The win takes the deal's amount with it,
+ * which the contact does not carry, and a later correction of that amount finds the win by this cause.
+ */
+export function restoredDealCause(dealCause: string): string {
+  return `${FROM_DEAL}${dealCause}`;
+}
+
+/** A restored win that no deal has given its amount yet (its cause names none). */
+export function awaitsItsDeal(cause: string): boolean {
+  return isRestored(cause) && !cause.startsWith(FROM_DEAL);
+}

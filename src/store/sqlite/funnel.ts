@@ -137,14 +137,15 @@ export class FunnelTable {
 
   /**
    * A won deal's amount changed after it closed: the person's latest move to won with this cause (the
-   * deal's own) takes the new amount, so the report's revenue is the deal's as its system holds it.
+   * deal's own) takes the new amount, so the report's revenue is the deal's as its system holds it; and
+   * `newCause` (the cause itself, unless a restored win takes the name of its deal).
    */
-  setWonAmount(personId: string, cause: string, amount: number | null): void {
+  setWonAmount(personId: string, cause: string, amount: number | null, newCause: string): void {
     this.sql
       .get(
-        `UPDATE funnel_events SET amount = ? WHERE id = (SELECT MAX(id) FROM funnel_events
+        `UPDATE funnel_events SET amount = ?, cause = ? WHERE id = (SELECT MAX(id) FROM funnel_events
            WHERE person_id = ? AND to_stage = 'won' AND cause = ?)`,
       )
-      .run(amount, personId, cause);
+      .run(amount, newCause, personId, cause);
   }
 }

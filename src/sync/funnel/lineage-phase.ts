@@ -9,7 +9,8 @@ import { leadStatusValues, readStatus, verdictReason, verdictValues } from "../.
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
-import type { FunnelEvent, LinkWrite, OutboxWrite } from "../../store/port.js";
+import { awaitsItsDeal, restoredDealCause } from "../../core/funnel/restore.js";
+import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
@@ -236,7 +237,7 @@ export async function followDeals(
       for (const company of companies) mover.associate(dealMapping!.marketingObject, dealId, COMPANIES, company);
     await mover.joinCompanies(kept.companyOf);
     const crmWrites = kept.crmWrites;
-    const wonAmounts: { personId: string; cause: string; amount: number | null }[] = [];
+    const wonAmounts: WonAmount[] = [];
     for (const deal of group.records) {
       const outcome = v.outcome(deal.fields);
       const amount = Number(deal.fields[v.amountField] ?? NaN);
@@ -246,11 +247,9 @@ export async function followDeals(
       for (const personId of people.get(deal.id) ?? []) {
         const current = mover.stage(personId);
         if (outcome && current === outcome) {
-          // A won deal whose amount the rep corrects after it closed: the person's win (recorded from this
-          // deal) takes the new amount, so the report's revenue is what the deal says.
-          const won = mover.latest(personId);
-          if (outcome === "won" && won && won.cause === moveCause("opportunity", outcomeDetail) && won.amount !== money)
-            wonAmounts.push({ personId, cause: won.cause, amount: money });
+          const won = outcome === "won" ? wonAmount(mover.latest(personId), moveCause("opportunity", outcomeDetail), money) : null;
+          // A person's win takes one deal: the first won deal read for a restored win within the group too.
+          if (won && !wonAmounts.some((w) => w.personId === personId)) wonAmounts.push({ personId, ...won });
           continue;
         }
         // A deal is a conversion for a person sales accepted (or lost before): marketing opening a deal
@@ -270,6 +269,26 @@ export async function followDeals(
     }
     await decide(ctx, { funnelEvents: mover.events, wonAmounts, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
   });
+}
+
+type WonAmount = NonNullable<BatchCommit["wonAmounts"]>[number];
+
+/**
+ * What a won deal read again changes of its person's win, who stands at won already: a win recorded from
+ * this deal takes the amount the rep corrected after it closed, so the report's revenue is what the deal
+ * says; a win a lost store's restore brought back from the contact, which carries no amount, takes the
+ * deal's amount and names the deal (core/funnel/restore.ts restoredDealCause), so its revenue counts again
+ * and later corrections find it. Null when nothing changes.
+ */
+function wonAmount(
+  won: { cause: string; amount: number | null } | undefined,
+  dealCause: string,
+  amount: number | null,
+): Omit<WonAmount, "personId"> | null {
+  if (!won) return null;
+  if (won.cause === dealCause || won.cause === restoredDealCause(dealCause))
+    return won.amount !== amount ? { cause: won.cause, amount } : null;
+  return awaitsItsDeal(won.cause) ? { cause: won.cause, amount, newCause: restoredDealCause(dealCause) } : null;
 }
 
 /** Marketing person ids per deal: the deal's contact roles (Salesforce) or associated contacts (HubSpot). */

@@ -228,7 +228,8 @@ export async function qualifyPage(
           source: record.fields.hs_analytics_source ?? null,
           campaign: null,
           ownerId: null,
-          // A won deal's amount is the deal's, which the contact does not carry (ARCHITECTURE.md "Links").
+          // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to
+          // the restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
           amount: null,
         });
       ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
