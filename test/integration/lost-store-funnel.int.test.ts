@@ -231,6 +231,63 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(wins[0]!.cause).toMatch(/^restored: from opportunity: (Opportunity|deals) \S+ won$/);
   });
 
+  it("counts no working status of a rep's own lead as this run's work after the loss, and takes a verdict made since", async () => {
+    seedReps(loop);
+    // Sales knew Bruno before leadloop ran, and a rep is working him: a rep's own lead that never qualified.
+    const bruno = loop.hubspot.data.createObject("contacts", {
+      email: "Bruno.Lefevre@Brulerie-CoteDAzur.fr",
+      firstname: "Bruno",
+      lastname: "Lefèvre",
+      jobtitle: "Directeur des Achats",
+      company: "Brûlerie Côte d'Azur",
+      country: "France",
+    }).id;
+    const working = crm === "salesforce" ? "Working - Contacted" : "IN_PROGRESS";
+    if (crm === "salesforce")
+      loop.salesforce.data.insert("Lead", {
+        FirstName: "Bruno",
+        LastName: "Lefèvre",
+        Email: "bruno.lefevre@brulerie-cotedazur.fr",
+        Company: "Brûlerie Côte d'Azur",
+        Status: working,
+      });
+    else loop.hubspot.data.updateObject("contacts", bruno, { hs_lead_status: working });
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    await tick();
+    // The first run reads the status the rep set: their work, seen now.
+    expect((await sync()).summary.dispositions.working).toBe(1);
+    await nextSecond();
+    expect((await sync()).summary.dispositions.working).toBe(0);
+    const leads = () => loop.salesforce.data.list("Lead");
+
+    await nextSecond();
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+    // The status stood before the loss: no work of this run, and nothing moves or is written for it.
+    expect(restored.summary.dispositions).toEqual({ qualified: 0, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(restored.summary.handoffs).toBe(0);
+    expect(await loop.store.listFunnelEvents({ personId: bruno })).toEqual([]);
+    if (crm === "salesforce") {
+      expect(restored.summary.restored).toBeGreaterThanOrEqual(1);
+      expect(leads()).toHaveLength(1);
+    }
+    await nextSecond();
+    expect((await sync()).summary.dispositions.working).toBe(0);
+
+    // A verdict the rep makes after the loss is a verdict (Salesforce: HubSpot's search index trails a
+    // status set a moment ago in real time, which this test does not wait for).
+    if (crm === "salesforce") {
+      await nextSecond();
+      loop.salesforce.data.update("Lead", leads()[0]!.Id as string, { Status: "Closed - Not Converted" });
+      await nextSecond();
+      const recycled = await sync();
+      expect(recycled.summary.dispositions).toMatchObject({ recycle: 1, working: 0 });
+      expect(loop.hubspot.data.getObject("contacts", bruno)!.properties.leadloop_status).toBe("recycled");
+      expect(leads()).toHaveLength(1);
+    }
+  });
+
   // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search
   // index trails a status set seconds ago in real time, which this test's clock does not wait for.
   if (crm === "salesforce") it("takes the statuses that stood before the loss as seen, and a rep's verdict made since as a verdict", async () => {

@@ -74,11 +74,12 @@ export async function readDispositions(
       m.crmObject === object &&
       m.fields.some((f) => f.crm === field && f.marketing === LEAD_STATUS_FIELD && f.direction !== "to_crm" && f.direction !== "none"),
     );
+  const marked = leadloopMark(setup, mappings);
   const read = {
     system: ctx.crm,
     object,
     // With the owner: a lead a manager gave to another rep changes its record, and the clock follows.
-    fields: [field, ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : [])],
+    fields: [field, ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : []), ...(marked.field ? [marked.field] : [])],
     fieldsWhenRead: reasonFields,
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
@@ -86,10 +87,10 @@ export async function readDispositions(
     startWhenNew: null,
     until: phaseStart,
   };
-  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held);
+  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held, marked);
   await readChangeGroups(ctx, read, async (page) => {
     const clocks = await clocksOf(ctx, page.records);
-    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks);
+    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks, marked);
     // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
     const reassigned = await followCrmOwners(ctx, setup, page.records, clocks);
     // An unknown status already waiting in the queue is not reported again on every re-read.
@@ -110,6 +111,7 @@ async function recheckUnknownStatuses(
   /** The dispositions read's fields; asked only when records wait. */
   fields: () => Promise<string[]>,
   held: ReadonlyMap<string, SourceRecord>,
+  marked: LeadloopMark,
 ): Promise<Map<string, string | null>> {
   const { object } = setup.vocabulary.status;
   const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
@@ -117,7 +119,7 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], await fields());
-  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records));
+  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records), marked);
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
@@ -149,6 +151,7 @@ async function dispositionsOf(
   records: readonly SourceRecord[],
   held: ReadonlyMap<string, SourceRecord>,
   clocks: ReadonlyMap<string, SlaClock>,
+  marked: LeadloopMark,
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
@@ -227,9 +230,10 @@ async function dispositionsOf(
       ctx.log.debug("disposition.reason_edited", { personId, crmId: record.id, status, written: write !== null });
       continue;
     }
-    if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition))) {
+    if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition), marked.on(record, personId))) {
       // The store was lost and the person's stage restored from the contact this status had already
-      // moved: it is no new verdict, and the record's time is leadloop's last write, not a rep's touch.
+      // moved (or, on a rep's own record leadloop knew, the status moves no one): it is no new verdict,
+      // no work of this run, and the record's time is leadloop's last write, not a rep's touch.
       ctx.log.debug("disposition.standing", { personId, crmId: record.id, status });
       continue;
     }
@@ -395,13 +399,42 @@ async function contactsOf(
  * A status leadloop has not seen on a person whose latest event is the restoration of a lost store
  * (qualify-phase.ts RESTORED_CAUSE): it stood before the loss when it says no more than the restored stage
  * (a working status, or the stage the contact already shows). A verdict that moves the person elsewhere
- * is a rep's new one, made since leadloop last wrote the contact, and is taken as any verdict is.
+ * is a rep's new one, made since leadloop last wrote the contact, and is taken as any verdict is. The same
+ * holds for a person the store knows no move for (a rep's own lead, never moved by leadloop) on a record
+ * that carries leadloop's mark from an earlier run (`markedBefore`, LeadloopMark): every run reads the
+ * status of each record it links, so such a status stood before the store was lost, and a working status
+ * there is no work of this run; a verdict on it moves the person and is taken.
  */
 function standsSinceRestore(
   seen: boolean,
   latest: { stage: string; cause: string } | undefined,
   stage: Stage | null,
+  markedBefore: boolean,
 ): boolean {
-  if (seen || !latest?.cause.startsWith(RESTORED_CAUSE)) return false;
+  if (seen) return false;
+  if (latest === undefined) return markedBefore && stage === null;
+  if (!latest.cause.startsWith(RESTORED_CAUSE)) return false;
   return stage === null || stage === latest.stage;
+}
+
+/**
+ * What shows leadloop wrote a status record in an earlier run, as the record is read: with Salesforce the
+ * link stamp naming the person (the status object's mapping's `externalId`, HubSpot_Contact_Id__c; a Lead
+ * leadloop matched gets it in the run's drain, after this phase, and one it creates carries the default
+ * status); with HubSpot as the CRM the contact's leadloop score, which the qualification writes on every
+ * contact, also in the drain. A status unseen on such a record can only be one the store has lost.
+ */
+interface LeadloopMark {
+  /** The field to read with the status, or null when nothing marks the records. */
+  field: string | null;
+  on(record: SourceRecord, personId: string): boolean;
+}
+
+function leadloopMark(setup: FunnelSetup, mappings: readonly ObjectMapping[]): LeadloopMark {
+  if (setup.crmIsMarketing) {
+    const field = setup.vocabulary.fields.score;
+    return { field, on: (r) => field !== null && !!r.fields[field]?.trim() };
+  }
+  const field = mappings.find((m) => m.crmObject === setup.vocabulary.status.object)?.crmExternalId ?? null;
+  return { field, on: (r, personId) => field !== null && r.fields[field] === personId };
 }
