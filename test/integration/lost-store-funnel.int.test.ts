@@ -288,6 +288,58 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     }
   });
 
+  // Lead conversions are Salesforce's.
+  if (crm === "salesforce") it("follows each Lead conversion once across the loss: none again, and one made since the last run", async () => {
+    seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais } = seedTwoMore(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync({ funnel });
+    const leadOf = (id: string) => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === id)!;
+    const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
+    const newMqlTasks = () => loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("New MQL"));
+
+    await sync();
+    await tick();
+    for (const id of [oceane, anais]) pricingAndDemo(loop, id);
+    expect((await sync()).summary.handoffs).toBe(2);
+    // Océane's Lead is converted with an opportunity, which is lost.
+    await nextSecond();
+    const conv = loop.salesforce.data.convertLead(leadOf(oceane).Id as string, { opportunityName: "Lumière – Audit énergétique" });
+    await nextSecond();
+    expect((await sync()).summary.conversions).toBe(1);
+    await nextSecond();
+    loop.salesforce.data.update("Opportunity", conv.opportunityId!, { StageName: "Closed Lost", CloseDate: "2026-11-30" });
+    await nextSecond();
+    expect((await sync()).summary.outcomes.lost).toBe(1);
+    const before = await report();
+    expect(before).toMatchObject({ mqls: 2, sqls: 1, opportunities: 1, lost: 1, handoffs: 2 });
+
+    // After the last run, Anaïs's Lead is converted too; then the store is lost.
+    await nextSecond();
+    loop.salesforce.data.convertLead(leadOf(anais).Id as string, { opportunityName: "SGO – Verres progressifs" });
+    await nextSecond();
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+    // Océane's conversion was followed before the loss (her contact shows it); Anaïs's is new, and takes
+    // her from MQL to opportunity, with no second handoff to the Contact her Lead became.
+    expect(restored.summary).toMatchObject({ conversions: 1, handoffs: 0, outcomes: { won: 0, lost: 0 } });
+    expect(restored.summary.dispositions.qualified).toBe(1);
+    expect((await loop.store.currentStages([oceane, anais]))).toEqual(new Map([[oceane, "lost"], [anais, "opportunity"]]));
+    expect(loop.hubspot.data.getObject("contacts", anais)!.properties).toMatchObject({ leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
+    expect(newMqlTasks()).toHaveLength(2);
+
+    // The next run reads the converted Leads again (its look-back): neither moves anyone again.
+    await nextSecond();
+    const later = await sync();
+    expect(later.summary).toMatchObject({ conversions: 0, handoffs: 0, outcomes: { won: 0, lost: 0 } });
+    expect(later.summary.dispositions.qualified).toBe(0);
+    expect(await report()).toMatchObject({ mqls: 2, sqls: 2, opportunities: 2, lost: 1 });
+    expect((await loop.store.listFunnelEvents({ personId: oceane })).map((e) => e.toStage)).toEqual(["mql", "opportunity", "lost"]);
+    expect(newMqlTasks()).toHaveLength(2);
+    expect(loop.salesforce.data.list("Contact")).toHaveLength(2);
+  });
+
   // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search
   // index trails a status set seconds ago in real time, which this test's clock does not wait for.
   if (crm === "salesforce") it("takes the statuses that stood before the loss as seen, and a rep's verdict made since as a verdict", async () => {

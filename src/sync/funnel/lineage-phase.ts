@@ -9,7 +9,7 @@ import { leadStatusValues, readStatus, verdictReason, verdictValues } from "../.
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
-import { awaitsItsDeal, restoredDealCause } from "../../core/funnel/restore.js";
+import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { notBefore } from "./event-time.js";
@@ -37,7 +37,10 @@ export async function followConversions(
   const c = lead.conversion;
   const onStatusObject = setup.vocabulary.status.object === lead.crmObject;
   const status = onStatusObject ? setup.vocabulary.status.field : null;
-  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status].filter((f): f is string => !!f);
+  // The Lead's link stamp (the person's id) names the person of a Lead the store has no link for: after a
+  // lost store this phase runs before the pairs restore the links (ARCHITECTURE.md "Links", a lost store).
+  const stamp = lead.crmExternalId ?? null;
+  const fields = [c.flag, c.idField, c.accountField, c.opportunityField, status, stamp].filter((f): f is string => !!f);
   const read = {
     system: ctx.crm,
     object: lead.crmObject,
@@ -58,8 +61,10 @@ export async function followConversions(
       ...converted.map((r) => r.id),
       ...converted.map((r) => r.fields[c.idField]!),
     ]);
-    const personOf = (r: SourceRecord) => (links.get(r.fields[c.idField]!) ?? links.get(r.id))?.marketingId;
-    const mover = await newMover(ctx, setup, converted.map(personOf));
+    const linked = (r: SourceRecord) => (links.get(r.fields[c.idField]!) ?? links.get(r.id))?.marketingId;
+    const mover = await newMover(ctx, setup, converted.map((r) => linked(r) ?? (stamp ? (r.fields[stamp] ?? undefined) : undefined)));
+    // A stamp counts only for a contact that exists (a merged-away id names no one).
+    const personOf = (r: SourceRecord) => linked(r) ?? (stamp && mover.knows(r.fields[stamp] ?? "") ? r.fields[stamp]! : undefined);
     await mover.campaignsFromCrm(
       setup,
       new Map(
@@ -68,12 +73,16 @@ export async function followConversions(
           .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
       ),
     );
+    const followed = new Set<string>();
     for (const r of converted) {
       const personId = personOf(r);
       if (!personId) continue;
       // A converted Lead is read-only, so it is read again only by a look-back: a conversion applies once,
       // even after the person moved on (lost, recycled).
-      if (await conversionFollowed(ctx, personId, r)) continue;
+      if (await conversionFollowed(ctx, personId, r)) {
+        followed.add(r.id);
+        continue;
+      }
       const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
       const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
       const to: Stage = opportunity ? "opportunity" : "sal";
@@ -84,8 +93,11 @@ export async function followConversions(
         ctx.summary.dispositions.qualified++;
       }
     }
+    // A conversion followed before a lost store linked its Account then: the Account's stamp restores
+    // that link in the company pair, so only a linked person's Leads (as ever) and new conversions link here.
+    const accountsOf = converted.filter((r) => linked(r) || !followed.has(r.id));
     const links2 =
-      company && c.accountField ? await linkAccounts(ctx, company, converted, c.accountField, personOf, mover) : [];
+      company && c.accountField ? await linkAccounts(ctx, company, accountsOf, c.accountField, personOf, mover) : [];
     await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
   });
 }
@@ -117,9 +129,17 @@ function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, 
   return verdictValues(to, verdictReason(field ? lead.fields[field] : null, mapReason), lead.modifiedAt, true);
 }
 
+/**
+ * The conversion moved its person already: an event names it, or a lost store's restore brought the
+ * person back to a stage dated at or after it (the conversion's own verdict date, `leadloop_disposition_date`,
+ * or a later one: core/funnel/restore.ts), so the contact showed it when the store was lost. Else the
+ * restore run's own read, or the look-back after it, would move a restored person again (lost → opportunity).
+ */
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {
   const events = await ctx.store.listFunnelEvents({ personId });
-  return events.some((e) => e.cause.startsWith(`conversion: ${lead.object} ${lead.id} converted`));
+  if (events.some((e) => e.cause.startsWith(`conversion: ${lead.object} ${lead.id} converted`))) return true;
+  const restored = events.filter((e) => isRestored(e.cause)).at(-1);
+  return restored !== undefined && restored.at.slice(0, 19) >= lead.modifiedAt.slice(0, 19);
 }
 
 /**
@@ -445,6 +465,8 @@ interface AssociationToAdd {
 interface Mover {
   events: FunnelEvent[];
   person(id: string): FieldValues;
+  /** Whether the person's contact was read (it exists). */
+  knows(id: string): boolean;
   /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
   company(id: string): string | null;
   stage(id: string): Stage;
@@ -507,6 +529,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
   const mover: Mover = {
     events,
     person: (id) => people.get(id) ?? {},
+    knows: (id) => people.has(id),
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
     latest: (id) => (events.some((e) => e.personId === id) ? undefined : latest.get(id)),
