@@ -133,14 +133,16 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(followUps()).toHaveLength(1);
   });
 
-  it("keeps report funnel's MQLs, SQLs and wins credited to MQLs after the loss", async () => {
-    seedReps(loop);
+  it("keeps report funnel's MQLs, SQLs, wins credited to MQLs with their revenue, and handoffs after the loss", async () => {
+    const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais, bruno } = seedTwoMore(loop);
     const funnel = funnelFor(loop, crm);
     const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
     const contact = (id: string) => loop.hubspot.data.getObject("contacts", id)!.properties;
     const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
+    const byOwner = async () =>
+      (await buildFunnelReport(loop.store, { groupBy: "owner" }, new Date(Date.now() + 60_000))).groups.map((g) => [g.key, g.handoffs]);
 
     await sync();
     await tick();
@@ -152,6 +154,19 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     let correctAmount: (amount: number) => void;
     if (crm === "salesforce") {
       const leadOf = (id: string) => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === id)!;
+      // The rep calls Anaïs first: a touch on her Lead, which Salesforce moves to her Contact on conversion.
+      loop.salesforce.data.insert("Task", {
+        Subject: "Appel découverte",
+        Status: "Completed",
+        Priority: "Normal",
+        TaskSubtype: "Call",
+        Type: "Call",
+        WhoId: leadOf(anais).Id,
+        OwnerId: reps.get(REPS.emea.email)!.salesforce,
+      });
+      await nextSecond();
+      await sync();
+      await nextSecond();
       const conv = loop.salesforce.data.convertLead(leadOf(anais).Id as string, { opportunityName: "SGO – Verres progressifs" });
       loop.salesforce.data.update("Lead", leadOf(bruno).Id as string, { Status: "Closed - Not Converted" });
       await nextSecond();
@@ -189,6 +204,12 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       recycled: r.recycled,
     });
     const before = await report();
+    const clocksBefore = await loop.store.listSlaClocks();
+    const tasks = () =>
+      crm === "salesforce" ? loop.salesforce.data.list("Task").length : loop.hubspot.data.listObjects("tasks").length;
+    const tasksBefore = tasks();
+    const ownersBefore = await byOwner();
+    expect(ownersBefore).toEqual([[REPS.emea.email, 3]]);
     expect(counts(before)).toEqual({ mqls: 3, sals: 1, sqls: 1, opportunities: 1, won: 1, wonWithoutMql: 0, recycled: 1 });
     expect(before).toMatchObject({ revenue: 42000, handoffs: 3 });
 
@@ -203,9 +224,28 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(after).toMatchObject({ revenue: 42000, revenueWithoutMql: 0 });
     // Not this run's outcome: the restore counts no win.
     expect(restored.summary.outcomes).toEqual({ won: 0, lost: 0 });
-    // What the contact does not carry is not recovered: the handoffs of people a rep has decided since
-    // (only a standing MQL's follow-up clock comes back).
-    expect(after).toMatchObject({ handoffs: 1 });
+    // Every handoff comes back, those of people the reps decided since too (the records carry the MQL
+    // date the handoff wrote, and an owner): the same clocks, handed off at the MQL date, with the verdict's
+    // touch, decided, and nothing sent again.
+    expect(after).toMatchObject({ handoffs: 3, followUpHours: { count: before.followUpHours.count } });
+    expect(before.followUpHours.count).toBe(2);
+    const clocksAfter = await loop.store.listSlaClocks();
+    const kept = (c: (typeof clocksBefore)[number]) => ({ ...c, handoffAt: undefined, dueAt: undefined, crmType: undefined, crmId: undefined });
+    expect(clocksAfter.map(kept)).toEqual(clocksBefore.map(kept));
+    // On the record handed off, or with Salesforce, for a Lead converted since, on the Contact it became
+    // (where Salesforce moved the Lead's activities).
+    const links = await loop.store.findLinksByMarketingIds("contact", [oceane, anais, bruno]);
+    for (const c of clocksAfter)
+      expect([clocksBefore.find((b) => b.personId === c.personId)!.crmId, links.get(c.personId)?.crmId]).toContain(c.crmId);
+    for (const c of clocksAfter) {
+      expect(c.handoffAt.slice(0, 19)).toBe(contact(c.personId).leadloop_mql_date!.slice(0, 19));
+      const was = clocksBefore.find((b) => b.personId === c.personId)!;
+      expect(Math.abs(Date.parse(c.handoffAt) - Date.parse(was.handoffAt))).toBeLessThan(2_000);
+    }
+    expect(tasks()).toBe(tasksBefore);
+    expect(restored.summary.slaBreaches).toBe(0);
+    // Each person's owner comes back with the clock: a report by owner is the one before the loss.
+    expect(await byOwner()).toEqual(ownersBefore);
     const moves = async (id: string) => (await loop.store.listFunnelEvents({ personId: id })).map((e) => [e.fromStage, e.toStage]);
     expect(await moves(anais)).toEqual([["lead", "mql"], ["mql", "opportunity"], ["opportunity", "won"]]);
     expect(await moves(bruno)).toEqual([["lead", "mql"], ["mql", "recycled"]]);
@@ -215,7 +255,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     // A later run changes nothing: no verdict counted again, no second handoff.
     await nextSecond();
     const later = await sync();
-    expect(later.summary).toMatchObject({ handoffs: 0, conversions: 0, outcomes: { won: 0, lost: 0 } });
+    expect(later.summary).toMatchObject({ handoffs: 0, conversions: 0, outcomes: { won: 0, lost: 0 }, slaBreaches: 0 });
+    expect(tasks()).toBe(tasksBefore);
     expect(later.summary.dispositions).toMatchObject({ qualified: 0, recycle: 0 });
     expect(counts(await report())).toEqual(counts(before));
     expect(await report()).toMatchObject({ revenue: 42000 });
@@ -328,6 +369,13 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect((await loop.store.currentStages([oceane, anais]))).toEqual(new Map([[oceane, "lost"], [anais, "opportunity"]]));
     expect(loop.hubspot.data.getObject("contacts", anais)!.properties).toMatchObject({ leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
     expect(newMqlTasks()).toHaveLength(2);
+    // Both handoffs come back, decided by the conversions: on the Contacts the Leads became, where
+    // Salesforce moved the Leads' activities.
+    const contactOf = (id: string) => loop.salesforce.data.list("Contact").find((c) => c.Id === leadOf(id).ConvertedContactId)!.Id;
+    expect((await loop.store.listSlaClocks()).map((c) => [c.personId, c.crmId]).sort()).toEqual(
+      [[oceane, contactOf(oceane)], [anais, contactOf(anais)]].sort(),
+    );
+    expect(await report()).toMatchObject({ handoffs: 2 });
 
     // The next run reads the converted Leads again (its look-back): neither moves anyone again.
     await nextSecond();

@@ -32,7 +32,7 @@ import type {
   SlaTouch,
 } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
-import { decide } from "../outbox/decide.js";
+import { decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
@@ -41,6 +41,7 @@ import { heldOrRead } from "./held-reads.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
+import { clocksRestoredPastMql } from "./restored-clocks.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where
@@ -79,7 +80,14 @@ export async function readDispositions(
     system: ctx.crm,
     object,
     // With the owner: a lead a manager gave to another rep changes its record, and the clock follows.
-    fields: [field, ...ownerFieldsOf(setup), ...(setup.crmIsMarketing ? CONTACT_FIELDS : []), ...(marked.field ? [marked.field] : [])],
+    fields: [
+      field,
+      ...ownerFieldsOf(setup),
+      ...(setup.crmIsMarketing ? CONTACT_FIELDS : []),
+      ...(marked.field ? [marked.field] : []),
+      // The MQL date the handoff wrote: a lost store's restore takes the clock back from it (restored-clocks.ts).
+      ...(setup.vocabulary.fields.mqlDate ? [setup.vocabulary.fields.mqlDate] : []),
+    ],
     fieldsWhenRead: reasonFields,
     cursorObject: `${object}#dispositions`,
     // The first run reads every status there is, so marketing starts from what sales already decided
@@ -93,9 +101,11 @@ export async function readDispositions(
     const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks, marked);
     // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
     const reassigned = await followCrmOwners(ctx, setup, page.records, clocks);
+    // After a lost store: the clocks of people handed off before and decided since come back.
+    const restored = await clocksRestoredPastMql(ctx, setup, page.records, marked.field);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
-    await decide(ctx, { ...reassigned, ...decision, outbox: [...decision.outbox, ...(reassigned.outbox ?? [])], errors, cursors: [page.cursor] });
+    await decide(ctx, joinDecisions([restored, { ...decision, errors, cursors: [page.cursor] }, reassigned]));
   });
 }
 

@@ -241,7 +241,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
  * sign; the qualification's write reaches the contact only with the drain after the handoff's decision,
  * so a dated contact whose store was lost was handed off in all but a run stopped between the two.
  */
-function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlAt: string): boolean {
+export function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlAt: string): boolean {
   const field = setup.vocabulary.fields.mqlDate;
   if (!field || !crmRecord.fields[setup.vocabulary.ownerField]) return false;
   const shown = instantOf(crmRecord.fields[field]);

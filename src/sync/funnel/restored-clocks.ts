@@ -1,0 +1,137 @@
+// The follow-up clocks of people a lost store's restore brought back past MQL (ARCHITECTURE.md "Links", a
+// lost store). A standing MQL gets its clock back from the handoff (handoff-phase.ts `restoreClock`); a
+// person a rep has decided since was handed off too, and the status records the dispositions phase reads
+// (every one, from the start, once the store is lost) show it: the MQL date the handoff wrote and an owner.
+// Their clock comes back as the handoff made it, decided already, so `report funnel` counts the handoff
+// again; nothing is written, no task made, no routing turn taken.
+import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.js";
+import { isRestored } from "../../core/funnel/restore.js";
+import type { SourceRecord } from "../../core/records.js";
+import { routingReps } from "../../core/routing/index.js";
+import { slaDueAt } from "../../core/sla/index.js";
+import type { Link, PersonScoreRow, SlaClock, SlaTouch } from "../../store/port.js";
+import type { Decision } from "../outbox/decide.js";
+import type { RunContext } from "../run-context.js";
+import type { FunnelSetup } from "./funnel-setup.js";
+import { carriesHandoff } from "./handoff-phase.js";
+
+/**
+ * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
+ * link, or the person its stamp names, `stampField`, as a converted Lead's does once its link moved to the
+ * Contact) who hold none, stand past MQL and whose latest MQL is a restored one the record carries the
+ * handoff of (its MQL date to the second, an owner). With the clock, the owner kept for the person
+ * (`person_scores`, as the handoff keeps it) and, when the record's status is the verdict that took the
+ * person to the restored stage, that verdict's touch at the stage's date (the contact's
+ * `leadloop_disposition_date`, the record's time when the rep set it), as the dispositions counted it.
+ * Touches the rep logged are read again by the SLA phase, whose stream starts at the earliest handoff once
+ * the store is lost.
+ */
+export async function clocksRestoredPastMql(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  records: readonly SourceRecord[],
+  stampField: string | null,
+): Promise<Decision> {
+  const v = setup.vocabulary;
+  const mqlDate = v.fields.mqlDate;
+  if (!mqlDate) return {};
+  // Only records that show a handoff at all: a page of a normal run stops here or at the clocks below.
+  const handedOff = records.filter((r) => r.fields[mqlDate] && r.fields[v.ownerField]);
+  if (handedOff.length === 0) return {};
+  const links = setup.crmIsMarketing ? null : await ctx.store.findLinksByCrmIds("contact", handedOff.map((r) => r.id));
+  const personOf = (r: SourceRecord): string | null | undefined =>
+    links === null ? r.id : (links.get(r.id)?.marketingId ?? (stampField ? r.fields[stampField] : null));
+  const shown = handedOff.flatMap((r) => {
+    const personId = personOf(r);
+    return personId ? [{ record: r, personId, linked: links === null || links.has(r.id) }] : [];
+  });
+  if (shown.length === 0) return {};
+  const clocked = new Set(
+    (await ctx.store.listSlaClocks({ personIds: shown.map((s) => s.personId) })).map((c) => c.personId),
+  );
+  // A Lead found by its stamp was converted (its link moved to the Contact): the clock goes on the Contact,
+  // where Salesforce moved the Lead's activities with the conversion, so the rep's logged touches count
+  // again when the SLA phase reads them (ARCHITECTURE.md "The follow-up SLA").
+  const stamped = shown.filter((s) => !s.linked && !clocked.has(s.personId)).map((s) => s.personId);
+  const personLinks = stamped.length > 0 ? await ctx.store.findLinksByMarketingIds("contact", stamped) : new Map<string, Link>();
+  const clocks: SlaClock[] = [];
+  const touches: SlaTouch[] = [];
+  const owners = new Map<string, string | null>();
+  for (const { record, personId, linked } of shown) {
+    if (clocked.has(personId)) continue;
+    const events = await ctx.store.listFunnelEvents({ personId });
+    const mql = events.filter((e) => e.toStage === "mql").at(-1);
+    const latest = events.at(-1);
+    if (!mql || !latest || latest.toStage === "mql" || !isRestored(mql.cause)) continue;
+    if (!carriesHandoff(setup, record, mql.at)) continue;
+    const ownerId = record.fields[v.ownerField]!;
+    const now = linked ? undefined : personLinks.get(personId);
+    clocks.push({
+      personId,
+      crmType: now?.crmType ?? record.object,
+      crmId: now?.crmId ?? record.id,
+      ownerId,
+      handoffAt: mql.at,
+      dueAt: slaDueAt(mql.at, setup.sla),
+      firstTouchAt: null,
+      touches: 0,
+      breachedAt: null,
+    });
+    clocked.add(personId);
+    owners.set(personId, (v.ownerEmailField ? record.fields[v.ownerEmailField]?.toLowerCase() : undefined) ?? null);
+    const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
+    if (verdictAt !== null && verdictAt >= mql.at)
+      touches.push({ personId, key: `${record.object}:${record.id}:${verdictAt}`, at: verdictAt });
+    ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
+  }
+  if (clocks.length === 0) return {};
+  return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
+}
+
+/** Where a person sales accepted goes on to without another verdict: their deal's stages. */
+const PAST_ACCEPTED: ReadonlySet<string> = new Set(["opportunity", "won", "lost"]);
+
+/**
+ * When the linked record's status is the verdict behind the person's restored stage (that stage, or a
+ * qualified verdict the person's deal took on to opportunity, won or lost), that verdict's time: the
+ * restored move's, which the contact's `leadloop_disposition_date` gave, the record's modification when
+ * the dispositions read the verdict. Null otherwise: a working status's time is kept nowhere, and a Lead
+ * found by its stamp (converted: its link moved to the Contact) was no record the dispositions read.
+ */
+function verdictTouch(
+  setup: FunnelSetup,
+  crm: string,
+  record: SourceRecord,
+  latest: { toStage: string; cause: string; at: string },
+): string | null {
+  const { object, field } = setup.vocabulary.status;
+  if (record.object !== object || !isRestored(latest.cause)) return null;
+  const reading = readStatus(record.fields[field] ?? null, setup.qualification.definition, crm);
+  if (reading.kind !== "verdict") return null;
+  const stage = stageForDisposition(reading.entry.disposition);
+  const behind = stage === latest.toStage || (stage === "sal" && PAST_ACCEPTED.has(latest.toStage));
+  return stage !== null && behind ? latest.at : null;
+}
+
+/**
+ * The owner kept for each person whose clock came back, as the handoff keeps it for `hot`, `digest` and a
+ * report by owner: the record's owner's email (Salesforce reads it with the record; with HubSpot as the CRM
+ * the routing's reps name their owner ids, looked up once, only when a clock came back).
+ */
+async function keptOwners(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: readonly SlaClock[],
+  owners: Map<string, string | null>,
+): Promise<PersonScoreRow[]> {
+  if ([...owners.values()].some((e) => e === null)) {
+    const known = await setup.vocabulary.ownersByEmail(routingReps(setup.routing));
+    const emailOf = new Map([...known].map(([email, id]) => [id, email]));
+    for (const c of clocks) if (owners.get(c.personId) === null) owners.set(c.personId, emailOf.get(c.ownerId ?? "") ?? null);
+  }
+  const rows = await ctx.store.listPersonScores({ personIds: clocks.map((c) => c.personId) });
+  return rows.flatMap((row) => {
+    const ownerEmail = owners.get(row.personId) ?? null;
+    return ownerEmail ? [{ ...row, ownerEmail }] : [];
+  });
+}
