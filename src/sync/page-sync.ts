@@ -64,6 +64,11 @@ interface Pairing {
   matchKey: string | null;
   /** The source record's id (for error entries and retries). */
   sourceId: string;
+  /**
+   * Linked again from a stamp (a lost store's link, `linked`): not a rep's record met for the first time,
+   * so the history fill, which the first link decided, leaves it (repRecordMatches).
+   */
+  restored?: boolean;
 }
 
 export async function syncPage(ctx: RunContext, input: PageInput): Promise<void> {
@@ -423,7 +428,7 @@ function supersedeRefusals(
 /** Pairs of existing records this page linked by matching (a CRM record a rep made and a known person). */
 function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crmType: string; crmId: string }[] {
   return pairings
-    .filter((p) => !p.link && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
+    .filter((p) => !p.link && !p.restored && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
     .map((p) => ({ personId: p.marketing!.id, crmType: p.crm!.object, crmId: p.crm!.id }));
 }
 
@@ -610,9 +615,9 @@ async function pairUnlinked(
     const toMatch = records.filter((r) => !idle.has(r.id));
     const restored = new Set<string>();
     for (const s of await stampedCrmRecords(ctx, toMatch, mappings)) {
-      linked(ctx, "restored", s.record, s.counterpart);
+      const again = linked(ctx, "restored", s.record, s.counterpart);
       restored.add(s.record.id);
-      pairings.push(pairing(s.mapping, undefined, source, s.record, s.counterpart));
+      pairings.push({ ...pairing(s.mapping, undefined, source, s.record, s.counterpart), restored: again });
     }
     let pending = toMatch.filter((r) => !restored.has(r.id));
     const preferred = [...mappings].sort(
@@ -660,8 +665,8 @@ async function pairUnlinked(
         const record = key ? keys.get(key) : undefined;
         if (!record || matched.has(record.id) || taken.has(c.id)) continue;
         matched.add(record.id);
-        linked(ctx, stampedFor(c) ? "restored" : "matched", record, c);
-        pairings.push(pairing(mapping, undefined, source, record, c));
+        const again = linked(ctx, stampedFor(c) ? "restored" : "matched", record, c);
+        pairings.push({ ...pairing(mapping, undefined, source, record, c), restored: again });
       }
       pending = pending.filter((r) => !matched.has(r.id));
     }
@@ -691,9 +696,9 @@ async function pairUnlinked(
   const claimed = new Set(stamped.claimed);
   const matched = new Set<string>();
   for (const s of stamped.pairs) {
-    linked(ctx, "restored", s.counterpart, s.record);
+    const again = linked(ctx, "restored", s.counterpart, s.record);
     matched.add(s.record.id);
-    pairings.push(pairing(mapping, undefined, source, s.record, s.counterpart));
+    pairings.push({ ...pairing(mapping, undefined, source, s.record, s.counterpart), restored: again });
   }
   const fields = marketingFields(mappings);
   const byKey = new Map<string, SourceRecord>();
@@ -744,8 +749,8 @@ async function pairUnlinked(
       }
       matched.add(record.id);
       const stamp = mapping.marketingExternalId ? m.fields[mapping.marketingExternalId] : null;
-      linked(ctx, stamp === record.id ? "restored" : "matched", m, record);
-      pairings.push(pairing(mapping, undefined, source, record, m));
+      const again = linked(ctx, stamp === record.id ? "restored" : "matched", m, record);
+      pairings.push({ ...pairing(mapping, undefined, source, record, m), restored: again });
     }
   }
   const retired = await ctx.store.findRetiredLinks(
@@ -773,20 +778,22 @@ async function pairUnlinked(
 /**
  * Logs a link found for an unlinked record: `restored` when a stamp shows the two were linked before
  * (counted, so a run on a new store says how much it recovered), `matched` by match key otherwise.
+ * True for a restored one.
  */
 function linked(
   ctx: RunContext,
   how: "restored" | "matched",
   marketing: SourceRecord,
   crm: SourceRecord,
-): void {
+): boolean {
   const fields = { runId: ctx.runId, marketingId: marketing.id, crmObject: crm.object, crmId: crm.id };
   if (how === "matched") {
     ctx.log.debug("link.matched", fields);
-    return;
+    return false;
   }
   ctx.summary.restored++;
   ctx.log.debug("link.restored", fields);
+  return true;
 }
 
 /**

@@ -388,6 +388,56 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(loop.salesforce.data.list("Contact")).toHaveLength(2);
   });
 
+  // The history fill is Salesforce's: with HubSpot as the CRM the person's record is the contact itself.
+  if (crm === "salesforce") it("writes no history again on the Leads it filled before the loss", async () => {
+    seedReps(loop);
+    const oceane = seedProspect(loop);
+    // Keen on behaviour but no first name: near-qualified, never handed off; a rep enters her as a Lead.
+    const kasia = loop.hubspot.data.createObject("contacts", {
+      email: "k.nowak@lumiere-energie.fr",
+      lastname: "Nowak",
+      jobtitle: "Head of Sales",
+      company: "Société Lumière Énergie",
+      country: "France",
+    }).id;
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync({ funnel });
+    await sync();
+    await tick();
+    for (const id of [oceane, kasia]) pricingAndDemo(loop, id);
+    expect((await sync()).summary.handoffs).toBe(1);
+    await nextSecond();
+    const repLead = loop.salesforce.data.insert("Lead", {
+      LastName: "Nowak",
+      Company: "Société Lumière Énergie",
+      Email: "K.Nowak@Lumiere-Energie.fr",
+      Title: "Head of Sales",
+      Status: "Working - Contacted",
+    });
+    await nextSecond();
+    await sync();
+    // The rep's Lead shows Kasia's prior interest; Océane's Lead, handed off, is sent back to nurture.
+    const lead = (id: string) => loop.salesforce.data.get("Lead", id)!;
+    expect(String(lead(repLead).Leadloop_Activity_Summary__c)).toContain("Pricing");
+    const oceaneLead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === oceane)!.Id as string;
+    loop.salesforce.data.update("Lead", oceaneLead, { Status: "Closed - Not Converted" });
+    await nextSecond();
+    expect((await sync()).summary.dispositions.recycle).toBe(1);
+    const leadsBefore = loop.salesforce.data.list("Lead");
+
+    await nextSecond();
+    await loop.restart(() => rmSync(loop.storePath));
+    const restored = await sync();
+    // Both links come back from their stamps: neither Lead is a rep's record met for the first time, and
+    // their history, written by the fill and the handoff, stands as it is: not one field written again.
+    expect(restored.summary.restored).toBeGreaterThanOrEqual(2);
+    expect(restored.summary.updated.salesforce).toBe(0);
+    expect(loop.salesforce.data.list("Lead")).toEqual(leadsBefore);
+    await nextSecond();
+    expect((await sync()).summary.updated.salesforce).toBe(0);
+    expect(loop.salesforce.data.list("Lead")).toEqual(leadsBefore);
+  });
+
   // With Salesforce: the disposition phase reads it the same way for either CRM, and HubSpot's search
   // index trails a status set seconds ago in real time, which this test's clock does not wait for.
   if (crm === "salesforce") it("takes the statuses that stood before the loss as seen, and a rep's verdict made since as a verdict", async () => {
