@@ -35,6 +35,17 @@ function seedProspect(loop: LoopHarness) {
   return { camille, anon };
 }
 
+/**
+ * The completed task of each thing the person did says it in words: the page or form, its address and
+ * when, not the event's raw properties (`hs_form_id: 9e8d…`, `hs_url: …`) a rep cannot read.
+ */
+function expectReadableActivityTasks(tasks: readonly { subject: string; body: string }[]): void {
+  const when = String.raw`When: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`;
+  const bodyOf = (subject: string) => tasks.find((t) => t.subject.startsWith(subject))?.body;
+  expect(bodyOf("Visited the pricing page")).toMatch(new RegExp(`^Page: Pricing\nAddress: https://www\\.leadloop-demo\\.com/pricing\n${when}$`));
+  expect(bodyOf("Requested a demo")).toMatch(new RegExp(`^Form: Request a demo\nAddress: https://www\\.leadloop-demo\\.com/demo\n${when}$`));
+}
+
 describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) => {
   let loop: LoopHarness;
   beforeEach(async () => {
@@ -103,6 +114,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
         ].sort((a, b) => String(a).localeCompare(String(b))),
       );
       expect(tasks.every((t) => t.OwnerId === reps.get(REPS.emea.email)!.salesforce)).toBe(true);
+      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.Subject), body: String(t.Description) })));
       taskCount = () => loop.salesforce.data.list("Task").length;
     } else {
       expect(contact.hs_lead_status).toBe("NEW");
@@ -115,6 +127,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       ).toBe(true);
       expect(tasks).toHaveLength(3);
       expect(tasks.every((t) => t.hubspot_owner_id === reps.get(REPS.emea.email)!.hubspot)).toBe(true);
+      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.hs_task_subject), body: String(t.hs_task_body) })));
       taskCount = () => loop.hubspot.data.listObjects("tasks").length;
     }
 

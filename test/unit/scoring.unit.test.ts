@@ -2,6 +2,7 @@ import { parseQualification } from "../../src/config/qualification-file.js";
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import type { ActivityKind, ScoredActivity } from "../../src/core/scoring/definition.js";
 import { type ScoreInput, scorePerson } from "../../src/core/scoring/score.js";
+import { activityTaskBody } from "../../src/core/scoring/activity-task-text.js";
 import { significantActivities } from "../../src/core/scoring/significant.js";
 import { activitySummary, SUMMARY_MAX_LENGTH } from "../../src/core/scoring/summary.js";
 
@@ -417,6 +418,34 @@ describe("significant activities", () => {
     const told = { ...demoForm(1), id: "form:10041:1796249958106", properties: { hs_form_name: "Demo request — Zoë’s team", hs_form_id: "f-1" } };
     const found = significantActivities([fromApi, told], DEFINITION, NOW);
     expect(found.map((f) => [f.ruleId, f.title, f.repeats, f.key])).toEqual([["demo", "Demo request — Zoë’s team", 2, told.id]]);
+  });
+});
+
+describe("the completed task of a significant activity", () => {
+  const taskBody = (activities: ScoredActivity[]) => activityTaskBody(significantActivities(activities, DEFINITION, NOW)[0]!);
+
+  it("says what the person did in words, when, and how often, not the event's raw properties", () => {
+    const views = [pricingView(9), pricingView(2)];
+    expect(taskBody(views)).toBe(`Page: Pricing\nAddress: https://www.example.com/pricing?plan=pro\nWhen: ${ago(2).slice(0, 16).replace("T", " ")} UTC (2 times since ${ago(9).slice(0, 10)})`);
+    const click = activity("email_click", 1, {
+      hs_email_campaign_id: "118420371",
+      hs_email_campaign_name: "Newsletter 2026-11",
+      hs_email_subject: "Ce mois-ci : la RevOps",
+      hs_link_href: "https://www.example.com/blog/décroissance",
+    });
+    expect(taskBody([click])).toBe(
+      `Email: Ce mois-ci : la RevOps (Newsletter 2026-11)\nLink: https://www.example.com/blog/décroissance\nWhen: ${ago(1).slice(0, 16).replace("T", " ")} UTC`,
+    );
+  });
+
+  it("cuts a very long value whole characters at a time, marked with an ellipsis", () => {
+    const title = `Démo ${"é🙂".repeat(400)}`;
+    const body = taskBody([{ ...demoForm(1), properties: { hs_title: `Request a demo — ${title}`, hs_form_id: "9e8d7c6b" } }]);
+    const form = body.split("\n")[0]!;
+    expect(Array.from(form.slice("Form: ".length))).toHaveLength(500);
+    expect(form.endsWith("…")).toBe(true);
+    expect(form).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no half of an emoji left at the cut
+    expect(body).not.toContain("9e8d7c6b");
   });
 });
 

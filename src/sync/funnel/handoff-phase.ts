@@ -8,6 +8,7 @@
 import { type FieldValues, instantOf, type SourceRecord } from "../../core/records.js";
 import { planRoute, routablePerson, routingReps } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
+import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type { Link, OutboxWrite } from "../../store/port.js";
@@ -432,9 +433,7 @@ async function handOffOne(
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({
         subject: `${s.description}: ${s.title}${s.repeats > 1 ? ` (${s.repeats} times since ${s.firstAt.slice(0, 10)})` : ""}`,
-        body: Object.entries(s.activity.properties)
-          .map(([k, val]) => `${k}: ${val}`)
-          .join("\n"),
+        body: activityTaskBody(s, setup.qualification.definition.activityProperties),
         whoId: c.crmId,
         whoObject: c.crmType,
         ownerId: route.ownerId,
