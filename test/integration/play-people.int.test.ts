@@ -113,6 +113,9 @@ describe("sandbox people on the default seed", () => {
         "opportunitiesLost",
       ];
       expect(kinds.filter((k) => total[k] === 0)).toEqual([]);
+      // People sales recycled who come back qualify again: their new interest is after the rep's verdict.
+      const events = await loop.store.listFunnelEvents({});
+      expect(events.filter((e) => e.fromStage === "recycled" && e.toStage === "mql").length).toBeGreaterThanOrEqual(1);
 
       // What the reps did is in the CRM as a rep would have left it.
       if (crm === "salesforce") {
