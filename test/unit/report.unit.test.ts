@@ -379,6 +379,10 @@ describe("periods and territories", () => {
       until: "2024-02-29T23:30:00.000Z",
     });
     expect(() => resolvePeriod({ since: "2026-12-01", until: "2026-11-01" }, now)).toThrow(/must be before --until/);
+    // --since alone, after now: the message names no --until the user did not give.
+    expect(() => resolvePeriod({ since: "2099-01-05" }, now)).toThrow(
+      `--since (2099-01-05T00:00:00.000Z) is in the future: a report ends now (${now.toISOString()}) unless --until says otherwise`,
+    );
   });
 
   it("names a rep's territory by their first queue, a rule assigning them, or the fallback", () => {

@@ -73,7 +73,12 @@ export function resolvePeriod(request: PeriodRequest, now: Date): ReportPeriod {
   }
   const since = request.since === undefined ? null : parseInstant(request.since, "--since");
   const until = request.until === undefined ? now.toISOString() : parseInstant(request.until, "--until");
-  if (since !== null && since >= until) throw new RangeError(`--since (${since}) must be before --until (${until})`);
+  if (since !== null && since >= until)
+    throw new RangeError(
+      request.until === undefined
+        ? `--since (${since}) is in the future: a report ends now (${until}) unless --until says otherwise`
+        : `--since (${since}) must be before --until (${until})`,
+    );
   // Everything so far only when no bound is given: --until alone cuts the period, which says so.
   return { since, until, kind: since === null && request.until === undefined ? "all" : "custom" };
 }
