@@ -394,6 +394,26 @@ export interface OutboxGroupEffect {
   personScores?: PersonScoreRow[];
 }
 
+/**
+ * The score and texts leadloop last decided for a person's CRM record (Salesforce Lead or Contact): a
+ * handoff's, a history fill's or a re-score's. A later score is written there only when it moved from
+ * this (ARCHITECTURE.md "One run", step 2).
+ */
+export interface CrmScoreMark {
+  personId: string;
+  crmType: string;
+  crmId: string;
+  /** What first wrote leadloop's score on the record: `handoff` or `history` (the explain's rule names it). */
+  since: string;
+  score: number;
+  fit: number;
+  behaviour: number;
+  /** The reasons and the behaviour summary in core `loopValue`'s form; null when not known (an upgraded store). */
+  reasons: string | null;
+  summary: string | null;
+  at: string;
+}
+
 /** A CRM record a rep made that was linked to a known person: their history is still to be written there. */
 export interface HistoryToFill {
   personId: string;
@@ -523,6 +543,8 @@ export interface BatchCommit {
   slaBreaches?: SlaBreachRow[];
   personScores?: PersonScoreRow[];
   historyToFill?: HistoryToFill[];
+  /** What this batch decided for people's CRM records' score fields (replacing each person's mark). */
+  crmScoreMarks?: CrmScoreMark[];
   /** People whose history writes are now in the outbox. */
   historyDecided?: string[];
   /** Lead statuses read from the CRM: a later read of the same status is no change. */
@@ -606,6 +628,8 @@ export interface StateStore {
   openOutboxGroups(): Promise<Set<string>>;
   /** The effects these outbox groups wait to apply; a group done (or never kept) is left out. */
   outboxGroupEffects(groups: readonly string[]): Promise<Map<string, OutboxGroupEffect>>;
+  /** The score leadloop last decided for each of these people's CRM records (absent: none decided). */
+  crmScoreMarks(personIds: readonly string[]): Promise<Map<string, CrmScoreMark>>;
   /** By person id; with `page`, at most `limit` after the person id `after`. */
   listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]>;
   /**

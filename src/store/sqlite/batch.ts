@@ -15,6 +15,7 @@ import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
 import type { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
+import type { CrmScoreMarkTable } from "./crm-score-marks.js";
 
 export interface BatchTables {
   links: LinkTable;
@@ -27,6 +28,7 @@ export interface BatchTables {
   sla: SlaTable;
   personScores: PersonScoreTable;
   historyToFill: HistoryToFillTable;
+  crmScoreMarks: CrmScoreMarkTable;
   writtenValues: WrittenValuesTable;
   leadStatuses: LeadStatusTable;
   behaviour: BehaviourCacheTable;
@@ -64,6 +66,7 @@ export function writeBatch(
   for (const row of batch.personScores ?? []) tables.personScores.save(row);
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
+  for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);

@@ -4,7 +4,7 @@
 import type { Statements } from "./statements.js";
 
 /** Tables with one row per person. */
-const ONE_PER_PERSON = ["sla_clocks", "person_scores", "history_to_fill"] as const;
+const ONE_PER_PERSON = ["sla_clocks", "person_scores", "history_to_fill", "crm_score_marks"] as const;
 /** Tables keyed by person and something else. */
 const KEYED_PER_PERSON = ["sla_touches", "sla_breaches", "sla_clock_history", "sla_reassignments"] as const;
 

@@ -991,6 +991,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 26,
+    name: "the score leadloop last wrote on a person's CRM record",
+    // After a handoff or a history fill, the qualification writes the CRM record again when the score or
+    // the behaviour summary moved from what was written there (ARCHITECTURE.md "One run", step 2). People
+    // handed off before this version start from their clock's record and their latest score, with the
+    // texts unknown (NULL): no write until their score moves, rather than one for everyone at once.
+    sql: `
+      CREATE TABLE crm_score_marks (
+        person_id TEXT PRIMARY KEY,
+        crm_type  TEXT NOT NULL,
+        crm_id    TEXT NOT NULL,
+        since     TEXT NOT NULL,
+        score     REAL NOT NULL,
+        fit       REAL NOT NULL,
+        behaviour REAL NOT NULL,
+        reasons   TEXT,
+        summary   TEXT,
+        at        TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO crm_score_marks (person_id, crm_type, crm_id, since, score, fit, behaviour, reasons, summary, at)
+        SELECT c.person_id, c.crm_type, c.crm_id, 'handoff', s.score, s.fit, s.behaviour, NULL, NULL, c.handoff_at
+          FROM sla_clocks c JOIN person_scores s ON s.person_id = c.person_id;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

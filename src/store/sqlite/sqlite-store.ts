@@ -38,6 +38,7 @@ import type {
   StateStore,
   StoreSize,
   WrittenValue,
+  CrmScoreMark,
 } from "../port.js";
 import { StoreError } from "../port.js";
 import { AuditTable } from "./audit.js";
@@ -70,6 +71,7 @@ import { SnapshotTable } from "./snapshots.js";
 import { Statements } from "./statements.js";
 import { storeSize } from "./store-size.js";
 import { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
+import { CrmScoreMarkTable } from "./crm-score-marks.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
 
@@ -126,6 +128,7 @@ export class SqliteStateStore implements StateStore {
       sla: new SlaTable(sql),
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),
+      crmScoreMarks: new CrmScoreMarkTable(sql),
       writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, otherCommits),
@@ -279,6 +282,10 @@ export class SqliteStateStore implements StateStore {
 
   outboxGroupEffects(groups: readonly string[]): Promise<Map<string, OutboxGroupEffect>> {
     return this.read("read the outbox groups", () => this.tables.outbox.groupEffects(groups));
+  }
+
+  crmScoreMarks(personIds: readonly string[]): Promise<Map<string, CrmScoreMark>> {
+    return this.read("read the CRM score marks", () => this.tables.crmScoreMarks.of(personIds));
   }
 
   listHistoryToFill(page?: { after: string | null; limit: number }): Promise<HistoryToFill[]> {

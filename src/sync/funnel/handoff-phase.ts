@@ -23,6 +23,7 @@ import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
 import { historyText, reasonsText } from "./person-history.js";
+import { crmScoreFields, crmScoreMark } from "./crm-rescore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
@@ -285,6 +286,11 @@ async function restoreClock(
       },
     ],
     personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],
+    // The record keeps what the handoff wrote, which the lost store no longer knows: re-scores write it
+    // again once the score moves (the texts unknown, a summary alone does not).
+    ...(setup.crmIsMarketing
+      ? {}
+      : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, null, ctx.now().toISOString())] }),
   });
   ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt: c.mqlAt });
 }
@@ -388,12 +394,9 @@ async function handOffOne(
     if (name) recordFields[name] = value;
   };
   if (route.ownerId) recordFields[v.ownerField] = route.ownerId;
-  set(v.fields.score, String(score.total));
-  set(v.fields.fitScore, String(score.fit));
-  set(v.fields.behaviourScore, String(score.behaviour));
+  const summary = historyText(activities, now);
+  Object.assign(recordFields, crmScoreFields(setup, score, activities, now));
   set(v.fields.mqlDate, c.mqlAt);
-  set(v.fields.reasons, reasons);
-  set(v.fields.activitySummary, historyText(activities, now));
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
   const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
   if (reopened) recordFields[v.status.field] = reopened;
@@ -487,6 +490,11 @@ async function handOffOne(
       },
     ],
     outbox: writes,
+    // What the record carries from now on, for the qualification's later re-scores (crm-rescore.ts): kept
+    // with the decision, since the record's write waits in the outbox until it is accepted.
+    ...(setup.crmIsMarketing
+      ? {}
+      : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, { reasons, summary }, now.toISOString())] }),
   });
   ctx.log.debug("person.handoff_decided", {
     personId: c.personId,

@@ -2,8 +2,8 @@
 // existed, the rep sees that person's prior interest — score, reasons and the behaviour summary are
 // written on the Lead (for people with behaviour to show), without changing its owner or adding tasks.
 // The page that linked them kept the pair in the store, so a crash before the fill still fills it.
-import type { FieldValues } from "../../core/records.js";
-import type { HistoryToFill, OutboxWrite } from "../../store/port.js";
+import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
+import { crmScoreFields, crmScoreMark } from "./crm-rescore.js";
 import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -43,23 +43,19 @@ async function fillPage(
   );
   const matches = page.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
-  const v = setup.vocabulary.fields;
   const writes: OutboxWrite[] = [];
+  const marks: CrmScoreMark[] = [];
   for (const m of matches) {
     const score = state.scores.get(m.personId);
     // No behaviour, no prior interest to show (and a contact leadloop itself just made from this very
     // record, met again after a crash, is no "known person" either).
     if (!score || (state.activities.get(m.personId) ?? []).length === 0) continue;
-    const fields: FieldValues = {};
-    const set = (name: string | null, value: string | null) => {
-      if (name) fields[name] = value;
-    };
-    set(v.score, String(score.total));
-    set(v.fitScore, String(score.fit));
-    set(v.behaviourScore, String(score.behaviour));
-    set(v.reasons, reasonsText(score));
-    set(v.activitySummary, historyText(state.activities.get(m.personId) ?? [], ctx.now()));
+    const activities = state.activities.get(m.personId) ?? [];
+    const fields = crmScoreFields(setup, score, activities, ctx.now());
     if (Object.keys(fields).length === 0) continue;
+    // What the record now carries, for the qualification's later re-scores (crm-rescore.ts).
+    const texts = { reasons: reasonsText(score), summary: historyText(activities, ctx.now()) };
+    marks.push(crmScoreMark(m.personId, m, "history", score, texts, ctx.now().toISOString()));
     ctx.log.debug("history.filled", { personId: m.personId, crmType: m.crmType, crmId: m.crmId });
     writes.push(
       funnelWrite(ctx, {
@@ -75,7 +71,7 @@ async function fillPage(
       }),
     );
   }
-  await decide(ctx, { outbox: writes, historyDecided: page.map((m) => m.personId) });
+  await decide(ctx, { outbox: writes, crmScoreMarks: marks, historyDecided: page.map((m) => m.personId) });
   // The deal pair's inclusion still asks for this run's MQLs (a dry run records no stage): they stay.
   for (const m of matches) if (!state.scores.get(m.personId)?.qualified) forget(state, m.personId);
 }

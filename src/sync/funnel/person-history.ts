@@ -17,6 +17,16 @@ export function reasonsText(score: PersonScore): string {
     .join("\n");
 }
 
+/** The rule an audit gives a score: its points and its top three rules, e.g. `72 points (pricing, demo, title)`. */
+export function scoreRuleText(score: PersonScore): string {
+  return score.reasons.length === 0
+    ? `${score.total} points`
+    : `${score.total} points (${score.reasons
+        .slice(0, 3)
+        .map((r) => r.ruleId)
+        .join(", ")})`;
+}
+
 export function historyText(activities: readonly ScoredActivity[], now: Date): string {
   return activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS);
 }

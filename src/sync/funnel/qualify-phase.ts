@@ -12,11 +12,13 @@ import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } 
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
+import { scoreMoved } from "../../core/scoring/visible-change.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { type KeepFor, readAhead, readChangeGroups } from "../change-groups.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { heldOrRead } from "./held-reads.js";
-import { reasonsText } from "./person-history.js";
+import { reasonsText, scoreRuleText } from "./person-history.js";
+import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -62,8 +64,6 @@ export const QUALIFIED_KEPT = 1_000;
  * again; a larger one starts the held set again rather than growing it (a few tens of megabytes at most).
  */
 export const PEOPLE_HELD = 10_000;
-/** A decaying score is rewritten once it moved by this many points (or crossed a threshold). */
-const VISIBLE_SCORE_STEP = 1;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
@@ -183,6 +183,7 @@ export async function qualifyPage(
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
   const rows: PersonScoreRow[] = [];
+  const rescored: Rescored[] = [];
 
   for (const record of records) {
     if (scored.has(record.id)) continue; // a duplicate at a page boundary
@@ -204,6 +205,7 @@ export async function qualifyPage(
     }
     if (score.nearQualified) ctx.summary.nearQualified++;
     rows.push(scoreRow(record.id, record.fields, score, null, now.toISOString()));
+    rescored.push({ record, score, activities: activitiesOf.get(record.id) ?? [] });
 
     const known = stages.get(record.id) as Stage | undefined;
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
@@ -274,7 +276,7 @@ export async function qualifyPage(
           recordId: record.id,
           fields,
           before: record.fields,
-          rule: (field) => rules[field] ?? `score: ${topReasons(score)}`,
+          rule: (field) => rules[field] ?? `score: ${scoreRuleText(score)}`,
           personId: record.id,
           email: record.fields.email ?? null,
           // A contact a marketer parked at a later stage (or "other") takes MQL only after a clear.
@@ -292,7 +294,14 @@ export async function qualifyPage(
   for (const e of events) Object.assign(e, campaigns.get(e.personId));
   // Written by the drain after the contacts are synced: a write now would move the contact past the
   // run's signpost, and the contact sync would not see it until the next run.
-  return { outbox: writes, personScores: rows, funnelEvents: events };
+  // The CRM records that carry leadloop's score (handed off, or a rep's own record filled) follow it.
+  const crm = await rescoreCrmRecords(ctx, setup, rescored);
+  return {
+    outbox: [...writes, ...(crm.outbox ?? [])],
+    personScores: rows,
+    funnelEvents: events,
+    ...(crm.crmScoreMarks ? { crmScoreMarks: crm.crmScoreMarks } : {}),
+  };
 }
 
 /**
@@ -349,15 +358,6 @@ async function showsNewBehaviour(
   return verdictAt === null || hasBehaviourAfter(activities, verdictAt);
 }
 
-function topReasons(score: PersonScore): string {
-  return score.reasons.length === 0
-    ? `${score.total} points`
-    : `${score.total} points (${score.reasons
-        .slice(0, 3)
-        .map((r) => r.ruleId)
-        .join(", ")})`;
-}
-
 /**
  * The score properties to write: all of them when any differs from what the contact holds, none when
  * they agree. Scores decay a little every day, so a score only counts as different once it moved by a
@@ -381,14 +381,6 @@ function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thres
   );
   // The reasons go with a score that moved; their wording alone (points decay daily) is no reason to write.
   return differs ? { ...wanted, [REASONS_FIELD]: reasonsText(score) } : {};
-}
-
-function scoreMoved(held: string | null, wanted: string | null, limits: readonly number[]): boolean {
-  if (held === null || wanted === null) return held !== wanted;
-  const a = Number(held);
-  const b = Number(wanted);
-  if (Number.isNaN(a) || Number.isNaN(b)) return held !== wanted;
-  return Math.abs(a - b) >= VISIBLE_SCORE_STEP || limits.some((t) => a >= t !== b >= t);
 }
 
 function sameNumberOrText(a: string | null, b: string | null): boolean {
