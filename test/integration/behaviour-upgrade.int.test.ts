@@ -57,6 +57,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP TABLE behaviour_marks;
       DROP TABLE sla_clock_history;
       DROP TABLE sla_reassignments;
+      DROP TABLE crm_score_marks;
       ALTER TABLE lead_statuses DROP COLUMN reason;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
@@ -101,9 +102,9 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // The file is taken back to just before the packing migration; those after it change only the tables
     // rewritten here (21: the marks' submission count) or add one a v19 file lacks (22: the replaced clocks,
     // dropped with the rest; 23: an index on the error queue, made only where it is missing; 24: a column of
-    // the lead statuses seen, and 25: the reassigned clocks, both dropped with the rest), so they run again
-    // on the old tables as on a v19 file.
-    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25]);
+    // the lead statuses seen, 25: the reassigned clocks, and 26: the scores written on CRM records, each
+    // dropped with the rest), so they run again on the old tables as on a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);
