@@ -11,6 +11,7 @@ import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
 import { TEST_ROUTING } from "../support/funnel-harness.js";
+import type { MappingProblem as LiveProblem } from "../../src/core/mapping-check.js";
 
 interface World {
   hubspot: HubspotEmulator;
@@ -42,14 +43,6 @@ async function world(crm: "salesforce" | "hubspot", orgSetup: OrgSetup = "config
       await salesforce.close();
     },
   };
-}
-
-interface LiveProblem {
-  source: string;
-  field: string;
-  side: string;
-  message: string;
-  severity: string;
 }
 
 describe("validate --live: disposition statuses and value maps against the live picklists", () => {
@@ -129,7 +122,7 @@ describe("validate --live: disposition statuses and value maps against the live 
       const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
       expect(out.code).toBe(0); // a warning: records with it will wait in the error queue
       // This portal has none of the reps the routing and the SLA name: routing-reps-live-check covers those warnings.
-      const problems = (JSON.parse(out.stdout) as { problems: (LiveProblem & { mapping: string })[] }).problems.filter((p) => p.mapping !== "routing");
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems.filter((p) => p.mapping !== "routing");
       expect(problems).toEqual([
         expect.objectContaining({ field: "dispositions.hubspot", severity: "warning", message: expect.stringContaining('"NURTURE_REENGAGE"') }),
       ]);

@@ -10,14 +10,7 @@ import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.j
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
 import { TEST_ROUTING } from "../support/funnel-harness.js";
-
-interface LiveProblem {
-  source: string;
-  field: string;
-  side: string;
-  message: string;
-  severity: string;
-}
+import type { MappingProblem as LiveProblem } from "../../src/core/mapping-check.js";
 
 const SHIPPED_QUALIFICATION = readFileSync(join(SHIPPED_CONFIG, "qualification.yaml"), "utf8");
 

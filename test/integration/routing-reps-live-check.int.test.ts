@@ -8,15 +8,7 @@ import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
 import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-
-interface LiveProblem {
-  mapping: string;
-  source: string;
-  field: string;
-  side: string;
-  message: string;
-  severity: string;
-}
+import type { MappingProblem as LiveProblem } from "../../src/core/mapping-check.js";
 
 const HELENE = { email: "Helene.Dubois@Leadloop-Demo.com", firstName: "Hélène", lastName: "Dubois" };
 const JORDAN = { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" };

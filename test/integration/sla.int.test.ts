@@ -77,6 +77,18 @@ async function handedOff(loop: LoopHarness, crm: Crm, sla: (base: SlaDefinition)
   };
 }
 
+/** A config file for the CLI on the loop's emulators and store, with the test routing. */
+function cliConfig(loop: LoopHarness, crm: Crm): string {
+  const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+  writeSandboxConfig(configPath, TEST_ROUTING, {
+    hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+    salesforce: loop.salesforce,
+    storePath: loop.storePath,
+    crm,
+  });
+  return configPath;
+}
+
 /** Tasks on a person's CRM record: subject, owner, due (date-time) and due day, completed. */
 function tasksOf(loop: LoopHarness, crm: Crm, crmId: string) {
   if (crm === "salesforce")
@@ -368,13 +380,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
 
     // `leadloop sla` shows it per rep, by due time: Camille still Hélène's, Hélène's breach of Jonas (re-routed), Jonas Jordan's.
-    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
-    writeSandboxConfig(configPath, TEST_ROUTING, {
-      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-      salesforce: loop.salesforce,
-      storePath: loop.storePath,
-      crm,
-    });
+    const configPath = cliConfig(loop, crm);
     const all = await runCli(["--config", configPath, "sla", "--json"]);
     expect(all.code).toBe(0);
     const board = JSON.parse(all.stdout) as { clocks: Record<string, unknown>[]; breaches: Record<string, unknown>[] };
@@ -533,13 +539,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(await loop.store.listSlaBreaches()).toEqual([]);
     expect(loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"))).toEqual([]);
 
-    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
-    writeSandboxConfig(configPath, TEST_ROUTING, {
-      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-      salesforce: loop.salesforce,
-      storePath: loop.storePath,
-      crm,
-    });
+    const configPath = cliConfig(loop, crm);
     const sla = await runCli(["--config", configPath, "sla", "--json"]);
     expect(sla.code).toBe(0);
     const board = JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] };
@@ -585,13 +585,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(jonas.ownerEmail).toBe(margot);
     expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(h.manager.hubspot);
 
-    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
-    writeSandboxConfig(configPath, TEST_ROUTING, {
-      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-      salesforce: loop.salesforce,
-      storePath: loop.storePath,
-      crm,
-    });
+    const configPath = cliConfig(loop, crm);
     const sla = await runCli(["--config", configPath, "sla", "--owner", margot, "--json"]);
     expect(sla.code).toBe(0);
     expect((JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] }).clocks.map((r) => [r.owner, r.email, r.cause])).toEqual([
