@@ -9,6 +9,8 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
+import type { FunnelSetup } from "./funnel/funnel-setup.js";
+import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { drainKeys } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
 import { syncPage } from "./page-sync.js";
@@ -25,6 +27,11 @@ export interface RetryOptions {
   log: Logger;
   /** Only these entries; all open ones when absent. */
   ids?: number[];
+  /**
+   * The funnel's setup, so a write sent again leaves out the fields the org lacks as a sync's drain does
+   * (funnel/reason-field.ts: a requalify's write names the disposition reason an org may not have made).
+   */
+  funnel?: FunnelSetup;
   now?: () => Date;
 }
 
@@ -70,6 +77,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
   };
+  if (options.funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, options.funnel);
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   const calls0 = { marketing: options.marketing.apiCalls(), crm: options.crm.apiCalls() };
   try {

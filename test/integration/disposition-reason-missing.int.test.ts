@@ -128,4 +128,39 @@ describe("dispositions in an org without the disposition reason field", () => {
     expect((await sync()).result.summary.dispositions.unreachable).toBe(1);
     expect(contact()).toMatchObject({ leadloop_status: "unreachable", leadloop_disposition_reason: "Rep could not connect" });
   });
+
+  it("sends a requalify's Lead write refused for another reason again on errors retry, without the field", async () => {
+    setStatus("Closed - Unqualified");
+    await tick();
+    expect((await sync()).result.summary.dispositions.trash).toBe(1);
+    const found = await planRequalify(loop.store, "anais.berenger@sgo-optique.fr");
+    if (!found.ok) throw new Error(found.message);
+    await applyRequalify(loop.store, found.plan, {
+      marketingSystem: "hubspot",
+      crmStatus: { system: "salesforce", ...SALESFORCE_LEAD_STATUS, reasonField: SALESFORCE_DISPOSITION_REASON },
+      dispositions: funnel.qualification.definition.dispositions,
+      at: new Date().toISOString(),
+      runId: "requalify-test",
+      by: "marketing-ops",
+    });
+    // A validation rule the admin has since relaxed refuses the Lead's reopening once.
+    await loop.salesforce.control.addFaults({
+      records: [{ object: "Lead", field: "Status", equals: "Open - Not Contacted", message: "Réouverture bloquée : règle Lead_Reopen_Approval" }],
+    });
+    await tick();
+    await sync();
+    const refused = await loop.store.listErrors({ status: "open" });
+    // Her demo request qualifies her again at once, so the handoff's reopening is refused beside the requalify's.
+    expect(refused.map((e) => [e.object, e.operation, e.message.includes("Lead_Reopen_Approval")])).toEqual([
+      ["Lead", "requalify", true],
+      ["Lead", "handoff", true],
+    ]);
+    await loop.salesforce.control.clearFaults();
+
+    const retried = await loop.retry({ funnel, log });
+    expect(retried.stillFailing).toEqual([]);
+    expect(retried.resolved).toEqual(refused.map((e) => e.id));
+    expect(lead().Status).toBe("Open - Not Contacted");
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
 });

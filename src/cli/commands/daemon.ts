@@ -82,6 +82,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
               marketing: wiring.marketing,
               crm: wiring.crm,
               mappings: wiring.mappings,
+              funnel: wiring.funnel,
               log,
               ids: [id],
               now,

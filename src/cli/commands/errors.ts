@@ -70,6 +70,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
           marketing: wiring.marketing,
           crm: wiring.crm,
           mappings: wiring.mappings,
+          funnel: wiring.funnel,
           log,
           ids: ids.length > 0 ? ids : undefined,
         });
