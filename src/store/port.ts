@@ -355,7 +355,9 @@ export interface LeadStatusSeen {
   /**
    * For a verdict, the reason it left on the contact (the rep's words or the map's reason), so a rep's
    * later edit of the reason alone is seen; null for a status that is no verdict, and on rows saved
-   * before migration 24 (the map's reason for the status is what leadloop wrote then).
+   * before migration 24 (the map's reason for the status is what leadloop wrote then). With HubSpot as
+   * the CRM, the blank status a closed deal leaves on its contact keeps the outcome's reason leadloop
+   * wrote beside it (lineage-phase.ts followDeals).
    */
   reason?: string | null;
   at: string;

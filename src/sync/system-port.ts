@@ -17,6 +17,12 @@ export interface ChangePage {
   cursor: ChangeCursor;
 }
 
+/** One value a field held, and when it was set. */
+export interface FieldValueSet {
+  value: string | null;
+  at: string;
+}
+
 export interface RecordWrite {
   /** Caller's key for this write, echoed in its outcome. */
   ref: string;
@@ -141,6 +147,14 @@ export interface SystemPort {
     ids: readonly string[],
     fields: readonly string[],
   ): Promise<Map<string, Record<string, FieldChange>>>;
+
+  /**
+   * The values one field held on these records (by record id), newest first, each with when it was set
+   * (blank as null), where the system keeps each field's history (HubSpot property history); a system
+   * that keeps none leaves it out. Costs calls: asked only after a lost store, for what the record no
+   * longer shows (restored-clocks.ts). Reads only: safe to repeat. Throws SystemError.
+   */
+  fieldValues?(object: string, ids: readonly string[], field: string): Promise<Map<string, FieldValueSet[]>>;
 
   describe(object: string): Promise<ObjectDescription>;
 

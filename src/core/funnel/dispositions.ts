@@ -105,7 +105,10 @@ const MARKETING_LEAD_STATUS: Readonly<Partial<Record<Stage | "working", string>>
   unreachable: "ATTEMPTED_TO_CONTACT",
 };
 
-/** The contact's lead status for where a person stands; null for a stage it says nothing of (won, lost). */
+/**
+ * The contact's lead status for where a person stands; null for a stage it says nothing of (won and lost,
+ * whose move blanks it with the deal's outcome: deal-outcome.ts).
+ */
 export function marketingLeadStatusFor(where: Stage | "working"): string | null {
   return MARKETING_LEAD_STATUS[where] ?? null;
 }

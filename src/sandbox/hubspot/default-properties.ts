@@ -241,6 +241,7 @@ function dealProperties(): PropertyDefinition[] {
     choice("dealstage", "Deal Stage", info, DEAL_STAGES),
     choice("pipeline", "Pipeline", info, [["default", "Sales Pipeline"]]),
     datetime("closedate", "Close Date", info),
+    text("closed_lost_reason", "Closed Lost Reason", info),
     choice("dealtype", "Deal Type", info, [
       ["newbusiness", "New Business"],
       ["existingbusiness", "Existing Business"],

@@ -48,6 +48,11 @@ export class RecordingPort implements SystemPort {
    * write lies past the signpost, outside every window it asks about.
    */
   readonly probeWindows?: SystemPort["probeWindows"];
+  /**
+   * The system's history as it is: asked only by a lost store's restore of follow-up clocks, for the
+   * statuses records held before the store was lost, which nothing this dry run recorded changes.
+   */
+  readonly fieldValues?: SystemPort["fieldValues"];
 
   constructor(
     private readonly inner: SystemPort,
@@ -57,6 +62,7 @@ export class RecordingPort implements SystemPort {
     if (inner.readAssociations) this.readAssociations = inner.readAssociations.bind(inner);
     if (inner.countRecords) this.countRecords = inner.countRecords.bind(inner);
     if (inner.probeWindows) this.probeWindows = inner.probeWindows.bind(inner);
+    if (inner.fieldValues) this.fieldValues = inner.fieldValues.bind(inner);
   }
 
   async *readChanges(

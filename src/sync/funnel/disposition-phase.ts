@@ -306,8 +306,8 @@ interface VerdictReason {
  * The reason a record's verdict leaves on the contact; null for a status that moves no one (none,
  * working, unknown). The rep's words are the vocabulary's reason field, trimmed; blank, the map's reason
  * for the status. With HubSpot as the CRM that field is the contact's own, where leadloop wrote the map's
- * reason for the verdict it saw before: met again under a new status, that text is leadloop's, not the
- * rep's, so the new status gets its own.
+ * reason for the verdict it saw before, or a closed deal's outcome: met again under a new status, that
+ * text is leadloop's, not the rep's, so the new status gets its own.
  */
 function verdictReasonOn(
   setup: FunnelSetup,
@@ -325,6 +325,9 @@ function verdictReasonOn(
   if (setup.crmIsMarketing && typed !== null && before && before.status !== status) {
     const previous = readStatus(before.status, definition, crm);
     if (previous.kind === "verdict" && typed === previous.entry.reason) typed = null;
+    // Beside a status that is no verdict the store keeps a reason only for a closed deal's outcome
+    // (lineage-phase.ts followDeals): leadloop's text too.
+    if (previous.kind !== "verdict" && typed === before.reason) typed = null;
   }
   return { typed, reason: verdictReason(typed, reading.entry.reason) };
 }

@@ -156,6 +156,13 @@ export interface DealVocabulary {
   /** won, lost, or null while the deal is open. */
   outcome(fields: Record<string, string | null>): "won" | "lost" | null;
   amountField: string;
+  /** What the CRM calls a deal, as a closed deal's reason on the contact names it. */
+  noun: string;
+  /** The deal's name and close date, which a closed deal's reason and date on the contact give. */
+  nameField: string;
+  closeDateField: string;
+  /** Why a lost deal was lost, where the CRM has a standard field for it (HubSpot's closed_lost_reason). */
+  lossReasonField: string | null;
   /** The deal's lookup to its account, where the CRM keeps one as a field (Opportunity.AccountId). */
   accountField: string | null;
   /** The junction naming a deal's people (OpportunityContactRole); null: the CRM's associations. */

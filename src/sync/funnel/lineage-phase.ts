@@ -8,9 +8,10 @@ import type { ObjectMapping } from "../../core/mapping.js";
 import { leadStatusValues, readStatus, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
+import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel/deal-outcome.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
 import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
-import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit } from "../../store/port.js";
+import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
@@ -258,6 +259,7 @@ export async function followDeals(
     await mover.joinCompanies(kept.companyOf);
     const crmWrites = kept.crmWrites;
     const wonAmounts: WonAmount[] = [];
+    const leadStatuses: LeadStatusSeen[] = [];
     for (const deal of group.records) {
       const outcome = v.outcome(deal.fields);
       const amount = Number(deal.fields[v.amountField] ?? NaN);
@@ -284,14 +286,44 @@ export async function followDeals(
             ctx.summary.conversions++;
         }
         if (!outcome) continue;
-        if (mover.moveTo(personId, outcome, "opportunity", outcomeDetail, deal.modifiedAt, money)) ctx.summary.outcomes[outcome]++;
+        const closed = closedDeal(setup, deal, outcome, money);
+        // Only the move writes the outcome on the contact: a look-back re-read of the closed deal moves no one.
+        if (mover.moveTo(personId, outcome, "opportunity", outcomeDetail, deal.modifiedAt, money, outcomeValues(closed, mover.latestAt(personId)))) {
+          ctx.summary.outcomes[outcome]++;
+          // With HubSpot as the CRM the contact's lead status is the rep's verdict field: the blank status
+          // leadloop leaves is marked seen, with the reason beside it, so the dispositions phase takes
+          // neither for a rep's change, and the rep's next status is one.
+          if (setup.crmIsMarketing)
+            leadStatuses.push({ crmId: personId, status: null, reason: outcomeReason(closed), at: deal.modifiedAt });
+        }
       }
     }
-    await decide(ctx, { funnelEvents: mover.events, wonAmounts, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] });
+    await decide(ctx, {
+      funnelEvents: mover.events,
+      wonAmounts,
+      leadStatuses,
+      outbox: [...mover.writes(), ...crmWrites],
+      cursors: [group.cursor],
+    });
   });
 }
 
 type WonAmount = NonNullable<BatchCommit["wonAmounts"]>[number];
+
+/** A closed deal as the vocabulary reads it, for what its outcome writes on the contact. */
+function closedDeal(setup: FunnelSetup, deal: SourceRecord, outcome: "won" | "lost", amount: number | null): ClosedDeal {
+  const v = setup.vocabulary.deals;
+  return {
+    outcome,
+    noun: v.noun,
+    id: deal.id,
+    name: deal.fields[v.nameField] ?? null,
+    amount,
+    lossReason: v.lossReasonField ? (deal.fields[v.lossReasonField] ?? null) : null,
+    closeDate: deal.fields[v.closeDateField] ?? null,
+    closedAt: deal.modifiedAt,
+  };
+}
 
 /**
  * What a won deal read again changes of its person's win, who stands at won already: a win recorded from
@@ -470,6 +502,8 @@ interface Mover {
   /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
   company(id: string): string | null;
   stage(id: string): Stage;
+  /** When the person's latest move happened, this group's included; undefined for a person never moved. */
+  latestAt(id: string): string | undefined;
   /** The person's latest move as the store held it when the group began; undefined once moved in it. */
   latest(id: string): { cause: string; amount: number | null } | undefined;
   /**
@@ -533,6 +567,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
     latest: (id) => (events.some((e) => e.personId === id) ? undefined : latest.get(id)),
+    latestAt: (id) => latestAt.get(id),
     moveTo(personId, to, cause, detail, at, amount, carried) {
       const from = mover.stage(personId);
       const allowed = move(from, to, { kind: cause, detail });

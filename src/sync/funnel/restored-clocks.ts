@@ -57,6 +57,8 @@ export async function clocksRestoredPastMql(
   const clocks: SlaClock[] = [];
   const touches: SlaTouch[] = [];
   const owners = new Map<string, string | null>();
+  /** Closed-deal people whose verdict the record's status no longer shows: its history does. */
+  const blanked: { record: SourceRecord; personId: string; mqlAt: string }[] = [];
   for (const { record, personId, linked } of shown) {
     if (clocked.has(personId)) continue;
     const events = await ctx.store.listFunnelEvents({ personId });
@@ -82,10 +84,61 @@ export async function clocksRestoredPastMql(
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
     if (verdictAt !== null && verdictAt >= mql.at)
       touches.push({ personId, key: `${record.object}:${record.id}:${verdictAt}`, at: verdictAt });
+    else if (linked && blankedByOutcome(setup, record, latest)) blanked.push({ record, personId, mqlAt: mql.at });
     ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
   }
   if (clocks.length === 0) return {};
+  touches.push(...(await acceptedBeforeOutcome(ctx, setup, blanked)));
   return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
+}
+
+/**
+ * With HubSpot as the CRM, the status record is the contact, whose lead status a closed deal blanked
+ * (core/funnel/deal-outcome.ts) and whose disposition date became the close date: a person restored at won
+ * or lost with a blank status on the status object.
+ */
+function blankedByOutcome(setup: FunnelSetup, record: SourceRecord, latest: { toStage: string; cause: string }): boolean {
+  const { object, field } = setup.vocabulary.status;
+  return (
+    setup.crmIsMarketing &&
+    record.object === object &&
+    !record.fields[field]?.trim() &&
+    isRestored(latest.cause) &&
+    (latest.toStage === "won" || latest.toStage === "lost")
+  );
+}
+
+/**
+ * The touches of the verdicts the dispositions counted for these people before their deal closed: the
+ * latest status set before the blank one, from the record's field history, when it is a qualified verdict
+ * (the one behind an opportunity), at the time it was set, as the dispositions phase keyed it. A system
+ * that keeps no history gives none.
+ */
+async function acceptedBeforeOutcome(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  blanked: readonly { record: SourceRecord; personId: string; mqlAt: string }[],
+): Promise<SlaTouch[]> {
+  if (blanked.length === 0 || !ctx.crm.fieldValues) return [];
+  const { object, field } = setup.vocabulary.status;
+  const histories = await ctx.crm.fieldValues(object, blanked.map((b) => b.record.id), field);
+  const touches: SlaTouch[] = [];
+  for (const { record, personId, mqlAt } of blanked) {
+    const held = (histories.get(record.id) ?? []).filter((h) => h.value !== null);
+    const last = held[0];
+    if (!last) continue;
+    const reading = readStatus(last.value, setup.qualification.definition, ctx.crm.system);
+    if (reading.kind !== "verdict" || stageForDisposition(reading.entry.disposition) !== "sal") continue;
+    // When that value was set: the oldest of the newest run of entries holding it (a write of the same
+    // value adds an entry of its own).
+    let at = last.at;
+    for (const h of held) {
+      if (h.value !== last.value) break;
+      at = h.at;
+    }
+    if (at >= mqlAt) touches.push({ personId, key: `${record.object}:${record.id}:${at}`, at });
+  }
+  return touches;
 }
 
 /** Where a person sales accepted goes on to without another verdict: their deal's stages. */

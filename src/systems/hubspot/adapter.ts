@@ -41,7 +41,7 @@ import {
 import { type HubspotOwner, listOwners } from "./owners.js";
 import { type PortalUsage, readPortalUsage } from "./portal-usage.js";
 import { PropertyCatalog } from "./property-catalog.js";
-import { propertyChanges } from "./property-history.js";
+import { propertyChanges, propertyValues } from "./property-history.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { readRemovals } from "./removals.js";
 import { HubspotTransport } from "./transport.js";
@@ -161,6 +161,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       writeRecords({ transport, log }, object, writes),
     fieldChanges: (object: string, ids: readonly string[], fields: readonly string[]) =>
       propertyChanges(transport, object, ids, fields),
+    fieldValues: (object: string, ids: readonly string[], field: string) => propertyValues(transport, object, ids, field),
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
     // HubSpot's properties carry no defaults: a created record holds what was written, besides its id
     // and dates (`hs_object_id`, `createdate`), which no mapping reads.

@@ -139,9 +139,14 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
     // The default pipeline's closed stages (deal-opportunity.yaml maps them to Closed Won / Closed Lost).
     deals: {
       object: "deals",
-      fields: ["dealname", "dealstage", "amount", "closedate", "pipeline"],
+      fields: ["dealname", "dealstage", "amount", "closedate", "pipeline", "closed_lost_reason"],
       outcome: (f) => (f.dealstage === "closedwon" ? "won" : f.dealstage === "closedlost" ? "lost" : null),
       amountField: "amount",
+      noun: "Deal",
+      nameField: "dealname",
+      closeDateField: "closedate",
+      // A default deal property ("Closed Lost Reason"), which a rep fills when closing a deal lost.
+      lossReasonField: "closed_lost_reason",
       accountField: null,
       contactRoles: null,
       campaignMembers: null,

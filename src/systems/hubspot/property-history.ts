@@ -1,9 +1,11 @@
-// fieldChanges for HubSpot: when each property's current value was set, from its property history — a
-// batch read with `propertiesWithHistory`, 50 ids a call (HISTORY_BATCH_SIZE), whose answer gives per
-// property its values newest first, each `{ value, timestamp, sourceType, sourceId, ... }`
+// fieldChanges and fieldValues for HubSpot: when each property's current value was set, and the values a
+// property held, from its property history — a batch read with `propertiesWithHistory`, 50 ids a call
+// (HISTORY_BATCH_SIZE), whose answer gives per property its values newest first, each
+// `{ value, timestamp, sourceType, sourceId, ... }`
 // (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/objects/batch/get-objects).
 import { z } from "zod";
 import type { FieldChange } from "../../core/records.js";
+import type { FieldValueSet } from "../../sync/system-port.js";
 import { HISTORY_BATCH_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { HubspotTransport } from "./transport.js";
@@ -38,6 +40,46 @@ export async function propertyChanges(
   properties: readonly string[],
 ): Promise<Map<string, Record<string, FieldChange>>> {
   const out = new Map<string, Record<string, FieldChange>>();
+  for (const [id, histories] of await readHistories(transport, object, ids, properties)) {
+    const changes: Record<string, FieldChange> = {};
+    for (const [name, entries] of Object.entries(histories)) {
+      const at = currentValueSetAt(entries);
+      if (at) changes[name] = { at, basis: "field history" };
+    }
+    out.set(id, changes);
+  }
+  return out;
+}
+
+/**
+ * By record id: the values one property held, newest first, each with when it was set (a blank value as
+ * null). A record the batch read does not find is left out. Throws SystemError.
+ */
+export async function propertyValues(
+  transport: HubspotTransport,
+  object: string,
+  ids: readonly string[],
+  property: string,
+): Promise<Map<string, FieldValueSet[]>> {
+  const out = new Map<string, FieldValueSet[]>();
+  for (const [id, histories] of await readHistories(transport, object, ids, [property])) {
+    const dated = (histories[property] ?? [])
+      .map((e) => ({ value: e.value ? e.value : null, ms: Date.parse(e.timestamp) }))
+      .filter((e) => !Number.isNaN(e.ms))
+      .sort((a, b) => b.ms - a.ms);
+    out.set(id, dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() })));
+  }
+  return out;
+}
+
+/** The batch reads with `propertiesWithHistory`, HISTORY_BATCH_SIZE ids a call: each record's histories. */
+async function readHistories(
+  transport: HubspotTransport,
+  object: string,
+  ids: readonly string[],
+  properties: readonly string[],
+): Promise<Map<string, Record<string, HistoryEntry[]>>> {
+  const out = new Map<string, Record<string, HistoryEntry[]>>();
   const unique = [...new Set(ids)];
   if (unique.length === 0 || properties.length === 0) return out;
   for (let i = 0; i < unique.length; i += HISTORY_BATCH_SIZE) {
@@ -55,14 +97,7 @@ export async function propertyChanges(
       },
       historyAnswer,
     );
-    for (const result of answer.body.results) {
-      const changes: Record<string, FieldChange> = {};
-      for (const [name, entries] of Object.entries(result.propertiesWithHistory)) {
-        const at = currentValueSetAt(entries);
-        if (at) changes[name] = { at, basis: "field history" };
-      }
-      out.set(result.id, changes);
-    }
+    for (const result of answer.body.results) out.set(result.id, result.propertiesWithHistory);
   }
   return out;
 }

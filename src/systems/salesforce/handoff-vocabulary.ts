@@ -119,6 +119,11 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       fields: ["Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon", "AccountId"],
       outcome: (f) => (f.IsClosed !== "true" ? null : f.IsWon === "true" ? "won" : "lost"),
       amountField: "Amount",
+      noun: "Opportunity",
+      nameField: "Name",
+      closeDateField: "CloseDate",
+      // The Opportunity has no standard loss reason field (orgs add their own): the reason names the deal only.
+      lossReasonField: null,
       accountField: "AccountId",
       contactRoles: { object: "OpportunityContactRole", dealField: "OpportunityId", contactField: "ContactId" },
       campaignMembers: {
