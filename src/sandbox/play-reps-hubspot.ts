@@ -59,8 +59,9 @@ export function playHubspotReps(rng: Random, hubspot: HubspotEmulator, now: Date
 
   for (const contact of handedOff) {
     const status = contact.properties.hs_lead_status ?? "";
-    // The handoff sets NEW; a person handed off again after a recycle is NEW again.
-    if (status === "NEW" || status === "") {
+    // The handoff sets NEW; a person handed off again after a recycle is NEW again. A won or lost deal
+    // blanks the status too (deal-outcome.ts): that person is a customer or a lost deal, no new lead.
+    if (status === "NEW" || (status === "" && contact.properties.leadloop_status === "mql")) {
       call(contact, "Intro call", "COMPLETED", "Introduced ourselves; interested, asked for a follow-up next week.");
       data.updateObject("contacts", contact.id, { hs_lead_status: "IN_PROGRESS" }, now);
       played.working++;
