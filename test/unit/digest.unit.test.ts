@@ -35,7 +35,8 @@ describe("buildDigests", () => {
         ],
       }),
       lead({ personId: "p2", email: "zoe@b.example", name: "Zoë  Brandt", score: 91 }),
-      lead({ personId: "p3", email: "kim@c.example", name: null, score: 75, ownerEmail: "ana.lopez@acme.com" }),
+      // With HubSpot as the CRM the record is the contact itself.
+      lead({ personId: "p3", email: "kim@c.example", name: null, score: 75, ownerEmail: "ana.lopez@acme.com", crmType: "contacts", crmId: "10172" }),
     ],
     () => SINCE,
     NOW,
@@ -56,6 +57,10 @@ describe("buildDigests", () => {
     expect(text).toContain("helene.dubois@acme.com: 2 active leads since 2026-11-30 09:30 UTC");
     expect(text).toContain("Zoë Brandt <zoe@b.example>");
     expect(text).toContain("nothing new since the last digest");
+    // A record reads as one record of its type, whichever CRM holds it.
+    expect(text).toContain("(handed off 2026-11-29, Lead 00Q1)");
+    expect(text).toContain("(handed off 2026-11-29, contact 10172)");
+    expect(renderDigests(digests, "markdown")).toContain("Handed off 2026-11-29 · contact 10172");
     expect(renderDigests(digests, "markdown")).toContain("### 91 · Zoë Brandt \\<zoe@b.example\\>");
     expect(renderDigests(digests, "html")).toContain("Zoë Brandt &lt;zoe@b.example&gt;");
   });

@@ -8,6 +8,7 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { recordLabel } from "../../core/text/record-label.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
   declareCommand(program, "explain")
@@ -88,7 +89,7 @@ function personLines(email: string, p: PersonExplanation): string[] {
   ];
   if (p.clock)
     out.push(
-      `  follow-up clock: handed off ${p.clock.handoffAt} on ${p.clock.crmType} ${p.clock.crmId}, due ${p.clock.dueAt}, ` +
+      `  follow-up clock: handed off ${p.clock.handoffAt} on ${recordLabel(p.clock.crmType, p.clock.crmId)}, due ${p.clock.dueAt}, ` +
         `${p.clock.touches} touch${p.clock.touches === 1 ? "" : "es"}${p.clock.firstTouchAt ? `, first ${p.clock.firstTouchAt}` : ""}` +
         (p.clock.breachedAt ? `, breached ${p.clock.breachedAt}` : "") +
         (p.clockCause ? `; ${p.clockCause}` : ""),

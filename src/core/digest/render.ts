@@ -1,5 +1,6 @@
 // A rep's digest as text (a terminal, a CRM task's body), Markdown or a self-contained HTML fragment.
 import type { DigestLead, RepDigest } from "./digest.js";
+import { recordLabel } from "../text/record-label.js";
 
 export const DIGEST_FORMATS = ["text", "markdown", "html"] as const;
 export type DigestFormat = (typeof DIGEST_FORMATS)[number];
@@ -36,7 +37,7 @@ export function text(digest: RepDigest): string {
   const out = [`${digest.ownerEmail}: ${digestTitle(digest).replace(/^leadloop digest: /, "")}`];
   if (digest.leads.length === 0) out.push("  no active leads");
   for (const lead of digest.leads) {
-    out.push(`  ${String(lead.score).padStart(6)}  ${who(lead)}  (handed off ${lead.handedOffAt.slice(0, 10)}, ${lead.crmType} ${lead.crmId})`);
+    out.push(`  ${String(lead.score).padStart(6)}  ${who(lead)}  (handed off ${lead.handedOffAt.slice(0, 10)}, ${recordLabel(lead.crmType, lead.crmId)})`);
     for (const line of happened(lead)) out.push(`        ${line}`);
   }
   return `${out.join("\n")}\n`;
@@ -48,7 +49,7 @@ function markdown(digest: RepDigest): string {
   if (digest.leads.length === 0) out.push("No active leads.", "");
   for (const lead of digest.leads) {
     out.push(`### ${lead.score} · ${escape(who(lead))}`, "");
-    out.push(`Handed off ${lead.handedOffAt.slice(0, 10)} · ${lead.crmType} ${escape(lead.crmId)}`, "");
+    out.push(`Handed off ${lead.handedOffAt.slice(0, 10)} · ${escape(recordLabel(lead.crmType, lead.crmId))}`, "");
     for (const line of happened(lead)) out.push(`- ${escape(line)}`);
     out.push("");
   }
