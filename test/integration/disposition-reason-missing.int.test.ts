@@ -40,6 +40,26 @@ describe("dispositions in an org without the disposition reason field", () => {
     return { result, missing: warnings.filter((w) => w.run === runs && w.event === MISSING).map((w) => w.fields) };
   }
 
+  /**
+   * A rep trashes Anaïs, then marketing requalifies her (found by `email`), as `leadloop requalify`
+   * decides it, without asking the org: the Lead's status opened, its reason blanked.
+   */
+  async function trashedThenRequalified(email: string): Promise<void> {
+    setStatus("Closed - Unqualified");
+    await tick();
+    expect((await sync()).result.summary.dispositions.trash).toBe(1);
+    const found = await planRequalify(loop.store, email);
+    if (!found.ok) throw new Error(found.message);
+    await applyRequalify(loop.store, found.plan, {
+      marketingSystem: "hubspot",
+      crmStatus: { system: "salesforce", ...SALESFORCE_LEAD_STATUS, reasonField: SALESFORCE_DISPOSITION_REASON },
+      dispositions: funnel.qualification.definition.dispositions,
+      at: new Date().toISOString(),
+      runId: "requalify-test",
+      by: "marketing-ops",
+    });
+  }
+
   beforeEach(async () => {
     warnings = [];
     runs = 0;
@@ -95,20 +115,7 @@ describe("dispositions in an org without the disposition reason field", () => {
   });
 
   it("opens the Lead again on a requalify without the field, and takes the rep's next verdict", async () => {
-    setStatus("Closed - Unqualified");
-    await tick();
-    expect((await sync()).result.summary.dispositions.trash).toBe(1);
-    const found = await planRequalify(loop.store, "anais.BERENGER@sgo-optique.fr");
-    if (!found.ok) throw new Error(found.message);
-    // As `leadloop requalify` decides it, without asking the org: the Lead's status opened, its reason blanked.
-    await applyRequalify(loop.store, found.plan, {
-      marketingSystem: "hubspot",
-      crmStatus: { system: "salesforce", ...SALESFORCE_LEAD_STATUS, reasonField: SALESFORCE_DISPOSITION_REASON },
-      dispositions: funnel.qualification.definition.dispositions,
-      at: new Date().toISOString(),
-      runId: "requalify-test",
-      by: "marketing-ops",
-    });
+    await trashedThenRequalified("anais.BERENGER@sgo-optique.fr");
     await tick();
     // The dry run plans the Lead's status alone, as the real run writes it.
     const dry = await sync(true);
@@ -130,19 +137,7 @@ describe("dispositions in an org without the disposition reason field", () => {
   });
 
   it("sends a requalify's Lead write refused for another reason again on errors retry, without the field", async () => {
-    setStatus("Closed - Unqualified");
-    await tick();
-    expect((await sync()).result.summary.dispositions.trash).toBe(1);
-    const found = await planRequalify(loop.store, "anais.berenger@sgo-optique.fr");
-    if (!found.ok) throw new Error(found.message);
-    await applyRequalify(loop.store, found.plan, {
-      marketingSystem: "hubspot",
-      crmStatus: { system: "salesforce", ...SALESFORCE_LEAD_STATUS, reasonField: SALESFORCE_DISPOSITION_REASON },
-      dispositions: funnel.qualification.definition.dispositions,
-      at: new Date().toISOString(),
-      runId: "requalify-test",
-      by: "marketing-ops",
-    });
+    await trashedThenRequalified("anais.berenger@sgo-optique.fr");
     // A validation rule the admin has since relaxed refuses the Lead's reopening once.
     await loop.salesforce.control.addFaults({
       records: [{ object: "Lead", field: "Status", equals: "Open - Not Contacted", message: "Réouverture bloquée : règle Lead_Reopen_Approval" }],
