@@ -23,13 +23,18 @@ export interface Rescored {
   activities: readonly ScoredActivity[];
 }
 
-/** The score, reasons and summary a CRM record takes, under the vocabulary's names (a null name is left out). */
-export function crmScoreFields(
-  setup: FunnelSetup,
-  score: PersonScore,
-  activities: readonly ScoredActivity[],
-  now: Date,
-): FieldValues {
+/** The texts a CRM record carries beside its score: the reasons and the behaviour summary. */
+export interface CrmScoreTexts {
+  reasons: string;
+  summary: string;
+}
+
+export function crmScoreTexts(score: PersonScore, activities: readonly ScoredActivity[], now: Date): CrmScoreTexts {
+  return { reasons: reasonsText(score), summary: historyText(activities, now) };
+}
+
+/** The score and its texts as a CRM record takes them, under the vocabulary's names (a null name is left out). */
+export function crmScoreFields(setup: FunnelSetup, score: PersonScore, texts: CrmScoreTexts): FieldValues {
   const v = setup.vocabulary.fields;
   const fields: FieldValues = {};
   const set = (name: string | null, value: string) => {
@@ -38,8 +43,8 @@ export function crmScoreFields(
   set(v.score, String(score.total));
   set(v.fitScore, String(score.fit));
   set(v.behaviourScore, String(score.behaviour));
-  set(v.reasons, reasonsText(score));
-  set(v.activitySummary, historyText(activities, now));
+  set(v.reasons, texts.reasons);
+  set(v.activitySummary, texts.summary);
   return fields;
 }
 
@@ -49,7 +54,7 @@ export function crmScoreMark(
   record: { crmType: string; crmId: string },
   since: string,
   score: PersonScore,
-  texts: { reasons: string; summary: string } | null,
+  texts: CrmScoreTexts | null,
   at: string,
 ): CrmScoreMark {
   return {
@@ -91,16 +96,15 @@ export async function rescoreCrmRecords(
     const mark = marks.get(record.id);
     const link = links.get(record.id);
     if (!mark || !link) continue;
-    const reasons = reasonsText(score);
-    const summary = historyText(activities, now);
+    const texts = crmScoreTexts(score, activities, now);
     const moved =
       scoreMoved(String(mark.score), String(score.total), [t.mql]) ||
       scoreMoved(String(mark.fit), String(score.fit), t.fitMinimum === null ? [] : [t.fitMinimum]) ||
       scoreMoved(String(mark.behaviour), String(score.behaviour), [t.behaviour]) ||
-      (mark.summary !== null && mark.summary !== loopValue(summary)) ||
+      (mark.summary !== null && mark.summary !== loopValue(texts.summary)) ||
       link.crmId !== mark.crmId;
     if (!moved) continue;
-    const fields = crmScoreFields(setup, score, activities, now);
+    const fields = crmScoreFields(setup, score, texts);
     const v = setup.vocabulary.fields;
     const before: FieldValues = {};
     if (v.score) before[v.score] = String(mark.score);
@@ -121,7 +125,7 @@ export async function rescoreCrmRecords(
         email: record.fields.email ?? null,
       }),
     );
-    crmScoreMarks.push(crmScoreMark(record.id, link, mark.since, score, { reasons, summary }, now.toISOString()));
+    crmScoreMarks.push(crmScoreMark(record.id, link, mark.since, score, texts, now.toISOString()));
     ctx.log.debug("person.crm_rescored", { personId: record.id, crmId: link.crmId, score: score.total });
   }
   return { outbox, crmScoreMarks };

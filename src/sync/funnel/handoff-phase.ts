@@ -22,8 +22,7 @@ import { takeAssignment } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
-import { historyText, reasonsText } from "./person-history.js";
-import { crmScoreFields, crmScoreMark } from "./crm-rescore.js";
+import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
@@ -388,14 +387,13 @@ async function handOffOne(
   const now = ctx.now();
   const v = setup.vocabulary;
   const activities = state.activities.get(c.personId) ?? [];
-  const reasons = reasonsText(score);
+  const texts = crmScoreTexts(score, activities, now);
   const recordFields: FieldValues = { ...v.fields.extra };
   const set = (name: string | null, value: string | null) => {
     if (name) recordFields[name] = value;
   };
   if (route.ownerId) recordFields[v.ownerField] = route.ownerId;
-  const summary = historyText(activities, now);
-  Object.assign(recordFields, crmScoreFields(setup, score, activities, now));
+  Object.assign(recordFields, crmScoreFields(setup, score, texts));
   set(v.fields.mqlDate, c.mqlAt);
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
   const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
@@ -425,7 +423,7 @@ async function handOffOne(
     handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
     task({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
-      body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
+      body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${texts.reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
       whoId: c.crmId,
       whoObject: c.crmType,
       ownerId: route.ownerId,
@@ -494,7 +492,7 @@ async function handOffOne(
     // with the decision, since the record's write waits in the outbox until it is accepted.
     ...(setup.crmIsMarketing
       ? {}
-      : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, { reasons, summary }, now.toISOString())] }),
+      : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, texts, now.toISOString())] }),
   });
   ctx.log.debug("person.handoff_decided", {
     personId: c.personId,

@@ -3,14 +3,13 @@
 // written on the Lead (for people with behaviour to show), without changing its owner or adding tasks.
 // The page that linked them kept the pair in the store, so a crash before the fill still fills it.
 import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
-import { crmScoreFields, crmScoreMark } from "./crm-rescore.js";
+import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { decide } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored, forget } from "./handoff-phase.js";
-import { historyText, reasonsText } from "./person-history.js";
 
 /** People whose history is filled per page: read, scored, decided, then forgotten. */
 export const HISTORY_PAGE = 1_000;
@@ -51,10 +50,10 @@ async function fillPage(
     // record, met again after a crash, is no "known person" either).
     if (!score || (state.activities.get(m.personId) ?? []).length === 0) continue;
     const activities = state.activities.get(m.personId) ?? [];
-    const fields = crmScoreFields(setup, score, activities, ctx.now());
+    const texts = crmScoreTexts(score, activities, ctx.now());
+    const fields = crmScoreFields(setup, score, texts);
     if (Object.keys(fields).length === 0) continue;
     // What the record now carries, for the qualification's later re-scores (crm-rescore.ts).
-    const texts = { reasons: reasonsText(score), summary: historyText(activities, ctx.now()) };
     marks.push(crmScoreMark(m.personId, m, "history", score, texts, ctx.now().toISOString()));
     ctx.log.debug("history.filled", { personId: m.personId, crmType: m.crmType, crmId: m.crmId });
     writes.push(
