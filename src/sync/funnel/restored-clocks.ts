@@ -7,7 +7,6 @@
 import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.js";
 import { isRestored } from "../../core/funnel/restore.js";
 import type { SourceRecord } from "../../core/records.js";
-import { routingReps } from "../../core/routing/index.js";
 import { slaDueAt } from "../../core/sla/index.js";
 import type { Link, PersonScoreRow, SlaClock, SlaTouch } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
@@ -169,7 +168,8 @@ function verdictTouch(
 /**
  * The owner kept for each person whose clock came back, as the handoff keeps it for `hot`, `digest` and a
  * report by owner: the record's owner's email (Salesforce reads it with the record; with HubSpot as the CRM
- * the routing's reps name their owner ids, looked up once, only when a clock came back).
+ * the CRM's owners name theirs, `ownerEmails`, as for a lead reassigned by hand: looked up once, only when a
+ * clock came back).
  */
 async function keptOwners(
   ctx: RunContext,
@@ -177,9 +177,9 @@ async function keptOwners(
   clocks: readonly SlaClock[],
   owners: Map<string, string | null>,
 ): Promise<PersonScoreRow[]> {
-  if ([...owners.values()].some((e) => e === null)) {
-    const known = await setup.vocabulary.ownersByEmail(routingReps(setup.routing));
-    const emailOf = new Map([...known].map(([email, id]) => [id, email]));
+  const unnamed = [...new Set(clocks.filter((c) => owners.get(c.personId) === null && c.ownerId).map((c) => c.ownerId!))];
+  if (unnamed.length > 0) {
+    const emailOf = await setup.vocabulary.ownerEmails(unnamed);
     for (const c of clocks) if (owners.get(c.personId) === null) owners.set(c.personId, emailOf.get(c.ownerId ?? "") ?? null);
   }
   const rows = await ctx.store.listPersonScores({ personIds: clocks.map((c) => c.personId) });
