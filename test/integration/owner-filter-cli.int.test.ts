@@ -5,7 +5,7 @@
 import { dirname, join } from "node:path";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 /** A rep the routing names for Poland, who has been given no lead yet. */
@@ -38,14 +38,8 @@ describe("--owner names a rep leadloop knows", () => {
       company: "Société Générale d'Ingénierie",
       country: "France",
     });
-    const company = loop.hubspot.data.createObject("companies", {
-      name: "Société Générale d'Ingénierie",
-      domain: "sgi-ingenierie.fr",
-      industry: "COMPUTER_SOFTWARE",
-      numberofemployees: "400",
-      country: "France",
-    });
-    loop.hubspot.data.associate("contacts", camille.id, "companies", company.id);
+    const company = seedSgiCompany(loop);
+    loop.hubspot.data.associate("contacts", camille.id, "companies", company);
     pricingAndDemo(loop, camille.id);
     // France goes to the EMEA queue: Camille is Hélène's.
     expect((await loop.sync({ funnel: funnelFor(loop, "salesforce") })).summary.handoffs).toBe(1);

@@ -4,7 +4,7 @@
 // overdue and no breach is raised moments after they got it (ARCHITECTURE.md "The follow-up SLA").
 import type { Logger } from "../../src/log/logger.js";
 import type { SyncResult } from "../../src/sync/engine.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -63,13 +63,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
   /** A prospect about to qualify, the reps, and a sync with the funnel (overrides for one run). */
   async function prospect(reroute = false) {
     const reps = seedReps(loop);
-    const company = loop.hubspot.data.createObject("companies", {
-      name: "Société Générale d'Ingénierie",
-      domain: "sgi-ingenierie.fr",
-      industry: "COMPUTER_SOFTWARE",
-      numberofemployees: "400",
-      country: "France",
-    });
+    const company = seedSgiCompany(loop);
     const person = loop.hubspot.data.createObject("contacts", {
       email: "camille.lefevre@sgi-ingenierie.fr",
       firstname: "Camille",
@@ -78,7 +72,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handoff sent by a later run
       company: "Société Générale d'Ingénierie",
       country: "France",
     });
-    loop.hubspot.data.associate("contacts", person.id, "companies", company.id);
+    loop.hubspot.data.associate("contacts", person.id, "companies", company);
     const base = funnelFor(loop, crm);
     const funnel = reroute
       ? { ...base, sla: { ...base.sla, onBreach: { alert: true, alertTo: "owner" as const, reroute: true, managers: {} } } }

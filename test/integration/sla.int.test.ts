@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -15,13 +15,7 @@ const MANAGER = { email: "Margot.Lambert@Leadloop-Demo.com", firstName: "Margot"
 type Crm = "salesforce" | "hubspot";
 
 function seedPeople(loop: LoopHarness) {
-  const company = loop.hubspot.data.createObject("companies", {
-    name: "Société Générale d'Ingénierie",
-    domain: "sgi-ingenierie.fr",
-    industry: "COMPUTER_SOFTWARE",
-    numberofemployees: "400",
-    country: "France",
-  });
+  const company = seedSgiCompany(loop);
   const person = (email: string, firstname: string, lastname: string, jobtitle: string) => {
     const c = loop.hubspot.data.createObject("contacts", {
       email,
@@ -31,7 +25,7 @@ function seedPeople(loop: LoopHarness) {
       company: "Société Générale d'Ingénierie",
       country: "France",
     });
-    loop.hubspot.data.associate("contacts", c.id, "companies", company.id);
+    loop.hubspot.data.associate("contacts", c.id, "companies", company);
     return c;
   };
   return {

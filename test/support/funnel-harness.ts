@@ -82,6 +82,17 @@ export function seedAnais(loop: Pick<LoopHarness, "hubspot">, extra: Record<stri
   }).id;
 }
 
+/** Société Générale d'Ingénierie, a 400-person French software company (a core-market fit): its id. */
+export function seedSgiCompany(loop: Pick<LoopHarness, "hubspot">): string {
+  return loop.hubspot.data.createObject("companies", {
+    name: "Société Générale d'Ingénierie",
+    domain: "sgi-ingenierie.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "400",
+    country: "France",
+  }).id;
+}
+
 /** A visit to the pricing page and a demo request: the behaviour that makes a well-fitting person an MQL. */
 export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
   recordActivity(loop.hubspot.data, {
