@@ -505,10 +505,13 @@ export interface BatchCommit {
    */
   outboxGroupsStarted?: { group: string; handoffAt: string; dueAt: string }[];
   /**
-   * Outbox writes the system accepted: removed, and the open error entry an earlier refusal of the same
-   * key left (its payload's `outboxKey`) is resolved.
+   * Outbox writes the system accepted, as the drain listed and sent them: removed, unless the key was
+   * decided anew since it was listed (another run or process, e.g. a `requalify`; told by its `runId` and
+   * `decidedAt`), which leaves the new decision pending; and the open error entry an earlier refusal of the
+   * same key left (its payload's `outboxKey`) is resolved. What the accepted writes wrote is theirs, not
+   * read back from the store.
    */
-  outboxAccepted?: string[];
+  outboxAccepted?: OutboxEntry[];
   /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
   outboxRefused?: string[];
   /**

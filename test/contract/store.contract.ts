@@ -29,6 +29,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       await store.close();
     });
 
+    /** The pending writes of these keys as a drain lists them, to accept as it would once they are sent. */
+    const listed = (...keys: string[]) => store.listOutbox({ keys });
+
     describe("links", () => {
       it("creates links and finds them by marketing id, CRM id and match key", async () => {
         const { linkIds } = await store.commitBatch(
@@ -430,7 +433,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.getSnapshots([id])).get(id)?.["jobtitle>Title"]?.crm).toBe("Chargée de marketing");
 
         await store.commitBatch(batch(3, { outboxReleased: [key] }));
-        await store.commitBatch(batch(4, { outboxAccepted: [key] }));
+        await store.commitBatch(batch(4, { outboxAccepted: await listed(key) }));
         expect((await store.getSnapshots([id])).get(id)).toEqual({
           "jobtitle>Title": { marketing: "Directrice Marketing", crm: "Directrice Marketing", syncedAt: at(4) },
         });
@@ -474,7 +477,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         );
         // Zoë's number is shortened: decided again, sent and accepted; José's stays refused.
         await store.commitBatch(batch(2, { outbox: [write(zoe, people.zoe.lead, "+33142685300")] }));
-        await store.commitBatch(batch(3, { outboxAccepted: [zoe] }));
+        await store.commitBatch(batch(3, { outboxAccepted: await listed(zoe) }));
         const entries = await store.listErrors();
         expect(entries.map((e) => [e.recordId, e.status, e.statusChangedAt])).toEqual([
           [people.zoe.lead, "resolved", at(3)],
@@ -1316,11 +1319,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
 
       it("keeps short values as written and long ones as a fingerprint of their text, and prunes the old", async () => {
         await store.commitBatch(batch(0, { outbox: [write("qualification:51", reasons)] }));
-        await store.commitBatch(batch(1, { outboxAccepted: ["qualification:51"] }));
+        await store.commitBatch(batch(1, { outboxAccepted: await listed("qualification:51") }));
         await store.commitBatch(batch(5, { outbox: [write("qualification:51", null)] }));
-        await store.commitBatch(batch(6, { outboxAccepted: ["qualification:51"] }));
+        await store.commitBatch(batch(6, { outboxAccepted: await listed("qualification:51") }));
         await store.commitBatch(batch(10, { outbox: [write("qualification:51", reasons)] }));
-        await store.commitBatch(batch(11, { outboxAccepted: ["qualification:51"] }));
+        await store.commitBatch(batch(11, { outboxAccepted: await listed("qualification:51") }));
 
         const kept = (await store.writtenValues(record, at(0))).get(`hubspot/contacts/${people.zoe.hubspotId}`)!;
         const of = (field: string) => kept.filter((v) => v.field === field).map((v) => [v.at, v.value]);
@@ -1390,11 +1393,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         );
 
         // One of Zoë's three: her handoff is not complete; José's only write, named twice, completes his once.
-        const first = await store.commitBatch(batch(1, { outboxAccepted: [zoe.key, jose.key, jose.key] }));
+        const sentFirst = await listed(zoe.key, jose.key);
+        const first = await store.commitBatch(batch(1, { outboxAccepted: [...sentFirst, ...(await listed(jose.key))] }));
         expect(first.completedGroups).toEqual([jose.group]);
         expect((await store.listSlaClocks()).map((c) => c.personId)).toEqual([people.jose.hubspotId]);
         // Her last two together, with a key no longer kept: her group completes once.
-        const second = await store.commitBatch(batch(2, { outboxAccepted: [zoe3.key, "handoff:gone", zoe2.key] }));
+        const [sent3, sent2] = [...(await listed(zoe3.key)), ...(await listed(zoe2.key))];
+        const gone = { ...sent3!, key: "handoff:gone" };
+        const second = await store.commitBatch(batch(2, { outboxAccepted: [sent3!, gone, sent2!] }));
         expect(second.completedGroups).toEqual(["handoff:51"]);
         expect((await store.listSlaClocks()).map((c) => c.personId).sort()).toEqual(
           [people.jose.hubspotId, people.zoe.hubspotId].sort(),
@@ -1404,7 +1410,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         );
         expect(await store.listOutbox({})).toEqual([]);
         // Accepted again (a retry's late answer): nothing left to remove, no group completes twice.
-        expect((await store.commitBatch(batch(3, { outboxAccepted: [zoe.key, jose.key] }))).completedGroups).toEqual([]);
+        expect((await store.commitBatch(batch(3, { outboxAccepted: sentFirst }))).completedGroups).toEqual([]);
+      });
+
+      it("leaves a write decided anew after the drain listed it pending: the accept removes only what was sent", async () => {
+        const zoe = task(people.zoe, 1, "handoff:51");
+        await store.commitBatch(batch(0, { outbox: [zoe], outboxGroups: [{ group: "handoff:51", onDone: effect(people.zoe.hubspotId) }] }));
+        const sent = await listed(zoe.key);
+        // While the drain's call is out, another process decides the same key again.
+        const again = { ...zoe, fields: [{ field: "Subject", before: null, after: "Rappel demandé par Zoë — «tarifs»", rule: "handoff" }] };
+        await store.commitBatch({ runId: "requalify 2026-03-15", at: at(1), outbox: [again] });
+        expect((await store.commitBatch(batch(2, { outboxAccepted: sent }))).completedGroups).toEqual([]);
+        expect((await store.listOutbox({})).map((e) => [e.key, e.fields.find((f) => f.field === "Subject")?.after])).toEqual([
+          [zoe.key, "Rappel demandé par Zoë — «tarifs»"],
+        ]);
+        expect(await store.listSlaClocks()).toEqual([]);
+        // Sent in its turn and accepted, the new decision completes the group.
+        expect((await store.commitBatch(batch(3, { outboxAccepted: await listed(zoe.key) }))).completedGroups).toEqual(["handoff:51"]);
+        expect(await store.listOutbox({})).toEqual([]);
       });
 
       it("drops every write kept for a deleted record, pending or refused, and completes the group it ends", async () => {
@@ -1428,7 +1451,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
             ],
           }),
         );
-        await store.commitBatch(batch(1, { outboxAccepted: [zoeTask.key], outboxRefused: [joseSync.key] }));
+        await store.commitBatch(batch(1, { outboxAccepted: await listed(zoeTask.key), outboxRefused: [joseSync.key] }));
 
         // Both Leads deleted: José's two writes go (one refused), Zoë's last write too; each group is done.
         const gone = (recordId: string) => ({ system: "salesforce", object: "Lead", recordId });

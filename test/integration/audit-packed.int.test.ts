@@ -178,7 +178,7 @@ describe("migration 19: packed audit and written values", () => {
         },
       ],
     });
-    await store.commitBatch({ runId: "run-3", at, outboxAccepted: ["qualification:51"] });
+    await store.commitBatch({ runId: "run-3", at, outboxAccepted: await store.listOutbox({ keys: ["qualification:51"] }) });
 
     expect((await store.listAudit(["51"], 2))).toEqual(later);
     // The same reasons use the pieces the upgraded rows made.
@@ -217,7 +217,7 @@ describe("migration 19: packed audit and written values", () => {
       at,
       outbox: [{ key: "qualification:51", phase: "qualification", side: "marketing", system: "hubspot", object: "contacts", recordId: "51", upsertOn: null, associations: [], fields, personId: "51", email: null, group: null }],
     });
-    await store.commitBatch({ runId: "run-1", at, outboxAccepted: ["qualification:51"] });
+    await store.commitBatch({ runId: "run-1", at, outboxAccepted: await store.listOutbox({ keys: ["qualification:51"] }) });
     const values = (await store.writtenValues([{ system: "hubspot", object: "contacts", recordId: "51" }], iso(NOW - 1_000))).get("hubspot/contacts/51")!;
     expect(Object.fromEntries(values.map((v) => [v.field, v.value]))).toEqual(
       Object.fromEntries(fields.map((f) => [f.field, loopValue(f.after)])),

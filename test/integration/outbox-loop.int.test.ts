@@ -61,7 +61,7 @@ describe("the outbox holds a flipping value as a loop", () => {
     await decide(ctx, { outbox: [write] });
     const pending = await store.listOutbox({ keys: [key] });
     if (pending.length === 0) return false;
-    await store.commitBatch({ runId: ctx.runId, at: new Date(clock).toISOString(), outboxAccepted: [key] });
+    await store.commitBatch({ runId: ctx.runId, at: new Date(clock).toISOString(), outboxAccepted: pending });
     return true;
   }
 

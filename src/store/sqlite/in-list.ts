@@ -23,14 +23,36 @@ function placeholders(size: number): string {
 
 /** Splits distinct `values` into chunks of at most MAX_IN_LIST; padding repeats a value already asked for. */
 export function inListChunks<T>(values: readonly T[]): InListChunk<T>[] {
-  const distinct = [...new Set(values)];
-  const chunks: InListChunk<T>[] = [];
-  for (let start = 0; start < distinct.length; start += MAX_IN_LIST) {
-    const params = distinct.slice(start, start + MAX_IN_LIST);
-    const size = CHUNK_SIZES.find((candidate) => candidate >= params.length) ?? MAX_IN_LIST;
-    const pad = params[0] as T;
-    while (params.length < size) params.push(pad);
-    chunks.push({ placeholders: placeholders(size), params });
+  return padded([...new Set(values)]).map((params) => ({ placeholders: placeholders(params.length), params }));
+}
+
+const rowPlaceholderCache = new Map<string, string>();
+
+/**
+ * Rows of `width` values in chunks for `(a, b, …) IN (VALUES …)`, a row value SQLite matches through the
+ * index on its first column; padded like `inListChunks` (a row repeated). The rows are taken as distinct.
+ */
+export function rowInListChunks<T>(rows: readonly (readonly T[])[], width: number): InListChunk<T>[] {
+  return padded(rows).map((chunk) => {
+    const shape = `${width}x${chunk.length}`;
+    let text = rowPlaceholderCache.get(shape);
+    if (text === undefined) {
+      text = `VALUES ${Array.from({ length: chunk.length }, () => `(${placeholders(width)})`).join(", ")}`;
+      rowPlaceholderCache.set(shape, text);
+    }
+    return { placeholders: text, params: chunk.flat() as T[] };
+  });
+}
+
+/** `items` in chunks of at most MAX_IN_LIST, each padded to one of CHUNK_SIZES by repeating its first item. */
+function padded<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += MAX_IN_LIST) {
+    const chunk = items.slice(start, start + MAX_IN_LIST);
+    const size = CHUNK_SIZES.find((candidate) => candidate >= chunk.length) ?? MAX_IN_LIST;
+    const pad = chunk[0] as T;
+    while (chunk.length < size) chunk.push(pad);
+    chunks.push(chunk);
   }
   return chunks;
 }

@@ -1,7 +1,7 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { OutboxEntry, OutboxGroupEffect, OutboxRecord, OutboxWrite } from "../port.js";
-import { inListChunks } from "./in-list.js";
+import { inListChunks, rowInListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
@@ -117,24 +117,30 @@ export class OutboxTable {
   }
 
   /**
-   * Removes accepted writes; returns what they wrote, in the order of `keys` (a key no longer kept is left
-   * out), and the groups whose last writes they were. A batch's rows go in one statement per IN list and
-   * their long values are read at once, not with a statement and a piece read per key.
+   * Removes the accepted writes, each only as the drain read it: a key decided anew since (by another
+   * process, such as a `requalify` while a sync drains, or another run) holds a decision no system has
+   * taken yet, so it stays pending. Returns the writes removed, as given, in their order (a key no longer
+   * kept, or kept anew, is left out), and the groups whose last writes they were. The drain's own entries
+   * are what was sent (a late clock's due date included), so no row is decoded again here.
    */
-  acceptAll(keys: readonly string[]): { written: OutboxWrite[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
-    const rows = new Map<string, OutboxRow>();
-    for (const chunk of inListChunks(keys)) {
-      for (const row of this.sql
-        .get<OutboxRow>(`DELETE FROM outbox WHERE key IN (${chunk.placeholders}) RETURNING ${COLUMNS}`)
-        .all(...chunk.params))
-        rows.set(row.key, row);
-    }
-    const ordered = [...new Set(keys)].flatMap((key) => {
-      const row = rows.get(key);
-      return row ? [row] : [];
+  acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
+    const byKey = new Map<string, OutboxEntry>();
+    for (const entry of accepted) byKey.set(entry.key, entry);
+    const removed = new Set<string>();
+    // A decision is told apart by its run and time: put() sets both whenever a key is decided anew.
+    const revisions = [...byKey.values()].flatMap((e) => {
+      const run = this.names.findId(e.runId);
+      return run === undefined ? [] : [[e.key, run, Date.parse(e.decidedAt)] as const];
     });
-    const done = this.finishedGroups(ordered.flatMap((row) => (row.grp === null ? [] : [row.grp])));
-    return { written: this.toEntries(ordered), done };
+    for (const chunk of rowInListChunks(revisions, 3)) {
+      for (const row of this.sql
+        .get<{ key: string }>(`DELETE FROM outbox WHERE (key, run, decided_ms) IN (${chunk.placeholders}) RETURNING key`)
+        .all(...chunk.params))
+        removed.add(row.key);
+    }
+    const written = [...byKey.values()].filter((e) => removed.has(e.key));
+    const done = this.finishedGroups(written.flatMap((e) => (e.group === null ? [] : [e.group])));
+    return { written, done };
   }
 
   /**

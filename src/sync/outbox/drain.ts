@@ -337,7 +337,7 @@ async function sendBatch(
     errors,
     errorAttempts,
     resolvedErrors,
-    outboxAccepted: accepted,
+    outboxAccepted: acceptedEntries,
     outboxRefused: refused,
     outboxGroupsStarted: clocks.startedBy(acceptedEntries),
   });
