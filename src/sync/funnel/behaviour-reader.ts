@@ -19,7 +19,7 @@ import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
 import { groupBy } from "../../core/grouping.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
-import type { BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
+import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
 import { BEHAVIOUR_SIGNALS, type BulkPage, CONVERSION_NAME, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
@@ -99,14 +99,22 @@ export function describeSource(source: "events" | "bulk"): string {
     : "contact analytics and conversion properties (page views, visits, last visit and page; a person's one new form submission), form submissions API and marketing email events API (no events API below Enterprise)";
 }
 
-/** The behaviour of these contacts since `since`, per contact id, reading only what is new. */
+/** What a behaviour read leaves for its caller's decision: the marks of contacts whose signals moved. */
+export type BehaviourKept = Pick<BatchCommit, "behaviourMarks" | "behaviourPruneBefore">;
+
+/**
+ * The behaviour of these contacts since `since`, per contact id, reading only what is new. Activities
+ * and cursors read are kept in the store at once (the scoring reads the cache); marks alone are left to
+ * the caller's decision (`decided`), so a qualification group keeps them in its one commit instead of
+ * one commit per step: a mark lost with a stopped group only makes the next run read those contacts again.
+ */
 export async function readBehaviour(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
   records: readonly SourceRecord[],
   since: string,
-): Promise<Map<string, ScoredActivity[]>> {
+): Promise<{ activitiesOf: Map<string, ScoredActivity[]>; decided: BehaviourKept }> {
   const now = ctx.now().toISOString();
   const ids = [...new Set(records.map((r) => r.id))];
   const marks = await ctx.store.behaviourMarks(ids);
@@ -194,19 +202,20 @@ export async function readBehaviour(
   const newMarks: BehaviourMark[] = ids
     .filter((id) => anyMoved(id))
     .map((id) => ({ personId: id, signature: markSignature(signatures.get(id)!), readAt: coveredUntil(id) }));
-  if (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0) {
-    // Decayed activities are dropped once per run: the delete walks the whole cache (no index on time,
-    // ARCHITECTURE.md "Memory at scale"), which per page would cost a million-contact store a scan per 100.
-    const prune = !state.behaviour.pruned;
-    await ctx.store.commitBatch({
-      runId: ctx.runId,
-      behaviour: fresh,
-      behaviourMarks: newMarks,
-      ...(prune ? { behaviourPruneBefore: since } : {}),
-      cursors,
-      at: now,
-    });
-    state.behaviour.pruned = true;
+  // Decayed activities are dropped once per run: the delete walks the whole cache (no index on time,
+  // ARCHITECTURE.md "Memory at scale"), which per page would cost a million-contact store a scan per 100.
+  const kept: BehaviourKept = {
+    ...(newMarks.length > 0 ? { behaviourMarks: newMarks } : {}),
+    ...(!state.behaviour.pruned && (fresh.length > 0 || newMarks.length > 0 || cursors.length > 0)
+      ? { behaviourPruneBefore: since }
+      : {}),
+  };
+  if (kept.behaviourPruneBefore) state.behaviour.pruned = true;
+  let decided: BehaviourKept = kept;
+  if (fresh.length > 0 || cursors.length > 0) {
+    // What was read is in the cache before the scoring reads the cache (below), its marks and cursors with it.
+    await ctx.store.commitBatch({ runId: ctx.runId, behaviour: fresh, cursors, ...kept, at: now });
+    decided = {};
   }
 
   const owners = new Map<string, string>();
@@ -226,7 +235,7 @@ export async function readBehaviour(
       properties: a.properties,
     });
   }
-  return out;
+  return { activitiesOf: out, decided };
 }
 
 function signatureOf(record: SourceRecord): Signature {

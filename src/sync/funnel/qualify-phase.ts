@@ -175,7 +175,7 @@ export async function qualifyPage(
   const now = ctx.now();
   const ids = [...new Set(records.map((r) => r.id))];
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
-  const activitiesOf = await readBehaviour(ctx, setup, state, records, since);
+  const { activitiesOf, decided: behaviourKept } = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
   const companies = companiesRead ?? (await readCompanies(ctx, setup, records, state.companies));
@@ -301,6 +301,7 @@ export async function qualifyPage(
     personScores: rows,
     funnelEvents: events,
     ...(crm.crmScoreMarks ? { crmScoreMarks: crm.crmScoreMarks } : {}),
+    ...behaviourKept,
   };
 }
 
