@@ -758,6 +758,11 @@ export interface StateStore {
   /** The earliest handoff of any clock (null: no clocks): where a touch stream read for the first time starts. */
   earliestSlaHandoff(): Promise<string | null>;
   /**
+   * The CRM objects that hold clocks still open (no touch, no breach), each with the earliest handoff among
+   * them: where an owner changed by hand may still move a clock.
+   */
+  openSlaClockObjects(): Promise<Map<string, string>>;
+  /**
    * People whose latest move to `mql` is at or after `from`, with that move's time, by person id: the
    * handoff's candidates, without reading every funnel event of the period.
    */

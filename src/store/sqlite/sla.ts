@@ -209,4 +209,14 @@ export class SlaTable {
   earliestHandoff(): string | null {
     return this.sql.get<{ at: string | null }>("SELECT MIN(handoff_at) AS at FROM sla_clocks").get()?.at ?? null;
   }
+
+  openClockObjects(): Map<string, string> {
+    const rows = this.sql
+      .get<{ crmType: string; at: string }>(
+        `SELECT crm_type AS crmType, MIN(handoff_at) AS at FROM sla_clocks
+         WHERE first_touch_at IS NULL AND breached_at IS NULL GROUP BY crm_type`,
+      )
+      .all();
+    return new Map(rows.map((r) => [r.crmType, r.at]));
+  }
 }

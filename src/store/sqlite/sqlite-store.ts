@@ -459,6 +459,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the earliest handoff", () => this.tables.sla.earliestHandoff());
   }
 
+  openSlaClockObjects(): Promise<Map<string, string>> {
+    return this.read("read the objects of open follow-up clocks", () => this.tables.sla.openClockObjects());
+  }
+
   mqlsSince(from: string): Promise<{ personId: string; mqlAt: string }[]> {
     return this.read("read the MQLs since a time", () => this.tables.funnel.mqlsSince(from));
   }

@@ -40,7 +40,7 @@ import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { dispositionReasonField } from "./reason-field.js";
-import { followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
+import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
 
 /**
@@ -135,11 +135,6 @@ async function recheckUnknownStatuses(
   // Still unknown: the entry stays as it is (not another attempt every run).
   await decide(ctx, { ...decision, errors: [], resolvedErrors });
   return new Map(decision.errors.map((e) => [e.recordId!, statusOf(e)]));
-}
-
-/** The follow-up clocks of these records, by CRM id: a page's only (ARCHITECTURE.md "Memory at scale"). */
-async function clocksOf(ctx: RunContext, records: readonly SourceRecord[]): Promise<Map<string, SlaClock>> {
-  return new Map((await ctx.store.listSlaClocks({ crmIds: records.map((r) => r.id) })).map((c) => [c.crmId, c]));
 }
 
 function statusOf(error: NewQueuedError): string | null {

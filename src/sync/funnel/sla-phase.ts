@@ -18,7 +18,7 @@ import type {
 import { readChangeGroups } from "../change-groups.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
-import type { RunContext } from "../run-context.js";
+import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
@@ -28,8 +28,51 @@ import { followedUp } from "./sla-list.js";
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
   const phaseStart = ctx.now().toISOString();
+  // Before the touches: a call the new owner logged counts on the clock once it is theirs.
+  await followOwnersBeyondStatusObject(ctx, setup);
   await countLoggedTouches(ctx, setup, phaseStart);
   await raiseBreaches(ctx, setup);
+}
+
+/**
+ * Clocks on a CRM record other than the status object (a Salesforce Contact: a person the org knew as a
+ * Contact, handed off there) follow its owner as a Lead's do (`followCrmOwners`), from a change read of
+ * their own (`<object>#owners`, the owner fields only), while such a clock is open: an org without one
+ * reads nothing. The read starts no earlier than the earliest open clock's handoff (an owner changed
+ * before it was the handoff's own), however long ago the stream last read; the opening probe answers an
+ * idle run's window, as for every stream of the object.
+ */
+async function followOwnersBeyondStatusObject(ctx: RunContext, setup: FunnelSetup): Promise<void> {
+  const statusObject = setup.vocabulary.status.object;
+  for (const [object, earliest] of await ctx.store.openSlaClockObjects()) {
+    if (object === statusObject) continue;
+    const cursorObject = `${object}#owners`;
+    const cursor = await ctx.store.getCursor(ctx.crm.system, cursorObject);
+    if (cursor && Date.parse(cursor.value) < Date.parse(earliest))
+      await ctx.store.commitBatch({
+        runId: ctx.runId,
+        at: ctx.now().toISOString(),
+        cursors: [{ system: ctx.crm.system, object: cursorObject, value: earliest, lastId: null }],
+      });
+    const read = {
+      system: ctx.crm,
+      object,
+      fields: ownerFieldsOf(setup),
+      cursorObject,
+      startWhenNew: earliest,
+      // Up to now, like the dispositions: a record this run wrote has moved past the signpost.
+      until: signpostAfterOwnWrites(ctx, ctx.crm, object),
+    };
+    await readChangeGroups(ctx, read, async (page) => {
+      const decision = await followCrmOwners(ctx, setup, page.records, await clocksOf(ctx, page.records));
+      await decide(ctx, { ...decision, cursors: [page.cursor] });
+    });
+  }
+}
+
+/** The follow-up clocks of these records, by CRM id: a page's only (ARCHITECTURE.md "Memory at scale"). */
+export async function clocksOf(ctx: RunContext, records: readonly SourceRecord[]): Promise<Map<string, SlaClock>> {
+  return new Map((await ctx.store.listSlaClocks({ crmIds: records.map((r) => r.id) })).map((c) => [c.crmId, c]));
 }
 
 /** Clocks are walked this many at a time, so the run never holds every clock (ARCHITECTURE.md "Memory at scale"). */
