@@ -1,6 +1,7 @@
 // What every command starts from: the global options, the loaded configuration and a logger that
 // redacts the configuration's secrets. Commands get it from here and hold no setup code of their own.
 import type { Command } from "commander";
+import { formatProblem } from "../config/config-error.js";
 import { type LoadedConfig, loadConfig } from "../config/load-config.js";
 import { LOG_LEVELS, type LogLevel } from "../log/levels.js";
 import { createLogger, type Logger } from "../log/logger.js";
@@ -46,4 +47,12 @@ export function commandConfig(cmd: Command, io: CommandIo): { loaded: LoadedConf
 
 export function printJson(io: CommandIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Says each key the configuration sets but does not use (load-config.ts), for the commands that act on it:
+ * a sync run and the daemon log it once at start, so a setting that changes nothing is never silent.
+ */
+export function warnUnusedConfig(log: Logger, loaded: LoadedConfig): void {
+  for (const w of loaded.warnings) log.warn("config.key_ignored", { file: w.file, key: w.key, message: formatProblem(w) });
 }

@@ -1,8 +1,9 @@
 // Finds, reads and validates leadloop.yaml (`--config`, then LEADLOOP_CONFIG, then ./leadloop.yaml) and
 // resolves the paths it names against the file's folder, so a config works from any working directory.
 import { dirname, isAbsolute, resolve } from "node:path";
+import type { ConfigProblem } from "./config-error.js";
 import { type LeadloopConfig, leadloopConfigSchema } from "./leadloop-config.js";
-import { loadYamlFile } from "./yaml-file.js";
+import { parseYamlText, readConfigText, topKeyPosition } from "./yaml-file.js";
 
 export const DEFAULT_CONFIG_FILE = "./leadloop.yaml";
 
@@ -12,6 +13,8 @@ export interface LoadedConfig {
   config: LeadloopConfig;
   /** The secret values in the config, for the log redactor. */
   secrets: string[];
+  /** Keys the file sets that this configuration does not use: said by `validate` and each sync, not refused. */
+  warnings: ConfigProblem[];
 }
 
 export function configPath(flag: string | undefined, env: Record<string, string | undefined>): string {
@@ -23,7 +26,8 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ): LoadedConfig {
   const file = configPath(flag, env);
-  const raw = loadYamlFile(file, leadloopConfigSchema, { env });
+  const text = readConfigText(file);
+  const raw = parseYamlText(text, file, leadloopConfigSchema, { env });
   const base = dirname(file);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const config: LeadloopConfig = {
@@ -40,5 +44,26 @@ export function loadConfig(
     config.salesforce?.oauth?.clientSecret,
     config.daemon.token,
   ].filter((s): s is string => typeof s === "string" && s.length >= 4);
-  return { file, config, secrets };
+  return { file, config, secrets, warnings: unusedKeys(text, file, raw) };
+}
+
+/**
+ * Keys set in the file that the chosen CRM never reads. `mappings` has a default, so only a key the file
+ * writes is named: a HubSpot-CRM user who kept it from a Salesforce setup would otherwise believe their
+ * field mappings apply.
+ */
+function unusedKeys(text: string, file: string, raw: LeadloopConfig): ConfigProblem[] {
+  if (raw.crm !== "hubspot") return [];
+  const pos = topKeyPosition(text, "mappings");
+  if (pos === null) return [];
+  return [
+    {
+      file,
+      line: pos.line,
+      column: pos.col,
+      key: "mappings",
+      message:
+        "ignored with crm: hubspot: field mappings are Salesforce-only (the marketing contact is the CRM contact, so there is nothing to map); remove the key",
+    },
+  ];
 }

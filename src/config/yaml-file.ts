@@ -50,6 +50,16 @@ export function yamlLocator(text: string): (path: readonly (string | number)[]) 
   };
 }
 
+/** Where a top-level key is written in the file (its key, not its value), or null when the file does not set it. */
+export function topKeyPosition(text: string, key: string): { line: number; col: number } | null {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (!isMap(doc.contents)) return null;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const node = pair?.key as Node | undefined;
+  return node ? lines.linePos(node.range?.[0] ?? 0) : null;
+}
+
 export function parseYamlText<S extends ZodType>(
   text: string,
   file: string,

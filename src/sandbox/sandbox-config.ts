@@ -54,7 +54,8 @@ export function sandboxConfigText(e: SandboxEndpoints): string {
     ...(e.salesforce ? { salesforce: emulatorConnection(e.salesforce) } : {}),
     crm: e.crm,
     store: { path: e.storePath },
-    mappings: SHIPPED_MAPPINGS,
+    // Salesforce-only: with HubSpot as the CRM the key would be ignored, and each sync would say so.
+    ...(e.crm === "salesforce" ? { mappings: SHIPPED_MAPPINGS } : {}),
     qualification: join(SHIPPED_CONFIG, "qualification.yaml"),
     routing: e.routingPath,
     sla: join(SHIPPED_CONFIG, "sla.yaml"),

@@ -10,7 +10,7 @@ import { runLockHolder } from "../../sync/run-lock.js";
 import type { SystemPort } from "../../sync/system-port.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
-import { type CommandIo, commandConfig } from "../context.js";
+import { type CommandIo, commandConfig, warnUnusedConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { checkLive } from "../live-check.js";
 import { runWired } from "../run-once.js";
@@ -32,6 +32,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: { port?: number; runs?: number }) {
       const { loaded, log } = commandConfig(this, io);
+      warnUnusedConfig(log, loaded);
       const config = loaded.config;
       const now = () => io.now?.() ?? new Date();
       const stop = new AbortController();

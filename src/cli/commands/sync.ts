@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { failedRunSummary } from "../../sync/engine.js";
 import type { RunSummary } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
-import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
@@ -20,6 +20,7 @@ export function registerSync(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: { dryRun?: boolean; json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
+      warnUnusedConfig(log, loaded);
       const progress = progressLine(io, !opts.json);
       // SIGTERM or Ctrl-C stops the run after the batch in hand, with everything so far committed; what
       // was decided but not written stays in the store for the next run.

@@ -1,7 +1,7 @@
 // `leadloop validate`: checks the configuration and every file it names, exiting 2 naming the file,
 // line and key of each problem in all of them. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
-import { ConfigError, type ConfigProblem } from "../../config/config-error.js";
+import { ConfigError, type ConfigProblem, formatProblem } from "../../config/config-error.js";
 import { loadMappings } from "../../config/mapping-file.js";
 import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
@@ -39,6 +39,8 @@ export function registerValidate(program: Command, io: CommandIo): void {
       const config = loaded.config;
       const offline = [
         `${loaded.file}: configuration ok (crm: ${config.crm}, store: ${config.store.path})`,
+        // A key the CRM never reads is no error (the run works without it), but the admin must hear it.
+        ...loaded.warnings.map((w) => `warning: ${formatProblem(w)}`),
         ...mappings.map((m) => `${m.source}: ${m.fields.length} fields ok`),
         `${config.qualification}: ok (MQL at ${qualification.thresholds.mql} points, ${qualification.fit.length} fit, ${qualification.behaviour.length} behaviour, ${qualification.negative.length} negative rules)`,
         `${config.routing}: ok (${routing.rules.length} rules, fallback ${routing.fallback})`,
@@ -90,6 +92,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
         live: Boolean(opts.live),
         behaviour,
         problems,
+        warnings: loaded.warnings.map(asJsonWarning),
       };
       if (opts.json) printJson(io, summary);
       else {
@@ -141,6 +144,11 @@ function checkFiles(cmd: Command, io: CommandIo): CheckedFiles {
   checked(() => loadSla(config.sla));
   if (problems.length > 0 || !mappings || !qualification || !routing) throw new ConfigError(problems);
   return { loaded, log, mappings, qualification, routing };
+}
+
+/** A key the configuration sets but does not use, as `validate --json` gives it beside the problems. */
+function asJsonWarning(p: ConfigProblem) {
+  return { ...asJson(p), severity: "warning" as const };
 }
 
 /** A file's problem as `validate --json` gives it: `source` names the file, as a live problem's does. */
