@@ -39,11 +39,13 @@ function seedProspect(loop: LoopHarness) {
  * The completed task of each thing the person did says it in words: the page or form, its address and
  * when, not the event's raw properties (`hs_form_id: 9e8d…`, `hs_url: …`) a rep cannot read.
  */
-function expectReadableActivityTasks(tasks: readonly { subject: string; body: string }[]): void {
+function expectReadableActivityTasks(tasks: readonly { subject: string; body: string }[], crm: "salesforce" | "hubspot"): void {
   const when = String.raw`When: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`;
   const bodyOf = (subject: string) => tasks.find((t) => t.subject.startsWith(subject))?.body;
-  expect(bodyOf("Visited the pricing page")).toMatch(new RegExp(`^Page: Pricing\nAddress: https://www\\.leadloop-demo\\.com/pricing\n${when}$`));
-  expect(bodyOf("Requested a demo")).toMatch(new RegExp(`^Form: Request a demo\nAddress: https://www\\.leadloop-demo\\.com/demo\n${when}$`));
+  // HubSpot's task notes are rich text (a line is a <br>); Salesforce's Description is plain.
+  const lines = (...parts: string[]) => (crm === "hubspot" ? `^<p>${parts.join("<br>")}</p>$` : `^${parts.join("\n")}$`);
+  expect(bodyOf("Visited the pricing page")).toMatch(new RegExp(lines("Page: Pricing", "Address: https://www\\.leadloop-demo\\.com/pricing", when)));
+  expect(bodyOf("Requested a demo")).toMatch(new RegExp(lines("Form: Request a demo", "Address: https://www\\.leadloop-demo\\.com/demo", when)));
 }
 
 describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) => {
@@ -114,7 +116,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
         ].sort((a, b) => String(a).localeCompare(String(b))),
       );
       expect(tasks.every((t) => t.OwnerId === reps.get(REPS.emea.email)!.salesforce)).toBe(true);
-      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.Subject), body: String(t.Description) })));
+      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.Subject), body: String(t.Description) })), crm);
       taskCount = () => loop.salesforce.data.list("Task").length;
     } else {
       expect(contact.hs_lead_status).toBe("NEW");
@@ -127,7 +129,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       ).toBe(true);
       expect(tasks).toHaveLength(3);
       expect(tasks.every((t) => t.hubspot_owner_id === reps.get(REPS.emea.email)!.hubspot)).toBe(true);
-      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.hs_task_subject), body: String(t.hs_task_body) })));
+      expectReadableActivityTasks(tasks.map((t) => ({ subject: String(t.hs_task_subject), body: String(t.hs_task_body) })), crm);
       taskCount = () => loop.hubspot.data.listObjects("tasks").length;
     }
 

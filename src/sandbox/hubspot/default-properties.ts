@@ -9,6 +9,7 @@ import {
   ownerProperty,
   type PropertyDefinition,
   phone,
+  richText,
   text,
 } from "./property-definitions.js";
 
@@ -258,7 +259,8 @@ function taskProperties(): PropertyDefinition[] {
   const info = "task";
   return [
     text("hs_task_subject", "Task Title", info),
-    text("hs_task_body", "Notes", info),
+    // Rich text, as the portal's task notes are: the app shows it as HTML, so a "\n" does not break a line.
+    richText("hs_task_body", "Notes", info),
     choice("hs_task_status", "Task Status", info, [
       ["NOT_STARTED", "Not started"],
       ["IN_PROGRESS", "In progress"],

@@ -89,6 +89,9 @@ function base(
 
 export const text = (name: string, label: string, group: string, extra?: Extra): PropertyDefinition =>
   base(name, label, "string", "text", group, extra);
+/** A rich-text property: its value is HTML the app renders (a task's notes). */
+export const richText = (name: string, label: string, group: string, extra?: Extra): PropertyDefinition =>
+  base(name, label, "string", "html", group, extra);
 export const phone = (name: string, label: string, group: string): PropertyDefinition =>
   base(name, label, "string", "phonenumber", group);
 export const num = (name: string, label: string, group: string, extra?: Extra): PropertyDefinition =>

@@ -3,6 +3,7 @@
 // are HubSpot owners found by email.
 import { type DueField, dueFieldValues } from "../../core/sla/index.js";
 import type { FieldValues } from "../../core/records.js";
+import { plainTextToHtml } from "../../core/text/rich-text.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import { findHubspotAccounts } from "./account-finder.js";
 import type { HubspotAdapter } from "./adapter.js";
@@ -67,7 +68,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       associate: true,
       fields: (t) => ({
         hs_task_subject: t.subject,
-        hs_task_body: t.body,
+        // The task's notes are rich text in HubSpot: plain line breaks would run the body into one line.
+        hs_task_body: plainTextToHtml(t.body),
         hs_timestamp: t.at,
         hs_task_status: t.completed ? "COMPLETED" : "NOT_STARTED",
         hs_task_priority: t.completed ? "LOW" : "HIGH",
