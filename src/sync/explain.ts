@@ -7,6 +7,7 @@ import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { AuditEntry, FunnelEvent, Link, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
 import { clockKey } from "../core/sla/index.js";
+import { heldByCoolDown, type RecyclePolicy } from "../core/funnel/recycle.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { reassignmentCauses } from "./funnel/sla-list.js";
 import type { SystemPort } from "./system-port.js";
@@ -54,6 +55,12 @@ export interface PersonExplanation {
   clock: SlaClock | null;
   /** Why the clock has its owner, when a manager reassigned the lead by hand in the CRM (as `leadloop sla --json` gives it). */
   clockCause: string | null;
+  /**
+   * When the cool-down after a rep's recycle or unreachable verdict ends, for a person who qualified again
+   * within it: held from sales until then (the contact keeps the verdict, no rep owns them), handed off by
+   * the first sync after it. Null for anyone else.
+   */
+  heldUntil: string | null;
   /** CRM records the person converted from (`conversion: Lead <id> converted` causes). */
   convertedFrom: { object: string; id: string }[];
   /** The latest write of each field leadloop made on these records that no link above shows. */
@@ -72,7 +79,14 @@ export interface Explanation {
 
 export async function explainPerson(
   email: string,
-  deps: { store: StateStore; marketing: SystemPort; crm: SystemPort; mappings: readonly ObjectMapping[] },
+  deps: {
+    store: StateStore;
+    marketing: SystemPort;
+    crm: SystemPort;
+    mappings: readonly ObjectMapping[];
+    /** The qualification's cool-down after a recycle: without it no hold is said. */
+    recycle?: RecyclePolicy;
+  },
 ): Promise<Explanation> {
   const key = normalizeEmail(email) ?? email;
   const out: Explanation = { email: key, links: [], person: null };
@@ -137,7 +151,7 @@ const CONVERTED_FROM = /^conversion: (\w+) (\S+) converted/;
 async function explainFunnel(
   email: string,
   links: readonly LinkExplanation[],
-  deps: { store: StateStore; marketing: SystemPort },
+  deps: { store: StateStore; marketing: SystemPort; recycle?: RecyclePolicy },
 ): Promise<PersonExplanation | null> {
   const linked = links.find((l) => l.link.pair === "contact");
   const personId =
@@ -147,6 +161,7 @@ async function explainFunnel(
   const [score] = await deps.store.listPersonScores({ personIds: [personId] });
   const [clock] = await deps.store.listSlaClocks({ personIds: [personId] });
   const clockCause = clock ? ((await reassignmentCauses(deps.store, [personId])).get(clockKey(clock)) ?? null) : null;
+  const heldUntil = deps.recycle ? heldByCoolDown(stages, clock?.handoffAt ?? null, deps.recycle) : null;
   const convertedFrom = stages.flatMap((e) => {
     const m = CONVERTED_FROM.exec(e.cause);
     return m ? [{ object: m[1]!, id: m[2]! }] : [];
@@ -166,6 +181,7 @@ async function explainFunnel(
     score: score ?? null,
     clock: clock ?? null,
     clockCause,
+    heldUntil: heldUntil?.toISOString() ?? null,
     convertedFrom,
     writes: [...latest.values()].sort((a, b) => a.recordId.localeCompare(b.recordId) || a.field.localeCompare(b.field)),
     openErrors: errors.openErrors.filter((e) => !listed.has(e.id)),

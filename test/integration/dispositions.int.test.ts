@@ -152,7 +152,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(await stages()).toEqual(["mql", "recycled"]);
     expect(contact().leadloop_status).toBe("recycled");
 
-    // New behaviour after the verdict: an MQL again, but the cool-down (30 days) holds the handoff.
+    // New behaviour after the verdict: qualified again, but the cool-down (30 days) holds her from sales,
+    // so the contact keeps the rep's verdict: no fresh MQL that no rep was told about.
     await tick();
     recordActivity(loop.hubspot.data, {
       contactId: personId,
@@ -162,7 +163,16 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const back = await sync();
     expect(back.summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "recycled", "mql"]);
-    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    const heldMql = (await loop.store.listFunnelEvents({ personId })).at(-1)!;
+    expect(heldMql.cause).toMatch(/^qualified: \d+ points \(.*\); held by the cool-down until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    const mqlDateBefore = contact().leadloop_mql_date;
+    expect(contact()).toMatchObject({
+      lifecyclestage: "lead",
+      leadloop_status: "recycled",
+      hs_lead_status: "BAD_TIMING",
+      leadloop_disposition_reason:
+        crm === "salesforce" ? "Not ready to buy; back to nurture" : "Bad timing; back to nurture",
+    });
     // An MQL again, but not handed off: the old handoff's clock is owed nothing, however late it gets.
     await tick();
     const waiting = await sync(() => new Date(Date.now() + 3 * DAY_MS));
@@ -173,6 +183,10 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const later = new Date(Date.now() + 31 * DAY_MS);
     const second = await sync(() => later);
     expect(second.summary.handoffs).toBe(1);
+    // Handed off at the cool-down's end: now the marketer sees the MQL, dated when she qualified.
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    expect(contact().leadloop_mql_date).not.toBe(mqlDateBefore);
+    expect(Date.parse(contact().leadloop_mql_date!)).toBe(Date.parse(heldMql.at));
     // The record is opened again, so the rep's next verdict is a change leadloop reads.
     if (crm === "salesforce")
       expect(loop.salesforce.data.list("Lead").map((l) => l.Status)).toEqual([STATUS.salesforce.open]);
@@ -298,10 +312,11 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const back = await sync();
     expect(back.summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "unreachable", "mql"]);
-    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+    expect(contact()).toMatchObject({ lifecyclestage: "lead", leadloop_status: "unreachable", hs_lead_status: "ATTEMPTED_TO_CONTACT" });
     await tick();
     const later = new Date(Date.now() + 31 * DAY_MS);
     expect((await sync(() => later)).summary.handoffs).toBe(1);
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
     const [clock] = await loop.store.listSlaClocks();
     expect(clock?.handoffAt).toBe(later.toISOString());
     // The record is opened again clean: the last verdict's words would otherwise be read as the next one's.

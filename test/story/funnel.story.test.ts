@@ -2,7 +2,7 @@
 // in both CRM modes, with reps working their leads between runs and the clock jumped (not slept) over
 // follow-up deadlines and cool-downs. Each step checks what the rep sees in the CRM and what the
 // marketer sees on the HubSpot contact.
-import { behaviour, DAY, HOUR, openStoryWorld, type CrmMode, type StoryWorld, type SyncSummary } from "./story-world.js";
+import { behaviour, DAY, HOUR, openStoryWorld, TEAM, type CrmMode, type StoryWorld, type SyncSummary } from "./story-world.js";
 import { crmView, marketingView, repFor, type Rep } from "./story-people.js";
 
 
@@ -216,8 +216,8 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     // The trashed person comes back to the pricing page and asks for a demo again: not handed off.
     behaviour.pricing(world, people.dmitri!.id);
     behaviour.demoRequest(world, people.dmitri!.id);
-    // The recycled one reads pricing within the cool-down: new behaviour makes her an MQL again, but sales
-    // does not get her back before the cool-down ends.
+    // The recycled one reads pricing within the cool-down: new behaviour qualifies her again, but she is
+    // held from sales until the cool-down ends.
     behaviour.pricing(world, people.chloe!.id);
     const chloeTasks = crmOf("chloe").tasks.length;
     const run = await sync();
@@ -229,8 +229,26 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     expect(Number(wonDeal.properties.amount)).toBe(48_000);
     expect(contact("bjorn").leadloop_status).toBe("lost");
     expect(contact("dmitri").leadloop_status).toBe("trash");
-    expect(contact("chloe").leadloop_status).toBe("mql");
+    // The marketer sees the rep's verdict still, not a fresh MQL nobody was told about.
+    expect(contact("chloe")).toMatchObject({ lifecyclestage: "lead", leadloop_status: "recycled", hs_lead_status: "BAD_TIMING" });
     expect(crmOf("chloe").tasks).toHaveLength(chloeTasks);
+    // Not Hélène's lead (she recycled her): `hot` shows Chloé held, with no owner, until the cool-down ends.
+    const heleneHot = JSON.parse((await world.cli("hot", "--owner", TEAM.emea.email, "--json")).stdout) as { email: string }[];
+    expect(heleneHot.map((r) => r.email.toLowerCase())).not.toContain(people.chloe!.email);
+    const allHot = JSON.parse((await world.cli("hot", "--json")).stdout) as { email: string; stage: string; ownerEmail: string | null; heldUntil?: string }[];
+    const chloeHot = allHot.find((r) => r.email.toLowerCase() === people.chloe!.email);
+    expect(chloeHot).toMatchObject({ stage: "held", ownerEmail: null });
+    const recycledAt = world.storeRows<{ at: string }>(
+      "SELECT at FROM funnel_events WHERE person_id = ? AND to_stage = 'recycled'",
+      people.chloe!.id,
+    )[0]!.at;
+    expect(chloeHot!.heldUntil).toBe(new Date(Date.parse(recycledAt) + 30 * DAY).toISOString());
+    const hotText = (await world.cli("hot")).stdout;
+    expect(hotText).toMatch(new RegExp(`held .*Chloé Garnier +owner: \\(none: held by the cool-down until \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\)`, "i"));
+    const explained = await world.cli("explain", "Chloe.Garnier@Acme-Industrie.fr");
+    expect(explained.stdout).toContain("no owner: held by the cool-down until");
+    expect(explained.stdout).toContain("held from sales: qualified again within the cool-down");
+    expect(explained.stdout).not.toContain(`owner ${TEAM.emea.email}`);
     // The won event carries the amount, the source and the campaign.
     const won = world.storeRows<{ amount: number | null; source: string | null; campaign: string | null }>(
       "SELECT amount, source, campaign FROM funnel_events WHERE person_id = ? AND to_stage = 'won'",
@@ -247,6 +265,9 @@ describe.each(["salesforce", "hubspot"] as CrmMode[])("the funnel story with crm
     expect(run.handoffs).toBe(1);
     // The lead is open again for the rep, and the marketer sees it open too.
     expect(contact("chloe")).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql", hs_lead_status: "NEW" });
+    // Hélène has her back, as a lead of her own again.
+    const heleneHot = JSON.parse((await world.cli("hot", "--owner", TEAM.emea.email, "--json")).stdout) as { email: string; stage: string }[];
+    expect(heleneHot.find((r) => r.email.toLowerCase() === people.chloe!.email)).toMatchObject({ stage: "mql" });
     expect(crmOf("chloe").tasks.filter((t) => t.subject.startsWith("New MQL"))).toHaveLength(2);
     const stages = world
       .storeRows<{ to_stage: string }>("SELECT to_stage FROM funnel_events WHERE person_id = ? ORDER BY at, id", people.chloe!.id)

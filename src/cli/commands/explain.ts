@@ -9,6 +9,7 @@ import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { recordLabel } from "../../core/text/record-label.js";
+import { heldText } from "../../core/funnel/recycle.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
   declareCommand(program, "explain")
@@ -19,7 +20,7 @@ export function registerExplain(program: Command, io: CommandIo): void {
       // Only reads the store: a missing one is said, not made (README "Exit statuses").
       const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
-        const found = await explainPerson(email, wiring);
+        const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         if (opts.json) printJson(io, found);
         else io.stdout.write(explanationText(found));
         io.outcome.exitCode = found.links.length > 0 || found.person !== null ? EXIT.ok : EXIT.failure;
@@ -85,8 +86,17 @@ function personLines(email: string, p: PersonExplanation): string[] {
   const out = [
     `${email}: person ${p.personId}, stage ${stage}` +
       (p.score ? `, score ${p.score.score} (fit ${p.score.fit}, behaviour ${p.score.behaviour}) at ${p.score.scoredAt}` : "") +
-      (p.score?.ownerEmail ? `, owner ${p.score.ownerEmail}` : ""),
+      (p.heldUntil
+        ? `, no owner: ${heldText(new Date(p.heldUntil))}`
+        : p.score?.ownerEmail
+          ? `, owner ${p.score.ownerEmail}`
+          : ""),
   ];
+  if (p.heldUntil)
+    out.push(
+      "  held from sales: qualified again within the cool-down after the rep's verdict, so the contact keeps that " +
+        `verdict and no rep is given the lead; the first sync after ${p.heldUntil} hands it off`,
+    );
   if (p.clock)
     out.push(
       `  follow-up clock: handed off ${p.clock.handoffAt} on ${recordLabel(p.clock.crmType, p.clock.crmId)}, due ${p.clock.dueAt}, ` +

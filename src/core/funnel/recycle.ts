@@ -34,3 +34,29 @@ export function coolDownEndsAt(verdictAt: string, policy: RecyclePolicy): Date {
 export function coolDownOver(verdictAt: string | null, now: Date, policy: RecyclePolicy): boolean {
   return verdictAt === null || now.getTime() >= coolDownEndsAt(verdictAt, policy).getTime();
 }
+
+/**
+ * When the cool-down holds a person from sales: they qualified again after returning to nurture, before the
+ * cool-down after that verdict ended, and no handoff has followed. Until the returned time the contact keeps
+ * the verdict (leadloop_status, lifecycle stage, lead status and reason) and no rep owns them; the first run
+ * after it hands them off. Null for anyone else, a person handed off since included.
+ */
+export function heldByCoolDown(
+  events: readonly { toStage: string; at: string }[],
+  /** When the person's latest handoff was, if any (their follow-up clock's `handoffAt`). */
+  handedOffAt: string | null,
+  policy: RecyclePolicy,
+): Date | null {
+  const latest = events.reduce<{ toStage: string; at: string } | null>((l, e) => (l === null || e.at >= l.at ? e : l), null);
+  if (latest?.toStage !== "mql") return null;
+  const verdictAt = returnedToNurtureAt(events);
+  if (verdictAt === null || latest.at < verdictAt) return null;
+  const until = coolDownEndsAt(verdictAt, policy);
+  if (Date.parse(latest.at) >= until.getTime()) return null;
+  return handedOffAt !== null && handedOffAt >= latest.at ? null : until;
+}
+
+/** How the funnel names a hold, in an MQL's cause, `explain` and `hot`: "held by the cool-down until 2027-01-03 09:30 UTC". */
+export function heldText(until: Date): string {
+  return `held by the cool-down until ${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

@@ -28,10 +28,13 @@ import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
 import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
-import { coolDownEndsAt, coolDownOver, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import { coolDownEndsAt, coolDownOver, heldByCoolDown, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 
 const LOOKBACK_DAYS = 90;
+/** leadloop's own MQL date on the contact (qualify-phase.ts writes it for an MQL no cool-down holds). */
+const MQL_DATE_FIELD = "leadloop_mql_date";
 /**
  * MQLs handed off a page at a time: their contacts, CRM records and accounts are read for the page and
  * forgotten once it is decided, so a first load holds one page of people, not every MQL. Large enough
@@ -52,6 +55,11 @@ interface Candidate {
    * may have been handed off before, which its CRM record then shows.
    */
   restored: boolean;
+  /**
+   * The MQL came within the cool-down after a rep's recycle or unreachable verdict, so the contact still
+   * shows that verdict (qualify-phase.ts): the handoff writes the contact's MQL stage, status and date.
+   */
+  held: boolean;
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
@@ -186,7 +194,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
     (await ctx.store.listSlaClocks({ personIds: mqls })).map((c) => [c.personId, c.handoffAt]),
   );
   const inOutbox = await ctx.store.openOutboxGroups();
-  const open: { id: string; reopen: boolean; restored: boolean }[] = [];
+  const open: { id: string; reopen: boolean; restored: boolean; held: boolean }[] = [];
   for (const id of mqls) {
     if (stages.get(id) !== "mql" || inOutbox.has(handoffGroup(id))) continue;
     const clockAt = handedOffAt.get(id);
@@ -205,10 +213,12 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       null,
     );
     const restored = latestMql?.cause.startsWith(RESTORED_CAUSE) ?? false;
-    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined, restored });
+    const held = heldByCoolDown(events, clockAt ?? null, setup.qualification.definition.recycle) !== null;
+    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined, restored, held });
   }
   const reopen = new Set(open.filter((o) => o.reopen).map((o) => o.id));
   const restored = new Set(open.filter((o) => o.restored).map((o) => o.id));
+  const held = new Set(open.filter((o) => o.held).map((o) => o.id));
   if (setup.crmIsMarketing)
     return open.map(({ id }) => ({
       personId: id,
@@ -217,6 +227,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       reopen: reopen.has(id),
       mqlAt: mqlAt.get(id)!,
       restored: restored.has(id),
+      held: held.has(id),
     }));
   const links = await ctx.store.findLinksByMarketingIds(
     "contact",
@@ -232,6 +243,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       reopen: reopen.has(l.marketingId),
       mqlAt: mqlAt.get(l.marketingId)!,
       restored: restored.has(l.marketingId),
+      held: held.has(l.marketingId),
     }));
 }
 
@@ -403,6 +415,11 @@ async function handOffOne(
   const reasonField = v.fields.dispositionReason;
   if (c.reopen && c.crmType === v.status.object && reasonField && crmRecord.fields[reasonField]?.trim())
     recordFields[reasonField] = null;
+  // The contact the cool-down held at the rep's verdict becomes an MQL now, as sales gets it.
+  const heldFields: FieldValues = c.held
+    ? { leadloop_status: "mql", [LIFECYCLE_FIELD]: lifecycleFor("mql"), [MQL_DATE_FIELD]: c.mqlAt }
+    : {};
+  if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
   // A status the record shows already (a requalify opened it again) is not written twice.
   if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
     delete recordFields[v.status.field];
@@ -447,7 +464,7 @@ async function handOffOne(
   // The contact gets its owner, and, when the handoff opened the lead again, the open status too, in the
   // same group: the marketer sees it now, and the next run finds both sides agreeing instead of carrying
   // the Lead's reopened status over one run late.
-  const contactFields: FieldValues = {};
+  const contactFields: FieldValues = { ...heldFields };
   if (marketingOwnerId) contactFields.hubspot_owner_id = marketingOwnerId;
   const reopenedInMarketing = reopened
     ? reopenStatus(setup.qualification.definition, ctx.marketing.system)
@@ -462,6 +479,11 @@ async function handOffOne(
         object: "contacts",
         recordId: c.personId,
         fields: contactFields,
+        // A contact a marketer parked at a later stage takes MQL only after a clear (as the qualification's).
+        clearFirst:
+          contactFields[LIFECYCLE_FIELD] && lifecycleNeedsClear(person[LIFECYCLE_FIELD], contactFields[LIFECYCLE_FIELD])
+            ? [LIFECYCLE_FIELD]
+            : [],
       }),
     );
 

@@ -4,7 +4,14 @@
 // kept in the outbox with the events and the cursor, in one transaction (the drain writes them).
 
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
-import { hasBehaviourAfter, NURTURE_STAGES, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import {
+  coolDownEndsAt,
+  coolDownOver,
+  hasBehaviourAfter,
+  heldText,
+  NURTURE_STAGES,
+  returnedToNurtureAt,
+} from "../../core/funnel/recycle.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
 import { RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
@@ -212,6 +219,11 @@ export async function qualifyPage(
     const rules: Record<string, string> = {};
     const restored = known === undefined ? restoredStage(record, now) : null;
     const current = restored?.at(-1)?.toStage ?? known ?? "lead";
+    // Whether the person becomes an MQL now: asked of the store only for those the score would move.
+    const back =
+      !restored && score.qualified && REQUALIFIABLE.has(current) && canMove(current, "mql")
+        ? await backFromNurture(ctx, setup, record.id, current, activitiesOf.get(record.id) ?? [], now)
+        : null;
     if (restored) {
       // The store lost this person (deleted or moved), but the contact still says how far leadloop took
       // them: qualifying them again would date their MQL today, rewrite the contact's and the CRM
@@ -235,12 +247,8 @@ export async function qualifyPage(
           amount: null,
         });
       ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
-    } else if (
-      score.qualified &&
-      REQUALIFIABLE.has(current) &&
-      canMove(current, "mql") &&
-      (await showsNewBehaviour(ctx, record.id, current, activitiesOf.get(record.id) ?? []))
-    ) {
+    } else if (back?.qualifies) {
+      const heldUntil = back.heldUntil;
       events.push({
         personId: record.id,
         email: record.fields.email ?? null,
@@ -250,7 +258,7 @@ export async function qualifyPage(
         cause: `qualified: ${score.total} points (${score.reasons
           .slice(0, 3)
           .map((r) => r.ruleId)
-          .join(", ")})`,
+          .join(", ")})${heldUntil ? `; ${heldText(heldUntil)}` : ""}`,
         runId: ctx.runId,
         source: record.fields.hs_analytics_source ?? null,
         // Filled below for the page's MQLs at once (campaign-catalog.ts).
@@ -258,13 +266,20 @@ export async function qualifyPage(
         ownerId: null,
         amount: null,
       });
-      fields.leadloop_status = "mql";
-      fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
-      // The marketer's own record of when and why: HubSpot keeps no MQL date of leadloop's making.
-      fields[MQL_DATE_FIELD] = now.toISOString();
-      fields[REASONS_FIELD] = reasonsText(score);
-      rules.leadloop_status = rules[LIFECYCLE_FIELD] = rules[MQL_DATE_FIELD] = `qualified: ${score.total} points`;
-      ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
+      if (heldUntil) {
+        // Sales sent this person back and the cool-down still runs: the contact keeps the rep's verdict
+        // (a "mql" status here told marketers and workflows of a fresh MQL that no rep was given). The
+        // handoff at the cool-down's end writes the MQL stage, status and date (handoff-phase.ts).
+        ctx.log.debug("person.held_by_cool_down", { personId: record.id, score: score.total, until: heldUntil.toISOString() });
+      } else {
+        fields.leadloop_status = "mql";
+        fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
+        // The marketer's own record of when and why: HubSpot keeps no MQL date of leadloop's making.
+        fields[MQL_DATE_FIELD] = now.toISOString();
+        fields[REASONS_FIELD] = reasonsText(score);
+        rules.leadloop_status = rules[LIFECYCLE_FIELD] = rules[MQL_DATE_FIELD] = `qualified: ${score.total} points`;
+        ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
+      }
     }
     if (Object.keys(fields).length > 0)
       writes.push(
@@ -343,20 +358,31 @@ async function readCompanies(
   return out;
 }
 
+interface BackFromNurture {
+  qualifies: boolean;
+  /** The end of the cool-down that holds the new MQL from sales; null when none does. */
+  heldUntil: Date | null;
+}
+
 /**
  * A person a rep returned to nurture (recycled, unreachable) qualifies again only on behaviour dated after
  * that verdict: the behaviour sales already saw does not send them back (which made recycled ↔ mql flip
- * on every run).
+ * on every run). Within the cool-down after the verdict the MQL is held from sales until it ends.
  */
-async function showsNewBehaviour(
+async function backFromNurture(
   ctx: RunContext,
+  setup: FunnelSetup,
   personId: string,
   current: Stage,
   activities: readonly ScoredActivity[],
-): Promise<boolean> {
-  if (!NURTURE_STAGES.has(current)) return true;
+  now: Date,
+): Promise<BackFromNurture> {
+  if (!NURTURE_STAGES.has(current)) return { qualifies: true, heldUntil: null };
   const verdictAt = returnedToNurtureAt(await ctx.store.listFunnelEvents({ personId }));
-  return verdictAt === null || hasBehaviourAfter(activities, verdictAt);
+  if (verdictAt === null) return { qualifies: true, heldUntil: null };
+  if (!hasBehaviourAfter(activities, verdictAt)) return { qualifies: false, heldUntil: null };
+  const policy = setup.qualification.definition.recycle;
+  return { qualifies: true, heldUntil: coolDownOver(verdictAt, now, policy) ? null : coolDownEndsAt(verdictAt, policy) };
 }
 
 /**
