@@ -48,7 +48,15 @@ function fromStore() {
   for (const e of events) if (e.toStage === "mql" && !firstMql.has(e.personId)) firstMql.set(e.personId, e.at);
   const won = events.filter((e) => e.toStage === "won");
   const hours = clocks.filter((c) => c.firstTouchAt).map((c) => Math.max(0, Date.parse(c.firstTouchAt!) - Date.parse(c.handoffAt)) / 3_600_000).sort((a, b) => a - b);
+  const isSal = (e: FunnelEvent) => e.toStage === "sal" || (e.toStage === "opportunity" && BEFORE_SAL.has(e.fromStage));
+  const to = (stage: string) => (e: FunnelEvent) => e.toStage === stage;
   return {
+    // Of the people who reached a stage, those who reached the next one afterwards.
+    conversions: {
+      mqlToSal: cohortOf(to("mql"), isSal),
+      salToOpportunity: cohortOf(isSal, to("opportunity")),
+      opportunityToWon: cohortOf(to("opportunity"), to("won")),
+    },
     mqls: count("mql"),
     sals: count("sal") + events.filter((e) => e.toStage === "opportunity" && BEFORE_SAL.has(e.fromStage)).length,
     opportunities: count("opportunity"),
@@ -60,6 +68,18 @@ function fromStore() {
     p90: hours.length ? Math.round(hours[Math.ceil(0.9 * hours.length) - 1]! * 100) / 100 : null,
   };
 }
+
+function cohortOf(enters: (e: FunnelEvent) => boolean, reaches: (e: FunnelEvent) => boolean): { people: number; reached: number } {
+  const entered = new Set<string>();
+  const reached = new Set<string>();
+  for (const e of events) {
+    if (enters(e)) entered.add(e.personId);
+    if (reaches(e) && entered.has(e.personId)) reached.add(e.personId);
+  }
+  return { people: entered.size, reached: reached.size };
+}
+
+const fourDecimals = (c: { people: number; reached: number }) => (c.people ? Math.round((c.reached / c.people) * 10_000) / 10_000 : null);
 
 async function reportJson<T = FunnelReport>(...args: string[]): Promise<T> {
   const out = await runCli(["report", ...args, "--config", config]);
@@ -91,10 +111,11 @@ describe("leadloop report after six sandbox runs", () => {
       recycled: s.recycled,
       handoffs: s.handoffs,
       followUpHours: { median: expect.any(Number), p90: s.p90, count: s.touched },
+      conversions: s.conversions,
       rates: {
-        mqlToSal: Math.round((s.sals / s.mqls) * 10_000) / 10_000,
-        salToOpportunity: s.sals ? Math.round((s.opportunities / s.sals) * 10_000) / 10_000 : null,
-        opportunityToWon: Math.round((s.won / s.opportunities) * 10_000) / 10_000,
+        mqlToSal: fourDecimals(s.conversions.mqlToSal),
+        salToOpportunity: fourDecimals(s.conversions.salToOpportunity),
+        opportunityToWon: fourDecimals(s.conversions.opportunityToWon),
       },
     });
     expect(Object.keys(r)).toEqual(

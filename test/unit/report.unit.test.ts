@@ -103,8 +103,14 @@ describe("funnel figures for a quarter, by hand", () => {
       handoffs: 3,
       // 2 h, 1.5 h, 24 h: median 2; p90 by nearest rank is the 3rd of 3.
       followUpHours: { median: 2, p90: 24, count: 3 },
-      // 3/4, 3/3, 2/3.
-      rates: { mqlToSal: 0.75, salToOpportunity: 1, opportunityToWon: 0.6667 },
+      // Of the people who were MQLs (p1, p2, p4), p1 and p2 were then accepted; of those accepted (p1, p2, p3),
+      // p1 and p3 have an opportunity; of those with one (p5, p1, p3), p1 and p3 won.
+      rates: { mqlToSal: 0.6667, salToOpportunity: 0.6667, opportunityToWon: 0.6667 },
+      conversions: {
+        mqlToSal: { people: 3, reached: 2 },
+        salToOpportunity: { people: 3, reached: 2 },
+        opportunityToWon: { people: 3, reached: 2 },
+      },
       // In MQL: p1 2 d, p2 1 d and 3 d, p4 1 d → 1.5; in SAL: p1 5 d, p5 19 d → 12;
       // in opportunity: p1 10 d, p5 14 d, p3 31 d → 14.
       velocityDays: { mql: 1.5, sal: 12, opportunity: 14 },
@@ -153,7 +159,8 @@ describe("the funnel report", () => {
       ["(none)", 0, 0, 1, 1, 1, 0, 0, 5_000],
     ]);
     const webinar = r.groups[0]!;
-    expect(webinar.rates).toEqual({ mqlToSal: 0.6667, salToOpportunity: 0.5, opportunityToWon: 1 });
+    // p2's two MQLs are one person, accepted.
+    expect(webinar.rates).toEqual({ mqlToSal: 1, salToOpportunity: 0.5, opportunityToWon: 1 });
     expect(webinar.followUpHours).toEqual({ median: 1.75, p90: 2, count: 2 });
     // No SAL in the period but an opportunity: no rate rather than a division by zero.
     expect(r.groups[1]!.rates).toEqual({ mqlToSal: 0, salToOpportunity: null, opportunityToWon: 0 });
@@ -163,8 +170,8 @@ describe("the funnel report", () => {
     // Q3: MQLs p6, p5; SAL p5; no opportunity (p5's conversion falls on Q4's first instant): 0.5, 0, none.
     const r = funnelReport(INPUT, Q4, { groupBy: null, settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
     expect(r.flags).toEqual([
-      { group: null, rate: "mqlToSal", previous: 0.5, current: 0.75, shift: 0.25 },
-      { group: null, rate: "salToOpportunity", previous: 0, current: 1, shift: 1 },
+      { group: null, rate: "mqlToSal", previous: 0.5, current: 0.6667, shift: 0.1667 },
+      { group: null, rate: "salToOpportunity", previous: 0, current: 0.6667, shift: 0.6667 },
     ]);
     // Per group too: Spring Ads' one Q3 MQL was accepted, its one Q4 MQL not (yet).
     const byCampaign = funnelReport(INPUT, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
@@ -172,7 +179,7 @@ describe("the funnel report", () => {
       ...r.flags,
       { group: "Spring Ads", rate: "mqlToSal", previous: 1, current: 0, shift: -1 },
     ]);
-    const lax = funnelReport(INPUT, Q4, { groupBy: null, settings: { ...DEFAULT_REPORT_SETTINGS, rateShiftAlert: 0.25 }, now: MID_Q4 });
+    const lax = funnelReport(INPUT, Q4, { groupBy: null, settings: { ...DEFAULT_REPORT_SETTINGS, rateShiftAlert: 0.1667 }, now: MID_Q4 });
     // A shift of exactly the alert amount is not beyond it.
     expect(lax.flags.map((f) => f.rate)).toEqual(["salToOpportunity"]);
   });
@@ -218,7 +225,8 @@ describe("the funnel report", () => {
       since: "2026-10-01T00:00:00.000Z",
       until: "2026-10-05T00:00:00.000Z",
       mqls: 1, sals: 1, opportunities: 1, won: 0, revenue: 0,
-      rates: { mqlToSal: 1, salToOpportunity: 1, opportunityToWon: 0 },
+      // p1's SAL has no opportunity yet that week; p5's opportunity was opened there, from a Q3 SAL.
+      rates: { mqlToSal: 1, salToOpportunity: 0, opportunityToWon: 0 },
     });
     expect(r.timeline.at(-1)!.since).toBe("2026-12-28T00:00:00.000Z");
     expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(4);
@@ -229,7 +237,8 @@ describe("campaign effectiveness", () => {
   it("lists each campaign's type and source with MQL-to-won, highest revenue first", () => {
     const r = campaignReport(INPUT, Q4, { ...DEFAULT_REPORT_SETTINGS, campaignTypes: { "Webinaire été 2026": "Webinar" } });
     expect(r.campaigns.map((c) => [c.campaign, c.type, c.source, c.mqls, c.won, c.revenue, c.rates.mqlToWon])).toEqual([
-      ["Webinaire Été 2026", "Webinar", "EMAIL_MARKETING", 3, 1, 10_000, 0.3333],
+      // Of p1 and p2 (three MQLs), p1 won.
+      ["Webinaire Été 2026", "Webinar", "EMAIL_MARKETING", 3, 1, 10_000, 0.5],
       // Equal revenue: more MQLs first. p3 (no campaign, no source) is the only one of "(none)" active this
       // quarter: p6's organic search, last quarter, does not name its source.
       ["Spring Ads", "PAID_SEARCH", "PAID_SEARCH", 1, 0, 0, 0],
@@ -425,5 +434,56 @@ describe("a text table", () => {
     expect(lines[1]).toBe(`rep 0${" ".repeat(14)}       0`);
     expect(lines[123_457]).toBe("Zoë Ångström-Müller  123456");
     expect(lines.at(-2)).toBe(`rep 1${" ".repeat(14)}  249999`);
+  });
+});
+
+describe("conversion rates are cohorts of people", () => {
+  // Hélène and Éric lost a deal before the quarter and were given a new Opportunity in it; Zoë's deal,
+  // opened last quarter, is won in this one; Bruno and Chloé are the quarter's own MQLs.
+  const LYON = { source: "OFFLINE", campaign: "Salon Agrégé Lyon" };
+  const REOPENED: ReportEvent[] = [
+    ev("hélène", "lead", "mql", "2026-06-02T09:00:00.000Z", "qualified: 70 points", LYON),
+    ev("hélène", "mql", "sal", "2026-06-03T09:00:00.000Z", "disposition qualified: Qualified", LYON),
+    ev("hélène", "sal", "opportunity", "2026-06-10T09:00:00.000Z", "conversion: Lead 00QH1 converted with opportunity 006H1", LYON),
+    ev("éric", "lead", "mql", "2026-07-06T09:00:00.000Z", "qualified: 64 points", LYON),
+    ev("éric", "mql", "opportunity", "2026-07-08T09:00:00.000Z", "conversion: Lead 00QE1 converted with opportunity 006E1", LYON),
+    ev("zoë", "lead", "mql", "2026-07-20T09:00:00.000Z", "qualified: 81 points", WEBINAR),
+    ev("zoë", "mql", "opportunity", "2026-07-21T09:00:00.000Z", "conversion: Lead 00QZ1 converted with opportunity 006Z1", WEBINAR),
+    ev("hélène", "opportunity", "lost", "2026-08-28T09:00:00.000Z", "opportunity: Opportunity lost: Extension Lyon (budget gelé)", LYON),
+    ev("éric", "opportunity", "lost", "2026-09-15T09:00:00.000Z", "opportunity: Opportunity lost: Pilote Grenoble", LYON),
+    ev("bruno", "lead", "mql", "2026-10-05T09:00:00.000Z", "qualified: 66 points", WEBINAR),
+    ev("chloé", "lead", "mql", "2026-10-06T09:00:00.000Z", "qualified: 59 points", WEBINAR_RETYPED),
+    ev("bruno", "mql", "sal", "2026-10-07T09:00:00.000Z", "disposition qualified: Qualified", WEBINAR),
+    ev("chloé", "mql", "sal", "2026-10-08T09:00:00.000Z", "disposition qualified: Working - Contacted", WEBINAR_RETYPED),
+    ev("hélène", "lost", "opportunity", "2026-10-12T09:00:00.000Z", "conversion: Opportunity 006H2 Renouvellement Lyon", LYON),
+    ev("éric", "lost", "opportunity", "2026-10-19T09:00:00.000Z", "conversion: Opportunity 006E2 Pilote Grenoble bis", LYON),
+    ev("bruno", "sal", "opportunity", "2026-10-26T09:00:00.000Z", "conversion: Lead 00QB1 converted with opportunity 006B1", WEBINAR),
+    ev("zoë", "opportunity", "won", "2026-11-03T09:00:00.000Z", "opportunity: Opportunity won: Licences Zoë, 8,400.00", { ...WEBINAR, amount: 8_400 }),
+    ev("hélène", "opportunity", "won", "2026-11-20T09:00:00.000Z", "opportunity: Opportunity won: Renouvellement Lyon, 12,500.00", { ...LYON, amount: 12_500 }),
+  ];
+
+  it("counts a next stage only for people who reached the stage before it in the period, so no rate passes 100%", () => {
+    const r = funnelReport({ events: REOPENED, clocks: [], people: new Map() }, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
+    // The counts are moves, as before: two SALs, three opportunities (two re-opened), two wins.
+    expect([r.mqls, r.sals, r.opportunities, r.won]).toEqual([2, 2, 3, 2]);
+    expect(r.conversions).toEqual({
+      mqlToSal: { people: 2, reached: 2 },
+      // Of Bruno and Chloé, accepted this quarter, Bruno has an opportunity.
+      salToOpportunity: { people: 2, reached: 1 },
+      // Of Hélène, Éric and Bruno, whose opportunities opened this quarter, Hélène won; Zoë's opened in Q3.
+      opportunityToWon: { people: 3, reached: 1 },
+    });
+    expect(r.rates).toEqual({ mqlToSal: 1, salToOpportunity: 0.5, opportunityToWon: 0.3333 });
+    const lyon = r.groups.find((g) => g.label === "Salon Agrégé Lyon")!;
+    expect([lyon.sals, lyon.opportunities, lyon.rates.salToOpportunity, lyon.rates.opportunityToWon]).toEqual([0, 2, null, 0.5]);
+    for (const rates of [r.rates, ...r.groups.map((g) => g.rates), ...r.timeline.map((p) => p.rates)])
+      for (const rate of Object.values(rates)) expect(rate === null || rate <= 1).toBe(true);
+  });
+
+  it("gives a campaign's MQL to won over its MQLs who went on to win", () => {
+    const r = campaignReport({ events: REOPENED, clocks: [], people: new Map() }, Q4, DEFAULT_REPORT_SETTINGS);
+    // The webinar's Q4 MQLs (Bruno, Chloé) won nothing; Zoë's win is from a Q3 MQL.
+    const webinar = r.campaigns.find((c) => c.campaign === "Webinaire Été 2026")!;
+    expect([webinar.mqls, webinar.won, webinar.rates.mqlToWon, webinar.conversions.mqlToWon]).toEqual([2, 1, 0, { people: 2, reached: 0 }]);
   });
 });

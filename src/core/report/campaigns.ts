@@ -2,11 +2,11 @@
 // source drill-down where neither names one; attribution.ts picks each person's), what its people did in
 // the period, from MQL to revenue.
 import { attributePeople, type CampaignOrigin } from "./attribution.js";
-import { type FunnelRates, funnelFigures, inPeriod } from "./figures.js";
+import { type Cohort, cohort } from "./cohorts.js";
+import { cohortRatio, type FunnelConversions, type FunnelRates, funnelFigures, inPeriod, REACHES } from "./figures.js";
 import { type FunnelReportInput, type ReportSettings, splitByGroup } from "./funnel-report.js";
 import { groupKey, groupLabel } from "./group-key.js";
 import type { ReportPeriod } from "./period.js";
-import { ratio } from "./stats.js";
 
 export interface CampaignRow {
   /** The campaign's name (with its start date or id when two campaigns of one origin share the name). */
@@ -29,6 +29,8 @@ export interface CampaignRow {
   revenue: number;
   revenueWithoutMql: number;
   rates: FunnelRates & { mqlToWon: number | null };
+  /** The people each rate is made of; MQL to won: of the period's MQLs, those who went on to win. */
+  conversions: FunnelConversions & { mqlToWon: Cohort };
 }
 
 export interface CampaignReport {
@@ -44,6 +46,7 @@ export function campaignReport(input: FunnelReportInput, period: ReportPeriod, s
   for (const g of splitByGroup(events, clocks, attribution, "campaign")) {
     const f = funnelFigures(g.events, g.clocks, period);
     if (f.mqls + f.sals + f.opportunities + f.won + f.lost === 0) continue;
+    const toWon = cohort(g.events.filter((e) => inPeriod(e.at, period)), REACHES.mql, REACHES.won);
     const active = [...new Set(g.events.filter((e) => inPeriod(e.at, period)).map((e) => e.personId))].map((id) => attribution.get(id));
     const first = attribution.get(g.events[0]?.personId ?? g.clocks[0]?.personId ?? "");
     campaigns.push({
@@ -59,7 +62,8 @@ export function campaignReport(input: FunnelReportInput, period: ReportPeriod, s
       won: f.won,
       revenue: f.revenue,
       revenueWithoutMql: f.revenueWithoutMql,
-      rates: { ...f.rates, mqlToWon: ratio(f.won - f.wonWithoutMql, f.mqls) },
+      rates: { ...f.rates, mqlToWon: cohortRatio(toWon) },
+      conversions: { ...f.conversions, mqlToWon: toWon },
     });
   }
   campaigns.sort((a, b) => b.revenue - a.revenue || b.mqls - a.mqls || a.campaign.localeCompare(b.campaign));

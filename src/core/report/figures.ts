@@ -1,6 +1,7 @@
 // The funnel's figures for one set of people over one period, from their funnel events and follow-up
 // clocks. Counts are of moves made in the period (`since` ≤ at < `until`): a person who qualifies twice
-// is two MQLs, one of them re-qualified. Rates compare consecutive stages' counts in the period.
+// is two MQLs, one of them re-qualified. Rates are cohorts of people (cohorts.ts), not ratios of counts.
+import { type Cohort, cohort } from "./cohorts.js";
 import { round, median, percentile, ratio, roundOrNull } from "./stats.js";
 import type { ReportPeriod } from "./period.js";
 import { isRestored } from "../funnel/restore.js";
@@ -39,6 +40,13 @@ export interface FunnelRates {
   opportunityToWon: number | null;
 }
 
+/** The people each rate is made of: of those who reached the first stage, how many went on to the next. */
+export interface FunnelConversions {
+  mqlToSal: Cohort;
+  salToOpportunity: Cohort;
+  opportunityToWon: Cohort;
+}
+
 export interface FunnelFigures {
   /** Moves to MQL (marketing qualified, passed to sales). */
   mqls: number;
@@ -66,12 +74,21 @@ export interface FunnelFigures {
   handoffs: number;
   /** Handoff to the owner's first touch, in hours, over the period's handoffs touched so far. */
   followUpHours: { median: number | null; p90: number | null; count: number };
+  /** Each conversion's share, `reached / people` (four decimals); null with no one to convert. */
   rates: FunnelRates;
+  conversions: FunnelConversions;
   /** Median days a person spent in the stage, over moves out of it in the period. */
   velocityDays: { mql: number | null; sal: number | null; opportunity: number | null };
 }
 
 const BEFORE_SAL: ReadonlySet<string | null> = new Set([null, "lead", "mql", "recycled", "unreachable"]);
+/** Whether a move reaches each stage as the counts count it (a SAL: accepted, or converted from before SAL). */
+export const REACHES = {
+  mql: (e: ReportEvent) => e.toStage === "mql",
+  sal: (e: ReportEvent) => e.toStage === "sal" || (e.toStage === "opportunity" && BEFORE_SAL.has(e.fromStage)),
+  opportunity: (e: ReportEvent) => e.toStage === "opportunity",
+  won: (e: ReportEvent) => e.toStage === "won",
+} as const;
 const FIRST_QUALIFICATION: ReadonlySet<string | null> = new Set([null, "lead"]);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -120,6 +137,7 @@ export function funnelFigures(
     handoffs: 0,
     followUpHours: { median: null, p90: null, count: 0 },
     rates: { mqlToSal: null, salToOpportunity: null, opportunityToWon: null },
+    conversions: { mqlToSal: { people: 0, reached: 0 }, salToOpportunity: { people: 0, reached: 0 }, opportunityToWon: { people: 0, reached: 0 } },
     velocityDays: { mql: null, sal: null, opportunity: null },
   };
   const firstMqlAt = new Map<string, string>();
@@ -182,10 +200,16 @@ export function funnelFigures(
   f.revenue = round(f.revenue, 2);
   f.revenueWithoutMql = round(f.revenueWithoutMql, 2);
   f.followUpHours = { median: roundOrNull(median(hours), 2), p90: roundOrNull(percentile(hours, 90), 2), count: hours.length };
+  const periodEvents = events.filter((e) => inPeriod(e.at, period));
+  f.conversions = {
+    mqlToSal: cohort(periodEvents, REACHES.mql, REACHES.sal),
+    salToOpportunity: cohort(periodEvents, REACHES.sal, REACHES.opportunity),
+    opportunityToWon: cohort(periodEvents, REACHES.opportunity, REACHES.won),
+  };
   f.rates = {
-    mqlToSal: ratio(f.sals, f.mqls),
-    salToOpportunity: ratio(f.opportunities, f.sals),
-    opportunityToWon: ratio(f.won, f.opportunities),
+    mqlToSal: cohortRatio(f.conversions.mqlToSal),
+    salToOpportunity: cohortRatio(f.conversions.salToOpportunity),
+    opportunityToWon: cohortRatio(f.conversions.opportunityToWon),
   };
   f.velocityDays = {
     mql: roundOrNull(median(stageDays.mql), 2),
@@ -193,4 +217,8 @@ export function funnelFigures(
     opportunity: roundOrNull(median(stageDays.opportunity), 2),
   };
   return f;
+}
+
+export function cohortRatio(c: Cohort): number | null {
+  return ratio(c.reached, c.people);
 }

@@ -10,7 +10,8 @@ export {
   territoryOf,
 } from "./attribution.js";
 export { type CampaignReport, type CampaignRow, campaignReport } from "./campaigns.js";
-export { type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
+export { type Cohort } from "./cohorts.js";
+export { type FunnelConversions, type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
 export {
   DEFAULT_REPORT_SETTINGS,
   type FunnelGroup,
