@@ -1,9 +1,9 @@
 // The report as one self-contained HTML page for the sales and marketing meeting: inline CSS and SVG,
 // no script, font or image from anywhere, so the file opens offline and can be mailed around. The data
 // it was drawn from rides along as JSON (`#report-data`) for anyone who wants the numbers.
-import { type FunnelRates, type TimelinePoint } from "../core/report/index.js";
+import { type Cohort, type FunnelRates, type TimelinePoint } from "../core/report/index.js";
 import type { ReportBook } from "./build.js";
-import { days, groupTableCells, hours, money, percent, periodText } from "./table.js";
+import { days, groupTableCells, hours, money, percent, percentOf, periodText } from "./table.js";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -36,10 +36,10 @@ export function renderReportHtml(book: ReportBook, options: { title?: string } =
 <main>
 <section id="summary" aria-label="Summary">
 ${card("mqls", "MQLs", String(f.mqls), `${f.requalified} re-qualified`)}
-${card("sals", "SALs", String(f.sals), `MQL→SAL ${percent(f.rates.mqlToSal)}`)}
+${card("sals", "SALs", String(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
 ${card("sqls", "SQLs", String(f.sqls), "converted leads")}
-${card("opportunities", "Opportunities", String(f.opportunities), `SAL→opportunity ${percent(f.rates.salToOpportunity)}`)}
-${card("won", "Won", String(f.won), `opportunity→won ${percent(f.rates.opportunityToWon)}`)}
+${card("opportunities", "Opportunities", String(f.opportunities), `SAL→opportunity ${percent(f.conversions.salToOpportunity)}`)}
+${card("won", "Won", String(f.won), `opportunity→won ${percent(f.conversions.opportunityToWon)}`)}
 ${card("revenue", "Revenue from MQLs", money(f.revenue), f.wonWithoutMql > 0 ? `+${money(f.revenueWithoutMql)} won without an MQL` : "")}
 ${card("followUpMedian", "Follow-up (median)", hours(f.followUpHours.median), `p90 ${hours(f.followUpHours.p90)}, ${f.followUpHours.count} of ${f.handoffs} touched`)}
 ${card("recycled", "Recycled", String(f.recycled), `velocity: MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, opp. ${days(f.velocityDays.opportunity)}`)}
@@ -62,7 +62,7 @@ ${campaignsTable(book)}
 </section>
 <section id="sla">
 <h2>SLA compliance per rep</h2>
-<p class="note">${book.sla.handoffs} handoffs: ${book.sla.met} met, ${book.sla.breached} breached, ${book.sla.open} open, ${book.sla.closed} closed by a verdict before a touch; compliance ${percent(book.sla.compliance)}; follow-up median ${hours(book.sla.followUpHours.median)}, p90 ${hours(book.sla.followUpHours.p90)}.</p>
+<p class="note">${book.sla.handoffs} handoffs: ${book.sla.met} met, ${book.sla.breached} breached, ${book.sla.open} open, ${book.sla.closed} closed by a verdict before a touch; compliance ${percentOf(book.sla.met, book.sla.met + book.sla.breached)}; follow-up median ${hours(book.sla.followUpHours.median)}, p90 ${hours(book.sla.followUpHours.p90)}.</p>
 ${slaTable(book)}
 </section>
 </main>
@@ -85,7 +85,7 @@ function funnelChart(book: ReportBook): string {
     { key: "opportunities", label: "Opportunities", count: f.opportunities, colour: "#16a34a" },
     { key: "won", label: "Won", count: f.won, colour: "#d97706" },
   ];
-  const rates = [f.rates.mqlToSal, f.rates.salToOpportunity, f.rates.opportunityToWon];
+  const rates = RATES.map((r) => f.conversions[r.key]);
   const width = 640;
   const barHeight = 44;
   const gap = 26;
@@ -129,9 +129,9 @@ function ratesChart(points: readonly TimelinePoint[]): string {
     if (i % step === 0) parts.push(`<text x="${x(i)}" y="${height - 8}" text-anchor="middle" class="axis">${esc(p.since.slice(5, 10))}</text>`);
   });
   for (const r of RATES) {
-    const known = points.map((p, i) => ({ i, v: p.rates[r.key] })).filter((p): p is { i: number; v: number } => p.v !== null);
+    const known = points.map((p, i) => ({ i, v: p.rates[r.key], of: p.conversions[r.key] })).filter((p): p is { i: number; v: number; of: Cohort } => p.v !== null);
     if (known.length > 1) parts.push(`<polyline fill="none" stroke="${r.colour}" stroke-width="2" points="${known.map((p) => `${x(p.i).toFixed(1)},${y(p.v).toFixed(1)}`).join(" ")}" data-rate-line="${r.key}"/>`);
-    for (const p of known) parts.push(`<circle cx="${x(p.i).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="3.5" fill="${r.colour}" data-rate-point="${r.key}"><title>${esc(r.label)} ${esc(points[p.i]!.since.slice(0, 10))}: ${percent(p.v)}</title></circle>`);
+    for (const p of known) parts.push(`<circle cx="${x(p.i).toFixed(1)}" cy="${y(p.v).toFixed(1)}" r="3.5" fill="${r.colour}" data-rate-point="${r.key}"><title>${esc(r.label)} ${esc(points[p.i]!.since.slice(0, 10))}: ${percent(p.of)}</title></circle>`);
   }
   const legend = RATES.map((r) => `<span><i style="background:${r.colour}"></i>${esc(r.label)}</span>`).join("");
   return `<svg id="rates-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Conversion rates over time">${parts.join("")}</svg><div class="legend">${legend}</div>`;
@@ -148,7 +148,7 @@ function timelineTable(points: readonly TimelinePoint[]): string {
   return table(
     "timeline-table",
     ["FROM", "MQLS", "SALS", "OPPS", "WON", "REVENUE", ...RATES.map((r) => r.label)],
-    points.map((p) => [p.since.slice(0, 10), String(p.mqls), String(p.sals), String(p.opportunities), String(p.won), money(p.revenue), ...RATES.map((r) => percent(p.rates[r.key]))]),
+    points.map((p) => [p.since.slice(0, 10), String(p.mqls), String(p.sals), String(p.opportunities), String(p.won), money(p.revenue), ...RATES.map((r) => percent(p.conversions[r.key]))]),
     new Set([1, 2, 3, 4, 5, 6, 7, 8]),
   );
 }
@@ -166,7 +166,7 @@ function campaignsTable(book: ReportBook): string {
   return table(
     "campaigns-table",
     ["Campaign", "From", "Type", "Source", "MQLs", "SALs", "Opps", "Won", "Revenue", "MQL→won"],
-    c.map((r) => [r.campaign, r.origin ?? "", r.type, r.source, String(r.mqls), String(r.sals), String(r.opportunities), String(r.won), money(r.revenue), percent(r.rates.mqlToWon)]),
+    c.map((r) => [r.campaign, r.origin ?? "", r.type, r.source, String(r.mqls), String(r.sals), String(r.opportunities), String(r.won), money(r.revenue), percent(r.conversions.mqlToWon)]),
     new Set([4, 5, 6, 7, 8, 9]),
   );
 }
@@ -178,8 +178,8 @@ function slaTable(book: ReportBook): string {
   const rows = reps
     .map((r) => {
       const share = r.compliance ?? 0;
-      const bar = `<svg width="80" height="10" class="bar" role="img" aria-label="${percent(r.compliance)}"><rect width="80" height="10" fill="#fee2e2"/><rect width="${(share * 80).toFixed(1)}" height="10" fill="#16a34a"/></svg>`;
-      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.closed}</td><td class="num">${r.compliance === null ? "-" : `${bar} ${percent(r.compliance)}`}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
+      const bar = `<svg width="80" height="10" class="bar" role="img" aria-label="${percentOf(r.met, r.met + r.breached)}"><rect width="80" height="10" fill="#fee2e2"/><rect width="${(share * 80).toFixed(1)}" height="10" fill="#16a34a"/></svg>`;
+      return `<tr><td>${esc(r.owner)}</td><td>${esc(r.territory ?? "")}</td><td class="num">${r.handoffs}</td><td class="num">${r.met}</td><td class="num">${r.breached}</td><td class="num">${r.open}</td><td class="num">${r.closed}</td><td class="num">${r.compliance === null ? "-" : `${bar} ${percentOf(r.met, r.met + r.breached)}`}</td><td class="num">${hours(r.followUpHours.median)}</td><td class="num">${hours(r.followUpHours.p90)}</td></tr>`;
     })
     .join("\n");
   return `<table id="sla-table"><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
@@ -189,13 +189,13 @@ function flagsAndTargets(book: ReportBook): string {
   const f = book.funnel;
   const out: string[] = [];
   if (f.flags.length > 0) {
-    const items = f.flags.map((x) => `<li class="flag">${esc(x.group === null ? "" : `${x.group}: `)}${esc(RATES.find((r) => r.key === x.rate)!.label)} ${x.shift > 0 ? "rose" : "fell"} from ${percent(x.previous)} to ${percent(x.current)}</li>`);
+    const items = f.flags.map((x) => `<li class="flag">${esc(x.group === null ? "" : `${x.group}: `)}${esc(RATES.find((r) => r.key === x.rate)!.label)} ${x.shift > 0 ? "rose" : "fell"} from ${percent(x.conversions.previous)} to ${percent(x.conversions.current)}</li>`);
     out.push(`<h3>Rate shifts against the previous period</h3><ul id="flags">${items.join("")}</ul>`);
   }
   if (f.targets.length > 0) {
     const items = f.targets.map((t) => {
       const shown = (n: number) => (t.metric === "revenue" ? money(n) : String(n));
-      return `<li class="${t.onTrack ? "on-track" : "behind"}">${esc(t.metric)}: ${shown(t.actual)} of ${shown(t.target)} (${percent(t.progress)}; ${percent(t.elapsed)} of the period passed, ${t.onTrack ? "on track" : "behind"})</li>`;
+      return `<li class="${t.onTrack ? "on-track" : "behind"}">${esc(t.metric)}: ${shown(t.actual)} of ${shown(t.target)} (${percentOf(t.progress, 1)}; ${percentOf(t.elapsed, 1)} of the period passed, ${t.onTrack ? "on track" : "behind"})</li>`;
     });
     out.push(`<h3>Targets</h3><ul id="targets">${items.join("")}</ul>`);
   }

@@ -1,6 +1,6 @@
 // A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned; and the
 // cells both the text and the HTML report print.
-import { type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount } from "../core/report/index.js";
+import { type Cohort, type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount } from "../core/report/index.js";
 
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
   const cells = [header, ...rows];
@@ -22,8 +22,35 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   );
 }
 
-export function percent(rate: number | null): string {
-  return rate === null ? "-" : `${(rate * 100).toFixed(1)}%`;
+/**
+ * `part / whole` as a percent to one decimal ("78.9"), null when whole is 0. Rounded once, from the
+ * fraction itself, halves away from zero: a rate rounded to four decimals first printed 15 of 19 as 79.0
+ * (0.7895), and the double 23 / 80 times 100 is just under 28.75, which toFixed printed as 28.7. Exact for
+ * whole-number counts (part × 1000 and the quotient are exact or correctly rounded, and no fraction of
+ * counts lies nearer a half than 1 / (2 × whole)).
+ */
+export function percentDigits(part: number, whole: number): string | null {
+  if (whole === 0) return null;
+  const tenths = Math.sign(part) * Math.round((Math.abs(part) * 1000) / whole);
+  return (tenths / 10).toFixed(1);
+}
+
+/** `part / whole` as a percent ("78.9%"), `-` when whole is 0 (see percentDigits). */
+export function percentOf(part: number, whole: number): string {
+  const digits = percentDigits(part, whole);
+  return digits === null ? "-" : `${digits}%`;
+}
+
+/** A conversion rate as a percent: the cohort's people who went on, of its people. */
+export function percent(c: Cohort): string {
+  return percentOf(c.reached, c.people);
+}
+
+/** How far a rate moved between two periods, in percentage points to one decimal, signed ("+10.0"). */
+export function shiftPoints(previous: Cohort, current: Cohort): string {
+  // current − previous as one fraction of whole numbers, so it rounds exactly as percentDigits does.
+  const digits = percentDigits(current.reached * previous.people - previous.reached * current.people, current.people * previous.people)!;
+  return digits.startsWith("-") ? digits : `+${digits}`;
 }
 
 export function hours(h: number | null): string {
@@ -68,9 +95,9 @@ export function groupTableCells(groupBy: string, groups: FunnelReport["groups"])
     g.label,
     ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),
     money(g.revenue),
-    percent(g.rates.mqlToSal),
-    percent(g.rates.salToOpportunity),
-    percent(g.rates.opportunityToWon),
+    percent(g.conversions.mqlToSal),
+    percent(g.conversions.salToOpportunity),
+    percent(g.conversions.opportunityToWon),
     hours(g.followUpHours.median),
   ]);
   return { header, rows, numeric: new Set(header.map((_, i) => i).slice(1)) };

@@ -1,6 +1,6 @@
 // The reports as text for a terminal (`leadloop report`, the end of `leadloop sandbox`).
 import { type CampaignReport, type FunnelFigures, type FunnelReport, type SlaReport } from "../core/report/index.js";
-import { days, groupTableCells, hours, money, percent, periodText, textTable } from "./table.js";
+import { days, groupTableCells, hours, money, percent, percentOf, periodText, shiftPoints, textTable } from "./table.js";
 
 const RATE_LABEL = { mqlToSal: "MQL→SAL", salToOpportunity: "SAL→opportunity", opportunityToWon: "opportunity→won" } as const;
 
@@ -10,14 +10,14 @@ export function funnelText(r: FunnelReport): string {
     lines.push("Rate shifts against the previous period:");
     for (const f of r.flags)
       lines.push(
-        `  ${f.group === null ? "" : `${f.group}: `}${RATE_LABEL[f.rate]} ${f.shift > 0 ? "rose" : "fell"} from ${percent(f.previous)} to ${percent(f.current)} (${f.shift > 0 ? "+" : ""}${(f.shift * 100).toFixed(1)} points)`,
+        `  ${f.group === null ? "" : `${f.group}: `}${RATE_LABEL[f.rate]} ${f.shift > 0 ? "rose" : "fell"} from ${percent(f.conversions.previous)} to ${percent(f.conversions.current)} (${shiftPoints(f.conversions.previous, f.conversions.current)} points)`,
       );
   }
   if (r.targets.length > 0) {
     lines.push("Targets:");
     for (const t of r.targets)
       lines.push(
-        `  ${t.metric}: ${t.metric === "revenue" ? money(t.actual) : t.actual} of ${t.metric === "revenue" ? money(t.target) : t.target} (${percent(t.progress)}; ${percent(t.elapsed)} of the period passed: ${t.onTrack ? "on track" : "behind"})`,
+        `  ${t.metric}: ${t.metric === "revenue" ? money(t.actual) : t.actual} of ${t.metric === "revenue" ? money(t.target) : t.target} (${percentOf(t.progress, 1)}; ${percentOf(t.elapsed, 1)} of the period passed: ${t.onTrack ? "on track" : "behind"})`,
       );
   }
   let text = `${lines.join("\n")}\n`;
@@ -32,10 +32,10 @@ function figureLines(f: FunnelFigures): string[] {
   const won = f.wonWithoutMql > 0 ? `   revenue from MQLs ${money(f.revenue)} (+${money(f.revenueWithoutMql)} from ${f.wonWithoutMql} won without an MQL)` : `   revenue from MQLs ${money(f.revenue)}`;
   return [
     `  MQLs           ${pad(f.mqls)}   ${f.requalified} re-qualified`,
-    `  SALs           ${pad(f.sals)}   MQL→SAL ${percent(f.rates.mqlToSal)}`,
+    `  SALs           ${pad(f.sals)}   MQL→SAL ${percent(f.conversions.mqlToSal)}`,
     `  SQLs           ${pad(f.sqls)}   converted leads`,
-    `  Opportunities  ${pad(f.opportunities)}   SAL→opportunity ${percent(f.rates.salToOpportunity)}`,
-    `  Won            ${pad(f.won)}   opportunity→won ${percent(f.rates.opportunityToWon)}${won}`,
+    `  Opportunities  ${pad(f.opportunities)}   SAL→opportunity ${percent(f.conversions.salToOpportunity)}`,
+    `  Won            ${pad(f.won)}   opportunity→won ${percent(f.conversions.opportunityToWon)}${won}`,
     `  Lost           ${pad(f.lost)}`,
     `  Recycled       ${pad(f.recycled)}`,
     `  Follow-up      median ${hours(f.followUpHours.median)}, p90 ${hours(f.followUpHours.p90)} (${f.followUpHours.count} of ${f.handoffs} handoffs touched)`,
@@ -69,13 +69,13 @@ export function campaignsText(r: CampaignReport): string {
     String(c.opportunities),
     String(c.won),
     money(c.revenue),
-    percent(c.rates.mqlToWon),
+    percent(c.conversions.mqlToWon),
   ]);
   return head + textTable(header, rows, new Set([4, 5, 6, 7, 8, 9]));
 }
 
 export function slaText(r: SlaReport): string {
-  const head = `SLA ${periodText(r.period)}: ${r.handoffs} handoffs, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.closed} closed, compliance ${percent(r.compliance)}, follow-up median ${hours(r.followUpHours.median)}, p90 ${hours(r.followUpHours.p90)}\n`;
+  const head = `SLA ${periodText(r.period)}: ${r.handoffs} handoffs, ${r.met} met, ${r.breached} breached, ${r.open} open, ${r.closed} closed, compliance ${percentOf(r.met, r.met + r.breached)}, follow-up median ${hours(r.followUpHours.median)}, p90 ${hours(r.followUpHours.p90)}\n`;
   if (r.reps.length === 0) return `${head}  (no handoffs in this period)\n`;
   const header = ["REP", "TERRITORY", "HANDOFFS", "MET", "BREACHED", "OPEN", "CLOSED", "COMPLIANCE", "MEDIAN", "P90", "TOUCHES"];
   const rows = r.reps.map((s) => [
@@ -86,7 +86,7 @@ export function slaText(r: SlaReport): string {
     String(s.breached),
     String(s.open),
     String(s.closed),
-    percent(s.compliance),
+    percentOf(s.met, s.met + s.breached),
     hours(s.followUpHours.median),
     hours(s.followUpHours.p90),
     String(s.touches),

@@ -335,9 +335,10 @@ describe("the HTML report in headless Chromium", () => {
         json.revenue.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
       );
       expect(await page.textContent('[data-metric="followUpMedian"]')).toBe(`${json.followUpHours.median} h`);
-      const shown = (rate: number | null) => (rate === null ? "-" : `${(rate * 100).toFixed(1)}%`);
-      expect(await page.textContent('[data-rate="mqlToSal"]')).toBe(`↓ ${shown(json.rates.mqlToSal)}`);
-      expect(await page.textContent('[data-rate="opportunityToWon"]')).toBe(`↓ ${shown(json.rates.opportunityToWon)}`);
+      // A percent rounded once from the people the rate is made of (half up, tenths).
+      const shown = (c: { people: number; reached: number }) => (c.people === 0 ? "-" : `${(Math.round((c.reached * 1000) / c.people) / 10).toFixed(1)}%`);
+      expect(await page.textContent('[data-rate="mqlToSal"]')).toBe(`↓ ${shown(json.conversions.mqlToSal)}`);
+      expect(await page.textContent('[data-rate="opportunityToWon"]')).toBe(`↓ ${shown(json.conversions.opportunityToWon)}`);
       expect(await page.isVisible("#rates-chart")).toBe(true);
       expect(await page.$$eval("#sla-table tbody tr", (rows) => rows.length)).toBeGreaterThan(0);
       // The data the page was drawn from rides along and is the report's.

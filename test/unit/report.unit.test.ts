@@ -17,7 +17,7 @@ import {
   territoryOf,
 } from "../../src/core/report/index.js";
 import type { RoutingDefinition } from "../../src/core/routing/definition.js";
-import { textTable } from "../../src/report/table.js";
+import { percentOf, shiftPoints, textTable } from "../../src/report/table.js";
 import type { SlaDefinition } from "../../src/core/sla/index.js";
 
 function ev(personId: string, fromStage: string | null, toStage: string, at: string, cause: string, extra: Partial<ReportEvent> = {}): ReportEvent {
@@ -170,14 +170,14 @@ describe("the funnel report", () => {
     // Q3: MQLs p6, p5; SAL p5; no opportunity (p5's conversion falls on Q4's first instant): 0.5, 0, none.
     const r = funnelReport(INPUT, Q4, { groupBy: null, settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
     expect(r.flags).toEqual([
-      { group: null, rate: "mqlToSal", previous: 0.5, current: 0.6667, shift: 0.1667 },
-      { group: null, rate: "salToOpportunity", previous: 0, current: 0.6667, shift: 0.6667 },
+      { group: null, rate: "mqlToSal", previous: 0.5, current: 0.6667, shift: 0.1667, conversions: { previous: { people: 2, reached: 1 }, current: { people: 3, reached: 2 } } },
+      { group: null, rate: "salToOpportunity", previous: 0, current: 0.6667, shift: 0.6667, conversions: { previous: { people: 1, reached: 0 }, current: { people: 3, reached: 2 } } },
     ]);
     // Per group too: Spring Ads' one Q3 MQL was accepted, its one Q4 MQL not (yet).
     const byCampaign = funnelReport(INPUT, Q4, { groupBy: "campaign", settings: DEFAULT_REPORT_SETTINGS, now: MID_Q4 });
     expect(byCampaign.flags).toEqual([
       ...r.flags,
-      { group: "Spring Ads", rate: "mqlToSal", previous: 1, current: 0, shift: -1 },
+      { group: "Spring Ads", rate: "mqlToSal", previous: 1, current: 0, shift: -1, conversions: { previous: { people: 1, reached: 1 }, current: { people: 1, reached: 0 } } },
     ]);
     const lax = funnelReport(INPUT, Q4, { groupBy: null, settings: { ...DEFAULT_REPORT_SETTINGS, rateShiftAlert: 0.1667 }, now: MID_Q4 });
     // A shift of exactly the alert amount is not beyond it.
@@ -193,10 +193,11 @@ describe("the funnel report", () => {
       ],
     };
     const r = funnelReport(INPUT, Q4, { groupBy: null, settings, now: MID_Q4 });
-    // 45.5 of 92 days passed. 5,000 a month over 92 days of a 30.4375-day month is 15,112.94.
+    // 45.5 of 92 days passed. 5,000 a month over 92 days of a 30.4375-day month is 15,112.94. Progress and
+    // elapsed are not rounded: the text rounds them once, as it prints them.
     expect(r.targets).toEqual([
-      { metric: "mqls", per: "quarter", target: 300, actual: 4, progress: 0.0133, elapsed: 0.4946, onTrack: false },
-      { metric: "revenue", per: "month", target: 15_112.94, actual: 10_000, progress: 0.6617, elapsed: 0.4946, onTrack: true },
+      { metric: "mqls", per: "quarter", target: 300, actual: 4, progress: 4 / 300, elapsed: 45.5 / 92, onTrack: false },
+      { metric: "revenue", per: "month", target: 15_112.94, actual: 10_000, progress: 10_000 / 15_112.94, elapsed: 45.5 / 92, onTrack: true },
     ]);
   });
 
@@ -227,6 +228,7 @@ describe("the funnel report", () => {
       mqls: 1, sals: 1, opportunities: 1, won: 0, revenue: 0,
       // p1's SAL has no opportunity yet that week; p5's opportunity was opened there, from a Q3 SAL.
       rates: { mqlToSal: 1, salToOpportunity: 0, opportunityToWon: 0 },
+      conversions: { mqlToSal: { people: 1, reached: 1 }, salToOpportunity: { people: 1, reached: 0 }, opportunityToWon: { people: 1, reached: 0 } },
     });
     expect(r.timeline.at(-1)!.since).toBe("2026-12-28T00:00:00.000Z");
     expect(r.timeline.reduce((n, p) => n + p.mqls, 0)).toBe(4);
@@ -485,5 +487,14 @@ describe("conversion rates are cohorts of people", () => {
     // The webinar's Q4 MQLs (Bruno, Chloé) won nothing; Zoë's win is from a Q3 MQL.
     const webinar = r.campaigns.find((c) => c.campaign === "Webinaire Été 2026")!;
     expect([webinar.mqls, webinar.won, webinar.rates.mqlToWon, webinar.conversions.mqlToWon]).toEqual([2, 1, 0, { people: 2, reached: 0 }]);
+  });
+});
+
+describe("a rate as a percent", () => {
+  it("rounds the fraction once, halves away from zero, where the double it makes falls just short of the half", () => {
+    // 23 / 80 × 100 is 28.749999… as a double; 15 / 19 rounded to 0.7895 first read 79.0%.
+    expect([percentOf(23, 80), percentOf(201, 400), percentOf(15, 19), percentOf(0, 7), percentOf(3, 0)]).toEqual(["28.8%", "50.3%", "78.9%", "0.0%", "-"]);
+    // From 23 of 80 to 1 of 8: −16.25 points.
+    expect([shiftPoints({ people: 80, reached: 23 }, { people: 8, reached: 1 }), shiftPoints({ people: 8, reached: 1 }, { people: 19, reached: 15 })]).toEqual(["-16.3", "+66.4"]);
   });
 });

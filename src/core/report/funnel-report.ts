@@ -1,7 +1,8 @@
 // The funnel report: the period's figures, per group, against the previous period (rate shifts beyond
 // the configured amount are flagged), against targets, and as a timeline of smaller periods.
 import { type Attribution, attributePeople, type GroupBy, groupPeople, type PersonFacts, type ReportCampaign } from "./attribution.js";
-import { type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
+import type { Cohort } from "./cohorts.js";
+import { type FunnelConversions, type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
 import { NOMINAL_DAYS, type PeriodKind, previousPeriod, type ReportPeriod, timelineBuckets } from "./period.js";
 import { round } from "./stats.js";
 
@@ -50,8 +51,10 @@ export interface RateShift {
   rate: keyof FunnelRates;
   previous: number;
   current: number;
-  /** current − previous. */
+  /** current − previous, from the two fractions (four decimals). */
   shift: number;
+  /** The people each side's rate is made of, from which the shift is printed. */
+  conversions: { previous: Cohort; current: Cohort };
 }
 
 export interface TargetProgress {
@@ -60,9 +63,9 @@ export interface TargetProgress {
   /** The target for this report's period (scaled by length when the period is not one `per`). */
   target: number;
   actual: number;
-  /** actual / target. */
+  /** actual / target, unrounded: a renderer rounds it once, as it prints it. */
   progress: number;
-  /** How much of the period has passed at `now` (0 to 1). */
+  /** How much of the period has passed at `now` (0 to 1), unrounded. */
   elapsed: number;
   /** progress ≥ elapsed: on pace to reach the target by the period's end. */
   onTrack: boolean;
@@ -77,6 +80,7 @@ export interface TimelinePoint {
   won: number;
   revenue: number;
   rates: FunnelRates;
+  conversions: FunnelConversions;
 }
 
 export interface FunnelReport extends FunnelFigures {
@@ -123,7 +127,7 @@ export function funnelReport(
   const drawn = calendar ? period : { ...period, since: firstEvent };
   const timeline = (drawn.since === null ? [] : timelineBuckets(drawn, firstEvent)).map((b) => {
     const f = funnelFigures(events, clocks, b);
-    return { ...b, mqls: f.mqls, sals: f.sals, opportunities: f.opportunities, won: f.won, revenue: f.revenue, rates: f.rates };
+    return { ...b, mqls: f.mqls, sals: f.sals, opportunities: f.opportunities, won: f.won, revenue: f.revenue, rates: f.rates, conversions: f.conversions };
   });
 
   return {
@@ -184,9 +188,13 @@ function rateShifts(group: string | null, now: FunnelFigures, before: FunnelFigu
     const current = now.rates[rate];
     const previous = before.rates[rate];
     if (current === null || previous === null) continue;
-    const shift = round(current - previous, 4);
-    // Compared at four decimals, as shown, so a shift of exactly the alert amount is not flagged.
-    if (Math.abs(shift) > alert) out.push({ group, rate, previous, current, shift });
+    const to = now.conversions[rate];
+    const from = before.conversions[rate];
+    // From the fractions: the difference of two rates already rounded to four decimals can be off by one
+    // in the fourth.
+    const shift = round(to.reached / to.people - from.reached / from.people, 4);
+    // Compared at four decimals, as shown in JSON, so a shift of exactly the alert amount is not flagged.
+    if (Math.abs(shift) > alert) out.push({ group, rate, previous, current, shift, conversions: { previous: from, current: to } });
   }
   return out;
 }
@@ -201,11 +209,11 @@ function targetProgress(
   const start = Date.parse(period.since);
   const end = Date.parse(period.until);
   const days = (end - start) / 86_400_000;
-  const elapsed = round(Math.min(1, Math.max(0, (now.getTime() - start) / (end - start))), 4);
+  const elapsed = Math.min(1, Math.max(0, (now.getTime() - start) / (end - start)));
   return targets.map((t) => {
     const target = round(period.kind === t.per ? t.value : (t.value * days) / NOMINAL_DAYS[t.per], 2);
     const actual = f[t.metric];
-    const progress = target === 0 ? 1 : round(actual / target, 4);
+    const progress = target === 0 ? 1 : actual / target;
     return { metric: t.metric, per: t.per, target, actual, progress, elapsed, onTrack: progress >= elapsed };
   });
 }

@@ -1,8 +1,9 @@
 // The funnel tab: the funnel report of `leadloop report` for the week, month or quarter holding today
 // (the quarter unless asked), its headline figures in the console and the full report page embedded
 // (/funnel/report, the self-contained page `report --html` writes).
-import { PERIOD_KINDS, type PeriodKind } from "../../core/report/index.js";
+import { type Cohort, PERIOD_KINDS, type PeriodKind } from "../../core/report/index.js";
 import { buildReportBook, renderReportHtml } from "../../report/index.js";
+import { percentDigits } from "../../report/table.js";
 import { count } from "./format.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleSources } from "./sources.js";
@@ -20,7 +21,10 @@ function reportBook(sources: ConsoleSources, period: PeriodKind) {
   );
 }
 
-const percent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(1)} %`);
+const percent = (c: Cohort) => {
+  const digits = percentDigits(c.reached, c.people);
+  return digits === null ? "—" : `${digits} %`;
+};
 const hours = (h: number | null) => (h === null ? "—" : `${h.toFixed(1)} h`);
 
 export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Html> {
@@ -33,9 +37,9 @@ export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Htm
   )}<span class="muted">${f.period.since?.slice(0, 10) ?? "start"} to ${f.period.until.slice(0, 10)} (UTC); the same figures as <code>leadloop report funnel --period ${period}</code></span></p>
 <div class="cards">
 ${card("mqls", "MQLs", count(f.mqls), `${f.requalified} re-qualified`)}
-${card("sals", "SALs", count(f.sals), `MQL→SAL ${percent(f.rates.mqlToSal)}`)}
-${card("opportunities", "Opportunities", count(f.opportunities), `SAL→opportunity ${percent(f.rates.salToOpportunity)}`)}
-${card("won", "Won", count(f.won), `opportunity→won ${percent(f.rates.opportunityToWon)}`)}
+${card("sals", "SALs", count(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
+${card("opportunities", "Opportunities", count(f.opportunities), `SAL→opportunity ${percent(f.conversions.salToOpportunity)}`)}
+${card("won", "Won", count(f.won), `opportunity→won ${percent(f.conversions.opportunityToWon)}`)}
 ${card("revenue", "Revenue from MQLs", count(f.revenue))}
 ${card("follow-up", "Follow-up (median)", hours(f.followUpHours.median), `p90 ${hours(f.followUpHours.p90)}`)}
 </div>
