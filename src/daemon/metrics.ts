@@ -88,7 +88,7 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
     "leadloop_dispositions_total",
     "counter",
     "Reps' verdicts that moved a person, by disposition (the CRM's lead status; a Lead converted before sales accepted it is qualified).",
-    DISPOSITIONS.filter((d) => d !== "working").map((d) => [{ disposition: d }, sum((e) => verdictOfMove(e.cause, e.fromStage) === d)]),
+    DISPOSITIONS.filter((d) => d !== "working").map((d) => [{ disposition: d }, sum((e) => verdictOfMove(e.cause, e.fromStage, e.stage) === d)]),
   );
   const stages = [...new Set(events.map((e) => e.stage))].sort();
   out.metric(

@@ -493,6 +493,11 @@ export interface BatchCommit {
    * won deal's amount and name once the deals phase reads it (core/funnel/restore.ts restoredDealCause).
    */
   wonAmounts?: { personId: string; cause: string; amount: number | null; newCause?: string }[];
+  /**
+   * Restored moves whose verdict the record's status shows (core/funnel/restore.ts restoredVerdictCause):
+   * the person's latest move to `toStage` whose cause is a restored one (`restored:`) takes `cause`.
+   */
+  restoredVerdicts?: { personId: string; toStage: string; cause: string }[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */

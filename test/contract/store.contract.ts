@@ -1082,6 +1082,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
     });
 
     describe("funnel events", () => {
+      it("gives a person's latest restored move to a stage the verdict behind it, and no other move", async () => {
+        const restored = (e: ReturnType<typeof funnelEvent>) => ({ ...e, cause: "restored: the contact's leadloop_status (the state store knew no stage for this person)" });
+        await store.commitBatch(
+          batch(1, {
+            funnelEvents: [
+              funnelEvent("71", "mql", 10, "lead"),
+              { ...funnelEvent("71", "recycled", 20, "mql"), cause: "disposition recycle: Nurture – rappeler en été" },
+              restored(funnelEvent("72", "mql", 10, "lead")),
+              restored(funnelEvent("72", "recycled", 30, "mql")),
+            ],
+          }),
+        );
+        await store.commitBatch(
+          batch(40, {
+            restoredVerdicts: [
+              { personId: "71", toStage: "recycled", cause: "restored: disposition recycle: Nurture" },
+              { personId: "72", toStage: "recycled", cause: "restored: disposition recycle: Nurture – rappeler en été" },
+            ],
+          }),
+        );
+        expect((await store.listFunnelEvents({ personId: "71" })).map((e) => e.cause)[1]).toBe("disposition recycle: Nurture – rappeler en été");
+        expect((await store.listFunnelEvents({ personId: "72" })).map((e) => e.cause)).toEqual([
+          "restored: the contact's leadloop_status (the state store knew no stage for this person)",
+          "restored: disposition recycle: Nurture – rappeler en été",
+        ]);
+      });
+
       it("keeps an event's campaign id and origin, and the campaigns read, replacing one read again", async () => {
         await store.commitBatch(
           batch(1, {

@@ -202,6 +202,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       won: r.won,
       wonWithoutMql: r.wonWithoutMql,
       recycled: r.recycled,
+      dispositions: r.dispositions,
     });
     const before = await report();
     const clocksBefore = await loop.store.listSlaClocks();
@@ -210,7 +211,11 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const tasksBefore = tasks();
     const ownersBefore = await byOwner();
     expect(ownersBefore).toEqual([[REPS.emea.email, 3]]);
-    expect(counts(before)).toEqual({ mqls: 3, sals: 1, sqls: 1, opportunities: 1, won: 1, wonWithoutMql: 0, recycled: 1 });
+    // Anaïs's acceptance (her Lead converted from MQL; with HubSpot, OPEN_DEAL) and Bruno's recycle.
+    expect(counts(before)).toEqual({
+      mqls: 3, sals: 1, sqls: 1, opportunities: 1, won: 1, wonWithoutMql: 0, recycled: 1,
+      dispositions: { qualified: 1, recycle: 1, trash: 0, unreachable: 0 },
+    });
     expect(before).toMatchObject({ revenue: 42000, handoffs: 3 });
 
     await nextSecond();
@@ -219,7 +224,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(restored.summary.handoffs).toBe(0);
     const after = await report();
     // The same funnel: each person's MQL comes back at its date, and the win is an MQL's win, with the
-    // won deal's amount, which the deals phase reads again (the contact carries none).
+    // won deal's amount, which the deals phase reads again (the contact carries none). The verdicts too,
+    // once: Bruno's recycle from his record's status, Anaïs's acceptance as her restored opportunity.
     expect(counts(after)).toEqual(counts(before));
     expect(after).toMatchObject({ revenue: 42000, revenueWithoutMql: 0 });
     // Not this run's outcome: the restore counts no win.
@@ -249,6 +255,9 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const moves = async (id: string) => (await loop.store.listFunnelEvents({ personId: id })).map((e) => [e.fromStage, e.toStage]);
     expect(await moves(anais)).toEqual([["lead", "mql"], ["mql", "opportunity"], ["opportunity", "won"]]);
     expect(await moves(bruno)).toEqual([["lead", "mql"], ["mql", "recycled"]]);
+    expect((await loop.store.listFunnelEvents({ personId: bruno })).at(-1)!.cause).toBe(
+      crm === "salesforce" ? "restored: disposition recycle: Closed - Not Converted" : "restored: disposition recycle: BAD_TIMING",
+    );
     const [anaisMql] = await loop.store.listFunnelEvents({ personId: anais });
     expect(anaisMql!.at.slice(0, 19)).toBe(contact(anais).leadloop_mql_date!.slice(0, 19));
 

@@ -498,3 +498,18 @@ describe("a rate as a percent", () => {
     expect([shiftPoints({ people: 80, reached: 23 }, { people: 8, reached: 1 }), shiftPoints({ people: 8, reached: 1 }, { people: 19, reached: 15 })]).toEqual(["-16.3", "+66.4"]);
   });
 });
+
+describe("verdicts after a lost store", () => {
+  it("counts a restored move's verdict once: the one its record's status gave it, and a restored opportunity's acceptance", () => {
+    const restored = "restored: the contact's leadloop_status (the state store knew no stage for this person)";
+    const events = [
+      ev("anaïs", "lead", "mql", "2026-10-02T09:00:00.000Z", "restored: the contact's leadloop_mql_date (the state store knew no stage for this person)"),
+      ev("anaïs", "mql", "opportunity", "2026-10-09T09:00:00.000Z", restored),
+      ev("bruno", "lead", "mql", "2026-10-03T09:00:00.000Z", "restored: the contact's leadloop_mql_date (the state store knew no stage for this person)"),
+      ev("bruno", "mql", "recycled", "2026-10-05T09:00:00.000Z", "restored: disposition recycle: Closed - Not Converted"),
+      // Océane's status is a working one: her restored trash names no verdict and counts none.
+      ev("océane", "lead", "trash", "2026-10-06T09:00:00.000Z", restored),
+    ];
+    expect(funnelFigures(events, [], Q4).dispositions).toEqual({ qualified: 1, recycle: 1, trash: 0, unreachable: 0 });
+  });
+});

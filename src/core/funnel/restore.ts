@@ -60,6 +60,21 @@ export function isRestored(cause: string): boolean {
   return cause.startsWith(RESTORED_CAUSE);
 }
 
+/**
+ * The cause a restored move takes when the record's status, read by the dispositions after the loss, is
+ * the rep's verdict that made it (`restored: disposition recycle: Closed - Not Converted`): still marked
+ * restored, and the verdict the report counts (core/report/figures.ts verdictOfMove) once, as it did
+ * before the loss, where the restore's own cause names none.
+ */
+export function restoredVerdictCause(disposition: string, status: string): string {
+  return `${RESTORED_CAUSE} disposition ${disposition}: ${status}`;
+}
+
+/** A cause without its `restored:` mark (the verdict a restored move was given reads as the verdict). */
+export function unrestored(cause: string): string {
+  return isRestored(cause) ? cause.slice(RESTORED_CAUSE.length).trimStart() : cause;
+}
+
 /** How a restored win's cause begins once the won deal it came from is read (restoredDealCause). */
 const FROM_DEAL = `${RESTORED_CAUSE} from `;
 

@@ -4,7 +4,7 @@
 import { type Cohort, cohort } from "./cohorts.js";
 import { round, median, percentile, ratio, roundOrNull } from "./stats.js";
 import type { ReportPeriod } from "./period.js";
-import { isRestored } from "../funnel/restore.js";
+import { isRestored, unrestored } from "../funnel/restore.js";
 
 /** A stage change as the store keeps it (the store's FunnelEvent fits this). */
 export interface ReportEvent {
@@ -102,13 +102,19 @@ export function inPeriod(at: string, period: Pick<ReportPeriod, "since" | "until
  * sales had not accepted yet is its qualified verdict; converting an accepted lead is no second verdict.
  */
 function verdictOf(e: ReportEvent): keyof FunnelFigures["dispositions"] | null {
-  return verdictOfMove(e.cause, e.fromStage);
+  return verdictOfMove(e.cause, e.fromStage, e.toStage);
 }
 
-/** The verdict a move with this cause from this stage stands for (see verdictOf); /metrics counts the same. */
-export function verdictOfMove(cause: string, fromStage: string | null): keyof FunnelFigures["dispositions"] | null {
+/**
+ * The verdict a move with this cause between these stages stands for (see verdictOf); /metrics counts the
+ * same. A lost store's restore (core/funnel/restore.ts) gives a move the verdict the record's status shows
+ * behind it (`restored: disposition …`), and reaches opportunity from before SAL in one move, as the
+ * conversion it stands for did: both count as those verdicts did before the loss.
+ */
+export function verdictOfMove(cause: string, fromStage: string | null, toStage: string): keyof FunnelFigures["dispositions"] | null {
   if (cause.startsWith("conversion")) return BEFORE_SAL.has(fromStage) ? "qualified" : null;
-  const m = /^disposition (qualified|recycle|trash|unreachable)\b/.exec(cause);
+  if (isRestored(cause) && toStage === "opportunity" && BEFORE_SAL.has(fromStage)) return "qualified";
+  const m = /^disposition (qualified|recycle|trash|unreachable)\b/.exec(unrestored(cause));
   return m ? (m[1] as keyof FunnelFigures["dispositions"]) : null;
 }
 

@@ -148,4 +148,14 @@ export class FunnelTable {
       )
       .run(amount, newCause, personId, cause);
   }
+
+  /** The person's latest restored move to `toStage` takes `cause`, the verdict behind it (port.ts restoredVerdicts). */
+  setRestoredVerdict(personId: string, toStage: string, cause: string): void {
+    this.sql
+      .get(
+        `UPDATE funnel_events SET cause = ? WHERE id = (SELECT MAX(id) FROM funnel_events
+           WHERE person_id = ? AND to_stage = ? AND substr(cause, 1, 9) = 'restored:')`,
+      )
+      .run(cause, personId, toStage);
+  }
 }

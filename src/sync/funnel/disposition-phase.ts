@@ -24,6 +24,7 @@ import { canMove, type Stage } from "../../core/funnel/stages.js";
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { FieldValues, SourceRecord } from "../../core/records.js";
 import type {
+  BatchCommit,
   FunnelEvent,
   LeadStatusSeen,
   NewQueuedError,
@@ -38,7 +39,7 @@ import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
-import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
+import { RESTORED_CAUSE, restoredVerdictCause } from "../../core/funnel/restore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
@@ -147,6 +148,7 @@ interface PageDecision {
   slaTouches: SlaTouch[];
   errors: NewQueuedError[];
   leadStatuses: LeadStatusSeen[];
+  restoredVerdicts: NonNullable<BatchCommit["restoredVerdicts"]>;
 }
 
 async function dispositionsOf(
@@ -160,7 +162,7 @@ async function dispositionsOf(
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
-  const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [] };
+  const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [], restoredVerdicts: [] };
   const ids = records.map((r) => r.id);
   const personOf = setup.crmIsMarketing
     ? new Map(ids.map((id) => [id, id]))
@@ -238,7 +240,11 @@ async function dispositionsOf(
     if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition), marked.on(record, personId))) {
       // The store was lost and the person's stage restored from the contact this status had already
       // moved (or, on a rep's own record leadloop knew, the status moves no one): it is no new verdict,
-      // no work of this run, and the record's time is leadloop's last write, not a rep's touch.
+      // no work of this run, and the record's time is leadloop's last write, not a rep's touch. A verdict
+      // status is the one that made the restored move: the move carries it, so the report counts it
+      // once, as before the loss (the restore read only the stage from the contact).
+      const stood = stageForDisposition(disposition);
+      if (stood !== null) out.restoredVerdicts.push({ personId, toStage: stood, cause: restoredVerdictCause(disposition, status ?? "") });
       ctx.log.debug("disposition.standing", { personId, crmId: record.id, status });
       continue;
     }
