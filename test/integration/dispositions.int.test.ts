@@ -287,6 +287,28 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(await followedUp(loop.store, await loop.store.listSlaClocks())).toEqual([]);
   });
 
+  it("a cool-down longer than the handoff's 90-day look-back still hands the person off when it ends", async () => {
+    funnel = { ...funnel, qualification: compileDefinition({ ...funnel.qualification.definition, recycle: { coolDownDays: 120 } }) };
+    setVerdict(loop, crm, personId, { status: STATUS[crm].recycle, reason: "Budget gelé jusqu'au T3" });
+    await tick();
+    expect((await sync()).summary.dispositions.recycle).toBe(1);
+    // Back on the pricing page the next day: an MQL again, held by the 120-day cool-down.
+    await tick();
+    recordActivity(loop.hubspot.data, {
+      contactId: personId,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
+    });
+    expect((await sync()).summary.handoffs).toBe(0);
+    expect(await stages()).toEqual(["mql", "recycled", "mql"]);
+    await tick();
+    expect((await sync(() => new Date(Date.now() + 100 * DAY_MS))).summary.handoffs).toBe(0);
+    await tick();
+    // The cool-down ends 120 days after the verdict, 119 after the MQL it held.
+    expect((await sync(() => new Date(Date.now() + 121 * DAY_MS))).summary.handoffs).toBe(1);
+    expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
+  });
+
   it("unreachable: back to nurture like a recycle, and an MQL again on new behaviour, handed off after the cool-down", async () => {
     setVerdict(loop, crm, personId, { status: STATUS[crm].unreachable, reason: "Messagerie pleine, standard injoignable" });
     await tick();

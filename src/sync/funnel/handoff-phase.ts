@@ -32,6 +32,11 @@ import { coolDownEndsAt, coolDownOver, heldByCoolDown, returnedToNurtureAt } fro
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 
+/**
+ * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
+ * holds qualified up to the cool-down's length before it ends, so the look-back covers it whole and
+ * leaves this much for runs that did not happen (a daemon stopped for weeks).
+ */
 const LOOKBACK_DAYS = 90;
 /** leadloop's own MQL date on the contact (qualify-phase.ts writes it for an MQL no cool-down holds). */
 const MQL_DATE_FIELD = "leadloop_mql_date";
@@ -181,7 +186,8 @@ export function forget(state: FunnelRunState, personId: string): void {
  * handoff still in the outbox.
  */
 async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
-  const since = new Date(ctx.now().getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
+  const lookbackDays = LOOKBACK_DAYS + setup.qualification.definition.recycle.coolDownDays;
+  const since = new Date(ctx.now().getTime() - lookbackDays * 86_400_000).toISOString();
   // Each MQL's latest move, not every event of the period (ARCHITECTURE.md "Memory at scale").
   const mqlAt = new Map((await ctx.store.mqlsSince(since)).map((m) => [m.personId, m.mqlAt]));
   const now = ctx.now();
