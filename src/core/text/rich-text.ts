@@ -20,3 +20,19 @@ export function plainTextToHtml(text: string): string {
     .map((paragraph) => `<p>${paragraph.split("\n").map(escapeHtmlText).join("<br>")}</p>`)
     .join("");
 }
+
+/**
+ * `plainTextToHtml` within `maxChars` of markup: a text whose escapes and tags take it past the field's
+ * limit (HubSpot refuses a property value over 65,536 characters) is cut, at a whole character, until it
+ * fits, and ends "…", rather than have the whole write refused.
+ */
+export function plainTextToHtmlWithin(text: string, maxChars: number): string {
+  let html = plainTextToHtml(text);
+  let kept = Array.from(text);
+  while (html.length > maxChars && kept.length > 0) {
+    // The markup grows with the text about evenly: cut in proportion, a little more than the excess.
+    kept = kept.slice(0, Math.max(0, Math.floor((kept.length * maxChars) / html.length) - 1));
+    html = plainTextToHtml(`${kept.join("").trimEnd()}…`);
+  }
+  return html;
+}

@@ -3,11 +3,12 @@
 // are HubSpot owners found by email.
 import { type DueField, dueFieldValues } from "../../core/sla/index.js";
 import type { FieldValues } from "../../core/records.js";
-import { plainTextToHtml } from "../../core/text/rich-text.js";
+import { plainTextToHtmlWithin } from "../../core/text/rich-text.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import { findHubspotAccounts } from "./account-finder.js";
 import type { HubspotAdapter } from "./adapter.js";
 import { TASK_KEY_PROPERTY } from "./leadloop-properties.js";
+import { TEXT_MAX_LENGTH } from "./describe.js";
 
 /**
  * The engagements a rep logs on a contact, and which of them are touches: a call that was made (not
@@ -69,7 +70,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       fields: (t) => ({
         hs_task_subject: t.subject,
         // The task's notes are rich text in HubSpot: plain line breaks would run the body into one line.
-        hs_task_body: plainTextToHtml(t.body),
+        hs_task_body: plainTextToHtmlWithin(t.body, TEXT_MAX_LENGTH),
         hs_timestamp: t.at,
         hs_task_status: t.completed ? "COMPLETED" : "NOT_STARTED",
         hs_task_priority: t.completed ? "LOW" : "HIGH",
