@@ -343,13 +343,27 @@ describe("field history", () => {
 
   it("tracks the fields an admin chose, at most 20 an object", async () => {
     const id = sf.data.insert("Lead", { LastName: "Ó Súilleabháin", Company: "Cork Cheese Co", Title: "Buyer" });
-    sf.data.trackHistory("Lead", ["City"]);
+    sf.data.trackHistory("Lead", ["Phone"]);
     try {
-      sf.data.update("Lead", id, { Title: "Head Buyer", City: "Corcaigh" });
+      sf.data.update("Lead", id, { Title: "Head Buyer", Phone: "+353 21 490 1234" });
       const rows = sf.data.query(`SELECT Field FROM LeadHistory WHERE LeadId = '${id}'`).records;
-      expect(rows.map((r) => r.Field).sort()).toEqual(["City", "created"]);
+      expect(rows.map((r) => r.Field).sort()).toEqual(["Phone", "created"]);
       expect(() => sf.data.trackHistory("Lead", Array.from({ length: 21 }, () => "Title"))).toThrow(/at most 20/);
       expect(() => sf.data.trackHistory("Task", ["Subject"])).toThrow(/no field history/);
+    } finally {
+      sf.data.trackHistory("Lead", ["Title", "Phone", "MobilePhone", "Email", "Status"]);
+    }
+  });
+
+  it("tracks an address as its compound field: one row naming Address, without values, for a change of any part", async () => {
+    const id = sf.data.insert("Lead", { LastName: "Ní Bhriain", Company: "Gaillimh Teo", City: "Gaillimh", Street: "Sráid na Siopaí 1" });
+    expect(() => sf.data.trackHistory("Lead", ["City"])).toThrow(/part of its address: track Address/);
+    sf.data.trackHistory("Lead", ["Address"]);
+    try {
+      sf.data.update("Lead", id, { City: "Baile Átha Cliath", Street: "Sráid Grafton 7" });
+      sf.data.update("Lead", id, { Title: "Ceannaitheoir" });
+      const rows = sf.data.query(`SELECT Field, OldValue, NewValue FROM LeadHistory WHERE LeadId = '${id}' AND Field IN ('City', 'Street', 'Address')`).records;
+      expect(rows.map((r) => [r.Field, r.OldValue, r.NewValue])).toEqual([["Address", null, null]]);
     } finally {
       sf.data.trackHistory("Lead", ["Title", "Phone", "MobilePhone", "Email", "Status"]);
     }

@@ -5,6 +5,16 @@
 // read-only and queryable by SOQL like any object (Object Reference, "LeadHistory":
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_leadhistory.htm;
 // Salesforce Help, "Field History Tracking"). A field not tracked leaves no row.
+//
+// An address is tracked as its compound field (Lead `Address`, Contact `MailingAddress`, Account
+// `BillingAddress`): Set History Tracking offers the compound, not Street or City, and a change of any of
+// its parts adds one row naming the compound, without values. Whether a real org also names the parts is
+// not documented (the history objects' Field is only "The name of the field that was changed":
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contacthistory.htm),
+// so the emulator gives the reader the least: a reader asking when City changed must look for Address.
+// The values are left out as for the other fields whose values history does not keep ("These fields
+// appear in this object to indicate that the field was changed, but the old and new values are not
+// recorded": Object Reference, "EntityHistory").
 import type { RecordStore } from "./record-store.js";
 import { field, type FieldDescribe, findField, type SObjectSchema } from "./schema.js";
 import { formatDateTime, type SObjectRecord } from "./values.js";
@@ -22,6 +32,22 @@ export const DEFAULT_TRACKED_FIELDS: Readonly<Record<string, readonly string[]>>
   Account: ["Name", "Phone", "Website", "Industry"],
   Opportunity: ["StageName", "Amount", "CloseDate"],
 };
+
+/** The compound address fields of the objects with history, each with its parts as the schema names them. */
+const ADDRESS_COMPOUNDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  Lead: { Address: ["Street", "City", "State", "PostalCode", "Country"] },
+  Contact: { MailingAddress: ["MailingStreet", "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry"] },
+  Account: { BillingAddress: ["BillingStreet", "BillingCity", "BillingState", "BillingPostalCode", "BillingCountry"] },
+};
+
+/** The compound `name` is part of on `object`, if it is part of one. */
+function compoundOf(object: string, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [compound, parts] of Object.entries(ADDRESS_COMPOUNDS[object] ?? {})) {
+    if (parts.some((p) => p.toLowerCase() === lower)) return compound;
+  }
+  return undefined;
+}
 
 /** The history object of each object that has one, and its field naming the record a row is about. */
 const HISTORY_OBJECTS: Readonly<Record<string, { name: string; keyPrefix: string }>> = {
@@ -53,6 +79,10 @@ export class FieldHistory {
     if (fields.length > MAX_TRACKED_FIELDS)
       throw new Error(`at most ${MAX_TRACKED_FIELDS} fields of ${schema.name} can be tracked, not ${fields.length}`);
     const names = fields.map((name) => {
+      const compound = Object.keys(ADDRESS_COMPOUNDS[schema.name] ?? {}).find((c) => c.toLowerCase() === name.toLowerCase());
+      if (compound) return compound;
+      const part = compoundOf(schema.name, name);
+      if (part) throw new Error(`${schema.name}.${name} is tracked as part of its address: track ${part}`);
       const f = findField(schema, name);
       if (!f) throw new Error(`${schema.name} has no field ${name}`);
       return f.name;
@@ -66,11 +96,16 @@ export class FieldHistory {
     this.add(schema, id, CREATED_FIELD, null, null, at, userId);
   }
 
-  /** A row for each tracked field whose value the save changed. */
+  /** A row for each tracked field whose value the save changed; one, without values, for a changed address. */
   changed(schema: SObjectSchema, before: SObjectRecord, after: SObjectRecord, at: number, userId: string | null): void {
     const fields = this.tracked.get(schema.name);
     if (!fields) return;
     for (const name of fields) {
+      const parts = ADDRESS_COMPOUNDS[schema.name]?.[name];
+      if (parts) {
+        if (parts.some((p) => (before[p] ?? null) !== (after[p] ?? null))) this.add(schema, String(after.Id), name, null, null, at, userId);
+        continue;
+      }
       const old = before[name] ?? null;
       const now = after[name] ?? null;
       if (old !== now) this.add(schema, String(after.Id), name, old, now, at, userId);
@@ -117,7 +152,7 @@ function historySchema(parent: SObjectSchema): SObjectSchema {
       ...readOnly,
       label: "Changed Field",
       restrictedPicklist: true,
-      picklist: [CREATED_FIELD, ...parent.fields.map((f) => f.name)],
+      picklist: [CREATED_FIELD, ...parent.fields.map((f) => f.name), ...Object.keys(ADDRESS_COMPOUNDS[parent.name] ?? {})],
     }),
     // anyType in Salesforce: each row's value in its field's own type; kept here as stored.
     field("OldValue", "string", { ...readOnly, label: "Old Value", filterable: false }),
