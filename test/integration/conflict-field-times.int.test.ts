@@ -27,14 +27,18 @@ describe("a most_recent conflict", () => {
   const now = () => new Date(Date.now() + ahead);
   const later = (ms: number) => (ahead += ms);
 
-  async function start(salesforce: SalesforceEmulatorOptions = {}): Promise<{ contactId: string; leadId: string }> {
-    loop = await startLoop({ mappings: contactMappings("most_recent"), now, salesforce });
+  async function start(
+    salesforce: SalesforceEmulatorOptions = {},
+    mappings = contactMappings("most_recent"),
+  ): Promise<{ contactId: string; leadId: string }> {
+    loop = await startLoop({ mappings, now, salesforce });
     const contact = loop.hubspot.data.createObject("contacts", {
       email: "Zoe.Angstrom@Nordlys.se",
       firstname: "Zoë",
       lastname: "Ångström",
       company: "Nordlys AB",
       jobtitle: "Responsable marketing",
+      city: "Göteborg",
     });
     later(PAST_SEARCH_LAG);
     expect((await loop.sync()).summary.status).toBe("succeeded");
@@ -124,6 +128,27 @@ describe("a most_recent conflict", () => {
     // Oldest first: the Lead's create, then the conflict's write.
     const audit = await loop.store.listAudit([leadId]);
     expect(audit.filter((a) => a.field === "Title").at(-1)?.rule).toMatch(/marketing \S+ by field history, crm \S+ by last edit\)$/);
+  });
+
+  it("goes by the Address row for a Lead's City, since an org tracks an address as its compound field", async () => {
+    const mappings = contactMappings("prefer_crm");
+    mappings[0]!.fields.push({ marketing: "city", crm: "City", direction: "both", conflict: "most_recent", transforms: [{ kind: "trim" }] });
+    const { contactId, leadId } = await start({ trackedFields: { Lead: ["Address", "Phone", "Email", "Status"] } }, mappings);
+    expect(loop.salesforce.data.get("Lead", leadId)?.City).toBe("Göteborg");
+    later(MINUTE);
+    loop.salesforce.data.update("Lead", leadId, { City: "Malmö" });
+    later(MINUTE);
+    loop.hubspot.data.updateObject("contacts", contactId, { city: "Lund" });
+    later(MINUTE);
+    // The rep edits another field of the Lead: its LastModifiedDate moves past the marketer's change.
+    loop.salesforce.data.update("Lead", leadId, { Company: "Nordlys AB (Skåne)" });
+
+    const { result } = await sync();
+    expect(result.summary.conflicts).toBe(1);
+    expect(loop.hubspot.data.getObject("contacts", contactId)?.properties.city).toBe("Lund");
+    expect(loop.salesforce.data.get("Lead", leadId)?.City).toBe("Lund");
+    const audit = await loop.store.listAudit([leadId]);
+    expect(audit.filter((a) => a.field === "City").at(-1)?.rule).toMatch(/marketing \S+ by field history, crm \S+ by field history\)$/);
   });
 
   it("asks for history only about the records in conflict, and nothing on a run without one", async () => {

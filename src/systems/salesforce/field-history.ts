@@ -6,6 +6,13 @@
 // A field not tracked has no rows; its best time is then the record's LastModifiedDate — the last edit by
 // a user or the API, unlike SystemModstamp, which system processes move too. Two queries at most per
 // object, and the second only when a field has no row.
+//
+// An address part (Street, City, MailingCity, BillingCountry, …) is tracked as its compound field: Set
+// History Tracking offers `Address`, `MailingAddress`, `BillingAddress`, not the parts, and the history
+// objects' Field is only "The name of the field that was changed" (Object Reference, "ContactHistory":
+// https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contacthistory.htm),
+// so a row may name the compound rather than the part. Both are asked for; a compound's row stands for
+// each of its parts: the part changed then or before, which is nearer than the record's last edit.
 import type { FieldChange } from "../../core/records.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
@@ -32,15 +39,21 @@ export async function fieldChanges(
   const names = [...new Set(fields)];
   if (asked.length === 0 || names.length === 0) return out;
   const history = historyOf(object);
-  for (const row of await historyRows(client, object, asked, names)) {
+  // By the lower-cased name a row may carry: the asked fields it stands for.
+  const standsFor = new Map<string, string[]>();
+  for (const n of names) {
+    for (const key of [n, addressCompoundOf(object, n)]) {
+      if (key) standsFor.set(key.toLowerCase(), [...(standsFor.get(key.toLowerCase()) ?? []), n]);
+    }
+  }
+  for (const row of await historyRows(client, object, asked, [...new Set([...names, ...names.map((n) => addressCompoundOf(object, n) ?? n)])])) {
     const id = toCanonical(row[history.parentField]);
-    const named = typeof row.Field === "string" ? row.Field.toLowerCase() : undefined;
-    const field = names.find((n) => n.toLowerCase() === named);
+    const fields = typeof row.Field === "string" ? (standsFor.get(row.Field.toLowerCase()) ?? []) : [];
     const at = toCanonical(row.CreatedDate);
-    if (!id || !field || !at) continue;
+    if (!id || fields.length === 0 || !at) continue;
     const changes = out.get(id) ?? {};
-    // Rows come newest first: the first row of a field is its last change.
-    if (!changes[field]) changes[field] = { at, basis: "field history" };
+    // Rows come newest first: the first row of a field (or of its address) is its last change.
+    for (const field of fields) changes[field] ??= { at, basis: "field history" };
     out.set(id, changes);
   }
   const untracked = asked.filter((id) => names.some((n) => !out.get(id)?.[n]));
@@ -54,6 +67,17 @@ export async function fieldChanges(
     out.set(id, changes);
   }
   return out;
+}
+
+const ADDRESS_PART = /^(Billing|Shipping|Mailing|Other)?(Street|City|State|StateCode|PostalCode|Country|CountryCode|Latitude|Longitude|GeocodeAccuracy)$/i;
+
+/** The compound address field a standard object's field is part of (`City` → `Address`), if any. */
+export function addressCompoundOf(object: string, field: string): string | undefined {
+  if (object.endsWith("__c")) return undefined;
+  const part = ADDRESS_PART.exec(field);
+  if (!part) return undefined;
+  const prefix = part[1] ? `${part[1][0]!.toUpperCase()}${part[1].slice(1).toLowerCase()}` : "";
+  return `${prefix}Address`;
 }
 
 /** The history rows of these records' fields, newest first; none when the object keeps no history. */
