@@ -613,6 +613,23 @@ describe("sObject Collections", () => {
     expect(removed.map((r) => r.success)).toEqual([true, true]);
   });
 
+  it("refuses an upsert whose records lack attributes.type or name another type, writing none of them", async () => {
+    const url = "/services/data/v62.0/composite/sobjects/Contact/HubSpot_Contact_Id__c";
+    const bare = await raw("PATCH", url, { allOrNone: false, records: [{ HubSpot_Contact_Id__c: "hs-bare-1", LastName: "Ó Dónaill" }] });
+    expect(bare.status).toBe(400);
+    expect(bare.body[0].errorCode).toBe("INVALID_TYPE");
+    const mixed = await raw("PATCH", url, {
+      allOrNone: false,
+      records: [
+        { attributes: { type: "Contact" }, HubSpot_Contact_Id__c: "hs-mixed-1", LastName: "Ní Mhurchú" },
+        { attributes: { type: "Lead" }, HubSpot_Contact_Id__c: "hs-mixed-2", LastName: "Mac Giolla", Company: "Cló Iar-Chonnacht" },
+      ],
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body[0].errorCode).toBe("INVALID_TYPE");
+    expect(sf.data.query("SELECT Id FROM Contact WHERE HubSpot_Contact_Id__c IN ('hs-bare-1', 'hs-mixed-1')").records).toEqual([]);
+  });
+
   it("refuses more than 200 records a call", async () => {
     const records = Array.from({ length: 201 }, (_, i) => ({
       attributes: { type: "Task" },

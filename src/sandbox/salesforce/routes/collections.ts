@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js";
 import { recordBody } from "../describe.js";
-import { notFound, type RecordError, RecordSaveError, recordError, SalesforceApiError } from "../errors.js";
+import { type RecordError, RecordSaveError, recordError, SalesforceApiError } from "../errors.js";
 import { normaliseId } from "../ids.js";
 import { findField, type SObjectSchema } from "../schema.js";
 import { allowDuplicateSave, apiVersion, DATA, handle, json, type SalesforceContext } from "./context.js";
@@ -215,9 +215,21 @@ export function addCollectionRoutes(router: Router<EmulatorHandler>, ctx: Salesf
         const { allOrNone, records, options } = parseCollection(req);
         const schema = schemaNamed(req.params.type);
         const idField = externalIdField(schema, req.params.field ?? "");
+        // "Each object in the request body must contain an attributes map. The map must contain a value
+        // for type", and "The list can contain objects only of the type indicated in the request URI"; a
+        // request that is not well formed is a 400 (Upsert Records Using sObject Collections:
+        // https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-sobjects-collections-upsert.html).
+        for (const r of records) {
+          if (schemaNamed(typeOf(r)).name !== schema.name) {
+            throw new SalesforceApiError(
+              400,
+              "INVALID_TYPE",
+              `The records of an upsert on ${schema.name} must all be of type ${schema.name}, not ${typeOf(r)}`,
+            );
+          }
+        }
         const results = saveAll(allOrNone, records.length, (i) => {
           const r = records[i]!;
-          if (schemaNamed(typeOf(r, schema.name)).name !== schema.name) throw notFound();
           const fields = fieldsOf(r);
           const key = Object.entries(fields).find(([k]) => k.toLowerCase() === idField.toLowerCase())?.[1];
           if (key === undefined || key === null || key === "") {
