@@ -360,6 +360,32 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it("pages each record's associations in a batch read, 100 at a time, with the after of its own page", async () => {
+    const company = emulator.data.createObject("companies", { name: "Ørsted Vindkraft A/S" });
+    const many = Array.from({ length: 230 }, (_, i) => {
+      const contact = emulator.data.createObject("contacts", { email: `vind${i}@orsted.example`, firstname: i % 2 ? "Søren" : "Åse" });
+      emulator.data.associate("companies", company.id, "contacts", contact.id);
+      return contact.id;
+    });
+    const few = emulator.data.createObject("companies", { name: "Blåvand Fiskeri" });
+    emulator.data.associate("companies", few.id, "contacts", many[0]!);
+    type Page = { results: { from: { id: string }; to: { toObjectId: number }[]; paging?: { next: { after: string } } }[] };
+    const read = async (inputs: { id: string; after?: string }[]) =>
+      (await (await raw(emulator, "POST", "/crm/v4/associations/companies/contacts/batch/read", { inputs })).json()) as Page;
+    const first = await read([{ id: company.id }, { id: few.id }]);
+    const big = first.results.find((r) => r.from.id === company.id)!;
+    expect(big.to).toHaveLength(100);
+    expect(first.results.find((r) => r.from.id === few.id)).not.toHaveProperty("paging");
+    const seen = big.to.map((t) => String(t.toObjectId));
+    let after = big.paging?.next.after;
+    while (after) {
+      const next = (await read([{ id: company.id, after }])).results[0]!;
+      seen.push(...next.to.map((t) => String(t.toObjectId)));
+      after = next.paging?.next.after;
+    }
+    expect(seen.sort()).toEqual([...many].sort());
+  });
+
   // HubSpot's batch create reference: without an objectWriteTraceId on every input, one invalid input
   // refuses the whole batch and nothing is written.
   it("refuses a whole batch create for one invalid input when the inputs carry no trace ids", async () => {

@@ -111,7 +111,8 @@ export const propertyCreate = z.object({
 });
 
 const objectId = z.object({ id: z.coerce.string() });
-export const associationBatchRead = z.object({ inputs: z.array(objectId) });
+/** A batch read input may carry the `after` of its previous page (associations v4 batch read reference). */
+export const associationBatchRead = z.object({ inputs: z.array(objectId.extend({ after: z.string().optional() })) });
 export const associationBatchDefault = z.object({
   inputs: z.array(z.object({ from: objectId, to: objectId })),
 });

@@ -19,6 +19,15 @@ import {
 } from "./route-helpers.js";
 
 const LIST_PAGE_MAX = 500;
+/**
+ * A batch read answers each input's associations a page at a time: "The 'after' field in a returned paging
+ * object can be added alongside the 'id' to retrieve the next page of associations from that objectId ...
+ * The 'paging' field will only be present if there are more pages" (associations v4 reference, batch read:
+ * https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations).
+ * The page size is not documented; the v3 batch read was seen answering 100 a record with a paging cursor
+ * (HubSpot/hubspot-api-python #135), the stricter of the sizes reported, so 100 it is.
+ */
+export const ASSOCIATION_BATCH_PAGE = 100;
 
 function typeView(spec: AssociationTypeSpec): Record<string, unknown> {
   return { category: "HUBSPOT_DEFINED", typeId: spec.typeId, label: spec.primary ? "Primary" : null };
@@ -80,10 +89,17 @@ export function addAssociationRoutes(api: Router<EmulatorHandler>, ctx: HubspotC
       checkBatchSize(body.inputs, ASSOCIATION_READ_LIMIT);
       const results: unknown[] = [];
       const errors: unknown[] = [];
-      for (const { id } of body.inputs) {
+      for (const { id, after } of body.inputs) {
+        const offset = after === undefined ? 0 : Number(after);
+        if (!Number.isInteger(offset) || offset < 0) {
+          throw new HubspotApiError(400, "VALIDATION_ERROR", `Invalid after for ${id}: ${after}`, { after: [String(after)] });
+        }
         const links = data.associationsOf(fromType, id, toType);
-        if (links.length > 0) results.push({ from: { id }, to: links.map(linkView) });
-        else {
+        if (links.length > offset) {
+          const result: Record<string, unknown> = { from: { id }, to: links.slice(offset, offset + ASSOCIATION_BATCH_PAGE).map(linkView) };
+          if (offset + ASSOCIATION_BATCH_PAGE < links.length) result.paging = { next: { after: String(offset + ASSOCIATION_BATCH_PAGE) } };
+          results.push(result);
+        } else {
           // HubSpot reports an input without associations as an error of the batch.
           errors.push({
             status: "error",
