@@ -60,4 +60,25 @@ describe("handoff tasks in HubSpot as the CRM", () => {
     expect(third.code === 0 || third.code === 4 ? "" : describeRun(third)).toBe("");
     expect(world.hubspot.data.listObjects("tasks")).toHaveLength(before);
   }, 120_000);
+
+  it("finds its tasks again on a contact with more tasks than one page of associations holds", async () => {
+    // A rep's history of calls to make: 150 tasks, so leadloop's own come after the first page of 100.
+    for (let i = 0; i < 150; i++) {
+      const task = world.hubspot.data.createObject("tasks", {
+        hs_task_subject: `Rückruf ${i + 1}: Angebot für Mühlenbach nachfassen`,
+        hs_timestamp: new Date(Date.now() - (150 - i) * 86_400_000).toISOString(),
+        hs_task_status: "COMPLETED",
+      });
+      world.hubspot.data.associate("contacts", prospect, "tasks", task.id);
+    }
+    const crashed = await runSyncChild(world, { atPath: /\/crm\/v3\/objects\/tasks\/batch\/create$/, signal: "SIGKILL" });
+    expect(crashed.signal).toBe("SIGKILL");
+    const madeBeforeCrash = tasksOf(prospect).filter((t) => t.leadloop_activity_key).length;
+    expect(madeBeforeCrash).toBeGreaterThan(0);
+
+    const rerun = await runSyncChild(world);
+    expect([0, 4]).toContain(rerun.code);
+    const keys = tasksOf(prospect).flatMap((t) => (t.leadloop_activity_key ? [t.leadloop_activity_key] : []));
+    expect({ keys: new Set(keys).size, tasks: keys.length }).toEqual({ keys: madeBeforeCrash, tasks: madeBeforeCrash });
+  }, 120_000);
 });

@@ -68,6 +68,7 @@ const associationRead = z.looseObject({
       z.looseObject({
         from: z.looseObject({ id: z.coerce.string() }),
         to: z.array(z.looseObject({ toObjectId: z.coerce.string() })),
+        paging: z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional(),
       }),
     )
     .default([]),
@@ -89,6 +90,11 @@ const associationWrite = z.looseObject({
 /**
  * Ids of `to` records associated with each record, through the v4 batch read (1,000 inputs a call). A
  * record without associations is an error entry of the batch (NO_ASSOCIATIONS_FOUND): it is left out.
+ * Each record's associations come a page at a time: a result with more carries `paging.next.after`, which
+ * is sent beside the record's id for its next page ("The 'after' field in a returned paging object can be
+ * added alongside the 'id' to retrieve the next page of associations from that objectId": associations v4
+ * reference, https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations).
+ * A contact with more tasks than a page holds would otherwise hide the rest, a keyed task among them.
  */
 export async function readAssociations(
   transport: HubspotTransport,
@@ -97,18 +103,30 @@ export async function readAssociations(
   to: string,
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += ASSOCIATION_READ_BATCH_SIZE) {
-    const inputs = unique.slice(i, i + ASSOCIATION_READ_BATCH_SIZE).map((id) => ({ id }));
-    const answer = await transport.send(
-      {
-        method: "POST",
-        path: `/crm/v4/associations/${canonicalObject(from)}/${canonicalObject(to)}/batch/read`,
-        body: { inputs },
-      },
-      associationRead,
-    );
-    for (const r of answer.body.results) out.set(r.from.id, r.to.map((t) => t.toObjectId));
+  // A cursor given twice for one record would page forever: each is followed once.
+  const followed = new Set<string>();
+  let pending: { id: string; after?: string }[] = [...new Set(ids)].map((id) => ({ id }));
+  while (pending.length > 0) {
+    const next: { id: string; after: string }[] = [];
+    for (let i = 0; i < pending.length; i += ASSOCIATION_READ_BATCH_SIZE) {
+      const answer = await transport.send(
+        {
+          method: "POST",
+          path: `/crm/v4/associations/${canonicalObject(from)}/${canonicalObject(to)}/batch/read`,
+          body: { inputs: pending.slice(i, i + ASSOCIATION_READ_BATCH_SIZE) },
+        },
+        associationRead,
+      );
+      for (const r of answer.body.results) {
+        out.set(r.from.id, [...new Set([...(out.get(r.from.id) ?? []), ...r.to.map((t) => t.toObjectId)])]);
+        const after = r.paging?.next?.after;
+        if (after && !followed.has(`${r.from.id}\u0000${after}`)) {
+          followed.add(`${r.from.id}\u0000${after}`);
+          next.push({ id: r.from.id, after });
+        }
+      }
+    }
+    pending = next;
   }
   return out;
 }
