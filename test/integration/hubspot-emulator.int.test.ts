@@ -993,6 +993,30 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(archived.results.map((r) => r.id)).toContain(deal.id);
   });
 
+  it("keeps an archived record in the recycle bin for 90 days: listed and read with archived=true until then, gone after", async () => {
+    let t = Date.parse("2026-03-02T09:00:00.000Z");
+    const emulator = await startHubspotEmulator({ now: () => new Date(t) });
+    try {
+      const early = emulator.data.createObject("contacts", { email: "gwenaelle.le-bihan@kernevez.example", firstname: "Gwenaëlle" });
+      const late = emulator.data.createObject("contacts", { email: "yannick.queffelec@kernevez.example", firstname: "Yannick" });
+      emulator.data.archiveObject("contacts", early.id);
+      t += 2 * 86_400_000;
+      emulator.data.archiveObject("contacts", late.id);
+      const listed = async () => {
+        const res = await raw(emulator, "GET", "/crm/v3/objects/contacts?archived=true&limit=100&properties=email");
+        return ((await res.json()) as { results: { id: string; archivedAt: string }[] }).results.map((r) => r.id);
+      };
+      t += 87 * 86_400_000;
+      expect(await listed()).toEqual([early.id, late.id]);
+      t += 2 * 86_400_000;
+      expect(await listed()).toEqual([late.id]);
+      expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${early.id}?archived=true`)).status).toBe(404);
+      expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${late.id}?archived=true`)).status).toBe(200);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("answers a malformed body with 400 VALIDATION_ERROR", async () => {
     const res = await raw(emulator, "POST", "/crm/v3/objects/contacts", { props: { email: "x@y.example" } });
     expect(res.status).toBe(400);

@@ -15,6 +15,9 @@ import type { PropertyDefinition, PropertyOption, PropertyType } from "./propert
 import { type PropertyHistoryEntry, PropertyHistoryLog, type PropertySource } from "./property-history.js";
 import { invalidPropertiesError, normaliseWrite, type WriteValue } from "./property-values.js";
 
+/** How long an archived record can be restored, and so listed with `archived=true`: 90 days. */
+const ARCHIVE_RETENTION_MS = 90 * 86_400_000;
+
 export interface HubspotObject {
   id: string;
   type: ObjectType;
@@ -428,9 +431,18 @@ export class HubspotData {
     if (idProperty && idProperty !== "hs_object_id") return this.findByProperty(type, idProperty, id);
     if (archived) {
       const record = this.objectsOf(type).get(id);
-      return record?.archived ? record : undefined;
+      return record?.archived && this.restorable(record) ? record : undefined;
     }
     return this.find(type, id);
+  }
+
+  /**
+   * An archived record stays in the recycle bin, listed and read with `archived=true`, for 90 days; then it
+   * is gone for good ("restore ... records ... up to 90 days after they were deleted": Knowledge Base,
+   * "Restore deleted records", https://knowledge.hubspot.com/records/restore-deleted-records).
+   */
+  private restorable(record: StoredObject): boolean {
+    return record.archivedAt === undefined || record.archivedAt.getTime() >= this.now().getTime() - ARCHIVE_RETENTION_MS;
   }
 
   /** Records for list and search reads, in id order; `archived` selects archived records instead of live ones. */
@@ -440,7 +452,9 @@ export class HubspotData {
 
   /** One list page: up to `count` records in id order from the first whose id is at least `fromId`. */
   recordPage(type: ObjectType, archived: boolean, fromId: number | undefined, count: number): StoredObject[] {
-    return this.objectsOf(type).page(archived, fromId, count);
+    return archived
+      ? this.objectsOf(type).page(true, fromId, count, (r) => this.restorable(r))
+      : this.objectsOf(type).page(false, fromId, count);
   }
 
   /** How many live records have an id of at least `fromId`. */

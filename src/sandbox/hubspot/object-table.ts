@@ -79,13 +79,16 @@ export class ObjectTable<R extends TableRecord> {
     return out;
   }
 
-  /** Up to `count` live or archived records in id order, from the first whose id is at least `fromId`. */
-  page(archived: boolean, fromId: number | undefined, count: number): R[] {
+  /**
+   * Up to `count` live or archived records in id order, from the first whose id is at least `fromId`, of
+   * those `keep` keeps.
+   */
+  page(archived: boolean, fromId: number | undefined, count: number, keep: (r: R) => boolean = () => true): R[] {
     if (Number.isNaN(fromId)) return [];
     const out: R[] = [];
     for (let i = fromId === undefined ? 0 : this.firstAtLeast(fromId); i < this.idOrder.length && out.length < count; i++) {
       const r = this.rows.get(this.idOrder[i]!);
-      if (r && r.archived === archived) out.push(r);
+      if (r && r.archived === archived && keep(r)) out.push(r);
     }
     return out;
   }
