@@ -83,6 +83,13 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
   let personId: string;
   const contact = () => loop.hubspot.data.getObject("contacts", personId)!.properties;
   const stages = async () => (await loop.store.listFunnelEvents({ personId })).map((e) => e.toStage);
+  /** The person reads the pricing page again: behaviour dated after the rep's verdict. */
+  const backOnPricing = () =>
+    recordActivity(loop.hubspot.data, {
+      contactId: personId,
+      kind: "pageView",
+      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
+    });
   const sync = (now?: () => Date) =>
     loop.sync({
       funnel,
@@ -294,11 +301,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect((await sync()).summary.dispositions.recycle).toBe(1);
     // Back on the pricing page the next day: an MQL again, held by the 120-day cool-down.
     await tick();
-    recordActivity(loop.hubspot.data, {
-      contactId: personId,
-      kind: "pageView",
-      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
-    });
+    backOnPricing();
     expect((await sync()).summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "recycled", "mql"]);
     await tick();
@@ -326,11 +329,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
 
     // Weeks later the person reads the pricing page again: behaviour dated after the verdict.
     await tick();
-    recordActivity(loop.hubspot.data, {
-      contactId: personId,
-      kind: "pageView",
-      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
-    });
+    backOnPricing();
     const back = await sync();
     expect(back.summary.handoffs).toBe(0);
     expect(await stages()).toEqual(["mql", "unreachable", "mql"]);
@@ -368,11 +367,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
 
     // New behaviour, then the cool-down: handed off again, the records already open.
     await tick();
-    recordActivity(loop.hubspot.data, {
-      contactId: personId,
-      kind: "pageView",
-      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
-    });
+    backOnPricing();
     expect((await sync()).summary.handoffs).toBe(0);
     await tick();
     const later = new Date(Date.now() + 31 * DAY_MS);
