@@ -258,7 +258,8 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
  * (Salesforce keeps seconds), and someone owns it. On a Lead or Contact only the handoff writes the MQL
  * date. With HubSpot as CRM the qualification writes the same property, so the owner is the remaining
  * sign; the qualification's write reaches the contact only with the drain after the handoff's decision,
- * so a dated contact whose store was lost was handed off in all but a run stopped between the two.
+ * so a dated contact whose store was lost was handed off in all but a run stopped between the two. The
+ * drain sends the handoff's tasks before this record write (drain.ts `take`), so they are there too.
  */
 export function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlAt: string): boolean {
   const field = setup.vocabulary.fields.mqlDate;

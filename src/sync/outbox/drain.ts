@@ -157,12 +157,33 @@ class PendingWrites {
   /**
    * Batches to send now, each of one system, object and operation (create, update, and update after a
    * clear: each is a request of its own in both APIs). "full": only full batches, the rest stays held
-   * for the next page; "all": the remainders too.
+   * for the next page; "all": the remainders too. Creates go first, and a record write of a group whose
+   * create is still held waits for it: a handoff's record write (the owner and MQL date) is what a lost
+   * store's next run takes for a handoff made (handoff-phase.ts `carriesHandoff`), so the rep's tasks
+   * must be in the CRM before it, or a crash between the two and a lost store leave the rep no task.
    */
   *take(which: "full" | "all"): Generator<RecordWrites[]> {
+    yield* this.batches(which, "creates");
+    const creating = new Set(
+      [...this.byTarget.values()].flatMap((writes) =>
+        [...writes.values()].flatMap((w) => w.entries.flatMap((e) => (e.recordId === null && e.group !== null ? [e.group] : []))),
+      ),
+    );
+    yield* this.batches(which, "updates", (w) => !w.entries.some((e) => e.group !== null && creating.has(e.group)));
+  }
+
+  private *batches(
+    which: "full" | "all",
+    kind: "creates" | "updates",
+    ready: (w: RecordWrites) => boolean = () => true,
+  ): Generator<RecordWrites[]> {
     for (const writes of this.byTarget.values()) {
-      const byOperation = groupBy([...writes.entries()], ([, w]) => operationOf(w));
-      for (const group of byOperation.values()) {
+      const byOperation = groupBy(
+        [...writes.entries()].filter(([, w]) => ready(w)),
+        ([, w]) => operationOf(w),
+      );
+      for (const [operation, group] of byOperation) {
+        if ((operation === "create") !== (kind === "creates")) continue;
         for (let i = 0; i < group.length; i += DRAIN_BATCH) {
           const batch = group.slice(i, i + DRAIN_BATCH);
           if (batch.length < DRAIN_BATCH && which === "full") break;

@@ -1,0 +1,93 @@
+// A crash and then a lost store: `leadloop sync` is killed (SIGKILL) right after the write that puts a
+// new MQL's handoff on the CRM record (its owner and MQL date) reached the emulator, and state.db is
+// deleted before the next runs. That record write is what a lost store's run takes for a handoff made
+// (handoff-phase.ts `carriesHandoff`), so the rep's alert task must already be in the CRM by then.
+import { rmSync } from "node:fs";
+import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
+const MAX_RUNS = 6;
+
+/** A new, well-fitting contact who reads pricing and asks for a demo: an MQL for the next run to hand off. */
+function newMql(world: SandboxWorld): string {
+  const person = world.hubspot.data.createObject("contacts", {
+    email: "ingrid.halvorsen@northwind-analytics.com",
+    firstname: "Ingrid",
+    lastname: "Halvorsen",
+    jobtitle: "VP Revenue Operations",
+    company: "Northwind Analytics",
+    country: "United Kingdom",
+    lifecyclestage: "lead",
+  });
+  const at = Date.now() - 10 * 60_000;
+  recordActivity(world.hubspot.data, {
+    contactId: person.id,
+    kind: "pageView",
+    occurredAt: new Date(at),
+    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
+  });
+  recordActivity(world.hubspot.data, {
+    contactId: person.id,
+    kind: "formSubmission",
+    occurredAt: new Date(at + 60_000),
+    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
+  });
+  return person.id;
+}
+
+/** The follow-up tasks the rep has for the person, and whether the CRM record shows the handoff. */
+function handoffOnRecord(world: SandboxWorld, crm: "salesforce" | "hubspot", personId: string) {
+  const followUp = (subject: unknown) => String(subject ?? "").startsWith("New MQL");
+  if (crm === "hubspot") {
+    const contact = world.hubspot.data.listObjects("contacts").find((c) => c.id === personId)!;
+    const tasks = world.hubspot.data
+      .associationsOf("contacts", personId, "tasks")
+      .map((a) => world.hubspot.data.listObjects("tasks").find((t) => t.id === a.toId))
+      .filter((t) => followUp(t?.properties.hs_task_subject));
+    return { marked: Boolean(contact.properties.leadloop_mql_date && contact.properties.hubspot_owner_id), tasks: tasks.length };
+  }
+  const lead = world.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId);
+  const tasks = world.salesforce.data.list("Task").filter((t) => lead && t.WhoId === lead.Id && followUp(t.Subject));
+  return { marked: Boolean(lead?.Leadloop_MQL_Date__c && lead.OwnerId), tasks: tasks.length };
+}
+
+async function runToCompletion(world: SandboxWorld): Promise<string[]> {
+  const problems: string[] = [];
+  for (let n = 1; n <= MAX_RUNS; n++) {
+    const run = await runSyncChild(world);
+    if (run.code !== 0 && run.code !== 4) return [`rerun ${n} ${describeRun(run)}`];
+    if (run.writes === 0) return problems;
+  }
+  return [`still writing after ${MAX_RUNS} runs`];
+}
+
+describe.each([
+  // The handoff's record write: the contact's batch update (HubSpot as the CRM), the Lead's collection update.
+  ["hubspot", /\/crm\/v3\/objects\/contacts\/batch\/update$/],
+  ["salesforce", /\/composite\/sobjects$/],
+] as const)("a crash after a handoff's record write, then a lost store (crm: %s)", (crm, recordWrite) => {
+  let world: SandboxWorld;
+  beforeEach(async () => {
+    world = await openSandboxWorld(seed, "crash-lost-store", crm);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it("leaves the rep exactly one follow-up task", async () => {
+    expect(await runToCompletion(world)).toEqual([]);
+    const ingrid = newMql(world);
+
+    const killed = await runSyncChild(world, { atPath: recordWrite, signal: "SIGKILL" });
+    expect(killed.signal).toBe("SIGKILL");
+    // The crash is where it says: the handoff is on the record.
+    expect(handoffOnRecord(world, crm, ingrid).marked).toBe(true);
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
+
+    expect(await runToCompletion(world)).toEqual([]);
+    expect(handoffOnRecord(world, crm, ingrid)).toEqual({ marked: true, tasks: 1 });
+  });
+});
