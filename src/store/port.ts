@@ -421,6 +421,11 @@ export interface HistoryToFill {
   personId: string;
   crmType: string;
   crmId: string;
+  /**
+   * Linked again from its stamps after the store was lost, not met for the first time: no history to
+   * write, but the score leadloop wrote on the record before is to be known again (restored-score-marks.ts).
+   */
+  restored?: boolean;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   normalizeEmail,
   type SourceRecord,
 } from "../core/records.js";
-import type { Cursor, FieldSnapshot, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
+import type { Cursor, FieldSnapshot, HistoryToFill, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
 import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { settleByFieldTimes } from "./conflict-times.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
@@ -66,7 +66,8 @@ interface Pairing {
   sourceId: string;
   /**
    * Linked again from a stamp (a lost store's link, `linked`): not a rep's record met for the first time,
-   * so the history fill, which the first link decided, leaves it (repRecordMatches).
+   * so the history fill, which the first link decided, leaves it; its score mark comes back instead
+   * (repRecordMatches, restored-score-marks.ts).
    */
   restored?: boolean;
 }
@@ -220,7 +221,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   // Existing records linked by matching (a rep's own Lead and a known contact): the history fill writes
   // the person's history on the CRM record. Kept with the link, so a crash before the fill loses none.
-  const matches = repRecordMatches(pairings);
+  const matches = repRecordMatches(pairings, ctx.restoresCrmScores === true);
   const linked = matches.length > 0 ? new Set(commit.links.map((l) => `${l.marketingId}\u0000${l.crmId}`)) : undefined;
   const historyToFill = matches.filter((m) => linked!.has(`${m.personId}\u0000${m.crmId}`));
   await ctx.store.commitBatch({
@@ -425,11 +426,19 @@ function supersedeRefusals(
   }
 }
 
-/** Pairs of existing records this page linked by matching (a CRM record a rep made and a known person). */
-function repRecordMatches(pairings: readonly Pairing[]): { personId: string; crmType: string; crmId: string }[] {
+/**
+ * Pairs of existing records this page linked by matching (a CRM record a rep made and a known person),
+ * and, when `restoring`, those it linked again from their stamps (a lost store's), flagged so.
+ */
+function repRecordMatches(pairings: readonly Pairing[], restoring: boolean): HistoryToFill[] {
   return pairings
-    .filter((p) => !p.link && !p.restored && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
-    .map((p) => ({ personId: p.marketing!.id, crmType: p.crm!.object, crmId: p.crm!.id }));
+    .filter((p) => !p.link && (restoring || !p.restored) && p.marketing !== null && p.crm !== null && p.mapping.pair === "contact")
+    .map((p) => ({
+      personId: p.marketing!.id,
+      crmType: p.crm!.object,
+      crmId: p.crm!.id,
+      ...(p.restored ? { restored: true } : {}),
+    }));
 }
 
 function newCommit() {

@@ -1016,6 +1016,14 @@ export const MIGRATIONS: readonly Migration[] = [
           FROM sla_clocks c JOIN person_scores s ON s.person_id = c.person_id;
     `,
   },
+  {
+    version: 27,
+    name: "links a lost store's run restored, for their CRM score marks",
+    // A link restored from its stamps after the store was lost is kept in the history fill's list with
+    // this flag: its CRM record may carry the score leadloop wrote there, which the lost marks no longer
+    // knew (funnel/restored-score-marks.ts).
+    sql: `ALTER TABLE history_to_fill ADD COLUMN restored INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

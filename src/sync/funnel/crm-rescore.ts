@@ -88,7 +88,6 @@ export async function rescoreCrmRecords(
   if (marks.size === 0) return {};
   // The record as linked now: a converted Lead's person is on its Contact, which takes the write.
   const links = await ctx.store.findLinksByMarketingIds("contact", [...marks.keys()]);
-  const t = setup.qualification.definition.thresholds;
   const now = ctx.now();
   const outbox: OutboxWrite[] = [];
   const crmScoreMarks: CrmScoreMark[] = [];
@@ -96,37 +95,63 @@ export async function rescoreCrmRecords(
     const mark = marks.get(record.id);
     const link = links.get(record.id);
     if (!mark || !link) continue;
-    const texts = crmScoreTexts(score, activities, now);
-    const moved =
-      scoreMoved(String(mark.score), String(score.total), [t.mql]) ||
-      scoreMoved(String(mark.fit), String(score.fit), t.fitMinimum === null ? [] : [t.fitMinimum]) ||
-      scoreMoved(String(mark.behaviour), String(score.behaviour), [t.behaviour]) ||
-      (mark.summary !== null && mark.summary !== loopValue(texts.summary)) ||
-      link.crmId !== mark.crmId;
-    if (!moved) continue;
-    const fields = crmScoreFields(setup, score, texts);
-    const v = setup.vocabulary.fields;
-    const before: FieldValues = {};
-    if (v.score) before[v.score] = String(mark.score);
-    if (v.fitScore) before[v.fitScore] = String(mark.fit);
-    if (v.behaviourScore) before[v.behaviourScore] = String(mark.behaviour);
-    const after = mark.since === "history" ? "the history fill" : "the handoff";
-    outbox.push(
-      funnelWrite(ctx, {
-        key: `qualification:${record.id}:record`,
-        phase: "qualification",
-        side: "crm",
-        object: link.crmType,
-        recordId: link.crmId,
-        fields,
-        before,
-        rule: `score: ${scoreRuleText(score)} (re-scored after ${after})`,
-        personId: record.id,
-        email: record.fields.email ?? null,
-      }),
-    );
-    crmScoreMarks.push(crmScoreMark(record.id, link, mark.since, score, texts, now.toISOString()));
-    ctx.log.debug("person.crm_rescored", { personId: record.id, crmId: link.crmId, score: score.total });
+    const rescored = rescoreWrite(ctx, setup, { personId: record.id, email: record.fields.email ?? null, link, mark, score, activities }, now);
+    if (!rescored) continue;
+    outbox.push(rescored.write);
+    crmScoreMarks.push(rescored.mark);
   }
   return { outbox, crmScoreMarks };
+}
+
+/** One person's CRM record as leadloop last scored it (`mark`), and their score now. */
+export interface RescoreInput {
+  personId: string;
+  email: string | null;
+  link: { crmType: string; crmId: string };
+  mark: CrmScoreMark;
+  score: PersonScore;
+  activities: readonly ScoredActivity[];
+}
+
+/**
+ * The write that brings the CRM record's score up to date, with its new mark, when the score moved by a
+ * visible step or across a threshold, or the behaviour summary changed, since `mark`; else null.
+ */
+export function rescoreWrite(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  input: RescoreInput,
+  now: Date,
+): { write: OutboxWrite; mark: CrmScoreMark } | null {
+  const { personId, link, mark, score } = input;
+  const t = setup.qualification.definition.thresholds;
+  const texts = crmScoreTexts(score, input.activities, now);
+  const moved =
+    scoreMoved(String(mark.score), String(score.total), [t.mql]) ||
+    scoreMoved(String(mark.fit), String(score.fit), t.fitMinimum === null ? [] : [t.fitMinimum]) ||
+    scoreMoved(String(mark.behaviour), String(score.behaviour), [t.behaviour]) ||
+    (mark.summary !== null && mark.summary !== loopValue(texts.summary)) ||
+    link.crmId !== mark.crmId;
+  if (!moved) return null;
+  const fields = crmScoreFields(setup, score, texts);
+  const v = setup.vocabulary.fields;
+  const before: FieldValues = {};
+  if (v.score) before[v.score] = String(mark.score);
+  if (v.fitScore) before[v.fitScore] = String(mark.fit);
+  if (v.behaviourScore) before[v.behaviourScore] = String(mark.behaviour);
+  const after = mark.since === "history" ? "the history fill" : "the handoff";
+  const write = funnelWrite(ctx, {
+    key: `qualification:${personId}:record`,
+    phase: "qualification",
+    side: "crm",
+    object: link.crmType,
+    recordId: link.crmId,
+    fields,
+    before,
+    rule: `score: ${scoreRuleText(score)} (re-scored after ${after})`,
+    personId,
+    email: input.email,
+  });
+  ctx.log.debug("person.crm_rescored", { personId, crmId: link.crmId, score: score.total });
+  return { write, mark: crmScoreMark(personId, link, mark.since, score, texts, now.toISOString()) };
 }

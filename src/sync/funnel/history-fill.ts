@@ -10,6 +10,7 @@ import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored, forget } from "./handoff-phase.js";
+import { restoredScoreMarks } from "./restored-score-marks.js";
 
 /** People whose history is filled per page: read, scored, decided, then forgotten. */
 export const HISTORY_PAGE = 1_000;
@@ -36,11 +37,14 @@ async function fillPage(
   page: readonly HistoryToFill[],
   inOutbox: ReadonlySet<string>,
 ): Promise<void> {
+  // A lost store's restored links have no history to fill, only their records' score marks to know again.
+  const restored = await restoredScoreMarks(ctx, setup, state, page.filter((m) => m.restored));
+  const fresh = page.filter((m) => !m.restored);
   // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set(
-    (await ctx.store.listSlaClocks({ personIds: page.map((m) => m.personId) })).map((c) => c.personId),
+    (await ctx.store.listSlaClocks({ personIds: fresh.map((m) => m.personId) })).map((c) => c.personId),
   );
-  const matches = page.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
+  const matches = fresh.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
   await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
   const writes: OutboxWrite[] = [];
   const marks: CrmScoreMark[] = [];
@@ -70,7 +74,11 @@ async function fillPage(
       }),
     );
   }
-  await decide(ctx, { outbox: writes, crmScoreMarks: marks, historyDecided: page.map((m) => m.personId) });
+  await decide(ctx, {
+    outbox: [...restored.outbox, ...writes],
+    crmScoreMarks: [...restored.crmScoreMarks, ...marks],
+    historyDecided: page.map((m) => m.personId),
+  });
   // The deal pair's inclusion still asks for this run's MQLs (a dry run records no stage): they stay.
-  for (const m of matches) if (!state.scores.get(m.personId)?.qualified) forget(state, m.personId);
+  for (const m of page) if (!state.scores.get(m.personId)?.qualified) forget(state, m.personId);
 }
