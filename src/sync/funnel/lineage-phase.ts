@@ -192,11 +192,13 @@ async function linkAccounts(
     mapping.pair,
     candidates.map((x) => x.companyId).filter((id): id is string => !!id),
   );
+  const stamped = await stampedElsewhere(ctx, mapping, candidates, accountOf, taken);
   const out: LinkWrite[] = [];
   const used = new Set<string>();
   for (const { r, associated, companyId, domain } of candidates) {
     const accountId = accountOf(r)!;
     if (!companyId || taken.has(companyId) || used.has(companyId) || out.some((l) => l.crmId === accountId)) continue;
+    if (stamped.has(companyId)) continue;
     used.add(companyId);
     out.push({
       pair: mapping.pair,
@@ -211,6 +213,30 @@ async function linkAccounts(
     if (!associated) mover.associate(CONTACTS, personOf(r)!, COMPANIES, companyId);
   }
   return out;
+}
+
+/**
+ * Companies among the candidates whose stamp (`marketingExternalId`) names another CRM record: they were
+ * linked to it by a store since lost, and the company pair restores that link from the stamp, so the
+ * conversion's Account is not linked to them, as it would not be with the link still in the store (it
+ * was linked, and the company pair then stamped the Account with a company id another Account holds:
+ * Salesforce refused it as a duplicate external id). One read of the unlinked companies.
+ */
+async function stampedElsewhere(
+  ctx: RunContext,
+  mapping: ObjectMapping,
+  candidates: readonly { r: SourceRecord; companyId: string | undefined | null }[],
+  accountOf: (r: SourceRecord) => string | null,
+  taken: ReadonlyMap<string, unknown>,
+): Promise<Set<string>> {
+  const field = mapping.marketingExternalId;
+  const unlinked = new Map<string, string>();
+  for (const { r, companyId } of candidates) if (companyId && !taken.has(companyId)) unlinked.set(companyId, accountOf(r)!);
+  if (!field || unlinked.size === 0) return new Set();
+  const companies = await ctx.marketing.readByIds(mapping.marketingObject, [...unlinked.keys()], [field]);
+  return new Set(
+    companies.filter((c) => c.fields[field] && c.fields[field] !== unlinked.get(c.id)).map((c) => c.id),
+  );
 }
 
 /**
