@@ -443,8 +443,10 @@ async function handOffOne(
   const task = (input: TaskInput, due?: OutboxWrite["due"]): OutboxWrite =>
     handoffWrite({ ...taskWrite(v, input, c), ...(due ? { due } : {}) });
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
+  // The tasks are decided before the record write, so the drain, which reads the outbox in decision order
+  // a page at a time, holds them before it: a record write whose group's tasks are still to be sent waits
+  // for them (drain.ts `take`), and a page boundary between the two cannot send it first.
   const writes: OutboxWrite[] = [
-    handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
     task({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
       body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${texts.reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
@@ -467,6 +469,7 @@ async function handOffOne(
         key: `leadloop:activity:${s.key}`,
       }),
     ),
+    handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
   ];
   // The contact gets its owner, and, when the handoff opened the lead again, the open status too, in the
   // same group: the marketer sees it now, and the next run finds both sides agreeing instead of carrying
