@@ -4,7 +4,7 @@
 import type { ObjectMapping } from "../core/mapping.js";
 import { compileMapping } from "../core/merge/merge-record.js";
 import type { SourceRecord } from "../core/records.js";
-import type { FieldSnapshot, Link, LinkWrite, OutboxEntry, OutboxRecord } from "../store/port.js";
+import type { FieldSnapshot, Link, LinkWrite, OutboxEntry, OutboxRecord, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import { fieldSyncKey } from "./outbox/field-sync-write.js";
 import type { RunContext } from "./run-context.js";
@@ -51,6 +51,8 @@ export interface ConversionCarry {
   resolvedErrors: number[];
   /** Per link id: the snapshots that say a field the Lead was owed is still to write. */
   snapshots: Map<number, Snapshots>;
+  /** The people's follow-up clocks, moved from the Lead to the record it became. */
+  clocks: SlaClock[];
 }
 
 /**
@@ -67,7 +69,7 @@ export async function carryConversions(
   mappings: readonly ObjectMapping[],
   snapshots: ReadonlyMap<number, Snapshots>,
 ): Promise<ConversionCarry> {
-  const carry: ConversionCarry = { droppedFor: [], resolvedErrors: [], snapshots: new Map() };
+  const carry: ConversionCarry = { droppedFor: [], resolvedErrors: [], snapshots: new Map(), clocks: [] };
   if (items.length === 0) return carry;
   const system = ctx.crm.system;
   carry.droppedFor = items.map((c) => ({ system, object: c.lead.object, recordId: c.lead.id }));
@@ -87,6 +89,15 @@ export async function carryConversions(
     if (Object.keys(patch).length === 0) continue;
     carry.snapshots.set(c.link.id, { ...held, ...patch });
     c.moved.snapshots = { ...patch, ...c.moved.snapshots };
+  }
+  // A clock on the Lead goes to the record it became: Salesforce moved the Lead's activities there (the
+  // calls a rep logged before converting among them), and the SLA phase finds a touch, a reassignment or
+  // the record for a reroute's task by the clock's record (a converted Lead takes no write either).
+  const byLead = new Map(items.map((c) => [c.lead.id, c]));
+  for (const clock of await ctx.store.listSlaClocks({ crmIds: [...byLead.keys()] })) {
+    const c = byLead.get(clock.crmId);
+    if (c && c.link.marketingId === clock.personId)
+      carry.clocks.push({ ...clock, crmType: c.moved.crmType, crmId: c.moved.crmId });
   }
   const open = await ctx.store.openErrorsFor(items.map((c) => c.lead.id));
   for (const c of items)

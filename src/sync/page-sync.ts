@@ -237,6 +237,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
     outboxDroppedFor: carried.droppedFor,
+    slaClocks: carried.clocks,
     matchMisses: commit.matchMisses,
     cursors: input.cursor ? [input.cursor] : [],
   });
