@@ -435,16 +435,15 @@ describe("sessions", () => {
     expect(sf.callsMade()).toBe(3);
   });
 
-  it("says so when the client credentials are wrong", async () => {
-    const err = await thrown(
-      createSalesforceAdapter({
-        connection: connection({
-          accessToken: undefined,
-          oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "wrong" },
-        }),
-        retry: RETRY,
+  it("says so when the client credentials are wrong, on the first call", async () => {
+    const sf = await createSalesforceAdapter({
+      connection: connection({
+        accessToken: undefined,
+        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "wrong" },
       }),
-    );
+      retry: RETRY,
+    });
+    const err = await thrown(sf.describe("Lead"));
     expect(err.errorClass).toBe("auth");
     expect(err.message).toMatch(/refused the client credentials \(invalid_client/);
   });

@@ -1,6 +1,7 @@
 // `leadloop sync` stops on SIGTERM after the batch in hand: exit 0 with status "stopped", and the next
 // run picks up what the stopped one decided but had not written, until a run has nothing left to write.
-// `leadloop daemon` stops as promptly when the stop comes while a call is being retried.
+// `leadloop daemon` stops as promptly when the stop comes while a call is being retried, and outlives a
+// Salesforce login that is down when it starts.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -79,5 +80,33 @@ describe("leadloop daemon and SIGTERM", () => {
     expect(events.map((e) => e.message)).toEqual(expect.arrayContaining(["hubspot.retry", "daemon.stopping", "daemon.run_stopped"]));
     expect(events.find((e) => e.message === "daemon.run_stopped")?.error).toMatch(/stopped as asked/);
     expect(events.filter((e) => e.level === "error" || e.message === "daemon.run_failed")).toEqual([]);
+  }, 60_000);
+
+  it("outlives a Salesforce login that is down when it starts: the run fails, says why, and the next run syncs", async () => {
+    world.salesforce.faults.add({ requests: [{ kind: "status", status: 503, path: "/services/oauth2/token" }] });
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "2s" };
+    config.sync = { retryPatience: "1s" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--runs", "2", "--config", world.configPath], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    daemon.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      // Salesforce's login is back once the daemon has said its first run failed.
+      if (stderr.includes('"daemon.run_failed"')) world.salesforce.faults.clear();
+    });
+
+    expect(await exited).toBe(0);
+    const events = stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { message: string; purpose?: string; error?: string; status?: string });
+    expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
+    expect(events.find((e) => e.message === "daemon.run_failed")?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
+    expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
   }, 60_000);
 });

@@ -61,6 +61,7 @@ export class SalesforceClient {
   private readonly conn: Connection;
   private http = 0;
   private refreshing: Promise<boolean> | undefined;
+  private starting: Promise<void> | undefined;
   private readonly timeoutMs: number;
 
   private constructor(private readonly options: SalesforceClientOptions) {
@@ -74,11 +75,13 @@ export class SalesforceClient {
     });
   }
 
-  /** A client with a session: the given token, or one fetched with the client credentials. */
-  static async open(options: SalesforceClientOptions): Promise<SalesforceClient> {
-    const client = new SalesforceClient(options);
-    if (!options.connection.accessToken) await client.fetchToken();
-    return client;
+  /**
+   * A client with the given token, or one that fetches its session with the client credentials on its
+   * first call. Not on opening: a daemon started while Salesforce's login is down would exit after
+   * `sync.retryPatience` before its first run, where a run's failure is one its schedule tries again.
+   */
+  static open(options: SalesforceClientOptions): Promise<SalesforceClient> {
+    return Promise.resolve(new SalesforceClient(options));
   }
 
   /** The versioned REST root (`/services/data/v62.0`): composite subrequests name their resources from it. */
@@ -93,6 +96,7 @@ export class SalesforceClient {
 
   async call<T>(req: SalesforceRequest): Promise<T> {
     const { log, retry, clock, budget } = this.options;
+    if (!this.conn.accessToken) await this.firstSession();
     return callWithRetry(
       async () => {
         budget.beforeCall();
@@ -191,6 +195,14 @@ export class SalesforceClient {
     return err;
   }
 
+  /** The client credentials' first session; concurrent first calls share it, and a failed one is asked again. */
+  private firstSession(): Promise<void> {
+    this.starting ??= this.fetchToken().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
   /** Called once per call on an auth failure by the retry layer; concurrent callers share one refresh. */
   private refresh(): Promise<boolean> {
     if (!this.options.connection.oauth) return Promise.resolve(false);
@@ -244,7 +256,13 @@ export class SalesforceClient {
           throw classifyTokenError(err, seen);
         }
       },
-      { operation: `POST ${TOKEN_PATH}`, classify: (err) => classifySalesforceError(err) },
+      {
+        operation: `POST ${TOKEN_PATH}`,
+        classify: (err) => classifySalesforceError(err),
+        // Said as every other call's retries are: a login that keeps failing is not minutes of silence.
+        onRetry: (err, attempt, waitMs) =>
+          this.options.log.warn("salesforce.retry", { purpose: "token", code: err.code, errorClass: err.errorClass, attempt, waitMs }),
+      },
       this.options.retry,
       this.options.clock,
     );
