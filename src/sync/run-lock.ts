@@ -40,14 +40,26 @@ export function runLockHolder(label: string): string {
  * holder on another host, or named some other way, may be alive: only its lease can say it is gone.
  */
 export function holderIsDead(holder: string): boolean {
+  return holderProcess(holder) === "exited";
+}
+
+/**
+ * The pid of a holder named by `runLockHolder` on this host whose process still runs; undefined for any
+ * other holder. Such a holder renews its lease for as long as it lives, so only stopping it frees the lock.
+ */
+export function livePidHere(holder: string): number | undefined {
+  return holderProcess(holder) === "running" ? Number(holder.split(":")[1]) : undefined;
+}
+
+function holderProcess(holder: string): "running" | "exited" | "unknown" {
   const [host, pid] = holder.split(":");
-  if (host !== hostname() || pid === undefined || !/^[1-9]\d*$/.test(pid)) return false;
+  if (host !== hostname() || pid === undefined || !/^[1-9]\d*$/.test(pid)) return "unknown";
   try {
     process.kill(Number(pid), 0);
-    return false;
+    return "running";
   } catch (err) {
     // EPERM means the process exists under another user: alive.
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
+    return (err as NodeJS.ErrnoException).code === "ESRCH" ? "exited" : "running";
   }
 }
 

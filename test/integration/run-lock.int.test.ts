@@ -1,6 +1,7 @@
 // The run lock as a user meets it: a lock left by a process that died on this host does not stop the
 // next `leadloop sync`; one held by a live run stops it (exit 1, naming the holder) until
-// `leadloop unlock` releases it, after asking on a terminal or with --yes.
+// `leadloop unlock` releases it, after asking on a terminal or with --yes; a holder still running on
+// this host is stopped, not unlocked.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -127,7 +128,7 @@ describe("the run lock", () => {
     expect(JSON.parse(free.stdout)).toEqual({ held: null, released: false });
   });
 
-  it("is not taken from a live process on this host", async () => {
+  it("is not taken from a live process on this host, by a run or by `leadloop unlock --yes`", async () => {
     const live = `${hostname()}:${process.pid}:20250310T090000-11ve1ive`;
     await holdRunLock(live);
 
@@ -135,7 +136,20 @@ describe("the run lock", () => {
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(live);
     expect((await runLock())?.holder).toBe(live);
-    expect((await unlock(["--yes"])).code).toBe(0);
+
+    // A daemon mid-run, say: released, its run would fail at its next renewal, and a sync could start
+    // beside it meanwhile. The admin is told to stop it instead.
+    const refused = await unlock(["--yes", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ released: false, held: { holder: live, holderRunning: true, holderExited: false } });
+    expect(refused.stderr).toContain(`is running on this host (pid ${process.pid}), so it was not released: stop it with \`kill -TERM ${process.pid}\``);
+    const asked = await unlock([], { text: "y\n", terminal: true });
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toContain("its process on this host is running");
+    expect((await runLock())?.holder).toBe(live);
+
+    const store = await openStore({ path: storePath });
+    await store.releaseLock("sync", live).finally(() => store.close());
   });
 
   it("asks on a terminal before releasing: anything but yes keeps the lock", async () => {
