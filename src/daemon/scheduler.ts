@@ -1,5 +1,6 @@
 // Runs a sync every `schedule.every`, one at a time, until told to stop. A stop (SIGTERM) lets the
-// batch in hand finish and commit, then the loop ends; the store's run lock keeps two daemons apart.
+// batch in hand finish and commit, then the loop ends; its runs take turns with others through the
+// store's run lock, and daemon-lock.ts keeps a second daemon off the store.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.js";
 import { failedRunSummary, type SyncResult } from "../sync/engine.js";

@@ -1,9 +1,10 @@
 // `leadloop sync` stops on SIGTERM after the batch in hand: exit 0 with status "stopped", and the next
 // run picks up what the stopped one decided but had not written, until a run has nothing left to write.
-// `leadloop daemon` stops as promptly when the stop comes while a call is being retried, and outlives a
-// Salesforce login that is down when it starts.
+// `leadloop daemon` stops as promptly when the stop comes while a call is being retried, outlives a
+// Salesforce login that is down when it starts, and serves a store alone.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
@@ -108,5 +109,48 @@ describe("leadloop daemon and SIGTERM", () => {
     expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
     expect(events.find((e) => e.message === "daemon.run_failed")?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
+  }, 60_000);
+
+  it("refuses a second daemon on the same store, naming the first; takes over at once from one killed on this host", async () => {
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "1h" };
+    writeFileSync(world.configPath, stringify(config));
+    const start = (...args: string[]) => {
+      const child = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", ...args, "--config", world.configPath], {
+        env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      const out = { stderr: "", code: new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code))) };
+      child.stderr.on("data", (chunk: Buffer) => (out.stderr += chunk.toString("utf8")));
+      return { child, out };
+    };
+    const first = start();
+    const children = [first.child];
+    try {
+    while (!first.out.stderr.includes('"run.finished"')) {
+      if (first.child.exitCode !== null) throw new Error(first.out.stderr);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // Beside it, on another port (here none): before, it ran too, each on its own schedule.
+    const second = start("--runs", "1");
+    children.push(second.child);
+    expect(await second.out.code).toBe(1);
+    expect(second.out.stderr).toContain(`leadloop: another leadloop daemon serves this state store (${hostname()}:${first.child.pid}:daemon-`);
+    expect(second.out.stderr).toContain("stop it before starting this one");
+    expect(second.out.stderr).not.toContain("run.started");
+    expect(first.child.exitCode).toBeNull();
+
+    // Killed without a word (kill -9, a crash): the next daemon on this host need not wait for the lease.
+    first.child.kill("SIGKILL");
+    await first.out.code;
+    const next = start("--runs", "1");
+    children.push(next.child);
+    expect(await next.out.code).toBe(0);
+    expect(next.out.stderr).toContain('"daemon.taken_over"');
+    expect(next.out.stderr).toContain('"run.finished"');
+    } finally {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   }, 60_000);
 });

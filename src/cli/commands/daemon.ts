@@ -1,6 +1,7 @@
 // `leadloop daemon`: syncs on `schedule.every` until SIGTERM/SIGINT, which stop it after the batch in
 // hand; serves the ops console, /healthz and /metrics meanwhile (src/daemon/).
 import type { Command } from "commander";
+import { DaemonRunningError, type DaemonLease, takeDaemonLock } from "../../daemon/daemon-lock.js";
 import { type DaemonState, startHealthServer } from "../../daemon/health-server.js";
 import type { ConsoleSources, SystemUsage } from "../../daemon/console/sources.js";
 import { oneAtATime } from "../../daemon/one-at-a-time.js";
@@ -25,6 +26,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       "\nThe console (http://127.0.0.1:9464/ by default) shows sync health, the error queue with a retry\n" +
         "button, the mappings with their live check, the funnel and the SLA board. With daemon.token set,\n" +
         "everything but /healthz needs it (Authorization: Bearer <token>, or the console's sign-in form).\n\n" +
+        "One daemon per state store: a second one exits 1 naming the first (host:pid).\n\n" +
         "SIGTERM or Ctrl-C stops it after the batch in hand (exit 0; 1 when its runs failed and none\n" +
         "succeeded). SIGHUP (a closed terminal) neither stops it nor reloads the configuration: it is\n" +
         "logged (daemon.sighup_ignored); restart the daemon to apply a change.\n\n" +
@@ -109,9 +111,25 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         io.outcome.exitCode = EXIT.config;
         return;
       }
+      const holder = runLockHolder(`daemon-${Date.now()}`);
+      // After the port: a second daemon on the same configuration is told about the port it cannot have,
+      // as before; one on another port (or none) is told about the daemon it would run beside.
+      let lease: DaemonLease;
+      try {
+        lease = await takeDaemonLock(wiring.store, holder, now, log);
+      } catch (err) {
+        await health?.close();
+        await wiring.close();
+        process.off("SIGTERM", onTerm);
+        process.off("SIGINT", onInt);
+        process.off("SIGHUP", onHup);
+        if (!(err instanceof DaemonRunningError)) throw err;
+        io.stderr.write(`leadloop: ${err.message}\n`);
+        io.outcome.exitCode = EXIT.failure;
+        return;
+      }
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
       else log.info("daemon.console_off", { reason: "daemon.port is 0: no console, /healthz or /metrics" });
-      const holder = runLockHolder(`daemon-${Date.now()}`);
       try {
         await runOnSchedule({
           everyMs: config.schedule.every,
@@ -128,6 +146,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         // A retry posted from the console before the stop finishes its writes and its commit, and its
         // page gets the outcome, before the store and the adapters close.
         await health?.close(() => turns(async () => undefined));
+        await lease.release();
         await wiring.close();
       }
       io.outcome.exitCode = state.failures > 0 && state.lastSuccessAt === null ? EXIT.failure : EXIT.ok;
