@@ -231,8 +231,21 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       summary: ctx.summary,
     });
     await lease.release();
-    // The routine per-record events (debug) of the run, counted: what an info log says happened.
-    ctx.log.info("run.finished", { status: ctx.summary.status, events: routine.counts() });
+    // What the run did, in the one line a daemon's log has per run (a daemon prints no summary): the
+    // counts `sync` prints, then the routine per-record events (debug) counted.
+    const { status, read, created, updated, errors, openErrors, handoffs, apiCalls } = ctx.summary;
+    ctx.log.info("run.finished", {
+      status,
+      read,
+      created,
+      updated,
+      errors,
+      openErrors,
+      handoffs,
+      apiCalls,
+      durationMs: Date.parse(ctx.summary.finishedAt) - Date.parse(ctx.summary.startedAt),
+      events: routine.counts(),
+    });
   }
   return { summary: ctx.summary, plan: plan ?? [] };
 }

@@ -1,7 +1,9 @@
 // Routine per-record events go to debug and are counted once at info: `leadloop sync` at info says how
 // many people qualified and were handed off in its run.finished line, without a line per person; at
-// debug every one of them is there, as many as the count says.
+// debug every one of them is there, as many as the count says. The same line says what the run read,
+// wrote and refused: a daemon prints no summary, so its log is where an admin reads it.
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
 import { pricingAndDemo } from "../support/funnel-harness.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
@@ -10,6 +12,7 @@ interface LogLine {
   level: string;
   message: string;
   events?: Record<string, number>;
+  [count: string]: unknown;
 }
 
 const lines = (stderr: string): LogLine[] =>
@@ -68,5 +71,20 @@ describe("routine events at debug, counted at info", () => {
     const shown = lines(info.stderr);
     expect(shown.filter((l) => l.message.startsWith("person.") || l.message.startsWith("conflict."))).toEqual([]);
     expect(shown.find((l) => l.message === "run.finished")?.events?.["person.qualified"]).toBe(1);
+  });
+
+  it("says in a daemon's run.finished line what the run read, wrote and refused, as the run's summary does", async () => {
+    marketingDirector("Léa.Rousseau@Nantes-Logiciel.fr", "Léa", "Rousseau", "Nantes Logiciel", "nantes-logiciel.fr");
+    const daemon = await runCli(["--log-level", "info", "daemon", "--port", "0", "--runs", "1", "--config", world.configPath]);
+    expect(daemon.code).toBe(0);
+    const finished = lines(daemon.stderr).find((l) => l.message === "run.finished")!;
+    const store = await openStore({ path: world.storePath }, { existing: true });
+    const [run] = await store.listRuns(1).finally(() => store.close());
+    const summary = run!.summary as Record<string, unknown>;
+    for (const count of ["read", "created", "updated", "errors", "openErrors", "handoffs", "apiCalls"]) {
+      expect([count, finished[count]]).toEqual([count, summary[count]]);
+    }
+    expect((finished.created as Record<string, number>).salesforce).toBeGreaterThan(0);
+    expect(finished.durationMs).toBe(Date.parse(run!.finishedAt!) - Date.parse(run!.startedAt));
   });
 });
