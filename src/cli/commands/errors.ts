@@ -1,5 +1,6 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
+import { errorAdvice } from "../../core/text/error-advice.js";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
@@ -33,7 +34,8 @@ export function registerErrors(program: Command, io: CommandIo): void {
           opts.status === "all"
             ? { limit: opts.limit }
             : { status: opts.status as ErrorStatus, limit: opts.limit };
-        const entries = await store.listErrors(filter);
+        // An open entry says whose move it is: the system's message says only what it refused.
+        const entries = (await store.listErrors(filter)).map((e) => (e.status === "open" ? { ...e, whatToDo: errorAdvice(e) } : e));
         if (opts.json) printJson(io, entries);
         else if (entries.length === 0)
           io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
@@ -41,7 +43,8 @@ export function registerErrors(program: Command, io: CommandIo): void {
           for (const e of entries) {
             io.stdout.write(
               `#${e.id} [${e.status}] ${e.system} ${e.object} ${e.recordId ?? "(new)"} ${e.operation}: ${e.message}` +
-                ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n`,
+                ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n` +
+                ("whatToDo" in e ? `   what to do: ${e.whatToDo}\n` : ""),
             );
           }
         }

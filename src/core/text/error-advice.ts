@@ -1,0 +1,39 @@
+// What an ops admin does about an open error-queue entry, by its class: the system's message says what
+// was refused, not whose move it is, and the way out differs (fix a record, a mapping or a permission,
+// wait, or give up on a write that can never succeed).
+
+export interface AdvisedEntry {
+  id: number;
+  /** The system that refused the write: where a record or a permission is fixed. */
+  system: string;
+  errorClass: string;
+}
+
+const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "Salesforce" };
+
+export function errorAdvice(entry: AdvisedEntry): string {
+  const system = SYSTEM_NAMES[entry.system] ?? entry.system;
+  const retry = `\`leadloop errors retry --id ${entry.id}\``;
+  const discard = `\`leadloop errors discard --id ${entry.id}\``;
+  switch (entry.errorClass) {
+    case "data":
+      return (
+        `fix the value ${system} refused, in the record on the other side or in the mapping that sends it; ` +
+        `the next run sends the record again once it changes, or ${retry} now`
+      );
+    case "conflict":
+      return (
+        `${system} keeps the record from this write (a duplicate, a converted or locked record): settle it in ` +
+        `${system} and ${retry}, or ${discard} if it can never be written`
+      );
+    case "config":
+      return `fix the mapping or ${system}'s setup (\`leadloop validate --live\` names what is missing), then ${retry}`;
+    case "auth":
+      return `give leadloop's ${system} user access to the object and fields (or a new token), then ${retry}`;
+    case "transient":
+    case "rate_limited":
+      return `${system} was unavailable or over its limit; ${retry} sends it again, as does the next run`;
+    default:
+      return `a leadloop bug: report it with \`leadloop explain\`'s output for the person; ${discard} clears it meanwhile`;
+  }
+}
