@@ -50,8 +50,9 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
         state.failures++;
         // The failed run is the last run: /healthz and the last-run gauges say so, and its calls count.
         if (summary) recordRun(state, summary);
-        // A failed run is logged and the next one tries again: a daemon outlives passing faults.
-        log.error("daemon.run_failed", { error });
+        // A failed run is logged and the next one tries again: a daemon outlives passing faults. When is
+        // said, so an admin watching an outage knows when the daemon looks again.
+        log.error("daemon.run_failed", { error, nextRunInMs: Math.max(0, every - (Date.now() - started)) });
       }
     } finally {
       state.running = false;

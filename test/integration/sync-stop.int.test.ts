@@ -105,9 +105,13 @@ describe("leadloop daemon and SIGTERM", () => {
     const events = stderr
       .split("\n")
       .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { message: string; purpose?: string; error?: string; status?: string });
+      .map((line) => JSON.parse(line) as { message: string; purpose?: string; error?: string; status?: string; nextRunInMs?: number });
     expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
-    expect(events.find((e) => e.message === "daemon.run_failed")?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
+    const failed = events.find((e) => e.message === "daemon.run_failed");
+    expect(failed?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
+    // When the daemon looks again: the rest of the schedule's 2 s after a run that spent its 1 s patience.
+    expect(failed?.nextRunInMs).toBeGreaterThanOrEqual(0);
+    expect(failed?.nextRunInMs).toBeLessThanOrEqual(2_000);
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
   }, 60_000);
 
