@@ -16,12 +16,18 @@ export const RUN_LOCK_TTL_MS = 2 * 60_000;
 export class RunInProgressError extends Error {
   readonly errorClass = "conflict";
   constructor(readonly held: HeldLock | undefined) {
+    const pid = held && livePidHere(held.holder);
     super(
       `another leadloop run holds the state store's lock${
         held
           ? ` (${held.holder}, since ${held.acquiredAt}; its lease ends at ${held.expiresAt} unless that run renews it)`
           : ""
-      }; this run did nothing. Try again when it ends; if that run is gone, \`leadloop unlock\` clears the lock`,
+      }; this run did nothing. ${
+        // A holder seen running here is no stale lock: pointing at unlock would only invite a refusal.
+        pid !== undefined
+          ? `It is running on this host (pid ${pid}): try again when it ends (a daemon's run takes turns with others)`
+          : "Try again when it ends; if that run is gone, `leadloop unlock` clears the lock"
+      }`,
     );
     this.name = "RunInProgressError";
   }

@@ -135,6 +135,9 @@ describe("the run lock", () => {
     const blocked = await sync();
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain(live);
+    // Running, so no stale lock: the way out is to wait, not `leadloop unlock`, which would refuse it.
+    expect(blocked.stderr).toContain(`this run did nothing. It is running on this host (pid ${process.pid}): try again when it ends`);
+    expect(blocked.stderr).not.toContain("leadloop unlock");
     expect((await runLock())?.holder).toBe(live);
 
     // A daemon mid-run, say: released, its run would fail at its next renewal, and a sync could start
