@@ -38,7 +38,7 @@ const perSystem = (counts: Record<string, number> | undefined): Sample[] =>
 /** The daemon's own figures: what it ran and what the last run did. */
 function runMetrics(out: Exposition, state: DaemonState): void {
   const s = state.lastSummary;
-  out.metric("leadloop_runs_total", "counter", "Sync runs started by this daemon.", [[{}, state.runs]]);
+  out.metric("leadloop_runs_total", "counter", "Sync runs this daemon ran (counted when each ends).", [[{}, state.runs]]);
   out.metric("leadloop_run_failures_total", "counter", "Sync runs that failed.", [[{}, state.failures]]);
   out.metric("leadloop_last_success_timestamp_seconds", "gauge", "When the last successful run finished (Unix time).", [
     [{}, state.lastSuccessAt ? Math.floor(state.lastSuccessAt.getTime() / 1000) : 0],

@@ -31,7 +31,9 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
     const started = Date.now();
     let every = options.everyMs;
     state.running = true;
-    state.runs++;
+    // Counted once it is known to be a run: a tick that finds the store taken is none, and a counter
+    // raised at its start and lowered after would go down between two scrapes (Prometheus reads a reset).
+    let ran = true;
     try {
       recordRun(state, (await options.runOnce(signal)).summary);
     } catch (err) {
@@ -39,7 +41,7 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
       const error = err instanceof Error ? err.message : String(err);
       if (err instanceof RunInProgressError) {
         // Not this daemon's failure: its run did nothing, and it takes its turn soon.
-        state.runs--;
+        ran = false;
         every = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
         log.warn("daemon.run_skipped", { reason: error, retryInMs: every });
       } else if (signal.aborted) {
@@ -56,6 +58,7 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
       }
     } finally {
       state.running = false;
+      if (ran) state.runs++;
     }
     if (options.maxRuns !== undefined && state.runs >= options.maxRuns) break;
     const wait = Math.max(0, every - (Date.now() - started));

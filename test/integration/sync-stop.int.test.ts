@@ -4,10 +4,13 @@
 // Salesforce login that is down when it starts, and serves a store alone.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { openStore } from "../../src/store/open-store.js";
 import { runSyncChild } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
@@ -156,5 +159,45 @@ describe("leadloop daemon and SIGTERM", () => {
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
+  }, 60_000);
+
+  it("never lowers leadloop_runs_total: a tick that finds the store taken is no run, not a run taken back", async () => {
+    // A `leadloop sync` on another machine holds the store, and HubSpot answers the daemon's first call
+    // slowly: the tick is in hand for a while before it finds the lock taken.
+    const store = await openStore({ path: world.storePath });
+    await store.acquireLock("sync", "crm-worker-9:4242:by-hand", new Date().toISOString(), 60_000);
+    await store.close();
+    world.hubspot.faults.add({ requests: [{ kind: "slow", delayMs: 1_500, path: "/crm/v3/properties", times: 1 }] });
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "1s" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", String(port), "--config", world.configPath], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    daemon.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    const scraped: number[] = [];
+    try {
+      while (!stderr.includes('"daemon.run_skipped"')) {
+        if (daemon.exitCode !== null) throw new Error(stderr);
+        const metrics = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => "");
+        const runs = /^leadloop_runs_total (\d+)$/m.exec(metrics);
+        if (runs) scraped.push(Number(runs[1]));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(scraped.length).toBeGreaterThan(3);
+      expect(scraped.every((n) => n === 0)).toBe(true);
+    } finally {
+      daemon.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
   }, 60_000);
 });
