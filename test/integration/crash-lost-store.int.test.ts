@@ -5,11 +5,10 @@
 import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
-import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { runSyncChild, syncUntilSettled } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
-const MAX_RUNS = 6;
 
 /** A new, well-fitting contact who reads pricing and asks for a demo: an MQL for the next run to hand off. */
 function newMql(world: SandboxWorld): string {
@@ -54,15 +53,6 @@ function handoffOnRecord(world: SandboxWorld, crm: "salesforce" | "hubspot", per
   return { marked: Boolean(lead?.Leadloop_MQL_Date__c && lead.OwnerId), tasks: tasks.length };
 }
 
-async function runToCompletion(world: SandboxWorld): Promise<string[]> {
-  const problems: string[] = [];
-  for (let n = 1; n <= MAX_RUNS; n++) {
-    const run = await runSyncChild(world);
-    if (run.code !== 0 && run.code !== 4) return [`rerun ${n} ${describeRun(run)}`];
-    if (run.writes === 0) return problems;
-  }
-  return [`still writing after ${MAX_RUNS} runs`];
-}
 
 describe.each([
   // The handoff's record write: the contact's batch update (HubSpot as the CRM), the Lead's collection update.
@@ -78,7 +68,7 @@ describe.each([
   });
 
   it("leaves the rep exactly one follow-up task", async () => {
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     const ingrid = newMql(world);
 
     const killed = await runSyncChild(world, { atPath: recordWrite, signal: "SIGKILL" });
@@ -87,7 +77,7 @@ describe.each([
     expect(handoffOnRecord(world, crm, ingrid).marked).toBe(true);
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
 
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     expect(handoffOnRecord(world, crm, ingrid)).toEqual({ marked: true, tasks: 1 });
   });
 });

@@ -6,20 +6,11 @@
 import { rmSync } from "node:fs";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
-import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { syncUntilSettled } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
-const MAX_RUNS = 6;
 
-async function runToCompletion(world: SandboxWorld): Promise<string[]> {
-  for (let n = 1; n <= MAX_RUNS; n++) {
-    const run = await runSyncChild(world);
-    if (run.code !== 0 && run.code !== 4) return [`run ${n} ${describeRun(run)}`];
-    if (run.writes === 0) return [];
-  }
-  return [`still writing after ${MAX_RUNS} runs`];
-}
 
 /** An open Lead whose person's company leadloop linked to an Account: the company and its Account. */
 function leadAtLinkedCompany(world: SandboxWorld) {
@@ -50,7 +41,7 @@ describe("a Lead converted into a new Account, then a lost store", () => {
   });
 
   it("keeps the company linked to its own Account, with no duplicate stamp refused", async () => {
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     const found = leadAtLinkedCompany(world);
     expect(found).toBeDefined();
     const { lead, company, accountId } = found!;
@@ -63,7 +54,7 @@ describe("a Lead converted into a new Account, then a lost store", () => {
     expect(converted.accountId).not.toBe(accountId);
 
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
 
     const after = world.hubspot.data.listObjects("companies").find((c) => c.id === company.id)!;
     expect(after.properties.leadloop_crm_id).toBe(accountId);

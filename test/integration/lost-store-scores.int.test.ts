@@ -5,20 +5,11 @@
 import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
-import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { syncUntilSettled } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
-const MAX_RUNS = 6;
 
-async function runToCompletion(world: SandboxWorld): Promise<string[]> {
-  for (let n = 1; n <= MAX_RUNS; n++) {
-    const run = await runSyncChild(world);
-    if (run.code !== 0 && run.code !== 4) return [`run ${n} ${describeRun(run)}`];
-    if (run.writes === 0) return [];
-  }
-  return [`still writing after ${MAX_RUNS} runs`];
-}
 
 /** A buying signal: the pricing page, then a demo request. */
 function showsIntent(world: SandboxWorld, contactId: string): void {
@@ -75,7 +66,7 @@ describe("a lost store and the scores on CRM records", () => {
   });
 
   it("writes the new score of people who acted before the loss on their Lead or Contact", async () => {
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     const { handedOff, historyFilled } = scoredRecords(world);
     expect({ handedOff: Boolean(handedOff), historyFilled: Boolean(historyFilled) }).toEqual({ handedOff: true, historyFilled: true });
     const people = [handedOff!, historyFilled!];
@@ -84,7 +75,7 @@ describe("a lost store and the scores on CRM records", () => {
     for (const r of people) showsIntent(world, String(r.HubSpot_Contact_Id__c));
 
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
 
     // Records leadloop never scored get no score from the restore.
     expect(scoredIds(world)).toEqual(scoredBefore);

@@ -5,20 +5,11 @@
 // restored). Through the built CLI against the emulators.
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import { describeRun, runSyncChild } from "../support/kill-at-write.js";
+import { syncUntilSettled } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
-const MAX_RUNS = 6;
 
-async function runToCompletion(world: SandboxWorld): Promise<string[]> {
-  for (let n = 1; n <= MAX_RUNS; n++) {
-    const run = await runSyncChild(world);
-    if (run.code !== 0 && run.code !== 4) return [`run ${n} ${describeRun(run)}`];
-    if (run.writes === 0) return [];
-  }
-  return [`still writing after ${MAX_RUNS} runs`];
-}
 
 async function clockOf(world: SandboxWorld, personId: string) {
   const store = await openSqliteStore(world.storePath);
@@ -40,7 +31,7 @@ describe("a handed-off Lead called and converted", () => {
   });
 
   it("moves the follow-up clock to the Contact and counts the call as its first touch", async () => {
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     const lead = world.salesforce.data
       .list("Lead")
       .filter((l) => l.Leadloop_MQL_Date__c && l.OwnerId && l.IsConverted !== true && l.Status === "Open - Not Contacted")
@@ -63,7 +54,7 @@ describe("a handed-off Lead called and converted", () => {
       opportunityName: `${String(lead!.Company)} - New Business`,
     });
 
-    expect(await runToCompletion(world)).toEqual([]);
+    expect(await syncUntilSettled(world)).toEqual([]);
     expect(await clockOf(world, personId)).toEqual({ crmId: contactId, touched: true });
   });
 });

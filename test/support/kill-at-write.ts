@@ -87,3 +87,19 @@ export function describeRun(run: ChildRun): string {
   const why = run.stderr.trim().split("\n").filter(Boolean).at(-1) ?? "";
   return `${how} after ${run.writes} writes${why ? `: ${why.slice(0, 300)}` : ""}`;
 }
+
+/** Runs at most this many syncs to reach one that writes nothing. */
+const RUNS_TO_SETTLE = 6;
+
+/**
+ * `leadloop sync` in child processes until a run writes nothing (exit 0, or 4 with refusals): the problems
+ * met on the way, none when it settled.
+ */
+export async function syncUntilSettled(world: SandboxWorld): Promise<string[]> {
+  for (let n = 1; n <= RUNS_TO_SETTLE; n++) {
+    const run = await runSyncChild(world);
+    if (run.code !== 0 && run.code !== 4) return [`run ${n} ${describeRun(run)}`];
+    if (run.writes === 0) return [];
+  }
+  return [`still writing after ${RUNS_TO_SETTLE} runs`];
+}
