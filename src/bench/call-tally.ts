@@ -16,6 +16,8 @@ const READ_ON_POST = /\/search$|\/batch\/read$/;
 const BEHAVIOUR_PATH = /^\/(events\/|form-integrations\/|marketing\/v3\/forms(\/|$)|email\/public\/)/;
 /** The fields a SOQL statement filters with an `IN` list. */
 const SOQL_IN = /\b([A-Za-z_][\w.]*)\s+IN\s*\(/gi;
+/** LeadHistory, ContactHistory, AccountHistory, OpportunityFieldHistory, a custom object's X__History. */
+const HISTORY_FROM = /\bFROM\s+\w*History\b/i;
 
 /** Starts counting `emulator`'s calls by class from now; `stop()` returns the counts. */
 export function startTally(emulator: RunningEmulator): { stop(): CallCounts } {
@@ -41,7 +43,10 @@ export function classOf(call: ObservedCall): EndpointClass {
   if (BEHAVIOUR_PATH.test(path)) return "behaviour";
   if (path.endsWith("/query") || path.endsWith("/queryAll")) {
     // An `IN` list on a field other than Id is findBy, the match of unlinked records; on Id, a read by id.
+    // A history object's `Field IN (…)` picks the fields whose change times a most_recent conflict asks
+    // of records already linked (salesforce/field-history.ts): a read, not a match.
     const soql = call.query.get("q") ?? "";
+    if (HISTORY_FROM.test(soql)) return "reads";
     const fields = [...soql.matchAll(SOQL_IN)].map((m) => m[1]!.toLowerCase());
     return fields.some((f) => f !== "id" && !f.endsWith("id")) ? "match" : "reads";
   }

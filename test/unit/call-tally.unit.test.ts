@@ -22,4 +22,17 @@ describe("the bench's call classes", () => {
     expect(classOf(call(endpoint, path, reads))).toBe("reads");
     expect(classOf(call(endpoint, path, writes))).toBe("writes");
   });
+
+  it("counts a match by email as a match, a read by id and a field history query as reads", () => {
+    const query = (q: string) => ({
+      endpoint: "GET /services/data/:version/query",
+      path: "/services/data/v62.0/query",
+      query: new URLSearchParams({ q }),
+      body: undefined,
+    });
+    expect(classOf(query("SELECT Id, Email FROM Lead WHERE Email IN ('zoe.lefebvre@atelier-nandu.es','Jürgen.Groß@Example.de')"))).toBe("match");
+    expect(classOf(query("SELECT Id, Title FROM Lead WHERE Id IN ('00Q5e000004ZoeAAA')"))).toBe("reads");
+    expect(classOf(query("SELECT LeadId, Field, CreatedDate FROM LeadHistory WHERE LeadId IN ('00Q5e000004ZoeAAA') AND Field IN ('Title','Address') ORDER BY CreatedDate DESC"))).toBe("reads");
+    expect(classOf(query("SELECT OpportunityId, Field, CreatedDate FROM OpportunityFieldHistory WHERE OpportunityId IN ('0065e000001AbcAAA') AND Field IN ('StageName')"))).toBe("reads");
+  });
 });
