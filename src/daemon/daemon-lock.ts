@@ -3,7 +3,7 @@
 // second daemon is refused while the first lives, and takes over at once from one that died on this host.
 import type { Logger } from "../log/logger.js";
 import type { HeldLock, StateStore } from "../store/port.js";
-import { holderIsDead, RUN_LOCK_TTL_MS } from "../sync/run-lock.js";
+import { RUN_LOCK_TTL_MS, takeLease } from "../sync/run-lock.js";
 
 export const DAEMON_LOCK = "daemon";
 
@@ -28,23 +28,9 @@ export interface DaemonLease {
  * Takes the store's daemon lock for this process's life, renewed every quarter lease; from a holder on
  * this host whose process has exited at once, from one elsewhere once its lease ends.
  */
-export async function takeDaemonLock(store: StateStore, holder: string, now: () => Date, log: Logger): Promise<DaemonLease> {
-  const acquire = () => store.acquireLock(DAEMON_LOCK, holder, now().toISOString(), RUN_LOCK_TTL_MS);
-  if (!(await acquire())) {
-    const held = await store.lockHolder(DAEMON_LOCK);
-    if (held !== undefined && holderIsDead(held.holder) && (await store.releaseLock(DAEMON_LOCK, held.holder))) {
-      log.warn("daemon.taken_over", { from: held.holder, since: held.acquiredAt });
-    }
-    if (!(await acquire())) throw new DaemonRunningError((await store.lockHolder(DAEMON_LOCK)) ?? held);
-  }
-  const renewal = setInterval(() => {
-    store.renewLock(DAEMON_LOCK, holder, now().toISOString(), RUN_LOCK_TTL_MS).catch(() => undefined);
-  }, RUN_LOCK_TTL_MS / 4);
-  renewal.unref();
-  return {
-    release: async () => {
-      clearInterval(renewal);
-      await store.releaseLock(DAEMON_LOCK, holder);
-    },
-  };
+export function takeDaemonLock(store: StateStore, holder: string, now: () => Date, log: Logger): Promise<DaemonLease> {
+  return takeLease(
+    { store, holder, now, ttlMs: RUN_LOCK_TTL_MS, log },
+    { lock: DAEMON_LOCK, takenOver: "daemon.taken_over", refused: (held) => new DaemonRunningError(held), renewUntil: "released" },
+  );
 }

@@ -82,6 +82,51 @@ export interface TakeRunLock {
   log: Logger;
 }
 
+/** What sets one lock's lease apart: its name, and what a holder refused or taken over is told. */
+export interface LeaseTerms {
+  lock: string;
+  /** The log event when the lock is taken from a holder that died on this host. */
+  takenOver: string;
+  /** The error when a live holder keeps the lock. */
+  refused: (held: HeldLock | undefined) => Error;
+  /** Run once the lock is held, before its renewal starts. */
+  whenHeld?: () => Promise<void>;
+  /** "lost": renewing stops once the lease is lost or a renewal fails; "released": only a release stops it. */
+  renewUntil: "lost" | "released";
+}
+
+/**
+ * Takes a lock of the store, at once from a dead process on this host, or throws the terms' `refused`
+ * naming the holder; while held, the lease is renewed every quarter lease.
+ */
+export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<RunLease> {
+  const { store, holder, now, ttlMs } = take;
+  const acquire = () => store.acquireLock(terms.lock, holder, now().toISOString(), ttlMs);
+  if (!(await acquire())) {
+    const held = await store.lockHolder(terms.lock);
+    // Releasing by the dead holder's name leaves the lock alone if another process took it meanwhile.
+    const dead = held !== undefined && holderIsDead(held.holder);
+    if (dead && (await store.releaseLock(terms.lock, held.holder))) {
+      take.log.warn(terms.takenOver, { from: held.holder, since: held.acquiredAt });
+    }
+    if (!(await acquire())) throw terms.refused((await store.lockHolder(terms.lock)) ?? held);
+  }
+  await terms.whenHeld?.();
+  const stop = terms.renewUntil === "lost" ? () => clearInterval(renewal) : () => undefined;
+  const renewal = setInterval(() => {
+    store.renewLock(terms.lock, holder, now().toISOString(), ttlMs).then((kept) => {
+      if (!kept) stop();
+    }, stop);
+  }, ttlMs / 4);
+  renewal.unref();
+  return {
+    release: async () => {
+      clearInterval(renewal);
+      await store.releaseLock(terms.lock, holder);
+    },
+  };
+}
+
 /**
  * Takes the run lock, at once from a dead process on this host, or throws `RunInProgressError` naming
  * the holder. While the lease is held it is renewed every quarter lease: the engine also renews after
@@ -89,34 +134,16 @@ export interface TakeRunLock {
  * short lease, and a live run must never lose its lock to a second one.
  */
 export async function takeRunLock(take: TakeRunLock): Promise<RunLease> {
-  const { store, holder, now, ttlMs } = take;
-  const acquire = () => store.acquireLock(RUN_LOCK, holder, now().toISOString(), ttlMs);
-  if (!(await acquire())) {
-    const held = await store.lockHolder(RUN_LOCK);
-    // Releasing by the dead holder's name leaves the lock alone if another run took it meanwhile.
-    const dead = held !== undefined && holderIsDead(held.holder);
-    if (dead && (await store.releaseLock(RUN_LOCK, held.holder))) {
-      take.log.warn("run_lock.taken_over", { from: held.holder, since: held.acquiredAt });
-    }
-    if (!(await acquire())) throw new RunInProgressError((await store.lockHolder(RUN_LOCK)) ?? held);
-  }
-  // Every run holds this lock, so a run the store still calls running was killed (kill -9, a crash, a
-  // machine gone): it is recorded as failed, not shown running for good.
-  const abandoned = await store.closeAbandonedRuns(now().toISOString());
-  if (abandoned.length > 0) take.log.warn("run.abandoned", { runs: abandoned, reason: "its process ended before the run finished" });
-  const renewal = setInterval(() => {
-    store.renewLock(RUN_LOCK, holder, now().toISOString(), ttlMs).then(
-      (kept) => {
-        if (!kept) clearInterval(renewal);
-      },
-      () => clearInterval(renewal),
-    );
-  }, ttlMs / 4);
-  renewal.unref();
-  return {
-    release: async () => {
-      clearInterval(renewal);
-      await store.releaseLock(RUN_LOCK, holder);
+  return takeLease(take, {
+    lock: RUN_LOCK,
+    takenOver: "run_lock.taken_over",
+    refused: (held) => new RunInProgressError(held),
+    renewUntil: "lost",
+    // Every run holds this lock, so a run the store still calls running was killed (kill -9, a crash, a
+    // machine gone): it is recorded as failed, not shown running for good.
+    whenHeld: async () => {
+      const abandoned = await take.store.closeAbandonedRuns(take.now().toISOString());
+      if (abandoned.length > 0) take.log.warn("run.abandoned", { runs: abandoned, reason: "its process ended before the run finished" });
     },
-  };
+  });
 }
