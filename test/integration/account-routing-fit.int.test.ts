@@ -2,9 +2,8 @@
 // emulators, with each CRM: a new MQL at a company whose account has an owner goes to that owner, not
 // to the territory's rep, and `route --explain` says which account and how it was found; a VP whose
 // HubSpot seniority is "vp" gets the shipped seniority rule's 10 fit points, a manager does not.
-import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 describe.each(["salesforce", "hubspot"] as const)("account owner and fit with crm: %s", (crm) => {
@@ -103,13 +102,7 @@ describe.each(["salesforce", "hubspot"] as const)("account owner and fit with cr
       `Routed by account-owner: the account Nordwind Logistik${crm === "hubspot" ? " GmbH" : ""} (email domain nordwind-logistik.de) ${explanation}`,
     );
     // `route --explain` finds the same account the same way.
-    const configPath = `${loop.storePath}.leadloop.yaml`;
-    writeSandboxConfig(configPath, TEST_ROUTING, {
-      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-      salesforce: loop.salesforce,
-      storePath: loop.storePath,
-      crm,
-    });
+    const configPath = loopConfig(loop, crm);
     const routed = await runCli(["route", "--explain", "-c", configPath, " LEA.schaefer@nordwind-logistik.de"]);
     expect(routed.stderr).toBe("");
     expect(routed.code).toBe(0);

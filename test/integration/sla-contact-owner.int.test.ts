@@ -1,10 +1,8 @@
 // A follow-up clock on a Salesforce Contact (a customer's colleague, already a Contact in the org, who
 // becomes an MQL) follows the Contact's owner when a manager reassigns it by hand, as a Lead's clock
 // follows the Lead's: the new owner's call counts, the old rep gets no breach, and `sla` says why.
-import { dirname, join } from "node:path";
-import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -83,13 +81,7 @@ describe("follow-up SLA on a Salesforce Contact", () => {
     expect((await sync()).summary.slaBreaches).toBe(0);
     expect(await loop.store.listSlaBreaches()).toEqual([]);
 
-    const configPath = join(dirname(loop.storePath), "leadloop.yaml");
-    writeSandboxConfig(configPath, TEST_ROUTING, {
-      hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-      salesforce: loop.salesforce,
-      storePath: loop.storePath,
-      crm: "salesforce",
-    });
+    const configPath = loopConfig(loop, "salesforce");
     const board = await runCli(["--config", configPath, "sla", "--json"]);
     expect(board.code).toBe(0);
     expect((JSON.parse(board.stdout) as { clocks: Record<string, unknown>[] }).clocks.map((r) => [r.owner, r.email, r.cause])).toEqual([

@@ -2,11 +2,9 @@
 // met, other reps' and leadloop's own tasks do not count); an untouched lead breaches once, with one
 // alert task for the owner's manager however often the sync runs again; a reroute hands the lead to the
 // next rep on both sides with a new clock and its own alert task, and never back to a rep who held it.
-import { dirname, join } from "node:path";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
-import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -71,17 +69,6 @@ async function handedOff(loop: LoopHarness, crm: Crm, sla: (base: SlaDefinition)
   };
 }
 
-/** A config file for the CLI on the loop's emulators and store, with the test routing. */
-function cliConfig(loop: LoopHarness, crm: Crm): string {
-  const configPath = join(dirname(loop.storePath), "leadloop.yaml");
-  writeSandboxConfig(configPath, TEST_ROUTING, {
-    hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
-    salesforce: loop.salesforce,
-    storePath: loop.storePath,
-    crm,
-  });
-  return configPath;
-}
 
 /** Tasks on a person's CRM record: subject, owner, due (date-time) and due day, completed. */
 function tasksOf(loop: LoopHarness, crm: Crm, crmId: string) {
@@ -374,7 +361,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
 
     // `leadloop sla` shows it per rep, by due time: Camille still Hélène's, Hélène's breach of Jonas (re-routed), Jonas Jordan's.
-    const configPath = cliConfig(loop, crm);
+    const configPath = loopConfig(loop, crm);
     const all = await runCli(["--config", configPath, "sla", "--json"]);
     expect(all.code).toBe(0);
     const board = JSON.parse(all.stdout) as { clocks: Record<string, unknown>[]; breaches: Record<string, unknown>[] };
@@ -533,7 +520,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(await loop.store.listSlaBreaches()).toEqual([]);
     expect(loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"))).toEqual([]);
 
-    const configPath = cliConfig(loop, crm);
+    const configPath = loopConfig(loop, crm);
     const sla = await runCli(["--config", configPath, "sla", "--json"]);
     expect(sla.code).toBe(0);
     const board = JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] };
@@ -579,7 +566,7 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect(jonas.ownerEmail).toBe(margot);
     expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(h.manager.hubspot);
 
-    const configPath = cliConfig(loop, crm);
+    const configPath = loopConfig(loop, crm);
     const sla = await runCli(["--config", configPath, "sla", "--owner", margot, "--json"]);
     expect(sla.code).toBe(0);
     expect((JSON.parse(sla.stdout) as { clocks: Record<string, unknown>[] }).clocks.map((r) => [r.owner, r.email, r.cause])).toEqual([

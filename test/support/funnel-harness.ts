@@ -6,10 +6,12 @@ import { loadSla } from "../../src/config/sla-file.js";
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
+import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
 import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
 import type { LoopHarness } from "./loop-harness.js";
+import { dirname, join } from "node:path";
 
 export const REPS = {
   emea: { email: "helene.dubois@leadloop-demo.com", firstName: "Hélène", lastName: "Dubois" },
@@ -145,4 +147,16 @@ export function seedPeopleBringingCompanies(
     });
   }
   return companyIds;
+}
+
+/** A config file for the CLI on the loop's emulators and store, with TEST_ROUTING, beside the store: its path. */
+export function loopConfig(loop: LoopHarness, crm: "salesforce" | "hubspot"): string {
+  const configPath = join(dirname(loop.storePath), "leadloop.yaml");
+  writeSandboxConfig(configPath, TEST_ROUTING, {
+    hubspot: { url: loop.hubspot.url, accessToken: loop.hubspot.accessToken },
+    salesforce: loop.salesforce,
+    storePath: loop.storePath,
+    crm,
+  });
+  return configPath;
 }
