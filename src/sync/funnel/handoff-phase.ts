@@ -25,7 +25,7 @@ import { personAccounts } from "./account-lookup.js";
 import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
-import { qualifyPage, scoreRow } from "./qualify-phase.js";
+import { MQL_DATE_FIELD, qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
 import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, heldByCoolDown, returnedToNurtureAt } from "../../core/funnel/recycle.js";
@@ -38,8 +38,6 @@ import { withPendingSync } from "../outbox/field-sync-write.js";
  * leaves this much for runs that did not happen (a daemon stopped for weeks).
  */
 const LOOKBACK_DAYS = 90;
-/** leadloop's own MQL date on the contact (qualify-phase.ts writes it for an MQL no cool-down holds). */
-const MQL_DATE_FIELD = "leadloop_mql_date";
 /**
  * MQLs handed off a page at a time: their contacts, CRM records and accounts are read for the page and
  * forgotten once it is decided, so a first load holds one page of people, not every MQL. Large enough

@@ -41,7 +41,7 @@ import {
 const CONTACTS = "contacts";
 const COMPANIES = "companies";
 /** leadloop's own contact properties (ensured by systems/hubspot/leadloop-properties.ts). */
-const MQL_DATE_FIELD = "leadloop_mql_date";
+export const MQL_DATE_FIELD = "leadloop_mql_date";
 const REASONS_FIELD = "leadloop_reasons";
 const DAY_MS = 86_400_000;
 /**
