@@ -59,6 +59,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     baseUrl: config.hubspot.baseUrl,
     log: log.child({ system: "hubspot" }),
     retry,
+    recycleBinEveryMs: config.hubspot.recycleBinEvery,
   });
   let crm: SystemPort = marketing;
   let orgUsage = async (): Promise<OrgUsage | undefined> => undefined;

@@ -2,6 +2,7 @@
 // their meaning. Paths in the file are resolved against the file's own folder by the loader.
 import { z } from "zod";
 import { TARGET_METRICS, TARGET_PERIODS } from "../core/report/funnel-report.js";
+import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../sync/recycle-bin.js";
 import { durationOrZeroSchema, durationSchema } from "./duration.js";
 
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;
@@ -51,6 +52,11 @@ export const hubspotConnectionSchema = z.strictObject({
    * their own); the campaigns report shows it as the campaign's type. Unset: no type from HubSpot.
    */
   campaignTypeProperty: z.string().regex(/^[a-z0-9_]+$/, "must be a property's internal name (lower case, digits, _)").optional(),
+  /**
+   * How often a large recycle bin is listed to follow deletions (ARCHITECTURE.md "One run", removals): HubSpot
+   * lists it whole, a call per 100 records, so a bin past a few pages is not listed on every run.
+   */
+  recycleBinEvery: durationSchema.default(DEFAULT_RECYCLE_BIN_EVERY_MS),
 });
 
 export const salesforceConnectionSchema = z

@@ -2,11 +2,12 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { LinkWrite, OutboxRecord } from "../store/port.js";
+import type { Cursor, LinkWrite, OutboxRecord, StoreFact } from "../store/port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
+import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -45,9 +46,10 @@ export async function followRemovals(
   // change read's own look-back, and the run before read up to this cursor.
   const unchanged = knownEmpty(ctx, system, streamOf(object, "changes"), Date.parse(cursor.value), ctx.until);
   // The run's opening probe may have found the window empty already (opening-probe.ts).
+  const bin = system.recycleBin ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
   const removals = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
-    : await system.readRemovals(object, since, ctx.until, { unchanged });
+    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options });
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
   const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
@@ -110,8 +112,35 @@ export async function followRemovals(
     outboxDroppedFor: deleted,
     resolvedErrors: moot,
     peopleMerged,
-    cursors: [save],
+    cursors: [save, ...(bin?.listed() ?? [])],
+    facts: bin?.facts() ?? [],
   });
+}
+
+/**
+ * This run's listing of a recycle bin (recycle-bin.ts): where it starts, or none; once listed, its cursor
+ * moves to the run's signpost and the bin's size is kept for the next run's choice.
+ */
+async function binListing(ctx: RunContext, system: string, object: string, removals: Cursor, everyMs: number) {
+  const [binCursor, size] = await Promise.all([
+    ctx.store.getCursor(system, binCursorObject(object)),
+    ctx.store.getFact(binSizeFact(system, object)),
+  ]);
+  const start = binWindowStart(binCursor, removals, size, ctx.until, everyMs);
+  let listed: number | undefined;
+  if (start === null) ctx.log.debug("removals.bin_later", { system, object, records: Number(size?.value), lastListedAt: (binCursor ?? removals).value });
+  return {
+    options: {
+      binSince: start === null ? null : new Date(Date.parse(start) - REMOVALS_OVERLAP_MS).toISOString(),
+      onBinListed: (records: number) => {
+        listed = records;
+      },
+    },
+    listed: (): Omit<Cursor, "updatedAt">[] =>
+      listed === undefined ? [] : [{ system, object: binCursorObject(object), value: ctx.until, lastId: null }],
+    facts: (): StoreFact[] =>
+      listed === undefined ? [] : [{ name: binSizeFact(system, object), value: String(listed), at: ctx.until }],
+  };
 }
 
 /**

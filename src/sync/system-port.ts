@@ -84,6 +84,21 @@ export interface RemovalReadOptions {
    * in the window, so its read is skipped.
    */
   unchanged?: boolean;
+  /**
+   * Where the recycle bin's window starts, for a system that lists its deletions whole (`recycleBin`):
+   * null leaves the bin to a later run (recycle-bin.ts), absent reads it from `since`.
+   */
+  binSince?: string | null;
+  /** Told how many records the recycle bin listed, when it was listed. */
+  onBinListed?(records: number): void;
+}
+
+/**
+ * A system whose deletions are found by listing every record deleted in its retention (HubSpot's recycle
+ * bin, `archived=true`): a call per page whatever the window, so a large bin is listed at most this often.
+ */
+export interface RecycleBin {
+  everyMs: number;
 }
 
 /**
@@ -170,6 +185,9 @@ export interface SystemPort {
    * says what the run already knows of the window (RemovalReadOptions).
    */
   readRemovals(object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]>;
+
+  /** Present where deletions are listed whole (RecycleBin); absent where they come by window. */
+  readonly recycleBin?: RecycleBin;
 
   /**
    * Ids of the `toObject` records associated with each of these records (HubSpot's associations), for

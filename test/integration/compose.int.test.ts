@@ -65,3 +65,29 @@ it("passes salesforce.lookback to the Salesforce change reader (default 5 minute
   expect(await leadsReadWith({ lookback: "15m" })).toEqual([tenMinutesBefore, twoMinutesBefore, after]);
   expect(await leadsReadWith({ lookback: "0s" })).toEqual([after]);
 });
+
+it("passes hubspot.recycleBinEvery to the HubSpot adapter (default an hour)", async () => {
+  const everyMs = async (extra: Record<string, string>): Promise<number | undefined> => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-compose-bin-"));
+    const file = join(dir, "leadloop.yaml");
+    writeFileSync(
+      file,
+      stringify({
+        hubspot: { accessToken: "pat-na1-unused", baseUrl: "http://127.0.0.1:9", ...extra },
+        crm: "hubspot",
+        store: { path: join(dir, "state.db") },
+        qualification: join(SHIPPED_CONFIG, "qualification.yaml"),
+        routing: join(SHIPPED_CONFIG, "routing.yaml"),
+        sla: join(SHIPPED_CONFIG, "sla.yaml"),
+      }),
+    );
+    const wiring = await wire(loadConfig(file, {}).config, silentLogger);
+    try {
+      return wiring.marketing.recycleBin?.everyMs;
+    } finally {
+      await wiring.close();
+    }
+  };
+  expect(await everyMs({})).toBe(3_600_000);
+  expect(await everyMs({ recycleBinEvery: "1h30m" })).toBe(5_400_000);
+});

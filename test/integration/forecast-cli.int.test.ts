@@ -19,7 +19,7 @@ interface LoadJson {
   salesforceDays: number;
 }
 interface ForecastJson {
-  counts: { contacts: number; changesPerDay: number; runsPerDay: number; archived: number };
+  counts: { contacts: number; changesPerDay: number; runsPerDay: number; archived: number; binListingsPerDay: number };
   limits: { hubspot: { burstPer10Seconds: number; dailyCalls: number }; salesforce: { dailyCalls: number; share: number } };
   firstLoad: LoadJson;
   typicalDay: LoadJson;
@@ -40,7 +40,7 @@ describe("leadloop forecast", () => {
   it("scales a first load with the portal and bounds its time by HubSpot's limits", async () => {
     const small = await forecastJson(["--contacts", "100000"]);
     const large = await forecastJson(["--contacts", "1,000,000"]);
-    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288, archived: 0 });
+    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288, archived: 0, binListingsPerDay: 288 });
     for (const f of [small, large]) {
       expect(f.firstLoad.calls.hubspot.total).toBeGreaterThan(0);
       expect(f.firstLoad.calls.salesforce.total).toBeGreaterThan(0);
@@ -57,20 +57,45 @@ describe("leadloop forecast", () => {
     expect(large.firstLoad.hubspotSeconds).toBeGreaterThan(small.firstLoad.hubspotSeconds);
   });
 
-  it("prices the recycle bin every run lists, page by page", async () => {
+  it("prices the recycle bin page by page: a large one listed once an hour, or as hubspot.recycleBinEvery says", async () => {
     const empty = await forecastJson(["--contacts", "1000000"]);
     const binned = await forecastJson(["--contacts", "1000000", "--archived", "30,000"]);
-    expect(binned.counts).toEqual({ contacts: 1_000_000, changesPerDay: 100_000, runsPerDay: 288, archived: 30_000 });
-    // 300 pages of 100 a run beyond the idle run's own (one page per object): HubSpot reads only (the
-    // printed calls are rounded up from fractional rates, hence the one call either way).
-    const dayMore = binned.typicalDay.calls.hubspot.reads - empty.typicalDay.calls.hubspot.reads;
-    expect(Math.abs(dayMore - 300 * 288)).toBeLessThanOrEqual(1);
-    const loadMore = binned.firstLoad.calls.hubspot.reads - empty.firstLoad.calls.hubspot.reads;
-    expect(Math.abs(loadMore - 300)).toBeLessThanOrEqual(1);
+    expect(binned.counts).toEqual({
+      contacts: 1_000_000,
+      changesPerDay: 100_000,
+      runsPerDay: 288,
+      archived: 30_000,
+      binListingsPerDay: 24,
+    });
+    // 300 pages of 100 a listing beyond the idle run's own (one page per object), 24 listings a day:
+    // HubSpot reads only (the printed calls are rounded up from fractional rates, hence the one call either way).
+    const more = (f: ForecastJson, load: "typicalDay" | "firstLoad") => f[load].calls.hubspot.reads - empty[load].calls.hubspot.reads;
+    expect(Math.abs(more(binned, "typicalDay") - 300 * 24)).toBeLessThanOrEqual(1);
+    expect(Math.abs(more(binned, "firstLoad") - 300)).toBeLessThanOrEqual(1);
     expect(binned.typicalDay.calls.salesforce).toEqual(empty.typicalDay.calls.salesforce);
-    expect(binned.typicalDay.dailyShare.hubspot).toBeGreaterThan(empty.typicalDay.dailyShare.hubspot + 0.13);
     const text = await runCli(["forecast", "--contacts", "1000000", "--archived", "30000"], NO_CONFIG);
-    expect(text.stdout).toContain("288 runs, each listing 30,000 records in HubSpot's recycle bin");
+    expect(text.stdout).toContain("288 runs, 24 of them listing 30,000 records in HubSpot's recycle bin");
+
+    // A bin of up to 1,000 records is listed on every run.
+    const small = await forecastJson(["--contacts", "1000000", "--archived", "800"]);
+    expect(small.counts.binListingsPerDay).toBe(288);
+    expect(Math.abs(more(small, "typicalDay") - 8 * 288)).toBeLessThanOrEqual(1);
+    const smallText = await runCli(["forecast", "--contacts", "1000000", "--archived", "800"], NO_CONFIG);
+    expect(smallText.stdout).toContain("288 runs, each listing 800 records in HubSpot's recycle bin");
+
+    // The configuration's schedule and recycleBinEvery: a run every 10 minutes, the bin every 30.
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-forecast-bin-"));
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(
+      config,
+      ["hubspot: { accessToken: pat-na1-unused, recycleBinEvery: 30m }", "crm: hubspot", "schedule: { every: 10m }", ""].join("\n"),
+    );
+    const configured = await forecastJson(["--contacts", "1000000", "--archived", "30000", "-c", config], {});
+    expect(configured.counts).toMatchObject({ runsPerDay: 144, binListingsPerDay: 48 });
+    const configuredEmpty = await forecastJson(["--contacts", "1000000", "-c", config], {});
+    const configuredMore = configured.typicalDay.calls.hubspot.reads - configuredEmpty.typicalDay.calls.hubspot.reads;
+    expect(Math.abs(configuredMore - 300 * 48)).toBeLessThanOrEqual(1);
+
     const bad = await runCli(["forecast", "--contacts", "1000000", "--archived", "many"], NO_CONFIG);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--archived");

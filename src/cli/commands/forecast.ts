@@ -22,6 +22,7 @@ import { wholeNumber } from "../whole-number.js";
 import { z } from "zod";
 import { readOptionFile } from "../option-files.js";
 import { UsageError } from "../usage-error.js";
+import { BIN_LISTED_EVERY_RUN, DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
 
 /** HubSpot's private-app limits per tier (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). */
 const HUBSPOT_TIERS = {
@@ -62,7 +63,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", wholeNumber(1))
     .option(
       "--archived <n>",
-      "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists them (--live does not count them)",
+      "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists up to 1,000 of them, a larger bin every hubspot.recycleBinEvery (--live does not count them)",
       wholeNumber(0),
       0,
     )
@@ -111,13 +112,15 @@ export function registerForecast(program: Command, io: CommandIo): void {
         },
       };
       const rates = opts.rates ? readRates(opts.rates) : measuredRates(opts.hubspotTier);
+      const runsPerDay = opts.runsPerDay ?? configured?.runsPerDay ?? 288;
       const result = forecast(
         rates,
         {
           contacts,
           changesPerDay: opts.changesPerDay ?? Math.round(contacts * DEFAULT_CHANGE_SHARE),
-          runsPerDay: opts.runsPerDay ?? configured?.runsPerDay ?? 288,
+          runsPerDay,
           archived: opts.archived ?? 0,
+          binListingsPerDay: binListingsPerDay(opts.archived ?? 0, runsPerDay, configured?.recycleBinEvery ?? DEFAULT_RECYCLE_BIN_EVERY_MS),
         },
         limits,
       );
@@ -131,6 +134,12 @@ export function registerForecast(program: Command, io: CommandIo): void {
 interface Configured {
   runsPerDay: number;
   share: number;
+  recycleBinEvery: number;
+}
+
+/** How many of a day's runs list a recycle bin of `archived` records (sync/recycle-bin.ts). */
+function binListingsPerDay(archived: number, runsPerDay: number, everyMs: number): number {
+  return archived > BIN_LISTED_EVERY_RUN ? Math.min(runsPerDay, Math.max(1, Math.floor(DAY_MS / everyMs))) : runsPerDay;
 }
 
 /** The schedule and the Salesforce share from the configuration, when there is one. */
@@ -142,10 +151,15 @@ function tryConfig(flag: string | undefined, io: CommandIo): Configured | undefi
   }
 }
 
-function configured(config: { schedule: { every: number }; sync: { salesforceApiShare: number } }): Configured {
+function configured(config: {
+  schedule: { every: number };
+  sync: { salesforceApiShare: number };
+  hubspot: { recycleBinEvery: number };
+}): Configured {
   return {
     runsPerDay: Math.max(1, Math.round(DAY_MS / config.schedule.every)),
     share: config.sync.salesforceApiShare,
+    recycleBinEvery: config.hubspot.recycleBinEvery,
   };
 }
 
@@ -226,12 +240,18 @@ export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: num
     ...loadLines("first load", f.firstLoad),
     ...loadLines(
       `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ${f.counts.runsPerDay} runs` +
-        `${f.counts.archived ? `, each listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
+        `${f.counts.archived ? `, ${binListings(f.counts)} listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
       f.typicalDay,
     ),
     `model: calls per contact measured by the bench (${f.measuredAt})`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/** "each" when every run lists the recycle bin, else how many do. */
+function binListings(counts: Forecast["counts"]): string {
+  const listings = counts.binListingsPerDay ?? counts.runsPerDay;
+  return listings >= counts.runsPerDay ? "each" : `${listings} of them`;
 }
 
 function loadLines(name: string, l: LoadForecast): string[] {

@@ -63,6 +63,11 @@ export interface PortalCounts {
    * (`archived=true`, 100 a page) is read whole each time. The bench's idle run lists near-empty bins.
    */
   archived?: number;
+  /**
+   * How many of a day's runs list the recycle bin: every run while it holds at most 1,000 records, else
+   * as often as `hubspot.recycleBinEvery` allows (sync/recycle-bin.ts). Default: every run.
+   */
+  binListingsPerDay?: number;
 }
 
 export interface LoadForecast {
@@ -92,10 +97,14 @@ const ARCHIVED_LIST_PAGE = 100;
 
 /** The calls, the time under the limits and the budget shares for a first load and a typical day. */
 export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorLimits = DEFAULT_LIMITS): Forecast {
-  const run = runCalls(rates, counts.archived ?? 0);
-  const firstLoad = bySystem((s) => add(scale(rates.firstLoadPerContact[s], counts.contacts), run[s]));
+  const bin = binCalls(counts.archived ?? 0);
+  const firstLoad = bySystem((s) => add(add(scale(rates.firstLoadPerContact[s], counts.contacts), rates.idleRun[s]), bin[s]));
+  const binListings = Math.min(counts.runsPerDay, counts.binListingsPerDay ?? counts.runsPerDay);
   const typicalDay = bySystem((s) =>
-    add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(run[s], counts.runsPerDay)),
+    add(
+      add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(rates.idleRun[s], counts.runsPerDay)),
+      scale(bin[s], binListings),
+    ),
   );
   return {
     counts,
@@ -106,15 +115,11 @@ export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorL
   };
 }
 
-/**
- * What every run costs at least: the idle run's calls, and the pages of HubSpot's recycle bin beyond the
- * one per object the idle run already read.
- */
-function runCalls(rates: CallRates, archived: number): Record<ForecastSystem, ClassCalls> {
-  const binPages = Math.floor(archived / ARCHIVED_LIST_PAGE);
+/** A listing of HubSpot's recycle bin: its pages beyond the one per object the idle run already read. */
+function binCalls(archived: number): Record<ForecastSystem, ClassCalls> {
   return {
-    hubspot: { ...rates.idleRun.hubspot, reads: rates.idleRun.hubspot.reads + binPages },
-    salesforce: rates.idleRun.salesforce,
+    hubspot: { ...zeroCalls(), reads: Math.floor(archived / ARCHIVED_LIST_PAGE) },
+    salesforce: zeroCalls(),
   };
 }
 

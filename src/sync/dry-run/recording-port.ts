@@ -53,6 +53,8 @@ export class RecordingPort implements SystemPort {
    * statuses records held before the store was lost, which nothing this dry run recorded changes.
    */
   readonly fieldValues?: SystemPort["fieldValues"];
+  /** The system's recycle bin is listed as a real run would list it. */
+  readonly recycleBin?: SystemPort["recycleBin"];
 
   constructor(
     private readonly inner: SystemPort,
@@ -63,6 +65,7 @@ export class RecordingPort implements SystemPort {
     if (inner.countRecords) this.countRecords = inner.countRecords.bind(inner);
     if (inner.probeWindows) this.probeWindows = inner.probeWindows.bind(inner);
     if (inner.fieldValues) this.fieldValues = inner.fieldValues.bind(inner);
+    if (inner.recycleBin) this.recycleBin = inner.recycleBin;
   }
 
   async *readChanges(

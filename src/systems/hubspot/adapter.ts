@@ -47,6 +47,7 @@ import { readRemovals } from "./removals.js";
 import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
 import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
+import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
 export type { BehaviourAccess, EmailActivity } from "./bulk-behaviour.js";
@@ -70,6 +71,8 @@ export interface HubspotAdapterOptions {
   burstPer10Seconds?: number;
   /** A call not answered within this is abandoned and retried; default 60 s. */
   requestTimeoutMs?: number;
+  /** How often a large recycle bin is listed (`hubspot.recycleBinEvery`, sync/recycle-bin.ts); default 1 h. */
+  recycleBinEveryMs?: number;
 }
 
 export interface HubspotAdapter extends SystemPort {
@@ -168,6 +171,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     createDefaults: async () => ({}),
     readRemovals: (object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> =>
       readRemovals({ transport, lookbackMs }, object, since, until, known),
+    recycleBin: { everyMs: options.recycleBinEveryMs ?? DEFAULT_RECYCLE_BIN_EVERY_MS },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),

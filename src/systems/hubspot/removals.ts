@@ -34,7 +34,8 @@ export async function readRemovals(
   until: string,
   known: RemovalReadOptions = {},
 ): Promise<Removal[]> {
-  const removals = await archived(deps, object, since, until);
+  // The recycle bin is listed whole, so the run may leave it to a later one (sync/recycle-bin.ts).
+  const removals = known.binSince === null ? [] : await archived(deps, object, known.binSince ?? since, until, known.onBinListed);
   // A merge modifies its primary, so an object known unchanged over the window has no merge in it.
   if (MERGEABLE.has(canonicalObject(object)) && !known.unchanged) removals.push(...(await merged(deps, object, since, until)));
   return removals;
@@ -45,11 +46,13 @@ async function archived(
   object: string,
   since: string,
   until: string,
+  onListed?: (records: number) => void,
 ): Promise<Removal[]> {
   const from = Date.parse(since);
   const to = Date.parse(until);
   const out: Removal[] = [];
   let after: string | undefined;
+  let listed = 0;
   do {
     const qs: Record<string, string> = {
       limit: String(LIST_PAGE_SIZE),
@@ -61,6 +64,7 @@ async function archived(
       { method: "GET", path: `/crm/v3/objects/${canonicalObject(object)}`, qs },
       objectPage,
     );
+    listed += body.results.length;
     for (const raw of body.results) {
       const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
       if (at === null) continue;
@@ -69,6 +73,7 @@ async function archived(
     }
     after = body.paging?.next?.after;
   } while (after);
+  onListed?.(listed);
   return out;
 }
 
