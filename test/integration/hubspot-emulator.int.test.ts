@@ -1017,6 +1017,40 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     }
   });
 
+  it("deletes a contact for good on a GDPR delete: not in the recycle bin, its associations gone, its email blocklisted in the app but not over the API", async () => {
+    const company = emulator.data.createObject("companies", { name: "Kernévez Conserverie", domain: "kernevez.example" });
+    const gone = emulator.data.createObject("contacts", {
+      email: "Maiwenn.Le-Goff@Kernevez.example",
+      firstname: "Maïwenn",
+      lastname: "Le Goff",
+      hs_additional_emails: "maiwenn@perso.example",
+    });
+    emulator.data.associate("contacts", gone.id, "companies", company.id);
+    const deleted = await raw(emulator, "POST", "/crm/v3/objects/contacts/gdpr-delete", { objectId: gone.id });
+    expect(deleted.status).toBe(204);
+
+    expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${gone.id}`)).status).toBe(404);
+    expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${gone.id}?archived=true`)).status).toBe(404);
+    const bin = await raw(emulator, "GET", "/crm/v3/objects/contacts?archived=true&limit=100");
+    expect(((await bin.json()) as { results: { id: string }[] }).results.map((r) => r.id)).not.toContain(gone.id);
+    const byEmail = await raw(emulator, "GET", "/crm/v3/objects/contacts/maiwenn.le-goff@kernevez.example?idProperty=email");
+    expect(byEmail.status).toBe(404);
+    expect(emulator.data.associationsOf("companies", company.id, "contacts")).toEqual([]);
+    // A second delete of the same id finds nothing.
+    expect((await raw(emulator, "POST", "/crm/v3/objects/contacts/gdpr-delete", { objectId: gone.id })).status).toBe(404);
+
+    // The app cannot add either email back; an integration's create can (Knowledge Base, "Perform a permanent delete").
+    expect(emulator.data.isBlocklisted("MAIWENN@perso.example")).toBe(true);
+    expect(() => emulator.data.createObject("contacts", { email: "maiwenn.le-goff@kernevez.example" })).toThrow(/permanently deleted/);
+    const again = await raw(emulator, "POST", "/crm/v3/objects/contacts", { properties: { email: "Maiwenn.Le-Goff@Kernevez.example" } });
+    expect(again.status).toBe(201);
+
+    // By email: an address no contact holds is blocklisted all the same.
+    const unknown = await raw(emulator, "POST", "/crm/v3/objects/contacts/gdpr-delete", { objectId: "Ewen.Tanguy@Kernevez.example", idProperty: "email" });
+    expect(unknown.status).toBe(204);
+    expect(emulator.data.isBlocklisted("ewen.tanguy@kernevez.example")).toBe(true);
+  });
+
   it("answers a malformed body with 400 VALIDATION_ERROR", async () => {
     const res = await raw(emulator, "POST", "/crm/v3/objects/contacts", { props: { email: "x@y.example" } });
     expect(res.status).toBe(400);

@@ -50,6 +50,17 @@ export class AssociationStore {
       }
     }
   }
+
+  /** Takes away every link of one record, both ways (what a permanent delete does). */
+  removeAll(type: ObjectType, id: string): void {
+    for (const toType of OBJECT_TYPES) {
+      const key = linkKey(type, id, toType);
+      const targets = this.links.get(key);
+      if (!targets) continue;
+      this.links.delete(key);
+      for (const target of targets.keys()) this.links.get(linkKey(toType, target, type))?.delete(id);
+    }
+  }
 }
 
 function linkKey(fromType: ObjectType, fromId: string, toType: ObjectType): string {

@@ -9,7 +9,7 @@ import { EventLog } from "./event-log.js";
 import { type AssociationTypeSpec, associationType, defaultAssociationType } from "./association-types.js";
 import { CREATED_PROPERTY, defaultProperties, LIFECYCLE_STAGES } from "./default-properties.js";
 import { HubspotApiError, notFound } from "./errors.js";
-import { ObjectTable } from "./object-table.js";
+import { emailKeys, ObjectTable } from "./object-table.js";
 import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
 import { type PropertyHistoryEntry, PropertyHistoryLog, type PropertySource } from "./property-history.js";
@@ -112,6 +112,8 @@ export class HubspotData {
   readonly campaigns = new CampaignRegistry();
   /** Every property's history (property-history.ts). */
   private readonly history = new PropertyHistoryLog();
+  /** Emails (lower-cased) of contacts permanently deleted: HubSpot's blocklist (`gdprDeleteContact`). */
+  private readonly blocklist = new Set<string>();
 
   /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
   constructor(readonly now: () => Date = () => new Date()) {
@@ -169,6 +171,37 @@ export class HubspotData {
     record.updatedAt = now;
     record.writtenAt = now.getTime();
     this.objectsOf(type).reindex(record);
+  }
+
+  /**
+   * Deletes a contact for good, as HubSpot's permanent (GDPR) delete does: no recycle bin, so it is neither
+   * listed nor read with `archived=true`, and no read by id, email or a merged-away id finds it; its
+   * associations go with it; its emails (primary and additional) are blocklisted ("Permanently delete a
+   * contact (GDPR-compliant)", CRM contacts API reference; Knowledge Base, "Perform a permanent delete in
+   * HubSpot"). `idProperty: "email"` names the contact by email, and an email no contact holds is
+   * blocklisted all the same. A contact in the recycle bin can be deleted so too. Returns false when no
+   * contact answers to an id (the API's 404).
+   */
+  gdprDeleteContact(objectId: string, idProperty?: string): boolean {
+    const byEmail = idProperty === "email";
+    if (idProperty && idProperty !== "hs_object_id" && !byEmail) {
+      throw new HubspotApiError(400, "VALIDATION_ERROR", `${idProperty} cannot be used as idProperty of a GDPR delete`);
+    }
+    const table = this.objectsOf("contacts");
+    const email = objectId.trim().toLowerCase();
+    const record = byEmail ? table.withEmail(email)[0] : table.get(this.mergedInto.get(objectId) ?? objectId);
+    if (byEmail) this.blocklist.add(email);
+    if (!record) return byEmail;
+    for (const held of emailKeys(record)) this.blocklist.add(held);
+    table.delete(record.id);
+    this.links.removeAll("contacts", record.id);
+    for (const [from, to] of this.mergedInto) if (to === record.id) this.mergedInto.delete(from);
+    return true;
+  }
+
+  /** Whether a permanent delete blocklisted this email: the app and imports cannot add it back. */
+  isBlocklisted(email: string): boolean {
+    return this.blocklist.has(email.trim().toLowerCase());
   }
 
   /**
@@ -515,7 +548,10 @@ export class HubspotData {
     options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource },
   ): StoredObject {
     const values = this.validate(type, properties, options.enforceReadOnly);
-    if (type === "contacts" && values.email) this.assertEmailFree(values.email);
+    if (type === "contacts" && values.email) {
+      this.assertEmailFree(values.email);
+      this.assertNotBlocklisted(values.email, options.source);
+    }
     const at = options.at ?? this.now();
     const id = String(this.nextObjectId++);
     const record: StoredObject = {
@@ -583,6 +619,22 @@ export class HubspotData {
         existingId: [existing.id],
       });
     }
+  }
+
+  /**
+   * A permanently deleted contact's email cannot come back through the app or an import; a form
+   * submission and an API request can add it ("A permanently deleted contact may only be added back to
+   * your account if: the contact submits a form ... is added through an API request": Knowledge Base,
+   * "Perform a permanent delete in HubSpot"). So an integration's create succeeds, and a connector must
+   * not make one for a person someone asked to be forgotten.
+   */
+  private assertNotBlocklisted(email: string, source: PropertySource): void {
+    if (source.sourceType !== USER_SOURCE.sourceType || !this.isBlocklisted(email)) return;
+    throw new HubspotApiError(
+      400,
+      "VALIDATION_ERROR",
+      `${email} belongs to a permanently deleted contact and cannot be added back`,
+    );
   }
 
   private find(type: ObjectType, id: string): StoredObject | undefined {

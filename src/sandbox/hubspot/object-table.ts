@@ -156,7 +156,8 @@ export class ObjectTable<R extends TableRecord> {
   }
 }
 
-function emailKeys(record: TableRecord): string[] {
+/** A contact's emails, primary and additional, as stored (lower-cased). */
+export function emailKeys(record: TableRecord): string[] {
   const keys = [record.properties.email, ...(record.properties.hs_additional_emails ?? "").split(";")];
   return [...new Set(keys.filter((k): k is string => Boolean(k)))];
 }

@@ -122,6 +122,12 @@ export const mergeRequest = z.object({
   objectIdToMerge: z.coerce.string(),
 });
 
+/** POST /crm/v3/objects/contacts/gdpr-delete: the contact's id, or its email with `idProperty: "email"`. */
+export const gdprDeleteRequest = z.object({
+  objectId: z.coerce.string(),
+  idProperty: z.string().optional(),
+});
+
 /** Parses a body or throws HubSpot's VALIDATION_ERROR naming the fields that were wrong. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body ?? {});

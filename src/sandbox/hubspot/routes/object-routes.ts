@@ -1,5 +1,5 @@
-// Single-record CRM v3 endpoints: list, read (by id or idProperty), create, update, archive and contact
-// merge, after https://developers.hubspot.com/docs/api/crm/contacts (same shape for every object type).
+// Single-record CRM v3 endpoints: list, read (by id or idProperty), create, update, archive, contact
+// merge and a contact's permanent (GDPR) delete, after https://developers.hubspot.com/docs/api/crm/contacts (same shape for every object type).
 
 import type { z } from "zod";
 import type { Router } from "../../emulator/router.js";
@@ -12,6 +12,7 @@ import { associationTypesParam, listParam, objectView } from "../object-views.js
 import {
   type createAssociations,
   createInput,
+  gdprDeleteRequest,
   mergeRequest,
   parseBody,
   updateInput,
@@ -30,6 +31,16 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const body = parseBody(mergeRequest, req.body);
       const merged = data.mergeContacts(body.primaryObjectId, body.objectIdToMerge);
       return { status: 200, body: objectView(data, merged) };
+    }),
+  );
+
+  api.add(
+    "POST",
+    "/crm/v3/objects/contacts/gdpr-delete",
+    route((req) => {
+      const body = parseBody(gdprDeleteRequest, req.body);
+      if (!data.gdprDeleteContact(body.objectId, body.idProperty)) throw notFound();
+      return { status: 204 };
     }),
   );
 
