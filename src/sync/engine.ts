@@ -151,6 +151,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
           ? () => followRemovals(ctx, "marketing", PERSON_OBJECT, null)
           : undefined;
       await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"), mergesFirst);
+      // With HubSpot as the CRM no pair follows the contacts' removals: a run whose contacts did not
+      // change follows them here, as a pair would every run (a contact deleted for good is learnt of
+      // from a write's refusal, which no contact change announces; removals.ts `vanished`).
+      if (!contactPair && funnel.crmIsMarketing && !stopping()) await followRemovals(ctx, "marketing", PERSON_OBJECT, null);
       // Before the pairs: a converted Lead's new Account is linked to the person's company before the
       // company pair reads it (it would make a second company otherwise).
       if (!stopping()) {

@@ -768,8 +768,12 @@ async function pairUnlinked(
     "crm",
     records.map((r) => r.id),
   );
+  const stampedGone = (id: string) => {
+    const named = stamped.gone.get(id);
+    return named ? `${ctx.marketing.system} ${mapping.marketingObject} ${named}` : undefined;
+  };
   for (const record of records) {
-    if (matched.has(record.id) || wasRemoved(ctx, retired.get(record.id))) continue;
+    if (matched.has(record.id) || wasRemoved(ctx, retired.get(record.id), stampedGone(record.id))) continue;
     if (claimed.has(record.id)) {
       // Its stamp or its match key names a marketing record linked to another CRM record.
       const reason = "person linked elsewhere";
@@ -808,11 +812,18 @@ function linked(
 
 /**
  * A record whose counterpart was deleted or merged away is not re-created on the other side: someone
- * removed it on purpose. It can still be linked again by matching.
+ * removed it on purpose. The link a removal retired says so, or, where the store no longer has it (a lost
+ * store), the record's stamp naming a counterpart no read finds (`goneStamp`, "system object id"): a
+ * HubSpot contact deleted for good (GDPR) must not come back from its Lead. It can still be linked again
+ * by matching.
  */
-function wasRemoved(ctx: RunContext, retired: Link | undefined): boolean {
-  if (!retired) return false;
-  ctx.log.debug("create.skipped", { runId: ctx.runId, linkId: retired.id, reason: retired.retiredReason });
+function wasRemoved(ctx: RunContext, retired: Link | undefined, goneStamp?: string): boolean {
+  if (retired) {
+    ctx.log.debug("create.skipped", { runId: ctx.runId, linkId: retired.id, reason: retired.retiredReason });
+    return true;
+  }
+  if (!goneStamp) return false;
+  ctx.log.debug("create.skipped", { runId: ctx.runId, reason: `its stamp names ${goneStamp}, which is gone` });
   return true;
 }
 

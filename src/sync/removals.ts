@@ -3,6 +3,7 @@
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Cursor, LinkWrite, OutboxRecord, StoreFact } from "../store/port.js";
+import type { Removal } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -47,9 +48,11 @@ export async function followRemovals(
   const unchanged = knownEmpty(ctx, system, streamOf(object, "changes"), Date.parse(cursor.value), ctx.until);
   // The run's opening probe may have found the window empty already (opening-probe.ts).
   const bin = system.recycleBin ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
-  const removals = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
+  const listed = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
     : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options });
+  const gone = await vanished(ctx, side, object, mapping, since, listed);
+  const removals = [...listed, ...gone];
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
   const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
@@ -100,8 +103,16 @@ export async function followRemovals(
       }
       ctx.log.debug("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
     } else {
-      retire.push({ id: link.id, reason: `${system.system} ${object} ${r.id} deleted` });
-      ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason: "deleted", recordId: r.id });
+      const how = gone.includes(r) ? "vanished" : "deleted";
+      // A recycle bin this run left for later may hold it: then only its absence is known.
+      const reason =
+        how === "deleted"
+          ? `${system.system} ${object} ${r.id} deleted`
+          : bin?.options.binSince === null
+            ? `${system.system} ${object} ${r.id} no longer found (deleted)`
+            : `${system.system} ${object} ${r.id} gone without a deletion ${system.system} lists (deleted for good)`;
+      retire.push({ id: link.id, reason });
+      ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason: how, recordId: r.id });
     }
   }
   await ctx.store.commitBatch({
@@ -115,6 +126,48 @@ export async function followRemovals(
     cursors: [save, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
+}
+
+/**
+ * Records of `object` a write was refused for since `since` (open error-queue entries last seen then) that
+ * a read by id no longer finds, though the system listed no removal of them: deleted without a trace the
+ * system keeps. A HubSpot contact's permanent (GDPR) delete is in no recycle bin, so it is never in the
+ * archived list ("Permanently delete a contact (GDPR-compliant)", CRM contacts API reference); the
+ * refusal of leadloop's write is the first sign of it. They are followed as deletions. One read per
+ * object, only when such entries exist: a refusal is checked once, in the run after it, or in its own
+ * run when it met the first drain.
+ */
+async function vanished(
+  ctx: RunContext,
+  side: SideName,
+  object: string,
+  mapping: ObjectMapping | null,
+  since: string,
+  listed: readonly Removal[],
+): Promise<Removal[]> {
+  const system = port(ctx, side);
+  const known = new Set(listed.map((r) => r.id));
+  let refused = new Set<string>();
+  for (const e of await ctx.store.listErrors({ status: "open", system: system.system })) {
+    if (e.object === object && e.recordId && !known.has(e.recordId) && e.lastSeenAt >= since) refused.add(e.recordId);
+  }
+  if (refused.size === 0) return [];
+  if (mapping) {
+    // A pair's refused create is queued under the id of the record it was made from, on the other side;
+    // only a linked record's entry names a record of this one. Without a pair (HubSpot as the CRM) no
+    // contact is created, so every entry about a contact names one.
+    const ids = [...refused];
+    const links =
+      side === "crm" ? await ctx.store.findLinksByCrmIds(mapping.pair, ids) : await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
+    refused = new Set(ids.filter((id) => links.has(id)));
+    if (refused.size === 0) return [];
+  }
+  const found = new Set<string>();
+  // A merged-away id answers as the record it went into (SourceRecord.askedAs): that record holds it.
+  for (const r of await system.readByIds(object, [...refused], [])) for (const id of [r.id, ...(r.askedAs ?? [])]) found.add(id);
+  return [...refused]
+    .filter((id) => !found.has(id))
+    .map((id) => ({ object, id, kind: "deleted", mergedInto: null, at: ctx.until, takesWrites: false }));
 }
 
 /**

@@ -56,23 +56,26 @@ export async function stampedCrmRecords(
  * into one since. `pairs` are those
  * whose marketing record is not linked; `claimed` those whose marketing record is linked to another CRM
  * record already (a Lead a Contact took the person over from): they are never created on the marketing side.
+ * `gone` are those whose stamp names a marketing record no read finds any more (deleted, archived or for
+ * good), each with the id it names: they were linked, and someone removed their counterpart.
  */
 export async function stampedMarketingRecords(
   ctx: RunContext,
   records: readonly SourceRecord[],
   mapping: ObjectMapping,
   mappings: readonly ObjectMapping[],
-): Promise<{ pairs: StampedPair[]; claimed: Set<string> }> {
+): Promise<{ pairs: StampedPair[]; claimed: Set<string>; gone: Map<string, string> }> {
   const pairs: StampedPair[] = [];
   const claimed = new Set<string>();
+  const gone = new Map<string, string>();
   const field = mapping.crmExternalId;
-  if (!field) return { pairs, claimed };
+  if (!field) return { pairs, claimed, gone };
   const byMarketingId = new Map<string, SourceRecord>();
   for (const r of records) {
     const marketingId = r.fields[field];
     if (marketingId && !byMarketingId.has(marketingId)) byMarketingId.set(marketingId, r);
   }
-  if (byMarketingId.size === 0) return { pairs, claimed };
+  if (byMarketingId.size === 0) return { pairs, claimed, gone };
   const found = await ctx.marketing.readByIds(
     mapping.marketingObject,
     [...byMarketingId.keys()],
@@ -82,14 +85,21 @@ export async function stampedMarketingRecords(
     mapping.pair,
     found.map((m) => m.id),
   );
+  const answered = new Set<string>();
   for (const marketing of found) {
     // A stamp may name an id merged into this record since (SourceRecord.askedAs): the record is the
     // person that stamp meant. One CRM record pairs with it; any other stamped for it is claimed.
-    const stamped = [marketing.id, ...(marketing.askedAs ?? [])].flatMap((id) => byMarketingId.get(id) ?? []);
+    const ids = [marketing.id, ...(marketing.askedAs ?? [])];
+    for (const id of ids) answered.add(id);
+    const stamped = ids.flatMap((id) => byMarketingId.get(id) ?? []);
     for (const [i, record] of stamped.entries()) {
       if (i > 0 || linked.has(marketing.id)) claimed.add(record.id);
       else pairs.push({ mapping, record, counterpart: marketing });
     }
   }
-  return { pairs, claimed };
+  for (const r of records) {
+    const marketingId = r.fields[field];
+    if (marketingId && !answered.has(marketingId)) gone.set(r.id, marketingId);
+  }
+  return { pairs, claimed, gone };
 }

@@ -1,0 +1,137 @@
+// A person asks to be forgotten and the marketer deletes their contact for good (HubSpot's GDPR delete):
+// unlike an archived contact it is in no recycle bin, so no list of deletions names it. leadloop learns of
+// it when a write to the contact is refused, follows it as it follows a deletion (the refusals resolved,
+// the waiting writes dropped, the link retired), and never makes the contact again from the CRM, even
+// after losing its store (ARCHITECTURE.md "One run", step 3; FIDELITY.md, the GDPR delete row).
+import { rmSync } from "node:fs";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
+const STEP_MS = 65_000;
+const EMAIL = "anais.berenger@sgo-optique.fr";
+
+describe("a contact deleted for good in HubSpot (GDPR)", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const later = () => {
+    ahead += STEP_MS;
+  };
+  const contactsWithEmail = () =>
+    loop.hubspot.data.listObjects("contacts").filter((c) => c.properties.email?.toLowerCase() === EMAIL);
+
+  async function handedOff(crm: "salesforce" | "hubspot"): Promise<void> {
+    ahead = 0;
+    loop = await startLoop({ now });
+    seedReps(loop);
+    personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    later();
+    expect((await sync(crm)).summary.handoffs).toBe(1);
+    later();
+  }
+  const sync = (crm: "salesforce" | "hubspot", options: Parameters<LoopHarness["sync"]>[0] = {}) =>
+    loop.sync(
+      crm === "salesforce"
+        ? { funnel: funnelFor(loop, crm), ...options }
+        : { funnel: funnelFor(loop, crm), mappings: [], crm: loop.hubspotAdapter, ...options },
+    );
+
+  /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the writes wait. */
+  async function stoppedBeforeDrain(crm: "salesforce" | "hubspot"): Promise<string[]> {
+    const stop = new AbortController();
+    const stopped = await sync(crm, {
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase === "sla") stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    return (await loop.store.listOutbox({})).map((w) => w.key).sort();
+  }
+
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("Salesforce: the refusals of the writes waiting for her are resolved, the writes dropped and the link retired; the Lead stays the rep's", async () => {
+    await handedOff("salesforce");
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    // The rep recycles the Lead and renames its city: the contact is owed the verdict and the city.
+    loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
+    later();
+    expect(await stoppedBeforeDrain("salesforce")).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
+    later();
+
+    const next = await sync("salesforce");
+    expect(next.summary.status).toBe("succeeded");
+    // The field sync's leftover goes out first, before the run follows removals: refused, the refusal is
+    // checked, and the contact is found gone, so the verdict is dropped before the run's last drain.
+    const queued = await loop.store.listErrors({});
+    expect(queued.map((e) => [e.system, e.recordId, e.operation, e.status])).toEqual([
+      ["hubspot", personId, "field sync", "resolved"],
+    ]);
+    expect(queued[0]!.message).toContain("OBJECT_NOT_FOUND");
+    expect(await loop.store.listOutbox({})).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    expect((await loop.store.findRetiredLinks("contact", "crm", [leadId])).get(leadId)?.retiredReason).toBe(
+      `hubspot contacts ${personId} gone without a deletion hubspot lists (deleted for good)`,
+    );
+
+    // The rep goes on working the Lead: nothing comes back to HubSpot, and nothing is refused again.
+    loop.salesforce.data.update("Lead", leadId, { Title: "Directrice Commerciale France" });
+    later();
+    const quiet = await sync("salesforce");
+    expect(quiet.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(quiet.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(contactsWithEmail()).toEqual([]);
+    expect(loop.salesforce.data.get("Lead", leadId)?.Title).toBe("Directrice Commerciale France");
+  });
+
+  it("Salesforce: a store lost after the delete does not bring her back from the Lead her stamp is on", async () => {
+    await handedOff("salesforce");
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    expect(loop.salesforce.data.get("Lead", leadId)?.HubSpot_Contact_Id__c).toBe(personId);
+    loop.hubspot.data.gdprDeleteContact(personId);
+    later();
+    await loop.restart(() => rmSync(loop.storePath));
+    loop.salesforce.data.update("Lead", leadId, { City: "Clermont-Ferrand" });
+    later();
+
+    const run = await sync("salesforce");
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(contactsWithEmail()).toEqual([]);
+    later();
+    expect((await sync("salesforce")).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(contactsWithEmail()).toEqual([]);
+  });
+
+  it("HubSpot as the CRM: the handoff's writes waiting for her are dropped and their refusals resolved", async () => {
+    ahead = 0;
+    loop = await startLoop({ now });
+    seedReps(loop);
+    personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    later();
+    const waiting = await stoppedBeforeDrain("hubspot");
+    expect(waiting.length).toBeGreaterThan(0);
+    loop.hubspot.data.gdprDeleteContact(personId);
+    later();
+
+    expect((await sync("hubspot")).summary.status).toBe("succeeded");
+    later();
+    const after = await sync("hubspot");
+    expect(after.summary.errors).toEqual({ hubspot: 0 });
+    const onContact = (await loop.store.listErrors({})).filter((e) => e.object === "contacts");
+    expect(onContact.length).toBeGreaterThan(0);
+    expect(onContact.every((e) => e.recordId === personId && e.status === "resolved")).toBe(true);
+    expect((await loop.store.listOutbox({ refused: true })).filter((w) => w.recordId === personId)).toEqual([]);
+    expect(contactsWithEmail()).toEqual([]);
+  });
+});
