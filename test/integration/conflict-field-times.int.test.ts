@@ -30,6 +30,8 @@ describe("a most_recent conflict", () => {
   async function start(
     salesforce: SalesforceEmulatorOptions = {},
     mappings = contactMappings("most_recent"),
+    /** More of the contact's properties, given once the emulators run (owners to seed first, say). */
+    more: () => Record<string, string> = () => ({}),
   ): Promise<{ contactId: string; leadId: string }> {
     loop = await startLoop({ mappings, now, salesforce });
     const contact = loop.hubspot.data.createObject("contacts", {
@@ -39,6 +41,7 @@ describe("a most_recent conflict", () => {
       company: "Nordlys AB",
       jobtitle: "Responsable marketing",
       city: "Göteborg",
+      ...more(),
     });
     later(PAST_SEARCH_LAG);
     expect((await loop.sync()).summary.status).toBe("succeeded");
@@ -149,6 +152,43 @@ describe("a most_recent conflict", () => {
     expect(loop.salesforce.data.get("Lead", leadId)?.City).toBe("Lund");
     const audit = await loop.store.listAudit([leadId]);
     expect(audit.filter((a) => a.field === "City").at(-1)?.rule).toMatch(/marketing \S+ by field history, crm \S+ by field history\)$/);
+  });
+
+  it("goes by the Owner rows for a Lead's OwnerId, since an org records a lookup under its relationship's name, ids and names apart", async () => {
+    const reps = [
+      { email: "ingrid.sjoberg@nordlys.se", firstName: "Ingrid", lastName: "Sjöberg" },
+      { email: "bjorn.lindqvist@nordlys.se", firstName: "Björn", lastName: "Lindqvist" },
+      { email: "aino.maki@nordlys.se", firstName: "Aino", lastName: "Mäki" },
+    ];
+    const owners: { hubspot: string; salesforce: string }[] = [];
+    const mappings = contactMappings("prefer_crm");
+    const { contactId, leadId } = await start({ trackedFields: { Lead: ["OwnerId", "Phone", "Email", "Status"] } }, mappings, () => {
+      for (const rep of reps) {
+        const salesforce = loop.salesforce.data.insert("User", { Username: `${rep.email}.crm`, Email: rep.email, FirstName: rep.firstName, LastName: rep.lastName, IsActive: true });
+        owners.push({ hubspot: loop.hubspot.data.addOwner(rep).id, salesforce });
+      }
+      const values = Object.fromEntries(owners.map((o) => [o.hubspot, o.salesforce]));
+      mappings[0]!.fields.push({ marketing: "hubspot_owner_id", crm: "OwnerId", direction: "both", conflict: "most_recent", transforms: [{ kind: "value_map", values, caseInsensitive: false }] });
+      return { hubspot_owner_id: owners[0]!.hubspot };
+    });
+    const [ingrid, bjorn, aino] = owners as [(typeof owners)[0], (typeof owners)[0], (typeof owners)[0]];
+    expect(loop.salesforce.data.get("Lead", leadId)?.OwnerId).toBe(ingrid.salesforce);
+    later(MINUTE);
+    loop.salesforce.data.update("Lead", leadId, { OwnerId: bjorn.salesforce });
+    later(MINUTE);
+    loop.hubspot.data.updateObject("contacts", contactId, { hubspot_owner_id: aino.hubspot });
+    later(MINUTE);
+    // The rep edits another field of the Lead: its LastModifiedDate moves past the marketer's change.
+    loop.salesforce.data.update("Lead", leadId, { Company: "Nordlys AB (Stockholm)" });
+    const rows = loop.salesforce.data.query(`SELECT DataType FROM LeadHistory WHERE LeadId = '${leadId}' AND Field = 'Owner'`).records;
+    expect(rows.map((r) => r.DataType).sort()).toEqual(["EntityId", "Text"]);
+
+    const { result } = await sync();
+    expect(result.summary.conflicts).toBe(1);
+    expect(loop.hubspot.data.getObject("contacts", contactId)?.properties.hubspot_owner_id).toBe(aino.hubspot);
+    expect(loop.salesforce.data.get("Lead", leadId)?.OwnerId).toBe(aino.salesforce);
+    const audit = await loop.store.listAudit([leadId]);
+    expect(audit.filter((a) => a.field === "OwnerId").at(-1)?.rule).toMatch(/marketing \S+ by field history, crm \S+ by field history\)$/);
   });
 
   it("asks for history only about the records in conflict, and nothing on a run without one", async () => {

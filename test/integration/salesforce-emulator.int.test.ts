@@ -368,6 +368,40 @@ describe("field history", () => {
       sf.data.trackHistory("Lead", ["Title", "Phone", "MobilePhone", "Email", "Status"]);
     }
   });
+
+  it("keeps a lookup's change as two rows, its ids (EntityId) and its records' names (Text), under the relationship's name", async () => {
+    // An org of its own: the users it adds would be other tests' users.
+    const org = await startSalesforceEmulator({ trackedFields: { Lead: ["OwnerId", "Title"] } });
+    try {
+      const siobhan = org.data.insert("User", { Username: "siobhan.nic.aodha@example.ie.test", Email: "siobhan.nic.aodha@example.ie", FirstName: "Siobhán", LastName: "Nic Aodha", IsActive: true });
+      const padraig = org.data.insert("User", { Username: "padraig.o.se@example.ie.test", Email: "padraig.o.se@example.ie", FirstName: "Pádraig", LastName: "Ó Sé", IsActive: true });
+      const id = org.data.insert("Lead", { LastName: "Mac Giolla Phádraig", Company: "Ceardlann na Coille", OwnerId: siobhan });
+      org.data.update("Lead", id, { OwnerId: padraig });
+      const rows = org.data.query(`SELECT Field, DataType, OldValue, NewValue FROM LeadHistory WHERE LeadId = '${id}' AND Field = 'Owner'`).records;
+      expect(rows.map((r) => [r.Field, r.DataType, r.OldValue, r.NewValue]).sort()).toEqual([
+        ["Owner", "EntityId", siobhan, padraig],
+        ["Owner", "Text", "Siobhán Nic Aodha", "Pádraig Ó Sé"],
+      ]);
+      expect(org.data.query(`SELECT Id FROM LeadHistory WHERE LeadId = '${id}' AND Field = 'OwnerId'`).records).toEqual([]);
+    } finally {
+      await org.close();
+    }
+  });
+
+  it("keeps a long text area's change without its values, and a short field's with them and its DataType", async () => {
+    const id = sf.data.insert("Lead", { LastName: "de Búrca", Company: "Aran Sweater Market", Description: "Interested in the spring collection" });
+    sf.data.trackHistory("Lead", ["Description", "Title"]);
+    try {
+      sf.data.update("Lead", id, { Description: "", Title: "Ceannaire Díolacháin" });
+      const rows = sf.data.query(`SELECT Field, DataType, OldValue, NewValue FROM LeadHistory WHERE LeadId = '${id}' AND Field != 'created'`).records;
+      expect(rows.map((r) => [r.Field, r.DataType, r.OldValue, r.NewValue]).sort()).toEqual([
+        ["Description", "TextArea", null, null],
+        ["Title", "Text", null, "Ceannaire Díolacháin"],
+      ]);
+    } finally {
+      sf.data.trackHistory("Lead", ["Title", "Phone", "MobilePhone", "Email", "Status"]);
+    }
+  });
 });
 
 describe("sObject rows", () => {

@@ -13,6 +13,13 @@
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contacthistory.htm),
 // so a row may name the compound rather than the part. Both are asked for; a compound's row stands for
 // each of its parts: the part changed then or before, which is nearer than the record's last edit.
+//
+// A standard lookup's change is recorded under its relationship's name (`Owner` for OwnerId, `Account`
+// for AccountId), in two rows of one second, ids and names (DataType `EntityId` and `Text`); a custom
+// lookup keeps its own name. Both names are asked for, and only a row's time is read, never its values:
+// the name row is no id, and a long text area's or multi-select picklist's rows carry no values at all
+// (Object Reference, "EntityHistory": "the old and new values are not recorded"), which is no clearing.
+// The `created` row names no field, so it is never asked for: a record's creation is not a field change.
 import type { FieldChange } from "../../core/records.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
@@ -42,11 +49,11 @@ export async function fieldChanges(
   // By the lower-cased name a row may carry: the asked fields it stands for.
   const standsFor = new Map<string, string[]>();
   for (const n of names) {
-    for (const key of [n, addressCompoundOf(object, n)]) {
+    for (const key of [n, addressCompoundOf(object, n), lookupRelationshipOf(object, n)]) {
       if (key) standsFor.set(key.toLowerCase(), [...(standsFor.get(key.toLowerCase()) ?? []), n]);
     }
   }
-  for (const row of await historyRows(client, object, asked, [...new Set([...names, ...names.map((n) => addressCompoundOf(object, n) ?? n)])])) {
+  for (const row of await historyRows(client, object, asked, [...new Set(names.flatMap((n) => [n, addressCompoundOf(object, n), lookupRelationshipOf(object, n)].filter((k) => k !== undefined)))])) {
     const id = toCanonical(row[history.parentField]);
     const fields = typeof row.Field === "string" ? (standsFor.get(row.Field.toLowerCase()) ?? []) : [];
     const at = toCanonical(row.CreatedDate);
@@ -67,6 +74,15 @@ export async function fieldChanges(
     out.set(id, changes);
   }
   return out;
+}
+
+/**
+ * The relationship name a standard lookup's history rows carry (`OwnerId` → `Owner`), if `field` reads
+ * as one: a standard field named `…Id`. A field that is no lookup only adds a name no row carries.
+ */
+export function lookupRelationshipOf(object: string, field: string): string | undefined {
+  if (object.endsWith("__c") || !/^[A-Za-z]+Id$/.test(field)) return undefined;
+  return field.slice(0, -2);
 }
 
 const ADDRESS_PART = /^(Billing|Shipping|Mailing|Other)?(Street|City|State|StateCode|PostalCode|Country|CountryCode|Latitude|Longitude|GeocodeAccuracy)$/i;
