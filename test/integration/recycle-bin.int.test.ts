@@ -90,6 +90,25 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
     expect(await linked()).toBe(false);
   });
 
+  it("a CRM change for a contact deleted between two listings finds it gone at once, without the bin", async () => {
+    cleanUpOldList(1_150);
+    later();
+    await run();
+    later();
+    expect((await run()).binPages).toBe(12);
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+
+    // Anaïs is deleted in HubSpot; her rep then corrects the Lead's city and recycles it.
+    loop.hubspot.data.archiveObject("contacts", personId);
+    later();
+    loop.salesforce.data.update("Lead", leadId, { City: "Besançon", Status: "Closed - Not Converted" });
+    later();
+    const changed = await run(); // no error: nothing is written to a contact that is gone
+    expect(changed.binPages).toBe(0);
+    expect(await linked()).toBe(false);
+    expect(loop.hubspot.data.records("contacts", false).map((c) => c.id)).not.toContain(personId);
+  });
+
   it("a bin of a few records is listed on every run", async () => {
     cleanUpOldList(3);
     later();
