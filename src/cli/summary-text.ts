@@ -19,6 +19,9 @@ export function summaryText(s: RunSummary): string {
     `  errors:    ${per(s.errors)}${s.openErrors > 0 ? `   open in the queue: ${s.openErrors} (see: leadloop errors list)` : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];
+  // Apart from the API calls, which an admin compares with the system's own count of them.
+  const auth = Object.fromEntries(Object.entries(s.authCalls).filter(([, n]) => n > 0));
+  if (Object.keys(auth).length > 0) lines.push(`  session requests: ${per(auth)} (not counted against API limits)`);
   if (s.failure) lines.push(`  failure:   ${s.failure}`);
   return `${lines.join("\n")}\n`;
 }

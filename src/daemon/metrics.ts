@@ -48,7 +48,8 @@ function runMetrics(out: Exposition, state: DaemonState): void {
   out.metric("leadloop_last_run_created_records", "gauge", "Records created in the last run.", perSystem(s?.created));
   out.metric("leadloop_last_run_updated_records", "gauge", "Records updated in the last run.", perSystem(s?.updated));
   out.metric("leadloop_last_run_errors", "gauge", "Records sent to the error queue in the last run.", perSystem(s?.errors));
-  out.metric("leadloop_last_run_api_calls", "gauge", "API calls made in the last run.", perSystem(s?.apiCalls));
+  out.metric("leadloop_last_run_api_calls", "gauge", "API calls made in the last run, session requests apart.", perSystem(s?.apiCalls));
+  out.metric("leadloop_last_run_auth_calls", "gauge", "Session (OAuth token) requests made in the last run.", perSystem(s?.authCalls));
   out.metric("leadloop_last_run_conflicts", "gauge", "Fields changed on both sides in the last run.", [[{}, s?.conflicts ?? 0]]);
   out.metric("leadloop_last_run_handoffs", "gauge", "People handed to sales in the last run.", [[{}, s?.handoffs ?? 0]]);
 }

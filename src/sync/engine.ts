@@ -27,7 +27,7 @@ import type { PlannedWrite } from "./planned-write.js";
 import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
 import { newRunId } from "./run-ids.js";
-import { addCalls } from "./run-calls.js";
+import { addCalls, callsSoFar } from "./run-calls.js";
 import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
@@ -109,7 +109,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     signal: options.signal,
     onProgress: options.onProgress,
   };
-  const calls0 = { marketing: options.marketing.apiCalls(), crm: options.crm.apiCalls() };
+  const calls0 = callsSoFar(options);
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 
@@ -237,7 +237,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     await lease.release();
     // What the run did, in the one line a daemon's log has per run (a daemon prints no summary): the
     // counts `sync` prints, then the routine per-record events (debug) counted.
-    const { status, read, created, updated, errors, openErrors, handoffs, apiCalls } = ctx.summary;
+    const { status, read, created, updated, errors, openErrors, handoffs, apiCalls, authCalls } = ctx.summary;
     ctx.log.info("run.finished", {
       status,
       read,
@@ -247,6 +247,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       openErrors,
       handoffs,
       apiCalls,
+      authCalls,
       durationMs: Date.parse(ctx.summary.finishedAt) - Date.parse(ctx.summary.startedAt),
       events: routine.counts(),
     });

@@ -28,7 +28,10 @@ export interface RunSummary {
    * the state store was lost or is new while the records were linked before.
    */
   restored: number;
+  /** API calls per system, as the system counts them against its limit: session requests apart. */
   apiCalls: Record<string, number>;
+  /** Session (OAuth token) requests per system, which no system counts against its API limit. */
+  authCalls: Record<string, number>;
   /** People handed to sales in this run (qualification). */
   handoffs: number;
   /** People over the behaviour threshold missing exactly one requirement. */
@@ -68,6 +71,7 @@ export function emptySummary(
     relinked: 0,
     restored: 0,
     apiCalls: zero(),
+    authCalls: zero(),
     handoffs: 0,
     nearQualified: 0,
     dispositions: noDispositions(),

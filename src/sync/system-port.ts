@@ -211,6 +211,12 @@ export interface SystemPort {
    */
   probeWindows?(windows: readonly ProbeWindow[]): Promise<boolean[]>;
 
-  /** API calls this adapter has made, for the run summary and benchmarks. */
+  /** API calls this adapter has made, for the run summary and benchmarks; session requests apart. */
   apiCalls(): number;
+
+  /**
+   * Requests for a session this adapter has made (Salesforce's OAuth token endpoint), counted apart from
+   * `apiCalls` since no system counts them against its API limit. Absent: the adapter makes none.
+   */
+  authCalls?(): number;
 }

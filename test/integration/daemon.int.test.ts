@@ -108,6 +108,8 @@ describe("daemon", () => {
     summary.status = "succeeded";
     summary.created = { hubspot: 3, salesforce: 12 };
     summary.handoffs = 2;
+    summary.apiCalls = { hubspot: 41, salesforce: 9 };
+    summary.authCalls = { hubspot: 0, salesforce: 1 };
     Object.assign(state, { runs: 7, failures: 1, lastSummary: summary, lastSuccessAt: new Date() });
     const server = await startHealthServer(state, "127.0.0.1", 0);
     try {
@@ -126,6 +128,9 @@ describe("daemon", () => {
       expect(metrics).toContain("leadloop_runs_total 7");
       expect(metrics).toContain('leadloop_last_run_created_records{system="salesforce"} 12');
       expect(metrics).toContain("leadloop_last_run_handoffs 2");
+      // The session request apart from the API calls, as the org's API usage counts them.
+      expect(metrics).toContain('leadloop_last_run_api_calls{system="salesforce"} 9');
+      expect(metrics).toContain('leadloop_last_run_auth_calls{system="salesforce"} 1');
 
       state.lastSuccessAt = new Date(Date.now() - 120_000);
       const stale = await fetch(`${base}/healthz`);

@@ -180,6 +180,10 @@ describe("a run with nothing to do", () => {
     const token = idle.salesforce.filter((c) => c.endpoint.includes("/oauth2/token"));
     expect(token).toHaveLength(1);
     expect(idle.salesforce.length - token.length).toBeLessThanOrEqual(2);
+    // The run says the same: Salesforce does not count a token request against the org's API limit, so
+    // neither do the run's API calls (what an admin compares with the org's usage); it is counted apart.
+    expect(idle.result.summary.apiCalls).toEqual({ hubspot: idle.hubspot.length, salesforce: idle.salesforce.length - token.length });
+    expect(idle.result.summary.authCalls).toEqual({ hubspot: 0, salesforce: 1 });
   });
 
   it("still syncs a change made after a read it skipped", async () => {

@@ -71,6 +71,8 @@ describe("routine events at debug, counted at info", () => {
     const shown = lines(info.stderr);
     expect(shown.filter((l) => l.message.startsWith("person.") || l.message.startsWith("conflict."))).toEqual([]);
     expect(shown.find((l) => l.message === "run.finished")?.events?.["person.qualified"]).toBe(1);
+    // Each `leadloop sync` is a new process, with a Salesforce session to fetch: said apart from the API calls.
+    expect(info.stdout).toMatch(/\n {2}API calls: hubspot \d+, salesforce \d+\n {2}session requests: salesforce 1 \(not counted against API limits\)\n/);
   });
 
   it("says in a daemon's run.finished line what the run read, wrote and refused, as the run's summary does", async () => {
@@ -81,10 +83,12 @@ describe("routine events at debug, counted at info", () => {
     const store = await openStore({ path: world.storePath }, { existing: true });
     const [run] = await store.listRuns(1).finally(() => store.close());
     const summary = run!.summary as Record<string, unknown>;
-    for (const count of ["read", "created", "updated", "errors", "openErrors", "handoffs", "apiCalls"]) {
+    for (const count of ["read", "created", "updated", "errors", "openErrors", "handoffs", "apiCalls", "authCalls"]) {
       expect([count, finished[count]]).toEqual([count, summary[count]]);
     }
     expect((finished.created as Record<string, number>).salesforce).toBeGreaterThan(0);
+    // A new daemon's first run fetches its Salesforce session: one token request, counted apart.
+    expect(finished.authCalls).toEqual({ hubspot: 0, salesforce: 1 });
     expect(finished.durationMs).toBe(Date.parse(run!.finishedAt!) - Date.parse(run!.startedAt));
   });
 });

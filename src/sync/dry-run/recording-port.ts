@@ -175,6 +175,10 @@ export class RecordingPort implements SystemPort {
     return this.inner.apiCalls();
   }
 
+  authCalls(): number {
+    return this.inner.authCalls?.() ?? 0;
+  }
+
   private of(object: string): Map<string, Recorded> {
     let m = this.records.get(object);
     if (!m) this.records.set(object, (m = new Map()));

@@ -157,6 +157,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       return windowProbe.probe(windows);
     },
     apiCalls: () => client.httpCalls(),
+    authCalls: () => client.tokenRequests(),
     callsMade: () => budget.callsMade(),
     limitInfo: () => budget.limitInfo(),
     orgUsage: () => readOrgUsage(client),

@@ -60,6 +60,7 @@ const TOKEN_PATH = "/services/oauth2/token";
 export class SalesforceClient {
   private readonly conn: Connection;
   private http = 0;
+  private tokens = 0;
   private refreshing: Promise<boolean> | undefined;
   private starting: Promise<void> | undefined;
   private readonly timeoutMs: number;
@@ -89,9 +90,18 @@ export class SalesforceClient {
     return `/services/data/v${this.options.connection.apiVersion}`;
   }
 
-  /** Every HTTP request made, the token endpoint included. */
+  /** Every request made to the org's API; the token endpoint's are counted apart (`tokenRequests`). */
   httpCalls(): number {
     return this.http;
+  }
+
+  /**
+   * Requests to the OAuth token endpoint. Apart from `httpCalls` because Salesforce counts a login
+   * toward its login rate limit, not the org's daily API request allocation (SOAP API Developer Guide,
+   * login(); "API Request Limits and Allocations"), and `Sforce-Limit-Info` leaves it out.
+   */
+  tokenRequests(): number {
+    return this.tokens;
   }
 
   async call<T>(req: SalesforceRequest): Promise<T> {
@@ -237,7 +247,7 @@ export class SalesforceClient {
         const transport = recordingTransport(login, (res) => {
           seen = { status: res.statusCode, headers: res.headers };
         });
-        this.http += 1;
+        this.tokens += 1;
         try {
           return await this.whole(
             login.request<unknown>(
