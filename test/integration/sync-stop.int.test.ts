@@ -108,13 +108,15 @@ describe("leadloop daemon and SIGTERM", () => {
     const events = stderr
       .split("\n")
       .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { message: string; purpose?: string; error?: string; status?: string; nextRunInMs?: number });
+      .map((line) => JSON.parse(line) as { level: string; message: string; purpose?: string; error?: string; status?: string; nextRunInMs?: number });
     expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
     const failed = events.find((e) => e.message === "daemon.run_failed");
     expect(failed?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
     // When the daemon looks again: the rest of the schedule's 2 s after a run that spent its 1 s patience.
     expect(failed?.nextRunInMs).toBeGreaterThanOrEqual(0);
     expect(failed?.nextRunInMs).toBeLessThanOrEqual(2_000);
+    // The failure said once, by the line that says when the daemon looks again.
+    expect(events.filter((e) => e.level === "error").map((e) => e.message)).toEqual(["daemon.run_failed"]);
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
   }, 60_000);
 
