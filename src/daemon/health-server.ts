@@ -19,7 +19,15 @@ export interface DaemonState {
   lastSummary: RunSummary | null;
   lastSuccessAt: Date | null;
   running: boolean;
-  /** A run that stays unsuccessful longer than this makes /healthz answer 503. */
+  /**
+   * When the run in hand last made progress (it started, began a phase, read a group, wrote a batch:
+   * the engine's `onProgress`); null before the first run.
+   */
+  lastProgressAt: Date | null;
+  /**
+   * /healthz answers 503 when the run in hand has made no progress for longer than this, or with none
+   * running, when no run has succeeded for longer than this.
+   */
   unhealthyAfterMs: number;
   /** API calls this daemon's runs made, by system (a counter for /metrics). */
   apiCalls?: Record<string, number>;
@@ -46,6 +54,8 @@ export async function startHealthServer(
   host: string,
   port: number,
   consoleOptions?: ConsoleOptions,
+  /** The daemon's clock, the one its runs stamp progress and success with. */
+  now: () => Date = () => new Date(),
 ): Promise<HealthServer> {
   const app: ConsoleApp | undefined = consoleOptions && {
     sources: consoleOptions.sources,
@@ -54,7 +64,7 @@ export async function startHealthServer(
     retryReasons: new RetryReasons(),
   };
   const server: Server = createServer((req, res) => {
-    answer(state, app, req, res).catch((err: unknown) => {
+    answer(state, app, now, req, res).catch((err: unknown) => {
       consoleOptions?.log.error("daemon.page_failed", {
         path: req.url,
         error: err instanceof Error ? err.message : String(err),
@@ -79,10 +89,16 @@ export async function startHealthServer(
   };
 }
 
-async function answer(state: DaemonState, app: ConsoleApp | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(
+  state: DaemonState,
+  app: ConsoleApp | undefined,
+  now: () => Date,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://leadloop.invalid");
   if (url.pathname === "/healthz") {
-    healthz(state, res);
+    healthz(state, now(), res);
     return;
   }
   if (app?.token) {
@@ -105,20 +121,54 @@ async function answer(state: DaemonState, app: ConsoleApp | undefined, req: Inco
   send(res, 404, `not found: try /healthz, /metrics${app ? " or the console at /" : ""}\n`, "text/plain; charset=utf-8");
 }
 
-function healthz(state: DaemonState, res: ServerResponse): void {
-  const since = (state.lastSuccessAt ?? state.startedAt).getTime();
-  const healthy = Date.now() - since <= state.unhealthyAfterMs;
+function healthz(state: DaemonState, now: Date, res: ServerResponse): void {
+  const { healthy, status, reason } = health(state, now);
   res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
   res.end(
     JSON.stringify({
-      status: healthy ? "ok" : "stale",
+      status,
+      reason,
       running: state.running,
+      lastProgressAt: state.lastProgressAt?.toISOString() ?? null,
       runs: state.runs,
       failures: state.failures,
       lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
       lastRun: state.lastSummary ? { runId: state.lastSummary.runId, status: state.lastSummary.status } : null,
     }),
   );
+}
+
+/**
+ * A run in hand is judged by its progress, not by the last success: a first load longer than the window
+ * is healthy while it reads and writes, and an orchestrator that restarted it would only start it again.
+ * With none running, the last success (or the daemon's start) must be within the window.
+ */
+function health(state: DaemonState, now: Date): { healthy: boolean; status: "ok" | "stalled" | "stale"; reason: string } {
+  const window = state.unhealthyAfterMs;
+  const ago = (at: Date) => Math.round((now.getTime() - at.getTime()) / 1000);
+  if (state.running) {
+    const since = state.lastProgressAt ?? state.startedAt;
+    return now.getTime() - since.getTime() <= window
+      ? { healthy: true, status: "ok", reason: `a run is in progress; its last progress was ${ago(since)} s ago` }
+      : { healthy: false, status: "stalled", reason: `the run in progress has made no progress for ${ago(since)} s` };
+  }
+  const since = state.lastSuccessAt ?? state.startedAt;
+  if (now.getTime() - since.getTime() <= window) {
+    return {
+      healthy: true,
+      status: "ok",
+      reason: state.lastSuccessAt
+        ? `the last successful run finished ${ago(since)} s ago`
+        : `the daemon started ${ago(since)} s ago; no run has succeeded yet`,
+    };
+  }
+  return {
+    healthy: false,
+    status: "stale",
+    reason: state.lastSuccessAt
+      ? `no run has succeeded for ${ago(since)} s (the last run ${state.lastSummary?.status ?? "did not finish"})`
+      : `no run has succeeded since the daemon started ${ago(since)} s ago`,
+  };
 }
 
 /** A browser asking for a page is sent to the login form; anything else gets 401 with the scheme to use. */

@@ -3,7 +3,7 @@
 // store's run lock, and daemon-lock.ts keeps a second daemon off the store.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.js";
-import { failedRunSummary, type SyncResult } from "../sync/engine.js";
+import { failedRunSummary, type SyncOptions, type SyncResult } from "../sync/engine.js";
 import { RunInProgressError } from "../sync/run-lock.js";
 import type { RunSummary } from "../sync/run-summary.js";
 import type { DaemonState } from "./health-server.js";
@@ -19,23 +19,33 @@ export interface ScheduleOptions {
   log: Logger;
   state: DaemonState;
   signal: AbortSignal;
-  /** One run; aborting `signal` asks it to stop after its current batch. */
-  runOnce(signal: AbortSignal): Promise<SyncResult>;
+  /**
+   * One run; aborting `signal` asks it to stop after its current batch. It hands `onProgress` to the
+   * engine, whose progress events are the run's heartbeat on /healthz.
+   */
+  runOnce(signal: AbortSignal, onProgress: NonNullable<SyncOptions["onProgress"]>): Promise<SyncResult>;
+  /** The daemon's clock (the one /healthz reads); the system's unless given. */
+  now?: () => Date;
   /** Stop after this many runs (tests); unlimited when absent. */
   maxRuns?: number;
 }
 
 export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
   const { state, log, signal } = options;
+  const now = options.now ?? (() => new Date());
+  const progressed = () => {
+    state.lastProgressAt = now();
+  };
   while (!signal.aborted && (options.maxRuns === undefined || state.runs < options.maxRuns)) {
     const started = Date.now();
     let every = options.everyMs;
     state.running = true;
+    progressed();
     // Counted once it is known to be a run: a tick that finds the store taken is none, and a counter
     // raised at its start and lowered after would go down between two scrapes (Prometheus reads a reset).
     let ran = true;
     try {
-      recordRun(state, (await options.runOnce(signal)).summary);
+      recordRun(state, (await options.runOnce(signal, progressed)).summary, now);
     } catch (err) {
       const summary = failedRunSummary(err);
       const error = err instanceof Error ? err.message : String(err);
@@ -46,12 +56,12 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
         log.warn("daemon.run_skipped", { reason: error, retryInMs: every });
       } else if (signal.aborted) {
         // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says).
-        if (summary) recordRun(state, { ...summary, status: "stopped" });
+        if (summary) recordRun(state, { ...summary, status: "stopped" }, now);
         log.info("daemon.run_stopped", { error });
       } else {
         state.failures++;
         // The failed run is the last run: /healthz and the last-run gauges say so, and its calls count.
-        if (summary) recordRun(state, summary);
+        if (summary) recordRun(state, summary, now);
         // A failed run is logged and the next one tries again: a daemon outlives passing faults. When is
         // said, so an admin watching an outage knows when the daemon looks again.
         log.error("daemon.run_failed", { error, nextRunInMs: Math.max(0, every - (Date.now() - started)) });
@@ -71,11 +81,11 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
 }
 
 /** A run that ended (succeeded, stopped or failed): the last run, and its calls counted. */
-function recordRun(state: DaemonState, summary: RunSummary): void {
+function recordRun(state: DaemonState, summary: RunSummary, now: () => Date): void {
   state.lastSummary = summary;
   state.apiCalls ??= {};
   for (const [system, calls] of Object.entries(summary.apiCalls)) {
     state.apiCalls[system] = (state.apiCalls[system] ?? 0) + calls;
   }
-  if (summary.status === "succeeded") state.lastSuccessAt = new Date();
+  if (summary.status === "succeeded") state.lastSuccessAt = now();
 }

@@ -70,6 +70,7 @@ describe("console guards", () => {
       lastSummary: null,
       lastSuccessAt: null,
       running: false,
+      lastProgressAt: null,
       unhealthyAfterMs: 60_000,
     };
     const sources: ConsoleSources = {

@@ -59,6 +59,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         lastSummary: null,
         lastSuccessAt: null,
         running: false,
+        lastProgressAt: null,
         unhealthyAfterMs: Math.max(3 * config.schedule.every, 15 * 60_000),
         apiCalls: {},
       };
@@ -98,7 +99,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       try {
         health =
           port > 0
-            ? await startHealthServer(state, config.daemon.host, port, { sources, token: config.daemon.token, log })
+            ? await startHealthServer(state, config.daemon.host, port, { sources, token: config.daemon.token, log }, now)
             : undefined;
       } catch (err) {
         await wiring.close();
@@ -137,7 +138,8 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           state,
           signal: stop.signal,
           maxRuns: opts.runs,
-          runOnce: (signal) => turns(() => runWired(wiring, log, { signal, lockHolder: holder, now: io.now })),
+          now,
+          runOnce: (signal, onProgress) => turns(() => runWired(wiring, log, { signal, onProgress, lockHolder: holder, now: io.now })),
         });
       } finally {
         process.off("SIGTERM", onTerm);
