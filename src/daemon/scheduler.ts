@@ -24,6 +24,11 @@ export interface ScheduleOptions {
    * engine, whose progress events are the run's heartbeat on /healthz.
    */
   runOnce(signal: AbortSignal, onProgress: NonNullable<SyncOptions["onProgress"]>): Promise<SyncResult>;
+  /**
+   * Asked before each run; false ends the schedule. The daemon renews its lock's lease here, so a lease
+   * lost while the process stalled between runs is found before a run could write beside another daemon's.
+   */
+  mayRun?(): Promise<boolean>;
   /** The daemon's clock (the one /healthz reads); the system's unless given. */
   now?: () => Date;
   /** Stop after this many runs (tests); unlimited when absent. */
@@ -37,6 +42,7 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
     state.lastProgressAt = now();
   };
   while (!signal.aborted && (options.maxRuns === undefined || state.runs < options.maxRuns)) {
+    if (options.mayRun && !(await options.mayRun())) break;
     const started = Date.now();
     let every = options.everyMs;
     state.running = true;

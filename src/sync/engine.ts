@@ -28,7 +28,7 @@ import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
 import { newRunId } from "./run-ids.js";
 import { addCalls, callsSoFar } from "./run-calls.js";
-import { RUN_LOCK, RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
@@ -114,10 +114,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 
   try {
+    // The run lock's own renewal, asked at once: a run whose lease ran out while its process stalled
+    // learns here that another holds the store, and stops before its next group or batch.
     ctx.heartbeat = async () => {
-      if (!(await store.renewLock(RUN_LOCK, holder, now().toISOString(), ttl))) {
-        throw new Error("lost the run lock to another process; stopping");
-      }
+      if (!(await lease.renew())) throw lease.lost.reason;
     };
     const funnel = options.funnel;
     const state = newFunnelRunState();

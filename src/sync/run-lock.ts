@@ -70,7 +70,14 @@ function holderProcess(holder: string): "running" | "exited" | "unknown" {
 }
 
 export interface RunLease {
-  /** Stops renewing and frees the lock. */
+  /**
+   * Renews the lease now; false once the lock is no longer this holder's (its lease ran out, during a
+   * stall of this process, and another took it), which also aborts `lost`.
+   */
+  renew(): Promise<boolean>;
+  /** Aborted, with the terms' `lost` error, when a renewal finds the lock another's. */
+  lost: AbortSignal;
+  /** Stops renewing and frees the lock (left alone when it is another's by now). */
   release(): Promise<void>;
 }
 
@@ -82,22 +89,24 @@ export interface TakeRunLock {
   log: Logger;
 }
 
-/** What sets one lock's lease apart: its name, and what a holder refused or taken over is told. */
+/** What sets one lock's lease apart: its name, and what a holder refused, taken over or robbed is told. */
 export interface LeaseTerms {
   lock: string;
   /** The log event when the lock is taken from a holder that died on this host. */
   takenOver: string;
   /** The error when a live holder keeps the lock. */
   refused: (held: HeldLock | undefined) => Error;
+  /** The reason `lost` is aborted with: the lock is now `held`'s. */
+  lost: (held: HeldLock | undefined) => Error;
   /** Run once the lock is held, before its renewal starts. */
   whenHeld?: () => Promise<void>;
-  /** "lost": renewing stops once the lease is lost or a renewal fails; "released": only a release stops it. */
-  renewUntil: "lost" | "released";
 }
 
 /**
  * Takes a lock of the store, at once from a dead process on this host, or throws the terms' `refused`
- * naming the holder; while held, the lease is renewed every quarter lease.
+ * naming the holder; while held, the lease is renewed every quarter lease. A renewal that finds the lock
+ * another's ends the lease (`lost`): a holder whose process stalled past its lease must stop, not keep
+ * working beside the one that took over. A renewal that fails (the store busy) is tried again.
  */
 export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<RunLease> {
   const { store, holder, now, ttlMs } = take;
@@ -112,14 +121,21 @@ export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<R
     if (!(await acquire())) throw terms.refused((await store.lockHolder(terms.lock)) ?? held);
   }
   await terms.whenHeld?.();
-  const stop = terms.renewUntil === "lost" ? () => clearInterval(renewal) : () => undefined;
-  const renewal = setInterval(() => {
-    store.renewLock(terms.lock, holder, now().toISOString(), ttlMs).then((kept) => {
-      if (!kept) stop();
-    }, stop);
-  }, ttlMs / 4);
+  const lost = new AbortController();
+  const renew = async (): Promise<boolean> => {
+    if (lost.signal.aborted) return false;
+    if (await store.renewLock(terms.lock, holder, now().toISOString(), ttlMs)) return true;
+    if (!lost.signal.aborted) {
+      clearInterval(renewal);
+      lost.abort(terms.lost(await store.lockHolder(terms.lock)));
+    }
+    return false;
+  };
+  const renewal = setInterval(() => void renew().catch(() => undefined), ttlMs / 4);
   renewal.unref();
   return {
+    renew,
+    lost: lost.signal,
     release: async () => {
       clearInterval(renewal);
       await store.releaseLock(terms.lock, holder);
@@ -138,7 +154,7 @@ export async function takeRunLock(take: TakeRunLock): Promise<RunLease> {
     lock: RUN_LOCK,
     takenOver: "run_lock.taken_over",
     refused: (held) => new RunInProgressError(held),
-    renewUntil: "lost",
+    lost: (held) => new Error(`lost the run lock to another process${held ? ` (${held.holder})` : ""}; stopping`),
     // Every run holds this lock, so a run the store still calls running was killed (kill -9, a crash, a
     // machine gone): it is recorded as failed, not shown running for good.
     whenHeld: async () => {

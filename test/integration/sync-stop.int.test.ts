@@ -163,6 +163,56 @@ describe("leadloop daemon and SIGTERM", () => {
     }
   }, 60_000);
 
+  it("stops with exit 1, before its next run, once another daemon took the store while its lease had run out", async () => {
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "4s" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--config", world.configPath], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    let closed = false;
+    const exited = new Promise<number | null>((resolve) =>
+      daemon.once("close", (code) => {
+        closed = true;
+        resolve(code);
+      }),
+    );
+    daemon.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    try {
+      while (!stderr.includes('"run.finished"')) {
+        if (closed) throw new Error(stderr);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Its process stalled past the lease (a paused VM, an event loop blocked for minutes): a daemon on
+      // another host found the lease over and took the store, as its start would.
+      const store = await openStore({ path: world.storePath });
+      const later = new Date(Date.now() + 3 * 60_000).toISOString();
+      expect(await store.acquireLock("daemon", "crm-worker-2:4711:daemon-1764892800000", later, 2 * 60_000)).toBe(true);
+      await store.close();
+      const taken = stderr.length;
+      // Until it exits, or starts a run beside the daemon that took over.
+      while (!closed && !stderr.slice(taken).includes('"run.started"')) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr.slice(taken)).not.toContain('"run.started"');
+      expect(await exited).toBe(1);
+      const lost = stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: string; message: string; error?: string })
+        .filter((e) => e.message === "daemon.lock_lost");
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.level).toBe("error");
+      expect(lost[0]!.error).toContain("lost the state store's daemon lock to crm-worker-2:4711:daemon-1764892800000");
+      expect(lost[0]!.error).toContain("two never write at once");
+      // It leaves the lock to the daemon that has it.
+      const after = await openStore({ path: world.storePath });
+      expect((await after.lockHolder("daemon").finally(() => after.close()))?.holder).toBe("crm-worker-2:4711:daemon-1764892800000");
+    } finally {
+      if (!closed) daemon.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("never lowers leadloop_runs_total: a tick that finds the store taken is no run, not a run taken back", async () => {
     // A `leadloop sync` on another machine holds the store, and HubSpot answers the daemon's first call
     // slowly: the tick is in hand for a while before it finds the lock taken.

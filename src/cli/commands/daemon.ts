@@ -26,7 +26,9 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       "\nThe console (http://127.0.0.1:9464/ by default) shows sync health, the error queue with a retry\n" +
         "button, the mappings with their live check, the funnel and the SLA board. With daemon.token set,\n" +
         "everything but /healthz needs it (Authorization: Bearer <token>, or the console's sign-in form).\n\n" +
-        "One daemon per state store: a second one exits 1 naming the first (host:pid).\n\n" +
+        "One daemon per state store: a second one exits 1 naming the first (host:pid). One whose lease\n" +
+        "ran out while it stalled (over two minutes) and was taken by another logs daemon.lock_lost and\n" +
+        "exits 1.\n\n" +
         "SIGTERM or Ctrl-C stops it after the batch in hand (exit 0; 1 when its runs failed and none\n" +
         "succeeded). SIGHUP (a closed terminal) neither stops it nor reloads the configuration: it is\n" +
         "logged (daemon.sighup_ignored); restart the daemon to apply a change.\n\n" +
@@ -129,6 +131,16 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         io.outcome.exitCode = EXIT.failure;
         return;
       }
+      // Another daemon took the store while this one's lease had run out (the process stalled past it):
+      // this one stops, its run in hand after the batch in hand as on SIGTERM, and exits 1.
+      lease.lost.addEventListener(
+        "abort",
+        () => {
+          log.error("daemon.lock_lost", { error: (lease.lost.reason as Error).message });
+          stop.abort();
+        },
+        { once: true },
+      );
       if (health) log.info("daemon.listening", { url: `http://${config.daemon.host}:${health.port}` });
       else log.info("daemon.console_off", { reason: "daemon.port is 0: no console, /healthz or /metrics" });
       try {
@@ -139,6 +151,8 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           signal: stop.signal,
           maxRuns: opts.runs,
           now,
+          // A store too busy to answer is no lost lock: the run's own lock still guards its writes.
+          mayRun: () => lease.renew().catch(() => true),
           runOnce: (signal, onProgress) => turns(() => runWired(wiring, log, { signal, onProgress, lockHolder: holder, now: io.now })),
         });
       } finally {
@@ -151,7 +165,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         await lease.release();
         await wiring.close();
       }
-      io.outcome.exitCode = state.failures > 0 && state.lastSuccessAt === null ? EXIT.failure : EXIT.ok;
+      io.outcome.exitCode = lease.lost.aborted || (state.failures > 0 && state.lastSuccessAt === null) ? EXIT.failure : EXIT.ok;
     });
 }
 

@@ -30,6 +30,9 @@ export async function sendWrites<T extends Sendable>(
   items: readonly T[],
 ): Promise<Sent<T>[]> {
   if (items.length === 0) return [];
+  // The run lock renewed before each write, which every phase sends through here: a run whose lease ran
+  // out while its process stalled, and whose store another run took, stops before writing beside it.
+  await ctx.heartbeat?.();
   // Noted before sending: a write may land even when its answer is lost.
   ctx.written ??= new Map();
   let objects = ctx.written.get(system);
