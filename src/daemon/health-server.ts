@@ -10,6 +10,7 @@ import { cachedLiveCheck } from "./console/live-checks.js";
 import { type ConsoleApp, send, serveConsole, serveLogin } from "./console/routes.js";
 import { RetryReasons } from "./console/retry-reasons.js";
 import type { ConsoleSources } from "./console/sources.js";
+import { judgeHealth } from "./daemon-health.js";
 import { metricsText } from "./metrics.js";
 
 export interface DaemonState {
@@ -122,7 +123,7 @@ async function answer(
 }
 
 function healthz(state: DaemonState, now: Date, res: ServerResponse): void {
-  const { healthy, status, reason } = health(state, now);
+  const { healthy, status, reason } = judgeHealth(state, now);
   res.writeHead(healthy ? 200 : 503, { "content-type": "application/json" });
   res.end(
     JSON.stringify({
@@ -136,39 +137,6 @@ function healthz(state: DaemonState, now: Date, res: ServerResponse): void {
       lastRun: state.lastSummary ? { runId: state.lastSummary.runId, status: state.lastSummary.status } : null,
     }),
   );
-}
-
-/**
- * A run in hand is judged by its progress, not by the last success: a first load longer than the window
- * is healthy while it reads and writes, and an orchestrator that restarted it would only start it again.
- * With none running, the last success (or the daemon's start) must be within the window.
- */
-function health(state: DaemonState, now: Date): { healthy: boolean; status: "ok" | "stalled" | "stale"; reason: string } {
-  const window = state.unhealthyAfterMs;
-  const ago = (at: Date) => Math.round((now.getTime() - at.getTime()) / 1000);
-  if (state.running) {
-    const since = state.lastProgressAt ?? state.startedAt;
-    return now.getTime() - since.getTime() <= window
-      ? { healthy: true, status: "ok", reason: `a run is in progress; its last progress was ${ago(since)} s ago` }
-      : { healthy: false, status: "stalled", reason: `the run in progress has made no progress for ${ago(since)} s` };
-  }
-  const since = state.lastSuccessAt ?? state.startedAt;
-  if (now.getTime() - since.getTime() <= window) {
-    return {
-      healthy: true,
-      status: "ok",
-      reason: state.lastSuccessAt
-        ? `the last successful run finished ${ago(since)} s ago`
-        : `the daemon started ${ago(since)} s ago; no run has succeeded yet`,
-    };
-  }
-  return {
-    healthy: false,
-    status: "stale",
-    reason: state.lastSuccessAt
-      ? `no run has succeeded for ${ago(since)} s (the last run ${state.lastSummary?.status ?? "did not finish"})`
-      : `no run has succeeded since the daemon started ${ago(since)} s ago`,
-  };
 }
 
 /** A browser asking for a page is sent to the login form; anything else gets 401 with the scheme to use. */

@@ -1,6 +1,6 @@
 // What `leadloop daemon`'s /healthz tells an orchestrator while a run is in hand (README "The ops
 // console"): a first load longer than the window is healthy while it makes progress, a run that makes
-// none for longer than the window is not. The daemon runs in this process on a clock the test moves on,
+// none for longer than the window is not; the console's status card says the same. The daemon runs in this process on a clock the test moves on,
 // over emulators made slow, so a run is in hand while the test asks.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -25,6 +25,14 @@ interface Answer extends Health {
   code: number;
   /** Asked after the clock moved past the window. */
   late: boolean;
+  /** What the ops console's status card said right after. */
+  card: string | undefined;
+}
+
+/** The status card of the ops console's Sync health tab (open without a token on loopback). */
+async function consoleStatus(port: number): Promise<string | undefined> {
+  const page = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => "");
+  return /data-figure="status"><span>Status<\/span><b class="\w+">(\w+)<\/b>/.exec(page)?.[1];
 }
 
 async function freePort(): Promise<number> {
@@ -69,7 +77,7 @@ describe("/healthz while the daemon's run is in hand", () => {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
       if (res) {
         const body = (await res.json()) as Health;
-        answers.push({ ...body, code: res.status, late: ahead > 0 });
+        answers.push({ ...body, code: res.status, late: ahead > 0, card: await consoleStatus(port) });
         // Once the run is in hand, the daemon has been at it for longer than the window.
         if (body.running && ahead === 0) ahead = PAST_WINDOW;
       }
@@ -88,5 +96,9 @@ describe("/healthz while the daemon's run is in hand", () => {
     expect(working).toMatchObject({ status: "ok", lastRun: null, reason: expect.stringMatching(/^a run is in progress/) });
     expect(Date.parse(working!.lastProgressAt!)).toBeGreaterThan(Date.parse(stalled!.lastProgressAt!) + PAST_WINDOW - 60_000);
     expect(late.indexOf(stalled!)).toBeLessThan(late.indexOf(working!));
+    // The console's status card judges the same way: never "stale" for a run in hand, "ok" while it works.
+    const cards = late.filter((a) => a.running).map((a) => a.card);
+    expect(cards).toContain("ok");
+    expect(cards).not.toContain("stale");
   });
 });
