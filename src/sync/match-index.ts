@@ -112,6 +112,8 @@ async function readIntoIndex(
       state.mapping.crmObject,
       page.records.map((record) => ({ key: normalize(record), record })),
     );
+    // A whole org's read takes a while: the run is seen to progress through it (the daemon's /healthz).
+    ctx.onProgress?.({ phase: `${ctx.crm.system} ${state.mapping.crmObject}, read whole for matching`, read: page.records.length, written: 0 });
   }
   state.readUntil = until;
   ctx.log.debug("match.index_read", { object: state.mapping.crmObject, whole: from === null, records: read });

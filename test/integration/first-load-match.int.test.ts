@@ -59,8 +59,13 @@ describe("a first load's match reads the Salesforce side once", () => {
 
   it("makes no match query per page, and links the people Salesforce has instead of creating them", async () => {
     const { existing } = seedPeople();
-    const run = await loop.sync();
+    const progress: { phase: string; read: number }[] = [];
+    const run = await loop.sync({ onProgress: (e) => progress.push(e) });
     expect(run.summary.status).toBe("succeeded");
+    // The whole reads show as progress (the daemon's /healthz counts a run that reports none as stalled).
+    const read = (phase: string) => progress.filter((e) => e.phase === phase).reduce((sum, e) => sum + e.read, 0);
+    expect(read("salesforce Contact, read whole for matching")).toBe(18);
+    expect(read("salesforce Lead, read whole for matching")).toBe(18);
     expect(seen.filter((c) => classOf(c) === "match")).toEqual([]);
     const people = salesforcePeople();
     // Everyone is in Salesforce once: the 36 it had are linked, the others created.
