@@ -165,9 +165,9 @@ export interface SystemPort {
 
   /**
    * The values one field held on these records (by record id), newest first, each with when it was set
-   * (blank as null), where the system keeps each field's history (HubSpot property history); a system
-   * that keeps none leaves it out. Costs calls: asked only after a lost store, for what the record no
-   * longer shows (restored-clocks.ts). Reads only: safe to repeat. Throws SystemError.
+   * (blank as null), where the system keeps each field's history (HubSpot property history, Salesforce
+   * field history of a tracked field); a record it keeps none for is left out. Costs calls: asked only
+   * after a lost store, for what the record no longer shows (restored-touches.ts). Reads only: safe to repeat. Throws SystemError.
    */
   fieldValues?(object: string, ids: readonly string[], field: string): Promise<Map<string, FieldValueSet[]>>;
 

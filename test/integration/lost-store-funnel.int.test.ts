@@ -472,13 +472,19 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     clock.t += 60_000;
     const working = await sync();
     expect(working.summary.dispositions.working).toBe(1);
+    const [touched] = await loop.store.listSlaClocks({ personIds: [oceane] });
+    expect(touched).toMatchObject({ touches: 1 });
 
     clock.t += 5 * 60_000;
     await loop.restart(() => rmSync(loop.storePath));
     const restored = await sync();
-    // The standing status is no new verdict, and no touch made now.
+    // The standing status is no new verdict and no work of this run: its touch is the one the rep made
+    // before the loss, at the time the Lead's status history shows, not a touch made now.
     expect(restored.summary.dispositions.working).toBe(0);
-    expect((await loop.store.listSlaClocks({ personIds: [oceane] }))[0]!.touches).toBe(0);
+    expect((await loop.store.listSlaClocks({ personIds: [oceane] }))[0]).toMatchObject({
+      touches: 1,
+      firstTouchAt: touched!.firstTouchAt,
+    });
     expect((await loop.store.currentStages([oceane])).get(oceane)).toBe("mql");
 
     // The rep's verdict after the loss is a verdict.

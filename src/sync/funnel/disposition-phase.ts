@@ -39,10 +39,11 @@ import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { notBefore } from "./event-time.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
-import { RESTORED_CAUSE, restoredVerdictCause } from "../../core/funnel/restore.js";
+import { isRestored, RESTORED_CAUSE, restoredVerdictCause } from "../../core/funnel/restore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
+import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where
@@ -99,14 +100,16 @@ export async function readDispositions(
   const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held, marked);
   await readChangeGroups(ctx, read, async (page) => {
     const clocks = await clocksOf(ctx, page.records);
-    const decision = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks, marked);
+    const { restoredClocks, ...decision } = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks, marked);
     // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
     const reassigned = await followCrmOwners(ctx, setup, page.records, clocks);
     // After a lost store: the clocks of people handed off before and decided since come back.
     const restored = await clocksRestoredPastMql(ctx, setup, page.records, marked.field);
     // An unknown status already waiting in the queue is not reported again on every re-read.
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
-    await decide(ctx, joinDecisions([restored, { ...decision, errors, cursors: [page.cursor] }, reassigned]));
+    // The statuses set before the loss were touches the lost store counted: the record's history keeps them.
+    const slaTouches = [...decision.slaTouches, ...(await touchesFromStatusHistory(ctx, setup, restoredClocks))];
+    await decide(ctx, joinDecisions([restored, { ...decision, slaTouches, errors, cursors: [page.cursor] }, reassigned]));
   });
 }
 
@@ -130,7 +133,7 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], await fields());
-  const decision = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records), marked);
+  const { restoredClocks: _, ...decision } = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records), marked);
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
@@ -149,6 +152,8 @@ interface PageDecision {
   errors: NewQueuedError[];
   leadStatuses: LeadStatusSeen[];
   restoredVerdicts: NonNullable<BatchCommit["restoredVerdicts"]>;
+  /** Records of people whose clock the handoff restored this run, whose earlier statuses were touches. */
+  restoredClocks: RestoredClockRecord[];
 }
 
 async function dispositionsOf(
@@ -162,7 +167,7 @@ async function dispositionsOf(
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
-  const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [], restoredVerdicts: [] };
+  const out: PageDecision = { funnelEvents: [], outbox: [], slaTouches: [], errors: [], leadStatuses: [], restoredVerdicts: [], restoredClocks: [] };
   const ids = records.map((r) => r.id);
   const personOf = setup.crmIsMarketing
     ? new Map(ids.map((id) => [id, id]))
@@ -237,7 +242,11 @@ async function dispositionsOf(
       ctx.log.debug("disposition.reason_edited", { personId, crmId: record.id, status, written: write !== null });
       continue;
     }
-    if (standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition), marked.on(record, personId))) {
+    const clock = clocks.get(record.id);
+    const standing = standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition), marked.on(record, personId));
+    if (clock && !before && isRestoredHandoff(latest.get(personId), clock))
+      out.restoredClocks.push({ record, personId, handoffAt: clock.handoffAt, withCurrent: standing && stageForDisposition(disposition) === null });
+    if (standing) {
       // The store was lost and the person's stage restored from the contact this status had already
       // moved (or, on a rep's own record leadloop knew, the status moves no one): it is no new verdict,
       // no work of this run, and the record's time is leadloop's last write, not a rep's touch. A verdict
@@ -248,7 +257,6 @@ async function dispositionsOf(
       ctx.log.debug("disposition.standing", { personId, crmId: record.id, status });
       continue;
     }
-    const clock = clocks.get(record.id);
     // Compared to the second: a CRM may keep its modification stamps to the second (Salesforce does).
     if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
       out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
@@ -429,6 +437,14 @@ function standsSinceRestore(
   if (latest === undefined) return markedBefore && stage === null;
   if (!latest.cause.startsWith(RESTORED_CAUSE)) return false;
   return stage === null || stage === latest.stage;
+}
+
+/**
+ * The clock is the one the handoff restored for a standing MQL after a lost store (handoff-phase.ts
+ * `restoreClock`): the person's latest move is the restored MQL, at the clock's handoff to the second.
+ */
+function isRestoredHandoff(latest: { stage: string; cause: string; at: string } | undefined, clock: SlaClock): boolean {
+  return latest !== undefined && latest.stage === "mql" && isRestored(latest.cause) && latest.at.slice(0, 19) === clock.handoffAt.slice(0, 19);
 }
 
 /**

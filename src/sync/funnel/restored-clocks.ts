@@ -13,6 +13,7 @@ import type { Decision } from "../outbox/decide.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
+import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
@@ -22,8 +23,9 @@ import { carriesHandoff } from "./handoff-phase.js";
  * (`person_scores`, as the handoff keeps it) and, when the record's status is the verdict that took the
  * person to the restored stage, that verdict's touch at the stage's date (the contact's
  * `leadloop_disposition_date`, the record's time when the rep set it), as the dispositions counted it.
- * Touches the rep logged are read again by the SLA phase, whose stream starts at the earliest handoff once
- * the store is lost.
+ * The statuses the rep set before that one were touches too: the record's status history gives them back
+ * (restored-touches.ts). Touches the rep logged are read again by the SLA phase, whose stream starts at
+ * the earliest handoff once the store is lost.
  */
 export async function clocksRestoredPastMql(
   ctx: RunContext,
@@ -56,8 +58,8 @@ export async function clocksRestoredPastMql(
   const clocks: SlaClock[] = [];
   const touches: SlaTouch[] = [];
   const owners = new Map<string, string | null>();
-  /** Closed-deal people whose verdict the record's status no longer shows: its history does. */
-  const blanked: { record: SourceRecord; personId: string; mqlAt: string }[] = [];
+  /** The statuses a rep set before the one the record shows: its history has them. */
+  const earlier: RestoredClockRecord[] = [];
   for (const { record, personId, linked } of shown) {
     if (clocked.has(personId)) continue;
     const events = await ctx.store.listFunnelEvents({ personId });
@@ -83,61 +85,12 @@ export async function clocksRestoredPastMql(
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
     if (verdictAt !== null && verdictAt >= mql.at)
       touches.push({ personId, key: `${record.object}:${record.id}:${verdictAt}`, at: verdictAt });
-    else if (linked && blankedByOutcome(setup, record, latest)) blanked.push({ record, personId, mqlAt: mql.at });
+    if (linked) earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
     ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
   }
   if (clocks.length === 0) return {};
-  touches.push(...(await acceptedBeforeOutcome(ctx, setup, blanked)));
+  touches.push(...(await touchesFromStatusHistory(ctx, setup, earlier)));
   return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
-}
-
-/**
- * With HubSpot as the CRM, the status record is the contact, whose lead status a closed deal blanked
- * (core/funnel/deal-outcome.ts) and whose disposition date became the close date: a person restored at won
- * or lost with a blank status on the status object.
- */
-function blankedByOutcome(setup: FunnelSetup, record: SourceRecord, latest: { toStage: string; cause: string }): boolean {
-  const { object, field } = setup.vocabulary.status;
-  return (
-    setup.crmIsMarketing &&
-    record.object === object &&
-    !record.fields[field]?.trim() &&
-    isRestored(latest.cause) &&
-    (latest.toStage === "won" || latest.toStage === "lost")
-  );
-}
-
-/**
- * The touches of the verdicts the dispositions counted for these people before their deal closed: the
- * latest status set before the blank one, from the record's field history, when it is a qualified verdict
- * (the one behind an opportunity), at the time it was set, as the dispositions phase keyed it. A system
- * that keeps no history gives none.
- */
-async function acceptedBeforeOutcome(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  blanked: readonly { record: SourceRecord; personId: string; mqlAt: string }[],
-): Promise<SlaTouch[]> {
-  if (blanked.length === 0 || !ctx.crm.fieldValues) return [];
-  const { object, field } = setup.vocabulary.status;
-  const histories = await ctx.crm.fieldValues(object, blanked.map((b) => b.record.id), field);
-  const touches: SlaTouch[] = [];
-  for (const { record, personId, mqlAt } of blanked) {
-    const held = (histories.get(record.id) ?? []).filter((h) => h.value !== null);
-    const last = held[0];
-    if (!last) continue;
-    const reading = readStatus(last.value, setup.qualification.definition, ctx.crm.system);
-    if (reading.kind !== "verdict" || stageForDisposition(reading.entry.disposition) !== "sal") continue;
-    // When that value was set: the oldest of the newest run of entries holding it (a write of the same
-    // value adds an entry of its own).
-    let at = last.at;
-    for (const h of held) {
-      if (h.value !== last.value) break;
-      at = h.at;
-    }
-    if (at >= mqlAt) touches.push({ personId, key: `${record.object}:${record.id}:${at}`, at });
-  }
-  return touches;
 }
 
 /** Where a person sales accepted goes on to without another verdict: their deal's stages. */
@@ -147,7 +100,8 @@ const PAST_ACCEPTED: ReadonlySet<string> = new Set(["opportunity", "won", "lost"
  * When the linked record's status is the verdict behind the person's restored stage (that stage, or a
  * qualified verdict the person's deal took on to opportunity, won or lost), that verdict's time: the
  * restored move's, which the contact's `leadloop_disposition_date` gave, the record's modification when
- * the dispositions read the verdict. Null otherwise: a working status's time is kept nowhere, and a Lead
+ * the dispositions read the verdict. Null otherwise: a working status's time is in the record's history
+ * alone (restored-touches.ts), and a Lead
  * found by its stamp (converted: its link moved to the Contact) was no record the dispositions read.
  */
 function verdictTouch(

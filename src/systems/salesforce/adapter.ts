@@ -24,7 +24,7 @@ import { SalesforceClient } from "./connection.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
 import { type OrgUsage, readOrgUsage } from "./org-usage.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
-import { fieldChanges } from "./field-history.js";
+import { fieldChanges, fieldValues } from "./field-history.js";
 import { countRecords, findBy, readByIds } from "./record-reader.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals } from "./removals.js";
@@ -117,6 +117,9 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     },
     fieldChanges(object: string, ids: readonly string[], fields: readonly string[]) {
       return fieldChanges(client, object, ids, fields);
+    },
+    fieldValues(object: string, ids: readonly string[], field: string) {
+      return fieldValues(client, object, ids, field);
     },
     async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
       if (all.length === 0) return [];

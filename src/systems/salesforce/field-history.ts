@@ -1,4 +1,5 @@
-// fieldChanges for Salesforce: when each field's current value was set. A field the org tracks has a row
+// fieldChanges and fieldValues for Salesforce: when each field's current value was set, and the values a
+// tracked field held. A field the org tracks has a row
 // in the object's history (LeadHistory, ContactHistory, AccountHistory, OpportunityFieldHistory, a
 // custom object's X__History) for every change: Field, CreatedDate, the parent's id (LeadId, ContactId,
 // AccountId, OpportunityId, ParentId), OldValue, NewValue (Object Reference, "LeadHistory",
@@ -21,6 +22,7 @@
 // (Object Reference, "EntityHistory": "the old and new values are not recorded"), which is no clearing.
 // The `created` row names no field, so it is never asked for: a record's creation is not a field change.
 import type { FieldChange } from "../../core/records.js";
+import type { FieldValueSet } from "../../sync/system-port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
@@ -85,6 +87,30 @@ export function lookupRelationshipOf(object: string, field: string): string | un
   return field.slice(0, -2);
 }
 
+/**
+ * By record id: the values a tracked field held, newest first, each with when it was set (the history row's
+ * NewValue and CreatedDate; blank as null). A record without a row for the field (the org does not track
+ * it, or it never changed) is left out: the record alone does not say when its value was set. One query
+ * per ~300 ids (the query URI's budget). Throws SystemError.
+ */
+export async function fieldValues(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  field: string,
+): Promise<Map<string, FieldValueSet[]>> {
+  const out = new Map<string, FieldValueSet[]>();
+  const history = historyOf(object);
+  for (const row of await historyRows(client, object, [...new Set(ids)], [field], ["NewValue"])) {
+    const id = toCanonical(row[history.parentField]);
+    const at = toCanonical(row.CreatedDate);
+    if (!id || !at) continue;
+    const value = toCanonical(row.NewValue);
+    out.set(id, [...(out.get(id) ?? []), { value: value ? value : null, at }]);
+  }
+  return out;
+}
+
 const ADDRESS_PART = /^(Billing|Shipping|Mailing|Other)?(Street|City|State|StateCode|PostalCode|Country|CountryCode|Latitude|Longitude|GeocodeAccuracy)$/i;
 
 /** The compound address field a standard object's field is part of (`City` → `Address`), if any. */
@@ -102,13 +128,15 @@ async function historyRows(
   object: string,
   ids: readonly string[],
   fields: readonly string[],
+  /** Columns besides the parent, Field and CreatedDate (NewValue for the values). */
+  more: readonly string[] = [],
 ): Promise<QueryRow[]> {
   const history = historyOf(object);
   try {
     return await rowsByIds(
       client,
       history.object,
-      [history.parentField, "Field", "CreatedDate"],
+      [history.parentField, "Field", "CreatedDate", ...more],
       history.parentField,
       ids,
       ` AND ${inList("Field", fields)}`,

@@ -1,0 +1,53 @@
+// The follow-up touches a lost store took with it, from the status record's field history (ARCHITECTURE.md
+// "Links", a lost store): each working or verdict status a rep set since the handoff was a touch the
+// dispositions counted when they read it, and the record shows only the latest. Read only for clocks a
+// restore brought back, once, in the run that restored them.
+import { readStatus } from "../../core/funnel/dispositions.js";
+import type { SourceRecord } from "../../core/records.js";
+import type { SlaTouch } from "../../store/port.js";
+import type { RunContext } from "../run-context.js";
+import type { FunnelSetup } from "./funnel-setup.js";
+
+export interface RestoredClockRecord {
+  /** The status record the dispositions read (a Lead; with HubSpot as the CRM the contact). */
+  record: SourceRecord;
+  personId: string;
+  handoffAt: string;
+  /**
+   * The record's current status counts too: a working status that stood since the restore, which the
+   * dispositions mark seen without a touch. Otherwise its touch is counted elsewhere (a verdict this run
+   * takes, or the restored verdict's own, restored-clocks.ts), or it is none.
+   */
+  withCurrent: boolean;
+}
+
+/**
+ * The touches each record's status history shows at or after its handoff: one per status a rep set that
+ * is working or a verdict, at the time it was set (consecutive entries of one value are one setting, a
+ * write of the same value adds an entry of its own), keyed as the dispositions key a status's touch. A
+ * system that keeps no history for a record gives none for it.
+ */
+export async function touchesFromStatusHistory(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  restored: readonly RestoredClockRecord[],
+): Promise<SlaTouch[]> {
+  if (restored.length === 0 || !ctx.crm.fieldValues) return [];
+  const { object, field } = setup.vocabulary.status;
+  const histories = await ctx.crm.fieldValues(object, [...new Set(restored.map((r) => r.record.id))], field);
+  const touches: SlaTouch[] = [];
+  for (const { record, personId, handoffAt, withCurrent } of restored) {
+    // Oldest first, each value once per run of it, at the run's first entry.
+    const settings: { value: string | null; at: string }[] = [];
+    for (const h of [...(histories.get(record.id) ?? [])].reverse())
+      if (settings.at(-1)?.value !== h.value || settings.length === 0) settings.push(h);
+    if (!withCurrent && settings.at(-1)?.value === (record.fields[field] || null)) settings.pop();
+    for (const { value, at } of settings) {
+      // Compared to the second: a CRM may keep its stamps to the second (Salesforce does).
+      if (at.slice(0, 19) < handoffAt.slice(0, 19)) continue;
+      if (readStatus(value, setup.qualification.definition, ctx.crm.system).kind !== "verdict") continue;
+      touches.push({ personId, key: `${record.object}:${record.id}:${at}`, at });
+    }
+  }
+  return touches;
+}
