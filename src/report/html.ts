@@ -3,7 +3,7 @@
 // it was drawn from rides along as JSON (`#report-data`) for anyone who wants the numbers.
 import { type Cohort, type FunnelRates, type TimelinePoint } from "../core/report/index.js";
 import type { ReportBook } from "./build.js";
-import { days, groupTableCells, hours, money, percent, percentOf, periodText } from "./table.js";
+import { days, groupTableCells, hours, money, percent, percentOf, periodText, targetPercents } from "./table.js";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -195,7 +195,7 @@ function flagsAndTargets(book: ReportBook): string {
   if (f.targets.length > 0) {
     const items = f.targets.map((t) => {
       const shown = (n: number) => (t.metric === "revenue" ? money(n) : String(n));
-      return `<li class="${t.onTrack ? "on-track" : "behind"}">${esc(t.metric)}: ${shown(t.actual)} of ${shown(t.target)} (${percentOf(t.progress, 1)}; ${percentOf(t.elapsed, 1)} of the period passed, ${t.onTrack ? "on track" : "behind"})</li>`;
+      return `<li class="${t.onTrack ? "on-track" : "behind"}">${esc(t.metric)}: ${shown(t.actual)} of ${shown(t.target)} (${targetPercents(t).progress}; ${targetPercents(t).elapsed} of the period passed, ${t.onTrack ? "on track" : "behind"})</li>`;
     });
     out.push(`<h3>Targets</h3><ul id="targets">${items.join("")}</ul>`);
   }

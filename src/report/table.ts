@@ -1,6 +1,6 @@
 // A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned; and the
 // cells both the text and the HTML report print.
-import { type Cohort, type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount } from "../core/report/index.js";
+import { type Cohort, type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount, type TargetProgress } from "../core/report/index.js";
 
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
   const cells = [header, ...rows];
@@ -39,6 +39,19 @@ export function percentDigits(part: number, whole: number): string | null {
 export function percentOf(part: number, whole: number): string {
   const digits = percentDigits(part, whole);
   return digits === null ? "-" : `${digits}%`;
+}
+
+/**
+ * A target's progress and the period passed, as percents rounded once from what they are made of: the
+ * actual of the target (in cents, so a revenue target is whole numbers too; a target of 0 is met), and
+ * the milliseconds passed of the period's.
+ */
+export function targetPercents(t: TargetProgress): { progress: string; elapsed: string } {
+  const cents = (n: number) => Math.round(n * 100);
+  return {
+    progress: t.target === 0 ? percentOf(1, 1) : percentOf(cents(t.actual), cents(t.target)),
+    elapsed: percentOf(t.periodMs.passed, t.periodMs.length),
+  };
 }
 
 /** A conversion rate as a percent: the cohort's people who went on, of its people. */

@@ -1,6 +1,6 @@
 // The reports as text for a terminal (`leadloop report`, the end of `leadloop sandbox`).
 import { type CampaignReport, type FunnelFigures, type FunnelReport, type SlaReport } from "../core/report/index.js";
-import { days, groupTableCells, hours, money, percent, percentOf, periodText, shiftPoints, textTable } from "./table.js";
+import { days, groupTableCells, hours, money, percent, percentOf, periodText, shiftPoints, targetPercents, textTable } from "./table.js";
 
 const RATE_LABEL = { mqlToSal: "MQL→SAL", salToOpportunity: "SAL→opportunity", opportunityToWon: "opportunity→won" } as const;
 
@@ -15,10 +15,12 @@ export function funnelText(r: FunnelReport): string {
   }
   if (r.targets.length > 0) {
     lines.push("Targets:");
-    for (const t of r.targets)
+    for (const t of r.targets) {
+      const pct = targetPercents(t);
       lines.push(
-        `  ${t.metric}: ${t.metric === "revenue" ? money(t.actual) : t.actual} of ${t.metric === "revenue" ? money(t.target) : t.target} (${percentOf(t.progress, 1)}; ${percentOf(t.elapsed, 1)} of the period passed: ${t.onTrack ? "on track" : "behind"})`,
+        `  ${t.metric}: ${t.metric === "revenue" ? money(t.actual) : t.actual} of ${t.metric === "revenue" ? money(t.target) : t.target} (${pct.progress}; ${pct.elapsed} of the period passed: ${t.onTrack ? "on track" : "behind"})`,
       );
+    }
   }
   let text = `${lines.join("\n")}\n`;
   if (r.groupBy !== null) {

@@ -1,7 +1,7 @@
 // `leadloop report` prints every rate rounded once, from the fraction itself: 15 of 19 MQLs accepted is
 // 78.9% in the text, the HTML page and the SLA's compliance, where a ratio rounded to four decimals
 // (0.7895) and then to one printed 79.0%; JSON and CSV keep the ratio to four decimals.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -47,6 +47,8 @@ beforeAll(async () => {
   config = join(dir, "leadloop.yaml");
   const storePath = join(dir, "state.db");
   writeSandboxConfig(config, TEST_ROUTING, { hubspot: { url: "http://127.0.0.1:9", accessToken: "pat-na1-unused" }, storePath, crm: "hubspot" });
+  // 228 SALs a year is 19.35 over July's 31 days.
+  appendFileSync(config, "report:\n  targets:\n    - { metric: sals, per: year, value: 228 }\n");
   // July 2026: 19 people qualify, 15 are accepted. In June, 1 of 8 was: a shift of 66.4 points (66.45 from
   // the two rates already rounded, shown as 66.5).
   const events: FunnelEvent[] = [];
@@ -111,6 +113,22 @@ describe("report rates are rounded once, from the fraction", () => {
     ]);
     const rows = parse(await report("funnel", ...JULY, "--csv"), { columns: true }) as Record<string, string>[];
     expect([rows[0]!.group, rows[0]!.mqlToSal]).toEqual(["total", "0.7895"]);
+  });
+
+  it("gives a target's progress and the period passed to four decimals in JSON, and prints them rounded once", async () => {
+    const july = JSON.parse(await report("funnel", ...JULY, "--json")) as FunnelReport;
+    // 15 SALs of 19.35: 0.7752 (0.7751937984496124 unrounded), July all passed.
+    expect(july.targets).toEqual([
+      expect.objectContaining({ metric: "sals", target: 19.35, actual: 15, progress: 0.7752, elapsed: 1, onTrack: false }),
+    ]);
+    expect(await report("funnel", ...JULY)).toContain("sals: 15 of 19.35 (77.5%; 100.0% of the period passed: behind)");
+    // A period still running: the share passed is a ratio of milliseconds, four decimals too.
+    const running = JSON.parse(await report("funnel", "--since", "2026-07-01", "--until", "2099-01-01", "--json")) as FunnelReport;
+    const [target] = running.targets;
+    expect({ progress: String(target!.progress), elapsed: String(target!.elapsed) }).toEqual({
+      progress: expect.stringMatching(/^0\.\d{1,4}$/),
+      elapsed: expect.stringMatching(/^0\.\d{1,4}$/),
+    });
   });
 
   it("draws 78.9% on the HTML page", async () => {

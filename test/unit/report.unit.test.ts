@@ -194,10 +194,11 @@ describe("the funnel report", () => {
     };
     const r = funnelReport(INPUT, Q4, { groupBy: null, settings, now: MID_Q4 });
     // 45.5 of 92 days passed. 5,000 a month over 92 days of a 30.4375-day month is 15,112.94. Progress and
-    // elapsed are not rounded: the text rounds them once, as it prints them.
+    // elapsed are ratios to four decimals, as the report's rates; the milliseconds passed travel with them.
+    const periodMs = { passed: 45.5 * 86_400_000, length: 92 * 86_400_000 };
     expect(r.targets).toEqual([
-      { metric: "mqls", per: "quarter", target: 300, actual: 4, progress: 4 / 300, elapsed: 45.5 / 92, onTrack: false },
-      { metric: "revenue", per: "month", target: 15_112.94, actual: 10_000, progress: 10_000 / 15_112.94, elapsed: 45.5 / 92, onTrack: true },
+      { metric: "mqls", per: "quarter", target: 300, actual: 4, progress: 0.0133, elapsed: 0.4946, periodMs, onTrack: false },
+      { metric: "revenue", per: "month", target: 15_112.94, actual: 10_000, progress: 0.6617, elapsed: 0.4946, periodMs, onTrack: true },
     ]);
   });
 

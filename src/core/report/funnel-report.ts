@@ -4,7 +4,7 @@ import { type Attribution, attributePeople, type GroupBy, groupPeople, type Pers
 import type { Cohort } from "./cohorts.js";
 import { type FunnelConversions, type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
 import { NOMINAL_DAYS, type PeriodKind, previousPeriod, type ReportPeriod, timelineBuckets } from "./period.js";
-import { round } from "./stats.js";
+import { ratio, round } from "./stats.js";
 
 export const TARGET_METRICS = ["mqls", "sals", "sqls", "opportunities", "won", "revenue"] as const;
 export type TargetMetric = (typeof TARGET_METRICS)[number];
@@ -63,10 +63,12 @@ export interface TargetProgress {
   /** The target for this report's period (scaled by length when the period is not one `per`). */
   target: number;
   actual: number;
-  /** actual / target, unrounded: a renderer rounds it once, as it prints it. */
+  /** actual / target to four decimals, as every ratio in the report (1 for a target of 0). */
   progress: number;
-  /** How much of the period has passed at `now` (0 to 1), unrounded. */
+  /** How much of the period has passed at `now` (0 to 1) to four decimals: `periodMs.passed / periodMs.length`. */
   elapsed: number;
+  /** The milliseconds `elapsed` is made of, from which a renderer prints its percent, rounded once. */
+  periodMs: { passed: number; length: number };
   /** progress ≥ elapsed: on pace to reach the target by the period's end. */
   onTrack: boolean;
 }
@@ -209,11 +211,14 @@ function targetProgress(
   const start = Date.parse(period.since);
   const end = Date.parse(period.until);
   const days = (end - start) / 86_400_000;
-  const elapsed = Math.min(1, Math.max(0, (now.getTime() - start) / (end - start)));
+  const periodMs = { passed: Math.min(end - start, Math.max(0, now.getTime() - start)), length: end - start };
+  const elapsed = ratio(periodMs.passed, periodMs.length) ?? 1;
   return targets.map((t) => {
     const target = round(period.kind === t.per ? t.value : (t.value * days) / NOMINAL_DAYS[t.per], 2);
     const actual = f[t.metric];
-    const progress = target === 0 ? 1 : actual / target;
-    return { metric: t.metric, per: t.per, target, actual, progress, elapsed, onTrack: progress >= elapsed };
+    const progress = ratio(actual, target) ?? 1;
+    // On pace compared exactly (actual / target ≥ passed / length), not from the rounded ratios.
+    const onTrack = actual * periodMs.length >= periodMs.passed * target;
+    return { metric: t.metric, per: t.per, target, actual, progress, elapsed, periodMs, onTrack };
   });
 }
