@@ -3,6 +3,8 @@
 // make (a rule id used twice, a rule id that reads like a required field).
 
 import type { DispositionEntry, DispositionMaps } from "../core/funnel/dispositions.js";
+import type { RecyclePolicy } from "../core/funnel/recycle.js";
+import { z } from "zod";
 import type {
   BehaviourRule,
   Condition,
@@ -18,6 +20,7 @@ import {
   FIELD_TESTS,
   type QualificationFile,
   qualificationFileSchema,
+  recycleSchema,
 } from "./qualification-schema.js";
 import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
@@ -26,6 +29,23 @@ type Path = (string | number)[];
 export function loadQualification(file: string): QualificationDefinition {
   const text = readConfigText(file);
   return parseQualification(text, file);
+}
+
+/**
+ * The recycle cool-down alone, for a command that needs nothing else of the file (`leadloop hot`): a
+ * problem elsewhere in the file is returned, for the command to warn of, since the sync refuses the file
+ * anyway and a rep's list does not depend on it. Throws ConfigError, naming file, line and key, when the
+ * YAML or the `recycle` section itself cannot be read: then who the cool-down holds is unknown.
+ */
+export function loadRecyclePolicy(file: string): { recycle: RecyclePolicy; problems: readonly ConfigProblem[] } {
+  const text = readConfigText(file);
+  try {
+    return { recycle: parseQualification(text, file).recycle, problems: [] };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const { recycle } = parseYamlText(text, file, z.looseObject({ recycle: recycleSchema }));
+    return { recycle: { coolDownDays: recycle.coolDownDays }, problems: err.problems };
+  }
 }
 
 /** Parses a qualification file's text; `file` names it in problems. */

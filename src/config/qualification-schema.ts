@@ -175,6 +175,11 @@ const dispositionMap = z.record(
 
 const propertyNames = z.array(z.string().min(1)).min(1);
 
+// After a recycle or unreachable verdict, days before the person may be handed off again.
+export const recycleSchema = z
+  .strictObject({ coolDownDays: z.number().int("a whole number of days").min(0, "0 days or more") })
+  .default({ coolDownDays: 30 });
+
 export const qualificationFileSchema = z.strictObject({
   version: z.literal(QUALIFICATION_VERSION, {
     error: (issue) =>
@@ -206,9 +211,6 @@ export const qualificationFileSchema = z.strictObject({
   dispositions: z
     .strictObject({ salesforce: dispositionMap.optional(), hubspot: dispositionMap.optional() })
     .default({}),
-  // After a recycle or unreachable verdict, days before the person may be handed off again.
-  recycle: z
-    .strictObject({ coolDownDays: z.number().int("a whole number of days").min(0, "0 days or more") })
-    .default({ coolDownDays: 30 }),
+  recycle: recycleSchema,
 });
 export type QualificationFile = z.output<typeof qualificationFileSchema>;

@@ -1,6 +1,7 @@
 // `leadloop hot`: a rep's MQLs (and accepted leads) by score, highest first: who to call next.
 import type { Command } from "commander";
-import { loadQualification } from "../../config/qualification-file.js";
+import { ConfigError, formatProblem } from "../../config/config-error.js";
+import { loadRecyclePolicy } from "../../config/qualification-file.js";
 import { heldText } from "../../core/funnel/recycle.js";
 import { openStore } from "../../store/open-store.js";
 import { hotList } from "../../sync/funnel/hot-list.js";
@@ -17,8 +18,14 @@ export function registerHot(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")
     .action(async function (this: Command, opts: { owner?: string; limit: number; json?: boolean }) {
       const { loaded } = commandConfig(this, io);
-      // The cool-down after a recycle decides who is held from sales (qualification.yaml `recycle`).
-      const { recycle } = loadQualification(loaded.config.qualification);
+      // The cool-down after a recycle decides who is held from sales (qualification.yaml `recycle`): all
+      // a rep's list needs of that file, so a problem elsewhere in it is the admin's to fix, told here.
+      const { recycle, problems } = coolDownFor(loaded.config.qualification);
+      for (const p of problems) io.stderr.write(`warning: ${formatProblem(p)}\n`);
+      if (problems.length > 0)
+        io.stderr.write(
+          "warning: hot lists what the last sync left; the sync refuses this qualification file until it is fixed (`leadloop validate` lists every problem; ask whoever runs leadloop)\n",
+        );
       const store = await openStore(loaded.config.store, { existing: true });
       try {
         const rows = await hotList(store, { ownerEmail: opts.owner, limit: opts.limit }, recycle);
@@ -37,4 +44,23 @@ export function registerHot(program: Command, io: CommandIo): void {
         await store.close();
       }
     });
+}
+
+/**
+ * The cool-down, or a ConfigError naming where the file's `recycle` section (or its YAML) fails and what to
+ * do: without it `hot` cannot tell who is held from sales, so it lists no one rather than a held person as
+ * a rep's lead.
+ */
+function coolDownFor(file: string): ReturnType<typeof loadRecyclePolicy> {
+  try {
+    return loadRecyclePolicy(file);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    throw new ConfigError(
+      err.problems.map((p) => ({
+        ...p,
+        message: `${p.message} (hot reads the recycle cool-down here to know who is held from sales: fix this line, or ask whoever runs leadloop; \`leadloop validate\` lists every problem)`,
+      })),
+    );
+  }
 }
