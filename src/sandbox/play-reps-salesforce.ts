@@ -29,10 +29,12 @@ export function playSalesforceReps(
 ): void {
   const data = sf.data;
   const day = now.toISOString().slice(0, 10);
+  // In the people's order, not the Leads': the same seed plays the same story whichever order leadloop
+  // created the Leads in (a lost store's run, say, creates them in another).
   const handedOff = data
     .list("Lead")
     .filter((l) => l.HubSpot_Contact_Id__c && l.Leadloop_MQL_Date__c)
-    .sort(byId);
+    .sort(byPerson);
   const logged = (whoId: string, subtype: "Call" | "Email", subject: string, ownerId: unknown, body: string) => {
     data.insert(
       "Task",
@@ -159,6 +161,10 @@ function lastRepTaskByWho(sf: SalesforceEmulator): Map<string, number> {
     if (at > (out.get(who) ?? 0)) out.set(who, at);
   }
   return out;
+}
+
+function byPerson(a: SObject, b: SObject): number {
+  return String(a.HubSpot_Contact_Id__c).localeCompare(String(b.HubSpot_Contact_Id__c)) || byId(a, b);
 }
 
 function byId(a: SObject, b: SObject): number {

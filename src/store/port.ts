@@ -782,9 +782,12 @@ export interface StateStore {
 
   /**
    * Round-robin turn for a queue: returns the index (0 ≤ i < size) of the member whose turn it is and
-   * advances the queue's pointer atomically, so turns stay fair across restarts and processes.
+   * advances the queue's pointer atomically, so turns stay fair across restarts and processes. A queue
+   * the store keeps no turn for (new, or a lost store) starts at `firstTurn` (0 unless told).
    */
-  takeRoundRobinTurn(queue: string, size: number): Promise<number>;
+  takeRoundRobinTurn(queue: string, size: number, firstTurn?: number): Promise<number>;
+  /** Whether the store keeps a turn for the queue (it has taken one). */
+  keepsRoundRobinTurn(queue: string): Promise<boolean>;
   /** The cached activities of these owners (`contact:<id>`, `email:<address>`) at or after `since`, oldest first. */
   listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]>;
   /** The behaviour signals each of these contacts showed when last read. */

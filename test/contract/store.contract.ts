@@ -1640,6 +1640,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.takeRoundRobinTurn("emea-inbound", 3)).toBe(1);
       });
 
+      it("starts a queue it keeps no turn for at the turn given (a lost store's resumed queue), then keeps its own", async () => {
+        expect(await store.keepsRoundRobinTurn("benelux")).toBe(false);
+        expect(await store.takeRoundRobinTurn("benelux", 3, 2)).toBe(2);
+        expect(await store.keepsRoundRobinTurn("benelux")).toBe(true);
+        expect(await store.takeRoundRobinTurn("benelux", 3, 2)).toBe(0);
+        expect(await store.takeRoundRobinTurn("benelux", 3)).toBe(1);
+      });
+
       it("is fair over many turns and stays in range when the queue shrinks", async () => {
         const counts = [0, 0, 0, 0, 0];
         for (let i = 0; i < 250; i++) {

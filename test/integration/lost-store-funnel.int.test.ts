@@ -5,7 +5,8 @@
 // clock back with the original handoff time and owner.
 import { rmSync } from "node:fs";
 import { buildFunnelReport } from "../../src/report/build.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
+import { parseRouting } from "../../src/config/routing-file.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -131,6 +132,34 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const later = await sync();
     expect(later.summary.handoffs).toBe(0);
     expect(followUps()).toHaveLength(1);
+  });
+
+  it("resumes a round-robin queue after the rep the latest handoff went to, not at its first member", async () => {
+    const reps = seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais } = seedTwoMore(loop);
+    // France goes to a queue of two: Hélène's turn, then Jordan's.
+    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
+    const funnel = { ...funnelFor(loop, crm), routing };
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const ownerOf = (personId: string) =>
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
+        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+
+    await sync();
+    pricingAndDemo(loop, oceane);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect(ownerOf(oceane)).toBe(reps.get(REPS.emea.email)![crm]);
+
+    await loop.restart(() => rmSync(loop.storePath));
+    pricingAndDemo(loop, anais);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    // Jordan's turn, as it was before the loss.
+    expect(ownerOf(anais)).toBe(reps.get(REPS.fallback.email)![crm]);
+    expect(ownerOf(oceane)).toBe(reps.get(REPS.emea.email)![crm]);
   });
 
   it("keeps report funnel's MQLs, SQLs, wins credited to MQLs with their revenue, and handoffs after the loss", async () => {

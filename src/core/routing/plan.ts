@@ -1,6 +1,7 @@
 // Routing in two pure steps, so round-robin state lives in the store and stays fair across restarts:
 // planRoute says where a lead goes (a rep, or a queue of active members); when it is a queue, the
-// caller takes a turn with store.takeRoundRobinTurn(queue, members.length) and passes it to pickFromQueue.
+// caller takes a turn with store.takeRoundRobinTurn(queue, members.length) and passes it to pickFromQueue
+// (sync/funnel/round-robin.ts).
 import type { RoutablePerson, RouteContext, RoutingDefinition } from "./definition.js";
 import { type RouteDecision, walkRoute } from "./walk.js";
 

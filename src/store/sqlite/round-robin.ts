@@ -6,7 +6,12 @@ import type { Statements } from "./statements.js";
 export class RoundRobinTable {
   constructor(private readonly sql: Statements) {}
 
-  take(queue: string, size: number): number {
+  /** Whether the queue has taken a turn in this store. */
+  kept(queue: string): boolean {
+    return this.sql.get("SELECT 1 FROM round_robin WHERE queue = ?").get(queue) !== undefined;
+  }
+
+  take(queue: string, size: number, firstTurn = 0): number {
     if (!Number.isInteger(size) || size < 1) {
       throw new StoreError(`round-robin queue "${queue}" needs a size of at least 1, got ${size}`);
     }
@@ -14,7 +19,7 @@ export class RoundRobinTable {
       .get<{ nextIndex: number }>("SELECT next_index AS nextIndex FROM round_robin WHERE queue = ?")
       .get(queue);
     // A queue that shrank since the last turn wraps instead of pointing past its end.
-    const turn = (row?.nextIndex ?? 0) % size;
+    const turn = (row?.nextIndex ?? firstTurn) % size;
     this.sql
       .get(
         `INSERT INTO round_robin (queue, next_index, turns) VALUES (?, ?, 1)

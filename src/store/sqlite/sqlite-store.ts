@@ -487,8 +487,11 @@ export class SqliteStateStore implements StateStore {
     ]);
   }
 
-  takeRoundRobinTurn(queue: string, size: number): Promise<number> {
-    return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size));
+  takeRoundRobinTurn(queue: string, size: number, firstTurn?: number): Promise<number> {
+    return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size, firstTurn));
+  }
+  keepsRoundRobinTurn(queue: string): Promise<boolean> {
+    return this.read(`read round-robin queue ${queue}`, () => this.roundRobin.kept(queue));
   }
   listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]> {
     return this.read("read cached behaviour", () => this.tables.behaviour.list(ownerKeys, since));

@@ -155,7 +155,7 @@ async function handOffPage(
       ctx.log.warn("handoff.unroutable", { personId: c.personId, message: decision.message });
       continue;
     }
-    const assignment = await takeAssignment(ctx, decision);
+    const assignment = await takeAssignment(ctx, setup, decision, reps);
     const ownerId = reps.get(assignment.rep) ?? null;
     await handOffOne(
       ctx,

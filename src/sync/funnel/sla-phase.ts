@@ -478,7 +478,7 @@ async function nextRep(
   );
   if (decision.kind === "all-held") return { allHeld: decision.explanation };
   if (decision.kind === "unroutable") return null;
-  const assignment = await takeAssignment(ctx, decision);
+  const assignment = await takeAssignment(ctx, setup, decision, directory.crm);
   const ownerId = directory.crm.get(assignment.rep);
   return ownerId ? { ...assignment, ownerId } : null;
 }
