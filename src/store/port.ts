@@ -503,6 +503,12 @@ export interface BatchCommit {
    * the person's latest move to `toStage` whose cause is a restored one (`restored:`) takes `cause`.
    */
   restoredVerdicts?: { personId: string; toStage: string; cause: string }[];
+  /**
+   * Held MQLs handed off: the person's latest move to mql, which the recycle cool-down held from sales, is
+   * dated `at`, the handoff's, when the contact becomes an MQL (its lifecycle stage and leadloop_mql_date)
+   * and the report counts it (core/funnel/recycle.ts).
+   */
+  heldMqlsHandedOff?: { personId: string; at: string }[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */

@@ -7,7 +7,7 @@
 import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
 import { followedUp } from "../../src/sync/funnel/sla-list.js";
-import { buildSlaReport } from "../../src/report/build.js";
+import { buildFunnelReport, buildSlaReport } from "../../src/report/build.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
@@ -190,10 +190,21 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const later = new Date(Date.now() + 31 * DAY_MS);
     const second = await sync(() => later);
     expect(second.summary.handoffs).toBe(1);
-    // Handed off at the cool-down's end: now the marketer sees the MQL, dated when she qualified.
+    // Handed off at the cool-down's end: now the marketer sees the MQL, dated by the handoff, when the
+    // contact became one (held, it kept the rep's verdict), and the funnel report counts it then too.
     expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });
     expect(contact().leadloop_mql_date).not.toBe(mqlDateBefore);
-    expect(Date.parse(contact().leadloop_mql_date!)).toBe(Date.parse(heldMql.at));
+    expect(Date.parse(contact().leadloop_mql_date!)).toBe(later.getTime());
+    const mqlMoves = (await loop.store.listFunnelEvents({ personId })).filter((e) => e.toStage === "mql");
+    expect(mqlMoves.map((e) => e.at)).toEqual([mqlMoves[0]!.at, later.toISOString()]);
+    const mqlsIn = async (since: string, until: string) => (await buildFunnelReport(loop.store, { since, until }, later)).mqls;
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    // Not on the day she qualified while held (only her first MQL, that day, counts then)...
+    expect(await mqlsIn(day(Date.parse(heldMql.at)), day(Date.parse(heldMql.at) + DAY_MS))).toBe(
+      day(Date.parse(heldMql.at)) === day(Date.parse(mqlMoves[0]!.at)) ? 1 : 0,
+    );
+    // ...but on the day of the handoff, the day the contact's MQL date shows.
+    expect(await mqlsIn(day(later.getTime()), day(later.getTime() + DAY_MS))).toBe(1);
     // The record is opened again, so the rep's next verdict is a change leadloop reads.
     if (crm === "salesforce")
       expect(loop.salesforce.data.list("Lead").map((l) => l.Status)).toEqual([STATUS.salesforce.open]);

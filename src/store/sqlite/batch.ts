@@ -59,6 +59,7 @@ export function writeBatch(
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
   for (const w of batch.wonAmounts ?? []) tables.funnel.setWonAmount(w.personId, w.cause, w.amount, w.newCause ?? w.cause);
   for (const v of batch.restoredVerdicts ?? []) tables.funnel.setRestoredVerdict(v.personId, v.toStage, v.cause);
+  for (const h of batch.heldMqlsHandedOff ?? []) tables.funnel.dateHeldMql(h.personId, h.at);
   for (const clock of batch.slaClocks ?? []) tables.sla.upsert(clock);
   // Before the touches: a touch the new owner logged counts on the clock that is theirs now.
   for (const r of batch.slaReassignments ?? []) tables.sla.reassign(r);

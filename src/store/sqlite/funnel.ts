@@ -149,6 +149,16 @@ export class FunnelTable {
       .run(amount, newCause, personId, cause);
   }
 
+  /** The person's latest move to mql takes the handoff's time (port.ts heldMqlsHandedOff). */
+  dateHeldMql(personId: string, at: string): void {
+    this.sql
+      .get(
+        `UPDATE funnel_events SET at = ? WHERE id = (SELECT id FROM funnel_events
+           WHERE person_id = ? AND to_stage = 'mql' ORDER BY at DESC, id DESC LIMIT 1)`,
+      )
+      .run(at, personId);
+  }
+
   /** The person's latest restored move to `toStage` takes `cause`, the verdict behind it (port.ts restoredVerdicts). */
   setRestoredVerdict(personId: string, toStage: string, cause: string): void {
     this.sql

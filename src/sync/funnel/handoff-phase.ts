@@ -411,7 +411,10 @@ async function handOffOne(
   };
   if (route.ownerId) recordFields[v.ownerField] = route.ownerId;
   Object.assign(recordFields, crmScoreFields(setup, score, texts));
-  set(v.fields.mqlDate, c.mqlAt);
+  // A held MQL becomes one now, as sales gets it: dated by the handoff on the contact, the record and in
+  // the funnel (ARCHITECTURE.md, the recycle cool-down), where it had the day the person qualified.
+  const mqlDate = c.held ? now.toISOString() : c.mqlAt;
+  set(v.fields.mqlDate, mqlDate);
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
   const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
   if (reopened) recordFields[v.status.field] = reopened;
@@ -422,7 +425,7 @@ async function handOffOne(
     recordFields[reasonField] = null;
   // The contact the cool-down held at the rep's verdict becomes an MQL now, as sales gets it.
   const heldFields: FieldValues = c.held
-    ? { leadloop_status: "mql", [LIFECYCLE_FIELD]: lifecycleFor("mql"), [MQL_DATE_FIELD]: c.mqlAt }
+    ? { leadloop_status: "mql", [LIFECYCLE_FIELD]: lifecycleFor("mql"), [MQL_DATE_FIELD]: mqlDate }
     : {};
   if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
   // A status the record shows already (a requalify opened it again) is not written twice.
@@ -518,6 +521,7 @@ async function handOffOne(
       },
     ],
     outbox: writes,
+    ...(c.held ? { heldMqlsHandedOff: [{ personId: c.personId, at: mqlDate }] } : {}),
     // What the record carries from now on, for the qualification's later re-scores (crm-rescore.ts): kept
     // with the decision, since the record's write waits in the outbox until it is accepted.
     ...(setup.crmIsMarketing
