@@ -5,7 +5,7 @@
 // same figures as the CLI. The screenshot in the README comes from here (LEADLOOP_SCREENSHOTS=1).
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { parse, stringify } from "yaml";
@@ -21,14 +21,6 @@ const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
 const TOKEN = "console-test-token-5f1c9a7e2b";
 const EMAIL = "Renee.Nunez-Lefevre@Bretagne-Logiciels.fr";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Prometheus text format: `name{label="v",...} value`, with a TYPE line for every metric. */
 function parseMetrics(text: string): { types: Map<string, string>; samples: { name: string; labels: Record<string, string>; value: number }[] } {

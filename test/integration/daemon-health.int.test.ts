@@ -3,7 +3,7 @@
 // none for longer than the window is not; the console's status card says the same. The daemon runs in this process on a clock the test moves on,
 // over emulators made slow, so a run is in hand while the test asks.
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../support/free-port.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parse, stringify } from "yaml";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
@@ -33,14 +33,6 @@ interface Answer extends Health {
 async function consoleStatus(port: number): Promise<string | undefined> {
   const page = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text()).catch(() => "");
   return /data-figure="status"><span>Status<\/span><b class="\w+">(\w+)<\/b>/.exec(page)?.[1];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("/healthz while the daemon's run is in hand", () => {

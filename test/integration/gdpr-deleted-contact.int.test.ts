@@ -4,8 +4,9 @@
 // the waiting writes dropped, the link retired), and never makes the contact again from the CRM, even
 // after losing its store (ARCHITECTURE.md "One run", step 3; FIDELITY.md, the GDPR delete row).
 import { rmSync } from "node:fs";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
+import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
+import type { LoopHarness } from "../support/loop-harness.js";
 
 /** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
 const STEP_MS = 65_000;
@@ -24,10 +25,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
 
   async function handedOff(crm: "salesforce" | "hubspot"): Promise<void> {
     ahead = 0;
-    loop = await startLoop({ now });
-    seedReps(loop);
-    personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
+    ({ loop, personId } = await startAnaisLoop(now));
     later();
     expect((await sync(crm)).summary.handoffs).toBe(1);
     later();
@@ -70,14 +68,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     expect(next.summary.status).toBe("succeeded");
     // The field sync's leftover goes out first, before the run follows removals: refused, the refusal is
     // checked, and the contact is found gone, so the verdict is dropped before the run's last drain.
-    const queued = await loop.store.listErrors({});
-    expect(queued.map((e) => [e.system, e.recordId, e.operation, e.status])).toEqual([
-      ["hubspot", personId, "field sync", "resolved"],
-    ]);
-    expect(queued[0]!.message).toContain("OBJECT_NOT_FOUND");
-    expect(await loop.store.listOutbox({})).toEqual([]);
-    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
-    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    await expectFieldSyncRefusalFollowed(loop, personId);
     expect((await loop.store.findRetiredLinks("contact", "crm", [leadId])).get(leadId)?.retiredReason).toBe(
       `hubspot contacts ${personId} gone without a deletion hubspot lists (deleted for good)`,
     );
@@ -114,10 +105,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
 
   it("HubSpot as the CRM: the handoff's writes waiting for her are dropped and their refusals resolved", async () => {
     ahead = 0;
-    loop = await startLoop({ now });
-    seedReps(loop);
-    personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
+    ({ loop, personId } = await startAnaisLoop(now));
     later();
     const waiting = await stoppedBeforeDrain("hubspot");
     expect(waiting.length).toBeGreaterThan(0);

@@ -5,8 +5,8 @@
 // is listed on every run (README "Deletions and merges").
 import { jest } from "@jest/globals";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
+import type { LoopHarness } from "../support/loop-harness.js";
 
 // 1,150 contacts made and deleted in the emulator, then four runs: seconds, more on a loaded machine.
 jest.setTimeout(120_000);
@@ -58,10 +58,7 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
 
   beforeEach(async () => {
     ahead = 0;
-    loop = await startLoop({ now });
-    seedReps(loop);
-    personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
+    ({ loop, personId } = await startAnaisLoop(now));
   });
   afterEach(async () => {
     await loop.close();

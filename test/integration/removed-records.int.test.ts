@@ -3,8 +3,9 @@
 // write can never be made. The next run follows the deletion: the
 // refusal its first drain met is in the error queue and resolved there, what the outbox still kept for the
 // record is dropped, and no later run sends it or queues it again.
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
+import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
+import type { LoopHarness } from "../support/loop-harness.js";
 
 /** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
 const STEP_MS = 65_000;
@@ -22,10 +23,7 @@ describe("writes for a record deleted before they went out", () => {
 
   beforeEach(async () => {
     ahead = 0;
-    loop = await startLoop({ now });
-    seedReps(loop);
-    personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
+    ({ loop, personId } = await startAnaisLoop(now));
     later();
     expect((await loop.sync({ funnel: funnel() })).summary.handoffs).toBe(1);
     leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
@@ -60,14 +58,7 @@ describe("writes for a record deleted before they went out", () => {
     const next = await loop.sync({ funnel: funnel() });
     expect(next.summary.status).toBe("succeeded");
     // The field sync's leftover goes out first, before the run reads the deletion: refused, and queued.
-    const queued = await loop.store.listErrors({});
-    expect(queued.map((e) => [e.system, e.recordId, e.operation, e.status])).toEqual([
-      ["hubspot", personId, "field sync", "resolved"],
-    ]);
-    expect(queued[0]!.message).toContain("OBJECT_NOT_FOUND");
-    expect(await loop.store.listOutbox({})).toEqual([]);
-    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
-    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    await expectFieldSyncRefusalFollowed(loop, personId);
 
     later();
     const after = await loop.sync({ funnel: funnel() });

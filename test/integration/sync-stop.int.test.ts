@@ -17,6 +17,21 @@ import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
 
+/** The world's configuration with a run every `every`: the daemons below start on it. */
+function scheduleEvery(world: SandboxWorld, every: string): void {
+  const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+  config.schedule = { every };
+  writeFileSync(world.configPath, stringify(config));
+}
+
+/** `leadloop daemon` on the world's configuration in a process of its own, its info log on stderr. */
+function spawnDaemon(world: SandboxWorld, args: readonly string[] = [], port = "0") {
+  return spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", port, ...args, "--config", world.configPath], {
+    env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+}
+
 describe("leadloop sync and SIGTERM", () => {
   let world: SandboxWorld;
   beforeEach(async () => {
@@ -58,13 +73,8 @@ describe("leadloop daemon and SIGTERM", () => {
     // Every HubSpot call is refused for a while, and each 429 asks for 30 s: the daemon's first run
     // waits inside a call's retry when the stop comes.
     world.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 30 }] });
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "1h" };
-    writeFileSync(world.configPath, stringify(config));
-    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--config", world.configPath], {
-      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    scheduleEvery(world, "1h");
+    const daemon = spawnDaemon(world);
     let stderr = "";
     const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
     const waiting = new Promise<void>((resolve) =>
@@ -92,10 +102,7 @@ describe("leadloop daemon and SIGTERM", () => {
     config.schedule = { every: "2s" };
     config.sync = { retryPatience: "1s" };
     writeFileSync(world.configPath, stringify(config));
-    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--runs", "2", "--config", world.configPath], {
-      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const daemon = spawnDaemon(world, ["--runs", "2"]);
     let stderr = "";
     const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
     daemon.stderr.on("data", (chunk: Buffer) => {
@@ -121,14 +128,9 @@ describe("leadloop daemon and SIGTERM", () => {
   }, 60_000);
 
   it("refuses a second daemon on the same store, naming the first; takes over at once from one killed on this host", async () => {
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "1h" };
-    writeFileSync(world.configPath, stringify(config));
+    scheduleEvery(world, "1h");
     const start = (...args: string[]) => {
-      const child = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", ...args, "--config", world.configPath], {
-        env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
+      const child = spawnDaemon(world, args);
       const out = { stderr: "", code: new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code))) };
       child.stderr.on("data", (chunk: Buffer) => (out.stderr += chunk.toString("utf8")));
       return { child, out };
@@ -164,13 +166,8 @@ describe("leadloop daemon and SIGTERM", () => {
   }, 60_000);
 
   it("stops with exit 1, before its next run, once another daemon took the store while its lease had run out", async () => {
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "4s" };
-    writeFileSync(world.configPath, stringify(config));
-    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", "0", "--config", world.configPath], {
-      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    scheduleEvery(world, "4s");
+    const daemon = spawnDaemon(world);
     let stderr = "";
     let closed = false;
     const exited = new Promise<number | null>((resolve) =>
@@ -226,13 +223,8 @@ describe("leadloop daemon and SIGTERM", () => {
         probe.close(() => resolve(free));
       });
     });
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "1s" };
-    writeFileSync(world.configPath, stringify(config));
-    const daemon = spawn(process.execPath, [BIN, "--log-level", "info", "daemon", "--port", String(port), "--config", world.configPath], {
-      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    scheduleEvery(world, "1s");
+    const daemon = spawnDaemon(world, [], String(port));
     let stderr = "";
     daemon.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));

@@ -10,7 +10,7 @@ import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
 import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
-import type { LoopHarness } from "./loop-harness.js";
+import { type LoopHarness, startLoop } from "./loop-harness.js";
 import { dirname, join } from "node:path";
 
 export const REPS = {
@@ -82,6 +82,15 @@ export function seedAnais(loop: Pick<LoopHarness, "hubspot">, extra: Record<stri
     country: "France",
     ...extra,
   }).id;
+}
+
+/** A loop on `now` with the reps, and Anaïs, whose pricing visit and demo request make her an MQL. */
+export async function startAnaisLoop(now: () => Date): Promise<{ loop: LoopHarness; personId: string }> {
+  const loop = await startLoop({ now });
+  seedReps(loop);
+  const personId = seedAnais(loop);
+  pricingAndDemo(loop, personId);
+  return { loop, personId };
 }
 
 /** Société Générale d'Ingénierie, a 400-person French software company (a core-market fit): its id. */
