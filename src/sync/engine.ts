@@ -116,8 +116,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   try {
     // The run lock's own renewal, asked at once: a run whose lease ran out while its process stalled
     // learns here that another holds the store, and stops before its next group or batch.
+    // Asked before every write, it goes to the store only once an eighth of a lease has passed since it
+    // last did: until then the lease holds, and no other run can have the store (it waits the lease out).
+    let renewedAt = now().getTime();
     ctx.heartbeat = async () => {
+      if (now().getTime() - renewedAt < ttl / 8 && !lease.lost.aborted) return;
       if (!(await lease.renew())) throw lease.lost.reason;
+      renewedAt = now().getTime();
     };
     const funnel = options.funnel;
     const state = newFunnelRunState();
