@@ -41,13 +41,8 @@ async function turnAfterLatestHandoff(
   const v = setup.vocabulary;
   if (members.size === 0 || !v.fields.mqlDate) return 0;
   const since = new Date(ctx.now().getTime() - RESUME_WINDOW_DAYS * 86_400_000).toISOString();
-  // Latest first; MQLs of one instant (one run's) in the reverse of the store's order, the handoff's. Only
-  // MQLs from before this run can have been handed off: a new store's first load reads no record for them.
-  const latest = (await ctx.store.mqlsSince(since))
-    .filter((m) => m.mqlAt < ctx.until)
-    .reverse()
-    .sort((a, b) => b.mqlAt.localeCompare(a.mqlAt))
-    .slice(0, RESUME_RECORDS);
+  // Latest first; MQLs of one instant (one run's) in the reverse of the store's order, the handoff's.
+  const latest = (await ctx.store.mqlsSince(since)).reverse().sort((a, b) => b.mqlAt.localeCompare(a.mqlAt)).slice(0, RESUME_RECORDS);
   if (latest.length === 0) return 0;
   // The person's record: the contact itself with HubSpot as the CRM, else the record it is linked to.
   const where = setup.crmIsMarketing
