@@ -3,38 +3,18 @@
 // deleted before the next runs. That record write is what a lost store's run takes for a handoff made
 // (handoff-phase.ts `carriesHandoff`), so the rep's alert task must already be in the CRM by then.
 import { rmSync } from "node:fs";
-import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runSyncChild, syncUntilSettled } from "../support/kill-at-write.js";
+import { ingridArrives, showsIntent } from "../support/ready-to-buy.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const seed = generateSeed({ seed: 11, now: new Date(Date.now() - 60_000), contacts: 40 });
 
 /** A new, well-fitting contact who reads pricing and asks for a demo: an MQL for the next run to hand off. */
 function newMql(world: SandboxWorld): string {
-  const person = world.hubspot.data.createObject("contacts", {
-    email: "ingrid.halvorsen@northwind-analytics.com",
-    firstname: "Ingrid",
-    lastname: "Halvorsen",
-    jobtitle: "VP Revenue Operations",
-    company: "Northwind Analytics",
-    country: "United Kingdom",
-    lifecyclestage: "lead",
-  });
-  const at = Date.now() - 10 * 60_000;
-  recordActivity(world.hubspot.data, {
-    contactId: person.id,
-    kind: "pageView",
-    occurredAt: new Date(at),
-    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
-  });
-  recordActivity(world.hubspot.data, {
-    contactId: person.id,
-    kind: "formSubmission",
-    occurredAt: new Date(at + 60_000),
-    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
-  });
-  return person.id;
+  const id = ingridArrives(world);
+  showsIntent(world, id, new Date(Date.now() - 10 * 60_000));
+  return id;
 }
 
 /** The follow-up tasks the rep has for the person, and whether the CRM record shows the handoff. */

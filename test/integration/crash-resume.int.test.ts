@@ -2,10 +2,10 @@
 // (SIGKILL) or stopped (SIGTERM) right after its N-th write reached an emulator, before it learned of it,
 // at points spread over a first load with the funnel on and over an incremental run after people acted;
 // rerun to completion, both emulators must hold exactly what a clean run leaves behind.
-import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { describeDifferences, diffDumps, dumpEmulators, type EmulatorDump } from "../support/emulator-dump.js";
 import { type ChildRun, describeRun, type KillPlan, runSyncChild } from "../support/kill-at-write.js";
+import { ingridArrives, showsIntent } from "../support/ready-to-buy.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 // Small enough that a run stays under leadloop's own HubSpot pacing (100 calls per 10 s) and takes a
@@ -69,22 +69,6 @@ function incrementalProspect(world: SandboxWorld): { id: string; email: string }
     .at(-1);
 }
 
-/** A buying signal: the pricing page, then a demo request, as HubSpot records them. */
-function showsIntent(world: SandboxWorld, contactId: string, at: Date): void {
-  recordActivity(world.hubspot.data, {
-    contactId,
-    kind: "pageView",
-    occurredAt: at,
-    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing" },
-  });
-  recordActivity(world.hubspot.data, {
-    contactId,
-    kind: "formSubmission",
-    occurredAt: new Date(at.getTime() + 60_000),
-    properties: { hs_form_id: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c05", hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo" },
-  });
-}
-
 /** Seeded worlds get a campaign's MQLs before the first load, so the first load hands off. */
 async function freshWorld(label: string): Promise<SandboxWorld> {
   const world = await openSandboxWorld(seed, label);
@@ -106,20 +90,7 @@ function peopleAct(world: SandboxWorld): void {
   const { hubspot, salesforce } = world;
   const prospect = incrementalProspect(world);
   if (prospect) showsIntent(world, prospect.id, SEED_NOW);
-  const newcomer = hubspot.data.createObject(
-    "contacts",
-    {
-      email: "ingrid.halvorsen@northwind-analytics.com",
-      firstname: "Ingrid",
-      lastname: "Halvorsen",
-      jobtitle: "VP Revenue Operations",
-      company: "Northwind Analytics",
-      country: "United Kingdom",
-      lifecyclestage: "lead",
-    },
-    SEED_NOW,
-  );
-  showsIntent(world, newcomer.id, SEED_NOW);
+  showsIntent(world, ingridArrives(world, SEED_NOW), SEED_NOW);
   const edited = hubspot.data
     .listObjects("contacts")
     .filter((c) => c.properties.email && c.properties.jobtitle)

@@ -52,6 +52,16 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
     return { binPages };
   }
 
+  /** 1,150 deleted contacts; the first run links Anaïs, the second lists the bin. */
+  async function firstListingOfALargeBin(): Promise<void> {
+    cleanUpOldList(1_150);
+    later();
+    expect((await run()).binPages).toBe(0); // the first run links; it has nothing to follow yet
+    expect(await linked()).toBe(true);
+    later();
+    expect((await run()).binPages).toBe(12); // 1,150 records, 100 a page
+  }
+
   async function linked(): Promise<boolean> {
     return (await loop.store.findLinkByMarketing("contact", personId)) !== undefined;
   }
@@ -65,12 +75,7 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
   });
 
   it("a bin of 1,150 contacts is listed once an hour, and a deletion between two listings is followed by the next", async () => {
-    cleanUpOldList(1_150);
-    later();
-    expect((await run()).binPages).toBe(0); // the first run links; it has nothing to follow yet
-    expect(await linked()).toBe(true);
-    later();
-    expect((await run()).binPages).toBe(12); // 1,150 records, 100 a page
+    await firstListingOfALargeBin();
 
     // Anaïs is deleted in HubSpot five minutes later: the next run leaves the bin for later.
     later(5 * MINUTE);
@@ -88,11 +93,7 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
   });
 
   it("a CRM change for a contact deleted between two listings finds it gone at once, without the bin", async () => {
-    cleanUpOldList(1_150);
-    later();
-    await run();
-    later();
-    expect((await run()).binPages).toBe(12);
+    await firstListingOfALargeBin();
     const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
 
     // Anaïs is deleted in HubSpot; her rep then corrects the Lead's city and recycles it.
