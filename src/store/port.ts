@@ -112,6 +112,10 @@ export interface ErrorFilter {
   afterId?: number;
   /** Only entries about these records. */
   recordIds?: readonly string[];
+  /** Only entries about records of this object. */
+  object?: string;
+  /** Only entries last seen at or after this instant (ISO-8601). */
+  seenSince?: string;
 }
 
 export type NewQueuedError = Omit<

@@ -148,8 +148,9 @@ async function vanished(
   const system = port(ctx, side);
   const known = new Set(listed.map((r) => r.id));
   let refused = new Set<string>();
-  for (const e of await ctx.store.listErrors({ status: "open", system: system.system })) {
-    if (e.object === object && e.recordId && !known.has(e.recordId) && e.lastSeenAt >= since) refused.add(e.recordId);
+  // Asked of the store by object and time: a queue holding thousands of older entries costs no decoding.
+  for (const e of await ctx.store.listErrors({ status: "open", system: system.system, object, seenSince: since })) {
+    if (e.recordId && !known.has(e.recordId)) refused.add(e.recordId);
   }
   if (refused.size === 0) return [];
   if (mapping) {

@@ -758,6 +758,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           [people.zoe.lead, "delete", null],
           [people.zoe.lead, "update", null],
         ]);
+        // By object and by when last seen: a Contact's entry, and the Leads' entries seen at minute 1.
+        await store.commitBatch(batch(1, { errors: [{ ...failedWrite(people.bjorn.lead, 3, "ENTITY_IS_DELETED"), object: "Contact" }] }));
+        const leadsSince = (since: number) =>
+          store.listErrors({ status: "open", system: "salesforce", object: "Lead", seenSince: at(since) });
+        expect((await leadsSince(1)).map((e) => e.recordId).sort()).toEqual([people.jose.lead, people.zoe.lead, people.zoe.lead].sort());
+        expect(await leadsSince(2)).toEqual([]);
+        expect((await store.listErrors({ object: "Contact", seenSince: at(3) })).map((e) => e.recordId)).toEqual([people.bjorn.lead]);
         const ids = (await store.listErrors()).map((e) => e.id);
         await store.commitBatch(batch(2, { resolvedErrors: ids }));
         expect((await store.openErrorsFor([people.zoe.lead, people.jose.lead])).size).toBe(0);

@@ -87,6 +87,14 @@ export class ErrorQueueTable {
       where.push("id > ?");
       params.push(filter.afterId);
     }
+    if (filter.object !== undefined) {
+      where.push("object = ?");
+      params.push(filter.object);
+    }
+    if (filter.seenSince !== undefined) {
+      where.push("last_seen_at >= ?");
+      params.push(filter.seenSince);
+    }
     if (filter.recordIds !== undefined) {
       // One bound JSON array, however many ids: no limit on the statement's variables to mind.
       where.push("record_id IN (SELECT value FROM json_each(?))");
