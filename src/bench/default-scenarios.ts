@@ -89,15 +89,17 @@ export async function runDefaultScenarios(
     await loop.advanceClock(jump);
     const idle = await measureRun(loop, "audit");
     const rates = ratesFrom(
-      {
-        firstLoad: firstLoad.classCalls,
-        changes: [
-          { calls: incremental.classCalls, changed: changedContacts },
-          { calls: behaviour.classCalls, changed: acted },
-        ],
-        idle: idle.classCalls,
-      },
-      records,
+      [
+        {
+          contacts: records,
+          firstLoad: firstLoad.classCalls,
+          changes: [
+            { calls: incremental.classCalls, changed: changedContacts },
+            { calls: behaviour.classCalls, changed: acted },
+          ],
+          idle: idle.classCalls,
+        },
+      ],
       measuredAt,
     );
     return {

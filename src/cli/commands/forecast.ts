@@ -1,8 +1,9 @@
 // `leadloop forecast`: the API calls, the time under the vendors' rate limits and the share of the daily
 // allocations that a first load and a day of typical change need, for a user's own portal and org. The
-// model (core/forecast) is the one the bench reports; its calls per contact are the bench's, measured in
-// the default configuration. Counts and limits come from flags, from `--live` (the portal and the org
-// say how many contacts, Leads and Contacts they hold and what their limits are), or both (flags win).
+// model (core/forecast) is the one the bench reports: calls the bench measured in the default
+// configuration at several sizes, a part per run that does not scale and a part per contact. Counts and
+// limits come from flags, from `--live` (the portal and the org say how many contacts, Leads and
+// Contacts they hold and what their limits are), or both (flags win).
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import {
@@ -82,8 +83,9 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--json", "print JSON on stdout")
     .addHelpText(
       "after",
-      "\nThe model is the bench's (test/bench/README.md): calls per contact measured in the default\n" +
-        "configuration, scaled to your counts and set against the vendors' limits.\n\nExamples:\n" +
+      "\nThe model is the bench's (test/bench/README.md): calls measured in the default configuration at\n" +
+        "several sizes, a part per run that does not scale and a part per contact, scaled to your counts\n" +
+        "and set against the vendors' limits.\n\nExamples:\n" +
         "  leadloop forecast --contacts 250000\n" +
         "  leadloop forecast --contacts 1000000 --changes-per-day 20000 --hubspot-tier enterprise --salesforce-daily 500000\n" +
         "  leadloop forecast --contacts 1000000 --archived 30000\n" +
@@ -203,11 +205,17 @@ const classCalls = z.strictObject({
   search: z.number().nonnegative(),
 });
 const perSystem = z.object({ hubspot: classCalls, salesforce: classCalls });
+/** A curve's points: by count, smallest first, the first at 0 (core/forecast/call-curve.ts). */
+const curve = z
+  .array(z.object({ at: z.number().nonnegative(), calls: perSystem }))
+  .min(1)
+  .refine((points) => points[0]!.at === 0 && points.every((p, i) => i === 0 || p.at > points[i - 1]!.at));
 const callRates = z.object({
   firstLoadPerContact: perSystem,
   perChangedContact: perSystem,
   idleRun: perSystem,
   measuredAt: z.string(),
+  curves: z.object({ firstLoad: curve, changeRun: curve }).optional(),
 });
 /** A bench's whole `--json` output (its `default.rates`), or the rates alone. */
 const ratesFile = z.union([
@@ -243,7 +251,10 @@ export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: num
         `${f.counts.archived ? `, ${binListings(f.counts)} listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
       f.typicalDay,
     ),
-    `model: calls per contact measured by the bench (${f.measuredAt})`,
+    `calls that do not scale: a first load ${n(f.fixed.firstLoad.hubspot)} HubSpot and ${n(f.fixed.firstLoad.salesforce)} Salesforce ` +
+      `whatever the portal's size; every run ${n(f.fixed.idleRun.hubspot)} and ${n(f.fixed.idleRun.salesforce)}, ` +
+      `one that carries a change ${n(f.fixed.changeRun.hubspot)} and ${n(f.fixed.changeRun.salesforce)}`,
+    `model: calls measured by the bench (${f.measuredAt})`,
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,9 @@
-// The API cost model the bench reports and `leadloop forecast` prints (one model for both): calls per
-// contact by endpoint class, measured by the bench in the default configuration, scaled to a portal's
-// counts, and set against the vendors' limits: HubSpot's rolling 10-second burst and daily allocation and
-// the search API's per-second limit, Salesforce's rolling 24-hour allocation (of which leadloop takes a
-// share). Pure: counts and limits in, calls and times out.
+// The API cost model the bench reports and `leadloop forecast` prints (one model for both): calls by
+// endpoint class, measured by the bench in the default configuration at several sizes, a part per run
+// that does not scale and a part per contact (call-curve.ts), set against the vendors' limits: HubSpot's
+// rolling 10-second burst and daily allocation and the search API's per-second limit, Salesforce's
+// rolling 24-hour allocation (of which leadloop takes a share). Pure: counts and limits in, calls out.
+import { callsAt, type CurvePoint, curveThrough, type SystemCalls } from "./call-curve.js";
 
 export type ForecastSystem = "hubspot" | "salesforce";
 export type CallClass = "writes" | "reads" | "behaviour" | "match";
@@ -21,6 +22,13 @@ export interface CallRates {
   idleRun: Record<ForecastSystem, ClassCalls>;
   /** Where the rates come from (the bench run, its size and commit). */
   measuredAt: string;
+  /**
+   * Calls through bench runs of several sizes, each from its point at 0 (the part that does not scale):
+   * a first load's by contacts, and a run's that carries changes, above an idle run's, by changed
+   * contacts. Without them (one bench's rates), the first load is the idle run plus the calls per
+   * contact, and a change costs its calls per changed contact.
+   */
+  curves?: { firstLoad: CurvePoint[]; changeRun: CurvePoint[] };
 }
 
 export interface VendorLimits {
@@ -85,6 +93,11 @@ export interface Forecast {
   limits: VendorLimits;
   firstLoad: LoadForecast;
   typicalDay: LoadForecast;
+  /**
+   * Calls that do not scale with the portal: a first load's at 0 contacts, every run's (the idle run's),
+   * and every run's that carries a change, idle reads included.
+   */
+  fixed: Record<"firstLoad" | "idleRun" | "changeRun", Record<ForecastSystem, number>>;
   measuredAt: string;
 }
 
@@ -97,12 +110,18 @@ const ARCHIVED_LIST_PAGE = 100;
 
 /** The calls, the time under the limits and the budget shares for a first load and a typical day. */
 export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorLimits = DEFAULT_LIMITS): Forecast {
+  const curves = curvesOf(rates);
   const bin = binCalls(counts.archived ?? 0);
-  const firstLoad = bySystem((s) => add(add(scale(rates.firstLoadPerContact[s], counts.contacts), rates.idleRun[s]), bin[s]));
+  const firstLoad = bySystem((s) => add(callsAt(curves.firstLoad, counts.contacts)[s], bin[s]));
   const binListings = Math.min(counts.runsPerDay, counts.binListingsPerDay ?? counts.runsPerDay);
+  // A day's changes spread over its runs: each run that carries one pays the change run's part that does
+  // not scale (the funnel's phases wake: their queries, owners, campaigns), so 300 changes in 288 runs
+  // cost more than 300 in one.
+  const runsWithChanges = Math.min(counts.runsPerDay, counts.changesPerDay);
+  const changeRun = runsWithChanges > 0 ? callsAt(curves.changeRun, counts.changesPerDay / runsWithChanges) : undefined;
   const typicalDay = bySystem((s) =>
     add(
-      add(scale(rates.perChangedContact[s], counts.changesPerDay), scale(rates.idleRun[s], counts.runsPerDay)),
+      add(changeRun ? scale(changeRun[s], runsWithChanges) : zeroCalls(), scale(rates.idleRun[s], counts.runsPerDay)),
       scale(bin[s], binListings),
     ),
   );
@@ -111,8 +130,32 @@ export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorL
     limits,
     firstLoad: loadForecast(firstLoad, limits),
     typicalDay: loadForecast(typicalDay, limits),
+    fixed: {
+      firstLoad: totals(curves.firstLoad[0]!.calls),
+      idleRun: totals(rates.idleRun),
+      changeRun: totals(bySystem((s) => add(rates.idleRun[s], curves.changeRun[0]!.calls[s]))),
+    },
     measuredAt: rates.measuredAt,
   };
+}
+
+/** The rates' curves, or one bench's rates as the straight lines they stand for. */
+function curvesOf(rates: CallRates): NonNullable<CallRates["curves"]> {
+  if (rates.curves) return rates.curves;
+  return {
+    firstLoad: [
+      { at: 0, calls: rates.idleRun },
+      { at: 1, calls: bySystem((s) => add(rates.idleRun[s], rates.firstLoadPerContact[s])) },
+    ],
+    changeRun: [
+      { at: 0, calls: bySystem(() => zeroCalls()) },
+      { at: 1, calls: rates.perChangedContact },
+    ],
+  };
+}
+
+function totals(calls: SystemCalls): Record<ForecastSystem, number> {
+  return bySystem((s) => CALL_CLASSES.reduce((sum, k) => sum + Math.round(calls[s][k]), 0));
 }
 
 /** A listing of HubSpot's recycle bin: its pages beyond the one per object the idle run already read. */
@@ -151,29 +194,50 @@ export function loadForecast(calls: Record<ForecastSystem, ClassCalls>, limits: 
 
 const NO_CALLS: ClassCalls = { writes: 0, reads: 0, behaviour: 0, match: 0, search: 0 };
 
+/** One bench run's measured runs: its first load, the runs that carried changes, its idle run. */
+export interface MeasuredSize {
+  /** The contacts of its first load. */
+  contacts: number;
+  firstLoad: SystemCalls;
+  /** Each run that carried changes, with the contacts changed in it (field edits, new behaviour). */
+  changes: readonly { calls: SystemCalls; changed: number }[];
+  idle: SystemCalls;
+}
+
 /**
- * Rates from measured runs: a first load of `contacts`, the runs that carried changes (each with the
- * contacts changed in it: field edits, new behaviour), and an idle run. A change run's calls beyond an idle
- * run's are what its changes cost, so a day's forecast prices field edits and behaviour alike.
+ * Rates from measured runs at one size or several. A change run's calls beyond an idle run's are what its
+ * changes cost, so a day's forecast prices field edits and behaviour alike. The per-contact keys are the
+ * largest size's (what one bench reports); with several sizes, `curves` pass through every one of them.
  */
-export function ratesFrom(
-  measured: {
-    firstLoad: Record<ForecastSystem, ClassCalls>;
-    changes: readonly { calls: Record<ForecastSystem, ClassCalls>; changed: number }[];
-    idle: Record<ForecastSystem, ClassCalls>;
-  },
-  contacts: number,
-  measuredAt: string,
-): CallRates {
+export function ratesFrom(sizes: readonly MeasuredSize[], measuredAt: string): CallRates {
+  const bySize = [...sizes].sort((a, b) => a.contacts - b.contacts);
+  const largest = bySize[bySize.length - 1];
+  if (!largest) throw new Error("rates need at least one measured size");
   const per = (c: ClassCalls, n: number): ClassCalls => scale(c, n > 0 ? 1 / n : 0);
-  const changed = measured.changes.reduce((sum, run) => sum + run.changed, 0);
-  const changeCalls = (s: ForecastSystem): ClassCalls =>
-    measured.changes.reduce((sum, run) => add(sum, subtract(run.calls[s], measured.idle[s])), NO_CALLS);
-  return {
-    firstLoadPerContact: bySystem((s) => per(measured.firstLoad[s], contacts)),
-    perChangedContact: bySystem((s) => per(changeCalls(s), changed)),
-    idleRun: bySystem((s) => ({ ...measured.idle[s] })),
+  const changed = (m: MeasuredSize) => m.changes.reduce((sum, run) => sum + run.changed, 0);
+  const changeCalls = (m: MeasuredSize, s: ForecastSystem): ClassCalls =>
+    m.changes.reduce((sum, run) => add(sum, subtract(run.calls[s], m.idle[s])), NO_CALLS);
+  const rates: CallRates = {
+    firstLoadPerContact: bySystem((s) => per(largest.firstLoad[s], largest.contacts)),
+    perChangedContact: bySystem((s) => per(changeCalls(largest, s), changed(largest))),
+    idleRun: bySystem((s) => ({ ...largest.idle[s] })),
     measuredAt,
+  };
+  if (bySize.length < 2) return rates;
+  // A size's change runs as one: their mean changed contacts and their mean calls above the idle run.
+  const changeRun = (m: MeasuredSize): CurvePoint => ({
+    at: changed(m) / Math.max(1, m.changes.length),
+    calls: bySystem((s) => scale(changeCalls(m, s), 1 / Math.max(1, m.changes.length))),
+  });
+  return {
+    ...rates,
+    curves: {
+      firstLoad: curveThrough(
+        bySize.map((m) => ({ at: m.contacts, calls: m.firstLoad })),
+        bySize[0]!.idle,
+      ),
+      changeRun: curveThrough(bySize.map(changeRun), bySystem(() => zeroCalls())),
+    },
   };
 }
 
@@ -193,8 +257,9 @@ function subtract(a: ClassCalls, b: ClassCalls): ClassCalls {
   return mapCalls(a, (v, k) => Math.max(0, v - b[k]));
 }
 
+/** To the nearest call: rounding each class up overstated a small run by a call a class. */
 function roundCalls(c: ClassCalls): ClassCalls {
-  return mapCalls(c, (v) => Math.ceil(v));
+  return mapCalls(c, (v) => Math.round(v));
 }
 
 function mapCalls(c: ClassCalls, f: (v: number, k: keyof ClassCalls) => number): ClassCalls {
