@@ -6,7 +6,7 @@
 // part of a run that does not scale (describes, owners, forms and campaigns lists, the recycle bin, the
 // round robin's resume); the larger ones what a portal of that size adds (call-curve.ts). A user can
 // pass their own bench output with `--rates <file>`.
-import { type MeasuredSize, ratesFrom } from "./api-forecast.js";
+import { type CallRates, type MeasuredSize, ratesFrom } from "./api-forecast.js";
 import type { SystemCalls } from "./call-curve.js";
 
 /** Enterprise portal (the events API), smallest first. */
@@ -77,12 +77,12 @@ const PROFESSIONAL_SIZES: MeasuredSize[] = [
   },
 ];
 
-export const ENTERPRISE_RATES = ratesFrom(
+export const ENTERPRISE_RATES: CallRates = ratesFrom(
   ENTERPRISE_SIZES,
   "bench default configuration, enterprise portal: 1,000 contacts at d9e13d9, 10,000 at 4079149, 100,000 at d9e13d9, 1,000,000 at edac562",
 );
 
-export const BELOW_ENTERPRISE_RATES = ratesFrom(
+export const BELOW_ENTERPRISE_RATES: CallRates = ratesFrom(
   [...PROFESSIONAL_SIZES, ...ENTERPRISE_SIZES.filter((m) => m.contacts > 10_000).map(professionalFirstLoad)],
   "bench default configuration, professional portal: 1,000 contacts at d9e13d9, 10,000 at cb90e62; larger " +
     "sizes the enterprise runs' with a professional first load's behaviour reads",
@@ -106,6 +106,6 @@ function professionalFirstLoad(size: MeasuredSize): MeasuredSize {
 }
 
 /** The rates of a portal of this tier: Starter has the same behaviour sources as Professional. */
-export function measuredRates(tier: "starter" | "professional" | "enterprise"): typeof ENTERPRISE_RATES {
+export function measuredRates(tier: "starter" | "professional" | "enterprise"): CallRates {
   return tier === "enterprise" ? ENTERPRISE_RATES : BELOW_ENTERPRISE_RATES;
 }
