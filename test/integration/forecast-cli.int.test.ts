@@ -262,9 +262,13 @@ describe("leadloop forecast", () => {
       expect(small.typicalDay.calls.salesforce.total).toBeGreaterThan(4_500);
       expect(small.typicalDay.calls.salesforce.total).toBeLessThan(4_700);
       expect(Math.round(small.typicalDay.dailyShare.salesforce * 100)).toBe(18);
-      // A run of few changes: more than the 300-contact bench's 15.5 and 14 calls.
-      const fewChanges = await oneRun("300", 32);
-      expect([fewChanges.typicalDay.calls.hubspot.total, fewChanges.typicalDay.calls.salesforce.total]).toEqual([17, 21]);
+      // Runs of few changes: the bench's at 300 and 10 contacts (32 and 3 changes) made 15.5 and 14, and
+      // 13.5 and 11 calls; the forecast prices Salesforce high.
+      const few = [await oneRun("300", 32), await oneRun("10", 3)].map((f) => [f.typicalDay.calls.hubspot.total, f.typicalDay.calls.salesforce.total]);
+      expect(few).toEqual([
+        [17, 21],
+        [14, 20],
+      ]);
       // Past about 150,000 contacts a first load grows faster than its contacts (companies read again).
       const enterprise100k = await forecastJson(["--contacts", "100000", "--hubspot-tier", "enterprise"]);
       expect(enterprise100k.firstLoad.calls.hubspot.total).toBe(3_086);
