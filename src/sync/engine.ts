@@ -114,16 +114,9 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 
   try {
-    // The run lock's own renewal, asked at once: a run whose lease ran out while its process stalled
-    // learns here that another holds the store, and stops before its next group or batch.
-    // Asked before every write, it goes to the store only once an eighth of a lease has passed since it
-    // last did: until then the lease holds, and no other run can have the store (it waits the lease out).
-    let renewedAt = now().getTime();
-    ctx.heartbeat = async () => {
-      if (now().getTime() - renewedAt < ttl / 8 && !lease.lost.aborted) return;
-      if (!(await lease.renew())) throw lease.lost.reason;
-      renewedAt = now().getTime();
-    };
+    // The run lock's own renewal, asked before every write (run-lock.ts `heartbeat`): a run whose lease ran
+    // out while its process stalled learns here that another holds the store, and stops before its next write.
+    ctx.heartbeat = lease.heartbeat;
     const funnel = options.funnel;
     const state = newFunnelRunState();
     const stopping = () => ctx.signal?.aborted ?? false;

@@ -76,6 +76,9 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
     summary,
     createdPeople: [],
     includeInCrm: async (records) => new Set(records.map((r) => r.id)),
+    // Asked before each write, as a sync run's: a long retry that stalled past its lease, while another run
+    // took the store, stops before writing beside it (run-lock.ts `heartbeat`).
+    heartbeat: lease.heartbeat,
   };
   if (options.funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, options.funnel);
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });

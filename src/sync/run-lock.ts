@@ -34,6 +34,22 @@ export class RunInProgressError extends Error {
 }
 
 /**
+ * This run's lease ran out (its process stalled) and another run took the store: it stops before its next
+ * write. A conflict, as a lock held at the start is: the admin's move is to let the other run work.
+ */
+export class RunLockLostError extends Error {
+  readonly errorClass = "conflict";
+  constructor(readonly held: HeldLock | undefined) {
+    super(
+      `lost the run lock to another process${held ? ` (${held.holder})` : ""}; stopping before the next write, ` +
+        "since this process stalled past its lease and that run holds the state store now. What this run did " +
+        "not write is left to the next run (an error queue entry not retried stays open)",
+    );
+    this.name = "RunLockLostError";
+  }
+}
+
+/**
  * A holder name for this process, `host:pid:label`, so that a later run on the same host can tell
  * whether the process that took the lock still exists.
  */
@@ -75,6 +91,13 @@ export interface RunLease {
    * stall of this process, and another took it), which also aborts `lost`.
    */
   renew(): Promise<boolean>;
+  /**
+   * Asked before each write: renews the lease when an eighth of it has passed on the holder's clock since
+   * it last did, and throws the terms' `lost` error once the lock is another's, so a holder that stalled
+   * past its lease stops before writing beside the run that took the store. Until an eighth has passed the
+   * lease holds and no other run can have the store, so most writes cost no store transaction.
+   */
+  heartbeat(): Promise<void>;
   /** Aborted, with the terms' `lost` error, when a renewal finds the lock another's. */
   lost: AbortSignal;
   /** Stops renewing and frees the lock (left alone when it is another's by now). */
@@ -133,8 +156,14 @@ export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<R
   };
   const renewal = setInterval(() => void renew().catch(() => undefined), ttlMs / 4);
   renewal.unref();
+  let renewedAt = now().getTime();
   return {
     renew,
+    heartbeat: async () => {
+      if (now().getTime() - renewedAt < ttlMs / 8 && !lost.signal.aborted) return;
+      if (!(await renew())) throw lost.signal.reason;
+      renewedAt = now().getTime();
+    },
     lost: lost.signal,
     release: async () => {
       clearInterval(renewal);
@@ -154,7 +183,7 @@ export async function takeRunLock(take: TakeRunLock): Promise<RunLease> {
     lock: RUN_LOCK,
     takenOver: "run_lock.taken_over",
     refused: (held) => new RunInProgressError(held),
-    lost: (held) => new Error(`lost the run lock to another process${held ? ` (${held.holder})` : ""}; stopping`),
+    lost: (held) => new RunLockLostError(held),
     // Every run holds this lock, so a run the store still calls running was killed (kill -9, a crash, a
     // machine gone): it is recorded as failed, not shown running for good.
     whenHeld: async () => {

@@ -1,7 +1,9 @@
 // A run whose lease ran out while its process stalled, and whose store another run then took
 // (ARCHITECTURE.md "The run lock"): it finds out before its next write, and writes nothing beside that run.
+import { classifyFailure } from "../../src/cli/failure.js";
+import { EXIT } from "../../src/cli/exit-codes.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const OTHER_RUN = "crm-worker-2:4711:run-20261205T091500";
 
@@ -41,5 +43,57 @@ describe("a run that lost the run lock", () => {
     expect(loop.salesforce.data.list("Lead")).toEqual([]);
     expect(loop.hubspot.data.getObject("contacts", anais)?.properties.leadloop_score).toBeUndefined();
     expect((await loop.store.lockHolder("sync"))?.holder).toBe(OTHER_RUN);
+  });
+});
+
+describe("an errors retry that lost the run lock", () => {
+  let loop: LoopHarness;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  beforeAll(async () => {
+    loop = await startLoop({ now });
+  });
+  afterAll(async () => {
+    await loop.close();
+  });
+
+  it("sends no write once another run took the store, and stops with a message, not a bug report", async () => {
+    // Two people whose Leads a validation rule refused, then lifted: the retry would create both.
+    const rule = (lastName: string) => ({ object: "Lead", field: "LastName", equals: lastName, message: "Blocked by a validation rule" });
+    loop.salesforce.faults.add({ records: [rule("Nørgaard"), rule("Ibáñez")] });
+    loop.hubspot.data.createObject("contacts", { email: "mette.norgaard@fjordkraft.dk", firstname: "Mette", lastname: "Nørgaard", company: "" });
+    loop.hubspot.data.createObject("contacts", { email: "JOSE.ibanez@Olivar.es", firstname: "José", lastname: "Ibáñez", company: "Olivar Hermanos" });
+    ahead += 65_000; // past HubSpot's search index lag, which the loop's own clock keeps
+    const first = await loop.sync();
+    expect(first.summary.errors.salesforce).toBe(2);
+    loop.salesforce.faults.clear();
+    await tick();
+
+    // As the retry reads the contacts behind the entries, its process stalls past its lease (three
+    // minutes on its clock) and a daemon's run takes the store.
+    let taken = false;
+    const stop = loop.hubspot.calls.observe(() => {
+      if (taken) return;
+      taken = true;
+      ahead += 3 * 60_000;
+      void loop.store.acquireLock("sync", OTHER_RUN, now().toISOString(), 2 * 60_000);
+    });
+    const retry = loop.retry();
+    const failure = await retry.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    stop();
+    expect(taken).toBe(true);
+    expect(classifyFailure(failure, { runsSync: false })).toEqual({
+      message: expect.stringMatching(new RegExp(`^lost the run lock to another process \\(${OTHER_RUN}\\); stopping before the next write`)),
+      exitCode: EXIT.failure,
+    });
+    // Neither Lead was created beside the run that holds the store; both entries wait, open, for it.
+    expect(loop.salesforce.data.list("Lead")).toEqual([]);
+    expect(await loop.store.listErrors({ status: "open" })).toHaveLength(2);
+    expect((await loop.store.lockHolder("sync"))?.holder).toBe(OTHER_RUN);
+    const [run] = await loop.store.listRuns(1);
+    expect(run!.status).toBe("failed");
   });
 });
