@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.js";
 import { failedRunSummary, type SyncOptions, type SyncResult } from "../sync/engine.js";
 import { RunInProgressError } from "../sync/run-lock.js";
+import { runFailureFields } from "../sync/run-failure.js";
 import type { RunSummary } from "../sync/run-summary.js";
 import type { DaemonState } from "./health-server.js";
 
@@ -70,7 +71,8 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
         if (summary) recordRun(state, summary, now);
         // A failed run is logged and the next one tries again: a daemon outlives passing faults. When is
         // said, so an admin watching an outage knows when the daemon looks again.
-        log.error("daemon.run_failed", { error, nextRunInMs: Math.max(0, every - (Date.now() - started)) });
+        // The same fields as `leadloop sync`'s `run.failed` (run-failure.ts), and when it looks again.
+        log.error("daemon.run_failed", { ...runFailureFields(err), nextRunInMs: Math.max(0, every - (Date.now() - started)) });
       }
     } finally {
       state.running = false;

@@ -220,8 +220,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   } catch (err) {
     ctx.summary.status = "failed";
     ctx.summary.failure = err instanceof Error ? err.message : String(err);
-    // Not logged here: the caller says it once, `sync` on stderr, the daemon in `daemon.run_failed`
-    // with when it tries again (run.finished below carries the status).
+    // Not logged here: the caller says it once, `sync` on stderr and in `run.failed`, the daemon in
+    // `daemon.run_failed` with when it tries again (run.finished below carries the status).
     if (typeof err === "object" && err !== null) failedRuns.set(err, ctx.summary);
     throw err;
   } finally {

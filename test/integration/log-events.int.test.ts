@@ -92,3 +92,45 @@ describe("routine events at debug, counted at info", () => {
     expect(finished.durationMs).toBe(Date.parse(run!.finishedAt!) - Date.parse(run!.startedAt));
   });
 });
+
+describe("a failed `leadloop sync` in the JSON log", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 32, now: new Date(), contacts: 8 }), "log-run-failed");
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+  afterEach(() => {
+    world.salesforce.faults.clear();
+  });
+
+  it("logs one run.failed at error, with the message stderr and --json give and the kind to alert on", async () => {
+    // Salesforce refuses the integration user's credentials: the run cannot start its work.
+    world.salesforce.faults.add({ requests: [{ kind: "status", status: 401, path: "/services/" }] });
+    const run = await runCli(["--log-level", "info", "sync", "--json", "--config", world.configPath]);
+    expect(run.code).toBe(3);
+    const summary = JSON.parse(run.stdout) as { status: string; failure: string };
+    expect(summary.status).toBe("failed");
+    const errors = lines(run.stderr).filter((l) => l.level === "error");
+    expect(errors).toEqual([expect.objectContaining({ message: "run.failed", kind: "auth", system: "salesforce", error: summary.failure })]);
+    // The person's line is there too, as before: the log event adds to it, it does not replace it.
+    expect(run.stderr).toContain(summary.failure);
+  });
+
+  it("logs run.failed with kind conflict when another run holds the store", async () => {
+    const store = await openStore({ path: world.storePath }, { existing: true });
+    const holder = "crm-worker-2:4711:run-20261205T091500";
+    await store.acquireLock("sync", holder, new Date().toISOString(), 2 * 60_000);
+    try {
+      const run = await runCli(["--log-level", "info", "sync", "--config", world.configPath]);
+      expect(run.code).toBe(1);
+      const errors = lines(run.stderr).filter((l) => l.level === "error");
+      expect(errors).toEqual([expect.objectContaining({ message: "run.failed", kind: "conflict" })]);
+      expect(errors[0]!.error).toContain(`another leadloop run holds the state store's lock (${holder}`);
+    } finally {
+      await store.releaseLock("sync", holder);
+      await store.close();
+    }
+  });
+});

@@ -119,6 +119,8 @@ describe("leadloop daemon and SIGTERM", () => {
     expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
     const failed = events.find((e) => e.message === "daemon.run_failed");
     expect(failed?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
+    // The fields `leadloop sync`'s run.failed has (log-events.int.test.ts): one alert rule for both.
+    expect(failed).toMatchObject({ kind: "transient", system: "salesforce" });
     // When the daemon looks again: the rest of the schedule's 2 s after a run that spent its 1 s patience.
     expect(failed?.nextRunInMs).toBeGreaterThanOrEqual(0);
     expect(failed?.nextRunInMs).toBeLessThanOrEqual(2_000);

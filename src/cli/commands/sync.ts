@@ -1,6 +1,7 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
 import { failedRunSummary } from "../../sync/engine.js";
+import { runFailureFields } from "../../sync/run-failure.js";
 import type { RunSummary } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../context.js";
@@ -44,6 +45,9 @@ export function registerSync(program: Command, io: CommandIo): void {
         // before): a script reading --json gets it; the failure's line and exit status follow as usual.
         const failed = failedRunSummary(err);
         if (opts.json && failed) printJson(io, failed);
+        // The one log event of a failed run, as the daemon's `daemon.run_failed` (same fields): stderr's
+        // line is for a person, this is what a log pipeline alerts on. A run stopped as asked did not fail.
+        if (!stop.signal.aborted) log.error("run.failed", runFailureFields(err));
         throw err;
       } finally {
         progress.done();
