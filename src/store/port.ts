@@ -116,6 +116,8 @@ export interface ErrorFilter {
   object?: string;
   /** Only entries last seen at or after this instant (ISO-8601). */
   seenSince?: string;
+  /** Only entries whose write was about one of these people (the payload's `personId`). */
+  personIds?: readonly string[];
 }
 
 export type NewQueuedError = Omit<
@@ -543,10 +545,17 @@ export interface BatchCommit {
   outboxReleased?: string[];
   /**
    * Records deleted in their system: every write the outbox keeps for them, pending or refused, is
-   * dropped, since no system can take it now; a group it was the last write of is done (its other writes
-   * were accepted), and its effect applies.
+   * dropped, since no system can take it now, and so is every write of the same system about the person
+   * whose record it is (a person's id is their contact's: with HubSpot as the CRM, the handoff's tasks);
+   * a group it was the last write of is done (its other writes were accepted), and its effect applies.
    */
   outboxDroppedFor?: OutboxRecord[];
+  /**
+   * CRM records deleted (not merged): the follow-up clock on one stops at `at`, after this batch's group
+   * effects, since nothing is owed on a record that no longer exists; `slaClockDecisions` gives the clock
+   * that instant, so no breach is raised for it. A later handoff's clock starts afresh.
+   */
+  slaClocksStoppedOn?: { object: string; recordId: string }[];
   /**
    * People a marketing merge made one, whose link moved to the merged record: the funnel state kept under
    * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.
@@ -740,8 +749,8 @@ export interface StateStore {
   latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string; amount: number | null }>>;
   /**
    * For each clock, when its person first moved in the funnel after the clock's handoff (a verdict, a
-   * conversion: what ends the follow-up owed), keyed by `clockKey` (person and handoff); clocks whose
-   * person has not moved since are left out.
+   * conversion: what ends the follow-up owed), or its record was deleted (`slaClocksStoppedOn`), whichever
+   * came first, keyed by `clockKey` (person and handoff); clocks still owed are left out.
    */
   slaClockDecisions(clocks: readonly { personId: string; handoffAt: string }[]): Promise<Map<string, string>>;
   upsertSlaClock(clock: SlaClock): Promise<void>;

@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Cursor, LinkWrite, OutboxRecord, StoreFact } from "../store/port.js";
+import type { Cursor, LinkWrite, OutboxRecord, QueuedError, StoreFact } from "../store/port.js";
 import type { Removal } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
@@ -57,6 +57,9 @@ export async function followRemovals(
   const retire: { id: number; reason: string }[] = [];
   const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
   const moot = await mootErrors(ctx, deleted);
+  // A follow-up clock on a deleted record (a merge's losing Lead aside: its lead lives on in the master)
+  // is owed nothing any more: it stops, and no breach is raised for a person who no longer exists.
+  const stopped = removals.filter((r) => r.kind === "deleted").map((r) => ({ object, recordId: r.id }));
   // Survivors this batch links: HubSpot's merge makes a new record of two, both of them perhaps linked;
   // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
   const claimed = new Set<string>();
@@ -121,6 +124,7 @@ export async function followRemovals(
     links,
     retireLinks: retire,
     outboxDroppedFor: deleted,
+    slaClocksStoppedOn: stopped,
     resolvedErrors: moot,
     peopleMerged,
     cursors: [save, ...(bin?.listed() ?? [])],
@@ -200,17 +204,28 @@ async function binListing(ctx: RunContext, system: string, object: string, remov
 /**
  * The open error-queue entries about records now deleted: a write to them was refused (it went out after
  * the deletion, in an earlier run or this run's first drain), and retrying it can only be refused again.
- * They are resolved with the link, and the outbox drops what it still kept for the records.
+ * So are the entries of writes of the same system about the person whose record it is (with HubSpot as
+ * the CRM, the handoff's tasks: their entries name the task's key, and the person in their payload).
+ * They are resolved with the link, and the outbox drops what it still kept for the records and people.
  */
 async function mootErrors(ctx: RunContext, deleted: readonly OutboxRecord[]): Promise<number[]> {
   if (deleted.length === 0) return [];
   const open = await ctx.store.openErrorsFor(deleted.map((d) => d.recordId));
-  const ids: number[] = [];
+  const ids = new Set<number>();
+  const resolve = (e: QueuedError, d: OutboxRecord) => {
+    if (ids.has(e.id)) return;
+    ids.add(e.id);
+    ctx.log.debug("error.resolved_deleted", { runId: ctx.runId, errorId: e.id, system: d.system, object: e.object, recordId: d.recordId });
+  };
   for (const d of deleted)
-    for (const e of open.get(d.recordId) ?? []) {
-      if (e.system !== d.system || e.object !== d.object) continue;
-      ids.push(e.id);
-      ctx.log.debug("error.resolved_deleted", { runId: ctx.runId, errorId: e.id, system: d.system, object: d.object, recordId: d.recordId });
-    }
-  return ids;
+    for (const e of open.get(d.recordId) ?? []) if (e.system === d.system && e.object === d.object) resolve(e, d);
+  // One system per call: every record a removal follows is of one system.
+  const system = deleted[0]!.system;
+  const byPerson = new Map(deleted.map((d) => [d.recordId, d]));
+  for (const e of await ctx.store.listErrors({ status: "open", system, personIds: [...byPerson.keys()] })) {
+    const personId = (e.payload as { personId?: unknown } | null)?.personId;
+    const d = typeof personId === "string" ? byPerson.get(personId) : undefined;
+    if (d) resolve(e, d);
+  }
+  return [...ids];
 }

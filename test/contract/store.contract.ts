@@ -1504,6 +1504,45 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         await store.commitBatch(batch(4, { outboxDroppedFor: [gone("00Q5e000004JosAAA")] }));
         expect((await store.listOutbox({})).map((w) => w.key)).toEqual([contactWrite.key]);
       });
+
+      it("drops the writes about a deleted contact's person on its system, lists her queue entries by person, and stops the clock on it", async () => {
+        // With HubSpot as the CRM the contact is Zoë's record: her task there names her only as its person.
+        const contact = people.zoe.hubspotId;
+        const onHubspot = { ...task(people.zoe, 1, `handoff:${contact}`), system: "hubspot", object: "tasks", upsertOn: "leadloop_activity_key" };
+        const onSalesforce = task(people.zoe, 2, "handoff:other");
+        const joseTask = { ...task(people.jose, 3, `handoff:${people.jose.hubspotId}`), system: "hubspot", object: "tasks" };
+        await store.commitBatch(
+          batch(0, {
+            outbox: [onHubspot, onSalesforce, joseTask],
+            slaClocks: [
+              slaClock(contact, "77001", { crmType: "contacts", crmId: contact }),
+              slaClock(people.jose.hubspotId, "77001", { crmType: "contacts", crmId: people.jose.hubspotId }),
+            ],
+            errors: [
+              { runId: "r", system: "hubspot", object: "tasks", recordId: onHubspot.key, operation: "handoff", payload: { outboxKey: onHubspot.key, personId: contact }, errorClass: "data", message: "association to a missing contact", at: at(0) },
+              { runId: "r", system: "hubspot", object: "tasks", recordId: joseTask.key, operation: "handoff", payload: { outboxKey: joseTask.key, personId: people.jose.hubspotId }, errorClass: "data", message: "association to a missing contact", at: at(0) },
+            ],
+          }),
+        );
+        expect((await store.listErrors({ status: "open", system: "hubspot", personIds: [contact] })).map((e) => e.recordId)).toEqual([onHubspot.key]);
+        expect(await store.listErrors({ status: "open", system: "salesforce", personIds: [contact] })).toEqual([]);
+
+        await store.commitBatch(
+          batch(5, {
+            outboxDroppedFor: [{ system: "hubspot", object: "contacts", recordId: contact }],
+            slaClocksStoppedOn: [{ object: "contacts", recordId: contact }],
+          }),
+        );
+        expect((await store.listOutbox({})).map((w) => w.key).sort()).toEqual([joseTask.key, onSalesforce.key].sort());
+        // Her clock is decided when it stopped; José's, on a record still there, is owed.
+        const clocks = await store.listSlaClocks();
+        const decisions = await store.slaClockDecisions(clocks);
+        expect([...decisions.values()]).toEqual([at(5)]);
+        expect(decisions.get(`${contact}\u0000${at(0)}`)).toBe(at(5));
+        // A later handoff's clock starts afresh, owed.
+        await store.commitBatch(batch(9, { slaClocks: [slaClock(contact, "77001", { crmType: "contacts", crmId: contact, handoffAt: at(9), dueAt: at(249) })] }));
+        expect((await store.slaClockDecisions(await store.listSlaClocks())).size).toBe(0);
+      });
     });
 
     describe("People a marketing merge made one", () => {

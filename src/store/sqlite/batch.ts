@@ -96,6 +96,8 @@ export function writeBatch(
     applyGroupEffect(tables, onDone);
     completedGroups.push(group);
   }
+  // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
+  tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
   for (const activity of batch.behaviour ?? []) tables.behaviour.add(activity);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);

@@ -95,6 +95,10 @@ export class ErrorQueueTable {
       where.push("last_seen_at >= ?");
       params.push(filter.seenSince);
     }
+    if (filter.personIds !== undefined) {
+      where.push("json_extract(payload, '$.personId') IN (SELECT value FROM json_each(?))");
+      params.push(JSON.stringify(filter.personIds));
+    }
     if (filter.recordIds !== undefined) {
       // One bound JSON array, however many ids: no limit on the statement's variables to mind.
       where.push("record_id IN (SELECT value FROM json_each(?))");

@@ -105,17 +105,22 @@ export class FunnelTable {
     for (let i = 0; i < clocks.length; i += CHUNK) {
       const pairs = JSON.stringify(clocks.slice(i, i + CHUNK).map((c) => [c.personId, c.handoffAt]));
       const rows = this.sql
-        .get<{ personId: string; handoffAt: string; at: string | null }>(
+        .get<{ personId: string; handoffAt: string; at: string | null; goneAt: string | null }>(
           `SELECT c.value ->> 0 AS personId, c.value ->> 1 AS handoffAt,
              (SELECT e.at FROM funnel_events e
               WHERE e.person_id = c.value ->> 0 AND e.id > COALESCE(
                 (SELECT MAX(m.id) FROM funnel_events m
                  WHERE m.person_id = c.value ->> 0 AND m.to_stage = 'mql' AND m.at <= c.value ->> 1), 0)
-              ORDER BY e.id LIMIT 1) AS at
+              ORDER BY e.id LIMIT 1) AS at,
+             (SELECT g.gone_at FROM sla_clocks g WHERE g.person_id = c.value ->> 0 AND g.handoff_at = c.value ->> 1) AS goneAt
            FROM json_each(?) AS c`,
         )
         .all(pairs);
-      for (const row of rows) if (row.at !== null) out.set(`${row.personId}\u0000${row.handoffAt}`, row.at);
+      // A clock whose record was deleted is owed nothing from then (SlaTable.stopOn).
+      for (const row of rows) {
+        const at = row.at === null || (row.goneAt !== null && row.goneAt < row.at) ? row.goneAt : row.at;
+        if (at !== null) out.set(`${row.personId}\u0000${row.handoffAt}`, at);
+      }
     }
     return out;
   }

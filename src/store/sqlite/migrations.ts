@@ -1024,6 +1024,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // knew (funnel/restored-score-marks.ts).
     sql: `ALTER TABLE history_to_fill ADD COLUMN restored INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 28,
+    name: "follow-up clocks stopped by their record's deletion",
+    // A clock on a CRM record deleted since its handoff (with HubSpot as the CRM, the person's contact) is
+    // owed nothing from then: \`gone_at\` is when the run followed the deletion (ARCHITECTURE.md "The
+    // follow-up SLA"). NULL for every clock before this version: none was stopped so.
+    sql: `ALTER TABLE sla_clocks ADD COLUMN gone_at TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

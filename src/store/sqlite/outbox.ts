@@ -159,6 +159,21 @@ export class OutboxTable {
           if (grp !== null) groups.push(grp);
       }
     }
+    // The writes about the person the record is, to other records of its system (a task is a create: no
+    // record id). The payload names the person only when it is not the written record (its \`p\`).
+    for (const system of new Set(records.map((r) => r.system))) {
+      const systemId = this.names.findId(system);
+      if (systemId === undefined) continue;
+      const ids = records.filter((r) => r.system === system).map((r) => r.recordId);
+      for (const chunk of inListChunks(ids)) {
+        for (const { grp } of this.sql
+          .get<{ grp: string | null }>(
+            `DELETE FROM outbox WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) RETURNING grp`,
+          )
+          .all(systemId, ...chunk.params))
+          if (grp !== null) groups.push(grp);
+      }
+    }
     return this.finishedGroups(groups);
   }
 

@@ -27,7 +27,8 @@ export class SlaTable {
          ON CONFLICT (person_id) DO UPDATE SET crm_type = excluded.crm_type, crm_id = excluded.crm_id,
            owner_id = excluded.owner_id, handoff_at = excluded.handoff_at, due_at = excluded.due_at,
            first_touch_at = excluded.first_touch_at, touches = excluded.touches,
-           breached_at = excluded.breached_at`,
+           breached_at = excluded.breached_at,
+           gone_at = CASE WHEN handoff_at = excluded.handoff_at THEN gone_at END`,
       )
       .run(
         clock.personId,
@@ -40,6 +41,15 @@ export class SlaTable {
         clock.touches,
         clock.breachedAt,
       );
+  }
+
+  /**
+   * Stops the clocks on these deleted CRM records (ARCHITECTURE.md "The follow-up SLA"): each reads as
+   * decided at \`at\`, so no breach is raised. A clock stopped already keeps its time.
+   */
+  stopOn(records: readonly { object: string; recordId: string }[], at: string): void {
+    const stop = this.sql.get("UPDATE sla_clocks SET gone_at = ? WHERE crm_type = ? AND crm_id = ? AND gone_at IS NULL");
+    for (const r of records) stop.run(at, r.object, r.recordId);
   }
 
   /** The clocks later handoffs replaced, oldest handoff first; with `personIds`, only these people's. */
@@ -214,7 +224,7 @@ export class SlaTable {
     const rows = this.sql
       .get<{ crmType: string; at: string }>(
         `SELECT crm_type AS crmType, MIN(handoff_at) AS at FROM sla_clocks
-         WHERE first_touch_at IS NULL AND breached_at IS NULL GROUP BY crm_type`,
+         WHERE first_touch_at IS NULL AND breached_at IS NULL AND gone_at IS NULL GROUP BY crm_type`,
       )
       .all();
     return new Map(rows.map((r) => [r.crmType, r.at]));

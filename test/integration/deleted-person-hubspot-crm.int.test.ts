@@ -1,0 +1,99 @@
+// With HubSpot as the CRM the contact is the person's CRM record: deleting it (the recycle bin, or a GDPR
+// delete) ends everything leadloop owed or kept waiting for the person there. The writes decided for them
+// (the handoff's tasks, whose queue entries name the task's key, not the contact) leave the outbox and
+// their refusals are resolved with the contact's own, and the follow-up clock stops: no breach, no alert
+// for a person who no longer exists (ARCHITECTURE.md "One run", step 3, and "The follow-up SLA").
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
+import type { LoopHarness } from "../support/loop-harness.js";
+
+/** Past the HubSpot emulator's search index lag (5 s), and a minute on. */
+const STEP_MS = 65_000;
+/** Past the shipped sla.yaml's follow-up time (4 h). */
+const PAST_DUE_MS = 5 * 60 * 60_000;
+
+describe("a person deleted with HubSpot as the CRM", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const later = (ms = STEP_MS) => {
+    ahead += ms;
+  };
+  const sync = (options: Parameters<LoopHarness["sync"]>[0] = {}) =>
+    loop.sync({ funnel: funnelFor(loop, "hubspot"), mappings: [], crm: loop.hubspotAdapter, ...options });
+  const breachTasks = () =>
+    loop.hubspot.data.listObjects("tasks").filter((t) => t.properties.hs_task_subject?.startsWith("SLA missed"));
+
+  beforeEach(async () => {
+    ahead = 0;
+    ({ loop, personId } = await startAnaisLoop(now));
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the handoff's writes wait. */
+  async function handoffWaiting(): Promise<void> {
+    const stop = new AbortController();
+    const stopped = await sync({
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase === "sla") stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    const waiting = (await loop.store.listOutbox({})).map((w) => w.key);
+    expect(waiting.some((k) => k.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
+  }
+
+  /** Runs until nothing changes, the follow-up time long past: what the queue, the outbox and the SLA keep. */
+  async function afterTheDeletion(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      later(i === 1 ? PAST_DUE_MS : STEP_MS);
+      const run = await sync();
+      expect(run.summary.status).toBe("succeeded");
+      expect(run.summary.slaBreaches).toBe(0);
+    }
+    const last = await sync();
+    expect(last.summary.errors).toEqual({ hubspot: 0 });
+    expect(last.summary.openErrors).toBe(0);
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(await loop.store.listOutbox({})).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    expect(breachTasks()).toEqual([]);
+  }
+
+  it("a GDPR delete while her handoff waits: the task refusals are resolved with the contact's, no breach follows", async () => {
+    await handoffWaiting();
+    expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
+    await afterTheDeletion();
+    // Every refusal the deletion made moot is resolved, the tasks' (named by their keys) with the contact's.
+    const queued = await loop.store.listErrors({});
+    expect(queued.some((e) => e.object === "tasks")).toBe(true);
+    expect(queued.every((e) => e.status === "resolved")).toBe(true);
+  });
+
+  it("deleted to the recycle bin after her handoff: her clock stops, no breach or alert task for the rep's manager", async () => {
+    const handoff = await sync();
+    expect(handoff.summary.handoffs).toBe(1);
+    expect(await loop.store.listSlaClocks()).toHaveLength(1);
+    later();
+    loop.hubspot.data.archiveObject("contacts", personId);
+    await afterTheDeletion();
+    // `leadloop sla` shows her clock closed when the run followed the deletion, before it was due: owed nothing.
+    const board = await runCli(["--config", loopConfig(loop, "hubspot"), "sla", "--json"], {}, undefined, { now });
+    expect(board.code).toBe(0);
+    const { clocks } = JSON.parse(board.stdout) as { clocks: { personId: string; status: string; decidedAt: string | null; dueAt: string }[] };
+    expect(clocks).toEqual([expect.objectContaining({ personId, status: "closed" })]);
+    expect(Date.parse(clocks[0]!.decidedAt!)).toBeLessThan(Date.parse(clocks[0]!.dueAt));
+  });
+
+  it("deleted to the recycle bin while her handoff waits: the handoff's writes leave the outbox, none is refused", async () => {
+    await handoffWaiting();
+    loop.hubspot.data.archiveObject("contacts", personId);
+    await afterTheDeletion();
+  });
+});
