@@ -624,7 +624,8 @@ async function pairUnlinked(
     const { settled, idle } = await leftAsTheyAre(ctx, mappings, records);
     const toMatch = records.filter((r) => !idle.has(r.id));
     const restored = new Set<string>();
-    for (const s of await stampedCrmRecords(ctx, toMatch, mappings)) {
+    const stamped = await stampedCrmRecords(ctx, toMatch, mappings);
+    for (const s of stamped.pairs) {
       const again = linked(ctx, "restored", s.record, s.counterpart);
       restored.add(s.record.id);
       pairings.push({ ...pairing(s.mapping, undefined, source, s.record, s.counterpart), restored: again });
@@ -690,7 +691,7 @@ async function pairUnlinked(
     for (const id of settled) if (!idle.has(id)) included.add(id);
     const unpaired: SourceRecord[] = [];
     for (const record of pending) {
-      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id))) {
+      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id), stamped.gone.get(record.id))) {
         unpaired.push(record);
         continue;
       }
@@ -814,8 +815,8 @@ function linked(
  * A record whose counterpart was deleted or merged away is not re-created on the other side: someone
  * removed it on purpose. The link a removal retired says so, or, where the store no longer has it (a lost
  * store), the record's stamp naming a counterpart no read finds (`goneStamp`, "system object id"): a
- * HubSpot contact deleted for good (GDPR) must not come back from its Lead. It can still be linked again
- * by matching.
+ * HubSpot contact deleted for good (GDPR) must not come back from its Lead, nor a Lead sales deleted from
+ * a contact stamped with its id. It can still be linked again by matching.
  */
 function wasRemoved(ctx: RunContext, retired: Link | undefined, goneStamp?: string): boolean {
   if (retired) {

@@ -15,14 +15,20 @@ export interface StampedPair {
 /**
  * Marketing records whose `marketingExternalId` names a CRM record that exists, is not converted and is
  * not linked to another marketing record. Mappings without a conversion (Contact) are tried first.
+ * `gone` are those whose stamp names a CRM record no read of the pair's objects finds any more (a Lead
+ * deleted, its Recycle Bin emptied), each with what it names: they were linked, and sales removed their
+ * counterpart, so they are not created again (page-sync.ts `wasRemoved`), as a CRM record whose stamp
+ * names a marketing record gone is not (`stampedMarketingRecords`).
  */
 export async function stampedCrmRecords(
   ctx: RunContext,
   records: readonly SourceRecord[],
   mappings: readonly ObjectMapping[],
-): Promise<StampedPair[]> {
+): Promise<{ pairs: StampedPair[]; gone: Map<string, string> }> {
   const pairs: StampedPair[] = [];
   const done = new Set<string>();
+  /** Per record, the ids its stamps name, with the objects read for them, and whether any read answered. */
+  const asked = new Map<string, { id: string; objects: string[]; answered: boolean }[]>();
   const preferred = [...mappings].sort(
     (a, b) => Number(Boolean(a.conversion)) - Number(Boolean(b.conversion)),
   );
@@ -36,6 +42,15 @@ export async function stampedCrmRecords(
     }
     if (byCrmId.size === 0) continue;
     const read = await ctx.crm.readByIds(mapping.crmObject, [...byCrmId.keys()], crmFields(mapping));
+    const answered = new Set(read.map((c) => c.id));
+    for (const [crmId, r] of byCrmId) {
+      const stamps = asked.get(r.id) ?? [];
+      let stamp = stamps.find((s) => s.id === crmId);
+      if (!stamp) stamps.push((stamp = { id: crmId, objects: [], answered: false }));
+      stamp.objects.push(mapping.crmObject);
+      stamp.answered ||= answered.has(crmId);
+      asked.set(r.id, stamps);
+    }
     const found = read.filter((c) => !(mapping.conversion && c.fields[mapping.conversion.flag] === "true"));
     const taken = await ctx.store.findLinksByCrmIds(
       mapping.pair,
@@ -48,7 +63,13 @@ export async function stampedCrmRecords(
       pairs.push({ mapping, record, counterpart: crm });
     }
   }
-  return pairs;
+  const gone = new Map<string, string>();
+  for (const [recordId, stamps] of asked) {
+    if (done.has(recordId)) continue;
+    const missing = stamps.find((s) => !s.answered);
+    if (missing) gone.set(recordId, `${ctx.crm.system} ${missing.objects.join(" or ")} ${missing.id}`);
+  }
+  return { pairs, gone };
 }
 
 /**

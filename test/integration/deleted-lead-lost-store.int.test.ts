@@ -1,0 +1,89 @@
+// A rep deletes the Lead leadloop made for a person, and the Recycle Bin is emptied (or the Lead was
+// hard-deleted); later the state store is lost. The run on the new store must not make the Lead again from
+// the contact whose stamp names it: sales removed it on purpose (ARCHITECTURE.md "One run", step 3,
+// "nothing is re-created blindly"; the mirror of a contact deleted for good, gdpr-deleted-contact.int.test.ts).
+import { rmSync } from "node:fs";
+import { loadMappings } from "../../src/config/mapping-file.js";
+import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
+const STEP_MS = 65_000;
+/** The contact's stamp: the id of the Lead, or of the Contact it became, as an admin's mapping names it. */
+const STAMP = "leadloop_crm_id";
+
+describe("a Lead deleted in Salesforce, then a lost store", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const later = () => {
+    ahead += STEP_MS;
+  };
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+  const leads = () => loop.salesforce.data.list("Lead");
+
+  beforeEach(async () => {
+    ahead = 0;
+    // The shipped mappings, with the contacts stamped with their CRM record's id too.
+    const mappings = loadMappings(SHIPPED_MAPPINGS).map((m) => (m.pair === "contact" ? { ...m, marketingExternalId: STAMP } : m));
+    loop = await startLoop({ now, mappings });
+    seedReps(loop);
+    personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    later();
+    expect((await sync()).summary.handoffs).toBe(1);
+    later();
+    // The contact is stamped once its Lead exists: the run after the one that made it.
+    await sync();
+    const [lead] = leads();
+    expect(lead?.HubSpot_Contact_Id__c).toBe(personId);
+    expect(loop.hubspot.data.getObject("contacts", personId)?.properties[STAMP]).toBe(lead!.Id);
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("makes no new Lead from the contact whose stamp names the deleted one, however often it runs", async () => {
+    loop.salesforce.data.delete("Lead", String(leads()[0]!.Id));
+    later();
+    await loop.restart(() => rmSync(loop.storePath));
+    // The marketer edits her contact meanwhile: the new store's run reads it as an unlinked MQL.
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale Europe" });
+    later();
+
+    const run = await sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(run.summary.handoffs).toBe(0);
+    later();
+    loop.hubspot.data.updateObject("contacts", personId, { city: "Clermont-Ferrand" });
+    later();
+    expect((await sync()).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leads()).toEqual([]);
+  });
+
+  it("links her again when a Lead with her email is there: a stamp gone only keeps a create from happening", async () => {
+    const deleted = String(leads()[0]!.Id);
+    loop.salesforce.data.delete("Lead", deleted);
+    // A rep re-enters her as a Lead of their own, by hand.
+    const again = loop.salesforce.data.insert("Lead", {
+      FirstName: "Anaïs",
+      LastName: "Bérenger-Duval",
+      Email: "anais.berenger@sgo-optique.fr",
+      Company: "Société Générale d'Optique",
+      Status: "Open - Not Contacted",
+    });
+    later();
+    await loop.restart(() => rmSync(loop.storePath));
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale Europe" });
+    later();
+
+    const run = await sync();
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leads().map((l) => l.Id)).toEqual([again]);
+    expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(again);
+  });
+});
