@@ -475,6 +475,14 @@ export interface StoreFact {
   at: string;
 }
 
+/**
+ * A record deleted in its system, and the person it was: `personId` when that is not the record's own id
+ * (a Lead's or Contact's linked contact); absent, the id is the person's (a HubSpot contact).
+ */
+export interface DeletedRecord extends OutboxRecord {
+  personId?: string;
+}
+
 /** Everything one committed batch changes, written in one transaction. */
 export interface BatchCommit {
   runId: string;
@@ -546,10 +554,10 @@ export interface BatchCommit {
   /**
    * Records deleted in their system: every write the outbox keeps for them, pending or refused, is
    * dropped, since no system can take it now, and so is every write of the same system about the person
-   * whose record it is (a person's id is their contact's: with HubSpot as the CRM, the handoff's tasks);
-   * a group it was the last write of is done (its other writes were accepted), and its effect applies.
+   * whose record it was (the handoff's tasks); a group it was the last write of is done (its other writes
+   * were accepted), and its effect applies.
    */
-  outboxDroppedFor?: OutboxRecord[];
+  outboxDroppedFor?: DeletedRecord[];
   /**
    * CRM records deleted (not merged): the follow-up clock on one stops at `at`, after this batch's group
    * effects, since nothing is owed on a record that no longer exists; `slaClockDecisions` gives the clock

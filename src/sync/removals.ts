@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Cursor, LinkWrite, OutboxRecord, QueuedError, StoreFact } from "../store/port.js";
+import type { Cursor, DeletedRecord, LinkWrite, QueuedError, StoreFact } from "../store/port.js";
 import type { Removal } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
@@ -55,8 +55,6 @@ export async function followRemovals(
   const removals = [...listed, ...gone];
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
-  const deleted = removals.filter((r) => !r.takesWrites).map((r) => ({ system: system.system, object, recordId: r.id }));
-  const moot = await mootErrors(ctx, deleted);
   // A follow-up clock on a deleted record (a merge's losing Lead aside: its lead lives on in the master)
   // is owed nothing any more: it stops, and no breach is raised for a person who no longer exists.
   const stopped = removals.filter((r) => r.kind === "deleted").map((r) => ({ object, recordId: r.id }));
@@ -64,6 +62,8 @@ export async function followRemovals(
   // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
   const claimed = new Set<string>();
   const peopleMerged: { from: string; to: string }[] = [];
+  /** The person a deleted CRM record was (its link's contact), where that is not the record's own id. */
+  const personOf = new Map<string, string>();
   for (const r of removals) {
     if (!mapping) {
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
@@ -76,6 +76,7 @@ export async function followRemovals(
         ? await ctx.store.findLinkByCrm(mapping.pair, object, r.id)
         : await ctx.store.findLinkByMarketing(mapping.pair, r.id);
     if (!link) continue;
+    if (side === "crm" && r.kind === "deleted" && mapping.pair === "contact") personOf.set(r.id, link.marketingId);
     ctx.summary.relinked++;
     if (r.kind === "merged" && r.mergedInto) {
       const survivor =
@@ -118,6 +119,10 @@ export async function followRemovals(
       ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason: how, recordId: r.id });
     }
   }
+  const deleted = removals
+    .filter((r) => !r.takesWrites)
+    .map((r) => ({ system: system.system, object, recordId: r.id, ...(personOf.has(r.id) ? { personId: personOf.get(r.id)! } : {}) }));
+  const moot = await mootErrors(ctx, deleted);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
@@ -204,15 +209,16 @@ async function binListing(ctx: RunContext, system: string, object: string, remov
 /**
  * The open error-queue entries about records now deleted: a write to them was refused (it went out after
  * the deletion, in an earlier run or this run's first drain), and retrying it can only be refused again.
- * So are the entries of writes of the same system about the person whose record it is (with HubSpot as
- * the CRM, the handoff's tasks: their entries name the task's key, and the person in their payload).
+ * So are the entries of writes of the same system about the person whose record it was (the handoff's
+ * tasks: their entries name the task's key, and the person in their payload): the contact itself with
+ * HubSpot as the CRM, the Lead's or Contact's linked contact with Salesforce.
  * They are resolved with the link, and the outbox drops what it still kept for the records and people.
  */
-async function mootErrors(ctx: RunContext, deleted: readonly OutboxRecord[]): Promise<number[]> {
+async function mootErrors(ctx: RunContext, deleted: readonly DeletedRecord[]): Promise<number[]> {
   if (deleted.length === 0) return [];
   const open = await ctx.store.openErrorsFor(deleted.map((d) => d.recordId));
   const ids = new Set<number>();
-  const resolve = (e: QueuedError, d: OutboxRecord) => {
+  const resolve = (e: QueuedError, d: DeletedRecord) => {
     if (ids.has(e.id)) return;
     ids.add(e.id);
     ctx.log.debug("error.resolved_deleted", { runId: ctx.runId, errorId: e.id, system: d.system, object: e.object, recordId: d.recordId });
@@ -221,7 +227,7 @@ async function mootErrors(ctx: RunContext, deleted: readonly OutboxRecord[]): Pr
     for (const e of open.get(d.recordId) ?? []) if (e.system === d.system && e.object === d.object) resolve(e, d);
   // One system per call: every record a removal follows is of one system.
   const system = deleted[0]!.system;
-  const byPerson = new Map(deleted.map((d) => [d.recordId, d]));
+  const byPerson = new Map(deleted.map((d) => [d.personId ?? d.recordId, d]));
   for (const e of await ctx.store.listErrors({ status: "open", system, personIds: [...byPerson.keys()] })) {
     const personId = (e.payload as { personId?: unknown } | null)?.personId;
     const d = typeof personId === "string" ? byPerson.get(personId) : undefined;

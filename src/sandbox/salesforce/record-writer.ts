@@ -161,7 +161,7 @@ export class RecordWriter {
         continue;
       }
       values[f.name] = this.convert(f, raw);
-      if (!options.trusted && f.type === "reference") this.checkNotConvertedLead(f, values[f.name]);
+      if (!options.trusted && f.type === "reference") this.checkReferenceWritable(f, values[f.name]);
     }
     if (notWritable.length > 0) {
       throw new RecordSaveError([
@@ -178,12 +178,16 @@ export class RecordWriter {
   /**
    * A converted Lead is read-only, and nothing may point at it either: an activity whose WhoId names one
    * is refused with CANNOT_UPDATE_CONVERTED_LEAD ("cannot reference converted lead"), as Salesforce does.
+   * Nor at a record in the Recycle Bin: a lookup to a deleted record is refused with ENTITY_IS_DELETED.
    */
-  private checkNotConvertedLead(f: FieldDescribe, id: unknown): void {
+  private checkReferenceWritable(f: FieldDescribe, id: unknown): void {
     if (typeof id !== "string") return;
     const target = this.store.find(id);
     if (target?.schema.name === "Lead" && target.record.IsConverted === true) {
       throw new RecordSaveError([recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [f.name])]);
+    }
+    if (target?.record.IsDeleted === true) {
+      throw new RecordSaveError([recordError("ENTITY_IS_DELETED", "entity is deleted", [f.name])]);
     }
   }
 

@@ -1028,7 +1028,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 28,
     name: "follow-up clocks stopped by their record's deletion",
     // A clock on a CRM record deleted since its handoff (with HubSpot as the CRM, the person's contact) is
-    // owed nothing from then: \`gone_at\` is when the run followed the deletion (ARCHITECTURE.md "The
+    // owed nothing from then: `gone_at` is when the run followed the deletion (ARCHITECTURE.md "The
     // follow-up SLA"). NULL for every clock before this version: none was stopped so.
     sql: `ALTER TABLE sla_clocks ADD COLUMN gone_at TEXT;`,
   },

@@ -1,6 +1,6 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
-import type { OutboxEntry, OutboxGroupEffect, OutboxRecord, OutboxWrite } from "../port.js";
+import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxRecord, OutboxWrite } from "../port.js";
 import { inListChunks, rowInListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
@@ -147,7 +147,7 @@ export class OutboxTable {
    * Removes every write kept for these records, pending or refused (they were deleted: no system can take
    * the writes now); returns the groups whose last writes they were.
    */
-  dropFor(records: readonly OutboxRecord[]): { group: string; onDone: OutboxGroupEffect }[] {
+  dropFor(records: readonly DeletedRecord[]): { group: string; onDone: OutboxGroupEffect }[] {
     const groups: string[] = [];
     for (const { system, object, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
@@ -159,12 +159,12 @@ export class OutboxTable {
           if (grp !== null) groups.push(grp);
       }
     }
-    // The writes about the person the record is, to other records of its system (a task is a create: no
-    // record id). The payload names the person only when it is not the written record (its \`p\`).
+    // The writes about the person the record was, to other records of its system (a task is a create: no
+    // record id). The payload names the person only when it is not the written record (its `p`).
     for (const system of new Set(records.map((r) => r.system))) {
       const systemId = this.names.findId(system);
       if (systemId === undefined) continue;
-      const ids = records.filter((r) => r.system === system).map((r) => r.recordId);
+      const ids = records.filter((r) => r.system === system).map((r) => r.personId ?? r.recordId);
       for (const chunk of inListChunks(ids)) {
         for (const { grp } of this.sql
           .get<{ grp: string | null }>(

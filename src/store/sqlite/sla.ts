@@ -45,7 +45,7 @@ export class SlaTable {
 
   /**
    * Stops the clocks on these deleted CRM records (ARCHITECTURE.md "The follow-up SLA"): each reads as
-   * decided at \`at\`, so no breach is raised. A clock stopped already keeps its time.
+   * decided at `at`, so no breach is raised. A clock stopped already keeps its time.
    */
   stopOn(records: readonly { object: string; recordId: string }[], at: string): void {
     const stop = this.sql.get("UPDATE sla_clocks SET gone_at = ? WHERE crm_type = ? AND crm_id = ? AND gone_at IS NULL");

@@ -1,0 +1,74 @@
+// A rep deletes a Lead leadloop handed off (Salesforce as the CRM): when a run follows the deletion, the
+// follow-up clock on the Lead stops, so no breach or alert follows, and the writes still waiting for the
+// person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
+// refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
+import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
+import type { LoopHarness } from "../support/loop-harness.js";
+
+/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
+const STEP_MS = 65_000;
+/** Past the shipped sla.yaml's follow-up time (4 h). */
+const PAST_DUE_MS = 5 * 60 * 60_000;
+
+describe("a handed-off Lead deleted in Salesforce", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  let ahead = 0;
+  const now = () => new Date(Date.now() + ahead);
+  const later = (ms = STEP_MS) => {
+    ahead += ms;
+  };
+  const sync = (options: Parameters<LoopHarness["sync"]>[0] = {}) => loop.sync({ funnel: funnelFor(loop, "salesforce"), ...options });
+  const slaTasks = () => loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"));
+
+  beforeEach(async () => {
+    ahead = 0;
+    ({ loop, personId } = await startAnaisLoop(now));
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  /** Runs on, the follow-up time long past: nothing breached, refused or left waiting. */
+  async function afterTheDeletion(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      later(i === 1 ? PAST_DUE_MS : STEP_MS);
+      const run = await sync();
+      expect(run.summary.status).toBe("succeeded");
+      expect(run.summary.slaBreaches).toBe(0);
+    }
+    const last = await sync();
+    expect(last.summary.openErrors).toBe(0);
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(await loop.store.listOutbox({})).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    expect(slaTasks()).toEqual([]);
+  }
+
+  it("after the handoff: her clock stops, no breach or alert task for the rep's manager", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    later();
+    loop.salesforce.data.delete("Lead", String(loop.salesforce.data.list("Lead")[0]!.Id));
+    await afterTheDeletion();
+  });
+
+  it("while the handoff's writes wait: they leave the outbox, their refusals are resolved", async () => {
+    // The first run makes her Lead; a second, stopped before its drain, decides a reroute-free handoff's
+    // writes only when the Lead exists, so the handoff of the first run is what waits here.
+    const stop = new AbortController();
+    const stopped = await sync({
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.phase === "sla") stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    const lead = loop.salesforce.data.list("Lead")[0];
+    expect(lead?.HubSpot_Contact_Id__c).toBe(personId);
+    expect((await loop.store.listOutbox({})).some((w) => w.key.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
+    loop.salesforce.data.delete("Lead", String(lead!.Id));
+    await afterTheDeletion();
+  });
+});
