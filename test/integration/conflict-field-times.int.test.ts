@@ -7,6 +7,7 @@ import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import type { SalesforceEmulatorOptions } from "../../src/sandbox/salesforce/emulator.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { contactMappings } from "../support/test-mappings.js";
+import { movingClock } from "../support/moving-clock.js";
 
 const MINUTE = 60_000;
 /** Past the HubSpot emulator's search index lag (5 s), inside the look-backs. */
@@ -23,9 +24,7 @@ function historyCalls(calls: readonly ObservedCall[]): ObservedCall[] {
 
 describe("a most_recent conflict", () => {
   let loop: LoopHarness;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = (ms: number) => (ahead += ms);
+  const { now, later, reset } = movingClock();
 
   async function start(
     salesforce: SalesforceEmulatorOptions = {},
@@ -68,7 +67,7 @@ describe("a most_recent conflict", () => {
 
   afterEach(async () => {
     await loop.close();
-    ahead = 0;
+    reset();
   });
 
   it("goes to the rep who changed the Title after the marketer, though a page view touched the contact later", async () => {

@@ -7,25 +7,20 @@ import { loadMappings } from "../../src/config/mapping-file.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
-const STEP_MS = 65_000;
 /** The contact's stamp: the id of the Lead, or of the Contact it became, as an admin's mapping names it. */
 const STAMP = "leadloop_crm_id";
 
 describe("a Lead deleted in Salesforce, then a lost store", () => {
   let loop: LoopHarness;
   let personId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = () => {
-    ahead += STEP_MS;
-  };
+  const { now, later, reset } = movingClock();
   const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
   const leads = () => loop.salesforce.data.list("Lead");
 
   beforeEach(async () => {
-    ahead = 0;
+    reset();
     // The shipped mappings, with the contacts stamped with their CRM record's id too.
     const mappings = loadMappings(SHIPPED_MAPPINGS).map((m) => (m.pair === "contact" ? { ...m, marketingExternalId: STAMP } : m));
     loop = await startLoop({ now, mappings });

@@ -4,25 +4,20 @@
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
+import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
-const STEP_MS = 65_000;
 /** Past the shipped sla.yaml's follow-up time (4 h). */
 const PAST_DUE_MS = 5 * 60 * 60_000;
 
 describe("a handed-off Lead deleted in Salesforce", () => {
   let loop: LoopHarness;
   let personId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = (ms = STEP_MS) => {
-    ahead += ms;
-  };
+  const { now, later, reset } = movingClock();
   const sync = (options: Parameters<LoopHarness["sync"]>[0] = {}) => loop.sync({ funnel: funnelFor(loop, "salesforce"), ...options });
   const slaTasks = () => loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"));
 
   beforeEach(async () => {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
   });
@@ -33,7 +28,7 @@ describe("a handed-off Lead deleted in Salesforce", () => {
   /** Runs on, the follow-up time long past: nothing breached, refused or left waiting. */
   async function afterTheDeletion(): Promise<void> {
     for (let i = 0; i < 3; i++) {
-      later(i === 1 ? PAST_DUE_MS : STEP_MS);
+      later(i === 1 ? PAST_DUE_MS : PAST_LAG_AND_A_MINUTE_MS);
       const run = await sync();
       expect(run.summary.status).toBe("succeeded");
       expect(run.summary.slaBreaches).toBe(0);

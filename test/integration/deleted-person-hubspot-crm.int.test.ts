@@ -6,27 +6,22 @@
 import { runCli } from "../support/cli-run.js";
 import { funnelFor, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
+import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on. */
-const STEP_MS = 65_000;
 /** Past the shipped sla.yaml's follow-up time (4 h). */
 const PAST_DUE_MS = 5 * 60 * 60_000;
 
 describe("a person deleted with HubSpot as the CRM", () => {
   let loop: LoopHarness;
   let personId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = (ms = STEP_MS) => {
-    ahead += ms;
-  };
+  const { now, later, reset } = movingClock();
   const sync = (options: Parameters<LoopHarness["sync"]>[0] = {}) =>
     loop.sync({ funnel: funnelFor(loop, "hubspot"), mappings: [], crm: loop.hubspotAdapter, ...options });
   const breachTasks = () =>
     loop.hubspot.data.listObjects("tasks").filter((t) => t.properties.hs_task_subject?.startsWith("SLA missed"));
 
   beforeEach(async () => {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
   });
@@ -51,7 +46,7 @@ describe("a person deleted with HubSpot as the CRM", () => {
   /** Runs until nothing changes, the follow-up time long past: what the queue, the outbox and the SLA keep. */
   async function afterTheDeletion(): Promise<void> {
     for (let i = 0; i < 3; i++) {
-      later(i === 1 ? PAST_DUE_MS : STEP_MS);
+      later(i === 1 ? PAST_DUE_MS : PAST_LAG_AND_A_MINUTE_MS);
       const run = await sync();
       expect(run.summary.status).toBe("succeeded");
       expect(run.summary.slaBreaches).toBe(0);

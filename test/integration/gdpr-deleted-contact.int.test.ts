@@ -7,24 +7,19 @@ import { rmSync } from "node:fs";
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
-const STEP_MS = 65_000;
 const EMAIL = "anais.berenger@sgo-optique.fr";
 
 describe("a contact deleted for good in HubSpot (GDPR)", () => {
   let loop: LoopHarness;
   let personId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = () => {
-    ahead += STEP_MS;
-  };
+  const { now, later, reset } = movingClock();
   const contactsWithEmail = () =>
     loop.hubspot.data.listObjects("contacts").filter((c) => c.properties.email?.toLowerCase() === EMAIL);
 
   async function handedOff(crm: "salesforce" | "hubspot"): Promise<void> {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
     expect((await sync(crm)).summary.handoffs).toBe(1);
@@ -104,7 +99,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
   });
 
   it("HubSpot as the CRM: the handoff's writes waiting for her are dropped and their refusals resolved", async () => {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
     const waiting = await stoppedBeforeDrain("hubspot");

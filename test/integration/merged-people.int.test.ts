@@ -4,17 +4,14 @@
 // the rep is not alerted a second time for someone they already have. In both CRM modes.
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
 /** Past the HubSpot emulator's search index lag (5 s). */
 const STEP_MS = 6_000;
 
 describe.each(["salesforce", "hubspot"] as const)("a handed-off person merged with a duplicate contact, crm: %s", (crm) => {
   let loop: LoopHarness;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = () => {
-    ahead += STEP_MS;
-  };
+  const { now, later, reset } = movingClock(STEP_MS);
   afterEach(async () => {
     await loop.close();
   });
@@ -27,7 +24,7 @@ describe.each(["salesforce", "hubspot"] as const)("a handed-off person merged wi
   }
 
   it("keeps their MQL, follow-up clock and score on the merged record: no second handoff", async () => {
-    ahead = 0;
+    reset();
     loop = await startLoop({ now });
     seedReps(loop);
     const funnel = funnelFor(loop, crm);

@@ -7,22 +7,17 @@ import { jest } from "@jest/globals";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
 // 1,150 contacts made and deleted in the emulator, then four runs: seconds, more on a loaded machine.
 jest.setTimeout(120_000);
 
 const MINUTE = 60_000;
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
-const STEP_MS = 65_000;
 
 describe("HubSpot's recycle bin, listed to follow deletions", () => {
   let loop: LoopHarness;
   let personId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = (ms = STEP_MS) => {
-    ahead += ms;
-  };
+  const { now, later, reset } = movingClock();
   const funnel = () => funnelFor(loop, "salesforce");
 
   /** Deletes `count` contacts of a bought list, each with a name and an address of its own. */
@@ -67,7 +62,7 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
   }
 
   beforeEach(async () => {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
   });
   afterEach(async () => {

@@ -6,23 +6,18 @@
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
-/** Past the HubSpot emulator's search index lag (5 s), and a minute on: Salesforce tells deletions to the minute. */
-const STEP_MS = 65_000;
 
 describe("writes for a record deleted before they went out", () => {
   let loop: LoopHarness;
   let personId: string;
   let leadId: string;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const later = () => {
-    ahead += STEP_MS;
-  };
+  const { now, later, reset } = movingClock();
   const funnel = () => funnelFor(loop, "salesforce");
 
   beforeEach(async () => {
-    ahead = 0;
+    reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
     expect((await loop.sync({ funnel: funnel() })).summary.handoffs).toBe(1);
