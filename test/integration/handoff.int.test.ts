@@ -170,6 +170,36 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       },
     ]);
   });
+  it("gives a run's MQLs a queue's turns by contact id, not in the order HubSpot's search answered them", async () => {
+    const reps = seedReps(loop);
+    const { camille } = seedProspect(loop);
+    const elodie = loop.hubspot.data.createObject("contacts", {
+      email: "elodie.marchand@ACME-industrie.fr",
+      firstname: "Élodie",
+      lastname: "Marchand",
+      jobtitle: "Directrice des Achats",
+      company: "Acme Industrie",
+      country: "France",
+    });
+    // France goes to a queue of two: the first MQL to Hélène, the next to Jordan.
+    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
+    const funnel = { ...funnelFor(loop, crm), routing };
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const ownerOf = (personId: string) =>
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
+        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    await sync();
+    // Élodie acts first, so the search for changed contacts (by modification date) answers her first;
+    // both qualify in the next run, one MQL date, and Camille's contact id is the lower.
+    pricingAndDemo(loop, elodie.id);
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    expect(Number(camille.id)).toBeLessThan(Number(elodie.id));
+    expect((await sync()).summary.handoffs).toBe(2);
+    expect(ownerOf(camille.id)).toBe(reps.get(REPS.emea.email)![crm]);
+    expect(ownerOf(elodie.id)).toBe(reps.get(REPS.fallback.email)![crm]);
+  });
 });
 
 describe("a rep's own lead", () => {

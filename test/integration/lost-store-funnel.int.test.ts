@@ -162,6 +162,37 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(ownerOf(oceane)).toBe(reps.get(REPS.emea.email)![crm]);
   });
 
+  it("resumes after the last of one run's MQLs in the handoff's order, whatever order the search answered them in", async () => {
+    const reps = seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais, bruno } = seedTwoMore(loop);
+    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
+    const funnel = { ...funnelFor(loop, crm), routing };
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const ownerOf = (personId: string) =>
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
+        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    const helene = reps.get(REPS.emea.email)![crm];
+    const jordan = reps.get(REPS.fallback.email)![crm];
+
+    await sync();
+    // Anaïs acts first, so the search answers her first; one run qualifies both, and Océane's id is the lower.
+    pricingAndDemo(loop, anais);
+    await tick();
+    pricingAndDemo(loop, oceane);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(2);
+    expect([ownerOf(oceane), ownerOf(anais)]).toEqual([helene, jordan]);
+
+    await loop.restart(() => rmSync(loop.storePath));
+    pricingAndDemo(loop, bruno);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    // Anaïs was the queue's last turn (Jordan's): Hélène's, as without the loss.
+    expect(ownerOf(bruno)).toBe(helene);
+  });
+
   it("keeps report funnel's MQLs, SQLs, wins credited to MQLs with their revenue, and handoffs after the loss", async () => {
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);

@@ -63,12 +63,11 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store mid-story (crm: 
 
   // Owners too where the data allows it: a queue resumes after the member who owns the latest handed-off
   // record, which before run 3 is a lead its account's owner (a member of the queue) was given by another
-  // rule, so the queue resumes one turn off (ARCHITECTURE.md, handoff). With HubSpot as the CRM, a loss
-  // before run 2 swapped two people's owners in 3 of about 10 runs on a loaded machine (the cause is not
-  // found yet): owners are compared there only with Salesforce, where they held in every run; the resume
-  // itself is asserted for both CRMs in lost-store-funnel.int.test.ts.
+  // rule, so the queue resumes one turn off (ARCHITECTURE.md, handoff). Before run 2 it holds for both
+  // CRMs: a run's MQLs take a queue's turns by contact id (core/funnel/handoff-order.ts), where they took
+  // them in the order the search answered, which a loaded machine's timing changed in one world only.
   it.each([
-    [2, crm === "salesforce"],
+    [2, true],
     [3, false],
   ])("ends as the uninterrupted story does when the store is lost before run %i (owners compared: %s)", async (lossBefore, owners) => {
     for (let round = 1; round <= RUNS; round++) {

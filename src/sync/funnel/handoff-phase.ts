@@ -25,6 +25,7 @@ import { personAccounts } from "./account-lookup.js";
 import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { dispositionReasonField } from "./reason-field.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
+import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
 import { MQL_DATE_FIELD, qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
 import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
@@ -186,8 +187,9 @@ export function forget(state: FunnelRunState, personId: string): void {
 async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Candidate[]> {
   const lookbackDays = LOOKBACK_DAYS + setup.qualification.definition.recycle.coolDownDays;
   const since = new Date(ctx.now().getTime() - lookbackDays * 86_400_000).toISOString();
-  // Each MQL's latest move, not every event of the period (ARCHITECTURE.md "Memory at scale").
-  const mqlAt = new Map((await ctx.store.mqlsSince(since)).map((m) => [m.personId, m.mqlAt]));
+  // Each MQL's latest move, not every event of the period (ARCHITECTURE.md "Memory at scale"), in the
+  // order they take a queue's turns: the store's is the order a search or listing answered in.
+  const mqlAt = new Map((await ctx.store.mqlsSince(since)).sort(byHandoffOrder).map((m) => [m.personId, m.mqlAt]));
   const now = ctx.now();
   const mqls = [...mqlAt.keys()];
   if (mqls.length === 0) return [];

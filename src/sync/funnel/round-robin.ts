@@ -2,6 +2,7 @@
 // across restarts and runs), or the rep the decision names. A queue the store keeps no turn for (a lost
 // store, ARCHITECTURE.md "Links") resumes after the rep the CRM shows was handed the latest lead.
 import { pickFromQueue, type QueueDecision, type RouteAssignment, type RouteDecision } from "../../core/routing/index.js";
+import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
@@ -25,10 +26,11 @@ export async function takeAssignment(
 
 /**
  * The turn after the member who was handed the latest lead, as the CRM shows it: of the latest MQLs the
- * store knows (a lost store's restore brings them back from the contacts' MQL dates), the first whose
- * record carries its handoff (the MQL date to the second, an owner) to a member of the queue. 0 when none
- * does. Not exact: a lead handed to a member by another rule (the account's owner, a rep the rule names)
- * or moved by hand looks like the queue's turn, and a reroute's turn is not shown at all.
+ * store knows (a lost store's restore brings them back from the contacts' MQL dates), in the handoff's
+ * own order (core/funnel/handoff-order.ts) from the last, the first whose record carries its handoff (the
+ * MQL date to the second, an owner) to a member of the queue. 0 when none does. Not exact: a lead handed
+ * to a member by another rule (the account's owner, a rep the rule names) or moved by hand looks like the
+ * queue's turn, and a reroute's turn is not shown at all.
  */
 async function turnAfterLatestHandoff(
   ctx: RunContext,
@@ -41,8 +43,8 @@ async function turnAfterLatestHandoff(
   const v = setup.vocabulary;
   if (members.size === 0 || !v.fields.mqlDate) return 0;
   const since = new Date(ctx.now().getTime() - RESUME_WINDOW_DAYS * 86_400_000).toISOString();
-  // Latest first; MQLs of one instant (one run's) in the reverse of the store's order, the handoff's.
-  const latest = (await ctx.store.mqlsSince(since)).reverse().sort((a, b) => b.mqlAt.localeCompare(a.mqlAt)).slice(0, RESUME_RECORDS);
+  // The last handed off first: the reverse of the order the handoff takes them in.
+  const latest = (await ctx.store.mqlsSince(since)).sort((a, b) => byHandoffOrder(b, a)).slice(0, RESUME_RECORDS);
   if (latest.length === 0) return 0;
   // The person's record: the contact itself with HubSpot as the CRM, else the record it is linked to.
   const where = setup.crmIsMarketing
