@@ -196,9 +196,20 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     await tick();
     pricingAndDemo(loop, camille.id);
     expect(Number(camille.id)).toBeLessThan(Number(elodie.id));
+    // The fields of each record read, less the ones every read takes along.
+    const reads: string[][] = [];
+    const bookkeeping = new Set(["Id", "SystemModstamp", "lastmodifieddate", "hs_merged_object_ids"]);
+    loop.salesforce.calls.observe((call) => reads.push(/^SELECT (.*?) FROM /.exec(call.query.get("q") ?? "")?.[1]?.split(", ") ?? []));
+    loop.hubspot.calls.observe((call) => {
+      if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/read") reads.push((call.body as { properties?: string[] }).properties ?? []);
+    });
     expect((await sync()).summary.handoffs).toBe(2);
     expect(ownerOf(camille.id)).toBe(reps.get(REPS.emea.email)![crm]);
     expect(ownerOf(elodie.id)).toBe(reps.get(REPS.fallback.email)![crm]);
+    // A queue's first turn resumes from earlier runs' MQLs only: this run's were handed off by no one yet,
+    // so no record is read for their owner and MQL date.
+    const ownerAndMqlDate = crm === "salesforce" ? ["Leadloop_MQL_Date__c", "OwnerId"] : ["hubspot_owner_id", "leadloop_mql_date"];
+    expect(reads.map((fields) => fields.filter((f) => !bookkeeping.has(f)).sort())).not.toContainEqual(ownerAndMqlDate);
   });
 });
 

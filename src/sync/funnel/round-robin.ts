@@ -43,8 +43,12 @@ async function turnAfterLatestHandoff(
   const v = setup.vocabulary;
   if (members.size === 0 || !v.fields.mqlDate) return 0;
   const since = new Date(ctx.now().getTime() - RESUME_WINDOW_DAYS * 86_400_000).toISOString();
-  // The last handed off first: the reverse of the order the handoff takes them in.
-  const latest = (await ctx.store.mqlsSince(since)).sort((a, b) => byHandoffOrder(b, a)).slice(0, RESUME_RECORDS);
+  // The last handed off first: the reverse of the order the handoff takes them in. Only MQLs from before
+  // this run can have been handed off: a new store's first load reads no record for them.
+  const latest = (await ctx.store.mqlsSince(since))
+    .filter((m) => m.mqlAt < ctx.until)
+    .sort((a, b) => byHandoffOrder(b, a))
+    .slice(0, RESUME_RECORDS);
   if (latest.length === 0) return 0;
   // The person's record: the contact itself with HubSpot as the CRM, else the record it is linked to.
   const where = setup.crmIsMarketing
