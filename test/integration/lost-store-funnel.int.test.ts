@@ -193,6 +193,45 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(ownerOf(bruno)).toBe(helene);
   });
 
+  it("resumes after the queue's own last turn, not after a member's lead its account's owner rule gave", async () => {
+    const reps = seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais, bruno } = seedTwoMore(loop);
+    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
+    const funnel = { ...funnelFor(loop, crm), routing };
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const ownerOf = (personId: string) =>
+      crm === "salesforce"
+        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
+        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    const helene = reps.get(REPS.emea.email)![crm];
+    const jordan = reps.get(REPS.fallback.email)![crm];
+    // Anaïs's account belongs to Jordan, a member of the queue.
+    if (crm === "salesforce")
+      loop.salesforce.data.insert("Account", { Name: "Société Générale d'Optique", Website: "https://www.SGO-Optique.fr/", OwnerId: jordan });
+    else {
+      const company = loop.hubspot.data.listObjects("companies").find((c) => c.properties.domain === "sgo-optique.fr")!;
+      loop.hubspot.data.updateObject("companies", company.id, { hubspot_owner_id: jordan });
+    }
+
+    await sync();
+    pricingAndDemo(loop, oceane);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    pricingAndDemo(loop, anais);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    // Océane was the queue's turn (Hélène's); Anaïs went to her account's owner and took no turn.
+    expect([ownerOf(oceane), ownerOf(anais)]).toEqual([helene, jordan]);
+
+    await loop.restart(() => rmSync(loop.storePath));
+    pricingAndDemo(loop, bruno);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    // Jordan's turn, as without the loss: Anaïs's follow-up task says the account's owner rule gave her.
+    expect(ownerOf(bruno)).toBe(jordan);
+  });
+
   it("keeps report funnel's MQLs, SQLs, wins credited to MQLs with their revenue, and handoffs after the loss", async () => {
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);

@@ -13,6 +13,7 @@ export { routablePerson } from "./definition.js";
 export { lookUpRep, type RepLookup, routingReps } from "./known-reps.js";
 export { explainRoute, formatRouteExplanation, type RouteExplanation } from "./explain.js";
 export { pickFromQueue, planRoute, type QueueDecision, type RouteAssignment } from "./plan.js";
+export { queueTurnShown, routedByText } from "./routed-by.js";
 export {
   ACCOUNT_OWNER_STEP,
   FALLBACK_STEP,

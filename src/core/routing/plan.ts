@@ -22,6 +22,9 @@ export function planRoute(
   return walkRoute(person, context, definition, false).decision;
 }
 
+/** How an explanation names a queue's turn, after the queue (walk.ts `→ queue <name>`): routed-by.ts reads it back. */
+export const roundRobinTurnText = "round-robin turn ";
+
 /** The queue member whose turn it is; a turn beyond the list (members changed since) wraps round. */
 export function pickFromQueue(decision: QueueDecision, turn: number): RouteAssignment {
   const size = decision.members.length;
@@ -31,6 +34,6 @@ export function pickFromQueue(decision: QueueDecision, turn: number): RouteAssig
   return {
     rep,
     ruleId: decision.ruleId,
-    explanation: `${decision.explanation} (round-robin turn ${index + 1} of ${size} → rep ${rep})`,
+    explanation: `${decision.explanation} (${roundRobinTurnText}${index + 1} of ${size} → rep ${rep})`,
   };
 }

@@ -6,7 +6,7 @@
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
 
 import { type FieldValues, instantOf, type SourceRecord } from "../../core/records.js";
-import { planRoute, routablePerson, routingReps } from "../../core/routing/index.js";
+import { planRoute, routablePerson, routedByText, routingReps } from "../../core/routing/index.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
@@ -452,7 +452,7 @@ async function handOffOne(
   const writes: OutboxWrite[] = [
     task({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,
-      body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${texts.reasons}\n\nRouted by ${route.ruleId}: ${route.explanation}`,
+      body: `${name} qualified with ${score.total} points (fit ${score.fit}, behaviour ${score.behaviour}).\n\nWhy:\n${texts.reasons}\n\n${routedByText(route)}`,
       whoId: c.crmId,
       whoObject: c.crmType,
       ownerId: route.ownerId,

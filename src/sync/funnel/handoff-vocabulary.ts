@@ -58,11 +58,16 @@ export interface HandoffVocabulary {
      */
     dueFields: readonly DueField[];
     /**
-     * leadloop's tasks (those carrying a key in `upsertOn`) still open on these person records, with
-     * their owners and due fields: what a reroute hands on with the lead. Reads go through `crm`, the run's port, so a
-     * dry run sees the tasks it would have made. Throws SystemError.
+     * leadloop's tasks (those carrying a key in `upsertOn`) on these person records, with their owners and
+     * due fields: the open ones, what a reroute hands on with the lead; with `closedToo` and `bodies`, every
+     * one with its text, from which a queue's resume reads how each lead was routed (round-robin.ts). Reads go
+     * through `crm`, the run's port, so a dry run sees the tasks it would have made. Throws SystemError.
      */
-    openKeyed(people: readonly { object: string; id: string }[], crm: SystemPort): Promise<OpenTask[]>;
+    keyed(
+      people: readonly { object: string; id: string }[],
+      crm: SystemPort,
+      read?: { closedToo?: boolean; bodies?: boolean },
+    ): Promise<KeyedTask[]>;
   };
   /** Where a rep's logged activity (calls, emails, meetings, completed tasks) is read as touches. */
   touches: {
@@ -124,8 +129,8 @@ export interface LoggedTouch {
   at: string;
 }
 
-/** One of leadloop's tasks not completed yet, as the CRM holds it now. */
-export interface OpenTask {
+/** One of leadloop's tasks, as the CRM holds it now. */
+export interface KeyedTask {
   id: string;
   /** The key leadloop gave it (TaskInput.key). */
   key: string;
@@ -134,6 +139,9 @@ export interface OpenTask {
   ownerId: string | null;
   /** What the task holds in the fields `due` writes. */
   due: Record<string, string | null>;
+  open: boolean;
+  /** Its text as the CRM keeps it (HubSpot's rich text), when asked for. */
+  body: string | null;
 }
 
 export interface TaskInput {

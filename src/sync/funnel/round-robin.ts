@@ -1,16 +1,26 @@
 // A routing decision made concrete: a queue's next rep by the round-robin turn the store keeps (fair
 // across restarts and runs), or the rep the decision names. A queue the store keeps no turn for (a lost
 // store, ARCHITECTURE.md "Links") resumes after the rep the CRM shows was handed the latest lead.
-import { pickFromQueue, type QueueDecision, type RouteAssignment, type RouteDecision } from "../../core/routing/index.js";
+import {
+  pickFromQueue,
+  type QueueDecision,
+  queueTurnShown,
+  type RouteAssignment,
+  type RouteDecision,
+} from "../../core/routing/index.js";
 import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
+import type { KeyedTask } from "./handoff-vocabulary.js";
+import { isFollowUpTaskOf } from "./task-write.js";
 
 /** How far back the handoffs a queue resumes from are looked for. */
 const RESUME_WINDOW_DAYS = 365;
 /** The latest MQLs whose records are read for their owner: enough to pass the handoffs of other queues. */
 const RESUME_RECORDS = 200;
+/** Leads whose tasks are read at once, from the last: the first read finds the queue's turn but where others' rules gave many. */
+const TASKS_READ = 20;
 
 export async function takeAssignment(
   ctx: RunContext,
@@ -25,12 +35,12 @@ export async function takeAssignment(
 }
 
 /**
- * The turn after the member who was handed the latest lead, as the CRM shows it: of the latest MQLs the
- * store knows (a lost store's restore brings them back from the contacts' MQL dates), in the handoff's
+ * The turn after the member who was given the queue's latest turn, as the CRM shows it: of the latest MQLs
+ * the store knows (a lost store's restore brings them back from the contacts' MQL dates), in the handoff's
  * own order (core/funnel/handoff-order.ts) from the last, the first whose record carries its handoff (the
- * MQL date to the second, an owner) to a member of the queue. 0 when none does. Not exact: a lead handed
- * to a member by another rule (the account's owner, a rep the rule names) or moved by hand looks like the
- * queue's turn, and a reroute's turn is not shown at all.
+ * MQL date to the second, an owner) to a member of the queue, and whose follow-up task does not say
+ * another rule routed it. 0 when none does. Not exact: a lead moved by hand to a member looks like the
+ * queue's turn, and a reroute's turn counts where its lead's MQL is, not when it was rerouted.
  */
 async function turnAfterLatestHandoff(
   ctx: RunContext,
@@ -64,14 +74,42 @@ async function turnAfterLatestHandoff(
     const ids = [...where.values()].filter((w) => w.object === object).map((w) => w.id);
     for (const r of await ctx.crm.readByIds(object, ids, [v.ownerField, v.fields.mqlDate])) records.set(`${object}:${r.id}`, r);
   }
+  // Handed to a member, from the last: the leads the queue may have given.
+  const handed: { personId: string; record: { object: string; id: string }; index: number }[] = [];
   for (const m of latest) {
     const at = where.get(m.personId);
     const record = at && records.get(`${at.object}:${at.id}`);
     if (!record || !carriesHandoff(setup, record, m.mqlAt)) continue;
     const index = members.get(record.fields[v.ownerField] ?? undefined);
-    if (index === undefined) continue;
-    ctx.log.debug("routing.turn_resumed", { queue: decision.queue, after: decision.members[index], personId: m.personId });
-    return index + 1;
+    if (index !== undefined) handed.push({ personId: m.personId, record: at, index });
+  }
+  // A member's lead another rule gave (the account's owner, a rep a rule names) took no turn: its
+  // follow-up task's routing line says so. One that says nothing (a rep rewrote it) counts as a turn.
+  for (let i = 0; i < handed.length; i += TASKS_READ) {
+    const some = handed.slice(i, i + TASKS_READ);
+    const shown = await routingShown(ctx, setup, decision.queue, some);
+    const turn = some.find((h) => shown.get(h.personId) !== "other");
+    if (turn === undefined) continue;
+    ctx.log.debug("routing.turn_resumed", { queue: decision.queue, after: decision.members[turn.index], personId: turn.personId });
+    return turn.index + 1;
   }
   return 0;
+}
+
+/** What each lead's latest follow-up task (its handoff's, or a reroute's since) says of its routing. */
+async function routingShown(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  queue: string,
+  leads: readonly { personId: string; record: { object: string; id: string } }[],
+): Promise<Map<string, "turn" | "other" | null>> {
+  const personOf = new Map(leads.map((l) => [l.record.id, l.personId]));
+  const latestTask = new Map<string, KeyedTask>();
+  for (const task of await setup.vocabulary.task.keyed(leads.map((l) => l.record), ctx.crm, { closedToo: true, bodies: true })) {
+    const personId = personOf.get(task.personCrmId);
+    if (personId === undefined || !isFollowUpTaskOf(task.key, personId)) continue;
+    const kept = latestTask.get(personId);
+    if (!kept || task.key > kept.key) latestTask.set(personId, task);
+  }
+  return new Map([...latestTask].map(([personId, task]) => [personId, queueTurnShown(task.body ?? "", queue)]));
 }

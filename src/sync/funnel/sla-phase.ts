@@ -4,7 +4,7 @@
 // to the next rep who has not held the lead yet, with a new clock (ARCHITECTURE.md "One run", "The
 // follow-up SLA").
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { routablePerson, routingReps } from "../../core/routing/index.js";
+import { routablePerson, routedByText, routingReps } from "../../core/routing/index.js";
 import { breachesToRaise, planReroute, type SlaBreach, slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type {
   OutboxGroupEffect,
@@ -19,7 +19,7 @@ import { readChangeGroups } from "../change-groups.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
-import type { OpenTask, TaskInput } from "./handoff-vocabulary.js";
+import type { KeyedTask, TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
 import { takeAssignment } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
@@ -222,7 +222,7 @@ interface RepDirectory {
   /** Person id → owner ids of the clocks a later one replaced: who held the lead before its owner. */
   earlierOwners: Map<string, string[]>;
   /** CRM record id → leadloop's tasks still open on it, which a reroute hands on to the new rep. */
-  openTasks: Map<string, OpenTask[]>;
+  openTasks: Map<string, KeyedTask[]>;
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {
@@ -366,7 +366,7 @@ async function raiseOne(
       task(
         {
           subject: `Re-routed lead: follow up within ${setup.sla.followUpLabel}`,
-          body: `${name} was not followed up in time by ${ownerEmail ?? "the previous owner"} and is yours now.\n\nRouted by ${next.ruleId}: ${next.explanation}`,
+          body: `${name} was not followed up in time by ${ownerEmail ?? "the previous owner"} and is yours now.\n\n${routedByText(next)}`,
           whoId: clock.crmId,
           whoObject: clock.crmType,
           ownerId: next.ownerId,
@@ -516,16 +516,16 @@ function handedOnTasks(
 }
 
 /** The clock owner's open follow-up tasks for its lead ("New MQL", a reroute's): what goes with the lead. */
-function heldFollowUps(tasks: ReadonlyMap<string, OpenTask[]>, clock: SlaClock): OpenTask[] {
+function heldFollowUps(tasks: ReadonlyMap<string, KeyedTask[]>, clock: SlaClock): KeyedTask[] {
   if (clock.ownerId === null) return [];
   return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId));
 }
 
 /** leadloop's open tasks on these clocks' CRM records, by record: one read per reroute or reassignment batch. */
-async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<Map<string, OpenTask[]>> {
-  const out = new Map<string, OpenTask[]>();
+async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<Map<string, KeyedTask[]>> {
+  const out = new Map<string, KeyedTask[]>();
   const records = [...new Map(clocks.map((c) => [c.crmId, { object: c.crmType, id: c.crmId }])).values()];
-  for (const task of await setup.vocabulary.task.openKeyed(records, ctx.crm))
+  for (const task of await setup.vocabulary.task.keyed(records, ctx.crm))
     out.set(task.personCrmId, [...(out.get(task.personCrmId) ?? []), task]);
   return out;
 }

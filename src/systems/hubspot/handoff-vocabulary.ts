@@ -82,7 +82,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       dueFields: TASK_DUE,
       // Tasks hang off their contact by association: the contacts' tasks, then those tasks' status, owner
       // and key in batch reads (search's index would trail a task written seconds ago).
-      async openKeyed(people, crm) {
+      async keyed(people, crm, read = {}) {
         if (people.length === 0 || !crm.readAssociations) return [];
         const tasksOf = await crm.readAssociations(
           "contacts",
@@ -97,10 +97,12 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
           "hubspot_owner_id",
           "hs_timestamp",
           TASK_KEY_PROPERTY,
+          ...(read.bodies ? ["hs_task_body"] : []),
         ]);
         return tasks.flatMap((t) => {
           const key = t.fields[TASK_KEY_PROPERTY];
-          return t.fields.hs_task_status !== "COMPLETED" && key
+          const open = t.fields.hs_task_status !== "COMPLETED";
+          return (read.closedToo || open) && key
             ? [
                 {
                   id: t.id,
@@ -108,6 +110,8 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
                   personCrmId: personOf.get(t.id)!,
                   ownerId: t.fields.hubspot_owner_id ?? null,
                   due: { hs_timestamp: t.fields.hs_timestamp ?? null },
+                  open,
+                  body: t.fields.hs_task_body ?? null,
                 },
               ]
             : [];

@@ -67,16 +67,16 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       dueFields: TASK_DUE_MOVES,
       // IsClosed is what Salesforce derives from the status (a Completed task, or any status an admin
       // marked closed), so a custom closed status counts as done too.
-      openKeyed: async (people, crm) =>
+      keyed: async (people, crm, read = {}) =>
         (
           await crm.findBy(
             "Task",
             "WhoId",
             people.map((p) => p.id),
-            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c", ...TASK_DUE_FIELDS],
+            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c", ...TASK_DUE_FIELDS, ...(read.bodies ? ["Description"] : [])],
           )
         ).flatMap((t) =>
-          t.fields.IsClosed !== "true" && t.fields.Leadloop_Activity_Key__c && t.fields.WhoId
+          (read.closedToo || t.fields.IsClosed !== "true") && t.fields.Leadloop_Activity_Key__c && t.fields.WhoId
             ? [
                 {
                   id: t.id,
@@ -84,6 +84,8 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
                   personCrmId: t.fields.WhoId,
                   ownerId: t.fields.OwnerId ?? null,
                   due: Object.fromEntries(TASK_DUE_FIELDS.map((f) => [f, t.fields[f] ?? null])),
+                  open: t.fields.IsClosed !== "true",
+                  body: t.fields.Description ?? null,
                 },
               ]
             : [],
