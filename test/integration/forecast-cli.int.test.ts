@@ -37,9 +37,12 @@ const SYSTEMS = ["hubspot", "salesforce"] as const;
 type Classes = { writes: number; reads: number; behaviour: number; match: number };
 const total = (c: Classes) => c.writes + c.reads + c.behaviour + c.match;
 
-/** `predicted` within a tenth of `measured`, with the system named when it is not. */
+/**
+ * `predicted` within a tenth of `measured`, or two calls where a tenth is less (a run of a few dozen calls
+ * moves by a call or two between commits), with the system named when it is not.
+ */
 function withinATenth(what: string, predicted: number, measured: number): void {
-  const within = Math.abs(predicted - measured) <= measured / 10;
+  const within = Math.abs(predicted - measured) <= Math.max(measured / 10, 2);
   expect({ what, predicted, measured, within }).toEqual({ what, predicted, measured, within: true });
 }
 
@@ -224,15 +227,15 @@ describe("leadloop forecast", () => {
 
     it("predicts a 2,000-contact portal and a 1M one within a tenth of the bench's calls", async () => {
       // `node dist/bench/run.js --records N --json --skip-engine --skip-baseline --skip-field-only`, each
-      // run's calls by system: 2,000 contacts at d9e13d9 (a size the shipped model was not measured at; the
+      // run's calls by system: 2,000 contacts at e7531ae (a size the shipped model was not measured at; the
       // incremental and behaviour runs, 202 contacts changed in each, as one),
       // and the first load of 1,000,000 at edac562 (40,505 HubSpot and 7,611 Salesforce calls).
       const small = await forecastJson(["--contacts", "2,000", "--hubspot-tier", "enterprise"]);
       const smallRun = await oneRun("2,000", 202);
       const smallIdle = await oneRun("2,000", 0);
       const bench2k = {
-        firstLoad: { hubspot: 79, salesforce: 54 },
-        changeRun: { hubspot: (30 + 37) / 2, salesforce: (15 + 35) / 2 },
+        firstLoad: { hubspot: 79, salesforce: 48 },
+        changeRun: { hubspot: (30 + 38) / 2, salesforce: (15 + 35) / 2 },
         idle: { hubspot: 7, salesforce: 2 },
       };
       for (const s of SYSTEMS) {
@@ -240,7 +243,7 @@ describe("leadloop forecast", () => {
         withinATenth(`2,000 contacts: a run of 202 changes, ${s}`, smallRun.typicalDay.calls[s].total, bench2k.changeRun[s]);
         withinATenth(`2,000 contacts: an idle run, ${s}`, smallIdle.typicalDay.calls[s].total, bench2k.idle[s]);
       }
-      // Most of a small portal's first load does not scale: describes, owners, lists, the round robin's resume.
+      // Most of a small portal's first load does not scale: describes, owners, lists, the recycle bin.
       expect(small.fixed.firstLoad.salesforce).toBeGreaterThan(small.firstLoad.calls.salesforce.total / 2);
       const large = await forecastJson(["--contacts", "1000000", "--hubspot-tier", "enterprise"]);
       withinATenth("1M contacts: first load, hubspot", large.firstLoad.calls.hubspot.total, 40_505);
@@ -250,13 +253,13 @@ describe("leadloop forecast", () => {
     it("prints the part that does not scale, and the figures README's forecast section gives", async () => {
       const small = await forecastJson(["--contacts", "2000"]);
       expect(small.fixed).toEqual({
-        firstLoad: { hubspot: 29, salesforce: 45 },
+        firstLoad: { hubspot: 29, salesforce: 39 },
         idleRun: { hubspot: 7, salesforce: 2 },
         changeRun: { hubspot: 16, salesforce: 22 },
       });
       const text = await runCli(["forecast", "--contacts", "2000"], NO_CONFIG);
       expect(text.stdout).toContain(
-        "calls that do not scale: a first load 29 HubSpot and 45 Salesforce whatever the portal's size; every run 7 and 2, one that carries a change 16 and 22\n",
+        "calls that do not scale: a first load 29 HubSpot and 39 Salesforce whatever the portal's size; every run 7 and 2, one that carries a change 16 and 22\n",
       );
       // 200 changes a day, each in a run of its own: most of the day's Salesforce calls are those runs' part.
       expect(small.typicalDay.calls.salesforce.total).toBeGreaterThan(4_500);

@@ -134,18 +134,24 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(followUps()).toHaveLength(1);
   });
 
+  /** France routed to a queue of two, Hélène's turn then Jordan's: a run, and the owner on a person's CRM record. */
+  function queueOfTwo() {
+    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
+    const funnel = { ...funnelFor(loop, crm), routing };
+    return {
+      sync: () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter }),
+      ownerOf: (personId: string) =>
+        crm === "salesforce"
+          ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
+          : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id,
+    };
+  }
+
   it("resumes a round-robin queue after the rep the latest handoff went to, not at its first member", async () => {
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais } = seedTwoMore(loop);
-    // France goes to a queue of two: Hélène's turn, then Jordan's.
-    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
-    const funnel = { ...funnelFor(loop, crm), routing };
-    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
-    const ownerOf = (personId: string) =>
-      crm === "salesforce"
-        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
-        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    const { sync, ownerOf } = queueOfTwo();
 
     await sync();
     pricingAndDemo(loop, oceane);
@@ -166,13 +172,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais, bruno } = seedTwoMore(loop);
-    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
-    const funnel = { ...funnelFor(loop, crm), routing };
-    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
-    const ownerOf = (personId: string) =>
-      crm === "salesforce"
-        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
-        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    const { sync, ownerOf } = queueOfTwo();
     const helene = reps.get(REPS.emea.email)![crm];
     const jordan = reps.get(REPS.fallback.email)![crm];
 
@@ -197,13 +197,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais, bruno } = seedTwoMore(loop);
-    const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
-    const funnel = { ...funnelFor(loop, crm), routing };
-    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
-    const ownerOf = (personId: string) =>
-      crm === "salesforce"
-        ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
-        : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id;
+    const { sync, ownerOf } = queueOfTwo();
     const helene = reps.get(REPS.emea.email)![crm];
     const jordan = reps.get(REPS.fallback.email)![crm];
     // Anaïs's account belongs to Jordan, a member of the queue.
