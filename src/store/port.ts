@@ -198,6 +198,8 @@ export interface SlaClock {
 export interface SlaClockFilter {
   open?: boolean;
   unraised?: boolean;
+  /** true: only clocks stopped by their CRM record's deletion (`slaClocksStoppedOn`); false: only the others. */
+  gone?: boolean;
   ownerId?: string;
   personIds?: readonly string[];
   crmIds?: readonly string[];

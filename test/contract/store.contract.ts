@@ -1539,12 +1539,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         const decisions = await store.slaClockDecisions(clocks);
         expect([...decisions.values()]).toEqual([at(5)]);
         expect(decisions.get(`${contact}\u0000${at(0)}`)).toBe(at(5));
+        // Asked apart: hers is the one stopped by its record's deletion.
+        expect((await store.listSlaClocks({ gone: true })).map((c) => c.personId)).toEqual([contact]);
+        expect((await store.listSlaClocks({ gone: false })).map((c) => c.personId)).not.toContain(contact);
         // Her Lead deleted in Salesforce: its writes go, and the ones about her person there (her task).
         await store.commitBatch(batch(6, { outboxDroppedFor: [{ system: "salesforce", object: "Lead", recordId: "00Q5e000004ZoeAAA", personId: contact }] }));
         expect((await store.listOutbox({})).map((w) => w.key)).toEqual([joseTask.key]);
         // A later handoff's clock starts afresh, owed.
         await store.commitBatch(batch(9, { slaClocks: [slaClock(contact, "77001", { crmType: "contacts", crmId: contact, handoffAt: at(9), dueAt: at(249) })] }));
         expect((await store.slaClockDecisions(await store.listSlaClocks())).size).toBe(0);
+        expect(await store.listSlaClocks({ gone: true })).toEqual([]);
       });
     });
 

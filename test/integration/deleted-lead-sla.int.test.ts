@@ -2,7 +2,7 @@
 // follow-up clock on the Lead stops, so no breach or alert follows, and the writes still waiting for the
 // person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
-import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
+import { funnelFor, hotEmails, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
@@ -42,11 +42,14 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(slaTasks()).toEqual([]);
   }
 
-  it("after the handoff: her clock stops, no breach or alert task for the rep's manager", async () => {
+  it("after the handoff: her clock stops, no breach or alert task for the rep's manager, and she leaves the hot list", async () => {
     expect((await sync()).summary.handoffs).toBe(1);
+    expect(await hotEmails(loop, "salesforce", now)).toEqual(["anais.berenger@sgo-optique.fr"]);
     later();
     loop.salesforce.data.delete("Lead", String(loop.salesforce.data.list("Lead")[0]!.Id));
     await afterTheDeletion();
+    // Her contact is still in HubSpot, but she is no rep's lead: `leadloop hot` no longer lists her.
+    expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
   });
 
   it("while the handoff's writes wait: they leave the outbox, their refusals are resolved", async () => {

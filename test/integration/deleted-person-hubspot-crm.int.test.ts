@@ -4,7 +4,7 @@
 // their refusals are resolved with the contact's own, and the follow-up clock stops: no breach, no alert
 // for a person who no longer exists (ARCHITECTURE.md "One run", step 3, and "The follow-up SLA").
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
+import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
@@ -75,9 +75,12 @@ describe("a person deleted with HubSpot as the CRM", () => {
     const handoff = await sync();
     expect(handoff.summary.handoffs).toBe(1);
     expect(await loop.store.listSlaClocks()).toHaveLength(1);
+    expect(await hotEmails(loop, "hubspot", now)).toEqual(["anais.berenger@sgo-optique.fr"]);
     later();
     loop.hubspot.data.archiveObject("contacts", personId);
     await afterTheDeletion();
+    // Nobody's lead any more: `leadloop hot` no longer lists her.
+    expect(await hotEmails(loop, "hubspot", now)).toEqual([]);
     // `leadloop sla` shows her clock closed when the run followed the deletion, before it was due: owed nothing.
     const board = await runCli(["--config", loopConfig(loop, "hubspot"), "sla", "--json"], {}, undefined, { now });
     expect(board.code).toBe(0);

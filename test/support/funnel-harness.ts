@@ -10,6 +10,7 @@ import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
 import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
+import { runCli } from "./cli-run.js";
 import { type LoopHarness, startLoop } from "./loop-harness.js";
 import { dirname, join } from "node:path";
 
@@ -168,4 +169,11 @@ export function loopConfig(loop: LoopHarness, crm: "salesforce" | "hubspot"): st
     crm,
   });
   return configPath;
+}
+
+/** Whom `leadloop hot --json` lists on the loop's store (the CLI on `now`'s clock), lower-cased. */
+export async function hotEmails(loop: LoopHarness, crm: "salesforce" | "hubspot", now: () => Date): Promise<string[]> {
+  const hot = await runCli(["--config", loopConfig(loop, crm), "hot", "--json"], {}, undefined, { now });
+  if (hot.code !== 0) throw new Error(`leadloop hot exited ${hot.code}: ${hot.stderr}`);
+  return (JSON.parse(hot.stdout) as { email: string | null }[]).map((r) => String(r.email).toLowerCase());
 }

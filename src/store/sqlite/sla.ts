@@ -180,6 +180,7 @@ export class SlaTable {
     if (filter.open !== undefined)
       where.push(filter.open ? "first_touch_at IS NULL" : "first_touch_at IS NOT NULL");
     if (filter.unraised) where.push("breached_at IS NULL");
+    if (filter.gone !== undefined) where.push(filter.gone ? "gone_at IS NOT NULL" : "gone_at IS NULL");
     if (filter.ownerId !== undefined) {
       where.push("owner_id = ?");
       params.push(filter.ownerId);

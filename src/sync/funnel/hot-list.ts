@@ -1,6 +1,8 @@
 // The hot list: people at MQL or sales-accepted, by score, optionally one rep's. A person the cool-down
 // holds from sales (qualified again after a rep's recycle, not handed off yet) is nobody's lead: listed as
-// held until the cool-down ends, without the rep who sent them back, and never in a rep's own list.
+// held until the cool-down ends, without the rep who sent them back, and never in a rep's own list. A
+// person whose CRM record was deleted since their handoff (its follow-up clock stopped) is nobody's lead
+// either, and is not listed.
 import { heldByCoolDown, type RecyclePolicy } from "../../core/funnel/recycle.js";
 import type { PersonScoreRow, StateStore } from "../../store/port.js";
 
@@ -21,7 +23,11 @@ export async function hotList(
   // Read more than asked: rows of people past the hot stages are dropped below.
   const rows = await store.listPersonScores({ ownerEmail: filter.ownerEmail, limit: filter.limit * 10 });
   const stages = await store.currentStages(rows.map((r) => r.personId));
-  const hot = rows.filter((r) => HOT_STAGES.has(stages.get(r.personId) ?? "lead"));
+  const staged = rows.filter((r) => HOT_STAGES.has(stages.get(r.personId) ?? "lead"));
+  const gone = new Set(
+    staged.length > 0 ? (await store.listSlaClocks({ personIds: staged.map((r) => r.personId), gone: true })).map((c) => c.personId) : [],
+  );
+  const hot = staged.filter((r) => !gone.has(r.personId));
   const mqls = hot.filter((r) => stages.get(r.personId) === "mql").map((r) => r.personId);
   const handedOffAt = new Map(
     mqls.length > 0 ? (await store.listSlaClocks({ personIds: mqls })).map((c) => [c.personId, c.handoffAt]) : [],
