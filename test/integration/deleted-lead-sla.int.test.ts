@@ -3,11 +3,10 @@
 // person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
 import { funnelFor, hotEmails, startAnaisLoop } from "../support/funnel-harness.js";
+import { expectNothingOwedAfterDeletion } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
-import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
+import { movingClock } from "../support/moving-clock.js";
 
-/** Past the shipped sla.yaml's follow-up time (4 h). */
-const PAST_DUE_MS = 5 * 60 * 60_000;
 
 describe("a handed-off Lead deleted in Salesforce", () => {
   let loop: LoopHarness;
@@ -25,29 +24,12 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     await loop.close();
   });
 
-  /** Runs on, the follow-up time long past: nothing breached, refused or left waiting. */
-  async function afterTheDeletion(): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      later(i === 1 ? PAST_DUE_MS : PAST_LAG_AND_A_MINUTE_MS);
-      const run = await sync();
-      expect(run.summary.status).toBe("succeeded");
-      expect(run.summary.slaBreaches).toBe(0);
-    }
-    const last = await sync();
-    expect(last.summary.openErrors).toBe(0);
-    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
-    expect(await loop.store.listOutbox({})).toEqual([]);
-    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
-    expect(await loop.store.listSlaBreaches()).toEqual([]);
-    expect(slaTasks()).toEqual([]);
-  }
-
   it("after the handoff: her clock stops, no breach or alert task for the rep's manager, and she leaves the hot list", async () => {
     expect((await sync()).summary.handoffs).toBe(1);
     expect(await hotEmails(loop, "salesforce", now)).toEqual(["anais.berenger@sgo-optique.fr"]);
     later();
     loop.salesforce.data.delete("Lead", String(loop.salesforce.data.list("Lead")[0]!.Id));
-    await afterTheDeletion();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
     // Her contact is still in HubSpot, but she is no rep's lead: `leadloop hot` no longer lists her.
     expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
   });
@@ -67,6 +49,6 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(lead?.HubSpot_Contact_Id__c).toBe(personId);
     expect((await loop.store.listOutbox({})).some((w) => w.key.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
     loop.salesforce.data.delete("Lead", String(lead!.Id));
-    await afterTheDeletion();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
   });
 });

@@ -5,11 +5,10 @@
 // for a person who no longer exists (ARCHITECTURE.md "One run", step 3, and "The follow-up SLA").
 import { runCli } from "../support/cli-run.js";
 import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
+import { expectNothingOwedAfterDeletion } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
-import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
+import { movingClock } from "../support/moving-clock.js";
 
-/** Past the shipped sla.yaml's follow-up time (4 h). */
-const PAST_DUE_MS = 5 * 60 * 60_000;
 
 describe("a person deleted with HubSpot as the CRM", () => {
   let loop: LoopHarness;
@@ -43,28 +42,10 @@ describe("a person deleted with HubSpot as the CRM", () => {
     expect(waiting.some((k) => k.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
   }
 
-  /** Runs until nothing changes, the follow-up time long past: what the queue, the outbox and the SLA keep. */
-  async function afterTheDeletion(): Promise<void> {
-    for (let i = 0; i < 3; i++) {
-      later(i === 1 ? PAST_DUE_MS : PAST_LAG_AND_A_MINUTE_MS);
-      const run = await sync();
-      expect(run.summary.status).toBe("succeeded");
-      expect(run.summary.slaBreaches).toBe(0);
-    }
-    const last = await sync();
-    expect(last.summary.errors).toEqual({ hubspot: 0 });
-    expect(last.summary.openErrors).toBe(0);
-    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
-    expect(await loop.store.listOutbox({})).toEqual([]);
-    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
-    expect(await loop.store.listSlaBreaches()).toEqual([]);
-    expect(breachTasks()).toEqual([]);
-  }
-
   it("a GDPR delete while her handoff waits: the task refusals are resolved with the contact's, no breach follows", async () => {
     await handoffWaiting();
     expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
-    await afterTheDeletion();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
     // Every refusal the deletion made moot is resolved, the tasks' (named by their keys) with the contact's.
     const queued = await loop.store.listErrors({});
     expect(queued.some((e) => e.object === "tasks")).toBe(true);
@@ -78,7 +59,7 @@ describe("a person deleted with HubSpot as the CRM", () => {
     expect(await hotEmails(loop, "hubspot", now)).toEqual(["anais.berenger@sgo-optique.fr"]);
     later();
     loop.hubspot.data.archiveObject("contacts", personId);
-    await afterTheDeletion();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
     // Nobody's lead any more: `leadloop hot` no longer lists her.
     expect(await hotEmails(loop, "hubspot", now)).toEqual([]);
     // `leadloop sla` shows her clock closed when the run followed the deletion, before it was due: owed nothing.
@@ -92,6 +73,6 @@ describe("a person deleted with HubSpot as the CRM", () => {
   it("deleted to the recycle bin while her handoff waits: the handoff's writes leave the outbox, none is refused", async () => {
     await handoffWaiting();
     loop.hubspot.data.archiveObject("contacts", personId);
-    await afterTheDeletion();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
   });
 });

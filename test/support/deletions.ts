@@ -1,7 +1,12 @@
-// What a run leaves once it followed the deletion of a contact whose field-sync write was refused: the
-// refusal resolved in the error queue, nothing kept for the contact in the outbox, its link retired.
+// What runs leave once they followed a deletion: for a contact whose field-sync write was refused, the
+// refusal resolved, nothing kept for it in the outbox, its link retired; for a handed-off person's CRM
+// record, nothing owed: no breach, alert, refusal or waiting write, however long past due.
 import { expect } from "@jest/globals";
 import type { LoopHarness } from "./loop-harness.js";
+import { PAST_LAG_AND_A_MINUTE_MS } from "./moving-clock.js";
+
+/** Past the shipped sla.yaml's follow-up time (4 h). */
+const PAST_DUE_MS = 5 * 60 * 60_000;
 
 export async function expectFieldSyncRefusalFollowed(loop: LoopHarness, personId: string): Promise<void> {
   const queued = await loop.store.listErrors({});
@@ -12,4 +17,30 @@ export async function expectFieldSyncRefusalFollowed(loop: LoopHarness, personId
   expect(await loop.store.listOutbox({})).toEqual([]);
   expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
   expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+}
+
+/**
+ * Runs on after a handed-off person's CRM record was deleted, the follow-up time long past: no breach or
+ * alert task (`alertTasks`, the SLA's alerts in the CRM), and nothing refused, open or left waiting.
+ */
+export async function expectNothingOwedAfterDeletion(
+  loop: LoopHarness,
+  sync: () => ReturnType<LoopHarness["sync"]>,
+  later: (ms?: number) => void,
+  alertTasks: () => unknown[],
+): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    later(i === 1 ? PAST_DUE_MS : PAST_LAG_AND_A_MINUTE_MS);
+    const run = await sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.slaBreaches).toBe(0);
+  }
+  const last = await sync();
+  expect(Object.values(last.summary.errors).every((n) => n === 0)).toBe(true);
+  expect(last.summary.openErrors).toBe(0);
+  expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  expect(await loop.store.listOutbox({})).toEqual([]);
+  expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+  expect(await loop.store.listSlaBreaches()).toEqual([]);
+  expect(alertTasks()).toEqual([]);
 }
