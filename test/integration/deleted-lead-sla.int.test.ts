@@ -3,10 +3,9 @@
 // person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
 import { funnelFor, hotEmails, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectNothingOwedAfterDeletion } from "../support/deletions.js";
+import { expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
-
 
 describe("a handed-off Lead deleted in Salesforce", () => {
   let loop: LoopHarness;
@@ -37,17 +36,10 @@ describe("a handed-off Lead deleted in Salesforce", () => {
   it("while the handoff's writes wait: they leave the outbox, their refusals are resolved", async () => {
     // The first run makes her Lead; a second, stopped before its drain, decides a reroute-free handoff's
     // writes only when the Lead exists, so the handoff of the first run is what waits here.
-    const stop = new AbortController();
-    const stopped = await sync({
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.phase === "sla") stop.abort();
-      },
-    });
-    expect(stopped.summary.status).toBe("stopped");
+    const waiting = await stoppedBeforeDrain(loop, sync);
     const lead = loop.salesforce.data.list("Lead")[0];
     expect(lead?.HubSpot_Contact_Id__c).toBe(personId);
-    expect((await loop.store.listOutbox({})).some((w) => w.key.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
+    expect(waiting.some((k) => k.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
     loop.salesforce.data.delete("Lead", String(lead!.Id));
     await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
   });

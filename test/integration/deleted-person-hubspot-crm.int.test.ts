@@ -5,10 +5,9 @@
 // for a person who no longer exists (ARCHITECTURE.md "One run", step 3, and "The follow-up SLA").
 import { runCli } from "../support/cli-run.js";
 import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectNothingOwedAfterDeletion } from "../support/deletions.js";
+import { expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
-
 
 describe("a person deleted with HubSpot as the CRM", () => {
   let loop: LoopHarness;
@@ -30,15 +29,7 @@ describe("a person deleted with HubSpot as the CRM", () => {
 
   /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the handoff's writes wait. */
   async function handoffWaiting(): Promise<void> {
-    const stop = new AbortController();
-    const stopped = await sync({
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.phase === "sla") stop.abort();
-      },
-    });
-    expect(stopped.summary.status).toBe("stopped");
-    const waiting = (await loop.store.listOutbox({})).map((w) => w.key);
+    const waiting = await stoppedBeforeDrain(loop, sync);
     expect(waiting.some((k) => k.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
   }
 

@@ -5,7 +5,7 @@
 // after losing its store (ARCHITECTURE.md "One run", step 3; FIDELITY.md, the GDPR delete row).
 import { rmSync } from "node:fs";
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
+import { expectFieldSyncRefusalFollowed, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -32,19 +32,6 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
         : { funnel: funnelFor(loop, crm), mappings: [], crm: loop.hubspotAdapter, ...options },
     );
 
-  /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the writes wait. */
-  async function stoppedBeforeDrain(crm: "salesforce" | "hubspot"): Promise<string[]> {
-    const stop = new AbortController();
-    const stopped = await sync(crm, {
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.phase === "sla") stop.abort();
-      },
-    });
-    expect(stopped.summary.status).toBe("stopped");
-    return (await loop.store.listOutbox({})).map((w) => w.key).sort();
-  }
-
   afterEach(async () => {
     await loop.close();
   });
@@ -55,7 +42,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     // The rep recycles the Lead and renames its city: the contact is owed the verdict and the city.
     loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
     later();
-    expect(await stoppedBeforeDrain("salesforce")).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    expect(await stoppedBeforeDrain(loop, (options) => sync("salesforce", options))).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
     expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
     later();
 
@@ -102,7 +89,7 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     reset();
     ({ loop, personId } = await startAnaisLoop(now));
     later();
-    const waiting = await stoppedBeforeDrain("hubspot");
+    const waiting = await stoppedBeforeDrain(loop, (options) => sync("hubspot", options));
     expect(waiting.length).toBeGreaterThan(0);
     loop.hubspot.data.gdprDeleteContact(personId);
     later();

@@ -4,10 +4,9 @@
 // refusal its first drain met is in the error queue and resolved there, what the outbox still kept for the
 // record is dropped, and no later run sends it or queues it again.
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectFieldSyncRefusalFollowed } from "../support/deletions.js";
+import { expectFieldSyncRefusalFollowed, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
-
 
 describe("writes for a record deleted before they went out", () => {
   let loop: LoopHarness;
@@ -15,6 +14,8 @@ describe("writes for a record deleted before they went out", () => {
   let leadId: string;
   const { now, later, reset } = movingClock();
   const funnel = () => funnelFor(loop, "salesforce");
+  /** A run of the pair and the funnel, with `options` (a stop, progress) besides. */
+  const syncWith = (options: Parameters<LoopHarness["sync"]>[0]) => loop.sync({ funnel: funnel(), ...options });
 
   beforeEach(async () => {
     reset();
@@ -28,25 +29,11 @@ describe("writes for a record deleted before they went out", () => {
     await loop.close();
   });
 
-  /** A run stopped (as by SIGTERM) once its phases decided, before its drain: the writes wait. */
-  async function stoppedBeforeDrain(): Promise<string[]> {
-    const stop = new AbortController();
-    const stopped = await loop.sync({
-      funnel: funnel(),
-      signal: stop.signal,
-      onProgress: (p) => {
-        if (p.phase === "sla") stop.abort();
-      },
-    });
-    expect(stopped.summary.status).toBe("stopped");
-    return (await loop.store.listOutbox({})).map((w) => w.key).sort();
-  }
-
   it("HubSpot: a contact deleted while its disposition and field sync wait", async () => {
     // The rep recycles the Lead and renames its city: the contact gets the verdict and the city.
     loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
     later();
-    expect(await stoppedBeforeDrain()).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    expect(await stoppedBeforeDrain(loop, syncWith)).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
     loop.hubspot.data.archiveObject("contacts", personId);
     later();
 
@@ -64,7 +51,7 @@ describe("writes for a record deleted before they went out", () => {
   it("Salesforce: a Lead deleted while the field sync's write to it waits", async () => {
     loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Générale Adjointe" });
     later();
-    expect(await stoppedBeforeDrain()).toEqual([`sync:crm:Lead:${leadId}`]);
+    expect(await stoppedBeforeDrain(loop, syncWith)).toEqual([`sync:crm:Lead:${leadId}`]);
     loop.salesforce.data.delete("Lead", leadId);
     later();
 
@@ -85,7 +72,7 @@ describe("writes for a record deleted before they went out", () => {
   it("Salesforce: a Lead merged into another while the write to it waits; the link follows the Lead the rep kept", async () => {
     loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Générale Adjointe" });
     later();
-    expect(await stoppedBeforeDrain()).toEqual([`sync:crm:Lead:${leadId}`]);
+    expect(await stoppedBeforeDrain(loop, syncWith)).toEqual([`sync:crm:Lead:${leadId}`]);
     // A rep enters the person again by hand, then merges the two Leads keeping theirs: leadloop's Lead is
     // the losing record.
     const survivor = loop.salesforce.data.insert("Lead", {

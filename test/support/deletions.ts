@@ -44,3 +44,22 @@ export async function expectNothingOwedAfterDeletion(
   expect(await loop.store.listSlaBreaches()).toEqual([]);
   expect(alertTasks()).toEqual([]);
 }
+
+/**
+ * A run stopped (as by SIGTERM) once its phases decided, at the SLA phase, before its drain: the keys of
+ * the writes it left waiting in the outbox, sorted.
+ */
+export async function stoppedBeforeDrain(
+  loop: LoopHarness,
+  sync: (options: Parameters<LoopHarness["sync"]>[0]) => ReturnType<LoopHarness["sync"]>,
+): Promise<string[]> {
+  const stop = new AbortController();
+  const stopped = await sync({
+    signal: stop.signal,
+    onProgress: (p) => {
+      if (p.phase === "sla") stop.abort();
+    },
+  });
+  expect(stopped.summary.status).toBe("stopped");
+  return (await loop.store.listOutbox({})).map((w) => w.key).sort();
+}
