@@ -4,13 +4,13 @@ import { classifyFailure } from "../../src/cli/failure.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 
 const OTHER_RUN = "crm-worker-2:4711:run-20261205T091500";
 
 describe("a run that lost the run lock", () => {
   let loop: LoopHarness;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
+  const { now, later } = movingClock();
   beforeAll(async () => {
     loop = await startLoop({ now });
   });
@@ -23,7 +23,7 @@ describe("a run that lost the run lock", () => {
     const anais = seedAnais(loop);
     pricingAndDemo(loop, anais);
     const funnel = funnelFor(loop, "salesforce");
-    ahead += 65_000; // past HubSpot's search index lag, which the loop's own clock keeps
+    later(); // past HubSpot's search index lag, which the loop's own clock keeps
     let taken = false;
     const run = loop.sync({
       funnel,
@@ -33,7 +33,7 @@ describe("a run that lost the run lock", () => {
       onProgress: (event) => {
         if (event.phase !== "hubspot contacts" || taken) return;
         taken = true;
-        ahead += 3 * 60_000;
+        later(3 * 60_000);
         void loop.store.acquireLock("sync", OTHER_RUN, now().toISOString(), 2 * 60_000);
       },
     });
@@ -48,8 +48,7 @@ describe("a run that lost the run lock", () => {
 
 describe("an errors retry that lost the run lock", () => {
   let loop: LoopHarness;
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
+  const { now, later } = movingClock();
   beforeAll(async () => {
     loop = await startLoop({ now });
   });
@@ -63,7 +62,7 @@ describe("an errors retry that lost the run lock", () => {
     loop.salesforce.faults.add({ records: [rule("Nørgaard"), rule("Ibáñez")] });
     loop.hubspot.data.createObject("contacts", { email: "mette.norgaard@fjordkraft.dk", firstname: "Mette", lastname: "Nørgaard", company: "" });
     loop.hubspot.data.createObject("contacts", { email: "JOSE.ibanez@Olivar.es", firstname: "José", lastname: "Ibáñez", company: "Olivar Hermanos" });
-    ahead += 65_000; // past HubSpot's search index lag, which the loop's own clock keeps
+    later(); // past HubSpot's search index lag, which the loop's own clock keeps
     const first = await loop.sync();
     expect(first.summary.errors.salesforce).toBe(2);
     loop.salesforce.faults.clear();
@@ -75,7 +74,7 @@ describe("an errors retry that lost the run lock", () => {
     const stop = loop.hubspot.calls.observe(() => {
       if (taken) return;
       taken = true;
-      ahead += 3 * 60_000;
+      later(3 * 60_000);
       void loop.store.acquireLock("sync", OTHER_RUN, now().toISOString(), 2 * 60_000);
     });
     const retry = loop.retry();
