@@ -75,35 +75,20 @@ export class ErrorQueueTable {
   list(filter: ErrorFilter = {}): QueuedError[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status !== undefined) {
-      where.push("status = ?");
-      params.push(filter.status);
-    }
-    if (filter.system !== undefined) {
-      where.push("system = ?");
-      params.push(filter.system);
-    }
-    if (filter.afterId !== undefined) {
-      where.push("id > ?");
-      params.push(filter.afterId);
-    }
-    if (filter.object !== undefined) {
-      where.push("object = ?");
-      params.push(filter.object);
-    }
-    if (filter.seenSince !== undefined) {
-      where.push("last_seen_at >= ?");
-      params.push(filter.seenSince);
-    }
-    if (filter.personIds !== undefined) {
-      where.push("json_extract(payload, '$.personId') IN (SELECT value FROM json_each(?))");
-      params.push(JSON.stringify(filter.personIds));
-    }
-    if (filter.recordIds !== undefined) {
-      // One bound JSON array, however many ids: no limit on the statement's variables to mind.
-      where.push("record_id IN (SELECT value FROM json_each(?))");
-      params.push(JSON.stringify(filter.recordIds));
-    }
+    /** A condition with its one bound value, where the filter sets it. */
+    const when = (value: unknown, condition: string) => {
+      if (value === undefined) return;
+      where.push(condition);
+      params.push(value);
+    };
+    when(filter.status, "status = ?");
+    when(filter.system, "system = ?");
+    when(filter.afterId, "id > ?");
+    when(filter.object, "object = ?");
+    when(filter.seenSince, "last_seen_at >= ?");
+    // Id lists as one bound JSON array, however many ids: no limit on the statement's variables to mind.
+    when(filter.personIds && JSON.stringify(filter.personIds), "json_extract(payload, '$.personId') IN (SELECT value FROM json_each(?))");
+    when(filter.recordIds && JSON.stringify(filter.recordIds), "record_id IN (SELECT value FROM json_each(?))");
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
       .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue ${clause} ORDER BY id LIMIT ?`)
