@@ -134,8 +134,11 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(followUps()).toHaveLength(1);
   });
 
-  /** France routed to a queue of two, Hélène's turn then Jordan's: a run, and the owner on a person's CRM record. */
-  function queueOfTwo() {
+  /**
+   * France routed to a queue of two, Hélène's turn then Jordan's (`reps`: seedReps' ids): a run, the owner on
+   * a person's CRM record, and the two members' owner ids in this CRM.
+   */
+  function queueOfTwo(reps: ReturnType<typeof seedReps>) {
     const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
     const funnel = { ...funnelFor(loop, crm), routing };
     return {
@@ -144,6 +147,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
         crm === "salesforce"
           ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
           : loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id,
+      helene: reps.get(REPS.emea.email)![crm],
+      jordan: reps.get(REPS.fallback.email)![crm],
     };
   }
 
@@ -151,30 +156,28 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais } = seedTwoMore(loop);
-    const { sync, ownerOf } = queueOfTwo();
+    const { sync, ownerOf, helene, jordan } = queueOfTwo(reps);
 
     await sync();
     pricingAndDemo(loop, oceane);
     await tick(1_100);
     expect((await sync()).summary.handoffs).toBe(1);
-    expect(ownerOf(oceane)).toBe(reps.get(REPS.emea.email)![crm]);
+    expect(ownerOf(oceane)).toBe(helene);
 
     await loop.restart(() => rmSync(loop.storePath));
     pricingAndDemo(loop, anais);
     await tick(1_100);
     expect((await sync()).summary.handoffs).toBe(1);
     // Jordan's turn, as it was before the loss.
-    expect(ownerOf(anais)).toBe(reps.get(REPS.fallback.email)![crm]);
-    expect(ownerOf(oceane)).toBe(reps.get(REPS.emea.email)![crm]);
+    expect(ownerOf(anais)).toBe(jordan);
+    expect(ownerOf(oceane)).toBe(helene);
   });
 
   it("resumes after the last of one run's MQLs in the handoff's order, whatever order the search answered them in", async () => {
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais, bruno } = seedTwoMore(loop);
-    const { sync, ownerOf } = queueOfTwo();
-    const helene = reps.get(REPS.emea.email)![crm];
-    const jordan = reps.get(REPS.fallback.email)![crm];
+    const { sync, ownerOf, helene, jordan } = queueOfTwo(reps);
 
     await sync();
     // Anaïs acts first, so the search answers her first; one run qualifies both, and Océane's id is the lower.
@@ -197,9 +200,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const reps = seedReps(loop);
     const oceane = seedProspect(loop);
     const { anais, bruno } = seedTwoMore(loop);
-    const { sync, ownerOf } = queueOfTwo();
-    const helene = reps.get(REPS.emea.email)![crm];
-    const jordan = reps.get(REPS.fallback.email)![crm];
+    const { sync, ownerOf, helene, jordan } = queueOfTwo(reps);
     // Anaïs's account belongs to Jordan, a member of the queue.
     if (crm === "salesforce")
       loop.salesforce.data.insert("Account", { Name: "Société Générale d'Optique", Website: "https://www.SGO-Optique.fr/", OwnerId: jordan });
