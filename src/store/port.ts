@@ -52,6 +52,12 @@ export interface LinkWrite {
   /** Field name (as in the mapping) → its new snapshot. Fields not named keep their snapshot. */
   snapshots?: Record<string, SnapshotWrite>;
   /**
+   * Written retired, with this reason, never active: a link known only as one a removal ended (a store
+   * with no removals cursor reads a deleted record whose stamp names a marketing record, sync/removals.ts),
+   * kept so `findRetiredLinks` tells the record's side not to re-create it. No active link is touched.
+   */
+  retired?: string;
+  /**
    * The id of the active link the writer read for these records, when it had one: the store settles a
    * link that still holds exactly these records and key by this id. A hint only: a link that changed
    * since is upserted as if it were absent.

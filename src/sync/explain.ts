@@ -61,6 +61,12 @@ export interface PersonExplanation {
    * the first sync after it. Null for anyone else.
    */
   heldUntil: string | null;
+  /**
+   * The CRM record the person's link last named, where none names one now: the link a deletion or merge
+   * retired (a lost store keeps it from the deleted record's stamp), whose reason says why no record is
+   * made for them again. Null while they are linked, or never were.
+   */
+  removedRecord: { crmType: string; crmId: string; reason: string; at: string } | null;
   /** CRM records the person converted from (`conversion: Lead <id> converted` causes). */
   convertedFrom: { object: string; id: string }[];
   /** The latest write of each field leadloop made on these records that no link above shows. */
@@ -162,6 +168,7 @@ async function explainFunnel(
   const [clock] = await deps.store.listSlaClocks({ personIds: [personId] });
   const clockCause = clock ? ((await reassignmentCauses(deps.store, [personId])).get(clockKey(clock)) ?? null) : null;
   const heldUntil = deps.recycle ? heldByCoolDown(stages, clock?.handoffAt ?? null, deps.recycle) : null;
+  const retired = linked ? undefined : (await deps.store.findRetiredLinks("contact", "marketing", [personId])).get(personId);
   const convertedFrom = stages.flatMap((e) => {
     const m = CONVERTED_FROM.exec(e.cause);
     return m ? [{ object: m[1]!, id: m[2]! }] : [];
@@ -182,6 +189,9 @@ async function explainFunnel(
     clock: clock ?? null,
     clockCause,
     heldUntil: heldUntil?.toISOString() ?? null,
+    removedRecord: retired
+      ? { crmType: retired.crmType, crmId: retired.crmId, reason: retired.retiredReason ?? "retired", at: retired.updatedAt }
+      : null,
     convertedFrom,
     writes: [...latest.values()].sort((a, b) => a.recordId.localeCompare(b.recordId) || a.field.localeCompare(b.field)),
     openErrors: errors.openErrors.filter((e) => !listed.has(e.id)),

@@ -3,7 +3,7 @@
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Cursor, DeletedRecord, LinkWrite, QueuedError, StoreFact } from "../store/port.js";
-import type { Removal } from "./system-port.js";
+import type { Removal, RemovalReadOptions } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -35,22 +35,24 @@ export async function followRemovals(
   const cursorObject = `${object}#removals`;
   const cursor = await ctx.store.getCursor(system.system, cursorObject);
   const save = { system: system.system, object: cursorObject, value: ctx.until, lastId: null };
-  if (!cursor) {
+  const reach = cursor ? undefined : firstReach(ctx, side, mapping);
+  if (!cursor && !reach) {
     // First run: nothing was linked before it, so there is nothing to follow yet.
     await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.until, cursors: [save] });
     return;
   }
-  const since = new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString();
+  const since = cursor ? new Date(Date.parse(cursor.value) - REMOVALS_OVERLAP_MS).toISOString() : reach!.since;
   // The same run may have found the object's changes empty already (the qualification reads the contacts
   // before their pair). From the cursor itself: the overlap before it is for Salesforce's getDeleted, which
   // works to the minute; a removal found through a changed record (a merge's primary) is found with the
   // change read's own look-back, and the run before read up to this cursor.
-  const unchanged = knownEmpty(ctx, system, streamOf(object, "changes"), Date.parse(cursor.value), ctx.until);
+  const unchanged = knownEmpty(ctx, system, streamOf(object, "changes"), Date.parse(cursor?.value ?? since), ctx.until);
   // The run's opening probe may have found the window empty already (opening-probe.ts).
-  const bin = system.recycleBin ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
+  const bin =
+    system.recycleBin && cursor ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
   const listed = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
-    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options });
+    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options });
   const gone = await vanished(ctx, side, object, mapping, since, listed);
   const removals = [...listed, ...gone];
   const links: LinkWrite[] = [];
@@ -64,6 +66,8 @@ export async function followRemovals(
   const peopleMerged: { from: string; to: string }[] = [];
   /** The person a deleted CRM record was (its link's contact), where that is not the record's own id. */
   const personOf = new Map<string, string>();
+  /** A first read's removed records no link names, whose stamp names the marketing record they were. */
+  const stamped: Removal[] = [];
   for (const r of removals) {
     if (!mapping) {
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
@@ -75,7 +79,10 @@ export async function followRemovals(
       side === "crm"
         ? await ctx.store.findLinkByCrm(mapping.pair, object, r.id)
         : await ctx.store.findLinkByMarketing(mapping.pair, r.id);
-    if (!link) continue;
+    if (!link) {
+      if (reach && r.stamp) stamped.push(r);
+      continue;
+    }
     if (side === "crm" && r.kind === "deleted" && mapping.pair === "contact") personOf.set(r.id, link.marketingId);
     ctx.summary.relinked++;
     if (r.kind === "merged" && r.mergedInto) {
@@ -119,6 +126,11 @@ export async function followRemovals(
       ctx.log.debug("link.retired", { runId: ctx.runId, linkId: link.id, reason: how, recordId: r.id });
     }
   }
+  if (mapping && stamped.length > 0) {
+    const found = await linksFromStamps(ctx, mapping, object, stamped);
+    links.push(...found.links);
+    for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
+  }
   const deleted = removals
     .filter((r) => !r.takesWrites)
     .map((r) => ({ system: system.system, object, recordId: r.id, ...(personOf.has(r.id) ? { personId: personOf.get(r.id)! } : {}) }));
@@ -135,6 +147,76 @@ export async function followRemovals(
     cursors: [save, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
+}
+
+/**
+ * Where a store with no removals cursor for this object reads from: nowhere (a first run has nothing to
+ * follow) unless the object is a CRM record of the contact pair whose mapping stamps it with the contact's
+ * id, on a system that keeps deletions for a while (`removalsReachMs`: Salesforce's getDeleted). Then as far
+ * back as it allows, asking each removed record's stamp: a lost store learns which people sales removed
+ * the record of, which nothing on the shipped mappings' HubSpot contact says (ARCHITECTURE.md "Links").
+ * The contact pair only: it is the person's record a handoff would make and hand off again.
+ */
+function firstReach(
+  ctx: RunContext,
+  side: SideName,
+  mapping: ObjectMapping | null,
+): { since: string; options: RemovalReadOptions } | undefined {
+  const reachMs = port(ctx, side).removalsReachMs;
+  if (side !== "crm" || mapping?.pair !== "contact" || !mapping.crmExternalId || reachMs === undefined) return undefined;
+  return {
+    since: new Date(Date.parse(ctx.until) - reachMs).toISOString(),
+    options: { stampField: mapping.crmExternalId },
+  };
+}
+
+/**
+ * The links a store with no removals cursor learns from removed records whose stamp names a marketing
+ * record with no active link (one per marketing record: the latest removal's), as the removal would have
+ * left them. A deleted record's is written retired: page-sync's `wasRemoved` then makes no record for that
+ * marketing record, as after a removal the store followed, while matching may still link it (a live record
+ * with the person's email, or stamped with her id). A merge's losing record's moves to the survivor, the
+ * person's record now, where the survivor is live, linked to no one and stamped for no one else; else it
+ * is retired "merged into" it. The survivor's stamp is read for it (one read per object, only for merges).
+ */
+async function linksFromStamps(
+  ctx: RunContext,
+  mapping: ObjectMapping,
+  object: string,
+  removals: readonly Removal[],
+): Promise<{ links: LinkWrite[]; personOf: Map<string, string> }> {
+  const latest = new Map<string, Removal>();
+  for (const r of [...removals].sort((a, b) => a.at.localeCompare(b.at))) latest.set(r.stamp!, r);
+  const active = await ctx.store.findLinksByMarketingIds(mapping.pair, [...latest.keys()]);
+  for (const id of active.keys()) latest.delete(id);
+  const survivors = [...new Set([...latest.values()].flatMap((r) => (r.kind === "merged" && r.mergedInto ? [r.mergedInto] : [])))];
+  const taken = survivors.length > 0 ? await ctx.store.findLinksByCrmIds(mapping.pair, survivors) : new Map();
+  const stampOf = new Map<string, string | null>();
+  if (survivors.length > 0 && mapping.crmExternalId) {
+    for (const c of await ctx.crm.readByIds(object, survivors, [mapping.crmExternalId])) stampOf.set(c.id, c.fields[mapping.crmExternalId] ?? null);
+  }
+  const links: LinkWrite[] = [];
+  const personOf = new Map<string, string>();
+  const claimed = new Set<string>();
+  const base = { pair: mapping.pair, marketingType: mapping.marketingObject, crmType: object };
+  for (const [marketingId, r] of latest) {
+    const survivor = r.kind === "merged" ? r.mergedInto : null;
+    if (survivor && stampOf.has(survivor) && !taken.has(survivor) && !claimed.has(survivor) && [null, marketingId].includes(stampOf.get(survivor)!)) {
+      // As removals.ts moves a followed merge's link: the stamps are written by the survivor's next read.
+      claimed.add(survivor);
+      links.push({ ...base, marketingId, crmId: survivor, snapshots: { [STAMP_KEY]: { marketing: null, crm: null, syncedAt: ctx.until } } });
+      ctx.summary.relinked++;
+      ctx.log.debug("link.merged", { runId: ctx.runId, from: r.id, to: survivor, marketingId });
+      continue;
+    }
+    const reason = survivor
+      ? `${ctx.crm.system} ${object} ${r.id} merged into ${survivor}`
+      : `${ctx.crm.system} ${object} ${r.id} deleted`;
+    links.push({ ...base, marketingId, crmId: r.id, retired: reason });
+    if (!survivor) personOf.set(r.id, marketingId);
+    ctx.log.debug("link.retired", { runId: ctx.runId, recordId: r.id, reason: "stamp of a removed record", marketingId });
+  }
+  return { links, personOf };
 }
 
 /**

@@ -70,6 +70,12 @@ export interface Removal {
   mergedInto: string | null;
   at: string;
   /**
+   * What the removed record held in the field `RemovalReadOptions.stampField` named (its link stamp),
+   * where the system still keeps the record (Salesforce's Recycle Bin, through queryAll); absent when
+   * not asked, or the record is gone for good.
+   */
+  stamp?: string | null;
+  /**
    * Whether the system still takes writes under the removed id: a HubSpot merge's old ids lead to the
    * record the merge made, while a deleted record, and a Salesforce merge's losing record (deleted, with
    * its MasterRecordId set), take none.
@@ -91,6 +97,8 @@ export interface RemovalReadOptions {
   binSince?: string | null;
   /** Told how many records the recycle bin listed, when it was listed. */
   onBinListed?(records: number): void;
+  /** A field each removed record's value of is read too (`Removal.stamp`): the pair's link stamp. */
+  stampField?: string;
 }
 
 /**
@@ -188,6 +196,13 @@ export interface SystemPort {
 
   /** Present where deletions are listed whole (RecycleBin); absent where they come by window. */
   readonly recycleBin?: RecycleBin;
+
+  /**
+   * How far back a removals read may start, where the system keeps its deletions by window for a while
+   * (Salesforce's getDeleted: a start 30 days back at most). A store with no removals cursor for an object
+   * of the contact pair reads that far back once (sync/removals.ts); absent, its first read starts now.
+   */
+  readonly removalsReachMs?: number;
 
   /**
    * Ids of the `toObject` records associated with each of these records (HubSpot's associations), for

@@ -310,6 +310,35 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.countLinks()).toBe(1);
       });
 
+      it("writes a link retired from the start: no lookup finds it active, findRetiredLinks does, an active link stays", async () => {
+        const [joseId] = (await store.commitBatch(batch(1, { links: [leadLink(people.jose)] }))).linkIds;
+        const reason = `salesforce Lead ${people.zoe.lead} deleted`;
+        const { linkIds } = await store.commitBatch(
+          batch(2, {
+            links: [
+              { ...leadLink(people.zoe), retired: reason },
+              // A deleted duplicate of a person linked now: her active link is left as it is.
+              { ...leadLink(people.jose), crmId: "00Q5e00000JoseOLD", retired: "salesforce Lead 00Q5e00000JoseOLD deleted" },
+            ],
+          }),
+        );
+        expect(await store.findLinkByMarketing("contact", people.zoe.hubspotId)).toBeUndefined();
+        expect(await store.findLinkByCrm("contact", "Lead", people.zoe.lead)).toBeUndefined();
+        expect(await store.countLinks()).toBe(1);
+        expect((await store.findLinkByMarketing("contact", people.jose.hubspotId))?.id).toBe(joseId);
+        const retired = await store.findRetiredLinks("contact", "marketing", [people.zoe.hubspotId]);
+        expect(retired.get(people.zoe.hubspotId)).toMatchObject({
+          id: linkIds[0],
+          crmId: people.zoe.lead,
+          status: "retired",
+          retiredReason: reason,
+        });
+        expect((await store.findRetiredLinks("contact", "crm", [people.zoe.lead])).has(people.zoe.lead)).toBe(true);
+        // Her records can still be linked: a retired link holds no key.
+        const [relinked] = (await store.commitBatch(batch(3, { links: [leadLink(people.zoe)] }))).linkIds;
+        expect((await store.findLinkByMarketing("contact", people.zoe.hubspotId))?.id).toBe(relinked);
+      });
+
       it("finds every active link sharing a match key (duplicates in the CRM)", async () => {
         const key = matchKey(people.francoise.email);
         await store.commitBatch(

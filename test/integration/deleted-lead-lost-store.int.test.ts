@@ -5,7 +5,8 @@
 import { rmSync } from "node:fs";
 import { loadMappings } from "../../src/config/mapping-file.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps, startAnaisLoop } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -80,5 +81,79 @@ describe("a Lead deleted in Salesforce, then a lost store", () => {
     expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
     expect(leads().map((l) => l.Id)).toEqual([again]);
     expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(again);
+  });
+});
+
+// The shipped mappings stamp only the Lead: the new store learns of the deletion, or the merge, from
+// Salesforce (its first removals read of Lead and Contact, ARCHITECTURE.md "One run", step 3).
+describe("a Lead deleted or merged away in Salesforce, then a lost store (shipped mappings)", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  const { now, later, reset } = movingClock();
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+  const leads = () => loop.salesforce.data.list("Lead");
+  const explain = async (email: string) => {
+    const out = await runCli(["--config", loopConfig(loop, "salesforce"), "explain", email], {}, undefined, { now });
+    expect(out.code).toBe(0);
+    return out.stdout;
+  };
+
+  beforeEach(async () => {
+    reset();
+    ({ loop, personId } = await startAnaisLoop(now));
+    later();
+    expect((await sync()).summary.handoffs).toBe(1);
+    later();
+    await sync();
+    expect(leads().map((l) => l.HubSpot_Contact_Id__c)).toEqual([personId]);
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("a deletion a run followed: explain says so before and after the loss, and no Lead comes back", async () => {
+    const deleted = String(leads()[0]!.Id);
+    loop.salesforce.data.delete("Lead", deleted);
+    later();
+    await sync();
+    const said = `no CRM record: salesforce Lead ${deleted} deleted`;
+    expect(await explain("anais.berenger@sgo-optique.fr")).toContain(said);
+    later();
+    await loop.restart(() => rmSync(loop.storePath));
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale Europe" });
+    later();
+    const run = await sync();
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(run.summary.handoffs).toBe(0);
+    later();
+    expect((await sync()).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leads()).toEqual([]);
+    expect(await explain("ANAIS.BERENGER@sgo-optique.fr")).toContain(said);
+  });
+
+  it("a merge into a rep's own Lead of her, under another email: the survivor is hers, no Lead is made", async () => {
+    // The rep had entered her by hand, with her personal address; sales merges leadloop's Lead into it.
+    const own = loop.salesforce.data.insert("Lead", {
+      FirstName: "Anaïs",
+      LastName: "Bérenger",
+      Email: "anais.bd@orange.fr",
+      Company: "Société Générale d'Optique",
+      Status: "Working - Contacted",
+    });
+    loop.salesforce.data.merge("Lead", own, [String(leads().find((l) => l.Id !== own)!.Id)]);
+    later();
+    await loop.restart(() => rmSync(loop.storePath));
+    later();
+
+    // (The survivor does not carry her MQL date, so the handoff takes it as any MQL's record: ARCHITECTURE.md
+    // "a lost store".)
+    expect((await sync()).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    later();
+    await sync();
+    expect(leads().map((l) => [l.Id, l.HubSpot_Contact_Id__c])).toEqual([[own, personId]]);
+    expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(own);
+    // Her personal address is not someone new in HubSpot.
+    expect(loop.hubspot.data.listObjects("contacts").map((c) => c.id)).toEqual([personId]);
   });
 });

@@ -692,7 +692,8 @@ describe("replication: getUpdated and getDeleted", () => {
 
   // "sObject Get Updated": seconds are ignored, and the window must span more than one minute.
   it("refuses a window of one minute or less, counting whole minutes", async () => {
-    const t = Date.parse("2026-11-30T10:00:45Z");
+    // 45 seconds into a minute, an hour ago: within the 30 days a start may reach back.
+    const t = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000 + 45_000;
     const window = (from: number, to: number) =>
       raw(
         "GET",
@@ -702,6 +703,53 @@ describe("replication: getUpdated and getDeleted", () => {
     expect(tooShort.status).toBe(400);
     expect(tooShort.body[0].errorCode).toBe("INVALID_REPLICATION_DATE");
     expect((await window(t, t + 90_000)).status).toBe(200); // 10:00 → 10:02
+  });
+
+  // getDeleted's start reaches back 30 days at most, and its answer holds the deletions of the last 15
+  // days (SOAP API Developer Guide, "getDeleted()", Rules and Guidelines; "sObject Get Deleted").
+  it("refuses a start more than 30 days back, and lists the deletions of the last 15 days only", async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const deleted = async (from: number) =>
+      raw(
+        "GET",
+        `/services/data/v62.0/sobjects/Contact/deleted?start=${new Date(from).toISOString()}&end=${new Date(now + 60_000).toISOString()}`,
+      );
+    const recent = sf.data.insert("Contact", { LastName: "Nørgaard", Email: "recent@fjord-data.dk" });
+    const old = sf.data.insert("Contact", { LastName: "Ångström", Email: "old@fjord-data.dk" });
+    sf.data.delete("Contact", recent, new Date(now - 3 * day));
+    sf.data.delete("Contact", old, new Date(now - 20 * day));
+    const tooOld = await deleted(now - 31 * day);
+    expect(tooOld.status).toBe(400);
+    expect(tooOld.body[0].errorCode).toBe("INVALID_REPLICATION_DATE");
+    const month = await deleted(now - 29 * day);
+    expect(month.status).toBe(200);
+    const ids = (month.body.deletedRecords as { id: string }[]).map((d) => d.id);
+    expect(ids).toContain(recent);
+    expect(ids).not.toContain(old);
+  });
+
+  // A record emptied from the Recycle Bin (by hand, or 15 days on) is gone from queryAll; the delete log
+  // getDeleted reads still names it ("sObject Get Deleted"; QueryAll reads the Recycle Bin).
+  it("keeps an emptied record out of queryAll while getDeleted still lists it", async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const binned = sf.data.insert("Lead", { LastName: "Çelik", Company: "Kuzey Ltd", HubSpot_Contact_Id__c: "hs-7001" });
+    const emptied = sf.data.insert("Lead", { LastName: "Ólafsdóttir", Company: "Hekla ehf", HubSpot_Contact_Id__c: "hs-7002" });
+    const expired = sf.data.insert("Lead", { LastName: "Şahin", Company: "Kuzey Ltd", HubSpot_Contact_Id__c: "hs-7003" });
+    sf.data.delete("Lead", binned);
+    sf.data.delete("Lead", emptied);
+    sf.data.emptyRecycleBin("Lead", emptied);
+    sf.data.delete("Lead", expired, new Date(now - 16 * day));
+    const stamps = await conn.query<Record<string, unknown>>(
+      `SELECT Id, HubSpot_Contact_Id__c FROM Lead WHERE Id IN ('${binned}', '${emptied}', '${expired}') AND IsDeleted = true`,
+      { scanAll: true },
+    );
+    expect(stamps.records.map((r) => r.HubSpot_Contact_Id__c)).toEqual(["hs-7001"]);
+    const listed = await conn.sobject("Lead").deleted(new Date(now - 60 * 60_000).toISOString(), new Date(now + 60_000).toISOString());
+    const mine = new Set([binned, emptied, expired]);
+    expect(listed.deletedRecords.map((d) => d.id).filter((id) => mine.has(id)).sort()).toEqual([binned, emptied].sort());
+    expect(() => sf.data.emptyRecycleBin("Lead", emptied)).toThrow(/not in the Recycle Bin/);
   });
 });
 

@@ -97,6 +97,11 @@ function personLines(email: string, p: PersonExplanation): string[] {
       "  held from sales: qualified again within the cool-down after the rep's verdict, so the contact keeps that " +
         `verdict and no rep is given the lead; the first sync after ${p.heldUntil} hands it off`,
     );
+  if (p.removedRecord)
+    out.push(
+      `  no CRM record: ${p.removedRecord.reason} (followed ${p.removedRecord.at}); leadloop makes none again, ` +
+        "though a record with their email or stamp links them",
+    );
   if (p.clock)
     out.push(
       `  follow-up clock: handed off ${p.clock.handoffAt} on ${recordLabel(p.clock.crmType, p.clock.crmId)}, due ${p.clock.dueAt}, ` +

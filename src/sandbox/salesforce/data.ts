@@ -117,6 +117,11 @@ export class SalesforceData {
     this.trusted(() => this.writer.delete(sobject, id, at));
   }
 
+  /** Empties one deleted record from the Recycle Bin, as an admin or Database.emptyRecycleBin does. */
+  emptyRecycleBin(sobject: string, id: string): void {
+    this.writer.emptyRecycleBin(sobject, id);
+  }
+
   /**
    * Merges records into a master as the UI's Merge does (SOAP API merge(), Lead/Contact/Account only):
    * the merged records are deleted with MasterRecordId set and their related records move to the master.
@@ -264,6 +269,7 @@ export class SalesforceData {
     soql: string,
     options: { includeDeleted?: boolean } = {},
   ): { totalSize: number; records: SObjectRecord[] } {
+    if (options.includeDeleted) this.writer.purgeRecycleBin();
     const { totalSize, records } = runSoql(this.store, soql, {
       includeDeleted: options.includeDeleted ?? false,
       version: "62.0",

@@ -134,6 +134,19 @@ export class RecordStore {
   }
 
   /**
+   * Removes a row for good (a record emptied from the Recycle Bin): queryAll no longer finds it, while
+   * its entry in `deletions`, the delete log getDeleted reads, stays. Never part of an all-or-none save.
+   */
+  purge(type: string, id: string): void {
+    const table = this.table(type);
+    const before = table.rows.get(id);
+    if (!before) return;
+    this.unindex(table, id, before);
+    table.rows.delete(id);
+    table.order.delete(id);
+  }
+
+  /**
    * Finds live records whose field equals the value, compared case-insensitively like unique text fields
    * (and ids in their 15- or 18-character forms), through the field's index.
    */

@@ -29,6 +29,9 @@ const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
  * sends `Sforce-Duplicate-Rule-Header: allowSave=true`), `block` (refused even then), `inactive` (the
  * duplicate is saved silently).
  */
+/** How long the Recycle Bin keeps a deleted record before it is deleted for good. */
+export const RECYCLE_BIN_DAYS = 15;
+
 export type DuplicateRuleSetup = "alert" | "block" | "inactive";
 
 export class RecordWriter {
@@ -113,6 +116,31 @@ export class RecordWriter {
     this.stamp(schema, record, at.getTime(), false);
     this.store.put(schema.name, record);
     this.store.deletions.push({ type: schema.name, id, deletedDate: at.getTime() });
+  }
+
+  /**
+   * Hard delete: the record leaves the Recycle Bin (Database.emptyRecycleBin, or the bin's own purge) and
+   * queryAll no longer finds it; getDeleted still lists its id, since the delete log is kept apart
+   * ("sObject Get Deleted": deleted records are written to a delete log).
+   */
+  emptyRecycleBin(type: string, id: string): void {
+    const schema = this.schemaOrThrow(type);
+    const full = normaliseId(id);
+    const record = full ? this.store.get(schema.name, full) : undefined;
+    if (record?.IsDeleted !== true) throw new Error(`${schema.name} ${id} is not in the Recycle Bin`);
+    this.store.purge(schema.name, String(record.Id));
+  }
+
+  /**
+   * Empties the Recycle Bin of what it no longer keeps: records deleted more than 15 days ago (Salesforce
+   * Help, "Recycle Bin": deleted items stay 15 days). Asked before a queryAll reads deleted rows.
+   */
+  purgeRecycleBin(): void {
+    const before = this.now().getTime() - RECYCLE_BIN_DAYS * 86_400_000;
+    for (const d of this.store.deletions) {
+      if (d.deletedDate >= before) continue;
+      if (this.store.get(d.type, d.id)?.IsDeleted === true) this.store.purge(d.type, d.id);
+    }
   }
 
   /** A live record, or the errors Salesforce gives for a missing or deleted one. */

@@ -44,8 +44,8 @@ export function writeBatch(
   for (const { id, reason } of batch.retireLinks ?? []) tables.links.retire(id, reason, batch.at);
   const linkIds = (batch.links ?? []).map((write) => {
     const { id, created } = tables.links.upsert(write, batch.at);
-    // A new link (no row read for it) ends its record's miss note.
-    if (write.linkId === undefined) tables.matchMisses.drop(write.pair, write.marketingId);
+    // A new link (no row read for it) ends its record's miss note; a retired one links nothing.
+    if (write.linkId === undefined && write.retired === undefined) tables.matchMisses.drop(write.pair, write.marketingId);
     if (write.snapshots === undefined) return id;
     if (created) tables.snapshots.insert(id, write.snapshots, batch.at);
     else tables.snapshots.replace(id, write.snapshots, batch.at);

@@ -157,6 +157,7 @@ export class LinkTable {
    * `created`: the link is a new row, so it has no snapshot row yet.
    */
   upsert(write: LinkWrite, at: string): { id: number; created: boolean } {
+    if (write.retired !== undefined) return { id: this.insertRetired(write, write.retired, at), created: true };
     const matchKeyKept = write.matchKey === undefined ? 1 : 0;
     if (write.linkId !== undefined) {
       // The link the writer read: found by its row id, cheaper than the (pair, marketing id) index.
@@ -242,6 +243,18 @@ export class LinkTable {
         existing.id,
       );
     return { id: existing.id, created: false };
+  }
+
+  /** A link that starts retired: the uniqueness of active links does not hold it. */
+  private insertRetired(write: LinkWrite, reason: string, at: string): number {
+    const row = this.sql
+      .get<{ id: number }>(
+        `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status,
+           retired_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'retired', ?, ?, ?) RETURNING id`,
+      )
+      .get(write.pair, write.marketingType, write.marketingId, write.crmType, write.crmId, write.matchKey ?? null, reason, at, at);
+    return row!.id;
   }
 
   retire(id: number, reason: string, at: string): void {

@@ -55,6 +55,8 @@ export class RecordingPort implements SystemPort {
   readonly fieldValues?: SystemPort["fieldValues"];
   /** The system's recycle bin is listed as a real run would list it. */
   readonly recycleBin?: SystemPort["recycleBin"];
+  /** A lost store's first removals read reaches as far back as a real run's would. */
+  readonly removalsReachMs?: number;
 
   constructor(
     private readonly inner: SystemPort,
@@ -66,6 +68,7 @@ export class RecordingPort implements SystemPort {
     if (inner.probeWindows) this.probeWindows = inner.probeWindows.bind(inner);
     if (inner.fieldValues) this.fieldValues = inner.fieldValues.bind(inner);
     if (inner.recycleBin) this.recycleBin = inner.recycleBin;
+    if (inner.removalsReachMs !== undefined) this.removalsReachMs = inner.removalsReachMs;
   }
 
   async *readChanges(

@@ -11,6 +11,7 @@ import type {
   ProbeWindow,
   RecordWrite,
   Removal,
+  RemovalReadOptions,
   SystemPort,
   WriteOutcome,
 } from "../../sync/system-port.js";
@@ -27,7 +28,7 @@ import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "
 import { fieldChanges, fieldValues } from "./field-history.js";
 import { countRecords, findBy, readByIds } from "./record-reader.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
-import { readRemovals } from "./removals.js";
+import { readRemovals, REMOVALS_REACH_MS } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
 import { WindowProbe } from "./window-probe.js";
 
@@ -153,9 +154,10 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       }
       return out;
     },
-    readRemovals(object: string, since: string, until: string): Promise<Removal[]> {
-      return readRemovals(client, describe, object, since, until);
+    readRemovals(object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> {
+      return readRemovals(client, describe, object, since, until, known?.stampField);
     },
+    removalsReachMs: REMOVALS_REACH_MS,
     probeWindows(windows: readonly ProbeWindow[]): Promise<boolean[]> {
       return windowProbe.probe(windows);
     },

@@ -1,7 +1,8 @@
 // readRemovals: the sObject Get Deleted resource lists records deleted in a window; QueryAll then reads their
-// MasterRecordId, which a merge sets on the losing records (REST API Developer Guide, "sObject Get Deleted";
-// SOAP API Developer Guide, "merge()"). Salesforce keeps deletions for 15 days in the Recycle Bin and answers
-// getDeleted for windows starting within the last 30 days.
+// MasterRecordId, which a merge sets on the losing records, and the link stamp when asked (REST API
+// Developer Guide, "sObject Get Deleted"; SOAP API Developer Guide, "merge()"). Salesforce keeps deleted
+// records 15 days in the Recycle Bin, where QueryAll finds them; a record emptied from it is listed by
+// getDeleted still, but QueryAll no longer finds it. getDeleted takes windows starting within the last 30 days.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
@@ -13,6 +14,13 @@ import { SOQL_IN_LIST_SIZE } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
 import { chunk, inList, select, soqlName } from "./soql.js";
 import { toCanonical } from "./values.js";
+
+/**
+ * How far back a removals read may start: getDeleted refuses a start more than 30 days ago
+ * (INVALID_REPLICATION_DATE); a day less, since a read that starts from a run's signpost may be sent hours
+ * after it (a first load's qualification comes first), by a clock a little off Salesforce's.
+ */
+export const REMOVALS_REACH_MS = 29 * 86_400_000;
 
 /** Two minutes: whatever seconds the ends carry, the whole-minute window spans more than one. */
 const MIN_WINDOW_MS = 2 * 60_000;
@@ -39,6 +47,8 @@ export async function readRemovals(
   object: string,
   since: string,
   until: string,
+  /** A field (the link stamp) whose value each removed record still in the Recycle Bin is read for. */
+  stampField?: string,
 ): Promise<Removal[]> {
   const raw = await client.call<unknown>({
     method: "GET",
@@ -57,14 +67,16 @@ export async function readRemovals(
     });
   }
   const deleted = parsed.data.deletedRecords;
-  const masters = await mergedInto(
+  const binned = await inRecycleBin(
     client,
     describe,
     object,
     deleted.map((d) => d.id),
+    stampField,
   );
   return deleted.map((d) => {
-    const master = masters.get(d.id) ?? null;
+    const kept = binned.get(d.id);
+    const master = kept?.master ?? null;
     return {
       object,
       id: d.id,
@@ -73,31 +85,41 @@ export async function readRemovals(
       at: toCanonical(d.deletedDate) ?? d.deletedDate,
       // A merge deletes its losing records: their ids take no write, as any deleted record's.
       takesWrites: false,
+      ...(stampField ? { stamp: kept?.stamp ?? null } : {}),
     };
   });
 }
 
-/** Deleted id → the record it was merged into, for objects that can be merged (they have MasterRecordId). */
-async function mergedInto(
+/**
+ * Deleted id → what its row in the Recycle Bin holds: the record it was merged into, for objects that can
+ * be merged (they have MasterRecordId), and the stamp field's value when asked. One queryAll per 200
+ * ids, asked only when there is something to read; a record emptied from the bin has no row.
+ */
+async function inRecycleBin(
   client: SalesforceClient,
   describe: DescribeCache,
   object: string,
   ids: string[],
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+  stampField: string | undefined,
+): Promise<Map<string, { master: string | null; stamp: string | null }>> {
+  const out = new Map<string, { master: string | null; stamp: string | null }>();
   if (ids.length === 0) return out;
   const described = await describe.get(object);
-  if (!described.fields.has("masterrecordid")) return out;
+  const merges = described.fields.has("masterrecordid");
+  // As the org spells it: the row's key is the described name.
+  const stamp = stampField ? described.fields.get(stampField.toLowerCase())?.name : undefined;
+  if (!merges && !stamp) return out;
+  const fields = ["Id", ...(merges ? ["MasterRecordId"] : []), ...(stamp ? [stamp] : [])];
   for (const part of chunk(ids, SOQL_IN_LIST_SIZE)) {
-    const soql = select(
-      described.name,
-      ["Id", "MasterRecordId"],
-      `${inList("Id", part)} AND IsDeleted = true`,
-    );
+    const soql = select(described.name, fields, `${inList("Id", part)} AND IsDeleted = true`);
     for (const row of await queryAllRows(client, soql, { includeDeleted: true })) {
       const id = toCanonical(row.Id);
-      const master = toCanonical(row.MasterRecordId);
-      if (id && master) out.set(id, master);
+      if (!id) continue;
+      const value = stamp ? row[stamp] : null;
+      out.set(id, {
+        master: merges ? (toCanonical(row.MasterRecordId) ?? null) : null,
+        stamp: typeof value === "string" && value.trim() !== "" ? value.trim() : null,
+      });
     }
   }
   return out;

@@ -39,6 +39,7 @@ export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceC
       const version = apiVersion(req);
       const q = req.query.get("q");
       if (!q) throw new SalesforceApiError(400, "MALFORMED_QUERY", "A query string has to be specified");
+      if (resource === "queryAll") ctx.data.writer.purgeRecycleBin();
       const outcome = runSoql(ctx.data.store, q, {
         includeDeleted: resource === "queryAll",
         version,

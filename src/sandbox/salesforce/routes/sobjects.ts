@@ -7,6 +7,7 @@ import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js"
 import { basicInfo, describeGlobal, describeSObject, recordBody } from "../describe.js";
 import { notFound, SalesforceApiError } from "../errors.js";
 import { normaliseId } from "../ids.js";
+import { RECYCLE_BIN_DAYS } from "../record-writer.js";
 import { findField, type SObjectSchema } from "../schema.js";
 import { formatDateTime, parseDateTime } from "../values.js";
 import {
@@ -21,6 +22,9 @@ import {
 } from "./context.js";
 
 const recordBodySchema = z.record(z.string(), z.unknown());
+const DAY_MS = 86_400_000;
+/** How far back getDeleted's start may be. */
+const GET_DELETED_REACH_DAYS = 30;
 
 export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
   const schemaOf = (req: EmulatorRequest): SObjectSchema => {
@@ -158,8 +162,20 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         apiVersion(req);
         const schema = schemaOf(req);
         const [start, end] = replicationWindow(req);
+        const now = ctx.data.writer.now().getTime();
+        // The start may reach back 30 days at most; deletions are answered for 15 days before the day
+        // of the call (SOAP API Developer Guide, "getDeleted()", Rules and Guidelines; REST API
+        // Developer Guide, "sObject Get Deleted").
+        if (start < now - GET_DELETED_REACH_DAYS * DAY_MS) {
+          throw new SalesforceApiError(
+            400,
+            "INVALID_REPLICATION_DATE",
+            `startDate cannot be more than ${GET_DELETED_REACH_DAYS} days ago`,
+          );
+        }
+        const kept = Math.floor(now / DAY_MS) * DAY_MS - RECYCLE_BIN_DAYS * DAY_MS;
         const all = ctx.data.store.deletions.filter((d) => d.type === schema.name);
-        const inWindow = all.filter((d) => d.deletedDate >= start && d.deletedDate < end);
+        const inWindow = all.filter((d) => d.deletedDate >= Math.max(start, kept) && d.deletedDate < end);
         const earliest = Math.min(ctx.data.writer.now().getTime(), ...all.map((d) => d.deletedDate));
         return json(200, {
           deletedRecords: inWindow.map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
