@@ -33,6 +33,22 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
   });
 
+  // getDeleted refuses a start more than 30 days back (INVALID_REPLICATION_DATE): a run after a longer pause
+  // reads the removals from as far back as Salesforce allows, where it failed whole.
+  it("after a pause of more than 30 days: the run succeeds and follows a Lead deleted meanwhile", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    later(31 * 86_400_000);
+    loop.salesforce.data.delete("Lead", lead);
+    later();
+    expect((await sync()).summary.status).toBe("succeeded");
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    expect((await loop.store.findRetiredLinks("contact", "marketing", [personId])).get(personId)?.retiredReason).toBe(
+      `salesforce Lead ${lead} deleted`,
+    );
+    expect(loop.salesforce.data.list("Lead")).toEqual([]);
+  });
+
   it("while the handoff's writes wait: they leave the outbox, their refusals are resolved", async () => {
     // The first run makes her Lead; a second, stopped before its drain, decides a reroute-free handoff's
     // writes only when the Lead exists, so the handoff of the first run is what waits here.

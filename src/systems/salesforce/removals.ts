@@ -29,7 +29,11 @@ const MIN_WINDOW_MS = 2 * 60_000;
 export function deletedPath(object: string, since: string, until: string): string {
   // getDeleted counts whole minutes and refuses a window of one minute or less
   // (INVALID_REPLICATION_DATE): a shorter one starts earlier. Following a removal twice is harmless.
-  const start = Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS);
+  // It refuses a start more than 30 days back too: after a longer pause the window starts as far back as
+  // it may, and a record deleted before that is followed once a write to it is refused (sync/removals.ts
+  // `vanished`), since Salesforce lists it no more.
+  const reach = Date.parse(until) - REMOVALS_REACH_MS;
+  const start = Math.max(reach, Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS));
   const params = new URLSearchParams({
     start: new Date(start).toISOString(),
     end: new Date(until).toISOString(),
