@@ -10,8 +10,8 @@ import type { SystemCalls } from "./call-curve.js";
 
 /** Enterprise portal (the events API), smallest first. */
 const ENTERPRISE_SIZES: MeasuredSize[] = [
-  // 1,000 contacts, enterprise portal, commit 59cd73d: `node dist/bench/run.js --records N --json --skip-engine --skip-baseline --skip-field-only`, N 1000
-  // (a new store's first load reads Lead and Contact deletions back over getDeleted's window: 2 reads more than at e7531ae)
+  // 1,000 contacts, enterprise portal, commit 5d71962: `node dist/bench/run.js --records N --json --skip-engine --skip-baseline --skip-field-only`, N 1000
+  // (a new store's first load reads Lead and Contact deletions back over getDeleted's window: 2 reads more than at e7531ae, since 59cd73d)
   {
     contacts: 1000,
     firstLoad: { hubspot: { writes: 19, reads: 24, behaviour: 9, match: 2, search: 10 }, salesforce: { writes: 9, reads: 30, behaviour: 0, match: 8, search: 0 } },
@@ -21,13 +21,13 @@ const ENTERPRISE_SIZES: MeasuredSize[] = [
     ],
     idle: { hubspot: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 4 }, salesforce: { writes: 0, reads: 2, behaviour: 0, match: 0, search: 0 } },
   },
-  // 10,000 contacts, enterprise portal, commit 59cd73d: the same command, N 10000
+  // 10,000 contacts, enterprise portal, commit 5d71962: the same command, N 10000
   {
     contacts: 10000,
     firstLoad: { hubspot: { writes: 132, reads: 89, behaviour: 73, match: 3, search: 64 }, salesforce: { writes: 45, reads: 47, behaviour: 0, match: 6, search: 0 } },
     changes: [
-      { changed: 1002, calls: { hubspot: { writes: 7, reads: 101, behaviour: 0, match: 2, search: 73 }, salesforce: { writes: 2, reads: 15, behaviour: 0, match: 0, search: 0 } } },
-      { changed: 1002, calls: { hubspot: { writes: 13, reads: 105, behaviour: 2, match: 2, search: 73 }, salesforce: { writes: 6, reads: 23, behaviour: 0, match: 11, search: 0 } } },
+      { changed: 1002, calls: { hubspot: { writes: 7, reads: 101, behaviour: 0, match: 2, search: 72 }, salesforce: { writes: 2, reads: 15, behaviour: 0, match: 0, search: 0 } } },
+      { changed: 1002, calls: { hubspot: { writes: 13, reads: 103, behaviour: 2, match: 2, search: 71 }, salesforce: { writes: 6, reads: 23, behaviour: 0, match: 11, search: 0 } } },
     ],
     idle: { hubspot: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 4 }, salesforce: { writes: 0, reads: 2, behaviour: 0, match: 0, search: 0 } },
   },
@@ -59,7 +59,7 @@ const ENTERPRISE_SIZES: MeasuredSize[] = [
 
 /** Professional portal, smallest first: no events API; forms and email events from their own APIs. */
 const PROFESSIONAL_SIZES: MeasuredSize[] = [
-  // 1,000 contacts, professional portal, commit 59cd73d: the same command with --hubspot-tier professional, N 1000
+  // 1,000 contacts, professional portal, commit 5d71962: the same command with --hubspot-tier professional, N 1000
   {
     contacts: 1000,
     firstLoad: { hubspot: { writes: 19, reads: 24, behaviour: 18, match: 2, search: 10 }, salesforce: { writes: 8, reads: 28, behaviour: 0, match: 10, search: 0 } },
@@ -69,13 +69,13 @@ const PROFESSIONAL_SIZES: MeasuredSize[] = [
     ],
     idle: { hubspot: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 4 }, salesforce: { writes: 0, reads: 2, behaviour: 0, match: 0, search: 0 } },
   },
-  // 10,000 contacts, professional portal, commit 59cd73d: the same, N 10000
+  // 10,000 contacts, professional portal, commit 5d71962: the same, N 10000
   {
     contacts: 10000,
     firstLoad: { hubspot: { writes: 132, reads: 89, behaviour: 148, match: 3, search: 64 }, salesforce: { writes: 39, reads: 44, behaviour: 0, match: 8, search: 0 } },
     changes: [
-      { changed: 1002, calls: { hubspot: { writes: 7, reads: 103, behaviour: 0, match: 2, search: 73 }, salesforce: { writes: 2, reads: 14, behaviour: 0, match: 0, search: 0 } } },
-      { changed: 1002, calls: { hubspot: { writes: 11, reads: 104, behaviour: 3, match: 2, search: 72 }, salesforce: { writes: 6, reads: 22, behaviour: 0, match: 11, search: 0 } } },
+      { changed: 1002, calls: { hubspot: { writes: 7, reads: 103, behaviour: 0, match: 2, search: 74 }, salesforce: { writes: 2, reads: 14, behaviour: 0, match: 0, search: 0 } } },
+      { changed: 1002, calls: { hubspot: { writes: 11, reads: 105, behaviour: 3, match: 2, search: 73 }, salesforce: { writes: 6, reads: 22, behaviour: 0, match: 11, search: 0 } } },
     ],
     idle: { hubspot: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 4 }, salesforce: { writes: 0, reads: 2, behaviour: 0, match: 0, search: 0 } },
   },
@@ -83,12 +83,12 @@ const PROFESSIONAL_SIZES: MeasuredSize[] = [
 
 export const ENTERPRISE_RATES: CallRates = ratesFrom(
   ENTERPRISE_SIZES,
-  "bench default configuration, enterprise portal: 1,000 and 10,000 contacts at 59cd73d, 100,000 at d9e13d9, 1,000,000 at edac562",
+  "bench default configuration, enterprise portal: 1,000 and 10,000 contacts at 5d71962, 100,000 at d9e13d9, 1,000,000 at edac562",
 );
 
 export const BELOW_ENTERPRISE_RATES: CallRates = ratesFrom(
   [...PROFESSIONAL_SIZES, ...ENTERPRISE_SIZES.filter((m) => m.contacts > 10_000).map(professionalFirstLoad)],
-  "bench default configuration, professional portal: 1,000 and 10,000 contacts at 59cd73d; larger " +
+  "bench default configuration, professional portal: 1,000 and 10,000 contacts at 5d71962; larger " +
     "sizes the enterprise runs' with a professional first load's behaviour reads",
 );
 
