@@ -31,6 +31,12 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     [...world.salesforce.data.list("Lead"), ...world.salesforce.data.list("Contact")].filter(
       (r) => r.HubSpot_Contact_Id__c === personId || String(r.Email ?? "").toLowerCase() === email.toLowerCase(),
     );
+  /** Whom `leadloop hot` lists: the people a rep should call now. */
+  const hotEmails = async () => {
+    const hot = await runCli(["hot", "--json", ...config()]);
+    expect(hot.code).toBe(0);
+    return (JSON.parse(hot.stdout) as { email: string | null }[]).map((r) => String(r.email).toLowerCase());
+  };
   const funnelOnContact = () => {
     const properties = world.hubspot.data.getObject("contacts", personId)!.properties;
     return Object.fromEntries(FUNNEL_PROPERTIES.map((p) => [p, properties[p] ?? null]));
@@ -50,12 +56,13 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     email = String(world.hubspot.data.getObject("contacts", personId)!.properties.email);
     funnelBefore = funnelOnContact();
     expect(funnelBefore.leadloop_mql_date).toBeTruthy();
+    expect(await hotEmails()).toContain(email.toLowerCase());
   });
   afterEach(async () => {
     await world.close();
   });
 
-  /** The runs on the new store: settled, no Lead made for her, her contact's funnel as it was, explain saying why. */
+  /** The runs on the new store: settled, no Lead made for her, her contact's funnel as it was, explain saying why, `hot` not listing her. */
   async function expectDeletionKept(): Promise<void> {
     const leads = world.salesforce.data.list("Lead").length;
     expect(await syncUntilSettled(world)).toEqual([]);
@@ -66,6 +73,8 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     const explained = await runCli(["explain", email.toUpperCase(), ...config()]);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain(`salesforce Lead ${String(lead.Id)} deleted`);
+    // Nobody's lead, as without the loss: no rep is shown a person no Lead stands for.
+    expect(await hotEmails()).not.toContain(email.toLowerCase());
   }
 
   /**
