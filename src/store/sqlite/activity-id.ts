@@ -51,31 +51,61 @@ export function packId(id: string): PackedId {
   return Buffer.from(out);
 }
 
+/** The characters of the id being unpacked (ids are printable ASCII: a byte each) and how many so far. */
+let unpacked = Buffer.alloc(64);
+let unpackedLength = 0;
+/** Each prefix token's characters, as bytes. */
+const PREFIX_BYTES = PREFIXES.map((p) => Buffer.from(p, "latin1"));
+/** A lowercase hex digit's character code, by its value. */
+const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+
 export function unpackId(stored: StoredId): string {
   if (typeof stored === "number" || typeof stored === "bigint") return String(stored);
   if (typeof stored === "string") return stored;
-  let out = "";
+  // The characters go into one buffer and become a string once: a string per character cost a scoring
+  // read (every activity's id is unpacked) more than its SQL.
+  unpackedLength = 0;
   let i = 0;
   while (i < stored.length) {
     const b = stored[i]!;
     if (b >= 1 && b <= PREFIXES.length) {
-      out += PREFIXES[b - 1];
+      for (const c of PREFIX_BYTES[b - 1]!) putChar(c);
       i++;
     } else if (b === GUID_TOKEN) {
-      const hex = nibbles(stored, i + 1, 32);
-      let at = 0;
-      out += GUID_GROUPS.map((n) => hex.slice(at, (at += n))).join("-");
+      let from = i + 1;
+      for (const [g, n] of GUID_GROUPS.entries()) {
+        if (g > 0) putChar(0x2d);
+        putNibbles(stored, from, n);
+        from += n / 2;
+      }
       i += 17;
     } else if (b & RUN_TOKEN) {
       const run = b & MAX_RUN;
-      out += nibbles(stored, i + 1, run);
+      putNibbles(stored, i + 1, run);
       i += 1 + Math.ceil(run / 2);
     } else {
-      out += String.fromCharCode(b);
+      putChar(b);
       i++;
     }
   }
-  return out;
+  return unpacked.toString("latin1", 0, unpackedLength);
+}
+
+function putChar(code: number): void {
+  if (unpackedLength === unpacked.length) {
+    const larger = Buffer.alloc(unpacked.length * 2);
+    unpacked.copy(larger);
+    unpacked = larger;
+  }
+  unpacked[unpackedLength++] = code;
+}
+
+/** `count` hex digits from the nibbles of `bytes` at `from`, high nibble first. */
+function putNibbles(bytes: Buffer, from: number, count: number): void {
+  for (let k = 0; k < count; k++) {
+    const byte = bytes[from + (k >> 1)]!;
+    putChar(HEX_DIGITS[(k & 1) === 0 ? byte >> 4 : byte & 0x0f]!);
+  }
 }
 
 /** A decimal number as JavaScript prints it back: no sign, no leading zero, exactly representable. */
@@ -118,13 +148,4 @@ function pushNibbles(out: number[], hex: string): void {
     const low = k + 1 < hex.length ? hexValue(hex.charCodeAt(k + 1)) : 0;
     out.push((high << 4) | low);
   }
-}
-
-function nibbles(bytes: Buffer, from: number, count: number): string {
-  let out = "";
-  for (let k = 0; k < count; k++) {
-    const byte = bytes[from + (k >> 1)]!;
-    out += ((k & 1) === 0 ? byte >> 4 : byte & 0x0f).toString(16);
-  }
-  return out;
 }

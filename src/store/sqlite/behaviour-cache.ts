@@ -44,7 +44,7 @@ interface Detail {
 export class BehaviourCacheTable {
   /** `kind NUL source NUL properties` → its row, for details this connection read or wrote. */
   private readonly details = new Map<string, Detail>();
-  /** Detail id → its kind, source and parsed properties, for details `list` read (`detailsById`). */
+  /** Detail id → its kind, source and parsed properties, for details `list` read (`detailsOf`). */
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
   private readonly owners = new Map<string, number>();
@@ -89,36 +89,39 @@ export class BehaviourCacheTable {
         )
         .raw(true)
         .all(...chunk.params, sinceMs) as unknown as ActivityRow[];
-      for (const row of chunkRows) rows.push(row);
+      // Each row's id unpacked in place, once: every activity needs it, and the sort's ties compare it.
+      for (const row of chunkRows) {
+        row[1] = unpackId(row[1]);
+        rows.push(row);
+      }
     }
-    const details = this.detailsById(rows.map((r) => r[3]));
+    // Packed ids do not sort as their texts do: the rows are sorted here, by time and then the id's text
+    // in binary order (a locale-aware sort of a page's thousands of activities cost more than reading
+    // them), before they become activities, so each activity is made once, in its place.
+    rows.sort((a, b) => a[2] - b[2] || byBinary(a[1] as string, b[1] as string));
+    const details = this.detailsOf(rows);
     const iso = new Map<number, string>();
-    const found = rows.map(([owner, id, ms, detailId]) => {
+    return rows.map(([owner, id, ms, detailId]) => {
       const detail = details.get(detailId)!;
       let occurredAt = iso.get(ms);
       if (occurredAt === undefined) iso.set(ms, (occurredAt = new Date(ms).toISOString()));
-      const activity: CachedActivity = {
+      return {
         ownerKey: keyOf.get(owner)!,
-        id: unpackId(id),
+        id: id as string,
         kind: detail.kind,
         occurredAt,
         properties: detail.properties,
         source: detail.source,
       };
-      return { ms, activity };
     });
-    // Packed ids do not sort as their texts do: sorted here, by time and then the id's text in binary
-    // order (a locale-aware sort of a page's thousands of activities cost more than reading them).
-    found.sort((a, b) => a.ms - b.ms || byBinary(a.activity.id, b.activity.id));
-    return found.map((f) => f.activity);
   }
 
   /**
-   * These details' kind, source and parsed properties, read once per connection: activities that share a
-   * detail share its properties object, frozen, since the scoring only reads it.
+   * The details these rows name: kind, source and parsed properties, read once per connection: activities
+   * that share a detail share its properties object, frozen, since the scoring only reads it.
    */
-  private detailsById(ids: readonly number[]): Map<number, ReadDetail> {
-    const wanted = [...new Set(ids)];
+  private detailsOf(rows: readonly ActivityRow[]): Map<number, ReadDetail> {
+    const wanted = [...new Set(rows.map((r) => r[3]))];
     let missing = wanted.filter((id) => !this.readDetails.has(id));
     if (missing.length > 0 && this.readDetails.size + missing.length > DETAIL_CACHE_LIMIT) {
       this.readDetails.clear();

@@ -227,13 +227,9 @@ export async function readBehaviour(
   const out = new Map<string, ScoredActivity[]>(ids.map((id) => [id, []]));
   for (const a of await ctx.store.listBehaviour([...owners.keys()], since)) {
     const personId = owners.get(a.ownerKey);
-    if (personId === undefined) continue;
-    out.get(personId)!.push({
-      id: a.id,
-      kind: a.kind as ScoredActivity["kind"],
-      occurredAt: a.occurredAt,
-      properties: a.properties,
-    });
+    // The cache's activity as it is, not a copy: a scoring read lists every activity of every contact
+    // scored, and the scoring reads only its id, kind, time and properties (the cache keeps the kinds leadloop read).
+    if (personId !== undefined) out.get(personId)!.push(a as ScoredActivity);
   }
   return { activitiesOf: out, decided };
 }

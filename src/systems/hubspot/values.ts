@@ -1,6 +1,7 @@
 // Value conversion at the HubSpot edge: HubSpot's property strings to canonical FieldValues
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
 import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
+import { isIsoInstant } from "../../core/text/iso-instant.js";
 import { modifiedProperty } from "./object-names.js";
 import type { SimpleObject } from "./schemas.js";
 
@@ -10,10 +11,14 @@ const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** A HubSpot property value in canonical form: blanks → null, date-times → ISO UTC with milliseconds. */
 export function fromHubspotValue(raw: string | number | boolean | null | undefined): FieldValue {
   if (raw === null || raw === undefined) return null;
-  const text = String(raw);
-  if (text.trim() === "") return null;
-  // Most values are not date-times: the `T` at index 10 rules them out before the regex runs.
-  if (text.length >= 16 && text.charCodeAt(10) === 84 && ISO_DATETIME.test(text)) {
+  const text = typeof raw === "string" ? raw : String(raw);
+  if (text.length === 0) return null;
+  // Only a value that starts with white space can be all of it: most are asked one character, not trimmed.
+  const first = text.charCodeAt(0);
+  if (!(first > 0x20 && first < 0x7f) && text.trim() === "") return null;
+  // Most values are not date-times: the `T` at index 10 rules them out before the regex runs. Most
+  // date-times are already in canonical form, which converting would give back as it is.
+  if (text.length >= 16 && text.charCodeAt(10) === 84 && !isIsoInstant(text) && ISO_DATETIME.test(text)) {
     const at = new Date(text);
     if (!Number.isNaN(at.getTime())) return at.toISOString();
   }

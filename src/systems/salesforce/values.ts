@@ -1,6 +1,7 @@
 // Field values between Salesforce's JSON types and leadloop's canonical strings (src/core/records.ts):
 // numbers in JS decimal form, booleans "true"/"false", dates as-is, dateTimes ISO-8601 UTC with `Z`.
 import { type FieldValue, type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import { isIsoInstant } from "../../core/text/iso-instant.js";
 
 /** Salesforce's dateTime in REST answers: `2026-11-23T12:00:00.000+0000`. */
 const SF_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:?\d{2}|Z)$/;
@@ -14,6 +15,11 @@ export function toCanonical(value: unknown): FieldValue {
     if (value === "") return null;
     // Most strings are not dateTimes: the `T` at index 10 rules them out before the regex runs.
     if (value.length >= 19 && value.charCodeAt(10) === 84 && SF_DATETIME.test(value)) {
+      // Salesforce writes UTC (`.000+0000`): as `Z`, that is the canonical text already, when it names a real instant.
+      if (value.length === 28 && value.endsWith("+0000")) {
+        const utc = `${value.slice(0, 23)}Z`;
+        if (isIsoInstant(utc)) return utc;
+      }
       const ms = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
       if (!Number.isNaN(ms)) return new Date(ms).toISOString();
     }

@@ -1,0 +1,93 @@
+// Date-times read from HubSpot and Salesforce come out as `Date#toISOString` writes them. Most already
+// are in that form, and the edges keep such a text as it is instead of converting it: these check that a
+// kept text is always what the conversion would have given, and that anything else is still converted.
+import { isIsoInstant } from "../../src/core/text/iso-instant.js";
+import { fromHubspotObject, fromHubspotValue } from "../../src/systems/hubspot/values.js";
+import { toCanonical } from "../../src/systems/salesforce/values.js";
+
+/** Texts a property may hold: canonical instants, ones `Date` reads differently, and other text. */
+const TEXTS = [
+  "2026-11-03T10:20:30.123Z",
+  "2024-02-29T23:59:59.999Z",
+  "2000-02-29T00:00:00.000Z",
+  "0000-01-01T00:00:00.000Z",
+  "9999-12-31T23:59:59.999Z",
+  "2024-02-30T00:00:00.000Z",
+  "2023-02-29T10:00:00.000Z",
+  "1900-02-29T10:00:00.000Z",
+  "2024-04-31T10:00:00.000Z",
+  "2024-02-29T24:00:00.000Z",
+  "2024-01-01T23:60:00.000Z",
+  "2024-01-01T23:59:60.000Z",
+  "2024-13-01T10:00:00.000Z",
+  "2024-00-10T10:00:00.000Z",
+  "2024-01-00T10:00:00.000Z",
+  "2026-11-03T10:20:30Z",
+  "2026-11-03T10:20:30.1Z",
+  "2026-11-03T10:20:30.123+02:00",
+  "2026-11-03T10:20:30.123-0530",
+  "2026-11-03t10:20:30.123Z",
+  "2026-11-03T10:20:30.123z",
+  "2026-1l-03T10:20:30.123Z",
+  "Zoë Ångström, Head of Marketing",
+  "  ",
+  "",
+];
+
+describe("date-times kept as read when already canonical", () => {
+  it("takes a text as canonical only when converting it would give the same text back", () => {
+    const canonical = TEXTS.filter(isIsoInstant);
+    expect(canonical).toEqual([
+      "2026-11-03T10:20:30.123Z",
+      "2024-02-29T23:59:59.999Z",
+      "2000-02-29T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+    ]);
+    for (const text of canonical) expect(new Date(text).toISOString()).toBe(text);
+    // Each of the others either names no instant or is written differently once converted.
+    for (const text of TEXTS.filter((t) => !isIsoInstant(t))) {
+      const ms = Date.parse(text);
+      if (!Number.isNaN(ms)) expect(new Date(ms).toISOString()).not.toBe(text);
+    }
+  });
+
+  it("gives HubSpot's values as converting each would: canonical date-times kept, others converted, blanks null", () => {
+    // The conversion as it was before canonical texts were kept (values.ts, ISO_DATETIME).
+    const converted = (text: string): string | null => {
+      if (text.trim() === "") return null;
+      const at = new Date(text);
+      const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(text);
+      return dateTime && !Number.isNaN(at.getTime()) ? at.toISOString() : text;
+    };
+    for (const text of TEXTS) expect([text, fromHubspotValue(text)]).toEqual([text, converted(text)]);
+    expect(fromHubspotValue("2026-11-03T10:20:30.123+02:00")).toBe("2026-11-03T08:20:30.123Z");
+    expect(fromHubspotValue("2024-02-30T00:00:00.000Z")).toBe("2024-03-01T00:00:00.000Z");
+    expect(fromHubspotValue("\u00a0 ")).toBeNull();
+    expect(fromHubspotValue(" Zoë ")).toBe(" Zoë ");
+    expect(fromHubspotValue(42)).toBe("42");
+    const record = fromHubspotObject(
+      "contacts",
+      {
+        id: "501",
+        properties: { email: "zoë@nordlicht.se", lastmodifieddate: "2026-11-04T10:00:00.000Z", createdate: "2026-01-05T12:00:00+01:00", city: "" },
+      },
+      ["email", "createdate", "city"],
+    );
+    expect(record).toEqual({
+      object: "contacts",
+      id: "501",
+      fields: { email: "zoë@nordlicht.se", createdate: "2026-01-05T11:00:00.000Z", city: null },
+      modifiedAt: "2026-11-04T10:00:00.000Z",
+    });
+  });
+
+  it("gives Salesforce's UTC dateTimes in canonical form, a day past the month's end rolled over as before", () => {
+    expect(toCanonical("2026-11-23T12:00:00.000+0000")).toBe("2026-11-23T12:00:00.000Z");
+    expect(toCanonical("2024-02-29T23:59:59.999+0000")).toBe("2024-02-29T23:59:59.999Z");
+    expect(toCanonical("2024-02-30T12:00:00.000+0000")).toBe("2024-03-01T12:00:00.000Z");
+    expect(toCanonical("2026-11-23T12:00:00.000+0100")).toBe("2026-11-23T11:00:00.000Z");
+    expect(toCanonical("2026-11-23T12:00:00+0000")).toBe("2026-11-23T12:00:00.000Z");
+    expect(toCanonical("Société Générale")).toBe("Société Générale");
+  });
+});
