@@ -964,7 +964,8 @@ function changedSnapshots(
     const snap = next[key];
     if (snap === undefined) continue;
     const old = previous[key];
-    if (old && old.marketing === snap.marketing && old.crm === snap.crm) continue;
+    // The merge keeps an unchanged field's snapshot object: the same object needs no look at its values.
+    if (old === snap || (old && old.marketing === snap.marketing && old.crm === snap.crm)) continue;
     (out ??= {})[key] = snap;
   }
   return out;
