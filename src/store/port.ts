@@ -24,6 +24,14 @@ export interface Link {
   matchKey: string | null;
   status: "active" | "retired";
   retiredReason: string | null;
+}
+
+/**
+ * A link with when it was made and last synced: what the look-ups of single links give (`explain` shows
+ * them). A page's bulk look-ups leave the times out: no sync reads them, and making their text was a
+ * ninth of the page's link read statement (ARCHITECTURE.md "One group of records").
+ */
+export interface DatedLink extends Link {
   createdAt: string;
   updatedAt: string;
 }
@@ -622,10 +630,10 @@ export interface StateStore {
   scratchCopy(): Promise<StateStore>;
 
   // Links (lookups and counts see active links only; retired links stay for history)
-  findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined>;
-  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<Link | undefined>;
+  findLinkByMarketing(pair: string, marketingId: string): Promise<DatedLink | undefined>;
+  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<DatedLink | undefined>;
   /** Active links with the given normalised match key (e.g. a lower-cased email). */
-  findLinksByMatchKey(pair: string, matchKey: string): Promise<Link[]>;
+  findLinksByMatchKey(pair: string, matchKey: string): Promise<DatedLink[]>;
   /** Active links for many marketing ids at once (one query), keyed by marketing id. */
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>>;
   /** Active links for many CRM ids at once, keyed by CRM id. */

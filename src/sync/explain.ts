@@ -5,7 +5,7 @@
 import type { ObjectMapping } from "../core/mapping.js";
 import { fieldKey } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
-import type { AuditEntry, FunnelEvent, Link, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
+import type { AuditEntry, DatedLink, FunnelEvent, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
 import { clockKey } from "../core/sla/index.js";
 import { heldByCoolDown, type RecyclePolicy } from "../core/funnel/recycle.js";
 import { crmFields, marketingFields } from "./field-lists.js";
@@ -25,7 +25,7 @@ export interface FieldExplanation {
 }
 
 export interface LinkExplanation {
-  link: Link;
+  link: DatedLink;
   mapping: string | null;
   marketing: SourceRecord | null;
   crm: SourceRecord | null;

@@ -37,7 +37,7 @@ import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import { type RecordWrite, refusalMessage } from "./system-port.js";
-import type { PlannedField } from "./planned-write.js";
+import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
 import { byBinary } from "../core/text/binary-order.js";
@@ -857,7 +857,8 @@ function queueMergeErrors(
  * snapshots gain what each stamp field will hold, for the echo check.
  */
 function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, string>): PairWrite {
-  const pw: PairWrite = { pairing: p, mapping: p.mapping, merged, planned: [] };
+  const records = { crm: p.crm, marketing: p.marketing };
+  const stamps = missingStamps(p.mapping, records);
   // Decisions are keyed by field pair; the plan speaks of the field written on each side. A pair writes
   // a field or two, so the rules sit in a small object made only when something is written.
   let rules: Record<string, string> | undefined;
@@ -867,53 +868,19 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
     const f = byKey.get(d.field)?.field;
     if (f) (rules ??= {})[d.action === "write_crm" ? f.crm : f.marketing] = d.rule;
   }
-  const records = { crm: p.crm, marketing: p.marketing };
-  const stamps = missingStamps(p.mapping, records);
-  const sideWrite = (side: SideName, values: Record<string, FieldValue>): RecordWrite | undefined => {
-    const stamp = stamps[side];
-    const existing = side === "crm" ? p.crm : p.marketing;
-    const counterpart = side === "crm" ? p.marketing : p.crm;
-    // The merge's values are this pair's own (made for this page), so the write takes them as they are.
-    const fields = values;
-    if (stamp) {
-      fields[stamp.field] = stamp.value;
-      (rules ??= {})[stamp.field] = STAMP_RULE;
-    } else if (hasNoFields(fields)) return undefined;
-    let upsertOn: string | undefined;
-    if (!existing) {
-      const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
-      if (ext && counterpart) {
-        fields[ext] = counterpart.id;
-        upsertOn = ext;
-      } else if (side === "marketing" && p.mapping.match && fields[p.mapping.match.marketing]) {
-        upsertOn = p.mapping.match.marketing;
-      }
-    }
-    const planned: PlannedField[] = [];
-    for (const field in fields) {
-      planned.push({
-        field,
-        before: existing?.fields[field] ?? null,
-        after: fields[field]!,
-        rule: rules?.[field] ?? (field === upsertOn ? "idempotency key" : "create"),
-      });
-    }
-    const write: RecordWrite = { ref: p.sourceId, fields };
-    if (existing) write.id = existing.id;
-    if (upsertOn) write.upsertOn = upsertOn;
-    pw.planned.push({
-      system: systems[side],
-      side,
-      object: side === "crm" ? (existing?.object ?? p.mapping.crmObject) : p.mapping.marketingObject,
-      action: existing ? "update" : "create",
-      id: existing?.id ?? null,
-      sourceId: counterpart?.id ?? null,
-      fields: planned,
-    });
-    return write;
+  if (stamps.crm) (rules ??= {})[stamps.crm.field] = STAMP_RULE;
+  if (stamps.marketing) (rules ??= {})[stamps.marketing.field] = STAMP_RULE;
+  const crm = sideWrite(p, "crm", merged.toCrm, stamps.crm, rules, systems.crm);
+  const marketing = sideWrite(p, "marketing", merged.toMarketing, stamps.marketing, rules, systems.marketing);
+  // A pair's plan is one or two writes: its list is made at that length, not grown from empty.
+  const pw: PairWrite = {
+    pairing: p,
+    mapping: p.mapping,
+    merged,
+    planned: crm ? (marketing ? [crm.planned, marketing.planned] : [crm.planned]) : marketing ? [marketing.planned] : [],
   };
-  pw.crm = sideWrite("crm", merged.toCrm);
-  pw.marketing = sideWrite("marketing", merged.toMarketing);
+  if (crm) pw.crm = crm.write;
+  if (marketing) pw.marketing = marketing.write;
   const stampsAfter = stampSnapshot(p.mapping, records, {
     crm: pw.crm?.fields,
     marketing: pw.marketing?.fields,
@@ -922,6 +889,61 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   // place rather than in a copy of two dozen entries per record.
   merged.snapshots[STAMP_KEY] = stampsAfter;
   return pw;
+}
+
+/** One side's write of a pair and its plan entry; undefined when the side has nothing to write. */
+function sideWrite(
+  p: Pairing,
+  side: SideName,
+  values: Record<string, FieldValue>,
+  stamp: { field: string; value: string } | undefined,
+  rules: Record<string, string> | undefined,
+  system: string,
+): { write: RecordWrite; planned: PlannedWrite } | undefined {
+  const existing = side === "crm" ? p.crm : p.marketing;
+  const counterpart = side === "crm" ? p.marketing : p.crm;
+  // The merge's values are this pair's own (made for this page), so the write takes them as they are.
+  const fields = values;
+  if (stamp) fields[stamp.field] = stamp.value;
+  else if (hasNoFields(fields)) return undefined;
+  let upsertOn: string | undefined;
+  if (!existing) {
+    const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
+    if (ext && counterpart) {
+      fields[ext] = counterpart.id;
+      upsertOn = ext;
+    } else if (side === "marketing" && p.mapping.match && fields[p.mapping.match.marketing]) {
+      upsertOn = p.mapping.match.marketing;
+    }
+  }
+  // Counted first, so the entries fill a list of their length (a list grown from empty takes room for 17).
+  let count = 0;
+  for (const _ in fields) count++;
+  const planned = new Array<PlannedField>(count);
+  let at = 0;
+  for (const field in fields) {
+    planned[at++] = {
+      field,
+      before: existing?.fields[field] ?? null,
+      after: fields[field]!,
+      rule: rules?.[field] ?? (field === upsertOn ? "idempotency key" : "create"),
+    };
+  }
+  const write: RecordWrite = { ref: p.sourceId, fields };
+  if (existing) write.id = existing.id;
+  if (upsertOn) write.upsertOn = upsertOn;
+  return {
+    write,
+    planned: {
+      system,
+      side,
+      object: side === "crm" ? (existing?.object ?? p.mapping.crmObject) : p.mapping.marketingObject,
+      action: existing ? "update" : "create",
+      id: existing?.id ?? null,
+      sourceId: counterpart?.id ?? null,
+      fields: planned,
+    },
+  };
 }
 
 type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
@@ -942,7 +964,8 @@ function changedSnapshots(
     const snap = next[key];
     if (snap === undefined) continue;
     const old = previous[key];
-    if (old && old.marketing === snap.marketing && old.crm === snap.crm) continue;
+    // The merge keeps an unchanged field's snapshot object: the same object needs no look at its values.
+    if (old === snap || (old && old.marketing === snap.marketing && old.crm === snap.crm)) continue;
     (out ??= {})[key] = snap;
   }
   return out;

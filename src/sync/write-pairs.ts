@@ -45,22 +45,27 @@ export async function writePairs(
   pairs: readonly PairWrite[],
   send: (pair: PairWrite, side: SideName) => boolean = () => true,
 ): Promise<PairOutcome[]> {
-  const outcomes = new Map<PairWrite, PairOutcome>();
-  for (const p of pairs) outcomes.set(p, { pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] });
+  // Each pair's outcome sits beside it by position and travels with its items: a page's writes mostly
+  // wait for the drain, so most pairs send nothing and need no look-up table.
+  const outcomes = pairs.map((p): PairOutcome => ({ pair: p, failedSides: [], snapshots: p.merged.snapshots, audit: [] }));
   for (const side of ["crm", "marketing"] as const) {
     const system = port(ctx, side);
     const items: PairItem[] = [];
-    for (const p of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
       const write = p[side];
-      const planned = p.planned.find((w) => w.side === side);
-      if (!write || !planned || !send(p, side)) continue;
+      if (!write || !send(p, side)) continue;
+      const planned = plannedOn(p, side);
+      if (!planned) continue;
+      const outcome = outcomes[i]!;
       // A pair whose CRM create failed has no CRM record to keep in step with: skip its marketing write.
-      if (side === "marketing" && outcomes.get(p)!.failedSides.includes("crm") && !p.crm?.id) continue;
-      items.push({ pair: p, write, planned });
+      if (side === "marketing" && outcome.failedSides.includes("crm") && !p.crm?.id) continue;
+      items.push({ pair: p, write, planned, outcome });
     }
+    if (items.length === 0) continue;
     for (const [object, group] of groupBy(items, (i) => i.planned.object)) {
       for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, group)) {
-        const outcome = outcomes.get(item.pair)!;
+        const outcome = item.outcome;
         if (!result.ok) {
           outcome.failedSides.push(side);
           outcome.failure ??= {
@@ -79,11 +84,18 @@ export async function writePairs(
       }
     }
   }
-  return [...outcomes.values()];
+  return outcomes;
+}
+
+/** The pair's planned write on `side`: at most one per side. */
+function plannedOn(p: PairWrite, side: SideName): PlannedWrite | undefined {
+  for (const w of p.planned) if (w.side === side) return w;
+  return undefined;
 }
 
 interface PairItem {
   pair: PairWrite;
   write: RecordWrite;
   planned: PlannedWrite;
+  outcome: PairOutcome;
 }

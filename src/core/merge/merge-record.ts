@@ -67,7 +67,10 @@ interface Run {
   out: MergeResult;
   marketing: SourceRecord | null;
   crm: SourceRecord | null;
-  /** Each record as a transform's source (made once per record, not per field). */
+  /**
+   * Each record as a transform's source, made once per record when a transform first asks (most fields
+   * of most records travel nowhere).
+   */
   marketingSource: SourceRecordFields | undefined;
   crmSource: SourceRecordFields | undefined;
   /** Where the next decision goes in `out.decisions`: each field makes exactly one, in mapping order. */
@@ -90,8 +93,8 @@ export function mergeRecord(input: MergeInput): MergeResult {
     },
     marketing,
     crm,
-    marketingSource: marketing ? { side: "marketing", fields: marketing.fields } : undefined,
-    crmSource: crm ? { side: "crm", fields: crm.fields } : undefined,
+    marketingSource: undefined,
+    crmSource: undefined,
     at: 0,
   };
   for (const f of compiled.fields) {
@@ -286,7 +289,12 @@ function transform(run: Run, f: CompiledFieldMapping, target: Side, value: Field
 }
 
 function sourceOf(run: Run, side: Side): SourceRecordFields | undefined {
-  return side === "marketing" ? run.marketingSource : run.crmSource;
+  if (side === "marketing") {
+    if (run.marketingSource === undefined && run.marketing) run.marketingSource = { side, fields: run.marketing.fields };
+    return run.marketingSource;
+  }
+  if (run.crmSource === undefined && run.crm) run.crmSource = { side, fields: run.crm.fields };
+  return run.crmSource;
 }
 
 function write(run: Run, f: CompiledFieldMapping, target: Side, value: FieldValue, rule: string): void {

@@ -1,6 +1,6 @@
 // The links table: which marketing record is which CRM record, per mapping pair. Lookups see active
 // links only; retired ones stay for history.
-import { type Link, type LinkWrite, StoreError } from "../port.js";
+import { type DatedLink, type Link, type LinkWrite, StoreError } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
@@ -10,7 +10,7 @@ const COLUMNS = `id, pair, marketing_type AS marketingType, marketing_id AS mark
 
 /**
  * A row of `withSnapshotText`: an active link's columns but those its query fixes (its pair, status and
- * retired reason), then the snapshot row's text.
+ * retired reason) and its times (a page reads none), then the snapshot row's text.
  */
 type JoinedRow = [
   id: number,
@@ -19,33 +19,30 @@ type JoinedRow = [
   crmType: string,
   crmId: string,
   matchKey: string | null,
-  createdAt: string,
-  updatedAt: string,
   snapshotFields: string | null,
 ];
-const JOINED_COLUMNS = `l.id, l.marketing_type, l.marketing_id, l.crm_type, l.crm_id, l.match_key, l.created_at,
-  l.updated_at, s.fields`;
+const JOINED_COLUMNS = "l.id, l.marketing_type, l.marketing_id, l.crm_type, l.crm_id, l.match_key, s.fields";
 
 export class LinkTable {
   constructor(private readonly sql: Statements) {}
 
-  byMarketing(pair: string, marketingId: string): Link | undefined {
+  byMarketing(pair: string, marketingId: string): DatedLink | undefined {
     return this.sql
-      .get<Link>(`SELECT ${COLUMNS} FROM links WHERE pair = ? AND marketing_id = ? AND status = 'active'`)
+      .get<DatedLink>(`SELECT ${COLUMNS} FROM links WHERE pair = ? AND marketing_id = ? AND status = 'active'`)
       .get(pair, marketingId);
   }
 
-  byCrm(pair: string, crmType: string, crmId: string): Link | undefined {
+  byCrm(pair: string, crmType: string, crmId: string): DatedLink | undefined {
     return this.sql
-      .get<Link>(
+      .get<DatedLink>(
         `SELECT ${COLUMNS} FROM links WHERE pair = ? AND crm_type = ? AND crm_id = ? AND status = 'active'`,
       )
       .get(pair, crmType, crmId);
   }
 
-  byMatchKey(pair: string, matchKey: string): Link[] {
+  byMatchKey(pair: string, matchKey: string): DatedLink[] {
     return this.sql
-      .get<Link>(
+      .get<DatedLink>(
         `SELECT ${COLUMNS} FROM links WHERE pair = ? AND match_key = ? AND status = 'active' ORDER BY id`,
       )
       .all(pair, matchKey);
@@ -129,13 +126,11 @@ export class LinkTable {
           matchKey: row[5],
           status: "active",
           retiredReason: null,
-          createdAt: row[6],
-          updatedAt: row[7],
         };
         const key = side === "marketing" ? link.marketingId : link.crmId;
         const held = links.get(key);
         if (held === undefined || held.id < link.id) links.set(key, link);
-        snapshotText.set(link.id, row[8]);
+        snapshotText.set(link.id, row[6]);
       }
     }
     return { links, snapshotText };

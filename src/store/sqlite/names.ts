@@ -11,8 +11,11 @@ const NAME_CACHE_LIMIT = 10_000;
 export class NameTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly ids = new Map<string, number>();
-  /** Id (as decimal text: a snapshot row's key) → name, for the numbers this connection read back. */
-  private readonly byId = new Map<string, string>();
+  /**
+   * Id → name, for the numbers this connection read back: keyed by number, which a look-up needs no text
+   * made for (a page's snapshot rows name each of their fields by one).
+   */
+  private readonly byId = new Map<number, string>();
 
   constructor(private readonly sql: Statements) {}
 
@@ -33,11 +36,11 @@ export class NameTable {
   }
 
   /**
-   * The name numbered `id` (a number, or its decimal text as a snapshot row's key holds it: looked up as
-   * it is); a number no row names is a corrupt store, refused loudly.
+   * The name numbered `id` (a number, or its decimal text as a parsed snapshot row's key holds it); a
+   * number no row names is a corrupt store, refused loudly.
    */
   nameOf(id: number | string): string {
-    const cached = this.byId.get(typeof id === "string" ? id : String(id));
+    const cached = this.byId.get(typeof id === "number" ? id : Number(id));
     if (cached !== undefined) return cached;
     const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
     if (row === undefined) throw new StoreError(`the store's names hold no name numbered ${id}`);
@@ -60,7 +63,7 @@ export class NameTable {
       this.byId.clear();
     }
     this.ids.set(name, id);
-    this.byId.set(String(id), name);
+    this.byId.set(id, name);
     return id;
   }
 }

@@ -16,6 +16,8 @@
 import { type FieldSnapshot, type SnapshotWrite, StoreError } from "../port.js";
 import { snapshotsByField } from "../../core/merge/snapshots-by-field.js";
 import { inListChunks } from "./in-list.js";
+import { scanSnapshotRow } from "./snapshot-row-scan.js";
+import { blankAt, isoOf } from "./snapshot-times.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
 
@@ -115,7 +117,15 @@ function timedField(s: SnapshotWrite, at: string): StoredField {
   return [ms, s.marketing, s.crm];
 }
 
+/**
+ * A link's snapshot row read back. The forms the writers above make are read straight from the text
+ * (snapshot-row-scan.ts); anything else (an escaped character, an older form) goes through JSON.parse.
+ */
 export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">): Snapshots {
+  return scanSnapshotRow(text, names) ?? parsedSnapshots(text, names);
+}
+
+function parsedSnapshots(text: string, names: Pick<NameTable, "nameOf">): Snapshots {
   const stored = JSON.parse(text) as Record<string, StoredField>;
   const rowMs = stored[ROW_TIME];
   const rowAt = typeof rowMs === "number" ? isoOf(rowMs) : undefined;
@@ -142,27 +152,14 @@ export function decodeSnapshots(text: string, names: Pick<NameTable, "nameOf">):
   return out;
 }
 
-let lastBlank: FieldSnapshot = Object.freeze({ marketing: null, crm: null, syncedAt: "" });
-
-/**
- * A field blank on both sides, synced at `syncedAt`: a third of a Lead's fields are, and a row's blanks
- * share one time, so they share one object (frozen: nothing may change a snapshot read).
- */
-function blankAt(syncedAt: string): FieldSnapshot {
-  if (lastBlank.syncedAt !== syncedAt) lastBlank = Object.freeze({ marketing: null, crm: null, syncedAt });
-  return lastBlank;
-}
-
 /** A field kept without its time in a row without one: no write makes it, so the store is corrupt. */
 function untimed(key: string): never {
   throw new StoreError(`a link's snapshot row holds field "${key}" without the time it was synced, and no row time`);
 }
 
-// A page's snapshots share a handful of times: the last conversion each way is remembered.
+// A page's snapshots share a handful of times: the last conversion is remembered.
 let lastIso = "";
 let lastMs: number | undefined;
-let lastMsIn = Number.NaN;
-let lastIsoOut = "";
 
 /** The instant as epoch ms when it reads back as the very same string, else undefined. */
 function instantMs(iso: string): number | undefined {
@@ -171,12 +168,4 @@ function instantMs(iso: string): number | undefined {
   lastIso = iso;
   lastMs = Number.isNaN(ms) || new Date(ms).toISOString() !== iso ? undefined : ms;
   return lastMs;
-}
-
-function isoOf(ms: number): string {
-  if (ms !== lastMsIn) {
-    lastMsIn = ms;
-    lastIsoOut = new Date(ms).toISOString();
-  }
-  return lastIsoOut;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type {
+  DatedLink,
   ErrorFilter,
   BehaviourMark,
   CachedActivity,
@@ -197,15 +198,15 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  findLinkByMarketing(pair: string, marketingId: string): Promise<Link | undefined> {
+  findLinkByMarketing(pair: string, marketingId: string): Promise<DatedLink | undefined> {
     return this.read("look up a link", () => this.tables.links.byMarketing(pair, marketingId));
   }
 
-  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<Link | undefined> {
+  findLinkByCrm(pair: string, crmType: string, crmId: string): Promise<DatedLink | undefined> {
     return this.read("look up a link", () => this.tables.links.byCrm(pair, crmType, crmId));
   }
 
-  findLinksByMatchKey(pair: string, matchKey: string): Promise<Link[]> {
+  findLinksByMatchKey(pair: string, matchKey: string): Promise<DatedLink[]> {
     return this.read("look up links by match key", () => this.tables.links.byMatchKey(pair, matchKey));
   }
 

@@ -71,25 +71,18 @@ export function fieldSyncWrite(
   merged: SnapshotValues,
 ): { write: OutboxWrite; held: SnapshotValues } {
   const write = pair[side]!;
-  const planned = pair.planned.find((w) => w.side === side)!;
+  let planned = pair.planned[0]!;
+  if (planned.side !== side) planned = pair.planned[1]!;
   const byKey = compileMapping(pair.mapping).byKey;
   const action = side === "crm" ? "write_crm" : "write_marketing";
   const values: Record<string, FieldValue> = {};
-  // Each written key's snapshot takes what the record holds now on this side.
-  const hold = (key: string, field: string | undefined) => {
-    const snap = merged[key];
-    if (!snap || !field) return;
-    values[key] = snap[side];
-    const now = record.fields[field] ?? null;
-    merged[key] = side === "crm" ? { marketing: snap.marketing, crm: now } : { marketing: now, crm: snap.crm };
-  };
   for (const d of pair.merged.decisions) {
     if (d.action !== action) continue;
     const f = byKey.get(d.field)?.field;
-    hold(d.field, f && (side === "crm" ? f.crm : f.marketing));
+    if (f) hold(merged, values, side, record, d.field, side === "crm" ? f.crm : f.marketing);
   }
   const stamp = stampField(pair.mapping, side);
-  if (stamp && stamp in write.fields) hold(STAMP_KEY, stamp);
+  if (stamp && stamp in write.fields) hold(merged, values, side, record, STAMP_KEY, stamp);
   return {
     held: merged,
     write: {
@@ -109,4 +102,20 @@ export function fieldSyncWrite(
       synced: { pair: pair.mapping.pair, marketingId: link.marketingId, side, values },
     },
   };
+}
+
+/** A written key's snapshot takes what the record holds now on `side`; `values` keeps what it is to hold. */
+function hold(
+  merged: SnapshotValues,
+  values: Record<string, FieldValue>,
+  side: SideName,
+  record: { fields: Record<string, FieldValue> },
+  key: string,
+  field: string,
+): void {
+  const snap = merged[key];
+  if (!snap) return;
+  values[key] = snap[side];
+  const now = record.fields[field] ?? null;
+  merged[key] = side === "crm" ? { marketing: snap.marketing, crm: now } : { marketing: now, crm: snap.crm };
 }
