@@ -642,9 +642,10 @@ export interface StateStore {
   listLinkedSince(pair: string, since: string | null): Promise<string[]>;
   /**
    * Retired links of these records on one side (the latest per record), so the engine can tell a
-   * record whose counterpart was deleted or merged away from one never synced, and not re-create it.
+   * record whose counterpart was deleted or merged away from one never synced, and not re-create it;
+   * dated, since `explain` says when the link was retired.
    */
-  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, Link>>;
+  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, DatedLink>>;
   countLinks(pair?: string): Promise<number>;
   /** Snapshots of many links at once: link id → field → snapshot. */
   getSnapshots(linkIds: readonly number[]): Promise<Map<number, Record<string, FieldSnapshot>>>;

@@ -52,11 +52,11 @@ export class LinkTable {
     pair: string,
     marketingIds: readonly string[],
     status: Link["status"] = "active",
-  ): Map<string, Link> {
+  ): Map<string, DatedLink> {
     return this.byIds(pair, "marketing_id", marketingIds, status, (l) => l.marketingId);
   }
 
-  byCrmIds(pair: string, crmIds: readonly string[], status: Link["status"] = "active"): Map<string, Link> {
+  byCrmIds(pair: string, crmIds: readonly string[], status: Link["status"] = "active"): Map<string, DatedLink> {
     return this.byIds(pair, "crm_id", crmIds, status, (l) => l.crmId);
   }
 
@@ -76,12 +76,12 @@ export class LinkTable {
     column: "marketing_id" | "crm_id",
     ids: readonly string[],
     status: Link["status"],
-    keyOf: (link: Link) => string,
-  ): Map<string, Link> {
-    const found = new Map<string, Link>();
+    keyOf: (link: DatedLink) => string,
+  ): Map<string, DatedLink> {
+    const found = new Map<string, DatedLink>();
     for (const chunk of inListChunks(ids)) {
       const rows = this.sql
-        .get<Link>(
+        .get<DatedLink>(
           `SELECT ${COLUMNS} FROM links
            WHERE pair = ? AND status = ? AND ${column} IN (${chunk.placeholders}) ORDER BY id`,
         )

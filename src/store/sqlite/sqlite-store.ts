@@ -231,7 +231,7 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
-  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, Link>> {
+  findRetiredLinks(pair: string, side: Side, ids: readonly string[]): Promise<Map<string, DatedLink>> {
     return this.read("look up retired links", () =>
       this.consistent(() =>
         side === "marketing"
