@@ -109,7 +109,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   }
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
-  pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses)));
+  pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses, commit.links)));
   const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
   commit.resolvedErrors.push(...carried.resolvedErrors);
@@ -612,6 +612,7 @@ async function pairUnlinked(
   records: SourceRecord[],
   mappings: readonly ObjectMapping[],
   misses: MatchMiss[],
+  links: LinkWrite[],
 ): Promise<Pairing[]> {
   if (records.length === 0) return [];
   const pairings: Pairing[] = [];
@@ -690,8 +691,20 @@ async function pairUnlinked(
     // A settled record the rule took (not idle) was asked already.
     for (const id of settled) if (!idle.has(id)) included.add(id);
     const unpaired: SourceRecord[] = [];
+    const stampedGone = (record: SourceRecord): LinkWrite | undefined => {
+      const gone = stamped.gone.get(record.id);
+      if (!gone) return undefined;
+      return {
+        pair,
+        marketingType: creation.marketingObject,
+        marketingId: record.id,
+        crmType: gone.object,
+        crmId: gone.id,
+        retired: `${gone.named} deleted: the stamp names it, no read finds it`,
+      };
+    };
     for (const record of pending) {
-      if (!included.has(record.id) || wasRemoved(ctx, retired.get(record.id), stamped.gone.get(record.id))) {
+      if (!included.has(record.id) || wasRemoved(ctx, links, retired.get(record.id), stampedGone(record))) {
         unpaired.push(record);
         continue;
       }
@@ -741,8 +754,9 @@ async function pairUnlinked(
         const linkedMapping = mappingFor(mappings, link.crmType);
         if (!(linkedMapping?.conversion && !mapping.conversion)) {
           // Created on the marketing side, it would be upserted on the match key onto this very record
-          // and take its link away.
-          if (!mapping.marketingExternalId) claimed.add(record.id);
+          // and take its link away, or, keyed on the stamp, carry a key this record holds: a second
+          // contact with one email, which HubSpot refuses (email is unique there).
+          if (!mapping.marketingExternalId || createCarriesMatchKey(mapping)) claimed.add(record.id);
           continue;
         }
         ctx.summary.relinked++;
@@ -769,12 +783,20 @@ async function pairUnlinked(
     "crm",
     records.map((r) => r.id),
   );
-  const stampedGone = (id: string) => {
-    const named = stamped.gone.get(id);
-    return named ? `${ctx.marketing.system} ${mapping.marketingObject} ${named}` : undefined;
+  const stampedGone = (record: SourceRecord): LinkWrite | undefined => {
+    const named = stamped.gone.get(record.id);
+    if (!named) return undefined;
+    return {
+      pair,
+      marketingType: mapping.marketingObject,
+      marketingId: named,
+      crmType: record.object,
+      crmId: record.id,
+      retired: `${ctx.marketing.system} ${mapping.marketingObject} ${named} deleted: the stamp names it, no read finds it`,
+    };
   };
   for (const record of records) {
-    if (matched.has(record.id) || wasRemoved(ctx, retired.get(record.id), stampedGone(record.id))) continue;
+    if (matched.has(record.id) || wasRemoved(ctx, links, retired.get(record.id), stampedGone(record))) continue;
     if (claimed.has(record.id)) {
       // Its stamp or its match key names a marketing record linked to another CRM record.
       const reason = "person linked elsewhere";
@@ -788,6 +810,15 @@ async function pairUnlinked(
     pairings.push(pairing(mapping, undefined, source, record, null));
   }
   return pairings;
+}
+
+/**
+ * Whether a marketing record made from a CRM record would hold the match key's value (the key's field is
+ * mapped towards marketing): so contacts, whose email travels, but not companies, whose domain does not.
+ */
+function createCarriesMatchKey(mapping: ObjectMapping): boolean {
+  const key = mapping.match?.marketing;
+  return mapping.fields.some((f) => f.marketing === key && (f.direction === "both" || f.direction === "to_marketing"));
 }
 
 /**
@@ -814,17 +845,19 @@ function linked(
 /**
  * A record whose counterpart was deleted or merged away is not re-created on the other side: someone
  * removed it on purpose. The link a removal retired says so, or, where the store no longer has it (a lost
- * store), the record's stamp naming a counterpart no read finds (`goneStamp`, "system object id"): a
- * HubSpot contact deleted for good (GDPR) must not come back from its Lead, nor a Lead sales deleted from
- * a contact stamped with its id. It can still be linked again by matching.
+ * store), the record's stamp naming a counterpart no read finds (`gone`): a HubSpot contact deleted for
+ * good (GDPR) must not come back from its Lead, nor a Lead sales deleted from a contact stamped with its
+ * id. That link is written retired into `links`, as the removals read writes one (ARCHITECTURE.md
+ * "Links"), so `explain` and `hot` see the removal. It can still be linked again by matching.
  */
-function wasRemoved(ctx: RunContext, retired: Link | undefined, goneStamp?: string): boolean {
+function wasRemoved(ctx: RunContext, links: LinkWrite[], retired: Link | undefined, gone?: LinkWrite): boolean {
   if (retired) {
     ctx.log.debug("create.skipped", { runId: ctx.runId, linkId: retired.id, reason: retired.retiredReason });
     return true;
   }
-  if (!goneStamp) return false;
-  ctx.log.debug("create.skipped", { runId: ctx.runId, reason: `its stamp names ${goneStamp}, which is gone` });
+  if (!gone) return false;
+  ctx.log.debug("create.skipped", { runId: ctx.runId, reason: gone.retired });
+  links.push(gone);
   return true;
 }
 
@@ -909,12 +942,13 @@ function sideWrite(
   let upsertOn: string | undefined;
   if (!existing) {
     const ext = side === "crm" ? p.mapping.crmExternalId : p.mapping.marketingExternalId;
-    if (ext && counterpart) {
-      fields[ext] = counterpart.id;
-      upsertOn = ext;
-    } else if (side === "marketing" && p.mapping.match && fields[p.mapping.match.marketing]) {
-      upsertOn = p.mapping.match.marketing;
-    }
+    const stamped = Boolean(ext && counterpart);
+    if (stamped) fields[ext!] = counterpart!.id;
+    // A contact is upserted on its email even where it carries a stamp: HubSpot keeps emails unique, so
+    // one made meanwhile with that email is updated rather than the create refused as a duplicate.
+    const key = side === "marketing" ? p.mapping.match?.marketing : undefined;
+    if (key && fields[key] && (!stamped || createCarriesMatchKey(p.mapping))) upsertOn = key;
+    else if (stamped) upsertOn = ext;
   }
   // Counted first, so the entries fill a list of their length (a list grown from empty takes room for 17).
   let count = 0;

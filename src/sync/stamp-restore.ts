@@ -12,6 +12,14 @@ export interface StampedPair {
   counterpart: SourceRecord;
 }
 
+/** A CRM record a marketing record's stamp names that no read finds: the first object asked, and all of them in `named`. */
+export interface GoneCrmRecord {
+  object: string;
+  id: string;
+  /** e.g. "salesforce Contact or Lead 00Q…": every object the id was asked of. */
+  named: string;
+}
+
 /**
  * Marketing records whose `marketingExternalId` names a CRM record that exists, is not converted and is
  * not linked to another marketing record. Mappings without a conversion (Contact) are tried first.
@@ -24,7 +32,7 @@ export async function stampedCrmRecords(
   ctx: RunContext,
   records: readonly SourceRecord[],
   mappings: readonly ObjectMapping[],
-): Promise<{ pairs: StampedPair[]; gone: Map<string, string> }> {
+): Promise<{ pairs: StampedPair[]; gone: Map<string, GoneCrmRecord> }> {
   const pairs: StampedPair[] = [];
   const done = new Set<string>();
   /** Per record, the ids its stamps name, with the objects read for them, and whether any read answered. */
@@ -63,11 +71,12 @@ export async function stampedCrmRecords(
       pairs.push({ mapping, record, counterpart: crm });
     }
   }
-  const gone = new Map<string, string>();
+  const gone = new Map<string, GoneCrmRecord>();
   for (const [recordId, stamps] of asked) {
     if (done.has(recordId)) continue;
     const missing = stamps.find((s) => !s.answered);
-    if (missing) gone.set(recordId, `${ctx.crm.system} ${missing.objects.join(" or ")} ${missing.id}`);
+    if (missing)
+      gone.set(recordId, { object: missing.objects[0]!, id: missing.id, named: `${ctx.crm.system} ${missing.objects.join(" or ")} ${missing.id}` });
   }
   return { pairs, gone };
 }

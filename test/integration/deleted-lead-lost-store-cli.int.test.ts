@@ -1,8 +1,9 @@
-// Sales deletes the Lead leadloop made for a handed-off person, then the state store is lost. With the
-// shipped mappings nothing on the HubSpot contact names the Lead, so the new store's first run must learn
-// of the deletion from Salesforce itself (its first removals read, ARCHITECTURE.md "Links"), or it makes
-// the Lead again: a record sales deleted comes back. Through the built CLI against the emulators, in the
-// sandbox's default configuration.
+// Sales deletes the Lead leadloop made for a handed-off person, then the state store is lost. The new
+// store's first run must not make the Lead again: it learns of the deletion from Salesforce (its first
+// removals read, ARCHITECTURE.md "Links"), or, once Salesforce has no trace of the Lead left to read (the
+// Recycle Bin emptied, or the deletion older than the 15 days getDeleted answers), from the contact's own
+// stamp, which the shipped mappings write. Through the built CLI against the emulators, in the sandbox's
+// default configuration.
 import { rmSync } from "node:fs";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import type { SObjectRecord } from "../../src/sandbox/salesforce/values.js";
@@ -54,6 +55,8 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     lead = handedOff[0]!;
     personId = String(lead.HubSpot_Contact_Id__c);
     email = String(world.hubspot.data.getObject("contacts", personId)!.properties.email);
+    // The shipped contact mappings stamp her contact with her Lead's id.
+    expect(world.hubspot.data.getObject("contacts", personId)!.properties.leadloop_crm_id).toBe(lead.Id);
     funnelBefore = funnelOnContact();
     expect(funnelBefore.leadloop_mql_date).toBeTruthy();
     expect(await hotEmails()).toContain(email.toLowerCase());
@@ -62,8 +65,11 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     await world.close();
   });
 
-  /** The runs on the new store: settled, no Lead made for her, her contact's funnel as it was, explain saying why, `hot` not listing her. */
-  async function expectDeletionKept(): Promise<void> {
+  /**
+   * The runs on the new store: settled, no Lead made for her, her contact's funnel as it was, explain saying
+   * why (`named`: what Salesforce's deletion names, or what the contact's stamp does), `hot` not listing her.
+   */
+  async function expectDeletionKept(named = `salesforce Lead ${String(lead.Id)} deleted`): Promise<void> {
     const leads = world.salesforce.data.list("Lead").length;
     expect(await syncUntilSettled(world)).toEqual([]);
     expect(herRecords()).toEqual([]);
@@ -72,7 +78,7 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     // The admin asks why she has no Lead: her email as a person types it, in capitals.
     const explained = await runCli(["explain", email.toUpperCase(), ...config()]);
     expect(explained.code).toBe(0);
-    expect(explained.stdout).toContain(`salesforce Lead ${String(lead.Id)} deleted`);
+    expect(explained.stdout).toContain(`no CRM record: ${named}`);
     // Nobody's lead, as without the loss: no rep is shown a person no Lead stands for.
     expect(await hotEmails()).not.toContain(email.toLowerCase());
   }
@@ -81,6 +87,8 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
    * Sales deletes her Lead. Dated minutes back: getDeleted lists whole minutes, so a deletion in the
    * current one waits for the next read, and this world's runs follow each other within seconds.
    */
+  /** What explain names when only the contact's stamp tells: leadloop asked Contact and Lead for the id. */
+  const STAMP_GONE = () => `salesforce Contact or Lead ${String(lead.Id)} deleted: the stamp names it, no read finds it`;
   const deleteLead = () => world.salesforce.data.delete("Lead", String(lead.Id), new Date(Date.now() - 5 * 60_000));
 
   it("makes no Lead again for a person whose Lead is in the Recycle Bin", async () => {
@@ -89,15 +97,20 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     await expectDeletionKept();
   });
 
-  // The limit README states: emptied from the Recycle Bin, the Lead is listed by getDeleted still, but
-  // queryAll no longer reads its stamp, and with the shipped mappings nothing else names her contact.
-  it("makes the Lead again when it was emptied from the Recycle Bin (hard-deleted) before the loss", async () => {
+  // Emptied from the Recycle Bin, the Lead is listed by getDeleted still, but queryAll no longer reads its
+  // stamp: the contact's stamp (`leadloop_crm_id`) naming a Lead no read finds is what tells.
+  it("makes no Lead again when it was emptied from the Recycle Bin (hard-deleted) before the loss", async () => {
     deleteLead();
     world.salesforce.data.emptyRecycleBin("Lead", String(lead.Id));
     loseStore(world);
-    expect(await syncUntilSettled(world)).toEqual([]);
-    const again = herRecords();
-    expect(again.map((r) => [r.HubSpot_Contact_Id__c, r.IsDeleted])).toEqual([[personId, false]]);
-    expect(again[0]!.Id).not.toBe(lead.Id);
+    await expectDeletionKept(STAMP_GONE());
+  });
+
+  // Deleted 20 days before: getDeleted answers 15 days and the Recycle Bin keeps 15, so Salesforce names
+  // the Lead nowhere any more; only the contact's stamp does.
+  it("makes no Lead again when it was deleted more than 15 days before the loss", async () => {
+    world.salesforce.data.delete("Lead", String(lead.Id), new Date(Date.now() - 20 * 86_400_000));
+    loseStore(world);
+    await expectDeletionKept(STAMP_GONE());
   });
 });

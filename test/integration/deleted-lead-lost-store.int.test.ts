@@ -10,7 +10,7 @@ import { runCli } from "../support/cli-run.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
-/** The contact's stamp: the id of the Lead, or of the Contact it became, as an admin's mapping names it. */
+/** The contact's stamp: the id of the Lead, or of the Contact it became, as the shipped mappings name it. */
 const STAMP = "leadloop_crm_id";
 
 describe("a Lead deleted in Salesforce, then a lost store", () => {
@@ -22,9 +22,8 @@ describe("a Lead deleted in Salesforce, then a lost store", () => {
 
   beforeEach(async () => {
     reset();
-    // The shipped mappings, with the contacts stamped with their CRM record's id too.
-    const mappings = loadMappings(SHIPPED_MAPPINGS).map((m) => (m.pair === "contact" ? { ...m, marketingExternalId: STAMP } : m));
-    loop = await startLoop({ now, mappings });
+    // The shipped mappings, which stamp the contact with its CRM record's id.
+    loop = await startLoop({ now, mappings: loadMappings(SHIPPED_MAPPINGS) });
     seedReps(loop);
     personId = seedAnais(loop);
     pricingAndDemo(loop, personId);
@@ -84,8 +83,9 @@ describe("a Lead deleted in Salesforce, then a lost store", () => {
   });
 });
 
-// The shipped mappings stamp only the Lead: the new store learns of the deletion, or the merge, from
-// Salesforce (its first removals read of Lead and Contact, ARCHITECTURE.md "One run", step 3).
+// Within Salesforce's 15 days the new store learns of the deletion, or the merge, from Salesforce itself
+// (its first removals read of Lead and Contact, ARCHITECTURE.md "One run", step 3), before the contact's
+// stamp is asked.
 describe("a Lead deleted or merged away in Salesforce, then a lost store (shipped mappings)", () => {
   let loop: LoopHarness;
   let personId: string;

@@ -14,8 +14,8 @@ const OBJECTS = {
 } as const;
 type Pair = keyof typeof OBJECTS;
 const PAIRS = Object.keys(OBJECTS) as Pair[];
-/** The mappings that keep the CRM id on the marketing record (leadloop_crm_id). */
-const MARKETING_STAMPED: Pair[] = ["company", "deal"];
+/** The mappings that keep the CRM id on the marketing record (leadloop_crm_id): all the shipped ones. */
+const MARKETING_STAMPED: Pair[] = ["company", "contact", "deal"];
 
 function writeCalls(counts: Record<string, number>): number {
   return Object.entries(counts)
@@ -157,6 +157,7 @@ describe("link stamps", () => {
     const first = await loop.sync();
     expect(first.summary.restored).toBe(0);
     expect(loop.salesforce.data.get("Lead", repLead)?.HubSpot_Contact_Id__c).toBe(ana.id);
+    expect(loop.hubspot.data.getObject("contacts", ana.id)?.properties.leadloop_crm_id).toBe(repLead);
     const companies = loop.hubspot.data.listObjects("companies");
     const nordlys = companies.find((c) => c.properties.domain === "nordlys.se")!;
     expect(loop.salesforce.data.get("Account", matchedAccount)?.HubSpot_Company_Id__c).toBe(nordlys.id);
@@ -172,6 +173,7 @@ describe("link stamps", () => {
     expect(stamped.map((a) => `${a.recordId} ${a.field}`).sort()).toEqual(
       [
         `${repLead} HubSpot_Contact_Id__c`,
+        `${ana.id} leadloop_crm_id`,
         `${matchedAccount} HubSpot_Company_Id__c`,
         `${nordlys.id} leadloop_crm_id`,
       ].sort(),
@@ -187,6 +189,36 @@ describe("link stamps", () => {
     expect(writeCalls(loop.salesforce.calls.byEndpoint())).toBe(0);
     expect(second.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
     expect(await unstampedLinks(loop)).toEqual([]);
+  });
+
+  it("makes no second contact for a second Lead with a linked person's email, and nothing is refused", async () => {
+    const { ana, repLead } = seed(loop);
+    await firstSync();
+    // A rep enters Ana again by hand, her email in capitals. HubSpot keeps one contact per email, so a
+    // contact made for this Lead would be refused as a duplicate, or land on Ana and take her link away.
+    loop.salesforce.data.insert("Lead", { FirstName: "Ana", LastName: "López García", Company: "ACME S.L.", Email: "ANA.LOPEZ@acme.com" });
+    await tick();
+    const run = await loop.sync();
+    expect(run.summary.created.hubspot).toBe(0);
+    expect(run.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    const contacts = loop.hubspot.data.listObjects("contacts").filter((c) => c.properties.email === "ana.lopez@acme.com");
+    expect(contacts.map((c) => [c.id, c.properties.leadloop_crm_id])).toEqual([[ana.id, repLead]]);
+    expect((await loop.store.findLinkByMarketing("contact", ana.id))?.crmId).toBe(repLead);
+  });
+
+  it("makes a contact for a rep's Lead keyed on its email, with the Lead's id stamped in the same create", async () => {
+    seed(loop);
+    const first = await loop.sync();
+    const lead = loop.salesforce.data.list("Lead").find((l) => l.LastName === "Wiśniewski")!;
+    const made = loop.hubspot.data.listObjects("contacts").find((c) => c.properties.email === "lukasz.wisniewski@krakow-logistics.pl")!;
+    expect(made.properties.leadloop_crm_id).toBe(lead.Id);
+    // HubSpot keeps one contact per email: an upsert on it updates a contact made meanwhile with that
+    // email, where one keyed on the stamp would be refused as a duplicate. The audit names the key of a
+    // create that no mapped field decided ("idempotency key"); the email is mapped, the stamp is not.
+    const audit = await loop.store.listAudit([made.id], 100);
+    const created = audit.filter((a) => a.runId === first.summary.runId && a.operation === "create");
+    expect(created.find((a) => a.field === "leadloop_crm_id")).toMatchObject({ after: lead.Id, rule: "create" });
+    expect(created.find((a) => a.field === "email")?.after).toBe("lukasz.wisniewski@krakow-logistics.pl");
   });
 
   it("after a full first sync every linked pair carries both stamps", async () => {
@@ -258,6 +290,8 @@ describe("link stamps", () => {
       crmId: converted.contactId,
     });
     expect(loop.salesforce.data.get("Contact", converted.contactId)?.HubSpot_Contact_Id__c).toBe(ana.id);
+    // Her contact's stamp follows her from the Lead to the Contact: one property both contact mappings name.
+    expect(loop.hubspot.data.getObject("contacts", ana.id)?.properties.leadloop_crm_id).toBe(converted.contactId);
 
     await tick();
     const before = { records: recordCounts(loop), links: await allLinks(loop) };
