@@ -604,6 +604,51 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(readErrors[0]?.context.ids).toEqual(["missing@batch.example"]);
   });
 
+  it("keeps a unique property's value on one record: a second create or update with it is refused, the holder's own write is not", async () => {
+    await hubspot.crm.properties.coreApi.create("contacts", {
+      name: "crm_record_id",
+      label: "CRM record id",
+      type: "string" as never,
+      fieldType: "text" as never,
+      groupName: "contactinformation",
+      hasUniqueValue: true,
+    });
+    const holder = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "zoé.brunet@unique.example", crm_record_id: "00QAb000001ÉtéAAA" },
+      associations: [],
+    });
+    const second = await failureOf(
+      hubspot.crm.contacts.basicApi.create({
+        properties: { email: "Noa.Brunet@unique.example", crm_record_id: "00QAb000001ÉtéAAA" },
+        associations: [],
+      }),
+    );
+    expect(second.code).toBe(400);
+    expect(second.body.category).toBe("VALIDATION_ERROR");
+    expect(String(second.body.message)).toContain("INVALID_UNIQUE_VALUE");
+    expect(String(second.body.message)).toContain(`contacts ${holder.id}`);
+
+    const other = await hubspot.crm.contacts.basicApi.create({ properties: { email: "noa.brunet@unique.example" }, associations: [] });
+    const batch = await failureOf(
+      hubspot.crm.contacts.batchApi.update({
+        inputs: [
+          { id: other.id, properties: { crm_record_id: "00QAb000001ÉtéAAA" } },
+          { id: holder.id, properties: { firstname: "Zoé" } },
+        ],
+      }),
+    );
+    expect(batch.code).toBe(400);
+    expect(emulator.data.getObject("contacts", other.id)?.properties.crm_record_id ?? null).toBeNull();
+    expect(emulator.data.getObject("contacts", holder.id)?.properties.firstname ?? null).toBeNull();
+
+    // The holder writes its own value again, and once it gives the value up another record may take it.
+    await hubspot.crm.contacts.basicApi.update(holder.id, { properties: { crm_record_id: "00QAb000001ÉtéAAA", firstname: "Zoé" } });
+    await hubspot.crm.contacts.basicApi.update(holder.id, { properties: { crm_record_id: "003Ab000002XyzAAA" } });
+    await hubspot.crm.contacts.basicApi.update(other.id, { properties: { crm_record_id: "00QAb000001ÉtéAAA" } });
+    const found = await raw(emulator, "GET", "/crm/v3/objects/contacts/00QAb000001%C3%89t%C3%A9AAA?idProperty=crm_record_id");
+    expect(((await found.json()) as { id: string }).id).toBe(other.id);
+  });
+
   it("lists and reads properties, creates a custom one and refuses it twice", async () => {
     const all = await hubspot.crm.properties.coreApi.getAll("contacts");
     const stage = all.results.find((p) => p.name === "lifecyclestage");

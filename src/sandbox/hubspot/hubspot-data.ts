@@ -444,6 +444,7 @@ export class HubspotData {
    */
   checkWriteFromApi(type: ObjectType, properties: Record<string, WriteValue>, id?: string): void {
     const values = this.validate(type, properties, true);
+    this.assertUniqueValuesFree(type, values, id);
     if (type !== "contacts" || !values.email) return;
     if (id === undefined) this.assertEmailFree(values.email);
     else if (values.email !== this.find(type, id)?.properties.email) this.assertEmailFree(values.email, id);
@@ -548,6 +549,7 @@ export class HubspotData {
     options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource },
   ): StoredObject {
     const values = this.validate(type, properties, options.enforceReadOnly);
+    this.assertUniqueValuesFree(type, values);
     if (type === "contacts" && values.email) {
       this.assertEmailFree(values.email);
       this.assertNotBlocklisted(values.email, options.source);
@@ -584,6 +586,7 @@ export class HubspotData {
     const record = this.find(type, id);
     if (!record) throw notFound("resource not found");
     const values = this.validate(type, properties, options.enforceReadOnly);
+    this.assertUniqueValuesFree(type, values, record.id);
     if (type === "contacts" && values.email && values.email !== record.properties.email) {
       this.assertEmailFree(values.email, record.id);
     }
@@ -610,6 +613,30 @@ export class HubspotData {
     });
     if (problems.length > 0) throw invalidPropertiesError(problems);
     return values;
+  }
+
+  /**
+   * A property made with `hasUniqueValue` holds each value on one record at most: HubSpot refuses a write
+   * that would give a second record a value another holds ("Require unique values for this property",
+   * Knowledge Base "Create and edit properties"; contacts may have ten such properties besides email).
+   * Email has its own check and answer (`assertEmailFree`).
+   */
+  private assertUniqueValuesFree(type: ObjectType, values: Record<string, string | null>, exceptId?: string): void {
+    const defs = this.definitions(type);
+    for (const name in values) {
+      const value = values[name];
+      if (!value || name === "email" || name === "hs_object_id" || !defs.get(name)?.hasUniqueValue) continue;
+      const holder = this.objectsOf(type).holding(name, value);
+      if (holder && holder.id !== exceptId) {
+        throw invalidPropertiesError([
+          {
+            name,
+            error: "INVALID_UNIQUE_VALUE",
+            message: `${value} already has that value on ${type} ${holder.id}: ${name} requires unique values`,
+          },
+        ]);
+      }
+    }
   }
 
   private assertEmailFree(email: string, exceptId?: string): void {
@@ -662,7 +689,7 @@ export class HubspotData {
     const wanted = isEmail ? value.trim().toLowerCase() : value;
     // A merged-away contact's email still finds the contact it was merged into (additional emails).
     if (isEmail) return this.objectsOf(type).withEmail(wanted).find((r) => !r.archived);
-    return this.records(type, false).find((r) => r.properties[name] === wanted);
+    return this.objectsOf(type).holding(name, wanted);
   }
 
   private objectsOf(type: ObjectType): ObjectTable<StoredObject> {

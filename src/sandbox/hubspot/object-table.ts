@@ -25,6 +25,11 @@ export class ObjectTable<R extends TableRecord> {
   private readonly merged = new Set<string>();
   /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
   private readonly gone = new SortedIndex();
+  /**
+   * A unique property's values → the record that last took each: entries are checked against the record
+   * when read (`holding`), so a value a record gave up needs no removal.
+   */
+  private readonly uniques = new Map<string, Map<string, string>>();
   private changes = 0;
 
   get(id: string): R | undefined {
@@ -65,6 +70,29 @@ export class ObjectTable<R extends TableRecord> {
     else this.gone.remove(record.id);
     if (!record.archived && record.properties[MERGED_IDS]) this.merged.add(record.id);
     else this.merged.delete(record.id);
+    for (const [name, holders] of this.uniques) {
+      const value = record.properties[name];
+      if (value) holders.set(value, record.id);
+    }
+  }
+
+  /** Keeps an index of a unique property's values, from the records that hold them now. */
+  indexUnique(name: string): void {
+    if (this.uniques.has(name)) return;
+    const holders = new Map<string, string>();
+    for (const r of this.rows.values()) {
+      const value = r.properties[name];
+      if (value) holders.set(value, r.id);
+    }
+    this.uniques.set(name, holders);
+  }
+
+  /** The live record holding this value of a unique property (`indexUnique` first), if any. */
+  holding(name: string, value: string): R | undefined {
+    this.indexUnique(name);
+    const id = this.uniques.get(name)!.get(value);
+    const record = id === undefined ? undefined : this.rows.get(id);
+    return record && !record.archived && record.properties[name] === value ? record : undefined;
   }
 
   /** Ids of live records holding `hs_merged_object_ids` (what merges made), in no particular order. */
