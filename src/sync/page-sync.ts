@@ -818,7 +818,7 @@ async function pairUnlinked(
  */
 function createCarriesMatchKey(mapping: ObjectMapping): boolean {
   const key = mapping.match?.marketing;
-  return mapping.fields.some((f) => f.marketing === key && (f.direction === "both" || f.direction === "to_marketing"));
+  return compileMapping(mapping).fields.some((f) => f.writesMarketing && f.field.marketing === key);
 }
 
 /**
