@@ -700,7 +700,7 @@ async function pairUnlinked(
         marketingId: record.id,
         crmType: gone.object,
         crmId: gone.id,
-        retired: `${gone.named} deleted: the stamp names it, no read finds it`,
+        retired: `${gone.named} ${STAMP_NAMES_GONE}`,
       };
     };
     for (const record of pending) {
@@ -792,7 +792,7 @@ async function pairUnlinked(
       marketingId: named,
       crmType: record.object,
       crmId: record.id,
-      retired: `${ctx.marketing.system} ${mapping.marketingObject} ${named} deleted: the stamp names it, no read finds it`,
+      retired: `${ctx.marketing.system} ${mapping.marketingObject} ${named} ${STAMP_NAMES_GONE}`,
     };
   };
   for (const record of records) {
@@ -811,6 +811,9 @@ async function pairUnlinked(
   }
   return pairings;
 }
+
+/** Why a link is written retired for a record whose stamp names a counterpart no read finds, either way. */
+const STAMP_NAMES_GONE = "deleted: the stamp names it, no read finds it";
 
 /**
  * Whether a marketing record made from a CRM record would hold the match key's value (the key's field is
