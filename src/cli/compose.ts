@@ -37,6 +37,12 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
+/** What a sync, and a retry of the error queue's entries, runs on: the store, both systems, mappings and funnel. */
+export function runParts(wiring: Wiring): Pick<Wiring, "store" | "marketing" | "crm" | "mappings" | "funnel"> {
+  const { store, marketing, crm, mappings, funnel } = wiring;
+  return { store, marketing, crm, mappings, funnel };
+}
+
 export interface WireOptions {
   /** The process's stop request (SIGTERM, Ctrl-C), which cuts the systems' retry waits short. */
   stop?: AbortSignal;

@@ -3,7 +3,7 @@
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import type { Logger } from "../log/logger.js";
 import { runSync, type SyncOptions, type SyncResult } from "../sync/engine.js";
-import { type Wiring, wire } from "./compose.js";
+import { runParts, type Wiring, wire } from "./compose.js";
 
 export interface RunOnceOptions {
   dryRun?: boolean;
@@ -33,11 +33,7 @@ export async function runWired(
 ): Promise<SyncResult> {
   await wiring.prepare();
   return runSync({
-    store: wiring.store,
-    marketing: wiring.marketing,
-    crm: wiring.crm,
-    mappings: wiring.mappings,
-    funnel: wiring.funnel,
+    ...runParts(wiring),
     log,
     dryRun: options.dryRun,
     signal: options.signal,

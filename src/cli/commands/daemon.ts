@@ -10,7 +10,7 @@ import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { runLockHolder } from "../../sync/run-lock.js";
 import type { SystemPort } from "../../sync/system-port.js";
 import { declareCommand } from "../command-list.js";
-import { wire } from "../compose.js";
+import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, warnUnusedConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { checkLive } from "../live-check.js";
@@ -84,11 +84,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           turns(async () => {
             await wiring.prepare();
             return retryQueuedErrors({
-              store: wiring.store,
-              marketing: wiring.marketing,
-              crm: wiring.crm,
-              mappings: wiring.mappings,
-              funnel: wiring.funnel,
+              ...runParts(wiring),
               log,
               ids: [id],
               now,

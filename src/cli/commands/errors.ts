@@ -6,7 +6,7 @@ import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
-import { wire } from "../compose.js";
+import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { UsageError } from "../usage-error.js";
@@ -69,11 +69,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
       try {
         await wiring.prepare();
         const result = await retryQueuedErrors({
-          store: wiring.store,
-          marketing: wiring.marketing,
-          crm: wiring.crm,
-          mappings: wiring.mappings,
-          funnel: wiring.funnel,
+          ...runParts(wiring),
           log,
           ids: ids.length > 0 ? ids : undefined,
         });
