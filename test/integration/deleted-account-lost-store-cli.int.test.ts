@@ -1,0 +1,142 @@
+// Sales deletes (or merges away) an Account or Opportunity leadloop linked to a HubSpot company or deal,
+// then the state store is lost. The new store's first run must not make the record again: the HubSpot
+// record's stamp (`leadloop_crm_id`) names a record no read finds, or, where the run that made the record
+// was stopped before it stamped the HubSpot side, the new store's first removals read of Account and
+// Opportunity finds the deleted record's own stamp (ARCHITECTURE.md "Links"). A merge's survivor takes the
+// company over, as a merge the store followed would have. Through the built CLI against the emulators, in
+// the sandbox's default configuration (the shipped mappings).
+import { rmSync } from "node:fs";
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import type { SObjectRecord } from "../../src/sandbox/salesforce/values.js";
+import { runSyncChild, syncUntilSettled } from "../support/kill-at-write.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+const seed = generateSeed({ seed: 47, now: new Date(Date.now() - 60_000), contacts: 40 });
+
+function loseStore(world: SandboxWorld): void {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
+}
+
+/**
+ * Sales deletes the record. Dated minutes back: getDeleted lists whole minutes, so a deletion in the
+ * current one waits for the next read, and this world's runs follow each other within seconds.
+ */
+function salesDeletes(world: SandboxWorld, object: "Account" | "Opportunity", id: unknown, emptied = false): void {
+  world.salesforce.data.delete(object, String(id), new Date(Date.now() - 5 * 60_000));
+  if (emptied) world.salesforce.data.emptyRecycleBin(object, String(id));
+}
+
+/** Live records of `object` whose stamp names the HubSpot record `hubspotId`. */
+function stampedFor(world: SandboxWorld, object: "Account" | "Opportunity", hubspotId: string): SObjectRecord[] {
+  const field = object === "Account" ? "HubSpot_Company_Id__c" : "HubSpot_Deal_Id__c";
+  return world.salesforce.data.list(object).filter((r) => r[field] === hubspotId);
+}
+
+/**
+ * A deal the marketer opens in HubSpot for a person at Ember Capital whom sales has a Lead or Contact for
+ * (so the deal pair takes it to Salesforce): an accented name, no amount yet.
+ */
+function marketerOpensDeal(world: SandboxWorld): string {
+  const hs = world.hubspot.data;
+  const company = hs.listObjects("companies").find((c) => String(c.properties.name).startsWith("Ember Capital"))!;
+  const deal = hs.createObject("deals", {
+    dealname: "Ember Capital – Pilote Île-de-France 2026",
+    dealstage: "appointmentscheduled",
+    pipeline: "default",
+    closedate: "2026-12-31T00:00:00.000Z",
+    amount: "",
+  });
+  hs.associate("deals", deal.id, "companies", company.id);
+  for (const a of hs.associationsOf("companies", company.id, "contacts")) hs.associate("deals", deal.id, "contacts", a.toId);
+  return deal.id;
+}
+
+describe("an Account or Opportunity sales deleted, then a lost store (shipped mappings)", () => {
+  let world: SandboxWorld;
+  beforeEach(async () => {
+    world = await openSandboxWorld(seed, "deleted-account-lost-store");
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  // The HubSpot record's own stamp names the deleted record: whether it is in the Recycle Bin or emptied
+  // from it, no read finds it, and the HubSpot record is not taken to Salesforce again.
+  it.each([
+    ["in the Recycle Bin", false],
+    ["emptied from the Recycle Bin", true],
+  ])("makes no Account or Opportunity again for a company or deal stamped with one %s", async (_, emptied) => {
+    expect(await syncUntilSettled(world)).toEqual([]);
+    const hs = world.hubspot.data;
+    // An Account leadloop made from a company (no Contacts or Opportunities under it), and a linked Opportunity.
+    const company = hs
+      .listObjects("companies")
+      .find((c) => stampedFor(world, "Account", c.id).some((a) => a.Id === c.properties.leadloop_crm_id && !hasChildren(world, a.Id)))!;
+    const deal = hs.listObjects("deals").find((d) => d.properties.leadloop_crm_id)!;
+    expect(company).toBeDefined();
+    expect(deal).toBeDefined();
+    salesDeletes(world, "Account", company.properties.leadloop_crm_id, emptied);
+    salesDeletes(world, "Opportunity", deal.properties.leadloop_crm_id, emptied);
+    const counts = { accounts: world.salesforce.data.list("Account").length, opportunities: world.salesforce.data.list("Opportunity").length };
+    loseStore(world);
+
+    expect(await syncUntilSettled(world)).toEqual([]);
+    expect(stampedFor(world, "Account", company.id)).toEqual([]);
+    expect(stampedFor(world, "Opportunity", deal.id)).toEqual([]);
+    expect({ accounts: world.salesforce.data.list("Account").length, opportunities: world.salesforce.data.list("Opportunity").length }).toEqual(counts);
+  });
+
+  // The first run was killed right after Salesforce made the Account from a company: the company never got
+  // the Account's id, only the Account holds the company's. Sales deletes that Account, then the store is lost.
+  it("makes no Account again that sales deleted when the run that made it was killed before stamping the company", async () => {
+    const killed = await runSyncChild(world, { atPath: /\/composite\/sobjects\/Account\//, signal: "SIGKILL" });
+    expect(killed.signal).toBe("SIGKILL");
+    const made = world.salesforce.data
+      .list("Account")
+      .filter((a) => a.HubSpot_Company_Id__c && !world.hubspot.data.getObject("companies", String(a.HubSpot_Company_Id__c))!.properties.leadloop_crm_id);
+    expect(made.length).toBeGreaterThan(0);
+    for (const a of made) salesDeletes(world, "Account", a.Id);
+    loseStore(world);
+
+    expect(await syncUntilSettled(world)).toEqual([]);
+    for (const a of made) expect(stampedFor(world, "Account", String(a.HubSpot_Company_Id__c))).toEqual([]);
+  });
+
+  it("makes no Opportunity again that sales deleted when the run that made it was killed before stamping the deal", async () => {
+    const dealId = marketerOpensDeal(world);
+    const killed = await runSyncChild(world, { atPath: /\/composite\/sobjects\/Opportunity\//, signal: "SIGKILL" });
+    expect(killed.signal).toBe("SIGKILL");
+    const [opportunity] = stampedFor(world, "Opportunity", dealId);
+    expect(opportunity?.Name).toBe("Ember Capital – Pilote Île-de-France 2026");
+    expect(world.hubspot.data.getObject("deals", dealId)!.properties.leadloop_crm_id ?? null).toBeNull();
+    salesDeletes(world, "Opportunity", opportunity!.Id);
+    loseStore(world);
+
+    expect(await syncUntilSettled(world)).toEqual([]);
+    expect(stampedFor(world, "Opportunity", dealId)).toEqual([]);
+  });
+
+  // A rep keeps an Account of their own for Ember Capital and merges leadloop's into it. With the store,
+  // leadloop follows the merge to the survivor; a lost store must do the same, not leave the company
+  // linked to nothing (its stamp names an Account no read finds, the survivor carries no stamp).
+  it("links a company to the Account sales merged its own into, as without the loss", async () => {
+    expect(await syncUntilSettled(world)).toEqual([]);
+    const hs = world.hubspot.data;
+    const company = hs.listObjects("companies").find((c) => String(c.properties.name).startsWith("Ember Capital"))!;
+    const merged = String(company.properties.leadloop_crm_id);
+    expect(stampedFor(world, "Account", company.id).map((a) => a.Id)).toEqual([merged]);
+    const survivor = world.salesforce.data.insert("Account", { Name: "EMBER CAPITAL (Zürich)", Website: null }, new Date(Date.now() - 10 * 60_000));
+    world.salesforce.data.merge("Account", survivor, [merged], new Date(Date.now() - 5 * 60_000));
+    loseStore(world);
+
+    expect(await syncUntilSettled(world)).toEqual([]);
+    // The survivor carries the company's id and the company the survivor's, and no Account was made again.
+    expect(stampedFor(world, "Account", company.id).map((a) => a.Id)).toEqual([survivor]);
+    expect(hs.getObject("companies", company.id)!.properties.leadloop_crm_id).toBe(survivor);
+  });
+});
+
+/** Whether Contacts or Opportunities hang under the Account (deleting it would delete them too). */
+function hasChildren(world: SandboxWorld, accountId: unknown): boolean {
+  return ["Contact", "Opportunity"].some((o) => world.salesforce.data.list(o).some((r) => r.AccountId === accountId));
+}
