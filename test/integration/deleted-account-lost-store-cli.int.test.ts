@@ -60,30 +60,41 @@ describe("an Account or Opportunity sales deleted, then a lost store (shipped ma
     await world.close();
   });
 
-  // The HubSpot record's own stamp names the deleted record: whether it is in the Recycle Bin or emptied
-  // from it, no read finds it, and the HubSpot record is not taken to Salesforce again.
+  // Sales deletes a linked company's Account, which takes its Contacts and Opportunities into the Recycle
+  // Bin with it, and an Opportunity of another Account. The HubSpot records' own stamps name records no
+  // read finds, whether in the bin or emptied from it: none is taken to Salesforce again. With the store
+  // kept, the runs follow the deletions as they come.
   it.each([
-    ["in the Recycle Bin", false],
-    ["emptied from the Recycle Bin", true],
-  ])("makes no Account or Opportunity again for a company or deal stamped with one %s", async (_, emptied) => {
+    ["in the Recycle Bin, then a lost store", false, true],
+    ["emptied from the Recycle Bin, then a lost store", true, true],
+    ["in the Recycle Bin, the store kept", false, false],
+  ])("makes no Account, Opportunity or Contact again that sales deleted (%s)", async (_, emptied, lost) => {
     expect(await syncUntilSettled(world)).toEqual([]);
     const hs = world.hubspot.data;
-    // An Account leadloop made from a company (no Contacts or Opportunities under it), and a linked Opportunity.
+    const sf = world.salesforce.data;
+    const under = (object: string, accountId: unknown) => sf.list(object).filter((r) => r.AccountId === accountId);
     const company = hs
       .listObjects("companies")
-      .find((c) => stampedFor(world, "Account", c.id).some((a) => a.Id === c.properties.leadloop_crm_id && !hasChildren(world, a.Id)))!;
-    const deal = hs.listObjects("deals").find((d) => d.properties.leadloop_crm_id)!;
+      .find((c) => c.properties.leadloop_crm_id && under("Opportunity", c.properties.leadloop_crm_id).some((o) => o.HubSpot_Deal_Id__c))!;
     expect(company).toBeDefined();
-    expect(deal).toBeDefined();
-    salesDeletes(world, "Account", company.properties.leadloop_crm_id, emptied);
+    const accountId = company.properties.leadloop_crm_id;
+    const gone = {
+      deals: under("Opportunity", accountId).flatMap((o) => (o.HubSpot_Deal_Id__c ? [String(o.HubSpot_Deal_Id__c)] : [])),
+      people: under("Contact", accountId).length,
+    };
+    expect(gone.people).toBeGreaterThan(0);
+    const deal = hs.listObjects("deals").find((d) => d.properties.leadloop_crm_id && !gone.deals.includes(d.id))!;
+    salesDeletes(world, "Account", accountId, emptied);
     salesDeletes(world, "Opportunity", deal.properties.leadloop_crm_id, emptied);
-    const counts = { accounts: world.salesforce.data.list("Account").length, opportunities: world.salesforce.data.list("Opportunity").length };
-    loseStore(world);
+    /** The live records' ids per object: none is made again, none other goes. */
+    const live = () => Object.fromEntries(["Account", "Opportunity", "Contact", "Lead"].map((o) => [o, sf.list(o).map((r) => r.Id).sort()]));
+    const before = live();
+    if (lost) loseStore(world);
 
     expect(await syncUntilSettled(world)).toEqual([]);
     expect(stampedFor(world, "Account", company.id)).toEqual([]);
-    expect(stampedFor(world, "Opportunity", deal.id)).toEqual([]);
-    expect({ accounts: world.salesforce.data.list("Account").length, opportunities: world.salesforce.data.list("Opportunity").length }).toEqual(counts);
+    for (const id of [...gone.deals, deal.id]) expect(stampedFor(world, "Opportunity", id)).toEqual([]);
+    expect(live()).toEqual(before);
   });
 
   // The first run was killed right after Salesforce made the Account from a company: the company never got
@@ -135,8 +146,3 @@ describe("an Account or Opportunity sales deleted, then a lost store (shipped ma
     expect(hs.getObject("companies", company.id)!.properties.leadloop_crm_id).toBe(survivor);
   });
 });
-
-/** Whether Contacts or Opportunities hang under the Account (deleting it would delete them too). */
-function hasChildren(world: SandboxWorld, accountId: unknown): boolean {
-  return ["Contact", "Opportunity"].some((o) => world.salesforce.data.list(o).some((r) => r.AccountId === accountId));
-}
