@@ -8,6 +8,7 @@
 import { rmSync } from "node:fs";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import type { SObjectRecord } from "../../src/sandbox/salesforce/values.js";
+import { runCli } from "../support/cli-run.js";
 import { runSyncChild, syncUntilSettled } from "../support/kill-at-write.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
@@ -18,12 +19,32 @@ function loseStore(world: SandboxWorld): void {
 }
 
 /**
- * Sales deletes the record. Dated minutes back: getDeleted lists whole minutes, so a deletion in the
- * current one waits for the next read, and this world's runs follow each other within seconds.
+ * When sales removes a record: 90 s back, since getDeleted lists whole minutes (a deletion in the current
+ * one waits for a later read, and this world's runs follow each other within seconds), and within the
+ * 2 minutes before its removals cursor that a kept store's next run reads from (sync/removals.ts).
  */
+const removedAt = () => new Date(Date.now() - 90_000);
+
 function salesDeletes(world: SandboxWorld, object: "Account" | "Opportunity", id: unknown, emptied = false): void {
-  world.salesforce.data.delete(object, String(id), new Date(Date.now() - 5 * 60_000));
+  world.salesforce.data.delete(object, String(id), removedAt());
   if (emptied) world.salesforce.data.emptyRecycleBin(object, String(id));
+}
+
+/**
+ * The marketer corrects the company's switchboard number (which no qualification rule reads, so nobody
+ * qualifies for it) and updates the deal's amount: a linked record's change goes to its Account or
+ * Opportunity, a removed one's nowhere.
+ */
+function marketerEdits(world: SandboxWorld, companyId: string, dealId?: string): void {
+  world.hubspot.data.updateObject("companies", companyId, { phone: " (312) 555-0142 " });
+  if (dealId) world.hubspot.data.updateObject("deals", dealId, { amount: "98765.5" });
+}
+
+/** The whole error queue, open, resolved and discarded: empty when no write was ever refused. */
+async function everyError(world: SandboxWorld): Promise<unknown[]> {
+  const listed = await runCli(["errors", "list", "--status", "all", "--json", "-c", world.configPath]);
+  expect(listed.code).toBe(0);
+  return JSON.parse(listed.stdout) as unknown[];
 }
 
 /** Live records of `object` whose stamp names the HubSpot record `hubspotId`. */
@@ -92,9 +113,13 @@ describe("an Account or Opportunity sales deleted, then a lost store (shipped ma
     if (lost) loseStore(world);
 
     expect(await syncUntilSettled(world)).toEqual([]);
+    marketerEdits(world, company.id, deal.id);
+    expect(await syncUntilSettled(world)).toEqual([]);
     expect(stampedFor(world, "Account", company.id)).toEqual([]);
     for (const id of [...gone.deals, deal.id]) expect(stampedFor(world, "Opportunity", id)).toEqual([]);
     expect(live()).toEqual(before);
+    // No write went to a removed record and was refused: each removal was known before the edits.
+    expect(await everyError(world)).toEqual([]);
   });
 
   // The first run was killed right after Salesforce made the Account from a company: the company never got
@@ -130,19 +155,27 @@ describe("an Account or Opportunity sales deleted, then a lost store (shipped ma
   // A rep keeps an Account of their own for Ember Capital and merges leadloop's into it. With the store,
   // leadloop follows the merge to the survivor; a lost store must do the same, not leave the company
   // linked to nothing (its stamp names an Account no read finds, the survivor carries no stamp).
-  it("links a company to the Account sales merged its own into, as without the loss", async () => {
+  it.each([
+    ["after a lost store", true],
+    ["with the store kept", false],
+  ])("links a company to the Account sales merged its own into (%s)", async (_, lost) => {
     expect(await syncUntilSettled(world)).toEqual([]);
     const hs = world.hubspot.data;
     const company = hs.listObjects("companies").find((c) => String(c.properties.name).startsWith("Ember Capital"))!;
     const merged = String(company.properties.leadloop_crm_id);
     expect(stampedFor(world, "Account", company.id).map((a) => a.Id)).toEqual([merged]);
     const survivor = world.salesforce.data.insert("Account", { Name: "EMBER CAPITAL (Zürich)", Website: null }, new Date(Date.now() - 10 * 60_000));
-    world.salesforce.data.merge("Account", survivor, [merged], new Date(Date.now() - 5 * 60_000));
-    loseStore(world);
+    world.salesforce.data.merge("Account", survivor, [merged], removedAt());
+    if (lost) loseStore(world);
 
     expect(await syncUntilSettled(world)).toEqual([]);
     // The survivor carries the company's id and the company the survivor's, and no Account was made again.
     expect(stampedFor(world, "Account", company.id).map((a) => a.Id)).toEqual([survivor]);
     expect(hs.getObject("companies", company.id)!.properties.leadloop_crm_id).toBe(survivor);
+    // The company's changes reach the survivor.
+    marketerEdits(world, company.id);
+    expect(await syncUntilSettled(world)).toEqual([]);
+    expect(world.salesforce.data.get("Account", survivor)!.Phone).toBe("+13125550142");
+    expect(await everyError(world)).toEqual([]);
   });
 });
