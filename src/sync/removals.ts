@@ -151,11 +151,11 @@ export async function followRemovals(
 
 /**
  * Where a store with no removals cursor for this object reads from: nowhere (a first run has nothing to
- * follow) unless the object is a CRM record of the contact pair whose mapping stamps it with the contact's
- * id, on a system that keeps deletions for a while (`removalsReachMs`: Salesforce's getDeleted). Then as far
- * back as it allows, asking each removed record's stamp: a lost store learns which people sales removed
- * the record of, which nothing on the shipped mappings' HubSpot contact says (ARCHITECTURE.md "Links").
- * The contact pair only: it is the person's record a handoff would make and hand off again.
+ * follow) unless the object is a pair's CRM record whose mapping stamps it with the marketing record's id,
+ * on a system that keeps deletions for a while (`removalsReachMs`: Salesforce's getDeleted). Then as far
+ * back as it allows, asking each removed record's stamp: a lost store learns which Leads, Contacts,
+ * Accounts or Opportunities sales removed, where the marketing record's own stamp may not say so (a
+ * mapping without one, or a run stopped before it was written: ARCHITECTURE.md "Links").
  */
 function firstReach(
   ctx: RunContext,
@@ -163,7 +163,7 @@ function firstReach(
   mapping: ObjectMapping | null,
 ): { since: string; options: RemovalReadOptions } | undefined {
   const reachMs = port(ctx, side).removalsReachMs;
-  if (side !== "crm" || mapping?.pair !== "contact" || !mapping.crmExternalId || reachMs === undefined) return undefined;
+  if (side !== "crm" || !mapping?.crmExternalId || reachMs === undefined) return undefined;
   return {
     since: new Date(Date.parse(ctx.until) - reachMs).toISOString(),
     options: { stampField: mapping.crmExternalId },
@@ -213,7 +213,8 @@ async function linksFromStamps(
       ? `${ctx.crm.system} ${object} ${r.id} merged into ${survivor}`
       : `${ctx.crm.system} ${object} ${r.id} deleted`;
     links.push({ ...base, marketingId, crmId: r.id, retired: reason });
-    if (!survivor) personOf.set(r.id, marketingId);
+    // A person's record only, as a followed deletion's: the outbox keeps a person's writes under her id.
+    if (!survivor && mapping.pair === "contact") personOf.set(r.id, marketingId);
     ctx.log.debug("link.retired", { runId: ctx.runId, recordId: r.id, reason: "stamp of a removed record", marketingId });
   }
   return { links, personOf };

@@ -199,8 +199,8 @@ export interface SystemPort {
 
   /**
    * How far back a removals read may start, where the system keeps its deletions by window for a while
-   * (Salesforce's getDeleted: a start 30 days back at most). A store with no removals cursor for an object
-   * of the contact pair reads that far back once (sync/removals.ts); absent, its first read starts now.
+   * (Salesforce's getDeleted: a start 30 days back at most). A store with no removals cursor for a pair's CRM
+   * object its mapping stamps reads that far back once (sync/removals.ts); absent, its first read starts now.
    */
   readonly removalsReachMs?: number;
 

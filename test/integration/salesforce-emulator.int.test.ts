@@ -751,6 +751,33 @@ describe("replication: getUpdated and getDeleted", () => {
     expect(listed.deletedRecords.map((d) => d.id).filter((id) => mine.has(id)).sort()).toEqual([binned, emptied].sort());
     expect(() => sf.data.emptyRecycleBin("Lead", emptied)).toThrow(/not in the Recycle Bin/);
   });
+
+  // Deleting an Account takes its Contacts and Opportunities to the Recycle Bin with it (Apex Developer
+  // Guide, "Deleting Records": cascading deletions; Salesforce Help, "Delete Accounts"), through the REST
+  // API as through the UI; emptying the Account's entry empties theirs ("emptyRecycleBin()").
+  it("deletes an Account's Contacts and Opportunities with it, into the bin and the delete log", async () => {
+    const now = Date.now();
+    const account = sf.data.insert("Account", { Name: "Société Lumière SARL", HubSpot_Company_Id__c: "hs-co-81" });
+    const other = sf.data.insert("Account", { Name: "Fjällräven Data AB" });
+    const contact = sf.data.insert("Contact", { LastName: "Lefèvre", Email: "a.lefevre@lumiere.fr", AccountId: account });
+    const opportunity = sf.data.insert("Opportunity", { Name: "Lumière – Pilote", StageName: "Prospecting", CloseDate: "2026-12-31", AccountId: account });
+    const elsewhere = sf.data.insert("Opportunity", { Name: "Fjällräven renewal", StageName: "Prospecting", CloseDate: "2026-12-31", AccountId: other });
+    const res = await raw("DELETE", `/services/data/v62.0/sobjects/Account/${account}`);
+    expect(res.status).toBe(204);
+    const live = (object: string, id: string) => sf.data.list(object).some((r) => r.Id === id);
+    expect([live("Contact", contact), live("Opportunity", opportunity), live("Opportunity", elsewhere)]).toEqual([false, false, true]);
+    const window = [new Date(now - 60 * 60_000).toISOString(), new Date(now + 120_000).toISOString()] as const;
+    for (const [object, id] of [["Contact", contact], ["Opportunity", opportunity]] as const) {
+      const listed = await conn.sobject(object).deleted(...window);
+      expect(listed.deletedRecords.map((d) => d.id)).toContain(id);
+      const binned = await conn.query(`SELECT Id FROM ${object} WHERE Id = '${id}' AND IsDeleted = true`, { scanAll: true });
+      expect(binned.records).toHaveLength(1);
+    }
+    sf.data.emptyRecycleBin("Account", account);
+    const left = await conn.query(`SELECT Id FROM Opportunity WHERE Id IN ('${opportunity}', '${elsewhere}')`, { scanAll: true });
+    expect(left.records.map((r) => r.Id)).toEqual([elsewhere]);
+    expect(() => sf.data.emptyRecycleBin("Contact", contact)).toThrow(/not in the Recycle Bin/);
+  });
 });
 
 describe("lead conversion and merge", () => {

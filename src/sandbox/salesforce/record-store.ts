@@ -14,6 +14,8 @@ export interface Deletion {
   type: string;
   id: string;
   deletedDate: number;
+  /** The record whose deletion took this one with it (an Account's Contacts and Opportunities). */
+  cascadedFrom?: string;
 }
 
 /** dateTime fields kept in order by their second, for range reads (change windows, getUpdated). */

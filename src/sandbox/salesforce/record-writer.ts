@@ -32,6 +32,14 @@ const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
 /** How long the Recycle Bin keeps a deleted record before it is deleted for good. */
 export const RECYCLE_BIN_DAYS = 15;
 
+/** The children a parent's deletion takes into the Recycle Bin with it: object and its lookup to the parent. */
+const CASCADES: Record<string, readonly (readonly [string, string])[]> = {
+  Account: [
+    ["Contact", "AccountId"],
+    ["Opportunity", "AccountId"],
+  ],
+};
+
 export type DuplicateRuleSetup = "alert" | "block" | "inactive";
 
 export class RecordWriter {
@@ -104,8 +112,13 @@ export class RecordWriter {
     this.history.changed(schema, existing, record, at, this.defaultUserId());
   }
 
-  /** Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. */
-  delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string): void {
+  /**
+   * Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. An
+   * Account takes its Contacts and Opportunities with it, each into the bin and the delete log (Apex
+   * Developer Guide, "Deleting Records": the delete operation cascades to a parent's children; Salesforce
+   * Help, "Delete Accounts"); a merge's losing Account does not, its related records move to the master.
+   */
+  delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string, cascadedFrom?: string): void {
     const schema = this.schemaOrThrow(type);
     const existing = this.existing(schema, id);
     if (!findField(schema, "IsDeleted")) {
@@ -115,13 +128,20 @@ export class RecordWriter {
     if (masterRecordId) record.MasterRecordId = masterRecordId;
     this.stamp(schema, record, at.getTime(), false);
     this.store.put(schema.name, record);
-    this.store.deletions.push({ type: schema.name, id, deletedDate: at.getTime() });
+    const full = String(record.Id);
+    this.store.deletions.push({ type: schema.name, id: full, deletedDate: at.getTime(), ...(cascadedFrom ? { cascadedFrom } : {}) });
+    if (masterRecordId) return;
+    for (const [child, field] of CASCADES[schema.name] ?? []) {
+      for (const c of this.store.findBy(child, field, full)) this.delete(child, String(c.Id), at, undefined, full);
+    }
   }
 
   /**
    * Hard delete: the record leaves the Recycle Bin (Database.emptyRecycleBin, or the bin's own purge) and
    * queryAll no longer finds it; getDeleted still lists its id, since the delete log is kept apart
-   * ("sObject Get Deleted": deleted records are written to a delete log).
+   * ("sObject Get Deleted": deleted records are written to a delete log). The records its deletion took
+   * with it leave with it (SOAP API Developer Guide, "emptyRecycleBin()": cascade-deleted records are
+   * emptied with their parent, and naming them too is an error).
    */
   emptyRecycleBin(type: string, id: string): void {
     const schema = this.schemaOrThrow(type);
@@ -129,6 +149,9 @@ export class RecordWriter {
     const record = full ? this.store.get(schema.name, full) : undefined;
     if (record?.IsDeleted !== true) throw new Error(`${schema.name} ${id} is not in the Recycle Bin`);
     this.store.purge(schema.name, String(record.Id));
+    for (const d of this.store.deletions) {
+      if (d.cascadedFrom === String(record.Id) && this.store.get(d.type, d.id)?.IsDeleted === true) this.emptyRecycleBin(d.type, d.id);
+    }
   }
 
   /**
