@@ -1798,7 +1798,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         id,
         kind: "page_view",
         occurredAt: at(minutes),
-        properties: { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" },
+        properties: { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" } as Record<string, string>,
         source,
       });
 
@@ -1872,6 +1872,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           expect.arrayContaining(ids.map((id) => [id, id])),
         );
         expect(marks.size).toBe(ids.length);
+      });
+
+      it("keeps a bulk page of hundreds of activities once each, an id given twice in it as the later one says", async () => {
+        // A first load's bulk events page: many contacts, ids of every shape, one event listed twice.
+        const shapes = (i: number) =>
+          [`1784421164${String(i).padStart(3, "0")}-${i}`, `${500_000 + i}`, `évènement:Zoë/${i}`, `0a1b9d28-5a37-4a03-8b10-${String(i).padStart(12, "0")}`][i % 4]!;
+        const page = Array.from({ length: 250 }, (_, i) => activity(`contact:${20_000 + (i % 37)}`, shapes(i), 1 + (i % 3)));
+        page.push({ ...activity("contact:20005", shapes(5), 9), kind: "email_click", properties: { hs_email_subject: "Herbstangebot für Zoë" } });
+        await store.commitBatch(batch(10, { behaviour: page }));
+        const owners = Array.from({ length: 37 }, (_, i) => `contact:${20_000 + i}`);
+        const read = await store.listBehaviour(owners, at(0));
+        expect(read).toHaveLength(250);
+        expect(new Set(read.map((a) => `${a.ownerKey} ${a.id}`)).size).toBe(250);
+        const again = read.find((a) => a.id === shapes(5));
+        expect(again).toMatchObject({ ownerKey: "contact:20005", kind: "email_click", occurredAt: at(9), properties: { hs_email_subject: "Herbstangebot für Zoë" } });
+        expect(read.find((a) => a.id === shapes(6))).toMatchObject({ ownerKey: "contact:20006", kind: "page_view", occurredAt: at(1) });
+        // Oldest first, the ids of one instant in binary order.
+        const order = read.map((a) => [Date.parse(a.occurredAt), a.id] as const);
+        expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)));
       });
 
       it("keeps a fact with the time it was learnt, the newest replacing the older", async () => {

@@ -1,6 +1,6 @@
 // The checks of HubSpot and Salesforce answers at the adapters' edge: cheap enough for pages of
 // thousands of records, and still refusing what the adapters could not read, naming where.
-import { objectPage, searchPage } from "../../src/systems/hubspot/schemas.js";
+import { eventPage, objectPage, searchPage } from "../../src/systems/hubspot/schemas.js";
 import { fromSalesforceRecord } from "../../src/systems/salesforce/values.js";
 
 const contact = (id: number | string, properties?: unknown) => ({
@@ -39,6 +39,36 @@ describe("HubSpot object pages", () => {
     ]);
     const notAnObject = objectPage.safeParse({ results: [contact(3, ["Zoë"])] });
     expect(notAnObject.error!.issues[0]!.path).toEqual(["results", 0, "properties"]);
+  });
+});
+
+describe("HubSpot event pages", () => {
+  const event = (id: string, properties?: unknown) => ({
+    id,
+    objectType: "CONTACT",
+    objectId: 2051,
+    eventType: "e_visited_page",
+    occurredAt: "2026-11-30T17:45:12.345Z",
+    ...(properties === undefined ? {} : { properties }),
+  });
+
+  it("pass event properties through as HubSpot sent them, an event without properties as empty", () => {
+    const parsed = eventPage.parse({
+      results: [event("1784421164560-1", { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë", hs_visit_count: 3, hs_referrer: null }), event("e2")],
+    });
+    expect(parsed.results[0]).toMatchObject({
+      objectId: "2051",
+      properties: { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë", hs_visit_count: 3, hs_referrer: null },
+    });
+    expect(parsed.results[1]!.properties).toEqual({});
+  });
+
+  it("refuse an event property that is not a string, number, boolean or null, naming the event and the property", () => {
+    const bad = eventPage.safeParse({ results: [event("e1", { hs_url: "/preise" }), event("e2", { hs_title: "Über uns", hs_utm: { source: "Ärzteblatt" } })] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "results.1.properties.hs_utm: expected a string, number, boolean or null, got object",
+    ]);
   });
 });
 

@@ -38,6 +38,8 @@ export function activitySummary(
     // Newest first; the id breaks ties so the text never changes between runs.
     .sort((a, b) => b.at - a.at || (a.activity.id < b.activity.id ? -1 : 1));
 
+  // Only the entries a line shows are formatted; the rest are counted for its "… n more" (a person's
+  // months of page views made a string each, on every re-score, for the ten a rep sees).
   const entries: Record<Section, string[]> = {
     visits: [],
     forms: [],
@@ -45,32 +47,35 @@ export function activitySummary(
     emailClicks: [],
     ctaClicks: [],
   };
+  const counts: Record<Section, number> = { visits: 0, forms: 0, offers: 0, emailClicks: 0, ctaClicks: 0 };
+  const shown = (section: Section): boolean => counts[section]++ < limit;
   let opens = 0;
   let lastOpen: number | null = null;
   const read = (a: ScoredActivity, key: MatchKey) => first(a, properties[key]);
   for (const { activity, at } of dated) {
-    const date = new Date(at).toISOString().slice(0, 10);
     switch (activity.kind) {
       case "page_view":
-        entries.visits.push(`${date} ${page(read(activity, "title"), read(activity, "url"))}`);
+        if (shown("visits")) entries.visits.push(`${dayOf(at)} ${page(read(activity, "title"), read(activity, "url"))}`);
         break;
       case "form_submission": {
         const form = read(activity, "form") ?? "form";
         const section = OFFER.test(form) ? "offers" : "forms";
+        if (!shown(section)) break;
         const where = read(activity, "url");
-        entries[section].push(`${date} ${cut(form, VALUE_LENGTH)}${where ? ` (${path(where)})` : ""}`);
+        entries[section].push(`${dayOf(at)} ${cut(form, VALUE_LENGTH)}${where ? ` (${path(where)})` : ""}`);
         break;
       }
       case "email_click": {
+        if (!shown("emailClicks")) break;
         const subject = read(activity, "email") ?? "email";
         const link = read(activity, "url");
         entries.emailClicks.push(
-          `${date} ${cut(subject, VALUE_LENGTH)}${link ? ` (${cut(link, VALUE_LENGTH)})` : ""}`,
+          `${dayOf(at)} ${cut(subject, VALUE_LENGTH)}${link ? ` (${cut(link, VALUE_LENGTH)})` : ""}`,
         );
         break;
       }
       case "cta_click":
-        entries.ctaClicks.push(`${date} ${cut(read(activity, "cta") ?? "call to action", VALUE_LENGTH)}`);
+        if (shown("ctaClicks")) entries.ctaClicks.push(`${dayOf(at)} ${cut(read(activity, "cta") ?? "call to action", VALUE_LENGTH)}`);
         break;
       case "email_open":
         opens++;
@@ -83,16 +88,20 @@ export function activitySummary(
 
   const lines: string[] = [];
   for (const section of Object.keys(SECTION_TITLES) as Section[]) {
-    const list = entries[section];
-    if (list.length === 0) continue;
-    const more = list.length > limit ? `; … ${list.length - limit} more` : "";
-    lines.push(`${SECTION_TITLES[section]}: ${list.slice(0, limit).join("; ")}${more}`);
+    if (counts[section] === 0) continue;
+    const more = counts[section] > limit ? `; … ${counts[section] - limit} more` : "";
+    lines.push(`${SECTION_TITLES[section]}: ${entries[section].join("; ")}${more}`);
   }
   if (opens > 0) {
-    lines.push(`Email opens: ${opens}, latest ${new Date(lastOpen!).toISOString().slice(0, 10)}`);
+    lines.push(`Email opens: ${opens}, latest ${dayOf(lastOpen!)}`);
   }
   if (lines.length === 0) return "No activity yet.";
   return withinLimit(lines);
+}
+
+/** The UTC day of epoch milliseconds, `2026-11-20`. */
+function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** Whole lines until the limit, then a cut line marked as such. */

@@ -62,11 +62,33 @@ const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 export function unpackId(stored: StoredId): string {
   if (typeof stored === "number" || typeof stored === "bigint") return String(stored);
   if (typeof stored === "string") return stored;
+  return unpackBytes(stored, stored.length);
+}
+
+/** A packed id's bytes, as SQLite's `hex()` spells a BLOB (upper-case digits), read back from that text. */
+let fromHex = Buffer.alloc(64);
+
+/**
+ * `unpackId` of a BLOB id read as `hex(activity_id)`: a scoring read names hundreds of thousands of
+ * activities, and SQLite hands a BLOB over as a new Buffer each, which cost more than its text.
+ */
+export function unpackHexId(hex: string): string {
+  const length = hex.length >> 1;
+  if (fromHex.length < length) fromHex = Buffer.alloc(length * 2);
+  for (let k = 0; k < length; k++) fromHex[k] = (upperHexValue(hex.charCodeAt(2 * k)) << 4) | upperHexValue(hex.charCodeAt(2 * k + 1));
+  return unpackBytes(fromHex, length);
+}
+
+function upperHexValue(c: number): number {
+  return c <= 0x39 ? c - 0x30 : c - 0x37;
+}
+
+function unpackBytes(stored: Buffer, length: number): string {
   // The characters go into one buffer and become a string once: a string per character cost a scoring
   // read (every activity's id is unpacked) more than its SQL.
   unpackedLength = 0;
   let i = 0;
-  while (i < stored.length) {
+  while (i < length) {
     const b = stored[i]!;
     if (b >= 1 && b <= PREFIXES.length) {
       for (const c of PREFIX_BYTES[b - 1]!) putChar(c);

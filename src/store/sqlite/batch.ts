@@ -98,7 +98,7 @@ export function writeBatch(
   }
   // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
   tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
-  for (const activity of batch.behaviour ?? []) tables.behaviour.add(activity);
+  tables.behaviour.addAll(batch.behaviour ?? []);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);

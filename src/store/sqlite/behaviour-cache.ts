@@ -9,7 +9,7 @@
 // form submission count (migration 21).
 import { byBinary } from "../../core/text/binary-order.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
-import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
+import { contactNumber, type PackedId, packId, type StoredId, unpackHexId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
 import type { OtherCommits } from "./other-commits.js";
@@ -21,11 +21,16 @@ const DETAIL_CACHE_LIMIT = 10_000;
 export const PRUNE_SLICE_ROWS = 50_000;
 /** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
 const PRUNED_TO_FACT = "behaviour.prunedTo";
+/** Activities one insert statement puts (4 values each, far below SQLite's 32,766 variables). */
+const ADD_ROWS = 100;
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
 
-/** An activity row as `list` reads it: owner, packed id, time (epoch ms), detail id. */
-type ActivityRow = [number, StoredId, number, number];
+/**
+ * An activity row as `list` reads it: owner, a BLOB id in hex (else null), any other id as stored (else
+ * null), time (epoch ms), detail id; the id is unpacked into the second place.
+ */
+type ActivityRow = [number, string | null, StoredId | null, number, number];
 
 interface ReadDetail {
   kind: string;
@@ -58,19 +63,36 @@ export class BehaviourCacheTable {
   }
 
   /**
-   * Adds an activity; one read again (same owner and id) replaces the one held. Its kind, source and
+   * Adds activities; one read again (same owner and id) replaces the one held. Their kind, source and
    * properties are stored once for every activity that shares them (behaviour_details, migration 16).
+   * ADD_ROWS rows go in one statement: a first load's bulk events read puts tens of thousands at once,
+   * and a statement per activity cost more than the rows did.
    */
-  add(activity: CachedActivity): void {
+  addAll(activities: readonly CachedActivity[]): void {
+    if (activities.length === 0) return;
     this.otherCommits.check();
-    const occurredMs = epochMs(activity.occurredAt);
-    const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
-    this.sql
-      .get(
-        `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)
-         ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
-      )
-      .run(this.ownerOf(activity.ownerKey), packId(activity.id), occurredMs, detail);
+    const params: (number | PackedId)[] = [];
+    const flush = (rows: number): void => {
+      this.sql
+        .get(
+          `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES ${addPlaceholders(rows)}
+           ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
+        )
+        .run(...params);
+      params.length = 0;
+    };
+    for (const activity of activities) {
+      const occurredMs = epochMs(activity.occurredAt);
+      const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
+      params.push(this.ownerOf(activity.ownerKey), packId(activity.id), occurredMs, detail);
+      if (params.length === ADD_ROWS * 4) flush(ADD_ROWS);
+    }
+    // The rest one at a time: a statement per remainder's size would be prepared for every size.
+    const rest = params.splice(0);
+    for (let i = 0; i < rest.length; i += 4) {
+      params.push(rest[i]!, rest[i + 1]!, rest[i + 2]!, rest[i + 3]!);
+      flush(1);
+    }
   }
 
   /** Activities of these owners at or after `since`, oldest first (ids of one instant in binary order). */
@@ -84,30 +106,35 @@ export class BehaviourCacheTable {
     for (const chunk of inListChunks([...keyOf.keys()])) {
       const chunkRows = this.sql
         .get<ActivityRow>(
-          `SELECT owner, activity_id, occurred_ms, detail FROM behaviour_activities
-           WHERE owner IN (${chunk.placeholders}) AND occurred_ms >= ?`,
+          `SELECT owner, CASE WHEN typeof(activity_id) = 'blob' THEN hex(activity_id) END,
+             CASE WHEN typeof(activity_id) = 'blob' THEN NULL ELSE activity_id END, occurred_ms, detail
+           FROM behaviour_activities WHERE owner IN (${chunk.placeholders}) AND occurred_ms >= ?`,
         )
         .raw(true)
         .all(...chunk.params, sinceMs) as unknown as ActivityRow[];
       // Each row's id unpacked in place, once: every activity needs it, and the sort's ties compare it.
       for (const row of chunkRows) {
-        row[1] = unpackId(row[1]);
+        row[1] = row[1] === null ? unpackId(row[2]!) : unpackHexId(row[1]);
         rows.push(row);
       }
     }
     // Packed ids do not sort as their texts do: the rows are sorted here, by time and then the id's text
     // in binary order (a locale-aware sort of a page's thousands of activities cost more than reading
     // them), before they become activities, so each activity is made once, in its place.
-    rows.sort((a, b) => a[2] - b[2] || byBinary(a[1] as string, b[1] as string));
+    rows.sort((a, b) => a[3] - b[3] || byBinary(a[1]!, b[1]!));
     const details = this.detailsOf(rows);
-    const iso = new Map<number, string>();
-    return rows.map(([owner, id, ms, detailId]) => {
+    // Sorted, the rows of one instant are neighbours: each instant's text is made once.
+    let lastMs = Number.NaN;
+    let occurredAt = "";
+    return rows.map(([owner, id, , ms, detailId]) => {
       const detail = details.get(detailId)!;
-      let occurredAt = iso.get(ms);
-      if (occurredAt === undefined) iso.set(ms, (occurredAt = new Date(ms).toISOString()));
+      if (ms !== lastMs) {
+        lastMs = ms;
+        occurredAt = new Date(ms).toISOString();
+      }
       return {
         ownerKey: keyOf.get(owner)!,
-        id: id as string,
+        id: id!,
         kind: detail.kind,
         occurredAt,
         properties: detail.properties,
@@ -121,7 +148,7 @@ export class BehaviourCacheTable {
    * that share a detail share its properties object, frozen, since the scoring only reads it.
    */
   private detailsOf(rows: readonly ActivityRow[]): Map<number, ReadDetail> {
-    const wanted = [...new Set(rows.map((r) => r[3]))];
+    const wanted = [...new Set(rows.map((r) => r[4]))];
     let missing = wanted.filter((id) => !this.readDetails.has(id));
     if (missing.length > 0 && this.readDetails.size + missing.length > DETAIL_CACHE_LIMIT) {
       this.readDetails.clear();
@@ -321,6 +348,18 @@ export class BehaviourCacheTable {
   fact(name: string): StoreFact | undefined {
     return this.sql.get<StoreFact>("SELECT name, value, at FROM store_facts WHERE name = ?").get(name);
   }
+}
+
+const addPlaceholderCache = new Map<number, string>();
+
+/** `(?, ?, ?, ?), …` for `rows` activities. */
+function addPlaceholders(rows: number): string {
+  let text = addPlaceholderCache.get(rows);
+  if (text === undefined) {
+    text = Array.from({ length: rows }, () => "(?, ?, ?, ?)").join(", ");
+    addPlaceholderCache.set(rows, text);
+  }
+  return text;
 }
 
 /** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */

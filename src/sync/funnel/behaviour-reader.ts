@@ -120,11 +120,13 @@ export async function readBehaviour(
   const marks = await ctx.store.behaviourMarks(ids);
   const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
   const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
-  // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values.
+  // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values: each contact's
+  // are worked out once, as most contacts are asked about every part more than once.
+  const fingerprints = new Map([...signatures].map(([id, signature]) => [id, fingerprintsOf(signature)]));
   const moved = (id: string, part: Part): boolean => {
     const mark = marks.get(id);
     if (!mark) return true;
-    return mark.signature[part] !== signalFingerprint(signatures.get(id)![part]);
+    return mark.signature[part] !== fingerprints.get(id)![part];
   };
   const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
 
@@ -201,7 +203,7 @@ export async function readBehaviour(
       : now;
   const newMarks: BehaviourMark[] = ids
     .filter((id) => anyMoved(id))
-    .map((id) => ({ personId: id, signature: markSignature(signatures.get(id)!), readAt: coveredUntil(id) }));
+    .map((id) => ({ personId: id, signature: markSignature(signatures.get(id)!, fingerprints.get(id)!), readAt: coveredUntil(id) }));
   // Decayed activities are dropped once per run: the delete walks the whole cache (no index on time,
   // ARCHITECTURE.md "Memory at scale"), which per page would cost a million-contact store a scan per 100.
   const kept: BehaviourKept = {
@@ -239,12 +241,18 @@ function signatureOf(record: SourceRecord): Signature {
   return { web: part("web"), forms: part("forms"), email: part("email") };
 }
 
-/** What the store keeps of a contact's signals: each part's fingerprint, and the page-view count as shown. */
-function markSignature(signature: Signature): MarkSignature {
+function fingerprintsOf(signature: Signature): Record<Part, number> {
   return {
     web: signalFingerprint(signature.web),
     forms: signalFingerprint(signature.forms),
     email: signalFingerprint(signature.email),
+  };
+}
+
+/** What the store keeps of a contact's signals: each part's fingerprint, and the page-view count as shown. */
+function markSignature(signature: Signature, fingerprints: Record<Part, number>): MarkSignature {
+  return {
+    ...fingerprints,
     pageViews: (JSON.parse(signature.web) as (string | null)[])[0] ?? null,
     conversions: conversionCount((JSON.parse(signature.forms) as (string | null)[])[0]),
   };

@@ -125,14 +125,16 @@ export function rescoreWrite(
 ): { write: OutboxWrite; mark: CrmScoreMark } | null {
   const { personId, link, mark, score } = input;
   const t = setup.qualification.definition.thresholds;
-  const texts = crmScoreTexts(score, input.activities, now);
+  // The reasons are worded only for a write: the summary alone says whether one is due.
+  const summary = historyText(input.activities, now);
   const moved =
     scoreMoved(String(mark.score), String(score.total), [t.mql]) ||
     scoreMoved(String(mark.fit), String(score.fit), t.fitMinimum === null ? [] : [t.fitMinimum]) ||
     scoreMoved(String(mark.behaviour), String(score.behaviour), [t.behaviour]) ||
-    (mark.summary !== null && mark.summary !== loopValue(texts.summary)) ||
+    (mark.summary !== null && mark.summary !== loopValue(summary)) ||
     link.crmId !== mark.crmId;
   if (!moved) return null;
+  const texts: CrmScoreTexts = { reasons: reasonsText(score), summary };
   const fields = crmScoreFields(setup, score, texts);
   const v = setup.vocabulary.fields;
   const before: FieldValues = {};

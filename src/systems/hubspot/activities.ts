@@ -85,11 +85,11 @@ export async function readContactEvents(
 
 function activityOf(
   contactId: string,
-  e: { id: string; eventType: string; occurredAt: string; properties?: Record<string, string | number | boolean | null> | undefined },
+  e: { id: string; eventType: string; occurredAt: string; properties: Record<string, string | number | boolean | null | undefined> },
 ): HubspotActivity {
   const properties: Record<string, string> = {};
-  for (const [name, value] of Object.entries(e.properties ?? {})) {
-    if (value !== null) properties[name] = String(value);
+  for (const [name, value] of Object.entries(e.properties)) {
+    if (value !== null && value !== undefined) properties[name] = String(value);
   }
   return {
     contactId,

@@ -14,8 +14,23 @@ const STANDARD: Record<string, readonly string[]> = {
   tasks: ["task", "0-27"],
 };
 
+/** Names already resolved: asked for every record a page converts, of a handful of spellings. */
+const resolved = new Map<string, string>();
+/** Spellings remembered at most; a caller inventing names does not grow the map without end. */
+const RESOLVED_KEPT = 1_000;
+
 /** The plural name of a standard object (`contact`, `0-1` → `contacts`); other names pass through. */
 export function canonicalObject(object: string): string {
+  let plural = resolved.get(object);
+  if (plural === undefined) {
+    plural = pluralOf(object);
+    if (resolved.size >= RESOLVED_KEPT) resolved.clear();
+    resolved.set(object, plural);
+  }
+  return plural;
+}
+
+function pluralOf(object: string): string {
   const lower = object.trim().toLowerCase();
   for (const [plural, aliases] of Object.entries(STANDARD)) {
     if (lower === plural || aliases.includes(lower)) return plural;

@@ -119,7 +119,8 @@ export const eventPage = z.looseObject({
       objectId: z.coerce.string(),
       eventType: z.string(),
       occurredAt: z.string(),
-      properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+      // The objects' check: a first load's bulk read parses 73,000 events' properties at 10,000 contacts.
+      properties,
     }),
   ),
   paging: nextPage,
