@@ -170,6 +170,69 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       },
     ]);
   });
+  it("keeps a run's handoffs in one store commit: a crash before it hands off no one, and the next run each once", async () => {
+    const reps = seedReps(loop);
+    const { camille } = seedProspect(loop);
+    const elodie = loop.hubspot.data.createObject("contacts", {
+      email: "Elodie.Marchand@ACME-industrie.fr",
+      firstname: "Élodie",
+      lastname: "Marchand",
+      jobtitle: "Directrice des Achats",
+      company: "Acme Industrie",
+      country: "France",
+    });
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    pricingAndDemo(loop, elodie.id);
+
+    // The store commits that decide handoffs (each carries its people's outbox groups), and a crash
+    // (the process dies, nothing of the commit kept) at the first of them.
+    const store = loop.store;
+    const commit = store.commitBatch.bind(store);
+    const handoffCommits: string[][] = [];
+    let crashAt: number | null = 1;
+    store.commitBatch = async (batch) => {
+      const groups = (batch.outboxGroups ?? []).map((g) => g.group).filter((g) => g.startsWith("handoff:"));
+      if (groups.length > 0) {
+        if (crashAt === 1) {
+          crashAt = null;
+          throw new Error("crashed before the handoffs' commit");
+        }
+        handoffCommits.push(groups.sort());
+      }
+      return commit(batch);
+    };
+    await sync().catch(() => undefined);
+    expect(await loop.store.listSlaClocks()).toEqual([]);
+    expect([...(await loop.store.openOutboxGroups())].filter((g) => g.startsWith("handoff:"))).toEqual([]);
+
+    const resumed = await sync();
+    expect(resumed.summary.handoffs).toBe(2);
+    expect(handoffCommits).toEqual([[`handoff:${camille.id}`, `handoff:${elodie.id}`].sort()]);
+    // Each handed off once: one follow-up task each, to the territory's rep, and one clock each.
+    const followUps = (personId: string) => {
+      if (crm === "salesforce") {
+        const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+        return loop.salesforce.data
+          .list("Task")
+          .filter((t) => t.WhoId === lead.Id && String(t.Subject).startsWith("New MQL"))
+          .map((t) => t.OwnerId);
+      }
+      return loop.hubspot.data
+        .associationsOf("contacts", personId, "tasks")
+        .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
+        .filter((t) => String(t.hs_task_subject).startsWith("New MQL"))
+        .map((t) => t.hubspot_owner_id);
+    };
+    const rep = reps.get(REPS.emea.email)![crm];
+    expect(followUps(camille.id)).toEqual([rep]);
+    expect(followUps(elodie.id)).toEqual([rep]);
+    expect((await loop.store.listSlaClocks()).map((c) => c.personId).sort()).toEqual([camille.id, elodie.id].sort());
+  });
+
   it("gives a run's MQLs a queue's turns by contact id, not in the order HubSpot's search answered them", async () => {
     const reps = seedReps(loop);
     const { camille } = seedProspect(loop);

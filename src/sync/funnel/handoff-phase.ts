@@ -4,6 +4,7 @@
 // completed task per significant activity, and a follow-up clock. The handoff's
 // writes are decided as one outbox group whose effect is the clock: the clock starts only once every
 // write was accepted, and a crash or refusal at any point resumes the same handoff, never a second one.
+// A page's handoffs are kept in one store commit (ARCHITECTURE.md "One run", the handoff).
 
 import { type FieldValues, instantOf, type SourceRecord } from "../../core/records.js";
 import { planRoute, routablePerson, routedByText, routingReps } from "../../core/routing/index.js";
@@ -12,7 +13,7 @@ import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type { Link, OutboxWrite } from "../../store/port.js";
-import { decide } from "../outbox/decide.js";
+import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -121,16 +122,19 @@ async function handOffPage(
   );
   const verdicts = await verdictsUnread(ctx, setup, crmRecords);
 
-  const handedOff: string[] = [];
+  // The page's handoffs go to the store in one commit: nothing is sent before the run's drain, so a
+  // crash before it leaves every one of them undecided (found again by the next run, with nothing in
+  // the outbox or a system), and a crash after it leaves every one decided, each once. A commit per
+  // handoff was a third of the phase's CPU (README, leadloop's own CPU per run).
+  const decided: { personId: string; decision: Decision; logged: () => void }[] = [];
   for (const c of candidates) {
-    if (ctx.signal?.aborted) return handedOff; // each handoff is decided whole; the rest wait for the next run
+    if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
     if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
-      await restoreClock(ctx, setup, c, person, score, crmRecord, reps);
-      handedOff.push(c.personId);
+      decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps) });
       continue;
     }
     const verdict = verdicts.get(c.crmId);
@@ -158,20 +162,21 @@ async function handOffPage(
     }
     const assignment = await takeAssignment(ctx, setup, decision, reps);
     const ownerId = reps.get(assignment.rep) ?? null;
-    await handOffOne(
-      ctx,
-      setup,
-      state,
-      c,
-      person,
-      crmRecord,
-      score,
-      { ...assignment, ownerId },
-      marketingOwners.get(assignment.rep) ?? null,
-    );
-    handedOff.push(c.personId);
+    decided.push({
+      personId: c.personId,
+      ...handOffOne(ctx, setup, state, c, person, crmRecord, score, { ...assignment, ownerId }, marketingOwners.get(assignment.rep) ?? null),
+    });
   }
-  return handedOff;
+  if (decided.length === 0) return [];
+  await decide(ctx, joinDecisions(decided.map((d) => d.decision)));
+  for (const d of decided) d.logged();
+  return decided.map((d) => d.personId);
+}
+
+/** One person's handoff as decided, and its log line, said once the page's commit has kept it. */
+interface DecidedHandoff {
+  decision: Decision;
+  logged: () => void;
 }
 
 export function forget(state: FunnelRunState, personId: string): void {
@@ -274,7 +279,7 @@ export function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlA
  * now), and nothing is written: the record, its tasks and its owner are already the handoff's. Not
  * counted as a handoff, and the routing takes no turn for it.
  */
-async function restoreClock(
+function restoreClock(
   ctx: RunContext,
   setup: FunnelSetup,
   c: Candidate,
@@ -282,14 +287,14 @@ async function restoreClock(
   score: PersonScore,
   crmRecord: SourceRecord,
   reps: Map<string, string>,
-): Promise<void> {
+): DecidedHandoff {
   const v = setup.vocabulary;
   const ownerId = crmRecord.fields[v.ownerField] ?? null;
   const ownerEmail =
     (v.ownerEmailField ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
     [...reps].find(([, id]) => id === ownerId)?.[0] ??
     null;
-  await decide(ctx, {
+  const decision: Decision = {
     slaClocks: [
       {
         personId: c.personId,
@@ -309,8 +314,11 @@ async function restoreClock(
     ...(setup.crmIsMarketing
       ? {}
       : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, null, ctx.now().toISOString())] }),
-  });
-  ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt: c.mqlAt });
+  };
+  return {
+    decision,
+    logged: () => ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt: c.mqlAt }),
+  };
 }
 
 /** People scored earlier in this run (and still held) are reused; the others are read and scored now. */
@@ -392,7 +400,7 @@ async function verdictsUnread(
   return closed;
 }
 
-async function handOffOne(
+function handOffOne(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
@@ -402,7 +410,7 @@ async function handOffOne(
   score: PersonScore,
   route: { rep: string; ruleId: string; explanation: string; ownerId: string | null },
   marketingOwnerId: string | null,
-): Promise<void> {
+): DecidedHandoff {
   const now = ctx.now();
   const v = setup.vocabulary;
   const activities = state.activities.get(c.personId) ?? [];
@@ -500,7 +508,7 @@ async function handOffOne(
       }),
     );
 
-  await decide(ctx, {
+  const decision: Decision = {
     outboxGroups: [
       {
         group,
@@ -529,12 +537,16 @@ async function handOffOne(
     ...(setup.crmIsMarketing
       ? {}
       : { crmScoreMarks: [crmScoreMark(c.personId, c, "handoff", score, texts, now.toISOString())] }),
-  });
-  ctx.log.debug("person.handoff_decided", {
-    personId: c.personId,
-    crmId: c.crmId,
-    rep: route.rep,
-    rule: route.ruleId,
-    writes: writes.length,
-  });
+  };
+  return {
+    decision,
+    logged: () =>
+      ctx.log.debug("person.handoff_decided", {
+        personId: c.personId,
+        crmId: c.crmId,
+        rep: route.rep,
+        rule: route.ruleId,
+        writes: writes.length,
+      }),
+  };
 }
