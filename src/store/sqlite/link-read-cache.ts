@@ -36,13 +36,13 @@ export class LinkReadCache {
 
   /**
    * The active links of `ids` on one side, reading only the ids not seen since the last change; the
-   * read hands over each link with its snapshot row, parsed only when `snapshotsOf` asks for it.
+   * read brings each link's snapshot row along, parsed only when `snapshotsOf` asks for it.
    */
   linksByIds(
     side: "marketing" | "crm",
     pair: string,
     ids: readonly string[],
-    read: (missing: string[], each: (link: Link, snapshotText: string | null) => void) => void,
+    read: (missing: string[]) => { links: Map<string, Link>; snapshotText: Map<number, string | null> },
   ): Map<string, Link> {
     this.otherCommits.check();
     if (this.linkCount + ids.length > MAX_LINKS) this.clear();
@@ -50,23 +50,18 @@ export class LinkReadCache {
     const scope = `${side}\u0000${pair}`;
     let held = this.links.get(scope);
     if (!held) this.links.set(scope, (held = new Map()));
-    const found = held;
-    const missing = ids.filter((id) => !found.has(id));
+    const missing = ids.filter((id) => !held.has(id));
     if (missing.length > 0) {
-      const before = found.size;
-      read(missing, (link, snapshotText) => {
-        const key = side === "marketing" ? link.marketingId : link.crmId;
-        // Two links sharing a CRM id (two CRM types): the newer one wins, as it did in id order.
-        const other = found.get(key);
-        if (!other || other.id < link.id) found.set(key, link);
-        this.snapshots.set(link.id, snapshotText);
-      });
-      for (const id of missing) if (!found.has(id)) found.set(id, null);
-      this.linkCount += found.size - before;
+      const found = read(missing);
+      for (const id of missing) {
+        if (!held.has(id)) this.linkCount++;
+        held.set(id, found.links.get(id) ?? null);
+      }
+      for (const [linkId, text] of found.snapshotText) this.snapshots.set(linkId, text);
     }
     const out = new Map<string, Link>();
     for (const id of ids) {
-      const link = found.get(id);
+      const link = held.get(id);
       if (link) out.set(id, link);
     }
     return out;

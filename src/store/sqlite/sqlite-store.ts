@@ -213,8 +213,8 @@ export class SqliteStateStore implements StateStore {
   // Bulk reads run in one read transaction so every chunk sees the same snapshot.
   findLinksByMarketingIds(pair: string, marketingIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
-      this.linkReads.linksByIds("marketing", pair, marketingIds, (missing, each) =>
-        this.consistent(() => this.tables.links.withSnapshotText(pair, "marketing", missing, each)),
+      this.linkReads.linksByIds("marketing", pair, marketingIds, (missing) =>
+        this.consistent(() => this.tables.links.withSnapshotText(pair, "marketing", missing)),
       ),
     );
   }
@@ -225,8 +225,8 @@ export class SqliteStateStore implements StateStore {
 
   findLinksByCrmIds(pair: string, crmIds: readonly string[]): Promise<Map<string, Link>> {
     return this.read("look up links", () =>
-      this.linkReads.linksByIds("crm", pair, crmIds, (missing, each) =>
-        this.consistent(() => this.tables.links.withSnapshotText(pair, "crm", missing, each)),
+      this.linkReads.linksByIds("crm", pair, crmIds, (missing) =>
+        this.consistent(() => this.tables.links.withSnapshotText(pair, "crm", missing)),
       ),
     );
   }
