@@ -46,3 +46,22 @@ it("gives a page's links without their times, and a single link's with them", as
   expect(await store.findLinksByMatchKey("contact", "zoë.ångström@nordlicht.se")).toEqual([dated]);
   await store.close();
 });
+
+it("gives the newer of two links that share a CRM id under two CRM types, read fresh or cached", async () => {
+  const store = await openSqliteStore(join(dir, "state.db"));
+  const crmId = "0035g00000ÅsaAAZ";
+  const lead = { pair: "contact", marketingType: "contacts", marketingId: "71", crmType: "Lead", crmId, matchKey: "åsa.lindqvist@Nordlicht.se" };
+  const contact = { pair: "contact", marketingType: "contacts", marketingId: "72", crmType: "Contact", crmId, matchKey: null };
+  const snapshots = { "firstname>FirstName": { marketing: "Åsa", crm: "ÅSA" } };
+  const { linkIds: [older] } = await store.commitBatch({ runId: "run-1", at: LINKED, links: [{ ...lead, snapshots }] });
+  const { linkIds: [newer] } = await store.commitBatch({ runId: "run-2", at: SYNCED, links: [{ ...contact, snapshots }] });
+  expect(newer).toBeGreaterThan(older!);
+
+  const read = async () => (await store.findLinksByCrmIds("contact", [crmId, " ", "0035g00000NobodyAAZ", crmId])).get(crmId);
+  expect((await read())?.id).toBe(newer);
+  expect((await read())?.marketingId).toBe("72");
+  // Both links' snapshots came with the read: each link's own.
+  expect((await store.getSnapshots([older!, newer!])).get(older!)).toEqual({ "firstname>FirstName": { ...snapshots["firstname>FirstName"], syncedAt: LINKED } });
+  expect([...(await store.findLinksByMarketingIds("contact", ["72", "71"])).keys()]).toEqual(["72", "71"]);
+  await store.close();
+});

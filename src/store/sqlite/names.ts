@@ -7,15 +7,31 @@ import type { Statements } from "./statements.js";
 
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const NAME_CACHE_LIMIT = 10_000;
+/**
+ * Numbers below this are held in a list, not the Map: a store's field keys are among its first names,
+ * and a list's element is found without the hashing a Map's look-up does, for each field of each snapshot
+ * row a page reads. Later names (a run's id is one) would leave the list sparse, which V8 then keeps as a
+ * hash table: they stay in the Map.
+ */
+const LISTED_BELOW = 4_096;
+
+/**
+ * The list made at its full length: V8 keeps a list written at an index far past its end (a store whose
+ * first name read is its 3,000th) as a hash table too.
+ */
+function listedNames(): (string | undefined)[] {
+  return new Array<string | undefined>(LISTED_BELOW);
+}
 
 export class NameTable {
   /** Name → id, for names this connection saw committed or wrote in the transaction in hand. */
   private readonly ids = new Map<string, number>();
   /**
    * Id → name, for the numbers this connection read back: keyed by number, which a look-up needs no text
-   * made for (a page's snapshot rows name each of their fields by one).
+   * made for (a page's snapshot rows name each of their fields by one); below LISTED_BELOW in `listed`.
    */
   private readonly byId = new Map<number, string>();
+  private listed = listedNames();
 
   constructor(private readonly sql: Statements) {}
 
@@ -40,7 +56,8 @@ export class NameTable {
    * number no row names is a corrupt store, refused loudly.
    */
   nameOf(id: number | string): string {
-    const cached = this.byId.get(typeof id === "number" ? id : Number(id));
+    const number = typeof id === "number" ? id : Number(id);
+    const cached = number < LISTED_BELOW ? this.listed[number] : this.byId.get(number);
     if (cached !== undefined) return cached;
     const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
     if (row === undefined) throw new StoreError(`the store's names hold no name numbered ${id}`);
@@ -55,15 +72,18 @@ export class NameTable {
   forget(): void {
     this.ids.clear();
     this.byId.clear();
+    this.listed = listedNames();
   }
 
   private remember(name: string, id: number): number {
     if (this.ids.size >= NAME_CACHE_LIMIT) {
       this.ids.clear();
       this.byId.clear();
+      this.listed = listedNames();
     }
     this.ids.set(name, id);
-    this.byId.set(id, name);
+    if (id < LISTED_BELOW) this.listed[id] = name;
+    else this.byId.set(id, name);
     return id;
   }
 }
