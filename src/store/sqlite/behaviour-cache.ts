@@ -11,7 +11,7 @@ import { byBinary } from "../../core/text/binary-order.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, type PackedId, packId, type StoredId, unpackHexId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
-import { inListChunks } from "./in-list.js";
+import { inListChunks, rowPlaceholders } from "./in-list.js";
 import type { OtherCommits } from "./other-commits.js";
 import type { Statements } from "./statements.js";
 
@@ -75,7 +75,7 @@ export class BehaviourCacheTable {
     const flush = (rows: number): void => {
       this.sql
         .get(
-          `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES ${addPlaceholders(rows)}
+          `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES ${rowPlaceholders(4, rows)}
            ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
         )
         .run(...params);
@@ -348,18 +348,6 @@ export class BehaviourCacheTable {
   fact(name: string): StoreFact | undefined {
     return this.sql.get<StoreFact>("SELECT name, value, at FROM store_facts WHERE name = ?").get(name);
   }
-}
-
-const addPlaceholderCache = new Map<number, string>();
-
-/** `(?, ?, ?, ?), …` for `rows` activities. */
-function addPlaceholders(rows: number): string {
-  let text = addPlaceholderCache.get(rows);
-  if (text === undefined) {
-    text = Array.from({ length: rows }, () => "(?, ?, ?, ?)").join(", ");
-    addPlaceholderCache.set(rows, text);
-  }
-  return text;
 }
 
 /** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */

@@ -33,15 +33,18 @@ const rowPlaceholderCache = new Map<string, string>();
  * index on its first column; padded like `inListChunks` (a row repeated). The rows are taken as distinct.
  */
 export function rowInListChunks<T>(rows: readonly (readonly T[])[], width: number): InListChunk<T>[] {
-  return padded(rows).map((chunk) => {
-    const shape = `${width}x${chunk.length}`;
-    let text = rowPlaceholderCache.get(shape);
-    if (text === undefined) {
-      text = `VALUES ${Array.from({ length: chunk.length }, () => `(${placeholders(width)})`).join(", ")}`;
-      rowPlaceholderCache.set(shape, text);
-    }
-    return { placeholders: text, params: chunk.flat() as T[] };
-  });
+  return padded(rows).map((chunk) => ({ placeholders: `VALUES ${rowPlaceholders(width, chunk.length)}`, params: chunk.flat() as T[] }));
+}
+
+/** `(?, ?, …), (?, ?, …), …`: `rows` rows of `width` values, for a `VALUES` list or a multi-row `INSERT`. */
+export function rowPlaceholders(width: number, rows: number): string {
+  const shape = `${width}x${rows}`;
+  let text = rowPlaceholderCache.get(shape);
+  if (text === undefined) {
+    text = Array.from({ length: rows }, () => `(${placeholders(width)})`).join(", ");
+    rowPlaceholderCache.set(shape, text);
+  }
+  return text;
 }
 
 /** `items` in chunks of at most MAX_IN_LIST, each padded to one of CHUNK_SIZES by repeating its first item. */
