@@ -72,6 +72,12 @@ export interface PhaseFigures {
    * each operation is a request of its own in both APIs (test/bench/README.md "The batch-size minimum").
    */
   writtenByOperation?: Record<string, number>;
+  /**
+   * Why a run that wrote a few records (at most WRITE_REASONS_UP_TO) wrote them: `system object field:
+   * rule` → the records written so, from its audit; where a run with nothing to do (noop, quiet) wrote
+   * anyway, this says what decided it.
+   */
+  writeReasons?: Record<string, number>;
   /** All calls (reads and writes) / batch-size minimum. */
   apiCallRatio: PerSystem<number | null>;
   /** Write calls only / batch-size minimum. */

@@ -60,6 +60,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
   const byOperation = records === "audit" ? writtenByOperation(loop.storePath, summary.runId) : undefined;
   const minimum = byOperation ? minimumOf(byOperation) : batchMinimum(records as number);
   const n = written ? Object.values(written).reduce((a, b) => a + b, 0) : (records as number);
+  const reasons = written && n > 0 && n <= WRITE_REASONS_UP_TO ? writeReasons(loop.storePath, summary.runId) : undefined;
   return {
     records: n,
     seconds: round(seconds, 3),
@@ -91,6 +92,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
     errors: bySystem(summary.errors),
     ...(written ? { writtenByObject: written } : {}),
     ...(byOperation ? { writtenByOperation: byOperation } : {}),
+    ...(reasons ? { writeReasons: reasons } : {}),
     endpoints: { hubspot: hubspot.byEndpoint, salesforce: salesforce.byEndpoint },
   };
 }
@@ -154,6 +156,25 @@ function writtenByOperation(storePath: string, runId: string): Record<string, nu
       )
       .all(runId) as { system: string; object: string; op: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [`${r.system} ${r.object} ${r.op}`, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+/** The most records a run may write for its figures to say why each was written (`writeReasons`). */
+export const WRITE_REASONS_UP_TO = 10;
+
+/** `system object field: rule` → records the run wrote so, from the audit rows it committed. */
+function writeReasons(storePath: string, runId: string): Record<string, number> {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT system, object, field, rule, COUNT(DISTINCT record_id) AS n FROM audit_log WHERE run_id = ?
+         GROUP BY system, object, field, rule`,
+      )
+      .all(runId) as { system: string; object: string; field: string; rule: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [`${r.system} ${r.object} ${r.field}: ${r.rule}`, r.n]));
   } finally {
     db.close();
   }
