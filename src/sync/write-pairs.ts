@@ -88,7 +88,7 @@ export async function writePairs(
 }
 
 /** The pair's planned write on `side`: at most one per side. */
-function plannedOn(p: PairWrite, side: SideName): PlannedWrite | undefined {
+export function plannedOn(p: PairWrite, side: SideName): PlannedWrite | undefined {
   for (const w of p.planned) if (w.side === side) return w;
   return undefined;
 }

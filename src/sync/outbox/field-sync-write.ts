@@ -7,7 +7,7 @@ import type { FieldValue, SourceRecord } from "../../core/records.js";
 import type { OutboxWrite } from "../../store/port.js";
 import { STAMP_KEY, stampField } from "../link-stamps.js";
 import { port, type RunContext, type SideName } from "../run-context.js";
-import type { PairWrite } from "../write-pairs.js";
+import { type PairWrite, plannedOn } from "../write-pairs.js";
 
 type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>;
 
@@ -71,8 +71,8 @@ export function fieldSyncWrite(
   merged: SnapshotValues,
 ): { write: OutboxWrite; held: SnapshotValues } {
   const write = pair[side]!;
-  let planned = pair.planned[0]!;
-  if (planned.side !== side) planned = pair.planned[1]!;
+  // The side writes (`waitsForDrain`), so the plan holds its entry.
+  const planned = plannedOn(pair, side)!;
   const byKey = compileMapping(pair.mapping).byKey;
   const action = side === "crm" ? "write_crm" : "write_marketing";
   const values: Record<string, FieldValue> = {};
