@@ -59,7 +59,7 @@ export class NameTable {
     const number = typeof id === "number" ? id : Number(id);
     const cached = number < LISTED_BELOW ? this.listed[number] : this.byId.get(number);
     if (cached !== undefined) return cached;
-    const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(Number(id));
+    const row = this.sql.get<{ id: number; name: string }>("SELECT id, name FROM names WHERE id = ?").get(number);
     if (row === undefined) throw new StoreError(`the store's names hold no name numbered ${id}`);
     this.remember(row.name, row.id);
     return row.name;
@@ -76,11 +76,7 @@ export class NameTable {
   }
 
   private remember(name: string, id: number): number {
-    if (this.ids.size >= NAME_CACHE_LIMIT) {
-      this.ids.clear();
-      this.byId.clear();
-      this.listed = listedNames();
-    }
+    if (this.ids.size >= NAME_CACHE_LIMIT) this.forget();
     this.ids.set(name, id);
     if (id < LISTED_BELOW) this.listed[id] = name;
     else this.byId.set(id, name);
