@@ -126,7 +126,7 @@ async function handOffPage(
   // crash before it leaves every one of them undecided (found again by the next run, with nothing in
   // the outbox or a system), and a crash after it leaves every one decided, each once. A commit per
   // handoff was a third of the phase's CPU (README, leadloop's own CPU per run).
-  const decided: { personId: string; decision: Decision; logged: () => void }[] = [];
+  const decided: (DecidedHandoff & { personId: string })[] = [];
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
