@@ -1,7 +1,9 @@
 // Prometheus text exposition (format 0.0.4) of what the daemon did and what the store holds: runs, the
 // last run's counts, the error queue by class, SLA clocks and breaches, funnel events as counters, API
-// calls by system. Names follow Prometheus conventions: the `leadloop_` prefix, base units, `_total` for
-// counters (https://prometheus.io/docs/practices/naming/).
+// calls by system; and the daemon process's own CPU and memory under the standard names every client
+// library exports (`process_*`, Node's heap as `nodejs_*`), so a dashboard that watches any exporter's
+// memory watches this one's too. leadloop's own names follow Prometheus conventions: the `leadloop_`
+// prefix, base units, `_total` for counters (https://prometheus.io/docs/practices/naming/).
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
 import { verdictOfMove } from "../core/report/figures.js";
 import { ERROR_CLASSES } from "../store/port.js";
@@ -113,9 +115,30 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
   );
 }
 
+/**
+ * The process's CPU, memory and start, as the client libraries' process and runtime collectors name them
+ * (https://prometheus.io/docs/instrumenting/writing_clientlibs/#standard-and-runtime-collectors): a daemon's memory that
+ * grows from run to run shows here before it becomes an out-of-memory restart.
+ */
+function processMetrics(out: Exposition): void {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  out.metric("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", [
+    [{}, (cpu.user + cpu.system) / 1e6],
+  ]);
+  out.metric("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", [[{}, memory.rss]]);
+  out.metric("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", [
+    [{}, Math.round(Date.now() / 1000 - process.uptime())],
+  ]);
+  out.metric("nodejs_heap_size_total_bytes", "gauge", "Process heap size from Node.js in bytes.", [[{}, memory.heapTotal]]);
+  out.metric("nodejs_heap_size_used_bytes", "gauge", "Process heap size used from Node.js in bytes.", [[{}, memory.heapUsed]]);
+  out.metric("nodejs_external_memory_bytes", "gauge", "Node.js external memory size in bytes.", [[{}, memory.external]]);
+}
+
 export async function metricsText(state: DaemonState, sources?: ConsoleSources): Promise<string> {
   const out = new Exposition();
   runMetrics(out, state);
+  processMetrics(out);
   if (sources) await storeMetrics(out, sources);
   return out.text();
 }

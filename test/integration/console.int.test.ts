@@ -4,6 +4,7 @@
 // cause (the Lead appears in the org and the entry leaves the queue), and /metrics parses and carries the
 // same figures as the CLI. The screenshot in the README comes from here (LEADLOOP_SCREENSHOTS=1).
 import { type ChildProcess, spawn } from "node:child_process";
+import { cpus } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { freePort } from "../support/free-port.js";
 import { fileURLToPath } from "node:url";
@@ -49,6 +50,8 @@ describe("the ops console of `leadloop daemon`", () => {
   let base: string;
   let browser: Browser;
   let stderr = "";
+  /** When the daemon that answers was spawned: its process metrics are its own, not this test's. */
+  let daemonStartedAt = 0;
 
   const cli = (...args: string[]) => runCli(["--log-level", "error", ...args, "--config", world.configPath]);
   const health = async () => (await (await fetch(`${base}/healthz`)).json()) as { runs: number; running: boolean; lastRun: unknown };
@@ -100,6 +103,7 @@ describe("the ops console of `leadloop daemon`", () => {
       writeFileSync(world.configPath, stringify(config));
       base = `http://127.0.0.1:${port}`;
       stderr = "";
+      daemonStartedAt = Date.now();
       daemon = spawn(process.execPath, [BIN, "--log-level", "warn", "daemon", "--config", world.configPath], {
         env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
         stdio: ["ignore", "ignore", "pipe"],
@@ -285,11 +289,28 @@ describe("the ops console of `leadloop daemon`", () => {
     const { types, samples } = parseMetrics(text);
     const value = (name: string, labels: Record<string, string> = {}) =>
       samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    // leadloop's own names, and the process's CPU and memory under the names every client library gives them.
+    const standard = new Set([
+      "process_cpu_seconds_total",
+      "process_resident_memory_bytes",
+      "process_start_time_seconds",
+      "nodejs_heap_size_total_bytes",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_external_memory_bytes",
+    ]);
     for (const s of samples) {
-      expect(s.name.startsWith("leadloop_")).toBe(true);
+      expect(s.name.startsWith("leadloop_") || standard.has(s.name)).toBe(true);
       expect(types.has(s.name)).toBe(true);
       if (types.get(s.name) === "counter") expect(s.name.endsWith("_total")).toBe(true);
     }
+    for (const name of standard) expect(value(name)).toBeGreaterThan(0);
+    // The daemon's own process, not this test's: it started after the test did, and ran a sync since.
+    expect(value("process_start_time_seconds")! * 1000).toBeGreaterThanOrEqual(daemonStartedAt - 1000);
+    expect(value("process_start_time_seconds")! * 1000).toBeLessThanOrEqual(Date.now());
+    // No more CPU than the daemon's cores could have spent since it was spawned.
+    expect(value("process_cpu_seconds_total")).toBeLessThanOrEqual(((Date.now() - daemonStartedAt) / 1000) * cpus().length);
+    expect(value("nodejs_heap_size_used_bytes")).toBeLessThanOrEqual(value("nodejs_heap_size_total_bytes")!);
+    expect(value("process_resident_memory_bytes")).toBeGreaterThan(value("nodejs_heap_size_used_bytes")!);
     const open = JSON.parse((await cli("errors", "list", "--json")).stdout) as QueuedError[];
     for (const errorClass of ["config", "auth", "transient", "rate_limited", "data", "conflict", "bug"]) {
       expect(value("leadloop_error_queue_entries", { class: errorClass })).toBe(open.filter((e) => e.errorClass === errorClass).length);
