@@ -10,6 +10,15 @@ import type { Random } from "./seed/random.js";
 
 type SObject = Record<string, unknown>;
 
+/** Opportunity.Name's length (Object Reference, "Opportunity"): the Convert dialog's name field takes no more. */
+const OPPORTUNITY_NAME_MAX = 120;
+const NEW_BUSINESS = " - New Business";
+
+/** The name a rep gives the converted Lead's Opportunity: the company's, cut to fit the field, then "- New Business". */
+function opportunityName(company: unknown): string {
+  return `${String(company ?? "New customer").slice(0, OPPORTUNITY_NAME_MAX - NEW_BUSINESS.length).trimEnd()}${NEW_BUSINESS}`;
+}
+
 export const SALESFORCE_STATUS_OF: Readonly<Record<Verdict, string>> = {
   qualified: "Closed - Converted",
   recycle: "Closed - Not Converted",
@@ -84,7 +93,7 @@ export function playSalesforceReps(
         id,
         {
           convertedStatus: SALESFORCE_STATUS_OF.qualified,
-          opportunityName: `${String(lead.Company ?? "New customer")} - New Business`,
+          opportunityName: opportunityName(lead.Company),
         },
         now,
       );
