@@ -74,6 +74,40 @@ describe("sandbox people on the default seed", () => {
     }
   });
 
+  it("names a converted Lead's Opportunity within Opportunity.Name's 120 characters, however long the company's name", () => {
+    // Salesforce takes a Lead's Company up to 255 characters and an Opportunity's Name up to 120. Four
+    // handed-off leads, so the reps' verdicts (each kind in turn) convert at least one.
+    const company = `The International Association of Independent Régional Distributors, Wholesalers and Importers of Ñandú Feathers`;
+    expect(company.length).toBeGreaterThan(120 - " - New Business".length);
+    const people = [
+      ["Zoë", "Ostrowska", "zoe.ostrowska@ianf.eu"],
+      ["Ángel", "Núñez", "angel.nunez@IANF.eu"],
+      ["Siobhán", "O'Brien", "siobhan.obrien@ianf.eu"],
+      ["Łukasz", "Wójcik", "lukasz.wojcik@ianf.eu"],
+    ] as const;
+    const leadIds = people.map(([first, last, email], i) => {
+      const contact = loop.hubspot.data.createObject("contacts", { email, firstname: first, lastname: last });
+      return loop.salesforce.data.insert("Lead", {
+        LastName: last,
+        FirstName: first,
+        Company: `${company} ${"(Europe) ".repeat(i)}`.trim(),
+        Email: email,
+        Status: "Open - Not Contacted",
+        HubSpot_Contact_Id__c: contact.id,
+        Leadloop_MQL_Date__c: new Date().toISOString(),
+      });
+    });
+    // A rep calls first, then gives a verdict a round later.
+    for (let round = 1; round <= 3; round++) playPeople(SEED, round, { hubspot: loop.hubspot, salesforce: loop.salesforce });
+    const converted = leadIds.map((id) => loop.salesforce.data.get("Lead", id)!).filter((l) => l.IsConverted === true);
+    expect(converted.length).toBeGreaterThanOrEqual(1);
+    for (const lead of converted) {
+      const name = String(loop.salesforce.data.get("Opportunity", String(lead.ConvertedOpportunityId))?.Name);
+      expect(name.length).toBeLessThanOrEqual(120);
+      expect(name).toMatch(/^The International Association of Independent Régional .* - New Business$/);
+    }
+  });
+
   it.each(["salesforce", "hubspot"] as const)(
     "over six runs, reps in %s play every kind and tens of people are handed off",
     async (crm) => {
