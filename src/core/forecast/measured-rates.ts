@@ -32,17 +32,15 @@ const ENTERPRISE_SIZES: MeasuredSize[] = [
     ],
     idle: { hubspot: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 4 }, salesforce: { writes: 0, reads: 2, behaviour: 0, match: 0, search: 0 } },
   },
-  // 100,000 contacts, enterprise portal, commit d9e13d9: the same command, N 100000 (its first load's 306 Salesforce
-  // reads hold 6 queries of the round robin's resume, which a new store's first load no longer makes since 4120854,
-  // and lack the 4 getDeleted reads a new store's first load makes: Lead and Contact since 59cd73d, Account and Opportunity since 9b15092)
+  // 100,000 contacts, enterprise portal, commit 5f08307: the same command, N 100000
   {
     contacts: 100000,
-    firstLoad: { hubspot: { writes: 1270, reads: 1083, behaviour: 715, match: 18, search: 604 }, salesforce: { writes: 432, reads: 306, behaviour: 0, match: 19, search: 0 } },
+    firstLoad: { hubspot: { writes: 1270, reads: 1083, behaviour: 715, match: 18, search: 604 }, salesforce: { writes: 432, reads: 304, behaviour: 0, match: 19, search: 0 } },
     changes: [
-      { changed: 10002, calls: { hubspot: { writes: 71, reads: 135, behaviour: 0, match: 16, search: 72 }, salesforce: { writes: 17, reads: 99, behaviour: 0, match: 11, search: 0 } } },
-      { changed: 10002, calls: { hubspot: { writes: 103, reads: 185, behaviour: 11, match: 0, search: 111 }, salesforce: { writes: 27, reads: 95, behaviour: 0, match: 19, search: 0 } } },
+      { changed: 10002, calls: { hubspot: { writes: 71, reads: 146, behaviour: 0, match: 16, search: 76 }, salesforce: { writes: 17, reads: 99, behaviour: 0, match: 11, search: 0 } } },
+      { changed: 10002, calls: { hubspot: { writes: 103, reads: 186, behaviour: 11, match: 16, search: 112 }, salesforce: { writes: 27, reads: 98, behaviour: 0, match: 19, search: 0 } } },
     ],
-    idle: { hubspot: { writes: 0, reads: 9, behaviour: 0, match: 0, search: 5 }, salesforce: { writes: 0, reads: 7, behaviour: 0, match: 0, search: 0 } },
+    idle: { hubspot: { writes: 0, reads: 9, behaviour: 0, match: 0, search: 5 }, salesforce: { writes: 0, reads: 5, behaviour: 0, match: 0, search: 0 } },
   },
   // 1,000,000 contacts, enterprise portal, commit edac562: the same command, N 1000000 (before the round robin's resume,
   // whose 6 queries a new store's first load made from 4079149 to 4120854, and before the 4 getDeleted reads a new
@@ -84,7 +82,7 @@ const PROFESSIONAL_SIZES: MeasuredSize[] = [
 
 export const ENTERPRISE_RATES: CallRates = ratesFrom(
   ENTERPRISE_SIZES,
-  "bench default configuration, enterprise portal: 1,000 and 10,000 contacts at 12bf4f4, 100,000 at d9e13d9, 1,000,000 at edac562",
+  "bench default configuration, enterprise portal: 1,000 and 10,000 contacts at 12bf4f4, 100,000 at 5f08307, 1,000,000 at edac562",
 );
 
 export const BELOW_ENTERPRISE_RATES: CallRates = ratesFrom(
