@@ -118,7 +118,7 @@ export class TextPieceTable {
         piece = { id: Number(lastInsertRowid), lastWrite: writeId };
       }
       if (this.cache.size >= PIECE_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(text, piece);
+      this.cache.set(ownCopy(text), piece);
     }
     if (writeId > piece.lastWrite + LAST_USE_STEP_WRITES) {
       this.sql.get("UPDATE audit_pieces SET last_write = MAX(last_write, ?) WHERE id = ?").run(writeId, piece.id);
@@ -126,6 +126,18 @@ export class TextPieceTable {
     }
     return piece.id;
   }
+}
+
+/**
+ * The piece as a string of its own. A piece is a slice of the value it was cut from (`splitPieces`), and
+ * V8 keeps a slice of 13 characters or more as a view of its parent: a cached slice kept the whole score
+ * reasons or activity summary it came from alive, hundreds of bytes a piece, and the cache of a daemon
+ * that wrote such texts every run grew by megabytes a day until it started over (test/bench/README.md
+ * "The soak"). Concatenated and sliced again, the text is copied out of the parent (the copy is one
+ * character longer than the piece, never the value).
+ */
+function ownCopy(slice: string): string {
+  return ` ${slice}`.slice(1);
 }
 
 /** A stored value's text, its pieces taken from `pieces` (TextPieceTable.piecesOf). */
