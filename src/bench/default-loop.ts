@@ -22,6 +22,7 @@ import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 import { DEFAULT_LOOKBACK_MS as SALESFORCE_LOOKBACK_MS } from "../systems/salesforce/limits.js";
 import { emulatorConnection } from "../sandbox/sandbox-config.js";
+import type { PeopleRound } from "../sandbox/play-people.js";
 import { BENCH_RETRY, BURST_PER_10_SECONDS, SEARCH_PER_SECOND } from "./bench-loop.js";
 import type { HostWorld } from "./emulator-protocol.js";
 import type { EmulatorProcess } from "./emulator-process.js";
@@ -44,6 +45,8 @@ export interface DefaultLoop extends MeasuredLoop {
   advanceClock(ms: number): Promise<void>;
   /** 10% of the contacts act once each (a form, an email click, a page view), between runs; how many. */
   playBehaviour(round: number): Promise<number>;
+  /** One round of what the sandbox's people do between runs (sandbox/play-people.ts); what they did. */
+  playPeople(round: number): Promise<PeopleRound>;
   close(): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
       aheadMs = await host.advanceClock(ms);
     },
     playBehaviour: (round) => host.playBehaviour(round),
+    playPeople: (round) => host.playPeople(round),
     close: async () => {
       await store.close();
       await host.close();

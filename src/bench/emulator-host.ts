@@ -6,6 +6,7 @@
 // waiting), close.
 import { getHeapStatistics } from "node:v8";
 import { loadSeed } from "../sandbox/load-seed.js";
+import { playPeople } from "../sandbox/play-people.js";
 import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
 import { generateSeed } from "../sandbox/seed/generate.js";
 import { type Emulators, startEmulators } from "./bench-loop.js";
@@ -83,6 +84,10 @@ async function answer(request: HostRequest): Promise<unknown> {
       return aheadMs;
     case "play-behaviour":
       return playBehaviour(running().hubspot, request.round);
+    case "play-people": {
+      const { hubspot, salesforce } = running();
+      return playPeople(SEED, request.round, { hubspot, salesforce }, systemsNow());
+    }
     case "close":
       await emulators?.close();
       emulators = undefined;

@@ -4,6 +4,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
+import type { PeopleRound } from "../sandbox/play-people.js";
 import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
 import { EMULATOR_NODE_ARGS_ENV, extraNodeArgs, inheritedNodeArgs } from "./node-args.js";
 
@@ -19,6 +20,8 @@ export interface EmulatorProcess {
   advanceClock(ms: number): Promise<number>;
   /** 10% of the contacts act once each (a form, an email click, a page view); how many acted. */
   playBehaviour(round: number): Promise<number>;
+  /** One round of what the sandbox's people do: prospects act, a marketer edits, reps work their leads. */
+  playPeople(round: number): Promise<PeopleRound>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export function forkEmulators(contacts: number): EmulatorProcess {
     editJobTitles: (round) => ask<number>({ op: "edit-job-titles", round }),
     advanceClock: (ms) => ask<number>({ op: "advance-clock", ms }),
     playBehaviour: (round) => ask<number>({ op: "play-behaviour", round }),
+    playPeople: (round) => ask<PeopleRound>({ op: "play-people", round }),
     close: async () => {
       if (exited) return;
       await ask<void>({ op: "close" });

@@ -10,6 +10,8 @@ export type HostRequest =
   /** Moves both emulators' clock forward by `ms` (leadloop's clock moves with it, default-loop.ts). */
   | { op: "advance-clock"; ms: number }
   | { op: "play-behaviour"; round: number }
+  /** One round of what the sandbox's people do (sandbox/play-people.ts), at the systems' clock. */
+  | { op: "play-people"; round: number }
   | { op: "close" };
 
 /** What the seeded emulators tell the bench: where they listen and the routing for the seeded reps. */

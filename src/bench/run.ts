@@ -10,7 +10,7 @@ import { HUBSPOT_TIERS, type HubspotTier } from "../sandbox/hubspot/portal-tier.
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
 import { startEmulators } from "./bench-loop.js";
 import { type BenchResult, benchResult, type EngineResult, engineResult } from "./bench-result.js";
-import { runDefaultScenariosApart } from "./default-process.js";
+import { runDefaultScenariosApart, runSoakApart } from "./default-process.js";
 import { type DefaultResult, defaultResult } from "./default-result.js";
 import { benchMerge } from "./engine-merge.js";
 import { benchPage } from "./engine-page.js";
@@ -19,6 +19,7 @@ import { type NaiveFigures, runNaiveConnector } from "./naive-connector.js";
 import { headlineOf, renderTable } from "./report-table.js";
 import { seedContacts } from "./seed-contacts.js";
 import { runScoringBench, type ScoringBenchResult } from "./scoring-bench.js";
+import { soakText } from "./soak.js";
 import { runSyncScenarios } from "./sync-scenarios.js";
 
 const SCALE_SIZES = [10_000, 100_000, 1_000_000];
@@ -36,6 +37,7 @@ interface Options {
   skipFieldOnly: boolean;
   scoringActivities: number;
   hubspotTier: HubspotTier;
+  soakRuns?: number;
 }
 
 /**
@@ -78,11 +80,23 @@ async function main(argv: string[]): Promise<void> {
         .default("enterprise"),
     )
     .option("--scoring-activities <n>", "activities rescored by the scoring benchmark", count, 1_000_000)
+    .option(
+      "--soak-runs <n>",
+      "run the soak alone: a first load of --records contacts, then n runs five minutes apart on the systems' clock, people acting between them",
+      count,
+    )
     .parse(argv);
   const options = program.opts<Options>();
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
   const commit = currentCommit();
+  if (options.soakRuns !== undefined) {
+    progress(`soak: ${options.soakRuns} runs at ${options.records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
+    const soak = await runSoakApart(options.records, options.soakRuns, `${commit}, ${options.records} contacts`);
+    const environment = { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
+    process.stdout.write(options.json ? `${JSON.stringify({ soak, environment }, null, 2)}\n` : `${soakText(soak)}\n`);
+    return;
+  }
   let engine: EngineResult | undefined;
   if (!options.skipEngine) {
     const contact = loadMappings(SHIPPED_MAPPINGS).filter((m) => m.pair === "contact");

@@ -10,6 +10,8 @@ export type CrmKind = (typeof CRM_KINDS)[number];
 
 /** Five minutes: long enough to ride out a few of HubSpot's ten-second windows or a Salesforce restart. */
 const DEFAULT_RETRY_PATIENCE_MS = 300_000;
+/** How often the daemon runs unless `schedule.every` says otherwise. */
+export const DEFAULT_SCHEDULE_MS = 300_000;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
@@ -121,7 +123,7 @@ export const leadloopConfigSchema = z
     qualification: z.string().min(1).default("./config/qualification.yaml"),
     routing: z.string().min(1).default("./config/routing.yaml"),
     sla: z.string().min(1).default("./config/sla.yaml"),
-    schedule: z.strictObject({ every: durationSchema.default(300_000) }).default({ every: 300_000 }),
+    schedule: z.strictObject({ every: durationSchema.default(DEFAULT_SCHEDULE_MS) }).default({ every: DEFAULT_SCHEDULE_MS }),
     sync: z
       .strictObject({
         /** Share of Salesforce's daily API allocation leadloop may use. */

@@ -52,6 +52,13 @@ export function emptyRound(): PeopleRound {
   };
 }
 
+/** The rounds' counts added up, kind by kind. */
+export function playedTotal(rounds: readonly PeopleRound[]): PeopleRound {
+  const total = emptyRound();
+  for (const r of rounds) for (const kind of Object.keys(total) as (keyof PeopleRound)[]) total[kind] += r[kind];
+  return total;
+}
+
 /** Prospects at companies who come back with buying interest each round. */
 const INTERESTED_PER_ROUND = 9;
 /** People sales sent back to nurture who return with new interest each round. */

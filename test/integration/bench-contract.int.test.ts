@@ -181,4 +181,39 @@ describe("npm run bench -- --json", () => {
       Math.round((behaviour.behaviourCalls.hubspot / behaviour.changedContacts) * 10_000) / 10_000,
     );
   }, 10 * 60_000);
+
+  it("soaks: a first load, then runs five minutes apart on the systems' clock with people acting between them, each run's retained heap and the trend", async () => {
+    const { stdout } = await run(process.execPath, [BENCH, "--records", "150", "--soak-runs", "4", "--json"], {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 10 * 60_000,
+    });
+    const { soak } = JSON.parse(stdout) as {
+      soak: {
+        records: number;
+        runs: number;
+        scheduleMs: number;
+        firstLoadRetainedHeapMb: number;
+        retainedHeapMb: { first: number; last: number; min: number; max: number };
+        retainedHeapSlopeKbPerRun: number;
+        errors: number;
+        played: { demoRequests: number; working: number };
+        samples: { run: number; retainedHeapMb: number; apiCalls: { hubspot: number; salesforce: number }; recordsWritten: number }[];
+      };
+    };
+    expect(soak).toMatchObject({ records: 150, runs: 4, scheduleMs: 300_000, errors: 0 });
+    expect(soak.samples.map((s) => s.run)).toEqual([1, 2, 3, 4]);
+    // Each run is measured after a full collection, and the trend is read from those figures.
+    for (const s of soak.samples) expect(s.retainedHeapMb).toBeGreaterThan(5);
+    expect(soak.retainedHeapMb.first).toBe(soak.samples[0]!.retainedHeapMb);
+    expect(soak.retainedHeapMb.last).toBe(soak.samples[3]!.retainedHeapMb);
+    expect(soak.retainedHeapMb.min).toBeLessThanOrEqual(soak.retainedHeapMb.max);
+    expect(Number.isFinite(soak.retainedHeapSlopeKbPerRun)).toBe(true);
+    expect(soak.firstLoadRetainedHeapMb).toBeGreaterThan(5);
+    // People acted between the runs (prospects asked for demos, reps worked the leads handed to them), and
+    // the runs carried it to both systems.
+    expect(soak.played.demoRequests).toBeGreaterThan(0);
+    expect(soak.played.working).toBeGreaterThan(0);
+    expect(soak.samples.every((s) => s.apiCalls.hubspot > 0 && s.apiCalls.salesforce > 0)).toBe(true);
+    expect(soak.samples.some((s) => s.recordsWritten > 0)).toBe(true);
+  }, 10 * 60_000);
 });
