@@ -22,6 +22,8 @@ export interface SoakRun {
   apiCalls: PerSystem<number>;
   recordsWritten: number;
   errors: number;
+  /** The store's files (database and write-ahead log) at their largest during the run. */
+  peakStoreMb: number;
 }
 
 export interface SoakFigures {
@@ -42,6 +44,8 @@ export interface SoakFigures {
   cpuSecondsPerRun: { median: number; max: number };
   apiCallsPerRun: PerSystem<{ median: number; max: number }>;
   recordsWrittenPerRun: { median: number; max: number };
+  /** The store's files at their largest during the first load and during the last run. */
+  peakStoreMb: { firstLoad: number; lastRun: number };
   /** Errors the runs' summaries counted, all runs together. */
   errors: number;
   /** What the people did over all rounds, by kind. */
@@ -83,6 +87,7 @@ function soakRun(run: number, figures: PhaseFigures): SoakRun {
     apiCalls: figures.apiCalls,
     recordsWritten: figures.records,
     errors: figures.errors.hubspot + figures.errors.salesforce,
+    peakStoreMb: figures.peakStoreMb,
   };
 }
 
@@ -119,6 +124,7 @@ function soakFigures(
       salesforce: spread(samples.map((s) => s.apiCalls.salesforce)),
     },
     recordsWrittenPerRun: spread(samples.map((s) => s.recordsWritten)),
+    peakStoreMb: { firstLoad: firstLoad.peakStoreMb, lastRun: samples[samples.length - 1]!.peakStoreMb },
     errors: samples.reduce((n, s) => n + s.errors, 0),
     played,
     samples,
@@ -133,6 +139,7 @@ export function soakText(f: SoakFigures): string {
     `  retained heap: ${f.firstLoadRetainedHeapMb} MB after the first load; ${h.first} → ${h.last} MB over the runs (min ${h.min}, max ${h.max}); ${f.retainedHeapSlopeKbPerRun} KB a run over the second half`,
     `  peak RSS: ${f.peakRssMb.firstHalf} MB in the first half, ${f.peakRssMb.secondHalf} MB in the second`,
     `  a run: CPU ${f.cpuSecondsPerRun.median} s median (max ${f.cpuSecondsPerRun.max}); calls HubSpot ${f.apiCallsPerRun.hubspot.median} (max ${f.apiCallsPerRun.hubspot.max}), Salesforce ${f.apiCallsPerRun.salesforce.median} (max ${f.apiCallsPerRun.salesforce.max}); records written ${f.recordsWrittenPerRun.median} (max ${f.recordsWrittenPerRun.max})`,
+    `  store: ${f.peakStoreMb.firstLoad} MB at most during the first load, ${f.peakStoreMb.lastRun} MB during the last run`,
     `  errors: ${f.errors}; people: ${f.played.demoRequests} demo requests, ${f.played.working} leads worked, ${f.played.qualified} qualified, ${f.played.recycled} recycled, ${f.played.trashed} trashed, ${f.played.unreachable} unreachable, ${f.played.opportunitiesWon} won, ${f.played.opportunitiesLost} lost`,
   ].join("\n");
 }

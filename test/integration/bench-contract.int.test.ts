@@ -196,6 +196,7 @@ describe("npm run bench -- --json", () => {
         retainedHeapMb: { first: number; last: number; min: number; max: number };
         retainedHeapSlopeKbPerRun: number;
         errors: number;
+        peakStoreMb: { firstLoad: number; lastRun: number };
         played: { demoRequests: number; working: number };
         samples: { run: number; retainedHeapMb: number; apiCalls: { hubspot: number; salesforce: number }; recordsWritten: number }[];
       };
@@ -209,6 +210,8 @@ describe("npm run bench -- --json", () => {
     expect(soak.retainedHeapMb.min).toBeLessThanOrEqual(soak.retainedHeapMb.max);
     expect(Number.isFinite(soak.retainedHeapSlopeKbPerRun)).toBe(true);
     expect(soak.firstLoadRetainedHeapMb).toBeGreaterThan(5);
+    expect(soak.peakStoreMb.firstLoad).toBeGreaterThan(0);
+    expect(soak.peakStoreMb.lastRun).toBeGreaterThan(0);
     // People acted between the runs (prospects asked for demos, reps worked the leads handed to them), and
     // the runs carried it to both systems.
     expect(soak.played.demoRequests).toBeGreaterThan(0);
