@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { funnelSetup } from "../cli/compose.js";
 import { loadConfig } from "../config/load-config.js";
+import type { CrmKind } from "../config/leadloop-config.js";
 import { loadMappings } from "../config/mapping-file.js";
 import { silentLogger } from "../log/logger.js";
 import { writeSandboxConfig } from "../sandbox/sandbox-config.js";
@@ -50,21 +51,24 @@ export interface DefaultLoop extends MeasuredLoop {
   close(): Promise<void>;
 }
 
-/** Connects leadloop to the seeded emulators of `host`; closing the loop closes them too. */
-export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld): Promise<DefaultLoop> {
+/**
+ * Connects leadloop to the seeded emulators of `host`, with Salesforce as the CRM or, for `crm: hubspot`,
+ * HubSpot's own objects (wired as cli/compose.ts wires them: no mappings, the marketing adapter is the
+ * CRM); closing the loop closes the emulators too.
+ */
+export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld, crmKind: CrmKind = "salesforce"): Promise<DefaultLoop> {
   const { hubspot } = world;
-  const salesforce = emulatorConnection(world.salesforce);
   const dir = mkdtempSync(join(tmpdir(), "leadloop-bench-default-"));
   const configFile = join(dir, "leadloop.yaml");
   const storePath = join(dir, "state.db");
   writeSandboxConfig(configFile, world.routing, {
     hubspot,
-    salesforce: world.salesforce,
+    ...(crmKind === "salesforce" ? { salesforce: world.salesforce } : {}),
     storePath,
-    crm: "salesforce",
+    crm: crmKind,
   });
   const { config } = loadConfig(configFile, {});
-  const mappings = loadMappings(config.mappings);
+  const mappings = crmKind === "salesforce" ? loadMappings(config.mappings) : [];
   // The shipped look-backs (no lookbackMs given); only the limiters are lifted.
   const marketing = createHubspotAdapter({
     accessToken: hubspot.accessToken,
@@ -73,14 +77,17 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
     searchPerSecond: SEARCH_PER_SECOND,
     burstPer10Seconds: BURST_PER_10_SECONDS,
   });
-  const crm = await createSalesforceAdapter({
-    connection: salesforce,
-    retry: BENCH_RETRY,
-    apiShare: { share: 1, earlier: [] },
-    bulkThreshold: config.sync.bulkThreshold,
-    lookbackMs: config.salesforce?.lookback,
-  });
-  await ensureLeadloopProperties(marketing, mappings);
+  const crm =
+    crmKind === "salesforce"
+      ? await createSalesforceAdapter({
+          connection: emulatorConnection(world.salesforce),
+          retry: BENCH_RETRY,
+          apiShare: { share: 1, earlier: [] },
+          bulkThreshold: config.sync.bulkThreshold,
+          lookbackMs: config.salesforce?.lookback,
+        })
+      : marketing;
+  await ensureLeadloopProperties(marketing, mappings, crmKind === "hubspot");
   const funnel = funnelSetup(config, marketing, crm);
   const store = await openStore(config.store);
   const lookbackMs = Math.max(HUBSPOT_LOOKBACK_MS, config.salesforce?.lookback ?? SALESFORCE_LOOKBACK_MS);

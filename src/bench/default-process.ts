@@ -4,6 +4,7 @@
 // (test/bench/README.md, "peakRssMb").
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { CrmKind } from "../config/leadloop-config.js";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { DefaultScenarios } from "./default-scenarios.js";
 import type { SoakFigures } from "./soak.js";
@@ -17,18 +18,20 @@ export interface DefaultRequest {
   measuredAt: string;
   hubspotTier: HubspotTier;
   soakRuns?: number;
+  /** The soak's CRM (the default scenarios run with Salesforce). */
+  crm?: CrmKind;
 }
 
 export type DefaultReply<T> = { result: T } | { error: string };
 
 /** Runs the default scenarios in a child process and resolves to their figures. */
-export function runDefaultScenariosApart(request: Omit<DefaultRequest, "soakRuns">): Promise<DefaultScenarios> {
+export function runDefaultScenariosApart(request: Omit<DefaultRequest, "soakRuns" | "crm">): Promise<DefaultScenarios> {
   return runApart<DefaultScenarios>(request, "default scenarios");
 }
 
 /** Runs the soak in a child process of its own, as the default scenarios run, and resolves to its figures. */
-export function runSoakApart(records: number, runs: number, measuredAt: string): Promise<SoakFigures> {
-  return runApart<SoakFigures>({ records, measuredAt, hubspotTier: "enterprise", soakRuns: runs }, "soak");
+export function runSoakApart(records: number, runs: number, measuredAt: string, crm: CrmKind): Promise<SoakFigures> {
+  return runApart<SoakFigures>({ records, measuredAt, hubspotTier: "enterprise", soakRuns: runs, crm }, "soak");
 }
 
 function runApart<T>(request: DefaultRequest, what: string): Promise<T> {

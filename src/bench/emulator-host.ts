@@ -5,6 +5,7 @@
 // move the systems' clock forward (so a run can follow the last one by more than the look-backs without
 // waiting), close.
 import { getHeapStatistics } from "node:v8";
+import type { CrmKind } from "../config/leadloop-config.js";
 import { loadSeed } from "../sandbox/load-seed.js";
 import { playPeople } from "../sandbox/play-people.js";
 import { sandboxRoutingText } from "../sandbox/sandbox-routing.js";
@@ -32,6 +33,8 @@ const EMULATOR_RSS_SAMPLE_MS = 250;
 const SEED = 42;
 
 let emulators: Emulators | undefined;
+/** Where the seeded world's CRM side lives: the people's reps work there (play-people.ts). */
+let crm: CrmKind = "salesforce";
 /** How far the systems' clock runs ahead of real time: the bench moves it, never back. */
 let aheadMs = 0;
 const systemsNow = (): Date => new Date(Date.now() + aheadMs);
@@ -42,7 +45,8 @@ async function answer(request: HostRequest): Promise<unknown> {
     case "seed": {
       emulators = await startEmulators(systemsNow, request.tier);
       const seed = generateSeed({ seed: SEED, now: systemsNow(), contacts: request.contacts });
-      loadSeed(seed, { hubspot: emulators.hubspot, salesforce: emulators.salesforce });
+      crm = request.crm;
+      loadSeed(seed, { hubspot: emulators.hubspot, salesforce: crm === "salesforce" ? emulators.salesforce : undefined });
       const world: HostWorld = {
         routing: sandboxRoutingText(seed),
         hubspot: { url: emulators.hubspot.url, accessToken: emulators.hubspot.accessToken },
@@ -86,7 +90,7 @@ async function answer(request: HostRequest): Promise<unknown> {
       return playBehaviour(running().hubspot, request.round);
     case "play-people": {
       const { hubspot, salesforce } = running();
-      return playPeople(SEED, request.round, { hubspot, salesforce }, systemsNow());
+      return playPeople(SEED, request.round, { hubspot, salesforce: crm === "salesforce" ? salesforce : undefined }, systemsNow());
     }
     case "close":
       await emulators?.close();

@@ -3,6 +3,7 @@
 // bench's own RSS leadloop's (test/bench/README.md, "peakRssMb").
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { CrmKind } from "../config/leadloop-config.js";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { PeopleRound } from "../sandbox/play-people.js";
 import type { HostReply, HostRequest, HostTally, HostWorld } from "./emulator-protocol.js";
@@ -11,8 +12,11 @@ import { EMULATOR_NODE_ARGS_ENV, extraNodeArgs, inheritedNodeArgs } from "./node
 const HOST = fileURLToPath(new URL("./emulator-host.js", import.meta.url));
 
 export interface EmulatorProcess {
-  /** Starts both emulators, HubSpot's portal on `tier`, and seeds the sandbox's world of `contacts`. */
-  seed(contacts: number, tier: HubspotTier): Promise<HostWorld>;
+  /**
+   * Starts both emulators, HubSpot's portal on `tier`, and seeds the sandbox's world of `contacts`, its
+   * CRM side in `crm` (default Salesforce), as `leadloop sandbox --crm` does.
+   */
+  seed(contacts: number, tier: HubspotTier, crm?: CrmKind): Promise<HostWorld>;
   startTally(): Promise<void>;
   stopTally(): Promise<HostTally>;
   editJobTitles(round: number): Promise<number>;
@@ -70,7 +74,7 @@ export function forkEmulators(contacts: number): EmulatorProcess {
     });
   };
   return {
-    seed: (contacts, tier) => ask<HostWorld>({ op: "seed", contacts, tier }),
+    seed: (contacts, tier, crm = "salesforce") => ask<HostWorld>({ op: "seed", contacts, tier, crm }),
     startTally: () => ask<void>({ op: "tally-start" }),
     stopTally: () => ask<HostTally>({ op: "tally-stop" }),
     editJobTitles: (round) => ask<number>({ op: "edit-job-titles", round }),

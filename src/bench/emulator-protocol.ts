@@ -1,9 +1,11 @@
 // The messages between the bench and its emulator process (emulator-host.ts), over fork's IPC channel.
+import type { CrmKind } from "../config/leadloop-config.js";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import type { CallCounts } from "./figures.js";
 
 export type HostRequest =
-  | { op: "seed"; contacts: number; tier: HubspotTier }
+  /** `crm`: where the seeded world's CRM side lives (HubSpot's own objects: Salesforce is left empty). */
+  | { op: "seed"; contacts: number; tier: HubspotTier; crm: CrmKind }
   | { op: "tally-start" }
   | { op: "tally-stop" }
   | { op: "edit-job-titles"; round: number }

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { CRM_KINDS, type CrmKind } from "../config/leadloop-config.js";
 import { loadMappings } from "../config/mapping-file.js";
 import { HUBSPOT_TIERS, type HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { SHIPPED_MAPPINGS } from "../sandbox/package-paths.js";
@@ -38,6 +39,7 @@ interface Options {
   scoringActivities: number;
   hubspotTier: HubspotTier;
   soakRuns?: number;
+  crm: CrmKind;
 }
 
 /**
@@ -85,14 +87,22 @@ async function main(argv: string[]): Promise<void> {
       "run the soak alone: a first load of --records contacts, then n runs five minutes apart on the systems' clock, people acting between them",
       count,
     )
+    .addOption(
+      new Option("--crm <crm>", "the CRM the soak syncs with (the default scenarios always use Salesforce)")
+        .choices(CRM_KINDS)
+        .default("salesforce"),
+    )
     .parse(argv);
   const options = program.opts<Options>();
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
   const commit = currentCommit();
+  if (options.crm !== "salesforce" && options.soakRuns === undefined) {
+    program.error("error: --crm is the soak's: give --soak-runs too (the default scenarios always use Salesforce)", { exitCode: 2 });
+  }
   if (options.soakRuns !== undefined) {
     progress(`soak: ${options.soakRuns} runs at ${options.records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
-    const soak = await runSoakApart(options.records, options.soakRuns, `${commit}, ${options.records} contacts`);
+    const soak = await runSoakApart(options.records, options.soakRuns, `${commit}, ${options.records} contacts`, options.crm);
     const environment = { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
     process.stdout.write(options.json ? `${JSON.stringify({ soak, environment }, null, 2)}\n` : `${soakText(soak)}\n`);
     return;

@@ -5,7 +5,7 @@
 // same adapters across all runs, as `leadloop daemon` keeps them (cli/commands/daemon.ts `wire`), so
 // whatever a run leaves behind in memory adds up, and a loop in the funnel shows as writes that grow.
 import { playedTotal, type PeopleRound } from "../sandbox/play-people.js";
-import { DEFAULT_SCHEDULE_MS } from "../config/leadloop-config.js";
+import { type CrmKind, DEFAULT_SCHEDULE_MS } from "../config/leadloop-config.js";
 import { connectDefaultLoop } from "./default-loop.js";
 import { forkEmulators } from "./emulator-process.js";
 import { type PerSystem, type PhaseFigures, round } from "./figures.js";
@@ -28,6 +28,8 @@ export interface SoakRun {
 
 export interface SoakFigures {
   records: number;
+  /** The CRM the runs sync with: Salesforce, or HubSpot's own objects. */
+  crm: CrmKind;
   runs: number;
   /** How far both clocks move between two runs: `schedule.every`'s default. */
   scheduleMs: number;
@@ -53,16 +55,16 @@ export interface SoakFigures {
   samples: SoakRun[];
 }
 
-export async function runSoak(records: number, runs: number, measuredAt: string): Promise<SoakFigures> {
+export async function runSoak(records: number, runs: number, measuredAt: string, crm: CrmKind = "salesforce"): Promise<SoakFigures> {
   const host = forkEmulators(records);
   let world;
   try {
-    world = await host.seed(records, "enterprise");
+    world = await host.seed(records, "enterprise", crm);
   } catch (err) {
     await host.close();
     throw err;
   }
-  const loop = await connectDefaultLoop(host, world);
+  const loop = await connectDefaultLoop(host, world, crm);
   try {
     const firstLoad = await measureRun(loop, "audit");
     const samples: SoakRun[] = [];
@@ -72,7 +74,7 @@ export async function runSoak(records: number, runs: number, measuredAt: string)
       rounds.push(await loop.playPeople(run));
       samples.push(soakRun(run, await measureRun(loop, "audit")));
     }
-    return soakFigures(records, runs, measuredAt, firstLoad, samples, playedTotal(rounds));
+    return soakFigures(records, crm, runs, measuredAt, firstLoad, samples, playedTotal(rounds));
   } finally {
     await loop.close();
   }
@@ -93,6 +95,7 @@ function soakRun(run: number, figures: PhaseFigures): SoakRun {
 
 function soakFigures(
   records: number,
+  crm: CrmKind,
   runs: number,
   measuredAt: string,
   firstLoad: PhaseFigures,
@@ -105,6 +108,7 @@ function soakFigures(
   const spread = (values: number[]) => ({ median: median(values) ?? 0, max: Math.max(...values) });
   return {
     records,
+    crm,
     runs,
     scheduleMs: DEFAULT_SCHEDULE_MS,
     measuredAt,
@@ -135,7 +139,7 @@ function soakFigures(
 export function soakText(f: SoakFigures): string {
   const h = f.retainedHeapMb;
   return [
-    `soak: ${f.runs} runs ${f.scheduleMs / 60_000} minutes apart after a first load of ${f.records} contacts (${f.measuredAt})`,
+    `soak: ${f.runs} runs ${f.scheduleMs / 60_000} minutes apart after a first load of ${f.records} contacts, ${f.crm === "salesforce" ? "Salesforce" : "HubSpot"} as the CRM (${f.measuredAt})`,
     `  retained heap: ${f.firstLoadRetainedHeapMb} MB after the first load; ${h.first} → ${h.last} MB over the runs (min ${h.min}, max ${h.max}); ${f.retainedHeapSlopeKbPerRun} KB a run over the second half`,
     `  peak RSS: ${f.peakRssMb.firstHalf} MB in the first half, ${f.peakRssMb.secondHalf} MB in the second`,
     `  a run: CPU ${f.cpuSecondsPerRun.median} s median (max ${f.cpuSecondsPerRun.max}); calls HubSpot ${f.apiCallsPerRun.hubspot.median} (max ${f.apiCallsPerRun.hubspot.max}), Salesforce ${f.apiCallsPerRun.salesforce.median} (max ${f.apiCallsPerRun.salesforce.max}); records written ${f.recordsWrittenPerRun.median} (max ${f.recordsWrittenPerRun.max})`,

@@ -182,14 +182,15 @@ describe("npm run bench -- --json", () => {
     );
   }, 10 * 60_000);
 
-  it("soaks: a first load, then runs five minutes apart on the systems' clock with people acting between them, each run's retained heap and the trend", async () => {
-    const { stdout } = await run(process.execPath, [BENCH, "--records", "150", "--soak-runs", "4", "--json"], {
+  it.each(["salesforce", "hubspot"] as const)("soaks with %s as the CRM: a first load, then runs five minutes apart on the systems' clock with people acting between them, each run's retained heap and the trend", async (crm) => {
+    const { stdout } = await run(process.execPath, [BENCH, "--records", "150", "--soak-runs", "4", "--crm", crm, "--json"], {
       maxBuffer: 16 * 1024 * 1024,
       timeout: 10 * 60_000,
     });
     const { soak } = JSON.parse(stdout) as {
       soak: {
         records: number;
+        crm: string;
         runs: number;
         scheduleMs: number;
         firstLoadRetainedHeapMb: number;
@@ -201,7 +202,7 @@ describe("npm run bench -- --json", () => {
         samples: { run: number; retainedHeapMb: number; apiCalls: { hubspot: number; salesforce: number }; recordsWritten: number }[];
       };
     };
-    expect(soak).toMatchObject({ records: 150, runs: 4, scheduleMs: 300_000, errors: 0 });
+    expect(soak).toMatchObject({ records: 150, crm, runs: 4, scheduleMs: 300_000, errors: 0 });
     expect(soak.samples.map((s) => s.run)).toEqual([1, 2, 3, 4]);
     // Each run is measured after a full collection, and the trend is read from those figures.
     for (const s of soak.samples) expect(s.retainedHeapMb).toBeGreaterThan(5);
@@ -216,7 +217,14 @@ describe("npm run bench -- --json", () => {
     // the runs carried it to both systems.
     expect(soak.played.demoRequests).toBeGreaterThan(0);
     expect(soak.played.working).toBeGreaterThan(0);
-    expect(soak.samples.every((s) => s.apiCalls.hubspot > 0 && s.apiCalls.salesforce > 0)).toBe(true);
+    // Every run reads HubSpot; Salesforce only when it is the CRM.
+    expect(soak.samples.every((s) => s.apiCalls.hubspot > 0 && (crm === "salesforce") === s.apiCalls.salesforce > 0)).toBe(true);
     expect(soak.samples.some((s) => s.recordsWritten > 0)).toBe(true);
   }, 10 * 60_000);
+
+  it("refuses --crm without --soak-runs: the default scenarios always run with Salesforce", async () => {
+    const refused = await run(process.execPath, [BENCH, "--records", "150", "--crm", "hubspot"]).catch((err: { code: number; stderr: string }) => err);
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toContain("--crm is the soak's: give --soak-runs too");
+  });
 });
