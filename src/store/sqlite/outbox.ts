@@ -1,7 +1,7 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
-import { inListChunks, rowInListChunks } from "./in-list.js";
+import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
@@ -126,19 +126,14 @@ export class OutboxTable {
   acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
     const byKey = new Map<string, OutboxEntry>();
     for (const entry of accepted) byKey.set(entry.key, entry);
-    const removed = new Set<string>();
-    // A decision is told apart by its run and time: put() sets both whenever a key is decided anew.
-    const revisions = [...byKey.values()].flatMap((e) => {
+    // A decision is told apart by its run and time: put() sets both whenever a key is decided anew. One
+    // statement a key: SQLite takes a row-value IN list through a list it builds and searches first, which
+    // cost a third more per row.
+    const remove = this.sql.get("DELETE FROM outbox WHERE key = ? AND run = ? AND decided_ms = ?");
+    const written = [...byKey.values()].filter((e) => {
       const run = this.names.findId(e.runId);
-      return run === undefined ? [] : [[e.key, run, Date.parse(e.decidedAt)] as const];
+      return run !== undefined && remove.run(e.key, run, Date.parse(e.decidedAt)).changes > 0;
     });
-    for (const chunk of rowInListChunks(revisions, 3)) {
-      for (const row of this.sql
-        .get<{ key: string }>(`DELETE FROM outbox WHERE (key, run, decided_ms) IN (${chunk.placeholders}) RETURNING key`)
-        .all(...chunk.params))
-        removed.add(row.key);
-    }
-    const written = [...byKey.values()].filter((e) => removed.has(e.key));
     const done = this.finishedGroups(written.flatMap((e) => (e.group === null ? [] : [e.group])));
     return { written, done };
   }
