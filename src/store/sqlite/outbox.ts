@@ -343,7 +343,14 @@ export class OutboxTable {
   private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
     const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
     const pieces = this.pieces.piecesOf(payloads.flatMap(storedValues));
+    // A commit's rows share one decision time: the last one made text is remembered.
+    let lastMs = NaN;
+    let lastAt = "";
     return rows.map((row, i) => {
+      if (row.decidedMs !== lastMs) {
+        lastMs = row.decidedMs;
+        lastAt = new Date(lastMs).toISOString();
+      }
       const columns = {
         key: row.key,
         phase: this.names.nameOf(row.phase),
@@ -351,14 +358,12 @@ export class OutboxTable {
         object: this.names.nameOf(row.object),
         recordId: row.recordId,
         group: row.grp,
-      };
-      return {
-        ...decodePayload(columns, payloads[i]!, this.names, pieces),
         seq: row.seq,
-        decidedAt: new Date(row.decidedMs).toISOString(),
+        decidedAt: lastAt,
         runId: this.names.nameOf(row.run),
         refusedAt: row.refusedMs === null ? null : new Date(row.refusedMs).toISOString(),
       };
+      return decodePayload(columns, payloads[i]!, this.names, pieces);
     });
   }
 }
