@@ -386,7 +386,7 @@ export interface LeadStatusSeen {
 }
 
 export interface OutboxEntry extends OutboxWrite {
-  /** Its place in decision order (first decided first); `listOutbox({ after })` reads on from it. */
+  /** Its place in decision order (first decided first); `outboxPage({ after })` reads on from it. */
   seq: number;
   decidedAt: string;
   runId: string;
@@ -399,6 +399,18 @@ export interface OutboxRecord {
   system: string;
   object: string;
   recordId: string;
+}
+
+/** One page of a drain's read of the outbox (`outboxPage`). */
+export interface OutboxPage {
+  /** The page's entries in decision order, without those of `later`'s records. */
+  entries: OutboxEntry[];
+  /** Records a pending write decided after the page is still to write (keys `system\u0000object\u0000recordId`). */
+  later: Set<string>;
+  /** The `seq` of the page's last write, left-out ones included (absent when the page is empty): the next page's `after`. */
+  last?: number;
+  /** Whether the page read the outbox to its end (fewer than `limit` writes). */
+  end: boolean;
 }
 
 /** What a group of outbox writes does in the store once every write of it was accepted. */
@@ -669,15 +681,15 @@ export interface StateStore {
     keys?: readonly string[];
     refused?: boolean;
     limit?: number;
-    /** Only entries after this `seq`: a drain pages on past the writes it holds back. */
-    after?: number;
   }): Promise<OutboxEntry[]>;
   /**
-   * Of these records, those a pending outbox write (of `phase` when given) decided after `seq` is still
-   * to write (keys `system\u0000object\u0000recordId`): a drain holds their write until it has read
-   * those entries too.
+   * A drain's next page of pending writes: the first `limit` after `after` (of `phase` when given), in
+   * decision order, read in one transaction. A record a pending write decided after the page's last is
+   * still to write waits for that write, so the page leaves its entries out, undecoded (the page that
+   * brings the later write reads them with `heldOutboxEntries`), and names it in `later`; so does each
+   * of `holding` (records the drain holds from earlier pages) that such a write is still to write.
    */
-  laterOutboxRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<Set<string>>;
+  outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage>;
   /**
    * The pending writes of these records decided before `seq` (of `phase` when given), in decision
    * order: those a drain held back for a later entry and left in the store, not in memory.

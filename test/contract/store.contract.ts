@@ -1,6 +1,6 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
-import { type BatchCommit, type ErrorClass, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
+import { type BatchCommit, type ErrorClass, type OutboxPage, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
 import {
   at,
   auditEntry,
@@ -514,32 +514,61 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         ]);
       });
 
-      it("says which records a pending write decided later writes again", async () => {
-        const write = (key: string, recordId: string) => ({
+      it("reads the outbox a page at a time, leaving out the records a pending write decided later writes again", async () => {
+        const write = (key: string, recordId: string | null) => ({
           key,
           phase: key.split(":")[0]!,
           side: "marketing" as const,
           system: "hubspot",
-          object: "contacts",
+          object: recordId === null ? "tasks" : "contacts",
           recordId,
           upsertOn: null,
           associations: [],
           fields: [{ field: "leadloop_status", before: null, after: "mql", rule: "test" }],
-          personId: recordId,
-          email: null,
+          personId: "101",
+          email: "zoë.ångström@nordlicht.se",
           group: null,
         });
         await store.commitBatch(
-          batch(1, { outbox: [write("qualification:101", "101"), write("qualification:102", "102"), write("qualification:103", "103")] }),
+          batch(1, {
+            outbox: [
+              write("qualification:101", "101"),
+              write("qualification:102", "102"),
+              write("handoff:task-101", null),
+              write("qualification:103", "103"),
+            ],
+          }),
         );
-        const [, , third] = await store.listOutbox();
         await store.commitBatch(batch(2, { outbox: [write("disposition:101", "101"), write("disposition:103", "103")] }));
         await store.commitBatch(batch(3, { outboxRefused: ["disposition:103"] }));
+        const keys = (page: OutboxPage) => page.entries.map((e) => e.key);
+        const contact = (id: string) => `hubspot\u0000contacts\u0000${id}`;
 
-        const records = ["101", "102", "103", "104"].map((recordId) => ({ system: "hubspot", object: "contacts", recordId }));
-        // 103's later write was refused: it waits for a retry, not for this drain.
-        expect(await store.laterOutboxRecords(third!.seq, records)).toEqual(new Set(["hubspot\u0000contacts\u0000101"]));
-        expect((await store.laterOutboxRecords(0, records)).size).toBe(3);
+        // 101 is written again after the page: it waits, unread. 103's later write was refused: it waits
+        // for a retry, not for this drain. A create has no record to wait for.
+        const first = await store.outboxPage({ limit: 4 }, []);
+        expect(keys(first)).toEqual(["qualification:102", "handoff:task-101", "qualification:103"]);
+        expect(first.later).toEqual(new Set([contact("101")]));
+        expect(first.end).toBe(false);
+        const second = await store.outboxPage({ after: first.last!, limit: 4 }, []);
+        expect(keys(second)).toEqual(["disposition:101"]);
+        expect(second).toMatchObject({ later: new Set(), end: true });
+        expect(await store.heldOutboxEntries(second.entries[0]!.seq, [{ system: "hubspot", object: "contacts", recordId: "101" }])).toEqual([
+          expect.objectContaining({ key: "qualification:101", fields: write("", "101").fields }),
+        ]);
+
+        // A record the drain holds from an earlier page is named when a write after this page writes it again.
+        const one = await store.outboxPage({ limit: 1 }, []);
+        expect(one).toMatchObject({ entries: [], later: new Set([contact("101")]), end: false });
+        const next = await store.outboxPage({ after: one.last!, limit: 1 }, [{ system: "hubspot", object: "contacts", recordId: "101" }]);
+        expect(keys(next)).toEqual(["qualification:102"]);
+        expect(next.later).toEqual(new Set([contact("101")]));
+
+        // Only the phase's writes, later ones included.
+        const qualification = await store.outboxPage({ limit: 4, phase: "qualification" }, []);
+        expect(keys(qualification)).toEqual(["qualification:101", "qualification:102", "qualification:103"]);
+        expect(qualification).toMatchObject({ later: new Set(), end: true });
+        expect(await store.outboxPage({ limit: 4, phase: "digest" }, [])).toEqual({ entries: [], later: new Set(), end: true });
       });
 
       it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {

@@ -28,14 +28,6 @@ export function inListChunks<T>(values: readonly T[]): InListChunk<T>[] {
 
 const rowPlaceholderCache = new Map<string, string>();
 
-/**
- * Rows of `width` values in chunks for `(a, b, …) IN (VALUES …)`, a row value SQLite matches through the
- * index on its first column; padded like `inListChunks` (a row repeated). The rows are taken as distinct.
- */
-export function rowInListChunks<T>(rows: readonly (readonly T[])[], width: number): InListChunk<T>[] {
-  return padded(rows).map((chunk) => ({ placeholders: `VALUES ${rowPlaceholders(width, chunk.length)}`, params: chunk.flat() as T[] }));
-}
-
 /** `(?, ?, …), (?, ?, …), …`: `rows` rows of `width` values, for a `VALUES` list or a multi-row `INSERT`. */
 export function rowPlaceholders(width: number, rows: number): string {
   const shape = `${width}x${rows}`;

@@ -6,7 +6,7 @@
 // write's own) is left out, and so is every empty or null part. A long value (a score's reasons) is its
 // pieces' ids (text-pieces.ts), as the audit keeps it.
 import type { DueForm } from "../../core/sla/index.js";
-import type { OutboxWrite, Side } from "../port.js";
+import type { OutboxEntry, OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
 import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
 
@@ -37,7 +37,7 @@ export interface Payload {
   d?: { g: string; f: [string, DueForm][] };
 }
 
-/** The columns of a row, as the payload is read against them. */
+/** The columns of a row, names and times as text, as the payload is read against them. */
 export interface OutboxColumns {
   key: string;
   phase: string;
@@ -45,6 +45,10 @@ export interface OutboxColumns {
   object: string;
   recordId: string | null;
   group: string | null;
+  seq: number;
+  decidedAt: string;
+  runId: string;
+  refusedAt: string | null;
 }
 
 /**
@@ -85,11 +89,14 @@ export function storedValues(payload: Payload): StoredValue[] {
   return payload.f.flatMap((f) => f.slice(1, 3) as StoredValue[]);
 }
 
-/** The write a payload (parsed) keeps, its pieced values put together from `pieces`. */
-export function decodePayload(columns: OutboxColumns, payload: Payload, names: NameTable, pieces: PieceTexts): OutboxWrite {
+/**
+ * The entry a row's columns and payload (parsed) make, its pieced values put together from `pieces`: one
+ * object, made once (an outbox read decodes a first load's 30,000 rows).
+ */
+export function decodePayload(columns: OutboxColumns, payload: Payload, names: NameTable, pieces: PieceTexts): OutboxEntry {
   const side: Side = payload.s === 1 ? "crm" : "marketing";
   const personId = payload.p !== undefined ? payload.p : columns.recordId;
-  const write: OutboxWrite = {
+  const entry: OutboxEntry = {
     key: columns.key,
     phase: columns.phase,
     side,
@@ -107,19 +114,23 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
     personId,
     email: payload.e ?? null,
     group: columns.group,
+    seq: columns.seq,
+    decidedAt: columns.decidedAt,
+    runId: columns.runId,
+    refusedAt: columns.refusedAt,
   };
-  if (payload.d) write.due = { clock: payload.d.g, fields: payload.d.f.map(([field, form]) => ({ field, form })) };
+  if (payload.d) entry.due = { clock: payload.d.g, fields: payload.d.f.map(([field, form]) => ({ field, form })) };
   // Null only in rows migration 17 copied (absent there).
-  if (payload.c !== undefined && payload.c !== null) write.clearFirst = payload.c;
+  if (payload.c !== undefined && payload.c !== null) entry.clearFirst = payload.c;
   if (payload.y) {
-    write.synced = {
+    entry.synced = {
       pair: payload.y.p,
       marketingId: payload.y.m ?? personId ?? "",
       side: payload.y.s ?? side,
       values: payload.y.v,
     };
   }
-  return write;
+  return entry;
 }
 
 function ruleText(rule: PayloadRule | undefined, names: NameTable): string {

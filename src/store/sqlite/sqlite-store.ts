@@ -27,6 +27,7 @@ import type {
   Link,
   OutboxEntry,
   OutboxGroupEffect,
+  OutboxPage,
   OutboxRecord,
   PersonScoreRow,
   QueuedError,
@@ -265,12 +266,12 @@ export class SqliteStateStore implements StateStore {
     return this.write(`commit a batch of run ${batch.runId}`, () => writeBatch(this.tables, batch));
   }
 
-  listOutbox(filter?: OutboxFilter): Promise<OutboxEntry[]> {
+  listOutbox(filter?: Omit<OutboxFilter, "after">): Promise<OutboxEntry[]> {
     return this.read("read the outbox", () => this.tables.outbox.list(filter));
   }
 
-  laterOutboxRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<Set<string>> {
-    return this.read("read the outbox", () => this.tables.outbox.laterRecords(seq, records, phase));
+  outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage> {
+    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.page(page, holding)));
   }
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {

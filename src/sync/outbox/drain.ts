@@ -84,34 +84,49 @@ export async function drainKeys(
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
   const pending = new PendingWrites();
   const clocks = new LateClocks(ctx);
+  if (options.keys) {
+    for (const entry of await ctx.store.listOutbox({ keys: options.keys })) pending.add(entry);
+    await sendAll(ctx, pending.take("all"), options, tally, clocks);
+    return;
+  }
   let after: number | undefined;
   for (;;) {
-    const page = options.keys
-      ? await ctx.store.listOutbox({ keys: options.keys })
-      : await ctx.store.listOutbox({
-          limit: DRAIN_PAGE,
-          ...(after !== undefined ? { after } : {}),
-          ...(options.phase !== undefined ? { phase: options.phase } : {}),
-        });
-    // The entries held back for these records (below) join them first, in decision order.
-    if (!options.keys && page.length > 0) {
-      const held = await ctx.store.heldOutboxEntries(page[0]!.seq, recordsOf(page), options.phase);
-      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
-    }
-    for (const entry of page) pending.add(entry);
-    const last = options.keys || page.length < DRAIN_PAGE;
-    if (!last) after = page[page.length - 1]!.seq;
     // A record a later decision writes again waits for it, so the two leave as one write. It waits in the
     // store, not in memory: a first load decides most contacts' writes twice (qualification, then the
     // contact sync's stamps), and a million waiting entries held here were the run's largest live set.
-    if (!last) pending.release(await ctx.store.laterOutboxRecords(after!, pending.records(), options.phase));
-    for (const batch of pending.take(last ? "all" : "full")) {
-      if (ctx.signal?.aborted) return;
-      await sendBatch(ctx, batch, options, tally, clocks);
-      await ctx.heartbeat?.();
+    // The page leaves such a record's entries out, and names it (and any held from earlier pages that a
+    // later entry writes again) in `later`.
+    const page = await ctx.store.outboxPage(
+      { limit: DRAIN_PAGE, ...(after !== undefined ? { after } : {}), ...(options.phase !== undefined ? { phase: options.phase } : {}) },
+      pending.records(),
+    );
+    // The entries held back for these records join them first, in decision order.
+    if (page.entries.length > 0) {
+      const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
+      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
     }
-    if (last) return;
+    for (const entry of page.entries) pending.add(entry);
+    pending.release(page.later);
+    after = page.last ?? after;
+    if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
+    if (page.end) return;
   }
+}
+
+/** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */
+async function sendAll(
+  ctx: RunContext,
+  batches: Iterable<RecordWrites[]>,
+  options: DrainOptions,
+  tally: DrainTally,
+  clocks: LateClocks,
+): Promise<boolean> {
+  for (const batch of batches) {
+    if (ctx.signal?.aborted) return false;
+    await sendBatch(ctx, batch, options, tally, clocks);
+    await ctx.heartbeat?.();
+  }
+  return true;
 }
 
 /**
