@@ -35,6 +35,18 @@ function seedProspect(loop: LoopHarness) {
   return { camille, anon };
 }
 
+/** Camille's colleague at Acme Industrie: a second prospect routed to France's reps. */
+function seedColleague(loop: LoopHarness) {
+  return loop.hubspot.data.createObject("contacts", {
+    email: "Elodie.Marchand@ACME-industrie.fr",
+    firstname: "Élodie",
+    lastname: "Marchand",
+    jobtitle: "Directrice des Achats",
+    company: "Acme Industrie",
+    country: "France",
+  });
+}
+
 /**
  * The completed task of each thing the person did says it in words: the page or form, its address and
  * when, not the event's raw properties (`hs_form_id: 9e8d…`, `hs_url: …`) a rep cannot read.
@@ -173,14 +185,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
   it("keeps a run's handoffs in one store commit: a crash before it hands off no one, and the next run each once", async () => {
     const reps = seedReps(loop);
     const { camille } = seedProspect(loop);
-    const elodie = loop.hubspot.data.createObject("contacts", {
-      email: "Elodie.Marchand@ACME-industrie.fr",
-      firstname: "Élodie",
-      lastname: "Marchand",
-      jobtitle: "Directrice des Achats",
-      company: "Acme Industrie",
-      country: "France",
-    });
+    const elodie = seedColleague(loop);
     const funnel = funnelFor(loop, crm);
     const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
     await sync();
@@ -236,14 +241,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
   it("gives a run's MQLs a queue's turns by contact id, not in the order HubSpot's search answered them", async () => {
     const reps = seedReps(loop);
     const { camille } = seedProspect(loop);
-    const elodie = loop.hubspot.data.createObject("contacts", {
-      email: "elodie.marchand@ACME-industrie.fr",
-      firstname: "Élodie",
-      lastname: "Marchand",
-      jobtitle: "Directrice des Achats",
-      company: "Acme Industrie",
-      country: "France",
-    });
+    const elodie = seedColleague(loop);
     // France goes to a queue of two: the first MQL to Hélène, the next to Jordan.
     const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
     const funnel = { ...funnelFor(loop, crm), routing };
