@@ -103,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
   if (options.soakRuns !== undefined) {
     progress(`soak: ${options.soakRuns} runs at ${options.records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
     const soak = await runSoakApart(options.records, options.soakRuns, `${commit}, ${options.records} contacts`, options.crm);
-    const environment = { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
+    const environment = shortEnvironment(commit);
     process.stdout.write(options.json ? `${JSON.stringify({ soak, environment }, null, 2)}\n` : `${soakText(soak)}\n`);
     return;
   }
@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<void> {
 
   if (options.engineOnly) {
     if (!engine) throw new InvalidArgumentError("--engine-only and --skip-engine exclude each other");
-    const environment = { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
+    const environment = shortEnvironment(commit);
     process.stdout.write(
       options.json
         ? `${JSON.stringify({ engine, environment }, null, 2)}\n`
@@ -185,6 +185,11 @@ async function main(argv: string[]): Promise<void> {
       );
     }
   }
+}
+
+/** Where a run alone (the soak, the engine) was measured: the node, the cores, the load and the commit. */
+function shortEnvironment(commit: string) {
+  return { node: process.version, cpus: cpus().length, loadAverage: loadAverage(), commit };
 }
 
 function loadAverage(): number[] {

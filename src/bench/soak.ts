@@ -74,7 +74,7 @@ export async function runSoak(records: number, runs: number, measuredAt: string,
       rounds.push(await loop.playPeople(run));
       samples.push(soakRun(run, await measureRun(loop, "audit")));
     }
-    return soakFigures(records, crm, runs, measuredAt, firstLoad, samples, playedTotal(rounds));
+    return soakFigures(records, crm, measuredAt, firstLoad, samples, playedTotal(rounds));
   } finally {
     await loop.close();
   }
@@ -96,7 +96,6 @@ function soakRun(run: number, figures: PhaseFigures): SoakRun {
 function soakFigures(
   records: number,
   crm: CrmKind,
-  runs: number,
   measuredAt: string,
   firstLoad: PhaseFigures,
   samples: SoakRun[],
@@ -109,7 +108,7 @@ function soakFigures(
   return {
     records,
     crm,
-    runs,
+    runs: samples.length,
     scheduleMs: DEFAULT_SCHEDULE_MS,
     measuredAt,
     firstLoadRetainedHeapMb: firstLoad.retainedHeapMb ?? 0,
