@@ -220,20 +220,21 @@ export class OutboxTable {
     const rows = this.rows(filter);
     const last = rows.at(-1)?.seq;
     if (last === undefined) return { entries: [], later: new Set(), end: true };
-    const records = rows.flatMap((row) =>
+    // Each row's record (null for a create), named once for the look-up and the filter both.
+    const recordOfRow = rows.map((row): OutboxRecord | null =>
       row.recordId === null
-        ? []
-        : [{ system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId }],
+        ? null
+        : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
     );
+    const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
     const later = this.laterRecords(last, [...records, ...holding], filter.phase);
     const kept =
       later.size === 0
         ? rows
-        : rows.filter(
-            (row) =>
-              row.recordId === null ||
-              !later.has(recordKey({ system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId })),
-          );
+        : rows.filter((_, i) => {
+            const record = recordOfRow[i]!;
+            return record === null || !later.has(recordKey(record));
+          });
     return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
   }
 
