@@ -12,7 +12,7 @@ process.once("message", (request: DefaultRequest) => {
   const figures: Promise<unknown> =
     request.soakRuns === undefined
       ? runDefaultScenarios(request.records, request.measuredAt, request.hubspotTier)
-      : runSoak(request.records, request.soakRuns, request.measuredAt, request.crm);
+      : runSoak(request.records, request.soakRuns, request.measuredAt, request.crm, request.hubspotTier);
   figures.then(
     (result) => process.send?.({ result } satisfies DefaultReply<unknown>),
     (err: unknown) =>

@@ -30,8 +30,14 @@ export function runDefaultScenariosApart(request: Omit<DefaultRequest, "soakRuns
 }
 
 /** Runs the soak in a child process of its own, as the default scenarios run, and resolves to its figures. */
-export function runSoakApart(records: number, runs: number, measuredAt: string, crm: CrmKind): Promise<SoakFigures> {
-  return runApart<SoakFigures>({ records, measuredAt, hubspotTier: "enterprise", soakRuns: runs, crm }, "soak");
+export function runSoakApart(
+  records: number,
+  runs: number,
+  measuredAt: string,
+  crm: CrmKind,
+  hubspotTier: HubspotTier,
+): Promise<SoakFigures> {
+  return runApart<SoakFigures>({ records, measuredAt, hubspotTier, soakRuns: runs, crm }, "soak");
 }
 
 function runApart<T>(request: DefaultRequest, what: string): Promise<T> {

@@ -47,7 +47,7 @@ export interface DefaultScenarios {
 
 const TICK_MS = 20;
 /** How much later than the look-back the clock jumps: the idle run's windows end up a minute clear. */
-const PAST_LOOKBACK_MS = 60_000;
+export const PAST_LOOKBACK_MS = 60_000;
 
 export async function runDefaultScenarios(
   records: number,

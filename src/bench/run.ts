@@ -102,7 +102,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (options.soakRuns !== undefined) {
     progress(`soak: ${options.soakRuns} runs at ${options.records} contacts (load ${loadavg()[0]!.toFixed(2)})`);
-    const soak = await runSoakApart(options.records, options.soakRuns, `${commit}, ${options.records} contacts`, options.crm);
+    const soak = await runSoakApart(
+      options.records,
+      options.soakRuns,
+      `${commit}, ${options.records} contacts, ${options.hubspotTier} portal`,
+      options.crm,
+      options.hubspotTier,
+    );
     const environment = shortEnvironment(commit);
     process.stdout.write(options.json ? `${JSON.stringify({ soak, environment }, null, 2)}\n` : `${soakText(soak)}\n`);
     return;

@@ -6,7 +6,10 @@
 // whatever a run leaves behind in memory adds up, and a loop in the funnel shows as writes that grow.
 import { playedTotal, type PeopleRound } from "../sandbox/play-people.js";
 import { type CrmKind, DEFAULT_SCHEDULE_MS } from "../config/leadloop-config.js";
+import { CALL_CLASSES, type ClassCalls, type MeasuredSize } from "../core/forecast/api-forecast.js";
+import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { connectDefaultLoop } from "./default-loop.js";
+import { PAST_LOOKBACK_MS } from "./default-scenarios.js";
 import { forkEmulators } from "./emulator-process.js";
 import { type PerSystem, type PhaseFigures, round } from "./figures.js";
 import { measureRun } from "./measure-run.js";
@@ -20,6 +23,10 @@ export interface SoakRun {
   peakRssMb: number;
   cpuSeconds: number;
   apiCalls: PerSystem<number>;
+  /** The run's calls by endpoint class, as the forecast counts them. */
+  classCalls: PerSystem<ClassCalls>;
+  /** Marketing contacts the people's round before the run changed (acted or were edited). */
+  contactsChanged: number;
   recordsWritten: number;
   errors: number;
   /** The store's files (database and write-ahead log) at their largest during the run. */
@@ -52,14 +59,32 @@ export interface SoakFigures {
   errors: number;
   /** What the people did over all rounds, by kind. */
   played: PeopleRound;
+  /**
+   * Two runs after the last one, no people acting before them, each the longer look-back and a minute
+   * later: `quiet` still re-reads what the last run wrote, `idle` has nothing in its windows.
+   */
+  quietRun: PerSystem<ClassCalls>;
+  idleRun: PerSystem<ClassCalls>;
+  /**
+   * The soak as one measured size of `leadloop forecast`'s model (src/core/forecast/measured-rates.ts):
+   * its first load, its steady runs (the second half) as one run of their mean changed contacts and mean
+   * calls, and its idle run. A daemon's steady runs carry a few changes each, fewer than any scenario run.
+   */
+  forecastSize: MeasuredSize;
   samples: SoakRun[];
 }
 
-export async function runSoak(records: number, runs: number, measuredAt: string, crm: CrmKind = "salesforce"): Promise<SoakFigures> {
+export async function runSoak(
+  records: number,
+  runs: number,
+  measuredAt: string,
+  crm: CrmKind = "salesforce",
+  tier: HubspotTier = "enterprise",
+): Promise<SoakFigures> {
   const host = forkEmulators(records);
   let world;
   try {
-    world = await host.seed(records, "enterprise", crm);
+    world = await host.seed(records, tier, crm);
   } catch (err) {
     await host.close();
     throw err;
@@ -71,22 +96,32 @@ export async function runSoak(records: number, runs: number, measuredAt: string,
     const rounds: PeopleRound[] = [];
     for (let run = 1; run <= runs; run++) {
       await loop.advanceClock(DEFAULT_SCHEDULE_MS);
-      rounds.push(await loop.playPeople(run));
-      samples.push(soakRun(run, await measureRun(loop, "audit")));
+      const round = await loop.playPeople(run);
+      rounds.push(round);
+      samples.push(soakRun(run, round, await measureRun(loop, "audit")));
     }
-    return soakFigures(records, crm, measuredAt, firstLoad, samples, playedTotal(rounds));
+    // Then quiet, as the default scenarios end: the first run still re-reads what the last one wrote inside
+    // the look-backs, the second starts a minute after the first's signpost with nothing written since.
+    const jump = loop.lookbackMs + PAST_LOOKBACK_MS;
+    await loop.advanceClock(jump);
+    const quiet = await measureRun(loop, "audit");
+    await loop.advanceClock(jump);
+    const idle = await measureRun(loop, "audit");
+    return soakFigures(records, crm, measuredAt, firstLoad, samples, playedTotal(rounds), { quiet, idle });
   } finally {
     await loop.close();
   }
 }
 
-function soakRun(run: number, figures: PhaseFigures): SoakRun {
+function soakRun(run: number, round: PeopleRound, figures: PhaseFigures): SoakRun {
   return {
     run,
     retainedHeapMb: figures.retainedHeapMb ?? 0,
     peakRssMb: figures.peakRssMb,
     cpuSeconds: figures.cpuSeconds ?? 0,
     apiCalls: figures.apiCalls,
+    classCalls: figures.classCalls,
+    contactsChanged: round.contactsChanged,
     recordsWritten: figures.records,
     errors: figures.errors.hubspot + figures.errors.salesforce,
     peakStoreMb: figures.peakStoreMb,
@@ -100,6 +135,7 @@ function soakFigures(
   firstLoad: PhaseFigures,
   samples: SoakRun[],
   played: PeopleRound,
+  { quiet, idle }: { quiet: PhaseFigures; idle: PhaseFigures },
 ): SoakFigures {
   const half = Math.floor(samples.length / 2);
   const later = samples.slice(half);
@@ -128,21 +164,49 @@ function soakFigures(
     },
     recordsWrittenPerRun: spread(samples.map((s) => s.recordsWritten)),
     peakStoreMb: { firstLoad: firstLoad.peakStoreMb, lastRun: samples[samples.length - 1]!.peakStoreMb },
-    errors: samples.reduce((n, s) => n + s.errors, 0),
+    errors: [quiet, idle].reduce((n, r) => n + r.errors.hubspot + r.errors.salesforce, samples.reduce((n, s) => n + s.errors, 0)),
     played,
+    quietRun: quiet.classCalls,
+    idleRun: idle.classCalls,
+    forecastSize: {
+      contacts: records,
+      firstLoad: firstLoad.classCalls,
+      changes: [steadyRun(later)],
+      idle: idle.classCalls,
+    },
     samples,
   };
+}
+
+/** A run's calls, all classes (searches are among the reads). */
+function callTotal(c: ClassCalls): number {
+  return round(CALL_CLASSES.reduce((sum, k) => sum + c[k], 0), 1);
+}
+
+/** Runs as one: their mean changed contacts and mean calls by class, to a tenth. */
+function steadyRun(runs: readonly SoakRun[]): MeasuredSize["changes"][number] {
+  const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), 1);
+  const classes = (system: keyof PerSystem<ClassCalls>): ClassCalls => ({
+    writes: mean(runs.map((r) => r.classCalls[system].writes)),
+    reads: mean(runs.map((r) => r.classCalls[system].reads)),
+    behaviour: mean(runs.map((r) => r.classCalls[system].behaviour)),
+    match: mean(runs.map((r) => r.classCalls[system].match)),
+    search: mean(runs.map((r) => r.classCalls[system].search)),
+  });
+  return { changed: mean(runs.map((r) => r.contactsChanged)), calls: { hubspot: classes("hubspot"), salesforce: classes("salesforce") } };
 }
 
 /** The soak's figures for a terminal: the trend first, then what a run costs. */
 export function soakText(f: SoakFigures): string {
   const h = f.retainedHeapMb;
+  const steady = f.forecastSize.changes[0]!;
   return [
     `soak: ${f.runs} runs ${f.scheduleMs / 60_000} minutes apart after a first load of ${f.records} contacts, ${f.crm === "salesforce" ? "Salesforce" : "HubSpot"} as the CRM (${f.measuredAt})`,
     `  retained heap: ${f.firstLoadRetainedHeapMb} MB after the first load; ${h.first} → ${h.last} MB over the runs (min ${h.min}, max ${h.max}); ${f.retainedHeapSlopeKbPerRun} KB a run over the second half`,
     `  peak RSS: ${f.peakRssMb.firstHalf} MB in the first half, ${f.peakRssMb.secondHalf} MB in the second`,
     `  a run: CPU ${f.cpuSecondsPerRun.median} s median (max ${f.cpuSecondsPerRun.max}); calls HubSpot ${f.apiCallsPerRun.hubspot.median} (max ${f.apiCallsPerRun.hubspot.max}), Salesforce ${f.apiCallsPerRun.salesforce.median} (max ${f.apiCallsPerRun.salesforce.max}); records written ${f.recordsWrittenPerRun.median} (max ${f.recordsWrittenPerRun.max})`,
     `  store: ${f.peakStoreMb.firstLoad} MB at most during the first load, ${f.peakStoreMb.lastRun} MB during the last run`,
+    `  steady runs (second half) as the forecast counts them: ${steady.changed} contacts changed a run, ${callTotal(steady.calls.hubspot)} HubSpot and ${callTotal(steady.calls.salesforce)} Salesforce calls; then a quiet run ${callTotal(f.quietRun.hubspot)} and ${callTotal(f.quietRun.salesforce)}, an idle one ${callTotal(f.idleRun.hubspot)} and ${callTotal(f.idleRun.salesforce)}`,
     `  errors: ${f.errors}; people: ${f.played.demoRequests} demo requests, ${f.played.working} leads worked, ${f.played.qualified} qualified, ${f.played.recycled} recycled, ${f.played.trashed} trashed, ${f.played.unreachable} unreachable, ${f.played.opportunitiesWon} won, ${f.played.opportunitiesLost} lost`,
   ].join("\n");
 }

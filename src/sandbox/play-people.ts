@@ -15,6 +15,11 @@ import { DEMO_FORM, FORMS, PAGES, PRICING_PAGE, siteUrl } from "./seed/vocab/web
 
 /** What was played in one round, by kind. */
 export interface PeopleRound {
+  /**
+   * Marketing contacts that acted (a page view, a form) or were edited in the round, each once: the
+   * changes `leadloop forecast --changes-per-day` counts.
+   */
+  contactsChanged: number;
   pageViews: number;
   forms: number;
   demoRequests: number;
@@ -35,6 +40,7 @@ export interface PeopleRound {
 
 export function emptyRound(): PeopleRound {
   return {
+    contactsChanged: 0,
     pageViews: 0,
     forms: 0,
     demoRequests: 0,
@@ -90,12 +96,15 @@ export function playPeople(
   const recycled = targets.salesforce
     ? recycledInSalesforce(targets.salesforce)
     : new Set(contacts.filter((c) => c.properties.hs_lead_status === "BAD_TIMING").map((c) => c.id));
-  contactsBehave(rng, targets.hubspot, contacts, recycled, now, played);
+  const changed = new Set<string>();
+  contactsBehave(rng, targets.hubspot, contacts, recycled, now, played, changed);
 
   // A marketer fixes a job title.
   const edited = rng.pick(contacts);
   targets.hubspot.data.updateObject("contacts", edited.id, { jobtitle: rng.pick(TITLES) }, now);
   played.marketerEdits++;
+  changed.add(edited.id);
+  played.contactsChanged = changed.size;
 
   if (targets.salesforce) playSalesforceReps(rng, targets.salesforce, now, played);
   else playHubspotReps(rng, targets.hubspot, now, played);
@@ -119,9 +128,11 @@ function contactsBehave(
   recycled: ReadonlySet<string>,
   now: Date,
   played: PeopleRound,
+  changed: Set<string>,
 ): void {
   const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
   const visit = (contact: HubspotObject, page: (typeof PAGES)[number], minutesAgo: number) => {
+    changed.add(contact.id);
     recordActivity(hubspot.data, {
       contactId: contact.id,
       kind: "pageView",
@@ -131,6 +142,7 @@ function contactsBehave(
     played.pageViews++;
   };
   const submit = (contact: HubspotObject, form: (typeof FORMS)[number], minutesAgo: number) => {
+    changed.add(contact.id);
     // HubSpot's form-submission event: the form's id and the page it sits on (GET /events/v3/events).
     recordActivity(hubspot.data, {
       contactId: contact.id,

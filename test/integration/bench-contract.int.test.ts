@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { emulatorHeapMb } from "../../src/bench/emulator-process.js";
+import type { ClassCalls } from "../../src/core/forecast/api-forecast.js";
 
 const run = promisify(execFile);
 const BENCH = fileURLToPath(new URL("../../dist/bench/run.js", import.meta.url));
@@ -199,7 +200,22 @@ describe("npm run bench -- --json", () => {
         errors: number;
         peakStoreMb: { firstLoad: number; lastRun: number };
         played: { demoRequests: number; working: number };
-        samples: { run: number; retainedHeapMb: number; apiCalls: { hubspot: number; salesforce: number }; recordsWritten: number }[];
+        samples: {
+          run: number;
+          retainedHeapMb: number;
+          apiCalls: { hubspot: number; salesforce: number };
+          classCalls: Record<"hubspot" | "salesforce", ClassCalls>;
+          contactsChanged: number;
+          recordsWritten: number;
+        }[];
+        quietRun: Record<"hubspot" | "salesforce", ClassCalls>;
+        idleRun: Record<"hubspot" | "salesforce", ClassCalls>;
+        forecastSize: {
+          contacts: number;
+          firstLoad: Record<"hubspot" | "salesforce", ClassCalls>;
+          changes: { changed: number; calls: Record<"hubspot" | "salesforce", ClassCalls> }[];
+          idle: Record<"hubspot" | "salesforce", ClassCalls>;
+        };
       };
     };
     expect(soak).toMatchObject({ records: 150, crm, runs: 4, scheduleMs: 300_000, errors: 0 });
@@ -220,6 +236,29 @@ describe("npm run bench -- --json", () => {
     // Every run reads HubSpot; Salesforce only when it is the CRM.
     expect(soak.samples.every((s) => s.apiCalls.hubspot > 0 && (crm === "salesforce") === s.apiCalls.salesforce > 0)).toBe(true);
     expect(soak.samples.some((s) => s.recordsWritten > 0)).toBe(true);
+    // Each run's calls by class add up to its calls, and the people changed some contacts before each.
+    const total = (c: ClassCalls) => c.writes + c.reads + c.behaviour + c.match;
+    for (const s of soak.samples) {
+      expect({ run: s.run, hubspot: total(s.classCalls.hubspot), salesforce: total(s.classCalls.salesforce) }).toEqual({ run: s.run, ...s.apiCalls });
+      expect(s.contactsChanged).toBeGreaterThan(0);
+    }
+    // The soak as one size of the forecast's model: its steady runs (the second half) as one run of their
+    // mean changes and calls, and its idle run.
+    const later = soak.samples.slice(2);
+    const mean = (values: number[]) => Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+    const steady = soak.forecastSize.changes[0]!;
+    expect(soak.forecastSize.changes).toHaveLength(1);
+    expect(steady.changed).toBe(mean(later.map((s) => s.contactsChanged)));
+    for (const system of ["hubspot", "salesforce"] as const) {
+      expect(steady.calls[system].reads).toBe(mean(later.map((s) => s.classCalls[system].reads)));
+      expect(steady.calls[system].writes).toBe(mean(later.map((s) => s.classCalls[system].writes)));
+    }
+    expect(soak.forecastSize).toMatchObject({ contacts: 150, idle: soak.idleRun });
+    // Nothing acted before the last two runs: the quiet run re-reads the last run's writes, the idle run
+    // has nothing in its windows and makes a handful of calls.
+    expect(total(soak.idleRun.hubspot)).toBeLessThanOrEqual(total(soak.quietRun.hubspot));
+    expect(total(soak.idleRun.hubspot) + total(soak.idleRun.salesforce)).toBeLessThanOrEqual(12);
+    expect(soak.idleRun.hubspot.writes + soak.idleRun.salesforce.writes).toBe(0);
   }, 10 * 60_000);
 
   it("refuses --crm without --soak-runs: the default scenarios always run with Salesforce", async () => {

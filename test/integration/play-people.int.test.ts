@@ -74,6 +74,22 @@ describe("sandbox people on the default seed", () => {
     }
   });
 
+  it("counts each contact a round changed once, however many things the person did (the soak's changes per run)", () => {
+    const now = new Date("2026-11-30T15:00:00.000Z");
+    const seed = generateSeed({ seed: SEED, now, contacts: CONTACTS });
+    loadSeed(seed, { hubspot: loop.hubspot, salesforce: loop.salesforce });
+    const modified = () => new Map(loop.hubspot.data.listObjects("contacts").map((c) => [c.id, c.updatedAt.getTime()]));
+    for (let round = 1; round <= 3; round++) {
+      const before = modified();
+      const played = playPeople(SEED, round, { hubspot: loop.hubspot, salesforce: loop.salesforce }, new Date(now.getTime() + round * 300_000));
+      // With Salesforce as the CRM the reps work there: the contacts HubSpot shows changed are the people's.
+      const changed = [...modified()].filter(([id, ms]) => before.get(id) !== ms).length;
+      expect({ round, contactsChanged: played.contactsChanged }).toEqual({ round, contactsChanged: changed });
+      // A prospect who read pricing and asked for a demo is two activities and one changed contact.
+      expect(played.contactsChanged).toBeLessThan(played.pageViews + played.forms + played.marketerEdits);
+    }
+  });
+
   it("names a converted Lead's Opportunity within Opportunity.Name's 120 characters, however long the company's name", () => {
     // Salesforce takes a Lead's Company up to 255 characters and an Opportunity's Name up to 120. Four
     // handed-off leads, so the reps' verdicts (each kind in turn) convert at least one.
