@@ -6,7 +6,7 @@
 // whatever a run leaves behind in memory adds up, and a loop in the funnel shows as writes that grow.
 import { playedTotal, type PeopleRound } from "../sandbox/play-people.js";
 import { type CrmKind, DEFAULT_SCHEDULE_MS } from "../config/leadloop-config.js";
-import { CALL_CLASSES, type ClassCalls, type MeasuredSize } from "../core/forecast/api-forecast.js";
+import { CALL_CLASSES, type ClassCalls } from "../core/forecast/api-forecast.js";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
 import { connectDefaultLoop } from "./default-loop.js";
 import { PAST_LOOKBACK_MS } from "./default-scenarios.js";
@@ -66,11 +66,11 @@ export interface SoakFigures {
   quietRun: PerSystem<ClassCalls>;
   idleRun: PerSystem<ClassCalls>;
   /**
-   * The soak as one measured size of `leadloop forecast`'s model (src/core/forecast/measured-rates.ts):
-   * its first load, its steady runs (the second half) as one run of their mean changed contacts and mean
-   * calls, and its idle run. A daemon's steady runs carry a few changes each, fewer than any scenario run.
+   * The second half's runs as one, in the forecast's terms (src/core/forecast): their mean contacts
+   * changed and mean calls by class. Each carries a round of people: contacts acting and reps working the
+   * leads handed to them, which the scenarios' change runs (edits alone) do not.
    */
-  forecastSize: MeasuredSize;
+  steadyRun: { changed: number; calls: PerSystem<ClassCalls> };
   samples: SoakRun[];
 }
 
@@ -168,12 +168,7 @@ function soakFigures(
     played,
     quietRun: quiet.classCalls,
     idleRun: idle.classCalls,
-    forecastSize: {
-      contacts: records,
-      firstLoad: firstLoad.classCalls,
-      changes: [steadyRun(later)],
-      idle: idle.classCalls,
-    },
+    steadyRun: steadyRun(later),
     samples,
   };
 }
@@ -184,7 +179,7 @@ function callTotal(c: ClassCalls): number {
 }
 
 /** Runs as one: their mean changed contacts and mean calls by class, to a tenth. */
-function steadyRun(runs: readonly SoakRun[]): MeasuredSize["changes"][number] {
+function steadyRun(runs: readonly SoakRun[]): SoakFigures["steadyRun"] {
   const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), 1);
   const classes = (system: keyof PerSystem<ClassCalls>): ClassCalls => ({
     writes: mean(runs.map((r) => r.classCalls[system].writes)),
@@ -199,7 +194,7 @@ function steadyRun(runs: readonly SoakRun[]): MeasuredSize["changes"][number] {
 /** The soak's figures for a terminal: the trend first, then what a run costs. */
 export function soakText(f: SoakFigures): string {
   const h = f.retainedHeapMb;
-  const steady = f.forecastSize.changes[0]!;
+  const steady = f.steadyRun;
   return [
     `soak: ${f.runs} runs ${f.scheduleMs / 60_000} minutes apart after a first load of ${f.records} contacts, ${f.crm === "salesforce" ? "Salesforce" : "HubSpot"} as the CRM (${f.measuredAt})`,
     `  retained heap: ${f.firstLoadRetainedHeapMb} MB after the first load; ${h.first} → ${h.last} MB over the runs (min ${h.min}, max ${h.max}); ${f.retainedHeapSlopeKbPerRun} KB a run over the second half`,
