@@ -4,7 +4,7 @@
 // leads leadloop handed them, opportunities are won or lost: sandbox/play-people.ts). One store and the
 // same adapters across all runs, as `leadloop daemon` keeps them (cli/commands/daemon.ts `wire`), so
 // whatever a run leaves behind in memory adds up, and a loop in the funnel shows as writes that grow.
-import { playedTotal, type PeopleRound } from "../sandbox/play-people.js";
+import { playedTotal, type PeopleRound, salesUpdates } from "../sandbox/play-people.js";
 import { type CrmKind, DEFAULT_SCHEDULE_MS } from "../config/leadloop-config.js";
 import { CALL_CLASSES, type ClassCalls } from "../core/forecast/api-forecast.js";
 import type { HubspotTier } from "../sandbox/hubspot/portal-tier.js";
@@ -27,6 +27,8 @@ export interface SoakRun {
   classCalls: PerSystem<ClassCalls>;
   /** Marketing contacts the people's round before the run changed (acted or were edited). */
   contactsChanged: number;
+  /** CRM records the round's reps updated (play-people.ts `salesUpdates`). */
+  salesUpdates: number;
   recordsWritten: number;
   errors: number;
   /** The store's files (database and write-ahead log) at their largest during the run. */
@@ -67,10 +69,10 @@ export interface SoakFigures {
   idleRun: PerSystem<ClassCalls>;
   /**
    * The second half's runs as one, in the forecast's terms (src/core/forecast): their mean contacts
-   * changed and mean calls by class. Each carries a round of people: contacts acting and reps working the
+   * changed, sales updates and calls by class. Each carries a round of people: contacts acting and reps working the
    * leads handed to them, which the scenarios' change runs (edits alone) do not.
    */
-  steadyRun: { changed: number; calls: PerSystem<ClassCalls> };
+  steadyRun: { changed: number; salesUpdates: number; calls: PerSystem<ClassCalls> };
   samples: SoakRun[];
 }
 
@@ -122,6 +124,7 @@ function soakRun(run: number, round: PeopleRound, figures: PhaseFigures): SoakRu
     apiCalls: figures.apiCalls,
     classCalls: figures.classCalls,
     contactsChanged: round.contactsChanged,
+    salesUpdates: salesUpdates(round),
     recordsWritten: figures.records,
     errors: figures.errors.hubspot + figures.errors.salesforce,
     peakStoreMb: figures.peakStoreMb,
@@ -188,7 +191,11 @@ function steadyRun(runs: readonly SoakRun[]): SoakFigures["steadyRun"] {
     match: mean(runs.map((r) => r.classCalls[system].match)),
     search: mean(runs.map((r) => r.classCalls[system].search)),
   });
-  return { changed: mean(runs.map((r) => r.contactsChanged)), calls: { hubspot: classes("hubspot"), salesforce: classes("salesforce") } };
+  return {
+    changed: mean(runs.map((r) => r.contactsChanged)),
+    salesUpdates: mean(runs.map((r) => r.salesUpdates)),
+    calls: { hubspot: classes("hubspot"), salesforce: classes("salesforce") },
+  };
 }
 
 /** The soak's figures for a terminal: the trend first, then what a run costs. */
@@ -201,7 +208,7 @@ export function soakText(f: SoakFigures): string {
     `  peak RSS: ${f.peakRssMb.firstHalf} MB in the first half, ${f.peakRssMb.secondHalf} MB in the second`,
     `  a run: CPU ${f.cpuSecondsPerRun.median} s median (max ${f.cpuSecondsPerRun.max}); calls HubSpot ${f.apiCallsPerRun.hubspot.median} (max ${f.apiCallsPerRun.hubspot.max}), Salesforce ${f.apiCallsPerRun.salesforce.median} (max ${f.apiCallsPerRun.salesforce.max}); records written ${f.recordsWrittenPerRun.median} (max ${f.recordsWrittenPerRun.max})`,
     `  store: ${f.peakStoreMb.firstLoad} MB at most during the first load, ${f.peakStoreMb.lastRun} MB during the last run`,
-    `  steady runs (second half) as the forecast counts them: ${steady.changed} contacts changed a run, ${callTotal(steady.calls.hubspot)} HubSpot and ${callTotal(steady.calls.salesforce)} Salesforce calls; then a quiet run ${callTotal(f.quietRun.hubspot)} and ${callTotal(f.quietRun.salesforce)}, an idle one ${callTotal(f.idleRun.hubspot)} and ${callTotal(f.idleRun.salesforce)}`,
+    `  steady runs (second half) as the forecast counts them: ${steady.changed} contacts changed and ${steady.salesUpdates} sales updates a run, ${callTotal(steady.calls.hubspot)} HubSpot and ${callTotal(steady.calls.salesforce)} Salesforce calls; then a quiet run ${callTotal(f.quietRun.hubspot)} and ${callTotal(f.quietRun.salesforce)}, an idle one ${callTotal(f.idleRun.hubspot)} and ${callTotal(f.idleRun.salesforce)}`,
     `  errors: ${f.errors}; people: ${f.played.demoRequests} demo requests, ${f.played.working} leads worked, ${f.played.qualified} qualified, ${f.played.recycled} recycled, ${f.played.trashed} trashed, ${f.played.unreachable} unreachable, ${f.played.opportunitiesWon} won, ${f.played.opportunitiesLost} lost`,
   ].join("\n");
 }

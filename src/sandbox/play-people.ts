@@ -58,6 +58,14 @@ export function emptyRound(): PeopleRound {
   };
 }
 
+/**
+ * The CRM records reps updated in a round: a Lead called and set to working, a verdict given, an
+ * opportunity won or lost (`leadloop forecast --sales-updates-per-day` counts these).
+ */
+export function salesUpdates(r: PeopleRound): number {
+  return r.working + r.qualified + r.recycled + r.trashed + r.unreachable + r.opportunitiesWon + r.opportunitiesLost;
+}
+
 /** The rounds' counts added up, kind by kind. */
 export function playedTotal(rounds: readonly PeopleRound[]): PeopleRound {
   const total = emptyRound();
