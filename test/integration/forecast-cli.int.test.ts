@@ -22,8 +22,15 @@ interface LoadJson {
   salesforceDays: number;
 }
 interface ForecastJson {
-  fixed: Record<"firstLoad" | "idleRun" | "changeRun", Record<"hubspot" | "salesforce", number>>;
-  counts: { contacts: number; changesPerDay: number; runsPerDay: number; archived: number; binListingsPerDay: number };
+  fixed: Record<"firstLoad" | "idleRun" | "changeRun" | "salesRun", Record<"hubspot" | "salesforce", number>>;
+  counts: {
+    contacts: number;
+    changesPerDay: number;
+    salesUpdatesPerDay: number;
+    runsPerDay: number;
+    archived: number;
+    binListingsPerDay: number;
+  };
   limits: { hubspot: { burstPer10Seconds: number; dailyCalls: number }; salesforce: { dailyCalls: number; share: number } };
   firstLoad: LoadJson;
   typicalDay: LoadJson;
@@ -57,7 +64,14 @@ describe("leadloop forecast", () => {
   it("scales a first load with the portal and bounds its time by HubSpot's limits", async () => {
     const small = await forecastJson(["--contacts", "100000"]);
     const large = await forecastJson(["--contacts", "1,000,000"]);
-    expect(small.counts).toEqual({ contacts: 100_000, changesPerDay: 10_000, runsPerDay: 288, archived: 0, binListingsPerDay: 288 });
+    expect(small.counts).toEqual({
+      contacts: 100_000,
+      changesPerDay: 10_000,
+      salesUpdatesPerDay: 0,
+      runsPerDay: 288,
+      archived: 0,
+      binListingsPerDay: 288,
+    });
     for (const f of [small, large]) {
       expect(f.firstLoad.calls.hubspot.total).toBeGreaterThan(0);
       expect(f.firstLoad.calls.salesforce.total).toBeGreaterThan(0);
@@ -81,6 +95,7 @@ describe("leadloop forecast", () => {
     expect(binned.counts).toEqual({
       contacts: 1_000_000,
       changesPerDay: 100_000,
+      salesUpdatesPerDay: 0,
       runsPerDay: 288,
       archived: 30_000,
       binListingsPerDay: 24,
@@ -161,6 +176,42 @@ describe("leadloop forecast", () => {
     const help = await runCli(["forecast", "--help"], NO_CONFIG);
     expect(help.stdout).toContain("--live");
     expect(help.stdout).toContain("--contacts <n>");
+  });
+
+  it("adds the reps' work: each run that carries a sales update reads it back, once however many it carries", async () => {
+    const marketing = await forecastJson(["--contacts", "20000", "--changes-per-day", "600"]);
+    const salesRun = marketing.fixed.salesRun;
+    expect(salesRun.hubspot).toBeGreaterThan(5);
+    expect(salesRun.salesforce).toBeGreaterThan(5);
+    // 100 updates a day: 100 of the 288 runs carry one. 1,000 a day: every run carries some.
+    for (const [updates, runs] of [
+      ["100", 100],
+      ["1,000", 288],
+    ] as const) {
+      const sales = await forecastJson(["--contacts", "20000", "--changes-per-day", "600", "--sales-updates-per-day", updates]);
+      expect(sales.counts.salesUpdatesPerDay).toBe(Number(updates.replace(",", "")));
+      for (const s of SYSTEMS) {
+        const added = sales.typicalDay.calls[s].total - marketing.typicalDay.calls[s].total;
+        // Whole calls per class, each rounded: within a call a class of the per-run figure.
+        expect(Math.abs(added - salesRun[s] * runs)).toBeLessThanOrEqual(runs * 2 + 4);
+        expect(added).toBeGreaterThan(salesRun[s] * runs * 0.8);
+      }
+      expect(sales.firstLoad).toEqual(marketing.firstLoad);
+    }
+    const text = await runCli(["forecast", "--contacts", "20000", "--sales-updates-per-day", "250"], NO_CONFIG);
+    expect(text.stdout).toMatch(/^a day of typical change \(2,000 contacts changed, 250 sales updates, 288 runs\):/m);
+    expect(text.stdout).toMatch(/reps' updates add \d+ and \d+ to a run that carries them\n/);
+    // A bench's own rates have no sales run: its scenarios edit marketing records only.
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-forecast-sales-"));
+    const benchRates = join(dir, "bench.json");
+    const { salesRun: _, ...withoutSales } = measuredRates("enterprise");
+    writeFileSync(benchRates, JSON.stringify({ default: { rates: withoutSales } }));
+    const refused = await runCli(["forecast", "--contacts", "20000", "--sales-updates-per-day", "250", "--rates", benchRates], NO_CONFIG);
+    expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: "" });
+    expect(refused.stderr).toContain(`leadloop: --sales-updates-per-day: the rates in ${benchRates} have no sales run`);
+    const ok = await runCli(["forecast", "--contacts", "20000", "--rates", benchRates], NO_CONFIG);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toContain("reps' updates");
   });
 
   it("refuses to guess the portal's size (exit 2)", async () => {
@@ -256,10 +307,12 @@ describe("leadloop forecast", () => {
         firstLoad: { hubspot: 29, salesforce: 43 },
         idleRun: { hubspot: 7, salesforce: 2 },
         changeRun: { hubspot: 16, salesforce: 22 },
+        salesRun: { hubspot: 15, salesforce: 12 },
       });
       const text = await runCli(["forecast", "--contacts", "2000"], NO_CONFIG);
       expect(text.stdout).toContain(
-        "calls that do not scale: a first load 29 HubSpot and 43 Salesforce whatever the portal's size; every run 7 and 2, one that carries a change 16 and 22\n",
+        "calls that do not scale: a first load 29 HubSpot and 43 Salesforce whatever the portal's size; every run 7 and 2, one that carries a change 16 and 22; " +
+          "reps' updates add 15 and 12 to a run that carries them (--sales-updates-per-day)\n",
       );
       // 200 changes a day, each in a run of its own: most of the day's Salesforce calls are those runs' part.
       expect(small.typicalDay.calls.salesforce.total).toBeGreaterThan(4_500);
@@ -304,6 +357,31 @@ describe("leadloop forecast", () => {
         const measuredChangeRun = (total(runs.incremental.classCalls[s]) + total(runs.behaviour.classCalls[s])) / 2;
         withinATenth(`500 contacts: a run of ${changed} changes, ${s}`, changeRun.typicalDay.calls[s].total, measuredChangeRun);
         withinATenth(`500 contacts: an idle run, ${s}`, idle.typicalDay.calls[s].total, total(runs.idle.classCalls[s]));
+      }
+    });
+  });
+
+  describe("agrees with the soak: a daemon's runs with sales at work", () => {
+    it("prices the soak's steady runs at a size it was not measured at within a tenth, where the change runs alone are well under", async () => {
+      // `node dist/bench/run.js --records 500 --soak-runs 24 --json`: the second half's runs, each after
+      // some 16 people acted and reps updated the Leads and opportunities handed to them.
+      const { stdout } = await promisify(execFile)(process.execPath, [BENCH, "--records", "500", "--soak-runs", "24", "--json"], {
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      type Steady = { changed: number; salesUpdates: number; calls: Record<"hubspot" | "salesforce", Classes> };
+      const { steadyRun } = (JSON.parse(stdout) as { soak: { steadyRun: Steady } }).soak;
+      expect(steadyRun.salesUpdates).toBeGreaterThan(1);
+      const oneRun = (salesUpdates: number) =>
+        forecastJson([
+          "--contacts", "500", "--hubspot-tier", "enterprise", "--runs-per-day", "1",
+          "--changes-per-day", String(Math.round(steadyRun.changed)), "--sales-updates-per-day", String(Math.round(salesUpdates)),
+        ]);
+      const withSales = await oneRun(steadyRun.salesUpdates);
+      const marketingOnly = await oneRun(0);
+      for (const s of SYSTEMS) {
+        const measured = total(steadyRun.calls[s]);
+        withinATenth(`500 contacts, a soak's steady run, ${s}`, withSales.typicalDay.calls[s].total, measured);
+        expect(marketingOnly.typicalDay.calls[s].total).toBeLessThan(measured * 0.8);
       }
     });
   });

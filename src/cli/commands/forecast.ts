@@ -38,6 +38,7 @@ const DEFAULT_CHANGE_SHARE = 0.1;
 interface ForecastOptions {
   contacts?: number;
   changesPerDay?: number;
+  salesUpdatesPerDay: number;
   runsPerDay?: number;
   archived?: number;
   hubspotTier: keyof typeof HUBSPOT_TIERS;
@@ -61,6 +62,12 @@ export function registerForecast(program: Command, io: CommandIo): void {
   declareCommand(program, "forecast")
     .option("--contacts <n>", "marketing contacts in the portal", wholeNumber(0))
     .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", wholeNumber(0))
+    .option(
+      "--sales-updates-per-day <n>",
+      "Leads and opportunities your reps update on a typical day (a status, a conversion, a stage): each run that carries one reads their work back (--live does not count them)",
+      wholeNumber(0),
+      0,
+    )
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", wholeNumber(1))
     .option(
       "--archived <n>",
@@ -114,12 +121,19 @@ export function registerForecast(program: Command, io: CommandIo): void {
         },
       };
       const rates = opts.rates ? readRates(opts.rates) : measuredRates(opts.hubspotTier);
+      if (opts.salesUpdatesPerDay > 0 && !rates.salesRun) {
+        throw new UsageError(
+          `--sales-updates-per-day: the rates in ${opts.rates} have no sales run (the soak measures it: ` +
+            "test/bench/README.md \"The soak\"; a bench's scenarios edit marketing records only)",
+        );
+      }
       const runsPerDay = opts.runsPerDay ?? configured?.runsPerDay ?? 288;
       const result = forecast(
         rates,
         {
           contacts,
           changesPerDay: opts.changesPerDay ?? Math.round(contacts * DEFAULT_CHANGE_SHARE),
+          salesUpdatesPerDay: opts.salesUpdatesPerDay,
           runsPerDay,
           archived: opts.archived ?? 0,
           binListingsPerDay: binListingsPerDay(opts.archived ?? 0, runsPerDay, configured?.recycleBinEvery ?? DEFAULT_RECYCLE_BIN_EVERY_MS),
@@ -216,6 +230,7 @@ const callRates = z.object({
   idleRun: perSystem,
   measuredAt: z.string(),
   curves: z.object({ firstLoad: curve, changeRun: curve }).optional(),
+  salesRun: perSystem.optional(),
 });
 /** A bench's whole `--json` output (its `default.rates`), or the rates alone. */
 const ratesFile = z.union([
@@ -247,13 +262,18 @@ export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: num
       `${n(f.limits.hubspot.dailyCalls)} a day; Salesforce ${n(f.limits.salesforce.dailyCalls)} per 24 h, leadloop's share ${f.limits.salesforce.share}`,
     ...loadLines("first load", f.firstLoad),
     ...loadLines(
-      `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ${f.counts.runsPerDay} runs` +
+      `a day of typical change (${n(f.counts.changesPerDay)} contacts changed, ` +
+        `${f.counts.salesUpdatesPerDay ? `${n(f.counts.salesUpdatesPerDay)} sales updates, ` : ""}${f.counts.runsPerDay} runs` +
         `${f.counts.archived ? `, ${binListings(f.counts)} listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
       f.typicalDay,
     ),
     `calls that do not scale: a first load ${n(f.fixed.firstLoad.hubspot)} HubSpot and ${n(f.fixed.firstLoad.salesforce)} Salesforce ` +
       `whatever the portal's size; every run ${n(f.fixed.idleRun.hubspot)} and ${n(f.fixed.idleRun.salesforce)}, ` +
-      `one that carries a change ${n(f.fixed.changeRun.hubspot)} and ${n(f.fixed.changeRun.salesforce)}`,
+      `one that carries a change ${n(f.fixed.changeRun.hubspot)} and ${n(f.fixed.changeRun.salesforce)}` +
+      (f.fixed.salesRun.hubspot + f.fixed.salesRun.salesforce > 0
+        ? `; reps' updates add ${n(f.fixed.salesRun.hubspot)} and ${n(f.fixed.salesRun.salesforce)} to a run that carries them` +
+          (f.counts.salesUpdatesPerDay ? "" : " (--sales-updates-per-day)")
+        : ""),
     `model: calls measured by the bench (${f.measuredAt})`,
   ];
   return `${lines.join("\n")}\n`;

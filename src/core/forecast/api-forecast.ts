@@ -29,6 +29,13 @@ export interface CallRates {
    * contact, and a change costs its calls per changed contact.
    */
   curves?: { firstLoad: CurvePoint[]; changeRun: CurvePoint[] };
+  /**
+   * What a run adds when reps updated CRM records since the last one (a Lead's status, a conversion, an
+   * opportunity's stage): the phases that read sales' work back and answer it wake. The soak's steady runs
+   * (reps at work) above what the change runs price their contacts' changes at (`withSalesRun`). One
+   * bench's rates have none: its scenarios edit marketing records only.
+   */
+  salesRun?: Record<ForecastSystem, ClassCalls>;
 }
 
 export interface VendorLimits {
@@ -66,6 +73,11 @@ export interface PortalCounts {
   /** Scheduled runs a day (`schedule.every` 5m: 288). */
   runsPerDay: number;
   /**
+   * CRM records reps update on a typical day (a Lead's status, a conversion, an opportunity's stage). Each
+   * run that carries one pays the rates' `salesRun` once. Default: none.
+   */
+  salesUpdatesPerDay?: number;
+  /**
    * HubSpot records in the recycle bin (contacts, companies and deals deleted in the last 90 days). Every
    * run lists them to follow deletions: the search API cannot filter on archived records, so the list
    * (`archived=true`, 100 a page) is read whole each time. The bench's idle run lists near-empty bins.
@@ -95,9 +107,10 @@ export interface Forecast {
   typicalDay: LoadForecast;
   /**
    * Calls that do not scale with the portal: a first load's at 0 contacts, every run's (the idle run's),
-   * and every run's that carries a change, idle reads included.
+   * every run's that carries a change, idle reads included, and what a run adds when it carries sales'
+   * updates (none when the rates have no sales run).
    */
-  fixed: Record<"firstLoad" | "idleRun" | "changeRun", Record<ForecastSystem, number>>;
+  fixed: Record<"firstLoad" | "idleRun" | "changeRun" | "salesRun", Record<ForecastSystem, number>>;
   measuredAt: string;
 }
 
@@ -119,9 +132,16 @@ export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorL
   // cost more than 300 in one.
   const runsWithChanges = Math.min(counts.runsPerDay, counts.changesPerDay);
   const changeRun = runsWithChanges > 0 ? callsAt(curves.changeRun, counts.changesPerDay / runsWithChanges) : undefined;
+  // Sales' updates spread over the day's runs the same way: each run that carries one pays the sales run.
+  const salesRuns = Math.min(counts.runsPerDay, counts.salesUpdatesPerDay ?? 0);
+  if (salesRuns > 0 && !rates.salesRun) throw new Error(`these rates have no sales run (${rates.measuredAt})`);
+  const salesRun = rates.salesRun ?? bySystem(() => zeroCalls());
   const typicalDay = bySystem((s) =>
     add(
-      add(changeRun ? scale(changeRun[s], runsWithChanges) : zeroCalls(), scale(rates.idleRun[s], counts.runsPerDay)),
+      add(
+        add(changeRun ? scale(changeRun[s], runsWithChanges) : zeroCalls(), scale(rates.idleRun[s], counts.runsPerDay)),
+        scale(salesRun[s], salesRuns),
+      ),
       scale(bin[s], binListings),
     ),
   );
@@ -134,6 +154,7 @@ export function forecast(rates: CallRates, counts: PortalCounts, limits: VendorL
       firstLoad: totals(curves.firstLoad[0]!.calls),
       idleRun: totals(rates.idleRun),
       changeRun: totals(bySystem((s) => add(rates.idleRun[s], curves.changeRun[0]!.calls[s]))),
+      salesRun: totals(salesRun),
     },
     measuredAt: rates.measuredAt,
   };
@@ -238,6 +259,19 @@ export function ratesFrom(sizes: readonly MeasuredSize[], measuredAt: string): C
       ),
       changeRun: curveThrough(bySize.map(changeRun), bySystem(() => zeroCalls())),
     },
+  };
+}
+
+/**
+ * Rates with the sales run a soak measured: its steady runs, each after `changed` contacts changed and
+ * reps updated records, above what these rates price a run of `changed` changes at (class by class, never
+ * below none).
+ */
+export function withSalesRun(rates: CallRates, steady: { changed: number; calls: SystemCalls }): CallRates {
+  const changeRun = callsAt(curvesOf(rates).changeRun, steady.changed);
+  return {
+    ...rates,
+    salesRun: bySystem((s) => subtract(steady.calls[s], add(rates.idleRun[s], changeRun[s]))),
   };
 }
 
