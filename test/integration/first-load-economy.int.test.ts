@@ -173,6 +173,14 @@ describe("campaign membership on a first load", () => {
     expect(memberReads()).toHaveLength(0);
     // Every step of 20 MQLs asks for its people's Leads and Contacts by email.
     expect(emailLookups().length).toBeGreaterThanOrEqual(2 * (PEOPLE / 20));
+    // A member's LeadId is asked for Leads' ids only (00Q…), its ContactId for Contacts' (003…): a step
+    // whose people have Leads alone asks one query, not two.
+    expect(memberLookups().length).toBeGreaterThan(0);
+    for (const q of memberLookups()) {
+      const [, field, list] = /WHERE (LeadId|ContactId) IN \(([^)]*)\)/.exec(q)!;
+      const ids = [...list!.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+      expect({ field, prefixes: [...new Set(ids.map((id) => id.slice(0, 3)))] }).toEqual({ field, prefixes: [field === "LeadId" ? "00Q" : "003"] });
+    }
   });
 
   it("lists the companies once, for the scoring and the company sync both, and reads none by id", async () => {

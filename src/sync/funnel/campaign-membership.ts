@@ -106,8 +106,12 @@ export function campaignMembership(ctx: RunContext, setup: FunnelSetup, members:
         return out;
       }
       const first = new Map<string, Membership>();
-      for (const field of members.personFields) {
-        const found = await lookUp(() => ctx.crm.findBy(members.object, field, recordIds, [field, members.campaignField]));
+      for (const [i, field] of members.personFields.entries()) {
+        // A Lead's id is never a member's ContactId: each field is asked for the ids it can hold.
+        const prefix = members.personIdPrefixes[i];
+        const ids = prefix === undefined ? recordIds : recordIds.filter((id) => id.startsWith(prefix));
+        if (ids.length === 0) continue;
+        const found = await lookUp(() => ctx.crm.findBy(members.object, field, ids, [field, members.campaignField]));
         for (const m of found) keepFirst(first, m.fields[field], m.id, m.fields[members.campaignField]);
       }
       for (const [id, held] of first) out.set(id, held.campaignId);

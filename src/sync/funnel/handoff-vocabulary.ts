@@ -183,6 +183,11 @@ export interface DealVocabulary {
   campaignMembers: {
     object: string;
     personFields: string[];
+    /**
+     * The key prefix of the record ids each of `personFields` holds (a Lead's 00Q, a Contact's 003): a
+     * look-up asks each field for the ids it can hold only.
+     */
+    personIdPrefixes: string[];
     /** The email of the record each of `personFields` names, through its relationship (Lead.Email, Contact.Email). */
     personEmails: string[];
     campaignField: string;

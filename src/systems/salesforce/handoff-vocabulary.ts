@@ -131,6 +131,8 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       campaignMembers: {
         object: "CampaignMember",
         personFields: ["LeadId", "ContactId"],
+        // An id's first three characters name its object: https://help.salesforce.com/s/articleView?id=000385203
+        personIdPrefixes: ["00Q", "003"],
         personEmails: ["Lead.Email", "Contact.Email"],
         campaignField: "CampaignId",
         campaign: { object: "Campaign", name: "Name", type: "Type", status: "Status", startDate: "StartDate", endDate: "EndDate" },
