@@ -15,7 +15,7 @@ type Members = NonNullable<DealVocabulary["campaignMembers"]>;
 export const MEMBERSHIP_LOOKUP_CALLS = 8;
 /**
  * Members read whole at most: 10 query pages of 2,000, and a few megabytes held for the run. A larger org
- * keeps the per-group look-ups, which cost four queries for a group with MQLs whatever the org's size.
+ * keeps the per-group look-ups, which cost up to four queries for a group with MQLs whatever the org's size.
  */
 export const CAMPAIGN_MEMBERS_READ_AT_ONCE = 20_000;
 
