@@ -216,12 +216,19 @@ describe("lineage with Salesforce as CRM", () => {
     expect(await revenue()).toEqual({ won: 1, revenue: 48250.5 });
 
     // The rep corrects the won Opportunity's amount: the deal and the funnel report's revenue follow it,
-    // and the win is still counted once.
+    // and the win is still counted once. Nobody moves, so no campaign is looked up for the deal's people.
     await tick();
     sf().update("Opportunity", elodieConv.opportunityId!, { Amount: 51000 });
     await tick();
+    const memberLookups: string[] = [];
+    const stopObserving = loop.salesforce.calls.observe((call) => {
+      const q = call.query.get("q") ?? "";
+      if (/FROM CampaignMember\b/.test(q)) memberLookups.push(q);
+    });
     const corrected = await sync();
+    stopObserving();
     expect(corrected.summary).toMatchObject({ conversions: 0, outcomes: { won: 0, lost: 0 } });
+    expect(memberLookups).toEqual([]);
     expect(hs().getObject("deals", wonDeal.id)!.properties.amount).toBe("51000");
     expect(await revenue()).toEqual({ won: 1, revenue: 51000 });
   });

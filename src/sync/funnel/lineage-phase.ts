@@ -66,14 +66,6 @@ export async function followConversions(
     const mover = await newMover(ctx, setup, converted.map((r) => linked(r) ?? (stamp ? (r.fields[stamp] ?? undefined) : undefined)));
     // A stamp counts only for a contact that exists (a merged-away id names no one).
     const personOf = (r: SourceRecord) => linked(r) ?? (stamp && mover.knows(r.fields[stamp] ?? "") ? r.fields[stamp]! : undefined);
-    await mover.campaignsFromCrm(
-      setup,
-      new Map(
-        converted
-          .filter((r) => personOf(r))
-          .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
-      ),
-    );
     const followed = new Set<string>();
     for (const r of converted) {
       const personId = personOf(r);
@@ -99,6 +91,14 @@ export async function followConversions(
     const accountsOf = converted.filter((r) => linked(r) || !followed.has(r.id));
     const links2 =
       company && c.accountField ? await linkAccounts(ctx, company, accountsOf, c.accountField, personOf, mover) : [];
+    await mover.campaignsFromCrm(
+      setup,
+      new Map(
+        converted
+          .filter((r) => personOf(r))
+          .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
+      ),
+    );
     await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
   });
 }
@@ -274,10 +274,6 @@ export async function followDeals(
         };
     const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
     const mover = await newMover(ctx, setup, personIds);
-    if (!setup.crmIsMarketing) {
-      const links = await ctx.store.findLinksByMarketingIds("contact", personIds);
-      await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
-    }
     for (const a of kept.associations) mover.associate(a.object, a.id, a.toObject, a.toId);
     // A deal belongs to its people's companies too, as a deal HubSpot creates from a contact does.
     for (const [dealId, companies] of peopleCompanies(kept.dealIds, people, mover, kept.dealCompanies))
@@ -323,6 +319,11 @@ export async function followDeals(
             leadStatuses.push({ crmId: personId, status: null, reason: outcomeReason(closed), at: deal.modifiedAt });
         }
       }
+    }
+    if (!setup.crmIsMarketing) {
+      const moved = [...new Set(mover.events.map((e) => e.personId))];
+      const links = await ctx.store.findLinksByMarketingIds("contact", moved);
+      await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
     }
     await decide(ctx, {
       funnelEvents: mover.events,
@@ -548,8 +549,9 @@ interface Mover {
   /** An association to add in marketing from an existing record. */
   associate(object: string, id: string, toObject: string, toId: string): void;
   /**
-   * The campaign of people HubSpot names no campaign of its own for: their CRM records' (ids per person)
-   * campaign membership, where the CRM keeps one; it outranks the drill-down's text.
+   * The campaign of the people this group moved whom HubSpot names no campaign of its own for: their CRM
+   * records' (ids per person) campaign membership, where the CRM keeps one; it outranks the drill-down's
+   * text, in their events. Asked after the moves, so a look-back re-read that moves no one looks up none.
    */
   campaignsFromCrm(setup: FunnelSetup, crmIds: ReadonlyMap<string, readonly string[]>): Promise<void>;
   /** Each person (key) belongs to the company (value): associated in marketing unless already. */
@@ -640,8 +642,16 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
     },
     associate,
     async campaignsFromCrm(setup, crmIds) {
-      const wanted = new Map([...crmIds].filter(([personId]) => campaignOf(personId).campaignOrigin !== "hubspot-campaign"));
-      for (const [personId, campaign] of await crmCampaigns(ctx, setup, wanted)) campaigns.set(personId, campaign);
+      const moved = new Set(events.map((e) => e.personId));
+      const wanted = new Map(
+        [...crmIds].filter(([personId]) => moved.has(personId) && campaignOf(personId).campaignOrigin !== "hubspot-campaign"),
+      );
+      const found = await crmCampaigns(ctx, setup, wanted);
+      for (const [personId, campaign] of found) campaigns.set(personId, campaign);
+      for (const [i, e] of events.entries()) {
+        const campaign = found.get(e.personId);
+        if (campaign) events[i] = { ...e, ...campaign };
+      }
     },
     async joinCompanies(companyOf) {
       const wanted = [...companyOf.keys()];
