@@ -69,8 +69,8 @@ export interface SoakFigures {
   idleRun: PerSystem<ClassCalls>;
   /**
    * The second half's runs as one, in the forecast's terms (src/core/forecast): their mean contacts
-   * changed, sales updates and calls by class. Each carries a round of people: contacts acting and reps working the
-   * leads handed to them, which the scenarios' change runs (edits alone) do not.
+   * changed, sales updates and calls by class. Each carries a round of people: contacts acting and reps
+   * working the leads handed to them, which the scenarios' change runs (edits alone) do not.
    */
   steadyRun: { changed: number; salesUpdates: number; calls: PerSystem<ClassCalls> };
   samples: SoakRun[];
@@ -181,7 +181,7 @@ function callTotal(c: ClassCalls): number {
   return round(CALL_CLASSES.reduce((sum, k) => sum + c[k], 0), 1);
 }
 
-/** Runs as one: their mean changed contacts and mean calls by class, to a tenth. */
+/** Runs as one: their mean changed contacts, sales updates and calls by class, to a tenth. */
 function steadyRun(runs: readonly SoakRun[]): SoakFigures["steadyRun"] {
   const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length), 1);
   const classes = (system: keyof PerSystem<ClassCalls>): ClassCalls => ({
