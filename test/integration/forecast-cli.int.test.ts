@@ -307,12 +307,12 @@ describe("leadloop forecast", () => {
         firstLoad: { hubspot: 29, salesforce: 43 },
         idleRun: { hubspot: 7, salesforce: 2 },
         changeRun: { hubspot: 16, salesforce: 22 },
-        salesRun: { hubspot: 15, salesforce: 12 },
+        salesRun: { hubspot: 15, salesforce: 9 },
       });
       const text = await runCli(["forecast", "--contacts", "2000"], NO_CONFIG);
       expect(text.stdout).toContain(
         "calls that do not scale: a first load 29 HubSpot and 43 Salesforce whatever the portal's size; every run 7 and 2, one that carries a change 16 and 22; " +
-          "reps' updates add 15 and 12 to a run that carries them (--sales-updates-per-day)\n",
+          "reps' updates add 15 and 9 to a run that carries them (--sales-updates-per-day)\n",
       );
       // 200 changes a day, each in a run of its own: most of the day's Salesforce calls are those runs' part.
       expect(small.typicalDay.calls.salesforce.total).toBeGreaterThan(4_500);
