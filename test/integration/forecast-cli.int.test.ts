@@ -383,7 +383,7 @@ describe("leadloop forecast", () => {
         withinATenth(`500 contacts, a soak's steady run, ${s}`, withSales.typicalDay.calls[s].total, measured);
         expect(marketingOnly.typicalDay.calls[s].total).toBeLessThan(measured * 0.8);
       }
-    });
+    }, 5 * 60_000);
   });
 
   describe("--live", () => {
