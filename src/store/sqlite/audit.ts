@@ -5,7 +5,7 @@
 // numbers (names.ts, each text stored once), times epoch milliseconds, and long values their pieces' ids
 // (text-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
 import type { AuditEntry } from "../port.js";
-import type { PiecedValues, StoredValue, TextPieceTable } from "./text-pieces.js";
+import type { StoredValue, TextPieceTable } from "./text-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import { exactNumber } from "./number-text.js";
@@ -64,9 +64,8 @@ export class AuditTable {
    * Adds the entries: one audit_writes row for each run of consecutive entries of the same run, time,
    * system, object, record and operation (a write's fields come together), its fields packed on it. A
    * write's id is taken before its row is written: its long values' pieces record it as their last use.
-   * A value `pieced` gives (an accepted outbox write's) is kept as the pieces its row held.
    */
-  addAll(entries: readonly AuditEntry[], pieced?: PiecedValues): void {
+  addAll(entries: readonly AuditEntry[]): void {
     if (entries.length === 0) return;
     let nextId =
       (this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0) + 1;
@@ -85,8 +84,8 @@ export class AuditTable {
       const fields = write.map((entry) => {
         const packed: PackedField = [
           this.nameId(entry.field),
-          packNumber(this.pieces.stored(entry.after, writeId, pieced)),
-          packNumber(this.pieces.stored(entry.before, writeId, pieced)),
+          packNumber(this.pieces.stored(entry.after, writeId)),
+          packNumber(this.pieces.stored(entry.before, writeId)),
           this.nameId(entry.rule),
         ];
         if (packed[3] === rule) packed.length = 3;

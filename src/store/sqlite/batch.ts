@@ -52,6 +52,7 @@ export function writeBatch(
     return id;
   });
   for (const { from, to } of batch.peopleMerged ?? []) tables.mergedPeople.move(from, to);
+  tables.audit.addAll(batch.audit ?? []);
   for (const error of batch.errors ?? []) tables.errors.add(error);
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);
@@ -80,8 +81,6 @@ export function writeBatch(
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
   const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);
-  // After the accept: the audit keeps an accepted write's long values as the pieces its row held.
-  tables.audit.addAll(batch.audit ?? [], accepted.pieced);
   tables.errors.resolveAccepted(accepted.written, batch.at);
   for (const written of accepted.written) {
     if (written.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);

@@ -6,7 +6,7 @@ import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
 import type { Statements } from "./statements.js";
-import { OUTBOX_USE, type PiecedValues, type TextPieceTable } from "./text-pieces.js";
+import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
 interface OutboxRow {
   seq: number;
@@ -43,12 +43,6 @@ const byField = new Intl.Collator().compare;
  * ms) and the rest as a compact payload (outbox-payload.ts); ARCHITECTURE.md "One write path".
  */
 export class OutboxTable {
-  /**
-   * The payload fields each entry this table made was decoded from, their long values as pieces' ids:
-   * an accepted write's audit keeps its values as those pieces (`acceptAll`), not cut again.
-   */
-  private readonly decodedFields = new WeakMap<OutboxEntry, Payload["f"]>();
-
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
@@ -127,14 +121,9 @@ export class OutboxTable {
    * process, such as a `requalify` while a sync drains, or another run) holds a decision no system has
    * taken yet, so it stays pending. Returns the writes removed, as given, in their order (a key no longer
    * kept, or kept anew, is left out), and the groups whose last writes they were. The drain's own entries
-   * are what was sent (a late clock's due date included), so no row is decoded again here. `pieced` holds
-   * the long values of the writes removed, each with the pieces its row held it as (for their audit).
+   * are what was sent (a late clock's due date included), so no row is decoded again here.
    */
-  acceptAll(accepted: readonly OutboxEntry[]): {
-    written: OutboxEntry[];
-    done: { group: string; onDone: OutboxGroupEffect }[];
-    pieced: PiecedValues;
-  } {
+  acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
     const byKey = new Map<string, OutboxEntry>();
     for (const entry of accepted) byKey.set(entry.key, entry);
     // A decision is told apart by its run and time: put() sets both whenever a key is decided anew. One
@@ -146,27 +135,7 @@ export class OutboxTable {
       return run !== undefined && remove.run(e.key, run, Date.parse(e.decidedAt)).changes > 0;
     });
     const done = this.finishedGroups(written.flatMap((e) => (e.group === null ? [] : [e.group])));
-    return { written, done, pieced: this.piecedOf(written) };
-  }
-
-  /**
-   * The long values of these entries, each with the ids of the pieces its row held it as. Only entries
-   * this table decoded count (one a drain copied, with a late clock's due date, is cut again), and only
-   * rows removed just now: a row kept unchanged until its accept named its pieces all along, so the
-   * retention prune left them.
-   */
-  private piecedOf(written: readonly OutboxEntry[]): Map<string, readonly number[]> {
-    const pieced = new Map<string, readonly number[]>();
-    for (const entry of written) {
-      const fields = this.decodedFields.get(entry);
-      if (fields === undefined || fields.length !== entry.fields.length) continue;
-      fields.forEach((f, i) => {
-        const { after, before } = entry.fields[i]!;
-        if (Array.isArray(f[1]) && after !== null) pieced.set(after, f[1]);
-        if (Array.isArray(f[2]) && before !== null) pieced.set(before, f[2]);
-      });
-    }
-    return pieced;
+    return { written, done };
   }
 
   /**
@@ -395,9 +364,7 @@ export class OutboxTable {
         runId: this.names.nameOf(row.run),
         refusedAt: row.refusedMs === null ? null : new Date(row.refusedMs).toISOString(),
       };
-      const entry = decodePayload(columns, payloads[i]!, this.names, pieces);
-      this.decodedFields.set(entry, payloads[i]!.f);
-      return entry;
+      return decodePayload(columns, payloads[i]!, this.names, pieces);
     });
   }
 }

@@ -34,12 +34,6 @@ const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f'
 export type PieceTexts = ReadonlyMap<number, string>;
 
 /**
- * Long values → the ids of the pieces a row already holds them as (an accepted outbox write's, for its
- * audit): `stored` takes these ids rather than cutting the value again.
- */
-export type PiecedValues = ReadonlyMap<string, readonly number[]>;
-
-/**
  * The use an outbox write makes of a piece: no audit write of its own. The outbox holds its pieces by
  * naming them (the prune keeps those); a piece it adds records the audit's latest write as its last use,
  * so the drain's audit of the accepted write, a few writes later, has no use to record on each piece (it
@@ -56,28 +50,19 @@ interface Piece {
 export class TextPieceTable {
   /** Piece → its row, for pieces this connection read or wrote since another connection last committed. */
   private readonly cache = new Map<string, Piece>();
-  /** The same rows by id: a piece cached here exists, so ids a row held can be used again (`stored`). */
-  private readonly byId = new Map<number, Piece>();
 
   /** Another connection's commit (its prune) may have dropped a cached piece: the cache is emptied then. */
   constructor(
     private readonly sql: Statements,
     private readonly otherCommits: OtherCommits,
   ) {
-    otherCommits.onCommit(() => this.forget());
+    otherCommits.onCommit(() => this.cache.clear());
   }
 
-  /**
-   * The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its pieces'
-   * ids, those `pieced` gives for it when this connection holds each of them (then none was pruned since
-   * it was read), else cut again. The drain's accepted writes give theirs to their audit: cutting a
-   * 300-character score reason and finding each piece by its text cost 5–10 µs a value.
-   */
-  stored(value: string | null, writeId: number, pieced?: PiecedValues): StoredValue {
+  /** The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its pieces' ids. */
+  stored(value: string | null, writeId: number): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     this.otherCommits.check();
-    const held = pieced?.get(value);
-    if (held !== undefined && held.every((id) => this.usedAgain(id, writeId))) return [...held];
     return splitPieces(value).map((piece) => this.idOf(piece, writeId));
   }
 
@@ -107,7 +92,7 @@ export class TextPieceTable {
    * A piece a pending or refused outbox write names stays, whatever its last use.
    */
   pruneBefore(keptFrom: number): number {
-    this.forget();
+    this.cache.clear();
     return this.sql
       .get(`DELETE FROM audit_pieces WHERE last_write < ? AND id NOT IN (${OUTBOX_PIECE_IDS})`)
       .run(keptFrom - LAST_USE_STEP_WRITES).changes;
@@ -116,7 +101,6 @@ export class TextPieceTable {
   /** Forgets the cached pieces: a transaction that rolled back took the pieces it added with it. */
   forget(): void {
     this.cache.clear();
-    this.byId.clear();
   }
 
   private idOf(text: string, writeId: number): number {
@@ -137,27 +121,14 @@ export class TextPieceTable {
           .run(hash, text, lastWrite);
         piece = { id: Number(lastInsertRowid), lastWrite };
       }
-      if (this.cache.size >= PIECE_CACHE_LIMIT) this.forget();
+      if (this.cache.size >= PIECE_CACHE_LIMIT) this.cache.clear();
       this.cache.set(ownCopy(text), piece);
-      this.byId.set(piece.id, piece);
     }
-    this.recordUse(piece, writeId);
-    return piece.id;
-  }
-
-  /** Whether the piece numbered `id` is cached (so exists); if so, its use by `writeId` is recorded. */
-  private usedAgain(id: number, writeId: number): boolean {
-    const piece = this.byId.get(id);
-    if (piece === undefined) return false;
-    this.recordUse(piece, writeId);
-    return true;
-  }
-
-  private recordUse(piece: Piece, writeId: number): void {
     if (writeId > piece.lastWrite + LAST_USE_STEP_WRITES) {
       this.sql.get("UPDATE audit_pieces SET last_write = MAX(last_write, ?) WHERE id = ?").run(writeId, piece.id);
       piece.lastWrite = writeId;
     }
+    return piece.id;
   }
 
   /** The id of the audit's latest write (0 when it has none): what a piece the outbox adds records as its last use. */
