@@ -12,7 +12,6 @@ import { auditEntry } from "../contract/store-fixtures.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
-import { splitPieces } from "../../src/store/sqlite/text-pieces.js";
 
 let dir: string;
 beforeEach(() => {
@@ -287,49 +286,6 @@ describe("migration 17: compact outbox rows", () => {
     expect(await store.listAudit(["00Q000000000000000"])).toEqual([]);
     const [kept] = await store.listOutbox({ keys: [waiting.key] });
     expect(kept!.fields).toEqual([...waiting.fields].sort((a, b) => a.field.localeCompare(b.field)));
-    await store.close();
-  });
-
-  it("keeps the pieces a write added as long as the audit's writes of its time: through its accept, and when decided anew without them", async () => {
-    const store = await openSqliteStore(join(dir, "state.db"));
-    const piecesKept = async () => (await store.size()).tables.find((t) => t.name === "audit_pieces")!.rows;
-    const audit = (i: number, at: string, after: string) => auditEntry(`00Q${String(i).padStart(15, "0")}`, at, "Description", after);
-    await store.commitBatch({
-      runId: "run-1",
-      at: "2026-01-05T09:00:00.000Z",
-      audit: Array.from({ length: 10_001 }, (_, i) => audit(i, "2026-01-05T09:00:00.000Z", "court")),
-    });
-    // November: two score writes decided after the audit's 10,001st write, each with a line of its own.
-    const astrid = reasonsWrite(2, `${reasons(2)}\n+3 Opened the November newsletter (Astrid Lindqvist)`);
-    const bjorn = reasonsWrite(4, `${reasons(4)}\n+3 Opened the November newsletter (Björn Nilsson)`);
-    await store.commitBatch({ runId: "run-2", at: "2026-11-20T09:00:00.000Z", outbox: [astrid, bjorn] });
-    // Björn's decided anew without his line: no write names its piece now.
-    const bjornAnew = reasonsWrite(4);
-    await store.commitBatch({ runId: "run-2", at: "2026-11-21T09:00:00.000Z", outbox: [bjornAnew] });
-    // December: Astrid's write accepted, its audit write the 10,002nd.
-    const listed = await store.listOutbox({ keys: [astrid.key] });
-    const accepted = { ...auditEntry(astrid.recordId!, "2026-12-01T09:00:00.000Z", "leadloop_reasons", astrid.fields[0]!.after), system: "hubspot", object: "contacts" };
-    await store.commitBatch({ runId: "run-3", at: "2026-12-01T09:00:00.000Z", audit: [accepted], outboxAccepted: listed });
-    const piecesBefore = await piecesKept();
-
-    // The prune keeps December's write: Astrid's pieces stay with it, and Björn's line, added after
-    // January's writes, outlives them as a piece of their time would.
-    expect(await store.pruneAudit("2026-11-01T00:00:00.000Z")).toBe(10_001);
-    expect(await piecesKept()).toBe(piecesBefore);
-    expect(await store.listAudit([astrid.recordId!])).toEqual([accepted]);
-
-    // 10,001 writes later, the prune that drops December's write drops them: only the pieces Björn's
-    // waiting write names are left.
-    await store.commitBatch({
-      runId: "run-4",
-      at: "2026-12-10T09:00:00.000Z",
-      audit: Array.from({ length: 10_000 }, (_, i) => audit(i, "2026-12-10T09:00:00.000Z", "court")),
-    });
-    await store.commitBatch({ runId: "run-5", at: "2026-12-20T09:00:00.000Z", audit: [audit(0, "2026-12-20T09:00:00.000Z", "court")] });
-    await store.pruneAudit("2026-12-15T00:00:00.000Z");
-    expect(await piecesKept()).toBe(new Set(splitPieces(bjornAnew.fields[0]!.after!)).size);
-    const [waiting] = await store.listOutbox({ keys: [bjorn.key] });
-    expect(waiting!.fields).toEqual([...bjornAnew.fields].sort((a, b) => a.field.localeCompare(b.field)));
     await store.close();
   });
 });

@@ -5,8 +5,8 @@
 // after each line break and "; ", each piece kept once, and the value stored as the array of its pieces'
 // ids: in an audit write's packed fields (audit.ts; the audit_log view puts them together in SQL) and in
 // an outbox write's payload (outbox-payload.ts). A piece records the latest audit write that used it
-// (moved a step at a time; a piece the outbox adds, the audit's latest write when it was added), so the
-// retention prune drops the pieces only the pruned writes used, except those a pending outbox write holds.
+// (moved a step at a time), so the retention prune drops the pieces only the pruned writes used, except
+// those a pending outbox write holds.
 import { StoreError } from "../port.js";
 import { pieceHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
@@ -34,11 +34,8 @@ const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f'
 export type PieceTexts = ReadonlyMap<number, string>;
 
 /**
- * The use an outbox write makes of a piece: no audit write of its own. The outbox holds its pieces by
- * naming them (the prune keeps those); a piece it adds records the audit's latest write as its last use,
- * so the drain's audit of the accepted write, a few writes later, has no use to record on each piece (it
- * had one `UPDATE` a piece once the audit passed LAST_USE_STEP_WRITES writes: 18,600 in a 10,000-contact
- * bench). A piece whose write was dropped or decided again goes with the audit's writes of its time.
+ * The last use an outbox write records on a piece it adds: none. The outbox holds its pieces by naming
+ * them (the prune keeps those), and an audit write that uses the piece later records itself.
  */
 export const OUTBOX_USE = 0;
 
@@ -115,11 +112,10 @@ export class TextPieceTable {
         .find((r) => r.piece === text);
       if (row) piece = { id: row.id, lastWrite: row.lastWrite };
       else {
-        const lastWrite = writeId === OUTBOX_USE ? this.latestAuditWrite() : writeId;
         const { lastInsertRowid } = this.sql
           .get("INSERT INTO audit_pieces (hash, piece, last_write) VALUES (?, ?, ?)")
-          .run(hash, text, lastWrite);
-        piece = { id: Number(lastInsertRowid), lastWrite };
+          .run(hash, text, writeId);
+        piece = { id: Number(lastInsertRowid), lastWrite: writeId };
       }
       if (this.cache.size >= PIECE_CACHE_LIMIT) this.cache.clear();
       this.cache.set(ownCopy(text), piece);
@@ -129,11 +125,6 @@ export class TextPieceTable {
       piece.lastWrite = writeId;
     }
     return piece.id;
-  }
-
-  /** The id of the audit's latest write (0 when it has none): what a piece the outbox adds records as its last use. */
-  private latestAuditWrite(): number {
-    return this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0;
   }
 }
 
