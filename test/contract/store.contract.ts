@@ -611,6 +611,63 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.listOutbox({ refused: true })).map((e) => e.key)).toEqual(["qualification:7"]);
       });
 
+      it("replaces the values of a write decided again with every field it named, long reasons included, and keeps a refused one refused on the same values", async () => {
+        const reasons = (demo: number) =>
+          [
+            `+40 Requested a demo: ${demo} × form_submission, latest 2026-11-28; capped at 40`,
+            '+15 Company of 50 to 5,000 employees (our core market) (company.numberofemployees "2316")',
+            '+5 In a country we sell in (country "Sverige" → SE)',
+          ].join("\n");
+        const score = (key: string, recordId: string, points: string, text: string) => ({
+          key,
+          phase: "qualification",
+          side: "marketing" as const,
+          system: "hubspot",
+          object: "contacts",
+          recordId,
+          upsertOn: null,
+          associations: [],
+          // The reasons named last: the store keeps fields in one order whatever order they come in.
+          fields: [
+            { field: "leadloop_score", before: null, after: points, rule: `score: ${points} points` },
+            { field: "leadloop_reasons", before: "+5 In a country we sell in", after: text, rule: `score: ${points} points` },
+          ],
+          personId: recordId,
+          email: `Åsa.${recordId}@Nordlicht.se`,
+          group: null,
+        });
+        const status = (key: string, recordId: string) => ({
+          ...score(key, recordId, "0", ""),
+          fields: [{ field: "leadloop_status", before: null, after: "mql", rule: "qualified" }],
+        });
+        await store.commitBatch(batch(1, { outbox: [score("qualification:81", "81", "55", reasons(1)), score("qualification:82", "82", "55", reasons(1))] }));
+        await store.commitBatch(batch(2, { outboxRefused: ["qualification:82"] }));
+        await store.commitBatch(
+          batch(3, {
+            outbox: [
+              // Åsa's score again with new reasons; Ola's, refused, with the same; Åsa's status beside her score.
+              score("qualification:81", "81", "95", reasons(2)),
+              score("qualification:82", "82", "55", reasons(1)),
+              status("qualification:81", "81"),
+            ],
+          }),
+        );
+        const [asa] = await store.listOutbox();
+        expect(asa!.fields).toEqual([
+          { field: "leadloop_reasons", before: "+5 In a country we sell in", after: reasons(2), rule: "score: 95 points" },
+          { field: "leadloop_score", before: null, after: "95", rule: "score: 95 points" },
+          { field: "leadloop_status", before: null, after: "mql", rule: "qualified" },
+        ]);
+        expect((await store.listOutbox({ refused: true })).map((e) => [e.key, e.fields.find((f) => f.field === "leadloop_reasons")!.after])).toEqual([
+          ["qualification:82", reasons(1)],
+        ]);
+        // Ola's score decided with other reasons: pending again, with them.
+        await store.commitBatch(batch(4, { outbox: [score("qualification:82", "82", "95", reasons(2))] }));
+        expect(await store.listOutbox({ refused: true })).toEqual([]);
+        const [, ola] = await store.listOutbox();
+        expect(ola!.fields.map((f) => f.after)).toEqual([reasons(2), "95"]);
+      });
+
       it("keeps snapshots of different links apart and survives a retirement", async () => {
         const { linkIds } = await store.commitBatch(
           batch(1, {

@@ -60,17 +60,22 @@ export class OutboxTable {
     const object = this.names.idOf(decided.object);
     const run = this.names.idOf(runId);
     const decidedMs = Date.parse(at);
+    const decidedText = this.payload(decided);
     // Most keys are new: one statement inserts them, and only a key decided before reads its row.
     const inserted = this.sql
       .get(
         `INSERT INTO outbox (key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, write)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
       )
-      .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, this.payload(decided));
+      .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
     if (inserted.changes > 0) return;
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
-    const write = withEarlierFields(decided, this.toEntries([old])[0]!);
-    const text = this.payload(write);
+    // A decision naming every field the earlier one named keeps nothing of it (withEarlierFields), so the
+    // earlier row is not decoded (its long values' pieces read) and the payload made for the insert stands.
+    const named = new Set(decided.fields.map((f) => f.field));
+    const keepsNone = (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
+    const write = keepsNone ? decided : withEarlierFields(decided, this.toEntries([old])[0]!);
+    const text = write === decided ? decidedText : this.payload(write);
     const same = old.write === text && old.phase === phase && old.grp === write.group && old.recordId === write.recordId;
     this.sql
       .get(
