@@ -1,6 +1,6 @@
 // Realistic records for the store contract: people with accented names and mixed-case emails, the way
 // HubSpot and Salesforce hand them over.
-import type { AuditEntry, FunnelEvent, LinkWrite, NewQueuedError, SlaClock } from "../../src/store/port.js";
+import type { AuditEntry, FunnelEvent, LinkWrite, NewQueuedError, OutboxWrite, SlaClock } from "../../src/store/port.js";
 
 export const RUN = "run-2025-03-10T09:00:00Z";
 
@@ -59,6 +59,24 @@ export function auditEntry(
     before: null,
     after,
     rule: "changed on marketing",
+  };
+}
+
+/** The qualification's write of these fields to a HubSpot contact, waiting in the outbox under `key`. */
+export function qualificationWrite(key: string, recordId: string, fields: OutboxWrite["fields"], email: string): OutboxWrite {
+  return {
+    key,
+    phase: "qualification",
+    side: "marketing",
+    system: "hubspot",
+    object: "contacts",
+    recordId,
+    upsertOn: null,
+    associations: [],
+    fields,
+    personId: recordId,
+    email,
+    group: null,
   };
 }
 

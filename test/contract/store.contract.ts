@@ -9,6 +9,7 @@ import {
   leadLink,
   matchKey,
   people,
+  qualificationWrite,
   RUN,
   slaClock,
 } from "./store-fixtures.js";
@@ -572,20 +573,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
 
       it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {
-        const write = (key: string, recordId: string, field: string, after: string) => ({
-          key,
-          phase: "qualification",
-          side: "marketing" as const,
-          system: "hubspot",
-          object: "contacts",
-          recordId,
-          upsertOn: null,
-          associations: [],
-          fields: [{ field, before: null, after, rule: "test" }],
-          personId: recordId,
-          email: `Zoë.${recordId}@Example.com`,
-          group: null,
-        });
+        const write = (key: string, recordId: string, field: string, after: string) =>
+          qualificationWrite(key, recordId, [{ field, before: null, after, rule: "test" }], `Zoë.${recordId}@Example.com`);
         await store.commitBatch(batch(1, { outbox: [write("qualification:7", "7", "leadloop_status", "mql")] }));
         await store.commitBatch(batch(2, { outboxRefused: ["qualification:7"] }));
         // 73 writes in one commit (more than one multi-row statement holds), 201 decided twice in it.
@@ -618,24 +607,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
             '+15 Company of 50 to 5,000 employees (our core market) (company.numberofemployees "2316")',
             '+5 In a country we sell in (country "Sverige" → SE)',
           ].join("\n");
-        const score = (key: string, recordId: string, points: string, text: string) => ({
-          key,
-          phase: "qualification",
-          side: "marketing" as const,
-          system: "hubspot",
-          object: "contacts",
-          recordId,
-          upsertOn: null,
-          associations: [],
-          // The reasons named last: the store keeps fields in one order whatever order they come in.
-          fields: [
-            { field: "leadloop_score", before: null, after: points, rule: `score: ${points} points` },
-            { field: "leadloop_reasons", before: "+5 In a country we sell in", after: text, rule: `score: ${points} points` },
-          ],
-          personId: recordId,
-          email: `Åsa.${recordId}@Nordlicht.se`,
-          group: null,
-        });
+        const score = (key: string, recordId: string, points: string, text: string) =>
+          qualificationWrite(
+            key,
+            recordId,
+            // The reasons named last: the store keeps fields in one order whatever order they come in.
+            [
+              { field: "leadloop_score", before: null, after: points, rule: `score: ${points} points` },
+              { field: "leadloop_reasons", before: "+5 In a country we sell in", after: text, rule: `score: ${points} points` },
+            ],
+            `Åsa.${recordId}@Nordlicht.se`,
+          );
         const status = (key: string, recordId: string) => ({
           ...score(key, recordId, "0", ""),
           fields: [{ field: "leadloop_status", before: null, after: "mql", rule: "qualified" }],
