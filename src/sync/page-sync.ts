@@ -908,15 +908,19 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   if (stamps.marketing) (rules ??= {})[stamps.marketing.field] = STAMP_RULE;
   const crm = sideWrite(p, "crm", merged.toCrm, stamps.crm, rules, systems.crm);
   const marketing = sideWrite(p, "marketing", merged.toMarketing, stamps.marketing, rules, systems.marketing);
-  // A pair's plan is one or two writes: its list is made at that length, not grown from empty.
+  // A pair's plan is one or two writes: its list is made at that length, not grown from empty. The
+  // write objects here and in sideWrite name every property when made, absent ones as undefined: a
+  // property added afterwards gives the object a shape V8 derives by a transition, which a full
+  // collection drops while no such object lives (between pages), and with it the optimised code that
+  // checked for it; made whole, each keeps its object literal's shape for good.
   const pw: PairWrite = {
     pairing: p,
     mapping: p.mapping,
     merged,
+    crm: crm?.write,
+    marketing: marketing?.write,
     planned: crm ? (marketing ? [crm.planned, marketing.planned] : [crm.planned]) : marketing ? [marketing.planned] : [],
   };
-  if (crm) pw.crm = crm.write;
-  if (marketing) pw.marketing = marketing.write;
   const stampsAfter = stampSnapshot(p.mapping, records, {
     crm: pw.crm?.fields,
     marketing: pw.marketing?.fields,
@@ -966,9 +970,7 @@ function sideWrite(
       rule: rules?.[field] ?? (field === upsertOn ? "idempotency key" : "create"),
     };
   }
-  const write: RecordWrite = { ref: p.sourceId, fields };
-  if (existing) write.id = existing.id;
-  if (upsertOn) write.upsertOn = upsertOn;
+  const write: RecordWrite = { ref: p.sourceId, fields, id: existing?.id, upsertOn };
   return {
     write,
     planned: {
