@@ -24,19 +24,26 @@ export function stampField(mapping: ObjectMapping, side: SideName): string | und
   return side === "crm" ? mapping.crmExternalId : mapping.marketingExternalId;
 }
 
-/** Stamps the existing records of a pair lack, per side: the field and the other side's id. */
+/**
+ * Stamps the existing records of a pair lack, per side: the field and the other side's id. Both sides are
+ * named (undefined where nothing is missing), so every result has one shape: see planPair in page-sync.ts.
+ */
 export function missingStamps(
   mapping: ObjectMapping,
   records: Record<SideName, SourceRecord | null>,
 ): Partial<Record<SideName, { field: string; value: string }>> {
-  const out: Partial<Record<SideName, { field: string; value: string }>> = {};
-  for (const side of ["crm", "marketing"] as const) {
-    const field = stampField(mapping, side);
-    const own = records[side];
-    const other = records[otherSide(side)];
-    if (field && own && other && own.fields[field] !== other.id) out[side] = { field, value: other.id };
-  }
-  return out;
+  return { crm: missingStamp(mapping, records, "crm"), marketing: missingStamp(mapping, records, "marketing") };
+}
+
+function missingStamp(
+  mapping: ObjectMapping,
+  records: Record<SideName, SourceRecord | null>,
+  side: SideName,
+): { field: string; value: string } | undefined {
+  const field = stampField(mapping, side);
+  const own = records[side];
+  const other = records[otherSide(side)];
+  return field && own && other && own.fields[field] !== other.id ? { field, value: other.id } : undefined;
 }
 
 /** What each side's stamp field holds once the planned writes (`written`, per side) succeed. */

@@ -3,7 +3,7 @@
 // commits links, last synced values, audit, errors and the page's cursor in one store transaction.
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { compileMapping, mergeRecord } from "../core/merge/merge-record.js";
-import type { MergeResult } from "../core/merge/types.js";
+import type { MergeResult, SnapshotPair } from "../core/merge/types.js";
 import {
   domainSpellings,
   type FieldValue,
@@ -117,11 +117,18 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
   const written = new Set(commit.links.map((l) => l.marketingId));
-  const pushLink = (p: Pairing, snaps: SnapshotValues, crmId: string | undefined, marketingId: string | undefined) => {
+  const pushLink = (
+    p: Pairing,
+    snaps: SnapshotValues,
+    stamp: SnapshotPair | undefined,
+    crmId: string | undefined,
+    marketingId: string | undefined,
+  ) => {
     const marketing = marketingId ?? p.link?.marketingId ?? "";
     const previous = p.link && !written.has(marketing) ? snapshots.get(p.link.id) : undefined;
     written.add(marketing);
-    commit.links.push(linkWrite(p, previous ? changedSnapshots(p.mapping, snaps, previous) : snaps, crmId, marketingId));
+    const changed = previous ? changedSnapshots(p.mapping, snaps, stamp, previous) : withStamp(snaps, stamp);
+    commit.links.push(linkWrite(p, changed, crmId, marketingId));
   };
 
   let work: PairWrite[] = [];
@@ -150,7 +157,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!pw.crm && !pw.marketing) {
       ctx.summary.unchanged++;
       if (!p.link && p.marketing && p.crm && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(p.marketing.id);
-      if (p.link || p.marketing?.id) pushLink(p, pw.merged.snapshots, p.crm?.id, p.marketing?.id);
+      if (p.link || p.marketing?.id) pushLink(p, pw.merged.snapshots, pw.stamp, p.crm?.id, p.marketing?.id);
       continue;
     }
     work.push(pw);
@@ -196,15 +203,18 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     if (!p.marketing && o.marketingId && p.mapping.pair === "contact") ctx.createdPeople.push(o.marketingId);
     if (!p.link && crmId && marketingId && p.mapping.pair === "contact") (ctx.linkedPeople ??= []).push(marketingId);
     if (crmId && marketingId) {
-      let snaps = keepUnwritten(o.snapshots, snapshots.get(p.link?.id ?? -1), o);
+      const previous = snapshots.get(p.link?.id ?? -1);
+      let snaps = keepUnwritten(o.snapshots, previous, o);
+      let stamp = o.pair.stamp && keptUnwritten(o.pair.stamp, previous?.[STAMP_KEY], o);
       for (const side of SIDE_NAMES) {
         const record = side === "crm" ? p.crm : p.marketing;
         if (!record || !deferred(o.pair, side) || o.failedSides.length > 0) continue;
         const person = p.mapping.pair === "contact" ? marketingId : null;
         const email = p.mapping.pair === "contact" ? (p.marketing?.fields.email ?? null) : null;
-        const kept = fieldSyncWrite(ctx, o.pair, side, record, { marketingId, personId: person, email }, snaps);
+        const kept = fieldSyncWrite(ctx, o.pair, side, record, { marketingId, personId: person, email }, snaps, stamp);
         commit.outbox.push(kept.write);
         snaps = kept.held;
+        stamp = kept.stamp;
       }
       const sourceStamp = stampSourceOfCreate(ctx, p, {
         crm: p.crm ? undefined : o.crmId,
@@ -212,9 +222,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       });
       if (sourceStamp) {
         commit.outbox.push(sourceStamp.write);
-        snaps[STAMP_KEY] = { ...(snaps[STAMP_KEY] ?? { marketing: null, crm: null }), [sourceStamp.side]: sourceStamp.id };
+        stamp = { ...(stamp ?? { marketing: null, crm: null }), [sourceStamp.side]: sourceStamp.id };
       }
-      pushLink(p, snaps, crmId, marketingId);
+      pushLink(p, snaps, stamp, crmId, marketingId);
     }
     commit.audit.push(...o.audit);
   }
@@ -397,7 +407,7 @@ function holdSide(w: PairWrite, side: SideName, stored: Record<string, FieldSnap
   const action = side === "crm" ? "write_crm" : "write_marketing";
   for (const d of w.merged.decisions) if (d.action === action) restore(d.field);
   const stamp = stampField(w.mapping, side);
-  if (stamp && stamp in w[side]!.fields) restore(STAMP_KEY);
+  if (stamp && stamp in w[side]!.fields) w.stamp = stored?.[STAMP_KEY];
   delete w[side];
   w.planned = w.planned.filter((planned) => planned.side !== side);
 }
@@ -908,22 +918,23 @@ function planPair(p: Pairing, merged: MergeResult, systems: Record<SideName, str
   if (stamps.marketing) (rules ??= {})[stamps.marketing.field] = STAMP_RULE;
   const crm = sideWrite(p, "crm", merged.toCrm, stamps.crm, rules, systems.crm);
   const marketing = sideWrite(p, "marketing", merged.toMarketing, stamps.marketing, rules, systems.marketing);
-  // A pair's plan is one or two writes: its list is made at that length, not grown from empty.
+  // The stamp entry stays beside the merge's snapshots: added to that object, whose shape V8 derived field by
+  // field, it was a transition a full collection between pages drops, and planPair's optimised code with it.
+  const stamp = stampSnapshot(p.mapping, records, { crm: crm?.write.fields, marketing: marketing?.write.fields });
+  // A pair's plan is one or two writes: its list is made at that length, not grown from empty. The
+  // write objects here and in sideWrite name every property when made, absent ones as undefined: a
+  // property added afterwards gives the object a shape V8 derives by a transition, which a full
+  // collection drops while no such object lives (between pages), and with it the optimised code that
+  // checked for it; made whole, each keeps its object literal's shape for good.
   const pw: PairWrite = {
     pairing: p,
     mapping: p.mapping,
     merged,
+    crm: crm?.write,
+    marketing: marketing?.write,
     planned: crm ? (marketing ? [crm.planned, marketing.planned] : [crm.planned]) : marketing ? [marketing.planned] : [],
+    stamp,
   };
-  if (crm) pw.crm = crm.write;
-  if (marketing) pw.marketing = marketing.write;
-  const stampsAfter = stampSnapshot(p.mapping, records, {
-    crm: pw.crm?.fields,
-    marketing: pw.marketing?.fields,
-  });
-  // The merge result is this pair's own (made for this page), so the stamp entry joins its snapshots in
-  // place rather than in a copy of two dozen entries per record.
-  merged.snapshots[STAMP_KEY] = stampsAfter;
   return pw;
 }
 
@@ -966,9 +977,7 @@ function sideWrite(
       rule: rules?.[field] ?? (field === upsertOn ? "idempotency key" : "create"),
     };
   }
-  const write: RecordWrite = { ref: p.sourceId, fields };
-  if (existing) write.id = existing.id;
-  if (upsertOn) write.upsertOn = upsertOn;
+  const write: RecordWrite = { ref: p.sourceId, fields, id: existing?.id, upsertOn };
   return {
     write,
     planned: {
@@ -992,32 +1001,29 @@ type SnapshotValues = Record<string, { marketing: FieldValue; crm: FieldValue }>
 function changedSnapshots(
   mapping: ObjectMapping,
   next: SnapshotValues,
+  stamp: SnapshotPair | undefined,
   previous: Record<string, FieldSnapshot>,
 ): SnapshotValues | undefined {
-  // The keys a merge can leave are the mapping's fields and the stamp entry: looked up by key, since
-  // enumerating a merge's many-keyed result is several times slower.
+  // The keys a merge can leave are the mapping's fields: looked up by key, since enumerating a merge's
+  // many-keyed result is several times slower.
   let out: SnapshotValues | undefined;
-  for (const key of snapshotKeys(mapping)) {
+  for (const { key } of compileMapping(mapping).fields) {
     const snap = next[key];
-    if (snap === undefined) continue;
-    const old = previous[key];
-    // The merge keeps an unchanged field's snapshot object: the same object needs no look at its values.
-    if (old === snap || (old && old.marketing === snap.marketing && old.crm === snap.crm)) continue;
-    (out ??= {})[key] = snap;
+    if (snap !== undefined && changed(snap, previous[key])) (out ??= {})[key] = snap;
   }
+  if (stamp !== undefined && changed(stamp, previous[STAMP_KEY])) (out ??= {})[STAMP_KEY] = stamp;
   return out;
 }
 
-const snapshotKeyLists = new WeakMap<ObjectMapping, readonly string[]>();
+/** Whether a snapshot differs from the stored one; the merge keeps an unchanged field's very object. */
+function changed(snap: SnapshotPair, old: SnapshotPair | undefined): boolean {
+  return old !== snap && !(old && old.marketing === snap.marketing && old.crm === snap.crm);
+}
 
-/** Every key a link's snapshots can hold under `mapping`: its field keys and the stamp entry. */
-function snapshotKeys(mapping: ObjectMapping): readonly string[] {
-  let keys = snapshotKeyLists.get(mapping);
-  if (!keys) {
-    keys = [...compileMapping(mapping).fields.map((f) => f.key), STAMP_KEY];
-    snapshotKeyLists.set(mapping, keys);
-  }
-  return keys;
+/** A new link's snapshots written whole: the merge's (this pair's own) with the stamp entry. */
+function withStamp(snaps: SnapshotValues, stamp: SnapshotPair | undefined): SnapshotValues {
+  if (stamp !== undefined) snaps[STAMP_KEY] = stamp;
+  return snaps;
 }
 
 /** The link a pair leaves; its snapshots take the page commit's time as their `syncedAt`. */
@@ -1051,12 +1057,22 @@ function keepUnwritten(
   if (outcome.failedSides.length === 0) return next;
   const out: Record<string, { marketing: FieldValue; crm: FieldValue }> = {};
   for (const [key, snap] of Object.entries(next)) {
-    const old = previous?.[key];
-    if (!old) continue;
-    out[key] = {
-      marketing: outcome.failedSides.includes("marketing") ? old.marketing : snap.marketing,
-      crm: outcome.failedSides.includes("crm") ? old.crm : snap.crm,
-    };
+    const kept = keptUnwritten(snap, previous?.[key], outcome);
+    if (kept) out[key] = kept;
   }
   return out;
+}
+
+/** One snapshot as keepUnwritten leaves it: a failed side keeps the stored value; none stored, none kept. */
+function keptUnwritten(
+  snap: SnapshotPair,
+  old: SnapshotPair | undefined,
+  outcome: { failedSides: SideName[] },
+): SnapshotPair | undefined {
+  if (outcome.failedSides.length === 0) return snap;
+  if (!old) return undefined;
+  return {
+    marketing: outcome.failedSides.includes("marketing") ? old.marketing : snap.marketing,
+    crm: outcome.failedSides.includes("crm") ? old.crm : snap.crm,
+  };
 }

@@ -2,7 +2,7 @@
 // every write when re-syncing for `errors retry`), through the one executor: grouped by system and
 // object, CRM side first (a create's new id is what the marketing side then stamps), then marketing.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { MergeResult } from "../core/merge/types.js";
+import type { MergeResult, SnapshotPair } from "../core/merge/types.js";
 import type { FieldValue } from "../core/records.js";
 import type { AuditEntry } from "../store/port.js";
 import type { PlannedWrite } from "./planned-write.js";
@@ -20,6 +20,11 @@ export interface PairWrite {
   crm?: RecordWrite;
   marketing?: RecordWrite;
   planned: PlannedWrite[];
+  /**
+   * The link stamp entry's snapshot once the writes succeed (link-stamps.ts), kept beside
+   * `merged.snapshots` rather than added to it: see planPair in page-sync.ts.
+   */
+  stamp?: SnapshotPair;
 }
 
 export interface PairOutcome {

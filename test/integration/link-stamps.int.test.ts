@@ -221,6 +221,26 @@ describe("link stamps", () => {
     expect(created.find((a) => a.field === "email")?.after).toBe("lukasz.wisniewski@krakow-logistics.pl");
   });
 
+  it("keeps in each link's snapshots what both stamp fields hold, for the echo check", async () => {
+    seed(loop);
+    await firstSync();
+    const held: string[] = [];
+    for (const pair of PAIRS) {
+      const ids = loop.hubspot.data.listObjects(OBJECTS[pair].marketing).map((o) => o.id);
+      const links = [...(await loop.store.findLinksByMarketingIds(pair, ids)).values()];
+      const snapshots = await loop.store.getSnapshots(links.map((l) => l.id));
+      for (const link of links) {
+        const stamp = snapshots.get(link.id)?.["link stamp"];
+        held.push(`${pair} ${link.marketingId}: ${stamp?.marketing} ${stamp?.crm}`);
+      }
+    }
+    const expected = (await allLinks(loop)).map((l) => {
+      const [pair, marketingId, , , crmId] = l.split(" ");
+      return `${pair} ${marketingId}: ${crmId} ${marketingId}`;
+    });
+    expect(held.sort()).toEqual(expected.sort());
+  });
+
   it("after a full first sync every linked pair carries both stamps", async () => {
     seed(loop);
     await firstSync();

@@ -3,6 +3,7 @@
 // record holds now; the write's `synced` values reach the snapshots when the system accepts it
 // (ARCHITECTURE.md "One write path").
 import { compileMapping } from "../../core/merge/merge-record.js";
+import type { SnapshotPair } from "../../core/merge/types.js";
 import type { FieldValue, SourceRecord } from "../../core/records.js";
 import type { OutboxWrite } from "../../store/port.js";
 import { STAMP_KEY, stampField } from "../link-stamps.js";
@@ -60,7 +61,8 @@ export function waitsForDrain(pair: PairWrite, side: SideName): boolean {
  * the written side's keys at what that record holds now, so reading it again before the drain is no
  * change, and a refused write leaves the change pending as a refused direct write did. `merged` is the
  * pair's own merge result (made for this page), so those keys are set in it rather than in a copy of
- * two dozen entries per record: `held` is `merged`.
+ * two dozen entries per record: `held` is `merged`. The link stamp's entry, kept beside them (`stamp`,
+ * PairWrite), is held the same way when the write carries the stamp.
  */
 export function fieldSyncWrite(
   ctx: RunContext,
@@ -69,7 +71,8 @@ export function fieldSyncWrite(
   record: { fields: Record<string, FieldValue> },
   link: { marketingId: string; personId: string | null; email: string | null },
   merged: SnapshotValues,
-): { write: OutboxWrite; held: SnapshotValues } {
+  stampSnapshot: SnapshotPair | undefined,
+): { write: OutboxWrite; held: SnapshotValues; stamp: SnapshotPair | undefined } {
   const write = pair[side]!;
   // The side writes (`waitsForDrain`), so the plan holds its entry.
   const planned = plannedOn(pair, side)!;
@@ -82,9 +85,14 @@ export function fieldSyncWrite(
     if (f) hold(merged, values, side, record, d.field, side === "crm" ? f.crm : f.marketing);
   }
   const stamp = stampField(pair.mapping, side);
-  if (stamp && stamp in write.fields) hold(merged, values, side, record, STAMP_KEY, stamp);
+  let heldStamp = stampSnapshot;
+  if (stamp && stampSnapshot && stamp in write.fields) {
+    values[STAMP_KEY] = stampSnapshot[side];
+    heldStamp = heldAt(stampSnapshot, side, record.fields[stamp] ?? null);
+  }
   return {
     held: merged,
+    stamp: heldStamp,
     write: {
       key: fieldSyncKey(side, planned.object, write.id!),
       phase: FIELD_SYNC_PHASE,
@@ -116,6 +124,10 @@ function hold(
   const snap = merged[key];
   if (!snap) return;
   values[key] = snap[side];
-  const now = record.fields[field] ?? null;
-  merged[key] = side === "crm" ? { marketing: snap.marketing, crm: now } : { marketing: now, crm: snap.crm };
+  merged[key] = heldAt(snap, side, record.fields[field] ?? null);
+}
+
+/** The snapshot with `side` at what its record holds now. */
+function heldAt(snap: SnapshotPair, side: SideName, now: FieldValue): SnapshotPair {
+  return side === "crm" ? { marketing: snap.marketing, crm: now } : { marketing: now, crm: snap.crm };
 }
