@@ -2,12 +2,12 @@
 // else (its emulators run in a process of their own, emulator-host.ts), runs the scenarios (or the soak)
 // once and sends their figures back. It grows its heap as the `leadloop` command does (bin/leadloop.js), so its
 // peakRssMb is what a user's run reaches.
-import { limitHeapGrowth } from "../cli/heap-growth.js";
+import { applyRuntimeFlags } from "../cli/runtime-flags.js";
 import type { DefaultReply, DefaultRequest } from "./default-process.js";
 import { runDefaultScenarios } from "./default-scenarios.js";
 import { runSoak } from "./soak.js";
 
-limitHeapGrowth();
+applyRuntimeFlags();
 process.once("message", (request: DefaultRequest) => {
   const figures: Promise<unknown> =
     request.soakRuns === undefined

@@ -1,0 +1,40 @@
+// The V8 flags every leadloop process runs with (bin/leadloop.js, and the bench's default-configuration
+// process, bench/default-host.ts), each set at start-up unless node was started with its own.
+//
+// Heap growth: by default V8 lets an old generation reach about four times its live set before the next
+// full collection; a run churns through pages of records, so its peak RSS was that multiple of a small
+// live set (ARCHITECTURE.md "Memory at scale"). Growing by half instead keeps the peak near the live set;
+// the price is more full collections (43 instead of 10 in a 30k first load, about 4 s of its 68 s of CPU).
+// V8 reads the flag at each collection, so setting it at start-up takes effect.
+//
+// Inlining: V8's optimising compiler inlines up to 920 bytes of bytecode into a function by default. A run
+// compiles and, after full collections drop the object shapes its optimised code checked, recompiles the
+// same functions (test/bench/README.md "Engine CPU"); with a budget of 100 each compile is smaller and the
+// 10k bench's first load took 15% less CPU. V8 reads the flag when it compiles, so code compiled after
+// start-up (all of leadloop's hot code) gets it.
+import { setFlagsFromString } from "node:v8";
+
+/** The old generation may grow this many percent past the last full collection's survivors. */
+export const HEAP_GROWING_PERCENT = 50;
+/** Bytes of bytecode V8's optimising compiler inlines into one function at most (V8's default: 920). */
+export const INLINED_BYTECODE_BUDGET = 100;
+
+const RUNTIME_FLAGS = [
+  { flag: "--heap-growing-percent", value: HEAP_GROWING_PERCENT },
+  { flag: "--max-inlined-bytecode-size-cumulative", value: INLINED_BYTECODE_BUDGET },
+] as const;
+
+/**
+ * Sets each of RUNTIME_FLAGS on this process unless node was started with its own (V8 takes `-` or `_`
+ * in a flag's name). Returns the flags set, by name, and their values.
+ */
+export function applyRuntimeFlags(execArgv: readonly string[] = process.execArgv): Record<string, number> {
+  const given = execArgv.map((arg) => arg.split("=")[0]!.replaceAll("_", "-"));
+  const set: Record<string, number> = {};
+  for (const { flag, value } of RUNTIME_FLAGS) {
+    if (given.includes(flag)) continue;
+    setFlagsFromString(`${flag}=${value}`);
+    set[flag] = value;
+  }
+  return set;
+}
