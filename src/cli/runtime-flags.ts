@@ -10,8 +10,8 @@
 // Inlining: V8's optimising compiler inlines up to 920 bytes of bytecode into a function by default. A run
 // compiles and, after full collections drop the object shapes its optimised code checked, recompiles the
 // same functions (test/bench/README.md "Engine CPU"); with a budget of 100 each compile is smaller and the
-// 10k bench's first load took 15% less CPU. V8 reads the flag when it compiles, so code compiled after
-// start-up (all of leadloop's hot code) gets it.
+// 10k bench's first load took 6–15% less CPU (README.md "Benchmarks"). V8 reads the flag when it compiles,
+// so code compiled after start-up (all of leadloop's hot code) gets it.
 import { setFlagsFromString } from "node:v8";
 
 /** The old generation may grow this many percent past the last full collection's survivors. */
