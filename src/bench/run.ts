@@ -233,12 +233,21 @@ async function baseline(records: number): Promise<NaiveFigures> {
   }
 }
 
+/**
+ * Exits once what was written to stdout is out. process.exit does not wait for a pipe's reader: `--json`
+ * past the pipe's 64 KB, piped to a reader slower than the bench's end (`… --json | jq`), was cut off
+ * there. The empty write's callback comes after the writes queued before it.
+ */
+function exitWhenWritten(code: number): void {
+  process.stdout.write("", () => process.exit(code));
+}
+
 main(process.argv).then(
-  () => process.exit(0),
+  () => exitWhenWritten(0),
   (err: unknown) => {
     process.stderr.write(
       `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );
-    process.exit(1);
+    exitWhenWritten(1);
   },
 );

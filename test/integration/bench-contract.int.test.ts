@@ -253,6 +253,16 @@ describe("npm run bench -- --json", () => {
     expect(soak.idleRun.hubspot.writes + soak.idleRun.salesforce.writes).toBe(0);
   }, 10 * 60_000);
 
+  it("prints its whole JSON to a pipe whose reader is slower than the bench, past the pipe's 64 KB", async () => {
+    // A 100-run soak prints about 70 KB (about 12 s here). The pipe's reader starts reading 30 s after the
+    // bench: a bench that exits before its output is out leaves the pipe's 64 KB and no more.
+    const bench = [process.execPath, BENCH, "--records", "100", "--soak-runs", "100", "--json"].map((a) => `'${a}'`).join(" ");
+    const { stdout } = await run("sh", ["-c", `${bench} 2>/dev/null | (sleep 30; cat)`], { maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout.length).toBeGreaterThan(65_536);
+    const { soak } = JSON.parse(stdout) as { soak: { samples: unknown[] } };
+    expect(soak.samples).toHaveLength(100);
+  }, 5 * 60_000);
+
   it("refuses --crm without --soak-runs: the default scenarios always run with Salesforce", async () => {
     const refused = await run(process.execPath, [BENCH, "--records", "150", "--crm", "hubspot"]).catch((err: { code: number; stderr: string }) => err);
     expect(refused).toMatchObject({ code: 2 });
