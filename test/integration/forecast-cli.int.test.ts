@@ -53,6 +53,17 @@ function withinATenth(what: string, predicted: number, measured: number): void {
   expect({ what, predicted, measured, within }).toEqual({ what, predicted, measured, within: true });
 }
 
+/**
+ * One run of `leadloop forecast` a day on an Enterprise portal (the bench's tier), carrying `changed`
+ * contacts and `salesUpdates` of the reps': what a single run costs.
+ */
+function oneRun(contacts: string, changed: number, salesUpdates = 0): Promise<ForecastJson> {
+  return forecastJson([
+    "--contacts", contacts, "--hubspot-tier", "enterprise", "--runs-per-day", "1",
+    "--changes-per-day", String(changed), "--sales-updates-per-day", String(salesUpdates),
+  ]);
+}
+
 async function forecastJson(args: string[], env: Record<string, string> = NO_CONFIG): Promise<ForecastJson> {
   const result = await runCli(["forecast", ...args, "--json"], env);
   expect(result.stderr).toBe("");
@@ -272,10 +283,6 @@ describe("leadloop forecast", () => {
   });
 
   describe("agrees with what the bench measured (default configuration, Enterprise portal: the bench's tier)", () => {
-    /** One run of `leadloop forecast` a day, carrying `changed` contacts: what a single run costs. */
-    const oneRun = (contacts: string, changed: number) =>
-      forecastJson(["--contacts", contacts, "--hubspot-tier", "enterprise", "--runs-per-day", "1", "--changes-per-day", String(changed)]);
-
     it("predicts a 2,000-contact portal and a 1M one within a tenth of the bench's calls", async () => {
       // `node dist/bench/run.js --records N --json --skip-engine --skip-baseline --skip-field-only`, each
       // run's calls by system: 2,000 contacts at 12bf4f4 (a size the shipped model was not measured at; the
@@ -371,13 +378,9 @@ describe("leadloop forecast", () => {
       type Steady = { changed: number; salesUpdates: number; calls: Record<"hubspot" | "salesforce", Classes> };
       const { steadyRun } = (JSON.parse(stdout) as { soak: { steadyRun: Steady } }).soak;
       expect(steadyRun.salesUpdates).toBeGreaterThan(1);
-      const oneRun = (salesUpdates: number) =>
-        forecastJson([
-          "--contacts", "500", "--hubspot-tier", "enterprise", "--runs-per-day", "1",
-          "--changes-per-day", String(Math.round(steadyRun.changed)), "--sales-updates-per-day", String(Math.round(salesUpdates)),
-        ]);
-      const withSales = await oneRun(steadyRun.salesUpdates);
-      const marketingOnly = await oneRun(0);
+      const changed = Math.round(steadyRun.changed);
+      const withSales = await oneRun("500", changed, Math.round(steadyRun.salesUpdates));
+      const marketingOnly = await oneRun("500", changed);
       for (const s of SYSTEMS) {
         const measured = total(steadyRun.calls[s]);
         withinATenth(`500 contacts, a soak's steady run, ${s}`, withSales.typicalDay.calls[s].total, measured);
