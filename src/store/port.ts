@@ -450,16 +450,21 @@ export interface CrmScoreMark {
   at: string;
 }
 
-/** A CRM record a rep made that was linked to a known person: their history is still to be written there. */
+/**
+ * A CRM record whose score fields the history fill owes (funnel/history-fill.ts): a record a rep made
+ * that was linked to a known person (no `cause`: their history is still to be written there), or:
+ */
 export interface HistoryToFill {
   personId: string;
   crmType: string;
   crmId: string;
   /**
-   * Linked again from its stamps after the store was lost, not met for the first time: no history to
-   * write, but the score leadloop wrote on the record before is to be known again (restored-score-marks.ts).
+   * `restored`: linked again from its stamps after the store was lost, not met for the first time: no
+   * history to write, but the score leadloop wrote on the record before is to be known again
+   * (restored-score-marks.ts). `converted`: the Contact a converted Lead became, which takes the score
+   * leadloop wrote on the Lead.
    */
-  restored?: boolean;
+  cause?: "restored" | "converted";
 }
 
 /**

@@ -122,7 +122,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     const stopping = () => ctx.signal?.aborted ?? false;
     // An org without the disposition reason field still takes verdicts, with the map's reasons.
     if (funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, funnel);
-    if (funnel && !funnel.crmIsMarketing) ctx.restoresCrmScores = true;
+    if (funnel && !funnel.crmIsMarketing) ctx.scoresCrmRecords = true;
     // Field-sync writes an earlier run kept and did not send (it stopped or crashed) go first: this run
     // may merge their records again, and the merge takes the snapshots for what the records hold. The
     // signpost moves past them, so what else changed on those records is still read by this run.

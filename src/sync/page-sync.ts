@@ -231,9 +231,14 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   // Existing records linked by matching (a rep's own Lead and a known contact): the history fill writes
   // the person's history on the CRM record. Kept with the link, so a crash before the fill loses none.
-  const matches = repRecordMatches(pairings, ctx.restoresCrmScores === true);
+  const matches = repRecordMatches(pairings, ctx.scoresCrmRecords === true);
   const linked = matches.length > 0 ? new Set(commit.links.map((l) => `${l.marketingId}\u0000${l.crmId}`)) : undefined;
   const historyToFill = matches.filter((m) => linked!.has(`${m.personId}\u0000${m.crmId}`));
+  // A converted Lead's person is scored on the Lead; the Contact it became takes that score in this run's
+  // history fill, not at the person's next re-score (a run later at best).
+  if (ctx.scoresCrmRecords)
+    for (const { moved } of commit.converted)
+      historyToFill.push({ personId: moved.marketingId, crmType: moved.crmType, crmId: moved.crmId, cause: "converted" });
   await ctx.store.commitBatch({
     historyToFill,
     runId: ctx.runId,
@@ -448,7 +453,7 @@ function repRecordMatches(pairings: readonly Pairing[], restoring: boolean): His
       personId: p.marketing!.id,
       crmType: p.crm!.object,
       crmId: p.crm!.id,
-      ...(p.restored ? { restored: true } : {}),
+      ...(p.restored ? { cause: "restored" as const } : {}),
     }));
 }
 

@@ -62,9 +62,10 @@ export interface RunContext {
   fieldsLeftOut?(system: string, object: string): Promise<ReadonlySet<string>>;
   /**
    * The funnel writes scores on CRM records (a CRM other than HubSpot): the links a lost store's run
-   * restores go to the history fill's list, to know again the score each record carries (page-sync.ts).
+   * restores go to the history fill's list, to know again the score each record carries, and so do the
+   * links moved to a converted Lead's Contact, to carry the Lead's score there (page-sync.ts).
    */
-  restoresCrmScores?: boolean;
+  scoresCrmRecords?: boolean;
   /** Objects this run has sent writes to so far, per system (the executor notes each, execute/send-writes.ts). */
   written?: Map<SystemPort, Set<string>>;
   /** Renews the run lock's lease; every phase calls it after each group or batch it commits. */

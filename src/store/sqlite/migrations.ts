@@ -1032,6 +1032,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // follow-up SLA"). NULL for every clock before this version: none was stopped so.
     sql: `ALTER TABLE sla_clocks ADD COLUMN gone_at TEXT;`,
   },
+  {
+    version: 29,
+    name: "why a record's score fields are owed: met, restored or converted",
+    // The history fill's list also takes the Contact a converted Lead became, whose person's score is on
+    // the Lead (funnel/history-fill.ts): one column says which of the three a row is, 0 a rep's own
+    // record met (history to write), 1 a link restored after a lost store (migration 27's flag), 2 a
+    // converted Lead's record (the score carried over).
+    sql: `ALTER TABLE history_to_fill RENAME COLUMN restored TO cause;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,7 +1,9 @@
 // A rep's own lead: when a Lead a rep created in the CRM is linked to a marketing contact that already
 // existed, the rep sees that person's prior interest — score, reasons and the behaviour summary are
 // written on the Lead (for people with behaviour to show), without changing its owner or adding tasks.
-// The page that linked them kept the pair in the store, so a crash before the fill still fills it.
+// The page that linked them kept the pair in the store, so a crash before the fill still fills it. The
+// same list brings the records whose score is known elsewhere: a lost store's restored links and the
+// Contacts converted Leads became (restored-score-marks.ts, converted-score-marks.ts).
 import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
 import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { decide } from "../outbox/decide.js";
@@ -10,6 +12,7 @@ import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored, forget } from "./handoff-phase.js";
+import { convertedScoreMarks } from "./converted-score-marks.js";
 import { restoredScoreMarks } from "./restored-score-marks.js";
 
 /** People whose history is filled per page: read, scored, decided, then forgotten. */
@@ -37,9 +40,11 @@ async function fillPage(
   page: readonly HistoryToFill[],
   inOutbox: ReadonlySet<string>,
 ): Promise<void> {
-  // A lost store's restored links have no history to fill, only their records' score marks to know again.
-  const restored = await restoredScoreMarks(ctx, setup, state, page.filter((m) => m.restored));
-  const fresh = page.filter((m) => !m.restored);
+  // A lost store's restored links have no history to fill, only their records' score marks to know again;
+  // a converted Lead's Contact takes the Lead's score, or, when it carried none, is a record met.
+  const restored = await restoredScoreMarks(ctx, setup, state, page.filter((m) => m.cause === "restored"));
+  const converted = await convertedScoreMarks(ctx, setup, state, page.filter((m) => m.cause === "converted"));
+  const fresh = [...page.filter((m) => m.cause === undefined), ...converted.unmarked];
   // People handed off get all of this (and more) from the handoff.
   const handedOff = new Set(
     (await ctx.store.listSlaClocks({ personIds: fresh.map((m) => m.personId) })).map((c) => c.personId),
@@ -75,8 +80,8 @@ async function fillPage(
     );
   }
   await decide(ctx, {
-    outbox: [...restored.outbox, ...writes],
-    crmScoreMarks: [...restored.crmScoreMarks, ...marks],
+    outbox: [...restored.outbox, ...converted.outbox, ...writes],
+    crmScoreMarks: [...restored.crmScoreMarks, ...converted.crmScoreMarks, ...marks],
     historyDecided: page.map((m) => m.personId),
   });
   // The deal pair's inclusion still asks for this run's MQLs (a dry run records no stage): they stay.
