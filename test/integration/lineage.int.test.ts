@@ -301,6 +301,53 @@ describe("lineage with Salesforce as CRM", () => {
     expect(contact(person.id)).toMatchObject({ lifecyclestage: "opportunity", leadloop_status: "opportunity", hs_lead_status: "OPEN_DEAL" });
   });
 
+  it("lists the Leads that changed once for the conversions and the field sync: a rep's edit and a conversion in one read", async () => {
+    const { person: aoife } = await handedOff({
+      email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
+      firstname: "Aoife",
+      lastname: "Ní Bhriain",
+      company: { name: "Cnoc Céirde Teoranta", domain: "cnoc-ceirde.ie" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    const { person: mateo } = prospect({
+      email: "Mateo.Gonzalez@Vinedos-Del-Sur.es",
+      firstname: "Mateo",
+      lastname: "González Peña",
+      company: { name: "Viñedos del Sur", domain: "vinedos-del-sur.es" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    await tick();
+    pricingAndDemo(loop, mateo.id);
+    expect((await sync()).summary.handoffs).toBe(1);
+    // A quiet run, so every stream's cursor stands at the same signpost.
+    await tick();
+    await sync();
+
+    // One rep corrects Mateo's title on his Lead; another converts Aoife's.
+    await tick();
+    sf().update("Lead", leadOf(mateo.id).Id as string, { Title: "Director Comercial y de Exportación" });
+    const conv = sf().convertLead(leadOf(aoife.id).Id as string, { opportunityName: "Cnoc Céirde – Píolótach" });
+    await tick();
+    const leadReads: string[] = [];
+    const stop = loop.salesforce.calls.observe((c) => {
+      const soql = c.query.get("q") ?? "";
+      if (/\bFROM Lead WHERE SystemModstamp >=/.test(soql)) leadReads.push(soql);
+    });
+    const run = await sync();
+    stop();
+    expect(run.summary.conversions).toBe(1);
+    expect(contact(mateo.id).jobtitle).toBe("Director Comercial y de Exportación");
+    expect(contact(aoife.id)).toMatchObject({ lifecyclestage: "opportunity", hs_lead_status: "OPEN_DEAL" });
+    expect(sf().get("Contact", conv.contactId)?.HubSpot_Contact_Id__c).toBe(aoife.id);
+    // The conversions' read carried the field sync's fields, and the field sync took its pages: one read
+    // of the window for both (the dispositions read on to their own signpost, after the run's writes).
+    const both = leadReads.filter((q) => /\bConvertedOpportunityId\b/.test(q) && /\bTitle\b/.test(q));
+    expect(both).toHaveLength(1);
+    expect(leadReads.filter((q) => /\bTitle\b/.test(q))).toHaveLength(1);
+  });
+
   it("a Lead converted without an Opportunity makes the contact sales-qualified and CONNECTED; OPEN_DEAL waits for its Opportunity", async () => {
     const { person, handoff } = await handedOff({
       email: "Soren.Okafor@Fjord-Kaffe.NO",

@@ -13,6 +13,7 @@ import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core
 import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
+import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -55,6 +56,9 @@ export async function followConversions(
     cursorObject: `${lead.crmObject}#conversions`,
     // Conversions made before leadloop ran move their people too; a person already past the stage is not moved.
     startWhenNew: null,
+    // The contact pair lists the same Leads later in the run, from the same cursor while they keep step
+    // (each saves the run's signpost when read to its end): it takes this read's pages instead.
+    keepFor: { cursorObject: lead.crmObject, fields: crmFields(lead) },
   };
   await readChangeGroups(ctx, read, async (group) => {
     const converted = group.records.filter((r) => r.fields[c.flag] === "true" && r.fields[c.idField]);
