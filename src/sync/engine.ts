@@ -13,10 +13,10 @@ import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
 import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
-import { followUpSla } from "./funnel/sla-phase.js";
+import { followUpSla, ownersStreams } from "./funnel/sla-phase.js";
 import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, inclusionReadsNothing, newlyIncludedPages } from "./funnel/inclusion.js";
-import { followConversions, followDeals } from "./funnel/lineage-phase.js";
+import { followConversions, followDeals, outcomesStream } from "./funnel/lineage-phase.js";
 import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
@@ -164,10 +164,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     // what an earlier one decided from the systems (ARCHITECTURE.md "One write path"), and a record
     // several phases write to goes out once. Written before the contact sync, qualification's writes
     // would also move the contacts past the signpost and out of this run's contact sync.
+    // The funnel phases after the pairs read some of the same CRM objects from cursors of their own: a
+    // pair's read keeps its pages for such a stream while both stand at the same place (change-groups.ts).
+    const laterStreams = funnel ? await laterCrmStreams(ctx, funnel) : new Map<string, KeepFor>();
     for (const pair of PAIR_ORDER) {
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
-      if (group.length > 0 && (await syncPair(ctx, group, funnel && { setup: funnel, state }))) break;
+      if (group.length > 0 && (await syncPair(ctx, group, funnel && { setup: funnel, state }, laterStreams))) break;
       // A first load's match index serves the marketing side's unlinked records, which the pair's sync
       // has matched by now; the company pair's stays open for the companies the contact pair brings in.
       if (!(funnel && pair === "company")) await releaseMatchIndexes(ctx, group);
@@ -183,7 +186,6 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         await fillRepLeadHistory(ctx, funnel, state);
       }
     }
-    await releaseKeptReads(ctx);
     // A stopped run's indexes too (the next run's first match would empty them).
     await releaseMatchIndexes(ctx, options.mappings);
     if (funnel && !stopping()) {
@@ -198,6 +200,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       startPhase(ctx, "sla");
       await followUpSla(ctx, funnel);
     }
+    // The last stream that could take a kept read has read (a stopped run's are of no use either).
+    await releaseKeptReads(ctx);
     // Everything the phases decided (and a stopped run's leftovers from before) goes out now, each record
     // once, in full batches; a stopped run leaves it in the outbox for the next.
     if (!stopping()) {
@@ -259,11 +263,18 @@ function keptFor(group: readonly ObjectMapping[]): KeepFor | undefined {
   return group.length > 0 ? { cursorObject: group[0]!.marketingObject, fields: marketingFields(group) } : undefined;
 }
 
+/** The funnel's streams after the pairs that read a CRM object a pair reads too, by that object. */
+async function laterCrmStreams(ctx: RunContext, setup: FunnelSetup): Promise<Map<string, KeepFor>> {
+  const streams = [outcomesStream(setup), ...(await ownersStreams(ctx, setup))].filter((s) => s !== null);
+  return new Map(streams.map((s) => [s.object, s.keepFor]));
+}
+
 /** Syncs one object pair both ways; true when the run was asked to stop. */
 async function syncPair(
   ctx: RunContext,
   group: ObjectMapping[],
   funnel?: { setup: FunnelSetup; state: FunnelRunState },
+  laterStreams: ReadonlyMap<string, KeepFor> = new Map(),
 ): Promise<boolean> {
   const marketingObject = group[0]!.marketingObject;
   // Deletions and merges first: a merged record's link moves to the survivor before the survivor's own
@@ -280,7 +291,7 @@ async function syncPair(
   // Objects that convert (Lead) go before their targets (Contact), so a conversion moves the link first.
   const crmOrder = [...group].sort((a, b) => Number(Boolean(b.conversion)) - Number(Boolean(a.conversion)));
   for (const mapping of crmOrder) {
-    if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group)) return true;
+    if (await readSide(ctx, "crm", mapping.crmObject, crmFields(mapping), group, laterStreams.get(mapping.crmObject))) return true;
   }
   return false;
 }
@@ -305,6 +316,7 @@ async function readSide(
   object: string,
   fields: string[],
   mappings: ObjectMapping[],
+  keepFor?: KeepFor,
 ): Promise<boolean> {
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
   startPhase(ctx, `${system.system} ${object}`);
@@ -319,6 +331,7 @@ async function readSide(
       startWhenNew: null,
       // Echoes are dropped before grouping, so groups (and write batches) fill with records that need a write.
       pending: (records) => recordsToSync(ctx, { source: side, mappings, records }),
+      ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {
       read += group.records.length;

@@ -348,6 +348,68 @@ describe("lineage with Salesforce as CRM", () => {
     expect(leadReads.filter((q) => /\bTitle\b/.test(q))).toHaveLength(1);
   });
 
+  it("lists the Opportunities and Contacts that changed once for the field sync and the phases after it", async () => {
+    const { person: aoife } = await handedOff({
+      email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
+      firstname: "Aoife",
+      lastname: "Ní Bhriain",
+      company: { name: "Cnoc Céirde Teoranta", domain: "cnoc-ceirde.ie" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    await tick();
+    const conv = sf().convertLead(leadOf(aoife.id).Id as string, { opportunityName: "Cnoc Céirde – Píolótach" });
+    // Jonas is a customer's colleague the org knows as a Contact: his handoff's clock is on the Contact.
+    const { person: jonas } = prospect({
+      email: "Jonas.Weiss@SGI-Ingenierie.fr",
+      firstname: "Jonas",
+      lastname: "Weiß",
+      company: { name: "Société Générale d'Ingénierie", domain: "sgi-ingenierie.fr" },
+      source: "ORGANIC_SEARCH",
+      campaign: "",
+    });
+    const account = sf().insert("Account", { Name: "Société Générale d'Ingénierie", Website: "sgi-ingenierie.fr" });
+    const contactId = sf().insert("Contact", { FirstName: "Jonas", LastName: "Weiß", Email: "jonas.weiss@sgi-ingenierie.fr", AccountId: account });
+    await tick();
+    expect((await sync()).summary.conversions).toBe(1);
+    await tick();
+    pricingAndDemo(loop, jonas.id);
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect((await loop.store.listSlaClocks({ personIds: [jonas.id] }))[0]?.crmId).toBe(contactId);
+    // Quiet runs, so every stream stands at the same signpost.
+    for (let i = 0; i < 2; i++) {
+      await tick();
+      await sync();
+    }
+
+    // Jonas's manager gives him to another rep, and Aoife's rep wins her Opportunity the same afternoon.
+    await tick();
+    const owner = sf().get("Contact", contactId)!.OwnerId;
+    const other = sf().list("User").find((u) => u.IsActive === true && u.Id !== owner && /@/.test(String(u.Email)))!;
+    sf().update("Contact", contactId, { OwnerId: other.Id });
+    sf().update("Opportunity", conv.opportunityId!, { StageName: "Closed Won", Amount: 23990, CloseDate: "2026-12-04" });
+    await tick();
+    const reads = { Opportunity: [] as string[], Contact: [] as string[] };
+    const stop = loop.salesforce.calls.observe((c) => {
+      const soql = c.query.get("q") ?? "";
+      const from = /\bFROM (Opportunity|Contact) WHERE SystemModstamp >=/.exec(soql)?.[1] as keyof typeof reads | undefined;
+      if (from) reads[from].push(soql);
+    });
+    const run = await sync();
+    stop();
+    expect(run.summary.outcomes).toEqual({ won: 1, lost: 0 });
+    const deal = hs().listObjects("deals").find((d) => d.properties.leadloop_crm_id === conv.opportunityId)!;
+    expect(deal.properties).toMatchObject({ dealstage: "closedwon", amount: "23990" });
+    expect((await loop.store.listSlaClocks({ personIds: [jonas.id] }))[0]?.ownerId).toBe(other.Id);
+    // The deal pair's read carried the outcomes' fields and the contact pair's the owners': one read of
+    // each window, where each phase listed it again before.
+    expect(reads.Opportunity).toHaveLength(1);
+    expect(reads.Opportunity[0]).toMatch(/\bIsWon\b/);
+    expect(reads.Opportunity[0]).toMatch(/\bHubSpot_Deal_Id__c\b/);
+    expect(reads.Contact).toHaveLength(1);
+    expect(reads.Contact[0]).toMatch(/\bOwner\.Email\b/);
+  });
+
   it("a Lead converted without an Opportunity makes the contact sales-qualified and CONNECTED; OPEN_DEAL waits for its Opportunity", async () => {
     const { person, handoff } = await handedOff({
       email: "Soren.Okafor@Fjord-Kaffe.NO",

@@ -12,7 +12,7 @@ import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
 import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen } from "../../store/port.js";
-import { readChangeGroups } from "../change-groups.js";
+import { type KeepFor, readChangeGroups } from "../change-groups.js";
 import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";
@@ -105,6 +105,20 @@ export async function followConversions(
     );
     await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
   });
+}
+
+function outcomesCursor(setup: FunnelSetup): string {
+  return `${setup.vocabulary.deals.object}#outcomes`;
+}
+
+/**
+ * The deals phase's stream of the CRM's deals, which the deal pair reads earlier in the run: the pair
+ * keeps its pages for it (change-groups.ts `keepFor`), taken when the phase reads the same window (no
+ * deal written by the run since, which moves its signpost on).
+ */
+export function outcomesStream(setup: FunnelSetup): { object: string; keepFor: KeepFor } | null {
+  if (setup.crmIsMarketing) return null;
+  return { object: setup.vocabulary.deals.object, keepFor: { cursorObject: outcomesCursor(setup), fields: setup.vocabulary.deals.fields } };
 }
 
 /**
@@ -261,7 +275,7 @@ export async function followDeals(
     system: ctx.crm,
     object: v.object,
     fields: v.fields,
-    cursorObject: `${v.object}#outcomes`,
+    cursorObject: outcomesCursor(setup),
     startWhenNew: null,
     until: signpostAfterOwnWrites(ctx, ctx.crm, v.object),
   };

@@ -15,7 +15,7 @@ import type {
   SlaReassignment,
   SlaTouch,
 } from "../../store/port.js";
-import { readChangeGroups } from "../change-groups.js";
+import { type KeepFor, readChangeGroups } from "../change-groups.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
@@ -43,10 +43,8 @@ export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<
  * idle run's window, as for every stream of the object.
  */
 async function followOwnersBeyondStatusObject(ctx: RunContext, setup: FunnelSetup): Promise<void> {
-  const statusObject = setup.vocabulary.status.object;
-  for (const [object, earliest] of await ctx.store.openSlaClockObjects()) {
-    if (object === statusObject) continue;
-    const cursorObject = `${object}#owners`;
+  for (const [object, earliest] of await ownerObjects(ctx, setup)) {
+    const cursorObject = ownersCursor(object);
     const cursor = await ctx.store.getCursor(ctx.crm.system, cursorObject);
     if (cursor && Date.parse(cursor.value) < Date.parse(earliest))
       await ctx.store.commitBatch({
@@ -68,6 +66,28 @@ async function followOwnersBeyondStatusObject(ctx: RunContext, setup: FunnelSetu
       await decide(ctx, { ...decision, cursors: [page.cursor] });
     });
   }
+}
+
+/** CRM objects other than the status object with an open clock, and each one's earliest handoff. */
+async function ownerObjects(ctx: RunContext, setup: FunnelSetup): Promise<[string, string][]> {
+  const statusObject = setup.vocabulary.status.object;
+  return [...(await ctx.store.openSlaClockObjects())].filter(([object]) => object !== statusObject);
+}
+
+function ownersCursor(object: string): string {
+  return `${object}#owners`;
+}
+
+/**
+ * The owner streams this run's SLA phase reads (`followOwnersBeyondStatusObject`), for the pairs that
+ * read the same objects earlier in the run to keep their pages for (change-groups.ts `keepFor`).
+ */
+export async function ownersStreams(ctx: RunContext, setup: FunnelSetup): Promise<{ object: string; keepFor: KeepFor }[]> {
+  if (setup.crmIsMarketing) return [];
+  return (await ownerObjects(ctx, setup)).map(([object]) => ({
+    object,
+    keepFor: { cursorObject: ownersCursor(object), fields: ownerFieldsOf(setup) },
+  }));
 }
 
 /** The follow-up clocks of these records, by CRM id: a page's only (ARCHITECTURE.md "Memory at scale"). */
