@@ -348,7 +348,7 @@ describe("lineage with Salesforce as CRM", () => {
     expect(leadReads.filter((q) => /\bTitle\b/.test(q))).toHaveLength(1);
   });
 
-  it("lists the Opportunities and Contacts that changed once for the field sync and the phases after it", async () => {
+  it("lists the Opportunities and Contacts that changed once for the field sync and the phases after it, and reads no company HubSpot names", async () => {
     const { person: aoife } = await handedOff({
       email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
       firstname: "Aoife",
@@ -395,9 +395,17 @@ describe("lineage with Salesforce as CRM", () => {
       const from = /\bFROM (Opportunity|Contact) WHERE SystemModstamp >=/.exec(soql)?.[1] as keyof typeof reads | undefined;
       if (from) reads[from].push(soql);
     });
+    const companyReads: string[] = [];
+    const stopHubspot = loop.hubspot.calls.observe((c) => {
+      if (/associations\/contacts\/companies\/batch\/read/.test(c.path)) companyReads.push(c.path);
+    });
     const run = await sync();
     stop();
+    stopHubspot();
     expect(run.summary.outcomes).toEqual({ won: 1, lost: 0 });
+    // Aoife's contact names her company (HubSpot's `associatedcompanyid`): her associations are not read.
+    expect(hs().getObject("contacts", aoife.id)!.properties.associatedcompanyid).toBeTruthy();
+    expect(companyReads).toEqual([]);
     const deal = hs().listObjects("deals").find((d) => d.properties.leadloop_crm_id === conv.opportunityId)!;
     expect(deal.properties).toMatchObject({ dealstage: "closedwon", amount: "23990" });
     expect((await loop.store.listSlaClocks({ personIds: [jonas.id] }))[0]?.ownerId).toBe(other.Id);

@@ -588,9 +588,12 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
       : [],
   );
+  // HubSpot names a contact's primary company in `associatedcompanyid`: only a contact without one has
+  // its associations read (a company associated without being made primary).
+  const unnamed = ids.filter((id) => !people.get(id)?.associatedcompanyid);
   const associatedCompanies =
-    ids.length > 0 && ctx.marketing.readAssociations
-      ? await ctx.marketing.readAssociations(CONTACTS, ids, COMPANIES)
+    unnamed.length > 0 && ctx.marketing.readAssociations
+      ? await ctx.marketing.readAssociations(CONTACTS, unnamed, COMPANIES)
       : new Map<string, string[]>();
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
@@ -672,12 +675,14 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
       }
     },
     async joinCompanies(companyOf) {
-      const wanted = [...companyOf.keys()];
+      // A person who has a company keeps it: a rep's duplicate Account does not become a second one.
+      const wanted = [...companyOf.keys()].filter((personId) => !mover.company(personId));
       if (wanted.length === 0 || !ctx.marketing.readAssociations) return;
-      const current = await ctx.marketing.readAssociations(CONTACTS, wanted, COMPANIES);
-      for (const [personId, companyId] of companyOf) {
-        // A person who has a company keeps it: a rep's duplicate Account does not become a second one.
-        if (mover.company(personId)) continue;
+      // The mover read the associations of the people it knows: one without a company has none.
+      const unknown = wanted.filter((personId) => !people.has(personId));
+      const current = unknown.length > 0 ? await ctx.marketing.readAssociations(CONTACTS, unknown, COMPANIES) : new Map<string, string[]>();
+      for (const personId of wanted) {
+        const companyId = companyOf.get(personId)!;
         if (!(current.get(personId) ?? []).includes(companyId)) associate(CONTACTS, personId, COMPANIES, companyId);
       }
     },
