@@ -160,13 +160,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         await followConversions(ctx, funnel, options.mappings);
       }
     }
+    // The funnel phases after the pairs read some of the same CRM objects from cursors of their own: a
+    // pair's read keeps its pages for such a stream while both stand at the same place (change-groups.ts).
+    const laterStreams = funnel ? await laterCrmStreams(ctx, funnel) : new Map<string, KeepFor>();
     // The funnel phases' writes wait in the outbox until the run's one drain below: no later phase reads
     // what an earlier one decided from the systems (ARCHITECTURE.md "One write path"), and a record
     // several phases write to goes out once. Written before the contact sync, qualification's writes
     // would also move the contacts past the signpost and out of this run's contact sync.
-    // The funnel phases after the pairs read some of the same CRM objects from cursors of their own: a
-    // pair's read keeps its pages for such a stream while both stand at the same place (change-groups.ts).
-    const laterStreams = funnel ? await laterCrmStreams(ctx, funnel) : new Map<string, KeepFor>();
     for (const pair of PAIR_ORDER) {
       if (stopping()) break;
       const group = options.mappings.filter((m) => m.pair === pair);
