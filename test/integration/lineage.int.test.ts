@@ -76,6 +76,16 @@ async function handedOff(input: Parameters<typeof prospect>[0]) {
   return { person, leadId: leadOf(person.id).Id as string, handoff };
 }
 
+/** A prospect whose Lead a rep converts in the kept-read tests. */
+const AOIFE = {
+  email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
+  firstname: "Aoife",
+  lastname: "Ní Bhriain",
+  company: { name: "Cnoc Céirde Teoranta", domain: "cnoc-ceirde.ie" },
+  source: "ORGANIC_SEARCH",
+  campaign: "",
+};
+
 describe("lineage with Salesforce as CRM", () => {
 
   it("follows a conversion to opportunity, links Account and deal, and brings Closed Won and Closed Lost back", async () => {
@@ -302,14 +312,7 @@ describe("lineage with Salesforce as CRM", () => {
   });
 
   it("lists the Leads that changed once for the conversions and the field sync: a rep's edit and a conversion in one read", async () => {
-    const { person: aoife } = await handedOff({
-      email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
-      firstname: "Aoife",
-      lastname: "Ní Bhriain",
-      company: { name: "Cnoc Céirde Teoranta", domain: "cnoc-ceirde.ie" },
-      source: "ORGANIC_SEARCH",
-      campaign: "",
-    });
+    const { person: aoife } = await handedOff(AOIFE);
     const { person: mateo } = prospect({
       email: "Mateo.Gonzalez@Vinedos-Del-Sur.es",
       firstname: "Mateo",
@@ -349,14 +352,7 @@ describe("lineage with Salesforce as CRM", () => {
   });
 
   it("lists the Opportunities and Contacts that changed once for the field sync and the phases after it, and reads no company HubSpot names", async () => {
-    const { person: aoife } = await handedOff({
-      email: "aoife.ni.bhriain@Cnoc-Ceirde.ie",
-      firstname: "Aoife",
-      lastname: "Ní Bhriain",
-      company: { name: "Cnoc Céirde Teoranta", domain: "cnoc-ceirde.ie" },
-      source: "ORGANIC_SEARCH",
-      campaign: "",
-    });
+    const { person: aoife } = await handedOff(AOIFE);
     await tick();
     const conv = sf().convertLead(leadOf(aoife.id).Id as string, { opportunityName: "Cnoc Céirde – Píolótach" });
     // Jonas is a customer's colleague the org knows as a Contact: his handoff's clock is on the Contact.
