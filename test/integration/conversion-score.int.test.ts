@@ -82,6 +82,31 @@ describe("a converted Lead's Contact", () => {
     expect((next.summary.updated as Record<string, number>).salesforce ?? 0).toBe(0);
   });
 
+  it("carries the score in the next run when the conversion's run is stopped before its history fill", async () => {
+    const { person, funnel, lead } = await handedOff();
+    await tick();
+    const contactId = convert(lead);
+    await tick();
+    const stop = new AbortController();
+    const stopped = await loop.sync({
+      funnel,
+      signal: stop.signal,
+      // SIGTERM once the contact pair has moved the link: the handoff and the history fill come after it.
+      onProgress: (p) => {
+        if (p.phase === "handoff") stop.abort();
+      },
+    });
+    expect(stopped.summary.status).toBe("stopped");
+    expect((await loop.store.findLinksByMarketingIds("contact", [person.id])).get(person.id)?.crmId).toBe(contactId);
+    expect(loop.salesforce.data.get("Contact", contactId)?.Leadloop_Score__c ?? null).toBeNull();
+    // What the stopped run owed the Contact waits in the store, and the next run writes it.
+    expect((await loop.store.listHistoryToFill()).map((h) => [h.personId, h.crmId, h.cause])).toEqual([[person.id, contactId, "converted"]]);
+    await tick();
+    expect((await loop.sync({ funnel })).summary.status).toBe("succeeded");
+    expectContactShowsScore(person.id, contactId);
+    expect(await loop.store.listHistoryToFill()).toEqual([]);
+  });
+
   it("takes the score he has now when he acted before the rep converted, scored earlier in the same run", async () => {
     const { person, funnel, lead } = await handedOff();
     await tick();
