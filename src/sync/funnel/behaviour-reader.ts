@@ -345,12 +345,13 @@ async function readAllContactEvents(
 }
 
 function cachedEvent(a: ScoredActivity & { contactId: string }): CachedActivity {
+  // The read's own properties object, not a copy: nothing else holds the events API's answer.
   return {
     ownerKey: `contact:${a.contactId}`,
     id: a.id,
     kind: a.kind,
     occurredAt: a.occurredAt,
-    properties: { ...a.properties },
+    properties: a.properties,
     source: "events",
   };
 }
