@@ -8,6 +8,7 @@
 // fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
 // form submission count (migration 21).
 import { byBinary } from "../../core/text/binary-order.js";
+import { isoInstant } from "../../core/text/iso-instant.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, type PackedId, packId, type StoredId, unpackHexId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
@@ -123,14 +124,15 @@ export class BehaviourCacheTable {
     // them), before they become activities, so each activity is made once, in its place.
     rows.sort((a, b) => a[3] - b[3] || byBinary(a[1]!, b[1]!));
     const details = this.detailsOf(rows);
-    // Sorted, the rows of one instant are neighbours: each instant's text is made once.
+    // Sorted, the rows of one instant are neighbours: each instant's text is made once (isoInstant: a
+    // Date and its toISOString for each cost more than the rest of making the activity).
     let lastMs = Number.NaN;
     let occurredAt = "";
     return rows.map(([owner, id, , ms, detailId]) => {
       const detail = details.get(detailId)!;
       if (ms !== lastMs) {
         lastMs = ms;
-        occurredAt = new Date(ms).toISOString();
+        occurredAt = isoInstant(ms);
       }
       return {
         ownerKey: keyOf.get(owner)!,
