@@ -1,7 +1,7 @@
 // Date-times read from HubSpot and Salesforce come out as `Date#toISOString` writes them. Most already
 // are in that form, and the edges keep such a text as it is instead of converting it: these check that a
 // kept text is always what the conversion would have given, and that anything else is still converted.
-import { isIsoInstant } from "../../src/core/text/iso-instant.js";
+import { isIsoInstant, isoInstant } from "../../src/core/text/iso-instant.js";
 import { fromHubspotObject, fromHubspotValue } from "../../src/systems/hubspot/values.js";
 import { toCanonical } from "../../src/systems/salesforce/values.js";
 
@@ -89,5 +89,23 @@ describe("date-times kept as read when already canonical", () => {
     expect(toCanonical("2026-11-23T12:00:00.000+0100")).toBe("2026-11-23T11:00:00.000Z");
     expect(toCanonical("2026-11-23T12:00:00+0000")).toBe("2026-11-23T12:00:00.000Z");
     expect(toCanonical("Société Générale")).toBe("Société Générale");
+  });
+
+  it("writes an instant's milliseconds as toISOString does, in order, out of order and at the edges", () => {
+    const DAY = 86_400_000;
+    // A behaviour read's times: in order, several to a day, across month, year and leap-day ends.
+    const times: number[] = [];
+    for (let ms = Date.parse("2023-12-30T22:59:59.990Z"); ms < Date.parse("2024-03-02T00:00:00Z"); ms += 7_777_777) times.push(ms);
+    // Back and forth between days, each at its first and last millisecond and between.
+    for (const day of ["2024-02-29", "1970-01-01", "2026-11-03", "2024-02-29", "9999-12-31", "2000-02-29"]) {
+      const start = Date.parse(`${day}T00:00:00.000Z`);
+      times.push(start, start + 1, start + 9, start + 10, start + 99, start + 100, start + 59_999, start + 3_599_999, start + DAY - 1);
+    }
+    for (const ms of times) expect([ms, isoInstant(ms)]).toEqual([ms, new Date(ms).toISOString()]);
+    // Before 1970, past year 9999 and between milliseconds: as toISOString writes them.
+    for (const ms of [-1, -DAY, Date.parse("0000-01-01T00:00:00.000Z"), 253_402_300_800_000, 1_700_000_000_000.5]) {
+      expect(isoInstant(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(() => isoInstant(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -8,6 +8,7 @@
 // fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
 // form submission count (migration 21).
 import { byBinary } from "../../core/text/binary-order.js";
+import { isoInstant } from "../../core/text/iso-instant.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, type PackedId, packId, type StoredId, unpackHexId, unpackId } from "./activity-id.js";
 import { detailHash } from "./detail-hash.js";
@@ -66,11 +67,16 @@ export class BehaviourCacheTable {
    * Adds activities; one read again (same owner and id) replaces the one held. Their kind, source and
    * properties are stored once for every activity that shares them (behaviour_details, migration 16).
    * ADD_ROWS rows go in one statement: a first load's bulk events read puts tens of thousands at once,
-   * and a statement per activity cost more than the rows did.
+   * and a statement per activity cost more than the rows did. They go in owner order (the table's key):
+   * an events page comes in time order, its owners scattered over the whole table, and put so its
+   * commit cost about a fifth more CPU, most of it the system's (the write-ahead log's pages).
    */
   addAll(activities: readonly CachedActivity[]): void {
     if (activities.length === 0) return;
     this.otherCommits.check();
+    const owners = activities.map((a) => this.ownerOf(a.ownerKey));
+    // A stable sort: one id given twice in a batch is still kept as the later one says.
+    const order = activities.map((_, i) => i).sort((a, b) => owners[a]! - owners[b]!);
     const params: (number | PackedId)[] = [];
     const flush = (rows: number): void => {
       this.sql
@@ -81,10 +87,11 @@ export class BehaviourCacheTable {
         .run(...params);
       params.length = 0;
     };
-    for (const activity of activities) {
+    for (const i of order) {
+      const activity = activities[i]!;
       const occurredMs = epochMs(activity.occurredAt);
       const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
-      params.push(this.ownerOf(activity.ownerKey), packId(activity.id), occurredMs, detail);
+      params.push(owners[i]!, packId(activity.id), occurredMs, detail);
       if (params.length === ADD_ROWS * 4) flush(ADD_ROWS);
     }
     // The rest one at a time: a statement per remainder's size would be prepared for every size.
@@ -123,14 +130,15 @@ export class BehaviourCacheTable {
     // them), before they become activities, so each activity is made once, in its place.
     rows.sort((a, b) => a[3] - b[3] || byBinary(a[1]!, b[1]!));
     const details = this.detailsOf(rows);
-    // Sorted, the rows of one instant are neighbours: each instant's text is made once.
+    // Sorted, the rows of one instant are neighbours: each instant's text is made once (isoInstant: a
+    // Date and its toISOString for each cost more than the rest of making the activity).
     let lastMs = Number.NaN;
     let occurredAt = "";
     return rows.map(([owner, id, , ms, detailId]) => {
       const detail = details.get(detailId)!;
       if (ms !== lastMs) {
         lastMs = ms;
-        occurredAt = new Date(ms).toISOString();
+        occurredAt = isoInstant(ms);
       }
       return {
         ownerKey: keyOf.get(owner)!,

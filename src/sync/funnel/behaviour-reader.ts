@@ -17,7 +17,7 @@ import { z } from "zod";
 import { conversionCount, formNamed, newSubmissionAt } from "../../core/behaviour/conversion-properties.js";
 import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
 import { groupBy } from "../../core/grouping.js";
-import type { SourceRecord } from "../../core/records.js";
+import type { FieldValue, SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
@@ -62,7 +62,14 @@ const bulkCost = z.object({ calls: z.number().int().nonnegative(), windowMs: z.n
 const EMAIL_CURSOR = "behaviour#email";
 
 type Part = keyof typeof BEHAVIOUR_SIGNALS;
-type Signature = Record<Part, string>;
+/**
+ * A contact's signals as read: each part's values, and its text (the JSON array of them) that the part's
+ * fingerprint is taken of. The values are kept beside the text, so nothing reads the text back.
+ */
+interface Signature {
+  values: Record<Part, readonly FieldValue[]>;
+  text: Record<Part, string>;
+}
 
 /** This run's behaviour source: the setting, else the store's probe of the last day, else one probe. */
 export async function behaviourSource(
@@ -237,15 +244,22 @@ export async function readBehaviour(
 }
 
 function signatureOf(record: SourceRecord): Signature {
-  const part = (p: Part): string => JSON.stringify(BEHAVIOUR_SIGNALS[p].map((f) => record.fields[f] ?? null));
-  return { web: part("web"), forms: part("forms"), email: part("email") };
+  const values = {
+    web: BEHAVIOUR_SIGNALS.web.map((f) => record.fields[f] ?? null),
+    forms: BEHAVIOUR_SIGNALS.forms.map((f) => record.fields[f] ?? null),
+    email: BEHAVIOUR_SIGNALS.email.map((f) => record.fields[f] ?? null),
+  };
+  return {
+    values,
+    text: { web: JSON.stringify(values.web), forms: JSON.stringify(values.forms), email: JSON.stringify(values.email) },
+  };
 }
 
 function fingerprintsOf(signature: Signature): Record<Part, number> {
   return {
-    web: signalFingerprint(signature.web),
-    forms: signalFingerprint(signature.forms),
-    email: signalFingerprint(signature.email),
+    web: signalFingerprint(signature.text.web),
+    forms: signalFingerprint(signature.text.forms),
+    email: signalFingerprint(signature.text.email),
   };
 }
 
@@ -253,14 +267,14 @@ function fingerprintsOf(signature: Signature): Record<Part, number> {
 function markSignature(signature: Signature, fingerprints: Record<Part, number>): MarkSignature {
   return {
     ...fingerprints,
-    pageViews: (JSON.parse(signature.web) as (string | null)[])[0] ?? null,
-    conversions: conversionCount((JSON.parse(signature.forms) as (string | null)[])[0]),
+    pageViews: signature.values.web[0] ?? null,
+    conversions: conversionCount(signature.values.forms[0]),
   };
 }
 
 /** Whether the contact has any such behaviour at all (a blank signal needs no bulk read). */
 function hasSignal(signature: Signature, part: Part): boolean {
-  return (JSON.parse(signature[part]) as (string | null)[]).some((v) => v !== null && v !== "" && v !== "0");
+  return signature.values[part].some((v) => v !== null && v !== "" && v !== "0");
 }
 
 /**
@@ -331,12 +345,13 @@ async function readAllContactEvents(
 }
 
 function cachedEvent(a: ScoredActivity & { contactId: string }): CachedActivity {
+  // The read's own properties object, not a copy: nothing else holds the events API's answer.
   return {
     ownerKey: `contact:${a.contactId}`,
     id: a.id,
     kind: a.kind,
     occurredAt: a.occurredAt,
-    properties: { ...a.properties },
+    properties: a.properties,
     source: "events",
   };
 }

@@ -88,7 +88,9 @@ function activityOf(
   e: { id: string; eventType: string; occurredAt: string; properties: Record<string, string | number | boolean | null | undefined> },
 ): HubspotActivity {
   const properties: Record<string, string> = {};
-  for (const [name, value] of Object.entries(e.properties)) {
+  // A key loop, no array of entries: a first load's bulk read takes 73,000 events at 10,000 contacts.
+  for (const name in e.properties) {
+    const value = e.properties[name];
     if (value !== null && value !== undefined) properties[name] = String(value);
   }
   return {
