@@ -76,7 +76,7 @@ export function writeBatch(
   for (const { group, handoffAt, dueAt } of batch.outboxGroupsStarted ?? []) tables.outbox.startClock(group, handoffAt, dueAt);
   // Before the puts: a superseded refusal's key may be decided anew in this batch.
   const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
-  for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
+  tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
