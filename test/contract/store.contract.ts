@@ -1045,6 +1045,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         const rows = await store.listAudit([people.zoe.lead, people.jose.lead]);
         expect(rows).toEqual(entries);
       });
+
+      it("keeps each field of a write with its own rule and its blanks, whichever rule most of them name", async () => {
+        const field = (name: string, before: string | null, after: string | null, rule: string) => ({
+          ...auditEntry(people.zoe.lead, 5, name, after),
+          before,
+          rule,
+        });
+        const handoff = "handoff to hélène.dubois@acme.com by emea";
+        const sync = "changed in marketing";
+        // A write (one record, run, time and operation) naming two rules as often as each other; then one
+        // whose fields mostly name one rule, some with a blank before or after.
+        const tie = [field("OwnerId", "005A", "005B", handoff), field("Title", "CMO", null, sync)];
+        const most = [
+          field("Status", null, null, "qualified"),
+          field("Rating", "Warm", "Hot", "qualified"),
+          field("Industry", null, "Software", sync),
+          field("Leadloop_Score__c", "12", "72.5", "qualified"),
+          field("Leadloop_Upsell__c", "yes", null, "qualified"),
+        ];
+        await store.commitBatch(batch(5, { audit: tie }));
+        await store.commitBatch(batch(6, { audit: most.map((e) => ({ ...e, at: at(6) })) }));
+
+        expect(await store.listAudit([people.zoe.lead])).toEqual([...tie, ...most.map((e) => ({ ...e, at: at(6) }))]);
+      });
     });
 
     describe("runs", () => {
