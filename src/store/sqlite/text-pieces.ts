@@ -71,9 +71,9 @@ export class TextPieceTable {
    * the piece when the write is accepted, later by fewer than two steps of writes in all but the
    * longest waits (a 10,000-contact first load decides its scores at audit write 800–1,900 and audits
    * them up to write 20,100), so that use writes nothing; recorded as 0, it moved the last use of
-   * every such piece once the audit passed a step (18,643 UPDATEs in that first load). Recorded ahead,
+   * every such piece once the audit passed a step (16,811 UPDATEs in that first load). Recorded ahead,
    * it still holds that the piece outlives every write that uses it; a piece whose write was decided
-   * again or dropped goes once the prune passes that last use instead of at the next prune.
+   * again or dropped goes as if that audit write had used it, not at the next prune.
    */
   outboxAddedUse(): number {
     const latest = this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0;
