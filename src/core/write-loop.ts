@@ -38,8 +38,17 @@ const FINGERPRINT = /^⟨(\d+) chars #[0-9a-f]{16}⟩$/;
  * `⟨<length> chars #<64-bit hash>⟩`, which is shorter than the limit, so a fingerprint is its own form.
  */
 export function loopValue(value: string | null): string | null {
+  const kept = loopValueParts(value);
+  return Array.isArray(kept) ? `⟨${kept[0]} chars #${kept[1]}⟩` : kept;
+}
+
+/**
+ * `loopValue` before it is made text: the value itself, or a long one's length and hash, for a store
+ * that keeps a fingerprint as those two (it need not make the text and read it back).
+ */
+export function loopValueParts(value: string | null): string | null | [number, string] {
   if (value === null || value.length <= LOOP_VALUE_KEPT_CHARS) return value;
-  return `⟨${value.length} chars #${hash64(value)}⟩`;
+  return [value.length, hash64(value)];
 }
 
 /** The length of the text a kept value stands for when it is a fingerprint (its text was not kept); else null. */

@@ -1045,6 +1045,30 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         const rows = await store.listAudit([people.zoe.lead, people.jose.lead]);
         expect(rows).toEqual(entries);
       });
+
+      it("keeps each field of a write with its own rule and its blanks, whichever rule most of them name", async () => {
+        const field = (name: string, before: string | null, after: string | null, rule: string) => ({
+          ...auditEntry(people.zoe.lead, 5, name, after),
+          before,
+          rule,
+        });
+        const handoff = "handoff to hélène.dubois@acme.com by emea";
+        const sync = "changed in marketing";
+        // A write (one record, run, time and operation) naming two rules as often as each other; then one
+        // whose fields mostly name one rule, some with a blank before or after.
+        const tie = [field("OwnerId", "005A", "005B", handoff), field("Title", "CMO", null, sync)];
+        const most = [
+          field("Status", null, null, "qualified"),
+          field("Rating", "Warm", "Hot", "qualified"),
+          field("Industry", null, "Software", sync),
+          field("Leadloop_Score__c", "12", "72.5", "qualified"),
+          field("Leadloop_Upsell__c", "yes", null, "qualified"),
+        ];
+        await store.commitBatch(batch(5, { audit: tie }));
+        await store.commitBatch(batch(6, { audit: most.map((e) => ({ ...e, at: at(6) })) }));
+
+        expect(await store.listAudit([people.zoe.lead])).toEqual([...tie, ...most.map((e) => ({ ...e, at: at(6) }))]);
+      });
     });
 
     describe("runs", () => {
@@ -1470,6 +1494,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.pruneWrittenValues(at(6))).toBe(2);
         const left = (await store.writtenValues(record, at(0))).get(`hubspot/contacts/${people.zoe.hubspotId}`)!;
         expect(left.map((v) => v.at)).toEqual([at(6), at(6), at(11), at(11)]);
+      });
+
+      it("keeps every write one batch accepts for a record, whether or not it kept any before", async () => {
+        await store.commitBatch(batch(0, { outbox: [write("qualification:51", reasons)] }));
+        await store.commitBatch(batch(1, { outboxAccepted: await listed("qualification:51") }));
+        // The qualification and the handoff both decide for each contact; the drain accepts them together.
+        const jose = { recordId: people.jose.hubspotId, personId: people.jose.hubspotId, email: people.jose.email };
+        const owner = (person: string, recordId: string) => ({
+          ...write(`handoff:${person}:contact`, null),
+          recordId,
+          phase: "handoff",
+          fields: [{ field: "hubspot_owner_id", before: null, after: "81234567", rule: "round-robin emea" }],
+        });
+        const decided = [
+          write("qualification:51", null),
+          owner(people.zoe.hubspotId, people.zoe.hubspotId),
+          { ...write("qualification:52", reasons), ...jose },
+          { ...owner(people.jose.hubspotId, people.jose.hubspotId), ...jose },
+        ];
+        await store.commitBatch(batch(5, { outbox: decided }));
+        await store.commitBatch(batch(6, { outboxAccepted: await listed(...decided.map((w) => w.key)) }));
+
+        const values = await store.writtenValues([...record, { ...record[0]!, recordId: people.jose.hubspotId }], at(0));
+        const of = (id: string) => values.get(`hubspot/contacts/${id}`)!.map((v) => [v.at, v.field, v.value]);
+        const fingerprint = expect.stringMatching(/^⟨\d+ chars #[0-9a-f]{16}⟩$/);
+        expect(of(people.zoe.hubspotId)).toEqual([
+          [at(1), "leadloop_reasons", fingerprint],
+          [at(1), "leadloop_status", "mql"],
+          [at(6), "hubspot_owner_id", "81234567"],
+          [at(6), "leadloop_reasons", null],
+          [at(6), "leadloop_status", null],
+        ]);
+        expect(of(people.jose.hubspotId)).toEqual([
+          [at(6), "hubspot_owner_id", "81234567"],
+          [at(6), "leadloop_reasons", fingerprint],
+          [at(6), "leadloop_status", "mql"],
+        ]);
       });
     });
 

@@ -288,5 +288,37 @@ describe("migration 17: compact outbox rows", () => {
     expect(kept!.fields).toEqual([...waiting.fields].sort((a, b) => a.field.localeCompare(b.field)));
     await store.close();
   });
+
+  it("keeps an accepted write's pieces for its audit however late it comes, and lets a dropped one's go with a later prune", async () => {
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const score = (id: number, text: string): OutboxWrite => ({
+      ...reasonsWrite(id),
+      fields: [{ field: "leadloop_reasons", before: null, after: text, rule: "score: 52 points (demo-request)" }],
+    });
+    const demo = "+40 Requested a demo: 1 × form_submission, latest 2026-01-02; 120 before decay\n";
+    const rescored = score(1, `${demo}+7 Ticket ouvert au support\n+3 Webinaire « Pipeline » suivi en entier`);
+    const accepted = score(2, "+30 Visited the pricing page: 6 × page_view, latest 2026-01-04; 90 before decay; capped at 30");
+    await store.commitBatch({ runId: "run-1", at: "2026-01-05T09:00:00.000Z", outbox: [rescored, accepted] });
+    // Decided again without its last two lines: no write names their pieces now.
+    const again = score(1, `${demo}+9 Directrice Marketing chez un client`);
+    await store.commitBatch({ runId: "run-1", at: "2026-01-05T09:05:00.000Z", outbox: [again] });
+    // More than two steps of 10,000 audited writes before the accept: its audit is the pieces' latest use.
+    const audit = (i: number, at: string, after: string) => auditEntry(`00Q${String(i).padStart(15, "0")}`, at, "Description", after);
+    const january = Array.from({ length: 20_001 }, (_, i) => audit(i, "2026-01-06T09:00:00.000Z", "court"));
+    await store.commitBatch({ runId: "run-1", at: "2026-01-06T09:00:00.000Z", audit: january });
+    const [sent] = await store.listOutbox({ keys: [accepted.key] });
+    const december = "2026-12-01T09:00:00.000Z";
+    const scoreAudit = { ...audit(30_000, december, accepted.fields[0]!.after!), system: "hubspot", object: "contacts", recordId: accepted.recordId! };
+    await store.commitBatch({ runId: "run-2", at: december, outboxAccepted: [sent!], audit: [scoreAudit] });
+    const piecesBefore = (await store.size()).tables.find((t) => t.name === "audit_pieces")!.rows;
+
+    await store.pruneAudit("2026-11-01T00:00:00.000Z");
+    // The two lines only the first decision held went; the accepted write's audit reads back whole.
+    expect((await store.size()).tables.find((t) => t.name === "audit_pieces")!.rows).toBe(piecesBefore - 2);
+    expect(await store.listAudit([accepted.recordId!])).toEqual([scoreAudit]);
+    const [pending] = await store.listOutbox({ keys: [again.key] });
+    expect(pending!.fields).toEqual(again.fields);
+    await store.close();
+  });
 });
 

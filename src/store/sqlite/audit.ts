@@ -77,21 +77,11 @@ export class AuditTable {
       const first = entries[start]!;
       let end = start + 1;
       while (end < entries.length && end - start < FIELDS_PER_WRITE && sameWrite(first, entries[end]!)) end++;
-      const write = entries.slice(start, end);
-      start = end;
       const writeId = nextId++;
-      const rule = this.nameId(commonest(write.map((e) => e.rule)));
-      const fields = write.map((entry) => {
-        const packed: PackedField = [
-          this.nameId(entry.field),
-          packNumber(this.pieces.stored(entry.after, writeId)),
-          packNumber(this.pieces.stored(entry.before, writeId)),
-          this.nameId(entry.rule),
-        ];
-        if (packed[3] === rule) packed.length = 3;
-        while (packed.length > 1 && packed[packed.length - 1] === null) packed.length--;
-        return packed;
-      });
+      const rule = this.nameId(commonestRule(entries, start, end));
+      const fields: PackedField[] = [];
+      for (let i = start; i < end; i++) fields.push(this.packed(entries[i]!, writeId, rule));
+      start = end;
       insert.run(
         writeId,
         this.nameId(first.runId),
@@ -104,6 +94,17 @@ export class AuditTable {
         JSON.stringify(fields),
       );
     }
+  }
+
+  /** A field as its write's packed array holds it: the rule only where it is not the write's, no trailing nulls. */
+  private packed(entry: AuditEntry, writeId: number, rule: number): PackedField {
+    const field = this.nameId(entry.field);
+    const after = packNumber(this.pieces.stored(entry.after, writeId));
+    const before = packNumber(this.pieces.stored(entry.before, writeId));
+    const own = this.nameId(entry.rule);
+    if (own !== rule) return [field, after, before, own];
+    if (before !== null) return [field, after, before];
+    return after !== null ? [field, after] : [field];
   }
 
   /** A commit's entries share one time: the last one converted is remembered. */
@@ -189,12 +190,19 @@ export class AuditTable {
   }
 }
 
-/** The value named most often; of those named as often, the one named first (as migration 19 chose). */
-function commonest(values: readonly string[]): string {
+/**
+ * The rule entries[start] to entries[end - 1] name most often; of those named as often, the one named
+ * first (as migration 19 chose). Most writes name one rule: that is found without counting.
+ */
+function commonestRule(entries: readonly AuditEntry[], start: number, end: number): string {
+  const first = entries[start]!.rule;
+  let i = start + 1;
+  while (i < end && entries[i]!.rule === first) i++;
+  if (i === end) return first;
   const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best = values[0]!;
-  for (const [v, count] of counts) if (count > counts.get(best)!) best = v;
+  for (let j = start; j < end; j++) counts.set(entries[j]!.rule, (counts.get(entries[j]!.rule) ?? 0) + 1);
+  let best = first;
+  for (const [rule, count] of counts) if (count > counts.get(best)!) best = rule;
   return best;
 }
 

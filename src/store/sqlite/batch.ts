@@ -14,7 +14,7 @@ import type { OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
-import type { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
+import type { LeadStatusTable, RecordWritten, WrittenValuesTable } from "./written-values.js";
 import type { CrmScoreMarkTable } from "./crm-score-marks.js";
 
 export interface BatchTables {
@@ -76,20 +76,22 @@ export function writeBatch(
   for (const { group, handoffAt, dueAt } of batch.outboxGroupsStarted ?? []) tables.outbox.startClock(group, handoffAt, dueAt);
   // Before the puts: a superseded refusal's key may be decided anew in this batch.
   const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
-  for (const write of batch.outbox ?? []) tables.outbox.put(write, batch.runId, batch.at);
+  tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
   const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);
   tables.errors.resolveAccepted(accepted.written, batch.at);
+  const writtenValues: RecordWritten[] = [];
   for (const written of accepted.written) {
     if (written.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
     else if (written.recordId) {
       const record = { system: written.system, object: written.object, recordId: written.recordId };
-      tables.writtenValues.add(record, written.fields.map((f) => ({ field: f.field, value: f.after })), batch.at);
+      writtenValues.push({ record, fields: written.fields.map((f) => ({ field: f.field, value: f.after })) });
     }
   }
+  tables.writtenValues.addAll(writtenValues, batch.at);
   const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
   const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
   for (const { group, onDone } of [...accepted.done, ...dropped, ...discarded, ...superseded]) {

@@ -175,6 +175,18 @@ export class LinkTable {
         );
       if (touched.changes === 1) return { id: write.linkId, created: false };
     }
+    // A link the writer read none for is mostly new (a first load's every one): one INSERT that a link
+    // active for either record refuses, left to the paths below.
+    if (write.linkId === undefined) {
+      const row = this.sql
+        .get<{ id: number }>(
+          `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status,
+             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+        )
+        .get(write.pair, write.marketingType, write.marketingId, write.crmType, write.crmId, write.matchKey ?? null, at, at);
+      if (row !== undefined) return { id: row.id, created: true };
+    }
     // A page's links mostly stay as they are (same records and key, a new sync time): one UPDATE that
     // touches no indexed column settles those.
     const same = this.sql

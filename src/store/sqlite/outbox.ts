@@ -50,17 +50,24 @@ export class OutboxTable {
   ) {}
 
   /**
-   * Keeps a decided write. A write decided again replaces the pending one's values (fields it does not
+   * Keeps the decided writes, in order. A write decided again replaces the pending one's values (fields it does not
    * name are kept); a refused one stays refused when the new decision writes the same values, so it
    * waits for a change or a retry instead of being sent on every run.
    */
-  put(decided: OutboxWrite, runId: string, at: string): void {
+  putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
+    if (decided.length === 0) return;
+    const addedUse = this.pieces.outboxAddedUse();
+    for (const write of decided) this.put(write, runId, at, addedUse);
+  }
+
+  /** `addedUse`: the last use a piece this write adds records (TextPieceTable.outboxAddedUse). */
+  private put(decided: OutboxWrite, runId: string, at: string, addedUse: number): void {
     const phase = this.names.idOf(decided.phase);
     const system = this.names.idOf(decided.system);
     const object = this.names.idOf(decided.object);
     const run = this.names.idOf(runId);
     const decidedMs = Date.parse(at);
-    const decidedText = this.payload(decided);
+    const decidedText = this.payload(decided, addedUse);
     // Most keys are new: one statement inserts them, and only a key decided before reads its row.
     const inserted = this.sql
       .get(
@@ -75,7 +82,7 @@ export class OutboxTable {
     const named = new Set(decided.fields.map((f) => f.field));
     const keepsNone = (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
     const write = keepsNone ? decided : withEarlierFields(decided, this.toEntries([old])[0]!);
-    const text = write === decided ? decidedText : this.payload(write);
+    const text = write === decided ? decidedText : this.payload(write, addedUse);
     const same = old.write === text && old.phase === phase && old.grp === write.group && old.recordId === write.recordId;
     this.sql
       .get(
@@ -338,10 +345,10 @@ export class OutboxTable {
     );
   }
 
-  private payload(write: OutboxWrite): string {
+  private payload(write: OutboxWrite, addedUse: number): string {
     const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
     // A payload is an object, so its text is never null.
-    const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE);
+    const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
     return toJsonText(encodePayload({ ...write, fields }, this.names, stored), `the outbox write ${write.key}`)!;
   }
 

@@ -34,8 +34,8 @@ const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f'
 export type PieceTexts = ReadonlyMap<number, string>;
 
 /**
- * The last use an outbox write records on a piece it adds: none. The outbox holds its pieces by naming
- * them (the prune keeps those), and an audit write that uses the piece later records itself.
+ * An outbox write's use of a piece: no audit write's, so it moves no piece's last use. The outbox holds
+ * its pieces by naming them (the prune keeps those); a piece it adds records `outboxAddedUse()`.
  */
 export const OUTBOX_USE = 0;
 
@@ -56,11 +56,28 @@ export class TextPieceTable {
     otherCommits.onCommit(() => this.cache.clear());
   }
 
-  /** The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its pieces' ids. */
-  stored(value: string | null, writeId: number): StoredValue {
+  /**
+   * The value as kept, used by audit write `writeId` (or the outbox, OUTBOX_USE): a long one as its
+   * pieces' ids. A piece added records `addedUse` as its last use.
+   */
+  stored(value: string | null, writeId: number, addedUse = writeId): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     this.otherCommits.check();
-    return splitPieces(value).map((piece) => this.idOf(piece, writeId));
+    return splitPieces(value).map((piece) => this.idOf(piece, writeId, addedUse));
+  }
+
+  /**
+   * The last use a piece the outbox adds records: a step past the audit's latest write. The audit uses
+   * the piece when the write is accepted, later by fewer than two steps of writes in all but the
+   * longest waits (a 10,000-contact first load decides its scores at audit write 800–1,900 and audits
+   * them up to write 20,100), so that use writes nothing; recorded as 0, it moved the last use of
+   * every such piece once the audit passed a step (16,811 UPDATEs in that first load). Recorded ahead,
+   * it still holds that the piece outlives every write that uses it; a piece whose write was decided
+   * again or dropped goes as if that audit write had used it, not at the next prune.
+   */
+  outboxAddedUse(): number {
+    const latest = this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0;
+    return latest + LAST_USE_STEP_WRITES;
   }
 
   /** Every stored value back as its text, pieced values put together from one read of their pieces. */
@@ -100,7 +117,7 @@ export class TextPieceTable {
     this.cache.clear();
   }
 
-  private idOf(text: string, writeId: number): number {
+  private idOf(text: string, writeId: number, addedUse: number): number {
     let piece = this.cache.get(text);
     if (!piece) {
       const hash = pieceHash(text);
@@ -114,8 +131,8 @@ export class TextPieceTable {
       else {
         const { lastInsertRowid } = this.sql
           .get("INSERT INTO audit_pieces (hash, piece, last_write) VALUES (?, ?, ?)")
-          .run(hash, text, writeId);
-        piece = { id: Number(lastInsertRowid), lastWrite: writeId };
+          .run(hash, text, addedUse);
+        piece = { id: Number(lastInsertRowid), lastWrite: addedUse };
       }
       if (this.cache.size >= PIECE_CACHE_LIMIT) this.cache.clear();
       this.cache.set(ownCopy(text), piece);

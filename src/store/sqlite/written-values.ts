@@ -5,7 +5,7 @@
 // [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
 // value as short as JSON holds it again exactly (packValue).
 import { groupBy } from "../../core/grouping.js";
-import { loopValue } from "../../core/write-loop.js";
+import { loopValueParts } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
@@ -15,16 +15,25 @@ import type { Statements } from "./statements.js";
 /** Values kept per record and field: enough to see two round trips. */
 const KEPT_PER_FIELD = 8;
 
-/** One write as a record's row keeps it: its time and, per field number, the value in the loop hold's form. */
+/**
+ * One write as a record's row keeps it: its time and, per field number, the value in the loop hold's
+ * form, packed as the row holds it (packValue; `since` makes it text).
+ */
 interface KeptWrite {
   atMs: number;
-  values: Map<number, string | null>;
+  values: Map<number, PackedValue>;
 }
 
 /** A field's value as written, before it takes the loop hold's form. */
 export interface WrittenField {
   field: string;
   value: string | null;
+}
+
+/** An accepted write's values: its record and fields. */
+export interface RecordWritten {
+  record: WrittenRecord;
+  fields: readonly WrittenField[];
 }
 
 export class WrittenValuesTable {
@@ -34,41 +43,62 @@ export class WrittenValuesTable {
   ) {}
 
   /**
-   * Keeps one accepted write's values in the loop hold's form (core `loopValue`: long values as their
+   * Keeps accepted writes' values in the loop hold's form (core `loopValue`: long values as their
    * fingerprint), at `at`: a field written again at the same time keeps the later value, and each field
-   * keeps its newest KEPT_PER_FIELD values.
+   * keeps its newest KEPT_PER_FIELD values. The records' rows are read at once (a drain's batch accepts
+   * 200 writes); a record written twice here takes the second write on what the first left.
    */
-  add(record: WrittenRecord, fields: readonly WrittenField[], at: string): void {
-    if (fields.length === 0) return;
-    const object = this.names.idOf(objectName(record));
+  addAll(written: readonly RecordWritten[], at: string): void {
     const atMs = Date.parse(at);
-    const row = this.sql
-      .get<{ firstMs: number; writes: string }>(
-        "SELECT first_ms AS firstMs, writes FROM written_values WHERE object = ? AND record_id = ?",
-      )
-      .get(object, record.recordId);
-    const writes = row ? unpack(row.firstMs, row.writes) : [];
-    let write = writes.find((w) => w.atMs === atMs);
-    if (!write) {
-      write = { atMs, values: new Map() };
-      writes.push(write);
-      writes.sort((a, b) => a.atMs - b.atMs);
+    const rows = this.rowsOf(written.filter((w) => w.fields.length > 0).map((w) => w.record));
+    for (const { record, fields } of written) {
+      if (fields.length === 0) continue;
+      const row = rows.get(objectName(record))!;
+      const writes = row.writes.get(record.recordId) ?? [];
+      let write = writes.find((w) => w.atMs === atMs);
+      if (!write) {
+        write = { atMs, values: new Map() };
+        writes.push(write);
+        writes.sort((a, b) => a.atMs - b.atMs);
+      }
+      for (const { field, value } of fields) {
+        const id = this.names.idOf(field);
+        write.values.delete(id);
+        write.values.set(id, packLoopValue(value));
+      }
+      // Each field's values beyond the newest KEPT_PER_FIELD go, newest first.
+      const seen = new Map<number, number>();
+      for (let i = writes.length - 1; i >= 0; i--) {
+        for (const id of [...writes[i]!.values.keys()]) {
+          const count = (seen.get(id) ?? 0) + 1;
+          seen.set(id, count);
+          if (count > KEPT_PER_FIELD) writes[i]!.values.delete(id);
+        }
+      }
+      const kept = writes.filter((w) => w.values.size > 0);
+      row.writes.set(record.recordId, kept);
+      this.save(row.object, record.recordId, kept);
     }
-    for (const { field, value } of fields) {
-      const id = this.names.idOf(field);
-      write.values.delete(id);
-      write.values.set(id, loopValue(value));
-    }
-    // Each field's values beyond the newest KEPT_PER_FIELD go, newest first.
-    const seen = new Map<number, number>();
-    for (let i = writes.length - 1; i >= 0; i--) {
-      for (const id of [...writes[i]!.values.keys()]) {
-        const count = (seen.get(id) ?? 0) + 1;
-        seen.set(id, count);
-        if (count > KEPT_PER_FIELD) writes[i]!.values.delete(id);
+  }
+
+  /** The rows of these records, by object name (numbered, added when new) and record id: one read per object and IN list. */
+  private rowsOf(records: readonly WrittenRecord[]): Map<string, { object: number; writes: Map<string, KeptWrite[]> }> {
+    const out = new Map<string, { object: number; writes: Map<string, KeptWrite[]> }>();
+    for (const [name, ofObject] of groupBy(records, objectName)) {
+      const object = this.names.idOf(name);
+      const writes = new Map<string, KeptWrite[]>();
+      out.set(name, { object, writes });
+      for (const chunk of inListChunks([...new Set(ofObject.map((r) => r.recordId))])) {
+        for (const row of this.sql
+          .get<{ recordId: string; firstMs: number; writes: string }>(
+            `SELECT record_id AS recordId, first_ms AS firstMs, writes FROM written_values
+             WHERE object = ? AND record_id IN (${chunk.placeholders})`,
+          )
+          .all(object, ...chunk.params))
+          writes.set(row.recordId, unpack(row.firstMs, row.writes));
       }
     }
-    this.save(object, record.recordId, writes.filter((w) => w.values.size > 0));
+    return out;
   }
 
   /** Per record (keyed by `writtenTarget`), its written values since `since` (inclusive), oldest first. */
@@ -92,7 +122,7 @@ export class WrittenValuesTable {
           for (const write of unpack(row.firstMs, row.writes)) {
             if (write.atMs < sinceMs) continue;
             const at = new Date(write.atMs).toISOString();
-            const named = [...write.values].map(([id, value]) => ({ field: this.names.nameOf(id), value, at }));
+            const named = [...write.values].map(([id, value]) => ({ field: this.names.nameOf(id), value: unpackValue(value), at }));
             named.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
             values.push(...named);
           }
@@ -140,7 +170,11 @@ export class WrittenValuesTable {
       return;
     }
     const firstMs = writes[0]!.atMs;
-    const packed = writes.map((w) => [w.atMs - firstMs, ...[...w.values].flatMap(([id, v]) => [id, packValue(v)])]);
+    const packed = writes.map((w) => {
+      const write: [number, ...PackedValue[]] = [w.atMs - firstMs];
+      for (const [id, value] of w.values) write.push(id, value);
+      return write;
+    });
     this.sql
       .get(
         `INSERT INTO written_values (object, record_id, first_ms, writes) VALUES (?, ?, ?, ?)
@@ -167,6 +201,12 @@ function packValue(value: string | null): PackedValue {
   return exactNumber(value) ?? value;
 }
 
+/** A written value packed in its loop hold's form: `packValue(loopValue(value))`, a long one's fingerprint never made text. */
+function packLoopValue(value: string | null): PackedValue {
+  const kept = loopValueParts(value);
+  return Array.isArray(kept) ? kept : packValue(kept);
+}
+
 function unpackValue(value: PackedValue): string | null {
   if (Array.isArray(value)) return `⟨${value[0]} chars #${value[1]}⟩`;
   return typeof value === "number" ? JSON.stringify(value) : value;
@@ -175,8 +215,8 @@ function unpackValue(value: PackedValue): string | null {
 /** A record's row back as its writes, oldest first. */
 function unpack(firstMs: number, text: string): KeptWrite[] {
   return (JSON.parse(text) as [number, ...PackedValue[]][]).map(([offset, ...pairs]) => {
-    const values = new Map<number, string | null>();
-    for (let i = 0; i + 1 < pairs.length; i += 2) values.set(pairs[i] as number, unpackValue(pairs[i + 1]!));
+    const values = new Map<number, PackedValue>();
+    for (let i = 0; i + 1 < pairs.length; i += 2) values.set(pairs[i] as number, pairs[i + 1]!);
     return { atMs: firstMs + offset, values };
   });
 }
