@@ -31,7 +31,10 @@ export function alternation(
  */
 export const LOOP_VALUE_KEPT_CHARS = 40;
 
-const FINGERPRINT = /^⟨(\d+) chars #[0-9a-f]{16}⟩$/;
+const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
+
+/** A long value's fingerprint: its length and 64-bit hash. */
+export type Fingerprint = [length: number, hash: string];
 
 /**
  * The form a written value is kept and compared in: itself up to LOOP_VALUE_KEPT_CHARS, else
@@ -39,22 +42,32 @@ const FINGERPRINT = /^⟨(\d+) chars #[0-9a-f]{16}⟩$/;
  */
 export function loopValue(value: string | null): string | null {
   const kept = loopValueParts(value);
-  return Array.isArray(kept) ? `⟨${kept[0]} chars #${kept[1]}⟩` : kept;
+  return Array.isArray(kept) ? fingerprintText(kept) : kept;
 }
 
 /**
- * `loopValue` before it is made text: the value itself, or a long one's length and hash, for a store
- * that keeps a fingerprint as those two (it need not make the text and read it back).
+ * `loopValue` before it is made text: the value itself, or a long one's fingerprint, for a store that
+ * keeps a fingerprint as its two parts (it need not make the text and read it back).
  */
-export function loopValueParts(value: string | null): string | null | [number, string] {
+export function loopValueParts(value: string | null): string | null | Fingerprint {
   if (value === null || value.length <= LOOP_VALUE_KEPT_CHARS) return value;
   return [value.length, hash64(value)];
 }
 
+/** A fingerprint as `loopValue` writes it. */
+export function fingerprintText([length, hash]: Fingerprint): string {
+  return `⟨${length} chars #${hash}⟩`;
+}
+
+/** A kept value's fingerprint when it is one (its text was not kept); else null. */
+export function fingerprintOf(value: string | null): Fingerprint | null {
+  const match = value === null ? null : FINGERPRINT.exec(value);
+  return match ? [Number(match[1]), match[2]!] : null;
+}
+
 /** The length of the text a kept value stands for when it is a fingerprint (its text was not kept); else null. */
 export function fingerprintedLength(value: string | null): number | null {
-  const match = value === null ? null : FINGERPRINT.exec(value);
-  return match ? Number(match[1]) : null;
+  return fingerprintOf(value)?.[0] ?? null;
 }
 
 /** Two independent 32-bit FNV-1a style hashes over the UTF-16 units, as 16 hex digits. */

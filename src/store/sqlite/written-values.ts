@@ -5,7 +5,7 @@
 // [ms after the row's first_ms, field, value, field, value, ...], fields by their number in names, a
 // value as short as JSON holds it again exactly (packValue).
 import { groupBy } from "../../core/grouping.js";
-import { loopValueParts } from "../../core/write-loop.js";
+import { type Fingerprint, fingerprintOf, fingerprintText, loopValueParts } from "../../core/write-loop.js";
 import type { WrittenValue } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
@@ -185,10 +185,7 @@ export class WrittenValuesTable {
 }
 
 /** A kept value as a row holds it: text, a number its text gives back, or a fingerprint as [length, hash]. */
-type PackedValue = string | number | null | [number, string];
-
-/** Core `loopValue`'s fingerprint of a long value (core/write-loop.ts): its length and 64-bit hash. */
-const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
+type PackedValue = string | number | null | Fingerprint;
 
 /**
  * A kept value in fewer bytes: a number whose text comes back exactly (number-text.ts) as that number,
@@ -196,9 +193,7 @@ const FINGERPRINT = /^⟨(\d+) chars #([0-9a-f]{16})⟩$/;
  */
 function packValue(value: string | null): PackedValue {
   if (value === null) return null;
-  const fingerprint = FINGERPRINT.exec(value);
-  if (fingerprint) return [Number(fingerprint[1]), fingerprint[2]!];
-  return exactNumber(value) ?? value;
+  return fingerprintOf(value) ?? exactNumber(value) ?? value;
 }
 
 /** A written value packed in its loop hold's form: `packValue(loopValue(value))`, a long one's fingerprint never made text. */
@@ -208,7 +203,7 @@ function packLoopValue(value: string | null): PackedValue {
 }
 
 function unpackValue(value: PackedValue): string | null {
-  if (Array.isArray(value)) return `⟨${value[0]} chars #${value[1]}⟩`;
+  if (Array.isArray(value)) return fingerprintText(value);
   return typeof value === "number" ? JSON.stringify(value) : value;
 }
 
