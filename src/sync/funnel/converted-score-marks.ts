@@ -5,7 +5,7 @@
 // Contact (crm-rescore.ts: a mark on another record than the link's is a move), in the same run.
 import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
-import { rescoreWrite } from "./crm-rescore.js";
+import { rescoreHeld } from "./crm-rescore.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored } from "./handoff-phase.js";
 
@@ -34,11 +34,8 @@ export async function convertedScoreMarks(
   const now = ctx.now();
   for (const m of marked) {
     const mark = marks.get(m.personId);
-    const score = state.scores.get(m.personId);
-    if (!mark || !score || mark.crmId === m.crmId) continue;
-    const email = state.people.get(m.personId)?.email ?? null;
-    const activities = state.activities.get(m.personId) ?? [];
-    const rescored = rescoreWrite(ctx, setup, { personId: m.personId, email, link: m, mark, score, activities }, now);
+    if (!mark || mark.crmId === m.crmId) continue;
+    const rescored = rescoreHeld(ctx, setup, state, m, mark, now);
     if (!rescored) continue;
     out.outbox.push(rescored.write);
     out.crmScoreMarks.push(rescored.mark);

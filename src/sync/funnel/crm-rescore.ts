@@ -13,7 +13,7 @@ import type { CrmScoreMark, OutboxWrite } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
-import type { FunnelSetup } from "./funnel-setup.js";
+import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { historyText, reasonsText, scoreRuleText } from "./person-history.js";
 
 /** One person the qualification has just scored. */
@@ -111,6 +111,25 @@ export interface RescoreInput {
   mark: CrmScoreMark;
   score: PersonScore;
   activities: readonly ScoredActivity[];
+}
+
+/**
+ * `rescoreWrite` for a person this run scored (their score, email and activities held in `state`), whose
+ * record is `record`: null when they were not scored or the score moved nothing since `mark`.
+ */
+export function rescoreHeld(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  record: { personId: string; crmType: string; crmId: string },
+  mark: CrmScoreMark,
+  now: Date,
+): { write: OutboxWrite; mark: CrmScoreMark } | null {
+  const score = state.scores.get(record.personId);
+  if (!score) return null;
+  const email = state.people.get(record.personId)?.email ?? null;
+  const activities = state.activities.get(record.personId) ?? [];
+  return rescoreWrite(ctx, setup, { personId: record.personId, email, link: record, mark, score, activities }, now);
 }
 
 /**

@@ -8,7 +8,7 @@ import { groupBy } from "../../core/grouping.js";
 import { loopValue } from "../../core/write-loop.js";
 import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
-import { rescoreWrite } from "./crm-rescore.js";
+import { rescoreHeld } from "./crm-rescore.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { ensureScored } from "./handoff-phase.js";
 
@@ -57,9 +57,7 @@ export async function restoredScoreMarks(
       summary: summary ? loopValue(summary) : null,
       at: now.toISOString(),
     };
-    const email = state.people.get(m.personId)?.email ?? null;
-    const activities = state.activities.get(m.personId) ?? [];
-    const rescored = rescoreWrite(ctx, setup, { personId: m.personId, email, link: m, mark, score, activities }, now);
+    const rescored = rescoreHeld(ctx, setup, state, m, mark, now);
     if (rescored) out.outbox.push(rescored.write);
     out.crmScoreMarks.push(rescored?.mark ?? mark);
   }
