@@ -3,6 +3,7 @@
 // the admin set up: converted with an Opportunity ("Closed - Converted", the emulator's convertLead as
 // the Convert button does it), "Closed - Not Converted", "Closed - Unqualified", "Closed - Unreachable";
 // calls and emails logged as completed Tasks; an Opportunity from an earlier round Closed Won or Lost.
+// Each change is the rep's: the record's owner's (its LastModifiedById), not the integration user's.
 import type { PeopleRound } from "./play-people.js";
 import { dealAmount, type DealOutcome, nextDealOutcome, nextVerdict, type Verdict } from "./rep-verdicts.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
@@ -57,6 +58,7 @@ export function playSalesforceReps(
         Description: body,
       },
       now,
+      repOf(ownerId),
     );
     if (subtype === "Call") played.callsLogged++;
     else played.emailsLogged++;
@@ -81,7 +83,7 @@ export function playSalesforceReps(
       REOPENABLE.has(status) && Date.parse(String(lead.Leadloop_MQL_Date__c)) > (lastRepTask.get(id) ?? 0);
     if (status === NEW_STATUS || handedOffAgain) {
       logged(id, "Call", "Call: intro", lead.OwnerId, "Introduced ourselves; interested, asked for a follow-up next week.");
-      data.update("Lead", id, { Status: WORKING_STATUS }, now);
+      data.update("Lead", id, { Status: WORKING_STATUS }, now, repOf(lead.OwnerId));
       played.working++;
       continue;
     }
@@ -96,6 +98,7 @@ export function playSalesforceReps(
           opportunityName: opportunityName(lead.Company),
         },
         now,
+        repOf(lead.OwnerId),
       );
       if (opportunityId)
         data.update(
@@ -106,6 +109,7 @@ export function playSalesforceReps(
             Amount: dealAmount(rng, numberOrNull(lead.NumberOfEmployees)),
           },
           now,
+          repOf(lead.OwnerId),
         );
       played.qualified++;
       continue;
@@ -117,7 +121,7 @@ export function playSalesforceReps(
       logged(id, "Call", "Call: no answer", lead.OwnerId, "Third attempt, no answer; voicemail left.");
       played.unreachable++;
     } else played.trashed++;
-    data.update("Lead", id, { Status: SALESFORCE_STATUS_OF[verdict] }, now);
+    data.update("Lead", id, { Status: SALESFORCE_STATUS_OF[verdict] }, now, repOf(lead.OwnerId));
   }
 
   closeOpportunities(rng, sf, opportunities, now, played);
@@ -154,6 +158,7 @@ function closeOpportunities(
       String(o.Id),
       { StageName: outcome === "won" ? "Closed Won" : "Closed Lost", CloseDate: today },
       now,
+      repOf(o.OwnerId),
     );
     if (outcome === "won") played.opportunitiesWon++;
     else played.opportunitiesLost++;
@@ -178,6 +183,11 @@ function byPerson(a: SObject, b: SObject): number {
 
 function byId(a: SObject, b: SObject): number {
   return String(a.Id).localeCompare(String(b.Id));
+}
+
+/** The rep a record's owner is, who made the change; none (the integration user's) for an unowned one. */
+function repOf(ownerId: unknown): string | undefined {
+  return typeof ownerId === "string" && ownerId !== "" ? ownerId : undefined;
 }
 
 function numberOrNull(value: unknown): number | null {

@@ -840,6 +840,56 @@ describe("lead conversion and merge", () => {
     expect(onContact.success).toBe(true);
   });
 
+  it("stamps a change with the user who made it: the integration user for the API, the rep for their work in the UI", async () => {
+    // An org of its own: the users added here would otherwise be every later test's too.
+    const sf = await startSalesforceEmulator();
+    const conn = new jsforce.Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: "62.0" });
+    try {
+      // The session's user, as the token response's identity URL (its last segment) and UserInfo name it.
+      const info = await fetch(`${sf.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${sf.accessToken}` } });
+      const integration = String(((await info.json()) as { user_id: string }).user_id);
+      const token = await fetch(`${sf.url}/services/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: sf.clientId, client_secret: sf.clientSecret }).toString(),
+      });
+      expect(((await token.json()) as { id: string }).id).toMatch(new RegExp(`/id/00D\\w+/${integration}$`));
+      const rep = sf.data.insert("User", { Username: "ines.moreau@example.com.sandbox", Email: "ines.moreau@example.com", LastName: "Moreau", IsActive: true });
+      const other = sf.data.insert("User", { Username: "kofi.mensah@example.com.sandbox", Email: "kofi.mensah@example.com", LastName: "Mensah", IsActive: true });
+      const created = await conn.sobject("Lead").create({ LastName: "Lefèvre", Company: "Atelier Lefèvre", Email: "amelie@atelier-lefevre.fr", OwnerId: rep });
+      const leadId = String((created as SaveResult).id);
+      const stamps = async (object: string, id: string) =>
+        (await conn.query<{ CreatedById: string; LastModifiedById: string }>(`SELECT CreatedById, LastModifiedById FROM ${object} WHERE Id = '${id}'`)).records[0];
+      expect(await stamps("Lead", leadId)).toMatchObject({ CreatedById: integration, LastModifiedById: integration });
+      // The rep works their own Lead: a status, then a conversion (what it creates is theirs too).
+      await sf.control.call("POST", `/leads/${leadId}/status`, { status: "Working - Contacted" });
+      expect(await stamps("Lead", leadId)).toMatchObject({ CreatedById: integration, LastModifiedById: rep });
+      const converted = await sf.control.call<{ opportunityId: string; contactId: string }>("POST", `/leads/${leadId}/convert`, {});
+      expect(await stamps("Lead", leadId)).toMatchObject({ LastModifiedById: rep });
+      expect(await stamps("Opportunity", converted.opportunityId)).toMatchObject({ CreatedById: rep, LastModifiedById: rep });
+      expect(await stamps("Contact", converted.contactId)).toMatchObject({ CreatedById: rep, LastModifiedById: rep });
+      // Someone else closes the deal when named; leadloop's API write afterwards is the integration user's again.
+      await sf.control.call("PATCH", `/records/Opportunity/${converted.opportunityId}`, { fields: { StageName: "Closed Won" }, by: other });
+      expect(await stamps("Opportunity", converted.opportunityId)).toMatchObject({ CreatedById: rep, LastModifiedById: other });
+      await conn.sobject("Opportunity").update({ Id: converted.opportunityId, Description: "synced" });
+      expect(await stamps("Opportunity", converted.opportunityId)).toMatchObject({ LastModifiedById: integration });
+      const counted = await conn.query(
+        `SELECT COUNT() FROM Lead WHERE LastModifiedDate >= ${new Date(Date.now() - 60_000).toISOString().slice(0, 19)}Z AND LastModifiedById != '${integration}'`,
+      );
+      expect(counted.totalSize).toBe(1);
+      // A user that does not exist is refused, naming it.
+      const refused = await fetch(`${sf.url}/__control/leads/${leadId}/status`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ status: "Working - Contacted", by: "005000000000000AAA" }),
+      });
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(await refused.text()).toContain("005000000000000AAA");
+    } finally {
+      await sf.close();
+    }
+  });
+
   it("carries a custom field over only where an admin mapped it, and refuses a status that is not a converted one", async () => {
     const mapped = await startSalesforceEmulator({ mappedLeadFields: ["HubSpot_Contact_Id__c"] });
     try {

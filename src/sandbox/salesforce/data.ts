@@ -94,12 +94,13 @@ export class SalesforceData {
     return this.writer.now();
   }
 
-  insert(sobject: string, fields: Record<string, unknown>, at?: Date): string {
-    return this.trusted(() => this.writer.create(sobject, fields, this.options(at)));
+  /** `by`: the User who made the change (record-writer.ts `WriteOptions.by`); the integration user unless named. */
+  insert(sobject: string, fields: Record<string, unknown>, at?: Date, by?: string): string {
+    return this.trusted(() => this.writer.create(sobject, fields, this.options(at, by)));
   }
 
-  update(sobject: string, id: string, fields: Record<string, unknown>, at?: Date): void {
-    this.trusted(() => this.writer.update(sobject, id, fields, this.options(at)));
+  update(sobject: string, id: string, fields: Record<string, unknown>, at?: Date, by?: string): void {
+    this.trusted(() => this.writer.update(sobject, id, fields, this.options(at, by)));
   }
 
   get(sobject: string, id: string): SObjectRecord | undefined {
@@ -154,9 +155,10 @@ export class SalesforceData {
    * an Account (or the given one), a Contact (or the given one), an Opportunity named after the Lead's
    * company unless told not to, with the Contact as its primary contact role, and the Lead marked
    * converted (IsConverted, ConvertedDate, Converted*Id, Status = a converted status), read-only from
-   * then on. Custom fields carry over only where `mappedLeadFields` names them.
+   * then on. Custom fields carry over only where `mappedLeadFields` names them. What it creates and
+   * changes is stamped with `by`, the rep who converted (the integration user unless named).
    */
-  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now()): ConvertLeadResult {
+  convertLead(leadId: string, options: ConvertLeadOptions = {}, at: Date = this.writer.now(), by?: string): ConvertLeadResult {
     const leadSchema = this.writer.schemaOrThrow("Lead");
     const lead = this.trusted(() => this.writer.existing(leadSchema, leadId));
     if (lead.IsConverted === true)
@@ -165,7 +167,7 @@ export class SalesforceData {
     // convertedStatus must be a LeadStatus whose IsConverted is true.
     if (!CONVERTED_LEAD_STATUSES.includes(status))
       throw new Error(`INVALID_STATUS: invalid convertedStatus: ${status}`);
-    const write = this.options(at);
+    const write = this.options(at, by);
     const pick = (map: Record<string, string>) =>
       Object.fromEntries(Object.entries(map).map(([to, from]) => [to, lead[from] ?? null]));
     const customs = (target: string) => {
@@ -323,8 +325,8 @@ export class SalesforceData {
     }
   }
 
-  private options(at?: Date): WriteOptions {
-    return at ? { at, trusted: true } : { trusted: true };
+  private options(at?: Date, by?: string): WriteOptions {
+    return { trusted: true, ...(at ? { at } : {}), ...(by ? { by } : {}) };
   }
 
   /** In-process callers get a plain Error naming Salesforce's status code. */

@@ -17,6 +17,11 @@ export interface WriteOptions {
   trusted?: boolean;
   /** The `Sforce-Duplicate-Rule-Header: allowSave=true` request header. */
   allowDuplicateSave?: boolean;
+  /**
+   * The User who made the change: its CreatedById and LastModifiedById. An API write is the session's
+   * user's, the integration user; a rep's work in the UI names the rep. Default: the integration user.
+   */
+  by?: string;
 }
 
 // Salesforce takes ASCII local parts only: "jürgen@…" is INVALID_EMAIL_ADDRESS (Salesforce Help,
@@ -78,7 +83,8 @@ export class RecordWriter {
       else record[f.name] = null;
     }
     Object.assign(record, values);
-    if (record.OwnerId === null && findField(schema, "OwnerId")) record.OwnerId = this.defaultUserId();
+    const by = this.actor(options.by);
+    if (record.OwnerId === null && findField(schema, "OwnerId")) record.OwnerId = by;
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
     this.checkUnique(schema, record);
@@ -86,9 +92,9 @@ export class RecordWriter {
     const at = (options.at ?? this.now()).getTime();
     const id = this.store.ids.next(schema.keyPrefix);
     record.Id = id;
-    this.stamp(schema, record, at, true);
+    this.stamp(schema, record, at, true, by);
     this.store.put(schema.name, record);
-    this.history.created(schema, id, at, this.defaultUserId());
+    this.history.created(schema, id, at, by);
     return id;
   }
 
@@ -107,9 +113,10 @@ export class RecordWriter {
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
     const at = (options.at ?? this.now()).getTime();
-    this.stamp(schema, record, at, false);
+    const by = this.actor(options.by);
+    this.stamp(schema, record, at, false, by);
     this.store.put(schema.name, record);
-    this.history.changed(schema, existing, record, at, this.defaultUserId());
+    this.history.changed(schema, existing, record, at, by);
   }
 
   /**
@@ -126,7 +133,7 @@ export class RecordWriter {
     }
     const record: SObjectRecord = { ...existing, IsDeleted: true };
     if (masterRecordId) record.MasterRecordId = masterRecordId;
-    this.stamp(schema, record, at.getTime(), false);
+    this.stamp(schema, record, at.getTime(), false, this.actor(undefined));
     this.store.put(schema.name, record);
     const full = String(record.Id);
     this.store.deletions.push({ type: schema.name, id: full, deletedDate: at.getTime(), ...(cascadedFrom ? { cascadedFrom } : {}) });
@@ -179,9 +186,23 @@ export class RecordWriter {
     return record;
   }
 
-  defaultUserId(): string | null {
+  /**
+   * The integration user: the org's first User (emulator.ts makes it before anything else), whom the
+   * token endpoint's identity URL and the UserInfo endpoint name. API writes are its, and so is an
+   * in-process write that names no one (the seed's records, a test's setup).
+   */
+  integrationUserId(): string | null {
     const user = this.store.first("User");
     return user ? String(user.Id) : null;
+  }
+
+  /** Who a change is stamped with: the named User, which must exist, or the integration user. */
+  private actor(by: string | undefined): string | null {
+    if (by === undefined) return this.integrationUserId();
+    const id = normaliseId(by);
+    const user = id ? this.store.get("User", id) : undefined;
+    if (!user) throw new Error(`no User ${by} to attribute the change to`);
+    return String(user.Id);
   }
 
   /**
@@ -433,9 +454,9 @@ export class RecordWriter {
     }
   }
 
-  private stamp(schema: SObjectSchema, record: SObjectRecord, at: number, created: boolean): void {
+  private stamp(schema: SObjectSchema, record: SObjectRecord, at: number, created: boolean, by: string | null): void {
     const when = formatDateTime(at);
-    const userId = this.defaultUserId() ?? record.Id;
+    const userId = by ?? record.Id;
     if (created) {
       record.CreatedDate = when;
       record.CreatedById = userId;

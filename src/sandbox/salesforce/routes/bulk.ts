@@ -125,7 +125,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
           state: "Open",
           createdDate: now,
           systemModstamp: now,
-          createdById: ctx.data.writer.defaultUserId() ?? "",
+          createdById: ctx.data.writer.integrationUserId() ?? "",
           apiVersion: version,
           processed: 0,
           failed: 0,

@@ -16,22 +16,29 @@
 //
 // `at` is when the change happened: it becomes LastModifiedDate and SystemModstamp (kept to the second, as
 // Salesforce keeps them). An instant in the past plays a transaction that took its SystemModstamp when it
-// started and committed after a reader had passed that instant.
+// started and committed after a reader had passed that instant. `by` (a User Id) is the person who made
+// the change, its LastModifiedById (and CreatedById): by default the record's owner, since a rep works
+// their own Leads and Opportunities in the UI (for a call, its `ownerId`, else the owner of its `whoId`;
+// for a conversion, everything it creates and changes), else the integration user. Deletions and merges
+// are the integration user's.
 import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
+import { normaliseId } from "../ids.js";
 import { formatDate } from "../values.js";
 import type { SalesforceContext } from "./context.js";
 
 const at = z.iso.datetime({ offset: true }).optional();
-const recordChange = z.object({ fields: z.record(z.string(), z.unknown()), at });
-const statusChange = z.object({ status: z.string(), at });
+const by = z.string().min(1).optional();
+const recordChange = z.object({ fields: z.record(z.string(), z.unknown()), at, by });
+const statusChange = z.object({ status: z.string(), at, by });
 const loggedCall = z.object({
   whoId: z.string(),
   subject: z.string().default("Call"),
   description: z.string().optional(),
   ownerId: z.string().optional(),
   at,
+  by,
 });
 const conversion = z.object({
   convertedStatus: z.string().optional(),
@@ -40,6 +47,7 @@ const conversion = z.object({
   doNotCreateOpportunity: z.boolean().optional(),
   opportunityName: z.string().optional(),
   at,
+  by,
 });
 const merge = z.object({
   sobject: z.string(),
@@ -49,6 +57,10 @@ const merge = z.object({
 const usage = z.object({ used: z.number().int().nonnegative(), max: z.number().int().positive().optional() });
 
 const when = (value: string | undefined) => (value ? new Date(value) : undefined);
+
+/** The OwnerId of a record, when it has one: who works it in the UI unless the request names someone. */
+const ownerOf = (record: Record<string, unknown> | undefined): string | undefined =>
+  typeof record?.OwnerId === "string" ? record.OwnerId : undefined;
 
 export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
   const { data } = ctx;
@@ -61,11 +73,13 @@ export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
     })
     .add("POST", "/records/:type", (req) => {
       const body = recordChange.parse(req.body);
-      return { status: 201, body: { id: data.insert(req.params.type!, body.fields, when(body.at)) } };
+      const owner = typeof body.fields.OwnerId === "string" ? body.fields.OwnerId : undefined;
+      return { status: 201, body: { id: data.insert(req.params.type!, body.fields, when(body.at), body.by ?? owner) } };
     })
     .add("PATCH", "/records/:type/:id", (req) => {
       const body = recordChange.parse(req.body);
-      data.update(req.params.type!, req.params.id!, body.fields, when(body.at));
+      const by = body.by ?? ownerOf(data.get(req.params.type!, req.params.id!));
+      data.update(req.params.type!, req.params.id!, body.fields, when(body.at), by);
       return { status: 200, body: data.get(req.params.type!, req.params.id!) };
     })
     .add("DELETE", "/records/:type/:id", (req) => {
@@ -74,7 +88,8 @@ export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
     })
     .add("POST", "/leads/:id/status", (req) => {
       const body = statusChange.parse(req.body);
-      data.update("Lead", req.params.id!, { Status: body.status }, when(body.at));
+      const by = body.by ?? ownerOf(data.get("Lead", req.params.id!));
+      data.update("Lead", req.params.id!, { Status: body.status }, when(body.at), by);
       return { status: 200, body: data.get("Lead", req.params.id!) };
     })
     .add("POST", "/calls", (req) => {
@@ -91,11 +106,13 @@ export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
       };
       if (body.description) fields.Description = body.description;
       if (body.ownerId) fields.OwnerId = body.ownerId;
-      return { status: 201, body: { id: data.insert("Task", fields, whenCalled) } };
+      const who = data.store.find(normaliseId(body.whoId) ?? body.whoId)?.record;
+      return { status: 201, body: { id: data.insert("Task", fields, whenCalled, body.by ?? body.ownerId ?? ownerOf(who)) } };
     })
     .add("POST", "/leads/:id/convert", (req) => {
-      const { at: convertedAt, ...options } = conversion.parse(req.body ?? {});
-      return { status: 200, body: data.convertLead(req.params.id!, options, when(convertedAt)) };
+      const { at: convertedAt, by, ...options } = conversion.parse(req.body ?? {});
+      const rep = by ?? ownerOf(data.get("Lead", req.params.id!));
+      return { status: 200, body: data.convertLead(req.params.id!, options, when(convertedAt), rep) };
     })
     .add("POST", "/merge", (req) => {
       const body = merge.parse(req.body);
