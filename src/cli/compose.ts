@@ -30,8 +30,11 @@ export interface Wiring {
   mappings: ObjectMapping[];
   /** Qualification, routing, SLA and the CRM's handoff vocabulary. */
   funnel: FunnelSetup;
-  /** The Salesforce org's Leads, Contacts and API allocation (`forecast --live`); undefined with HubSpot as CRM. */
-  orgUsage(): Promise<OrgUsage | undefined>;
+  /**
+   * The Salesforce org's Leads, Contacts, API allocation and, when `salesSince` is given, the reps'
+   * updates since then (`forecast --live`); undefined with HubSpot as CRM.
+   */
+  orgUsage(salesSince?: string): Promise<OrgUsage | undefined>;
   /** Creates leadloop's own HubSpot properties where missing (once per process). */
   prepare(): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +71,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     recycleBinEveryMs: config.hubspot.recycleBinEvery,
   });
   let crm: SystemPort = marketing;
-  let orgUsage = async (): Promise<OrgUsage | undefined> => undefined;
+  let orgUsage = async (_salesSince?: string): Promise<OrgUsage | undefined> => undefined;
   if (config.crm === "salesforce") {
     const { API_WINDOW_MS, createSalesforceAdapter } = await import("../systems/salesforce/index.js");
     const salesforce = await createSalesforceAdapter({
@@ -84,7 +87,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
       lookbackMs: config.salesforce!.lookback,
     });
     crm = salesforce;
-    orgUsage = () => salesforce.orgUsage();
+    orgUsage = (salesSince) => salesforce.orgUsage(salesSince);
   }
   const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;

@@ -2,7 +2,7 @@
 // `--live` reads the counts and limits from the (emulated) portal and org.
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { measuredRates } from "../../src/core/forecast/measured-rates.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
-import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 
 interface LoadJson {
   calls: Record<
@@ -35,6 +35,10 @@ interface ForecastJson {
   firstLoad: LoadJson;
   typicalDay: LoadJson;
   crm?: { leads: number; contacts: number };
+  sources: {
+    salesUpdatesPerDay: { from: string; leads?: number; opportunities?: number; since?: string; reason?: string };
+    archived: { from: string; objects?: { object: string; records: number; from: string; at?: string }[] };
+  };
   measuredAt: string;
 }
 
@@ -187,6 +191,8 @@ describe("leadloop forecast", () => {
     const help = await runCli(["forecast", "--help"], NO_CONFIG);
     expect(help.stdout).toContain("--live");
     expect(help.stdout).toContain("--contacts <n>");
+    // --live counts the reps' updates and the recycle bin now: the help no longer leaves them to the flags.
+    expect(help.stdout).not.toContain("does not count");
   });
 
   it("adds the reps' work: each run that carries a sales update reads it back, once however many it carries", async () => {
@@ -412,6 +418,110 @@ describe("leadloop forecast", () => {
       expect(f.counts.runsPerDay).toBe(1440);
       const capped = await forecastJson(["--live", "-c", world.configPath, "--hubspot-burst", "150"], {});
       expect(capped.limits.hubspot.burstPer10Seconds).toBe(150);
+    });
+  });
+
+  describe("--live counts what the flags would otherwise give: the reps' updates and the recycle bin", () => {
+    let world: SandboxWorld;
+    beforeAll(async () => {
+      world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 40 }), "forecast-counts");
+    });
+    afterAll(async () => {
+      await world.close();
+    });
+    const live = (...args: string[]) => forecastJson(["--live", "-c", world.configPath, ...args], {});
+
+    it("counts a rep's conversion and status edits as sales updates, and not leadloop's own writes", async () => {
+      expect((await syncWorld(world)).code).toBe(0);
+      // leadloop's first load wrote Leads and handed some off: none of it is the reps'.
+      const loaded = await live();
+      expect(loaded.sources.salesUpdatesPerDay).toMatchObject({ from: "org", leads: 0, opportunities: 0 });
+      expect(loaded.counts.salesUpdatesPerDay).toBe(0);
+      const since = Date.parse(loaded.sources.salesUpdatesPerDay.since!);
+      expect(Math.abs(Date.now() - 24 * 3_600_000 - since)).toBeLessThan(60_000);
+
+      // The rep who owns two handed-off Leads calls one and converts the other (a Lead and the Opportunity it opens).
+      const handedOff = world.salesforce.data.list("Lead").filter((l) => l.Leadloop_MQL_Date__c);
+      expect(handedOff.length).toBeGreaterThanOrEqual(2);
+      const [called, converted] = handedOff as [Record<string, unknown>, Record<string, unknown>];
+      await world.salesforce.control.call("POST", `/leads/${String(called.Id)}/status`, { status: "Working - Contacted" });
+      await world.salesforce.control.call("POST", `/leads/${String(converted.Id)}/convert`, { opportunityName: "Brauerei Koch - New Business" });
+      const worked = await live();
+      expect(worked.sources.salesUpdatesPerDay).toMatchObject({ from: "org", leads: 2, opportunities: 1 });
+      expect(worked.counts.salesUpdatesPerDay).toBe(3);
+      const text = await runCli(["forecast", "--live", "-c", world.configPath], {});
+      expect(text.stdout).toContain(
+        "sales updates: 3 a day, the Leads (2) and Opportunities (1) someone other than leadloop's integration user modified in the last 24 hours\n",
+      );
+      expect(text.stdout).toMatch(/^a day of typical change \([\d,]+ contacts changed, 3 sales updates, 1440 runs\):/m);
+
+      // leadloop follows the conversion and writes to Salesforce (the new Opportunity's deal, the Contact):
+      // its writes add nothing. LastModifiedById names the last writer only, so the Opportunity leadloop
+      // wrote after the rep is leadloop's now, and the conversion counts once, with its Lead.
+      const sync = await syncWorld(world);
+      expect(sync.code).toBe(0);
+      expect(sync.summary).toMatchObject({ conversions: 1, updated: { salesforce: 2 } });
+      const followed = await live();
+      expect(followed.sources.salesUpdatesPerDay).toMatchObject({ from: "org", leads: 2, opportunities: 0 });
+
+      // The flag wins, and says so.
+      const given = await live("--sales-updates-per-day", "40");
+      expect(given.counts.salesUpdatesPerDay).toBe(40);
+      expect(given.sources.salesUpdatesPerDay).toEqual({ from: "flag" });
+    });
+
+    it("takes the recycle bin's size from the daemon's last listing in the store, or lists the bin when the store has none", async () => {
+      // The runs above listed the bins (from the second on) and kept their sizes in the store.
+      const before = await live();
+      expect(before.sources.archived.from).toBe("live");
+      expect(before.sources.archived.objects!.map((o) => [o.object, o.from])).toEqual([
+        ["companies", "store"],
+        ["contacts", "store"],
+        ["deals", "store"],
+      ]);
+      // A marketer deletes three contacts: the store still holds the last listing's size until a run lists again.
+      const contacts = world.hubspot.data.records("contacts", false).slice(0, 3);
+      for (const c of contacts) world.hubspot.data.archiveObject("contacts", c.id);
+      const stale = await live();
+      expect(stale.counts.archived).toBe(before.counts.archived);
+      expect((await syncWorld(world)).code).toBe(0);
+      const listed = await live();
+      expect(listed.counts.archived).toBe(before.counts.archived + 3);
+      expect(listed.sources.archived.objects!.find((o) => o.object === "contacts")).toMatchObject({ records: 3, from: "store" });
+      const text = await runCli(["forecast", "--live", "-c", world.configPath], {});
+      expect(text.stdout).toMatch(/^recycle bin: 3 records \(companies 0 as the daemon last listed them, \d+ s ago; contacts 3 as the daemon last listed them, \d+ s ago; deals 0 as/m);
+
+      // A configuration whose store is not there yet (a first look before any run): the bins are listed.
+      const fresh = join(world.dir, "fresh.yaml");
+      writeFileSync(fresh, readFileSync(world.configPath, "utf8").replace(world.storePath, join(world.dir, "none-yet.db")));
+      const counted = await forecastJson(["--live", "-c", fresh], {});
+      expect(counted.counts.archived).toBe(3);
+      expect(counted.sources.archived.objects).toEqual([
+        { object: "companies", records: 0, from: "listed" },
+        { object: "contacts", records: 3, from: "listed" },
+        { object: "deals", records: 0, from: "listed" },
+      ]);
+      const freshText = await runCli(["forecast", "--live", "-c", fresh], {});
+      expect(freshText.stdout).toMatch(/^recycle bin: 3 records \(companies 0 listed now; contacts 3 listed now; deals 0 listed now\)$/m);
+
+      // The flag wins.
+      const given = await live("--archived", "30000");
+      expect(given.counts).toMatchObject({ archived: 30_000 });
+      expect(given.sources.archived).toEqual({ from: "flag" });
+    });
+
+    it("says the reps' updates are not counted with HubSpot as the CRM, rather than guess", async () => {
+      const hubspotWorld = await openSandboxWorld(generateSeed({ seed: 12, now: new Date(), contacts: 20 }), "forecast-hubspot", "hubspot");
+      try {
+        const f = await forecastJson(["--live", "-c", hubspotWorld.configPath], {});
+        expect(f.counts.salesUpdatesPerDay).toBe(0);
+        expect(f.sources.salesUpdatesPerDay.from).toBe("not counted");
+        expect(f.sources.archived.objects!.map((o) => o.object)).toEqual(["contacts"]);
+        const text = await runCli(["forecast", "--live", "-c", hubspotWorld.configPath], {});
+        expect(text.stdout).toMatch(/^sales updates: not counted \(with HubSpot as the CRM .*\); give --sales-updates-per-day$/m);
+      } finally {
+        await hubspotWorld.close();
+      }
     });
   });
 });

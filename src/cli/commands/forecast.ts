@@ -3,7 +3,9 @@
 // model (core/forecast) is the one the bench reports: calls the bench measured in the default
 // configuration at several sizes, a part per run that does not scale and a part per contact. Counts and
 // limits come from flags, from `--live` (the portal and the org say how many contacts, Leads and
-// Contacts they hold and what their limits are), or both (flags win).
+// Contacts they hold, what their limits are and what the reps updated in the last day; the store or a
+// listing how large the recycle bins are: forecast-live.ts), or both (flags win). The output says where
+// the counted figures came from.
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import {
@@ -16,8 +18,8 @@ import {
 } from "../../core/forecast/api-forecast.js";
 import { measuredRates } from "../../core/forecast/measured-rates.js";
 import { declareCommand } from "../command-list.js";
-import { wire } from "../compose.js";
-import { type CommandIo, type GlobalOptions, globalOptions, makeLogger, printJson } from "../context.js";
+import { type CommandIo, globalOptions, printJson } from "../context.js";
+import { type ArchivedSource, type LiveConfigured, readLive, type SalesUpdatesSource } from "../forecast-live.js";
 import { EXIT } from "../exit-codes.js";
 import { wholeNumber } from "../whole-number.js";
 import { z } from "zod";
@@ -38,7 +40,7 @@ const DEFAULT_CHANGE_SHARE = 0.1;
 interface ForecastOptions {
   contacts?: number;
   changesPerDay?: number;
-  salesUpdatesPerDay: number;
+  salesUpdatesPerDay?: number;
   runsPerDay?: number;
   archived?: number;
   hubspotTier: keyof typeof HUBSPOT_TIERS;
@@ -64,16 +66,14 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", wholeNumber(0))
     .option(
       "--sales-updates-per-day <n>",
-      "Leads and opportunities your reps update on a typical day (a status, a conversion, a stage): each run that carries one reads their work back (--live does not count them)",
+      "Leads and opportunities your reps update on a typical day (a status, a conversion, a stage): each run that carries one reads their work back (default: none; --live counts those others than leadloop modified in the last 24 hours, Salesforce as the CRM only)",
       wholeNumber(0),
-      0,
     )
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", wholeNumber(1))
     .option(
       "--archived <n>",
-      "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists up to 1,000 of them, a larger bin every hubspot.recycleBinEvery (--live does not count them)",
+      "HubSpot contacts, companies and deals in the recycle bin (deleted in the last 90 days): every run lists up to 1,000 of them, a larger bin every hubspot.recycleBinEvery (default: none; --live takes the daemon's last listing from the store, else lists the bins)",
       wholeNumber(0),
-      0,
     )
     .addOption(
       new Option("--hubspot-tier <tier>", "the portal's tier, for its private-app limits and the calls its behaviour sources cost")
@@ -86,7 +86,10 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--salesforce-daily <n>", "the org's API allocation per 24 hours", wholeNumber(1))
     .option("--salesforce-share <share>", "leadloop's share of it (default: sync.salesforceApiShare, else 0.25)", share)
     .option("--rates <file>", "calls per contact from your own `npm run bench -- --json` output (its default.rates)")
-    .option("--live", "read the contacts, Leads and Contacts and the limits from the portal and the org")
+    .option(
+      "--live",
+      "read the contacts, Leads and Contacts, the limits and the reps' updates from the portal and the org, and the recycle bins' size from the store or a listing",
+    )
     .option("--json", "print JSON on stdout")
     .addHelpText(
       "after",
@@ -100,8 +103,10 @@ export function registerForecast(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: ForecastOptions) {
       const g = globalOptions(this);
-      const live = opts.live ? await readLive(g, io) : undefined;
-      const configured = live?.configured ?? tryConfig(g.config, io);
+      const live = opts.live
+        ? await readLive(g, io, { salesUpdates: opts.salesUpdatesPerDay === undefined, archived: opts.archived === undefined })
+        : undefined;
+      const configured = live ? configuredOf(live.config) : tryConfig(g.config, io);
       const contacts = opts.contacts ?? live?.contacts;
       if (contacts === undefined) {
         io.stderr.write("forecast needs the portal's size: give --contacts <n>, or --live with a configuration\n");
@@ -121,10 +126,18 @@ export function registerForecast(program: Command, io: CommandIo): void {
         },
       };
       const rates = opts.rates ? readRates(opts.rates) : measuredRates(opts.hubspotTier);
-      if (opts.salesUpdatesPerDay > 0 && !rates.salesRun) {
+      const sources: ForecastSources = {
+        salesUpdatesPerDay: opts.salesUpdatesPerDay !== undefined ? { from: "flag" } : (live?.salesUpdates?.source ?? { from: "none" }),
+        archived: opts.archived !== undefined ? { from: "flag" } : (live?.archived?.source ?? { from: "none" }),
+      };
+      const salesUpdatesPerDay = opts.salesUpdatesPerDay ?? live?.salesUpdates?.count ?? 0;
+      const archived = opts.archived ?? live?.archived?.count ?? 0;
+      if (salesUpdatesPerDay > 0 && !rates.salesRun) {
         throw new UsageError(
-          `--sales-updates-per-day: the rates in ${opts.rates} have no sales run (the soak measures it: ` +
-            "test/bench/README.md \"The soak\"; a bench's scenarios edit marketing records only)",
+          `${sources.salesUpdatesPerDay.from === "flag" ? "--sales-updates-per-day" : `--live counted ${salesUpdatesPerDay} sales updates, but`}: ` +
+            `the rates in ${opts.rates} have no sales run (the soak measures it: ` +
+            "test/bench/README.md \"The soak\"; a bench's scenarios edit marketing records only)" +
+            (sources.salesUpdatesPerDay.from === "flag" ? "" : "; give --sales-updates-per-day 0 to leave the reps' updates out"),
         );
       }
       const runsPerDay = opts.runsPerDay ?? configured?.runsPerDay ?? 288;
@@ -133,18 +146,24 @@ export function registerForecast(program: Command, io: CommandIo): void {
         {
           contacts,
           changesPerDay: opts.changesPerDay ?? Math.round(contacts * DEFAULT_CHANGE_SHARE),
-          salesUpdatesPerDay: opts.salesUpdatesPerDay,
+          salesUpdatesPerDay,
           runsPerDay,
-          archived: opts.archived ?? 0,
-          binListingsPerDay: binListingsPerDay(opts.archived ?? 0, runsPerDay, configured?.recycleBinEvery ?? DEFAULT_RECYCLE_BIN_EVERY_MS),
+          archived,
+          binListingsPerDay: binListingsPerDay(archived, runsPerDay, configured?.recycleBinEvery ?? DEFAULT_RECYCLE_BIN_EVERY_MS),
         },
         limits,
       );
       const crm = live ? { leads: live.leads, contacts: live.crmContacts } : undefined;
-      if (opts.json) printJson(io, { ...result, ...(crm ? { crm } : {}) });
-      else io.stdout.write(forecastText(result, crm));
+      if (opts.json) printJson(io, { ...result, ...(crm ? { crm } : {}), sources });
+      else io.stdout.write(forecastText(result, crm, live ? sources : undefined));
       io.outcome.exitCode = EXIT.ok;
     });
+}
+
+/** Where the counts the flags may leave out came from (`--live`: forecast-live.ts). */
+export interface ForecastSources {
+  salesUpdatesPerDay: SalesUpdatesSource;
+  archived: ArchivedSource;
 }
 
 interface Configured {
@@ -161,54 +180,18 @@ function binListingsPerDay(archived: number, runsPerDay: number, everyMs: number
 /** The schedule and the Salesforce share from the configuration, when there is one. */
 function tryConfig(flag: string | undefined, io: CommandIo): Configured | undefined {
   try {
-    return configured(loadConfig(flag, io.env).config);
+    return configuredOf(loadConfig(flag, io.env).config);
   } catch {
     return undefined;
   }
 }
 
-function configured(config: {
-  schedule: { every: number };
-  sync: { salesforceApiShare: number };
-  hubspot: { recycleBinEvery: number };
-}): Configured {
+function configuredOf(config: LiveConfigured): Configured {
   return {
     runsPerDay: Math.max(1, Math.round(DAY_MS / config.schedule.every)),
     share: config.sync.salesforceApiShare,
     recycleBinEvery: config.hubspot.recycleBinEvery,
   };
-}
-
-interface LiveCounts {
-  configured: Configured;
-  contacts: number;
-  hubspotBurst?: number;
-  hubspotDaily?: number;
-  salesforceDaily?: number;
-  leads?: number;
-  crmContacts?: number;
-}
-
-async function readLive(g: GlobalOptions, io: CommandIo): Promise<LiveCounts> {
-  const loaded = loadConfig(g.config, io.env);
-  // The store only lends its recorded runs' API calls to the Salesforce budget: none is created for it.
-  const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets), { store: { inMemoryWhenMissing: true } });
-  try {
-    const portal = await wiring.marketing.portalUsage();
-    // With HubSpot as the CRM there is no org: the portal's own limits are the only ones.
-    const org = await wiring.orgUsage();
-    return {
-      configured: configured(loaded.config),
-      contacts: portal.contacts,
-      hubspotBurst: portal.burstPer10Seconds ?? undefined,
-      hubspotDaily: portal.dailyCalls ?? undefined,
-      salesforceDaily: org?.dailyCalls,
-      leads: org?.leads,
-      crmContacts: org?.contacts,
-    };
-  } finally {
-    await wiring.close();
-  }
 }
 
 const classCalls = z.strictObject({
@@ -254,10 +237,17 @@ function readRates(file: string): CallRates {
   return parsed.data;
 }
 
-export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: number }): string {
+export function forecastText(
+  f: Forecast,
+  crm?: { leads?: number; contacts?: number },
+  /** With `--live`: where the reps' updates and the recycle bin's records came from. */
+  sources?: ForecastSources,
+  now: number = Date.now(),
+): string {
   const n = (v: number) => v.toLocaleString("en-US");
   const lines = [
     `portal: ${n(f.counts.contacts)} contacts${crm ? `; org: ${n(crm.leads ?? 0)} Leads, ${n(crm.contacts ?? 0)} Contacts` : ""}`,
+    ...(sources ? sourceLines(f.counts, sources, now) : []),
     `limits: HubSpot ${f.limits.hubspot.burstPer10Seconds} calls/10 s, search ${f.limits.hubspot.searchPerSecond}/s, ` +
       `${n(f.limits.hubspot.dailyCalls)} a day; Salesforce ${n(f.limits.salesforce.dailyCalls)} per 24 h, leadloop's share ${f.limits.salesforce.share}`,
     ...loadLines("first load", f.firstLoad),
@@ -277,6 +267,37 @@ export function forecastText(f: Forecast, crm?: { leads?: number; contacts?: num
     `model: calls measured by the bench (${f.measuredAt})`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/** Where `--live` found the reps' updates and the recycle bin's records, or why it did not count them. */
+function sourceLines(counts: Forecast["counts"], sources: ForecastSources, now: number): string[] {
+  const n = (v: number) => v.toLocaleString("en-US");
+  const sales = sources.salesUpdatesPerDay;
+  const salesLine =
+    sales.from === "org"
+      ? `sales updates: ${n(counts.salesUpdatesPerDay ?? 0)} a day, the Leads (${n(sales.leads)}) and Opportunities (${n(sales.opportunities)}) ` +
+        "someone other than leadloop's integration user modified in the last 24 hours"
+      : sales.from === "not counted"
+        ? `sales updates: not counted (${sales.reason}); give --sales-updates-per-day`
+        : sales.from === "flag"
+          ? `sales updates: ${n(counts.salesUpdatesPerDay ?? 0)} a day, from --sales-updates-per-day`
+          : "sales updates: none";
+  const bin = sources.archived;
+  const binLine =
+    bin.from === "live"
+      ? `recycle bin: ${n(counts.archived ?? 0)} records (` +
+        bin.objects
+          .map((o) =>
+            o.from === "store"
+              ? `${o.object} ${n(o.records)} as the daemon last listed them, ${duration(Math.max(0, (now - Date.parse(o.at)) / 1000))} ago`
+              : `${o.object} ${n(o.records)} listed now`,
+          )
+          .join("; ") +
+        ")"
+      : bin.from === "flag"
+        ? `recycle bin: ${n(counts.archived ?? 0)} records, from --archived`
+        : "recycle bin: none";
+  return [salesLine, binLine];
 }
 
 /** "each" when every run lists the recycle bin, else how many do. */

@@ -43,7 +43,7 @@ import { type PortalUsage, readPortalUsage } from "./portal-usage.js";
 import { PropertyCatalog } from "./property-catalog.js";
 import { propertyChanges, propertyValues } from "./property-history.js";
 import { findBy, readByIds } from "./record-reader.js";
-import { readRemovals } from "./removals.js";
+import { listRecycleBin, readRemovals } from "./removals.js";
 import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
 import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
@@ -81,6 +81,11 @@ export interface HubspotAdapter extends SystemPort {
   limitInfo(): { used: number; max: number } | undefined;
   /** The portal's contacts and the limits its rate-limit headers state (`leadloop forecast --live`). */
   portalUsage(): Promise<PortalUsage>;
+  /**
+   * How many records an object's recycle bin holds, listed whole (a call per 100; `onPage` after each
+   * with the records so far), as a run lists it (`leadloop forecast --live`). Throws SystemError.
+   */
+  recycleBinSize(object: string, onPage?: (listed: number) => void): Promise<number>;
   /** Users who can own records, for routing. Throws SystemError. */
   listOwners(): Promise<HubspotOwner[]>;
   /**
@@ -176,6 +181,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),
     portalUsage: () => readPortalUsage(transport),
+    recycleBinSize: (object: string, onPage?: (listed: number) => void) =>
+      listRecycleBin(transport, object, (_page, listed) => onPage?.(listed)),
     readActivities: (contactIds: string[], since: string | null) =>
       readActivities(transport, contactIds, since),
     readContactEvents: (since: string, onPage: (activities: HubspotActivity[]) => Promise<void>) =>

@@ -8,6 +8,7 @@ import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import { objectPage, searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
+import type { z } from "zod";
 import { fromHubspotValue } from "./values.js";
 
 /** Objects whose records HubSpot merges and whose primaries list the merged ids. */
@@ -51,6 +52,30 @@ async function archived(
   const from = Date.parse(since);
   const to = Date.parse(until);
   const out: Removal[] = [];
+  const listed = await listRecycleBin(deps.transport, object, (page) => {
+    for (const raw of page) {
+      const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
+      if (at === null) continue;
+      const ms = Date.parse(at);
+      if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at, takesWrites: false });
+    }
+  });
+  onListed?.(listed);
+  return out;
+}
+
+type ArchivedRecord = z.output<typeof objectPage>["results"][number];
+
+/**
+ * Lists an object's recycle bin whole, 100 records a page (`archived=true`: the CRM objects reference
+ * has no count of archived records and no time filter), handing each page on; answers how many it held.
+ * The removals' reading and `leadloop forecast --live` (the bin's size) both list it this way.
+ */
+export async function listRecycleBin(
+  transport: HubspotTransport,
+  object: string,
+  onPage: (page: readonly ArchivedRecord[], listed: number) => void,
+): Promise<number> {
   let after: string | undefined;
   let listed = 0;
   do {
@@ -60,21 +85,12 @@ async function archived(
       properties: "hs_object_id",
     };
     if (after) qs.after = after;
-    const { body } = await deps.transport.send(
-      { method: "GET", path: `/crm/v3/objects/${canonicalObject(object)}`, qs },
-      objectPage,
-    );
+    const { body } = await transport.send({ method: "GET", path: `/crm/v3/objects/${canonicalObject(object)}`, qs }, objectPage);
     listed += body.results.length;
-    for (const raw of body.results) {
-      const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
-      if (at === null) continue;
-      const ms = Date.parse(at);
-      if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at, takesWrites: false });
-    }
+    onPage(body.results, listed);
     after = body.paging?.next?.after;
   } while (after);
-  onListed?.(listed);
-  return out;
+  return listed;
 }
 
 /** Records modified in the window (with the search look-back) that list merged ids: what merges made. */

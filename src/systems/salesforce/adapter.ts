@@ -55,8 +55,11 @@ export interface SalesforceAdapter extends SystemPort {
   callsMade(): number;
   /** The org's API usage as the last response's Sforce-Limit-Info header said. */
   limitInfo(): { used: number; max: number } | undefined;
-  /** The org's Leads and Contacts and its daily API allocation (`leadloop forecast --live`). */
-  orgUsage(): Promise<OrgUsage>;
+  /**
+   * The org's Leads and Contacts, its daily API allocation, and the Leads and Opportunities someone other
+   * than the user the API runs as modified since `salesSince`, when given (`leadloop forecast --live`).
+   */
+  orgUsage(salesSince?: string): Promise<OrgUsage>;
 }
 
 export async function createSalesforceAdapter(options: SalesforceAdapterOptions): Promise<SalesforceAdapter> {
@@ -75,6 +78,14 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;
+  /** The user the API runs as, read once; a failed read is not kept, so the next caller asks again. */
+  const apiUser = (): Promise<RunningUser> => {
+    if (!runningUser) {
+      runningUser = readRunningUser(client);
+      runningUser.catch(() => (runningUser = undefined));
+    }
+    return runningUser;
+  };
   const windowProbe = new WindowProbe({ client, lookbackMs, log });
 
   const send = async (described: DescribedObject, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> => {
@@ -143,12 +154,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       const out: FieldValues = describedDefaults(description);
       // A record created without an owner is owned by the user the API runs as.
       if (description.fields.some((f) => f.name === "OwnerId" && f.createable)) {
-        if (!runningUser) {
-          runningUser = readRunningUser(client);
-          // A failed read is not kept: the next create asks again.
-          runningUser.catch(() => (runningUser = undefined));
-        }
-        const user = await runningUser;
+        const user = await apiUser();
         out.OwnerId = user.id;
         out["Owner.Email"] = user.email;
       }
@@ -165,6 +171,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     authCalls: () => client.tokenRequests(),
     callsMade: () => budget.callsMade(),
     limitInfo: () => budget.limitInfo(),
-    orgUsage: () => readOrgUsage(client),
+    orgUsage: async (salesSince?: string) =>
+      readOrgUsage(client, salesSince === undefined ? undefined : { since: salesSince, apiUserId: (await apiUser()).id }),
   };
 }
