@@ -8,6 +8,14 @@ const LOOP_WRITES = 5;
 export const LOOP_WINDOW_HOURS = 24;
 
 /**
+ * Whether a field with this many writes in the window could make a loop with one more: fewer earlier
+ * values than a loop's writes less the new one cannot, so the caller need not fingerprint anything.
+ */
+export function mayAlternate(earlierWrites: number): boolean {
+  return earlierWrites >= LOOP_WRITES - 1;
+}
+
+/**
  * The two values a field alternates between if `next` were written after `written` (oldest first), or
  * null when that write makes no loop.
  */

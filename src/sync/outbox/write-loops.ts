@@ -2,7 +2,7 @@
 // what accepted writes put on the same record lately; a write that would flip a value back a third time is
 // kept refused, with an error-queue entry naming the field and the values it alternates between, until
 // `errors retry` (a person's decision) sends it.
-import { alternation, fingerprintedLength, LOOP_WINDOW_HOURS, loopValue } from "../../core/write-loop.js";
+import { alternation, fingerprintedLength, LOOP_WINDOW_HOURS, loopValue, mayAlternate } from "../../core/write-loop.js";
 import type { NewQueuedError, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 
@@ -22,13 +22,19 @@ export async function findLoops(ctx: RunContext, writes: readonly OutboxWrite[])
   );
   const held: HeldLoops = { keys: [], errors: [] };
   for (const w of targets) {
-    const written = history.get(`${w.system}/${w.object}/${w.recordId}`) ?? [];
-    const loops = w.fields.flatMap((f) => {
+    const written = history.get(`${w.system}/${w.object}/${w.recordId}`);
+    // Most records have no such history (a first load's every one): nothing to compare, nothing hashed.
+    if (written === undefined || !mayAlternate(written.length)) continue;
+    const byField = new Map<string, (string | null)[]>();
+    for (const v of written) {
       // Kept values are in the loop hold's form (long ones as fingerprints): the next one is compared so.
-      const pair = alternation(
-        written.filter((v) => v.field === f.field).map((v) => loopValue(v.value)),
-        loopValue(f.after),
-      );
+      const values = byField.get(v.field);
+      if (values) values.push(loopValue(v.value));
+      else byField.set(v.field, [loopValue(v.value)]);
+    }
+    const loops = w.fields.flatMap((f) => {
+      const earlier = byField.get(f.field);
+      const pair = earlier && mayAlternate(earlier.length) ? alternation(earlier, loopValue(f.after)) : null;
       // The alternation starts and ends on the value decided now, so its first value is shown in full.
       return pair ? [`${f.field} alternates between ${show(f.after)} and ${show(pair[1])}`] : [];
     });
