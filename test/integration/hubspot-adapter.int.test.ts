@@ -334,6 +334,45 @@ describe("write", () => {
     });
   });
 
+  it("gives each write the record made for it, whatever order the batch answer lists them in", async () => {
+    // HubSpot promises no order for batch results (hubspot-api-nodejs #190); the emulator reverses them.
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const names = ["Brasserie Lëon", "Kōbō Works", "Ørsted Lab", "Nuñez & Hijos"];
+    const companies = await adapter.write(
+      "companies",
+      names.map((name, i) => ({ ref: `co${i}`, fields: { name, domain: `placed-${i}.example` } })),
+    );
+    companies.forEach((o, i) => {
+      if (!o.ok) throw new Error(`company ${i} failed`);
+      expect(d.getObject("companies", o.id)!.properties.name).toBe(names[i]);
+    });
+    // A 207 (one bad input): the good results are placed around the failed one.
+    const contacts = await adapter.write(
+      "contacts",
+      ["Ada", "Bea", "Cem", "Dov"].map((firstname, i) => ({
+        ref: `p${i}`,
+        fields: { email: `placed-${i}@order.example`, firstname, ...(i === 1 ? { lifecyclestage: "hot_lead" } : {}) },
+      })),
+    );
+    expect(contacts.map((o) => o.ok)).toEqual([true, false, true, true]);
+    contacts.forEach((o, i) => {
+      if (o.ok) expect(d.getObject("contacts", o.id)!.properties.email).toBe(`placed-${i}@order.example`);
+    });
+    // Updates of two merged-away contacts answer under their survivors' ids: placed by the values written.
+    const [keepA, goneA, keepB, goneB] = ["ka", "ga", "kb", "gb"].map((k) => d.createObject("contacts", { email: `${k}@merged.example` }));
+    const mergedA = d.mergeContacts(keepA!.id, goneA!.id);
+    const mergedB = d.mergeContacts(keepB!.id, goneB!.id);
+    const updated = await adapter.write("contacts", [
+      { ref: "a", id: goneA!.id, fields: { jobtitle: "Head of Growth" } },
+      { ref: "b", id: goneB!.id, fields: { jobtitle: "Field Marketer" } },
+    ]);
+    expect(updated).toEqual([
+      { ref: "a", ok: true, id: mergedA.id, created: false },
+      { ref: "b", ok: true, id: mergedB.id, created: false },
+    ]);
+  });
+
   it("creates a task associated with its contact (default association type)", async () => {
     const { adapter, emulator } = h();
     const contact = emulator.data.createObject("contacts", { email: "assoc@example.com" });

@@ -4,7 +4,8 @@
 // associations adds them after its properties through the v4 batch associate
 // (https://developers.hubspot.com/docs/api/crm/contacts, "Batch"). A 207 Multi-Status names the inputs
 // that failed; a whole batch refused (400 on one invalid value, 409 on one duplicate) is bisected until
-// the bad records are alone, so the good ones are still written. One outcome per input, in input order.
+// the bad records are alone, so the good ones are still written. One outcome per input, in input order;
+// results are paired with their inputs by name or values, never by position (result-placement.ts).
 import type { Logger } from "../../log/logger.js";
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
@@ -16,7 +17,8 @@ import type { HubspotErrorBody } from "./http-error.js";
 import { HubspotHttpError } from "./http-error.js";
 import { BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
-import { type BatchErrorEntry, type BatchResult, batchResult, type SimpleObject } from "./schemas.js";
+import { placeResults } from "./result-placement.js";
+import { type BatchErrorEntry, type BatchResult, batchResult } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { toHubspotProperties } from "./values.js";
 
@@ -32,8 +34,10 @@ interface Pending {
   index: number;
   write: RecordWrite;
   input: Record<string, unknown>;
-  /** What identifies the result: the record id (update) or the idProperty value (upsert). */
+  /** What identifies the record in an error: the record id (update) or the idProperty value (upsert). */
   key: string | undefined;
+  /** The property whose value names the result (upsert's idProperty, a keyed activity's key); undefined: the id. */
+  keyProperty?: string;
 }
 
 /** Statuses with which HubSpot refuses a whole batch for what one input holds. */
@@ -45,7 +49,7 @@ export async function writeRecords(
   writes: readonly RecordWrite[],
 ): Promise<WriteOutcome[]> {
   const outcomes: Array<WriteOutcome | undefined> = new Array(writes.length);
-  const groups = new Map<string, { kind: Kind; idProperty?: string; items: Pending[] }>();
+  const groups = new Map<string, { kind: Kind; items: Pending[] }>();
   const activitiesWritten = await findKeyedActivities(deps.transport, object, writes);
   writes.forEach((write, index) => {
     // Associations alone on an existing record: nothing to update, only the associate calls below.
@@ -62,7 +66,6 @@ export async function writeRecords(
     let group = groups.get(groupKey);
     if (!group) {
       group = { kind: planned.kind, items: [] };
-      if (planned.kind === "upsert") group.idProperty = write.upsertOn!;
       groups.set(groupKey, group);
     }
     group.items.push(planned.pending);
@@ -70,7 +73,7 @@ export async function writeRecords(
   for (const group of groups.values()) {
     for (let i = 0; i < group.items.length; i += BATCH_SIZE) {
       const chunk = group.items.slice(i, i + BATCH_SIZE);
-      await writeChunk(deps, object, group.kind, group.idProperty, chunk, outcomes);
+      await writeChunk(deps, object, group.kind, chunk, outcomes);
     }
   }
   await associateUpdated(deps, object, writes, outcomes);
@@ -138,6 +141,7 @@ function plan(
         index,
         write,
         key: value,
+        keyProperty: write.upsertOn,
         input: { id: value, idProperty: write.upsertOn, properties, objectWriteTraceId },
       },
     };
@@ -158,14 +162,15 @@ function plan(
   }
   const input: Record<string, unknown> = { properties, objectWriteTraceId };
   if (associations.length > 0) input.associations = associations;
-  return { kind: "create", pending: { index, write, key: undefined, input } };
+  // A keyed activity's key property names its result; the key is no id an error could name.
+  const keyProperty = write.upsertOn && write.fields[write.upsertOn] ? write.upsertOn : undefined;
+  return { kind: "create", pending: { index, write, key: undefined, ...(keyProperty ? { keyProperty } : {}), input } };
 }
 
 async function writeChunk(
   deps: BatchWriterDeps,
   object: string,
   kind: Kind,
-  idProperty: string | undefined,
   chunk: Pending[],
   outcomes: Array<WriteOutcome | undefined>,
 ): Promise<void> {
@@ -190,17 +195,16 @@ async function writeChunk(
     }
     deps.log.info("hubspot.batch.split", { object, kind, size: chunk.length, status });
     const half = Math.ceil(chunk.length / 2);
-    await writeChunk(deps, object, kind, idProperty, chunk.slice(0, half), outcomes);
-    await writeChunk(deps, object, kind, idProperty, chunk.slice(half), outcomes);
+    await writeChunk(deps, object, kind, chunk.slice(0, half), outcomes);
+    await writeChunk(deps, object, kind, chunk.slice(half), outcomes);
     return;
   }
-  applyAnswer(kind, idProperty, chunk, answer, outcomes);
+  applyAnswer(kind, chunk, answer, outcomes);
 }
 
 /** Places a 200/201/207 answer's errors and results on the inputs they belong to. */
 function applyAnswer(
   kind: Kind,
-  idProperty: string | undefined,
   chunk: Pending[],
   answer: BatchResult,
   outcomes: Array<WriteOutcome | undefined>,
@@ -213,24 +217,17 @@ function applyAnswer(
     for (const p of positions) failedAt.set(p, entry);
   }
   const open = new Set(chunk.map((_, p) => p).filter((p) => !failedAt.has(p)));
-  const placed = new Map<number, SimpleObject>();
-  const leftover: SimpleObject[] = [];
-  for (const result of answer.results) {
-    const p = locateResult(kind, idProperty, result, chunk, open);
-    if (p === undefined) leftover.push(result);
-    else {
-      placed.set(p, result);
-      open.delete(p);
-    }
-  }
-  // Results HubSpot did not label (no trace id, or a merged contact answering under its primary's id)
-  // follow input order, as HubSpot returns them.
-  for (const p of [...open]) {
-    const result = leftover.shift();
-    if (!result) break;
-    placed.set(p, result);
-    open.delete(p);
-  }
+  const placed = placeResults(
+    chunk.map((item) => ({
+      traceId: String(item.index),
+      key: item.keyProperty ? (item.write.fields[item.keyProperty] ?? undefined) : item.key,
+      keyProperty: item.keyProperty,
+      properties: item.input.properties as Record<string, string>,
+    })),
+    open,
+    answer.results,
+  );
+  for (const p of placed.keys()) open.delete(p);
   for (const [p, result] of placed) {
     const item = chunk[p]!;
     const created = kind === "create" || (kind === "upsert" && result.new === true);
@@ -268,28 +265,6 @@ function locateError(entry: BatchErrorEntry, chunk: Pending[]): number[] {
     if (item.key !== undefined && ids.includes(item.key.toLowerCase())) found.add(p);
   });
   return [...found];
-}
-
-function locateResult(
-  kind: Kind,
-  idProperty: string | undefined,
-  result: SimpleObject,
-  chunk: Pending[],
-  open: ReadonlySet<number>,
-): number | undefined {
-  if (result.objectWriteTraceId !== undefined) {
-    const p = chunk.findIndex((item) => String(item.index) === result.objectWriteTraceId);
-    if (p >= 0 && open.has(p)) return p;
-  }
-  const key =
-    kind === "update"
-      ? result.id
-      : kind === "upsert" && idProperty
-        ? result.properties[idProperty]
-        : undefined;
-  if (key === undefined || key === null) return undefined;
-  const wanted = String(key).trim().toLowerCase();
-  return [...open].find((p) => chunk[p]!.key?.trim().toLowerCase() === wanted);
 }
 
 function entryFailure(entry: BatchErrorEntry): RecordFailure {

@@ -83,7 +83,10 @@ export function checkBatchSize(inputs: readonly unknown[], limit = BATCH_LIMIT):
 
 /**
  * The envelope of a batch answer (CRM v3 batch and v4 association batch endpoints): 207 multi-status when
- * any input failed, with `numErrors` and `errors` beside the results; `okStatus` otherwise.
+ * any input failed, with `numErrors` and `errors` beside the results; `okStatus` otherwise. Results come
+ * in the reverse of the inputs' order: HubSpot promises no order ("The results array is returned in a
+ * random order … The issue on API side we can't fix": HubSpot/hubspot-api-nodejs #190), so a client that
+ * pairs results with inputs by position fails here as it would against HubSpot.
  */
 export function batchResponse(
   okStatus: number,
@@ -93,7 +96,7 @@ export function batchResponse(
 ): EmulatorResponse {
   const body: Record<string, unknown> = {
     status: "COMPLETE",
-    results,
+    results: [...results].reverse(),
     startedAt: startedAt.toISOString(),
     completedAt: new Date().toISOString(),
   };

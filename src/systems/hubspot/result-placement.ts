@@ -1,0 +1,119 @@
+// Which input of a batch write each result answers. HubSpot promises no order for a batch's results
+// ("The results array is returned in a random order … The issue on API side we can't fix":
+// HubSpot/hubspot-api-nodejs #190), and the v3 batch references do not promise that a result echoes its
+// input's `objectWriteTraceId` (the field is optional on the result object). A result is placed by its
+// trace id when it carries one, else by what identifies it (the record id of an update, the idProperty
+// value of an upsert, the key property of a keyed create), else by the values it was written with: a
+// batch result carries the properties its input set. Never by position.
+import { fromHubspotValue } from "./values.js";
+import type { SimpleObject } from "./schemas.js";
+
+export interface PlacedInput {
+  /** The input's objectWriteTraceId. */
+  traceId: string;
+  /** What names the record in a result: its id (update), or the value of `keyProperty`. */
+  key: string | undefined;
+  /** The property holding `key` in a result (upsert's idProperty, a keyed create's key); undefined: the id. */
+  keyProperty: string | undefined;
+  /** The properties the input wrote, as sent. */
+  properties: Readonly<Record<string, string>>;
+}
+
+/**
+ * Results by the position of the input each answers, among `open` positions (those no error named).
+ * A result that matches no open input, or could be either of two inputs that wrote different values, is
+ * left out: its input gets no outcome rather than another input's record.
+ */
+export function placeResults(
+  inputs: readonly PlacedInput[],
+  open: ReadonlySet<number>,
+  results: readonly SimpleObject[],
+): Map<number, SimpleObject> {
+  const placed = new Map<number, SimpleObject>();
+  const free = new Set(open);
+  let pending: SimpleObject[] = [];
+  for (const result of results) {
+    const p = byName(inputs, free, result);
+    if (p === undefined) pending.push(result);
+    else {
+      placed.set(p, result);
+      free.delete(p);
+    }
+  }
+  // By values: a result whose written values only one free input agrees with is that input's; placing it
+  // can leave another result with one candidate, so this repeats until nothing more is placed.
+  for (let progress = true; progress && pending.length > 0; ) {
+    progress = false;
+    const still: SimpleObject[] = [];
+    for (const result of pending) {
+      const candidates = [...free].filter((p) => agrees(inputs[p]!.properties, result.properties));
+      const alike = candidates.every((p) => sameWrite(inputs[p]!, inputs[candidates[0]!]!));
+      // Inputs that wrote the same values are interchangeable: either record holds what each asked for.
+      if (candidates.length > 0 && alike) {
+        placed.set(candidates[0]!, result);
+        free.delete(candidates[0]!);
+        progress = true;
+      } else still.push(result);
+    }
+    pending = still;
+  }
+  // One result left for one input: nothing else it can be (a value HubSpot stored in another form).
+  if (pending.length === 1 && free.size === 1) placed.set([...free][0]!, pending[0]!);
+  return placed;
+}
+
+function byName(inputs: readonly PlacedInput[], free: ReadonlySet<number>, result: SimpleObject): number | undefined {
+  if (result.objectWriteTraceId !== undefined) {
+    const p = inputs.findIndex((input) => input.traceId === result.objectWriteTraceId);
+    if (p >= 0 && free.has(p)) return p;
+  }
+  for (const p of free) {
+    const input = inputs[p]!;
+    if (input.key === undefined) continue;
+    const named = input.keyProperty === undefined ? result.id : result.properties[input.keyProperty];
+    if (named !== undefined && named !== null && loose(String(named)) === loose(input.key)) return p;
+  }
+  return undefined;
+}
+
+/** True when no property the input wrote holds another value in the result (one it left out is no proof). */
+function agrees(written: Readonly<Record<string, string>>, stored: SimpleObject["properties"]): boolean {
+  for (const [name, value] of Object.entries(written)) {
+    if (!(name in stored)) continue;
+    if (!sameValue(value, stored[name])) return false;
+  }
+  return true;
+}
+
+function sameWrite(a: PlacedInput, b: PlacedInput): boolean {
+  const names = Object.keys(a.properties);
+  return names.length === Object.keys(b.properties).length && names.every((n) => sameValue(a.properties[n] ?? "", b.properties[n]));
+}
+
+/**
+ * The value written and the value HubSpot answered name the same thing: ignoring case and outer spaces
+ * (emails are stored lower-cased), as numbers (`17` and `17.0`), or as instants (a date-time written as
+ * ISO-8601 may come back as epoch milliseconds, as the batch references' examples show).
+ */
+function sameValue(written: string, stored: string | number | boolean | null | undefined): boolean {
+  const a = fromHubspotValue(written);
+  const b = fromHubspotValue(stored);
+  if (a === null || b === null) return a === b;
+  if (loose(a) === loose(b)) return true;
+  const na = Number(a);
+  const nb = Number(b);
+  if (a.trim() !== "" && b.trim() !== "" && Number.isFinite(na) && Number.isFinite(nb)) return na === nb;
+  const ta = instant(a);
+  const tb = instant(b);
+  return ta !== undefined && ta === tb;
+}
+
+function instant(text: string): number | undefined {
+  if (/^\d{11,}$/.test(text)) return Number(text);
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function loose(text: string): string {
+  return text.trim().toLowerCase();
+}
