@@ -223,6 +223,7 @@ function applyAnswer(
       key: item.keyProperty ? (item.write.fields[item.keyProperty] ?? undefined) : item.key,
       keyProperty: item.keyProperty,
       properties: item.input.properties as Record<string, string>,
+      associations: JSON.stringify(item.input.associations ?? []),
     })),
     open,
     answer.results,

@@ -17,6 +17,11 @@ export interface PlacedInput {
   keyProperty: string | undefined;
   /** The properties the input wrote, as sent. */
   properties: Readonly<Record<string, string>>;
+  /**
+   * The input's associations as sent (JSON text). A result does not show them, so two inputs that wrote
+   * the same values to records associated with different ones are not interchangeable: neither is placed.
+   */
+  associations: string;
 }
 
 /**
@@ -48,7 +53,8 @@ export function placeResults(
     for (const result of pending) {
       const candidates = [...free].filter((p) => agrees(inputs[p]!.properties, result.properties));
       const alike = candidates.every((p) => sameWrite(inputs[p]!, inputs[candidates[0]!]!));
-      // Inputs that wrote the same values are interchangeable: either record holds what each asked for.
+      // Inputs that wrote the same values (and associations) are interchangeable: either record holds what
+      // each asked for.
       if (candidates.length > 0 && alike) {
         placed.set(candidates[0]!, result);
         free.delete(candidates[0]!);
@@ -87,7 +93,11 @@ function agrees(written: Readonly<Record<string, string>>, stored: SimpleObject[
 
 function sameWrite(a: PlacedInput, b: PlacedInput): boolean {
   const names = Object.keys(a.properties);
-  return names.length === Object.keys(b.properties).length && names.every((n) => sameValue(a.properties[n] ?? "", b.properties[n]));
+  return (
+    a.associations === b.associations &&
+    names.length === Object.keys(b.properties).length &&
+    names.every((n) => sameValue(a.properties[n] ?? "", b.properties[n]))
+  );
 }
 
 /**
