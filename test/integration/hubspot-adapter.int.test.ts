@@ -746,6 +746,37 @@ describe("readRemovals", () => {
   });
 });
 
+describe("readRemovals: a mass merge", () => {
+  const h = useEmulator();
+
+  it("follows every merge of a mass merge, though a merged record is modified again while the search is read", async () => {
+    // A marketer's deduplication merges hundreds of contacts at once: more than one search page of
+    // merged records. One of them edited while the pages are read moves to the end of the order.
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const merges = Array.from({ length: 230 }, (_, i) => {
+      const keep = d.createObject("contacts", { email: `renée.${i}@dédup.example`, firstname: "Renée" });
+      const twin = d.createObject("contacts", { email: `RENEE.${i}@dedup.example`, firstname: "Renee" });
+      return { keep: keep.id, twin: twin.id, merged: d.mergeContacts(keep.id, twin.id).id };
+    });
+    const until = new Date(Date.now() + 60_000).toISOString();
+    let mergeSearches = 0;
+    const stop = emulator.calls.observe((call) => {
+      if (!JSON.stringify(call.body ?? "").includes("hs_merged_object_ids")) return;
+      // Before the second page is answered, a rep edits the first merged record.
+      if (++mergeSearches === 2) d.updateObject("contacts", merges[0]!.merged, { jobtitle: "Responsable marketing" });
+    });
+    const removals = await adapter.readRemovals("contacts", since, until);
+    stop();
+    expect(mergeSearches).toBeGreaterThan(1);
+    const mergedInto = new Map(removals.filter((r) => r.kind === "merged").map((r) => [r.id, r.mergedInto]));
+    const missed = merges.filter((m) => mergedInto.get(m.keep) !== m.merged || mergedInto.get(m.twin) !== m.merged);
+    expect(missed).toEqual([]);
+    expect(mergedInto.size).toBe(460);
+  });
+});
+
 describe("owners and activities", () => {
   const h = useEmulator();
 

@@ -175,7 +175,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     // and dates (`hs_object_id`, `createdate`), which no mapping reads.
     createDefaults: async () => ({}),
     readRemovals: (object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> =>
-      readRemovals({ transport, lookbackMs }, object, since, until, known),
+      readRemovals({ transport, log, lookbackMs }, object, since, until, known),
     recycleBin: { everyMs: options.recycleBinEveryMs ?? DEFAULT_RECYCLE_BIN_EVERY_MS },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),

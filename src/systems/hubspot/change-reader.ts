@@ -37,11 +37,9 @@ export interface ChangeReaderDeps {
   lookbackMs: number;
 }
 
-interface SearchFilter {
-  propertyName: string;
-  operator: "EQ" | "GT" | "GTE" | "LTE";
-  value: string;
-}
+export type SearchFilter =
+  | { propertyName: string; operator: "EQ" | "GT" | "GTE" | "LTE"; value: string }
+  | { propertyName: string; operator: "HAS_PROPERTY" };
 
 export async function* readChanges(
   deps: ChangeReaderDeps,
@@ -85,18 +83,24 @@ async function* fullLoad(
   }
 }
 
-async function* searchChanges(
+/**
+ * The records modified from a look-back before `from` up to `until`, as keyset windows; `also` narrows
+ * every query (the removals' merge search: records that list merged ids), so a record modified while
+ * the read goes on neither shifts a later page nor hides another, as offset pages (`after`) would.
+ */
+export async function* searchChanges(
   deps: ChangeReaderDeps,
   object: string,
   fields: readonly string[],
   from: ChangeCursor,
   until: string,
+  also: readonly SearchFilter[] = [],
 ): AsyncIterable<ChangePage> {
   const prop = modifiedProperty(object);
   const untilMs = String(Date.parse(until));
   const properties = [...new Set([...fields, prop])];
   const search = (filters: SearchFilter[], sortBy: string): Promise<SourceRecord[]> =>
-    searchOnce(deps, object, fields, properties, filters, sortBy);
+    searchOnce(deps, object, fields, properties, [...filters, ...also], sortBy);
 
   let start = readWindowStart(from, deps.lookbackMs);
   let strict = false;
@@ -149,7 +153,7 @@ async function* drainTies(
 }
 
 async function searchOnce(
-  deps: ChangeReaderDeps,
+  deps: Pick<ChangeReaderDeps, "transport">,
   object: string,
   fields: readonly string[],
   properties: string[],

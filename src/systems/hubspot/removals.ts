@@ -4,9 +4,10 @@
 // (https://developers.hubspot.com/docs/api/crm/contacts, "Merge"; developer changelog, "Updated merge
 // functionality for contacts and companies").
 import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
-import { LIST_PAGE_SIZE, SEARCH_PAGE_SIZE } from "./limits.js";
-import { canonicalObject, modifiedProperty } from "./object-names.js";
-import { objectPage, searchPage } from "./schemas.js";
+import { type ChangeReaderDeps, searchChanges } from "./change-reader.js";
+import { LIST_PAGE_SIZE } from "./limits.js";
+import { canonicalObject } from "./object-names.js";
+import { objectPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import type { z } from "zod";
 import { fromHubspotValue } from "./values.js";
@@ -23,10 +24,7 @@ export function mergedIdsIn(value: unknown, ownId: string): string[] {
     .filter((id) => id.length > 0 && id !== ownId);
 }
 
-export interface RemovalReaderDeps {
-  transport: HubspotTransport;
-  lookbackMs: number;
-}
+export type RemovalReaderDeps = ChangeReaderDeps;
 
 export async function readRemovals(
   deps: RemovalReaderDeps,
@@ -93,45 +91,26 @@ export async function listRecycleBin(
   return listed;
 }
 
-/** Records modified in the window (with the search look-back) that list merged ids: what merges made. */
+/**
+ * Records modified in the window (with the search look-back) that list merged ids: what merges made. Read
+ * as the change reads are, in keyset windows (change-reader.ts `searchChanges`): a mass merge lists
+ * hundreds of records, and one of them modified again while offset pages were read shifted the pages
+ * after it, so a merge was missed and its survivor later taken for a new contact.
+ */
 async function merged(
   deps: RemovalReaderDeps,
   object: string,
   since: string,
   until: string,
 ): Promise<Removal[]> {
-  const prop = modifiedProperty(object);
   const out = new Map<string, Removal>();
-  let after: string | undefined;
-  do {
-    const { body } = await deps.transport.send(
-      {
-        method: "POST",
-        path: `/crm/v3/objects/${canonicalObject(object)}/search`,
-        search: true,
-        body: {
-          filterGroups: [
-            {
-              filters: [
-                { propertyName: prop, operator: "GTE", value: String(Date.parse(since) - deps.lookbackMs) },
-                { propertyName: prop, operator: "LTE", value: String(Date.parse(until)) },
-                { propertyName: MERGED_IDS, operator: "HAS_PROPERTY" },
-              ],
-            },
-          ],
-          sorts: [{ propertyName: prop, direction: "ASCENDING" }],
-          properties: [MERGED_IDS, prop],
-          limit: SEARCH_PAGE_SIZE,
-          ...(after ? { after } : {}),
-        },
-      },
-      searchPage,
-    );
-    for (const raw of body.results) {
-      const at = fromHubspotValue(raw.properties[prop]) ?? fromHubspotValue(raw.updatedAt) ?? until;
-      for (const id of mergedIdsIn(raw.properties[MERGED_IDS], raw.id)) out.set(id, { object, id, kind: "merged", mergedInto: raw.id, at, takesWrites: true });
+  const from = { modifiedAt: since, lastId: null };
+  for await (const page of searchChanges(deps, object, [MERGED_IDS], from, until, [{ propertyName: MERGED_IDS, operator: "HAS_PROPERTY" }])) {
+    for (const r of page.records) {
+      for (const id of mergedIdsIn(r.fields[MERGED_IDS], r.id)) {
+        out.set(id, { object, id, kind: "merged", mergedInto: r.id, at: r.modifiedAt, takesWrites: true });
+      }
     }
-    after = body.paging?.next?.after;
-  } while (after);
+  }
   return [...out.values()];
 }
