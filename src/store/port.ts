@@ -73,6 +73,13 @@ export interface LinkWrite {
   linkId?: number;
 }
 
+/** What one commit did to a round-robin queue: where its next turn is, and how many turns it took. */
+export interface RoundRobinTurns {
+  queue: string;
+  next: number;
+  taken: number;
+}
+
 export interface Cursor {
   system: string;
   object: string;
@@ -629,6 +636,11 @@ export interface BatchCommit {
   behaviourMarks?: BehaviourMark[];
   /** Activities before this instant are dropped from the cache (decayed out of every score). */
   behaviourPruneBefore?: string;
+  /**
+   * Round-robin turns the batch's handoffs or reroutes took: each queue's next index, kept with the
+   * decisions that used the turns, so a run that stops before its commit takes none.
+   */
+  roundRobinTurns?: RoundRobinTurns[];
   facts?: StoreFact[];
   /** Unlinked marketing records that matched nothing at the version read (page-sync.ts). */
   matchMisses?: MatchMiss[];
@@ -842,13 +854,11 @@ export interface StateStore {
   listSlaBreaches(filter?: { ownerId?: string }): Promise<SlaBreachRow[]>;
 
   /**
-   * Round-robin turn for a queue: returns the index (0 ≤ i < size) of the member whose turn it is and
-   * advances the queue's pointer atomically, so turns stay fair across restarts and processes. A queue
-   * the store keeps no turn for (new, or a lost store) starts at `firstTurn` (0 unless told).
+   * The member index whose turn a round-robin queue gives next, as the last commit that took its turns
+   * left it (`BatchCommit.roundRobinTurns`); undefined for a queue the store keeps no turn for (new, or
+   * a lost store).
    */
-  takeRoundRobinTurn(queue: string, size: number, firstTurn?: number): Promise<number>;
-  /** Whether the store keeps a turn for the queue (it has taken one). */
-  keepsRoundRobinTurn(queue: string): Promise<boolean>;
+  roundRobinNext(queue: string): Promise<number | undefined>;
   /** The cached activities of these owners (`contact:<id>`, `email:<address>`) at or after `since`, oldest first. */
   listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]>;
   /** The behaviour signals each of these contacts showed when last read. */

@@ -1131,14 +1131,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
               cursors: [{ system: "hubspot", object: "contacts", value: at(3), lastId: null }],
             }),
           );
-          expect(await copy.takeRoundRobinTurn("emea-inbound", 3)).toBe(0);
+          await copy.commitBatch(batch(4, { roundRobinTurns: [{ queue: "emea-inbound", next: 1, taken: 1 }] }));
+          expect(await copy.roundRobinNext("emea-inbound")).toBe(1);
           expect(await copy.findLinkByMarketing("contact", people.jose.hubspotId)).toBeDefined();
         } finally {
           await copy.close();
         }
         expect(await store.findLinkByMarketing("contact", people.jose.hubspotId)).toBeUndefined();
         expect((await store.getCursor("hubspot", "contacts"))?.lastId).toBe("Zoé-1");
-        expect(await store.takeRoundRobinTurn("emea-inbound", 3)).toBe(0);
+        expect(await store.roundRobinNext("emea-inbound")).toBeUndefined();
         await expect(copy.countLinks()).rejects.toThrow(StoreError);
       });
     });
@@ -1843,35 +1844,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
     });
 
     describe("round robin", () => {
-      it("hands out turns in order, wrapping, with queues independent", async () => {
-        const turns: number[] = [];
-        for (let i = 0; i < 7; i++) turns.push(await store.takeRoundRobinTurn("emea-inbound", 3));
-        expect(turns).toEqual([0, 1, 2, 0, 1, 2, 0]);
-        expect(await store.takeRoundRobinTurn("dach-enterprise", 2)).toBe(0);
-        expect(await store.takeRoundRobinTurn("emea-inbound", 3)).toBe(1);
+      it("keeps each queue's next turn with the batch that took its turns, queues independent", async () => {
+        expect(await store.roundRobinNext("emea-inbound")).toBeUndefined();
+        await store.commitBatch(batch(1, { roundRobinTurns: [{ queue: "emea-inbound", next: 2, taken: 2 }] }));
+        await store.commitBatch(
+          batch(2, {
+            roundRobinTurns: [
+              { queue: "emea-inbound", next: 0, taken: 1 },
+              { queue: "dach-enterprise", next: 1, taken: 1 },
+            ],
+          }),
+        );
+        expect(await store.roundRobinNext("emea-inbound")).toBe(0);
+        expect(await store.roundRobinNext("dach-enterprise")).toBe(1);
+        expect(await store.roundRobinNext("benelux")).toBeUndefined();
       });
 
-      it("starts a queue it keeps no turn for at the turn given (a lost store's resumed queue), then keeps its own", async () => {
-        expect(await store.keepsRoundRobinTurn("benelux")).toBe(false);
-        expect(await store.takeRoundRobinTurn("benelux", 3, 2)).toBe(2);
-        expect(await store.keepsRoundRobinTurn("benelux")).toBe(true);
-        expect(await store.takeRoundRobinTurn("benelux", 3, 2)).toBe(0);
-        expect(await store.takeRoundRobinTurn("benelux", 3)).toBe(1);
-      });
-
-      it("is fair over many turns and stays in range when the queue shrinks", async () => {
-        const counts = [0, 0, 0, 0, 0];
-        for (let i = 0; i < 250; i++) {
-          const turn = await store.takeRoundRobinTurn("nordics", 5);
-          counts[turn] = (counts[turn] ?? 0) + 1;
-        }
-        expect(counts).toEqual([50, 50, 50, 50, 50]);
-
-        for (let i = 0; i < 3; i++) await store.takeRoundRobinTurn("nordics", 5);
-        const afterShrink = await store.takeRoundRobinTurn("nordics", 2);
-        expect(afterShrink).toBeGreaterThanOrEqual(0);
-        expect(afterShrink).toBeLessThan(2);
-        await expect(store.takeRoundRobinTurn("nordics", 0)).rejects.toThrow(StoreError);
+      it("keeps no turn of a batch it refuses", async () => {
+        await store.commitBatch(
+          batch(1, { links: [leadLink(people.zoe), leadLink(people.jose)], roundRobinTurns: [{ queue: "iberia", next: 1, taken: 1 }] }),
+        );
+        const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
+        await expect(
+          store.commitBatch(batch(2, { links: [stealing], roundRobinTurns: [{ queue: "iberia", next: 2, taken: 1 }] })),
+        ).rejects.toThrow(StoreError);
+        expect(await store.roundRobinNext("iberia")).toBe(1);
       });
     });
 

@@ -8,6 +8,7 @@ import { buildFunnelReport } from "../../src/report/build.js";
 import { parseRouting } from "../../src/config/routing-file.js";
 import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+import type { SyncOptions } from "../../src/sync/engine.js";
 
 type Crm = "salesforce" | "hubspot";
 
@@ -142,7 +143,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const routing = parseRouting(TEST_ROUTING.replace(`emea: [${REPS.emea.email}]`, `emea: [${REPS.emea.email}, ${REPS.fallback.email}]`), "routing.yaml");
     const funnel = { ...funnelFor(loop, crm), routing };
     return {
-      sync: () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter }),
+      sync: (extra: Partial<SyncOptions> = {}) =>
+        loop.sync(crm === "salesforce" ? { funnel, ...extra } : { funnel, mappings: [], crm: loop.hubspotAdapter, ...extra }),
       ownerOf: (personId: string) =>
         crm === "salesforce"
           ? loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)?.OwnerId
@@ -151,6 +153,33 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       jordan: reps.get(REPS.fallback.email)![crm],
     };
   }
+
+  it("gives no round-robin turn away in a run that stops before its handoffs are kept", async () => {
+    const reps = seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais } = seedTwoMore(loop);
+    const { sync, ownerOf, helene, jordan } = queueOfTwo(reps);
+    await sync();
+    pricingAndDemo(loop, oceane);
+    await tick(1_100);
+    // The run dies at the commit that keeps Océane's handoff (the page's decisions, its outbox group).
+    const store = loop.store;
+    const crashing = Object.create(store) as typeof store;
+    crashing.commitBatch = async (batch) => {
+      if ((batch.outboxGroups ?? []).some((g) => g.group.startsWith("handoff:"))) throw new Error("killed");
+      return store.commitBatch(batch);
+    };
+    await expect(sync({ store: crashing })).rejects.toThrow("killed");
+
+    await loop.restart();
+    expect((await sync()).summary.handoffs).toBe(1);
+    // Hélène's turn, the queue's first, as if the crashed run had never routed her.
+    expect(ownerOf(oceane)).toBe(helene);
+    pricingAndDemo(loop, anais);
+    await tick(1_100);
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect(ownerOf(anais)).toBe(jordan);
+  });
 
   it("resumes a round-robin queue after the rep the latest handoff went to, not at its first member", async () => {
     const reps = seedReps(loop);

@@ -31,14 +31,12 @@ const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 const WORKER = `
 import { openSqliteStore } from "./src/store/sqlite/index.js";
-const [file, holder, now, startAtMs, turns] = process.argv.slice(2);
+const [file, holder, now, startAtMs] = process.argv.slice(2);
 const store = await openSqliteStore(file);
 while (Date.now() < Number(startAtMs)) {}
 const lock = await store.acquireLock("sync", holder, now, 600000);
-const taken = [];
-for (let i = 0; i < Number(turns); i++) taken.push(await store.takeRoundRobinTurn("emea-inbound", 4));
 await store.close();
-process.stdout.write(JSON.stringify({ lock, turns: taken }));
+process.stdout.write(JSON.stringify({ lock }));
 `;
 
 function transpileDir(from: string, to: string): void {
@@ -74,17 +72,16 @@ function buildStoreWorker(dir: string): string {
 
 interface WorkerResult {
   lock: boolean;
-  turns: number[];
 }
 
 function runStoreWorker(
   worker: string,
-  args: { file: string; holder: string; now: string; startAtMs: number; turns: number },
+  args: { file: string; holder: string; now: string; startAtMs: number },
 ): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [worker, args.file, args.holder, args.now, String(args.startAtMs), String(args.turns)],
+      [worker, args.file, args.holder, args.now, String(args.startAtMs)],
       { cwd: dirname(worker), env: { ...process.env, NODE_OPTIONS: "" } },
     );
     let stdout = "";
@@ -181,10 +178,7 @@ describe("SQLite state store file", () => {
       ],
       cursors: [{ system: "salesforce", object: "Lead", value: at(1), lastId: people.jose.lead }],
     });
-    expect([
-      await first.takeRoundRobinTurn("iberia", 3),
-      await first.takeRoundRobinTurn("iberia", 3),
-    ]).toEqual([0, 1]);
+    await first.commitBatch({ runId: "run-1", at: at(1), roundRobinTurns: [{ queue: "iberia", next: 2, taken: 2 }] });
     expect(await first.acquireLock("sync", "daemon-a", at(1), 600_000)).toBe(true);
     await first.close();
 
@@ -198,8 +192,7 @@ describe("SQLite state store file", () => {
     });
     expect((await second.listErrors())[0]?.payload).toEqual({ LastName: "García" });
     expect((await second.getCursor("salesforce", "Lead"))?.lastId).toBe(people.jose.lead);
-    expect(await second.takeRoundRobinTurn("iberia", 3)).toBe(2);
-    expect(await second.takeRoundRobinTurn("iberia", 3)).toBe(0);
+    expect(await second.roundRobinNext("iberia")).toBe(2);
     expect(await second.acquireLock("sync", "daemon-b", at(2), 600_000)).toBe(false);
     await second.close();
   });
@@ -639,25 +632,25 @@ describe("SQLite state store file", () => {
     expect(await a.acquireLock("sync", "daemon-a", at(3), ttl)).toBe(true);
     expect(await b.renewLock("sync", "daemon-b", at(3), ttl)).toBe(false);
 
-    const turns = [
-      await a.takeRoundRobinTurn("emea", 3),
-      await b.takeRoundRobinTurn("emea", 3),
-      await a.takeRoundRobinTurn("emea", 3),
-      await b.takeRoundRobinTurn("emea", 3),
-    ];
-    expect(turns).toEqual([0, 1, 2, 0]);
+    // A queue's turns one connection commits are the next turn the other reads.
+    await a.commitBatch({ runId: "run-a", at: at(3), roundRobinTurns: [{ queue: "emea", next: 1, taken: 1 }] });
+    expect(await b.roundRobinNext("emea")).toBe(1);
+    await b.commitBatch({ runId: "run-b", at: at(3), roundRobinTurns: [{ queue: "emea", next: 2, taken: 1 }] });
+    expect(await a.roundRobinNext("emea")).toBe(2);
     await a.close();
     await b.close();
   });
 
-  it("keeps one lock holder, fair turns and a single migration when processes race on a new file", async () => {
+  // Round-robin turns are taken by the run holding this lock and kept with its decisions' commits
+  // (BatchCommit.roundRobinTurns), so the lock is what keeps two processes from giving the same turn.
+  it("keeps one lock holder and a single migration when processes race on a new file", async () => {
     const worker = buildStoreWorker(join(dir, "worker"));
     const file = freshFile();
     const holders = ["daemon-1", "daemon-2", "daemon-3", "daemon-4", "daemon-5"];
     const startAtMs = Date.now() + 1_500;
     // Wait for every worker, so a failing one never leaves others writing into the temp dir.
     const settled = await Promise.allSettled(
-      holders.map((holder) => runStoreWorker(worker, { file, holder, now: at(0), startAtMs, turns: 1_000 })),
+      holders.map((holder) => runStoreWorker(worker, { file, holder, now: at(0), startAtMs })),
     );
     const failures = settled.flatMap((outcome) =>
       outcome.status === "rejected" ? [String(outcome.reason)] : [],
@@ -666,9 +659,6 @@ describe("SQLite state store file", () => {
     const results = settled.flatMap((outcome) => (outcome.status === "fulfilled" ? [outcome.value] : []));
 
     expect(results.filter((result) => result.lock)).toHaveLength(1);
-    const counts = [0, 0, 0, 0];
-    for (const turn of results.flatMap((result) => result.turns)) counts[turn] = (counts[turn] ?? 0) + 1;
-    expect(counts).toEqual([1_250, 1_250, 1_250, 1_250]);
 
     const db = new Database(file, { readonly: true });
     expect(db.prepare("SELECT count(*) AS n FROM schema_migrations").get()).toEqual({ n: MIGRATIONS.length });

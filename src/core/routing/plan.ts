@@ -1,7 +1,7 @@
 // Routing in two pure steps, so round-robin state lives in the store and stays fair across restarts:
 // planRoute says where a lead goes (a rep, or a queue of active members); when it is a queue, the
-// caller takes a turn with store.takeRoundRobinTurn(queue, members.length) and passes it to pickFromQueue
-// (sync/funnel/round-robin.ts).
+// caller takes the queue's turn (sync/funnel/round-robin.ts `QueueTurns`, kept by the commit of the
+// decisions that use it) and passes it to pickFromQueue.
 import type { RoutablePerson, RouteContext, RoutingDefinition } from "./definition.js";
 import { type RouteDecision, walkRoute } from "./walk.js";
 

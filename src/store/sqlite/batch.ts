@@ -16,6 +16,7 @@ import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
 import type { LeadStatusTable, RecordWritten, WrittenValuesTable } from "./written-values.js";
 import type { CrmScoreMarkTable } from "./crm-score-marks.js";
+import type { RoundRobinTable } from "./round-robin.js";
 
 export interface BatchTables {
   links: LinkTable;
@@ -34,6 +35,7 @@ export interface BatchTables {
   behaviour: BehaviourCacheTable;
   matchMisses: MatchMissTable;
   mergedPeople: MergedPeopleTable;
+  roundRobin: RoundRobinTable;
 }
 
 export function writeBatch(
@@ -104,6 +106,7 @@ export function writeBatch(
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
+  for (const turns of batch.roundRobinTurns ?? []) tables.roundRobin.save(turns);
   for (const miss of batch.matchMisses ?? []) tables.matchMisses.save(miss);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
   return { linkIds, completedGroups };

@@ -87,7 +87,6 @@ export class SqliteStateStore implements StateStore {
   private readonly pieces: TextPieceTable;
   private readonly runs: RunTable;
   private readonly locks: LockTable;
-  private readonly roundRobin: RoundRobinTable;
   private readonly matchIndex: MatchIndexTable;
   private readonly keptReads: KeptReadTable;
   private readonly campaigns: CampaignTable;
@@ -136,11 +135,11 @@ export class SqliteStateStore implements StateStore {
       behaviour: new BehaviourCacheTable(sql, otherCommits),
       matchMisses: new MatchMissTable(sql, names),
       mergedPeople: new MergedPeopleTable(sql),
+      roundRobin: new RoundRobinTable(sql),
     };
     this.linkReads = new LinkReadCache(otherCommits, names);
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
-    this.roundRobin = new RoundRobinTable(sql);
     this.matchIndex = new MatchIndexTable(sql);
     this.keptReads = new KeptReadTable(sql);
     this.campaigns = new CampaignTable(sql);
@@ -489,11 +488,8 @@ export class SqliteStateStore implements StateStore {
     ]);
   }
 
-  takeRoundRobinTurn(queue: string, size: number, firstTurn?: number): Promise<number> {
-    return this.write(`take a turn in round-robin queue ${queue}`, () => this.roundRobin.take(queue, size, firstTurn));
-  }
-  keepsRoundRobinTurn(queue: string): Promise<boolean> {
-    return this.read(`read round-robin queue ${queue}`, () => this.roundRobin.kept(queue));
+  roundRobinNext(queue: string): Promise<number | undefined> {
+    return this.read(`read round-robin queue ${queue}`, () => this.tables.roundRobin.next(queue));
   }
   listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]> {
     return this.read("read cached behaviour", () => this.tables.behaviour.list(ownerKeys, since));

@@ -19,7 +19,7 @@ import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, taskWrite } from "./task-write.js";
-import { takeAssignment } from "./round-robin.js";
+import { QueueTurns } from "./round-robin.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
 import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
@@ -125,8 +125,10 @@ async function handOffPage(
   // The page's handoffs go to the store in one commit: nothing is sent before the run's drain, so a
   // crash before it leaves every one of them undecided (found again by the next run, with nothing in
   // the outbox or a system), and a crash after it leaves every one decided, each once. A commit per
-  // handoff was a third of the phase's CPU (README, leadloop's own CPU per run).
+  // handoff was a third of the phase's CPU (README, leadloop's own CPU per run). The round-robin turns
+  // the page takes go with it.
   const decided: (DecidedHandoff & { personId: string })[] = [];
+  const turns = new QueueTurns();
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
@@ -160,7 +162,7 @@ async function handOffPage(
       ctx.log.warn("handoff.unroutable", { personId: c.personId, message: decision.message });
       continue;
     }
-    const assignment = await takeAssignment(ctx, setup, decision, reps);
+    const assignment = await turns.assign(ctx, setup, decision, reps);
     const ownerId = reps.get(assignment.rep) ?? null;
     decided.push({
       personId: c.personId,
@@ -168,7 +170,7 @@ async function handOffPage(
     });
   }
   if (decided.length === 0) return [];
-  await decide(ctx, joinDecisions(decided.map((d) => d.decision)));
+  await decide(ctx, joinDecisions([...decided.map((d) => d.decision), { roundRobinTurns: turns.kept() }]));
   for (const d of decided) d.logged();
   return decided.map((d) => d.personId);
 }

@@ -1,6 +1,7 @@
 // A routing decision made concrete: a queue's next rep by the round-robin turn the store keeps (fair
-// across restarts and runs), or the rep the decision names. A queue the store keeps no turn for (a lost
-// store, ARCHITECTURE.md "Links") resumes after the rep the CRM shows was handed the latest lead.
+// across restarts and runs), or the rep the decision names. The turns a commit's decisions take are kept
+// by that commit (`BatchCommit.roundRobinTurns`). A queue the store keeps no turn for (a lost store,
+// ARCHITECTURE.md "Links") resumes after the rep the CRM shows was handed the latest lead.
 import {
   pickFromQueue,
   type QueueDecision,
@@ -9,6 +10,7 @@ import {
   type RouteDecision,
 } from "../../core/routing/index.js";
 import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
+import type { RoundRobinTurns } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
@@ -22,16 +24,42 @@ const RESUME_RECORDS = 200;
 /** Leads whose tasks are read at once, from the last: the first read finds the queue's turn but where others' rules gave many. */
 const TASKS_READ = 20;
 
-export async function takeAssignment(
-  ctx: RunContext,
-  setup: FunnelSetup,
-  decision: Exclude<RouteDecision, { kind: "unroutable" }>,
-  /** The routing's reps: lower-cased email → CRM owner id. */
-  reps: ReadonlyMap<string, string>,
-): Promise<RouteAssignment> {
-  if (decision.kind !== "queue") return decision;
-  const first = (await ctx.store.keepsRoundRobinTurn(decision.queue)) ? 0 : await turnAfterLatestHandoff(ctx, setup, decision, reps);
-  return pickFromQueue(decision, await ctx.store.takeRoundRobinTurn(decision.queue, decision.members.length, first));
+/**
+ * The round-robin turns one commit's decisions take (a page of handoffs, a breach's reroute): each queue's
+ * turn read from the store once and advanced here, then kept by the commit that keeps the decisions
+ * (`kept()` into `BatchCommit.roundRobinTurns`). Taken in a commit of their own, a run stopped between
+ * the two gave a rep's turn away: the next run handed the same lead to the rep after.
+ */
+export class QueueTurns {
+  private readonly queues = new Map<string, { next: number; taken: number }>();
+
+  async assign(
+    ctx: RunContext,
+    setup: FunnelSetup,
+    decision: Exclude<RouteDecision, { kind: "unroutable" }>,
+    /** The routing's reps: lower-cased email → CRM owner id. */
+    reps: ReadonlyMap<string, string>,
+  ): Promise<RouteAssignment> {
+    if (decision.kind !== "queue") return decision;
+    const size = decision.members.length;
+    if (size === 0) return pickFromQueue(decision, 0); // refused there: a queue with no member
+    let held = this.queues.get(decision.queue);
+    if (!held) {
+      const kept = await ctx.store.roundRobinNext(decision.queue);
+      held = { next: kept ?? (await turnAfterLatestHandoff(ctx, setup, decision, reps)), taken: 0 };
+      this.queues.set(decision.queue, held);
+    }
+    // A queue that shrank since its last turn wraps instead of pointing past its end.
+    const turn = held.next % size;
+    held.next = (turn + 1) % size;
+    held.taken++;
+    return pickFromQueue(decision, turn);
+  }
+
+  /** Each queue that gave a turn: where its next one is, and how many it gave. */
+  kept(): RoundRobinTurns[] {
+    return [...this.queues].filter(([, q]) => q.taken > 0).map(([queue, q]) => ({ queue, next: q.next, taken: q.taken }));
+  }
 }
 
 /**

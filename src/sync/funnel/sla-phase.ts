@@ -21,7 +21,7 @@ import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import type { KeyedTask, TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
-import { takeAssignment } from "./round-robin.js";
+import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
 
@@ -311,9 +311,11 @@ async function raiseOne(
   const ownerEmail = clock.ownerId ? (directory.emailOf.get(clock.ownerId) ?? null) : null;
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? clock.personId);
   // The next rep: routed again as at the handoff, with the owner who missed the SLA and every rep who
-  // held the lead before them left out, so a reroute never hands it back.
+  // held the lead before them left out, so a reroute never hands it back. A queue's turn it takes is
+  // kept by the breach's own commit below.
+  const turns = new QueueTurns();
   const pick = onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
-    ? await nextRep(ctx, setup, directory, person, clock)
+    ? await nextRep(ctx, setup, directory, person, clock, turns)
     : null;
   const next = pick && "rep" in pick ? pick : null;
   const allHeld = pick && "allHeld" in pick ? pick.allHeld : null;
@@ -446,6 +448,7 @@ async function raiseOne(
     slaBreaches: [row],
     outboxGroups: groups,
     outbox: writes,
+    roundRobinTurns: turns.kept(),
   });
 }
 
@@ -487,6 +490,7 @@ async function nextRep(
   directory: RepDirectory,
   person: FieldValues,
   clock: SlaClock,
+  turns: QueueTurns,
 ): Promise<{ rep: string; ruleId: string; explanation: string; ownerId: string } | { allHeld: string } | null> {
   const heldBy = [clock.ownerId, ...(directory.earlierOwners.get(clock.personId) ?? [])]
     .map((id) => (id === null ? undefined : directory.emailOf.get(id)))
@@ -498,7 +502,7 @@ async function nextRep(
   );
   if (decision.kind === "all-held") return { allHeld: decision.explanation };
   if (decision.kind === "unroutable") return null;
-  const assignment = await takeAssignment(ctx, setup, decision, directory.crm);
+  const assignment = await turns.assign(ctx, setup, decision, directory.crm);
   const ownerId = directory.crm.get(assignment.rep);
   return ownerId ? { ...assignment, ownerId } : null;
 }
