@@ -50,7 +50,8 @@ export async function stampedCrmRecords(
     }
     if (byCrmId.size === 0) continue;
     const read = await ctx.crm.readByIds(mapping.crmObject, [...byCrmId.keys()], crmFields(mapping));
-    const answered = new Set(read.map((c) => c.id));
+    // A stamp in another form of the record's id (a 15-character Salesforce id) is answered as askedAs.
+    const answered = new Set(read.flatMap((c) => [c.id, ...(c.askedAs ?? [])]));
     for (const [crmId, r] of byCrmId) {
       const stamps = asked.get(r.id) ?? [];
       let stamp = stamps.find((s) => s.id === crmId);
@@ -65,7 +66,7 @@ export async function stampedCrmRecords(
       found.map((c) => c.id),
     );
     for (const crm of found) {
-      const record = byCrmId.get(crm.id);
+      const record = [crm.id, ...(crm.askedAs ?? [])].map((id) => byCrmId.get(id)).find((r) => r !== undefined);
       if (!record || done.has(record.id) || taken.has(crm.id)) continue;
       done.add(record.id);
       pairs.push({ mapping, record, counterpart: crm });

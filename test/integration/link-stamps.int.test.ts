@@ -191,6 +191,29 @@ describe("link stamps", () => {
     expect(await unstampedLinks(loop)).toEqual([]);
   });
 
+  it("links a contact stamped with its Lead's 15-character id, as Salesforce's reports show it, to that Lead", async () => {
+    const hs = loop.hubspot.data;
+    const sf = loop.salesforce.data;
+    // A phone lead, no email for a match to go by; the contact's stamp an admin imported from a report.
+    const lead = sf.insert("Lead", { FirstName: "Søren", LastName: "Kjær", Company: "Nordlys AB", Phone: "+45 20 12 34 56" });
+    const soren = hs.createObject("contacts", {
+      email: "soren.kjaer@nordlys.dk",
+      firstname: "Søren",
+      lastname: "Kjær",
+      leadloop_crm_id: lead.slice(0, 15),
+    });
+
+    const first = await loop.sync();
+    expect(first.summary.status).toBe("succeeded");
+    expect((await loop.store.findLinkByMarketing("contact", soren.id))?.crmId).toBe(lead);
+    expect(sf.list("Lead").filter((l) => l.IsDeleted !== true)).toHaveLength(1);
+    expect(sf.get("Lead", lead)?.HubSpot_Contact_Id__c).toBe(soren.id);
+    await tick();
+    await loop.sync();
+    // The stamp now holds the id in the form the API gives.
+    expect(hs.getObject("contacts", soren.id)?.properties.leadloop_crm_id).toBe(lead);
+  });
+
   it("makes no second contact for a second Lead with a linked person's email, and nothing is refused", async () => {
     const { ana, repLead } = seed(loop);
     await firstSync();

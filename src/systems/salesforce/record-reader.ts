@@ -6,6 +6,7 @@ import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
 import { queryAllRows, queryTotalSize } from "./query-pages.js";
 import { inList, inListsWithin, select, selectList, soqlName } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
+import { caseSafeId } from "./record-id.js";
 
 export async function readByIds(
   client: SalesforceClient,
@@ -13,7 +14,31 @@ export async function readByIds(
   ids: readonly string[],
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
-  return readWhereIn(client, object, "Id", unique(ids, false), fields);
+  const asked = unique(ids, false);
+  return withAskedForms(await readWhereIn(client, object, "Id", asked, fields), asked);
+}
+
+/**
+ * A record asked for by another form of its id (the 15-character one the UI and reports show, or its
+ * 18-character id in other letter case) answers under the id the API gives, naming the form asked
+ * (`SourceRecord.askedAs`), as a merged HubSpot record names the ids that led to it: a stamp an admin
+ * imported from a report still finds its record.
+ */
+function withAskedForms(records: SourceRecord[], asked: readonly string[]): SourceRecord[] {
+  const forms = new Map<string, string[]>();
+  for (const id of asked) {
+    const canonical = caseSafeId(id);
+    if (canonical === undefined || canonical === id) continue;
+    const held = forms.get(canonical);
+    if (held) held.push(id);
+    else forms.set(canonical, [id]);
+  }
+  if (forms.size === 0) return records;
+  for (const record of records) {
+    const named = forms.get(record.id);
+    if (named) record.askedAs = [...(record.askedAs ?? []), ...named];
+  }
+  return records;
 }
 
 export async function findBy(
