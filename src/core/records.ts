@@ -40,8 +40,9 @@ export interface SourceRecord {
   /** When the system last modified it (ISO-8601 UTC): HubSpot lastmodifieddate, Salesforce SystemModstamp. */
   modifiedAt: string;
   /**
-   * Ids a read by id asked for that now lead to this record, because they were merged into it: HubSpot
-   * answers a merged-away contact's or company's id with the record the merge made.
+   * Ids a read by id asked for that lead to this record under another id: HubSpot answers a merged-away
+   * contact's or company's id with the record the merge made, Salesforce a 15-character id (or an
+   * 18-character one in other letter case) with the record under the id the API gives.
    */
   askedAs?: readonly string[];
   /**
@@ -49,6 +50,11 @@ export interface SourceRecord {
    * of a `most_recent` conflict, which then compares these instead of the records' `modifiedAt`.
    */
   fieldChanges?: Readonly<Record<string, FieldChange>>;
+}
+
+/** Every id a read by id answers with this record for: its own, and those asked for that led to it (`askedAs`). */
+export function idsAnsweredBy(record: Pick<SourceRecord, "id" | "askedAs">): readonly string[] {
+  return record.askedAs ? [record.id, ...record.askedAs] : [record.id];
 }
 
 /** Blank means absent: null, empty, or only white space. */

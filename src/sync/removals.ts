@@ -9,6 +9,7 @@ import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
+import { idsAnsweredBy } from "../core/records.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -257,7 +258,7 @@ async function vanished(
   }
   const found = new Set<string>();
   // A merged-away id answers as the record it went into (SourceRecord.askedAs): that record holds it.
-  for (const r of await system.readByIds(object, [...refused], [])) for (const id of [r.id, ...(r.askedAs ?? [])]) found.add(id);
+  for (const r of await system.readByIds(object, [...refused], [])) for (const id of idsAnsweredBy(r)) found.add(id);
   return [...refused]
     .filter((id) => !found.has(id))
     .map((id) => ({ object, id, kind: "deleted", mergedInto: null, at: ctx.until, takesWrites: false }));

@@ -2,7 +2,7 @@
 // linked before, by a store that is gone or new, so its link comes back instead of a match or a create.
 // One read by id per object per page.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { SourceRecord } from "../core/records.js";
+import { idsAnsweredBy, type SourceRecord } from "../core/records.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import type { RunContext } from "./run-context.js";
 
@@ -51,7 +51,7 @@ export async function stampedCrmRecords(
     if (byCrmId.size === 0) continue;
     const read = await ctx.crm.readByIds(mapping.crmObject, [...byCrmId.keys()], crmFields(mapping));
     // A stamp in another form of the record's id (a 15-character Salesforce id) is answered as askedAs.
-    const answered = new Set(read.flatMap((c) => [c.id, ...(c.askedAs ?? [])]));
+    const answered = new Set(read.flatMap(idsAnsweredBy));
     for (const [crmId, r] of byCrmId) {
       const stamps = asked.get(r.id) ?? [];
       let stamp = stamps.find((s) => s.id === crmId);
@@ -66,7 +66,7 @@ export async function stampedCrmRecords(
       found.map((c) => c.id),
     );
     for (const crm of found) {
-      const record = [crm.id, ...(crm.askedAs ?? [])].map((id) => byCrmId.get(id)).find((r) => r !== undefined);
+      const record = idsAnsweredBy(crm).map((id) => byCrmId.get(id)).find((r) => r !== undefined);
       if (!record || done.has(record.id) || taken.has(crm.id)) continue;
       done.add(record.id);
       pairs.push({ mapping, record, counterpart: crm });
@@ -120,7 +120,7 @@ export async function stampedMarketingRecords(
   for (const marketing of found) {
     // A stamp may name an id merged into this record since (SourceRecord.askedAs): the record is the
     // person that stamp meant. One CRM record pairs with it; any other stamped for it is claimed.
-    const ids = [marketing.id, ...(marketing.askedAs ?? [])];
+    const ids = idsAnsweredBy(marketing);
     for (const id of ids) answered.add(id);
     const stamped = ids.flatMap((id) => byMarketingId.get(id) ?? []);
     for (const [i, record] of stamped.entries()) {
