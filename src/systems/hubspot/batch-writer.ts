@@ -30,8 +30,10 @@ export interface BatchWriterDeps {
 type Kind = "update" | "upsert" | "create";
 
 interface Pending {
-  /** Position in the caller's writes: the outcome's slot, and the input's objectWriteTraceId. */
+  /** Position in the caller's writes: the outcome's slot. */
   index: number;
+  /** The input's objectWriteTraceId, which the answer's errors and results may name it by. */
+  traceId: string;
   write: RecordWrite;
   input: Record<string, unknown>;
   /** What identifies the record in an error: the record id (update) or the idProperty value (upsert). */
@@ -119,7 +121,7 @@ function plan(
   if (id) {
     return {
       kind: "update",
-      pending: { index, write, key: id, input: { id, properties, objectWriteTraceId } },
+      pending: { index, traceId: objectWriteTraceId, write, key: id, input: { id, properties, objectWriteTraceId } },
     };
   }
   // An activity's key is no unique property: it is created with its associations, found next time by them.
@@ -139,6 +141,7 @@ function plan(
       kind: "upsert",
       pending: {
         index,
+        traceId: objectWriteTraceId,
         write,
         key: value,
         keyProperty: write.upsertOn,
@@ -164,7 +167,10 @@ function plan(
   if (associations.length > 0) input.associations = associations;
   // A keyed activity's key property names its result; the key is no id an error could name.
   const keyProperty = write.upsertOn && write.fields[write.upsertOn] ? write.upsertOn : undefined;
-  return { kind: "create", pending: { index, write, key: undefined, ...(keyProperty ? { keyProperty } : {}), input } };
+  return {
+    kind: "create",
+    pending: { index, traceId: objectWriteTraceId, write, key: undefined, ...(keyProperty ? { keyProperty } : {}), input },
+  };
 }
 
 async function writeChunk(
@@ -219,7 +225,7 @@ function applyAnswer(
   const open = new Set(chunk.map((_, p) => p).filter((p) => !failedAt.has(p)));
   const placed = placeResults(
     chunk.map((item) => ({
-      traceId: String(item.index),
+      traceId: item.traceId,
       key: item.keyProperty ? (item.write.fields[item.keyProperty] ?? undefined) : item.key,
       keyProperty: item.keyProperty,
       properties: item.input.properties as Record<string, string>,
@@ -252,7 +258,7 @@ function locateError(entry: BatchErrorEntry, chunk: Pending[]): number[] {
   const found = new Set<number>();
   const traceIds = entry.context?.objectWriteTraceId ?? [];
   for (const trace of traceIds) {
-    const p = chunk.findIndex((item) => String(item.index) === trace);
+    const p = chunk.findIndex((item) => item.traceId === trace);
     if (p >= 0) found.add(p);
   }
   if (found.size > 0) return [...found];
