@@ -73,8 +73,7 @@ export function controlRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
     })
     .add("POST", "/records/:type", (req) => {
       const body = recordChange.parse(req.body);
-      const owner = typeof body.fields.OwnerId === "string" ? body.fields.OwnerId : undefined;
-      return { status: 201, body: { id: data.insert(req.params.type!, body.fields, when(body.at), body.by ?? owner) } };
+      return { status: 201, body: { id: data.insert(req.params.type!, body.fields, when(body.at), body.by ?? ownerOf(body.fields)) } };
     })
     .add("PATCH", "/records/:type/:id", (req) => {
       const body = recordChange.parse(req.body);
