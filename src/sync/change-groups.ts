@@ -6,9 +6,10 @@
 // where one stream's pages are kept for a later stream of the same window (the kept reads).
 import type { SourceRecord } from "../core/records.js";
 import { knownEmpty, rememberEmpty } from "./empty-windows.js";
+import { type KeepFor, keepPage, keptPages, keptReadFor, startKeeping } from "./kept-reads.js";
 import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
-import type { ChangeCursor, ChangePage, SystemPort } from "./system-port.js";
+import type { ChangeCursor, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
 export const GROUP_RECORDS = 2000;
@@ -49,19 +50,10 @@ export interface GroupReadOptions {
   /**
    * A later stream of this run that reads the same object from the same saved cursor (the contact sync
    * after the qualification): when its cursor equals this one's, its fields are read too and the pages
-   * kept in the store, and that stream takes them instead of listing the object again.
+   * kept (kept-reads.ts), and that stream takes them instead of listing the object again.
    */
   keepFor?: KeepFor;
 }
-
-/** The later stream a read keeps its pages for: its cursor's name and the fields it reads. */
-export interface KeepFor {
-  cursorObject: string;
-  fields: readonly string[];
-}
-
-/** Kept pages read from the store per call: a few hundred records at a time, never the whole stream. */
-const KEPT_PAGES_READ = 10;
 
 /**
  * Calls `handle` for each group in order; stops early (returning true) when the run is asked to stop.
@@ -112,7 +104,7 @@ export async function readChangeGroups(
     // Counted here, where every phase reads: the field sync is not the only reader (it does not run with
     // HubSpot as the CRM, where the qualification reads the contacts). A kept read was counted once.
     if (!kept) bump(ctx.summary.read, system.system, page.records.length);
-    if (keeping) await ctx.store.keepReadPages(keeping.key, [page]);
+    if (keeping) await keepPage(ctx, keeping, page);
     if (page.records.length > 0) readAny = true;
     buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
     sinceHanded += page.records.length;
@@ -158,20 +150,6 @@ async function saveSignpost(
     cursors: [{ system: options.system.system, object: options.cursorObject, value: until, lastId: null }],
   });
 }
-/** A change read kept in the store for a later stream of the same window (GroupReadOptions.keepFor). */
-export interface KeptRead {
-  key: string;
-  system: SystemPort;
-  object: string;
-  /** The stream that may take it, by its cursor's name. */
-  cursorObject: string;
-  from: ChangeCursor | null;
-  until: string;
-  fields: ReadonlySet<string>;
-  /** Read to its end: a stream stopped part way is never taken. */
-  complete: boolean;
-}
-
 /**
  * A first load's read ahead: lists `object` whole for the later stream named in `keepFor`, which has no
  * saved cursor yet, keeping every page for it (it takes them instead of listing the object again) and
@@ -191,7 +169,7 @@ export async function readAhead(
   if (!keeping) return;
   for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until)) {
     bump(ctx.summary.read, system.system, page.records.length);
-    await ctx.store.keepReadPages(keeping.key, [page]);
+    await keepPage(ctx, keeping, page);
     onPage(page.records);
     if (ctx.signal?.aborted) return;
   }
@@ -199,76 +177,3 @@ export async function readAhead(
   ctx.log.debug("changes.read_ahead", { system: system.system, object, cursor: options.keepFor.cursorObject });
 }
 
-/**
- * Starts keeping this read's pages when the stream named in `wanted` would read the same window: its
- * saved cursor is this one (both absent on a first load) and it reads up to the same signpost.
- */
-async function startKeeping(
-  ctx: RunContext,
-  options: { system: SystemPort; object: string; fields: readonly string[] },
-  wanted: KeepFor | undefined,
-  from: ChangeCursor | null,
-  until: string,
-): Promise<KeptRead | null> {
-  if (!wanted) return null;
-  const theirs = await ctx.store.getCursor(options.system.system, wanted.cursorObject);
-  const theirFrom = theirs ? { modifiedAt: theirs.value, lastId: theirs.lastId } : null;
-  if (!sameCursor(from, theirFrom)) return null;
-  // The store holds only the pages of this run's live kept reads: what a stopped or crashed run kept, or
-  // a read this run stopped part way, is of no use to anyone now.
-  if (!ctx.keptReads?.length) await ctx.store.dropKeptReads();
-  const read: KeptRead = {
-    key: `${ctx.runId}:${options.system.system}:${options.object}`,
-    system: options.system,
-    object: options.object,
-    cursorObject: wanted.cursorObject,
-    from,
-    until,
-    fields: new Set([...options.fields, ...wanted.fields]),
-    complete: false,
-  };
-  (ctx.keptReads ??= []).push(read);
-  return read;
-}
-
-/** The kept read this stream may take instead of reading: same port, object, window and fields. */
-function keptReadFor(
-  ctx: RunContext,
-  options: GroupReadOptions,
-  from: ChangeCursor | null,
-  until: string,
-): KeptRead | null {
-  const taken = (read: KeptRead) =>
-    read.complete &&
-    read.system === options.system &&
-    read.object === options.object &&
-    read.cursorObject === options.cursorObject &&
-    read.until === until &&
-    sameCursor(read.from, from) &&
-    options.fields.every((f) => read.fields.has(f));
-  return ctx.keptReads?.find(taken) ?? null;
-}
-
-/**
- * The kept pages, taken out of the store a few at a time. A page is gone once taken: a stream stopped
- * part way reads on from its saved cursor next run, never from what this run kept.
- */
-async function* keptPages(ctx: RunContext, read: KeptRead): AsyncIterable<ChangePage> {
-  for (;;) {
-    const pages = await ctx.store.takeKeptReadPages(read.key, KEPT_PAGES_READ);
-    if (pages.length === 0) return;
-    yield* pages;
-  }
-}
-
-/** Empties the run's kept reads: taken, or the run is past the streams that would have taken them. */
-export async function releaseKeptReads(ctx: RunContext): Promise<void> {
-  if (!ctx.keptReads?.length) return;
-  ctx.keptReads = [];
-  await ctx.store.dropKeptReads();
-}
-
-function sameCursor(a: ChangeCursor | null, b: ChangeCursor | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.modifiedAt === b.modifiedAt && a.lastId === b.lastId;
-}

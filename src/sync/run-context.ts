@@ -4,7 +4,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";
-import type { KeptRead } from "./change-groups.js";
+import type { KeptRead } from "./kept-reads.js";
 import type { PlannedWrite } from "./planned-write.js";
 import type { RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
@@ -52,7 +52,7 @@ export interface RunContext {
    * marketing side may be followed ahead of the qualification, and is not read again with its pair.
    */
   removalsFollowed?: Set<string>;
-  /** Change reads kept in the store for later streams of the same window (change-groups.ts), at most one per stream. */
+  /** Change reads kept for later streams of the same window (kept-reads.ts), at most one per stream. */
   keptReads?: KeptRead[];
   /**
    * Fields the run leaves out of its reads and writes of a system's object (by system name), because the

@@ -1,12 +1,13 @@
 // Kept reads: the pages of one change read, kept for a later stream of the same window in the same run
-// (the qualification's contacts for the contact sync), so the object is listed once, not twice, and
-// nothing of it is held in memory (ARCHITECTURE.md, "Every phase reads its change stream"). A first load
-// keeps every contact, so a page is kept compactly (its field names once, each record's values in that
-// order, deflated: about a ninth of the page's JSON) and is deleted as it is taken. Packed with V8's
-// serializer rather than as JSON text: a page's JSON is one string of 100 KB or more, placed afresh in
-// V8's large-object space each time (the 10k bench's runs packed in 1.3 s and took in 1.1 s as JSON,
-// 0.9 s and 0.5 s so). V8's format may change between Node versions, which is harmless here: a page is
-// read only by the run that kept it.
+// (the qualification's contacts for the contact sync), so the object is listed once, not twice. A run
+// holds them in memory up to a bound (sync/kept-reads.ts); the pages of a read past it are kept here, so
+// a first load of a million contacts holds none of them (ARCHITECTURE.md, "Every phase reads its change
+// stream"). Such a read is large, so a page is kept compactly (its field names once, each record's
+// values in that order, deflated: about a ninth of the page's JSON) and is deleted as it is taken.
+// Packed with V8's serializer rather than as JSON text: a page's JSON is one string of 100 KB or more,
+// placed afresh in V8's large-object space each time (the 10k bench's runs packed in 1.3 s and took in
+// 1.1 s as JSON, 0.9 s and 0.5 s so). V8's format may change between Node versions, which is harmless
+// here: a page is read only by the run that kept it.
 import { deserialize, serialize } from "node:v8";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { IndexedRecord, KeptPage } from "../port.js";

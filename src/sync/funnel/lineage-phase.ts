@@ -12,7 +12,8 @@ import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
 import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen } from "../../store/port.js";
-import { type KeepFor, readChangeGroups } from "../change-groups.js";
+import { readChangeGroups } from "../change-groups.js";
+import type { KeepFor } from "../kept-reads.js";
 import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
 import { decide } from "../outbox/decide.js";

@@ -15,7 +15,8 @@ import type {
   SlaReassignment,
   SlaTouch,
 } from "../../store/port.js";
-import { type KeepFor, readChangeGroups } from "../change-groups.js";
+import { readChangeGroups } from "../change-groups.js";
+import type { KeepFor } from "../kept-reads.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
