@@ -133,4 +133,55 @@ describe("report campaigns on a portal without the campaigns API, with HubSpot a
       [LINKEDIN.utm, "source-property", null, "PAID_SOCIAL", 1],
     ]);
   }, 300_000);
+
+  it("warns of the refusal in the run that met it, and the runs after neither ask HubSpot nor warn again", async () => {
+    const asked: string[] = [];
+    const stop = world.hubspot.calls.observe((c) => {
+      if (c.path.startsWith("/marketing/v3/campaigns")) asked.push(c.path);
+    });
+    try {
+      // The store of the test above met the refusal already: a new contact naming a campaign asks nothing.
+      hotProspect(world, { email: "bjorn.nystrom@nordlys-analytics.se", firstname: "Björn", lastname: "Nyström", source: "PAID_SOCIAL", drillDown: LINKEDIN.utm, firstTouch: LINKEDIN.id });
+      const out = await runCli(["--log-level", "warn", "sync", "--json", "--config", world.configPath]);
+      expect(out.code).toBe(0);
+      expect(JSON.parse(out.stdout).handoffs).toBe(1);
+      expect(out.stderr).not.toContain("campaigns.refused");
+      expect(asked).toEqual([]);
+    } finally {
+      stop();
+    }
+    const rows = await campaigns(world);
+    expect(rows.map((r) => [r.campaign, r.origin, r.mqls])).toEqual([[LINKEDIN.utm, "source-property", 2]]);
+  }, 300_000);
+});
+
+describe("a portal without the campaigns API, met for the first time", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(seed(), "campaigns-refused", "hubspot", "starter");
+  });
+  afterAll(async () => world.close());
+
+  it("asks once and warns once, naming what it needs and that it asks again in a day", async () => {
+    const asked: string[] = [];
+    const stop = world.hubspot.calls.observe((c) => {
+      if (c.path.startsWith("/marketing/v3/campaigns")) asked.push(c.path);
+    });
+    try {
+      hotProspect(world, { email: "aino.makela@nordlys-analytics.fi", firstname: "Aino", lastname: "Mäkelä", source: "PAID_SOCIAL", drillDown: LINKEDIN.utm, firstTouch: LINKEDIN.id });
+      const first = await runCli(["--log-level", "warn", "sync", "--config", world.configPath]);
+      expect(first.code).toBe(0);
+      expect(first.stderr.match(/campaigns\.refused/g)).toHaveLength(1);
+      expect(first.stderr).toContain("marketing.campaigns.read");
+      expect(first.stderr).toContain("asked again in a day");
+      expect(asked).toHaveLength(1);
+      hotProspect(world, { email: "olafur.jonsson@nordlys-analytics.is", firstname: "Ólafur", lastname: "Jónsson", source: "PAID_SOCIAL", drillDown: LINKEDIN.utm, firstTouch: LINKEDIN.id });
+      const second = await runCli(["--log-level", "warn", "sync", "--config", world.configPath]);
+      expect(second.code).toBe(0);
+      expect(second.stderr).not.toContain("campaigns.refused");
+      expect(asked).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  }, 300_000);
 });

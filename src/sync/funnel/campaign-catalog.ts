@@ -9,6 +9,7 @@ import type { FieldValues } from "../../core/records.js";
 import type { FunnelEvent, StoredCampaign } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
+import { PROBE_TTL_MS } from "./behaviour-reader.js";
 import { campaignMembership } from "./campaign-membership.js";
 import type { FunnelSetup, SystemCampaign } from "./funnel-setup.js";
 
@@ -20,6 +21,13 @@ export const SOURCE_DRILL_DOWN = "hs_analytics_source_data_1";
 export type EventCampaign = Required<Pick<FunnelEvent, "campaign" | "campaignId" | "campaignOrigin">>;
 
 const NO_CAMPAIGN: EventCampaign = { campaign: null, campaignId: null, campaignOrigin: null };
+
+/**
+ * The store fact holding when HubSpot last refused the campaigns API. The refusal is the portal's tier or
+ * the app's scopes, which change rarely: trusted as the behaviour source's probe is (PROBE_TTL_MS), so a
+ * daemon asks, and warns, once a day rather than every run.
+ */
+export const CAMPAIGNS_REFUSED_FACT = "hubspot.campaignsRefused";
 
 interface RunCampaigns {
   hubspot: Promise<Map<string, StoredCampaign>> | null;
@@ -41,14 +49,21 @@ function stored(origin: StoredCampaign["origin"], c: SystemCampaign, readAt: str
 
 /**
  * The portal's campaigns, listed once per run when a contact first names one. A portal below Professional
- * or a token without `marketing.campaigns.read` (403 MISSING_SCOPES) has none: one warning, and its
- * contacts fall back to their drill-down.
+ * or a token without `marketing.campaigns.read` (403 MISSING_SCOPES) has none: one warning, kept in the
+ * store, so the runs of the next day neither ask nor warn again, and its contacts fall back to their
+ * drill-down.
  */
 function hubspotCampaigns(ctx: RunContext, setup: FunnelSetup): Promise<Map<string, StoredCampaign>> {
   const run = runOf(ctx);
   run.hubspot ??= (async () => {
+    const now = ctx.now();
+    const refused = await ctx.store.getFact(CAMPAIGNS_REFUSED_FACT);
+    if (refused && now.getTime() - Date.parse(refused.at) < PROBE_TTL_MS) {
+      ctx.log.debug("campaigns.refused_before", { at: refused.at });
+      return new Map<string, StoredCampaign>();
+    }
     try {
-      const readAt = ctx.now().toISOString();
+      const readAt = now.toISOString();
       const campaigns = (await setup.campaigns.readCampaigns()).map((c) => stored("hubspot-campaign", c, readAt));
       await ctx.store.saveCampaigns(campaigns);
       return new Map(campaigns.map((c) => [c.id, c]));
@@ -57,7 +72,13 @@ function hubspotCampaigns(ctx: RunContext, setup: FunnelSetup): Promise<Map<stri
       ctx.log.warn("campaigns.refused", {
         message:
           "HubSpot refused the campaigns API (403 MISSING_SCOPES: it needs Marketing Hub Professional and the " +
-          "scope marketing.campaigns.read); campaigns come from the CRM and the contacts' source properties",
+          "scope marketing.campaigns.read); campaigns come from the CRM and the contacts' source properties " +
+          "(asked again in a day)",
+      });
+      await ctx.store.commitBatch({
+        runId: ctx.runId,
+        facts: [{ name: CAMPAIGNS_REFUSED_FACT, value: "MISSING_SCOPES", at: now.toISOString() }],
+        at: now.toISOString(),
       });
       return new Map<string, StoredCampaign>();
     }
