@@ -74,8 +74,8 @@ describe("npm run bench -- --json", () => {
     const summed = Object.values(tables).reduce((a, b) => a + b, 0);
     expect(summed).toBeGreaterThan(0);
     expect(summed).toBeLessThanOrEqual((d.storeBytesPerRecord as number) + Object.keys(tables).length);
-    // The store's files are sampled during each run too: a first load holds rows (kept reads, the outbox)
-    // that it gives back at its end, so its peak is at least what any run ends with.
+    // The store's files are sampled during each run too: a first load holds rows (the outbox, and kept
+    // reads past their bound) that it gives back at its end, so its peak is at least what any run ends with.
     expect(d.peakStoreBytesPerRecord as number).toBeGreaterThan(0);
     const firstLoadStore = (d.runs as Record<string, { peakStoreMb: number }>).firstLoad!.peakStoreMb;
     expect(firstLoadStore).toBeGreaterThan(0);
