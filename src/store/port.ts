@@ -609,6 +609,13 @@ export interface BatchCommit {
    * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.
    */
   peopleMerged?: { from: string; to: string }[];
+  /**
+   * Contacts a marketing merge made one record, linked or not: the behaviour cached under each old id is
+   * the merged record's, as HubSpot answers the merged record's events with both records' (a bulk events
+   * read that cached them under the old ids reads them for no one again: ARCHITECTURE.md "Behaviour on
+   * every tier").
+   */
+  contactsMerged?: { from: string; to: string }[];
   slaClocks?: SlaClock[];
   /**
    * A rep's touch on a handed-off person, keyed so a touch read twice (a look-back re-read) counts once;

@@ -65,6 +65,11 @@ export async function followRemovals(
   // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
   const claimed = new Set<string>();
   const peopleMerged: { from: string; to: string }[] = [];
+  // Every merged contact's cached behaviour is the merged record's, whether or not a link follows it.
+  const contactsMerged =
+    side === "marketing" && (!mapping || mapping.pair === "contact")
+      ? removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }))
+      : [];
   /** The person a deleted CRM record was (its link's contact), where that is not the record's own id. */
   const personOf = new Map<string, string>();
   /** A first read's removed records no link names, whose stamp names the marketing record they were. */
@@ -145,6 +150,7 @@ export async function followRemovals(
     slaClocksStoppedOn: stopped,
     resolvedErrors: moot,
     peopleMerged,
+    contactsMerged,
     cursors: [save, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });

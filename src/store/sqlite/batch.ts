@@ -102,6 +102,7 @@ export function writeBatch(
   }
   // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
   tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
+  for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);

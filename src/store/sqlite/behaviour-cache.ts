@@ -102,6 +102,23 @@ export class BehaviourCacheTable {
     }
   }
 
+  /**
+   * A merged contact's activities become the merged record's (`to`), which keeps its own where both hold
+   * one id (HubSpot keeps an event's id through a merge). Contact owners are their ids as numbers.
+   */
+  moveContact(from: string, to: string): void {
+    const fromOwner = contactNumber(`contact:${from}`);
+    const toOwner = contactNumber(`contact:${to}`);
+    if (fromOwner === null || toOwner === null || fromOwner === toOwner) return;
+    this.sql
+      .get(
+        `INSERT OR IGNORE INTO behaviour_activities (owner, activity_id, occurred_ms, detail)
+         SELECT ?, activity_id, occurred_ms, detail FROM behaviour_activities WHERE owner = ?`,
+      )
+      .run(toOwner, fromOwner);
+    this.sql.get("DELETE FROM behaviour_activities WHERE owner = ?").run(fromOwner);
+  }
+
   /** Activities of these owners at or after `since`, oldest first (ids of one instant in binary order). */
   list(ownerKeys: readonly string[], since: string): CachedActivity[] {
     const sinceMs = epochMs(since);

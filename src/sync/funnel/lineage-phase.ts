@@ -11,7 +11,7 @@ import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel/deal-outcome.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
 import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
-import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen } from "../../store/port.js";
+import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { crmFields } from "../field-lists.js";
@@ -72,6 +72,8 @@ export async function followConversions(
     // A stamp counts only for a contact that exists (a merged-away id names no one).
     const personOf = (r: SourceRecord) => linked(r) ?? (stamp && mover.knows(r.fields[stamp] ?? "") ? r.fields[stamp]! : undefined);
     const followed = new Set<string>();
+    /** The converted Leads that moved their person, by person: each is the rep's touch on the clock. */
+    const convertedBy = new Map<string, SourceRecord>();
     for (const r of converted) {
       const personId = personOf(r);
       if (!personId) continue;
@@ -86,6 +88,7 @@ export async function followConversions(
       const to: Stage = opportunity ? "opportunity" : "sal";
       const verdict = conversionVerdict(setup, r, ctx.crm.system, to);
       if (mover.moveTo(personId, to, "conversion", detail, r.modifiedAt, null, verdict)) {
+        convertedBy.set(personId, r);
         ctx.summary.conversions++;
         // Converting is the rep's qualified verdict: the Lead leaves the disposition phase's reach with it.
         ctx.summary.dispositions.qualified++;
@@ -104,8 +107,32 @@ export async function followConversions(
           .map((r) => [personOf(r)!, [r.id, r.fields[c.idField]!]] as const),
       ),
     );
-    await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, cursors: [group.cursor] });
+    const slaTouches = await conversionTouches(ctx, convertedBy);
+    await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, slaTouches, cursors: [group.cursor] });
   });
+}
+
+/**
+ * Converting sets the Lead's status to a converted one: a lead status the rep set, so a touch on the
+ * person's follow-up clock as the dispositions phase counts any other (README "Qualification, routing and
+ * SLA"), under the same key, since the converted Lead leaves that phase's reach. Without it a rep who
+ * converted a lead within the hour read as "closed" in `report sla`, never "met".
+ */
+async function conversionTouches(ctx: RunContext, convertedBy: ReadonlyMap<string, SourceRecord>): Promise<SlaTouch[]> {
+  if (convertedBy.size === 0) return [];
+  const clocks = await ctx.store.listSlaClocks({ personIds: [...convertedBy.keys()] });
+  return clocks.flatMap((clock) => conversionTouch(clock.personId, convertedBy.get(clock.personId)!, clock.handoffAt) ?? []);
+}
+
+/**
+ * A converted Lead's touch on the clock handed off at `handoffAt`, keyed as the dispositions key a status's
+ * touch: its conversion's time (a converted Lead is read-only, so its modification stays that), if not
+ * before the handoff. A lost store's restore counts it the same way (restored-clocks.ts).
+ */
+export function conversionTouch(personId: string, lead: SourceRecord, handoffAt: string): SlaTouch | null {
+  // Compared to the second: Salesforce keeps its modification stamps to the second.
+  if (lead.modifiedAt < handoffAt.slice(0, 19)) return null;
+  return { personId, key: `${lead.object}:${lead.id}:${lead.modifiedAt}`, at: lead.modifiedAt };
 }
 
 function outcomesCursor(setup: FunnelSetup): string {

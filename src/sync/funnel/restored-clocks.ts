@@ -14,6 +14,7 @@ import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
+import { conversionTouch } from "./lineage-phase.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
@@ -86,6 +87,11 @@ export async function clocksRestoredPastMql(
     if (verdictAt !== null && verdictAt >= mql.at)
       touches.push({ personId, key: `${record.object}:${record.id}:${verdictAt}`, at: verdictAt });
     if (linked) earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
+    else {
+      // Found by its stamp, the Lead was converted: converting set its status, a touch as the conversions count it.
+      const converted = conversionTouch(personId, record, mql.at);
+      if (converted) touches.push(converted);
+    }
     ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
   }
   if (clocks.length === 0) return {};
