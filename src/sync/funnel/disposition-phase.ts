@@ -44,6 +44,7 @@ import { dispositionReasonField } from "./reason-field.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
+import { statusTouch } from "./status-touch.js";
 
 /**
  * The contact properties a verdict is written against: who the person is, the stage they hold, and where
@@ -257,9 +258,8 @@ async function dispositionsOf(
       ctx.log.debug("disposition.standing", { personId, crmId: record.id, status });
       continue;
     }
-    // Compared to the second: a CRM may keep its modification stamps to the second (Salesforce does).
-    if (clock && record.modifiedAt >= clock.handoffAt.slice(0, 19))
-      out.slaTouches.push({ personId: clock.personId, key: `${object}:${record.id}:${record.modifiedAt}`, at: record.modifiedAt });
+    const touch = clock ? statusTouch(clock.personId, { object, id: record.id }, record.modifiedAt, clock.handoffAt) : null;
+    if (touch) out.slaTouches.push(touch);
     const stage = stageForDisposition(disposition);
     if (stage === null) {
       ctx.summary.dispositions.working++;

@@ -16,6 +16,7 @@ import { readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
+import { conversionTouch } from "./status-touch.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
@@ -122,17 +123,6 @@ async function conversionTouches(ctx: RunContext, convertedBy: ReadonlyMap<strin
   if (convertedBy.size === 0) return [];
   const clocks = await ctx.store.listSlaClocks({ personIds: [...convertedBy.keys()] });
   return clocks.flatMap((clock) => conversionTouch(clock.personId, convertedBy.get(clock.personId)!, clock.handoffAt) ?? []);
-}
-
-/**
- * A converted Lead's touch on the clock handed off at `handoffAt`, keyed as the dispositions key a status's
- * touch: its conversion's time (a converted Lead is read-only, so its modification stays that), if not
- * before the handoff. A lost store's restore counts it the same way (restored-clocks.ts).
- */
-export function conversionTouch(personId: string, lead: SourceRecord, handoffAt: string): SlaTouch | null {
-  // Compared to the second: Salesforce keeps its modification stamps to the second.
-  if (lead.modifiedAt < handoffAt.slice(0, 19)) return null;
-  return { personId, key: `${lead.object}:${lead.id}:${lead.modifiedAt}`, at: lead.modifiedAt };
 }
 
 function outcomesCursor(setup: FunnelSetup): string {

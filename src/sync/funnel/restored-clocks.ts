@@ -14,7 +14,7 @@ import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
-import { conversionTouch } from "./lineage-phase.js";
+import { conversionTouch, statusTouch } from "./status-touch.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
@@ -84,8 +84,8 @@ export async function clocksRestoredPastMql(
     clocked.add(personId);
     owners.set(personId, (v.ownerEmailField ? record.fields[v.ownerEmailField]?.toLowerCase() : undefined) ?? null);
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
-    if (verdictAt !== null && verdictAt >= mql.at)
-      touches.push({ personId, key: `${record.object}:${record.id}:${verdictAt}`, at: verdictAt });
+    const verdict = verdictAt === null ? null : statusTouch(personId, record, verdictAt, mql.at);
+    if (verdict) touches.push(verdict);
     if (linked) earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
     else {
       // Found by its stamp, the Lead was converted: converting set its status, a touch as the conversions count it.

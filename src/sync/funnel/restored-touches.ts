@@ -7,6 +7,7 @@ import type { SourceRecord } from "../../core/records.js";
 import type { SlaTouch } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
+import { statusTouch } from "./status-touch.js";
 
 export interface RestoredClockRecord {
   /** The status record the dispositions read (a Lead; with HubSpot as the CRM the contact). */
@@ -43,10 +44,9 @@ export async function touchesFromStatusHistory(
       if (settings.at(-1)?.value !== h.value || settings.length === 0) settings.push(h);
     if (!withCurrent && settings.at(-1)?.value === (record.fields[field] || null)) settings.pop();
     for (const { value, at } of settings) {
-      // Compared to the second: a CRM may keep its stamps to the second (Salesforce does).
-      if (at.slice(0, 19) < handoffAt.slice(0, 19)) continue;
       if (readStatus(value, setup.qualification.definition, ctx.crm.system).kind !== "verdict") continue;
-      touches.push({ personId, key: `${record.object}:${record.id}:${at}`, at });
+      const touch = statusTouch(personId, record, at, handoffAt);
+      if (touch) touches.push(touch);
     }
   }
   return touches;
