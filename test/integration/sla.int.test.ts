@@ -354,9 +354,10 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     ]);
     expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.subject.startsWith("Re-routed lead"))).toHaveLength(1);
     expect(tasksOf(loop, crm, h.jonasCrm).filter((t) => t.open && t.ownerId === helene)).toEqual([]);
-    // Camille's "New MQL" task is Hélène's still: only the rerouted lead's work moved.
+    // Camille's "New MQL" task is Hélène's still: only the rerouted lead's work moved. Her call followed
+    // Camille up, so the task is done.
     expect(tasksOf(loop, crm, h.camilleCrm).filter((t) => t.subject.startsWith("New MQL"))).toEqual([
-      expect.objectContaining({ ownerId: helene, open: true }),
+      expect.objectContaining({ ownerId: helene, open: false }),
     ]);
     expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
 

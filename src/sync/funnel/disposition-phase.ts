@@ -43,6 +43,7 @@ import { isRestored, RESTORED_CAUSE, restoredVerdictCause } from "../../core/fun
 import { dispositionReasonField } from "./reason-field.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
+import { withFollowUpsDone } from "./follow-up-done.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { statusTouch } from "./status-touch.js";
 
@@ -110,7 +111,8 @@ export async function readDispositions(
     const errors = decision.errors.filter((e) => waiting.get(e.recordId!) !== statusOf(e));
     // The statuses set before the loss were touches the lost store counted: the record's history keeps them.
     const slaTouches = [...decision.slaTouches, ...(await touchesFromStatusHistory(ctx, setup, restoredClocks))];
-    await decide(ctx, joinDecisions([restored, { ...decision, slaTouches, errors, cursors: [page.cursor] }, reassigned]));
+    // A status the rep set stops the clock: leadloop's follow-up task is done with it.
+    await decide(ctx, await withFollowUpsDone(ctx, setup, joinDecisions([restored, { ...decision, slaTouches, errors, cursors: [page.cursor] }, reassigned])));
   });
 }
 
@@ -138,7 +140,7 @@ async function recheckUnknownStatuses(
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
-  await decide(ctx, { ...decision, errors: [], resolvedErrors });
+  await decide(ctx, await withFollowUpsDone(ctx, setup, { ...decision, errors: [], resolvedErrors }));
   return new Map(decision.errors.map((e) => [e.recordId!, statusOf(e)]));
 }
 

@@ -48,6 +48,11 @@ export interface HandoffVocabulary {
     /** The field holding a task's owner, which a reroute moves to the lead's new rep. */
     ownerField: string;
     /**
+     * The task's status field, the value `fields` gives an open task (`open`) and the value that completes
+     * it (`done`): a follow-up task still at `open` is completed when the follow-up ends (follow-up-done.ts).
+     */
+    status: { field: string; open: string; done: string };
+    /**
      * The fields that say when an open task is due, set to `at` (ISO date-time) as `fields` sets them for
      * an open task: what a reroute writes on a follow-up task it hands on, due by the new rep's clock.
      */
@@ -140,6 +145,8 @@ export interface KeyedTask {
   /** What the task holds in the fields `due` writes. */
   due: Record<string, string | null>;
   open: boolean;
+  /** What the task holds in the vocabulary's status field (`task.status.field`). */
+  status: string | null;
   /** Its text as the CRM keeps it (HubSpot's rich text), when asked for. */
   body: string | null;
 }

@@ -17,6 +17,7 @@ import type { KeepFor } from "../kept-reads.js";
 import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
 import { conversionTouch } from "./status-touch.js";
+import { withFollowUpsDone } from "./follow-up-done.js";
 import { decide } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
@@ -109,7 +110,12 @@ export async function followConversions(
       ),
     );
     const slaTouches = await conversionTouches(ctx, convertedBy);
-    await decide(ctx, { funnelEvents: mover.events, outbox: mover.writes(), links: links2, slaTouches, cursors: [group.cursor] });
+    // Salesforce moved the Lead's tasks to the Contact it became: the follow-up task is found there.
+    const becameContact = new Map(
+      [...convertedBy.values()].map((r) => [r.id, { crmType: c.object, crmId: r.fields[c.idField]! }] as const),
+    );
+    const decision = { funnelEvents: mover.events, outbox: mover.writes(), links: links2, slaTouches, cursors: [group.cursor] };
+    await decide(ctx, await withFollowUpsDone(ctx, setup, decision, becameContact));
   });
 }
 
@@ -361,13 +367,9 @@ export async function followDeals(
       const links = await ctx.store.findLinksByMarketingIds("contact", moved);
       await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
     }
-    await decide(ctx, {
-      funnelEvents: mover.events,
-      wonAmounts,
-      leadStatuses,
-      outbox: [...mover.writes(), ...crmWrites],
-      cursors: [group.cursor],
-    });
+    // A deal closed on a person still owed a follow-up ends it: leadloop's follow-up task is done.
+    const decision = { funnelEvents: mover.events, wonAmounts, leadStatuses, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] };
+    await decide(ctx, await withFollowUpsDone(ctx, setup, decision));
   });
 }
 

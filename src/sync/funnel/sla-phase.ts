@@ -21,7 +21,9 @@ import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import type { KeyedTask, TaskInput } from "./handoff-vocabulary.js";
-import { dueByClock, followUpTaskKey, isFollowUpTaskOf, taskWrite } from "./task-write.js";
+import { dueByClock, followUpTaskKey, taskWrite } from "./task-write.js";
+import { heldFollowUps, openTasks } from "./follow-up-tasks.js";
+import { withFollowUpsDone } from "./follow-up-done.js";
 import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
@@ -221,7 +223,8 @@ async function countLoggedTouches(
         if (windowMs !== null && Date.parse(l.at) > Date.parse(clock.handoffAt) + windowMs) continue;
         touches.push({ personId: clock.personId, key: `${l.object}:${l.id}`, at: l.at });
       }
-      await decide(ctx, { slaTouches: touches, cursors: [page.cursor] });
+      // A first touch stops the clock: leadloop's follow-up task is done with it.
+      await decide(ctx, await withFollowUpsDone(ctx, setup, { slaTouches: touches, cursors: [page.cursor] }));
     });
   }
 }
@@ -538,21 +541,6 @@ function handedOnTasks(
     before: { [ownerField]: t.ownerId, ...t.due },
     due: dueByClock(setup.vocabulary, group),
   }));
-}
-
-/** The clock owner's open follow-up tasks for its lead ("New MQL", a reroute's): what goes with the lead. */
-function heldFollowUps(tasks: ReadonlyMap<string, KeyedTask[]>, clock: SlaClock): KeyedTask[] {
-  if (clock.ownerId === null) return [];
-  return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId));
-}
-
-/** leadloop's open tasks on these clocks' CRM records, by record: one read per reroute or reassignment batch. */
-async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: SlaClock[]): Promise<Map<string, KeyedTask[]>> {
-  const out = new Map<string, KeyedTask[]>();
-  const records = [...new Map(clocks.map((c) => [c.crmId, { object: c.crmType, id: c.crmId }])).values()];
-  for (const task of await setup.vocabulary.task.keyed(records, ctx.crm))
-    out.set(task.personCrmId, [...(out.get(task.personCrmId) ?? []), task]);
-  return out;
 }
 
 /** Owner ids of the people's replaced clocks and reassigned owners, by person: one read each for a run's breaches. */

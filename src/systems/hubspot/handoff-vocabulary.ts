@@ -43,6 +43,8 @@ const TOUCH_SOURCES: { object: string; fields: string[]; counts(f: FieldValues):
 
 /** A task's due date is its hs_timestamp (https://developers.hubspot.com/docs/api/crm/tasks). */
 const TASK_DUE: readonly DueField[] = [{ field: "hs_timestamp", form: "instant" }];
+/** hs_task_status values (https://developers.hubspot.com/docs/api/crm/tasks). */
+const TASK_STATUS = { field: "hs_task_status", open: "NOT_STARTED", done: "COMPLETED" } as const;
 
 export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabulary {
   return {
@@ -72,12 +74,13 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         // The task's notes are rich text in HubSpot: plain line breaks would run the body into one line.
         hs_task_body: plainTextToHtmlWithin(t.body, TEXT_MAX_LENGTH),
         hs_timestamp: t.at,
-        hs_task_status: t.completed ? "COMPLETED" : "NOT_STARTED",
+        hs_task_status: t.completed ? TASK_STATUS.done : TASK_STATUS.open,
         hs_task_priority: t.completed ? "LOW" : "HIGH",
         hubspot_owner_id: t.ownerId,
         [TASK_KEY_PROPERTY]: t.key,
       }),
       ownerField: "hubspot_owner_id",
+      status: TASK_STATUS,
       due: (at) => dueFieldValues(TASK_DUE, at),
       dueFields: TASK_DUE,
       // Tasks hang off their contact by association: the contacts' tasks, then those tasks' status, owner
@@ -101,7 +104,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         ]);
         return tasks.flatMap((t) => {
           const key = t.fields[TASK_KEY_PROPERTY];
-          const open = t.fields.hs_task_status !== "COMPLETED";
+          const open = t.fields.hs_task_status !== TASK_STATUS.done;
           return (read.closedToo || open) && key
             ? [
                 {
@@ -111,6 +114,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
                   ownerId: t.fields.hubspot_owner_id ?? null,
                   due: { hs_timestamp: t.fields.hs_timestamp ?? null },
                   open,
+                  status: t.fields.hs_task_status ?? null,
                   body: t.fields.hs_task_body ?? null,
                 },
               ]

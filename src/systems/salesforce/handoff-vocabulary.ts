@@ -12,6 +12,8 @@ export const SALESFORCE_LEAD_STATUS = { object: "Lead", field: "Status" } as con
 export const SALESFORCE_DISPOSITION_REASON = "Leadloop_Disposition_Reason__c";
 
 const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
+/** Task.Status values of the org's default picklist (Task object reference, below). */
+const TASK_STATUS = { field: "Status", open: "Not Started", done: "Completed" } as const;
 /** The due fields that move with the due time (IsReminderSet stays set). */
 const TASK_DUE_MOVES: readonly DueField[] = [
   { field: "ActivityDate", form: "day" },
@@ -58,11 +60,12 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         ...(t.completed
           ? { ActivityDate: t.at.slice(0, 10), ReminderDateTime: null, IsReminderSet: "false" }
           : taskDue(t.at)),
-        Status: t.completed ? "Completed" : "Not Started",
+        Status: t.completed ? TASK_STATUS.done : TASK_STATUS.open,
         Priority: t.completed ? "Normal" : "High",
         Leadloop_Activity_Key__c: t.key,
       }),
       ownerField: "OwnerId",
+      status: TASK_STATUS,
       due: taskDue,
       dueFields: TASK_DUE_MOVES,
       // IsClosed is what Salesforce derives from the status (a Completed task, or any status an admin
@@ -73,7 +76,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
             "Task",
             "WhoId",
             people.map((p) => p.id),
-            ["WhoId", "OwnerId", "IsClosed", "Leadloop_Activity_Key__c", ...TASK_DUE_FIELDS, ...(read.bodies ? ["Description"] : [])],
+            ["WhoId", "OwnerId", "IsClosed", TASK_STATUS.field, "Leadloop_Activity_Key__c", ...TASK_DUE_FIELDS, ...(read.bodies ? ["Description"] : [])],
           )
         ).flatMap((t) =>
           (read.closedToo || t.fields.IsClosed !== "true") && t.fields.Leadloop_Activity_Key__c && t.fields.WhoId
@@ -85,6 +88,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
                   ownerId: t.fields.OwnerId ?? null,
                   due: Object.fromEntries(TASK_DUE_FIELDS.map((f) => [f, t.fields[f] ?? null])),
                   open: t.fields.IsClosed !== "true",
+                  status: t.fields[TASK_STATUS.field] ?? null,
                   body: t.fields.Description ?? null,
                 },
               ]

@@ -1,0 +1,62 @@
+// A handed-off lead's follow-up task is done when the follow-up is: the decision that stops the person's
+// follow-up clock (the rep's first touch, or a verdict, conversion or closed deal that moves them on)
+// completes leadloop's open follow-up tasks for it in the same commit, through the outbox, so a crash
+// between the stop and the drain neither loses the completion nor decides it twice (ARCHITECTURE.md
+// "The follow-up SLA").
+import type { OutboxWrite, SlaClock } from "../../store/port.js";
+import type { Decision } from "../outbox/decide.js";
+import { funnelWrite } from "../outbox/funnel-write.js";
+import type { RunContext } from "../run-context.js";
+import type { FunnelSetup } from "./funnel-setup.js";
+import { heldFollowUps, openTasks } from "./follow-up-tasks.js";
+import { followedUp } from "./sla-list.js";
+
+/** A CRM record a clock's record became in this decision (a converted Lead's Contact), by the clock's record id. */
+export type MovedRecords = ReadonlyMap<string, { crmType: string; crmId: string }>;
+
+/**
+ * `decision` with the completion of the follow-up tasks whose clock it stops. A clock stops once: at its
+ * first touch, or at the person's first funnel move since the handoff, whichever comes first; a clock
+ * already touched or decided had its tasks completed then, and one whose record was deleted is decided
+ * already, so neither is read again. Only tasks still at the status leadloop gave them are completed: a
+ * rep who completed, deferred or otherwise moved the task made it theirs. The write is keyed by the task,
+ * so deciding the same stop again (a run stopped before its commit) is the same entry.
+ */
+export async function withFollowUpsDone(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  decision: Decision,
+  moved: MovedRecords = new Map(),
+): Promise<Decision> {
+  const why = new Map<string, string>();
+  for (const e of decision.funnelEvents ?? []) why.set(e.personId, `${e.toStage}: ${e.cause}`);
+  for (const t of decision.slaTouches ?? []) if (!why.has(t.personId)) why.set(t.personId, `touch ${t.key}`);
+  if (why.size === 0) return decision;
+  // The clocks this decision sets itself (restored after a lost store) stand in for the store's.
+  const decided = new Map((decision.slaClocks ?? []).map((c) => [c.personId, c]));
+  const stored = await ctx.store.listSlaClocks({ personIds: [...why.keys()] });
+  const clocks = [...new Map([...stored, ...decided.values()].map((c) => [c.personId, c])).values()]
+    .filter((c) => c.firstTouchAt === null && why.has(c.personId))
+    .map((c): SlaClock => ({ ...c, ...moved.get(c.crmId) }));
+  const stopping = await followedUp(ctx.store, clocks);
+  if (stopping.length === 0) return decision;
+  const tasks = await openTasks(ctx, setup, stopping);
+  const { object, status } = setup.vocabulary.task;
+  const writes: OutboxWrite[] = [];
+  for (const clock of stopping)
+    for (const task of heldFollowUps(tasks, clock).filter((t) => t.status === status.open))
+      writes.push(
+        funnelWrite(ctx, {
+          key: `follow-up-done:${task.id}`,
+          phase: "sla",
+          rule: `SLA: follow-up done (${why.get(clock.personId)})`,
+          side: "crm",
+          object,
+          recordId: task.id,
+          fields: { [status.field]: status.done },
+          before: { [status.field]: task.status },
+          personId: clock.personId,
+        }),
+      );
+  return writes.length === 0 ? decision : { ...decision, outbox: [...(decision.outbox ?? []), ...writes] };
+}
