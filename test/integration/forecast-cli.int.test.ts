@@ -455,12 +455,13 @@ describe("leadloop forecast", () => {
       );
       expect(text.stdout).toMatch(/^a day of typical change \([\d,]+ contacts changed, 3 sales updates, 1440 runs\):/m);
 
-      // leadloop follows the conversion and writes to Salesforce (the new Opportunity's deal, the Contact):
-      // its writes add nothing. LastModifiedById names the last writer only, so the Opportunity leadloop
-      // wrote after the rep is leadloop's now, and the conversion counts once, with its Lead.
+      // leadloop follows the conversion and writes to Salesforce (the new Opportunity's deal, the Contact,
+      // and the completion of the follow-up task the conversion met): its writes add nothing.
+      // LastModifiedById names the last writer only, so the Opportunity leadloop wrote after the rep is
+      // leadloop's now, and the conversion counts once, with its Lead.
       const sync = await syncWorld(world);
       expect(sync.code).toBe(0);
-      expect(sync.summary).toMatchObject({ conversions: 1, updated: { salesforce: 2 } });
+      expect(sync.summary).toMatchObject({ conversions: 1, updated: { salesforce: 3 } });
       const followed = await live();
       expect(followed.sources.salesUpdatesPerDay).toMatchObject({ from: "org", leads: 2, opportunities: 0 });
 

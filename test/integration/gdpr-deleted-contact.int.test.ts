@@ -42,7 +42,8 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     // The rep recycles the Lead and renames its city: the contact is owed the verdict and the city.
     loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
     later();
-    expect(await stoppedBeforeDrain(loop, (options) => sync("salesforce", options))).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    // The verdict stopped the follow-up clock: the rep's follow-up task's completion waits too.
+    expect(await stoppedBeforeDrain(loop, (options) => sync("salesforce", options))).toEqual([`disposition:${personId}`, expect.stringMatching(/^follow-up-done:00T/), `sync:marketing:contacts:${personId}`]);
     expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
     later();
 

@@ -33,7 +33,8 @@ describe("writes for a record deleted before they went out", () => {
     // The rep recycles the Lead and renames its city: the contact gets the verdict and the city.
     loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted", City: "Clermont-Ferrand" });
     later();
-    expect(await stoppedBeforeDrain(loop, syncWith)).toEqual([`disposition:${personId}`, `sync:marketing:contacts:${personId}`]);
+    // The verdict stopped the follow-up clock: the rep's follow-up task's completion waits too.
+    expect(await stoppedBeforeDrain(loop, syncWith)).toEqual([`disposition:${personId}`, expect.stringMatching(/^follow-up-done:00T/), `sync:marketing:contacts:${personId}`]);
     loop.hubspot.data.archiveObject("contacts", personId);
     later();
 
