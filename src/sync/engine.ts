@@ -21,6 +21,7 @@ import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
+import { rewindForNewFields } from "./mapping-fields.js";
 import { openMatchIndexes, releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
@@ -131,6 +132,9 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
     }
+    // Before the probe, which asks each stream's window from its cursor: a pair whose mapping gained
+    // fields reads its records again, so the records already linked get them too.
+    await rewindForNewFields(ctx, options.mappings);
     await probeOpeningWindows(ctx, options.mappings);
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
