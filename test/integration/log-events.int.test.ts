@@ -121,6 +121,26 @@ describe("a failed `leadloop sync` in the JSON log", () => {
     expect(run.stderr).toContain(summary.failure);
   });
 
+  it("stops after one sync.retryPatience when Salesforce is unreachable, not after the opening probe's and then a read's", async () => {
+    const configPath = join(world.dir, "leadloop-patience.yaml");
+    writeFileSync(configPath, `${readFileSync(world.configPath, "utf8")}sync:\n  retryPatience: 1s\n`);
+    // A store with cursors, as every run after the first has: its run opens with the probe of its windows.
+    expect((await runCli(["sync", "--config", configPath])).code).toBe(0);
+    // Salesforce cannot be reached: every connection is dropped, its login's (the new process's first call) too.
+    world.salesforce.faults.add({ requests: [{ kind: "drop", path: "/services/" }] });
+
+    const run = await runCli(["--log-level", "info", "sync", "--json", "--config", configPath]);
+
+    expect(run.code).toBe(3);
+    const logged = lines(run.stderr);
+    expect(logged.filter((l) => l.level === "error")).toEqual([
+      expect.objectContaining({ message: "run.failed", kind: "transient", system: "salesforce" }),
+    ]);
+    // The probe's call used the patience up: the run says so and ends, rather than wait it out again.
+    expect(logged.filter((l) => l.message.startsWith("salesforce.probe_failed"))).toEqual([]);
+    expect((JSON.parse(run.stdout) as { failure: string }).failure).toContain("1s patience (sync.retryPatience)");
+  });
+
   it("logs run.failed with kind config, naming the file, line and key, when a mapping an admin edited has a typo", async () => {
     const mappings = join(world.dir, "mappings-typo");
     cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
