@@ -49,7 +49,7 @@ export class WindowProbe {
         if (SYSTEM_DOWN.has(err.errorClass)) throw err;
         // The streams read their own windows instead: a probe the org refuses costs no more than not probing.
         if (err.code === "NOT_FOUND") this.unavailable = true;
-        this.deps.log.warn("salesforce.probe_failed", { code: err.code, message: err.message });
+        this.deps.log.warn("salesforce.probe_failed", { code: err.code, detail: err.message });
         return windows.map(() => false);
       }
     }
