@@ -156,6 +156,27 @@ describe("a failed `leadloop sync` in the JSON log", () => {
     expect(errors[0]!.error).toContain(`${lead}:37:5: fields[0].conflcit: unknown key (did you mean "conflict"?)`);
   });
 
+  it("names the mapping file when Salesforce has no field a mapping names", async () => {
+    const mappings = join(world.dir, "mappings-seniority");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    // The admin maps a field the org does not have (a custom field not created yet).
+    writeFileSync(
+      lead,
+      `${readFileSync(lead, "utf8")}  - marketing: hs_seniority\n    crm: Seniority__c\n    direction: to_crm\n    conflict: prefer_marketing\n`,
+    );
+    const configPath = join(world.dir, "leadloop-seniority.yaml");
+    writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+
+    const run = await runCli(["--log-level", "info", "sync", "--config", configPath]);
+
+    expect(run.code).toBe(1);
+    const [failed] = lines(run.stderr).filter((l) => l.level === "error");
+    expect(failed).toMatchObject({ message: "run.failed", kind: "config", system: "salesforce" });
+    expect(failed!.error).toMatch(new RegExp(`^${lead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*Seniority__c.*Lead`));
+    expect(run.stderr).toContain(`leadloop: ${String(failed!.error)}`);
+  });
+
   it("logs run.failed with kind conflict when another run holds the store", async () => {
     const store = await openStore({ path: world.storePath }, { existing: true });
     const holder = "crm-worker-2:4711:run-20261205T091500";
