@@ -54,5 +54,5 @@ export function printJson(io: CommandIo, value: unknown): void {
  * a sync run and the daemon log it once at start, so a setting that changes nothing is never silent.
  */
 export function warnUnusedConfig(log: Logger, loaded: LoadedConfig): void {
-  for (const w of loaded.warnings) log.warn("config.key_ignored", { file: w.file, key: w.key, message: formatProblem(w) });
+  for (const w of loaded.warnings) log.warn("config.key_ignored", { file: w.file, key: w.key, detail: formatProblem(w) });
 }

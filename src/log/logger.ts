@@ -58,12 +58,22 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function wrap(w: winston.Logger): Logger {
   return {
-    error: (event, fields) => w.log("error", event, fields ?? {}),
-    warn: (event, fields) => w.log("warn", event, fields ?? {}),
-    info: (event, fields) => w.log("info", event, fields ?? {}),
-    debug: (event, fields) => w.log("debug", event, fields ?? {}),
-    child: (fields) => wrap(w.child(fields)),
+    error: (event, fields) => w.log("error", event, kept(fields)),
+    warn: (event, fields) => w.log("warn", event, kept(fields)),
+    info: (event, fields) => w.log("info", event, kept(fields)),
+    debug: (event, fields) => w.log("debug", event, kept(fields)),
+    child: (fields) => wrap(w.child(kept(fields))),
   };
+}
+
+/**
+ * A line's `message` is its event, the name a log pipeline matches on: winston appends a `message` field
+ * to it ("salesforce.probe_failed stopped after…"), so such a field is kept as `detail` instead.
+ */
+function kept(fields: LogFields | undefined): LogFields {
+  if (!fields || !("message" in fields)) return fields ?? {};
+  const { message, ...rest } = fields;
+  return { ...rest, detail: message };
 }
 
 /** A logger that drops everything: the default for library use and tests. */

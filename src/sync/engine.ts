@@ -22,6 +22,8 @@ import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
+import { rewindForNewFields } from "./mapping-fields.js";
+import { namingMappingFiles } from "./mapping-refusal.js";
 import { openMatchIndexes, releaseMatchIndexes } from "./match-index.js";
 import { recordsToSync, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
@@ -132,6 +134,9 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
     }
+    // Before the probe, which asks each stream's window from its cursor: a pair whose mapping gained
+    // fields reads its records again, so the records already linked get them too.
+    await rewindForNewFields(ctx, options.mappings);
     await probeOpeningWindows(ctx, options.mappings);
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
@@ -222,7 +227,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       if (released > 0) ctx.log.info("store.pages_released", { bytes: released });
     }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
-  } catch (err) {
+  } catch (caught) {
+    const err = namingMappingFiles(caught, options.mappings);
     ctx.summary.status = "failed";
     ctx.summary.failure = err instanceof Error ? err.message : String(err);
     // Not logged here: the caller says it once, `sync` on stderr and in `run.failed`, the daemon in

@@ -16,9 +16,16 @@ export type RunFailureFields = {
   system?: string;
 };
 
+/**
+ * Errors that carry no class but whose kind their name tells: the state store's, and a configuration file
+ * a run loads as it starts (a mapping, the qualification; config/config-error.ts), which is `config` to
+ * fix, not a `bug` to report. Read by name, not class: sync imports nothing from config.
+ */
+const KIND_BY_NAME: Readonly<Record<string, RunFailureFields["kind"]>> = { StoreError: "store", ConfigError: "config" };
+
 export function runFailureFields(err: unknown): RunFailureFields {
   const error = err instanceof Error ? err.message : String(err);
   const shape = (typeof err === "object" && err !== null ? err : {}) as { errorClass?: unknown; system?: unknown; name?: unknown };
-  const kind = ERROR_CLASSES.find((c) => c === shape.errorClass) ?? (shape.name === "StoreError" ? "store" : "bug");
+  const kind = ERROR_CLASSES.find((c) => c === shape.errorClass) ?? KIND_BY_NAME[String(shape.name)] ?? "bug";
   return typeof shape.system === "string" ? { error, kind, system: shape.system } : { error, kind };
 }

@@ -45,8 +45,14 @@ describe("mappings: with crm: hubspot", () => {
 
       const sync = await runCli(["--log-level", "warn", "sync", "--json", "--config", file]);
       expect(sync.code).toBe(0);
-      expect(sync.stderr).toContain("config.key_ignored");
-      expect(sync.stderr).toContain(warning);
+      // One JSON line whose event is the name a log pipeline matches, with the problem in a field of its own.
+      const logged = sync.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged.filter((l) => l.message === "config.key_ignored")).toEqual([
+        expect.objectContaining({ level: "warn", file, key: "mappings", detail: expect.stringContaining(warning) }),
+      ]);
 
       // The same portal without the key: no word about it.
       const clean = hubspotCrmConfig(hubspot.url, hubspot.accessToken, false);

@@ -2,6 +2,9 @@
 // many people qualified and were handed off in its run.finished line, without a line per person; at
 // debug every one of them is there, as many as the count says. The same line says what the run read,
 // wrote and refused: a daemon prints no summary, so its log is where an admin reads it.
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
@@ -116,6 +119,62 @@ describe("a failed `leadloop sync` in the JSON log", () => {
     expect(errors).toEqual([expect.objectContaining({ message: "run.failed", kind: "auth", system: "salesforce", error: summary.failure })]);
     // The person's line is there too, as before: the log event adds to it, it does not replace it.
     expect(run.stderr).toContain(summary.failure);
+  });
+
+  it("stops after one sync.retryPatience when Salesforce is unreachable, not after the opening probe's and then a read's", async () => {
+    const configPath = join(world.dir, "leadloop-patience.yaml");
+    writeFileSync(configPath, `${readFileSync(world.configPath, "utf8")}sync:\n  retryPatience: 1s\n`);
+    // A store with cursors, as every run after the first has: its run opens with the probe of its windows.
+    expect((await runCli(["sync", "--config", configPath])).code).toBe(0);
+    // Salesforce cannot be reached: every connection is dropped, its login's (the new process's first call) too.
+    world.salesforce.faults.add({ requests: [{ kind: "drop", path: "/services/" }] });
+
+    const run = await runCli(["--log-level", "info", "sync", "--json", "--config", configPath]);
+
+    expect(run.code).toBe(3);
+    const logged = lines(run.stderr);
+    expect(logged.filter((l) => l.level === "error")).toEqual([
+      expect.objectContaining({ message: "run.failed", kind: "transient", system: "salesforce" }),
+    ]);
+    // The probe's call used the patience up: the run says so and ends, rather than wait it out again.
+    expect(logged.filter((l) => l.message.startsWith("salesforce.probe_failed"))).toEqual([]);
+    expect((JSON.parse(run.stdout) as { failure: string }).failure).toContain("1s patience (sync.retryPatience)");
+  });
+
+  it("logs run.failed with kind config, naming the file, line and key, when a mapping an admin edited has a typo", async () => {
+    const mappings = join(world.dir, "mappings-typo");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    writeFileSync(lead, readFileSync(lead, "utf8").replace("    conflict: prefer_crm_unless_blank\n", "    conflcit: prefer_crm_unless_blank\n"));
+    const configPath = join(world.dir, "leadloop-typo.yaml");
+    writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+
+    const run = await runCli(["--log-level", "info", "sync", "--config", configPath]);
+    expect(run.code).toBe(2);
+    const errors = lines(run.stderr).filter((l) => l.level === "error");
+    expect(errors).toEqual([expect.objectContaining({ message: "run.failed", kind: "config" })]);
+    expect(errors[0]!.error).toContain(`${lead}:37:5: fields[0].conflcit: unknown key (did you mean "conflict"?)`);
+  });
+
+  it("names the mapping file when Salesforce has no field a mapping names", async () => {
+    const mappings = join(world.dir, "mappings-seniority");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    // The admin maps a field the org does not have (a custom field not created yet).
+    writeFileSync(
+      lead,
+      `${readFileSync(lead, "utf8")}  - marketing: hs_seniority\n    crm: Seniority__c\n    direction: to_crm\n    conflict: prefer_marketing\n`,
+    );
+    const configPath = join(world.dir, "leadloop-seniority.yaml");
+    writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+
+    const run = await runCli(["--log-level", "info", "sync", "--config", configPath]);
+
+    expect(run.code).toBe(1);
+    const [failed] = lines(run.stderr).filter((l) => l.level === "error");
+    expect(failed).toMatchObject({ message: "run.failed", kind: "config", system: "salesforce" });
+    expect(failed!.error).toMatch(new RegExp(`^${lead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*Seniority__c.*Lead`));
+    expect(run.stderr).toContain(`leadloop: ${String(failed!.error)}`);
   });
 
   it("logs run.failed with kind conflict when another run holds the store", async () => {

@@ -389,11 +389,12 @@ describe("default", () => {
 });
 
 describe("truncate", () => {
-  it("counts code points, never splitting an emoji or an accented letter", () => {
+  it("counts characters as Salesforce does (an emoji is two), never splitting an emoji or an accented letter", () => {
     const five: Transform[] = [{ kind: "truncate", length: 5 }];
-    expect(toCrm(five, "Zoë 👍🏽 Saldaña")).toEqual({ ok: true, value: "Zoë 👍" });
+    expect(toCrm(five, "Zoë 👍🏽 Saldaña")).toEqual({ ok: true, value: "Zoë " });
     expect(toCrm(five, "Núñez")).toEqual({ ok: true, value: "Núñez" });
-    expect(toCrm(five, "😀😀😀😀😀")).toEqual({ ok: true, value: "😀😀😀😀😀" });
+    expect(toCrm(five, "😀😀😀😀😀")).toEqual({ ok: true, value: "😀😀" });
+    expect(toCrm([{ kind: "truncate", length: 6 }], "Zoë 👍🏽 Saldaña")).toEqual({ ok: true, value: "Zoë 👍" });
     expect(toCrm([{ kind: "truncate", length: 255 }], "x".repeat(300))).toEqual({
       ok: true,
       value: "x".repeat(255),

@@ -136,7 +136,7 @@ export const DISPOSITION_REASON_MAX_LENGTH = 65_536;
  * The reason a verdict leaves on the contact: the rep's own words, typed beside the status on the CRM
  * record (trimmed), or the map's reason for the status when the rep typed none. Like the other texts
  * leadloop writes itself (score reasons, summaries, task subjects), a reason longer than the property
- * holds is cut to fit, counting code points as `truncate` does, rather than refused.
+ * holds is cut to fit, at a whole character (never half an emoji), rather than refused.
  */
 export function verdictReason(typed: string | null | undefined, mapReason: string): string {
   const text = typed?.trim() ?? "";

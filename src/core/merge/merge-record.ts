@@ -29,6 +29,11 @@ export interface CompiledFieldMapping {
   transforms: CompiledField;
   writesCrm: boolean;
   writesMarketing: boolean;
+  /**
+   * The pair's match key (`match:`, the email or domain): a record's identity on its side, which a blank
+   * from the other side never replaces (`keepsMatchKey`).
+   */
+  matchKey: boolean;
   /** The decision for a field unchanged on both sides, the usual one: made once, shared (frozen). */
   unchanged: Readonly<FieldDecision>;
 }
@@ -54,6 +59,7 @@ export function compileMapping(mapping: ObjectMapping): CompiledMapping {
       transforms: compileField(field),
       writesCrm: field.direction === "to_crm" || field.direction === "both",
       writesMarketing: field.direction === "to_marketing" || field.direction === "both",
+      matchKey: mapping.match?.marketing === field.marketing && mapping.match.crm === field.crm,
       unchanged: Object.freeze({ field: key, action: "none" as const, value: null, rule: "unchanged" }),
     };
   });
@@ -203,6 +209,7 @@ function travel(
     failed(run, f, target, result.message, previous);
     return;
   }
+  if (keepsMatchKey(run, f, target, result.value, pair, reason)) return;
   if (result.value === pair[target]) {
     decide(run, f, "none", null, `${reason}; ${target} already holds the value`);
   } else {
@@ -254,6 +261,10 @@ function conflict(
     failed(run, f, target, result.message, previous);
     return;
   }
+  if (keepsMatchKey(run, f, target, result.value, pair, reason)) {
+    run.out.conflicts.push({ ...base, value: winning, written: false });
+    return;
+  }
   run.out.conflicts.push({ ...base, value: result.value, written: true });
   write(run, f, target, result.value, reason);
   pair[target] = result.value;
@@ -295,6 +306,26 @@ function sourceOf(run: Run, side: Side): SourceRecordFields | undefined {
   }
   if (run.crmSource === undefined && run.crm) run.crmSource = { side, fields: run.crm.fields };
   return run.crmSource;
+}
+
+/**
+ * A blank that would replace the match key `target` holds (a rep clearing a Lead's Email) is not written:
+ * the address is the record's identity there (HubSpot finds a contact by it, forms and imports too), and
+ * without it the next form fill makes a second contact. The sides differ until either is given an address
+ * again, which travels as any change does; the snapshot keeps both values, so the blank is no change later.
+ */
+function keepsMatchKey(
+  run: Run,
+  f: CompiledFieldMapping,
+  target: Side,
+  value: FieldValue,
+  pair: SnapshotPair,
+  reason: string,
+): boolean {
+  if (!f.matchKey || value !== null || pair[target] === null) return false;
+  decide(run, f, "none", null, `${reason}; a blank is not written over the ${target} match key`);
+  run.out.snapshots[f.key] = pair;
+  return true;
 }
 
 function write(run: Run, f: CompiledFieldMapping, target: Side, value: FieldValue, rule: string): void {

@@ -1,14 +1,17 @@
-// `truncate`: cuts a value to N characters, counting code points so an emoji or an accented letter
-// written as one code point is never split in half. Applies only going to the CRM: what was cut cannot
-// be restored, and the longer marketing value should not be shortened by the round trip.
+// `truncate`: cuts a value to N characters as Salesforce counts them, UTF-16 code units: a character
+// outside the Basic Multilingual Plane (an emoji, a rare kanji) counts as two ("Surrogate Pair Characters
+// Are Treated as Two Characters", Salesforce Help 005166849), so a cut by code points could still be
+// refused as STRING_TOO_LONG. The cut never splits such a pair: a character that does not fit whole is
+// left out. Applies only going to the CRM: what was cut cannot be restored, and the longer marketing value
+// should not be shortened by the round trip.
 import { type CompiledStep, ok, type StepFn } from "./result.js";
 
 export function compileTruncate(length: number): CompiledStep {
   const step: StepFn = (value) => {
-    // Fast path: UTF-16 length is an upper bound of the code point count.
     if (value.length <= length) return ok(value);
-    const points = Array.from(value);
-    return ok(points.length <= length ? value : points.slice(0, length).join(""));
+    const last = value.charCodeAt(length - 1);
+    const endsInHighSurrogate = last >= 0xd800 && last <= 0xdbff;
+    return ok(value.slice(0, endsInHighSurrogate ? length - 1 : length));
   };
   return { toCrm: step, toMarketing: null };
 }

@@ -159,7 +159,7 @@ async function handOffPage(
       setup.routing,
     );
     if (decision.kind === "unroutable") {
-      ctx.log.warn("handoff.unroutable", { personId: c.personId, message: decision.message });
+      ctx.log.warn("handoff.unroutable", { personId: c.personId, detail: decision.message });
       continue;
     }
     const assignment = await turns.assign(ctx, setup, decision, reps);

@@ -277,7 +277,7 @@ function locateError(entry: BatchErrorEntry, chunk: Pending[]): number[] {
 function entryFailure(entry: BatchErrorEntry): RecordFailure {
   const code = entry.errors?.find((e) => e.code)?.code ?? entry.category ?? "ERROR";
   const failure: RecordFailure = {
-    errorClass: classOfCategory(entry.category, entry.errors?.map((e) => e.code ?? "") ?? []),
+    errorClass: classOfCategory(entry.category, codesOf(entry)),
     code,
     message: entry.message || entry.errors?.[0]?.message || "HubSpot refused this record",
   };
@@ -289,7 +289,7 @@ function entryFailure(entry: BatchErrorEntry): RecordFailure {
 function refusalFailure(err: SystemError): RecordFailure {
   const body: HubspotErrorBody = err.cause instanceof HubspotHttpError ? err.cause.body : {};
   const failure: RecordFailure = {
-    errorClass: err.errorClass === "conflict" ? "conflict" : classOfCategory(body.category, []),
+    errorClass: err.errorClass === "conflict" ? "conflict" : classOfCategory(body.category, codesOf(body)),
     code: body.errors?.find((e) => e.code)?.code ?? body.category ?? err.code,
     message: body.message || err.message,
   };
@@ -302,7 +302,20 @@ function refusalFailure(err: SystemError): RecordFailure {
 function classOfCategory(category: string | undefined, codes: string[]): ErrorClass {
   if (category === "CONFLICT" || category === "OBJECT_ALREADY_EXISTS") return "conflict";
   if (codes.some((c) => /DUPLICATE|ALREADY_EXISTS|CONFLICT/.test(c))) return "conflict";
+  // A property the portal lacks (a mapping naming one by its label, or one not created yet) is the
+  // mapping's or the portal's to fix, as Salesforce's INVALID_FIELD is: no record's value will pass.
+  if (codes.includes("PROPERTY_DOESNT_EXIST")) return "config";
   return "data";
+}
+
+/**
+ * The error codes of an answer: its `errors` entries' codes, and those of the property problems its
+ * message lists as JSON (`"error":"PROPERTY_DOESNT_EXIST"`), which is all a VALIDATION_ERROR may carry.
+ */
+function codesOf(entry: { message?: string | undefined; errors?: Array<{ code?: string | undefined }> | undefined }): string[] {
+  const codes = (entry.errors ?? []).map((e) => e.code ?? "");
+  for (const match of (entry.message ?? "").matchAll(/"error":"([^"]+)"/g)) codes.push(match[1]!);
+  return codes;
 }
 
 /** Property names an error is about: from `context.propertyName`, or the JSON list in the message. */

@@ -5,6 +5,7 @@
 // own query cut to `LIMIT 1`; each removal window is the getDeleted the removals read would send.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
 import type { Logger } from "../../log/logger.js";
+import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { ProbeWindow } from "../../sync/system-port.js";
 import { MAX_QUERIES, MAX_SUBREQUESTS, sendGets, type SubAnswer } from "./composite.js";
@@ -25,6 +26,9 @@ interface Asked {
   url: string;
 }
 
+/** Failures of Salesforce as a whole, not of the probe's request: the run stops on them as on any call's. */
+const SYSTEM_DOWN: ReadonlySet<ErrorClass> = new Set(["transient", "rate_limited", "auth"]);
+
 /** One probe per adapter: a server without the Composite resource (404) is not asked again. */
 export class WindowProbe {
   private unavailable = false;
@@ -40,9 +44,12 @@ export class WindowProbe {
         for (const asked of part) empty[asked.index] = isEmpty(asked.window, answers.get(`w${asked.index}`));
       } catch (err) {
         if (!(err instanceof SystemError)) throw err;
-        // The streams read their own windows instead: a probe that fails costs no more than not probing.
+        // Salesforce itself failing (unreachable after sync.retryPatience, the daily limit, the login
+        // refused) fails the run here: the streams' calls would meet the same, after as long again.
+        if (SYSTEM_DOWN.has(err.errorClass)) throw err;
+        // The streams read their own windows instead: a probe the org refuses costs no more than not probing.
         if (err.code === "NOT_FOUND") this.unavailable = true;
-        this.deps.log.warn("salesforce.probe_failed", { code: err.code, message: err.message });
+        this.deps.log.warn("salesforce.probe_failed", { code: err.code, detail: err.message });
         return windows.map(() => false);
       }
     }
