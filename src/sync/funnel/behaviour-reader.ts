@@ -19,7 +19,7 @@ import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
 import { groupBy } from "../../core/grouping.js";
 import type { FieldValue, SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
-import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature } from "../../store/port.js";
+import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature, StoreFact } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
 import { BEHAVIOUR_SIGNALS, type BulkPage, CONVERSION_NAME, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
@@ -29,6 +29,11 @@ const SYSTEM = "hubspot";
 export const BEHAVIOUR_SOURCE_FACT = "hubspot.behaviourSource";
 /** A probe's answer is trusted this long: a portal changes tier rarely, and a refusal switches at once. */
 export const PROBE_TTL_MS = 86_400_000;
+
+/** Whether a probe of the portal the store kept (its tier, its scopes) is recent enough to go by. */
+export function probeTrusted(fact: StoreFact | undefined, now: Date): fact is StoreFact {
+  return fact !== undefined && now.getTime() - Date.parse(fact.at) < PROBE_TTL_MS;
+}
 /** Events are read again from this long before the last read: HubSpot records some a little late. */
 const EVENTS_LOOKBACK_MS = 3_600_000;
 /** The bulk sources are read from this long before their cursor, for the same reason (ids deduplicate). */
@@ -84,7 +89,7 @@ export async function behaviourSource(
   else {
     const now = ctx.now();
     const fact = await ctx.store.getFact(BEHAVIOUR_SOURCE_FACT);
-    if (fact && (fact.value === "events" || fact.value === "bulk") && now.getTime() - Date.parse(fact.at) < PROBE_TTL_MS) {
+    if (probeTrusted(fact, now) && (fact.value === "events" || fact.value === "bulk")) {
       source = fact.value;
     } else {
       source = await setup.activities.probeEventsApi();

@@ -9,7 +9,7 @@ import type { FieldValues } from "../../core/records.js";
 import type { FunnelEvent, StoredCampaign } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
-import { PROBE_TTL_MS } from "./behaviour-reader.js";
+import { probeTrusted } from "./behaviour-reader.js";
 import { campaignMembership } from "./campaign-membership.js";
 import type { FunnelSetup, SystemCampaign } from "./funnel-setup.js";
 
@@ -24,8 +24,8 @@ const NO_CAMPAIGN: EventCampaign = { campaign: null, campaignId: null, campaignO
 
 /**
  * The store fact holding when HubSpot last refused the campaigns API. The refusal is the portal's tier or
- * the app's scopes, which change rarely: trusted as the behaviour source's probe is (PROBE_TTL_MS), so a
- * daemon asks, and warns, once a day rather than every run.
+ * the app's scopes, which change rarely: trusted as the behaviour source's probe is (behaviour-reader.ts
+ * `probeTrusted`), so a daemon asks, and warns, once a day rather than every run.
  */
 export const CAMPAIGNS_REFUSED_FACT = "hubspot.campaignsRefused";
 
@@ -58,7 +58,7 @@ function hubspotCampaigns(ctx: RunContext, setup: FunnelSetup): Promise<Map<stri
   run.hubspot ??= (async () => {
     const now = ctx.now();
     const refused = await ctx.store.getFact(CAMPAIGNS_REFUSED_FACT);
-    if (refused && now.getTime() - Date.parse(refused.at) < PROBE_TTL_MS) {
+    if (probeTrusted(refused, now)) {
       ctx.log.debug("campaigns.refused_before", { at: refused.at });
       return new Map<string, StoredCampaign>();
     }
