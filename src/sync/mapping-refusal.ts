@@ -4,7 +4,7 @@
 // object but not the file to fix; this names the mapping files that hold the field, so the admin need not
 // search the mappings folder (README "Mappings"; `leadloop validate --live` checks them all up front).
 import type { ObjectMapping } from "../core/mapping.js";
-import { SystemError } from "./system-error.js";
+import { reworded, SystemError } from "./system-error.js";
 
 /** The error with the files of the mappings whose fields its message names, or the error as it is. */
 export function namingMappingFiles(err: unknown, mappings: readonly ObjectMapping[]): unknown {
@@ -16,14 +16,5 @@ export function namingMappingFiles(err: unknown, mappings: readonly ObjectMappin
   const onObject = holding.filter((m) => named(m.crmObject));
   const files = [...new Set((onObject.length > 0 ? onObject : holding).map((m) => m.source))];
   if (files.length === 0) return err;
-  return new SystemError({
-    system: err.system,
-    errorClass: err.errorClass,
-    code: err.code,
-    message: `${files.join(", ")}: ${err.messageOutsideRun} (\`leadloop validate --live\` checks every mapping against the systems)`,
-    ...(err.runNote ? { runNote: err.runNote } : {}),
-    retriable: err.retriable,
-    ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
-    cause: err,
-  });
+  return reworded(err, `${files.join(", ")}: ${err.messageOutsideRun} (\`leadloop validate --live\` checks every mapping against the systems)`);
 }

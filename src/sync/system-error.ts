@@ -47,3 +47,23 @@ export class SystemError extends Error {
     this.retryAfterMs = init.retryAfterMs;
   }
 }
+
+/**
+ * `err` saying `message` instead: the same system, class and code, `err` as its cause, and its run note
+ * after the new message unless `changes` gives another. An error made final (not retriable) keeps no
+ * wait, which belonged to another try.
+ */
+export function reworded(err: SystemError, message: string, changes: { runNote?: string; retriable?: boolean } = {}): SystemError {
+  const runNote = changes.runNote ?? err.runNote;
+  const retriable = changes.retriable ?? err.retriable;
+  return new SystemError({
+    system: err.system,
+    errorClass: err.errorClass,
+    code: err.code,
+    message,
+    ...(runNote ? { runNote } : {}),
+    retriable,
+    ...(retriable && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+    cause: err,
+  });
+}

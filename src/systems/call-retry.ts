@@ -3,7 +3,7 @@
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
 import pRetry, { AbortError } from "p-retry";
-import { RESUME_NOTE, SystemError } from "../sync/system-error.js";
+import { RESUME_NOTE, reworded, SystemError } from "../sync/system-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
 
@@ -107,13 +107,5 @@ function stopped(
 
 /** A retried call's last error: the same class, no longer retriable, saying why it stopped and that nothing is lost. */
 function lastError(err: SystemError, why: string): SystemError {
-  return new SystemError({
-    system: err.system,
-    errorClass: err.errorClass,
-    code: err.code,
-    message: why,
-    runNote: RESUME_NOTE,
-    retriable: false,
-    cause: err,
-  });
+  return reworded(err, why, { runNote: RESUME_NOTE, retriable: false });
 }

@@ -5,7 +5,7 @@ import { Connection, type HttpRequest, type HttpResponse } from "jsforce";
 import { z } from "zod";
 import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import type { Logger } from "../../log/logger.js";
-import { SystemError } from "../../sync/system-error.js";
+import { reworded, SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
@@ -192,15 +192,7 @@ export class SalesforceClient {
     }
     // A create that may have reached Salesforce is not sent again: it could make a second record.
     if (err.retriable && !req.idempotent && !surelyUnprocessed(err)) {
-      return new SystemError({
-        system: SYSTEM,
-        errorClass: err.errorClass,
-        code: err.code,
-        message: `${err.messageOutsideRun} (not resent: the ${req.purpose} call may have been applied)`,
-        ...(err.runNote ? { runNote: err.runNote } : {}),
-        retriable: false,
-        cause: err,
-      });
+      return reworded(err, `${err.messageOutsideRun} (not resent: the ${req.purpose} call may have been applied)`, { retriable: false });
     }
     return err;
   }
