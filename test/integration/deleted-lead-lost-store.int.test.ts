@@ -8,7 +8,7 @@ import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps, startAnaisLoop } from "../support/funnel-harness.js";
 import { runCli } from "../support/cli-run.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
-import { movingClock } from "../support/moving-clock.js";
+import { beforeMidnight, movingClock } from "../support/moving-clock.js";
 
 /** The contact's stamp: the id of the Lead, or of the Contact it became, as the shipped mappings name it. */
 const STAMP = "leadloop_crm_id";
@@ -19,6 +19,8 @@ describe("a Lead deleted in Salesforce, then a lost store", () => {
   const { now, later, reset } = movingClock();
   const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
   const leads = () => loop.salesforce.data.list("Lead");
+  const followUps = (leadId: string) =>
+    loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"));
 
   beforeEach(async () => {
     reset();
@@ -76,22 +78,32 @@ describe("a Lead deleted in Salesforce, then a lost store", () => {
     loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale Europe" });
     later();
 
-    const run = await sync();
-    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    await sync();
     expect(leads().map((l) => l.Id)).toEqual([again]);
     expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(again);
+    // Her tasks went with the deleted Lead (Salesforce deletes a Lead's activities with it): the rep who
+    // entered her again is handed her, with one follow-up task.
+    expect(followUps(again)).toHaveLength(1);
+    expect(followUps(deleted)).toEqual([]);
   });
 });
 
 // Within Salesforce's 15 days the new store learns of the deletion, or the merge, from Salesforce itself
 // (its first removals read of Lead and Contact, ARCHITECTURE.md "One run", step 3), before the contact's
 // stamp is asked.
-describe("a Lead deleted or merged away in Salesforce, then a lost store (shipped mappings)", () => {
+// Each runs from the wall clock and from the day's last minutes, so that the store is lost the day after the
+// handoff: a handoff decided again on the new store is the same handoff, whatever the day.
+describe.each([
+  ["", undefined],
+  [", the day after the handoff", () => beforeMidnight(200)],
+])("a Lead deleted or merged away in Salesforce, then a lost store (shipped mappings)%s", (_, startAt) => {
   let loop: LoopHarness;
   let personId: string;
   const { now, later, reset } = movingClock();
   const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
   const leads = () => loop.salesforce.data.list("Lead");
+  const followUps = (leadId: string) =>
+    loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"));
   const explain = async (email: string) => {
     const out = await runCli(["--config", loopConfig(loop, "salesforce"), "explain", email], {}, undefined, { now });
     expect(out.code).toBe(0);
@@ -99,7 +111,7 @@ describe("a Lead deleted or merged away in Salesforce, then a lost store (shippe
   };
 
   beforeEach(async () => {
-    reset();
+    reset(startAt?.());
     ({ loop, personId } = await startAnaisLoop(now));
     later();
     expect((await sync()).summary.handoffs).toBe(1);
@@ -155,5 +167,7 @@ describe("a Lead deleted or merged away in Salesforce, then a lost store (shippe
     expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(own);
     // Her personal address is not someone new in HubSpot.
     expect(loop.hubspot.data.listObjects("contacts").map((c) => c.id)).toEqual([personId]);
+    // The merge brought the handoff's follow-up task to the survivor; the handoff decided again finds it.
+    expect(followUps(own)).toHaveLength(1);
   });
 });

@@ -778,6 +778,26 @@ describe("replication: getUpdated and getDeleted", () => {
     expect(left.records.map((r) => r.Id)).toEqual([elsewhere]);
     expect(() => sf.data.emptyRecycleBin("Contact", contact)).toThrow(/not in the Recycle Bin/);
   });
+
+  // A Lead's activities go with it (Salesforce Help, "Mass Delete Records": deleting leads deletes their
+  // activities); a merge moves them to the master instead. A task left pointing at a deleted Lead would let
+  // a connector find and re-point a follow-up task the rep can no longer see.
+  it("deletes a Lead's tasks with it, and a merged-away Lead's tasks move to the master", async () => {
+    const now = Date.now();
+    const lead = sf.data.insert("Lead", { LastName: "Ødegård", Company: "Nordlys AS", Email: "ingrid@nordlys.no" });
+    const master = sf.data.insert("Lead", { LastName: "Ødegård", Company: "Nordlys AS", Email: "i.odegard@nordlys.no" });
+    const merged = sf.data.insert("Lead", { LastName: "Odegard", Company: "NORDLYS", Email: "ingrid.o@gmail.com" });
+    const task = (whoId: string, subject: string) => sf.data.insert("Task", { WhoId: whoId, Subject: subject, Status: "Not Started" });
+    const followUp = task(lead, "New MQL: follow up within 4h");
+    const call = task(merged, "Call Ingrid");
+    const res = await raw("DELETE", `/services/data/v62.0/sobjects/Lead/${lead}`);
+    expect(res.status).toBe(204);
+    expect(sf.data.list("Task").map((t) => t.Id)).toEqual([call]);
+    const listed = await conn.sobject("Task").deleted(new Date(now - 3_600_000).toISOString(), new Date(now + 120_000).toISOString());
+    expect(listed.deletedRecords.map((d) => d.id)).toContain(followUp);
+    sf.data.merge("Lead", master, [merged]);
+    expect(sf.data.list("Task").map((t) => [t.Id, t.WhoId])).toEqual([[call, master]]);
+  });
 });
 
 describe("lead conversion and merge", () => {

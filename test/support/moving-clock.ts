@@ -8,8 +8,8 @@ export interface MovingClock {
   now(): Date;
   /** Moves the clock `ms` forward (the clock's step unless told). */
   later(ms?: number): void;
-  /** Back to the wall clock, for the next test. */
-  reset(): void;
+  /** Back to the wall clock for the next test, or to `startAt` and on from there. */
+  reset(startAt?: Date): void;
 }
 
 export function movingClock(stepMs: number = PAST_LAG_AND_A_MINUTE_MS): MovingClock {
@@ -19,8 +19,14 @@ export function movingClock(stepMs: number = PAST_LAG_AND_A_MINUTE_MS): MovingCl
     later: (ms = stepMs) => {
       ahead += ms;
     },
-    reset: () => {
-      ahead = 0;
+    reset: (startAt) => {
+      ahead = startAt ? startAt.getTime() - Date.now() : 0;
     },
   };
+}
+
+/** `seconds` before the next midnight (UTC): a test that starts there crosses into the next day as it moves on. */
+export function beforeMidnight(seconds: number): Date {
+  const day = 86_400_000;
+  return new Date((Math.floor(Date.now() / day) + 1) * day - seconds * 1000);
 }

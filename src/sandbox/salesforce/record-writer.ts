@@ -42,7 +42,13 @@ const CASCADES: Record<string, readonly (readonly [string, string])[]> = {
   Account: [
     ["Contact", "AccountId"],
     ["Opportunity", "AccountId"],
+    ["Task", "WhatId"],
   ],
+  // A Lead's, Contact's or Opportunity's activities go with it (Salesforce Help, "Mass Delete Records":
+  // deleting leads or contacts deletes all activities associated with them).
+  Lead: [["Task", "WhoId"]],
+  Contact: [["Task", "WhoId"]],
+  Opportunity: [["Task", "WhatId"]],
 };
 
 export type DuplicateRuleSetup = "alert" | "block" | "inactive";
@@ -121,9 +127,10 @@ export class RecordWriter {
 
   /**
    * Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. An
-   * Account takes its Contacts and Opportunities with it, each into the bin and the delete log (Apex
-   * Developer Guide, "Deleting Records": the delete operation cascades to a parent's children; Salesforce
-   * Help, "Delete Accounts"); a merge's losing Account does not, its related records move to the master.
+   * Account takes its Contacts and Opportunities with it, and every record its activities, each into the
+   * bin and the delete log (Apex Developer Guide, "Deleting Records": the delete operation cascades to a
+   * parent's children; Salesforce Help, "Delete Accounts"); a merge's losing record does not, its related
+   * records move to the master.
    */
   delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string, cascadedFrom?: string): void {
     const schema = this.schemaOrThrow(type);

@@ -468,7 +468,7 @@ function handOffOne(
       ownerId: route.ownerId,
       at: dueAt,
       completed: false,
-      key: followUpTaskKey(c.personId, now.toISOString().slice(0, 10)),
+      key: followUpTaskKey(c.personId, mqlDate.slice(0, 10)),
     }, dueByClock(v, group)),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({

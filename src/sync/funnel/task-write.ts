@@ -35,8 +35,9 @@ export function dueByClock(v: HandoffVocabulary, group: string): NonNullable<Out
 }
 
 /**
- * The key of the follow-up task a rep is given with a lead: "New MQL" at a handoff (`at` its day, so a
- * handoff decided again that day rewrites the task) and "Re-routed lead" at a reroute (`at` its instant).
+ * The key of the follow-up task a rep is given with a lead: "New MQL" at a handoff (`at` the day of the MQL
+ * it hands off, so the same handoff decided again, on any day, rewrites the task) and "Re-routed lead" at a
+ * reroute (`at` its instant).
  * One prefix for both, so a reroute finds every follow-up task the lead's owner holds, whichever gave it.
  */
 export function followUpTaskKey(personId: string, at: string): string {
