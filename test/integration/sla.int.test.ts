@@ -406,6 +406,48 @@ describe.each(["salesforce", "hubspot"] as const)("follow-up SLA with crm: %s", 
     expect((await runCli(["--config", configPath, "sla", "--bogus"])).code).toBe(2);
   });
 
+  it("a rep who followed up late, read in the run that finds the breach, keeps the lead: the breach is kept, nothing is rerouted", async () => {
+    // Whole seconds: Salesforce keeps date-times to the second.
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      crm,
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "queue", reroute: true, managers: {} } }),
+      clock,
+    );
+    const helene = h.reps.get(REPS.emea.email)![crm];
+    logCall(loop, crm, h.camilleCrm, helene, new Date(h.handoffAt + 10 * 60_000), "Premier appel");
+    // Hélène calls Jonas half an hour after his follow-up was due; the next run reads the call and the breach.
+    logCall(loop, crm, h.jonasCrm, helene, new Date(h.handoffAt + 4 * HOUR + 30 * 60_000), "Appel tardif");
+    clock.t = h.handoffAt + 5 * HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(1);
+
+    // The breach is on record, late by its due time, and rerouted to no one.
+    expect((await loop.store.listSlaBreaches()).map((b) => [b.personId, b.ownerId, b.kind, b.breachedAt, b.rerouteTo])).toEqual([
+      [h.people.jonas.id, helene, "follow-up", new Date(h.handoffAt + 4 * HOUR).toISOString(), null],
+    ]);
+    // Jonas stays Hélène's on both sides, her clock stopped by her call.
+    expect(loop.hubspot.data.getObject("contacts", h.people.jonas.id)!.properties.hubspot_owner_id).toBe(
+      h.reps.get(REPS.emea.email)!.hubspot,
+    );
+    if (crm === "salesforce") expect(loop.salesforce.data.get("Lead", h.jonasCrm)?.OwnerId).toBe(helene);
+    expect((await loop.store.listSlaClocks()).find((c) => c.personId === h.people.jonas.id)).toMatchObject({
+      ownerId: helene,
+      handoffAt: new Date(h.handoffAt).toISOString(),
+      firstTouchAt: new Date(h.handoffAt + 4 * HOUR + 30 * 60_000).toISOString(),
+    });
+    // Her "New MQL" task is done and still hers; no one is given a "Re-routed lead" task.
+    const tasks = tasksOf(loop, crm, h.jonasCrm);
+    expect(tasks.filter((t) => t.subject.startsWith("New MQL"))).toEqual([expect.objectContaining({ ownerId: helene, open: false })]);
+    expect(tasks.filter((t) => t.subject.startsWith("Re-routed lead"))).toEqual([]);
+    const [alert] = alertBodies(loop, crm, h.jonasCrm);
+    expect(alert).toContain("Not re-routed: followed up late, at");
+    expect((await loop.store.listErrors()).map((e) => e.message)).toEqual([]);
+    // The next run raises nothing more.
+    clock.t += HOUR;
+    expect((await h.sync()).summary.slaBreaches).toBe(0);
+  });
+
   it("a lead breached again after its reroute stays with its owner, alerted: it never goes back to a rep who held it", async () => {
     // Whole seconds: Salesforce keeps date-times to the second.
     const clock = { t: Math.floor(Date.now() / 1000) * 1000 };

@@ -284,7 +284,9 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
     earlierOwners: onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
       ? await earlierOwners(ctx, breaches.map((b) => b.clock.personId))
       : new Map(),
-    openTasks: onBreach.reroute ? await openTasks(ctx, setup, breaches.map((b) => b.clock)) : new Map(),
+    openTasks: onBreach.reroute
+      ? await openTasks(ctx, setup, breaches.filter((b) => !isFollowedUpLate(b)).map((b) => b.clock))
+      : new Map(),
   };
   const people = new Map(
     (
@@ -299,6 +301,15 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
     if (ctx.signal?.aborted) return; // each breach is decided whole; the rest are raised next run
     await raiseOne(ctx, setup, directory, breach, people.get(breach.clock.personId) ?? {});
   }
+}
+
+/**
+ * A rep whose first touch came after the due time, read in the run that finds the breach, has followed the
+ * lead up: the breach is kept and alerted, but not rerouted. Taking the lead from the rep now talking to
+ * the person would undo that follow-up, and hand on a task the touch completes.
+ */
+function isFollowedUpLate(breach: SlaBreach<SlaClock>): boolean {
+  return breach.kind === "follow-up" && breach.clock.firstTouchAt !== null;
 }
 
 async function raiseOne(
@@ -318,7 +329,9 @@ async function raiseOne(
   // held the lead before them left out, so a reroute never hands it back. A queue's turn it takes is
   // kept by the breach's own commit below.
   const turns = new QueueTurns();
-  const pick = onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
+  const followedUpLate = isFollowedUpLate(breach);
+  const reroute = onBreach.reroute && !followedUpLate;
+  const pick = reroute || (onBreach.alert && onBreach.alertTo === "queue")
     ? await nextRep(ctx, setup, directory, person, clock, turns)
     : null;
   const next = pick && "rep" in pick ? pick : null;
@@ -344,10 +357,13 @@ async function raiseOne(
           body:
             `${name} (${person.email ?? "no email"}) was handed to ${ownerEmail ?? clock.ownerId ?? "no owner"} at ${clock.handoffAt}; ` +
             `the first touch was due at ${clock.dueAt}. ${clock.touches} touch(es) so far; ${breach.overdueMinutes} minutes overdue.` +
-            (next && onBreach.reroute ? `\nRe-routed to ${next.rep} (${next.explanation}).` : "") +
+            (next && reroute ? `\nRe-routed to ${next.rep} (${next.explanation}).` : "") +
             // Told on the task, so whoever reads it knows the lead was meant to move and why it did not.
-            (allHeld !== null && onBreach.reroute
+            (allHeld !== null && reroute
               ? `\nNot re-routed: ${allHeld}, so it stays with ${ownerEmail ?? clock.ownerId ?? "its owner"}.`
+              : "") +
+            (followedUpLate && onBreach.reroute
+              ? `\nNot re-routed: followed up late, at ${clock.firstTouchAt}, so it stays with ${ownerEmail ?? clock.ownerId ?? "its owner"}.`
               : ""),
           whoId: clock.crmId,
           whoObject: clock.crmType,
@@ -362,7 +378,7 @@ async function raiseOne(
   }
 
   const groups: { group: string; onDone: OutboxGroupEffect }[] = [];
-  if (onBreach.reroute && next) {
+  if (reroute && next) {
     const handoffAt = now.toISOString();
     const dueAt = slaDueAt(now, setup.sla);
     const group = `reroute:${clock.personId}:${handoffAt}`;
@@ -414,9 +430,9 @@ async function raiseOne(
         personScores: await rescoredOwner(ctx, clock.personId, next.rep),
       },
     });
-  } else if (onBreach.reroute && allHeld !== null) {
+  } else if (reroute && allHeld !== null) {
     ctx.log.warn("sla.reroute_all_held", { personId: clock.personId, owner: ownerEmail, reason: allHeld });
-  } else if (onBreach.reroute) {
+  } else if (reroute) {
     ctx.log.warn("sla.reroute_unroutable", { personId: clock.personId, owner: ownerEmail });
   }
 
@@ -433,7 +449,7 @@ async function raiseOne(
     raisedAt: now.toISOString(),
     runId: ctx.runId,
     alertTo,
-    rerouteTo: onBreach.reroute ? (next?.rep ?? null) : null,
+    rerouteTo: reroute ? (next?.rep ?? null) : null,
   };
   ctx.summary.slaBreaches++;
   ctx.log.warn("sla.breached", {
