@@ -16,11 +16,23 @@ export class WindowLimiter {
   private readonly stamps: { at: number }[] = [];
   private pausedUntil = 0;
 
+  /** `followsStated`: the limit the system states (`observeLimit`) replaces `max`; else `max` is kept as given. */
   constructor(
-    private readonly max: number,
+    private max: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly followsStated = false,
   ) {}
+
+  /**
+   * The system stated its limit: `max` calls per `intervalMs`. A limiter that follows it takes it as its own
+   * from the next call on, higher or lower than the one it was made with: a portal whose tier allows more
+   * is not held to the lowest tier's rate.
+   */
+  observeLimit(max: number, intervalMs: number = this.windowMs): void {
+    if (!this.followsStated || !(max > 0) || !(intervalMs > 0)) return;
+    this.max = Math.max(1, Math.floor((max * this.windowMs) / intervalMs));
+  }
 
   /** Resolves when one more call fits in the window, and counts it; call what it gives once the answer arrived. */
   async take(): Promise<CallSettled> {

@@ -40,4 +40,37 @@ describe("WindowLimiter", () => {
     await sleep(400);
     expect(fourth).toBe(true);
   });
+
+  // HubSpot states the portal's burst on its answers (X-HubSpot-RateLimit-Max and -Interval-Milliseconds):
+  // 100 per 10 s on Starter, 190 on Professional and Enterprise. Paced at 100 for ever, a Professional
+  // portal's first load took nearly twice the time its limit allows.
+  it("follows the limit the system states, up or down, when made to follow it; keeps a given one otherwise", async () => {
+    let t = 1_000_000;
+    const windowMs = 100;
+    const all: Promise<unknown>[] = [];
+    const goes = async (limiter: WindowLimiter, calls: number): Promise<number> => {
+      let went = 0;
+      for (let i = 0; i < calls; i++) all.push(limiter.take().then(() => went++));
+      await sleep(0);
+      return went;
+    };
+    const following = new WindowLimiter(100, windowMs, () => t, true);
+    following.observeLimit(190, windowMs);
+    expect(await goes(following, 200)).toBe(190);
+
+    // Stated per another interval, taken per its own window; lowered, it holds the calls past the new limit.
+    const perHalf = new WindowLimiter(100, windowMs, () => t, true);
+    perHalf.observeLimit(25, windowMs / 2);
+    expect(await goes(perHalf, 60)).toBe(50);
+
+    const given = new WindowLimiter(100, windowMs, () => t);
+    given.observeLimit(190, windowMs);
+    expect(await goes(given, 200)).toBe(100);
+
+    // The calls held go once their window has passed: nothing is left waiting.
+    t += windowMs;
+    await sleep(windowMs * 2);
+    t += windowMs;
+    await Promise.all(all);
+  });
 });

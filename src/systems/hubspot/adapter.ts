@@ -67,7 +67,10 @@ export interface HubspotAdapterOptions {
   lookbackMs?: number;
   /** CRM search calls per second; default 4. */
   searchPerSecond?: number;
-  /** Calls per rolling 10 seconds (other than search); default 100. */
+  /**
+   * Calls per rolling 10 seconds (other than search), kept as given; by default 100 (the lowest tier's)
+   * until the portal states its own limit on an answer, then that.
+   */
   burstPer10Seconds?: number;
   /** A call not answered within this is abandoned and retried; default 60 s. */
   requestTimeoutMs?: number;
@@ -126,11 +129,17 @@ const portalLimiters = new Map<string, { burst: WindowLimiter; search: WindowLim
 
 function limitersOf(options: HubspotAdapterOptions): { burst: WindowLimiter; search: WindowLimiter } {
   const burst = options.burstPer10Seconds ?? DEFAULT_BURST_PER_10_SECONDS;
+  // Unless told a burst, leadloop paces at the lowest tier's until the portal states its own
+  // (`X-HubSpot-RateLimit-Max`), then at that.
+  const followsStated = options.burstPer10Seconds === undefined;
   const search = options.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND;
-  const key = [options.baseUrl, options.accessToken, burst, search].join("\u0000");
+  const key = [options.baseUrl, options.accessToken, burst, followsStated, search].join("\u0000");
   let limiters = portalLimiters.get(key);
   if (!limiters) {
-    limiters = { burst: new WindowLimiter(burst, BURST_WINDOW_MS), search: new WindowLimiter(search, SEARCH_WINDOW_MS) };
+    limiters = {
+      burst: new WindowLimiter(burst, BURST_WINDOW_MS, Date.now, followsStated),
+      search: new WindowLimiter(search, SEARCH_WINDOW_MS),
+    };
     portalLimiters.set(key, limiters);
   }
   return limiters;

@@ -158,7 +158,10 @@ export class HubspotTransport {
     if (stated.daily !== null && stated.dailyRemaining !== null) {
       this.daily = { used: Math.max(0, stated.daily - stated.dailyRemaining), max: stated.daily };
     }
-    if (stated.max !== null) this.burstStated = { max: stated.max, intervalMs: stated.intervalMs ?? 10_000 };
+    if (stated.max !== null) {
+      this.burstStated = { max: stated.max, intervalMs: stated.intervalMs ?? 10_000 };
+      this.options.burst.observeLimit(stated.max, stated.intervalMs ?? undefined);
+    }
     if (stated.remaining !== null) this.options.burst.observeRemaining(stated.remaining, stated.intervalMs ?? undefined);
   }
 }
