@@ -127,10 +127,10 @@ export class RecordWriter {
 
   /**
    * Soft delete: the record goes to the Recycle Bin, where queryAll and getDeleted still see it. An
-   * Account takes its Contacts and Opportunities with it, and every record its activities, each into the
-   * bin and the delete log (Apex Developer Guide, "Deleting Records": the delete operation cascades to a
-   * parent's children; Salesforce Help, "Delete Accounts"); a merge's losing record does not, its related
-   * records move to the master.
+   * Account takes its Contacts and Opportunities with it, and a Lead, Contact, Opportunity or Account its
+   * Tasks, each into the bin and the delete log (Apex Developer Guide, "Deleting Records": the delete
+   * operation cascades to a parent's children; Salesforce Help, "Delete Accounts"); a merge's losing record
+   * does not, its related records move to the master.
    */
   delete(type: string, id: string, at: Date = this.now(), masterRecordId?: string, cascadedFrom?: string): void {
     const schema = this.schemaOrThrow(type);
