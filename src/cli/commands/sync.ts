@@ -2,10 +2,10 @@
 import type { Command } from "commander";
 import { failedRunSummary } from "../../sync/engine.js";
 import { runFailureFields } from "../../sync/run-failure.js";
-import { type RunSummary, unstartedRun } from "../../sync/run-summary.js";
+import { unstartedRun } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../context.js";
-import { EXIT } from "../exit-codes.js";
+import { exitFor } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
 import { summaryText } from "../summary-text.js";
@@ -84,15 +84,6 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
 /** What `failure` says: the error's message, the line stderr ends with. */
 function failureText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-export function exitFor(summary: RunSummary): number {
-  // Stopped as asked (SIGTERM, Ctrl-C): a clean stop, whatever the queue holds; the next run resumes.
-  if (summary.status === "stopped") return EXIT.ok;
-  // Records waiting in the queue, this run's or an earlier run's: a scheduler sees it on every run until
-  // they are resolved, not on the one run that queued them. A refusal the same run settled (a write to a
-  // Lead converted meanwhile, whose conversion the run then followed) leaves nothing waiting.
-  return summary.openErrors > 0 ? EXIT.partial : EXIT.ok;
 }
 
 function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {
