@@ -8,6 +8,7 @@ import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../c
 import { exitFor } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
+import { stopRequest } from "../stop-request.js";
 import { summaryText } from "../summary-text.js";
 
 export function registerSync(program: Command, io: CommandIo): void {
@@ -47,14 +48,12 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
   warnUnusedConfig(log, loaded);
   const progress = progressLine(io, !opts.json);
   // SIGTERM or Ctrl-C stops the run after the batch in hand, with everything so far committed; what
-  // was decided but not written stays in the store for the next run.
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info("run.stopping", { signal });
-    stop.abort();
-  };
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  // was decided but not written stays in the store for the next run. One that came while leadloop was
+  // still starting (stop-request.ts) stops the run before its first batch: a run that did nothing.
+  const stop = stopRequest();
+  const onStop = () => log.info("run.stopping", { signal: stop.received() });
+  if (stop.signal.aborted) onStop();
+  else stop.signal.addEventListener("abort", onStop, { once: true });
   let result: Awaited<ReturnType<typeof runOnce>>;
   try {
     result = await runOnce(loaded.config, log, {
@@ -70,8 +69,7 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
     throw err;
   } finally {
     progress.done();
-    process.off("SIGTERM", onSignal);
-    process.off("SIGINT", onSignal);
+    stop.signal.removeEventListener("abort", onStop);
   }
   if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
   else {
