@@ -16,6 +16,12 @@ export interface CommandEntry {
    * that the next run resumes (RESUME_NOTE); a command that reads or checks has no run to resume.
    */
   runsSync?: true;
+  /**
+   * Whether the command takes the process's stop request (stop-request.ts): a SIGTERM or Ctrl-C from the
+   * process's start stops it after the batch in hand. Any other command gives the request back as its
+   * action starts, and the signals end it as by default.
+   */
+  takesStop?: true;
   load: () => Promise<RegisterCommand>;
 }
 
@@ -25,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: "sync",
     description: "run one sync between HubSpot and the CRM, both ways, from the saved cursors",
     runsSync: true,
+    takesStop: true,
     load: async () => (await import("./commands/sync.js")).registerSync,
   },
   {

@@ -9,6 +9,7 @@ import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 import { classifyFailure } from "./failure.js";
 import { quietWhenReaderLeaves } from "./closed-pipe.js";
+import { releaseStop } from "./stop-request.js";
 import { UsageError } from "./usage-error.js";
 
 /**
@@ -160,6 +161,8 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
       let top = action;
       while (top.parent && top.parent !== program) top = top.parent;
       running = COMMANDS.find((c) => commandName(c) === top.name());
+      // A command that does not stop after the batch in hand lets the stop signals end it, as by default.
+      if (!running?.takesStop) releaseStop();
     });
     await program.parseAsync([...helpArguments(program, argv, names)]);
     return io.outcome.exitCode;
@@ -179,6 +182,9 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
     const failure = classifyFailure(err, { runsSync: running?.runsSync === true });
     io.stderr.write(`leadloop: ${failure.message}\n`);
     return failure.exitCode;
+  } finally {
+    // No command took the stop request (help, a usage error): a stop that came meanwhile ends the process.
+    releaseStop();
   }
 }
 

@@ -7,11 +7,6 @@ import type { StateStore } from "../store/port.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
 
-/** How the three read `--owner`: blanks around a pasted email are not part of it. */
-export function ownerOption(value: string): string {
-  return value.trim();
-}
-
 /**
  * Says so on stderr and sets exit 1 when `owner` names no rep leadloop knows, with the nearest known
  * email when one is close; returns whether it did. Asked only when the filter found nothing, since a rep

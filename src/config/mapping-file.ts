@@ -7,10 +7,9 @@ import { basename, extname, join } from "node:path";
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
+import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
 import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 import { fileProblem } from "../core/text/file-problem.js";
-
-type Path = (string | number)[];
 
 /**
  * The endings of mapping files. A `.yml` (or a mapping written as JSON, which is YAML too) is a mapping
@@ -61,7 +60,12 @@ export function loadMappings(dir: string): ObjectMapping[] {
 
 /** Parses one mapping file's text; `file` names it in problems and gives the mapping its name. */
 export function parseMapping(text: string, file: string): ObjectMapping {
-  const parsed = parseYamlText(text, file, mappingFileSchema);
+  let parsed: MappingFile;
+  try {
+    parsed = parseYamlText(text, file, mappingFileSchema);
+  } catch (err) {
+    throw withChecksOfTheRest(err, text, file, mappingFileSchema, semanticProblems);
+  }
   const at = yamlLocator(text);
   const problems = semanticProblems(parsed).map(({ path, message }): ConfigProblem => {
     const pos = at(path);
@@ -90,10 +94,6 @@ export function parseMapping(text: string, file: string): ObjectMapping {
   };
 }
 
-interface Finding {
-  path: Path;
-  message: string;
-}
 
 function semanticProblems(m: MappingFile): Finding[] {
   const findings: Finding[] = [];

@@ -22,6 +22,7 @@ import {
   qualificationFileSchema,
   recycleSchema,
 } from "./qualification-schema.js";
+import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
 import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
@@ -50,7 +51,13 @@ export function loadRecyclePolicy(file: string): { recycle: RecyclePolicy; probl
 
 /** Parses a qualification file's text; `file` names it in problems. */
 export function parseQualification(text: string, file: string): QualificationDefinition {
-  return toDefinition(parseYamlText(text, file, qualificationFileSchema), text, file);
+  let parsed: QualificationFile;
+  try {
+    parsed = parseYamlText(text, file, qualificationFileSchema);
+  } catch (err) {
+    throw withChecksOfTheRest(err, text, file, qualificationFileSchema, semanticProblems);
+  }
+  return toDefinition(parsed, text, file);
 }
 
 function toDefinition(parsed: QualificationFile, text: string, file: string): QualificationDefinition {
@@ -169,10 +176,6 @@ function toDispositions(maps: QualificationFile["dispositions"]): DispositionMap
   return out;
 }
 
-interface Finding {
-  path: Path;
-  message: string;
-}
 
 function semanticProblems(q: QualificationFile): Finding[] {
   const findings: Finding[] = [];

@@ -9,14 +9,11 @@ import { resolveCountry } from "../core/transforms/country-iso.js";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { type RoutingFile, routingFileSchema } from "./routing-schema.js";
+import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
 import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
-interface Finding {
-  path: Path;
-  message: string;
-}
 
 export function loadRouting(file: string): RoutingDefinition {
   const text = readConfigText(file);
@@ -25,10 +22,13 @@ export function loadRouting(file: string): RoutingDefinition {
 
 /** Parses routing YAML text; `file` names it in problems. */
 export function parseRouting(text: string, file: string): RoutingDefinition {
-  const parsed = parseYamlText(text, file, routingFileSchema);
-  const findings: Finding[] = [];
-  const definition = toDefinition(parsed, findings);
-  findings.push(...ruleProblems(parsed), ...queueProblems(parsed));
+  let parsed: RoutingFile;
+  try {
+    parsed = parseYamlText(text, file, routingFileSchema);
+  } catch (err) {
+    throw withChecksOfTheRest(err, text, file, routingFileSchema, (rest) => fileFindings(rest).findings);
+  }
+  const { definition, findings } = fileFindings(parsed);
   if (findings.length > 0) {
     const at = yamlLocator(text);
     const problems = findings.map(({ path, message }): ConfigProblem => {
@@ -38,6 +38,14 @@ export function parseRouting(text: string, file: string): RoutingDefinition {
     throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return definition;
+}
+
+/** The definition the schema-checked file gives, and what is wrong with it that a schema cannot say. */
+function fileFindings(parsed: RoutingFile): { definition: RoutingDefinition; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const definition = toDefinition(parsed, findings);
+  findings.push(...ruleProblems(parsed), ...queueProblems(parsed));
+  return { definition, findings };
 }
 
 function toDefinition(parsed: RoutingFile, findings: Finding[]): RoutingDefinition {

@@ -4,6 +4,7 @@
 // what to change. Errors mean records will fail; warnings mean some records may.
 import type { DateForm, FieldMapping, ObjectMapping, Transform } from "./mapping.js";
 import type { FieldDescription, FieldType, ObjectDescription } from "./object-schema.js";
+import { fold } from "./scoring/values.js";
 import { editDistance } from "./text/edit-distance.js";
 
 export const PROBLEM_SEVERITIES = ["error", "warning"] as const;
@@ -404,11 +405,18 @@ function list(values: readonly string[]): string {
     : quoted.join(", ");
 }
 
-/** The closest field name, for "did you mean": same name in another case first, then edit distance. */
+/**
+ * The closest field name, for "did you mean": same name in another case first, then the field whose label
+ * it is (an admin copies a property as the portal shows it, "Phone Number" for phone; case, accents and
+ * spacing aside), then edit distance.
+ */
 function nearest(name: string, fields: readonly FieldDescription[]): string | undefined {
   const lower = name.toLowerCase();
   const sameCase = fields.find((f) => f.name.toLowerCase() === lower);
   if (sameCase) return sameCase.name;
+  const shown = labelKey(name);
+  const labelled = fields.find((f) => labelKey(f.label) === shown);
+  if (labelled) return labelled.name;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const f of fields) {
@@ -421,3 +429,7 @@ function nearest(name: string, fields: readonly FieldDescription[]): string | un
   return best;
 }
 
+/** A label as compared with a name: folded (case and accents), blanks collapsed. */
+function labelKey(text: string): string {
+  return fold(text).replace(/\s+/g, " ");
+}

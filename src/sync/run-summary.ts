@@ -82,6 +82,20 @@ export function emptySummary(
   };
 }
 
+/** What `sync --json` says of a run that failed before it began: its `failure`, and nothing else known. */
+export type UnstartedRun = Omit<RunSummary, "runId" | "openErrors"> & { runId: null; openErrors: null };
+
+/**
+ * The summary of a run that failed before it began (its configuration, the run lock another run holds, the
+ * store or a system's login): in a failed run's shape, so a script reads `status` and `failure` as it
+ * always does. It has no run id (no run was recorded), counts nothing, and `openErrors` is null: the queue
+ * was not read. `systems` are the configuration's, none when the configuration itself failed.
+ */
+export function unstartedRun(failure: string, dryRun: boolean, at: string, systems: string[]): UnstartedRun {
+  const summary = emptySummary("", dryRun, at, systems);
+  return { ...summary, runId: null, finishedAt: at, status: "failed", openErrors: null, failure };
+}
+
 /**
  * Sets `summary.openErrors` to the entries open in the error queue now, earlier runs' too: what a run
  * (a sync, an `errors retry`) leaves waiting. A store that cannot answer leaves the count as it was, so

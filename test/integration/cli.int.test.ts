@@ -257,7 +257,10 @@ describe("leadloop CLI", () => {
         `${config}:${line}:16: hubspot.accessToken: has "“" (U+201C) at character 1, which a token cannot hold`,
       );
       expect(result.stderr).not.toContain("5f1c9a7e");
-      expect(result.stdout).toBe("");
+      // sync --json says why on stdout too (a run that never began), without the token either.
+      if (command[0] === "sync") expect(JSON.parse(result.stdout)).toMatchObject({ runId: null, status: "failed" });
+      else expect(result.stdout).toBe("");
+      expect(result.stdout).not.toContain("5f1c9a7e");
     }
     // A line break at its end, as a secret read from a file often has.
     const env = { HUBSPOT_ACCESS_TOKEN: "pat-na1-5f1c9a7e\n" };

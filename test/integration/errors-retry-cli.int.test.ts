@@ -60,3 +60,50 @@ describe("leadloop errors retry", () => {
     expect(all.every((e) => e.whatToDo === undefined)).toBe(true);
   });
 });
+
+describe("leadloop errors retry --id", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 36, now: new Date(), contacts: 12 }), "errors-retry-id-cli");
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it("exits 4 while entries stay open, the named one refused again or another beside it, and 0 once none is", async () => {
+    const config = ["-c", world.configPath];
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    const contacts = world.salesforce.data
+      .list("Lead")
+      .map((l) => String(l.HubSpot_Contact_Id__c ?? ""))
+      .filter((id) => id !== "")
+      .slice(0, 2);
+    expect(contacts).toHaveLength(2);
+    // Two marketers paste phone numbers with notes: longer than Salesforce's Phone field takes.
+    contacts.forEach((id, i) =>
+      world.hubspot.data.updateObject("contacts", id, { phone: `+1 (555) 010-234${i} ext. 1234 — demander l'accueil, puis le service achats` }),
+    );
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await runCli(["sync", ...config])).code).toBe(4);
+    const listed = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as { id: number; message: string }[];
+    const [fixed, left] = contacts.map((id) => listed.find((e) => e.message.includes(`+1 (555) 010-234${contacts.indexOf(id)}`))!);
+    expect(fixed && left).toBeTruthy();
+
+    // The one whose write is refused again: still open, exit 4.
+    const again = await runCli(["errors", "retry", "--id", String(left!.id), "--json", ...config]);
+    expect(again.code).toBe(4);
+    expect(JSON.parse(again.stdout)).toMatchObject({ resolved: [], stillFailing: [left!.id] });
+
+    // The marketer shortens one number: its entry is resolved, the other still waits, exit 4.
+    world.hubspot.data.updateObject("contacts", contacts[0]!, { phone: "+1 (555) 010-2340" });
+    const retried = await runCli(["errors", "retry", "--id", String(fixed!.id), "--json", ...config]);
+    expect(retried.code).toBe(4);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ resolved: [fixed!.id], stillFailing: [], summary: { openErrors: 1 } });
+
+    // Nothing open any more: exit 0.
+    world.hubspot.data.updateObject("contacts", contacts[1]!, { phone: "+1 (555) 010-2341" });
+    const last = await runCli(["errors", "retry", "--id", String(left!.id), "--json", ...config]);
+    expect(last.code).toBe(0);
+    expect(JSON.parse(last.stdout)).toMatchObject({ resolved: [left!.id], summary: { openErrors: 0 } });
+  });
+});

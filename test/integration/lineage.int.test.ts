@@ -3,7 +3,7 @@
 // associated with both, and the Opportunity's outcome (won with its amount, lost) comes back to the deal
 // and the contact; with HubSpot as CRM a deal closing won makes its contact a customer; and a company
 // and a deal made in HubSpot for an MQL reach Salesforce with their associations.
-import { exitFor } from "../../src/cli/commands/sync.js";
+import { exitFor } from "../../src/cli/exit-codes.js";
 import { buildFunnelReport } from "../../src/report/build.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";

@@ -54,4 +54,35 @@ describe("a mapping naming a HubSpot property by its label", () => {
       expect.arrayContaining(refused.map((e) => e.id)),
     );
   });
+
+  it("validate --live suggests the property's name for every label a mapping names, whatever its case, accents or spacing", async () => {
+    const mappings = join(world.dir, "mappings-labels");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    // As the portal shows them, typed by hand: "Company Name" and "Phone Number" are far from company and
+    // phone by spelling, "Jób  Title" has an accent and two blanks, "LAST NAME" is in capitals.
+    const labels: [name: string, label: string][] = [
+      ["company", "company name"],
+      ["phone", "Phone Number"],
+      ["jobtitle", "Jób  Title"],
+      ["lastname", "LAST NAME"],
+    ];
+    let text = readFileSync(lead, "utf8");
+    for (const [name, label] of labels) {
+      expect(text).toContain(`  - marketing: ${name}\n`);
+      text = text.replace(`  - marketing: ${name}\n`, `  - marketing: ${label}\n`);
+    }
+    writeFileSync(lead, text);
+    const configPath = join(world.dir, "leadloop-labels.yaml");
+    writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+
+    const checked = await runCli(["validate", "--live", "--json", "-c", configPath]);
+    expect(checked.code).toBe(2);
+    const problems = (JSON.parse(checked.stdout) as { problems: { source: string; field: string; message: string }[] }).problems;
+    for (const [name, label] of labels) {
+      expect(problems).toContainEqual(
+        expect.objectContaining({ source: lead, field: label, message: `marketing field ${label} does not exist on contacts (did you mean ${name}?)` }),
+      );
+    }
+  });
 });

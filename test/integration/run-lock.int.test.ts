@@ -104,7 +104,8 @@ describe("the run lock", () => {
 
     const blocked = await sync();
     expect(blocked.code).toBe(1);
-    expect(blocked.stdout).toBe("");
+    // --json says why on stdout, as a failed run's summary: the run never began.
+    expect(JSON.parse(blocked.stdout)).toMatchObject({ runId: null, status: "failed" });
     expect(blocked.stderr).toContain(`another leadloop run holds the state store's lock (${foreign}, since`);
     expect(blocked.stderr).toContain("its lease ends at");
     expect(blocked.stderr).toContain("`leadloop unlock` clears the lock");

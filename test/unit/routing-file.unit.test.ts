@@ -164,12 +164,15 @@ rules:
 fallback: sales-desk@acme-sales.com
 `;
     const problems = problemsOf(() => parseRouting(yaml, FILE));
+    // The whole-file checks run on what the schema accepted (rules[1] and rules[2] are left out): the
+    // queue's member listed twice is said beside the schema's problems, not after they are fixed.
     expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [3, "queues.emea[1]", "lea.muller@acme-sales.com is already listed at queues.emea[0]"],
       [10, "rules[1].when.employees", "min is larger than max"],
       [11, "rules[1].assign", "assign needs exactly one of rep or queue"],
       [14, "rules[2].assign", "assign needs exactly one of rep or queue"],
     ]);
-    // Schema problems come first; once the shape is right the whole-file checks run.
+    // Once the shape is right the whole-file checks see the rules the schema refused before.
     const shaped = yaml
       .replace("min: 500, max: 50", "min: 50, max: 500")
       .replace("assign: { rep: a@acme-sales.com, queue: emea }", "assign: { rep: a@acme-sales.com }")

@@ -13,7 +13,8 @@ import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { ownerOption, unknownOwner } from "../owner-filter.js";
+import { emailArgument } from "../email-argument.js";
+import { unknownOwner } from "../owner-filter.js";
 
 interface DigestOptions {
   owner?: string;
@@ -25,7 +26,7 @@ interface DigestOptions {
 
 export function registerDigest(program: Command, io: CommandIo): void {
   declareCommand(program, "digest")
-    .option("--owner <email>", "only this rep (exit 1 when no rep has that email)", ownerOption)
+    .option("--owner <email>", "only this rep (exit 1 when no rep has that email)", emailArgument)
     .option("--period <period>", `${DIGEST_PERIODS.join(" or ")}: how far back a first digest looks, and how often one is kept`, "day")
     .option("--format <format>", DIGEST_FORMATS.join(", "), "text")
     .option("--write", "write each rep's digest as one CRM task (a second one in the same period updates it)")

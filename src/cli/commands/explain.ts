@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import type { AuditEntry, QueuedError } from "../../store/port.js";
 import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
 import { declareCommand } from "../command-list.js";
+import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -12,7 +13,7 @@ import { recordLabel } from "../../core/text/record-label.js";
 import { heldText } from "../../core/funnel/recycle.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
-  declareCommand(program, "explain")
+  withEmailOperand(declareCommand(program, "explain"))
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExample:\n  leadloop explain ana.lopez@acme.com")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {

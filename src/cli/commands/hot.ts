@@ -7,12 +7,13 @@ import { openStore } from "../../store/open-store.js";
 import { hotList } from "../../sync/funnel/hot-list.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
-import { ownerOption, unknownOwner } from "../owner-filter.js";
+import { emailArgument } from "../email-argument.js";
+import { unknownOwner } from "../owner-filter.js";
 import { wholeNumber } from "../whole-number.js";
 
 export function registerHot(program: Command, io: CommandIo): void {
   declareCommand(program, "hot")
-    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", ownerOption)
+    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", emailArgument)
     .option("--limit <n>", "at most this many people", wholeNumber(1), 50)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop hot\n  leadloop hot --owner helene.dubois@acme.com --json")

@@ -8,6 +8,7 @@ import { openStore } from "../../store/open-store.js";
 import { SALESFORCE_DISPOSITION_REASON, SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
 import { applyRequalify, planRequalify, type RequalifyPlan } from "../../sync/funnel/requalify.js";
 import { declareCommand } from "../command-list.js";
+import { withEmailOperand } from "../email-argument.js";
 import { confirm } from "../confirm.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -30,7 +31,7 @@ interface RequalifyResult {
 const MARKETING_SYSTEM = "hubspot";
 
 export function registerRequalify(program: Command, io: CommandIo): void {
-  declareCommand(program, "requalify")
+  withEmailOperand(declareCommand(program, "requalify"))
     .option("--yes", "requalify without asking (needed when stdin is not a terminal)")
     .option("--json", "print the move as JSON on stdout")
     .addHelpText(

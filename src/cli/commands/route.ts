@@ -5,12 +5,13 @@ import { normalizeEmail } from "../../core/records.js";
 import { explainRoute, formatRouteExplanation, routablePerson } from "../../core/routing/index.js";
 import { personAccounts } from "../../sync/funnel/account-lookup.js";
 import { declareCommand } from "../command-list.js";
+import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 
 export function registerRoute(program: Command, io: CommandIo): void {
-  declareCommand(program, "route")
+  withEmailOperand(declareCommand(program, "route"))
     .option("--explain", "show every rule considered and why it matched or not")
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExample:\n  leadloop route --explain camille.lefevre@acme-industrie.fr")

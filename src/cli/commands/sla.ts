@@ -7,11 +7,12 @@ import { type SlaListRow, slaBoard } from "../../sync/funnel/sla-list.js";
 import { textTable } from "../../report/table.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
-import { ownerOption, unknownOwner } from "../owner-filter.js";
+import { emailArgument } from "../email-argument.js";
+import { unknownOwner } from "../owner-filter.js";
 
 export function registerSla(program: Command, io: CommandIo): void {
   declareCommand(program, "sla")
-    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", ownerOption)
+    .option("--owner <email>", "only this rep's leads (exit 1 when no rep has that email)", emailArgument)
     .option("--breached", "only breaches")
     .option("--json", "print JSON on stdout")
     .addHelpText(

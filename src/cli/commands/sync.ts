@@ -2,12 +2,13 @@
 import type { Command } from "commander";
 import { failedRunSummary } from "../../sync/engine.js";
 import { runFailureFields } from "../../sync/run-failure.js";
-import type { RunSummary } from "../../sync/run-summary.js";
+import { unstartedRun } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../context.js";
-import { EXIT } from "../exit-codes.js";
+import { exitFor } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
+import { stopRequest } from "../stop-request.js";
 import { summaryText } from "../summary-text.js";
 
 export function registerSync(program: Command, io: CommandIo): void {
@@ -19,57 +20,68 @@ export function registerSync(program: Command, io: CommandIo): void {
       "after",
       "\nExamples:\n  leadloop sync\n  leadloop sync --dry-run --json > plan.json\n\nSIGTERM or Ctrl-C stops after the batch in hand (exit 0); the next run resumes.\n\nExit status: 0 done, 4 done with records waiting in the error queue (this run's or earlier), 1 failed, 2 bad configuration, 3 a system refused (credentials, limits).",
     )
-    .action(async function (this: Command, opts: { dryRun?: boolean; json?: boolean }) {
-      const { loaded, log } = commandConfig(this, io);
-      warnUnusedConfig(log, loaded);
-      const progress = progressLine(io, !opts.json);
-      // SIGTERM or Ctrl-C stops the run after the batch in hand, with everything so far committed; what
-      // was decided but not written stays in the store for the next run.
-      const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        log.info("run.stopping", { signal });
-        stop.abort();
-      };
-      process.once("SIGTERM", onSignal);
-      process.once("SIGINT", onSignal);
-      let result: Awaited<ReturnType<typeof runOnce>>;
+    .action(async function (this: Command, opts: SyncFlags) {
+      // The configuration's systems, once it is read: what a failure before the run began counts by.
+      const systems: string[] = [];
       try {
-        result = await runOnce(loaded.config, log, {
-          dryRun: Boolean(opts.dryRun),
-          signal: stop.signal,
-          onProgress: (e) => progress.update(e),
-          now: io.now,
-        });
+        await syncOnce(this, io, opts, systems);
       } catch (err) {
-        // A run that failed still has its summary (run id, status "failed", the failure, what it did
-        // before): a script reading --json gets it; the failure's line and exit status follow as usual.
-        const failed = failedRunSummary(err);
-        if (opts.json && failed) printJson(io, failed);
-        // The one log event of a failed run, as the daemon's `daemon.run_failed` (same fields): stderr's
-        // line is for a person, this is what a log pipeline alerts on. A run stopped as asked did not fail.
-        if (!stop.signal.aborted) log.error("run.failed", runFailureFields(err));
+        // --json answers on stdout whatever the outcome, so `sync --json | jq` always has an object: a run
+        // that failed has its summary (run id, status "failed", the failure, what it did before); one that
+        // never began (the configuration, the run lock, a system's login) says why in the same shape. The
+        // failure's line on stderr and its exit status follow as usual (main.ts).
+        const at = (io.now?.() ?? new Date()).toISOString();
+        if (opts.json) printJson(io, failedRunSummary(err) ?? unstartedRun(failureText(err), Boolean(opts.dryRun), at, systems));
         throw err;
-      } finally {
-        progress.done();
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
       }
-      if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
-      else {
-        if (opts.dryRun) io.stdout.write(planText(result.plan));
-        io.stdout.write(summaryText(result.summary));
-      }
-      io.outcome.exitCode = exitFor(result.summary);
     });
 }
 
-export function exitFor(summary: RunSummary): number {
-  // Stopped as asked (SIGTERM, Ctrl-C): a clean stop, whatever the queue holds; the next run resumes.
-  if (summary.status === "stopped") return EXIT.ok;
-  // Records waiting in the queue, this run's or an earlier run's: a scheduler sees it on every run until
-  // they are resolved, not on the one run that queued them. A refusal the same run settled (a write to a
-  // Lead converted meanwhile, whose conversion the run then followed) leaves nothing waiting.
-  return summary.openErrors > 0 ? EXIT.partial : EXIT.ok;
+interface SyncFlags {
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: string[]): Promise<void> {
+  const { loaded, log } = commandConfig(cmd, io);
+  systems.push(...new Set(["hubspot", loaded.config.crm]));
+  warnUnusedConfig(log, loaded);
+  const progress = progressLine(io, !opts.json);
+  // SIGTERM or Ctrl-C stops the run after the batch in hand, with everything so far committed; what
+  // was decided but not written stays in the store for the next run. One that came while leadloop was
+  // still starting (stop-request.ts) stops the run before its first batch: a run that did nothing.
+  const stop = stopRequest();
+  const onStop = () => log.info("run.stopping", { signal: stop.received() });
+  if (stop.signal.aborted) onStop();
+  else stop.signal.addEventListener("abort", onStop, { once: true });
+  let result: Awaited<ReturnType<typeof runOnce>>;
+  try {
+    result = await runOnce(loaded.config, log, {
+      dryRun: Boolean(opts.dryRun),
+      signal: stop.signal,
+      onProgress: (e) => progress.update(e),
+      now: io.now,
+    });
+  } catch (err) {
+    // The one log event of a failed run, as the daemon's `daemon.run_failed` (same fields): stderr's
+    // line is for a person, this is what a log pipeline alerts on. A run stopped as asked did not fail.
+    if (!stop.signal.aborted) log.error("run.failed", runFailureFields(err));
+    throw err;
+  } finally {
+    progress.done();
+    stop.signal.removeEventListener("abort", onStop);
+  }
+  if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
+  else {
+    if (opts.dryRun) io.stdout.write(planText(result.plan));
+    io.stdout.write(summaryText(result.summary));
+  }
+  io.outcome.exitCode = exitFor(result.summary);
+}
+
+/** What `failure` says: the error's message, the line stderr ends with. */
+function failureText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function planText(plan: Awaited<ReturnType<typeof runOnce>>["plan"]): string {

@@ -1,0 +1,44 @@
+// An email argument that is no email address (`leadloop explain notanemail`, a rep's name given to
+// `--owner`) is the caller's mistake: a usage error naming the argument, exit 2, before anything is read
+// (README "Exit statuses"), where each command answered "no such person" or "no such rep" with exit 1. An
+// email nobody has is still that answer, exit 1.
+import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { runCli } from "../support/cli-run.js";
+import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+describe("email arguments", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 36, now: new Date(), contacts: 8 }), "email-argument-cli");
+    expect([0, 4]).toContain((await runCli(["--log-level", "warn", "sync", "-c", world.configPath])).code);
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it.each([["explain"], ["route"], ["requalify", "--yes"]])("%s <email> refuses a word that is no email, exit 2", async (command, ...flags) => {
+    for (const word of ["notanemail", "helene dubois", ""]) {
+      const run = await runCli([command, word, ...flags, "--json", "-c", world.configPath]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`value '${word}' is invalid for argument 'email'. expected an email address`);
+      expect(run.stdout).toBe("");
+    }
+  });
+
+  it.each([["hot"], ["sla"], ["digest"]])("%s --owner refuses a word that is no email, exit 2", async (command) => {
+    const run = await runCli([command, "--owner", "helene.dubois", "-c", world.configPath]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("option '--owner <email>' argument 'helene.dubois' is invalid. expected an email address");
+    expect(run.stdout).toBe("");
+  });
+
+  it("still answers exit 1 for an email address nobody has, and reads one pasted with blanks and in capitals", async () => {
+    const nobody = await runCli(["explain", "nobody@example.org", "-c", world.configPath]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stdout).toBe("nobody@example.org: no linked records (not synced yet, or no such person)\n");
+    const someone = world.hubspot.data.listObjects("contacts").find((c) => (c.properties.email ?? "").includes("@"))!;
+    const pasted = await runCli(["explain", ` ${someone.properties.email!.toUpperCase()} `, "--json", "-c", world.configPath]);
+    expect(pasted.code).toBe(0);
+    expect((JSON.parse(pasted.stdout) as { email: string }).email).toBe(someone.properties.email!.toLowerCase());
+  });
+});

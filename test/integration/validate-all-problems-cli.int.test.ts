@@ -1,0 +1,84 @@
+// `leadloop validate` as an admin runs it on files with a schema mistake and a rule mistake each: one run
+// names every problem, each with its file, line and key (the entry and field), where the rules' checks
+// (a queue no rule can use, a rule id used twice, a field mapped twice) waited until the file's schema
+// mistakes were fixed, so each fix brought a new batch. Exit 2 as before.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { runCli } from "../support/cli-run.js";
+
+const example = new URL("../../config/leadloop.example.yaml", import.meta.url).pathname;
+const shipped = dirname(example);
+
+interface Problem {
+  source: string;
+  line: number;
+  key: string;
+  message: string;
+}
+
+describe("leadloop validate", () => {
+  it("names the rule mistakes of a file whose schema mistakes are not fixed yet, in every file, in one run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-all-"));
+    mkdirSync(join(dir, "mappings"));
+    // A shipped file with mistakes in the copy; the line of each, in the copy, by the text it is given.
+    const copy = (name: string, edits: [from: string, to: string][]) => {
+      let text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
+      for (const [from, to] of edits) {
+        expect(text).toContain(from);
+        text = text.replace(from, to);
+      }
+      writeFileSync(join(dir, name), text);
+      const lineOf = (needle: string, after = 0) => text.split("\n").findIndex((l, i) => i >= after && l.includes(needle)) + 1;
+      return { file: join(dir, name), lineOf };
+    };
+    for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
+      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
+    }
+    // The mapping: a misspelt key in its first field, and a marketing field mapped twice further down.
+    const mapping = copy("mappings/contact-lead.yaml", [
+      ["    conflict: prefer_crm_unless_blank\n    transforms: [trim, { case: lower }]", "    conflcit: prefer_crm_unless_blank\n    transforms: [trim, { case: lower }]"],
+      ["  - marketing: lastname\n", "  - marketing: firstname\n"],
+    ]);
+    // The qualification: points that are no number in one rule, and another rule given a third's id.
+    const qualification = copy("qualification.yaml", [
+      ["    description: Decision-maker title\n    points: 20", "    description: Decision-maker title\n    points: twenty"],
+      ["  - id: senior-seniority", "  - id: practitioner-title"],
+    ]);
+    // The routing: a rule's description misspelt, a queue member who is no email, and a rule naming a
+    // queue that does not exist; the queue with the bad member is still defined, so no rule naming it is
+    // said to name an undefined queue.
+    const routing = copy("routing.yaml", [
+      ["    description: Government and public sector", "    descripton: Government and public sector"],
+      ["    - kevin.tran@leadloop-demo.com", "    - kevin.tran"],
+      ["    assign: { queue: apac }", "    assign: { queue: apcc }"],
+    ]);
+    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    const lastnameLine = mapping.lineOf("  - marketing: firstname", mapping.lineOf("  - marketing: firstname"));
+    const practitioner = qualification.lineOf("  - id: practitioner-title");
+    expect(problems).toEqual([
+      [mapping.file, mapping.lineOf("  - marketing: email"), "fields[0].conflict", "required key is missing"],
+      [mapping.file, mapping.lineOf("conflcit"), "fields[0].conflcit", 'unknown key (did you mean "conflict"?)'],
+      [mapping.file, lastnameLine, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
+      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", "Invalid input: expected number, received string"],
+      [qualification.file, qualification.lineOf("  - id: practitioner-title", practitioner), "fit[2].id", "rule id practitioner-title is already used by fit[1]"],
+      [routing.file, routing.lineOf("    - kevin.tran"), "queues.na-west[1]", '"kevin.tran" is not an email address (write e.g. ana.lopez@example.com)'],
+      [routing.file, routing.lineOf("  - id: public-sector"), "rules[1].description", "required key is missing"],
+      [routing.file, routing.lineOf("descripton"), "rules[1].descripton", 'unknown key (did you mean "description"?)'],
+      [routing.file, routing.lineOf("queue: apcc"), "rules[5].assign.queue", 'queue apcc is not defined under queues (did you mean "apac"?)'],
+    ]);
+
+    // The text says the same problems on stderr, each naming its file and line.
+    const text = await runCli(["validate", "--config", config]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain(`${routing.file}:${routing.lineOf("queue: apcc")}:`);
+    expect(text.stderr).toContain(`${qualification.file}:${qualification.lineOf("  - id: practitioner-title", practitioner)}:`);
+    expect(text.stderr).toContain(`${mapping.file}:${lastnameLine}:`);
+  });
+});
