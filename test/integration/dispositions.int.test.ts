@@ -287,15 +287,24 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
   });
 
   it("qualified: sales accepted, the lifecycle moves on to SQL, and the follow-up clock is owed nothing more", async () => {
+    // With Salesforce the rep sets "Closed - Converted" by hand without converting the Lead: no Contact,
+    // no Opportunity, so the contact says accepted (CONNECTED), never that a deal is open or that it converted.
     setStatus(loop, crm, personId, STATUS[crm].qualified);
     await tick();
     const run = await sync();
     expect(run.summary.dispositions).toEqual({ qualified: 1, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(run.summary.conversions).toBe(0);
     expect(contact()).toMatchObject({
       lifecyclestage: "salesqualifiedlead",
       leadloop_status: "sal",
-      hs_lead_status: crm === "salesforce" ? "OPEN_DEAL" : "CONNECTED",
+      hs_lead_status: "CONNECTED",
+      leadloop_disposition_reason:
+        crm === "salesforce" ? "Rep marked the lead converted without converting it (no contact or opportunity)" : "Rep connected with the contact",
     });
+    // A run later (the field sync reading the Lead again) the contact still says no deal is open.
+    await tick(SECOND_LATER_MS);
+    await sync();
+    expect(contact()).toMatchObject({ hs_lead_status: "CONNECTED", leadloop_status: "sal" });
     expect(await stages()).toEqual(["mql", "sal"]);
     // The rep decided without logging a touch: days later no breach, no alert, no re-route.
     await tick();
