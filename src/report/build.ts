@@ -18,6 +18,7 @@ import {
   slaReport,
   territoryOf,
 } from "../core/report/index.js";
+import { movesSalesWasGiven } from "../core/funnel/recycle.js";
 import type { RoutingDefinition } from "../core/routing/definition.js";
 import type { SlaDefinition } from "../core/sla/index.js";
 import type { StateStore } from "../store/port.js";
@@ -45,9 +46,10 @@ export interface ReportBook {
 }
 
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
-  const events = await store.listFunnelEvents({ to: period.until });
   // Every handoff counts: the clocks a later handoff of the same person replaced too.
   const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())];
+  // A held MQL counts at its handoff, not before (core/funnel/recycle.ts).
+  const events = movesSalesWasGiven(await store.listFunnelEvents({ to: period.until }), clocks);
   const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];
   const people = new Map<string, PersonFacts>();
   for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {

@@ -173,6 +173,14 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const heldMql = (await loop.store.listFunnelEvents({ personId })).at(-1)!;
     expect(heldMql.cause).toMatch(/^qualified: \d+ points \(.*\); held by the cool-down until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     const mqlDateBefore = contact().leadloop_mql_date;
+    const mqlsOn = async (t: number, at: Date) => {
+      const since = new Date(t).toISOString().slice(0, 10);
+      return (await buildFunnelReport(loop.store, { since, until: new Date(Date.parse(since) + DAY_MS).toISOString() }, at)).mqls;
+    };
+    // Held, she is not counted yet: the report shows only her first MQL, as the contact shows no new MQL date.
+    const firstMqlAt = Date.parse((await loop.store.listFunnelEvents({ personId }))[0]!.at);
+    const heldDayCount = await mqlsOn(Date.parse(heldMql.at), new Date());
+    expect(heldDayCount).toBe(new Date(firstMqlAt).toISOString().slice(0, 10) === heldMql.at.slice(0, 10) ? 1 : 0);
     expect(contact()).toMatchObject({
       lifecyclestage: "lead",
       leadloop_status: "recycled",
@@ -205,6 +213,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     );
     // ...but on the day of the handoff, the day the contact's MQL date shows.
     expect(await mqlsIn(day(later.getTime()), day(later.getTime() + DAY_MS))).toBe(1);
+    // The day she qualified while held counts what it counted then: one period, never moved.
+    expect(await mqlsOn(Date.parse(heldMql.at), later)).toBe(heldDayCount);
     // The record is opened again, so the rep's next verdict is a change leadloop reads.
     if (crm === "salesforce")
       expect(loop.salesforce.data.list("Lead").map((l) => l.Status)).toEqual([STATUS.salesforce.open]);
