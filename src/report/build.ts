@@ -22,6 +22,7 @@ import { movesSalesWasGiven } from "../core/funnel/recycle.js";
 import type { RoutingDefinition } from "../core/routing/definition.js";
 import type { SlaDefinition } from "../core/sla/index.js";
 import type { StateStore } from "../store/port.js";
+import { type ReportCrm, reportWords, type ReportWords } from "./words.js";
 
 export interface ReportOptions {
   /** The calendar week, month or quarter holding `now`; ignored when `since` or `until` is given. */
@@ -43,6 +44,8 @@ export interface ReportBook {
   funnel: FunnelReport;
   campaigns: CampaignReport;
   sla: SlaReport;
+  /** The CRM's words for its deals, which the page's labels use. */
+  words: ReportWords;
 }
 
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
@@ -95,7 +98,7 @@ async function slaFrom(store: StateStore, input: FunnelReportInput, period: Repo
 /** The three reports of one period from one read of the store, for the HTML page and the console. */
 export async function buildReportBook(
   store: StateStore,
-  options: ReportOptions & { sla: SlaDefinition },
+  options: ReportOptions & { sla: SlaDefinition; crm: ReportCrm },
   now: Date,
 ): Promise<ReportBook> {
   const period = resolvePeriod(options, now);
@@ -106,5 +109,6 @@ export async function buildReportBook(
     funnel: funnelReport(input, period, { groupBy: options.groupBy ?? null, settings, now }),
     campaigns: campaignReport(input, period, settings),
     sla: await slaFrom(store, input, period, options.sla, now),
+    words: reportWords(options.crm),
   };
 }
