@@ -37,7 +37,7 @@ function figureLines(f: FunnelFigures, words: ReportWords): string[] {
     `  MQLs           ${pad(f.mqls)}   ${f.requalified} re-qualified`,
     `  SALs           ${pad(f.sals)}   MQL→SAL ${percent(f.conversions.mqlToSal)}`,
     `  SQLs           ${pad(f.sqls)}   ${words.sqls}`,
-    `  ${words.deals.padEnd(13)}${pad(f.opportunities)}   ${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`,
+    `  ${words.deals.padEnd(15)}${pad(f.opportunities)}   ${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`,
     `  Won            ${pad(f.won)}   ${rate.opportunityToWon} ${percent(f.conversions.opportunityToWon)}${won}`,
     `  Lost           ${pad(f.lost)}`,
     `  Recycled       ${pad(f.recycled)}`,

@@ -56,7 +56,8 @@ describe.each(["salesforce", "hubspot"] as const)("report words with crm: %s", (
     expect(funnel.code).toBe(0);
     const words = WORDS[crm];
     expect(funnel.stdout).toMatch(new RegExp(`SQLs +1 +${words.sqls}\\n`));
-    expect(funnel.stdout).toMatch(new RegExp(`${words.deals} +1 +${words.rate} 100\\.0%`));
+    // In the figures' column, as every other line.
+    expect(funnel.stdout).toMatch(new RegExp(`\\n  ${words.deals.padEnd(15)}     1   ${words.rate} 100\\.0%`));
     expect(funnel.stdout).toContain(` ${words.column} `);
     expect(funnel.stdout).not.toMatch(words.not);
     const page = readFileSync(html, "utf8");
