@@ -1,7 +1,14 @@
 // `leadloop report` speaks the CRM's language: with Salesforce an accepted lead is converted into an
 // Opportunity; with HubSpot as the CRM the rep opens a deal for the contact, and no lead is converted, so
-// the funnel, the campaigns, the HTML page and the console name deals there, and never say "converted leads".
+// the funnel, the campaigns, the HTML page and the console's funnel tab name deals there, and never say
+// "converted leads".
 import { readFileSync } from "node:fs";
+import { loadSla } from "../../src/config/sla-file.js";
+import { DEFAULT_REPORT_SETTINGS } from "../../src/core/report/index.js";
+import type { ConsoleSources } from "../../src/daemon/console/sources.js";
+import { startHealthServer } from "../../src/daemon/health-server.js";
+import { silentLogger } from "../../src/log/logger.js";
+import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
 import { dirname, join } from "node:path";
 import { loopConfig, funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
@@ -69,5 +76,29 @@ describe.each(["salesforce", "hubspot"] as const)("report words with crm: %s", (
     const campaigns = await runCli(["--config", config, "report", "campaigns", "--since", "2000-01-01"]);
     expect(campaigns.code).toBe(0);
     expect(campaigns.stdout).toMatch(new RegExp(`SALS +${words.column} +WON`));
+
+    // The console's funnel tab, as `leadloop daemon` serves it for this CRM.
+    const sources = {
+      store: loop.store,
+      state: { startedAt: new Date(), runs: 0, failures: 0, lastSummary: null, lastSuccessAt: null, running: false, lastProgressAt: null, unhealthyAfterMs: 60_000 },
+      crm,
+      mappings: [],
+      sla: loadSla(`${SHIPPED_CONFIG}/sla.yaml`),
+      report: { settings: DEFAULT_REPORT_SETTINGS, routing: null },
+      salesforceApiShare: 0.25,
+      usage: () => ({}),
+      checkLive: async () => [],
+      retry: async () => {
+        throw new Error("no retry in this test");
+      },
+      now: () => new Date(),
+    } satisfies ConsoleSources;
+    const server = await startHealthServer(sources.state, "127.0.0.1", 0, { sources, log: silentLogger });
+    try {
+      const tab = await (await fetch(`http://127.0.0.1:${server.port}/funnel`)).text();
+      expect(tab).toMatch(new RegExp(`data-figure="opportunities"><span>${words.deals}</span><b>1</b><span>${words.rate} 100`));
+    } finally {
+      await server.close();
+    }
   });
 });
