@@ -3,7 +3,7 @@
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import { loadRouting } from "../config/routing-file.js";
 import type { CampaignReport, FunnelReport } from "../core/report/index.js";
-import { buildCampaignReport, buildFunnelReport, campaignsText, funnelText } from "../report/index.js";
+import { buildCampaignReport, buildFunnelReport, campaignsText, funnelText, reportWords } from "../report/index.js";
 import { openStore } from "../store/open-store.js";
 
 export async function sandboxReport(
@@ -13,9 +13,10 @@ export async function sandboxReport(
   const store = await openStore(config.store);
   try {
     const options = { settings: config.report, routing: loadRouting(config.routing) };
+    const words = reportWords(config.crm);
     const report = await buildFunnelReport(store, { ...options, groupBy: "source" }, now);
     const campaigns = await buildCampaignReport(store, options, now);
-    return { report, campaigns, text: `${funnelText(report)}\n${campaignsText(campaigns)}` };
+    return { report, campaigns, text: `${funnelText(report, words)}\n${campaignsText(campaigns, words)}` };
   } finally {
     await store.close();
   }

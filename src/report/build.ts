@@ -18,9 +18,11 @@ import {
   slaReport,
   territoryOf,
 } from "../core/report/index.js";
+import { movesSalesWasGiven } from "../core/funnel/recycle.js";
 import type { RoutingDefinition } from "../core/routing/definition.js";
 import type { SlaDefinition } from "../core/sla/index.js";
 import type { StateStore } from "../store/port.js";
+import { type ReportCrm, reportWords, type ReportWords } from "./words.js";
 
 export interface ReportOptions {
   /** The calendar week, month or quarter holding `now`; ignored when `since` or `until` is given. */
@@ -42,12 +44,15 @@ export interface ReportBook {
   funnel: FunnelReport;
   campaigns: CampaignReport;
   sla: SlaReport;
+  /** The CRM's words for its deals, which the page's labels use. */
+  words: ReportWords;
 }
 
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
-  const events = await store.listFunnelEvents({ to: period.until });
   // Every handoff counts: the clocks a later handoff of the same person replaced too.
   const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())];
+  // A held MQL counts at its handoff, not before (core/funnel/recycle.ts).
+  const events = movesSalesWasGiven(await store.listFunnelEvents({ to: period.until }), clocks);
   const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];
   const people = new Map<string, PersonFacts>();
   for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {
@@ -93,7 +98,7 @@ async function slaFrom(store: StateStore, input: FunnelReportInput, period: Repo
 /** The three reports of one period from one read of the store, for the HTML page and the console. */
 export async function buildReportBook(
   store: StateStore,
-  options: ReportOptions & { sla: SlaDefinition },
+  options: ReportOptions & { sla: SlaDefinition; crm: ReportCrm },
   now: Date,
 ): Promise<ReportBook> {
   const period = resolvePeriod(options, now);
@@ -104,5 +109,6 @@ export async function buildReportBook(
     funnel: funnelReport(input, period, { groupBy: options.groupBy ?? null, settings, now }),
     campaigns: campaignReport(input, period, settings),
     sla: await slaFrom(store, input, period, options.sla, now),
+    words: reportWords(options.crm),
   };
 }

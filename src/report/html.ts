@@ -3,6 +3,7 @@
 // it was drawn from rides along as JSON (`#report-data`) for anyone who wants the numbers.
 import { type Cohort, type FunnelRates, type TimelinePoint } from "../core/report/index.js";
 import type { ReportBook } from "./build.js";
+import { rateLabels, type ReportWords } from "./words.js";
 import { days, groupTableCells, hours, money, percent, percentOf, periodText, targetPercents } from "./table.js";
 
 export function escapeHtml(text: string): string {
@@ -11,15 +12,19 @@ export function escapeHtml(text: string): string {
 
 const esc = escapeHtml;
 
-const RATES: readonly { key: keyof FunnelRates; label: string; colour: string }[] = [
-  { key: "mqlToSal", label: "MQL→SAL", colour: "#2563eb" },
-  { key: "salToOpportunity", label: "SAL→opportunity", colour: "#16a34a" },
-  { key: "opportunityToWon", label: "opportunity→won", colour: "#d97706" },
-];
+const RATE_COLOURS: Readonly<Record<keyof FunnelRates, string>> = { mqlToSal: "#2563eb", salToOpportunity: "#16a34a", opportunityToWon: "#d97706" };
+
+/** The funnel's rates in order, labelled in the CRM's words. */
+function ratesOf(words: ReportWords): { key: keyof FunnelRates; label: string; colour: string }[] {
+  const labels = rateLabels(words);
+  return (["mqlToSal", "salToOpportunity", "opportunityToWon"] as const).map((key) => ({ key, label: labels[key], colour: RATE_COLOURS[key] }));
+}
 
 export function renderReportHtml(book: ReportBook, options: { title?: string } = {}): string {
   const title = options.title ?? "leadloop funnel report";
   const f = book.funnel;
+  const words = book.words;
+  const rate = rateLabels(words);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -37,12 +42,12 @@ export function renderReportHtml(book: ReportBook, options: { title?: string } =
 <section id="summary" aria-label="Summary">
 ${card("mqls", "MQLs", String(f.mqls), `${f.requalified} re-qualified`)}
 ${card("sals", "SALs", String(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
-${card("sqls", "SQLs", String(f.sqls), "converted leads")}
-${card("opportunities", "Opportunities", String(f.opportunities), `SAL→opportunity ${percent(f.conversions.salToOpportunity)}`)}
-${card("won", "Won", String(f.won), `opportunity→won ${percent(f.conversions.opportunityToWon)}`)}
+${card("sqls", "SQLs", String(f.sqls), words.sqls)}
+${card("opportunities", words.deals, String(f.opportunities), `${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`)}
+${card("won", "Won", String(f.won), `${rate.opportunityToWon} ${percent(f.conversions.opportunityToWon)}`)}
 ${card("revenue", "Revenue from MQLs", money(f.revenue), f.wonWithoutMql > 0 ? `+${money(f.revenueWithoutMql)} won without an MQL` : "")}
 ${card("followUpMedian", "Follow-up (median)", hours(f.followUpHours.median), `p90 ${hours(f.followUpHours.p90)}, ${f.followUpHours.count} of ${f.handoffs} touched`)}
-${card("recycled", "Recycled", String(f.recycled), `velocity: MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, opp. ${days(f.velocityDays.opportunity)}`)}
+${card("recycled", "Recycled", String(f.recycled), `velocity: MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, ${words.dealShort}. ${days(f.velocityDays.opportunity)}`)}
 </section>
 <section id="funnel">
 <h2>Funnel</h2>
@@ -52,8 +57,8 @@ ${flagsAndTargets(book)}
 </section>
 <section id="rates">
 <h2>Rates over time</h2>
-${ratesChart(f.timeline)}
-${timelineTable(f.timeline)}
+${ratesChart(f.timeline, words)}
+${timelineTable(f.timeline, words)}
 </section>
 ${groupsSection(book)}
 <section id="campaigns">
@@ -82,9 +87,10 @@ function funnelChart(book: ReportBook): string {
   const stages: { key: string; label: string; count: number; colour: string }[] = [
     { key: "mqls", label: "MQLs", count: f.mqls, colour: "#1d4ed8" },
     { key: "sals", label: "SALs", count: f.sals, colour: "#2563eb" },
-    { key: "opportunities", label: "Opportunities", count: f.opportunities, colour: "#16a34a" },
+    { key: "opportunities", label: book.words.deals, count: f.opportunities, colour: "#16a34a" },
     { key: "won", label: "Won", count: f.won, colour: "#d97706" },
   ];
+  const RATES = ratesOf(book.words);
   const rates = RATES.map((r) => f.conversions[r.key]);
   const width = 640;
   const barHeight = 44;
@@ -110,8 +116,9 @@ function funnelChart(book: ReportBook): string {
   return `<svg id="funnel-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Funnel: ${stages.map((s) => `${s.label} ${s.count}`).join(", ")}">${parts.join("")}</svg>`;
 }
 
-function ratesChart(points: readonly TimelinePoint[]): string {
+function ratesChart(points: readonly TimelinePoint[], words: ReportWords): string {
   if (points.length === 0) return `<p class="note">No events in this period.</p>`;
+  const RATES = ratesOf(words);
   const width = 640;
   const height = 220;
   const left = 40;
@@ -143,11 +150,12 @@ function table(id: string, header: readonly string[], rows: readonly (readonly s
   return `<table id="${id}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function timelineTable(points: readonly TimelinePoint[]): string {
+function timelineTable(points: readonly TimelinePoint[], words: ReportWords): string {
   if (points.length === 0) return "";
+  const RATES = ratesOf(words);
   return table(
     "timeline-table",
-    ["FROM", "MQLS", "SALS", "OPPS", "WON", "REVENUE", ...RATES.map((r) => r.label)],
+    ["FROM", "MQLS", "SALS", words.dealsColumn.toUpperCase(), "WON", "REVENUE", ...RATES.map((r) => r.label)],
     points.map((p) => [p.since.slice(0, 10), String(p.mqls), String(p.sals), String(p.opportunities), String(p.won), money(p.revenue), ...RATES.map((r) => percent(p.conversions[r.key]))]),
     new Set([1, 2, 3, 4, 5, 6, 7, 8]),
   );
@@ -156,7 +164,7 @@ function timelineTable(points: readonly TimelinePoint[]): string {
 function groupsSection(book: ReportBook): string {
   const f = book.funnel;
   if (f.groupBy === null) return "";
-  const { header, rows, numeric } = groupTableCells(f.groupBy, f.groups);
+  const { header, rows, numeric } = groupTableCells(f.groupBy, f.groups, book.words);
   return `<section id="groups"><h2>By ${esc(f.groupBy)}</h2>${table("groups-table", header, rows, numeric)}</section>`;
 }
 
@@ -165,7 +173,7 @@ function campaignsTable(book: ReportBook): string {
   if (c.length === 0) return `<p class="note">No campaign activity in this period.</p>`;
   return table(
     "campaigns-table",
-    ["Campaign", "From", "Type", "Source", "MQLs", "SALs", "Opps", "Won", "Revenue", "MQL→won"],
+    ["Campaign", "From", "Type", "Source", "MQLs", "SALs", book.words.dealsColumn, "Won", "Revenue", "MQL→won"],
     c.map((r) => [r.campaign, r.origin ?? "", r.type, r.source, String(r.mqls), String(r.sals), String(r.opportunities), String(r.won), money(r.revenue), percent(r.conversions.mqlToWon)]),
     new Set([4, 5, 6, 7, 8, 9]),
   );
@@ -189,7 +197,8 @@ function flagsAndTargets(book: ReportBook): string {
   const f = book.funnel;
   const out: string[] = [];
   if (f.flags.length > 0) {
-    const items = f.flags.map((x) => `<li class="flag">${esc(x.group === null ? "" : `${x.group}: `)}${esc(RATES.find((r) => r.key === x.rate)!.label)} ${x.shift > 0 ? "rose" : "fell"} from ${percent(x.conversions.previous)} to ${percent(x.conversions.current)}</li>`);
+    const rate = rateLabels(book.words);
+    const items = f.flags.map((x) => `<li class="flag">${esc(x.group === null ? "" : `${x.group}: `)}${esc(rate[x.rate])} ${x.shift > 0 ? "rose" : "fell"} from ${percent(x.conversions.previous)} to ${percent(x.conversions.current)}</li>`);
     out.push(`<h3>Rate shifts against the previous period</h3><ul id="flags">${items.join("")}</ul>`);
   }
   if (f.targets.length > 0) {

@@ -11,3 +11,4 @@ export {
 export { campaignsCsv, funnelCsv, slaCsv } from "./csv.js";
 export { escapeHtml, renderReportHtml } from "./html.js";
 export { campaignsText, funnelText, slaText } from "./text.js";
+export { rateLabels, type ReportCrm, reportWords, type ReportWords } from "./words.js";

@@ -1,5 +1,6 @@
 // A plain text table for a terminal: columns padded to their widest cell, numbers right-aligned; and the
 // cells both the text and the HTML report print.
+import type { ReportWords } from "./words.js";
 import { type Cohort, type FunnelReport, GROUP_ROW_COUNTS, type GroupRowCount, groupRowCount, type TargetProgress } from "../core/report/index.js";
 
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string {
@@ -85,12 +86,11 @@ export function periodText(period: { since: string | null; until: string; kind: 
   return `from ${period.since === null ? "the first event" : show(period.since)} to ${show(period.until)} (${what})`;
 }
 
-/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed. */
-const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
+/** Each count a group row is made of (core's GROUP_ROW_COUNTS), as its column is headed; the deals' is the CRM's word (words.ts). */
+const GROUP_COUNT_HEADER: Readonly<Record<Exclude<GroupRowCount, "opportunities">, string>> = {
   mqls: "MQLs",
   handoffs: "Handoffs",
   sals: "SALs",
-  opportunities: "Opps",
   won: "Won",
   lost: "Lost",
   recycled: "Recycled",
@@ -102,8 +102,10 @@ const GROUP_COUNT_HEADER: Readonly<Record<GroupRowCount, string>> = {
  * The table of a report's groups (`--group-by`): its header (the text report prints it in capitals) and a
  * row per group, every count the row is made of first, so no printed row reads all zeros.
  */
-export function groupTableCells(groupBy: string, groups: FunnelReport["groups"]): { header: string[]; rows: string[][]; numeric: Set<number> } {
-  const header = [groupBy, ...GROUP_ROW_COUNTS.map((c) => GROUP_COUNT_HEADER[c]), "Revenue", "MQL→SAL", "SAL→opp", "Opp→won", "Follow-up"];
+export function groupTableCells(groupBy: string, groups: FunnelReport["groups"], words: ReportWords): { header: string[]; rows: string[][]; numeric: Set<number> } {
+  const counts = GROUP_ROW_COUNTS.map((c) => (c === "opportunities" ? words.dealsColumn : GROUP_COUNT_HEADER[c]));
+  const dealShort = words.dealShort;
+  const header = [groupBy, ...counts, "Revenue", "MQL→SAL", `SAL→${dealShort}`, `${dealShort[0]!.toUpperCase()}${dealShort.slice(1)}→won`, "Follow-up"];
   const rows = groups.map((g) => [
     g.label,
     ...GROUP_ROW_COUNTS.map((c) => String(groupRowCount(g, c))),

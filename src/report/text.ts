@@ -1,16 +1,16 @@
 // The reports as text for a terminal (`leadloop report`, the end of `leadloop sandbox`).
 import { type CampaignReport, type FunnelFigures, type FunnelReport, type SlaReport } from "../core/report/index.js";
+import { rateLabels, type ReportWords } from "./words.js";
 import { days, groupTableCells, hours, money, percent, percentOf, periodText, shiftPoints, targetPercents, textTable } from "./table.js";
 
-const RATE_LABEL = { mqlToSal: "MQL→SAL", salToOpportunity: "SAL→opportunity", opportunityToWon: "opportunity→won" } as const;
-
-export function funnelText(r: FunnelReport): string {
-  const lines = [`Funnel ${periodText(r.period)}`, ...figureLines(r)];
+export function funnelText(r: FunnelReport, words: ReportWords): string {
+  const rateLabel = rateLabels(words);
+  const lines = [`Funnel ${periodText(r.period)}`, ...figureLines(r, words)];
   if (r.flags.length > 0) {
     lines.push("Rate shifts against the previous period:");
     for (const f of r.flags)
       lines.push(
-        `  ${f.group === null ? "" : `${f.group}: `}${RATE_LABEL[f.rate]} ${f.shift > 0 ? "rose" : "fell"} from ${percent(f.conversions.previous)} to ${percent(f.conversions.current)} (${shiftPoints(f.conversions.previous, f.conversions.current)} points)`,
+        `  ${f.group === null ? "" : `${f.group}: `}${rateLabel[f.rate]} ${f.shift > 0 ? "rose" : "fell"} from ${percent(f.conversions.previous)} to ${percent(f.conversions.current)} (${shiftPoints(f.conversions.previous, f.conversions.current)} points)`,
       );
   }
   if (r.targets.length > 0) {
@@ -25,31 +25,32 @@ export function funnelText(r: FunnelReport): string {
   let text = `${lines.join("\n")}\n`;
   if (r.groupBy !== null) {
     text += `\nBy ${r.groupBy}:\n`;
-    text += r.groups.length === 0 ? "  (nothing in this period)\n" : groupTable(r);
+    text += r.groups.length === 0 ? "  (nothing in this period)\n" : groupTable(r, words);
   }
   return text;
 }
 
-function figureLines(f: FunnelFigures): string[] {
+function figureLines(f: FunnelFigures, words: ReportWords): string[] {
+  const rate = rateLabels(words);
   const won = f.wonWithoutMql > 0 ? `   revenue from MQLs ${money(f.revenue)} (+${money(f.revenueWithoutMql)} from ${f.wonWithoutMql} won without an MQL)` : `   revenue from MQLs ${money(f.revenue)}`;
   return [
     `  MQLs           ${pad(f.mqls)}   ${f.requalified} re-qualified`,
     `  SALs           ${pad(f.sals)}   MQL→SAL ${percent(f.conversions.mqlToSal)}`,
-    `  SQLs           ${pad(f.sqls)}   converted leads`,
-    `  Opportunities  ${pad(f.opportunities)}   SAL→opportunity ${percent(f.conversions.salToOpportunity)}`,
-    `  Won            ${pad(f.won)}   opportunity→won ${percent(f.conversions.opportunityToWon)}${won}`,
+    `  SQLs           ${pad(f.sqls)}   ${words.sqls}`,
+    `  ${words.deals.padEnd(15)}${pad(f.opportunities)}   ${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`,
+    `  Won            ${pad(f.won)}   ${rate.opportunityToWon} ${percent(f.conversions.opportunityToWon)}${won}`,
     `  Lost           ${pad(f.lost)}`,
     `  Recycled       ${pad(f.recycled)}`,
     `  Follow-up      median ${hours(f.followUpHours.median)}, p90 ${hours(f.followUpHours.p90)} (${f.followUpHours.count} of ${f.handoffs} handoffs touched)`,
-    `  Velocity       median days in MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, opportunity ${days(f.velocityDays.opportunity)}`,
+    `  Velocity       median days in MQL ${days(f.velocityDays.mql)}, SAL ${days(f.velocityDays.sal)}, ${words.deal} ${days(f.velocityDays.opportunity)}`,
     `  Dispositions   qualified ${f.dispositions.qualified}, recycle ${f.dispositions.recycle}, trash ${f.dispositions.trash}, unreachable ${f.dispositions.unreachable}`,
   ];
 }
 
 const pad = (n: number) => String(n).padStart(6);
 
-function groupTable(r: FunnelReport): string {
-  const { header, rows, numeric } = groupTableCells(r.groupBy!, r.groups);
+function groupTable(r: FunnelReport, words: ReportWords): string {
+  const { header, rows, numeric } = groupTableCells(r.groupBy!, r.groups, words);
   return textTable(
     header.map((h) => h.toUpperCase()),
     rows,
@@ -57,10 +58,10 @@ function groupTable(r: FunnelReport): string {
   );
 }
 
-export function campaignsText(r: CampaignReport): string {
+export function campaignsText(r: CampaignReport, words: ReportWords): string {
   const head = `Campaigns ${periodText(r.period)}\n`;
   if (r.campaigns.length === 0) return `${head}  (no campaign activity in this period)\n`;
-  const header = ["CAMPAIGN", "FROM", "TYPE", "SOURCE", "MQLS", "SALS", "OPPS", "WON", "REVENUE", "MQL→WON"];
+  const header = ["CAMPAIGN", "FROM", "TYPE", "SOURCE", "MQLS", "SALS", words.dealsColumn.toUpperCase(), "WON", "REVENUE", "MQL→WON"];
   const rows = r.campaigns.map((c) => [
     c.campaign,
     c.origin ?? "",

@@ -563,6 +563,12 @@ export interface BatchCommit {
    * and the report counts it (core/funnel/recycle.ts).
    */
   heldMqlsHandedOff?: { personId: string; at: string }[];
+  /**
+   * People whose contact an accepted write gave a new email (a rep's change carried from the CRM): their
+   * score row, which `hot` and `sla` show, takes it, where it kept the one the run's qualification read
+   * before the write until the next run read the contact again.
+   */
+  personEmails?: { personId: string; email: string }[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */

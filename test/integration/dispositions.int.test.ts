@@ -173,6 +173,14 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const heldMql = (await loop.store.listFunnelEvents({ personId })).at(-1)!;
     expect(heldMql.cause).toMatch(/^qualified: \d+ points \(.*\); held by the cool-down until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     const mqlDateBefore = contact().leadloop_mql_date;
+    const mqlsOn = async (t: number, at: Date) => {
+      const since = new Date(t).toISOString().slice(0, 10);
+      return (await buildFunnelReport(loop.store, { since, until: new Date(Date.parse(since) + DAY_MS).toISOString() }, at)).mqls;
+    };
+    // Held, she is not counted yet: the report shows only her first MQL, as the contact shows no new MQL date.
+    const firstMqlAt = Date.parse((await loop.store.listFunnelEvents({ personId }))[0]!.at);
+    const heldDayCount = await mqlsOn(Date.parse(heldMql.at), new Date());
+    expect(heldDayCount).toBe(new Date(firstMqlAt).toISOString().slice(0, 10) === heldMql.at.slice(0, 10) ? 1 : 0);
     expect(contact()).toMatchObject({
       lifecyclestage: "lead",
       leadloop_status: "recycled",
@@ -205,6 +213,8 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     );
     // ...but on the day of the handoff, the day the contact's MQL date shows.
     expect(await mqlsIn(day(later.getTime()), day(later.getTime() + DAY_MS))).toBe(1);
+    // The day she qualified while held counts what it counted then: one period, never moved.
+    expect(await mqlsOn(Date.parse(heldMql.at), later)).toBe(heldDayCount);
     // The record is opened again, so the rep's next verdict is a change leadloop reads.
     if (crm === "salesforce")
       expect(loop.salesforce.data.list("Lead").map((l) => l.Status)).toEqual([STATUS.salesforce.open]);
@@ -287,15 +297,24 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
   });
 
   it("qualified: sales accepted, the lifecycle moves on to SQL, and the follow-up clock is owed nothing more", async () => {
+    // With Salesforce the rep sets "Closed - Converted" by hand without converting the Lead: no Contact,
+    // no Opportunity, so the contact says accepted (CONNECTED), never that a deal is open or that it converted.
     setStatus(loop, crm, personId, STATUS[crm].qualified);
     await tick();
     const run = await sync();
     expect(run.summary.dispositions).toEqual({ qualified: 1, recycle: 0, trash: 0, unreachable: 0, working: 0 });
+    expect(run.summary.conversions).toBe(0);
     expect(contact()).toMatchObject({
       lifecyclestage: "salesqualifiedlead",
       leadloop_status: "sal",
-      hs_lead_status: crm === "salesforce" ? "OPEN_DEAL" : "CONNECTED",
+      hs_lead_status: "CONNECTED",
+      leadloop_disposition_reason:
+        crm === "salesforce" ? "Rep marked the lead converted without converting it (no contact or opportunity)" : "Rep connected with the contact",
     });
+    // A run later (the field sync reading the Lead again) the contact still says no deal is open.
+    await tick(SECOND_LATER_MS);
+    await sync();
+    expect(contact()).toMatchObject({ hs_lead_status: "CONNECTED", leadloop_status: "sal" });
     expect(await stages()).toEqual(["mql", "sal"]);
     // The rep decided without logging a touch: days later no breach, no alert, no re-route.
     await tick();

@@ -96,14 +96,14 @@ async function runReport(cmd: Command, io: CommandIo, kind: ReportKind, opts: Re
   try {
     const book = await buildReportBook(
       store,
-      { ...request, groupBy: opts.groupBy ?? null, settings: config.report, routing, sla },
+      { ...request, groupBy: opts.groupBy ?? null, settings: config.report, routing, sla, crm: config.crm },
       now,
     );
     const data = kind === "funnel" ? book.funnel : kind === "campaigns" ? book.campaigns : book.sla;
     if (opts.json) printJson(io, data);
     else if (opts.csv)
       io.stdout.write(kind === "funnel" ? funnelCsv(book.funnel) : kind === "campaigns" ? campaignsCsv(book.campaigns) : slaCsv(book.sla));
-    else io.stdout.write(kind === "funnel" ? funnelText(book.funnel) : kind === "campaigns" ? campaignsText(book.campaigns) : slaText(book.sla));
+    else io.stdout.write(kind === "funnel" ? funnelText(book.funnel, book.words) : kind === "campaigns" ? campaignsText(book.campaigns, book.words) : slaText(book.sla));
     if (opts.html !== undefined) {
       const file = writeOptionFile("--html", opts.html, renderReportHtml(book));
       io.stderr.write(`wrote ${file}\n`);

@@ -56,7 +56,27 @@ export function heldByCoolDown(
   return handedOffAt !== null && handedOffAt >= latest.at ? null : until;
 }
 
+const HELD_TEXT = "held by the cool-down until ";
+
 /** How the funnel names a hold, in an MQL's cause, `explain` and `hot`: "held by the cool-down until 2027-01-03 09:30 UTC". */
 export function heldText(until: Date): string {
-  return `held by the cool-down until ${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `${HELD_TEXT}${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * The moves a report counts: every one but a held MQL sales has not been given yet (its cause names the
+ * hold, and no handoff of the person came at or after it). A held MQL counts once, at its handoff, which
+ * dates the move when it comes (ARCHITECTURE.md, "Recycle and trash"), as the contact's MQL date is that
+ * handoff's; counted while held too, it was in the period the person qualified in, then moved.
+ */
+export function movesSalesWasGiven<E extends { personId: string; toStage: string; at: string; cause: string }>(
+  events: readonly E[],
+  /** Every handoff's time by person (their follow-up clocks', replaced ones included). */
+  handoffs: readonly { personId: string; handoffAt: string }[],
+): E[] {
+  const latestHandoff = new Map<string, string>();
+  for (const h of handoffs) if ((latestHandoff.get(h.personId) ?? "") < h.handoffAt) latestHandoff.set(h.personId, h.handoffAt);
+  return events.filter(
+    (e) => e.toStage !== "mql" || !e.cause.includes(HELD_TEXT) || (latestHandoff.get(e.personId) ?? "") >= e.at,
+  );
 }

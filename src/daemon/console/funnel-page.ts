@@ -2,7 +2,8 @@
 // (the quarter unless asked), its headline figures in the console and the full report page embedded
 // (/funnel/report, the self-contained page `report --html` writes).
 import { type Cohort, PERIOD_KINDS, type PeriodKind } from "../../core/report/index.js";
-import { buildReportBook, renderReportHtml } from "../../report/index.js";
+import { buildReportBook, rateLabels, renderReportHtml } from "../../report/index.js";
+
 import { percentDigits } from "../../report/table.js";
 import { count } from "./format.js";
 import { html, type Html } from "./html.js";
@@ -16,7 +17,7 @@ export function periodOf(url: URL): PeriodKind {
 function reportBook(sources: ConsoleSources, period: PeriodKind) {
   return buildReportBook(
     sources.store,
-    { period, settings: sources.report.settings, routing: sources.report.routing, sla: sources.sla, groupBy: "campaign" },
+    { period, settings: sources.report.settings, routing: sources.report.routing, sla: sources.sla, groupBy: "campaign", crm: sources.crm },
     sources.now(),
   );
 }
@@ -29,7 +30,9 @@ const hours = (h: number | null) => (h === null ? "—" : `${h.toFixed(1)} h`);
 
 export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Html> {
   const period = periodOf(url);
-  const f = (await reportBook(sources, period)).funnel;
+  const book = await reportBook(sources, period);
+  const f = book.funnel;
+  const rate = rateLabels(book.words);
   const card = (key: string, label: string, value: string, note = "") =>
     html`<div class="card" data-figure="${key}"><span>${label}</span><b>${value}</b><span>${note}</span></div>`;
   return html`<p>${PERIOD_KINDS.map((p) =>
@@ -38,8 +41,8 @@ export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Htm
 <div class="cards">
 ${card("mqls", "MQLs", count(f.mqls), `${f.requalified} re-qualified`)}
 ${card("sals", "SALs", count(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
-${card("opportunities", "Opportunities", count(f.opportunities), `SAL→opportunity ${percent(f.conversions.salToOpportunity)}`)}
-${card("won", "Won", count(f.won), `opportunity→won ${percent(f.conversions.opportunityToWon)}`)}
+${card("opportunities", book.words.deals, count(f.opportunities), `${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`)}
+${card("won", "Won", count(f.won), `${rate.opportunityToWon} ${percent(f.conversions.opportunityToWon)}`)}
 ${card("revenue", "Revenue from MQLs", count(f.revenue))}
 ${card("follow-up", "Follow-up (median)", hours(f.followUpHours.median), `p90 ${hours(f.followUpHours.p90)}`)}
 </div>

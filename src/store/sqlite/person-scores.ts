@@ -40,6 +40,11 @@ export class PersonScoreTable {
       );
   }
 
+  /** The person's email as their contact holds it now; a person without a row gets none. */
+  setEmail(personId: string, email: string): void {
+    this.sql.get(`UPDATE person_scores SET email = ? WHERE person_id = ?`).run(email, personId);
+  }
+
   /** Every owner a person has, once, lower-cased (read from the owner index, not the rows). */
   ownerEmails(): string[] {
     return this.sql

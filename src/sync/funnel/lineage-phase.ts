@@ -5,7 +5,7 @@
 // company) are kept the same on both sides. Events, writes and links are decided with the phase's
 // cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
-import { leadStatusValues, readStatus, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
+import { leadStatusValues, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel/deal-outcome.js";
@@ -88,7 +88,7 @@ export async function followConversions(
       const opportunity = c.opportunityField ? r.fields[c.opportunityField] : null;
       const detail = `${r.object} ${r.id} converted${opportunity ? ` with opportunity ${opportunity}` : ""}`;
       const to: Stage = opportunity ? "opportunity" : "sal";
-      const verdict = conversionVerdict(setup, r, ctx.crm.system, to);
+      const verdict = conversionVerdict(setup, r, to);
       if (mover.moveTo(personId, to, "conversion", detail, r.modifiedAt, null, verdict)) {
         convertedBy.set(personId, r);
         ctx.summary.conversions++;
@@ -146,30 +146,24 @@ export function outcomesStream(setup: FunnelSetup): { object: string; keepFor: K
 }
 
 /**
- * The reason a conversion without an Opportunity gives when the rep typed none. The map's reason for the
- * converted Lead's status is the one a conversion with an Opportunity gives (shipped: "Converted to a
- * contact and opportunity"), which this conversion was not.
+ * The reasons a conversion gives when the rep typed none: what the conversion made. Not the map's reason
+ * for the converted Lead's status, which is the reason of that status read on a Lead a rep set it on by hand
+ * without converting (no Contact, no Opportunity: the dispositions phase's reading).
  */
+export const CONVERTED_WITH_OPPORTUNITY_REASON = "Converted to a contact and opportunity";
 export const CONVERTED_WITHOUT_OPPORTUNITY_REASON = "Converted to a contact, without an opportunity";
 
 /**
  * What converting tells marketing: the rep's qualified verdict, as the dispositions phase writes a verdict
- * (the reason the rep typed on the Lead, read where the org has the field, else, with an Opportunity, the
- * one the qualification's map gives the converted Lead's status, without one
- * CONVERTED_WITHOUT_OPPORTUNITY_REASON; the date; and the contact's lead status for the stage the
- * conversion moves the person to: OPEN_DEAL with an Opportunity, CONNECTED without one), since the
- * converted Lead leaves that phase's reach and no mapping carries its status over.
+ * (the reason the rep typed on the Lead, read where the org has the field, else what the conversion made:
+ * CONVERTED_WITH_OPPORTUNITY_REASON or CONVERTED_WITHOUT_OPPORTUNITY_REASON; the date; and the contact's
+ * lead status for the stage the conversion moves the person to: OPEN_DEAL with an Opportunity, CONNECTED
+ * without one), since the converted Lead leaves that phase's reach and no mapping carries its status over.
  */
-function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, crm: string, to: Stage): FieldValues {
-  const reading = readStatus(lead.fields[setup.vocabulary.status.field] ?? null, setup.qualification.definition, crm);
-  const mapReason =
-    to !== "opportunity"
-      ? CONVERTED_WITHOUT_OPPORTUNITY_REASON
-      : reading.kind === "verdict" && reading.entry.disposition === "qualified"
-        ? reading.entry.reason
-        : `converted in ${crm}`;
+function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, to: Stage): FieldValues {
+  const madeReason = to === "opportunity" ? CONVERTED_WITH_OPPORTUNITY_REASON : CONVERTED_WITHOUT_OPPORTUNITY_REASON;
   const field = setup.vocabulary.fields.dispositionReason;
-  return verdictValues(to, verdictReason(field ? lead.fields[field] : null, mapReason), lead.modifiedAt, true);
+  return verdictValues(to, verdictReason(field ? lead.fields[field] : null, madeReason), lead.modifiedAt, true);
 }
 
 /**

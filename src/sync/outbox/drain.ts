@@ -374,6 +374,7 @@ async function sendBatch(
     errorAttempts,
     resolvedErrors,
     outboxAccepted: acceptedEntries,
+    personEmails: emailsWritten(acceptedEntries),
     outboxRefused: refused,
     outboxGroupsStarted: clocks.startedBy(acceptedEntries),
   });
@@ -389,6 +390,21 @@ async function sendBatch(
     await sendBatch(ctx, round, options, tally, clocks);
   }
 }
+
+/**
+ * The emails these accepted writes put on people's own contacts (the person is the marketing contact:
+ * the written record on the marketing side), for their score rows (BatchCommit.personEmails).
+ */
+function emailsWritten(entries: readonly OutboxWrite[]): { personId: string; email: string }[] {
+  return entries.flatMap((e) => {
+    if (e.side !== "marketing" || e.personId === null || e.recordId !== e.personId) return [];
+    const email = e.fields.find((f) => f.field === CONTACT_EMAIL_FIELD)?.after;
+    return email ? [{ personId: e.personId, email }] : [];
+  });
+}
+
+/** The marketing contact's email property (HubSpot's `email`), the person's identity there. */
+const CONTACT_EMAIL_FIELD = "email";
 
 const HANDOFF_GROUP_PREFIX = "handoff:";
 
