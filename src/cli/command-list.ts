@@ -38,6 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: "daemon",
     description: "sync on the configured schedule until SIGTERM; serve the ops console, /healthz and /metrics",
     runsSync: true,
+    takesStop: true,
     load: async () => (await import("./commands/daemon.js")).registerDaemon,
   },
   {

@@ -1,5 +1,5 @@
-// A SIGTERM while `leadloop sync` is still starting (its modules loading, a few tenths of a second on a
-// busy machine) is leadloop's own clean stop, as one mid-run is: exit 0, status "stopped" in --json, and
+// A SIGTERM while `leadloop sync` or `daemon` is still starting (its modules loading, a few tenths of a second
+// on a busy machine) is leadloop's own clean stop, as one mid-run is: exit 0, status "stopped" in --json, and
 // the store holds no run left half-written (README "Exit statuses"), where the signal's default ended
 // the process with 143. The child says when it starts loading the command line (test/support/module-announce.mjs).
 import { spawn } from "node:child_process";
@@ -12,9 +12,9 @@ import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 const ANNOUNCE = fileURLToPath(new URL("../support/module-announce.mjs", import.meta.url));
 
-/** `leadloop sync --json` in a child sent SIGTERM as it starts loading `module` (a path under dist/). */
-async function syncStoppedAtLoad(world: SandboxWorld, module: string) {
-  const child = spawn(process.execPath, ["--import", ANNOUNCE, BIN, "--log-level", "info", "sync", "--json", "-c", world.configPath], {
+/** `leadloop <command>` in a child sent SIGTERM as it starts loading `module` (a path under dist/). */
+async function stoppedAtLoad(world: SandboxWorld, module: string, command: readonly string[] = ["sync", "--json"]) {
+  const child = spawn(process.execPath, ["--import", ANNOUNCE, BIN, "--log-level", "info", ...command, "-c", world.configPath], {
     // Jest's NODE_OPTIONS (--experimental-vm-modules) is not for the CLI.
     env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC", LEADLOOP_ANNOUNCE_MODULE: module },
     stdio: ["ignore", "pipe", "pipe"],
@@ -34,7 +34,7 @@ async function syncStoppedAtLoad(world: SandboxWorld, module: string) {
   return { code, signal, stdout, stderr };
 }
 
-describe("leadloop sync stopped while it starts", () => {
+describe("leadloop sync and daemon stopped while they start", () => {
   let world: SandboxWorld;
   beforeAll(async () => {
     world = await openSandboxWorld(generateSeed({ seed: 36, now: new Date(), contacts: 8 }), "sync-early-stop");
@@ -44,7 +44,7 @@ describe("leadloop sync stopped while it starts", () => {
   });
 
   it.each([["dist/cli/main.js"], ["dist/cli/commands/sync.js"]])("a SIGTERM as %s loads stops cleanly: exit 0, no half-written run", async (module) => {
-    const run = await syncStoppedAtLoad(world, module);
+    const run = await stoppedAtLoad(world, module);
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
     expect((JSON.parse(run.stdout) as RunSummary).status).toBe("stopped");
     expect(run.stderr).toContain('"message":"run.stopping"');
@@ -58,4 +58,26 @@ describe("leadloop sync stopped while it starts", () => {
       await store.close();
     }
   });
+
+  // The daemon is what a service manager stops, and may stop as it starts: the same clean stop, before its
+  // first run, and the daemon lease given back (the next daemon starts at once).
+  it("a SIGTERM as the daemon's command loads stops it cleanly before its first run: exit 0", async () => {
+    const before = await runsInStore();
+    const run = await stoppedAtLoad(world, "dist/cli/commands/daemon.js", ["daemon", "--port", "0"]);
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
+    expect(run.stderr).toContain('"message":"daemon.stopping"');
+    expect(await runsInStore()).toEqual(before);
+    const next = await stoppedAtLoad(world, "dist/sync/engine.js", ["daemon", "--port", "0", "--runs", "1"]);
+    expect(next.stderr).not.toContain("another leadloop daemon");
+    expect({ code: next.code, signal: next.signal }).toEqual({ code: 0, signal: null });
+  });
+
+  async function runsInStore() {
+    const store = await openStore({ path: world.storePath }, { existing: true });
+    try {
+      return (await store.listRuns(50)).map((r) => [r.runId, r.status]);
+    } finally {
+      await store.close();
+    }
+  }
 });

@@ -13,6 +13,7 @@ import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, warnUnusedConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { stopRequest } from "../stop-request.js";
 import { checkLive } from "../live-check.js";
 import { runWired } from "../run-once.js";
 import { wholeNumber } from "../whole-number.js";
@@ -39,20 +40,22 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       warnUnusedConfig(log, loaded);
       const config = loaded.config;
       const now = () => io.now?.() ?? new Date();
+      // SIGTERM or Ctrl-C, from the process's start on (stop-request.ts), or a lease lost: the daemon stops
+      // after the batch in hand. A signal that came while leadloop was still starting stops it before its
+      // first run, where the signal's default ended it with 143.
       const stop = new AbortController();
-      const onSignal = (name: string) => () => {
-        log.info("daemon.stopping", { signal: name });
+      const request = stopRequest();
+      const onStop = () => {
+        log.info("daemon.stopping", { signal: request.received() });
         stop.abort();
       };
-      const onTerm = onSignal("SIGTERM");
-      const onInt = onSignal("SIGINT");
+      if (request.signal.aborted) onStop();
+      else request.signal.addEventListener("abort", onStop, { once: true });
       // A closed terminal or session sends SIGHUP, which would end node at once, mid-batch, without a word
       // (`nohup` does not shield it: node restores SIGHUP's default at start). The daemon keeps running
       // and says so; it reads its configuration at start only, so a restart is what applies a change.
       const onHup = () =>
         log.warn("daemon.sighup_ignored", { reason: "SIGHUP does not stop the daemon or reload leadloop.yaml; SIGTERM stops it, a restart applies configuration changes" });
-      process.once("SIGTERM", onTerm);
-      process.once("SIGINT", onInt);
       process.on("SIGHUP", onHup);
       const state: DaemonState = {
         startedAt: now(),
@@ -103,8 +106,6 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         await wiring.close();
         const refused = listenRefusal(err, config.daemon.host, port, opts.port === undefined ? loaded.file : undefined);
         if (!refused) throw err;
-        process.off("SIGTERM", onTerm);
-        process.off("SIGINT", onInt);
         process.off("SIGHUP", onHup);
         io.stderr.write(`leadloop: ${refused}\n`);
         io.outcome.exitCode = EXIT.config;
@@ -119,8 +120,6 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       } catch (err) {
         await health?.close();
         await wiring.close();
-        process.off("SIGTERM", onTerm);
-        process.off("SIGINT", onInt);
         process.off("SIGHUP", onHup);
         if (!(err instanceof DaemonRunningError)) throw err;
         io.stderr.write(`leadloop: ${err.message}\n`);
@@ -152,8 +151,6 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           runOnce: (signal, onProgress) => turns(() => runWired(wiring, log, { signal, onProgress, lockHolder: holder, now: io.now })),
         });
       } finally {
-        process.off("SIGTERM", onTerm);
-        process.off("SIGINT", onInt);
         process.off("SIGHUP", onHup);
         // A retry posted from the console before the stop finishes its writes and its commit, and its
         // page gets the outcome, before the store and the adapters close.
