@@ -75,7 +75,7 @@ describe("leadloop sync and daemon stopped while they start", () => {
   async function runsInStore() {
     const store = await openStore({ path: world.storePath }, { existing: true });
     try {
-      return (await store.listRuns(50)).map((r) => [r.runId, r.status]);
+      return (await store.listRuns(50)).map((r) => [r.id, r.status]);
     } finally {
       await store.close();
     }
