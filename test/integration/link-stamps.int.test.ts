@@ -214,6 +214,25 @@ describe("link stamps", () => {
     expect(hs.getObject("contacts", soren.id)?.properties.leadloop_crm_id).toBe(lead);
   });
 
+  it("reads the stamps that name a Salesforce id when another contact's stamp holds text that is no id", async () => {
+    const hs = loop.hubspot.data;
+    const sf = loop.salesforce.data;
+    const lead = sf.insert("Lead", { FirstName: "Søren", LastName: "Kjær", Company: "Nordlys AB", Phone: "+45 20 12 34 56" });
+    const soren = hs.createObject("contacts", {
+      email: "soren.kjaer@nordlys.dk",
+      firstname: "Søren",
+      lastname: "Kjær",
+      leadloop_crm_id: lead,
+    });
+    // An import filled the stamp with a spreadsheet's placeholder; Salesforce refuses a query naming it.
+    hs.createObject("contacts", { email: "ines@oporto.pt", firstname: "Inês", lastname: "Sá", leadloop_crm_id: "n/a" });
+
+    const first = await loop.sync();
+    expect(first.summary.status).toBe("succeeded");
+    expect((await loop.store.findLinkByMarketing("contact", soren.id))?.crmId).toBe(lead);
+    expect(sf.get("Lead", lead)?.HubSpot_Contact_Id__c).toBe(soren.id);
+  });
+
   it("makes no second contact for a second Lead with a linked person's email, and nothing is refused", async () => {
     const { ana, repLead } = seed(loop);
     await firstSync();

@@ -223,6 +223,20 @@ describe("SOQL query", () => {
     expect(runSoql(sf.data.store, within, { includeDeleted: false, version: "62.0" }).totalSize).toBe(0);
   });
 
+  it("refuses a filter value that is no record id on an id or lookup field, failing the whole query", async () => {
+    const id = sf.data.insert("Lead", { LastName: "Ida", Company: "Ids Ltd", Email: "ida@ids.io" });
+    const both = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Id IN ('${id}', '${id.slice(0, 15)}')`);
+    expect(both.records.map((r) => r.Id)).toEqual([id]);
+    for (const where of [`Id IN ('${id}', 'not-an-id')`, "Id = '12345'", `OwnerId = 'n/a'`, `Id IN ('${id} ')`]) {
+      const refused = await rejection(conn.query(`SELECT Id FROM Lead WHERE ${where}`));
+      expect(refused.errorCode).toBe("INVALID_QUERY_FILTER_OPERATOR");
+      expect(refused.message).toContain("invalid ID field");
+    }
+    // A well-formed id of no record, or of another object, finds nothing.
+    const none = await conn.query(`SELECT Id FROM Lead WHERE Id = '001000000000000AAA'`);
+    expect(none.totalSize).toBe(0);
+  });
+
   it("sees deleted records only through queryAll", async () => {
     const id = sf.data.insert("Lead", { LastName: "Gone", Company: "Ghost Inc", Email: "gone@ghost.io" });
     await conn.sobject("Lead").destroy(id);

@@ -207,6 +207,12 @@ class Evaluation {
     if (TEXT.has(leaf.type) || leaf.type === "id" || leaf.type === "reference") {
       if (literal.kind !== "string")
         throw fail(leaf.type === "id" || leaf.type === "reference" ? "id" : "string", true);
+      // A value that is no record id (15 or 18 letters and digits) fails the whole query, not just finds
+      // nothing: INVALID_QUERY_FILTER_OPERATOR "invalid ID field" (what orgs answer, jsforce/jsforce #684,
+      // restforce/restforce #557: "triggered by trying to query records with a malformed Id").
+      if ((leaf.type === "id" || leaf.type === "reference") && normaliseId(literal.value) === undefined) {
+        throw queryError("INVALID_QUERY_FILTER_OPERATOR", this.query.text, pos, `invalid ID field: ${literal.value}`);
+      }
     } else if (NUMERIC.has(leaf.type)) {
       if (literal.kind !== "number") throw fail("double", false);
     } else if (leaf.type === "boolean") {

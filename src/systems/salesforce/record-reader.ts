@@ -14,7 +14,9 @@ export async function readByIds(
   ids: readonly string[],
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
-  const asked = unique(ids, false);
+  // Text that is no record id (a stamp an import filled with "n/a") names no record; Salesforce would
+  // refuse the whole query for it (INVALID_QUERY_FILTER_OPERATOR "invalid ID field"), so it is not asked.
+  const asked = unique(ids, false).filter((id) => caseSafeId(id) !== undefined);
   return withAskedForms(await readWhereIn(client, object, "Id", asked, fields), asked);
 }
 
