@@ -793,6 +793,27 @@ describe("replication: getUpdated and getDeleted", () => {
     expect(() => sf.data.emptyRecycleBin("Contact", contact)).toThrow(/not in the Recycle Bin/);
   });
 
+  // A Task's completion time is its own (Task object reference, CompletedDateTime): a later edit moves
+  // LastModifiedDate and SystemModstamp, not it. A follow-up dated by the last change would move with them.
+  it("stamps a Task's CompletedDateTime when it is saved closed, keeps it through later edits, clears it on reopening", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Nørgaard", Company: "Fjord Analytics ApS", Email: "mette@fjord-analytics.dk" });
+    const t0 = new Date(Date.now() - 3 * 3_600_000);
+    const id = sf.data.insert("Task", { WhoId: lead, Subject: "Rappel de découverte", Status: "Not Started" }, t0);
+    const read = () => sf.data.get("Task", id)!;
+    expect(read().CompletedDateTime).toBeNull();
+    const done = new Date(t0.getTime() + 3_600_000);
+    sf.data.update("Task", id, { Status: "Completed" }, done);
+    const completedAt = read().CompletedDateTime;
+    expect(completedAt).toBe(read().SystemModstamp);
+    sf.data.update("Task", id, { Description: "Notes ajoutées après l'appel" }, new Date(done.getTime() + 3_600_000));
+    expect(read().CompletedDateTime).toBe(completedAt);
+    expect(read().SystemModstamp).not.toBe(completedAt);
+    sf.data.update("Task", id, { Status: "In Progress" });
+    expect(read().CompletedDateTime).toBeNull();
+    const queried = await conn.query(`SELECT CompletedDateTime FROM Task WHERE Id = '${id}'`);
+    expect(queried.records[0]).toMatchObject({ CompletedDateTime: null });
+  });
+
   // A Lead's activities go with it (Salesforce Help, "Mass Delete Records": deleting leads deletes their
   // activities); a merge moves them to the master instead. A task left pointing at a deleted Lead would let
   // a connector find and re-point a follow-up task the rep can no longer see.

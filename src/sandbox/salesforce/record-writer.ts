@@ -472,6 +472,8 @@ export class RecordWriter {
     record.LastModifiedDate = when;
     record.LastModifiedById = userId;
     record.SystemModstamp = when;
+    // The save that closes a task stamps it; reopening clears it (Task object reference, CompletedDateTime).
+    if (schema.name === "Task") record.CompletedDateTime = record.IsClosed === true ? (record.CompletedDateTime ?? when) : null;
   }
 }
 

@@ -545,6 +545,9 @@ function task(): SObjectSchema {
       }),
       field("Type", "picklist", { picklist: ["Call", "Email", "Meeting", "Other"] }),
       field("IsClosed", "boolean", { label: "Closed", system: true }),
+      // When the task was saved closed, null while it is open (Task object reference, CompletedDateTime,
+      // API 44.0 and later): not moved by later edits, as LastModifiedDate and SystemModstamp are.
+      field("CompletedDateTime", "datetime", { label: "Completed Date/Time", system: true }),
       owner(),
       externalIdField("Leadloop_Activity_Key__c", "Leadloop Activity Key"),
     ],

@@ -96,9 +96,16 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         ),
     },
     touches: {
-      sources: [{ object: "Task", fields: ["WhoId", "OwnerId", "Status", "TaskSubtype", "Leadloop_Activity_Key__c"] }],
+      sources: [
+        {
+          object: "Task",
+          fields: ["WhoId", "OwnerId", "Status", "TaskSubtype", "Leadloop_Activity_Key__c", "CreatedDate", "CompletedDateTime"],
+        },
+      ],
       // A logged call or email (TaskSubtype Call/Email) or any task the rep completed; leadloop's own
-      // tasks carry its activity key and never count.
+      // tasks carry its activity key and never count. It happened when the task was completed, or for a call
+      // or email still open when it was logged: not at its last change, which a later edit, or the
+      // conversion that moves a Lead's tasks to its Contact, dates after the follow-up.
       touchesIn: async (object, records) =>
         records
           .filter(
@@ -107,7 +114,13 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
               !!t.fields.WhoId &&
               (t.fields.TaskSubtype === "Call" || t.fields.TaskSubtype === "Email" || t.fields.Status === "Completed"),
           )
-          .map((t) => ({ object, id: t.id, personCrmId: t.fields.WhoId!, ownerId: t.fields.OwnerId ?? null, at: t.modifiedAt })),
+          .map((t) => ({
+            object,
+            id: t.id,
+            personCrmId: t.fields.WhoId!,
+            ownerId: t.fields.OwnerId ?? null,
+            at: t.fields.CompletedDateTime ?? t.fields.CreatedDate ?? t.modifiedAt,
+          })),
     },
     async managersOf(ownerIds) {
       const users = await salesforce.readByIds("User", ownerIds, ["ManagerId"]);
