@@ -827,11 +827,12 @@ describe("replication: getUpdated and getDeleted", () => {
     const call = task(merged, "Call Ingrid");
     const res = await raw("DELETE", `/services/data/v62.0/sobjects/Lead/${lead}`);
     expect(res.status).toBe(204);
-    expect(sf.data.list("Task").map((t) => t.Id)).toEqual([call]);
+    const mine = new Set([followUp, call]);
+    expect(sf.data.list("Task").map((t) => String(t.Id)).filter((id) => mine.has(id))).toEqual([call]);
     const listed = await conn.sobject("Task").deleted(new Date(now - 3_600_000).toISOString(), new Date(now + 120_000).toISOString());
     expect(listed.deletedRecords.map((d) => d.id)).toContain(followUp);
     sf.data.merge("Lead", master, [merged]);
-    expect(sf.data.list("Task").map((t) => [t.Id, t.WhoId])).toEqual([[call, master]]);
+    expect(sf.data.list("Task").filter((t) => mine.has(String(t.Id))).map((t) => [t.Id, t.WhoId])).toEqual([[call, master]]);
   });
 });
 
@@ -883,6 +884,7 @@ describe("lead conversion and merge", () => {
     expect(roles.records).toEqual([expect.objectContaining({ ContactId: result.contactId, IsPrimary: true })]);
     expect(sf.data.get("Task", call.id)).toMatchObject({
       WhoId: result.contactId,
+      WhatId: result.opportunityId,
       Status: "Completed",
       TaskSubtype: "Call",
     });
@@ -942,6 +944,35 @@ describe("lead conversion and merge", () => {
       expect(await refused.text()).toContain("005000000000000AAA");
     } finally {
       await sf.close();
+    }
+  });
+
+  it("saves the Lead's activities, open and logged, on the conversion: moved to the Contact and Opportunity, modified then and by the rep", async () => {
+    // An emulator of its own: the rep it adds is no user the other tests' sessions expect.
+    const org = await startSalesforceEmulator();
+    try {
+      const before = new Date(Date.now() - 3 * 86_400_000);
+      const leadId = org.data.insert("Lead", { FirstName: "Åsa", LastName: "Lindqvist", Company: "Fjäll AB", Email: "asa@fjall.se" });
+      const call = org.data.insert("Task", { Subject: "Call", WhoId: leadId, Status: "Completed", TaskSubtype: "Call" }, before);
+      const open = org.data.insert("Task", { Subject: "Follow up", WhoId: leadId, Status: "Not Started" }, before);
+      const calledAt = org.data.get("Task", call)!.CompletedDateTime;
+      const rep = org.data.insert("User", { LastName: "Rep", Email: "rep@fjall-sales.io", Username: "rep@fjall-sales.io" });
+      const since = Date.now() - 1000;
+      const made = await org.control.call<{ contactId: string; opportunityId: string }>("POST", `/leads/${leadId}/convert`, { by: rep });
+      for (const id of [call, open]) {
+        const task = org.data.get("Task", id)!;
+        expect([task.WhoId, task.WhatId, task.LastModifiedById]).toEqual([made.contactId, made.opportunityId, rep]);
+        expect(Date.parse(String(task.SystemModstamp))).toBeGreaterThanOrEqual(Math.floor(since / 1000) * 1000);
+      }
+      // The call's completion is its own, not the conversion's.
+      expect(org.data.get("Task", call)!.CompletedDateTime).toBe(calledAt);
+      // Without an Opportunity, an activity is related to nothing but the Contact.
+      const other = org.data.insert("Lead", { LastName: "Berg", Company: "Fjäll AB", Email: "berg@fjall.se" });
+      const note = org.data.insert("Task", { Subject: "Call", WhoId: other, Status: "Completed" }, before);
+      const bare = await org.control.call<{ contactId: string }>("POST", `/leads/${other}/convert`, { doNotCreateOpportunity: true });
+      expect(org.data.get("Task", note)).toMatchObject({ WhoId: bare.contactId, WhatId: null });
+    } finally {
+      await org.close();
     }
   });
 

@@ -255,10 +255,17 @@ export class SalesforceData {
         write,
       ),
     );
-    // The lead's open and logged activities move to the new contact, and its campaign memberships
-    // name the contact too (the campaign history shows on the Contact after conversion).
+    // The lead's open and logged activities move to the new contact, related to the new opportunity
+    // (none without one), and are saved so: their Last Modified Date and By, and SystemModstamp, move to
+    // the conversion (Salesforce Help 000385227, "Activity history on a Lead when it is converted": "the
+    // Last Modified Date, and Last Modified By system fields are also updated on the related open and
+    // closed activities"). Its campaign memberships name the contact too (the campaign history shows on
+    // the Contact after conversion).
     for (const task of this.store.all("Task")) {
-      if (task.WhoId === lead.Id) this.store.put("Task", { ...task, WhoId: contactId });
+      if (task.WhoId !== lead.Id) continue;
+      this.trusted(() =>
+        this.writer.update("Task", String(task.Id), { WhoId: contactId, WhatId: opportunityId ?? null }, write),
+      );
     }
     for (const member of this.store.all("CampaignMember")) {
       if (member.LeadId === lead.Id) this.store.put("CampaignMember", { ...member, ContactId: contactId });
