@@ -694,6 +694,37 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(String(bad.body.message)).toContain("leadloop_disposition");
   });
 
+  it("keeps a date property's value at midnight UTC and refuses any other time of day with INVALID_DATE", async () => {
+    await hubspot.crm.properties.coreApi.create("contacts", {
+      name: "renewal_day",
+      label: "Renewal day",
+      type: "date" as never,
+      fieldType: "date" as never,
+      groupName: "contactinformation",
+    });
+    const contact = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "renée.dupré@midnight.example", renewal_day: "2025-03-31" },
+      associations: [],
+    });
+    const renewalDay = () => emulator.data.getObject("contacts", contact.id)!.properties.renewal_day;
+    expect(renewalDay()).toBe("2025-03-31");
+    await hubspot.crm.contacts.basicApi.update(contact.id, {
+      properties: { renewal_day: String(Date.UTC(2025, 3, 30)) },
+    });
+    expect(renewalDay()).toBe("2025-04-30");
+    // A Salesforce dateTime written unchanged, and one UTC day given with an offset, are not midnight UTC.
+    for (const notMidnight of ["2025-05-01T14:30:00.000Z", "2025-05-01T00:00:00+02:00", String(Date.UTC(2025, 4, 1, 0, 0, 0, 1))]) {
+      const failure = await failureOf(
+        hubspot.crm.contacts.basicApi.update(contact.id, { properties: { renewal_day: notMidnight } }),
+      );
+      expect(failure.code).toBe(400);
+      expect(failure.body.category).toBe("VALIDATION_ERROR");
+      expect(String(failure.body.message)).toContain("INVALID_DATE");
+      expect(String(failure.body.message)).toContain("not midnight");
+    }
+    expect(renewalDay()).toBe("2025-04-30");
+  });
+
   it("lists owners by email and pages, and refuses an unknown owner id on a write", async () => {
     const owners = [
       emulator.data.addOwner({ email: "ines.garcia@sales.example", firstName: "Inés", lastName: "García" }),
