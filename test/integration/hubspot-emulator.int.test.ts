@@ -287,9 +287,8 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
   });
 
   it("refuses an IN or NOT_IN filter of more than 100 values, and answers one of 100", async () => {
-    // 80-character addresses with accented local parts, as leadloop's look-ups by email send them.
-    const emails = (n: number) =>
-      Array.from({ length: n }, (_, i) => `françoise.dupont-${String(i).padStart(3, "0")}.${"x".repeat(40)}@exämple-long.co`);
+    // Short addresses, so 101 of them stay within the search's 3,000 characters (tested on its own below).
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => `fé${String(i).padStart(3, "0")}@ex.co`);
     for (const operator of ["IN", "NOT_IN"] as const) {
       const tooMany = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", {
         filterGroups: [{ filters: [{ propertyName: "email", operator, values: emails(101) }] }],
@@ -305,6 +304,38 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       limit: 1,
     });
     expect(hundred.status).toBe(200);
+  });
+
+  it("refuses a search body of more than 3,000 characters with 400, and counts only the query when told to", async () => {
+    // Look-ups by email of 70-odd characters each: 39 of them are 2,969 characters, 40 are 3,041.
+    const emails = Array.from({ length: 40 }, (_, i) => `françoise.dupont-${String(i).padStart(3, "0")}.${"x".repeat(32)}@exämple-long.co`);
+    const properties = Array.from({ length: 60 }, (_, i) => `leadloop_field_${String(i).padStart(2, "0")}`);
+    const body = (values: string[], props?: string[]) => ({
+      filterGroups: [{ filters: [{ propertyName: "email", operator: "IN", values }] }],
+      sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+      ...(props ? { properties: props } : {}),
+      limit: 10,
+    });
+    const fits = emails.slice(0, 39);
+    expect(JSON.stringify(body(fits)).length).toBeLessThanOrEqual(3_000);
+    expect(JSON.stringify(body(emails)).length).toBeGreaterThan(3_000);
+
+    expect((await raw(emulator, "POST", "/crm/v3/objects/contacts/search", body(fits))).status).toBe(200);
+    for (const tooLong of [body(emails), body(fits, properties)]) {
+      const answer = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", tooLong);
+      expect(answer.status).toBe(400);
+      const refusal = (await answer.json()) as { category: string; message: string };
+      expect(refusal.category).toBe("VALIDATION_ERROR");
+      expect(refusal.message).toContain("3000");
+    }
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, searchLimitCounts: "query" });
+    try {
+      expect((await raw(lenient, "POST", "/crm/v3/objects/contacts/search", body(fits, properties))).status).toBe(200);
+      expect((await raw(lenient, "POST", "/crm/v3/objects/contacts/search", body(emails))).status).toBe(400);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it("caps search at 10,000 results: the last page has no next, and paging past it is a 400", async () => {

@@ -14,6 +14,8 @@ export interface HubspotContext {
   /** Set once the server runs: the shared fault injector holding per-record faults. */
   faults: () => FaultInjector | undefined;
   searchLagMs: number;
+  /** What the search's body limit counts (emulator.ts `searchLimitCounts`). */
+  searchLimitCounts: "body" | "query";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
   /** The scopes the private app's token was granted; null: every scope the portal's tier offers. */
