@@ -338,6 +338,51 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     }
   });
 
+  it("answers records tied on the sort in no id order it promises: highest id first, or lowest with searchTies: \"id\"", async () => {
+    const at = new Date(Date.UTC(2025, 5, 2, 9, 30, 0, 250));
+    const ids = ["Zoé", "Ana", "Étienne"].map(
+      (firstname, i) => emulator.data.createObject("companies", { name: `${firstname} Électricité ${i}`, domain: `tie-${i}.example` }, at).id,
+    );
+    const window = {
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(at.getTime()) },
+            { propertyName: "hs_lastmodifieddate", operator: "LTE", value: String(at.getTime()) },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }],
+      limit: 2,
+    };
+    // Through the modified-date index (a change window) and through a plain filter: the same order.
+    const byDomain = {
+      filterGroups: [{ filters: [{ propertyName: "domain", operator: "CONTAINS_TOKEN", value: "tie-*" }] }],
+      sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }],
+      limit: 2,
+    };
+    const idsOf = async (target: HubspotEmulator, body: unknown): Promise<string[]> => {
+      const answer = await raw(target, "POST", "/crm/v3/objects/companies/search", body);
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { results: { id: string }[] }).results.map((r) => r.id);
+    };
+    const highestFirst = [...ids].sort((a, b) => Number(b) - Number(a));
+    expect(await idsOf(emulator, window)).toEqual(highestFirst.slice(0, 2));
+    expect(await idsOf(emulator, { ...window, after: "2" })).toEqual(highestFirst.slice(2));
+    expect(await idsOf(emulator, byDomain)).toEqual(highestFirst.slice(0, 2));
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, searchTies: "id" });
+    try {
+      const lenientIds = [0, 1, 2].map(
+        (i) => lenient.data.createObject("companies", { name: `Tie ${i}`, domain: `tie-${i}.example` }, at).id,
+      );
+      expect(await idsOf(lenient, window)).toEqual(lenientIds.slice(0, 2));
+      expect(await idsOf(lenient, byDomain)).toEqual(lenientIds.slice(0, 2));
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("caps search at 10,000 results: the last page has no next, and paging past it is a 400", async () => {
     for (let i = 0; i < 10_050; i++) emulator.data.createObject("notes", { hs_note_body: `Note n°${i}` });
     const nearEnd = await hubspot.crm.objects.notes.searchApi.doSearch({

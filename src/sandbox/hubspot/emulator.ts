@@ -19,11 +19,13 @@ import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
 import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
+import type { SearchTieOrder } from "./search.js";
 
 export { type ContactActivity, recordActivity } from "./contact-activity.js";
 export { HubspotApiError } from "./errors.js";
 export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
+export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
 export type { HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
@@ -59,6 +61,11 @@ export interface HubspotEmulatorOptions {
    * the lenient reading under which a body may name any number of properties.
    */
   searchLimitCounts?: SearchLimitCounts;
+  /**
+   * The order of search results tied on the sort (search.ts `SearchTieOrder`): by id from the highest
+   * (default), as HubSpot promises no order, or `"id"`, from the lowest, the lenient option.
+   */
+  searchTies?: SearchTieOrder;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -90,6 +97,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     faults: () => faults,
     searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     searchLimitCounts: options.searchLimitCounts ?? "body",
+    searchTies: options.searchTies ?? "reversed",
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };

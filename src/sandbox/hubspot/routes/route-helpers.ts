@@ -8,6 +8,7 @@ import type { HubspotData } from "../hubspot-data.js";
 import type { HubspotTier } from "../portal-tier.js";
 import { type ObjectType, parseObjectType } from "../object-types.js";
 import { invalidPropertiesError, type WriteValue } from "../property-values.js";
+import type { SearchTieOrder } from "../search.js";
 
 export interface HubspotContext {
   data: HubspotData;
@@ -16,6 +17,8 @@ export interface HubspotContext {
   searchLagMs: number;
   /** What the search's body limit counts (emulator.ts `searchLimitCounts`). */
   searchLimitCounts: "body" | "query";
+  /** The order of search results tied on the sort (emulator.ts `searchTies`). */
+  searchTies: SearchTieOrder;
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
   /** The scopes the private app's token was granted; null: every scope the portal's tier offers. */

@@ -48,13 +48,14 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const request = parseBody(searchRequest, req.body);
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
       const page =
-        modifiedWindowPage(ctx.data, type, request, indexedBefore) ??
+        modifiedWindowPage(ctx.data, type, request, indexedBefore, ctx.searchTies) ??
         idKeysetPage(ctx.data, type, request, indexedBefore) ??
         runSearch(
           type,
           searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore),
           ctx.data.definitions(type),
           request,
+          ctx.searchTies,
         );
       const body: Record<string, unknown> = {
         total: page.total,
