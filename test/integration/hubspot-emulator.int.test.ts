@@ -770,6 +770,31 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(String(bad.body.message)).toContain("leadloop_disposition");
   });
 
+  it("refuses a property in a group its object does not have, unless told propertyGroups: \"unchecked\"", async () => {
+    const definition = (groupName: string) => ({
+      name: "leadloop_region",
+      label: "Région (leadloop)",
+      type: "string" as never,
+      fieldType: "text" as never,
+      groupName,
+    });
+    const tasks = await failureOf(hubspot.crm.properties.coreApi.create("contacts", definition("task")));
+    expect(tasks.code).toBe(400);
+    expect(tasks.body.category).toBe("VALIDATION_ERROR");
+    expect(String(tasks.body.message)).toContain("task");
+    expect(emulator.data.getProperty("contacts", "leadloop_region")).toBeUndefined();
+    const made = await hubspot.crm.properties.coreApi.create("tasks", definition("task"));
+    expect(made.groupName).toBe("task");
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, propertyGroups: "unchecked" });
+    try {
+      const anyGroup = await clientFor(lenient).crm.properties.coreApi.create("contacts", definition("leadloop"));
+      expect(anyGroup.groupName).toBe("leadloop");
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("keeps a date property's value at midnight UTC and refuses any other time of day with INVALID_DATE", async () => {
     await hubspot.crm.properties.coreApi.create("contacts", {
       name: "renewal_day",

@@ -66,6 +66,11 @@ export interface HubspotEmulatorOptions {
    * (default), as HubSpot promises no order, or `"id"`, from the lowest, the lenient option.
    */
   searchTies?: SearchTieOrder;
+  /**
+   * A property created over the API must name one of its object's property groups (default `"checked"`;
+   * routes/property-routes.ts), or may name any group (`"unchecked"`, the lenient option).
+   */
+  propertyGroups?: "checked" | "unchecked";
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -98,6 +103,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     searchLimitCounts: options.searchLimitCounts ?? "body",
     searchTies: options.searchTies ?? "reversed",
+    propertyGroups: options.propertyGroups ?? "checked",
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };
