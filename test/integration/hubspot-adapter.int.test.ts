@@ -288,6 +288,27 @@ describe("readByIds and findBy", () => {
   });
 });
 
+describe("findBy within HubSpot's 3,000-character search", () => {
+  const h = useEmulator();
+
+  it("finds companies by 100 long domains, each search body within 3,000 characters", async () => {
+    const { adapter, emulator } = h();
+    // Company domains as sales teams keep them: long, accented (IDN) and in any case.
+    const domains = Array.from({ length: 100 }, (_, i) => `ingénieurbüro-müller-schmidt-${String(i).padStart(3, "0")}.example.de`);
+    for (const [i, domain] of domains.entries()) {
+      emulator.data.createObject("companies", { name: `Ingénieurbüro Müller ${i}`, domain });
+    }
+    const before = emulator.calls.byEndpoint()["POST /crm/v3/objects/:objectType/search"] ?? 0;
+    const found = await adapter.findBy("companies", "domain", domains.map((d) => d.toUpperCase()), ["name", "domain"]);
+    expect(found).toHaveLength(100);
+    expect(new Set(found.map((r) => r.fields.domain))).toEqual(new Set(domains));
+    // One 100-value filter would be about 5,000 characters: the values go in as many searches as fit.
+    const searches = (emulator.calls.byEndpoint()["POST /crm/v3/objects/:objectType/search"] ?? 0) - before;
+    expect(searches).toBeGreaterThan(1);
+    expect(searches).toBeLessThanOrEqual(3);
+  });
+});
+
 describe("write", () => {
   const h = useEmulator();
 

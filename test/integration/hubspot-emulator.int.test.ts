@@ -287,9 +287,8 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
   });
 
   it("refuses an IN or NOT_IN filter of more than 100 values, and answers one of 100", async () => {
-    // 80-character addresses with accented local parts, as leadloop's look-ups by email send them.
-    const emails = (n: number) =>
-      Array.from({ length: n }, (_, i) => `françoise.dupont-${String(i).padStart(3, "0")}.${"x".repeat(40)}@exämple-long.co`);
+    // Short addresses, so 101 of them stay within the search's 3,000 characters (tested on its own below).
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => `fé${String(i).padStart(3, "0")}@ex.co`);
     for (const operator of ["IN", "NOT_IN"] as const) {
       const tooMany = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", {
         filterGroups: [{ filters: [{ propertyName: "email", operator, values: emails(101) }] }],
@@ -305,6 +304,83 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       limit: 1,
     });
     expect(hundred.status).toBe(200);
+  });
+
+  it("refuses a search body of more than 3,000 characters with 400, and counts only the query when told to", async () => {
+    // Look-ups by email of 70-odd characters each: 39 of them are 2,969 characters, 40 are 3,041.
+    const emails = Array.from({ length: 40 }, (_, i) => `françoise.dupont-${String(i).padStart(3, "0")}.${"x".repeat(32)}@exämple-long.co`);
+    const properties = Array.from({ length: 60 }, (_, i) => `leadloop_field_${String(i).padStart(2, "0")}`);
+    const body = (values: string[], props?: string[]) => ({
+      filterGroups: [{ filters: [{ propertyName: "email", operator: "IN", values }] }],
+      sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+      ...(props ? { properties: props } : {}),
+      limit: 10,
+    });
+    const fits = emails.slice(0, 39);
+    expect(JSON.stringify(body(fits)).length).toBeLessThanOrEqual(3_000);
+    expect(JSON.stringify(body(emails)).length).toBeGreaterThan(3_000);
+
+    expect((await raw(emulator, "POST", "/crm/v3/objects/contacts/search", body(fits))).status).toBe(200);
+    for (const tooLong of [body(emails), body(fits, properties)]) {
+      const answer = await raw(emulator, "POST", "/crm/v3/objects/contacts/search", tooLong);
+      expect(answer.status).toBe(400);
+      const refusal = (await answer.json()) as { category: string; message: string };
+      expect(refusal.category).toBe("VALIDATION_ERROR");
+      expect(refusal.message).toContain("3000");
+    }
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, searchLimitCounts: "query" });
+    try {
+      expect((await raw(lenient, "POST", "/crm/v3/objects/contacts/search", body(fits, properties))).status).toBe(200);
+      expect((await raw(lenient, "POST", "/crm/v3/objects/contacts/search", body(emails))).status).toBe(400);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it("answers records tied on the sort in no id order it promises: highest id first, or lowest with searchTies: \"id\"", async () => {
+    const at = new Date(Date.UTC(2025, 5, 2, 9, 30, 0, 250));
+    const ids = ["Zoé", "Ana", "Étienne"].map(
+      (firstname, i) => emulator.data.createObject("companies", { name: `${firstname} Électricité ${i}`, domain: `tie-${i}.example` }, at).id,
+    );
+    const window = {
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "hs_lastmodifieddate", operator: "GTE", value: String(at.getTime()) },
+            { propertyName: "hs_lastmodifieddate", operator: "LTE", value: String(at.getTime()) },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }],
+      limit: 2,
+    };
+    // Through the modified-date index (a change window) and through a plain filter: the same order.
+    const byDomain = {
+      filterGroups: [{ filters: [{ propertyName: "domain", operator: "CONTAINS_TOKEN", value: "tie-*" }] }],
+      sorts: [{ propertyName: "hs_lastmodifieddate", direction: "ASCENDING" }],
+      limit: 2,
+    };
+    const idsOf = async (target: HubspotEmulator, body: unknown): Promise<string[]> => {
+      const answer = await raw(target, "POST", "/crm/v3/objects/companies/search", body);
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { results: { id: string }[] }).results.map((r) => r.id);
+    };
+    const highestFirst = [...ids].sort((a, b) => Number(b) - Number(a));
+    expect(await idsOf(emulator, window)).toEqual(highestFirst.slice(0, 2));
+    expect(await idsOf(emulator, { ...window, after: "2" })).toEqual(highestFirst.slice(2));
+    expect(await idsOf(emulator, byDomain)).toEqual(highestFirst.slice(0, 2));
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, searchTies: "id" });
+    try {
+      const lenientIds = [0, 1, 2].map(
+        (i) => lenient.data.createObject("companies", { name: `Tie ${i}`, domain: `tie-${i}.example` }, at).id,
+      );
+      expect(await idsOf(lenient, window)).toEqual(lenientIds.slice(0, 2));
+      expect(await idsOf(lenient, byDomain)).toEqual(lenientIds.slice(0, 2));
+    } finally {
+      await lenient.close();
+    }
   });
 
   it("caps search at 10,000 results: the last page has no next, and paging past it is a 400", async () => {
@@ -692,6 +768,62 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     );
     expect(bad.code).toBe(400);
     expect(String(bad.body.message)).toContain("leadloop_disposition");
+  });
+
+  it("refuses a property in a group its object does not have, unless told propertyGroups: \"unchecked\"", async () => {
+    const definition = (groupName: string) => ({
+      name: "leadloop_region",
+      label: "Région (leadloop)",
+      type: "string" as never,
+      fieldType: "text" as never,
+      groupName,
+    });
+    const tasks = await failureOf(hubspot.crm.properties.coreApi.create("contacts", definition("task")));
+    expect(tasks.code).toBe(400);
+    expect(tasks.body.category).toBe("VALIDATION_ERROR");
+    expect(String(tasks.body.message)).toContain("task");
+    expect(emulator.data.getProperty("contacts", "leadloop_region")).toBeUndefined();
+    const made = await hubspot.crm.properties.coreApi.create("tasks", definition("task"));
+    expect(made.groupName).toBe("task");
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, propertyGroups: "unchecked" });
+    try {
+      const anyGroup = await clientFor(lenient).crm.properties.coreApi.create("contacts", definition("leadloop"));
+      expect(anyGroup.groupName).toBe("leadloop");
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it("keeps a date property's value at midnight UTC and refuses any other time of day with INVALID_DATE", async () => {
+    await hubspot.crm.properties.coreApi.create("contacts", {
+      name: "renewal_day",
+      label: "Renewal day",
+      type: "date" as never,
+      fieldType: "date" as never,
+      groupName: "contactinformation",
+    });
+    const contact = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: "renée.dupré@midnight.example", renewal_day: "2025-03-31" },
+      associations: [],
+    });
+    const renewalDay = () => emulator.data.getObject("contacts", contact.id)!.properties.renewal_day;
+    expect(renewalDay()).toBe("2025-03-31");
+    await hubspot.crm.contacts.basicApi.update(contact.id, {
+      properties: { renewal_day: String(Date.UTC(2025, 3, 30)) },
+    });
+    expect(renewalDay()).toBe("2025-04-30");
+    // A Salesforce dateTime written unchanged, and one UTC day given with an offset, are not midnight UTC.
+    for (const notMidnight of ["2025-05-01T14:30:00.000Z", "2025-05-01T00:00:00+02:00", String(Date.UTC(2025, 4, 1, 0, 0, 0, 1))]) {
+      const failure = await failureOf(
+        hubspot.crm.contacts.basicApi.update(contact.id, { properties: { renewal_day: notMidnight } }),
+      );
+      expect(failure.code).toBe(400);
+      expect(failure.body.category).toBe("VALIDATION_ERROR");
+      expect(String(failure.body.message)).toContain("INVALID_DATE");
+      expect(String(failure.body.message)).toContain("not midnight");
+    }
+    expect(renewalDay()).toBe("2025-04-30");
   });
 
   it("lists owners by email and pages, and refuses an unknown owner id on a write", async () => {

@@ -18,11 +18,14 @@ import { addObjectRoutes } from "./routes/object-routes.js";
 import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
-import { addSearchRoutes } from "./routes/search-routes.js";
+import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
+import type { SearchTieOrder } from "./search.js";
 
 export { type ContactActivity, recordActivity } from "./contact-activity.js";
 export { HubspotApiError } from "./errors.js";
 export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
+export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
+export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
 export type { HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
@@ -52,6 +55,22 @@ export interface HubspotEmulatorOptions {
   grantedScopes?: readonly string[];
   /** The portal's clock (default: real time), so a test can move time for leadloop and HubSpot alike. */
   now?: () => Date;
+  /**
+   * What the search's 3,000-character limit counts (routes/search-routes.ts): the whole request body, as
+   * the search reference words it (default), or `"query"`, only its `query`, `filterGroups` and `sorts`,
+   * the lenient reading under which a body may name any number of properties.
+   */
+  searchLimitCounts?: SearchLimitCounts;
+  /**
+   * The order of search results tied on the sort (search.ts `SearchTieOrder`): by id from the highest
+   * (default), as HubSpot promises no order, or `"id"`, from the lowest, the lenient option.
+   */
+  searchTies?: SearchTieOrder;
+  /**
+   * A property created over the API must name one of its object's property groups (default `"checked"`;
+   * routes/property-routes.ts), or may name any group (`"unchecked"`, the lenient option).
+   */
+  propertyGroups?: "checked" | "unchecked";
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -82,6 +101,9 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     data,
     faults: () => faults,
     searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
+    searchLimitCounts: options.searchLimitCounts ?? "body",
+    searchTies: options.searchTies ?? "reversed",
+    propertyGroups: options.propertyGroups ?? "checked",
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };

@@ -88,7 +88,16 @@ function normaliseValue(
     case "date": {
       const at = parseInstant(text);
       if (!at) return { error: "INVALID_DATE", message: `${text} was not a valid long or ISO 8601 date.` };
-      return def.type === "date" ? at.toISOString().slice(0, 10) : at.toISOString();
+      if (def.type === "datetime") return at.toISOString();
+      // "Date properties will only store the date, and must be set to midnight UTC ... If you try to set a
+      // value that is not midnight UTC, you will receive an error" (API FAQ, "How should timestamps be
+      // formatted for HubSpot's APIs?"); the message is HubSpot's, as HubSpot/hubspot-api-php #74 quotes it.
+      const time = at.toISOString().slice(11, 23);
+      if (time !== "00:00:00.000") {
+        const [h, m, s] = time.split(":").map(Number);
+        return { error: "INVALID_DATE", message: `${text} is at ${h}:${m}:${s} UTC, not midnight!` };
+      }
+      return at.toISOString().slice(0, 10);
     }
     case "enumeration": {
       if (def.externalOptions && def.name === "hubspot_owner_id") {

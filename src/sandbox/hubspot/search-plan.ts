@@ -8,7 +8,7 @@ import type { HubspotData, StoredObject } from "./hubspot-data.js";
 import type { ObjectType } from "./object-types.js";
 import { parseInstant } from "./property-values.js";
 import type { SearchFilter, SearchRequest } from "./request-schemas.js";
-import { pageOf, SEARCH_LIMITS, type SearchPage, searchPaging } from "./search.js";
+import { pageOf, SEARCH_LIMITS, type SearchPage, searchPaging, type SearchTieOrder, tieBreak } from "./search.js";
 
 /** Candidates in id order (the order a scan gives), or every live record when no index applies. */
 export function searchCandidates(data: HubspotData, type: ObjectType, request: SearchRequest): StoredObject[] {
@@ -111,13 +111,14 @@ function modifiedBounds(filter: SearchFilter): [number, number] | undefined {
  * A change window (only bounds on the modified date, sorted by it ascending, as a change reader asks) is
  * answered by walking the modified-date index up to the page asked for, instead of filtering and sorting
  * every record in the window for each page. Same answer as runSearch: the total counts every record in
- * the window that search can see, ties on the instant go by id. Undefined when the request is any other.
+ * the window that search can see, ties on the instant in the `ties` order. Undefined when the request is any other.
  */
 export function modifiedWindowPage(
   data: HubspotData,
   type: ObjectType,
   request: SearchRequest,
   indexedBefore: number,
+  ties: SearchTieOrder,
 ): SearchPage | undefined {
   const group = ascendingGroup(request, (name) => isModifiedDate(type, name));
   if (!group) return undefined;
@@ -141,12 +142,13 @@ export function modifiedWindowPage(
   const wanted = Math.min(offset + limit, SEARCH_LIMITS.totalResults);
   const first: { r: StoredObject; at: number }[] = [];
   data.walkModified(type, low, high, (r, at) => {
-    // Past the page, the rest of the last instant's ties still come in: they sort among it by id.
+    // Past the page, the rest of the last instant's ties still come in: they sort among it (`ties`).
     if (first.length >= wanted && (first.length === 0 || at !== first[first.length - 1]!.at)) return false;
     if (visible(r)) first.push({ r, at });
     return true;
   });
-  first.sort((a, b) => a.at - b.at || Number(a.r.id) - Number(b.r.id));
+  const byId = tieBreak(ties);
+  first.sort((a, b) => a.at - b.at || byId(a.r, b.r));
   return pageOf(
     first.map((f) => f.r),
     total,

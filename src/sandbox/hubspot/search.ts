@@ -41,17 +41,30 @@ export interface SearchPage {
   nextAfter?: string;
 }
 
+/**
+ * The order of records whose sort values are equal. HubSpot's search reference promises none (a sort
+ * names one property and a direction, nothing breaks a tie), so by default ties come by id from the
+ * highest, the reverse of the order a reader may take for granted; `"id"` is the lenient option.
+ */
+export type SearchTieOrder = "reversed" | "id";
+
+/** Compares two records' ids as a tie on the sort is broken. */
+export function tieBreak(ties: SearchTieOrder): (a: { id: string }, b: { id: string }) => number {
+  return ties === "id" ? (a, b) => Number(a.id) - Number(b.id) : (a, b) => Number(b.id) - Number(a.id);
+}
+
 export function runSearch(
   type: ObjectType,
   records: StoredObject[],
   definitions: ReadonlyMap<string, PropertyDefinition>,
   request: SearchRequest,
+  ties: SearchTieOrder,
 ): SearchPage {
   const { offset, limit } = searchPaging(request);
   const matching = records.filter(
     (r) => matchesGroups(r, request.filterGroups, definitions) && matchesQuery(type, r, request.query),
   );
-  const sorted = sortRecords(matching, request.sorts[0], definitions);
+  const sorted = sortRecords(matching, request.sorts[0], definitions, ties);
   return pageOf(sorted, sorted.length, offset, limit);
 }
 
@@ -215,9 +228,10 @@ function sortRecords(
   records: StoredObject[],
   sort: SearchRequest["sorts"][number] | undefined,
   definitions: ReadonlyMap<string, PropertyDefinition>,
+  ties: SearchTieOrder,
 ): StoredObject[] {
-  const byId = (a: StoredObject, b: StoredObject): number => Number(a.id) - Number(b.id);
-  if (!sort) return [...records].sort(byId);
+  if (!sort) return [...records].sort((a, b) => Number(a.id) - Number(b.id));
+  const byId = tieBreak(ties);
   const def = definitions.get(sort.propertyName);
   const sign = sort.direction === "DESCENDING" ? -1 : 1;
   // Each record's value is read and parsed once, compared as compareValues compares two values.

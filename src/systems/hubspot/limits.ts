@@ -27,6 +27,12 @@ export const SEARCH_RESULT_CAP = 10_000;
 /** `IN` / `NOT_IN` filters take at most 100 values (https://developers.hubspot.com/docs/api/crm/search, "Filter search results"). */
 export const SEARCH_IN_VALUES = 100;
 
+/**
+ * A search body may hold at most 3,000 characters: "If the body of your request exceeds 3,000 characters,
+ * a 400 error will be returned" (https://developers.hubspot.com/docs/api/crm/search, "Limitations").
+ */
+export const SEARCH_BODY_MAX_CHARS = 3_000;
+
 /** The objects list endpoint returns at most 100 records a page (GET /crm/v3/objects/{type}, `limit`). */
 export const LIST_PAGE_SIZE = 100;
 

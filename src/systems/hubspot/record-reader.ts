@@ -1,8 +1,8 @@
 // readByIds and findBy: batch/read (100 ids a call, `idProperty` for unique properties such as email)
-// and search with IN (100 values a filter) for the rest
+// and search with IN (100 values a filter, as many as fit a search body's 3,000 characters) for the rest
 // (https://developers.hubspot.com/docs/api/crm/contacts "Retrieve records", .../crm/search).
 import { normalizeEmail, type SourceRecord } from "../../core/records.js";
-import { BATCH_SIZE, SEARCH_IN_VALUES, SEARCH_PAGE_SIZE } from "./limits.js";
+import { BATCH_SIZE, SEARCH_BODY_MAX_CHARS, SEARCH_IN_VALUES, SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { PropertyCatalog } from "./property-catalog.js";
 import { batchResult, searchPage } from "./schemas.js";
@@ -96,10 +96,17 @@ async function searchIn(
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
   const properties = [...new Set([...fields, field, modifiedProperty(object)])];
+  const bodyOf = (values: string[], after: string | undefined) => ({
+    filterGroups: [{ filters: [{ propertyName: field, operator: "IN", values }] }],
+    sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+    properties,
+    limit: SEARCH_PAGE_SIZE,
+    ...(after ? { after } : {}),
+  });
   const wantedSet = new Set(wanted);
   const byId = new Map<string, SourceRecord>();
-  for (let i = 0; i < wanted.length; i += SEARCH_IN_VALUES) {
-    const chunk = wanted.slice(i, i + SEARCH_IN_VALUES);
+  // Room for the largest `after` a page can give: paging stops at 10,000 results.
+  for (const chunk of chunksWithin(wanted, JSON.stringify(bodyOf([], "10000")).length)) {
     let after: string | undefined;
     do {
       const answer = await deps.transport.send(
@@ -107,13 +114,7 @@ async function searchIn(
           method: "POST",
           path: `/crm/v3/objects/${canonicalObject(object)}/search`,
           search: true,
-          body: {
-            filterGroups: [{ filters: [{ propertyName: field, operator: "IN", values: chunk }] }],
-            sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
-            properties,
-            limit: SEARCH_PAGE_SIZE,
-            ...(after ? { after } : {}),
-          },
+          body: bodyOf(chunk, after),
         },
         searchPage,
       );
@@ -127,4 +128,27 @@ async function searchIn(
     } while (after);
   }
   return [...byId.values()];
+}
+
+/**
+ * The values in filters of at most 100 whose search body, `base` characters without them, stays within
+ * HubSpot's 3,000: a hundred company domains or email addresses run to 4,000 and more. A value too long
+ * to share a body goes alone, and HubSpot's refusal of it is the call's error.
+ */
+function chunksWithin(values: readonly string[], base: number): string[][] {
+  const chunks: string[][] = [];
+  let chunk: string[] = [];
+  let length = base;
+  for (const value of values) {
+    const adds = JSON.stringify(value).length + (chunk.length > 0 ? 1 : 0);
+    if (chunk.length > 0 && (chunk.length === SEARCH_IN_VALUES || length + adds > SEARCH_BODY_MAX_CHARS)) {
+      chunks.push(chunk);
+      chunk = [];
+      length = base;
+    }
+    length += JSON.stringify(value).length + (chunk.length > 0 ? 1 : 0);
+    chunk.push(value);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }

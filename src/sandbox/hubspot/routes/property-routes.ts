@@ -42,6 +42,18 @@ export function addPropertyRoutes(api: Router<EmulatorHandler>, ctx: HubspotCont
     route((req) => {
       const type = objectTypeParam(req);
       const definition = parseBody(propertyCreate, req.body);
+      // A property goes in one of the object's property groups: `groupName` is required, "the name of the
+      // property group the property belongs to" (properties API reference), and integrations that make
+      // properties in a group of their own create the group first. Whether HubSpot refuses a group that
+      // does not exist is not said, so the emulator does (its wording), unless told `propertyGroups: "unchecked"`.
+      if (ctx.propertyGroups === "checked" && !data.listProperties(type).some((p) => p.groupName === definition.groupName)) {
+        throw new HubspotApiError(
+          400,
+          "VALIDATION_ERROR",
+          `Property group '${definition.groupName}' does not exist on object type '${singularOf(type)}'`,
+          { groupName: [definition.groupName] },
+        );
+      }
       if (definition.type === "enumeration" && !definition.options?.length) {
         throw new HubspotApiError(400, "VALIDATION_ERROR", "Enumeration properties must have options", {
           options: [],

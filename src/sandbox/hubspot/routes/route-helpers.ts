@@ -8,12 +8,19 @@ import type { HubspotData } from "../hubspot-data.js";
 import type { HubspotTier } from "../portal-tier.js";
 import { type ObjectType, parseObjectType } from "../object-types.js";
 import { invalidPropertiesError, type WriteValue } from "../property-values.js";
+import type { SearchTieOrder } from "../search.js";
 
 export interface HubspotContext {
   data: HubspotData;
   /** Set once the server runs: the shared fault injector holding per-record faults. */
   faults: () => FaultInjector | undefined;
   searchLagMs: number;
+  /** What the search's body limit counts (emulator.ts `searchLimitCounts`). */
+  searchLimitCounts: "body" | "query";
+  /** The order of search results tied on the sort (emulator.ts `searchTies`). */
+  searchTies: SearchTieOrder;
+  /** Whether a property created over the API must name an existing group (emulator.ts `propertyGroups`). */
+  propertyGroups: "checked" | "unchecked";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
   /** The scopes the private app's token was granted; null: every scope the portal's tier offers. */

@@ -7,11 +7,36 @@
 
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
+import { HubspotApiError } from "../errors.js";
 import { objectView } from "../object-views.js";
 import { parseBody, searchRequest } from "../request-schemas.js";
 import { runSearch } from "../search.js";
 import { idKeysetPage, modifiedWindowPage, searchCandidates } from "../search-plan.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
+
+/**
+ * "A query can contain a maximum of 3,000 characters. If the body of your request exceeds 3,000
+ * characters, a 400 error will be returned" (CRM search reference, "Limitations"). Which parts count is
+ * not said: the body as a whole by default, the stricter reading; `"query"` counts only what filters and
+ * orders, as clients that send hundreds of properties in a search body report working. The body is
+ * counted as compact JSON, so white space a client adds is not held against it.
+ */
+export const SEARCH_BODY_MAX_CHARS = 3_000;
+export type SearchLimitCounts = "body" | "query";
+
+function checkSearchLength(body: unknown, counts: SearchLimitCounts): void {
+  const whole = (body ?? {}) as Record<string, unknown>;
+  const counted = counts === "body" ? whole : { query: whole.query, filterGroups: whole.filterGroups, sorts: whole.sorts };
+  const length = JSON.stringify(counted).length;
+  if (length > SEARCH_BODY_MAX_CHARS) {
+    // The wording is the emulator's: the reference gives the limit and the status, not the message.
+    throw new HubspotApiError(
+      400,
+      "VALIDATION_ERROR",
+      `The search request is ${length} characters long; a query can contain at most ${SEARCH_BODY_MAX_CHARS}.`,
+    );
+  }
+}
 
 export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
   api.add(
@@ -19,16 +44,18 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
     "/crm/v3/objects/:objectType/search",
     route((req) => {
       const type = objectTypeParam(req);
+      checkSearchLength(req.body, ctx.searchLimitCounts);
       const request = parseBody(searchRequest, req.body);
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
       const page =
-        modifiedWindowPage(ctx.data, type, request, indexedBefore) ??
+        modifiedWindowPage(ctx.data, type, request, indexedBefore, ctx.searchTies) ??
         idKeysetPage(ctx.data, type, request, indexedBefore) ??
         runSearch(
           type,
           searchCandidates(ctx.data, type, request).filter((r) => r.writtenAt <= indexedBefore),
           ctx.data.definitions(type),
           request,
+          ctx.searchTies,
         );
       const body: Record<string, unknown> = {
         total: page.total,
