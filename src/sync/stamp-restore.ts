@@ -5,6 +5,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { idsAnsweredBy, type SourceRecord } from "../core/records.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import type { RunContext } from "./run-context.js";
+import type { SystemPort } from "./system-port.js";
 
 export interface StampedPair {
   mapping: ObjectMapping;
@@ -46,7 +47,7 @@ export async function stampedCrmRecords(
     const byCrmId = new Map<string, SourceRecord>();
     for (const r of records) {
       const crmId = r.fields[field];
-      if (crmId && !done.has(r.id)) byCrmId.set(crmId, r);
+      if (crmId && !done.has(r.id) && namesRecord(ctx.crm, crmId)) byCrmId.set(crmId, r);
     }
     if (byCrmId.size === 0) continue;
     const read = await ctx.crm.readByIds(mapping.crmObject, [...byCrmId.keys()], crmFields(mapping));
@@ -104,7 +105,8 @@ export async function stampedMarketingRecords(
   const byMarketingId = new Map<string, SourceRecord>();
   for (const r of records) {
     const marketingId = r.fields[field];
-    if (marketingId && !byMarketingId.has(marketingId)) byMarketingId.set(marketingId, r);
+    if (marketingId && !byMarketingId.has(marketingId) && namesRecord(ctx.marketing, marketingId))
+      byMarketingId.set(marketingId, r);
   }
   if (byMarketingId.size === 0) return { pairs, claimed, gone };
   const found = await ctx.marketing.readByIds(
@@ -130,7 +132,16 @@ export async function stampedMarketingRecords(
   }
   for (const r of records) {
     const marketingId = r.fields[field];
-    if (marketingId && !answered.has(marketingId)) gone.set(r.id, marketingId);
+    if (marketingId && !answered.has(marketingId) && byMarketingId.has(marketingId)) gone.set(r.id, marketingId);
   }
   return { pairs, claimed, gone };
+}
+
+/**
+ * Whether a stamp's text can name one of `system`'s records. One that cannot (an import's "n/a" in the
+ * stamp field) is no stamp: its record is matched as an unstamped one, and the link's stamp replaces the
+ * text, where it read as a stamp whose record was deleted and kept the record from ever being paired.
+ */
+function namesRecord(system: SystemPort, text: string): boolean {
+  return system.namesRecord?.(text) ?? true;
 }

@@ -137,6 +137,13 @@ export interface SystemPort {
     until: string,
   ): AsyncIterable<ChangePage>;
 
+  /**
+   * Whether `text` has the form of one of this system's record ids (a Salesforce id of 15 or 18
+   * characters, a HubSpot record's number). A link stamp that has not (an import's "n/a") names no record
+   * at all, gone or not (stamp-restore.ts). Absent: any text may be an id.
+   */
+  namesRecord?(text: string): boolean;
+
   /** The records with these ids (missing ones are left out), fetched in batches. Throws SystemError. */
   readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]>;
 

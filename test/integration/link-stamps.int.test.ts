@@ -225,12 +225,19 @@ describe("link stamps", () => {
       leadloop_crm_id: lead,
     });
     // An import filled the stamp with a spreadsheet's placeholder; Salesforce refuses a query naming it.
-    hs.createObject("contacts", { email: "ines@oporto.pt", firstname: "Inês", lastname: "Sá", leadloop_crm_id: "n/a" });
+    const ines = hs.createObject("contacts", { email: "ines@oporto.pt", firstname: "Inês", lastname: "Sá", leadloop_crm_id: "n/a" });
 
     const first = await loop.sync();
     expect(first.summary.status).toBe("succeeded");
     expect((await loop.store.findLinkByMarketing("contact", soren.id))?.crmId).toBe(lead);
     expect(sf.get("Lead", lead)?.HubSpot_Contact_Id__c).toBe(soren.id);
+    // "n/a" names no record, gone or not: Inês is paired as any unstamped contact is, and the link's stamp
+    // replaces the placeholder.
+    const inesLead = (await loop.store.findLinkByMarketing("contact", ines.id))?.crmId;
+    expect(inesLead).toMatch(/^00Q/);
+    await loop.sync();
+    expect(hs.getObject("contacts", ines.id)?.properties.leadloop_crm_id).toBe(inesLead);
+    expect(sf.list("Lead").filter((l) => l.Email === "ines@oporto.pt")).toHaveLength(1);
   });
 
   it("makes no second contact for a second Lead with a linked person's email, and nothing is refused", async () => {

@@ -168,6 +168,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     ): AsyncIterable<ChangePage> => readChanges({ transport, log, lookbackMs }, object, fields, from, until),
     readByIds: (object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> =>
       readByIds({ transport, catalog }, object, ids, fields),
+    // A CRM record's id is a positive whole number (CRM API objects, `hs_object_id`).
+    namesRecord: (text: string): boolean => /^[1-9]\d*$/.test(text.trim()),
     findBy: (
       object: string,
       field: string,

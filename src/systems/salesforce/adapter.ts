@@ -27,6 +27,7 @@ import { type OrgUsage, readOrgUsage } from "./org-usage.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { fieldChanges, fieldValues } from "./field-history.js";
 import { countRecords, findBy, readByIds } from "./record-reader.js";
+import { caseSafeId } from "./record-id.js";
 import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals, REMOVALS_REACH_MS } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
@@ -116,6 +117,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
       return readByIds(client, object, ids, fields);
     },
+    namesRecord: (text: string): boolean => caseSafeId(text) !== undefined,
     findBy(
       object: string,
       field: string,
