@@ -189,6 +189,46 @@ describe("readChanges: incremental through search", () => {
   });
 });
 
+// HubSpot refuses a search body of more than 3,000 characters (search reference, "Limitations"), and a
+// search names the properties it answers. A mapping of a hundred and more properties read its changes in
+// one such body and was refused on every run; its fields now come from a batch read of each page's ids.
+describe("readChanges: more properties than a search body holds", () => {
+  const h = useEmulator();
+
+  it("reads every changed record with all its fields, first load and incremental, in bodies HubSpot takes", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const custom = Array.from({ length: 140 }, (_, i) => `gestion_commerciale_champ_personnalise_${String(i).padStart(3, "0")}`);
+    for (const name of custom)
+      d.createProperty("contacts", { name, label: name.replace(/_/g, " "), type: "string", fieldType: "text", groupName: "contactinformation" });
+    const fields = [...FIELDS, ...custom];
+    expect(JSON.stringify(fields).length).toBeGreaterThan(3_000);
+    const people = Array.from({ length: 230 }, (_, i) =>
+      d.createObject(
+        "contacts",
+        { email: `personne.${i}@société-générale.example`, firstname: i % 2 ? "Zoë" : "Émile", [custom[139]!]: `valeur ${i}` },
+        at(1_000 + i),
+      ),
+    );
+
+    const first = await collect(adapter.readChanges("contacts", fields, null, iso(10_000)));
+    const read = first.flatMap((p) => p.records);
+    expect(read.map((r) => r.id).sort()).toEqual(people.map((p) => p.id).sort());
+    expect(read.find((r) => r.id === people[7]!.id)?.fields).toMatchObject({
+      email: "personne.7@société-générale.example",
+      firstname: "Zoë",
+      [custom[139]!]: "valeur 7",
+    });
+
+    d.updateObject("contacts", people[3]!.id, { [custom[0]!]: "modifié" }, at(20_000));
+    const next = await collect(adapter.readChanges("contacts", fields, first.at(-1)!.cursor, iso(30_000)));
+    expect(next.flatMap((p) => p.records.map((r) => [r.id, r.fields[custom[0]!], r.modifiedAt]))).toEqual([
+      [people[3]!.id, "modifié", iso(20_000)],
+    ]);
+    expect(next.at(-1)!.cursor).toEqual({ modifiedAt: iso(20_000), lastId: people[3]!.id });
+  });
+});
+
 describe("readChanges: more than 10,000 changed records in one window", () => {
   const h = useEmulator();
   const ids = new Set<string>();

@@ -167,7 +167,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       until: string,
     ): AsyncIterable<ChangePage> => readChanges({ transport, log, lookbackMs }, object, fields, from, until),
     readByIds: (object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> =>
-      readByIds({ transport, catalog }, object, ids, fields),
+      readByIds({ transport }, object, ids, fields),
     // A CRM record's id is a positive whole number (CRM API objects, `hs_object_id`).
     namesRecord: (text: string): boolean => /^[1-9]\d*$/.test(text.trim()),
     findBy: (

@@ -16,8 +16,9 @@ import type { SourceRecord } from "../../core/records.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
 import { cursorAfter, readWindowStart } from "../read-window.js";
-import { SEARCH_PAGE_SIZE } from "./limits.js";
+import { SEARCH_BODY_MAX_CHARS, SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
+import { readByIds } from "./record-reader.js";
 import { searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotObject } from "./values.js";
@@ -65,15 +66,15 @@ async function* fullLoad(
   afterId: string | null,
   until: string,
 ): AsyncIterable<ChangePage> {
-  const properties = [...new Set([...fields, modifiedProperty(object)])];
+  const asked = fieldsAsked(deps, object, fields);
   const untilMs = Date.parse(until);
   // Ids are positive: the first query's filter takes every record.
   let last = afterId ?? "0";
   for (;;) {
     const filters: SearchFilter[] = [{ propertyName: "hs_object_id", operator: "GT", value: last }];
-    const read = await searchOnce(deps, object, fields, properties, filters, "hs_object_id");
+    const read = await searchOnce(deps, object, fields, asked.properties, filters, "hs_object_id");
     // Records modified after the signpost are left for the next incremental read, which starts before it.
-    const records = read.filter((r) => Date.parse(r.modifiedAt) <= untilMs);
+    const records = await asked.complete(read.filter((r) => Date.parse(r.modifiedAt) <= untilMs));
     if (read.length < SEARCH_PAGE_SIZE) {
       yield { records, cursor: { modifiedAt: until, lastId: null } };
       return;
@@ -98,9 +99,14 @@ export async function* searchChanges(
 ): AsyncIterable<ChangePage> {
   const prop = modifiedProperty(object);
   const untilMs = String(Date.parse(until));
-  const properties = [...new Set([...fields, prop])];
+  const asked = fieldsAsked(deps, object, fields);
   const search = (filters: SearchFilter[], sortBy: string): Promise<SourceRecord[]> =>
-    searchOnce(deps, object, fields, properties, [...filters, ...also], sortBy);
+    searchOnce(deps, object, fields, asked.properties, [...filters, ...also], sortBy);
+  // The window moves by what the search answered; the page holds the records as their fields were read.
+  const page = async (records: SourceRecord[]): Promise<ChangePage> => ({
+    records: await asked.complete(records),
+    cursor: cursorAfter(from, records[records.length - 1]!),
+  });
 
   let start = readWindowStart(from, deps.lookbackMs);
   let strict = false;
@@ -116,13 +122,13 @@ export async function* searchChanges(
       prop,
     );
     const fresh = records.filter((r) => !(Date.parse(r.modifiedAt) === start && seenAtStart.has(r.id)));
-    if (fresh.length > 0) yield page(from, fresh);
+    if (fresh.length > 0) yield await page(fresh);
     if (records.length < SEARCH_PAGE_SIZE) return;
 
     const lastMs = Date.parse(records[records.length - 1]!.modifiedAt);
     if (!strict && lastMs === start) {
       // A full page at one instant: more ties may follow than one window can reach. Drain them by id.
-      for await (const ties of drainTies(search, prop, start, seenAtStart)) yield page(from, ties);
+      for await (const ties of drainTies(search, prop, start, seenAtStart)) yield await page(ties);
       strict = true;
       seenAtStart = new Set();
       continue;
@@ -178,6 +184,38 @@ async function searchOnce(
   return body.results.map((r) => fromHubspotObject(object, r, fields));
 }
 
-function page(from: ChangeCursor, records: SourceRecord[]): ChangePage {
-  return { records, cursor: cursorAfter(from, records[records.length - 1]!) };
+/**
+ * The most of a search body leadloop's filters, sorts and limit take (three filters of a long property name
+ * and a 13-digit instant, a sort, the page size): the rest of HubSpot's 3,000 characters is the properties'.
+ */
+const SEARCH_BODY_BESIDE_PROPERTIES = 500;
+
+/**
+ * How a read asks for its records' fields. In the search itself while they fit HubSpot's search body
+ * limit (3,000 characters, the search reference's "Limitations"); past it (a mapping of a hundred or so
+ * properties), the search asks for the modified date alone and each page's fields come from a batch read
+ * of its ids (100 a call), as read then, under the search's modified date, so the window moves by what
+ * the search answered. A record gone between the two is left out: its removal is read as any other.
+ */
+function fieldsAsked(
+  deps: Pick<ChangeReaderDeps, "transport">,
+  object: string,
+  fields: readonly string[],
+): { properties: string[]; complete(records: SourceRecord[]): Promise<SourceRecord[]> } {
+  const prop = modifiedProperty(object);
+  const properties = [...new Set([...fields, prop])];
+  if (JSON.stringify(properties).length + SEARCH_BODY_BESIDE_PROPERTIES <= SEARCH_BODY_MAX_CHARS)
+    return { properties, complete: async (records) => records };
+  return {
+    properties: [prop],
+    complete: async (records) => {
+      if (records.length === 0) return records;
+      const read = await readByIds(deps, object, records.map((r) => r.id), fields);
+      const byId = new Map(read.map((r) => [r.id, r]));
+      return records.flatMap((r) => {
+        const full = byId.get(r.id);
+        return full ? [{ ...full, modifiedAt: r.modifiedAt }] : [];
+      });
+    },
+  };
 }

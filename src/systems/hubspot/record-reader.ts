@@ -20,7 +20,7 @@ export interface RecordReaderDeps {
  * the merge made, under that record's own id, with the ids asked for that led to it (`askedAs`).
  */
 export async function readByIds(
-  deps: RecordReaderDeps,
+  deps: Pick<RecordReaderDeps, "transport">,
   object: string,
   ids: readonly string[],
   fields: readonly string[],
@@ -54,7 +54,7 @@ export async function findBy(
 }
 
 async function batchRead(
-  deps: RecordReaderDeps,
+  deps: Pick<RecordReaderDeps, "transport">,
   object: string,
   ids: string[],
   fields: readonly string[],
