@@ -347,6 +347,20 @@ describe("findBy within HubSpot's 3,000-character search", () => {
     expect(searches).toBeGreaterThan(1);
     expect(searches).toBeLessThanOrEqual(3);
   });
+
+  it("finds companies by domain for a mapping of more properties than a search body holds, with every field", async () => {
+    const { adapter, emulator } = h();
+    const custom = Array.from({ length: 140 }, (_, i) => `donnees_societe_personnalisees_${String(i).padStart(3, "0")}`);
+    for (const name of custom)
+      emulator.data.createProperty("companies", { name, label: name.replace(/_/g, " "), type: "string", fieldType: "text", groupName: "companyinformation" });
+    const made = ["atelier-dupré.fr", "Brasserie-Øster.dk", "café-lumière.be"].map((domain, i) =>
+      emulator.data.createObject("companies", { name: `Société ${i}`, domain: domain.toLowerCase(), [custom[139]!]: `valeur ${i}` }),
+    );
+    const found = await adapter.findBy("companies", "domain", ["ATELIER-DUPRÉ.FR", "brasserie-øster.dk", "café-lumière.be"], ["name", "domain", ...custom]);
+    expect(found.map((r) => [r.id, r.fields.name, r.fields[custom[139]!]]).sort()).toEqual(
+      made.map((c, i) => [c.id, `Société ${i}`, `valeur ${i}`]).sort(),
+    );
+  });
 });
 
 describe("write", () => {

@@ -16,9 +16,9 @@ import type { SourceRecord } from "../../core/records.js";
 import type { Logger } from "../../log/logger.js";
 import type { ChangeCursor, ChangePage } from "../../sync/system-port.js";
 import { cursorAfter, readWindowStart } from "../read-window.js";
-import { SEARCH_BODY_MAX_CHARS, SEARCH_PAGE_SIZE } from "./limits.js";
+import { SEARCH_PAGE_SIZE } from "./limits.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
-import { readByIds } from "./record-reader.js";
+import { fieldsAsked } from "./record-reader.js";
 import { searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import { fromHubspotObject } from "./values.js";
@@ -182,40 +182,4 @@ async function searchOnce(
   );
   // One page from offset 0 each time: a keyset query never pages towards the cap (SEARCH_RESULT_CAP).
   return body.results.map((r) => fromHubspotObject(object, r, fields));
-}
-
-/**
- * The most of a search body leadloop's filters, sorts and limit take (three filters of a long property name
- * and a 13-digit instant, a sort, the page size): the rest of HubSpot's 3,000 characters is the properties'.
- */
-const SEARCH_BODY_BESIDE_PROPERTIES = 500;
-
-/**
- * How a read asks for its records' fields. In the search itself while they fit HubSpot's search body
- * limit (3,000 characters, the search reference's "Limitations"); past it (a mapping of a hundred or so
- * properties), the search asks for the modified date alone and each page's fields come from a batch read
- * of its ids (100 a call), as read then, under the search's modified date, so the window moves by what
- * the search answered. A record gone between the two is left out: its removal is read as any other.
- */
-function fieldsAsked(
-  deps: Pick<ChangeReaderDeps, "transport">,
-  object: string,
-  fields: readonly string[],
-): { properties: string[]; complete(records: SourceRecord[]): Promise<SourceRecord[]> } {
-  const prop = modifiedProperty(object);
-  const properties = [...new Set([...fields, prop])];
-  if (JSON.stringify(properties).length + SEARCH_BODY_BESIDE_PROPERTIES <= SEARCH_BODY_MAX_CHARS)
-    return { properties, complete: async (records) => records };
-  return {
-    properties: [prop],
-    complete: async (records) => {
-      if (records.length === 0) return records;
-      const read = await readByIds(deps, object, records.map((r) => r.id), fields);
-      const byId = new Map(read.map((r) => [r.id, r]));
-      return records.flatMap((r) => {
-        const full = byId.get(r.id);
-        return full ? [{ ...full, modifiedAt: r.modifiedAt }] : [];
-      });
-    },
-  };
 }

@@ -95,7 +95,8 @@ async function searchIn(
   wanted: string[],
   fields: readonly string[],
 ): Promise<SourceRecord[]> {
-  const properties = [...new Set([...fields, field, modifiedProperty(object)])];
+  const asked = fieldsAsked(deps, object, fields, [field]);
+  const properties = asked.properties;
   const bodyOf = (values: string[], after: string | undefined) => ({
     filterGroups: [{ filters: [{ propertyName: field, operator: "IN", values }] }],
     sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
@@ -127,7 +128,7 @@ async function searchIn(
       after = answer.body.paging?.next?.after;
     } while (after);
   }
-  return [...byId.values()];
+  return asked.complete([...byId.values()]);
 }
 
 /**
@@ -151,4 +152,44 @@ function chunksWithin(values: readonly string[], base: number): string[][] {
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
+}
+
+/**
+ * The most of a search body a change read's filters, sorts and limit take (three filters of a long property
+ * name and a 13-digit instant, a sort, the page size, a page's `after`): the rest of HubSpot's 3,000
+ * characters is the properties'. A search by values fits its values in what is left (`chunksWithin`).
+ */
+const SEARCH_BODY_BESIDE_PROPERTIES = 500;
+
+/**
+ * How a search (a change read's window, a search by a property's values) asks for its records' fields: in
+ * the search itself while they fit HubSpot's search body limit (3,000 characters, the search reference's
+ * "Limitations"); past it (a mapping of a hundred or so properties), the search asks for the modified date
+ * and the properties it filters on alone, and the fields of what it found come from a batch read of their
+ * ids (100 a call), as read then, under the search's modified date, so a change read's window moves by what
+ * the search answered. A record gone between the two is left out: its removal is read as any other.
+ */
+export function fieldsAsked(
+  deps: Pick<RecordReaderDeps, "transport">,
+  object: string,
+  fields: readonly string[],
+  /** Properties the search itself reads (a filter's, to check what it answered). */
+  searched: readonly string[] = [],
+): { properties: string[]; complete(records: SourceRecord[]): Promise<SourceRecord[]> } {
+  const prop = modifiedProperty(object);
+  const properties = [...new Set([...fields, ...searched, prop])];
+  if (JSON.stringify(properties).length + SEARCH_BODY_BESIDE_PROPERTIES <= SEARCH_BODY_MAX_CHARS)
+    return { properties, complete: async (records) => records };
+  return {
+    properties: [...new Set([...searched, prop])],
+    complete: async (records) => {
+      if (records.length === 0) return records;
+      const read = await readByIds(deps, object, records.map((r) => r.id), fields);
+      const byId = new Map(read.map((r) => [r.id, r]));
+      return records.flatMap((r) => {
+        const full = byId.get(r.id);
+        return full ? [{ ...full, modifiedAt: r.modifiedAt }] : [];
+      });
+    },
+  };
 }
