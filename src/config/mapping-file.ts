@@ -5,10 +5,10 @@
 import { readdirSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
-import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
-import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
-import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
+import { type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
+import { readConfigText } from "./yaml-file.js";
 import { fileProblem } from "../core/text/file-problem.js";
 
 /**
@@ -60,17 +60,8 @@ export function loadMappings(dir: string): ObjectMapping[] {
 
 /** Parses one mapping file's text; `file` names it in problems and gives the mapping its name. */
 export function parseMapping(text: string, file: string): ObjectMapping {
-  let parsed: MappingFile;
-  try {
-    parsed = parseYamlText(text, file, mappingFileSchema);
-  } catch (err) {
-    throw withChecksOfTheRest(err, text, file, mappingFileSchema, semanticProblems);
-  }
-  const at = yamlLocator(text);
-  const problems = semanticProblems(parsed).map(({ path, message }): ConfigProblem => {
-    const pos = at(path);
-    return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
-  });
+  const parsed = parseWithChecks(text, file, mappingFileSchema, semanticProblems);
+  const problems = locatedProblems(semanticProblems(parsed), text, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     name: basename(file, extname(file)),
@@ -93,7 +84,6 @@ export function parseMapping(text: string, file: string): ObjectMapping {
     source: file,
   };
 }
-
 
 function semanticProblems(m: MappingFile): Finding[] {
   const findings: Finding[] = [];

@@ -14,7 +14,7 @@ import type {
   QualificationDefinition,
 } from "../core/scoring/definition.js";
 import { listDomain } from "../core/scoring/values.js";
-import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
 import {
   type ConditionInput,
   FIELD_TESTS,
@@ -22,8 +22,8 @@ import {
   qualificationFileSchema,
   recycleSchema,
 } from "./qualification-schema.js";
-import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
-import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
+import { type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
+import { parseYamlText, readConfigText } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
@@ -51,26 +51,12 @@ export function loadRecyclePolicy(file: string): { recycle: RecyclePolicy; probl
 
 /** Parses a qualification file's text; `file` names it in problems. */
 export function parseQualification(text: string, file: string): QualificationDefinition {
-  let parsed: QualificationFile;
-  try {
-    parsed = parseYamlText(text, file, qualificationFileSchema);
-  } catch (err) {
-    throw withChecksOfTheRest(err, text, file, qualificationFileSchema, semanticProblems);
-  }
-  return toDefinition(parsed, text, file);
+  return toDefinition(parseWithChecks(text, file, qualificationFileSchema, semanticProblems), text, file);
 }
 
 function toDefinition(parsed: QualificationFile, text: string, file: string): QualificationDefinition {
-  const findings = semanticProblems(parsed);
-  if (findings.length > 0) {
-    const at = yamlLocator(text);
-    throw new ConfigError(
-      findings.map(({ path, message }): ConfigProblem => {
-        const pos = at(path);
-        return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
-      }),
-    );
-  }
+  const problems = locatedProblems(semanticProblems(parsed), text, file);
+  if (problems.length > 0) throw new ConfigError(problems);
   const fitRule = (r: QualificationFile["fit"][number]): FitRule => ({
     id: r.id,
     description: r.description,
@@ -175,7 +161,6 @@ function toDispositions(maps: QualificationFile["dispositions"]): DispositionMap
   }
   return out;
 }
-
 
 function semanticProblems(q: QualificationFile): Finding[] {
   const findings: Finding[] = [];

@@ -6,13 +6,46 @@
 import { parseDocument } from "yaml";
 import type { ZodType, z } from "zod";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
-import { yamlLocator } from "./yaml-file.js";
+import { parseYamlText, yamlLocator } from "./yaml-file.js";
 
 type Path = (string | number)[];
 
 export interface Finding {
   path: Path;
   message: string;
+}
+
+/**
+ * `text` read by `schema` (parseYamlText); refused, with what `check` finds in the entries the schema
+ * accepted (`withChecksOfTheRest`). The caller runs its checks on a file the schema took whole.
+ */
+export function parseWithChecks<S extends ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  check: (rest: z.output<S>) => readonly Finding[],
+): z.output<S> {
+  try {
+    return parseYamlText(text, file, schema);
+  } catch (err) {
+    throw withChecksOfTheRest(err, text, file, schema, check);
+  }
+}
+
+/** Findings as problems at their line, column and key in `text`; `path` as the finding gives it unless told. */
+export function locatedProblems(
+  findings: readonly Finding[],
+  text: string,
+  file: string,
+  pathInFile: (path: Path) => Path = (path) => path,
+  messageInFile: (message: string) => string = (message) => message,
+): ConfigProblem[] {
+  const at = yamlLocator(text);
+  return findings.map(({ path, message }): ConfigProblem => {
+    const inFile = pathInFile(path);
+    const pos = at(inFile);
+    return { file, line: pos.line, column: pos.col, key: keyPath(inFile), message: messageInFile(message) };
+  });
 }
 
 /**
@@ -31,12 +64,7 @@ export function withChecksOfTheRest<S extends ZodType>(
   if (!(err instanceof ConfigError)) return err;
   const rest = acceptedPart(text, schema);
   if (!rest) return err;
-  const at = yamlLocator(text);
-  const found = check(rest.value).map(({ path, message }): ConfigProblem => {
-    const inFile = rest.pathInFile(path);
-    const pos = at(inFile);
-    return { file, line: pos.line, column: pos.col, key: keyPath(inFile), message: rest.textInFile(message) };
-  });
+  const found = locatedProblems(check(rest.value), text, file, rest.pathInFile, rest.textInFile);
   if (found.length === 0) return err;
   return new ConfigError([...err.problems, ...found].sort((a, b) => a.line - b.line || a.column - b.column));
 }

@@ -6,14 +6,13 @@ import { z } from "zod";
 import type { Assignment, RoutingDefinition, RuleConditions } from "../core/routing/definition.js";
 import { ACCOUNT_OWNER_STEP, FALLBACK_STEP } from "../core/routing/walk.js";
 import { resolveCountry } from "../core/transforms/country-iso.js";
-import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
+import { ConfigError } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { type RoutingFile, routingFileSchema } from "./routing-schema.js";
-import { type Finding, withChecksOfTheRest } from "./refused-file-checks.js";
-import { parseYamlText, readConfigText, yamlLocator } from "./yaml-file.js";
+import { type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
+import { readConfigText } from "./yaml-file.js";
 
 type Path = (string | number)[];
-
 
 export function loadRouting(file: string): RoutingDefinition {
   const text = readConfigText(file);
@@ -22,19 +21,10 @@ export function loadRouting(file: string): RoutingDefinition {
 
 /** Parses routing YAML text; `file` names it in problems. */
 export function parseRouting(text: string, file: string): RoutingDefinition {
-  let parsed: RoutingFile;
-  try {
-    parsed = parseYamlText(text, file, routingFileSchema);
-  } catch (err) {
-    throw withChecksOfTheRest(err, text, file, routingFileSchema, (rest) => fileFindings(rest).findings);
-  }
+  const parsed = parseWithChecks(text, file, routingFileSchema, (rest) => fileFindings(rest).findings);
   const { definition, findings } = fileFindings(parsed);
   if (findings.length > 0) {
-    const at = yamlLocator(text);
-    const problems = findings.map(({ path, message }): ConfigProblem => {
-      const pos = at(path);
-      return { file, line: pos.line, column: pos.col, key: keyPath(path), message };
-    });
+    const problems = locatedProblems(findings, text, file);
     throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return definition;
