@@ -32,12 +32,25 @@ export interface StopRequest {
   signal: AbortSignal;
   /** The signal that asked, for the log; undefined until one came. */
   received(): StopSignal | undefined;
+  /** Calls `listener` once the stop is asked: at once when it came while leadloop started. Gives back what stops listening. */
+  onStop(listener: () => void): () => void;
 }
 
-/** The stop request, for a command that stops cleanly after the batch in hand (`sync`). */
+/** The stop request, for a command that stops cleanly after the batch in hand (`sync`, `daemon`). */
 export function stopRequest(): StopRequest {
   taken = true;
-  return { signal: stop.signal, received: () => received };
+  return {
+    signal: stop.signal,
+    received: () => received,
+    onStop: (listener) => {
+      if (stop.signal.aborted) {
+        listener();
+        return () => undefined;
+      }
+      stop.signal.addEventListener("abort", listener, { once: true });
+      return () => stop.signal.removeEventListener("abort", listener);
+    },
+  };
 }
 
 /**

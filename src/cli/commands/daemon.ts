@@ -45,12 +45,10 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       // first run, where the signal's default ended it with 143.
       const stop = new AbortController();
       const request = stopRequest();
-      const onStop = () => {
+      request.onStop(() => {
         log.info("daemon.stopping", { signal: request.received() });
         stop.abort();
-      };
-      if (request.signal.aborted) onStop();
-      else request.signal.addEventListener("abort", onStop, { once: true });
+      });
       // A closed terminal or session sends SIGHUP, which would end node at once, mid-batch, without a word
       // (`nohup` does not shield it: node restores SIGHUP's default at start). The daemon keeps running
       // and says so; it reads its configuration at start only, so a restart is what applies a change.

@@ -51,9 +51,7 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
   // was decided but not written stays in the store for the next run. One that came while leadloop was
   // still starting (stop-request.ts) stops the run before its first batch: a run that did nothing.
   const stop = stopRequest();
-  const onStop = () => log.info("run.stopping", { signal: stop.received() });
-  if (stop.signal.aborted) onStop();
-  else stop.signal.addEventListener("abort", onStop, { once: true });
+  const stopListening = stop.onStop(() => log.info("run.stopping", { signal: stop.received() }));
   let result: Awaited<ReturnType<typeof runOnce>>;
   try {
     result = await runOnce(loaded.config, log, {
@@ -69,7 +67,7 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
     throw err;
   } finally {
     progress.done();
-    stop.signal.removeEventListener("abort", onStop);
+    stopListening();
   }
   if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
   else {
