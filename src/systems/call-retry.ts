@@ -20,6 +20,13 @@ export interface RetryHooks {
    */
   refreshAuth?(): Promise<boolean>;
   onRetry?(err: SystemError, attempt: number, waitMs: number): void;
+  /**
+   * Set for a call that is not idempotent (a plain create): a failure after which the system may have
+   * carried it out (a lost answer, a gateway's 502 or 504, a timeout) is not retried, since a second
+   * attempt could make a second record. Only what the system surely left undone (a refused connection,
+   * a rate limit) is tried again; the rest stops the call, its message saying why.
+   */
+  notIdempotent?: { purpose: string; surelyUnprocessed(err: SystemError): boolean };
 }
 
 export async function callWithRetry<T>(
@@ -44,6 +51,11 @@ export async function callWithRetry<T>(
           if (again) throw err;
         }
         if (!err.retriable || err.errorClass === "auth") throw new AbortError(err);
+        const once = hooks.notIdempotent;
+        if (once && !once.surelyUnprocessed(err)) {
+          const message = `${err.messageOutsideRun} (not resent: the ${once.purpose} call may have been applied)`;
+          throw new AbortError(reworded(err, message, { retriable: false }));
+        }
         throw err;
       }
     },

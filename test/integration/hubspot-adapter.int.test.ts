@@ -607,6 +607,31 @@ describe("faults", () => {
     expect(adapter.apiCalls() - before).toBe(4);
   });
 
+  it.each([
+    ["a 502 from the gateway", { kind: "status" as const, status: 502 }, "juergen.kraemer@muehlenbach-logistik.de"],
+    ["a dropped connection", { kind: "drop" as const }, "ines.schneider@oberland-maschinen.de"],
+  ])("does not send a create again after %s once HubSpot made the record", async (_, fault, email) => {
+    const { adapter, emulator } = h();
+    const contact = emulator.data.createObject("contacts", { email });
+    emulator.faults.add({
+      requests: [{ ...fault, applied: true, times: 1, method: "POST", path: "/crm/v3/objects/tasks/batch/create" }],
+    });
+    const err: unknown = await adapter
+      .write("tasks", [
+        {
+          ref: "t1",
+          fields: { hs_task_subject: "Rückruf: Angebot für Mühlenbach nachfassen", hs_timestamp: "2026-12-04T14:03:00.000Z" },
+          associations: [{ object: "contacts", id: contact.id }],
+        },
+      ])
+      .catch((e: unknown) => e);
+    // HubSpot made the task once; a second create would have made another.
+    expect(emulator.data.associationsOf("contacts", contact.id, "tasks")).toHaveLength(1);
+    expect(err).toBeInstanceOf(SystemError);
+    expect(err).toMatchObject({ errorClass: "transient", retriable: false, system: "hubspot" });
+    expect((err as SystemError).message).toMatch(/not resent: .*may have been applied/);
+  });
+
   it("abandons a call that does not answer in time and retries it", async () => {
     const { emulator } = h();
     const adapter = createHubspotAdapter({

@@ -81,4 +81,26 @@ describe("handoff tasks in HubSpot as the CRM", () => {
     const keys = tasksOf(prospect).flatMap((t) => (t.leadloop_activity_key ? [t.leadloop_activity_key] : []));
     expect({ keys: new Set(keys).size, tasks: keys.length }).toEqual({ keys: madeBeforeCrash, tasks: madeBeforeCrash });
   }, 120_000);
+
+  it("an answer lost after HubSpot made the tasks stops the run, and the next run leaves each task once", async () => {
+    // A gateway's 502 after HubSpot carried the batch create out: the tasks exist, leadloop cannot tell.
+    world.hubspot.faults.add({
+      requests: [{ kind: "status", status: 502, applied: true, times: 1, method: "POST", path: "/crm/v3/objects/tasks/batch/create" }],
+    });
+    const lost = await runSyncChild(world);
+    expect(lost.summary?.status).toBe("failed");
+    expect(lost.summary?.failure).toMatch(/not resent: .*tasks\/batch\/create call may have been applied/);
+    const madeBeforeLoss = tasksOf(prospect).length;
+    expect(madeBeforeLoss).toBeGreaterThan(0);
+
+    const rerun = await runSyncChild(world);
+    expect([0, 4]).toContain(rerun.code);
+    const tasks = tasksOf(prospect);
+    const keys = tasks.map((t) => t.leadloop_activity_key);
+    expect({ keys: new Set(keys).size, tasks: tasks.length, alert: tasks.filter((t) => t.hs_task_subject?.startsWith("New MQL")).length }).toEqual({
+      keys: tasks.length,
+      tasks: madeBeforeLoss,
+      alert: 1,
+    });
+  }, 120_000);
 });

@@ -14,6 +14,12 @@ export const requestFaultSchema = z.strictObject({
   status: z.number().int().min(400).max(599).optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
   delayMs: z.number().int().nonnegative().optional(),
+  /**
+   * A `drop` or `status` fault that comes only after the request was carried out: the write is made and
+   * its answer lost, as when a gateway answers 502 or 504, or the connection breaks, after the system
+   * applied the request (the caller cannot tell this from a request that never arrived).
+   */
+  applied: z.boolean().optional(),
 });
 export type RequestFault = z.infer<typeof requestFaultSchema>;
 

@@ -151,18 +151,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     calls.record(endpoint, { path: req.path, query: req.query, body: req.body });
 
     const fault = faults.take(req.method, req.path);
-    if (fault?.kind === "drop") {
+    // A fault `applied` answers in place of the request's own answer, once the request was carried out.
+    const lostAnswer = fault?.applied && (fault.kind === "drop" || fault.kind === "status") ? fault : undefined;
+    const before = lostAnswer ? undefined : fault;
+    if (before?.kind === "drop") {
       res.socket?.destroy();
       return;
     }
-    if (fault?.kind === "slow") await sleep(fault.delayMs ?? 1000);
+    if (before?.kind === "slow") await sleep(before.delayMs ?? 1000);
     const extra = behaviour.decorate?.(req) ?? {};
-    if (fault?.kind === "rate_limit") {
-      send(res, withHeaders(behaviour.rateLimited(fault.retryAfterSeconds ?? 1), extra));
+    if (before?.kind === "rate_limit") {
+      send(res, withHeaders(behaviour.rateLimited(before.retryAfterSeconds ?? 1), extra));
       return;
     }
-    if (fault?.kind === "status") {
-      send(res, withHeaders(behaviour.failure(fault.status ?? 503), extra));
+    if (before?.kind === "status") {
+      send(res, withHeaders(behaviour.failure(before.status ?? 503), extra));
       return;
     }
     // The guard may spend rate-limit budget, so headers are taken again after it.
@@ -180,7 +183,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint) && !response.changedNothing) {
       await writeListener({ endpoint, path: req.path, status: response.status });
     }
-    send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
+    if (lostAnswer?.kind === "drop") res.socket?.destroy();
+    else if (lostAnswer) send(res, withHeaders(behaviour.failure(lostAnswer.status ?? 502), extra));
+    else send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -187,6 +187,8 @@ async function writeChunk(
         method: "POST",
         path: `/crm/v3/objects/${canonicalObject(object)}/batch/${kind}`,
         body: { inputs: chunk.map((p) => p.input) },
+        // A create's inputs name no record HubSpot could find them by: sent twice, they are made twice.
+        idempotent: kind !== "create",
       },
       batchResult,
     );

@@ -120,6 +120,15 @@ const TRANSIENT_NETWORK_CODES = new Set([
   "UND_ERR_SOCKET",
 ]);
 
+/**
+ * Failures after which HubSpot surely did not carry the call out: the connection was refused, or the
+ * rate limit turned it away (429). Any other (a 5xx, which a gateway sends after HubSpot applied the
+ * call too, a dropped connection, a timeout) may follow a write that was made.
+ */
+export function surelyUnprocessed(err: SystemError): boolean {
+  return err.code === "ECONNREFUSED" || err.errorClass === "rate_limited";
+}
+
 export function classifyHubspotError(err: unknown): SystemError {
   if (err instanceof SystemError) return err;
   if (err instanceof HubspotHttpError) return fromHttp(err);

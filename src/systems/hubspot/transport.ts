@@ -10,7 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
-import { classifyHubspotError, retryAfterMs } from "./fault-table.js";
+import { classifyHubspotError, retryAfterMs, surelyUnprocessed } from "./fault-table.js";
 import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
 
@@ -21,6 +21,12 @@ export interface HubspotCall {
   body?: unknown;
   /** CRM search endpoints have their own per-second limit and no rate-limit headers. */
   search?: boolean;
+  /**
+   * False for a plain create (batch/create): sending it twice could make a record twice, so a failure
+   * after which HubSpot may have made it is not retried (call-retry.ts `notIdempotent`). Default true:
+   * reads, updates and upserts may be sent again.
+   */
+  idempotent?: boolean;
 }
 
 export interface HubspotAnswer<T> {
@@ -85,6 +91,7 @@ export class HubspotTransport {
       {
         operation: endpoint,
         classify: classifyHubspotError,
+        ...(call.idempotent === false ? { notIdempotent: { purpose: endpoint, surelyUnprocessed } } : {}),
         onRetry: (err: SystemError, attempt: number, waitMs: number) =>
           this.options.log.warn("hubspot.retry", {
             endpoint,

@@ -5,7 +5,7 @@ import { Connection, type HttpRequest, type HttpResponse } from "jsforce";
 import { z } from "zod";
 import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import type { Logger } from "../../log/logger.js";
-import { reworded, SystemError } from "../../sync/system-error.js";
+import { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
@@ -129,7 +129,7 @@ export class SalesforceClient {
             req.path,
           );
         } catch (err) {
-          throw this.finalise(classifySalesforceError(err, seen), req);
+          throw this.finalise(classifySalesforceError(err, seen));
         } finally {
           budget.observe(seen?.headers["sforce-limit-info"]);
         }
@@ -138,6 +138,8 @@ export class SalesforceClient {
         operation: `${req.method} ${req.path.split("?")[0]}`,
         classify: (err) => classifySalesforceError(err),
         refreshAuth: () => this.refresh(),
+        // A create that may have reached Salesforce is not sent again: it could make a second record.
+        ...(req.idempotent ? {} : { notIdempotent: { purpose: req.purpose, surelyUnprocessed } }),
         onRetry: (err, attempt, waitMs) =>
           log.warn("salesforce.retry", {
             purpose: req.purpose,
@@ -177,7 +179,7 @@ export class SalesforceClient {
       : { method: req.method, url: req.path, headers, body };
   }
 
-  private finalise(err: SystemError, req: SalesforceRequest): SystemError {
+  private finalise(err: SystemError): SystemError {
     if (err.errorClass === "auth" && this.options.connection.accessToken) {
       return new SystemError({
         system: SYSTEM,
@@ -189,10 +191,6 @@ export class SalesforceClient {
         retriable: false,
         cause: err,
       });
-    }
-    // A create that may have reached Salesforce is not sent again: it could make a second record.
-    if (err.retriable && !req.idempotent && !surelyUnprocessed(err)) {
-      return reworded(err, `${err.messageOutsideRun} (not resent: the ${req.purpose} call may have been applied)`, { retriable: false });
     }
     return err;
   }
