@@ -1,7 +1,8 @@
 // Issue 7's crash test, for either CRM: `leadloop sync` runs as a child process against seeded emulators
 // and is killed (SIGKILL) or stopped (SIGTERM) right after its N-th write reached an emulator, before it
-// learned of it, at points spread over a first load with the funnel on and over an incremental run after
-// people acted; rerun to completion, both emulators must hold exactly what a clean run leaves behind.
+// learned of it, or told 502 for that write though it was made (a lost answer), at points spread over a
+// first load with the funnel on and over an incremental run after people acted; rerun to completion, both
+// emulators must hold exactly what a clean run leaves behind.
 // Each CRM's suite is a test file of its own (crash-resume-*.int.test.ts), so the two run side by side.
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { describeDifferences, diffDumps, dumpEmulators, type EmulatorDump } from "./emulator-dump.js";
@@ -27,6 +28,16 @@ const DAY_MS = 86_400_000;
 const POINTS: Record<Crm, Record<Phase, number>> = {
   salesforce: { "first load": 16, incremental: 4 },
   hubspot: { "first load": 14, incremental: 2 },
+};
+/**
+ * Writes whose answer is lost (a 502 after the system made the write) while the run goes on: its retry
+ * sends an update or upsert again, stops at a plain create (call-retry.ts `notIdempotent`), and the
+ * reruns must leave what a clean run leaves, nothing made twice.
+ */
+const LOST_ANSWERS: Record<Crm, Record<Phase, number>> = {
+  salesforce: { "first load": 8, incremental: 2 },
+  // Every write, as for the kills: HubSpot's keyed tasks are its plain creates.
+  hubspot: POINTS.hubspot,
 };
 /** A run that makes writes is followed by another until one makes none; more than this is a loop. */
 const MAX_RUNS = 8;
@@ -264,6 +275,8 @@ function scenariosFor(crm: Crm): Scenario[] {
     { phase: "first load" as const, at: 0.5, signal: "SIGTERM" as const },
     { phase: "first load" as const, at: 0.8, signal: "SIGTERM" as const },
     { phase: "incremental" as const, at: 0.5, signal: "SIGTERM" as const },
+    ...spread(LOST_ANSWERS[crm]["first load"]).map((at) => ({ phase: "first load" as const, at, signal: "lost answer" as const })),
+    ...spread(LOST_ANSWERS[crm].incremental).map((at) => ({ phase: "incremental" as const, at, signal: "lost answer" as const })),
   ]
     .map((s) => ({ ...s, name: `${s.signal} in the ${s.phase} at ${Math.round(s.at * 100)}% of its writes` }))
     // While working on one failure: CRASHTEST_ONLY="incremental at 78" runs the scenarios named so.

@@ -1,6 +1,7 @@
 // Runs `leadloop sync` from the built CLI as a child process against a sandbox world, counting the writes
 // that reach either emulator, and signals the child at a chosen write: the write has been made and the
-// child has not been answered yet, so the crash lands between a write and leadloop committing it.
+// child has not been answered yet, so the crash lands between a write and leadloop committing it. Or it
+// loses that write's answer (a 502 for a write made), and the child goes on.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { RunSummary } from "../../src/sync/run-summary.js";
@@ -15,7 +16,11 @@ export interface KillPlan {
   atWrite?: number;
   /** Or the first write to a path this matches. */
   atPath?: RegExp;
-  signal: "SIGKILL" | "SIGTERM";
+  /**
+   * SIGKILL or SIGTERM the child; or, without a signal, lose the write's answer: the emulator made the
+   * write and tells the child 502, as a gateway can after the system applied a call, and the child goes on.
+   */
+  signal: "SIGKILL" | "SIGTERM" | "lost answer";
 }
 
 export interface ChildRun {
@@ -58,6 +63,7 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
     if (!kill || signalledAt !== undefined) return;
     if (kill.atWrite !== undefined ? writeLog.length !== kill.atWrite : !kill.atPath?.test(path)) return;
     signalledAt = performance.now();
+    if (kill.signal === "lost answer") return "lose answer" as const;
     child.kill(kill.signal);
     // SIGKILL: the answer waits until the process is gone, so it never learns the write was made.
     // SIGTERM: the answer goes out, so the child can finish the batch in hand and stop.

@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from "nod
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CallCounter } from "./call-counter.js";
-import { FaultInjector } from "./faults.js";
+import { FaultInjector, type RequestFault } from "./faults.js";
 import type { Router } from "./router.js";
 
 export interface EmulatorRequest {
@@ -59,8 +59,16 @@ export interface EmulatorOptions {
  * effect and before the response leaves, and the response waits for it: a crash test can stop the caller
  * at a known point, with the write made and the caller not yet told.
  */
-/** `endpoint` is the route pattern (`POST /crm/v3/objects/:objectType/batch/create`), `path` the request's. */
-export type WriteListener = (write: { endpoint: string; path: string; status: number }) => void | Promise<void>;
+/**
+ * `endpoint` is the route pattern (`POST /crm/v3/objects/:objectType/batch/create`), `path` the request's.
+ * A listener that answers `"lose answer"` has the caller told 502 instead, the write made all the same:
+ * a fault `applied` (faults.ts) at a write counted by the test rather than named by its path.
+ */
+export type WriteListener = (write: {
+  endpoint: string;
+  path: string;
+  status: number;
+}) => void | "lose answer" | Promise<void | "lose answer">;
 
 export interface RunningEmulator {
   url: string;
@@ -180,11 +188,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     req.params = match.params;
     const response = await match.handler(req);
+    let lost: RequestFault | undefined = lostAnswer;
     if (writeListener && WRITE_METHODS.has(req.method) && !readsByWriteMethod.has(endpoint) && !response.changedNothing) {
-      await writeListener({ endpoint, path: req.path, status: response.status });
+      const told = await writeListener({ endpoint, path: req.path, status: response.status });
+      if (told === "lose answer") lost ??= { kind: "status", status: 502, applied: true };
     }
-    if (lostAnswer?.kind === "drop") res.socket?.destroy();
-    else if (lostAnswer) send(res, withHeaders(behaviour.failure(lostAnswer.status ?? 502), extra));
+    if (lost?.kind === "drop") res.socket?.destroy();
+    else if (lost) send(res, withHeaders(behaviour.failure(lost.status ?? 502), extra));
     else send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
 
