@@ -9,6 +9,10 @@ import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from
 
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-wait.js";
 
+/** The run note of a create stopped because its answer was lost: the outbox still holds it (ARCHITECTURE.md, "Crash safety"). */
+const APPLIED_NOTE =
+  "Work committed so far is kept; the next run sends the write again the way that finds what this call made, so nothing is made twice.";
+
 export interface RetryHooks {
   /** What the call does, for logs and the stop message: `POST /crm/v3/objects/contacts/batch/read`. */
   operation: string;
@@ -53,8 +57,8 @@ export async function callWithRetry<T>(
         if (!err.retriable || err.errorClass === "auth") throw new AbortError(err);
         const once = hooks.notIdempotent;
         if (once && !once.surelyUnprocessed(err)) {
-          const message = `${err.messageOutsideRun} (not resent: the ${once.purpose} call may have been applied)`;
-          throw new AbortError(reworded(err, message, { retriable: false }));
+          const message = `${err.messageOutsideRun} (not resent: the ${once.purpose} call may have been applied).`;
+          throw new AbortError(reworded(err, message, { runNote: APPLIED_NOTE, retriable: false }));
         }
         throw err;
       }
