@@ -854,6 +854,53 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(String(unknown.body.message)).toContain("hubspot_owner_id");
   });
 
+  it("lists a deactivated user's owner only with archived=true, keeps it on its records, and refuses it on a write", async () => {
+    // A portal of its own: the owners listed here are all its owners.
+    const portal = await startHubspotEmulator({ searchLagMs: 0 });
+    try {
+      const client = clientFor(portal);
+      const staying = portal.data.addOwner({ email: "ines.garcia@sales.example", firstName: "Inés", lastName: "García" });
+      const leaving = portal.data.addOwner({ email: "tom.oneil@sales.example", firstName: "Tom", lastName: "O'Neil" });
+      const account = portal.data.createObject("companies", { name: "Brauerei Köhler", hubspot_owner_id: leaving.id });
+      await portal.control.call("POST", `/owners/${leaving.id}/deactivate`);
+
+      const active = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, false);
+      expect(active.results.map((o) => o.id)).toEqual([staying.id]);
+      expect((await client.crm.owners.ownersApi.getPage("tom.oneil@sales.example")).results).toEqual([]);
+      const archived = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, true);
+      expect(archived.results.map((o) => [o.id, o.archived, o.userId, o.userIdIncludingInactive])).toEqual([
+        [leaving.id, true, null, leaving.userId],
+      ]);
+      expect((await failureOf(client.crm.owners.ownersApi.getById(Number(leaving.id)))).code).toBe(404);
+      expect((await client.crm.owners.ownersApi.getById(Number(leaving.id), "id", true)).email).toBe("tom.oneil@sales.example");
+
+      // The account keeps its owner; a write cannot give a record to the deactivated user.
+      expect(portal.data.getObject("companies", account.id)!.properties.hubspot_owner_id).toBe(leaving.id);
+      const contact = portal.data.createObject("contacts", { email: "sabine@brauerei-koehler.example" });
+      const refused = await failureOf(
+        client.crm.contacts.basicApi.update(contact.id, { properties: { hubspot_owner_id: leaving.id } }),
+      );
+      expect(refused.code).toBe(400);
+      expect(String(refused.body.message)).toContain("INVALID_OWNER_ID");
+      expect(portal.data.getObject("contacts", contact.id)!.properties.hubspot_owner_id).toBeUndefined();
+    } finally {
+      await portal.close();
+    }
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, archivedOwners: "assignable" });
+    try {
+      const leaving = lenient.data.addOwner({ email: "tom.oneil@sales.example", firstName: "Tom", lastName: "O'Neil" });
+      lenient.data.deactivateOwner(leaving.id);
+      const contact = lenient.data.createObject("contacts", { email: "sabine@brauerei-koehler.example" });
+      const assigned = await clientFor(lenient).crm.contacts.basicApi.update(contact.id, {
+        properties: { hubspot_owner_id: leaving.id },
+      });
+      expect(assigned.properties.hubspot_owner_id).toBe(leaving.id);
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("associates records on create, with v4 default associations, and reads them back", async () => {
     const company = emulator.data.createObject("companies", {
       name: "Müller & Söhne KG",
