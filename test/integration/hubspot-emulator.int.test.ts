@@ -2,6 +2,7 @@
 // answers with HubSpot's documented shapes, limits, partial failures and errors.
 import { Client } from "@hubspot/api-client";
 import { DEFAULT_SEARCH_LAG_MS, type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { FUNNEL_PROPERTIES } from "../../src/systems/hubspot/leadloop-properties.js";
 
 interface ClientFailure {
   code: number;
@@ -792,6 +793,36 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
       expect(anyGroup.groupName).toBe("leadloop");
     } finally {
       await lenient.close();
+    }
+  });
+
+  it("refuses a property whose fieldType its type does not take, and takes every pair leadloop creates", async () => {
+    const refused: Array<[string, string]> = [
+      ["number", "text"],
+      ["date", "text"],
+      ["datetime", "textarea"],
+      ["bool", "select"],
+      ["string", "select"],
+      ["enumeration", "text"],
+    ];
+    for (const [type, fieldType] of refused) {
+      const answer = await raw(emulator, "POST", "/crm/v3/properties/contacts", {
+        name: `leadloop_pair_${type}_${fieldType}`,
+        label: `Paire ${type}/${fieldType} (leadloop)`,
+        type,
+        fieldType,
+        groupName: "contactinformation",
+        options: [{ label: "Oui", value: "true" }, { label: "Non", value: "false" }],
+      });
+      expect([type, fieldType, answer.status]).toEqual([type, fieldType, 400]);
+      const refusal = (await answer.json()) as { category: string; message: string };
+      expect(refusal.category).toBe("VALIDATION_ERROR");
+      expect(refusal.message).toContain(fieldType);
+      expect(emulator.data.getProperty("contacts", `leadloop_pair_${type}_${fieldType}`)).toBeUndefined();
+    }
+    for (const { object, definition } of FUNNEL_PROPERTIES) {
+      const answer = await raw(emulator, "POST", `/crm/v3/properties/${object}`, { ...definition, name: `${definition.name}_pair` });
+      expect([definition.name, answer.status]).toEqual([definition.name, 201]);
     }
   });
 
