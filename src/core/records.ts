@@ -46,6 +46,12 @@ export interface SourceRecord {
    */
   askedAs?: readonly string[];
   /**
+   * Values a look-up by a field (`findBy`) asked for that found this record though its field holds
+   * another: HubSpot finds a contact by any of its emails, the additional ones (`hs_additional_emails`,
+   * a merged-away contact's among them) as well as `email`. Normalised as asked.
+   */
+  matchedAs?: readonly string[];
+  /**
    * When some fields' current values were set, by the system's field name: looked up only for the fields
    * of a `most_recent` conflict, which then compares these instead of the records' `modifiedAt`.
    */

@@ -603,6 +603,13 @@ function matchValues(mapping: ObjectMapping, keys: readonly string[]): string[] 
   return mapping.match?.normalize === "domain" ? keys.flatMap(domainSpellings) : [...keys];
 }
 
+/** The keys a look-up found a marketing record by: its own, then those it holds besides (`matchedAs`). */
+function keysAnswered(mapping: ObjectMapping, record: SourceRecord): string[] {
+  const own = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.marketing]) : null;
+  const others = (record.matchedAs ?? []).map((v) => normalizeKey(mapping, v)).filter((k): k is string => !!k && k !== own);
+  return [...new Set([...(own ? [own] : []), ...others])];
+}
+
 function normalizeKey(mapping: ObjectMapping, value: FieldValue | undefined): string | null {
   if (!mapping.match) return null;
   return mapping.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
@@ -759,19 +766,22 @@ async function pairUnlinked(
       pair,
       found.map((f) => f.id),
     );
+    // Created on the marketing side, a record whose key this marketing record holds would be upserted on
+    // that key onto it and take its link away, or, keyed on the stamp, carry a key it holds: a second
+    // contact with one email, which HubSpot refuses (email is unique there).
+    const createWouldTake = !mapping.marketingExternalId || createCarriesMatchKey(mapping);
     for (const m of found) {
-      const key = normalizeKey(mapping, m.fields[mapping.match.marketing]);
-      const record = key ? byKey.get(key) : undefined;
+      // Its own key first, then the others that found it (a contact's additional emails, `matchedAs`):
+      // one CRM record pairs with it, and the others' creates would take its email.
+      const [record, ...others] = keysAnswered(mapping, m).flatMap((k) => byKey.get(k) ?? []);
+      if (createWouldTake) for (const other of others) if (!matched.has(other.id)) claimed.add(other.id);
       if (!record || matched.has(record.id)) continue;
       const link = existing.get(m.id);
       if (link) {
         // Already linked elsewhere: a Contact takes the person over from a Lead, nothing else does.
         const linkedMapping = mappingFor(mappings, link.crmType);
         if (!(linkedMapping?.conversion && !mapping.conversion)) {
-          // Created on the marketing side, it would be upserted on the match key onto this very record
-          // and take its link away, or, keyed on the stamp, carry a key this record holds: a second
-          // contact with one email, which HubSpot refuses (email is unique there).
-          if (!mapping.marketingExternalId || createCarriesMatchKey(mapping)) claimed.add(record.id);
+          if (createWouldTake) claimed.add(record.id);
           continue;
         }
         ctx.summary.relinked++;

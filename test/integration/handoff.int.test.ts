@@ -182,6 +182,34 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       },
     ]);
   });
+  it("passes by a rep deactivated in the CRM, whose accounts still name them, and gives the lead to the fallback", async () => {
+    const reps = seedReps(loop);
+    const { camille } = seedProspect(loop);
+    // Hélène owned Acme's account and is EMEA's only rep; she leaves, and an admin deactivates her user.
+    const helene = reps.get(REPS.emea.email)!;
+    const acme = loop.hubspot.data.listObjects("companies").find((c) => c.properties.domain === "acme-industrie.fr")!;
+    loop.hubspot.data.updateObject("companies", acme.id, { hubspot_owner_id: helene.hubspot });
+    if (crm === "salesforce") loop.salesforce.data.update("User", helene.salesforce, { IsActive: false });
+    else loop.hubspot.data.deactivateOwner(helene.hubspot);
+    const funnel = funnelFor(loop, crm);
+    const warnings: { event: string; fields: LogFields }[] = [];
+    const log: Logger = { ...silentLogger, warn: (event, fields = {}) => warnings.push({ event, fields }), child: () => log };
+    const sync = () =>
+      loop.sync(crm === "salesforce" ? { funnel, log } : { funnel, log, mappings: [], crm: loop.hubspotAdapter });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    expect((await sync()).summary.handoffs).toBe(1);
+    const fallback = reps.get(REPS.fallback.email)!;
+    if (crm === "salesforce") {
+      const [lead] = loop.salesforce.data.list("Lead");
+      expect(lead?.OwnerId).toBe(fallback.salesforce);
+    } else {
+      expect(loop.hubspot.data.getObject("contacts", camille.id)!.properties.hubspot_owner_id).toBe(fallback.hubspot);
+    }
+    expect(warnings.filter((w) => w.event === "routing.reps_inactive").map((w) => w.fields.reps)).toEqual([[REPS.emea.email]]);
+  });
+
   it("keeps a run's handoffs in one store commit: a crash before it hands off no one, and the next run each once", async () => {
     const reps = seedReps(loop);
     const { camille } = seedProspect(loop);

@@ -189,6 +189,34 @@ describe("readChanges: incremental through search", () => {
   });
 });
 
+// An import stamps every contact it touches with one modified instant: past 10,000 of them, a window at
+// that instant holds more records than a search answers (paging past 10,000 results is a 400), so its
+// ties are read keyset by id, each query from its first page.
+describe("readChanges: an import of more than 10,000 contacts at one millisecond", () => {
+  const h = useEmulator();
+
+  it("reads each once, past the 10,000-result cap, and the records after it", async () => {
+    const { adapter, emulator } = h();
+    const imported = new Set<string>();
+    for (let i = 0; i < 10_250; i++)
+      imported.add(
+        emulator.data.createObject(
+          "contacts",
+          { email: `Kontakt.${i}@Import-${i % 13}.example`, firstname: i % 4 === 0 ? "Zoë" : "Jürgen", lastname: `Größe ${i}` },
+          at(120_000),
+        ).id,
+      );
+    const after = emulator.data.createObject("contacts", { email: "after.import@example.com" }, at(120_001));
+    const pages = await collect(
+      adapter.readChanges("contacts", FIELDS, { modifiedAt: iso(119_000), lastId: null }, iso(121_000)),
+    );
+    const read = pages.flatMap((p) => p.records.map((r) => r.id));
+    expect(read).toHaveLength(imported.size + 1);
+    expect(new Set(read)).toEqual(new Set([...imported, after.id]));
+    expect(pages.at(-1)!.cursor).toEqual({ modifiedAt: iso(120_001), lastId: after.id });
+  });
+});
+
 // HubSpot refuses a search body of more than 3,000 characters (search reference, "Limitations"), and a
 // search names the properties it answers. A mapping of a hundred and more properties read its changes in
 // one such body and was refused on every run; its fields now come from a batch read of each page's ids.

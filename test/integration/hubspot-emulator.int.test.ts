@@ -2,6 +2,7 @@
 // answers with HubSpot's documented shapes, limits, partial failures and errors.
 import { Client } from "@hubspot/api-client";
 import { DEFAULT_SEARCH_LAG_MS, type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { FUNNEL_PROPERTIES } from "../../src/systems/hubspot/leadloop-properties.js";
 
 interface ClientFailure {
   code: number;
@@ -795,6 +796,36 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     }
   });
 
+  it("refuses a property whose fieldType its type does not take, and takes every pair leadloop creates", async () => {
+    const refused: Array<[string, string]> = [
+      ["number", "text"],
+      ["date", "text"],
+      ["datetime", "textarea"],
+      ["bool", "select"],
+      ["string", "select"],
+      ["enumeration", "text"],
+    ];
+    for (const [type, fieldType] of refused) {
+      const answer = await raw(emulator, "POST", "/crm/v3/properties/contacts", {
+        name: `leadloop_pair_${type}_${fieldType}`,
+        label: `Paire ${type}/${fieldType} (leadloop)`,
+        type,
+        fieldType,
+        groupName: "contactinformation",
+        options: [{ label: "Oui", value: "true" }, { label: "Non", value: "false" }],
+      });
+      expect([type, fieldType, answer.status]).toEqual([type, fieldType, 400]);
+      const refusal = (await answer.json()) as { category: string; message: string };
+      expect(refusal.category).toBe("VALIDATION_ERROR");
+      expect(refusal.message).toContain(fieldType);
+      expect(emulator.data.getProperty("contacts", `leadloop_pair_${type}_${fieldType}`)).toBeUndefined();
+    }
+    for (const { object, definition } of FUNNEL_PROPERTIES) {
+      const answer = await raw(emulator, "POST", `/crm/v3/properties/${object}`, { ...definition, name: `${definition.name}_pair` });
+      expect([definition.name, answer.status]).toEqual([definition.name, 201]);
+    }
+  });
+
   it("keeps a date property's value at midnight UTC and refuses any other time of day with INVALID_DATE", async () => {
     await hubspot.crm.properties.coreApi.create("contacts", {
       name: "renewal_day",
@@ -852,6 +883,53 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     );
     expect(unknown.code).toBe(400);
     expect(String(unknown.body.message)).toContain("hubspot_owner_id");
+  });
+
+  it("lists a deactivated user's owner only with archived=true, keeps it on its records, and refuses it on a write", async () => {
+    // A portal of its own: the owners listed here are all its owners.
+    const portal = await startHubspotEmulator({ searchLagMs: 0 });
+    try {
+      const client = clientFor(portal);
+      const staying = portal.data.addOwner({ email: "ines.garcia@sales.example", firstName: "Inés", lastName: "García" });
+      const leaving = portal.data.addOwner({ email: "tom.oneil@sales.example", firstName: "Tom", lastName: "O'Neil" });
+      const account = portal.data.createObject("companies", { name: "Brauerei Köhler", hubspot_owner_id: leaving.id });
+      await portal.control.call("POST", `/owners/${leaving.id}/deactivate`);
+
+      const active = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, false);
+      expect(active.results.map((o) => o.id)).toEqual([staying.id]);
+      expect((await client.crm.owners.ownersApi.getPage("tom.oneil@sales.example")).results).toEqual([]);
+      const archived = await client.crm.owners.ownersApi.getPage(undefined, undefined, 100, true);
+      expect(archived.results.map((o) => [o.id, o.archived, o.userId, o.userIdIncludingInactive])).toEqual([
+        [leaving.id, true, null, leaving.userId],
+      ]);
+      expect((await failureOf(client.crm.owners.ownersApi.getById(Number(leaving.id)))).code).toBe(404);
+      expect((await client.crm.owners.ownersApi.getById(Number(leaving.id), "id", true)).email).toBe("tom.oneil@sales.example");
+
+      // The account keeps its owner; a write cannot give a record to the deactivated user.
+      expect(portal.data.getObject("companies", account.id)!.properties.hubspot_owner_id).toBe(leaving.id);
+      const contact = portal.data.createObject("contacts", { email: "sabine@brauerei-koehler.example" });
+      const refused = await failureOf(
+        client.crm.contacts.basicApi.update(contact.id, { properties: { hubspot_owner_id: leaving.id } }),
+      );
+      expect(refused.code).toBe(400);
+      expect(String(refused.body.message)).toContain("INVALID_OWNER_ID");
+      expect(portal.data.getObject("contacts", contact.id)!.properties.hubspot_owner_id).toBeUndefined();
+    } finally {
+      await portal.close();
+    }
+
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, archivedOwners: "assignable" });
+    try {
+      const leaving = lenient.data.addOwner({ email: "tom.oneil@sales.example", firstName: "Tom", lastName: "O'Neil" });
+      lenient.data.deactivateOwner(leaving.id);
+      const contact = lenient.data.createObject("contacts", { email: "sabine@brauerei-koehler.example" });
+      const assigned = await clientFor(lenient).crm.contacts.basicApi.update(contact.id, {
+        properties: { hubspot_owner_id: leaving.id },
+      });
+      expect(assigned.properties.hubspot_owner_id).toBe(leaving.id);
+    } finally {
+      await lenient.close();
+    }
   });
 
   it("associates records on create, with v4 default associations, and reads them back", async () => {

@@ -9,6 +9,7 @@
 //   POST  /contacts/merge                 {primaryId, mergedId}                           merge two contacts
 //   GET   /objects/:type                                                                  dump a type's records
 //   POST  /owners                         {email, firstName, lastName}                    add an owner (user)
+//   POST  /owners/:id/deactivate                                                          deactivate the user
 //   POST  /engagements/:type              {contactId, properties, at?}                    a rep logs a call, email,
 //                                          meeting or task on a contact (created at `at`, associated with it)
 //   DELETE /limits                                                                        reset usage counters
@@ -21,6 +22,7 @@ import { recordActivity } from "./contact-activity.js";
 import type { ContactEventKind } from "./event-types.js";
 import type { HubspotData } from "./hubspot-data.js";
 import type { RateLimiter } from "./rate-limits.js";
+import { notFound } from "./errors.js";
 import { parseBody, propertyValues } from "./request-schemas.js";
 import { objectTypeParam, route } from "./routes/route-helpers.js";
 
@@ -186,6 +188,15 @@ export function hubspotControlRoutes(
       "POST",
       "/owners",
       route((req) => ({ status: 201, body: data.addOwner(parseBody(owner, req.body)) })),
+    )
+    .add(
+      "POST",
+      "/owners/:ownerId/deactivate",
+      route((req) => {
+        const id = req.params.ownerId ?? "";
+        if (!data.getOwner(id)) throw notFound(`No owner with id ${id}`);
+        return { status: 200, body: data.deactivateOwner(id) };
+      }),
     )
     .add(
       "DELETE",

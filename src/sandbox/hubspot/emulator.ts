@@ -6,7 +6,7 @@ import { Router } from "../emulator/router.js";
 import { type EmulatorHandler, type RunningEmulator, startEmulator } from "../emulator/server.js";
 import { hubspotBehaviour } from "./behaviour.js";
 import { hubspotControlRoutes } from "./control-routes.js";
-import { HubspotData } from "./hubspot-data.js";
+import { type ArchivedOwners, HubspotData } from "./hubspot-data.js";
 import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
 import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
@@ -27,7 +27,7 @@ export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
 export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
-export type { HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
+export type { ArchivedOwners, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
 export type { ObjectType } from "./object-types.js";
 export { OBJECT_TYPES } from "./object-types.js";
@@ -71,6 +71,11 @@ export interface HubspotEmulatorOptions {
    * routes/property-routes.ts), or may name any group (`"unchecked"`, the lenient option).
    */
   propertyGroups?: "checked" | "unchecked";
+  /**
+   * Whether a write may give a record a deactivated user's (archived) owner id: refused with
+   * `INVALID_OWNER_ID` (default), or `"assignable"`, the lenient option (hubspot-data.ts `deactivateOwner`).
+   */
+  archivedOwners?: ArchivedOwners;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -93,7 +98,7 @@ export const DEFAULT_SEARCH_LAG_MS = 5_000;
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
-  const data = new HubspotData(options.now);
+  const data = new HubspotData(options.now, options.archivedOwners);
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;

@@ -29,6 +29,9 @@ export interface HubspotObject {
   archivedAt?: Date;
 }
 
+/** Whether a write may name a deactivated (archived) owner: `"refused"` (default) or `"assignable"`. */
+export type ArchivedOwners = "refused" | "assignable";
+
 export interface HubspotOwner {
   id: string;
   email: string;
@@ -115,8 +118,14 @@ export class HubspotData {
   /** Emails (lower-cased) of contacts permanently deleted: HubSpot's blocklist (`gdprDeleteContact`). */
   private readonly blocklist = new Set<string>();
 
-  /** The emulated portal's time: what records are stamped with when a write names no time of its own. */
-  constructor(readonly now: () => Date = () => new Date()) {
+  /**
+   * The emulated portal's time: what records are stamped with when a write names no time of its own.
+   * `archivedOwners`: whether a write may give a record a deactivated user's owner id (emulator.ts).
+   */
+  constructor(
+    readonly now: () => Date = () => new Date(),
+    private readonly archivedOwners: ArchivedOwners = "refused",
+  ) {
     for (const type of OBJECT_TYPES) {
       this.objects.set(type, new ObjectTable());
       this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));
@@ -267,6 +276,30 @@ export class HubspotData {
 
   listOwners(): HubspotOwner[] {
     return [...this.owners.values()].map((o) => ({ ...o }));
+  }
+
+  /**
+   * An admin deactivates the user: the owner is archived (listed only with `archived=true`, its `userId`
+   * null), and the records it owns keep it ("If you remove a user from your account, the contacts,
+   * companies, and deals owned by that user will now be owned by a 'Deactivated User'", Knowledge Base,
+   * "If I delete a user, what will happen to their owned contacts, companies, and deals?").
+   */
+  deactivateOwner(id: string): HubspotOwner {
+    const owner = this.owners.get(id);
+    if (!owner) throw new Error(`no owner ${id}`);
+    owner.archived = true;
+    owner.updatedAt = this.now();
+    return { ...owner };
+  }
+
+  /**
+   * The owner ids a write may name. A deactivated user is offered nowhere a record is assigned, and the
+   * references do not say that the API takes one, so the emulator refuses it unless told
+   * `archivedOwners: "assignable"`.
+   */
+  private assignableOwnerIds(): Set<string> {
+    const all = [...this.owners.values()];
+    return new Set((this.archivedOwners === "assignable" ? all : all.filter((o) => !o.archived)).map((o) => o.id));
   }
 
   getOwner(id: string): HubspotOwner | undefined {
@@ -608,7 +641,7 @@ export class HubspotData {
   ): Record<string, string | null> {
     const { values, problems } = normaliseWrite(properties, {
       definitions: this.definitions(type),
-      ownerIds: new Set(this.owners.keys()),
+      ownerIds: this.assignableOwnerIds(),
       enforceReadOnly,
     });
     if (problems.length > 0) throw invalidPropertiesError(problems);

@@ -47,10 +47,31 @@ export async function findBy(
   const definition = await deps.catalog.get(object, field);
   // HubSpot stores emails lower-cased, so a unique email reads directly by idProperty; other unique
   // values are compared as stored, so only email takes this path besides the record id.
-  if (field === "hs_object_id" || (field === "email" && definition?.hasUniqueValue)) {
-    return batchRead(deps, object, wanted, fields, field === "hs_object_id" ? undefined : field);
+  if (field === "hs_object_id") return batchRead(deps, object, wanted, fields, undefined);
+  if (field === "email" && definition?.hasUniqueValue) {
+    // A contact is found by any of its emails; the additional ones say which asked value led to it.
+    const found = await batchRead(deps, object, wanted, [...new Set([...fields, ADDITIONAL_EMAILS])], field);
+    return found.map((r) => withMatchedAs(r, wanted, fields));
   }
   return searchIn(deps, object, field, wanted, fields);
+}
+
+const ADDITIONAL_EMAILS = "hs_additional_emails";
+
+/** The record as `fields` asked, with the asked emails it holds as additional ones (`matchedAs`). */
+function withMatchedAs(record: SourceRecord, wanted: readonly string[], fields: readonly string[]): SourceRecord {
+  const additional = new Set(
+    String(record.fields[ADDITIONAL_EMAILS] ?? "")
+      .split(";")
+      .map((e) => normalizeEmail(e))
+      .filter((e): e is string => !!e),
+  );
+  const own = normalizeEmail(record.fields.email);
+  const matchedAs = wanted.filter((w) => w !== own && additional.has(w));
+  const { [ADDITIONAL_EMAILS]: _additional, ...rest } = record.fields;
+  const out: SourceRecord = { ...record, fields: fields.includes(ADDITIONAL_EMAILS) ? record.fields : rest };
+  if (matchedAs.length > 0) out.matchedAs = matchedAs;
+  return out;
 }
 
 async function batchRead(

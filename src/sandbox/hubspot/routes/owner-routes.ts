@@ -1,4 +1,7 @@
 // CRM v3 owners: list (filter by email, paged) and read one (https://developers.hubspot.com/docs/api/crm/owners).
+// `archived` answers only deactivated users' owners when true and only active ones otherwise ("Whether to
+// return only results that have been archived", owners reference); an archived owner's `userId` is null and
+// its user id is in `userIdIncludingInactive` (owners guide, "Retrieve a list of owners").
 
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
@@ -15,12 +18,17 @@ function ownerView(owner: HubspotOwner): Record<string, unknown> {
     type: "PERSON",
     firstName: owner.firstName,
     lastName: owner.lastName,
-    userId: owner.userId,
+    userId: owner.archived ? null : owner.userId,
+    userIdIncludingInactive: owner.userId,
     createdAt: owner.createdAt.toISOString(),
     updatedAt: owner.updatedAt.toISOString(),
     archived: owner.archived,
     teams: [],
   };
+}
+
+function archivedParam(query: URLSearchParams): boolean {
+  return query.get("archived") === "true";
 }
 
 export function addOwnerRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
@@ -33,7 +41,10 @@ export function addOwnerRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const email = req.query.get("email")?.toLowerCase();
       const limit = Math.min(intParam(req.query, "limit", 100), OWNER_PAGE_MAX);
       const offset = intParam(req.query, "after", 0);
-      const owners = data.listOwners().filter((o) => !email || o.email.toLowerCase() === email);
+      const archived = archivedParam(req.query);
+      const owners = data
+        .listOwners()
+        .filter((o) => o.archived === archived && (!email || o.email.toLowerCase() === email));
       const page = owners.slice(offset, offset + limit);
       const body: Record<string, unknown> = { results: page.map(ownerView) };
       if (offset + limit < owners.length) body.paging = { next: { after: String(offset + limit) } };
@@ -46,10 +57,11 @@ export function addOwnerRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
     "/crm/v3/owners/:ownerId",
     route((req) => {
       const id = req.params.ownerId ?? "";
-      const owner =
+      const found =
         req.query.get("idProperty") === "userId"
           ? data.listOwners().find((o) => String(o.userId) === id)
           : data.getOwner(id);
+      const owner = found?.archived === archivedParam(req.query) ? found : undefined;
       if (!owner) throw notFound(`No owner with id ${id}`);
       return { status: 200, body: ownerView(owner) };
     }),

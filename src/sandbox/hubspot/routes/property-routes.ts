@@ -5,8 +5,24 @@ import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
 import { HubspotApiError } from "../errors.js";
 import { singularOf } from "../object-types.js";
+import type { PropertyType } from "../property-definitions.js";
 import { parseBody, propertyCreate } from "../request-schemas.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
+
+/**
+ * The `fieldType` values each `type` takes ("Valid values for type field and compatible fieldType values",
+ * properties guide, "Property type and fieldType values"); `phone_number` with `phonenumber` is the
+ * emulator's reading (the guide lists that field type under string).
+ */
+const VALID_FIELD_TYPES: Readonly<Record<PropertyType, readonly string[]>> = {
+  bool: ["booleancheckbox", "calculation_equation"],
+  enumeration: ["booleancheckbox", "checkbox", "radio", "select", "calculation_equation"],
+  date: ["date"],
+  datetime: ["date"],
+  string: ["text", "textarea", "file", "html", "phonenumber", "calculation_equation"],
+  number: ["number", "calculation_equation"],
+  phone_number: ["phonenumber"],
+};
 
 export function addPropertyRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
   const { data } = ctx;
@@ -52,6 +68,16 @@ export function addPropertyRoutes(api: Router<EmulatorHandler>, ctx: HubspotCont
           "VALIDATION_ERROR",
           `Property group '${definition.groupName}' does not exist on object type '${singularOf(type)}'`,
           { groupName: [definition.groupName] },
+        );
+      }
+      const fieldTypes = VALID_FIELD_TYPES[definition.type];
+      if (!fieldTypes.includes(definition.fieldType)) {
+        // The wording is the emulator's: the guide lists the valid pairs, not the refusal's body.
+        throw new HubspotApiError(
+          400,
+          "VALIDATION_ERROR",
+          `Invalid fieldType '${definition.fieldType}' for a property of type '${definition.type}'; valid: ${fieldTypes.join(", ")}`,
+          { fieldType: [definition.fieldType] },
         );
       }
       if (definition.type === "enumeration" && !definition.options?.length) {

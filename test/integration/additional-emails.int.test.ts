@@ -1,0 +1,44 @@
+// HubSpot finds a contact by any of its emails: `email`, and the additional ones a merge or a marketer
+// gave it (`hs_additional_emails`), so a look-up by email may answer a contact whose own email is another.
+// A rep's Lead under the person's other address is that contact's: it is neither created as a contact,
+// whose upsert on that email would land on the contact and take its own email away, nor an error.
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { contactMappings } from "../support/test-mappings.js";
+
+describe("a Lead under an email a HubSpot contact holds as an additional one", () => {
+  let loop: LoopHarness;
+  afterEach(async () => loop.close());
+
+  it("is not made a contact: the contact linked to the person's Lead keeps its email and its link", async () => {
+    loop = await startLoop({ mappings: contactMappings() });
+    // Anna signed up twice; marketing merged the two, so she holds both addresses.
+    const work = loop.hubspot.data.createObject("contacts", { email: "anna.berg@nordlys.example", firstname: "Anna", lastname: "Berg" });
+    const short = loop.hubspot.data.createObject("contacts", { email: "A.Berg@Nordlys.example", firstname: "Anna", lastname: "Berg" });
+    const anna = loop.hubspot.data.mergeContacts(work.id, short.id);
+    expect(anna.properties).toMatchObject({ email: "anna.berg@nordlys.example", hs_additional_emails: "a.berg@nordlys.example" });
+    const first = await loop.sync();
+    expect(first.summary.created).toEqual({ hubspot: 0, salesforce: 1 });
+    const [annasLead] = loop.salesforce.data.list("Lead");
+    expect(annasLead?.HubSpot_Contact_Id__c).toBe(anna.id);
+
+    // A rep keys in a Lead for her from a business card, with the short address.
+    const repsLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Anna",
+      LastName: "Berg",
+      Company: "Nordlys Shipping",
+      Email: "A.Berg@NORDLYS.example",
+      Title: "Økonomisjef",
+    });
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.created.hubspot).toBe(0);
+    expect(run.summary.updated.hubspot).toBe(0);
+    expect(await loop.store.listErrors()).toEqual([]);
+    const contacts = loop.hubspot.data.listObjects("contacts");
+    expect(contacts.map((c) => [c.id, c.properties.email, c.properties.hs_additional_emails])).toEqual([
+      [anna.id, "anna.berg@nordlys.example", "a.berg@nordlys.example"],
+    ]);
+    expect(loop.salesforce.data.get("Lead", repsLead)?.HubSpot_Contact_Id__c ?? null).toBeNull();
+    expect(loop.salesforce.data.get("Lead", String(annasLead!.Id))?.HubSpot_Contact_Id__c).toBe(anna.id);
+  });
+});
