@@ -92,7 +92,10 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
-    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot");
+    // Stopped part way, the rest are ensured by the next run's prepare (runWired throws StoppedBeforeRun).
+    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop).then((done) => {
+      if (!done) prepared = undefined;
+    });
     return prepared;
   };
   return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close: () => store.close() };

@@ -2,7 +2,7 @@
 // Used by `sync`, `daemon` and `sandbox` alike so they can never drift apart.
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import type { Logger } from "../log/logger.js";
-import { runSync, type SyncOptions, type SyncResult } from "../sync/engine.js";
+import { runSync, StoppedBeforeRun, type SyncOptions, type SyncResult } from "../sync/engine.js";
 import { runParts, type Wiring, wire } from "./compose.js";
 
 export interface RunOnceOptions {
@@ -18,6 +18,7 @@ export async function runOnce(
   log: Logger,
   options: RunOnceOptions = {},
 ): Promise<SyncResult> {
+  if (options.signal?.aborted) throw new StoppedBeforeRun();
   const wiring = await wire(config, log, { stop: options.signal });
   try {
     return await runWired(wiring, log, options);
@@ -31,7 +32,10 @@ export async function runWired(
   log: Logger,
   options: RunOnceOptions = {},
 ): Promise<SyncResult> {
+  // A stop before the run's start makes no call after it (StoppedBeforeRun): prepare stops between its calls.
+  if (options.signal?.aborted) throw new StoppedBeforeRun();
   await wiring.prepare();
+  if (options.signal?.aborted) throw new StoppedBeforeRun();
   return runSync({
     ...runParts(wiring),
     log,

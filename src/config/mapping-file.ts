@@ -7,7 +7,7 @@ import { basename, extname, join } from "node:path";
 import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
-import { type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
+import { type Check, type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
 import { readConfigText } from "./yaml-file.js";
 import { fileProblem } from "../core/text/file-problem.js";
 
@@ -60,7 +60,7 @@ export function loadMappings(dir: string): ObjectMapping[] {
 
 /** Parses one mapping file's text; `file` names it in problems and gives the mapping its name. */
 export function parseMapping(text: string, file: string): ObjectMapping {
-  const parsed = parseWithChecks(text, file, mappingFileSchema, semanticProblems);
+  const parsed = parseWithChecks(text, file, mappingFileSchema, checks);
   const problems = locatedProblems(semanticProblems(parsed), text, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -85,7 +85,17 @@ export function parseMapping(text: string, file: string): ObjectMapping {
   };
 }
 
+/**
+ * The checks a schema cannot make, one per part of a field they read, so a field the schema refused for
+ * its conflict is still checked for being mapped twice.
+ */
+const checks: readonly Check<typeof mappingFileSchema>[] = [objectProblems, twiceMapped, transformProblems];
+
 function semanticProblems(m: MappingFile): Finding[] {
+  return checks.flatMap((check) => check(m));
+}
+
+function objectProblems(m: MappingFile): Finding[] {
   const findings: Finding[] = [];
   const fits = PAIR_OBJECTS[m.pair];
   if (!fits.marketing.includes(m.marketing.object)) {
@@ -107,6 +117,11 @@ function semanticProblems(m: MappingFile): Finding[] {
           : ""),
     });
   }
+  return findings;
+}
+
+function twiceMapped(m: MappingFile): Finding[] {
+  const findings: Finding[] = [];
   for (const side of ["marketing", "crm"] as const) {
     const first = new Map<string, number>();
     m.fields.forEach((f, i) => {
@@ -119,6 +134,11 @@ function semanticProblems(m: MappingFile): Finding[] {
         });
     });
   }
+  return findings;
+}
+
+function transformProblems(m: MappingFile): Finding[] {
+  const findings: Finding[] = [];
   m.fields.forEach((f, i) => {
     // A phone read in the record's country needs that country read too: only mapped fields are read.
     f.transforms.forEach((t, j) => {

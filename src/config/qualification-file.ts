@@ -51,7 +51,7 @@ export function loadRecyclePolicy(file: string): { recycle: RecyclePolicy; probl
 
 /** Parses a qualification file's text; `file` names it in problems. */
 export function parseQualification(text: string, file: string): QualificationDefinition {
-  return toDefinition(parseWithChecks(text, file, qualificationFileSchema, semanticProblems), text, file);
+  return toDefinition(parseWithChecks(text, file, qualificationFileSchema, [semanticProblems]), text, file);
 }
 
 function toDefinition(parsed: QualificationFile, text: string, file: string): QualificationDefinition {

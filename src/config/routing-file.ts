@@ -9,7 +9,7 @@ import { resolveCountry } from "../core/transforms/country-iso.js";
 import { ConfigError } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { type RoutingFile, routingFileSchema } from "./routing-schema.js";
-import { type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
+import { type Check, type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
 import { readConfigText } from "./yaml-file.js";
 
 type Path = (string | number)[];
@@ -21,29 +21,40 @@ export function loadRouting(file: string): RoutingDefinition {
 
 /** Parses routing YAML text; `file` names it in problems. */
 export function parseRouting(text: string, file: string): RoutingDefinition {
-  const parsed = parseWithChecks(text, file, routingFileSchema, (rest) => fileFindings(rest).findings);
-  const { definition, findings } = fileFindings(parsed);
+  const parsed = parseWithChecks(text, file, routingFileSchema, checks);
+  const findings = fileFindings(parsed);
   if (findings.length > 0) {
     const problems = locatedProblems(findings, text, file);
     throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   }
-  return definition;
+  return toDefinition(parsed);
 }
 
-/** The definition the schema-checked file gives, and what is wrong with it that a schema cannot say. */
-function fileFindings(parsed: RoutingFile): { definition: RoutingDefinition; findings: Finding[] } {
+/**
+ * What is wrong with the schema-checked file that a schema cannot say, one check per key of a rule it
+ * reads, so a rule the schema refused for one key is checked for the others.
+ */
+const checks: readonly Check<typeof routingFileSchema>[] = [countryProblems, idProblems, reachProblems, queueRefProblems, queueProblems];
+
+function fileFindings(parsed: RoutingFile): Finding[] {
+  return checks.flatMap((check) => check(parsed));
+}
+
+function countryProblems(parsed: RoutingFile): Finding[] {
   const findings: Finding[] = [];
-  const definition = toDefinition(parsed, findings);
-  findings.push(...ruleProblems(parsed), ...queueProblems(parsed));
-  return { definition, findings };
+  parsed.rules.forEach((rule, i) => {
+    if (rule.when.country) countryCodes(rule.when.country, ["rules", i], findings);
+  });
+  return findings;
 }
 
-function toDefinition(parsed: RoutingFile, findings: Finding[]): RoutingDefinition {
+/** The definition of a file fileFindings found nothing wrong with. */
+function toDefinition(parsed: RoutingFile): RoutingDefinition {
   return {
     queues: parsed.queues,
     rules: parsed.rules.map((rule, i) => {
       const when: RuleConditions = {
-        ...(rule.when.country ? { country: countryCodes(rule.when.country, ["rules", i], findings) } : {}),
+        ...(rule.when.country ? { country: countryCodes(rule.when.country, ["rules", i], []) } : {}),
         ...(rule.when.state ? { state: rule.when.state } : {}),
         ...(rule.when.employees ? { employees: rule.when.employees } : {}),
         ...(rule.when.industry ? { industry: rule.when.industry } : {}),
@@ -73,10 +84,9 @@ function countryCodes(values: readonly string[], rulePath: Path, findings: Findi
   return codes;
 }
 
-function ruleProblems(parsed: RoutingFile): Finding[] {
+function idProblems(parsed: RoutingFile): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, number>();
-  let catchAll: string | undefined;
   parsed.rules.forEach((rule, i) => {
     if (rule.id === ACCOUNT_OWNER_STEP || rule.id === FALLBACK_STEP) {
       findings.push({ path: ["rules", i, "id"], message: `"${rule.id}" is reserved for a routing step` });
@@ -88,12 +98,27 @@ function ruleProblems(parsed: RoutingFile): Finding[] {
         message: `rule id ${rule.id} is already used by rules[${earlier}]`,
       });
     } else seen.set(rule.id, i);
+  });
+  return findings;
+}
+
+function reachProblems(parsed: RoutingFile): Finding[] {
+  const findings: Finding[] = [];
+  let catchAll: string | undefined;
+  parsed.rules.forEach((rule, i) => {
     if (catchAll !== undefined) {
       findings.push({
         path: ["rules", i],
         message: `never reached: rule ${catchAll} above has no conditions and matches everyone`,
       });
     } else if (Object.keys(rule.when).length === 0) catchAll = rule.id;
+  });
+  return findings;
+}
+
+function queueRefProblems(parsed: RoutingFile): Finding[] {
+  const findings: Finding[] = [];
+  parsed.rules.forEach((rule, i) => {
     const queue = rule.assign.queue;
     if (queue !== undefined && !Object.hasOwn(parsed.queues, queue)) {
       const hint = nearestName(Object.keys(parsed.queues), queue);

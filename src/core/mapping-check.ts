@@ -19,6 +19,11 @@ export interface MappingProblem {
   side: "marketing" | "crm";
   message: string;
   severity: ProblemSeverity;
+  /**
+   * The index of the mapping's `fields` entry the problem is about, so the command can name its line in
+   * the file; absent for a problem of the object as a whole (a required field no entry maps).
+   */
+  entry?: number;
 }
 
 type Side = MappingProblem["side"];
@@ -80,10 +85,12 @@ export function checkMapping(
     marketing: new Map(marketing.fields.map((f) => [f.name, f])),
     crm: new Map(crm.fields.map((f) => [f.name, f])),
   };
+  let entry: number | undefined;
   const report = (side: Side, field: string, message: string, severity: ProblemSeverity = "error") =>
-    problems.push({ mapping: mapping.name, source: mapping.source, field, side, message, severity });
+    problems.push({ mapping: mapping.name, source: mapping.source, field, side, message, severity, ...(entry === undefined ? {} : { entry }) });
 
-  for (const fm of mapping.fields) {
+  for (const [i, fm] of mapping.fields.entries()) {
+    entry = i;
     const found = {
       marketing: byName.marketing.get(fm.marketing),
       crm: byName.crm.get(fm.crm),
@@ -110,6 +117,7 @@ export function checkMapping(
     }
   }
 
+  entry = undefined;
   for (const side of ["marketing", "crm"] as const) checkRequired(mapping, side, objects[side], report);
   return problems;
 }

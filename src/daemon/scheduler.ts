@@ -3,7 +3,7 @@
 // store's run lock, and daemon-lock.ts keeps a second daemon off the store.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log/logger.js";
-import { failedRunSummary, type SyncOptions, type SyncResult } from "../sync/engine.js";
+import { failedRunSummary, StoppedBeforeRun, type SyncOptions, type SyncResult } from "../sync/engine.js";
 import { RunInProgressError } from "../sync/run-lock.js";
 import { runFailureFields } from "../sync/run-failure.js";
 import type { RunSummary } from "../sync/run-summary.js";
@@ -62,7 +62,9 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
         every = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
         log.warn("daemon.run_skipped", { reason: error, retryInMs: every });
       } else if (signal.aborted) {
-        // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says).
+        // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says);
+        // stopped before the run began, no run at all (engine.ts StoppedBeforeRun).
+        if (err instanceof StoppedBeforeRun) ran = false;
         if (summary) recordRun(state, { ...summary, status: "stopped" }, now);
         log.info("daemon.run_stopped", { error });
       } else {

@@ -75,6 +75,18 @@ export function failedRunSummary(err: unknown): RunSummary | undefined {
   return typeof err === "object" && err !== null ? failedRuns.get(err) : undefined;
 }
 
+/**
+ * A stop (SIGTERM, Ctrl-C) that came before the run began: no run is recorded and no call made after it, as
+ * for a stop while leadloop loads (ARCHITECTURE.md "a stop before the run began is no run"). Thrown by the
+ * run's start (`runSync`, cli/run-once.ts); `sync` reports it as status `stopped` with no run id, exit 0.
+ */
+export class StoppedBeforeRun extends Error {
+  constructor() {
+    super("stopped as asked (SIGTERM or Ctrl-C) before the run began: nothing was read or written");
+    this.name = "StoppedBeforeRun";
+  }
+}
+
 export async function runSync(options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const runId = newRunId("sync", now());
@@ -90,7 +102,12 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   const ttl = options.lockTtlMs ?? RUN_LOCK_TTL_MS;
   const { store } = options;
 
+  if (options.signal?.aborted) throw new StoppedBeforeRun();
   const lease = await takeRunLock({ store, holder, now, ttlMs: ttl, log: options.log });
+  if (options.signal?.aborted) {
+    await lease.release();
+    throw new StoppedBeforeRun();
+  }
   const routine = countingDebugEvents(options.log.child({ runId }));
   const ctx: RunContext = {
     runId,

@@ -82,7 +82,7 @@ export function emptySummary(
   };
 }
 
-/** What `sync --json` says of a run that failed before it began: its `failure`, and nothing else known. */
+/** What `sync --json` says of a run that failed or was stopped before it began: no run id, nothing counted. */
 export type UnstartedRun = Omit<RunSummary, "runId" | "openErrors"> & { runId: null; openErrors: null };
 
 /**
@@ -94,6 +94,14 @@ export type UnstartedRun = Omit<RunSummary, "runId" | "openErrors"> & { runId: n
 export function unstartedRun(failure: string, dryRun: boolean, at: string, systems: string[]): UnstartedRun {
   const summary = emptySummary("", dryRun, at, systems);
   return { ...summary, runId: null, finishedAt: at, status: "failed", openErrors: null, failure };
+}
+
+/**
+ * The summary of a run stopped (SIGTERM, Ctrl-C) before it began: status `stopped` as a run stopped later
+ * is, with no run id since none was recorded (engine.ts `StoppedBeforeRun`), and no failure.
+ */
+export function stoppedBeforeRun(dryRun: boolean, at: string, systems: string[]): UnstartedRun {
+  return { ...unstartedRun("", dryRun, at, systems), status: "stopped", failure: null };
 }
 
 /**

@@ -105,6 +105,12 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     const html = await runCli(["digest", "--format", "html", "--owner", mine!.ownerEmail, ...config()]);
     expect(html.stdout).toContain("Préços &amp; plans — Enterprise");
     expect(html.stdout).toContain("<!doctype html>");
+    // A format it has not: a usage error naming that option and its choices alone, exit 2, where one
+    // message named --period and --format both whichever was wrong.
+    const pdf = await runCli(["digest", "--format", "pdf", ...config()]);
+    expect(pdf.code).toBe(2);
+    expect(pdf.stderr).toContain("option '--format <format>' argument 'pdf' is invalid. Allowed choices are text, markdown, html.");
+    expect(pdf.stderr).not.toContain("--period");
     expect(digestTasks()).toEqual([]);
 
     // --write: one task per rep, on the CRM, owned by the rep.

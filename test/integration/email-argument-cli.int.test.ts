@@ -41,4 +41,13 @@ describe("email arguments", () => {
     expect(pasted.code).toBe(0);
     expect((JSON.parse(pasted.stdout) as { email: string }).email).toBe(someone.properties.email!.toLowerCase());
   });
+
+  // `route --json` printed nothing for an email nobody has, so `route --json | jq` had nothing to read, where
+  // `explain --json` answers with the person null.
+  it("route --json answers an email nobody has on stdout too, the person null, exit 1", async () => {
+    const run = await runCli(["route", "Nobody@Example.org", "--json", "-c", world.configPath]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({ email: "nobody@example.org", person: null, steps: [], decision: null });
+    expect(run.stderr).toContain("no marketing contact with email nobody@example.org");
+  });
 });

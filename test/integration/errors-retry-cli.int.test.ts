@@ -89,7 +89,17 @@ describe("leadloop errors retry --id", () => {
     const [fixed, left] = contacts.map((id) => listed.find((e) => e.message.includes(`+1 (555) 010-234${contacts.indexOf(id)}`))!);
     expect(fixed && left).toBeTruthy();
 
-    // The one whose write is refused again: still open, exit 4.
+    // The one whose write is refused again, as a person reads it: the entry by id, what Salesforce said
+    // this time and what to do, where the text gave only the counts and `errors list` had to be run.
+    const told = await runCli(["errors", "retry", "--id", String(left!.id), ...config]);
+    expect(told.code).toBe(4);
+    expect(told.stdout.split("\n").slice(0, 3)).toEqual([
+      "resolved 0, still failing 1, skipped 0",
+      expect.stringMatching(new RegExp(`^  #${left!.id} still failing: STRING_TOO_LONG: Phone: .*010-2341`)),
+      expect.stringMatching(/^ {5}what to do: fix the value Salesforce refused/),
+    ]);
+
+    // Still open, exit 4.
     const again = await runCli(["errors", "retry", "--id", String(left!.id), "--json", ...config]);
     expect(again.code).toBe(4);
     expect(JSON.parse(again.stdout)).toMatchObject({ resolved: [], stillFailing: [left!.id] });
@@ -105,5 +115,21 @@ describe("leadloop errors retry --id", () => {
     const last = await runCli(["errors", "retry", "--id", String(left!.id), "--json", ...config]);
     expect(last.code).toBe(0);
     expect(JSON.parse(last.stdout)).toMatchObject({ resolved: [left!.id], summary: { openErrors: 0 } });
+  });
+
+  it("names in its text each entry it resolved", async () => {
+    const config = ["-c", world.configPath];
+    const id = world.salesforce.data
+      .list("Lead")
+      .map((l) => String(l.HubSpot_Contact_Id__c ?? ""))
+      .find((c) => c !== "")!;
+    world.hubspot.data.updateObject("contacts", id, { phone: "+1 (555) 010-2399 ext. 1234 — demander l'accueil, puis le service achats" });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await runCli(["sync", ...config])).code).toBe(4);
+    const [entry] = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as { id: number }[];
+    world.hubspot.data.updateObject("contacts", id, { phone: "+1 (555) 010-2399" });
+    const retried = await runCli(["errors", "retry", ...config]);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toBe(`resolved 1, still failing 0, skipped 0\n  #${entry!.id} resolved\n`);
   });
 });

@@ -79,10 +79,16 @@ describe("a mapping naming a HubSpot property by its label", () => {
     const checked = await runCli(["validate", "--live", "--json", "-c", configPath]);
     expect(checked.code).toBe(2);
     const problems = (JSON.parse(checked.stdout) as { problems: { source: string; field: string; message: string }[] }).problems;
+    // Each at its entry's line and key in the file, as the files' own problems are, where only the file was named.
+    const lines = text.split("\n");
     for (const [name, label] of labels) {
+      const line = lines.indexOf(`  - marketing: ${label}`) + 1;
+      const key = `fields[${lines.filter((l, i) => i < line && l.startsWith("  - marketing: ")).length - 1}].marketing`;
       expect(problems).toContainEqual(
-        expect.objectContaining({ source: lead, field: label, message: `marketing field ${label} does not exist on contacts (did you mean ${name}?)` }),
+        expect.objectContaining({ source: lead, line, key, field: label, message: `marketing field ${label} does not exist on contacts (did you mean ${name}?)` }),
       );
     }
+    const said = (await runCli(["validate", "--live", "-c", configPath])).stdout;
+    expect(said).toContain(`${lead}:${lines.indexOf("  - marketing: Jób  Title") + 1}: error: Jób  Title (marketing): marketing field Jób  Title does not exist on contacts`);
   });
 });

@@ -1,8 +1,10 @@
 // A SIGTERM while `leadloop sync` or `daemon` is still starting (its modules loading, a few tenths of a second
-// on a busy machine) is leadloop's own clean stop, as one mid-run is: exit 0, status "stopped" in --json, and
-// the store holds no run left half-written (README "Exit statuses"), where the signal's default ended
-// the process with 143. The child says when it starts loading the command line (test/support/module-announce.mjs).
+// on a busy machine) is leadloop's own clean stop, as one mid-run is: exit 0, status "stopped" in --json
+// (README "Exit statuses"), where the signal's default ended the process with 143. A stop before the run
+// began is no run: no call to either system after it, and no run in the store's history, where a run was
+// recorded and its opening calls (leadloop's HubSpot properties, the run's probes) made all the same. The child says when it starts loading the command line (test/support/module-announce.mjs).
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -22,16 +24,22 @@ async function stoppedAtLoad(world: SandboxWorld, module: string, command: reado
   let stdout = "";
   let stderr = "";
   let signalled = false;
+  // The calls each system had answered when the signal was sent.
+  let callsAtSignal: number[] = [];
+  const calls = () => [world.hubspot.calls.total(), world.salesforce.calls.total()];
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
   child.stderr.on("data", (c: Buffer) => {
     stderr += c.toString("utf8");
     // Once: a second SIGTERM is a person insisting, which ends the process at once.
-    if (!signalled && stderr.includes(`loading ${module}\n`)) signalled = child.kill("SIGTERM");
+    if (!signalled && stderr.includes(`loading ${module}\n`)) {
+      callsAtSignal = calls();
+      signalled = child.kill("SIGTERM");
+    }
   });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once("close", (c, s) => resolve([c, s])),
   );
-  return { code, signal, stdout, stderr };
+  return { code, signal, stdout, stderr, callsAtSignal, callsAtEnd: calls() };
 }
 
 describe("leadloop sync and daemon stopped while they start", () => {
@@ -43,20 +51,15 @@ describe("leadloop sync and daemon stopped while they start", () => {
     await world.close();
   });
 
-  it.each([["dist/cli/main.js"], ["dist/cli/commands/sync.js"]])("a SIGTERM as %s loads stops cleanly: exit 0, no half-written run", async (module) => {
+  it.each([["dist/cli/main.js"], ["dist/cli/commands/sync.js"]])("a SIGTERM as %s loads stops cleanly: exit 0, no call made, no run recorded", async (module) => {
+    const before = await runsInStore();
     const run = await stoppedAtLoad(world, module);
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
-    expect((JSON.parse(run.stdout) as RunSummary).status).toBe("stopped");
+    expect(JSON.parse(run.stdout) as RunSummary).toMatchObject({ status: "stopped", runId: null, failure: null });
     expect(run.stderr).toContain('"message":"run.stopping"');
-
-    const store = await openStore({ path: world.storePath }, { existing: true });
-    try {
-      const runs = await store.listRuns(10);
-      expect(runs.filter((r) => r.status === "running" || r.finishedAt === null)).toEqual([]);
-      expect(runs[0]).toMatchObject({ status: "stopped" });
-    } finally {
-      await store.close();
-    }
+    expect(run.stderr).toContain('"message":"run.stopped_before_start"');
+    expect(run.callsAtEnd).toEqual(run.callsAtSignal);
+    expect(await runsInStore()).toEqual(before);
   });
 
   // The daemon is what a service manager stops, and may stop as it starts: the same clean stop, before its
@@ -73,6 +76,7 @@ describe("leadloop sync and daemon stopped while they start", () => {
   });
 
   async function runsInStore() {
+    if (!existsSync(world.storePath)) return [];
     const store = await openStore({ path: world.storePath }, { existing: true });
     try {
       return (await store.listRuns(50)).map((r) => [r.id, r.status]);

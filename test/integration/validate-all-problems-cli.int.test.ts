@@ -81,4 +81,61 @@ describe("leadloop validate", () => {
     expect(text.stderr).toContain(`${qualification.file}:${qualification.lineOf("  - id: practitioner-title", practitioner)}:`);
     expect(text.stderr).toContain(`${mapping.file}:${lastnameLine}:`);
   });
+
+  it("names the rule mistakes of an entry the schema refused, where the check can read that entry", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-refused-"));
+    mkdirSync(join(dir, "mappings"));
+    const copy = (name: string, edits: [from: string, to: string][]) => {
+      let text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
+      for (const [from, to] of edits) {
+        expect(text).toContain(from);
+        text = text.replace(from, to);
+      }
+      writeFileSync(join(dir, name), text);
+      const lineOf = (needle: string, after = 0) => text.split("\n").findIndex((l, i) => i >= after && l.includes(needle)) + 1;
+      return { file: join(dir, name), lineOf };
+    };
+    for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
+      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
+    }
+    // The lastname field: a conflict policy that does not exist, and the marketing field of the one above.
+    const mapping = copy("mappings/contact-lead.yaml", [
+      ["  - marketing: lastname\n    crm: LastName\n    direction: both\n    conflict: prefer_crm_unless_blank", "  - marketing: firstname\n    crm: LastName\n    direction: both\n    conflict: crm_always"],
+    ]);
+    // A fit rule with points in words and the id of the rule above it.
+    const qualification = copy("qualification.yaml", [
+      ["  - id: practitioner-title\n    description: Works in marketing, sales or revenue operations\n    points: 5", "  - id: decision-maker-title\n    description: Works in marketing, sales or revenue operations\n    points: five"],
+    ]);
+    // The na-east rule: its description misspelt and a queue that does not exist; the na-west rule: both a
+    // rep and a queue, and the id of the first rule. The queue check cannot read na-west's assign, so it
+    // says nothing of it; the id check can.
+    const routing = copy("routing.yaml", [
+      ["    description: The rest of the United States", "    descripton: The rest of the United States"],
+      ["    assign: { queue: na-east }", "    assign: { queue: na-eats }"],
+      ["  - id: na-west\n", "  - id: strategic-accounts\n"],
+      ["    assign: { queue: na-west }", "    assign: { queue: na-west, rep: ana.lopez@leadloop-demo.com }"],
+    ]);
+    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    const twice = mapping.lineOf("  - marketing: firstname", mapping.lineOf("  - marketing: firstname") + 1);
+    const naWest = routing.lineOf("  - id: strategic-accounts", routing.lineOf("  - id: strategic-accounts") + 1);
+    const naEast = routing.lineOf("  - id: na-east");
+    const practitioner = qualification.lineOf("  - id: decision-maker-title", qualification.lineOf("  - id: decision-maker-title") + 1);
+    expect(problems).toEqual([
+      [mapping.file, twice, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
+      [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", expect.stringContaining("Invalid option")],
+      [qualification.file, practitioner, "fit[1].id", "rule id decision-maker-title is already used by fit[0]"],
+      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", "Invalid input: expected number, received string"],
+      [routing.file, naWest, "rules[2].id", "rule id strategic-accounts is already used by rules[0]"],
+      [routing.file, routing.lineOf("queue: na-west, rep:"), "rules[2].assign", "assign needs exactly one of rep or queue"],
+      [routing.file, naEast, "rules[3].description", "required key is missing"],
+      [routing.file, routing.lineOf("descripton"), "rules[3].descripton", 'unknown key (did you mean "description"?)'],
+      [routing.file, routing.lineOf("queue: na-eats"), "rules[3].assign.queue", 'queue na-eats is not defined under queues (did you mean "na-east"?)'],
+    ]);
+  });
 });

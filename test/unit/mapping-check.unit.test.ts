@@ -147,8 +147,15 @@ function mapping(...fields: FieldMapping[]): ObjectMapping {
   };
 }
 
+/** The problems without the entry each names (asserted in "names unknown fields"), as the tests below compare them. */
+const withoutEntry = (problems: MappingProblem[]): MappingProblem[] =>
+  problems.map((p) => {
+    const { entry, ...rest } = p;
+    void entry;
+    return rest;
+  });
 const check = (...fields: FieldMapping[]) =>
-  checkMapping(mapping(...fields), hubspotContacts, salesforceLead);
+  withoutEntry(checkMapping(mapping(...fields), hubspotContacts, salesforceLead));
 const problem = (
   side: MappingProblem["side"],
   field: string,
@@ -200,6 +207,16 @@ describe("checkMapping", () => {
       ),
       problem("marketing", "favourite_colour", "marketing field favourite_colour does not exist on contacts"),
       problem("crm", "Colour__c", "crm field Colour__c does not exist on Lead"),
+    ]);
+    // Each names its entry in the mapping's fields, for validate --live to give its line.
+    const base = mapping().fields.length;
+    const entries = checkMapping(mapping(f("emial", "Emial"), f("FIRSTNAME", "FirstName")), hubspotContacts, salesforceLead).map(
+      (p) => [p.field, p.entry],
+    );
+    expect(entries).toEqual([
+      ["emial", base],
+      ["Emial", base],
+      ["FIRSTNAME", base + 1],
     ]);
   });
 
@@ -396,7 +413,7 @@ describe("checkMapping", () => {
       ...salesforceLead,
       fields: [...salesforceLead.fields, fd("Short_Phone__c", "phone", { length: 12 })],
     };
-    const checkShort = (...fields: FieldMapping[]) => checkMapping(mapping(...fields), hubspotContacts, withShort);
+    const checkShort = (...fields: FieldMapping[]) => withoutEntry(checkMapping(mapping(...fields), hubspotContacts, withShort));
     // Up to 16 characters ("+" and 15 digits) fit a 40-character Phone, whatever the source holds.
     expect(check(phone("Phone"), phone("MobilePhone"))).toEqual([]);
     expect(check(phone("Phone", { kind: "truncate", length: 40 }))).toEqual([]);
@@ -437,7 +454,7 @@ describe("checkMapping", () => {
       ...mapping(f("notes_long", "Street", "to_crm")),
       match: { marketing: "notes_long", crm: "Street", normalize: "email" },
     };
-    expect(checkMapping(matched, hubspotContacts, salesforceLead)).toEqual([
+    expect(withoutEntry(checkMapping(matched, hubspotContacts, salesforceLead))).toEqual([
       problem(
         "crm",
         "Street",

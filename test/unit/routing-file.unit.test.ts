@@ -164,15 +164,19 @@ rules:
 fallback: sales-desk@acme-sales.com
 `;
     const problems = problemsOf(() => parseRouting(yaml, FILE));
-    // The whole-file checks run on what the schema accepted (rules[1] and rules[2] are left out): the
-    // queue's member listed twice is said beside the schema's problems, not after they are fixed.
+    // The whole-file checks run beside the schema's problems, not after they are fixed: on rules[1] and
+    // rules[2] too, for their ids and reach; rules[1]'s countries wait, since the schema refused its when.
     expect(problems.map((p) => [p.line, p.key, p.message])).toEqual([
       [3, "queues.emea[1]", "lea.muller@acme-sales.com is already listed at queues.emea[0]"],
+      [8, "rules[1]", "never reached: rule everyone above has no conditions and matches everyone"],
+      [8, "rules[1].id", "rule id everyone is already used by rules[0]"],
       [10, "rules[1].when.employees", "min is larger than max"],
       [11, "rules[1].assign", "assign needs exactly one of rep or queue"],
+      [12, "rules[2]", "never reached: rule everyone above has no conditions and matches everyone"],
+      [12, "rules[2].id", '"fallback" is reserved for a routing step'],
       [14, "rules[2].assign", "assign needs exactly one of rep or queue"],
     ]);
-    // Once the shape is right the whole-file checks see the rules the schema refused before.
+    // Once the shape is right the country check reads rules[1]'s when.
     const shaped = yaml
       .replace("min: 500, max: 50", "min: 50, max: 500")
       .replace("assign: { rep: a@acme-sales.com, queue: emea }", "assign: { rep: a@acme-sales.com }")

@@ -2,7 +2,7 @@
 // score first, as text, Markdown or HTML; `--write` also puts it in the CRM as one task per rep (through
 // the outbox, under the run lock) and remembers the digest, so the next one starts where this one ended.
 import { newRunId } from "../../sync/run-ids.js";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
 import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
 import { collectDigests, writeDigests } from "../../sync/funnel/digest.js";
@@ -27,8 +27,14 @@ interface DigestOptions {
 export function registerDigest(program: Command, io: CommandIo): void {
   declareCommand(program, "digest")
     .option("--owner <email>", "only this rep (exit 1 when no rep has that email)", emailArgument)
-    .option("--period <period>", `${DIGEST_PERIODS.join(" or ")}: how far back a first digest looks, and how often one is kept`, "day")
-    .option("--format <format>", DIGEST_FORMATS.join(", "), "text")
+    // Choices, so a wrong value is a usage error naming that option and its choices (exit 2), where one
+    // message named --period and --format both whichever was wrong.
+    .addOption(
+      new Option("--period <period>", "how far back a first digest looks, and how often one is kept")
+        .choices(DIGEST_PERIODS)
+        .default("day"),
+    )
+    .addOption(new Option("--format <format>", "how the digests print (--json prints them as data)").choices(DIGEST_FORMATS).default("text"))
     .option("--write", "write each rep's digest as one CRM task (a second one in the same period updates it)")
     .option("--json", "print the digests as JSON on stdout")
     .addHelpText(
@@ -39,13 +45,6 @@ export function registerDigest(program: Command, io: CommandIo): void {
     )
     .action(async function (this: Command, opts: DigestOptions) {
       const { loaded, log } = commandConfig(this, io);
-      if (!DIGEST_PERIODS.includes(opts.period as DigestPeriod) || !DIGEST_FORMATS.includes(opts.format as DigestFormat)) {
-        io.stderr.write(
-          `leadloop: --period must be one of ${DIGEST_PERIODS.join(", ")} and --format one of ${DIGEST_FORMATS.join(", ")}\n`,
-        );
-        io.outcome.exitCode = EXIT.config;
-        return;
-      }
       const period = opts.period as DigestPeriod;
       const now = io.now ?? (() => new Date());
       // Without a store no lead was handed off, so there is no digest to print or write: a missing one is

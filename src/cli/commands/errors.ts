@@ -78,6 +78,17 @@ export function registerErrors(program: Command, io: CommandIo): void {
           io.stdout.write(
             `resolved ${result.resolved.length}, still failing ${result.stillFailing.length}, skipped ${result.skipped.length}\n`,
           );
+          // Each entry by id, as --json names them: a refused-again entry with what the system said this
+          // time and whose move it is, so the admin need not run `errors list` to learn why.
+          for (const id of result.resolved) io.stdout.write(`  #${id} resolved\n`);
+          for (const id of result.stillFailing) {
+            const entry = await wiring.store.getError(id);
+            io.stdout.write(
+              entry
+                ? `  #${id} still failing: ${entry.message}\n     what to do: ${errorAdvice(entry)}\n`
+                : `  #${id} still failing\n`,
+            );
+          }
           for (const s of result.skipped) io.stdout.write(`  #${s.id} skipped: ${s.reason}\n`);
         }
         // As a sync's: 4 while the queue holds open entries, those named with --id and the others alike, so

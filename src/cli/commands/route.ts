@@ -29,6 +29,8 @@ export function registerRoute(program: Command, io: CommandIo): void {
           ["email", "country", "state", "numemployees", "industry", "associatedcompanyid"],
         );
         if (!person) {
+          // --json answers on stdout whatever the outcome, as `explain` does: `route --json | jq` has an object.
+          if (opts.json) printJson(io, { email: key, person: null, steps: [], decision: null });
           io.stderr.write(`leadloop: no marketing contact with email ${key}\n`);
           io.outcome.exitCode = EXIT.failure;
           return;

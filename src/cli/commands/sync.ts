@@ -1,8 +1,8 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
-import { failedRunSummary } from "../../sync/engine.js";
+import { failedRunSummary, StoppedBeforeRun } from "../../sync/engine.js";
 import { runFailureFields } from "../../sync/run-failure.js";
-import { unstartedRun } from "../../sync/run-summary.js";
+import { stoppedBeforeRun, unstartedRun } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson, warnUnusedConfig } from "../context.js";
 import { exitFor } from "../exit-codes.js";
@@ -61,6 +61,13 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
       now: io.now,
     });
   } catch (err) {
+    if (err instanceof StoppedBeforeRun) {
+      // No run: nothing recorded, nothing read or written, no call after the stop; exit 0 as for any stop.
+      log.info("run.stopped_before_start", { signal: stop.received() });
+      if (opts.json) printJson(io, stoppedBeforeRun(Boolean(opts.dryRun), (io.now?.() ?? new Date()).toISOString(), systems));
+      else io.stdout.write("stopped before the run began: nothing was read or written; the next run starts as this one would have\n");
+      return;
+    }
     // The one log event of a failed run, as the daemon's `daemon.run_failed` (same fields): stderr's
     // line is for a person, this is what a log pipeline alerts on. A run stopped as asked did not fail.
     if (!stop.signal.aborted) log.error("run.failed", runFailureFields(err));

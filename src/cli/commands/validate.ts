@@ -1,7 +1,8 @@
 // `leadloop validate`: checks the configuration and every file it names, exiting 2 naming the file,
 // line and key of each problem in all of them. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
-import { ConfigError, type ConfigProblem, formatProblem } from "../../config/config-error.js";
+import { ConfigError, type ConfigProblem, formatProblem, keyPath } from "../../config/config-error.js";
+import { readConfigText, yamlLocator } from "../../config/yaml-file.js";
 import { loadMappings } from "../../config/mapping-file.js";
 import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
@@ -49,7 +50,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
       // The files' checks are said before the live one starts: a system that cannot be reached does not
       // hide that the files are fine.
       if (!opts.json) io.stdout.write(offline.map((line) => `${line}\n`).join(""));
-      let problems: MappingProblem[] = [];
+      let problems: (MappingProblem & { line?: number; key?: string })[] = [];
       let behaviour: { portal: "events" | "bulk"; setting: string; uses: "events" | "bulk" } | null = null;
       if (opts.live) {
         // A check creates no store: the behaviour source it finds is kept for the next run only in a store
@@ -67,7 +68,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
           const setting = config.hubspot.behaviourSource;
           const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
           behaviour = { portal, setting, uses };
-          problems = await checkLive(wiring);
+          problems = placedInFiles(await checkLive(wiring));
         } catch (err) {
           // Said as the check's: a check is no run, so the message goes without its run note (failure.ts).
           if (err instanceof SystemError) {
@@ -105,7 +106,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
           );
         }
         for (const p of problems) {
-          io.stdout.write(`${p.source}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
+          io.stdout.write(`${p.source}${p.line ? `:${p.line}` : ""}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
         const warnings = problems.length - errors.length;
         if (opts.live && errors.length === 0)
@@ -149,6 +150,32 @@ function checkFiles(cmd: Command, io: CommandIo): CheckedFiles {
 /** A key the configuration sets but does not use, as `validate --json` gives it beside the problems. */
 function asJsonWarning(p: ConfigProblem) {
   return { ...asJson(p), severity: "warning" as const };
+}
+
+/**
+ * Live problems of a mapping's field entry with the line and key of that entry's field in its file, as a
+ * file's own problems have them, so the admin goes to the line, not through a file of fifty fields.
+ */
+function placedInFiles(problems: readonly MappingProblem[]): (MappingProblem & { line?: number; key?: string })[] {
+  const locators = new Map<string, ReturnType<typeof yamlLocator> | null>();
+  const locate = (file: string) => {
+    if (!locators.has(file)) {
+      let at: ReturnType<typeof yamlLocator> | null = null;
+      try {
+        at = yamlLocator(readConfigText(file));
+      } catch {
+        // Read at the start of this command; a file gone since is named without a line.
+      }
+      locators.set(file, at);
+    }
+    return locators.get(file)!;
+  };
+  return problems.map((p) => {
+    const at = p.entry === undefined ? null : locate(p.source);
+    if (!at || p.entry === undefined) return p;
+    const path = ["fields", p.entry, p.side];
+    return { ...p, line: at(path).line, key: keyPath(path) };
+  });
 }
 
 /** A file's problem as `validate --json` gives it: `source` names the file, as a live problem's does. */

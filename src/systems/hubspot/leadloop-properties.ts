@@ -71,12 +71,16 @@ const TASK_KEY = {
   },
 } satisfies { object: string; definition: HubspotPropertyDefinition };
 
-/** `crmIsMarketing`: HubSpot is the CRM too, so leadloop writes tasks there and keys them. */
+/**
+ * `crmIsMarketing`: HubSpot is the CRM too, so leadloop writes tasks there and keys them. False when `stop`
+ * came before every property was ensured: no call is made after it, and the next run ensures the rest.
+ */
 export async function ensureLeadloopProperties(
   hubspot: HubspotAdapter,
   mappings: readonly ObjectMapping[],
   crmIsMarketing = false,
-): Promise<void> {
+  stop?: AbortSignal,
+): Promise<boolean> {
   const wanted = new Map<string, { object: string; definition: HubspotPropertyDefinition }>();
   for (const m of mappings) {
     if (!m.marketingExternalId) continue;
@@ -95,5 +99,9 @@ export async function ensureLeadloopProperties(
   }
   for (const p of FUNNEL_PROPERTIES) wanted.set(`${p.object}.${p.definition.name}`, p);
   if (crmIsMarketing) wanted.set(`tasks.${TASK_KEY_PROPERTY}`, TASK_KEY);
-  for (const { object, definition } of wanted.values()) await hubspot.ensureProperty(object, definition);
+  for (const { object, definition } of wanted.values()) {
+    if (stop?.aborted) return false;
+    await hubspot.ensureProperty(object, definition);
+  }
+  return true;
 }
