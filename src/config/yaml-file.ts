@@ -72,6 +72,12 @@ export function parseYamlText<S extends ZodType>(
 
   const problems: ConfigProblem[] = doc.errors.map((e) => {
     const pos = at(e.pos[0]);
+    const duplicate = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(text, e.pos[0]) : undefined;
+    if (duplicate) {
+      const key = keyPath(duplicate.path);
+      const message = `${key} is set twice (first on line ${at(duplicate.firstAt).line}); YAML keys must be unique: keep one`;
+      return { file, line: pos.line, column: pos.col, key, message };
+    }
     return { file, line: pos.line, column: pos.col, key: "", message: e.message.split("\n")[0] ?? e.message };
   });
   if (problems.length > 0) throw new ConfigError(problems);
@@ -113,6 +119,24 @@ function interpolate(
     },
   });
   return problems;
+}
+
+/**
+ * The key path of the key written at `offset` that repeats one of its map: the YAML parser's duplicate-key
+ * error points at the key's first character only, so the file is read again with repeats allowed.
+ */
+function duplicateKeyAt(text: string, offset: number): { path: (string | number)[]; firstAt: number } | undefined {
+  let found: { path: (string | number)[]; firstAt: number } | undefined;
+  visit(parseDocument(text, { uniqueKeys: false }), {
+    Pair(_key, pair, path) {
+      if (!isScalar(pair.key) || pair.key.range?.[0] !== offset) return;
+      const map = path.at(-1);
+      const value = pair.key.value;
+      const first = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === value) : undefined;
+      found = { path: pathOf([...path, pair]), firstAt: (first?.key as Node | undefined)?.range?.[0] ?? offset };
+    },
+  });
+  return found;
 }
 
 /** The key path of a node from the ancestry `visit` gives. */

@@ -138,4 +138,33 @@ describe("leadloop validate", () => {
       [routing.file, routing.lineOf("queue: na-eats"), "rules[3].assign.queue", 'queue na-eats is not defined under queues (did you mean "na-east"?)'],
     ]);
   });
+
+  it("names a key set twice in a map, with its first line, as YAML refuses it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-twice-"));
+    mkdirSync(join(dir, "mappings"));
+    for (const name of ["company-account.yaml", "contact-contact.yaml", "contact-lead.yaml", "deal-opportunity.yaml"]) {
+      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
+    }
+    for (const name of ["qualification.yaml", "sla.yaml"]) copyFileSync(join(shipped, name), join(dir, name));
+    // A rule whose assign was edited by adding a second line rather than changing the first.
+    const text = readFileSync(join(shipped, "routing.yaml"), "utf8").replace(
+      "    assign: { rep: elena.fischer@leadloop-demo.com }\n",
+      "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n",
+    );
+    writeFileSync(join(dir, "routing.yaml"), text);
+    const lines = text.split("\n");
+    const first = lines.findIndex((l) => l.includes("elena.fischer")) + 1;
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    expect(problems).toEqual([
+      [join(dir, "routing.yaml"), first + 1, "rules[0].assign", `rules[0].assign is set twice (first on line ${first}); YAML keys must be unique: keep one`],
+    ]);
+    const plain = await runCli(["validate", "--config", config]);
+    expect(plain.stderr).toContain(`${join(dir, "routing.yaml")}:${first + 1}:`);
+    expect(plain.stderr).toContain("rules[0].assign is set twice");
+  });
 });
