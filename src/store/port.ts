@@ -447,12 +447,6 @@ export interface OutboxGroupEffect {
   slaTerms?: SlaTerms;
   /** When a drain of a later run started the clock (its times are that drain's, not the decision's). */
   slaStartedAt?: string;
-  /**
-   * The touch key of the work the clock's owner stood at when handed the record (a working status they
-   * set before): the clock starts touched, at its handoff, whenever a drain starts it (ARCHITECTURE.md
-   * "The follow-up SLA").
-   */
-  slaTouchAtStart?: string;
   personScores?: PersonScoreRow[];
 }
 

@@ -137,7 +137,5 @@ function syncedSnapshots(
 
 function applyGroupEffect(tables: BatchTables, effect: OutboxGroupEffect): void {
   if (effect.slaClock) tables.sla.upsert(effect.slaClock);
-  if (effect.slaClock && effect.slaTouchAtStart)
-    tables.sla.touch(effect.slaClock.personId, effect.slaTouchAtStart, effect.slaClock.handoffAt);
   for (const row of effect.personScores ?? []) tables.personScores.save(row);
 }

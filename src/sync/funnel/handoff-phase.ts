@@ -25,7 +25,6 @@ import { personFields } from "./funnel-setup.js";
 import { personAccounts } from "./account-lookup.js";
 import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
 import { dispositionReasonField } from "./reason-field.js";
-import { statusTouchKey } from "./status-touch.js";
 import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
 import { MQL_DATE_FIELD, qualifyPage, scoreRow } from "./qualify-phase.js";
@@ -403,21 +402,6 @@ async function verdictsUnread(
   return closed;
 }
 
-/**
- * The touch key of the work a rep stands at on a record handed off to them: a working status they set
- * before the handoff (a hand-entered Lead linked by email, a contact they took before the person
- * qualified), as that status set after the handoff would be (status-touch.ts), so the same setting read
- * later counts once. Null when the record's status is no working one, or its owner is not the rep the
- * handoff gives it to: another rep's work is no follow-up by this one.
- */
-function workedByOwner(ctx: RunContext, setup: FunnelSetup, crmRecord: SourceRecord, ownerId: string | null): string | null {
-  const v = setup.vocabulary;
-  if (crmRecord.object !== v.status.object || ownerId === null || crmRecord.fields[v.ownerField] !== ownerId) return null;
-  const reading = readStatus(crmRecord.fields[v.status.field], setup.qualification.definition, ctx.crm.system);
-  if (reading.kind !== "verdict" || stageForDisposition(reading.entry.disposition) !== null) return null;
-  return statusTouchKey(crmRecord, crmRecord.modifiedAt);
-}
-
 function handOffOne(
   ctx: RunContext,
   setup: FunnelSetup,
@@ -456,7 +440,6 @@ function handOffOne(
     ? { leadloop_status: "mql", [LIFECYCLE_FIELD]: lifecycleFor("mql"), [MQL_DATE_FIELD]: mqlDate }
     : {};
   if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
-  const worked = reopened ? null : workedByOwner(ctx, setup, crmRecord, route.ownerId);
   // A status the record shows already (a requalify opened it again) is not written twice.
   if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
     delete recordFields[v.status.field];
@@ -484,12 +467,9 @@ function handOffOne(
       whoObject: c.crmType,
       ownerId: route.ownerId,
       at: dueAt,
-      // Followed up already (the rep works the record): the task stands done in its history, as a first
-      // touch after the handoff would have completed it (follow-up-done.ts).
-      completed: worked !== null,
+      completed: false,
       key: followUpTaskKey(c.personId, mqlDate.slice(0, 10)),
-      // Only an open task is due by the clock: a later drain re-times it (late-clocks.ts), not a done one.
-    }, worked === null ? dueByClock(v, group) : undefined),
+    }, dueByClock(v, group)),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({
         subject: `${s.description}: ${s.title}${s.repeats > 1 ? ` (${s.repeats} times since ${s.firstAt.slice(0, 10)})` : ""}`,
@@ -548,7 +528,6 @@ function handOffOne(
           },
           // Sent by a later run's drain, the clock starts then, due by these terms (late-clocks.ts).
           slaTerms: slaTerms(setup.sla),
-          ...(worked ? { slaTouchAtStart: worked } : {}),
           personScores: [scoreRow(c.personId, person, score, route.rep, now.toISOString())],
         },
       },

@@ -14,12 +14,7 @@ export function statusTouch(
 ): SlaTouch | null {
   // Compared to the second: a CRM may keep its stamps to the second (Salesforce does).
   if (at.slice(0, 19) < handoffAt.slice(0, 19)) return null;
-  return { personId, key: statusTouchKey(record, at), at };
-}
-
-/** The key of a status set on `record` at `at`: one touch however often it is read. */
-export function statusTouchKey(record: Pick<SourceRecord, "object" | "id">, at: string): string {
-  return `${record.object}:${record.id}:${at}`;
+  return { personId, key: `${record.object}:${record.id}:${at}`, at };
 }
 
 /**
