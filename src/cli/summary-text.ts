@@ -1,7 +1,9 @@
-// Renders a run summary for people: one short block, the numbers that matter first.
+// Renders a run summary for people: one short block, the numbers that matter first, in the words of the
+// CRM (report/words.ts: with HubSpot as the CRM no Lead is converted; a contact sales accepted gets a deal).
+import type { ReportWords } from "../report/words.js";
 import type { RunSummary } from "../sync/run-summary.js";
 
-export function summaryText(s: RunSummary): string {
+export function summaryText(s: RunSummary, words: ReportWords): string {
   const per = (counts: Record<string, number>) =>
     Object.entries(counts)
       .map(([system, n]) => `${system} ${n}`)
@@ -15,7 +17,7 @@ export function summaryText(s: RunSummary): string {
     `  relinked:  ${s.relinked}   restored: ${s.restored}`,
     `  handoffs:  ${s.handoffs}   near-qualified: ${s.nearQualified}`,
     `  dispositions: ${per(s.dispositions)}`,
-    `  conversions: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}   SLA breaches: ${s.slaBreaches}`,
+    `  ${words.sqls}: ${s.conversions}   won: ${s.outcomes.won}   lost: ${s.outcomes.lost}   SLA breaches: ${s.slaBreaches}`,
     `  errors:    ${per(s.errors)}${s.openErrors > 0 ? `   open in the queue: ${s.openErrors} (see: leadloop errors list)` : ""}`,
     `  API calls: ${per(s.apiCalls)}`,
   ];

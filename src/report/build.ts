@@ -18,7 +18,7 @@ import {
   slaReport,
   territoryOf,
 } from "../core/report/index.js";
-import { movesSalesWasGiven } from "../core/funnel/recycle.js";
+import { splitHeldMoves } from "../core/funnel/recycle.js";
 import type { RoutingDefinition } from "../core/routing/definition.js";
 import type { SlaDefinition } from "../core/sla/index.js";
 import type { StateStore } from "../store/port.js";
@@ -51,15 +51,15 @@ export interface ReportBook {
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
   // Every handoff counts: the clocks a later handoff of the same person replaced too.
   const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())];
-  // A held MQL counts at its handoff, not before (core/funnel/recycle.ts).
-  const events = movesSalesWasGiven(await store.listFunnelEvents({ to: period.until }), clocks);
+  // A held MQL counts at its handoff, not before, and is shown as held until then (core/funnel/recycle.ts).
+  const { given: events, held } = splitHeldMoves(await store.listFunnelEvents({ to: period.until }), clocks);
   const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];
   const people = new Map<string, PersonFacts>();
   for (const p of personIds.length > 0 ? await store.listPersonScores({ personIds }) : []) {
     people.set(p.personId, { owner: p.ownerEmail, territory: territoryOf(p.ownerEmail, routing) });
   }
   const campaigns = await store.listCampaigns();
-  return { events, clocks, people, campaigns };
+  return { events, clocks, people, campaigns, held };
 }
 
 export async function buildFunnelReport(store: StateStore, options: ReportOptions, now: Date): Promise<FunnelReport> {

@@ -40,7 +40,7 @@ export function renderReportHtml(book: ReportBook, options: { title?: string } =
 </header>
 <main>
 <section id="summary" aria-label="Summary">
-${card("mqls", "MQLs", String(f.mqls), `${f.requalified} re-qualified`)}
+${card("mqls", "MQLs", String(f.mqls), `${f.requalified} re-qualified${f.held > 0 ? `, ${f.held} held by the recycle cool-down` : ""}`)}
 ${card("sals", "SALs", String(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
 ${card("sqls", "SQLs", String(f.sqls), words.sqls)}
 ${card("opportunities", words.deals, String(f.opportunities), `${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`)}

@@ -6,6 +6,7 @@ import { days, groupTableCells, hours, money, percent, percentOf, periodText, sh
 export function funnelText(r: FunnelReport, words: ReportWords): string {
   const rateLabel = rateLabels(words);
   const lines = [`Funnel ${periodText(r.period)}`, ...figureLines(r, words)];
+  if (r.held > 0) lines[1] += `, ${r.held} held by the recycle cool-down (counted when handed off)`;
   if (r.flags.length > 0) {
     lines.push("Rate shifts against the previous period:");
     for (const f of r.flags)

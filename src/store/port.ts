@@ -288,6 +288,19 @@ export interface PersonScoreRow {
   /** The rep the person was handed to; null keeps the owner already stored. */
   ownerEmail: string | null;
   scoredAt: string;
+  /**
+   * The parts `name` is made of (core `personName`), kept so a write renaming one part renames the row.
+   * Given by the qualification; a row saved without them (one read back and saved again) keeps the stored ones.
+   */
+  nameParts?: { firstname: string | null; lastname: string | null };
+}
+
+/** What an accepted write put on a person's own contact of what their score row shows: only the fields it wrote. */
+export interface PersonContactWritten {
+  personId: string;
+  email?: string;
+  firstname?: string | null;
+  lastname?: string | null;
 }
 
 /** The holder of a named lock as the store keeps it, whether or not its lease has run out. */
@@ -564,11 +577,11 @@ export interface BatchCommit {
    */
   heldMqlsHandedOff?: { personId: string; at: string }[];
   /**
-   * People whose contact an accepted write gave a new email (a rep's change carried from the CRM): their
-   * score row, which `hot` and `sla` show, takes it, where it kept the one the run's qualification read
-   * before the write until the next run read the contact again.
+   * People whose contact an accepted write gave a new email or name (a rep's change carried from the CRM):
+   * their score row, which `hot` and `sla` show, takes it, where it kept the one the run's qualification
+   * read before the write until the next run read the contact again.
    */
-  personEmails?: { personId: string; email: string }[];
+  personContacts?: PersonContactWritten[];
   /** Retries that failed again: another attempt on the open entry, not a new entry. */
   errorAttempts?: { id: number; message: string }[];
   /** Decided writes to keep until accepted (replacing pending ones with the same key). */

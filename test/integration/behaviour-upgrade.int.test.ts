@@ -61,6 +61,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE lead_statuses DROP COLUMN reason;
       ALTER TABLE history_to_fill DROP COLUMN cause;
       ALTER TABLE sla_clocks DROP COLUMN gone_at;
+      ALTER TABLE person_scores DROP COLUMN first_name;
+      ALTER TABLE person_scores DROP COLUMN last_name;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -106,8 +108,9 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // dropped with the rest; 23: an index on the error queue, made only where it is missing; 24: a column of
     // the lead statuses seen, 25: the reassigned clocks, 26: the scores written on CRM records, 27: a
     // column of the history fill's list, 28: a column of the follow-up clocks, each dropped with the
-    // rest, and 29: that list's column renamed), so they run again on the old tables as on a v19 file.
-    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    // rest, 29: that list's column renamed, and 30: the score rows' name parts, dropped with the rest),
+    // so they run again on the old tables as on a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);

@@ -286,13 +286,27 @@ describe("leadloop CLI", () => {
     });
   });
 
-  it("sandbox --crm hubspot says HubSpot's own objects are the CRM's, and a run's text summary counts its SLA breaches", async () => {
+  it("sandbox --crm hubspot says HubSpot's own objects are the CRM's, and a run's text summary counts its SLA breaches in HubSpot's words", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-hubspot-crm-"));
-    const result = await runCli(["--log-level", "error", "sandbox", "--runs", "1", "--crm", "hubspot", "--config-out", join(dir, "leadloop.yaml")]);
+    const result = await runCli(["--log-level", "error", "sandbox", "--runs", "2", "--crm", "hubspot", "--config-out", join(dir, "leadloop.yaml")]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines[0]).toMatch(/^seeded: \d+ contacts, \d+ companies, \d+ activities, \d+ reps; CRM: HubSpot's own contacts, companies and deals$/);
-    expect(lines.find((l) => l.startsWith("  conversions:"))).toMatch(/^ {2}conversions: \d+ {3}won: \d+ {3}lost: \d+ {3}SLA breaches: 0$/);
+    // HubSpot converts no Lead: a contact sales accepted is given a deal (report/words.ts), in every run's summary.
+    const dealLines = lines.filter((l) => l.startsWith("  accepted contacts given a deal:"));
+    expect(dealLines).toHaveLength(2);
+    for (const line of dealLines) expect(line).toMatch(/^ {2}accepted contacts given a deal: \d+ {3}won: \d+ {3}lost: \d+ {3}SLA breaches: 0$/);
+    expect(result.stdout).not.toMatch(/conversions|opportunit|converted/i);
+    expect(lines.find((l) => l.startsWith("between runs:"))).toMatch(/ \d+ deals won, \d+ lost$/);
+  });
+
+  it("sandbox with Salesforce as the CRM counts the run's converted leads and the opportunities the reps won", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-salesforce-crm-"));
+    const result = await runCli(["--log-level", "error", "sandbox", "--runs", "2", "--config-out", join(dir, "leadloop.yaml")]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((l) => /^ {2}converted leads: \d+ {3}won: \d+ {3}lost: \d+ {3}SLA breaches: \d+$/.test(l))).toHaveLength(2);
+    expect(lines.find((l) => l.startsWith("between runs:"))).toMatch(/ \d+ opportunities won, \d+ lost$/);
   });
 
   it("sync --json of a run that fails still prints its summary: run id, status failed and the failure, then exit 3", async () => {

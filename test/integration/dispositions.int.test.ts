@@ -8,6 +8,8 @@ import { compileDefinition } from "../../src/core/scoring/compile.js";
 import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.js";
 import { followedUp } from "../../src/sync/funnel/sla-list.js";
 import { buildFunnelReport, buildSlaReport } from "../../src/report/build.js";
+import { funnelText } from "../../src/report/text.js";
+import { reportWords } from "../../src/report/words.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
@@ -181,6 +183,11 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     const firstMqlAt = Date.parse((await loop.store.listFunnelEvents({ personId }))[0]!.at);
     const heldDayCount = await mqlsOn(Date.parse(heldMql.at), new Date());
     expect(heldDayCount).toBe(new Date(firstMqlAt).toISOString().slice(0, 10) === heldMql.at.slice(0, 10) ? 1 : 0);
+    // ...but the report shows her held, in words: she did qualify again, and sales has not been given her.
+    const heldDay = { since: heldMql.at.slice(0, 10), until: new Date(Date.parse(heldMql.at.slice(0, 10)) + DAY_MS).toISOString() };
+    const heldReport = await buildFunnelReport(loop.store, heldDay, new Date());
+    expect(heldReport.held).toBe(1);
+    expect(funnelText(heldReport, reportWords(crm))).toMatch(/^ {2}MQLs +\d+ {3}\d+ re-qualified, 1 held by the recycle cool-down \(counted when handed off\)$/m);
     expect(contact()).toMatchObject({
       lifecyclestage: "lead",
       leadloop_status: "recycled",
@@ -211,8 +218,10 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     expect(await mqlsIn(day(Date.parse(heldMql.at)), day(Date.parse(heldMql.at) + DAY_MS))).toBe(
       day(Date.parse(heldMql.at)) === day(Date.parse(mqlMoves[0]!.at)) ? 1 : 0,
     );
-    // ...but on the day of the handoff, the day the contact's MQL date shows.
+    // ...but on the day of the handoff, the day the contact's MQL date shows, and held no more.
     expect(await mqlsIn(day(later.getTime()), day(later.getTime() + DAY_MS))).toBe(1);
+    expect((await buildFunnelReport(loop.store, { since: day(later.getTime()), until: day(later.getTime() + DAY_MS) }, later)).held).toBe(0);
+    expect((await buildFunnelReport(loop.store, heldDay, later)).held).toBe(0);
     // The day she qualified while held counts what it counted then: one period, never moved.
     expect(await mqlsOn(Date.parse(heldMql.at), later)).toBe(heldDayCount);
     // The record is opened again, so the rep's next verdict is a change leadloop reads.

@@ -20,6 +20,7 @@ import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
 import { sandboxReport } from "../sandbox-report.js";
 import { summaryText } from "../summary-text.js";
+import { type ReportWords, reportWords } from "../../report/words.js";
 import { wholeNumber } from "../whole-number.js";
 import { prepareOptionFile } from "../option-files.js";
 
@@ -107,7 +108,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         for (let run = 1; run <= runs; run++) {
           // Between runs people act; each run's line says what they did before it (`played`).
           const played = run > 1 ? playPeople(opts.seed, run, { hubspot, salesforce }) : null;
-          if (played && !opts.json) io.stdout.write(`${playedText(played)}\n`);
+          if (played && !opts.json) io.stdout.write(`${playedText(played, reportWords(config.crm))}\n`);
           const progress = progressLine(io, !opts.json);
           const result = await runOnce(config, log, { onProgress: (e) => progress.update(e) }).finally(() =>
             progress.done(),
@@ -115,7 +116,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
           // The last run's line carries the funnel and campaigns reports of everything the sandbox did.
           const closing = run === runs ? await sandboxReport(config, new Date()) : null;
           if (opts.json) io.stdout.write(`${JSON.stringify({ ...result.summary, played, ...(closing ? { report: closing.report, campaigns: closing.campaigns } : {}) })}\n`);
-          else io.stdout.write(`${summaryText(result.summary)}${closing ? `\n${closing.text}` : ""}`);
+          else io.stdout.write(`${summaryText(result.summary, reportWords(config.crm))}${closing ? `\n${closing.text}` : ""}`);
         }
         // The seeded data is messy on purpose, so some records land in the error queue in every sandbox:
         // that is part of the demo, not a failure (a run that fails throws and exits non-zero).
@@ -128,10 +129,10 @@ export function registerSandbox(program: Command, io: CommandIo): void {
 }
 
 /** One line of what people did between two runs. */
-export function playedText(p: PeopleRound): string {
+export function playedText(p: PeopleRound, words: ReportWords): string {
   return [
     `between runs: contacts: ${p.pageViews} page views, ${p.forms} forms (${p.demoRequests} demo requests), ${p.comebacks} recycled people back, ${p.marketerEdits} marketer edit(s);`,
     `reps: ${p.working} working, ${p.qualified} qualified, ${p.recycled} recycled, ${p.trashed} trashed, ${p.unreachable} unreachable,`,
-    `${p.callsLogged} calls and ${p.emailsLogged} emails logged, ${p.opportunitiesWon} opportunities won, ${p.opportunitiesLost} lost`,
+    `${p.callsLogged} calls and ${p.emailsLogged} emails logged, ${p.opportunitiesWon} ${words.deals.toLowerCase()} won, ${p.opportunitiesLost} lost`,
   ].join(" ");
 }

@@ -1,6 +1,7 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
 import { failedRunSummary, StoppedBeforeRun } from "../../sync/engine.js";
+import { reportWords } from "../../report/words.js";
 import { runFailureFields } from "../../sync/run-failure.js";
 import { stoppedBeforeRun, unstartedRun } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
@@ -79,7 +80,7 @@ async function syncOnce(cmd: Command, io: CommandIo, opts: SyncFlags, systems: s
   if (opts.json) printJson(io, opts.dryRun ? { ...result.summary, plan: result.plan } : result.summary);
   else {
     if (opts.dryRun) io.stdout.write(planText(result.plan));
-    io.stdout.write(summaryText(result.summary));
+    io.stdout.write(summaryText(result.summary, reportWords(loaded.config.crm)));
   }
   io.outcome.exitCode = exitFor(result.summary);
 }

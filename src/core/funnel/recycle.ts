@@ -64,19 +64,22 @@ export function heldText(until: Date): string {
 }
 
 /**
- * The moves a report counts: every one but a held MQL sales has not been given yet (its cause names the
- * hold, and no handoff of the person came at or after it). A held MQL counts once, at its handoff, which
- * dates the move when it comes (ARCHITECTURE.md, "Recycle and trash"), as the contact's MQL date is that
- * handoff's; counted while held too, it was in the period the person qualified in, then moved.
+ * The moves a report counts (`given`): every one but a held MQL sales has not been given yet (its cause
+ * names the hold, and no handoff of the person came at or after it), which are `held`. A held MQL counts
+ * once, at its handoff, which dates the move when it comes (ARCHITECTURE.md, "Recycle and trash"), as the
+ * contact's MQL date is that handoff's; counted while held too, it was in the period the person qualified
+ * in, then moved. Until then the report shows it as held, where the contact shows the rep's verdict.
  */
-export function movesSalesWasGiven<E extends { personId: string; toStage: string; at: string; cause: string }>(
+export function splitHeldMoves<E extends { personId: string; toStage: string; at: string; cause: string }>(
   events: readonly E[],
   /** Every handoff's time by person (their follow-up clocks', replaced ones included). */
   handoffs: readonly { personId: string; handoffAt: string }[],
-): E[] {
+): { given: E[]; held: E[] } {
   const latestHandoff = new Map<string, string>();
   for (const h of handoffs) if ((latestHandoff.get(h.personId) ?? "") < h.handoffAt) latestHandoff.set(h.personId, h.handoffAt);
-  return events.filter(
-    (e) => e.toStage !== "mql" || !e.cause.includes(HELD_TEXT) || (latestHandoff.get(e.personId) ?? "") >= e.at,
-  );
+  const given: E[] = [];
+  const held: E[] = [];
+  for (const e of events)
+    (e.toStage !== "mql" || !e.cause.includes(HELD_TEXT) || (latestHandoff.get(e.personId) ?? "") >= e.at ? given : held).push(e);
+  return { given, held };
 }

@@ -2,7 +2,7 @@
 // the configured amount are flagged), against targets, and as a timeline of smaller periods.
 import { type Attribution, attributePeople, type GroupBy, groupPeople, type PersonFacts, type ReportCampaign } from "./attribution.js";
 import type { Cohort } from "./cohorts.js";
-import { type FunnelConversions, type FunnelFigures, type FunnelRates, funnelFigures, type ReportClock, type ReportEvent } from "./figures.js";
+import { type FunnelConversions, type FunnelFigures, type FunnelRates, funnelFigures, inPeriod, type ReportClock, type ReportEvent } from "./figures.js";
 import { NOMINAL_DAYS, type PeriodKind, previousPeriod, type ReportPeriod, timelineBuckets } from "./period.js";
 import { ratio, round } from "./stats.js";
 
@@ -38,6 +38,11 @@ export interface FunnelReportInput {
   people: ReadonlyMap<string, PersonFacts>;
   /** The campaigns read from HubSpot and Salesforce, which title the events' campaign ids. */
   campaigns?: readonly ReportCampaign[];
+  /**
+   * MQL moves held from sales by the recycle cool-down and not handed off yet (core/funnel/recycle.ts
+   * `splitHeldMoves`): in none of `events`, since the MQL counts at its handoff.
+   */
+  held?: readonly Pick<ReportEvent, "personId" | "at">[];
 }
 
 export interface FunnelGroup extends FunnelFigures {
@@ -93,6 +98,12 @@ export interface FunnelReport extends FunnelFigures {
   flags: RateShift[];
   targets: TargetProgress[];
   timeline: TimelinePoint[];
+  /**
+   * People who qualified again in the period while the recycle cool-down held them from sales, not handed
+   * off yet: no MQL yet (the contact keeps the rep's verdict, and its MQL date the earlier one), counted
+   * as one in the period of their handoff.
+   */
+  held: number;
 }
 
 const RATE_NAMES: readonly (keyof FunnelRates)[] = ["mqlToSal", "salToOpportunity", "opportunityToWon"];
@@ -141,6 +152,7 @@ export function funnelReport(
     flags,
     targets: targetProgress(total, period, options.settings.targets, options.now),
     timeline,
+    held: new Set((input.held ?? []).filter((e) => inPeriod(e.at, period)).map((e) => e.personId)).size,
   };
 }
 

@@ -39,7 +39,7 @@ export async function funnelPage(sources: ConsoleSources, url: URL): Promise<Htm
     p === period ? html`<b class="pill ok">this ${p}</b> ` : html`<a class="pill" href="/funnel?period=${p}">this ${p}</a> `,
   )}<span class="muted">${f.period.since?.slice(0, 10) ?? "start"} to ${f.period.until.slice(0, 10)} (UTC); the same figures as <code>leadloop report funnel --period ${period}</code></span></p>
 <div class="cards">
-${card("mqls", "MQLs", count(f.mqls), `${f.requalified} re-qualified`)}
+${card("mqls", "MQLs", count(f.mqls), `${f.requalified} re-qualified${f.held > 0 ? `, ${f.held} held by the recycle cool-down` : ""}`)}
 ${card("sals", "SALs", count(f.sals), `MQL→SAL ${percent(f.conversions.mqlToSal)}`)}
 ${card("opportunities", book.words.deals, count(f.opportunities), `${rate.salToOpportunity} ${percent(f.conversions.salToOpportunity)}`)}
 ${card("won", "Won", count(f.won), `${rate.opportunityToWon} ${percent(f.conversions.opportunityToWon)}`)}

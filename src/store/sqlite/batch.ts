@@ -68,7 +68,7 @@ export function writeBatch(
   for (const t of batch.slaTouches ?? []) tables.sla.touch(t.personId, t.key, t.at);
   for (const breach of batch.slaBreaches ?? []) tables.sla.addBreach(breach);
   for (const row of batch.personScores ?? []) tables.personScores.save(row);
-  for (const { personId, email } of batch.personEmails ?? []) tables.personScores.setEmail(personId, email);
+  for (const written of batch.personContacts ?? []) tables.personScores.setContact(written);
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
   for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);

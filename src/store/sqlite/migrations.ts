@@ -1041,6 +1041,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // converted Lead's record (the score carried over).
     sql: `ALTER TABLE history_to_fill RENAME COLUMN restored TO cause;`,
   },
+  {
+    version: 30,
+    name: "the first and last name a person's score row is named by",
+    // A write that renames a person's contact (a rep's retyped Lead name, carried to it) renames their
+    // score row in the drain's commit (ARCHITECTURE.md "The funnel across two CRMs"); a rename names one
+    // part, so the row keeps both. NULL where a row predates this version: its next qualification fills them.
+    sql: `ALTER TABLE person_scores ADD COLUMN first_name TEXT;
+      ALTER TABLE person_scores ADD COLUMN last_name TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,6 +1,7 @@
 // The person_scores table: each person's latest score, near-qualified flag and owner, so `leadloop hot`
 // and `leadloop near-qualified` answer from the store without reading the portal.
-import type { PersonScoreRow } from "../port.js";
+import { personName } from "../../core/text/person-name.js";
+import type { PersonContactWritten, PersonScoreRow } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
@@ -20,12 +21,14 @@ export class PersonScoreTable {
   save(row: PersonScoreRow): void {
     this.sql
       .get(
-        `INSERT INTO person_scores (person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO person_scores (person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at,
+           first_name, last_name)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (person_id) DO UPDATE SET email = excluded.email, name = excluded.name,
            score = excluded.score, fit = excluded.fit, behaviour = excluded.behaviour,
            near_missing = excluded.near_missing, owner_email = COALESCE(excluded.owner_email, owner_email),
-           scored_at = excluded.scored_at`,
+           scored_at = excluded.scored_at, first_name = COALESCE(excluded.first_name, first_name),
+           last_name = COALESCE(excluded.last_name, last_name)`,
       )
       .run(
         row.personId,
@@ -37,12 +40,36 @@ export class PersonScoreTable {
         row.nearMissing,
         row.ownerEmail?.toLowerCase() ?? null,
         row.scoredAt,
+        // A blank part is kept as "" so that NULL says the part is not known (a row from before migration 30).
+        row.nameParts ? (row.nameParts.firstname ?? "") : null,
+        row.nameParts ? (row.nameParts.lastname ?? "") : null,
       );
   }
 
-  /** The person's email as their contact holds it now; a person without a row gets none. */
-  setEmail(personId: string, email: string): void {
-    this.sql.get(`UPDATE person_scores SET email = ? WHERE person_id = ?`).run(email, personId);
+  /**
+   * What a write put on the person's contact: its email, and a new name when the row knows the part the
+   * write left (a row from before migration 30 keeps its name until its next qualification). A person
+   * without a row gets none.
+   */
+  setContact(written: PersonContactWritten): void {
+    if (written.email !== undefined)
+      this.sql.get(`UPDATE person_scores SET email = ? WHERE person_id = ?`).run(written.email, written.personId);
+    if (written.firstname === undefined && written.lastname === undefined) return;
+    const row = this.sql
+      .get<{ first: string | null; last: string | null }>(
+        `SELECT first_name AS first, last_name AS last FROM person_scores WHERE person_id = ?`,
+      )
+      .get(written.personId);
+    if (!row) return;
+    const first = written.firstname !== undefined ? (written.firstname ?? "") : row.first;
+    const last = written.lastname !== undefined ? (written.lastname ?? "") : row.last;
+    const name = first !== null && last !== null ? personName(first, last) : undefined;
+    this.sql
+      .get(
+        `UPDATE person_scores SET first_name = ?, last_name = ?, name = CASE WHEN ? THEN ? ELSE name END
+         WHERE person_id = ?`,
+      )
+      .run(first, last, name === undefined ? 0 : 1, name ?? null, written.personId);
   }
 
   /** Every owner a person has, once, lower-cased (read from the owner index, not the rows). */

@@ -20,6 +20,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import { scoreMoved } from "../../core/scoring/visible-change.js";
+import { personName } from "../../core/text/person-name.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
 import { readAhead, readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
@@ -425,16 +426,16 @@ export function scoreRow(
   ownerEmail: string | null,
   at: string,
 ): PersonScoreRow {
-  const name = [person.firstname, person.lastname].filter((v) => !isBlank(v)).join(" ");
   return {
     personId,
     email: person.email ?? null,
-    name: name || null,
+    name: personName(person.firstname, person.lastname),
     score: score.total,
     fit: score.fit,
     behaviour: score.behaviour,
     nearMissing: score.nearQualified?.missing ?? null,
     ownerEmail,
     scoredAt: at,
+    nameParts: { firstname: person.firstname ?? null, lastname: person.lastname ?? null },
   };
 }

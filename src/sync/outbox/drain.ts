@@ -3,7 +3,7 @@
 // ones stay (not sent again until decided anew or retried) with an error-queue entry, and a group whose
 // last write was accepted applies its effect (a handoff's SLA clock). A handoff decided by an earlier run
 // starts its clock when this drain sends it, its rep's task due by that clock (late-clocks.ts).
-import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite } from "../../store/port.js";
+import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite, PersonContactWritten } from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -374,7 +374,7 @@ async function sendBatch(
     errorAttempts,
     resolvedErrors,
     outboxAccepted: acceptedEntries,
-    personEmails: emailsWritten(acceptedEntries),
+    personContacts: contactsWritten(acceptedEntries),
     outboxRefused: refused,
     outboxGroupsStarted: clocks.startedBy(acceptedEntries),
   });
@@ -392,19 +392,25 @@ async function sendBatch(
 }
 
 /**
- * The emails these accepted writes put on people's own contacts (the person is the marketing contact:
- * the written record on the marketing side), for their score rows (BatchCommit.personEmails).
+ * The emails and names these accepted writes put on people's own contacts (the person is the marketing
+ * contact: the written record on the marketing side), for their score rows (BatchCommit.personContacts).
  */
-function emailsWritten(entries: readonly OutboxWrite[]): { personId: string; email: string }[] {
+function contactsWritten(entries: readonly OutboxWrite[]): PersonContactWritten[] {
   return entries.flatMap((e) => {
     if (e.side !== "marketing" || e.personId === null || e.recordId !== e.personId) return [];
-    const email = e.fields.find((f) => f.field === CONTACT_EMAIL_FIELD)?.after;
-    return email ? [{ personId: e.personId, email }] : [];
+    const written: PersonContactWritten = { personId: e.personId };
+    for (const f of e.fields) {
+      // The email is the person's identity there: a blank one is never written over it (merge-record.ts keepsMatchKey).
+      if (f.field === CONTACT_FIELDS.email && f.after) written.email = f.after;
+      if (f.field === CONTACT_FIELDS.firstname) written.firstname = f.after;
+      if (f.field === CONTACT_FIELDS.lastname) written.lastname = f.after;
+    }
+    return Object.keys(written).length > 1 ? [written] : [];
   });
 }
 
-/** The marketing contact's email property (HubSpot's `email`), the person's identity there. */
-const CONTACT_EMAIL_FIELD = "email";
+/** The marketing contact's properties (HubSpot's) a score row shows: the person's identity and name. */
+const CONTACT_FIELDS = { email: "email", firstname: "firstname", lastname: "lastname" } as const;
 
 const HANDOFF_GROUP_PREFIX = "handoff:";
 
