@@ -51,6 +51,14 @@ function seedColleague(loop: LoopHarness) {
  * The completed task of each thing the person did says it in words: the page or form, its address and
  * when, not the event's raw properties (`hs_form_id: 9e8d…`, `hs_url: …`) a rep cannot read.
  */
+/** A sync with `funnel` in the CRM's mode, its warn lines kept in `warnings`. */
+function syncWarned(loop: LoopHarness, crm: "salesforce" | "hubspot", funnel: ReturnType<typeof funnelFor>) {
+  const warnings: { event: string; fields: LogFields }[] = [];
+  const log: Logger = { ...silentLogger, warn: (event, fields = {}) => warnings.push({ event, fields }), child: () => log };
+  const sync = () => loop.sync(crm === "salesforce" ? { funnel, log } : { funnel, log, mappings: [], crm: loop.hubspotAdapter });
+  return { warnings, sync };
+}
+
 function expectReadableActivityTasks(tasks: readonly { subject: string; body: string }[], crm: "salesforce" | "hubspot"): void {
   const when = String.raw`When: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`;
   const bodyOf = (subject: string) => tasks.find((t) => t.subject.startsWith(subject))?.body;
@@ -162,11 +170,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     const misspelt = "helene.dubios@leadloop-demo.com";
     const routing = TEST_ROUTING.replace("    assign: { queue: emea }", `    assign: { rep: ${misspelt} }`);
     expect(routing).not.toBe(TEST_ROUTING);
-    const funnel = { ...funnelFor(loop, crm), routing: parseRouting(routing, "routing.yaml") };
-    const warnings: { event: string; fields: LogFields }[] = [];
-    const log: Logger = { ...silentLogger, warn: (event, fields = {}) => warnings.push({ event, fields }), child: () => log };
-    const sync = () =>
-      loop.sync(crm === "salesforce" ? { funnel, log } : { funnel, log, mappings: [], crm: loop.hubspotAdapter });
+    const { warnings, sync } = syncWarned(loop, crm, { ...funnelFor(loop, crm), routing: parseRouting(routing, "routing.yaml") });
     await sync();
     await tick();
     pricingAndDemo(loop, camille.id);
@@ -191,11 +195,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     loop.hubspot.data.updateObject("companies", acme.id, { hubspot_owner_id: helene.hubspot });
     if (crm === "salesforce") loop.salesforce.data.update("User", helene.salesforce, { IsActive: false });
     else loop.hubspot.data.deactivateOwner(helene.hubspot);
-    const funnel = funnelFor(loop, crm);
-    const warnings: { event: string; fields: LogFields }[] = [];
-    const log: Logger = { ...silentLogger, warn: (event, fields = {}) => warnings.push({ event, fields }), child: () => log };
-    const sync = () =>
-      loop.sync(crm === "salesforce" ? { funnel, log } : { funnel, log, mappings: [], crm: loop.hubspotAdapter });
+    const { warnings, sync } = syncWarned(loop, crm, funnelFor(loop, crm));
     await sync();
     await tick();
     pricingAndDemo(loop, camille.id);

@@ -17,24 +17,32 @@ interface Problem {
   message: string;
 }
 
+/**
+ * A folder for a configuration of the shipped files: `copy` writes one with mistakes edited in and gives
+ * the line of each, in the copy, by the text it is given; the other three mappings are copied as shipped.
+ */
+function shippedCopy(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, "mappings"));
+  const copy = (name: string, edits: [from: string, to: string][]) => {
+    let text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
+    for (const [from, to] of edits) {
+      expect(text).toContain(from);
+      text = text.replace(from, to);
+    }
+    writeFileSync(join(dir, name), text);
+    const lineOf = (needle: string, after = 0) => text.split("\n").findIndex((l, i) => i >= after && l.includes(needle)) + 1;
+    return { file: join(dir, name), lineOf };
+  };
+  for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
+    copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
+  }
+  return { dir, copy };
+}
+
 describe("leadloop validate", () => {
   it("names the rule mistakes of a file whose schema mistakes are not fixed yet, in every file, in one run", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-all-"));
-    mkdirSync(join(dir, "mappings"));
-    // A shipped file with mistakes in the copy; the line of each, in the copy, by the text it is given.
-    const copy = (name: string, edits: [from: string, to: string][]) => {
-      let text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
-      for (const [from, to] of edits) {
-        expect(text).toContain(from);
-        text = text.replace(from, to);
-      }
-      writeFileSync(join(dir, name), text);
-      const lineOf = (needle: string, after = 0) => text.split("\n").findIndex((l, i) => i >= after && l.includes(needle)) + 1;
-      return { file: join(dir, name), lineOf };
-    };
-    for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
-      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
-    }
+    const { dir, copy } = shippedCopy("leadloop-validate-all-");
     // The mapping: a misspelt key in its first field, and a marketing field mapped twice further down.
     const mapping = copy("mappings/contact-lead.yaml", [
       ["    conflict: prefer_crm_unless_blank\n    transforms: [trim, { case: lower }]", "    conflcit: prefer_crm_unless_blank\n    transforms: [trim, { case: lower }]"],
@@ -83,21 +91,7 @@ describe("leadloop validate", () => {
   });
 
   it("names the rule mistakes of an entry the schema refused, where the check can read that entry", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-refused-"));
-    mkdirSync(join(dir, "mappings"));
-    const copy = (name: string, edits: [from: string, to: string][]) => {
-      let text = readFileSync(join(shipped, "..", name.startsWith("mappings/") ? "" : "config", name), "utf8");
-      for (const [from, to] of edits) {
-        expect(text).toContain(from);
-        text = text.replace(from, to);
-      }
-      writeFileSync(join(dir, name), text);
-      const lineOf = (needle: string, after = 0) => text.split("\n").findIndex((l, i) => i >= after && l.includes(needle)) + 1;
-      return { file: join(dir, name), lineOf };
-    };
-    for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
-      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
-    }
+    const { dir, copy } = shippedCopy("leadloop-validate-refused-");
     // The lastname field: a conflict policy that does not exist, and the marketing field of the one above.
     const mapping = copy("mappings/contact-lead.yaml", [
       ["  - marketing: lastname\n    crm: LastName\n    direction: both\n    conflict: prefer_crm_unless_blank", "  - marketing: firstname\n    crm: LastName\n    direction: both\n    conflict: crm_always"],
@@ -140,20 +134,15 @@ describe("leadloop validate", () => {
   });
 
   it("names a key set twice in a map, with its first line, as YAML refuses it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "leadloop-validate-twice-"));
-    mkdirSync(join(dir, "mappings"));
-    for (const name of ["company-account.yaml", "contact-contact.yaml", "contact-lead.yaml", "deal-opportunity.yaml"]) {
-      copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
-    }
-    for (const name of ["qualification.yaml", "sla.yaml"]) copyFileSync(join(shipped, name), join(dir, name));
+    const { dir, copy } = shippedCopy("leadloop-validate-twice-");
+    copy("mappings/contact-lead.yaml", []);
+    copy("qualification.yaml", []);
+    copy("sla.yaml", []);
     // A rule whose assign was edited by adding a second line rather than changing the first.
-    const text = readFileSync(join(shipped, "routing.yaml"), "utf8").replace(
-      "    assign: { rep: elena.fischer@leadloop-demo.com }\n",
-      "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n",
-    );
-    writeFileSync(join(dir, "routing.yaml"), text);
-    const lines = text.split("\n");
-    const first = lines.findIndex((l) => l.includes("elena.fischer")) + 1;
+    const routing = copy("routing.yaml", [
+      ["    assign: { rep: elena.fischer@leadloop-demo.com }\n", "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n"],
+    ]);
+    const first = routing.lineOf("elena.fischer");
     const config = join(dir, "leadloop.yaml");
     writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
 
@@ -161,10 +150,10 @@ describe("leadloop validate", () => {
     expect(json.code).toBe(2);
     const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
     expect(problems).toEqual([
-      [join(dir, "routing.yaml"), first + 1, "rules[0].assign", `rules[0].assign is set twice (first on line ${first}); YAML keys must be unique: keep one`],
+      [routing.file, first + 1, "rules[0].assign", `rules[0].assign is set twice (first on line ${first}); YAML keys must be unique: keep one`],
     ]);
     const plain = await runCli(["validate", "--config", config]);
-    expect(plain.stderr).toContain(`${join(dir, "routing.yaml")}:${first + 1}:`);
+    expect(plain.stderr).toContain(`${routing.file}:${first + 1}:`);
     expect(plain.stderr).toContain("rules[0].assign is set twice");
   });
 });
