@@ -40,6 +40,16 @@ function shippedCopy(prefix: string) {
   return { dir, copy };
 }
 
+/** `validate --json` on the example leadloop.yaml naming the files in `dir`: exit 2, each problem as [file, line, key, message]. */
+async function validatedJson(dir: string) {
+  const config = join(dir, "leadloop.yaml");
+  writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+  const json = await runCli(["validate", "--json", "--config", config]);
+  expect(json.code).toBe(2);
+  const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+  return { config, problems };
+}
+
 describe("leadloop validate", () => {
   it("names the rule mistakes of a file whose schema mistakes are not fixed yet, in every file, in one run", async () => {
     const { dir, copy } = shippedCopy("leadloop-validate-all-");
@@ -62,12 +72,7 @@ describe("leadloop validate", () => {
       ["    assign: { queue: apac }", "    assign: { queue: apcc }"],
     ]);
     copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
-    const config = join(dir, "leadloop.yaml");
-    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
-
-    const json = await runCli(["validate", "--json", "--config", config]);
-    expect(json.code).toBe(2);
-    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    const { config, problems } = await validatedJson(dir);
     const lastnameLine = mapping.lineOf("  - marketing: firstname", mapping.lineOf("  - marketing: firstname"));
     const practitioner = qualification.lineOf("  - id: practitioner-title");
     expect(problems).toEqual([
@@ -110,12 +115,7 @@ describe("leadloop validate", () => {
       ["    assign: { queue: na-west }", "    assign: { queue: na-west, rep: ana.lopez@leadloop-demo.com }"],
     ]);
     copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
-    const config = join(dir, "leadloop.yaml");
-    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
-
-    const json = await runCli(["validate", "--json", "--config", config]);
-    expect(json.code).toBe(2);
-    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    const { problems } = await validatedJson(dir);
     const twice = mapping.lineOf("  - marketing: firstname", mapping.lineOf("  - marketing: firstname") + 1);
     const naWest = routing.lineOf("  - id: strategic-accounts", routing.lineOf("  - id: strategic-accounts") + 1);
     const naEast = routing.lineOf("  - id: na-east");
@@ -137,18 +137,13 @@ describe("leadloop validate", () => {
     const { dir, copy } = shippedCopy("leadloop-validate-twice-");
     copy("mappings/contact-lead.yaml", []);
     copy("qualification.yaml", []);
-    copy("sla.yaml", []);
+    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
     // A rule whose assign was edited by adding a second line rather than changing the first.
     const routing = copy("routing.yaml", [
       ["    assign: { rep: elena.fischer@leadloop-demo.com }\n", "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n"],
     ]);
     const first = routing.lineOf("elena.fischer");
-    const config = join(dir, "leadloop.yaml");
-    writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
-
-    const json = await runCli(["validate", "--json", "--config", config]);
-    expect(json.code).toBe(2);
-    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
+    const { config, problems } = await validatedJson(dir);
     expect(problems).toEqual([
       [routing.file, first + 1, "rules[0].assign", `rules[0].assign is set twice (first on line ${first}); YAML keys must be unique: keep one`],
     ]);
