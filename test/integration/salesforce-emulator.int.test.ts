@@ -499,6 +499,40 @@ describe("sObject rows", () => {
     expect(dup.errorCode).toBe("DUPLICATE_VALUE");
   });
 
+  it("refuses to give a Lead or Task to a deactivated user (INACTIVE_OWNER_OR_USER), and keeps what they own", async () => {
+    // An org of its own: the user it adds would be other tests' users.
+    const org = await startSalesforceEmulator();
+    const post = (type: string, body: unknown, method = "POST", id = "") =>
+      fetch(`${org.url}/services/data/v62.0/sobjects/${type}${id ? `/${id}` : ""}`, {
+        method,
+        headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+    try {
+    const leaver = org.data.insert("User", { Username: "bjorn.lindqvist@example.se.test", Email: "bjorn.lindqvist@example.se", FirstName: "Björn", LastName: "Lindqvist", IsActive: true });
+    const lead = org.data.insert("Lead", { LastName: "Nakamura", Company: "Kōbe Steel Works", Email: "h.nakamura@kobe-steel.example", OwnerId: leaver });
+    org.data.update("User", leaver, { IsActive: false });
+
+    const created = await post("Lead", { LastName: "Dubois", Company: "Maison Lumière", OwnerId: leaver });
+    expect(created.status).toBe(400);
+    expect(created.body).toEqual([
+      {
+        errorCode: "INACTIVE_OWNER_OR_USER",
+        message: `operation performed with inactive user [${leaver}] as owner of lead`,
+        fields: ["OwnerId"],
+      },
+    ]);
+    const task = await post("Task", { Subject: "Call", WhoId: lead, OwnerId: leaver });
+    expect(task.body).toEqual([expect.objectContaining({ errorCode: "INACTIVE_OWNER_OR_USER", message: expect.stringMatching(/as owner of task$/) })]);
+    const moved = await post("Lead", { OwnerId: leaver }, "PATCH", lead);
+    expect(moved.body).toEqual([expect.objectContaining({ errorCode: "INACTIVE_OWNER_OR_USER" })]);
+    // Deactivating the user does not take their records from them.
+    expect(org.data.get("Lead", lead)?.OwnerId).toBe(leaver);
+    } finally {
+      await org.close();
+    }
+  });
+
   it("blocks a second Lead with the same email under the standard duplicate rule, spelled duplicateResut", async () => {
     const res = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
       LastName: "Twin",

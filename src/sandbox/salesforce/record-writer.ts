@@ -240,7 +240,7 @@ export class RecordWriter {
         continue;
       }
       values[f.name] = this.convert(f, raw);
-      if (!options.trusted && f.type === "reference") this.checkReferenceWritable(f, values[f.name]);
+      if (!options.trusted && f.type === "reference") this.checkReferenceWritable(schema, f, values[f.name]);
     }
     if (notWritable.length > 0) {
       throw new RecordSaveError([
@@ -258,10 +258,22 @@ export class RecordWriter {
    * A converted Lead is read-only, and nothing may point at it either: an activity whose WhoId names one
    * is refused with CANNOT_UPDATE_CONVERTED_LEAD ("cannot reference converted lead"), as Salesforce does.
    * Nor at a record in the Recycle Bin: a lookup to a deleted record is refused with ENTITY_IS_DELETED.
+   * Nor may a record be given to a deactivated user: INACTIVE_OWNER_OR_USER "operation performed with
+   * inactive user [id] as owner of lead" (the wording as Adobe's Marketo Measure error-code reference
+   * quotes an org's answer); the records the user owns stay theirs (Salesforce Help, "Deactivate Users").
    */
-  private checkReferenceWritable(f: FieldDescribe, id: unknown): void {
+  private checkReferenceWritable(schema: SObjectSchema, f: FieldDescribe, id: unknown): void {
     if (typeof id !== "string") return;
     const target = this.store.find(id);
+    if (f.name === "OwnerId" && target?.schema.name === "User" && target.record.IsActive !== true) {
+      throw new RecordSaveError([
+        recordError(
+          "INACTIVE_OWNER_OR_USER",
+          `operation performed with inactive user [${id}] as owner of ${schema.name.toLowerCase()}`,
+          [f.name],
+        ),
+      ]);
+    }
     if (target?.schema.name === "Lead" && target.record.IsConverted === true) {
       throw new RecordSaveError([recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [f.name])]);
     }
