@@ -499,6 +499,23 @@ describe("sObject rows", () => {
     expect(dup.errorCode).toBe("DUPLICATE_VALUE");
   });
 
+  it("refuses a Task whose Name is a Lead and that is related to another record (FIELD_INTEGRITY_EXCEPTION)", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Østergaard", Company: "Nordlys Energi", Email: "m.ostergaard@nordlys.example" });
+    const account = sf.data.insert("Account", { Name: "Nordlys Energi A/S" });
+    const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, WhatId: account });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual([expect.objectContaining({ errorCode: "FIELD_INTEGRITY_EXCEPTION", fields: ["WhoId", "WhatId"] })]);
+    // A task on the Lead alone is taken; relating it afterwards is refused the same way.
+    const task = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead });
+    expect(task.status).toBe(201);
+    const related = await raw("PATCH", `/services/data/v62.0/sobjects/Task/${task.body.id}`, { WhatId: account });
+    expect(related.body).toEqual([expect.objectContaining({ errorCode: "FIELD_INTEGRITY_EXCEPTION" })]);
+    // A Contact's task may be related to its Account.
+    const contact = sf.data.insert("Contact", { LastName: "Østergaard", AccountId: account });
+    const onContact = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: contact, WhatId: account });
+    expect(onContact.status).toBe(201);
+  });
+
   it("refuses to give a Lead or Task to a deactivated user (INACTIVE_OWNER_OR_USER), and keeps what they own", async () => {
     // An org of its own: the user it adds would be other tests' users.
     const org = await startSalesforceEmulator();

@@ -93,6 +93,7 @@ export class RecordWriter {
     if (record.OwnerId === null && findField(schema, "OwnerId")) record.OwnerId = by;
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
+    this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
     const at = (options.at ?? this.now()).getTime();
@@ -116,6 +117,7 @@ export class RecordWriter {
     const record: SObjectRecord = { ...existing, ...values };
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
+    this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
     const at = (options.at ?? this.now()).getTime();
@@ -422,6 +424,26 @@ export class RecordWriter {
         ),
       ]);
     }
+  }
+
+  /**
+   * A task about a Lead is related to nothing else: with WhoId a Lead, WhatId must be empty, and a save
+   * that sets both is refused with FIELD_INTEGRITY_EXCEPTION on the two fields (a Lead has no Account,
+   * Opportunity or Campaign of its own until it is converted; as admins report it, RIO Education,
+   * "Salesforce Activity WhatID & WhoID": "If whoId is related to lead, Salesforce does not allow the
+   * whatId field to contain any value"; ZynBit, "What does Field Integrity Exception mean?"). The
+   * message is the emulator's own.
+   */
+  private checkActivityLinks(schema: SObjectSchema, record: SObjectRecord): void {
+    if (schema.name !== "Task" || typeof record.WhoId !== "string" || record.WhatId === null || record.WhatId === undefined) return;
+    if (this.store.typeOfId(record.WhoId)?.name !== "Lead") return;
+    throw new RecordSaveError([
+      recordError(
+        "FIELD_INTEGRITY_EXCEPTION",
+        "Related To ID: a task whose Name is a lead cannot be related to another record",
+        ["WhoId", "WhatId"],
+      ),
+    ]);
   }
 
   private checkUnique(schema: SObjectSchema, record: SObjectRecord): void {
