@@ -499,6 +499,17 @@ describe("sObject rows", () => {
     expect(dup.errorCode).toBe("DUPLICATE_VALUE");
   });
 
+  it("refuses a date-time or a day the calendar has not in a date field (JSON_PARSER_ERROR), rather than cut it to its day", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Ferreira", Company: "Vinhos do Douro Lda", Email: "ana.ferreira@douro.example" });
+    for (const day of ["2026-03-02T15:30:00Z", "2026-03-02T00:00:00.000+0000", "2026-02-30", "02/03/2026"]) {
+      const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, ActivityDate: day });
+      expect([day, refused.status, refused.body[0].errorCode]).toEqual([day, 400, "JSON_PARSER_ERROR"]);
+    }
+    const taken = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, ActivityDate: "2026-03-02" });
+    expect(taken.status).toBe(201);
+    expect(sf.data.get("Task", taken.body.id)?.ActivityDate).toBe("2026-03-02");
+  });
+
   it("refuses a Task whose Name is a Lead and that is related to another record (FIELD_INTEGRITY_EXCEPTION)", async () => {
     const lead = sf.data.insert("Lead", { LastName: "Østergaard", Company: "Nordlys Energi", Email: "m.ostergaard@nordlys.example" });
     const account = sf.data.insert("Account", { Name: "Nordlys Energi A/S" });

@@ -311,14 +311,11 @@ export class RecordWriter {
         return f.type === "int" ? Math.trunc(n) : n;
       }
       case "date": {
-        if (
-          typeof raw !== "string" ||
-          !/^\d{4}-\d{2}-\d{2}/.test(raw) ||
-          Number.isNaN(Date.parse(raw.slice(0, 10)))
-        ) {
-          throw parseError();
-        }
-        return raw.slice(0, 10);
+        // A day and nothing else: a date-time given to a date field fails the request ("Cannot deserialize
+        // instance of date from VALUE_STRING value 2015-07-23T09:38:33…", as wadewegner/Force.com-Toolkit-for-NET
+        // #127 and qoretechnologies/qore #3908 quote an org's answer), it is not cut to its day.
+        if (typeof raw !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isCalendarDay(raw)) throw parseError();
+        return raw;
       }
       case "datetime": {
         const ms = typeof raw === "string" ? parseDateTime(raw) : Number.NaN;
@@ -509,6 +506,12 @@ export class RecordWriter {
     // The save that closes a task stamps it; reopening clears it (Task object reference, CompletedDateTime).
     if (schema.name === "Task") record.CompletedDateTime = record.IsClosed === true ? (record.CompletedDateTime ?? when) : null;
   }
+}
+
+/** A YYYY-MM-DD text that names a day of the calendar (not 2026-02-30). */
+function isCalendarDay(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
 }
 
 function duplicateResult(matches: SObjectRecord[], message: string): DuplicateResult {
