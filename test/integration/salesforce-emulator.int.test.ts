@@ -90,6 +90,44 @@ describe("SOQL query", () => {
     expect(stale.body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
   });
 
+  it("answers a locator once, and not after 15 minutes idle; with queryLocatorLifetime twoDays, again and for two days", async () => {
+    const clock = { t: Date.parse("2026-04-07T09:00:00Z") };
+    const open = async (lifetime?: "twoDays") => {
+      const org = await startSalesforceEmulator({ now: () => new Date(clock.t), ...(lifetime ? { queryLocatorLifetime: lifetime } : {}) });
+      for (let i = 0; i < 450; i++) org.data.insert("Lead", { LastName: `Kowalska-${i}`, Company: "Łódź Tekstylia", Email: `k${i}@lodz-tekstylia.example` });
+      const get = async (path: string, headers: Record<string, string> = {}) => {
+        const res = await fetch(`${org.url}${path}`, { headers: { authorization: `Bearer ${org.accessToken}`, ...headers } });
+        return { status: res.status, body: await res.json() };
+      };
+      const first = await get(`/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`, { "Sforce-Query-Options": "batchSize=200" });
+      return { org, get, next: first.body.nextRecordsUrl as string };
+    };
+
+    const strict = await open();
+    try {
+      const second = await strict.get(strict.next);
+      expect(second.status).toBe(200);
+      // The same locator again: used once already.
+      expect((await strict.get(strict.next)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+      clock.t += 15 * 60_000 + 1000;
+      expect((await strict.get(second.body.nextRecordsUrl)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+    } finally {
+      await strict.org.close();
+    }
+
+    const lenient = await open("twoDays");
+    try {
+      expect((await lenient.get(lenient.next)).status).toBe(200);
+      clock.t += 24 * 3_600_000;
+      const again = await lenient.get(lenient.next);
+      expect(again.status).toBe(200);
+      clock.t += 25 * 3_600_000;
+      expect((await lenient.get(again.body.nextRecordsUrl)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+    } finally {
+      await lenient.org.close();
+    }
+  });
+
   it("honours Sforce-Query-Options batchSize and jsforce autoFetch with maxFetch", async () => {
     const res = await raw(
       "GET",
