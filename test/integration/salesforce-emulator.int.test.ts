@@ -97,7 +97,8 @@ describe("SOQL query", () => {
       for (let i = 0; i < 450; i++) org.data.insert("Lead", { LastName: `Kowalska-${i}`, Company: "Łódź Tekstylia", Email: `k${i}@lodz-tekstylia.example` });
       const get = async (path: string, headers: Record<string, string> = {}) => {
         const res = await fetch(`${org.url}${path}`, { headers: { authorization: `Bearer ${org.accessToken}`, ...headers } });
-        return { status: res.status, body: await res.json() };
+        // A page ({ nextRecordsUrl, … }) or Salesforce's error list ([{ errorCode, … }]).
+        return { status: res.status, body: (await res.json()) as { nextRecordsUrl: string } & Record<number, { errorCode: string }> };
       };
       const first = await get(`/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`, { "Sforce-Query-Options": "batchSize=200" });
       return { org, get, next: first.body.nextRecordsUrl as string };
@@ -108,9 +109,9 @@ describe("SOQL query", () => {
       const second = await strict.get(strict.next);
       expect(second.status).toBe(200);
       // The same locator again: used once already.
-      expect((await strict.get(strict.next)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+      expect((await strict.get(strict.next)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
       clock.t += 15 * 60_000 + 1000;
-      expect((await strict.get(second.body.nextRecordsUrl)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+      expect((await strict.get(second.body.nextRecordsUrl)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
     } finally {
       await strict.org.close();
     }
@@ -122,7 +123,7 @@ describe("SOQL query", () => {
       const again = await lenient.get(lenient.next);
       expect(again.status).toBe(200);
       clock.t += 25 * 3_600_000;
-      expect((await lenient.get(again.body.nextRecordsUrl)).body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
+      expect((await lenient.get(again.body.nextRecordsUrl)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
     } finally {
       await lenient.org.close();
     }
@@ -546,6 +547,20 @@ describe("sObject rows", () => {
     const taken = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, ActivityDate: "2026-03-02" });
     expect(taken.status).toBe(201);
     expect(sf.data.get("Task", taken.body.id)?.ActivityDate).toBe("2026-03-02");
+  });
+
+  it("refuses a Task Priority the org has no TaskPriority for, as it refuses such a Status", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Jovanović", Company: "Beograd Softver d.o.o.", Email: "n.jovanovic@bg-softver.example" });
+    for (const [field, value] of [["Priority", "Urgent"], ["Status", "Done"]] as const) {
+      const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, [field]: value });
+      expect(refused.body).toEqual([
+        { errorCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", message: `${field}: bad value for restricted picklist field: ${value}`, fields: [field] },
+      ]);
+    }
+    const taken = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, Priority: "High" });
+    expect(taken.status).toBe(201);
+    const described = await conn.sobject("Task").describe();
+    expect(described.fields.find((f) => f.name === "Priority")?.restrictedPicklist).toBe(true);
   });
 
   it("refuses a Task whose Name is a Lead and that is related to another record (FIELD_INTEGRITY_EXCEPTION)", async () => {
