@@ -43,7 +43,26 @@ describe("page views told by a Professional portal's contact properties", () => 
     expect(person).toBeDefined();
     const viewsBefore = Number(person.properties.hs_analytics_num_page_views);
     const held = await pageViewsOf(person.id);
-    expect(held.map((a) => a.id)).toEqual([`page-views:${viewsBefore}`]);
+
+    // Each page-view activity is one contact's, and so is the Salesforce task a handoff logs it as (keyed
+    // leadloop:activity:<id>, an External ID): it sits on the Lead or Contact of the contact whose views it tells.
+    const owners = new Map<string, string[]>();
+    for (const c of world.hubspot.data.listObjects("contacts"))
+      for (const a of await pageViewsOf(c.id)) owners.set(a.id, [...(owners.get(a.id) ?? []), c.id]);
+    expect([...owners].filter(([, contacts]) => contacts.length > 1)).toEqual([]);
+    const tasks = world.salesforce.data.store
+      .all("Task")
+      .filter((t) => String(t.Leadloop_Activity_Key__c ?? "").startsWith("leadloop:activity:page-views:"));
+    expect(tasks.length).toBeGreaterThan(1);
+    for (const t of tasks) {
+      const [contact] = owners.get(String(t.Leadloop_Activity_Key__c).slice("leadloop:activity:".length)) ?? [];
+      const who = world.salesforce.data.store.find(String(t.WhoId))?.record;
+      expect([t.Leadloop_Activity_Key__c, who?.Email?.toString().toLowerCase()]).toEqual([
+        t.Leadloop_Activity_Key__c,
+        world.hubspot.data.getObject("contacts", contact!)?.properties.email?.toLowerCase(),
+      ]);
+    }
+    expect(held.map((a) => a.id)).toEqual([`page-views:${person.id}:${viewsBefore}`]);
 
     // One visit of three pages, the pricing page last.
     const visitAt = Date.now() - 10 * MINUTE_MS;
@@ -60,7 +79,7 @@ describe("page views told by a Professional portal's contact properties", () => 
     expect(added).toEqual([
       {
         ownerKey: `contact:${person.id}`,
-        id: `page-views:${viewsBefore + 3}`,
+        id: `page-views:${person.id}:${viewsBefore + 3}`,
         kind: "page_view",
         // Dated at the visit, which its first page began.
         occurredAt: new Date(visitAt).toISOString(),
@@ -71,7 +90,7 @@ describe("page views told by a Professional portal's contact properties", () => 
 
     // A run that sees no new view keeps no new activity; the next view is counted alone.
     expect((await syncWorld(world)).code).toBe(0);
-    expect((await pageViewsOf(person.id)).map((a) => a.id)).toEqual([...held.map((a) => a.id), `page-views:${viewsBefore + 3}`]);
+    expect((await pageViewsOf(person.id)).map((a) => a.id)).toEqual([...held.map((a) => a.id), `page-views:${person.id}:${viewsBefore + 3}`]);
     recordActivity(world.hubspot.data, {
       contactId: person.id,
       kind: "pageView",
@@ -80,6 +99,6 @@ describe("page views told by a Professional portal's contact properties", () => 
     });
     expect((await syncWorld(world)).code).toBe(0);
     const last = (await pageViewsOf(person.id)).at(-1)!;
-    expect([last.id, last.properties]).toEqual([`page-views:${viewsBefore + 4}`, { hs_page_view_count: "1", hs_url: siteUrl("/demo") }]);
+    expect([last.id, last.properties]).toEqual([`page-views:${person.id}:${viewsBefore + 4}`, { hs_page_view_count: "1", hs_url: siteUrl("/demo") }]);
   });
 });

@@ -393,6 +393,21 @@ describe("write", () => {
     expect(emu.data.list("Lead")).toHaveLength(5);
   });
 
+  it("fails a day the calendar has not (2026-02-30) on its own record, and writes the rest of the batch", async () => {
+    const sf = await adapter();
+    const deal = (i: number, closeDate: string): RecordWrite => ({
+      ref: `deal-${i}`,
+      fields: { Name: `Rénovation entrepôt ${i}`, StageName: "Prospecting", CloseDate: closeDate, Amount: "48000" },
+    });
+    const outcomes = await sf.write("Opportunity", [deal(1, "2026-03-31"), deal(2, "2026-02-30"), deal(3, "2026-06-30T00:00:00.000Z")]);
+    expect(outcomes.map((o) => (o.ok ? "ok" : `${o.error.errorClass}:${o.error.code}:${o.error.fields?.join()}`))).toEqual([
+      "ok",
+      "data:LEADLOOP_INVALID_VALUE:CloseDate",
+      "ok",
+    ]);
+    expect(emu.data.list("Opportunity").map((o) => o.CloseDate).sort()).toEqual(["2026-03-31", "2026-06-30"]);
+  });
+
   it("makes one record when an upsert is retried after a dropped connection and sent again", async () => {
     const sf = await adapter();
     await sf.describe("Lead");

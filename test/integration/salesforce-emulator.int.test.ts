@@ -90,6 +90,45 @@ describe("SOQL query", () => {
     expect(stale.body[0].errorCode).toBe("INVALID_QUERY_LOCATOR");
   });
 
+  it("answers a locator once, and not after 15 minutes idle; with queryLocatorLifetime twoDays, again and for two days", async () => {
+    const clock = { t: Date.parse("2026-04-07T09:00:00Z") };
+    const open = async (lifetime?: "twoDays") => {
+      const org = await startSalesforceEmulator({ now: () => new Date(clock.t), ...(lifetime ? { queryLocatorLifetime: lifetime } : {}) });
+      for (let i = 0; i < 450; i++) org.data.insert("Lead", { LastName: `Kowalska-${i}`, Company: "Łódź Tekstylia", Email: `k${i}@lodz-tekstylia.example` });
+      const get = async (path: string, headers: Record<string, string> = {}) => {
+        const res = await fetch(`${org.url}${path}`, { headers: { authorization: `Bearer ${org.accessToken}`, ...headers } });
+        // A page ({ nextRecordsUrl, … }) or Salesforce's error list ([{ errorCode, … }]).
+        return { status: res.status, body: (await res.json()) as { nextRecordsUrl: string } & Record<number, { errorCode: string }> };
+      };
+      const first = await get(`/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead")}`, { "Sforce-Query-Options": "batchSize=200" });
+      return { org, get, next: first.body.nextRecordsUrl as string };
+    };
+
+    const strict = await open();
+    try {
+      const second = await strict.get(strict.next);
+      expect(second.status).toBe(200);
+      // The same locator again: used once already.
+      expect((await strict.get(strict.next)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
+      clock.t += 15 * 60_000 + 1000;
+      expect((await strict.get(second.body.nextRecordsUrl)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
+    } finally {
+      await strict.org.close();
+    }
+
+    const lenient = await open("twoDays");
+    try {
+      expect((await lenient.get(lenient.next)).status).toBe(200);
+      clock.t += 24 * 3_600_000;
+      const again = await lenient.get(lenient.next);
+      expect(again.status).toBe(200);
+      clock.t += 25 * 3_600_000;
+      expect((await lenient.get(again.body.nextRecordsUrl)).body[0]!.errorCode).toBe("INVALID_QUERY_LOCATOR");
+    } finally {
+      await lenient.org.close();
+    }
+  });
+
   it("honours Sforce-Query-Options batchSize and jsforce autoFetch with maxFetch", async () => {
     const res = await raw(
       "GET",
@@ -497,6 +536,82 @@ describe("sObject rows", () => {
       conn.sobject("Contact").create({ LastName: "Uniq2", HubSpot_Contact_Id__c: "HS-777" }),
     );
     expect(dup.errorCode).toBe("DUPLICATE_VALUE");
+  });
+
+  it("refuses a date-time or a day the calendar has not in a date field (JSON_PARSER_ERROR), rather than cut it to its day", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Ferreira", Company: "Vinhos do Douro Lda", Email: "ana.ferreira@douro.example" });
+    for (const day of ["2026-03-02T15:30:00Z", "2026-03-02T00:00:00.000+0000", "2026-02-30", "02/03/2026"]) {
+      const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, ActivityDate: day });
+      expect([day, refused.status, refused.body[0].errorCode]).toEqual([day, 400, "JSON_PARSER_ERROR"]);
+    }
+    const taken = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, ActivityDate: "2026-03-02" });
+    expect(taken.status).toBe(201);
+    expect(sf.data.get("Task", taken.body.id)?.ActivityDate).toBe("2026-03-02");
+  });
+
+  it("refuses a Task Priority the org has no TaskPriority for, as it refuses such a Status", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Jovanović", Company: "Beograd Softver d.o.o.", Email: "n.jovanovic@bg-softver.example" });
+    for (const [field, value] of [["Priority", "Urgent"], ["Status", "Done"]] as const) {
+      const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, [field]: value });
+      expect(refused.body).toEqual([
+        { errorCode: "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", message: `${field}: bad value for restricted picklist field: ${value}`, fields: [field] },
+      ]);
+    }
+    const taken = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, Priority: "High" });
+    expect(taken.status).toBe(201);
+    const described = await conn.sobject("Task").describe();
+    expect(described.fields.find((f) => f.name === "Priority")?.restrictedPicklist).toBe(true);
+  });
+
+  it("refuses a Task whose Name is a Lead and that is related to another record (FIELD_INTEGRITY_EXCEPTION)", async () => {
+    const lead = sf.data.insert("Lead", { LastName: "Østergaard", Company: "Nordlys Energi", Email: "m.ostergaard@nordlys.example" });
+    const account = sf.data.insert("Account", { Name: "Nordlys Energi A/S" });
+    const refused = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead, WhatId: account });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual([expect.objectContaining({ errorCode: "FIELD_INTEGRITY_EXCEPTION", fields: ["WhoId", "WhatId"] })]);
+    // A task on the Lead alone is taken; relating it afterwards is refused the same way.
+    const task = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: lead });
+    expect(task.status).toBe(201);
+    const related = await raw("PATCH", `/services/data/v62.0/sobjects/Task/${task.body.id}`, { WhatId: account });
+    expect(related.body).toEqual([expect.objectContaining({ errorCode: "FIELD_INTEGRITY_EXCEPTION" })]);
+    // A Contact's task may be related to its Account.
+    const contact = sf.data.insert("Contact", { LastName: "Østergaard", AccountId: account });
+    const onContact = await raw("POST", "/services/data/v62.0/sobjects/Task", { Subject: "Call", WhoId: contact, WhatId: account });
+    expect(onContact.status).toBe(201);
+  });
+
+  it("refuses to give a Lead or Task to a deactivated user (INACTIVE_OWNER_OR_USER), and keeps what they own", async () => {
+    // An org of its own: the user it adds would be other tests' users.
+    const org = await startSalesforceEmulator();
+    const post = (type: string, body: unknown, method = "POST", id = "") =>
+      fetch(`${org.url}/services/data/v62.0/sobjects/${type}${id ? `/${id}` : ""}`, {
+        method,
+        headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (res) => ({ status: res.status, body: await res.json() }));
+    try {
+    const leaver = org.data.insert("User", { Username: "bjorn.lindqvist@example.se.test", Email: "bjorn.lindqvist@example.se", FirstName: "Björn", LastName: "Lindqvist", IsActive: true });
+    const lead = org.data.insert("Lead", { LastName: "Nakamura", Company: "Kōbe Steel Works", Email: "h.nakamura@kobe-steel.example", OwnerId: leaver });
+    org.data.update("User", leaver, { IsActive: false });
+
+    const created = await post("Lead", { LastName: "Dubois", Company: "Maison Lumière", OwnerId: leaver });
+    expect(created.status).toBe(400);
+    expect(created.body).toEqual([
+      {
+        errorCode: "INACTIVE_OWNER_OR_USER",
+        message: `operation performed with inactive user [${leaver}] as owner of lead`,
+        fields: ["OwnerId"],
+      },
+    ]);
+    const task = await post("Task", { Subject: "Call", WhoId: lead, OwnerId: leaver });
+    expect(task.body).toEqual([expect.objectContaining({ errorCode: "INACTIVE_OWNER_OR_USER", message: expect.stringMatching(/as owner of task$/) })]);
+    const moved = await post("Lead", { OwnerId: leaver }, "PATCH", lead);
+    expect(moved.body).toEqual([expect.objectContaining({ errorCode: "INACTIVE_OWNER_OR_USER" })]);
+    // Deactivating the user does not take their records from them.
+    expect(org.data.get("Lead", lead)?.OwnerId).toBe(leaver);
+    } finally {
+      await org.close();
+    }
   });
 
   it("blocks a second Lead with the same email under the standard duplicate rule, spelled duplicateResut", async () => {

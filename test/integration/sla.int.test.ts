@@ -652,3 +652,35 @@ describe("follow-up SLA: the manager from Salesforce", () => {
     ]);
   });
 });
+
+describe("follow-up SLA: an owner deactivated in Salesforce", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("alerts someone who can own a task when the lead's owner has left: no alert is lost to INACTIVE_OWNER_OR_USER", async () => {
+    const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+    const h = await handedOff(
+      loop,
+      "salesforce",
+      (sla) => ({ ...sla, onBreach: { alert: true, alertTo: "owner", reroute: false, managers: {} } }),
+      clock,
+    );
+    // Hélène leaves after the handoff: her user is deactivated, her leads stay hers until reassigned.
+    const helene = h.reps.get(REPS.emea.email)!.salesforce;
+    loop.salesforce.data.update("User", helene, { IsActive: false });
+    clock.t = h.handoffAt + 4 * HOUR + 1000;
+    const run = await h.sync();
+    expect(run.summary.slaBreaches).toBe(2);
+    for (const crmId of [h.camilleCrm, h.jonasCrm]) {
+      const alerts = tasksOf(loop, "salesforce", crmId).filter((t) => t.subject.startsWith("SLA missed"));
+      expect(alerts).toHaveLength(1);
+      // No rep to reroute to: the alert is the integration user's, the org's first user.
+      expect(alerts[0]!.ownerId).toBe(String(loop.salesforce.data.list("User")[0]!.Id));
+    }
+  });
+});

@@ -22,7 +22,7 @@ import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
 import { addLimitsRoute } from "./routes/limits.js";
-import { addQueryRoutes } from "./routes/query.js";
+import { addQueryRoutes, type QueryLocatorLifetime } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
 import type { UnorderedRows } from "./soql-evaluator.js";
@@ -60,6 +60,8 @@ export interface SalesforceEmulatorOptions {
    * (field-history.ts `DEFAULT_TRACKED_FIELDS`: Lead Title, Phone, MobilePhone, Email, Status, …).
    */
   trackedFields?: Record<string, string[]>;
+  /** How long a query's `nextRecordsUrl` answers; default "idle" (routes/query.ts). */
+  queryLocatorLifetime?: QueryLocatorLifetime;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -106,7 +108,7 @@ export async function startSalesforceEmulator(
   const api = new Router<EmulatorHandler>();
   addOAuthRoutes(api, ctx, () => integrationUserId);
   addUserInfoRoute(api, ctx, () => integrationUserId);
-  addQueryRoutes(api, ctx);
+  addQueryRoutes(api, ctx, options.queryLocatorLifetime);
   addCollectionRoutes(api, ctx);
   addCompositeRoute(api);
   addSObjectRoutes(api, ctx);

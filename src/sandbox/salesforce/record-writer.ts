@@ -93,6 +93,7 @@ export class RecordWriter {
     if (record.OwnerId === null && findField(schema, "OwnerId")) record.OwnerId = by;
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
+    this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
     const at = (options.at ?? this.now()).getTime();
@@ -116,6 +117,7 @@ export class RecordWriter {
     const record: SObjectRecord = { ...existing, ...values };
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
+    this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
     if (!options.trusted) this.checkRules(schema, record, values, options);
     const at = (options.at ?? this.now()).getTime();
@@ -240,7 +242,7 @@ export class RecordWriter {
         continue;
       }
       values[f.name] = this.convert(f, raw);
-      if (!options.trusted && f.type === "reference") this.checkReferenceWritable(f, values[f.name]);
+      if (!options.trusted && f.type === "reference") this.checkReferenceWritable(schema, f, values[f.name]);
     }
     if (notWritable.length > 0) {
       throw new RecordSaveError([
@@ -258,10 +260,22 @@ export class RecordWriter {
    * A converted Lead is read-only, and nothing may point at it either: an activity whose WhoId names one
    * is refused with CANNOT_UPDATE_CONVERTED_LEAD ("cannot reference converted lead"), as Salesforce does.
    * Nor at a record in the Recycle Bin: a lookup to a deleted record is refused with ENTITY_IS_DELETED.
+   * Nor may a record be given to a deactivated user: INACTIVE_OWNER_OR_USER "operation performed with
+   * inactive user [id] as owner of lead" (the wording as Adobe's Marketo Measure error-code reference
+   * quotes an org's answer); the records the user owns stay theirs (Salesforce Help, "Deactivate Users").
    */
-  private checkReferenceWritable(f: FieldDescribe, id: unknown): void {
+  private checkReferenceWritable(schema: SObjectSchema, f: FieldDescribe, id: unknown): void {
     if (typeof id !== "string") return;
     const target = this.store.find(id);
+    if (f.name === "OwnerId" && target?.schema.name === "User" && target.record.IsActive !== true) {
+      throw new RecordSaveError([
+        recordError(
+          "INACTIVE_OWNER_OR_USER",
+          `operation performed with inactive user [${id}] as owner of ${schema.name.toLowerCase()}`,
+          [f.name],
+        ),
+      ]);
+    }
     if (target?.schema.name === "Lead" && target.record.IsConverted === true) {
       throw new RecordSaveError([recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", [f.name])]);
     }
@@ -297,14 +311,11 @@ export class RecordWriter {
         return f.type === "int" ? Math.trunc(n) : n;
       }
       case "date": {
-        if (
-          typeof raw !== "string" ||
-          !/^\d{4}-\d{2}-\d{2}/.test(raw) ||
-          Number.isNaN(Date.parse(raw.slice(0, 10)))
-        ) {
-          throw parseError();
-        }
-        return raw.slice(0, 10);
+        // A day and nothing else: a date-time given to a date field fails the request ("Cannot deserialize
+        // instance of date from VALUE_STRING value 2015-07-23T09:38:33…", as wadewegner/Force.com-Toolkit-for-NET
+        // #127 and qoretechnologies/qore #3908 quote an org's answer), it is not cut to its day.
+        if (typeof raw !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || !isCalendarDay(raw)) throw parseError();
+        return raw;
       }
       case "datetime": {
         const ms = typeof raw === "string" ? parseDateTime(raw) : Number.NaN;
@@ -412,6 +423,26 @@ export class RecordWriter {
     }
   }
 
+  /**
+   * A task about a Lead is related to nothing else: with WhoId a Lead, WhatId must be empty, and a save
+   * that sets both is refused with FIELD_INTEGRITY_EXCEPTION on the two fields (a Lead has no Account,
+   * Opportunity or Campaign of its own until it is converted; as admins report it, RIO Education,
+   * "Salesforce Activity WhatID & WhoID": "If whoId is related to lead, Salesforce does not allow the
+   * whatId field to contain any value"; ZynBit, "What does Field Integrity Exception mean?"). The
+   * message is the emulator's own.
+   */
+  private checkActivityLinks(schema: SObjectSchema, record: SObjectRecord): void {
+    if (schema.name !== "Task" || typeof record.WhoId !== "string" || record.WhatId === null || record.WhatId === undefined) return;
+    if (this.store.typeOfId(record.WhoId)?.name !== "Lead") return;
+    throw new RecordSaveError([
+      recordError(
+        "FIELD_INTEGRITY_EXCEPTION",
+        "Related To ID: a task whose Name is a lead cannot be related to another record",
+        ["WhoId", "WhatId"],
+      ),
+    ]);
+  }
+
   private checkUnique(schema: SObjectSchema, record: SObjectRecord): void {
     for (const f of schema.fields) {
       if (!f.unique || record[f.name] === null || record[f.name] === undefined) continue;
@@ -475,6 +506,12 @@ export class RecordWriter {
     // The save that closes a task stamps it; reopening clears it (Task object reference, CompletedDateTime).
     if (schema.name === "Task") record.CompletedDateTime = record.IsClosed === true ? (record.CompletedDateTime ?? when) : null;
   }
+}
+
+/** A YYYY-MM-DD text that names a day of the calendar (not 2026-02-30). */
+function isCalendarDay(text: string): boolean {
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
 }
 
 function duplicateResult(matches: SObjectRecord[], message: string): DuplicateResult {

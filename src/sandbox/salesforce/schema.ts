@@ -524,10 +524,14 @@ function task(): SObjectSchema {
         restrictedPicklist: true,
         nillable: false,
       }),
+      // Its values are the org's TaskPriority records (Object Reference, TaskPriority: "the importance or
+      // urgency of a task, such as High, Normal, or Low"), as Status's are TaskStatus's: whether an API
+      // write of another value is refused is not documented, so it is, the stricter reading.
       field("Priority", "picklist", {
         picklist: ["High", "Normal", "Low"],
         picklistDefault: "Normal",
         defaultValue: "Normal",
+        restrictedPicklist: true,
         nillable: false,
       }),
       field("ActivityDate", "date", { label: "Due Date Only" }),

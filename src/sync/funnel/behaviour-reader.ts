@@ -404,7 +404,10 @@ function pageViewsFromProperties(record: SourceRecord, previousCount: string | n
   if (f.hs_analytics_last_url) properties.hs_url = f.hs_analytics_last_url;
   return {
     ownerKey: `contact:${record.id}`,
-    id: `page-views:${count}`,
+    // The contact is in the id: a count alone is no one's (many contacts reach 3 views), and the id is the
+    // key of the CRM task a handoff logs it as (leadloop:activity:<id>), an External ID, where one
+    // contact's upsert would take over another's task.
+    id: `page-views:${record.id}:${count}`,
     kind: "page_view",
     occurredAt: new Date(Date.parse(at)).toISOString(),
     properties,

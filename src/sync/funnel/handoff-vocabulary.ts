@@ -91,6 +91,12 @@ export interface HandoffVocabulary {
    * (Salesforce User.ManagerId); empty where it does not (HubSpot owners have none). Throws SystemError.
    */
   managersOf(ownerIds: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Those of these owners who can still be given work: a CRM refuses a task or record given to an owner
+   * who has left (Salesforce INACTIVE_OWNER_OR_USER for a deactivated User; HubSpot lists no archived
+   * owner). Throws SystemError.
+   */
+  activeOwners(ownerIds: readonly string[]): Promise<Set<string>>;
   /** Finds the CRM owner ids of reps by email (lower-cased email → id); inactive users are left out. */
   ownersByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   /**

@@ -243,6 +243,8 @@ interface RepDirectory {
   emailOf: Map<string, string>;
   /** Owner id → manager's owner id, as the CRM keeps it (Salesforce User.ManagerId). */
   crmManagers: Map<string, string>;
+  /** The breached clocks' owners who can still be given a task: not deactivated in the CRM since the handoff. */
+  activeOwners: Set<string>;
   /** Person id → owner ids of the clocks a later one replaced: who held the lead before its owner. */
   earlierOwners: Map<string, string[]>;
   /** CRM record id → leadloop's tasks still open on it, which a reroute hands on to the new rep. */
@@ -281,6 +283,11 @@ async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void>
             ...new Set(breaches.map((b) => b.clock.ownerId).filter((id): id is string => id !== null)),
           ])
         : new Map(),
+    activeOwners: onBreach.alert
+      ? await setup.vocabulary.activeOwners([
+          ...new Set(breaches.map((b) => b.clock.ownerId).filter((id): id is string => id !== null)),
+        ])
+      : new Set(),
     earlierOwners: onBreach.reroute || (onBreach.alert && onBreach.alertTo === "queue")
       ? await earlierOwners(ctx, breaches.map((b) => b.clock.personId))
       : new Map(),
@@ -474,7 +481,8 @@ async function raiseOne(
 
 /**
  * Who the alert task is for: the owner, the owner's manager (sla.yaml onBreach.managers, else the CRM's
- * own: Salesforce User.ManagerId), or the queue's next rep. A manager or queue that cannot be found falls back to the owner, so the alert is never lost.
+ * own: Salesforce User.ManagerId), or the queue's next rep. A manager or queue that cannot be found falls back to the owner, so the alert is never lost;
+ * an owner deactivated since the handoff, to whom the CRM would refuse it, to the rep the lead is rerouted to, else to no one named.
  */
 function alertRecipient(
   ctx: RunContext,
@@ -497,7 +505,16 @@ function alertRecipient(
   }
   if (alertTo !== "owner")
     ctx.log.warn("sla.alert_to_owner", { personId: clock.personId, alertTo, owner: ownerEmail });
-  return clock.ownerId;
+  if (clock.ownerId === null || directory.activeOwners.has(clock.ownerId)) return clock.ownerId;
+  // The owner has left since the handoff (deactivated): the CRM refuses them a task (Salesforce
+  // INACTIVE_OWNER_OR_USER), so the alert goes to the rep the lead is rerouted to, else to no one
+  // named (the integration user owns it), and the run says whose lead it is.
+  ctx.log.warn("sla.owner_inactive", {
+    personId: clock.personId,
+    ownerId: clock.ownerId,
+    message: `the owner ${clock.ownerId} of a breached lead is no active ${ctx.crm.system} user: the alert goes to ${queueRep ?? "the integration user"}; reassign their leads in the CRM`,
+  });
+  return queueRep;
 }
 
 /**

@@ -162,6 +162,10 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       contactRoles: null,
       campaignMembers: null,
     },
+    async activeOwners(ownerIds) {
+      const listed = new Set((await hubspot.listOwners()).map((o) => o.id));
+      return new Set(ownerIds.filter((id) => listed.has(id)));
+    },
     async ownersByEmail(emails) {
       const wanted = new Set(emails.map((e) => e.toLowerCase()));
       const out = new Map<string, string>();

@@ -159,6 +159,12 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         ],
       },
     },
+    async activeOwners(ownerIds) {
+      // A queue (00G) owns Leads but is no User: it stays an owner whatever its members do.
+      const users = ownerIds.filter((id) => id.startsWith("005"));
+      const active = (await salesforce.readByIds("User", users, ["IsActive"])).filter((u) => u.fields.IsActive === "true");
+      return new Set([...ownerIds.filter((id) => !id.startsWith("005")), ...active.map((u) => u.id)]);
+    },
     async ownersByEmail(emails) {
       const users = await salesforce.findBy("User", "Email", emails, ["Email", "IsActive"]);
       const out = new Map<string, string>();

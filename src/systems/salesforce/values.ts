@@ -85,8 +85,11 @@ export function toSalesforceValue(sfType: string, value: FieldValue): Converted 
     return { ok: false, message: `not true/false: ${text.slice(0, 40)}` };
   }
   if (sfType === "date") {
+    // A day of the calendar only: Date.parse rolls 2026-02-30 into March, while Salesforce fails the
+    // whole request on it (JSON_PARSER_ERROR, naming no record or field); refused here, the failure is
+    // the record's own and names its field.
     const day = /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0];
-    if (day && !Number.isNaN(Date.parse(day))) return { ok: true, value: day };
+    if (day && isIsoInstant(`${day}T00:00:00.000Z`)) return { ok: true, value: day };
     return { ok: false, message: `not a date (YYYY-MM-DD): ${text.slice(0, 40)}` };
   }
   if (sfType === "datetime") {

@@ -12,16 +12,40 @@ import { apiVersion, DATA, handle, json, type SalesforceContext } from "./contex
 const DEFAULT_BATCH = 2000;
 const MIN_BATCH = 200;
 const MAX_OPEN_CURSORS = 10;
+const IDLE_MS = 15 * 60_000;
+const TWO_DAYS_MS = 2 * 86_400_000;
+
+/**
+ * How long a query locator (`nextRecordsUrl`) answers, where the references disagree: "idle" (default,
+ * the stricter) until 15 minutes pass without the cursor being used, and each locator once ("Use a given
+ * queryLocator value only one time"; "QueryLocator objects expire automatically after 15 minutes of
+ * inactivity": SOAP API Developer Guide, "QueryLocator"); "twoDays" two days after the query, however
+ * often a locator is fetched (Salesforce Help 000004410, "INVALID_QUERY_LOCATOR": "Each locator and its
+ * associated results are available for two days after the initial query executes").
+ */
+export type QueryLocatorLifetime = "idle" | "twoDays";
 
 interface Cursor {
   records: SObjectRecord[];
   totalSize: number;
   batchSize: number;
   resource: "query" | "queryAll";
+  /** When the query ran and when a page of it was last answered, by the org's clock. */
+  openedAt: number;
+  usedAt: number;
+  /** The offsets whose locators have been fetched. */
+  fetched: Set<number>;
 }
 
-export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
+export function addQueryRoutes(
+  router: Router<EmulatorHandler>,
+  ctx: SalesforceContext,
+  lifetime: QueryLocatorLifetime = "idle",
+): void {
   const cursors = new Map<string, Cursor>();
+  const now = () => ctx.data.writer.now().getTime();
+  const expired = (cursor: Cursor, at: number) =>
+    lifetime === "idle" ? at - cursor.usedAt > IDLE_MS : at - cursor.openedAt > TWO_DAYS_MS;
 
   const page = (cursor: Cursor, id: string, offset: number, version: string) => {
     const records = cursor.records.slice(offset, offset + cursor.batchSize);
@@ -51,6 +75,9 @@ export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceC
         totalSize: outcome.totalSize,
         batchSize: batchSize(req),
         resource,
+        openedAt: now(),
+        usedAt: now(),
+        fetched: new Set(),
       };
       const id = `01g${randomBytes(8).toString("hex").slice(0, 15)}`;
       cursors.set(id, cursor);
@@ -66,7 +93,15 @@ export function addQueryRoutes(router: Router<EmulatorHandler>, ctx: SalesforceC
     const cursor = match ? cursors.get(match[1]!) : undefined;
     if (!match || !cursor)
       throw new SalesforceApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
-    return page(cursor, match[1]!, Number(match[2]), version);
+    const offset = Number(match[2]);
+    const at = now();
+    if (expired(cursor, at) || (lifetime === "idle" && cursor.fetched.has(offset))) {
+      if (expired(cursor, at)) cursors.delete(match[1]!);
+      throw new SalesforceApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+    }
+    cursor.usedAt = at;
+    cursor.fetched.add(offset);
+    return page(cursor, match[1]!, offset, version);
   });
 
   router
