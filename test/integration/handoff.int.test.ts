@@ -186,6 +186,40 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
       },
     ]);
   });
+  it("puts an MQL no active rep can take in the error queue, and settles it when a later run hands them off", async () => {
+    const reps = seedReps(loop);
+    const { camille } = seedProspect(loop);
+    // France's rule and the fallback both name Hélène misspelt: no rule gives Camille to anyone.
+    const misspelt = "helene.dubios@leadloop-demo.com";
+    const broken = TEST_ROUTING.replace("    assign: { queue: emea }", `    assign: { rep: ${misspelt} }`).replace(
+      `fallback: ${REPS.fallback.email}`,
+      `fallback: ${misspelt}`,
+    );
+    expect(broken).not.toContain(`fallback: ${REPS.fallback.email}`);
+    const { sync } = syncWarned(loop, crm, { ...funnelFor(loop, crm), routing: parseRouting(broken, "routing.yaml") });
+    await sync();
+    await tick();
+    pricingAndDemo(loop, camille.id);
+    const stuck = await sync();
+    expect(stuck.summary.handoffs).toBe(0);
+    const open = await loop.store.listErrors({ status: "open" });
+    expect(open.map((e) => ({ operation: e.operation, errorClass: e.errorClass, system: e.system }))).toEqual([
+      { operation: "handoff", errorClass: "config", system: crm },
+    ]);
+    expect(open[0]!.message).toContain("no active rep to hand camille.lefevre@acme-industrie.fr to");
+    expect(open[0]!.message).toContain(`the fallback rep ${misspelt} is not an active rep`);
+    expect(stuck.summary.openErrors).toBe(1);
+    // Still unroutable next run: the same entry, another attempt.
+    await sync();
+    expect((await loop.store.listErrors({ status: "open" })).map((e) => [e.id, e.attempts])).toEqual([[open[0]!.id, 2]]);
+
+    // The admin fixes the fallback: the next run hands Camille off and settles the entry.
+    const fixed = syncWarned(loop, crm, { ...funnelFor(loop, crm), routing: parseRouting(TEST_ROUTING.replace("    assign: { queue: emea }", `    assign: { rep: ${misspelt} }`), "routing.yaml") });
+    const handed = await fixed.sync();
+    expect(handed.summary.handoffs).toBe(1);
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(loop.hubspot.data.getObject("contacts", camille.id)!.properties.hubspot_owner_id).toBe(reps.get(REPS.fallback.email)!.hubspot);
+  });
   it("passes by a rep deactivated in the CRM, whose accounts still name them, and gives the lead to the fallback", async () => {
     const reps = seedReps(loop);
     const { camille } = seedProspect(loop);

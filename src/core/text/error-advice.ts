@@ -7,7 +7,15 @@ export interface AdvisedEntry {
   /** The system that refused the write: where a record or a permission is fixed. */
   system: string;
   errorClass: string;
+  operation: string;
 }
+
+/**
+ * Entries no write stands behind, which a sync settles by itself once what their message names is fixed:
+ * an MQL the routing gives to no active rep (`handoff`), a lead status the dispositions map lacks
+ * (`disposition`). `errors retry` has nothing to send for them.
+ */
+export const SETTLED_BY_SYNC: ReadonlySet<string> = new Set(["handoff", "disposition"]);
 
 const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "Salesforce" };
 
@@ -15,6 +23,12 @@ export function errorAdvice(entry: AdvisedEntry): string {
   const system = SYSTEM_NAMES[entry.system] ?? entry.system;
   const retry = `\`leadloop errors retry --id ${entry.id}\``;
   const discard = `\`leadloop errors discard --id ${entry.id}\``;
+  if (SETTLED_BY_SYNC.has(entry.operation))
+    return (
+      "fix what the message names (the routing or qualification file, or the CRM's users: " +
+      "`leadloop validate --live` checks them); the next sync settles the entry, or " +
+      `${discard} if it should not`
+    );
   switch (entry.errorClass) {
     case "data":
       return (

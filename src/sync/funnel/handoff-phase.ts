@@ -12,7 +12,7 @@ import type { PersonScore } from "../../core/scoring/score.js";
 import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
-import type { Link, OutboxWrite } from "../../store/port.js";
+import type { Link, NewQueuedError, OutboxWrite, QueuedError } from "../../store/port.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
@@ -90,6 +90,37 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   }
 }
 
+/** The error queue's operation of a handoff no rep could be found for (settled by a sync: core SETTLED_BY_SYNC). */
+const UNROUTABLE_OPERATION = "handoff";
+
+/**
+ * An MQL the routing gives to no active rep (no rule matched and the fallback is no active user): the
+ * handoff phase's refusal, in the error queue for the admin (class `config`), open until a run hands the
+ * person off; each run that finds them still unroutable counts another attempt.
+ */
+function unroutableEntry(ctx: RunContext, c: Candidate, email: string | null, why: string): NewQueuedError {
+  return {
+    runId: ctx.runId,
+    system: ctx.crm.system,
+    object: c.crmType,
+    recordId: c.crmId,
+    operation: UNROUTABLE_OPERATION,
+    payload: { personId: c.personId, email },
+    errorClass: "config",
+    message:
+      `no active rep to hand ${email ?? `person ${c.personId}`} to: ${why}; fix the routing file (its fallback) or ` +
+      `the CRM user, and the next sync hands them off (\`leadloop route --explain${email ? ` ${email}` : ""}\` shows each rule)`,
+    at: ctx.until,
+  };
+}
+
+/** The open unroutable-handoff entries of these candidates' records. */
+async function unroutableEntries(ctx: RunContext, candidates: readonly Candidate[]): Promise<QueuedError[]> {
+  if (candidates.length === 0) return [];
+  const open = await ctx.store.listErrors({ status: "open", system: ctx.crm.system, recordIds: candidates.map((c) => c.crmId) });
+  return open.filter((e) => e.operation === UNROUTABLE_OPERATION);
+}
+
 /** Hands off one page of candidates; returns the people whose handoff was decided. */
 async function handOffPage(
   ctx: RunContext,
@@ -128,6 +159,7 @@ async function handOffPage(
   // handoff was a third of the phase's CPU (README, leadloop's own CPU per run). The round-robin turns
   // the page takes go with it.
   const decided: (DecidedHandoff & { personId: string })[] = [];
+  const unroutable: NewQueuedError[] = [];
   const turns = new QueueTurns();
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
@@ -159,6 +191,7 @@ async function handOffPage(
       setup.routing,
     );
     if (decision.kind === "unroutable") {
+      unroutable.push(unroutableEntry(ctx, c, person.email ?? null, decision.message));
       ctx.log.warn("handoff.unroutable", { personId: c.personId, detail: decision.message });
       continue;
     }
@@ -169,8 +202,17 @@ async function handOffPage(
       ...handOffOne(ctx, setup, state, c, person, crmRecord, score, { ...assignment, ownerId }, marketingOwners.get(assignment.rep) ?? null),
     });
   }
-  if (decided.length === 0) return [];
-  await decide(ctx, joinDecisions([...decided.map((d) => d.decision), { roundRobinTurns: turns.kept() }]));
+  if (decided.length === 0 && unroutable.length === 0) return [];
+  // A person handed off now settles the entry an earlier run's unroutable handoff left open.
+  const handedOff = new Set(decided.map((d) => d.personId));
+  const settled = decided.length === 0 ? [] : await unroutableEntries(ctx, candidates.filter((c) => handedOff.has(c.personId)));
+  await decide(
+    ctx,
+    joinDecisions([
+      ...decided.map((d) => d.decision),
+      { roundRobinTurns: turns.kept(), errors: unroutable, resolvedErrors: settled.map((e) => e.id) },
+    ]),
+  );
   for (const d of decided) d.logged();
   return decided.map((d) => d.personId);
 }
