@@ -6,7 +6,7 @@
 import { addCalls, callsSoFar } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
-import { SETTLED_BY_SYNC } from "../core/text/error-advice.js";
+import { settledBySync } from "../core/text/error-advice.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
@@ -160,7 +160,7 @@ async function retryEntries(
   const funnelEntries: QueuedError[] = [];
   const resyncs: { entry: QueuedError; payload: Partial<RetryPayload> | null }[] = [];
   for (const entry of entries) {
-    if (SETTLED_BY_SYNC.has(entry.operation)) {
+    if (settledBySync(entry)) {
       result.skipped.push({ id: entry.id, reason: "no write stands behind it: the next sync settles it once what its message names is fixed" });
       continue;
     }

@@ -204,7 +204,7 @@ describe.each(["salesforce", "hubspot"] as const)("handoff with crm: %s", (crm) 
     expect(stuck.summary.handoffs).toBe(0);
     const open = await loop.store.listErrors({ status: "open" });
     expect(open.map((e) => ({ operation: e.operation, errorClass: e.errorClass, system: e.system }))).toEqual([
-      { operation: "handoff", errorClass: "config", system: crm },
+      { operation: "routing", errorClass: "config", system: crm },
     ]);
     expect(open[0]!.message).toContain("no active rep to hand camille.lefevre@acme-industrie.fr to");
     expect(open[0]!.message).toContain(`the fallback rep ${misspelt} is not an active rep`);

@@ -36,7 +36,7 @@ describe("an MQL no active rep can take", () => {
     const stuck = JSON.parse((await runCli(["sync", "--json", ...config])).stdout) as { handoffs: number; openErrors: number };
     expect(stuck.handoffs).toBe(0);
     const listed = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as Listed[];
-    const unroutable = listed.filter((e) => e.operation === "handoff");
+    const unroutable = listed.filter((e) => e.operation === "routing");
     expect(unroutable.length).toBeGreaterThan(0);
     expect(stuck.openErrors).toBe(listed.length);
     for (const e of unroutable) {
@@ -59,6 +59,6 @@ describe("an MQL no active rep can take", () => {
     const fixed = JSON.parse((await runCli(["sync", "--json", ...config])).stdout) as { handoffs: number };
     expect(fixed.handoffs).toBe(unroutable.length);
     const after = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as Listed[];
-    expect(after.filter((e) => e.operation === "handoff")).toEqual([]);
+    expect(after.filter((e) => e.operation === "routing")).toEqual([]);
   });
 });

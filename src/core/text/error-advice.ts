@@ -8,14 +8,24 @@ export interface AdvisedEntry {
   system: string;
   errorClass: string;
   operation: string;
+  /** What was being written; a funnel write's names its outbox write (`outboxKey`). */
+  payload: unknown;
 }
 
+/** The operations of entries a sync can settle by itself (see `settledBySync`). */
+const SETTLED_BY_SYNC: ReadonlySet<string> = new Set(["routing", "disposition"]);
+
 /**
- * Entries no write stands behind, which a sync settles by itself once what their message names is fixed:
- * an MQL the routing gives to no active rep (`handoff`), a lead status the dispositions map lacks
- * (`disposition`). `errors retry` has nothing to send for them.
+ * An entry no write stands behind, which a sync settles by itself once what its message names is fixed:
+ * an MQL the routing gives to no active rep (`routing`), a lead status the dispositions map lacks
+ * (`disposition` without an outbox write: a refused disposition write-back names its `outboxKey`).
+ * `errors retry` has nothing to send for them.
  */
-export const SETTLED_BY_SYNC: ReadonlySet<string> = new Set(["handoff", "disposition"]);
+export function settledBySync(entry: Pick<AdvisedEntry, "operation" | "payload">): boolean {
+  const payload = entry.payload;
+  const namesWrite = typeof payload === "object" && payload !== null && "outboxKey" in payload;
+  return SETTLED_BY_SYNC.has(entry.operation) && !namesWrite;
+}
 
 const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "Salesforce" };
 
@@ -23,7 +33,7 @@ export function errorAdvice(entry: AdvisedEntry): string {
   const system = SYSTEM_NAMES[entry.system] ?? entry.system;
   const retry = `\`leadloop errors retry --id ${entry.id}\``;
   const discard = `\`leadloop errors discard --id ${entry.id}\``;
-  if (SETTLED_BY_SYNC.has(entry.operation))
+  if (settledBySync(entry))
     return (
       "fix what the message names (the routing or qualification file, or the CRM's users: " +
       "`leadloop validate --live` checks them); the next sync settles the entry, or " +

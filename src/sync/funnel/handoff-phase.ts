@@ -90,8 +90,11 @@ export async function handOff(ctx: RunContext, setup: FunnelSetup, state: Funnel
   }
 }
 
-/** The error queue's operation of a handoff no rep could be found for (settled by a sync: core SETTLED_BY_SYNC). */
-const UNROUTABLE_OPERATION = "handoff";
+/**
+ * The error queue's operation of a handoff no rep could be found for (core `settledBySync`): not
+ * `handoff`, the operation of a refused handoff write, whose open entry on the same record it would join.
+ */
+const UNROUTABLE_OPERATION = "routing";
 
 /**
  * An MQL the routing gives to no active rep (no rule matched and the fallback is no active user): the
