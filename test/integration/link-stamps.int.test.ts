@@ -17,6 +17,21 @@ const PAIRS = Object.keys(OBJECTS) as Pair[];
 /** The mappings that keep the CRM id on the marketing record (leadloop_crm_id): all the shipped ones. */
 const MARKETING_STAMPED: Pair[] = ["company", "contact", "deal"];
 
+/**
+ * A phone Lead, with no email for a match to go by, and Søren's contact, whose `leadloop_crm_id` an admin
+ * filled with `stampOf` the Lead's id.
+ */
+function stampedPhoneLead(loop: LoopHarness, stampOf: (leadId: string) => string) {
+  const lead = loop.salesforce.data.insert("Lead", { FirstName: "Søren", LastName: "Kjær", Company: "Nordlys AB", Phone: "+45 20 12 34 56" });
+  const soren = loop.hubspot.data.createObject("contacts", {
+    email: "soren.kjaer@nordlys.dk",
+    firstname: "Søren",
+    lastname: "Kjær",
+    leadloop_crm_id: stampOf(lead),
+  });
+  return { lead, soren };
+}
+
 function writeCalls(counts: Record<string, number>): number {
   return Object.entries(counts)
     .filter(([endpoint]) =>
@@ -194,14 +209,8 @@ describe("link stamps", () => {
   it("links a contact stamped with its Lead's 15-character id, as Salesforce's reports show it, to that Lead", async () => {
     const hs = loop.hubspot.data;
     const sf = loop.salesforce.data;
-    // A phone lead, no email for a match to go by; the contact's stamp an admin imported from a report.
-    const lead = sf.insert("Lead", { FirstName: "Søren", LastName: "Kjær", Company: "Nordlys AB", Phone: "+45 20 12 34 56" });
-    const soren = hs.createObject("contacts", {
-      email: "soren.kjaer@nordlys.dk",
-      firstname: "Søren",
-      lastname: "Kjær",
-      leadloop_crm_id: lead.slice(0, 15),
-    });
+    // The contact's stamp an admin imported from a report.
+    const { lead, soren } = stampedPhoneLead(loop, (id) => id.slice(0, 15));
 
     const first = await loop.sync();
     expect(first.summary.status).toBe("succeeded");
@@ -217,13 +226,7 @@ describe("link stamps", () => {
   it("reads the stamps that name a Salesforce id when another contact's stamp holds text that is no id", async () => {
     const hs = loop.hubspot.data;
     const sf = loop.salesforce.data;
-    const lead = sf.insert("Lead", { FirstName: "Søren", LastName: "Kjær", Company: "Nordlys AB", Phone: "+45 20 12 34 56" });
-    const soren = hs.createObject("contacts", {
-      email: "soren.kjaer@nordlys.dk",
-      firstname: "Søren",
-      lastname: "Kjær",
-      leadloop_crm_id: lead,
-    });
+    const { lead, soren } = stampedPhoneLead(loop, (id) => id);
     // An import filled the stamp with a spreadsheet's placeholder; Salesforce refuses a query naming it.
     const ines = hs.createObject("contacts", { email: "ines@oporto.pt", firstname: "Inês", lastname: "Sá", leadloop_crm_id: "n/a" });
 
