@@ -46,11 +46,12 @@ export interface SourceRecord {
    */
   askedAs?: readonly string[];
   /**
-   * Values a look-up by a field (`findBy`) asked for that found this record though its field holds
-   * another: HubSpot finds a contact by any of its emails, the additional ones (`hs_additional_emails`,
-   * a merged-away contact's among them) as well as `email`. Normalised as asked.
+   * Values a field holds besides its own, by the system's field name, as the system keeps them: a HubSpot
+   * contact's additional emails (`hs_additional_emails`, a merged-away contact's among them) for `email`,
+   * by which HubSpot finds the contact as by its own. Matching looks the record up by them too, and the
+   * merge takes such a value as one the record already holds (ARCHITECTURE.md "Links", "Three-way merge").
    */
-  matchedAs?: readonly string[];
+  alsoHolds?: Readonly<Record<string, readonly string[]>>;
   /**
    * When some fields' current values were set, by the system's field name: looked up only for the fields
    * of a `most_recent` conflict, which then compares these instead of the records' `modifiedAt`.

@@ -9,8 +9,6 @@ import {
   type FieldValue,
   hasNoFields,
   latestReads,
-  normalizeDomain,
-  normalizeEmail,
   type SourceRecord,
 } from "../core/records.js";
 import type { Cursor, FieldSnapshot, HistoryToFill, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
@@ -40,6 +38,7 @@ import { type RecordWrite, refusalMessage } from "./system-port.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
+import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
 import { byBinary } from "../core/text/binary-order.js";
 
 export interface PageInput {
@@ -595,24 +594,12 @@ function matchKeyOf(
 ): string | null {
   if (!mapping.match) return null;
   const raw = marketing?.fields[mapping.match.marketing] ?? crm?.fields[mapping.match.crm] ?? null;
-  return normalizeKey(mapping, raw);
+  return normalizeMatchKey(mapping, raw);
 }
 
 /** What to look a normalised key up by: its common spellings, when it is a domain (domainSpellings). */
 function matchValues(mapping: ObjectMapping, keys: readonly string[]): string[] {
   return mapping.match?.normalize === "domain" ? keys.flatMap(domainSpellings) : [...keys];
-}
-
-/** The keys a look-up found a marketing record by: its own, then those it holds besides (`matchedAs`). */
-function keysAnswered(mapping: ObjectMapping, record: SourceRecord): string[] {
-  const own = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.marketing]) : null;
-  const others = (record.matchedAs ?? []).map((v) => normalizeKey(mapping, v)).filter((k): k is string => !!k && k !== own);
-  return [...new Set([...(own ? [own] : []), ...others])];
-}
-
-function normalizeKey(mapping: ObjectMapping, value: FieldValue | undefined): string | null {
-  if (!mapping.match) return null;
-  return mapping.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
 }
 
 function retire(ctx: RunContext, commit: Commit, link: Link, reason: string): void {
@@ -661,13 +648,13 @@ async function pairUnlinked(
       if (!mapping.match || pending.length === 0) continue;
       const keys = new Map<string, SourceRecord>();
       for (const r of pending) {
-        const key = normalizeKey(mapping, r.fields[mapping.match.marketing]);
+        const key = normalizeMatchKey(mapping, r.fields[mapping.match.marketing]);
         if (key && !keys.has(key)) keys.set(key, r);
       }
       if (keys.size === 0) continue;
       const stampedFor = (c: SourceRecord) => {
         const stamp = mapping.crmExternalId ? c.fields[mapping.crmExternalId] : null;
-        const key = normalizeKey(mapping, c.fields[mapping.match!.crm]);
+        const key = normalizeMatchKey(mapping, c.fields[mapping.match!.crm]);
         return Boolean(stamp && key && keys.get(key)?.id === stamp);
       };
       // A candidate stamped with the record's own id was its counterpart before: it goes first.
@@ -675,7 +662,7 @@ async function pairUnlinked(
       const match = mapping.match;
       const found =
         (await indexedCandidates(ctx, mapping, [...keys.keys()], crmFields(mapping), (c) =>
-          normalizeKey(mapping, c.fields[match.crm]),
+          normalizeMatchKey(mapping, c.fields[match.crm]),
         )) ??
         (await ctx.crm.findBy(mapping.crmObject, match.crm, matchValues(mapping, [...keys.keys()]), crmFields(mapping)));
       // Then the newest; among records modified at one instant (a bulk load's), the oldest id, in binary
@@ -695,7 +682,7 @@ async function pairUnlinked(
       );
       const matched = new Set<string>();
       for (const c of candidates) {
-        const key = normalizeKey(mapping, c.fields[mapping.match.crm]);
+        const key = normalizeMatchKey(mapping, c.fields[mapping.match.crm]);
         const record = key ? keys.get(key) : undefined;
         if (!record || matched.has(record.id) || taken.has(c.id)) continue;
         matched.add(record.id);
@@ -752,7 +739,7 @@ async function pairUnlinked(
   // their marketing record nor makes a second one.
   const keyed = [...records].sort((a, b) => Number(matched.has(b.id)) - Number(matched.has(a.id)));
   for (const r of keyed) {
-    const key = mapping.match ? normalizeKey(mapping, r.fields[mapping.match.crm]) : null;
+    const key = mapping.match ? normalizeMatchKey(mapping, r.fields[mapping.match.crm]) : null;
     if (key && !byKey.has(key)) byKey.set(key, r);
   }
   if (mapping.match && byKey.size > 0) {
@@ -771,9 +758,9 @@ async function pairUnlinked(
     // contact with one email, which HubSpot refuses (email is unique there).
     const createWouldTake = !mapping.marketingExternalId || createCarriesMatchKey(mapping);
     for (const m of found) {
-      // Its own key first, then the others that found it (a contact's additional emails, `matchedAs`):
-      // one CRM record pairs with it, and the others' creates would take its email.
-      const [record, ...others] = keysAnswered(mapping, m).flatMap((k) => byKey.get(k) ?? []);
+      // Its own key first, then the others it holds (a contact's additional emails, `alsoHolds`): one CRM
+      // record pairs with it, and the others' creates would take its email.
+      const [record, ...others] = matchKeysHeld(mapping, m, "marketing").flatMap((k) => byKey.get(k) ?? []);
       if (createWouldTake) for (const other of others) if (!matched.has(other.id)) claimed.add(other.id);
       if (!record || matched.has(record.id)) continue;
       const link = existing.get(m.id);
@@ -828,7 +815,7 @@ async function pairUnlinked(
       ctx.log.debug("create.skipped", { runId: ctx.runId, crmId: record.id, reason });
       continue;
     }
-    const key = mapping.match ? normalizeKey(mapping, record.fields[mapping.match.crm]) : null;
+    const key = mapping.match ? normalizeMatchKey(mapping, record.fields[mapping.match.crm]) : null;
     // Without a key (no email) a marketing record cannot be made: HubSpot contacts need one to be useful.
     if (mapping.match && !key) continue;
     if (key && byKey.get(key) !== record) continue; // a second CRM record with the same key: first one wins

@@ -2,6 +2,7 @@
 // gave it (`hs_additional_emails`), so a look-up by email may answer a contact whose own email is another.
 // A rep's Lead under the person's other address is that contact's: it is neither created as a contact,
 // whose upsert on that email would land on the contact and take its own email away, nor an error.
+import { funnelFor } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { contactMappings } from "../support/test-mappings.js";
 
@@ -40,5 +41,39 @@ describe("a Lead under an email a HubSpot contact holds as an additional one", (
     ]);
     expect(loop.salesforce.data.get("Lead", repsLead)?.HubSpot_Contact_Id__c ?? null).toBeNull();
     expect(loop.salesforce.data.get("Lead", String(annasLead!.Id))?.HubSpot_Contact_Id__c).toBe(anna.id);
+  });
+
+  it("links to that contact without writing the Lead's address over the contact's own email", async () => {
+    loop = await startLoop({ mappings: contactMappings() });
+    const work = loop.hubspot.data.createObject("contacts", { email: "joao.silva@atlantico.example", firstname: "João", lastname: "Silva" });
+    const gmail = loop.hubspot.data.createObject("contacts", { email: "joaosilva1987@correio.example", firstname: "João" });
+    const joao = loop.hubspot.data.mergeContacts(work.id, gmail.id);
+    // A rep met him at a fair and entered the address from his sign-up; marketing has no MQL to hand over,
+    // so no Lead of its own is made for him.
+    const repsLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "João",
+      LastName: "Silva",
+      Company: "Atlântico Seguros",
+      Email: "JoaoSilva1987@correio.example",
+      Title: "Diretor financeiro",
+    });
+    const run = await loop.sync({ funnel: { ...funnelFor(loop, "salesforce"), inclusion: "mql" } });
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listErrors()).toEqual([]);
+    const contacts = loop.hubspot.data.listObjects("contacts");
+    expect(contacts.map((c) => [c.id, c.properties.email, c.properties.hs_additional_emails, c.properties.jobtitle])).toEqual([
+      [joao.id, "joao.silva@atlantico.example", "joaosilva1987@correio.example", "Diretor financeiro"],
+    ]);
+    // The Lead is his, and keeps the address the rep entered.
+    const lead = loop.salesforce.data.get("Lead", repsLead);
+    expect([lead?.HubSpot_Contact_Id__c, lead?.Email]).toEqual([joao.id, "JoaoSilva1987@correio.example"]);
+
+    // Nothing is owed afterwards: the next run writes nothing either way.
+    const again = await loop.sync({ funnel: { ...funnelFor(loop, "salesforce"), inclusion: "mql" } });
+    expect([again.summary.updated, again.summary.created]).toEqual([
+      { hubspot: 0, salesforce: 0 },
+      { hubspot: 0, salesforce: 0 },
+    ]);
   });
 });

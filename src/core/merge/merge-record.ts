@@ -212,6 +212,8 @@ function travel(
   if (keepsMatchKey(run, f, target, result.value, pair, reason)) return;
   if (result.value === pair[target]) {
     decide(run, f, "none", null, `${reason}; ${target} already holds the value`);
+  } else if (holdsBesides(run, f, target, result.value)) {
+    decide(run, f, "none", null, `${reason}; ${target} holds the value besides its own`);
   } else {
     write(run, f, target, result.value, reason);
     pair[target] = result.value;
@@ -271,16 +273,20 @@ function conflict(
   run.out.snapshots[f.key] = pair;
 }
 
-/** The two values say the same once transformed, in a direction the field may travel. */
+/**
+ * The two values say the same once transformed, in a direction the field may travel; or one side holds the
+ * other's value besides its own (a contact's additional email as a Lead's Email): the same person's
+ * address on both sides, so neither side's own is replaced by it (ARCHITECTURE.md "Three-way merge").
+ */
 function agree(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue): boolean {
   if (m === c) return true;
   if (f.writesCrm) {
     const r = f.transforms.toCrm(m, sourceOf(run, "marketing"));
-    if (r.ok && r.value === c) return true;
+    if (r.ok && (r.value === c || holdsBesides(run, f, "crm", r.value))) return true;
   }
   if (f.writesMarketing) {
     const r = f.transforms.toMarketing(c, sourceOf(run, "crm"));
-    if (r.ok && r.value === m) return true;
+    if (r.ok && (r.value === m || holdsBesides(run, f, "marketing", r.value))) return true;
   }
   // Two spellings of one value ("United Kingdom" and "Great Britain" are both GB) agree: were it a
   // conflict, which side is rewritten would turn on the records' modification times to the second.
@@ -290,6 +296,13 @@ function agree(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue):
     if (mine.ok && theirs.ok && mine.value !== null && mine.value === theirs.value) return true;
   }
   return false;
+}
+
+/** The record on `side` holds `value` in the field besides its own value (`SourceRecord.alsoHolds`). */
+function holdsBesides(run: Run, f: CompiledFieldMapping, side: Side, value: FieldValue): boolean {
+  if (value === null) return false;
+  const held = side === "crm" ? run.crm?.alsoHolds?.[f.field.crm] : run.marketing?.alsoHolds?.[f.field.marketing];
+  return held !== undefined && held.includes(value);
 }
 
 /** The value travels to `target` from the other side's record, which a step may read (its country). */

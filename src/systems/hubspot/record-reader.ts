@@ -7,7 +7,7 @@ import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { PropertyCatalog } from "./property-catalog.js";
 import { batchResult, searchPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
-import { fromHubspotObject } from "./values.js";
+import { fromHubspotObject, propertiesFor } from "./values.js";
 import { MERGEABLE, MERGED_IDS, mergedIdsIn } from "./removals.js";
 
 export interface RecordReaderDeps {
@@ -48,30 +48,9 @@ export async function findBy(
   // HubSpot stores emails lower-cased, so a unique email reads directly by idProperty; other unique
   // values are compared as stored, so only email takes this path besides the record id.
   if (field === "hs_object_id") return batchRead(deps, object, wanted, fields, undefined);
-  if (field === "email" && definition?.hasUniqueValue) {
-    // A contact is found by any of its emails; the additional ones say which asked value led to it.
-    const found = await batchRead(deps, object, wanted, [...new Set([...fields, ADDITIONAL_EMAILS])], field);
-    return found.map((r) => withMatchedAs(r, wanted, fields));
-  }
+  // A contact is found by any of its emails; its additional ones come with it (`alsoHolds`).
+  if (field === "email" && definition?.hasUniqueValue) return batchRead(deps, object, wanted, fields, field);
   return searchIn(deps, object, field, wanted, fields);
-}
-
-const ADDITIONAL_EMAILS = "hs_additional_emails";
-
-/** The record as `fields` asked, with the asked emails it holds as additional ones (`matchedAs`). */
-function withMatchedAs(record: SourceRecord, wanted: readonly string[], fields: readonly string[]): SourceRecord {
-  const additional = new Set(
-    String(record.fields[ADDITIONAL_EMAILS] ?? "")
-      .split(";")
-      .map((e) => normalizeEmail(e))
-      .filter((e): e is string => !!e),
-  );
-  const own = normalizeEmail(record.fields.email);
-  const matchedAs = wanted.filter((w) => w !== own && additional.has(w));
-  const { [ADDITIONAL_EMAILS]: _additional, ...rest } = record.fields;
-  const out: SourceRecord = { ...record, fields: fields.includes(ADDITIONAL_EMAILS) ? record.fields : rest };
-  if (matchedAs.length > 0) out.matchedAs = matchedAs;
-  return out;
 }
 
 async function batchRead(
@@ -83,7 +62,9 @@ async function batchRead(
 ): Promise<SourceRecord[]> {
   // By id, an answer under another id is a merge's record: its merged ids say which asked ids led to it.
   const byRecordId = idProperty === undefined && MERGEABLE.has(canonicalObject(object));
-  const properties = [...new Set([...fields, modifiedProperty(object), ...(byRecordId ? [MERGED_IDS] : [])])];
+  const properties = [
+    ...new Set([...propertiesFor(object, fields), modifiedProperty(object), ...(byRecordId ? [MERGED_IDS] : [])]),
+  ];
   const byId = new Map<string, SourceRecord>();
   for (let i = 0; i < ids.length; i += BATCH_SIZE) {
     const asked = ids.slice(i, i + BATCH_SIZE);
@@ -198,7 +179,7 @@ export function fieldsAsked(
   searched: readonly string[] = [],
 ): { properties: string[]; complete(records: SourceRecord[]): Promise<SourceRecord[]> } {
   const prop = modifiedProperty(object);
-  const properties = [...new Set([...fields, ...searched, prop])];
+  const properties = [...new Set([...propertiesFor(object, fields), ...searched, prop])];
   if (JSON.stringify(properties).length + SEARCH_BODY_BESIDE_PROPERTIES <= SEARCH_BODY_MAX_CHARS)
     return { properties, complete: async (records) => records };
   return {

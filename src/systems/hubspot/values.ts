@@ -2,7 +2,7 @@
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
 import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
-import { modifiedProperty } from "./object-names.js";
+import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { SimpleObject } from "./schemas.js";
 
 // ISO-8601 date-times as HubSpot sends them ("2024-03-05T10:20:30Z", "…30.123Z", with an offset).
@@ -34,7 +34,27 @@ export function toHubspotProperties(fields: FieldValues): Record<string, string>
   return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, toHubspotValue(value)]));
 }
 
-/** `fromHubspotObject`: one record as the core sees it, with only the requested fields. */
+/**
+ * A contact's additional emails (`hs_additional_emails`, semicolon-separated: a merged-away contact's, one
+ * added in the app; read-only to the API), by which HubSpot finds the contact as by `email`
+ * (contacts v1 "secondary-email" reference; FIDELITY.md).
+ */
+export const ADDITIONAL_EMAILS = "hs_additional_emails";
+
+/** Whether a read of `fields` asks the additional emails too: a contact read with its `email`. */
+function readsAdditionalEmails(object: string, fields: readonly string[]): boolean {
+  return fields.includes("email") && canonicalObject(object) === "contacts";
+}
+
+/** The properties a read of `fields` asks HubSpot for: with a contact's `email`, its additional emails. */
+export function propertiesFor(object: string, fields: readonly string[]): string[] {
+  return readsAdditionalEmails(object, fields) ? [...fields, ADDITIONAL_EMAILS] : [...fields];
+}
+
+/**
+ * `fromHubspotObject`: one record as the core sees it, with only the requested fields, and a contact's
+ * additional emails as values its `email` holds besides its own (`alsoHolds`, asked by `propertiesFor`).
+ */
 export function fromHubspotObject(
   object: string,
   raw: SimpleObject,
@@ -46,7 +66,13 @@ export function fromHubspotObject(
     fromHubspotValue(raw.properties[modifiedProperty(object)]) ??
     fromHubspotValue(raw.updatedAt) ??
     fromHubspotValue(raw.createdAt);
-  return { object, id: raw.id, fields: out, modifiedAt: modified ?? new Date(0).toISOString() };
+  const record: SourceRecord = { object, id: raw.id, fields: out, modifiedAt: modified ?? new Date(0).toISOString() };
+  const additional = raw.properties[ADDITIONAL_EMAILS];
+  if (typeof additional === "string" && additional !== "" && readsAdditionalEmails(object, fields)) {
+    const emails = additional.split(";").flatMap((e) => fromHubspotValue(e.trim()) ?? []);
+    if (emails.length > 0) record.alsoHolds = { email: emails };
+  }
+  return record;
 }
 
 /** Epoch milliseconds as HubSpot search filters take datetime values. */
