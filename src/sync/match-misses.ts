@@ -6,7 +6,8 @@
 // stream and matched from there (ARCHITECTURE.md, "Match misses").
 import { createHash } from "node:crypto";
 import type { ObjectMapping } from "../core/mapping.js";
-import { normalizeDomain, normalizeEmail, type SourceRecord } from "../core/records.js";
+import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
+import type { SourceRecord } from "../core/records.js";
 import type { MatchMiss } from "../store/port.js";
 import type { RunContext } from "./run-context.js";
 
@@ -26,13 +27,15 @@ function stamped(record: SourceRecord, mappings: readonly ObjectMapping[]): bool
 
 /**
  * What a record is matched by: its normalised key for each mapping that matches (in the mappings' order),
- * as one text; null when it has none (such a record is never looked up, so never noted).
+ * with the keys it holds besides (a contact's additional emails) where it holds any, as one text; null
+ * when it has none (such a record is never looked up, so never noted). A contact that gains an address (a
+ * merge) is matched again.
  */
 export function matchedBy(record: SourceRecord, mappings: readonly ObjectMapping[]): string | null {
   const keys = mappings.map((m) => {
-    if (!m.match) return null;
-    const value = record.fields[m.match.marketing];
-    return m.match.normalize === "email" ? normalizeEmail(value) : normalizeDomain(value);
+    const held = matchKeysHeld(m, record, "marketing");
+    if (held.length === 0) return null;
+    return record.alsoHolds ? held : normalizeMatchKey(m, record.fields[m.match!.marketing]);
   });
   return keys.some((k) => k !== null) ? JSON.stringify(keys) : null;
 }

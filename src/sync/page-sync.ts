@@ -646,20 +646,26 @@ async function pairUnlinked(
     );
     for (const mapping of preferred) {
       if (!mapping.match || pending.length === 0) continue;
+      // Each record by every key it is found by: its own, then those it holds besides (a contact's
+      // additional emails), so a Lead under one of those is this person's, not a reason to make another.
       const keys = new Map<string, SourceRecord>();
       for (const r of pending) {
-        const key = normalizeMatchKey(mapping, r.fields[mapping.match.marketing]);
-        if (key && !keys.has(key)) keys.set(key, r);
+        const own = normalizeMatchKey(mapping, r.fields[mapping.match.marketing]);
+        if (own && !keys.has(own)) keys.set(own, r);
       }
+      const ownKeys = new Set(keys.keys());
+      for (const r of pending) for (const key of matchKeysHeld(mapping, r, "marketing")) if (!keys.has(key)) keys.set(key, r);
       if (keys.size === 0) continue;
       const stampedFor = (c: SourceRecord) => {
         const stamp = mapping.crmExternalId ? c.fields[mapping.crmExternalId] : null;
         const key = normalizeMatchKey(mapping, c.fields[mapping.match!.crm]);
         return Boolean(stamp && key && keys.get(key)?.id === stamp);
       };
+      const match = mapping.match;
+      // Of several under one person's keys, the one under the person's own goes before the others.
+      const underOwnKey = (c: SourceRecord) => ownKeys.has(normalizeMatchKey(mapping, c.fields[match.crm]) ?? "");
       // A candidate stamped with the record's own id was its counterpart before: it goes first.
       // A first load looks the keys up in one read of the CRM object (match-index.ts); other runs query.
-      const match = mapping.match;
       const found =
         (await indexedCandidates(ctx, mapping, [...keys.keys()], crmFields(mapping), (c) =>
           normalizeMatchKey(mapping, c.fields[match.crm]),
@@ -673,6 +679,7 @@ async function pairUnlinked(
         .sort(
           (a, b) =>
             Number(stampedFor(b)) - Number(stampedFor(a)) ||
+            Number(underOwnKey(b)) - Number(underOwnKey(a)) ||
             b.modifiedAt.localeCompare(a.modifiedAt) ||
             byBinary(a.id, b.id),
         );

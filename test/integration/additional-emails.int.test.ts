@@ -3,7 +3,7 @@
 // A rep's Lead under the person's other address is that contact's: it is neither created as a contact,
 // whose upsert on that email would land on the contact and take its own email away, nor an error.
 import { funnelFor } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 import { contactMappings } from "../support/test-mappings.js";
 
 describe("a Lead under an email a HubSpot contact holds as an additional one", () => {
@@ -75,5 +75,57 @@ describe("a Lead under an email a HubSpot contact holds as an additional one", (
       { hubspot: 0, salesforce: 0 },
       { hubspot: 0, salesforce: 0 },
     ]);
+  });
+});
+
+describe("a contact whose additional email a CRM record already holds", () => {
+  let loop: LoopHarness;
+  afterEach(async () => loop.close());
+
+  const leadsOf = (lastName: string) => loop.salesforce.data.list("Lead").filter((l) => l.LastName === lastName);
+
+  it("is linked to that Lead, on the first load and in a later run, not given a second one", async () => {
+    loop = await startLoop({ mappings: contactMappings() });
+    // Before leadloop: a rep's Lead for Ingrid under her old address, which marketing merged into her
+    // contact when she signed up again from her new employer.
+    const ingridsLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Ingrid",
+      LastName: "Halvorsen",
+      Company: "Fjord Logistikk",
+      Email: "ingrid.halvorsen@fjordlogistikk.example",
+    });
+    const newJob = loop.hubspot.data.createObject("contacts", { email: "ingrid@havbris.example", firstname: "Ingrid", lastname: "Halvorsen" });
+    const oldJob = loop.hubspot.data.createObject("contacts", { email: "Ingrid.Halvorsen@fjordlogistikk.example", firstname: "Ingrid" });
+    const ingrid = loop.hubspot.data.mergeContacts(newJob.id, oldJob.id);
+    const first = await loop.sync();
+    expect(first.summary.status).toBe("succeeded");
+    expect(first.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leadsOf("Halvorsen").map((l) => [l.Id, l.HubSpot_Contact_Id__c, l.Email])).toEqual([
+      [ingridsLead, ingrid.id, "ingrid.halvorsen@fjordlogistikk.example"],
+    ]);
+
+    // Later: a rep enters Pedro from a badge scan; marketing, which knew him by his personal address,
+    // merges in the contact his work address made, so the contact leadloop reads next holds both.
+    const pedrosLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Pedro",
+      LastName: "Alves",
+      Company: "Ribeira Têxteis",
+      Email: "p.alves@ribeira-texteis.example",
+    });
+    const personal = loop.hubspot.data.createObject("contacts", { email: "pedro.alves@correio.example", firstname: "Pedro", lastname: "Alves" });
+    const work = loop.hubspot.data.createObject("contacts", { email: "p.alves@ribeira-texteis.example", firstname: "Pedro" });
+    const pedro = loop.hubspot.data.mergeContacts(personal.id, work.id);
+    await tick();
+    const later = await loop.sync();
+    expect(later.summary.status).toBe("succeeded");
+    expect(later.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leadsOf("Alves").map((l) => [l.Id, l.HubSpot_Contact_Id__c, l.Email])).toEqual([
+      [pedrosLead, pedro.id, "p.alves@ribeira-texteis.example"],
+    ]);
+    expect(loop.hubspot.data.listObjects("contacts").map((c) => [c.properties.email, c.properties.hs_additional_emails])).toEqual([
+      ["ingrid@havbris.example", "ingrid.halvorsen@fjordlogistikk.example"],
+      ["pedro.alves@correio.example", "p.alves@ribeira-texteis.example"],
+    ]);
+    expect(await loop.store.listErrors()).toEqual([]);
   });
 });
