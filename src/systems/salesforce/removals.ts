@@ -1,8 +1,10 @@
 // readRemovals: the sObject Get Deleted resource lists records deleted in a window; QueryAll then reads their
 // MasterRecordId, which a merge sets on the losing records, and the link stamp when asked (REST API
 // Developer Guide, "sObject Get Deleted"; SOAP API Developer Guide, "merge()"). Salesforce keeps deleted
-// records 15 days in the Recycle Bin, where QueryAll finds them; a record emptied from it is listed by
-// getDeleted still, but QueryAll no longer finds it. getDeleted takes windows starting within the last 30 days.
+// records 15 days in the Recycle Bin, where QueryAll finds them; a record emptied from it may still be
+// listed by getDeleted (which may also answer less once the bin was purged), but QueryAll finds it for a
+// while at most ("emptyRecycleBin()"), so its stamp is taken as gone. getDeleted takes windows starting
+// within the last 30 days.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
