@@ -171,3 +171,56 @@ describe.each([
     expect(followUps(own)).toHaveLength(1);
   });
 });
+
+// Salesforce's getDeleted lists whole minutes and ends its window at the minute its end falls in, so the
+// new store's first removals read, which ends at the run's signpost, is not told of a deletion made earlier
+// in that same minute. Without a contact stamp (a mapping with no `marketing.externalId`) that read is
+// the only thing that says sales removed her Lead (ARCHITECTURE.md "Links").
+describe("a Lead deleted in the same minute as a lost store's first run (no contact stamp)", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  const { now, later, reset } = movingClock();
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+  const leads = () => loop.salesforce.data.list("Lead");
+  const unstamped = loadMappings(SHIPPED_MAPPINGS).map((m) =>
+    m.pair === "contact" ? { ...m, marketingExternalId: undefined } : m,
+  );
+
+  beforeEach(async () => {
+    reset();
+    loop = await startLoop({ now, mappings: unstamped });
+    seedReps(loop);
+    personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    later();
+    expect((await sync()).summary.handoffs).toBe(1);
+    later();
+    await sync();
+    expect(leads().map((l) => l.HubSpot_Contact_Id__c)).toEqual([personId]);
+    expect(loop.hubspot.data.getObject("contacts", personId)?.properties[STAMP] ?? null).toBeNull();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it.each([
+    ["a minute before the run", 65_000],
+    ["5 seconds into the run's minute", 5_000],
+  ])("makes no new Lead for her when sales deleted hers %s", async (_, intoMinuteMs) => {
+    // The run's minute starts on the next whole minute; the deletion is `intoMinuteMs` before the run.
+    const runAt = Math.ceil(now().getTime() / 60_000) * 60_000 + 60_000 + 10_000;
+    reset(new Date(runAt - intoMinuteMs));
+    loop.salesforce.data.delete("Lead", String(leads()[0]!.Id));
+    await loop.restart(() => rmSync(loop.storePath));
+    reset(new Date(runAt));
+
+    const run = await sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect(run.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    later();
+    loop.hubspot.data.updateObject("contacts", personId, { city: "Clermont-Ferrand" });
+    later();
+    expect((await sync()).summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(leads()).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
 // readRemovals: the sObject Get Deleted resource lists records deleted in a window; QueryAll then reads their
 // MasterRecordId, which a merge sets on the losing records, and the link stamp when asked (REST API
 // Developer Guide, "sObject Get Deleted"; SOAP API Developer Guide, "merge()"). Salesforce keeps deleted
-// records 15 days in the Recycle Bin, where QueryAll finds them; a record emptied from it is listed by
-// getDeleted still, but QueryAll no longer finds it. getDeleted takes windows starting within the last 30 days.
+// records 15 days in the Recycle Bin, where QueryAll finds them; a record emptied from it may still be
+// listed by getDeleted (which may also answer less once the bin was purged), but QueryAll finds it for a
+// while at most ("emptyRecycleBin()"), so its stamp is taken as gone. getDeleted takes windows starting
+// within the last 30 days.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
@@ -12,7 +14,7 @@ import type { DescribeCache } from "./describe.js";
 import { SYSTEM } from "./errors.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
-import { chunk, inList, select, soqlName } from "./soql.js";
+import { chunk, inList, select, soqlDateTime, soqlName } from "./soql.js";
 import { toCanonical } from "./values.js";
 
 /**
@@ -70,14 +72,24 @@ export async function readRemovals(
       retriable: false,
     });
   }
-  const deleted = parsed.data.deletedRecords;
+  // getDeleted ends its window at the start of the minute `until` falls in, so the deletions of that
+  // minute so far wait for the next read's overlap. A read that asks the stamps is a new store's first
+  // (sync/removals.ts `firstReach`), whose run acts on it at once: a record sales deleted in that minute
+  // would be made again. It reads them from the Recycle Bin instead, where the record's SystemModstamp
+  // is its deletion's time (SOAP API Developer Guide, "GetDeletedResult": deletedDate).
+  const minuteStart = stampField ? Math.floor(Date.parse(until) / 60_000) * 60_000 : undefined;
+  const listed = parsed.data.deletedRecords;
   const binned = await inRecycleBin(
     client,
     describe,
     object,
-    deleted.map((d) => d.id),
+    listed.map((d) => d.id),
     stampField,
+    minuteStart,
   );
+  const listedIds = new Set(listed.map((d) => d.id));
+  const lateInMinute = [...binned].flatMap(([id, row]) => (row.deletedAt && !listedIds.has(id) ? [{ id, deletedDate: row.deletedAt }] : []));
+  const deleted = [...listed, ...lateInMinute];
   return deleted.map((d) => {
     const kept = binned.get(d.id);
     const master = kept?.master ?? null;
@@ -97,7 +109,9 @@ export async function readRemovals(
 /**
  * Deleted id → what its row in the Recycle Bin holds: the record it was merged into, for objects that can
  * be merged (they have MasterRecordId), and the stamp field's value when asked. One queryAll per 200
- * ids, asked only when there is something to read; a record emptied from the bin has no row.
+ * ids, asked only when there is something to read; a record emptied from the bin has no row. With
+ * `sinceMs`, the first query also reads every record deleted from then on (`deletedAt`, its
+ * SystemModstamp), listed or not: one query even when getDeleted listed nothing.
  */
 async function inRecycleBin(
   client: SalesforceClient,
@@ -105,24 +119,31 @@ async function inRecycleBin(
   object: string,
   ids: string[],
   stampField: string | undefined,
-): Promise<Map<string, { master: string | null; stamp: string | null }>> {
-  const out = new Map<string, { master: string | null; stamp: string | null }>();
-  if (ids.length === 0) return out;
+  sinceMs?: number,
+): Promise<Map<string, { master: string | null; stamp: string | null; deletedAt: string | null }>> {
+  const out = new Map<string, { master: string | null; stamp: string | null; deletedAt: string | null }>();
+  if (ids.length === 0 && sinceMs === undefined) return out;
   const described = await describe.get(object);
   const merges = described.fields.has("masterrecordid");
   // As the org spells it: the row's key is the described name.
   const stamp = stampField ? described.fields.get(stampField.toLowerCase())?.name : undefined;
   if (!merges && !stamp) return out;
   const fields = ["Id", ...(merges ? ["MasterRecordId"] : []), ...(stamp ? [stamp] : [])];
-  for (const part of chunk(ids, SOQL_IN_LIST_SIZE)) {
-    const soql = select(described.name, fields, `${inList("Id", part)} AND IsDeleted = true`);
+  const parts = chunk(ids, SOQL_IN_LIST_SIZE);
+  if (parts.length === 0) parts.push([]);
+  for (const [i, part] of parts.entries()) {
+    const late = i === 0 && sinceMs !== undefined ? `SystemModstamp >= ${soqlDateTime(sinceMs)}` : null;
+    const which = part.length > 0 && late ? `(${inList("Id", part)} OR ${late})` : part.length > 0 ? inList("Id", part) : late!;
+    const soql = select(described.name, late ? [...fields, "SystemModstamp"] : fields, `${which} AND IsDeleted = true`);
     for (const row of await queryAllRows(client, soql, { includeDeleted: true })) {
       const id = toCanonical(row.Id);
       if (!id) continue;
       const value = stamp ? row[stamp] : null;
+      const at = late ? toCanonical(row.SystemModstamp) : null;
       out.set(id, {
         master: merges ? (toCanonical(row.MasterRecordId) ?? null) : null,
         stamp: typeof value === "string" && value.trim() !== "" ? value.trim() : null,
+        deletedAt: at && Date.parse(at) >= sinceMs! ? at : null,
       });
     }
   }
