@@ -167,6 +167,8 @@ describe("the ops console of `leadloop daemon`", () => {
       await page.fill("#token", TOKEN);
       await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
       expect(await page.textContent("h2")).toBe("Sync health");
+      // Kept where no script and no other site's request can read or send it.
+      expect(await page.context().cookies(base)).toEqual([expect.objectContaining({ httpOnly: true, sameSite: "Strict" })]);
       await Promise.all([page.waitForURL(`${base}/login`), page.click("text=Sign out")]);
       await page.goto(`${base}/errors`);
       expect(new URL(page.url()).pathname).toBe("/login");
