@@ -167,6 +167,8 @@ describe("the ops console of `leadloop daemon`", () => {
       await page.fill("#token", TOKEN);
       await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")]);
       expect(await page.textContent("h2")).toBe("Sync health");
+      // Kept where no script and no other site's request can read or send it.
+      expect(await page.context().cookies(base)).toEqual([expect.objectContaining({ httpOnly: true, sameSite: "Strict" })]);
       await Promise.all([page.waitForURL(`${base}/login`), page.click("text=Sign out")]);
       await page.goto(`${base}/errors`);
       expect(new URL(page.url()).pathname).toBe("/login");
@@ -343,6 +345,13 @@ describe("the ops console of `leadloop daemon`", () => {
         ).length,
       );
     }
+    // Every funnel move by the stage it reached, as the store recorded them.
+    const reached = [...new Set(events.map((e) => e.toStage))];
+    expect(reached).toContain("mql");
+    for (const stage of reached) {
+      expect(value("leadloop_funnel_events_total", { stage })).toBe(events.filter((e) => e.toStage === stage).length);
+    }
+    expect(samples.filter((s) => s.name === "leadloop_funnel_events_total")).toHaveLength(reached.length);
     expect(value("leadloop_runs_total")).toBe(1);
     expect(value("leadloop_last_success_timestamp_seconds")).toBeGreaterThan(Date.parse("2026-01-01") / 1000);
     expect(value("leadloop_api_calls_total", { system: "salesforce" })).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 // `leadloop digest` as a rep's manager runs it, against both emulators: each rep's active leads, highest
 // score first, with what each did since the last digest; `--write` puts one task per rep in the CRM
 // (Salesforce Task, or a HubSpot task with HubSpot as the CRM), and a second digest the same day updates
-// that task instead of adding one; the next day's digest starts where the written one ended.
+// that task instead of adding one (with `--period week`, keyed by ISO week, a second the same week); the next day's digest starts where the written one ended.
 import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
@@ -151,6 +151,40 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     expect(nextText.stdout).toContain("nothing new since the last digest");
   }, 300_000);
 
+  it("--period week looks a week back and keys the task by ISO week, so a --write later in the week updates it", async () => {
+    const sync = await runCli(["sync", ...config()]);
+    expect([0, 4]).toContain(sync.code);
+    // The Monday after the handoff, 09:30 UTC, then the Wednesday of the same week: two days, one week.
+    const monday = new Date(Date.now() + DAY);
+    monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7));
+    monday.setUTCHours(9, 30, 0, 0);
+    const wednesday = new Date(monday.getTime() + 2 * DAY);
+
+    const first = await runCli(["digest", "--period", "week", "--write", "--json", ...config()], {}, undefined, { now: () => monday });
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const written = JSON.parse(first.stdout) as DigestJson;
+    const mine = written.digests.find((d) => d.leads.some((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de"))!;
+    expect(mine).toBeDefined();
+    // No digest written before: the window is the week up to now.
+    expect(Date.parse(mine.until) - Date.parse(mine.since)).toBe(7 * DAY);
+    expect(written.written.map((w) => w.key)).toContain(`leadloop:digest:${mine.ownerEmail}:${isoWeek(monday)}`);
+    const tasks = digestTasks();
+    expect(tasks.map((t) => t.key).sort()).toEqual(written.written.map((w) => w.key).sort());
+
+    recordActivity(world.hubspot.data, {
+      contactId: prospect,
+      kind: "formSubmission",
+      properties: { hs_title: "Télécharger le guide ROI", hs_url: "https://www.leadloop-demo.com/guide" },
+    });
+    const again = await runCli(["digest", "--period", "week", "--write", ...config()], {}, undefined, { now: () => wednesday });
+    expect(again.code).toBe(0);
+    const after = digestTasks();
+    expect(after.map((t) => t.key).sort()).toEqual(tasks.map((t) => t.key).sort());
+    const key = `leadloop:digest:${mine.ownerEmail}:${isoWeek(monday)}`;
+    expect(after.find((t) => t.key === key)!.body).toContain("Télécharger le guide ROI");
+  }, 300_000);
+
   it("a refused digest task stays in the outbox and the error queue, and the command exits 4", async () => {
     const sync = await runCli(["sync", ...config()]);
     expect([0, 4]).toContain(sync.code);
@@ -174,3 +208,11 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     expect(digestTasks()).toEqual([]);
   }, 120_000);
 });
+
+/** ISO 8601 week of a UTC date, `2026-W49`: the week of its Thursday, in the Thursday's year. */
+function isoWeek(at: Date): string {
+  const thursday = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  thursday.setUTCDate(thursday.getUTCDate() + 3 - ((thursday.getUTCDay() + 6) % 7));
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(thursday.getUTCFullYear(), 0, 1)) / (7 * DAY));
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}

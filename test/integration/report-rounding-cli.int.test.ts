@@ -1,7 +1,7 @@
 // `leadloop report` prints every rate rounded once, from the fraction itself: 15 of 19 MQLs accepted is
 // 78.9% in the text, the HTML page and the SLA's compliance, where a ratio rounded to four decimals
 // (0.7895) and then to one printed 79.0%; JSON and CSV keep the ratio to four decimals.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -138,5 +138,39 @@ describe("report rates are rounded once, from the fraction", () => {
     expect(html).toContain('data-rate="mqlToSal">↓ 78.9%<');
     expect(html).toContain("MQL→SAL 78.9%");
     expect(html).toContain("compliance 78.9%");
+  });
+});
+
+// README's "Configuration": `report:` sets what `leadloop report` flags and how it types campaigns. The same
+// store, read with a configuration whose report settings differ from the shipped defaults.
+describe("the report: settings", () => {
+  const withReport = (name: string, block: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, readFileSync(config, "utf8").replace(/^report:\n(?: {2}.*\n| {4}.*\n)*/m, block));
+    return file;
+  };
+  const reportWith = async (file: string, ...args: string[]) => {
+    const out = await runCli(["report", ...args, "--config", file]);
+    expect(out.code).toBe(0);
+    return out.stdout;
+  };
+
+  it("rateShiftAlert: a shift of 66.4 points is flagged under 50 (and the default ten), not under 70", async () => {
+    const calm = withReport("calme.yaml", "report:\n  rateShiftAlert: 0.7\n");
+    const json = JSON.parse(await reportWith(calm, "funnel", ...JULY, "--json")) as FunnelReport;
+    expect(json.flags).toEqual([]);
+    expect(await reportWith(calm, "funnel", ...JULY)).not.toContain("MQL→SAL rose from");
+    const tight = withReport("serre.yaml", "report:\n  rateShiftAlert: 0.5\n");
+    expect((JSON.parse(await reportWith(tight, "funnel", ...JULY, "--json")) as FunnelReport).flags.map((f) => f.rate)).toEqual(["mqlToSal"]);
+  });
+
+  it("campaignTypes: a campaign it names has that type in the campaigns report, where it had its source", async () => {
+    type Campaigns = { campaigns: { campaign: string; type: string }[] };
+    const before = JSON.parse(await reportWith(config, "campaigns", ...JULY, "--json")) as Campaigns;
+    expect(before.campaigns.find((c) => c.campaign === WEBINAR)?.type).toBe("EMAIL_MARKETING");
+    const typed = withReport("types.yaml", `report:\n  campaignTypes: { "${WEBINAR}": Webinar }\n`);
+    const after = JSON.parse(await reportWith(typed, "campaigns", ...JULY, "--json")) as Campaigns;
+    expect(after.campaigns.find((c) => c.campaign === WEBINAR)?.type).toBe("Webinar");
+    expect(await reportWith(typed, "campaigns", ...JULY, "--csv")).toMatch(new RegExp(`^${WEBINAR},[^\n]*,Webinar,EMAIL_MARKETING,`, "m"));
   });
 });

@@ -1,0 +1,70 @@
+// `leadloop sandbox --keep` as README's "The run lock" section shows it: it seeds and starts the
+// emulators, prints their URLs and waits, running no sync; meanwhile any command can be pointed at it
+// (`sync -c sandbox/leadloop.yaml --dry-run`, `validate -c sandbox/leadloop.yaml --live`), and Ctrl-C or
+// SIGTERM ends it with 0. The built command runs in a child process, as a terminal runs it.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { runCli } from "../support/cli-run.js";
+
+const BIN = new URL("../../bin/leadloop.js", import.meta.url).pathname;
+
+describe("leadloop sandbox --keep", () => {
+  // A folder named as a person names one: accents and a blank.
+  const dir = join(mkdtempSync(join(tmpdir(), "leadloop-keep-")), "Démo Équipe");
+  const config = join(dir, "leadloop.yaml");
+  let child: ChildProcessWithoutNullStreams;
+  let stdout = "";
+  let stderr = "";
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [BIN, "sandbox", "--keep", "--seed", "7", "--contacts", "40", "--config-out", config], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+    });
+    exited = new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString("utf8");
+        if (stderr.includes("waiting; Ctrl-C to stop")) resolve();
+      });
+      void exited.then(({ code }) => reject(new Error(`sandbox --keep exited with ${code} before waiting: ${stderr}`)));
+    });
+  }, 120_000);
+  afterAll(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("prints the emulators' URLs and the config it wrote, and runs no sync", () => {
+    expect(stdout).toMatch(/^hubspot emulator: http:\/\/127\.0\.0\.1:\d+ \(enterprise\)$/m);
+    expect(stdout).toMatch(/^salesforce emulator: http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(stdout).toContain(`config: ${config}\n`);
+    // No run: no summary line, and no store made yet.
+    expect(stdout).not.toContain("run ");
+    expect(existsSync(join(dir, "state.db"))).toBe(false);
+  });
+
+  it("answers sync --dry-run and validate --live pointed at its config while it waits", async () => {
+    const dry = await runCli(["--log-level", "error", "sync", "-c", config, "--dry-run", "--json"]);
+    expect([0, 4]).toContain(dry.code);
+    const plan = JSON.parse(dry.stdout) as { status: string; dryRun: boolean; plan: unknown[]; read: { hubspot: number } };
+    expect(plan).toMatchObject({ status: "succeeded", dryRun: true });
+    expect(plan.read.hubspot).toBeGreaterThan(0);
+    expect(plan.plan.length).toBeGreaterThan(0);
+
+    const live = await runCli(["--log-level", "error", "validate", "-c", config, "--live", "--json"]);
+    expect(live.code).toBe(0);
+    expect(JSON.parse(live.stdout)).toMatchObject({ ok: true, live: true });
+  }, 120_000);
+
+  it("ends with 0 on SIGTERM", async () => {
+    child.kill("SIGTERM");
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
+});
