@@ -3,6 +3,7 @@
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
 import pRetry, { AbortError } from "p-retry";
+import { redactText } from "../log/redact.js";
 import { RESUME_NOTE, reworded, SystemError } from "../sync/system-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
@@ -31,6 +32,12 @@ export interface RetryHooks {
    * a rate limit) is tried again; the rest stops the call, its message saying why.
    */
   notIdempotent?: { purpose: string; surelyUnprocessed(err: SystemError): boolean };
+  /**
+   * The credentials the call is sent with (a token, a client secret). An answer that quotes one (a gateway
+   * echoing the request's headers) is said without it, so no message leadloop logs, prints, or keeps in
+   * the store (a run's failure, the error queue) holds it (SystemError.message).
+   */
+  secrets?(): readonly string[];
 }
 
 export async function callWithRetry<T>(
@@ -47,7 +54,7 @@ export async function callWithRetry<T>(
       try {
         return await fn();
       } catch (raw) {
-        const err = raw instanceof SystemError ? raw : hooks.classify(raw);
+        const err = withoutSecrets(raw instanceof SystemError ? raw : hooks.classify(raw), hooks.secrets?.() ?? []);
         if (err.errorClass === "auth" && hooks.refreshAuth && !refreshed) {
           refreshed = true;
           // Not aborted: p-retry calls again at once with the new session.
@@ -92,6 +99,12 @@ export async function callWithRetry<T>(
       },
     },
   );
+}
+
+/** `err` with the secrets and bearer tokens its message quotes blanked; itself when it quotes none. */
+function withoutSecrets(err: SystemError, secrets: readonly string[]): SystemError {
+  const said = redactText(err.messageOutsideRun, secrets);
+  return said === err.messageOutsideRun ? err : reworded(err, said);
 }
 
 /** The error a failing call ends with when the process is asked to stop. */

@@ -1,7 +1,7 @@
 // README's "Commands": logs go to stderr with tokens and secrets redacted. What stderr ends with and
 // `--json`'s `failure` are the run.failed line's `error`, so they blank the same secrets: here a gateway
 // in front of HubSpot echoes the request's credentials in its refusal, as a misconfigured proxy does.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -51,5 +51,52 @@ describe("a failure that quotes a secret", () => {
     expect((JSON.parse(result.stdout) as { status: string; failure: string })).toMatchObject({ status: "failed", failure: logged });
     expect(result.stderr).not.toContain(TOKEN);
     expect(result.stdout).not.toContain(TOKEN);
+  });
+});
+
+describe("a failure that quotes a secret in the middle of a run", () => {
+  let world: SandboxWorld;
+  let hubspotUrl = "";
+  // Passes every call on to HubSpot but the change search, which it refuses quoting the request's token.
+  const gateway = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (req.url?.startsWith("/crm/v3/objects/contacts/search")) {
+        res.writeHead(400, { "content-type": "application/json;charset=utf-8" });
+        res.end(JSON.stringify({ status: "error", message: `Suche abgelehnt: Token ${String(req.headers.authorization).replace(/^Bearer /, "")} gesperrt`, category: "VALIDATION_ERROR" }));
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== "host" && k !== "content-length")) as Record<string, string>;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      fetch(`${hubspotUrl}${req.url}`, { method: req.method, headers, ...(body ? { body } : {}) })
+        .then(async (answer) => {
+          res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
+  });
+
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 6, now: new Date(), contacts: 8 }), "secrets-mid-run");
+    hubspotUrl = world.hubspot.url;
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    writeFileSync(world.configPath, readFileSync(world.configPath, "utf8").replaceAll(world.hubspot.url, url));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => gateway.close(resolve));
+    await world.close();
+  });
+
+  it("is kept in the store (the run's failure) with the token blanked", async () => {
+    const token = world.hubspot.accessToken;
+    const result = await runCli(["sync", "--json", "-c", world.configPath]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as { failure: string }).failure).toContain("Suche abgelehnt: Token [redacted] gesperrt");
+    const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
+    expect(stored.some((bytes) => bytes.includes("Suche abgelehnt"))).toBe(true);
+    for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
   });
 });

@@ -154,6 +154,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     clock: options.clock ?? systemClock,
     ...limitersOf(options),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    accessToken: options.accessToken,
   });
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   const catalog = new PropertyCatalog(transport);

@@ -44,6 +44,8 @@ export interface TransportOptions {
   burst: WindowLimiter;
   search: WindowLimiter;
   timeoutMs: number;
+  /** The private app token the client sends: an answer quoting it is said without it (call-retry.ts). */
+  accessToken: string;
 }
 
 export class HubspotTransport {
@@ -91,6 +93,7 @@ export class HubspotTransport {
       {
         operation: endpoint,
         classify: classifyHubspotError,
+        secrets: () => [this.options.accessToken],
         ...(call.idempotent === false ? { notIdempotent: { purpose: endpoint, surelyUnprocessed } } : {}),
         onRetry: (err: SystemError, attempt: number, waitMs: number) =>
           this.options.log.warn("hubspot.retry", {

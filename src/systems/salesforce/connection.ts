@@ -137,6 +137,7 @@ export class SalesforceClient {
       {
         operation: `${req.method} ${req.path.split("?")[0]}`,
         classify: (err) => classifySalesforceError(err),
+        secrets: () => this.secrets(),
         refreshAuth: () => this.refresh(),
         // A create that may have reached Salesforce is not sent again: it could make a second record.
         ...(req.idempotent ? {} : { notIdempotent: { purpose: req.purpose, surelyUnprocessed } }),
@@ -177,6 +178,12 @@ export class SalesforceClient {
     return body === undefined
       ? { method: req.method, url: req.path, headers }
       : { method: req.method, url: req.path, headers, body };
+  }
+
+  /** The credentials calls are sent with: the session's token, a fixed one, the client secret. */
+  private secrets(): string[] {
+    const { accessToken, oauth } = this.options.connection;
+    return [this.conn.accessToken, accessToken, oauth?.clientSecret].filter((s): s is string => Boolean(s));
   }
 
   private finalise(err: SystemError): SystemError {
@@ -259,6 +266,7 @@ export class SalesforceClient {
       {
         operation: `POST ${TOKEN_PATH}`,
         classify: (err) => classifySalesforceError(err),
+        secrets: () => this.secrets(),
         // Said as every other call's retries are: a login that keeps failing is not minutes of silence.
         onRetry: (err, attempt, waitMs) =>
           this.options.log.warn("salesforce.retry", { purpose: "token", code: err.code, errorClass: err.errorClass, attempt, waitMs }),
