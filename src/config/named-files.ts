@@ -28,6 +28,7 @@ export function noteNamedFile(path: string, at: NamingKey): void {
 export function unreadableFile(path: string, reason: string): ConfigProblem {
   const at = namedBy.get(path);
   if (!at) return { file: path, line: 0, column: 0, key: "", message: reason };
-  const named = at.line > 0 ? at.written : `the default ${at.written}, as the file sets no ${at.key}`;
-  return { file: at.file, line: at.line, column: at.column, key: at.key, message: `${reason}: ${path} (${named})` };
+  // What the key says, where it is not the path itself: a relative path, or the default.
+  const named = at.line === 0 ? ` (the default ${at.written}, as the file sets no ${at.key})` : at.written === path ? "" : ` (${at.written})`;
+  return { file: at.file, line: at.line, column: at.column, key: at.key, message: `${reason}: ${path}${named}` };
 }

@@ -199,7 +199,9 @@ describe("leadloop CLI", () => {
     writeFileSync(mappingsFile, readFileSync(example, "utf8").replace(/^mappings: .*$/m, `mappings: ${broken}`));
     const notFolder = await runCli(["validate", "--config", mappingsFile]);
     expect(notFolder.code).toBe(2);
-    expect(notFolder.stderr).toContain(`${broken}: it is a file, not a folder of mappings`);
+    // Said at the key that names it (the mappings key's line of the example), with the path it gives.
+    const mappingsLine = readFileSync(example, "utf8").split("\n").findIndex((l) => l.startsWith("mappings:")) + 1;
+    expect(notFolder.stderr).toContain(`${mappingsFile}:${mappingsLine}:1: mappings: it is a file, not a folder of mappings: ${broken}\n`);
   });
 
   it("validate checks every file even when an earlier one has problems, and --json gives them all on stdout (exit 2)", async () => {
