@@ -28,7 +28,9 @@ export function classifyFailure(err: unknown, { runsSync }: { runsSync: boolean 
   if (isClassified(err)) {
     return {
       message: !runsSync && typeof err.messageOutsideRun === "string" ? err.messageOutsideRun : err.message,
-      exitCode: UNAVAILABLE.has(err.errorClass) ? EXIT.unavailable : EXIT.failure,
+      // A configuration a system showed wrong (a mapped field the org lacks, the integration user's
+      // permissions, a base URL that is no API) is exit 2 wherever it was found, the run begun or not.
+      exitCode: err.errorClass === "config" ? EXIT.config : UNAVAILABLE.has(err.errorClass) ? EXIT.unavailable : EXIT.failure,
     };
   }
   if (err instanceof Error && err.name === "StoreError")

@@ -7,20 +7,16 @@ import { binSizeFact } from "../sync/recycle-bin.js";
 import { wire } from "./compose.js";
 import { type CommandIo, type GlobalOptions, makeLogger } from "./context.js";
 import { progressLine } from "./progress.js";
+import { UsageError } from "./usage-error.js";
 
 const DAY_MS = 24 * 60 * 60_000;
-
-/** The object whose bin a run lists with HubSpot as the CRM (sync/engine.ts: the contacts alone). */
-const PERSON_OBJECT = "contacts";
 
 /** Where the reps' updates of a day came from. */
 export type SalesUpdatesSource =
   | { from: "flag" }
   | { from: "none" }
   /** Leads and Opportunities others than leadloop's integration user last modified since `since`. */
-  | { from: "org"; leads: number; opportunities: number; since: string }
-  /** Not counted: why, for the person to give `--sales-updates-per-day`. */
-  | { from: "not counted"; reason: string };
+  | { from: "org"; leads: number; opportunities: number; since: string };
 
 /** One object's recycle bin: the size the daemon's last listing kept in the store (and when), or listed now. */
 export type BinCount = { object: string; records: number } & ({ from: "store"; at: string } | { from: "listed" });
@@ -42,7 +38,7 @@ export interface LiveCounts {
   leads?: number;
   crmContacts?: number;
   /** The reps' updates of the last 24 hours, or why they were not counted; none when not asked. */
-  salesUpdates?: { count: number | undefined; source: Extract<SalesUpdatesSource, { from: "org" | "not counted" }> };
+  salesUpdates?: { count: number; source: Extract<SalesUpdatesSource, { from: "org" }> };
   /** The recycle bins a run lists, each from the store or listed; none when not asked. */
   archived?: { count: number; source: Extract<ArchivedSource, { from: "live" }> };
 }
@@ -55,30 +51,28 @@ export interface LiveAsk {
 
 export async function readLive(g: GlobalOptions, io: CommandIo, ask: LiveAsk, now = Date.now()): Promise<LiveCounts> {
   const loaded = loadConfig(g.config, io.env);
+  // The call model is measured with Salesforce as the CRM (core/forecast/measured-rates.ts): with HubSpot
+  // as the CRM leadloop calls no Salesforce and its HubSpot calls are another run's (no field sync; the
+  // handoff's tasks, the owners and the deals in HubSpot), so the portal's counts would price calls that
+  // mode never makes. Said before any call.
+  if (loaded.config.crm === "hubspot") {
+    throw new UsageError(
+      `forecast --live: ${loaded.file} has crm: hubspot, where the forecast does not apply: its calls are measured by the bench ` +
+        "with Salesforce as the CRM, and with HubSpot as the CRM leadloop makes no Salesforce call and other HubSpot calls " +
+        "(no field sync; the handoff's tasks, owners and deals in HubSpot). Nothing was counted.",
+    );
+  }
   // The store lends its recorded runs' API calls to the Salesforce budget and the daemon's last listings
   // of the recycle bins: none is created for them.
   const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets), { store: { inMemoryWhenMissing: true } });
   try {
     const portal = await wiring.marketing.portalUsage();
-    // With HubSpot as the CRM there is no org: the portal's own limits are the only ones.
     const org = await wiring.orgUsage(ask.salesUpdates ? new Date(now - DAY_MS).toISOString() : undefined);
-    const salesUpdates = !ask.salesUpdates
-      ? undefined
-      : org?.salesUpdates
-        ? {
-            count: org.salesUpdates.leads + org.salesUpdates.opportunities,
-            source: { from: "org", ...org.salesUpdates } as const,
-          }
-        : {
-            count: undefined,
-            source: {
-              from: "not counted",
-              reason:
-                "with HubSpot as the CRM a rep's edit of a contact or deal cannot be told from leadloop's own writes through the search API",
-            } as const,
-          };
-    // The objects whose bins a run lists: each pair's marketing object, or the contacts alone.
-    const objects = wiring.mappings.length > 0 ? [...new Set(wiring.mappings.map((m) => m.marketingObject))] : [PERSON_OBJECT];
+    const salesUpdates = org?.salesUpdates
+      ? { count: org.salesUpdates.leads + org.salesUpdates.opportunities, source: { from: "org", ...org.salesUpdates } as const }
+      : undefined;
+    // The objects whose bins a run lists: each pair's marketing object.
+    const objects = [...new Set(wiring.mappings.map((m) => m.marketingObject))];
     const archived = !ask.archived
       ? undefined
       : await countBins(wiring.store, objects, (object, onPage) => wiring.marketing.recycleBinSize(object, onPage), io);

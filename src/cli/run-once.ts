@@ -3,6 +3,7 @@
 import type { LeadloopConfig } from "../config/leadloop-config.js";
 import type { Logger } from "../log/logger.js";
 import { runSync, StoppedBeforeRun, type SyncOptions, type SyncResult } from "../sync/engine.js";
+import { StoppedBeforeCall } from "../sync/system-error.js";
 import { runParts, type Wiring, wire } from "./compose.js";
 
 export interface RunOnceOptions {
@@ -19,7 +20,7 @@ export async function runOnce(
   options: RunOnceOptions = {},
 ): Promise<SyncResult> {
   if (options.signal?.aborted) throw new StoppedBeforeRun();
-  const wiring = await wire(config, log, { stop: options.signal });
+  const wiring = await beforeRun(() => wire(config, log, { stop: options.signal }));
   try {
     return await runWired(wiring, log, options);
   } finally {
@@ -34,7 +35,7 @@ export async function runWired(
 ): Promise<SyncResult> {
   // A stop before the run's start makes no call after it (StoppedBeforeRun): prepare stops between its calls.
   if (options.signal?.aborted) throw new StoppedBeforeRun();
-  await wiring.prepare();
+  await beforeRun(() => wiring.prepare());
   if (options.signal?.aborted) throw new StoppedBeforeRun();
   return runSync({
     ...runParts(wiring),
@@ -46,4 +47,14 @@ export async function runWired(
     now: options.now,
     auditRetentionDays: wiring.config.store.auditRetentionDays,
   });
+}
+
+/** A step before the run began: a call the stop kept it from making (the retry layer's refusal) is no run. */
+async function beforeRun<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof StoppedBeforeCall) throw new StoppedBeforeRun();
+    throw err;
+  }
 }

@@ -3,6 +3,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { ConfigProblem } from "./config-error.js";
 import { type LeadloopConfig, leadloopConfigSchema } from "./leadloop-config.js";
+import { noteNamedFile } from "./named-files.js";
 import { parseYamlText, readConfigText, topKeyPosition } from "./yaml-file.js";
 
 export const DEFAULT_CONFIG_FILE = "./leadloop.yaml";
@@ -38,6 +39,11 @@ export function loadConfig(
     routing: at(raw.routing),
     sla: at(raw.sla),
   };
+  // A file these keys name that cannot be read is said at the key's line (named-files.ts).
+  for (const key of NAMED_FILES) {
+    const pos = topKeyPosition(text, key);
+    noteNamedFile(config[key], { file, line: pos?.line ?? 0, column: pos?.col ?? 0, key, written: raw[key] });
+  }
   const secrets = [
     config.hubspot.accessToken,
     config.salesforce?.accessToken,
@@ -46,6 +52,9 @@ export function loadConfig(
   ].filter((s): s is string => typeof s === "string" && s.length >= 4);
   return { file, config, secrets, warnings: unusedKeys(text, file, raw) };
 }
+
+/** The keys that name a file (or, `mappings`, a folder) the configuration reads. */
+const NAMED_FILES = ["mappings", "qualification", "routing", "sla"] as const;
 
 /**
  * Keys set in the file that the chosen CRM never reads. `mappings` has a default, so only a key the file

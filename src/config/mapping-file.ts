@@ -8,7 +8,8 @@ import type { FieldMapping, ObjectMapping } from "../core/mapping.js";
 import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type MappingFile, mappingFileSchema, PAIR_OBJECTS } from "./mapping-schema.js";
 import { type Check, type Finding, locatedProblems, parseWithChecks } from "./refused-file-checks.js";
-import { readConfigText } from "./yaml-file.js";
+import { unreadableFile } from "./named-files.js";
+import { readConfigText, yamlLocator } from "./yaml-file.js";
 import { fileProblem } from "../core/text/file-problem.js";
 
 /**
@@ -29,7 +30,7 @@ export function loadMappings(dir: string): ObjectMapping[] {
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
       code === "ENOENT" ? "mappings folder not found" : code === "ENOTDIR" ? "it is a file, not a folder of mappings" : (fileProblem(err) ?? String(err));
-    throw new ConfigError([{ file: dir, line: 0, column: 0, key: "", message: reason }]);
+    throw new ConfigError([unreadableFile(dir, reason)]);
   }
   if (names.length === 0) {
     throw new ConfigError([
@@ -63,18 +64,20 @@ export function parseMapping(text: string, file: string): ObjectMapping {
   const parsed = parseWithChecks(text, file, mappingFileSchema, checks);
   const problems = locatedProblems(semanticProblems(parsed), text, file);
   if (problems.length > 0) throw new ConfigError(problems);
+  const at = yamlLocator(text);
   return {
     name: basename(file, extname(file)),
     pair: parsed.pair,
     marketingObject: parsed.marketing.object,
     crmObject: parsed.crm.object,
     fields: parsed.fields.map(
-      (f): FieldMapping => ({
+      (f, i): FieldMapping => ({
         marketing: f.marketing,
         crm: f.crm,
         direction: f.direction,
         conflict: f.conflict,
         transforms: f.transforms,
+        lines: { marketing: at(["fields", i, "marketing"]).line, crm: at(["fields", i, "crm"]).line },
       }),
     ),
     ...(parsed.match ? { match: parsed.match } : {}),

@@ -6,6 +6,7 @@ import type { ZodType, z } from "zod";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { fileProblem } from "../core/text/file-problem.js";
+import { unreadableFile } from "./named-files.js";
 
 export interface YamlFileOptions {
   /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
@@ -27,8 +28,7 @@ export function readConfigText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    const reason = fileProblem(err) ?? String(err);
-    throw new ConfigError([{ file, line: 0, column: 0, key: "", message: reason }]);
+    throw new ConfigError([unreadableFile(file, fileProblem(err) ?? String(err))]);
   }
 }
 

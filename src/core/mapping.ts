@@ -56,6 +56,11 @@ export interface FieldMapping {
   direction: Direction;
   conflict: ConflictRule;
   transforms: Transform[];
+  /**
+   * Where the entry's `marketing` and `crm` keys stand in its file, so a problem a system shows later
+   * (`validate --live`, a run's refused field) names the line as the file's own problems do.
+   */
+  lines?: { marketing: number; crm: number };
 }
 
 export interface ObjectMapping {
@@ -89,4 +94,13 @@ export interface ObjectMapping {
   };
   /** Where the mapping came from, for messages. */
   source: string;
+}
+
+/**
+ * Where a `fields` entry's side stands in its mapping file: its line (when the loader noted it) and key,
+ * as the configuration's own problems name them (`fields[19].crm`).
+ */
+export function fieldPlace(mapping: ObjectMapping, entry: number, side: "marketing" | "crm"): { line?: number; key: string } {
+  const line = mapping.fields[entry]?.lines?.[side];
+  return { ...(line ? { line } : {}), key: `fields[${entry}].${side}` };
 }

@@ -35,6 +35,7 @@ import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
+import { StoppedBeforeCall } from "./system-error.js";
 
 export interface SyncOptions {
   store: StateStore;
@@ -133,13 +134,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 
+  const stopping = () => ctx.signal?.aborted ?? false;
   try {
     // The run lock's own renewal, asked before every write (run-lock.ts `heartbeat`): a run whose lease ran
     // out while its process stalled learns here that another holds the store, and stops before its next write.
     ctx.heartbeat = lease.heartbeat;
     const funnel = options.funnel;
     const state = newFunnelRunState();
-    const stopping = () => ctx.signal?.aborted ?? false;
     // An org without the disposition reason field still takes verdicts, with the map's reasons.
     if (funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, funnel);
     if (funnel && !funnel.crmIsMarketing) ctx.scoresCrmRecords = true;
@@ -245,6 +246,13 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     }
     ctx.summary.status = stopping() ? "stopped" : "succeeded";
   } catch (caught) {
+    if (caught instanceof StoppedBeforeCall && stopping()) {
+      // A step that would have called a system after the stop: the run stops there, as it would after
+      // the batch in hand, with what it committed so far; the step's work is the next run's.
+      ctx.log.info("run.stopping", { reason: "signal", before: caught.operation });
+      ctx.summary.status = "stopped";
+      return { summary: ctx.summary, plan: plan ?? [] };
+    }
     const err = namingMappingFiles(caught, options.mappings);
     ctx.summary.status = "failed";
     ctx.summary.failure = err instanceof Error ? err.message : String(err);

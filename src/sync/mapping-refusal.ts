@@ -1,12 +1,13 @@
 // A system that refuses a field or object a mapping names (Salesforce's INVALID_FIELD: "No such column
 // 'Seniority__c' on entity 'Lead'") fails the run as a `config` error wherever the run first asks for
 // the field: a first load's match index, the conversions, a pair's read. Its message names the field and
-// object but not the file to fix; this names the mapping files that hold the field, so the admin need not
-// search the mappings folder (README "Mappings"; `leadloop validate --live` checks them all up front).
-import type { ObjectMapping } from "../core/mapping.js";
+// object but not the file to fix; this names the mapping entries that hold the field, each by file, line
+// and key as `leadloop validate --live` names them, so the admin need not search the mappings folder
+// (README "Mappings"). A configuration error exits 2 wherever it is found (README "Exit statuses").
+import { fieldPlace, type ObjectMapping } from "../core/mapping.js";
 import { reworded, SystemError } from "./system-error.js";
 
-/** The error with the files of the mappings whose fields its message names, or the error as it is. */
+/** The error with the places of the mapping entries whose fields its message names, or the error as it is. */
 export function namingMappingFiles(err: unknown, mappings: readonly ObjectMapping[]): unknown {
   if (!(err instanceof SystemError) || err.errorClass !== "config") return err;
   // A CRM field or object name as a whole word of the message ('Seniority__c', Lead.Seniority__c).
@@ -14,7 +15,13 @@ export function namingMappingFiles(err: unknown, mappings: readonly ObjectMappin
   const holding = mappings.filter((m) => m.fields.some((f) => named(f.crm)));
   // The object the message names too, when it names one (Contact and Lead mappings share field names).
   const onObject = holding.filter((m) => named(m.crmObject));
-  const files = [...new Set((onObject.length > 0 ? onObject : holding).map((m) => m.source))];
-  if (files.length === 0) return err;
-  return reworded(err, `${files.join(", ")}: ${err.messageOutsideRun} (\`leadloop validate --live\` checks every mapping against the systems)`);
+  const places = (onObject.length > 0 ? onObject : holding).flatMap((m) =>
+    m.fields.flatMap((f, i) => {
+      if (!named(f.crm)) return [];
+      const { line, key } = fieldPlace(m, i, "crm");
+      return [`${m.source}${line ? `:${line}` : ""}: ${key} (${f.crm})`];
+    }),
+  );
+  if (places.length === 0) return err;
+  return reworded(err, `${places.join(", ")}: ${err.messageOutsideRun} (\`leadloop validate --live\` checks every mapping against the systems)`);
 }

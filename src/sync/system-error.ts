@@ -67,3 +67,16 @@ export function reworded(err: SystemError, message: string, changes: { runNote?:
     cause: err,
   });
 }
+
+/**
+ * A call not made because the process was asked to stop (SIGTERM, Ctrl-C) before it began: after a stop no
+ * call goes to either system (README "Exit statuses"). The retry layer refuses it; a run that meets it ends
+ * as stopped, what it decided so far in the store as after any stop (engine.ts), and one not begun yet is
+ * no run (`StoppedBeforeRun`, cli/run-once.ts).
+ */
+export class StoppedBeforeCall extends Error {
+  constructor(readonly operation: string) {
+    super(`stopped as asked (SIGTERM or Ctrl-C) before ${operation}: no call was made after the stop`);
+    this.name = "StoppedBeforeCall";
+  }
+}

@@ -4,7 +4,7 @@
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
 import pRetry, { AbortError } from "p-retry";
 import { redactText } from "../log/redact.js";
-import { RESUME_NOTE, reworded, SystemError } from "../sync/system-error.js";
+import { RESUME_NOTE, reworded, StoppedBeforeCall, SystemError } from "../sync/system-error.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
 
@@ -46,6 +46,9 @@ export async function callWithRetry<T>(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   clock: Clock = systemClock,
 ): Promise<T> {
+  // No call after a stop, wherever the caller stands: the run's opening probes, a removals read's next
+  // page, a describe before a read (its retries end on the stop below).
+  if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
   const started = clock.now();
   let refreshed = false;
   let again = false;

@@ -199,7 +199,9 @@ describe("leadloop CLI", () => {
     writeFileSync(mappingsFile, readFileSync(example, "utf8").replace(/^mappings: .*$/m, `mappings: ${broken}`));
     const notFolder = await runCli(["validate", "--config", mappingsFile]);
     expect(notFolder.code).toBe(2);
-    expect(notFolder.stderr).toContain(`${broken}: it is a file, not a folder of mappings`);
+    // Said at the key that names it (the mappings key's line of the example), with the path it gives.
+    const mappingsLine = readFileSync(example, "utf8").split("\n").findIndex((l) => l.startsWith("mappings:")) + 1;
+    expect(notFolder.stderr).toContain(`${mappingsFile}:${mappingsLine}:1: mappings: it is a file, not a folder of mappings: ${broken}\n`);
   });
 
   it("validate checks every file even when an earlier one has problems, and --json gives them all on stdout (exit 2)", async () => {
@@ -415,15 +417,17 @@ describe("leadloop CLI", () => {
       // Ten minutes of patience: a retried 501 or 404 would outlast the test.
       await withEmulators("10m", async ({ hubspot, salesforce, config }) => {
         const text = readFileSync(config, "utf8");
-        const cases: [string, string, RegExp][] = [
-          [hubspot.url, "hubspot", /the answer is not HubSpot's \(no HubSpot error in it\); check that hubspot\.baseUrl is HubSpot's API/],
-          [salesforce.url, "salesforce", /an HTML page, not an answer of Salesforce's API: check salesforce\.instanceUrl and salesforce\.oauth\.loginUrl/],
+        // Salesforce answers a 501 (a config-class fault): a configuration error, exit 2, as any. HubSpot's
+        // first call is a GET, whose 404 the fault table cannot tell from a record not found: a failure, 1.
+        const cases: [string, string, number, RegExp][] = [
+          [hubspot.url, "hubspot", 1, /the answer is not HubSpot's \(no HubSpot error in it\); check that hubspot\.baseUrl is HubSpot's API/],
+          [salesforce.url, "salesforce", 2, /an HTML page, not an answer of Salesforce's API: check salesforce\.instanceUrl and salesforce\.oauth\.loginUrl/],
         ];
-        for (const [url, system, message] of cases) {
+        for (const [url, system, code, message] of cases) {
           const misdirected = join(dirname(config), `${system}.yaml`);
           writeFileSync(misdirected, text.replaceAll(url, webUrl));
           const result = await runCli(["--log-level", "error", "sync", "--config", misdirected]);
-          expect({ system, code: result.code }).toEqual({ system, code: 1 });
+          expect({ system, code: result.code }).toEqual({ system, code });
           const last = result.stderr.trim().split("\n").at(-1) ?? "";
           expect(last).toMatch(message);
           expect(last).not.toContain("</html>");

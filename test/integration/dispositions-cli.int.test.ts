@@ -187,9 +187,14 @@ describe("requalify", () => {
       const again = await runCli(["requalify", "soren.kierkegaard@taenketank.dk", "--yes", "--config", w.config]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain("is at stage lead");
+      // A person leadloop knows, at a stage requalify does not move, is named with that stage in --json, where
+      // personId and from were null as for nobody.
+      const notMoved = await runCli(["requalify", "soren.kierkegaard@taenketank.dk", "--yes", "--json", "--config", w.config]);
+      expect(notMoved.code).toBe(1);
+      expect(JSON.parse(notMoved.stdout)).toMatchObject({ personId: "501", from: "lead", to: null, requalified: false });
       const unknown = await runCli(["requalify", "nobody@nowhere.example", "--yes", "--json", "--config", w.config]);
       expect(unknown.code).toBe(1);
-      expect(JSON.parse(unknown.stdout)).toMatchObject({ requalified: false });
+      expect(JSON.parse(unknown.stdout)).toMatchObject({ personId: null, from: null, to: null, requalified: false });
 
       const reopened = await openStore({ path: w.store });
       try {

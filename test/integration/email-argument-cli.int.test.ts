@@ -50,4 +50,14 @@ describe("email arguments", () => {
     expect(JSON.parse(run.stdout)).toEqual({ email: "nobody@example.org", person: null, steps: [], decision: null });
     expect(run.stderr).toContain("no marketing contact with email nobody@example.org");
   });
+
+  // And for someone it finds, the same keys: `person` was there only as null, so `.person` told nothing.
+  it("route --json names the person it routes and their CRM record, in the shape of an email nobody has", async () => {
+    // A Lead the sync linked and stamped with its contact's id, not converted: the person's CRM record.
+    const lead = world.salesforce.data.list("Lead").find((l) => typeof l.Email === "string" && l.HubSpot_Contact_Id__c && !l.IsConverted)!;
+    const run = await runCli(["route", String(lead.Email), "--json", "-c", world.configPath]);
+    const routed = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(routed)).toEqual(["email", "person", "steps", "decision"]);
+    expect(routed.person).toEqual({ personId: lead.HubSpot_Contact_Id__c, crmType: "Lead", crmId: lead.Id });
+  });
 });

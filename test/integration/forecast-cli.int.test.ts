@@ -511,15 +511,21 @@ describe("leadloop forecast", () => {
       expect(given.sources.archived).toEqual({ from: "flag" });
     });
 
-    it("says the reps' updates are not counted with HubSpot as the CRM, rather than guess", async () => {
+    // The model is measured with Salesforce as the CRM: with HubSpot as the CRM it printed an org of "0 Leads,
+    // 0 Contacts" and priced Salesforce calls that mode never makes. It says so instead, before any call.
+    it("says plainly it does not apply with HubSpot as the CRM: exit 2, no call made, nothing counted", async () => {
       const hubspotWorld = await openSandboxWorld(generateSeed({ seed: 12, now: new Date(), contacts: 20 }), "forecast-hubspot", "hubspot");
       try {
-        const f = await forecastJson(["--live", "-c", hubspotWorld.configPath], {});
-        expect(f.counts.salesUpdatesPerDay).toBe(0);
-        expect(f.sources.salesUpdatesPerDay.from).toBe("not counted");
-        expect(f.sources.archived.objects!.map((o) => o.object)).toEqual(["contacts"]);
-        const text = await runCli(["forecast", "--live", "-c", hubspotWorld.configPath], {});
-        expect(text.stdout).toMatch(/^sales updates: not counted \(with HubSpot as the CRM .*\); give --sales-updates-per-day$/m);
+        for (const json of [[], ["--json"]]) {
+          const before = hubspotWorld.hubspot.calls.total();
+          const run = await runCli(["forecast", "--live", ...json, "-c", hubspotWorld.configPath], {});
+          expect({ code: run.code, stdout: run.stdout, calls: hubspotWorld.hubspot.calls.total() - before }).toEqual({ code: 2, stdout: "", calls: 0 });
+          expect(run.stderr).toBe(
+            `leadloop: forecast --live: ${hubspotWorld.configPath} has crm: hubspot, where the forecast does not apply: its calls are measured by the bench ` +
+              "with Salesforce as the CRM, and with HubSpot as the CRM leadloop makes no Salesforce call and other HubSpot calls " +
+              "(no field sync; the handoff's tasks, owners and deals in HubSpot). Nothing was counted.\n",
+          );
+        }
       } finally {
         await hubspotWorld.close();
       }

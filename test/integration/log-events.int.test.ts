@@ -156,25 +156,32 @@ describe("a failed `leadloop sync` in the JSON log", () => {
     expect(errors[0]!.error).toContain(`${lead}:37:5: fields[0].conflcit: unknown key (did you mean "conflict"?)`);
   });
 
-  it("names the mapping file when Salesforce has no field a mapping names", async () => {
+  it("exits 2 naming the file, line, key and field when Salesforce has no field a mapping names, the run recorded as failed", async () => {
     const mappings = join(world.dir, "mappings-seniority");
     cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
     const lead = join(mappings, "contact-lead.yaml");
-    // The admin maps a field the org does not have (a custom field not created yet).
-    writeFileSync(
-      lead,
-      `${readFileSync(lead, "utf8")}  - marketing: hs_seniority\n    crm: Seniority__c\n    direction: to_crm\n    conflict: prefer_marketing\n`,
-    );
+    const shipped = readFileSync(lead, "utf8");
+    // The admin maps a field the org does not have (a custom field not created yet), as the file's last entry.
+    writeFileSync(lead, `${shipped}  - marketing: hs_seniority\n    crm: Seniority__c\n    direction: to_crm\n    conflict: prefer_marketing\n`);
+    const entry = shipped.match(/^ {2}- marketing:/gm)!.length;
+    const crmLine = shipped.split("\n").length + 1;
     const configPath = join(world.dir, "leadloop-seniority.yaml");
     writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
 
-    const run = await runCli(["--log-level", "info", "sync", "--config", configPath]);
+    const run = await runCli(["--log-level", "info", "sync", "--json", "--config", configPath]);
 
-    expect(run.code).toBe(1);
+    // A configuration error, though the run had begun when Salesforce showed it: 2, as `validate --live` would.
+    expect(run.code).toBe(2);
     const [failed] = lines(run.stderr).filter((l) => l.level === "error");
     expect(failed).toMatchObject({ message: "run.failed", kind: "config", system: "salesforce" });
-    expect(failed!.error).toMatch(new RegExp(`^${lead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: .*Seniority__c.*Lead`));
+    expect(failed!.error).toMatch(new RegExp(`^${lead.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${crmLine}: fields\\[${entry}\\]\\.crm \\(Seniority__c\\): .*Seniority__c.*Lead`));
     expect(run.stderr).toContain(`leadloop: ${String(failed!.error)}`);
+    // The run began, so it is recorded, as failed with the same words; --json says the same.
+    const summary = JSON.parse(run.stdout) as { runId: string | null; status: string; failure: string };
+    expect(summary).toMatchObject({ status: "failed", failure: failed!.error });
+    const store = await openStore({ path: world.storePath }, { existing: true });
+    const [recorded] = await store.listRuns(1).finally(() => store.close());
+    expect(recorded).toMatchObject({ id: summary.runId, status: "failed", summary: { failure: failed!.error } });
   });
 
   it("logs run.failed with kind conflict when another run holds the store", async () => {

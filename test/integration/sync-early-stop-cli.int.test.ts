@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { RunSummary } from "../../src/sync/run-summary.js";
+import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
@@ -74,6 +75,53 @@ describe("leadloop sync and daemon stopped while they start", () => {
     expect(next.stderr).not.toContain("another leadloop daemon");
     expect({ code: next.code, signal: next.signal }).toEqual({ code: 0, signal: null });
   });
+
+  // Once the run is recorded a stop is a run's stop, still with no call after it (the retry layer makes
+  // none once the stop came): a stop while one of the run's opening calls is in flight (held here for a while) ends the run when that call answers, before
+  // the next, and the history says it stopped. The calls, in a run after the first: Salesforce's composite
+  // describe of the five objects (its second composite call, after the window probe; asked before the
+  // conversions' read), and HubSpot's archived companies (the company pair's removals, before its merge
+  // search). Each made its next call after the stop before.
+  it.each([
+    ["the describe", "salesforce", "/composite", 2],
+    ["the recycle bin listing", "hubspot", "GET /crm/v3/objects/:objectType", 2],
+  ] as const)("a SIGTERM while the recorded run's %s is in flight makes no call after it: exit 0, the run recorded as stopped", async (_, held, endpoint, nth) => {
+    expect((await runCli(["sync", "-c", world.configPath])).code).toBe(0);
+    const emulator = held === "hubspot" ? world.hubspot : world.salesforce;
+    // The calls of the same kind before it answer at once; the one held answers after 1.5 s.
+    const [method, path] = held === "hubspot" ? ["GET", "/crm/v3/objects/"] : ["POST", endpoint];
+    const fault = (delayMs: number) => ({ kind: "slow" as const, delayMs, path, method, times: 1 });
+    emulator.faults.add({ requests: [...Array.from({ length: nth - 1 }, () => fault(0)), fault(1_500)] });
+    const child = spawn(process.execPath, [BIN, "--log-level", "info", "sync", "--json", "-c", world.configPath], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Every call either system is asked from the signal on: the one in flight was asked before it.
+    const afterSignal: string[] = [];
+    let seen = 0;
+    let signalled = false;
+    const observe = (system: string) => (call: { endpoint: string }) => {
+      if (signalled) afterSignal.push(`${system} ${call.endpoint}`);
+      else if (system === held && call.endpoint.endsWith(endpoint) && ++seen === nth) signalled = child.kill("SIGTERM");
+    };
+    const stopObserving = [world.hubspot.calls.observe(observe("hubspot")), world.salesforce.calls.observe(observe("salesforce"))];
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve)).finally(() => {
+      for (const stop of stopObserving) stop();
+      emulator.faults.clear();
+    });
+
+    expect(signalled).toBe(true);
+    expect({ code, afterSignal }).toEqual({ code: 0, afterSignal: [] });
+    expect(stderr).toContain('"message":"run.started"');
+    const summary = JSON.parse(stdout) as RunSummary;
+    expect(summary).toMatchObject({ status: "stopped", failure: null });
+    expect(summary.runId).not.toBeNull();
+    expect((await runsInStore())[0]).toEqual([summary.runId, "stopped"]);
+  }, 30_000);
 
   async function runsInStore() {
     if (!existsSync(world.storePath)) return [];

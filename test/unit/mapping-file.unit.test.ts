@@ -107,6 +107,8 @@ describe("parseMapping", () => {
       direction: "both",
       conflict: "prefer_crm_unless_blank",
       transforms: [{ kind: "trim" }, { kind: "case", to: "lower" }],
+      // Where its keys stand, for a problem a system shows later (a run's refused field, validate --live).
+      lines: { marketing: 6, crm: 7 },
     });
   });
 

@@ -66,7 +66,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--changes-per-day <n>", "contacts that change on a typical day (default: a tenth of --contacts)", wholeNumber(0))
     .option(
       "--sales-updates-per-day <n>",
-      "Leads and opportunities your reps update on a typical day (a status, a conversion, a stage): each run that carries one reads their work back (default: none; --live counts those others than leadloop modified in the last 24 hours, Salesforce as the CRM only)",
+      "Leads and opportunities your reps update on a typical day (a status, a conversion, a stage): each run that carries one reads their work back (default: none; --live counts those others than leadloop modified in the last 24 hours)",
       wholeNumber(0),
     )
     .option("--runs-per-day <n>", "scheduled runs a day (default: from schedule.every, else 288)", wholeNumber(1))
@@ -88,7 +88,7 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--rates <file>", "calls per contact from your own `npm run bench -- --json` output (its default.rates)")
     .option(
       "--live",
-      "read the contacts, Leads and Contacts, the limits and the reps' updates from the portal and the org, and the recycle bins' size from the store or a listing",
+      "read the contacts, Leads and Contacts, the limits and the reps' updates from the portal and the org, and the recycle bins' size from the store or a listing (Salesforce as the CRM: the model is measured there)",
     )
     .option("--json", "print JSON on stdout")
     .addHelpText(
@@ -277,11 +277,9 @@ function sourceLines(counts: Forecast["counts"], sources: ForecastSources, now: 
     sales.from === "org"
       ? `sales updates: ${n(counts.salesUpdatesPerDay ?? 0)} a day, the Leads (${n(sales.leads)}) and Opportunities (${n(sales.opportunities)}) ` +
         "someone other than leadloop's integration user modified in the last 24 hours"
-      : sales.from === "not counted"
-        ? `sales updates: not counted (${sales.reason}); give --sales-updates-per-day`
-        : sales.from === "flag"
-          ? `sales updates: ${n(counts.salesUpdatesPerDay ?? 0)} a day, from --sales-updates-per-day`
-          : "sales updates: none";
+      : sales.from === "flag"
+        ? `sales updates: ${n(counts.salesUpdatesPerDay ?? 0)} a day, from --sales-updates-per-day`
+        : "sales updates: none";
   const bin = sources.archived;
   const binLine =
     bin.from === "live"

@@ -52,7 +52,9 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       try {
         const found = await planRequalify(store, email);
         if (!found.ok) {
-          fail(io, opts, { email, personId: null, from: null, to: null, requalified: false, message: found.message });
+          // A person leadloop knows is named with their stage, as a move would name them; nobody's fields are null.
+          const who = found.known ?? { email, personId: null, from: null };
+          fail(io, opts, { ...who, to: null, requalified: false, message: found.message });
           return;
         }
         const { plan } = found;

@@ -64,7 +64,8 @@ export function registerRoute(program: Command, io: CommandIo): void {
           },
           routing,
         );
-        if (opts.json) printJson(io, { email: key, ...explanation });
+        // The same shape as an email nobody has (`person` null there): the contact routed and its CRM record.
+        if (opts.json) printJson(io, { email: key, person: { personId: person.id, ...record }, ...explanation });
         else {
           const d = explanation.decision;
           io.stdout.write(

@@ -1,13 +1,12 @@
 // `leadloop validate`: checks the configuration and every file it names, exiting 2 naming the file,
 // line and key of each problem in all of them. With --live it also checks the mappings against the systems' schemas.
 import type { Command } from "commander";
-import { ConfigError, type ConfigProblem, formatProblem, keyPath } from "../../config/config-error.js";
-import { readConfigText, yamlLocator } from "../../config/yaml-file.js";
+import { ConfigError, type ConfigProblem, formatProblem } from "../../config/config-error.js";
 import { loadMappings } from "../../config/mapping-file.js";
 import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
-import type { ObjectMapping } from "../../core/mapping.js";
+import { fieldPlace, type ObjectMapping } from "../../core/mapping.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
 import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { QualificationDefinition } from "../../core/scoring/definition.js";
@@ -68,7 +67,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
           const setting = config.hubspot.behaviourSource;
           const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
           behaviour = { portal, setting, uses };
-          problems = placedInFiles(await checkLive(wiring));
+          problems = placedInFiles(await checkLive(wiring), wiring.mappings);
         } catch (err) {
           // Said as the check's: a check is no run, so the message goes without its run note (failure.ts).
           if (err instanceof SystemError) {
@@ -156,25 +155,13 @@ function asJsonWarning(p: ConfigProblem) {
  * Live problems of a mapping's field entry with the line and key of that entry's field in its file, as a
  * file's own problems have them, so the admin goes to the line, not through a file of fifty fields.
  */
-function placedInFiles(problems: readonly MappingProblem[]): (MappingProblem & { line?: number; key?: string })[] {
-  const locators = new Map<string, ReturnType<typeof yamlLocator> | null>();
-  const locate = (file: string) => {
-    if (!locators.has(file)) {
-      let at: ReturnType<typeof yamlLocator> | null = null;
-      try {
-        at = yamlLocator(readConfigText(file));
-      } catch {
-        // Read at the start of this command; a file gone since is named without a line.
-      }
-      locators.set(file, at);
-    }
-    return locators.get(file)!;
-  };
+function placedInFiles(
+  problems: readonly MappingProblem[],
+  mappings: readonly ObjectMapping[],
+): (MappingProblem & { line?: number; key?: string })[] {
   return problems.map((p) => {
-    const at = p.entry === undefined ? null : locate(p.source);
-    if (!at || p.entry === undefined) return p;
-    const path = ["fields", p.entry, p.side];
-    return { ...p, line: at(path).line, key: keyPath(path) };
+    const mapping = mappings.find((m) => m.source === p.source);
+    return mapping && p.entry !== undefined ? { ...p, ...fieldPlace(mapping, p.entry, p.side) } : p;
   });
 }
 

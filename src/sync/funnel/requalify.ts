@@ -17,7 +17,10 @@ export interface RequalifyPlan {
   to: Stage;
 }
 
-export type RequalifyLookup = { ok: true; plan: RequalifyPlan } | { ok: false; message: string };
+/** Refused: why, and the person and their stage when leadloop knows them (a stage requalify does not move). */
+export type RequalifyLookup =
+  | { ok: true; plan: RequalifyPlan }
+  | { ok: false; message: string; known?: { personId: string; email: string; from: Stage } };
 
 /** Finds the person by email (any case) among the people leadloop knows, and the move requalify makes. */
 export async function planRequalify(store: StateStore, email: string): Promise<RequalifyLookup> {
@@ -27,16 +30,18 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
     scored?.personId ?? (await store.listFunnelEvents()).find((e) => e.email?.toLowerCase() === wanted)?.personId;
   if (!personId) return { ok: false, message: `no person with email ${email} is known to leadloop (run a sync first)` };
   const from = ((await store.currentStages([personId])).get(personId) ?? "lead") as Stage;
+  const known = { personId, email: scored?.email ?? email, from };
   const to = TARGET[from];
   if (!to) {
     return {
       ok: false,
       message: `${email} is at stage ${from}; requalify moves people at trash, lost or unreachable back into the funnel`,
+      known,
     };
   }
   const allowed = move(from, to, { kind: "requalify", detail: email });
-  if (!allowed.ok) return { ok: false, message: `${email}: ${allowed.message}` };
-  return { ok: true, plan: { personId, email: scored?.email ?? email, from, to } };
+  if (!allowed.ok) return { ok: false, message: `${email}: ${allowed.message}`, known };
+  return { ok: true, plan: { ...known, to } };
 }
 
 export interface RequalifyOptions {
