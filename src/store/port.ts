@@ -222,6 +222,8 @@ export interface SlaClockFilter {
   /** true: only clocks stopped by their CRM record's deletion (`slaClocksStoppedOn`); false: only the others. */
   gone?: boolean;
   ownerId?: string;
+  /** Only clocks due at or before this time. */
+  dueBy?: string;
   personIds?: readonly string[];
   crmIds?: readonly string[];
   page?: { after: string | null; limit: number };

@@ -228,13 +228,17 @@ async function linksFromStamps(
 }
 
 /**
- * Records of `object` a write was refused for since `since` (open error-queue entries last seen then) that
- * a read by id no longer finds, though the system listed no removal of them: deleted without a trace the
- * system keeps. A HubSpot contact's permanent (GDPR) delete is in no recycle bin, so it is never in the
- * archived list ("Permanently delete a contact (GDPR-compliant)", CRM contacts API reference); the
- * refusal of leadloop's write is the first sign of it. They are followed as deletions. One read per
- * object, only when such entries exist: a refusal is checked once, in the run after it, or in its own
- * run when it met the first drain.
+ * Records of `object` a run would act on that a read by id no longer finds, though the system listed no
+ * removal of them: deleted without a trace the system keeps. They are those a write was refused for since
+ * `since` (open error-queue entries last seen then), and those whose follow-up clock fell due untouched
+ * (this run's SLA phase would raise its breach). A HubSpot contact's permanent (GDPR) delete is in no
+ * recycle bin, so it is never in the archived list ("Permanently delete a contact (GDPR-compliant)", CRM
+ * contacts API reference), and Salesforce's getDeleted may no longer list a record emptied from the
+ * Recycle Bin, nor queryAll read it ("sObject Get Deleted": fewer "if an administrator has purged the
+ * Recycle Bin"; "emptyRecycleBin()"): the refusal of leadloop's write, or a clock falling due on a record
+ * no read finds, is the first sign of it. They are followed as deletions. One read per object, only when
+ * such records exist: a refusal is checked once, in the run after it, or in its own run when it met the
+ * first drain; a clock once, in the run it falls due (its breach, or the deletion, ends it).
  */
 async function vanished(
   ctx: RunContext,
@@ -251,8 +255,7 @@ async function vanished(
   for (const e of await ctx.store.listErrors({ status: "open", system: system.system, object, seenSince: since })) {
     if (e.recordId && !known.has(e.recordId)) refused.add(e.recordId);
   }
-  if (refused.size === 0) return [];
-  if (mapping) {
+  if (mapping && refused.size > 0) {
     // A pair's refused create is queued under the id of the record it was made from, on the other side;
     // only a linked record's entry names a record of this one. Without a pair (HubSpot as the CRM) no
     // contact is created, so every entry about a contact names one.
@@ -260,8 +263,14 @@ async function vanished(
     const links =
       side === "crm" ? await ctx.store.findLinksByCrmIds(mapping.pair, ids) : await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
     refused = new Set(ids.filter((id) => links.has(id)));
-    if (refused.size === 0) return [];
   }
+  // A clock is always on the person's CRM record, whose id it keeps.
+  if (side === "crm") {
+    for (const c of await ctx.store.listSlaClocks({ open: true, unraised: true, gone: false, dueBy: ctx.until })) {
+      if (c.crmType === object && !known.has(c.crmId)) refused.add(c.crmId);
+    }
+  }
+  if (refused.size === 0) return [];
   const found = new Set<string>();
   // A merged-away id answers as the record it went into (SourceRecord.askedAs): that record holds it.
   for (const r of await system.readByIds(object, [...refused], [])) for (const id of idsAnsweredBy(r)) found.add(id);

@@ -97,8 +97,9 @@ describe("a Lead sales deleted, then a lost store (shipped mappings)", () => {
     await expectDeletionKept();
   });
 
-  // Emptied from the Recycle Bin, the Lead is listed by getDeleted still, but queryAll no longer reads its
-  // stamp: the contact's stamp (`leadloop_crm_id`) naming a Lead no read finds is what tells.
+  // Emptied from the Recycle Bin, the Lead is no longer listed by getDeleted nor read by queryAll (the
+  // emulator's default; "listed" still lists it, without its stamp): the contact's stamp
+  // (`leadloop_crm_id`) naming a Lead no read finds is what tells.
   it("makes no Lead again when it was emptied from the Recycle Bin (hard-deleted) before the loss", async () => {
     deleteLead();
     world.salesforce.data.emptyRecycleBin("Lead", String(lead.Id));

@@ -33,6 +33,21 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
   });
 
+  // Deleted and emptied from the Recycle Bin between two runs: getDeleted may no longer list it ("sObject
+  // Get Deleted": fewer "if an administrator has purged the Recycle Bin"), nor queryAll read it, so only its
+  // absence tells (ARCHITECTURE.md "Crash safety", a removal no system lists).
+  it("after the handoff, deleted and emptied before the next run: her clock stops, no breach or alert task", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    later();
+    const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    loop.salesforce.data.delete("Lead", lead);
+    loop.salesforce.data.emptyRecycleBin("Lead", lead);
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
+    expect(loop.salesforce.data.list("Lead")).toEqual([]);
+  });
+
   // getDeleted refuses a start more than 30 days back (INVALID_REPLICATION_DATE): a run after a longer pause
   // reads the removals from as far back as Salesforce allows, where it failed whole.
   it("after a pause of more than 30 days: the run succeeds and follows a Lead deleted meanwhile", async () => {

@@ -3,7 +3,7 @@
 import type { FaultInjector } from "../emulator/faults.js";
 import { RecordSaveError } from "./errors.js";
 import { normaliseId } from "./ids.js";
-import { RecordStore } from "./record-store.js";
+import { type EmptiedDeletions, RecordStore } from "./record-store.js";
 import { RecordWriter, type WriteOptions } from "./record-writer.js";
 import {
   CONVERTED_LEAD_STATUS,
@@ -78,6 +78,8 @@ export class SalesforceData {
   mappedLeadFields: ReadonlySet<string> = new Set();
   /** The order of a query without ORDER BY (emulator.ts `unorderedRows`). */
   unorderedRows: UnorderedRows = "reversed";
+  /** Whether getDeleted still lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
+  emptiedDeletions: EmptiedDeletions = "unlisted";
 
   constructor(
     faults: FaultInjector | undefined,

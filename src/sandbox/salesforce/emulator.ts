@@ -25,6 +25,7 @@ import { addLimitsRoute } from "./routes/limits.js";
 import { addQueryRoutes, type QueryLocatorLifetime } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
+import type { EmptiedDeletions } from "./record-store.js";
 import type { UnorderedRows } from "./soql-evaluator.js";
 
 export interface SalesforceEmulatorOptions {
@@ -62,6 +63,12 @@ export interface SalesforceEmulatorOptions {
   trackedFields?: Record<string, string[]>;
   /** How long a query's `nextRecordsUrl` answers; default "idle" (routes/query.ts). */
   queryLocatorLifetime?: QueryLocatorLifetime;
+  /**
+   * A record emptied from the Recycle Bin: "unlisted" (default) getDeleted no longer lists it, as it may
+   * not once an admin purged the bin ("sObject Get Deleted"); "listed" it still does, for its 15 days.
+   * queryAll finds it no more in either (FIDELITY.md).
+   */
+  emptiedDeletions?: EmptiedDeletions;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -85,6 +92,7 @@ export async function startSalesforceEmulator(
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   data.unorderedRows = options.unorderedRows ?? "reversed";
+  data.emptiedDeletions = options.emptiedDeletions ?? "unlisted";
   for (const [object, fields] of Object.entries(options.trackedFields ?? {})) data.trackHistory(object, fields);
   let baseUrl = "";
   const ctx: SalesforceContext = {

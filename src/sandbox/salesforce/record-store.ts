@@ -10,12 +10,17 @@ import { IdFactory, normaliseId } from "./ids.js";
 import { type FieldDescribe, findField, type OrgSetup, type SObjectSchema, standardSchema } from "./schema.js";
 import { parseDateTime, type SObjectRecord, toSecond } from "./values.js";
 
+/** Whether getDeleted lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
+export type EmptiedDeletions = "unlisted" | "listed";
+
 export interface Deletion {
   type: string;
   id: string;
   deletedDate: number;
   /** The record whose deletion took this one with it (an Account's Contacts and Opportunities). */
   cascadedFrom?: string;
+  /** Emptied from the Recycle Bin (emptyRecycleBin): getDeleted may no longer list it (emulator.ts `emptiedDeletions`). */
+  emptied?: true;
 }
 
 /** dateTime fields kept in order by their second, for range reads (change windows, getUpdated). */

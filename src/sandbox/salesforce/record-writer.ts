@@ -153,11 +153,13 @@ export class RecordWriter {
   }
 
   /**
-   * Hard delete: the record leaves the Recycle Bin (Database.emptyRecycleBin, or the bin's own purge) and
-   * queryAll no longer finds it; getDeleted still lists its id, since the delete log is kept apart
-   * ("sObject Get Deleted": deleted records are written to a delete log). The records its deletion took
-   * with it leave with it (SOAP API Developer Guide, "emptyRecycleBin()": cascade-deleted records are
-   * emptied with their parent, and naming them too is an error).
+   * Hard delete: the record leaves the Recycle Bin (Database.emptyRecycleBin, or an admin's purge) and
+   * queryAll no longer finds it (Salesforce's "for some time, typically 24 hours" taken at its shortest),
+   * and its delete-log entry is marked emptied: getDeleted answers less "if an administrator has purged
+   * the Recycle Bin" ("sObject Get Deleted"), so by default it no longer lists it (emulator.ts
+   * `emptiedDeletions`). The records its deletion took with it leave with it (SOAP API Developer Guide,
+   * "emptyRecycleBin()": cascade-deleted records are emptied with their parent, and naming them too is an
+   * error).
    */
   emptyRecycleBin(type: string, id: string): void {
     const schema = this.schemaOrThrow(type);
@@ -165,6 +167,7 @@ export class RecordWriter {
     const record = full ? this.store.get(schema.name, full) : undefined;
     if (record?.IsDeleted !== true) throw new Error(`${schema.name} ${id} is not in the Recycle Bin`);
     this.store.purge(schema.name, String(record.Id));
+    for (const d of this.store.deletions) if (d.type === schema.name && d.id === String(record.Id)) d.emptied = true;
     for (const d of this.store.deletions) {
       if (d.cascadedFrom === String(record.Id) && this.store.get(d.type, d.id)?.IsDeleted === true) this.emptyRecycleBin(d.type, d.id);
     }

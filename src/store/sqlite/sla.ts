@@ -185,6 +185,10 @@ export class SlaTable {
       where.push("owner_id = ?");
       params.push(filter.ownerId);
     }
+    if (filter.dueBy !== undefined) {
+      where.push("due_at <= ?");
+      params.push(filter.dueBy);
+    }
     const ids = filter.personIds ?? filter.crmIds;
     if (filter.personIds && filter.crmIds) throw new Error("listSlaClocks: personIds or crmIds, not both");
     if (ids) {

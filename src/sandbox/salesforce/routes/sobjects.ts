@@ -175,7 +175,10 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         }
         const kept = Math.floor(now / DAY_MS) * DAY_MS - RECYCLE_BIN_DAYS * DAY_MS;
         const all = ctx.data.store.deletions.filter((d) => d.type === schema.name);
-        const inWindow = all.filter((d) => d.deletedDate >= Math.max(start, kept) && d.deletedDate < end);
+        // Fewer "if an administrator has purged the Recycle Bin" ("sObject Get Deleted"): by default an
+        // emptied record is no longer listed.
+        const listed = ctx.data.emptiedDeletions === "listed" ? all : all.filter((d) => !d.emptied);
+        const inWindow = listed.filter((d) => d.deletedDate >= Math.max(start, kept) && d.deletedDate < end);
         const earliest = Math.min(ctx.data.writer.now().getTime(), ...all.map((d) => d.deletedDate));
         return json(200, {
           deletedRecords: inWindow.map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
