@@ -3,6 +3,7 @@
 // world's state.db is deleted before a run. After the last run both worlds show the same statuses,
 // verdicts written back to HubSpot, owners (the routing queues' turns resume after the loss), and
 // follow-up touches per person.
+import { jest } from "@jest/globals";
 import { rmSync } from "node:fs";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
@@ -13,6 +14,8 @@ import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js
 const SEED = 11;
 const seed = generateSeed({ seed: SEED, now: new Date(Date.now() - 60_000), contacts: 60 });
 const RUNS = 5;
+// Twenty CLI syncs in two worlds: about 40 s on a quiet machine, past jest's default minute beside others' work.
+jest.setTimeout(300_000);
 
 async function run(world: SandboxWorld): Promise<void> {
   const r = await runSyncChild(world);
