@@ -15,7 +15,7 @@ interface DigestJson {
     until: string;
     leads: { email: string | null; name: string | null; score: number; behaviour: string[]; activityCount: number }[];
   }[];
-  written: { ownerEmail: string; key: string; written: boolean }[];
+  written: { ownerEmail: string; key: string; written: boolean; ownerLeft?: boolean }[];
 }
 
 const DAY = 86_400_000;
@@ -184,6 +184,36 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     const key = `leadloop:digest:${mine.ownerEmail}:${isoWeek(monday)}`;
     expect(after.find((t) => t.key === key)!.body).toContain("Télécharger le guide ROI");
   }, 300_000);
+
+  it("gives a rep who left (deactivated in the CRM) no refused task: the integration user gets their digest, which says so, run after run", async () => {
+    const sync = await runCli(["sync", ...config()]);
+    expect([0, 4]).toContain(sync.code);
+    const shown = JSON.parse((await runCli(["digest", "--json", ...config()])).stdout) as DigestJson;
+    const rep = shown.digests.find((d) => d.leads.some((l) => l.email === "juergen.kraemer@muehlenbach-logistik.de"))!;
+    // The rep leaves: the admin deactivates their user (a HubSpot owner archived); their leads stay theirs.
+    if (crm === "salesforce") {
+      const user = world.salesforce.data.list("User").find((u) => String(u.Email).toLowerCase() === rep.ownerEmail)!;
+      world.salesforce.data.update("User", String(user.Id), { IsActive: false });
+    } else world.hubspot.data.deactivateOwner(world.hubspot.data.listOwners().find((o) => o.email.toLowerCase() === rep.ownerEmail)!.id);
+    const openErrors = async () => JSON.parse((await runCli(["errors", "list", "--json", ...config()])).stdout) as { message: string }[];
+    const before = (await openErrors()).length;
+
+    // Twice in the period: the second rewrites the task, as for any rep.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const written = await runCli(["digest", "--write", "--owner", rep.ownerEmail, ...config()]);
+      expect({ attempt, code: written.code, refused: written.stderr.includes("refused") }).toEqual({ attempt, code: 0, refused: false });
+      expect(written.stdout).toContain(`${rep.ownerEmail} is no active ${crm} user: this digest's task goes to the integration user`);
+      expect(await openErrors()).toHaveLength(before);
+    }
+    const tasks = digestTasks().filter((t) => t.key.startsWith(`leadloop:digest:${rep.ownerEmail}:`));
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.body).toContain(`${rep.ownerEmail} is no active ${crm} user`);
+    expect(tasks[0]!.body).toContain("Jürgen Krämer");
+    // As the SLA's alert for a lead whose owner left: the org's integration user, or in HubSpot no owner.
+    expect(tasks[0]!.owner).toBe(crm === "salesforce" ? String(world.salesforce.data.list("User")[0]!.Id) : "");
+    const json = JSON.parse((await runCli(["digest", "--write", "--json", "--owner", rep.ownerEmail, ...config()])).stdout) as DigestJson;
+    expect(json.written).toEqual([expect.objectContaining({ ownerEmail: rep.ownerEmail, written: true, ownerLeft: true })]);
+  }, 120_000);
 
   it("a refused digest task stays in the outbox and the error queue, and the command exits 4", async () => {
     const sync = await runCli(["sync", ...config()]);

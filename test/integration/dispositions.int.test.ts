@@ -584,20 +584,30 @@ describe.each(["salesforce", "hubspot"] as const)("a verdict given before leadlo
     seedReps(loop);
     const funnel = funnelFor(loop, crm);
     const personId = seedPerson(loop);
-    pricingAndDemo(loop, personId);
-    // Sales knew the person before leadloop ran, and closed the record: not ready to buy.
+    const sync = () => loop.sync({ funnel, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+    // Sales knew the person before she qualified: leadloop's first run reads the record open. (A record
+    // closed before that first look is history: closed-before-first-look.int.test.ts.)
     if (crm === "salesforce")
       loop.salesforce.data.insert("Lead", {
         FirstName: "Anaïs",
         LastName: "Bérenger-Duval",
         Email: "anais.berenger@sgo-optique.fr",
         Company: "Société Générale d'Optique",
-        Status: STATUS.salesforce.recycle,
+        Status: STATUS.salesforce.open,
       });
-    else loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: STATUS.hubspot.recycle });
+    else loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: STATUS.hubspot.open });
+    await tick();
+    expect((await sync()).summary.handoffs).toBe(0);
+    await tick(SECOND_LATER_MS);
+    // She asks for a demo, and the rep, who spoke to her that morning, closes the record: not ready to buy.
+    pricingAndDemo(loop, personId);
+    if (crm === "salesforce") {
+      const [lead] = loop.salesforce.data.list("Lead");
+      loop.salesforce.data.update("Lead", String(lead!.Id), { Status: STATUS.salesforce.recycle });
+    } else loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: STATUS.hubspot.recycle });
     await tick();
 
-    const first = await loop.sync({ funnel, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+    const first = await sync();
     expect(first.summary.status).toBe("succeeded");
     expect(first.summary.handoffs).toBe(0);
     expect(first.summary.dispositions.recycle).toBe(1);

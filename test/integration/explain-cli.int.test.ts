@@ -147,4 +147,33 @@ describe("leadloop explain with HubSpot as the CRM", () => {
     expect(nobody.code).toBe(1);
     expect(nobody.stdout).toContain("personne@nulle-part.fr: no linked records");
   });
+  it("tells a deal's story in HubSpot's words: the deal opened for the accepted contact and won, no Lead, Opportunity or conversion", async () => {
+    const config = ["-c", world.configPath];
+    const hs = world.hubspot.data;
+    const person = hs.createObject("contacts", {
+      email: "Sinead.OBrien@Harbour-Analytics.ie",
+      firstname: "Sinéad",
+      lastname: "O'Brien",
+      jobtitle: "VP Marketing",
+      company: "Harbour Analytics",
+      country: "Ireland",
+    });
+    pricingAndDemo(world, person.id);
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    // The rep accepts her and opens a deal; it is won a moment later.
+    hs.updateObject("contacts", person.id, { hs_lead_status: "OPEN_DEAL" });
+    const deal = hs.createObject("deals", { dealname: "Harbour Analytics – Pilot", dealstage: "presentationscheduled", amount: "18000", pipeline: "default" });
+    hs.associate("deals", deal.id, "contacts", person.id);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    hs.updateObject("deals", deal.id, { dealstage: "closedwon", closedate: new Date().toISOString() });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+
+    const out = (await runCli(["explain", "sinead.obrien@harbour-analytics.ie", ...config])).stdout;
+    expect(out).toContain(`sinead.obrien@harbour-analytics.ie: person ${person.id}, stage won`);
+    expect(out).toMatch(new RegExp(`sal → deal: deal ${deal.id} opened for the accepted contact\\n`));
+    expect(out).toMatch(new RegExp(`deal → won: deal ${deal.id} won\\n`));
+    expect(out).not.toMatch(/\bLead\b|Opportunit|opportunity|conversion/);
+  });
 });

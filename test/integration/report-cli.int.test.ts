@@ -231,8 +231,9 @@ describe("report funnel --group-by owner: every row printed shows what put it th
     const loop = await startLoop();
     try {
       seedReps(loop);
-      // Noé is a rep's own lead, recycled in Salesforce before leadloop ever ran: linked by his email (typed
-      // in other case on each side), his verdict is recorded with no owner leadloop knows of.
+      // Noé is a rep's own lead, recycled in Salesforce after leadloop's first run read it open, before any
+      // handoff: linked by his email (typed in other case on each side), his verdict is recorded with no
+      // owner leadloop knows of.
       const noe = loop.hubspot.data.createObject("contacts", {
         email: "noe.segal@brasserie-oceane.fr",
         firstname: "Noé",
@@ -244,13 +245,16 @@ describe("report funnel --group-by owner: every row printed shows what put it th
         LastName: "Ségal",
         Company: "Brasserie Océane",
         Email: "Noe.Segal@Brasserie-Oceane.FR",
-        Status: "Closed - Not Converted",
+        Status: "Open - Not Contacted",
       });
       // Anaïs qualifies and is handed off to Hélène, who finds her unqualified.
       const anais = seedAnais(loop);
       const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
       await sync();
       await tick();
+      // His rep sends him back to nurture.
+      const noesLead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === noe)!;
+      loop.salesforce.data.update("Lead", String(noesLead.Id), { Status: "Closed - Not Converted" });
       pricingAndDemo(loop, anais);
       expect((await sync()).summary.handoffs).toBe(1);
       await tick();

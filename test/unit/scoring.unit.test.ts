@@ -170,7 +170,7 @@ describe("behaviour rules", () => {
     const pricing = s.reasons.find((r) => r.ruleId === "pricing")!;
     expect(pricing.points).toBe(25);
     expect(pricing.detail).toBe(
-      "Visited the pricing page: 4 × page_view, latest 2026-11-30; 40 before decay; capped at 25",
+      "Visited the pricing page: 4 page views, latest 2026-11-30; 40 before decay; capped at 25",
     );
     // Under the cap: 10 × 0.5 + 10 × 0.25 = 7.5.
     expect(behaviourOf([pricingView(10), pricingView(20)])).toBe(7.5);
@@ -200,7 +200,7 @@ describe("behaviour rules", () => {
         ruleId: "frequent",
         kind: "behaviour",
         points: 7.5,
-        detail: "3 visits in 7 days: 3 × page_view within 7 days up to 2026-11-29; 8 before decay",
+        detail: "3 visits in 7 days: 3 page views within 7 days up to 2026-11-29; 8 before decay",
       },
     ]);
   });

@@ -5,7 +5,7 @@ import { newRunId } from "../../sync/run-ids.js";
 import { type Command, Option } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
 import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
-import { collectDigests, writeDigests } from "../../sync/funnel/digest.js";
+import { collectDigests, ownerLeftText, type WrittenDigest, writeDigests } from "../../sync/funnel/digest.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import type { RunContext } from "../../sync/run-context.js";
 import { emptySummary } from "../../sync/run-summary.js";
@@ -63,7 +63,7 @@ export function registerDigest(program: Command, io: CommandIo): void {
           (await unknownOwner(io, wiring.store, loaded.config.routing, opts.owner))
         )
           return;
-        let written: { ownerEmail: string; key: string; written: boolean }[] = [];
+        let written: WrittenDigest[] = [];
         if (opts.write) {
           await wiring.prepare();
           const runId = newRunId("digest", now());
@@ -95,6 +95,8 @@ export function registerDigest(program: Command, io: CommandIo): void {
         else if (collected.digests.length === 0)
           io.stdout.write(`no active leads${opts.owner ? ` for ${opts.owner}` : ""}\n`);
         else io.stdout.write(renderDigests(collected.digests, opts.format as DigestFormat));
+        if (!opts.json)
+          for (const w of written.filter((w) => w.ownerLeft)) io.stdout.write(`${ownerLeftText(w.ownerEmail, wiring.crm.system)}\n`);
         const refused = written.filter((w) => !w.written);
         for (const w of refused) io.stderr.write(`leadloop: the digest task for ${w.ownerEmail} was refused; see leadloop errors list\n`);
         if (refused.length > 0) io.outcome.exitCode = EXIT.partial;

@@ -11,6 +11,7 @@ import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { recordLabel } from "../../core/text/record-label.js";
 import { heldText } from "../../core/funnel/recycle.js";
+import { type ReportWords, reportWords, stageWord } from "../../report/words.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
   withEmailOperand(declareCommand(program, "explain"))
@@ -23,7 +24,7 @@ export function registerExplain(program: Command, io: CommandIo): void {
       try {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         if (opts.json) printJson(io, found);
-        else io.stdout.write(explanationText(found));
+        else io.stdout.write(explanationText(found, reportWords(loaded.config.crm)));
         io.outcome.exitCode = found.links.length > 0 || found.person !== null ? EXIT.ok : EXIT.failure;
       } finally {
         await wiring.close();
@@ -31,7 +32,7 @@ export function registerExplain(program: Command, io: CommandIo): void {
     });
 }
 
-function explanationText(e: Explanation): string {
+function explanationText(e: Explanation, words: ReportWords): string {
   if (e.links.length === 0 && e.person === null) return `${e.email}: no linked records (not synced yet, or no such person)\n`;
   const out: string[] = [];
   for (const l of e.links) {
@@ -69,7 +70,7 @@ function explanationText(e: Explanation): string {
     for (const e of l.openErrors) out.push(openErrorLine(e));
     for (const e of l.discardedErrors) out.push(discardedErrorLine(e));
   }
-  if (e.person) out.push(...personLines(e.email, e.person));
+  if (e.person) out.push(...personLines(e.email, e.person, words));
   return `${out.join("\n")}\n`;
 }
 
@@ -82,8 +83,9 @@ function discardedErrorLine(e: QueuedError): string {
 }
 
 /** The person in the funnel: stage history, score, owner and clock, and what leadloop wrote that no link shows. */
-function personLines(email: string, p: PersonExplanation): string[] {
-  const stage = p.stages.at(-1)?.toStage ?? "lead (never qualified)";
+function personLines(email: string, p: PersonExplanation, words: ReportWords): string[] {
+  const latest = p.stages.at(-1)?.toStage;
+  const stage = latest ? stageWord(latest, words) : "lead (never qualified)";
   const out = [
     `${email}: person ${p.personId}, stage ${stage}` +
       (p.score ? `, score ${p.score.score} (fit ${p.score.fit}, behaviour ${p.score.behaviour}) at ${p.score.scoredAt}` : "") +
@@ -112,7 +114,8 @@ function personLines(email: string, p: PersonExplanation): string[] {
     );
   if (p.stages.length > 0) {
     out.push("  stage history:");
-    for (const s of p.stages) out.push(`    ${s.at} ${s.fromStage ?? "(none)"} → ${s.toStage}: ${s.cause}`);
+    for (const s of p.stages)
+      out.push(`    ${s.at} ${s.fromStage ? stageWord(s.fromStage, words) : "(none)"} → ${stageWord(s.toStage, words)}: ${words.cause(s.cause)}`);
   }
   const byRecord = new Map<string, AuditEntry[]>();
   for (const a of p.writes) byRecord.set(a.recordId, [...(byRecord.get(a.recordId) ?? []), a]);
@@ -123,7 +126,7 @@ function personLines(email: string, p: PersonExplanation): string[] {
         ? `  what leadloop wrote on ${from.object} ${recordId}, which the person converted from (latest of each):`
         : `  what leadloop wrote on ${writes[0]!.system} ${writes[0]!.object} ${recordId}${recordId === p.personId ? " (the person's contact)" : ""} (latest of each):`,
     );
-    for (const a of writes) out.push(`    ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
+    for (const a of writes) out.push(`    ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${words.cause(a.rule)}`);
   }
   for (const e of p.openErrors) out.push(openErrorLine(e));
   for (const e of p.discardedErrors) out.push(discardedErrorLine(e));

@@ -43,6 +43,22 @@ export function stageForDisposition(disposition: Disposition): Stage | null {
   return STAGE_BY_DISPOSITION[disposition];
 }
 
+/**
+ * A lead status leadloop reads on a record for the first time, of a person it never handed off and knows
+ * no restored move of, is the record's standing at leadloop's first look (a Lead a rep closed months before
+ * the connector was installed): history, not a verdict leadloop closed the loop on, so it counts no
+ * disposition, moves no one and writes nothing to the contact (ARCHITECTURE.md "One run", step 4).
+ */
+export function standsFromBeforeFirstLook(status: { seenBefore: boolean; handedOff: boolean; restored: boolean }): boolean {
+  return !status.seenBefore && !status.handedOff && !status.restored;
+}
+
+/** True for a status that gives a verdict moving the person to another stage (recycle, trash, …; not working). */
+export function closesRecord(status: string | null | undefined, definition: { dispositions: DispositionMaps }, crm: string): boolean {
+  const reading = readStatus(status, definition, crm);
+  return reading.kind === "verdict" && stageForDisposition(reading.entry.disposition) !== null;
+}
+
 export type StatusReading =
   | { kind: "blank" }
   | { kind: "none"; entry: DispositionEntry }

@@ -3,6 +3,7 @@
 import { type CompiledDefinition, decayFactor, toTenths } from "./compile.js";
 import type { BehaviourRule, ScoredActivity } from "./definition.js";
 import type { ScoreReason } from "./reason.js";
+import { activityCount } from "./activity-words.js";
 
 export interface BehaviourResult {
   tenths: number;
@@ -110,7 +111,7 @@ function sumReason(
   const capped = rule.cap !== null && decayed > rule.cap;
   const points = toTenths(capped ? rule.cap! : decayed) / 10;
   if (points === 0) return null;
-  const notes = [`${count} × ${rule.activity}, latest ${dayOf(newestAt)}`];
+  const notes = [`${activityCount(rule.activity, count)}, latest ${dayOf(newestAt)}`];
   if (decayed < undecayed) notes.push(`${round1(undecayed)} before decay`);
   if (capped) notes.push(`capped at ${rule.cap}`);
   return { ruleId: rule.id, kind: "behaviour", points, detail: `${rule.description}: ${notes.join("; ")}` };
@@ -138,7 +139,7 @@ function countReason(
     const points = toTenths(rule.points * decayFactor(nowMs - closedAt, halfLifeMs)) / 10;
     if (points === 0) return null;
     const decayed = points < rule.points ? `; ${rule.points} before decay` : "";
-    const detail = `${rule.description}: ${inWindow} × ${rule.activity} within ${rule.count!.inDays} days up to ${day(closedAt)}${decayed}`;
+    const detail = `${rule.description}: ${activityCount(rule.activity, inWindow)} within ${rule.count!.inDays} days up to ${day(closedAt)}${decayed}`;
     return { ruleId: rule.id, kind: "behaviour", points, detail };
   }
   return null;

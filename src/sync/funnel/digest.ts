@@ -20,6 +20,7 @@ import type { RunContext } from "../run-context.js";
 import type { ActivitySource } from "./funnel-setup.js";
 import type { HandoffVocabulary } from "./handoff-vocabulary.js";
 import { followedUp } from "./sla-list.js";
+import { taskOwner } from "./task-owner.js";
 import { taskWrite } from "./task-write.js";
 
 export const DIGEST_CURSOR_SYSTEM = "leadloop";
@@ -115,6 +116,19 @@ export interface WrittenDigest {
   ownerEmail: string;
   key: string;
   written: boolean;
+  /**
+   * The rep is no active CRM user (deactivated since the handoffs): the task went to the integration
+   * user instead of being refused (task-owner.ts, as the SLA's alert).
+   */
+  ownerLeft?: boolean;
+}
+
+/** What a digest whose rep has left says first, on the task and on the command's output. */
+export function ownerLeftText(ownerEmail: string, crm: string): string {
+  return (
+    `${ownerEmail} is no active ${crm} user: this digest's task goes to the integration user, as a breach alert ` +
+    "for their leads does; reassign their leads in the CRM"
+  );
 }
 
 /**
@@ -133,20 +147,29 @@ export async function writeDigests(
   const writes: OutboxWrite[] = [];
   const cursors: { system: string; object: string; value: string; lastId: string }[] = [];
   const written: WrittenDigest[] = [];
+  const owners = [...new Set(collected.digests.flatMap((d) => (d.ownerId === null ? [] : [d.ownerId])))];
+  const active = owners.length > 0 ? await vocabulary.activeOwners(owners) : new Set<string>();
   for (const digest of collected.digests) {
     const top = digest.leads[0];
     if (!top) continue;
     const earlier = collected.marks.get(digest.ownerEmail);
     const about = earlier ?? { crmType: top.crmType, crmId: top.crmId };
     const taskKey = `leadloop:digest:${digest.ownerEmail}:${key}`;
+    // No reroute is decided here: the stand-in for a rep who left is the integration user.
+    const owner = taskOwner(ctx, { ownerId: digest.ownerId, standIn: null }, active, {
+      name: "digest.owner_inactive",
+      what: `${digest.ownerEmail}'s digest`,
+      fields: { owner: digest.ownerEmail },
+    });
+    const body = `${owner.ownerLeft ? `${ownerLeftText(digest.ownerEmail, ctx.crm.system)}\n\n` : ""}${text(digest)}`;
     const task = taskWrite(
       vocabulary,
       {
         subject: digestTitle(digest),
-        body: text(digest).slice(0, BODY_MAX),
+        body: body.slice(0, BODY_MAX),
         whoId: about.crmId,
         whoObject: about.crmType,
-        ownerId: digest.ownerId,
+        ownerId: owner.ownerId,
         at: now.toISOString(),
         completed: false,
         key: taskKey,
@@ -169,7 +192,7 @@ export async function writeDigests(
       value: digest.until,
       lastId: JSON.stringify(mark),
     });
-    written.push({ ownerEmail: digest.ownerEmail, key: taskKey, written: false });
+    written.push({ ownerEmail: digest.ownerEmail, key: taskKey, written: false, ...(owner.ownerLeft ? { ownerLeft: true } : {}) });
   }
   if (writes.length === 0) return { written, drained: { accepted: [], refused: [] } };
   await decide(ctx, { outbox: writes, cursors });

@@ -16,6 +16,7 @@ import {
   marketingLeadStatusFor,
   readStatus,
   stageForDisposition,
+  standsFromBeforeFirstLook,
   verdictReason,
   verdictValues,
 } from "../../core/funnel/dispositions.js";
@@ -99,10 +100,10 @@ export async function readDispositions(
     startWhenNew: null,
     until: phaseStart,
   };
-  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held, marked);
+  const waiting = await recheckUnknownStatuses(ctx, setup, statusCarried, async () => [...read.fields, ...(await reasonFields())], held);
   await readChangeGroups(ctx, read, async (page) => {
     const clocks = await clocksOf(ctx, page.records);
-    const { restoredClocks, ...decision } = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks, marked);
+    const { restoredClocks, ...decision } = await dispositionsOf(ctx, setup, statusCarried, page.records, held, clocks);
     // The clocks of leads reassigned in the CRM follow their new owner, with this page's cursor.
     const reassigned = await followCrmOwners(ctx, setup, page.records, clocks);
     // After a lost store: the clocks of people handed off before and decided since come back.
@@ -128,7 +129,6 @@ async function recheckUnknownStatuses(
   /** The dispositions read's fields; asked only when records wait. */
   fields: () => Promise<string[]>,
   held: ReadonlyMap<string, SourceRecord>,
-  marked: LeadloopMark,
 ): Promise<Map<string, string | null>> {
   const { object } = setup.vocabulary.status;
   const waiting = (await ctx.store.listErrors({ status: "open", system: ctx.crm.system })).filter(
@@ -136,7 +136,7 @@ async function recheckUnknownStatuses(
   );
   if (waiting.length === 0) return new Map();
   const records = await ctx.crm.readByIds(object, [...new Set(waiting.map((e) => e.recordId!))], await fields());
-  const { restoredClocks: _, ...decision } = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records), marked);
+  const { restoredClocks: _, ...decision } = await dispositionsOf(ctx, setup, statusCarried, records, held, await clocksOf(ctx, records));
   const stillUnknown = new Set(decision.errors.map((e) => e.recordId));
   const resolvedErrors = waiting.filter((e) => !stillUnknown.has(e.recordId)).map((e) => e.id);
   // Still unknown: the entry stays as it is (not another attempt every run).
@@ -166,7 +166,6 @@ async function dispositionsOf(
   records: readonly SourceRecord[],
   held: ReadonlyMap<string, SourceRecord>,
   clocks: ReadonlyMap<string, SlaClock>,
-  marked: LeadloopMark,
 ): Promise<PageDecision> {
   const { object, field } = setup.vocabulary.status;
   const crmName = ctx.crm.system;
@@ -198,6 +197,7 @@ async function dispositionsOf(
   });
   const people = await contactsOf(ctx, setup, needContact, personOf, held);
   const latest = await ctx.store.latestEvents([...people.keys()]);
+  const handedOff = await peopleHandedOff(ctx, needContact.filter((r) => !seen.has(r.id)).map((r) => personOf.get(r.id)!));
   const at = ctx.now().toISOString();
 
   for (const record of changed) {
@@ -246,7 +246,13 @@ async function dispositionsOf(
       continue;
     }
     const clock = clocks.get(record.id);
-    const standing = standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition), marked.on(record, personId));
+    const restoredMove = latest.has(personId) && isRestored(latest.get(personId)!.cause);
+    if (standsFromBeforeFirstLook({ seenBefore: !!before, handedOff: !!clock || handedOff.has(personId), restored: restoredMove })) {
+      // Marked seen above: the rep's next change of it is a verdict.
+      ctx.log.debug("disposition.before_first_look", { personId, crmId: record.id, status });
+      continue;
+    }
+    const standing = standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition));
     if (clock && !before && isRestoredHandoff(latest.get(personId), clock))
       out.restoredClocks.push({ record, personId, handoffAt: clock.handoffAt, withCurrent: standing && stageForDisposition(disposition) === null });
     if (standing) {
@@ -423,22 +429,20 @@ async function contactsOf(
  * A status leadloop has not seen on a person whose latest event is the restoration of a lost store
  * (qualify-phase.ts RESTORED_CAUSE): it stood before the loss when it says no more than the restored stage
  * (a working status, or the stage the contact already shows). A verdict that moves the person elsewhere
- * is a rep's new one, made since leadloop last wrote the contact, and is taken as any verdict is. The same
- * holds for a person the store knows no move for (a rep's own lead, never moved by leadloop) on a record
- * that carries leadloop's mark from an earlier run (`markedBefore`, LeadloopMark): every run reads the
- * status of each record it links, so such a status stood before the store was lost, and a working status
- * there is no work of this run; a verdict on it moves the person and is taken.
+ * is a rep's new one, made since leadloop last wrote the contact, and is taken as any verdict is. A person
+ * the store knows no move for (a rep's own lead, never moved by leadloop) was taken before this, as a
+ * status from before leadloop's first look (core `standsFromBeforeFirstLook`), lost store or not.
  */
-function standsSinceRestore(
-  seen: boolean,
-  latest: { stage: string; cause: string } | undefined,
-  stage: Stage | null,
-  markedBefore: boolean,
-): boolean {
-  if (seen) return false;
-  if (latest === undefined) return markedBefore && stage === null;
+function standsSinceRestore(seen: boolean, latest: { stage: string; cause: string } | undefined, stage: Stage | null): boolean {
+  if (seen || latest === undefined) return false;
   if (!latest.cause.startsWith(RESTORED_CAUSE)) return false;
   return stage === null || stage === latest.stage;
+}
+
+/** Of these people, those leadloop handed off (a follow-up clock, on whichever of their records). */
+async function peopleHandedOff(ctx: RunContext, personIds: readonly string[]): Promise<Set<string>> {
+  if (personIds.length === 0) return new Set();
+  return new Set((await ctx.store.listSlaClocks({ personIds: [...new Set(personIds)] })).map((c) => c.personId));
 }
 
 /**
@@ -454,19 +458,15 @@ function isRestoredHandoff(latest: { stage: string; cause: string; at: string } 
  * link stamp naming the person (the status object's mapping's `externalId`, HubSpot_Contact_Id__c; a Lead
  * leadloop matched gets it in the run's drain, after this phase, and one it creates carries the default
  * status); with HubSpot as the CRM the contact's leadloop score, which the qualification writes on every
- * contact, also in the drain. A status unseen on such a record can only be one the store has lost.
+ * contact, also in the drain. After a lost store, a converted Lead names its person by it
+ * (restored-clocks.ts).
  */
 interface LeadloopMark {
   /** The field to read with the status, or null when nothing marks the records. */
   field: string | null;
-  on(record: SourceRecord, personId: string): boolean;
 }
 
 function leadloopMark(setup: FunnelSetup, mappings: readonly ObjectMapping[]): LeadloopMark {
-  if (setup.crmIsMarketing) {
-    const field = setup.vocabulary.fields.score;
-    return { field, on: (r) => field !== null && !!r.fields[field]?.trim() };
-  }
-  const field = mappings.find((m) => m.crmObject === setup.vocabulary.status.object)?.crmExternalId ?? null;
-  return { field, on: (r, personId) => field !== null && r.fields[field] === personId };
+  if (setup.crmIsMarketing) return { field: setup.vocabulary.fields.score };
+  return { field: mappings.find((m) => m.crmObject === setup.vocabulary.status.object)?.crmExternalId ?? null };
 }

@@ -29,7 +29,12 @@ import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { byHandoffOrder } from "../../core/funnel/handoff-order.js";
 import { MQL_DATE_FIELD, qualifyPage, scoreRow } from "./qualify-phase.js";
 import { groupBy } from "../../core/grouping.js";
-import { LEAD_STATUS_FIELD, readStatus, reopenStatus, stageForDisposition } from "../../core/funnel/dispositions.js";
+import {
+  closesRecord,
+  LEAD_STATUS_FIELD,
+  reopenStatus,
+  standsFromBeforeFirstLook,
+} from "../../core/funnel/dispositions.js";
 import { coolDownEndsAt, coolDownOver, heldByCoolDown, returnedToNurtureAt } from "../../core/funnel/recycle.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
@@ -154,7 +159,7 @@ async function handOffPage(
     // Scoring the page just read its people's companies, domains included: no second read of them.
     state.companies,
   );
-  const verdicts = await verdictsUnread(ctx, setup, crmRecords);
+  const verdicts = await verdictsUnread(ctx, setup, crmRecords, candidates);
 
   // The page's handoffs go to the store in one commit: nothing is sent before the run's drain, so a
   // crash before it leaves every one of them undecided (found again by the next run, with nothing in
@@ -425,25 +430,32 @@ async function readCrmRecords(
 /**
  * The records (by CRM id) whose lead status is a verdict that moves a stage and that leadloop has not
  * read yet: a rep closed them since the dispositions phase last looked, which reads them later in the
- * same run (ARCHITECTURE.md "One run"). A verdict leadloop has read already is an earlier round's, which
- * a second handoff opens again.
+ * same run (ARCHITECTURE.md "One run"). A verdict leadloop has read already is an earlier round's, and
+ * one on a record it never read, of a person never handed off, the record's standing from before
+ * leadloop's first look (core `standsFromBeforeFirstLook`): the handoff opens the record again for both.
  */
 async function verdictsUnread(
   ctx: RunContext,
   setup: FunnelSetup,
   crmRecords: ReadonlyMap<string, SourceRecord>,
+  candidates: readonly Candidate[],
 ): Promise<Map<string, string>> {
   const { object, field } = setup.vocabulary.status;
   const closed = new Map<string, string>();
   for (const r of crmRecords.values()) {
     const status = r.object === object ? (r.fields[field] ?? null) : null;
-    const reading = readStatus(status, setup.qualification.definition, ctx.crm.system);
-    if (reading.kind === "verdict" && stageForDisposition(reading.entry.disposition) !== null)
-      closed.set(r.id, status!);
+    if (closesRecord(status, setup.qualification.definition, ctx.crm.system)) closed.set(r.id, status!);
   }
   if (closed.size === 0) return closed;
   const seen = await ctx.store.leadStatusesSeen([...closed.keys()]);
-  for (const [id, status] of closed) if (seen.get(id)?.status === status) closed.delete(id);
+  const byRecord = new Map(candidates.map((c) => [c.crmId, c]));
+  for (const [id, status] of closed) {
+    const before = seen.get(id);
+    const c = byRecord.get(id);
+    // A candidate not `reopen` was never handed off; `restored`, it may have been before the store was lost.
+    const history = c !== undefined && standsFromBeforeFirstLook({ seenBefore: before !== undefined, handedOff: c.reopen, restored: c.restored });
+    if (before?.status === status || history) closed.delete(id);
+  }
   return closed;
 }
 
@@ -472,13 +484,17 @@ function handOffOne(
   // the funnel (ARCHITECTURE.md, the recycle cool-down), where it had the day the person qualified.
   const mqlDate = c.held ? now.toISOString() : c.mqlAt;
   set(v.fields.mqlDate, mqlDate);
-  // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads.
-  const reopened = c.reopen && c.crmType === v.status.object ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
+  // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads; so does
+  // a first one given a record closed before leadloop's first look (verdictsUnread), not a closed lead.
+  const opens =
+    c.crmType === v.status.object &&
+    (c.reopen || closesRecord(crmRecord.fields[v.status.field], setup.qualification.definition, ctx.crm.system));
+  const reopened = opens ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
   if (reopened) recordFields[v.status.field] = reopened;
   // It opens clean: the last verdict's reason, left beside the open status, would be read as the rep's
   // words for the next verdict (a requalify blanks it the same way).
   const reasonField = v.fields.dispositionReason;
-  if (c.reopen && c.crmType === v.status.object && reasonField && crmRecord.fields[reasonField]?.trim())
+  if (opens && reasonField && crmRecord.fields[reasonField]?.trim())
     recordFields[reasonField] = null;
   // The contact the cool-down held at the rep's verdict becomes an MQL now, as sales gets it.
   const heldFields: FieldValues = c.held

@@ -3,8 +3,16 @@
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { PersonScore } from "../../core/scoring/score.js";
 import { activitySummary } from "../../core/scoring/summary.js";
+import { textWithin } from "../../core/text/within.js";
 
 const REASONS_SHOWN = 8;
+/**
+ * One reason's line at most: a rule's description and a fit rule's evidence (a job title, a company name)
+ * are the admin's and the contact's words, of any length, and the eight lines must fit the CRM's reasons
+ * field (Salesforce's Leadloop_Reasons__c, Long Text Area(32768), README's setup; the HubSpot property
+ * holds 65,536) and the handoff task's "Why:" beside the rest of its body.
+ */
+const REASON_LINE_MAX = 1_000;
 /** Entries per line of the summary (last visits, forms, offers, email clicks). */
 const SUMMARY_ENTRIES = 10;
 /** Salesforce long text areas hold 32,768 characters; the summary stays under that. */
@@ -13,7 +21,7 @@ const SUMMARY_MAX_CHARS = 32_000;
 export function reasonsText(score: PersonScore): string {
   return score.reasons
     .slice(0, REASONS_SHOWN)
-    .map((r) => `${r.points > 0 ? "+" : ""}${r.points} ${r.detail}`)
+    .map((r) => textWithin(`${r.points > 0 ? "+" : ""}${r.points} ${r.detail.replace(/\s+/g, " ")}`, REASON_LINE_MAX))
     .join("\n");
 }
 

@@ -27,6 +27,7 @@ import { withFollowUpsDone } from "./follow-up-done.js";
 import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
+import { taskOwner } from "./task-owner.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
@@ -505,16 +506,11 @@ function alertRecipient(
   }
   if (alertTo !== "owner")
     ctx.log.warn("sla.alert_to_owner", { personId: clock.personId, alertTo, owner: ownerEmail });
-  if (clock.ownerId === null || directory.activeOwners.has(clock.ownerId)) return clock.ownerId;
-  // The owner has left since the handoff (deactivated): the CRM refuses them a task (Salesforce
-  // INACTIVE_OWNER_OR_USER), so the alert goes to the rep the lead is rerouted to, else to no one
-  // named (the integration user owns it), and the run says whose lead it is.
-  ctx.log.warn("sla.owner_inactive", {
-    personId: clock.personId,
-    ownerId: clock.ownerId,
-    message: `the owner ${clock.ownerId} of a breached lead is no active ${ctx.crm.system} user: the alert goes to ${queueRep ?? "the integration user"}; reassign their leads in the CRM`,
-  });
-  return queueRep;
+  return taskOwner(ctx, { ownerId: clock.ownerId, standIn: queueRep }, directory.activeOwners, {
+    name: "sla.owner_inactive",
+    what: "a breached lead (the alert)",
+    fields: { personId: clock.personId },
+  }).ownerId;
 }
 
 /**

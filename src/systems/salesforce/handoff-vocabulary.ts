@@ -56,7 +56,10 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         Subject: t.subject.slice(0, 255),
         Description: t.body,
         WhoId: t.whoId,
-        OwnerId: t.ownerId,
+        // No owner named (the lead's owner left, task-owner.ts): left out, so a new task is the
+        // integration user's and a rewritten one keeps its owner; Salesforce refuses OwnerId null on an
+        // update (REQUIRED_FIELD_MISSING).
+        ...(t.ownerId !== null ? { OwnerId: t.ownerId } : {}),
         ...(t.completed
           ? { ActivityDate: t.at.slice(0, 10), ReminderDateTime: null, IsReminderSet: "false" }
           : taskDue(t.at)),
