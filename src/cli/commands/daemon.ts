@@ -41,7 +41,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       const config = loaded.config;
       const now = () => io.now?.() ?? new Date();
       // SIGTERM or Ctrl-C, from the process's start on (stop-request.ts), or a lease lost: the daemon stops
-      // after the batch in hand. A signal that came while leadloop was still starting stops it before its
+      // its run in hand before its next call. A signal that came while leadloop was still starting stops it before its
       // first run, where the signal's default ended it with 143.
       const stop = new AbortController();
       const request = stopRequest();
@@ -66,7 +66,13 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         unhealthyAfterMs: Math.max(3 * config.schedule.every, 15 * 60_000),
         apiCalls: {},
       };
-      const wiring = await wire(config, log, { stop: stop.signal });
+      // No call to either system starts after the stop (call-retry.ts), except a console retry's that was in
+      // hand when it came: it finishes its writes and commit and answers its page (README "The ops console").
+      // Runs and retries take turns, so no run is in hand then, and the stop reaches the calls once it ends.
+      const calls = new AbortController();
+      let retriesInHand = 0;
+      stop.signal.addEventListener("abort", () => retriesInHand === 0 && calls.abort(), { once: true });
+      const wiring = await wire(config, log, { stop: calls.signal });
       const turns = oneAtATime();
       const sources: ConsoleSources = {
         store: wiring.store,
@@ -83,13 +89,19 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         checkLive: () => checkLive(wiring),
         retry: (id) =>
           turns(async () => {
-            await wiring.prepare();
-            return retryQueuedErrors({
-              ...runParts(wiring),
-              log,
-              ids: [id],
-              now,
-            });
+            retriesInHand++;
+            try {
+              await wiring.prepare();
+              return await retryQueuedErrors({
+                ...runParts(wiring),
+                log,
+                ids: [id],
+                now,
+              });
+            } finally {
+              retriesInHand--;
+              if (stop.signal.aborted) calls.abort();
+            }
           }),
         now,
       };
