@@ -538,7 +538,8 @@ async function pairLinked(
     const ids = group.map((g) => (source === "marketing" ? g.link.crmId : g.link.marketingId));
     const read = await other.readByIds(object, ids, fields);
     const found = new Map(read.map((r) => [r.id, r]));
-    const answered = new Set(read.flatMap((r) => idsAnsweredBy(r)));
+    // Asked only when a linked record is missing: the page path reads thousands found.
+    const answered = new Set(found.size < new Set(ids).size ? read.flatMap((r) => idsAnsweredBy(r)) : []);
     const convertedPending: typeof group = [];
     for (const item of group) {
       const id = source === "marketing" ? item.link.crmId : item.link.marketingId;
