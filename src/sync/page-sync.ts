@@ -8,6 +8,7 @@ import {
   domainSpellings,
   type FieldValue,
   hasNoFields,
+  idsAnsweredBy,
   latestReads,
   type SourceRecord,
 } from "../core/records.js";
@@ -34,7 +35,8 @@ import { indexedCandidates } from "./match-index.js";
 import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
-import { type RecordWrite, refusalMessage } from "./system-port.js";
+import { type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
+import { deletionsFollowed, notFound } from "./deletions.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -112,6 +114,8 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
   commit.resolvedErrors.push(...carried.resolvedErrors);
+  const followed = await deletionsFollowed(ctx, port(ctx, otherSide(source)).system, commit.gone, commit.personOfGone);
+  commit.resolvedErrors.push(...followed.resolvedErrors);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
@@ -250,8 +254,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     resolvedErrors: commit.resolvedErrors,
     outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
-    outboxDroppedFor: carried.droppedFor,
+    outboxDroppedFor: [...carried.droppedFor, ...followed.outboxDroppedFor],
     slaClocks: carried.clocks,
+    slaClocksStoppedOn: followed.slaClocksStoppedOn,
     matchMisses: commit.matchMisses,
     cursors: input.cursor ? [input.cursor] : [],
   });
@@ -470,6 +475,9 @@ function newCommit() {
     matchMisses: [] as MatchMiss[],
     /** Links whose Lead this page read converted (carryConversions). */
     converted: [] as ConvertedLink[],
+    /** Linked records of the other side a read by id no longer finds (pairLinked), and their people. */
+    gone: [] as Removal[],
+    personOfGone: new Map<string, string>(),
   };
 }
 
@@ -528,12 +536,27 @@ async function pairLinked(
     const mapping = group[0]!.mapping;
     const fields = source === "marketing" ? crmFields(mapping) : marketingFields(mappings);
     const ids = group.map((g) => (source === "marketing" ? g.link.crmId : g.link.marketingId));
-    const found = new Map((await other.readByIds(object, ids, fields)).map((r) => [r.id, r]));
+    const read = await other.readByIds(object, ids, fields);
+    const found = new Map(read.map((r) => [r.id, r]));
+    // Asked only when a linked record is missing: the page path reads thousands found.
+    const answered = new Set(found.size < new Set(ids).size ? read.flatMap((r) => idsAnsweredBy(r)) : []);
     const convertedPending: typeof group = [];
     for (const item of group) {
-      const counterpart = found.get(source === "marketing" ? item.link.crmId : item.link.marketingId);
+      const id = source === "marketing" ? item.link.crmId : item.link.marketingId;
+      const counterpart = found.get(id);
       if (!counterpart) {
-        retire(ctx, commit, item.link, `${other.system} ${object} record is gone`);
+        if (answered.has(id)) {
+          // Merged into a record that answers for it (SourceRecord.askedAs): no deletion to follow.
+          retire(ctx, commit, item.link, `${other.system} ${object} record is gone`);
+        } else {
+          // Deleted without a removal this run's read listed (emptied from the Recycle Bin, a GDPR delete,
+          // or deleted since): followed as the removals read follows one (deletions.ts), so nothing it was
+          // owed (writes, their refusals, the follow-up clock) stays behind the retired link.
+          retire(ctx, commit, item.link, `${other.system} ${object} ${id} no longer found (deleted)`);
+          commit.gone.push(notFound(object, id, ctx.until));
+          // A deleted Lead's or Contact's person is the link's contact; a deleted contact is her own.
+          if (source === "marketing" && mapping.pair === "contact") commit.personOfGone.set(id, item.link.marketingId);
+        }
         continue;
       }
       if (source === "marketing" && converted(counterpart, mapping)) {

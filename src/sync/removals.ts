@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Cursor, DeletedRecord, LinkWrite, QueuedError, StoreFact } from "../store/port.js";
+import type { Cursor, LinkWrite, StoreFact } from "../store/port.js";
 import type { Removal, RemovalReadOptions } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
@@ -10,6 +10,7 @@ import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
+import { deletionsFollowed, notFound } from "./deletions.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -58,9 +59,6 @@ export async function followRemovals(
   const removals = [...listed, ...gone];
   const links: LinkWrite[] = [];
   const retire: { id: number; reason: string }[] = [];
-  // A follow-up clock on a deleted record (a merge's losing Lead aside: its lead lives on in the master)
-  // is owed nothing any more: it stops, and no breach is raised for a person who no longer exists.
-  const stopped = removals.filter((r) => r.kind === "deleted").map((r) => ({ object, recordId: r.id }));
   // Survivors this batch links: HubSpot's merge makes a new record of two, both of them perhaps linked;
   // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
   const claimed = new Set<string>();
@@ -137,18 +135,12 @@ export async function followRemovals(
     links.push(...found.links);
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
-  const deleted = removals
-    .filter((r) => !r.takesWrites)
-    .map((r) => ({ system: system.system, object, recordId: r.id, ...(personOf.has(r.id) ? { personId: personOf.get(r.id)! } : {}) }));
-  const moot = await mootErrors(ctx, deleted);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
     links,
     retireLinks: retire,
-    outboxDroppedFor: deleted,
-    slaClocksStoppedOn: stopped,
-    resolvedErrors: moot,
+    ...(await deletionsFollowed(ctx, system.system, removals, personOf)),
     peopleMerged,
     contactsMerged,
     cursors: [save, ...(bin?.listed() ?? [])],
@@ -276,7 +268,7 @@ async function vanished(
   for (const r of await system.readByIds(object, [...refused], [])) for (const id of idsAnsweredBy(r)) found.add(id);
   return [...refused]
     .filter((id) => !found.has(id))
-    .map((id) => ({ object, id, kind: "deleted", mergedInto: null, at: ctx.until, takesWrites: false }));
+    .map((id) => notFound(object, id, ctx.until));
 }
 
 /**
@@ -303,34 +295,4 @@ async function binListing(ctx: RunContext, system: string, object: string, remov
     facts: (): StoreFact[] =>
       listed === undefined ? [] : [{ name: binSizeFact(system, object), value: String(listed), at: ctx.until }],
   };
-}
-
-/**
- * The open error-queue entries about records now deleted: a write to them was refused (it went out after
- * the deletion, in an earlier run or this run's first drain), and retrying it can only be refused again.
- * So are the entries of writes of the same system about the person whose record it was (the handoff's
- * tasks: their entries name the task's key, and the person in their payload): the contact itself with
- * HubSpot as the CRM, the Lead's or Contact's linked contact with Salesforce.
- * They are resolved with the link, and the outbox drops what it still kept for the records and people.
- */
-async function mootErrors(ctx: RunContext, deleted: readonly DeletedRecord[]): Promise<number[]> {
-  if (deleted.length === 0) return [];
-  const open = await ctx.store.openErrorsFor(deleted.map((d) => d.recordId));
-  const ids = new Set<number>();
-  const resolve = (e: QueuedError, d: DeletedRecord) => {
-    if (ids.has(e.id)) return;
-    ids.add(e.id);
-    ctx.log.debug("error.resolved_deleted", { runId: ctx.runId, errorId: e.id, system: d.system, object: e.object, recordId: d.recordId });
-  };
-  for (const d of deleted)
-    for (const e of open.get(d.recordId) ?? []) if (e.system === d.system && e.object === d.object) resolve(e, d);
-  // One system per call: every record a removal follows is of one system.
-  const system = deleted[0]!.system;
-  const byPerson = new Map(deleted.map((d) => [d.personId ?? d.recordId, d]));
-  for (const e of await ctx.store.listErrors({ status: "open", system, personIds: [...byPerson.keys()] })) {
-    const personId = (e.payload as { personId?: unknown } | null)?.personId;
-    const d = typeof personId === "string" ? byPerson.get(personId) : undefined;
-    if (d) resolve(e, d);
-  }
-  return [...ids];
 }

@@ -48,6 +48,39 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(loop.salesforce.data.list("Lead")).toEqual([]);
   });
 
+  // Emptied from the Recycle Bin while a write to it stays refused (from before the removals read's window,
+  // so no removals read asks after it) and her clock runs: the marketer's next edit of her contact makes the
+  // field sync read the Lead by id, and that read is what finds it gone. It is followed there as any
+  // deletion (ARCHITECTURE.md "One write path"), where the link was retired and the refusal, the refused
+  // write and the clock stayed behind it.
+  it("emptied while a write to it is refused and her clock runs: the run whose read finds it gone leaves nothing owed", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    // A validation rule an admin added refuses the marketer's new title.
+    loop.salesforce.faults.add({ records: [{ object: "Lead", field: "Title", equals: "Stagiaire", message: "Titles must name a role" }] });
+    later();
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Stagiaire" });
+    later();
+    await sync();
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([expect.objectContaining({ object: "Lead", recordId: lead })]);
+    later(10 * 60_000);
+    await sync();
+    later(10 * 60_000);
+    loop.salesforce.data.delete("Lead", lead);
+    loop.salesforce.data.emptyRecycleBin("Lead", lead);
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice des achats" });
+    later();
+    expect((await sync()).summary.status).toBe("succeeded");
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
+    expect((await loop.store.listSlaClocks({ gone: true })).map((c) => c.crmId)).toEqual([lead]);
+    expect((await loop.store.findRetiredLinks("contact", "marketing", [personId])).get(personId)?.retiredReason).toBe(
+      `salesforce Lead ${lead} no longer found (deleted)`,
+    );
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
+    expect(loop.salesforce.data.list("Lead")).toEqual([]);
+  });
+
   // getDeleted refuses a start more than 30 days back (INVALID_REPLICATION_DATE): a run after a longer pause
   // reads the removals from as far back as Salesforce allows, where it failed whole.
   it("after a pause of more than 30 days: the run succeeds and follows a Lead deleted meanwhile", async () => {
