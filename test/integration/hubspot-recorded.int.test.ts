@@ -80,7 +80,8 @@ it("reads a recorded search page: the request asks for the window, values come b
       },
     ],
     sorts: [{ propertyName: "lastmodifieddate", direction: "ASCENDING" }],
-    properties: ["email", "firstname", "lastname", "jobtitle", "lastmodifieddate"],
+    // A contact read with its email asks its additional emails too (a Lead may hold one of them).
+    properties: ["email", "firstname", "lastname", "jobtitle", "hs_additional_emails", "lastmodifieddate"],
     limit: 200,
   });
   expect(pages).toHaveLength(1);
