@@ -102,6 +102,22 @@ describe("validate --live: disposition statuses and value maps against the live 
     }
   });
 
+  it("reports a Lead Status an admin added to the org that the definition does not list (a warning, exit 0)", async () => {
+    const w = await world("salesforce");
+    try {
+      w.salesforce.data.addPicklistValue("Lead", "Status", "Nurture – Ré-engager");
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(0); // a warning: a rep choosing it sends the record to the error queue
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems.filter((p) => p.mapping !== "routing");
+      expect(problems.filter((p) => p.field === "dispositions.salesforce")).toEqual([
+        expect.objectContaining({ severity: "warning", side: "crm", message: expect.stringContaining('Lead.Status can hold "Nurture – Ré-engager"') }),
+      ]);
+      expect(problems.find((p) => p.field === "dispositions.salesforce")!.source).toMatch(/qualification\.yaml$/);
+    } finally {
+      await w.close();
+    }
+  });
+
   it("passes HubSpot as CRM, whose hs_lead_status options the definition lists in full", async () => {
     const w = await world("hubspot");
     try {
