@@ -102,6 +102,31 @@ describe("validate --live: disposition statuses and value maps against the live 
     }
   });
 
+  it("reports each funnel field of the README's setup table the org lacks, on Lead and Contact alike (exit 2)", async () => {
+    const w = await world("salesforce");
+    try {
+      // The admin made only the id and disposition fields: none of the score, MQL date, reasons or summary ones.
+      const skipped = [
+        "Leadloop_Score__c",
+        "Leadloop_Fit_Score__c",
+        "Leadloop_Behavior_Score__c",
+        "Leadloop_MQL_Date__c",
+        "Leadloop_Reasons__c",
+        "Leadloop_Activity_Summary__c",
+      ];
+      for (const object of ["Lead", "Contact"]) for (const f of skipped) w.salesforce.data.deleteField(object, f);
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(2);
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      const named = problems.filter((p) => p.field.includes("Leadloop_")).map((p) => [p.field, p.severity]);
+      expect(named.sort()).toEqual(
+        ["Lead", "Contact"].flatMap((o) => skipped.map((f) => [`${o}.${f}`, "error"])).sort(),
+      );
+    } finally {
+      await w.close();
+    }
+  });
+
   it("reports a Lead Status an admin added to the org that the definition does not list (a warning, exit 0)", async () => {
     const w = await world("salesforce");
     try {
