@@ -138,6 +138,10 @@ describe("validate --live: disposition statuses and value maps against the live 
         expect.objectContaining({ severity: "warning", side: "crm", message: expect.stringContaining('Lead.Status can hold "Nurture – Ré-engager"') }),
       ]);
       expect(problems.find((p) => p.field === "dispositions.salesforce")!.source).toMatch(/qualification\.yaml$/);
+      // The contact-lead mapping's value map for Status does not cover it either: a Lead with it would fail.
+      const map = problems.find((p) => p.field === "Status" && p.source.endsWith("contact-lead.yaml"));
+      expect(map).toMatchObject({ side: "crm", severity: "warning" });
+      expect(map!.message).toMatch(/can hold "Nurture – Ré-engager", which the value map does not cover/);
     } finally {
       await w.close();
     }
