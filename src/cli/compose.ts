@@ -54,9 +54,11 @@ export interface WireOptions {
    * (it reads the store, or retries what it holds), which then says there is none instead of making it.
    */
   store?: OpenOptions;
+  /** A dry run, which leaves the store as it found it: the allocation read is not kept either. */
+  dryRun?: boolean;
 }
 
-export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions }: WireOptions = {}): Promise<Wiring> {
+export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun }: WireOptions = {}): Promise<Wiring> {
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
   const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
@@ -94,7 +96,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     // The allocation this process read, for the next one to know its share before a call (ApiShare.allocation).
     keepAllocation = async () => {
       const told = salesforce.limitInfo();
-      if (told && told.max !== allocation?.max) await keepApiAllocation(store, told.max);
+      if (told && told.max !== allocation?.max && !dryRun) await keepApiAllocation(store, told.max);
     };
   }
   const funnel = funnelSetup(config, marketing, crm);
