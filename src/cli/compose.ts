@@ -11,7 +11,7 @@ import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { type OpenOptions, openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
-import { recentApiCalls } from "../sync/api-usage.js";
+import { keepApiAllocation, keptApiAllocation, recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../systems/call-retry.js";
@@ -54,9 +54,11 @@ export interface WireOptions {
    * (it reads the store, or retries what it holds), which then says there is none instead of making it.
    */
   store?: OpenOptions;
+  /** A dry run, which leaves the store as it found it: the allocation read is not kept either. */
+  dryRun?: boolean;
 }
 
-export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions }: WireOptions = {}): Promise<Wiring> {
+export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun }: WireOptions = {}): Promise<Wiring> {
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
   const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
@@ -72,7 +74,9 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   });
   let crm: SystemPort = marketing;
   let orgUsage = async (_salesSince?: string): Promise<OrgUsage | undefined> => undefined;
+  let keepAllocation = async (): Promise<void> => {};
   if (config.crm === "salesforce") {
+    const allocation = await keptApiAllocation(store);
     const { API_WINDOW_MS, createSalesforceAdapter } = await import("../systems/salesforce/index.js");
     const salesforce = await createSalesforceAdapter({
       connection: config.salesforce!,
@@ -82,12 +86,18 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
       apiShare: {
         share: config.sync.salesforceApiShare,
         earlier: await recentApiCalls(store, "salesforce", Date.now(), API_WINDOW_MS),
+        ...(allocation ? { allocation: allocation.max } : {}),
       },
       bulkThreshold: config.sync.bulkThreshold,
       lookbackMs: config.salesforce!.lookback,
     });
     crm = salesforce;
     orgUsage = (salesSince) => salesforce.orgUsage(salesSince);
+    // The allocation this process read, for the next one to know its share before a call (ApiShare.allocation).
+    keepAllocation = async () => {
+      const told = salesforce.limitInfo();
+      if (told && told.max !== allocation?.max && !dryRun) await keepApiAllocation(store, told.max);
+    };
   }
   const funnel = funnelSetup(config, marketing, crm);
   let prepared: Promise<void> | undefined;
@@ -98,7 +108,11 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     });
     return prepared;
   };
-  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close: () => store.close() };
+  const close = async () => {
+    await keepAllocation();
+    await store.close();
+  };
+  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close };
 }
 
 /** Reads qualification, routing and SLA (each validated, errors naming file and line) into one setup. */

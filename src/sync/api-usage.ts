@@ -26,3 +26,20 @@ export async function recentApiCalls(
   }
   return out;
 }
+
+const ALLOCATION_FACT = "salesforce.api_allocation";
+
+/**
+ * The org's API allocation (`Sforce-Limit-Info`'s max) as the last process that called Salesforce read it,
+ * so the next one knows its share before its first call (systems/salesforce/api-budget.ts).
+ */
+export async function keptApiAllocation(store: StateStore): Promise<{ max: number } | undefined> {
+  const fact = await store.getFact(ALLOCATION_FACT);
+  const max = fact ? Number(fact.value) : NaN;
+  return Number.isInteger(max) && max > 0 ? { max } : undefined;
+}
+
+export async function keepApiAllocation(store: StateStore, max: number): Promise<void> {
+  const at = new Date().toISOString();
+  await store.commitBatch({ runId: "api-allocation", facts: [{ name: ALLOCATION_FACT, value: String(max), at }], at });
+}

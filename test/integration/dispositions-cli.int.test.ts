@@ -102,6 +102,51 @@ describe("validate --live: disposition statuses and value maps against the live 
     }
   });
 
+  it("reports each funnel field of the README's setup table the org lacks, on Lead and Contact alike (exit 2)", async () => {
+    const w = await world("salesforce");
+    try {
+      // The admin made only the id and disposition fields: none of the score, MQL date, reasons or summary ones.
+      const skipped = [
+        "Leadloop_Score__c",
+        "Leadloop_Fit_Score__c",
+        "Leadloop_Behavior_Score__c",
+        "Leadloop_MQL_Date__c",
+        "Leadloop_Reasons__c",
+        "Leadloop_Activity_Summary__c",
+      ];
+      for (const object of ["Lead", "Contact"]) for (const f of skipped) w.salesforce.data.deleteField(object, f);
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(2);
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems;
+      const named = problems.filter((p) => p.field.includes("Leadloop_")).map((p) => [p.field, p.severity]);
+      expect(named.sort()).toEqual(
+        ["Lead", "Contact"].flatMap((o) => skipped.map((f) => [`${o}.${f}`, "error"])).sort(),
+      );
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("reports a Lead Status an admin added to the org that the definition does not list (a warning, exit 0)", async () => {
+    const w = await world("salesforce");
+    try {
+      w.salesforce.data.addPicklistValue("Lead", "Status", "Nurture – Ré-engager");
+      const out = await runCli(["validate", "--live", "--json", "--config", w.config]);
+      expect(out.code).toBe(0); // a warning: a rep choosing it sends the record to the error queue
+      const problems = (JSON.parse(out.stdout) as { problems: LiveProblem[] }).problems.filter((p) => p.mapping !== "routing");
+      expect(problems.filter((p) => p.field === "dispositions.salesforce")).toEqual([
+        expect.objectContaining({ severity: "warning", side: "crm", message: expect.stringContaining('Lead.Status can hold "Nurture – Ré-engager"') }),
+      ]);
+      expect(problems.find((p) => p.field === "dispositions.salesforce")!.source).toMatch(/qualification\.yaml$/);
+      // The contact-lead mapping's value map for Status does not cover it either: a Lead with it would fail.
+      const map = problems.find((p) => p.field === "Status" && p.source.endsWith("contact-lead.yaml"));
+      expect(map).toMatchObject({ side: "crm", severity: "warning" });
+      expect(map!.message).toMatch(/can hold "Nurture – Ré-engager", which the value map does not cover/);
+    } finally {
+      await w.close();
+    }
+  });
+
   it("passes HubSpot as CRM, whose hs_lead_status options the definition lists in full", async () => {
     const w = await world("hubspot");
     try {

@@ -765,6 +765,27 @@ describe("HubSpot's search limit across adapters", () => {
   });
 });
 
+describe("HubSpot's ten-second burst", () => {
+  it("keeps to the burst the portal states on its answers when told none: no call refused with 429 and sent again", async () => {
+    // A portal stating 10 calls per 10 seconds (X-HubSpot-RateLimit-Max and -Remaining), fewer than the lowest
+    // tier's 100 leadloop starts at: only by following what the portal states do 15 calls go without a
+    // refusal. The emulator counts a refused call too, so a call sent again after a 429 shows in the count.
+    const emulator = await startHubspotEmulator({ accessToken: `test-${randomUUID()}`, searchLagMs: 0, limits: { burstPer10Seconds: 10 } });
+    try {
+      emulator.data.addOwner({ email: "inès.garnier@example.fr", firstName: "Inès", lastName: "Garnier" });
+      const adapter = createHubspotAdapter({
+        accessToken: emulator.accessToken,
+        baseUrl: emulator.url,
+        retry: { ...RETRY, patienceMs: 60_000 },
+      });
+      for (let i = 0; i < 15; i++) expect(await adapter.listOwners()).toHaveLength(1);
+      expect(emulator.calls.byEndpoint()["GET /crm/v3/owners"]).toBe(15);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
+
 describe("describe and ensureProperty", () => {
   const h = useEmulator();
 

@@ -1,7 +1,9 @@
 // An admin adds a field to a mapping after the first load: the records already linked get it on the next
 // run, not only those someone edits later, and nothing is made twice.
+import { Writable } from "node:stream";
 import { loadMappings } from "../../src/config/mapping-file.js";
 import type { ObjectMapping } from "../../src/core/mapping.js";
+import { createLogger, type Logger } from "../../src/log/logger.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
@@ -11,6 +13,19 @@ function withoutTitle(mappings: ObjectMapping[]): ObjectMapping[] {
   return mappings.map((m) =>
     m.crmObject === "Lead" ? { ...m, fields: m.fields.filter((f) => f.crm !== "Title") } : m,
   );
+}
+
+/** A logger at info, as `leadloop sync` runs by default, and the JSON lines it wrote. */
+function infoLog(): { log: Logger; lines: () => Record<string, unknown>[] } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  const log = createLogger({ level: "info", pretty: false, stream });
+  return { log, lines: () => text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 describe("a field added to a mapping", () => {
@@ -52,16 +67,23 @@ describe("a field added to a mapping", () => {
     expect((await loop.sync({ mappings: before })).summary.updated.salesforce).toBe(0);
     later();
 
-    const second = await loop.sync({ mappings: shipped });
+    const secondLog = infoLog();
+    const second = await loop.sync({ mappings: shipped, log: secondLog.log });
 
     expect(second.summary.status).toBe("succeeded");
     expect(second.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
     expect(second.summary.updated.salesforce).toBe(1);
     expect(titles()).toHaveLength(2);
     expect(titles()).toEqual(expect.arrayContaining([[ines.id, "Diretora de Operações"], [tomasz.id, null]]));
+    // README "Mappings": the run says at info which fields it found added and which objects it reads again.
+    expect(secondLog.lines().filter((l) => l.message === "mapping.fields_added")).toEqual([
+      expect.objectContaining({ level: "info", pair: "contact", fields: ["Lead:jobtitle>Title"], reread: ["salesforce Lead"] }),
+    ]);
     later();
-    // Once synced, the field is like the others: the next run reads nothing again for it.
-    const third = await loop.sync({ mappings: shipped });
+    // Once synced, the field is like the others: the next run reads nothing again for it, and says nothing.
+    const thirdLog = infoLog();
+    const third = await loop.sync({ mappings: shipped, log: thirdLog.log });
     expect(third.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(thirdLog.lines().map((l) => l.message)).not.toContain("mapping.fields_added");
   });
 });

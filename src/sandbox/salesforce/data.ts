@@ -12,6 +12,7 @@ import {
   type FieldOptions,
   type FieldType,
   field,
+  findField,
   type OrgSetup,
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
@@ -315,6 +316,18 @@ export class SalesforceData {
       this.store.put(schema.name, { ...record, [name]: type === "boolean" ? false : null });
     }
     return describe;
+  }
+
+  /**
+   * Adds an active value to a picklist, as an admin does in Setup (Object Manager → Lead → Fields → Lead
+   * Status → New): the describe lists it and a write may set it.
+   */
+  addPicklistValue(sobject: string, name: string, value: string): void {
+    const schema = this.writer.schemaOrThrow(sobject);
+    const describe = findField(schema, name);
+    if (describe?.type !== "picklist") throw new Error(`${schema.name} has no picklist ${name}`);
+    if (describe.picklistValues.some((p) => p.value === value)) throw new Error(`${schema.name}.${describe.name} already has ${value}`);
+    describe.picklistValues.push({ active: true, defaultValue: false, label: value, validFor: null, value });
   }
 
   /**

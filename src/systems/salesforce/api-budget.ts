@@ -18,6 +18,12 @@ export interface ApiShare {
   share: number;
   /** leadloop's calls before this adapter was made, with their times (from the store's recorded runs). */
   earlier: readonly SpentCalls[];
+  /**
+   * The org's allocation as an earlier process last read it (kept in the store), taken until a response
+   * tells it anew: a process whose share the recorded runs have spent then stops before its first call,
+   * where learning the allocation from an answer would spend one call past the share each time.
+   */
+  allocation?: number;
 }
 
 /**
@@ -46,11 +52,12 @@ export class ApiBudget {
     }
   }
 
-  /** Throws before a call that would take leadloop past its share (known once one response told the allocation). */
+  /** Throws before a call that would take leadloop past its share (known once the allocation is). */
   beforeCall(): void {
     const spent = this.inWindow();
-    if (!this.usage) return;
-    const allowed = Math.floor(this.apiShare.share * this.usage.max);
+    const max = this.usage?.max ?? this.apiShare.allocation;
+    if (max === undefined) return;
+    const allowed = Math.floor(this.apiShare.share * max);
     if (spent < allowed) return;
     const oldest = this.spent[0];
     const frees = oldest ? ` (the earliest at ${new Date(oldest.at + API_WINDOW_MS).toISOString()})` : "";
@@ -60,7 +67,7 @@ export class ApiBudget {
       code: "LEADLOOP_API_SHARE",
       message:
         `stopped: leadloop has used its share of Salesforce's API allocation for the last 24 hours ` +
-        `(${spent} calls, share ${this.apiShare.share} of ${this.usage.max} = ${allowed}); calls free up as ` +
+        `(${spent} calls, share ${this.apiShare.share} of ${max} = ${allowed}); calls free up as ` +
         `they age past 24 hours${frees}, or raise sync.salesforceApiShare to allow more.`,
       runNote: DAILY_LIMIT_RUN_NOTE,
       retriable: false,
