@@ -57,7 +57,9 @@ export interface WireOptions {
 }
 
 export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions }: WireOptions = {}): Promise<Wiring> {
+  // Every file is read before the store opens: a configuration error leaves no store file behind.
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
+  const files = loadFunnelFiles(config);
   const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
@@ -89,7 +91,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     crm = salesforce;
     orgUsage = (salesSince) => salesforce.orgUsage(salesSince);
   }
-  const funnel = funnelSetup(config, marketing, crm);
+  const funnel = funnelSetup(config, marketing, crm, files);
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
     // Stopped part way, the rest are ensured by the next run's prepare (runWired throws StoppedBeforeRun).
@@ -101,13 +103,27 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close: () => store.close() };
 }
 
-/** Reads qualification, routing and SLA (each validated, errors naming file and line) into one setup. */
-export function funnelSetup(config: LeadloopConfig, marketing: HubspotAdapter, crm: SystemPort): FunnelSetup {
-  const hubspotVocabulary = hubspotHandoffVocabulary(marketing);
+/** The funnel's files: qualification, routing and SLA, each validated, errors naming file and line. */
+export type FunnelFiles = Pick<FunnelSetup, "qualification" | "routing" | "sla">;
+
+export function loadFunnelFiles(config: LeadloopConfig): FunnelFiles {
   return {
     qualification: compileDefinition(loadQualification(config.qualification)),
     routing: loadRouting(config.routing),
     sla: loadSla(config.sla),
+  };
+}
+
+/** The funnel's files (read here unless given) and each system's part in it, as one setup. */
+export function funnelSetup(
+  config: LeadloopConfig,
+  marketing: HubspotAdapter,
+  crm: SystemPort,
+  files: FunnelFiles = loadFunnelFiles(config),
+): FunnelSetup {
+  const hubspotVocabulary = hubspotHandoffVocabulary(marketing);
+  return {
+    ...files,
     vocabulary: config.crm === "salesforce" ? salesforceHandoffVocabulary(crm) : hubspotVocabulary,
     marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
     activities: marketing,
