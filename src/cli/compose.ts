@@ -10,6 +10,8 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { type OpenOptions, openStore } from "../store/open-store.js";
+import { missingPropertiesRefusal } from "../sync/mapping-refusal.js";
+import { missingMappedProperties } from "../systems/hubspot/mapped-properties.js";
 import type { StateStore } from "../store/port.js";
 import { recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
@@ -95,8 +97,14 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
     // Stopped part way, the rest are ensured by the next run's prepare (runWired throws StoppedBeforeRun).
-    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop).then((done) => {
-      if (!done) prepared = undefined;
+    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop).then(async (done) => {
+      if (!done) {
+        prepared = undefined;
+        return;
+      }
+      // After leadloop's own properties exist (a mapping may carry one); from the lists read to make them.
+      const missing = await missingMappedProperties(marketing, mappings);
+      if (missing.length > 0) throw missingPropertiesRefusal(missing);
     });
     return prepared;
   };
