@@ -10,6 +10,8 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { type OpenOptions, openStore } from "../store/open-store.js";
+import { missingPropertiesRefusal } from "../sync/mapping-refusal.js";
+import { missingMappedProperties } from "../systems/hubspot/mapped-properties.js";
 import type { StateStore } from "../store/port.js";
 import { keepApiAllocation, keptApiAllocation, recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
@@ -59,7 +61,9 @@ export interface WireOptions {
 }
 
 export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun }: WireOptions = {}): Promise<Wiring> {
+  // Every file is read before the store opens: a configuration error leaves no store file behind.
   const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
+  const files = loadFunnelFiles(config);
   const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
@@ -99,13 +103,21 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
       if (told && told.max !== allocation?.max && !dryRun) await keepApiAllocation(store, told.max);
     };
   }
-  const funnel = funnelSetup(config, marketing, crm);
+  const funnel = funnelSetup(config, marketing, crm, files);
   let prepared: Promise<void> | undefined;
   const prepare = (): Promise<void> => {
     // Stopped part way, the rest are ensured by the next run's prepare (runWired throws StoppedBeforeRun).
-    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop).then((done) => {
-      if (!done) prepared = undefined;
-    });
+    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop)
+      .then(async (done) => {
+        if (!done) {
+          prepared = undefined;
+          return;
+        }
+        // After leadloop's own properties exist (a mapping may carry one); from the lists read to make them.
+        const missing = await missingMappedProperties(marketing, mappings);
+        if (missing.length > 0) throw missingPropertiesRefusal(missing);
+      })
+      ;
     return prepared;
   };
   const close = async () => {
@@ -115,13 +127,27 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close };
 }
 
-/** Reads qualification, routing and SLA (each validated, errors naming file and line) into one setup. */
-export function funnelSetup(config: LeadloopConfig, marketing: HubspotAdapter, crm: SystemPort): FunnelSetup {
-  const hubspotVocabulary = hubspotHandoffVocabulary(marketing);
+/** The funnel's files: qualification, routing and SLA, each validated, errors naming file and line. */
+export type FunnelFiles = Pick<FunnelSetup, "qualification" | "routing" | "sla">;
+
+export function loadFunnelFiles(config: LeadloopConfig): FunnelFiles {
   return {
     qualification: compileDefinition(loadQualification(config.qualification)),
     routing: loadRouting(config.routing),
     sla: loadSla(config.sla),
+  };
+}
+
+/** The funnel's files (read here unless given) and each system's part in it, as one setup. */
+export function funnelSetup(
+  config: LeadloopConfig,
+  marketing: HubspotAdapter,
+  crm: SystemPort,
+  files: FunnelFiles = loadFunnelFiles(config),
+): FunnelSetup {
+  const hubspotVocabulary = hubspotHandoffVocabulary(marketing);
+  return {
+    ...files,
     vocabulary: config.crm === "salesforce" ? salesforceHandoffVocabulary(crm) : hubspotVocabulary,
     marketingOwnersByEmail: (emails) => hubspotVocabulary.ownersByEmail(emails),
     activities: marketing,

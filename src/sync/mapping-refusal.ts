@@ -25,3 +25,30 @@ export function namingMappingFiles(err: unknown, mappings: readonly ObjectMappin
   if (places.length === 0) return err;
   return reworded(err, `${places.join(", ")}: ${err.messageOutsideRun} (\`leadloop validate --live\` checks every mapping against the systems)`);
 }
+
+/** A HubSpot property a mapping entry names that the portal lacks: the entry, and the property. */
+export interface MissingMarketingProperty {
+  mapping: ObjectMapping;
+  entry: number;
+}
+
+/**
+ * The run's refusal of mapping entries whose marketing property does not exist: HubSpot's reads leave an
+ * unknown property out without a word and refuse each write of it (PROPERTY_DOESNT_EXIST), so a run went
+ * on with an error-queue entry per record (exit 4) for what is a configuration error, named here as a
+ * Salesforce field the org lacks is, by file, line and key (exit 2).
+ */
+export function missingPropertiesRefusal(missing: readonly MissingMarketingProperty[]): SystemError {
+  const places = missing.map(({ mapping, entry }) => {
+    const { line, key } = fieldPlace(mapping, entry, "marketing");
+    const property = mapping.fields[entry]!.marketing;
+    return `${mapping.source}${line ? `:${line}` : ""}: ${key} (${property}): HubSpot has no ${mapping.marketingObject} property ${property}`;
+  });
+  return new SystemError({
+    system: "hubspot",
+    errorClass: "config",
+    code: "PROPERTY_DOESNT_EXIST",
+    message: `${places.join(", ")} (\`leadloop validate --live\` checks every mapping against the systems)`,
+    retriable: false,
+  });
+}

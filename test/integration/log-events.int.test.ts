@@ -184,6 +184,27 @@ describe("a failed `leadloop sync` in the JSON log", () => {
     expect(recorded).toMatchObject({ id: summary.runId, status: "failed", summary: { failure: failed!.error } });
   });
 
+  it("exits 2 naming the file, line, key and property when HubSpot has no property a mapping names, before any record is read", async () => {
+    const mappings = join(world.dir, "mappings-buying-role");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    const shipped = readFileSync(lead, "utf8");
+    // The admin maps a contact property the portal does not have (a custom property not created yet).
+    writeFileSync(lead, `${shipped}  - marketing: buying_role\n    crm: Description\n    direction: both\n    conflict: prefer_crm\n`);
+    const entry = shipped.match(/^ {2}- marketing:/gm)!.length;
+    const marketingLine = shipped.split("\n").length;
+    const configPath = join(world.dir, "leadloop-buying-role.yaml");
+    writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+
+    const run = await runCli(["--log-level", "info", "sync", "--json", "--config", configPath]);
+
+    // Where the run went on: HubSpot's reads left the property out, each write of it an error-queue entry.
+    expect(run.code).toBe(2);
+    const problem = `${lead}:${marketingLine}: fields[${entry}].marketing (buying_role): HubSpot has no contacts property buying_role`;
+    expect(run.stderr.trim().split("\n").at(-1)).toContain(`leadloop: ${problem}`);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "failed", failure: expect.stringContaining(problem) });
+  });
+
   it("logs run.failed with kind conflict when another run holds the store", async () => {
     const store = await openStore({ path: world.storePath }, { existing: true });
     const holder = "crm-worker-2:4711:run-20261205T091500";

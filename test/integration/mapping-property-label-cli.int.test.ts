@@ -1,20 +1,12 @@
 // An admin names a HubSpot property in a mapping by the label the portal shows ("Job Title") instead of
-// its internal name (jobtitle): HubSpot refuses each write to it as PROPERTY_DOESNT_EXIST. The error
-// queue says so as a mapping problem to fix, not as a value to correct on each record; once the mapping
-// names the property, `errors retry` writes every record.
+// its internal name (jobtitle): the portal has no such property. `sync` stops at the mapping entry as a
+// configuration error (exit 2, file, line and key), and `validate --live` suggests the property's name.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
-
-interface Entry {
-  id: number;
-  errorClass: string;
-  message: string;
-  whatToDo?: string;
-}
 
 describe("a mapping naming a HubSpot property by its label", () => {
   let world: SandboxWorld;
@@ -25,34 +17,28 @@ describe("a mapping naming a HubSpot property by its label", () => {
     await world.close();
   });
 
-  it("queues each refusal as a mapping to fix, and a retry after the fix resolves them all", async () => {
+  it("stops sync at the mapping entry, exit 2, with nothing queued; once the mapping names the property, sync writes", async () => {
     const mappings = join(world.dir, "mappings-label");
     cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
     const lead = join(mappings, "contact-lead.yaml");
     const shipped = readFileSync(lead, "utf8");
     writeFileSync(lead, shipped.replace("  - marketing: jobtitle\n", "  - marketing: Job Title\n"));
+    const line = shipped.split("\n").indexOf("  - marketing: jobtitle") + 1;
+    const entry = shipped.slice(0, shipped.indexOf("  - marketing: jobtitle\n")).match(/^ {2}- marketing:/gm)!.length;
     const configPath = join(world.dir, "leadloop-label.yaml");
     writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
     const config = ["-c", configPath];
 
+    // A configuration error, found in the portal's property list before any record is read or written,
+    // where each write of the property was refused PROPERTY_DOESNT_EXIST into the error queue (exit 4).
     const synced = await runCli(["sync", "--json", ...config]);
-    expect(synced.code).toBe(4);
-    const listed = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as Entry[];
-    const refused = listed.filter((e) => e.message.includes("PROPERTY_DOESNT_EXIST"));
-    expect(refused.length).toBeGreaterThan(0);
-    for (const e of refused) {
-      expect(e.errorClass).toBe("config");
-      expect(e.whatToDo).toBe(
-        `fix the mapping or HubSpot's setup (\`leadloop validate --live\` names what is missing), then \`leadloop errors retry --id ${e.id}\``,
-      );
-    }
+    expect(synced.code).toBe(2);
+    expect(synced.stderr).toContain(`${lead}:${line}: fields[${entry}].marketing (Job Title): HubSpot has no contacts property Job Title`);
+    expect(JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout)).toEqual([]);
 
     writeFileSync(lead, shipped);
-    const retried = await runCli(["errors", "retry", "--json", ...config]);
-    expect(retried.code).toBe(0);
-    expect((JSON.parse(retried.stdout) as { resolved: number[] }).resolved).toEqual(
-      expect.arrayContaining(refused.map((e) => e.id)),
-    );
+    const fixed = await runCli(["sync", "--json", ...config]);
+    expect(fixed.code).toBe(0);
   });
 
   it("validate --live suggests the property's name for every label a mapping names, whatever its case, accents or spacing", async () => {

@@ -2,7 +2,7 @@
 // admin fixes it: at the leadloop.yaml line and key that named it, with the path that key resolved to
 // (relative paths resolve against leadloop.yaml's folder, README "Configuration"), where it was only the
 // resolved path and "file not found", which left the admin to find which key, in which file, named it.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runCli } from "../support/cli-run.js";
@@ -72,5 +72,17 @@ describe("a file leadloop.yaml names that is not there", () => {
       [config, lineOf("mappings"), "mappings", `mappings folder not found: ${join(dir, "mapings")} (./mapings)`],
       [config, 0, "routing", `file not found: ${join(dir, "config", "routing.yaml")} (the default ./config/routing.yaml, as the file sets no routing)`],
     ]);
+  });
+
+  it.each(["qualification", "routing", "sla"])("stops sync at a missing %s file before it makes a store: exit 2, no store file", async (key) => {
+    const { dir, config } = configWith([[new RegExp(`^${key}: .*$`, "m"), `${key}: ./missing-${key}.yaml`]]);
+
+    const sync = await runCli(["--log-level", "error", "sync", "--json", "--config", config]);
+
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain(`${key}: file not found: ${join(dir, `missing-${key}.yaml`)}`);
+    // A configuration error leaves the folder as it found it: no state.db (nor its -wal, -shm) to mistake
+    // for a store a later run could take as its own.
+    expect(readdirSync(dir).filter((f) => f.startsWith("state.db"))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // A rep's verdict on a lead, read from the CRM's lead status through the definition's map, and the stage
 // each verdict leads to. A status the map declares as "no verdict yet" (new, open) means nothing; one the
 // map does not know at all is a configuration gap the caller reports, never a silent skip.
+import { textWithin } from "../text/within.js";
 import type { FieldValues } from "../records.js";
 import type { Stage } from "./stages.js";
 
@@ -157,8 +158,7 @@ export const DISPOSITION_REASON_MAX_LENGTH = 65_536;
 export function verdictReason(typed: string | null | undefined, mapReason: string): string {
   const text = typed?.trim() ?? "";
   if (text === "") return mapReason;
-  if (text.length <= DISPOSITION_REASON_MAX_LENGTH) return text;
-  return Array.from(text).slice(0, DISPOSITION_REASON_MAX_LENGTH).join("");
+  return textWithin(text, DISPOSITION_REASON_MAX_LENGTH);
 }
 
 /**

@@ -2,6 +2,7 @@
 // did, in words a rep reads (the page, form, email or call to action, its address or link, when, and how
 // often), rather than the event's raw properties, which put `hs_form_id: <GUID>` and `hs_url_path` lines
 // in front of the rep (ARCHITECTURE.md "How one sync run flows", the handoff's completed tasks).
+import { textWithin } from "../text/within.js";
 import { DEFAULT_ACTIVITY_PROPERTIES } from "./activity-properties.js";
 import type { ActivityKind, ActivityProperties, MatchKey } from "./definition.js";
 import type { SignificantActivity } from "./significant.js";
@@ -68,8 +69,6 @@ function minute(at: string): string {
   return Number.isNaN(ms) ? at : `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** Cut by code points, so an accent or emoji at the edge is never split into half a character. */
 function cutValue(value: string): string {
-  const chars = Array.from(value);
-  return chars.length <= VALUE_MAX ? value : `${chars.slice(0, VALUE_MAX - 1).join("")}…`;
+  return textWithin(value, VALUE_MAX);
 }

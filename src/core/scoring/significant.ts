@@ -1,6 +1,7 @@
 // The activities that earn behaviour points, for the completed CRM tasks a rep finds on a handed-off
 // record: one per rule and subject (eight visits of the pricing page are one task saying so), the newest
 // few. The key is the newest activity's id, stable across runs, so a task is never created twice.
+import { textWithin } from "../text/within.js";
 import { asCompiled, type CompiledDefinition } from "./compile.js";
 import type { QualificationDefinition, ScoredActivity } from "./definition.js";
 
@@ -82,13 +83,14 @@ export function significantActivities(
  * page's address, and is what a submission told by the contact's properties has too.
  */
 export function activityTitle(properties: Readonly<Record<string, string>>): string {
-  return (
+  return textWithin(
     properties.hs_title ??
-    properties.hs_email_subject ??
-    properties.hs_element_text ??
-    properties.hs_form_name ??
-    properties.hs_url ??
-    properties.hs_link_href ??
-    "activity"
-  ).slice(0, 120);
+      properties.hs_email_subject ??
+      properties.hs_element_text ??
+      properties.hs_form_name ??
+      properties.hs_url ??
+      properties.hs_link_href ??
+      "activity",
+    120,
+  );
 }

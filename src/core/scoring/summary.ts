@@ -2,6 +2,7 @@
 // every entry dated, long values cut, and the whole kept under a long-text field's size.
 import { DEFAULT_ACTIVITY_PROPERTIES } from "./activity-properties.js";
 import type { ActivityProperties, MatchKey, ScoredActivity } from "./definition.js";
+import { textWithin } from "../text/within.js";
 import { cut } from "./values.js";
 
 /** Long-text fields in CRMs hold 32,768 characters; stay under with room for a footer. */
@@ -114,7 +115,7 @@ function withinLimit(lines: readonly string[]): string {
       continue;
     }
     const room = SUMMARY_MAX_LENGTH - text.length - (text ? 1 : 0);
-    if (room > 1) text = text ? `${text}\n${line.slice(0, room - 1)}…` : `${line.slice(0, room - 1)}…`;
+    if (room > 1) text = text ? `${text}\n${textWithin(line, room)}` : textWithin(line, room);
     break;
   }
   return text;

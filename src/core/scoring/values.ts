@@ -1,6 +1,7 @@
 // How attribute values are read for comparison: folded text (case and accents ignored), numbers out of
 // the bands people type into size fields, and the domain of an email address or URL.
 import { normalizeDomain, normalizeEmail } from "../records.js";
+import { textWithin } from "../text/within.js";
 
 const MARKS = /\p{M}/gu;
 
@@ -63,6 +64,5 @@ export function domainInSet(domain: string, set: ReadonlySet<string>): boolean {
 
 /** Cuts text for a reason or summary line, marking the cut. */
 export function cut(value: string, max: number): string {
-  const text = value.replace(/\s+/g, " ").trim();
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return textWithin(value.replace(/\s+/g, " ").trim(), max);
 }

@@ -4,6 +4,8 @@
 // lines inside them <br>. Every value is escaped: the text carries what people typed (a name, a form's or
 // page's title, a rep's reason), and "R&D <Pricing>" must read as written, not as markup.
 
+import { textWithin } from "./within.js";
+
 const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 export function escapeHtmlText(text: string): string {
@@ -28,11 +30,11 @@ export function plainTextToHtml(text: string): string {
  */
 export function plainTextToHtmlWithin(text: string, maxChars: number): string {
   let html = plainTextToHtml(text);
-  let kept = Array.from(text);
-  while (html.length > maxChars && kept.length > 0) {
+  let units = text.length;
+  while (html.length > maxChars && units > 0) {
     // The markup grows with the text about evenly: cut in proportion, a little more than the excess.
-    kept = kept.slice(0, Math.max(0, Math.floor((kept.length * maxChars) / html.length) - 1));
-    html = plainTextToHtml(`${kept.join("").trimEnd()}…`);
+    units = Math.max(0, Math.floor((units * maxChars) / html.length) - 1);
+    html = plainTextToHtml(textWithin(text, units));
   }
   return html;
 }

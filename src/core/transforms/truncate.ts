@@ -4,14 +4,10 @@
 // refused as STRING_TOO_LONG. The cut never splits such a pair: a character that does not fit whole is
 // left out. Applies only going to the CRM: what was cut cannot be restored, and the longer marketing value
 // should not be shortened by the round trip.
+import { textWithin } from "../text/within.js";
 import { type CompiledStep, ok, type StepFn } from "./result.js";
 
 export function compileTruncate(length: number): CompiledStep {
-  const step: StepFn = (value) => {
-    if (value.length <= length) return ok(value);
-    const last = value.charCodeAt(length - 1);
-    const endsInHighSurrogate = last >= 0xd800 && last <= 0xdbff;
-    return ok(value.slice(0, endsInHighSurrogate ? length - 1 : length));
-  };
+  const step: StepFn = (value) => ok(textWithin(value, length, ""));
   return { toCrm: step, toMarketing: null };
 }

@@ -24,8 +24,6 @@ import { taskOwner } from "./task-owner.js";
 import { taskWrite } from "./task-write.js";
 
 export const DIGEST_CURSOR_SYSTEM = "leadloop";
-/** Salesforce's Task.Description (and HubSpot's task body) holds 32,000 characters. */
-const BODY_MAX = 32_000;
 
 /** What a rep's digest cursor keeps besides its time: the period it was for, and the record its task is on. */
 interface DigestMark {
@@ -166,7 +164,8 @@ export async function writeDigests(
       vocabulary,
       {
         subject: digestTitle(digest),
-        body: body.slice(0, BODY_MAX),
+        // Each CRM's vocabulary cuts the body to its task field (Salesforce's Description, HubSpot's notes).
+        body,
         whoId: about.crmId,
         whoObject: about.crmType,
         ownerId: owner.ownerId,

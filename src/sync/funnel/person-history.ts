@@ -15,8 +15,6 @@ const REASONS_SHOWN = 8;
 const REASON_LINE_MAX = 1_000;
 /** Entries per line of the summary (last visits, forms, offers, email clicks). */
 const SUMMARY_ENTRIES = 10;
-/** Salesforce long text areas hold 32,768 characters; the summary stays under that. */
-const SUMMARY_MAX_CHARS = 32_000;
 
 export function reasonsText(score: PersonScore): string {
   return score.reasons
@@ -36,5 +34,6 @@ export function scoreRuleText(score: PersonScore): string {
 }
 
 export function historyText(activities: readonly ScoredActivity[], now: Date): string {
-  return activitySummary(activities, now, SUMMARY_ENTRIES).slice(0, SUMMARY_MAX_CHARS);
+  // Within SUMMARY_MAX_LENGTH already: the summary keeps whole lines and cuts the last one (summary.ts).
+  return activitySummary(activities, now, SUMMARY_ENTRIES);
 }

@@ -4,6 +4,7 @@
 import { type DueField, dueFieldValues } from "../../core/sla/index.js";
 import type { FieldValues } from "../../core/records.js";
 import { plainTextToHtmlWithin } from "../../core/text/rich-text.js";
+import { textWithin } from "../../core/text/within.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import { findHubspotAccounts } from "./account-finder.js";
 import type { HubspotAdapter } from "./adapter.js";
@@ -70,7 +71,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       upsertOn: TASK_KEY_PROPERTY,
       associate: true,
       fields: (t) => ({
-        hs_task_subject: t.subject,
+        hs_task_subject: textWithin(t.subject, TEXT_MAX_LENGTH),
         // The task's notes are rich text in HubSpot: plain line breaks would run the body into one line.
         hs_task_body: plainTextToHtmlWithin(t.body, TEXT_MAX_LENGTH),
         hs_timestamp: t.at,

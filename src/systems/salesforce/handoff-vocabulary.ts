@@ -2,6 +2,7 @@
 // create, Tasks keyed by Leadloop_Activity_Key__c (an External ID, so a task is never made twice), and
 // owners found among active Users by email.
 import { type DueField, dueFieldValues } from "../../core/sla/index.js";
+import { textWithin } from "../../core/text/within.js";
 import type { HandoffVocabulary } from "../../sync/funnel/handoff-vocabulary.js";
 import type { SystemPort } from "../../sync/system-port.js";
 import { findSalesforceAccounts } from "./account-finder.js";
@@ -13,6 +14,13 @@ export const SALESFORCE_DISPOSITION_REASON = "Leadloop_Disposition_Reason__c";
 
 const TASK_DUE_FIELDS = ["ActivityDate", "ReminderDateTime", "IsReminderSet"] as const;
 /** Task.Status values of the org's default picklist (Task object reference, below). */
+/**
+ * Task.Subject holds 255 characters and Task.Description 32,000 (Task object reference), counted in UTF-16
+ * units: leadloop's subjects and bodies carry people's words (a page's title, a rule's description).
+ */
+const TASK_SUBJECT_MAX = 255;
+const TASK_DESCRIPTION_MAX = 32_000;
+
 const TASK_STATUS = { field: "Status", open: "Not Started", done: "Completed" } as const;
 /** The due fields that move with the due time (IsReminderSet stays set). */
 const TASK_DUE_MOVES: readonly DueField[] = [
@@ -53,8 +61,8 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       upsertOn: "Leadloop_Activity_Key__c",
       associate: false,
       fields: (t) => ({
-        Subject: t.subject.slice(0, 255),
-        Description: t.body,
+        Subject: textWithin(t.subject, TASK_SUBJECT_MAX),
+        Description: textWithin(t.body, TASK_DESCRIPTION_MAX),
         WhoId: t.whoId,
         // No owner named (the lead's owner left, task-owner.ts): left out, so a new task is the
         // integration user's and a rewritten one keeps its owner; Salesforce refuses OwnerId null on an
