@@ -117,7 +117,12 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
         const missing = await missingMappedProperties(marketing, mappings);
         if (missing.length > 0) throw missingPropertiesRefusal(missing);
       })
-      ;
+      .catch((err: unknown) => {
+        // A failure (HubSpot down, a property missing) is asked again by the next run: a daemon's run after
+        // an outage that passed, or after the mapping was fixed and the portal given the property, goes on.
+        prepared = undefined;
+        throw err;
+      });
     return prepared;
   };
   const close = async () => {

@@ -129,6 +129,31 @@ describe("leadloop daemon and SIGTERM", () => {
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
   }, 60_000);
 
+  it("outlives HubSpot down while its first run makes sure of leadloop's properties: that run fails, the next syncs", async () => {
+    // Every property read answers 503 until the daemon has said its first run failed.
+    world.hubspot.faults.add({ requests: [{ kind: "status", status: 503, path: "/crm/v3/properties/" }] });
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "2s" };
+    config.sync = { retryPatience: "1s" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawnDaemon(world, ["--runs", "2"]);
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    daemon.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      if (stderr.includes('"daemon.run_failed"')) world.hubspot.faults.clear();
+    });
+
+    expect(await exited).toBe(0);
+    const events = stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: string; message: string; error?: string; status?: string });
+    expect(events.filter((e) => e.message === "daemon.run_failed").map((e) => e.error)).toEqual([expect.stringMatching(/503/)]);
+    // Before, the failed first look at the properties was kept, and every later run failed with it.
+    expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["succeeded"]);
+  }, 60_000);
+
   it("refuses a second daemon on the same store, naming the first; takes over at once from one killed on this host", async () => {
     scheduleEvery(world, "1h");
     const start = (...args: string[]) => {
