@@ -32,6 +32,38 @@ function spawnDaemon(world: SandboxWorld, args: readonly string[] = [], port = "
   });
 }
 
+interface DaemonEvent {
+  level: string;
+  message: string;
+  purpose?: string;
+  error?: string;
+  status?: string;
+  nextRunInMs?: number;
+}
+
+/**
+ * `leadloop daemon --runs 2` every 2 s with a second's patience, through an outage the test set up: `over`
+ * ends it once the daemon has said its first run failed. Expects exit 0; answers the daemon's log events.
+ */
+async function twoRunsThroughOutage(world: SandboxWorld, over: () => void): Promise<DaemonEvent[]> {
+  const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+  config.schedule = { every: "2s" };
+  config.sync = { retryPatience: "1s" };
+  writeFileSync(world.configPath, stringify(config));
+  const daemon = spawnDaemon(world, ["--runs", "2"]);
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+  daemon.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+    if (stderr.includes('"daemon.run_failed"')) over();
+  });
+  expect(await exited).toBe(0);
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as DaemonEvent);
+}
+
 describe("leadloop sync and SIGTERM", () => {
   let world: SandboxWorld;
   beforeEach(async () => {
@@ -98,24 +130,8 @@ describe("leadloop daemon and SIGTERM", () => {
 
   it("outlives a Salesforce login that is down when it starts: the run fails, says why, and the next run syncs", async () => {
     world.salesforce.faults.add({ requests: [{ kind: "status", status: 503, path: "/services/oauth2/token" }] });
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "2s" };
-    config.sync = { retryPatience: "1s" };
-    writeFileSync(world.configPath, stringify(config));
-    const daemon = spawnDaemon(world, ["--runs", "2"]);
-    let stderr = "";
-    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
-    daemon.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-      // Salesforce's login is back once the daemon has said its first run failed.
-      if (stderr.includes('"daemon.run_failed"')) world.salesforce.faults.clear();
-    });
-
-    expect(await exited).toBe(0);
-    const events = stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { level: string; message: string; purpose?: string; error?: string; status?: string; nextRunInMs?: number });
+    // Salesforce's login is back once the daemon has said its first run failed.
+    const events = await twoRunsThroughOutage(world, () => world.salesforce.faults.clear());
     expect(events.find((e) => e.message === "salesforce.retry")?.purpose).toBe("token");
     const failed = events.find((e) => e.message === "daemon.run_failed");
     expect(failed?.error).toMatch(/SERVER_UNAVAILABLE.*oauth2\/token/);
@@ -132,23 +148,7 @@ describe("leadloop daemon and SIGTERM", () => {
   it("outlives HubSpot down while its first run makes sure of leadloop's properties: that run fails, the next syncs", async () => {
     // Every property read answers 503 until the daemon has said its first run failed.
     world.hubspot.faults.add({ requests: [{ kind: "status", status: 503, path: "/crm/v3/properties/" }] });
-    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
-    config.schedule = { every: "2s" };
-    config.sync = { retryPatience: "1s" };
-    writeFileSync(world.configPath, stringify(config));
-    const daemon = spawnDaemon(world, ["--runs", "2"]);
-    let stderr = "";
-    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
-    daemon.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-      if (stderr.includes('"daemon.run_failed"')) world.hubspot.faults.clear();
-    });
-
-    expect(await exited).toBe(0);
-    const events = stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { level: string; message: string; error?: string; status?: string });
+    const events = await twoRunsThroughOutage(world, () => world.hubspot.faults.clear());
     expect(events.filter((e) => e.message === "daemon.run_failed").map((e) => e.error)).toEqual([expect.stringMatching(/503/)]);
     // Before, the failed first look at the properties was kept, and every later run failed with it.
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["succeeded"]);
