@@ -23,11 +23,8 @@ export interface CommandIo {
    * to run the funnel over days (follow-up clocks, cool-downs) without waiting for them.
    */
   now?: () => Date;
-  /**
-   * Where a command leaves its exit status (0 unless it sets one), and the secrets its logger blanks, so
-   * the failure line main.ts writes and `--json`'s `failure` blank them too (README "Commands").
-   */
-  outcome: { exitCode: number; secrets?: readonly string[] };
+  /** Where a command leaves its exit status (0 unless it sets one). */
+  outcome: { exitCode: number };
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -37,7 +34,6 @@ export function globalOptions(cmd: Command): GlobalOptions {
 }
 
 export function makeLogger(io: CommandIo, level: LogLevel, secrets: readonly string[] = []): Logger {
-  io.outcome.secrets = secrets;
   // On a terminal, a log line steps around the live progress line (progress.ts) instead of joining it.
   return createLogger({ level, pretty: Boolean(io.stderr.isTTY), secrets, stream: logStream(io.stderr) });
 }

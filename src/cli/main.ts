@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config/config-error.js";
 import { LOG_LEVELS } from "../log/levels.js";
-import { redactText } from "../log/redact.js";
 import { COMMANDS, commandName, type CommandEntry, declareEntry } from "./command-list.js";
 import type { CommandIo } from "./context.js";
 import { EXIT } from "./exit-codes.js";
@@ -181,8 +180,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
       return EXIT.config;
     }
     const failure = classifyFailure(err, { runsSync: running?.runsSync === true });
-    // The run.failed line's `error`, blanked as the log blanks it: a system's answer may quote a secret.
-    io.stderr.write(`leadloop: ${redactText(failure.message, io.outcome.secrets ?? [])}\n`);
+    io.stderr.write(`leadloop: ${failure.message}\n`);
     return failure.exitCode;
   } finally {
     // No command took the stop request (help, a usage error): a stop that came meanwhile ends the process.

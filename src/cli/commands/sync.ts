@@ -1,7 +1,6 @@
 // `leadloop sync`: one sync run (the default, --once), or --dry-run to print the plan and write nothing.
 import type { Command } from "commander";
 import { failedRunSummary, StoppedBeforeRun } from "../../sync/engine.js";
-import { redactText } from "../../log/redact.js";
 import { reportWords } from "../../report/words.js";
 import { runFailureFields } from "../../sync/run-failure.js";
 import { stoppedBeforeRun, unstartedRun } from "../../sync/run-summary.js";
@@ -33,11 +32,7 @@ export function registerSync(program: Command, io: CommandIo): void {
         // never began (the configuration, the run lock, a system's login) says why in the same shape. The
         // failure's line on stderr and its exit status follow as usual (main.ts).
         const at = (io.now?.() ?? new Date()).toISOString();
-        if (opts.json) {
-          const summary = failedRunSummary(err) ?? unstartedRun(failureText(err), Boolean(opts.dryRun), at, systems);
-          // Said as stderr's last line is (main.ts): blanked as the log blanks it.
-          printJson(io, { ...summary, failure: summary.failure === null ? null : redactText(summary.failure, io.outcome.secrets ?? []) });
-        }
+        if (opts.json) printJson(io, failedRunSummary(err) ?? unstartedRun(failureText(err), Boolean(opts.dryRun), at, systems));
         throw err;
       }
     });
