@@ -2,7 +2,8 @@
 // set): a first logged call and lead status IN_PROGRESS; then a verdict: OPEN_DEAL with a deal associated
 // with the contact and its company, BAD_TIMING (with a follow-up email), UNQUALIFIED, or
 // ATTEMPTED_TO_CONTACT (after a call with no answer); calls and emails are engagements associated with
-// the contact (CRM v3 calls and emails objects); a deal from an earlier round is closed won or lost.
+// the contact (CRM v3 calls and emails objects); a deal from an earlier round is closed won or lost. A rep
+// an admin deactivated works nothing: their contacts and deals wait for a manager to reassign them.
 import type { HubspotEmulator } from "./hubspot/emulator.js";
 import type { HubspotObject } from "./hubspot/hubspot-data.js";
 import type { PeopleRound } from "./play-people.js";
@@ -19,6 +20,10 @@ const CLOSED_STAGES = new Set(["closedwon", "closedlost"]);
 
 export function playHubspotReps(rng: Random, hubspot: HubspotEmulator, now: Date, played: PeopleRound): void {
   const data = hubspot.data;
+  // HubSpot refuses an engagement owned by a deactivated user (INVALID_OWNER_ID): their owner id stays on
+  // their records, and nobody logs calls as them.
+  const deactivated = new Set(data.listOwners().filter((o) => o.archived).map((o) => o.id));
+  const working = (record: HubspotObject) => !deactivated.has(record.properties.hubspot_owner_id ?? "");
   const handedOff = data.listObjects("contacts").filter((c) => c.properties.leadloop_mql_date);
   const iso = now.toISOString();
   const engagement = (
@@ -52,12 +57,14 @@ export function playHubspotReps(rng: Random, hubspot: HubspotEmulator, now: Date
     .listObjects("deals")
     .filter(
       (d) =>
+        working(d) &&
         !CLOSED_STAGES.has(d.properties.dealstage ?? "") &&
         d.createdAt.getTime() < now.getTime() &&
         data.associationsOf("deals", d.id, "contacts").some((a) => handedOffIds.has(a.toId)),
     );
 
   for (const contact of handedOff) {
+    if (!working(contact)) continue;
     const status = contact.properties.hs_lead_status ?? "";
     // The handoff sets NEW; a person handed off again after a recycle is NEW again. A won or lost deal
     // blanks the status too (deal-outcome.ts): that person is a customer or a lost deal, no new lead.

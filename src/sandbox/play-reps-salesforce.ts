@@ -3,7 +3,8 @@
 // the admin set up: converted with an Opportunity ("Closed - Converted", the emulator's convertLead as
 // the Convert button does it), "Closed - Not Converted", "Closed - Unqualified", "Closed - Unreachable";
 // calls and emails logged as completed Tasks; an Opportunity from an earlier round Closed Won or Lost.
-// Each change is the rep's: the record's owner's (its LastModifiedById), not the integration user's.
+// Each change is the rep's: the record's owner's (its LastModifiedById), not the integration user's. A rep
+// an admin deactivated works nothing: their Leads and Opportunities wait for a manager to reassign them.
 import type { PeopleRound } from "./play-people.js";
 import { dealAmount, type DealOutcome, nextDealOutcome, nextVerdict, type Verdict } from "./rep-verdicts.js";
 import type { SalesforceEmulator } from "./salesforce/emulator.js";
@@ -71,11 +72,12 @@ export function playSalesforceReps(
       if (l.Status === SALESFORCE_STATUS_OF[v]) verdicts[v]++;
   }
   const lastRepTask = lastRepTaskByWho(sf);
+  const working = byActiveOwner(sf);
   // Taken before this round's conversions: a rep closes only deals opened in an earlier round.
-  const opportunities = opportunitiesOf(sf, handedOff);
+  const opportunities = opportunitiesOf(sf, handedOff).filter(working);
 
   for (const lead of handedOff) {
-    if (lead.IsConverted === true) continue;
+    if (lead.IsConverted === true || !working(lead)) continue;
     const id = String(lead.Id);
     const status = String(lead.Status);
     // Handed off again after a recycle or a failed reach (the person came back): a new lead to work.
@@ -125,6 +127,16 @@ export function playSalesforceReps(
   }
 
   closeOpportunities(rng, sf, opportunities, now, played);
+}
+
+/**
+ * Whether a record's owner can still work it: not a user an admin deactivated, since Salesforce refuses a
+ * Task or a record given to one (INACTIVE_OWNER_OR_USER) and the user no longer logs in. Unowned
+ * records are the integration user's, who works them.
+ */
+function byActiveOwner(sf: SalesforceEmulator): (record: SObject) => boolean {
+  const inactive = new Set(sf.data.list("User").filter((u) => u.IsActive !== true).map((u) => String(u.Id)));
+  return (record) => !inactive.has(String(record.OwnerId));
 }
 
 /** The Opportunities handed-off Leads were converted with. */

@@ -125,6 +125,63 @@ describe("sandbox people on the default seed", () => {
   });
 
   it.each(["salesforce", "hubspot"] as const)(
+    "in %s, a deactivated rep's leads wait for a manager: the other reps play the round",
+    (crm) => {
+      // A handed-off lead each for Hélène and for Jonas; then Jonas leaves and an admin deactivates him.
+      // HubSpot refuses a call owned by a deactivated user (INVALID_OWNER_ID), which stopped the round
+      // half-played; Salesforce a Task given to one (INACTIVE_OWNER_OR_USER), and the rep no longer logs in.
+      const reps = [
+        { email: "helene.marchal@leadloop-demo.com", firstName: "Hélène", lastName: "Marchal" },
+        { email: "Jonas.Weiss@leadloop-demo.com", firstName: "Jonas", lastName: "Weiß" },
+      ];
+      const people = [
+        { email: "ana.lopez@acme-industrie.fr", firstname: "Ana", lastname: "López", company: "Acme Industrie" },
+        { email: "Bjorn.Sorensen@Brightwave.io", firstname: "Bjørn", lastname: "Sørensen", company: "Brightwave Analytics" },
+      ];
+      const mqlDate = new Date().toISOString();
+      const leadOf: string[] = [];
+      const owners = reps.map((rep) => loop.hubspot.data.addOwner(rep));
+      const users = reps.map((rep) =>
+        loop.salesforce.data.insert("User", { Username: `${rep.email}.test`, Email: rep.email, FirstName: rep.firstName, LastName: rep.lastName, IsActive: true }),
+      );
+      people.forEach((person, i) => {
+        const contact = loop.hubspot.data.createObject("contacts", {
+          ...person,
+          hubspot_owner_id: owners[i]!.id,
+          hs_lead_status: "NEW",
+          leadloop_status: "mql",
+          leadloop_mql_date: mqlDate,
+        });
+        leadOf.push(
+          crm === "salesforce"
+            ? loop.salesforce.data.insert("Lead", {
+                FirstName: person.firstname,
+                LastName: person.lastname,
+                Company: person.company,
+                Email: person.email,
+                Status: "Open - Not Contacted",
+                OwnerId: users[i],
+                HubSpot_Contact_Id__c: contact.id,
+                Leadloop_MQL_Date__c: mqlDate,
+              })
+            : contact.id,
+        );
+      });
+      if (crm === "salesforce") loop.salesforce.data.update("User", users[1]!, { IsActive: false });
+      else loop.hubspot.data.deactivateOwner(owners[1]!.id);
+
+      const played = playPeople(SEED, 2, { hubspot: loop.hubspot, salesforce: crm === "salesforce" ? loop.salesforce : undefined });
+      const status = (i: number) =>
+        crm === "salesforce"
+          ? loop.salesforce.data.get("Lead", leadOf[i]!)?.Status
+          : loop.hubspot.data.getObject("contacts", leadOf[i]!)?.properties.hs_lead_status;
+      expect(played.working).toBe(1);
+      expect(status(0)).toBe(crm === "salesforce" ? "Working - Contacted" : "IN_PROGRESS");
+      expect(status(1)).toBe(crm === "salesforce" ? "Open - Not Contacted" : "NEW");
+    },
+  );
+
+  it.each(["salesforce", "hubspot"] as const)(
     "over six runs, reps in %s play every kind and tens of people are handed off",
     async (crm) => {
       const seed = generateSeed({ seed: SEED, now: new Date(), contacts: CONTACTS });
