@@ -2,6 +2,7 @@
 // follow-up clock on the Lead stops, so no breach or alert follows, and the writes still waiting for the
 // person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
+import { runCli } from "../support/cli-run.js";
 import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
 import { expectDeletedHandoffShown, expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
@@ -112,5 +113,9 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     // and no clock is on the board, as with HubSpot as the CRM.
     expect(loop.salesforce.data.list("Task")).toEqual([]);
     await expectDeletedHandoffShown(loopConfig(loop, "salesforce"), now, personId, false);
+    // Her contact lives on: `leadloop explain` says why her handoff counts nowhere.
+    const told = await runCli(["--config", loopConfig(loop, "salesforce"), "explain", "anais.berenger@sgo-optique.fr"], {}, undefined, { now });
+    expect(told.code).toBe(0);
+    expect(told.stdout).toContain("nothing of the handoff reached the rep (the record was deleted first), so it counts as no handoff");
   });
 });
