@@ -20,7 +20,7 @@ import {
 } from "../core/report/index.js";
 import { splitHeldMoves } from "../core/funnel/recycle.js";
 import type { RoutingDefinition } from "../core/routing/definition.js";
-import type { SlaDefinition } from "../core/sla/index.js";
+import { reachedRep, type SlaDefinition } from "../core/sla/index.js";
 import type { StateStore } from "../store/port.js";
 import { type ReportCrm, reportWords, type ReportWords } from "./words.js";
 
@@ -49,8 +49,9 @@ export interface ReportBook {
 }
 
 async function readInput(store: StateStore, period: ReportPeriod, routing: RoutingDefinition | null): Promise<FunnelReportInput> {
-  // Every handoff counts: the clocks a later handoff of the same person replaced too.
-  const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())];
+  // Every handoff counts: the clocks a later handoff of the same person replaced too; one that reached no
+  // rep (core/sla `reachedRep`) is none.
+  const clocks = [...(await store.listReplacedSlaClocks()), ...(await store.listSlaClocks())].filter(reachedRep);
   // A held MQL counts at its handoff, not before, and is shown as held until then (core/funnel/recycle.ts).
   const { given: events, held } = splitHeldMoves(await store.listFunnelEvents({ to: period.until }), clocks);
   const personIds = [...new Set([...events.map((e) => e.personId), ...clocks.map((c) => c.personId)])];

@@ -214,6 +214,15 @@ export interface SlaClock {
   firstTouchAt: string | null;
   touches: number;
   breachedAt: string | null;
+  /**
+   * True when nothing of the handoff reached the rep: the person's CRM record was deleted before the CRM
+   * accepted any of its writes (the owner, the tasks), so the deletion dropped them all. Such a clock
+   * counts no handoff in the reports and shows on no board; it stays to say the record is gone (the hot
+   * list) and that the person was handed off (no second handoff). Written when the handoff's group is
+   * done and the CRM took none of it; read back only once the record is gone (a clock on a live record
+   * runs as any). Absent for every other clock.
+   */
+  unreached?: true;
 }
 
 export interface SlaClockFilter {
@@ -449,6 +458,11 @@ export interface OutboxGroupEffect {
   slaTerms?: SlaTerms;
   /** When a drain of a later run started the clock (its times are that drain's, not the decision's). */
   slaStartedAt?: string;
+  /**
+   * The CRM system the clock's record is in: the handoff reached the rep once it accepted one of the
+   * group's writes; a clock whose CRM accepted none is kept `unreached`. Absent before migration 31.
+   */
+  crmSystem?: string;
   personScores?: PersonScoreRow[];
 }
 
@@ -616,7 +630,8 @@ export interface BatchCommit {
    * Records deleted in their system: every write the outbox keeps for them, pending or refused, is
    * dropped, since no system can take it now, and so is every write of the same system about the person
    * whose record it was (the handoff's tasks); a group it was the last write of is done (its other writes
-   * were accepted), and its effect applies.
+   * were accepted, if any), and its effect applies: a handoff whose CRM took none of its writes starts
+   * its clock `unreached`.
    */
   outboxDroppedFor?: DeletedRecord[];
   /**

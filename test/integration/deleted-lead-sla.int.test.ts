@@ -2,8 +2,9 @@
 // follow-up clock on the Lead stops, so no breach or alert follows, and the writes still waiting for the
 // person there (the handoff's tasks, whose queue entries name the task's key) leave the outbox with their
 // refusals resolved (ARCHITECTURE.md "One write path" and "The follow-up SLA", a deleted record).
-import { funnelFor, hotEmails, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
+import { expectDeletedHandoffShown, expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -31,6 +32,8 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
     // Her contact is still in HubSpot, but she is no rep's lead: `leadloop hot` no longer lists her.
     expect(await hotEmails(loop, "salesforce", now)).toEqual([]);
+    // Her rep had the handoff before the deletion: it counts, closed.
+    await expectDeletedHandoffShown(loopConfig(loop, "salesforce"), now, personId, true);
   });
 
   // Deleted and emptied from the Recycle Bin between two runs: getDeleted may no longer list it ("sObject
@@ -97,7 +100,7 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(loop.salesforce.data.list("Lead")).toEqual([]);
   });
 
-  it("while the handoff's writes wait: they leave the outbox, their refusals are resolved", async () => {
+  it("while the handoff's writes wait: they leave the outbox, their refusals are resolved, no handoff counts", async () => {
     // The first run makes her Lead; a second, stopped before its drain, decides a reroute-free handoff's
     // writes only when the Lead exists, so the handoff of the first run is what waits here.
     const waiting = await stoppedBeforeDrain(loop, sync);
@@ -106,5 +109,13 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(waiting.some((k) => k.startsWith(`leadloop:handoff:${personId}:`))).toBe(true);
     loop.salesforce.data.delete("Lead", String(lead!.Id));
     await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
+    // Nothing of the handoff reached a rep (the Lead's owner, the tasks): her MQL counts, no handoff does,
+    // and no clock is on the board, as with HubSpot as the CRM.
+    expect(loop.salesforce.data.list("Task")).toEqual([]);
+    await expectDeletedHandoffShown(loopConfig(loop, "salesforce"), now, personId, false);
+    // Her contact lives on: `leadloop explain` says why her handoff counts nowhere.
+    const told = await runCli(["--config", loopConfig(loop, "salesforce"), "explain", "anais.berenger@sgo-optique.fr"], {}, undefined, { now });
+    expect(told.code).toBe(0);
+    expect(told.stdout).toContain("nothing of the handoff reached the rep (the record was deleted first), so it counts as no handoff");
   });
 });

@@ -5,7 +5,7 @@
 // for a person who no longer exists (ARCHITECTURE.md "One run", step 3, and "The follow-up SLA").
 import { runCli } from "../support/cli-run.js";
 import { funnelFor, hotEmails, loopConfig, startAnaisLoop } from "../support/funnel-harness.js";
-import { expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
+import { expectDeletedHandoffShown, expectNothingOwedAfterDeletion, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -41,6 +41,8 @@ describe("a person deleted with HubSpot as the CRM", () => {
     const queued = await loop.store.listErrors({});
     expect(queued.some((e) => e.object === "tasks")).toBe(true);
     expect(queued.every((e) => e.status === "resolved")).toBe(true);
+    // Nothing of the handoff reached a rep: her MQL counts, no handoff does, and no clock is on the board.
+    await expectDeletedHandoffShown(loopConfig(loop, "hubspot"), now, personId, false);
   });
 
   it("deleted to the recycle bin after her handoff: her clock stops, no breach or alert task for the rep's manager", async () => {
@@ -59,11 +61,19 @@ describe("a person deleted with HubSpot as the CRM", () => {
     const { clocks } = JSON.parse(board.stdout) as { clocks: { personId: string; status: string; decidedAt: string | null; dueAt: string }[] };
     expect(clocks).toEqual([expect.objectContaining({ personId, status: "closed" })]);
     expect(Date.parse(clocks[0]!.decidedAt!)).toBeLessThan(Date.parse(clocks[0]!.dueAt));
+    // Her rep had the handoff before the deletion: it counts, closed.
+    await expectDeletedHandoffShown(loopConfig(loop, "hubspot"), now, personId, true);
   });
 
-  it("deleted to the recycle bin while her handoff waits: the handoff's writes leave the outbox, none is refused", async () => {
+  // The handoff's writes (owner, tasks) all dropped: no rep had her, so `report funnel` counts her MQL and
+  // no handoff, `report sla` no handoff, and `leadloop sla` shows no clock (ARCHITECTURE.md "The follow-up SLA").
+  it("deleted to the recycle bin while her handoff waits: the handoff's writes leave the outbox, none is refused, no handoff counts", async () => {
     await handoffWaiting();
     loop.hubspot.data.archiveObject("contacts", personId);
     await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
+    expect(loop.hubspot.data.listObjects("tasks")).toEqual([]);
+    await expectDeletedHandoffShown(loopConfig(loop, "hubspot"), now, personId, false);
+    // She left the hot list all the same: her record is gone.
+    expect(await hotEmails(loop, "hubspot", now)).toEqual([]);
   });
 });

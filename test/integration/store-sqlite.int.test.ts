@@ -477,6 +477,37 @@ describe("SQLite state store file", () => {
     raw.close();
   });
 
+  // Migration 31 keeps whether anything of a handoff reached the rep; the store cannot tell it for what it
+  // held before, so those clocks (one stopped by its Lead's deletion, one a later handoff replaced) and the
+  // groups still waiting keep counting as they did.
+  it("keeps clocks and groups from before migration 31 counted as handoffs that reached the rep", async () => {
+    const file = freshFile();
+    const old = openConnection(file);
+    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 30));
+    const clock = old.prepare(
+      `INSERT INTO sla_clocks (person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at, touches, breached_at, gone_at)
+       VALUES (?, 'Lead', ?, NULL, ?, ?, NULL, 0, NULL, ?)`,
+    );
+    clock.run("53", people.francoise.lead, at(0), at(60), at(5));
+    old
+      .prepare(
+        `INSERT INTO sla_clock_history (person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at, touches, breached_at, replaced_at)
+         VALUES ('51', 'Lead', ?, NULL, ?, ?, NULL, 0, NULL, ?)`,
+      )
+      .run(people.zoe.lead, at(-120), at(-60), at(0));
+    old.prepare("INSERT INTO outbox_groups (grp, on_done, created_at) VALUES ('handoff:51', '{}', ?)").run(at(0));
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    expect(await upgraded.listSlaClocks({ gone: true })).toEqual([expect.objectContaining({ personId: "53", crmId: people.francoise.lead })]);
+    expect((await upgraded.listSlaClocks()).filter((c) => c.unreached)).toEqual([]);
+    expect(await upgraded.listReplacedSlaClocks()).toEqual([expect.not.objectContaining({ unreached: true })]);
+    await upgraded.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare("SELECT reached_systems AS reached FROM outbox_groups").all()).toEqual([{ reached: "*" }]);
+    raw.close();
+  });
+
   it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {
     const file = freshFile();
     await (await openSqliteStore(file)).close();

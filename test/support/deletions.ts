@@ -4,6 +4,7 @@
 import { expect } from "@jest/globals";
 import type { LoopHarness } from "./loop-harness.js";
 import { PAST_LAG_AND_A_MINUTE_MS } from "./moving-clock.js";
+import { runCli } from "./cli-run.js";
 
 /** Past the shipped sla.yaml's follow-up time (4 h). */
 const PAST_DUE_MS = 5 * 60 * 60_000;
@@ -62,4 +63,31 @@ export async function stoppedBeforeDrain(
   });
   expect(stopped.summary.status).toBe("stopped");
   return (await loop.store.listOutbox({})).map((w) => w.key).sort();
+}
+
+/**
+ * What a marketer and an ops admin see of one person's MQL and handoff once her CRM record was deleted
+ * (`report funnel`, `report sla` and `leadloop sla`, as JSON): her MQL counts; the handoff counts, its
+ * clock closed, when it reached her rep before the deletion, and nowhere when nothing of it did.
+ */
+export async function expectDeletedHandoffShown(config: string, now: () => Date, personId: string, reached: boolean): Promise<void> {
+  const json = async (args: string[]) => {
+    const out = await runCli(["--config", config, ...args, "--json"], {}, undefined, { now });
+    if (out.code !== 0) throw new Error(`leadloop ${args.join(" ")} exited ${out.code}: ${out.stderr}`);
+    return JSON.parse(out.stdout) as unknown;
+  };
+  const funnel = (await json(["report", "funnel", "--since", "2000-01-01"])) as { mqls: number; handoffs: number };
+  const sla = (await json(["report", "sla", "--since", "2000-01-01"])) as { handoffs: number };
+  const board = (await json(["sla"])) as { clocks: { personId: string; status: string }[] };
+  expect({
+    mqls: funnel.mqls,
+    handoffs: funnel.handoffs,
+    slaHandoffs: sla.handoffs,
+    clocks: board.clocks.map((c) => ({ personId: c.personId, status: c.status })),
+  }).toEqual({
+    mqls: 1,
+    handoffs: reached ? 1 : 0,
+    slaHandoffs: reached ? 1 : 0,
+    clocks: reached ? [{ personId, status: "closed" }] : [],
+  });
 }

@@ -110,7 +110,9 @@ function personLines(email: string, p: PersonExplanation, words: ReportWords): s
       `  follow-up clock: handed off ${p.clock.handoffAt} on ${recordLabel(p.clock.crmType, p.clock.crmId)}, due ${p.clock.dueAt}, ` +
         `${p.clock.touches} touch${p.clock.touches === 1 ? "" : "es"}${p.clock.firstTouchAt ? `, first ${p.clock.firstTouchAt}` : ""}` +
         (p.clock.breachedAt ? `, breached ${p.clock.breachedAt}` : "") +
-        (p.clockCause ? `; ${p.clockCause}` : ""),
+        (p.clockCause ? `; ${p.clockCause}` : "") +
+        // As the reports and `leadloop sla` leave it out (core/sla reachedRep): no handoff to count.
+        (p.clock.unreached ? "; nothing of the handoff reached the rep (the record was deleted first), so it counts as no handoff" : ""),
     );
   if (p.stages.length > 0) {
     out.push("  stage history:");

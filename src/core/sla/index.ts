@@ -5,5 +5,5 @@ export type { Instant, SlaBreachKind, SlaClockView, SlaDefinition } from "./defi
 export { addBusinessTime, type BusinessHours, WEEKDAYS, type Weekday } from "./business-hours.js";
 export { type SlaState, type SlaTerms, slaAfter, slaDueAt, slaState, slaTerms, touchesDueAt } from "./state.js";
 export { DUE_FORMS, type DueField, type DueForm, dueFieldValues } from "./due-fields.js";
-export { type ClockOutcome, clockKey, clockOutcome } from "./outcome.js";
+export { type ClockOutcome, clockKey, clockOutcome, reachedRep } from "./outcome.js";
 export { planReroute, type RerouteContext, type RerouteDecision } from "./reroute.js";

@@ -6,6 +6,14 @@ import { slaState } from "./state.js";
 /** open: owed, within its time; met, breached; closed: decided before its due time without a touch. */
 export type ClockOutcome = "open" | "met" | "breached" | "closed";
 
+/**
+ * Whether anything of the clock's handoff reached the rep. One that did not (its record deleted before any
+ * of its writes went out) is no handoff to count or show, on any board or report.
+ */
+export function reachedRep(clock: { unreached?: true }): boolean {
+  return clock.unreached !== true;
+}
+
 /** The key a clock's decision is found by: the person and the handoff that set the clock. */
 export function clockKey(clock: { personId: string; handoffAt: string }): string {
   return `${clock.personId}\u0000${clock.handoffAt}`;

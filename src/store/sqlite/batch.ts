@@ -1,6 +1,6 @@
 // Writes one BatchCommit; the caller wraps it in a single transaction so the batch lands whole or not
 // at all. The cursor goes last: it may only move once everything it covers is written.
-import type { BatchCommit, OutboxGroupEffect, OutboxWrite, SnapshotWrite } from "../port.js";
+import type { BatchCommit, OutboxWrite, SnapshotWrite } from "../port.js";
 import type { AuditTable } from "./audit.js";
 import type { BehaviourCacheTable } from "./behaviour-cache.js";
 import type { CursorTable } from "./cursors.js";
@@ -10,7 +10,7 @@ import type { HistoryToFillTable } from "./history-to-fill.js";
 import type { LinkTable } from "./links.js";
 import type { MatchMissTable } from "./match-misses.js";
 import type { MergedPeopleTable } from "./merged-people.js";
-import type { OutboxTable } from "./outbox.js";
+import type { FinishedGroup, OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
 import type { SnapshotTable } from "./snapshots.js";
@@ -97,9 +97,9 @@ export function writeBatch(
   tables.writtenValues.addAll(writtenValues, batch.at);
   const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
   const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
-  for (const { group, onDone } of [...accepted.done, ...dropped, ...discarded, ...superseded]) {
-    applyGroupEffect(tables, onDone);
-    completedGroups.push(group);
+  for (const finished of [...accepted.done, ...dropped, ...discarded, ...superseded]) {
+    applyGroupEffect(tables, finished);
+    completedGroups.push(finished.group);
   }
   // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
   tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
@@ -135,7 +135,12 @@ function syncedSnapshots(
   tables.snapshots.replace(link.id, patch, at);
 }
 
-function applyGroupEffect(tables: BatchTables, effect: OutboxGroupEffect): void {
-  if (effect.slaClock) tables.sla.upsert(effect.slaClock);
+/**
+ * A finished group's effect. Its clock keeps whether the CRM accepted any of the group's writes: where it
+ * took none (a deletion dropped them, before or after the rest went out) nothing reached the rep.
+ */
+function applyGroupEffect(tables: BatchTables, { onDone: effect, reachedSystems }: FinishedGroup): void {
+  const unreached = effect.crmSystem !== undefined && reachedSystems !== "any" && !reachedSystems.includes(effect.crmSystem);
+  if (effect.slaClock) tables.sla.upsert(unreached ? { ...effect.slaClock, unreached } : effect.slaClock);
   for (const row of effect.personScores ?? []) tables.personScores.save(row);
 }

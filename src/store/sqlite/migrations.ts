@@ -1050,6 +1050,17 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `ALTER TABLE person_scores ADD COLUMN first_name TEXT;
       ALTER TABLE person_scores ADD COLUMN last_name TEXT;`,
   },
+  {
+    version: 31,
+    name: "whether anything of a handoff reached the rep",
+    // A handoff group keeps the systems that accepted any of its writes (`,hubspot,`), and its clock
+    // whether anything of the handoff reached the rep: a handoff whose writes to the CRM a deletion all
+    // dropped counts no handoff (ARCHITECTURE.md "The follow-up SLA"). Rows before this version say `*` and
+    // 1: the store cannot tell which of their groups sent a write, so they keep counting as they did.
+    sql: `ALTER TABLE outbox_groups ADD COLUMN reached_systems TEXT NOT NULL DEFAULT '*';
+      ALTER TABLE sla_clocks ADD COLUMN reached INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE sla_clock_history ADD COLUMN reached INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

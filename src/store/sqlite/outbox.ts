@@ -8,6 +8,14 @@ import { decodePayload, encodePayload, type Payload, storedValues } from "./outb
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
+/** A group whose last write left the outbox: its effect, and the systems that accepted any of its writes. */
+export interface FinishedGroup {
+  group: string;
+  onDone: OutboxGroupEffect;
+  /** "any": a group kept before the store knew (migration 31), taken as reaching every system. */
+  reachedSystems: readonly string[] | "any";
+}
+
 interface OutboxRow {
   seq: number;
   key: string;
@@ -95,7 +103,7 @@ export class OutboxTable {
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
     this.sql
       .get(
-        `INSERT INTO outbox_groups (grp, on_done, created_at) VALUES (?, ?, ?)
+        `INSERT INTO outbox_groups (grp, on_done, created_at, reached_systems) VALUES (?, ?, ?, ',')
          ON CONFLICT (grp) DO UPDATE SET on_done = excluded.on_done`,
       )
       .run(group, toJsonText(onDone, `the effect of outbox group ${group}`), at);
@@ -135,7 +143,7 @@ export class OutboxTable {
    * kept, or kept anew, is left out), and the groups whose last writes they were. The drain's own entries
    * are what was sent (a late clock's due date included), so no row is decoded again here.
    */
-  acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: { group: string; onDone: OutboxGroupEffect }[] } {
+  acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: FinishedGroup[] } {
     const byKey = new Map<string, OutboxEntry>();
     for (const entry of accepted) byKey.set(entry.key, entry);
     // A decision is told apart by its run and time: put() sets both whenever a key is decided anew. One
@@ -146,7 +154,8 @@ export class OutboxTable {
       const run = this.names.findId(e.runId);
       return run !== undefined && remove.run(e.key, run, Date.parse(e.decidedAt)).changes > 0;
     });
-    const done = this.finishedGroups(written.flatMap((e) => (e.group === null ? [] : [e.group])));
+    const reached = written.flatMap((e) => (e.group === null ? [] : [{ group: e.group, system: e.system }]));
+    const done = this.finishedGroups(reached.map((r) => r.group), reached);
     return { written, done };
   }
 
@@ -154,7 +163,7 @@ export class OutboxTable {
    * Removes every write kept for these records, pending or refused (they were deleted: no system can take
    * the writes now); returns the groups whose last writes they were.
    */
-  dropFor(records: readonly DeletedRecord[]): { group: string; onDone: OutboxGroupEffect }[] {
+  dropFor(records: readonly DeletedRecord[]): FinishedGroup[] {
     const groups: string[] = [];
     for (const { system, object, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
@@ -185,7 +194,7 @@ export class OutboxTable {
   }
 
   /** Removes these writes if they are still refused; returns the groups whose last writes they were. */
-  dropRefused(keys: readonly string[]): { group: string; onDone: OutboxGroupEffect }[] {
+  dropRefused(keys: readonly string[]): FinishedGroup[] {
     const groups: string[] = [];
     for (const key of keys) {
       const row = this.sql
@@ -196,16 +205,29 @@ export class OutboxTable {
     return this.finishedGroups(groups);
   }
 
-  /** Of these groups, those with no write left: removed, each with the effect it waited for. */
-  private finishedGroups(groups: readonly string[]): { group: string; onDone: OutboxGroupEffect }[] {
-    const done: { group: string; onDone: OutboxGroupEffect }[] = [];
+  /**
+   * Of these groups, those with no write left: removed, each with the effect it waited for and the systems
+   * that accepted any of its writes. `accepted`: the writes of these groups systems just accepted, which
+   * the groups keep first (ARCHITECTURE.md "The follow-up SLA": what reached the rep).
+   */
+  private finishedGroups(groups: readonly string[], accepted: readonly { group: string; system: string }[] = []): FinishedGroup[] {
+    const reach = this.sql.get(
+      `UPDATE outbox_groups SET reached_systems = reached_systems || ? || ','
+       WHERE grp = ? AND reached_systems <> '*' AND instr(reached_systems, ',' || ? || ',') = 0`,
+    );
+    for (const { group, system } of accepted) reach.run(system, group, system);
+    const done: FinishedGroup[] = [];
     for (const group of new Set(groups)) {
       const left = this.sql.get<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE grp = ?").get(group);
       if ((left?.n ?? 0) > 0) continue;
       const effect = this.sql
-        .get<{ onDone: string }>("DELETE FROM outbox_groups WHERE grp = ? RETURNING on_done AS onDone")
+        .get<{ onDone: string; reached: string }>(
+          "DELETE FROM outbox_groups WHERE grp = ? RETURNING on_done AS onDone, reached_systems AS reached",
+        )
         .get(group);
-      if (effect) done.push({ group, onDone: fromJsonText(effect.onDone) as OutboxGroupEffect });
+      if (!effect) continue;
+      const reachedSystems = effect.reached === "*" ? "any" : effect.reached.split(",").filter((s) => s !== "");
+      done.push({ group, onDone: fromJsonText(effect.onDone) as OutboxGroupEffect, reachedSystems });
     }
     return done;
   }

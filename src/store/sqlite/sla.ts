@@ -3,9 +3,21 @@ import type { SlaBreachRow, SlaClock, SlaClockFilter, SlaReassignment } from "..
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
-const COLUMNS = `person_id AS personId, crm_type AS crmType, crm_id AS crmId, owner_id AS ownerId,
+// `reached` as read: a clock whose CRM took none of its handoff's writes is unreached once its record is
+// gone (port.ts SlaClock `unreached`); on a live record it runs and counts as any (the writes were refused
+// and discarded, say: its breach alerts the manager).
+const REACHED = "(reached = 1 OR gone_at IS NULL)";
+const CLOCK_COLUMNS = `person_id AS personId, crm_type AS crmType, crm_id AS crmId, owner_id AS ownerId,
   handoff_at AS handoffAt, due_at AS dueAt, first_touch_at AS firstTouchAt, touches,
   breached_at AS breachedAt`;
+const COLUMNS = `${CLOCK_COLUMNS}, ${REACHED} AS reached`;
+/** The history keeps `reached` as read when the clock was replaced. */
+const HISTORY_COLUMNS = `${CLOCK_COLUMNS}, reached`;
+
+/** A clock as read: `unreached` only where nothing of its handoff reached the rep (port.ts SlaClock). */
+function clockOf({ reached, ...clock }: SlaClock & { reached: number }): SlaClock {
+  return reached === 1 ? clock : { ...clock, unreached: true };
+}
 
 export class SlaTable {
   constructor(private readonly sql: Statements) {}
@@ -15,19 +27,20 @@ export class SlaTable {
     this.sql
       .get(
         `INSERT OR IGNORE INTO sla_clock_history (person_id, crm_type, crm_id, owner_id, handoff_at, due_at,
-           first_touch_at, touches, breached_at, replaced_at)
-         SELECT person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at, touches, breached_at, ?
+           first_touch_at, touches, breached_at, replaced_at, reached)
+         SELECT person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at, touches, breached_at, ?, ${REACHED}
          FROM sla_clocks WHERE person_id = ? AND handoff_at <> ?`,
       )
       .run(clock.handoffAt, clock.personId, clock.handoffAt);
     this.sql
       .get(
         `INSERT INTO sla_clocks (person_id, crm_type, crm_id, owner_id, handoff_at, due_at, first_touch_at,
-           touches, breached_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           touches, breached_at, reached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (person_id) DO UPDATE SET crm_type = excluded.crm_type, crm_id = excluded.crm_id,
            owner_id = excluded.owner_id, handoff_at = excluded.handoff_at, due_at = excluded.due_at,
            first_touch_at = excluded.first_touch_at, touches = excluded.touches,
            breached_at = excluded.breached_at,
+           reached = CASE WHEN handoff_at = excluded.handoff_at THEN min(reached, excluded.reached) ELSE excluded.reached END,
            gone_at = CASE WHEN handoff_at = excluded.handoff_at THEN gone_at END`,
       )
       .run(
@@ -40,6 +53,7 @@ export class SlaTable {
         clock.firstTouchAt,
         clock.touches,
         clock.breachedAt,
+        clock.unreached ? 0 : 1,
       );
   }
 
@@ -56,15 +70,15 @@ export class SlaTable {
   replaced(filter: { personIds?: readonly string[] } = {}): SlaClock[] {
     if (!filter.personIds)
       return this.sql
-        .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history ORDER BY handoff_at, person_id`)
-        .all();
+        .get<SlaClock & { reached: number }>(`SELECT ${HISTORY_COLUMNS} FROM sla_clock_history ORDER BY handoff_at, person_id`)
+        .all().map(clockOf);
     // Chunked like `list`; each chunk reads the primary key (person_id, handoff_at), no scan of the history.
     const out: SlaClock[] = [];
     for (const chunk of inListChunks(filter.personIds))
       out.push(
         ...this.sql
-          .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clock_history WHERE person_id IN (${chunk.placeholders})`)
-          .all(...chunk.params),
+          .get<SlaClock & { reached: number }>(`SELECT ${HISTORY_COLUMNS} FROM sla_clock_history WHERE person_id IN (${chunk.placeholders})`)
+          .all(...chunk.params).map(clockOf),
       );
     return out.sort((a, b) => a.handoffAt.localeCompare(b.handoffAt) || a.personId.localeCompare(b.personId));
   }
@@ -199,8 +213,8 @@ export class SlaTable {
         const clause = [...where, `${column} IN (${chunk.placeholders})`].join(" AND ");
         out.push(
           ...this.sql
-            .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks WHERE ${clause}`)
-            .all(...params, ...chunk.params),
+            .get<SlaClock & { reached: number }>(`SELECT ${COLUMNS} FROM sla_clocks WHERE ${clause}`)
+            .all(...params, ...chunk.params).map(clockOf),
         );
       }
       return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.personId.localeCompare(b.personId));
@@ -212,13 +226,13 @@ export class SlaTable {
       }
       const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
       return this.sql
-        .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY person_id LIMIT ?`)
-        .all(...params, filter.page.limit);
+        .get<SlaClock & { reached: number }>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY person_id LIMIT ?`)
+        .all(...params, filter.page.limit).map(clockOf);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
-      .get<SlaClock>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY due_at, person_id`)
-      .all(...params);
+      .get<SlaClock & { reached: number }>(`SELECT ${COLUMNS} FROM sla_clocks ${clause} ORDER BY due_at, person_id`)
+      .all(...params).map(clockOf);
   }
 
   earliestHandoff(): string | null {

@@ -589,6 +589,7 @@ function handOffOne(
           },
           // Sent by a later run's drain, the clock starts then, due by these terms (late-clocks.ts).
           slaTerms: slaTerms(setup.sla),
+          crmSystem: ctx.crm.system,
           personScores: [scoreRow(c.personId, person, score, route.rep, now.toISOString())],
         },
       },

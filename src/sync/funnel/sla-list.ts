@@ -2,7 +2,7 @@
 // or closed by a verdict before any touch was due), and every breach raised, those of clocks a reroute
 // replaced included. Read from the store alone; where a clock stands is computed at `now`
 // (core/sla/outcome.ts: a clock is owed until the person's first funnel move after its handoff).
-import { clockKey, clockOutcome, type ClockOutcome, type SlaDefinition, slaState } from "../../core/sla/index.js";
+import { clockKey, clockOutcome, type ClockOutcome, reachedRep, type SlaDefinition, slaState } from "../../core/sla/index.js";
 import type { SlaClock, StateStore } from "../../store/port.js";
 
 /** The clocks sales still owes a follow-up: no verdict or conversion since their handoff. */
@@ -48,7 +48,7 @@ export async function slaBoard(
   now: Date,
   filter: { owner?: string; breached?: boolean } = {},
 ): Promise<SlaBoard> {
-  const clocks = await store.listSlaClocks();
+  const clocks = (await store.listSlaClocks()).filter(reachedRep);
   const decisions = await store.slaClockDecisions(clocks);
   const breaches = await store.listSlaBreaches();
   const breachOf = new Map(breaches.map((b) => [clockKey(b), b]));

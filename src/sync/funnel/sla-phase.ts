@@ -435,6 +435,7 @@ async function raiseOne(
         slaClock: { ...clock, ownerId: next.ownerId, handoffAt, dueAt, firstTouchAt: null, touches: 0, breachedAt: null },
         // Sent by a later run's drain, the new clock starts then, due by these terms (late-clocks.ts).
         slaTerms: slaTerms(setup.sla),
+        crmSystem: ctx.crm.system,
         personScores: await rescoredOwner(ctx, clock.personId, next.rep),
       },
     });
