@@ -2,7 +2,7 @@
 // blocking, or switched off): leadloop never creates a duplicate Lead, whichever it is, because it
 // matches before it creates; and a rep's own duplicates do not stop it writing to the Lead it linked
 // where the rule only alerts.
-import type { DuplicateRuleSetup } from "../../src/sandbox/salesforce/record-writer.js";
+import type { DuplicateRuleSetup } from "../../src/sandbox/salesforce/duplicate-rules.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
