@@ -105,7 +105,7 @@ describe("the run's writes go out in full batches", () => {
   let loop: LoopHarness;
   beforeEach(async () => {
     // 250 people of 80 names at one company: Salesforce's standard Lead rule would take the namesakes for
-    // duplicates (duplicate-names.int.test.ts); what is measured here is batching, so it matches by email.
+    // duplicates (duplicate-rules.int.test.ts); what is measured here is batching, so it matches by email.
     loop = await startLoop({ salesforce: { duplicateMatching: "email" } });
   });
   afterEach(async () => {

@@ -64,7 +64,8 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     retriable: false,
     explain: (d) =>
       `a Salesforce duplicate rule matched an existing record: ${d}; if it is the same person, merge the two, ` +
-      "if another person, create their record in Salesforce by hand (a user may save past the rule's alert) " +
+      "if another person, create their record in Salesforce by hand (past the rule's alert; a blocking rule " +
+      "must first let it save) " +
       "and `leadloop errors retry` links it by email",
   },
   // An update of a record whose owner left (Salesforce Help, "Deactivate Users": their records stay theirs).
