@@ -47,6 +47,11 @@ export interface RecordFailure {
   code: string;
   message: string;
   fields?: string[];
+  /**
+   * The system refuses the record whatever values a write carries (its owner left: Salesforce
+   * INACTIVE_OWNER_OR_USER): entries combined into the write are not sent again one by one (outbox/drain.ts).
+   */
+  ofRecord?: true;
 }
 
 /**

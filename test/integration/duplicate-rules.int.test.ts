@@ -1,10 +1,12 @@
 // Salesforce duplicate rules, in the three set-ups an org may have (the standard Lead rule alerting,
 // blocking, or switched off): leadloop never creates a duplicate Lead, whichever it is, because it
-// matches before it creates; and a rep's own duplicates do not stop it writing to the Lead it linked
-// where the rule only alerts.
-import type { DuplicateRuleSetup } from "../../src/sandbox/salesforce/record-writer.js";
+// matches before it creates; a rep's own duplicates do not stop it writing to the Lead it linked
+// where the rule only alerts; and two people of the same name at one company, with different emails,
+// whom the standard matching rule takes for one: the second one's refused Lead reaches the error queue
+// once, naming the Lead it matched and what an admin does, and later runs spend no call on it.
+import type { DuplicateRuleSetup } from "../../src/sandbox/salesforce/duplicate-rules.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 describe.each(["alert", "block", "inactive"] as DuplicateRuleSetup[])("duplicate rule: %s", (duplicateRule) => {
   let loop: LoopHarness;
@@ -16,13 +18,13 @@ describe.each(["alert", "block", "inactive"] as DuplicateRuleSetup[])("duplicate
     await loop.close();
   });
 
-  const qualify = (email: string, firstname: string, lastname: string) => {
+  const qualify = (email: string, firstname: string, lastname: string, company = "Éditions Dupont") => {
     const contact = loop.hubspot.data.createObject("contacts", {
       email,
       firstname,
       lastname,
       jobtitle: "Directrice des ventes",
-      company: "Éditions Dupont",
+      company,
       country: "France",
     });
     pricingAndDemo(loop, contact.id);
@@ -70,6 +72,60 @@ describe.each(["alert", "block", "inactive"] as DuplicateRuleSetup[])("duplicate
       expect(linked).toHaveLength(1);
       expect(run.summary.handoffs).toBe(1);
       expect(errors).toEqual([]);
+    }
+  });
+  it("queues the refused Lead of a namesake at the same company once, naming the match, and retries nothing by itself", async () => {
+    qualify("jose.garcia@acme.example", "José", "García", "Acme, Inc.");
+    expect((await loop.sync({ funnel: funnelFor(loop, "salesforce") })).summary.handoffs).toBe(1);
+    const garcias = () => loop.salesforce.data.list("Lead").filter((l) => l.LastName === "García");
+    const [existing] = garcias();
+
+    await tick();
+    qualify("JGarcia@Acme-Logistics.example", "José", "García", "ACME INC");
+    const second = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    const open = await loop.store.listErrors({ status: "open" });
+    if (duplicateRule === "inactive") {
+      expect(garcias()).toHaveLength(2);
+      expect(open).toEqual([]);
+      return;
+    }
+    expect(garcias()).toHaveLength(1);
+    expect(second.summary.errors.salesforce).toBe(1);
+    expect(open).toEqual([
+      expect.objectContaining({ system: "salesforce", object: "Lead", operation: "upsert", errorClass: "conflict" }),
+    ]);
+    // What the admin reads: which rule, which Lead it matched, and the ways out.
+    expect(open[0]!.message).toContain(`Standard_Rule_for_Leads_with_Duplicate_Leads matched Lead ${String(existing!.Id)}`);
+    expect(open[0]!.message).toMatch(/same person.*another person/s);
+
+    // Later runs with nothing new send nothing to Salesforce for it and queue it no second time.
+    const writes: string[] = [];
+    loop.salesforce.onWrite(({ path }) => void writes.push(path));
+    for (let run = 0; run < 3; run++) {
+      await tick();
+      await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    }
+    loop.salesforce.onWrite(undefined);
+    expect(writes).toEqual([]);
+    expect(garcias()).toHaveLength(1);
+    expect(await loop.store.listErrors({ status: "open" })).toHaveLength(1);
+
+    // Another person: a rep creates their Lead by hand (the UI saves past an alert), and the retry the
+    // message names links it by email instead of creating a third. A blocking rule refuses even that
+    // update, as Salesforce blocks on edit too: the entry stays open for the admin.
+    const byHand = loop.salesforce.data.insert("Lead", {
+      FirstName: "José",
+      LastName: "García",
+      Company: "ACME Inc",
+      Email: "jgarcia@acme-logistics.example",
+    });
+    const retried = await loop.retry({ funnel: funnelFor(loop, "salesforce") });
+    expect(garcias().map((l) => l.Id).sort()).toEqual([existing!.Id, byHand].sort());
+    if (duplicateRule === "alert") {
+      expect(retried.resolved).toEqual([open[0]!.id]);
+      expect(loop.salesforce.data.get("Lead", byHand)?.HubSpot_Contact_Id__c).toBe(open[0]!.recordId);
+    } else {
+      expect(retried.stillFailing).toEqual([open[0]!.id]);
     }
   });
 });

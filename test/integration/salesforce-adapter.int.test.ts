@@ -387,7 +387,7 @@ describe("write", () => {
       "ok",
     ]);
     const duplicate = outcomes[3]!;
-    expect(!duplicate.ok && duplicate.error.message).toMatch(/matches 00Q/);
+    expect(!duplicate.ok && duplicate.error.message).toMatch(/matched Lead 00Q/);
     const missing = outcomes[5]!;
     expect(!missing.ok && missing.error.fields).toEqual(["LastName"]);
     expect(emu.data.list("Lead")).toHaveLength(5);

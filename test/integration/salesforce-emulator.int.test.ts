@@ -614,6 +614,81 @@ describe("sObject rows", () => {
     }
   });
 
+  it("updates a record a deactivated user owns only to give it to an active user (INACTIVE_OWNER_OR_USER), or as the org allows", async () => {
+    for (const inactiveOwnerUpdates of ["refused", "allowed"] as const) {
+      const org = await startSalesforceEmulator({ inactiveOwnerUpdates });
+      const patch = (type: string, id: string, body: unknown) =>
+        fetch(`${org.url}/services/data/v62.0/sobjects/${type}/${id}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, body: res.status === 204 ? undefined : await res.json() }));
+      try {
+        const leaver = org.data.insert("User", { Username: "siobhan.oneill@example.ie.test", Email: "siobhan.oneill@example.ie", FirstName: "Siobhán", LastName: "O'Neill", IsActive: true });
+        const stayer = org.data.insert("User", { Username: "ines.moreau@example.fr.test", Email: "ines.moreau@example.fr", FirstName: "Inès", LastName: "Moreau", IsActive: true });
+        const lead = org.data.insert("Lead", { FirstName: "Łukasz", LastName: "Wiśniewski", Company: "Żabka Polska sp. z o.o.", Email: "l.wisniewski@zabka.example", OwnerId: leaver });
+        org.data.update("User", leaver, { IsActive: false });
+
+        const scored = await patch("Lead", lead, { Title: "Kierownik Zakupów — Region Północ" });
+        if (inactiveOwnerUpdates === "refused") {
+          expect(scored.body).toEqual([{ errorCode: "INACTIVE_OWNER_OR_USER", message: `operation performed with inactive user [${leaver}] as owner of lead` }]);
+          expect(org.data.get("Lead", lead)?.Title).toBeNull();
+        } else {
+          expect(scored.status).toBe(204);
+        }
+        // Giving the Lead to an active rep is how an admin puts it right, with other fields in the same save.
+        const moved = await patch("Lead", lead, { OwnerId: stayer, Title: "Kierownik Zakupów" });
+        expect(moved.status).toBe(204);
+        expect(org.data.get("Lead", lead)).toEqual(expect.objectContaining({ OwnerId: stayer, Title: "Kierownik Zakupów" }));
+      } finally {
+        await org.close();
+      }
+    }
+  });
+
+  it("matches people by first name, last name and company under the standard Lead and Contact rules, or by email alone", async () => {
+    for (const duplicateMatching of ["standard", "email"] as const) {
+      const org = await startSalesforceEmulator({ duplicateMatching });
+      const post = (type: string, body: unknown) =>
+        fetch(`${org.url}/services/data/v62.0/sobjects/${type}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, body: (await res.json()) as Refusal }));
+      type Refusal = { errorCode: string; duplicateResut: { matchResults: { matchRecords: { record: { Id: string } }[] }[] } }[];
+      try {
+        const jose = org.data.insert("Lead", { FirstName: "José", LastName: "García", Company: "Acme, Inc.", Email: "jose.garcia@acme.example" });
+        // Case, accents, punctuation and the legal form differ; the names are swapped; the email is another.
+        const twin = await post("Lead", { FirstName: "GARCIA", LastName: "jose", Company: "ACME Inc", Email: "jgarcia@acme-logistics.example" });
+        const otherCompany = await post("Lead", { FirstName: "José", LastName: "García", Company: "Acme Logistics", Email: "jose@acme-logistics.example" });
+        const noFirstName = await post("Lead", { LastName: "García", Company: "Acme", Email: "garcia@acme.example" });
+        expect(otherCompany.status).toBe(201);
+        expect(noFirstName.status).toBe(201);
+        const account = org.data.insert("Account", { Name: "Société Générale d'Optique S.A." });
+        org.data.insert("Contact", { FirstName: "Anaïs", LastName: "Bérenger-Duval", AccountId: account, Email: "anais@sgo-optique.fr" });
+        const other = org.data.insert("Account", { Name: "societe generale d optique" });
+        const contact = await post("Contact", { FirstName: "Anais", LastName: "Berenger Duval", AccountId: other, Email: "a.berenger@gmail.example" });
+        if (duplicateMatching === "standard") {
+          expect(twin.status).toBe(400);
+          expect(twin.body[0]!.errorCode).toBe("DUPLICATES_DETECTED");
+          expect(twin.body[0]!.duplicateResut).toEqual(
+            expect.objectContaining({ duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads", duplicateRuleEntityType: "Lead" }),
+          );
+          expect(twin.body[0]!.duplicateResut.matchResults[0]!.matchRecords.map((m) => m.record.Id)).toEqual([jose]);
+          expect(contact.status).toBe(400);
+          expect(contact.body[0]!.duplicateResut).toEqual(
+            expect.objectContaining({ duplicateRule: "Standard_Rule_for_Contacts_with_Duplicate_Contacts", duplicateRuleEntityType: "Contact" }),
+          );
+        } else {
+          expect([twin.status, contact.status]).toEqual([201, 201]);
+          expect((await post("Lead", { LastName: "Twin", Company: "Dup Co", Email: "JOSE.garcia@acme.example" })).status).toBe(400);
+        }
+      } finally {
+        await org.close();
+      }
+    }
+  });
+
   it("blocks a second Lead with the same email under the standard duplicate rule, spelled duplicateResut", async () => {
     const res = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
       LastName: "Twin",

@@ -150,7 +150,9 @@ it("turns per-record errors of a collections upsert into failed outcomes and kee
       error: {
         errorClass: "conflict",
         code: "DUPLICATES_DETECTED",
-        message: "Use one of these records? (matches 00Q5g00000LlDdDEAV)",
+        message: expect.stringContaining(
+          'Standard_Rule_for_Leads_with_Duplicate_Leads matched Lead 00Q5g00000LlDdDEAV ("Use one of these records?")',
+        ),
       },
     },
     {

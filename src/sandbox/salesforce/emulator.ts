@@ -11,7 +11,8 @@ import {
   startEmulator,
 } from "../emulator/server.js";
 import { SalesforceData } from "./data.js";
-import type { DuplicateRuleSetup } from "./record-writer.js";
+import type { DuplicateMatching, DuplicateRuleSetup } from "./duplicate-rules.js";
+import type { InactiveOwnerUpdates } from "./record-writer.js";
 import { SalesforceApiError } from "./errors.js";
 import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
@@ -39,8 +40,18 @@ export interface SalesforceEmulatorOptions {
   dailyApiLimit?: number;
   /** The org's clock (default: real time), so a test can move time for leadloop and Salesforce alike. */
   now?: () => Date;
-  /** The standard Lead duplicate rule's set-up; default "alert" (record-writer.ts). */
+  /** The standard Lead and Contact duplicate rules' set-up; default "alert" (duplicate-rules.ts). */
   duplicateRule?: DuplicateRuleSetup;
+  /**
+   * What those rules match people by: "standard" (default) email, or first name, last name and company;
+   * "email" Leads by email alone, as the emulator did before (duplicate-rules.ts).
+   */
+  duplicateMatching?: DuplicateMatching;
+  /**
+   * An update of a record whose owner is deactivated: "refused" (default) with INACTIVE_OWNER_OR_USER
+   * unless it gives the record to an active user; "allowed" as with "Update Records with Inactive Owners".
+   */
+  inactiveOwnerUpdates?: InactiveOwnerUpdates;
   /**
    * "configured" (default): the org as the README's Salesforce setup leaves it (Lead Status has
    * "Closed - Unqualified" and "Closed - Unreachable"); "bare": a new org's standard picklists only.
@@ -90,6 +101,8 @@ export async function startSalesforceEmulator(
   const usage = new ApiUsage(options.dailyApiLimit ?? 100_000);
   const data = new SalesforceData(undefined, sessions, options.orgSetup, options.now);
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
+  data.writer.duplicateMatching = options.duplicateMatching ?? "standard";
+  data.writer.inactiveOwnerUpdates = options.inactiveOwnerUpdates ?? "refused";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   data.unorderedRows = options.unorderedRows ?? "reversed";
   data.emptiedDeletions = options.emptiedDeletions ?? "unlisted";

@@ -27,12 +27,18 @@ export interface Deletion {
 const ORDERED_FIELDS = new Set(["systemmodstamp", "lastmodifieddate", "createddate"]);
 const TEXT_KEYED = new Set(["string", "email", "phone", "url", "picklist", "textarea", "id", "reference"]);
 
+/** The key a record is found by in an index: undefined for a record the index leaves out. */
+export type MatchKey = (record: SObjectRecord) => string | undefined;
+
 interface Table {
   rows: Map<string, SObjectRecord>;
   /** Creation order of each id: the order a scan returns rows in, and candidates are put back in. */
   order: Map<string, number>;
   nextOrder: number;
-  /** Lower-cased field name → folded value → ids holding it. */
+  /**
+   * Lower-cased field name → folded value → ids holding it; and `match:<name>` → a match key (a duplicate
+   * rule's, duplicate-rules.ts) → ids whose record gives it.
+   */
   equal: Map<string, Map<string, Set<string>>>;
   /** Lower-cased field name → ids ordered by the second the field holds. */
   ordered: Map<string, SortedIndex>;
@@ -201,15 +207,27 @@ export class RecordStore {
     return this.orderedIndex(this.table(type), field).count(low, high);
   }
 
+  /**
+   * Live records whose match key (`keyOf`, a duplicate rule's: duplicate-rules.ts) is `key`, through an
+   * index named `name` built on first use and kept on every put as the field indexes are.
+   */
+  findByMatchKey(type: string, name: string, keyOf: MatchKey, key: string): SObjectRecord[] {
+    const ids = this.keyIndex(this.table(type), `match:${name}`, keyOf).get(key);
+    return ids ? this.inCreationOrder(type, ids).filter((r) => r.IsDeleted !== true) : [];
+  }
+
   private equalIndex(table: Table, field: FieldDescribe): Map<string, Set<string>> {
-    const name = field.name.toLowerCase();
+    return this.keyIndex(table, field.name.toLowerCase(), (record) => equalityKey(field, record[field.name]));
+  }
+
+  private keyIndex(table: Table, name: string, keyOf: MatchKey): Map<string, Set<string>> {
     let index = table.equal.get(name);
     if (!index) {
       index = new Map();
       table.equal.set(name, index);
-      for (const [id, record] of table.rows) addKey(index, equalityKey(field, record[field.name]), id);
-      // Remember the field's describe so puts keep this index without looking it up again.
-      this.indexedFields.set(index, field);
+      for (const [id, record] of table.rows) addKey(index, keyOf(record), id);
+      // Remember how the index keys a record so puts keep it without looking the field up again.
+      this.indexKeys.set(index, keyOf);
     }
     return index;
   }
@@ -226,14 +244,11 @@ export class RecordStore {
     return index;
   }
 
-  private readonly indexedFields = new WeakMap<Map<string, Set<string>>, FieldDescribe>();
+  private readonly indexKeys = new WeakMap<Map<string, Set<string>>, MatchKey>();
   private readonly orderedNames = new WeakMap<SortedIndex, string>();
 
   private index(table: Table, id: string, record: SObjectRecord): void {
-    for (const index of table.equal.values()) {
-      const field = this.indexedFields.get(index)!;
-      addKey(index, equalityKey(field, record[field.name]), id);
-    }
+    for (const index of table.equal.values()) addKey(index, this.indexKeys.get(index)!(record), id);
     for (const index of table.ordered.values()) {
       index.set(id, secondOf(record[this.orderedNames.get(index)!]));
     }
@@ -241,8 +256,7 @@ export class RecordStore {
 
   private unindex(table: Table, id: string, record: SObjectRecord): void {
     for (const index of table.equal.values()) {
-      const field = this.indexedFields.get(index)!;
-      const key = equalityKey(field, record[field.name]);
+      const key = this.indexKeys.get(index)!(record);
       if (key === undefined) continue;
       const ids = index.get(key);
       ids?.delete(id);

@@ -1,9 +1,10 @@
 // Every create, update and delete goes through here, from the API and from the in-process data API alike:
 // field checks with Salesforce's status codes, the values the platform derives (Name, IsClosed, audit
-// fields), unique external ids, the standard Lead duplicate rule, injected per-record faults, and the
-// history rows of tracked fields (field-history.ts).
+// fields), unique external ids, the standard Lead and Contact duplicate rules (duplicate-rules.ts), records
+// of deactivated owners, injected per-record faults, and the history rows of tracked fields (field-history.ts).
 import type { FaultInjector } from "../emulator/faults.js";
-import { type DuplicateResult, RecordSaveError, recordError, SalesforceApiError } from "./errors.js";
+import { type DuplicateMatching, type DuplicateRuleSetup, duplicateResult, duplicatesOf } from "./duplicate-rules.js";
+import { RecordSaveError, recordError, SalesforceApiError } from "./errors.js";
 import { FieldHistory } from "./field-history.js";
 import { normaliseId } from "./ids.js";
 import type { RecordStore } from "./record-store.js";
@@ -29,11 +30,12 @@ export interface WriteOptions {
 const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
 
 /**
- * How the org's standard Lead duplicate rule is set up (Salesforce Help, "Standard Duplicate Rules"):
- * `alert` (the default: action Allow with an alert, which still refuses an API save unless the request
- * sends `Sforce-Duplicate-Rule-Header: allowSave=true`), `block` (refused even then), `inactive` (the
- * duplicate is saved silently).
+ * Whether the API may update a record whose owner is a deactivated user: `refused` (the default) answers
+ * INACTIVE_OWNER_OR_USER unless the update gives the record to an active user; `allowed` is an org whose
+ * integration user has the "Update Records with Inactive Owners" permission (FIDELITY.md).
  */
+export type InactiveOwnerUpdates = "refused" | "allowed";
+
 /** How long the Recycle Bin keeps a deleted record before it is deleted for good. */
 export const RECYCLE_BIN_DAYS = 15;
 
@@ -51,8 +53,6 @@ const CASCADES: Record<string, readonly (readonly [string, string])[]> = {
   Opportunity: [["Task", "WhatId"]],
 };
 
-export type DuplicateRuleSetup = "alert" | "block" | "inactive";
-
 export class RecordWriter {
   /** The org's field history tracking: which fields each save records a history row for. */
   readonly history: FieldHistory;
@@ -67,6 +67,8 @@ export class RecordWriter {
   }
 
   duplicateRule: DuplicateRuleSetup = "alert";
+  duplicateMatching: DuplicateMatching = "standard";
+  inactiveOwnerUpdates: InactiveOwnerUpdates = "refused";
 
   /** The running server's fault injector, known only once it has started. */
   useFaults(faults: FaultInjector): void {
@@ -115,6 +117,7 @@ export class RecordWriter {
     }
     const values = this.normalise(schema, fields, "update", options);
     const record: SObjectRecord = { ...existing, ...values };
+    if (!options.trusted) this.checkOwnerActive(schema, record);
     this.derive(schema, record, values);
     this.checkRequired(schema, record);
     this.checkActivityLinks(schema, record);
@@ -475,24 +478,39 @@ export class RecordWriter {
         recordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", fault.message, [fault.field]),
       ]);
     }
-    // The standard Lead duplicate rule, reduced to its email match (Salesforce Help, "Standard Duplicate
-    // Rules"); the REST answer carries the match under `duplicateResut`, Salesforce's spelling.
     const ruleApplies =
       this.duplicateRule === "block" || (this.duplicateRule === "alert" && !options.allowDuplicateSave);
-    if (schema.name === "Lead" && ruleApplies && typeof record.Email === "string") {
-      const matches = this.store
-        .findBy("Lead", "Email", record.Email)
-        .filter((r) => r.Id !== record.Id && r.IsConverted !== true);
-      if (matches.length > 0) {
-        const message =
-          this.duplicateRule === "block"
-            ? "You're creating a duplicate record. We recommend you use an existing record instead."
-            : "Use one of these records?";
-        const error = recordError("DUPLICATES_DETECTED", message, []);
-        error.duplicateResut = duplicateResult(matches, message);
-        throw new RecordSaveError([error]);
-      }
+    const matched = ruleApplies ? duplicatesOf(this.store, schema, record, this.duplicateMatching) : undefined;
+    if (matched) {
+      const message =
+        this.duplicateRule === "block"
+          ? "You're creating a duplicate record. We recommend you use an existing record instead."
+          : "Use one of these records?";
+      const error = recordError("DUPLICATES_DETECTED", message, []);
+      error.duplicateResut = duplicateResult(schema, matched.rule, matched.matches, message);
+      throw new RecordSaveError([error]);
     }
+  }
+
+  /**
+   * An update of a record a deactivated user still owns is refused with INACTIVE_OWNER_OR_USER unless it
+   * gives the record to an active user, which is how an admin puts it right (RIO Education, "How to
+   * resolve an 'operation performed with inactive user' error": reassigning the owner resolves it), or the
+   * org let the integration user "Update Records with Inactive Owners" (`inactiveOwnerUpdates: "allowed"`;
+   * douglascayers/sfdc-convert-notes-to-chatter-notes #3 names the permission). The wording is the one
+   * Salesforce gives a record handed to an inactive user (checkReferenceWritable).
+   */
+  private checkOwnerActive(schema: SObjectSchema, record: SObjectRecord): void {
+    if (this.inactiveOwnerUpdates === "allowed" || typeof record.OwnerId !== "string") return;
+    const owner = this.store.find(record.OwnerId);
+    if (owner?.schema.name !== "User" || owner.record.IsActive === true) return;
+    throw new RecordSaveError([
+      recordError(
+        "INACTIVE_OWNER_OR_USER",
+        `operation performed with inactive user [${record.OwnerId}] as owner of ${schema.name.toLowerCase()}`,
+        [],
+      ),
+    ]);
   }
 
   private stamp(schema: SObjectSchema, record: SObjectRecord, at: number, created: boolean, by: string | null): void {
@@ -515,32 +533,4 @@ export class RecordWriter {
 function isCalendarDay(text: string): boolean {
   const ms = Date.parse(`${text}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
-}
-
-function duplicateResult(matches: SObjectRecord[], message: string): DuplicateResult {
-  return {
-    allowSave: false,
-    duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads",
-    duplicateRuleEntityType: "Lead",
-    errorMessage: message,
-    matchResults: [
-      {
-        entityType: "Lead",
-        errors: [],
-        matchEngine: "FuzzyMatchEngine",
-        matchRecords: matches.map((m) => ({
-          additionalInformation: [],
-          fieldDiffs: [],
-          matchConfidence: 100,
-          record: {
-            attributes: { type: "Lead", url: `/services/data/v62.0/sobjects/Lead/${String(m.Id)}` },
-            Id: String(m.Id),
-          },
-        })),
-        rule: "Standard_Lead_Match_Rule_v1_0",
-        size: matches.length,
-        success: true,
-      },
-    ],
-  };
 }

@@ -323,44 +323,47 @@ async function sendBatch(
       acceptedEntries.push(...item.entries);
       continue;
     }
-    if (item.entries.length > 1) {
+    // A refusal of the record whatever its values (an owner who left) refuses each entry alike: they are
+    // not sent again one by one, at a call each, to be refused the same.
+    if (item.entries.length > 1 && !outcome.error.ofRecord) {
       separately.push(item.entries);
       continue;
     }
-    const entry = item.entries[0]!;
-    refused.push(entry.key);
-    bump(ctx.summary.errors, system);
-    // The person's email ends the message, on a retry's new attempt too: the entry still names who it is about.
-    const message = refusalMessage(outcome.error, entry.email);
-    const retryId = options.retrying?.get(entry.key);
-    if (retryId !== undefined) {
-      errorAttempts.push({ id: retryId, message });
-      continue;
-    }
-    errors.push({
-      runId: ctx.runId,
-      system,
-      object,
-      recordId: entry.recordId ?? entry.key,
-      operation: entry.phase,
-      payload: {
-        outboxKey: entry.key,
+    for (const entry of item.entries) {
+      refused.push(entry.key);
+      bump(ctx.summary.errors, system);
+      // The person's email ends the message, on a retry's new attempt too: the entry still names who it is about.
+      const message = refusalMessage(outcome.error, entry.email);
+      const retryId = options.retrying?.get(entry.key);
+      if (retryId !== undefined) {
+        errorAttempts.push({ id: retryId, message });
+        continue;
+      }
+      errors.push({
+        runId: ctx.runId,
+        system,
+        object,
+        recordId: entry.recordId ?? entry.key,
+        operation: entry.phase,
+        payload: {
+          outboxKey: entry.key,
+          personId: entry.personId,
+          email: entry.email,
+          fields: Object.fromEntries(entry.fields.map((f) => [f.field, f.after])),
+        },
+        errorClass: outcome.error.errorClass,
+        message,
+        at,
+      });
+      ctx.log.warn("write.refused", {
+        phase: entry.phase,
+        system,
+        object,
+        recordId: entry.recordId,
         personId: entry.personId,
-        email: entry.email,
-        fields: Object.fromEntries(entry.fields.map((f) => [f.field, f.after])),
-      },
-      errorClass: outcome.error.errorClass,
-      message,
-      at,
-    });
-    ctx.log.warn("write.refused", {
-      phase: entry.phase,
-      system,
-      object,
-      recordId: entry.recordId,
-      personId: entry.personId,
-      code: outcome.error.code,
-    });
+        code: outcome.error.code,
+      });
+    }
   }
   const resolvedErrors = accepted.flatMap((key) => {
     const id = options.retrying?.get(key);

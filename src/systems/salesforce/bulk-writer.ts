@@ -20,7 +20,7 @@ import { externalIdField } from "./collections-writer.js";
 import type { SalesforceClient } from "./connection.js";
 import { formatCsv, parseCsv } from "./csv.js";
 import type { DescribedObject } from "./describe.js";
-import { recordErrorClass, SYSTEM } from "./errors.js";
+import { recordFailure, SYSTEM } from "./errors.js";
 import { BULK_MAX_UPLOAD_BYTES, BULK_POLL_MAX_MS, BULK_POLL_MIN_MS, BULK_POLL_TIMEOUT_MS } from "./limits.js";
 import { prepareBody, type SalesforceFields } from "./record-body.js";
 import { failed, invalidValue, missingResult } from "./write-outcomes.js";
@@ -378,7 +378,7 @@ export function parseError(text: string): RecordFailure {
       .filter((f) => f.length > 0);
     message = message.slice(0, last);
   }
-  const failure: RecordFailure = { errorClass: recordErrorClass(code), code, message };
+  const failure = recordFailure(code, message);
   if (fields.length > 0) failure.fields = fields;
   return failure;
 }

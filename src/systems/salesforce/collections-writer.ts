@@ -6,10 +6,10 @@
 import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
-import type { RecordFailure, RecordWrite, WriteOutcome } from "../../sync/system-port.js";
+import type { RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import type { DescribedObject } from "./describe.js";
-import { recordErrorClass, SYSTEM } from "./errors.js";
+import { recordFailure, SYSTEM } from "./errors.js";
 import { COLLECTION_MAX_RECORDS } from "./limits.js";
 import { apiFieldName, prepareBody, type SalesforceFields } from "./record-body.js";
 import { chunk, soqlName } from "./soql.js";
@@ -30,10 +30,12 @@ const saveResult = z
             // Salesforce spells it this way in DUPLICATES_DETECTED answers.
             duplicateResut: z
               .object({
+                duplicateRule: z.string().optional(),
                 matchResults: z
                   .array(
                     z
                       .object({
+                        entityType: z.string().optional(),
                         matchRecords: z.array(
                           z.object({ record: z.object({ Id: z.string() }).loose() }).loose(),
                         ),
@@ -199,17 +201,19 @@ function toOutcome(ref: string, op: Operation, result: SaveResult | undefined): 
   const first = result.errors[0];
   if (!first)
     return failed(ref, { errorClass: "data", code: "UNKNOWN", message: "Salesforce refused the record" });
-  let message = first.message;
-  const matches =
-    first.duplicateResut?.matchResults.flatMap((m) => m.matchRecords.map((r) => r.record.Id)) ?? [];
-  if (matches.length > 0) message += ` (matches ${matches.join(", ")})`;
-  const failure: RecordFailure = {
-    errorClass: recordErrorClass(first.statusCode),
-    code: first.statusCode,
-    message,
-  };
+  const failure = recordFailure(first.statusCode, duplicateDetail(first) ?? first.message);
   if (first.fields && first.fields.length > 0) failure.fields = first.fields;
   return failed(ref, failure);
 }
 
 
+
+/** What a duplicate rule's refusal matched, which an admin looks up: the rule and the records, by object. */
+function duplicateDetail(error: SaveResult["errors"][number]): string | undefined {
+  const result = error.duplicateResut;
+  const matched = (result?.matchResults ?? [])
+    .filter((m) => m.matchRecords.length > 0)
+    .map((m) => `${m.entityType ?? "record"} ${m.matchRecords.map((r) => r.record.Id).join(", ")}`);
+  if (!result || matched.length === 0) return undefined;
+  return `${result.duplicateRule ?? "the org's rule"} matched ${matched.join("; ")} ("${error.message}")`;
+}

@@ -3,6 +3,7 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
+import type { RecordFailure } from "../../sync/system-port.js";
 import { CallTimeoutError } from "../call-timeout.js";
 
 export const SYSTEM = "salesforce";
@@ -14,6 +15,8 @@ interface Fault {
   explain: (detail: string) => string;
   /** What it means for a sync run it stops (SystemErrorInit.runNote). */
   runNote?: string;
+  /** A record's refusal whatever values the write carries (RecordFailure.ofRecord). */
+  ofRecord?: true;
 }
 
 /** What a stopped sync run adds to a spent allocation's message: when its work goes on. */
@@ -59,7 +62,21 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   DUPLICATES_DETECTED: {
     errorClass: "conflict",
     retriable: false,
-    explain: (d) => `a Salesforce duplicate rule matched an existing record: ${d}`,
+    explain: (d) =>
+      `a Salesforce duplicate rule matched an existing record: ${d}; if it is the same person, merge the two, ` +
+      "if another person, create their record in Salesforce by hand (past the rule's alert; a blocking rule " +
+      "must first let it save) " +
+      "and `leadloop errors retry` links it by email",
+  },
+  // An update of a record whose owner left (Salesforce Help, "Deactivate Users": their records stay theirs).
+  INACTIVE_OWNER_OR_USER: {
+    errorClass: "conflict",
+    retriable: false,
+    ofRecord: true,
+    explain: (d) =>
+      `the record's owner is a deactivated Salesforce user (${d}): reassign their records to an active user, ` +
+      'or give leadloop\'s integration user the "Update Records with Inactive Owners" permission, then ' +
+      "`leadloop errors retry`",
   },
   "HTTP 401": {
     errorClass: "auth",
@@ -113,10 +130,19 @@ export interface ResponseFacts {
   headers: Record<string, string>;
 }
 
-/** A per-record failure class from its statusCode: duplicates are conflicts, locks transient, the rest data. */
-export function recordErrorClass(statusCode: string): ErrorClass {
+/**
+ * A per-record failure from its statusCode and Salesforce's message: duplicates are conflicts, locks
+ * transient, the rest data; the message the table's explanation where it has one, else Salesforce's own.
+ */
+export function recordFailure(statusCode: string, detail: string): RecordFailure {
   const fault = FAULT_TABLE[statusCode];
-  return fault ? fault.errorClass : "data";
+  if (!fault) return { errorClass: "data", code: statusCode, message: detail };
+  return {
+    errorClass: fault.errorClass,
+    code: statusCode,
+    message: fault.explain(detail),
+    ...(fault.ofRecord ? { ofRecord: true as const } : {}),
+  };
 }
 
 /** Turns whatever jsforce or the network threw into a classified SystemError. */

@@ -1,0 +1,113 @@
+// A rep leaves and their Salesforce user is deactivated while they still own Leads leadloop handed them:
+// Salesforce refuses any update of those Leads (INACTIVE_OWNER_OR_USER) unless it gives them to an active
+// user. Each refused write is in the error queue once, saying why and what to do, all of them sent in one
+// call; leadloop sends one again only when the person changes again, never every run; and an SLA breach's re-route, which gives the Lead
+// to an active rep, goes through and lets the refused writes be retried.
+import type { SlaDefinition } from "../../src/core/sla/definition.js";
+import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+
+const HOUR = 3_600_000;
+
+describe("Leads of a deactivated Salesforce user", () => {
+  let loop: LoopHarness;
+  const clock = { t: Math.floor(Date.now() / 1000) * 1000 };
+  beforeEach(async () => {
+    clock.t = Math.floor(Date.now() / 1000) * 1000;
+    loop = await startLoop({ now: () => new Date(clock.t) });
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  const sync = (onBreach: SlaDefinition["onBreach"]) => {
+    const base = funnelFor(loop, "salesforce");
+    return loop.sync({ funnel: { ...base, sla: { ...base.sla, onBreach } } });
+  };
+  const retitle = (id: string, jobtitle: string) => {
+    clock.t += 60_000;
+    loop.hubspot.data.updateObject("contacts", id, { jobtitle }, new Date(clock.t));
+  };
+
+  it("queues each refused update once with what to do, spends no call each run, and lets a re-route through", async () => {
+    const reps = seedReps(loop);
+    const company = seedSgiCompany(loop);
+    const person = (email: string, firstname: string, lastname: string) => {
+      const c = loop.hubspot.data.createObject("contacts", {
+        email,
+        firstname,
+        lastname,
+        jobtitle: "Responsable Achats",
+        company: "Société Générale d'Ingénierie",
+        country: "France",
+      });
+      loop.hubspot.data.associate("contacts", c.id, "companies", company);
+      return c.id;
+    };
+    const camille = person("Camille.Lefevre@SGI-Ingenierie.fr", "Camille", "Lefèvre");
+    const jonas = person("jonas.weiss@sgi-ingenierie.fr", "Jonas", "Weiß");
+    const keep = { alert: false, alertTo: "owner", reroute: false, managers: {} } as const;
+    await sync(keep);
+    clock.t += 60_000;
+    pricingAndDemo(loop, camille);
+    pricingAndDemo(loop, jonas);
+    clock.t += 60_000;
+    expect((await sync(keep)).summary.handoffs).toBe(2);
+    const helene = reps.get(REPS.emea.email)!.salesforce;
+    const leads = loop.salesforce.data.list("Lead").filter((l) => l.OwnerId === helene);
+    expect(leads).toHaveLength(2);
+
+    // Hélène leaves; marketing keeps learning about her two leads.
+    loop.salesforce.data.update("User", helene, { IsActive: false });
+    retitle(camille, "Directrice des Achats — Europe du Sud");
+    retitle(jonas, "Head of Procurement, DACH");
+    clock.t += 5 * 60_000;
+    const writes: string[] = [];
+    loop.salesforce.onWrite(({ path }) => void writes.push(path));
+    expect((await sync(keep)).summary.errors.salesforce).toBe(4);
+    const open = await loop.store.listErrors({ status: "open" });
+    // One entry for each refused write (the score and the title), whichever phase decided it.
+    const leadIds = leads.map((l) => String(l.Id));
+    expect(open.map((e) => [e.system, e.object, e.recordId, e.operation, e.errorClass, e.attempts]).sort()).toEqual(
+      leadIds.flatMap((id) => ["field sync", "qualification"].map((op) => ["salesforce", "Lead", id, op, "conflict", 1])).sort(),
+    );
+    for (const entry of open) {
+      expect(entry.message).toContain(`deactivated Salesforce user (operation performed with inactive user [${helene}] as owner of lead)`);
+      expect(entry.message).toMatch(/reassign their records to an active user/);
+      expect(entry.message).toMatch(/"Update Records with Inactive Owners"/);
+    }
+
+    // Runs with nothing new send Salesforce nothing for them; a change is sent once more, on the same entry.
+    // The four refused writes went in one call: a refusal of the record is not tried again write by write.
+    expect(writes).toEqual(["/services/data/v62.0/composite/sobjects"]);
+    writes.length = 0;
+    for (let run = 0; run < 3; run++) {
+      clock.t += 60_000;
+      expect((await sync(keep)).summary.errors.salesforce).toBe(0);
+    }
+    expect(writes).toEqual([]);
+    retitle(jonas, "Head of Procurement DACH & Nordics");
+    clock.t += 5 * 60_000;
+    expect((await sync(keep)).summary.errors.salesforce).toBe(1);
+    expect(writes).toHaveLength(1);
+    loop.salesforce.onWrite(undefined);
+    const again = await loop.store.listErrors({ status: "open" });
+    const jonasLead = String(leads.find((l) => l.HubSpot_Contact_Id__c === jonas)!.Id);
+    expect(again.filter((e) => e.attempts > 1).map((e) => [e.recordId, e.operation, e.attempts])).toEqual([[jonasLead, "field sync", 2]]);
+    expect(again).toHaveLength(4);
+    expect(leads.map((l) => loop.salesforce.data.get("Lead", String(l.Id))?.Title)).toEqual(["Responsable Achats", "Responsable Achats"]);
+
+    // Untouched past the SLA: the re-route gives both Leads to Jordan, an active rep, which Salesforce takes.
+    clock.t += 5 * HOUR;
+    const rerouted = await sync({ alert: true, alertTo: "queue", reroute: true, managers: {} });
+    expect(rerouted.summary.slaBreaches).toBe(2);
+    const jordan = reps.get(REPS.fallback.email)!.salesforce;
+    expect(leads.map((l) => loop.salesforce.data.get("Lead", String(l.Id))?.OwnerId)).toEqual([jordan, jordan]);
+    // Now Jordan's, the refused writes go through on the retry the message names.
+    const retried = await loop.retry({ funnel: funnelFor(loop, "salesforce") });
+    expect(retried.resolved.sort()).toEqual(again.map((e) => e.id).sort());
+    expect(new Set(leads.map((l) => loop.salesforce.data.get("Lead", String(l.Id))?.Title))).toEqual(
+      new Set(["Directrice des Achats — Europe du Sud", "Head of Procurement DACH & Nordics"]),
+    );
+  });
+});
