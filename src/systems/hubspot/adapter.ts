@@ -118,11 +118,6 @@ export interface HubspotAdapter extends SystemPort {
     object: string,
     definition: HubspotPropertyDefinition,
   ): Promise<{ created: boolean; field: FieldDescription }>;
-  /**
-   * The names of `object`'s properties, hidden ones too, from the list the adapter reads once per object
-   * (property-catalog.ts): no call when ensureProperty already read it. Throws SystemError.
-   */
-  propertyNames(object: string): Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -215,6 +210,5 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
       ensureProperty(transport, catalog, object, definition),
-    propertyNames: async (object: string) => new Set((await catalog.all(object)).keys()),
   };
 }
