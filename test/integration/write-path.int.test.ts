@@ -2,7 +2,7 @@
 // system refuses lands in `errors list` with its phase, the run exits 4, `errors retry` fails honestly
 // while the cause is still there and resolves the entry once it is fixed. Then the plan: a dry run
 // shows exactly what the real run writes, and a second run with no edits writes nothing.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
@@ -180,6 +180,61 @@ describe("a refused write, phase by phase", () => {
     expect(typo.code).toBe(2);
     expect(typo.stdout).toBe("");
     expect(typo.stderr).toContain("the error queue has no entry #99999; nothing was retried");
+  });
+
+  // A system (or a gateway before it) that echoes the request into one record's refusal: the call itself
+  // succeeds, so the blanking of a failed call's message (call-retry.ts) never saw it, and the token went
+  // into the store's error queue and `errors list`.
+  it("a record's refusal that quotes the request's token is queued, listed and retried with the token blanked", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    const token = world.hubspot.accessToken;
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_score", message: "Propriété verrouillée pour « Müller & Söhne »", echoAuthorization: true }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect([sync.code, sync.stderr]).toEqual([4, ""]);
+    const entry = (await openErrors(world)).find((e) => e.operation === "qualification");
+    expect(entry).toMatchObject({ system: "hubspot", object: "contacts", recordId: camille.id });
+    expect(entry!.message).toContain("Propriété verrouillée pour « Müller & Söhne » (Authorization: Bearer [redacted])");
+    const retried = await retry(world);
+    expect(retried.code).toBe(4);
+
+    const listed = [await world.cli("errors", "list"), await world.cli("errors", "list", "--json")];
+    for (const out of listed) {
+      expect(out.stdout).toContain("Müller & Söhne");
+      expect(out.stdout + out.stderr).not.toContain(token);
+    }
+    expect(sync.stdout + sync.stderr).not.toContain(token);
+    const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
+    expect(stored.some((bytes) => bytes.includes("Müller & Söhne"))).toBe(true);
+    for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
+  });
+
+  // With HubSpot as the CRM the handoff's task is a batch create whose answer (207) carries the refusal
+  // of its one input: the call succeeds, and its per-record message went to the queue as HubSpot said it.
+  it("a handoff task's refusal in a 207 answer that quotes the request's token is queued and listed with the token blanked", async () => {
+    await world.close();
+    world = await startWorld(TEST_ROUTING, "hubspot");
+    seedReps(world);
+    seedCamille(world);
+    const token = world.hubspot.accessToken;
+    await world.hubspot.control.addFaults({
+      records: [{ object: "tasks", field: "hs_task_subject", message: "Aufgaben für „Müller & Söhne“ gesperrt", echoAuthorization: true }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect([sync.code, sync.stderr]).toEqual([4, ""]);
+    const queued = await openErrors(world);
+    const entry = queued.find((e) => e.object === "tasks");
+    expect(entry?.message).toContain("Aufgaben für „Müller & Söhne“ gesperrt (Authorization: Bearer [redacted])");
+    for (const out of [await world.cli("errors", "list"), await world.cli("errors", "list", "--json")]) {
+      expect(out.stdout).toContain("Müller & Söhne");
+      expect(out.stdout + out.stderr).not.toContain(token);
+    }
+    const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
+    for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {
