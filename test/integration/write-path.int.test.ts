@@ -2,7 +2,7 @@
 // system refuses lands in `errors list` with its phase, the run exits 4, `errors retry` fails honestly
 // while the cause is still there and resolves the entry once it is fixed. Then the plan: a dry run
 // shows exactly what the real run writes, and a second run with no edits writes nothing.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
@@ -10,6 +10,7 @@ import type { Config } from "@jest/types";
 import Database from "better-sqlite3";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
+import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
@@ -235,6 +236,35 @@ describe("a refused write, phase by phase", () => {
     }
     const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
     for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
+  });
+
+  // A value a mapping's transform cannot take (a phone number that is none, where the mapping says
+  // `invalid: error`) is queued as the contact's `map` entry: it named the field but not the person, where
+  // a system's refusal of the same record names them.
+  it("map: a transform's refusal of a contact's value names the field and the person in errors list", async () => {
+    const mappings = join(mkdtempSync(join(tmpdir(), "leadloop-write-path-map-")), "mappings");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    const shipped = readFileSync(lead, "utf8");
+    const phoneEntry = "  - marketing: phone\n    crm: Phone\n";
+    expect(shipped).toContain(phoneEntry);
+    const at = shipped.indexOf(phoneEntry);
+    const end = shipped.indexOf("invalid: keep", at) + "invalid: keep".length;
+    writeFileSync(lead, shipped.slice(0, at) + shipped.slice(at, end).replace("invalid: keep", "invalid: error") + shipped.slice(end));
+    writeFileSync(world.config, readFileSync(world.config, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    world.hubspot.data.updateObject("contacts", camille.id, { phone: "pas de téléphone – écrire à l'accueil" });
+
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "map");
+    expect(entry).toMatchObject({ recordId: camille.id, payload: { email: "camille.lefevre@acme-industrie.fr" } });
+    expect(entry!.message).toContain("pas de téléphone");
+    expect(entry!.message).toMatch(/phone/i);
+    expect(entry!.message).toContain("[camille.lefevre@acme-industrie.fr]");
+    const listed = await world.cli("errors", "list");
+    expect(listed.stdout).toMatch(new RegExp(`#${entry!.id} \\[open\\] \\w+ \\w+ ${camille.id} map: .*pas de téléphone.*\\[camille\\.lefevre@acme-industrie\\.fr\\]`));
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {
