@@ -240,8 +240,9 @@ describe("a refused write, phase by phase", () => {
 
   // A value a mapping's transform cannot take (a phone number that is none, where the mapping says
   // `invalid: error`) is queued as the contact's `map` entry: it named the field but not the person, where
-  // a system's refusal of the same record names them.
-  it("map: a transform's refusal of a contact's value names the field and the person in errors list", async () => {
+  // a system's refusal of the same record names them; and `errors list` named HubSpot's contact id as if
+  // it were a Lead's (the entry is queued under the id of the record the value came from).
+  it("map: a transform's refusal of a contact's value names the field, the contact it came from and the person in errors list", async () => {
     const mappings = join(mkdtempSync(join(tmpdir(), "leadloop-write-path-map-")), "mappings");
     cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
     const lead = join(mappings, "contact-lead.yaml");
@@ -264,7 +265,7 @@ describe("a refused write, phase by phase", () => {
     expect(entry!.message).toMatch(/phone/i);
     expect(entry!.message).toContain("[camille.lefevre@acme-industrie.fr]");
     const listed = await world.cli("errors", "list");
-    expect(listed.stdout).toMatch(new RegExp(`#${entry!.id} \\[open\\] \\w+ \\w+ ${camille.id} map: .*pas de téléphone.*\\[camille\\.lefevre@acme-industrie\\.fr\\]`));
+    expect(listed.stdout).toMatch(new RegExp(`#${entry!.id} \\[open\\] salesforce Lead \\(from contacts ${camille.id}\\) map: .*pas de téléphone.*\\[camille\\.lefevre@acme-industrie\\.fr\\]`));
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {
