@@ -7,7 +7,7 @@ import { binSizeFact } from "../sync/recycle-bin.js";
 import { wire } from "./compose.js";
 import { type CommandIo, type GlobalOptions, makeLogger } from "./context.js";
 import { progressLine } from "./progress.js";
-import { UsageError } from "./usage-error.js";
+import { hubspotCrmRefusal } from "./forecast-scope.js";
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -51,17 +51,7 @@ export interface LiveAsk {
 
 export async function readLive(g: GlobalOptions, io: CommandIo, ask: LiveAsk, now = Date.now()): Promise<LiveCounts> {
   const loaded = loadConfig(g.config, io.env);
-  // The call model is measured with Salesforce as the CRM (core/forecast/measured-rates.ts): with HubSpot
-  // as the CRM leadloop calls no Salesforce and its HubSpot calls are another run's (no field sync; the
-  // handoff's tasks, the owners and the deals in HubSpot), so the portal's counts would price calls that
-  // mode never makes. Said before any call.
-  if (loaded.config.crm === "hubspot") {
-    throw new UsageError(
-      `forecast --live: ${loaded.file} has crm: hubspot, where the forecast does not apply: its calls are measured by the bench ` +
-        "with Salesforce as the CRM, and with HubSpot as the CRM leadloop makes no Salesforce call and other HubSpot calls " +
-        "(no field sync; the handoff's tasks, owners and deals in HubSpot). Nothing was counted.",
-    );
-  }
+  if (loaded.config.crm === "hubspot") throw hubspotCrmRefusal("forecast --live", loaded.file);
   // The store lends its recorded runs' API calls to the Salesforce budget and the daemon's last listings
   // of the recycle bins: none is created for them.
   const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets), { store: { inMemoryWhenMissing: true } });

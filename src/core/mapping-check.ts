@@ -4,8 +4,7 @@
 // what to change. Errors mean records will fail; warnings mean some records may.
 import type { DateForm, FieldMapping, ObjectMapping, Transform } from "./mapping.js";
 import type { FieldDescription, FieldType, ObjectDescription } from "./object-schema.js";
-import { fold } from "./scoring/values.js";
-import { editDistance } from "./text/edit-distance.js";
+import { fieldMeant } from "./field-hint.js";
 
 export const PROBLEM_SEVERITIES = ["error", "warning"] as const;
 export type ProblemSeverity = (typeof PROBLEM_SEVERITIES)[number];
@@ -98,7 +97,7 @@ export function checkMapping(
     for (const side of ["marketing", "crm"] as const) {
       if (found[side]) continue;
       const name = fm[side];
-      const hint = nearest(name, objects[side].fields);
+      const hint = fieldMeant(name, objects[side].fields);
       report(
         side,
         name,
@@ -411,33 +410,4 @@ function list(values: readonly string[]): string {
   return values.length > LISTED
     ? `${quoted.join(", ")} and ${values.length - LISTED} more`
     : quoted.join(", ");
-}
-
-/**
- * The closest field name, for "did you mean": same name in another case first, then the field whose label
- * it is (an admin copies a property as the portal shows it, "Phone Number" for phone; case, accents and
- * spacing aside), then edit distance.
- */
-function nearest(name: string, fields: readonly FieldDescription[]): string | undefined {
-  const lower = name.toLowerCase();
-  const sameCase = fields.find((f) => f.name.toLowerCase() === lower);
-  if (sameCase) return sameCase.name;
-  const shown = labelKey(name);
-  const labelled = fields.find((f) => labelKey(f.label) === shown);
-  if (labelled) return labelled.name;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const f of fields) {
-    const d = editDistance(lower, f.name.toLowerCase());
-    if (d < bestDistance) {
-      best = f.name;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** A label as compared with a name: folded (case and accents), blanks collapsed. */
-function labelKey(text: string): string {
-  return fold(text).replace(/\s+/g, " ");
 }

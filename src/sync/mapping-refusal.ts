@@ -30,6 +30,8 @@ export function namingMappingFiles(err: unknown, mappings: readonly ObjectMappin
 export interface MissingMarketingProperty {
   mapping: ObjectMapping;
   entry: number;
+  /** The property the entry likely means (core/field-hint.ts), as `validate --live` suggests it. */
+  meant?: string;
 }
 
 /**
@@ -39,10 +41,10 @@ export interface MissingMarketingProperty {
  * Salesforce field the org lacks is, by file, line and key (exit 2).
  */
 export function missingPropertiesRefusal(missing: readonly MissingMarketingProperty[]): SystemError {
-  const places = missing.map(({ mapping, entry }) => {
+  const places = missing.map(({ mapping, entry, meant }) => {
     const { line, key } = fieldPlace(mapping, entry, "marketing");
     const property = mapping.fields[entry]!.marketing;
-    return `${mapping.source}${line ? `:${line}` : ""}: ${key} (${property}): HubSpot has no ${mapping.marketingObject} property ${property}`;
+    return `${mapping.source}${line ? `:${line}` : ""}: ${key} (${property}): HubSpot has no ${mapping.marketingObject} property ${property}${meant ? ` (did you mean ${meant}?)` : ""}`;
   });
   return new SystemError({
     system: "hubspot",

@@ -915,16 +915,19 @@ function queueMergeErrors(
 ) {
   const target = otherSide(input.source);
   const system = port(ctx, target).system;
+  const email = emailOf(p);
   bump(ctx.summary.errors, system);
+  // Names the person as a system's refusal of their record does (system-port.ts refusalMessage).
+  const message = merged.errors.map((e) => e.message).join("; ");
   commit.errors.push({
     runId: ctx.runId,
     system,
     object: target === "crm" ? p.mapping.crmObject : p.mapping.marketingObject,
     recordId: p.sourceId,
     operation: "map",
-    payload: { source: input.source, object: input.object, sourceId: p.sourceId },
+    payload: { source: input.source, object: input.object, sourceId: p.sourceId, email },
     errorClass: "data",
-    message: merged.errors.map((e) => e.message).join("; "),
+    message: email ? `${message} [${email}]` : message,
     at: ctx.now().toISOString(),
   });
 }

@@ -5,6 +5,7 @@
 import pRetry, { AbortError } from "p-retry";
 import { redactText } from "../log/redact.js";
 import { RESUME_NOTE, reworded, StoppedBeforeCall, SystemError } from "../sync/system-error.js";
+import type { WriteOutcome } from "../sync/system-port.js";
 import { type Clock, systemClock } from "./clock.js";
 import { DEFAULT_RETRY_POLICY, formatDuration, planWait, type RetryPolicy } from "./retry-wait.js";
 
@@ -108,6 +109,20 @@ export async function callWithRetry<T>(
 function withoutSecrets(err: SystemError, secrets: readonly string[]): SystemError {
   const said = redactText(err.messageOutsideRun, secrets);
   return said === err.messageOutsideRun ? err : reworded(err, said);
+}
+
+/**
+ * A write's outcomes with the secrets and bearer tokens a record's refusal quotes blanked, as a failed
+ * call's are above: a system that echoes the request into one record's error (the call itself succeeded,
+ * so nothing above saw it) would otherwise put the token in the error queue and `errors list`. Each
+ * adapter's `write` answers through this with the secrets it gives its calls' `secrets` hook.
+ */
+export function refusalsWithoutSecrets(outcomes: WriteOutcome[], secrets: readonly string[]): WriteOutcome[] {
+  return outcomes.map((o) => {
+    if (o.ok) return o;
+    const message = redactText(o.error.message, secrets);
+    return message === o.error.message ? o : { ...o, error: { ...o.error, message } };
+  });
 }
 
 /** The error a failing call ends with when the process is asked to stop. */

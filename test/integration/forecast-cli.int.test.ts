@@ -136,7 +136,12 @@ describe("leadloop forecast", () => {
     const config = join(dir, "leadloop.yaml");
     writeFileSync(
       config,
-      ["hubspot: { accessToken: pat-na1-unused, recycleBinEvery: 30m }", "crm: hubspot", "schedule: { every: 10m }", ""].join("\n"),
+      [
+        "hubspot: { accessToken: pat-na1-unused, recycleBinEvery: 30m }",
+        "salesforce: { instanceUrl: https://example.my.salesforce.com, accessToken: unused }",
+        "schedule: { every: 10m }",
+        "",
+      ].join("\n"),
     );
     const configured = await forecastJson(["--contacts", "1000000", "--archived", "30000", "-c", config], {});
     expect(configured.counts).toMatchObject({ runsPerDay: 144, binListingsPerDay: 48 });
@@ -147,6 +152,23 @@ describe("leadloop forecast", () => {
     const bad = await runCli(["forecast", "--contacts", "1000000", "--archived", "many"], NO_CONFIG);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--archived");
+  });
+
+  // Without --live the model priced Salesforce calls and an allocation share for an org a HubSpot-CRM
+  // deployment does not have, and HubSpot calls of a field sync it does not run: it says what --live says.
+  it("with crm: hubspot in the configuration says the forecast does not apply, as --live does: exit 2, nothing priced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-forecast-hubspot-crm-"));
+    const config = join(dir, "leadloop.yaml");
+    writeFileSync(config, ["hubspot: { accessToken: pat-na1-unused }", "crm: hubspot", ""].join("\n"));
+    for (const args of [["--contacts", "250000"], ["--contacts", "250000", "--json"], ["--contacts", "1000000", "--hubspot-tier", "enterprise", "--archived", "30000"]]) {
+      const run = await runCli(["forecast", ...args], { LEADLOOP_CONFIG: config });
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: "" });
+      expect(run.stderr).toBe(
+        `leadloop: forecast: ${config} has crm: hubspot, where the forecast does not apply: its calls are measured by the bench ` +
+          "with Salesforce as the CRM, and with HubSpot as the CRM leadloop makes no Salesforce call and other HubSpot calls " +
+          "(no field sync; the handoff's tasks, owners and deals in HubSpot). Nothing was counted.\n",
+      );
+    }
   });
 
   it("takes the tier's limits and the flags over them", async () => {

@@ -1,6 +1,7 @@
 // An admin names a HubSpot property in a mapping by the label the portal shows ("Job Title") instead of
-// its internal name (jobtitle): the portal has no such property. `sync` stops at the mapping entry as a
-// configuration error (exit 2, file, line and key), and `validate --live` suggests the property's name.
+// its internal name (jobtitle), or misspells it: the portal has no such property. `sync` stops at the
+// mapping entry as a configuration error (exit 2, file, line and key), and both it and `validate --live`
+// suggest the property's name. A property the portal hides from its app is there for both.
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
@@ -8,7 +9,7 @@ import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
-describe("a mapping naming a HubSpot property by its label", () => {
+describe("a mapping naming a HubSpot property by its label, misspelt or hidden", () => {
   let world: SandboxWorld;
   beforeAll(async () => {
     world = await openSandboxWorld(generateSeed({ seed: 33, now: new Date(), contacts: 24 }), "property-label");
@@ -77,4 +78,46 @@ describe("a mapping naming a HubSpot property by its label", () => {
     const said = (await runCli(["validate", "--live", "-c", configPath])).stdout;
     expect(said).toContain(`${lead}:${lines.indexOf("  - marketing: Jób  Title") + 1}: error: Jób  Title (marketing): marketing field Jób  Title does not exist on contacts`);
   });
+
+  it("names the property a misspelt entry means when sync stops, as validate --live does", async () => {
+    const { lead, line, config } = mappingWith(world, "misspelt", (text) => text.replace("  - marketing: jobtitle\n", "  - marketing: jobtitel\n"));
+    const synced = await runCli(["sync", "--json", ...config]);
+    expect(synced.code).toBe(2);
+    expect(synced.stderr).toContain(`${lead}:${line}: fields[`);
+    expect(synced.stderr).toContain("(jobtitel): HubSpot has no contacts property jobtitel (did you mean jobtitle?)");
+    const checked = await runCli(["validate", "--live", ...config]);
+    expect(checked.stdout).toContain("marketing field jobtitel does not exist on contacts (did you mean jobtitle?)");
+  });
+
+  it("counts a property the portal hides from its app as there, in validate --live as in sync, which writes it", async () => {
+    world.hubspot.data.createProperty("contacts", {
+      name: "intitule_poste_interne",
+      label: "Intitulé du poste (interne)",
+      type: "string",
+      fieldType: "text",
+      groupName: "contactinformation",
+      hidden: true,
+    });
+    const { config } = mappingWith(world, "hidden", (text) => text.replace("  - marketing: jobtitle\n", "  - marketing: intitule_poste_interne\n"));
+    const checked = await runCli(["validate", "--live", "--json", ...config]);
+    const problems = (JSON.parse(checked.stdout) as { problems: { field: string; message: string }[] }).problems;
+    expect(problems.filter((p) => p.field === "intitule_poste_interne")).toEqual([]);
+    const synced = await runCli(["sync", "--json", ...config]);
+    expect(synced.code).toBe(0);
+    const written = world.hubspot.data.listObjects("contacts").filter((c) => (c.properties["intitule_poste_interne"] ?? "") !== "");
+    expect(written.length).toBeGreaterThan(0);
+  });
 });
+
+/** A copy of the shipped mappings with contact-lead.yaml edited, and a configuration naming it. */
+function mappingWith(world: SandboxWorld, name: string, edit: (text: string) => string): { lead: string; line: number; config: string[] } {
+  const mappings = join(world.dir, `mappings-${name}`);
+  cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+  const lead = join(mappings, "contact-lead.yaml");
+  const shipped = readFileSync(lead, "utf8");
+  const line = shipped.split("\n").indexOf("  - marketing: jobtitle") + 1;
+  writeFileSync(lead, edit(shipped));
+  const configPath = join(world.dir, `leadloop-${name}.yaml`);
+  writeFileSync(configPath, readFileSync(world.configPath, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+  return { lead, line, config: ["-c", configPath] };
+}

@@ -2,7 +2,7 @@
 // system refuses lands in `errors list` with its phase, the run exits 4, `errors retry` fails honestly
 // while the cause is still there and resolves the entry once it is fixed. Then the plan: a dry run
 // shows exactly what the real run writes, and a second run with no edits writes nothing.
-import { mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jest } from "@jest/globals";
@@ -10,6 +10,7 @@ import type { Config } from "@jest/types";
 import Database from "better-sqlite3";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { loadSeed } from "../../src/sandbox/load-seed.js";
+import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
@@ -180,6 +181,91 @@ describe("a refused write, phase by phase", () => {
     expect(typo.code).toBe(2);
     expect(typo.stdout).toBe("");
     expect(typo.stderr).toContain("the error queue has no entry #99999; nothing was retried");
+  });
+
+  // A system (or a gateway before it) that echoes the request into one record's refusal: the call itself
+  // succeeds, so the blanking of a failed call's message (call-retry.ts) never saw it, and the token went
+  // into the store's error queue and `errors list`.
+  it("a record's refusal that quotes the request's token is queued, listed and retried with the token blanked", async () => {
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    const token = world.hubspot.accessToken;
+    await world.hubspot.control.addFaults({
+      records: [{ object: "contacts", field: "leadloop_score", message: "Propriété verrouillée pour « Müller & Söhne »", echoAuthorization: true }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect([sync.code, sync.stderr]).toEqual([4, ""]);
+    const entry = (await openErrors(world)).find((e) => e.operation === "qualification");
+    expect(entry).toMatchObject({ system: "hubspot", object: "contacts", recordId: camille.id });
+    expect(entry!.message).toContain("Propriété verrouillée pour « Müller & Söhne » (Authorization: Bearer [redacted])");
+    const retried = await retry(world);
+    expect(retried.code).toBe(4);
+
+    const listed = [await world.cli("errors", "list"), await world.cli("errors", "list", "--json")];
+    for (const out of listed) {
+      expect(out.stdout).toContain("Müller & Söhne");
+      expect(out.stdout + out.stderr).not.toContain(token);
+    }
+    expect(sync.stdout + sync.stderr).not.toContain(token);
+    const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
+    expect(stored.some((bytes) => bytes.includes("Müller & Söhne"))).toBe(true);
+    for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
+  });
+
+  // With HubSpot as the CRM the handoff's task is a batch create whose answer (207) carries the refusal
+  // of its one input: the call succeeds, and its per-record message went to the queue as HubSpot said it.
+  it("a handoff task's refusal in a 207 answer that quotes the request's token is queued and listed with the token blanked", async () => {
+    await world.close();
+    world = await startWorld(TEST_ROUTING, "hubspot");
+    seedReps(world);
+    seedCamille(world);
+    const token = world.hubspot.accessToken;
+    await world.hubspot.control.addFaults({
+      records: [{ object: "tasks", field: "hs_task_subject", message: "Aufgaben für „Müller & Söhne“ gesperrt", echoAuthorization: true }],
+    });
+
+    const sync = await world.cli("sync", "--json");
+    expect([sync.code, sync.stderr]).toEqual([4, ""]);
+    const queued = await openErrors(world);
+    const entry = queued.find((e) => e.object === "tasks");
+    expect(entry?.message).toContain("Aufgaben für „Müller & Söhne“ gesperrt (Authorization: Bearer [redacted])");
+    for (const out of [await world.cli("errors", "list"), await world.cli("errors", "list", "--json")]) {
+      expect(out.stdout).toContain("Müller & Söhne");
+      expect(out.stdout + out.stderr).not.toContain(token);
+    }
+    const stored = ["", "-wal"].map((s) => `${world.storePath}${s}`).filter(existsSync).map((f) => readFileSync(f));
+    for (const bytes of stored) expect(bytes.includes(token)).toBe(false);
+  });
+
+  // A value a mapping's transform cannot take (a phone number that is none, where the mapping says
+  // `invalid: error`) is queued as the contact's `map` entry: it named the field but not the person, where
+  // a system's refusal of the same record names them; and `errors list` named HubSpot's contact id as if
+  // it were a Lead's (the entry is queued under the id of the record the value came from).
+  it("map: a transform's refusal of a contact's value names the field, the contact it came from and the person in errors list", async () => {
+    const mappings = join(mkdtempSync(join(tmpdir(), "leadloop-write-path-map-")), "mappings");
+    cpSync(SHIPPED_MAPPINGS, mappings, { recursive: true });
+    const lead = join(mappings, "contact-lead.yaml");
+    const shipped = readFileSync(lead, "utf8");
+    const phoneEntry = "  - marketing: phone\n    crm: Phone\n";
+    expect(shipped).toContain(phoneEntry);
+    const at = shipped.indexOf(phoneEntry);
+    const end = shipped.indexOf("invalid: keep", at) + "invalid: keep".length;
+    writeFileSync(lead, shipped.slice(0, at) + shipped.slice(at, end).replace("invalid: keep", "invalid: error") + shipped.slice(end));
+    writeFileSync(world.config, readFileSync(world.config, "utf8").replace(/^mappings: .*$/m, `mappings: ${mappings}`));
+    seedReps(world);
+    const { camille } = seedCamille(world);
+    world.hubspot.data.updateObject("contacts", camille.id, { phone: "pas de téléphone – écrire à l'accueil" });
+
+    const sync = await world.cli("sync", "--json");
+    expect(sync.code).toBe(4);
+    const entry = (await openErrors(world)).find((e) => e.operation === "map");
+    expect(entry).toMatchObject({ recordId: camille.id, payload: { email: "camille.lefevre@acme-industrie.fr" } });
+    expect(entry!.message).toContain("pas de téléphone");
+    expect(entry!.message).toMatch(/phone/i);
+    expect(entry!.message).toContain("[camille.lefevre@acme-industrie.fr]");
+    const listed = await world.cli("errors", "list");
+    expect(listed.stdout).toMatch(new RegExp(`#${entry!.id} \\[open\\] salesforce Lead \\(from contacts ${camille.id}\\) map: .*pas de téléphone.*\\[camille\\.lefevre@acme-industrie\\.fr\\]`));
   });
 
   it("handoff: Salesforce refuses the alert task; no SLA clock until the retry after the fix", async () => {

@@ -42,7 +42,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
         else {
           for (const e of entries) {
             io.stdout.write(
-              `#${e.id} [${e.status}] ${e.system} ${e.object} ${e.recordId ?? "(new)"} ${e.operation}: ${e.message}` +
+              `#${e.id} [${e.status}] ${e.system} ${e.object} ${recordNamed(e)} ${e.operation}: ${e.message}` +
                 ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n` +
                 ("whatToDo" in e ? `   what to do: ${e.whatToDo}\n` : ""),
             );
@@ -184,4 +184,16 @@ async function refusedAsTypos(
   );
   io.outcome.exitCode = EXIT.config;
   return true;
+}
+
+/**
+ * The record an entry is about, as a terminal line names it. A pair's refused create and a value its
+ * mapping cannot take are queued under the id of the record they came from, on the other side (sync/
+ * removals.ts), which the line names with that record's object rather than as one of the entry's object.
+ */
+function recordNamed(e: QueuedError): string {
+  if (e.recordId === null) return "(new)";
+  const from = e.payload as { object?: unknown; sourceId?: unknown } | null;
+  const otherSide = from?.sourceId === e.recordId && typeof from.object === "string" && from.object !== e.object;
+  return otherSide ? `(from ${String(from.object)} ${e.recordId})` : e.recordId;
 }

@@ -23,6 +23,7 @@ import { type ArchivedSource, type LiveConfigured, readLive, type SalesUpdatesSo
 import { EXIT } from "../exit-codes.js";
 import { wholeNumber } from "../whole-number.js";
 import { z } from "zod";
+import { hubspotCrmRefusal } from "../forecast-scope.js";
 import { readOptionFile } from "../option-files.js";
 import { UsageError } from "../usage-error.js";
 import { BIN_LISTED_EVERY_RUN, DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
@@ -88,14 +89,15 @@ export function registerForecast(program: Command, io: CommandIo): void {
     .option("--rates <file>", "calls per contact from your own `npm run bench -- --json` output (its default.rates)")
     .option(
       "--live",
-      "read the contacts, Leads and Contacts, the limits and the reps' updates from the portal and the org, and the recycle bins' size from the store or a listing (Salesforce as the CRM: the model is measured there)",
+      "read the contacts, Leads and Contacts, the limits and the reps' updates from the portal and the org, and the recycle bins' size from the store or a listing",
     )
     .option("--json", "print JSON on stdout")
     .addHelpText(
       "after",
       "\nThe model is the bench's (test/bench/README.md): calls measured in the default configuration at\n" +
         "several sizes, a part per run that does not scale and a part per contact, scaled to your counts\n" +
-        "and set against the vendors' limits.\n\nExamples:\n" +
+        "and set against the vendors' limits. It is measured with Salesforce as the CRM: with crm: hubspot in\n" +
+        "the configuration, forecast says so and prices nothing.\n\nExamples:\n" +
         "  leadloop forecast --contacts 250000\n" +
         "  leadloop forecast --contacts 1000000 --changes-per-day 20000 --hubspot-tier enterprise --salesforce-daily 500000\n" +
         "  leadloop forecast --contacts 1000000 --archived 30000\n" +
@@ -177,13 +179,19 @@ function binListingsPerDay(archived: number, runsPerDay: number, everyMs: number
   return archived > BIN_LISTED_EVERY_RUN ? Math.min(runsPerDay, Math.max(1, Math.floor(DAY_MS / everyMs))) : runsPerDay;
 }
 
-/** The schedule and the Salesforce share from the configuration, when there is one. */
+/**
+ * The schedule and the Salesforce share from the configuration, when there is one; with HubSpot as its
+ * CRM, the refusal `--live` gives too (forecast-scope.ts).
+ */
 function tryConfig(flag: string | undefined, io: CommandIo): Configured | undefined {
+  let loaded;
   try {
-    return configuredOf(loadConfig(flag, io.env).config);
+    loaded = loadConfig(flag, io.env);
   } catch {
     return undefined;
   }
+  if (loaded.config.crm === "hubspot") throw hubspotCrmRefusal("forecast", loaded.file);
+  return configuredOf(loaded.config);
 }
 
 function configuredOf(config: LiveConfigured): Configured {

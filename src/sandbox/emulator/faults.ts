@@ -30,6 +30,11 @@ export const recordFaultSchema = z.strictObject({
   /** The value that triggers the error, compared case-insensitively; absent: any value of the field. */
   equals: z.string().optional(),
   message: z.string().default("Injected validation error"),
+  /**
+   * The message goes on to quote the request's Authorization header, as a system or a gateway in front of
+   * it that echoes the request into a record's error does (HubSpot's emulator; call-retry.ts `secrets`).
+   */
+  echoAuthorization: z.boolean().default(false),
 });
 export type RecordFault = z.infer<typeof recordFaultSchema>;
 

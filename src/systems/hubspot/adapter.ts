@@ -13,7 +13,7 @@ import type {
   SystemPort,
   WriteOutcome,
 } from "../../sync/system-port.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
+import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
 import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities, readContactEvents } from "./activities.js";
@@ -118,11 +118,6 @@ export interface HubspotAdapter extends SystemPort {
     object: string,
     definition: HubspotPropertyDefinition,
   ): Promise<{ created: boolean; field: FieldDescription }>;
-  /**
-   * The names of `object`'s properties, hidden ones too, from the list the adapter reads once per object
-   * (property-catalog.ts): no call when ensureProperty already read it. Throws SystemError.
-   */
-  propertyNames(object: string): Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -182,8 +177,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       values: readonly string[],
       fields: readonly string[],
     ): Promise<SourceRecord[]> => findBy({ transport, catalog }, object, field, values, fields),
-    write: (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
-      writeRecords({ transport, log }, object, writes),
+    write: async (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
+      refusalsWithoutSecrets(await writeRecords({ transport, log }, object, writes), transport.secrets()),
     fieldChanges: (object: string, ids: readonly string[], fields: readonly string[]) =>
       propertyChanges(transport, object, ids, fields),
     fieldValues: (object: string, ids: readonly string[], field: string) => propertyValues(transport, object, ids, field),
@@ -215,6 +210,5 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       readAssociations(transport, from, ids, to),
     ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
       ensureProperty(transport, catalog, object, definition),
-    propertyNames: async (object: string) => new Set((await catalog.all(object)).keys()),
   };
 }

@@ -11,10 +11,9 @@ import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { RecordFailure, RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 import { associateExisting, associationInput } from "./associations.js";
-import { httpStatusOf } from "./fault-table.js";
+import { httpErrorOf, httpStatusOf } from "./fault-table.js";
 import { findKeyedActivities, isActivityObject } from "./keyed-activities.js";
 import type { HubspotErrorBody } from "./http-error.js";
-import { HubspotHttpError } from "./http-error.js";
 import { BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
 import { placeResults } from "./result-placement.js";
@@ -289,7 +288,9 @@ function entryFailure(entry: BatchErrorEntry): RecordFailure {
 }
 
 function refusalFailure(err: SystemError): RecordFailure {
-  const body: HubspotErrorBody = err.cause instanceof HubspotHttpError ? err.cause.body : {};
+  // The answer as HubSpot gave it: a credential it quotes is blanked with the rest of the write's
+  // refusals (adapter.ts `write`, call-retry.ts refusalsWithoutSecrets).
+  const body: HubspotErrorBody = httpErrorOf(err)?.body ?? {};
   const failure: RecordFailure = {
     errorClass: err.errorClass === "conflict" ? "conflict" : classOfCategory(body.category, codesOf(body)),
     code: body.errors?.find((e) => e.code)?.code ?? body.category ?? err.code,

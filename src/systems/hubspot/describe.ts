@@ -21,11 +21,15 @@ const REQUIRED_ON_CREATE: Record<string, readonly string[]> = {
   notes: ["hs_timestamp"],
 };
 
+/**
+ * Every property of `object`, hidden ones too: `hidden` keeps a property out of HubSpot's app, not out of
+ * the API (properties API reference, property create: "If true, the property won't be visible and can't be
+ * used in HubSpot"; GET /crm/v3/properties/{objectType} lists it and the objects APIs read and write it),
+ * so a mapping may name one. The one list `validate --live` and a run's check of mapped properties use.
+ */
 export async function describeObject(catalog: PropertyCatalog, object: string): Promise<ObjectDescription> {
   const required = new Set(REQUIRED_ON_CREATE[canonicalObject(object)] ?? []);
-  const fields = [...(await catalog.all(object)).values()]
-    .filter((p) => !p.hidden || required.has(p.name))
-    .map((p) => toFieldDescription(p, required.has(p.name)));
+  const fields = [...(await catalog.all(object)).values()].map((p) => toFieldDescription(p, required.has(p.name)));
   return { system: SYSTEM, object, fields };
 }
 

@@ -233,7 +233,17 @@ export function retryAfterMs(value: string | undefined, now: number = Date.now()
 
 /** The HTTP status behind a classified error, when HubSpot answered at all. */
 export function httpStatusOf(err: SystemError): number | undefined {
-  return err.cause instanceof HubspotHttpError ? err.cause.status : undefined;
+  return httpErrorOf(err)?.status;
+}
+
+/**
+ * HubSpot's answer behind a classified error, through the SystemErrors that reword it (call-retry.ts says
+ * an answer quoting a credential without it, `reworded`, keeping the classified error as its cause).
+ */
+export function httpErrorOf(err: SystemError): HubspotHttpError | undefined {
+  let e: unknown = err.cause;
+  for (let depth = 0; e instanceof SystemError && depth < 4; depth++) e = e.cause;
+  return e instanceof HubspotHttpError ? e : undefined;
 }
 
 function networkCode(err: unknown): string | undefined {

@@ -74,6 +74,11 @@ export class HubspotTransport {
     return this.burstStated ? { ...this.burstStated } : undefined;
   }
 
+  /** The credentials calls are sent with: the private app's token (call-retry.ts `secrets`). */
+  secrets(): string[] {
+    return [this.options.accessToken];
+  }
+
   /** Sends `call` (retrying what is retriable, within the patience) and returns its 2xx answer validated by `schema`. */
   async send<S extends z.ZodType>(call: HubspotCall, schema: S): Promise<HubspotAnswer<z.output<S>>> {
     const endpoint = endpointOf(call);
@@ -93,7 +98,7 @@ export class HubspotTransport {
       {
         operation: endpoint,
         classify: classifyHubspotError,
-        secrets: () => [this.options.accessToken],
+        secrets: () => this.secrets(),
         ...(call.idempotent === false ? { notIdempotent: { purpose: endpoint, surelyUnprocessed } } : {}),
         onRetry: (err: SystemError, attempt: number, waitMs: number) =>
           this.options.log.warn("hubspot.retry", {

@@ -15,7 +15,7 @@ import type {
   SystemPort,
   WriteOutcome,
 } from "../../sync/system-port.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../call-retry.js";
+import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
 import { type Clock, systemClock } from "../clock.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
@@ -144,7 +144,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
           ? await existingContactRoles(client, all)
           : new Map<number, WriteOutcome>();
       const writes = made.size > 0 ? all.filter((_, i) => !made.has(i)) : all;
-      const sent = writes.length > 0 ? await send(described, writes) : [];
+      const sent = writes.length > 0 ? refusalsWithoutSecrets(await send(described, writes), client.secrets()) : [];
       let next = 0;
       return all.map((_, i) => made.get(i) ?? sent[next++]!);
     },

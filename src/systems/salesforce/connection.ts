@@ -181,7 +181,7 @@ export class SalesforceClient {
   }
 
   /** The credentials calls are sent with: the session's token, a fixed one, the client secret. */
-  private secrets(): string[] {
+  secrets(): string[] {
     const { accessToken, oauth } = this.options.connection;
     return [this.conn.accessToken, accessToken, oauth?.clientSecret].filter((s): s is string => Boolean(s));
   }

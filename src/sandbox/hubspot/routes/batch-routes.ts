@@ -8,7 +8,7 @@
 // batch for an invalid value or an id given twice, and answers 207 for ids that do not exist.
 
 import type { Router } from "../../emulator/router.js";
-import type { EmulatorHandler } from "../../emulator/server.js";
+import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js";
 import { HubspotApiError, notFound } from "../errors.js";
 import { type ObjectType, singularOf } from "../object-types.js";
 import { type ObjectView, objectView, withHistory } from "../object-views.js";
@@ -125,7 +125,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       if (!body.inputs.every((i) => i.objectWriteTraceId)) {
         refuseUnlessAllValid(body.inputs, (input) => {
           planAssociations(ctx, type, input.associations ?? []);
-          checkRecordFault(ctx, type, input.properties);
+          checkRecordFault(ctx, req, type, input.properties);
           data.checkWriteFromApi(type, input.properties);
         });
         checkDistinctEmails(type, body.inputs.map((i) => i.properties));
@@ -135,7 +135,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       body.inputs.forEach((input, i) => {
         try {
           results.push(
-            objectView(data, createWithAssociations(ctx, type, input), Object.keys(input.properties)),
+            objectView(data, createWithAssociations(ctx, req, type, input), Object.keys(input.properties)),
           );
         } catch (err) {
           errors.push(inputError(err, i, { traceId: input.objectWriteTraceId }));
@@ -158,7 +158,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       refuseUnlessAllValid(body.inputs, (input) => {
         const record = data.findStoredObject(type, input.id, input.idProperty);
         if (!record) return;
-        checkRecordFault(ctx, type, input.properties);
+        checkRecordFault(ctx, req, type, input.properties);
         data.checkWriteFromApi(type, input.properties, record.id);
       });
       const results: ObjectView[] = [];
@@ -167,7 +167,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
         try {
           const record = data.findStoredObject(type, input.id, input.idProperty);
           if (!record) throw notFound(`No ${singularOf(type)} with id ${input.id}`);
-          checkRecordFault(ctx, type, input.properties);
+          checkRecordFault(ctx, req, type, input.properties);
           const updated = data.updateFromApi(type, record.id, input.properties);
           results.push(objectView(data, updated, Object.keys(input.properties)));
         } catch (err) {
@@ -190,7 +190,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       if (!body.inputs.every((i) => i.objectWriteTraceId)) {
         refuseUnlessAllValid(body.inputs, (input) => {
           const existing = data.findStoredObject(type, input.id, input.idProperty ?? "hs_object_id");
-          checkRecordFault(ctx, type, input.properties);
+          checkRecordFault(ctx, req, type, input.properties);
           data.checkWriteFromApi(type, input.properties, existing?.id);
         });
       }
@@ -198,7 +198,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
         try {
-          results.push(upsertOne(ctx, type, input));
+          results.push(upsertOne(ctx, req, type, input));
         } catch (err) {
           errors.push(inputError(err, i, { id: input.id, traceId: input.objectWriteTraceId }));
         }
@@ -251,6 +251,7 @@ function checkDistinctEmails(type: ObjectType, properties: readonly Record<strin
 /** Updates the record whose `idProperty` has the input id, or creates it with that value. */
 function upsertOne(
   ctx: HubspotContext,
+  req: EmulatorRequest,
   type: ObjectType,
   input: {
     id: string;
@@ -260,7 +261,7 @@ function upsertOne(
 ): ObjectView & { new: boolean } {
   const idProperty = input.idProperty ?? "hs_object_id";
   const existing = ctx.data.findStoredObject(type, input.id, idProperty);
-  checkRecordFault(ctx, type, input.properties);
+  checkRecordFault(ctx, req, type, input.properties);
   // The result carries the written properties and the idProperty the record was matched on.
   const names = [...Object.keys(input.properties), idProperty];
   if (existing) {

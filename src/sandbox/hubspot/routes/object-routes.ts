@@ -3,7 +3,7 @@
 
 import type { z } from "zod";
 import type { Router } from "../../emulator/router.js";
-import type { EmulatorHandler } from "../../emulator/server.js";
+import type { EmulatorHandler, EmulatorRequest } from "../../emulator/server.js";
 import { associationType } from "../association-types.js";
 import { HubspotApiError, notFound } from "../errors.js";
 import type { HubspotObject } from "../hubspot-data.js";
@@ -96,7 +96,7 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
     route((req) => {
       const type = objectTypeParam(req);
       const input = parseBody(createInput, req.body);
-      const created = createWithAssociations(ctx, type, input);
+      const created = createWithAssociations(ctx, req, type, input);
       return { status: 201, body: objectView(data, created) };
     }),
   );
@@ -113,7 +113,7 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
         req.query.get("idProperty") ?? undefined,
       );
       if (!record) throw notFound("resource not found");
-      checkRecordFault(ctx, type, input.properties);
+      checkRecordFault(ctx, req, type, input.properties);
       const updated = data.updateFromApi(type, record.id, input.properties);
       return { status: 200, body: objectView(data, updated, Object.keys(input.properties)) };
     }),
@@ -138,11 +138,12 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
  */
 export function createWithAssociations(
   ctx: HubspotContext,
+  req: EmulatorRequest,
   type: ObjectType,
   input: z.infer<typeof createInput>,
 ): HubspotObject {
   const links = planAssociations(ctx, type, input.associations ?? []);
-  checkRecordFault(ctx, type, input.properties);
+  checkRecordFault(ctx, req, type, input.properties);
   const created = ctx.data.createFromApi(type, input.properties);
   for (const link of links) ctx.data.associateWithType(type, created.id, link.toType, link.toId, link.typeId);
   return created;

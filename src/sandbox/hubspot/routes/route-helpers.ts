@@ -48,15 +48,20 @@ export function objectTypeParam(req: EmulatorRequest, name = "objectType"): Obje
   return type;
 }
 
-/** Fails a write that trips an injected per-record fault, with HubSpot's property validation error. */
+/**
+ * Fails a write that trips an injected per-record fault, with HubSpot's property validation error; its
+ * message quoting the request's Authorization header when the fault echoes it.
+ */
 export function checkRecordFault(
   ctx: HubspotContext,
+  req: EmulatorRequest,
   type: ObjectType,
   properties: Record<string, WriteValue>,
 ): void {
   const fault = ctx.faults()?.recordFault(type, properties);
-  if (fault)
-    throw invalidPropertiesError([{ name: fault.field, error: "INVALID_VALUE", message: fault.message }]);
+  if (!fault) return;
+  const echoed = fault.echoAuthorization ? ` (Authorization: ${String(req.headers.authorization ?? "")})` : "";
+  throw invalidPropertiesError([{ name: fault.field, error: "INVALID_VALUE", message: `${fault.message}${echoed}` }]);
 }
 
 export function intParam(query: URLSearchParams, name: string, fallback: number): number {
