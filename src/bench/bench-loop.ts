@@ -15,7 +15,7 @@ import { openStore } from "../store/open-store.js";
 import type { StateStore } from "../store/port.js";
 import { runSync, type SyncResult } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
-import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
+import { preparation } from "../cli/preparation.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 import { inProcessTally, type MeasuredLoop } from "./measure-run.js";
 
@@ -84,7 +84,8 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     // The emulator commits each write at once; a short look-back still exercises the re-read path.
     lookbackMs: 1000,
   });
-  await ensureLeadloopProperties(hubspotAdapter, mappings);
+  // Prepared by the first run, as a leadloop process's first run is: the first load's calls count it.
+  const { prepare, takeCalls } = preparation(hubspotAdapter, salesforceAdapter, mappings);
   const store = await openStore({ path: join(dir, "state.db") });
   return {
     ...emulators,
@@ -92,8 +93,10 @@ export async function connectLoop(emulators: Emulators): Promise<BenchLoop> {
     mappings,
     store,
     storePath: join(dir, "state.db"),
-    sync: () =>
-      runSync({ store, marketing: hubspotAdapter, crm: salesforceAdapter, mappings, log: silentLogger }),
+    sync: async () => {
+      await prepare();
+      return runSync({ store, marketing: hubspotAdapter, crm: salesforceAdapter, mappings, log: silentLogger, preparation: takeCalls() });
+    },
     close: async () => {
       await store.close();
       await emulators.close();

@@ -1,13 +1,19 @@
 // Sorts the calls an emulator answers into endpoint classes, so a phase's write calls can be set against
 // the batch-size minimum on their own and its reads split by what they were for: writes, reads (change
-// streams, reads by id, describes), behaviour (a contact's activity: events, form submissions, email
-// events), match (finding an unlinked record's counterpart by its match key) and auth (OAuth token).
+// streams, reads by id, the schema: describes and leadloop's own property definitions), behaviour (a
+// contact's activity: events, form submissions, email events), match (finding an unlinked record's
+// counterpart by its match key) and auth (OAuth token).
 import type { ObservedCall } from "../sandbox/emulator/call-counter.js";
 import type { RunningEmulator } from "../sandbox/emulator/server.js";
 import type { CallCounts, EndpointClass } from "./figures.js";
 
 /** HubSpot answers reads on POST too: searches and batch reads change nothing. */
 const READ_ON_POST = /\/search$|\/batch\/read$/;
+/**
+ * leadloop's own HubSpot property definitions, made by a fresh portal's first preparation (cli/preparation.ts):
+ * schema, as the describes and property lists are, not records, so not set against the batch minimum.
+ */
+const PROPERTY_DEFINITION = /^\/crm\/v3\/properties\/[^/]+$/;
 /**
  * Where HubSpot serves a contact's behaviour: the events API and the per-source activity APIs (the forms
  * list, form submissions, marketing email events). The campaigns API names campaigns for attribution
@@ -56,6 +62,7 @@ export function classOf(call: ObservedCall): EndpointClass {
   // Salesforce's composite resource: a read when every subrequest is (the window probe's queries and getDeleted).
   if (method === "POST" && path.endsWith("/composite") && onlyReads(call.body)) return "reads";
   if (method === "POST" && READ_ON_POST.test(path)) return "reads";
+  if (method === "POST" && PROPERTY_DEFINITION.test(path)) return "reads";
   return "writes";
 }
 

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { funnelSetup } from "../cli/compose.js";
+import { preparation } from "../cli/preparation.js";
 import { loadConfig } from "../config/load-config.js";
 import type { CrmKind } from "../config/leadloop-config.js";
 import { loadMappings } from "../config/mapping-file.js";
@@ -19,7 +20,6 @@ import type { StoreSize } from "../store/port.js";
 import { runSync } from "../sync/engine.js";
 import { createHubspotAdapter } from "../systems/hubspot/adapter.js";
 import { DEFAULT_LOOKBACK_MS as HUBSPOT_LOOKBACK_MS } from "../systems/hubspot/limits.js";
-import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter } from "../systems/salesforce/adapter.js";
 import { DEFAULT_LOOKBACK_MS as SALESFORCE_LOOKBACK_MS } from "../systems/salesforce/limits.js";
 import { emulatorConnection } from "../sandbox/sandbox-config.js";
@@ -87,7 +87,8 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
           lookbackMs: config.salesforce?.lookback,
         })
       : marketing;
-  await ensureLeadloopProperties(marketing, mappings, crmKind === "hubspot");
+  // Prepared by the first run, as a leadloop process's first run is: the first load's calls count it.
+  const { prepare, takeCalls } = preparation(marketing, crm, mappings);
   const funnel = funnelSetup(config, marketing, crm);
   const store = await openStore(config.store);
   const lookbackMs = Math.max(HUBSPOT_LOOKBACK_MS, config.salesforce?.lookback ?? SALESFORCE_LOOKBACK_MS);
@@ -105,7 +106,10 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
         },
       };
     },
-    sync: () => runSync({ store, marketing, crm, mappings, funnel, log: silentLogger, now }),
+    sync: async () => {
+      await prepare();
+      return runSync({ store, marketing, crm, mappings, funnel, log: silentLogger, now, preparation: takeCalls() });
+    },
     storeBytes: () => fileBytes(storePath) + fileBytes(`${storePath}-wal`),
     storeSize: () => store.size(),
     editJobTitles: (round) => host.editJobTitles(round),

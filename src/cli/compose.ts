@@ -10,8 +10,8 @@ import type { ObjectMapping } from "../core/mapping.js";
 import { compileDefinition } from "../core/scoring/compile.js";
 import type { Logger } from "../log/logger.js";
 import { type OpenOptions, openStore } from "../store/open-store.js";
-import { missingPropertiesRefusal } from "../sync/mapping-refusal.js";
-import { missingMappedProperties } from "../systems/hubspot/mapped-properties.js";
+import type { CallsSoFar } from "../sync/run-calls.js";
+import { preparation } from "./preparation.js";
 import type { StateStore } from "../store/port.js";
 import { keepApiAllocation, keptApiAllocation, recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
@@ -19,7 +19,6 @@ import type { SystemPort } from "../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../systems/call-retry.js";
 import type { HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
-import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
 import type { OrgUsage } from "../systems/salesforce/org-usage.js";
 
@@ -37,15 +36,27 @@ export interface Wiring {
    * updates since then (`forecast --live`); undefined with HubSpot as CRM.
    */
   orgUsage(salesSince?: string): Promise<OrgUsage | undefined>;
-  /** Creates leadloop's own HubSpot properties where missing (once per process). */
+  /**
+   * Creates leadloop's own HubSpot properties where missing and checks the mapped ones (once per process,
+   * again after a failure). Its calls are counted by the next run `runParts` is asked for.
+   */
   prepare(): Promise<void>;
+  /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
+  takePreparationCalls(): CallsSoFar | undefined;
   close(): Promise<void>;
 }
 
-/** What a sync, and a retry of the error queue's entries, runs on: the store, both systems, mappings and funnel. */
-export function runParts(wiring: Wiring): Pick<Wiring, "store" | "marketing" | "crm" | "mappings" | "funnel"> {
+/**
+ * What a sync, and a retry of the error queue's entries, runs on: the store, both systems, mappings and
+ * funnel, and the calls the process made preparing that no run has counted: the run it is for counts them
+ * (README "Commands": a run's `apiCalls` are every call made for it), so a process's first run does.
+ */
+export function runParts(
+  wiring: Wiring,
+): Pick<Wiring, "store" | "marketing" | "crm" | "mappings" | "funnel"> & { preparation?: CallsSoFar } {
   const { store, marketing, crm, mappings, funnel } = wiring;
-  return { store, marketing, crm, mappings, funnel };
+  const preparation = wiring.takePreparationCalls();
+  return { store, marketing, crm, mappings, funnel, ...(preparation ? { preparation } : {}) };
 }
 
 export interface WireOptions {
@@ -104,32 +115,12 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     };
   }
   const funnel = funnelSetup(config, marketing, crm, files);
-  let prepared: Promise<void> | undefined;
-  const prepare = (): Promise<void> => {
-    // Stopped part way, the rest are ensured by the next run's prepare (runWired throws StoppedBeforeRun).
-    prepared ??= ensureLeadloopProperties(marketing, mappings, config.crm === "hubspot", stop)
-      .then(async (done) => {
-        if (!done) {
-          prepared = undefined;
-          return;
-        }
-        // After leadloop's own properties exist (a mapping may carry one); from the lists read to make them.
-        const missing = await missingMappedProperties(marketing, mappings);
-        if (missing.length > 0) throw missingPropertiesRefusal(missing);
-      })
-      .catch((err: unknown) => {
-        // A failure (HubSpot down, a property missing) is asked again by the next run: a daemon's run after
-        // an outage that passed, or after the mapping was fixed and the portal given the property, goes on.
-        prepared = undefined;
-        throw err;
-      });
-    return prepared;
-  };
+  const { prepare, takeCalls: takePreparationCalls } = preparation(marketing, crm, mappings, { stop });
   const close = async () => {
     await keepAllocation();
     await store.close();
   };
-  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, close };
+  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, takePreparationCalls, close };
 }
 
 /** The funnel's files: qualification, routing and SLA, each validated, errors naming file and line. */

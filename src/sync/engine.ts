@@ -30,7 +30,7 @@ import type { PlannedWrite } from "./planned-write.js";
 import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
 import { newRunId } from "./run-ids.js";
-import { addCalls, callsSoFar } from "./run-calls.js";
+import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
@@ -56,6 +56,8 @@ export interface SyncOptions {
   lockTtlMs?: number;
   /** Audit rows older than this many days are pruned at the end of a run (`store.auditRetentionDays`). */
   auditRetentionDays?: number;
+  /** The calls its process made preparing for this run (cli/preparation.ts), counted as the run's own. */
+  preparation?: CallsSoFar;
 }
 
 export interface SyncResult {
@@ -130,7 +132,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     signal: options.signal,
     onProgress: options.onProgress,
   };
-  const calls0 = callsSoFar(options);
+  const calls0 = callsSoFar(options, options.preparation);
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
   ctx.log.info("run.started", { until: ctx.until, dryRun: plan !== undefined });
 

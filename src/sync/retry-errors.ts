@@ -3,7 +3,7 @@
 // sends refused outbox writes of the funnel phases again. An entry is resolved only when the system
 // accepted the write (or the records are linked and in step, so nothing is left to write); one that fails
 // again counts another attempt on the same entry.
-import { addCalls, callsSoFar } from "./run-calls.js";
+import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { settledBySync } from "../core/text/error-advice.js";
@@ -34,6 +34,8 @@ export interface RetryOptions {
    */
   funnel?: FunnelSetup;
   now?: () => Date;
+  /** The calls its process made preparing for this retry (cli/preparation.ts), counted as the retry's own. */
+  preparation?: CallsSoFar;
 }
 
 interface RetryPayload {
@@ -83,7 +85,7 @@ export async function retryQueuedErrors(options: RetryOptions): Promise<RetryRes
   };
   if (options.funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, options.funnel);
   await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
-  const calls0 = callsSoFar(options);
+  const calls0 = callsSoFar(options, options.preparation);
   try {
     for await (const entries of openEntries(store, runId, options.ids, result)) {
       await retryEntries(ctx, options, entries, result);

@@ -4,6 +4,7 @@
 // that task instead of adding one (with `--period week`, keyed by ISO week, a second the same week); the next day's digest starts where the written one ended.
 import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
 import { pricingAndDemo } from "../support/funnel-harness.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
@@ -114,9 +115,20 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     expect(digestTasks()).toEqual([]);
 
     // --write: one task per rep, on the CRM, owned by the rep.
+    const calls = { hubspot: 0, salesforce: 0 };
+    const observing = [
+      world.hubspot.calls.observe(() => calls.hubspot++),
+      world.salesforce.calls.observe((c) => !c.endpoint.includes("/oauth2/token") && calls.salesforce++),
+    ];
     const written = await runCli(["digest", "--write", "--json", ...config()]);
+    observing.forEach((stop) => stop());
     expect(written.stderr).toBe("");
     expect(written.code).toBe(0);
+    // Its run counts every call the command made: the activity reads, the preparation, the tasks.
+    const store = await openStore({ path: world.storePath }, { existing: true });
+    const [run] = await store.listRuns(1);
+    await store.close();
+    expect((run!.summary as { apiCalls: Record<string, number> }).apiCalls).toEqual(crm === "salesforce" ? calls : { hubspot: calls.hubspot });
     const result = JSON.parse(written.stdout) as DigestJson;
     expect(result.written.map((w) => w.written)).toEqual(result.digests.map(() => true));
     const tasks = digestTasks();

@@ -27,10 +27,18 @@ describe("leadloop errors retry", () => {
     const open = (JSON.parse(synced.stdout) as { openErrors: number }).openErrors;
     expect(open).toBeGreaterThan(0);
 
+    const calls = { hubspot: 0, salesforce: 0 };
+    const observing = [
+      world.hubspot.calls.observe(() => calls.hubspot++),
+      world.salesforce.calls.observe((c) => !c.endpoint.includes("/oauth2/token") && calls.salesforce++),
+    ];
     const retried = await runCli(["errors", "retry", "--json", ...config]);
+    observing.forEach((stop) => stop());
     expect(retried.code).toBe(4);
-    const result = JSON.parse(retried.stdout) as { stillFailing: number[]; summary: { openErrors: number } };
+    const result = JSON.parse(retried.stdout) as { stillFailing: number[]; summary: { openErrors: number; apiCalls: Record<string, number> } };
     expect(result.stillFailing.length).toBeGreaterThan(0);
+    // The retry's calls are every call the command made, its preparation's reads of the property lists too.
+    expect(result.summary.apiCalls).toEqual(calls);
     const listed = JSON.parse((await runCli(["errors", "list", "--json", ...config])).stdout) as unknown[];
     expect(listed.length).toBe(open);
     expect(result.summary.openErrors).toBe(listed.length);

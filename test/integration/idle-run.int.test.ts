@@ -2,7 +2,8 @@
 // an idle run makes at most a handful of calls"), measured from the emulators' own call counters on the
 // sandbox's seeded world with the default look-backs (HubSpot 30 s, Salesforce 5 min). Time moves on
 // one clock for both systems and leadloop, so a run can follow the last write by more than the
-// look-backs without waiting for them.
+// look-backs without waiting for them. A new process's idle run also counts its preparation's reads of
+// the property lists (at most 7 HubSpot calls and 2 Salesforce a run, 3 more HubSpot in a new `sync`).
 import { jest } from "@jest/globals";
 import { parseRouting } from "../../src/config/routing-file.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
@@ -35,12 +36,13 @@ describe("a run with nothing to do", () => {
   let ahead = 0;
   const now = () => new Date(Date.now() + ahead);
 
-  /** One run with every call both emulators answered during it. */
-  async function run(): Promise<RunCalls> {
+  /** One run with every call both emulators answered during it, and during `before` (a restart). */
+  async function run(before?: () => Promise<void>): Promise<RunCalls> {
     const hubspot: ObservedCall[] = [];
     const salesforce: ObservedCall[] = [];
     const stops = [loop.hubspot.calls.observe((c) => hubspot.push(c)), loop.salesforce.calls.observe((c) => salesforce.push(c))];
     try {
+      await before?.();
       const result = await loop.sync({ funnel });
       expect(result.summary.status).toBe("succeeded");
       return { result, hubspot, salesforce };
@@ -167,11 +169,18 @@ describe("a run with nothing to do", () => {
   it("asks no describe in a new process's idle run, as each `leadloop sync` cron starts is", async () => {
     // New adapters, so no describe is kept from the runs before: the dispositions and the conversions ask
     // the Lead's describe whether the org has the disposition reason field only when they read Salesforce.
-    await loop.restart();
-    funnel = { ...funnelFor(loop, "salesforce"), routing: funnel.routing };
+    // The new process prepares first (cli/preparation.ts): leadloop's properties all exist, so it reads
+    // the property lists of contacts, companies, deals and tasks (the harness keys tasks too; a `sync`
+    // with Salesforce as the CRM reads three) and creates none; its run counts those reads.
     ahead += PAST_LOOKBACKS;
-    const idle = await run();
+    const idle = await run(async () => {
+      await loop.restart();
+      funnel = { ...funnelFor(loop, "salesforce"), routing: funnel.routing };
+    });
     expect(idle.result.summary.read).toEqual({ hubspot: 0, salesforce: 0 });
+    const preparing = idle.hubspot.filter((c) => c.path.startsWith("/crm/v3/properties/"));
+    expect(preparing.map((c) => c.endpoint)).toEqual(Array(4).fill("GET /crm/v3/properties/:objectType"));
+    expect(idle.hubspot.length - preparing.length).toBeLessThanOrEqual(7);
     const asked = idle.salesforce.flatMap((c) =>
       c.endpoint.endsWith("/composite") ? (c.body as { compositeRequest: { url: string }[] }).compositeRequest.map((r) => r.url) : [c.path],
     );

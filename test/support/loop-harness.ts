@@ -14,12 +14,13 @@ import {
   type SalesforceEmulatorOptions,
   startSalesforceEmulator,
 } from "../../src/sandbox/salesforce/emulator.js";
+import { preparation } from "../../src/cli/preparation.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { StateStore } from "../../src/store/port.js";
 import { runSync, type SyncOptions, type SyncResult } from "../../src/sync/engine.js";
+import type { CallsSoFar } from "../../src/sync/run-calls.js";
 import { type RetryOptions, type RetryResult, retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
-import { ensureLeadloopProperties } from "../../src/systems/hubspot/leadloop-properties.js";
 import { createSalesforceAdapter, type SalesforceAdapter } from "../../src/systems/salesforce/adapter.js";
 
 export const FAST_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
@@ -80,13 +81,17 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
       connection: emulatorConnection(salesforce),
       retry: FAST_RETRY,
     });
-    // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too.
-    await ensureLeadloopProperties(hubspotAdapter, mappings, true);
-    return { hubspotAdapter, salesforceAdapter, store: await openStore({ path: storePath }) };
+    // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too. Made
+    // at once, as a process's preparation before its first run (cli/preparation.ts), whose calls that run
+    // counts: after a restart, the next run's summary counts the property lists read again.
+    const prepared = preparation(hubspotAdapter, salesforceAdapter, mappings, { crmIsMarketing: true });
+    await prepared.prepare();
+    return { hubspotAdapter, salesforceAdapter, prepared, store: await openStore({ path: storePath }) };
   };
   let parts = await connect();
   /** What a run and a retry work on: the parts as they are now (a restart replaces them). */
   const running = () => ({
+    ...withPreparation(parts.prepared.takeCalls()),
     store: parts.store,
     marketing: parts.hubspotAdapter,
     crm: parts.salesforceAdapter,
@@ -122,6 +127,10 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     },
   };
   return harness;
+}
+
+function withPreparation(calls: CallsSoFar | undefined): { preparation?: CallsSoFar } {
+  return calls ? { preparation: calls } : {};
 }
 
 /** Waits long enough for the next write to get a later modification stamp than the last run's signpost. */

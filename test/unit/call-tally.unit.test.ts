@@ -35,4 +35,10 @@ describe("the bench's call classes", () => {
     expect(classOf(query("SELECT LeadId, Field, CreatedDate FROM LeadHistory WHERE LeadId IN ('00Q5e000004ZoeAAA') AND Field IN ('Title','Address') ORDER BY CreatedDate DESC"))).toBe("reads");
     expect(classOf(query("SELECT OpportunityId, Field, CreatedDate FROM OpportunityFieldHistory WHERE OpportunityId IN ('0065e000001AbcAAA') AND Field IN ('StageName')"))).toBe("reads");
   });
+
+  it("counts leadloop's own property definitions as schema with the reads, a record's create as a write", () => {
+    const definition = { name: "leadloop_disposition_reason", label: "Disposition reason (leadloop)", type: "string", fieldType: "text" };
+    expect(classOf(call("POST /crm/v3/properties/:objectType", "/crm/v3/properties/contacts", definition))).toBe("reads");
+    expect(classOf(call("POST /crm/v3/objects/:objectType", "/crm/v3/objects/contacts", { properties: { email: "Zoé.Lefèbvre@Atelier-Nandu.es" } }))).toBe("writes");
+  });
 });

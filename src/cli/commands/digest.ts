@@ -1,6 +1,7 @@
 // `leadloop digest`: per rep, their active leads with what each did since the rep's last digest, highest
 // score first, as text, Markdown or HTML; `--write` also puts it in the CRM as one task per rep (through
 // the outbox, under the run lock) and remembers the digest, so the next one starts where this one ended.
+import { addCalls, callsSoFar } from "../../sync/run-calls.js";
 import { newRunId } from "../../sync/run-ids.js";
 import { type Command, Option } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
@@ -50,6 +51,9 @@ export function registerDigest(program: Command, io: CommandIo): void {
       // Without a store no lead was handed off, so there is no digest to print or write: a missing one is
       // said, not made.
       const wiring = await wire(loaded.config, log, { store: { existing: true } });
+      // A written digest's run counts every call the command made for it, as a sync's run does: the
+      // digests' activity reads, the preparation (cli/preparation.ts) and the tasks written.
+      const callsAtStart = callsSoFar(wiring);
       try {
         const collected = await collectDigests(wiring.store, wiring.funnel.activities, {
           owner: opts.owner,
@@ -87,6 +91,7 @@ export function registerDigest(program: Command, io: CommandIo): void {
             summary.status = "succeeded";
           } finally {
             summary.finishedAt = now().toISOString();
+            addCalls(ctx, callsAtStart);
             await wiring.store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
             await lease.release();
           }

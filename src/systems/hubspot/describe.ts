@@ -112,15 +112,16 @@ export async function ensureProperty(
       { method: "POST", path: `/crm/v3/properties/${canonicalObject(object)}`, body },
       propertyDefinition,
     );
+    catalog.add(object, answer.body);
     return { created: true, field: toFieldDescription(answer.body, false) };
   } catch (err) {
+    // A refused or lost create may still have made the property (an answer lost after HubSpot made it):
+    // the list is read again when next asked.
+    catalog.invalidate(object);
     // Another process created it in between (409 OBJECT_ALREADY_EXISTS): use theirs.
     if (!(err instanceof SystemError) || httpStatusOf(err) !== 409) throw err;
-    catalog.invalidate(object);
     const created = await catalog.get(object, definition.name);
     if (!created) throw err;
     return { created: false, field: toFieldDescription(created, false) };
-  } finally {
-    catalog.invalidate(object);
   }
 }

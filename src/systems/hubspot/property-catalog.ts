@@ -28,7 +28,18 @@ export class PropertyCatalog {
     return (await this.all(object)).get(name);
   }
 
-  /** Forget `object`'s properties (after creating one). */
+  /**
+   * Adds a property this adapter just created to `object`'s kept list, when one is kept: the create's answer
+   * is the property as HubSpot made it (Properties API "Create a property": "create and return a copy of a
+   * new property"), so a first run that makes several properties on one object reads its list once.
+   */
+  add(object: string, property: PropertyDefinition): void {
+    const type = canonicalObject(object);
+    const kept = this.cache.get(type);
+    if (kept) this.cache.set(type, kept.then((all) => new Map(all).set(property.name, property)));
+  }
+
+  /** Forget `object`'s properties (another process made one, or a create's outcome is unknown). */
   invalidate(object: string): void {
     this.cache.delete(canonicalObject(object));
   }
