@@ -220,7 +220,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     }
     if (funnel && !stopping()) {
       startPhase(ctx, "deals");
-      await followDeals(ctx, funnel, options.mappings);
+      await followDeals(ctx, funnel, state, options.mappings);
     }
     if (funnel && !stopping()) {
       startPhase(ctx, "sla");

@@ -3,7 +3,8 @@
 // leadloop wrote beyond the mapped fields (scores, stage, owner), and the open error-queue entries.
 
 import type { ObjectMapping } from "../core/mapping.js";
-import { fieldKey } from "../core/merge/types.js";
+import { compileMapping, heldBesidesBy } from "../core/merge/merge-record.js";
+import { fieldKey, type Side } from "../core/merge/types.js";
 import { type FieldValue, normalizeEmail, type SourceRecord } from "../core/records.js";
 import type { AuditEntry, DatedLink, FunnelEvent, PersonScoreRow, QueuedError, SlaClock, StateStore } from "../store/port.js";
 import { clockKey } from "../core/sla/index.js";
@@ -22,6 +23,11 @@ export interface FieldExplanation {
   lastSynced: { marketing: FieldValue; crm: FieldValue; at: string } | null;
   /** The latest write of this field on either side, with the rule that decided it. */
   lastWrite: AuditEntry | null;
+  /**
+   * The side whose record holds the other's differing value besides its own (a merged contact's
+   * additional email as its Lead's Email): the sides differ, and the sync writes neither. Null otherwise.
+   */
+  heldBesides: Side | null;
 }
 
 export interface LinkExplanation {
@@ -108,7 +114,8 @@ export async function explainPerson(
       const [crm] = mapping ? await deps.crm.readByIds(link.crmType, [link.crmId], crmFields(mapping)) : [];
       const snaps = (await deps.store.getSnapshots([link.id])).get(link.id) ?? {};
       const audit = await deps.store.listAudit([link.marketingId, link.crmId], 200);
-      const fields = (mapping?.fields ?? []).map((f): FieldExplanation => {
+      const compiled = mapping ? compileMapping(mapping).fields : [];
+      const fields = compiled.map(({ field: f }, i): FieldExplanation => {
         const snap = snaps[fieldKey(f)];
         const lastWrite =
           [...audit]
@@ -127,6 +134,7 @@ export async function explainPerson(
           crm: crm?.fields[f.crm],
           lastSynced: snap ? { marketing: snap.marketing, crm: snap.crm, at: snap.syncedAt } : null,
           lastWrite,
+          heldBesides: marketing && crm ? heldBesidesBy(compiled[i]!, marketing, crm) : null,
         };
       });
       const mapped = new Set(group.flatMap((m) => m.fields.flatMap((f) => [`${link.marketingId}\u0000${f.marketing}`, `${link.crmId}\u0000${f.crm}`])));

@@ -53,6 +53,8 @@ function explanationText(e: Explanation, words: ReportWords): string {
           : discard && (discard.statusChangedAt ?? "") > (f.lastWrite?.at ?? "")
             ? `refused by ${discard.system} and discarded ${discard.statusChangedAt} (error #${discard.id} below): ` +
               "the sides stay apart until one of them changes"
+            : f.heldBesides
+            ? heldBesidesText(f.heldBesides)
             : f.lastWrite
             ? `last written ${f.lastWrite.at} to ${f.lastWrite.system} by run ${f.lastWrite.runId}: ${f.lastWrite.rule}`
             : f.lastSynced
@@ -151,6 +153,14 @@ function refusedFields(errors: readonly QueuedError[]): Map<string, QueuedError>
 }
 
 /** The sides whose value now differs from what was last synced there (a side not read says nothing). */
+/** Why two differing values stay apart: one record holds the other's value too, so neither is rewritten. */
+function heldBesidesText(holder: "marketing" | "crm"): string {
+  const where = holder === "marketing" ? "marketing's record" : "the CRM's record";
+  // Only a HubSpot contact holds values so (SourceRecord.alsoHolds): its additional emails.
+  const why = holder === "marketing" ? " (a HubSpot contact's additional email, as a merge of two contacts leaves it)" : "";
+  return `the sides differ, and the sync writes neither: ${where} holds the other's value besides its own${why}`;
+}
+
 function changedSides(f: FieldExplanation): string[] {
   if (!f.lastSynced) return [];
   const same = (now: string | null | undefined, then: string | null) =>

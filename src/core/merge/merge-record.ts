@@ -87,22 +87,7 @@ export function mergeRecord(input: MergeInput): MergeResult {
   const { marketing, crm, snapshots } = input;
   if (!marketing && !crm) throw new Error("mergeRecord needs a marketing record, a CRM record or both");
   const compiled = compileMapping(input.mapping);
-  const run: Run = {
-    // One decision per field, so the list is made at its length rather than grown field by field.
-    out: {
-      toCrm: {},
-      toMarketing: {},
-      decisions: new Array<FieldDecision>(compiled.fields.length),
-      conflicts: [],
-      errors: [],
-      snapshots: snapshotsByField(),
-    },
-    marketing,
-    crm,
-    marketingSource: undefined,
-    crmSource: undefined,
-    at: 0,
-  };
+  const run = newRun(marketing, crm, compiled.fields.length);
   for (const f of compiled.fields) {
     if (!f.writesCrm && !f.writesMarketing) {
       decide(run, f, "none", null, "direction none");
@@ -119,6 +104,47 @@ export function mergeRecord(input: MergeInput): MergeResult {
     }
   }
   return run.out;
+}
+
+function newRun(marketing: SourceRecord | null, crm: SourceRecord | null, fields: number): Run {
+  return {
+    // One decision per field, so the list is made at its length rather than grown field by field.
+    out: {
+      toCrm: {},
+      toMarketing: {},
+      decisions: new Array<FieldDecision>(fields),
+      conflicts: [],
+      errors: [],
+      snapshots: snapshotsByField(),
+    },
+    marketing,
+    crm,
+    marketingSource: undefined,
+    crmSource: undefined,
+    at: 0,
+  };
+}
+
+/**
+ * The side whose record holds the other side's differing value of this field besides its own (a merged
+ * HubSpot contact's additional email as its Lead's Email), in a direction the field may travel: the
+ * merge takes the two as agreeing (`agree`) and writes neither, though they differ. Null otherwise.
+ */
+export function heldBesidesBy(f: CompiledFieldMapping, marketing: SourceRecord, crm: SourceRecord): Side | null {
+  return holderOfOther(newRun(marketing, crm, 0), f, canon(marketing.fields[f.field.marketing]), canon(crm.fields[f.field.crm]));
+}
+
+function holderOfOther(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue): Side | null {
+  if (m === c) return null;
+  if (f.writesCrm) {
+    const r = f.transforms.toCrm(m, sourceOf(run, "marketing"));
+    if (r.ok && r.value !== c && holdsBesides(run, f, "crm", r.value)) return "crm";
+  }
+  if (f.writesMarketing) {
+    const r = f.transforms.toMarketing(c, sourceOf(run, "crm"));
+    if (r.ok && r.value !== m && holdsBesides(run, f, "marketing", r.value)) return "marketing";
+  }
+  return null;
 }
 
 /** True when the merge writes anything to either side. */
@@ -282,12 +308,13 @@ function agree(run: Run, f: CompiledFieldMapping, m: FieldValue, c: FieldValue):
   if (m === c) return true;
   if (f.writesCrm) {
     const r = f.transforms.toCrm(m, sourceOf(run, "marketing"));
-    if (r.ok && (r.value === c || holdsBesides(run, f, "crm", r.value))) return true;
+    if (r.ok && r.value === c) return true;
   }
   if (f.writesMarketing) {
     const r = f.transforms.toMarketing(c, sourceOf(run, "crm"));
-    if (r.ok && (r.value === m || holdsBesides(run, f, "marketing", r.value))) return true;
+    if (r.ok && r.value === m) return true;
   }
+  if (holderOfOther(run, f, m, c) !== null) return true;
   // Two spellings of one value ("United Kingdom" and "Great Britain" are both GB) agree: were it a
   // conflict, which side is rewritten would turn on the records' modification times to the second.
   if (f.writesCrm) {

@@ -1,9 +1,9 @@
 // Lineage: what sales makes of a handed-off person comes back to marketing. A converted Lead
 // (followConversions, before the pairs sync) moves its person to opportunity (SQL without an
 // Opportunity) and links the new Account to the person's company; a deal (followDeals, last) moves
-// its people to opportunity, then won (customer) or lost with the amount, and its associations (people,
-// company) are kept the same on both sides. Events, writes and links are decided with the phase's
-// cursor (ARCHITECTURE.md "One write path").
+// its people to opportunity, then won (customer, and scored as one in the same decision) or lost with
+// the amount, and its associations (people, company) are kept the same on both sides. Events, writes
+// and links are decided with the phase's cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
 import { leadStatusValues, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
 import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
@@ -18,11 +18,12 @@ import { crmFields } from "../field-lists.js";
 import { notBefore } from "./event-time.js";
 import { conversionTouch } from "./status-touch.js";
 import { withFollowUpsDone } from "./follow-up-done.js";
-import { decide } from "../outbox/decide.js";
+import { decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import { crmCampaigns, type EventCampaign, FIRST_TOUCH_CAMPAIGN, marketingCampaigns, SOURCE_DRILL_DOWN } from "./campaign-catalog.js";
-import type { FunnelSetup } from "./funnel-setup.js";
+import { type FunnelRunState, type FunnelSetup, personFields } from "./funnel-setup.js";
+import { qualifyPage } from "./qualify-phase.js";
 import { dispositionReasonField } from "./reason-field.js";
 
 const CONTACTS = "contacts";
@@ -284,6 +285,7 @@ async function stampedElsewhere(
 export async function followDeals(
   ctx: RunContext,
   setup: FunnelSetup,
+  state: FunnelRunState,
   mappings: readonly ObjectMapping[],
 ): Promise<void> {
   const v = setup.vocabulary.deals;
@@ -309,7 +311,8 @@ export async function followDeals(
           dealCompanies: new Map<string, string[]>(),
         };
     const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
-    const mover = await newMover(ctx, setup, personIds);
+    // The people are read with what scoring reads, for the people this group finds won (below).
+    const mover = await newMover(ctx, setup, personIds, [...new Set([...ATTRIBUTION_FIELDS, ...personFields(setup)])]);
     for (const a of kept.associations) mover.associate(a.object, a.id, a.toObject, a.toId);
     // A deal belongs to its people's companies too, as a deal HubSpot creates from a contact does.
     for (const [dealId, companies] of peopleCompanies(kept.dealIds, people, mover, kept.dealCompanies))
@@ -361,8 +364,17 @@ export async function followDeals(
       const links = await ctx.store.findLinksByMarketingIds("contact", moved);
       await mover.campaignsFromCrm(setup, new Map([...links].map(([id, l]) => [id, [l.crmId]] as const)));
     }
+    // A person won now is a customer now: scored by the customer rules in this decision, the score goes
+    // out with the win in the drain's one write per record, and the next run (which reads the contact
+    // leadloop wrote) finds it right; scored a run late, an idle run after a win rewrote the person.
+    const wonNow = new Set(mover.events.filter((e) => e.toStage === "won").map((e) => e.personId));
+    const wonRecords = [...wonNow].flatMap((id) => mover.record(id) ?? []);
+    const rescored = await qualifyPage(ctx, setup, state, wonRecords, "qualified", undefined, wonNow);
     // A deal closed on a person still owed a follow-up ends it: leadloop's follow-up task is done.
-    const decision = { funnelEvents: mover.events, wonAmounts, leadStatuses, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] };
+    const decision = joinDecisions([
+      { funnelEvents: mover.events, wonAmounts, leadStatuses, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] },
+      rescored,
+    ]);
     await decide(ctx, await withFollowUpsDone(ctx, setup, decision));
   });
 }
@@ -556,6 +568,8 @@ interface AssociationToAdd {
 interface Mover {
   events: FunnelEvent[];
   person(id: string): FieldValues;
+  /** The person's contact as read (undefined for one not found). */
+  record(id: string): SourceRecord | undefined;
   /** Whether the person's contact was read (it exists). */
   knows(id: string): boolean;
   /** The person's company in marketing: HubSpot's primary company, else the first associated one. */
@@ -592,16 +606,19 @@ interface Mover {
 }
 
 /** Moves people along the funnel within one group: a person may move twice (opportunity, then won). */
-async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly (string | undefined)[]): Promise<Mover> {
+async function newMover(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  personIds: readonly (string | undefined)[],
+  /** The contact properties read of the people: their attribution, unless the caller scores them too. */
+  fields: readonly string[] = ATTRIBUTION_FIELDS,
+): Promise<Mover> {
   const ids = [...new Set(personIds.filter((id): id is string => !!id))];
   const latest = await ctx.store.latestEvents(ids);
   const stages = new Map([...latest].map(([id, e]) => [id, e.stage]));
   const latestAt = new Map([...latest].map(([id, e]) => [id, e.at]));
-  const people = new Map(
-    ids.length > 0
-      ? (await ctx.marketing.readByIds(CONTACTS, ids, ATTRIBUTION_FIELDS)).map((p) => [p.id, p.fields])
-      : [],
-  );
+  const records = new Map(ids.length > 0 ? (await ctx.marketing.readByIds(CONTACTS, ids, fields)).map((p) => [p.id, p]) : []);
+  const people = new Map([...records].map(([id, p]) => [id, p.fields]));
   // HubSpot names a contact's primary company in `associatedcompanyid`: only a contact without one has
   // its associations read (a company associated without being made primary).
   const unnamed = ids.filter((id) => !people.get(id)?.associatedcompanyid);
@@ -626,6 +643,7 @@ async function newMover(ctx: RunContext, setup: FunnelSetup, personIds: readonly
   const mover: Mover = {
     events,
     person: (id) => people.get(id) ?? {},
+    record: (id) => records.get(id),
     knows: (id) => people.has(id),
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,

@@ -179,6 +179,11 @@ export async function qualifyPage(
   keep: "qualified" | "all" = "qualified",
   /** The records' associated companies when the caller read them already (a group's, once). */
   companiesRead?: ReadonlyMap<string, FieldValues>,
+  /**
+   * People this run found won (lineage-phase.ts followDeals): customers now, though their contact says
+   * so only once the drain writes the deals phase's lifecycle stage.
+   */
+  wonNow: ReadonlySet<string> = new Set(),
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -200,7 +205,8 @@ export async function qualifyPage(
     const company = record.fields.associatedcompanyid
       ? companies.get(record.fields.associatedcompanyid)
       : undefined;
-    const isCustomer = record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
+    const isCustomer =
+      wonNow.has(record.id) || record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
     const score = scorePerson(
       { person: record.fields, company, activities: activitiesOf.get(record.id) ?? [], isCustomer, now },
       setup.qualification,
