@@ -63,6 +63,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE sla_clocks DROP COLUMN gone_at;
       ALTER TABLE person_scores DROP COLUMN first_name;
       ALTER TABLE person_scores DROP COLUMN last_name;
+      ALTER TABLE outbox_groups DROP COLUMN reached_systems;
+      ALTER TABLE sla_clocks DROP COLUMN reached;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -108,9 +110,10 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // dropped with the rest; 23: an index on the error queue, made only where it is missing; 24: a column of
     // the lead statuses seen, 25: the reassigned clocks, 26: the scores written on CRM records, 27: a
     // column of the history fill's list, 28: a column of the follow-up clocks, each dropped with the
-    // rest, 29: that list's column renamed, and 30: the score rows' name parts, dropped with the rest),
-    // so they run again on the old tables as on a v19 file.
-    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30]);
+    // rest, 29: that list's column renamed, 30: the score rows' name parts, and 31: the columns of the
+    // outbox's groups and the clocks saying what reached the rep, each dropped with the rest), so they run
+    // again on the old tables as on a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);

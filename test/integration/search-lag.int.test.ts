@@ -90,8 +90,8 @@ describe("HubSpot search index lag", () => {
       loop.hubspot.data.createObject("contacts", { email: `import.${i}@fjord-analytics.no`, firstname: name.split(" ")[0]!, lastname: name.split(" ")[1]! }),
     );
     t += 10 * MINUTE;
-    for (const email of ["chloe.dupont@lumiere.fr", "Renee.OBrien@Lumiere.fr"])
-      loop.hubspot.data.createObject("contacts", { email, firstname: "Chloé", lastname: "Dupont" });
+    for (const [email, firstname, lastname] of [["chloe.dupont@lumiere.fr", "Chloé", "Dupont"], ["Renee.OBrien@Lumiere.fr", "Renée", "O'Brien"]])
+      loop.hubspot.data.createObject("contacts", { email, firstname, lastname });
     t += SECOND;
     const first = await loop.sync();
     expect(first.summary.created).toEqual({ hubspot: 0, salesforce: imported.length });
