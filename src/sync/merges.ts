@@ -20,7 +20,7 @@ export interface MergesFollowed {
    */
   claimed: Set<string>;
   /** CRM records whose link moved to the record they were merged into, with the link's person. */
-  crmMoves: { personId: string; crmType: string; from: string; to: string }[];
+  crmMoves: RecordMove[];
 }
 
 export function mergesFollowed(links: LinkWrite[] = [], retire: { id: number; reason: string }[] = []): MergesFollowed {
@@ -54,7 +54,7 @@ export async function followMerge(
     const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
     merges.links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
     merges.claimed.add(r.mergedInto);
-    merges.crmMoves.push({ personId: link.marketingId, crmType: r.object, from: r.id, to: r.mergedInto });
+    merges.crmMoves.push({ personId: link.marketingId, from: { type: r.object, id: r.id }, to: { type: r.object, id: r.mergedInto } });
   } else {
     // The marketing id is the link's key: retire the old link and link the survivor afresh.
     merges.retire.push({ id: link.id, reason });
@@ -88,18 +88,26 @@ export function contactsMerged(
   return removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }));
 }
 
+/** A person's CRM record that became another: a merge's master, a converted Lead's Contact. */
+export interface RecordMove {
+  personId: string;
+  from: { type: string; id: string };
+  to: { type: string; id: string };
+}
+
 /**
- * The follow-up clocks on CRM records a merge deleted, moved to the record the link moved to: Salesforce
- * moves the losing record's activities (the handoff's task among them) to the master ("merge()", SOAP API
- * Developer Guide), so the rep's follow-up is counted there, as a converted Lead's clock goes to its
- * Contact (converted-leads.ts).
+ * The follow-up clocks on CRM records that became others, moved with the person's link: Salesforce moves
+ * a merge's losing record's activities to the master ("merge()", SOAP API Developer Guide), and a
+ * converted Lead's to its Contact (the calls a rep logged before converting among them), so the SLA phase
+ * finds a touch, a reassignment or the record for a reroute's task on the clock's record. The one way a
+ * clock follows its record (converted-leads.ts too).
  */
-export async function clocksMoved(ctx: RunContext, merges: MergesFollowed): Promise<SlaClock[]> {
-  if (merges.crmMoves.length === 0) return [];
-  const moves = new Map(merges.crmMoves.map((m) => [`${m.crmType}\u0000${m.from}`, m]));
-  const clocks = await ctx.store.listSlaClocks({ crmIds: merges.crmMoves.map((m) => m.from) });
+export async function clocksMoved(ctx: RunContext, moves: readonly RecordMove[]): Promise<SlaClock[]> {
+  if (moves.length === 0) return [];
+  const byRecord = new Map(moves.map((m) => [`${m.from.type}\u0000${m.from.id}`, m]));
+  const clocks = await ctx.store.listSlaClocks({ crmIds: moves.map((m) => m.from.id) });
   return clocks.flatMap((c) => {
-    const m = moves.get(`${c.crmType}\u0000${c.crmId}`);
-    return m && m.personId === c.personId ? [{ ...c, crmId: m.to }] : [];
+    const m = byRecord.get(`${c.crmType}\u0000${c.crmId}`);
+    return m && m.personId === c.personId ? [{ ...c, crmType: m.to.type, crmId: m.to.id }] : [];
   });
 }

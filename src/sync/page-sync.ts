@@ -255,7 +255,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
     outboxDroppedFor: [...carried.droppedFor, ...followed.outboxDroppedFor],
-    slaClocks: [...carried.clocks, ...(await clocksMoved(ctx, commit.merges))],
+    slaClocks: [...carried.clocks, ...(await clocksMoved(ctx, commit.merges.crmMoves))],
     slaClocksStoppedOn: followed.slaClocksStoppedOn,
     peopleMerged: commit.merges.peopleMerged,
     contactsMerged: contactsMerged(otherSide(source), mappings[0]!, commit.gone),

@@ -109,7 +109,7 @@ export async function followRemovals(
     ...(await deletionsFollowed(ctx, system.system, removals, personOf)),
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
-    slaClocks: await clocksMoved(ctx, merges),
+    slaClocks: await clocksMoved(ctx, merges.crmMoves),
     cursors: [save, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
