@@ -7,6 +7,7 @@ import type { SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, Link, LinkWrite, OutboxEntry, OutboxRecord, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import { fieldSyncKey } from "./outbox/field-sync-write.js";
+import { clocksMoved } from "./merges.js";
 import type { RunContext } from "./run-context.js";
 
 /** A link whose Lead was read converted in this page, and the write that moves it to the Contact. */
@@ -90,15 +91,15 @@ export async function carryConversions(
     carry.snapshots.set(c.link.id, { ...held, ...patch });
     c.moved.snapshots = { ...patch, ...c.moved.snapshots };
   }
-  // A clock on the Lead goes to the record it became: Salesforce moved the Lead's activities there (the
-  // calls a rep logged before converting among them), and the SLA phase finds a touch, a reassignment or
-  // the record for a reroute's task by the clock's record (a converted Lead takes no write either).
-  const byLead = new Map(items.map((c) => [c.lead.id, c]));
-  for (const clock of await ctx.store.listSlaClocks({ crmIds: [...byLead.keys()] })) {
-    const c = byLead.get(clock.crmId);
-    if (c && c.link.marketingId === clock.personId)
-      carry.clocks.push({ ...clock, crmType: c.moved.crmType, crmId: c.moved.crmId });
-  }
+  // A clock on the Lead goes to the record it became (merges.ts `clocksMoved`).
+  carry.clocks = await clocksMoved(
+    ctx,
+    items.map((c) => ({
+      personId: c.link.marketingId,
+      from: { type: c.lead.object, id: c.lead.id },
+      to: { type: c.moved.crmType, id: c.moved.crmId },
+    })),
+  );
   const open = await ctx.store.openErrorsFor(items.map((c) => c.lead.id));
   for (const c of items)
     for (const e of open.get(c.lead.id) ?? []) {

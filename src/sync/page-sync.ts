@@ -8,7 +8,6 @@ import {
   domainSpellings,
   type FieldValue,
   hasNoFields,
-  idsAnsweredBy,
   latestReads,
   type SourceRecord,
 } from "../core/records.js";
@@ -37,6 +36,7 @@ import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import { type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -255,8 +255,10 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
     outboxDroppedFor: [...carried.droppedFor, ...followed.outboxDroppedFor],
-    slaClocks: carried.clocks,
+    slaClocks: [...carried.clocks, ...(await clocksMoved(ctx, commit.merges.crmMoves))],
     slaClocksStoppedOn: followed.slaClocksStoppedOn,
+    peopleMerged: commit.merges.peopleMerged,
+    contactsMerged: contactsMerged(otherSide(source), mappings[0]!, commit.gone),
     matchMisses: commit.matchMisses,
     cursors: input.cursor ? [input.cursor] : [],
   });
@@ -462,7 +464,7 @@ function repRecordMatches(pairings: readonly Pairing[], restoring: boolean): His
 }
 
 function newCommit() {
-  return {
+  const lists = {
     links: [] as LinkWrite[],
     retire: [] as { id: number; reason: string }[],
     audit: [] as import("../store/port.js").AuditEntry[],
@@ -479,6 +481,7 @@ function newCommit() {
     gone: [] as Removal[],
     personOfGone: new Map<string, string>(),
   };
+  return { ...lists, merges: mergesFollowed(lists.links, lists.retire) };
 }
 
 /** The mapping for a CRM object; for a marketing record not yet linked, the first mapping. */
@@ -538,16 +541,22 @@ async function pairLinked(
     const ids = group.map((g) => (source === "marketing" ? g.link.crmId : g.link.marketingId));
     const read = await other.readByIds(object, ids, fields);
     const found = new Map(read.map((r) => [r.id, r]));
-    // Asked only when a linked record is missing: the page path reads thousands found.
-    const answered = new Set(found.size < new Set(ids).size ? read.flatMap((r) => idsAnsweredBy(r)) : []);
+    // The record each merged-away id is answered by (SourceRecord.askedAs), which the read may hold besides
+    // those asked: so counting what was found cannot tell that a linked record is missing.
+    const answered = new Map(read.flatMap((r) => (r.askedAs ?? []).map((asked) => [asked, r.id] as const)));
     const convertedPending: typeof group = [];
     for (const item of group) {
       const id = source === "marketing" ? item.link.crmId : item.link.marketingId;
       const counterpart = found.get(id);
       if (!counterpart) {
-        if (answered.has(id)) {
-          // Merged into a record that answers for it (SourceRecord.askedAs): no deletion to follow.
-          retire(ctx, commit, item.link, `${other.system} ${object} record is gone`);
+        const survivor = answered.get(id);
+        if (survivor) {
+          // Merged into a record that answers for it (SourceRecord.askedAs) since the removals read:
+          // followed as that read follows a merge (merges.ts).
+          ctx.summary.relinked++;
+          const merged = answeredMerge(ctx, otherSide(source), object, id, survivor);
+          await followMerge(ctx, commit.merges, otherSide(source), item.mapping, item.link, merged);
+          commit.gone.push(merged);
         } else {
           // Deleted without a removal this run's read listed (emptied from the Recycle Bin, a GDPR delete,
           // or deleted since): followed as the removals read follows one (deletions.ts), so nothing it was

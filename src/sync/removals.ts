@@ -11,6 +11,7 @@ import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -57,17 +58,8 @@ export async function followRemovals(
     : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options });
   const gone = await vanished(ctx, side, object, mapping, since, listed);
   const removals = [...listed, ...gone];
-  const links: LinkWrite[] = [];
-  const retire: { id: number; reason: string }[] = [];
-  // Survivors this batch links: HubSpot's merge makes a new record of two, both of them perhaps linked;
-  // the first removal's link goes to the survivor, the other retires as if the survivor were linked.
-  const claimed = new Set<string>();
-  const peopleMerged: { from: string; to: string }[] = [];
-  // Every merged contact's cached behaviour is the merged record's, whether or not a link follows it.
-  const contactsMerged =
-    side === "marketing" && (!mapping || mapping.pair === "contact")
-      ? removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }))
-      : [];
+  const merges = mergesFollowed();
+  const { links, retire } = merges;
   /** The person a deleted CRM record was (its link's contact), where that is not the record's own id. */
   const personOf = new Map<string, string>();
   /** A first read's removed records no link names, whose stamp names the marketing record they were. */
@@ -76,7 +68,7 @@ export async function followRemovals(
     if (!mapping) {
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
       // the first that has one (store/sqlite/merged-people.ts).
-      if (r.kind === "merged" && r.mergedInto) peopleMerged.push({ from: r.id, to: r.mergedInto });
+      if (r.kind === "merged" && r.mergedInto) merges.peopleMerged.push({ from: r.id, to: r.mergedInto });
       continue;
     }
     const link =
@@ -90,33 +82,7 @@ export async function followRemovals(
     if (side === "crm" && r.kind === "deleted" && mapping.pair === "contact") personOf.set(r.id, link.marketingId);
     ctx.summary.relinked++;
     if (r.kind === "merged" && r.mergedInto) {
-      const survivor =
-        side === "crm"
-          ? await ctx.store.findLinkByCrm(mapping.pair, object, r.mergedInto)
-          : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
-      if (survivor || claimed.has(r.mergedInto)) {
-        retire.push({
-          id: link.id,
-          reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
-        });
-      } else if (side === "crm") {
-        // The survivor does not hold the marketing id yet, nor the marketing record the survivor's id:
-        // the link's stamp snapshot says so, and the next read of either record writes both stamps.
-        const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
-        links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
-        claimed.add(r.mergedInto);
-      } else {
-        // The marketing id is the link's key: retire the old link and link the survivor afresh.
-        retire.push({
-          id: link.id,
-          reason: `${system.system} ${object} ${r.id} merged into ${r.mergedInto}`,
-        });
-        links.push({ ...link, marketingId: r.mergedInto });
-        claimed.add(r.mergedInto);
-        // The person too: their funnel state goes with the link, so the merged record is not someone new.
-        if (mapping.pair === "contact") peopleMerged.push({ from: r.id, to: r.mergedInto });
-      }
-      ctx.log.debug("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
+      await followMerge(ctx, merges, side, mapping, link, { ...r, mergedInto: r.mergedInto });
     } else {
       const how = gone.includes(r) ? "vanished" : "deleted";
       // A recycle bin this run left for later may hold it: then only its absence is known.
@@ -141,8 +107,9 @@ export async function followRemovals(
     links,
     retireLinks: retire,
     ...(await deletionsFollowed(ctx, system.system, removals, personOf)),
-    peopleMerged,
-    contactsMerged,
+    peopleMerged: merges.peopleMerged,
+    contactsMerged: contactsMerged(side, mapping, removals),
+    slaClocks: await clocksMoved(ctx, merges.crmMoves),
     cursors: [save, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
@@ -228,9 +195,11 @@ async function linksFromStamps(
  * contacts API reference), and Salesforce's getDeleted may no longer list a record emptied from the
  * Recycle Bin, nor queryAll read it ("sObject Get Deleted": fewer "if an administrator has purged the
  * Recycle Bin"; "emptyRecycleBin()"): the refusal of leadloop's write, or a clock falling due on a record
- * no read finds, is the first sign of it. They are followed as deletions. One read per object, only when
- * such records exist: a refusal is checked once, in the run after it, or in its own run when it met the
- * first drain; a clock once, in the run it falls due (its breach, or the deletion, ends it).
+ * no read finds, is the first sign of it. They are followed as deletions, or as merges where the read
+ * answers them with the record they went into (merged since a removals read could list it: merges.ts).
+ * One read per object, only when such records exist: a refusal is checked once, in the run after it, or
+ * in its own run when it met the first drain; a clock once, in the run it falls due (its breach, or the
+ * deletion, ends it).
  */
 async function vanished(
   ctx: RunContext,
@@ -263,12 +232,14 @@ async function vanished(
     }
   }
   if (refused.size === 0) return [];
-  const found = new Set<string>();
-  // A merged-away id answers as the record it went into (SourceRecord.askedAs): that record holds it.
-  for (const r of await system.readByIds(object, [...refused], [])) for (const id of idsAnsweredBy(r)) found.add(id);
-  return [...refused]
-    .filter((id) => !found.has(id))
-    .map((id) => notFound(object, id, ctx.until));
+  const found = new Map<string, string>();
+  // A merged-away id answers as the record it went into (SourceRecord.askedAs): a merge, not a deletion.
+  for (const r of await system.readByIds(object, [...refused], [])) for (const id of idsAnsweredBy(r)) found.set(id, r.id);
+  return [...refused].flatMap((id) => {
+    const into = found.get(id);
+    if (into === undefined) return [notFound(object, id, ctx.until)];
+    return into === id ? [] : [answeredMerge(ctx, side, object, id, into)];
+  });
 }
 
 /**

@@ -217,6 +217,12 @@ export interface SystemPort {
   readonly removalsReachMs?: number;
 
   /**
+   * Whether a merged-away record's id still takes writes (`Removal.takesWrites`): a HubSpot merge's old ids
+   * lead to the record the merge made; a Salesforce merge deletes its losing records. Absent: none.
+   */
+  readonly mergedIdsTakeWrites?: boolean;
+
+  /**
    * Ids of the `toObject` records associated with each of these records (HubSpot's associations), for
    * systems that keep relations apart from the records; Salesforce keeps them in lookup fields and
    * junction objects (AccountId, OpportunityContactRole), read like any record. Throws SystemError.

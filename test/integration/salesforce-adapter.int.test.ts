@@ -248,6 +248,24 @@ describe("readByIds and findBy", () => {
     expect(endpointCalls("/query")).toBe(1);
   });
 
+  it("answers a merged-away Lead's id with its master, naming the id asked, from one queryAll", async () => {
+    const [kept, loser, master] = seedLeads(3, (i) => at(i));
+    emu.data.merge("Lead", master!, [loser!]);
+    const sf = await adapter();
+    emu.calls.reset();
+    const records = await sf.readByIds("Lead", [kept!, loser!], ["Email"]);
+    expect(records.map((r) => [r.id, r.askedAs ?? []])).toEqual([
+      [kept, []],
+      [master, [loser]],
+    ]);
+    expect(records[1]!.fields.Email).toBe("lead2@example.com");
+    expect(endpointCalls("/queryAll")).toBe(1);
+    // A read that finds every record asks nothing more.
+    emu.calls.reset();
+    await sf.readByIds("Lead", [kept!, master!], ["Email"]);
+    expect(emu.calls.total()).toBe(1);
+  });
+
   it("reads when fields last changed: tracked fields from LeadHistory, the rest from LastModifiedDate", async () => {
     const lead = emu.data.insert("Lead", { LastName: "Ní Bhriain", Company: "Cló Iar-Chonnacht", Title: "Bainisteoir" }, at(1));
     emu.data.update("Lead", lead, { Title: "Príomhfheidhmeannach" }, at(2));
@@ -500,9 +518,9 @@ describe("API limits", () => {
     const clock = new FakeClock(T0);
     const sf = await adapter({ clock, apiShare: { share: 0.25, earlier: [{ at: T0 - 23 * HOUR, calls: 20 }] } });
     emu.calls.reset();
-    for (let i = 0; i < 5; i++) await sf.readByIds("Lead", [`00Q00000000000${i}`], []);
+    for (let i = 0; i < 5; i++) await sf.readByIds("Opportunity", [`00600000000000${i}`], []);
     expect(sf.limitInfo()).toEqual({ used: 5, max: 100 });
-    const err = await thrown(sf.readByIds("Lead", ["00Q000000000009"], []));
+    const err = await thrown(sf.readByIds("Opportunity", ["006000000000009"], []));
     expect(err).toMatchObject({ errorClass: "rate_limited", code: "LEADLOOP_API_SHARE", retriable: false });
     expect(err.message).toMatch(/25 calls, share 0\.25 of 100 = 25/);
     expect(err.message).toContain("the earliest at 2026-11-20T09:00:00.000Z");
@@ -513,7 +531,7 @@ describe("API limits", () => {
 
     // An hour later the earlier run's 20 calls are more than 24 hours old: they no longer count.
     clock.advance(HOUR);
-    await sf.readByIds("Lead", ["00Q000000000009"], []);
+    await sf.readByIds("Opportunity", ["006000000000009"], []);
     expect(emu.calls.total()).toBe(6);
     expect(sf.callsMade()).toBe(6);
   });
@@ -528,7 +546,7 @@ describe("API limits", () => {
       let refused: SystemError | undefined;
       while (!refused && made < 100) {
         try {
-          await sf.readByIds("Lead", [`00Q0000000000${String(made).padStart(2, "0")}`], []);
+          await sf.readByIds("Opportunity", [`0060000000000${String(made).padStart(2, "0")}`], []);
           made++;
           clock.advance(5 * MINUTE); // one sync every five minutes
         } catch (e) {
@@ -581,7 +599,7 @@ describe("answers that stop after their headers", () => {
   // jsforce clears its own timeout once the headers arrive and does not pass on the body's errors, so a
   // server that stalls after them, or a connection cut mid-body, left the call waiting forever.
   const ANSWER = JSON.stringify({ totalSize: 0, done: true, records: [] });
-  const ID = "00Q000000000001AAA";
+  const ID = "006000000000001AAA";
   let server: Server;
   let requests: number;
 
@@ -620,7 +638,7 @@ describe("answers that stop after their headers", () => {
     "times out a query whose body is cut short (%s) and retries it",
     async (how) => {
       const sf = await halfAdapter(await halfAnswering(how, 1));
-      expect(await sf.readByIds("Lead", [ID], ["Email"])).toEqual([]);
+      expect(await sf.readByIds("Opportunity", [ID], ["Name"])).toEqual([]);
       expect(requests).toBe(2);
       expect(sf.callsMade()).toBe(2);
     },
@@ -632,7 +650,7 @@ describe("answers that stop after their headers", () => {
       clock,
       retry: { patienceMs: 1_000, minTimeoutMs: 100, maxTimeoutMs: 400 },
     });
-    const err = await thrown(sf.readByIds("Lead", [ID], ["Email"]));
+    const err = await thrown(sf.readByIds("Opportunity", [ID], ["Name"]));
     expect(err).toMatchObject({ system: "salesforce", errorClass: "transient", code: "TIMEOUT", retriable: false });
     expect(err.message).toMatch(
       /^stopped after 1s of timeouts from Salesforce \(no whole answer within 100 ms\) on GET \/query: \d+ attempts/,

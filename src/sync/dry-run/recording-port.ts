@@ -57,6 +57,7 @@ export class RecordingPort implements SystemPort {
   readonly recycleBin?: SystemPort["recycleBin"];
   /** A lost store's first removals read reaches as far back as a real run's would. */
   readonly removalsReachMs?: number;
+  readonly mergedIdsTakeWrites?: boolean;
 
   constructor(
     private readonly inner: SystemPort,
@@ -69,6 +70,7 @@ export class RecordingPort implements SystemPort {
     if (inner.fieldValues) this.fieldValues = inner.fieldValues.bind(inner);
     if (inner.recycleBin) this.recycleBin = inner.recycleBin;
     if (inner.removalsReachMs !== undefined) this.removalsReachMs = inner.removalsReachMs;
+    if (inner.mergedIdsTakeWrites) this.mergedIdsTakeWrites = true;
   }
 
   async *readChanges(

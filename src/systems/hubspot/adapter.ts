@@ -188,6 +188,9 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     createDefaults: async () => ({}),
     readRemovals: (object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> =>
       readRemovals({ transport, log, lookbackMs }, object, since, until, known),
+    // A merged-away id answers as the record the merge made (https://developers.hubspot.com/docs/api/crm/contacts,
+    // "Merge"; record-reader.ts `askedAs`), and writes to it reach that record.
+    mergedIdsTakeWrites: true,
     recycleBin: { everyMs: options.recycleBinEveryMs ?? DEFAULT_RECYCLE_BIN_EVERY_MS },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),

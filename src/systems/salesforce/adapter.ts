@@ -115,7 +115,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       return readChanges({ client, lookbackMs }, object, fields, from, until);
     },
     readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
-      return readByIds(client, object, ids, fields);
+      return readByIds(client, describe, object, ids, fields);
     },
     namesRecord: (text: string): boolean => caseSafeId(text) !== undefined,
     findBy(

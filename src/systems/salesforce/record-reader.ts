@@ -1,6 +1,8 @@
 // readByIds, findBy and countRecords: SOQL `IN (...)` lists, as long as a query's URI may be (QUERY_URI_BUDGET_BYTES). Text comparison in
 // SOQL is case-insensitive, which is what findBy promises (SOQL and SOSL Reference, "Comparison Operators").
-import type { SourceRecord } from "../../core/records.js";
+import { idsAnsweredBy, type SourceRecord } from "../../core/records.js";
+import type { DescribeCache } from "./describe.js";
+import { mastersOf } from "./removals.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
 import { queryAllRows, queryTotalSize } from "./query-pages.js";
@@ -8,16 +10,53 @@ import { inList, inListsWithin, select, selectList, soqlName } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
 import { caseSafeId } from "./record-id.js";
 
+/** How many merges in a row a read by id follows (a master merged away since, in turn). */
+const MERGE_HOPS = 3;
+
 export async function readByIds(
   client: SalesforceClient,
+  describe: DescribeCache,
   object: string,
   ids: readonly string[],
   fields: readonly string[],
+  hops = MERGE_HOPS,
 ): Promise<SourceRecord[]> {
   // Text that is no record id (a stamp an import filled with "n/a") names no record; Salesforce would
   // refuse the whole query for it (INVALID_QUERY_FILTER_OPERATOR "invalid ID field"), so it is not asked.
   const asked = unique(ids, false).filter((id) => caseSafeId(id) !== undefined);
-  return withAskedForms(await readWhereIn(client, object, "Id", asked, fields), asked);
+  const records = withAskedForms(await readWhereIn(client, object, "Id", asked, fields), asked);
+  const answered = new Set(records.flatMap((r) => idsAnsweredBy(r)));
+  const missing = asked.filter((id) => !answered.has(id));
+  return missing.length > 0 && hops > 0 ? withMasters(client, describe, object, records, missing, fields, hops) : records;
+}
+
+/**
+ * A record merged away answers as the record it went into, naming the id asked (`SourceRecord.askedAs`),
+ * as a merged HubSpot contact answers as the record the merge made: a merge deletes its losing records
+ * with MasterRecordId set, and the Recycle Bin keeps them, where queryAll reads them (SOAP API Developer
+ * Guide, "merge()"; REST API Developer Guide, "QueryAll"). Asked only when an asked record is missing, so
+ * a read that finds them all costs nothing more; a record emptied from the bin is missing still.
+ */
+async function withMasters(
+  client: SalesforceClient,
+  describe: DescribeCache,
+  object: string,
+  records: SourceRecord[],
+  missing: string[],
+  fields: readonly string[],
+  hops: number,
+): Promise<SourceRecord[]> {
+  const masters = await mastersOf(client, describe, object, missing);
+  if (masters.size === 0) return records;
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const unread = [...new Set(masters.values())].filter((id) => !byId.has(id));
+  for (const r of unread.length > 0 ? await readByIds(client, describe, object, unread, fields, hops - 1) : []) byId.set(r.id, r);
+  const answering = new Map([...byId.values()].flatMap((r) => idsAnsweredBy(r).map((id) => [id, r] as const)));
+  for (const id of missing) {
+    const master = answering.get(masters.get(caseSafeId(id)!) ?? "");
+    if (master) master.askedAs = [...new Set([...(master.askedAs ?? []), id])];
+  }
+  return [...byId.values()];
 }
 
 /**

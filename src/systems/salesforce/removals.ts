@@ -107,6 +107,28 @@ export async function readRemovals(
 }
 
 /**
+ * The objects merge() takes: Lead, Contact and Account (SOAP API Developer Guide, "merge()"). Others are
+ * never asked for their masters, so a read by id that misses a User or an Opportunity costs no more.
+ */
+const MERGED_OBJECTS = new Set(["lead", "contact", "account"]);
+
+/**
+ * Merged-away id → the record it was merged into, for those of `ids` a merge deleted and the Recycle Bin
+ * still holds (their MasterRecordId): one queryAll per 200 ids, none for an object no merge takes.
+ */
+export async function mastersOf(
+  client: SalesforceClient,
+  describe: DescribeCache,
+  object: string,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0 || !MERGED_OBJECTS.has(object.toLowerCase())) return out;
+  for (const [id, row] of await inRecycleBin(client, describe, object, ids, undefined)) if (row.master) out.set(id, row.master);
+  return out;
+}
+
+/**
  * Deleted id → what its row in the Recycle Bin holds: the record it was merged into, for objects that can
  * be merged (they have MasterRecordId), and the stamp field's value when asked. One queryAll per 200
  * ids, asked only when there is something to read; a record emptied from the bin has no row. With

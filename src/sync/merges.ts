@@ -1,0 +1,113 @@
+// What following a merge commits, whoever finds it: the removals read (removals.ts) or a page's read by id
+// that finds a linked record answered by the record it went into (page-sync.ts, SourceRecord.askedAs). One
+// way, so a merge found either way moves the link, the person's funnel state, cached behaviour and follow-up
+// clock alike, and the survivor is not taken for someone new (ARCHITECTURE.md "Links").
+import type { ObjectMapping } from "../core/mapping.js";
+import type { Link, LinkWrite, SlaClock } from "../store/port.js";
+import { STAMP_KEY } from "./link-stamps.js";
+import type { RunContext, SideName } from "./run-context.js";
+import { port } from "./run-context.js";
+import type { Removal } from "./system-port.js";
+
+/** What the merges one batch follows write with it; `links` and `retire` may be the batch's own lists. */
+export interface MergesFollowed {
+  links: LinkWrite[];
+  retire: { id: number; reason: string }[];
+  peopleMerged: { from: string; to: string }[];
+  /**
+   * Survivors this batch links: HubSpot's merge makes a new record of two, both of them perhaps linked;
+   * the first removal's link goes to the survivor, the other retires as if the survivor were linked.
+   */
+  claimed: Set<string>;
+  /** CRM records whose link moved to the record they were merged into, with the link's person. */
+  crmMoves: RecordMove[];
+}
+
+export function mergesFollowed(links: LinkWrite[] = [], retire: { id: number; reason: string }[] = []): MergesFollowed {
+  return { links, retire, peopleMerged: [], claimed: new Set(), crmMoves: [] };
+}
+
+/**
+ * Follows the merge of a linked record of `side`: the link moves to the survivor (or retires, if that one
+ * is linked already), and with it the person's funnel state (a marketing merge) or follow-up clock (a CRM
+ * merge: `clocksMoved`).
+ */
+export async function followMerge(
+  ctx: RunContext,
+  merges: MergesFollowed,
+  side: SideName,
+  mapping: ObjectMapping,
+  link: Link,
+  r: Removal & { mergedInto: string },
+): Promise<void> {
+  const system = port(ctx, side).system;
+  const reason = `${system} ${r.object} ${r.id} merged into ${r.mergedInto}`;
+  const survivor =
+    side === "crm"
+      ? await ctx.store.findLinkByCrm(mapping.pair, r.object, r.mergedInto)
+      : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
+  if (survivor || merges.claimed.has(r.mergedInto)) {
+    merges.retire.push({ id: link.id, reason });
+  } else if (side === "crm") {
+    // The survivor does not hold the marketing id yet, nor the marketing record the survivor's id: the
+    // link's stamp snapshot says so, and the next read of either record writes both stamps.
+    const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
+    merges.links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
+    merges.claimed.add(r.mergedInto);
+    merges.crmMoves.push({ personId: link.marketingId, from: { type: r.object, id: r.id }, to: { type: r.object, id: r.mergedInto } });
+  } else {
+    // The marketing id is the link's key: retire the old link and link the survivor afresh.
+    merges.retire.push({ id: link.id, reason });
+    merges.links.push({ ...link, marketingId: r.mergedInto });
+    merges.claimed.add(r.mergedInto);
+    // The person too: their funnel state goes with the link, so the merged record is not someone new.
+    if (mapping.pair === "contact") merges.peopleMerged.push({ from: r.id, to: r.mergedInto });
+  }
+  ctx.log.debug("link.merged", { runId: ctx.runId, linkId: link.id, from: r.id, to: r.mergedInto });
+}
+
+/**
+ * The merge a read by id shows: `id`, asked for, answered by the record `into` (SourceRecord.askedAs), as a
+ * removals read would have listed it.
+ */
+export function answeredMerge(ctx: RunContext, side: SideName, object: string, id: string, into: string): Removal & { mergedInto: string } {
+  const takesWrites = port(ctx, side).mergedIdsTakeWrites === true;
+  return { object, id, kind: "merged", mergedInto: into, at: ctx.until, takesWrites };
+}
+
+/**
+ * Every merged contact's cached behaviour is the merged record's, whether or not a link follows it (HubSpot
+ * answers the merged record's events with both records').
+ */
+export function contactsMerged(
+  side: SideName,
+  mapping: ObjectMapping | null,
+  removals: readonly Removal[],
+): { from: string; to: string }[] {
+  if (side !== "marketing" || (mapping && mapping.pair !== "contact")) return [];
+  return removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }));
+}
+
+/** A person's CRM record that became another: a merge's master, a converted Lead's Contact. */
+export interface RecordMove {
+  personId: string;
+  from: { type: string; id: string };
+  to: { type: string; id: string };
+}
+
+/**
+ * The follow-up clocks on CRM records that became others, moved with the person's link: Salesforce moves
+ * a merge's losing record's activities to the master ("merge()", SOAP API Developer Guide), and a
+ * converted Lead's to its Contact (the calls a rep logged before converting among them), so the SLA phase
+ * finds a touch, a reassignment or the record for a reroute's task on the clock's record. The one way a
+ * clock follows its record (converted-leads.ts too).
+ */
+export async function clocksMoved(ctx: RunContext, moves: readonly RecordMove[]): Promise<SlaClock[]> {
+  if (moves.length === 0) return [];
+  const byRecord = new Map(moves.map((m) => [`${m.from.type}\u0000${m.from.id}`, m]));
+  const clocks = await ctx.store.listSlaClocks({ crmIds: moves.map((m) => m.from.id) });
+  return clocks.flatMap((c) => {
+    const m = byRecord.get(`${c.crmType}\u0000${c.crmId}`);
+    return m && m.personId === c.personId ? [{ ...c, crmType: m.to.type, crmId: m.to.id }] : [];
+  });
+}
