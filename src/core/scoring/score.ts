@@ -1,6 +1,7 @@
 // Scores one person at a point in time: fit from attributes (or, for a customer, the cross-sell rules),
-// negative rules, decayed behaviour, and from them the MQL, near-qualified and upsell verdicts. Pure and
-// deterministic: the same input and definition give the same score, reasons in the same order.
+// negative rules, decayed behaviour (a customer's since they became one), and from them the MQL,
+// near-qualified and upsell verdicts. Pure and deterministic: the same input and definition give the same
+// score, reasons in the same order.
 
 import type { FieldValue } from "../records.js";
 import { isBlank } from "../records.js";
