@@ -6,7 +6,7 @@
 import { rmSync } from "node:fs";
 import { buildFunnelReport } from "../../src/report/build.js";
 import { parseRouting } from "../../src/config/routing-file.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { acceptWithDeal, funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 import type { SyncOptions } from "../../src/sync/engine.js";
 
@@ -298,20 +298,13 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
       loop.salesforce.data.update("Opportunity", conv.opportunityId!, { StageName: "Closed Won", Amount: 42000, CloseDate: "2026-11-30" });
       correctAmount = (amount) => loop.salesforce.data.update("Opportunity", conv.opportunityId!, { Amount: amount });
     } else {
-      loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "OPEN_DEAL" });
       loop.hubspot.data.updateObject("contacts", bruno, { hs_lead_status: "BAD_TIMING" });
-      const deal = loop.hubspot.data.createObject("deals", {
-        dealname: "SGO – Verres progressifs",
-        dealstage: "presentationscheduled",
-        amount: "42000",
-        pipeline: "default",
-      });
-      loop.hubspot.data.associate("deals", deal.id, "contacts", anais);
+      const dealId = acceptWithDeal(loop, anais, "SGO – Verres progressifs", "42000");
       await nextSecond();
       expect((await sync()).summary.conversions).toBe(1);
       await nextSecond();
-      loop.hubspot.data.updateObject("deals", deal.id, { dealstage: "closedwon" });
-      correctAmount = (amount) => loop.hubspot.data.updateObject("deals", deal.id, { amount: String(amount) });
+      loop.hubspot.data.updateObject("deals", dealId, { dealstage: "closedwon" });
+      correctAmount = (amount) => loop.hubspot.data.updateObject("deals", dealId, { amount: String(amount) });
     }
     await nextSecond();
     expect((await sync()).summary.outcomes.won).toBe(1);

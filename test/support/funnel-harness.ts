@@ -119,6 +119,17 @@ export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: st
   });
 }
 
+/**
+ * With HubSpot as the CRM, the rep accepts the contact (lead status OPEN_DEAL) and opens a deal for it,
+ * associated with it: the conversion the next run follows. Returns the deal's id.
+ */
+export function acceptWithDeal(loop: Pick<LoopHarness, "hubspot">, contactId: string, dealname: string, amount: string): string {
+  loop.hubspot.data.updateObject("contacts", contactId, { hs_lead_status: "OPEN_DEAL" });
+  const deal = loop.hubspot.data.createObject("deals", { dealname, dealstage: "presentationscheduled", amount, pipeline: "default" });
+  loop.hubspot.data.associate("deals", deal.id, "contacts", contactId);
+  return deal.id;
+}
+
 const PEOPLE_FIRST_NAMES = ["Zoé", "André", "Łucja", "Mårten", "Chloé", "José", "Renée", "Søren", "Ana", "Jürgen"];
 
 /**

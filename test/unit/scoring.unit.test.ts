@@ -358,6 +358,40 @@ describe("customers", () => {
   });
 });
 
+describe("a customer's behaviour counts from the time they became one", () => {
+  // Zoé became a customer 2 days ago (2026-11-28): the cross-sell fit (upsell-exec) is 15, threshold 30.
+  const since = ago(2);
+  const cro = { ...ZOE, jobtitle: "Chief Revenue Officer" };
+  it.each([
+    // What led to the purchase (a demo and a pricing visit 3 days ago, 32.5 counted as they were) no more.
+    ["the behaviour that led to the purchase", true, since, [demoForm(3), pricingView(3)], 0, false],
+    // A new demo request today counts in full; the old one still not: 30.
+    ["a new demo request today", true, since, [demoForm(3), demoForm(0)], 30, true],
+    // A request dated at the very time of the win is after it: 30 × 2^-0.2 = 26.1.
+    ["a demo request at the time of the win", true, since, [demoForm(2)], 26.1, true],
+    // Visits either side of the win: one after it, 10 × 2^-0.1 = 9.3, and no burst of 3 after it.
+    ["visits either side of the win", true, since, [pricingView(4), pricingView(3), pricingView(1)], 9.3, false],
+    // A customer account's person: leadloop saw no win, so all behaviour counts, 30 × 2^-0.3 = 24.4.
+    ["a customer with no known date", true, null, [demoForm(3)], 24.4, true],
+    ["a customer whose date is no date", true, "bientôt", [demoForm(3)], 24.4, true],
+    // Not a customer (the date is of a win the funnel since left): scored as any prospect, no upsell.
+    ["a person who is not a customer", false, since, [demoForm(3)], 24.4, false],
+  ] as const)("%s", (_name, isCustomer, customerSince, activities, behaviour, upsell) => {
+    const s = score({ person: cro, activities: [...activities], isCustomer, customerSince });
+    expect([s.behaviour, s.upsell]).toEqual([behaviour, upsell]);
+  });
+
+  it("says so in the reasons, and the newest activity is still the newest, counted or not", () => {
+    const s = score({ person: cro, activities: [demoForm(3), demoForm(0)], isCustomer: true, customerSince: since });
+    expect(s.reasons.map((r) => [r.points, r.detail])).toEqual([
+      [30, "Requested a demo since becoming a customer on 2026-11-28: 1 form submission, latest 2026-11-30"],
+      [15, 'Executive at a customer (jobtitle "Chief Revenue Officer")'],
+    ]);
+    const before = score({ person: cro, activities: [pricingView(3)], isCustomer: true, customerSince: since });
+    expect([before.reasons.map((r) => r.ruleId), before.lastActivityAt]).toEqual([["upsell-exec"], ago(3)]);
+  });
+});
+
 describe("determinism", () => {
   it("gives the same score whatever the activity order, and compiled or not", () => {
     const activities = [

@@ -1,5 +1,6 @@
 // Behaviour points of one person: each activity is weighed by its age (decay), summed per rule, capped,
-// and rounded to tenths per rule. Activities after `now` have not happened yet at that point in time.
+// and rounded to tenths per rule. Activities after `now` have not happened yet at that point in time;
+// those before `from` (a customer's purchase) are not counted at all.
 import { type CompiledDefinition, decayFactor, toTenths } from "./compile.js";
 import type { BehaviourRule, ScoredActivity } from "./definition.js";
 import type { ScoreReason } from "./reason.js";
@@ -10,6 +11,12 @@ export interface BehaviourResult {
   reasons: ScoreReason[];
   /** `occurredAt` of the newest activity up to now, of any kind. */
   lastActivityAt: string | null;
+}
+
+/** The time from which behaviour counts, and the words its reasons add after the rule's description. */
+export interface CountedFrom {
+  ms: number;
+  words: string;
 }
 
 /**
@@ -44,7 +51,9 @@ export function scoreBehaviour(
   activities: readonly ScoredActivity[],
   compiled: CompiledDefinition,
   nowMs: number,
+  from: CountedFrom | null = null,
 ): BehaviourResult {
+  const fromMs = from?.ms ?? Number.NEGATIVE_INFINITY;
   const rules = compiled.behaviour;
   const n = rules.length;
   const tally = resetScratch(n);
@@ -60,7 +69,7 @@ export function scoreBehaviour(
       lastMs = at;
       lastActivityAt = activity.occurredAt;
     }
-    const candidates = compiled.behaviourByKind.get(activity.kind);
+    const candidates = at >= fromMs ? compiled.behaviourByKind.get(activity.kind) : undefined;
     if (!candidates) continue;
     const age = nowMs - at;
     for (const c of candidates) {
@@ -89,10 +98,11 @@ export function scoreBehaviour(
   for (const c of rules) {
     const i = c.index;
     if (tally.count[i] === 0) continue;
+    const description = from ? `${c.rule.description} ${from.words}` : c.rule.description;
     const reason =
       c.rule.count !== null
-        ? countReason(c.rule, times![i]!, c.countWindowMs!, nowMs, compiled.halfLifeMs)
-        : sumReason(c.rule, tally.points[i]!, tally.undecayed[i]!, tally.count[i]!, tally.newestAt[i]!);
+        ? countReason(c.rule, description, times![i]!, c.countWindowMs!, nowMs, compiled.halfLifeMs)
+        : sumReason(c.rule, description, tally.points[i]!, tally.undecayed[i]!, tally.count[i]!, tally.newestAt[i]!);
     if (reason) {
       tenths += toTenths(reason.points);
       reasons.push(reason);
@@ -103,6 +113,7 @@ export function scoreBehaviour(
 
 function sumReason(
   rule: BehaviourRule,
+  description: string,
   decayed: number,
   undecayed: number,
   count: number,
@@ -114,7 +125,7 @@ function sumReason(
   const notes = [`${activityCount(rule.activity, count)}, latest ${dayOf(newestAt)}`];
   if (decayed < undecayed) notes.push(`${round1(undecayed)} before decay`);
   if (capped) notes.push(`capped at ${rule.cap}`);
-  return { ruleId: rule.id, kind: "behaviour", points, detail: `${rule.description}: ${notes.join("; ")}` };
+  return { ruleId: rule.id, kind: "behaviour", points, detail: `${description}: ${notes.join("; ")}` };
 }
 
 /**
@@ -123,6 +134,7 @@ function sumReason(
  */
 function countReason(
   rule: BehaviourRule,
+  description: string,
   times: number[],
   windowMs: number,
   nowMs: number,
@@ -139,7 +151,7 @@ function countReason(
     const points = toTenths(rule.points * decayFactor(nowMs - closedAt, halfLifeMs)) / 10;
     if (points === 0) return null;
     const decayed = points < rule.points ? `; ${rule.points} before decay` : "";
-    const detail = `${rule.description}: ${activityCount(rule.activity, inWindow)} within ${rule.count!.inDays} days up to ${day(closedAt)}${decayed}`;
+    const detail = `${description}: ${activityCount(rule.activity, inWindow)} within ${rule.count!.inDays} days up to ${day(closedAt)}${decayed}`;
     return { ruleId: rule.id, kind: "behaviour", points, detail };
   }
   return null;

@@ -1,10 +1,11 @@
 // Scores one person at a point in time: fit from attributes (or, for a customer, the cross-sell rules),
-// negative rules, decayed behaviour, and from them the MQL, near-qualified and upsell verdicts. Pure and
-// deterministic: the same input and definition give the same score, reasons in the same order.
+// negative rules, decayed behaviour (a customer's since they became one), and from them the MQL,
+// near-qualified and upsell verdicts. Pure and deterministic: the same input and definition give the same
+// score, reasons in the same order.
 
 import type { FieldValue } from "../records.js";
 import { isBlank } from "../records.js";
-import { scoreBehaviour } from "./behaviour.js";
+import { type CountedFrom, scoreBehaviour } from "./behaviour.js";
 import { asCompiled, type CompiledDefinition, toTenths } from "./compile.js";
 import type { QualificationDefinition, ScoredActivity } from "./definition.js";
 import { byPointsDesc, type ScoreReason } from "./reason.js";
@@ -15,6 +16,11 @@ export interface ScoreInput {
   activities: readonly ScoredActivity[];
   /** The person's company is already a customer (won opportunity or account type). */
   isCustomer?: boolean;
+  /**
+   * When a customer became one (ISO time): their behaviour before it led to the purchase and shows no new
+   * interest, so the customer score counts behaviour from then on. Null or absent: not known, all counts.
+   */
+  customerSince?: string | null;
   now: Date;
 }
 
@@ -89,7 +95,7 @@ export function scorePerson(
     }
   }
 
-  const behaviour = scoreBehaviour(input.activities, compiled, input.now.getTime());
+  const behaviour = scoreBehaviour(input.activities, compiled, input.now.getTime(), customerWindow(input, isCustomer));
   reasons.push(...behaviour.reasons);
   reasons.sort(byPointsDesc);
 
@@ -132,4 +138,11 @@ export function scorePerson(
     upsell,
     lastActivityAt: behaviour.lastActivityAt,
   };
+}
+
+/** A customer's behaviour counts from the day they became one, and their reasons say so. */
+function customerWindow(input: ScoreInput, isCustomer: boolean): CountedFrom | null {
+  const ms = isCustomer && input.customerSince ? Date.parse(input.customerSince) : NaN;
+  if (Number.isNaN(ms)) return null;
+  return { ms, words: `since becoming a customer on ${new Date(ms).toISOString().slice(0, 10)}` };
 }

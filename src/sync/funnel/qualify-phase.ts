@@ -12,6 +12,7 @@ import {
   NURTURE_STAGES,
   returnedToNurtureAt,
 } from "../../core/funnel/recycle.js";
+import { customerSince } from "../../core/funnel/customer-since.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
 import { RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
@@ -208,7 +209,14 @@ export async function qualifyPage(
     const isCustomer =
       wonNow.has(record.id) || record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
     const score = scorePerson(
-      { person: record.fields, company, activities: activitiesOf.get(record.id) ?? [], isCustomer, now },
+      {
+        person: record.fields,
+        company,
+        activities: activitiesOf.get(record.id) ?? [],
+        isCustomer,
+        customerSince: customerSince(record.fields),
+        now,
+      },
       setup.qualification,
     );
     if (score.qualified) state.qualified.add(record.id);
