@@ -568,7 +568,11 @@ interface AssociationToAdd {
 interface Mover {
   events: FunnelEvent[];
   person(id: string): FieldValues;
-  /** The person's contact as read (undefined for one not found). */
+  /**
+   * The person's contact as read (undefined for one not found), with the values the group's stage write
+   * gives it: a person won now is scored as the contact will stand (`leadloop_status` won and the deal's
+   * close in `leadloop_disposition_date`, what core/funnel/customer-since.ts counts a customer's behaviour from).
+   */
   record(id: string): SourceRecord | undefined;
   /** Whether the person's contact was read (it exists). */
   knows(id: string): boolean;
@@ -628,6 +632,8 @@ async function newMover(
       : new Map<string, string[]>();
   const events: FunnelEvent[] = [];
   const stageWrites = new Map<string, OutboxWrite>();
+  /** The values each person's stage write gives the contact (`record` reads the contact as they leave it). */
+  const stageFields = new Map<string, FieldValues>();
   /** The values a person's moves carried (a verdict, a lead status), kept through their later moves in the group. */
   const carriedBy = new Map<string, FieldValues>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
@@ -643,7 +649,11 @@ async function newMover(
   const mover: Mover = {
     events,
     person: (id) => people.get(id) ?? {},
-    record: (id) => records.get(id),
+    record: (id) => {
+      const record = records.get(id);
+      const written = stageFields.get(id);
+      return record && written ? { ...record, fields: { ...record.fields, ...written } } : record;
+    },
     knows: (id) => people.has(id),
     company: (id) => people.get(id)?.associatedcompanyid || associatedCompanies.get(id)?.[0] || null,
     stage: (id) => (stages.get(id) ?? "lead") as Stage,
@@ -675,6 +685,8 @@ async function newMover(
       if (carried) carriedBy.set(personId, { ...carriedBy.get(personId), ...carried });
       // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
       // moves it; one write per person, the latest move's values (with what the moves carried).
+      const fields: FieldValues = { ...carriedBy.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to };
+      stageFields.set(personId, fields);
       stageWrites.set(
         personId,
         funnelWrite(ctx, {
@@ -683,7 +695,7 @@ async function newMover(
           side: "marketing",
           object: CONTACTS,
           recordId: personId,
-          fields: { ...carriedBy.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to },
+          fields,
           before: person,
           rule: `${cause}: ${detail}`,
           personId,
