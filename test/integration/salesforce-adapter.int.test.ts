@@ -452,6 +452,23 @@ describe("sessions", () => {
     expect(sf.callsMade()).toBe(3);
   });
 
+  it("waits out a 429 from the token endpoint when the session expires mid-run, rather than calling the credentials wrong", async () => {
+    seedLeads(2, (i) => at(i));
+    const sf = await createSalesforceAdapter({
+      connection: connection({
+        accessToken: undefined,
+        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" },
+      }),
+      retry: RETRY,
+    });
+    const before = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    emu.data.expireSessions();
+    emu.faults.add({ requests: [{ kind: "rate_limit", path: "/services/oauth2/token", times: 1, retryAfterSeconds: 1 }] });
+    const after = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(endpointCalls("/services/oauth2/token")).toBe(3);
+  });
+
   it("says so when the client credentials are wrong, on the first call", async () => {
     const sf = await createSalesforceAdapter({
       connection: connection({
