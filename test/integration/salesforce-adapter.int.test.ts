@@ -449,15 +449,16 @@ describe("write", () => {
 });
 
 describe("sessions", () => {
-  it("gets a token with client credentials and refreshes it once after the session expires", async () => {
-    seedLeads(3, (i) => at(i));
-    const sf = await createSalesforceAdapter({
-      connection: connection({
-        accessToken: undefined,
-        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" },
-      }),
+  /** An adapter that logs in with the client-credentials flow rather than a fixed token. */
+  const clientCredentialsAdapter = (clientSecret: string) =>
+    createSalesforceAdapter({
+      connection: connection({ accessToken: undefined, oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret } }),
       retry: RETRY,
     });
+
+  it("gets a token with client credentials and refreshes it once after the session expires", async () => {
+    seedLeads(3, (i) => at(i));
+    const sf = await clientCredentialsAdapter("sandbox-client-secret");
     expect(await sf.readByIds("Lead", [], [])).toEqual([]);
     const before = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
     emu.data.expireSessions();
@@ -470,14 +471,19 @@ describe("sessions", () => {
     expect(sf.callsMade()).toBe(3);
   });
 
+  it("waits out a 429 from the token endpoint when the session expires mid-run, rather than calling the credentials wrong", async () => {
+    seedLeads(2, (i) => at(i));
+    const sf = await clientCredentialsAdapter("sandbox-client-secret");
+    const before = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    emu.data.expireSessions();
+    emu.faults.add({ requests: [{ kind: "rate_limit", path: "/services/oauth2/token", times: 1, retryAfterSeconds: 1 }] });
+    const after = (await collect(sf.readChanges("Lead", [], null, UNTIL))).flatMap((p) => p.records);
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
+    expect(endpointCalls("/services/oauth2/token")).toBe(3);
+  });
+
   it("says so when the client credentials are wrong, on the first call", async () => {
-    const sf = await createSalesforceAdapter({
-      connection: connection({
-        accessToken: undefined,
-        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "wrong" },
-      }),
-      retry: RETRY,
-    });
+    const sf = await clientCredentialsAdapter("wrong");
     const err = await thrown(sf.describe("Lead"));
     expect(err.errorClass).toBe("auth");
     expect(err.message).toMatch(/refused the client credentials \(invalid_client/);

@@ -301,9 +301,13 @@ function recordingTransport(conn: Connection, onResponse: (res: HttpResponse) =>
   };
 }
 
-/** The token endpoint answers `{error, error_description}` (400) for bad credentials: an auth error. */
+/**
+ * The token endpoint answers `{error, error_description}` (400) for bad credentials: an auth error. A 429
+ * refuses no credentials: it is a throttle (Salesforce limits logins per user and hour, Help 000381578;
+ * a gateway before the login host may answer it too), so it is waited out as any call's 429 is.
+ */
 function classifyTokenError(err: unknown, seen: ResponseFacts | undefined): SystemError {
-  if (seen && seen.status >= 400 && seen.status < 500) {
+  if (seen && seen.status >= 400 && seen.status < 500 && seen.status !== 429) {
     const text =
       typeof err === "object" && err !== null ? String((err as { message?: unknown }).message ?? "") : "";
     let reason = "refused";
