@@ -18,7 +18,8 @@ export type MovedRecords = ReadonlyMap<string, { crmType: string; crmId: string 
  * `decision` with the completion of the follow-up tasks whose clock it stops. A clock stops once: at its
  * first touch, or at the person's first funnel move since the handoff, whichever comes first; a clock
  * already touched or decided had its tasks completed then, and one whose record was deleted is decided
- * already, so neither is read again. Only tasks still at the status leadloop gave them are completed: a
+ * already, so neither is read again; a clock this decision brings back after a lost store stops here, the
+ * once leadloop sees its decision. Only tasks still at the status leadloop gave them are completed: a
  * rep who completed, deferred or otherwise moved the task made it theirs. The write is keyed by the task,
  * so deciding the same stop again (a run stopped before its commit) is the same entry.
  */
@@ -31,14 +32,18 @@ export async function withFollowUpsDone(
   const why = new Map<string, string>();
   for (const e of decision.funnelEvents ?? []) why.set(e.personId, `${e.toStage}: ${e.cause}`);
   for (const t of decision.slaTouches ?? []) if (!why.has(t.personId)) why.set(t.personId, `touch ${t.key}`);
-  if (why.size === 0) return decision;
-  // The clocks this decision sets itself (restored after a lost store) stand in for the store's.
+  // The clocks this decision sets itself (restored after a lost store) stand in for the store's. They come
+  // back decided already (restored-clocks.ts): the rep decided while the store that would have stopped
+  // them was lost or not yet written, so no task was completed then, and their stop is now.
   const decided = new Map((decision.slaClocks ?? []).map((c) => [c.personId, c]));
+  for (const personId of decided.keys()) if (!why.has(personId)) why.set(personId, "decided before the store was lost");
+  if (why.size === 0) return decision;
   const stored = await ctx.store.listSlaClocks({ personIds: [...why.keys()] });
   const clocks = [...new Map([...stored, ...decided.values()].map((c) => [c.personId, c])).values()]
     .filter((c) => c.firstTouchAt === null && why.has(c.personId))
     .map((c): SlaClock => ({ ...c, ...moved.get(c.crmId) }));
-  const stopping = await followedUp(ctx.store, clocks);
+  const owed = new Set(await followedUp(ctx.store, clocks));
+  const stopping = clocks.filter((c) => owed.has(c) || decided.has(c.personId));
   if (stopping.length === 0) return decision;
   const tasks = await openTasks(ctx, setup, stopping);
   const { object, status } = setup.vocabulary.task;

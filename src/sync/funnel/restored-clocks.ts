@@ -3,7 +3,7 @@
 // person a rep has decided since was handed off too, and the status records the dispositions phase reads
 // (every one, from the start, once the store is lost) show it: the MQL date the handoff wrote and an owner.
 // Their clock comes back as the handoff made it, decided already, so `report funnel` counts the handoff
-// again; nothing is written, no task made, no routing turn taken.
+// again; no task made, no routing turn taken. Its stop is the page's (follow-up-done.ts completes the open task).
 import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.js";
 import { isRestored } from "../../core/funnel/restore.js";
 import type { SourceRecord } from "../../core/records.js";
