@@ -5,6 +5,7 @@
 import type { ObjectMapping } from "../core/mapping.js";
 import type { Link, LinkWrite, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
+import { owedSnapshots } from "./owed-fields.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import type { Removal } from "./system-port.js";
@@ -20,7 +21,7 @@ export interface MergesFollowed {
    */
   claimed: Set<string>;
   /** CRM records whose link moved to the record they were merged into, with the link's person. */
-  crmMoves: RecordMove[];
+  crmMoves: SurvivorMove[];
 }
 
 export function mergesFollowed(links: LinkWrite[] = [], retire: { id: number; reason: string }[] = []): MergesFollowed {
@@ -54,7 +55,14 @@ export async function followMerge(
     const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
     merges.links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
     merges.claimed.add(r.mergedInto);
-    merges.crmMoves.push({ personId: link.marketingId, from: { type: r.object, id: r.id }, to: { type: r.object, id: r.mergedInto } });
+    merges.crmMoves.push({
+      personId: link.marketingId,
+      from: { type: r.object, id: r.id },
+      to: { type: r.object, id: r.mergedInto },
+      linkId: link.id,
+      mapping,
+      write: merges.links[merges.links.length - 1]!,
+    });
   } else {
     // The marketing id is the link's key: retire the old link and link the survivor afresh.
     merges.retire.push({ id: link.id, reason });
@@ -86,6 +94,35 @@ export function contactsMerged(
 ): { from: string; to: string }[] {
   if (side !== "marketing" || (mapping && mapping.pair !== "contact")) return [];
   return removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }));
+}
+
+/** A CRM merge's move of a link to the master, with the link write that makes it. */
+export interface SurvivorMove extends RecordMove {
+  linkId: number;
+  mapping: ObjectMapping;
+  write: LinkWrite;
+}
+
+/**
+ * The fields a field-sync write still owed a merged-away CRM record, owed to its master through the moved
+ * link's snapshots (owed-fields.ts): the loser is deleted and its writes are dropped, so the master's
+ * merge writes them instead, against what the master holds, as a converted Lead's go to its Contact.
+ * The master is read in the same run or the next: merge() updates it ("Triggers and Merge Statements",
+ * Apex Developer Guide: a single update event for the winning record), so the CRM change stream lists it.
+ */
+export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<void> {
+  const moves = merges.crmMoves;
+  if (moves.length === 0) return;
+  const held = await ctx.store.getSnapshots(moves.map((m) => m.linkId));
+  const owed = await owedSnapshots(
+    ctx,
+    moves.map((m) => ({ linkId: m.linkId, from: { object: m.from.type, id: m.from.id }, mapping: m.mapping, target: m.mapping, held: held.get(m.linkId) ?? {} })),
+    ctx.until,
+  );
+  for (const m of moves) {
+    const patch = owed.get(m.linkId);
+    if (patch) m.write.snapshots = { ...patch, ...m.write.snapshots };
+  }
 }
 
 /** A person's CRM record that became another: a merge's master, a converted Lead's Contact. */

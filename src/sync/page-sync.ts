@@ -36,7 +36,7 @@ import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import { type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -116,6 +116,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   commit.resolvedErrors.push(...carried.resolvedErrors);
   const followed = await deletionsFollowed(ctx, port(ctx, otherSide(source)).system, commit.gone, commit.personOfGone);
   commit.resolvedErrors.push(...followed.resolvedErrors);
+  await owedToSurvivors(ctx, commit.merges);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.

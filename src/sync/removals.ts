@@ -11,7 +11,7 @@ import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -101,6 +101,7 @@ export async function followRemovals(
     links.push(...found.links);
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
+  await owedToSurvivors(ctx, merges);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,

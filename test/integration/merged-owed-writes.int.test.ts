@@ -1,0 +1,65 @@
+// What leadloop still owed a Lead that a rep then merged into another is owed to the master: the Lead is
+// deleted and its writes dropped, so the marketer's change waiting for it reaches the master through the
+// moved link's snapshots (src/sync/owed-fields.ts), settled against what the master holds by the
+// mapping's rules (ARCHITECTURE.md "Links").
+import { seedAnais } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
+
+/** Past the HubSpot emulator's search index lag (5 s). */
+const STEP_MS = 6_000;
+
+describe("a Lead merged away while a field-sync write to it waits (crm: salesforce)", () => {
+  let loop: LoopHarness;
+  const { now, later, reset } = movingClock(STEP_MS);
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("writes the marketer's change the Lead was owed to the master, keeping the master's newer value", async () => {
+    reset();
+    loop = await startLoop({ now });
+    const personId = seedAnais(loop, { phone: "+33 1 42 68 53 00" });
+    later();
+    await loop.sync();
+    const lead = (await loop.store.findLinkByMarketing("contact", personId))!.crmId;
+    // A Lead a rep keyed in by hand, no email: leadloop leaves it alone until something links it.
+    const master = loop.salesforce.data.insert("Lead", { LastName: "Bérenger-Duval", FirstName: "ANAÏS", Company: "SGO Optique" });
+    later();
+    await loop.sync();
+
+    // The marketer edits her title and phone; a validation rule refuses the Lead's write (both fields).
+    loop.salesforce.faults.add({ records: [{ object: "Lead", field: "Title", equals: "Directrice Commerciale Île-de-France", message: "Titles name no region" }] });
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale Île-de-France", phone: "+33 6 12 34 56 78" });
+    later();
+    const refused = await loop.sync();
+    expect(refused.summary.errors.salesforce).toBe(1);
+    expect(loop.salesforce.data.get("Lead", lead)?.Title).toBe("Directrice Commerciale");
+
+    // The admin lifts the rule; a rep types the master's phone, then merges her Lead into it, keeping
+    // the Lead's title (merge()'s masterRecord values, as the Merge page's choice of each field).
+    loop.salesforce.faults.clear();
+    later();
+    loop.salesforce.data.update("Lead", master, { Phone: "+33 1 40 20 50 50" });
+    later();
+    loop.salesforce.data.update("Lead", master, { Title: "Directrice Commerciale" });
+    later();
+    loop.salesforce.data.merge("Lead", master, [lead]);
+    later(61_000);
+    const run = await loop.sync();
+    expect(run.summary.status).toBe("succeeded");
+    expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(master);
+    // The title she was owed reached the master; the phone the rep typed after her edit stays, and goes
+    // to her contact.
+    expect(loop.salesforce.data.get("Lead", master)?.Title).toBe("Directrice Commerciale Île-de-France");
+    expect(loop.salesforce.data.get("Lead", master)?.Phone).toBe("+33 1 40 20 50 50");
+    expect(loop.hubspot.data.getObject("contacts", personId)!.properties.phone).toBe("+33140205050");
+    expect(run.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+
+    later();
+    const next = await loop.sync();
+    expect(next.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(loop.salesforce.data.get("Lead", master)?.Title).toBe("Directrice Commerciale Île-de-France");
+    expect(loop.hubspot.data.getObject("contacts", personId)!.properties.jobtitle).toBe("Directrice Commerciale Île-de-France");
+  });
+});
