@@ -3,8 +3,9 @@
 // way, so a merge found either way moves the link, the person's funnel state, cached behaviour and follow-up
 // clock alike, and the survivor is not taken for someone new (ARCHITECTURE.md "Links").
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Link, LinkWrite, SlaClock } from "../store/port.js";
+import type { Link, LinkWrite, OutboxWrite, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
+import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { owedSnapshots } from "./owed-fields.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
@@ -104,15 +105,20 @@ export interface SurvivorMove extends RecordMove {
 }
 
 /**
- * The fields a field-sync write still owed a merged-away CRM record, owed to its master through the moved
- * link's snapshots (owed-fields.ts): the loser is deleted and its writes are dropped, so the master's
- * merge writes them instead, against what the master holds, as a converted Lead's go to its Contact.
- * The master is read in the same run or the next: merge() updates it ("Triggers and Merge Statements",
- * Apex Developer Guide: a single update event for the winning record), so the CRM change stream lists it.
+ * What the outbox still owed a merged-away CRM record goes to its master, in the commit that follows the
+ * merge (the loser is deleted, and its own writes are dropped: deletions.ts):
+ * - the fields a field-sync write owed it, through the moved link's snapshots (owed-fields.ts, as a
+ *   converted Lead's go to its Contact): the master's merge writes them, against what the master holds.
+ *   The master is read in the same run or the next: merge() updates it ("Triggers and Merge Statements",
+ *   Apex Developer Guide: a single update event for the winning record), so the CRM change read lists it;
+ * - the funnel's pending writes (a score, a status, an owner; the handoff's tasks, whose WhoId named the
+ *   loser: Salesforce refuses them, ENTITY_IS_DELETED), re-aimed at the master under their own keys: the
+ *   person's record is the master now, and a phase deciding for her again replaces them by key, so none
+ *   is written twice. Returned for the commit's outbox.
  */
-export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<void> {
+export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<OutboxWrite[]> {
   const moves = merges.crmMoves;
-  if (moves.length === 0) return;
+  if (moves.length === 0) return [];
   const held = await ctx.store.getSnapshots(moves.map((m) => m.linkId));
   const owed = await owedSnapshots(
     ctx,
@@ -123,6 +129,29 @@ export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): 
     const patch = owed.get(m.linkId);
     if (patch) m.write.snapshots = { ...patch, ...m.write.snapshots };
   }
+  const system = port(ctx, "crm").system;
+  const master = new Map(moves.map((m) => [m.from.id, m.to.id]));
+  const pending = [
+    ...(await ctx.store.heldOutboxEntries(
+      Number.MAX_SAFE_INTEGER,
+      moves.map((m) => ({ system, object: m.from.type, recordId: m.from.id })),
+    )),
+    ...(await ctx.store.outboxAbout(system, [...new Set(moves.map((m) => m.personId))])),
+  ];
+  return pending.flatMap(({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _refused, ...write }) =>
+    write.phase === FIELD_SYNC_PHASE ? [] : [reaimed(write, master)],
+  );
+}
+
+/** A write re-aimed from merged-away records at their masters: its record, and a task's lookups (WhoId). */
+function reaimed(write: OutboxWrite, master: ReadonlyMap<string, string>): OutboxWrite {
+  const to = (id: string | null) => (id !== null && master.get(id)) || id;
+  return {
+    ...write,
+    recordId: to(write.recordId),
+    fields: write.fields.map((f) => ({ ...f, after: to(f.after) })),
+    associations: write.associations.map((a) => ({ ...a, id: to(a.id)! })),
+  };
 }
 
 /** A person's CRM record that became another: a merge's master, a converted Lead's Contact. */

@@ -116,7 +116,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   commit.resolvedErrors.push(...carried.resolvedErrors);
   const followed = await deletionsFollowed(ctx, port(ctx, otherSide(source)).system, commit.gone, commit.personOfGone);
   commit.resolvedErrors.push(...followed.resolvedErrors);
-  await owedToSurvivors(ctx, commit.merges);
+  commit.outbox.push(...(await owedToSurvivors(ctx, commit.merges)));
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.

@@ -101,10 +101,11 @@ export async function followRemovals(
     links.push(...found.links);
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
-  await owedToSurvivors(ctx, merges);
+  const owed = await owedToSurvivors(ctx, merges);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
+    outbox: owed,
     links,
     retireLinks: retire,
     ...(await deletionsFollowed(ctx, system.system, removals, personOf)),

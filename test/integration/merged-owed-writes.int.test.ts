@@ -2,14 +2,15 @@
 // deleted and its writes dropped, so the marketer's change waiting for it reaches the master through the
 // moved link's snapshots (src/sync/owed-fields.ts), settled against what the master holds by the
 // mapping's rules (ARCHITECTURE.md "Links").
-import { seedAnais } from "../support/funnel-harness.js";
+import { stoppedBeforeDrain } from "../support/deletions.js";
+import { funnelFor, seedAnais, startAnaisLoop } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
 /** Past the HubSpot emulator's search index lag (5 s). */
 const STEP_MS = 6_000;
 
-describe("a Lead merged away while a field-sync write to it waits (crm: salesforce)", () => {
+describe("a Lead merged away while leadloop's writes to it wait (crm: salesforce)", () => {
   let loop: LoopHarness;
   const { now, later, reset } = movingClock(STEP_MS);
   afterEach(async () => {
@@ -61,5 +62,40 @@ describe("a Lead merged away while a field-sync write to it waits (crm: salesfor
     expect(next.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
     expect(loop.salesforce.data.get("Lead", master)?.Title).toBe("Directrice Commerciale Île-de-France");
     expect(loop.hubspot.data.getObject("contacts", personId)!.properties.jobtitle).toBe("Directrice Commerciale Île-de-France");
+  });
+
+  it("writes her handoff to the master once, not to the merged-away Lead", async () => {
+    reset();
+    let personId: string;
+    ({ loop, personId } = await startAnaisLoop(now));
+    const master = loop.salesforce.data.insert("Lead", { LastName: "Bérenger-Duval", FirstName: "Anaïs", Company: "SGO Optique" });
+    later();
+    const syncWith = (options: Parameters<LoopHarness["sync"]>[0]) => loop.sync({ funnel: funnelFor(loop, "salesforce"), ...options });
+    const waiting = await stoppedBeforeDrain(loop, syncWith);
+    const lead = (await loop.store.findLinkByMarketing("contact", personId))!.crmId;
+    expect(waiting).toEqual(expect.arrayContaining([`handoff:${personId}:owner`, `handoff:${personId}:record`, expect.stringMatching(/^leadloop:handoff:/)]));
+    // A rep merges her new Lead into the one keyed by hand before leadloop's writes reach it.
+    loop.salesforce.data.merge("Lead", master, [lead]);
+    later(61_000);
+    const run = await syncWith({});
+    expect(run.summary.status).toBe("succeeded");
+    // Nothing refused: no write went to the merged-away Lead (ENTITY_IS_DELETED), her alert included.
+    expect(run.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    const saved = loop.salesforce.data.get("Lead", master)!;
+    // Routed to Hélène (France: the emea queue).
+    const helene = loop.salesforce.data.list("User").find((u) => u.Email === "helene.dubois@leadloop-demo.com")!;
+    expect(saved.OwnerId).toBe(helene.Id);
+    expect(Number(saved.Leadloop_Score__c)).toBeGreaterThan(0);
+    expect(saved.Leadloop_MQL_Date__c).not.toBeNull();
+    const alerts = () => loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("New MQL"));
+    expect(alerts().map((t) => t.WhoId)).toEqual([master]);
+
+    later();
+    const next = await syncWith({});
+    expect(next.summary.handoffs).toBe(0);
+    expect(next.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(alerts()).toHaveLength(1);
+    expect(await loop.store.listOutbox({})).toEqual([]);
+    expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
   });
 });
