@@ -23,10 +23,15 @@ export interface MergesFollowed {
   claimed: Set<string>;
   /** CRM records whose link moved to the record they were merged into, with the link's person. */
   crmMoves: SurvivorMove[];
+  /**
+   * CRM records merged into another person's record, with the person each was: her link retires and
+   * her record is gone, so the merge is followed as its deletion (deletions.ts `personOf`).
+   */
+  crmEnded: Map<string, string>;
 }
 
 export function mergesFollowed(links: LinkWrite[] = [], retire: { id: number; reason: string }[] = []): MergesFollowed {
-  return { links, retire, peopleMerged: [], claimed: new Set(), crmMoves: [] };
+  return { links, retire, peopleMerged: [], claimed: new Set(), crmMoves: [], crmEnded: new Map() };
 }
 
 /**
@@ -50,6 +55,10 @@ export async function followMerge(
       : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
   if (survivor || merges.claimed.has(r.mergedInto)) {
     merges.retire.push({ id: link.id, reason });
+    // The master is another person's record (or another link's, by this batch): hers is gone. Her
+    // follow-up clock stops as on a deletion rather than move to a record whose clock, owner and tasks
+    // are that person's (a breach raised on it would be someone else's lead).
+    if (side === "crm" && survivor?.marketingId !== link.marketingId) merges.crmEnded.set(r.id, link.marketingId);
   } else if (side === "crm") {
     // The survivor does not hold the marketing id yet, nor the marketing record the survivor's id: the
     // link's stamp snapshot says so, and the next read of either record writes both stamps.

@@ -114,7 +114,12 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
   commit.resolvedErrors.push(...carried.resolvedErrors);
-  const followed = await deletionsFollowed(ctx, port(ctx, otherSide(source)).system, commit.gone, commit.personOfGone);
+  const followed = await deletionsFollowed(
+    ctx,
+    port(ctx, otherSide(source)).system,
+    commit.gone,
+    new Map([...commit.personOfGone, ...commit.merges.crmEnded]),
+  );
   commit.resolvedErrors.push(...followed.resolvedErrors);
   commit.outbox.push(...(await owedToSurvivors(ctx, commit.merges)));
 

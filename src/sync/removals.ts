@@ -108,7 +108,7 @@ export async function followRemovals(
     outbox: owed,
     links,
     retireLinks: retire,
-    ...(await deletionsFollowed(ctx, system.system, removals, personOf)),
+    ...(await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]))),
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
     slaClocks: await clocksMoved(ctx, merges.crmMoves),

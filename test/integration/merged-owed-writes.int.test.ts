@@ -98,4 +98,35 @@ describe("a Lead merged away while leadloop's writes to it wait (crm: salesforce
     expect(await loop.store.listOutbox({})).toEqual([]);
     expect(await loop.store.listOutbox({ refused: true })).toEqual([]);
   });
+
+  it("stops her follow-up clock when a rep merges her Lead into another person's, as on a deletion", async () => {
+    reset();
+    let personId: string;
+    ({ loop, personId } = await startAnaisLoop(now));
+    // Bérénice, not an MQL, whose Lead a rep keyed in with her email: linked by it.
+    const other = loop.hubspot.data.createObject("contacts", { email: "berenice.duval@sgo-optique.fr", firstname: "Bérénice", lastname: "Duval" });
+    loop.salesforce.data.insert("Lead", { LastName: "Duval", FirstName: "Bérénice", Company: "SGO Optique", Email: "Berenice.Duval@sgo-optique.fr" });
+    later();
+    const syncFunnel = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    expect((await syncFunnel()).summary.handoffs).toBe(1);
+    const lead = (await loop.store.findLinkByMarketing("contact", personId))!.crmId;
+    const hers = (await loop.store.findLinkByMarketing("contact", other.id))!.crmId;
+    // 90 s ago: getDeleted shows a merge once its minute has ended.
+    loop.salesforce.data.merge("Lead", hers, [lead], new Date(now().getTime() - 90_000));
+    later(61_000);
+    const run = await syncFunnel();
+    expect(run.summary.status).toBe("succeeded");
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    expect((await loop.store.findLinkByMarketing("contact", other.id))?.crmId).toBe(hers);
+    // Her clock stopped on the merged-away Lead, not left open there nor moved to Bérénice's.
+    expect((await loop.store.listSlaClocks({ gone: true })).map((c) => [c.personId, c.crmId])).toEqual([[personId, lead]]);
+    expect(await loop.store.listSlaClocks({ open: true, gone: false })).toEqual([]);
+
+    // Long past the follow-up time: no breach for her raised on either Lead.
+    later(5 * 60 * 60_000);
+    const late = await syncFunnel();
+    expect(late.summary.slaBreaches).toBe(0);
+    expect(late.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA"))).toEqual([]);
+  });
 });
