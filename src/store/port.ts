@@ -755,6 +755,11 @@ export interface StateStore {
    * order: those a drain held back for a later entry and left in the store, not in memory.
    */
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]>;
+  /**
+   * The pending writes of `system` about these people other than to their own records (a task: its
+   * `personId` is not the written record's), in decision order.
+   */
+  outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
   /** The effects these outbox groups wait to apply; a group done (or never kept) is left out. */

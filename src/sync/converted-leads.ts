@@ -2,11 +2,10 @@
 // it became, the outbox drops what it kept for the Lead, the Lead's open error entries are resolved, and
 // the fields a field-sync write still owed the Lead are owed to the Contact (ARCHITECTURE.md "One run", the CRM changes).
 import type { ObjectMapping } from "../core/mapping.js";
-import { compileMapping } from "../core/merge/merge-record.js";
 import type { SourceRecord } from "../core/records.js";
-import type { FieldSnapshot, Link, LinkWrite, OutboxEntry, OutboxRecord, SlaClock } from "../store/port.js";
+import type { FieldSnapshot, Link, LinkWrite, OutboxRecord, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
-import { fieldSyncKey } from "./outbox/field-sync-write.js";
+import { owedSnapshots } from "./owed-fields.js";
 import { clocksMoved } from "./merges.js";
 import type { RunContext } from "./run-context.js";
 
@@ -58,11 +57,8 @@ export interface ConversionCarry {
 
 /**
  * The Leads' writes are dropped (a converted Lead refuses every write: CANNOT_UPDATE_CONVERTED_LEAD) and
- * their open entries resolved. A field-sync write the Lead was still owed (pending, or refused whole for
- * another field) said the change in its snapshots only by the write itself: the page had set the written
- * side's snapshot to what the Lead held. Its fields' snapshots on the Contact become "both sides held
- * what the Lead held", so the Contact's merge sees the marketer's change and writes it there; a Contact
- * changed since the conversion makes it a conflict, settled by the field's rule.
+ * their open entries resolved; the fields a field-sync write still owed a Lead are owed to its Contact
+ * through the moved link's snapshots (owed-fields.ts), as a merged-away Lead's are to its master.
  */
 export async function carryConversions(
   ctx: RunContext,
@@ -74,21 +70,16 @@ export async function carryConversions(
   if (items.length === 0) return carry;
   const system = ctx.crm.system;
   carry.droppedFor = items.map((c) => ({ system, object: c.lead.object, recordId: c.lead.id }));
-  const keys = items.map((c) => fieldSyncKey("crm", c.lead.object, c.lead.id));
-  const owed = new Map<string, OutboxEntry[]>();
-  for (const entry of [
-    ...(await ctx.store.listOutbox({ keys })),
-    ...(await ctx.store.listOutbox({ keys, refused: true })),
-  ])
-    owed.set(entry.recordId!, [...(owed.get(entry.recordId!) ?? []), entry]);
-  for (const c of items) {
+  const moves = items.flatMap((c) => {
     const target = mappings.find((m) => m.crmObject === c.mapping.conversion!.object);
-    const entries = owed.get(c.lead.id);
-    if (!target || !entries) continue;
     const held = snapshots.get(c.link.id) ?? {};
-    const patch = owedSnapshots(entries, c.mapping, target, held, ctx.now().toISOString());
-    if (Object.keys(patch).length === 0) continue;
-    carry.snapshots.set(c.link.id, { ...held, ...patch });
+    return target ? [{ linkId: c.link.id, from: { object: c.lead.object, id: c.lead.id }, mapping: c.mapping, target, held }] : [];
+  });
+  const owed = await owedSnapshots(ctx, moves, ctx.now().toISOString());
+  for (const c of items) {
+    const patch = owed.get(c.link.id);
+    if (!patch) continue;
+    carry.snapshots.set(c.link.id, { ...(snapshots.get(c.link.id) ?? {}), ...patch });
     c.moved.snapshots = { ...patch, ...c.moved.snapshots };
   }
   // A clock on the Lead goes to the record it became (merges.ts `clocksMoved`).
@@ -108,26 +99,4 @@ export async function carryConversions(
       ctx.log.debug("error.resolved_converted", { runId: ctx.runId, errorId: e.id, recordId: c.lead.id });
     }
   return carry;
-}
-
-/** The Contact's snapshots for the fields the Lead's writes still owed, by the marketing property. */
-function owedSnapshots(
-  entries: readonly OutboxEntry[],
-  lead: ObjectMapping,
-  contact: ObjectMapping,
-  held: Snapshots,
-  at: string,
-): Snapshots {
-  const leadFields = compileMapping(lead).byKey;
-  const contactFields = compileMapping(contact).fields;
-  const out: Snapshots = {};
-  for (const entry of entries)
-    for (const key of Object.keys(entry.synced?.values ?? {})) {
-      const field = leadFields.get(key)?.field;
-      const onContact = field && contactFields.find((f) => f.field.marketing === field.marketing);
-      if (!onContact) continue;
-      const before = held[key]?.crm ?? null;
-      out[onContact.key] = { marketing: before, crm: before, syncedAt: at };
-    }
-  return out;
 }

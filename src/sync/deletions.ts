@@ -13,9 +13,10 @@ export function notFound(object: string, id: string, at: string): Removal {
 /**
  * For removed records of one system and object: the writes the outbox keeps for each record that takes no
  * more writes, and for the person whose record it was (`personOf`: a deleted Lead's or Contact's linked
- * contact; else the record itself), are dropped and their open entries resolved; a follow-up clock on a
- * deleted record (a merge's losing Lead aside: its lead lives on in the master) stops, so no breach is
- * raised for a person who no longer exists. Committed with the batch that retires the records' links.
+ * contact, or a merged record's whose master is another person's; else the record itself), are dropped
+ * and their open entries resolved; a follow-up clock on a deleted record stops, so no breach is raised
+ * for a person who no longer exists, and so does one on a merge's losing record whose person is in
+ * `personOf` (its master is another person's); another merge's clock moves with the link (merges.ts). Committed with the batch that retires the records' links.
  */
 export async function deletionsFollowed(
   ctx: RunContext,
@@ -23,7 +24,9 @@ export async function deletionsFollowed(
   removals: readonly Removal[],
   personOf: ReadonlyMap<string, string>,
 ): Promise<Required<Pick<BatchCommit, "outboxDroppedFor" | "slaClocksStoppedOn" | "resolvedErrors">>> {
-  const slaClocksStoppedOn = removals.filter((r) => r.kind === "deleted").map((r) => ({ object: r.object, recordId: r.id }));
+  // A merge into another person's record ends the person's as a deletion does (merges.ts `crmEnded`).
+  const ended = (r: Removal) => r.kind === "deleted" || (r.kind === "merged" && personOf.has(r.id));
+  const slaClocksStoppedOn = removals.filter(ended).map((r) => ({ object: r.object, recordId: r.id }));
   const outboxDroppedFor: DeletedRecord[] = removals
     .filter((r) => !r.takesWrites)
     .map((r) => ({ system, object: r.object, recordId: r.id, ...(personOf.has(r.id) ? { personId: personOf.get(r.id)! } : {}) }));

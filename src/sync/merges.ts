@@ -3,8 +3,10 @@
 // way, so a merge found either way moves the link, the person's funnel state, cached behaviour and follow-up
 // clock alike, and the survivor is not taken for someone new (ARCHITECTURE.md "Links").
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Link, LinkWrite, SlaClock } from "../store/port.js";
+import type { Link, LinkWrite, OutboxWrite, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
+import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
+import { owedSnapshots } from "./owed-fields.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import type { Removal } from "./system-port.js";
@@ -20,11 +22,16 @@ export interface MergesFollowed {
    */
   claimed: Set<string>;
   /** CRM records whose link moved to the record they were merged into, with the link's person. */
-  crmMoves: RecordMove[];
+  crmMoves: SurvivorMove[];
+  /**
+   * CRM records merged into another person's record, with the person each was: her link retires and
+   * her record is gone, so the merge is followed as its deletion (deletions.ts `personOf`).
+   */
+  crmEnded: Map<string, string>;
 }
 
 export function mergesFollowed(links: LinkWrite[] = [], retire: { id: number; reason: string }[] = []): MergesFollowed {
-  return { links, retire, peopleMerged: [], claimed: new Set(), crmMoves: [] };
+  return { links, retire, peopleMerged: [], claimed: new Set(), crmMoves: [], crmEnded: new Map() };
 }
 
 /**
@@ -48,13 +55,24 @@ export async function followMerge(
       : await ctx.store.findLinkByMarketing(mapping.pair, r.mergedInto);
   if (survivor || merges.claimed.has(r.mergedInto)) {
     merges.retire.push({ id: link.id, reason });
+    // The master is another person's record (or another link's, by this batch): hers is gone. Her
+    // follow-up clock stops as on a deletion rather than move to a record whose clock, owner and tasks
+    // are that person's (a breach raised on it would be someone else's lead).
+    if (side === "crm" && survivor?.marketingId !== link.marketingId) merges.crmEnded.set(r.id, link.marketingId);
   } else if (side === "crm") {
     // The survivor does not hold the marketing id yet, nor the marketing record the survivor's id: the
     // link's stamp snapshot says so, and the next read of either record writes both stamps.
     const stamps = { marketing: null, crm: null, syncedAt: ctx.until };
     merges.links.push({ ...link, crmId: r.mergedInto, snapshots: { [STAMP_KEY]: stamps } });
     merges.claimed.add(r.mergedInto);
-    merges.crmMoves.push({ personId: link.marketingId, from: { type: r.object, id: r.id }, to: { type: r.object, id: r.mergedInto } });
+    merges.crmMoves.push({
+      personId: link.marketingId,
+      from: { type: r.object, id: r.id },
+      to: { type: r.object, id: r.mergedInto },
+      linkId: link.id,
+      mapping,
+      write: merges.links[merges.links.length - 1]!,
+    });
   } else {
     // The marketing id is the link's key: retire the old link and link the survivor afresh.
     merges.retire.push({ id: link.id, reason });
@@ -86,6 +104,63 @@ export function contactsMerged(
 ): { from: string; to: string }[] {
   if (side !== "marketing" || (mapping && mapping.pair !== "contact")) return [];
   return removals.filter((r) => r.kind === "merged" && r.mergedInto).map((r) => ({ from: r.id, to: r.mergedInto! }));
+}
+
+/** A CRM merge's move of a link to the master, with the link write that makes it. */
+export interface SurvivorMove extends RecordMove {
+  linkId: number;
+  mapping: ObjectMapping;
+  write: LinkWrite;
+}
+
+/**
+ * What the outbox still owed a merged-away CRM record goes to its master, in the commit that follows the
+ * merge (the loser is deleted, and its own writes are dropped: deletions.ts):
+ * - the fields a field-sync write owed it, through the moved link's snapshots (owed-fields.ts, as a
+ *   converted Lead's go to its Contact): the master's merge writes them, against what the master holds.
+ *   The master is read in the same run or the next: merge() updates it ("Triggers and Merge Statements",
+ *   Apex Developer Guide: a single update event for the winning record), so the CRM change read lists it;
+ * - the funnel's pending writes (a score, a status, an owner; the handoff's tasks, whose WhoId named the
+ *   loser: Salesforce refuses them, ENTITY_IS_DELETED), re-aimed at the master under their own keys: the
+ *   person's record is the master now, and a phase deciding for her again replaces them by key, so none
+ *   is written twice. Returned for the commit's outbox.
+ */
+export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<OutboxWrite[]> {
+  const moves = merges.crmMoves;
+  if (moves.length === 0) return [];
+  const held = await ctx.store.getSnapshots(moves.map((m) => m.linkId));
+  const owed = await owedSnapshots(
+    ctx,
+    moves.map((m) => ({ linkId: m.linkId, from: { object: m.from.type, id: m.from.id }, mapping: m.mapping, target: m.mapping, held: held.get(m.linkId) ?? {} })),
+    ctx.until,
+  );
+  for (const m of moves) {
+    const patch = owed.get(m.linkId);
+    if (patch) m.write.snapshots = { ...patch, ...m.write.snapshots };
+  }
+  const system = port(ctx, "crm").system;
+  const master = new Map(moves.map((m) => [m.from.id, m.to.id]));
+  const pending = [
+    ...(await ctx.store.heldOutboxEntries(
+      Number.MAX_SAFE_INTEGER,
+      moves.map((m) => ({ system, object: m.from.type, recordId: m.from.id })),
+    )),
+    ...(await ctx.store.outboxAbout(system, [...new Set(moves.map((m) => m.personId))])),
+  ];
+  return pending.flatMap(({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _refused, ...write }) =>
+    write.phase === FIELD_SYNC_PHASE ? [] : [reaimed(write, master)],
+  );
+}
+
+/** A write re-aimed from merged-away records at their masters: its record, and a task's lookups (WhoId). */
+function reaimed(write: OutboxWrite, master: ReadonlyMap<string, string>): OutboxWrite {
+  const to = (id: string | null) => (id !== null && master.get(id)) || id;
+  return {
+    ...write,
+    recordId: to(write.recordId),
+    fields: write.fields.map((f) => ({ ...f, after: to(f.after) })),
+    associations: write.associations.map((a) => ({ ...a, id: to(a.id)! })),
+  };
 }
 
 /** A person's CRM record that became another: a merge's master, a converted Lead's Contact. */

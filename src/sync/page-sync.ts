@@ -36,7 +36,7 @@ import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import { type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -114,8 +114,14 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
   commit.resolvedErrors.push(...carried.resolvedErrors);
-  const followed = await deletionsFollowed(ctx, port(ctx, otherSide(source)).system, commit.gone, commit.personOfGone);
+  const followed = await deletionsFollowed(
+    ctx,
+    port(ctx, otherSide(source)).system,
+    commit.gone,
+    new Map([...commit.personOfGone, ...commit.merges.crmEnded]),
+  );
   commit.resolvedErrors.push(...followed.resolvedErrors);
+  commit.outbox.push(...(await owedToSurvivors(ctx, commit.merges)));
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.

@@ -11,7 +11,7 @@ import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -101,12 +101,14 @@ export async function followRemovals(
     links.push(...found.links);
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
+  const owed = await owedToSurvivors(ctx, merges);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
+    outbox: owed,
     links,
     retireLinks: retire,
-    ...(await deletionsFollowed(ctx, system.system, removals, personOf)),
+    ...(await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]))),
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
     slaClocks: await clocksMoved(ctx, merges.crmMoves),

@@ -570,6 +570,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(keys(qualification)).toEqual(["qualification:101", "qualification:102", "qualification:103"]);
         expect(qualification).toMatchObject({ later: new Set(), end: true });
         expect(await store.outboxPage({ limit: 4, phase: "digest" }, [])).toEqual({ entries: [], later: new Set(), end: true });
+
+        // The pending writes about a person other than her own record (the task; the fixture's others name
+        // her too), in decision order; the refused one left out: merges.ts re-aims them.
+        expect((await store.outboxAbout("hubspot", ["101", "103"])).map((e) => e.key)).toEqual([
+          "qualification:102",
+          "handoff:task-101",
+          "qualification:103",
+        ]);
+        expect(await store.outboxAbout("salesforce", ["101"])).toEqual([]);
       });
 
       it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {

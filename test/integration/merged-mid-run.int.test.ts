@@ -73,8 +73,14 @@ describe("a handed-off person merged after the run's removals read (crm: salesfo
 
   it("follows a Lead merge the contact page finds: her link and clock move to the master, her clock not stopped", async () => {
     const { funnel, personId, lead, clock } = await handedOff();
-    // A Lead a rep keyed in by hand (no email: leadloop leaves it alone until something links it).
-    const master = loop.salesforce.data.insert("Lead", { LastName: "Bérenger-Duval", FirstName: "ANAÏS", Company: "SGO Optique" });
+    // A Lead a rep keyed in by hand (no email: leadloop leaves it alone until something links it), with
+    // her title: merge() saves the master, so a blank one would be the rep's latest choice (most_recent).
+    const master = loop.salesforce.data.insert("Lead", {
+      LastName: "Bérenger-Duval",
+      FirstName: "ANAÏS",
+      Company: "SGO Optique",
+      Title: "Directrice Commerciale",
+    });
     later();
     await loop.sync({ funnel });
     later();

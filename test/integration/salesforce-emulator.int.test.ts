@@ -1218,6 +1218,17 @@ describe("lead conversion and merge", () => {
     );
     expect(res.records[0]).toMatchObject({ IsDeleted: true, MasterRecordId: master });
   });
+
+  // "A single update event for the winning record" (Apex Developer Guide, "Triggers and Merge Statements"):
+  // the master is saved, so a change read from before the merge lists it.
+  it("saves the master at the merge's time", () => {
+    const master = sf.data.insert("Lead", { LastName: "Sørensen", Company: "Fjordlys AS" }, new Date("2026-03-02T08:00:00Z"));
+    const loser = sf.data.insert("Lead", { LastName: "Sorensen", Company: "FJORDLYS" }, new Date("2026-03-02T08:00:00Z"));
+    sf.data.merge("Lead", master, [loser], new Date("2026-03-04T15:30:12Z"));
+    const saved = sf.data.get("Lead", master)!;
+    expect([saved.LastModifiedDate, saved.SystemModstamp]).toEqual(["2026-03-04T15:30:12.000+0000", "2026-03-04T15:30:12.000+0000"]);
+    expect(sf.data.get("Lead", loser)?.MasterRecordId).toBe(master);
+  });
 });
 
 describe("auth, limits and faults", () => {

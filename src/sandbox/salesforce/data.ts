@@ -128,7 +128,9 @@ export class SalesforceData {
 
   /**
    * Merges records into a master as the UI's Merge does (SOAP API merge(), Lead/Contact/Account only):
-   * the merged records are deleted with MasterRecordId set and their related records move to the master.
+   * the merged records are deleted with MasterRecordId set and their related records move to the master,
+   * which is saved (its LastModifiedDate and SystemModstamp the merge's: "a single update event for the
+   * winning record", Apex Developer Guide, "Triggers and Merge Statements"), so a change read lists it.
    */
   merge(sobject: string, masterId: string, mergedIds: string[], at?: Date): void {
     const schema = this.writer.schemaOrThrow(sobject);
@@ -137,6 +139,7 @@ export class SalesforceData {
     const master = this.trusted(() => this.writer.existing(schema, masterId));
     const merged = mergedIds.map((id) => String(this.trusted(() => this.writer.existing(schema, id)).Id));
     for (const id of merged) this.writer.delete(schema.name, id, at ?? this.writer.now(), String(master.Id));
+    this.trusted(() => this.writer.update(schema.name, String(master.Id), {}, this.options(at)));
     for (const other of this.store.schemas.values()) {
       const refs = other.fields.filter(
         (f) => f.type === "reference" && f.referenceTo.includes(schema.name) && f.name !== "MasterRecordId",

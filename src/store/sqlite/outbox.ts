@@ -310,6 +310,26 @@ export class OutboxTable {
   }
 
   /**
+   * The pending writes of `system` about these people other than to their own records (a task: the
+   * payload's `p`, kept only when it is not the written record), in decision order.
+   */
+  pendingAbout(system: string, personIds: readonly string[]): OutboxEntry[] {
+    const systemId = this.names.findId(system);
+    if (systemId === undefined) return [];
+    const rows: OutboxRow[] = [];
+    for (const chunk of inListChunks(personIds))
+      rows.push(
+        ...this.sql
+          .get<OutboxRow>(
+            `SELECT ${COLUMNS} FROM outbox
+             WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) AND refused_ms IS NULL`,
+          )
+          .all(systemId, ...chunk.params),
+      );
+    return this.toEntries(rows.sort((a, b) => a.seq - b.seq));
+  }
+
+  /**
    * `columns` of the pending rows of these records on the `seq` side `beyond` says (of `phase` when
    * given), a target (system and object) and IN list at a time through the record index; each with its
    * target (`system\u0000object`).

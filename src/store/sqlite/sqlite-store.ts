@@ -277,6 +277,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox", () => this.tables.outbox.heldRecords(seq, records, phase));
   }
 
+  outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]> {
+    return this.read("read the outbox", () => this.tables.outbox.pendingAbout(system, personIds));
+  }
+
   openOutboxGroups(): Promise<Set<string>> {
     return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
   }
