@@ -90,7 +90,8 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
 /** One line on how a child run ended, for failure messages. */
 export function describeRun(run: ChildRun): string {
   const how = run.signal ? `was ended by ${run.signal}` : `exited ${run.code}`;
-  const why = run.stderr.trim().split("\n").filter(Boolean).at(-1) ?? "";
+  // The last line that is not a stack frame: an unexpected error's message, not where it was thrown from.
+  const why = run.stderr.trim().split("\n").filter((line) => line.trim() !== "" && !/^\s+at /.test(line)).at(-1) ?? "";
   return `${how} after ${run.writes} writes${why ? `: ${why.slice(0, 300)}` : ""}`;
 }
 
