@@ -34,7 +34,7 @@ import { indexedCandidates } from "./match-index.js";
 import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
-import { type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
+import { aboutPerson, type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
 import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
@@ -932,8 +932,6 @@ function queueMergeErrors(
   const system = port(ctx, target).system;
   const email = emailOf(p);
   bump(ctx.summary.errors, system);
-  // Names the person as a system's refusal of their record does (system-port.ts refusalMessage).
-  const message = merged.errors.map((e) => e.message).join("; ");
   commit.errors.push({
     runId: ctx.runId,
     system,
@@ -942,7 +940,7 @@ function queueMergeErrors(
     operation: "map",
     payload: { source: input.source, object: input.object, sourceId: p.sourceId, email },
     errorClass: "data",
-    message: email ? `${message} [${email}]` : message,
+    message: aboutPerson(merged.errors.map((e) => e.message).join("; "), email),
     at: ctx.now().toISOString(),
   });
 }

@@ -60,7 +60,15 @@ export interface RecordFailure {
  */
 export function refusalMessage(failure: RecordFailure, email: string | null | undefined): string {
   const fields = failure.fields?.length ? ` (fields: ${failure.fields.join(", ")})` : "";
-  return `${failure.code}: ${failure.message}${fields}${email ? ` [${email}]` : ""}`;
+  return aboutPerson(`${failure.code}: ${failure.message}${fields}`, email);
+}
+
+/**
+ * An error-queue message ending with the person it is about (`[email]`), as every entry about a person
+ * ends, whichever phase queued it: `errors list` names who an entry is about.
+ */
+export function aboutPerson(message: string, email: string | null | undefined): string {
+  return email ? `${message} [${email}]` : message;
 }
 
 export type WriteOutcome =
