@@ -58,6 +58,7 @@ export function writeBatch(
   for (const error of batch.errors ?? []) tables.errors.add(error);
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);
+  for (const { id, recordId, payload } of batch.movedErrors ?? []) tables.errors.move(id, recordId, payload);
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
   for (const w of batch.wonAmounts ?? []) tables.funnel.setWonAmount(w.personId, w.cause, w.amount, w.newCause ?? w.cause);
   for (const v of batch.restoredVerdicts ?? []) tables.funnel.setRestoredVerdict(v.personId, v.toStage, v.cause);
