@@ -3,7 +3,7 @@
 // clock starts touched, their status stands, the "New MQL" task is written done and no breach follows.
 // Before, the status had been read while no clock existed, so the clock waited at 0 touches, breached at
 // its due time, and HubSpot's handoff wrote NEW over the rep's IN_PROGRESS. Both CRM modes, time injected.
-import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -12,20 +12,6 @@ const WORKED: Record<Crm, { field: string; value: string }> = {
   salesforce: { field: "Status", value: "Working - Contacted" },
   hubspot: { field: "hs_lead_status", value: "IN_PROGRESS" },
 };
-
-function seedCamille(loop: LoopHarness): string {
-  const company = seedSgiCompany(loop);
-  const c = loop.hubspot.data.createObject("contacts", {
-    email: "Camille.Lefevre@SGI-Ingenierie.fr",
-    firstname: "Camille",
-    lastname: "Lefèvre",
-    jobtitle: "Directrice Marketing",
-    company: "Société Générale d'Ingénierie",
-    country: "France",
-  });
-  loop.hubspot.data.associate("contacts", c.id, "companies", company);
-  return c.id;
-}
 
 /**
  * The record the rep works: a Lead of their own in Salesforce (the sync links it to her contact by email),
