@@ -630,6 +630,12 @@ export interface BatchCommit {
    * batch's `outbox` writes are put (one may take the same key anew).
    */
   outboxSuperseded?: string[];
+  /**
+   * Pending outbox writes a later decision found stale before any drain sent them (a prospect's score
+   * for a person the same run found won: qualify-phase.ts `staleScoreWrites`): removed before this batch's
+   * `outbox` writes are put, so what is left of one may be put again under its key.
+   */
+  outboxWithdrawn?: string[];
   /** Refused outbox writes to send again (`errors retry`). */
   outboxReleased?: string[];
   /**

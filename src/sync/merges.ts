@@ -3,9 +3,10 @@
 // way, so a merge found either way moves the link, the person's funnel state, cached behaviour and follow-up
 // clock alike, and the survivor is not taken for someone new (ARCHITECTURE.md "Links").
 import type { ObjectMapping } from "../core/mapping.js";
-import type { BatchCommit, Link, LinkWrite, OutboxEntry, OutboxWrite, SlaClock } from "../store/port.js";
+import type { BatchCommit, Link, LinkWrite, OutboxWrite, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
+import { writeOf } from "./outbox/funnel-write.js";
 import { owedSnapshots } from "./owed-fields.js";
 import { outboxKeyOf } from "./retry-errors.js";
 import type { RunContext, SideName } from "./run-context.js";
@@ -155,7 +156,7 @@ export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): 
   ];
   const refused = await refusedToSurvivors(ctx, system, [...new Set(moves.map((m) => m.personId))], master);
   return {
-    outbox: [...pending.flatMap((e) => (e.phase === FIELD_SYNC_PHASE ? [] : [reaimed(asWrite(e), master)])), ...refused.outbox],
+    outbox: [...pending.flatMap((e) => (e.phase === FIELD_SYNC_PHASE ? [] : [reaimed(writeOf(e), master)])), ...refused.outbox],
     outboxRefused: refused.outboxRefused,
     movedErrors: refused.movedErrors,
   };
@@ -189,7 +190,7 @@ async function refusedToSurvivors(
   const out: OwedToSurvivors = { outbox: [], outboxRefused: [], movedErrors: [] };
   if (entries.size === 0) return out;
   for (const entry of await ctx.store.listOutbox({ keys: [...entries.keys()], refused: true })) {
-    const before = asWrite(entry);
+    const before = writeOf(entry);
     const write = reaimed(before, master);
     if (JSON.stringify(write) === JSON.stringify(before)) continue;
     const e = entries.get(entry.key)!;
@@ -199,11 +200,6 @@ async function refusedToSurvivors(
     out.movedErrors.push({ id: e.id, recordId: write.recordId ?? write.key, payload: { ...(e.payload as object), fields } });
   }
   return out;
-}
-
-/** An outbox entry as a write to decide again: what the store keeps about it left out. */
-function asWrite({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _refused, ...write }: OutboxEntry): OutboxWrite {
-  return write;
 }
 
 /** A write re-aimed from merged-away records at their masters: its record, and a task's lookups (WhoId). */

@@ -78,8 +78,11 @@ export function writeBatch(
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
   // Before the accepted writes: the write that starts a clock late may be its group's last.
   for (const { group, handoffAt, dueAt } of batch.outboxGroupsStarted ?? []) tables.outbox.startClock(group, handoffAt, dueAt);
-  // Before the puts: a superseded refusal's key may be decided anew in this batch.
-  const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
+  // Before the puts: a superseded refusal's key, or a withdrawn write's, may be decided anew in this batch.
+  const superseded = [
+    ...tables.outbox.dropRefused(batch.outboxSuperseded ?? []),
+    ...tables.outbox.dropPending(batch.outboxWithdrawn ?? []),
+  ];
   tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
