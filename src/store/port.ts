@@ -568,6 +568,12 @@ export interface BatchCommit {
   /** Queue entries this batch wrote successfully on retry. */
   resolvedErrors?: number[];
   /**
+   * Open queue entries whose refused write went to another record (a merge's master, merges.ts
+   * `owedToSurvivors`): each names that record and the write's fields now, keeping its attempts and
+   * history. One whose record already has an open entry of the same operation keeps its record.
+   */
+  movedErrors?: { id: number; recordId: string; payload: unknown }[];
+  /**
    * Open queue entries a person gave up on (`errors discard`): discarded, and the refused outbox write
    * behind one (its `outboxKey`) leaves the outbox, so nothing sends it again; a group it was the last
    * write of is done, and its effect applies. A pending write decided anew under the key stays.
@@ -624,6 +630,12 @@ export interface BatchCommit {
    * batch's `outbox` writes are put (one may take the same key anew).
    */
   outboxSuperseded?: string[];
+  /**
+   * Pending outbox writes a later decision found stale before any drain sent them (a prospect's score
+   * for a person the same run found won: qualify-phase.ts `staleScoreWrites`): removed before this batch's
+   * `outbox` writes are put, so what is left of one may be put again under its key.
+   */
+  outboxWithdrawn?: string[];
   /** Refused outbox writes to send again (`errors retry`). */
   outboxReleased?: string[];
   /**

@@ -3,10 +3,12 @@
 // way, so a merge found either way moves the link, the person's funnel state, cached behaviour and follow-up
 // clock alike, and the survivor is not taken for someone new (ARCHITECTURE.md "Links").
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Link, LinkWrite, OutboxWrite, SlaClock } from "../store/port.js";
+import type { BatchCommit, Link, LinkWrite, OutboxWrite, SlaClock } from "../store/port.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
+import { writeOf } from "./outbox/funnel-write.js";
 import { owedSnapshots } from "./owed-fields.js";
+import { outboxKeyOf } from "./retry-errors.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import type { Removal } from "./system-port.js";
@@ -123,11 +125,16 @@ export interface SurvivorMove extends RecordMove {
  * - the funnel's pending writes (a score, a status, an owner; the handoff's tasks, whose WhoId named the
  *   loser: Salesforce refuses them, ENTITY_IS_DELETED), re-aimed at the master under their own keys: the
  *   person's record is the master now, and a phase deciding for her again replaces them by key, so none
- *   is written twice. Returned for the commit's outbox.
+ *   is written twice;
+ * - her funnel writes the CRM refused, which wait in the error queue, re-aimed the same way and kept
+ *   refused, their entries open and naming the master (`movedErrors`), so `errors retry` sends them there:
+ *   before, the deletion of the loser dropped them and resolved their entries, and the status or task the
+ *   rep was owed was lost.
+ * Returned for the commit; the deletion's `resolvedErrors` leave the moved entries open (`unlessMoved`).
  */
-export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<OutboxWrite[]> {
+export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): Promise<OwedToSurvivors> {
   const moves = merges.crmMoves;
-  if (moves.length === 0) return [];
+  if (moves.length === 0) return { outbox: [], outboxRefused: [], movedErrors: [] };
   const held = await ctx.store.getSnapshots(moves.map((m) => m.linkId));
   const owed = await owedSnapshots(
     ctx,
@@ -147,9 +154,52 @@ export async function owedToSurvivors(ctx: RunContext, merges: MergesFollowed): 
     )),
     ...(await ctx.store.outboxAbout(system, [...new Set(moves.map((m) => m.personId))])),
   ];
-  return pending.flatMap(({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _refused, ...write }) =>
-    write.phase === FIELD_SYNC_PHASE ? [] : [reaimed(write, master)],
+  const refused = await refusedToSurvivors(ctx, system, [...new Set(moves.map((m) => m.personId))], master);
+  return {
+    outbox: [...pending.flatMap((e) => (e.phase === FIELD_SYNC_PHASE ? [] : [reaimed(writeOf(e), master)])), ...refused.outbox],
+    outboxRefused: refused.outboxRefused,
+    movedErrors: refused.movedErrors,
+  };
+}
+
+export type OwedToSurvivors = Required<Pick<BatchCommit, "outbox" | "outboxRefused" | "movedErrors">>;
+
+/** The entries a deletion settles, but for those whose write went to a master (they stay open there). */
+export function unlessMoved(resolved: readonly number[], owed: OwedToSurvivors): number[] {
+  const moved = new Set(owed.movedErrors.map((m) => m.id));
+  return resolved.filter((id) => !moved.has(id));
+}
+
+/**
+ * The refused funnel writes of these people that named a merged-away record (its own, or a task's lookup),
+ * found by their open entries (the field sync's are owed through the link's snapshots instead), re-aimed at
+ * the master and kept refused, each entry naming what its write names now, as the drain names a refusal.
+ */
+async function refusedToSurvivors(
+  ctx: RunContext,
+  system: string,
+  personIds: readonly string[],
+  master: ReadonlyMap<string, string>,
+): Promise<OwedToSurvivors> {
+  const entries = new Map(
+    (await ctx.store.listErrors({ status: "open", system, personIds })).flatMap((e) => {
+      const key = e.operation === FIELD_SYNC_PHASE ? null : outboxKeyOf(e);
+      return key === null ? [] : [[key, e] as const];
+    }),
   );
+  const out: OwedToSurvivors = { outbox: [], outboxRefused: [], movedErrors: [] };
+  if (entries.size === 0) return out;
+  for (const entry of await ctx.store.listOutbox({ keys: [...entries.keys()], refused: true })) {
+    const before = writeOf(entry);
+    const write = reaimed(before, master);
+    if (JSON.stringify(write) === JSON.stringify(before)) continue;
+    const e = entries.get(entry.key)!;
+    out.outbox.push(write);
+    out.outboxRefused.push(write.key);
+    const fields = Object.fromEntries(write.fields.map((f) => [f.field, f.after]));
+    out.movedErrors.push({ id: e.id, recordId: write.recordId ?? write.key, payload: { ...(e.payload as object), fields } });
+  }
+  return out;
 }
 
 /** A write re-aimed from merged-away records at their masters: its record, and a task's lookups (WhoId). */

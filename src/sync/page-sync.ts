@@ -36,7 +36,7 @@ import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
 import { aboutPerson, type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
@@ -120,8 +120,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.gone,
     new Map([...commit.personOfGone, ...commit.merges.crmEnded]),
   );
-  commit.resolvedErrors.push(...followed.resolvedErrors);
-  commit.outbox.push(...(await owedToSurvivors(ctx, commit.merges)));
+  const owed = await owedToSurvivors(ctx, commit.merges);
+  commit.resolvedErrors.push(...unlessMoved(followed.resolvedErrors, owed));
+  commit.outbox.push(...owed.outbox);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
@@ -260,6 +261,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     resolvedErrors: commit.resolvedErrors,
     outboxSuperseded: commit.outboxSuperseded,
     outbox: commit.outbox,
+    // After the puts: a refused write re-aimed at a merge's master waits for `errors retry` as before.
+    outboxRefused: owed.outboxRefused,
+    movedErrors: owed.movedErrors,
     outboxDroppedFor: [...carried.droppedFor, ...followed.outboxDroppedFor],
     slaClocks: [...carried.clocks, ...(await clocksMoved(ctx, commit.merges.crmMoves))],
     slaClocksStoppedOn: followed.slaClocksStoppedOn,

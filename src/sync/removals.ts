@@ -11,7 +11,7 @@ import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
-import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors } from "./merges.js";
+import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 
 /**
  * Removal windows overlap the previous one by this much: Salesforce's getDeleted works to the minute
@@ -102,13 +102,15 @@ export async function followRemovals(
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
   const owed = await owedToSurvivors(ctx, merges);
+  const ended = await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]));
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
-    outbox: owed,
+    ...owed,
     links,
     retireLinks: retire,
-    ...(await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]))),
+    ...ended,
+    resolvedErrors: unlessMoved(ended.resolvedErrors, owed),
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
     slaClocks: await clocksMoved(ctx, merges.crmMoves),

@@ -285,7 +285,8 @@ function resyncedFrom(entry: QueuedError): RetryPayload | null {
   return target && { source: target.side, object: target.object, sourceId: target.recordId };
 }
 
-function outboxKeyOf(entry: QueuedError): string | null {
+/** The outbox key of the refused funnel write behind an entry; null for an entry no outbox write stands behind. */
+export function outboxKeyOf(entry: QueuedError): string | null {
   const payload = entry.payload as { outboxKey?: unknown } | null;
   return typeof payload?.outboxKey === "string" ? payload.outboxKey : null;
 }

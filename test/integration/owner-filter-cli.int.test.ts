@@ -5,7 +5,7 @@
 import { dirname, join } from "node:path";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany, TEST_ROUTING } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 /** A rep the routing names for Poland, who has been given no lead yet. */
@@ -30,17 +30,7 @@ describe("--owner names a rep leadloop knows", () => {
   beforeAll(async () => {
     loop = await startLoop();
     seedReps(loop);
-    const camille = loop.hubspot.data.createObject("contacts", {
-      email: "Camille.Lefevre@SGI-Ingenierie.fr",
-      firstname: "Camille",
-      lastname: "Lefèvre",
-      jobtitle: "Directrice Marketing",
-      company: "Société Générale d'Ingénierie",
-      country: "France",
-    });
-    const company = seedSgiCompany(loop);
-    loop.hubspot.data.associate("contacts", camille.id, "companies", company);
-    pricingAndDemo(loop, camille.id);
+    pricingAndDemo(loop, seedCamille(loop));
     // France goes to the EMEA queue: Camille is Hélène's.
     expect((await loop.sync({ funnel: funnelFor(loop, "salesforce") })).summary.handoffs).toBe(1);
     await tick();

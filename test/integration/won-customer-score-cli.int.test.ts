@@ -4,6 +4,7 @@
 // the person as a prospect; the customer score was written a run late.
 import { runCli } from "../support/cli-run.js";
 import { loopConfig, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { openDeal, seedOceane } from "../support/won-deal.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -37,42 +38,15 @@ describe.each(["salesforce", "hubspot"] as const)("a won deal's person, crm: %s"
     loop = await startLoop();
     seedReps(loop);
     const hs = loop.hubspot.data;
-    const sf = loop.salesforce.data;
     // A head of operations at a 600-person Lyon firm: a prospect's fit and a customer's cross-sell fit differ.
-    const company = hs.createObject("companies", {
-      name: "Hôtellerie Lyonnaise Réunie",
-      domain: "hotellerie-lyonnaise.fr",
-      numberofemployees: "600",
-      country: "France",
-    }).id;
-    const oceane = hs.createObject("contacts", {
-      email: "Oceane.Lefebvre-Saint-Andre@Hotellerie-Lyonnaise.fr",
-      firstname: "Océane",
-      lastname: "Lefèbvre-Saint-André",
-      jobtitle: "Head of Opérations et Expérience Client, Établissements du Rhône et de l'Ain",
-      company: "Hôtellerie Lyonnaise Réunie",
-      country: "France",
-      hs_analytics_source: "ORGANIC_SEARCH",
-      associatedcompanyid: company,
-    }).id;
-    hs.associate("contacts", oceane, "companies", company);
+    const { oceane } = seedOceane(loop);
     await sync();
     pricingAndDemo(loop, oceane);
     expect((await sync()).handoffs).toBe(1);
 
     // Sales accepts her and opens a deal: a converted Lead's Opportunity, or a HubSpot deal on an accepted contact.
     await tick();
-    let won: () => void;
-    if (crm === "salesforce") {
-      const lead = sf.list("Lead").find((l) => l.HubSpot_Contact_Id__c === oceane)!;
-      const converted = sf.convertLead(lead.Id as string, { opportunityName: "Hôtellerie Lyonnaise – Déploiement régional" });
-      won = () => sf.update("Opportunity", converted.opportunityId!, { StageName: "Closed Won", Amount: 48250 });
-    } else {
-      hs.updateObject("contacts", oceane, { hs_lead_status: "OPEN_DEAL" });
-      const deal = hs.createObject("deals", { dealname: "Hôtellerie Lyonnaise – Déploiement régional", dealstage: "presentationscheduled", amount: "48250", pipeline: "default" });
-      hs.associate("deals", deal.id, "contacts", oceane);
-      won = () => hs.updateObject("deals", deal.id, { dealstage: "closedwon" });
-    }
+    const won = openDeal(loop, crm, oceane);
     expect((await sync()).conversions).toBe(1);
 
     await tick();

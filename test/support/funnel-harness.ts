@@ -105,6 +105,24 @@ export function seedSgiCompany(loop: Pick<LoopHarness, "hubspot">): string {
   }).id;
 }
 
+/**
+ * Camille Lefèvre, marketing director at Société Générale d'Ingénierie (a mixed-case email, an accent),
+ * associated with the company: France routes her to the EMEA rep. Returns her contact id.
+ */
+export function seedCamille(loop: Pick<LoopHarness, "hubspot">): string {
+  const company = seedSgiCompany(loop);
+  const camille = loop.hubspot.data.createObject("contacts", {
+    email: "Camille.Lefevre@SGI-Ingenierie.fr",
+    firstname: "Camille",
+    lastname: "Lefèvre",
+    jobtitle: "Directrice Marketing",
+    company: "Société Générale d'Ingénierie",
+    country: "France",
+  });
+  loop.hubspot.data.associate("contacts", camille.id, "companies", company);
+  return camille.id;
+}
+
 /** A visit to the pricing page and a demo request: the behaviour that makes a well-fitting person an MQL. */
 export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
   recordActivity(loop.hubspot.data, {

@@ -58,6 +58,7 @@ export function writeBatch(
   for (const error of batch.errors ?? []) tables.errors.add(error);
   for (const { id, message } of batch.errorAttempts ?? []) tables.errors.recordAttempt(id, message, batch.at);
   for (const id of batch.resolvedErrors ?? []) tables.errors.setStatus(id, "resolved", batch.at);
+  for (const { id, recordId, payload } of batch.movedErrors ?? []) tables.errors.move(id, recordId, payload);
   for (const event of batch.funnelEvents ?? []) tables.funnel.add(event);
   for (const w of batch.wonAmounts ?? []) tables.funnel.setWonAmount(w.personId, w.cause, w.amount, w.newCause ?? w.cause);
   for (const v of batch.restoredVerdicts ?? []) tables.funnel.setRestoredVerdict(v.personId, v.toStage, v.cause);
@@ -77,8 +78,11 @@ export function writeBatch(
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
   // Before the accepted writes: the write that starts a clock late may be its group's last.
   for (const { group, handoffAt, dueAt } of batch.outboxGroupsStarted ?? []) tables.outbox.startClock(group, handoffAt, dueAt);
-  // Before the puts: a superseded refusal's key may be decided anew in this batch.
-  const superseded = tables.outbox.dropRefused(batch.outboxSuperseded ?? []);
+  // Before the puts: a superseded refusal's key, or a withdrawn write's, may be decided anew in this batch.
+  const superseded = [
+    ...tables.outbox.dropRefused(batch.outboxSuperseded ?? []),
+    ...tables.outbox.dropPending(batch.outboxWithdrawn ?? []),
+  ];
   tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
   for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);

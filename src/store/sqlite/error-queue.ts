@@ -121,6 +121,16 @@ export class ErrorQueueTable {
       .get()!.open === 1;
   }
 
+  /**
+   * The open entry follows its write to another record. OR IGNORE: that record's own open entry of the
+   * same operation (one per record and operation) leaves this one where it was, still open.
+   */
+  move(id: number, recordId: string, payload: unknown): void {
+    this.sql
+      .get("UPDATE OR IGNORE error_queue SET record_id = ?, payload = ? WHERE id = ? AND status = 'open'")
+      .run(recordId, toJsonText(payload, `the payload of error queue entry ${id}`), id);
+  }
+
   recordAttempt(id: number, message: string, at: string): void {
     const result = this.sql
       .get("UPDATE error_queue SET attempts = attempts + 1, message = ?, last_seen_at = ? WHERE id = ?")

@@ -195,11 +195,19 @@ export class OutboxTable {
 
   /** Removes these writes if they are still refused; returns the groups whose last writes they were. */
   dropRefused(keys: readonly string[]): FinishedGroup[] {
+    return this.drop(keys, "refused_ms IS NOT NULL");
+  }
+
+  /** Removes these writes if they are still pending (not refused); returns the groups whose last writes they were. */
+  dropPending(keys: readonly string[]): FinishedGroup[] {
+    return this.drop(keys, "refused_ms IS NULL");
+  }
+
+  private drop(keys: readonly string[], state: "refused_ms IS NOT NULL" | "refused_ms IS NULL"): FinishedGroup[] {
     const groups: string[] = [];
+    const del = this.sql.get<{ grp: string | null }>(`DELETE FROM outbox WHERE key = ? AND ${state} RETURNING grp`);
     for (const key of keys) {
-      const row = this.sql
-        .get<{ grp: string | null }>("DELETE FROM outbox WHERE key = ? AND refused_ms IS NOT NULL RETURNING grp")
-        .get(key);
+      const row = del.get(key);
       if (row?.grp) groups.push(row.grp);
     }
     return this.finishedGroups(groups);

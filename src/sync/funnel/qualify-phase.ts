@@ -13,6 +13,7 @@ import {
   returnedToNurtureAt,
 } from "../../core/funnel/recycle.js";
 import { customerSince } from "../../core/funnel/customer-since.js";
+import { staleScoresWithdrawn } from "./stale-scores.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
 import { RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
@@ -300,7 +301,7 @@ export async function qualifyPage(
     if (Object.keys(fields).length > 0)
       writes.push(
         funnelWrite(ctx, {
-          key: `qualification:${record.id}`,
+          key: qualificationKey(record.id),
           phase: "qualification",
           side: "marketing",
           object: CONTACTS,
@@ -327,8 +328,15 @@ export async function qualifyPage(
   // run's signpost, and the contact sync would not see it until the next run.
   // The CRM records that carry leadloop's score (handed off, or a rep's own record filled) follow it.
   const crm = await rescoreCrmRecords(ctx, setup, rescored);
+  // A person found won whose customer score her contact holds already gets no score write here, so a
+  // prospect's one decided earlier in the run is stale (stale-scores.ts); one named here replaces it.
+  const unwritten = [...wonNow].filter(
+    (id) => scored.has(id) && !writes.some((w) => w.recordId === id && w.fields.some((f) => SCORE_WRITE_FIELDS.has(f.field))),
+  );
+  const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
   return {
-    outbox: [...writes, ...(crm.outbox ?? [])],
+    outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? [])],
+    outboxWithdrawn: stale.outboxWithdrawn,
     personScores: rows,
     funnelEvents: events,
     ...(crm.crmScoreMarks ? { crmScoreMarks: crm.crmScoreMarks } : {}),
@@ -406,6 +414,21 @@ async function backFromNurture(
  * they agree. Scores decay a little every day, so a score only counts as different once it moved by a
  * visible step or crossed a threshold; a rescore with no real change writes nothing.
  */
+/** The key of the qualification's write to a person's contact. */
+function qualificationKey(personId: string): string {
+  return `qualification:${personId}`;
+}
+
+/** The contact fields a score write names (`scoreFields`), all of them whenever one moved. */
+const SCORE_WRITE_FIELDS: ReadonlySet<string> = new Set([
+  "leadloop_score",
+  "leadloop_fit_score",
+  "leadloop_behavior_score",
+  "leadloop_near_qualified",
+  "leadloop_upsell",
+  REASONS_FIELD,
+]);
+
 function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thresholds): FieldValues {
   const wanted: FieldValues = {
     leadloop_score: String(score.total),

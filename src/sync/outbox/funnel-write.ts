@@ -1,7 +1,7 @@
 // Builds the outbox writes funnel phases decide, and turns a kept write back into what the executor
 // sends and what a dry run's plan shows.
 import type { FieldValues } from "../../core/records.js";
-import type { OutboxWrite } from "../../store/port.js";
+import type { OutboxEntry, OutboxWrite } from "../../store/port.js";
 import type { PlannedWrite } from "../planned-write.js";
 import type { RunContext, SideName } from "../run-context.js";
 import type { RecordWrite } from "../system-port.js";
@@ -52,6 +52,11 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
     ...(input.due ? { due: input.due } : {}),
   };
+}
+
+/** An outbox entry as a write to decide again: what the store keeps about it (its place, run, refusal) left out. */
+export function writeOf({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _refused, ...write }: OutboxEntry): OutboxWrite {
+  return write;
 }
 
 /** The clears a write needs first, as their own write of the same record; null when it needs none. */
