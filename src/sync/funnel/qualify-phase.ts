@@ -409,11 +409,6 @@ async function backFromNurture(
   return { qualifies: true, heldUntil: coolDownOver(verdictAt, now, policy) ? null : coolDownEndsAt(verdictAt, policy) };
 }
 
-/**
- * The score properties to write: all of them when any differs from what the contact holds, none when
- * they agree. Scores decay a little every day, so a score only counts as different once it moved by a
- * visible step or crossed a threshold; a rescore with no real change writes nothing.
- */
 /** The key of the qualification's write to a person's contact. */
 function qualificationKey(personId: string): string {
   return `qualification:${personId}`;
@@ -429,6 +424,11 @@ const SCORE_WRITE_FIELDS: ReadonlySet<string> = new Set([
   REASONS_FIELD,
 ]);
 
+/**
+ * The score properties to write: all of them when any differs from what the contact holds, none when
+ * they agree. Scores decay a little every day, so a score only counts as different once it moved by a
+ * visible step or crossed a threshold; a rescore with no real change writes nothing.
+ */
 function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thresholds): FieldValues {
   const wanted: FieldValues = {
     leadloop_score: String(score.total),
