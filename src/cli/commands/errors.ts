@@ -1,6 +1,7 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
 import { errorAdvice } from "../../core/text/error-advice.js";
+import type { ErrorProblem } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
@@ -8,6 +9,7 @@ import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { problemJson, problemLines, problemsOfListed } from "../error-problem-lines.js";
 import { EXIT, exitFor } from "../exit-codes.js";
 import { UsageError } from "../usage-error.js";
 import { wholeNumber } from "../whole-number.js";
@@ -34,13 +36,30 @@ export function registerErrors(program: Command, io: CommandIo): void {
           opts.status === "all"
             ? { limit: opts.limit }
             : { status: opts.status as ErrorStatus, limit: opts.limit };
+        const listed = await store.listErrors(filter);
+        // One cause refusing several writes of one person is one problem (cli/error-problem-lines.ts): each
+        // entry still waits for its own write, and names its problem and what to do about it all.
+        const problems = await problemsOfListed(store, listed);
+        const problemOf = new Map(problems.flatMap((p) => p.entries.map((e) => [e.id, p] as const)));
         // An open entry says whose move it is: the system's message says only what it refused.
-        const entries = (await store.listErrors(filter)).map((e) => (e.status === "open" ? { ...e, whatToDo: errorAdvice(e) } : e));
+        const entries = listed.map((e) => {
+          const problem = problemOf.get(e.id);
+          return e.status === "open" && problem
+            ? { ...e, whatToDo: errorAdvice(e), problem: problemJson(problem, recordNamed) }
+            : e;
+        });
         if (opts.json) printJson(io, entries);
         else if (entries.length === 0)
           io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
         else {
+          const printed = new Set<ErrorProblem<QueuedError>>();
           for (const e of entries) {
+            const problem = problemOf.get(e.id);
+            if (problem && problem.entries.length > 1) {
+              if (!printed.has(problem)) io.stdout.write(problemLines(problem, recordNamed));
+              printed.add(problem);
+              continue;
+            }
             io.stdout.write(
               `#${e.id} [${e.status}] ${e.system} ${e.object} ${recordNamed(e)} ${e.operation}: ${e.message}` +
                 ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n` +
