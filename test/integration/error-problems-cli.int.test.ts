@@ -2,7 +2,8 @@
 // rep left and Salesforce refuses every update of the converted Contact and the follow-up task she owns
 // (INACTIVE_OWNER_OR_USER). The queue keeps an entry per refused write, each resolved by its own write;
 // the list shows them as one problem naming the record, the person, the cause, the writes waiting on it
-// and one command for them all, and two causes on one record stay two lines.
+// and one command for them all, and two causes on one record stay two lines. A blocking duplicate rule,
+// and with HubSpot as the CRM a portal rule on the lifecycle stage, refuse several writes the same way.
 import { loopConfig, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { runCli } from "../support/cli-run.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
@@ -73,6 +74,9 @@ describe("errors list: one line per problem", () => {
         whatToDo: expect.stringContaining(`\`leadloop errors retry ${ids.map((id) => `--id ${id}`).join(" ")}\``) as unknown as string,
       });
     }
+    // A listing cut short by --limit still names every write of the problem it shows.
+    const first = JSON.parse((await cli("errors", "list", "--limit", "1", "--json")).stdout) as ListedEntry[];
+    expect(first.map((e) => [e.id, e.problem?.entries])).toEqual([[ids[0], ids]]);
     const text = (await cli("errors", "list")).stdout;
     const lines = text.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
@@ -137,5 +141,93 @@ describe("errors list: one line per problem", () => {
     expect(heads).toEqual(
       expect.arrayContaining([expect.stringMatching(/ field sync: .*Titre_Validé/), expect.stringMatching(/ qualification: .*Scoring_Freeze/)]),
     );
+  });
+});
+
+describe("errors list: a blocking duplicate rule", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop({ salesforce: { duplicateRule: "block" } });
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("refusing every write of a Lead is one problem; once the rep's duplicate is merged one retry sends them", async () => {
+    seedReps(loop);
+    const config = loopConfig(loop, "salesforce");
+    const cli = async (...args: string[]) => runCli([...args, "-c", config]);
+    // The rep keyed Anaïs in twice before the rule; the org blocks any save matching another Lead.
+    const dupes = ["Anaïs", "Anais"].map((first) =>
+      loop.salesforce.data.insert("Lead", {
+        FirstName: first,
+        LastName: "Bérenger-Duval",
+        Company: "Société Générale d'Optique",
+        Email: "anais.berenger@sgo-optique.fr",
+      }),
+    );
+    const personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    expect((await cli("sync")).code).toBe(4);
+
+    const entries = JSON.parse((await cli("errors", "list", "--json")).stdout) as ListedEntry[];
+    expect(entries.length).toBeGreaterThan(1);
+    const [linked] = new Set(entries.map((e) => e.recordId));
+    expect(dupes).toContain(linked);
+    const ids = entries.map((e) => e.id);
+    for (const e of entries) expect(e.problem).toMatchObject({ entries: ids, records: [`Lead ${linked}`] });
+    const lines = (await cli("errors", "list")).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`[open] salesforce Lead ${linked} [anais.berenger@sgo-optique.fr]: DUPLICATES_DETECTED:`);
+    expect(lines[1]).toContain(`waiting on it: ${ids.length} writes (Lead ${linked}: `);
+
+    // The admin merges the rep's second Lead into the one leadloop linked: the rule has nothing to match.
+    loop.salesforce.data.merge("Lead", linked!, dupes.filter((d) => d !== linked));
+    const retried = await cli("errors", "retry", "--json");
+    expect((JSON.parse(retried.stdout) as { resolved: number[] }).resolved.sort((a, b) => a - b)).toEqual(ids);
+    expect(JSON.parse((await cli("errors", "list", "--json")).stdout)).toEqual([]);
+    expect(loop.salesforce.data.get("Lead", linked!)?.HubSpot_Contact_Id__c).toBe(personId);
+  });
+});
+
+describe("errors list with HubSpot as the CRM", () => {
+  let loop: LoopHarness;
+  beforeEach(async () => {
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("shows one validation rule refusing the qualification's and the handoff's writes of a contact as one problem", async () => {
+    seedReps(loop);
+    const config = loopConfig(loop, "hubspot");
+    const cli = async (...args: string[]) => runCli([...args, "-c", config]);
+    const personId = seedAnais(loop);
+    // A portal rule on the lifecycle stage, which both the qualification and the handoff set.
+    const rule = "Étape du cycle de vie réservée au workflow RevOps « Qualification MQL »";
+    loop.hubspot.faults.add({ records: [{ object: "contacts", field: "lifecyclestage", message: rule }] });
+    pricingAndDemo(loop, personId);
+    expect((await cli("sync")).code).toBe(4);
+
+    const entries = JSON.parse((await cli("errors", "list", "--json")).stdout) as ListedEntry[];
+    expect(entries.map((e) => [e.object, e.recordId, e.operation]).sort()).toEqual([
+      ["contacts", personId, "handoff"],
+      ["contacts", personId, "qualification"],
+    ]);
+    const ids = entries.map((e) => e.id);
+    for (const e of entries) expect(e.problem).toMatchObject({ entries: ids, records: [`contacts ${personId}`], email: "anais.berenger@sgo-optique.fr" });
+    const lines = (await cli("errors", "list")).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`[open] hubspot contacts ${personId} [anais.berenger@sgo-optique.fr]: INVALID_VALUE:`);
+    expect(lines[0]).toContain(rule);
+    expect(lines[2]).toContain(`\`leadloop errors retry ${ids.map((id) => `--id ${id}`).join(" ")}\``);
+
+    // The portal admin lifts the rule: one retry sends both writes.
+    loop.hubspot.faults.clear();
+    const retried = await cli("errors", "retry", "--json");
+    expect((JSON.parse(retried.stdout) as { resolved: number[] }).resolved.sort((a, b) => a - b)).toEqual(ids);
+    expect(JSON.parse((await cli("errors", "list", "--json")).stdout)).toEqual([]);
+    expect(loop.hubspot.data.getObject("contacts", personId)?.properties.lifecyclestage).toBe("marketingqualifiedlead");
   });
 });
