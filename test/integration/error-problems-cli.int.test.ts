@@ -89,6 +89,14 @@ describe("errors list: one line per problem", () => {
     expect(lines[1]).toMatch(new RegExp(`Task ${taskId}: sla \\(#\\d+\\)`));
     expect(lines[2]).toMatch(/^ {3}what to do: Salesforce keeps the record from these 3 writes \(.*an owner who left\)/);
 
+    // Retried before anything is fixed, the three are refused again and said once, as one problem.
+    const early = (await cli("errors", "retry")).stdout.trimEnd().split("\n");
+    expect(early[0]).toBe("resolved 0, still failing 3, skipped 0");
+    expect(early.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^  ${ids.map((id) => `#${id}`).join(" ")} still failing: INACTIVE_OWNER_OR_USER: .*\\[anais\\.berenger@sgo-optique\\.fr\\]$`)),
+      expect.stringContaining(`what to do: Salesforce keeps the record from these 3 writes`),
+    ]);
+
     // The admin gives Hélène's records to Jordan; one retry sends every waiting write, each once.
     const jordan = reps.get(REPS.fallback.email)!.salesforce;
     loop.salesforce.data.update("Contact", contactId, { OwnerId: jordan });

@@ -1,7 +1,7 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
 import { errorAdvice } from "../../core/text/error-advice.js";
-import type { ErrorProblem } from "../../core/text/error-problems.js";
+import { type ErrorProblem, problemsOf } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
@@ -98,14 +98,17 @@ export function registerErrors(program: Command, io: CommandIo): void {
             `resolved ${result.resolved.length}, still failing ${result.stillFailing.length}, skipped ${result.skipped.length}\n`,
           );
           // Each entry by id, as --json names them: a refused-again entry with what the system said this
-          // time and whose move it is, so the admin need not run `errors list` to learn why.
+          // time and whose move it is, so the admin need not run `errors list` to learn why; the entries
+          // one cause refused again for one person once, as `errors list` shows them (error-problem-lines.ts).
           for (const id of result.resolved) io.stdout.write(`  #${id} resolved\n`);
-          for (const id of result.stillFailing) {
-            const entry = await wiring.store.getError(id);
+          const failing = await Promise.all(result.stillFailing.map(async (id) => ({ id, entry: await wiring.store.getError(id) })));
+          for (const { id } of failing.filter((f) => f.entry === undefined)) io.stdout.write(`  #${id} still failing\n`);
+          for (const { entries, cause, email } of problemsOf(failing.flatMap((f) => (f.entry ? [f.entry] : [])))) {
+            const ids = entries.map((e) => e.id);
+            const said = entries.length === 1 ? entries[0]!.message : `${cause}${email ? ` [${email}]` : ""}`;
             io.stdout.write(
-              entry
-                ? `  #${id} still failing: ${entry.message}\n     what to do: ${errorAdvice(entry)}\n`
-                : `  #${id} still failing\n`,
+              `  ${ids.map((id) => `#${id}`).join(" ")} still failing: ${said}\n` +
+                `     what to do: ${errorAdvice(entries[0]!, ids)}\n`,
             );
           }
           for (const s of result.skipped) io.stdout.write(`  #${s.id} skipped: ${s.reason}\n`);
