@@ -29,7 +29,7 @@ export interface ErrorProblem<E extends ProblemEntry = ProblemEntry> {
  * is the message without the person and with the record's object name left out, since a record-wide
  * refusal names its object (Salesforce's INACTIVE_OWNER_OR_USER "… as owner of contact" and "… as owner of
  * task" are one deactivated rep); two rules or two values refused stay two problems. Entries naming no
- * person group by record, and a refused create (no record yet) is a problem of its own.
+ * person group by record, and a refused create naming no person (no record yet either) is a problem of its own.
  */
 export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): ErrorProblem<E>[] {
   const sorted = [...entries].sort((a, b) => a.id - b.id);
