@@ -20,7 +20,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .command("list")
     .description("list the error queue (open entries unless --status says otherwise)")
     .option("--status <status>", `one of ${[...ERROR_STATUSES, "all"].join(", ")}`, "open")
-    .option("--limit <n>", "at most this many entries", wholeNumber(1), 100)
+    .option("--limit <n>", "at most this many entries (a problem's line names its other open entries too)", wholeNumber(1), 100)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop errors list\n  leadloop errors list --status all --json")
     .action(async function (this: Command, opts: { status: string; limit: number; json?: boolean }) {
