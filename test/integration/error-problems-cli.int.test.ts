@@ -2,7 +2,7 @@
 // rep left and Salesforce refuses every update of the converted Contact and the follow-up task she owns
 // (INACTIVE_OWNER_OR_USER). The queue keeps an entry per refused write, each resolved by its own write;
 // the list shows them as one problem naming the record, the person, the cause, the writes waiting on it
-// and one command for them all, and two causes on one record stay two lines. A blocking duplicate rule,
+// and one command for them all, and two causes on one record stay two lines. An approval lock, a blocking duplicate rule,
 // and with HubSpot as the CRM a portal rule on the lifecycle stage, refuse several writes the same way.
 import { loopConfig, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { runCli } from "../support/cli-run.js";
@@ -45,6 +45,30 @@ describe("errors list: one line per problem", () => {
     const { contactId } = loop.salesforce.data.convertLead(String(lead.Id), { doNotCreateOpportunity: true });
     const [task] = loop.salesforce.data.list("Task");
     return { personId, contactId, taskId: String(task!.Id) };
+  }
+
+  /** Anaïs, handed off: her contact id and her Lead's. */
+  async function handedOffLead(): Promise<{ personId: string; leadId: string }> {
+    seedReps(loop);
+    const personId = seedAnais(loop);
+    pricingAndDemo(loop, personId);
+    expect((await cli("sync")).code).toBe(0);
+    return { personId, leadId: String(loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!.Id) };
+  }
+
+  /** A new title and another pricing visit and demo request: the field sync and the qualification write her Lead, refused. */
+  async function retitledAndRescored(personId: string, leadId: string): Promise<ListedEntry[]> {
+    await tick(SECOND_LATER_MS);
+    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale — Europe du Sud" });
+    pricingAndDemo(loop, personId);
+    await tick(SECOND_LATER_MS);
+    expect((await cli("sync")).code).toBe(4);
+    const entries = await listed();
+    expect(entries.map((e) => [e.recordId, e.operation]).sort()).toEqual([
+      [leadId, "field sync"],
+      [leadId, "qualification"],
+    ]);
+    return entries;
   }
 
   it("shows a deactivated rep's converted Contact as one problem, and one retry sends its writes once", async () => {
@@ -118,12 +142,25 @@ describe("errors list: one line per problem", () => {
     loop.salesforce.onWrite(undefined);
   });
 
+  it("shows a Lead an approval process locked as one problem; once it is unlocked one retry sends its writes", async () => {
+    const { personId, leadId } = await handedOffLead();
+    loop.salesforce.data.lock("Lead", leadId);
+    const entries = await retitledAndRescored(personId, leadId);
+    const ids = entries.map((e) => e.id).sort((a, b) => a - b);
+    for (const e of entries) expect(e.problem).toMatchObject({ entries: ids, records: [`Lead ${leadId}`] });
+    const lines = (await cli("errors", "list")).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`[open] salesforce Lead ${leadId} [anais.berenger@sgo-optique.fr]: ENTITY_IS_LOCKED: the record is locked in Salesforce, by an approval process`);
+
+    loop.salesforce.data.unlock("Lead", leadId);
+    const retried = await cli("errors", "retry", "--json");
+    expect((JSON.parse(retried.stdout) as { resolved: number[] }).resolved.sort((a, b) => a - b)).toEqual(ids);
+    expect(await listed()).toEqual([]);
+    expect(loop.salesforce.data.get("Lead", leadId)?.Title).toBe("Directrice Commerciale — Europe du Sud");
+  });
+
   it("keeps two causes on one record two lines", async () => {
-    seedReps(loop);
-    const personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
-    expect((await cli("sync")).code).toBe(0);
-    const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+    const { personId, leadId } = await handedOffLead();
     // Two validation rules, each refusing a different write of the same Lead.
     loop.salesforce.faults.add({
       records: [
@@ -131,17 +168,7 @@ describe("errors list: one line per problem", () => {
         { object: "Lead", field: "Leadloop_Reasons__c", message: "Rule Scoring_Freeze: scores are frozen during the quarter close" },
       ],
     });
-    await tick(SECOND_LATER_MS);
-    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale — Europe du Sud" });
-    pricingAndDemo(loop, personId);
-    await tick(SECOND_LATER_MS);
-    expect((await cli("sync")).code).toBe(4);
-
-    const entries = await listed();
-    expect(entries.map((e) => [e.recordId, e.operation]).sort()).toEqual([
-      [String(lead.Id), "field sync"],
-      [String(lead.Id), "qualification"],
-    ]);
+    const entries = await retitledAndRescored(personId, leadId);
     for (const e of entries) expect(e.problem?.entries).toEqual([e.id]);
     const lines = (await cli("errors", "list")).stdout.trimEnd().split("\n");
     const heads = lines.filter((l) => l.startsWith("#"));
