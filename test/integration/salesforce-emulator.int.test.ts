@@ -646,6 +646,34 @@ describe("sObject rows", () => {
     }
   });
 
+  it("refuses any update of a record an approval process locked (ENTITY_IS_LOCKED) until it is unlocked, or as the org allows", async () => {
+    for (const lockedRecordUpdates of ["refused", "allowed"] as const) {
+      const org = await startSalesforceEmulator({ lockedRecordUpdates });
+      const patch = (body: unknown) =>
+        fetch(`${org.url}/services/data/v62.0/sobjects/Lead/${lead}`, {
+          method: "PATCH",
+          headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, body: res.status === 204 ? undefined : await res.json() }));
+      const lead = org.data.insert("Lead", { FirstName: "Łukasz", LastName: "Wiśniewski", Company: "Żabka Polska sp. z o.o.", Email: "l.wisniewski@zabka.example" });
+      try {
+        org.data.lock("Lead", lead);
+        const locked = await patch({ Title: "Kierownik Zakupów — Region Północ" });
+        if (lockedRecordUpdates === "refused") {
+          expect(locked.body).toEqual([{ errorCode: "ENTITY_IS_LOCKED", message: "the entity is locked for editing" }]);
+          expect(org.data.get("Lead", lead)?.Title).toBeNull();
+        } else {
+          expect(locked.status).toBe(204);
+        }
+        org.data.unlock("Lead", lead);
+        expect((await patch({ Title: "Kierownik Zakupów" })).status).toBe(204);
+        expect(org.data.get("Lead", lead)?.Title).toBe("Kierownik Zakupów");
+      } finally {
+        await org.close();
+      }
+    }
+  });
+
   it("matches people by first name, last name and company under the standard Lead and Contact rules, or by email alone", async () => {
     for (const duplicateMatching of ["standard", "email"] as const) {
       const org = await startSalesforceEmulator({ duplicateMatching });

@@ -1,6 +1,7 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
 import { errorAdvice } from "../../core/text/error-advice.js";
+import { type ErrorProblem, problemsOf } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
@@ -8,6 +9,7 @@ import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
+import { problemJson, problemLines, problemsOfListed } from "../error-problem-lines.js";
 import { EXIT, exitFor } from "../exit-codes.js";
 import { UsageError } from "../usage-error.js";
 import { wholeNumber } from "../whole-number.js";
@@ -18,7 +20,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
     .command("list")
     .description("list the error queue (open entries unless --status says otherwise)")
     .option("--status <status>", `one of ${[...ERROR_STATUSES, "all"].join(", ")}`, "open")
-    .option("--limit <n>", "at most this many entries", wholeNumber(1), 100)
+    .option("--limit <n>", "at most this many entries (a problem's line names its other open entries too)", wholeNumber(1), 100)
     .option("--json", "print JSON on stdout")
     .addHelpText("after", "\nExamples:\n  leadloop errors list\n  leadloop errors list --status all --json")
     .action(async function (this: Command, opts: { status: string; limit: number; json?: boolean }) {
@@ -34,13 +36,30 @@ export function registerErrors(program: Command, io: CommandIo): void {
           opts.status === "all"
             ? { limit: opts.limit }
             : { status: opts.status as ErrorStatus, limit: opts.limit };
+        const listed = await store.listErrors(filter);
+        // One cause refusing several writes of one person is one problem (cli/error-problem-lines.ts): each
+        // entry still waits for its own write, and names its problem and what to do about it all.
+        const problems = await problemsOfListed(store, listed);
+        const problemOf = new Map(problems.flatMap((p) => p.entries.map((e) => [e.id, p] as const)));
         // An open entry says whose move it is: the system's message says only what it refused.
-        const entries = (await store.listErrors(filter)).map((e) => (e.status === "open" ? { ...e, whatToDo: errorAdvice(e) } : e));
+        const entries = listed.map((e) => {
+          const problem = problemOf.get(e.id);
+          return e.status === "open" && problem
+            ? { ...e, whatToDo: errorAdvice(e), problem: problemJson(problem, recordNamed) }
+            : e;
+        });
         if (opts.json) printJson(io, entries);
         else if (entries.length === 0)
           io.stdout.write(`no ${opts.status === "all" ? "" : `${opts.status} `}errors\n`);
         else {
+          const printed = new Set<ErrorProblem<QueuedError>>();
           for (const e of entries) {
+            const problem = problemOf.get(e.id);
+            if (problem && problem.entries.length > 1) {
+              if (!printed.has(problem)) io.stdout.write(problemLines(problem, recordNamed));
+              printed.add(problem);
+              continue;
+            }
             io.stdout.write(
               `#${e.id} [${e.status}] ${e.system} ${e.object} ${recordNamed(e)} ${e.operation}: ${e.message}` +
                 ` (${e.errorClass}, ${e.attempts} attempt${e.attempts === 1 ? "" : "s"}, last ${e.lastSeenAt})\n` +
@@ -79,14 +98,17 @@ export function registerErrors(program: Command, io: CommandIo): void {
             `resolved ${result.resolved.length}, still failing ${result.stillFailing.length}, skipped ${result.skipped.length}\n`,
           );
           // Each entry by id, as --json names them: a refused-again entry with what the system said this
-          // time and whose move it is, so the admin need not run `errors list` to learn why.
+          // time and whose move it is, so the admin need not run `errors list` to learn why; the entries
+          // one cause refused again for one person once, as `errors list` shows them (error-problem-lines.ts).
           for (const id of result.resolved) io.stdout.write(`  #${id} resolved\n`);
-          for (const id of result.stillFailing) {
-            const entry = await wiring.store.getError(id);
+          const failing = await Promise.all(result.stillFailing.map(async (id) => ({ id, entry: await wiring.store.getError(id) })));
+          for (const { id } of failing.filter((f) => f.entry === undefined)) io.stdout.write(`  #${id} still failing\n`);
+          for (const { entries, cause, email } of problemsOf(failing.flatMap((f) => (f.entry ? [f.entry] : [])))) {
+            const ids = entries.map((e) => e.id);
+            const said = entries.length === 1 ? entries[0]!.message : `${cause}${email ? ` [${email}]` : ""}`;
             io.stdout.write(
-              entry
-                ? `  #${id} still failing: ${entry.message}\n     what to do: ${errorAdvice(entry)}\n`
-                : `  #${id} still failing\n`,
+              `  ${ids.map((id) => `#${id}`).join(" ")} still failing: ${said}\n` +
+                `     what to do: ${errorAdvice(entries[0]!, ids)}\n`,
             );
           }
           for (const s of result.skipped) io.stdout.write(`  #${s.id} skipped: ${s.reason}\n`);

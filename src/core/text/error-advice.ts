@@ -29,10 +29,15 @@ export function settledBySync(entry: Pick<AdvisedEntry, "operation" | "payload">
 
 const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "Salesforce" };
 
-export function errorAdvice(entry: AdvisedEntry): string {
+/**
+ * `ids` are the entries the advice is for: one entry's, or every entry of a problem one cause holds
+ * (core/text/error-problems.ts), so one command retries or discards them all.
+ */
+export function errorAdvice(entry: AdvisedEntry, ids: readonly number[] = [entry.id]): string {
   const system = SYSTEM_NAMES[entry.system] ?? entry.system;
-  const retry = `\`leadloop errors retry --id ${entry.id}\``;
-  const discard = `\`leadloop errors discard --id ${entry.id}\``;
+  const named = ids.map((id) => `--id ${id}`).join(" ");
+  const retry = `\`leadloop errors retry ${named}\``;
+  const discard = `\`leadloop errors discard ${named}\``;
   if (settledBySync(entry))
     return (
       "fix what the message names (the routing or qualification file, or the CRM's users: " +
@@ -47,8 +52,9 @@ export function errorAdvice(entry: AdvisedEntry): string {
       );
     case "conflict":
       return (
-        `${system} keeps the record from this write (a duplicate, a converted or locked record): settle it in ` +
-        `${system} and ${retry}, or ${discard} if it can never be written`
+        `${system} keeps the record from ${ids.length === 1 ? "this write" : `these ${ids.length} writes`} ` +
+        `(a duplicate, a converted or locked record, an owner who left): settle it in ` +
+        `${system} and ${retry}, or ${discard} if ${ids.length === 1 ? "it" : "they"} can never be written`
       );
     case "config":
       return `fix the mapping or ${system}'s setup (\`leadloop validate --live\` names what is missing), then ${retry}`;

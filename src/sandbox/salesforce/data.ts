@@ -106,6 +106,16 @@ export class SalesforceData {
     this.trusted(() => this.writer.update(sobject, id, fields, this.options(at, by)));
   }
 
+  /** An approval process locks the record (Apex `Approval.lock`): the API's updates of it are refused. */
+  lock(sobject: string, id: string): void {
+    this.writer.setLocked(this.writer.schemaOrThrow(sobject), id, true);
+  }
+
+  /** The approval ends, or an admin unlocks the record (Apex `Approval.unlock`). */
+  unlock(sobject: string, id: string): void {
+    this.writer.setLocked(this.writer.schemaOrThrow(sobject), id, false);
+  }
+
   get(sobject: string, id: string): SObjectRecord | undefined {
     const full = normaliseId(id);
     const record = full ? this.store.get(sobject, full) : undefined;

@@ -12,7 +12,7 @@ import {
 } from "../emulator/server.js";
 import { SalesforceData } from "./data.js";
 import type { DuplicateMatching, DuplicateRuleSetup } from "./duplicate-rules.js";
-import type { InactiveOwnerUpdates } from "./record-writer.js";
+import type { InactiveOwnerUpdates, LockedRecordUpdates } from "./record-writer.js";
 import { SalesforceApiError } from "./errors.js";
 import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
@@ -52,6 +52,11 @@ export interface SalesforceEmulatorOptions {
    * unless it gives the record to an active user; "allowed" as with "Update Records with Inactive Owners".
    */
   inactiveOwnerUpdates?: InactiveOwnerUpdates;
+  /**
+   * An update of a record an approval process locked (`data.lock`): "refused" (default) with
+   * ENTITY_IS_LOCKED; "allowed" as for an administrator where the approval process lets them edit.
+   */
+  lockedRecordUpdates?: LockedRecordUpdates;
   /**
    * "configured" (default): the org as the README's Salesforce setup leaves it (Lead Status has
    * "Closed - Unqualified" and "Closed - Unreachable"); "bare": a new org's standard picklists only.
@@ -103,6 +108,7 @@ export async function startSalesforceEmulator(
   data.writer.duplicateRule = options.duplicateRule ?? "alert";
   data.writer.duplicateMatching = options.duplicateMatching ?? "standard";
   data.writer.inactiveOwnerUpdates = options.inactiveOwnerUpdates ?? "refused";
+  data.writer.lockedRecordUpdates = options.lockedRecordUpdates ?? "refused";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   data.unorderedRows = options.unorderedRows ?? "reversed";
   data.emptiedDeletions = options.emptiedDeletions ?? "unlisted";

@@ -36,6 +36,13 @@ const EMAIL = /^[\x21-\x7e]+@[^@\s]+\.[^@\s]+$/;
  */
 export type InactiveOwnerUpdates = "refused" | "allowed";
 
+/**
+ * Whether the API may update a record an approval process locked: `refused` (the default) answers
+ * ENTITY_IS_LOCKED; `allowed` is an org whose approval process lets administrators edit locked records
+ * and whose integration user is one (FIDELITY.md).
+ */
+export type LockedRecordUpdates = "refused" | "allowed";
+
 /** How long the Recycle Bin keeps a deleted record before it is deleted for good. */
 export const RECYCLE_BIN_DAYS = 15;
 
@@ -69,6 +76,16 @@ export class RecordWriter {
   duplicateRule: DuplicateRuleSetup = "alert";
   duplicateMatching: DuplicateMatching = "standard";
   inactiveOwnerUpdates: InactiveOwnerUpdates = "refused";
+  lockedRecordUpdates: LockedRecordUpdates = "refused";
+  /** Records an approval process holds locked (Apex `Approval.lock`), by id. */
+  private readonly locked = new Set<string>();
+
+  /** Locks or unlocks records as an approval step, or Apex `Approval.lock`/`Approval.unlock`, does. */
+  setLocked(schema: SObjectSchema, id: string, locked: boolean): void {
+    const recordId = String(this.existing(schema, id).Id);
+    if (locked) this.locked.add(recordId);
+    else this.locked.delete(recordId);
+  }
 
   /** The running server's fault injector, known only once it has started. */
   useFaults(faults: FaultInjector): void {
@@ -114,6 +131,12 @@ export class RecordWriter {
       throw new RecordSaveError([
         recordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []),
       ]);
+    }
+    // A record in an approval step is locked: "ENTITY_IS_LOCKED, the entity is locked for editing", as an
+    // org's DmlException quotes it (Salesforce Developer Forums, "ENTITY IS LOCKED message when unlocking
+    // through approval"), whatever the update carries, until the approval ends or an admin unlocks it.
+    if (!options.trusted && this.lockedRecordUpdates === "refused" && this.locked.has(String(existing.Id))) {
+      throw new RecordSaveError([recordError("ENTITY_IS_LOCKED", "the entity is locked for editing", [])]);
     }
     const values = this.normalise(schema, fields, "update", options);
     const record: SObjectRecord = { ...existing, ...values };

@@ -78,6 +78,17 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
       'or give leadloop\'s integration user the "Update Records with Inactive Owners" permission, then ' +
       "`leadloop errors retry`",
   },
+  // An approval process locks a record against every edit until it ends: "ENTITY_IS_LOCKED, the entity is
+  // locked for editing", as an org answers (Salesforce Developer Forums, "ENTITY IS LOCKED message when
+  // unlocking through approval").
+  ENTITY_IS_LOCKED: {
+    errorClass: "conflict",
+    retriable: false,
+    ofRecord: true,
+    explain: (d) =>
+      `the record is locked in Salesforce, by an approval process (${d}): finish or recall the approval, or ` +
+      "have an admin unlock the record, then `leadloop errors retry`",
+  },
   "HTTP 401": {
     errorClass: "auth",
     retriable: false,

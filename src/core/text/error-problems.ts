@@ -1,0 +1,67 @@
+// One problem per cause and person in `errors list`: the queue keeps an entry per refused write, each
+// resolved only by its own write, and this folds the open ones one cause refused into the line an ops admin acts on.
+import { groupBy } from "../grouping.js";
+
+export interface ProblemEntry {
+  id: number;
+  system: string;
+  object: string;
+  recordId: string | null;
+  operation: string;
+  errorClass: string;
+  message: string;
+  /** A write's payload names the person (`personId`, `email`) it is about. */
+  payload: unknown;
+}
+
+/** The open entries one cause holds for one person (or one record, where no person is named). */
+export interface ErrorProblem<E extends ProblemEntry = ProblemEntry> {
+  /** Oldest first. */
+  entries: E[];
+  /** The person's email, where an entry names it. */
+  email: string | null;
+  /** What the system said, without the person's ` [email]` ending (the problem names the person). */
+  cause: string;
+}
+
+/**
+ * Groups open entries into problems: the same system, class and cause, about the same person. The cause
+ * is the message without the person and with the record's object name left out, since a record-wide
+ * refusal names its object (Salesforce's INACTIVE_OWNER_OR_USER "… as owner of contact" and "… as owner of
+ * task" are one deactivated rep); two rules or two values refused stay two problems. Entries naming no
+ * person group by record, and a refused create naming no person (no record yet either) is a problem of its own.
+ */
+export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): ErrorProblem<E>[] {
+  const sorted = [...entries].sort((a, b) => a.id - b.id);
+  const groups = groupBy(sorted, (e) => [e.system, e.errorClass, whoseProblem(e), causeKey(e)].join("\u0000"));
+  return [...groups.values()].map((group) => ({
+    entries: group,
+    email: group.map(emailOf).find((email) => email !== null) ?? null,
+    cause: withoutPerson(group[0]!.message),
+  }));
+}
+
+function whoseProblem(e: ProblemEntry): string {
+  const personId = payloadText(e, "personId");
+  if (personId !== null) return `person:${personId}`;
+  return e.recordId === null ? `entry:${e.id}` : `record:${e.object}:${e.recordId}`;
+}
+
+function causeKey(e: ProblemEntry): string {
+  const objectName = new RegExp(`\\b${e.object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi");
+  return withoutPerson(e.message).replace(objectName, "<record>");
+}
+
+/** `aboutPerson` (sync/system-port.ts) ends a message about a person with ` [email]`. */
+function withoutPerson(message: string): string {
+  return message.replace(/ \[[^\s[\]]+@[^\s[\]]+\]$/, "");
+}
+
+function emailOf(e: ProblemEntry): string | null {
+  return payloadText(e, "email") ?? / \[([^\s[\]]+@[^\s[\]]+)\]$/.exec(e.message)?.[1] ?? null;
+}
+
+function payloadText(e: ProblemEntry, key: string): string | null {
+  const value = typeof e.payload === "object" && e.payload !== null ? (e.payload as Record<string, unknown>)[key] : undefined;
+  return typeof value === "string" && value !== "" ? value : null;
+}
