@@ -4,7 +4,8 @@
 // merge (ARCHITECTURE.md "Links"): her link retires, her follow-up clock stops, no new Lead is made for her,
 // and every other record of the run goes on, where the link write that took her Contact stopped every
 // run with a store error naming both people.
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -68,5 +69,10 @@ describe("a Lead converted into another person's Contact (crm: salesforce)", () 
     expect(next.summary.created.salesforce).toBe(0);
     expect(leadOf(beatrice)).toHaveLength(1);
     expect(loop.salesforce.data.list("Contact").filter((c) => c.HubSpot_Contact_Id__c === beatrice)).toEqual([]);
+    // `explain` says where her record went.
+    const explained = await runCli(["explain", "beatrice.lemaitre-nunez@sgo-optique.fr", "--config", loopConfig(loop, "salesforce")], {}, undefined, { now });
+    expect(explained.stdout).toContain(
+      `no CRM record: salesforce Lead ${String(beatriceLead!.Id)} converted into Contact ${made.contactId}, the record of contacts ${anais}`,
+    );
   });
 });
