@@ -23,6 +23,28 @@ export function converted(record: SourceRecord, mapping: ObjectMapping): boolean
   return Boolean(mapping.conversion && record.fields[mapping.conversion.flag] === "true");
 }
 
+/**
+ * The person whose record the converted Lead's Contact already is, when that is not the Lead's own person:
+ * a rep converted her Lead into another person's Contact (convertLead's `contactId`), linked in the store
+ * or by a link this batch writes (`linking`). Salesforce then says the two are one person, as a merge of
+ * her Lead into that person's record does (merges.ts `followMerge`), and a link cannot hold both.
+ */
+export async function contactHolder(
+  ctx: RunContext,
+  link: Link,
+  lead: SourceRecord,
+  mapping: ObjectMapping,
+  linking: readonly LinkWrite[],
+): Promise<string | undefined> {
+  const target = lead.fields[mapping.conversion!.idField];
+  if (!target) return undefined;
+  const type = mapping.conversion!.object;
+  const taken = linking.find((l) => l.crmType === type && l.crmId === target && l.marketingId !== link.marketingId);
+  if (taken) return taken.marketingId;
+  const held = await ctx.store.findLinkByCrm(link.pair, type, target);
+  return held && held.marketingId !== link.marketingId ? held.marketingId : undefined;
+}
+
 /** The link moved to the converted Lead's Contact, or null when the Lead names none. */
 export function relinkToConverted(ctx: RunContext, link: Link, lead: SourceRecord, mapping: ObjectMapping): LinkWrite | null {
   const target = lead.fields[mapping.conversion!.idField];

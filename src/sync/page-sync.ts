@@ -12,7 +12,7 @@ import {
   type SourceRecord,
 } from "../core/records.js";
 import type { Cursor, FieldSnapshot, HistoryToFill, Link, LinkWrite, MatchMiss, OutboxWrite, QueuedError } from "../store/port.js";
-import { carryConversions, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
+import { carryConversions, contactHolder, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { settleByFieldTimes } from "./conflict-times.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
@@ -92,7 +92,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
     if (!mapping) continue;
     if (source === "crm" && converted(record, mapping)) {
-      if (link) relink(ctx, commit, link, record, mapping);
+      if (link) await relink(ctx, commit, link, record, mapping);
       continue;
     }
     if (!link) {
@@ -503,12 +503,26 @@ function mappingFor(
   return mappings.find((m) => m.crmObject === crmObject);
 }
 
-/** The link moves to the Contact a converted Lead became, and what the Lead was owed goes with it. */
-function relink(ctx: RunContext, commit: Commit, link: Link, lead: SourceRecord, mapping: ObjectMapping): void {
+/**
+ * The link moves to the Contact a converted Lead became, and what the Lead was owed goes with it. A
+ * Contact that is another person's record ends hers as a merge into it does (merges.ts `crmEnded`): her
+ * link retires, her writes and follow-up clock stop, and the rest of the batch goes on. Whether the link
+ * moved.
+ */
+async function relink(ctx: RunContext, commit: Commit, link: Link, lead: SourceRecord, mapping: ObjectMapping): Promise<boolean> {
+  const holder = await contactHolder(ctx, link, lead, mapping, commit.links);
+  if (holder !== undefined) {
+    const into = lead.fields[mapping.conversion!.idField]!;
+    retire(ctx, commit, link, `${ctx.crm.system} ${lead.object} ${lead.id} converted into ${mapping.conversion!.object} ${into}, the record of ${link.marketingType} ${holder}`);
+    commit.gone.push({ object: lead.object, id: lead.id, kind: "merged", mergedInto: into, at: ctx.until, takesWrites: false });
+    commit.merges.crmEnded.set(lead.id, link.marketingId);
+    return false;
+  }
   const moved = relinkToConverted(ctx, link, lead, mapping);
-  if (!moved) return;
+  if (!moved) return false;
   commit.links.push(moved);
   commit.converted.push({ link, lead, mapping, moved });
+  return true;
 }
 
 function sideValue(record: SourceRecord, f: FieldMapping, side: SideName): FieldValue {
@@ -579,7 +593,7 @@ async function pairLinked(
         continue;
       }
       if (source === "marketing" && converted(counterpart, mapping)) {
-        relink(ctx, commit, item.link, counterpart, mapping);
+        if (!(await relink(ctx, commit, item.link, counterpart, mapping))) continue;
         convertedPending.push({
           ...item,
           link: { ...item.link, crmId: counterpart.fields[mapping.conversion!.idField]! },
