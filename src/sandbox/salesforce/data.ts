@@ -81,6 +81,8 @@ export class SalesforceData {
   unorderedRows: UnorderedRows = "reversed";
   /** Whether getDeleted still lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
   emptiedDeletions: EmptiedDeletions = "unlisted";
+  /** The long transactions still open (`beginTransaction`), each by its start on the org's clock. */
+  private readonly inFlight = new Map<object, number>();
 
   constructor(
     faults: FaultInjector | undefined,
@@ -119,6 +121,31 @@ export class SalesforceData {
 
   delete(sobject: string, id: string, at?: Date): void {
     this.trusted(() => this.writer.delete(sobject, id, at));
+  }
+
+  /**
+   * Begins a long transaction (a flow, a bulk job, a mass delete): until it commits, getUpdated and
+   * getDeleted cover no later than its start, since what it changes is stamped then and shows only when it
+   * commits ("GetDeletedResult" and "GetUpdatedResult", SOAP API Developer Guide: latestDateCovered, for
+   * changes "that started after this date but didn't complete before endDate"). The work passed to the
+   * returned commit is done then, as the transaction's: a deletion in it given `startedAt` is logged at it.
+   */
+  beginTransaction(): { startedAt: Date; commit(work: () => void): void } {
+    const startedAt = this.writer.now();
+    const transaction = {
+      startedAt,
+      commit: (work: () => void) => {
+        this.inFlight.delete(transaction);
+        work();
+      },
+    };
+    this.inFlight.set(transaction, startedAt.getTime());
+    return transaction;
+  }
+
+  /** How far the replication resources cover: to the start of the oldest open transaction, if any. */
+  coveredUntil(end: number): number {
+    return Math.min(end, this.writer.now().getTime(), ...this.inFlight.values());
   }
 
   /** Empties one deleted record from the Recycle Bin, as an admin or Database.emptyRecycleBin does. */
