@@ -17,6 +17,7 @@ import {
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
 import { runSoql, type UnorderedRows } from "./soql-evaluator.js";
+import type { SoqlDateTimes } from "./soql-lexer.js";
 import { formatDate, type SObjectRecord } from "./values.js";
 
 export interface ConvertLeadOptions {
@@ -81,6 +82,8 @@ export class SalesforceData {
   unorderedRows: UnorderedRows = "reversed";
   /** Whether getDeleted still lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
   emptiedDeletions: EmptiedDeletions = "unlisted";
+  /** Which dateTime literals a query's WHERE clause takes (emulator.ts `soqlDateTimes`). */
+  soqlDateTimes: SoqlDateTimes = "documented";
   /** The long transactions still open (`beginTransaction`), each by its start on the org's clock. */
   private readonly inFlight = new Map<object, number>();
 
@@ -316,6 +319,7 @@ export class SalesforceData {
       includeDeleted: options.includeDeleted ?? false,
       version: "62.0",
       unordered: this.unorderedRows,
+      dateTimes: this.soqlDateTimes,
     });
     return { totalSize, records };
   }
