@@ -388,6 +388,25 @@ describe("readByIds and findBy", () => {
   });
 });
 
+// A value more than 10,000 records share (an import that gave every company one domain): paging one query
+// past 10,000 results is a 400, so the search by values reads keyset by id, each query from its first page.
+describe("findBy: a value more than 10,000 records hold", () => {
+  const h = useEmulator();
+
+  it("finds every one of them, past the search's 10,000-result cap", async () => {
+    const { adapter, emulator } = h();
+    const made = new Set<string>();
+    for (let i = 0; i < 10_050; i++) {
+      made.add(emulator.data.createObject("companies", { name: `Société n°${i}`, domain: "import-été.example" }, at(i)).id);
+    }
+    emulator.data.createObject("companies", { name: "Ailleurs", domain: "ailleurs.example" }, at(0));
+    const found = await adapter.findBy("companies", "domain", ["IMPORT-ÉTÉ.example"], ["name", "domain"]);
+    expect(found).toHaveLength(10_050);
+    expect(new Set(found.map((c) => c.id))).toEqual(made);
+    expect(found.find((c) => c.fields.name === "Société n°7")?.fields.domain).toBe("import-été.example");
+  });
+});
+
 describe("findBy within HubSpot's 3,000-character search", () => {
   const h = useEmulator();
 
