@@ -53,9 +53,15 @@ export async function followRemovals(
   // The run's opening probe may have found the window empty already (opening-probe.ts).
   const bin =
     system.recycleBin && cursor ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
+  // A deletion log that answered short of the window (a transaction still open, stamping its deletions
+  // at its start) holds the cursor at what it covered, so the next read takes them in.
+  let coveredUntil = ctx.until;
+  const onCoveredUntil = (instant: string) => {
+    if (Date.parse(instant) < Date.parse(coveredUntil)) coveredUntil = new Date(Date.parse(instant)).toISOString();
+  };
   const listed = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
-    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options });
+    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options, onCoveredUntil });
   const gone = await vanished(ctx, side, object, mapping, since, listed);
   const removals = [...listed, ...gone];
   const merges = mergesFollowed();
@@ -114,7 +120,7 @@ export async function followRemovals(
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
     slaClocks: await clocksMoved(ctx, merges.crmMoves),
-    cursors: [save, ...(bin?.listed() ?? [])],
+    cursors: [{ ...save, value: coveredUntil }, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
 }

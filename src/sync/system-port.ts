@@ -112,6 +112,12 @@ export interface RemovalReadOptions {
   onBinListed?(records: number): void;
   /** A field each removed record's value of is read too (`Removal.stamp`): the pair's link stamp. */
   stampField?: string;
+  /**
+   * Told the instant the system's deletion log covered when it answered short of `until`: deletions begun
+   * after it in transactions not yet committed were left out, so the next read must start no later than
+   * it (Salesforce's getDeleted `latestDateCovered`). Not called when the read covered the whole window.
+   */
+  onCoveredUntil?(instant: string): void;
 }
 
 /**

@@ -100,6 +100,27 @@ describe("a handed-off Lead deleted in Salesforce", () => {
     expect(loop.salesforce.data.list("Lead")).toEqual([]);
   });
 
+  // A mass delete (a long transaction) stamps its deletions when it starts and shows them when it commits:
+  // a run between the two is told by getDeleted's latestDateCovered that its window was covered only to the
+  // transaction's start ("GetDeletedResult"), and the next run reads from there, not from its own end.
+  it("deleted in a long transaction that commits after a run's removals read: the next run follows it", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    later(10 * 60_000);
+    const massDelete = loop.salesforce.data.beginTransaction();
+    later(6 * 60_000);
+    expect((await sync()).summary.status).toBe("succeeded");
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeDefined();
+    massDelete.commit(() => loop.salesforce.data.delete("Lead", lead, massDelete.startedAt));
+    later();
+    expect((await sync()).summary.status).toBe("succeeded");
+    expect(await loop.store.findLinkByMarketing("contact", personId)).toBeUndefined();
+    expect((await loop.store.findRetiredLinks("contact", "marketing", [personId])).get(personId)?.retiredReason).toBe(
+      `salesforce Lead ${lead} deleted`,
+    );
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, slaTasks);
+  });
+
   it("while the handoff's writes wait: they leave the outbox, their refusals are resolved, no handoff counts", async () => {
     // The first run makes her Lead; a second, stopped before its drain, decides a reroute-free handoff's
     // writes only when the Lead exists, so the handoff of the first run is what waits here.

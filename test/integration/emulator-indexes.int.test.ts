@@ -95,8 +95,9 @@ describe("Salesforce emulator answers through its indexes as a scan would", () =
   });
 
   it("reads SystemModstamp windows to the second, ties in Id order, with LIMIT and OFFSET", () => {
-    const from = new Date(BASE + 5_500).toISOString();
-    const until = new Date(BASE + 12_000).toISOString();
+    // SOQL's dateTime literals are to the second ("Date Formats and Date Literals in WHERE").
+    const from = `${new Date(BASE + 5_500).toISOString().slice(0, 19)}Z`;
+    const until = `${new Date(BASE + 12_000).toISOString().slice(0, 19)}Z`;
     const got = soql(
       `SELECT Id FROM Lead WHERE SystemModstamp >= ${from} AND SystemModstamp <= ${until} ORDER BY SystemModstamp, Id LIMIT 40 OFFSET 5`,
     );
@@ -116,7 +117,7 @@ describe("Salesforce emulator answers through its indexes as a scan would", () =
     sf.data.delete("Lead", String(b.Id), new Date(BASE + 2_000_000));
     expect(soql("SELECT Id FROM Lead WHERE Email = 'lead.10@example.com'")).toEqual([]);
     expect(soql("SELECT Id FROM Lead WHERE Email = 'renamed.lead@example.com'")).toEqual([String(a.Id)]);
-    expect(soql(`SELECT Id FROM Lead WHERE SystemModstamp >= ${new Date(BASE + 2_000_000).toISOString()}`)).toEqual([
+    expect(soql(`SELECT Id FROM Lead WHERE SystemModstamp >= ${new Date(BASE + 2_000_000).toISOString().slice(0, 19)}Z`)).toEqual([
       String(a.Id),
     ]);
     const deleted = sf.data.query("SELECT Id, IsDeleted FROM Lead WHERE Email = 'lead.11@example.com'");

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import type { HubspotEmulator, HubspotEmulatorOptions } from "../../src/sandbox/hubspot/emulator.js";
 import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SystemError } from "../../src/sync/system-error.js";
 import type { ChangeCursor, ChangePage, RecordWrite } from "../../src/sync/system-port.js";
@@ -27,7 +27,10 @@ interface Harness {
 }
 
 /** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
-function useEmulator(adapterOptions: { lookbackMs?: number } = {}): () => Harness {
+function useEmulator(
+  adapterOptions: { lookbackMs?: number } = {},
+  portal: Pick<HubspotEmulatorOptions, "searchPageMax"> = {},
+): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
     // Real time, reads right after writes: the search index lag is tested on an injected clock through
@@ -36,6 +39,7 @@ function useEmulator(adapterOptions: { lookbackMs?: number } = {}): () => Harnes
       accessToken: `test-${randomUUID()}`,
       searchLagMs: 0,
       limits: { burstPer10Seconds: 100_000, searchPerSecond: 1_000 },
+      ...portal,
     });
     const adapter = createHubspotAdapter({
       accessToken: emulator.accessToken,
@@ -186,6 +190,34 @@ describe("readChanges: incremental through search", () => {
     const read = pages.flatMap((p) => p.records.map((r) => r.id));
     expect(new Set(read)).toEqual(ids);
     expect(pages.at(-1)!.cursor.lastId).toBe(later.id);
+  });
+});
+
+// The search reference gives `limit` as the most results a page holds: a portal (or a server written to the
+// reference) may answer a page shorter than asked and still give `paging.next`. Such a page is not the end.
+describe("readChanges: a portal that answers search pages shorter than the limit asked", () => {
+  const h = useEmulator({}, { searchPageMax: 70 });
+
+  it("reads every record on a first load and in a change window, ties at one instant among them", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const made = new Set<string>();
+    for (let i = 0; i < 230; i++) made.add(d.createObject("contacts", messyContact(i), at(10_000 + i * 1_000)).id);
+    // 90 contacts an import stamped with one instant: more ties than a short page holds.
+    for (let i = 230; i < 320; i++) made.add(d.createObject("contacts", messyContact(i), at(500_000)).id);
+
+    const first = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
+    const loaded = first.flatMap((p) => p.records.map((r) => r.id));
+    expect(first.map((p) => p.records.length)).toEqual([70, 70, 70, 70, 40]);
+    expect(new Set(loaded)).toEqual(made);
+    expect(first.at(-1)!.cursor).toEqual({ modifiedAt: iso(3_600_000), lastId: null });
+
+    const changed = await collect(
+      adapter.readChanges("contacts", FIELDS, { modifiedAt: iso(9_000), lastId: null }, iso(3_600_000)),
+    );
+    const read = changed.flatMap((p) => p.records.map((r) => r.id));
+    expect(new Set(read)).toEqual(made);
+    expect(changed.at(-1)!.cursor.modifiedAt).toBe(iso(500_000));
   });
 });
 
@@ -353,6 +385,25 @@ describe("readByIds and findBy", () => {
     // Every fifth contact has a blank first name.
     expect(found).toHaveLength(150 - 30);
     expect(found.every((r) => /^Zoë-\d+$/.test(r.fields.firstname ?? ""))).toBe(true);
+  });
+});
+
+// A value more than 10,000 records share (an import that gave every company one domain): paging one query
+// past 10,000 results is a 400, so the search by values reads keyset by id, each query from its first page.
+describe("findBy: a value more than 10,000 records hold", () => {
+  const h = useEmulator();
+
+  it("finds every one of them, past the search's 10,000-result cap", async () => {
+    const { adapter, emulator } = h();
+    const made = new Set<string>();
+    for (let i = 0; i < 10_050; i++) {
+      made.add(emulator.data.createObject("companies", { name: `Société n°${i}`, domain: "import-été.example" }, at(i)).id);
+    }
+    emulator.data.createObject("companies", { name: "Ailleurs", domain: "ailleurs.example" }, at(0));
+    const found = await adapter.findBy("companies", "domain", ["IMPORT-ÉTÉ.example"], ["name", "domain"]);
+    expect(found).toHaveLength(10_050);
+    expect(new Set(found.map((c) => c.id))).toEqual(made);
+    expect(found.find((c) => c.fields.name === "Société n°7")?.fields.domain).toBe("import-été.example");
   });
 });
 

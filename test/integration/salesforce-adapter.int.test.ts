@@ -482,6 +482,30 @@ describe("sessions", () => {
     expect(endpointCalls("/services/oauth2/token")).toBe(3);
   });
 
+  // The token response names the instance its session is for; the configured instanceUrl may be a host
+  // the org has left (an instance refresh, a My Domain change): API calls follow the token's.
+  it("sends its calls to the instance the token response names, not to a configured instanceUrl that no longer answers", async () => {
+    const ids = seedLeads(2, (i) => at(i), (i) => ({ LastName: i === 0 ? "Ñúñez-Bérenger" : "  o'Brien " }));
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, "127.0.0.1", resolve));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const sf = await createSalesforceAdapter({
+      connection: connection({
+        instanceUrl: `http://127.0.0.1:${port}`,
+        accessToken: undefined,
+        oauth: { loginUrl: emu.url, clientId: "sandbox-client-id", clientSecret: "sandbox-client-secret" },
+      }),
+      retry: RETRY,
+    });
+    const read = (await collect(sf.readChanges("Lead", ["LastName"], null, UNTIL))).flatMap((p) => p.records);
+    expect(read.map((r) => [r.id, r.fields.LastName])).toEqual([
+      [ids[0], "Ñúñez-Bérenger"],
+      [ids[1], "  o'Brien "],
+    ]);
+    expect(endpointCalls("/services/oauth2/token")).toBe(1);
+  });
+
   it("says so when the client credentials are wrong, on the first call", async () => {
     const sf = await clientCredentialsAdapter("wrong");
     const err = await thrown(sf.describe("Lead"));

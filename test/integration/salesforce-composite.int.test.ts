@@ -10,6 +10,8 @@ import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
 const RETRY: RetryPolicy = { patienceMs: 2_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
 const T0 = Date.parse("2026-11-20T08:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+/** A SOQL dateTime literal in the form the SOQL reference lists, to the second. */
+const literal = (when: Date) => `${when.toISOString().slice(0, 19)}Z`;
 const V = "/services/data/v62.0";
 
 let emu: SalesforceEmulator;
@@ -45,8 +47,8 @@ describe("the composite resource", () => {
     const res = await composite({
       allOrNone: false,
       compositeRequest: [
-        query(`SELECT Id, LastName FROM Lead WHERE SystemModstamp >= ${at(0).toISOString()} ORDER BY SystemModstamp, Id`, "leads"),
-        query(`SELECT Id FROM Contact WHERE SystemModstamp >= ${at(0).toISOString()} LIMIT 1`, "contacts"),
+        query(`SELECT Id, LastName FROM Lead WHERE SystemModstamp >= ${literal(at(0))} ORDER BY SystemModstamp, Id`, "leads"),
+        query(`SELECT Id FROM Contact WHERE SystemModstamp >= ${literal(at(0))} LIMIT 1`, "contacts"),
         { method: "GET", url: `${V}/sobjects/Lead/deleted?start=${at(0).toISOString()}&end=${at(60).toISOString()}`, referenceId: "leads_deleted" },
         query("SELECT Nonsense FROM Lead", "bad_query"),
       ],

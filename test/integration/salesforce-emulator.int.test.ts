@@ -223,10 +223,16 @@ describe("SOQL query", () => {
     });
     const ids = async (where: string) =>
       (await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE ${where}`)).records.map((r) => r.Id);
-    expect(await ids("SystemModstamp = 2025-06-02T10:15:30.900Z")).toEqual([id]);
-    expect(await ids("SystemModstamp >= 2025-06-02T10:15:30.999Z")).toEqual([id]);
-    expect(await ids("SystemModstamp > 2025-06-02T10:15:30.001Z")).toEqual([]);
-    expect(await ids("SystemModstamp > 2025-06-02T10:15:29.999Z")).toEqual([id]);
+    // Literals with milliseconds, as a real org takes them (the emulator's lenient `soqlDateTimes`).
+    sf.data.soqlDateTimes = "fractional";
+    try {
+      expect(await ids("SystemModstamp = 2025-06-02T10:15:30.900Z")).toEqual([id]);
+      expect(await ids("SystemModstamp >= 2025-06-02T10:15:30.999Z")).toEqual([id]);
+      expect(await ids("SystemModstamp > 2025-06-02T10:15:30.001Z")).toEqual([]);
+      expect(await ids("SystemModstamp > 2025-06-02T10:15:29.999Z")).toEqual([id]);
+    } finally {
+      sf.data.soqlDateTimes = "documented";
+    }
   });
 
   it("answers MALFORMED_QUERY, INVALID_FIELD and INVALID_TYPE like Salesforce", async () => {
@@ -260,6 +266,25 @@ describe("SOQL query", () => {
     const within = `SELECT Id FROM Lead WHERE Id IN (${ids.slice(0, 4_500).map((id) => `'${id}'`).join(", ")})`;
     expect(within.length).toBeLessThanOrEqual(100_000);
     expect(runSoql(sf.data.store, within, { includeDeleted: false, version: "62.0" }).totalSize).toBe(0);
+  });
+
+  // The SOQL reference lists dateTime literals to the second ("Date Formats and Date Literals in WHERE");
+  // a literal with milliseconds is refused by default, taken with soqlDateTimes: "fractional".
+  it("takes a dateTime literal to the second and refuses one with milliseconds, unless told to take it", async () => {
+    const id = sf.data.insert("Lead", { LastName: "Ñúñez", Company: "Fécula SA", Email: "nunez@fecula.es" });
+    const stamp = String(sf.data.get("Lead", id)!.SystemModstamp).slice(0, 19);
+    const second = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Id = '${id}' AND SystemModstamp >= ${stamp}Z`);
+    expect(second.records.map((r) => r.Id)).toEqual([id]);
+    const offset = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Id = '${id}' AND SystemModstamp >= ${stamp}+00:00`);
+    expect(offset.totalSize).toBe(1);
+    const fractional = await rejection(conn.query(`SELECT Id FROM Lead WHERE Id = '${id}' AND SystemModstamp >= ${stamp}.000Z`));
+    expect(fractional.errorCode).toBe("MALFORMED_QUERY");
+    sf.data.soqlDateTimes = "fractional";
+    try {
+      expect((await conn.query(`SELECT Id FROM Lead WHERE Id = '${id}' AND SystemModstamp >= ${stamp}.000Z`)).totalSize).toBe(1);
+    } finally {
+      sf.data.soqlDateTimes = "documented";
+    }
   });
 
   it("refuses a filter value that is no record id on an id or lookup field, failing the whole query", async () => {

@@ -19,7 +19,7 @@ import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
 import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
-import type { SearchTieOrder } from "./search.js";
+import { SEARCH_LIMITS, type SearchTieOrder } from "./search.js";
 
 export { type ContactActivity, recordActivity } from "./contact-activity.js";
 export { HubspotApiError } from "./errors.js";
@@ -67,6 +67,13 @@ export interface HubspotEmulatorOptions {
    */
   searchTies?: SearchTieOrder;
   /**
+   * The most records a search page answers (default 200, as many as a `limit` may ask): a page may hold
+   * fewer than its `limit` with `paging.next` still given, since the search reference gives `limit` as the
+   * most results a page holds and the paging object, not the page's length, says whether more follow.
+   * A lower value is a portal or server that answers short pages (routes/search-routes.ts).
+   */
+  searchPageMax?: number;
+  /**
    * A property created over the API must name one of its object's property groups (default `"checked"`;
    * routes/property-routes.ts), or may name any group (`"unchecked"`, the lenient option).
    */
@@ -108,6 +115,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     searchLagMs: options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS,
     searchLimitCounts: options.searchLimitCounts ?? "body",
     searchTies: options.searchTies ?? "reversed",
+    searchPageMax: options.searchPageMax ?? SEARCH_LIMITS.pageSize,
     propertyGroups: options.propertyGroups ?? "checked",
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,

@@ -72,7 +72,9 @@ export function runSearch(
 export function pageOf(sorted: StoredObject[], total: number, offset: number, limit: number): SearchPage {
   const end = Math.min(offset + limit, total, SEARCH_LIMITS.totalResults);
   const page: SearchPage = { total, records: sorted.slice(offset, end) };
-  if (end < Math.min(total, SEARCH_LIMITS.totalResults)) page.nextAfter = String(end);
+  // More results than answered: a next page, even at the cap, where asking for it is the 400 (clients that
+  // follow `paging.next` past 10,000 results get it: activepieces/activepieces #10160).
+  if (end < total) page.nextAfter = String(end);
   return page;
 }
 

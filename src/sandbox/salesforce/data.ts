@@ -17,6 +17,7 @@ import {
 } from "./schema.js";
 import type { Sessions } from "./sessions.js";
 import { runSoql, type UnorderedRows } from "./soql-evaluator.js";
+import type { SoqlDateTimes } from "./soql-lexer.js";
 import { formatDate, type SObjectRecord } from "./values.js";
 
 export interface ConvertLeadOptions {
@@ -81,6 +82,10 @@ export class SalesforceData {
   unorderedRows: UnorderedRows = "reversed";
   /** Whether getDeleted still lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
   emptiedDeletions: EmptiedDeletions = "unlisted";
+  /** Which dateTime literals a query's WHERE clause takes (emulator.ts `soqlDateTimes`). */
+  soqlDateTimes: SoqlDateTimes = "documented";
+  /** The long transactions still open (`beginTransaction`), each by its start on the org's clock. */
+  private readonly inFlight = new Map<object, number>();
 
   constructor(
     faults: FaultInjector | undefined,
@@ -129,6 +134,31 @@ export class SalesforceData {
 
   delete(sobject: string, id: string, at?: Date): void {
     this.trusted(() => this.writer.delete(sobject, id, at));
+  }
+
+  /**
+   * Begins a long transaction (a flow, a bulk job, a mass delete): until it commits, getUpdated and
+   * getDeleted cover no later than its start, since what it changes is stamped then and shows only when it
+   * commits ("GetDeletedResult" and "GetUpdatedResult", SOAP API Developer Guide: latestDateCovered, for
+   * changes "that started after this date but didn't complete before endDate"). The work passed to the
+   * returned commit is done then, as the transaction's: a deletion in it given `startedAt` is logged at it.
+   */
+  beginTransaction(): { startedAt: Date; commit(work: () => void): void } {
+    const startedAt = this.writer.now();
+    const transaction = {
+      startedAt,
+      commit: (work: () => void) => {
+        this.inFlight.delete(transaction);
+        work();
+      },
+    };
+    this.inFlight.set(transaction, startedAt.getTime());
+    return transaction;
+  }
+
+  /** How far the replication resources cover: to the start of the oldest open transaction, if any. */
+  coveredUntil(end: number): number {
+    return Math.min(end, this.writer.now().getTime(), ...this.inFlight.values());
   }
 
   /** Empties one deleted record from the Recycle Bin, as an admin or Database.emptyRecycleBin does. */
@@ -299,6 +329,7 @@ export class SalesforceData {
       includeDeleted: options.includeDeleted ?? false,
       version: "62.0",
       unordered: this.unorderedRows,
+      dateTimes: this.soqlDateTimes,
     });
     return { totalSize, records };
   }

@@ -28,6 +28,7 @@ import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
 import type { EmptiedDeletions } from "./record-store.js";
 import type { UnorderedRows } from "./soql-evaluator.js";
+import type { SoqlDateTimes } from "./soql-lexer.js";
 
 export interface SalesforceEmulatorOptions {
   port?: number;
@@ -73,6 +74,11 @@ export interface SalesforceEmulatorOptions {
    */
   unorderedRows?: UnorderedRows;
   /**
+   * Which dateTime literals SOQL takes: the forms the SOQL reference lists, to the second (default), or
+   * `"fractional"`, also with milliseconds, as a real org was seen to (soql-lexer.ts `SoqlDateTimes`).
+   */
+  soqlDateTimes?: SoqlDateTimes;
+  /**
    * Fields whose history the org tracks, by object, replacing the default set for each object named
    * (field-history.ts `DEFAULT_TRACKED_FIELDS`: Lead Title, Phone, MobilePhone, Email, Status, …).
    */
@@ -111,6 +117,7 @@ export async function startSalesforceEmulator(
   data.writer.lockedRecordUpdates = options.lockedRecordUpdates ?? "refused";
   data.mappedLeadFields = new Set(options.mappedLeadFields ?? []);
   data.unorderedRows = options.unorderedRows ?? "reversed";
+  data.soqlDateTimes = options.soqlDateTimes ?? "documented";
   data.emptiedDeletions = options.emptiedDeletions ?? "unlisted";
   for (const [object, fields] of Object.entries(options.trackedFields ?? {})) data.trackHistory(object, fields);
   let baseUrl = "";

@@ -5,7 +5,7 @@
 import { normaliseId } from "./ids.js";
 import { equalityKey, type RecordStore } from "./record-store.js";
 import { type FieldDescribe, findField, findRelationship, type SObjectSchema } from "./schema.js";
-import { queryError } from "./soql-lexer.js";
+import { queryError, type SoqlDateTimes } from "./soql-lexer.js";
 import {
   type Condition,
   type FieldRef,
@@ -49,9 +49,9 @@ export type UnorderedRows = "reversed" | "stored";
 export function runSoql(
   store: RecordStore,
   text: string,
-  options: { includeDeleted: boolean; version: string; now?: Date; unordered?: UnorderedRows },
+  options: { includeDeleted: boolean; version: string; now?: Date; unordered?: UnorderedRows; dateTimes?: SoqlDateTimes },
 ): QueryOutcome {
-  const query = parseSoql(text);
+  const query = parseSoql(text, options.dateTimes);
   const schema = store.schema(query.from.name);
   if (!schema) {
     throw queryError(

@@ -12,11 +12,20 @@ export interface Token {
 }
 
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})/;
+
+/**
+ * Which dateTime literals a WHERE clause takes: "documented" (default), the forms the SOQL and SOSL
+ * reference lists, to the second (`YYYY-MM-DDThh:mm:ssZ`, `…+hh:mm`, `…-hh:mm`; "Date Formats and Date
+ * Literals in WHERE"), a literal with fractional seconds refused with MALFORMED_QUERY; "fractional", the
+ * lenient option, also `…:ss.SSSZ`, which a real org was recorded taking
+ * (test/fixtures/salesforce-recorded) though no reference lists it.
+ */
+export type SoqlDateTimes = "documented" | "fractional";
 const DATE = /^\d{4}-\d{2}-\d{2}(?![\d:T])/;
 const NUMBER = /^-?\d+(\.\d+)?/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/;
 
-export function tokenize(soql: string): Token[] {
+export function tokenize(soql: string, dateTimes: SoqlDateTimes = "documented"): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < soql.length) {
@@ -33,6 +42,10 @@ export function tokenize(soql: string): Token[] {
       continue;
     }
     const datetime = DATETIME.exec(rest);
+    if (datetime?.[1] !== undefined && dateTimes === "documented") {
+      // The wording is the emulator's; the reference lists the forms, not the refusal of others.
+      throw malformed(soql, i + 19, `unexpected token: '${datetime[1]}' (a dateTime literal is to the second)`);
+    }
     if (datetime) {
       tokens.push({ kind: "datetime", text: datetime[0], pos: i });
       i += datetime[0].length;

@@ -1,7 +1,7 @@
 // Parses the SOQL subset leadloop needs into a syntax tree (SOQL and SOSL Reference: SELECT, WHERE,
 // ORDER BY, LIMIT, OFFSET, date formats and date literals). Names are checked against the schema later.
 import { SalesforceApiError } from "./errors.js";
-import { malformed, type Token, tokenize } from "./soql-lexer.js";
+import { malformed, type SoqlDateTimes, type Token, tokenize } from "./soql-lexer.js";
 
 export interface FieldRef {
   /** As written: `Owner.Email` is ["Owner", "Email"]. */
@@ -84,7 +84,7 @@ const RESERVED = new Set([
 export const SOQL_MAX_LENGTH = 100_000;
 export const SOQL_WHERE_STRING_MAX_LENGTH = 4_000;
 
-export function parseSoql(text: string): SoqlQuery {
+export function parseSoql(text: string, dateTimes?: SoqlDateTimes): SoqlQuery {
   if (text.length > SOQL_MAX_LENGTH) {
     throw new SalesforceApiError(
       400,
@@ -92,15 +92,18 @@ export function parseSoql(text: string): SoqlQuery {
       `SOQL statements can not be longer than ${SOQL_MAX_LENGTH} characters`,
     );
   }
-  return new Parser(text).parse();
+  return new Parser(text, dateTimes).parse();
 }
 
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
 
-  constructor(private readonly text: string) {
-    this.tokens = tokenize(text);
+  constructor(
+    private readonly text: string,
+    dateTimes?: SoqlDateTimes,
+  ) {
+    this.tokens = tokenize(text, dateTimes);
   }
 
   parse(): SoqlQuery {

@@ -72,10 +72,10 @@ async function* fullLoad(
   let last = afterId ?? "0";
   for (;;) {
     const filters: SearchFilter[] = [{ propertyName: "hs_object_id", operator: "GT", value: last }];
-    const read = await searchOnce(deps, object, fields, asked.properties, filters, "hs_object_id");
+    const { records: read, more } = await searchOnce(deps, object, fields, asked.properties, filters, "hs_object_id");
     // Records modified after the signpost are left for the next incremental read, which starts before it.
     const records = await asked.complete(read.filter((r) => Date.parse(r.modifiedAt) <= untilMs));
-    if (read.length < SEARCH_PAGE_SIZE) {
+    if (!more) {
       yield { records, cursor: { modifiedAt: until, lastId: null } };
       return;
     }
@@ -100,7 +100,7 @@ export async function* searchChanges(
   const prop = modifiedProperty(object);
   const untilMs = String(Date.parse(until));
   const asked = fieldsAsked(deps, object, fields);
-  const search = (filters: SearchFilter[], sortBy: string): Promise<SourceRecord[]> =>
+  const search = (filters: SearchFilter[], sortBy: string): Promise<SearchAnswer> =>
     searchOnce(deps, object, fields, asked.properties, [...filters, ...also], sortBy);
   // The window moves by what the search answered; the page holds the records as their fields were read.
   const page = async (records: SourceRecord[]): Promise<ChangePage> => ({
@@ -114,7 +114,7 @@ export async function* searchChanges(
   let seenAtStart = new Set<string>();
   for (;;) {
     deps.log.debug("hubspot.search.window", { object, start: new Date(start).toISOString(), strict });
-    const records = await search(
+    const { records, more } = await search(
       [
         { propertyName: prop, operator: strict ? "GT" : "GTE", value: String(start) },
         { propertyName: prop, operator: "LTE", value: untilMs },
@@ -123,11 +123,11 @@ export async function* searchChanges(
     );
     const fresh = records.filter((r) => !(Date.parse(r.modifiedAt) === start && seenAtStart.has(r.id)));
     if (fresh.length > 0) yield await page(fresh);
-    if (records.length < SEARCH_PAGE_SIZE) return;
+    if (!more) return;
 
     const lastMs = Date.parse(records[records.length - 1]!.modifiedAt);
     if (!strict && lastMs === start) {
-      // A full page at one instant: more ties may follow than one window can reach. Drain them by id.
+      // A page at one instant with more to come: more ties may follow than one window can reach. Drain them by id.
       for await (const ties of drainTies(search, prop, start, seenAtStart)) yield await page(ties);
       strict = true;
       seenAtStart = new Set();
@@ -141,7 +141,7 @@ export async function* searchChanges(
 
 /** Pages of the records modified exactly at `instant`, keyset by `hs_object_id`, minus ids already yielded. */
 async function* drainTies(
-  search: (filters: SearchFilter[], sortBy: string) => Promise<SourceRecord[]>,
+  search: (filters: SearchFilter[], sortBy: string) => Promise<SearchAnswer>,
   prop: string,
   instant: number,
   seen: ReadonlySet<string>,
@@ -150,12 +150,23 @@ async function* drainTies(
   for (;;) {
     const filters: SearchFilter[] = [{ propertyName: prop, operator: "EQ", value: String(instant) }];
     if (afterId !== null) filters.push({ propertyName: "hs_object_id", operator: "GT", value: afterId });
-    const records = await search(filters, "hs_object_id");
+    const { records, more } = await search(filters, "hs_object_id");
     const fresh = records.filter((r) => !seen.has(r.id));
     if (fresh.length > 0) yield fresh;
-    if (records.length < SEARCH_PAGE_SIZE) return;
+    if (!more) return;
     afterId = records[records.length - 1]!.id;
   }
+}
+
+/**
+ * One search page, and whether its query holds more. The paging object says so, not the page's length:
+ * the search reference gives `limit` as the most results a page holds, so a page shorter than asked may
+ * still have `paging.next` (FIDELITY.md, search row). A page with no records ends the query whatever its
+ * paging says, as no keyset can move past it.
+ */
+interface SearchAnswer {
+  records: SourceRecord[];
+  more: boolean;
 }
 
 async function searchOnce(
@@ -165,7 +176,7 @@ async function searchOnce(
   properties: string[],
   filters: SearchFilter[],
   sortBy: string,
-): Promise<SourceRecord[]> {
+): Promise<SearchAnswer> {
   const { body } = await deps.transport.send(
     {
       method: "POST",
@@ -181,5 +192,6 @@ async function searchOnce(
     searchPage,
   );
   // One page from offset 0 each time: a keyset query never pages towards the cap (SEARCH_RESULT_CAP).
-  return body.results.map((r) => fromHubspotObject(object, r, fields));
+  const records = body.results.map((r) => fromHubspotObject(object, r, fields));
+  return { records, more: records.length > 0 && body.paging?.next?.after !== undefined };
 }

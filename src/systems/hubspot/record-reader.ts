@@ -99,25 +99,33 @@ async function searchIn(
 ): Promise<SourceRecord[]> {
   const asked = fieldsAsked(deps, object, fields, [field]);
   const properties = asked.properties;
-  const bodyOf = (values: string[], after: string | undefined) => ({
-    filterGroups: [{ filters: [{ propertyName: field, operator: "IN", values }] }],
+  // Keyset by id, each query from its first page, as the change reads are (change-reader.ts): paging a
+  // query's `after` past 10,000 results is a 400, and a value many records share could reach it.
+  const bodyOf = (values: string[], afterId: string | undefined) => ({
+    filterGroups: [
+      {
+        filters: [
+          { propertyName: field, operator: "IN", values },
+          ...(afterId === undefined ? [] : [{ propertyName: "hs_object_id", operator: "GT", value: afterId }]),
+        ],
+      },
+    ],
     sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
     properties,
     limit: SEARCH_PAGE_SIZE,
-    ...(after ? { after } : {}),
   });
   const wantedSet = new Set(wanted);
   const byId = new Map<string, SourceRecord>();
-  // Room for the largest `after` a page can give: paging stops at 10,000 results.
-  for (const chunk of chunksWithin(wanted, JSON.stringify(bodyOf([], "10000")).length)) {
-    let after: string | undefined;
-    do {
+  // Room for the keyset filter with the longest id HubSpot gives (int64: 19 digits).
+  for (const chunk of chunksWithin(wanted, JSON.stringify(bodyOf([], "9".repeat(19))).length)) {
+    let afterId: string | undefined;
+    for (;;) {
       const answer = await deps.transport.send(
         {
           method: "POST",
           path: `/crm/v3/objects/${canonicalObject(object)}/search`,
           search: true,
-          body: bodyOf(chunk, after),
+          body: bodyOf(chunk, afterId),
         },
         searchPage,
       );
@@ -127,8 +135,10 @@ async function searchIn(
           byId.set(raw.id, fromHubspotObject(object, raw, fields));
         }
       }
-      after = answer.body.paging?.next?.after;
-    } while (after);
+      const last = answer.body.results.at(-1)?.id;
+      if (answer.body.paging?.next?.after === undefined || last === undefined) break;
+      afterId = last;
+    }
   }
   return asked.complete([...byId.values()]);
 }

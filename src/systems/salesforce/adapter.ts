@@ -163,7 +163,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       return out;
     },
     readRemovals(object: string, since: string, until: string, known?: RemovalReadOptions): Promise<Removal[]> {
-      return readRemovals(client, describe, object, since, until, known?.stampField);
+      return readRemovals(client, describe, object, since, until, known);
     },
     removalsReachMs: REMOVALS_REACH_MS,
     probeWindows(windows: readonly ProbeWindow[]): Promise<boolean[]> {

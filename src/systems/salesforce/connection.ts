@@ -286,6 +286,11 @@ export class SalesforceClient {
       });
     }
     this.conn.accessToken = parsed.data.access_token;
+    // The session is the instance's the token names ("The response includes the server instance and the
+    // access token": Connect REST API Developer Guide, "Connect to Connect REST API Using OAuth"), as
+    // jsforce's own login flows take it; `salesforce.instanceUrl` may name a host the org left.
+    const instance = parsed.data.instance_url;
+    if (instance && /^https?:\/\/[^/]/.test(instance)) this.conn.instanceUrl = instance.replace(/\/+$/, "");
   }
 }
 

@@ -8,7 +8,7 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_getdeleted.htm
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
-import type { Removal } from "../../sync/system-port.js";
+import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import type { DescribeCache } from "./describe.js";
 import { SYSTEM } from "./errors.js";
@@ -44,8 +44,26 @@ export function deletedPath(object: string, since: string, until: string): strin
 }
 
 export const deletedResult = z
-  .object({ deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() }).loose()) })
+  .object({
+    deletedRecords: z.array(z.object({ id: z.string(), deletedDate: z.string() }).loose()),
+    latestDateCovered: z.string().nullish(),
+  })
   .loose();
+
+/**
+ * The instant a getDeleted answer covered, when short of the window it was asked for. Deletions are
+ * stamped when their transaction starts, so one still open leaves the log's coverage at its start: "you
+ * must use this value for the startDate of your next call to capture the changes that started after this
+ * date but didn't complete before endDate" (SOAP API Developer Guide, "GetDeletedResult":
+ * latestDateCovered; the REST resource answers the same object). getDeleted ends a window at the start
+ * of the minute `until` falls in, which is the coverage of a whole answer. Undefined when whole (or the
+ * field is absent, which the reference allows: "If there's a value").
+ */
+export function coveredShortOf(answer: z.output<typeof deletedResult>, until: string): string | undefined {
+  const covered = toCanonical(answer.latestDateCovered ?? null);
+  if (!covered) return undefined;
+  return Date.parse(covered) < Math.floor(Date.parse(until) / 60_000) * 60_000 ? covered : undefined;
+}
 
 export async function readRemovals(
   client: SalesforceClient,
@@ -53,9 +71,10 @@ export async function readRemovals(
   object: string,
   since: string,
   until: string,
-  /** A field (the link stamp) whose value each removed record still in the Recycle Bin is read for. */
-  stampField?: string,
+  /** The link stamp to read (`stampField`), and who is told of a coverage short of `until`. */
+  known: Pick<RemovalReadOptions, "stampField" | "onCoveredUntil"> = {},
 ): Promise<Removal[]> {
+  const { stampField } = known;
   const raw = await client.call<unknown>({
     method: "GET",
     path: deletedPath(object, since, until),
@@ -78,6 +97,8 @@ export async function readRemovals(
   // would be made again. It reads them from the Recycle Bin instead, where the record's SystemModstamp
   // is its deletion's time (SOAP API Developer Guide, "GetDeletedResult": deletedDate).
   const minuteStart = stampField ? Math.floor(Date.parse(until) / 60_000) * 60_000 : undefined;
+  const short = coveredShortOf(parsed.data, until);
+  if (short !== undefined) known.onCoveredUntil?.(short);
   const listed = parsed.data.deletedRecords;
   const binned = await inRecycleBin(
     client,

@@ -24,15 +24,16 @@ export function soqlString(value: string): string {
 }
 
 /**
- * A dateTime literal, unquoted, in UTC, cut to the second: `2026-11-23T12:00:00.000Z`. Salesforce keeps
- * dateTimes to the second and SOQL ignores a literal's milliseconds, so the cut states the window Salesforce
- * applies. SOQL and SOSL Reference, "Date Formats and Date Literals in WHERE"
+ * A dateTime literal, unquoted, in UTC, cut to the second: `2026-11-23T12:00:00Z`, the form the reference
+ * lists (`YYYY-MM-DDThh:mm:ssZ`; it lists none with milliseconds, which an org takes but a server written
+ * to the reference need not). Salesforce keeps dateTimes to the second, so the cut states the window
+ * Salesforce applies. SOQL and SOSL Reference, "Date Formats and Date Literals in WHERE"
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_dateformats.htm
  */
 export function soqlDateTime(iso: string | number): string {
   const ms = typeof iso === "number" ? iso : Date.parse(iso);
   if (Number.isNaN(ms)) throw new RangeError(`not a date-time: ${String(iso)}`);
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;

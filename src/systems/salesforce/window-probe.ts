@@ -11,7 +11,7 @@ import type { ProbeWindow } from "../../sync/system-port.js";
 import { MAX_QUERIES, MAX_SUBREQUESTS, sendGets, type SubAnswer } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { totalSizeAnswer } from "./query-pages.js";
-import { deletedPath, deletedResult } from "./removals.js";
+import { coveredShortOf, deletedPath, deletedResult } from "./removals.js";
 import { changeWindow, select } from "./soql.js";
 
 export interface WindowProbeDeps {
@@ -98,6 +98,7 @@ function isEmpty(window: ProbeWindow, answer: SubAnswer | undefined): boolean {
     const parsed = totalSizeAnswer.safeParse(answer.body);
     return parsed.success && parsed.data.totalSize === 0;
   }
+  // An answer short of the window (a transaction still open) is not known empty: its read says how far.
   const parsed = deletedResult.safeParse(answer.body);
-  return parsed.success && parsed.data.deletedRecords.length === 0;
+  return parsed.success && parsed.data.deletedRecords.length === 0 && coveredShortOf(parsed.data, window.until) === undefined;
 }

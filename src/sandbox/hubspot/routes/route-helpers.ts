@@ -19,6 +19,8 @@ export interface HubspotContext {
   searchLimitCounts: "body" | "query";
   /** The order of search results tied on the sort (emulator.ts `searchTies`). */
   searchTies: SearchTieOrder;
+  /** The most records a search page answers, whatever its `limit` asks (emulator.ts `searchPageMax`). */
+  searchPageMax: number;
   /** Whether a property created over the API must name an existing group (emulator.ts `propertyGroups`). */
   propertyGroups: "checked" | "unchecked";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */

@@ -9,8 +9,8 @@ import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler } from "../../emulator/server.js";
 import { HubspotApiError } from "../errors.js";
 import { objectView } from "../object-views.js";
-import { parseBody, searchRequest } from "../request-schemas.js";
-import { runSearch } from "../search.js";
+import { parseBody, type SearchRequest, searchRequest } from "../request-schemas.js";
+import { runSearch, SEARCH_LIMITS } from "../search.js";
 import { idKeysetPage, modifiedWindowPage, searchCandidates } from "../search-plan.js";
 import { type HubspotContext, objectTypeParam, route } from "./route-helpers.js";
 
@@ -38,6 +38,15 @@ function checkSearchLength(body: unknown, counts: SearchLimitCounts): void {
   }
 }
 
+/**
+ * The request as the portal pages it: at most `pageMax` records a page. A `limit` past the documented 200
+ * is kept, so it is refused as before rather than quietly cut.
+ */
+function shortPaged(request: SearchRequest, pageMax: number): SearchRequest {
+  const limit = request.limit ?? SEARCH_LIMITS.defaultPageSize;
+  return limit > SEARCH_LIMITS.pageSize || limit <= pageMax ? request : { ...request, limit: pageMax };
+}
+
 export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
   api.add(
     "POST",
@@ -45,7 +54,7 @@ export function addSearchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
     route((req) => {
       const type = objectTypeParam(req);
       checkSearchLength(req.body, ctx.searchLimitCounts);
-      const request = parseBody(searchRequest, req.body);
+      const request = shortPaged(parseBody(searchRequest, req.body), ctx.searchPageMax);
       const indexedBefore = ctx.data.now().getTime() - ctx.searchLagMs;
       const page =
         modifiedWindowPage(ctx.data, type, request, indexedBefore, ctx.searchTies) ??

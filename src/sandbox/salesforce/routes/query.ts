@@ -69,6 +69,7 @@ export function addQueryRoutes(
         version,
         now: ctx.data.writer.now(),
         unordered: ctx.data.unorderedRows,
+        dateTimes: ctx.data.soqlDateTimes,
       });
       const cursor: Cursor = {
         records: outcome.records,

@@ -84,9 +84,8 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
     return [from, to];
   };
 
-  // Salesforce reports replication coverage to the minute, never past now.
-  const latestCovered = (end: number) =>
-    formatDateTime(Math.floor(Math.min(end, ctx.data.writer.now().getTime()) / 60_000) * 60_000);
+  // Salesforce reports replication coverage to the minute, never past now nor an open transaction's start.
+  const latestCovered = (end: number) => formatDateTime(Math.floor(ctx.data.coveredUntil(end) / 60_000) * 60_000);
 
   router
     .add(
