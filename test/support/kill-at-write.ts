@@ -78,10 +78,11 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
   let signalledAt: number | undefined;
   const listener = async ({ endpoint, path }: { endpoint: string; path: string }) => {
     writeLog.push(endpoint);
-    const counts = counted[writeCounted(endpoint)]++ + 1;
+    const kind = writeCounted(endpoint);
+    const nth = ++counted[kind];
     if (!kill || signalledAt !== undefined) return;
     if (kill.atWrite !== undefined) {
-      if (writeCounted(endpoint) !== (kill.among ?? "record writes") || counts !== kill.atWrite) return;
+      if (kind !== (kill.among ?? "record writes") || nth !== kill.atWrite) return;
     } else if (!kill.atPath?.test(path)) return;
     signalledAt = performance.now();
     if (kill.signal === "lost answer") return "lose answer" as const;
@@ -123,9 +124,15 @@ function writeCounted(endpoint: string): WritesCounted {
 /** One line on how a child run ended, for failure messages. */
 export function describeRun(run: ChildRun): string {
   const how = run.signal ? `was ended by ${run.signal}` : `exited ${run.code}`;
-  // The last line that is not a stack frame: an unexpected error's message, not where it was thrown from.
-  const why = run.stderr.trim().split("\n").filter((line) => line.trim() !== "" && !/^\s+at /.test(line)).at(-1) ?? "";
-  return `${how} after ${run.writes} writes${why ? `: ${why.slice(0, 300)}` : ""}`;
+  // The last line that is not a stack frame (an unexpected error's message), and the frame it was thrown
+  // from when a stack follows: the message alone ("TypeError: Cannot read properties of undefined") does
+  // not say where, and a flake seen once in CI has only this line to go on.
+  const lines = run.stderr.trim().split("\n").filter((line) => line.trim() !== "");
+  const frame = (line: string) => /^\s+at /.test(line);
+  const at = lines.findLastIndex((line) => !frame(line));
+  const why = at < 0 ? "" : lines[at]!.slice(0, 300);
+  const thrownAt = lines[at + 1] !== undefined && frame(lines[at + 1]!) ? ` (${lines[at + 1]!.trim()})` : "";
+  return `${how} after ${run.writes} writes${why ? `: ${why}${thrownAt}` : ""}`;
 }
 
 /** Runs at most this many syncs to reach one that writes nothing. */
