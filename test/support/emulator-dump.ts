@@ -104,6 +104,22 @@ export function dumpEmulators(hubspot: HubspotEmulator, salesforce: SalesforceEm
     }
   }
 
+  // Property definitions too: a run killed while it made leadloop's own must leave each one made once and
+  // whole (its type, options and group as a clean run makes it), not half a set.
+  for (const type of HUBSPOT_TYPES) {
+    for (const p of hubspot.data.listProperties(type)) {
+      const { name, label, type: kind, fieldType, groupName, description, options, hasUniqueValue } = p;
+      put(`hubspot.property|${type}.${name}`, {
+        label,
+        kind: `${kind}/${fieldType}`,
+        groupName,
+        description,
+        options: options.map((o) => `${o.value}=${o.label}${o.hidden ? " (hidden)" : ""}`).join(", "),
+        hasUniqueValue: String(hasUniqueValue),
+      });
+    }
+  }
+
   for (const type of SALESFORCE_TYPES) {
     for (const record of salesforce.data.list(type)) {
       const fields: DumpRecord = {};

@@ -11,9 +11,24 @@ const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
 /** Keeps a stuck child from hanging the test; a run of the small seeds used here takes seconds. */
 const CHILD_DEADLINE_MS = 90_000;
 
+/**
+ * The writes of a process's preparation (src/cli/preparation.ts): leadloop's own HubSpot properties made
+ * where a fresh portal lacks them, before the first run reads a record.
+ */
+const PREPARATION_WRITE = "POST /crm/v3/properties/:objectType";
+
+/** Which writes a kill plan's `atWrite` counts. */
+export type WritesCounted = "record writes" | "preparation";
+
 export interface KillPlan {
-  /** The write (counted from 1 over both emulators) at which the child is signalled. */
+  /** The write (counted from 1 over both emulators, among the writes `among` names) at which the child is signalled. */
   atWrite?: number;
+  /**
+   * The writes `atWrite` counts: the records' (every write but the preparation's property creates) unless
+   * told, so a point at 40% of a first load's writes is one of its record writes however many properties
+   * the portal lacked; "preparation" counts the property creates alone.
+   */
+  among?: WritesCounted;
   /** Or the first write to a path this matches. */
   atPath?: RegExp;
   /**
@@ -29,9 +44,11 @@ export interface ChildRun {
   signal: NodeJS.Signals | null;
   /** Writes that reached the emulators during the run (after a signal too, until the child exited). */
   writes: number;
+  /** Of those, the records' writes: every write but the preparation's property creates. */
+  recordWrites: number;
   /** Endpoint of each write, in order. */
   writeLog: string[];
-  /** Set when the child was signalled: which write, and ms from the signal to the child's exit. */
+  /** Set when the child was signalled: which write (as `atWrite` counts), and ms from the signal to the exit. */
   killedAtWrite?: number;
   exitMsAfterSignal?: number;
   summary?: RunSummary;
@@ -57,11 +74,16 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
   const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
 
   const writeLog: string[] = [];
+  const counted = { "record writes": 0, preparation: 0 };
   let signalledAt: number | undefined;
   const listener = async ({ endpoint, path }: { endpoint: string; path: string }) => {
     writeLog.push(endpoint);
+    const kind = writeCounted(endpoint);
+    const nth = ++counted[kind];
     if (!kill || signalledAt !== undefined) return;
-    if (kill.atWrite !== undefined ? writeLog.length !== kill.atWrite : !kill.atPath?.test(path)) return;
+    if (kill.atWrite !== undefined) {
+      if (kind !== (kill.among ?? "record writes") || nth !== kill.atWrite) return;
+    } else if (!kill.atPath?.test(path)) return;
     signalledAt = performance.now();
     if (kill.signal === "lost answer") return "lose answer" as const;
     child.kill(kill.signal);
@@ -73,7 +95,15 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
   world.salesforce.onWrite(listener);
   try {
     const { code, signal, at } = await exited;
-    const run: ChildRun = { code, signal, writes: writeLog.length, writeLog, stdout, stderr };
+    const run: ChildRun = {
+      code,
+      signal,
+      writes: writeLog.length,
+      recordWrites: counted["record writes"],
+      writeLog,
+      stdout,
+      stderr,
+    };
     if (signalledAt !== undefined) {
       run.killedAtWrite = kill?.atWrite ?? writeLog.length;
       run.exitMsAfterSignal = Math.round(at - signalledAt);
@@ -87,12 +117,22 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
   }
 }
 
+function writeCounted(endpoint: string): WritesCounted {
+  return endpoint === PREPARATION_WRITE ? "preparation" : "record writes";
+}
+
 /** One line on how a child run ended, for failure messages. */
 export function describeRun(run: ChildRun): string {
   const how = run.signal ? `was ended by ${run.signal}` : `exited ${run.code}`;
-  // The last line that is not a stack frame: an unexpected error's message, not where it was thrown from.
-  const why = run.stderr.trim().split("\n").filter((line) => line.trim() !== "" && !/^\s+at /.test(line)).at(-1) ?? "";
-  return `${how} after ${run.writes} writes${why ? `: ${why.slice(0, 300)}` : ""}`;
+  // The last line that is not a stack frame (an unexpected error's message), and the frame it was thrown
+  // from when a stack follows: the message alone ("TypeError: Cannot read properties of undefined") does
+  // not say where, and a flake seen once in CI has only this line to go on.
+  const lines = run.stderr.trim().split("\n").filter((line) => line.trim() !== "");
+  const frame = (line: string) => /^\s+at /.test(line);
+  const at = lines.findLastIndex((line) => !frame(line));
+  const why = at < 0 ? "" : lines[at]!.slice(0, 300);
+  const thrownAt = lines[at + 1] !== undefined && frame(lines[at + 1]!) ? ` (${lines[at + 1]!.trim()})` : "";
+  return `${how} after ${run.writes} writes${why ? `: ${why}${thrownAt}` : ""}`;
 }
 
 /** Runs at most this many syncs to reach one that writes nothing. */
