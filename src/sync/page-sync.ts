@@ -34,7 +34,7 @@ import { indexedCandidates } from "./match-index.js";
 import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
 import { stampedCrmRecords, stampedMarketingRecords } from "./stamp-restore.js";
-import { aboutPerson, type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
+import { aboutRecord, type RecordWrite, refusalMessage, type Removal } from "./system-port.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
 import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
@@ -195,7 +195,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       bump(ctx.summary.errors, o.failure.system);
       // A retry that fails again is another attempt on its entry, not a new entry beside it.
       if (retryId !== undefined) {
-        commit.errorAttempts.push({ id: retryId, message: refusalMessage(o.failure.error, emailOf(p)) });
+        commit.errorAttempts.push({ id: retryId, message: refusalMessage(o.failure.error, aboutWhom(p)) });
       } else commit.errors.push({
         runId: ctx.runId,
         system: o.failure.system,
@@ -204,7 +204,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         operation: o.failure.operation,
         payload: { source, object: input.object, sourceId: p.sourceId, fields: o.failure.fields },
         errorClass: o.failure.error.errorClass,
-        message: refusalMessage(o.failure.error, emailOf(p)),
+        message: refusalMessage(o.failure.error, aboutWhom(p)),
         at: ctx.now().toISOString(),
       });
     } else if (retryId !== undefined) commit.resolvedErrors.push(retryId);
@@ -416,6 +416,14 @@ function withoutHeldWrites(
 /** The person a contact pair's entry names (a company's names none). */
 function emailOf(p: Pairing): string | null {
   return p.mapping.pair === "contact" ? (p.marketing?.fields.email ?? null) : null;
+}
+
+/** Whom a pair's entry names: a person by email, a company by name (by domain when it has none). */
+function aboutWhom(p: Pairing): string | null {
+  if (p.mapping.pair !== "company") return emailOf(p);
+  const fields = p.marketing?.fields;
+  const name = fields?.name ?? fields?.domain;
+  return typeof name === "string" && name.trim() !== "" ? name.trim() : null;
 }
 
 /** Takes one side's write out of a pair, its fields' snapshots back at what the store holds. */
@@ -958,7 +966,7 @@ function queueMergeErrors(
     operation: "map",
     payload: { source: input.source, object: input.object, sourceId: p.sourceId, email },
     errorClass: "data",
-    message: aboutPerson(merged.errors.map((e) => e.message).join("; "), email),
+    message: aboutRecord(merged.errors.map((e) => e.message).join("; "), aboutWhom(p)),
     at: ctx.now().toISOString(),
   });
 }

@@ -6,6 +6,7 @@
 import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
+import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
 import type { Logger } from "../log/logger.js";
 import type { QueuedError, StateStore } from "../store/port.js";
@@ -247,26 +248,32 @@ async function retryRecords(
     page.map((p) => p.sourceId),
     retry.fields,
   );
-  const records = new Map(read.map((r) => [r.id, r]));
-  const found = page.filter((p) => records.has(p.sourceId));
+  // A record merged away since (HubSpot's merge) is answered by the record it went into, which is retried
+  // in its place: two HubSpot companies of one firm merged is how an admin settles a duplicate Account.
+  const records = new Map(read.flatMap((r) => idsAnsweredBy(r).map((id) => [id, r] as const)));
+  const retrying = new Map<string, number>();
   for (const { entry, sourceId } of page) {
-    if (!records.has(sourceId)) {
+    const record = records.get(sourceId);
+    if (!record) {
       result.skipped.push({ id: entry.id, reason: `${system.system} ${retry.object} ${sourceId} is gone` });
-    }
+    } else if (retrying.has(record.id)) {
+      result.skipped.push({ id: entry.id, reason: `${system.system} ${retry.object} ${sourceId} was merged into ${record.id}, retried for another entry` });
+    } else retrying.set(record.id, entry.id);
   }
-  if (found.length === 0) return;
+  if (retrying.size === 0) return;
   await syncPage(ctx, {
     source: retry.source,
     object: retry.object,
     mappings: retry.group,
-    records: found.map((p) => records.get(p.sourceId)!),
-    retrying: new Map(found.map((p) => [p.sourceId, p.entry.id])),
+    records: [...new Set(records.values())].filter((r) => retrying.has(r.id)),
+    retrying,
   });
-  for (const { entry, sourceId } of found) {
+  for (const [recordId, id] of retrying) {
+    const entry = page.find((p) => p.entry.id === id)!.entry;
     const after = await store.getError(entry.id);
     if (after?.status === "resolved") result.resolved.push(entry.id);
     else if (!after || after.attempts > entry.attempts) result.stillFailing.push(entry.id);
-    else if (await linkedInStep(store, retry.group[0]!.pair, retry.source, sourceId)) {
+    else if (await linkedInStep(store, retry.group[0]!.pair, retry.source, recordId)) {
       // Nothing was left to write: the records are linked and agree (someone fixed it by hand).
       await store.setErrorStatus(entry.id, "resolved", ctx.now().toISOString());
       result.resolved.push(entry.id);

@@ -58,17 +58,17 @@ export interface RecordFailure {
  * How an error-queue entry names a refusal: the system's code and message, the fields it named and whose
  * record it was, the same whichever path met it (a page's write, the drain, a retry's attempt).
  */
-export function refusalMessage(failure: RecordFailure, email: string | null | undefined): string {
+export function refusalMessage(failure: RecordFailure, about: string | null | undefined): string {
   const fields = failure.fields?.length ? ` (fields: ${failure.fields.join(", ")})` : "";
-  return aboutPerson(`${failure.code}: ${failure.message}${fields}`, email);
+  return aboutRecord(`${failure.code}: ${failure.message}${fields}`, about);
 }
 
 /**
- * An error-queue message ending with the person it is about (`[email]`), as every entry about a person
- * ends, whichever phase queued it: `errors list` names who an entry is about.
+ * An error-queue message ending with whom it is about (`[email]` for a person, `[name]` for a company),
+ * as every such entry ends, whichever phase queued it: `errors list` names who an entry is about.
  */
-export function aboutPerson(message: string, email: string | null | undefined): string {
-  return email ? `${message} [${email}]` : message;
+export function aboutRecord(message: string, about: string | null | undefined): string {
+  return about ? `${message} [${about}]` : message;
 }
 
 export type WriteOutcome =

@@ -1192,6 +1192,19 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(failure.body.message).toBe(`Contact already exists. Existing ID: ${merged.id}`);
   });
 
+  it("merges companies over HTTP into a new record that both old ids answer, with the contacts of both", async () => {
+    const primary = emulator.data.createObject("companies", { name: "Müller GmbH", website: "https://www.mueller-maschinenbau.de" });
+    const other = emulator.data.createObject("companies", { name: "Mueller GmbH", city: "Muenchen" });
+    const person = emulator.data.createObject("contacts", { email: "juergen.weiss@mueller-gruppe.de" });
+    emulator.data.associate("contacts", person.id, "companies", other.id);
+    const merged = await hubspot.crm.companies.basicApi.merge({ primaryObjectId: primary.id, objectIdToMerge: other.id });
+    expect([primary.id, other.id]).not.toContain(merged.id);
+    // The primary's values win, the other's fill the blanks.
+    expect(emulator.data.getObject("companies", merged.id)?.properties).toEqual(expect.objectContaining({ name: "Müller GmbH", city: "Muenchen" }));
+    for (const old of [primary.id, other.id]) expect(emulator.data.getObject("companies", old)?.id).toBe(merged.id);
+    expect(emulator.data.associationsOf("contacts", person.id, "companies").map((l) => l.toId)).toEqual([merged.id]);
+  });
+
   it("validates in-process writes like API writes, but lets the seed set read-only values", () => {
     expect(() =>
       emulator.data.createObject("contacts", { email: "x@inproc.example", shoe_size: "42" }),

@@ -742,6 +742,50 @@ describe("sObject rows", () => {
     }
   });
 
+  it("refuses a new Account of the same name in the same billing city under the standard Account rule, and saves its edits", async () => {
+    for (const duplicateMatching of ["standard", "email"] as const) {
+      const org = await startSalesforceEmulator({ duplicateMatching });
+      const call = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(`${org.url}/services/data/v62.0/sobjects/${path}`, {
+          method,
+          headers: { authorization: `Bearer ${org.accessToken}`, "content-type": "application/json", ...headers },
+          body: JSON.stringify(body),
+        }).then(async (res) => ({ status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as Refusal) }));
+      type Refusal = {
+        errorCode: string;
+        duplicateResut: { duplicateRule: string; matchResults: { rule: string; matchRecords: { record: { Id: string } }[] }[] };
+      }[];
+      try {
+        const muller = org.data.insert("Account", { Name: "Müller GmbH", BillingCity: "München", Website: "https://www.mueller-maschinenbau.de" });
+        // Umlaut spelled out, legal form in capitals, the city spelled out too: the same company to the rule.
+        const twin = await call("POST", "Account", { Name: "MUELLER Gmbh", BillingCity: "Muenchen" });
+        // A subsidiary elsewhere, a name with no city, another name in the city: none is matched.
+        const vienna = await call("POST", "Account", { Name: "Müller GmbH", BillingCity: "Wien", Website: "mueller.at" });
+        const noCity = await call("POST", "Account", { Name: "Müller GmbH" });
+        const other = await call("POST", "Account", { Name: "Müller Logistik GmbH", BillingCity: "München" });
+        expect([vienna.status, noCity.status, other.status]).toEqual([201, 201, 201]);
+        if (duplicateMatching === "email") {
+          expect(twin.status).toBe(201);
+          continue;
+        }
+        expect(twin.status).toBe(400);
+        expect(twin.body![0]!.errorCode).toBe("DUPLICATES_DETECTED");
+        expect(twin.body![0]!.duplicateResut).toEqual(
+          expect.objectContaining({ duplicateRule: "Standard_Account_Duplicate_Rule", duplicateRuleEntityType: "Account" }),
+        );
+        expect(twin.body![0]!.duplicateResut.matchResults[0]!.rule).toBe("Standard_Account_Match_Rule_v1_0");
+        expect(twin.body![0]!.duplicateResut.matchResults[0]!.matchRecords.map((m) => m.record.Id)).toEqual([muller]);
+        // The header saves past the alert; an edit that makes a namesake is only reported, so it saves too.
+        const allowed = await call("POST", "Account", { Name: "Mueller GmbH", BillingCity: "München" }, { "Sforce-Duplicate-Rule-Header": "allowSave=true" });
+        expect(allowed.status).toBe(201);
+        const renamed = await call("PATCH", `Account/${String((other.body as unknown as { id: string }).id)}`, { Name: "Müller G.m.b.H." });
+        expect(renamed.status).toBe(204);
+      } finally {
+        await org.close();
+      }
+    }
+  });
+
   it("blocks a second Lead with the same email under the standard duplicate rule, spelled duplicateResut", async () => {
     const res = await raw("POST", "/services/data/v62.0/sobjects/Lead", {
       LastName: "Twin",

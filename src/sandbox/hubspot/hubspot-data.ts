@@ -222,35 +222,49 @@ export class HubspotData {
    * the new record.
    */
   mergeContacts(primaryId: string, mergedId: string): HubspotObject {
-    const primary = this.find("contacts", primaryId);
-    const merged = this.find("contacts", mergedId);
+    return this.merge("contacts", primaryId, mergedId, (primary, merged) => {
+      const additional = joinIds([primary.properties.hs_additional_emails, merged.properties.email, merged.properties.hs_additional_emails]);
+      return { email: primary.properties.email, ...(additional ? { hs_additional_emails: additional } : {}) };
+    });
+  }
+
+  /** Merges two companies as the same changelog says: as contacts merge, without emails or events. */
+  mergeCompanies(primaryId: string, mergedId: string): HubspotObject {
+    return this.merge("companies", primaryId, mergedId, () => ({}));
+  }
+
+  private merge(
+    type: "contacts" | "companies",
+    primaryId: string,
+    mergedId: string,
+    own: (primary: StoredObject, merged: StoredObject) => Properties,
+  ): HubspotObject {
+    const primary = this.find(type, primaryId);
+    const merged = this.find(type, mergedId);
     if (!primary || !merged) throw notFound();
     if (primary.id === merged.id)
-      throw new HubspotApiError(400, "VALIDATION_ERROR", "Cannot merge a contact into itself");
-    const join = (values: (string | undefined)[]) => values.filter((v): v is string => Boolean(v)).join(";");
+      throw new HubspotApiError(400, "VALIDATION_ERROR", `Cannot merge a ${type.slice(0, -1)} into itself`);
     const values: Properties = {};
     for (const from of [merged, primary])
       for (const [name, value] of Object.entries(from.properties))
         if (value !== undefined && !NEVER_COPIED_ON_MERGE.has(name)) values[name] = value;
-    values.email = primary.properties.email;
+    Object.assign(values, own(primary, merged));
     values.createdate = primary.properties.createdate;
-    values.hs_merged_object_ids = join([
+    values.hs_merged_object_ids = joinIds([
       primary.properties.hs_merged_object_ids,
       primary.id,
       merged.id,
       merged.properties.hs_merged_object_ids,
     ]);
-    const additional = join([primary.properties.hs_additional_emails, merged.properties.email, merged.properties.hs_additional_emails]);
-    if (additional) values.hs_additional_emails = additional;
-    const table = this.objectsOf("contacts");
+    const table = this.objectsOf(type);
     table.delete(primary.id);
     table.delete(merged.id);
-    const result = this.create("contacts", values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE });
+    const result = this.create(type, values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE });
     for (const old of [primary.id, merged.id]) {
       this.mergedInto.set(old, result.id);
       for (const [from, target] of this.mergedInto) if (target === old) this.mergedInto.set(from, result.id);
-      this.links.move("contacts", old, result.id);
-      this.events.moveContact(old, result.id);
+      this.links.move(type, old, result.id);
+      if (type === "contacts") this.events.moveContact(old, result.id);
     }
     return copy(result);
   }
@@ -797,4 +811,9 @@ function copyEvent(e: HubspotEvent): HubspotEvent {
     occurredAt: new Date(e.occurredAt),
     properties: { ...e.properties },
   };
+}
+
+/** `;`-joined values, blanks left out: how HubSpot lists merged ids and additional emails. */
+function joinIds(values: (string | undefined)[]): string {
+  return values.filter((v): v is string => Boolean(v)).join(";");
 }

@@ -1,6 +1,7 @@
-// The org's standard duplicate rules for Leads and Contacts and the standard matching rules they use
-// (Salesforce Help, "Standard Duplicate Rules"; "Standard Contact Matching Rule and Standard Lead Matching
-// Rule"; "Matching Algorithms Used in Matching Rules"), with the fuzzy methods approximated (FIDELITY.md).
+// The org's standard duplicate rules for Leads, Contacts and Accounts and the standard matching rules they
+// use (Salesforce Help, "Standard Duplicate Rules"; "Standard Contact Matching Rule and Standard Lead
+// Matching Rule"; "Standard Account Duplicate Rule"; "Matching Algorithms Used in Matching Rules"), with the
+// fuzzy methods approximated (FIDELITY.md).
 import type { DuplicateResult } from "./errors.js";
 import type { MatchKey, RecordStore } from "./record-store.js";
 import type { SObjectSchema } from "./schema.js";
@@ -14,33 +15,53 @@ import type { SObjectRecord } from "./values.js";
 export type DuplicateRuleSetup = "alert" | "block" | "inactive";
 
 /**
- * What the rules match people by: `standard` (the default) the standard matching rules' email and their
- * first name, last name and company (a Contact's Account Name) terms, on Leads and on Contacts;
- * `email` the lenient reading: Leads by email alone, Contacts not at all.
+ * What the rules match records by: `standard` (the default) the standard matching rules' email and their
+ * first name, last name and company (a Contact's Account Name) terms, on Leads and on Contacts, and an
+ * Account's name and billing city; `email` the lenient reading: Leads by email alone, Contacts and
+ * Accounts not at all.
  */
 export type DuplicateMatching = "standard" | "email";
 
 interface StandardRule {
   duplicateRule: string;
   matchingRule: string;
-  /** The company a person is matched on: a Lead's Company, a Contact's Account Name. */
-  company(record: SObjectRecord, store: RecordStore): unknown;
+  /**
+   * Whether an edit is checked as a create is: the standard Lead and Contact rules alert on both, the
+   * standard Account rule only reports an edit ("Default Action On Edit: Allow", "Standard Account
+   * Duplicate Rule"; its metadata's `operationsOnUpdate` is `Report` alone), so an update saves.
+   */
+  alertsOnEdit: boolean;
+  /** Records the matching rule's terms other than email take for the same one as `record`. */
+  namesakes(record: SObjectRecord, store: RecordStore): SObjectRecord[];
   /** Records the rule never matches against (a converted Lead is read-only history). */
   excluded(record: SObjectRecord): boolean;
 }
+
+/** The company a person is matched on: a Lead's Company, a Contact's Account Name. */
+type PersonCompany = (record: SObjectRecord, store: RecordStore) => unknown;
 
 const STANDARD_RULES: Readonly<Record<string, StandardRule>> = {
   Lead: {
     duplicateRule: "Standard_Rule_for_Leads_with_Duplicate_Leads",
     matchingRule: "Standard_Lead_Match_Rule_v1_0",
-    company: (record) => record.Company,
+    alertsOnEdit: true,
+    namesakes: personNamesakes("Lead", (record) => record.Company),
     excluded: (record) => record.IsConverted === true,
   },
   Contact: {
     duplicateRule: "Standard_Rule_for_Contacts_with_Duplicate_Contacts",
     matchingRule: "Standard_Contact_Match_Rule_v1_1",
-    company: (record, store) =>
+    alertsOnEdit: true,
+    namesakes: personNamesakes("Contact", (record, store) =>
       typeof record.AccountId === "string" ? store.get("Account", record.AccountId)?.Name : undefined,
+    ),
+    excluded: () => false,
+  },
+  Account: {
+    duplicateRule: "Standard_Account_Duplicate_Rule",
+    matchingRule: "Standard_Account_Match_Rule_v1_0",
+    alertsOnEdit: false,
+    namesakes: accountNamesakes,
     excluded: () => false,
   },
 };
@@ -65,11 +86,21 @@ export function folded(value: unknown): string {
     .trim();
 }
 
+/**
+ * A place or company name folded, and its German spellings with it: "Müller", "Mueller" and "Muller", or
+ * "Straße" and "Strasse", are one, as the fuzzy methods' syllable alignment and edit distance take them
+ * ("Matching Algorithms Used in Matching Rules"); the emulator's stand-in drops the e of ae, oe and ue.
+ */
+export function foldedSpelling(value: unknown): string {
+  if (typeof value !== "string") return "";
+  return folded(value.replace(/ß/g, "ss")).replace(/([aou])e/g, "$1");
+}
+
 /** A company name folded, initials run together ("I.B.M." is "ibm") and its legal form dropped. */
 export function foldedCompany(value: unknown): string {
   const words: string[] = [];
   let initials = false;
-  for (const word of folded(value).split(" ")) {
+  for (const word of foldedSpelling(value).split(" ")) {
     if (word === "") continue;
     // "L.L.C." folds to "l l c": single letters in a row are one abbreviation.
     if (word.length === 1 && initials) words[words.length - 1] += word;
@@ -91,25 +122,56 @@ const personKey: MatchKey = (record) => {
   return [first, last].sort().join("|");
 };
 
-/** What a save matched under the object's standard duplicate rule, or undefined when it matched nothing. */
+/** People of the same name (either order) at the same company, as folded: the name-and-company terms. */
+function personNamesakes(type: string, company: PersonCompany) {
+  return (record: SObjectRecord, store: RecordStore): SObjectRecord[] => {
+    const name = personKey(record);
+    const theirs = foldedCompany(company(record, store));
+    if (name === undefined || theirs === "") return [];
+    return store
+      .findByMatchKey(type, "person", personKey, name)
+      .filter((r) => foldedCompany(company(r, store)) === theirs);
+  };
+}
+
+/** An Account's name as a match key: folded as the Fuzzy: Company Name method compares it; blank never matches. */
+const accountKey: MatchKey = (record) => foldedCompany(record.Name) || undefined;
+
+/**
+ * Accounts of the same name in the same billing city: the standard Account matching rule fires only on a
+ * record with an Account Name and a Billing City or ZIP (Salesforce Help 000386375), its name compared by
+ * Fuzzy: Company Name (legal forms dropped, "Removes words such as Inc and Corp") and its city by Fuzzy:
+ * City ("Matching Algorithms Used in Matching Rules"). The emulator's Account has no ZIP field; the
+ * equation's street and phone terms are not asked (stricter: FIDELITY.md).
+ */
+function accountNamesakes(record: SObjectRecord, store: RecordStore): SObjectRecord[] {
+  const name = accountKey(record);
+  const city = foldedSpelling(record.BillingCity);
+  if (name === undefined || city === "") return [];
+  return store
+    .findByMatchKey("Account", "account", accountKey, name)
+    .filter((r) => foldedSpelling(r.BillingCity) === city);
+}
+
+/**
+ * What a save matched under the object's standard duplicate rule, or undefined when it matched nothing
+ * or is an edit (`standardEdit`: not under a blocking set-up) the object's standard rule only reports.
+ */
 export function duplicatesOf(
   store: RecordStore,
   schema: SObjectSchema,
   record: SObjectRecord,
   matching: DuplicateMatching,
+  standardEdit: boolean,
 ): { rule: StandardRule; matches: SObjectRecord[] } | undefined {
   const rule = STANDARD_RULES[schema.name];
-  if (!rule || (matching === "email" && schema.name !== "Lead")) return undefined;
+  if (!rule || (matching === "email" && schema.name !== "Lead") || (standardEdit && !rule.alertsOnEdit)) {
+    return undefined;
+  }
   const found = new Map<string, SObjectRecord>();
   // Email: the Exact method (addresses compared without case, as Salesforce stores them).
   if (typeof record.Email === "string") for (const r of store.findBy(schema.name, "Email", record.Email)) found.set(String(r.Id), r);
-  const name = personKey(record);
-  const company = foldedCompany(rule.company(record, store));
-  if (matching === "standard" && name !== undefined && company !== "") {
-    for (const r of store.findByMatchKey(schema.name, "person", personKey, name)) {
-      if (foldedCompany(rule.company(r, store)) === company) found.set(String(r.Id), r);
-    }
-  }
+  if (matching === "standard") for (const r of rule.namesakes(record, store)) found.set(String(r.Id), r);
   found.delete(String(record.Id));
   const matches = store.inCreationOrder(schema.name, found.keys()).filter((r) => !rule.excluded(r));
   return matches.length > 0 ? { rule, matches } : undefined;

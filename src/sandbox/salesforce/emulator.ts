@@ -41,11 +41,12 @@ export interface SalesforceEmulatorOptions {
   dailyApiLimit?: number;
   /** The org's clock (default: real time), so a test can move time for leadloop and Salesforce alike. */
   now?: () => Date;
-  /** The standard Lead and Contact duplicate rules' set-up; default "alert" (duplicate-rules.ts). */
+  /** The standard Lead, Contact and Account duplicate rules' set-up; default "alert" (duplicate-rules.ts). */
   duplicateRule?: DuplicateRuleSetup;
   /**
-   * What those rules match people by: "standard" (default) email, or first name, last name and company;
-   * "email" Leads by email alone, as the emulator did before (duplicate-rules.ts).
+   * What those rules match by: "standard" (default) email, or first name, last name and company, and an
+   * Account's name and billing city; "email" Leads by email alone, as the emulator did before
+   * (duplicate-rules.ts).
    */
   duplicateMatching?: DuplicateMatching;
   /**

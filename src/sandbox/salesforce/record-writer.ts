@@ -1,6 +1,6 @@
 // Every create, update and delete goes through here, from the API and from the in-process data API alike:
 // field checks with Salesforce's status codes, the values the platform derives (Name, IsClosed, audit
-// fields), unique external ids, the standard Lead and Contact duplicate rules (duplicate-rules.ts), records
+// fields), unique external ids, the standard Lead, Contact and Account duplicate rules (duplicate-rules.ts), records
 // of deactivated owners, injected per-record faults, and the history rows of tracked fields (field-history.ts).
 import type { FaultInjector } from "../emulator/faults.js";
 import { type DuplicateMatching, type DuplicateRuleSetup, duplicateResult, duplicatesOf } from "./duplicate-rules.js";
@@ -114,7 +114,7 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
-    if (!options.trusted) this.checkRules(schema, record, values, options);
+    if (!options.trusted) this.checkRules(schema, record, values, options, false);
     const at = (options.at ?? this.now()).getTime();
     const id = this.store.ids.next(schema.keyPrefix);
     record.Id = id;
@@ -145,7 +145,7 @@ export class RecordWriter {
     this.checkRequired(schema, record);
     this.checkActivityLinks(schema, record);
     this.checkUnique(schema, record);
-    if (!options.trusted) this.checkRules(schema, record, values, options);
+    if (!options.trusted) this.checkRules(schema, record, values, options, true);
     const at = (options.at ?? this.now()).getTime();
     const by = this.actor(options.by);
     this.stamp(schema, record, at, false, by);
@@ -494,6 +494,7 @@ export class RecordWriter {
     record: SObjectRecord,
     changed: SObjectRecord,
     options: WriteOptions,
+    edit: boolean,
   ): void {
     const fault = this.faults?.recordFault(schema.name, changed);
     if (fault) {
@@ -503,7 +504,11 @@ export class RecordWriter {
     }
     const ruleApplies =
       this.duplicateRule === "block" || (this.duplicateRule === "alert" && !options.allowDuplicateSave);
-    const matched = ruleApplies ? duplicatesOf(this.store, schema, record, this.duplicateMatching) : undefined;
+    // A blocking set-up is the org's own, stricter than the standard rules: it blocks edits of every object.
+    const reportOnly = edit && this.duplicateRule !== "block";
+    const matched = ruleApplies
+      ? duplicatesOf(this.store, schema, record, this.duplicateMatching, reportOnly)
+      : undefined;
     if (matched) {
       const message =
         this.duplicateRule === "block"

@@ -24,7 +24,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { canMove, type Stage } from "../../core/funnel/stages.js";
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { FieldValues, SourceRecord } from "../../core/records.js";
-import { aboutPerson } from "../system-port.js";
+import { aboutRecord } from "../system-port.js";
 import type {
   BatchCommit,
   FunnelEvent,
@@ -218,7 +218,7 @@ async function dispositionsOf(
         operation: "disposition",
         payload: { personId, email, status, field },
         errorClass: "config",
-        message: aboutPerson(
+        message: aboutRecord(
           `lead status "${reading.status}" on ${object} ${record.id} is not in the qualification's ` +
             `dispositions.${crmName} map; add it (as a disposition, or \`disposition: none\`): every sync reads ` +
             "it again until the map knows it",

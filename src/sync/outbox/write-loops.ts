@@ -5,7 +5,7 @@
 import { alternation, fingerprintedLength, LOOP_WINDOW_HOURS, loopValue, mayAlternate } from "../../core/write-loop.js";
 import type { NewQueuedError, OutboxWrite } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
-import { aboutPerson } from "../system-port.js";
+import { aboutRecord } from "../system-port.js";
 
 export interface HeldLoops {
   keys: string[];
@@ -57,7 +57,7 @@ export async function findLoops(ctx: RunContext, writes: readonly OutboxWrite[])
         fields: Object.fromEntries(w.fields.map((f) => [f.field, f.after])),
       },
       errorClass: "conflict",
-      message: aboutPerson(message, w.email),
+      message: aboutRecord(message, w.email),
       at: now.toISOString(),
     });
     ctx.log.warn("write.loop_held", { phase: w.phase, key: w.key, recordId: w.recordId, loops });

@@ -20,7 +20,7 @@ import { externalIdField } from "./collections-writer.js";
 import type { SalesforceClient } from "./connection.js";
 import { formatCsv, parseCsv } from "./csv.js";
 import type { DescribedObject } from "./describe.js";
-import { recordFailure, SYSTEM } from "./errors.js";
+import { recordFailure, type RefusedWrite, SYSTEM } from "./errors.js";
 import { BULK_MAX_UPLOAD_BYTES, BULK_POLL_MAX_MS, BULK_POLL_MIN_MS, BULK_POLL_TIMEOUT_MS } from "./limits.js";
 import { prepareBody, type SalesforceFields } from "./record-body.js";
 import { failed, invalidValue, missingResult } from "./write-outcomes.js";
@@ -226,7 +226,10 @@ async function runJob(
     for (const row of failRows) {
       const rec = byName(failHeader, row);
       const match = pending.take(rec);
-      if (match) results.push([match.index, failed(match.ref, parseError(rec.sf__Error ?? ""))]);
+      if (!match) continue;
+      const upsertOn = op.operation === "upsert" ? { field: op.field, value: rec[op.field] } : undefined;
+      const refused = { object, ...(upsertOn ? { upsertOn } : {}) };
+      results.push([match.index, failed(match.ref, parseError(rec.sf__Error ?? "", refused))]);
     }
   }
   // Rows a Failed or Aborted job never reached were not written and may be sent again.
@@ -361,7 +364,7 @@ class Pending {
 }
 
 /** `sf__Error` reads `STATUS_CODE:message:field,field --`; only the first error is kept. */
-export function parseError(text: string): RecordFailure {
+export function parseError(text: string, write?: RefusedWrite): RecordFailure {
   const first = text.split(" --")[0]?.trim() ?? "";
   const colon = first.indexOf(":");
   if (colon < 0) {
@@ -378,7 +381,7 @@ export function parseError(text: string): RecordFailure {
       .filter((f) => f.length > 0);
     message = message.slice(0, last);
   }
-  const failure = recordFailure(code, message);
+  const failure = recordFailure(code, message, write);
   if (fields.length > 0) failure.fields = fields;
   return failure;
 }

@@ -129,7 +129,7 @@ async function sendSplitting(
 ): Promise<[number, WriteOutcome][]> {
   try {
     const results = await send(client, type, op, items);
-    return items.map((item, i) => [item.index, toOutcome(item.ref, op, results[i])]);
+    return items.map((item, i) => [item.index, toOutcome(item, type, op, results[i])]);
   } catch (err) {
     // A whole call refused for a data reason (JSON_PARSER_ERROR …) is about one of its records; NOT_FOUND is not.
     if (!(err instanceof SystemError) || err.errorClass !== "data" || err.code === "NOT_FOUND") throw err;
@@ -192,7 +192,8 @@ async function send(
   return parsed.data;
 }
 
-function toOutcome(ref: string, op: Operation, result: SaveResult | undefined): WriteOutcome {
+function toOutcome(item: Pending, object: string, op: Operation, result: SaveResult | undefined): WriteOutcome {
+  const ref = item.ref;
   if (!result) return failed(ref, missingResult("save"));
   if (result.success && result.id) {
     const created = op.kind === "create" ? true : op.kind === "update" ? false : result.created === true;
@@ -201,7 +202,11 @@ function toOutcome(ref: string, op: Operation, result: SaveResult | undefined): 
   const first = result.errors[0];
   if (!first)
     return failed(ref, { errorClass: "data", code: "UNKNOWN", message: "Salesforce refused the record" });
-  const failure = recordFailure(first.statusCode, duplicateDetail(first) ?? first.message);
+  const upsertOn = op.kind === "upsert" ? { field: op.field, value: item.body[op.field] } : undefined;
+  const failure = recordFailure(first.statusCode, duplicateDetail(first) ?? first.message, {
+    object,
+    ...(upsertOn ? { upsertOn } : {}),
+  });
   if (first.fields && first.fields.length > 0) failure.fields = first.fields;
   return failed(ref, failure);
 }

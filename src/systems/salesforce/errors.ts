@@ -8,11 +8,17 @@ import { CallTimeoutError } from "../call-timeout.js";
 
 export const SYSTEM = "salesforce";
 
+/** What a refused record write was: its object, and the external id it upserted on and that id's value. */
+export interface RefusedWrite {
+  object: string;
+  upsertOn?: { field: string; value: unknown };
+}
+
 interface Fault {
   errorClass: ErrorClass;
   retriable: boolean;
-  /** What a person reads; `detail` is Salesforce's own message. */
-  explain: (detail: string) => string;
+  /** What a person reads; `detail` is Salesforce's own message, `write` the record write it refused. */
+  explain: (detail: string, write?: RefusedWrite) => string;
   /** What it means for a sync run it stops (SystemErrorInit.runNote). */
   runNote?: string;
   /** A record's refusal whatever values the write carries (RecordFailure.ofRecord). */
@@ -28,6 +34,28 @@ export const DAILY_LIMIT_MESSAGE =
 
 const missingField = (detail: string) =>
   `the mapping names a field or object Salesforce does not have: ${detail}`;
+
+/**
+ * A company's new Account the standard Account duplicate rule took for an existing one (same name, same
+ * billing city: Salesforce Help, "Standard Account Duplicate Rule"). Every Account leadloop links is some
+ * HubSpot company's, so the same company is two HubSpot companies: merged in HubSpot, the one left keeps
+ * the link. Another company's Account made by hand with the company's id in the field leadloop upserts on
+ * is the one the retry writes to: an edit, which the standard rule only reports.
+ */
+function duplicateAccount(detail: string, write: RefusedWrite): string {
+  const field = write.upsertOn?.field;
+  const linkedBy = field ? `the Account's ${field}` : "the Account's link";
+  const stamp = write.upsertOn
+    ? `${write.upsertOn.field} ${JSON.stringify(String(write.upsertOn.value))}`
+    : "the company's domain as its Website";
+  return (
+    `Salesforce's duplicate rule took the company's new Account for an existing one: ${detail}. The same ` +
+    `company: merge it in HubSpot into the company ${linkedBy} names, and once a run has followed the ` +
+    "merge, `leadloop errors retry` resolves this. Another company (a subsidiary, a namesake): create its " +
+    "Account in Salesforce by hand (past the rule's alert; a blocking rule must first let it save) with " +
+    `${stamp}, and \`leadloop errors retry\` links it. Its people's Leads sync meanwhile, with no Account`
+  );
+}
 
 /**
  * Keyed by Salesforce errorCode/statusCode first, then by `HTTP <status>` (and `HTTP 5xx`). Retriable
@@ -62,11 +90,13 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   DUPLICATES_DETECTED: {
     errorClass: "conflict",
     retriable: false,
-    explain: (d) =>
-      `a Salesforce duplicate rule matched an existing record: ${d}; if it is the same person, merge the two, ` +
-      "if another person, create their record in Salesforce by hand (past the rule's alert; a blocking rule " +
-      "must first let it save) " +
-      "and `leadloop errors retry` links it by email",
+    explain: (d, write) =>
+      write?.object === "Account"
+        ? duplicateAccount(d, write)
+        : `a Salesforce duplicate rule matched an existing record: ${d}; if it is the same person, merge the two, ` +
+          "if another person, create their record in Salesforce by hand (past the rule's alert; a blocking rule " +
+          "must first let it save) " +
+          "and `leadloop errors retry` links it by email",
   },
   // An update of a record whose owner left (Salesforce Help, "Deactivate Users": their records stay theirs).
   INACTIVE_OWNER_OR_USER: {
@@ -145,13 +175,13 @@ export interface ResponseFacts {
  * A per-record failure from its statusCode and Salesforce's message: duplicates are conflicts, locks
  * transient, the rest data; the message the table's explanation where it has one, else Salesforce's own.
  */
-export function recordFailure(statusCode: string, detail: string): RecordFailure {
+export function recordFailure(statusCode: string, detail: string, write?: RefusedWrite): RecordFailure {
   const fault = FAULT_TABLE[statusCode];
   if (!fault) return { errorClass: "data", code: statusCode, message: detail };
   return {
     errorClass: fault.errorClass,
     code: statusCode,
-    message: fault.explain(detail),
+    message: fault.explain(detail, write),
     ...(fault.ofRecord ? { ofRecord: true as const } : {}),
   };
 }

@@ -24,15 +24,20 @@ const LIST_PAGE_MAX = 100;
 export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
   const { data } = ctx;
 
-  api.add(
-    "POST",
-    "/crm/v3/objects/contacts/merge",
-    route((req) => {
-      const body = parseBody(mergeRequest, req.body);
-      const merged = data.mergeContacts(body.primaryObjectId, body.objectIdToMerge);
-      return { status: 200, body: objectView(data, merged) };
-    }),
-  );
+  for (const type of ["contacts", "companies"] as const) {
+    api.add(
+      "POST",
+      `/crm/v3/objects/${type}/merge`,
+      route((req) => {
+        const body = parseBody(mergeRequest, req.body);
+        const merged =
+          type === "contacts"
+            ? data.mergeContacts(body.primaryObjectId, body.objectIdToMerge)
+            : data.mergeCompanies(body.primaryObjectId, body.objectIdToMerge);
+        return { status: 200, body: objectView(data, merged) };
+      }),
+    );
+  }
 
   api.add(
     "POST",
