@@ -10,7 +10,6 @@ import {
   coolDownOver,
   hasBehaviourAfter,
   heldText,
-  lapsedCause,
   returnedToNurtureAt,
   splitHeldMoves,
 } from "../../src/core/funnel/recycle.js";
@@ -134,7 +133,7 @@ describe("recycle", () => {
     const until = new Date("2026-11-04T14:30:00Z");
     const move = (personId: string, toStage: string, at: string, cause: string) => ({ personId, toStage, at, cause });
     const held = `qualified: 64 points (pricing-page); ${heldText(until)}`;
-    const lapse = lapsedCause(until, "below the threshold: 55 < 60");
+    const lapse = `${heldText(until)}, then below the threshold: 55 < 60`;
     const ana = [
       move("ana", "mql", "2026-10-01T09:00:00.000Z", "qualified: 72.5 points (pricing-page)"),
       move("ana", "recycled", "2026-10-05T14:30:00.000Z", "disposition: Closed - Not Converted"),
