@@ -6,6 +6,7 @@ import type { ScoredActivity } from "../../src/core/scoring/definition.js";
 import { scorePerson } from "../../src/core/scoring/score.js";
 import { unmetCondition } from "../../src/core/scoring/unmet.js";
 import { SHIPPED_CONFIG } from "../../src/sandbox/package-paths.js";
+import { ANAIS } from "../support/funnel-harness.js";
 
 const DEFINITION = compileDefinition(loadQualification(`${SHIPPED_CONFIG}/qualification.yaml`));
 const NOW = new Date("2027-01-16T09:30:00.000Z");
@@ -22,14 +23,6 @@ const pricing = (daysAgo: number): ScoredActivity => ({
   occurredAt: ago(daysAgo),
   properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
 });
-const ANAIS = {
-  email: "Anais.Berenger@SGO-Optique.fr",
-  firstname: "Anaïs",
-  lastname: "Bérenger-Duval",
-  jobtitle: "Directrice Commerciale",
-  company: "Société Générale d'Optique",
-  country: "France",
-};
 const unmet = (person: Record<string, string | null>, activities: ScoredActivity[]) => {
   const score = scorePerson({ person, activities, now: NOW }, DEFINITION);
   expect(score.qualified).toBe(false);
