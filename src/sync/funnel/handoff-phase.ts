@@ -35,7 +35,15 @@ import {
   reopenStatus,
   standsFromBeforeFirstLook,
 } from "../../core/funnel/dispositions.js";
-import { coolDownEndsAt, coolDownOver, heldByCoolDown, lapsedCause, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import {
+  coolDownEndsAt,
+  coolDownOver,
+  heldByCoolDown,
+  lapsedCause,
+  NURTURE_STAGES,
+  returnedToNurtureAt,
+} from "../../core/funnel/recycle.js";
+import type { Stage } from "../../core/funnel/stages.js";
 import { unmetCondition } from "../../core/scoring/unmet.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
@@ -189,7 +197,8 @@ async function handOffPage(
       decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps) });
       continue;
     }
-    if (c.hold && !score.qualified) {
+    // Held from a nurture stage (the qualification held it: the contact kept the verdict), she goes back there.
+    if (c.hold && !score.qualified && NURTURE_STAGES.has(c.hold.mql.fromStage as Stage)) {
       lapsed.push(lapse(ctx, setup, c.hold, score));
       continue;
     }
@@ -250,7 +259,7 @@ function lapse(ctx: RunContext, setup: FunnelSetup, hold: Hold, score: PersonSco
   return {
     ...hold.mql,
     fromStage: "mql",
-    toStage: hold.mql.fromStage ?? "recycled",
+    toStage: hold.mql.fromStage!,
     at: ctx.now().toISOString(),
     cause: lapsedCause(hold.until, unmetCondition(score, setup.qualification.definition.thresholds)),
     runId: ctx.runId,
