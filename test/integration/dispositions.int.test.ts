@@ -346,6 +346,9 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     await tick();
     expect((await sync(() => new Date(Date.now() + 100 * DAY_MS))).summary.handoffs).toBe(0);
     await tick();
+    // Her seniority, filled in since, makes her fit alone an MQL's 60 points: she still qualifies when the
+    // hold ends, her behaviour's points long decayed (one who no longer qualifies then is not handed off).
+    loop.hubspot.data.updateObject("contacts", personId, { hs_seniority: "director" });
     // The cool-down ends 120 days after the verdict, 119 after the MQL it held.
     expect((await sync(() => new Date(Date.now() + 121 * DAY_MS))).summary.handoffs).toBe(1);
     expect(contact()).toMatchObject({ lifecyclestage: "marketingqualifiedlead", leadloop_status: "mql" });

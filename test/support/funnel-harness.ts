@@ -74,16 +74,18 @@ export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): Fun
  * the well-fitting prospect the funnel tests qualify, hand off and close. Returns her contact id.
  */
 export function seedAnais(loop: Pick<LoopHarness, "hubspot">, extra: Record<string, string> = {}): string {
-  return loop.hubspot.data.createObject("contacts", {
-    email: "Anais.Berenger@SGO-Optique.fr",
-    firstname: "Anaïs",
-    lastname: "Bérenger-Duval",
-    jobtitle: "Directrice Commerciale",
-    company: "Société Générale d'Optique",
-    country: "France",
-    ...extra,
-  }).id;
+  return loop.hubspot.data.createObject("contacts", { ...ANAIS, ...extra }).id;
 }
+
+/** Anaïs's contact properties, as `seedAnais` creates her (for a test that scores her without the loop). */
+export const ANAIS: Readonly<Record<string, string>> = {
+  email: "Anais.Berenger@SGO-Optique.fr",
+  firstname: "Anaïs",
+  lastname: "Bérenger-Duval",
+  jobtitle: "Directrice Commerciale",
+  company: "Société Générale d'Optique",
+  country: "France",
+};
 
 /** A loop on `now` with the reps, and Anaïs, whose pricing visit and demo request make her an MQL. */
 export async function startAnaisLoop(now: () => Date): Promise<{ loop: LoopHarness; personId: string }> {

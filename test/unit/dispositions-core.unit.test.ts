@@ -6,7 +6,13 @@ import {
   verdictReason,
 } from "../../src/core/funnel/dispositions.js";
 import { lifecycleNeedsClear } from "../../src/core/funnel/lifecycle-values.js";
-import { coolDownOver, hasBehaviourAfter, returnedToNurtureAt } from "../../src/core/funnel/recycle.js";
+import {
+  coolDownOver,
+  hasBehaviourAfter,
+  heldText,
+  returnedToNurtureAt,
+  splitHeldMoves,
+} from "../../src/core/funnel/recycle.js";
 import { alternation } from "../../src/core/write-loop.js";
 
 const definition = {
@@ -94,10 +100,10 @@ describe("lifecycle stage moves", () => {
 
 describe("recycle", () => {
   const events = [
-    { toStage: "mql", at: "2026-10-01T09:00:00.000Z" },
-    { toStage: "recycled", at: "2026-10-05T14:30:00.000Z" },
-    { toStage: "mql", at: "2026-11-10T08:00:00.000Z" },
-    { toStage: "unreachable", at: "2026-11-12T16:00:00.000Z" },
+    { toStage: "mql", at: "2026-10-01T09:00:00.000Z", cause: "qualified: 72.5 points (pricing-page)" },
+    { toStage: "recycled", at: "2026-10-05T14:30:00.000Z", cause: "disposition: Closed - Not Converted" },
+    { toStage: "mql", at: "2026-11-10T08:00:00.000Z", cause: "qualified: 64 points (pricing-page)" },
+    { toStage: "unreachable", at: "2026-11-12T16:00:00.000Z", cause: "disposition: Closed - Unreachable" },
   ];
 
   it("finds the latest return to nurture", () => {
@@ -119,6 +125,33 @@ describe("recycle", () => {
     expect(coolDownOver(verdictAt, new Date("2026-11-04T14:30:00Z"), policy)).toBe(true);
     expect(coolDownOver(null, new Date("2026-10-05T14:30:00Z"), policy)).toBe(true);
     expect(coolDownOver(verdictAt, new Date(verdictAt), { coolDownDays: 0 })).toBe(true);
+  });
+
+  // A held MQL's lapse at the hold's end (handoff-phase.ts) is no verdict, and neither it nor the MQL it
+  // ends is a move the report counts; a held MQL handed off before a later lapse still counts.
+  it("a lapse is no return to nurture, and the report counts neither it nor the held MQL it ends", () => {
+    const until = new Date("2026-11-04T14:30:00Z");
+    const move = (personId: string, toStage: string, at: string, cause: string) => ({ personId, toStage, at, cause });
+    const held = `qualified: 64 points (pricing-page); ${heldText(until)}`;
+    const lapse = `${heldText(until)}, then below the threshold: 55 < 60`;
+    const ana = [
+      move("ana", "mql", "2026-10-01T09:00:00.000Z", "qualified: 72.5 points (pricing-page)"),
+      move("ana", "recycled", "2026-10-05T14:30:00.000Z", "disposition: Closed - Not Converted"),
+      move("ana", "mql", "2026-10-20T08:00:00.000Z", held),
+      move("ana", "recycled", "2026-11-05T06:00:00.000Z", lapse),
+    ];
+    expect(returnedToNurtureAt(ana)).toBe("2026-10-05T14:30:00.000Z");
+    // Zoé's hold ended in a handoff; her next one, after another verdict, in a lapse.
+    const zoe = [
+      move("zoé", "mql", "2026-11-04T14:30:00.000Z", held),
+      move("zoé", "recycled", "2026-11-20T10:00:00.000Z", "disposition: Closed - Not Converted"),
+      move("zoé", "mql", "2026-11-25T10:00:00.000Z", held),
+      move("zoé", "recycled", "2026-12-21T10:00:00.000Z", lapse),
+    ];
+    const still = move("søren", "mql", "2026-10-22T08:00:00.000Z", held);
+    const { given, held: shown } = splitHeldMoves([...ana, ...zoe, still], [{ personId: "zoé", handoffAt: "2026-11-04T14:30:00.000Z" }]);
+    expect(given).toEqual([ana[0], ana[1], zoe[0], zoe[1]]);
+    expect(shown).toEqual([still]);
   });
 });
 

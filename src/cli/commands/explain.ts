@@ -100,7 +100,7 @@ function personLines(email: string, p: PersonExplanation, words: ReportWords): s
   if (p.heldUntil)
     out.push(
       "  held from sales: qualified again within the cool-down after the rep's verdict, so the contact keeps that " +
-        `verdict and no rep is given the lead; the first sync after ${p.heldUntil} hands it off`,
+        `verdict and no rep is given the lead; the first sync after ${p.heldUntil} hands it off if it still qualifies then`,
     );
   if (p.removedRecord)
     out.push(

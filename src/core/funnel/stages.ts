@@ -46,12 +46,14 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
     trash: ["disposition", "score"],
     unreachable: ANY_DISPOSITION,
   },
+  // A held MQL no longer qualifying when the cool-down ends goes back to the nurture stage it was held in
+  // (core/funnel/recycle.ts `lapsedCause`): a score's move, no verdict.
   mql: {
     sal: ACCEPTED,
     opportunity: ["conversion"],
-    recycled: ANY_DISPOSITION,
+    recycled: ["disposition", "score"],
     trash: ANY_DISPOSITION,
-    unreachable: ANY_DISPOSITION,
+    unreachable: ["disposition", "score"],
   },
   sal: {
     opportunity: ["conversion"],

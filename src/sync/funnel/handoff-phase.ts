@@ -12,7 +12,7 @@ import type { PersonScore } from "../../core/scoring/score.js";
 import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
-import type { Link, NewQueuedError, OutboxWrite, QueuedError } from "../../store/port.js";
+import type { FunnelEvent, Link, NewQueuedError, OutboxWrite, QueuedError } from "../../store/port.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
@@ -35,7 +35,16 @@ import {
   reopenStatus,
   standsFromBeforeFirstLook,
 } from "../../core/funnel/dispositions.js";
-import { coolDownEndsAt, coolDownOver, heldByCoolDown, returnedToNurtureAt } from "../../core/funnel/recycle.js";
+import {
+  coolDownEndsAt,
+  coolDownOver,
+  heldByCoolDown,
+  lapsedCause,
+  NURTURE_STAGES,
+  returnedToNurtureAt,
+} from "../../core/funnel/recycle.js";
+import type { Stage } from "../../core/funnel/stages.js";
+import { unmetCondition } from "../../core/scoring/unmet.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
@@ -69,8 +78,15 @@ interface Candidate {
   /**
    * The MQL came within the cool-down after a rep's recycle or unreachable verdict, so the contact still
    * shows that verdict (qualify-phase.ts): the handoff writes the contact's MQL stage, status and date.
+   * Null for any other MQL.
    */
-  held: boolean;
+  hold: Hold | null;
+}
+
+/** What held an MQL from sales: the cool-down's end, and the held move to mql. */
+interface Hold {
+  until: Date;
+  mql: FunnelEvent;
 }
 
 export async function handOff(ctx: RunContext, setup: FunnelSetup, state: FunnelRunState): Promise<void> {
@@ -169,6 +185,7 @@ async function handOffPage(
   // the page takes go with it.
   const decided: (DecidedHandoff & { personId: string })[] = [];
   const unroutable: NewQueuedError[] = [];
+  const lapsed: FunnelEvent[] = [];
   const turns = new QueueTurns();
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
@@ -178,6 +195,11 @@ async function handOffPage(
     if (!person || !score || !crmRecord) continue;
     if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
       decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps) });
+      continue;
+    }
+    // Held from a nurture stage (the qualification held it: the contact kept the verdict), she goes back there.
+    if (c.hold && !score.qualified && NURTURE_STAGES.has(c.hold.mql.fromStage as Stage)) {
+      lapsed.push(lapse(ctx, setup, c.hold, score));
       continue;
     }
     const verdict = verdicts.get(c.crmId);
@@ -211,7 +233,7 @@ async function handOffPage(
       ...handOffOne(ctx, setup, state, c, person, crmRecord, score, { ...assignment, ownerId }, marketingOwners.get(assignment.rep) ?? null),
     });
   }
-  if (decided.length === 0 && unroutable.length === 0) return [];
+  if (decided.length === 0 && unroutable.length === 0 && lapsed.length === 0) return [];
   // A person handed off now settles the entry an earlier run's unroutable handoff left open.
   const handedOff = new Set(decided.map((d) => d.personId));
   const settled = decided.length === 0 ? [] : await unroutableEntries(ctx, candidates.filter((c) => handedOff.has(c.personId)));
@@ -219,11 +241,31 @@ async function handOffPage(
     ctx,
     joinDecisions([
       ...decided.map((d) => d.decision),
-      { roundRobinTurns: turns.kept(), errors: unroutable, resolvedErrors: settled.map((e) => e.id) },
+      { roundRobinTurns: turns.kept(), errors: unroutable, resolvedErrors: settled.map((e) => e.id), funnelEvents: lapsed },
     ]),
   );
   for (const d of decided) d.logged();
+  for (const e of lapsed) ctx.log.debug("handoff.hold_lapsed", { personId: e.personId, cause: e.cause });
   return decided.map((d) => d.personId);
+}
+
+/**
+ * A held MQL who no longer qualifies when the hold ends, scored as of this run: sales is given no one who
+ * is not an MQL by the shared definition when she reaches them. She goes back to the nurture stage she was
+ * held in, where her contact and CRM record have shown the rep's verdict all along, so nothing is written;
+ * her next MQL comes by the qualification's usual path (README "Recycle and trash").
+ */
+function lapse(ctx: RunContext, setup: FunnelSetup, hold: Hold, score: PersonScore): FunnelEvent {
+  return {
+    ...hold.mql,
+    fromStage: "mql",
+    toStage: hold.mql.fromStage!,
+    at: ctx.now().toISOString(),
+    cause: lapsedCause(hold.until, unmetCondition(score, setup.qualification.definition.thresholds)),
+    runId: ctx.runId,
+    ownerId: null,
+    amount: null,
+  };
 }
 
 /** One person's handoff as decided, and its log line, said once the page's commit has kept it. */
@@ -258,7 +300,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
     (await ctx.store.listSlaClocks({ personIds: mqls })).map((c) => [c.personId, c.handoffAt]),
   );
   const inOutbox = await ctx.store.openOutboxGroups();
-  const open: { id: string; reopen: boolean; restored: boolean; held: boolean }[] = [];
+  const open: { id: string; reopen: boolean; restored: boolean; hold: Hold | null }[] = [];
   for (const id of mqls) {
     if (stages.get(id) !== "mql" || inOutbox.has(handoffGroup(id))) continue;
     const clockAt = handedOffAt.get(id);
@@ -277,12 +319,13 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       null,
     );
     const restored = latestMql?.cause.startsWith(RESTORED_CAUSE) ?? false;
-    const held = heldByCoolDown(events, clockAt ?? null, setup.qualification.definition.recycle) !== null;
-    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined, restored, held });
+    const until = heldByCoolDown(events, clockAt ?? null, setup.qualification.definition.recycle);
+    const hold = until !== null && latestMql !== null ? { until, mql: latestMql } : null;
+    open.push({ id, reopen: verdictAt !== null || clockAt !== undefined, restored, hold });
   }
   const reopen = new Set(open.filter((o) => o.reopen).map((o) => o.id));
   const restored = new Set(open.filter((o) => o.restored).map((o) => o.id));
-  const held = new Set(open.filter((o) => o.held).map((o) => o.id));
+  const holds = new Map(open.map((o) => [o.id, o.hold]));
   if (setup.crmIsMarketing)
     return open.map(({ id }) => ({
       personId: id,
@@ -291,7 +334,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       reopen: reopen.has(id),
       mqlAt: mqlAt.get(id)!,
       restored: restored.has(id),
-      held: held.has(id),
+      hold: holds.get(id) ?? null,
     }));
   const links = await ctx.store.findLinksByMarketingIds(
     "contact",
@@ -307,7 +350,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
       reopen: reopen.has(l.marketingId),
       mqlAt: mqlAt.get(l.marketingId)!,
       restored: restored.has(l.marketingId),
-      held: held.has(l.marketingId),
+      hold: holds.get(l.marketingId) ?? null,
     }));
 }
 
@@ -483,7 +526,7 @@ function handOffOne(
   Object.assign(recordFields, crmScoreFields(setup, score, texts));
   // A held MQL becomes one now, as sales gets it: dated by the handoff on the contact, the record and in
   // the funnel (ARCHITECTURE.md, the recycle cool-down), where it had the day the person qualified.
-  const mqlDate = c.held ? now.toISOString() : c.mqlAt;
+  const mqlDate = c.hold ? now.toISOString() : c.mqlAt;
   set(v.fields.mqlDate, mqlDate);
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads; so does
   // a first one given a record closed before leadloop's first look (verdictsUnread), not a closed lead.
@@ -502,7 +545,7 @@ function handOffOne(
   if (opens && reasonField && crmRecord.fields[reasonField]?.trim())
     recordFields[reasonField] = null;
   // The contact the cool-down held at the rep's verdict becomes an MQL now, as sales gets it.
-  const heldFields: FieldValues = c.held
+  const heldFields: FieldValues = c.hold
     ? { leadloop_status: "mql", [LIFECYCLE_FIELD]: lifecycleFor("mql"), [MQL_DATE_FIELD]: mqlDate }
     : {};
   if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
@@ -600,7 +643,7 @@ function handOffOne(
       },
     ],
     outbox: writes,
-    ...(c.held ? { heldMqlsHandedOff: [{ personId: c.personId, at: mqlDate }] } : {}),
+    ...(c.hold ? { heldMqlsHandedOff: [{ personId: c.personId, at: mqlDate }] } : {}),
     // What the record carries from now on, for the qualification's later re-scores (crm-rescore.ts): kept
     // with the decision, since the record's write waits in the outbox until it is accepted.
     ...(setup.crmIsMarketing

@@ -286,7 +286,8 @@ export async function qualifyPage(
       if (heldUntil) {
         // Sales sent this person back and the cool-down still runs: the contact keeps the rep's verdict
         // (a "mql" status here told marketers and workflows of a fresh MQL that no rep was given). The
-        // handoff at the cool-down's end writes the MQL stage, status and date (handoff-phase.ts).
+        // handoff at the cool-down's end writes the MQL stage, status and date, if she still qualifies then
+        // (handoff-phase.ts `lapse`).
         ctx.log.debug("person.held_by_cool_down", { personId: record.id, score: score.total, until: heldUntil.toISOString() });
       } else {
         fields.leadloop_status = "mql";
