@@ -176,6 +176,16 @@ describe("behaviour rules", () => {
     expect(behaviourOf([pricingView(10), pricingView(20)])).toBe(7.5);
   });
 
+  it("match event properties without their accents too, as the definition's header promises", () => {
+    // The demo rule's pattern is "demo": a French landing page's form title carries an accent.
+    const french = activity("form_submission", 0, { hs_title: "Demander une DÉMO gratuite", hs_url: "https://www.example.fr/essai" });
+    expect(behaviourOf([french])).toBe(30);
+    const reason = scorePerson({ person: {}, activities: [french], now: NOW }, DEFINITION).reasons.find((r) => r.ruleId === "demo");
+    expect(reason?.points).toBe(30);
+    // A title that only looks alike stays unmatched.
+    expect(behaviourOf([activity("form_submission", 0, { hs_title: "Démarrer", hs_url: "https://www.example.fr/start" })])).toBe(0);
+  });
+
   it("count only activities inside a rule's recency window", () => {
     // 13 days: 4 × 2^-1.3 = 4 × 0.40613 = 1.6245 → 1.6; 15 days is outside withinDays 14.
     expect(behaviourOf([emailClick(13), emailClick(15)])).toBe(1.6);

@@ -2,6 +2,7 @@
 // folding and no rule lookup per activity: conditions become test functions, patterns become RegExps,
 // and behaviour rules are grouped by the activity kind they score.
 import { type ConditionTest, compileCondition } from "./condition.js";
+import { withoutAccents } from "./values.js";
 import { type DefinitionFields, definitionFields } from "./definition-fields.js";
 import type {
   ActivityKind,
@@ -100,7 +101,8 @@ function compileBehaviour(
       let found = false;
       for (const name of check.names) {
         const value = activity.properties[name];
-        if (value !== undefined && check.pattern.test(value)) {
+        // Tried without accents too, as field conditions are (condition.ts): "Request a Démo" is a demo.
+        if (value !== undefined && (check.pattern.test(value) || unaccentedMatch(check.pattern, value))) {
           found = true;
           break;
         }
@@ -130,4 +132,10 @@ export function toTenths(points: number): number {
   // A little slack so 0.15 * 10 = 1.4999999999999998 still rounds to 2.
   const rounded = Math.floor(scaled + 0.5 + 1e-9);
   return points < 0 ? -rounded : rounded;
+}
+
+/** Whether `pattern` finds the text once its accents are gone; plain ASCII (most values) is not tried twice. */
+function unaccentedMatch(pattern: RegExp, value: string): boolean {
+  const plain = withoutAccents(value);
+  return plain !== value && pattern.test(plain);
 }
