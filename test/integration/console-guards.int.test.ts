@@ -83,10 +83,10 @@ describe("console guards", () => {
       salesforceApiShare: 0.25,
       usage: () => ({}),
       checkLive: async () => [],
-      retry: async (id) => {
-        retried.push(id);
+      retry: async (ids) => {
+        retried.push(...ids);
         if (retryFails) throw retryFails;
-        return { summary: emptySummary("retry-1", false, now.toISOString(), ["hubspot", "salesforce"]), resolved: [], stillFailing: [id], skipped: [] };
+        return { summary: emptySummary("retry-1", false, now.toISOString(), ["hubspot", "salesforce"]), resolved: [], stillFailing: ids, skipped: [] };
       },
       now: () => now,
     };

@@ -65,3 +65,15 @@ function payloadText(e: ProblemEntry, key: string): string | null {
   const value = typeof e.payload === "object" && e.payload !== null ? (e.payload as Record<string, unknown>)[key] : undefined;
   return typeof value === "string" && value !== "" ? value : null;
 }
+
+/**
+ * The record an entry is about, as `errors list`, `explain` and the console name it. A pair's refused create and a value its
+ * mapping cannot take are queued under the id of the record they came from, on the other side (sync/
+ * removals.ts), which the line names with that record's object rather than as one of the entry's object.
+ */
+export function recordNamed(e: ProblemEntry): string {
+  if (e.recordId === null) return "(new)";
+  const from = e.payload as { object?: unknown; sourceId?: unknown } | null;
+  const otherSide = from?.sourceId === e.recordId && typeof from.object === "string" && from.object !== e.object;
+  return otherSide ? `(from ${String(from.object)} ${e.recordId})` : e.recordId;
+}
