@@ -7,7 +7,7 @@
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
 import { verdictOfMove } from "../core/report/figures.js";
 import { ERROR_CLASSES } from "../store/port.js";
-import { openProblems } from "../sync/error-problems.js";
+import { countOpenProblems } from "../sync/error-problems.js";
 import { slaBoard } from "../sync/funnel/sla-list.js";
 import { apiAllowances } from "./console/api-allowance.js";
 import type { ConsoleSources } from "./console/sources.js";
@@ -69,12 +69,12 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
   );
   // What an ops admin acts on: the entries one cause holds for one person are one problem, as `errors list`
   // and the console's error tab show them (core/text/error-problems.ts); a problem has one class.
-  const problems = open.length === 0 ? [] : await openProblems(store);
+  const problems = open.length === 0 ? new Map<string, number>() : await countOpenProblems(store);
   out.metric(
     "leadloop_error_queue_problems",
     "gauge",
     "Open error-queue problems (the entries one cause holds for one person), by class.",
-    ERROR_CLASSES.map((c) => [{ class: c }, problems.filter((p) => p.entries[0]!.errorClass === c).length]),
+    ERROR_CLASSES.map((c) => [{ class: c }, problems.get(c) ?? 0]),
   );
   // The clocks as the SLA board and `leadloop sla` read them (core/sla/outcome.ts, at now), so a dashboard
   // and the console agree on what is open, met, breached and closed.

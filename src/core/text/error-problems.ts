@@ -33,7 +33,13 @@ export interface ErrorProblem<E extends ProblemEntry = ProblemEntry> {
  */
 export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): ErrorProblem<E>[] {
   const sorted = [...entries].sort((a, b) => a.id - b.id);
-  const groups = groupBy(sorted, (e) => [e.system, e.errorClass, whoseProblem(e), causeKey(e)].join("\u0000"));
+  // One pattern per object, not per entry: a queue of 200,000 entries names a handful of objects.
+  const objectNames = new Map<string, RegExp>();
+  const objectName = (object: string) =>
+    objectNames.get(object) ?? objectNames.set(object, new RegExp(`\\b${object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi")).get(object)!;
+  const groups = groupBy(sorted, (e) =>
+    [e.system, e.errorClass, whoseProblem(e), causeKey(e, objectName(e.object))].join("\u0000"),
+  );
   return [...groups.values()].map((group) => ({
     entries: group,
     email: group.map(emailOf).find((email) => email !== null) ?? null,
@@ -47,8 +53,7 @@ function whoseProblem(e: ProblemEntry): string {
   return e.recordId === null ? `entry:${e.id}` : `record:${e.object}:${e.recordId}`;
 }
 
-function causeKey(e: ProblemEntry): string {
-  const objectName = new RegExp(`\\b${e.object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi");
+function causeKey(e: ProblemEntry, objectName: RegExp): string {
   return withoutPerson(e.message).replace(objectName, "<record>");
 }
 

@@ -3,7 +3,7 @@
 // do, with one Retry button that posts them all to /errors/retry (the `errors retry --id … --id …` code path).
 import { type ErrorProblem, recordNamed } from "../../core/text/error-problems.js";
 import { ERROR_CLASSES, type QueuedError } from "../../store/port.js";
-import { openProblems, problemJson, problemsOfListed, waitingByRecord } from "../../sync/error-problems.js";
+import { countOpenProblems, problemJson, problemsOfListed, waitingByRecord } from "../../sync/error-problems.js";
 import { count, when } from "./format.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleSources } from "./sources.js";
@@ -24,7 +24,8 @@ export async function errorsPage(sources: ConsoleSources, notice: RetryNotice | 
   const entries = await sources.store.listErrors({ status: "open", limit: ENTRIES_SHOWN });
   // The oldest entries shown, each with the rest of its problem (those past the 500 too), oldest problem first.
   const problems = await problemsOfListed(sources.store, entries);
-  const problemCount = total > entries.length ? (await openProblems(sources.store)).length : problems.length;
+  const problemCount =
+    total > entries.length ? [...(await countOpenProblems(sources.store)).values()].reduce((n, c) => n + c, 0) : problems.length;
   const byClass = ERROR_CLASSES.map((c) => ({
     errorClass: c,
     count: counts.filter((r) => r.errorClass === c).reduce((n, r) => n + r.count, 0),
