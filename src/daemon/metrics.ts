@@ -1,12 +1,13 @@
 // Prometheus text exposition (format 0.0.4) of what the daemon did and what the store holds: runs, the
-// last run's counts, the error queue by class, SLA clocks and breaches, funnel events as counters, API
-// calls by system; and the daemon process's own CPU and memory under the standard names every client
+// last run's counts, the error queue's entries and problems by class, SLA clocks and breaches, funnel
+// events as counters, API calls by system; and the daemon process's own CPU and memory under the standard names every client
 // library exports (`process_*`, Node's heap as `nodejs_*`), so a dashboard that watches any exporter's
 // memory watches this one's too. leadloop's own names follow Prometheus conventions: the `leadloop_`
 // prefix, base units, `_total` for counters (https://prometheus.io/docs/practices/naming/).
 import { DISPOSITIONS } from "../core/funnel/dispositions.js";
 import { verdictOfMove } from "../core/report/figures.js";
 import { ERROR_CLASSES } from "../store/port.js";
+import { countOpenProblems } from "../sync/error-problems.js";
 import { slaBoard } from "../sync/funnel/sla-list.js";
 import { apiAllowances } from "./console/api-allowance.js";
 import type { ConsoleSources } from "./console/sources.js";
@@ -65,6 +66,15 @@ async function storeMetrics(out: Exposition, sources: ConsoleSources): Promise<v
     "gauge",
     "Open error-queue entries (writes a system refused), by class.",
     ERROR_CLASSES.map((c) => [{ class: c }, open.filter((e) => e.errorClass === c).reduce((n, e) => n + e.count, 0)]),
+  );
+  // What an ops admin acts on: the entries one cause holds for one person are one problem, as `errors list`
+  // and the console's error tab show them (core/text/error-problems.ts); a problem has one class.
+  const problems = open.length === 0 ? new Map<string, number>() : await countOpenProblems(store);
+  out.metric(
+    "leadloop_error_queue_problems",
+    "gauge",
+    "Open error-queue problems (the entries one cause holds for one person), by class.",
+    ERROR_CLASSES.map((c) => [{ class: c }, problems.get(c) ?? 0]),
   );
   // The clocks as the SLA board and `leadloop sla` read them (core/sla/outcome.ts, at now), so a dashboard
   // and the console agree on what is open, met, breached and closed.

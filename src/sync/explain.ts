@@ -143,7 +143,7 @@ export async function explainPerson(
         const key = `${a.recordId}\u0000${a.field}`;
         if (!mapped.has(key)) latest.set(key, a);
       }
-      const errors = await queuedAbout([link.marketingId, link.crmId], deps.store);
+      const errors = await queuedAbout([link.marketingId, link.crmId], null, deps.store);
       out.links.push({
         link,
         mapping: mapping?.name ?? null,
@@ -189,7 +189,7 @@ async function explainFunnel(
     if (!shown.has(k)) latest.set(k, a);
   }
   const listed = new Set(links.flatMap((l) => [...l.openErrors, ...l.discardedErrors].map((e) => e.id)));
-  const errors = await queuedAbout(ids, deps.store);
+  const errors = await queuedAbout(ids, personId, deps.store);
   return {
     personId,
     stages,
@@ -207,12 +207,18 @@ async function explainFunnel(
   };
 }
 
-/** The open and the discarded error-queue entries about these records, oldest first (resolved ones say nothing now). */
+/**
+ * The open and the discarded error-queue entries about these records or whose write names the person (a
+ * follow-up task's close, on a record of its own), oldest first (resolved ones say nothing now).
+ */
 async function queuedAbout(
   recordIds: readonly string[],
+  personId: string | null,
   store: StateStore,
 ): Promise<{ openErrors: QueuedError[]; discardedErrors: QueuedError[] }> {
-  const all = await store.listErrors({ recordIds });
+  const byId = new Map<number, QueuedError>();
+  for (const e of [...(await store.listErrors({ recordIds })), ...(personId === null ? [] : await store.listErrors({ personIds: [personId] }))]) byId.set(e.id, e);
+  const all = [...byId.values()].sort((a, b) => a.id - b.id);
   return {
     openErrors: all.filter((e) => e.status === "open"),
     discardedErrors: all.filter((e) => e.status === "discarded"),

@@ -22,6 +22,7 @@ function call(
   path: string,
   headers: Record<string, string>,
   method = "GET",
+  form?: string,
 ): Promise<{ status: number; body: string; location: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
@@ -30,7 +31,7 @@ function call(
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(form);
   });
 }
 
@@ -83,10 +84,10 @@ describe("console guards", () => {
       salesforceApiShare: 0.25,
       usage: () => ({}),
       checkLive: async () => [],
-      retry: async (id) => {
-        retried.push(id);
+      retry: async (ids) => {
+        retried.push(...ids);
         if (retryFails) throw retryFails;
-        return { summary: emptySummary("retry-1", false, now.toISOString(), ["hubspot", "salesforce"]), resolved: [], stillFailing: [id], skipped: [] };
+        return { summary: emptySummary("retry-1", false, now.toISOString(), ["hubspot", "salesforce"]), resolved: [], stillFailing: ids, skipped: [] };
       },
       now: () => now,
     };
@@ -118,6 +119,22 @@ describe("console guards", () => {
     expect(retried).toEqual([]);
     const own = await call(server.port, `/errors/${entry!.id}/retry`, { host, origin: `http://${host}` }, "POST");
     expect(own.status).toBe(303);
+    expect(retried).toEqual([entry!.id]);
+  });
+
+  it("guards a problem's retry (/errors/retry) the same way, and runs only the entries its form names", async () => {
+    const [entry] = await store.listErrors({ status: "open" });
+    const host = `127.0.0.1:${server.port}`;
+    const form = { host, "content-type": "application/x-www-form-urlencoded" };
+    retried.length = 0;
+    const foreign = await call(server.port, "/errors/retry", { ...form, origin: "https://shop.example" }, "POST", `id=${entry!.id}`);
+    expect(foreign.status).toBe(403);
+    const unnamed = await call(server.port, "/errors/retry", { ...form, origin: `http://${host}` }, "POST", "id=abc");
+    expect(unnamed.status).toBe(400);
+    expect(retried).toEqual([]);
+    const own = await call(server.port, "/errors/retry", { ...form, origin: `http://${host}` }, "POST", `id=${entry!.id}&id=${entry!.id}`);
+    expect(own.status).toBe(303);
+    expect(own.location).toBe(`/errors?entry=${entry!.id}&outcome=failing`);
     expect(retried).toEqual([entry!.id]);
   });
 

@@ -6,10 +6,9 @@
 // and with HubSpot as the CRM a portal rule on the lifecycle stage, refuse several writes the same way.
 import { loopConfig, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
 import { runCli } from "../support/cli-run.js";
+import { deactivatedRepsContact, SECOND_LATER_MS } from "../support/deactivated-rep.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
-/** The Salesforce emulator stamps whole seconds: an edit after a run waits past leadloop's own write. */
-const SECOND_LATER_MS = 1_100;
 
 interface ListedEntry {
   id: number;
@@ -34,18 +33,6 @@ describe("errors list: one line per problem", () => {
 
   const cli = async (...args: string[]) => runCli([...args, "-c", config]);
   const listed = async () => JSON.parse((await cli("errors", "list", "--json")).stdout) as ListedEntry[];
-
-  /** Anaïs, handed off to Hélène, converted by her to a Contact: its id and the follow-up task's. */
-  async function convertedContact(): Promise<{ personId: string; contactId: string; taskId: string }> {
-    const personId = seedAnais(loop);
-    pricingAndDemo(loop, personId);
-    expect((await cli("sync")).code).toBe(0);
-    const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
-    await tick(SECOND_LATER_MS);
-    const { contactId } = loop.salesforce.data.convertLead(String(lead.Id), { doNotCreateOpportunity: true });
-    const [task] = loop.salesforce.data.list("Task");
-    return { personId, contactId, taskId: String(task!.Id) };
-  }
 
   /** Anaïs, handed off: her contact id and her Lead's. */
   async function handedOffLead(): Promise<{ personId: string; leadId: string }> {
@@ -72,13 +59,7 @@ describe("errors list: one line per problem", () => {
   }
 
   it("shows a deactivated rep's converted Contact as one problem, and one retry sends its writes once", async () => {
-    const reps = seedReps(loop);
-    const { personId, contactId, taskId } = await convertedContact();
-    const helene = reps.get(REPS.emea.email)!.salesforce;
-    loop.salesforce.data.update("User", helene, { IsActive: false });
-    loop.hubspot.data.updateObject("contacts", personId, { jobtitle: "Directrice Commerciale — Europe du Sud", phone: "+33 1 42 68 53 00" });
-    await tick(SECOND_LATER_MS);
-    expect((await cli("sync")).code).toBe(4);
+    const { reps, contactId, taskId } = await deactivatedRepsContact(loop, () => cli("sync"));
 
     const entries = await listed();
     // Still one entry per refused write, each with its own what-to-do, as before.
@@ -112,6 +93,22 @@ describe("errors list: one line per problem", () => {
     expect(lines[1]).toMatch(new RegExp(`Contact ${contactId}: (field sync|qualification) \\(#\\d+\\), (field sync|qualification) \\(#\\d+\\)`));
     expect(lines[1]).toMatch(new RegExp(`Task ${taskId}: sla \\(#\\d+\\)`));
     expect(lines[2]).toMatch(/^ {3}what to do: Salesforce keeps the record from these 3 writes \(.*an owner who left\)/);
+
+    // explain lists her open entries as that one problem, said once (the Contact's writes sit under her link,
+    // the task's under her), and its field line still points at an entry it names.
+    const explained = (await cli("explain", "Anais.Berenger@SGO-Optique.fr")).stdout.split("\n");
+    const head = `#${ids.join(" #")} [open] salesforce `;
+    expect(explained.filter((l) => l.includes(head))).toHaveLength(1);
+    expect(explained.filter((l) => /open error #\d+ \(/.test(l))).toEqual([]);
+    const problemAt = explained.findIndex((l) => l.includes(head));
+    expect(explained[problemAt]).toContain("INACTIVE_OWNER_OR_USER: the record's owner is a deactivated Salesforce user");
+    expect(explained[problemAt + 1]).toMatch(/^ {5}waiting on it: 3 writes \(/);
+    expect(explained[problemAt + 2]).toContain(`\`leadloop errors retry ${ids.map((id) => `--id ${id}`).join(" ")}\``);
+    const pointer = explained.find((l) => l.startsWith("  jobtitle = "));
+    expect(pointer).toMatch(/open error #(\d+) below$/);
+    expect(ids).toContain(Number(/#(\d+) below$/.exec(pointer!)![1]));
+    const explainedJson = JSON.parse((await cli("explain", "anais.berenger@sgo-optique.fr", "--json")).stdout) as { problems: ListedEntry["problem"][] };
+    expect(explainedJson.problems).toEqual([expect.objectContaining({ entries: ids, email: "anais.berenger@sgo-optique.fr" })]);
 
     // Retried before anything is fixed, the three are refused again and said once, as one problem.
     const early = (await cli("errors", "retry")).stdout.trimEnd().split("\n");

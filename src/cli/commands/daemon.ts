@@ -87,7 +87,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           ...(config.crm === "salesforce" ? { salesforce: usageOf(wiring.crm) } : {}),
         }),
         checkLive: () => checkLive(wiring),
-        retry: (id) =>
+        retry: (ids) =>
           turns(async () => {
             retriesInHand++;
             try {
@@ -95,7 +95,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
               return await retryQueuedErrors({
                 ...runParts(wiring),
                 log,
-                ids: [id],
+                ids,
                 now,
               });
             } finally {

@@ -1,7 +1,7 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
 import { errorAdvice } from "../../core/text/error-advice.js";
-import { type ErrorProblem, problemsOf } from "../../core/text/error-problems.js";
+import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
 import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
@@ -9,7 +9,8 @@ import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
-import { problemJson, problemLines, problemsOfListed } from "../error-problem-lines.js";
+import { problemJson, problemsOfListed } from "../../sync/error-problems.js";
+import { problemLines } from "../error-problem-lines.js";
 import { EXIT, exitFor } from "../exit-codes.js";
 import { UsageError } from "../usage-error.js";
 import { wholeNumber } from "../whole-number.js";
@@ -37,7 +38,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
             ? { limit: opts.limit }
             : { status: opts.status as ErrorStatus, limit: opts.limit };
         const listed = await store.listErrors(filter);
-        // One cause refusing several writes of one person is one problem (cli/error-problem-lines.ts): each
+        // One cause refusing several writes of one person is one problem (sync/error-problems.ts): each
         // entry still waits for its own write, and names its problem and what to do about it all.
         const problems = await problemsOfListed(store, listed);
         const problemOf = new Map(problems.flatMap((p) => p.entries.map((e) => [e.id, p] as const)));
@@ -206,16 +207,4 @@ async function refusedAsTypos(
   );
   io.outcome.exitCode = EXIT.config;
   return true;
-}
-
-/**
- * The record an entry is about, as a terminal line names it. A pair's refused create and a value its
- * mapping cannot take are queued under the id of the record they came from, on the other side (sync/
- * removals.ts), which the line names with that record's object rather than as one of the entry's object.
- */
-function recordNamed(e: QueuedError): string {
-  if (e.recordId === null) return "(new)";
-  const from = e.payload as { object?: unknown; sourceId?: unknown } | null;
-  const otherSide = from?.sourceId === e.recordId && typeof from.object === "string" && from.object !== e.object;
-  return otherSide ? `(from ${String(from.object)} ${e.recordId})` : e.recordId;
 }

@@ -1,6 +1,6 @@
 // `leadloop explain <email>`: both records of one person, their link, each field's last synced value and
 // the write and rule that gave it its value (or the refusal that keeps the sides apart), what leadloop
-// wrote besides the mapped fields, and the open and discarded error-queue entries.
+// wrote besides the mapped fields, and the open error-queue entries as problems and the discarded ones.
 import type { Command } from "commander";
 import type { AuditEntry, QueuedError } from "../../store/port.js";
 import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
@@ -9,7 +9,10 @@ import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
 import { recordLabel } from "../../core/text/record-label.js";
+import { problemJson } from "../../sync/error-problems.js";
+import { problemLines } from "../error-problem-lines.js";
 import { heldText } from "../../core/funnel/recycle.js";
 import { type ReportWords, reportWords, stageWord } from "../../report/words.js";
 
@@ -23,8 +26,10 @@ export function registerExplain(program: Command, io: CommandIo): void {
       const wiring = await wire(loaded.config, log, { store: { existing: true } });
       try {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
-        if (opts.json) printJson(io, found);
-        else io.stdout.write(explanationText(found, reportWords(loaded.config.crm)));
+        const problems = problemsOf(openErrorsOf(found));
+        // `problems` adds to the explanation what `errors list --json` gives each open entry as `problem`.
+        if (opts.json) printJson(io, { ...found, problems: problems.map((p) => problemJson(p, recordNamed)) });
+        else io.stdout.write(explanationText(found, problems, reportWords(loaded.config.crm)));
         io.outcome.exitCode = found.links.length > 0 || found.person !== null ? EXIT.ok : EXIT.failure;
       } finally {
         await wiring.close();
@@ -32,9 +37,10 @@ export function registerExplain(program: Command, io: CommandIo): void {
     });
 }
 
-function explanationText(e: Explanation, words: ReportWords): string {
+function explanationText(e: Explanation, problems: ErrorProblem<QueuedError>[], words: ReportWords): string {
   if (e.links.length === 0 && e.person === null) return `${e.email}: no linked records (not synced yet, or no such person)\n`;
   const out: string[] = [];
+  const openErrorLines = problemLinesOnce(problems);
   for (const l of e.links) {
     out.push(
       `${e.email}: ${l.link.marketingType} ${l.link.marketingId} ↔ ${l.link.crmType} ${l.link.crmId} (${l.link.status}, linked ${l.link.createdAt}, mapping ${l.mapping ?? "?"})`,
@@ -69,11 +75,36 @@ function explanationText(e: Explanation, words: ReportWords): string {
       for (const a of l.ownWrites)
         out.push(`    ${a.system} ${a.object} ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${a.rule}`);
     }
-    for (const e of l.openErrors) out.push(openErrorLine(e));
+    out.push(...openErrorLines(l.openErrors));
     for (const e of l.discardedErrors) out.push(discardedErrorLine(e));
   }
-  if (e.person) out.push(...personLines(e.email, e.person, words));
+  if (e.person) out.push(...personLines(e.email, e.person, words, openErrorLines));
   return `${out.join("\n")}\n`;
+}
+
+/** Every open entry of the explanation, the links' and the person's: they group into problems across them. */
+function openErrorsOf(e: Explanation): QueuedError[] {
+  return [...e.links.flatMap((l) => l.openErrors), ...(e.person?.openErrors ?? [])];
+}
+
+type OpenErrorLines = (entries: readonly QueuedError[]) => string[];
+
+/**
+ * The lines of open entries, as problems (cli/error-problem-lines.ts): a problem of several entries is
+ * said once, where its first entry is listed (a deactivated rep's Contact's writes under its link, the
+ * follow-up task's under the person), as `errors list` says it; an entry alone keeps its own line.
+ */
+function problemLinesOnce(problems: readonly ErrorProblem<QueuedError>[]): OpenErrorLines {
+  const problemOf = new Map(problems.flatMap((p) => p.entries.map((e) => [e.id, p] as const)));
+  const said = new Set<ErrorProblem<QueuedError>>();
+  return (entries) =>
+    entries.flatMap((e) => {
+      const problem = problemOf.get(e.id);
+      if (!problem || problem.entries.length === 1) return [openErrorLine(e)];
+      if (said.has(problem)) return [];
+      said.add(problem);
+      return problemLines(problem, recordNamed).trimEnd().split("\n").map((line) => `  ${line}`);
+    });
 }
 
 function openErrorLine(e: QueuedError): string {
@@ -85,7 +116,7 @@ function discardedErrorLine(e: QueuedError): string {
 }
 
 /** The person in the funnel: stage history, score, owner and clock, and what leadloop wrote that no link shows. */
-function personLines(email: string, p: PersonExplanation, words: ReportWords): string[] {
+function personLines(email: string, p: PersonExplanation, words: ReportWords, openErrorLines: OpenErrorLines): string[] {
   const latest = p.stages.at(-1)?.toStage;
   const stage = latest ? stageWord(latest, words) : "lead (never qualified)";
   const out = [
@@ -132,7 +163,7 @@ function personLines(email: string, p: PersonExplanation, words: ReportWords): s
     );
     for (const a of writes) out.push(`    ${a.field} = ${showWritten(a.after)}   ${a.at} by run ${a.runId}: ${words.cause(a.rule)}`);
   }
-  for (const e of p.openErrors) out.push(openErrorLine(e));
+  out.push(...openErrorLines(p.openErrors));
   for (const e of p.discardedErrors) out.push(discardedErrorLine(e));
   return out;
 }

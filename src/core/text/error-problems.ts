@@ -33,7 +33,13 @@ export interface ErrorProblem<E extends ProblemEntry = ProblemEntry> {
  */
 export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): ErrorProblem<E>[] {
   const sorted = [...entries].sort((a, b) => a.id - b.id);
-  const groups = groupBy(sorted, (e) => [e.system, e.errorClass, whoseProblem(e), causeKey(e)].join("\u0000"));
+  // One pattern per object, not per entry: a queue of 200,000 entries names a handful of objects.
+  const objectNames = new Map<string, RegExp>();
+  const objectName = (object: string) =>
+    objectNames.get(object) ?? objectNames.set(object, new RegExp(`\\b${object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi")).get(object)!;
+  const groups = groupBy(sorted, (e) =>
+    [e.system, e.errorClass, whoseProblem(e), causeKey(e, objectName(e.object))].join("\u0000"),
+  );
   return [...groups.values()].map((group) => ({
     entries: group,
     email: group.map(emailOf).find((email) => email !== null) ?? null,
@@ -47,8 +53,7 @@ function whoseProblem(e: ProblemEntry): string {
   return e.recordId === null ? `entry:${e.id}` : `record:${e.object}:${e.recordId}`;
 }
 
-function causeKey(e: ProblemEntry): string {
-  const objectName = new RegExp(`\\b${e.object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi");
+function causeKey(e: ProblemEntry, objectName: RegExp): string {
   return withoutPerson(e.message).replace(objectName, "<record>");
 }
 
@@ -64,4 +69,16 @@ function emailOf(e: ProblemEntry): string | null {
 function payloadText(e: ProblemEntry, key: string): string | null {
   const value = typeof e.payload === "object" && e.payload !== null ? (e.payload as Record<string, unknown>)[key] : undefined;
   return typeof value === "string" && value !== "" ? value : null;
+}
+
+/**
+ * The record an entry is about, as `errors list`, `explain` and the console name it. A pair's refused create and a value its
+ * mapping cannot take are queued under the id of the record they came from, on the other side (sync/
+ * removals.ts), which the line names with that record's object rather than as one of the entry's object.
+ */
+export function recordNamed(e: ProblemEntry): string {
+  if (e.recordId === null) return "(new)";
+  const from = e.payload as { object?: unknown; sourceId?: unknown } | null;
+  const otherSide = from?.sourceId === e.recordId && typeof from.object === "string" && from.object !== e.object;
+  return otherSide ? `(from ${String(from.object)} ${e.recordId})` : e.recordId;
 }

@@ -1,6 +1,6 @@
 // The console's pages and its one action. GET renders a tab from the store as it is now; POST
-// /errors/<id>/retry runs the `errors retry --id` code path and redirects back to the queue with the
-// outcome (so a reload does not retry twice).
+// /errors/<id>/retry (one entry) or /errors/retry (a problem's entries, `id` fields) runs the `errors retry
+// --id` code path and redirects back to the queue with the outcome (so a reload does not retry twice).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RunInProgressError } from "../../sync/run-lock.js";
 import { CLEARED_COOKIE, sameOrigin, tokenCookie, tokenMatches } from "./auth.js";
@@ -45,14 +45,21 @@ export async function serveConsole(app: ConsoleApp, req: IncomingMessage, res: S
     return true;
   }
   const retry = RETRY_PATH.exec(url.pathname);
-  if (retry && req.method === "POST") {
+  if ((retry || url.pathname === "/errors/retry") && req.method === "POST") {
     if (!sameOrigin(req)) {
       send(res, 403, "a retry must be posted from the console itself\n", "text/plain; charset=utf-8");
       return true;
     }
-    await drain(req);
-    const notice = await retryEntry(app, Number(retry[1]));
-    const query = new URLSearchParams({ entry: String(notice.entry), outcome: notice.outcome });
+    // /errors/<id>/retry is one entry; /errors/retry a problem's, named by its form's `id` fields.
+    const form = new URLSearchParams(await drain(req));
+    const ids = retry ? [Number(retry[1])] : [...new Set(form.getAll("id").map(Number))].filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (ids.length === 0) {
+      send(res, 400, "a retry names the entries to retry: id=<n>, once per entry\n", "text/plain; charset=utf-8");
+      return true;
+    }
+    const notice = await retryEntries(app, ids);
+    const query = new URLSearchParams(notice.entries.map((id): [string, string] => ["entry", String(id)]));
+    query.set("outcome", notice.outcome);
     if (notice.reason) query.set("notice", app.retryReasons.keep(notice.reason));
     redirect(res, `/errors?${query}`);
     return true;
@@ -60,31 +67,34 @@ export async function serveConsole(app: ConsoleApp, req: IncomingMessage, res: S
   return false;
 }
 
-async function retryEntry(app: ConsoleApp, id: number): Promise<RetryNotice> {
-  const entry = await app.sources.store.getError(id);
-  if (!entry || entry.status !== "open") return { entry: id, outcome: "skipped", reason: `entry #${id} is not open` };
+/** Retries the entries still open of those named, together (`errors retry --id … --id …`). */
+async function retryEntries(app: ConsoleApp, ids: number[]): Promise<RetryNotice> {
+  const named = ids.map((id) => `#${id}`).join(" ");
+  const open = (await Promise.all(ids.map((id) => app.sources.store.getError(id)))).filter((e) => e?.status === "open").map((e) => e!.id);
+  if (open.length === 0)
+    return { entries: ids, outcome: "skipped", reason: ids.length === 1 ? `entry ${named} is not open` : `entries ${named} are not open` };
   try {
-    const result = await app.sources.retry(id);
-    if (result.resolved.includes(id)) return { entry: id, outcome: "resolved" };
-    const skipped = result.skipped.find((s) => s.id === id);
-    if (skipped) return { entry: id, outcome: "skipped", reason: skipped.reason };
-    return { entry: id, outcome: "failing" };
+    const result = await app.sources.retry(open);
+    if (open.every((id) => result.resolved.includes(id))) return { entries: open, outcome: "resolved" };
+    const skipped = result.skipped.filter((s) => open.includes(s.id));
+    if (skipped.length === open.length) return { entries: open, outcome: "skipped", reason: skipped[0]!.reason };
+    return { entries: open, outcome: "failing" };
   } catch (err) {
-    if (err instanceof RunInProgressError) return { entry: id, outcome: "busy", reason: err.message };
+    if (err instanceof RunInProgressError) return { entries: open, outcome: "busy", reason: err.message };
     // The system could not be reached, or refused the whole retry (a 503, a token refused): another attempt
-    // on the entry with that message, as a refusal of the write itself would be, shown on the queue page.
+    // on each entry with that message, as a refusal of the writes themselves would be, shown on the queue page.
     const message = err instanceof Error ? err.message : String(err);
-    await app.sources.store.recordErrorAttempt(id, message, app.sources.now().toISOString());
-    return { entry: id, outcome: "failing", reason: message };
+    for (const id of open) await app.sources.store.recordErrorAttempt(id, message, app.sources.now().toISOString());
+    return { entries: open, outcome: "failing", reason: message };
   }
 }
 
 function retryNotice(app: ConsoleApp, url: URL): RetryNotice | null {
-  const entry = Number(url.searchParams.get("entry"));
+  const entries = url.searchParams.getAll("entry").map(Number);
   const outcome = url.searchParams.get("outcome");
-  if (!Number.isInteger(entry) || entry <= 0) return null;
+  if (entries.length === 0 || entries.some((id) => !Number.isSafeInteger(id) || id <= 0)) return null;
   if (outcome !== "resolved" && outcome !== "failing" && outcome !== "skipped" && outcome !== "busy") return null;
-  return { entry, outcome, reason: app.retryReasons.find(url.searchParams.get("notice")) };
+  return { entries, outcome, reason: app.retryReasons.find(url.searchParams.get("notice")) };
 }
 
 /** GET /login shows the form; POST /login checks the token and sets the cookie; POST /logout drops it. */

@@ -30,7 +30,7 @@ export interface ConsoleSources {
   usage(): Record<string, SystemUsage | undefined>;
   /** The same checks as `validate --live` (mappings and disposition statuses against the live schemas). */
   checkLive(): Promise<MappingProblem[]>;
-  /** `errors retry --id <id>`: the same code path, taking its turn with the scheduled runs. */
-  retry(id: number): Promise<RetryResult>;
+  /** `errors retry --id <id> …`: the same code path, taking its turn with the scheduled runs. */
+  retry(ids: number[]): Promise<RetryResult>;
   now(): Date;
 }
