@@ -106,6 +106,20 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     expect(newMqlTask()).toEqual({ status: TASK[crm].open, ownerId: to });
   });
 
+  it("goes with her lead to the next rep when her follow-up is missed after the merge (a reroute)", async () => {
+    funnel = { ...funnel, sla: { ...funnel.sla, onBreach: { alert: false, alertTo: "manager", reroute: true, managers: {} } } };
+    const jordan = reps.get("jordan.miller@leadloop-demo.com")![crm];
+    mergeHers();
+    later();
+    expect((await sync()).summary.status).toBe("succeeded");
+    later(3 * 3_600_000);
+    expect((await sync()).summary.slaBreaches).toBe(1);
+    later();
+    await sync();
+    expect(ownerOfHers()).toBe(jordan);
+    expect(newMqlTask()).toEqual({ status: TASK[crm].open, ownerId: jordan });
+  });
+
   it("is completed when the rep closes her lead after the merge and a lost store", async () => {
     mergeHers();
     later();
