@@ -4,6 +4,7 @@
 // the waiting writes dropped, the link retired), and never makes the contact again from the CRM, even
 // after losing its store (ARCHITECTURE.md "One run", step 3; FIDELITY.md, the GDPR delete row).
 import { rmSync } from "node:fs";
+import { slaBoard } from "../../src/sync/funnel/sla-list.js";
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import { expectFieldSyncRefusalFollowed, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
@@ -82,6 +83,9 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     await sync("salesforce");
     expect(newMql().map((t) => t.Status)).toEqual(["Completed"]);
     expect((await loop.store.listSlaClocks({ personIds: [personId], gone: true })).map((c) => c.crmId)).toEqual([leadId]);
+    // `leadloop sla` reads her clock closed, decided when the run followed the deletion.
+    const board = await slaBoard(loop.store, funnelFor(loop, "salesforce").sla, now());
+    expect(board.clocks.find((c) => c.personId === personId)).toMatchObject({ status: "closed", decidedAt: expect.any(String) });
 
     const tasksOnHerLead = () => loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId).map((t) => [t.Id, t.Status]);
     const tasksBefore = tasksOnHerLead();
