@@ -649,9 +649,10 @@ export interface BatchCommit {
   /**
    * CRM records deleted (not merged): the follow-up clock on one stops at `at`, after this batch's group
    * effects, since nothing is owed on a record that no longer exists; `slaClockDecisions` gives the clock
-   * that instant, so no breach is raised for it. A later handoff's clock starts afresh.
+   * that instant, so no breach is raised for it. A later handoff's clock starts afresh. With `personId`,
+   * only that person's clock on the record stops: her own contact was deleted, the record lives on.
    */
-  slaClocksStoppedOn?: { object: string; recordId: string }[];
+  slaClocksStoppedOn?: { object: string; recordId: string; personId?: string }[];
   /**
    * People a marketing merge made one, whose link moved to the merged record: the funnel state kept under
    * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.

@@ -16,21 +16,31 @@ export function notFound(object: string, id: string, at: string): Removal {
  * contact, or a merged record's whose master is another person's; else the record itself), are dropped
  * and their open entries resolved; a follow-up clock on a deleted record stops, so no breach is raised
  * for a person who no longer exists, and so does one on a merge's losing record whose person is in
- * `personOf` (its master is another person's); another merge's clock moves with the link (merges.ts). Committed with the batch that retires the records' links.
+ * `personOf` (its master is another person's), and those of `peopleGone` (people whose own contact was
+ * deleted, their Leads alive), with their open follow-up tasks completed; another merge's clock moves
+ * with the link (merges.ts). Committed with the batch that retires the records' links.
  */
 export async function deletionsFollowed(
   ctx: RunContext,
   system: string,
   removals: readonly Removal[],
   personOf: ReadonlyMap<string, string>,
-): Promise<Required<Pick<BatchCommit, "outboxDroppedFor" | "slaClocksStoppedOn" | "resolvedErrors">>> {
+  peopleGone: readonly string[] = [],
+): Promise<Required<Pick<BatchCommit, "outboxDroppedFor" | "slaClocksStoppedOn" | "resolvedErrors" | "outbox">>> {
   // A merge into another person's record ends the person's as a deletion does (merges.ts `crmEnded`).
   const ended = (r: Removal) => r.kind === "deleted" || (r.kind === "merged" && personOf.has(r.id));
-  const slaClocksStoppedOn = removals.filter(ended).map((r) => ({ object: r.object, recordId: r.id }));
+  const slaClocksStoppedOn: NonNullable<BatchCommit["slaClocksStoppedOn"]> = removals
+    .filter(ended)
+    .map((r) => ({ object: r.object, recordId: r.id }));
   const outboxDroppedFor: DeletedRecord[] = removals
     .filter((r) => !r.takesWrites)
     .map((r) => ({ system, object: r.object, recordId: r.id, ...(personOf.has(r.id) ? { personId: personOf.get(r.id)! } : {}) }));
-  return { outboxDroppedFor, slaClocksStoppedOn, resolvedErrors: await mootErrors(ctx, outboxDroppedFor) };
+  // A person whose own contact was deleted (a GDPR delete, an archive) is gone, though her Lead lives on:
+  // her follow-up ends with her, or the rep would be chased (breaches, reroutes) for someone leadloop no
+  // longer follows. Only with the funnel, which completes her open follow-up tasks in this commit too.
+  const gone = peopleGone.length > 0 && ctx.followUpsEnded ? await ctx.followUpsEnded(peopleGone, `${system} contact deleted`) : null;
+  for (const c of gone?.clocks ?? []) slaClocksStoppedOn.push({ object: c.crmType, recordId: c.crmId, personId: c.personId });
+  return { outboxDroppedFor, slaClocksStoppedOn, resolvedErrors: await mootErrors(ctx, outboxDroppedFor), outbox: gone?.outbox ?? [] };
 }
 
 /**

@@ -12,6 +12,7 @@ import { type KeepFor, releaseKeptReads } from "./kept-reads.js";
 import { dryRunSync } from "./dry-run/dry-run.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { readDispositions } from "./funnel/disposition-phase.js";
+import { followUpsEndedBy } from "./funnel/follow-up-done.js";
 import { type FunnelRunState, type FunnelSetup, newFunnelRunState } from "./funnel/funnel-setup.js";
 import { handOff } from "./funnel/handoff-phase.js";
 import { followUpSla, ownersStreams } from "./funnel/sla-phase.js";
@@ -161,6 +162,7 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
     if (funnel) {
       ctx.includeInCrm = (records, mapping) => includedInCrm(ctx, funnel, state, records, mapping);
       ctx.inclusionReadsNothing = (mapping) => inclusionReadsNothing(funnel, mapping);
+      ctx.followUpsEnded = (personIds, reason) => followUpsEndedBy(ctx, funnel, personIds, reason);
       startPhase(ctx, "qualification");
       // The contact sync lists the same contacts: it takes this read's pages when its cursor is the same;
       // the company sync takes the companies a first load lists for the qualification's scoring.

@@ -119,10 +119,11 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     port(ctx, otherSide(source)).system,
     commit.gone,
     new Map([...commit.personOfGone, ...commit.merges.crmEnded]),
+    commit.peopleGone,
   );
   const owed = await owedToSurvivors(ctx, commit.merges);
   commit.resolvedErrors.push(...unlessMoved(followed.resolvedErrors, owed));
-  commit.outbox.push(...owed.outbox);
+  commit.outbox.push(...owed.outbox, ...followed.outbox);
 
   // A link's snapshots are written only where they changed, against the row read for this page; a link
   // this commit already writes (re-pointed to a converted Lead's Contact) gets its snapshots whole.
@@ -498,6 +499,7 @@ function newCommit() {
     /** Linked records of the other side a read by id no longer finds (pairLinked), and their people. */
     gone: [] as Removal[],
     personOfGone: new Map<string, string>(),
+    peopleGone: [] as string[],
   };
   return { ...lists, merges: mergesFollowed(lists.links, lists.retire) };
 }
@@ -597,6 +599,8 @@ async function pairLinked(
           commit.gone.push(notFound(object, id, ctx.until));
           // A deleted Lead's or Contact's person is the link's contact; a deleted contact is her own.
           if (source === "marketing" && mapping.pair === "contact") commit.personOfGone.set(id, item.link.marketingId);
+          // A deleted contact's person is gone, though her Lead or Contact lives on (deletions.ts).
+          if (source === "crm" && mapping.pair === "contact") commit.peopleGone.push(id);
         }
         continue;
       }

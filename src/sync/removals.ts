@@ -70,6 +70,8 @@ export async function followRemovals(
   const personOf = new Map<string, string>();
   /** A first read's removed records no link names, whose stamp names the marketing record they were. */
   const stamped: Removal[] = [];
+  /** People whose own contact was deleted, their CRM records alive (deletions.ts). */
+  const peopleGone: string[] = [];
   for (const r of removals) {
     if (!mapping) {
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
@@ -86,6 +88,7 @@ export async function followRemovals(
       continue;
     }
     if (side === "crm" && r.kind === "deleted" && mapping.pair === "contact") personOf.set(r.id, link.marketingId);
+    if (side === "marketing" && r.kind === "deleted" && mapping.pair === "contact") peopleGone.push(link.marketingId);
     ctx.summary.relinked++;
     if (r.kind === "merged" && r.mergedInto) {
       await followMerge(ctx, merges, side, mapping, link, { ...r, mergedInto: r.mergedInto });
@@ -108,7 +111,7 @@ export async function followRemovals(
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
   const owed = await owedToSurvivors(ctx, merges);
-  const ended = await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]));
+  const ended = await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]), peopleGone);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,
@@ -116,6 +119,7 @@ export async function followRemovals(
     links,
     retireLinks: retire,
     ...ended,
+    outbox: [...(owed.outbox ?? []), ...ended.outbox],
     resolvedErrors: unlessMoved(ended.resolvedErrors, owed),
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),

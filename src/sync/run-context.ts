@@ -3,7 +3,7 @@
 import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { Logger } from "../log/logger.js";
-import type { StateStore } from "../store/port.js";
+import type { OutboxWrite, SlaClock, StateStore } from "../store/port.js";
 import type { KeptRead } from "./kept-reads.js";
 import type { PlannedWrite } from "./planned-write.js";
 import type { RunSummary } from "./run-summary.js";
@@ -52,6 +52,12 @@ export interface RunContext {
    * marketing side may be followed ahead of the qualification, and is not read again with its pair.
    */
   removalsFollowed?: Set<string>;
+  /**
+   * With the funnel: what the deletion of these people's own contacts ends of their follow-up (Salesforce
+   * as the CRM, where their clocks are on their Leads): the clocks to stop and the completion of
+   * leadloop's open follow-up tasks, for the deletion's commit (follow-up-done.ts `followUpsEndedBy`).
+   */
+  followUpsEnded?(personIds: readonly string[], reason: string): Promise<{ clocks: SlaClock[]; outbox: OutboxWrite[] }>;
   /** Change reads kept for later streams of the same window (kept-reads.ts), at most one per stream. */
   keptReads?: KeptRead[];
   /**

@@ -4,6 +4,7 @@
 // the waiting writes dropped, the link retired), and never makes the contact again from the CRM, even
 // after losing its store (ARCHITECTURE.md "One run", step 3; FIDELITY.md, the GDPR delete row).
 import { rmSync } from "node:fs";
+import { slaBoard } from "../../src/sync/funnel/sla-list.js";
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import { expectFieldSyncRefusalFollowed, stoppedBeforeDrain } from "../support/deletions.js";
 import type { LoopHarness } from "../support/loop-harness.js";
@@ -65,6 +66,54 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
     expect(contactsWithEmail()).toEqual([]);
     expect(loop.salesforce.data.get("Lead", leadId)?.Title).toBe("Directrice Commerciale France");
+  });
+
+  it("Salesforce: her follow-up stops at the delete: leadloop's open task on her Lead is completed, and no breach or write of hers follows the rep's close", async () => {
+    await handedOff("salesforce");
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    const newMql = () => loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"));
+    expect(newMql().map((t) => t.Status)).toEqual(["Not Started"]);
+    // She asks to be forgotten; the rep, not told, goes on working her Lead and then closes it.
+    expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
+    loop.salesforce.data.update("Lead", leadId, { Title: "Directrice Commerciale France" }, now());
+    later();
+    expect((await sync("salesforce")).summary.status).toBe("succeeded");
+    expect((await loop.store.findRetiredLinks("contact", "crm", [leadId])).has(leadId)).toBe(true);
+    later();
+    await sync("salesforce");
+    expect(newMql().map((t) => t.Status)).toEqual(["Completed"]);
+    expect((await loop.store.listSlaClocks({ personIds: [personId], gone: true })).map((c) => c.crmId)).toEqual([leadId]);
+    // `leadloop sla` reads her clock closed, decided when the run followed the deletion.
+    const board = await slaBoard(loop.store, funnelFor(loop, "salesforce").sla, now());
+    expect(board.clocks.find((c) => c.personId === personId)).toMatchObject({ status: "closed", decidedAt: expect.any(String) });
+
+    const tasksOnHerLead = () => loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId).map((t) => [t.Id, t.Status]);
+    const tasksBefore = tasksOnHerLead();
+    loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted" }, now());
+    later(5 * 86_400_000);
+    const after = await sync("salesforce");
+    expect(after.summary.status).toBe("succeeded");
+    expect(after.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(await loop.store.listSlaBreaches({})).toEqual([]);
+    // No "SLA missed" alert, no reroute's task: the tasks on her Lead are as the deletion left them.
+    expect(tasksOnHerLead()).toEqual(tasksBefore);
+    expect(contactsWithEmail()).toEqual([]);
+  });
+
+  it("Salesforce: a contact archived (the removals read lists it) ends her follow-up the same way", async () => {
+    await handedOff("salesforce");
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    loop.hubspot.data.archiveObject("contacts", personId);
+    later();
+    expect((await sync("salesforce")).summary.status).toBe("succeeded");
+    later();
+    await sync("salesforce");
+    expect((await loop.store.findRetiredLinks("contact", "crm", [leadId])).get(leadId)?.retiredReason).toBe(`hubspot contacts ${personId} deleted`);
+    const newMql = loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"));
+    expect(newMql.map((t) => t.Status)).toEqual(["Completed"]);
+    later(5 * 86_400_000);
+    expect((await sync("salesforce")).summary.status).toBe("succeeded");
+    expect(await loop.store.listSlaBreaches({})).toEqual([]);
   });
 
   it("Salesforce: a store lost after the delete does not bring her back from the Lead her stamp is on", async () => {

@@ -397,6 +397,50 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(wins[0]!.cause).toMatch(/^restored: from opportunity: (Opportunity|deals) \S+ won$/);
   });
 
+  it("counts no win of a person whose contact was deleted before the loss: the funnel comes back from the contacts there are", async () => {
+    seedReps(loop);
+    const oceane = seedProspect(loop);
+    const { anais } = seedTwoMore(loop);
+    const funnel = funnelFor(loop, crm);
+    const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
+    const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
+    await sync();
+    await tick();
+    for (const id of [oceane, anais]) pricingAndDemo(loop, id);
+    expect((await sync()).summary.handoffs).toBe(2);
+    await nextSecond();
+    // Anaïs is accepted with a deal of 42,000 that is won.
+    if (crm === "salesforce") {
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
+      const conv = loop.salesforce.data.convertLead(String(lead.Id), { opportunityName: "SGO – Verres progressifs" });
+      await nextSecond();
+      await sync();
+      await nextSecond();
+      loop.salesforce.data.update("Opportunity", conv.opportunityId!, { StageName: "Closed Won", Amount: 42000, CloseDate: "2026-11-30" });
+    } else {
+      const dealId = acceptWithDeal(loop, anais, "SGO – Verres progressifs", "42000");
+      await nextSecond();
+      await sync();
+      await nextSecond();
+      loop.hubspot.data.updateObject("deals", dealId, { dealstage: "closedwon" });
+    }
+    await nextSecond();
+    expect((await sync()).summary.outcomes.won).toBe(1);
+    // The marketer deletes her contact: the store keeps her funnel history, so the report still counts her.
+    loop.hubspot.data.archiveObject("contacts", anais);
+    await nextSecond();
+    await sync();
+    expect(await report()).toMatchObject({ mqls: 2, won: 1, revenue: 42000 });
+
+    await nextSecond();
+    await loop.restart(() => rmSync(loop.storePath));
+    expect((await sync()).summary.handoffs).toBe(0);
+    // The rebuild reads the contacts HubSpot lists, and hers is not one: Océane's MQL comes back, not
+    // Anaïs's MQL or win (README, report funnel: the exception to "these counts stay").
+    expect(await report()).toMatchObject({ mqls: 1, won: 0, revenue: 0 });
+    expect(await loop.store.listFunnelEvents({ personId: anais })).toEqual([]);
+  });
+
   it("counts no working status of a rep's own lead as this run's work after the loss, and takes a verdict made since", async () => {
     seedReps(loop);
     // Sales knew Bruno before leadloop ran, and a rep is working him: a rep's own lead that never qualified.

@@ -58,12 +58,19 @@ export class SlaTable {
   }
 
   /**
-   * Stops the clocks on these deleted CRM records (ARCHITECTURE.md "The follow-up SLA"): each reads as
-   * decided at `at`, so no breach is raised. A clock stopped already keeps its time.
+   * Stops the clocks on these deleted CRM records, or only the person's there when one is named (her own
+   * contact deleted: ARCHITECTURE.md "The follow-up SLA"): each reads as decided at `at`, so no breach is
+   * raised. A clock stopped already keeps its time.
    */
-  stopOn(records: readonly { object: string; recordId: string }[], at: string): void {
+  stopOn(records: readonly { object: string; recordId: string; personId?: string }[], at: string): void {
     const stop = this.sql.get("UPDATE sla_clocks SET gone_at = ? WHERE crm_type = ? AND crm_id = ? AND gone_at IS NULL");
-    for (const r of records) stop.run(at, r.object, r.recordId);
+    const stopHers = this.sql.get(
+      "UPDATE sla_clocks SET gone_at = ? WHERE crm_type = ? AND crm_id = ? AND person_id = ? AND gone_at IS NULL",
+    );
+    for (const r of records) {
+      if (r.personId === undefined) stop.run(at, r.object, r.recordId);
+      else stopHers.run(at, r.object, r.recordId, r.personId);
+    }
   }
 
   /** The clocks later handoffs replaced, oldest handoff first; with `personIds`, only these people's. */

@@ -44,7 +44,22 @@ export async function withFollowUpsDone(
     .map((c): SlaClock => ({ ...c, ...moved.get(c.crmId) }));
   const owed = new Set(await followedUp(ctx.store, clocks));
   const stopping = clocks.filter((c) => owed.has(c) || decided.has(c.personId));
-  if (stopping.length === 0) return decision;
+  const writes = await followUpsDone(ctx, setup, stopping, why);
+  return writes.length === 0 ? decision : { ...decision, outbox: [...(decision.outbox ?? []), ...writes] };
+}
+
+/**
+ * The completion of the open follow-up tasks of the clocks `stopping` (`why`, by person: what stopped
+ * each), for the commit that stops them: a decision's (above) or a deletion's of the person's contact
+ * (deletions.ts `peopleGone`, through RunContext.followUpsEnded).
+ */
+export async function followUpsDone(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  stopping: readonly SlaClock[],
+  why: ReadonlyMap<string, string>,
+): Promise<OutboxWrite[]> {
+  if (stopping.length === 0) return [];
   const tasks = await openTasks(ctx, setup, stopping);
   const { object, status } = setup.vocabulary.task;
   const writes: OutboxWrite[] = [];
@@ -63,5 +78,24 @@ export async function withFollowUpsDone(
           personId: clock.personId,
         }),
       );
-  return writes.length === 0 ? decision : { ...decision, outbox: [...(decision.outbox ?? []), ...writes] };
+  return writes;
+}
+
+/**
+ * What a deletion of these people's own contacts (Salesforce as the CRM: a GDPR delete, an archive) ends
+ * of their follow-up: their clocks, which the deletion's commit stops, and the completion of
+ * leadloop's open follow-up tasks on their Leads in the same commit, so no rep is chased, and no breach
+ * raised, for a person who is gone (ARCHITECTURE.md "The follow-up SLA").
+ */
+export async function followUpsEndedBy(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  personIds: readonly string[],
+  reason: string,
+): Promise<{ clocks: SlaClock[]; outbox: OutboxWrite[] }> {
+  if (personIds.length === 0) return { clocks: [], outbox: [] };
+  const clocks = await ctx.store.listSlaClocks({ personIds, gone: false });
+  // A clock touched or decided had its tasks completed then (withFollowUpsDone).
+  const owed = await followedUp(ctx.store, clocks.filter((c) => c.firstTouchAt === null));
+  return { clocks, outbox: await followUpsDone(ctx, setup, owed, new Map(owed.map((c) => [c.personId, reason]))) };
 }

@@ -1,24 +1,54 @@
-// leadloop's open follow-up tasks for handed-off leads ("New MQL", a reroute's "Re-routed lead"), as the
-// CRM holds them now: what a reroute or a reassignment hands on to the new rep, and what the end of the
-// follow-up completes (ARCHITECTURE.md "The follow-up SLA").
+// leadloop's follow-up tasks for handed-off leads ("New MQL", a reroute's "Re-routed lead"), as the CRM
+// holds them now, each with the person it is the follow-up of: what a reroute or a reassignment hands on to
+// the new rep, what the end of the follow-up completes, and what a routing turn reads back
+// (ARCHITECTURE.md "The follow-up SLA").
 import type { SlaClock } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import type { KeyedTask } from "./handoff-vocabulary.js";
-import { isFollowUpTaskOf } from "./task-write.js";
+import { followUpTaskNames } from "./task-write.js";
+
+/** A follow-up task with the person it follows up and the `at` its key was given for (followUpTaskKey). */
+export type FollowUpTask = KeyedTask & { personId: string; at: string };
 
 /** The clock owner's open follow-up tasks for its lead ("New MQL", a reroute's): what goes with the lead. */
-export function heldFollowUps(tasks: ReadonlyMap<string, KeyedTask[]>, clock: SlaClock): KeyedTask[] {
+export function heldFollowUps(tasks: ReadonlyMap<string, FollowUpTask[]>, clock: SlaClock): FollowUpTask[] {
   if (clock.ownerId === null) return [];
-  return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && isFollowUpTaskOf(t.key, clock.personId));
+  return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && t.personId === clock.personId);
 }
 
-/** leadloop's open tasks on these clocks' CRM records, by record: one read per batch of clocks. */
-export async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: readonly SlaClock[]): Promise<Map<string, KeyedTask[]>> {
-  const out = new Map<string, KeyedTask[]>();
+/** leadloop's open follow-up tasks on these clocks' CRM records, by record: one read per batch of clocks. */
+export async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: readonly SlaClock[]): Promise<Map<string, FollowUpTask[]>> {
+  const out = new Map<string, FollowUpTask[]>();
   if (clocks.length === 0) return out;
+  const personOf = new Map(clocks.map((c) => [c.crmId, c.personId]));
   const records = [...new Map(clocks.map((c) => [c.crmId, { object: c.crmType, id: c.crmId }])).values()];
-  for (const task of await setup.vocabulary.task.keyed(records, ctx.crm))
+  for (const task of await followUpsOf(ctx, await setup.vocabulary.task.keyed(records, ctx.crm), personOf))
     out.set(task.personCrmId, [...(out.get(task.personCrmId) ?? []), task]);
   return out;
+}
+
+/**
+ * The follow-up tasks among `tasks`, each with its person: the one its key names, unless the store keeps
+ * no one under that id (no clock, no score): a marketing merge gave the person a new contact id and moved
+ * what the store kept under the old one (merged-people.ts), so the task's old id is the person's on its
+ * record now (`personOf`, by CRM record id). A key naming a person kept apart (another person's Lead merged
+ * into this one, or the merged-away contact whose history stayed hers) stays hers, and her task untouched.
+ */
+export async function followUpsOf(
+  ctx: RunContext,
+  tasks: readonly KeyedTask[],
+  personOf: ReadonlyMap<string, string>,
+): Promise<FollowUpTask[]> {
+  const named = tasks.flatMap((t) => {
+    const names = followUpTaskNames(t.key);
+    return names === null ? [] : [{ ...t, ...names }];
+  });
+  const strangers = [...new Set(named.filter((t) => t.personId !== personOf.get(t.personCrmId)).map((t) => t.personId))];
+  if (strangers.length === 0) return named;
+  const kept = new Set([
+    ...(await ctx.store.listSlaClocks({ personIds: strangers })).map((c) => c.personId),
+    ...(await ctx.store.listPersonScores({ personIds: strangers })).map((p) => p.personId),
+  ]);
+  return named.map((t) => (kept.has(t.personId) ? t : { ...t, personId: personOf.get(t.personCrmId) ?? t.personId }));
 }

@@ -14,8 +14,7 @@ import type { RoundRobinTurns } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
-import type { KeyedTask } from "./handoff-vocabulary.js";
-import { isFollowUpTaskOf } from "./task-write.js";
+import { type FollowUpTask, followUpsOf } from "./follow-up-tasks.js";
 
 /** How far back the handoffs a queue resumes from are looked for. */
 const RESUME_WINDOW_DAYS = 365;
@@ -132,12 +131,13 @@ async function routingShown(
   leads: readonly { personId: string; record: { object: string; id: string } }[],
 ): Promise<Map<string, "turn" | "other" | null>> {
   const personOf = new Map(leads.map((l) => [l.record.id, l.personId]));
-  const latestTask = new Map<string, KeyedTask>();
-  for (const task of await setup.vocabulary.task.keyed(leads.map((l) => l.record), ctx.crm, { closedToo: true, bodies: true })) {
-    const personId = personOf.get(task.personCrmId);
-    if (personId === undefined || !isFollowUpTaskOf(task.key, personId)) continue;
+  const latestTask = new Map<string, FollowUpTask>();
+  const tasks = await setup.vocabulary.task.keyed(leads.map((l) => l.record), ctx.crm, { closedToo: true, bodies: true });
+  for (const task of await followUpsOf(ctx, tasks, personOf)) {
+    const personId = task.personId;
+    if (personOf.get(task.personCrmId) !== personId) continue;
     const kept = latestTask.get(personId);
-    if (!kept || task.key > kept.key) latestTask.set(personId, task);
+    if (!kept || task.at > kept.at) latestTask.set(personId, task);
   }
   return new Map([...latestTask].map(([personId, task]) => [personId, queueTurnShown(task.body ?? "", queue)]));
 }

@@ -20,9 +20,9 @@ import type { KeepFor } from "../kept-reads.js";
 import { type Decision, decide } from "../outbox/decide.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
-import type { KeyedTask, TaskInput } from "./handoff-vocabulary.js";
+import type { TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, taskWrite } from "./task-write.js";
-import { heldFollowUps, openTasks } from "./follow-up-tasks.js";
+import { type FollowUpTask, heldFollowUps, openTasks } from "./follow-up-tasks.js";
 import { withFollowUpsDone } from "./follow-up-done.js";
 import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
@@ -249,7 +249,7 @@ interface RepDirectory {
   /** Person id → owner ids of the clocks a later one replaced: who held the lead before its owner. */
   earlierOwners: Map<string, string[]>;
   /** CRM record id → leadloop's tasks still open on it, which a reroute hands on to the new rep. */
-  openTasks: Map<string, KeyedTask[]>;
+  openTasks: Map<string, FollowUpTask[]>;
 }
 
 async function raiseBreaches(ctx: RunContext, setup: FunnelSetup): Promise<void> {

@@ -44,11 +44,19 @@ export function followUpTaskKey(personId: string, at: string): string {
   return `${followUpTaskPrefix(personId)}${at}`;
 }
 
-/** Whether a task's key is one of the person's follow-up tasks (not an activity, breach or digest task). */
-export function isFollowUpTaskOf(key: string, personId: string): boolean {
-  return key.startsWith(followUpTaskPrefix(personId));
+/**
+ * What a follow-up task's key names: the person's contact id when the task was given (a marketing merge
+ * may have moved it since) and the `at` it was given for; null for any other task (an activity, breach or
+ * digest task).
+ */
+export function followUpTaskNames(key: string): { personId: string; at: string } | null {
+  const rest = key.startsWith(FOLLOW_UP_KEY) ? key.slice(FOLLOW_UP_KEY.length) : "";
+  const end = rest.indexOf(":");
+  return end > 0 ? { personId: rest.slice(0, end), at: rest.slice(end + 1) } : null;
 }
 
+const FOLLOW_UP_KEY = "leadloop:handoff:";
+
 function followUpTaskPrefix(personId: string): string {
-  return `leadloop:handoff:${personId}:`;
+  return `${FOLLOW_UP_KEY}${personId}:`;
 }
