@@ -29,7 +29,7 @@ interface Harness {
 /** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
 function useEmulator(
   adapterOptions: { lookbackMs?: number } = {},
-  portal: Pick<HubspotEmulatorOptions, "searchPageMax"> = {},
+  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps"> = {},
 ): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
@@ -218,6 +218,43 @@ describe("readChanges: a portal that answers search pages shorter than the limit
     const read = changed.flatMap((p) => p.records.map((r) => r.id));
     expect(new Set(read)).toEqual(made);
     expect(changed.at(-1)!.cursor.modifiedAt).toBe(iso(500_000));
+  });
+});
+
+// SimplePublicObject's times are ISO 8601 in the CRM objects reference, while the batch references' examples
+// and a date-time property's stored value are epoch milliseconds: a server may answer either.
+describe("a portal that answers object times as epoch milliseconds", () => {
+  const h = useEmulator({}, { objectTimestamps: "epoch-ms" });
+
+  it("reads them as instants: first load, change window, field history and the recycle bin", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const made: string[] = [];
+    for (let i = 0; i < 30; i++) made.push(d.createObject("contacts", messyContact(i), at(10_000 + i * 1_000)).id);
+    d.updateObject("contacts", made[4]!, { jobtitle: "Directora de Operaciones" }, at(200_000));
+
+    const first = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
+    const loaded = first.flatMap((p) => p.records);
+    expect(loaded.map((r) => r.id).sort()).toEqual([...made].sort());
+    expect(loaded.find((r) => r.id === made[4])?.modifiedAt).toBe(iso(200_000));
+    expect(loaded.find((r) => r.id === made[7])?.modifiedAt).toBe(iso(17_000));
+
+    const changed = await collect(
+      adapter.readChanges("contacts", FIELDS, { modifiedAt: iso(35_000), lastId: null }, iso(3_600_000)),
+    );
+    expect(changed.flatMap((p) => p.records.map((r) => r.id))).toEqual(made.slice(25).concat(made[4]!));
+    expect(changed.at(-1)!.cursor.modifiedAt).toBe(iso(200_000));
+
+    const times = await adapter.fieldChanges("contacts", [made[4]!], ["jobtitle", "email"]);
+    expect(times.get(made[4]!)).toEqual({
+      jobtitle: { at: iso(200_000), basis: "field history" },
+      email: { at: iso(14_000), basis: "field history" },
+    });
+
+    const since = new Date(Date.now() - 1_000).toISOString();
+    d.archiveObject("contacts", made[9]!);
+    const removals = await adapter.readRemovals("contacts", since, new Date(Date.now() + 1_000).toISOString());
+    expect(removals).toEqual([expect.objectContaining({ id: made[9], kind: "deleted" })]);
   });
 });
 

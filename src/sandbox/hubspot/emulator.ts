@@ -6,7 +6,7 @@ import { Router } from "../emulator/router.js";
 import { type EmulatorHandler, type RunningEmulator, startEmulator } from "../emulator/server.js";
 import { hubspotBehaviour } from "./behaviour.js";
 import { hubspotControlRoutes } from "./control-routes.js";
-import { type ArchivedOwners, HubspotData } from "./hubspot-data.js";
+import { type ArchivedOwners, HubspotData, type ObjectTimestamps } from "./hubspot-data.js";
 import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
 import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
@@ -27,7 +27,7 @@ export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
 export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
-export type { ArchivedOwners, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
+export type { ArchivedOwners, ObjectTimestamps, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
 export type { ObjectType } from "./object-types.js";
 export { OBJECT_TYPES } from "./object-types.js";
@@ -83,6 +83,13 @@ export interface HubspotEmulatorOptions {
    * `INVALID_OWNER_ID` (default), or `"assignable"`, the lenient option (hubspot-data.ts `deactivateOwner`).
    */
   archivedOwners?: ArchivedOwners;
+  /**
+   * How a record's times read (`createdAt`, `updatedAt`, `archivedAt`, the created and modified date
+   * properties, history timestamps): ISO 8601 as the CRM objects reference's SimplePublicObject gives them
+   * (default), or `"epoch-ms"`, epoch milliseconds (numbers, and digits among the properties) as the batch
+   * references' examples and a date-time property's stored value show them (FIDELITY.md).
+   */
+  objectTimestamps?: ObjectTimestamps;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -105,7 +112,7 @@ export const DEFAULT_SEARCH_LAG_MS = 5_000;
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
-  const data = new HubspotData(options.now, options.archivedOwners);
+  const data = new HubspotData(options.now, options.archivedOwners, options.objectTimestamps);
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;

@@ -98,6 +98,9 @@ export const USER_SOURCE: PropertySource = { sourceType: "CRM_UI", sourceId: "us
 const CONTACT_TO_PRIMARY_COMPANY = 1;
 const PRIMARY_COMPANY_TO_CONTACT = 2;
 
+/** How a record's times read over HTTP: ISO 8601 (default) or epoch milliseconds (emulator.ts). */
+export type ObjectTimestamps = "iso" | "epoch-ms";
+
 export class HubspotData {
   private readonly objects = new Map<ObjectType, ObjectTable<StoredObject>>();
   private readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
@@ -121,10 +124,12 @@ export class HubspotData {
   /**
    * The emulated portal's time: what records are stamped with when a write names no time of its own.
    * `archivedOwners`: whether a write may give a record a deactivated user's owner id (emulator.ts).
+   * `objectTimestamps`: how a record's times read over HTTP (object-views.ts, emulator.ts).
    */
   constructor(
     readonly now: () => Date = () => new Date(),
     private readonly archivedOwners: ArchivedOwners = "refused",
+    readonly objectTimestamps: ObjectTimestamps = "iso",
   ) {
     for (const type of OBJECT_TYPES) {
       this.objects.set(type, new ObjectTable());

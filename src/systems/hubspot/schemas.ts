@@ -33,10 +33,11 @@ const properties = z
 export const simpleObject = z.looseObject({
   id: z.coerce.string(),
   properties,
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  // ISO 8601 or epoch milliseconds (instants.ts).
+  createdAt: z.union([z.string(), z.number()]).optional(),
+  updatedAt: z.union([z.string(), z.number()]).optional(),
   archived: z.boolean().optional(),
-  archivedAt: z.string().optional(),
+  archivedAt: z.union([z.string(), z.number()]).optional(),
   objectWriteTraceId: z.string().optional(),
   new: z.boolean().optional(),
 });
