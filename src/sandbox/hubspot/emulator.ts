@@ -18,6 +18,7 @@ import { addObjectRoutes } from "./routes/object-routes.js";
 import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
+import { CursorWithholdingRouter, type PagingCursors } from "./paging-cursors.js";
 import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
 import { SEARCH_LIMITS, type SearchTieOrder } from "./search.js";
 
@@ -90,6 +91,12 @@ export interface HubspotEmulatorOptions {
    * references' examples and a date-time property's stored value show them (FIDELITY.md).
    */
   objectTimestamps?: ObjectTimestamps;
+  /**
+   * Whether an answer with more pages names the next one (`paging.next.after`, the email events' `offset`):
+   * `"given"` (default), or `"withheld"`, a server whose paging says more follow without saying how to
+   * read them (paging-cursors.ts).
+   */
+  pagingCursors?: PagingCursors;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -128,7 +135,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };
 
-  const api = new Router<EmulatorHandler>();
+  const api = options.pagingCursors === "withheld" ? new CursorWithholdingRouter() : new Router<EmulatorHandler>();
   // Literal routes (merge, search, batch) go before the `:objectId` patterns they would otherwise match.
   addSearchRoutes(api, ctx);
   addBatchRoutes(api, ctx);
