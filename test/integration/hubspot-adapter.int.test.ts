@@ -29,7 +29,7 @@ interface Harness {
 /** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
 function useEmulator(
   adapterOptions: { lookbackMs?: number } = {},
-  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps"> = {},
+  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps" | "propertyListLagMs"> = {},
 ): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
@@ -933,6 +933,56 @@ describe("describe and ensureProperty", () => {
     expect(second.created).toBe(false);
     const described = await adapter.describe("contacts");
     expect(described.fields.map((f) => f.name)).toContain("leadloop_status");
+  });
+});
+
+// A create refused as existing (409) while the properties list read right after does not hold the property
+// yet: the list trails the create's check (emulator.ts propertyListLagMs, FIDELITY.md properties row).
+describe("ensureProperty: a property made elsewhere that the properties list does not show yet", () => {
+  const h = useEmulator({}, { propertyListLagMs: 1_500 });
+  const definition = (name: string) => ({
+    name,
+    label: "Nível de interesse (Zoë's team)",
+    type: "enumeration" as const,
+    fieldType: "select",
+    groupName: "contactinformation",
+    options: [
+      { label: "Élevé", value: "eleve" },
+      { label: "Bajo", value: "bajo" },
+    ],
+  });
+
+  it("reads the list again until it shows the property, and uses it", async () => {
+    const { adapter, emulator } = h();
+    // Another leadloop, or an admin, made it a moment ago.
+    emulator.data.createProperty("contacts", definition("leadloop_interest"));
+    const listReads = () => emulator.calls.byEndpoint()["GET /crm/v3/properties/:objectType"] ?? 0;
+    const before = listReads();
+    const ensured = await adapter.ensureProperty("contacts", definition("leadloop_interest"));
+    expect(ensured).toMatchObject({ created: false, field: { name: "leadloop_interest", type: "picklist", picklistValues: ["eleve", "bajo"] } });
+    // The list before the create, and again after its 409 until the lag passed.
+    expect(listReads() - before).toBeGreaterThan(2);
+  });
+
+  it("stops with a message naming the create, the list and what to check when the patience is spent first", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: { patienceMs: 500, minTimeoutMs: 10, maxTimeoutMs: 40 },
+      burstPer10Seconds: 100_000,
+    });
+    emulator.data.createProperty("contacts", definition("leadloop_interest_2"));
+    const err = await adapter.ensureProperty("contacts", definition("leadloop_interest_2")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as SystemError).retriable).toBe(false);
+    expect((err as SystemError).message).toContain(
+      "HubSpot refused POST /crm/v3/properties/contacts for 'leadloop_interest_2' as existing (409) while GET /crm/v3/properties/contacts does not list it",
+    );
+    expect((err as SystemError).message).toContain("may be archived");
   });
 });
 

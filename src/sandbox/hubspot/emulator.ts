@@ -97,6 +97,12 @@ export interface HubspotEmulatorOptions {
    * read them (paging-cursors.ts).
    */
   pagingCursors?: PagingCursors;
+  /**
+   * How long (the portal's clock) a newly made property stays out of `GET /crm/v3/properties/{type}` while
+   * a create of its name already answers 409: 0 by default, or a lag, as community threads report of the
+   * properties API (FIDELITY.md, properties row).
+   */
+  propertyListLagMs?: number;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -131,6 +137,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     searchTies: options.searchTies ?? "reversed",
     searchPageMax: options.searchPageMax ?? SEARCH_LIMITS.pageSize,
     propertyGroups: options.propertyGroups ?? "checked",
+    propertyListLagMs: options.propertyListLagMs ?? 0,
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };

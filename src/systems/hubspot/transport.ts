@@ -115,6 +115,26 @@ export class HubspotTransport {
     );
   }
 
+  /**
+   * Runs `read` (whose calls go through `send`) again while it throws a retriable SystemError, within the
+   * call's patience: a read waiting for HubSpot to show what it already answered for (a property a create
+   * was refused as existing, which the properties list does not hold yet), in the one retry layer.
+   */
+  async readUntil<T>(operation: string, read: () => Promise<T>): Promise<T> {
+    return callWithRetry(
+      read,
+      {
+        operation,
+        classify: classifyHubspotError,
+        secrets: () => this.secrets(),
+        onRetry: (err: SystemError, attempt: number, waitMs: number) =>
+          this.options.log.warn("hubspot.retry", { endpoint: operation, attempt, errorClass: err.errorClass, code: err.code, waitMs }),
+      },
+      this.options.retry,
+      this.options.clock,
+    );
+  }
+
   private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
     const { client, burst, search, timeoutMs } = this.options;
     const settled = await (call.search ? search : burst).take();
