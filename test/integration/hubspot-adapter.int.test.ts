@@ -29,7 +29,7 @@ interface Harness {
 /** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
 function useEmulator(
   adapterOptions: { lookbackMs?: number } = {},
-  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps" | "propertyListLagMs"> = {},
+  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps" | "propertyListLagMs" | "firstObjectId"> = {},
 ): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
@@ -983,6 +983,30 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
       "HubSpot refused POST /crm/v3/properties/contacts for 'leadloop_interest_2' as existing (409) while GET /crm/v3/properties/contacts does not list it",
     );
     expect((err as SystemError).message).toContain("may be archived");
+  });
+});
+
+// HubSpot ids are int64: past 2^53 a JSON number no double holds (associations v4 gives toObjectId as one).
+describe("a portal whose ids are past 2^53", () => {
+  const h = useEmulator({}, { firstObjectId: "9007199254740993" });
+
+  it("reads associated ids and records by id digit for digit", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const contact = d.createObject("contacts", { email: "Zoë.Ñúñez@Größe-Exämple.COM", firstname: "Zoë" });
+    const companies = [
+      d.createObject("companies", { name: "Société Générale d'Électricité", domain: "größe-exämple.com" }),
+      d.createObject("companies", { name: "Größe GmbH", domain: "grosse.example" }),
+      d.createObject("companies", { name: "  ", domain: "" }),
+    ].map((c) => c.id);
+    expect(contact.id).toBe("9007199254740993");
+    expect(companies).toEqual(["9007199254740994", "9007199254740995", "9007199254740996"]);
+    for (const id of companies) d.associate("contacts", contact.id, "companies", id);
+
+    const read = await adapter.readAssociations("contacts", [contact.id], "companies");
+    expect([...(read.get(contact.id) ?? [])].sort()).toEqual(companies);
+    const records = await adapter.readByIds("companies", companies, ["name", "domain"]);
+    expect(records.map((r) => r.id).sort()).toEqual(companies);
   });
 });
 

@@ -103,6 +103,12 @@ export interface HubspotEmulatorOptions {
    * properties API (FIDELITY.md, properties row).
    */
   propertyListLagMs?: number;
+  /**
+   * The id of the first record made, in decimal (default "10001"): ids are int64 in HubSpot, and one past
+   * 2^53 ("9007199254740993") is answered exactly, as digits, where the API gives it as a JSON number
+   * (associations v4 `toObjectId`). The emulator's own search compares ids as doubles (FIDELITY.md).
+   */
+  firstObjectId?: string;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -125,7 +131,7 @@ export const DEFAULT_SEARCH_LAG_MS = 5_000;
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
-  const data = new HubspotData(options.now, options.archivedOwners, options.objectTimestamps);
+  const data = new HubspotData(options.now, options.archivedOwners, options.objectTimestamps, BigInt(options.firstObjectId ?? "10001"));
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;

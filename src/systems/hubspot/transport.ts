@@ -10,6 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
+import { parseExactJson } from "./exact-json.js";
 import { classifyHubspotError, retryAfterMs, surelyUnprocessed } from "./fault-table.js";
 import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
@@ -172,7 +173,7 @@ export class HubspotTransport {
     const { response, headers, text } = whole;
     let body: unknown;
     try {
-      body = text.length > 0 ? JSON.parse(text) : undefined;
+      body = text.length > 0 ? parseExactJson(text) : undefined;
     } catch {
       body = undefined;
       if (response.status < 300) throw new HubspotResponseError(endpoint, "body is not JSON");
