@@ -63,6 +63,16 @@ async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> 
   return out;
 }
 
+/** A contact picklist property as ensureProperty makes one. */
+const picklistProperty = (name: string, label: string, options: { label: string; value: string }[]) => ({
+  name,
+  label,
+  type: "enumeration" as const,
+  fieldType: "select",
+  groupName: "contactinformation",
+  options,
+});
+
 const messyContact = (i: number): Record<string, string> => ({
   email: `Person.${i}@Exämple-${i % 7}.COM`,
   firstname: i % 5 === 0 ? "" : `Zoë-${i}`,
@@ -913,17 +923,10 @@ describe("describe and ensureProperty", () => {
 
   it("creates a missing custom property once", async () => {
     const { adapter } = h();
-    const definition = {
-      name: "leadloop_status",
-      label: "leadloop status",
-      type: "enumeration" as const,
-      fieldType: "select",
-      groupName: "contactinformation",
-      options: [
-        { label: "Qualified", value: "qualified" },
-        { label: "Recycle", value: "recycle" },
-      ],
-    };
+    const definition = picklistProperty("leadloop_status", "leadloop status", [
+      { label: "Qualified", value: "qualified" },
+      { label: "Recycle", value: "recycle" },
+    ]);
     const first = await adapter.ensureProperty("contacts", definition);
     const second = await adapter.ensureProperty("contacts", definition);
     expect(first).toMatchObject({
@@ -940,17 +943,11 @@ describe("describe and ensureProperty", () => {
 // yet: the list trails the create's check (emulator.ts propertyListLagMs, FIDELITY.md properties row).
 describe("ensureProperty: a property made elsewhere that the properties list does not show yet", () => {
   const h = useEmulator({}, { propertyListLagMs: 1_500 });
-  const definition = (name: string) => ({
-    name,
-    label: "Nível de interesse (Zoë's team)",
-    type: "enumeration" as const,
-    fieldType: "select",
-    groupName: "contactinformation",
-    options: [
+  const definition = (name: string) =>
+    picklistProperty(name, "Nível de interesse (Zoë's team)", [
       { label: "Élevé", value: "eleve" },
       { label: "Bajo", value: "bajo" },
-    ],
-  });
+    ]);
 
   it("reads the list again until it shows the property, and uses it", async () => {
     const { adapter, emulator } = h();

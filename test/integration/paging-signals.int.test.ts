@@ -7,19 +7,9 @@ import { randomUUID } from "node:crypto";
 import { CONTACT_EVENT_TYPES } from "../../src/sandbox/hubspot/event-types.js";
 import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { failedRunSummary } from "../../src/sync/engine.js";
-import { SystemError } from "../../src/sync/system-error.js";
 import { createHubspotAdapter } from "../../src/systems/hubspot/adapter.js";
 import { FAST_RETRY, startLoop } from "../support/loop-harness.js";
-
-async function thrown(promise: Promise<unknown>): Promise<SystemError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof SystemError) return err;
-    throw err;
-  }
-  throw new Error("expected a SystemError");
-}
+import { thrown } from "../support/system-error-of.js";
 
 describe.each(["missing", "null"] as const)("Salesforce: done: false with nextRecordsUrl %s", (locators) => {
   it("stops the run with an error naming the query answer, and the Lead cursor stays", async () => {
