@@ -983,6 +983,39 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
   });
 });
 
+// A time in neither form: read as the epoch, or left out, it would move a cursor wrong or lose the record.
+describe("a search answer whose modified time is neither ISO 8601 nor epoch milliseconds", () => {
+  it("stops the read with an error naming the record and the field", async () => {
+    const answer = JSON.stringify({
+      total: 1,
+      results: [{ id: "101", properties: { email: "zoë@exämple.com", lastmodifieddate: "yesterday, 10:20" }, createdAt: "", updatedAt: "" }],
+    });
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const adapter = createHubspotAdapter({
+        accessToken: "token",
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        retry: RETRY,
+      });
+      const err = await collect(adapter.readChanges("contacts", ["email"], null, iso(0))).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(SystemError);
+      expect((err as SystemError).message).toContain(
+        'HubSpot answered contacts 101 with a modified time that is neither ISO 8601 nor epoch milliseconds (lastmodifieddate: "yesterday, 10:20")',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 // HubSpot ids are int64: past 2^53 a JSON number no double holds (associations v4 gives toObjectId as one).
 describe("a portal whose ids are past 2^53", () => {
   const h = useEmulator({}, { firstObjectId: "9007199254740993" });

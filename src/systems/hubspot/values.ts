@@ -2,6 +2,8 @@
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
 import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { SYSTEM } from "./fault-table.js";
 import { hubspotInstant, ISO_DATETIME } from "./instants.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { SimpleObject } from "./schemas.js";
@@ -87,9 +89,14 @@ function modifiedAt(object: string, raw: SimpleObject): string {
   }
   const shown = given.find(([, v]) => v !== undefined && v !== null && v !== "");
   if (shown === undefined) return new Date(0).toISOString();
-  throw new RangeError(
-    `HubSpot answered ${canonicalObject(object)} ${raw.id} with a modified time that is neither ISO 8601 nor epoch milliseconds (${shown[0]}: ${JSON.stringify(shown[1])})`,
-  );
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "BAD_RESPONSE",
+    message: `HubSpot answered ${canonicalObject(object)} ${raw.id} with a modified time that is neither ISO 8601 nor epoch milliseconds (${shown[0]}: ${JSON.stringify(shown[1])})`,
+    runNote: RESUME_NOTE,
+    retriable: false,
+  });
 }
 
 /** Epoch milliseconds as HubSpot search filters take datetime values. */
