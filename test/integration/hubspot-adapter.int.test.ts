@@ -29,7 +29,7 @@ interface Harness {
 /** A fresh emulator (own token, own data) per describe block, and an adapter pointed at it. */
 function useEmulator(
   adapterOptions: { lookbackMs?: number } = {},
-  portal: Pick<HubspotEmulatorOptions, "searchPageMax"> = {},
+  portal: Pick<HubspotEmulatorOptions, "searchPageMax" | "objectTimestamps" | "propertyListLagMs" | "firstObjectId"> = {},
 ): () => Harness {
   let harness: Harness | undefined;
   beforeAll(async () => {
@@ -62,6 +62,16 @@ async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> 
   for await (const page of pages) out.push(page);
   return out;
 }
+
+/** A contact picklist property as ensureProperty makes one. */
+const picklistProperty = (name: string, label: string, options: { label: string; value: string }[]) => ({
+  name,
+  label,
+  type: "enumeration" as const,
+  fieldType: "select",
+  groupName: "contactinformation",
+  options,
+});
 
 const messyContact = (i: number): Record<string, string> => ({
   email: `Person.${i}@Exämple-${i % 7}.COM`,
@@ -218,6 +228,43 @@ describe("readChanges: a portal that answers search pages shorter than the limit
     const read = changed.flatMap((p) => p.records.map((r) => r.id));
     expect(new Set(read)).toEqual(made);
     expect(changed.at(-1)!.cursor.modifiedAt).toBe(iso(500_000));
+  });
+});
+
+// SimplePublicObject's times are ISO 8601 in the CRM objects reference, while the batch references' examples
+// and a date-time property's stored value are epoch milliseconds: a server may answer either.
+describe("a portal that answers object times as epoch milliseconds", () => {
+  const h = useEmulator({}, { objectTimestamps: "epoch-ms" });
+
+  it("reads them as instants: first load, change window, field history and the recycle bin", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const made: string[] = [];
+    for (let i = 0; i < 30; i++) made.push(d.createObject("contacts", messyContact(i), at(10_000 + i * 1_000)).id);
+    d.updateObject("contacts", made[4]!, { jobtitle: "Directora de Operaciones" }, at(200_000));
+
+    const first = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
+    const loaded = first.flatMap((p) => p.records);
+    expect(loaded.map((r) => r.id).sort()).toEqual([...made].sort());
+    expect(loaded.find((r) => r.id === made[4])?.modifiedAt).toBe(iso(200_000));
+    expect(loaded.find((r) => r.id === made[7])?.modifiedAt).toBe(iso(17_000));
+
+    const changed = await collect(
+      adapter.readChanges("contacts", FIELDS, { modifiedAt: iso(35_000), lastId: null }, iso(3_600_000)),
+    );
+    expect(changed.flatMap((p) => p.records.map((r) => r.id))).toEqual(made.slice(25).concat(made[4]!));
+    expect(changed.at(-1)!.cursor.modifiedAt).toBe(iso(200_000));
+
+    const times = await adapter.fieldChanges("contacts", [made[4]!], ["jobtitle", "email"]);
+    expect(times.get(made[4]!)).toEqual({
+      jobtitle: { at: iso(200_000), basis: "field history" },
+      email: { at: iso(14_000), basis: "field history" },
+    });
+
+    const since = new Date(Date.now() - 1_000).toISOString();
+    d.archiveObject("contacts", made[9]!);
+    const removals = await adapter.readRemovals("contacts", since, new Date(Date.now() + 1_000).toISOString());
+    expect(removals).toEqual([expect.objectContaining({ id: made[9], kind: "deleted" })]);
   });
 });
 
@@ -876,17 +923,10 @@ describe("describe and ensureProperty", () => {
 
   it("creates a missing custom property once", async () => {
     const { adapter } = h();
-    const definition = {
-      name: "leadloop_status",
-      label: "leadloop status",
-      type: "enumeration" as const,
-      fieldType: "select",
-      groupName: "contactinformation",
-      options: [
-        { label: "Qualified", value: "qualified" },
-        { label: "Recycle", value: "recycle" },
-      ],
-    };
+    const definition = picklistProperty("leadloop_status", "leadloop status", [
+      { label: "Qualified", value: "qualified" },
+      { label: "Recycle", value: "recycle" },
+    ]);
     const first = await adapter.ensureProperty("contacts", definition);
     const second = await adapter.ensureProperty("contacts", definition);
     expect(first).toMatchObject({
@@ -896,6 +936,107 @@ describe("describe and ensureProperty", () => {
     expect(second.created).toBe(false);
     const described = await adapter.describe("contacts");
     expect(described.fields.map((f) => f.name)).toContain("leadloop_status");
+  });
+});
+
+// A create refused as existing (409) while the properties list read right after does not hold the property
+// yet: the list trails the create's check (emulator.ts propertyListLagMs, FIDELITY.md properties row).
+describe("ensureProperty: a property made elsewhere that the properties list does not show yet", () => {
+  const h = useEmulator({}, { propertyListLagMs: 1_500 });
+  const definition = (name: string) =>
+    picklistProperty(name, "Nível de interesse (Zoë's team)", [
+      { label: "Élevé", value: "eleve" },
+      { label: "Bajo", value: "bajo" },
+    ]);
+
+  it("reads the list again until it shows the property, and uses it", async () => {
+    const { adapter, emulator } = h();
+    // Another leadloop, or an admin, made it a moment ago.
+    emulator.data.createProperty("contacts", definition("leadloop_interest"));
+    const listReads = () => emulator.calls.byEndpoint()["GET /crm/v3/properties/:objectType"] ?? 0;
+    const before = listReads();
+    const ensured = await adapter.ensureProperty("contacts", definition("leadloop_interest"));
+    expect(ensured).toMatchObject({ created: false, field: { name: "leadloop_interest", type: "picklist", picklistValues: ["eleve", "bajo"] } });
+    // The list before the create, and again after its 409 until the lag passed.
+    expect(listReads() - before).toBeGreaterThan(2);
+  });
+
+  it("stops with a message naming the create, the list and what to check when the patience is spent first", async () => {
+    const { emulator } = h();
+    const adapter = createHubspotAdapter({
+      accessToken: emulator.accessToken,
+      baseUrl: emulator.url,
+      retry: { patienceMs: 500, minTimeoutMs: 10, maxTimeoutMs: 40 },
+      burstPer10Seconds: 100_000,
+    });
+    emulator.data.createProperty("contacts", definition("leadloop_interest_2"));
+    const err = await adapter.ensureProperty("contacts", definition("leadloop_interest_2")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as SystemError).retriable).toBe(false);
+    expect((err as SystemError).message).toContain(
+      "HubSpot refused POST /crm/v3/properties/contacts for 'leadloop_interest_2' as existing (409) while GET /crm/v3/properties/contacts does not list it",
+    );
+    expect((err as SystemError).message).toContain("may be archived");
+  });
+});
+
+// A time in neither form: read as the epoch, or left out, it would move a cursor wrong or lose the record.
+describe("a search answer whose modified time is neither ISO 8601 nor epoch milliseconds", () => {
+  it("stops the read with an error naming the record and the field", async () => {
+    const answer = JSON.stringify({
+      total: 1,
+      results: [{ id: "101", properties: { email: "zoë@exämple.com", lastmodifieddate: "yesterday, 10:20" }, createdAt: "", updatedAt: "" }],
+    });
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const adapter = createHubspotAdapter({
+        accessToken: "token",
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        retry: RETRY,
+      });
+      const err = await collect(adapter.readChanges("contacts", ["email"], null, iso(0))).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(SystemError);
+      expect((err as SystemError).message).toContain(
+        'HubSpot answered contacts 101 with a modified time that is neither ISO 8601 nor epoch milliseconds (lastmodifieddate: "yesterday, 10:20")',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+// HubSpot ids are int64: past 2^53 a JSON number no double holds (associations v4 gives toObjectId as one).
+describe("a portal whose ids are past 2^53", () => {
+  const h = useEmulator({}, { firstObjectId: "9007199254740993" });
+
+  it("reads associated ids and records by id digit for digit", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const contact = d.createObject("contacts", { email: "Zoë.Ñúñez@Größe-Exämple.COM", firstname: "Zoë" });
+    const companies = [
+      d.createObject("companies", { name: "Société Générale d'Électricité", domain: "größe-exämple.com" }),
+      d.createObject("companies", { name: "Größe GmbH", domain: "grosse.example" }),
+      d.createObject("companies", { name: "  ", domain: "" }),
+    ].map((c) => c.id);
+    expect(contact.id).toBe("9007199254740993");
+    expect(companies).toEqual(["9007199254740994", "9007199254740995", "9007199254740996"]);
+    for (const id of companies) d.associate("contacts", contact.id, "companies", id);
+
+    const read = await adapter.readAssociations("contacts", [contact.id], "companies");
+    expect([...(read.get(contact.id) ?? [])].sort()).toEqual(companies);
+    const records = await adapter.readByIds("companies", companies, ["name", "domain"]);
+    expect(records.map((r) => r.id).sort()).toEqual(companies);
   });
 });
 

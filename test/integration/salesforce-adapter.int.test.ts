@@ -15,6 +15,7 @@ import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import type { SalesforceAdapterOptions } from "../../src/systems/salesforce/index.js";
 import { createSalesforceAdapter, DAILY_LIMIT_MESSAGE, DAILY_LIMIT_RUN_NOTE } from "../../src/systems/salesforce/index.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { thrown } from "../support/system-error-of.js";
 
 const RETRY: RetryPolicy = { patienceMs: 5_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
 const T0 = Date.parse("2026-11-20T08:00:00.000Z");
@@ -62,16 +63,6 @@ function seedLeads(
     );
   }
   return ids;
-}
-
-async function thrown(promise: Promise<unknown>): Promise<SystemError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof SystemError) return err;
-    throw err;
-  }
-  throw new Error("expected a SystemError");
 }
 
 function endpointCalls(suffix: string): number {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadMappings } from "../../src/config/mapping-file.js";
 import type { ObjectMapping } from "../../src/core/mapping.js";
 import { silentLogger } from "../../src/log/logger.js";
-import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { type HubspotEmulator, type HubspotEmulatorOptions, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
 import {
@@ -47,6 +47,8 @@ export interface LoopHarness {
 export interface LoopOptions {
   mappings?: ObjectMapping[];
   salesforce?: SalesforceEmulatorOptions;
+  /** How the HubSpot emulator answers (its paging, its times); the limits and the clock are the loop's. */
+  hubspot?: Pick<HubspotEmulatorOptions, "pagingCursors" | "objectTimestamps">;
   /**
    * One clock for both emulators and every run. Without it the loop runs in real time with HubSpot's
    * search index lag off, since its runs follow their writes at once (the lag is tested on an injected
@@ -59,6 +61,7 @@ export interface LoopOptions {
 
 export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness> {
   const hubspot = await startHubspotEmulator({
+    ...options.hubspot,
     limits: { burstPer10Seconds: 100_000, searchPerSecond: 1000 },
     ...(options.now ? { now: options.now } : { searchLagMs: 0 }),
   });

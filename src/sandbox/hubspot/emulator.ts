@@ -6,7 +6,7 @@ import { Router } from "../emulator/router.js";
 import { type EmulatorHandler, type RunningEmulator, startEmulator } from "../emulator/server.js";
 import { hubspotBehaviour } from "./behaviour.js";
 import { hubspotControlRoutes } from "./control-routes.js";
-import { type ArchivedOwners, HubspotData } from "./hubspot-data.js";
+import { type ArchivedOwners, HubspotData, type ObjectTimestamps } from "./hubspot-data.js";
 import { DEFAULT_LIMITS, RateLimiter } from "./rate-limits.js";
 import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
@@ -18,6 +18,7 @@ import { addObjectRoutes } from "./routes/object-routes.js";
 import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
+import { CursorWithholdingRouter, type PagingCursors } from "./paging-cursors.js";
 import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
 import { SEARCH_LIMITS, type SearchTieOrder } from "./search.js";
 
@@ -27,7 +28,7 @@ export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
 export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
-export type { ArchivedOwners, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
+export type { ArchivedOwners, ObjectTimestamps, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
 export { HubspotData } from "./hubspot-data.js";
 export type { ObjectType } from "./object-types.js";
 export { OBJECT_TYPES } from "./object-types.js";
@@ -83,6 +84,31 @@ export interface HubspotEmulatorOptions {
    * `INVALID_OWNER_ID` (default), or `"assignable"`, the lenient option (hubspot-data.ts `deactivateOwner`).
    */
   archivedOwners?: ArchivedOwners;
+  /**
+   * How a record's times read (`createdAt`, `updatedAt`, `archivedAt`, the created and modified date
+   * properties, history timestamps): ISO 8601 as the CRM objects reference's SimplePublicObject gives them
+   * (default), or `"epoch-ms"`, epoch milliseconds (numbers, and digits among the properties) as the batch
+   * references' examples and a date-time property's stored value show them (FIDELITY.md).
+   */
+  objectTimestamps?: ObjectTimestamps;
+  /**
+   * Whether an answer with more pages names the next one (`paging.next.after`, the email events' `offset`):
+   * `"given"` (default), or `"withheld"`, a server whose paging says more follow without saying how to
+   * read them (paging-cursors.ts).
+   */
+  pagingCursors?: PagingCursors;
+  /**
+   * How long (the portal's clock) a newly made property stays out of `GET /crm/v3/properties/{type}` while
+   * a create of its name already answers 409: 0 by default, or a lag, as community threads report of the
+   * properties API (FIDELITY.md, properties row).
+   */
+  propertyListLagMs?: number;
+  /**
+   * The id of the first record made, in decimal (default "10001"): ids are int64 in HubSpot, and one past
+   * 2^53 ("9007199254740993") is answered exactly, as digits, where the API gives it as a JSON number
+   * (associations v4 `toObjectId`). The emulator's own search compares ids as doubles (FIDELITY.md).
+   */
+  firstObjectId?: string;
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -105,7 +131,7 @@ export const DEFAULT_SEARCH_LAG_MS = 5_000;
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
   const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
-  const data = new HubspotData(options.now, options.archivedOwners);
+  const data = new HubspotData(options.now, options.archivedOwners, options.objectTimestamps, BigInt(options.firstObjectId ?? "10001"));
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const
   let faults: FaultInjector | undefined;
@@ -117,11 +143,12 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     searchTies: options.searchTies ?? "reversed",
     searchPageMax: options.searchPageMax ?? SEARCH_LIMITS.pageSize,
     propertyGroups: options.propertyGroups ?? "checked",
+    propertyListLagMs: options.propertyListLagMs ?? 0,
     tier: options.tier ?? "enterprise",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };
 
-  const api = new Router<EmulatorHandler>();
+  const api = options.pagingCursors === "withheld" ? new CursorWithholdingRouter() : new Router<EmulatorHandler>();
   // Literal routes (merge, search, batch) go before the `:objectId` patterns they would otherwise match.
   addSearchRoutes(api, ctx);
   addBatchRoutes(api, ctx);

@@ -98,6 +98,9 @@ export const USER_SOURCE: PropertySource = { sourceType: "CRM_UI", sourceId: "us
 const CONTACT_TO_PRIMARY_COMPANY = 1;
 const PRIMARY_COMPANY_TO_CONTACT = 2;
 
+/** How a record's times read over HTTP: ISO 8601 (default) or epoch milliseconds (emulator.ts). */
+export type ObjectTimestamps = "iso" | "epoch-ms";
+
 export class HubspotData {
   private readonly objects = new Map<ObjectType, ObjectTable<StoredObject>>();
   private readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
@@ -107,7 +110,7 @@ export class HubspotData {
   private readonly links = new AssociationStore();
   /** Every event, in occurrence order overall, per contact and per type (event-log.ts). */
   readonly events = new EventLog();
-  private nextObjectId = 10001;
+  private nextObjectId: bigint;
   private nextOwnerId = 70000001;
   /** The portal's forms, which the forms and form submissions APIs list. */
   readonly forms = new FormRegistry();
@@ -121,11 +124,16 @@ export class HubspotData {
   /**
    * The emulated portal's time: what records are stamped with when a write names no time of its own.
    * `archivedOwners`: whether a write may give a record a deactivated user's owner id (emulator.ts).
+   * `objectTimestamps`: how a record's times read over HTTP (object-views.ts, emulator.ts).
+   * `firstObjectId`: the id the first record made gets, the next ones counting up (emulator.ts).
    */
   constructor(
     readonly now: () => Date = () => new Date(),
     private readonly archivedOwners: ArchivedOwners = "refused",
+    readonly objectTimestamps: ObjectTimestamps = "iso",
+    firstObjectId: bigint = 10001n,
   ) {
+    this.nextObjectId = firstObjectId;
     for (const type of OBJECT_TYPES) {
       this.objects.set(type, new ObjectTable());
       this.properties.set(type, new Map(defaultProperties(type).map((p) => [p.name, p])));

@@ -6,17 +6,23 @@ import type { HubspotData, HubspotObject } from "./hubspot-data.js";
 import { type ObjectType, parseObjectType } from "./object-types.js";
 import type { PropertyHistoryEntry } from "./property-history.js";
 
+/** A history entry as it reads: its timestamp a number where the emulator answers `"epoch-ms"`. */
+type HistoryEntryView = Omit<PropertyHistoryEntry, "timestamp"> & { timestamp: string | number };
+
 export interface ObjectView {
   id: string;
   properties: Record<string, string | null>;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: string | number;
+  updatedAt: string | number;
   archived: boolean;
-  archivedAt?: string;
+  archivedAt?: string | number;
   associations?: Record<string, { results: Array<{ id: string; type: string }> }>;
   /** Asked for by name: each property's values, newest first (property-history.ts). */
-  propertiesWithHistory?: Record<string, PropertyHistoryEntry[]>;
+  propertiesWithHistory?: Record<string, HistoryEntryView[]>;
 }
+
+/** The record's own times among its properties, which `"epoch-ms"` answers as digits. */
+const TIME_PROPERTIES = new Set(["createdate", "hs_createdate", "lastmodifieddate", "hs_lastmodifieddate"]);
 
 /** Properties always returned alongside the requested ones. */
 function alwaysReturned(type: ObjectType): string[] {
@@ -35,16 +41,21 @@ export function objectView(
     requested && requested.length > 0
       ? [...new Set([...requested.filter((n) => defs.has(n)), ...alwaysReturned(record.type)])]
       : [...DEFAULT_READ_PROPERTIES[record.type]];
+  const epochMs = data.objectTimestamps === "epoch-ms";
+  const time = (at: Date): string | number => (epochMs ? at.getTime() : at.toISOString());
   const properties: Record<string, string | null> = {};
-  for (const name of names.sort()) properties[name] = record.properties[name] ?? null;
+  for (const name of names.sort()) {
+    const value = record.properties[name] ?? null;
+    properties[name] = epochMs && value !== null && TIME_PROPERTIES.has(name) ? String(Date.parse(value)) : value;
+  }
   const view: ObjectView = {
     id: record.id,
     properties,
-    createdAt: record.createdAt.toISOString(),
-    updatedAt: record.updatedAt.toISOString(),
+    createdAt: time(record.createdAt),
+    updatedAt: time(record.updatedAt),
     archived: record.archived,
   };
-  if (record.archivedAt) view.archivedAt = record.archivedAt.toISOString();
+  if (record.archivedAt) view.archivedAt = time(record.archivedAt);
   if (associations && associations.length > 0) {
     const out: NonNullable<ObjectView["associations"]> = {};
     for (const toType of associations) {
@@ -64,8 +75,12 @@ export function objectView(
  */
 export function withHistory(data: HubspotData, record: HubspotObject, view: ObjectView, names: readonly string[]): ObjectView {
   const defs = data.definitions(record.type);
-  const history: Record<string, PropertyHistoryEntry[]> = {};
-  for (const name of names) if (defs.has(name)) history[name] = data.propertyHistory(record, name);
+  const history: Record<string, HistoryEntryView[]> = {};
+  for (const name of names) {
+    if (!defs.has(name)) continue;
+    const entries = data.propertyHistory(record, name);
+    history[name] = data.objectTimestamps === "epoch-ms" ? entries.map((e) => ({ ...e, timestamp: Date.parse(e.timestamp) })) : entries;
+  }
   return { ...view, propertiesWithHistory: history };
 }
 

@@ -23,7 +23,7 @@ import { DATA, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
 import { addLimitsRoute } from "./routes/limits.js";
-import { addQueryRoutes, type QueryLocatorLifetime } from "./routes/query.js";
+import { addQueryRoutes, type QueryLocatorLifetime, type QueryLocators } from "./routes/query.js";
 import { addSObjectRoutes } from "./routes/sobjects.js";
 import { Sessions } from "./sessions.js";
 import type { EmptiedDeletions } from "./record-store.js";
@@ -87,6 +87,11 @@ export interface SalesforceEmulatorOptions {
   /** How long a query's `nextRecordsUrl` answers; default "idle" (routes/query.ts). */
   queryLocatorLifetime?: QueryLocatorLifetime;
   /**
+   * Whether a query page that is not the last names the next one in `nextRecordsUrl`: "given" (default),
+   * or "missing" / "null", a server whose `done: false` says more follow without saying where (routes/query.ts).
+   */
+  queryLocators?: QueryLocators;
+  /**
    * A record emptied from the Recycle Bin: "unlisted" (default) getDeleted no longer lists it, as it may
    * not once an admin purged the bin ("sObject Get Deleted"); "listed" it still does, for its 15 days.
    * queryAll finds it no more in either (FIDELITY.md).
@@ -143,7 +148,7 @@ export async function startSalesforceEmulator(
   const api = new Router<EmulatorHandler>();
   addOAuthRoutes(api, ctx, () => integrationUserId);
   addUserInfoRoute(api, ctx, () => integrationUserId);
-  addQueryRoutes(api, ctx, options.queryLocatorLifetime);
+  addQueryRoutes(api, ctx, options.queryLocatorLifetime, options.queryLocators);
   addCollectionRoutes(api, ctx);
   addCompositeRoute(api);
   addSObjectRoutes(api, ctx);

@@ -27,7 +27,8 @@ export async function findHubspotAccounts(
   const byDomain = new Map<string, SourceRecord>();
   if (emailDomains.length > 0) {
     const found = await hubspot.findBy("companies", "domain", emailDomains, COMPANY_FIELDS);
-    for (const c of found.sort((a, b) => Number(a.id) - Number(b.id))) {
+    // The lowest id first, compared as decimal text: ids are int64, past what a double holds exactly.
+    for (const c of found.sort((a, b) => compareIds(a.id, b.id))) {
       const domain = c.fields.domain?.toLowerCase();
       if (domain && !byDomain.has(domain)) byDomain.set(domain, c);
     }
@@ -46,4 +47,10 @@ export async function findHubspotAccounts(
     });
   }
   return out;
+}
+
+/** Two record ids (decimal, no leading zeros) in numeric order, whatever their size. */
+function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ASSOCIATION_READ_BATCH_SIZE, BATCH_SIZE } from "./limits.js";
 import { canonicalObject } from "./object-names.js";
+import { nextPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 
 const DEFAULT_TYPE_IDS: Record<string, Record<string, number>> = {
@@ -68,7 +69,7 @@ const associationRead = z.looseObject({
       z.looseObject({
         from: z.looseObject({ id: z.coerce.string() }),
         to: z.array(z.looseObject({ toObjectId: z.coerce.string() })),
-        paging: z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional(),
+        paging: nextPage,
       }),
     )
     .default([]),

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { SystemError } from "../../sync/system-error.js";
 import type { ActivityKind } from "./activities.js";
+import { nextPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 
 export interface EmailActivity {
@@ -28,10 +29,9 @@ const FORMS_PAGE = 100;
 const SUBMISSIONS_PAGE = 50;
 const EMAIL_EVENTS_PAGE = 1000;
 
-const after = z.looseObject({ next: z.looseObject({ after: z.coerce.string() }).optional() }).optional();
 const formsPage = z.looseObject({
   results: z.array(z.looseObject({ id: z.coerce.string(), name: z.string().default("") })),
-  paging: after,
+  paging: nextPage,
 });
 const submissionsPage = z.looseObject({
   results: z.array(
@@ -42,8 +42,10 @@ const submissionsPage = z.looseObject({
       pageUrl: z.string().optional().nullable(),
     }),
   ),
-  paging: after,
+  paging: nextPage,
 });
+// `hasMore: true` without an `offset` says more follow and gives no way to read them: refused, as a
+// `paging.next` without `after` is (schemas.ts `nextPage`), rather than ending the read short.
 const emailEventsPage = z.looseObject({
   hasMore: z.boolean(),
   offset: z.coerce.string().optional(),
@@ -58,6 +60,9 @@ const emailEventsPage = z.looseObject({
       subject: z.string().optional().nullable(),
     }),
   ),
+}).refine((page) => !page.hasMore || (page.offset ?? "").trim() !== "", {
+  path: ["offset"],
+  message: "hasMore is true and no offset is given: more events are said to follow and none can be read",
 });
 const anyPage = z.unknown();
 
@@ -150,7 +155,7 @@ export async function readEmailEvents(
     ["CLICK", "email_click"],
   ] as const) {
     let offset: string | undefined;
-    let hasMore = false;
+    let hasMore: boolean;
     do {
       const qs: Record<string, string> = {
         eventType,
@@ -173,6 +178,6 @@ export async function readEmailEvents(
       if (out.length > 0) await onPage(out);
       hasMore = body.hasMore;
       offset = body.offset;
-    } while (hasMore && offset);
+    } while (hasMore);
   }
 }

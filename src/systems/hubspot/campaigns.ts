@@ -7,6 +7,7 @@
 // 403 MISSING_SCOPES, which reaches the caller as a SystemError with that code.
 import { z } from "zod";
 import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
+import { nextPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 
 const PAGE = 100;
@@ -19,7 +20,7 @@ const campaignsPage = z.looseObject({
       properties: z.record(z.string(), z.coerce.string().nullable()).default({}),
     }),
   ),
-  paging: z.looseObject({ next: z.looseObject({ after: z.coerce.string() }).optional() }).optional(),
+  paging: nextPage,
 });
 
 /** Every campaign of the portal, by name, with the type property when one is named. Throws SystemError. */

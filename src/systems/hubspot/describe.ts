@@ -120,8 +120,37 @@ export async function ensureProperty(
     catalog.invalidate(object);
     // Another process created it in between (409 OBJECT_ALREADY_EXISTS): use theirs.
     if (!(err instanceof SystemError) || httpStatusOf(err) !== 409) throw err;
-    const created = await catalog.get(object, definition.name);
-    if (!created) throw err;
+    const created = await listedAfterConflict(transport, catalog, object, definition.name, err);
     return { created: false, field: toFieldDescription(created, false) };
   }
+}
+
+/**
+ * The property a create was refused as existing, once the properties list holds it: the list may trail
+ * the create's check (eventual consistency), so it is read again, with the retry layer's waits, until it
+ * does or the call's patience is spent. A property archived under that name never shows in the list.
+ */
+async function listedAfterConflict(
+  transport: HubspotTransport,
+  catalog: PropertyCatalog,
+  object: string,
+  name: string,
+  conflict: SystemError,
+): Promise<PropertyDefinition> {
+  const path = `/crm/v3/properties/${canonicalObject(object)}`;
+  return transport.readUntil(`GET ${path}`, async () => {
+    catalog.invalidate(object);
+    const listed = await catalog.get(object, name);
+    if (listed) return listed;
+    throw new SystemError({
+      system: SYSTEM,
+      errorClass: "transient",
+      code: "PROPERTY_NOT_LISTED",
+      message:
+        `HubSpot refused POST ${path} for '${name}' as existing (409) while GET ${path} does not list it; ` +
+        "if it never appears, a property of that name may be archived: restore or delete it in HubSpot's property settings",
+      retriable: true,
+      cause: conflict,
+    });
+  });
 }

@@ -7,12 +7,14 @@ import { z } from "zod";
 import type { FieldChange } from "../../core/records.js";
 import type { FieldValueSet } from "../../sync/system-port.js";
 import { HISTORY_BATCH_SIZE } from "./limits.js";
+import { hubspotInstantMs } from "./instants.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { HubspotTransport } from "./transport.js";
 
 const historyEntry = z.looseObject({
   value: z.string().nullish(),
-  timestamp: z.string(),
+  // ISO 8601 or epoch milliseconds (instants.ts).
+  timestamp: z.union([z.string(), z.number()]),
   sourceType: z.string(),
   sourceId: z.string().nullish(),
 });
@@ -64,7 +66,7 @@ export async function propertyValues(
   const out = new Map<string, FieldValueSet[]>();
   for (const [id, histories] of await readHistories(transport, object, ids, [property])) {
     const dated = (histories[property] ?? [])
-      .map((e) => ({ value: e.value ? e.value : null, ms: Date.parse(e.timestamp) }))
+      .map((e) => ({ value: e.value ? e.value : null, ms: hubspotInstantMs(e.timestamp) }))
       .filter((e) => !Number.isNaN(e.ms))
       .sort((a, b) => b.ms - a.ms);
     out.set(id, dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() })));
@@ -108,7 +110,7 @@ async function readHistories(
  */
 function currentValueSetAt(entries: readonly HistoryEntry[]): string | null {
   const dated = entries
-    .map((e) => ({ value: e.value ?? "", ms: Date.parse(e.timestamp) }))
+    .map((e) => ({ value: e.value ?? "", ms: hubspotInstantMs(e.timestamp) }))
     .filter((e) => !Number.isNaN(e.ms))
     .sort((a, b) => b.ms - a.ms);
   const newest = dated[0];

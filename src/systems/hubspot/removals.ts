@@ -10,7 +10,7 @@ import { canonicalObject } from "./object-names.js";
 import { objectPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
 import type { z } from "zod";
-import { fromHubspotValue } from "./values.js";
+import { hubspotInstant } from "./instants.js";
 
 /** Objects whose records HubSpot merges and whose primaries list the merged ids. */
 export const MERGEABLE = new Set(["contacts", "companies"]);
@@ -52,7 +52,7 @@ async function archived(
   const out: Removal[] = [];
   const listed = await listRecycleBin(deps.transport, object, (page) => {
     for (const raw of page) {
-      const at = fromHubspotValue(raw.archivedAt ?? raw.updatedAt);
+      const at = hubspotInstant(raw.archivedAt) ?? hubspotInstant(raw.updatedAt);
       if (at === null) continue;
       const ms = Date.parse(at);
       if (ms >= from && ms <= to) out.push({ object, id: raw.id, kind: "deleted", mergedInto: null, at, takesWrites: false });

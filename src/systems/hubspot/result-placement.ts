@@ -5,6 +5,7 @@
 // trace id when it carries one, else by what identifies it (the record id of an update, the idProperty
 // value of an upsert, the key property of a keyed create), else by the values it was written with: a
 // batch result carries the properties its input set. Never by position.
+import { hubspotInstantMs } from "./instants.js";
 import { fromHubspotValue } from "./values.js";
 import type { SimpleObject } from "./schemas.js";
 
@@ -118,9 +119,10 @@ function sameValue(written: string, stored: string | number | boolean | null | u
   return ta !== undefined && ta === tb;
 }
 
+/** An instant as HubSpot reads one (instants.ts); digits count only from 11 on, so `17` stays a number. */
 function instant(text: string): number | undefined {
-  if (/^\d{11,}$/.test(text)) return Number(text);
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (/^\d{1,10}$/.test(text)) return undefined;
+  const ms = hubspotInstantMs(text);
   return Number.isNaN(ms) ? undefined : ms;
 }
 

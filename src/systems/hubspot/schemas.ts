@@ -33,16 +33,34 @@ const properties = z
 export const simpleObject = z.looseObject({
   id: z.coerce.string(),
   properties,
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  // ISO 8601 or epoch milliseconds (instants.ts).
+  createdAt: z.union([z.string(), z.number()]).optional(),
+  updatedAt: z.union([z.string(), z.number()]).optional(),
   archived: z.boolean().optional(),
-  archivedAt: z.string().optional(),
+  archivedAt: z.union([z.string(), z.number()]).optional(),
   objectWriteTraceId: z.string().optional(),
   new: z.boolean().optional(),
 });
 export type SimpleObject = z.infer<typeof simpleObject>;
 
-const nextPage = z.looseObject({ next: z.looseObject({ after: z.coerce.string() }).optional() }).optional();
+/**
+ * A list's `paging`: `next.after` names the next page ("The 'paging' field will only be present if there are
+ * more pages", associations v4 reference). A `next` without an `after` says more follow and gives no way to
+ * read them: refused, so the read stops with an error naming the endpoint rather than ending short and
+ * letting a cursor pass the records it did not read (FIDELITY.md, "paging signals").
+ */
+export const nextPage = z
+  .looseObject({
+    next: z
+      .looseObject({
+        after: z
+          .union([z.string(), z.number()], { error: "paging.next gives no after: more pages are said to follow and none can be read" })
+          .transform(String)
+          .refine((after) => after.trim() !== "", "paging.next gives an empty after: more pages are said to follow and none can be read"),
+      })
+      .nullish(),
+  })
+  .nullish();
 
 export const objectPage = z.looseObject({ results: z.array(simpleObject), paging: nextPage });
 

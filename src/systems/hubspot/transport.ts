@@ -10,6 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
+import { parseExactJson } from "./exact-json.js";
 import { classifyHubspotError, retryAfterMs, surelyUnprocessed } from "./fault-table.js";
 import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
@@ -115,6 +116,26 @@ export class HubspotTransport {
     );
   }
 
+  /**
+   * Runs `read` (whose calls go through `send`) again while it throws a retriable SystemError, within the
+   * call's patience: a read waiting for HubSpot to show what it already answered for (a property a create
+   * was refused as existing, which the properties list does not hold yet), in the one retry layer.
+   */
+  async readUntil<T>(operation: string, read: () => Promise<T>): Promise<T> {
+    return callWithRetry(
+      read,
+      {
+        operation,
+        classify: classifyHubspotError,
+        secrets: () => this.secrets(),
+        onRetry: (err: SystemError, attempt: number, waitMs: number) =>
+          this.options.log.warn("hubspot.retry", { endpoint: operation, attempt, errorClass: err.errorClass, code: err.code, waitMs }),
+      },
+      this.options.retry,
+      this.options.clock,
+    );
+  }
+
   private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
     const { client, burst, search, timeoutMs } = this.options;
     const settled = await (call.search ? search : burst).take();
@@ -152,7 +173,7 @@ export class HubspotTransport {
     const { response, headers, text } = whole;
     let body: unknown;
     try {
-      body = text.length > 0 ? JSON.parse(text) : undefined;
+      body = text.length > 0 ? parseExactJson(text) : undefined;
     } catch {
       body = undefined;
       if (response.status < 300) throw new HubspotResponseError(endpoint, "body is not JSON");

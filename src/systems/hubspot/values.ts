@@ -2,11 +2,12 @@
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
 import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { SYSTEM } from "./fault-table.js";
+import { hubspotInstant, ISO_DATETIME } from "./instants.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { SimpleObject } from "./schemas.js";
 
-// ISO-8601 date-times as HubSpot sends them ("2024-03-05T10:20:30Z", "…30.123Z", with an offset).
-const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** A HubSpot property value in canonical form: blanks → null, date-times → ISO UTC with milliseconds. */
 export function fromHubspotValue(raw: string | number | boolean | null | undefined): FieldValue {
@@ -62,17 +63,40 @@ export function fromHubspotObject(
 ): SourceRecord {
   const out: FieldValues = {};
   for (const name of fields) out[name] = fromHubspotValue(raw.properties[name]);
-  const modified =
-    fromHubspotValue(raw.properties[modifiedProperty(object)]) ??
-    fromHubspotValue(raw.updatedAt) ??
-    fromHubspotValue(raw.createdAt);
-  const record: SourceRecord = { object, id: raw.id, fields: out, modifiedAt: modified ?? new Date(0).toISOString() };
+  const record: SourceRecord = { object, id: raw.id, fields: out, modifiedAt: modifiedAt(object, raw) };
   const additional = raw.properties[ADDITIONAL_EMAILS];
   if (typeof additional === "string" && additional !== "" && readsAdditionalEmails(object, fields)) {
     const emails = additional.split(";").flatMap((e) => fromHubspotValue(e.trim()) ?? []);
     if (emails.length > 0) record.alsoHolds = { email: emails };
   }
   return record;
+}
+
+/**
+ * When a record was last modified: its modified date property, else `updatedAt`, else `createdAt`, each ISO
+ * 8601 or epoch milliseconds (instants.ts). A record that gives a time leadloop cannot read is refused
+ * loudly: read as the epoch, or left out, it would move a cursor wrong or be lost from a first load.
+ */
+function modifiedAt(object: string, raw: SimpleObject): string {
+  const given: Array<[string, string | number | boolean | null | undefined]> = [
+    [modifiedProperty(object), raw.properties[modifiedProperty(object)]],
+    ["updatedAt", raw.updatedAt],
+    ["createdAt", raw.createdAt],
+  ];
+  for (const [, value] of given) {
+    const at = hubspotInstant(value);
+    if (at !== null) return at;
+  }
+  const shown = given.find(([, v]) => v !== undefined && v !== null && v !== "");
+  if (shown === undefined) return new Date(0).toISOString();
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "BAD_RESPONSE",
+    message: `HubSpot answered ${canonicalObject(object)} ${raw.id} with a modified time that is neither ISO 8601 nor epoch milliseconds (${shown[0]}: ${JSON.stringify(shown[1])})`,
+    runNote: RESUME_NOTE,
+    retriable: false,
+  });
 }
 
 /** Epoch milliseconds as HubSpot search filters take datetime values. */

@@ -3,7 +3,7 @@
 // 10,000-record stop. REST API Developer Guide, "Execute a SOQL Query".
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_query.htm
 import { z } from "zod";
-import { SystemError } from "../../sync/system-error.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
 import { SYSTEM } from "./errors.js";
 import { QUERY_PAGE_SIZE } from "./limits.js";
@@ -12,7 +12,7 @@ const queryResult = z
   .object({
     totalSize: z.number(),
     done: z.boolean(),
-    nextRecordsUrl: z.string().optional(),
+    nextRecordsUrl: z.string().nullish(),
     // Each row checked as an object and passed on as it came: a record schema would copy every row of a
     // 2,000-row page key by key, and the readers pick only the fields they asked for.
     records: z.array(
@@ -81,9 +81,27 @@ export async function* queryPages(
         retriable: false,
       });
     }
+    path = page.data.done ? undefined : nextPath(resource, page.data.nextRecordsUrl);
     yield page.data.records;
-    path = page.data.done ? undefined : page.data.nextRecordsUrl;
   }
+}
+
+/**
+ * The locator of a page that is not the last. `done: false` says more records follow, and only
+ * `nextRecordsUrl` reads them ("Execute a SOQL Query"): an answer without one (absent, null or blank)
+ * stops the read with an error, before its page is handed on, rather than ending it short and letting a
+ * cursor pass the records left unread (FIDELITY.md, "paging signals").
+ */
+function nextPath(resource: string, url: string | null | undefined): string {
+  if (url && url.trim() !== "") return url;
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "UNEXPECTED_QUERY_RESULT",
+    message: `Salesforce's ${resource} answer says more records follow (done: false) but gives no nextRecordsUrl to read them by (${url === null ? "null" : "none"}): the read stops here rather than end short`,
+    runNote: RESUME_NOTE,
+    retriable: false,
+  });
 }
 
 /** Every row of a query (for bounded queries: by ids, by values, removals). */

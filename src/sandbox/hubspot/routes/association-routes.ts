@@ -34,7 +34,9 @@ function typeView(spec: AssociationTypeSpec): Record<string, unknown> {
 }
 
 function linkView(link: AssociationLink): Record<string, unknown> {
-  return { toObjectId: Number(link.toId), associationTypes: link.types.map(typeView) };
+  // An int64 JSON number: past 2^53 a bigint, which the server writes as its exact digits (server.ts).
+  const id = Number(link.toId);
+  return { toObjectId: Number.isSafeInteger(id) ? id : BigInt(link.toId), associationTypes: link.types.map(typeView) };
 }
 
 function specView(spec: AssociationTypeSpec): Record<string, unknown> {

@@ -30,7 +30,13 @@ export function addPropertyRoutes(api: Router<EmulatorHandler>, ctx: HubspotCont
   api.add(
     "GET",
     "/crm/v3/properties/:objectType",
-    route((req) => ({ status: 200, body: { results: data.listProperties(objectTypeParam(req)) } })),
+    route((req) => {
+      // A property made within the lag is not listed yet (emulator.ts `propertyListLagMs`), though a create
+      // of its name already answers 409.
+      const shownBefore = data.now().getTime() - ctx.propertyListLagMs;
+      const results = data.listProperties(objectTypeParam(req)).filter((p) => Date.parse(p.createdAt) <= shownBefore);
+      return { status: 200, body: { results } };
+    }),
   );
 
   api.add(

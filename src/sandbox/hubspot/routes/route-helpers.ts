@@ -21,6 +21,8 @@ export interface HubspotContext {
   searchTies: SearchTieOrder;
   /** The most records a search page answers, whatever its `limit` asks (emulator.ts `searchPageMax`). */
   searchPageMax: number;
+  /** How long a new property stays out of the properties list (emulator.ts `propertyListLagMs`). */
+  propertyListLagMs: number;
   /** Whether a property created over the API must name an existing group (emulator.ts `propertyGroups`). */
   propertyGroups: "checked" | "unchecked";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */

@@ -25,6 +25,14 @@ const TWO_DAYS_MS = 2 * 86_400_000;
  */
 export type QueryLocatorLifetime = "idle" | "twoDays";
 
+/**
+ * Whether a page that is not the last (`done: false`) names the next one: "given" (default, as the REST
+ * API Developer Guide's "Query" has it: "the response contains the first batch of records, a false value
+ * for done, and a query locator", the locator in `nextRecordsUrl`), or a server that says more follow
+ * without it: "missing" leaves it out, "null" sends `nextRecordsUrl: null` (FIDELITY.md, "paging signals").
+ */
+export type QueryLocators = "given" | "missing" | "null";
+
 interface Cursor {
   records: SObjectRecord[];
   totalSize: number;
@@ -41,6 +49,7 @@ export function addQueryRoutes(
   router: Router<EmulatorHandler>,
   ctx: SalesforceContext,
   lifetime: QueryLocatorLifetime = "idle",
+  locators: QueryLocators = "given",
 ): void {
   const cursors = new Map<string, Cursor>();
   const now = () => ctx.data.writer.now().getTime();
@@ -53,7 +62,8 @@ export function addQueryRoutes(
     const done = next >= cursor.records.length;
     if (done) cursors.delete(id);
     const body: Record<string, unknown> = { totalSize: cursor.totalSize, done };
-    if (!done) body.nextRecordsUrl = `/services/data/v${version}/${cursor.resource}/${id}-${next}`;
+    if (!done && locators === "given") body.nextRecordsUrl = `/services/data/v${version}/${cursor.resource}/${id}-${next}`;
+    else if (!done && locators === "null") body.nextRecordsUrl = null;
     body.records = records;
     return json(200, body);
   };
