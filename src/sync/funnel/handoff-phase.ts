@@ -47,7 +47,6 @@ import type { Stage } from "../../core/funnel/stages.js";
 import { unmetCondition } from "../../core/scoring/unmet.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
-import { workedAtHandoff } from "./status-touch.js";
 
 /**
  * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
@@ -530,11 +529,7 @@ function handOffOne(
   set(v.fields.mqlDate, mqlDate);
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads; so does
   // a first one given a record closed before leadloop's first look (verdictsUnread), not a closed lead.
-  // A rep who worked the record before it reached them (ARCHITECTURE.md "The follow-up SLA", touches): their
-  // status stands, the clock starts touched and the follow-up task is written done.
-  const workedAt = workedAtHandoff(crmRecord, v.status, setup.qualification.definition, ctx.crm.system, now.toISOString());
   const opens =
-    workedAt === null &&
     c.crmType === v.status.object &&
     (c.reopen || closesRecord(crmRecord.fields[v.status.field], setup.qualification.definition, ctx.crm.system));
   const reopened = opens ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
@@ -550,7 +545,7 @@ function handOffOne(
     : {};
   if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
   // A status the record shows already (a requalify opened it again) is not written twice.
-  if (c.crmType === v.status.object && (workedAt !== null || recordFields[v.status.field] === crmRecord.fields[v.status.field]))
+  if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
     delete recordFields[v.status.field];
 
   const dueAt = slaDueAt(now, setup.sla);
@@ -576,7 +571,7 @@ function handOffOne(
       whoObject: c.crmType,
       ownerId: route.ownerId,
       at: dueAt,
-      completed: workedAt !== null,
+      completed: false,
       key: followUpTaskKey(c.personId, mqlDate.slice(0, 10)),
     }, dueByClock(v, group)),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
@@ -631,8 +626,8 @@ function handOffOne(
             ownerId: route.ownerId,
             handoffAt: now.toISOString(),
             dueAt,
-            firstTouchAt: workedAt,
-            touches: workedAt === null ? 0 : 1,
+            firstTouchAt: null,
+            touches: 0,
             breachedAt: null,
           },
           // Sent by a later run's drain, the clock starts then, due by these terms (late-clocks.ts).

@@ -2,7 +2,6 @@
 // the CRM): a status they set at `at`, a conversion among them. Keyed by the record and the instant, so the
 // same setting read again (a look-back re-read, a lost store's restore) counts once (ARCHITECTURE.md, "The
 // follow-up SLA").
-import { type DispositionMaps, readStatus } from "../../core/funnel/dispositions.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { SlaTouch } from "../../store/port.js";
 
@@ -25,24 +24,4 @@ export function statusTouch(
  */
 export function conversionTouch(personId: string, lead: SourceRecord, handoffAt: string): SlaTouch | null {
   return statusTouch(personId, lead, lead.modifiedAt, handoffAt);
-}
-
-/**
- * When the rep had worked the record before its handoff (a `working` status they set, "Working -
- * Contacted", HubSpot's `IN_PROGRESS`): its clock starts touched then, never after the handoff, and no
- * status is written over theirs. Null for any other status. Such a status was read before any clock
- * existed (an earlier run's dispositions, or this run's, which run before the drain starts the clock), so
- * no later read counts it: without this the clock waited with 0 touches for a follow-up already made.
- */
-export function workedAtHandoff(
-  record: SourceRecord,
-  status: { object: string; field: string },
-  definition: { dispositions: DispositionMaps },
-  crm: string,
-  handoffAt: string,
-): string | null {
-  if (record.object !== status.object) return null;
-  const reading = readStatus(record.fields[status.field], definition, crm);
-  if (reading.kind !== "verdict" || reading.entry.disposition !== "working") return null;
-  return record.modifiedAt < handoffAt ? record.modifiedAt : handoffAt;
 }
