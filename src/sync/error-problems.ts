@@ -2,7 +2,7 @@
 // (core/text/error-problems.ts), read for `errors list`, `explain`, the console's error tab and /metrics
 // alike; the entries stay in the queue one per write (ARCHITECTURE.md "error queue").
 import { errorAdvice } from "../core/text/error-advice.js";
-import { type ErrorProblem, problemsOf } from "../core/text/error-problems.js";
+import { type ErrorProblem, personIdOf, problemsOf } from "../core/text/error-problems.js";
 import type { ErrorClass, QueuedError, StateStore } from "../store/port.js";
 
 /** What `errors list --json` adds to an open entry: the problem it is part of. */
@@ -57,11 +57,6 @@ export function waitingByRecord(
     record,
     entries: problem.entries.filter((e) => `${e.object} ${named(e)}` === record),
   }));
-}
-
-function personIdOf(e: QueuedError): string | null {
-  const id = typeof e.payload === "object" && e.payload !== null ? (e.payload as { personId?: unknown }).personId : undefined;
-  return typeof id === "string" && id !== "" ? id : null;
 }
 
 /**

@@ -47,8 +47,13 @@ export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): Error
   }));
 }
 
+/** The person an entry's write was about (its payload's `personId`), where it names one. */
+export function personIdOf(e: Pick<ProblemEntry, "payload">): string | null {
+  return payloadText(e, "personId");
+}
+
 function whoseProblem(e: ProblemEntry): string {
-  const personId = payloadText(e, "personId");
+  const personId = personIdOf(e);
   if (personId !== null) return `person:${personId}`;
   return e.recordId === null ? `entry:${e.id}` : `record:${e.object}:${e.recordId}`;
 }
@@ -57,16 +62,18 @@ function causeKey(e: ProblemEntry, objectName: RegExp): string {
   return withoutPerson(e.message).replace(objectName, "<record>");
 }
 
-/** `aboutPerson` (sync/system-port.ts) ends a message about a person with ` [email]`. */
+/** `aboutRecord` (sync/system-port.ts) ends a message about a person with ` [email]`. */
+const PERSON_ENDING = / \[([^\s[\]]+@[^\s[\]]+)\]$/;
+
 function withoutPerson(message: string): string {
-  return message.replace(/ \[[^\s[\]]+@[^\s[\]]+\]$/, "");
+  return message.replace(PERSON_ENDING, "");
 }
 
 function emailOf(e: ProblemEntry): string | null {
-  return payloadText(e, "email") ?? / \[([^\s[\]]+@[^\s[\]]+)\]$/.exec(e.message)?.[1] ?? null;
+  return payloadText(e, "email") ?? PERSON_ENDING.exec(e.message)?.[1] ?? null;
 }
 
-function payloadText(e: ProblemEntry, key: string): string | null {
+function payloadText(e: Pick<ProblemEntry, "payload">, key: string): string | null {
   const value = typeof e.payload === "object" && e.payload !== null ? (e.payload as Record<string, unknown>)[key] : undefined;
   return typeof value === "string" && value !== "" ? value : null;
 }
