@@ -415,15 +415,17 @@ function qualificationKey(personId: string): string {
   return `qualification:${personId}`;
 }
 
-/** The contact fields a score write names (`scoreFields`), all of them whenever one moved. */
-const SCORE_WRITE_FIELDS: ReadonlySet<string> = new Set([
+/** The contact fields `scoreFields` computes from a score; its type holds the two to the same names. */
+const SCORED_FIELDS = [
   "leadloop_score",
   "leadloop_fit_score",
   "leadloop_behavior_score",
   "leadloop_near_qualified",
   "leadloop_upsell",
-  REASONS_FIELD,
-]);
+] as const;
+
+/** The contact fields a score write names (`scoreFields`), all of them whenever one moved. */
+const SCORE_WRITE_FIELDS: ReadonlySet<string> = new Set([...SCORED_FIELDS, REASONS_FIELD]);
 
 /**
  * The score properties to write: all of them when any differs from what the contact holds, none when
@@ -431,7 +433,7 @@ const SCORE_WRITE_FIELDS: ReadonlySet<string> = new Set([
  * visible step or crossed a threshold; a rescore with no real change writes nothing.
  */
 function scoreFields(current: FieldValues, score: PersonScore, thresholds: Thresholds): FieldValues {
-  const wanted: FieldValues = {
+  const wanted: Record<(typeof SCORED_FIELDS)[number], string | null> = {
     leadloop_score: String(score.total),
     leadloop_fit_score: String(score.fit),
     leadloop_behavior_score: String(score.behaviour),
