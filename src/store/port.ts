@@ -800,6 +800,11 @@ export interface StateStore {
   getError(id: number): Promise<QueuedError | undefined>;
   /** Open entries counted per system and class (the console and /metrics). */
   countOpenErrors(): Promise<{ system: string; errorClass: ErrorClass; count: number }[]>;
+  /**
+   * Open problems (the entries one cause holds for one person, core/text/error-problems.ts) counted per
+   * class, from the keys each entry is stored with rather than its payload (the console and /metrics).
+   */
+  countOpenProblems(): Promise<{ errorClass: ErrorClass; count: number }[]>;
   /** Open entries about these records (by the entry's record id), keyed by record id. */
   openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>>;
   /** Counts a failed retry: bumps attempts, replaces the message, keeps the entry open. */

@@ -1,9 +1,10 @@
 // The queue's problems as the store holds them: the open entries one cause holds for one person
-// (core/text/error-problems.ts), read for `errors list`, `explain`, the console's error tab and /metrics
-// alike; the entries stay in the queue one per write (ARCHITECTURE.md "error queue").
+// (core/text/error-problems.ts), read for `errors list`, `explain` and the console's error tab (their count
+// per class the store keeps, StateStore.countOpenProblems); the entries stay in the queue one per write
+// (ARCHITECTURE.md "error queue").
 import { errorAdvice } from "../core/text/error-advice.js";
 import { type ErrorProblem, personIdOf, problemsOf } from "../core/text/error-problems.js";
-import type { ErrorClass, QueuedError, StateStore } from "../store/port.js";
+import type { QueuedError, StateStore } from "../store/port.js";
 
 /** What `errors list --json` adds to an open entry: the problem it is part of. */
 export interface ProblemJson {
@@ -57,15 +58,4 @@ export function waitingByRecord(
     record,
     entries: problem.entries.filter((e) => `${e.object} ${named(e)}` === record),
   }));
-}
-
-/**
- * The queue's open problems counted per class (the console's count and `/metrics`): every open entry read
- * and grouped, 0.2 s for 20,000 open entries, seconds for 200,000 (ARCHITECTURE.md "error queue").
- */
-export async function countOpenProblems(store: Pick<StateStore, "listErrors">): Promise<Map<ErrorClass, number>> {
-  const counts = new Map<ErrorClass, number>();
-  for (const { entries } of problemsOf(await store.listErrors({ status: "open" })))
-    counts.set(entries[0]!.errorClass, (counts.get(entries[0]!.errorClass) ?? 0) + 1);
-  return counts;
 }

@@ -133,3 +133,32 @@ export function slaClock(
     ...overrides,
   };
 }
+
+/**
+ * A queue's refusals as they group into problems (core/text/error-problems.ts): a deactivated rep's three
+ * writes about Françoise (her Contact's two phases and her follow-up Task, the message naming each object)
+ * are one conflict problem; Zoë's Lead refused by two validation rules is two; a HubSpot contact naming no
+ * person refused in two phases is one, by its record; two creates naming no person (no record yet) are one
+ * each; Björn's refusal is resolved by the time the queue is counted. Open: 9 entries, 1 conflict and 5
+ * data problems.
+ */
+export function problemRefusals(minutes: number): { entry: NewQueuedError; resolved: boolean }[] {
+  const francoise = { personId: people.francoise.hubspotId, email: people.francoise.email };
+  const inactive = (object: string) =>
+    `INACTIVE_OWNER_OR_USER: operation performed with inactive user [0055e00000HeleneAAA] as owner of ${object} [${people.francoise.email}]`;
+  const zoe = { personId: people.zoe.hubspotId, Company: "", Country: "Sverige" };
+  const refusal = (e: Partial<NewQueuedError>): NewQueuedError => ({ ...failedWrite(null, minutes, ""), ...e });
+  const create = { object: "Lead", recordId: null, operation: "create", payload: { LastName: "  ", Company: "Nordlicht AB" } };
+  return [
+    { entry: refusal({ object: "Contact", recordId: "0035e00000FrancA", operation: "field sync", payload: { ...francoise, Title: "Directrice Commerciale — Europe du Sud" }, errorClass: "conflict", message: inactive("contact") }), resolved: false },
+    { entry: refusal({ object: "Contact", recordId: "0035e00000FrancA", operation: "qualification", payload: francoise, errorClass: "conflict", message: inactive("contact") }), resolved: false },
+    { entry: refusal({ object: "Task", recordId: "00T5e00000FrancA", operation: "sla", payload: francoise, errorClass: "conflict", message: inactive("task") }), resolved: false },
+    { entry: refusal({ recordId: people.zoe.lead, payload: zoe, message: `FIELD_CUSTOM_VALIDATION_EXCEPTION: Le pays doit être un code ISO [${people.zoe.email}]` }), resolved: false },
+    { entry: refusal({ recordId: people.zoe.lead, operation: "qualification", payload: zoe, message: `FIELD_CUSTOM_VALIDATION_EXCEPTION: Company darf nicht leer sein [${people.zoe.email}]` }), resolved: false },
+    { entry: refusal({ system: "hubspot", object: "contacts", recordId: people.jose.hubspotId, payload: { email: "José.García@Example" }, message: "INVALID_EMAIL: Email address José.García@Example is invalid" }), resolved: false },
+    { entry: refusal({ system: "hubspot", object: "contacts", recordId: people.jose.hubspotId, operation: "qualification", payload: { email: "José.García@Example" }, message: "INVALID_EMAIL: Email address José.García@Example is invalid" }), resolved: false },
+    { entry: refusal({ ...create, message: "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]" }), resolved: false },
+    { entry: refusal({ ...create, message: "REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]" }), resolved: false },
+    { entry: refusal({ recordId: people.bjorn.lead, payload: { personId: people.bjorn.hubspotId }, message: "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record" }), resolved: true },
+  ];
+}

@@ -1,6 +1,7 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
 import { type BatchCommit, type ErrorClass, type OutboxPage, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
+import { problemsOf } from "../../src/core/text/error-problems.js";
 import {
   at,
   auditEntry,
@@ -9,6 +10,7 @@ import {
   leadLink,
   matchKey,
   people,
+  problemRefusals,
   qualificationWrite,
   RUN,
   slaClock,
@@ -981,6 +983,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect((await store.listErrors({ status: "resolved" })).map((e) => e.message)).toEqual(["b"]);
         expect((await store.listErrors({ limit: 2 })).map((e) => e.message)).toEqual(["a", "b"]);
         expect(await store.listErrors({ system: "marketo" })).toEqual([]);
+      });
+
+      // `/metrics` and the console count problems from keys the store keeps with each entry; every write
+      // that changes what the grouping reads (a repeat refusal, a retry's new message, a write moved to a
+      // merge's survivor) keeps the count the grouping of the open entries gives.
+      it("counts the open entries' problems as the grouping does, through repeats, retries and moves", async () => {
+        const refusals = problemRefusals(1);
+        await store.commitBatch(batch(1, { errors: refusals.map((r) => r.entry) }));
+        const listed = await store.listErrors();
+        for (const [i, r] of refusals.entries()) if (r.resolved) await store.setErrorStatus(listed[i]!.id, "resolved", at(2));
+        const grouped = async () => {
+          const counts = new Map<ErrorClass, number>();
+          for (const { entries } of problemsOf(await store.listErrors({ status: "open" })))
+            counts.set(entries[0]!.errorClass, (counts.get(entries[0]!.errorClass) ?? 0) + 1);
+          return [...counts].map(([errorClass, count]) => ({ errorClass, count })).sort((a, b) => a.errorClass.localeCompare(b.errorClass));
+        };
+        expect(await store.countOpenProblems()).toEqual([{ errorClass: "conflict", count: 1 }, { errorClass: "data", count: 5 }]);
+        expect(await store.countOpenProblems()).toEqual(await grouped());
+        // A person's entries are found by the key they are counted by.
+        expect((await store.listErrors({ status: "open", personIds: [people.francoise.hubspotId] })).map((e) => e.object)).toEqual(["Contact", "Contact", "Task"]);
+
+        // Zoë's qualification refused again by the country rule: one cause, one problem.
+        const [, , , zoeCountry, zoeCompany, joseUpdate, joseQualification] = listed;
+        await store.recordErrorAttempt(zoeCompany!.id, zoeCountry!.message, at(3));
+        expect(await store.countOpenProblems()).toEqual([{ errorClass: "conflict", count: 1 }, { errorClass: "data", count: 4 }]);
+        // José's qualification moved to the contact his was merged into, its payload now naming him: his
+        // person's problem, no longer his old record's.
+        const jose = { personId: people.jose.hubspotId, email: "José.García@Example" };
+        await store.commitBatch(batch(4, { movedErrors: [{ id: joseQualification!.id, recordId: "1187", payload: jose }] }));
+        expect(await store.countOpenProblems()).toEqual([{ errorClass: "conflict", count: 1 }, { errorClass: "data", count: 5 }]);
+        // His old record's update refused again, now naming him (a repeat on the open entry): one problem again.
+        const again = { ...failedWrite(joseUpdate!.recordId, 5, joseUpdate!.message), system: "hubspot", object: "contacts", payload: jose };
+        await store.commitBatch(batch(5, { errors: [again] }));
+        expect((await store.getError(joseUpdate!.id))?.attempts).toBe(2);
+        expect(await store.countOpenProblems()).toEqual([{ errorClass: "conflict", count: 1 }, { errorClass: "data", count: 4 }]);
+        expect(await store.countOpenProblems()).toEqual(await grouped());
+        await store.commitBatch(batch(6, { resolvedErrors: (await store.listErrors({ status: "open" })).map((e) => e.id) }));
+        expect(await store.countOpenProblems()).toEqual([]);
       });
     });
 

@@ -33,13 +33,10 @@ export interface ErrorProblem<E extends ProblemEntry = ProblemEntry> {
  */
 export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): ErrorProblem<E>[] {
   const sorted = [...entries].sort((a, b) => a.id - b.id);
-  // One pattern per object, not per entry: a queue of 200,000 entries names a handful of objects.
-  const objectNames = new Map<string, RegExp>();
-  const objectName = (object: string) =>
-    objectNames.get(object) ?? objectNames.set(object, new RegExp(`\\b${object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi")).get(object)!;
-  const groups = groupBy(sorted, (e) =>
-    [e.system, e.errorClass, whoseProblem(e), causeKey(e, objectName(e.object))].join("\u0000"),
-  );
+  const groups = groupBy(sorted, (e) => {
+    const { person, cause } = problemKeysOf(e);
+    return [e.system, e.errorClass, person ?? ownProblemKey(e.id), cause].join("\u0000");
+  });
   return [...groups.values()].map((group) => ({
     entries: group,
     email: group.map(emailOf).find((email) => email !== null) ?? null,
@@ -47,19 +44,46 @@ export function problemsOf<E extends ProblemEntry>(entries: readonly E[]): Error
   }));
 }
 
+/**
+ * What an entry is grouped by beside its system and class: whose problem it is and its cause. The store
+ * keeps both with each entry (store/sqlite/error-queue.ts), so the queue's problems are counted from an
+ * index rather than from every open entry's payload (ARCHITECTURE.md "error queue"). `person` is null for
+ * a refused create naming no person: a problem of its own, keyed by `ownProblemKey` once it has an id.
+ */
+export function problemKeysOf(e: Pick<ProblemEntry, "object" | "recordId" | "message" | "payload">): {
+  person: string | null;
+  cause: string;
+} {
+  const personId = personIdOf(e);
+  const person = personId !== null ? personProblemKey(personId) : e.recordId === null ? null : `record:${e.object}:${e.recordId}`;
+  return { person, cause: withoutPerson(e.message).replace(objectName(e.object), "<record>") };
+}
+
+/** The person key of the entries about this person (their payload's `personId`). */
+export function personProblemKey(personId: string): string {
+  return `person:${personId}`;
+}
+
+/** The person key of an entry that is a problem of its own (`problemKeysOf`'s null). */
+export function ownProblemKey(id: number): string {
+  return `entry:${id}`;
+}
+
+// One pattern per object, not per entry: a queue of 200,000 entries names a handful of objects.
+const objectNames = new Map<string, RegExp>();
+
+function objectName(object: string): RegExp {
+  let pattern = objectNames.get(object);
+  if (pattern === undefined) {
+    pattern = new RegExp(`\\b${object.replace(/[^A-Za-z0-9_]/g, "")}\\b`, "gi");
+    objectNames.set(object, pattern);
+  }
+  return pattern;
+}
+
 /** The person an entry's write was about (its payload's `personId`), where it names one. */
 export function personIdOf(e: Pick<ProblemEntry, "payload">): string | null {
   return payloadText(e, "personId");
-}
-
-function whoseProblem(e: ProblemEntry): string {
-  const personId = personIdOf(e);
-  if (personId !== null) return `person:${personId}`;
-  return e.recordId === null ? `entry:${e.id}` : `record:${e.object}:${e.recordId}`;
-}
-
-function causeKey(e: ProblemEntry, objectName: RegExp): string {
-  return withoutPerson(e.message).replace(objectName, "<record>");
 }
 
 /** `aboutRecord` (sync/system-port.ts) ends a message about a person with ` [email]`. */

@@ -3,7 +3,7 @@
 // do, with one Retry button that posts them all to /errors/retry (the `errors retry --id … --id …` code path).
 import { type ErrorProblem, recordNamed } from "../../core/text/error-problems.js";
 import { ERROR_CLASSES, type QueuedError } from "../../store/port.js";
-import { countOpenProblems, problemJson, problemsOfListed, waitingByRecord } from "../../sync/error-problems.js";
+import { problemJson, problemsOfListed, waitingByRecord } from "../../sync/error-problems.js";
 import { count, when } from "./format.js";
 import { html, type Html } from "./html.js";
 import type { ConsoleSources } from "./sources.js";
@@ -25,7 +25,7 @@ export async function errorsPage(sources: ConsoleSources, notice: RetryNotice | 
   // The oldest entries shown, each with the rest of its problem (those past the 500 too), oldest problem first.
   const problems = await problemsOfListed(sources.store, entries);
   const problemCount =
-    total > entries.length ? [...(await countOpenProblems(sources.store)).values()].reduce((n, c) => n + c, 0) : problems.length;
+    total > entries.length ? (await sources.store.countOpenProblems()).reduce((n, c) => n + c.count, 0) : problems.length;
   const byClass = ERROR_CLASSES.map((c) => ({
     errorClass: c,
     count: counts.filter((r) => r.errorClass === c).reduce((n, r) => n + r.count, 0),

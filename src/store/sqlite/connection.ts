@@ -8,6 +8,7 @@ import { packCount } from "./behaviour-cache.js";
 import { detailHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
+import { problemCauseOf, problemPersonOf } from "./problem-keys.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** What a checkpointed write-ahead log keeps of its file (SQLite's `journal_size_limit`). */
@@ -47,6 +48,11 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     });
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
     db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));
+    // Migration 32 and the error queue's writes key each row's problem by the grouping rule (problem-keys.ts).
+    db.function("leadloop_problem_person", { deterministic: true }, (id, object, recordId, payload) =>
+      problemPersonOf(Number(id), String(object), recordId === null ? null : String(recordId), payload === null ? null : String(payload)),
+    );
+    db.function("leadloop_problem_cause", { deterministic: true }, (object, message) => problemCauseOf(String(object), String(message)));
     return db;
   } catch (err) {
     db.close();

@@ -9,6 +9,7 @@ import {
   type QueuedError,
   StoreError,
 } from "../port.js";
+import { ownProblemKey, personProblemKey, problemKeysOf } from "../../core/text/error-problems.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
@@ -31,14 +32,17 @@ export class ErrorQueueTable {
    * operation. Entries without a record id are never merged: two failed creates are two records.
    */
   add(error: NewQueuedError): number {
+    // The keys its problem is counted by (problem-keys.ts), written with every change of what they read.
+    const { person, cause } = problemKeysOf(error);
     const row = this.sql
       .get<{ id: number }>(
         `INSERT INTO error_queue (run_id, system, object, record_id, operation, payload, error_class,
-           message, attempts, status, first_seen_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)
+           message, attempts, status, first_seen_at, last_seen_at, problem_person, problem_cause)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?, ?, ?)
          ON CONFLICT (system, object, record_id, operation) WHERE status = 'open' DO UPDATE
            SET attempts = attempts + 1, message = excluded.message, last_seen_at = excluded.last_seen_at,
-               payload = excluded.payload, error_class = excluded.error_class, run_id = excluded.run_id
+               payload = excluded.payload, error_class = excluded.error_class, run_id = excluded.run_id,
+               problem_person = excluded.problem_person, problem_cause = excluded.problem_cause
          RETURNING id`,
       )
       .get(
@@ -52,9 +56,14 @@ export class ErrorQueueTable {
         error.message,
         error.at,
         error.at,
+        person,
+        cause,
       );
-    // RETURNING yields the inserted or updated row whenever the statement succeeds.
-    return row!.id;
+    // RETURNING yields the inserted or updated row whenever the statement succeeds. A create naming no
+    // person never meets an open entry (no record id), so it is new and its key is the id just given.
+    const id = row!.id;
+    if (person === null) this.sql.get("UPDATE error_queue SET problem_person = ? WHERE id = ?").run(ownProblemKey(id), id);
+    return id;
   }
 
   countOpen(): { system: string; errorClass: ErrorClass; count: number }[] {
@@ -62,6 +71,21 @@ export class ErrorQueueTable {
       .get<{ system: string; errorClass: ErrorClass; count: number }>(
         `SELECT system, error_class AS errorClass, COUNT(*) AS count FROM error_queue WHERE status = 'open'
          GROUP BY system, error_class ORDER BY system, error_class`,
+      )
+      .all();
+  }
+
+  /**
+   * The open problems per class: one group per system, class and stored keys, read from the problems
+   * index alone (migration 32), where grouping the entries themselves parsed every open payload.
+   */
+  countOpenProblems(): { errorClass: ErrorClass; count: number }[] {
+    return this.sql
+      .get<{ errorClass: ErrorClass; count: number }>(
+        `SELECT errorClass, COUNT(*) AS count FROM (
+           SELECT error_class AS errorClass FROM error_queue WHERE status = 'open'
+           GROUP BY problem_person, problem_cause, system, error_class)
+         GROUP BY errorClass ORDER BY errorClass`,
       )
       .all();
   }
@@ -82,12 +106,15 @@ export class ErrorQueueTable {
       params.push(value);
     };
     when(filter.status, "status = ?");
-    when(filter.system, "system = ?");
+    // Asked about people or records, their indexes find the few entries: `+` keeps SQLite (no statistics
+    // kept) from reading all of a system's open entries through the status index instead.
+    when(filter.system, filter.personIds || filter.recordIds ? "+system = ?" : "system = ?");
     when(filter.afterId, "id > ?");
     when(filter.object, "object = ?");
     when(filter.seenSince, "last_seen_at >= ?");
     // Id lists as one bound JSON array, however many ids: no limit on the statement's variables to mind.
-    when(filter.personIds && JSON.stringify(filter.personIds), "json_extract(payload, '$.personId') IN (SELECT value FROM json_each(?))");
+    // By the stored person key, which the problems index serves for open entries.
+    when(filter.personIds && JSON.stringify(filter.personIds.map(personProblemKey)), "problem_person IN (SELECT value FROM json_each(?))");
     when(filter.recordIds && JSON.stringify(filter.recordIds), "record_id IN (SELECT value FROM json_each(?))");
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
@@ -127,14 +154,20 @@ export class ErrorQueueTable {
    */
   move(id: number, recordId: string, payload: unknown): void {
     this.sql
-      .get("UPDATE OR IGNORE error_queue SET record_id = ?, payload = ? WHERE id = ? AND status = 'open'")
-      .run(recordId, toJsonText(payload, `the payload of error queue entry ${id}`), id);
+      .get(
+        `UPDATE OR IGNORE error_queue SET record_id = @recordId, payload = @payload,
+           problem_person = leadloop_problem_person(id, object, @recordId, @payload) WHERE id = @id AND status = 'open'`,
+      )
+      .run({ recordId, payload: toJsonText(payload, `the payload of error queue entry ${id}`), id });
   }
 
   recordAttempt(id: number, message: string, at: string): void {
     const result = this.sql
-      .get("UPDATE error_queue SET attempts = attempts + 1, message = ?, last_seen_at = ? WHERE id = ?")
-      .run(message, at, id);
+      .get(
+        `UPDATE error_queue SET attempts = attempts + 1, message = @message, last_seen_at = @at,
+           problem_cause = leadloop_problem_cause(object, @message) WHERE id = @id`,
+      )
+      .run({ message, at, id });
     if (result.changes === 0) throw new StoreError(`error queue entry ${id} does not exist`);
   }
 

@@ -320,6 +320,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("count the error queue", () => this.tables.errors.countOpen());
   }
 
+  countOpenProblems(): Promise<{ errorClass: ErrorClass; count: number }[]> {
+    return this.read("count the error queue's problems", () => this.tables.errors.countOpenProblems());
+  }
+
   openErrorsFor(recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
     return this.read("read the error queue", () =>
       this.consistent(() => this.tables.errors.openFor(recordIds)),
