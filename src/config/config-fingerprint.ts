@@ -3,10 +3,10 @@
 // (ARCHITECTURE.md "The daemon's configuration"); mtimes alone miss an edit within the same second, or a
 // file copied in with its old time kept (`cp -p`, a config deploy).
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LeadloopConfig } from "./leadloop-config.js";
-import { MAPPING_FILE_ENDINGS } from "./mapping-file.js";
+import { mappingFileNames } from "./mapping-file.js";
 
 /** Path → content hash, or what kept the file from being read (`ENOENT`, ...). */
 export type ConfigFingerprint = ReadonlyMap<string, string>;
@@ -20,8 +20,8 @@ export function configFingerprint(configFile: string, config: LeadloopConfig): M
   for (const file of [configFile, config.qualification, config.routing, config.sla]) hashes.set(file, contentHash(file));
   if (config.crm === "salesforce") {
     try {
-      const names = readdirSync(config.mappings).filter((name) => MAPPING_FILE_ENDINGS.some((ending) => name.endsWith(ending)));
-      hashes.set(config.mappings, `listing:${names.sort().join("/")}`);
+      const names = mappingFileNames(config.mappings);
+      hashes.set(config.mappings, `listing:${names.join("/")}`);
       for (const name of names) hashes.set(join(config.mappings, name), contentHash(join(config.mappings, name)));
     } catch (err) {
       hashes.set(config.mappings, unreadable(err));

@@ -92,6 +92,13 @@ describe("leadloop daemon with a configuration changed while it runs", () => {
     };
 
     await waitFor(() => leadFor("renee.fontaine@etudes-generales.fr"), "the first handoff");
+    /** People who come in now: those of them handed off by the next whole run. */
+    const handedOffOf = async (people: [email: string, firstname: string, lastname: string, jobtitle: string][]) => {
+      const from = lines().length;
+      for (const p of people) person(...p);
+      await waitFor(wholeRunSince(from), "a run after they came in");
+      return people.map(([email]) => email).filter(leadFor);
+    };
 
     // The ops admin raises the threshold to 50; two people come in after the daemon took it up.
     let mark = lines().length;
@@ -100,12 +107,12 @@ describe("leadloop daemon with a configuration changed while it runs", () => {
     // configuration just before.
     await waitFor(wholeRunSince(mark, 2), "two runs after the edit");
     expect(lines().find((l) => l.message === "daemon.config_reloaded")).toMatchObject({ level: "info", files: [qualification] });
-    mark = lines().length;
-    person("Juergen.Weiss@Mittelstand-Gruppe.de", "Jürgen", "Weiß", "Director of Finance"); // 40
-    person("Ana.Lopez@Agencia-Norte.es", "Ana", "López", "Head of Marketing"); // 65
-    await waitFor(wholeRunSince(mark), "a run after the reload");
-    expect(leadFor("ana.lopez@agencia-norte.es")).toBe(true);
-    expect(leadFor("juergen.weiss@mittelstand-gruppe.de")).toBe(false);
+    expect(
+      await handedOffOf([
+        ["Juergen.Weiss@Mittelstand-Gruppe.de", "Jürgen", "Weiß", "Director of Finance"], // 40
+        ["Ana.Lopez@Agencia-Norte.es", "Ana", "López", "Head of Marketing"], // 65
+      ]),
+    ).toEqual(["Ana.Lopez@Agencia-Norte.es"]);
 
     // An edit that does not validate: the daemon says which file and key, keeps 50, and syncs on.
     mark = lines().length;
@@ -115,12 +122,12 @@ describe("leadloop daemon with a configuration changed while it runs", () => {
     expect(rejected).toMatchObject({ level: "error", files: [qualification] });
     // As `leadloop validate` and `sync` say it: the file, its line and the key.
     expect(rejected.error).toMatch(new RegExp(`^${qualification.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: thresholds\\.mql: `));
-    mark = lines().length;
-    person("Olafur.Grimsson@Nordurljos.is", "Ólafur", "Grímsson", "Marketing Director"); // 65
-    person("Chloe.Moreau@Atelier-Lumiere.fr", "Chloé", "Moreau", "Directeur Commercial"); // 40
-    await waitFor(wholeRunSince(mark), "a run after the refusal");
-    expect(leadFor("olafur.grimsson@nordurljos.is")).toBe(true);
-    expect(leadFor("chloe.moreau@atelier-lumiere.fr")).toBe(false);
+    expect(
+      await handedOffOf([
+        ["Olafur.Grimsson@Nordurljos.is", "Ólafur", "Grímsson", "Marketing Director"], // 65
+        ["Chloe.Moreau@Atelier-Lumiere.fr", "Chloé", "Moreau", "Directeur Commercial"], // 40
+      ]),
+    ).toEqual(["Olafur.Grimsson@Nordurljos.is"]);
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string; configRejected: { files: string[]; error: string } | null };
     expect(health.status).toBe("ok");
     expect(health.configRejected).toMatchObject({ files: [qualification], error: rejected.error });
@@ -137,7 +144,7 @@ describe("leadloop daemon with a configuration changed while it runs", () => {
     config.sync = { retryPatience: "2m" };
     writeFileSync(world.configPath, stringify(config));
     writeFileSync(qualification, qualificationText(35));
-    await waitFor(wholeRunSince(mark), "a run after the second reload");
+    await waitFor(wholeRunSince(mark, 2), "two runs after the edits");
     const reloaded = lines().slice(mark).filter((l) => l.message === "daemon.config_reloaded");
     expect([...new Set(reloaded.flatMap((l) => l.files ?? []))].sort()).toEqual([world.configPath, qualification].sort());
     expect(lines().find((l) => l.message === "daemon.restart_needed")).toMatchObject({ level: "warn", key: "sync.retryPatience" });
