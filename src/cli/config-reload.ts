@@ -26,8 +26,20 @@ export interface ConfigReload {
   rejection(): ConfigRejection | undefined;
 }
 
-export function configReload(start: LoadedConfig, env: Record<string, string | undefined>, log: Logger, now: () => Date): ConfigReload {
-  let applied = { loaded: start, fingerprint: configFingerprint(start.file, start.config) as ConfigFingerprint };
+export interface ConfigReloadOptions {
+  /** Keys the command line sets (`--port`): a change to them in the file needs no restart to be said. */
+  overridden?: readonly string[];
+}
+
+export function configReload(
+  start: LoadedConfig,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  now: () => Date,
+  { overridden = [] }: ConfigReloadOptions = {},
+): ConfigReload {
+  // `read`: leadloop.yaml as last read, before the running daemon's fixed settings were put back into it.
+  let applied = { loaded: start, read: start.config, fingerprint: configFingerprint(start.file, start.config) as ConfigFingerprint };
   let refused: (ConfigRejection & { fingerprint: ConfigFingerprint }) | undefined;
   return {
     changes() {
@@ -48,11 +60,15 @@ export function configReload(start: LoadedConfig, env: Record<string, string | u
         if (refused && changedFiles(refused.fingerprint, attempt).length === 0) return undefined;
         const files = loadConfigFiles(kept.config);
         const changed = changedFiles(applied.fingerprint, attempt);
-        applied = { loaded: { ...next, config: kept.config }, fingerprint: attempt };
+        // Said when the key's value in the file changes, not again at each later reload while it waits.
+        const restartNeeded = kept.restartNeeded.filter(
+          (key) => !overridden.includes(key) && keepFixedSettings(applied.read, next.config).restartNeeded.includes(key),
+        );
+        applied = { loaded: { ...next, config: kept.config }, read: next.config, fingerprint: attempt };
         refused = undefined;
         if (changed.length === 0) return undefined; // put back while it was read
         log.info("daemon.config_reloaded", { files: changed });
-        for (const key of kept.restartNeeded)
+        for (const key of restartNeeded)
           log.warn("daemon.restart_needed", { key, file: start.file, reason: `the daemon keeps the ${key} it started with until it is restarted; the rest of the change applies` });
         return { loaded: applied.loaded, files };
       } catch (err) {

@@ -48,6 +48,9 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       // The configuration in use: a changed one replaces it at the start of a run (applyChangedConfig).
       let config = loaded.config;
       const now = () => io.now?.() ?? new Date();
+      // Its files hashed before `wire` reads those leadloop.yaml names: an edit meanwhile is seen at the first run.
+      // --port is the command line's: the file's daemon.port means nothing to this daemon.
+      const reload = configReload(loaded, io.env, log, now, { overridden: opts.port === undefined ? [] : ["daemon.port"] });
       // SIGTERM or Ctrl-C, from the process's start on (stop-request.ts), or a lease lost: the daemon stops
       // its run in hand before its next call. A signal that came while leadloop was still starting stops it before its
       // first run, where the signal's default ended it with 143.
@@ -117,7 +120,6 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           }),
         now,
       };
-      const reload = configReload(loaded, io.env, log, now);
       // Before a run, in its turn (no console retry in hand): the run and the console use what it applies.
       const applyChangedConfig = () => {
         const change = reload.changes();
