@@ -43,7 +43,18 @@ export interface Wiring {
   prepare(): Promise<void>;
   /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
   takePreparationCalls(): CallsSoFar | undefined;
+  /**
+   * The daemon's reload (daemon/config-reload.ts): a changed configuration's mappings, funnel and settings
+   * over the same store and adapters, for the runs after it. Asked between turns only.
+   */
+  reconfigure(config: LeadloopConfig, files: ConfigFiles): void;
   close(): Promise<void>;
+}
+
+/** What the configuration names besides leadloop.yaml, read and validated: mappings and the funnel's files. */
+export interface ConfigFiles {
+  mappings: ObjectMapping[];
+  funnel: FunnelFiles;
 }
 
 /**
@@ -73,8 +84,7 @@ export interface WireOptions {
 
 export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun }: WireOptions = {}): Promise<Wiring> {
   // Every file is read before the store opens: a configuration error leaves no store file behind.
-  const mappings = config.crm === "salesforce" ? loadMappings(config.mappings) : [];
-  const files = loadFunnelFiles(config);
+  const { mappings, funnel: files } = loadConfigFiles(config);
   const store = await openStore(config.store, storeOptions);
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: config.sync.retryPatience, ...(stop ? { stop } : {}) };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
@@ -115,12 +125,24 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     };
   }
   const funnel = funnelSetup(config, marketing, crm, files);
-  const { prepare, takeCalls: takePreparationCalls } = preparation(marketing, crm, mappings, { stop });
+  const { prepare, takeCalls: takePreparationCalls, remap } = preparation(marketing, crm, mappings, { stop });
   const close = async () => {
     await keepAllocation();
     await store.close();
   };
-  return { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, takePreparationCalls, close };
+  const wiring: Wiring = { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, takePreparationCalls, reconfigure, close };
+  function reconfigure(next: LeadloopConfig, nextFiles: ConfigFiles): void {
+    wiring.config = next;
+    wiring.mappings = nextFiles.mappings;
+    wiring.funnel = funnelSetup(next, marketing, crm, nextFiles.funnel);
+    remap(nextFiles.mappings);
+  }
+  return wiring;
+}
+
+/** Every file the configuration names, each validated (errors name file, line and key); mappings with Salesforce as CRM only. */
+export function loadConfigFiles(config: LeadloopConfig): ConfigFiles {
+  return { mappings: config.crm === "salesforce" ? loadMappings(config.mappings) : [], funnel: loadFunnelFiles(config) };
 }
 
 /** The funnel's files: qualification, routing and SLA, each validated, errors naming file and line. */

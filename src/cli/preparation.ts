@@ -14,6 +14,11 @@ export interface Preparation {
   prepare(): Promise<void>;
   /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
   takeCalls(): CallsSoFar | undefined;
+  /**
+   * The daemon's reloaded mappings (daemon/config-reload.ts): checked by the next `prepare`, as a new
+   * process's would be; the calls not yet counted stay for the next run. Asked between turns only.
+   */
+  remap(mappings: readonly ObjectMapping[]): void;
 }
 
 export interface PreparationOptions {
@@ -26,9 +31,10 @@ export interface PreparationOptions {
 export function preparation(
   marketing: HubspotAdapter,
   crm: SystemPort,
-  mappings: readonly ObjectMapping[],
+  mappingsAtStart: readonly ObjectMapping[],
   { stop, crmIsMarketing = crm === marketing }: PreparationOptions = {},
 ): Preparation {
+  let mappings = mappingsAtStart;
   const ports = { marketing, crm };
   let prepared: Promise<void> | undefined;
   // A failed prepare's calls too, until a run counts them. Salesforce is not called here: its share's
@@ -65,6 +71,10 @@ export function preparation(
       const calls = uncounted;
       uncounted = undefined;
       return calls;
+    },
+    remap: (next) => {
+      mappings = next;
+      prepared = undefined;
     },
   };
 }

@@ -19,13 +19,18 @@ import { fileProblem } from "../core/text/file-problem.js";
  */
 export const MAPPING_FILE_ENDINGS = [".yaml", ".yml", ".json"] as const;
 
+/** The mapping files in `dir`, sorted by name; throws as readdirSync does. */
+export function mappingFileNames(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => MAPPING_FILE_ENDINGS.some((ending) => name.endsWith(ending)))
+    .sort();
+}
+
 /** Reads every mapping file in `dir` (sorted by name) and throws one ConfigError listing all problems. */
 export function loadMappings(dir: string): ObjectMapping[] {
   let names: string[];
   try {
-    names = readdirSync(dir)
-      .filter((name) => MAPPING_FILE_ENDINGS.some((ending) => name.endsWith(ending)))
-      .sort();
+    names = mappingFileNames(dir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason =

@@ -32,6 +32,15 @@ export interface DaemonState {
   unhealthyAfterMs: number;
   /** API calls this daemon's runs made, by system (a counter for /metrics). */
   apiCalls?: Record<string, number>;
+  /** A changed configuration the daemon refused and runs without (cli/config-reload.ts); null or absent when none stands. */
+  configRejected?: ConfigRejection | null;
+}
+
+/** A change refused: the files that changed and what `leadloop validate` or `sync` would say of them. */
+export interface ConfigRejection {
+  at: Date;
+  files: string[];
+  error: string;
 }
 
 export interface HealthServer {
@@ -61,7 +70,11 @@ export async function startHealthServer(
   const app: ConsoleApp | undefined = consoleOptions && {
     sources: consoleOptions.sources,
     token: consoleOptions.token,
-    liveCheck: cachedLiveCheck(() => consoleOptions.sources.checkLive(), () => consoleOptions.sources.now()),
+    liveCheck: cachedLiveCheck(
+      () => consoleOptions.sources.checkLive(),
+      () => consoleOptions.sources.now(),
+      () => consoleOptions.sources.mappings,
+    ),
     retryReasons: new RetryReasons(),
   };
   const server: Server = createServer((req, res) => {
@@ -135,6 +148,10 @@ function healthz(state: DaemonState, now: Date, res: ServerResponse): void {
       failures: state.failures,
       lastSuccessAt: state.lastSuccessAt?.toISOString() ?? null,
       lastRun: state.lastSummary ? { runId: state.lastSummary.runId, status: state.lastSummary.status } : null,
+      // Said, not judged: the daemon runs on, and one restarted by a probe would refuse to start on the file.
+      configRejected: state.configRejected
+        ? { at: state.configRejected.at.toISOString(), files: state.configRejected.files, error: state.configRejected.error }
+        : null,
     }),
   );
 }

@@ -16,6 +16,7 @@ import type { DaemonState } from "./health-server.js";
 export const TAKEN_TICK_RETRY_MS = 15_000;
 
 export interface ScheduleOptions {
+  /** Read after each run: a configuration the run's start reloaded (cli/config-reload.ts) sets the next wait. */
   everyMs: number;
   log: Logger;
   state: DaemonState;
@@ -45,7 +46,8 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
   while (!signal.aborted && (options.maxRuns === undefined || state.runs < options.maxRuns)) {
     if (options.mayRun && !(await options.mayRun())) break;
     const started = Date.now();
-    let every = options.everyMs;
+    // The schedule's unless a tick the store was taken for comes back sooner.
+    let soon: number | undefined;
     state.running = true;
     progressed();
     // Counted once it is known to be a run: a tick that finds the store taken is none, and a counter
@@ -59,8 +61,8 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
       if (err instanceof RunInProgressError) {
         // Not this daemon's failure: its run did nothing, and it takes its turn soon.
         ran = false;
-        every = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
-        log.warn("daemon.run_skipped", { reason: error, retryInMs: every });
+        soon = Math.min(options.everyMs, TAKEN_TICK_RETRY_MS);
+        log.warn("daemon.run_skipped", { reason: error, retryInMs: soon });
       } else if (signal.aborted) {
         // Stopped as asked while a call was being retried: a stop, not a failure (as `leadloop sync` says);
         // stopped before the run began, no run at all (engine.ts StoppedBeforeRun).
@@ -74,14 +76,14 @@ export async function runOnSchedule(options: ScheduleOptions): Promise<void> {
         // A failed run is logged and the next one tries again: a daemon outlives passing faults. When is
         // said, so an admin watching an outage knows when the daemon looks again.
         // The same fields as `leadloop sync`'s `run.failed` (run-failure.ts), and when it looks again.
-        log.error("daemon.run_failed", { ...runFailureFields(err), nextRunInMs: Math.max(0, every - (Date.now() - started)) });
+        log.error("daemon.run_failed", { ...runFailureFields(err), nextRunInMs: Math.max(0, options.everyMs - (Date.now() - started)) });
       }
     } finally {
       state.running = false;
       if (ran) state.runs++;
     }
     if (options.maxRuns !== undefined && state.runs >= options.maxRuns) break;
-    const wait = Math.max(0, every - (Date.now() - started));
+    const wait = Math.max(0, (soon ?? options.everyMs) - (Date.now() - started));
     try {
       await sleep(wait, undefined, { signal });
     } catch {

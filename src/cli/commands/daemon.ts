@@ -15,6 +15,8 @@ import { type CommandIo, commandConfig, warnUnusedConfig } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { stopRequest } from "../stop-request.js";
 import { checkLive } from "../live-check.js";
+import { configReload } from "../config-reload.js";
+import type { LeadloopConfig } from "../../config/leadloop-config.js";
 import { runWired } from "../run-once.js";
 import { wholeNumber } from "../whole-number.js";
 
@@ -30,16 +32,25 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         "One daemon per state store: a second one exits 1 naming the first (host:pid). One whose lease\n" +
         "ran out while it stalled (over two minutes) and was taken by another logs daemon.lock_lost and\n" +
         "exits 1.\n\n" +
+        "It reads leadloop.yaml and the files it names again at the start of each run when one changed, as\n" +
+        "a cron `leadloop sync` would (daemon.config_reloaded). A change that does not validate is refused\n" +
+        "(daemon.config_rejected, also on /healthz and the console) and the daemon runs on the configuration\n" +
+        "it has; the store, crm, daemon.*, the systems' connections, sync.retryPatience, salesforceApiShare\n" +
+        "and bulkThreshold wait for a restart (daemon.restart_needed).\n\n" +
         "SIGTERM or Ctrl-C stops it after the batch in hand (exit 0; 1 when its runs failed and none\n" +
-        "succeeded). SIGHUP (a closed terminal) neither stops it nor reloads the configuration: it is\n" +
-        "logged (daemon.sighup_ignored); restart the daemon to apply a change.\n\n" +
+        "succeeded). SIGHUP (a closed terminal) neither stops it nor reloads anything: it is logged\n" +
+        "(daemon.sighup_ignored).\n\n" +
         "Example:\n  leadloop daemon --config /etc/leadloop/leadloop.yaml --port 9464",
     )
     .action(async function (this: Command, opts: { port?: number; runs?: number }) {
       const { loaded, log } = commandConfig(this, io);
       warnUnusedConfig(log, loaded);
-      const config = loaded.config;
+      // The configuration in use: a changed one replaces it at the start of a run (applyChangedConfig).
+      let config = loaded.config;
       const now = () => io.now?.() ?? new Date();
+      // Its files hashed before `wire` reads those leadloop.yaml names: an edit meanwhile is seen at the first run.
+      // --port is the command line's: the file's daemon.port means nothing to this daemon.
+      const reload = configReload(loaded, io.env, log, now, { overridden: opts.port === undefined ? [] : ["daemon.port"] });
       // SIGTERM or Ctrl-C, from the process's start on (stop-request.ts), or a lease lost: the daemon stops
       // its run in hand before its next call. A signal that came while leadloop was still starting stops it before its
       // first run, where the signal's default ended it with 143.
@@ -51,9 +62,12 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       });
       // A closed terminal or session sends SIGHUP, which would end node at once, mid-batch, without a word
       // (`nohup` does not shield it: node restores SIGHUP's default at start). The daemon keeps running
-      // and says so; it reads its configuration at start only, so a restart is what applies a change.
+      // and says so. It is no reload signal either: each run's start reads a changed configuration by
+      // itself (config-reload.ts), so a SIGHUP would add nothing, and a closed terminal must not act.
       const onHup = () =>
-        log.warn("daemon.sighup_ignored", { reason: "SIGHUP does not stop the daemon or reload leadloop.yaml; SIGTERM stops it, a restart applies configuration changes" });
+        log.warn("daemon.sighup_ignored", {
+          reason: "SIGHUP does not stop the daemon or reload leadloop.yaml; SIGTERM stops it, and a changed configuration applies at its next run by itself",
+        });
       process.on("SIGHUP", onHup);
       const state: DaemonState = {
         startedAt: now(),
@@ -63,8 +77,9 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         lastSuccessAt: null,
         running: false,
         lastProgressAt: null,
-        unhealthyAfterMs: Math.max(3 * config.schedule.every, 15 * 60_000),
+        unhealthyAfterMs: healthWindow(config),
         apiCalls: {},
+        configRejected: null,
       };
       // No call to either system starts after the stop (call-retry.ts), except a console retry's that was in
       // hand when it came: it finishes its writes and commit and answers its page (README "The ops console").
@@ -104,6 +119,21 @@ export function registerDaemon(program: Command, io: CommandIo): void {
             }
           }),
         now,
+      };
+      // Before a run, in its turn (no console retry in hand): the run and the console use what it applies.
+      const applyChangedConfig = () => {
+        const change = reload.changes();
+        state.configRejected = reload.rejection() ?? null;
+        if (!change) return;
+        warnUnusedConfig(log, change.loaded);
+        config = change.loaded.config;
+        wiring.reconfigure(config, change.files);
+        state.unhealthyAfterMs = healthWindow(config);
+        Object.assign(sources, {
+          mappings: wiring.mappings,
+          sla: wiring.funnel.sla,
+          report: { settings: config.report, routing: wiring.funnel.routing },
+        });
       };
       const port = opts.port ?? config.daemon.port;
       let health;
@@ -150,7 +180,10 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       else log.info("daemon.console_off", { reason: "daemon.port is 0: no console, /healthz or /metrics" });
       try {
         await runOnSchedule({
-          everyMs: config.schedule.every,
+          // Read after each run, which may have applied a new schedule.every.
+          get everyMs() {
+            return config.schedule.every;
+          },
           log,
           state,
           signal: stop.signal,
@@ -158,7 +191,11 @@ export function registerDaemon(program: Command, io: CommandIo): void {
           now,
           // A store too busy to answer is no lost lock: the run's own lock still guards its writes.
           mayRun: () => lease.renew().catch(() => true),
-          runOnce: (signal, onProgress) => turns(() => runWired(wiring, log, { signal, onProgress, lockHolder: holder, now: io.now })),
+          runOnce: (signal, onProgress) =>
+            turns(() => {
+              applyChangedConfig();
+              return runWired(wiring, log, { signal, onProgress, lockHolder: holder, now: io.now });
+            }),
         });
       } finally {
         process.off("SIGHUP", onHup);
@@ -170,6 +207,11 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       }
       io.outcome.exitCode = lease.lost.aborted || (state.failures > 0 && state.lastSuccessAt === null) ? EXIT.failure : EXIT.ok;
     });
+}
+
+/** /healthz's window (DaemonState.unhealthyAfterMs): three runs' time, and never under 15 minutes. */
+function healthWindow(config: LeadloopConfig): number {
+  return Math.max(3 * config.schedule.every, 15 * 60_000);
 }
 
 /**

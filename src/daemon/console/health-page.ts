@@ -29,10 +29,21 @@ export async function healthPage(sources: ConsoleSources): Promise<Html> {
   <div class="card" data-figure="runs"><span>Runs by this daemon</span><b>${count(state.runs)}</b>
     <span>${count(state.failures)} failed · up ${duration(now.getTime() - state.startedAt.getTime())}</span></div>
 </div>
+${configRejection(state)}
 <h3>API calls against the limits</h3>
 ${allowanceTable(allowances)}
 <h3>Last runs</h3>
 ${runs.length === 0 ? html`<p class="muted">No run recorded yet.</p>` : runTable(runs)}`;
+}
+
+/** A changed configuration the daemon refused: it runs on the one it had until the files are fixed. */
+function configRejection(state: ConsoleSources["state"]): Html | string {
+  const refused = state.configRejected;
+  if (!refused) return "";
+  return html`<div id="config-rejected"><h3 class="bad">Configuration change refused</h3>
+<p>The daemon runs on the configuration it had; it reads the files again at its next run.
+Refused ${refused.at.toISOString().slice(0, 19).replace("T", " ")}Z: ${refused.files.join(", ")}</p>
+<pre>${refused.error}</pre></div>`;
 }
 
 async function lastSucceeded(sources: ConsoleSources): Promise<string | null> {

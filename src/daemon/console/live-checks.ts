@@ -16,15 +16,19 @@ export const FAILED_CHECK_TTL_MS = 60_000;
 export function cachedLiveCheck(
   check: () => Promise<MappingProblem[]>,
   now: () => Date,
+  /** What was checked (the mappings): one reloaded by the daemon is checked afresh, not after the ten minutes. */
+  checked: () => unknown = () => undefined,
 ): () => Promise<LiveCheckResult> {
   let last: LiveCheckResult | undefined;
+  let lastOf: unknown;
   let inFlight: Promise<LiveCheckResult> | undefined;
   return () => {
-    if (last) {
+    if (last && lastOf === checked()) {
       const ttl = last.failure ? FAILED_CHECK_TTL_MS : LIVE_CHECK_TTL_MS;
       if (now().getTime() - Date.parse(last.checkedAt) < ttl) return Promise.resolve(last);
     }
     // Two pages loaded at once share one check.
+    const of = checked();
     inFlight ??= check()
       .then(
         (problems) => ({ checkedAt: now().toISOString(), problems, failure: null }),
@@ -36,6 +40,7 @@ export function cachedLiveCheck(
       )
       .then((result) => {
         last = result;
+        lastOf = of;
         inFlight = undefined;
         return result;
       });
