@@ -77,6 +77,8 @@ export async function followRemovals(
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
       // the first that has one (store/sqlite/merged-people.ts).
       if (r.kind === "merged" && r.mergedInto) merges.peopleMerged.push({ from: r.id, to: r.mergedInto });
+      // The contact is the person's CRM record too: deleted, the person is gone (deletions.ts `peopleGone`).
+      if (r.kind === "deleted") peopleGone.push(r.id);
       continue;
     }
     const link =
@@ -239,8 +241,9 @@ async function vanished(
       side === "crm" ? await ctx.store.findLinksByCrmIds(mapping.pair, ids) : await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
     refused = new Set(ids.filter((id) => links.has(id)));
   }
-  // A clock is always on the person's CRM record, whose id it keeps.
-  if (side === "crm") {
+  // A clock is always on the person's CRM record, whose id it keeps: without a pair (HubSpot as the CRM),
+  // the contact this side reads.
+  if (side === "crm" || !mapping) {
     for (const c of await ctx.store.listSlaClocks({ open: true, unraised: true, gone: false, dueBy: ctx.until })) {
       if (c.crmType === object && !known.has(c.crmId)) refused.add(c.crmId);
     }

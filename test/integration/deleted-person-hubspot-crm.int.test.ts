@@ -65,6 +65,23 @@ describe("a person deleted with HubSpot as the CRM", () => {
     await expectDeletedHandoffShown(loopConfig(loop, "hubspot"), now, personId, true);
   });
 
+  // HubSpot keeps a deleted contact's tasks, unassociated from her (the GDPR delete's associations go with
+  // the contact; FIDELITY.md): leadloop finds its "New MQL" task by the key it wrote on it and completes it
+  // in the commit that stops her clock, as it does on a Salesforce Lead (follow-up-done.ts `followUpsEndedBy`).
+  const newMql = () => loop.hubspot.data.listObjects("tasks").filter((t) => t.properties.hs_task_subject?.startsWith("New MQL"));
+  it.each([
+    ["deleted for good (GDPR)", () => expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true)],
+    ["deleted to the recycle bin", () => loop.hubspot.data.archiveObject("contacts", personId)],
+  ])("%s after her handoff: leadloop's open New MQL task is completed, and stays in HubSpot", async (_how, remove) => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect(newMql().map((t) => t.properties.hs_task_status)).toEqual(["NOT_STARTED"]);
+    later();
+    remove();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
+    expect(newMql().map((t) => t.properties.hs_task_status)).toEqual(["COMPLETED"]);
+    expect((await loop.store.listSlaClocks({ personIds: [personId], gone: true })).map((c) => c.crmId)).toEqual([personId]);
+  });
+
   // The handoff's writes (owner, tasks) all dropped: no rep had her, so `report funnel` counts her MQL and
   // no handoff, `report sla` no handoff, and `leadloop sla` shows no clock (ARCHITECTURE.md "The follow-up SLA").
   it("deleted to the recycle bin while her handoff waits: the handoff's writes leave the outbox, none is refused, no handoff counts", async () => {

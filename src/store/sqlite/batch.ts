@@ -99,7 +99,7 @@ export function writeBatch(
     }
   }
   tables.writtenValues.addAll(writtenValues, batch.at);
-  const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
+  const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? [], (batch.outbox ?? []).map((w) => w.key));
   const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
   for (const finished of [...accepted.done, ...dropped, ...discarded, ...superseded]) {
     applyGroupEffect(tables, finished);

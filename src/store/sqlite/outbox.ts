@@ -161,17 +161,21 @@ export class OutboxTable {
 
   /**
    * Removes every write kept for these records, pending or refused (they were deleted: no system can take
-   * the writes now); returns the groups whose last writes they were.
+   * the writes now); returns the groups whose last writes they were. `decided`: the keys of the writes
+   * the same batch decides, which stay: they were decided knowing of the deletion (the completion of a
+   * person's follow-up tasks, which HubSpot keeps after her contact: follow-up-done.ts `followUpsEndedBy`).
    */
-  dropFor(records: readonly DeletedRecord[]): FinishedGroup[] {
+  dropFor(records: readonly DeletedRecord[], decided: readonly string[] = []): FinishedGroup[] {
+    const kept = JSON.stringify(decided);
     const groups: string[] = [];
     for (const { system, object, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
         for (const { grp } of this.sql
           .get<{ grp: string | null }>(
-            `DELETE FROM outbox WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) RETURNING grp`,
+            `DELETE FROM outbox WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders})
+               AND key NOT IN (SELECT value FROM json_each(?)) RETURNING grp`,
           )
-          .all(system, object, ...chunk.params))
+          .all(system, object, ...chunk.params, kept))
           if (grp !== null) groups.push(grp);
       }
     }
@@ -184,9 +188,10 @@ export class OutboxTable {
       for (const chunk of inListChunks(ids)) {
         for (const { grp } of this.sql
           .get<{ grp: string | null }>(
-            `DELETE FROM outbox WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) RETURNING grp`,
+            `DELETE FROM outbox WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders})
+               AND key NOT IN (SELECT value FROM json_each(?)) RETURNING grp`,
           )
-          .all(systemId, ...chunk.params))
+          .all(systemId, ...chunk.params, kept))
           if (grp !== null) groups.push(grp);
       }
     }
