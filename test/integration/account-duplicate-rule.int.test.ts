@@ -139,6 +139,28 @@ describe("a company Salesforce refuses as a duplicate Account", () => {
     expectLeadWithoutAccount(person);
   });
 
+  it("resolves on a retry run right after the merge, before any sync follows it: the retry follows the merge to the merged company", async () => {
+    const { company, person } = seedMueller();
+    await sync();
+    const entry = await expectOneEntryFor(company.id);
+    const twin = loop.hubspot.data.listObjects("companies").find((c) => c.properties.leadloop_crm_id === existing)!;
+    await tick();
+    const merged = loop.hubspot.data.mergeCompanies(twin.id, company.id);
+    // The admin retries at once, as the entry says: no run has followed the merge yet.
+    const retried = await loop.retry({ funnel: funnelFor(loop, "salesforce") });
+    expect(retried.stillFailing).toEqual([]);
+    expect(retried.resolved).toEqual([entry]);
+    expect(accounts().map((a) => a.Id)).toEqual([existing]);
+    await tick();
+    const after = await sync();
+    expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(accounts().map((a) => a.Id)).toEqual([existing]);
+    expect(loop.salesforce.data.get("Account", existing)?.HubSpot_Company_Id__c).toBe(merged.id);
+    expect(loop.hubspot.data.getObject("companies", merged.id)?.properties.leadloop_crm_id).toBe(existing);
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expectLeadWithoutAccount(person);
+  });
+
   it("queues it once on a first load and again, once, after a lost store, creating no Account, Lead or company twice", async () => {
     const { company, person } = seedMueller();
     const first = await sync();
