@@ -655,6 +655,12 @@ export interface BatchCommit {
    */
   slaClocksStoppedOn?: { object: string; recordId: string; personId?: string }[];
   /**
+   * Clocks a deletion stopped (`slaClocksStoppedOn`) whose person came back before they fell due (her
+   * contact restored from HubSpot's recycle bin): they run again from where they were, applied after
+   * this batch's stops. Named by person and handoff, so a later handoff's clock is left alone.
+   */
+  slaClocksBack?: { personId: string; handoffAt: string }[];
+  /**
    * People a marketing merge made one, whose link moved to the merged record: the funnel state kept under
    * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.
    */

@@ -107,6 +107,7 @@ export function writeBatch(
   }
   // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
   tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
+  tables.sla.resume(batch.slaClocksBack ?? []);
   for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);

@@ -31,13 +31,25 @@ export async function openTasks(ctx: RunContext, setup: FunnelSetup, clocks: rea
 /**
  * leadloop's open follow-up tasks of these clocks, found by the keys leadloop gave them (a search on the
  * task's key field) rather than through the clocks' records: for people whose record is gone. HubSpot
- * keeps a deleted contact's tasks, but not their associations to her ("Permanently delete a contact
- * (GDPR-compliant)", CRM contacts API reference: the contact's associations go with it; FIDELITY.md), so
- * her record no longer leads to them. The keys a clock's tasks can carry (task-write.ts `followUpTaskKey`):
- * a reroute's, given for the clock's handoff instant, and a handoff's "New MQL", given for the day of the
+ * keeps a deleted contact's tasks, but not their associations to her (Knowledge Base, "Understand
+ * restorable and permanent contact deletions"; FIDELITY.md), so her record no longer leads to them.
+ */
+export function openTasksByKey(ctx: RunContext, setup: FunnelSetup, clocks: readonly SlaClock[]): Promise<Map<string, FollowUpTask[]>> {
+  return tasksByKey(ctx, setup, clocks, setup.vocabulary.task.status.open);
+}
+
+/**
+ * The follow-up tasks of these clocks at `wanted` status (the vocabulary's open or done), found by their
+ * keys, by the clock's record. The keys a clock's tasks can carry (task-write.ts `followUpTaskKey`): a
+ * reroute's, given for the clock's handoff instant, and a handoff's "New MQL", given for the day of the
  * person's MQL (the handoff's day for a held MQL). One search per batch of clocks.
  */
-export async function openTasksByKey(ctx: RunContext, setup: FunnelSetup, clocks: readonly SlaClock[]): Promise<Map<string, FollowUpTask[]>> {
+export async function tasksByKey(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clocks: readonly SlaClock[],
+  wanted: string,
+): Promise<Map<string, FollowUpTask[]>> {
   const out = new Map<string, FollowUpTask[]>();
   const { object, upsertOn, ownerField, status, dueFields } = setup.vocabulary.task;
   if (clocks.length === 0 || !upsertOn) return out;
@@ -53,15 +65,15 @@ export async function openTasksByKey(ctx: RunContext, setup: FunnelSetup, clocks
     const key = t.fields[upsertOn];
     const clock = key ? clockOf.get(key) : undefined;
     const names = key ? followUpTaskNames(key) : null;
-    if (!key || !clock || !names || t.fields[status.field] === status.done) continue;
+    if (!key || !clock || !names || t.fields[status.field] !== wanted) continue;
     const task: FollowUpTask = {
       id: t.id,
       key,
       personCrmId: clock.crmId,
       ownerId: t.fields[ownerField] ?? null,
       due: Object.fromEntries(due.map((f) => [f, t.fields[f] ?? null])),
-      open: true,
-      status: t.fields[status.field] ?? null,
+      open: wanted !== status.done,
+      status: wanted,
       body: null,
       ...names,
     };
