@@ -8,7 +8,7 @@ import type { Decision } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
-import { heldFollowUps, openTasks, openTasksByKey } from "./follow-up-tasks.js";
+import { type FollowUpTask, heldFollowUps, openTasks, openTasksByKey } from "./follow-up-tasks.js";
 import { followedUp } from "./sla-list.js";
 
 /** A CRM record a clock's record became in this decision (a converted Lead's Contact), by the clock's record id. */
@@ -63,24 +63,36 @@ export async function followUpsDone(
 ): Promise<OutboxWrite[]> {
   if (stopping.length === 0) return [];
   const tasks = await find(ctx, setup, stopping);
-  const { object, status } = setup.vocabulary.task;
+  const { status } = setup.vocabulary.task;
   const writes: OutboxWrite[] = [];
   for (const clock of stopping)
     for (const task of heldFollowUps(tasks, clock).filter((t) => t.status === status.open))
-      writes.push(
-        funnelWrite(ctx, {
-          key: `follow-up-done:${task.id}`,
-          phase: "sla",
-          rule: `SLA: follow-up done (${why.get(clock.personId)})`,
-          side: "crm",
-          object,
-          recordId: task.id,
-          fields: { [status.field]: status.done },
-          before: { [status.field]: task.status },
-          personId: clock.personId,
-        }),
-      );
+      writes.push(taskStatusWrite(ctx, setup, task, { key: "follow-up-done", to: status.done, rule: `SLA: follow-up done (${why.get(clock.personId)})` }));
   return writes;
+}
+
+/**
+ * The outbox write that moves one of leadloop's follow-up tasks to status `to` (the vocabulary's done
+ * or open), keyed `<key>:<task id>`: a decision made again is the same entry.
+ */
+export function taskStatusWrite(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  task: FollowUpTask,
+  change: { key: string; to: string; rule: string },
+): OutboxWrite {
+  const { object, status } = setup.vocabulary.task;
+  return funnelWrite(ctx, {
+    key: `${change.key}:${task.id}`,
+    phase: "sla",
+    rule: change.rule,
+    side: "crm",
+    object,
+    recordId: task.id,
+    fields: { [status.field]: change.to },
+    before: { [status.field]: task.status },
+    personId: task.personId,
+  });
 }
 
 /**

@@ -6,9 +6,9 @@ import { groupBy } from "../../core/grouping.js";
 import type { SourceRecord } from "../../core/records.js";
 import type { OutboxWrite } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
-import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
+import { taskStatusWrite } from "./follow-up-done.js";
 import { heldFollowUps, tasksByKey } from "./follow-up-tasks.js";
 
 /**
@@ -32,25 +32,13 @@ export async function backFromRecycleBin(ctx: RunContext, setup: FunnelSetup, re
     for (const r of await ctx.crm.readByIds(object, clocks.map((c) => c.crmId), [])) live.add(r.id);
   const back = stopped.filter((c) => live.has(c.crmId));
   if (back.length === 0) return {};
-  const { object, status } = setup.vocabulary.task;
+  const { status } = setup.vocabulary.task;
   const tasks = await tasksByKey(ctx, setup, back, status.done);
   const outbox: OutboxWrite[] = [];
+  const rule = `SLA: follow-up open again (${ctx.marketing.system} contact restored)`;
   for (const clock of back) {
     ctx.log.debug("sla.clock_back", { runId: ctx.runId, personId: clock.personId, crmId: clock.crmId, dueAt: clock.dueAt });
-    for (const task of heldFollowUps(tasks, clock))
-      outbox.push(
-        funnelWrite(ctx, {
-          key: `follow-up-back:${task.id}`,
-          phase: "sla",
-          rule: `SLA: follow-up open again (${ctx.marketing.system} contact restored)`,
-          side: "crm",
-          object,
-          recordId: task.id,
-          fields: { [status.field]: status.open },
-          before: { [status.field]: task.status },
-          personId: clock.personId,
-        }),
-      );
+    for (const task of heldFollowUps(tasks, clock)) outbox.push(taskStatusWrite(ctx, setup, task, { key: "follow-up-back", to: status.open, rule }));
   }
   return { outbox, slaClocksBack: back.map((c) => ({ personId: c.personId, handoffAt: c.handoffAt })) };
 }
