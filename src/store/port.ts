@@ -643,8 +643,9 @@ export interface BatchCommit {
    * dropped, since no system can take it now, and so is every write of the same system about the person
    * whose record it was (the handoff's tasks); a group it was the last write of is done (its other writes
    * were accepted, if any), and its effect applies: a handoff whose CRM took none of its writes starts
-   * its clock `unreached`. The batch's own `outbox` writes stay: decided knowing of the deletion (the
-   * completion of the person's follow-up tasks, which outlive her contact).
+   * its clock `unreached`. The batch's own `outbox` writes about the person (to other records than the
+   * deleted one) stay: decided knowing of the deletion (the completion of her follow-up tasks, which
+   * outlive her contact).
    */
   outboxDroppedFor?: DeletedRecord[];
   /**
