@@ -9,6 +9,9 @@ import { expectDeletedHandoffShown, expectNothingOwedAfterDeletion, stoppedBefor
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
+/** Past the shipped sla.yaml's follow-up time (4 h). */
+const PAST_DUE_MS = 5 * 60 * 60_000;
+
 describe("a person deleted with HubSpot as the CRM", () => {
   let loop: LoopHarness;
   let personId: string;
@@ -80,6 +83,35 @@ describe("a person deleted with HubSpot as the CRM", () => {
     await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
     expect(newMql().map((t) => t.properties.hs_task_status)).toEqual(["COMPLETED"]);
     expect((await loop.store.listSlaClocks({ personIds: [personId], gone: true })).map((c) => c.crmId)).toEqual([personId]);
+  });
+
+  it("deleted to the recycle bin after a reroute: both follow-up tasks her new rep holds (the reroute's and the handed-on New MQL) are completed", async () => {
+    const base = funnelFor(loop, "hubspot");
+    const funnel = { ...base, sla: { ...base.sla, onBreach: { ...base.sla.onBreach, reroute: true } } };
+    const rerouting = () => loop.sync({ funnel, mappings: [], crm: loop.hubspotAdapter });
+    expect((await rerouting()).summary.handoffs).toBe(1);
+    later(PAST_DUE_MS);
+    expect((await rerouting()).summary.slaBreaches).toBe(1);
+    const [clock] = await loop.store.listSlaClocks({ personIds: [personId] });
+    const followUps = () =>
+      loop.hubspot.data
+        .listObjects("tasks")
+        .filter((t) => t.properties.leadloop_activity_key?.startsWith(`leadloop:handoff:${personId}:`))
+        .map((t) => [String(t.properties.hs_task_subject).split(":")[0], t.properties.hubspot_owner_id, t.properties.hs_task_status])
+        .sort();
+    expect(followUps()).toEqual([
+      ["New MQL", clock!.ownerId, "NOT_STARTED"],
+      ["Re-routed lead", clock!.ownerId, "NOT_STARTED"],
+    ]);
+    later();
+    loop.hubspot.data.archiveObject("contacts", personId);
+    expect((await rerouting()).summary.status).toBe("succeeded");
+    expect(followUps()).toEqual([
+      ["New MQL", clock!.ownerId, "COMPLETED"],
+      ["Re-routed lead", clock!.ownerId, "COMPLETED"],
+    ]);
+    later(PAST_DUE_MS);
+    expect((await rerouting()).summary.slaBreaches).toBe(0);
   });
 
   // The handoff's writes (owner, tasks) all dropped: no rep had her, so `report funnel` counts her MQL and
