@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Cursor, LinkWrite, StoreFact } from "../store/port.js";
+import type { Cursor, LinkWrite, SlaClock, StoreFact } from "../store/port.js";
 import type { Removal, RemovalReadOptions } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
@@ -242,10 +242,15 @@ async function vanished(
     refused = new Set(ids.filter((id) => links.has(id)));
   }
   // A clock is always on the person's CRM record, whose id it keeps: without a pair (HubSpot as the CRM),
-  // the contact this side reads.
-  if (side === "crm" || !mapping) {
+  // the contact this side reads. With the contact pair the person's own contact is asked too: deleted for
+  // good (GDPR) with nothing written to it since, only her clock falling due tells, and her follow-up
+  // ends with her (deletions.ts `peopleGone`) rather than breach for someone gone.
+  const clockRecord =
+    side === "crm" || !mapping ? (c: SlaClock) => (c.crmType === object ? c.crmId : null) : mapping.pair === "contact" ? (c: SlaClock) => c.personId : null;
+  if (clockRecord) {
     for (const c of await ctx.store.listSlaClocks({ open: true, unraised: true, gone: false, dueBy: ctx.until })) {
-      if (c.crmType === object && !known.has(c.crmId)) refused.add(c.crmId);
+      const id = clockRecord(c);
+      if (id !== null && !known.has(id)) refused.add(id);
     }
   }
   if (refused.size === 0) return [];
