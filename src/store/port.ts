@@ -643,7 +643,9 @@ export interface BatchCommit {
    * dropped, since no system can take it now, and so is every write of the same system about the person
    * whose record it was (the handoff's tasks); a group it was the last write of is done (its other writes
    * were accepted, if any), and its effect applies: a handoff whose CRM took none of its writes starts
-   * its clock `unreached`.
+   * its clock `unreached`. The batch's own `outbox` writes about the person (to other records than the
+   * deleted one) stay: decided knowing of the deletion (the completion of her follow-up tasks, which
+   * outlive her contact).
    */
   outboxDroppedFor?: DeletedRecord[];
   /**
@@ -653,6 +655,12 @@ export interface BatchCommit {
    * only that person's clock on the record stops: her own contact was deleted, the record lives on.
    */
   slaClocksStoppedOn?: { object: string; recordId: string; personId?: string }[];
+  /**
+   * Clocks a deletion stopped (`slaClocksStoppedOn`) whose person came back before they fell due (her
+   * contact restored from HubSpot's recycle bin): they run again from where they were, applied after
+   * this batch's stops. Named by person and handoff, so a later handoff's clock is left alone.
+   */
+  slaClocksBack?: { personId: string; handoffAt: string }[];
   /**
    * People a marketing merge made one, whose link moved to the merged record: the funnel state kept under
    * `from` (events, follow-up clock, touches, breaches, score, history to fill) is `to`'s now.

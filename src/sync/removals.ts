@@ -2,7 +2,7 @@
 // merged into (or retires, if that one is linked already); a deleted record's link retires. Nothing is
 // re-created blindly.
 import type { ObjectMapping } from "../core/mapping.js";
-import type { Cursor, LinkWrite, StoreFact } from "../store/port.js";
+import type { Cursor, LinkWrite, SlaClock, StoreFact } from "../store/port.js";
 import type { Removal, RemovalReadOptions } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
 import { STAMP_KEY } from "./link-stamps.js";
@@ -77,6 +77,8 @@ export async function followRemovals(
       // No link to move: each merged contact's funnel state is offered to the merged record, which takes
       // the first that has one (store/sqlite/merged-people.ts).
       if (r.kind === "merged" && r.mergedInto) merges.peopleMerged.push({ from: r.id, to: r.mergedInto });
+      // The contact is the person's CRM record too: deleted, the person is gone (deletions.ts `peopleGone`).
+      if (r.kind === "deleted") peopleGone.push(r.id);
       continue;
     }
     const link =
@@ -239,10 +241,16 @@ async function vanished(
       side === "crm" ? await ctx.store.findLinksByCrmIds(mapping.pair, ids) : await ctx.store.findLinksByMarketingIds(mapping.pair, ids);
     refused = new Set(ids.filter((id) => links.has(id)));
   }
-  // A clock is always on the person's CRM record, whose id it keeps.
-  if (side === "crm") {
+  // A clock is always on the person's CRM record, whose id it keeps: without a pair (HubSpot as the CRM),
+  // the contact this side reads. With the contact pair the person's own contact is asked too: deleted for
+  // good (GDPR) with nothing written to it since, only her clock falling due tells, and her follow-up
+  // ends with her (deletions.ts `peopleGone`) rather than breach for someone gone.
+  const clockRecord =
+    side === "crm" || !mapping ? (c: SlaClock) => (c.crmType === object ? c.crmId : null) : mapping.pair === "contact" ? (c: SlaClock) => c.personId : null;
+  if (clockRecord) {
     for (const c of await ctx.store.listSlaClocks({ open: true, unraised: true, gone: false, dueBy: ctx.until })) {
-      if (c.crmType === object && !known.has(c.crmId)) refused.add(c.crmId);
+      const id = clockRecord(c);
+      if (id !== null && !known.has(id)) refused.add(id);
     }
   }
   if (refused.size === 0) return [];

@@ -16,6 +16,7 @@ import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { drainKeys } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
 import { syncPage } from "./page-sync.js";
+import { followRemovals } from "./removals.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
@@ -251,6 +252,14 @@ async function retryRecords(
   // A record merged away since (HubSpot's merge) is answered by the record it went into, which is retried
   // in its place: two HubSpot companies of one firm merged is how an admin settles a duplicate Account.
   const records = new Map(read.flatMap((r) => idsAnsweredBy(r).map((id) => [id, r] as const)));
+  // A merge no run has followed yet (the admin retries at once, as the entry says) is followed first, as a
+  // run follows it (removals.ts): the merged-away records' links move to the record they went into (the
+  // Account's, linked to the other company of the merge), so its sync finds its counterpart rather than
+  // making it again and meeting the same refusal.
+  if (read.some((r) => (r.askedAs?.length ?? 0) > 0)) {
+    const mapping = retry.source === "marketing" ? retry.group[0] : retry.group.find((m) => m.crmObject === retry.object);
+    if (mapping) await followRemovals(ctx, retry.source, retry.object, mapping);
+  }
   const retrying = new Map<string, number>();
   for (const { entry, sourceId } of page) {
     const record = records.get(sourceId);

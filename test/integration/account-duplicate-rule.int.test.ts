@@ -116,15 +116,21 @@ describe("a company Salesforce refuses as a duplicate Account", () => {
     expect(leads()).toHaveLength(1);
   });
 
-  it("resolves on the retry once the two HubSpot companies of one firm are merged into one, linked to the Account", async () => {
+  /**
+   * The form's company refused as a duplicate Account, then, as its entry says, merged by the admin into
+   * the company of the same firm that the Account's first load made in HubSpot.
+   */
+  async function mergedIntoTwin(): Promise<{ person: string; entry: number; merged: HubspotObject }> {
     const { company, person } = seedMueller();
     await sync();
     const entry = await expectOneEntryFor(company.id);
     const twin = loop.hubspot.data.listObjects("companies").find((c) => c.properties.leadloop_crm_id === existing)!;
-
-    // The same firm: the admin merges the form's company into the Account's one in HubSpot, as the entry says.
     await tick();
-    const merged = loop.hubspot.data.mergeCompanies(twin.id, company.id);
+    return { person, entry, merged: loop.hubspot.data.mergeCompanies(twin.id, company.id) };
+  }
+
+  it("resolves on the retry once the two HubSpot companies of one firm are merged into one, linked to the Account", async () => {
+    const { person, entry, merged } = await mergedIntoTwin();
     // The next run follows the merge (the Account's link moves to the merged company); the retry finds the
     // form's company answered by the merged one, linked and in step, and resolves the entry.
     await sync();
@@ -132,6 +138,23 @@ describe("a company Salesforce refuses as a duplicate Account", () => {
     expect(retried.resolved).toEqual([entry]);
     await tick();
     await sync();
+    expect(accounts().map((a) => a.Id)).toEqual([existing]);
+    expect(loop.salesforce.data.get("Account", existing)?.HubSpot_Company_Id__c).toBe(merged.id);
+    expect(loop.hubspot.data.getObject("companies", merged.id)?.properties.leadloop_crm_id).toBe(existing);
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+    expectLeadWithoutAccount(person);
+  });
+
+  it("resolves on a retry run right after the merge, before any sync follows it: the retry follows the merge to the merged company", async () => {
+    const { person, entry, merged } = await mergedIntoTwin();
+    // The admin retries at once, as the entry says: no run has followed the merge yet.
+    const retried = await loop.retry({ funnel: funnelFor(loop, "salesforce") });
+    expect(retried.stillFailing).toEqual([]);
+    expect(retried.resolved).toEqual([entry]);
+    expect(accounts().map((a) => a.Id)).toEqual([existing]);
+    await tick();
+    const after = await sync();
+    expect(after.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
     expect(accounts().map((a) => a.Id)).toEqual([existing]);
     expect(loop.salesforce.data.get("Account", existing)?.HubSpot_Company_Id__c).toBe(merged.id);
     expect(loop.hubspot.data.getObject("companies", merged.id)?.properties.leadloop_crm_id).toBe(existing);

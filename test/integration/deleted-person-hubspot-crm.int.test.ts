@@ -9,6 +9,9 @@ import { expectDeletedHandoffShown, expectNothingOwedAfterDeletion, stoppedBefor
 import type { LoopHarness } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
+/** Past the shipped sla.yaml's follow-up time (4 h). */
+const PAST_DUE_MS = 5 * 60 * 60_000;
+
 describe("a person deleted with HubSpot as the CRM", () => {
   let loop: LoopHarness;
   let personId: string;
@@ -63,6 +66,52 @@ describe("a person deleted with HubSpot as the CRM", () => {
     expect(Date.parse(clocks[0]!.decidedAt!)).toBeLessThan(Date.parse(clocks[0]!.dueAt));
     // Her rep had the handoff before the deletion: it counts, closed.
     await expectDeletedHandoffShown(loopConfig(loop, "hubspot"), now, personId, true);
+  });
+
+  // HubSpot keeps a deleted contact's tasks, unassociated from her (the GDPR delete's associations go with
+  // the contact; FIDELITY.md): leadloop finds its "New MQL" task by the key it wrote on it and completes it
+  // in the commit that stops her clock, as it does on a Salesforce Lead (follow-up-done.ts `followUpsEndedBy`).
+  const newMql = () => loop.hubspot.data.listObjects("tasks").filter((t) => t.properties.hs_task_subject?.startsWith("New MQL"));
+  it.each([
+    ["deleted for good (GDPR)", () => expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true)],
+    ["deleted to the recycle bin", () => loop.hubspot.data.archiveObject("contacts", personId)],
+  ])("%s after her handoff: leadloop's open New MQL task is completed, and stays in HubSpot", async (_how, remove) => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    expect(newMql().map((t) => t.properties.hs_task_status)).toEqual(["NOT_STARTED"]);
+    later();
+    remove();
+    await expectNothingOwedAfterDeletion(loop, () => sync(), later, breachTasks);
+    expect(newMql().map((t) => t.properties.hs_task_status)).toEqual(["COMPLETED"]);
+    expect((await loop.store.listSlaClocks({ personIds: [personId], gone: true })).map((c) => c.crmId)).toEqual([personId]);
+  });
+
+  it("deleted to the recycle bin after a reroute: both follow-up tasks her new rep holds (the reroute's and the handed-on New MQL) are completed", async () => {
+    const base = funnelFor(loop, "hubspot");
+    const funnel = { ...base, sla: { ...base.sla, onBreach: { ...base.sla.onBreach, reroute: true } } };
+    const rerouting = () => loop.sync({ funnel, mappings: [], crm: loop.hubspotAdapter });
+    expect((await rerouting()).summary.handoffs).toBe(1);
+    later(PAST_DUE_MS);
+    expect((await rerouting()).summary.slaBreaches).toBe(1);
+    const [clock] = await loop.store.listSlaClocks({ personIds: [personId] });
+    const followUps = () =>
+      loop.hubspot.data
+        .listObjects("tasks")
+        .filter((t) => t.properties.leadloop_activity_key?.startsWith(`leadloop:handoff:${personId}:`))
+        .map((t) => [String(t.properties.hs_task_subject).split(":")[0], t.properties.hubspot_owner_id, t.properties.hs_task_status])
+        .sort();
+    expect(followUps()).toEqual([
+      ["New MQL", clock!.ownerId, "NOT_STARTED"],
+      ["Re-routed lead", clock!.ownerId, "NOT_STARTED"],
+    ]);
+    later();
+    loop.hubspot.data.archiveObject("contacts", personId);
+    expect((await rerouting()).summary.status).toBe("succeeded");
+    expect(followUps()).toEqual([
+      ["New MQL", clock!.ownerId, "COMPLETED"],
+      ["Re-routed lead", clock!.ownerId, "COMPLETED"],
+    ]);
+    later(PAST_DUE_MS);
+    expect((await rerouting()).summary.slaBreaches).toBe(0);
   });
 
   // The handoff's writes (owner, tasks) all dropped: no rep had her, so `report funnel` counts her MQL and

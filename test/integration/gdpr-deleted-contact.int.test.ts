@@ -100,6 +100,26 @@ describe("a contact deleted for good in HubSpot (GDPR)", () => {
     expect(contactsWithEmail()).toEqual([]);
   });
 
+  it("Salesforce: deleted for good with nothing written to her or changed on her Lead since, her clock falling due ends her follow-up, not a breach", async () => {
+    await handedOff("salesforce");
+    const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    expect(loop.hubspot.data.gdprDeleteContact(personId)).toBe(true);
+    expect((await sync("salesforce")).summary.status).toBe("succeeded");
+    // Past her follow-up time: the run asks her contact, finds it gone, and follows the delete.
+    later(5 * 3_600_000);
+    const due = await sync("salesforce");
+    expect(due.summary.slaBreaches).toBe(0);
+    expect(await loop.store.listSlaBreaches({})).toEqual([]);
+    expect((await loop.store.findRetiredLinks("contact", "crm", [leadId])).get(leadId)?.retiredReason).toBe(
+      `hubspot contacts ${personId} gone without a deletion hubspot lists (deleted for good)`,
+    );
+    later();
+    await sync("salesforce");
+    const newMql = loop.salesforce.data.list("Task").filter((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"));
+    expect(newMql.map((t) => t.Status)).toEqual(["Completed"]);
+    expect(loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("SLA missed"))).toEqual([]);
+  });
+
   it("Salesforce: a contact archived (the removals read lists it) ends her follow-up the same way", async () => {
     await handedOff("salesforce");
     const leadId = String(loop.salesforce.data.list("Lead")[0]!.Id);

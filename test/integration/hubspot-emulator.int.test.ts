@@ -1287,6 +1287,42 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     }
   });
 
+  it("restores an archived contact from the recycle bin: the same id, her task's association back, her modified date the restore's; refused once her email is taken or her 90 days are past", async () => {
+    let t = Date.parse("2026-03-02T09:00:00.000Z");
+    const emulator = await startHubspotEmulator({ now: () => new Date(t) });
+    const restore = (id: string) => raw(emulator, "POST", `/__control/objects/contacts/${id}/restore`);
+    try {
+      const contact = emulator.data.createObject("contacts", { email: "Soizic.Le-Floch@Kernevez.example", firstname: "Soizic", lastname: "Le Floc'h" });
+      const task = emulator.data.createObject("tasks", { hs_task_subject: "Rappeler Soizic", hs_timestamp: "2026-03-03T09:00:00.000Z" });
+      emulator.data.associate("tasks", task.id, "contacts", contact.id);
+      emulator.data.archiveObject("contacts", contact.id);
+      // Archived: the task stays, associated with no live contact.
+      expect(emulator.data.getObject("tasks", task.id)).toBeDefined();
+      expect(emulator.data.associationsOf("tasks", task.id, "contacts")).toEqual([]);
+      t += 86_400_000;
+      const restored = await restore(contact.id);
+      expect(restored.status).toBe(200);
+      expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${contact.id}`)).status).toBe(200);
+      expect(emulator.data.associationsOf("tasks", task.id, "contacts").map((a) => a.toId)).toEqual([contact.id]);
+      expect(emulator.data.getObject("contacts", contact.id)!.updatedAt.toISOString()).toBe(new Date(t).toISOString());
+      // A live record is in no bin.
+      expect((await restore(contact.id)).status).toBe(404);
+
+      // Archived again; meanwhile another contact takes her email: the restore is refused.
+      emulator.data.archiveObject("contacts", contact.id);
+      const other = emulator.data.createObject("contacts", { email: "soizic.le-floch@kernevez.example", firstname: "Soizic" });
+      const taken = await restore(contact.id);
+      expect(taken.status).toBe(409);
+      expect(((await taken.json()) as { message: string }).message).toContain(other.id);
+      emulator.data.archiveObject("contacts", other.id);
+      // Past her 90 days in the bin, she is gone for good.
+      t += 91 * 86_400_000;
+      expect((await restore(contact.id)).status).toBe(404);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("deletes a contact for good on a GDPR delete: not in the recycle bin, its associations gone, its email blocklisted in the app but not over the API", async () => {
     const company = emulator.data.createObject("companies", { name: "Kernévez Conserverie", domain: "kernevez.example" });
     const gone = emulator.data.createObject("contacts", {

@@ -7,6 +7,8 @@
 //   POST  /contacts/:id/cta-clicks        {ctaId?, text?, url?, occurredAt?}              a CTA click
 //   PATCH /objects/:type/:id              {properties}                                    a marketer edits a record
 //   POST  /contacts/merge                 {primaryId, mergedId}                           merge two contacts
+//   POST  /objects/:type/:id/restore                                                      restore a record from
+//                                          the recycle bin (same id, its associations back)
 //   GET   /objects/:type                                                                  dump a type's records
 //   POST  /owners                         {email, firstName, lastName}                    add an owner (user)
 //   POST  /owners/:id/deactivate                                                          deactivate the user
@@ -153,6 +155,11 @@ export function hubspotControlRoutes(
         const b = parseBody(ctaClick, req.body);
         return { occurredAt: b.occurredAt, properties: defined({ hs_element_id: b.ctaId, hs_element_text: b.text, hs_url: b.url }) };
       }),
+    )
+    .add(
+      "POST",
+      "/objects/:type/:id/restore",
+      route((req) => ({ status: 200, body: data.restoreObject(objectTypeParam(req, "type"), req.params.id ?? "") })),
     )
     .add(
       "PATCH",

@@ -191,6 +191,29 @@ export class HubspotData {
   }
 
   /**
+   * Restores an archived record from the recycle bin, as a user does in HubSpot's app within 90 days of
+   * the delete: the same id, its values, and its associations (kept while it was archived, read by no
+   * one) come back, and its modified date is the restore's, so a change read lists it ("Restore deleted
+   * records", Knowledge Base; "Understand restorable and permanent contact deletions": "If the contact is
+   * restored, activities will be restored"). A record past its 90 days, deleted for good or live is not
+   * in the bin (404); a contact whose email another live contact took meanwhile, or a record whose unique
+   * value another holds, is refused (409 CONFLICT, as a create would be: the emulator's strict choice).
+   */
+  restoreObject(type: ObjectType, id: string): HubspotObject {
+    const record = this.objectsOf(type).get(id);
+    if (!record?.archived || !this.restorable(record)) throw notFound();
+    if (type === "contacts" && record.properties.email) this.assertEmailFree(record.properties.email, record.id);
+    this.assertUniqueValuesFree(type, record.properties, record.id);
+    const now = this.now();
+    record.archived = false;
+    delete record.archivedAt;
+    stampModified(record, now);
+    record.writtenAt = now.getTime();
+    this.objectsOf(type).reindex(record);
+    return copy(record);
+  }
+
+  /**
    * Deletes a contact for good, as HubSpot's permanent (GDPR) delete does: no recycle bin, so it is neither
    * listed nor read with `archived=true`, and no read by id, email or a merged-away id finds it; its
    * associations go with it; its emails (primary and additional) are blocklisted ("Permanently delete a

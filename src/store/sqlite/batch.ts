@@ -99,7 +99,7 @@ export function writeBatch(
     }
   }
   tables.writtenValues.addAll(writtenValues, batch.at);
-  const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? []);
+  const dropped = tables.outbox.dropFor(batch.outboxDroppedFor ?? [], (batch.outbox ?? []).map((w) => w.key));
   const discarded = tables.outbox.dropRefused(tables.errors.discard(batch.discardedErrors ?? [], batch.at));
   for (const finished of [...accepted.done, ...dropped, ...discarded, ...superseded]) {
     applyGroupEffect(tables, finished);
@@ -107,6 +107,7 @@ export function writeBatch(
   }
   // After the group effects: a handoff the deletion's dropped writes completed starts a clock that stops.
   tables.sla.stopOn(batch.slaClocksStoppedOn ?? [], batch.at);
+  tables.sla.resume(batch.slaClocksBack ?? []);
   for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);

@@ -161,9 +161,13 @@ export class OutboxTable {
 
   /**
    * Removes every write kept for these records, pending or refused (they were deleted: no system can take
-   * the writes now); returns the groups whose last writes they were.
+   * the writes now); returns the groups whose last writes they were. `decided`: the keys of the writes
+   * the same batch decides, which the drop of the writes about the person leaves alone: they were decided
+   * knowing of the deletion (the completion of her follow-up tasks, which HubSpot keeps after her contact:
+   * follow-up-done.ts `followUpsEndedBy`). A write to the deleted record itself goes whoever decided it.
    */
-  dropFor(records: readonly DeletedRecord[]): FinishedGroup[] {
+  dropFor(records: readonly DeletedRecord[], decided: readonly string[] = []): FinishedGroup[] {
+    const kept = JSON.stringify(decided);
     const groups: string[] = [];
     for (const { system, object, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
@@ -184,9 +188,10 @@ export class OutboxTable {
       for (const chunk of inListChunks(ids)) {
         for (const { grp } of this.sql
           .get<{ grp: string | null }>(
-            `DELETE FROM outbox WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) RETURNING grp`,
+            `DELETE FROM outbox WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders})
+               AND key NOT IN (SELECT value FROM json_each(?)) RETURNING grp`,
           )
-          .all(systemId, ...chunk.params))
+          .all(systemId, ...chunk.params, kept))
           if (grp !== null) groups.push(grp);
       }
     }

@@ -73,6 +73,12 @@ export class SlaTable {
     }
   }
 
+  /** Clocks a deletion stopped run again: their person came back (a contact restored from the recycle bin). */
+  resume(clocks: readonly { personId: string; handoffAt: string }[]): void {
+    const resume = this.sql.get("UPDATE sla_clocks SET gone_at = NULL WHERE person_id = ? AND handoff_at = ? AND gone_at IS NOT NULL");
+    for (const c of clocks) resume.run(c.personId, c.handoffAt);
+  }
+
   /** The clocks later handoffs replaced, oldest handoff first; with `personIds`, only these people's. */
   replaced(filter: { personIds?: readonly string[] } = {}): SlaClock[] {
     if (!filter.personIds)

@@ -8,7 +8,7 @@ import type { Decision } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
-import { heldFollowUps, openTasks } from "./follow-up-tasks.js";
+import { type FollowUpTask, heldFollowUps, openTasks, openTasksByKey } from "./follow-up-tasks.js";
 import { followedUp } from "./sla-list.js";
 
 /** A CRM record a clock's record became in this decision (a converted Lead's Contact), by the clock's record id. */
@@ -58,34 +58,50 @@ export async function followUpsDone(
   setup: FunnelSetup,
   stopping: readonly SlaClock[],
   why: ReadonlyMap<string, string>,
+  /** How the tasks are found: through the clocks' records, or by their keys when the person's record is gone. */
+  find: typeof openTasks = openTasks,
 ): Promise<OutboxWrite[]> {
   if (stopping.length === 0) return [];
-  const tasks = await openTasks(ctx, setup, stopping);
-  const { object, status } = setup.vocabulary.task;
+  const tasks = await find(ctx, setup, stopping);
+  const { status } = setup.vocabulary.task;
   const writes: OutboxWrite[] = [];
   for (const clock of stopping)
     for (const task of heldFollowUps(tasks, clock).filter((t) => t.status === status.open))
-      writes.push(
-        funnelWrite(ctx, {
-          key: `follow-up-done:${task.id}`,
-          phase: "sla",
-          rule: `SLA: follow-up done (${why.get(clock.personId)})`,
-          side: "crm",
-          object,
-          recordId: task.id,
-          fields: { [status.field]: status.done },
-          before: { [status.field]: task.status },
-          personId: clock.personId,
-        }),
-      );
+      writes.push(taskStatusWrite(ctx, setup, task, { key: "follow-up-done", to: status.done, rule: `SLA: follow-up done (${why.get(clock.personId)})` }));
   return writes;
 }
 
 /**
- * What a deletion of these people's own contacts (Salesforce as the CRM: a GDPR delete, an archive) ends
- * of their follow-up: their clocks, which the deletion's commit stops, and the completion of
- * leadloop's open follow-up tasks on their Leads in the same commit, so no rep is chased, and no breach
- * raised, for a person who is gone (ARCHITECTURE.md "The follow-up SLA").
+ * The outbox write that moves one of leadloop's follow-up tasks to status `to` (the vocabulary's done
+ * or open), keyed `<key>:<task id>`: a decision made again is the same entry.
+ */
+export function taskStatusWrite(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  task: FollowUpTask,
+  change: { key: string; to: string; rule: string },
+): OutboxWrite {
+  const { object, status } = setup.vocabulary.task;
+  return funnelWrite(ctx, {
+    key: `${change.key}:${task.id}`,
+    phase: "sla",
+    rule: change.rule,
+    side: "crm",
+    object,
+    recordId: task.id,
+    fields: { [status.field]: change.to },
+    before: { [status.field]: task.status },
+    personId: task.personId,
+  });
+}
+
+/**
+ * What a deletion of these people's own contacts (a GDPR delete, an archive) ends of their follow-up:
+ * their clocks, which the deletion's commit stops, and the completion of leadloop's open follow-up tasks
+ * in the same commit, so no rep is chased, and no breach raised, for a person who is gone (ARCHITECTURE.md
+ * "The follow-up SLA"). The tasks are found by their keys: with HubSpot as the CRM they were on the
+ * contact now deleted, which HubSpot keeps them without (`openTasksByKey`); on a Salesforce Lead the
+ * same keys find them.
  */
 export async function followUpsEndedBy(
   ctx: RunContext,
@@ -97,5 +113,5 @@ export async function followUpsEndedBy(
   const clocks = await ctx.store.listSlaClocks({ personIds, gone: false });
   // A clock touched or decided had its tasks completed then (withFollowUpsDone).
   const owed = await followedUp(ctx.store, clocks.filter((c) => c.firstTouchAt === null));
-  return { clocks, outbox: await followUpsDone(ctx, setup, owed, new Map(owed.map((c) => [c.personId, reason]))) };
+  return { clocks, outbox: await followUpsDone(ctx, setup, owed, new Map(owed.map((c) => [c.personId, reason])), openTasksByKey) };
 }

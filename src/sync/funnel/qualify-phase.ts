@@ -31,6 +31,7 @@ import { heldOrRead } from "./held-reads.js";
 import { reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
+import { backFromRecycleBin } from "./restored-contacts.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -335,8 +336,11 @@ export async function qualifyPage(
     (id) => scored.has(id) && !writes.some((w) => w.recordId === id && w.fields.some((f) => SCORE_WRITE_FIELDS.has(f.field))),
   );
   const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
+  // A contact restored from the recycle bin: her follow-up comes back with her.
+  const back = await backFromRecycleBin(ctx, setup, records);
   return {
-    outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? [])],
+    outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? []), ...(back.outbox ?? [])],
+    ...(back.slaClocksBack ? { slaClocksBack: back.slaClocksBack } : {}),
     outboxWithdrawn: stale.outboxWithdrawn,
     personScores: rows,
     funnelEvents: events,
