@@ -1,6 +1,7 @@
 // What following a deletion commits, whoever finds it: the removals read (removals.ts) or a page's read by
 // id that finds a linked record gone (page-sync.ts). One way, so a deletion found either way leaves nothing
 // owed (ARCHITECTURE.md "One write path", a record deleted before its writes went out).
+import { personIdOf } from "../core/text/error-problems.js";
 import type { BatchCommit, DeletedRecord, QueuedError } from "../store/port.js";
 import type { RunContext } from "./run-context.js";
 import type { Removal } from "./system-port.js";
@@ -65,8 +66,8 @@ async function mootErrors(ctx: RunContext, deleted: readonly DeletedRecord[]): P
   const system = deleted[0]!.system;
   const byPerson = new Map(deleted.map((d) => [d.personId ?? d.recordId, d]));
   for (const e of await ctx.store.listErrors({ status: "open", system, personIds: [...byPerson.keys()] })) {
-    const personId = (e.payload as { personId?: unknown } | null)?.personId;
-    const d = typeof personId === "string" ? byPerson.get(personId) : undefined;
+    const personId = personIdOf(e);
+    const d = personId !== null ? byPerson.get(personId) : undefined;
     if (d) resolve(e, d);
   }
   return [...ids];
