@@ -62,3 +62,12 @@ export function formatDuration(ms: number): string {
   if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
   return parts.join("");
 }
+
+/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds: both systems' 429s and 503s. */
+export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

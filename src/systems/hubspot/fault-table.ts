@@ -5,6 +5,7 @@
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import { CallTimeoutError } from "../call-timeout.js";
+import { retryAfterMs } from "../retry-wait.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
 import { BURST_WINDOW_MS, SEARCH_WINDOW_MS } from "./limits.js";
 
@@ -220,15 +221,6 @@ function factsOf(err: HubspotHttpError): Facts {
     retryAfterMs: retryAfterMs(headers["retry-after"]),
     dailyLimit: headers["x-hubspot-ratelimit-daily"],
   };
-}
-
-/** `Retry-After` as seconds or an HTTP date (RFC 9110 §10.2.3), in milliseconds. */
-export function retryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** The HTTP status behind a classified error, when HubSpot answered at all. */

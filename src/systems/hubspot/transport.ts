@@ -11,7 +11,8 @@ import { withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
 import { parseExactJson } from "./exact-json.js";
-import { classifyHubspotError, retryAfterMs, surelyUnprocessed } from "./fault-table.js";
+import { classifyHubspotError, surelyUnprocessed } from "./fault-table.js";
+import { retryAfterMs } from "../retry-wait.js";
 import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
 

@@ -5,6 +5,7 @@ import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { RecordFailure } from "../../sync/system-port.js";
 import { CallTimeoutError } from "../call-timeout.js";
+import { retryAfterMs } from "../retry-wait.js";
 
 export const SYSTEM = "salesforce";
 
@@ -263,15 +264,6 @@ function isNetworkFailure(err: unknown, code: string): boolean {
   if (NETWORK_CODES.has(code)) return true;
   const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
   return name === "FetchError" || name === "AbortError";
-}
-
-/** Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3). */
-function retryAfterMs(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** Whether resending a request that may have reached Salesforce is safe: only when it surely was not processed. */
