@@ -89,9 +89,10 @@ export function lookupRelationshipOf(object: string, field: string): string | un
 
 /**
  * By record id: the values a tracked field held, newest first, each with when it was set and the value it
- * replaced (the history row's NewValue, CreatedDate and OldValue; blank as null). A record without a row
- * for the field (the org does not track it, or it never changed) is left out: the record alone does not
- * say when its value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
+ * replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the field before it
+ * was changed": Object Reference, "LeadHistory"; blank as null). A record without a row for the field
+ * (the org does not track it, or it never changed) is left out: the record alone does not say when its
+ * value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
  */
 export async function fieldValues(
   client: SalesforceClient,
