@@ -21,6 +21,11 @@ export interface ChangePage {
 export interface FieldValueSet {
   value: string | null;
   at: string;
+  /**
+   * The value this setting replaced, where the history says (Salesforce's OldValue): the oldest setting's
+   * tells what the record held before any change the history keeps (its value at creation, say).
+   */
+  replaced?: string | null;
 }
 
 export interface RecordWrite {

@@ -60,6 +60,12 @@ export function closesRecord(status: string | null | undefined, definition: { di
   return reading.kind === "verdict" && stageForDisposition(reading.entry.disposition) !== null;
 }
 
+/** True for a status saying the rep is working the lead ("Working - Contacted", HubSpot's IN_PROGRESS). */
+export function isWorkingStatus(status: string | null | undefined, definition: { dispositions: DispositionMaps }, crm: string): boolean {
+  const reading = readStatus(status, definition, crm);
+  return reading.kind === "verdict" && reading.entry.disposition === "working";
+}
+
 export type StatusReading =
   | { kind: "blank" }
   | { kind: "none"; entry: DispositionEntry }

@@ -47,6 +47,7 @@ import type { Stage } from "../../core/funnel/stages.js";
 import { unmetCondition } from "../../core/scoring/unmet.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
+import { workedAtHandoff } from "./status-touch.js";
 
 /**
  * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
@@ -529,7 +530,11 @@ function handOffOne(
   set(v.fields.mqlDate, mqlDate);
   // A second handoff opens the record again, so the rep's next verdict is a change leadloop reads; so does
   // a first one given a record closed before leadloop's first look (verdictsUnread), not a closed lead.
+  // A rep who worked the record before it reached them (ARCHITECTURE.md "The follow-up SLA", touches): their
+  // status stands, the clock starts touched and the follow-up task is written done.
+  const workedAt = workedAtHandoff(crmRecord, v.status, setup.qualification.definition, ctx.crm.system, now.toISOString());
   const opens =
+    workedAt === null &&
     c.crmType === v.status.object &&
     (c.reopen || closesRecord(crmRecord.fields[v.status.field], setup.qualification.definition, ctx.crm.system));
   const reopened = opens ? reopenStatus(setup.qualification.definition, ctx.crm.system) : null;
@@ -545,7 +550,7 @@ function handOffOne(
     : {};
   if (setup.crmIsMarketing) Object.assign(recordFields, heldFields);
   // A status the record shows already (a requalify opened it again) is not written twice.
-  if (c.crmType === v.status.object && recordFields[v.status.field] === crmRecord.fields[v.status.field])
+  if (c.crmType === v.status.object && (workedAt !== null || recordFields[v.status.field] === crmRecord.fields[v.status.field]))
     delete recordFields[v.status.field];
 
   const dueAt = slaDueAt(now, setup.sla);
@@ -571,9 +576,10 @@ function handOffOne(
       whoObject: c.crmType,
       ownerId: route.ownerId,
       at: dueAt,
-      completed: false,
+      completed: workedAt !== null,
       key: followUpTaskKey(c.personId, mqlDate.slice(0, 10)),
-    }, dueByClock(v, group)),
+      // Done, it is due by no clock: a later run's drain (late-clocks.ts) would give it a reminder again.
+    }, workedAt === null ? dueByClock(v, group) : undefined),
     ...significantActivities(activities, setup.qualification, now).map((s) =>
       task({
         subject: `${s.description}: ${s.title}${s.repeats > 1 ? ` (${s.repeats} times since ${s.firstAt.slice(0, 10)})` : ""}`,
@@ -626,8 +632,8 @@ function handOffOne(
             ownerId: route.ownerId,
             handoffAt: now.toISOString(),
             dueAt,
-            firstTouchAt: null,
-            touches: 0,
+            firstTouchAt: workedAt,
+            touches: workedAt === null ? 0 : 1,
             breachedAt: null,
           },
           // Sent by a later run's drain, the clock starts then, due by these terms (late-clocks.ts).

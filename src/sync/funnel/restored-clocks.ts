@@ -24,9 +24,10 @@ import { conversionTouch, statusTouch } from "./status-touch.js";
  * (`person_scores`, as the handoff keeps it) and, when the record's status is the verdict that took the
  * person to the restored stage, that verdict's touch at the stage's date (the contact's
  * `leadloop_disposition_date`, the record's time when the rep set it), as the dispositions counted it.
- * The statuses the rep set before that one were touches too: the record's status history gives them back
- * (restored-touches.ts). Touches the rep logged are read again by the SLA phase, whose stream starts at
- * the earliest handoff once the store is lost.
+ * The statuses the rep set before that one were touches too, and so was a working status standing at the
+ * handoff: the record's status history gives them back (restored-touches.ts), a converted Lead's as well.
+ * Touches the rep logged are read again by the SLA phase, whose stream starts at the earliest handoff
+ * once the store is lost.
  */
 export async function clocksRestoredPastMql(
   ctx: RunContext,
@@ -86,8 +87,9 @@ export async function clocksRestoredPastMql(
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
     const verdict = verdictAt === null ? null : statusTouch(personId, record, verdictAt, mql.at);
     if (verdict) touches.push(verdict);
-    if (linked) earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
-    else {
+    // A converted Lead's history holds the statuses set before its conversion, and the one it was handed off at.
+    earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
+    if (!linked) {
       // Found by its stamp, the Lead was converted: converting set its status, a touch as the conversions count it.
       const converted = conversionTouch(personId, record, mql.at);
       if (converted) touches.push(converted);

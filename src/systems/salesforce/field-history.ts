@@ -88,10 +88,11 @@ export function lookupRelationshipOf(object: string, field: string): string | un
 }
 
 /**
- * By record id: the values a tracked field held, newest first, each with when it was set (the history row's
- * NewValue and CreatedDate; blank as null). A record without a row for the field (the org does not track
- * it, or it never changed) is left out: the record alone does not say when its value was set. One query
- * per ~300 ids (the query URI's budget). Throws SystemError.
+ * By record id: the values a tracked field held, newest first, each with when it was set and the value it
+ * replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the field before it
+ * was changed": Object Reference, "LeadHistory"; blank as null). A record without a row for the field
+ * (the org does not track it, or it never changed) is left out: the record alone does not say when its
+ * value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
  */
 export async function fieldValues(
   client: SalesforceClient,
@@ -101,12 +102,13 @@ export async function fieldValues(
 ): Promise<Map<string, FieldValueSet[]>> {
   const out = new Map<string, FieldValueSet[]>();
   const history = historyOf(object);
-  for (const row of await historyRows(client, object, [...new Set(ids)], [field], ["NewValue"])) {
+  for (const row of await historyRows(client, object, [...new Set(ids)], [field], ["NewValue", "OldValue"])) {
     const id = toCanonical(row[history.parentField]);
     const at = toCanonical(row.CreatedDate);
     if (!id || !at) continue;
     const value = toCanonical(row.NewValue);
-    out.set(id, [...(out.get(id) ?? []), { value: value ? value : null, at }]);
+    const replaced = toCanonical(row.OldValue);
+    out.set(id, [...(out.get(id) ?? []), { value: value ? value : null, at, replaced: replaced ? replaced : null }]);
   }
   return out;
 }
