@@ -11,6 +11,7 @@ import { SystemError } from "../../sync/system-error.js";
 import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import type { DescribeCache } from "./describe.js";
+import { coveredShortOf, MIN_WINDOW_MS } from "./coverage.js";
 import { SYSTEM } from "./errors.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
@@ -23,9 +24,6 @@ import { toCanonical } from "./values.js";
  * after it (a first load's qualification comes first), by a clock a little off Salesforce's.
  */
 export const REMOVALS_REACH_MS = 29 * 86_400_000;
-
-/** Two minutes: whatever seconds the ends carry, the whole-minute window spans more than one. */
-const MIN_WINDOW_MS = 2 * 60_000;
 
 /** The getDeleted resource for a window, under the versioned root; the window probe asks the same one. */
 export function deletedPath(object: string, since: string, until: string): string {
@@ -52,21 +50,6 @@ export const deletedResult = z
     latestDateCovered: z.string().nullish(),
   })
   .loose();
-
-/**
- * The instant a getDeleted answer covered, when short of the window it was asked for. Deletions are
- * stamped when their transaction starts, so one still open leaves the log's coverage at its start: "you
- * must use this value for the startDate of your next call to capture the changes that started after this
- * date but didn't complete before endDate" (SOAP API Developer Guide, "GetDeletedResult":
- * latestDateCovered; the REST resource answers the same object). getDeleted ends a window at the start
- * of the minute `until` falls in, which is the coverage of a whole answer. Undefined when whole (or the
- * field is absent, which the reference allows: "If there's a value").
- */
-export function coveredShortOf(answer: z.output<typeof deletedResult>, until: string): string | undefined {
-  const covered = toCanonical(answer.latestDateCovered ?? null);
-  if (!covered) return undefined;
-  return Date.parse(covered) < Math.floor(Date.parse(until) / 60_000) * 60_000 ? covered : undefined;
-}
 
 export async function readRemovals(
   client: SalesforceClient,
