@@ -3,7 +3,9 @@
 // (5 minutes) commits records stamped before a run that has already passed them. getUpdated's
 // latestDateCovered is "the start time of that long-running transaction until it completes" (SOAP API
 // Developer Guide, "GetUpdatedResult"), and the change cursor holds there (ARCHITECTURE.md, cursors).
+import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 import { contactMappings } from "../support/test-mappings.js";
 
 const MINUTE = 60_000;
@@ -99,5 +101,37 @@ describe("Salesforce changes made in a transaction open longer than the look-bac
     t += 20 * MINUTE;
     expect((await loop.sync()).summary.created).toEqual({ hubspot: 1, salesforce: 0 });
     expect(contact("ana.conceicao@tecelagem-guimaraes.pt")?.properties.lastname).toBe("da Conceição");
+  });
+});
+
+// With the funnel, the conversions read the Leads first and keep their pages for the Lead pair's read of
+// the same window (ARCHITECTURE.md "One run", kept reads): the pair, taking those pages, holds at the
+// coverage the conversions' read was told.
+describe("with the funnel, Salesforce as the CRM: a flow's edit of a handed-off Lead", () => {
+  let loop: LoopHarness;
+  let personId: string;
+  const { now, later, reset } = movingClock();
+  const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+
+  beforeEach(async () => {
+    reset();
+    ({ loop, personId } = await startAnaisLoop(now));
+    later();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+
+  it("reaches her contact once the flow commits", async () => {
+    expect((await sync()).summary.handoffs).toBe(1);
+    const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
+    later(10 * MINUTE);
+    const flow = loop.salesforce.data.beginTransaction();
+    later(8 * MINUTE);
+    expect((await sync()).summary.status).toBe("succeeded");
+    flow.commit(() => loop.salesforce.data.update("Lead", lead, { Title: "Directrice des achats (Europe du Sud)" }, flow.startedAt));
+    later();
+    expect((await sync()).summary.status).toBe("succeeded");
+    expect(loop.hubspot.data.getObject("contacts", personId)?.properties.jobtitle).toBe("Directrice des achats (Europe du Sud)");
   });
 });
