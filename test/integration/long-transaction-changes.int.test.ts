@@ -107,22 +107,12 @@ describe("Salesforce changes made in a transaction open longer than the look-bac
 // With the funnel, the conversions read the Leads first and keep their pages for the Lead pair's read of
 // the same window (ARCHITECTURE.md "One run", kept reads): the pair, taking those pages, holds at the
 // coverage the conversions' read was told.
-describe("with the funnel, Salesforce as the CRM: a flow's edit of a handed-off Lead", () => {
-  let loop: LoopHarness;
-  let personId: string;
-  const { now, later, reset } = movingClock();
+it("with the funnel, Salesforce as the CRM: a flow's edit of a handed-off Lead reaches her contact once the flow commits", async () => {
+  const { now, later } = movingClock();
+  const { loop, personId } = await startAnaisLoop(now);
   const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
-
-  beforeEach(async () => {
-    reset();
-    ({ loop, personId } = await startAnaisLoop(now));
+  try {
     later();
-  });
-  afterEach(async () => {
-    await loop.close();
-  });
-
-  it("reaches her contact once the flow commits", async () => {
     expect((await sync()).summary.handoffs).toBe(1);
     const lead = String(loop.salesforce.data.list("Lead")[0]!.Id);
     later(10 * MINUTE);
@@ -133,5 +123,7 @@ describe("with the funnel, Salesforce as the CRM: a flow's edit of a handed-off 
     later();
     expect((await sync()).summary.status).toBe("succeeded");
     expect(loop.hubspot.data.getObject("contacts", personId)?.properties.jobtitle).toBe("Directrice des achats (Europe du Sud)");
-  });
+  } finally {
+    await loop.close();
+  }
 });
