@@ -81,7 +81,16 @@ export async function readChangeGroups(
   const kept = keptReadFor(ctx, options, from, until);
   const keeping = kept ? null : await startKeeping(ctx, options, options.keepFor, from, until);
   const fields = keeping ? [...keeping.fields] : options.fields;
-  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until);
+  // A system that covered the window short of `until` (a Salesforce transaction still open, stamped at
+  // its start) holds the signpost there, so the next run's read takes in what it commits.
+  let coveredUntil = kept?.coveredUntil;
+  const listener = {
+    onCoveredUntil: (instant: string) => {
+      if (coveredUntil === undefined || Date.parse(instant) < Date.parse(coveredUntil)) coveredUntil = instant;
+      if (keeping) keeping.coveredUntil = coveredUntil;
+    },
+  };
+  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, listener);
   if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
@@ -126,8 +135,9 @@ export async function readChangeGroups(
   if (keeping) keeping.complete = true;
   // Its pages were deleted as they were taken.
   if (kept) ctx.keptReads?.splice(ctx.keptReads.indexOf(kept), 1);
-  if (!readAny && from !== null) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
-  await saveSignpost(ctx, options, saved, until);
+  // An empty window covered short is not known empty: another stream of the object holds at the coverage too.
+  if (!readAny && from !== null && coveredUntil === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
+  await saveSignpost(ctx, options, saved, until, coveredUntil);
   return false;
 }
 
@@ -135,19 +145,23 @@ export async function readChangeGroups(
  * Read to the end: nothing at or before the signpost is left, so the next run starts there (less the
  * adapter's look-back) instead of at the last changed record. A stream without a saved cursor saves
  * one now, even one that started at the signpost: else it would start anew at each run's signpost and
- * read an empty window every time.
+ * read an empty window every time. A read the system covered short of the signpost saves the instant
+ * covered instead, behind the saved cursor if need be: "use this value for the startDate of your next
+ * call" (SOAP API Developer Guide, "GetUpdatedResult": latestDateCovered).
  */
 async function saveSignpost(
   ctx: RunContext,
   options: GroupReadOptions,
   saved: { value: string } | null | undefined,
   until: string,
+  coveredUntil?: string,
 ): Promise<void> {
-  if (saved && saved.value >= until) return;
+  const value = coveredUntil === undefined ? until : new Date(Date.parse(coveredUntil)).toISOString();
+  if (saved && (coveredUntil === undefined ? saved.value >= until : saved.value === value)) return;
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.now().toISOString(),
-    cursors: [{ system: options.system.system, object: options.cursorObject, value: until, lastId: null }],
+    cursors: [{ system: options.system.system, object: options.cursorObject, value, lastId: null }],
   });
 }
 /**
@@ -167,7 +181,12 @@ export async function readAhead(
   // Keeps only for a stream whose saved cursor is this read's: none.
   const keeping = await startKeeping(ctx, options, options.keepFor, null, ctx.until);
   if (!keeping) return;
-  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until)) {
+  const listener = {
+    onCoveredUntil: (instant: string) => {
+      keeping.coveredUntil = instant;
+    },
+  };
+  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until, listener)) {
     bump(ctx.summary.read, system.system, page.records.length);
     await keepPage(ctx, keeping, page);
     onPage(page.records);

@@ -36,6 +36,8 @@ export interface KeptRead {
   fields: ReadonlySet<string>;
   /** Read to its end: a stream stopped part way is never taken. */
   complete: boolean;
+  /** How far the system covered the window, when short of `until` (CoverageListener): the taker holds there too. */
+  coveredUntil?: string;
   /** Its pages while held in memory, in order; null once they went to the store (or were taken). */
   held: ChangePage[] | null;
   /** Records in `held`. */

@@ -101,7 +101,7 @@ export interface Removal {
   takesWrites: boolean;
 }
 
-export interface RemovalReadOptions {
+export interface RemovalReadOptions extends CoverageListener {
   /**
    * The object's changes since the last removals read (with the adapter's own look-back) are known to
    * hold nothing: a removal the system shows only on a changed record (HubSpot's merge primary) cannot be
@@ -117,10 +117,15 @@ export interface RemovalReadOptions {
   onBinListed?(records: number): void;
   /** A field each removed record's value of is read too (`Removal.stamp`): the pair's link stamp. */
   stampField?: string;
+}
+
+/** Who is told how far a read's window was covered, when the system says it answered short of it. */
+export interface CoverageListener {
   /**
-   * Told the instant the system's deletion log covered when it answered short of `until`: deletions begun
-   * after it in transactions not yet committed were left out, so the next read must start no later than
-   * it (Salesforce's getDeleted `latestDateCovered`). Not called when the read covered the whole window.
+   * Told the instant the system's log covered when it answered short of `until`: changes or deletions
+   * begun after it in transactions not yet committed were left out, so the next read must start no later
+   * than it (Salesforce's getUpdated and getDeleted `latestDateCovered`). Not called when the read
+   * covered the whole window.
    */
   onCoveredUntil?(instant: string): void;
 }
@@ -152,13 +157,15 @@ export interface SystemPort {
    * Pages of records of `object` modified at or after `from` and at or before `until` (the run's
    * signpost), oldest first, in pages of the API's maximum size. The adapter may start a little before
    * `from` (HubSpot's search index lags), so a record can come twice: callers must be idempotent.
-   * `from` null reads everything. Resumable from any page's cursor. Throws SystemError.
+   * `from` null reads everything. Resumable from any page's cursor, which never passes what the system
+   * covered; a read short of `until` tells `options.onCoveredUntil` before its first page. Throws SystemError.
    */
   readChanges(
     object: string,
     fields: readonly string[],
     from: ChangeCursor | null,
     until: string,
+    options?: CoverageListener,
   ): AsyncIterable<ChangePage>;
 
   /**

@@ -151,18 +151,20 @@ describe("a run with nothing to do", () => {
     expect(mergeReads(idle.hubspot, "contacts")).toBe(0);
     expect(mergeReads(idle.hubspot, "companies")).toBe(1);
     expect(idle.hubspot.length).toBeLessThanOrEqual(7);
-    // Salesforce is asked once, through the composite resource, for every mapped object's changes and
-    // deletions; the pairs, conversions, dispositions, deals and removals take its answers. Only the SLA's
-    // touches, read up to the phase's own start, are a query of their own.
-    expect(endpoints(idle.salesforce)).toEqual(["GET /services/data/:version/query", "POST /services/data/:version/composite"]);
+    // Salesforce is asked once, through the composite resource, for every mapped object's changes (with
+    // how far getUpdated covers them) and deletions; the pairs, conversions, dispositions, deals and
+    // removals take its answers. Only the SLA's touches, read up to the phase's own start, are asked on
+    // their own: their query and its coverage, in one composite call too.
+    expect(endpoints(idle.salesforce)).toEqual(["POST /services/data/:version/composite"]);
+    const subrequests = idle.salesforce.map((c) => (c.body as { compositeRequest: { url: string }[] }).compositeRequest.map((r) => decodeURIComponent(r.url)));
+    expect(subrequests[1]).toEqual([expect.stringMatching(/\/sobjects\/Task\/updated\?/), expect.stringMatching(/\/query\?q=SELECT .* FROM Task WHERE SystemModstamp >=/)]);
     const probe = idle.salesforce.find((c) => c.endpoint.endsWith("/composite"))!;
     const urls = (probe.body as { compositeRequest: { url: string }[] }).compositeRequest.map((r) => decodeURIComponent(r.url));
     for (const object of ["Lead", "Contact", "Account", "Opportunity"]) {
       expect(urls.some((u) => u.includes(`FROM ${object} WHERE SystemModstamp >=`))).toBe(true);
       expect(urls.some((u) => u.includes(`/sobjects/${object}/deleted?`))).toBe(true);
+      expect(urls.some((u) => u.includes(`/sobjects/${object}/updated?`))).toBe(true);
     }
-    expect(changeReads(idle.salesforce, "Lead")).toBe(0);
-    expect(changeReads(idle.salesforce, "Opportunity")).toBe(0);
     expect(idle.salesforce.length).toBeLessThanOrEqual(2);
   });
 

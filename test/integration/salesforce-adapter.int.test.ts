@@ -767,6 +767,29 @@ describe("readRemovals", () => {
     expect(removals).toHaveLength(2);
     expect(byId.get(gone!)!.at).toMatch(/Z$/);
   });
+
+  // getDeleted refuses a window listing more than 600,000 ids (EXCEEDED_ID_LIMIT, "sObject Get Deleted"):
+  // a lost store's first read reaches 29 days back, where a large org's deletions may be that many. The
+  // window is read in halves instead (here the emulator's limit lowered to 2 ids).
+  it("reads a window holding more deletions than getDeleted lists at once in halves, missing none", async () => {
+    await emu.close();
+    emu = await startSalesforceEmulator({ replicationIdLimit: 2 });
+    const names = ["Éloïse Dûpont", "o'BRIEN", "Zoë Ångström", "Nguyễn Thị Lan", "María-José Peña", "X Æ"];
+    const ids = seedLeads(names.length, (i) => at(i), (i) => ({ LastName: names[i] }));
+    const minuteStart = Math.floor(Date.now() / 60_000) * 60_000;
+    // Spread over the last three hours, one every half hour, the last a few minutes ago.
+    ids.forEach((id, i) => emu.data.delete("Lead", id, new Date(minuteStart - (6 - i) * 30 * 60_000 + 5 * 60_000)));
+    const sf = await adapter();
+    const since = new Date(minuteStart - 4 * HOUR).toISOString();
+    const removals = await sf.readRemovals("Lead", since, new Date().toISOString());
+    expect(removals.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(removals.every((r) => r.kind === "deleted")).toBe(true);
+    // Three deletions in one minute cannot be split into windows of more than a minute: the refusal stands.
+    const crowded = seedLeads(3, (i) => at(i));
+    for (const id of crowded) emu.data.delete("Lead", id, new Date(minuteStart - 10 * MINUTE + 5_000));
+    const err = await thrown(sf.readRemovals("Lead", new Date(minuteStart - 11 * MINUTE).toISOString(), new Date(minuteStart - 8 * MINUTE).toISOString()));
+    expect(err.code).toBe("EXCEEDED_ID_LIMIT");
+  });
 });
 
 describe("createDefaults", () => {

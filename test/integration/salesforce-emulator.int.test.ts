@@ -1130,6 +1130,33 @@ describe("replication: getUpdated and getDeleted", () => {
     sf.data.merge("Lead", master, [merged]);
     expect(sf.data.list("Task").filter((t) => mine.has(String(t.Id))).map((t) => [t.Id, t.WhoId])).toEqual([[call, master]]);
   });
+  // "If more than 600,000 IDs are found, EXCEEDED_ID_LIMIT is returned. You can correct the error by
+  // choosing start and end dates that are closer together" ("sObject Get Updated", "sObject Get Deleted").
+  // The limit lowered to 2 here, as the emulator's option `replicationIdLimit` does.
+  it("refuses a window listing more ids than its limit with EXCEEDED_ID_LIMIT, and answers a narrower one", async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const names = ["Bâtiments Lefèvre", "ACME gmbh", "Øresund Logistik"];
+    const kept = names.map((Name, i) => sf.data.insert("Account", { Name }, new Date(minute - (50 - i * 10) * 60_000)));
+    const ids = names.map((Name) => sf.data.insert("Account", { Name: `${Name} (ancien)` }, new Date(minute - 55 * 60_000)));
+    ids.forEach((id, i) => sf.data.delete("Account", id, new Date(minute - (20 - i * 5) * 60_000)));
+    const ask = (resource: string, fromMinutes: number, toMinutes: number) =>
+      raw(
+        "GET",
+        `/services/data/v62.0/sobjects/Account/${resource}?start=${new Date(minute - fromMinutes * 60_000).toISOString()}&end=${new Date(minute - toMinutes * 60_000).toISOString()}`,
+      );
+    sf.data.replicationIdLimit = 2;
+    try {
+      for (const resource of ["updated", "deleted"]) {
+        const refused = await ask(resource, 52, 2);
+        expect(refused.status).toBe(400);
+        expect(refused.body[0].errorCode).toBe("EXCEEDED_ID_LIMIT");
+      }
+      expect((await ask("updated", 52, 35)).body.ids).toEqual(kept.slice(0, 2));
+      expect((await ask("deleted", 22, 12)).body.deletedRecords.map((d: { id: string }) => d.id)).toEqual(ids.slice(0, 2));
+    } finally {
+      sf.data.replicationIdLimit = 600_000;
+    }
+  });
 });
 
 describe("lead conversion and merge", () => {

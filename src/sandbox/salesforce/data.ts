@@ -20,6 +20,12 @@ import { runSoql, type UnorderedRows } from "./soql-evaluator.js";
 import type { SoqlDateTimes } from "./soql-lexer.js";
 import { formatDate, type SObjectRecord } from "./values.js";
 
+/**
+ * Ids getUpdated and getDeleted list in one answer at most: "If more than 600,000 IDs are found,
+ * EXCEEDED_ID_LIMIT is returned" (REST API Developer Guide, "sObject Get Updated", "sObject Get Deleted").
+ */
+export const REPLICATION_ID_LIMIT = 600_000;
+
 export interface ConvertLeadOptions {
   convertedStatus?: string;
   accountId?: string;
@@ -82,6 +88,8 @@ export class SalesforceData {
   unorderedRows: UnorderedRows = "reversed";
   /** Whether getDeleted still lists a record emptied from the Recycle Bin (emulator.ts `emptiedDeletions`). */
   emptiedDeletions: EmptiedDeletions = "unlisted";
+  /** Ids getUpdated and getDeleted list in one answer at most (emulator.ts `replicationIdLimit`). */
+  replicationIdLimit = REPLICATION_ID_LIMIT;
   /** Which dateTime literals a query's WHERE clause takes (emulator.ts `soqlDateTimes`). */
   soqlDateTimes: SoqlDateTimes = "documented";
   /** The long transactions still open (`beginTransaction`), each by its start on the org's clock. */

@@ -10,7 +10,7 @@ import {
   type SystemBehaviour,
   startEmulator,
 } from "../emulator/server.js";
-import { SalesforceData } from "./data.js";
+import { REPLICATION_ID_LIMIT, SalesforceData } from "./data.js";
 import type { DuplicateMatching, DuplicateRuleSetup } from "./duplicate-rules.js";
 import type { InactiveOwnerUpdates, LockedRecordUpdates } from "./record-writer.js";
 import { SalesforceApiError } from "./errors.js";
@@ -97,6 +97,11 @@ export interface SalesforceEmulatorOptions {
    * queryAll finds it no more in either (FIDELITY.md).
    */
   emptiedDeletions?: EmptiedDeletions;
+  /**
+   * How many ids getUpdated and getDeleted list in one answer before refusing the window with
+   * EXCEEDED_ID_LIMIT: 600,000 by default ("sObject Get Updated", "sObject Get Deleted"); a test lowers it.
+   */
+  replicationIdLimit?: number;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -125,6 +130,7 @@ export async function startSalesforceEmulator(
   data.unorderedRows = options.unorderedRows ?? "reversed";
   data.soqlDateTimes = options.soqlDateTimes ?? "documented";
   data.emptiedDeletions = options.emptiedDeletions ?? "unlisted";
+  data.replicationIdLimit = options.replicationIdLimit ?? REPLICATION_ID_LIMIT;
   for (const [object, fields] of Object.entries(options.trackedFields ?? {})) data.trackHistory(object, fields);
   let baseUrl = "";
   const ctx: SalesforceContext = {

@@ -6,6 +6,7 @@ import { type FieldChange, type FieldValues, isBlank, type SourceRecord } from "
 import type {
   ChangeCursor,
   ChangePage,
+  CoverageListener,
   RecordFailure,
   RecordWrite,
   Removal,
@@ -78,13 +79,14 @@ export class RecordingPort implements SystemPort {
     fields: readonly string[],
     from: ChangeCursor | null,
     until: string,
+    listener?: CoverageListener,
   ): AsyncIterable<ChangePage> {
     // A record this run wrote has the write's time as its modification time, as in the system: written
     // after `until` it has left this window; written before, it is listed at the time of the write.
     const written = [...this.of(object).values()];
     const touched = written.filter((r) => r.modifiedAt <= until && (!from || r.modifiedAt >= from.modifiedAt));
     const moved = new Set(written.map((r) => r.id));
-    for await (const page of this.inner.readChanges(object, fields, from, until)) {
+    for await (const page of this.inner.readChanges(object, fields, from, until, listener)) {
       yield { records: page.records.filter((r) => !moved.has(r.id)), cursor: page.cursor };
     }
     if (touched.length === 0) return;

@@ -8,6 +8,7 @@ import { type Logger, silentLogger } from "../../log/logger.js";
 import type {
   ChangeCursor,
   ChangePage,
+  CoverageListener,
   ProbeWindow,
   RecordWrite,
   Removal,
@@ -22,6 +23,7 @@ import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { SalesforceClient } from "./connection.js";
+import { ChangeCoverage } from "./coverage.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
 import { type OrgUsage, readOrgUsage } from "./org-usage.js";
 import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
@@ -87,7 +89,8 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     }
     return runningUser;
   };
-  const windowProbe = new WindowProbe({ client, lookbackMs, log });
+  const coverage = new ChangeCoverage({ client, log });
+  const windowProbe = new WindowProbe({ client, lookbackMs, log, coverage });
 
   const send = async (described: DescribedObject, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> => {
     if (writes.length > bulkThreshold) {
@@ -111,8 +114,9 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       fields: readonly string[],
       from: ChangeCursor | null,
       until: string,
+      listener?: CoverageListener,
     ): AsyncIterable<ChangePage> {
-      return readChanges({ client, lookbackMs }, object, fields, from, until);
+      return readChanges({ client, lookbackMs, coverage }, object, fields, from, until, listener);
     },
     readByIds(object: string, ids: readonly string[], fields: readonly string[]): Promise<SourceRecord[]> {
       return readByIds(client, describe, object, ids, fields);

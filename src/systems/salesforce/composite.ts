@@ -23,12 +23,12 @@ export interface SubAnswer {
 }
 
 /**
- * Sends these GET subrequests (each `url` from the version root on) as one composite call, each failing
- * on its own (`allOrNone: false`); answers by reference id. Throws SystemError when the call itself fails.
+ * Sends these GET subrequests (each `url` from the version root on, with its own headers if any) as one
+ * composite call, each failing on its own (`allOrNone: false`); answers by reference id. Throws SystemError when the call itself fails.
  */
 export async function sendGets(
   client: SalesforceClient,
-  gets: readonly { url: string; referenceId: string }[],
+  gets: readonly { url: string; referenceId: string; httpHeaders?: Record<string, string> }[],
   purpose: string,
 ): Promise<Map<string, SubAnswer>> {
   const raw = await client.call<unknown>({
@@ -36,7 +36,7 @@ export async function sendGets(
     path: "/composite",
     body: {
       allOrNone: false,
-      compositeRequest: gets.map((g) => ({ method: "GET", url: g.url, referenceId: g.referenceId })),
+      compositeRequest: gets.map((g) => ({ method: "GET", ...g })),
     },
     idempotent: true,
     purpose,

@@ -9,6 +9,12 @@ import { retryAfterMs } from "../retry-wait.js";
 
 export const SYSTEM = "salesforce";
 
+/**
+ * Failures of Salesforce as a whole, not of one request (unreachable after sync.retryPatience, the daily
+ * limit, the login refused): a caller that could do without an answer stops on them all the same.
+ */
+export const SYSTEM_DOWN: ReadonlySet<ErrorClass> = new Set(["transient", "rate_limited", "auth"]);
+
 /** What a refused record write was: its object, and the external id it upserted on and that id's value. */
 export interface RefusedWrite {
   object: string;

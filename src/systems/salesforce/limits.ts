@@ -31,8 +31,9 @@ export const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
 
 /**
  * How far before the saved cursor change reads start. A record's SystemModstamp is set when its transaction
- * starts, so a long transaction (a flow, a bulk job) commits records stamped minutes before a reader sees
- * them; getUpdated's latestDateCovered exists for the same reason.
+ * starts, so a transaction (a flow, a bulk job) commits records stamped minutes before a reader sees
+ * them; one open longer than this holds the cursor at its start through getUpdated's latestDateCovered
+ * (coverage.ts).
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_getupdated_getupdatedresult.htm
  */
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;

@@ -31,7 +31,17 @@ export const totalSizeAnswer = z.object({ totalSize: z.number() }).loose();
 export interface QueryOptions {
   /** QueryAll: include deleted and merged rows from the Recycle Bin. */
   includeDeleted?: boolean;
+  /** The answer to the query's first request, had already (a composite subrequest): paging goes on from it. */
+  first?: unknown;
 }
+
+/** The query's first request, from the version root: a composite subrequest may send it (coverage.ts). */
+export function queryPath(soql: string, options: QueryOptions = {}): string {
+  return `/${options.includeDeleted ? "queryAll" : "query"}?q=${encodeURIComponent(soql)}`;
+}
+
+/** The headers every page of a query is asked with. */
+export const QUERY_HEADERS: Readonly<Record<string, string>> = { "Sforce-Query-Options": `batchSize=${QUERY_PAGE_SIZE}` };
 
 /** The answer's totalSize: the row count of a `SELECT COUNT()` query, which returns no records. */
 export async function queryTotalSize(client: SalesforceClient, soql: string): Promise<number> {
@@ -61,16 +71,11 @@ export async function* queryPages(
   options: QueryOptions = {},
 ): AsyncGenerator<QueryRow[]> {
   const resource = options.includeDeleted ? "queryAll" : "query";
-  const headers = { "Sforce-Query-Options": `batchSize=${QUERY_PAGE_SIZE}` };
-  let path: string | undefined = `/${resource}?q=${encodeURIComponent(soql)}`;
+  let path: string | undefined = queryPath(soql, options);
+  let had = options.first;
   while (path) {
-    const raw = await client.call<unknown>({
-      method: "GET",
-      path,
-      headers,
-      idempotent: true,
-      purpose: resource,
-    });
+    const raw = had ?? (await client.call<unknown>({ method: "GET", path, headers: { ...QUERY_HEADERS }, idempotent: true, purpose: resource }));
+    had = undefined;
     const page = queryResult.safeParse(raw);
     if (!page.success) {
       throw new SystemError({

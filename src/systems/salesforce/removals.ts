@@ -11,6 +11,7 @@ import { SystemError } from "../../sync/system-error.js";
 import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import type { DescribeCache } from "./describe.js";
+import { coveredShortOf, MIN_WINDOW_MS } from "./coverage.js";
 import { SYSTEM } from "./errors.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
@@ -24,23 +25,23 @@ import { toCanonical } from "./values.js";
  */
 export const REMOVALS_REACH_MS = 29 * 86_400_000;
 
-/** Two minutes: whatever seconds the ends carry, the whole-minute window spans more than one. */
-const MIN_WINDOW_MS = 2 * 60_000;
-
 /** The getDeleted resource for a window, under the versioned root; the window probe asks the same one. */
 export function deletedPath(object: string, since: string, until: string): string {
+  const [start, end] = deletedWindow(since, until);
+  const params = new URLSearchParams({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+  return `/sobjects/${soqlName(object)}/deleted?${params.toString()}`;
+}
+
+/** The start and end (epoch ms) of the getDeleted window a read from `since` to `until` asks. */
+function deletedWindow(since: string, until: string): [number, number] {
   // getDeleted counts whole minutes and refuses a window of one minute or less
   // (INVALID_REPLICATION_DATE): a shorter one starts earlier. Following a removal twice is harmless.
   // It refuses a start more than 30 days back too: after a longer pause the window starts as far back as
   // it may, and a record deleted before that is followed once a write to it is refused (sync/removals.ts
   // `vanished`), since Salesforce lists it no more.
-  const reach = Date.parse(until) - REMOVALS_REACH_MS;
-  const start = Math.max(reach, Math.min(Date.parse(since), Date.parse(until) - MIN_WINDOW_MS));
-  const params = new URLSearchParams({
-    start: new Date(start).toISOString(),
-    end: new Date(until).toISOString(),
-  });
-  return `/sobjects/${soqlName(object)}/deleted?${params.toString()}`;
+  const end = Date.parse(until);
+  const reach = end - REMOVALS_REACH_MS;
+  return [Math.max(reach, Math.min(Date.parse(since), end - MIN_WINDOW_MS)), end];
 }
 
 export const deletedResult = z
@@ -49,21 +50,6 @@ export const deletedResult = z
     latestDateCovered: z.string().nullish(),
   })
   .loose();
-
-/**
- * The instant a getDeleted answer covered, when short of the window it was asked for. Deletions are
- * stamped when their transaction starts, so one still open leaves the log's coverage at its start: "you
- * must use this value for the startDate of your next call to capture the changes that started after this
- * date but didn't complete before endDate" (SOAP API Developer Guide, "GetDeletedResult":
- * latestDateCovered; the REST resource answers the same object). getDeleted ends a window at the start
- * of the minute `until` falls in, which is the coverage of a whole answer. Undefined when whole (or the
- * field is absent, which the reference allows: "If there's a value").
- */
-export function coveredShortOf(answer: z.output<typeof deletedResult>, until: string): string | undefined {
-  const covered = toCanonical(answer.latestDateCovered ?? null);
-  if (!covered) return undefined;
-  return Date.parse(covered) < Math.floor(Date.parse(until) / 60_000) * 60_000 ? covered : undefined;
-}
 
 export async function readRemovals(
   client: SalesforceClient,
@@ -75,31 +61,15 @@ export async function readRemovals(
   known: Pick<RemovalReadOptions, "stampField" | "onCoveredUntil"> = {},
 ): Promise<Removal[]> {
   const { stampField } = known;
-  const raw = await client.call<unknown>({
-    method: "GET",
-    path: deletedPath(object, since, until),
-    idempotent: true,
-    purpose: "getDeleted",
-  });
-  const parsed = deletedResult.safeParse(raw);
-  if (!parsed.success) {
-    throw new SystemError({
-      system: SYSTEM,
-      errorClass: "bug",
-      code: "UNEXPECTED_DELETED_RESULT",
-      message: `Salesforce's getDeleted answer for ${object} did not have the documented shape`,
-      retriable: false,
-    });
-  }
+  const answer = await listDeleted(client, object, since, until);
   // getDeleted ends its window at the start of the minute `until` falls in, so the deletions of that
   // minute so far wait for the next read's overlap. A read that asks the stamps is a new store's first
   // (sync/removals.ts `firstReach`), whose run acts on it at once: a record sales deleted in that minute
   // would be made again. It reads them from the Recycle Bin instead, where the record's SystemModstamp
   // is its deletion's time (SOAP API Developer Guide, "GetDeletedResult": deletedDate).
   const minuteStart = stampField ? Math.floor(Date.parse(until) / 60_000) * 60_000 : undefined;
-  const short = coveredShortOf(parsed.data, until);
-  if (short !== undefined) known.onCoveredUntil?.(short);
-  const listed = parsed.data.deletedRecords;
+  if (answer.short !== undefined) known.onCoveredUntil?.(answer.short);
+  const listed = answer.deletedRecords;
   const binned = await inRecycleBin(
     client,
     describe,
@@ -125,6 +95,59 @@ export async function readRemovals(
       ...(stampField ? { stamp: kept?.stamp ?? null } : {}),
     };
   });
+}
+
+type DeletedRecord = z.output<typeof deletedResult>["deletedRecords"][number];
+
+/**
+ * The deletions getDeleted lists in a window, and the instant it covered when short of it. A window
+ * holding more than 600,000 ids is refused with EXCEEDED_ID_LIMIT: "You can correct the error by choosing
+ * start and end dates that are closer together" ("sObject Get Deleted"), so it is read as two halves,
+ * split at a whole minute, each halved again as needed; a window too short to halve (two minutes or three:
+ * getDeleted needs more than one) fails with the refusal. Halves are read oldest first and the first short
+ * of its end says how far the whole was covered.
+ */
+async function listDeleted(
+  client: SalesforceClient,
+  object: string,
+  since: string,
+  until: string,
+): Promise<{ deletedRecords: DeletedRecord[]; short?: string }> {
+  let raw: unknown;
+  try {
+    raw = await client.call<unknown>({ method: "GET", path: deletedPath(object, since, until), idempotent: true, purpose: "getDeleted" });
+  } catch (err) {
+    const refused = err instanceof SystemError && err.code === "EXCEEDED_ID_LIMIT";
+    const halves = refused ? halvesOf(...deletedWindow(since, until)) : undefined;
+    if (!halves) throw err;
+    const first = await listDeleted(client, object, halves[0], halves[1]);
+    const second = await listDeleted(client, object, halves[1], until);
+    const short = first.short ?? second.short;
+    return { deletedRecords: [...first.deletedRecords, ...second.deletedRecords], ...(short ? { short } : {}) };
+  }
+  const parsed = deletedResult.safeParse(raw);
+  if (!parsed.success) {
+    throw new SystemError({
+      system: SYSTEM,
+      errorClass: "bug",
+      code: "UNEXPECTED_DELETED_RESULT",
+      message: `Salesforce's getDeleted answer for ${object} did not have the documented shape`,
+      retriable: false,
+    });
+  }
+  const short = coveredShortOf(parsed.data, until);
+  return { deletedRecords: parsed.data.deletedRecords, ...(short ? { short } : {}) };
+}
+
+/**
+ * The start and middle of a window as getDeleted counts it (whole minutes), when each half spans more
+ * than a minute (INVALID_REPLICATION_DATE otherwise); undefined for a window too short to halve.
+ */
+function halvesOf(startMs: number, endMs: number): [string, string] | undefined {
+  const [start, end] = [startMs, endMs].map((t) => Math.floor(t / 60_000) * 60_000) as [number, number];
+  const middle = Math.floor((start + end) / 2 / 60_000) * 60_000;
+  if (!(middle - start >= MIN_WINDOW_MS && end - middle >= MIN_WINDOW_MS)) return undefined;
+  return [new Date(start).toISOString(), new Date(middle).toISOString()];
 }
 
 /**

@@ -84,6 +84,18 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
     return [from, to];
   };
 
+  // A window listing more ids than the limit is refused whole: "You can correct the error by choosing start
+  // and end dates that are closer together" ("sObject Get Updated", "sObject Get Deleted").
+  const withinIdLimit = <T>(ids: readonly T[]): readonly T[] => {
+    const limit = ctx.data.replicationIdLimit;
+    if (ids.length <= limit) return ids;
+    throw new SalesforceApiError(
+      400,
+      "EXCEEDED_ID_LIMIT",
+      `More than ${limit} ids were found; choose start and end dates that are closer together`,
+    );
+  };
+
   // Salesforce reports replication coverage to the minute, never past now nor an open transaction's start.
   const latestCovered = (end: number) => formatDateTime(Math.floor(ctx.data.coveredUntil(end) / 60_000) * 60_000);
 
@@ -151,7 +163,7 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
               .filter((r) => r.IsDeleted !== true)
               .map((r) => String(r.Id))
           : [];
-        return json(200, { ids, latestDateCovered: latestCovered(end) });
+        return json(200, { ids: withinIdLimit(ids), latestDateCovered: latestCovered(end) });
       }),
     )
     .add(
@@ -180,7 +192,7 @@ export function addSObjectRoutes(router: Router<EmulatorHandler>, ctx: Salesforc
         const inWindow = listed.filter((d) => d.deletedDate >= Math.max(start, kept) && d.deletedDate < end);
         const earliest = Math.min(ctx.data.writer.now().getTime(), ...all.map((d) => d.deletedDate));
         return json(200, {
-          deletedRecords: inWindow.map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
+          deletedRecords: withinIdLimit(inWindow).map((d) => ({ id: d.id, deletedDate: formatDateTime(d.deletedDate) })),
           earliestDateAvailable: formatDateTime(Math.floor(earliest / 60_000) * 60_000),
           latestDateCovered: latestCovered(end),
         });
