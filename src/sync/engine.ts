@@ -20,6 +20,7 @@ import { fillRepLeadHistory } from "./funnel/history-fill.js";
 import { includedInCrm, inclusionReadsNothing, newlyIncludedPages } from "./funnel/inclusion.js";
 import { followConversions, followDeals, outcomesStream } from "./funnel/lineage-phase.js";
 import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
+import { restoreBinnedPeople } from "./funnel/binned-people.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
@@ -176,6 +177,8 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
         : funnel.crmIsMarketing
           ? () => followRemovals(ctx, "marketing", PERSON_OBJECT, null)
           : undefined;
+      // Before the first load's cursor is kept: a lost store's deleted contacts come back from the bin.
+      await restoreBinnedPeople(ctx);
       await qualifyPeople(ctx, funnel, state, pairStream("contact"), pairStream("company"), mergesFirst);
       // With HubSpot as the CRM no pair follows the contacts' removals: a run whose contacts did not
       // change follows them here, as a pair would every run (a contact deleted for good is learnt of

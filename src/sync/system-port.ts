@@ -136,6 +136,11 @@ export interface CoverageListener {
  */
 export interface RecycleBin {
   everyMs: number;
+  /**
+   * The bin's records with these fields, page by page: a lost store's rebuild reads the funnel state
+   * leadloop wrote on contacts deleted since (sync/funnel/binned-people.ts).
+   */
+  readArchived(object: string, fields: readonly string[], onPage: (records: SourceRecord[]) => Promise<void>): Promise<void>;
 }
 
 /**

@@ -266,6 +266,31 @@ describe("a portal that answers object times as epoch milliseconds", () => {
     const removals = await adapter.readRemovals("contacts", since, new Date(Date.now() + 1_000).toISOString());
     expect(removals).toEqual([expect.objectContaining({ id: made[9], kind: "deleted" })]);
   });
+
+  it("reads behaviour events' occurredAt as instants, one contact's and every contact's", async () => {
+    const { adapter, emulator } = h();
+    const d = emulator.data;
+    const zoe = d.createObject("contacts", { email: "Zoë.Lefèvre@Exämple-Études.fr", firstname: "Zoë", lastname: "Lefèvre" }, at(1_000)).id;
+    const jurgen = d.createObject("contacts", { email: "jurgen.grosse@Beispiel.de", firstname: "Jürgen", lastname: "Größe" }, at(1_000)).id;
+    d.addEvent({ contactId: zoe, eventType: "e_visited_page", occurredAt: at(20_000), properties: { hs_url: "https://exämple-études.fr/tarifs" } });
+    d.addEvent({ contactId: zoe, eventType: "e_submitted_form", occurredAt: at(21_500), properties: { hs_title: "Demande de démo" } });
+    d.addEvent({ contactId: jurgen, eventType: "e_opened_email", occurredAt: at(22_250) });
+
+    const ofZoe = await adapter.readActivities([zoe], null);
+    expect(ofZoe.map((e) => [e.kind, e.occurredAt])).toEqual([
+      ["page_view", iso(20_000)],
+      ["form_submission", iso(21_500)],
+    ]);
+    const every: Array<[string, string]> = [];
+    await adapter.readContactEvents(iso(19_000), async (page) => {
+      for (const e of page) if (e.contactId === zoe || e.contactId === jurgen) every.push([e.contactId, e.occurredAt]);
+    });
+    expect(every).toEqual([
+      [zoe, iso(20_000)],
+      [zoe, iso(21_500)],
+      [jurgen, iso(22_250)],
+    ]);
+  });
 });
 
 // An import stamps every contact it touches with one modified instant: past 10,000 of them, a window at
@@ -986,33 +1011,75 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
 // A time in neither form: read as the epoch, or left out, it would move a cursor wrong or lose the record.
 describe("a search answer whose modified time is neither ISO 8601 nor epoch milliseconds", () => {
   it("stops the read with an error naming the record and the field", async () => {
-    const answer = JSON.stringify({
+    const answer = {
       total: 1,
       results: [{ id: "101", properties: { email: "zoë@exämple.com", lastmodifieddate: "yesterday, 10:20" }, createdAt: "", updatedAt: "" }],
+    };
+    const err = await answeringWith(answer, (a) => collect(a.readChanges("contacts", ["email"], null, iso(0)))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as SystemError).message).toContain(
+      'HubSpot answered contacts 101 with a modified time that is neither ISO 8601 nor epoch milliseconds (lastmodifieddate: "yesterday, 10:20")',
+    );
+  });
+});
+
+/** An adapter against a server that answers every call with `answer` (a body no emulator would give). */
+async function answeringWith<T>(answer: unknown, read: (adapter: HubspotAdapter) => Promise<T>): Promise<T> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(answer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const adapter = createHubspotAdapter({
+      accessToken: "token",
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retry: RETRY,
     });
-    const server: Server = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(answer);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const adapter = createHubspotAdapter({
-        accessToken: "token",
-        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        retry: RETRY,
-      });
-      const err = await collect(adapter.readChanges("contacts", ["email"], null, iso(0))).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(SystemError);
-      expect((err as SystemError).message).toContain(
-        'HubSpot answered contacts 101 with a modified time that is neither ISO 8601 nor epoch milliseconds (lastmodifieddate: "yesterday, 10:20")',
-      );
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    return await read(adapter);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+// The Events API reference gives occurredAt as an ISO 8601 date-time; a server may answer epoch
+// milliseconds, as the objects' times (FIDELITY.md, "object timestamps"): one reading for both.
+describe("an events answer's occurredAt", () => {
+  const event = (id: string, occurredAt: unknown) => ({
+    id,
+    objectType: "CONTACT",
+    objectId: "101",
+    eventType: "e_visited_page",
+    occurredAt,
+    properties: { hs_url: "https://exämple.fr/prix" },
+  });
+
+  it("reads ISO 8601 and epoch milliseconds, as a number or digits, as the same instants", async () => {
+    const ms = Date.parse("2024-05-01T09:00:00.250Z");
+    const read = await answeringWith({ results: [event("ev-1", "2024-05-01T11:00:00.250+02:00"), event("ev-2", ms + 1_000), event("ev-3", String(ms + 2_000))] }, (a) =>
+      a.readActivities(["101"], null),
+    );
+    expect(read.map((e) => [e.id, e.occurredAt])).toEqual([
+      ["ev-1", "2024-05-01T09:00:00.250Z"],
+      ["ev-2", "2024-05-01T09:00:01.250Z"],
+      ["ev-3", "2024-05-01T09:00:02.250Z"],
+    ]);
+  });
+
+  it("stops the read at one that is neither, with an error naming the event, its contact and the field", async () => {
+    const answer = { results: [event("ev-1", "2024-05-01T09:00:00Z"), event("ev-2", "mardi 7 mai, 10 h 20")] };
+    const err = await answeringWith(answer, (a) => a.readActivities(["101"], null)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SystemError);
+    expect((err as SystemError).message).toContain(
+      'HubSpot answered event ev-2 of contact 101 with a time that is neither ISO 8601 nor epoch milliseconds (occurredAt: "mardi 7 mai, 10 h 20")',
+    );
   });
 });
 

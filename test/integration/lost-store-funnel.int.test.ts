@@ -397,17 +397,17 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(wins[0]!.cause).toMatch(/^restored: from opportunity: (Opportunity|deals) \S+ won$/);
   });
 
-  it("counts no win of a person whose contact was deleted before the loss: the funnel comes back from the contacts there are", async () => {
+  it("counts the MQLs and win of people whose contacts were deleted before the loss from the recycle bin, not those deleted for good", async () => {
     seedReps(loop);
     const oceane = seedProspect(loop);
-    const { anais } = seedTwoMore(loop);
+    const { anais, bruno } = seedTwoMore(loop);
     const funnel = funnelFor(loop, crm);
     const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
     const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
     await sync();
     await tick();
-    for (const id of [oceane, anais]) pricingAndDemo(loop, id);
-    expect((await sync()).summary.handoffs).toBe(2);
+    for (const id of [oceane, anais, bruno]) pricingAndDemo(loop, id);
+    expect((await sync()).summary.handoffs).toBe(3);
     await nextSecond();
     // Anaïs is accepted with a deal of 42,000 that is won.
     if (crm === "salesforce") {
@@ -426,19 +426,45 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     }
     await nextSecond();
     expect((await sync()).summary.outcomes.won).toBe(1);
-    // The marketer deletes her contact: the store keeps her funnel history, so the report still counts her.
+    // The marketer deletes Anaïs's contact and Bruno's, an MQL handed off, and Océane's for good: the
+    // store keeps their funnel history, so the report still counts them.
+    const anaisMqlDate = loop.hubspot.data.getObject("contacts", anais)!.properties.leadloop_mql_date!;
     loop.hubspot.data.archiveObject("contacts", anais);
+    loop.hubspot.data.archiveObject("contacts", bruno);
+    // Océane's is deleted for good (GDPR): no recycle bin holds it.
+    loop.hubspot.data.gdprDeleteContact(oceane);
     await nextSecond();
     await sync();
-    expect(await report()).toMatchObject({ mqls: 2, won: 1, revenue: 42000 });
+    const before = await report();
+    expect(before).toMatchObject({ mqls: 3, won: 1, revenue: 42000 });
+    const moves = async (id: string) => (await loop.store.listFunnelEvents({ personId: id })).map((e) => [e.fromStage, e.toStage]);
+    const movesBefore = { bruno: await moves(bruno) };
 
     await nextSecond();
     await loop.restart(() => rmSync(loop.storePath));
-    expect((await sync()).summary.handoffs).toBe(0);
-    // The rebuild reads the contacts HubSpot lists, and hers is not one: Océane's MQL comes back, not
-    // Anaïs's MQL or win (README, report funnel: the exception to "these counts stay").
-    expect(await report()).toMatchObject({ mqls: 1, won: 0, revenue: 0 });
-    expect(await loop.store.listFunnelEvents({ personId: anais })).toEqual([]);
+    const restored = await sync();
+    // Their contacts are in HubSpot's recycle bin (90 days), which the rebuild lists with the funnel
+    // properties leadloop wrote: the same MQLs and win, and nobody handed off again. Not the win's
+    // revenue: the contact carries no amount, and the won deal no longer names a deleted contact.
+    expect(restored.summary.handoffs).toBe(0);
+    expect(restored.summary.outcomes).toEqual({ won: 0, lost: 0 });
+    // Océane's MQL is not: nothing HubSpot lists keeps it (README, report funnel).
+    const after = await report();
+    const funnelCounts = (r: typeof before) => [r.sals, r.sqls, r.opportunities, r.won, r.wonWithoutMql];
+    expect(funnelCounts(after)).toEqual(funnelCounts(before));
+    expect(after).toMatchObject({ mqls: 2, won: 1, revenue: 0 });
+    expect(await loop.store.listFunnelEvents({ personId: oceane })).toEqual([]);
+    // Each at the stage her contact shows, through the moves a restore makes (as a listed contact's).
+    expect(movesBefore.bruno).toEqual([["lead", "mql"]]);
+    expect(await moves(anais)).toEqual([["lead", "mql"], ["mql", "opportunity"], ["opportunity", "won"]]);
+    expect(await moves(bruno)).toEqual(movesBefore.bruno);
+    expect((await loop.store.listFunnelEvents({ personId: anais }))[0]!.at.slice(0, 19)).toBe(anaisMqlDate.slice(0, 19));
+
+    // A later run changes nothing.
+    await nextSecond();
+    const later = await sync();
+    expect(later.summary).toMatchObject({ handoffs: 0, outcomes: { won: 0, lost: 0 } });
+    expect(await report()).toMatchObject({ mqls: 2, won: 1, revenue: 0 });
   });
 
   it("counts no working status of a rep's own lead as this run's work after the loss, and takes a verdict made since", async () => {

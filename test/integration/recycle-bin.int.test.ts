@@ -51,7 +51,9 @@ describe("HubSpot's recycle bin, listed to follow deletions", () => {
   async function firstListingOfALargeBin(): Promise<void> {
     cleanUpOldList(1_150);
     later();
-    expect((await run()).binPages).toBe(0); // the first run links; it has nothing to follow yet
+    // The first run links and has no deletion to follow yet; its first load lists the bin once, for the
+    // funnel of contacts a lost store's people deleted since (binned-people.ts), here none.
+    expect((await run()).binPages).toBe(12);
     expect(await linked()).toBe(true);
     later();
     expect((await run()).binPages).toBe(12); // 1,150 records, 100 a page

@@ -86,7 +86,7 @@ export interface HubspotEmulatorOptions {
   archivedOwners?: ArchivedOwners;
   /**
    * How a record's times read (`createdAt`, `updatedAt`, `archivedAt`, the created and modified date
-   * properties, history timestamps): ISO 8601 as the CRM objects reference's SimplePublicObject gives them
+   * properties, history timestamps, the events API's `occurredAt`): ISO 8601 as the CRM objects reference's SimplePublicObject gives them
    * (default), or `"epoch-ms"`, epoch milliseconds (numbers, and digits among the properties) as the batch
    * references' examples and a date-time property's stored value show them (FIDELITY.md).
    */

@@ -248,22 +248,7 @@ export async function qualifyPage(
       // record's MQL date and hand them off a second time. The stage comes back as the funnel's moves to
       // it at the dates the contact keeps (its MQL first, where it has an MQL date); the contact is
       // already right, so nothing is written for the stage.
-      for (const m of restored)
-        events.push({
-          personId: record.id,
-          email: record.fields.email ?? null,
-          fromStage: m.fromStage,
-          toStage: m.toStage,
-          at: m.at,
-          cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? "leadloop_mql_date" : "leadloop_status"} (the state store knew no stage for this person)`,
-          runId: ctx.runId,
-          source: record.fields.hs_analytics_source ?? null,
-          campaign: null,
-          ownerId: null,
-          // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to
-          // the restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
-          amount: null,
-        });
+      events.push(...restoredEvents(ctx, record, restored));
       ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
     } else if (back?.qualifies) {
       const heldUntil = back.heldUntil;
@@ -349,13 +334,32 @@ export async function qualifyPage(
   };
 }
 
+/** The funnel events of a restored contact's moves (restoredStage), their causes marked restored. */
+export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: readonly RestoredMove[]): FunnelEvent[] {
+  return moves.map((m) => ({
+    personId: record.id,
+    email: record.fields.email ?? null,
+    fromStage: m.fromStage,
+    toStage: m.toStage,
+    at: m.at,
+    cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+    runId: ctx.runId,
+    source: record.fields.hs_analytics_source ?? null,
+    campaign: null,
+    ownerId: null,
+    // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to
+    // the restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
+    amount: null,
+  }));
+}
+
 /**
  * The moves that restore a contact unknown to the store to the stage it carries in leadloop's own
  * `leadloop_status`, when beyond lead (core/funnel/restore.ts): to MQL at its `leadloop_mql_date` where
  * it has one, then to a rep's verdict or a deal's stage at its `leadloop_disposition_date` (else the MQL
  * date, else now). Null for a contact leadloop never moved.
  */
-function restoredStage(record: SourceRecord, now: Date): RestoredMove[] | null {
+export function restoredStage(record: SourceRecord, now: Date): RestoredMove[] | null {
   const status = record.fields.leadloop_status?.trim().toLowerCase() ?? "";
   const stage = STAGES.find((s) => s === status);
   if (stage === undefined || stage === "lead") return null;

@@ -5,7 +5,9 @@
 import { BULK_EVENTS_PAGE_SIZE, EVENTS_PAGE_SIZE } from "./limits.js";
 import { eventPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
-import { fromHubspotValue } from "./values.js";
+import { hubspotInstant } from "./instants.js";
+import { SYSTEM } from "./fault-table.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 
 export const ACTIVITY_KINDS = [
   "page_view",
@@ -85,7 +87,7 @@ export async function readContactEvents(
 
 function activityOf(
   contactId: string,
-  e: { id: string; eventType: string; occurredAt: string; properties: Record<string, string | number | boolean | null | undefined> },
+  e: { id: string; eventType: string; occurredAt: string | number; properties: Record<string, string | number | boolean | null | undefined> },
 ): HubspotActivity {
   const properties: Record<string, string> = {};
   // A key loop, no array of entries: a first load's bulk read takes 73,000 events at 10,000 contacts.
@@ -97,7 +99,25 @@ function activityOf(
     contactId,
     id: e.id,
     kind: KIND_OF_EVENT_TYPE[e.eventType] ?? "other",
-    occurredAt: fromHubspotValue(e.occurredAt) ?? e.occurredAt,
+    occurredAt: occurredAt(contactId, e),
     properties,
   };
+}
+
+/**
+ * When an event occurred, ISO 8601 or epoch milliseconds (instants.ts, as the objects' times). An event
+ * whose time is neither is refused loudly: kept as it reads, it sorted and scored as no instant, and the
+ * behaviour cache's window would drop or keep it wrong.
+ */
+function occurredAt(contactId: string, e: { id: string; occurredAt: string | number }): string {
+  const at = hubspotInstant(e.occurredAt);
+  if (at !== null) return at;
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "BAD_RESPONSE",
+    message: `HubSpot answered event ${e.id} of contact ${contactId} with a time that is neither ISO 8601 nor epoch milliseconds (occurredAt: ${JSON.stringify(e.occurredAt)})`,
+    runNote: RESUME_NOTE,
+    retriable: false,
+  });
 }

@@ -44,6 +44,7 @@ import { PropertyCatalog } from "./property-catalog.js";
 import { propertyChanges, propertyValues } from "./property-history.js";
 import { findBy, readByIds } from "./record-reader.js";
 import { listRecycleBin, readRemovals } from "./removals.js";
+import { fromHubspotObject, propertiesFor } from "./values.js";
 import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
 import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
@@ -191,7 +192,13 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     // A merged-away id answers as the record the merge made (https://developers.hubspot.com/docs/api/crm/contacts,
     // "Merge"; record-reader.ts `askedAs`), and writes to it reach that record.
     mergedIdsTakeWrites: true,
-    recycleBin: { everyMs: options.recycleBinEveryMs ?? DEFAULT_RECYCLE_BIN_EVERY_MS },
+    recycleBin: {
+      everyMs: options.recycleBinEveryMs ?? DEFAULT_RECYCLE_BIN_EVERY_MS,
+      readArchived: async (object, fields, onPage) => {
+        const asked = propertiesFor(object, fields);
+        await listRecycleBin(transport, object, (page) => onPage(page.map((raw) => fromHubspotObject(object, raw, fields))), asked);
+      },
+    },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),
     listOwners: () => listOwners(transport),

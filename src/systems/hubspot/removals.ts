@@ -67,12 +67,14 @@ type ArchivedRecord = z.output<typeof objectPage>["results"][number];
 /**
  * Lists an object's recycle bin whole, 100 records a page (`archived=true`: the CRM objects reference
  * has no count of archived records and no time filter), handing each page on; answers how many it held.
- * The removals' reading and `leadloop forecast --live` (the bin's size) both list it this way.
+ * The removals' reading, `leadloop forecast --live` (the bin's size) and a lost store's rebuild (the
+ * deleted contacts' funnel properties, `properties`) all list it this way.
  */
 export async function listRecycleBin(
   transport: HubspotTransport,
   object: string,
-  onPage: (page: readonly ArchivedRecord[], listed: number) => void,
+  onPage: (page: readonly ArchivedRecord[], listed: number) => void | Promise<void>,
+  properties: readonly string[] = ["hs_object_id"],
 ): Promise<number> {
   let after: string | undefined;
   let listed = 0;
@@ -80,12 +82,12 @@ export async function listRecycleBin(
     const qs: Record<string, string> = {
       limit: String(LIST_PAGE_SIZE),
       archived: "true",
-      properties: "hs_object_id",
+      properties: properties.join(","),
     };
     if (after) qs.after = after;
     const { body } = await transport.send({ method: "GET", path: `/crm/v3/objects/${canonicalObject(object)}`, qs }, objectPage);
     listed += body.results.length;
-    onPage(body.results, listed);
+    await onPage(body.results, listed);
     after = body.paging?.next?.after;
   } while (after);
   return listed;

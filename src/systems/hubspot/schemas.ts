@@ -136,7 +136,8 @@ export const eventPage = z.looseObject({
       id: z.coerce.string(),
       objectId: z.coerce.string(),
       eventType: z.string(),
-      occurredAt: z.string(),
+      // ISO 8601 or epoch milliseconds, read as the objects' times are (instants.ts).
+      occurredAt: z.union([z.string(), z.number()]),
       // The objects' check: a first load's bulk read parses 73,000 events' properties at 10,000 contacts.
       properties,
     }),

@@ -66,7 +66,8 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
           objectType: "CONTACT",
           objectId: e.objectId,
           eventType: e.eventType,
-          occurredAt: e.occurredAt.toISOString(),
+          // The objects' times option covers events too (emulator.ts `objectTimestamps`).
+          occurredAt: ctx.data.objectTimestamps === "epoch-ms" ? e.occurredAt.getTime() : e.occurredAt.toISOString(),
           id: e.id,
           properties: { ...e.properties },
         })),
