@@ -623,8 +623,17 @@ export interface BatchCommit {
    * read back from the store.
    */
   outboxAccepted?: OutboxEntry[];
-  /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
+  /**
+   * Outbox writes the system refused: kept, but not sent again until decided anew with other values or
+   * retried.
+   */
   outboxRefused?: string[];
+  /**
+   * Of `outboxRefused`, those refused whatever values they carry (RecordFailure.ofRecord: the record's
+   * owner is a deactivated user, an approval locked it): decided anew for the same record they take the
+   * new values and stay refused, until retried or released (`outboxReleased`).
+   */
+  outboxRefusedOfRecord?: string[];
   /**
    * Refused outbox writes a new decision replaces or makes moot: removed while still refused, before this
    * batch's `outbox` writes are put (one may take the same key anew).
