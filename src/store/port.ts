@@ -757,11 +757,14 @@ export interface StateStore {
   commitBatch(batch: BatchCommit): Promise<{ linkIds: number[]; completedGroups: string[] }>;
 
   // The outbox
-  /** Pending outbox writes (refused ones too with `refused: true`), in the order they were decided. */
+  /**
+   * Pending outbox writes (refused ones instead with `refused: true`; only those refused for their record,
+   * `outboxRefusedOfRecord`, with `"of record"`), in the order they were decided.
+   */
   listOutbox(filter?: {
     phase?: string;
     keys?: readonly string[];
-    refused?: boolean;
+    refused?: boolean | "of record";
     limit?: number;
   }): Promise<OutboxEntry[]>;
   /**

@@ -115,8 +115,8 @@ describe("Leads of a deactivated Salesforce user", () => {
   });
 
   // The person's score moving with new behaviour is not the record changing: the refused qualification
-  // write takes the newest score and waits, one entry and one refused call, until a retry writes it once.
-  it("keeps a rescored person's refused score write waiting with the newest score, and writes it once when retried", async () => {
+  // write takes the newest score and waits, one entry and one refused call, until the Lead changes.
+  it("keeps a rescored person's refused score write waiting with the newest score, and writes it once the Lead is reassigned", async () => {
     const reps = seedReps(loop);
     const camille = seedCamille(loop);
     const funnel = funnelFor(loop, "salesforce");
@@ -161,16 +161,21 @@ describe("Leads of a deactivated Salesforce user", () => {
     expect(Number(held[0]!.fields.find((f) => f.field === "Leadloop_Score__c")?.after)).toBe(scores[2]);
     expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).not.toBe(scores[2]);
 
-    // An admin gives the Lead to Jordan, an active rep; the retry writes the newest score, once.
+    // An admin gives the Lead to Jordan, an active rep: the next run reads the Lead changed since the
+    // refusal and sends the newest score, once, with no `errors retry`.
     const jordan = reps.get(REPS.fallback.email)!.salesforce;
+    clock.t += 60_000;
     loop.salesforce.data.update("Lead", leadId, { OwnerId: jordan });
+    clock.t += 60_000;
     writes.length = 0;
     loop.salesforce.onWrite(({ path }) => void writes.push(path));
-    const retried = await loop.retry({ funnel });
+    await loop.sync({ funnel });
     loop.salesforce.onWrite(undefined);
     expect(writes).toEqual(["/services/data/v62.0/composite/sobjects"]);
-    expect(retried.resolved).toEqual(expect.arrayContaining([open[0]!.id]));
-    expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).toBe(scores[2]);
+    const newest = Number(loop.hubspot.data.getObject("contacts", camille)!.properties.leadloop_score);
+    expect(newest).toBe(scores[2]);
+    expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).toBe(newest);
+    expect((await loop.store.listErrors({ status: "resolved" })).map((e) => e.id)).toContain(open[0]!.id);
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
   });
 });

@@ -38,8 +38,8 @@ const COLUMNS =
 export interface OutboxFilter {
   phase?: string;
   keys?: readonly string[];
-  /** true: refused writes only; false or absent: pending ones only. */
-  refused?: boolean;
+  /** true: refused writes only; "of record": those refused for their record; false or absent: pending ones only. */
+  refused?: boolean | "of record";
   limit?: number;
   /** Only entries after this seq. */
   after?: number;
@@ -298,6 +298,7 @@ export class OutboxTable {
   /** The rows of `filter`, in decision order. */
   private rows(filter: OutboxFilter): OutboxRow[] {
     const where = [filter.refused ? "refused_ms IS NOT NULL" : "refused_ms IS NULL"];
+    if (filter.refused === "of record") where.push("refused_of_record = 1");
     const params: unknown[] = [];
     if (filter.phase !== undefined) {
       const phase = this.names.findId(filter.phase);
