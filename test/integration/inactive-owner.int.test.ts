@@ -3,7 +3,8 @@
 // user. Each refused write is in the error queue once, saying why and what to do, all of them sent in one
 // call; leadloop sends a field-sync write again only when the person's field changes again, never every run; and an SLA breach's re-route, which gives the Lead
 // to an active rep, goes through and lets the refused writes be retried. Other values decided for the
-// record (a rescore) wait in the refused write: the refusal is the record's, not its values'.
+// record (a rescore) wait in the refused write, the refusal being the record's, not its values', until
+// the Lead changes (given to an active user) or a retry; an approval lock (ENTITY_IS_LOCKED) alike.
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
@@ -114,9 +115,12 @@ describe("Leads of a deactivated Salesforce user", () => {
     );
   });
 
-  // The person's score moving with new behaviour is not the record changing: the refused qualification
-  // write takes the newest score and waits, one entry and one refused call, until the Lead changes.
-  it("keeps a rescored person's refused score write waiting with the newest score, and writes it once the Lead is reassigned", async () => {
+  /**
+   * Camille, handed off to Hélène, whose Lead then refuses every write (`refuse`), is rescored at three
+   * runs weeks apart: one refused Lead update, one entry at one attempt, the refused write holding the
+   * newest score. Returns what the cases go on with.
+   */
+  const rescoredWhileRefused = async (refuse: (leadId: string, helene: string) => void, code: string) => {
     const reps = seedReps(loop);
     const camille = seedCamille(loop);
     const funnel = funnelFor(loop, "salesforce");
@@ -130,8 +134,8 @@ describe("Leads of a deactivated Salesforce user", () => {
     expect(lead.OwnerId).toBe(helene);
     const leadId = String(lead.Id);
 
-    // Hélène leaves; Camille reads a page every few weeks, so each run rescores her and decides a new score for the Lead.
-    loop.salesforce.data.update("User", helene, { IsActive: false });
+    // Camille reads a page every few weeks, so each run rescores her and decides a new score for the Lead.
+    refuse(leadId, helene);
     const writes: string[] = [];
     loop.salesforce.onWrite(({ path }) => void writes.push(path));
     const links = ["Intégrations SAP", "Tarifs Entreprise", "Études de cas — Industrie"];
@@ -155,27 +159,46 @@ describe("Leads of a deactivated Salesforce user", () => {
     expect(writes.filter((path) => path.endsWith("/composite/sobjects"))).toHaveLength(1);
     const open = (await loop.store.listErrors({ status: "open" })).filter((e) => e.operation === "qualification");
     expect(open.map((e) => [e.recordId, e.attempts])).toEqual([[leadId, 1]]);
-    expect(open[0]!.message).toContain("INACTIVE_OWNER_OR_USER");
+    expect(open[0]!.message).toContain(code);
     const held = (await loop.store.listOutbox({ refused: true })).filter((w) => w.recordId === leadId && w.phase === "qualification");
     expect(held).toHaveLength(1);
     expect(Number(held[0]!.fields.find((f) => f.field === "Leadloop_Score__c")?.after)).toBe(scores[2]);
     expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).not.toBe(scores[2]);
+    /** The Lead update calls `act` makes, the Lead's score after it, and the entry's status. */
+    const sends = async (act: () => Promise<unknown>) => {
+      writes.length = 0;
+      loop.salesforce.onWrite(({ path }) => void writes.push(path));
+      await act();
+      loop.salesforce.onWrite(undefined);
+      const entry = (await loop.store.listErrors({})).find((e) => e.id === open[0]!.id);
+      return { writes: [...writes], score: Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c), status: entry?.status };
+    };
+    return { reps, funnel, leadId, newest: scores[2]!, sends };
+  };
 
+  // The person's score moving with new behaviour is not the record changing: the refused qualification
+  // write takes the newest score and waits, one entry and one refused call, until the Lead changes.
+  it("keeps a rescored person's refused score write waiting with the newest score, and writes it once the Lead is reassigned", async () => {
+    const { reps, funnel, leadId, newest, sends } = await rescoredWhileRefused(
+      (_, helene) => loop.salesforce.data.update("User", helene, { IsActive: false }),
+      "INACTIVE_OWNER_OR_USER",
+    );
     // An admin gives the Lead to Jordan, an active rep: the next run reads the Lead changed since the
     // refusal and sends the newest score, once, with no `errors retry`.
-    const jordan = reps.get(REPS.fallback.email)!.salesforce;
     clock.t += 60_000;
-    loop.salesforce.data.update("Lead", leadId, { OwnerId: jordan });
+    loop.salesforce.data.update("Lead", leadId, { OwnerId: reps.get(REPS.fallback.email)!.salesforce });
     clock.t += 60_000;
-    writes.length = 0;
-    loop.salesforce.onWrite(({ path }) => void writes.push(path));
-    await loop.sync({ funnel });
-    loop.salesforce.onWrite(undefined);
-    expect(writes).toEqual(["/services/data/v62.0/composite/sobjects"]);
-    const newest = Number(loop.hubspot.data.getObject("contacts", camille)!.properties.leadloop_score);
-    expect(newest).toBe(scores[2]);
-    expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).toBe(newest);
-    expect((await loop.store.listErrors({ status: "resolved" })).map((e) => e.id)).toContain(open[0]!.id);
+    expect(await sends(() => loop.sync({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+
+  // An approval lock is the record's too; its release changes no field leadloop reads, so the retry sends it.
+  it("keeps a locked Lead's refused score write waiting with the newest score, and writes it once retried after the unlock", async () => {
+    const { funnel, leadId, newest, sends } = await rescoredWhileRefused(
+      (id) => loop.salesforce.data.lock("Lead", id),
+      "ENTITY_IS_LOCKED",
+    );
+    loop.salesforce.data.unlock("Lead", leadId);
+    expect(await sends(() => loop.retry({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
   });
 });
