@@ -623,8 +623,17 @@ export interface BatchCommit {
    * read back from the store.
    */
   outboxAccepted?: OutboxEntry[];
-  /** Outbox writes the system refused: kept, but not sent again until decided anew or retried. */
+  /**
+   * Outbox writes the system refused: kept, but not sent again until decided anew with other values or
+   * retried.
+   */
   outboxRefused?: string[];
+  /**
+   * Of `outboxRefused`, those refused whatever values they carry (RecordFailure.ofRecord: the record's
+   * owner is a deactivated user, an approval locked it): decided anew for the same record they take the
+   * new values and stay refused, until retried or released (`outboxReleased`).
+   */
+  outboxRefusedOfRecord?: string[];
   /**
    * Refused outbox writes a new decision replaces or makes moot: removed while still refused, before this
    * batch's `outbox` writes are put (one may take the same key anew).
@@ -756,11 +765,14 @@ export interface StateStore {
   commitBatch(batch: BatchCommit): Promise<{ linkIds: number[]; completedGroups: string[] }>;
 
   // The outbox
-  /** Pending outbox writes (refused ones too with `refused: true`), in the order they were decided. */
+  /**
+   * Pending outbox writes (refused ones instead with `refused: true`; only those refused for their record,
+   * `outboxRefusedOfRecord`, with `"of record"`), in the order they were decided.
+   */
   listOutbox(filter?: {
     phase?: string;
     keys?: readonly string[];
-    refused?: boolean;
+    refused?: boolean | "of record";
     limit?: number;
   }): Promise<OutboxEntry[]>;
   /**

@@ -16,6 +16,7 @@ import { carryConversions, contactHolder, type ConvertedLink, converted, relinkT
 import { settleByFieldTimes } from "./conflict-times.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
 import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
+import { releasedByChange } from "./record-refusals.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import {
   missingStamps,
@@ -101,6 +102,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     }
     toFetch.push({ record, link, mapping });
   }
+  const released = (await releasedByChange(ctx, toFetch.map((item) => item.record))).map((r) => r.key);
   // A retry merges its records whatever they hold: a refused write's record is its own echo (the page
   // kept its written side's snapshot at what it held), and only the merge decides the write again.
   const echoes = input.retrying ? new Set<SourceRecord>() : await linkedEchoes(ctx, source, toFetch, snapshots);
@@ -264,6 +266,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     outbox: commit.outbox,
     // After the puts: a refused write re-aimed at a merge's master waits for `errors retry` as before.
     outboxRefused: owed.outboxRefused,
+    outboxReleased: released,
     movedErrors: owed.movedErrors,
     outboxDroppedFor: [...carried.droppedFor, ...followed.outboxDroppedFor],
     slaClocks: [...carried.clocks, ...(await clocksMoved(ctx, commit.merges.crmMoves))],
@@ -296,6 +299,11 @@ export async function recordsToSync(
       linked.push({ record, link, mapping });
   }
   const echoes = await linkedEchoes(ctx, source, linked, snapshots);
+  // A record changed since a refusal of it (given to an active user) has its refused writes to release.
+  if (echoes.size > 0) {
+    const waking = new Set((await releasedByChange(ctx, [...echoes])).map((r) => r.recordId));
+    for (const record of echoes) if (waking.has(record.id)) echoes.delete(record);
+  }
   ctx.summary.unchanged += echoes.size;
   // Unlinked records left as they are (match-misses.ts `idleMisses`) have no work either.
   const idle =

@@ -1,13 +1,17 @@
 // A rep leaves and their Salesforce user is deactivated while they still own Leads leadloop handed them:
 // Salesforce refuses any update of those Leads (INACTIVE_OWNER_OR_USER) unless it gives them to an active
 // user. Each refused write is in the error queue once, saying why and what to do, all of them sent in one
-// call; leadloop sends one again only when the person changes again, never every run; and an SLA breach's re-route, which gives the Lead
-// to an active rep, goes through and lets the refused writes be retried.
+// call; leadloop sends a field-sync write again only when the person's field changes again, never every run; and an SLA breach's re-route, which gives the Lead
+// to an active rep, goes through and lets the refused writes be retried. Other values decided for the
+// record (a rescore) wait in the refused write, the refusal being the record's, not its values', until
+// the Lead changes (given to an active user) or a retry; an approval lock (ENTITY_IS_LOCKED) alike.
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
-import { funnelFor, pricingAndDemo, REPS, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
+import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 describe("Leads of a deactivated Salesforce user", () => {
   let loop: LoopHarness;
@@ -109,5 +113,92 @@ describe("Leads of a deactivated Salesforce user", () => {
     expect(new Set(leads.map((l) => loop.salesforce.data.get("Lead", String(l.Id))?.Title))).toEqual(
       new Set(["Directrice des Achats — Europe du Sud", "Head of Procurement DACH & Nordics"]),
     );
+  });
+
+  /**
+   * Camille, handed off to Hélène, whose Lead then refuses every write (`refuse`), is rescored at three
+   * runs weeks apart: one refused Lead update, one entry at one attempt, the refused write holding the
+   * newest score. Returns what the cases go on with.
+   */
+  const rescoredWhileRefused = async (refuse: (leadId: string, helene: string) => void, code: string) => {
+    const reps = seedReps(loop);
+    const camille = seedCamille(loop);
+    const funnel = funnelFor(loop, "salesforce");
+    await loop.sync({ funnel });
+    clock.t += 60_000;
+    pricingAndDemo(loop, camille);
+    clock.t += 60_000;
+    expect((await loop.sync({ funnel })).summary.handoffs).toBe(1);
+    const helene = reps.get(REPS.emea.email)!.salesforce;
+    const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille)!;
+    expect(lead.OwnerId).toBe(helene);
+    const leadId = String(lead.Id);
+
+    // Camille reads a page every few weeks, so each run rescores her and decides a new score for the Lead.
+    refuse(leadId, helene);
+    const writes: string[] = [];
+    loop.salesforce.onWrite(({ path }) => void writes.push(path));
+    const links = ["Intégrations SAP", "Tarifs Entreprise", "Études de cas — Industrie"];
+    const scores: number[] = [];
+    for (const [i, title] of links.entries()) {
+      clock.t += 20 * DAY;
+      recordActivity(loop.hubspot.data, {
+        contactId: camille,
+        kind: "pageView",
+        occurredAt: new Date(clock.t),
+        properties: { hs_url: `https://www.leadloop-demo.com/fr/page-${i}`, hs_title: title },
+      });
+      clock.t += 5 * 60_000;
+      await loop.sync({ funnel });
+      scores.push(Number(loop.hubspot.data.getObject("contacts", camille)!.properties.leadloop_score));
+    }
+    loop.salesforce.onWrite(undefined);
+    // The score moved at every run; Salesforce was asked to update the Lead once (the SLA's overdue alert
+    // is a Task of its own), and the entry counts that one attempt.
+    expect(new Set(scores).size).toBe(3);
+    expect(writes.filter((path) => path.endsWith("/composite/sobjects"))).toHaveLength(1);
+    const open = (await loop.store.listErrors({ status: "open" })).filter((e) => e.operation === "qualification");
+    expect(open.map((e) => [e.recordId, e.attempts])).toEqual([[leadId, 1]]);
+    expect(open[0]!.message).toContain(code);
+    const held = (await loop.store.listOutbox({ refused: true })).filter((w) => w.recordId === leadId && w.phase === "qualification");
+    expect(held).toHaveLength(1);
+    expect(Number(held[0]!.fields.find((f) => f.field === "Leadloop_Score__c")?.after)).toBe(scores[2]);
+    expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).not.toBe(scores[2]);
+    /** The Lead update calls `act` makes, the Lead's score after it, and the entry's status. */
+    const sends = async (act: () => Promise<unknown>) => {
+      writes.length = 0;
+      loop.salesforce.onWrite(({ path }) => void writes.push(path));
+      await act();
+      loop.salesforce.onWrite(undefined);
+      const entry = (await loop.store.listErrors({})).find((e) => e.id === open[0]!.id);
+      return { writes: [...writes], score: Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c), status: entry?.status };
+    };
+    return { reps, funnel, leadId, newest: scores[2]!, sends };
+  };
+
+  // The person's score moving with new behaviour is not the record changing: the refused qualification
+  // write takes the newest score and waits, one entry and one refused call, until the Lead changes.
+  it("keeps a rescored person's refused score write waiting with the newest score, and writes it once the Lead is reassigned", async () => {
+    const { reps, funnel, leadId, newest, sends } = await rescoredWhileRefused(
+      (_, helene) => loop.salesforce.data.update("User", helene, { IsActive: false }),
+      "INACTIVE_OWNER_OR_USER",
+    );
+    // An admin gives the Lead to Jordan, an active rep: the next run reads the Lead changed since the
+    // refusal and sends the newest score, once, with no `errors retry`.
+    clock.t += 60_000;
+    loop.salesforce.data.update("Lead", leadId, { OwnerId: reps.get(REPS.fallback.email)!.salesforce });
+    clock.t += 60_000;
+    expect(await sends(() => loop.sync({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
+    expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
+  });
+
+  // An approval lock is the record's too; its release changes no field leadloop reads, so the retry sends it.
+  it("keeps a locked Lead's refused score write waiting with the newest score, and writes it once retried after the unlock", async () => {
+    const { funnel, leadId, newest, sends } = await rescoredWhileRefused(
+      (id) => loop.salesforce.data.lock("Lead", id),
+      "ENTITY_IS_LOCKED",
+    );
+    loop.salesforce.data.unlock("Lead", leadId);
+    expect(await sends(() => loop.retry({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
   });
 });

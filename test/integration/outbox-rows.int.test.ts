@@ -2,7 +2,8 @@
 // the upgrade and read back unchanged in decision order; new rows keep only what their columns do not
 // say, so a first load's score writes take a fraction of the bytes the JSON rows took; a long value (a
 // score's reasons) is kept as pieces shared with the other writes and the audit, which the audit's
-// retention prune leaves while a write that names them waits.
+// retention prune leaves while a write that names them waits. Migration 34 marks the refused writes whose
+// open entry says the record refused them (an inactive owner), which then wait through new values.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -322,3 +323,67 @@ describe("migration 17: compact outbox rows", () => {
   });
 });
 
+
+describe("a file refused writes were kept in before migration 34", () => {
+  it("marks a write its open entry says was refused for its Lead, which then waits through new values", async () => {
+    const file = join(dir, "state.db");
+    const lead = (id: string, key: string, score: string): OutboxWrite => ({
+      key,
+      phase: "qualification",
+      side: "crm",
+      system: "salesforce",
+      object: "Lead",
+      recordId: id,
+      upsertOn: null,
+      associations: [],
+      fields: [{ field: "Leadloop_Score__c", before: null, after: score, rule: `score: ${score} points (demo_request)` }],
+      personId: id === zoe.lead ? zoe.id : "52",
+      email: id === zoe.lead ? zoe.email : "jose.nuñez@nordlicht.se",
+      group: null,
+    });
+    const owner = lead(zoe.lead, `qualification:${zoe.id}:record`, "71.5");
+    const email = lead("00Q5g00000XyZaBAAZ", "qualification:52:record", "64");
+    const refusal = (w: OutboxWrite, message: string) => ({
+      runId: "run-1",
+      system: "salesforce",
+      object: "Lead",
+      recordId: w.recordId,
+      operation: "qualification",
+      payload: { outboxKey: w.key, personId: w.personId, email: w.email, fields: {} },
+      errorClass: "conflict" as const,
+      message,
+      at: "2026-11-30T12:05:00.000Z",
+    });
+    const store = await openSqliteStore(file);
+    await store.commitBatch({ runId: "run-1", at: "2026-11-30T12:00:00.000Z", outbox: [owner, email] });
+    await store.commitBatch({
+      runId: "run-1",
+      at: "2026-11-30T12:05:00.000Z",
+      outboxRefused: [owner.key, email.key],
+      errors: [
+        refusal(owner, "INACTIVE_OWNER_OR_USER: operation performed with inactive user [005Hs000000AAAA] as owner of lead [Zoë.Ångström@Nordlicht.se]"),
+        refusal(email, "INVALID_EMAIL_ADDRESS: Email: invalid email address: jose.nuñez@nordlicht (fields: Email) [jose.nuñez@nordlicht.se]"),
+      ],
+    });
+    await store.close();
+    // The file as migration 33 left it: no column saying what a refusal was of.
+    const raw = new Database(file);
+    raw.exec("ALTER TABLE outbox DROP COLUMN refused_of_record");
+    raw.pragma("user_version = 33");
+    raw.prepare("DELETE FROM schema_migrations WHERE version = 34").run();
+    raw.close();
+
+    const upgraded = await openSqliteStore(file);
+    await upgraded.commitBatch({
+      runId: "run-2",
+      at: "2026-12-01T09:00:00.000Z",
+      outbox: [lead(zoe.lead, owner.key, "58.25"), lead("00Q5g00000XyZaBAAZ", email.key, "52")],
+    });
+    // The inactive owner's Lead still refuses, whatever the score: its write waits with the new one. The
+    // refused email was the values': the new decision is sent.
+    const refused = await upgraded.listOutbox({ refused: true });
+    expect(refused.map((w) => [w.key, w.fields[0]!.after, w.refusedAt])).toEqual([[owner.key, "58.25", "2026-11-30T12:05:00.000Z"]]);
+    expect((await upgraded.listOutbox()).map((w) => [w.key, w.fields[0]!.after])).toEqual([[email.key, "52"]]);
+    await upgraded.close();
+  });
+});

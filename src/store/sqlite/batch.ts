@@ -84,7 +84,8 @@ export function writeBatch(
     ...tables.outbox.dropPending(batch.outboxWithdrawn ?? []),
   ];
   tables.outbox.putAll(batch.outbox ?? [], batch.runId, batch.at);
-  for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at);
+  const ofRecord = new Set(batch.outboxRefusedOfRecord ?? []);
+  for (const key of batch.outboxRefused ?? []) tables.outbox.refuse(key, batch.at, ofRecord.has(key));
   for (const key of batch.outboxReleased ?? []) tables.outbox.release(key);
   const completedGroups: string[] = [];
   const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);

@@ -1085,6 +1085,18 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `DROP INDEX error_queue_status;
       CREATE INDEX error_queue_status ON error_queue (status, system, error_class);`,
   },
+  {
+    version: 34,
+    name: "whether a refused outbox write was refused for its record",
+    // A write refused whatever values it carries (its Lead's owner is a deactivated user, an approval
+    // locked it: RecordFailure.ofRecord) stays refused when decided again with other values (a rescore's
+    // decayed score), where one refused for its values is sent again (ARCHITECTURE.md "One write path").
+    // Rows refused before this version are marked from their open entry's code, which starts its message.
+    sql: `ALTER TABLE outbox ADD COLUMN refused_of_record INTEGER NOT NULL DEFAULT 0;
+      UPDATE outbox SET refused_of_record = 1 WHERE refused_ms IS NOT NULL AND key IN (
+        SELECT json_extract(payload, '$.outboxKey') FROM error_queue
+        WHERE status = 'open' AND (message LIKE 'INACTIVE_OWNER_OR_USER:%' OR message LIKE 'ENTITY_IS_LOCKED:%'));`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

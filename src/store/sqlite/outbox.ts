@@ -27,17 +27,19 @@ interface OutboxRow {
   run: number;
   decidedMs: number;
   refusedMs: number | null;
+  /** 1: refused whatever values it carries (migration 34), so other values for the record are refused too. */
+  refusedOfRecord: number;
   write: string;
 }
 
 const COLUMNS =
-  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, write";
+  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord, write";
 
 export interface OutboxFilter {
   phase?: string;
   keys?: readonly string[];
-  /** true: refused writes only; false or absent: pending ones only. */
-  refused?: boolean;
+  /** true: refused writes only; "of record": those refused for their record; false or absent: pending ones only. */
+  refused?: boolean | "of record";
   limit?: number;
   /** Only entries after this seq. */
   after?: number;
@@ -59,8 +61,8 @@ export class OutboxTable {
 
   /**
    * Keeps the decided writes, in order. A write decided again replaces the pending one's values (fields it does not
-   * name are kept); a refused one stays refused when the new decision writes the same values, so it
-   * waits for a change or a retry instead of being sent on every run.
+   * name are kept); a refused one stays refused while its refusal still stands for the new decision (`stillRefused`),
+   * so it waits for a change or a retry instead of being sent on every run.
    */
   putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
     if (decided.length === 0) return;
@@ -91,13 +93,25 @@ export class OutboxTable {
     const keepsNone = (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
     const write = keepsNone ? decided : withEarlierFields(decided, this.toEntries([old])[0]!);
     const text = write === decided ? decidedText : this.payload(write, addedUse);
-    const same = old.write === text && old.phase === phase && old.grp === write.group && old.recordId === write.recordId;
+    const held = stillRefused(old, { phase, system, object, recordId: write.recordId, group: write.group, text });
     this.sql
       .get(
         `UPDATE outbox SET phase = ?, system = ?, object = ?, record_id = ?, grp = ?, run = ?, decided_ms = ?,
-           refused_ms = ?, write = ? WHERE seq = ?`,
+           refused_ms = ?, refused_of_record = ?, write = ? WHERE seq = ?`,
       )
-      .run(phase, system, object, write.recordId, write.group, run, decidedMs, same ? old.refusedMs : null, text, old.seq);
+      .run(
+        phase,
+        system,
+        object,
+        write.recordId,
+        write.group,
+        run,
+        decidedMs,
+        held ? old.refusedMs : null,
+        held ? old.refusedOfRecord : 0,
+        text,
+        old.seq,
+      );
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
@@ -245,12 +259,13 @@ export class OutboxTable {
     return done;
   }
 
-  refuse(key: string, at: string): void {
-    this.sql.get("UPDATE outbox SET refused_ms = ? WHERE key = ?").run(Date.parse(at), key);
+  /** `ofRecord`: refused whatever values it carries (RecordFailure.ofRecord), see `stillRefused`. */
+  refuse(key: string, at: string, ofRecord: boolean): void {
+    this.sql.get("UPDATE outbox SET refused_ms = ?, refused_of_record = ? WHERE key = ?").run(Date.parse(at), ofRecord ? 1 : 0, key);
   }
 
   release(key: string): void {
-    this.sql.get("UPDATE outbox SET refused_ms = NULL WHERE key = ?").run(key);
+    this.sql.get("UPDATE outbox SET refused_ms = NULL, refused_of_record = 0 WHERE key = ?").run(key);
   }
 
   /** In the order the writes were first decided. */
@@ -288,6 +303,7 @@ export class OutboxTable {
   /** The rows of `filter`, in decision order. */
   private rows(filter: OutboxFilter): OutboxRow[] {
     const where = [filter.refused ? "refused_ms IS NOT NULL" : "refused_ms IS NULL"];
+    if (filter.refused === "of record") where.push("refused_of_record = 1");
     const params: unknown[] = [];
     if (filter.phase !== undefined) {
       const phase = this.names.findId(filter.phase);
@@ -434,6 +450,23 @@ export class OutboxTable {
       return decodePayload(columns, payloads[i]!, this.names, pieces);
     });
   }
+}
+
+/**
+ * Whether a refused write decided again stays refused: the same write (same values, phase, group and
+ * record), which the system would refuse the same; or, refused for its record whatever its values (a
+ * Lead of a deactivated owner, INACTIVE_OWNER_OR_USER; one an approval locked, ENTITY_IS_LOCKED), a write
+ * to the same record, which a rescore's decayed score does not make Salesforce take: the row keeps the new
+ * values, and `errors retry` sends the newest. A write refused for its values (a bad email) is sent anew.
+ */
+function stillRefused(
+  old: OutboxRow,
+  next: { phase: number; system: number; object: number; recordId: string | null; group: string | null; text: string },
+): boolean {
+  if (old.refusedMs === null) return false;
+  const sameRecord = old.recordId !== null && old.recordId === next.recordId && old.system === next.system && old.object === next.object;
+  if (old.refusedOfRecord === 1) return sameRecord;
+  return old.write === next.text && old.phase === next.phase && old.grp === next.group && old.recordId === next.recordId;
 }
 
 /** A write decided again keeps the earlier decision's fields it does not name (e.g. an MQL's status). */

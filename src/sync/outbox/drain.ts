@@ -312,6 +312,7 @@ async function sendBatch(
   const accepted: string[] = [];
   const acceptedEntries: OutboxEntry[] = [];
   const refused: string[] = [];
+  const refusedOfRecord: string[] = [];
   const errors: NewQueuedError[] = [];
   const errorAttempts: { id: number; message: string }[] = [];
   // One record's entries refused as one write are sent again one by one below, so each entry is
@@ -331,6 +332,7 @@ async function sendBatch(
     }
     for (const entry of item.entries) {
       refused.push(entry.key);
+      if (outcome.error.ofRecord) refusedOfRecord.push(entry.key);
       bump(ctx.summary.errors, system);
       // The person's email ends the message, on a retry's new attempt too: the entry still names who it is about.
       const message = refusalMessage(outcome.error, entry.email);
@@ -379,6 +381,7 @@ async function sendBatch(
     outboxAccepted: acceptedEntries,
     personContacts: contactsWritten(acceptedEntries),
     outboxRefused: refused,
+    outboxRefusedOfRecord: refusedOfRecord,
     outboxGroupsStarted: clocks.startedBy(acceptedEntries),
   });
   tally.note(accepted, refused);
