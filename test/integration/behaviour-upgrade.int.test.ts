@@ -65,6 +65,10 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE person_scores DROP COLUMN last_name;
       ALTER TABLE outbox_groups DROP COLUMN reached_systems;
       ALTER TABLE sla_clocks DROP COLUMN reached;
+      DROP INDEX error_queue_problems;
+      ALTER TABLE error_queue DROP COLUMN problem_person;
+      ALTER TABLE error_queue DROP COLUMN problem_cause;
+      ALTER TABLE outbox DROP COLUMN refused_of_record;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -111,9 +115,11 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // the lead statuses seen, 25: the reassigned clocks, 26: the scores written on CRM records, 27: a
     // column of the history fill's list, 28: a column of the follow-up clocks, each dropped with the
     // rest, 29: that list's column renamed, 30: the score rows' name parts, and 31: the columns of the
-    // outbox's groups and the clocks saying what reached the rep, each dropped with the rest), so they run
-    // again on the old tables as on a v19 file.
-    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
+    // outbox's groups and the clocks saying what reached the rep, each dropped with the rest; 32: the error
+    // queue's problem keys and their index, dropped with the rest, 33: the status index made again, and 34:
+    // the outbox's refused-of-record column, dropped with the rest), so they run again on the old tables as on
+    // a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);
