@@ -2,8 +2,8 @@
 // single call toward your API limits", at most 25 subrequests, of which at most 5 queries; each
 // subrequest answers with its own status and body.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+import { documentedAnswer } from "./errors.js";
 import { z } from "zod";
-import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
 
 export const MAX_SUBREQUESTS = 25;
@@ -41,15 +41,6 @@ export async function sendGets(
     idempotent: true,
     purpose,
   });
-  const parsed = compositeAnswer.safeParse(raw);
-  if (!parsed.success) {
-    throw new SystemError({
-      system: "salesforce",
-      errorClass: "bug",
-      code: "UNEXPECTED_COMPOSITE_RESULT",
-      message: "Salesforce's composite answer did not have the documented shape",
-      retriable: false,
-    });
-  }
-  return new Map(parsed.data.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
+  const parsed = documentedAnswer(compositeAnswer, raw, "UNEXPECTED_COMPOSITE_RESULT", "composite answer");
+  return new Map(parsed.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import { sendGets } from "./composite.js";
-import { SYSTEM_DOWN } from "./errors.js";
+import { documentedAnswer, SYSTEM_DOWN } from "./errors.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_HEADERS } from "./query-pages.js";
 import { soqlName } from "./soql.js";
@@ -134,14 +134,8 @@ export class ChangeCoverage {
       this.keep(object, until, null);
       return;
     }
-    if (this.remember(object, until, answer)) return;
-    throw new SystemError({
-      system: "salesforce",
-      errorClass: "bug",
-      code: "UNEXPECTED_UPDATED_RESULT",
-      message: `Salesforce's getUpdated answer for ${object} did not have the documented shape`,
-      retriable: false,
-    });
+    const parsed = documentedAnswer(updatedResult, answer, "UNEXPECTED_UPDATED_RESULT", `getUpdated answer for ${object}`);
+    this.keep(object, until, coveredShortOf(parsed, until) ?? null);
   }
 
   private keep(object: string, until: string, short: string | null): void {

@@ -7,7 +7,7 @@ import type { FieldDescription, FieldType, ObjectDescription } from "../../core/
 import { SystemError } from "../../sync/system-error.js";
 import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
-import { SYSTEM } from "./errors.js";
+import { documentedAnswer, SYSTEM } from "./errors.js";
 import { soqlName } from "./soql.js";
 
 const describeField = z
@@ -149,17 +149,7 @@ export class DescribeCache {
       idempotent: true,
       purpose: "describe",
     });
-    const parsed = describeResult.safeParse(raw);
-    if (!parsed.success) {
-      throw new SystemError({
-        system: SYSTEM,
-        errorClass: "bug",
-        code: "UNEXPECTED_DESCRIBE",
-        message: `Salesforce's describe of ${object} did not have the documented shape: ${parsed.error.issues[0]?.message ?? ""}`,
-        retriable: false,
-      });
-    }
-    return described(parsed.data);
+    return described(documentedAnswer(describeResult, raw, "UNEXPECTED_DESCRIBE", `describe of ${object}`));
   }
 }
 

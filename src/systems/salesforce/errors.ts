@@ -1,6 +1,7 @@
 // The one fault table for Salesforce (HABITS 3): an errorCode or HTTP status → what the caller does next,
 // with a message a person can act on. Codes: REST API Developer Guide, "Status Codes and Error Responses"
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+import type { z } from "zod";
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { RecordFailure } from "../../sync/system-port.js";
@@ -277,4 +278,21 @@ export function surelyUnprocessed(err: SystemError): boolean {
   return (
     err.code === "ECONNREFUSED" || err.errorClass === "rate_limited" || err.code === "SERVER_UNAVAILABLE"
   );
+}
+
+/**
+ * An answer read by its schema, or a `bug` error naming what answered (`what`: "the query answer", "the
+ * describe of Lead") and the first thing its schema refused: Salesforce answered outside its reference,
+ * which no retry mends.
+ */
+export function documentedAnswer<S extends z.ZodType>(schema: S, raw: unknown, code: string, what: string): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code,
+    message: `Salesforce's ${what} did not have the documented shape: ${parsed.error.issues[0]?.message ?? ""}`,
+    retriable: false,
+  });
 }

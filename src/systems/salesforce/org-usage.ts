@@ -5,9 +5,8 @@
 // window, by their `LastModifiedDate` and `LastModifiedById` (Object Reference, "System Fields"). A record
 // changed twice counts once, and a conversion counts its Lead and the Opportunity it opened.
 import { z } from "zod";
-import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
-import { SYSTEM } from "./errors.js";
+import { documentedAnswer } from "./errors.js";
 import { totalSizeAnswer } from "./query-pages.js";
 import { soqlDateTime, soqlString } from "./soql.js";
 
@@ -58,13 +57,5 @@ export async function readOrgUsage(
 }
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, resource: string): z.output<S> {
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new SystemError({
-    system: SYSTEM,
-    errorClass: "bug",
-    code: "UNEXPECTED_RESPONSE",
-    message: `Salesforce's ${resource} resource did not have the documented shape: ${parsed.error.issues[0]?.message ?? ""}`,
-    retriable: false,
-  });
+  return documentedAnswer(schema, raw, "UNEXPECTED_RESPONSE", `${resource} resource`);
 }

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
-import { SYSTEM } from "./errors.js";
+import { documentedAnswer, SYSTEM } from "./errors.js";
 import { QUERY_PAGE_SIZE } from "./limits.js";
 
 const queryResult = z
@@ -52,17 +52,7 @@ export async function queryTotalSize(client: SalesforceClient, soql: string): Pr
     purpose: "query",
   });
   // The SOAP API documents `records` as null for COUNT(); only the size is read.
-  const answer = totalSizeAnswer.safeParse(raw);
-  if (!answer.success) {
-    throw new SystemError({
-      system: SYSTEM,
-      errorClass: "bug",
-      code: "UNEXPECTED_QUERY_RESULT",
-      message: "Salesforce's query answer did not have the documented shape",
-      retriable: false,
-    });
-  }
-  return answer.data.totalSize;
+  return documentedAnswer(totalSizeAnswer, raw, "UNEXPECTED_QUERY_RESULT", "query answer").totalSize;
 }
 
 export async function* queryPages(
@@ -74,20 +64,11 @@ export async function* queryPages(
   let path: string | undefined = queryPath(soql, options);
   let had = options.first;
   while (path) {
-    const raw = had ?? (await client.call<unknown>({ method: "GET", path, headers: { ...QUERY_HEADERS }, idempotent: true, purpose: resource }));
+    const raw: unknown = had ?? (await client.call<unknown>({ method: "GET", path, headers: { ...QUERY_HEADERS }, idempotent: true, purpose: resource }));
     had = undefined;
-    const page = queryResult.safeParse(raw);
-    if (!page.success) {
-      throw new SystemError({
-        system: SYSTEM,
-        errorClass: "bug",
-        code: "UNEXPECTED_QUERY_RESULT",
-        message: `Salesforce's ${resource} answer did not have the documented shape`,
-        retriable: false,
-      });
-    }
-    path = page.data.done ? undefined : nextPath(resource, page.data.nextRecordsUrl);
-    yield page.data.records;
+    const page = documentedAnswer(queryResult, raw, "UNEXPECTED_QUERY_RESULT", `${resource} answer`);
+    path = page.done ? undefined : nextPath(resource, page.nextRecordsUrl);
+    yield page.records;
   }
 }
 

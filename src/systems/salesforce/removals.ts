@@ -12,7 +12,7 @@ import type { Removal, RemovalReadOptions } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import type { DescribeCache } from "./describe.js";
 import { coveredShortOf, MIN_WINDOW_MS } from "./coverage.js";
-import { SYSTEM } from "./errors.js";
+import { documentedAnswer } from "./errors.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
 import { queryAllRows } from "./query-pages.js";
 import { chunk, inList, select, soqlDateTime, soqlName } from "./soql.js";
@@ -125,18 +125,9 @@ async function listDeleted(
     const short = first.short ?? second.short;
     return { deletedRecords: [...first.deletedRecords, ...second.deletedRecords], ...(short ? { short } : {}) };
   }
-  const parsed = deletedResult.safeParse(raw);
-  if (!parsed.success) {
-    throw new SystemError({
-      system: SYSTEM,
-      errorClass: "bug",
-      code: "UNEXPECTED_DELETED_RESULT",
-      message: `Salesforce's getDeleted answer for ${object} did not have the documented shape`,
-      retriable: false,
-    });
-  }
-  const short = coveredShortOf(parsed.data, until);
-  return { deletedRecords: parsed.data.deletedRecords, ...(short ? { short } : {}) };
+  const parsed = documentedAnswer(deletedResult, raw, "UNEXPECTED_DELETED_RESULT", `getDeleted answer for ${object}`);
+  const short = coveredShortOf(parsed, until);
+  return { deletedRecords: parsed.deletedRecords, ...(short ? { short } : {}) };
 }
 
 /**

@@ -2,9 +2,8 @@
 // Endpoint": https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_userinfo_endpoint.htm):
 // Salesforce makes it the owner of a record created without one.
 import { z } from "zod";
-import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
-import { SYSTEM } from "./errors.js";
+import { documentedAnswer } from "./errors.js";
 
 const userInfo = z.object({ user_id: z.string().min(1), email: z.string().nullable().optional() }).loose();
 
@@ -20,15 +19,6 @@ export async function readRunningUser(client: SalesforceClient): Promise<Running
     idempotent: true,
     purpose: "userinfo",
   });
-  const parsed = userInfo.safeParse(raw);
-  if (!parsed.success) {
-    throw new SystemError({
-      system: SYSTEM,
-      errorClass: "bug",
-      code: "UNEXPECTED_USERINFO",
-      message: `Salesforce's UserInfo endpoint did not have the documented shape: ${parsed.error.issues[0]?.message ?? ""}`,
-      retriable: false,
-    });
-  }
-  return { id: parsed.data.user_id, email: parsed.data.email ?? null };
+  const parsed = documentedAnswer(userInfo, raw, "UNEXPECTED_USERINFO", "UserInfo endpoint");
+  return { id: parsed.user_id, email: parsed.email ?? null };
 }
