@@ -20,7 +20,10 @@ describe("funnel transitions", () => {
       expect(move(from, "sal", conversion)).toEqual({ ok: true });
       expect(move(from, "sal", disposition)).toEqual({ ok: true });
     }
-    expect(move("trash", "sal", conversion).ok).toBe(false);
+    // Sales changing its mind on a lead it trashed: its acceptance or conversion is the way out besides requalify.
+    expect(move("trash", "sal", conversion)).toEqual({ ok: true });
+    expect(move("trash", "sal", disposition)).toEqual({ ok: true });
+    expect(move("trash", "opportunity", conversion)).toEqual({ ok: true });
   });
 
   it("recycle back to nurture and re-qualify from there by score", () => {
@@ -51,7 +54,7 @@ describe("funnel transitions", () => {
     });
   });
 
-  it("leave trash only by an explicit re-qualification, never by score", () => {
+  it("leave trash back to nurture only by an explicit re-qualification, never by score", () => {
     expect(canMove("trash", "mql")).toBe(false);
     expect(move("trash", "mql", score).ok).toBe(false);
     expect(move("trash", "recycled", score)).toEqual({
@@ -61,7 +64,9 @@ describe("funnel transitions", () => {
     expect(move("trash", "recycled", { kind: "requalify", detail: "admin: wrong rep verdict" })).toEqual({
       ok: true,
     });
-    expect(nextStages("trash")).toEqual(["lead", "recycled"]);
+    expect(move("trash", "recycled", disposition).ok).toBe(false);
+    expect(move("trash", "sal", score).ok).toBe(false);
+    expect(nextStages("trash")).toEqual(["lead", "sal", "opportunity", "recycled"]);
   });
 
   it("has a move out of every stage except won", () => {

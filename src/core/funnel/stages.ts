@@ -3,7 +3,9 @@
 //
 // Decisions: `won` is final (a customer's new interest is the upsell signal, not a funnel move); `trash`
 // means "never qualifies", so no score brings a person back from it: only an explicit `requalify` cause
-// (an admin's decision) moves it, and only to `lead` or `recycled`, from where scoring works again.
+// (an admin's decision) moves it back to `lead` or `recycled`, from where scoring works again. Sales
+// changing its mind is the other way out: the rep who accepts or converts a Lead they trashed moves the
+// person on to `sal` or `opportunity` (README "Recycle and trash"), where her deal's outcome counts.
 
 export const STAGES = [
   "lead",
@@ -81,7 +83,7 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
     recycled: ["disposition", "requalify"],
     trash: ANY_DISPOSITION,
   },
-  trash: { lead: ["requalify"], recycled: ["requalify"] },
+  trash: { lead: ["requalify"], sal: ACCEPTED, opportunity: ["conversion"], recycled: ["requalify"] },
 };
 
 /** True when some cause may move a person from `from` to `to`. */

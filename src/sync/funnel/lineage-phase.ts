@@ -6,7 +6,7 @@
 // and links are decided with the phase's cursor (ARCHITECTURE.md "One write path").
 import type { ObjectMapping } from "../../core/mapping.js";
 import { leadStatusValues, verdictReason, verdictValues } from "../../core/funnel/dispositions.js";
-import { lifecycleFor } from "../../core/funnel/lifecycle-values.js";
+import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel/deal-outcome.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
@@ -636,6 +636,8 @@ async function newMover(
   const stageFields = new Map<string, FieldValues>();
   /** The values a person's moves carried (a verdict, a lead status), kept through their later moves in the group. */
   const carriedBy = new Map<string, FieldValues>();
+  /** Each moved person's lifecycle stage before the group's moves, which the one write moves her from. */
+  const heldLifecycle = new Map<string, string>();
   const associations = new Map<string, { object: string; id: string; links: { object: string; id: string }[] }>();
   const campaigns = await marketingCampaigns(ctx, setup, people);
   const associate = (object: string, id: string, toObject: string, toId: string) => {
@@ -683,9 +685,13 @@ async function newMover(
       stages.set(personId, to);
       latestAt.set(personId, notBefore(at, latestAt.get(personId)));
       if (carried) carriedBy.set(personId, { ...carriedBy.get(personId), ...carried });
-      // Every stage here is later than the one before in HubSpot's lifecycle order, so a plain write
-      // moves it; one write per person, the latest move's values (with what the moves carried).
-      const fields: FieldValues = { ...carriedBy.get(personId), lifecyclestage: lifecycleFor(to), leadloop_status: to };
+      // One write per person, the latest move's values (with what the moves carried). A move on from a
+      // stage HubSpot keeps as "other" (trash or lost: the rep converts the Lead after all) goes back in
+      // its lifecycle order, which HubSpot ignores unless the stage is cleared first (lifecycle-values.ts).
+      const fields: FieldValues = { ...carriedBy.get(personId), [LIFECYCLE_FIELD]: lifecycleFor(to), leadloop_status: to };
+      // The lineage reads few contacts: unread, hers is the stage leadloop gave her before this group's moves.
+      if (!heldLifecycle.has(personId)) heldLifecycle.set(personId, person[LIFECYCLE_FIELD] || lifecycleFor(from));
+      const clearFirst = lifecycleNeedsClear(heldLifecycle.get(personId), lifecycleFor(to)) ? [LIFECYCLE_FIELD] : [];
       stageFields.set(personId, fields);
       stageWrites.set(
         personId,
@@ -700,6 +706,7 @@ async function newMover(
           rule: `${cause}: ${detail}`,
           personId,
           email: person.email ?? null,
+          clearFirst,
         }),
       );
       ctx.log.debug("person.moved", { personId, from, to, cause });
