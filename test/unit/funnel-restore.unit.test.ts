@@ -1,5 +1,5 @@
 // The moves that bring back a person a lost state store forgot, from what their contact carries.
-import { awaitsItsDeal, isRestored, restoredDealCause, restoredMoves } from "../../src/core/funnel/restore.js";
+import { awaitsItsDeal, earlierQualifications, isRestored, restoredDealCause, restoredMoves } from "../../src/core/funnel/restore.js";
 import { STAGES } from "../../src/core/funnel/stages.js";
 
 const now = "2026-11-20T09:00:00.000Z";
@@ -51,5 +51,43 @@ describe("restoredDealCause", () => {
     expect(awaitsItsDeal(restoredWin)).toBe(true);
     expect(awaitsItsDeal(fromDeal)).toBe(false);
     expect(awaitsItsDeal("opportunity: Opportunity 006000000000042AAA won")).toBe(false);
+  });
+});
+
+describe("earlierQualifications", () => {
+  const first = "2026-08-03T10:15:00.123Z";
+  const latest = "2026-10-02T14:31:07.000Z";
+  it("gives each MQL date before the latest once, with the status's stages between its mql runs", () => {
+    // Newest first, as the history answers; the CRM's copy of the latest to the second (+0000) is no MQL.
+    const dates = [latest, "2026-10-02T14:31:07.000+0000", "1785752100123", first, null];
+    const statuses = [
+      { value: "mql", at: "2026-10-02T14:31:09.000Z" },
+      { value: "recycled", at: "2026-08-20T16:02:00.000Z" },
+      { value: "SAL", at: "2026-08-05T09:00:00.000Z" },
+      { value: "mql", at: "2026-08-03T10:15:02.000Z" },
+      { value: "mql", at: "2026-08-03T10:15:01.000Z" },
+    ];
+    const earlier = earlierQualifications(latest, dates, statuses);
+    expect(earlier).toEqual([
+      { mqlAt: first, after: [{ stage: "sal", at: "2026-08-05T09:00:00.000Z" }, { stage: "recycled", at: "2026-08-20T16:02:00.000Z" }] },
+    ]);
+    expect(path(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, earlier))).toEqual([
+      `lead→mql@${first}`,
+      "mql→sal@2026-08-05T09:00:00.000Z",
+      "sal→recycled@2026-08-20T16:02:00.000Z",
+      `recycled→mql@${latest}`,
+    ]);
+  });
+
+  it("recycles the person at the next MQL date where the status history does not place the stages", () => {
+    const earlier = earlierQualifications(latest, [latest, first], []);
+    expect(earlier).toEqual([{ mqlAt: first, after: [] }]);
+    expect(path(restoredMoves("recycled", { mqlAt: latest, stageAt: verdictAt, now }, earlier))).toEqual([
+      `lead→mql@${first}`,
+      `mql→recycled@${latest}`,
+      `recycled→mql@${latest}`,
+      `mql→recycled@${verdictAt}`,
+    ]);
+    expect(earlierQualifications(latest, [latest], [{ value: "mql", at: latest }])).toEqual([]);
   });
 });

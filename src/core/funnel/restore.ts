@@ -1,8 +1,10 @@
 // The funnel moves that bring back a person a lost state store forgot, from the stage and dates leadloop
 // wrote on their contact (ARCHITECTURE.md "Links": a lost store). Each move is one the transition table
 // allows, so the restored history reads as the funnel that was: an MQL step where the contact keeps its
-// MQL date, then on to the stage the contact shows (through opportunity for a won or lost deal).
-import { type CauseKind, move, type Stage } from "./stages.js";
+// MQL date, then on to the stage the contact shows (through opportunity for a won or lost deal); a
+// person who qualified more than once takes each earlier MQL first, from the contact's property histories.
+import { instantOf } from "../records.js";
+import { canMove, type CauseKind, move, type Stage, STAGES } from "./stages.js";
 
 /**
  * How a restored funnel event's cause begins: the handoff reads it to tell an MQL the store lost (handed
@@ -32,27 +34,95 @@ const KIND_TO: Record<Exclude<Stage, "lead">, CauseKind> = {
 };
 
 /**
+ * A qualification before the contact's latest, which its `leadloop_mql_date` history keeps: the MQL date
+ * it held, and the stages leadloop's `leadloop_status` took after it (oldest first, each when it was set),
+ * up to the next qualification (core/funnel/restore.ts earlierQualifications).
+ */
+export interface EarlierQualification {
+  mqlAt: string;
+  after: { stage: Stage; at: string }[];
+}
+
+/**
  * The moves from lead to `stage`: to mql at `mqlAt` when the contact carries an MQL date (or the stage is
  * mql), then to `stage` at `stageAt`, through opportunity where the table has no direct move (won, lost).
- * No move is dated before the one before it. Empty for lead.
+ * A person who qualified more than once (`earlier`, oldest first) first takes each earlier MQL and the
+ * stages after it, and, where those leave her in no stage scoring moves from, the recycle that a second
+ * qualification asks for, at the next MQL date. No move is dated before the one before it. Empty for lead.
  */
-export function restoredMoves(stage: Stage, dates: { mqlAt: string | null; stageAt: string; now: string }): RestoredMove[] {
+export function restoredMoves(
+  stage: Stage,
+  dates: { mqlAt: string | null; stageAt: string; now: string },
+  earlier: readonly EarlierQualification[] = [],
+): RestoredMove[] {
   if (stage === "lead") return [];
   const moves: RestoredMove[] = [];
-  let from: Stage = "lead";
-  let at = dates.mqlAt ?? dates.now;
+  // Moved by the steps' closure: typed wide, or the checks after them would take it for lead still.
+  let from = "lead" as Stage;
+  let at = earlier[0]?.mqlAt ?? dates.mqlAt ?? dates.now;
+  const allowed = (to: Exclude<Stage, "lead">) => move(from, to, { kind: KIND_TO[to], detail: "restored" });
   const step = (to: Exclude<Stage, "lead">, when: string) => {
     at = when > at || moves.length === 0 ? when : at;
-    const allowed = move(from, to, { kind: KIND_TO[to], detail: "restored" });
-    if (!allowed.ok) throw new Error(`restoring ${stage}: ${allowed.message}`);
+    const ok = allowed(to);
+    if (!ok.ok) throw new Error(`restoring ${stage}: ${ok.message}`);
     moves.push({ fromStage: from, toStage: to, at, kind: KIND_TO[to] });
     from = to;
   };
-  if (dates.mqlAt !== null || stage === "mql") step("mql", dates.mqlAt ?? dates.now);
-  if (stage === "mql") return moves;
+  // Scoring moves a person to mql only from a nurture stage: one the history left elsewhere was recycled.
+  const requalifiable = (when: string) => {
+    if (!canMove(from, "mql")) step("recycled", when);
+  };
+  for (const [i, q] of earlier.entries()) {
+    requalifiable(q.mqlAt);
+    step("mql", q.mqlAt);
+    const next = earlier[i + 1]?.mqlAt ?? dates.mqlAt ?? dates.now;
+    for (const s of q.after) {
+      if (s.stage === "lead" || s.stage === from || !allowed(s.stage).ok) continue;
+      step(s.stage, s.at < next ? s.at : next);
+    }
+  }
+  if (dates.mqlAt !== null || stage === "mql") {
+    requalifiable(dates.mqlAt ?? dates.now);
+    step("mql", dates.mqlAt ?? dates.now);
+  }
+  if (stage === "mql" || stage === from) return moves;
   if (stage === "won" || stage === "lost") step("opportunity", dates.stageAt);
   step(stage, dates.stageAt);
   return moves;
+}
+
+/**
+ * The qualifications before the latest (`mqlAt`), from the contact's property histories (each newest or
+ * oldest first): every MQL date it held before, once (an instant written again, or in another format, is
+ * the same qualification), oldest first; and after each, the `leadloop_status` settings between its
+ * `mql` and the next `mql`. Where the status history does not hold one `mql` per MQL date (kept for less
+ * long, or written by hand), the stages are left out: restoredMoves recycles the person between them.
+ */
+export function earlierQualifications(
+  mqlAt: string,
+  mqlDates: readonly (string | null)[],
+  statuses: readonly { value: string | null; at: string }[],
+): EarlierQualification[] {
+  const second = (iso: string) => iso.slice(0, 19);
+  const latest = second(mqlAt);
+  const instants = new Map<string, string>();
+  for (const v of mqlDates) {
+    const iso = instantOf(v);
+    if (iso !== null && second(iso) < latest) instants.set(second(iso), iso);
+  }
+  const dated = [...instants.values()].sort();
+  // Oldest first, one entry per run of a value (a write of the value it held adds an entry of its own).
+  const settings = [...statuses].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const runs = settings.filter((s, i) => i === 0 || s.value !== settings[i - 1]!.value);
+  const cycles: { stage: Stage; at: string }[][] = [];
+  for (const r of runs) {
+    const stage = STAGES.find((s) => s === r.value?.trim().toLowerCase());
+    if (stage === "mql") cycles.push([]);
+    else if (stage !== undefined && cycles.length > 0) cycles.at(-1)!.push({ stage, at: r.at });
+  }
+  // The status's own runs: one per earlier MQL date and one for the latest.
+  const placed = cycles.length === dated.length + 1;
+  return dated.map((at, i) => ({ mqlAt: at, after: placed ? cycles[i]! : [] }));
 }
 
 /** True for a funnel event's cause that a lost store's restore gave it. */

@@ -16,7 +16,7 @@ import { customerSince } from "../../core/funnel/customer-since.js";
 import { staleScoresWithdrawn } from "./stale-scores.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
-import { RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
+import { type EarlierQualification, RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
 import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
@@ -32,6 +32,7 @@ import { reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { backFromRecycleBin } from "./restored-contacts.js";
+import { restoredRequalifications } from "./restored-requalifications.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
@@ -122,13 +123,15 @@ export async function qualifyPeople(
       holdReads(state, records);
       // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
       const companies = await readCompanies(ctx, setup, records, state.companies);
+      // A lost store's restored people's earlier MQLs, read for the group at once (50 a call), not a step's 20.
+      const earlier = await restoredRequalifications(ctx, records);
       // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
       // store more than the scoring did. A stop between steps decides the steps scored so far without
       // the cursor; the next run reads the group again and decides it again under the same keys.
       const decided: Decision[] = [];
       for (let i = 0; i < records.length; i += QUALIFY_STEP) {
         const step = records.slice(i, i + QUALIFY_STEP);
-        decided.push(await qualifyPage(ctx, setup, state, step, "qualified", companies));
+        decided.push(await qualifyPage(ctx, setup, state, step, "qualified", companies, undefined, earlier));
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         if (i + QUALIFY_STEP < records.length && ctx.signal?.aborted) {
@@ -187,6 +190,8 @@ export async function qualifyPage(
    * so only once the drain writes the deals phase's lifecycle stage.
    */
   wonNow: ReadonlySet<string> = new Set(),
+  /** The records' qualifications before their latest when the caller read them (a group's, once). */
+  earlierRead?: ReadonlyMap<string, readonly EarlierQualification[]>,
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -197,6 +202,7 @@ export async function qualifyPage(
 
   const companies = companiesRead ?? (await readCompanies(ctx, setup, records, state.companies));
   const stages = await ctx.store.currentStages(ids);
+  const earlier = earlierRead ?? (await restoredRequalifications(ctx, records));
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
   const rows: PersonScoreRow[] = [];
@@ -235,7 +241,7 @@ export async function qualifyPage(
     const known = stages.get(record.id) as Stage | undefined;
     const fields: FieldValues = scoreFields(record.fields, score, setup.qualification.definition.thresholds);
     const rules: Record<string, string> = {};
-    const restored = known === undefined ? restoredStage(record, now) : null;
+    const restored = known === undefined ? restoredStage(record, now, earlier.get(record.id)) : null;
     const current = restored?.at(-1)?.toStage ?? known ?? "lead";
     // Whether the person becomes an MQL now: asked of the store only for those the score would move.
     const back =
@@ -355,18 +361,19 @@ export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: rea
 
 /**
  * The moves that restore a contact unknown to the store to the stage it carries in leadloop's own
- * `leadloop_status`, when beyond lead (core/funnel/restore.ts): to MQL at its `leadloop_mql_date` where
- * it has one, then to a rep's verdict or a deal's stage at its `leadloop_disposition_date` (else the MQL
- * date, else now). Null for a contact leadloop never moved.
+ * `leadloop_status`, when beyond lead (core/funnel/restore.ts): its qualifications before the latest
+ * (`earlier`, restored-requalifications.ts), then to MQL at its `leadloop_mql_date` where it has one, then
+ * to a rep's verdict or a deal's stage at its `leadloop_disposition_date` (else the MQL date, else now).
+ * Null for a contact leadloop never moved.
  */
-export function restoredStage(record: SourceRecord, now: Date): RestoredMove[] | null {
+export function restoredStage(record: SourceRecord, now: Date, earlier: readonly EarlierQualification[] = []): RestoredMove[] | null {
   const status = record.fields.leadloop_status?.trim().toLowerCase() ?? "";
   const stage = STAGES.find((s) => s === status);
   if (stage === undefined || stage === "lead") return null;
   const dated = (field: string): string | null => instantOf(record.fields[field]);
   const mqlAt = dated(MQL_DATE_FIELD);
   const stageAt = (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? mqlAt ?? now.toISOString();
-  return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() });
+  return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() }, mqlAt === null ? [] : earlier);
 }
 
 /**
