@@ -8,7 +8,7 @@ import { applyRequalify, planRequalify } from "../../src/sync/funnel/requalify.j
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import type { SyncResult } from "../../src/sync/engine.js";
 import { SALESFORCE_DISPOSITION_REASON, SALESFORCE_LEAD_STATUS } from "../../src/systems/salesforce/handoff-vocabulary.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 /** The Salesforce emulator stamps whole seconds: a rep's edit after a run waits past leadloop's own write. */
@@ -68,15 +68,7 @@ describe("dispositions in an org without the disposition reason field", () => {
     for (const object of ["Lead", "Contact"]) loop.salesforce.data.deleteField(object, SALESFORCE_DISPOSITION_REASON);
     seedReps(loop);
     funnel = funnelFor(loop, "salesforce");
-    const company = loop.hubspot.data.createObject("companies", {
-      name: "Société Générale d'Optique",
-      domain: "sgo-optique.fr",
-      industry: "COMPUTER_SOFTWARE",
-      numberofemployees: "420",
-      country: "France",
-    });
-    personId = seedAnais(loop, { hs_analytics_source: "PAID_SEARCH" });
-    loop.hubspot.data.associate("contacts", personId, "companies", company.id);
+    personId = seedAnaisAtOptique(loop);
     pricingAndDemo(loop, personId);
     // The first load reads every Lead's status and conversion, and hands Anaïs off on a Lead of her own.
     const first = await sync();

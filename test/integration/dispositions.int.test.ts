@@ -12,7 +12,7 @@ import { funnelText } from "../../src/report/text.js";
 import { reportWords } from "../../src/report/words.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const DAY_MS = 86_400_000;
@@ -20,19 +20,6 @@ const DAY_MS = 86_400_000;
 const SECOND_LATER_MS = 1_100;
 
 type Crm = "salesforce" | "hubspot";
-
-function seedPerson(loop: LoopHarness) {
-  const company = loop.hubspot.data.createObject("companies", {
-    name: "Société Générale d'Optique",
-    domain: "sgo-optique.fr",
-    industry: "COMPUTER_SOFTWARE",
-    numberofemployees: "420",
-    country: "France",
-  });
-  const personId = seedAnais(loop, { hs_analytics_source: "PAID_SEARCH" });
-  loop.hubspot.data.associate("contacts", personId, "companies", company.id);
-  return personId;
-}
 
 /** What the rep does in the CRM: sets the person's lead status. */
 function setStatus(loop: LoopHarness, crm: Crm, personId: string, status: string): void {
@@ -120,7 +107,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     loop = await startLoop();
     seedReps(loop);
     funnel = funnelFor(loop, crm);
-    personId = seedPerson(loop);
+    personId = seedAnaisAtOptique(loop);
     pricingAndDemo(loop, personId);
     expect((await sync()).summary.handoffs).toBe(1);
     await tick();
@@ -586,7 +573,7 @@ describe.each(["salesforce", "hubspot"] as const)("a verdict given before leadlo
     loop = await startLoop();
     seedReps(loop);
     const funnel = funnelFor(loop, crm);
-    const personId = seedPerson(loop);
+    const personId = seedAnaisAtOptique(loop);
     const sync = () => loop.sync({ funnel, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
     // Sales knew the person before she qualified: leadloop's first run reads the record open. (A record
     // closed before that first look is history: closed-before-first-look.int.test.ts.)

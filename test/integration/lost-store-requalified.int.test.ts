@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import { buildFunnelReport } from "../../src/report/build.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnaisAtOptique, seedCamille, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const DAY_MS = 86_400_000;
@@ -25,39 +25,16 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
   it("brings back each MQL of a person recycled and qualified again, in order, with the same report", async () => {
     seedReps(loop);
     const funnel = funnelFor(loop, crm);
-    const company = loop.hubspot.data.createObject("companies", {
-      name: "Société Générale d'Optique",
-      domain: "sgo-optique.fr",
-      industry: "COMPUTER_SOFTWARE",
-      numberofemployees: "420",
-      country: "France",
-    });
-    const anais = seedAnais(loop, { hs_analytics_source: "PAID_SEARCH" });
-    loop.hubspot.data.associate("contacts", anais, "companies", company.id);
-    // Élodie qualifies once: her rebuild reads one history and finds nothing earlier.
-    const lumiere = loop.hubspot.data.createObject("companies", {
-      name: "Société Lumière Énergie",
-      domain: "lumiere-energie.fr",
-      industry: "COMPUTER_SOFTWARE",
-      numberofemployees: "320",
-      country: "France",
-    });
-    const elodie = loop.hubspot.data.createObject("contacts", {
-      email: "Elodie.Dupre-Sainte-Marie@Lumiere-Energie.fr",
-      firstname: "Élodie",
-      lastname: "Dupré-Sainte-Marie",
-      jobtitle: "Directrice des Opérations",
-      company: "Société Lumière Énergie",
-      country: "France",
-    }).id;
-    loop.hubspot.data.associate("contacts", elodie, "companies", lumiere.id);
+    const anais = seedAnaisAtOptique(loop);
+    // Camille qualifies once: her MQL date history, read with Anaïs's, holds nothing earlier.
+    const camille = seedCamille(loop);
     // Past the recycle's 30-day cool-down, so the second qualification hands her off at once.
     const later = () => new Date(Date.now() + 31 * DAY_MS);
     const sync = (now?: () => Date) =>
       loop.sync({ funnel, ...(now ? { now } : {}), ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
 
     pricingAndDemo(loop, anais);
-    pricingAndDemo(loop, elodie);
+    pricingAndDemo(loop, camille);
     expect((await sync()).summary.handoffs).toBe(2);
     await nextSecond();
     if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "BAD_TIMING" });

@@ -77,6 +77,23 @@ export function seedAnais(loop: Pick<LoopHarness, "hubspot">, extra: Record<stri
   return loop.hubspot.data.createObject("contacts", { ...ANAIS, ...extra }).id;
 }
 
+/**
+ * Anaïs at her company, Société Générale d'Optique (a 420-person French software company, a core-market
+ * fit), come from a paid search: her contact id.
+ */
+export function seedAnaisAtOptique(loop: Pick<LoopHarness, "hubspot">): string {
+  const company = loop.hubspot.data.createObject("companies", {
+    name: "Société Générale d'Optique",
+    domain: "sgo-optique.fr",
+    industry: "COMPUTER_SOFTWARE",
+    numberofemployees: "420",
+    country: "France",
+  });
+  const personId = seedAnais(loop, { hs_analytics_source: "PAID_SEARCH" });
+  loop.hubspot.data.associate("contacts", personId, "companies", company.id);
+  return personId;
+}
+
 /** Anaïs's contact properties, as `seedAnais` creates her (for a test that scores her without the loop). */
 export const ANAIS: Readonly<Record<string, string>> = {
   email: "Anais.Berenger@SGO-Optique.fr",
