@@ -90,4 +90,19 @@ describe("earlierQualifications", () => {
     ]);
     expect(earlierQualifications(latest, [latest], [{ value: "mql", at: latest }])).toEqual([]);
   });
+
+  it("plays an admin's requalify after a trash, and leaves out a history the table cannot play", () => {
+    const trashedAt = "2026-08-10T11:00:00.000Z";
+    const requalifiedAt = "2026-09-01T08:30:00.000Z";
+    const trashed = [{ mqlAt: first, after: [{ stage: "trash" as const, at: trashedAt }, { stage: "lead" as const, at: requalifiedAt }] }];
+    expect(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, trashed).map((m) => `${m.fromStage}→${m.toStage}:${m.kind}`)).toEqual([
+      "lead→mql:score",
+      "mql→trash:disposition",
+      "trash→lead:requalify",
+      "lead→mql:score",
+    ]);
+    // Won is final: an MQL date after a win restores as the latest alone.
+    const won = [{ mqlAt: first, after: [{ stage: "opportunity" as const, at: trashedAt }, { stage: "won" as const, at: requalifiedAt }] }];
+    expect(path(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, won))).toEqual([`lead→mql@${latest}`]);
+  });
 });

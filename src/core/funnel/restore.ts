@@ -60,29 +60,31 @@ export function restoredMoves(
   // Moved by the steps' closure: typed wide, or the checks after them would take it for lead still.
   let from = "lead" as Stage;
   let at = earlier[0]?.mqlAt ?? dates.mqlAt ?? dates.now;
-  const allowed = (to: Exclude<Stage, "lead">) => move(from, to, { kind: KIND_TO[to], detail: "restored" });
-  const step = (to: Exclude<Stage, "lead">, when: string) => {
+  // The move's kind: the one KIND_TO gives, else an admin's requalify (trash → lead or recycled); null
+  // for a move the table does not hold.
+  const kindOf = (to: Stage): CauseKind | null =>
+    ([to === "lead" ? null : KIND_TO[to], "requalify"] as const).find((kind) => kind !== null && move(from, to, { kind, detail: "restored" }).ok) ?? null;
+  const step = (to: Stage, when: string) => {
     at = when > at || moves.length === 0 ? when : at;
-    const ok = allowed(to);
-    if (!ok.ok) throw new Error(`restoring ${stage}: ${ok.message}`);
-    moves.push({ fromStage: from, toStage: to, at, kind: KIND_TO[to] });
+    const kind = kindOf(to);
+    if (kind === null) throw new Error(`restoring ${stage}: no move from ${from} to ${to}`);
+    moves.push({ fromStage: from, toStage: to, at, kind });
     from = to;
   };
   // Scoring moves a person to mql only from a nurture stage: one the history left elsewhere was recycled.
-  const requalifiable = (when: string) => {
-    if (!canMove(from, "mql")) step("recycled", when);
+  const requalifiable = (when: string): boolean => {
+    if (!canMove(from, "mql") && kindOf("recycled") !== null) step("recycled", when);
+    return kindOf("mql") !== null;
   };
   for (const [i, q] of earlier.entries()) {
-    requalifiable(q.mqlAt);
+    // A history the table cannot play (a win, final, then an MQL date) restores as if it were not read.
+    if (!requalifiable(q.mqlAt)) return restoredMoves(stage, dates);
     step("mql", q.mqlAt);
     const next = earlier[i + 1]?.mqlAt ?? dates.mqlAt ?? dates.now;
-    for (const s of q.after) {
-      if (s.stage === "lead" || s.stage === from || !allowed(s.stage).ok) continue;
-      step(s.stage, s.at < next ? s.at : next);
-    }
+    for (const s of q.after) if (s.stage !== from && kindOf(s.stage) !== null) step(s.stage, s.at < next ? s.at : next);
   }
   if (dates.mqlAt !== null || stage === "mql") {
-    requalifiable(dates.mqlAt ?? dates.now);
+    if (!requalifiable(dates.mqlAt ?? dates.now)) return restoredMoves(stage, dates);
     step("mql", dates.mqlAt ?? dates.now);
   }
   if (stage === "mql" || stage === from) return moves;
