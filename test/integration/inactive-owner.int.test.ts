@@ -5,6 +5,7 @@
 // to an active rep, goes through and lets the refused writes be retried. Other values decided for the
 // record (a rescore) wait in the refused write, the refusal being the record's, not its values', until
 // the Lead changes (given to an active user) or a retry; an approval lock (ENTITY_IS_LOCKED) alike.
+import { rmSync } from "node:fs";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
@@ -201,4 +202,54 @@ describe("Leads of a deactivated Salesforce user", () => {
     loop.salesforce.data.unlock("Lead", leadId);
     expect(await sends(() => loop.retry({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
   });
+
+  it("closes a follow-up task stranded with a deactivated rep when the follow-up ends, and again after a lost store", async () => {
+    const reps = seedReps(loop);
+    const camille = seedCamille(loop);
+    const funnel = funnelFor(loop, "salesforce");
+    await loop.sync({ funnel });
+    clock.t += 60_000;
+    pricingAndDemo(loop, camille);
+    clock.t += 60_000;
+    expect((await loop.sync({ funnel })).summary.handoffs).toBe(1);
+    const helene = reps.get(REPS.emea.email)!.salesforce;
+    const jordan = reps.get(REPS.fallback.email)!.salesforce;
+    const leadId = String(loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille)!.Id);
+    const task = loop.salesforce.data.list("Task").find((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"))!;
+    expect(task.OwnerId).toBe(helene);
+
+    // Hélène sends Camille back to nurture and leaves before leadloop runs again: her follow-up is over, and
+    // Salesforce refuses to close her task for her sake; the refusal is in the queue, naming the task.
+    clock.t += 60_000;
+    loop.salesforce.data.update("Lead", leadId, { Status: "Closed - Not Converted" }, new Date(clock.t));
+    loop.salesforce.data.update("User", helene, { IsActive: false });
+    clock.t += 60_000;
+    await loop.sync({ funnel });
+    const closeRefused = async () =>
+      (await loop.store.listErrors({ status: "open" })).filter((e) => e.recordId === String(task.Id) && (e.payload as { outboxKey?: string }).outboxKey === `follow-up-done:${task.Id}`);
+    expect(await closeRefused()).toHaveLength(1);
+    expect(loop.salesforce.data.get("Task", String(task.Id))?.Status).toBe("Not Started");
+
+    // The admin gives her Lead to Jordan; the task stays hers (a stopped clock hands nothing on): stranded.
+    clock.t += 60_000;
+    loop.salesforce.data.update("Lead", leadId, { OwnerId: jordan }, new Date(clock.t));
+    clock.t += 60_000;
+    await loop.sync({ funnel });
+    expect(loop.salesforce.data.get("Task", String(task.Id))?.OwnerId).toBe(helene);
+    expect(await closeRefused()).toHaveLength(1);
+
+    // A lost store takes the queue with it. The rebuilt clock is Jordan's (the Lead's owner now), and the task
+    // Hélène still holds is stranded, not given to a colleague: the rebuild's first run decides the close
+    // again, refused again, where it left the task open with nothing in the queue.
+    await loop.restart(() => rmSync(loop.storePath));
+    clock.t += 60_000;
+    await loop.sync({ funnel });
+    expect(await closeRefused()).toHaveLength(1);
+
+    // Hélène's user back (or the permission granted), the retry closes it.
+    loop.salesforce.data.update("User", helene, { IsActive: true });
+    await loop.retry({ funnel });
+    expect(loop.salesforce.data.get("Task", String(task.Id))?.Status).toBe("Completed");
+  });
 });
+

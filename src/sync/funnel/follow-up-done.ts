@@ -8,7 +8,7 @@ import type { Decision } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
-import { type FollowUpTask, heldFollowUps, openTasks, openTasksByKey } from "./follow-up-tasks.js";
+import { clockFollowUps, type FollowUpTask, openTasks, openTasksByKey } from "./follow-up-tasks.js";
 import { followedUp } from "./sla-list.js";
 
 /** A CRM record a clock's record became in this decision (a converted Lead's Contact), by the clock's record id. */
@@ -64,11 +64,28 @@ export async function followUpsDone(
   if (stopping.length === 0) return [];
   const tasks = await find(ctx, setup, stopping);
   const { status } = setup.vocabulary.task;
+  const stranded = await strandedHolders(setup, tasks, stopping);
   const writes: OutboxWrite[] = [];
   for (const clock of stopping)
-    for (const task of heldFollowUps(tasks, clock).filter((t) => t.status === status.open))
+    for (const task of clockFollowUps(tasks, clock).filter((t) => t.status === status.open && (t.ownerId === clock.ownerId || stranded.has(t.ownerId ?? ""))))
       writes.push(taskStatusWrite(ctx, setup, task, { key: "follow-up-done", to: status.done, rule: `SLA: follow-up done (${why.get(clock.personId)})` }));
   return writes;
+}
+
+/**
+ * The holders of these clocks' follow-up tasks, other than the clocks' owners, that the CRM no longer has as
+ * active users. A task the rep gave to a colleague is the colleague's (README: left as they set it); one held
+ * by a deactivated user is stranded, not given: the record changed hands after the clock stopped (nothing is
+ * handed on then), or a lost store's restore gave the clock the record's new owner. Its follow-up ended with
+ * the clock's, and a close Salesforce refuses for that user's sake is in the error queue, after a lost store too.
+ */
+async function strandedHolders(setup: FunnelSetup, tasks: ReadonlyMap<string, FollowUpTask[]>, clocks: readonly SlaClock[]): Promise<Set<string>> {
+  const others = new Set<string>();
+  for (const clock of clocks)
+    for (const t of clockFollowUps(tasks, clock)) if (t.ownerId !== null && t.ownerId !== clock.ownerId) others.add(t.ownerId);
+  if (others.size === 0) return new Set();
+  const active = await setup.vocabulary.activeOwners([...others]);
+  return new Set([...others].filter((id) => !active.has(id)));
 }
 
 /**

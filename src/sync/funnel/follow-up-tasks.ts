@@ -14,7 +14,12 @@ export type FollowUpTask = KeyedTask & { personId: string; at: string };
 /** The clock owner's open follow-up tasks for its lead ("New MQL", a reroute's): what goes with the lead. */
 export function heldFollowUps(tasks: ReadonlyMap<string, FollowUpTask[]>, clock: SlaClock): FollowUpTask[] {
   if (clock.ownerId === null) return [];
-  return (tasks.get(clock.crmId) ?? []).filter((t) => t.ownerId === clock.ownerId && t.personId === clock.personId);
+  return clockFollowUps(tasks, clock).filter((t) => t.ownerId === clock.ownerId);
+}
+
+/** The follow-up tasks of the clock's person on its record, whoever holds them. */
+export function clockFollowUps(tasks: ReadonlyMap<string, FollowUpTask[]>, clock: SlaClock): FollowUpTask[] {
+  return (tasks.get(clock.crmId) ?? []).filter((t) => t.personId === clock.personId);
 }
 
 /** leadloop's open follow-up tasks on these clocks' CRM records, by record: one read per batch of clocks. */
