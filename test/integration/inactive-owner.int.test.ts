@@ -121,7 +121,8 @@ describe("Leads of a deactivated Salesforce user", () => {
    * runs weeks apart: one refused Lead update, one entry at one attempt, the refused write holding the
    * newest score. Returns what the cases go on with.
    */
-  const rescoredWhileRefused = async (refuse: (leadId: string, helene: string) => void, code: string) => {
+  /** Camille, handed off to Hélène: what the cases below start from. */
+  const camilleHandedOff = async () => {
     const reps = seedReps(loop);
     const camille = seedCamille(loop);
     const funnel = funnelFor(loop, "salesforce");
@@ -133,7 +134,11 @@ describe("Leads of a deactivated Salesforce user", () => {
     const helene = reps.get(REPS.emea.email)!.salesforce;
     const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille)!;
     expect(lead.OwnerId).toBe(helene);
-    const leadId = String(lead.Id);
+    return { reps, camille, funnel, helene, leadId: String(lead.Id) };
+  };
+
+  const rescoredWhileRefused = async (refuse: (leadId: string, helene: string) => void, code: string) => {
+    const { reps, camille, funnel, helene, leadId } = await camilleHandedOff();
 
     // Camille reads a page every few weeks, so each run rescores her and decides a new score for the Lead.
     refuse(leadId, helene);
@@ -204,17 +209,8 @@ describe("Leads of a deactivated Salesforce user", () => {
   });
 
   it("closes a follow-up task stranded with a deactivated rep when the follow-up ends, and again after a lost store", async () => {
-    const reps = seedReps(loop);
-    const camille = seedCamille(loop);
-    const funnel = funnelFor(loop, "salesforce");
-    await loop.sync({ funnel });
-    clock.t += 60_000;
-    pricingAndDemo(loop, camille);
-    clock.t += 60_000;
-    expect((await loop.sync({ funnel })).summary.handoffs).toBe(1);
-    const helene = reps.get(REPS.emea.email)!.salesforce;
+    const { reps, funnel, helene, leadId } = await camilleHandedOff();
     const jordan = reps.get(REPS.fallback.email)!.salesforce;
-    const leadId = String(loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === camille)!.Id);
     const task = loop.salesforce.data.list("Task").find((t) => t.WhoId === leadId && String(t.Subject).startsWith("New MQL"))!;
     expect(task.OwnerId).toBe(helene);
 
