@@ -1095,6 +1095,42 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(badCursor.status).toBe(400);
   });
 
+  it("refuses a read of events naming no record with eventsObjectId required, as HubSpot's OpenAPI spec words objectId, and answers one naming a contact", async () => {
+    const strict = await startHubspotEmulator({ eventsObjectId: "required" });
+    try {
+      const zoe = strict.data.createObject("contacts", { email: "Zoë.Ångström@strict.example" });
+      strict.data.addEvent({
+        contactId: zoe.id,
+        eventType: "e_visited_page",
+        occurredAt: new Date("2031-04-01T08:00:00.000Z"),
+        properties: { hs_url: "https://www.example.com/préços" },
+      });
+      for (const qs of ["objectType=contact&occurredAfter=2031-01-01T00:00:00.000Z", "eventType=e_visited_page", "limit=1"]) {
+        const res = await raw(strict, "GET", `/events/v3/events/?${qs}`);
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as { status: string; category: string; message: string; correlationId: string; errors: { in: string }[] };
+        expect(body).toMatchObject({ status: "error", category: "VALIDATION_ERROR" });
+        expect(body.message).toContain("objectId");
+        expect(body.message).toContain("objectProperty");
+        expect(body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+        expect(body.errors.map((e) => e.in)).toEqual(["objectId"]);
+      }
+      const one = await raw(strict, "GET", `/events/v3/events/?objectType=contact&objectId=${zoe.id}`);
+      expect(one.status).toBe(200);
+      expect(((await one.json()) as { results: { properties: Record<string, string> }[] }).results.map((e) => e.properties.hs_url)).toEqual([
+        "https://www.example.com/préços",
+      ]);
+      // objectProperty names the record instead of its id: the spec's other way, not refused for want of objectId.
+      const byEmail = await raw(strict, "GET", "/events/v3/events/?objectType=contact&objectProperty.email=zo%C3%AB.%C3%A5ngstr%C3%B6m%40strict.example");
+      expect(byEmail.status).toBe(200);
+      expect(((await byEmail.json()) as { results: { objectId: string }[] }).results.map((e) => e.objectId)).toEqual([zoe.id]);
+      const nobody = await raw(strict, "GET", "/events/v3/events/?objectType=contact&objectProperty.email=nobody%40strict.example");
+      expect(((await nobody.json()) as { results: unknown[] }).results).toEqual([]);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("pages events by position: events recorded between pages neither repeat nor shift, in either order, inside the window", async () => {
     const at = Date.parse("2032-05-01T09:00:00.000Z"); // after every other test's events
     const [ana, joão] = ["ana@window.example", "JOÃO@window.example"].map((email) =>

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type HubspotEmulator,
+  type EventsObjectId,
   type HubspotTier,
   startHubspotEmulator,
 } from "../../src/sandbox/hubspot/emulator.js";
@@ -35,6 +36,8 @@ export async function openSandboxWorld(
   crm: "salesforce" | "hubspot" = "salesforce",
   /** The HubSpot portal's tier (enterprise unless told). */
   tier: HubspotTier = "enterprise",
+  /** How strictly the portal's events API holds to its spec (emulator.ts `eventsObjectId`; lenient unless told). */
+  eventsObjectId: EventsObjectId = "optional",
 ): Promise<SandboxWorld> {
   // leadloop paces itself at HubSpot's published limits within a process; the emulator's own rolling
   // window would otherwise carry one child run's calls over into the next one's.
@@ -42,6 +45,7 @@ export async function openSandboxWorld(
     searchLagMs: 0,
     limits: { burstPer10Seconds: 1_000_000, searchPerSecond: 1_000_000 },
     tier,
+    eventsObjectId,
   });
   const salesforce = await startSalesforceEmulator();
   loadSeed(seed, { hubspot, salesforce });

@@ -11,12 +11,21 @@ import type { MappingProblem } from "../../core/mapping-check.js";
 import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { QualificationDefinition } from "../../core/scoring/definition.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
+import type { PortalBehaviour } from "../../sync/funnel/funnel-setup.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { SystemError } from "../../sync/system-error.js";
+
+/** What `validate --live` says the portal's answer to the events API probe means. */
+const PORTAL_SAYS: Record<PortalBehaviour, string> = {
+  events: "offers the events API (Enterprise)",
+  "events-per-contact":
+    "offers the events API (Enterprise) for one contact at a time: it refuses a read of every contact's events without objectId (400 VALIDATION_ERROR)",
+  bulk: "has no events API (403 MISSING_SCOPES: below Enterprise)",
+};
 
 export function registerValidate(program: Command, io: CommandIo): void {
   declareCommand(program, "validate")
@@ -50,7 +59,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
       // hide that the files are fine.
       if (!opts.json) io.stdout.write(offline.map((line) => `${line}\n`).join(""));
       let problems: (MappingProblem & { line?: number; key?: string })[] = [];
-      let behaviour: { portal: "events" | "bulk"; setting: string; uses: "events" | "bulk" } | null = null;
+      let behaviour: { portal: PortalBehaviour; setting: string; uses: PortalBehaviour } | null = null;
       if (opts.live) {
         // A check creates no store: the behaviour source it finds is kept for the next run only in a store
         // that exists already (a first sync probes the portal itself).
@@ -65,7 +74,9 @@ export function registerValidate(program: Command, io: CommandIo): void {
             at,
           });
           const setting = config.hubspot.behaviourSource;
-          const uses = setting === "events" ? "events" : setting === "properties" ? "bulk" : portal;
+          // A portal that answers the events API only per contact is read so under `events` too (behaviour-reader.ts).
+          const uses: PortalBehaviour =
+            setting === "properties" ? "bulk" : setting === "events" && portal === "bulk" ? "events" : portal;
           behaviour = { portal, setting, uses };
           problems = placedInFiles(await checkLive(wiring), wiring.mappings);
         } catch (err) {
@@ -98,7 +109,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
       else {
         if (behaviour) {
           io.stdout.write(
-            `hubspot behaviour: the portal ${behaviour.portal === "events" ? "offers the events API (Enterprise)" : "has no events API (403 MISSING_SCOPES: below Enterprise)"}; ` +
+            `hubspot behaviour: the portal ${PORTAL_SAYS[behaviour.portal]}; ` +
               `leadloop reads ${describeSource(behaviour.uses)}` +
               (behaviour.setting === "auto" ? "" : ` (hubspot.behaviourSource: ${behaviour.setting})`) +
               "\n",

@@ -12,6 +12,7 @@ import { addAssociationRoutes } from "./routes/association-routes.js";
 import { addBatchRoutes } from "./routes/batch-routes.js";
 import { addCampaignRoutes } from "./routes/campaign-routes.js";
 import { type HubspotTier } from "./portal-tier.js";
+import type { EventsObjectId } from "./routes/event-routes.js";
 import { addEventRoutes } from "./routes/event-routes.js";
 import { addMarketingRoutes } from "./routes/marketing-routes.js";
 import { addObjectRoutes } from "./routes/object-routes.js";
@@ -26,6 +27,7 @@ export { type ContactActivity, recordActivity } from "./contact-activity.js";
 export { HubspotApiError } from "./errors.js";
 export { HUBSPOT_TIERS, type HubspotTier } from "./portal-tier.js";
 export { SEARCH_BODY_MAX_CHARS, type SearchLimitCounts } from "./routes/search-routes.js";
+export type { EventsObjectId } from "./routes/event-routes.js";
 export type { SearchTieOrder } from "./search.js";
 export { CONTACT_EVENT_TYPES } from "./event-types.js";
 export type { ArchivedOwners, ObjectTimestamps, HubspotEvent, HubspotObject, HubspotOwner, NewPropertyDefinition } from "./hubspot-data.js";
@@ -49,6 +51,14 @@ export interface HubspotEmulatorOptions {
    * 403 MISSING_SCOPES, as HubSpot does below Enterprise; properties, forms and email events answer on both.
    */
   tier?: HubspotTier;
+  /**
+   * Whether the events API answers a read that names no record (`objectType` alone, or nothing): listed
+   * (default), every record's events, as the event analytics guide and reference describe and a live
+   * portal was seen to answer, or `"required"`, the varied server that refuses it with 400
+   * `VALIDATION_ERROR` naming `objectId` and `objectProperty`, as HubSpot's OpenAPI spec words `objectId`:
+   * "If not present, then the `objectProperty` parameter is required" (routes/event-routes.ts, FIDELITY.md).
+   */
+  eventsObjectId?: EventsObjectId;
   /**
    * The scopes the token was granted (default: all the tier offers). Without `marketing.campaigns.read`
    * the campaigns API answers 403 MISSING_SCOPES, as for a token whose app never asked for it.
@@ -145,6 +155,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     propertyGroups: options.propertyGroups ?? "checked",
     propertyListLagMs: options.propertyListLagMs ?? 0,
     tier: options.tier ?? "enterprise",
+    eventsObjectId: options.eventsObjectId ?? "optional",
     scopes: options.grantedScopes ? new Set(options.grantedScopes) : null,
   };
 

@@ -6,7 +6,9 @@
 // - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last
 //   read; on a first load, or once reading a run's contacts one by one would cost more calls than the
 //   last bulk read's rate says a bulk read would (after an earlier bulk read), one bulk read of every
-//   contact's events (the events API without `objectId`) instead, from its own cursor;
+//   contact's events (the events API without `objectId`) instead, from its own cursor; a portal that
+//   refuses that read (400 VALIDATION_ERROR, as HubSpot's OpenAPI spec requires `objectId` or
+//   `objectProperty`) is read one contact at a time, decided once and kept in the store;
 // - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
 //   contact's page-view count, last visit and last page seen; form submissions and marketing email opens
 //   and clicks from the bulk APIs, each read at most once per run from its own cursor, and only when some
@@ -22,7 +24,16 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature, StoreFact } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
-import { BEHAVIOUR_SIGNALS, type BulkPage, CONVERSION_NAME, type FunnelRunState, type FunnelSetup, QUALIFICATION_CURSOR } from "./funnel-setup.js";
+import {
+  BEHAVIOUR_SIGNALS,
+  type BulkPage,
+  CONVERSION_NAME,
+  type FunnelRunState,
+  type FunnelSetup,
+  PORTAL_BEHAVIOURS,
+  type PortalBehaviour,
+  QUALIFICATION_CURSOR,
+} from "./funnel-setup.js";
 
 const SYSTEM = "hubspot";
 /** The store fact holding the probed source and when it was probed. */
@@ -76,39 +87,50 @@ interface Signature {
   text: Record<Part, string>;
 }
 
-/** This run's behaviour source: the setting, else the store's probe of the last day, else one probe. */
+/**
+ * This run's behaviour source: the setting, else the store's probe of the last day, else one probe. A
+ * portal that refuses the events API's read of every contact (`events-per-contact`, kept in the store as
+ * the probe is) reads the events API one contact at a time, under `auto` and `events` alike.
+ */
 export async function behaviourSource(
   ctx: RunContext,
   setup: FunnelSetup,
   state: FunnelRunState,
 ): Promise<"events" | "bulk"> {
   if (state.behaviour.source) return state.behaviour.source;
-  let source: "events" | "bulk";
-  if (setup.behaviourSource === "events") source = "events";
-  else if (setup.behaviourSource === "properties") source = "bulk";
+  let portal: PortalBehaviour;
+  if (setup.behaviourSource === "properties") portal = "bulk";
   else {
     const now = ctx.now();
     const fact = await ctx.store.getFact(BEHAVIOUR_SOURCE_FACT);
-    if (probeTrusted(fact, now) && (fact.value === "events" || fact.value === "bulk")) {
-      source = fact.value;
-    } else {
-      source = await setup.activities.probeEventsApi();
+    const known = probeTrusted(fact, now) ? PORTAL_BEHAVIOURS.find((p) => p === fact.value) : undefined;
+    if (setup.behaviourSource === "events") portal = known === "events-per-contact" ? known : "events";
+    else if (known) portal = known;
+    else {
+      portal = await setup.activities.probeEventsApi();
       await ctx.store.commitBatch({
         runId: ctx.runId,
-        facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: source, at: now.toISOString() }],
+        facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: portal, at: now.toISOString() }],
         at: now.toISOString(),
       });
     }
-    ctx.log.info("behaviour.source", { source, describe: describeSource(source) });
+    if (setup.behaviourSource === "auto") ctx.log.info("behaviour.source", { source: portal, describe: describeSource(portal) });
   }
-  state.behaviour.source = source;
-  return source;
+  state.behaviour.eventsBulkRefused = portal === "events-per-contact";
+  state.behaviour.source = portal === "bulk" ? "bulk" : "events";
+  return state.behaviour.source;
 }
 
-export function describeSource(source: "events" | "bulk"): string {
-  return source === "events"
-    ? "events API (Enterprise): page views, form submissions, email opens and clicks, CTA clicks per event"
-    : "contact analytics and conversion properties (page views, visits, last visit and page; a person's one new form submission), form submissions API and marketing email events API (no events API below Enterprise)";
+export function describeSource(source: PortalBehaviour): string {
+  if (source === "events")
+    return "events API (Enterprise): page views, form submissions, email opens and clicks, CTA clicks per event";
+  if (source === "events-per-contact")
+    return (
+      "events API (Enterprise), one contact at a time, as the portal refuses a read of every contact's events without objectId: " +
+      "page views, form submissions, email opens and clicks, CTA clicks and custom events per event, a call per contact whose behaviour signals moved " +
+      "(a first load costs a call per contact with behaviour)"
+    );
+  return "contact analytics and conversion properties (page views, visits, last visit and page; a person's one new form submission), form submissions API and marketing email events API (no events API below Enterprise)";
 }
 
 /** What a behaviour read leaves for its caller's decision: the marks of contacts whose signals moved. */
@@ -152,8 +174,13 @@ export async function readBehaviour(
       (id) => anyMoved(id) && (marks.has(id) || (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => hasSignal(signatures.get(id)!, p))),
     );
     try {
-      if (toRead.length > 0 && state.behaviour.eventsBulkAt === null && (await bulkEventsDue(ctx, state, toRead.length))) {
-        await readAllContactEvents(ctx, setup, state, since);
+      if (
+        toRead.length > 0 &&
+        state.behaviour.eventsBulkAt === null &&
+        !state.behaviour.eventsBulkRefused &&
+        (await bulkEventsDue(ctx, state, toRead.length))
+      ) {
+        await readAllContactEventsUnlessRefused(ctx, setup, state, since);
       }
       const bulkAt = state.behaviour.eventsBulkAt;
       // After this run's bulk read, only a contact read after it began can show events it did not cover.
@@ -311,6 +338,39 @@ async function expectedBulkCalls(ctx: RunContext, cursor: string): Promise<numbe
   }
   const windowMs = ctx.now().getTime() - (Date.parse(cursor) - EVENTS_LOOKBACK_MS);
   return Math.max(1, Math.ceil((measured.calls * windowMs) / measured.windowMs));
+}
+
+/**
+ * The bulk read, or, when HubSpot refuses a read of the events API that names no record (400
+ * VALIDATION_ERROR: its OpenAPI spec requires `objectId` or `objectProperty`), the decision to read this
+ * portal's contacts one by one: said once with a warning and kept in the store as the probe's answer, so
+ * neither this process's later runs nor another's ask the refused read again within the probe's day.
+ * One by one reads the same events, so the same scores and reasons; it costs a call per contact whose
+ * signals moved, which only a first load pays for every contact with behaviour.
+ */
+async function readAllContactEventsUnlessRefused(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  since: string,
+): Promise<void> {
+  try {
+    await readAllContactEvents(ctx, setup, state, since);
+  } catch (err) {
+    if (!(err instanceof SystemError && err.code === "VALIDATION_ERROR")) throw err;
+    const at = ctx.now().toISOString();
+    ctx.log.warn("behaviour.events_bulk_refused", {
+      message:
+        `HubSpot refused the events API's read of every contact's events (400 VALIDATION_ERROR: ${err.message}); ` +
+        `behaviour now comes from the ${describeSource("events-per-contact")}`,
+    });
+    state.behaviour.eventsBulkRefused = true;
+    await ctx.store.commitBatch({
+      runId: ctx.runId,
+      facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: "events-per-contact", at }],
+      at,
+    });
+  }
 }
 
 /**

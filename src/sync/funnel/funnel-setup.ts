@@ -31,8 +31,12 @@ export interface ActivitySource {
     since: string,
     onPage: (activities: (ScoredActivity & { contactId: string })[]) => Promise<void>,
   ): Promise<void>;
-  /** One call: `events` when the portal answers the events API, `bulk` when it refuses it (below Enterprise). */
-  probeEventsApi(): Promise<"events" | "bulk">;
+  /**
+   * One call: `events` when the portal answers the events API for every contact at once,
+   * `events-per-contact` when it answers it only for a named contact (400 VALIDATION_ERROR without
+   * `objectId`), `bulk` when it refuses it (below Enterprise).
+   */
+  probeEventsApi(): Promise<PortalBehaviour>;
   /** The portal's forms (ids and names). */
   listForms(): Promise<PortalForm[]>;
   /** Form submissions after `since` up to `until`, by email, a page at a time. */
@@ -52,6 +56,10 @@ export interface CampaignSource {
   /** Every campaign of the portal. Throws SystemError, code MISSING_SCOPES when the portal or token has none. */
   readCampaigns(): Promise<SystemCampaign[]>;
 }
+
+/** Which behaviour the portal offers (ActivitySource `probeEventsApi`), as the store keeps it. */
+export type PortalBehaviour = "events" | "events-per-contact" | "bulk";
+export const PORTAL_BEHAVIOURS: readonly PortalBehaviour[] = ["events", "events-per-contact", "bulk"];
 
 /** `auto` probes the portal (cached in the store for a day); `events` or `properties` name the source. */
 export type BehaviourSourceSetting = "auto" | "events" | "properties";
@@ -130,6 +138,8 @@ export interface BehaviourRunState {
   pruned: boolean;
   /** When this run's bulk read of every contact's events began (null: not read in bulk this run). */
   eventsBulkAt: string | null;
+  /** The portal refuses the events API's read of every contact (behaviour-reader.ts): events are read per contact. */
+  eventsBulkRefused: boolean;
 }
 
 export function newFunnelRunState(): FunnelRunState {
@@ -149,6 +159,7 @@ export function newFunnelRunState(): FunnelRunState {
       eventsReadOneByOne: 0,
       pruned: false,
       eventsBulkAt: null,
+      eventsBulkRefused: false,
     },
     inclusion: { associated: new Map() },
   };

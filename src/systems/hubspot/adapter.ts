@@ -99,7 +99,10 @@ export interface HubspotAdapter extends SystemPort {
   readActivities(contactIds: string[], since: string | null): Promise<HubspotActivity[]>;
   /** Every contact's activity events after `since`, page by page (one call a page). Throws SystemError. */
   readContactEvents(since: string, onPage: (activities: HubspotActivity[]) => Promise<void>): Promise<void>;
-  /** Whether the portal answers the events API (Enterprise) or refuses it (403 MISSING_SCOPES). One call. */
+  /**
+   * Whether the portal answers the events API for every contact (Enterprise), only one contact at a time
+   * (a 400 VALIDATION_ERROR for a read naming no record), or refuses it (403 MISSING_SCOPES). One call.
+   */
   probeEventsApi(): Promise<BehaviourAccess>;
   /** The portal's forms, from the forms API (one call per 100 forms). */
   listForms(): Promise<{ id: string; name: string }[]>;

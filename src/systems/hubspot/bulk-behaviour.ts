@@ -66,21 +66,40 @@ const emailEventsPage = z.looseObject({
 });
 const anyPage = z.unknown();
 
-/** Which behaviour the portal offers: the events API (Enterprise), or only properties and bulk sources. */
-export type BehaviourAccess = "events" | "bulk";
+/**
+ * Which behaviour the portal offers: the events API for every contact at once (`events`, Enterprise), the
+ * events API only one contact at a time (`events-per-contact`: the portal refuses a read that names no
+ * record), or only properties and bulk sources (`bulk`, below Enterprise).
+ */
+export type BehaviourAccess = "events" | "events-per-contact" | "bulk";
 
 /** True when this error is HubSpot saying the portal or token lacks the events API (403 MISSING_SCOPES). */
 export function isMissingScopes(err: unknown): boolean {
   return err instanceof SystemError && err.code === "MISSING_SCOPES";
 }
 
-/** One call: a 1-event read of the events API answers, or is refused for the portal's tier or scopes. */
+/**
+ * True when this error is HubSpot refusing the events API's query of every contact (a 400 VALIDATION_ERROR):
+ * its OpenAPI spec says of `objectId` "If not present, then the `objectProperty` parameter is required",
+ * where its guide and reference let `objectType` stand alone (FIDELITY.md, events row). Any validation
+ * refusal of that query counts, whatever its wording: the query differs from a per-contact read, which the
+ * caller falls back to, only in naming no record and asking a longer page.
+ */
+export function isBulkEventsRefused(err: unknown): err is SystemError {
+  return err instanceof SystemError && err.code === "VALIDATION_ERROR";
+}
+
+/**
+ * One call, the bulk read's own query for one event: it answers (`events`), is refused for the portal's
+ * tier or scopes (`bulk`), or is refused for naming no record (`events-per-contact`).
+ */
 export async function probeEventsApi(transport: HubspotTransport): Promise<BehaviourAccess> {
   try {
-    await transport.send({ method: "GET", path: "/events/v3/events/", qs: { limit: "1" } }, anyPage);
+    await transport.send({ method: "GET", path: "/events/v3/events/", qs: { objectType: "contact", limit: "1" } }, anyPage);
     return "events";
   } catch (err) {
     if (isMissingScopes(err)) return "bulk";
+    if (isBulkEventsRefused(err)) return "events-per-contact";
     throw err;
   }
 }

@@ -27,6 +27,8 @@ export interface HubspotContext {
   propertyGroups: "checked" | "unchecked";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
+  /** Whether the events API answers a read naming no record (emulator.ts `eventsObjectId`). */
+  eventsObjectId: "optional" | "required";
   /** The scopes the private app's token was granted; null: every scope the portal's tier offers. */
   scopes: ReadonlySet<string> | null;
 }
