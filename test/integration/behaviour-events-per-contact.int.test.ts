@@ -102,6 +102,7 @@ describe("an Enterprise portal that refuses the events API's read of every conta
     // A first load reads each contact with behaviour once (every seeded one has some), beside the probe.
     expect(strict.hubspot.calls.byEndpoint()["GET /events/v3/events"]).toBe(contacts + 1);
     expect(first.stderr).toContain("one contact at a time, as the portal refuses a read of every contact's events without objectId");
+    expect(first.stderr.match(/behaviour\.events_bulk_refused/g)).toHaveLength(1); // said when learnt
     const mqls = await mqlEmails(lenient);
     expect(mqls.length).toBeGreaterThanOrEqual(3);
     expect(await mqlEmails(strict)).toEqual(mqls);
@@ -124,6 +125,7 @@ describe("an Enterprise portal that refuses the events API's read of every conta
     });
     expect(next.code).toBe(0);
     expect(refusedAgain).toBe(0); // the store kept the probe's answer
+    expect(next.stderr).not.toContain("behaviour.events_bulk_refused");
     // One read per contact whose behaviour moved, none for the marketer's edit: 5 of 1,000 changed contacts.
     expect(behaviourReads(strict)).toBe(acted);
     expect(behaviourReads(strict) / contacts).toBeLessThanOrEqual(1 / 100);

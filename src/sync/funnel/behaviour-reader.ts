@@ -113,6 +113,7 @@ export async function behaviourSource(
         facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: portal, at: now.toISOString() }],
         at: now.toISOString(),
       });
+      if (portal === "events-per-contact") warnBulkRefused(ctx, "400 VALIDATION_ERROR to the probe");
     }
     if (setup.behaviourSource === "auto") ctx.log.info("behaviour.source", { source: portal, describe: describeSource(portal) });
   }
@@ -359,11 +360,7 @@ async function readAllContactEventsUnlessRefused(
   } catch (err) {
     if (!(err instanceof SystemError && err.code === "VALIDATION_ERROR")) throw err;
     const at = ctx.now().toISOString();
-    ctx.log.warn("behaviour.events_bulk_refused", {
-      message:
-        `HubSpot refused the events API's read of every contact's events (400 VALIDATION_ERROR: ${err.message}); ` +
-        `behaviour now comes from the ${describeSource("events-per-contact")}`,
-    });
+    warnBulkRefused(ctx, `400 VALIDATION_ERROR: ${err.message}`);
     state.behaviour.eventsBulkRefused = true;
     await ctx.store.commitBatch({
       runId: ctx.runId,
@@ -371,6 +368,15 @@ async function readAllContactEventsUnlessRefused(
       at,
     });
   }
+}
+
+/** Said once, when leadloop learns it (the probe's answer or the refused read), not on every run after. */
+function warnBulkRefused(ctx: RunContext, answer: string): void {
+  ctx.log.warn("behaviour.events_bulk_refused", {
+    message:
+      `HubSpot refused the events API's read of every contact's events (${answer}); ` +
+      `behaviour now comes from the ${describeSource("events-per-contact")}`,
+  });
 }
 
 /**
