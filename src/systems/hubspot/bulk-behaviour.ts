@@ -85,7 +85,7 @@ export function isMissingScopes(err: unknown): boolean {
  * refusal of that query counts, whatever its wording: the query differs from a per-contact read, which the
  * caller falls back to, only in naming no record and asking a longer page.
  */
-export function isBulkEventsRefused(err: unknown): err is SystemError {
+function isBulkEventsRefused(err: unknown): err is SystemError {
   return err instanceof SystemError && err.code === "VALIDATION_ERROR";
 }
 

@@ -12,6 +12,7 @@ import { parseInstant } from "../property-values.js";
 import { type HubspotContext, intParam, route } from "./route-helpers.js";
 
 const EVENT_PAGE_DEFAULT = 100;
+const EVENT_PAGE_MAX = 1000;
 
 /**
  * Whether a read may name no record: `optional` (default) lists every record's events, as the event
@@ -20,7 +21,6 @@ const EVENT_PAGE_DEFAULT = 100;
  * present, then the `objectProperty` parameter is required" (FIDELITY.md, events row).
  */
 export type EventsObjectId = "optional" | "required";
-const EVENT_PAGE_MAX = 1000;
 
 export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext): void {
   api.add(
@@ -44,7 +44,10 @@ export function addEventRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       // `objectProperty.{name}` names the record by a unique property instead of its id (for contacts,
       // `email`: Events API reference); a value no contact holds names no one.
       const named = [...q.keys()].find((k) => k.startsWith("objectProperty."));
-      const objectId = q.get("objectId") || (named ? (ctx.data.findObject("contacts", q.get(named)!, named.slice("objectProperty.".length))?.id ?? "none") : null);
+      const namedId = named
+        ? (ctx.data.findObject("contacts", q.get(named)!, named.slice("objectProperty.".length))?.id ?? "none")
+        : null;
+      const objectId = q.get("objectId") || namedId;
       if (!objectId && ctx.eventsObjectId === "required") throw recordRequired();
       if (objectType && parseObjectType(objectType) !== "contacts") {
         // Only contact activity is modelled; other object types have no events here.
