@@ -109,6 +109,13 @@ export interface HubspotEmulatorOptions {
    * (associations v4 `toObjectId`). The emulator's own search compares ids as doubles (FIDELITY.md).
    */
   firstObjectId?: string;
+  /**
+   * What a 429's body says: `named` (default) names the exceeded policy in `policyName`, as HubSpot's do;
+   * `bare` leaves `policyName` and `errorType` out, which the error-handling reference allows ("the
+   * fields in the example response above should all be treated as optional in any error parsing"): the
+   * `X-HubSpot-RateLimit-Daily-Remaining` header of 0 then alone tells the daily limit (FIDELITY.md).
+   */
+  rateLimitBodies?: "named" | "bare";
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -166,7 +173,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   const running = await startEmulator({
     api,
     control,
-    behaviour: hubspotBehaviour(accessToken, limiter),
+    behaviour: hubspotBehaviour(accessToken, limiter, options.rateLimitBodies ?? "named"),
     readsByWriteMethod: [
       "POST /crm/v3/objects/:objectType/search",
       "POST /crm/v3/objects/:objectType/batch/read",

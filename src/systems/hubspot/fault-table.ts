@@ -214,13 +214,24 @@ function factsOf(err: HubspotHttpError): Facts {
   return {
     status: err.status,
     category: body.category ?? "",
-    policyName: body.policyName ?? "",
+    policyName: policyOf(err.status, body.policyName, headers),
     endpoint: err.endpoint,
     hubspotMessage: body.message ?? "",
     scopes: [...scopes],
     retryAfterMs: retryAfterMs(headers["retry-after"]),
     dailyLimit: headers["x-hubspot-ratelimit-daily"],
   };
+}
+
+/**
+ * The limit a 429 names. Every field of HubSpot's error body is optional ("the fields in the example
+ * response above should all be treated as optional in any error parsing": error-handling reference), so
+ * a 429 without `policyName` whose `X-HubSpot-RateLimit-Daily-Remaining` is 0 is the daily limit: waited
+ * out as a burst, each call would wait its patience until midnight.
+ */
+function policyOf(status: number, named: string | undefined, headers: Readonly<Record<string, string>>): string {
+  if (named) return named;
+  return status === 429 && headers["x-hubspot-ratelimit-daily-remaining"]?.trim() === "0" ? "DAILY" : "";
 }
 
 /** The HTTP status behind a classified error, when HubSpot answered at all. */
