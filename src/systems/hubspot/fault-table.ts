@@ -20,6 +20,8 @@ interface Facts {
   scopes: string[];
   retryAfterMs: number | undefined;
   dailyLimit: string | undefined;
+  /** The ids an error names (`context.ids`, v4 associations' `fromObjectId`): a batch read's records it did not give. */
+  ids: string[];
 }
 
 interface Row {
@@ -36,6 +38,17 @@ const NOT_HUBSPOT = "the answer is not HubSpot's (no HubSpot error in it); check
 
 // First matching row wins: specific categories and policies before plain statuses.
 const TABLE: readonly Row[] = [
+  {
+    // An error entry of a 2xx batch read (unread-records.ts): the records it names were not read, and
+    // are not said to be gone; another try may read them.
+    when: (f) => f.status < 300,
+    errorClass: "transient",
+    retriable: true,
+    message: (f) =>
+      `${f.status} from HubSpot without ${f.ids.length === 1 ? "the record" : `${f.ids.length || "some"} records`} ` +
+      `it was asked for${f.ids.length ? ` (${idList(f.ids)})` : ""}, refused as ${f.category || "an error"}` +
+      `${f.hubspotMessage ? `: ${f.hubspotMessage}` : ""}`,
+  },
   {
     when: (f) => f.status === 429 && f.policyName === "DAILY",
     errorClass: "rate_limited",
@@ -220,6 +233,7 @@ function factsOf(err: HubspotHttpError): Facts {
     scopes: [...scopes],
     retryAfterMs: retryAfterMs(headers["retry-after"]),
     dailyLimit: headers["x-hubspot-ratelimit-daily"],
+    ids: body.context?.ids ?? body.context?.fromObjectId ?? [],
   };
 }
 
@@ -247,6 +261,11 @@ export function httpErrorOf(err: SystemError): HubspotHttpError | undefined {
   let e: unknown = err.cause;
   for (let depth = 0; e instanceof SystemError && depth < 4; depth++) e = e.cause;
   return e instanceof HubspotHttpError ? e : undefined;
+}
+
+/** At most five ids, then how many more: a batch of 100 is not a line a person reads. */
+function idList(ids: readonly string[]): string {
+  return ids.length > 5 ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more` : ids.join(", ");
 }
 
 function networkCode(err: unknown): string | undefined {
