@@ -20,6 +20,11 @@ export const requestFaultSchema = z.strictObject({
    * applied the request (the caller cannot tell this from a request that never arrived).
    */
   applied: z.boolean().optional(),
+  /**
+   * A `status` fault answered with an HTML page, as a gateway, load balancer or proxy before the system
+   * sends for a 502, 503 or 504 (nginx's "502 Bad Gateway" page, `text/html`), not the system's own body.
+   */
+  page: z.boolean().optional(),
 });
 export type RequestFault = z.infer<typeof requestFaultSchema>;
 

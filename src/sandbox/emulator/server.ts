@@ -1,6 +1,6 @@
 // The loopback HTTP server both emulators run on: routing, JSON bodies, call counting, fault injection
 // and a `/__control` API for tests and the sandbox. What each system answers is in its own folder.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CallCounter } from "./call-counter.js";
@@ -173,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return;
     }
     if (before?.kind === "status") {
-      send(res, withHeaders(behaviour.failure(before.status ?? 503), extra));
+      send(res, withHeaders(faultAnswer(behaviour, before, 503), extra));
       return;
     }
     // The guard may spend rate-limit budget, so headers are taken again after it.
@@ -194,7 +194,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (told === "lose answer") lost ??= { kind: "status", status: 502, applied: true };
     }
     if (lost?.kind === "drop") res.socket?.destroy();
-    else if (lost) send(res, withHeaders(behaviour.failure(lost.status ?? 502), extra));
+    else if (lost) send(res, withHeaders(faultAnswer(behaviour, lost, 502), extra));
     else send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
 
@@ -216,6 +216,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A status fault's answer: the system's own error body, or a gateway's HTML page (`page`). */
+function faultAnswer(behaviour: SystemBehaviour, fault: RequestFault, status: number): EmulatorResponse {
+  const code = fault.status ?? status;
+  if (!fault.page) return behaviour.failure(code);
+  const title = `${code} ${STATUS_CODES[code] ?? "Error"}`;
+  return {
+    status: code,
+    headers: { "content-type": "text/html" },
+    text: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
   };
 }
 
