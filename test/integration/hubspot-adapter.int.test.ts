@@ -58,6 +58,15 @@ function useEmulator(
   return () => harness!;
 }
 
+/** An adapter whose calls stop retrying after `patienceMs`: a fault that lasts ends within the test. */
+const shortPatienceAdapter = (emulator: HubspotEmulator, patienceMs: number): HubspotAdapter =>
+  createHubspotAdapter({
+    accessToken: emulator.accessToken,
+    baseUrl: emulator.url,
+    retry: { patienceMs, minTimeoutMs: 10, maxTimeoutMs: 40 },
+    burstPer10Seconds: 100_000,
+  });
+
 async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> {
   const out: ChangePage[] = [];
   for await (const page of pages) out.push(page);
@@ -490,11 +499,7 @@ describe("batch reads answering 207 with records refused, not missing", () => {
 
   it("fails the call naming the system, endpoint, status and ids when the refusal lasts past the patience", async () => {
     const { emulator } = h();
-    const adapter = createHubspotAdapter({
-      accessToken: emulator.accessToken,
-      baseUrl: emulator.url,
-      retry: { patienceMs: 200, minTimeoutMs: 10, maxTimeoutMs: 40 },
-    });
+    const adapter = shortPatienceAdapter(emulator, 200);
     emulator.faults.add({
       reads: [{ object: "contacts", ids: [ids[0]!, ids[2]!], category: "INTERNAL_ERROR", message: "Unable to read some objects; please retry." }],
     });
@@ -1035,12 +1040,7 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
 
   it("stops with a message naming the create, the list and what to check when the patience is spent first", async () => {
     const { emulator } = h();
-    const adapter = createHubspotAdapter({
-      accessToken: emulator.accessToken,
-      baseUrl: emulator.url,
-      retry: { patienceMs: 500, minTimeoutMs: 10, maxTimeoutMs: 40 },
-      burstPer10Seconds: 100_000,
-    });
+    const adapter = shortPatienceAdapter(emulator, 500);
     emulator.data.createProperty("contacts", definition("leadloop_interest_2"));
     const err = await adapter.ensureProperty("contacts", definition("leadloop_interest_2")).then(
       () => undefined,
