@@ -7,11 +7,16 @@ import { z } from "zod";
 import { HubspotHttpError } from "./http-error.js";
 
 const errorEntries = z.looseObject({
-  errors: z.array(z.looseObject({ category: z.string().optional() })).optional(),
+  errors: z.array(z.looseObject({ category: z.string().optional(), subCategory: z.string().optional() })).optional(),
 });
 
-/** Categories that say the asked record is not there (v4 associations: a record with none, its subCategory). */
-const ABSENT = new Set(["OBJECT_NOT_FOUND"]);
+/**
+ * An entry saying the asked record is not there: OBJECT_NOT_FOUND, or v4 associations' record with none
+ * (`crm.associations.NO_ASSOCIATIONS_FOUND`), whatever category a server files that under.
+ */
+function absent(entry: { category?: string | undefined; subCategory?: string | undefined }): boolean {
+  return entry.category === "OBJECT_NOT_FOUND" || /NO_ASSOCIATIONS_FOUND$/.test(entry.subCategory ?? "");
+}
 
 /** Throws the first error entry of a batch read's answer that is not a record's absence. */
 export function refuseUnreadRecords(
@@ -19,6 +24,6 @@ export function refuseUnreadRecords(
   endpoint: string,
 ): void {
   const parsed = errorEntries.safeParse(answer.body);
-  const entry = parsed.success ? parsed.data.errors?.find((e) => !ABSENT.has(e.category ?? "")) : undefined;
+  const entry = parsed.success ? parsed.data.errors?.find((e) => !absent(e)) : undefined;
   if (entry) throw new HubspotHttpError(answer.status, entry, answer.headers ?? {}, endpoint);
 }
