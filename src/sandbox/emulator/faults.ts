@@ -4,8 +4,12 @@
 import { z } from "zod";
 
 export const requestFaultSchema = z.strictObject({
-  /** status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket. */
-  kind: z.enum(["status", "rate_limit", "slow", "drop"]),
+  /**
+   * status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket;
+   * cut: carry the request out and break the connection half-way through its answer's body (a network or
+   * gateway dropping an answer under way; the headers, and the status, arrived).
+   */
+  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut"]),
   /** How many matching requests the rule applies to; absent means until cleared. */
   times: z.number().int().positive().optional(),
   /** Substring the request path must contain (absent: every path). */

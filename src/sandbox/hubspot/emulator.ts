@@ -35,6 +35,11 @@ export { OBJECT_TYPES } from "./object-types.js";
 
 export interface HubspotEmulatorOptions {
   port?: number;
+  /**
+   * `gzip`: answers compressed (`Content-Encoding: gzip`) and chunked to a client that accepts gzip, as
+   * the real API's servers may (FIDELITY.md, Faults); default: plain, with a Content-Length.
+   */
+  compression?: "gzip";
   /** The private app token callers must send as `Authorization: Bearer`; default "sandbox-hubspot-token". */
   accessToken?: string;
   limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
@@ -180,6 +185,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
       "POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/read",
     ],
     port: options.port,
+    ...(options.compression ? { compression: options.compression } : {}),
   });
   faults = running.faults;
   return { ...running, data, tier: ctx.tier, control: new ControlClient(running.url), accessToken };

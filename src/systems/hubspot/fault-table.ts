@@ -123,8 +123,13 @@ const TABLE: readonly Row[] = [
   },
 ];
 
-/** Network errors a retry can get past: dropped or reset connections, refused while restarting, timeouts. */
+/**
+ * Network errors a retry can get past: dropped or reset connections, refused while restarting, timeouts,
+ * and an answer whose connection broke under way, after its headers (node-fetch's "Invalid response body
+ * while trying to fetch …: Premature close", code ERR_STREAM_PREMATURE_CLOSE), chunked or compressed alike.
+ */
 const TRANSIENT_NETWORK_CODES = new Set([
+  "ERR_STREAM_PREMATURE_CLOSE",
   "ECONNRESET",
   "ECONNREFUSED",
   "ECONNABORTED",
