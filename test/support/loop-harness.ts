@@ -48,7 +48,7 @@ export interface LoopOptions {
   mappings?: ObjectMapping[];
   salesforce?: SalesforceEmulatorOptions;
   /** How the HubSpot emulator answers (its paging, its times); the limits and the clock are the loop's. */
-  hubspot?: Pick<HubspotEmulatorOptions, "pagingCursors" | "objectTimestamps">;
+  hubspot?: Pick<HubspotEmulatorOptions, "pagingCursors" | "objectTimestamps" | "rateLimitBodies">;
   /**
    * One clock for both emulators and every run. Without it the loop runs in real time with HubSpot's
    * search index lag off, since its runs follow their writes at once (the lag is tested on an injected

@@ -4,8 +4,12 @@
 import { z } from "zod";
 
 export const requestFaultSchema = z.strictObject({
-  /** status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket. */
-  kind: z.enum(["status", "rate_limit", "slow", "drop"]),
+  /**
+   * status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket;
+   * cut: carry the request out and break the connection half-way through its answer's body (a network or
+   * gateway dropping an answer under way; the headers, and the status, arrived).
+   */
+  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut"]),
   /** How many matching requests the rule applies to; absent means until cleared. */
   times: z.number().int().positive().optional(),
   /** Substring the request path must contain (absent: every path). */
@@ -20,6 +24,11 @@ export const requestFaultSchema = z.strictObject({
    * applied the request (the caller cannot tell this from a request that never arrived).
    */
   applied: z.boolean().optional(),
+  /**
+   * A `status` fault answered with an HTML page, as a gateway, load balancer or proxy before the system
+   * sends for a 502, 503 or 504 (nginx's "502 Bad Gateway" page, `text/html`), not the system's own body.
+   */
+  page: z.boolean().optional(),
 });
 export type RequestFault = z.infer<typeof requestFaultSchema>;
 
@@ -38,24 +47,61 @@ export const recordFaultSchema = z.strictObject({
 });
 export type RecordFault = z.infer<typeof recordFaultSchema>;
 
+/**
+ * A batch read that answers 207 with an error entry for these ids rather than their records, while they
+ * exist (HubSpot's batch read: its `errors` beside `results`). No reference says which refusals a batch
+ * read gives besides records not found; a server may give any, so the category is the test's to choose.
+ */
+export const readRefusalSchema = z.strictObject({
+  /** Object type as the system names it (`contacts`); absent: every object. */
+  object: z.string().optional(),
+  ids: z.array(z.string()).min(1),
+  category: z.string().default("INTERNAL_ERROR"),
+  message: z.string().default("Some objects could not be read, please try again."),
+  /** How many batch reads naming one of the ids it applies to; absent means until cleared. */
+  times: z.number().int().positive().optional(),
+});
+export type ReadRefusal = z.infer<typeof readRefusalSchema>;
+
 export const faultsSchema = z.strictObject({
   requests: z.array(requestFaultSchema).default([]),
   records: z.array(recordFaultSchema).default([]),
+  reads: z.array(readRefusalSchema).default([]),
 });
 
 export class FaultInjector {
   private requestFaults: RequestFault[] = [];
   private recordFaults: RecordFault[] = [];
+  private readRefusals: ReadRefusal[] = [];
 
   add(input: unknown): void {
     const parsed = faultsSchema.parse(input);
     this.requestFaults.push(...parsed.requests);
     this.recordFaults.push(...parsed.records);
+    this.readRefusals.push(...parsed.reads);
   }
 
   clear(): void {
     this.requestFaults = [];
     this.recordFaults = [];
+    this.readRefusals = [];
+  }
+
+  /**
+   * The refusals a batch read of `ids` meets, each with the ids of this read it names; each refusal that
+   * names one is used up once (`times`).
+   */
+  refusedReads(object: string, ids: readonly string[]): Array<{ ids: string[]; category: string; message: string }> {
+    const out: Array<{ ids: string[]; category: string; message: string }> = [];
+    this.readRefusals = this.readRefusals.flatMap((r) => {
+      if (r.object && r.object.toLowerCase() !== object.toLowerCase()) return [r];
+      const named = ids.filter((id) => r.ids.includes(id));
+      if (named.length === 0) return [r];
+      out.push({ ids: named, category: r.category, message: r.message });
+      if (r.times === undefined) return [r];
+      return r.times <= 1 ? [] : [{ ...r, times: r.times - 1 }];
+    });
+    return out;
   }
 
   /** Takes (and uses up one application of) the first request fault matching this request. */

@@ -1,8 +1,9 @@
 // The loopback HTTP server both emulators run on: routing, JSON bodies, call counting, fault injection
 // and a `/__control` API for tests and the sandbox. What each system answers is in its own folder.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
 import { CallCounter } from "./call-counter.js";
 import { FaultInjector, type RequestFault } from "./faults.js";
 import type { Router } from "./router.js";
@@ -51,6 +52,8 @@ export interface EmulatorOptions {
   control?: Router<EmulatorHandler>;
   behaviour: SystemBehaviour;
   port?: number;
+  /** `gzip`: answers compressed, and so chunked, to clients that accept it (default: plain, with a length). */
+  compression?: "gzip";
 }
 
 /**
@@ -158,9 +161,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const endpoint = match ? `${req.method} ${match.pattern}` : `${req.method} (unrouted)`;
     calls.record(endpoint, { path: req.path, query: req.query, body: req.body });
 
+    // Compressed (and so chunked) when the emulator is set to and the client takes it (RFC 9110 §12.5.3).
+    const gzip = options.compression === "gzip" && /\bgzip\b/i.test(String(req.headers["accept-encoding"] ?? ""));
+    const reply = (response: EmulatorResponse, cut = false) => send(res, response, { gzip, cut });
+
     const fault = faults.take(req.method, req.path);
-    // A fault `applied` answers in place of the request's own answer, once the request was carried out.
-    const lostAnswer = fault?.applied && (fault.kind === "drop" || fault.kind === "status") ? fault : undefined;
+    // A fault `applied` answers in place of the request's own answer, once the request was carried out;
+    // a `cut` answer is the request's own, carried out too, its connection broken half-way through it.
+    const lostAnswer =
+      fault?.kind === "cut" || (fault?.applied && (fault.kind === "drop" || fault.kind === "status")) ? fault : undefined;
     const before = lostAnswer ? undefined : fault;
     if (before?.kind === "drop") {
       res.socket?.destroy();
@@ -169,21 +178,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (before?.kind === "slow") await sleep(before.delayMs ?? 1000);
     const extra = behaviour.decorate?.(req) ?? {};
     if (before?.kind === "rate_limit") {
-      send(res, withHeaders(behaviour.rateLimited(before.retryAfterSeconds ?? 1), extra));
+      reply(withHeaders(behaviour.rateLimited(before.retryAfterSeconds ?? 1), extra));
       return;
     }
     if (before?.kind === "status") {
-      send(res, withHeaders(behaviour.failure(before.status ?? 503), extra));
+      reply(withHeaders(faultAnswer(behaviour, before, 503), extra));
       return;
     }
     // The guard may spend rate-limit budget, so headers are taken again after it.
     const refused = behaviour.guard?.(req, endpoint);
     if (refused) {
-      send(res, withHeaders(refused, behaviour.decorate?.(req) ?? extra));
+      reply(withHeaders(refused, behaviour.decorate?.(req) ?? extra));
       return;
     }
     if (!match) {
-      send(res, withHeaders(behaviour.notFound(req), extra));
+      reply(withHeaders(behaviour.notFound(req), extra));
       return;
     }
     req.params = match.params;
@@ -194,8 +203,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (told === "lose answer") lost ??= { kind: "status", status: 502, applied: true };
     }
     if (lost?.kind === "drop") res.socket?.destroy();
-    else if (lost) send(res, withHeaders(behaviour.failure(lost.status ?? 502), extra));
-    else send(res, withHeaders(response, behaviour.decorate?.(req) ?? extra));
+    else if (lost?.kind === "cut") reply(withHeaders(response, behaviour.decorate?.(req) ?? extra), true);
+    else if (lost) reply(withHeaders(faultAnswer(behaviour, lost, 502), extra));
+    else reply(withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -219,6 +229,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   };
 }
 
+/** A status fault's answer: the system's own error body, or a gateway's HTML page (`page`). */
+function faultAnswer(behaviour: SystemBehaviour, fault: RequestFault, status: number): EmulatorResponse {
+  const code = fault.status ?? status;
+  if (!fault.page) return behaviour.failure(code);
+  const title = `${code} ${STATUS_CODES[code] ?? "Error"}`;
+  return {
+    status: code,
+    headers: { "content-type": "text/html" },
+    text: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+  };
+}
+
 function parseBody(req: EmulatorRequest): unknown {
   if (req.rawBody.length === 0) return undefined;
   const type = String(req.headers["content-type"] ?? "");
@@ -234,7 +256,11 @@ function withHeaders(res: EmulatorResponse, headers: Record<string, string>): Em
   return { ...res, headers: { ...headers, ...res.headers } };
 }
 
-function send(res: ServerResponse, response: EmulatorResponse): void {
+/**
+ * `gzip`: the body compressed (`Content-Encoding: gzip`) and sent in two chunks, as servers that compress
+ * stream their answers; `cut`: the connection broken after the first half of the body (headers sent).
+ */
+function send(res: ServerResponse, response: EmulatorResponse, how: { gzip?: boolean; cut?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...response.headers };
   let payload = "";
@@ -246,10 +272,25 @@ function send(res: ServerResponse, response: EmulatorResponse): void {
     headers["content-type"] = "application/json;charset=UTF-8";
   }
   // Encoded once: measuring the text for content-length and then writing it would encode it twice.
-  const bytes = Buffer.from(payload, "utf8");
-  headers["content-length"] = String(bytes.length);
+  let bytes = Buffer.from(payload, "utf8");
+  if (how.gzip && bytes.length > 0) {
+    bytes = gzipSync(bytes);
+    headers["content-encoding"] = "gzip";
+  }
+  if (!how.gzip && !how.cut) {
+    headers["content-length"] = String(bytes.length);
+    res.writeHead(response.status, headers);
+    res.end(bytes);
+    return;
+  }
+  // No content-length: Node sends the body chunked (Transfer-Encoding: chunked).
   res.writeHead(response.status, headers);
-  res.end(bytes);
+  const half = Math.ceil(bytes.length / 2);
+  if (how.cut) res.write(bytes.subarray(0, half), () => res.socket?.destroy());
+  else {
+    res.write(bytes.subarray(0, half));
+    res.end(bytes.subarray(half));
+  }
 }
 
 /**

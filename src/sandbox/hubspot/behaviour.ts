@@ -11,7 +11,11 @@ export function isSearch(path: string): boolean {
   return SEARCH_PATH.test(path);
 }
 
-export function hubspotBehaviour(accessToken: string, limiter: RateLimiter): SystemBehaviour {
+export function hubspotBehaviour(
+  accessToken: string,
+  limiter: RateLimiter,
+  rateLimitBodies: "named" | "bare" = "named",
+): SystemBehaviour {
   return {
     guard(req) {
       const header = String(req.headers.authorization ?? "");
@@ -26,13 +30,13 @@ export function hubspotBehaviour(accessToken: string, limiter: RateLimiter): Sys
         );
       }
       const refused = limiter.take(isSearch(req.path));
-      return refused ? rateLimitedBody(refused) : undefined;
+      return refused ? rateLimitedBody(refused, rateLimitBodies) : undefined;
     },
     decorate(req: EmulatorRequest) {
       return isSearch(req.path) ? {} : limiter.headers();
     },
     rateLimited(retryAfterSeconds) {
-      const res = rateLimitedBody("TEN_SECONDLY_ROLLING");
+      const res = rateLimitedBody("TEN_SECONDLY_ROLLING", rateLimitBodies);
       return { ...res, headers: { "Retry-After": String(Math.ceil(retryAfterSeconds)) } };
     },
     failure(status) {
@@ -49,14 +53,17 @@ export function hubspotBehaviour(accessToken: string, limiter: RateLimiter): Sys
   };
 }
 
-/** HubSpot's 429 body: it names the policy that was exceeded and has errorType RATE_LIMIT. */
-export function rateLimitedBody(policy: LimitPolicy): EmulatorResponse {
+/**
+ * HubSpot's 429 body: it names the policy that was exceeded and has errorType RATE_LIMIT; `bare`, a server
+ * that leaves those optional fields out (HubspotEmulatorOptions.rateLimitBodies), says only the message.
+ */
+export function rateLimitedBody(policy: LimitPolicy, bodies: "named" | "bare" = "named"): EmulatorResponse {
   const message =
     policy === "DAILY"
       ? "You have reached your daily limit."
       : policy === "SECONDLY"
         ? "You have reached your secondly limit."
         : "You have reached your ten_secondly_rolling limit.";
-  const body = { ...errorBody("RATE_LIMITS", message), errorType: "RATE_LIMIT", policyName: policy };
-  return { status: 429, body };
+  const bare = errorBody("RATE_LIMITS", message);
+  return { status: 429, body: bodies === "bare" ? bare : { ...bare, errorType: "RATE_LIMIT", policyName: policy } };
 }

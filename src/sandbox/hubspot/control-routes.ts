@@ -15,6 +15,8 @@
 //   POST  /engagements/:type              {contactId, properties, at?}                    a rep logs a call, email,
 //                                          meeting or task on a contact (created at `at`, associated with it)
 //   DELETE /limits                                                                        reset usage counters
+//   POST   /limits/daily-spent                                                            the rest of today's
+//                                          allowance spent by the portal's other apps
 // Each activity answers {event, contact} with the contact as it now is. Event properties are named as
 // HubSpot's events carry them (hs_url, hs_title, hs_form_id, hs_link_href, hs_element_text).
 import { z } from "zod";
@@ -203,6 +205,14 @@ export function hubspotControlRoutes(
         const id = req.params.ownerId ?? "";
         if (!data.getOwner(id)) throw notFound(`No owner with id ${id}`);
         return { status: 200, body: data.deactivateOwner(id) };
+      }),
+    )
+    .add(
+      "POST",
+      "/limits/daily-spent",
+      route(() => {
+        limiter.spendDay();
+        return { status: 204 };
       }),
     )
     .add(

@@ -36,6 +36,11 @@ export { OBJECT_TYPES } from "./object-types.js";
 
 export interface HubspotEmulatorOptions {
   port?: number;
+  /**
+   * `gzip`: answers compressed (`Content-Encoding: gzip`) and chunked to a client that accepts gzip, as
+   * the real API's servers may (FIDELITY.md, Faults); default: plain, with a Content-Length.
+   */
+  compression?: "gzip";
   /** The private app token callers must send as `Authorization: Bearer`; default "sandbox-hubspot-token". */
   accessToken?: string;
   limits?: { burstPer10Seconds?: number; daily?: number; searchPerSecond?: number };
@@ -118,6 +123,13 @@ export interface HubspotEmulatorOptions {
    * (associations v4 `toObjectId`). The emulator's own search compares ids as doubles (FIDELITY.md).
    */
   firstObjectId?: string;
+  /**
+   * What a 429's body says: `named` (default) names the exceeded policy in `policyName`, as HubSpot's do;
+   * `bare` leaves `policyName` and `errorType` out, which the error-handling reference allows ("the
+   * fields in the example response above should all be treated as optional in any error parsing"): the
+   * `X-HubSpot-RateLimit-Daily-Remaining` header of 0 then alone tells the daily limit (FIDELITY.md).
+   */
+  rateLimitBodies?: "named" | "bare";
 }
 
 export interface HubspotEmulator extends RunningEmulator {
@@ -176,13 +188,14 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   const running = await startEmulator({
     api,
     control,
-    behaviour: hubspotBehaviour(accessToken, limiter),
+    behaviour: hubspotBehaviour(accessToken, limiter, options.rateLimitBodies ?? "named"),
     readsByWriteMethod: [
       "POST /crm/v3/objects/:objectType/search",
       "POST /crm/v3/objects/:objectType/batch/read",
       "POST /crm/v4/associations/:fromObjectType/:toObjectType/batch/read",
     ],
     port: options.port,
+    ...(options.compression ? { compression: options.compression } : {}),
   });
   faults = running.faults;
   return { ...running, data, tier: ctx.tier, control: new ControlClient(running.url), accessToken };

@@ -54,6 +54,15 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * The rest of today's allowance spent elsewhere: the daily limit is the portal's, shared by every app
+   * that calls it (usage details), so another integration can use it up while leadloop is not running.
+   */
+  spendDay(now = Date.now()): void {
+    this.expire(now);
+    this.dailyUsed = this.limits.daily;
+  }
+
   reset(): void {
     this.burst = [];
     this.searches = [];

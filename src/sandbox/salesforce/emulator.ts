@@ -32,6 +32,11 @@ import type { SoqlDateTimes } from "./soql-lexer.js";
 
 export interface SalesforceEmulatorOptions {
   port?: number;
+  /**
+   * `gzip`: answers compressed (`Content-Encoding: gzip`) and chunked to a client that accepts gzip, as
+   * the real API's servers may (FIDELITY.md, Faults); default: plain, with a Content-Length.
+   */
+  compression?: "gzip";
   /** The token valid from the start; default "sandbox-salesforce-token". */
   accessToken?: string;
   /** The client-credentials pair the token endpoint accepts; defaults "sandbox-client-id"/"sandbox-client-secret". */
@@ -170,6 +175,7 @@ export async function startSalesforceEmulator(
     // A token request and a Collections retrieve by POST change no record.
     readsByWriteMethod: ["POST /services/oauth2/token", `POST ${DATA}/composite/sobjects/:type`],
     port: options.port,
+    ...(options.compression ? { compression: options.compression } : {}),
   });
   baseUrl = running.url;
   data.writer.useFaults(running.faults);

@@ -115,6 +115,7 @@ export async function readAssociations(
           method: "POST",
           path: `/crm/v4/associations/${canonicalObject(from)}/${canonicalObject(to)}/batch/read`,
           body: { inputs: pending.slice(i, i + ASSOCIATION_READ_BATCH_SIZE) },
+          batchRead: true,
         },
         associationRead,
       );

@@ -20,6 +20,8 @@ interface Facts {
   scopes: string[];
   retryAfterMs: number | undefined;
   dailyLimit: string | undefined;
+  /** The ids an error names (`context.ids`, v4 associations' `fromObjectId`): a batch read's records it did not give. */
+  ids: string[];
 }
 
 interface Row {
@@ -36,6 +38,17 @@ const NOT_HUBSPOT = "the answer is not HubSpot's (no HubSpot error in it); check
 
 // First matching row wins: specific categories and policies before plain statuses.
 const TABLE: readonly Row[] = [
+  {
+    // An error entry of a 2xx batch read (unread-records.ts): the records it names were not read, and
+    // are not said to be gone; another try may read them.
+    when: (f) => f.status < 300,
+    errorClass: "transient",
+    retriable: true,
+    message: (f) =>
+      `${f.status} from HubSpot without ${f.ids.length === 1 ? "the record" : `${f.ids.length || "some"} records`} ` +
+      `it was asked for${f.ids.length ? ` (${idList(f.ids)})` : ""}, refused as ${f.category || "an error"}` +
+      `${f.hubspotMessage ? `: ${f.hubspotMessage}` : ""}`,
+  },
   {
     when: (f) => f.status === 429 && f.policyName === "DAILY",
     errorClass: "rate_limited",
@@ -110,8 +123,13 @@ const TABLE: readonly Row[] = [
   },
 ];
 
-/** Network errors a retry can get past: dropped or reset connections, refused while restarting, timeouts. */
+/**
+ * Network errors a retry can get past: dropped or reset connections, refused while restarting, timeouts,
+ * and an answer whose connection broke under way, after its headers (node-fetch's "Invalid response body
+ * while trying to fetch …: Premature close", code ERR_STREAM_PREMATURE_CLOSE), chunked or compressed alike.
+ */
 const TRANSIENT_NETWORK_CODES = new Set([
+  "ERR_STREAM_PREMATURE_CLOSE",
   "ECONNRESET",
   "ECONNREFUSED",
   "ECONNABORTED",
@@ -214,13 +232,25 @@ function factsOf(err: HubspotHttpError): Facts {
   return {
     status: err.status,
     category: body.category ?? "",
-    policyName: body.policyName ?? "",
+    policyName: policyOf(err.status, body.policyName, headers),
     endpoint: err.endpoint,
     hubspotMessage: body.message ?? "",
     scopes: [...scopes],
     retryAfterMs: retryAfterMs(headers["retry-after"]),
     dailyLimit: headers["x-hubspot-ratelimit-daily"],
+    ids: body.context?.ids ?? body.context?.fromObjectId ?? [],
   };
+}
+
+/**
+ * The limit a 429 names. Every field of HubSpot's error body is optional ("the fields in the example
+ * response above should all be treated as optional in any error parsing": error-handling reference), so
+ * a 429 without `policyName` whose `X-HubSpot-RateLimit-Daily-Remaining` is 0 is the daily limit: waited
+ * out as a burst, each call would wait its patience until midnight.
+ */
+function policyOf(status: number, named: string | undefined, headers: Readonly<Record<string, string>>): string {
+  if (named) return named;
+  return status === 429 && headers["x-hubspot-ratelimit-daily-remaining"]?.trim() === "0" ? "DAILY" : "";
 }
 
 /** The HTTP status behind a classified error, when HubSpot answered at all. */
@@ -236,6 +266,11 @@ export function httpErrorOf(err: SystemError): HubspotHttpError | undefined {
   let e: unknown = err.cause;
   for (let depth = 0; e instanceof SystemError && depth < 4; depth++) e = e.cause;
   return e instanceof HubspotHttpError ? e : undefined;
+}
+
+/** At most five ids, then how many more: a batch of 100 is not a line a person reads. */
+function idList(ids: readonly string[]): string {
+  return ids.length > 5 ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more` : ids.join(", ");
 }
 
 function networkCode(err: unknown): string | undefined {

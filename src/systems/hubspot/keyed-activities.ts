@@ -62,6 +62,7 @@ async function keysOf(
         method: "POST",
         path: `/crm/v3/objects/${object}/batch/read`,
         body: { inputs: ids.slice(i, i + BATCH_SIZE).map((id) => ({ id })), properties: keyFields },
+        batchRead: true,
       },
       batchResult,
     );

@@ -96,6 +96,7 @@ async function readHistories(
           properties: [modifiedProperty(object)],
           propertiesWithHistory: [...new Set(properties)],
         },
+        batchRead: true,
       },
       historyAnswer,
     );

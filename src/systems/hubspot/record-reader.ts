@@ -71,7 +71,7 @@ async function batchRead(
     const body: Record<string, unknown> = { inputs: asked.map((id) => ({ id })), properties };
     if (idProperty) body.idProperty = idProperty;
     const answer = await deps.transport.send(
-      { method: "POST", path: `/crm/v3/objects/${canonicalObject(object)}/batch/read`, body },
+      { method: "POST", path: `/crm/v3/objects/${canonicalObject(object)}/batch/read`, body, batchRead: true },
       batchResult,
     );
     for (const raw of answer.body.results) {

@@ -15,6 +15,7 @@ import { classifyHubspotError, surelyUnprocessed } from "./fault-table.js";
 import { retryAfterMs } from "../retry-wait.js";
 import { statedLimits } from "./rate-limit-headers.js";
 import { HubspotHttpError, HubspotResponseError } from "./http-error.js";
+import { refuseUnreadRecords } from "./unread-records.js";
 
 export interface HubspotCall {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -29,6 +30,11 @@ export interface HubspotCall {
    * reads, updates and upserts may be sent again.
    */
   idempotent?: boolean;
+  /**
+   * A batch read: an error entry of its answer other than a record not found fails the call, retried
+   * (unread-records.ts), where the records it names would otherwise be left out as if gone.
+   */
+  batchRead?: true;
 }
 
 export interface HubspotAnswer<T> {
@@ -95,6 +101,7 @@ export class HubspotTransport {
             .join("; ");
           throw new HubspotResponseError(endpoint, issues);
         }
+        if (call.batchRead) refuseUnreadRecords(answer, endpoint);
         return { status: answer.status, body: parsed.data, headers: answer.headers };
       },
       {

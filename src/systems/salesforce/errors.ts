@@ -1,6 +1,7 @@
 // The one fault table for Salesforce (HABITS 3): an errorCode or HTTP status → what the caller does next,
 // with a message a person can act on. Codes: REST API Developer Guide, "Status Codes and Error Responses"
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+import { STATUS_CODES } from "node:http";
 import type { z } from "zod";
 import type { ErrorClass } from "../../store/port.js";
 import { SystemError } from "../../sync/system-error.js";
@@ -208,8 +209,9 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
       cause: err,
     });
   }
-  const { code, detail } = describeThrown(err);
+  const { code, detail: said, page } = describeThrown(err);
   const status = response?.status;
+  const detail = page ? pageDetail(status) : said;
   const statusKey =
     status === undefined ? undefined : status === 501 || status === 505 ? "HTTP 501" : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
   const network = status === undefined && isNetworkFailure(err, code);
@@ -240,8 +242,20 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
   });
 }
 
-function describeThrown(err: unknown): { code: string; detail: string } {
-  if (typeof err !== "object" || err === null) return { code: "", detail: String(err) };
+/**
+ * What an HTML page where an API answer should be says. A 5xx one is a gateway's, load balancer's or
+ * proxy's before the API (nginx's "502 Bad Gateway"), retried as any 5xx: its status is what a person can
+ * act on, not jsforce's "See `error.data` for the full html response" (jsforce http-api.js getError) nor
+ * the page. Any other is some web server the URL leads to instead of the API.
+ */
+function pageDetail(status: number | undefined): string {
+  if (status !== undefined && status >= 500 && status !== 501 && status !== 505)
+    return `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ""} as an HTML page, a gateway's before Salesforce's API, not an answer of the API`;
+  return "an HTML page, not an answer of Salesforce's API: check salesforce.instanceUrl and salesforce.oauth.loginUrl";
+}
+
+function describeThrown(err: unknown): { code: string; detail: string; page: boolean } {
+  if (typeof err !== "object" || err === null) return { code: "", detail: String(err), page: false };
   const e = err as { errorCode?: unknown; code?: unknown; message?: unknown; data?: unknown; name?: unknown };
   let code = typeof e.errorCode === "string" ? e.errorCode : "";
   let detail = typeof e.message === "string" ? e.message : String(err);
@@ -251,9 +265,10 @@ function describeThrown(err: unknown): { code: string; detail: string } {
     if (typeof first?.errorCode === "string") code = first.errorCode;
     if (typeof first?.message === "string") detail = first.message;
   }
-  // A web page where an API answer should be: the URL leads to some other server, whose page says nothing useful.
-  if (/<(!doctype|html|head|body)\b/i.test(detail))
-    detail = "an HTML page, not an answer of Salesforce's API: check salesforce.instanceUrl and salesforce.oauth.loginUrl";
+  // A web page where an API answer should be (jsforce says so itself when it is declared `text/html`):
+  // the page says nothing useful, the status says whose it is (pageDetail).
+  const page = /<(!doctype|html|head|body)\b/i.test(detail) || detail.startsWith("HTTP response contains html content");
+  if (page) detail = "";
   // MALFORMED_QUERY repeats the whole SOQL (values included) before its last line, which names the problem.
   else if (detail.includes("\n"))
     detail =
@@ -264,7 +279,7 @@ function describeThrown(err: unknown): { code: string; detail: string } {
   if (!code && typeof e.code === "string") code = e.code;
   if (!code && e.name === "AbortError") code = "ETIMEDOUT";
   // Salesforce messages are short; anything longer is an unexpected body and is cut rather than logged whole.
-  return { code, detail: detail.length > 300 ? `${detail.slice(0, 300)}…` : detail };
+  return { code, detail: detail.length > 300 ? `${detail.slice(0, 300)}…` : detail, page };
 }
 
 function isNetworkFailure(err: unknown, code: string): boolean {

@@ -90,18 +90,21 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       }
       const results: ObjectView[] = [];
       const missing: string[] = [];
+      const refusals = ctx.faults()?.refusedReads(type, body.inputs.map((i) => i.id)) ?? [];
+      const refused = new Set(refusals.flatMap((r) => r.ids));
       for (const { id } of body.inputs) {
+        if (refused.has(id)) continue;
         const found = data.findStoredObject(type, id, body.idProperty);
         if (!found) missing.push(id);
         else if (history.length > 0) results.push(withHistory(data, found, objectView(data, found, body.properties), history));
         else results.push(objectView(data, found, body.properties));
       }
       // HubSpot reports all missing ids of a batch read in one error.
-      const errors: BatchError[] =
-        missing.length > 0
+      const errors: BatchError[] = [
+        ...(missing.length > 0
           ? [
               {
-                status: "error",
+                status: "error" as const,
                 category: "OBJECT_NOT_FOUND",
                 message: `Could not get some ${singularOf(type).toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
                 context: { ids: missing },
@@ -109,7 +112,9 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
                 links: {},
               },
             ]
-          : [];
+          : []),
+        ...refusals.map((r) => ({ status: "error" as const, category: r.category, message: r.message, context: { ids: r.ids }, errors: [], links: {} })),
+      ];
       return batchResponse(200, startedAt, results, errors);
     }),
   );

@@ -1,0 +1,87 @@
+// Answers compressed (Content-Encoding: gzip) and chunked, as the systems' servers may send them to a
+// client that accepts gzip (both clients ask for it), and such an answer whose connection breaks half-way
+// through its body, after its headers: read whole, or retried in the one retry layer; a create whose
+// answer broke is not sent again (it was carried out); and past the patience an error naming the system
+// and endpoint (FIDELITY.md, Faults: `compression`, `cut`).
+import { startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
+import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
+import { startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
+import type { RetryPolicy } from "../../src/systems/call-retry.js";
+import { createHubspotAdapter } from "../../src/systems/hubspot/adapter.js";
+import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
+import { thrown } from "../support/system-error-of.js";
+
+const RETRY: RetryPolicy = { patienceMs: 400, minTimeoutMs: 10, maxTimeoutMs: 40 };
+
+describe("HubSpot answering gzip, chunked", () => {
+  it("reads an answer whole, and one cut after its headers again; a lasting cut ends naming HubSpot and the endpoint", async () => {
+    const portal = await startHubspotEmulator({ searchLagMs: 0, compression: "gzip" });
+    try {
+      const raw = await fetch(`${portal.url}/crm/v3/owners`, {
+        headers: { authorization: `Bearer ${portal.accessToken}`, "accept-encoding": "gzip" },
+      });
+      expect(raw.headers.get("content-encoding")).toBe("gzip");
+      const ids = ["Zoë.Ñúñez@Exämple.COM", "o.brien@example.ie", "Anaïs.Lefèvre@Société-Générale.FR"].map(
+        (email, i) => portal.data.createObject("contacts", { email, firstname: ["Zoë", "  Seán ", "Anaïs"][i]!, lastname: "x".repeat(3_000) }).id,
+      );
+      const hubspot = createHubspotAdapter({ accessToken: portal.accessToken, baseUrl: portal.url, retry: RETRY });
+      const whole = await hubspot.readByIds("contacts", ids, ["email", "firstname", "lastname"]);
+      expect(whole.map((r) => r.fields.firstname).sort()).toEqual(["  Seán ", "Anaïs", "Zoë"]);
+
+      portal.faults.add({ requests: [{ kind: "cut", times: 1, path: "/batch/read" }] });
+      portal.calls.reset();
+      const again = await hubspot.readByIds("contacts", ids, ["email", "firstname"]);
+      expect(again.map((r) => r.fields.email).sort()).toEqual(["anaïs.lefèvre@société-générale.fr", "o.brien@example.ie", "zoë.ñúñez@exämple.com"]);
+      expect(portal.calls.byEndpoint()["POST /crm/v3/objects/:objectType/batch/read"]).toBe(2);
+
+      portal.faults.add({ requests: [{ kind: "cut", path: "/batch/read" }] });
+      const err = await thrown(hubspot.readByIds("contacts", ids, ["email"]));
+      expect(err).toMatchObject({ system: "hubspot", errorClass: "transient", retriable: false });
+      expect(err.message).toMatch(
+        /^stopped after \d+ms of failed connections to HubSpot \(ERR_STREAM_PREMATURE_CLOSE\) on POST \/crm\/v3\/objects\/contacts\/batch\/read: \d+ attempts used up the 400ms patience/,
+      );
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("does not send a create again when its answer was cut: the tasks are made once", async () => {
+    const portal = await startHubspotEmulator({ searchLagMs: 0, compression: "gzip" });
+    try {
+      const contact = portal.data.createObject("contacts", { email: "Camille.Hélène@Exämple.FR" });
+      const hubspot = createHubspotAdapter({ accessToken: portal.accessToken, baseUrl: portal.url, retry: RETRY });
+      portal.faults.add({ requests: [{ kind: "cut", times: 1, path: "/batch/create" }] });
+      const err = await thrown(
+        hubspot.write("tasks", [
+          {
+            ref: "t1",
+            fields: { hs_task_subject: "Rappeler Camille — démo", hs_timestamp: "2026-12-07T09:00:00.000Z" },
+            associations: [{ object: "contacts", id: contact.id }],
+          },
+        ]),
+      );
+      expect(err.message).toContain("not resent");
+      expect(portal.data.associationsOf("contacts", contact.id, "tasks")).toHaveLength(1);
+    } finally {
+      await portal.close();
+    }
+  });
+});
+
+describe("Salesforce answering gzip, chunked", () => {
+  it("reads an answer whole, and one cut after its headers again once the call's time limit passes", async () => {
+    const org = await startSalesforceEmulator({ compression: "gzip" });
+    try {
+      const lead = org.data.insert("Lead", { LastName: "Ñúñez-Größe", FirstName: "Zoë", Company: "Société Générale d'Optique", Description: "é".repeat(4_000) });
+      const sf = await createSalesforceAdapter({ connection: emulatorConnection(org), retry: { ...RETRY, patienceMs: 5_000 }, requestTimeoutMs: 500 });
+      expect((await sf.readByIds("Lead", [lead], ["LastName"])).map((r) => r.fields.LastName)).toEqual(["Ñúñez-Größe"]);
+      // jsforce never settles an answer cut under way (call-timeout.ts): the call's time limit ends it.
+      org.faults.add({ requests: [{ kind: "cut", times: 1, path: "/query" }] });
+      const read = await sf.readByIds("Lead", [lead], ["FirstName", "Description"]);
+      expect(read.map((r) => [r.fields.FirstName, r.fields.Description?.length])).toEqual([["Zoë", 4_000]]);
+      expect(org.calls.byEndpoint()["GET /services/data/:version/query"]).toBe(3);
+    } finally {
+      await org.close();
+    }
+  });
+});
