@@ -9,7 +9,7 @@ import { knownEmpty, rememberEmpty } from "./empty-windows.js";
 import { type KeepFor, keepPage, keptPages, keptReadFor, startKeeping } from "./kept-reads.js";
 import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
-import type { ChangeCursor, SystemPort } from "./system-port.js";
+import type { ChangeCursor, CoverageListener, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
 export const GROUP_RECORDS = 2000;
@@ -83,14 +83,10 @@ export async function readChangeGroups(
   const fields = keeping ? [...keeping.fields] : options.fields;
   // A system that covered the window short of `until` (a Salesforce transaction still open, stamped at
   // its start) holds the signpost there, so the next run's read takes in what it commits.
-  let coveredUntil = kept?.coveredUntil;
-  const listener = {
-    onCoveredUntil: (instant: string) => {
-      if (coveredUntil === undefined || Date.parse(instant) < Date.parse(coveredUntil)) coveredUntil = instant;
-      if (keeping) keeping.coveredUntil = coveredUntil;
-    },
-  };
-  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, listener);
+  const coverage = earliestCoverage(kept?.coveredUntil, (covered) => {
+    if (keeping) keeping.coveredUntil = covered;
+  });
+  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, coverage);
   if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
@@ -136,9 +132,30 @@ export async function readChangeGroups(
   // Its pages were deleted as they were taken.
   if (kept) ctx.keptReads?.splice(ctx.keptReads.indexOf(kept), 1);
   // An empty window covered short is not known empty: another stream of the object holds at the coverage too.
-  if (!readAny && from !== null && coveredUntil === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
-  await saveSignpost(ctx, options, saved, until, coveredUntil);
+  if (!readAny && from !== null && coverage.until === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
+  await saveSignpost(ctx, options, saved, until, coverage.until);
   return false;
+}
+
+/**
+ * The coverage a read's system tells (CoverageListener), kept at the earliest instant told from `start`
+ * (a kept read's): the cursor holds at the least the read covered. `onCovered` hears it each time, for
+ * the kept read a later stream takes (KeptRead.coveredUntil, ARCHITECTURE.md "Cursors").
+ */
+function earliestCoverage(
+  start: string | undefined,
+  onCovered: (covered: string) => void,
+): Required<CoverageListener> & { readonly until: string | undefined } {
+  let until = start;
+  return {
+    get until() {
+      return until;
+    },
+    onCoveredUntil(instant: string) {
+      if (until === undefined || Date.parse(instant) < Date.parse(until)) until = instant;
+      onCovered(until);
+    },
+  };
 }
 
 /**
@@ -181,12 +198,10 @@ export async function readAhead(
   // Keeps only for a stream whose saved cursor is this read's: none.
   const keeping = await startKeeping(ctx, options, options.keepFor, null, ctx.until);
   if (!keeping) return;
-  const listener = {
-    onCoveredUntil: (instant: string) => {
-      keeping.coveredUntil = instant;
-    },
-  };
-  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until, listener)) {
+  const coverage = earliestCoverage(undefined, (covered) => {
+    keeping.coveredUntil = covered;
+  });
+  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until, coverage)) {
     bump(ctx.summary.read, system.system, page.records.length);
     await keepPage(ctx, keeping, page);
     onPage(page.records);
