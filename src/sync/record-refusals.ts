@@ -2,6 +2,7 @@
 // owns, one an approval locked) waits in the outbox until the record changes (ARCHITECTURE.md "One write
 // path"): a page that reads the record modified since the refusal's last attempt (given to an active
 // user, unlocked) releases its writes, and the run's drain sends them once.
+import { outboxKeyOf } from "../core/payload-text.js";
 import type { SourceRecord } from "../core/records.js";
 import type { QueuedError } from "../store/port.js";
 import type { RunContext } from "./run-context.js";
@@ -23,8 +24,8 @@ export async function releasedByChange(
   const changedAfter = new Map<string, string>();
   for (const record of records) {
     for (const entry of open.get(record.id) ?? []) {
-      const key = (entry.payload as { outboxKey?: unknown } | null)?.outboxKey;
-      if (typeof key === "string" && Date.parse(record.modifiedAt) > Date.parse(entry.lastSeenAt)) changedAfter.set(key, record.id);
+      const key = outboxKeyOf(entry);
+      if (key !== null && Date.parse(record.modifiedAt) > Date.parse(entry.lastSeenAt)) changedAfter.set(key, record.id);
     }
   }
   if (changedAfter.size === 0) return [];

@@ -7,6 +7,7 @@
 // to that side, nothing is owed and the entry is resolved.
 import type { ObjectMapping } from "../core/mapping.js";
 import { compileMapping } from "../core/merge/merge-record.js";
+import { outboxKeyOf } from "../core/payload-text.js";
 import type { SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, QueuedError } from "../store/port.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
@@ -76,11 +77,10 @@ export function refusedSyncWrites<P extends MergedPair>(
 
 function refusedWrite(entry: QueuedError, side: SideName, record: SourceRecord, mapping: ObjectMapping): RefusedSyncWrite | null {
   if (entry.operation !== FIELD_SYNC_PHASE) return null;
-  const payload = entry.payload as { outboxKey?: unknown; fields?: Record<string, unknown> } | null;
-  const key = typeof payload?.outboxKey === "string" ? payload.outboxKey : null;
+  const key = outboxKeyOf(entry);
   const target = key ? parseFieldSyncKey(key) : null;
   if (!target || target.side !== side || target.object !== record.object || target.recordId !== record.id) return null;
-  const names = new Set(Object.keys(payload?.fields ?? {}));
+  const names = new Set(Object.keys((entry.payload as { fields?: Record<string, unknown> } | null)?.fields ?? {}));
   const fieldKeys = compileMapping(mapping)
     .fields.filter((f) => names.has(side === "crm" ? f.field.crm : f.field.marketing))
     .map((f) => f.key);
