@@ -253,23 +253,18 @@ export async function qualifyPage(
       ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
     } else if (back?.qualifies) {
       const heldUntil = back.heldUntil;
-      events.push({
-        personId: record.id,
-        email: record.fields.email ?? null,
-        fromStage: current,
-        toStage: "mql",
-        at: now.toISOString(),
-        cause: `qualified: ${score.total} points (${score.reasons
-          .slice(0, 3)
-          .map((r) => r.ruleId)
-          .join(", ")})${heldUntil ? `; ${heldText(heldUntil)}` : ""}`,
-        runId: ctx.runId,
-        source: record.fields.hs_analytics_source ?? null,
-        // Filled below for the page's MQLs at once (campaign-catalog.ts).
-        campaign: null,
-        ownerId: null,
-        amount: null,
-      });
+      // Its campaign is filled below for the page's MQLs at once (campaign-catalog.ts).
+      events.push(
+        contactEvent(ctx, record, {
+          fromStage: current,
+          toStage: "mql",
+          at: now.toISOString(),
+          cause: `qualified: ${score.total} points (${score.reasons
+            .slice(0, 3)
+            .map((r) => r.ruleId)
+            .join(", ")})${heldUntil ? `; ${heldText(heldUntil)}` : ""}`,
+        }),
+      );
       if (heldUntil) {
         // Sales sent this person back and the cool-down still runs: the contact keeps the rep's verdict
         // (a "mql" status here told marketers and workflows of a fresh MQL that no rep was given). The
@@ -337,21 +332,37 @@ export async function qualifyPage(
 
 /** The funnel events of a restored contact's moves (restoredStage), their causes marked restored. */
 export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: readonly RestoredMove[]): FunnelEvent[] {
-  return moves.map((m) => ({
+  // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to the
+  // restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
+  return moves.map((m) =>
+    contactEvent(ctx, record, {
+      fromStage: m.fromStage,
+      toStage: m.toStage,
+      at: m.at,
+      cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+    }),
+  );
+}
+
+/**
+ * A move of a contact's person as the qualification records it: by her contact's email and original
+ * source, with no campaign, owner or amount (each filled later, where it is known).
+ */
+function contactEvent(
+  ctx: RunContext,
+  record: SourceRecord,
+  move: Pick<FunnelEvent, "fromStage" | "toStage" | "at" | "cause">,
+): FunnelEvent {
+  return {
     personId: record.id,
     email: record.fields.email ?? null,
-    fromStage: m.fromStage,
-    toStage: m.toStage,
-    at: m.at,
-    cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+    ...move,
     runId: ctx.runId,
     source: record.fields.hs_analytics_source ?? null,
     campaign: null,
     ownerId: null,
-    // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to
-    // the restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
     amount: null,
-  }));
+  };
 }
 
 /**
