@@ -41,6 +41,7 @@ import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
+import { payloadValue } from "../core/payload-text.js";
 import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
 import { byBinary } from "../core/text/binary-order.js";
 
@@ -414,7 +415,7 @@ function withoutHeldWrites(
         if (!write) return false;
         const fields = canonicalJson(write.fields);
         return (open.get(recordIdOf(w, side)) ?? []).some(
-          (e) => canonicalJson((e.payload as { fields?: unknown } | null)?.fields ?? null) === fields,
+          (e) => canonicalJson(payloadValue(e.payload, "fields") ?? null) === fields,
         );
       }),
     );

@@ -7,7 +7,7 @@
 // to that side, nothing is owed and the entry is resolved.
 import type { ObjectMapping } from "../core/mapping.js";
 import { compileMapping } from "../core/merge/merge-record.js";
-import { outboxKeyOf } from "../core/payload-text.js";
+import { outboxKeyOf, payloadValue } from "../core/payload-text.js";
 import type { SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, QueuedError } from "../store/port.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
@@ -80,7 +80,7 @@ function refusedWrite(entry: QueuedError, side: SideName, record: SourceRecord, 
   const key = outboxKeyOf(entry);
   const target = key ? parseFieldSyncKey(key) : null;
   if (!target || target.side !== side || target.object !== record.object || target.recordId !== record.id) return null;
-  const names = new Set(Object.keys((entry.payload as { fields?: Record<string, unknown> } | null)?.fields ?? {}));
+  const names = new Set(Object.keys(payloadValue(entry.payload, "fields") ?? {}));
   const fieldKeys = compileMapping(mapping)
     .fields.filter((f) => names.has(side === "crm" ? f.field.crm : f.field.marketing))
     .map((f) => f.key);
