@@ -10,8 +10,8 @@ import type { RunContext } from "./run-context.js";
 /**
  * The keys of the writes refused for their record that these records, read modified after the refusal
  * last met them (their open entries, `open`: the page's one read of the queue), may take now, with the
- * record each is for. Such a record is no
- * echo though it changed no mapped field (a Lead given to another user): page-sync.ts keeps it for this. Salesforce's SystemModstamp is the org's clock and the entry's
+ * record each is for. Such a record is no echo though it changed no mapped field (a Lead given to another
+ * user): page-sync.ts keeps it for this. Salesforce's SystemModstamp is the org's clock and the entry's
  * time leadloop's; a change a few seconds after a refusal on a clock behind leadloop's is missed, and
  * waits for `errors retry`, as before.
  */

@@ -26,8 +26,8 @@ export function clocksStoppedOf(ctx: RunContext, personIds: readonly string[]): 
  * live under its own id: the person's contact with HubSpot as the CRM, else her Lead or Contact (one
  * sales deleted, or merged into another record, stays gone). A clock already due stays as the deletion
  * closed it: no breach for the time she was gone. Only tasks at the status the stop gave them, held by
- * the clock's owner, are reopened. `gone` is `clocksStoppedOf` these people or more (a group's, read once);
-a CRM read only when such a clock exists.
+ * the clock's owner, are reopened. `gone` is `clocksStoppedOf` these people or more (a group's, read
+ * once); a CRM read only when such a clock exists.
  */
 export async function backFromRecycleBin(
   ctx: RunContext,
