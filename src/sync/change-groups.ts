@@ -9,7 +9,8 @@ import { knownEmpty, rememberEmpty } from "./empty-windows.js";
 import { type KeepFor, keepPage, keptPages, keptReadFor, startKeeping } from "./kept-reads.js";
 import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
-import type { ChangeCursor, CoverageListener, SystemPort } from "./system-port.js";
+import { earliestCoverage } from "./read-coverage.js";
+import type { ChangeCursor, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
 export const GROUP_RECORDS = 2000;
@@ -82,7 +83,8 @@ export async function readChangeGroups(
   const keeping = kept ? null : await startKeeping(ctx, options, options.keepFor, from, until);
   const fields = keeping ? [...keeping.fields] : options.fields;
   // A system that covered the window short of `until` (a Salesforce transaction still open, stamped at
-  // its start) holds the signpost there, so the next run's read takes in what it commits.
+  // its start) holds the signpost there, so the next run's read takes in what it commits. A kept read
+  // hands on the coverage it was told (KeptRead.coveredUntil).
   const coverage = earliestCoverage(kept?.coveredUntil, (covered) => {
     if (keeping) keeping.coveredUntil = covered;
   });
@@ -135,27 +137,6 @@ export async function readChangeGroups(
   if (!readAny && from !== null && coverage.until === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
   await saveSignpost(ctx, options, saved, until, coverage.until);
   return false;
-}
-
-/**
- * The coverage a read's system tells (CoverageListener), kept at the earliest instant told from `start`
- * (a kept read's): the cursor holds at the least the read covered. `onCovered` hears it each time, for
- * the kept read a later stream takes (KeptRead.coveredUntil, ARCHITECTURE.md "Cursors").
- */
-function earliestCoverage(
-  start: string | undefined,
-  onCovered: (covered: string) => void,
-): Required<CoverageListener> & { readonly until: string | undefined } {
-  let until = start;
-  return {
-    get until() {
-      return until;
-    },
-    onCoveredUntil(instant: string) {
-      if (until === undefined || Date.parse(instant) < Date.parse(until)) until = instant;
-      onCovered(until);
-    },
-  };
 }
 
 /**
