@@ -9,6 +9,7 @@ import { knownEmpty, rememberEmpty } from "./empty-windows.js";
 import { type KeepFor, keepPage, keptPages, keptReadFor, startKeeping } from "./kept-reads.js";
 import type { RunContext } from "./run-context.js";
 import { bump } from "./run-summary.js";
+import { earliestCoverage } from "./read-coverage.js";
 import type { ChangeCursor, SystemPort } from "./system-port.js";
 
 /** Records synced together: several API pages, so Salesforce's 200-record writes fill up; bounds memory. */
@@ -82,15 +83,12 @@ export async function readChangeGroups(
   const keeping = kept ? null : await startKeeping(ctx, options, options.keepFor, from, until);
   const fields = keeping ? [...keeping.fields] : options.fields;
   // A system that covered the window short of `until` (a Salesforce transaction still open, stamped at
-  // its start) holds the signpost there, so the next run's read takes in what it commits.
-  let coveredUntil = kept?.coveredUntil;
-  const listener = {
-    onCoveredUntil: (instant: string) => {
-      if (coveredUntil === undefined || Date.parse(instant) < Date.parse(coveredUntil)) coveredUntil = instant;
-      if (keeping) keeping.coveredUntil = coveredUntil;
-    },
-  };
-  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, listener);
+  // its start) holds the signpost there, so the next run's read takes in what it commits. A kept read
+  // hands on the coverage it was told (KeptRead.coveredUntil).
+  const coverage = earliestCoverage(kept?.coveredUntil, (covered) => {
+    if (keeping) keeping.coveredUntil = covered;
+  });
+  const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, coverage);
   if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
   let buffer: SourceRecord[] = [];
   let last: ChangeCursor | null = null;
@@ -136,8 +134,8 @@ export async function readChangeGroups(
   // Its pages were deleted as they were taken.
   if (kept) ctx.keptReads?.splice(ctx.keptReads.indexOf(kept), 1);
   // An empty window covered short is not known empty: another stream of the object holds at the coverage too.
-  if (!readAny && from !== null && coveredUntil === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
-  await saveSignpost(ctx, options, saved, until, coveredUntil);
+  if (!readAny && from !== null && coverage.until === undefined) rememberEmpty(ctx, system, object, { fromMs: Date.parse(from.modifiedAt), until });
+  await saveSignpost(ctx, options, saved, until, coverage.until);
   return false;
 }
 
@@ -181,12 +179,10 @@ export async function readAhead(
   // Keeps only for a stream whose saved cursor is this read's: none.
   const keeping = await startKeeping(ctx, options, options.keepFor, null, ctx.until);
   if (!keeping) return;
-  const listener = {
-    onCoveredUntil: (instant: string) => {
-      keeping.coveredUntil = instant;
-    },
-  };
-  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until, listener)) {
+  const coverage = earliestCoverage(undefined, (covered) => {
+    keeping.coveredUntil = covered;
+  });
+  for await (const page of system.readChanges(object, [...keeping.fields], null, ctx.until, coverage)) {
     bump(ctx.summary.read, system.system, page.records.length);
     await keepPage(ctx, keeping, page);
     onPage(page.records);

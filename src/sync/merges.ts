@@ -8,7 +8,7 @@ import { STAMP_KEY } from "./link-stamps.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { writeOf } from "./outbox/funnel-write.js";
 import { owedSnapshots } from "./owed-fields.js";
-import { outboxKeyOf } from "./retry-errors.js";
+import { outboxKeyOf } from "../core/payload-text.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
 import type { Removal } from "./system-port.js";

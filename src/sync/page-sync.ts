@@ -15,7 +15,7 @@ import type { Cursor, FieldSnapshot, HistoryToFill, Link, LinkWrite, MatchMiss, 
 import { carryConversions, contactHolder, type ConvertedLink, converted, relinkToConverted } from "./converted-leads.js";
 import { settleByFieldTimes } from "./conflict-times.js";
 import { crmDefaultsBack } from "./crm-defaults.js";
-import { type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
+import { pairRecordIds, type RefusedSyncWrite, refusedSyncWrites, reopened } from "./refused-sync-writes.js";
 import { releasedByChange } from "./record-refusals.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import {
@@ -41,6 +41,7 @@ import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { groupBy } from "../core/grouping.js";
+import { payloadValue } from "../core/payload-text.js";
 import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
 import { byBinary } from "../core/text/binary-order.js";
 
@@ -102,7 +103,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     }
     toFetch.push({ record, link, mapping });
   }
-  const released = (await releasedByChange(ctx, toFetch.map((item) => item.record))).map((r) => r.key);
+  const linkedRead = toFetch.map((item) => item.record);
   // A retry merges its records whatever they hold: a refused write's record is its own echo (the page
   // kept its written side's snapshot at what it held), and only the merge decides the write again.
   const echoes = input.retrying ? new Set<SourceRecord>() : await linkedEchoes(ctx, source, toFetch, snapshots);
@@ -144,11 +145,15 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.links.push(linkWrite(p, changed, crmId, marketingId));
   };
 
+  // The page reads the error queue once: for the linked records read, echoes too, whose change may release
+  // writes refused for them, and for the pairs' records, whose entries hold refused writes.
+  const open = await openErrorsAbout(ctx, [...linkedRead.map((r) => r.id), ...pairRecordIds(pairings)]);
+  const released = (await releasedByChange(ctx, linkedRead, open)).map((r) => r.key);
+  const refusedByPair = refusedSyncWrites(pairings, open);
   let work: PairWrite[] = [];
-  const refusals = await refusedSyncWrites(ctx, pairings);
   const decidedAgain: { pw: PairWrite; refused: RefusedSyncWrite[] }[] = [];
   const merges = pairings.map((p) => {
-    const refused = refusals.byPair.get(p);
+    const refused = refusedByPair.get(p);
     const input = {
       mapping: p.mapping,
       marketing: p.marketing,
@@ -182,7 +187,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       const link = (pw.pairing as Pairing).link;
       return link ? snapshots.get(link.id) : undefined;
     };
-    ({ work, held } = withoutHeldWrites(ctx, work, refusals.open, stored));
+    ({ work, held } = withoutHeldWrites(ctx, work, open, stored));
   }
   supersedeRefusals(commit, decidedAgain, held);
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
@@ -301,7 +306,8 @@ export async function recordsToSync(
   const echoes = await linkedEchoes(ctx, source, linked, snapshots);
   // A record changed since a refusal of it (given to an active user) has its refused writes to release.
   if (echoes.size > 0) {
-    const waking = new Set((await releasedByChange(ctx, [...echoes])).map((r) => r.recordId));
+    const read = [...echoes];
+    const waking = new Set((await releasedByChange(ctx, read, await openErrorsAbout(ctx, read.map((r) => r.id)))).map((r) => r.recordId));
     for (const record of echoes) if (waking.has(record.id)) echoes.delete(record);
   }
   ctx.summary.unchanged += echoes.size;
@@ -309,6 +315,11 @@ export async function recordsToSync(
   const idle =
     source === "marketing" ? await idleMisses(ctx, mappings, records.filter((r) => !links.has(r.id))) : new Set<string>();
   return echoes.size === 0 && idle.size === 0 ? records : records.filter((r) => !echoes.has(r) && !idle.has(r.id));
+}
+
+/** The open error-queue entries about these records; no read for none. */
+async function openErrorsAbout(ctx: RunContext, recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
+  return recordIds.length === 0 ? new Map() : ctx.store.openErrorsFor([...new Set(recordIds)]);
 }
 
 /**
@@ -404,7 +415,7 @@ function withoutHeldWrites(
         if (!write) return false;
         const fields = canonicalJson(write.fields);
         return (open.get(recordIdOf(w, side)) ?? []).some(
-          (e) => canonicalJson((e.payload as { fields?: unknown } | null)?.fields ?? null) === fields,
+          (e) => canonicalJson(payloadValue(e.payload, "fields") ?? null) === fields,
         );
       }),
     );

@@ -2,28 +2,30 @@
 // owns, one an approval locked) waits in the outbox until the record changes (ARCHITECTURE.md "One write
 // path"): a page that reads the record modified since the refusal's last attempt (given to an active
 // user, unlocked) releases its writes, and the run's drain sends them once.
+import { outboxKeyOf } from "../core/payload-text.js";
 import type { SourceRecord } from "../core/records.js";
+import type { QueuedError } from "../store/port.js";
 import type { RunContext } from "./run-context.js";
 
 /**
  * The keys of the writes refused for their record that these records, read modified after the refusal
- * last met them (their open entries), may take now, with the record each is for. Such a record is no
- * echo though it changed no mapped field (a Lead given to another user): page-sync.ts keeps it for this. Salesforce's SystemModstamp is the org's clock and the entry's
+ * last met them (their open entries, `open`: the page's one read of the queue), may take now, with the
+ * record each is for. Such a record is no echo though it changed no mapped field (a Lead given to another
+ * user): page-sync.ts keeps it for this. Salesforce's SystemModstamp is the org's clock and the entry's
  * time leadloop's; a change a few seconds after a refusal on a clock behind leadloop's is missed, and
  * waits for `errors retry`, as before.
  */
 export async function releasedByChange(
   ctx: RunContext,
   records: readonly SourceRecord[],
+  open: ReadonlyMap<string, readonly QueuedError[]>,
 ): Promise<{ key: string; recordId: string }[]> {
-  if (records.length === 0) return [];
-  const open = await ctx.store.openErrorsFor(records.map((r) => r.id));
-  if (open.size === 0) return [];
+  if (records.length === 0 || open.size === 0) return [];
   const changedAfter = new Map<string, string>();
   for (const record of records) {
     for (const entry of open.get(record.id) ?? []) {
-      const key = (entry.payload as { outboxKey?: unknown } | null)?.outboxKey;
-      if (typeof key === "string" && Date.parse(record.modifiedAt) > Date.parse(entry.lastSeenAt)) changedAfter.set(key, record.id);
+      const key = outboxKeyOf(entry);
+      if (key !== null && Date.parse(record.modifiedAt) > Date.parse(entry.lastSeenAt)) changedAfter.set(key, record.id);
     }
   }
   if (changedAfter.size === 0) return [];

@@ -7,10 +7,11 @@
 // to that side, nothing is owed and the entry is resolved.
 import type { ObjectMapping } from "../core/mapping.js";
 import { compileMapping } from "../core/merge/merge-record.js";
+import { outboxKeyOf, payloadValue } from "../core/payload-text.js";
 import type { SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, QueuedError } from "../store/port.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
-import type { RunContext, SideName } from "./run-context.js";
+import type { SideName } from "./run-context.js";
 
 type Snapshots = Record<string, FieldSnapshot>;
 
@@ -36,23 +37,29 @@ export interface RefusedSyncWrite {
 }
 
 /**
- * The open entries about the pairs' records (the page's held-write check reads them too, for creates by
- * the id read), and per linked pair the refused field-sync writes behind them. One read of the error
- * queue, which one probe of its status index settles when nothing is open.
+ * The records whose open entries `refusedSyncWrites` and the page's held-write check look up: each pair's
+ * record read (a create refused before any link is an entry under its id) and the records it pairs.
  */
-export async function refusedSyncWrites<P extends MergedPair>(
-  ctx: RunContext,
-  pairs: readonly P[],
-): Promise<{ open: Map<string, QueuedError[]>; byPair: Map<P, RefusedSyncWrite[]> }> {
+export function pairRecordIds(pairs: readonly MergedPair[]): string[] {
   const ids: string[] = [];
   for (const p of pairs) {
     ids.push(p.sourceId);
     if (p.marketing && p.marketing.id !== p.sourceId) ids.push(p.marketing.id);
     if (p.crm && p.crm.id !== p.sourceId) ids.push(p.crm.id);
   }
-  const open = ids.length === 0 ? new Map<string, QueuedError[]>() : await ctx.store.openErrorsFor(ids);
+  return ids;
+}
+
+/**
+ * Per linked pair, the refused field-sync writes behind its records' open entries (`open`, the page's one
+ * read of the error queue, covering `pairRecordIds`).
+ */
+export function refusedSyncWrites<P extends MergedPair>(
+  pairs: readonly P[],
+  open: ReadonlyMap<string, readonly QueuedError[]>,
+): Map<P, RefusedSyncWrite[]> {
   const byPair = new Map<P, RefusedSyncWrite[]>();
-  if (open.size === 0) return { open, byPair };
+  if (open.size === 0) return byPair;
   for (const p of pairs) {
     if (!p.link) continue;
     const found: RefusedSyncWrite[] = [];
@@ -65,16 +72,15 @@ export async function refusedSyncWrites<P extends MergedPair>(
     }
     if (found.length > 0) byPair.set(p, found);
   }
-  return { open, byPair };
+  return byPair;
 }
 
 function refusedWrite(entry: QueuedError, side: SideName, record: SourceRecord, mapping: ObjectMapping): RefusedSyncWrite | null {
   if (entry.operation !== FIELD_SYNC_PHASE) return null;
-  const payload = entry.payload as { outboxKey?: unknown; fields?: Record<string, unknown> } | null;
-  const key = typeof payload?.outboxKey === "string" ? payload.outboxKey : null;
+  const key = outboxKeyOf(entry);
   const target = key ? parseFieldSyncKey(key) : null;
   if (!target || target.side !== side || target.object !== record.object || target.recordId !== record.id) return null;
-  const names = new Set(Object.keys(payload?.fields ?? {}));
+  const names = new Set(Object.keys(payloadValue(entry.payload, "fields") ?? {}));
   const fieldKeys = compileMapping(mapping)
     .fields.filter((f) => names.has(side === "crm" ? f.field.crm : f.field.marketing))
     .map((f) => f.key);

@@ -5,6 +5,7 @@ import type { ObjectMapping } from "../core/mapping.js";
 import type { Cursor, LinkWrite, SlaClock, StoreFact } from "../store/port.js";
 import type { Removal, RemovalReadOptions } from "./system-port.js";
 import { knownEmpty, streamOf } from "./empty-windows.js";
+import { earliestCoverage } from "./read-coverage.js";
 import { STAMP_KEY } from "./link-stamps.js";
 import type { RunContext, SideName } from "./run-context.js";
 import { port } from "./run-context.js";
@@ -55,13 +56,10 @@ export async function followRemovals(
     system.recycleBin && cursor ? await binListing(ctx, system.system, object, cursor, system.recycleBin.everyMs) : undefined;
   // A deletion log that answered short of the window (a transaction still open, stamping its deletions
   // at its start) holds the cursor at what it covered, so the next read takes them in.
-  let coveredUntil = ctx.until;
-  const onCoveredUntil = (instant: string) => {
-    if (Date.parse(instant) < Date.parse(coveredUntil)) coveredUntil = new Date(Date.parse(instant)).toISOString();
-  };
+  const coverage = earliestCoverage(ctx.until);
   const listed = knownEmpty(ctx, system, streamOf(object, "removals"), Date.parse(since), ctx.until)
     ? []
-    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options, onCoveredUntil });
+    : await system.readRemovals(object, since, ctx.until, { unchanged, ...bin?.options, ...reach?.options, onCoveredUntil: coverage.onCoveredUntil });
   const gone = await vanished(ctx, side, object, mapping, since, listed);
   const removals = [...listed, ...gone];
   const merges = mergesFollowed();
@@ -126,7 +124,7 @@ export async function followRemovals(
     peopleMerged: merges.peopleMerged,
     contactsMerged: contactsMerged(side, mapping, removals),
     slaClocks: await clocksMoved(ctx, merges.crmMoves),
-    cursors: [{ ...save, value: coveredUntil }, ...(bin?.listed() ?? [])],
+    cursors: [{ ...save, value: coverage.until! }, ...(bin?.listed() ?? [])],
     facts: bin?.facts() ?? [],
   });
 }

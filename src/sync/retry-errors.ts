@@ -6,6 +6,7 @@
 import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
+import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
 import type { Logger } from "../log/logger.js";
@@ -299,12 +300,6 @@ function resyncedFrom(entry: QueuedError): RetryPayload | null {
   const key = outboxKeyOf(entry);
   const target = key && entry.operation === FIELD_SYNC_PHASE ? parseFieldSyncKey(key) : null;
   return target && { source: target.side, object: target.object, sourceId: target.recordId };
-}
-
-/** The outbox key of the refused funnel write behind an entry; null for an entry no outbox write stands behind. */
-export function outboxKeyOf(entry: QueuedError): string | null {
-  const payload = entry.payload as { outboxKey?: unknown } | null;
-  return typeof payload?.outboxKey === "string" ? payload.outboxKey : null;
 }
 
 /**

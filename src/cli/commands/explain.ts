@@ -10,6 +10,7 @@ import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
+import { payloadValue } from "../../core/payload-text.js";
 import { recordLabel } from "../../core/text/record-label.js";
 import { problemJson } from "../../sync/error-problems.js";
 import { problemLines } from "../error-problem-lines.js";
@@ -172,7 +173,7 @@ function personLines(email: string, p: PersonExplanation, words: ReportWords, op
 function refusedFields(errors: readonly QueuedError[]): Map<string, QueuedError> {
   const out = new Map<string, QueuedError>();
   for (const e of errors) {
-    const fields = (e.payload as { fields?: unknown } | null)?.fields;
+    const fields = payloadValue(e.payload, "fields");
     const names = Array.isArray(fields)
       ? fields.map((f) => (typeof f === "string" ? f : (f as { field?: unknown } | null)?.field))
       : fields && typeof fields === "object"

@@ -1,6 +1,7 @@
 // One problem per cause and person in `errors list`: the queue keeps an entry per refused write, each
 // resolved only by its own write, and this folds the open ones one cause refused into the line an ops admin acts on.
 import { groupBy } from "../grouping.js";
+import { payloadText } from "../payload-text.js";
 
 export interface ProblemEntry {
   id: number;
@@ -83,7 +84,7 @@ function objectName(object: string): RegExp {
 
 /** The person an entry's write was about (its payload's `personId`), where it names one. */
 export function personIdOf(e: Pick<ProblemEntry, "payload">): string | null {
-  return payloadText(e, "personId");
+  return payloadText(e.payload, "personId");
 }
 
 /** `aboutRecord` (sync/system-port.ts) ends a message about a person with ` [email]`. */
@@ -94,12 +95,7 @@ function withoutPerson(message: string): string {
 }
 
 function emailOf(e: ProblemEntry): string | null {
-  return payloadText(e, "email") ?? PERSON_ENDING.exec(e.message)?.[1] ?? null;
-}
-
-function payloadText(e: Pick<ProblemEntry, "payload">, key: string): string | null {
-  const value = typeof e.payload === "object" && e.payload !== null ? (e.payload as Record<string, unknown>)[key] : undefined;
-  return typeof value === "string" && value !== "" ? value : null;
+  return payloadText(e.payload, "email") ?? PERSON_ENDING.exec(e.message)?.[1] ?? null;
 }
 
 /**
@@ -109,7 +105,7 @@ function payloadText(e: Pick<ProblemEntry, "payload">, key: string): string | nu
  */
 export function recordNamed(e: ProblemEntry): string {
   if (e.recordId === null) return "(new)";
-  const from = e.payload as { object?: unknown; sourceId?: unknown } | null;
-  const otherSide = from?.sourceId === e.recordId && typeof from.object === "string" && from.object !== e.object;
-  return otherSide ? `(from ${String(from.object)} ${e.recordId})` : e.recordId;
+  const object = payloadText(e.payload, "object");
+  const otherSide = payloadText(e.payload, "sourceId") === e.recordId && object !== null && object !== e.object;
+  return otherSide ? `(from ${object} ${e.recordId})` : e.recordId;
 }

@@ -9,6 +9,7 @@ import {
   type QueuedError,
   StoreError,
 } from "../port.js";
+import { outboxKeyOf } from "../../core/payload-text.js";
 import { ownProblemKey, personProblemKey, problemKeysOf } from "../../core/text/error-problems.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
@@ -180,8 +181,8 @@ export class ErrorQueueTable {
           "UPDATE error_queue SET status = 'discarded', status_changed_at = ? WHERE id = ? AND status = 'open' RETURNING payload",
         )
         .get(at, id);
-      const key = (fromJsonText(row?.payload ?? null) as { outboxKey?: unknown } | null)?.outboxKey;
-      if (typeof key === "string") keys.push(key);
+      const key = outboxKeyOf({ payload: fromJsonText(row?.payload ?? null) });
+      if (key !== null) keys.push(key);
     }
     return keys;
   }

@@ -369,7 +369,7 @@ export async function followDeals(
     // leadloop wrote) finds it right; scored a run late, an idle run after a win rewrote the person.
     const wonNow = new Set(mover.events.filter((e) => e.toStage === "won").map((e) => e.personId));
     const wonRecords = [...wonNow].flatMap((id) => mover.record(id) ?? []);
-    const rescored = await qualifyPage(ctx, setup, state, wonRecords, "qualified", undefined, wonNow);
+    const rescored = await qualifyPage(ctx, setup, state, wonRecords, "qualified", wonNow);
     // A deal closed on a person still owed a follow-up ends it: leadloop's follow-up task is done.
     const decision = joinDecisions([
       { funnelEvents: mover.events, wonAmounts, leadStatuses, outbox: [...mover.writes(), ...crmWrites], cursors: [group.cursor] },

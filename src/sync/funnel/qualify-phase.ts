@@ -23,7 +23,7 @@ import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import { scoreMoved } from "../../core/scoring/visible-change.js";
 import { personName } from "../../core/text/person-name.js";
-import type { FunnelEvent, OutboxWrite, PersonScoreRow } from "../../store/port.js";
+import type { FunnelEvent, OutboxWrite, PersonScoreRow, SlaClock } from "../../store/port.js";
 import { readAhead, readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { readBehaviour } from "./behaviour-reader.js";
@@ -31,7 +31,7 @@ import { heldOrRead } from "./held-reads.js";
 import { reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
-import { backFromRecycleBin } from "./restored-contacts.js";
+import { backFromRecycleBin, clocksStoppedOf } from "./restored-contacts.js";
 import { restoredRequalifications } from "./restored-requalifications.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -117,21 +117,21 @@ export async function qualifyPeople(
     async (group) => {
       if (!started && beforeScoring) await beforeScoring();
       started = true;
-      // A step reads the stages the steps before it decided from the store, so each person is scored
-      // once per group: the latest read of a contact the stream gave twice (a keyset window's ties).
+      // The group's stages are read before any step's decision is committed (with the group's, below), so
+      // each person is scored once per group: the latest read of a contact the stream gave twice (a keyset
+      // window's ties).
       const records = latestReads(group.records);
       holdReads(state, records);
-      // The group's companies in one batch read (HubSpot's batch read takes 100 ids), not one per step.
-      const companies = await readCompanies(ctx, setup, records, state.companies);
-      // A lost store's restored people's earlier MQLs, read for the group at once (50 a call), not a step's 20.
-      const earlier = await restoredRequalifications(ctx, records);
+      // Read for the group at once, not per step of 20: its companies (HubSpot's batch read takes 100
+      // ids), a lost store's restored people's earlier MQLs (50 a call), its stages and stopped clocks.
+      const read = await readForScoring(ctx, setup, state, records);
       // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
       // store more than the scoring did. A stop between steps decides the steps scored so far without
       // the cursor; the next run reads the group again and decides it again under the same keys.
       const decided: Decision[] = [];
       for (let i = 0; i < records.length; i += QUALIFY_STEP) {
         const step = records.slice(i, i + QUALIFY_STEP);
-        decided.push(await qualifyPage(ctx, setup, state, step, "qualified", companies, undefined, earlier));
+        decided.push(await qualifyPage(ctx, setup, state, step, "qualified", undefined, read));
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
         if (i + QUALIFY_STEP < records.length && ctx.signal?.aborted) {
@@ -183,26 +183,21 @@ export async function qualifyPage(
    * everyone scored here (people a later phase asked for by id).
    */
   keep: "qualified" | "all" = "qualified",
-  /** The records' associated companies when the caller read them already (a group's, once). */
-  companiesRead?: ReadonlyMap<string, FieldValues>,
   /**
    * People this run found won (lineage-phase.ts followDeals): customers now, though their contact says
    * so only once the drain writes the deals phase's lifecycle stage.
    */
   wonNow: ReadonlySet<string> = new Set(),
-  /** The records' qualifications before their latest when the caller read them (a group's, once). */
-  earlierRead?: ReadonlyMap<string, readonly EarlierQualification[]>,
+  /** What the caller read for these records and more (a group's, once); read for these records otherwise. */
+  groupRead?: ScoringRead,
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
-  const ids = [...new Set(records.map((r) => r.id))];
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
   const { activitiesOf, decided: behaviourKept } = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const companies = companiesRead ?? (await readCompanies(ctx, setup, records, state.companies));
-  const stages = await ctx.store.currentStages(ids);
-  const earlier = earlierRead ?? (await restoredRequalifications(ctx, records));
+  const { companies, stages, earlier, gone } = groupRead ?? (await readForScoring(ctx, setup, state, records));
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
   const rows: PersonScoreRow[] = [];
@@ -258,23 +253,18 @@ export async function qualifyPage(
       ctx.log.debug("person.stage_restored", { personId: record.id, stage: current, at: restored.at(-1)!.at });
     } else if (back?.qualifies) {
       const heldUntil = back.heldUntil;
-      events.push({
-        personId: record.id,
-        email: record.fields.email ?? null,
-        fromStage: current,
-        toStage: "mql",
-        at: now.toISOString(),
-        cause: `qualified: ${score.total} points (${score.reasons
-          .slice(0, 3)
-          .map((r) => r.ruleId)
-          .join(", ")})${heldUntil ? `; ${heldText(heldUntil)}` : ""}`,
-        runId: ctx.runId,
-        source: record.fields.hs_analytics_source ?? null,
-        // Filled below for the page's MQLs at once (campaign-catalog.ts).
-        campaign: null,
-        ownerId: null,
-        amount: null,
-      });
+      // Its campaign is filled below for the page's MQLs at once (campaign-catalog.ts).
+      events.push(
+        contactEvent(ctx, record, {
+          fromStage: current,
+          toStage: "mql",
+          at: now.toISOString(),
+          cause: `qualified: ${score.total} points (${score.reasons
+            .slice(0, 3)
+            .map((r) => r.ruleId)
+            .join(", ")})${heldUntil ? `; ${heldText(heldUntil)}` : ""}`,
+        }),
+      );
       if (heldUntil) {
         // Sales sent this person back and the cool-down still runs: the contact keeps the rep's verdict
         // (a "mql" status here told marketers and workflows of a fresh MQL that no rep was given). The
@@ -328,7 +318,7 @@ export async function qualifyPage(
   );
   const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
   // A contact restored from the recycle bin: her follow-up comes back with her.
-  const back = await backFromRecycleBin(ctx, setup, records);
+  const back = await backFromRecycleBin(ctx, setup, records, gone);
   return {
     outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? []), ...(back.outbox ?? [])],
     ...(back.slaClocksBack ? { slaClocksBack: back.slaClocksBack } : {}),
@@ -342,21 +332,37 @@ export async function qualifyPage(
 
 /** The funnel events of a restored contact's moves (restoredStage), their causes marked restored. */
 export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: readonly RestoredMove[]): FunnelEvent[] {
-  return moves.map((m) => ({
+  // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to the
+  // restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
+  return moves.map((m) =>
+    contactEvent(ctx, record, {
+      fromStage: m.fromStage,
+      toStage: m.toStage,
+      at: m.at,
+      cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+    }),
+  );
+}
+
+/**
+ * A move of a contact's person as the qualification records it: by her contact's email and original
+ * source, with no campaign, owner or amount (each filled later, where it is known).
+ */
+function contactEvent(
+  ctx: RunContext,
+  record: SourceRecord,
+  move: Pick<FunnelEvent, "fromStage" | "toStage" | "at" | "cause">,
+): FunnelEvent {
+  return {
     personId: record.id,
     email: record.fields.email ?? null,
-    fromStage: m.fromStage,
-    toStage: m.toStage,
-    at: m.at,
-    cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+    ...move,
     runId: ctx.runId,
     source: record.fields.hs_analytics_source ?? null,
     campaign: null,
     ownerId: null,
-    // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to
-    // the restored win when it reads the won deal (lineage-phase.ts `wonAmount`).
     amount: null,
-  }));
+  };
 }
 
 /**
@@ -374,6 +380,31 @@ export function restoredStage(record: SourceRecord, now: Date, earlier: readonly
   const mqlAt = dated(MQL_DATE_FIELD);
   const stageAt = (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? mqlAt ?? now.toISOString();
   return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() }, mqlAt === null ? [] : earlier);
+}
+
+/**
+ * What scoring reads for people besides their behaviour: their companies, their stages in the store, a
+ * lost store's restored people's qualifications before their latest, and the clocks a deletion stopped
+ * (a contact back from the recycle bin). Read for a group at once and used by each step of it.
+ */
+interface ScoringRead {
+  companies: ReadonlyMap<string, FieldValues>;
+  stages: ReadonlyMap<string, string>;
+  earlier: ReadonlyMap<string, readonly EarlierQualification[]>;
+  gone: readonly SlaClock[];
+}
+
+async function readForScoring(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  records: readonly SourceRecord[],
+): Promise<ScoringRead> {
+  const ids = [...new Set(records.map((r) => r.id))];
+  const companies = await readCompanies(ctx, setup, records, state.companies);
+  const stages = await ctx.store.currentStages(ids);
+  const earlier = await restoredRequalifications(ctx, records, stages);
+  return { companies, stages, earlier, gone: await clocksStoppedOf(ctx, ids) };
 }
 
 /**

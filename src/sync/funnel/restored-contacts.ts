@@ -4,12 +4,20 @@
 // "The follow-up SLA", a deleted record). Her link to her Lead comes back by matching (page-sync.ts).
 import { groupBy } from "../../core/grouping.js";
 import type { SourceRecord } from "../../core/records.js";
-import type { OutboxWrite } from "../../store/port.js";
+import type { OutboxWrite, SlaClock } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 import { taskStatusWrite } from "./follow-up-done.js";
 import { heldFollowUps, tasksByKey } from "./follow-up-tasks.js";
+
+/**
+ * The clocks a deletion stopped of these people: read once for a group of people (qualify-phase.ts), and
+ * given to `backFromRecycleBin` for each step of them.
+ */
+export function clocksStoppedOf(ctx: RunContext, personIds: readonly string[]): Promise<SlaClock[]> {
+  return personIds.length === 0 ? Promise.resolve([]) : ctx.store.listSlaClocks({ personIds, gone: true });
+}
 
 /**
  * For these contacts, read live: the clocks a deletion stopped (`gone`) that come back, and the reopening
@@ -18,13 +26,21 @@ import { heldFollowUps, tasksByKey } from "./follow-up-tasks.js";
  * live under its own id: the person's contact with HubSpot as the CRM, else her Lead or Contact (one
  * sales deleted, or merged into another record, stays gone). A clock already due stays as the deletion
  * closed it: no breach for the time she was gone. Only tasks at the status the stop gave them, held by
- * the clock's owner, are reopened. One store read per page; a CRM read only when such a clock exists.
+ * the clock's owner, are reopened. `gone` is `clocksStoppedOf` these people or more (a group's, read
+ * once); a CRM read only when such a clock exists.
  */
-export async function backFromRecycleBin(ctx: RunContext, setup: FunnelSetup, records: readonly SourceRecord[]): Promise<Decision> {
-  if (records.length === 0) return {};
+export async function backFromRecycleBin(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  records: readonly SourceRecord[],
+  gone: readonly SlaClock[],
+): Promise<Decision> {
+  if (records.length === 0 || gone.length === 0) return {};
   const now = ctx.now().toISOString();
-  const stopped = (await ctx.store.listSlaClocks({ personIds: [...new Set(records.map((r) => r.id))], gone: true })).filter(
-    (c) => !c.unreached && c.firstTouchAt === null && c.breachedAt === null && Date.parse(c.dueAt) > Date.parse(now),
+  const ids = new Set(records.map((r) => r.id));
+  const stopped = gone.filter(
+    (c) =>
+      ids.has(c.personId) && !c.unreached && c.firstTouchAt === null && c.breachedAt === null && Date.parse(c.dueAt) > Date.parse(now),
   );
   if (stopped.length === 0) return {};
   const live = new Set<string>();

@@ -23,6 +23,8 @@ const STATUS_FIELD = "leadloop_status";
 export async function restoredRequalifications(
   ctx: RunContext,
   records: readonly SourceRecord[],
+  /** The store's stages of these people (a group's, read once with its steps'): a person it knows is no restore. */
+  known: ReadonlyMap<string, string>,
 ): Promise<Map<string, EarlierQualification[]>> {
   const out = new Map<string, EarlierQualification[]>();
   if (!ctx.marketing.fieldValues) return out;
@@ -30,11 +32,8 @@ export async function restoredRequalifications(
   const mqlAt = new Map<string, string>();
   for (const r of records) {
     const at = instantOf(r.fields[MQL_DATE_FIELD]);
-    if (at && restoredStage(r, now) !== null) mqlAt.set(r.id, at);
+    if (at && !known.has(r.id) && restoredStage(r, now) !== null) mqlAt.set(r.id, at);
   }
-  if (mqlAt.size === 0) return out;
-  const known = await ctx.store.currentStages([...mqlAt.keys()]);
-  for (const id of known.keys()) mqlAt.delete(id);
   if (mqlAt.size === 0) return out;
   const dates = await ctx.marketing.fieldValues(CONTACTS, [...mqlAt.keys()], MQL_DATE_FIELD);
   const earlierOf = (id: string, at: string, statuses: readonly FieldValueSet[]) =>

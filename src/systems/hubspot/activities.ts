@@ -5,9 +5,7 @@
 import { BULK_EVENTS_PAGE_SIZE, EVENTS_PAGE_SIZE } from "./limits.js";
 import { eventPage } from "./schemas.js";
 import type { HubspotTransport } from "./transport.js";
-import { hubspotInstant } from "./instants.js";
-import { SYSTEM } from "./fault-table.js";
-import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { hubspotInstant, unreadableTime } from "./instants.js";
 
 export const ACTIVITY_KINDS = [
   "page_view",
@@ -112,12 +110,5 @@ function activityOf(
 function occurredAt(contactId: string, e: { id: string; occurredAt: string | number }): string {
   const at = hubspotInstant(e.occurredAt);
   if (at !== null) return at;
-  throw new SystemError({
-    system: SYSTEM,
-    errorClass: "bug",
-    code: "BAD_RESPONSE",
-    message: `HubSpot answered event ${e.id} of contact ${contactId} with a time that is neither ISO 8601 nor epoch milliseconds (occurredAt: ${JSON.stringify(e.occurredAt)})`,
-    runNote: RESUME_NOTE,
-    retriable: false,
-  });
+  throw unreadableTime(`event ${e.id} of contact ${contactId} with a time`, "occurredAt", e.occurredAt);
 }

@@ -3,6 +3,8 @@
 // The CRM references' SimplePublicObject gives ISO 8601 date-times, while the batch references' examples
 // and the date-time properties' stored form are epoch milliseconds (FIDELITY.md, "object timestamps").
 import { isIsoInstant } from "../../core/text/iso-instant.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { SYSTEM } from "./fault-table.js";
 
 // ISO-8601 date-times as HubSpot sends them ("2024-03-05T10:20:30Z", "…30.123Z", with an offset).
 export const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -22,6 +24,22 @@ export function hubspotInstant(raw: string | number | boolean | null | undefined
   if (isIsoInstant(text)) return text;
   if (EPOCH_MS.test(text)) return fromMs(Number(text));
   return ISO_DATETIME.test(text) || ISO_DATE.test(text) ? fromMs(Date.parse(text)) : null;
+}
+
+/**
+ * The refusal of a time `hubspotInstant` cannot read, given by `answered` (`contacts 101 with a modified
+ * time`) under `field`: a bug of the answer, refused loudly rather than read as no instant (which would
+ * move a cursor wrong, or sort and window an event wrong).
+ */
+export function unreadableTime(answered: string, field: string, value: unknown): SystemError {
+  return new SystemError({
+    system: SYSTEM,
+    errorClass: "bug",
+    code: "BAD_RESPONSE",
+    message: `HubSpot answered ${answered} that is neither ISO 8601 nor epoch milliseconds (${field}: ${JSON.stringify(value)})`,
+    runNote: RESUME_NOTE,
+    retriable: false,
+  });
 }
 
 function fromMs(ms: number): string | null {

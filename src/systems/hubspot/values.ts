@@ -2,9 +2,7 @@
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
 import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
-import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
-import { SYSTEM } from "./fault-table.js";
-import { hubspotInstant, ISO_DATETIME } from "./instants.js";
+import { hubspotInstant, ISO_DATETIME, unreadableTime } from "./instants.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
 import type { SimpleObject } from "./schemas.js";
 
@@ -89,14 +87,7 @@ function modifiedAt(object: string, raw: SimpleObject): string {
   }
   const shown = given.find(([, v]) => v !== undefined && v !== null && v !== "");
   if (shown === undefined) return new Date(0).toISOString();
-  throw new SystemError({
-    system: SYSTEM,
-    errorClass: "bug",
-    code: "BAD_RESPONSE",
-    message: `HubSpot answered ${canonicalObject(object)} ${raw.id} with a modified time that is neither ISO 8601 nor epoch milliseconds (${shown[0]}: ${JSON.stringify(shown[1])})`,
-    runNote: RESUME_NOTE,
-    retriable: false,
-  });
+  throw unreadableTime(`${canonicalObject(object)} ${raw.id} with a modified time`, shown[0], shown[1]);
 }
 
 /** Epoch milliseconds as HubSpot search filters take datetime values. */
