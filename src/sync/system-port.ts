@@ -215,12 +215,13 @@ export interface SystemPort {
   ): Promise<Map<string, Record<string, FieldChange>>>;
 
   /**
-   * The values one field held on these records (by record id), newest first, each with when it was set
-   * (blank as null), where the system keeps each field's history (HubSpot property history, Salesforce
-   * field history of a tracked field); a record it keeps none for is left out. Costs calls: asked only
-   * after a lost store, for what the record no longer shows (restored-touches.ts). Reads only: safe to repeat. Throws SystemError.
+   * The values these fields held on these records (by record id, then field), newest first, each with when
+   * it was set (blank as null), where the system keeps each field's history (HubSpot property history,
+   * Salesforce field history of a tracked field), read together; a record it keeps none for is left out,
+   * and so is a field without history. Costs calls: asked only after a lost store, for what the record no
+   * longer shows (restored-touches.ts, restored-requalifications.ts). Reads only: safe to repeat. Throws SystemError.
    */
-  fieldValues?(object: string, ids: readonly string[], field: string): Promise<Map<string, FieldValueSet[]>>;
+  fieldValues?(object: string, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, FieldValueSet[]>>>;
 
   describe(object: string): Promise<ObjectDescription>;
 

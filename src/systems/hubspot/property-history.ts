@@ -54,22 +54,27 @@ export async function propertyChanges(
 }
 
 /**
- * By record id: the values one property held, newest first, each with when it was set (a blank value as
- * null). A record the batch read does not find is left out. Throws SystemError.
+ * By record id, then property: the values each property held, newest first, each with when it was set (a
+ * blank value as null), all in the same batch reads. A record the batch read does not find is left out,
+ * and so is a property without history. Throws SystemError.
  */
 export async function propertyValues(
   transport: HubspotTransport,
   object: string,
   ids: readonly string[],
-  property: string,
-): Promise<Map<string, FieldValueSet[]>> {
-  const out = new Map<string, FieldValueSet[]>();
-  for (const [id, histories] of await readHistories(transport, object, ids, [property])) {
-    const dated = (histories[property] ?? [])
-      .map((e) => ({ value: e.value ? e.value : null, ms: hubspotInstantMs(e.timestamp) }))
-      .filter((e) => !Number.isNaN(e.ms))
-      .sort((a, b) => b.ms - a.ms);
-    out.set(id, dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() })));
+  properties: readonly string[],
+): Promise<Map<string, Record<string, FieldValueSet[]>>> {
+  const out = new Map<string, Record<string, FieldValueSet[]>>();
+  for (const [id, histories] of await readHistories(transport, object, ids, properties)) {
+    const values: Record<string, FieldValueSet[]> = {};
+    for (const [name, entries] of Object.entries(histories)) {
+      const dated = entries
+        .map((e) => ({ value: e.value ? e.value : null, ms: hubspotInstantMs(e.timestamp) }))
+        .filter((e) => !Number.isNaN(e.ms))
+        .sort((a, b) => b.ms - a.ms);
+      values[name] = dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() }));
+    }
+    out.set(id, values);
   }
   return out;
 }
