@@ -141,6 +141,11 @@ export interface RecycleBin {
    * leadloop wrote on contacts deleted since (sync/funnel/binned-people.ts).
    */
   readArchived(object: string, fields: readonly string[], onPage: (records: SourceRecord[]) => Promise<void>): Promise<void>;
+  /**
+   * `SystemPort.fieldValues` for the bin's records (which the live read leaves out): a lost store's rebuild
+   * reads the MQL dates and statuses a deleted contact held (sync/funnel/restored-requalifications.ts).
+   */
+  fieldValues(object: string, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, FieldValueSet[]>>>;
 }
 
 /**

@@ -6,6 +6,7 @@ import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { type EarlierQualification, earlierQualifications } from "../../core/funnel/restore.js";
 import { instantOf, type SourceRecord } from "../../core/records.js";
 import type { RunContext } from "../run-context.js";
+import type { SystemPort } from "../system-port.js";
 import { MQL_DATE_FIELD, restoredStage } from "./qualify-phase.js";
 
 const CONTACTS = "contacts";
@@ -17,16 +18,17 @@ const STATUS_FIELD = "leadloop_status";
  * contact: qualify-phase.ts restoredStage) with an MQL date: their MQL date histories in batch reads
  * (HubSpot: 50 a call with `propertiesWithHistory`), then the status and disposition date histories of
  * those that held more than one, in the same reads (the date tells a rep's verdict from another move).
- * A contact with no earlier one is left out; so are all where the system keeps no history.
- * Not asked for the recycle bin's contacts (binned-people.ts): the batch read leaves archived records out.
- * Throws SystemError.
+ * A contact with no earlier one is left out; so are all where the system keeps no history. The recycle
+ * bin's contacts (binned-people.ts) are read through the bin's own reader (`read`): the live read leaves
+ * archived records out. Throws SystemError.
  */
 export async function restoredRequalifications(
   ctx: RunContext,
   records: readonly SourceRecord[],
+  read: SystemPort["fieldValues"] = ctx.marketing.fieldValues?.bind(ctx.marketing),
 ): Promise<Map<string, EarlierQualification[]>> {
   const out = new Map<string, EarlierQualification[]>();
-  if (!ctx.marketing.fieldValues) return out;
+  if (!read) return out;
   const now = ctx.now();
   const mqlAt = new Map<string, string>();
   for (const r of records) {
@@ -37,11 +39,11 @@ export async function restoredRequalifications(
   const known = await ctx.store.currentStages([...mqlAt.keys()]);
   for (const id of known.keys()) mqlAt.delete(id);
   if (mqlAt.size === 0) return out;
-  const dates = await ctx.marketing.fieldValues(CONTACTS, [...mqlAt.keys()], [MQL_DATE_FIELD]);
+  const dates = await read(CONTACTS, [...mqlAt.keys()], [MQL_DATE_FIELD]);
   const mqlDates = (id: string) => (dates.get(id)?.[MQL_DATE_FIELD] ?? []).map((d) => d.value);
   const twice = [...mqlAt].filter(([id, at]) => earlierQualifications(at, mqlDates(id), []).length > 0);
   if (twice.length === 0) return out;
-  const stages = await ctx.marketing.fieldValues(CONTACTS, twice.map(([id]) => id), [STATUS_FIELD, DISPOSITION_DATE_FIELD]);
+  const stages = await read(CONTACTS, twice.map(([id]) => id), [STATUS_FIELD, DISPOSITION_DATE_FIELD]);
   for (const [id, at] of twice) {
     const history = stages.get(id) ?? {};
     out.set(id, earlierQualifications(at, mqlDates(id), history[STATUS_FIELD] ?? [], history[DISPOSITION_DATE_FIELD] ?? []));

@@ -201,6 +201,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
         const asked = propertiesFor(object, fields);
         await listRecycleBin(transport, object, (page) => onPage(page.map((raw) => fromHubspotObject(object, raw, fields))), asked);
       },
+      fieldValues: (object: string, ids: readonly string[], fields: readonly string[]) =>
+        propertyValues(transport, object, ids, fields, { archived: true }),
     },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),
