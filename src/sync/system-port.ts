@@ -141,6 +141,11 @@ export interface RecycleBin {
    * leadloop wrote on contacts deleted since (sync/funnel/binned-people.ts).
    */
   readArchived(object: string, fields: readonly string[], onPage: (records: SourceRecord[]) => Promise<void>): Promise<void>;
+  /**
+   * `SystemPort.fieldValues` for the bin's records (which the live read leaves out): a lost store's rebuild
+   * reads the MQL dates and statuses a deleted contact held (sync/funnel/restored-requalifications.ts).
+   */
+  fieldValues(object: string, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, FieldValueSet[]>>>;
 }
 
 /**
@@ -215,12 +220,13 @@ export interface SystemPort {
   ): Promise<Map<string, Record<string, FieldChange>>>;
 
   /**
-   * The values one field held on these records (by record id), newest first, each with when it was set
-   * (blank as null), where the system keeps each field's history (HubSpot property history, Salesforce
-   * field history of a tracked field); a record it keeps none for is left out. Costs calls: asked only
-   * after a lost store, for what the record no longer shows (restored-touches.ts). Reads only: safe to repeat. Throws SystemError.
+   * The values these fields held on these records (by record id, then field), newest first, each with when
+   * it was set (blank as null), where the system keeps each field's history (HubSpot property history,
+   * Salesforce field history of a tracked field), read together; a record it keeps none for is left out,
+   * and so is a field without history. Costs calls: asked only after a lost store, for what the record no
+   * longer shows (restored-touches.ts, restored-requalifications.ts). Reads only: safe to repeat. Throws SystemError.
    */
-  fieldValues?(object: string, ids: readonly string[], field: string): Promise<Map<string, FieldValueSet[]>>;
+  fieldValues?(object: string, ids: readonly string[], fields: readonly string[]): Promise<Map<string, Record<string, FieldValueSet[]>>>;
 
   describe(object: string): Promise<ObjectDescription>;
 

@@ -1305,6 +1305,8 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     try {
       const early = emulator.data.createObject("contacts", { email: "gwenaelle.le-bihan@kernevez.example", firstname: "Gwenaëlle" });
       const late = emulator.data.createObject("contacts", { email: "yannick.queffelec@kernevez.example", firstname: "Yannick" });
+      const live = emulator.data.createObject("contacts", { email: "maiwenn.tanguy@kernevez.example", firstname: "Maïwenn" });
+      emulator.data.updateObject("contacts", late.id, { firstname: "Yannick-Érwan" });
       emulator.data.archiveObject("contacts", early.id);
       t += 2 * 86_400_000;
       emulator.data.archiveObject("contacts", late.id);
@@ -1312,10 +1314,22 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
         const res = await raw(emulator, "GET", "/crm/v3/objects/contacts?archived=true&limit=100&properties=email");
         return ((await res.json()) as { results: { id: string; archivedAt: string }[] }).results.map((r) => r.id);
       };
+      // The batch read with archived=true: the bin's records only, with their histories; a live id is missing.
+      const batchRead = async (ids: string[], archived: boolean) => {
+        const res = await raw(emulator, "POST", `/crm/v3/objects/contacts/batch/read${archived ? "?archived=true" : ""}`, {
+          inputs: ids.map((id) => ({ id })),
+          propertiesWithHistory: ["firstname"],
+        });
+        const body = (await res.json()) as { results: { id: string; propertiesWithHistory: Record<string, { value: string }[]> }[]; errors?: { context: { ids: string[] } }[] };
+        return { read: body.results.map((r) => [r.id, r.propertiesWithHistory.firstname!.map((e) => e.value)]), missing: body.errors?.[0]?.context.ids ?? [] };
+      };
       t += 87 * 86_400_000;
       expect(await listed()).toEqual([early.id, late.id]);
+      expect(await batchRead([late.id, live.id], true)).toEqual({ read: [[late.id, ["Yannick-Érwan", "Yannick"]]], missing: [live.id] });
+      expect(await batchRead([late.id, live.id], false)).toEqual({ read: [[live.id, ["Maïwenn"]]], missing: [late.id] });
       t += 2 * 86_400_000;
       expect(await listed()).toEqual([late.id]);
+      expect((await batchRead([early.id], true)).missing).toEqual([early.id]);
       expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${early.id}?archived=true`)).status).toBe(404);
       expect((await raw(emulator, "GET", `/crm/v3/objects/contacts/${late.id}?archived=true`)).status).toBe(200);
     } finally {

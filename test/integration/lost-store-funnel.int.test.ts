@@ -6,7 +6,9 @@
 import { rmSync } from "node:fs";
 import { buildFunnelReport } from "../../src/report/build.js";
 import { parseRouting } from "../../src/config/routing-file.js";
-import { acceptWithDeal, funnelFor, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
+import { acceptWithDeal, funnelFor, loopConfig, pricingAndDemo, REPS, seedReps, TEST_ROUTING } from "../support/funnel-harness.js";
+import type { FunnelReport } from "../../src/core/report/index.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 import type { SyncOptions } from "../../src/sync/engine.js";
 
@@ -403,7 +405,16 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const { anais, bruno } = seedTwoMore(loop);
     const funnel = funnelFor(loop, crm);
     const sync = () => loop.sync(crm === "salesforce" ? { funnel } : { funnel, mappings: [], crm: loop.hubspotAdapter });
-    const report = async () => buildFunnelReport(loop.store, {}, new Date(Date.now() + 60_000));
+    const report = async (): Promise<FunnelReport> => {
+      const out = await runCli(["--config", loopConfig(loop, crm), "report", "funnel", "--since", "2000-01-01", "--json"], {}, undefined, {
+        now: () => new Date(Date.now() + 60_000),
+      });
+      expect(out.code).toBe(0);
+      return JSON.parse(out.stdout) as FunnelReport;
+    };
+    // Anaïs's won Opportunity still says whose win it was: the converted Lead's ConvertedOpportunityId,
+    // beside its link stamp naming her contact. A HubSpot deal no longer names an archived contact.
+    const revenueAfter = crm === "salesforce" ? 42000 : 0;
     await sync();
     await tick();
     for (const id of [oceane, anais, bruno]) pricingAndDemo(loop, id);
@@ -444,15 +455,18 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     await loop.restart(() => rmSync(loop.storePath));
     const restored = await sync();
     // Their contacts are in HubSpot's recycle bin (90 days), which the rebuild lists with the funnel
-    // properties leadloop wrote: the same MQLs and win, and nobody handed off again. Not the win's
-    // revenue: the contact carries no amount, and the won deal no longer names a deleted contact.
+    // properties leadloop wrote: the same MQLs and win, and nobody handed off again. The win's revenue
+    // with Salesforce as the CRM (above), not with HubSpot: the contact carries no amount.
     expect(restored.summary.handoffs).toBe(0);
     expect(restored.summary.outcomes).toEqual({ won: 0, lost: 0 });
     // Océane's MQL is not: nothing HubSpot lists keeps it (README, report funnel).
     const after = await report();
     const funnelCounts = (r: typeof before) => [r.sals, r.sqls, r.opportunities, r.won, r.wonWithoutMql];
     expect(funnelCounts(after)).toEqual(funnelCounts(before));
-    expect(after).toMatchObject({ mqls: 2, won: 1, revenue: 0 });
+    expect(after).toMatchObject({ mqls: 2, won: 1, revenue: revenueAfter });
+    const win = (await loop.store.listFunnelEvents({ personId: anais })).find((e) => e.toStage === "won")!;
+    if (crm === "salesforce") expect(win.cause).toMatch(/^restored: from opportunity: Opportunity \S+ won$/);
+    else expect(win.cause).not.toMatch(/from opportunity/);
     expect(await loop.store.listFunnelEvents({ personId: oceane })).toEqual([]);
     // Each at the stage her contact shows, through the moves a restore makes (as a listed contact's).
     expect(movesBefore.bruno).toEqual([["lead", "mql"]]);
@@ -464,7 +478,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     await nextSecond();
     const later = await sync();
     expect(later.summary).toMatchObject({ handoffs: 0, outcomes: { won: 0, lost: 0 } });
-    expect(await report()).toMatchObject({ mqls: 2, won: 1, revenue: 0 });
+    expect(await report()).toMatchObject({ mqls: 2, won: 1, revenue: revenueAfter });
   });
 
   it("counts no working status of a rep's own lead as this run's work after the loss, and takes a verdict made since", async () => {

@@ -91,6 +91,32 @@ describe("earlierQualifications", () => {
     expect(earlierQualifications(latest, [latest], [{ value: "mql", at: latest }])).toEqual([]);
   });
 
+  it("takes a stage for a rep's verdict only where the disposition date was written with it", () => {
+    const trashedAt = "2026-08-10T11:00:00.000Z";
+    const recycledAt = "2026-09-01T08:30:00.000Z";
+    const statuses = [
+      { value: "mql", at: latest },
+      { value: "recycled", at: recycledAt },
+      { value: "Trash", at: trashedAt },
+      { value: "mql", at: first },
+    ];
+    // The trash wrote its date; the admin's requalify to recycled blanked it (no verdict of a rep's).
+    const dispositionDates = [
+      { value: null, at: recycledAt },
+      { value: "2026-08-10T10:59:58.000Z", at: trashedAt },
+    ];
+    const earlier = earlierQualifications(latest, [latest, first], statuses, dispositionDates);
+    expect(earlier).toEqual([
+      { mqlAt: first, after: [{ stage: "trash", at: trashedAt, verdict: "trash" }, { stage: "recycled", at: recycledAt }] },
+    ]);
+    expect(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, earlier).map((m) => `${m.toStage}:${m.kind}:${m.verdict ?? "-"}`)).toEqual([
+      "mql:score:-",
+      "trash:disposition:trash",
+      "recycled:requalify:-",
+      "mql:score:-",
+    ]);
+  });
+
   it("plays an admin's requalify after a trash, and leaves out a history the table cannot play", () => {
     const trashedAt = "2026-08-10T11:00:00.000Z";
     const requalifiedAt = "2026-09-01T08:30:00.000Z";

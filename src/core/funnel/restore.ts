@@ -4,6 +4,7 @@
 // MQL date, then on to the stage the contact shows (through opportunity for a won or lost deal); a
 // person who qualified more than once takes each earlier MQL first, from the contact's property histories.
 import { instantOf } from "../records.js";
+import { type Disposition, DISPOSITIONS, stageForDisposition } from "./dispositions.js";
 import { canMove, type CauseKind, move, type Stage, STAGES } from "./stages.js";
 
 /**
@@ -19,6 +20,8 @@ export interface RestoredMove {
   at: string;
   /** The kind of cause the transition table asks of this move; the event's cause is a restored one. */
   kind: CauseKind;
+  /** The rep's verdict that made the move, where the contact's histories show one (EarlierQualification). */
+  verdict?: Disposition;
 }
 
 /** The kind of cause that makes a move to each stage (stages.ts TRANSITIONS). */
@@ -36,11 +39,12 @@ const KIND_TO: Record<Exclude<Stage, "lead">, CauseKind> = {
 /**
  * A qualification before the contact's latest, which its `leadloop_mql_date` history keeps: the MQL date
  * it held, and the stages leadloop's `leadloop_status` took after it (oldest first, each when it was set),
- * up to the next qualification (core/funnel/restore.ts earlierQualifications).
+ * up to the next qualification (core/funnel/restore.ts earlierQualifications); each with the rep's
+ * verdict that moved the person there, where the contact's `leadloop_disposition_date` shows one.
  */
 export interface EarlierQualification {
   mqlAt: string;
-  after: { stage: Stage; at: string }[];
+  after: { stage: Stage; at: string; verdict?: Disposition }[];
 }
 
 /**
@@ -64,11 +68,11 @@ export function restoredMoves(
   // for a move the table does not hold.
   const kindOf = (to: Stage): CauseKind | null =>
     ([to === "lead" ? null : KIND_TO[to], "requalify"] as const).find((kind) => kind !== null && move(from, to, { kind, detail: "restored" }).ok) ?? null;
-  const step = (to: Stage, when: string) => {
+  const step = (to: Stage, when: string, verdict?: Disposition) => {
     at = when > at || moves.length === 0 ? when : at;
     const kind = kindOf(to);
     if (kind === null) throw new Error(`restoring ${stage}: no move from ${from} to ${to}`);
-    moves.push({ fromStage: from, toStage: to, at, kind });
+    moves.push({ fromStage: from, toStage: to, at, kind, ...(verdict && kind === "disposition" ? { verdict } : {}) });
     from = to;
   };
   // Scoring moves a person to mql only from a nurture stage: one the history left elsewhere was recycled.
@@ -81,7 +85,7 @@ export function restoredMoves(
     if (!requalifiable(q.mqlAt)) return restoredMoves(stage, dates);
     step("mql", q.mqlAt);
     const next = earlier[i + 1]?.mqlAt ?? dates.mqlAt ?? dates.now;
-    for (const s of q.after) if (s.stage !== from && kindOf(s.stage) !== null) step(s.stage, s.at < next ? s.at : next);
+    for (const s of q.after) if (s.stage !== from && kindOf(s.stage) !== null) step(s.stage, s.at < next ? s.at : next, s.verdict);
   }
   if (dates.mqlAt !== null || stage === "mql") {
     if (!requalifiable(dates.mqlAt ?? dates.now)) return restoredMoves(stage, dates);
@@ -99,11 +103,16 @@ export function restoredMoves(
  * the same qualification), oldest first; and after each, the `leadloop_status` settings between its
  * `mql` and the next `mql`. Where the status history does not hold one `mql` per MQL date (kept for less
  * long, or written by hand), the stages are left out: restoredMoves recycles the person between them.
+ * A setting to a verdict's stage (sal, recycled, trash, unreachable) is that verdict's when the
+ * `leadloop_disposition_date` history (`verdictDates`) took a date in the same write (the same instant):
+ * leadloop writes the date with the stage of every verdict and conversion (dispositions.ts
+ * verdictValues), and blanks it with a requalify's (revokedVerdictValues); a score's move writes none.
  */
 export function earlierQualifications(
   mqlAt: string,
   mqlDates: readonly (string | null)[],
   statuses: readonly { value: string | null; at: string }[],
+  verdictDates: readonly { value: string | null; at: string }[] = [],
 ): EarlierQualification[] {
   const second = (iso: string) => iso.slice(0, 19);
   const latest = second(mqlAt);
@@ -116,11 +125,15 @@ export function earlierQualifications(
   // Oldest first, one entry per run of a value (a write of the value it held adds an entry of its own).
   const settings = [...statuses].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const runs = settings.filter((s, i) => i === 0 || s.value !== settings[i - 1]!.value);
-  const cycles: { stage: Stage; at: string }[][] = [];
+  const verdictWrites = new Set(verdictDates.filter((d) => instantOf(d.value) !== null).map((d) => Date.parse(d.at)));
+  const verdictOf = (stage: Stage, at: string): Disposition | undefined =>
+    verdictWrites.has(Date.parse(at)) ? DISPOSITIONS.find((d) => stageForDisposition(d) === stage) : undefined;
+  const cycles: EarlierQualification["after"][] = [];
   for (const r of runs) {
     const stage = STAGES.find((s) => s === r.value?.trim().toLowerCase());
+    const verdict = stage === undefined ? undefined : verdictOf(stage, r.at);
     if (stage === "mql") cycles.push([]);
-    else if (stage !== undefined && cycles.length > 0) cycles.at(-1)!.push({ stage, at: r.at });
+    else if (stage !== undefined && cycles.length > 0) cycles.at(-1)!.push({ stage, at: r.at, ...(verdict ? { verdict } : {}) });
   }
   // The status's own runs: one per earlier MQL date and one for the latest.
   const placed = cycles.length === dated.length + 1;

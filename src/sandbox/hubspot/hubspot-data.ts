@@ -160,7 +160,8 @@ export class HubspotData {
 
   /** One property's history on a record, newest first, as `propertiesWithHistory` answers it. */
   propertyHistory(record: Readonly<HubspotObject>, name: string): PropertyHistoryEntry[] {
-    const stored = this.find(record.type, record.id);
+    // A record in the recycle bin keeps its history: the batch read with `archived=true` answers it.
+    const stored = this.find(record.type, record.id) ?? this.findStoredObject(record.type, record.id, undefined, true);
     return stored ? this.history.entries(stored, name) : [];
   }
 

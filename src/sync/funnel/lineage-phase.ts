@@ -310,6 +310,8 @@ export async function followDeals(
           dealIds: new Map<string, string>(),
           dealCompanies: new Map<string, string[]>(),
         };
+    for (const [dealId, winners] of await restoredWinners(ctx, setup, mappings, group.records.filter((d) => v.outcome(d.fields) === "won" && people.get(d.id)?.size === 0)))
+      for (const personId of winners) people.get(dealId)?.add(personId);
     const personIds = [...new Set([...people.values()].flatMap((s) => [...s]))];
     // The people are read with what scoring reads, for the people this group finds won (below).
     const mover = await newMover(ctx, setup, personIds, [...new Set([...ATTRIBUTION_FIELDS, ...personFields(setup)])]);
@@ -412,6 +414,36 @@ function wonAmount(
   if (won.cause === dealCause || won.cause === restoredDealCause(dealCause))
     return won.amount !== amount ? { cause: won.cause, amount } : null;
   return awaitsItsDeal(won.cause) ? { cause: won.cause, amount, newCause: restoredDealCause(dealCause) } : null;
+}
+
+/**
+ * By won Opportunity no contact role names a linked person of: the person its converted Lead's link stamp
+ * names (the Lead's `ConvertedOpportunityId`, Object Reference "Lead": "the ID of the opportunity created
+ * when the lead was converted"), where the store holds a win of hers that a lost store's restore brought
+ * back without its deal (core/funnel/restore.ts awaitsItsDeal): one whose contact was in HubSpot's recycle
+ * bin, whom no link names after the loss, so the win takes the Opportunity's amount (its revenue) and
+ * nothing else. With HubSpot as the CRM nothing is read: the deal's associations leave an archived contact
+ * out, and leadloop writes nothing on a deal that names her. One query per group holding such deals.
+ */
+async function restoredWinners(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  mappings: readonly ObjectMapping[],
+  wonUnnamed: readonly SourceRecord[],
+): Promise<Map<string, string[]>> {
+  const lead = setup.crmIsMarketing ? undefined : mappings.find((m) => m.pair === "contact" && m.conversion);
+  const byOpportunity = lead?.conversion?.opportunityField;
+  const stamp = lead?.crmExternalId;
+  if (wonUnnamed.length === 0 || !lead || !byOpportunity || !stamp) return new Map();
+  const leads = await ctx.crm.findBy(lead.crmObject, byOpportunity, wonUnnamed.map((d) => d.id), [byOpportunity, stamp]);
+  const named = leads.filter((l) => l.fields[stamp] && l.fields[byOpportunity]);
+  const latest = await ctx.store.latestEvents([...new Set(named.map((l) => l.fields[stamp]!))]);
+  const out = new Map<string, string[]>();
+  for (const l of named) {
+    const win = latest.get(l.fields[stamp]!);
+    if (win?.stage === "won" && awaitsItsDeal(win.cause)) out.set(l.fields[byOpportunity]!, [...(out.get(l.fields[byOpportunity]!) ?? []), l.fields[stamp]!]);
+  }
+  return out;
 }
 
 /** Marketing person ids per deal: the deal's contact roles (Salesforce) or associated contacts (HubSpot). */

@@ -16,7 +16,7 @@ import { customerSince } from "../../core/funnel/customer-since.js";
 import { staleScoresWithdrawn } from "./stale-scores.js";
 import { DISPOSITION_DATE_FIELD } from "../../core/funnel/dispositions.js";
 import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
-import { type EarlierQualification, RESTORED_CAUSE, type RestoredMove, restoredMoves } from "../../core/funnel/restore.js";
+import { type EarlierQualification, RESTORED_CAUSE, type RestoredMove, restoredMoves, restoredVerdictCause } from "../../core/funnel/restore.js";
 import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
 import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
@@ -330,6 +330,9 @@ export async function qualifyPage(
   };
 }
 
+/** What an earlier cycle's restored verdict names in the place of the CRM status no record keeps. */
+const VERDICT_FROM_HISTORIES = "the contact's leadloop_status and leadloop_disposition_date histories";
+
 /** The funnel events of a restored contact's moves (restoredStage), their causes marked restored. */
 export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: readonly RestoredMove[]): FunnelEvent[] {
   // A won deal's amount is the deal's, which the contact does not carry: the deals phase gives it to the
@@ -339,7 +342,10 @@ export function restoredEvents(ctx: RunContext, record: SourceRecord, moves: rea
       fromStage: m.fromStage,
       toStage: m.toStage,
       at: m.at,
-      cause: `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
+      // An earlier cycle's verdict, which its histories show, counts as the verdict it was (restore.ts).
+      cause: m.verdict
+        ? restoredVerdictCause(m.verdict, VERDICT_FROM_HISTORIES)
+        : `${RESTORED_CAUSE} the contact's ${m.toStage === "mql" ? MQL_DATE_FIELD : "leadloop_status"} (the state store knew no stage for this person)`,
     }),
   );
 }

@@ -39,12 +39,12 @@ export async function touchesFromStatusHistory(
 ): Promise<SlaTouch[]> {
   if (restored.length === 0 || !ctx.crm.fieldValues) return [];
   const { object, field } = setup.vocabulary.status;
-  const histories = await ctx.crm.fieldValues(object, [...new Set(restored.map((r) => r.record.id))], field);
+  const histories = await ctx.crm.fieldValues(object, [...new Set(restored.map((r) => r.record.id))], [field]);
   const touches: SlaTouch[] = [];
   for (const { record, personId, handoffAt, withCurrent } of restored) {
     // Oldest first, each value once per run of it, at the run's first entry.
     const settings: FieldValueSet[] = [];
-    for (const h of [...(histories.get(record.id) ?? [])].reverse())
+    for (const h of [...(histories.get(record.id)?.[field] ?? [])].reverse())
       if (settings.at(-1)?.value !== h.value || settings.length === 0) settings.push(h);
     const standing = standingAtHandoff(settings, record.fields[field] || null, handoffAt);
     if (standing && isWorkingStatus(standing.value, setup.qualification.definition, ctx.crm.system))

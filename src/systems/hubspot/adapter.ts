@@ -185,7 +185,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       refusalsWithoutSecrets(await writeRecords({ transport, log }, object, writes), transport.secrets()),
     fieldChanges: (object: string, ids: readonly string[], fields: readonly string[]) =>
       propertyChanges(transport, object, ids, fields),
-    fieldValues: (object: string, ids: readonly string[], field: string) => propertyValues(transport, object, ids, field),
+    fieldValues: (object: string, ids: readonly string[], fields: readonly string[]) => propertyValues(transport, object, ids, fields),
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
     // HubSpot's properties carry no defaults: a created record holds what was written, besides its id
     // and dates (`hs_object_id`, `createdate`), which no mapping reads.
@@ -201,6 +201,8 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
         const asked = propertiesFor(object, fields);
         await listRecycleBin(transport, object, (page) => onPage(page.map((raw) => fromHubspotObject(object, raw, fields))), asked);
       },
+      fieldValues: (object: string, ids: readonly string[], fields: readonly string[]) =>
+        propertyValues(transport, object, ids, fields, { archived: true }),
     },
     apiCalls: () => transport.callCount(),
     limitInfo: () => transport.dailyUsage(),

@@ -2,7 +2,9 @@
 // property held, from its property history — a batch read with `propertiesWithHistory`, 50 ids a call
 // (HISTORY_BATCH_SIZE), whose answer gives per property its values newest first, each
 // `{ value, timestamp, sourceType, sourceId, ... }`
-// (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/objects/batch/get-objects).
+// (https://developers.hubspot.com/docs/api-reference/latest/crm/objects/objects/batch/get-objects). With
+// the query parameter `archived=true` the same read answers the recycle bin's records ("Whether to return
+// only results that have been archived", the batch read's query parameters in the same reference).
 import { z } from "zod";
 import type { FieldChange } from "../../core/records.js";
 import type { FieldValueSet } from "../../sync/system-port.js";
@@ -54,22 +56,29 @@ export async function propertyChanges(
 }
 
 /**
- * By record id: the values one property held, newest first, each with when it was set (a blank value as
- * null). A record the batch read does not find is left out. Throws SystemError.
+ * By record id, then property: the values each property held, newest first, each with when it was set (a
+ * blank value as null), all in the same batch reads; of archived records (the recycle bin's) with
+ * `archived`. A record the batch read does not find is left out, and so is a property without history.
+ * Throws SystemError.
  */
 export async function propertyValues(
   transport: HubspotTransport,
   object: string,
   ids: readonly string[],
-  property: string,
-): Promise<Map<string, FieldValueSet[]>> {
-  const out = new Map<string, FieldValueSet[]>();
-  for (const [id, histories] of await readHistories(transport, object, ids, [property])) {
-    const dated = (histories[property] ?? [])
-      .map((e) => ({ value: e.value ? e.value : null, ms: hubspotInstantMs(e.timestamp) }))
-      .filter((e) => !Number.isNaN(e.ms))
-      .sort((a, b) => b.ms - a.ms);
-    out.set(id, dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() })));
+  properties: readonly string[],
+  which: { archived?: boolean } = {},
+): Promise<Map<string, Record<string, FieldValueSet[]>>> {
+  const out = new Map<string, Record<string, FieldValueSet[]>>();
+  for (const [id, histories] of await readHistories(transport, object, ids, properties, which.archived === true)) {
+    const values: Record<string, FieldValueSet[]> = {};
+    for (const [name, entries] of Object.entries(histories)) {
+      const dated = entries
+        .map((e) => ({ value: e.value ? e.value : null, ms: hubspotInstantMs(e.timestamp) }))
+        .filter((e) => !Number.isNaN(e.ms))
+        .sort((a, b) => b.ms - a.ms);
+      values[name] = dated.map((e) => ({ value: e.value, at: new Date(e.ms).toISOString() }));
+    }
+    out.set(id, values);
   }
   return out;
 }
@@ -80,6 +89,7 @@ async function readHistories(
   object: string,
   ids: readonly string[],
   properties: readonly string[],
+  archived = false,
 ): Promise<Map<string, Record<string, HistoryEntry[]>>> {
   const out = new Map<string, Record<string, HistoryEntry[]>>();
   const unique = [...new Set(ids)];
@@ -89,7 +99,7 @@ async function readHistories(
     const answer = await transport.send(
       {
         method: "POST",
-        path: `/crm/v3/objects/${canonicalObject(object)}/batch/read`,
+        path: `/crm/v3/objects/${canonicalObject(object)}/batch/read${archived ? "?archived=true" : ""}`,
         // `properties` names one property so the answer does not carry the object's default set.
         body: {
           inputs: asked.map((id) => ({ id })),

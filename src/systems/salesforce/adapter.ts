@@ -136,8 +136,8 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     fieldChanges(object: string, ids: readonly string[], fields: readonly string[]) {
       return fieldChanges(client, object, ids, fields);
     },
-    fieldValues(object: string, ids: readonly string[], field: string) {
-      return fieldValues(client, object, ids, field);
+    fieldValues(object: string, ids: readonly string[], fields: readonly string[]) {
+      return fieldValues(client, object, ids, fields);
     },
     async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
       if (all.length === 0) return [];

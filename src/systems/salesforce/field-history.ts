@@ -88,27 +88,30 @@ export function lookupRelationshipOf(object: string, field: string): string | un
 }
 
 /**
- * By record id: the values a tracked field held, newest first, each with when it was set and the value it
- * replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the field before it
- * was changed": Object Reference, "LeadHistory"; blank as null). A record without a row for the field
- * (the org does not track it, or it never changed) is left out: the record alone does not say when its
- * value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
+ * By record id, then field: the values tracked fields held, newest first, each with when it was set and
+ * the value it replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the
+ * field before it was changed": Object Reference, "LeadHistory"; blank as null). A record without a row
+ * for a field (the org does not track it, or it never changed) is left out for that field: the record
+ * alone does not say when its value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
  */
 export async function fieldValues(
   client: SalesforceClient,
   object: string,
   ids: readonly string[],
-  field: string,
-): Promise<Map<string, FieldValueSet[]>> {
-  const out = new Map<string, FieldValueSet[]>();
+  fields: readonly string[],
+): Promise<Map<string, Record<string, FieldValueSet[]>>> {
+  const out = new Map<string, Record<string, FieldValueSet[]>>();
   const history = historyOf(object);
-  for (const row of await historyRows(client, object, [...new Set(ids)], [field], ["NewValue", "OldValue"])) {
+  for (const row of await historyRows(client, object, [...new Set(ids)], [...new Set(fields)], ["NewValue", "OldValue"])) {
     const id = toCanonical(row[history.parentField]);
     const at = toCanonical(row.CreatedDate);
-    if (!id || !at) continue;
+    const field = fields.find((f) => f.toLowerCase() === String(row.Field ?? "").toLowerCase());
+    if (!id || !at || field === undefined) continue;
     const value = toCanonical(row.NewValue);
     const replaced = toCanonical(row.OldValue);
-    out.set(id, [...(out.get(id) ?? []), { value: value ? value : null, at, replaced: replaced ? replaced : null }]);
+    const record = out.get(id) ?? {};
+    record[field] = [...(record[field] ?? []), { value: value ? value : null, at, replaced: replaced ? replaced : null }];
+    out.set(id, record);
   }
   return out;
 }

@@ -88,13 +88,16 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
           `The maximum number of inputs supported in a batch request for property histories is ${HISTORY_BATCH_LIMIT}. Please reduce the number of items and try again.`,
         );
       }
+      // `archived=true` reads only the recycle bin's records (90 days), as the GET by id does ("Whether to
+      // return only results that have been archived": the batch read's query parameter); a live id is missing.
+      const archived = req.query.get("archived") === "true";
       const results: ObjectView[] = [];
       const missing: string[] = [];
       const refusals = ctx.faults()?.refusedReads(type, body.inputs.map((i) => i.id)) ?? [];
       const refused = new Set(refusals.flatMap((r) => r.ids));
       for (const { id } of body.inputs) {
         if (refused.has(id)) continue;
-        const found = data.findStoredObject(type, id, body.idProperty);
+        const found = data.findStoredObject(type, id, body.idProperty, archived);
         if (!found) missing.push(id);
         else if (history.length > 0) results.push(withHistory(data, found, objectView(data, found, body.properties), history));
         else results.push(objectView(data, found, body.properties));
