@@ -144,7 +144,11 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     readOnly: dryRun === true,
   });
   const { prepare, takeCalls: takePreparationCalls, remap } = preparation(marketing, crm, mappings, { stop, memory });
-  const keepDescriptions = () => memory.keep();
+  const keepDescriptions = async () => {
+    // A description a refusal doubted is checked by the next prepare too: a daemon's next run makes leadloop's
+    // own properties again and names a mapped one gone, as a new process does (ARCHITECTURE.md "Kept descriptions").
+    if (await memory.keep()) remap(wiring.mappings);
+  };
   const close = async () => {
     await keepAllocation();
     await keepDescriptions();

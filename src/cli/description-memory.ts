@@ -7,8 +7,11 @@ import type { DescriptionKeeping } from "../sync/kept-descriptions.js";
 export interface DescriptionMemory {
   /** Gives the adapters the descriptions kept for this configuration; once per process. */
   recall(): Promise<void>;
-  /** Keeps what the adapters read since, and forgets what a refusal doubted. Nothing with `readOnly`. */
-  keep(): Promise<void>;
+  /**
+   * Keeps what the adapters read since, and forgets what a refusal doubted (nothing is written with
+   * `readOnly`); whether anything was forgotten, which the adapters read again when next asked.
+   */
+  keep(): Promise<boolean>;
   /** The daemon's reload: what it keeps from now on is kept under the new configuration. */
   reconfigure(configKey: string, keptForMs: number): void;
 }
@@ -46,8 +49,9 @@ export function descriptionMemory(options: DescriptionMemoryOptions): Descriptio
         learned.push(...changes.learned);
         forgotten.push(...changes.forgotten.map((object) => ({ system, object })));
       }
-      if (readOnly || (learned.length === 0 && forgotten.length === 0)) return;
-      await store.keepDescriptions(configKey, keptForMs > 0 ? learned : [], forgotten, now().toISOString());
+      if (!readOnly && (learned.length > 0 || forgotten.length > 0))
+        await store.keepDescriptions(configKey, keptForMs > 0 ? learned : [], forgotten, now().toISOString());
+      return forgotten.length > 0;
     },
     reconfigure(nextKey, nextKeptForMs) {
       configKey = nextKey;

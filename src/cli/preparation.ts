@@ -17,8 +17,9 @@ export interface Preparation {
   /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
   takeCalls(): CallsSoFar | undefined;
   /**
-   * The daemon's reloaded mappings (daemon/config-reload.ts): checked by the next `prepare`, as a new
-   * process's would be; the calls not yet counted stay for the next run. Asked between turns only.
+   * The mappings the next `prepare` checks, as a new process's would: the daemon's reloaded ones
+   * (daemon/config-reload.ts), or the same after a refusal doubted a property list (compose.ts
+   * `keepDescriptions`); the calls not yet counted stay for the next run. Asked between turns only.
    */
   remap(mappings: readonly ObjectMapping[]): void;
 }

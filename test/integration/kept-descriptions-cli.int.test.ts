@@ -26,8 +26,11 @@ interface Process {
   salesforce: ObservedCall[];
 }
 
-/** `leadloop <args>` as cron starts it (dist/), with every call both emulators answered meanwhile. */
-async function leadloop(world: SandboxWorld, args: readonly string[]): Promise<Process> {
+/**
+ * `leadloop <args>` as cron starts it (dist/), with every call both emulators answered meanwhile;
+ * `onLogLine` sees each JSON log line as it comes.
+ */
+async function leadloop(world: SandboxWorld, args: readonly string[], onLogLine?: (event: { message: string }) => void): Promise<Process> {
   const hubspot: ObservedCall[] = [];
   const salesforce: ObservedCall[] = [];
   const stops = [world.hubspot.calls.observe((c) => hubspot.push(c)), world.salesforce.calls.observe((c) => salesforce.push(c))];
@@ -38,7 +41,15 @@ async function leadloop(world: SandboxWorld, args: readonly string[]): Promise<P
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => {
+    const before = stderr.length;
+    stderr += c.toString("utf8");
+    // Whole lines only: a chunk may end inside one.
+    const start = stderr.lastIndexOf("\n", before - 1) + 1;
+    const end = stderr.lastIndexOf("\n");
+    if (!onLogLine || end < start) return;
+    for (const line of stderr.slice(start, end).split("\n")) if (line.startsWith("{")) onLogLine(JSON.parse(line) as { message: string });
+  });
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
   for (const stop of stops) stop();
   return { code, stdout, stderr, hubspot, salesforce };
@@ -62,6 +73,15 @@ function describes(p: Process): string[] {
 /** API calls as the systems count them: Salesforce's OAuth token requests are apart. */
 function apiCalls(p: Process): PerSystem {
   return { hubspot: p.hubspot.length, salesforce: p.salesforce.filter((c) => !c.endpoint.includes("/oauth2/token")).length };
+}
+
+/** A process's JSON log events named `message`. */
+function logEvents(p: Process, message: string): Record<string, unknown>[] {
+  return p.stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((e) => e.message === message);
 }
 
 function editConfig(world: SandboxWorld, edit: (config: Record<string, unknown>) => void): void {
@@ -94,11 +114,7 @@ describe.each(["salesforce", "hubspot"] as const)("a cron leadloop sync with %s 
     editConfig(world, (config) => (config.schedule = { every: "1s" }));
     const daemon = await leadloop(world, ["daemon", "--port", "0", "--runs", "2"]);
     expect(daemon.code).toBe(0);
-    const finished = daemon.stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as { message: string; apiCalls?: PerSystem })
-      .filter((e) => e.message === "run.finished");
+    const finished = logEvents(daemon, "run.finished") as { apiCalls: PerSystem }[];
     // A cron process's idle run after it makes the same calls: nothing is left to prepare.
     const idle = await sync(world);
     expect(idle.code).toBe(0);
@@ -187,6 +203,23 @@ describe("what an admin deletes between two cron runs", () => {
     expect(propertyListReads(next)).toContain("contacts");
     expect(next.code).toBe(2);
     expect(next.stderr).toMatch(/contact-lead\.yaml.*jobtitle|jobtitle.*contact-lead\.yaml/);
+  }, 120_000);
+
+  it("a HubSpot property while a daemon runs: its next run reads the list again and names the mapping entry", async () => {
+    editConfig(world, (config) => (config.schedule = { every: "1s" }));
+    let edited = false;
+    const daemon = await leadloop(world, ["daemon", "--port", "0", "--runs", "3"], (event) => {
+      if (event.message !== "run.finished" || edited) return;
+      edited = true;
+      world.salesforce.data.update("Lead", String(lead.Id), { Title: "Responsable Marketing Opérationnel" });
+      world.hubspot.data.deleteProperty("contacts", "jobtitle");
+    });
+    // Its first run recalled the lists the two syncs kept; its second is refused the title; its third
+    // prepares again, reading the contacts' list, and fails naming the mapping entry.
+    expect(propertyListReads(daemon)).toEqual(["contacts"]);
+    expect(logEvents(daemon, "run.finished").map((e) => e.status)).toEqual(["succeeded", "succeeded"]);
+    const [failed] = logEvents(daemon, "daemon.run_failed");
+    expect(String(failed?.error)).toMatch(/contact-lead\.yaml.*jobtitle|jobtitle.*contact-lead\.yaml/);
   }, 120_000);
 
   it("a Salesforce field: fails the run that writes it, and the next run describes the object again and names the field", async () => {
