@@ -108,6 +108,11 @@ describe.each(["salesforce", "hubspot"] as const)("a cron leadloop sync with %s 
     expect(second.code).toBe(0);
     expect(propertyListReads(second)).toEqual([]);
     expect(describes(second)).toEqual([]);
+    // An admin's `validate --live` asks the systems now, whatever is kept.
+    const validate = await leadloop(world, ["validate", "--live"]);
+    expect(validate.code).toBe(0);
+    expect(propertyListReads(validate)).toContain("contacts");
+    if (crm === "salesforce") expect(describes(validate)).toContain("Lead");
     // Past HubSpot's look-back since the first load's writes, then a daemon's two runs: its first reads
     // from before that look-back ended, its second is idle, prepared by its first.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstEnded + HUBSPOT_LOOKBACK_MS + 1_000 - Date.now())));
