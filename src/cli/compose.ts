@@ -12,6 +12,9 @@ import type { Logger } from "../log/logger.js";
 import { type OpenOptions, openStore } from "../store/open-store.js";
 import type { CallsSoFar } from "../sync/run-calls.js";
 import { preparation } from "./preparation.js";
+import { descriptionMemory } from "./description-memory.js";
+import { descriptionsKey } from "../config/config-fingerprint.js";
+import type { DescriptionKeeping } from "../sync/kept-descriptions.js";
 import type { StateStore } from "../store/port.js";
 import { keepApiAllocation, keptApiAllocation, recentApiCalls } from "../sync/api-usage.js";
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
@@ -43,6 +46,11 @@ export interface Wiring {
   prepare(): Promise<void>;
   /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
   takePreparationCalls(): CallsSoFar | undefined;
+  /**
+   * Keeps in the store the property lists and describes the adapters read since, for the next process, and
+   * forgets those a refusal doubted (ARCHITECTURE.md "Kept descriptions"); after each run, and at `close`.
+   */
+  keepDescriptions(): Promise<void>;
   /**
    * The daemon's reload (daemon/config-reload.ts): a changed configuration's mappings, funnel and settings
    * over the same store and adapters, for the runs after it. Asked between turns only.
@@ -100,6 +108,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
   let crm: SystemPort = marketing;
   let orgUsage = async (_salesSince?: string): Promise<OrgUsage | undefined> => undefined;
   let keepAllocation = async (): Promise<void> => {};
+  const describing = new Map<string, DescriptionKeeping>([["hubspot", marketing.descriptions]]);
   if (config.crm === "salesforce") {
     const allocation = await keptApiAllocation(store);
     const { API_WINDOW_MS, createSalesforceAdapter } = await import("../systems/salesforce/index.js");
@@ -117,6 +126,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
       lookbackMs: config.salesforce!.lookback,
     });
     crm = salesforce;
+    describing.set("salesforce", salesforce.descriptions);
     orgUsage = (salesSince) => salesforce.orgUsage(salesSince);
     // The allocation this process read, for the next one to know its share before a call (ApiShare.allocation).
     keepAllocation = async () => {
@@ -125,16 +135,31 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     };
   }
   const funnel = funnelSetup(config, marketing, crm, files);
-  const { prepare, takeCalls: takePreparationCalls, remap } = preparation(marketing, crm, mappings, { stop });
+  const memory = descriptionMemory({
+    store,
+    adapters: describing,
+    configKey: descriptionsKey(config),
+    keptForMs: config.sync.descriptionsKeptFor,
+    now: () => new Date(),
+    readOnly: dryRun === true,
+  });
+  const { prepare, takeCalls: takePreparationCalls, remap } = preparation(marketing, crm, mappings, { stop, memory });
+  const keepDescriptions = async () => {
+    // A description a refusal doubted is checked by the next prepare too: a daemon's next run makes leadloop's
+    // own properties again and names a mapped one gone, as a new process does (ARCHITECTURE.md "Kept descriptions").
+    if (await memory.keep()) remap(wiring.mappings);
+  };
   const close = async () => {
     await keepAllocation();
+    await keepDescriptions();
     await store.close();
   };
-  const wiring: Wiring = { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, takePreparationCalls, reconfigure, close };
+  const wiring: Wiring = { config, store, marketing, crm, mappings, funnel, orgUsage, prepare, takePreparationCalls, keepDescriptions, reconfigure, close };
   function reconfigure(next: LeadloopConfig, nextFiles: ConfigFiles): void {
     wiring.config = next;
     wiring.mappings = nextFiles.mappings;
     wiring.funnel = funnelSetup(next, marketing, crm, nextFiles.funnel);
+    memory.reconfigure(descriptionsKey(next), next.sync.descriptionsKeptFor);
     remap(nextFiles.mappings);
   }
   return wiring;

@@ -1,6 +1,7 @@
 // A process's preparation before its first run: leadloop's own HubSpot properties made where missing, then
-// the mapped properties checked, once per process (again after a failure), with the calls it made kept
-// for the next run to count (README "Commands": a run's `apiCalls` are every call made for it).
+// the mapped properties checked, once per process (again after a failure), from the property lists an
+// earlier process read where the store keeps them, with the calls it made kept for the next run to count
+// (README "Commands": a run's `apiCalls` are every call made for it).
 import type { ObjectMapping } from "../core/mapping.js";
 import { missingPropertiesRefusal } from "../sync/mapping-refusal.js";
 import { type CallsSoFar, callsSince, callsSoFar } from "../sync/run-calls.js";
@@ -8,6 +9,7 @@ import type { SystemPort } from "../sync/system-port.js";
 import type { HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { ensureLeadloopProperties } from "../systems/hubspot/leadloop-properties.js";
 import { missingMappedProperties } from "../systems/hubspot/mapped-properties.js";
+import type { DescriptionMemory } from "./description-memory.js";
 
 export interface Preparation {
   /** Makes sure of leadloop's properties and the mapped ones; a stopped or failed one is done again when next asked. */
@@ -15,8 +17,9 @@ export interface Preparation {
   /** The calls `prepare` made that no run has counted yet, handed over once (then undefined). */
   takeCalls(): CallsSoFar | undefined;
   /**
-   * The daemon's reloaded mappings (daemon/config-reload.ts): checked by the next `prepare`, as a new
-   * process's would be; the calls not yet counted stay for the next run. Asked between turns only.
+   * The mappings the next `prepare` checks, as a new process's would: the daemon's reloaded ones
+   * (daemon/config-reload.ts), or the same after a refusal doubted a property list (compose.ts
+   * `keepDescriptions`); the calls not yet counted stay for the next run. Asked between turns only.
    */
   remap(mappings: readonly ObjectMapping[]): void;
 }
@@ -26,13 +29,18 @@ export interface PreparationOptions {
   stop?: AbortSignal;
   /** Key leadloop's tasks (HubSpot as the CRM); so when the CRM port is HubSpot's unless told. */
   crmIsMarketing?: boolean;
+  /**
+   * The descriptions an earlier process read, given to the adapters before the first prepare: with all of
+   * leadloop's properties and the mapped ones in them, prepare makes no call (ARCHITECTURE.md "Kept descriptions").
+   */
+  memory?: DescriptionMemory;
 }
 
 export function preparation(
   marketing: HubspotAdapter,
   crm: SystemPort,
   mappingsAtStart: readonly ObjectMapping[],
-  { stop, crmIsMarketing = crm === marketing }: PreparationOptions = {},
+  { stop, crmIsMarketing = crm === marketing, memory }: PreparationOptions = {},
 ): Preparation {
   let mappings = mappingsAtStart;
   const ports = { marketing, crm };
@@ -43,6 +51,7 @@ export function preparation(
   const ensureAndCheck = async (): Promise<boolean> => {
     const before = callsSoFar(ports);
     try {
+      await memory?.recall();
       if (!(await ensureLeadloopProperties(marketing, mappings, crmIsMarketing, stop))) return false;
       // After leadloop's own properties exist (a mapping may carry one); from the lists read to make them.
       const missing = await missingMappedProperties(marketing, mappings);

@@ -37,16 +37,24 @@ export async function runWired(
   if (options.signal?.aborted) throw new StoppedBeforeRun();
   await beforeRun(() => wiring.prepare());
   if (options.signal?.aborted) throw new StoppedBeforeRun();
-  return runSync({
-    ...runParts(wiring),
-    log,
-    dryRun: options.dryRun,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    lockHolder: options.lockHolder,
-    now: options.now,
-    auditRetentionDays: wiring.config.store.auditRetentionDays,
-  });
+  try {
+    return await runSync({
+      ...runParts(wiring),
+      log,
+      dryRun: options.dryRun,
+      signal: options.signal,
+      onProgress: options.onProgress,
+      lockHolder: options.lockHolder,
+      now: options.now,
+      auditRetentionDays: wiring.config.store.auditRetentionDays,
+    });
+  } finally {
+    // After a failed run too: a write refused for a field the kept describe holds is read again next run.
+    // Not kept is read again by the next process, so a store that refuses this fails no run that was done.
+    await wiring.keepDescriptions().catch((err: unknown) =>
+      log.warn("descriptions.not_kept", { error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
 }
 
 /** A step before the run began: a call the stop kept it from making (the retry layer's refusal) is no run. */

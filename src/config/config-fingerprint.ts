@@ -12,12 +12,12 @@ import { mappingFileNames } from "./mapping-file.js";
 export type ConfigFingerprint = ReadonlyMap<string, string>;
 
 /**
- * The fingerprint of `configFile` and the files `config` names. The mappings folder counts with
+ * The fingerprint of `configFile` (when given) and the files `config` names. The mappings folder counts with
  * Salesforce as CRM only, as it is read then only: its listing (a file added or removed) and each file.
  */
-export function configFingerprint(configFile: string, config: LeadloopConfig): Map<string, string> {
+export function configFingerprint(configFile: string | undefined, config: LeadloopConfig): Map<string, string> {
   const hashes = new Map<string, string>();
-  for (const file of [configFile, config.qualification, config.routing, config.sla]) hashes.set(file, contentHash(file));
+  for (const file of [configFile, config.qualification, config.routing, config.sla]) if (file !== undefined) hashes.set(file, contentHash(file));
   if (config.crm === "salesforce") {
     try {
       const names = mappingFileNames(config.mappings);
@@ -28,6 +28,17 @@ export function configFingerprint(configFile: string, config: LeadloopConfig): M
     }
   }
   return hashes;
+}
+
+/**
+ * What the systems' kept descriptions are kept under (ARCHITECTURE.md "Kept descriptions"): the files the
+ * configuration names (mappings, qualification, routing, SLA), the CRM and the systems' addresses. Any
+ * change to them, even a comment, reads the descriptions again: the change may name a new property.
+ */
+export function descriptionsKey(config: LeadloopConfig): string {
+  const files = [...configFingerprint(undefined, config)].sort(([a], [b]) => a.localeCompare(b));
+  const systems = { crm: config.crm, hubspot: config.hubspot.baseUrl, salesforce: config.salesforce?.instanceUrl ?? null };
+  return createHash("sha256").update(JSON.stringify({ files, systems })).digest("hex");
 }
 
 /** The files whose hash differs between two fingerprints, or which only one of them has, by path. */

@@ -10,6 +10,11 @@ export type CrmKind = (typeof CRM_KINDS)[number];
 
 /** Five minutes: long enough to ride out a few of HubSpot's ten-second windows or a Salesforce restart. */
 const DEFAULT_RETRY_PATIENCE_MS = 300_000;
+/**
+ * A day: a property or field an admin adds is seen by the next day's runs even unmapped (a mapping's change
+ * is seen at once), and a cron every 5 minutes reads the lists once in 288 runs (ARCHITECTURE.md "Kept descriptions").
+ */
+export const DEFAULT_DESCRIPTIONS_KEPT_FOR_MS = 86_400_000;
 /** How often the daemon runs unless `schedule.every` says otherwise. */
 export const DEFAULT_SCHEDULE_MS = 300_000;
 
@@ -136,6 +141,11 @@ export const leadloopConfigSchema = z
         activityWindowDays: z.number().int().positive().max(3650).default(365),
         /** How long one API call keeps being retried (429s, 5xx, dropped connections) before the run stops. */
         retryPatience: durationSchema.default(DEFAULT_RETRY_PATIENCE_MS),
+        /**
+         * How long the systems' property lists and describes one process read serve the next ones (a cron
+         * `leadloop sync`) under the same configuration files; "0s" reads them in every process.
+         */
+        descriptionsKeptFor: durationOrZeroSchema.default(DEFAULT_DESCRIPTIONS_KEPT_FOR_MS),
       })
       .default({
         salesforceApiShare: 0.25,
@@ -143,6 +153,7 @@ export const leadloopConfigSchema = z
         include: "mql",
         activityWindowDays: 365,
         retryPatience: DEFAULT_RETRY_PATIENCE_MS,
+        descriptionsKeptFor: DEFAULT_DESCRIPTIONS_KEPT_FOR_MS,
       }),
     daemon: z
       .strictObject({

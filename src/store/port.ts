@@ -5,6 +5,7 @@
 // driver error. Methods are not retried by the store; a rejected `commitBatch` wrote nothing.
 
 import type { DueField, SlaTerms } from "../core/sla/index.js";
+import type { KeptDescription } from "../sync/kept-descriptions.js";
 
 /** Which side of the loop a record lives on. */
 export const SIDES = ["marketing", "crm"] as const;
@@ -955,6 +956,19 @@ export interface StateStore {
   /** Every kept campaign, or those of one origin. */
   listCampaigns(filter?: { origin?: StoredCampaign["origin"] }): Promise<StoredCampaign[]>;
 
+  // Kept descriptions: the systems' property lists and describes, for the next process (ARCHITECTURE.md "Kept descriptions")
+  /** The descriptions kept under `configKey` (the configuration's files, `descriptionsKey`) read at or after `since`. */
+  keptDescriptions(configKey: string, since: string): Promise<KeptDescription[]>;
+  /**
+   * Keeps `learned` under `configKey` (each stamped `at` unless it says when it was read), and drops the
+   * `forgotten` objects' descriptions and every one kept under another configuration.
+   */
+  keepDescriptions(
+    configKey: string,
+    learned: readonly KeptDescription[],
+    forgotten: readonly { system: string; object: string }[],
+    at: string,
+  ): Promise<void>;
   // Match index: a first load's one read of the CRM records it matches against (page-sync.ts)
   /** Adds these records of `crmObject` under their keys (a null key drops the record). */
   addToMatchIndex(crmObject: string, entries: readonly MatchIndexEntry[]): Promise<void>;

@@ -1921,6 +1921,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
       });
     });
 
+    describe("kept descriptions (ARCHITECTURE.md \"Kept descriptions\")", () => {
+      const contacts = { system: "hubspot", object: "contacts", answer: [{ name: "jobtitle", label: "Intitulé du poste", type: "string" }] };
+      const lead = { system: "salesforce", object: "Lead", answer: { name: "Lead", fields: [{ name: "Title", label: "Titre" }] } };
+
+      it("gives back what was kept under the configuration and read since, stamped when it was kept unless told", async () => {
+        expect(await store.keptDescriptions("config-a", "2026-01-01T00:00:00.000Z")).toEqual([]);
+        await store.keepDescriptions("config-a", [contacts, { ...lead, learnedAt: "2026-03-01T08:00:00.000Z" }], [], "2026-03-02T09:30:00.000Z");
+        expect(await store.keptDescriptions("config-a", "2026-03-01T00:00:00.000Z")).toEqual([
+          { ...contacts, learnedAt: "2026-03-02T09:30:00.000Z" },
+          { ...lead, learnedAt: "2026-03-01T08:00:00.000Z" },
+        ]);
+        // Read before `since`: too old to serve.
+        expect(await store.keptDescriptions("config-a", "2026-03-02T00:00:00.000Z")).toEqual([{ ...contacts, learnedAt: "2026-03-02T09:30:00.000Z" }]);
+        expect(await store.keptDescriptions("config-b", "2026-01-01T00:00:00.000Z")).toEqual([]);
+      });
+
+      it("replaces a description read again, drops a forgotten one in any case, and every one of another configuration", async () => {
+        await store.keepDescriptions("config-a", [contacts, lead], [], "2026-03-02T09:30:00.000Z");
+        const retitled = { ...contacts, answer: [{ name: "jobtitle", label: "Fonction", type: "string" }] };
+        await store.keepDescriptions("config-a", [retitled], [{ system: "salesforce", object: "lead" }], "2026-03-03T09:30:00.000Z");
+        expect(await store.keptDescriptions("config-a", "2026-01-01T00:00:00.000Z")).toEqual([{ ...retitled, learnedAt: "2026-03-03T09:30:00.000Z" }]);
+        await store.keepDescriptions("config-b", [lead], [], "2026-03-04T09:30:00.000Z");
+        expect(await store.keptDescriptions("config-a", "2026-01-01T00:00:00.000Z")).toEqual([]);
+        expect(await store.keptDescriptions("config-b", "2026-01-01T00:00:00.000Z")).toEqual([{ ...lead, learnedAt: "2026-03-04T09:30:00.000Z" }]);
+      });
+    });
+
     describe("person scores", () => {
       it("keeps each person's latest score, owner and near-qualified flag, highest score first", async () => {
         const row = (

@@ -3,7 +3,8 @@
 // sandbox's seeded world with the default look-backs (HubSpot 30 s, Salesforce 5 min). Time moves on
 // one clock for both systems and leadloop, so a run can follow the last write by more than the
 // look-backs without waiting for them. A new process's idle run also counts its preparation's reads of
-// the property lists (at most 7 HubSpot calls and 2 Salesforce a run, 3 more HubSpot in a new `sync`).
+// the property lists (at most 7 HubSpot calls and 2 Salesforce a run, 3 more HubSpot in a new `sync` whose
+// store keeps none yet: kept-descriptions-cli has a cron's later runs read none).
 import { jest } from "@jest/globals";
 import { parseRouting } from "../../src/config/routing-file.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";

@@ -490,6 +490,15 @@ export class HubspotData {
     return structuredClone(created);
   }
 
+  /**
+   * Deletes a property, as an admin does in the portal's property settings: it leaves the properties list,
+   * and a write naming it is refused with PROPERTY_DOESNT_EXIST, as for a property never made (HubSpot
+   * archives a deleted property: Properties API "Archive a property"; the emulator does not list archived ones).
+   */
+  deleteProperty(type: ObjectType, name: string): void {
+    if (!this.definitions(type).delete(name)) throw new Error(`${type} has no property ${name}`);
+  }
+
   listProperties(type: ObjectType): PropertyDefinition[] {
     return [...this.definitions(type).values()].map((p) => structuredClone(p));
   }

@@ -1097,6 +1097,21 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT json_extract(payload, '$.outboxKey') FROM error_queue
         WHERE status = 'open' AND (message LIKE 'INACTIVE_OWNER_OR_USER:%' OR message LIKE 'ENTITY_IS_LOCKED:%'));`,
   },
+  {
+    version: 35,
+    name: "the systems' descriptions of their objects, kept between processes",
+    // A cron `leadloop sync` is a new process each time: the property lists and describes an earlier process
+    // read, under the same configuration and within `sync.descriptionsKeptFor`, spare it reading them again
+    // (ARCHITECTURE.md "Kept descriptions"). One row per system and object, replaced by a newer read.
+    sql: `CREATE TABLE kept_descriptions (
+        system TEXT NOT NULL,
+        object TEXT NOT NULL,
+        config_key TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        learned_at TEXT NOT NULL,
+        PRIMARY KEY (system, object)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

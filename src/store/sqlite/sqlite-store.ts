@@ -57,6 +57,8 @@ import { LinkReadCache } from "./link-read-cache.js";
 import { LinkTable } from "./links.js";
 import { LockTable } from "./locks.js";
 import { MatchIndexTable } from "./match-index.js";
+import { KeptDescriptionTable } from "./kept-descriptions.js";
+import type { KeptDescription } from "../../sync/kept-descriptions.js";
 import { MatchMissTable } from "./match-misses.js";
 import { MergedPeopleTable } from "./merged-people.js";
 import { KeptReadTable } from "./kept-reads.js";
@@ -88,6 +90,7 @@ export class SqliteStateStore implements StateStore {
   private readonly runs: RunTable;
   private readonly locks: LockTable;
   private readonly matchIndex: MatchIndexTable;
+  private readonly keptDescriptionTable: KeptDescriptionTable;
   private readonly keptReads: KeptReadTable;
   private readonly campaigns: CampaignTable;
   private closed = false;
@@ -141,6 +144,7 @@ export class SqliteStateStore implements StateStore {
     this.runs = new RunTable(sql);
     this.locks = new LockTable(sql);
     this.matchIndex = new MatchIndexTable(sql);
+    this.keptDescriptionTable = new KeptDescriptionTable(sql);
     this.keptReads = new KeptReadTable(sql);
     this.campaigns = new CampaignTable(sql);
   }
@@ -509,6 +513,19 @@ export class SqliteStateStore implements StateStore {
 
   getFact(name: string): Promise<StoreFact | undefined> {
     return this.read(`read fact ${name}`, () => this.tables.behaviour.fact(name));
+  }
+
+  keptDescriptions(configKey: string, since: string): Promise<KeptDescription[]> {
+    return this.read("read the kept descriptions", () => this.keptDescriptionTable.list(configKey, since));
+  }
+
+  keepDescriptions(
+    configKey: string,
+    learned: readonly KeptDescription[],
+    forgotten: readonly { system: string; object: string }[],
+    at: string,
+  ): Promise<void> {
+    return this.write("keep the systems' descriptions", () => this.keptDescriptionTable.keep(configKey, learned, forgotten, at));
   }
 
   addToMatchIndex(crmObject: string, entries: readonly MatchIndexEntry[]): Promise<void> {

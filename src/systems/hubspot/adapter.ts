@@ -26,7 +26,7 @@ import {
   listForms,
   readFormSubmissions,
 } from "./bulk-behaviour.js";
-import { writeRecords } from "./batch-writer.js";
+import { doubtsPropertyList, writeRecords } from "./batch-writer.js";
 import { readChanges } from "./change-reader.js";
 import { createHubspotClient } from "./client.js";
 import { describeObject, ensureProperty, type HubspotPropertyDefinition } from "./describe.js";
@@ -49,6 +49,7 @@ import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
 import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
 import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
+import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
 export type { BehaviourAccess, EmailActivity } from "./bulk-behaviour.js";
@@ -81,6 +82,8 @@ export interface HubspotAdapterOptions {
 
 export interface HubspotAdapter extends SystemPort {
   readonly system: "hubspot";
+  /** The property lists read, for the store to keep for the next process (ARCHITECTURE.md "Kept descriptions"). */
+  descriptions: DescriptionKeeping;
   /** The portal's daily API usage as the last response's rate-limit headers said (private apps only). */
   limitInfo(): { used: number; max: number } | undefined;
   /** The portal's contacts and the limits its rate-limit headers state (`leadloop forecast --live`). */
@@ -182,11 +185,16 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       fields: readonly string[],
     ): Promise<SourceRecord[]> => findBy({ transport, catalog }, object, field, values, fields),
     write: async (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
-      refusalsWithoutSecrets(await writeRecords({ transport, log }, object, writes), transport.secrets()),
+      doubtingRefused(
+        refusalsWithoutSecrets(await writeRecords({ transport, log }, object, writes), transport.secrets()),
+        doubtsPropertyList,
+        () => catalog.doubt(object),
+      ),
     fieldChanges: (object: string, ids: readonly string[], fields: readonly string[]) =>
       propertyChanges(transport, object, ids, fields),
     fieldValues: (object: string, ids: readonly string[], fields: readonly string[]) => propertyValues(transport, object, ids, fields),
     describe: (object: string): Promise<ObjectDescription> => describeObject(catalog, object),
+    descriptions: catalog,
     // HubSpot's properties carry no defaults: a created record holds what was written, besides its id
     // and dates (`hs_object_id`, `createdate`), which no mapping reads.
     createDefaults: async () => ({}),

@@ -312,6 +312,16 @@ function classOfCategory(category: string | undefined, codes: string[]): ErrorCl
 }
 
 /**
+ * Whether a record's refusal doubts the property list its write was made from (property-catalog.ts): a
+ * property HubSpot does not have, or any validation error naming properties (an option the list showed, a
+ * type it said, a value it let be written), so the next run reads the list again (ARCHITECTURE.md "Kept
+ * descriptions"). A data error naming a property is a read the next run spends for nothing, never a wrong list kept.
+ */
+export function doubtsPropertyList(failure: RecordFailure): boolean {
+  return failure.errorClass === "config" || failure.code === "PROPERTY_DOESNT_EXIST" || (failure.fields?.length ?? 0) > 0;
+}
+
+/**
  * The error codes of an answer: its `errors` entries' codes, and those of the property problems its
  * message lists as JSON (`"error":"PROPERTY_DOESNT_EXIST"`), which is all a VALIDATION_ERROR may carry.
  */

@@ -98,7 +98,8 @@ export const batchResult = z.looseObject({
 });
 export type BatchResult = z.infer<typeof batchResult>;
 
-export const propertyDefinition = z.looseObject({
+/** The keys of a property leadloop reads (describe.ts); the answer's others are HubSpot's own. */
+const propertyKeys = {
   name: z.string(),
   label: z.string().default(""),
   type: z.string(),
@@ -113,10 +114,15 @@ export const propertyDefinition = z.looseObject({
   modificationMetadata: z
     .looseObject({ readOnlyValue: z.boolean().optional(), readOnlyDefinition: z.boolean().optional() })
     .optional(),
-});
+};
+
+export const propertyDefinition = z.looseObject(propertyKeys);
 export type PropertyDefinition = z.infer<typeof propertyDefinition>;
 
 export const propertyList = z.looseObject({ results: z.array(propertyDefinition) });
+
+/** A property list as the store keeps it (sync/kept-descriptions.ts): the keys leadloop reads, no others. */
+export const keptPropertyList = z.array(z.object(propertyKeys));
 
 export const ownerPage = z.looseObject({
   results: z.array(

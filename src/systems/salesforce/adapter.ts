@@ -16,6 +16,8 @@ import type {
   SystemPort,
   WriteOutcome,
 } from "../../sync/system-port.js";
+import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
+import { SystemError } from "../../sync/system-error.js";
 import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
 import { type Clock, systemClock } from "../clock.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
@@ -34,6 +36,7 @@ import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals, REMOVALS_REACH_MS } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
 import { WindowProbe } from "./window-probe.js";
+import { doubtsDescribe } from "./errors.js";
 
 export interface SalesforceAdapterOptions {
   connection: SalesforceConnection;
@@ -54,6 +57,8 @@ export interface SalesforceAdapterOptions {
 
 export interface SalesforceAdapter extends SystemPort {
   readonly system: "salesforce";
+  /** The describes read, for the store to keep for the next process (ARCHITECTURE.md "Kept descriptions"). */
+  descriptions: DescriptionKeeping;
   /** Calls this process made to the REST API (what counts against the rolling 24-hour allocation). */
   callsMade(): number;
   /** The org's API usage as the last response's Sforce-Limit-Info header said. */
@@ -148,13 +153,26 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
           ? await existingContactRoles(client, all)
           : new Map<number, WriteOutcome>();
       const writes = made.size > 0 ? all.filter((_, i) => !made.has(i)) : all;
-      const sent = writes.length > 0 ? refusalsWithoutSecrets(await send(described, writes), client.secrets()) : [];
+      let sent: WriteOutcome[] = [];
+      try {
+        if (writes.length > 0) sent = refusalsWithoutSecrets(await send(described, writes), client.secrets());
+      } catch (err) {
+        // A whole call refused for a field (INVALID_FIELD: no such column) fails the run as before; the
+        // next run describes the object again rather than trusting the kept describe.
+        if (err instanceof SystemError && doubtsDescribe(err)) describe.doubt(object);
+        throw err;
+      }
       let next = 0;
-      return all.map((_, i) => made.get(i) ?? sent[next++]!);
+      return doubtingRefused(
+        all.map((_, i) => made.get(i) ?? sent[next++]!),
+        doubtsDescribe,
+        () => describe.doubt(object),
+      );
     },
     async describe(object: string): Promise<ObjectDescription> {
       return (await describe.get(object)).description;
     },
+    descriptions: describe,
     async createDefaults(object: string): Promise<FieldValues> {
       const { description } = await describe.get(object);
       const out: FieldValues = describedDefaults(description);

@@ -4,32 +4,35 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
 import { z } from "zod";
 import type { FieldDescription, FieldType, ObjectDescription } from "../../core/object-schema.js";
+import type { DescriptionChanges, DescriptionKeeping, KeptDescription } from "../../sync/kept-descriptions.js";
 import { SystemError } from "../../sync/system-error.js";
 import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { documentedAnswer, SYSTEM } from "./errors.js";
 import { soqlName } from "./soql.js";
 
-const describeField = z
-  .object({
-    name: z.string(),
-    label: z.string(),
-    type: z.string(),
-    nillable: z.boolean(),
-    createable: z.boolean(),
-    updateable: z.boolean(),
-    defaultedOnCreate: z.boolean().default(false),
-    length: z.number().optional(),
-    restrictedPicklist: z.boolean().default(false),
-    picklistValues: z
-      .array(z.object({ value: z.string(), active: z.boolean(), defaultValue: z.boolean().default(false) }).loose())
-      .default([]),
-    defaultValue: z.union([z.string(), z.boolean(), z.number(), z.null()]).optional(),
-    externalId: z.boolean().default(false),
-    unique: z.boolean().default(false),
-  })
-  .loose();
+/** The keys of a field leadloop reads; a describe's others are Salesforce's own. */
+const describeFieldKeys = {
+  name: z.string(),
+  label: z.string(),
+  type: z.string(),
+  nillable: z.boolean(),
+  createable: z.boolean(),
+  updateable: z.boolean(),
+  defaultedOnCreate: z.boolean().default(false),
+  length: z.number().optional(),
+  restrictedPicklist: z.boolean().default(false),
+  picklistValues: z
+    .array(z.object({ value: z.string(), active: z.boolean(), defaultValue: z.boolean().default(false) }).loose())
+    .default([]),
+  defaultValue: z.union([z.string(), z.boolean(), z.number(), z.null()]).optional(),
+  externalId: z.boolean().default(false),
+  unique: z.boolean().default(false),
+};
+const describeField = z.object(describeFieldKeys).loose();
 const describeResult = z.object({ name: z.string(), fields: z.array(describeField) }).loose();
+/** A describe as the store keeps it (sync/kept-descriptions.ts): the keys leadloop reads, no others. */
+const keptDescribe = z.object({ name: z.string(), fields: z.array(z.object(describeFieldKeys)) });
 
 type DescribeField = z.infer<typeof describeField>;
 
@@ -79,11 +82,15 @@ export interface DescribedObject {
  */
 export const DESCRIBED_TOGETHER: readonly string[] = ["Lead", "Contact", "Account", "Opportunity", "Task"];
 
-export class DescribeCache {
+export class DescribeCache implements DescriptionKeeping {
   private readonly cache = new Map<string, Promise<DescribedObject>>();
   /** Lower-cased name → the name as given. */
   private readonly together: ReadonlyMap<string, string>;
   private togetherRead: Promise<void> | undefined;
+  /** Describes read since last taken, as the store keeps them, by lower-cased name. */
+  private readonly learned = new Map<string, KeptDescription>();
+  private readonly forgotten = new Set<string>();
+  private readonly doubted = new Set<string>();
 
   constructor(private readonly client: SalesforceClient) {
     this.together = new Map(DESCRIBED_TOGETHER.map((o) => [o.toLowerCase(), o]));
@@ -108,6 +115,38 @@ export class DescribeCache {
       this.cache.set(key, entry);
     }
     return entry;
+  }
+
+  /**
+   * A write was refused for a field `object`'s describe holds, a type or picklist it gave: the describe is
+   * read again by the next run (the next process, or this one's next run once `takeChanges` handed it over;
+   * ARCHITECTURE.md "Kept descriptions"), not by each of this run's later writes.
+   */
+  doubt(object: string): void {
+    this.doubted.add(object.toLowerCase());
+  }
+
+  recall(kept: readonly KeptDescription[]): void {
+    for (const { system, object, answer, learnedAt } of kept) {
+      const parsed = keptDescribe.safeParse(answer);
+      if (system !== SYSTEM || !parsed.success || learnedAt === undefined || this.cache.has(object.toLowerCase())) continue;
+      this.cache.set(object.toLowerCase(), Promise.resolve(described(parsed.data)));
+    }
+  }
+
+  takeChanges(): Promise<DescriptionChanges> {
+    for (const key of this.doubted) {
+      this.cache.delete(key);
+      this.learned.delete(key);
+      this.forgotten.add(key);
+    }
+    this.doubted.clear();
+    // The objects described together are read together again: one call, not one for the doubted object.
+    if (this.forgotten.size > 0) this.togetherRead = undefined;
+    const changes = { learned: [...this.learned.values()], forgotten: [...this.forgotten] };
+    this.learned.clear();
+    this.forgotten.clear();
+    return Promise.resolve(changes);
   }
 
   /**
@@ -137,7 +176,7 @@ export class DescribeCache {
       part.forEach(([key], n) => {
         const answer = answers.get(`d${n}`);
         const parsed = answer?.status === 200 ? describeResult.safeParse(answer.body) : undefined;
-        if (parsed?.success) this.cache.set(key, Promise.resolve(described(parsed.data)));
+        if (parsed?.success) this.cache.set(key, Promise.resolve(this.read(key, parsed.data)));
       });
     }
   }
@@ -149,11 +188,18 @@ export class DescribeCache {
       idempotent: true,
       purpose: "describe",
     });
-    return described(documentedAnswer(describeResult, raw, "UNEXPECTED_DESCRIBE", `describe of ${object}`));
+    return this.read(object.toLowerCase(), documentedAnswer(describeResult, raw, "UNEXPECTED_DESCRIBE", `describe of ${object}`));
+  }
+
+  /** A describe Salesforce answered, noted for the store to keep. */
+  private read(key: string, result: z.infer<typeof describeResult>): DescribedObject {
+    this.learned.set(key, { system: SYSTEM, object: result.name, answer: keptDescribe.parse(result) });
+    this.forgotten.delete(key);
+    return described(result);
   }
 }
 
-function described(result: z.infer<typeof describeResult>): DescribedObject {
+function described(result: z.infer<typeof keptDescribe>): DescribedObject {
   return {
     name: result.name,
     fields: new Map(result.fields.map((f) => [f.name.toLowerCase(), { name: f.name, sfType: f.type }])),

@@ -195,6 +195,24 @@ export function recordFailure(statusCode: string, detail: string, write?: Refuse
   };
 }
 
+/**
+ * The refusals that doubt the describe a write was made from (describe.ts): a field it lists that the org
+ * no longer has, or cannot write, a type it gave (a value leadloop could not convert to it), a picklist's
+ * values (REST API Developer Guide, "Status Codes and Error Responses"; SOAP API "StatusCode"), so the next
+ * run describes the object again (ARCHITECTURE.md "Kept descriptions").
+ */
+const DESCRIBE_DOUBTED = new Set([
+  "INVALID_FIELD",
+  "INVALID_FIELD_FOR_INSERT_UPDATE",
+  "INVALID_TYPE",
+  "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+  "LEADLOOP_INVALID_VALUE",
+]);
+
+export function doubtsDescribe(failure: Pick<RecordFailure, "errorClass" | "code">): boolean {
+  return failure.errorClass === "config" || DESCRIBE_DOUBTED.has(failure.code);
+}
+
 /** Turns whatever jsforce or the network threw into a classified SystemError. */
 export function classifySalesforceError(err: unknown, response?: ResponseFacts): SystemError {
   if (err instanceof SystemError) return err;
