@@ -889,6 +889,11 @@ export interface StateStore {
   /** Each person's latest funnel event: its stage, when and why (people without one are left out). */
   latestEvents(personIds: readonly string[]): Promise<Map<string, { stage: string; at: string; cause: string; amount: number | null }>>;
   /**
+   * Whether a lost store's rebuild left any win waiting for its deal's amount (a restored win without one):
+   * one indexed probe, so a store never rebuilt asks the CRM nothing about deals whose people it does not know.
+   */
+  restoredWinsAwaitDeals(): Promise<boolean>;
+  /**
    * For each clock, when its person first moved in the funnel after the clock's handoff (a verdict, a
    * conversion: what ends the follow-up owed), or its record was deleted (`slaClocksStoppedOn`), whichever
    * came first, keyed by `clockKey` (person and handoff); clocks still owed are left out.

@@ -1374,6 +1374,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         await store.commitBatch(batch(3, { funnelEvents: many.map((id) => funnelEvent(id, "mql", 5)) }));
         expect((await store.currentStages(many)).size).toBe(1_200);
       });
+
+      it("tells whether a restored win still waits for its deal's amount, and stops once the deal gives it", async () => {
+        // A win from a deal with no amount, and wins with one, are no restored win waiting.
+        const dealWin = { ...funnelEvent("61", "won", 50, "opportunity"), cause: "opportunity: Opportunity 006Hs00000Zürich won" };
+        await store.commitBatch(batch(1, { funnelEvents: [dealWin, { ...funnelEvent("62", "won", 60, "opportunity"), amount: 12_000 }] }));
+        expect(await store.restoredWinsAwaitDeals()).toBe(false);
+        const restored = "restored: the contact's leadloop_status (the state store knew no stage for this person)";
+        await store.commitBatch(batch(2, { funnelEvents: [{ ...funnelEvent("63", "won", 70, "opportunity"), cause: restored }] }));
+        expect(await store.restoredWinsAwaitDeals()).toBe(true);
+        const fromDeal = "restored: from opportunity: Opportunity 006Hs00000Ångström won";
+        await store.commitBatch(batch(3, { wonAmounts: [{ personId: "63", cause: restored, amount: 42_000, newCause: fromDeal }] }));
+        expect(await store.restoredWinsAwaitDeals()).toBe(false);
+      });
     });
 
     describe("SLA clocks", () => {

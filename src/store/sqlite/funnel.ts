@@ -1,5 +1,6 @@
 // Funnel stage events (lead → MQL → SAL → ...), the source of current stages and funnel metrics.
 import type { FunnelEvent } from "../port.js";
+import { RESTORED_CAUSE } from "../../core/funnel/restore.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
@@ -138,6 +139,21 @@ export class FunnelTable {
       for (const row of rows) latest.set(row.personId, { stage: row.toStage, at: row.at, cause: row.cause, amount: row.amount });
     }
     return latest;
+  }
+
+  /**
+   * Whether any restored win (a lost store's rebuild: its cause begins `restored:`) still has no amount,
+   * through the index of wins without one (migration 36).
+   */
+  restoredWinsAwaitDeals(): boolean {
+    return (
+      this.sql
+        .get<{ one: number }>(
+          `SELECT 1 AS one FROM funnel_events INDEXED BY funnel_events_won_without_amount
+           WHERE to_stage = 'won' AND amount IS NULL AND substr(cause, 1, ${RESTORED_CAUSE.length}) = ? LIMIT 1`,
+        )
+        .get(RESTORED_CAUSE) !== undefined
+    );
   }
 
   /**

@@ -1112,6 +1112,14 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (system, object)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 36,
+    name: "funnel: wins without an amount, indexed",
+    // A lost store's rebuild restores a win before any deal gives it its amount; the deals phase asks the
+    // CRM whose win an unnamed won deal was only while such a win waits (funnel.ts restoredWinsAwaitDeals),
+    // which this index answers without reading the table: a store never rebuilt holds few or none.
+    sql: `CREATE INDEX funnel_events_won_without_amount ON funnel_events (person_id) WHERE to_stage = 'won' AND amount IS NULL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

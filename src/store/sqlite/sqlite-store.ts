@@ -450,6 +450,10 @@ export class SqliteStateStore implements StateStore {
     );
   }
 
+  restoredWinsAwaitDeals(): Promise<boolean> {
+    return this.read("read the restored wins", () => this.tables.funnel.restoredWinsAwaitDeals());
+  }
+
   upsertSlaClock(clock: SlaClock): Promise<void> {
     return this.write(`save the SLA clock of ${clock.personId}`, () => this.tables.sla.upsert(clock));
   }

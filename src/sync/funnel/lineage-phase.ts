@@ -435,6 +435,8 @@ async function restoredWinners(
   const byOpportunity = lead?.conversion?.opportunityField;
   const stamp = lead?.crmExternalId;
   if (wonUnnamed.length === 0 || !lead || !byOpportunity || !stamp) return new Map();
+  // Only a rebuilt store has restored wins: one that never lost itself asks the CRM nothing here.
+  if (!(await ctx.store.restoredWinsAwaitDeals())) return new Map();
   const leads = await ctx.crm.findBy(lead.crmObject, byOpportunity, wonUnnamed.map((d) => d.id), [byOpportunity, stamp]);
   const named = leads.filter((l) => l.fields[stamp] && l.fields[byOpportunity]);
   const latest = await ctx.store.latestEvents([...new Set(named.map((l) => l.fields[stamp]!))]);
