@@ -22,6 +22,7 @@ import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
+import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { SalesforceClient } from "./connection.js";
 import { ChangeCoverage } from "./coverage.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
@@ -148,7 +149,20 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
           ? await existingContactRoles(client, all)
           : new Map<number, WriteOutcome>();
       const writes = made.size > 0 ? all.filter((_, i) => !made.has(i)) : all;
-      const sent = writes.length > 0 ? refusalsWithoutSecrets(await send(described, writes), client.secrets()) : [];
+      const sent =
+        writes.length > 0
+          ? refusalsWithoutSecrets(
+              await writeThroughPassingRefusals(writes, (some) => send(described, some), {
+                system: "salesforce",
+                operation: `write ${described.name}`,
+                policy: options.retry ?? DEFAULT_RETRY_POLICY,
+                clock,
+                onRetry: (err, attempt, waitMs) =>
+                  log.warn("salesforce.retry", { purpose: `write ${described.name}`, code: err.code, errorClass: err.errorClass, attempt, waitMs }),
+              }),
+              client.secrets(),
+            )
+          : [];
       let next = 0;
       return all.map((_, i) => made.get(i) ?? sent[next++]!);
     },
