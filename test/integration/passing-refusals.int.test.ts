@@ -2,7 +2,7 @@
 // result, HubSpot's 207 entry of category RATE_LIMITS) is written again by itself: within the write's
 // patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
 // error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
-import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
 
 let loop: LoopHarness;
@@ -22,23 +22,17 @@ const openEntries = () => loop.store.listErrors({ status: "open" });
 const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
 
 const PEOPLE = [
-  { email: "Ines.Angstrom@Verrerie-Dauphine.example", firstname: "Inès", lastname: "Ångström", jobtitle: "Directrice des Opérations" },
-  { email: "Loic.Berthelot@Verrerie-Dauphine.example", firstname: "Loïc", lastname: "Berthelot", jobtitle: "Responsable Achats" },
-  { email: "Zoe.Marchand@Verrerie-Dauphine.example", firstname: "Zoé", lastname: "Marchand", jobtitle: "" },
+  { email: "Ines.Angstrom@SGI-Ingenierie.fr", firstname: "Inès", lastname: "Ångström", jobtitle: "Directrice des Opérations" },
+  { email: "Loic.Berthelot@SGI-Ingenierie.fr", firstname: "Loïc", lastname: "Berthelot", jobtitle: "Responsable Achats" },
+  { email: "Zoe.Marchand@SGI-Ingenierie.fr", firstname: "Zoé", lastname: "Marchand", jobtitle: "" },
 ];
 
 /** Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. */
 async function threeMqls(): Promise<string[]> {
-  const company = hs().createObject("companies", {
-    name: "Verrerie Dauphiné",
-    domain: "verrerie-dauphine.example",
-    industry: "COMPUTER_SOFTWARE",
-    numberofemployees: "420",
-    country: "France",
-  });
+  const company = seedSgiCompany(loop);
   const ids = PEOPLE.map((p) => {
-    const person = hs().createObject("contacts", { ...p, hs_analytics_source: "ORGANIC_SEARCH", company: "Verrerie Dauphiné", country: "France" });
-    hs().associate("contacts", person.id, "companies", company.id);
+    const person = hs().createObject("contacts", { ...p, hs_analytics_source: "ORGANIC_SEARCH", company: "Société Générale d'Ingénierie", country: "France" });
+    hs().associate("contacts", person.id, "companies", company);
     return person.id;
   });
   await sync();
