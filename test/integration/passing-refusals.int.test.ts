@@ -2,7 +2,7 @@
 // result, HubSpot's 207 entry of category RATE_LIMITS) is written again by itself: within the write's
 // patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
 // error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
-import { funnelFor, pricingAndDemo, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
 
 let loop: LoopHarness;
@@ -134,5 +134,35 @@ describe("a record refused in passing inside a batch write", () => {
     expect(contact.properties.jobtitle).toBe("Ingénieure Qualité");
     expect(hs().propertyHistory(contact, "jobtitle").filter((h) => h.value === "Ingénieure Qualité")).toHaveLength(1);
     expect(await openEntries()).toEqual([]);
+  });
+
+  it("HubSpot as the CRM: a handoff task create refused as RATE_LIMITS past the patience is made by the next run, each task once", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const personId = seedAnais(loop);
+    hs().associate("contacts", personId, "companies", seedSgiCompany(loop));
+    pricingAndDemo(loop, personId);
+    const hubspotCrm = () => loop.sync({ funnel: funnelFor(loop, "hubspot"), mappings: [], crm: loop.hubspotAdapter });
+    loop.hubspot.faults.add({
+      records: [{ object: "tasks", field: "hs_task_subject", equals: "Requested a demo: Request a demo", category: "RATE_LIMITS", message: "You have reached your secondly limit." }],
+    });
+    const subjects = () =>
+      hs()
+        .associationsOf("contacts", personId, "tasks")
+        .map((a) => hs().getObject("tasks", a.toId)!.properties.hs_task_subject ?? "")
+        .sort();
+    await hubspotCrm();
+    const before = subjects();
+    expect(before.some((s) => s.startsWith("New MQL"))).toBe(true);
+    expect(before).not.toContain("Requested a demo: Request a demo");
+    expect(await openEntries()).toEqual([expect.objectContaining({ system: "hubspot", object: "tasks", errorClass: "rate_limited" })]);
+
+    loop.hubspot.faults.clear();
+    await tick();
+    await hubspotCrm();
+    expect(subjects()).toEqual([...before, "Requested a demo: Request a demo"].sort());
+    expect(await openEntries()).toEqual([]);
+    await tick();
+    await hubspotCrm();
+    expect(subjects()).toHaveLength(before.length + 1);
   });
 });
