@@ -102,6 +102,13 @@ export const ERROR_CLASSES = [
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
+/**
+ * The classes of a refusal in passing: the system's state or load, not the record's values or absence.
+ * A record refused so is written again by itself (systems/passing-refusals.ts within the call's patience,
+ * else the next drain: sync/outbox/drain.ts), its error-queue entry resolved when the write lands.
+ */
+export const PASSING_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(["transient", "rate_limited"]);
+
 export const ERROR_STATUSES = ["open", "resolved", "discarded"] as const;
 export type ErrorStatus = (typeof ERROR_STATUSES)[number];
 
@@ -140,6 +147,8 @@ export interface ErrorFilter {
   seenSince?: string;
   /** Only entries whose write was about one of these people (the payload's `personId`). */
   personIds?: readonly string[];
+  /** Only entries of these classes. */
+  classes?: readonly ErrorClass[];
 }
 
 export type NewQueuedError = Omit<

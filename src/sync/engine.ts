@@ -6,7 +6,7 @@ import { LOOP_WINDOW_HOURS } from "../core/write-loop.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
-import type { StateStore } from "../store/port.js";
+import { PASSING_CLASSES, type StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
 import { type KeepFor, releaseKeptReads } from "./kept-reads.js";
 import { dryRunSync } from "./dry-run/dry-run.js";
@@ -23,6 +23,7 @@ import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { restoreBinnedPeople } from "./funnel/binned-people.js";
 import { qualifyCreatedPeople, qualifyPeople } from "./funnel/qualify-phase.js";
 import { drainOutbox } from "./outbox/drain.js";
+import { retryPassingRefusals } from "./retry-errors.js";
 import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { rewindForNewFields } from "./mapping-fields.js";
 import { namingMappingFiles } from "./mapping-refusal.js";
@@ -155,6 +156,12 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       startPhase(ctx, "outbox");
       await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
+    }
+    // Writes refused in passing by an earlier run (a lock, a rate limit past the write's patience) go
+    // again, as `errors retry` sends them, so no admin has to: before the reads, as the kept writes above.
+    if ((await store.listErrors({ status: "open", classes: [...PASSING_CLASSES], limit: 1 })).length > 0) {
+      startPhase(ctx, "outbox");
+      await retryPassingRefusals(ctx, options.mappings);
     }
     // Before the probe, which asks each stream's window from its cursor: a pair whose mapping gained
     // fields reads its records again, so the records already linked get them too.

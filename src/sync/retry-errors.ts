@@ -10,7 +10,7 @@ import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
 import type { Logger } from "../log/logger.js";
-import type { QueuedError, StateStore } from "../store/port.js";
+import { PASSING_CLASSES, type QueuedError, type StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import type { FunnelSetup } from "./funnel/funnel-setup.js";
 import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
@@ -153,10 +153,32 @@ async function* openEntries(
   }
 }
 
+/**
+ * A sync run's first step: the open entries of refusals in passing (a row lock, a rate limit, the system's
+ * own failure: PASSING_CLASSES) that outlasted an earlier run's patience, written again as `errors retry`
+ * writes them, so none waits for an admin: each resolved when its write lands, or another attempt counted.
+ * Before the run reads changes, as the field-sync writes an earlier run left go first (engine.ts).
+ */
+export async function retryPassingRefusals(ctx: RunContext, mappings: readonly ObjectMapping[]): Promise<RetryResult> {
+  const result: RetryResult = { summary: ctx.summary, resolved: [], stillFailing: [], skipped: [] };
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await ctx.store.listErrors({
+      status: "open",
+      classes: [...PASSING_CLASSES],
+      limit: RETRY_ENTRIES,
+      ...(afterId === undefined ? {} : { afterId }),
+    });
+    if (page.length === 0) return result;
+    afterId = page[page.length - 1]!.id;
+    await retryEntries(ctx, { mappings }, page.filter((e) => e.runId !== ctx.runId), result);
+  }
+}
+
 /** Retries one slice of open entries: the funnel writes, then the records behind the rest. */
 async function retryEntries(
   ctx: RunContext,
-  options: RetryOptions,
+  options: Pick<RetryOptions, "mappings">,
   entries: readonly QueuedError[],
   result: RetryResult,
 ): Promise<void> {

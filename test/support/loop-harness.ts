@@ -22,6 +22,7 @@ import type { CallsSoFar } from "../../src/sync/run-calls.js";
 import { type RetryOptions, type RetryResult, retryQueuedErrors } from "../../src/sync/retry-errors.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
 import { createSalesforceAdapter, type SalesforceAdapter } from "../../src/systems/salesforce/adapter.js";
+import type { RetryPolicy } from "../../src/systems/call-retry.js";
 
 export const FAST_RETRY = { patienceMs: 10_000, minTimeoutMs: 5, maxTimeoutMs: 50 };
 
@@ -57,6 +58,8 @@ export interface LoopOptions {
   now?: () => Date;
   /** The HubSpot adapter's search look-back; 1 s unless given (the adapter's own default is 30 s). */
   hubspotLookbackMs?: number;
+  /** Both adapters' retry policy (a patience to outlast); FAST_RETRY unless given. */
+  retry?: RetryPolicy;
 }
 
 export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness> {
@@ -75,14 +78,14 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     const hubspotAdapter = createHubspotAdapter({
       accessToken: hubspot.accessToken,
       baseUrl: hubspot.url,
-      retry: FAST_RETRY,
+      retry: options.retry ?? FAST_RETRY,
       lookbackMs: options.hubspotLookbackMs ?? 1000,
       searchPerSecond: 1000,
       burstPer10Seconds: 100_000,
     });
     const salesforceAdapter = await createSalesforceAdapter({
       connection: emulatorConnection(salesforce),
-      retry: FAST_RETRY,
+      retry: options.retry ?? FAST_RETRY,
     });
     // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too. Made
     // at once, as a process's preparation before its first run (cli/preparation.ts), whose calls that run

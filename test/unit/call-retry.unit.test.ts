@@ -166,3 +166,19 @@ describe("callWithRetry", () => {
     expect(clock.slept).toEqual([]);
   });
 });
+
+describe("classifyHubspotError: a 429 that names no policy", () => {
+  const bare = (endpoint: string) =>
+    classifyHubspotError(new HubspotHttpError(429, { status: "error", message: "You have reached your secondly limit." }, {}, endpoint));
+
+  it("from a search endpoint, which sends no rate-limit headers, is its limit per second: waited a second", () => {
+    const err = bare("POST /crm/v3/objects/contacts/search");
+    expect(err).toMatchObject({ errorClass: "rate_limited", retriable: true, retryAfterMs: 1_000 });
+    expect(err.message).toContain("SECONDLY limit");
+  });
+
+  it("from any other endpoint is the ten-second burst: waited its window", () => {
+    expect(bare("POST /crm/v3/objects/contacts/batch/read")).toMatchObject({ errorClass: "rate_limited", retryAfterMs: 10_000 });
+  });
+});
+

@@ -44,6 +44,15 @@ export const recordFaultSchema = z.strictObject({
    * it that echoes the request into a record's error does (HubSpot's emulator; call-retry.ts `secrets`).
    */
   echoAuthorization: z.boolean().default(false),
+  /**
+   * A refusal in passing, not of the record's values: the system's own code for it (HubSpot's error
+   * category, `RATE_LIMITS`, `INTERNAL_ERROR`; Salesforce's statusCode, `UNABLE_TO_LOCK_ROW`). The record
+   * alone is refused, as one input's error of a batch that succeeds (HubSpot's 207, Salesforce's save
+   * result), never the whole batch as an invalid value is; absent: a validation error.
+   */
+  category: z.string().optional(),
+  /** How many writes of a matching record a refusal in passing applies to; absent means until cleared. */
+  times: z.number().int().positive().optional(),
 });
 export type RecordFault = z.infer<typeof recordFaultSchema>;
 
@@ -120,11 +129,24 @@ export class FaultInjector {
 
   /** The record fault this write trips, if any: a field whose value matches an injected rule. */
   recordFault(object: string, fields: Record<string, unknown>): RecordFault | undefined {
-    return this.recordFaults.find((f) => {
-      if (f.object && f.object.toLowerCase() !== object.toLowerCase()) return false;
-      if (!(f.field in fields)) return false;
-      if (f.equals === undefined) return true;
-      return String(fields[f.field] ?? "").toLowerCase() === f.equals.toLowerCase();
-    });
+    return this.recordFaults.find((f) => f.category === undefined && faultMatches(f, object, fields));
   }
+
+  /** The refusal in passing this record write meets, if any, using up one of its `times`. */
+  passingRefusal(object: string, fields: Record<string, unknown>): RecordFault | undefined {
+    const fault = this.recordFaults.find((f) => f.category !== undefined && faultMatches(f, object, fields));
+    if (fault?.times !== undefined) {
+      this.recordFaults = fault.times <= 1
+        ? this.recordFaults.filter((f) => f !== fault)
+        : this.recordFaults.map((f) => (f === fault ? { ...f, times: fault.times! - 1 } : f));
+    }
+    return fault;
+  }
+}
+
+function faultMatches(f: RecordFault, object: string, fields: Record<string, unknown>): boolean {
+  if (f.object && f.object.toLowerCase() !== object.toLowerCase()) return false;
+  if (!(f.field in fields)) return false;
+  if (f.equals === undefined) return true;
+  return String(fields[f.field] ?? "").toLowerCase() === f.equals.toLowerCase();
 }

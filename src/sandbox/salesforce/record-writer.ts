@@ -496,6 +496,9 @@ export class RecordWriter {
     options: WriteOptions,
     edit: boolean,
   ): void {
+    // A refusal in passing (a row lock, Salesforce's own failure) refuses this record alone.
+    const passing = this.faults?.passingRefusal(schema.name, changed);
+    if (passing?.category) throw new RecordSaveError([recordError(passing.category, passing.message, [])]);
     const fault = this.faults?.recordFault(schema.name, changed);
     if (fault) {
       throw new RecordSaveError([

@@ -117,6 +117,7 @@ export class ErrorQueueTable {
     // By the stored person key, which the problems index serves for open entries.
     when(filter.personIds && JSON.stringify(filter.personIds.map(personProblemKey)), "problem_person IN (SELECT value FROM json_each(?))");
     when(filter.recordIds && JSON.stringify(filter.recordIds), "record_id IN (SELECT value FROM json_each(?))");
+    when(filter.classes && JSON.stringify(filter.classes), "error_class IN (SELECT value FROM json_each(?))");
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
       .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue ${clause} ORDER BY id LIMIT ?`)

@@ -1,9 +1,17 @@
 // Sends what the outbox holds through the one executor, grouped by system and object, and commits each
 // batch's outcomes in one transaction: accepted writes leave the outbox with their audit rows, refused
-// ones stay (not sent again until decided anew or retried) with an error-queue entry, and a group whose
-// last write was accepted applies its effect (a handoff's SLA clock). A handoff decided by an earlier run
-// starts its clock when this drain sends it, its rep's task due by that clock (late-clocks.ts).
-import type { NewQueuedError, OutboxEntry, OutboxRecord, OutboxWrite, PersonContactWritten } from "../../store/port.js";
+// ones stay (not sent again until decided anew or retried: those refused in passing by the next run's
+// start, retry-errors.ts) with an error-queue entry, and a group whose last write was accepted applies its
+// effect (a handoff's SLA clock). A handoff decided by an earlier run starts its clock when this drain
+// sends it, its rep's task due by that clock (late-clocks.ts).
+import {
+  type NewQueuedError,
+  type OutboxEntry,
+  type OutboxRecord,
+  type OutboxWrite,
+  PASSING_CLASSES,
+  type PersonContactWritten,
+} from "../../store/port.js";
 import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
@@ -325,8 +333,10 @@ async function sendBatch(
       continue;
     }
     // A refusal of the record whatever its values (an owner who left) refuses each entry alike: they are
-    // not sent again one by one, at a call each, to be refused the same.
-    if (item.entries.length > 1 && !outcome.error.ofRecord) {
+    // not sent again one by one, at a call each, to be refused the same; nor does a refusal in passing (a
+    // lock, a rate limit that outlasted the write's patience), which the next run sends again as a whole
+    // (retry-errors.ts `retryPassingRefusals`).
+    if (item.entries.length > 1 && !outcome.error.ofRecord && !PASSING_CLASSES.has(outcome.error.errorClass)) {
       separately.push(item.entries);
       continue;
     }

@@ -27,6 +27,7 @@ import {
   readFormSubmissions,
 } from "./bulk-behaviour.js";
 import { doubtsPropertyList, writeRecords } from "./batch-writer.js";
+import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { readChanges } from "./change-reader.js";
 import { createHubspotClient } from "./client.js";
 import { describeObject, ensureProperty, type HubspotPropertyDefinition } from "./describe.js";
@@ -186,7 +187,17 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     ): Promise<SourceRecord[]> => findBy({ transport, catalog }, object, field, values, fields),
     write: async (object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> =>
       doubtingRefused(
-        refusalsWithoutSecrets(await writeRecords({ transport, log }, object, writes), transport.secrets()),
+        refusalsWithoutSecrets(
+          await writeThroughPassingRefusals(writes, (some) => writeRecords({ transport, log }, object, some), {
+            system: "hubspot",
+            operation: `write ${object}`,
+            policy: options.retry ?? DEFAULT_RETRY_POLICY,
+            clock: options.clock ?? systemClock,
+            onRetry: (err, attempt, waitMs) =>
+              log.warn("hubspot.retry", { endpoint: `write ${object}`, attempt, errorClass: err.errorClass, code: err.code, waitMs }),
+          }),
+          transport.secrets(),
+        ),
         doubtsPropertyList,
         () => catalog.doubt(object),
       ),

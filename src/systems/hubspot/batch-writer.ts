@@ -292,7 +292,8 @@ function refusalFailure(err: SystemError): RecordFailure {
   // refusals (adapter.ts `write`, call-retry.ts refusalsWithoutSecrets).
   const body: HubspotErrorBody = httpErrorOf(err)?.body ?? {};
   const failure: RecordFailure = {
-    errorClass: err.errorClass === "conflict" ? "conflict" : classOfCategory(body.category, codesOf(body)),
+    // Refused with a 400, 404 or 409: the status says it is the record's, whatever its category.
+    errorClass: err.errorClass === "conflict" ? "conflict" : recordClass(body.category, codesOf(body)),
     code: body.errors?.find((e) => e.code)?.code ?? body.category ?? err.code,
     message: body.message || err.message,
   };
@@ -301,8 +302,27 @@ function refusalFailure(err: SystemError): RecordFailure {
   return failure;
 }
 
-/** VALIDATION_ERROR and a missing record are the record's data; an existing duplicate is a conflict. */
+/**
+ * The categories of a refusal about the record itself: its values (VALIDATION_ERROR, BAD_REQUEST), its
+ * absence (OBJECT_NOT_FOUND), or, conflicts, another record (CONFLICT, OBJECT_ALREADY_EXISTS). Any other
+ * category an entry names (RATE_LIMITS, an internal error, a timeout: the error-handling reference's
+ * fields are all optional and its categories open) is the portal's state, not the record's.
+ */
+const RECORD_CATEGORIES = new Set(["VALIDATION_ERROR", "BAD_REQUEST", "OBJECT_NOT_FOUND", "CONFLICT", "OBJECT_ALREADY_EXISTS"]);
+
+/**
+ * VALIDATION_ERROR and a missing record are the record's data; an existing duplicate is a conflict; a
+ * refusal of another category passes (passing-refusals.ts writes the record again): RATE_LIMITS is
+ * `rate_limited`, the rest `transient`. An entry naming no category is the record's, as before.
+ */
 function classOfCategory(category: string | undefined, codes: string[]): ErrorClass {
+  const own = recordClass(category, codes);
+  if (own !== "data" || category === undefined || category === "" || RECORD_CATEGORIES.has(category)) return own;
+  return category === "RATE_LIMITS" ? "rate_limited" : "transient";
+}
+
+/** A refusal of the record: an existing duplicate is a conflict, a property the portal lacks config, the rest data. */
+function recordClass(category: string | undefined, codes: string[]): ErrorClass {
   if (category === "CONFLICT" || category === "OBJECT_ALREADY_EXISTS") return "conflict";
   if (codes.some((c) => /DUPLICATE|ALREADY_EXISTS|CONFLICT/.test(c))) return "conflict";
   // A property the portal lacks (a mapping naming one by its label, or one not created yet) is the

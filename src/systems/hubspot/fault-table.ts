@@ -232,7 +232,7 @@ function factsOf(err: HubspotHttpError): Facts {
   return {
     status: err.status,
     category: body.category ?? "",
-    policyName: policyOf(err.status, body.policyName, headers),
+    policyName: policyOf(err.status, body.policyName, headers, err.endpoint),
     endpoint: err.endpoint,
     hubspotMessage: body.message ?? "",
     scopes: [...scopes],
@@ -246,11 +246,16 @@ function factsOf(err: HubspotHttpError): Facts {
  * The limit a 429 names. Every field of HubSpot's error body is optional ("the fields in the example
  * response above should all be treated as optional in any error parsing": error-handling reference), so
  * a 429 without `policyName` whose `X-HubSpot-RateLimit-Daily-Remaining` is 0 is the daily limit: waited
- * out as a burst, each call would wait its patience until midnight.
+ * out as a burst, each call would wait its patience until midnight. One from a search endpoint, whose
+ * answers carry no rate-limit headers (usage details) and which has a limit of its own ("The search
+ * endpoints are rate limited to five requests per second per account": CRM search guide), is that
+ * limit, waited a second, not the ten-second burst's window.
  */
-function policyOf(status: number, named: string | undefined, headers: Readonly<Record<string, string>>): string {
+function policyOf(status: number, named: string | undefined, headers: Readonly<Record<string, string>>, endpoint: string): string {
   if (named) return named;
-  return status === 429 && headers["x-hubspot-ratelimit-daily-remaining"]?.trim() === "0" ? "DAILY" : "";
+  if (status !== 429) return "";
+  if (headers["x-hubspot-ratelimit-daily-remaining"]?.trim() === "0") return "DAILY";
+  return /\/search(\?|$)/.test(endpoint) ? "SECONDLY" : "";
 }
 
 /** The HTTP status behind a classified error, when HubSpot answered at all. */

@@ -24,6 +24,7 @@ import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
+import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { SalesforceClient } from "./connection.js";
 import { ChangeCoverage } from "./coverage.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
@@ -155,7 +156,18 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       const writes = made.size > 0 ? all.filter((_, i) => !made.has(i)) : all;
       let sent: WriteOutcome[] = [];
       try {
-        if (writes.length > 0) sent = refusalsWithoutSecrets(await send(described, writes), client.secrets());
+        if (writes.length > 0)
+          sent = refusalsWithoutSecrets(
+            await writeThroughPassingRefusals(writes, (some) => send(described, some), {
+              system: "salesforce",
+              operation: `write ${described.name}`,
+              policy: options.retry ?? DEFAULT_RETRY_POLICY,
+              clock,
+              onRetry: (err, attempt, waitMs) =>
+                log.warn("salesforce.retry", { purpose: `write ${described.name}`, code: err.code, errorClass: err.errorClass, attempt, waitMs }),
+            }),
+            client.secrets(),
+          );
       } catch (err) {
         // A whole call refused for a field (INVALID_FIELD: no such column) fails the run as before; the
         // next run describes the object again rather than trusting the kept describe.

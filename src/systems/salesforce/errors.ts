@@ -92,6 +92,24 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     retriable: true,
     explain: (d) => `SERVER_UNAVAILABLE from Salesforce (${d})`,
   },
+  // Salesforce's own failures of one save or call, not of what it carried (Core Data Types, StatusCode:
+  // "An unknown exception occurred", a request "running too long" cancelled, a query timed out): another
+  // try may pass. A record refused so is written again (passing-refusals.ts); a whole call is retried.
+  UNKNOWN_EXCEPTION: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `UNKNOWN_EXCEPTION from Salesforce (${d})`,
+  },
+  REQUEST_RUNNING_TOO_LONG: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `requests cancelled by Salesforce as running too long (REQUEST_RUNNING_TOO_LONG: ${d})`,
+  },
+  QUERY_TIMEOUT: {
+    errorClass: "transient",
+    retriable: true,
+    explain: (d) => `queries timed out in Salesforce (QUERY_TIMEOUT: ${d})`,
+  },
   MALFORMED_QUERY: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_FIELD: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_TYPE: { errorClass: "config", retriable: false, explain: missingField },
@@ -181,8 +199,9 @@ export interface ResponseFacts {
 }
 
 /**
- * A per-record failure from its statusCode and Salesforce's message: duplicates are conflicts, locks
- * transient, the rest data; the message the table's explanation where it has one, else Salesforce's own.
+ * A per-record failure from its statusCode and Salesforce's message: duplicates are conflicts, locks and
+ * Salesforce's own failures transient (written again: passing-refusals.ts), the rest data; the message
+ * the table's explanation where it has one, else Salesforce's own.
  */
 export function recordFailure(statusCode: string, detail: string, write?: RefusedWrite): RecordFailure {
   const fault = FAULT_TABLE[statusCode];

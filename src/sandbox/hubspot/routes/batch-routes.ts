@@ -24,6 +24,7 @@ import { createWithAssociations, planAssociations } from "./object-routes.js";
 import {
   batchResponse,
   checkBatchSize,
+  checkPassingRefusal,
   checkRecordFault,
   type HubspotContext,
   objectTypeParam,
@@ -142,6 +143,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
         try {
+          checkPassingRefusal(ctx, type, input.properties);
           results.push(
             objectView(data, createWithAssociations(ctx, req, type, input), Object.keys(input.properties)),
           );
@@ -175,6 +177,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
         try {
           const record = data.findStoredObject(type, input.id, input.idProperty);
           if (!record) throw notFound(`No ${singularOf(type)} with id ${input.id}`);
+          checkPassingRefusal(ctx, type, input.properties);
           checkRecordFault(ctx, req, type, input.properties);
           const updated = data.updateFromApi(type, record.id, input.properties);
           results.push(objectView(data, updated, Object.keys(input.properties)));
@@ -206,6 +209,7 @@ export function addBatchRoutes(api: Router<EmulatorHandler>, ctx: HubspotContext
       const errors: BatchError[] = [];
       body.inputs.forEach((input, i) => {
         try {
+          checkPassingRefusal(ctx, type, input.properties);
           results.push(upsertOne(ctx, req, type, input));
         } catch (err) {
           errors.push(inputError(err, i, { id: input.id, traceId: input.objectWriteTraceId }));

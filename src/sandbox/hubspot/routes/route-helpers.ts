@@ -70,6 +70,16 @@ export function checkRecordFault(
   throw invalidPropertiesError([{ name: fault.field, error: "INVALID_VALUE", message: `${fault.message}${echoed}` }]);
 }
 
+/**
+ * Refuses one input of a batch in passing when an injected fault says so (faults.ts `category`): its
+ * error entry carries the fault's category, the batch's other inputs are written.
+ */
+export function checkPassingRefusal(ctx: HubspotContext, type: ObjectType, properties: Record<string, WriteValue>): void {
+  const fault = ctx.faults()?.passingRefusal(type, properties);
+  if (!fault?.category) return;
+  throw new HubspotApiError(fault.category === "RATE_LIMITS" ? 429 : 500, fault.category, fault.message);
+}
+
 export function intParam(query: URLSearchParams, name: string, fallback: number): number {
   const raw = query.get(name);
   if (raw === null || raw === "") return fallback;

@@ -1,0 +1,168 @@
+// A record a system refuses in passing inside a batch that succeeds (Salesforce's UNABLE_TO_LOCK_ROW save
+// result, HubSpot's 207 entry of category RATE_LIMITS) is written again by itself: within the write's
+// patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
+// error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
+import { funnelFor, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
+
+let loop: LoopHarness;
+afterEach(async () => {
+  await loop.close();
+});
+
+async function start(options: LoopOptions = {}): Promise<void> {
+  loop = await startLoop(options);
+  seedReps(loop);
+}
+
+const hs = () => loop.hubspot.data;
+const sf = () => loop.salesforce.data;
+const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
+const openEntries = () => loop.store.listErrors({ status: "open" });
+const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
+
+const PEOPLE = [
+  { email: "Ines.Angstrom@SGI-Ingenierie.fr", firstname: "Inès", lastname: "Ångström", jobtitle: "Directrice des Opérations" },
+  { email: "Loic.Berthelot@SGI-Ingenierie.fr", firstname: "Loïc", lastname: "Berthelot", jobtitle: "Responsable Achats" },
+  { email: "Zoe.Marchand@SGI-Ingenierie.fr", firstname: "Zoé", lastname: "Marchand", jobtitle: "" },
+];
+
+/** Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. */
+async function threeMqls(): Promise<string[]> {
+  const company = seedSgiCompany(loop);
+  const ids = PEOPLE.map((p) => {
+    const person = hs().createObject("contacts", { ...p, hs_analytics_source: "ORGANIC_SEARCH", company: "Société Générale d'Ingénierie", country: "France" });
+    hs().associate("contacts", person.id, "companies", company);
+    return person.id;
+  });
+  await sync();
+  await tick();
+  for (const id of ids) pricingAndDemo(loop, id);
+  return ids;
+}
+
+const LOCKED = {
+  object: "Lead",
+  field: "LastName",
+  equals: "ångström",
+  category: "UNABLE_TO_LOCK_ROW",
+  message: "unable to obtain exclusive access to this record or 1 records",
+};
+
+describe("a record refused in passing inside a batch write", () => {
+  it("Salesforce: a Lead refused by a row lock once is created by the same run, once, and no entry is left", async () => {
+    await start();
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({ records: [{ ...LOCKED, times: 1 }] });
+    const result = await sync();
+
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+    expect(leadsOf(ids[0]!)[0]).toMatchObject({ LastName: "Ångström", FirstName: "Inès" });
+    expect(await openEntries()).toEqual([]);
+    expect(result.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+  });
+
+  it("Salesforce: a lock outlasting the write's patience waits as a transient entry, and the next run creates the Lead once and resolves it", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({ records: [LOCKED] });
+    await sync();
+
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    expect(leadsOf(ids[1]!)).toHaveLength(1);
+    expect(leadsOf(ids[2]!)).toHaveLength(1);
+    const waiting = await openEntries();
+    expect(waiting).toEqual([expect.objectContaining({ system: "salesforce", object: "Lead", errorClass: "transient" })]);
+    expect(waiting[0]!.message).toContain("UNABLE_TO_LOCK_ROW");
+
+    // The lock is gone; nobody runs `errors retry`.
+    loop.salesforce.faults.clear();
+    await tick();
+    await sync();
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+    expect(await openEntries()).toEqual([]);
+    expect(await loop.store.getError(waiting[0]!.id)).toMatchObject({ status: "resolved" });
+    await tick();
+    await sync();
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+  });
+
+  it("HubSpot: a contact refused as RATE_LIMITS in a 207 batch update gets the rep's title by itself, each written once", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls();
+    await sync();
+    const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires"];
+    await tick(1_100);
+    ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+    loop.hubspot.faults.add({
+      records: [{ object: "contacts", field: "jobtitle", equals: titles[1], category: "RATE_LIMITS", message: "You have reached your secondly limit." }],
+    });
+    await tick();
+    await sync();
+
+    const contact = (id: string) => hs().getObject("contacts", id)!;
+    expect(contact(ids[0]!).properties.jobtitle).toBe(titles[0]);
+    expect(contact(ids[1]!).properties.jobtitle).toBe("Responsable Achats");
+    expect(await openEntries()).toEqual([
+      expect.objectContaining({ system: "hubspot", object: "contacts", recordId: ids[1], errorClass: "rate_limited" }),
+    ]);
+
+    loop.hubspot.faults.clear();
+    await tick();
+    await sync();
+    ids.forEach((id, i) => expect(contact(id).properties.jobtitle).toBe(titles[i]));
+    expect(await openEntries()).toEqual([]);
+    // Each title reached its contact in one write: the property's history holds it once.
+    ids.forEach((id, i) =>
+      expect(hs().propertyHistory(contact(id), "jobtitle").filter((h) => h.value === titles[i])).toHaveLength(1),
+    );
+  });
+
+  it("HubSpot: a refusal in passing that clears within the patience lands in the same run", async () => {
+    await start();
+    const ids = await threeMqls();
+    await sync();
+    await tick(1_100);
+    sf().update("Lead", leadsOf(ids[2]!)[0]!.Id as string, { Title: "Ingénieure Qualité" });
+    loop.hubspot.faults.add({
+      records: [{ object: "contacts", field: "jobtitle", category: "INTERNAL_ERROR", message: "internal error", times: 2 }],
+    });
+    await tick();
+    await sync();
+
+    const contact = hs().getObject("contacts", ids[2]!)!;
+    expect(contact.properties.jobtitle).toBe("Ingénieure Qualité");
+    expect(hs().propertyHistory(contact, "jobtitle").filter((h) => h.value === "Ingénieure Qualité")).toHaveLength(1);
+    expect(await openEntries()).toEqual([]);
+  });
+
+  it("HubSpot as the CRM: a handoff task create refused as RATE_LIMITS past the patience is made by the next run, each task once", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const personId = seedAnais(loop);
+    hs().associate("contacts", personId, "companies", seedSgiCompany(loop));
+    pricingAndDemo(loop, personId);
+    const hubspotCrm = () => loop.sync({ funnel: funnelFor(loop, "hubspot"), mappings: [], crm: loop.hubspotAdapter });
+    loop.hubspot.faults.add({
+      records: [{ object: "tasks", field: "hs_task_subject", equals: "Requested a demo: Request a demo", category: "RATE_LIMITS", message: "You have reached your secondly limit." }],
+    });
+    const subjects = () =>
+      hs()
+        .associationsOf("contacts", personId, "tasks")
+        .map((a) => hs().getObject("tasks", a.toId)!.properties.hs_task_subject ?? "")
+        .sort();
+    await hubspotCrm();
+    const before = subjects();
+    expect(before.some((s) => s.startsWith("New MQL"))).toBe(true);
+    expect(before).not.toContain("Requested a demo: Request a demo");
+    expect(await openEntries()).toEqual([expect.objectContaining({ system: "hubspot", object: "tasks", errorClass: "rate_limited" })]);
+
+    loop.hubspot.faults.clear();
+    await tick();
+    await hubspotCrm();
+    expect(subjects()).toEqual([...before, "Requested a demo: Request a demo"].sort());
+    expect(await openEntries()).toEqual([]);
+    await tick();
+    await hubspotCrm();
+    expect(subjects()).toHaveLength(before.length + 1);
+  });
+});
