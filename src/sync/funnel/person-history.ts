@@ -16,11 +16,22 @@ const REASON_LINE_MAX = 1_000;
 /** Entries per line of the summary (last visits, forms, offers, email clicks). */
 const SUMMARY_ENTRIES = 10;
 
+/**
+ * A score's reasons as worded, per score: the qualification asks for them when the contact's score moved,
+ * again for a new MQL and for the CRM record that carries the score (crm-rescore.ts), all of one score.
+ */
+const reasonsWorded = new WeakMap<PersonScore, string>();
+
 export function reasonsText(score: PersonScore): string {
-  return score.reasons
-    .slice(0, REASONS_SHOWN)
-    .map((r) => textWithin(`${r.points > 0 ? "+" : ""}${r.points} ${r.detail.replace(/\s+/g, " ")}`, REASON_LINE_MAX))
-    .join("\n");
+  let text = reasonsWorded.get(score);
+  if (text === undefined) {
+    text = score.reasons
+      .slice(0, REASONS_SHOWN)
+      .map((r) => textWithin(`${r.points > 0 ? "+" : ""}${r.points} ${r.detail.replace(/\s+/g, " ")}`, REASON_LINE_MAX))
+      .join("\n");
+    reasonsWorded.set(score, text);
+  }
+  return text;
 }
 
 /** The rule an audit gives a score: its points and its top three rules, e.g. `72 points (pricing, demo, title)`. */
