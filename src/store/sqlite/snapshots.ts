@@ -65,6 +65,11 @@ export class SnapshotTable {
       .run(linkId, encodeSnapshotRow(snapshots, at, this.names));
   }
 
+  /** A snapshot row as stored (LinkTable.withSnapshotText's text), decoded. */
+  decode(text: string): Snapshots {
+    return decodeSnapshots(text, this.names);
+  }
+
   forLinks(linkIds: readonly number[]): Map<number, Snapshots> {
     const found = new Map<number, Snapshots>();
     for (const chunk of inListChunks(linkIds)) {
