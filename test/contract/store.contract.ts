@@ -1,6 +1,6 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
-import { type BatchCommit, type ErrorClass, type OutboxPage, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
+import { type BatchCommit, type ErrorClass, type OutboxPage, type OutboxWrite, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
 import { problemsOf } from "../../src/core/text/error-problems.js";
 import {
   at,
@@ -429,6 +429,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(snapshots.has(999_999)).toBe(false);
       });
 
+      /** The field sync's write of Zoë's new title to her Lead, carrying it for the link's snapshots. */
+      const zoeTitleToLead = (): OutboxWrite => ({
+        key: `sync:crm:Lead:${people.zoe.lead}`,
+        phase: "field sync",
+        side: "crm",
+        system: "salesforce",
+        object: "Lead",
+        recordId: people.zoe.lead,
+        upsertOn: null,
+        associations: [],
+        fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
+        personId: people.zoe.hubspotId,
+        email: people.zoe.email,
+        group: null,
+        synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
+      });
+
       it("sets an accepted field-sync write's values on its side of the link's snapshots, and leaves a refused one's", async () => {
         const [id] = (
           await store.commitBatch(
@@ -441,21 +458,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
                 },
               ],
               outbox: [
-                {
-                  key: `sync:crm:Lead:${people.zoe.lead}`,
-                  phase: "field sync",
-                  side: "crm",
-                  system: "salesforce",
-                  object: "Lead",
-                  recordId: people.zoe.lead,
-                  upsertOn: null,
-                  associations: [],
-                  fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
-                  personId: people.zoe.hubspotId,
-                  email: people.zoe.email,
-                  group: null,
-                  synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
-                },
+                zoeTitleToLead(),
               ],
             }),
           )
@@ -479,21 +482,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
             batch(1, {
               links: [{ ...leadLink(people.zoe), snapshots: { [title]: { marketing: "Directrice Marketing", crm: "Chargée de marketing", syncedAt: at(1) } } }],
               outbox: [
-                {
-                  key: `sync:crm:Lead:${people.zoe.lead}`,
-                  phase: "field sync",
-                  side: "crm",
-                  system: "salesforce",
-                  object: "Lead",
-                  recordId: people.zoe.lead,
-                  upsertOn: null,
-                  associations: [],
-                  fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
-                  personId: people.zoe.hubspotId,
-                  email: people.zoe.email,
-                  group: null,
-                  synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { [title]: "Directrice Marketing" } },
-                },
+                zoeTitleToLead(),
                 {
                   key: `sync:marketing:contacts:${people.zoe.hubspotId}`,
                   phase: "field sync",
