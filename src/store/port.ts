@@ -522,6 +522,8 @@ export interface CachedActivity {
   id: string;
   kind: string;
   occurredAt: string;
+  /** `occurredAt` as epoch milliseconds, as `listBehaviour` gives it (ScoredActivity.occurredMs); ignored by `addAll`. */
+  occurredMs?: number;
   properties: Record<string, string>;
   /** Where it was read: events, properties, forms, email. */
   source: string;

@@ -1,6 +1,6 @@
 // The behaviour every StateStore implementation must show. An implementation's test calls
 // describeStoreContract with a factory that returns a fresh, empty store each time.
-import { type BatchCommit, type ErrorClass, type OutboxPage, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
+import { type BatchCommit, type ErrorClass, type OutboxPage, type OutboxWrite, type SlaBreachRow, type SlaClock, type StateStore, StoreError } from "../../src/store/port.js";
 import { problemsOf } from "../../src/core/text/error-problems.js";
 import {
   at,
@@ -429,6 +429,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(snapshots.has(999_999)).toBe(false);
       });
 
+      /** The field sync's write of Zoë's new title to her Lead, carrying it for the link's snapshots. */
+      const zoeTitleToLead = (): OutboxWrite => ({
+        key: `sync:crm:Lead:${people.zoe.lead}`,
+        phase: "field sync",
+        side: "crm",
+        system: "salesforce",
+        object: "Lead",
+        recordId: people.zoe.lead,
+        upsertOn: null,
+        associations: [],
+        fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
+        personId: people.zoe.hubspotId,
+        email: people.zoe.email,
+        group: null,
+        synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
+      });
+
       it("sets an accepted field-sync write's values on its side of the link's snapshots, and leaves a refused one's", async () => {
         const [id] = (
           await store.commitBatch(
@@ -441,21 +458,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
                 },
               ],
               outbox: [
-                {
-                  key: `sync:crm:Lead:${people.zoe.lead}`,
-                  phase: "field sync",
-                  side: "crm",
-                  system: "salesforce",
-                  object: "Lead",
-                  recordId: people.zoe.lead,
-                  upsertOn: null,
-                  associations: [],
-                  fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
-                  personId: people.zoe.hubspotId,
-                  email: people.zoe.email,
-                  group: null,
-                  synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
-                },
+                zoeTitleToLead(),
               ],
             }),
           )
@@ -470,6 +473,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           "jobtitle>Title": { marketing: "Directrice Marketing", crm: "Directrice Marketing", syncedAt: at(4) },
         });
         expect(await store.listOutbox()).toEqual([]);
+      });
+
+      it("sets both sides when one commit accepts a write to each record of one link naming the same field", async () => {
+        const title = "jobtitle>Title";
+        const [id] = (
+          await store.commitBatch(
+            batch(1, {
+              links: [{ ...leadLink(people.zoe), snapshots: { [title]: { marketing: "Directrice Marketing", crm: "Chargée de marketing", syncedAt: at(1) } } }],
+              outbox: [
+                zoeTitleToLead(),
+                {
+                  key: `sync:marketing:contacts:${people.zoe.hubspotId}`,
+                  phase: "field sync",
+                  side: "marketing",
+                  system: "hubspot",
+                  object: "contacts",
+                  recordId: people.zoe.hubspotId,
+                  upsertOn: null,
+                  associations: [],
+                  fields: [{ field: "jobtitle", before: "Directrice Marketing", after: "Directrice Marketing & Opérations", rule: "changed in CRM" }],
+                  personId: people.zoe.hubspotId,
+                  email: people.zoe.email,
+                  group: null,
+                  synced: { pair: "contact", marketingId: people.zoe.hubspotId, side: "marketing", values: { [title]: "Directrice Marketing & Opérations" } },
+                },
+              ],
+            }),
+          )
+        ).linkIds as [number];
+        await store.commitBatch(
+          batch(2, { outboxAccepted: await listed(`sync:crm:Lead:${people.zoe.lead}`, `sync:marketing:contacts:${people.zoe.hubspotId}`) }),
+        );
+        // The second write keeps the side the first one set in the same commit.
+        expect((await store.getSnapshots([id])).get(id)).toEqual({
+          [title]: { marketing: "Directrice Marketing & Opérations", crm: "Directrice Marketing", syncedAt: at(2) },
+        });
       });
 
       it("resolves the entry a refused write left once a write under its key is accepted, and no other", async () => {

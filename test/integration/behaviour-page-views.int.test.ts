@@ -83,6 +83,7 @@ describe("page views told by a Professional portal's contact properties", () => 
         kind: "page_view",
         // Dated at the visit, which its first page began.
         occurredAt: new Date(visitAt).toISOString(),
+        occurredMs: visitAt,
         properties: { hs_page_view_count: "3", hs_url: siteUrl(PRICING_PAGE.path) },
         source: "properties",
       },

@@ -91,9 +91,11 @@ describe("migration 20: a packed behaviour cache", () => {
 
     const store = await openSqliteStore(file);
     const owners = ["contact:10041", "contact:52", "contact:c-Ångström", "email:zoë.ångström@nordlicht.se", "email:jose@exemple.es"];
-    const oldestFirst = [...before].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || (a.id < b.id ? -1 : 1));
+    // Read back with the time as the cache keeps it, epoch ms (occurredMs), beside its text.
+    const read = before.map((a) => ({ ...a, occurredMs: Date.parse(a.occurredAt) }));
+    const oldestFirst = [...read].sort((a, b) => a.occurredMs - b.occurredMs || (a.id < b.id ? -1 : 1));
     expect(await store.listBehaviour(owners, daysAgo(10))).toEqual(oldestFirst);
-    expect(await store.listBehaviour(["email:jose@exemple.es"], daysAgo(10))).toEqual([before[6]]);
+    expect(await store.listBehaviour(["email:jose@exemple.es"], daysAgo(10))).toEqual([read[6]]);
 
     const signature = (web: string, forms: string, email: string | null, pageViews: string | null): MarkSignature => ({
       web: signalFingerprint(web),

@@ -481,6 +481,7 @@ describe("SQLite state store file", () => {
         id: "f-1",
         kind: "form_submission",
         occurredAt: "2025-03-09T08:00:00.000Z",
+        occurredMs: Date.parse("2025-03-09T08:00:00.000Z"),
         properties: { hs_form_name: "Démo anfragen" },
         source: "forms",
       },

@@ -523,6 +523,23 @@ describe("activity summary", () => {
     );
   });
 
+  it("reads an activity's time from occurredMs, as the behaviour cache gives it, as it reads its text", () => {
+    const activities = [
+      pricingView(10),
+      blogView(1),
+      demoForm(0.5),
+      emailClick(3),
+      activity("email_open", 3),
+      activity("email_open", 6),
+      activity("cta_click", 2, { hs_element_text: "Get the guide" }),
+    ];
+    const withMs = activities.map((a) => ({ ...a, occurredMs: Date.parse(a.occurredAt) }));
+    expect(activitySummary(withMs, NOW, 5)).toBe(activitySummary(activities, NOW, 5));
+    expect(scorePerson({ person: ZOE, company: ACME, activities: withMs, now: NOW }, DEFINITION)).toEqual(
+      scorePerson({ person: ZOE, company: ACME, activities, now: NOW }, DEFINITION),
+    );
+  });
+
   it("limits entries per line, cuts long values and stays under the size limit", () => {
     const long = "Très long titre ".repeat(30);
     const many = Array.from({ length: 2000 }, (_, i) =>

@@ -63,7 +63,7 @@ export function scoreBehaviour(
   let lastActivityAt: string | null = null;
 
   for (const activity of activities) {
-    const at = Date.parse(activity.occurredAt);
+    const at = activity.occurredMs ?? Date.parse(activity.occurredAt);
     if (!(at <= nowMs)) continue; // in the future, or not a date
     if (at > lastMs) {
       lastMs = at;

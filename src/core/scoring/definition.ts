@@ -126,5 +126,11 @@ export interface ScoredActivity {
   kind: ActivityKind;
   /** ISO-8601. */
   occurredAt: string;
+  /**
+   * `occurredAt` as epoch milliseconds, where the reader had them: the store's behaviour cache keeps the
+   * time as a number and makes the text from it, and the scoring, which parsed that text back for every
+   * activity of every person, takes this instead. Absent: the text is parsed.
+   */
+  occurredMs?: number;
   properties: Readonly<Record<string, string>>;
 }

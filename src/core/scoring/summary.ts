@@ -34,7 +34,7 @@ export function activitySummary(
 ): string {
   const nowMs = now.getTime();
   const dated = activities
-    .map((activity) => ({ activity, at: Date.parse(activity.occurredAt) }))
+    .map((activity) => ({ activity, at: activity.occurredMs ?? Date.parse(activity.occurredAt) }))
     .filter((d) => d.at <= nowMs)
     // Newest first; the id breaks ties so the text never changes between runs.
     .sort((a, b) => b.at - a.at || (a.activity.id < b.activity.id ? -1 : 1));
@@ -51,19 +51,19 @@ export function activitySummary(
   const counts: Record<Section, number> = { visits: 0, forms: 0, offers: 0, emailClicks: 0, ctaClicks: 0 };
   const shown = (section: Section): boolean => counts[section]++ < limit;
   let opens = 0;
-  let lastOpen: number | null = null;
+  let lastOpen: string | null = null;
   const read = (a: ScoredActivity, key: MatchKey) => first(a, properties[key]);
   for (const { activity, at } of dated) {
     switch (activity.kind) {
       case "page_view":
-        if (shown("visits")) entries.visits.push(`${dayOf(at)} ${page(read(activity, "title"), read(activity, "url"))}`);
+        if (shown("visits")) entries.visits.push(`${dayOf(activity, at)} ${page(read(activity, "title"), read(activity, "url"))}`);
         break;
       case "form_submission": {
         const form = read(activity, "form") ?? "form";
         const section = OFFER.test(form) ? "offers" : "forms";
         if (!shown(section)) break;
         const where = read(activity, "url");
-        entries[section].push(`${dayOf(at)} ${cut(form, VALUE_LENGTH)}${where ? ` (${path(where)})` : ""}`);
+        entries[section].push(`${dayOf(activity, at)} ${cut(form, VALUE_LENGTH)}${where ? ` (${path(where)})` : ""}`);
         break;
       }
       case "email_click": {
@@ -71,16 +71,16 @@ export function activitySummary(
         const subject = read(activity, "email") ?? "email";
         const link = read(activity, "url");
         entries.emailClicks.push(
-          `${dayOf(at)} ${cut(subject, VALUE_LENGTH)}${link ? ` (${cut(link, VALUE_LENGTH)})` : ""}`,
+          `${dayOf(activity, at)} ${cut(subject, VALUE_LENGTH)}${link ? ` (${cut(link, VALUE_LENGTH)})` : ""}`,
         );
         break;
       }
       case "cta_click":
-        if (shown("ctaClicks")) entries.ctaClicks.push(`${dayOf(at)} ${cut(read(activity, "cta") ?? "call to action", VALUE_LENGTH)}`);
+        if (shown("ctaClicks")) entries.ctaClicks.push(`${dayOf(activity, at)} ${cut(read(activity, "cta") ?? "call to action", VALUE_LENGTH)}`);
         break;
       case "email_open":
         opens++;
-        lastOpen ??= at;
+        lastOpen ??= dayOf(activity, at);
         break;
       case "other":
         break;
@@ -94,14 +94,19 @@ export function activitySummary(
     lines.push(`${SECTION_TITLES[section]}: ${entries[section].join("; ")}${more}`);
   }
   if (opens > 0) {
-    lines.push(`Email opens: ${opens}, latest ${dayOf(lastOpen!)}`);
+    lines.push(`Email opens: ${opens}, latest ${lastOpen!}`);
   }
   if (lines.length === 0) return "No activity yet.";
   return withinLimit(lines);
 }
 
 /** The UTC day of epoch milliseconds, `2026-11-20`. */
-function dayOf(ms: number): string {
+/**
+ * The activity's day (UTC). An activity with `occurredMs` has the text `Date#toISOString` makes of it (the
+ * behaviour cache writes it so: isoInstant), whose day is its first ten characters: no Date made again.
+ */
+function dayOf(activity: ScoredActivity, ms: number): string {
+  if (activity.occurredMs === ms) return activity.occurredAt.slice(0, 10);
   return new Date(ms).toISOString().slice(0, 10);
 }
 

@@ -149,9 +149,26 @@ function addCldrNames(codes: readonly string[], add: (name: string, alpha2: stri
   }
 }
 
-/** The ISO 3166-1 alpha-2 code for a country name (in a registered language) or code, or undefined. */
+/** Values `resolveCountry` keeps the answer for, at most; beyond it the memory starts over. */
+const RESOLVED_KEPT = 2_000;
+/** A value longer than this is resolved but not kept: no country's name is so long. */
+const RESOLVED_VALUE_MAX = 100;
+const resolved = new Map<string, string | undefined>();
+
+/**
+ * The ISO 3166-1 alpha-2 code for a country name (in a registered language) or code, or undefined. The
+ * answer for a value is kept: a portal's contacts spell a few dozen countries thousands of times, and
+ * the key's normalising (NFKD and six regular expressions) was made anew for each, by the scoring's
+ * country rules, routing, phone numbers and `country_iso` alike.
+ */
 export function resolveCountry(value: string): string | undefined {
-  return countryIndex().get(countryKey(value));
+  if (resolved.has(value)) return resolved.get(value);
+  const code = countryIndex().get(countryKey(value));
+  if (value.length <= RESOLVED_VALUE_MAX) {
+    if (resolved.size >= RESOLVED_KEPT) resolved.clear();
+    resolved.set(value, code);
+  }
+  return code;
 }
 
 /** True for an ISO 3166-1 alpha-2 code the data knows (any case). */

@@ -18,37 +18,67 @@ export type PackedId = bigint | string | Buffer;
 /** As read back: SQLite's INTEGER comes back as a number. */
 export type StoredId = number | bigint | string | Buffer;
 
+/**
+ * The bytes of the id being packed and how many so far: one buffer for every id (a first load's bulk
+ * events read packs tens of thousands), each id's bytes copied out of it; a growing array of numbers,
+ * and a GUID's text without its dashes, were made for each before.
+ */
+let packing = Buffer.alloc(64);
+let packingLength = 0;
+
 export function packId(id: string): PackedId {
   if (isCanonicalNumber(id)) return BigInt(id);
-  const out: number[] = [];
+  // An id packs into at most as many bytes as it has characters (a prefix, GUID or hex run into fewer).
+  if (packing.length < id.length) packing = Buffer.alloc(id.length * 2);
+  packingLength = 0;
   let i = 0;
   while (i < id.length) {
     const c = id.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) return id;
-    const prefix = PREFIXES.findIndex((p) => id.startsWith(p, i));
+    const prefix = prefixAt(id, i);
     if (prefix >= 0) {
-      out.push(prefix + 1);
+      packing[packingLength++] = prefix + 1;
       i += PREFIXES[prefix]!.length;
       continue;
     }
     if (isGuidAt(id, i)) {
-      out.push(GUID_TOKEN);
-      pushNibbles(out, id.slice(i, i + 36).replace(/-/g, ""));
+      packing[packingLength++] = GUID_TOKEN;
+      // The 32 hex digits, the dashes (at 8, 13, 18 and 23) left out.
+      let high = -1;
+      for (let k = i; k < i + 36; k++) {
+        const v = hexValue(id.charCodeAt(k));
+        if (v < 0) continue;
+        if (high < 0) high = v;
+        else {
+          packing[packingLength++] = (high << 4) | v;
+          high = -1;
+        }
+      }
       i += 36;
       continue;
     }
     let run = 0;
     while (run < MAX_RUN && i + run < id.length && hexValue(id.charCodeAt(i + run)) >= 0) run++;
     if (run >= 3) {
-      out.push(RUN_TOKEN | run);
-      pushNibbles(out, id.slice(i, i + run));
+      packing[packingLength++] = RUN_TOKEN | run;
+      for (let k = 0; k < run; k += 2) {
+        const high = hexValue(id.charCodeAt(i + k));
+        const low = k + 1 < run ? hexValue(id.charCodeAt(i + k + 1)) : 0;
+        packing[packingLength++] = (high << 4) | low;
+      }
       i += run;
       continue;
     }
-    out.push(c);
+    packing[packingLength++] = c;
     i++;
   }
-  return Buffer.from(out);
+  return Buffer.from(packing.subarray(0, packingLength));
+}
+
+/** The index of the prefix `id` has at `at`, or -1. */
+function prefixAt(id: string, at: number): number {
+  for (let p = 0; p < PREFIXES.length; p++) if (id.startsWith(PREFIXES[p]!, at)) return p;
+  return -1;
 }
 
 /** The characters of the id being unpacked (ids are printable ASCII: a byte each) and how many so far. */
@@ -150,9 +180,9 @@ export function contactNumber(ownerKey: string): number | null {
 function isGuidAt(text: string, at: number): boolean {
   if (text.length - at < 36) return false;
   let i = at;
-  for (const [g, n] of GUID_GROUPS.entries()) {
+  for (let g = 0; g < GUID_GROUPS.length; g++) {
     if (g > 0 && text.charCodeAt(i++) !== 0x2d) return false;
-    for (let k = 0; k < n; k++) if (hexValue(text.charCodeAt(i++)) < 0) return false;
+    for (let k = 0; k < GUID_GROUPS[g]!; k++) if (hexValue(text.charCodeAt(i++)) < 0) return false;
   }
   return true;
 }
@@ -164,10 +194,3 @@ function hexValue(c: number): number {
   return -1;
 }
 
-function pushNibbles(out: number[], hex: string): void {
-  for (let k = 0; k < hex.length; k += 2) {
-    const high = hexValue(hex.charCodeAt(k));
-    const low = k + 1 < hex.length ? hexValue(hex.charCodeAt(k + 1)) : 0;
-    out.push((high << 4) | low);
-  }
-}

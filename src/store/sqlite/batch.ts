@@ -1,6 +1,7 @@
 // Writes one BatchCommit; the caller wraps it in a single transaction so the batch lands whole or not
 // at all. The cursor goes last: it may only move once everything it covers is written.
-import type { BatchCommit, OutboxWrite, SnapshotWrite } from "../port.js";
+import { groupBy } from "../../core/grouping.js";
+import type { BatchCommit, OutboxEntry, SnapshotWrite } from "../port.js";
 import type { AuditTable } from "./audit.js";
 import type { BehaviourCacheTable } from "./behaviour-cache.js";
 import type { CursorTable } from "./cursors.js";
@@ -13,7 +14,7 @@ import type { MergedPeopleTable } from "./merged-people.js";
 import type { FinishedGroup, OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
-import type { SnapshotTable } from "./snapshots.js";
+import type { Snapshots, SnapshotTable } from "./snapshots.js";
 import type { LeadStatusTable, RecordWritten, WrittenValuesTable } from "./written-values.js";
 import type { CrmScoreMarkTable } from "./crm-score-marks.js";
 import type { RoundRobinTable } from "./round-robin.js";
@@ -91,10 +92,10 @@ export function writeBatch(
   const accepted = tables.outbox.acceptAll(batch.outboxAccepted ?? []);
   tables.errors.resolveAccepted(accepted.written, batch.at);
   const writtenValues: RecordWritten[] = [];
+  syncedSnapshots(tables, accepted.written, batch.at);
   for (const written of accepted.written) {
-    if (written.synced) syncedSnapshots(tables, written.synced, written.recordId, batch.at);
     // The loop hold watches funnel decisions; the field sync's own three-way merge keeps it from looping.
-    else if (written.recordId) {
+    if (!written.synced && written.recordId) {
       const record = { system: written.system, object: written.object, recordId: written.recordId };
       writtenValues.push({ record, fields: written.fields.map((f) => ({ field: f.field, value: f.after })) });
     }
@@ -121,24 +122,36 @@ export function writeBatch(
 }
 
 /**
- * A field-sync write was accepted: its link's snapshots now hold, on the written side, what it wrote (the
- * other side's values stay as the page committed them). A link gone or re-pointed since keeps its own.
+ * Field-sync writes were accepted: each one's link's snapshots now hold, on the written side, what it
+ * wrote (the other side's values stay as the page committed them). A link gone or re-pointed since keeps
+ * its own. The links and their snapshot rows are read once per pair, one statement per chunk, not two
+ * statements per write (a drain's commit accepts a batch of them); a link two of the writes name takes
+ * the later one over what the earlier left, as when each was read after the other's patch.
  */
-function syncedSnapshots(
-  tables: BatchTables,
-  synced: NonNullable<OutboxWrite["synced"]>,
-  recordId: string | null,
-  at: string,
-): void {
-  const link = tables.links.byMarketing(synced.pair, synced.marketingId);
-  if (!link || (synced.side === "crm" ? link.crmId : link.marketingId) !== recordId) return;
-  const current = tables.snapshots.forLinks([link.id]).get(link.id) ?? {};
-  const patch: Record<string, SnapshotWrite> = {};
-  for (const [key, value] of Object.entries(synced.values)) {
-    const held = current[key] ?? { marketing: null, crm: null };
-    patch[key] = { marketing: held.marketing, crm: held.crm, [synced.side]: value };
+function syncedSnapshots(tables: BatchTables, written: readonly OutboxEntry[], at: string): void {
+  const synced = written.filter((w) => w.synced);
+  for (const [pair, writes] of groupBy(synced, (w) => w.synced!.pair)) {
+    const { links, snapshotText } = tables.links.withSnapshotText(pair, "marketing", writes.map((w) => w.synced!.marketingId));
+    const patched = new Map<number, Snapshots>();
+    for (const { synced: s, recordId } of writes) {
+      const { marketingId, side, values } = s!;
+      const link = links.get(marketingId);
+      if (!link || (side === "crm" ? link.crmId : link.marketingId) !== recordId) continue;
+      let current = patched.get(link.id);
+      if (current === undefined) {
+        const text = snapshotText.get(link.id);
+        current = text == null ? {} : tables.snapshots.decode(text);
+        patched.set(link.id, current);
+      }
+      const patch: Record<string, SnapshotWrite> = {};
+      for (const [key, value] of Object.entries(values)) {
+        const held = current[key] ?? { marketing: null, crm: null };
+        patch[key] = { marketing: held.marketing, crm: held.crm, [side]: value };
+        current[key] = { marketing: patch[key].marketing, crm: patch[key].crm, syncedAt: at };
+      }
+      tables.snapshots.replace(link.id, patch, at);
+    }
   }
-  tables.snapshots.replace(link.id, patch, at);
 }
 
 /**

@@ -162,6 +162,7 @@ export class BehaviourCacheTable {
         id: id!,
         kind: detail.kind,
         occurredAt,
+        occurredMs: ms,
         properties: detail.properties,
         source: detail.source,
       };

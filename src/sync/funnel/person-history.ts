@@ -16,11 +16,34 @@ const REASON_LINE_MAX = 1_000;
 /** Entries per line of the summary (last visits, forms, offers, email clicks). */
 const SUMMARY_ENTRIES = 10;
 
+/**
+ * A score's reasons as worded, per score: the qualification asks for them when the contact's score moved,
+ * again for a new MQL and for the CRM record that carries the score (crm-rescore.ts), all of one score.
+ */
+const reasonsWorded = new WeakMap<PersonScore, string>();
+
 export function reasonsText(score: PersonScore): string {
-  return score.reasons
-    .slice(0, REASONS_SHOWN)
-    .map((r) => textWithin(`${r.points > 0 ? "+" : ""}${r.points} ${r.detail.replace(/\s+/g, " ")}`, REASON_LINE_MAX))
-    .join("\n");
+  let text = reasonsWorded.get(score);
+  if (text === undefined) {
+    text = score.reasons
+      .slice(0, REASONS_SHOWN)
+      .map((r) => textWithin(`${r.points > 0 ? "+" : ""}${r.points} ${oneLine(r.detail)}`, REASON_LINE_MAX))
+      .join("\n");
+    reasonsWorded.set(score, text);
+  }
+  return text;
+}
+
+/** White space other than a lone space: what `oneLine` replaces. */
+const NOT_ONE_LINE = /\s\s|[^\S ]/;
+
+/**
+ * The text with each run of white space as one space. Most reasons have none to replace: tested first,
+ * as the global replace made a new string and its match state for every reason of every score (10 MB of
+ * a 2,000-contact first load's allocations).
+ */
+function oneLine(text: string): string {
+  return NOT_ONE_LINE.test(text) ? text.replace(/\s+/g, " ") : text;
 }
 
 /** The rule an audit gives a score: its points and its top three rules, e.g. `72 points (pricing, demo, title)`. */

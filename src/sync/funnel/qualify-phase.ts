@@ -193,6 +193,8 @@ export async function qualifyPage(
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
+  // The page's one instant as text, made once: every person's score row and MQL carry it.
+  const nowText = now.toISOString();
   const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
   const { activitiesOf, decided: behaviourKept } = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
@@ -230,7 +232,7 @@ export async function qualifyPage(
       state.activities.set(record.id, activitiesOf.get(record.id) ?? []);
     }
     if (score.nearQualified) ctx.summary.nearQualified++;
-    rows.push(scoreRow(record.id, record.fields, score, null, now.toISOString()));
+    rows.push(scoreRow(record.id, record.fields, score, null, nowText));
     rescored.push({ record, score, activities: activitiesOf.get(record.id) ?? [] });
 
     const known = stages.get(record.id) as Stage | undefined;
@@ -258,7 +260,7 @@ export async function qualifyPage(
         contactEvent(ctx, record, {
           fromStage: current,
           toStage: "mql",
-          at: now.toISOString(),
+          at: nowText,
           cause: `qualified: ${score.total} points (${score.reasons
             .slice(0, 3)
             .map((r) => r.ruleId)
@@ -275,12 +277,14 @@ export async function qualifyPage(
         fields.leadloop_status = "mql";
         fields[LIFECYCLE_FIELD] = lifecycleFor("mql");
         // The marketer's own record of when and why: HubSpot keeps no MQL date of leadloop's making.
-        fields[MQL_DATE_FIELD] = now.toISOString();
+        fields[MQL_DATE_FIELD] = nowText;
         fields[REASONS_FIELD] = reasonsText(score);
         rules.leadloop_status = rules[LIFECYCLE_FIELD] = rules[MQL_DATE_FIELD] = `qualified: ${score.total} points`;
         ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
       }
     }
+    // The score's rule, worded once for all the fields that take it (not once per field).
+    let scoreRule: string | undefined;
     if (Object.keys(fields).length > 0)
       writes.push(
         funnelWrite(ctx, {
@@ -291,7 +295,7 @@ export async function qualifyPage(
           recordId: record.id,
           fields,
           before: record.fields,
-          rule: (field) => rules[field] ?? `score: ${scoreRuleText(score)}`,
+          rule: (field) => rules[field] ?? (scoreRule ??= `score: ${scoreRuleText(score)}`),
           personId: record.id,
           email: record.fields.email ?? null,
           // A contact a marketer parked at a later stage (or "other") takes MQL only after a clear.
