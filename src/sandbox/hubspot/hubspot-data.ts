@@ -291,6 +291,7 @@ export class HubspotData {
     table.delete(primary.id);
     table.delete(merged.id);
     const result = this.create(type, values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE });
+    this.history.merged(result, [merged, primary], (name) => !NEVER_COPIED_ON_MERGE.has(name), this.now(), USER_SOURCE);
     for (const old of [primary.id, merged.id]) {
       this.mergedInto.set(old, result.id);
       for (const [from, target] of this.mergedInto) if (target === old) this.mergedInto.set(from, result.id);
