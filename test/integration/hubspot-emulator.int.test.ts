@@ -1195,6 +1195,20 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(history("hs_lead_status")[0]).toMatch(/^BAD_TIMING /);
   });
 
+  it("merges a contact a deactivated user still owns, keeping that owner", async () => {
+    // A rep leaves (their user deactivated: the owner archived) before a marketer merges one of their
+    // contacts with a duplicate. Before, the merge was refused with INVALID_OWNER_ID, as a write giving a
+    // record that owner is.
+    const leaver = emulator.data.addOwner({ email: "ines.garcia@leadloop-demo.com", firstName: "Inès", lastName: "García" });
+    const primary = emulator.data.createObject("contacts", { email: "joao.pereira@exemplo.pt", firstname: "João", hubspot_owner_id: leaver.id });
+    const dupe = emulator.data.createObject("contacts", { email: "j.pereira@exemplo.pt", lastname: "Pereira" });
+    emulator.data.deactivateOwner(leaver.id);
+    const merged = emulator.data.mergeContacts(primary.id, dupe.id);
+    expect(merged.properties).toMatchObject({ hubspot_owner_id: leaver.id, firstname: "João", lastname: "Pereira" });
+    // A write still may not give a record that owner.
+    expect(() => emulator.data.createObject("contacts", { email: "nova@exemplo.pt", hubspot_owner_id: leaver.id })).toThrow(/not a valid owner id/);
+  });
+
   it("merges over HTTP with the client's merge call, moving associations to the new record", async () => {
     const company = emulator.data.createObject("companies", { name: "Fusion SARL" });
     const primary = emulator.data.createObject("contacts", { email: "p@fusion.example" });
