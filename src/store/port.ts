@@ -877,6 +877,12 @@ export interface StateStore {
   /** Extends a held lease; false if the lock is no longer this holder's. */
   renewLock(name: string, holder: string, now: string, ttlMs: number): Promise<boolean>;
   /**
+   * Why the file this store has open is no longer the store at its path (deleted, or another file put
+   * there, as a restore from a backup does), in a sentence naming the path; undefined while it is, and
+   * always for an in-memory store. Its locks then keep no one out: a new process opens a new store there.
+   */
+  detached(): string | undefined;
+  /**
    * Frees the lock if `holder` still holds it, whether or not its lease ran out; true when it did.
    * Besides the holder itself at the end of a run, this is how a lock is cleared for a holder that
    * cannot release it (its process died): the caller names the holder it read with `lockHolder`, so a

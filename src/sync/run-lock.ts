@@ -50,6 +50,23 @@ export class RunLockLostError extends Error {
 }
 
 /**
+ * The store file this process has open was deleted or replaced under it (`StateStore.detached`): the lock it
+ * holds is in a file no one else opens, so a run started now would take a new store at that path and run
+ * beside this one, and what this process writes from here on is lost with the file. It stops.
+ */
+export class StoreDetachedError extends Error {
+  readonly errorClass = "conflict";
+  constructor(detail: string) {
+    super(
+      `${detail}; stopping before the next write, since its lock no longer keeps another run out and what this ` +
+        "process would keep there is lost with it. Start leadloop again: a new store at that path comes back " +
+        "from both systems' records, as after a lost state store",
+    );
+    this.name = "StoreDetachedError";
+  }
+}
+
+/**
  * A holder name for this process, `host:pid:label`, so that a later run on the same host can tell
  * whether the process that took the lock still exists.
  */
@@ -93,7 +110,8 @@ export interface RunLease {
   renew(): Promise<boolean>;
   /**
    * Asked before each write: renews the lease when an eighth of it has passed on the holder's clock since
-   * it last did, and throws the terms' `lost` error once the lock is another's, so a holder that stalled
+   * it last did (or the store file is no longer at its path: `StoreDetachedError`), and throws the terms'
+   * `lost` error once the lock is another's, so a holder that stalled
    * past its lease stops before writing beside the run that took the store. Until an eighth has passed the
    * lease holds and no other run can have the store, so most writes cost no store transaction.
    */
@@ -147,10 +165,12 @@ export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<R
   const lost = new AbortController();
   const renew = async (): Promise<boolean> => {
     if (lost.signal.aborted) return false;
-    if (await store.renewLock(terms.lock, holder, now().toISOString(), ttlMs)) return true;
+    // A lock in a store file no longer at its path keeps no one out: it is lost as one another took.
+    const detached = store.detached();
+    if (detached === undefined && (await store.renewLock(terms.lock, holder, now().toISOString(), ttlMs))) return true;
     if (!lost.signal.aborted) {
       clearInterval(renewal);
-      lost.abort(terms.lost(await store.lockHolder(terms.lock)));
+      lost.abort(detached === undefined ? terms.lost(await store.lockHolder(terms.lock)) : new StoreDetachedError(detached));
     }
     return false;
   };
@@ -160,7 +180,8 @@ export async function takeLease(take: TakeRunLock, terms: LeaseTerms): Promise<R
   return {
     renew,
     heartbeat: async () => {
-      if (now().getTime() - renewedAt < ttlMs / 8 && !lost.signal.aborted) return;
+      // A look at the file (no store transaction) each time: a store deleted under the run stops its next write.
+      if (now().getTime() - renewedAt < ttlMs / 8 && !lost.signal.aborted && store.detached() === undefined) return;
       if (!(await renew())) throw lost.signal.reason;
       renewedAt = now().getTime();
     },

@@ -1207,6 +1207,44 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     expect(viaOldEmail.id).toBe(viaOldId.id);
   });
 
+  it("keeps both merged contacts' property histories on the new record, each value at its own time", async () => {
+    // Knowledge Base, "What happens when I merge two contacts?": "The history of property values from both
+    // contact records can still be found in Property History". A rebuild reads a merged contact's history to
+    // place its MQLs and verdicts: the merge's own time on every old value put them all at once.
+    const primary = emulator.data.createObject("contacts", { email: "renee.oeuvray@exemple.fr", lifecyclestage: "marketingqualifiedlead" }, new Date("2026-12-06T18:43:02.000Z"));
+    emulator.data.updateObject("contacts", primary.id, { lifecyclestage: "lead", hs_lead_status: "BAD_TIMING" }, new Date("2026-12-08T10:15:00.000Z"));
+    const dupe = emulator.data.createObject("contacts", { email: "r.oeuvray@exemple-sa.fr", jobtitle: "Directrice Marketing – Europe" }, new Date("2026-12-10T09:00:00.000Z"));
+    emulator.data.updateObject("contacts", dupe.id, { hs_lead_status: "NEW" }, new Date("2026-12-11T09:00:00.000Z"));
+    await emulator.control.call("POST", "/contacts/merge", { primaryId: primary.id, mergedId: dupe.id });
+    const res = await raw(emulator, "POST", "/crm/v3/objects/contacts/batch/read", {
+      inputs: [{ id: primary.id }],
+      properties: ["hs_lead_status"],
+      propertiesWithHistory: ["lifecyclestage", "jobtitle", "hs_lead_status"],
+    });
+    const [result] = ((await res.json()) as { results: { properties: Record<string, string>; propertiesWithHistory: Record<string, { value: string; timestamp: string }[]> }[] }).results;
+    const history = (name: string) => result!.propertiesWithHistory[name]!.map((e) => `${e.value} ${e.timestamp}`);
+    expect(history("lifecyclestage")).toEqual(["lead 2026-12-08T10:15:00.000Z", "marketingqualifiedlead 2026-12-06T18:43:02.000Z"]);
+    expect(history("jobtitle")).toEqual(["Directrice Marketing – Europe 2026-12-10T09:00:00.000Z"]);
+    // The primary's value wins the merge although the other's was written later: the merge logs it at its own time.
+    expect(result!.properties.hs_lead_status).toBe("BAD_TIMING");
+    expect(history("hs_lead_status").slice(1)).toEqual(["NEW 2026-12-11T09:00:00.000Z", "BAD_TIMING 2026-12-08T10:15:00.000Z"]);
+    expect(history("hs_lead_status")[0]).toMatch(/^BAD_TIMING /);
+  });
+
+  it("merges a contact a deactivated user still owns, keeping that owner", async () => {
+    // A rep leaves (their user deactivated: the owner archived) before a marketer merges one of their
+    // contacts with a duplicate. Before, the merge was refused with INVALID_OWNER_ID, as a write giving a
+    // record that owner is.
+    const leaver = emulator.data.addOwner({ email: "ines.garcia@leadloop-demo.com", firstName: "Inès", lastName: "García" });
+    const primary = emulator.data.createObject("contacts", { email: "joao.pereira@exemplo.pt", firstname: "João", hubspot_owner_id: leaver.id });
+    const dupe = emulator.data.createObject("contacts", { email: "j.pereira@exemplo.pt", lastname: "Pereira" });
+    emulator.data.deactivateOwner(leaver.id);
+    const merged = emulator.data.mergeContacts(primary.id, dupe.id);
+    expect(merged.properties).toMatchObject({ hubspot_owner_id: leaver.id, firstname: "João", lastname: "Pereira" });
+    // A write still may not give a record that owner.
+    expect(() => emulator.data.createObject("contacts", { email: "nova@exemplo.pt", hubspot_owner_id: leaver.id })).toThrow(/not a valid owner id/);
+  });
+
   it("merges over HTTP with the client's merge call, moving associations to the new record", async () => {
     const company = emulator.data.createObject("companies", { name: "Fusion SARL" });
     const primary = emulator.data.createObject("contacts", { email: "p@fusion.example" });

@@ -1,5 +1,7 @@
-// A run whose lease ran out while its process stalled, and whose store another run then took
-// (ARCHITECTURE.md "The run lock"): it finds out before its next write, and writes nothing beside that run.
+// A run whose lease ran out while its process stalled, and whose store another run then took, or whose store
+// file was deleted under it (ARCHITECTURE.md "The run lock"): it finds out before its next write, and writes
+// nothing beside the run that may hold the store.
+import { rmSync } from "node:fs";
 import { classifyFailure } from "../../src/cli/failure.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
@@ -8,41 +10,61 @@ import { movingClock } from "../support/moving-clock.js";
 
 const OTHER_RUN = "crm-worker-2:4711:run-20261205T091500";
 
-describe("a run that lost the run lock", () => {
+/**
+ * Anaïs qualified (her score waits in the outbox) and a run starts; as it starts reading the contacts it
+ * syncs to Salesforce, `meanwhile` happens, once.
+ */
+function syncInterrupted(loop: LoopHarness, later: () => void, meanwhile: () => void): { run: Promise<unknown>; anais: string; happened: () => boolean } {
+  seedReps(loop);
+  const anais = seedAnais(loop);
+  pricingAndDemo(loop, anais);
+  later(); // past HubSpot's search index lag, which the loop's own clock keeps
+  let happened = false;
+  const run = loop.sync({
+    funnel: funnelFor(loop, "salesforce"),
+    onProgress: (event) => {
+      if (event.phase !== "hubspot contacts" || happened) return;
+      happened = true;
+      meanwhile();
+    },
+  });
+  return { run, anais, happened: () => happened };
+}
+
+describe("a run interrupted", () => {
   let loop: LoopHarness;
   const { now, later } = movingClock();
-  beforeAll(async () => {
+  beforeEach(async () => {
     loop = await startLoop({ now });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await loop.close();
   });
 
   it("sends no write once another run took the store, and fails naming that run", async () => {
-    seedReps(loop);
-    const anais = seedAnais(loop);
-    pricingAndDemo(loop, anais);
-    const funnel = funnelFor(loop, "salesforce");
-    later(); // past HubSpot's search index lag, which the loop's own clock keeps
-    let taken = false;
-    const run = loop.sync({
-      funnel,
-      // Anaïs qualified (her score waits in the outbox); as the run starts reading the contacts it syncs to
-      // Salesforce, its process stalls past its lease (three minutes go by on its clock) and another run
-      // takes the store.
-      onProgress: (event) => {
-        if (event.phase !== "hubspot contacts" || taken) return;
-        taken = true;
-        later(3 * 60_000);
-        void loop.store.acquireLock("sync", OTHER_RUN, now().toISOString(), 2 * 60_000);
-      },
+    // Its process stalls past its lease (three minutes go by on its clock) and another run takes the store.
+    const { run, anais, happened } = syncInterrupted(loop, later, () => {
+      later(3 * 60_000);
+      void loop.store.acquireLock("sync", OTHER_RUN, now().toISOString(), 2 * 60_000);
     });
     await expect(run).rejects.toThrow(`lost the run lock to another process (${OTHER_RUN}); stopping`);
-    expect(taken).toBe(true);
+    expect(happened()).toBe(true);
     // Anaïs qualified, but her Lead and her score wait for the run that holds the store.
     expect(loop.salesforce.data.list("Lead")).toEqual([]);
     expect(loop.hubspot.data.getObject("contacts", anais)?.properties.leadloop_score).toBeUndefined();
     expect((await loop.store.lockHolder("sync"))?.holder).toBe(OTHER_RUN);
+  });
+
+  it("sends no write once its state store file is gone, and fails naming it", async () => {
+    // An admin clears the store's folder. Before, the run went on into the deleted file: her Lead made, and
+    // the store that knew it gone with the process, while a second run could take a new store at the path.
+    const { run, anais, happened } = syncInterrupted(loop, later, () => {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${loop.storePath}${suffix}`, { force: true });
+    });
+    await expect(run).rejects.toThrow(`the state store file ${loop.storePath} was deleted while this process had it open; stopping before the next write`);
+    expect(happened()).toBe(true);
+    expect(loop.salesforce.data.list("Lead")).toEqual([]);
+    expect(loop.hubspot.data.getObject("contacts", anais)?.properties.leadloop_score).toBeUndefined();
   });
 });
 

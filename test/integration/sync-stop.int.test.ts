@@ -1,9 +1,9 @@
 // `leadloop sync` stops on SIGTERM after the batch in hand: exit 0 with status "stopped", and the next
 // run picks up what the stopped one decided but had not written, until a run has nothing left to write.
 // `leadloop daemon` stops as promptly when the stop comes while a call is being retried, outlives a
-// Salesforce login that is down when it starts, and serves a store alone.
+// Salesforce login that is down when it starts, serves a store alone, and stops once its store file is deleted under it.
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
@@ -30,6 +30,40 @@ function spawnDaemon(world: SandboxWorld, args: readonly string[] = [], port = "
     env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
     stdio: ["ignore", "ignore", "pipe"],
   });
+}
+
+/** A daemon child past its first run, its stderr kept: what it logged, whether it has exited, its exit code. */
+async function daemonPastFirstRun(world: SandboxWorld) {
+  const child = spawnDaemon(world);
+  let stderr = "";
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => {
+      closed = true;
+      resolve(code);
+    }),
+  );
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const daemon = {
+    exited,
+    stderr: () => stderr,
+    closed: () => closed,
+    /** Its JSON log lines of one event. */
+    events: (message: string) =>
+      stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: string; message: string; error?: string })
+        .filter((e) => e.message === message),
+    kill: () => {
+      if (!closed) child.kill("SIGKILL");
+    },
+  };
+  while (!stderr.includes('"run.finished"')) {
+    if (closed) throw new Error(stderr);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return daemon;
 }
 
 interface DaemonEvent {
@@ -194,37 +228,20 @@ describe("leadloop daemon and SIGTERM", () => {
 
   it("stops with exit 1, before its next run, once another daemon took the store while its lease had run out", async () => {
     scheduleEvery(world, "4s");
-    const daemon = spawnDaemon(world);
-    let stderr = "";
-    let closed = false;
-    const exited = new Promise<number | null>((resolve) =>
-      daemon.once("close", (code) => {
-        closed = true;
-        resolve(code);
-      }),
-    );
-    daemon.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const daemon = await daemonPastFirstRun(world);
     try {
-      while (!stderr.includes('"run.finished"')) {
-        if (closed) throw new Error(stderr);
-        await new Promise((r) => setTimeout(r, 100));
-      }
       // Its process stalled past the lease (a paused VM, an event loop blocked for minutes): a daemon on
       // another host found the lease over and took the store, as its start would.
       const store = await openStore({ path: world.storePath });
       const later = new Date(Date.now() + 3 * 60_000).toISOString();
       expect(await store.acquireLock("daemon", "crm-worker-2:4711:daemon-1764892800000", later, 2 * 60_000)).toBe(true);
       await store.close();
-      const taken = stderr.length;
+      const taken = daemon.stderr().length;
       // Until it exits, or starts a run beside the daemon that took over.
-      while (!closed && !stderr.slice(taken).includes('"run.started"')) await new Promise((r) => setTimeout(r, 100));
-      expect(stderr.slice(taken)).not.toContain('"run.started"');
-      expect(await exited).toBe(1);
-      const lost = stderr
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as { level: string; message: string; error?: string })
-        .filter((e) => e.message === "daemon.lock_lost");
+      while (!daemon.closed() && !daemon.stderr().slice(taken).includes('"run.started"')) await new Promise((r) => setTimeout(r, 100));
+      expect(daemon.stderr().slice(taken)).not.toContain('"run.started"');
+      expect(await daemon.exited).toBe(1);
+      const lost = daemon.events("daemon.lock_lost");
       expect(lost).toHaveLength(1);
       expect(lost[0]!.level).toBe("error");
       expect(lost[0]!.error).toContain("lost the state store's daemon lock to crm-worker-2:4711:daemon-1764892800000");
@@ -233,7 +250,31 @@ describe("leadloop daemon and SIGTERM", () => {
       const after = await openStore({ path: world.storePath });
       expect((await after.lockHolder("daemon").finally(() => after.close()))?.holder).toBe("crm-worker-2:4711:daemon-1764892800000");
     } finally {
-      if (!closed) daemon.kill("SIGKILL");
+      daemon.kill();
+    }
+  }, 60_000);
+
+  it("stops with exit 1, before its next run, once its state store file was deleted under it", async () => {
+    // An admin clears the store's folder, or a volume is remounted, while the daemon runs: before, it went on
+    // for good into the deleted file (its runs, error queue and SLA clocks lost when it exited), its lock there
+    // keeping no `leadloop sync` or second daemon off the new store the next process made at the path.
+    scheduleEvery(world, "1s");
+    const daemon = await daemonPastFirstRun(world);
+    try {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${world.storePath}${suffix}`, { force: true });
+      const deleted = daemon.stderr().length;
+      // Until it exits, or has started two runs on the deleted file.
+      while (!daemon.closed() && daemon.stderr().slice(deleted).split('"run.started"').length < 3) await new Promise((r) => setTimeout(r, 100));
+      expect(daemon.closed()).toBe(true);
+      expect(await daemon.exited).toBe(1);
+      const detached = daemon.events("daemon.store_detached");
+      expect(detached).toHaveLength(1);
+      expect(detached[0]!.level).toBe("error");
+      expect(detached[0]!.error).toContain(`the state store file ${world.storePath} was deleted while this process had it open`);
+      expect(detached[0]!.error).toContain("Start leadloop again");
+      expect(existsSync(world.storePath)).toBe(false);
+    } finally {
+      daemon.kill();
     }
   }, 60_000);
 

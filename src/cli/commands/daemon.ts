@@ -7,7 +7,7 @@ import type { ConsoleSources, SystemUsage } from "../../daemon/console/sources.j
 import { oneAtATime } from "../../daemon/one-at-a-time.js";
 import { runOnSchedule } from "../../daemon/scheduler.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
-import { runLockHolder } from "../../sync/run-lock.js";
+import { runLockHolder, StoreDetachedError } from "../../sync/run-lock.js";
 import type { SystemPort } from "../../sync/system-port.js";
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
@@ -31,7 +31,8 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         "everything but /healthz needs it (Authorization: Bearer <token>, or the console's sign-in form).\n\n" +
         "One daemon per state store: a second one exits 1 naming the first (host:pid). One whose lease\n" +
         "ran out while it stalled (over two minutes) and was taken by another logs daemon.lock_lost and\n" +
-        "exits 1.\n\n" +
+        "exits 1; so does one whose state store file was deleted or replaced under it\n" +
+        "(daemon.store_detached).\n\n" +
         "It reads leadloop.yaml and the files it names again at the start of each run when one changed, as\n" +
         "a cron `leadloop sync` would (daemon.config_reloaded). A change that does not validate is refused\n" +
         "(daemon.config_rejected, also on /healthz and the console) and the daemon runs on the configuration\n" +
@@ -166,12 +167,14 @@ export function registerDaemon(program: Command, io: CommandIo): void {
         io.outcome.exitCode = EXIT.failure;
         return;
       }
-      // Another daemon took the store while this one's lease had run out (the process stalled past it):
-      // this one stops, its run in hand after the batch in hand as on SIGTERM, and exits 1.
+      // Another daemon took the store while this one's lease had run out (the process stalled past it), or
+      // the store file was deleted or replaced under it (its lock then keeps no one out): this one stops,
+      // its run in hand after the batch in hand as on SIGTERM, and exits 1.
       lease.lost.addEventListener(
         "abort",
         () => {
-          log.error("daemon.lock_lost", { error: (lease.lost.reason as Error).message });
+          const reason = lease.lost.reason as Error;
+          log.error(reason instanceof StoreDetachedError ? "daemon.store_detached" : "daemon.lock_lost", { error: reason.message });
           stop.abort();
         },
         { once: true },

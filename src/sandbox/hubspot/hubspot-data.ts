@@ -291,7 +291,10 @@ export class HubspotData {
     const table = this.objectsOf(type);
     table.delete(primary.id);
     table.delete(merged.id);
-    const result = this.create(type, values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE });
+    // The merged records' values were checked when written: a record a deactivated user still owns merges
+    // with that owner, as it kept it (only a write that gives a record such an owner is refused).
+    const result = this.create(type, values, { at: undefined, enforceReadOnly: false, source: USER_SOURCE, held: true });
+    this.history.merged(result, [merged, primary], (name) => !NEVER_COPIED_ON_MERGE.has(name), this.now(), USER_SOURCE);
     for (const old of [primary.id, merged.id]) {
       this.mergedInto.set(old, result.id);
       for (const [from, target] of this.mergedInto) if (target === old) this.mergedInto.set(from, result.id);
@@ -634,9 +637,9 @@ export class HubspotData {
   private create(
     type: ObjectType,
     properties: Record<string, WriteValue>,
-    options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource },
+    options: { at?: Date | undefined; enforceReadOnly: boolean; source: PropertySource; held?: boolean },
   ): StoredObject {
-    const values = this.validate(type, properties, options.enforceReadOnly);
+    const values = this.validate(type, properties, options.enforceReadOnly, options.held);
     this.assertUniqueValuesFree(type, values);
     if (type === "contacts" && values.email) {
       this.assertEmailFree(values.email);
@@ -693,10 +696,12 @@ export class HubspotData {
     type: ObjectType,
     properties: Record<string, WriteValue>,
     enforceReadOnly: boolean,
+    /** A merge's: the values the merged records hold, a deactivated user's owner id among them. */
+    held = false,
   ): Record<string, string | null> {
     const { values, problems } = normaliseWrite(properties, {
       definitions: this.definitions(type),
-      ownerIds: this.assignableOwnerIds(),
+      ownerIds: held ? new Set(this.owners.keys()) : this.assignableOwnerIds(),
       enforceReadOnly,
     });
     if (problems.length > 0) throw invalidPropertiesError(problems);

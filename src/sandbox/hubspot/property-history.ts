@@ -83,6 +83,40 @@ export class PropertyHistoryLog {
     }
   }
 
+  /**
+   * Gives `target`, the new record a merge made, the histories of the records merged into it: every entry
+   * at its own time and by its own source, oldest first, as HubSpot keeps "the history of property values
+   * from both contact records" on the merged one (Knowledge Base, "What happens when I merge two
+   * contacts?"). Where the value the merge kept (the primary's) is not the newest of those entries, or a
+   * property has none (the merge's own values), the merge logs it at `at` by `by`. `copied` says which
+   * properties a merge carries over.
+   */
+  merged(target: HistoryOwner, from: readonly HistoryOwner[], copied: (name: string) => boolean, at: Date, by: PropertySource): void {
+    const entries: { nameId: number; value: string; ms: number; source: number }[] = [];
+    for (const record of from) {
+      const logged = new Set<number>();
+      for (let i = record.historyHead; i >= 0; i = this.prev[i]!) {
+        logged.add(this.prop[i]!);
+        if (copied(this.names[this.prop[i]!]!)) entries.push({ nameId: this.prop[i]!, value: this.values[i]!, ms: this.at[i]!, source: this.source[i]! });
+      }
+      // A value the record was created with and never wrote again is its creation's.
+      for (const [name, value] of Object.entries(record.properties))
+        if (copied(name) && !logged.has(this.nameId(name))) entries.push({ nameId: this.nameId(name), value, ms: record.createdAt.getTime(), source: record.createdBy });
+    }
+    // Oldest first, so the chain (newest first) reads them back in time order; a tie keeps the primary's (listed last) newer.
+    entries.sort((a, b) => a.ms - b.ms);
+    const newest = new Map<number, string>();
+    for (const e of entries) {
+      this.append(target, e.nameId, e.value, e.ms, e.source);
+      newest.set(e.nameId, e.value);
+    }
+    const source = this.sourceIndex(by);
+    for (const [name, value] of Object.entries(target.properties)) {
+      const nameId = this.nameId(name);
+      if (newest.get(nameId) !== value) this.append(target, nameId, value, at.getTime(), source);
+    }
+  }
+
   /** The history of one property, newest first; empty for a property never set. */
   entries(record: HistoryOwner, name: string): PropertyHistoryEntry[] {
     const nameId = this.nameIds.get(name);

@@ -1,6 +1,6 @@
 // The SQLite implementation of the state store port: one better-sqlite3 connection per store, every
 // write in a BEGIN IMMEDIATE transaction so processes sharing the file take turns instead of failing.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
@@ -94,6 +94,8 @@ export class SqliteStateStore implements StateStore {
   private readonly keptReads: KeptReadTable;
   private readonly campaigns: CampaignTable;
   private closed = false;
+  /** The file's device and inode when opened, to tell it from another file put at its path; null in memory. */
+  private readonly opened: { dev: number; ino: number } | null;
   private readonly linkReads: LinkReadCache;
   /**
    * Transaction wrappers made once per connection, run with `.deferred` (bulk reads) or `.immediate`:
@@ -111,6 +113,7 @@ export class SqliteStateStore implements StateStore {
     /** Run after closing: a scratch copy removes its folder. */
     private readonly onClose?: () => void,
   ) {
+    this.opened = file === ":memory:" ? null : fileIdentity(file);
     const sql = new Statements(db);
     const names = new NameTable(sql);
     this.names = names;
@@ -412,6 +415,15 @@ export class SqliteStateStore implements StateStore {
     return this.write(`renew the ${name} lock`, () => this.locks.renew(name, holder, now, ttlMs));
   }
 
+  detached(): string | undefined {
+    if (this.opened === null) return undefined;
+    const now = fileIdentity(this.file);
+    if (now === null) return `the state store file ${this.file} was deleted while this process had it open`;
+    if (now.dev !== this.opened.dev || now.ino !== this.opened.ino)
+      return `the state store file ${this.file} was replaced by another file while this process had it open`;
+    return undefined;
+  }
+
   releaseLock(name: string, holder: string): Promise<boolean> {
     return this.write(`release the ${name} lock`, () => this.locks.release(name, holder));
   }
@@ -569,6 +581,12 @@ export class SqliteStateStore implements StateStore {
   listCampaigns(filter?: { origin?: StoredCampaign["origin"] }): Promise<StoredCampaign[]> {
     return this.read("list campaigns", () => this.campaigns.list(filter));
   }
+}
+
+/** The device and inode of the file at `path`; null when there is none. */
+function fileIdentity(path: string): { dev: number; ino: number } | null {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat === undefined ? null : { dev: stat.dev, ino: stat.ino };
 }
 
 /**
