@@ -80,10 +80,13 @@ export function clearingWrite(w: OutboxWrite): OutboxWrite | null {
   };
 }
 
+/** The write as the executor sends it; its fields built in one loop, not through entry pairs (every record sent). */
 export function toRecordWrite(w: OutboxWrite): RecordWrite {
+  const fields: FieldValues = {};
+  for (const f of w.fields) fields[f.field] = f.after;
   return {
     ref: w.key,
-    fields: Object.fromEntries(w.fields.map((f) => [f.field, f.after])),
+    fields,
     ...(w.recordId ? { id: w.recordId } : {}),
     ...(w.upsertOn ? { upsertOn: w.upsertOn } : {}),
     ...(w.associations.length > 0 ? { associations: w.associations } : {}),
