@@ -35,3 +35,38 @@ it("places each result by the value that tells the writes apart, whatever the an
   expect(placed.get(0)?.id).toBe("9001");
   expect(placed.get(1)?.id).toBe("9002");
 });
+
+it("places each result on the first open input its id or key names, ignoring case and outer spaces, in any order", () => {
+  const update = (traceId: string, id: string): PlacedInput => ({
+    traceId,
+    key: id,
+    keyProperty: undefined,
+    properties: { lifecyclestage: "marketingqualifiedlead" },
+    associations: "[]",
+  });
+  const upsert = (traceId: string, email: string): PlacedInput => ({
+    traceId,
+    key: email,
+    keyProperty: "email",
+    properties: { email, firstname: "Zoë" },
+    associations: "[]",
+  });
+  const inputs = [
+    update("0", "701"),
+    upsert("1", " Zoë.Dupré@Exemple.fr"),
+    update("2", "702"),
+    // Named by the same key as input 1: the result goes to the first open one.
+    upsert("3", "zoë.dupré@exemple.fr"),
+    update("4", "703"),
+  ];
+  const contact = (id: string, email: string): SimpleObject => ({ id, properties: { email, firstname: "Zoë", hs_object_id: id } });
+  // Input 0 is not open (an error named it): its id names nothing else, so its result is left out.
+  const placed = placeResults(inputs, new Set([1, 2, 3, 4]), [
+    contact("703", ""),
+    contact("9001", "ZOË.DUPRÉ@EXEMPLE.FR "),
+    contact("702", ""),
+    contact("701", ""),
+    contact("9002", "zoë.dupré@exemple.fr"),
+  ]);
+  expect(Object.fromEntries([...placed].map(([p, r]) => [p, r.id]))).toEqual({ 1: "9001", 2: "702", 3: "9002", 4: "703" });
+});

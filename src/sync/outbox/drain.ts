@@ -16,7 +16,7 @@ import { portFor, sendWrites } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
 import { refusalMessage } from "../system-port.js";
-import { clearingWrite, toPlanned, toRecordWrite } from "./funnel-write.js";
+import { clearingWrite, needsClearing, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 import { LateClocks } from "./late-clocks.js";
 
@@ -201,12 +201,12 @@ class PendingWrites {
     ready: (w: RecordWrites) => boolean = () => true,
   ): Generator<RecordWrites[]> {
     for (const writes of this.byTarget.values()) {
+      // Only the writes of this kind are grouped: every page asks for both kinds of every write held.
       const byOperation = groupBy(
-        [...writes.entries()].filter(([, w]) => ready(w)),
+        [...writes.entries()].filter(([, w]) => (w.entries[0]!.recordId === null) === (kind === "creates") && ready(w)),
         ([, w]) => operationOf(w),
       );
-      for (const [operation, group] of byOperation) {
-        if ((operation === "create") !== (kind === "creates")) continue;
+      for (const [, group] of byOperation) {
         for (let i = 0; i < group.length; i += DRAIN_BATCH) {
           const batch = group.slice(i, i + DRAIN_BATCH);
           if (batch.length < DRAIN_BATCH && which === "full") break;
@@ -231,7 +231,7 @@ interface RecordWrites {
 function operationOf(w: RecordWrites): "create" | "update" | "clear and update" {
   const first = w.entries[0]!;
   if (first.recordId === null) return "create";
-  return w.entries.some((e) => clearingWrite(e) !== null) ? "clear and update" : "update";
+  return w.entries.some(needsClearing) ? "clear and update" : "update";
 }
 
 /**

@@ -59,10 +59,15 @@ export function writeOf({ seq: _seq, decidedAt: _at, runId: _run, refusedAt: _re
   return write;
 }
 
+/** Whether a write needs clears first (`clearingWrite`), asked of every write a drain holds, per page. */
+export function needsClearing(w: OutboxWrite): boolean {
+  return Boolean(w.recordId) && (w.clearFirst?.some((f) => w.fields.some((x) => x.field === f)) ?? false);
+}
+
 /** The clears a write needs first, as their own write of the same record; null when it needs none. */
 export function clearingWrite(w: OutboxWrite): OutboxWrite | null {
-  const fields = (w.clearFirst ?? []).filter((f) => w.fields.some((x) => x.field === f));
-  if (fields.length === 0 || !w.recordId) return null;
+  if (!needsClearing(w)) return null;
+  const fields = w.clearFirst!.filter((f) => w.fields.some((x) => x.field === f));
   return {
     ...w,
     fields: fields.map((field) => ({
@@ -75,10 +80,13 @@ export function clearingWrite(w: OutboxWrite): OutboxWrite | null {
   };
 }
 
+/** The write as the executor sends it; its fields built in one loop, not through entry pairs (every record sent). */
 export function toRecordWrite(w: OutboxWrite): RecordWrite {
+  const fields: FieldValues = {};
+  for (const f of w.fields) fields[f.field] = f.after;
   return {
     ref: w.key,
-    fields: Object.fromEntries(w.fields.map((f) => [f.field, f.after])),
+    fields,
     ...(w.recordId ? { id: w.recordId } : {}),
     ...(w.upsertOn ? { upsertOn: w.upsertOn } : {}),
     ...(w.associations.length > 0 ? { associations: w.associations } : {}),

@@ -95,7 +95,9 @@ async function associateUpdated(
     if (!write.id || !outcomes[index]?.ok) return;
     for (const link of write.associations ?? []) {
       const target = canonicalObject(link.object);
-      byTarget.set(target, [...(byTarget.get(target) ?? []), { index, fromId: write.id, toId: link.id }]);
+      const pairs = byTarget.get(target);
+      if (pairs) pairs.push({ index, fromId: write.id, toId: link.id });
+      else byTarget.set(target, [{ index, fromId: write.id, toId: link.id }]);
     }
   });
   for (const [target, pairs] of byTarget) {

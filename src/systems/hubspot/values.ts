@@ -29,8 +29,11 @@ export function toHubspotValue(value: FieldValue): string {
   return value ?? "";
 }
 
+/** Built in one loop, not through entry pairs: it runs for every record a HubSpot write sends. */
 export function toHubspotProperties(fields: FieldValues): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, toHubspotValue(value)]));
+  const properties: Record<string, string> = {};
+  for (const name in fields) properties[name] = toHubspotValue(fields[name] ?? null);
+  return properties;
 }
 
 /**
