@@ -7,6 +7,7 @@ import { classifyFailure } from "../../src/cli/failure.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import { failedRunSummary } from "../../src/sync/engine.js";
 import { startLoop, tick } from "../support/loop-harness.js";
+import { movingClock } from "../support/moving-clock.js";
 import { thrown } from "../support/system-error-of.js";
 
 describe.each(["named", "bare"] as const)("HubSpot's daily limit spent, the 429's policy %s", (rateLimitBodies) => {
@@ -34,6 +35,31 @@ describe.each(["named", "bare"] as const)("HubSpot's daily limit spent, the 429'
       expect(failedRunSummary(err)).toMatchObject({ status: "failed" });
       expect(await loop.store.getCursor("hubspot", "contacts")).toEqual(cursors);
       expect(classifyFailure(err, { runsSync: true }).exitCode).toBe(EXIT.unavailable);
+    } finally {
+      await loop.close();
+    }
+  });
+
+  it("the next day's run, on the portal's clock past its midnight, reads what the spent run left", async () => {
+    const clock = movingClock();
+    const loop = await startLoop({ hubspot: { rateLimitBodies }, now: clock.now });
+    try {
+      loop.hubspot.data.createObject("contacts", { email: "Zoë.Ñúñez@Exämple.COM", firstname: "Zoë", lastname: "Ñúñez" }, clock.now());
+      expect((await loop.sync()).summary.status).toBe("succeeded");
+      const cursors = await loop.store.getCursor("hubspot", "contacts");
+
+      clock.later();
+      loop.hubspot.data.createObject("contacts", { email: "Anaïs.Lefèvre@Société-Générale.FR", firstname: "Anaïs", lastname: "" }, clock.now());
+      await loop.hubspot.control.call("POST", "/limits/daily-spent");
+      await expect(loop.sync()).rejects.toMatchObject({ code: "429 DAILY" });
+      expect(await loop.store.getCursor("hubspot", "contacts")).toEqual(cursors);
+
+      // The allowance is the portal's day's: past its midnight the next run goes on from the kept cursor.
+      clock.later(86_400_000);
+      const next = await loop.sync();
+      expect(next.summary.status).toBe("succeeded");
+      expect(next.summary.read.hubspot).toBeGreaterThanOrEqual(1);
+      expect(await loop.store.getCursor("hubspot", "contacts")).not.toEqual(cursors);
     } finally {
       await loop.close();
     }

@@ -151,7 +151,7 @@ export const DEFAULT_SEARCH_LAG_MS = 5_000;
 
 export async function startHubspotEmulator(options: HubspotEmulatorOptions = {}): Promise<HubspotEmulator> {
   const accessToken = options.accessToken ?? DEFAULT_ACCESS_TOKEN;
-  const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) });
+  const limiter = new RateLimiter({ ...DEFAULT_LIMITS, ...definedOnly(options.limits ?? {}) }, options.now);
   const data = new HubspotData(options.now, options.archivedOwners, options.objectTimestamps, BigInt(options.firstObjectId ?? "10001"));
   // Assigned once the server exists; the routes built before it read it through a closure.
   // eslint-disable-next-line prefer-const

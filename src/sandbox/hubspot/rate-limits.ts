@@ -18,9 +18,19 @@ export class RateLimiter {
   private burst: number[] = [];
   private searches: number[] = [];
   private dailyUsed = 0;
-  private day = utcDay(Date.now());
+  private day: string;
 
-  constructor(readonly limits: HubspotLimits) {}
+  /**
+   * `portalNow` is the portal's clock (HubspotEmulatorOptions.now): the daily allowance is the portal's day's,
+   * reset at its midnight, so a test that moves the portal's clock past midnight has it back. The burst and
+   * search windows stay on the real clock, as the calls that spend them are made in real time.
+   */
+  constructor(
+    readonly limits: HubspotLimits,
+    private readonly portalNow: () => Date = () => new Date(),
+  ) {
+    this.day = utcDay(portalNow().getTime());
+  }
 
   /** Spends one call, or names the policy that refuses it. Refused calls are not counted. */
   take(isSearch: boolean, now = Date.now()): LimitPolicy | undefined {
@@ -58,8 +68,8 @@ export class RateLimiter {
    * The rest of today's allowance spent elsewhere: the daily limit is the portal's, shared by every app
    * that calls it (usage details), so another integration can use it up while leadloop is not running.
    */
-  spendDay(now = Date.now()): void {
-    this.expire(now);
+  spendDay(): void {
+    this.expire(Date.now());
     this.dailyUsed = this.limits.daily;
   }
 
@@ -72,7 +82,7 @@ export class RateLimiter {
   private expire(now: number): void {
     this.burst = this.burst.filter((t) => t > now - BURST_WINDOW_MS);
     this.searches = this.searches.filter((t) => t > now - SEARCH_WINDOW_MS);
-    const today = utcDay(now);
+    const today = utcDay(this.portalNow().getTime());
     if (today !== this.day) {
       this.day = today;
       this.dailyUsed = 0;
