@@ -19,6 +19,24 @@ const hs = () => loop.hubspot.data;
 const sf = () => loop.salesforce.data;
 const sync = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
 const openEntries = () => loop.store.listErrors({ status: "open" });
+/**
+ * How `run` creates Leads: `bulk` for each Bulk API 2.0 upsert job on Lead, `collections N` for each sObject
+ * Collections upsert of N Leads (the Leads' later updates left out).
+ */
+async function leadWritesOf(run: () => Promise<unknown>): Promise<string[]> {
+  const writes: string[] = [];
+  const stop = loop.salesforce.calls.observe((call) => {
+    const body = call.body as { object?: string; operation?: string; records?: unknown[] } | undefined;
+    if (call.endpoint.endsWith("/jobs/ingest") && body?.object === "Lead" && body.operation === "upsert") writes.push("bulk");
+    else if (call.path.includes("/composite/sobjects/Lead/")) writes.push(`collections ${body?.records?.length ?? 0}`);
+  });
+  try {
+    await run();
+  } finally {
+    stop();
+  }
+  return writes;
+}
 const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
 
 const PEOPLE = [
@@ -80,6 +98,48 @@ describe("a record refused in passing inside a batch write", () => {
     await tick();
     await sync();
     for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+    expect(await openEntries()).toEqual([]);
+    expect(await loop.store.getError(waiting[0]!.id)).toMatchObject({ status: "resolved" });
+    await tick();
+    await sync();
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+  });
+
+  it("Salesforce Bulk API 2.0: a Lead a job's failed results name as row-locked once is created by the same run, once, and no entry is left", async () => {
+    await start({ bulkThreshold: 2 });
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({ records: [{ ...LOCKED, times: 1 }] });
+    let result: Awaited<ReturnType<typeof sync>> | undefined;
+    // The three Leads go in one job; the locked one alone is sent again, below the threshold.
+    expect(await leadWritesOf(async () => (result = await sync()))).toEqual(["bulk", "collections 1"]);
+
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+    expect(leadsOf(ids[0]!)[0]).toMatchObject({ LastName: "Ångström", FirstName: "Inès", Title: "Directrice des Opérations" });
+    expect(await openEntries()).toEqual([]);
+    expect(result!.summary.errors).toEqual({ hubspot: 0, salesforce: 0 });
+  });
+
+  it("Salesforce Bulk API 2.0: a row lock outlasting the write's patience waits as a transient entry, and the next run creates the Lead once and resolves it", async () => {
+    await start({ bulkThreshold: 2, retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({ records: [LOCKED] });
+    const first = await leadWritesOf(sync);
+
+    expect(first[0]).toBe("bulk");
+    expect(first.slice(1).every((w) => w === "collections 1")).toBe(true);
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    expect(leadsOf(ids[1]!)).toHaveLength(1);
+    expect(leadsOf(ids[2]!)).toHaveLength(1);
+    const waiting = await openEntries();
+    expect(waiting).toEqual([expect.objectContaining({ system: "salesforce", object: "Lead", errorClass: "transient" })]);
+    expect(waiting[0]!.message).toContain("UNABLE_TO_LOCK_ROW");
+
+    // The lock is gone; nobody runs `errors retry`.
+    loop.salesforce.faults.clear();
+    await tick();
+    expect(await leadWritesOf(sync)).toEqual(["collections 1"]);
+    for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
+    expect(leadsOf(ids[0]!)[0]).toMatchObject({ LastName: "Ångström", FirstName: "Inès" });
     expect(await openEntries()).toEqual([]);
     expect(await loop.store.getError(waiting[0]!.id)).toMatchObject({ status: "resolved" });
     await tick();

@@ -60,6 +60,8 @@ export interface LoopOptions {
   hubspotLookbackMs?: number;
   /** Both adapters' retry policy (a patience to outlast); FAST_RETRY unless given. */
   retry?: RetryPolicy;
+  /** Records in one Salesforce write above which Bulk API 2.0 is used; the adapter's 10,000 unless given. */
+  bulkThreshold?: number;
 }
 
 export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness> {
@@ -86,6 +88,7 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     const salesforceAdapter = await createSalesforceAdapter({
       connection: emulatorConnection(salesforce),
       retry: options.retry ?? FAST_RETRY,
+      ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
     });
     // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too. Made
     // at once, as a process's preparation before its first run (cli/preparation.ts), whose calls that run
