@@ -1541,6 +1541,24 @@ describe("HubSpot emulator limits", () => {
     }
   });
 
+  it("answers an injected rate_limit fault on a search endpoint as the search limit: no rate-limit headers, no Retry-After; bare, no policy named", async () => {
+    const emulator = await startHubspotEmulator({ rateLimitBodies: "bare" });
+    try {
+      const hubspot = clientFor(emulator);
+      await emulator.control.addFaults({ requests: [{ kind: "rate_limit", times: 1, path: "/crm/v3/objects/contacts/search" }] });
+      const limited = await failureOf(hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 1 }));
+      expect(limited.code).toBe(429);
+      expect(limited.body).toMatchObject({ status: "error", category: "RATE_LIMITS", message: "You have reached your secondly limit." });
+      expect(limited.body.policyName).toBeUndefined();
+      expect(limited.body.errorType).toBeUndefined();
+      expect(limited.headers["retry-after"]).toBeUndefined();
+      expect(limited.headers["x-hubspot-ratelimit-max"]).toBeUndefined();
+      expect((await hubspot.crm.contacts.searchApi.doSearch({ filterGroups: [], limit: 1 })).results).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("hides a write from search for the index lag by default, while reads by id, batch read and associations see it at once", async () => {
     // Search is eventually consistent: a write shows there seconds later (https://blog.sequin.io/building-a-sync-on-hubspots-api/;
     // https://docs.locoia.com/connectors/connectors/hubspot, "Propagation Time"); reads by id do not lag.

@@ -1,10 +1,9 @@
 // An admin adds a field to a mapping after the first load: the records already linked get it on the next
 // run, not only those someone edits later, and nothing is made twice.
-import { Writable } from "node:stream";
 import { loadMappings } from "../../src/config/mapping-file.js";
 import type { ObjectMapping } from "../../src/core/mapping.js";
-import { createLogger, type Logger } from "../../src/log/logger.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
+import { infoLog } from "../support/info-log.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
@@ -13,19 +12,6 @@ function withoutTitle(mappings: ObjectMapping[]): ObjectMapping[] {
   return mappings.map((m) =>
     m.crmObject === "Lead" ? { ...m, fields: m.fields.filter((f) => f.crm !== "Title") } : m,
   );
-}
-
-/** A logger at info, as `leadloop sync` runs by default, and the JSON lines it wrote. */
-function infoLog(): { log: Logger; lines: () => Record<string, unknown>[] } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  const log = createLogger({ level: "info", pretty: false, stream });
-  return { log, lines: () => text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 describe("a field added to a mapping", () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadMappings } from "../../src/config/mapping-file.js";
 import type { ObjectMapping } from "../../src/core/mapping.js";
-import { silentLogger } from "../../src/log/logger.js";
+import { type Logger, silentLogger } from "../../src/log/logger.js";
 import { type HubspotEmulator, type HubspotEmulatorOptions, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
 import { SHIPPED_MAPPINGS } from "../../src/sandbox/package-paths.js";
 import { emulatorConnection } from "../../src/sandbox/sandbox-config.js";
@@ -60,6 +60,10 @@ export interface LoopOptions {
   hubspotLookbackMs?: number;
   /** Both adapters' retry policy (a patience to outlast); FAST_RETRY unless given. */
   retry?: RetryPolicy;
+  /** Records in one Salesforce write above which Bulk API 2.0 is used; the adapter's 10,000 unless given. */
+  bulkThreshold?: number;
+  /** Where both adapters and every run log (their retry lines); silent unless given. */
+  log?: Logger;
 }
 
 export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness> {
@@ -79,6 +83,7 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
       accessToken: hubspot.accessToken,
       baseUrl: hubspot.url,
       retry: options.retry ?? FAST_RETRY,
+      log: options.log ?? silentLogger,
       lookbackMs: options.hubspotLookbackMs ?? 1000,
       searchPerSecond: 1000,
       burstPer10Seconds: 100_000,
@@ -86,6 +91,8 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     const salesforceAdapter = await createSalesforceAdapter({
       connection: emulatorConnection(salesforce),
       retry: options.retry ?? FAST_RETRY,
+      log: options.log ?? silentLogger,
+      ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
     });
     // Tests run both CRM modes on one harness: the task key property of HubSpot-as-CRM is made too. Made
     // at once, as a process's preparation before its first run (cli/preparation.ts), whose calls that run
@@ -102,7 +109,7 @@ export async function startLoop(options: LoopOptions = {}): Promise<LoopHarness>
     marketing: parts.hubspotAdapter,
     crm: parts.salesforceAdapter,
     mappings,
-    log: silentLogger,
+    log: options.log ?? silentLogger,
     ...(options.now ? { now: options.now } : {}),
   });
   const harness: LoopHarness = {

@@ -37,8 +37,11 @@ export interface SystemBehaviour {
   guard?(req: EmulatorRequest, endpoint: string): EmulatorResponse | undefined;
   /** Headers added to every API response (rate-limit headers). */
   decorate?(req: EmulatorRequest): Record<string, string>;
-  /** The system's own 429 for an injected rate_limit fault. */
-  rateLimited(retryAfterSeconds: number): EmulatorResponse;
+  /**
+   * The system's own 429 for an injected rate_limit fault on this request; `retryAfterSeconds` as the
+   * fault names it (absent: the system's own choice).
+   */
+  rateLimited(req: EmulatorRequest, retryAfterSeconds: number | undefined): EmulatorResponse;
   /** The system's own error body for an injected status fault. */
   failure(status: number): EmulatorResponse;
   notFound(req: EmulatorRequest): EmulatorResponse;
@@ -178,7 +181,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (before?.kind === "slow") await sleep(before.delayMs ?? 1000);
     const extra = behaviour.decorate?.(req) ?? {};
     if (before?.kind === "rate_limit") {
-      reply(withHeaders(behaviour.rateLimited(before.retryAfterSeconds ?? 1), extra));
+      reply(withHeaders(behaviour.rateLimited(req, before.retryAfterSeconds), extra));
       return;
     }
     if (before?.kind === "status") {

@@ -35,9 +35,13 @@ export function hubspotBehaviour(
     decorate(req: EmulatorRequest) {
       return isSearch(req.path) ? {} : limiter.headers();
     },
-    rateLimited(retryAfterSeconds) {
-      const res = rateLimitedBody("TEN_SECONDLY_ROLLING", rateLimitBodies);
-      return { ...res, headers: { "Retry-After": String(Math.ceil(retryAfterSeconds)) } };
+    rateLimited(req, retryAfterSeconds) {
+      // A search endpoint's 429 is its own per-second limit's, as the limiter answers it: no rate-limit
+      // headers (usage details) and no Retry-After unless the fault names one.
+      const search = isSearch(req.path);
+      const res = rateLimitedBody(search ? "SECONDLY" : "TEN_SECONDLY_ROLLING", rateLimitBodies);
+      const wait = search ? retryAfterSeconds : (retryAfterSeconds ?? 1);
+      return wait === undefined ? res : { ...res, headers: { "Retry-After": String(Math.ceil(wait)) } };
     },
     failure(status) {
       const category = status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";

@@ -238,7 +238,7 @@ function behaviour(sessions: Sessions, usage: ApiUsage): SystemBehaviour {
     decorate(req: EmulatorRequest): Record<string, string> {
       return req.path.startsWith("/services/data/") ? { "Sforce-Limit-Info": usage.header() } : {};
     },
-    rateLimited(retryAfterSeconds: number): EmulatorResponse {
+    rateLimited(_req: EmulatorRequest, retryAfterSeconds = 1): EmulatorResponse {
       // Salesforce documents no 429 for the REST API; this only answers an injected rate_limit fault.
       // REQUEST_LIMIT_EXCEEDED is the daily cap (403), so the injected one uses its own code.
       return {
