@@ -59,13 +59,22 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(out.code).toBe(0);
     return JSON.parse(out.stdout) as ReportFigures;
   };
-  /** The rep's status on the person's CRM record: her contact's lead status, or her Lead's. */
-  const repSets = (contactId: string, status: { hubspot: string; salesforce: string }) => {
-    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", contactId, { hs_lead_status: status.hubspot });
+  /**
+   * `people` handed off on their first behaviour, then the rep's status on the first one's CRM record (her
+   * contact's lead status, or her Lead's): the dispositions of the run that reads it.
+   */
+  const handedOffThenJudged = async (funnel: ReturnType<typeof funnelFor>, people: string[], status: { hubspot: string; salesforce: string }) => {
+    for (const id of people) pricingAndDemo(loop, id);
+    expect((await sync(funnel)).summary.handoffs).toBe(people.length);
+    await nextSecond();
+    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", people[0]!, { hs_lead_status: status.hubspot });
     else {
-      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === contactId)!;
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === people[0])!;
       loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce });
     }
+    const judged = (await sync(funnel)).summary.dispositions;
+    await nextSecond();
+    return judged;
   };
 
   it.each([
@@ -78,14 +87,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     loop.hubspot.data.updateObject("contacts", anais, { hs_analytics_source: "PAID_SEARCH" });
     // Camille qualifies once: her MQL date history, read with Anaïs's, holds nothing earlier.
     const camille = seedCamille(loop);
-
-    pricingAndDemo(loop, anais);
-    pricingAndDemo(loop, camille);
-    expect((await sync(funnel)).summary.handoffs).toBe(2);
-    await nextSecond();
-    repSets(anais, { hubspot: "BAD_TIMING", salesforce: "Closed - Not Converted" });
-    expect((await sync(funnel)).summary.dispositions.recycle).toBe(1);
-    await nextSecond();
+    const recycled = await handedOffThenJudged(funnel, [anais, camille], { hubspot: "BAD_TIMING", salesforce: "Closed - Not Converted" });
+    expect(recycled.recycle).toBe(1);
     actsAgain(loop, anais);
     expect((await sync(funnel, later)).summary.handoffs).toBe(1);
     expect(await path(anais)).toEqual(["lead→mql", "mql→recycled", "recycled→mql"]);
@@ -131,12 +134,8 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     seedReps(loop);
     const funnel = funnelFor(loop, crm);
     const anais = seedAnaisAtOptique(loop);
-    pricingAndDemo(loop, anais);
-    expect((await sync(funnel)).summary.handoffs).toBe(1);
-    await nextSecond();
-    repSets(anais, { hubspot: "ATTEMPTED_TO_CONTACT", salesforce: "Closed - Unreachable" });
-    expect((await sync(funnel)).summary.dispositions.unreachable).toBe(1);
-    await nextSecond();
+    const unreachable = await handedOffThenJudged(funnel, [anais], { hubspot: "ATTEMPTED_TO_CONTACT", salesforce: "Closed - Unreachable" });
+    expect(unreachable.unreachable).toBe(1);
     // The admin brings her back, unreachable to recycled, typing her address in another case; the next
     // sync writes her contact's status with the verdict's disposition date blanked, which no verdict does.
     const requalify = ["--config", loopConfig(loop, crm), "requalify", "ANAIS.berenger@sgo-optique.FR", "--yes"];
