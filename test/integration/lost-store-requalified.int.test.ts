@@ -5,7 +5,9 @@
 // --json --group-by source` after the loss counts the MQLs, re-qualifications and the recycle verdict (in
 // Dispositions and her source's columns) it counted before, with each CRM; a contact that qualified once
 // costs one history read. Her contact deleted before the loss, the same histories come from the recycle
-// bin (the batch read with `archived=true`), read for her alone.
+// bin (the batch read with `archived=true`), read for her alone. A move no verdict made (an admin's
+// `leadloop requalify`, which blanks the disposition date) counts in no disposition after the rebuild,
+// as before the loss, while the rep's verdict before it still counts (README "Reports": a lost store).
 import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
@@ -17,6 +19,15 @@ const DAY_MS = 86_400_000;
 /** Whole seconds pass: the Salesforce emulator stamps to the second, and a rep's edit must follow leadloop's. */
 const nextSecond = () => tick(1_100);
 
+/** New behaviour of hers past the verdict, which qualifies her again. */
+function actsAgain(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
+  recordActivity(loop.hubspot.data, {
+    contactId,
+    kind: "pageView",
+    properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
+  });
+}
+
 /** What the test compares of `report funnel --json --group-by source`. */
 interface ReportFigures {
   mqls: number;
@@ -26,6 +37,8 @@ interface ReportFigures {
   groups: { label: string; mqls: number; requalified: number; recycled: number; dispositions: Record<string, number> }[];
 }
 
+const figures = (r: ReportFigures) => [r.mqls, r.requalified, r.recycled, r.dispositions, r.groups.map((g) => [g.label, g.mqls, g.requalified, g.recycled, g.dispositions])];
+
 describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (crm) => {
   let loop: LoopHarness;
   beforeEach(async () => {
@@ -34,6 +47,35 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
   afterEach(async () => {
     await loop.close();
   });
+  // Past the recycle's 30-day cool-down, so a second qualification hands the person off at once.
+  const later = () => new Date(Date.now() + 31 * DAY_MS);
+  const sync = (funnel: ReturnType<typeof funnelFor>, now?: () => Date) =>
+    loop.sync({ funnel, ...(now ? { now } : {}), ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+  const path = async (personId: string) => (await loop.store.listFunnelEvents({ personId })).map((e) => `${e.fromStage}→${e.toStage}`);
+  const report = async (): Promise<ReportFigures> => {
+    const until = new Date(Date.now() + 60 * DAY_MS).toISOString();
+    const args = ["report", "funnel", "--since", "2000-01-01", "--until", until, "--group-by", "source", "--json"];
+    const out = await runCli(["--config", loopConfig(loop, crm), ...args], {}, undefined, { now: later });
+    expect(out.code).toBe(0);
+    return JSON.parse(out.stdout) as ReportFigures;
+  };
+  /**
+   * `people` handed off on their first behaviour, then the rep's status on the first one's CRM record (her
+   * contact's lead status, or her Lead's): the dispositions of the run that reads it.
+   */
+  const handedOffThenJudged = async (funnel: ReturnType<typeof funnelFor>, people: string[], status: { hubspot: string; salesforce: string }) => {
+    for (const id of people) pricingAndDemo(loop, id);
+    expect((await sync(funnel)).summary.handoffs).toBe(people.length);
+    await nextSecond();
+    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", people[0]!, { hs_lead_status: status.hubspot });
+    else {
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === people[0])!;
+      loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce });
+    }
+    const judged = (await sync(funnel)).summary.dispositions;
+    await nextSecond();
+    return judged;
+  };
 
   it.each([
     ["her contact kept", false],
@@ -45,38 +87,11 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     loop.hubspot.data.updateObject("contacts", anais, { hs_analytics_source: "PAID_SEARCH" });
     // Camille qualifies once: her MQL date history, read with Anaïs's, holds nothing earlier.
     const camille = seedCamille(loop);
-    // Past the recycle's 30-day cool-down, so the second qualification hands her off at once.
-    const later = () => new Date(Date.now() + 31 * DAY_MS);
-    const sync = (now?: () => Date) =>
-      loop.sync({ funnel, ...(now ? { now } : {}), ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
-
-    pricingAndDemo(loop, anais);
-    pricingAndDemo(loop, camille);
-    expect((await sync()).summary.handoffs).toBe(2);
-    await nextSecond();
-    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "BAD_TIMING" });
-    else {
-      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
-      loop.salesforce.data.update("Lead", String(lead.Id), { Status: "Closed - Not Converted" });
-    }
-    expect((await sync()).summary.dispositions.recycle).toBe(1);
-    await nextSecond();
-    recordActivity(loop.hubspot.data, {
-      contactId: anais,
-      kind: "pageView",
-      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Tarifs – Entreprise" },
-    });
-    expect((await sync(later)).summary.handoffs).toBe(1);
-    const path = async () => (await loop.store.listFunnelEvents({ personId: anais })).map((e) => `${e.fromStage}→${e.toStage}`);
-    expect(await path()).toEqual(["lead→mql", "mql→recycled", "recycled→mql"]);
-    const until = new Date(Date.now() + 60 * DAY_MS).toISOString();
-    const report = async (): Promise<ReportFigures> => {
-      const args = ["report", "funnel", "--since", "2000-01-01", "--until", until, "--group-by", "source", "--json"];
-      const out = await runCli(["--config", loopConfig(loop, crm), ...args], {}, undefined, { now: later });
-      expect(out.code).toBe(0);
-      return JSON.parse(out.stdout) as ReportFigures;
-    };
-    const figures = (r: ReportFigures) => [r.mqls, r.requalified, r.recycled, r.dispositions, r.groups.map((g) => [g.label, g.mqls, g.requalified, g.recycled, g.dispositions])];
+    const recycled = await handedOffThenJudged(funnel, [anais, camille], { hubspot: "BAD_TIMING", salesforce: "Closed - Not Converted" });
+    expect(recycled.recycle).toBe(1);
+    actsAgain(loop, anais);
+    expect((await sync(funnel, later)).summary.handoffs).toBe(1);
+    expect(await path(anais)).toEqual(["lead→mql", "mql→recycled", "recycled→mql"]);
     const before = await report();
     expect([before.mqls, before.requalified, before.dispositions.recycle]).toEqual([3, 1, 1]);
     expect(before.groups.find((g) => g.label === "PAID_SEARCH")?.dispositions.recycle).toBe(1);
@@ -88,10 +103,10 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     const stop = loop.hubspot.calls.observe((call) => {
       if (JSON.stringify(call.body ?? {}).includes("propertiesWithHistory")) histories.push(call);
     });
-    const restored = await sync(later);
+    const restored = await sync(funnel, later);
     stop();
     expect(restored.summary.handoffs).toBe(0);
-    expect(await path()).toEqual(["lead→mql", "mql→recycled", "recycled→mql"]);
+    expect(await path(anais)).toEqual(["lead→mql", "mql→recycled", "recycled→mql"]);
     const events = await loop.store.listFunnelEvents({ personId: anais });
     expect(events.filter((e) => e.toStage === "mql").map((e) => e.at.slice(0, 19))).toEqual(mqlDates);
     expect(events.every((e) => e.cause.startsWith("restored:"))).toBe(true);
@@ -113,5 +128,34 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
             [["leadloop_status", "leadloop_disposition_date"], 1, false],
           ],
     );
+  });
+
+  it("counts an admin's requalify in no disposition after the rebuild, and the rep's verdict before it as before", async () => {
+    seedReps(loop);
+    const funnel = funnelFor(loop, crm);
+    const anais = seedAnaisAtOptique(loop);
+    const unreachable = await handedOffThenJudged(funnel, [anais], { hubspot: "ATTEMPTED_TO_CONTACT", salesforce: "Closed - Unreachable" });
+    expect(unreachable.unreachable).toBe(1);
+    // The admin brings her back, unreachable to recycled, typing her address in another case; the next
+    // sync writes her contact's status with the verdict's disposition date blanked, which no verdict does.
+    const requalify = ["--config", loopConfig(loop, crm), "requalify", "ANAIS.berenger@sgo-optique.FR", "--yes"];
+    expect((await runCli(requalify)).code).toBe(0);
+    await sync(funnel);
+    await nextSecond();
+    actsAgain(loop, anais);
+    expect((await sync(funnel, later)).summary.handoffs).toBe(1);
+    const moves = ["lead→mql", "mql→unreachable", "unreachable→recycled", "recycled→mql"];
+    expect(await path(anais)).toEqual(moves);
+    const before = await report();
+    expect([before.mqls, before.requalified, before.recycled, before.dispositions.unreachable, before.dispositions.recycle]).toEqual([2, 1, 1, 1, 0]);
+    expect(before.groups.find((g) => g.label === "PAID_SEARCH")?.dispositions).toEqual(before.dispositions);
+
+    await loop.restart(() => rmSync(loop.storePath));
+    expect((await sync(funnel, later)).summary.handoffs).toBe(0);
+    expect(await path(anais)).toEqual(moves);
+    const causes = new Map((await loop.store.listFunnelEvents({ personId: anais })).map((e) => [e.toStage, e.cause]));
+    expect(causes.get("unreachable")).toMatch(/^restored: disposition unreachable: /);
+    expect(causes.get("recycled")).toMatch(/^restored: (?!disposition)/);
+    expect(figures(await report())).toEqual(figures(before));
   });
 });
