@@ -127,6 +127,15 @@ describe("earlierQualifications", () => {
       "trash→lead:requalify",
       "lead→mql:score",
     ]);
+    // The requalify's `lead` went out in one write with the next MQL's `mql` (the run that qualified her
+    // again), so the history shows none: she goes back to lead as requalify sends her, not to recycled.
+    const unseen = [{ mqlAt: first, after: [{ stage: "trash" as const, at: trashedAt }] }];
+    expect(path(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, unseen))).toEqual([
+      `lead→mql@${first}`,
+      `mql→trash@${trashedAt}`,
+      `trash→lead@${latest}`,
+      `lead→mql@${latest}`,
+    ]);
     // Won is final: an MQL date after a win restores as the latest alone.
     const won = [{ mqlAt: first, after: [{ stage: "opportunity" as const, at: trashedAt }, { stage: "won" as const, at: requalifiedAt }] }];
     expect(path(restoredMoves("mql", { mqlAt: latest, stageAt: latest, now }, won))).toEqual([`lead→mql@${latest}`]);

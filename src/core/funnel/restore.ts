@@ -5,7 +5,7 @@
 // person who qualified more than once takes each earlier MQL first, from the contact's property histories.
 import { instantOf } from "../records.js";
 import { type Disposition, DISPOSITIONS, stageForDisposition } from "./dispositions.js";
-import { canMove, type CauseKind, move, type Stage, STAGES } from "./stages.js";
+import { canMove, type CauseKind, move, REQUALIFY_TARGET, type Stage, STAGES } from "./stages.js";
 
 /**
  * How a restored funnel event's cause begins: the handoff reads it to tell an MQL the store lost (handed
@@ -75,9 +75,12 @@ export function restoredMoves(
     moves.push({ fromStage: from, toStage: to, at, kind, ...(verdict && kind === "disposition" ? { verdict } : {}) });
     from = to;
   };
-  // Scoring moves a person to mql only from a nurture stage: one the history left elsewhere was recycled.
+  // Scoring moves a person to mql only from a nurture stage: one the history left elsewhere was recycled,
+  // or requalified where only an admin's requalify leads out (trash, back to lead as requalify sends her:
+  // its contact write goes out with the next MQL's, so the status history shows trash then mql).
   const requalifiable = (when: string): boolean => {
-    if (!canMove(from, "mql") && kindOf("recycled") !== null) step("recycled", when);
+    const back = REQUALIFY_TARGET[from] ?? "recycled";
+    if (!canMove(from, "mql") && kindOf(back) !== null) step(back, when);
     return kindOf("mql") !== null;
   };
   for (const [i, q] of earlier.entries()) {

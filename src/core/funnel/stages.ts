@@ -86,6 +86,12 @@ const TRANSITIONS: Readonly<Record<Stage, Partial<Record<Stage, readonly CauseKi
   trash: { lead: ["requalify"], sal: ACCEPTED, opportunity: ["conversion"], recycled: ["requalify"] },
 };
 
+/**
+ * Where an admin's `requalify` sends a person from each stage it may move: trash starts over as a lead
+ * (README "Recycle and trash"). The lost store's rebuild sends her the same way (restore.ts).
+ */
+export const REQUALIFY_TARGET: Readonly<Partial<Record<Stage, Stage>>> = { trash: "lead", lost: "recycled", unreachable: "recycled" };
+
 /** True when some cause may move a person from `from` to `to`. */
 export function canMove(from: Stage, to: Stage): boolean {
   return TRANSITIONS[from][to] !== undefined;

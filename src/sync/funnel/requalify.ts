@@ -4,11 +4,8 @@
 // blanking the revoked verdict's reason and date, and opening the lead status again as a handoff does).
 import { type DispositionMaps, LEAD_STATUS_FIELD, reopenStatus, revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
-import { move, type Stage } from "../../core/funnel/stages.js";
+import { move, REQUALIFY_TARGET, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
-
-/** Where `requalify` sends a person from each stage it may move: trash starts over as a lead. */
-const TARGET: Partial<Record<Stage, Stage>> = { trash: "lead", lost: "recycled", unreachable: "recycled" };
 
 export interface RequalifyPlan {
   personId: string;
@@ -31,7 +28,7 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
   if (!personId) return { ok: false, message: `no person with email ${email} is known to leadloop (run a sync first)` };
   const from = ((await store.currentStages([personId])).get(personId) ?? "lead") as Stage;
   const known = { personId, email: scored?.email ?? email, from };
-  const to = TARGET[from];
+  const to = REQUALIFY_TARGET[from];
   if (!to) {
     return {
       ok: false,
