@@ -10,6 +10,14 @@ import type { RecordWrite, WriteOutcome } from "../sync/system-port.js";
 import { callWithRetry, type RetryHooks, type RetryPolicy } from "./call-retry.js";
 import type { Clock } from "./clock.js";
 
+/**
+ * How long records refused in passing are sent again within one run, at most (the call's own patience
+ * when shorter): a lock or a per-record rate limit that clears does so within a few tries, and one that
+ * lasts waits for the next run, which sends it first, rather than holding this run for the whole
+ * `sync.retryPatience` (five minutes by default) while every other write waits behind it.
+ */
+export const PASSING_PATIENCE_MS = 30_000;
+
 /** Whether this outcome is a refusal in passing (PASSING_CLASSES). */
 export function refusedInPassing(outcome: WriteOutcome | undefined): boolean {
   return outcome !== undefined && !outcome.ok && PASSING_CLASSES.has(outcome.error.errorClass);
@@ -25,7 +33,8 @@ export interface PassingRetry {
 }
 
 /**
- * `writeOnce` on `writes`, then again on those refused in passing, within the patience. Past it (or on a
+ * `writeOnce` on `writes`, then again on those refused in passing, within PASSING_PATIENCE_MS (or the call's
+ * patience when shorter). Past it (or on a
  * stop) they keep their last refusal, queued as any refusal is, which the next run writes again first
  * (sync/retry-errors.ts `retryPassingRefusals`); a `writeOnce` that fails as a whole fails this too.
  */
@@ -60,7 +69,7 @@ export async function writeThroughPassingRefusals(
             : new SystemError({ system: retry.system, errorClass: "bug", code: "UNEXPECTED", message: String(err), retriable: false, cause: err }),
         ...(retry.onRetry ? { onRetry: retry.onRetry } : {}),
       },
-      retry.policy,
+      { ...retry.policy, patienceMs: Math.min(retry.policy.patienceMs, PASSING_PATIENCE_MS) },
       retry.clock,
     );
   } catch (err) {
