@@ -107,8 +107,7 @@ export class FaultInjector {
       const named = ids.filter((id) => r.ids.includes(id));
       if (named.length === 0) return [r];
       out.push({ ids: named, category: r.category, message: r.message });
-      if (r.times === undefined) return [r];
-      return r.times <= 1 ? [] : [{ ...r, times: r.times - 1 }];
+      return spentOnce(r);
     });
     return out;
   }
@@ -120,10 +119,7 @@ export class FaultInjector {
     );
     if (index < 0) return undefined;
     const fault = this.requestFaults[index]!;
-    if (fault.times !== undefined) {
-      if (fault.times <= 1) this.requestFaults.splice(index, 1);
-      else this.requestFaults[index] = { ...fault, times: fault.times - 1 };
-    }
+    this.requestFaults.splice(index, 1, ...spentOnce(fault));
     return fault;
   }
 
@@ -134,14 +130,18 @@ export class FaultInjector {
 
   /** The refusal in passing this record write meets, if any, using up one of its `times`. */
   passingRefusal(object: string, fields: Record<string, unknown>): RecordFault | undefined {
-    const fault = this.recordFaults.find((f) => f.category !== undefined && faultMatches(f, object, fields));
-    if (fault?.times !== undefined) {
-      this.recordFaults = fault.times <= 1
-        ? this.recordFaults.filter((f) => f !== fault)
-        : this.recordFaults.map((f) => (f === fault ? { ...f, times: fault.times! - 1 } : f));
-    }
+    const index = this.recordFaults.findIndex((f) => f.category !== undefined && faultMatches(f, object, fields));
+    if (index < 0) return undefined;
+    const fault = this.recordFaults[index]!;
+    this.recordFaults.splice(index, 1, ...spentOnce(fault));
     return fault;
   }
+}
+
+/** A rule after one application: gone after its last of `times`, one fewer left, or as it was without `times`. */
+function spentOnce<T extends { times?: number | undefined }>(rule: T): T[] {
+  if (rule.times === undefined) return [rule];
+  return rule.times <= 1 ? [] : [{ ...rule, times: rule.times - 1 }];
 }
 
 function faultMatches(f: RecordFault, object: string, fields: Record<string, unknown>): boolean {
