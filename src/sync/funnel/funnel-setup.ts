@@ -57,7 +57,12 @@ export interface CampaignSource {
   readCampaigns(): Promise<SystemCampaign[]>;
 }
 
-/** Which behaviour the portal offers (ActivitySource `probeEventsApi`), as the store keeps it. */
+/**
+ * Which behaviour the portal offers (ActivitySource `probeEventsApi`), as the store keeps it: the events API
+ * for every contact at once (`events`, Enterprise), the events API only one contact at a time
+ * (`events-per-contact`: the portal refuses a read that names no record), or only properties and bulk
+ * sources (`bulk`, below Enterprise).
+ */
 export type PortalBehaviour = "events" | "events-per-contact" | "bulk";
 export const PORTAL_BEHAVIOURS: readonly PortalBehaviour[] = ["events", "events-per-contact", "bulk"];
 

@@ -19,7 +19,6 @@ import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities, readContactEvents } from "./activities.js";
 import { readAssociations } from "./associations.js";
 import {
-  type BehaviourAccess,
   type EmailActivity,
   probeEventsApi,
   readEmailEvents,
@@ -48,12 +47,12 @@ import { listRecycleBin, readRemovals } from "./removals.js";
 import { fromHubspotObject, propertiesFor } from "./values.js";
 import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
-import type { SystemCampaign } from "../../sync/funnel/funnel-setup.js";
+import type { PortalBehaviour, SystemCampaign } from "../../sync/funnel/funnel-setup.js";
 import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
 import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
-export type { BehaviourAccess, EmailActivity } from "./bulk-behaviour.js";
+export type { EmailActivity } from "./bulk-behaviour.js";
 export { isMissingScopes } from "./bulk-behaviour.js";
 export type { HubspotPropertyDefinition } from "./describe.js";
 export type { HubspotOwner } from "./owners.js";
@@ -107,7 +106,7 @@ export interface HubspotAdapter extends SystemPort {
    * Whether the portal answers the events API for every contact (Enterprise), only one contact at a time
    * (a 400 VALIDATION_ERROR for a read naming no record), or refuses it (403 MISSING_SCOPES). One call.
    */
-  probeEventsApi(): Promise<BehaviourAccess>;
+  probeEventsApi(): Promise<PortalBehaviour>;
   /** The portal's forms, from the forms API (one call per 100 forms). */
   listForms(): Promise<{ id: string; name: string }[]>;
   /** Form submissions after `since` up to `until`, by email, from the forms and form submissions APIs, a page at a time. */

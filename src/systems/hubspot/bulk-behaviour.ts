@@ -12,6 +12,7 @@
 // their activities over a page at a time: a portal's window can hold more than memory should (ARCHITECTURE.md
 // "Memory at scale").
 import { z } from "zod";
+import type { PortalBehaviour } from "../../sync/funnel/funnel-setup.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { ActivityKind } from "./activities.js";
 import { nextPage } from "./schemas.js";
@@ -66,13 +67,6 @@ const emailEventsPage = z.looseObject({
 });
 const anyPage = z.unknown();
 
-/**
- * Which behaviour the portal offers: the events API for every contact at once (`events`, Enterprise), the
- * events API only one contact at a time (`events-per-contact`: the portal refuses a read that names no
- * record), or only properties and bulk sources (`bulk`, below Enterprise).
- */
-export type BehaviourAccess = "events" | "events-per-contact" | "bulk";
-
 /** True when this error is HubSpot saying the portal or token lacks the events API (403 MISSING_SCOPES). */
 export function isMissingScopes(err: unknown): boolean {
   return err instanceof SystemError && err.code === "MISSING_SCOPES";
@@ -93,7 +87,7 @@ function isBulkEventsRefused(err: unknown): err is SystemError {
  * One call, the bulk read's own query for one event: it answers (`events`), is refused for the portal's
  * tier or scopes (`bulk`), or is refused for naming no record (`events-per-contact`).
  */
-export async function probeEventsApi(transport: HubspotTransport): Promise<BehaviourAccess> {
+export async function probeEventsApi(transport: HubspotTransport): Promise<PortalBehaviour> {
   try {
     await transport.send({ method: "GET", path: "/events/v3/events/", qs: { objectType: "contact", limit: "1" } }, anyPage);
     return "events";
