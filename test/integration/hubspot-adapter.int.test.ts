@@ -1154,6 +1154,19 @@ describe("a portal whose ids are past 2^53", () => {
   });
 });
 
+// The first load's keyset (`hs_object_id` GT the last id read) meets ids whose neighbours are one double.
+describe("a first load of a portal whose ids are past 2^53", () => {
+  const h = useEmulator({}, { firstObjectId: "9007199254740990", searchPageMax: 3 });
+
+  it("reads every contact once, across pages whose last ids no double holds", async () => {
+    const { adapter, emulator } = h();
+    const ids = Array.from({ length: 11 }, (_, i) => emulator.data.createObject("contacts", messyContact(i), at(i)).id);
+    expect(ids[3]).toBe("9007199254740993");
+    const pages = await collect(adapter.readChanges("contacts", FIELDS, null, iso(3_600_000)));
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual(ids);
+  });
+});
+
 describe("readRemovals", () => {
   const h = useEmulator();
 

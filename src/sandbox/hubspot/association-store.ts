@@ -1,6 +1,7 @@
 // The association links between records, kept per direction (from type, id, to type) with the set of
 // association type ids on each link, as Associations v4 models them.
 import { OBJECT_TYPES, type ObjectType } from "./object-types.js";
+import { compareIds } from "./record-ids.js";
 
 export class AssociationStore {
   private readonly links = new Map<string, Map<string, Set<number>>>();
@@ -25,7 +26,7 @@ export class AssociationStore {
     const targets = this.links.get(linkKey(fromType, fromId, toType));
     if (!targets) return [];
     return [...targets.entries()]
-      .sort(([a], [b]) => Number(a) - Number(b))
+      .sort(([a], [b]) => compareIds(a, b))
       .map(([toId, ids]) => [toId, [...ids]]);
   }
 

@@ -14,6 +14,7 @@ import { OBJECT_TYPES, type ObjectType, singularOf } from "./object-types.js";
 import type { PropertyDefinition, PropertyOption, PropertyType } from "./property-definitions.js";
 import { type PropertyHistoryEntry, PropertyHistoryLog, type PropertySource } from "./property-history.js";
 import { invalidPropertiesError, normaliseWrite, type WriteValue } from "./property-values.js";
+import { compareIds } from "./record-ids.js";
 
 /** How long an archived record can be restored, and so listed with `archived=true`: 90 days. */
 const ARCHIVE_RETENTION_MS = 90 * 86_400_000;
@@ -576,14 +577,14 @@ export class HubspotData {
   }
 
   /** One list page: up to `count` records in id order from the first whose id is at least `fromId`. */
-  recordPage(type: ObjectType, archived: boolean, fromId: number | undefined, count: number): StoredObject[] {
+  recordPage(type: ObjectType, archived: boolean, fromId: string | undefined, count: number): StoredObject[] {
     return archived
       ? this.objectsOf(type).page(true, fromId, count, (r) => this.restorable(r))
       : this.objectsOf(type).page(false, fromId, count);
   }
 
   /** How many live records have an id of at least `fromId`. */
-  liveCountFrom(type: ObjectType, fromId: number): number {
+  liveCountFrom(type: ObjectType, fromId: string): number {
     return this.objectsOf(type).liveCountFrom(fromId);
   }
 
@@ -593,7 +594,7 @@ export class HubspotData {
     return [...new Set(ids)]
       .map((id) => table.get(id))
       .filter((r): r is StoredObject => r !== undefined && !r.archived)
-      .sort((a, b) => Number(a.id) - Number(b.id));
+      .sort((a, b) => compareIds(a.id, b.id));
   }
 
   /** Ids of live records whose modified date is in [low, high] (epoch ms), for search on it. */

@@ -5,6 +5,7 @@
 // Indexes follow a record's values, so every write calls `reindex` after changing one.
 import { SortedIndex } from "../emulator/sorted-index.js";
 import { parseInstant } from "./property-values.js";
+import { compareIds } from "./record-ids.js";
 
 const MERGED_IDS = "hs_merged_object_ids";
 
@@ -18,12 +19,14 @@ export class ObjectTable<R extends TableRecord> {
   private readonly rows = new Map<string, R>();
   /** Every id ever created, ascending (ids only grow); removed ids are skipped when read. */
   private readonly idOrder: string[] = [];
+  /** Each id's place in `idOrder`: exact where the ids themselves, past 2^53, are no exact doubles. */
+  private readonly placeOf = new Map<string, number>();
   private readonly emails = new Map<string, Set<string>>();
   private readonly emailsOf = new Map<string, string[]>();
   private readonly modified = new SortedIndex();
   /** Live records holding `hs_merged_object_ids`: the records merges made. */
   private readonly merged = new Set<string>();
-  /** Ids (as their numbers) of records archived or removed: what `liveCountFrom` leaves out. */
+  /** Records archived or removed, keyed by their place in `idOrder`: what `liveCountFrom` leaves out. */
   private readonly gone = new SortedIndex();
   /**
    * A unique property's values → the record that last took each: entries are checked against the record
@@ -44,6 +47,7 @@ export class ObjectTable<R extends TableRecord> {
   /** Counted by `reindex`, which it ends with. */
   add(record: R): void {
     this.rows.set(record.id, record);
+    this.placeOf.set(record.id, this.idOrder.length);
     this.idOrder.push(record.id);
     this.reindex(record);
   }
@@ -56,7 +60,7 @@ export class ObjectTable<R extends TableRecord> {
     this.setEmails(id, []);
     this.modified.remove(id);
     this.merged.delete(id);
-    this.gone.set(id, Number(id));
+    this.gone.set(id, this.placeOf.get(id)!);
   }
 
   /** Brings the indexes up to date with a record's values after a write changed them. */
@@ -66,7 +70,7 @@ export class ObjectTable<R extends TableRecord> {
     const modified = parseInstant(record.properties.hs_lastmodifieddate ?? "")?.getTime();
     if (record.archived || modified === undefined) this.modified.remove(record.id);
     else this.modified.set(record.id, modified);
-    if (record.archived) this.gone.set(record.id, Number(record.id));
+    if (record.archived) this.gone.set(record.id, this.placeOf.get(record.id)!);
     else this.gone.remove(record.id);
     if (!record.archived && record.properties[MERGED_IDS]) this.merged.add(record.id);
     else this.merged.delete(record.id);
@@ -111,8 +115,7 @@ export class ObjectTable<R extends TableRecord> {
    * Up to `count` live or archived records in id order, from the first whose id is at least `fromId`, of
    * those `keep` keeps.
    */
-  page(archived: boolean, fromId: number | undefined, count: number, keep: (r: R) => boolean = () => true): R[] {
-    if (Number.isNaN(fromId)) return [];
+  page(archived: boolean, fromId: string | undefined, count: number, keep: (r: R) => boolean = () => true): R[] {
     const out: R[] = [];
     for (let i = fromId === undefined ? 0 : this.firstAtLeast(fromId); i < this.idOrder.length && out.length < count; i++) {
       const r = this.rows.get(this.idOrder[i]!);
@@ -122,17 +125,18 @@ export class ObjectTable<R extends TableRecord> {
   }
 
   /** How many live records have an id of at least `fromId`. */
-  liveCountFrom(fromId: number): number {
-    return this.idOrder.length - this.firstAtLeast(fromId) - this.gone.count(fromId);
+  liveCountFrom(fromId: string): number {
+    const first = this.firstAtLeast(fromId);
+    return this.idOrder.length - first - this.gone.count(first);
   }
 
   /** The position in the id order of the first id at least `fromId`. */
-  private firstAtLeast(fromId: number): number {
+  private firstAtLeast(fromId: string): number {
     let i = 0;
     let hi = this.idOrder.length;
     while (i < hi) {
       const mid = (i + hi) >> 1;
-      if (Number(this.idOrder[mid]) < fromId) i = mid + 1;
+      if (compareIds(this.idOrder[mid]!, fromId) < 0) i = mid + 1;
       else hi = mid;
     }
     return i;
@@ -143,7 +147,7 @@ export class ObjectTable<R extends TableRecord> {
     const ids = this.emails.get(email);
     if (!ids) return [];
     return [...ids]
-      .sort((a, b) => Number(a) - Number(b))
+      .sort(compareIds)
       .map((id) => this.rows.get(id)!)
       .filter(Boolean);
   }

@@ -7,6 +7,7 @@
 import type { HubspotData, StoredObject } from "./hubspot-data.js";
 import type { ObjectType } from "./object-types.js";
 import { parseInstant } from "./property-values.js";
+import { canonicalId, compareIds, idAfter } from "./record-ids.js";
 import type { SearchFilter, SearchRequest } from "./request-schemas.js";
 import { pageOf, SEARCH_LIMITS, type SearchPage, searchPaging, type SearchTieOrder, tieBreak } from "./search.js";
 
@@ -62,7 +63,7 @@ function filterCandidates(data: HubspotData, type: ObjectType, filter: SearchFil
         : undefined;
   if (filter.propertyName === "hs_object_id" && values) {
     // Ids compare as numbers ("010001" finds 10001).
-    return values.map((v) => (Number.isInteger(Number(v.trim())) ? String(Number(v.trim())) : v.trim()));
+    return values.map((v) => canonicalId(v) ?? v.trim());
   }
   // A connector's merge search: the few records merges made, not every record a first load modified.
   if (filter.propertyName === "hs_merged_object_ids" && filter.operator === "HAS_PROPERTY") return data.mergedRecordIds(type);
@@ -173,17 +174,16 @@ export function idKeysetPage(
   const filter = group?.filters[0];
   if (!filter || group.filters.length !== 1) return undefined;
   if (filter.propertyName !== "hs_object_id" || (filter.operator !== "GT" && filter.operator !== "GTE")) return undefined;
-  const value = filter.value?.trim();
-  const bound = Number(value);
-  if (!value || !Number.isSafeInteger(bound)) return undefined;
-  const fromId = filter.operator === "GT" ? bound + 1 : bound;
+  const bound = canonicalId(filter.value ?? "");
+  if (bound === undefined) return undefined;
+  const fromId = filter.operator === "GT" ? idAfter(bound) : bound;
   const { offset, limit } = searchPaging(request);
   const visible = (r: StoredObject) => r.writtenAt <= indexedBefore;
   // A record search cannot see yet was written after indexedBefore, so modified after it too (writtenAt
   // is at most its modified date): those are few, and walked.
   let total = data.liveCountFrom(type, fromId);
   data.walkModified(type, indexedBefore + 1, Number.POSITIVE_INFINITY, (r) => {
-    if (Number(r.id) >= fromId && !visible(r)) total--;
+    if (compareIds(r.id, fromId) >= 0 && !visible(r)) total--;
     return true;
   });
   const wanted = Math.min(offset + limit, SEARCH_LIMITS.totalResults);
@@ -192,7 +192,7 @@ export function idKeysetPage(
     const chunk = data.recordPage(type, false, from, wanted - first.length);
     if (chunk.length === 0) break;
     for (const r of chunk) if (visible(r)) first.push(r);
-    from = Number(chunk[chunk.length - 1]!.id) + 1;
+    from = idAfter(chunk[chunk.length - 1]!.id);
   }
   return pageOf(first, total, offset, limit);
 }

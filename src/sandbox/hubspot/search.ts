@@ -6,6 +6,7 @@ import type { ObjectType } from "./object-types.js";
 import type { PropertyDefinition } from "./property-definitions.js";
 import { parseInstant } from "./property-values.js";
 import type { SearchFilter, SearchRequest } from "./request-schemas.js";
+import { canonicalId, compareIds } from "./record-ids.js";
 
 /** Documented limits (changelog "Expanded filtering capabilities", August 2024, and the search guide). */
 export const SEARCH_LIMITS = {
@@ -50,7 +51,7 @@ export type SearchTieOrder = "reversed" | "id";
 
 /** Compares two records' ids as a tie on the sort is broken. */
 export function tieBreak(ties: SearchTieOrder): (a: { id: string }, b: { id: string }) => number {
-  return ties === "id" ? (a, b) => Number(a.id) - Number(b.id) : (a, b) => Number(b.id) - Number(a.id);
+  return ties === "id" ? (a, b) => compareIds(a.id, b.id) : (a, b) => compareIds(b.id, a.id);
 }
 
 export function runSearch(
@@ -157,9 +158,15 @@ function matchesFilter(
   filter: SearchFilter,
   def: PropertyDefinition | undefined,
 ): boolean {
-  const actual = filter.propertyName === "hs_object_id" ? record.id : record.properties[filter.propertyName];
+  const byId = filter.propertyName === "hs_object_id";
+  const actual = byId ? record.id : record.properties[filter.propertyName];
   const has = actual !== undefined && actual !== "";
-  const cmp = (wanted: string): number | undefined => (has ? compareValues(actual, wanted, def) : undefined);
+  const cmp = (wanted: string): number | undefined => {
+    if (!has) return undefined;
+    // An id filter compares digit for digit: as doubles, ids past 2^53 would round onto their neighbours.
+    const id = byId ? canonicalId(wanted) : undefined;
+    return id === undefined ? compareValues(actual, wanted, def) : Math.sign(compareIds(actual, id));
+  };
   switch (filter.operator) {
     case "HAS_PROPERTY":
       return has;
@@ -232,10 +239,11 @@ function sortRecords(
   definitions: ReadonlyMap<string, PropertyDefinition>,
   ties: SearchTieOrder,
 ): StoredObject[] {
-  if (!sort) return [...records].sort((a, b) => Number(a.id) - Number(b.id));
+  if (!sort) return [...records].sort((a, b) => compareIds(a.id, b.id));
   const byId = tieBreak(ties);
   const def = definitions.get(sort.propertyName);
   const sign = sort.direction === "DESCENDING" ? -1 : 1;
+  if (sort.propertyName === "hs_object_id") return [...records].sort((a, b) => sign * compareIds(a.id, b.id));
   // Each record's value is read and parsed once, compared as compareValues compares two values.
   const keyed = records.map((r) => {
     const value = sort.propertyName === "hs_object_id" ? r.id : r.properties[sort.propertyName];

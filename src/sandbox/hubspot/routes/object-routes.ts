@@ -9,6 +9,7 @@ import { HubspotApiError, notFound } from "../errors.js";
 import type { HubspotObject } from "../hubspot-data.js";
 import type { ObjectType } from "../object-types.js";
 import { associationTypesParam, listParam, objectView } from "../object-views.js";
+import { canonicalId } from "../record-ids.js";
 import {
   type createAssociations,
   createInput,
@@ -59,7 +60,8 @@ export function addObjectRoutes(api: Router<EmulatorHandler>, ctx: HubspotContex
       const after = req.query.get("after");
       const archived = req.query.get("archived") === "true";
       // `after` is the id of the first record of the next page, so paging is stable under inserts.
-      const start = data.recordPage(type, archived, after ? Number(after) : undefined, limit + 1);
+      const from = after ? canonicalId(after) : undefined;
+      const start = after && from === undefined ? [] : data.recordPage(type, archived, from, limit + 1);
       const page = start.slice(0, limit);
       const properties = listParam(req.query, "properties");
       const associations = associationTypesParam(req.query);
