@@ -21,6 +21,26 @@ export interface ChangeGroup {
   cursor: { system: string; object: string; value: string; lastId: string | null };
 }
 
+/** A page's records to group, in the page's order, and which of them are echoes. */
+export interface PendingPage {
+  records: SourceRecord[];
+  /**
+   * Of `records`, those read back as they were synced (a look-back re-read, leadloop's own write coming
+   * back): no work unless a change of theirs releases a write refused for them, which the group's one read
+   * of the error queue tells (page-sync.ts). Held with the group without filling it.
+   */
+  echoes: ReadonlySet<SourceRecord>;
+}
+
+export interface PendingRecords {
+  sort(records: SourceRecord[]): Promise<PendingPage>;
+  /**
+   * Of echoes held while a group fills with due records (as many as a group), those with nothing to
+   * release, dropped here so a stream of echoes holds no more than a group's worth at a time.
+   */
+  settle(echoes: readonly SourceRecord[]): Promise<ReadonlySet<SourceRecord>>;
+}
+
 export interface GroupReadOptions {
   system: SystemPort;
   object: string;
@@ -43,11 +63,10 @@ export interface GroupReadOptions {
    */
   until?: string;
   /**
-   * Which of a page's records need syncing; the rest (a look-back re-read, leadloop's own write coming
-   * back) are dropped before grouping, so a group fills with records that need work and its writes fill
-   * whole batches. Without it every record read is grouped.
+   * Which of a page's records need syncing, so a group fills with records that need work and its writes
+   * fill whole batches (without it every record read is grouped), and `settle` with it.
    */
-  pending?: (records: SourceRecord[]) => Promise<SourceRecord[]>;
+  pending?: PendingRecords;
   /**
    * A later stream of this run that reads the same object from the same saved cursor (the contact sync
    * after the qualification): when its cursor equals this one's, its fields are read too and the pages
@@ -91,6 +110,8 @@ export async function readChangeGroups(
   const pages = kept ? keptPages(ctx, kept) : system.readChanges(object, fields, from, until, coverage);
   if (kept) ctx.log.debug("changes.kept_read", { system: system.system, object, cursor: cursorObject });
   let buffer: SourceRecord[] = [];
+  /** Echoes in `buffer` not yet settled: they do not count toward a group's size. */
+  let echoes = new Set<SourceRecord>();
   let last: ChangeCursor | null = null;
   let readAny = false;
   const groupRecords = options.groupRecords ?? GROUP_RECORDS;
@@ -100,6 +121,7 @@ export async function readChangeGroups(
     if (!last || (buffer.length === 0 && sinceHanded === 0)) return;
     const records = buffer;
     buffer = [];
+    echoes = new Set();
     sinceHanded = 0;
     await handle({
       records,
@@ -113,10 +135,20 @@ export async function readChangeGroups(
     if (!kept) bump(ctx.summary.read, system.system, page.records.length);
     if (keeping) await keepPage(ctx, keeping, page);
     if (page.records.length > 0) readAny = true;
-    buffer.push(...(options.pending ? await options.pending(page.records) : page.records));
+    if (options.pending) {
+      const sorted = await options.pending.sort(page.records);
+      buffer.push(...sorted.records);
+      for (const echo of sorted.echoes) echoes.add(echo);
+      if (echoes.size >= groupRecords) {
+        const dropped = await options.pending.settle([...echoes]);
+        buffer = buffer.filter((r) => !dropped.has(r));
+        echoes = new Set();
+      }
+    } else buffer.push(...page.records);
     sinceHanded += page.records.length;
     last = page.cursor;
-    if (buffer.length >= groupRecords || (buffer.length === 0 && sinceHanded >= groupRecords)) await flush();
+    const due = buffer.length - echoes.size;
+    if (due >= groupRecords || (due === 0 && sinceHanded >= groupRecords)) await flush();
     if (ctx.signal?.aborted) {
       await flush();
       ctx.log.info("run.stopping", { reason: "signal", system: system.system, object });

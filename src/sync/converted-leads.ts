@@ -1,6 +1,7 @@
 // A Lead a rep converted (Salesforce's convertLead) takes no more writes: its link moves to the Contact
 // it became, the outbox drops what it kept for the Lead, the Lead's open error entries are resolved, and
 // the fields a field-sync write still owed the Lead are owed to the Contact (ARCHITECTURE.md "One run", the CRM changes).
+import type { OpenErrors } from "./open-errors.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import type { SourceRecord } from "../core/records.js";
 import type { FieldSnapshot, Link, LinkWrite, OutboxRecord, SlaClock } from "../store/port.js";
@@ -79,7 +80,7 @@ export interface ConversionCarry {
 
 /**
  * The Leads' writes are dropped (a converted Lead refuses every write: CANNOT_UPDATE_CONVERTED_LEAD) and
- * their open entries resolved; the fields a field-sync write still owed a Lead are owed to its Contact
+ * their open entries (in `open`, the page's one read of the error queue) resolved; the fields a field-sync write still owed a Lead are owed to its Contact
  * through the moved link's snapshots (owed-fields.ts), as a merged-away Lead's are to its master.
  */
 export async function carryConversions(
@@ -87,6 +88,7 @@ export async function carryConversions(
   items: readonly ConvertedLink[],
   mappings: readonly ObjectMapping[],
   snapshots: ReadonlyMap<number, Snapshots>,
+  open: OpenErrors,
 ): Promise<ConversionCarry> {
   const carry: ConversionCarry = { droppedFor: [], resolvedErrors: [], snapshots: new Map(), clocks: [] };
   if (items.length === 0) return carry;
@@ -113,7 +115,6 @@ export async function carryConversions(
       to: { type: c.moved.crmType, id: c.moved.crmId },
     })),
   );
-  const open = await ctx.store.openErrorsFor(items.map((c) => c.lead.id));
   for (const c of items)
     for (const e of open.get(c.lead.id) ?? []) {
       if (e.system !== system || e.object !== c.lead.object) continue;

@@ -3,6 +3,7 @@
 // owed (ARCHITECTURE.md "One write path", a record deleted before its writes went out).
 import { personIdOf } from "../core/text/error-problems.js";
 import type { BatchCommit, DeletedRecord, QueuedError } from "../store/port.js";
+import type { OpenErrors } from "./open-errors.js";
 import type { RunContext } from "./run-context.js";
 import type { Removal } from "./system-port.js";
 
@@ -19,14 +20,16 @@ export function notFound(object: string, id: string, at: string): Removal {
  * for a person who no longer exists, and so does one on a merge's losing record whose person is in
  * `personOf` (its master is another person's), and those of `peopleGone` (people whose own contact was
  * deleted, their Leads alive), with their open follow-up tasks completed; another merge's clock moves
- * with the link (merges.ts). Committed with the batch that retires the records' links.
+ * with the link (merges.ts). Committed with the batch that retires the records' links. `open`: the open
+ * error-queue entries about the removed records (open-errors.ts), read by the caller with its others.
  */
 export async function deletionsFollowed(
   ctx: RunContext,
   system: string,
   removals: readonly Removal[],
   personOf: ReadonlyMap<string, string>,
-  peopleGone: readonly string[] = [],
+  peopleGone: readonly string[],
+  open: OpenErrors,
 ): Promise<Required<Pick<BatchCommit, "outboxDroppedFor" | "slaClocksStoppedOn" | "resolvedErrors" | "outbox">>> {
   // A merge into another person's record ends the person's as a deletion does (merges.ts `crmEnded`).
   const ended = (r: Removal) => r.kind === "deleted" || (r.kind === "merged" && personOf.has(r.id));
@@ -41,7 +44,7 @@ export async function deletionsFollowed(
   // longer follows. Only with the funnel, which completes her open follow-up tasks in this commit too.
   const gone = peopleGone.length > 0 && ctx.followUpsEnded ? await ctx.followUpsEnded(peopleGone, `${system} contact deleted`) : null;
   for (const c of gone?.clocks ?? []) slaClocksStoppedOn.push({ object: c.crmType, recordId: c.crmId, personId: c.personId });
-  return { outboxDroppedFor, slaClocksStoppedOn, resolvedErrors: await mootErrors(ctx, outboxDroppedFor), outbox: gone?.outbox ?? [] };
+  return { outboxDroppedFor, slaClocksStoppedOn, resolvedErrors: await mootErrors(ctx, outboxDroppedFor, open), outbox: gone?.outbox ?? [] };
 }
 
 /**
@@ -49,11 +52,11 @@ export async function deletionsFollowed(
  * the deletion, in an earlier run or this run's first drain), and retrying it can only be refused again.
  * So are the entries of writes of the same system about the person whose record it was (the handoff's
  * tasks: their entries name the task's key, and the person in their payload): the contact itself with
- * HubSpot as the CRM, the Lead's or Contact's linked contact with Salesforce.
+ * HubSpot as the CRM, the Lead's or Contact's linked contact with Salesforce. The entries about the
+ * records are in `open` (the caller's one read of the queue for them); the people's are read here.
  */
-async function mootErrors(ctx: RunContext, deleted: readonly DeletedRecord[]): Promise<number[]> {
+async function mootErrors(ctx: RunContext, deleted: readonly DeletedRecord[], open: OpenErrors): Promise<number[]> {
   if (deleted.length === 0) return [];
-  const open = await ctx.store.openErrorsFor(deleted.map((d) => d.recordId));
   const ids = new Set<number>();
   const resolve = (e: QueuedError, d: DeletedRecord) => {
     if (ids.has(e.id)) return;

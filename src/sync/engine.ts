@@ -28,7 +28,7 @@ import { FIELD_SYNC_PHASE } from "./outbox/field-sync-write.js";
 import { rewindForNewFields } from "./mapping-fields.js";
 import { namingMappingFiles } from "./mapping-refusal.js";
 import { openMatchIndexes, releaseMatchIndexes } from "./match-index.js";
-import { recordsToSync, syncPage } from "./page-sync.js";
+import { pendingRecords, syncPage } from "./page-sync.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { probeOpeningWindows } from "./opening-probe.js";
 import { followRemovals } from "./removals.js";
@@ -375,8 +375,8 @@ async function readSide(
       fields,
       cursorObject: object,
       startWhenNew: null,
-      // Echoes are dropped before grouping, so groups (and write batches) fill with records that need a write.
-      pending: (records) => recordsToSync(ctx, { source: side, mappings, records }),
+      // Echoes ride with the group without filling it, so groups (and write batches) fill with records that need a write.
+      pending: pendingRecords(ctx, side, mappings),
       ...(keepFor ? { keepFor } : {}),
     },
     async (group) => {

@@ -9,7 +9,7 @@ export interface KeptDescription {
   object: string;
   /** The answer as the adapter parsed it (its own keys only); the adapter validates it again when recalled. */
   answer: unknown;
-  /** When it was read from the system; absent: by this process, so now. */
+  /** When its system was asked for it (the adapters' DescriptionLedger always says); absent, the store stamps its keeping. */
   learnedAt?: string;
 }
 

@@ -31,6 +31,8 @@ import {
 import { fieldSyncWrite, waitsForDrain } from "./outbox/field-sync-write.js";
 import { funnelWrite } from "./outbox/funnel-write.js";
 import { otherSide, port, type RunContext, SIDE_NAMES, type SideName } from "./run-context.js";
+import type { PendingRecords } from "./change-groups.js";
+import { openErrorsAbout } from "./open-errors.js";
 import { indexedCandidates } from "./match-index.js";
 import { creationMapping, idleMisses, leftAsTheyAre, matcherOf, missNotes } from "./match-misses.js";
 import { bump } from "./run-summary.js";
@@ -114,7 +116,17 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 
   pairings.push(...(await pairLinked(ctx, commit, source, toFetch, mappings)));
   pairings.push(...(await pairUnlinked(ctx, source, unlinked, mappings, commit.matchMisses, commit.links)));
-  const carried = await carryConversions(ctx, commit.converted, mappings, snapshots);
+  // The page reads the error queue once (nothing before its commit writes the store): for the linked
+  // records read, echoes too, whose change may release writes refused for them; the pairs' records, whose
+  // entries hold refused writes; converted Leads, whose entries are resolved; and the records found gone,
+  // whose entries are moot.
+  const open = await openErrorsAbout(ctx, [
+    ...linkedRead.map((r) => r.id),
+    ...pairRecordIds(pairings),
+    ...commit.converted.map((c) => c.lead.id),
+    ...commit.gone.filter((r) => !r.takesWrites).map((r) => r.id),
+  ]);
+  const carried = await carryConversions(ctx, commit.converted, mappings, snapshots, open);
   if (carried.snapshots.size > 0) snapshots = new Map([...snapshots, ...carried.snapshots]);
   commit.resolvedErrors.push(...carried.resolvedErrors);
   const followed = await deletionsFollowed(
@@ -123,6 +135,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.gone,
     new Map([...commit.personOfGone, ...commit.merges.crmEnded]),
     commit.peopleGone,
+    open,
   );
   const owed = await owedToSurvivors(ctx, commit.merges);
   commit.resolvedErrors.push(...unlessMoved(followed.resolvedErrors, owed));
@@ -145,9 +158,6 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     commit.links.push(linkWrite(p, changed, crmId, marketingId));
   };
 
-  // The page reads the error queue once: for the linked records read, echoes too, whose change may release
-  // writes refused for them, and for the pairs' records, whose entries hold refused writes.
-  const open = await openErrorsAbout(ctx, [...linkedRead.map((r) => r.id), ...pairRecordIds(pairings)]);
   const released = (await releasedByChange(ctx, linkedRead, open)).map((r) => r.key);
   const refusedByPair = refusedSyncWrites(pairings, open);
   let work: PairWrite[] = [];
@@ -284,42 +294,38 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
 }
 
 /**
- * The records of a page that need syncing: all but linked records equal to their own side's snapshot
- * (our own write read back, a look-back re-read), which are counted read and unchanged here and go no
- * further. The change stream drops them before grouping, so a group holds only records that need work.
+ * The change stream's sorting of a page's records (change-groups.ts `PendingRecords`): linked records equal
+ * to their own side's snapshot (our own write read back, a look-back re-read) are echoes, held with the
+ * group without filling it, and unlinked records left as they are (match-misses.ts `idleMisses`) go no
+ * further. An echo whose change releases a write refused for it (record-refusals.ts) is synced as one; the
+ * rest are counted read and unchanged, by the group's sync (its one read of the error queue says which) or
+ * by `settle` when a group's worth of echoes is held.
  */
-export async function recordsToSync(
-  ctx: RunContext,
-  input: Pick<PageInput, "source" | "mappings" | "records">,
-): Promise<SourceRecord[]> {
-  const { source, mappings } = input;
-  const records = latestReads(input.records);
-  if (records.length === 0) return [];
-  const { links, snapshots } = await linksOf(ctx, source, mappings[0]!.pair, records);
-  const linked: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
-  for (const record of records) {
-    const link = links.get(record.id);
-    const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
-    if (link !== undefined && mapping !== undefined && !(source === "crm" && converted(record, mapping)))
-      linked.push({ record, link, mapping });
-  }
-  const echoes = await linkedEchoes(ctx, source, linked, snapshots);
-  // A record changed since a refusal of it (given to an active user) has its refused writes to release.
-  if (echoes.size > 0) {
-    const read = [...echoes];
-    const waking = new Set((await releasedByChange(ctx, read, await openErrorsAbout(ctx, read.map((r) => r.id)))).map((r) => r.recordId));
-    for (const record of echoes) if (waking.has(record.id)) echoes.delete(record);
-  }
-  ctx.summary.unchanged += echoes.size;
-  // Unlinked records left as they are (match-misses.ts `idleMisses`) have no work either.
-  const idle =
-    source === "marketing" ? await idleMisses(ctx, mappings, records.filter((r) => !links.has(r.id))) : new Set<string>();
-  return echoes.size === 0 && idle.size === 0 ? records : records.filter((r) => !echoes.has(r) && !idle.has(r.id));
-}
-
-/** The open error-queue entries about these records; no read for none. */
-async function openErrorsAbout(ctx: RunContext, recordIds: readonly string[]): Promise<Map<string, QueuedError[]>> {
-  return recordIds.length === 0 ? new Map() : ctx.store.openErrorsFor([...new Set(recordIds)]);
+export function pendingRecords(ctx: RunContext, source: SideName, mappings: readonly ObjectMapping[]): PendingRecords {
+  return {
+    async sort(read) {
+      const records = latestReads(read);
+      if (records.length === 0) return { records, echoes: new Set() };
+      const { links, snapshots } = await linksOf(ctx, source, mappings[0]!.pair, records);
+      const linked: { record: SourceRecord; link: Link; mapping: ObjectMapping }[] = [];
+      for (const record of records) {
+        const link = links.get(record.id);
+        const mapping = mappingFor(mappings, source === "crm" ? record.object : link?.crmType);
+        if (link !== undefined && mapping !== undefined && !(source === "crm" && converted(record, mapping)))
+          linked.push({ record, link, mapping });
+      }
+      const echoes = await linkedEchoes(ctx, source, linked, snapshots);
+      const idle =
+        source === "marketing" ? await idleMisses(ctx, mappings, records.filter((r) => !links.has(r.id))) : new Set<string>();
+      return { records: idle.size === 0 ? records : records.filter((r) => !idle.has(r.id)), echoes };
+    },
+    async settle(echoes) {
+      const waking = new Set((await releasedByChange(ctx, echoes, await openErrorsAbout(ctx, echoes.map((r) => r.id)))).map((r) => r.recordId));
+      const dropped = new Set(echoes.filter((r) => !waking.has(r.id)));
+      ctx.summary.unchanged += dropped.size;
+      return dropped;
+    },
+  };
 }
 
 /**

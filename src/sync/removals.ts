@@ -12,6 +12,7 @@ import { port } from "./run-context.js";
 import { binCursorObject, binSizeFact, binWindowStart } from "./recycle-bin.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { deletionsFollowed, notFound } from "./deletions.js";
+import { openErrorsAbout } from "./open-errors.js";
 import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 
 /**
@@ -111,7 +112,9 @@ export async function followRemovals(
     for (const [recordId, personId] of found.personOf) personOf.set(recordId, personId);
   }
   const owed = await owedToSurvivors(ctx, merges);
-  const ended = await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]), peopleGone);
+  // Those taking no more writes have their entries made moot (deletions.ts).
+  const open = await openErrorsAbout(ctx, removals.filter((r) => !r.takesWrites).map((r) => r.id));
+  const ended = await deletionsFollowed(ctx, system.system, removals, new Map([...personOf, ...merges.crmEnded]), peopleGone, open);
   await ctx.store.commitBatch({
     runId: ctx.runId,
     at: ctx.until,

@@ -164,7 +164,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     accessToken: options.accessToken,
   });
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
-  const catalog = new PropertyCatalog(transport);
+  const catalog = new PropertyCatalog(transport, options.clock ?? systemClock);
 
   return {
     system: "hubspot",

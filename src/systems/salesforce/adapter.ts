@@ -83,7 +83,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     budget,
     requestTimeoutMs: options.requestTimeoutMs,
   });
-  const describe = new DescribeCache(client);
+  const describe = new DescribeCache(client, clock);
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;

@@ -4,8 +4,10 @@
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
 import { z } from "zod";
 import type { FieldDescription, FieldType, ObjectDescription } from "../../core/object-schema.js";
+import { DescriptionLedger } from "../../sync/description-ledger.js";
 import type { DescriptionChanges, DescriptionKeeping, KeptDescription } from "../../sync/kept-descriptions.js";
 import { SystemError } from "../../sync/system-error.js";
+import type { Clock } from "../clock.js";
 import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { documentedAnswer, SYSTEM } from "./errors.js";
@@ -33,6 +35,7 @@ const describeField = z.object(describeFieldKeys).loose();
 const describeResult = z.object({ name: z.string(), fields: z.array(describeField) }).loose();
 /** A describe as the store keeps it (sync/kept-descriptions.ts): the keys leadloop reads, no others. */
 const keptDescribe = z.object({ name: z.string(), fields: z.array(z.object(describeFieldKeys)) });
+type KeptDescribe = z.infer<typeof keptDescribe>;
 
 type DescribeField = z.infer<typeof describeField>;
 
@@ -84,15 +87,35 @@ export const DESCRIBED_TOGETHER: readonly string[] = ["Lead", "Contact", "Accoun
 
 export class DescribeCache implements DescriptionKeeping {
   private readonly cache = new Map<string, Promise<DescribedObject>>();
+  /** The describes held, as the store keeps them, by lower-cased name. */
+  private readonly answers = new Map<string, KeptDescribe>();
   /** Lower-cased name → the name as given. */
   private readonly together: ReadonlyMap<string, string>;
   private togetherRead: Promise<void> | undefined;
-  /** Describes read since last taken, as the store keeps them, by lower-cased name. */
-  private readonly learned = new Map<string, KeptDescription>();
-  private readonly forgotten = new Set<string>();
-  private readonly doubted = new Set<string>();
+  private readonly ledger = new DescriptionLedger(SYSTEM, {
+    key: (object) => object.toLowerCase(),
+    hold: (key, answer) => {
+      const parsed = keptDescribe.safeParse(answer);
+      if (!parsed.success || this.cache.has(key)) return false;
+      this.hold(key, parsed.data);
+      return true;
+    },
+    held: (key) => {
+      const answer = this.answers.get(key);
+      return Promise.resolve(answer && { object: answer.name, answer });
+    },
+    drop: (key) => {
+      this.cache.delete(key);
+      this.answers.delete(key);
+      // The objects described together are read together again: one call, not one for the dropped object.
+      this.togetherRead = undefined;
+    },
+  });
 
-  constructor(private readonly client: SalesforceClient) {
+  constructor(
+    private readonly client: SalesforceClient,
+    private readonly clock: Clock,
+  ) {
     this.together = new Map(DESCRIBED_TOGETHER.map((o) => [o.toLowerCase(), o]));
   }
 
@@ -118,35 +141,19 @@ export class DescribeCache implements DescriptionKeeping {
   }
 
   /**
-   * A write was refused for a field `object`'s describe holds, a type or picklist it gave: the describe is
-   * read again by the next run (the next process, or this one's next run once `takeChanges` handed it over;
-   * ARCHITECTURE.md "Kept descriptions"), not by each of this run's later writes.
+   * A write was refused for a field `object`'s describe holds, a type or picklist it gave
+   * (DescriptionLedger.doubt; ARCHITECTURE.md "Kept descriptions").
    */
   doubt(object: string): void {
-    this.doubted.add(object.toLowerCase());
+    this.ledger.doubt(object.toLowerCase());
   }
 
   recall(kept: readonly KeptDescription[]): void {
-    for (const { system, object, answer, learnedAt } of kept) {
-      const parsed = keptDescribe.safeParse(answer);
-      if (system !== SYSTEM || !parsed.success || learnedAt === undefined || this.cache.has(object.toLowerCase())) continue;
-      this.cache.set(object.toLowerCase(), Promise.resolve(described(parsed.data)));
-    }
+    this.ledger.recall(kept);
   }
 
   takeChanges(): Promise<DescriptionChanges> {
-    for (const key of this.doubted) {
-      this.cache.delete(key);
-      this.learned.delete(key);
-      this.forgotten.add(key);
-    }
-    this.doubted.clear();
-    // The objects described together are read together again: one call, not one for the doubted object.
-    if (this.forgotten.size > 0) this.togetherRead = undefined;
-    const changes = { learned: [...this.learned.values()], forgotten: [...this.forgotten] };
-    this.learned.clear();
-    this.forgotten.clear();
-    return Promise.resolve(changes);
+    return this.ledger.takeChanges();
   }
 
   /**
@@ -160,6 +167,7 @@ export class DescribeCache implements DescriptionKeeping {
     const root = this.client.versionRoot();
     for (let i = 0; i < objects.length; i += MAX_SUBREQUESTS) {
       const part = objects.slice(i, i + MAX_SUBREQUESTS);
+      const askedAt = this.clock.now();
       let answers;
       try {
         answers = await sendGets(
@@ -176,30 +184,38 @@ export class DescribeCache implements DescriptionKeeping {
       part.forEach(([key], n) => {
         const answer = answers.get(`d${n}`);
         const parsed = answer?.status === 200 ? describeResult.safeParse(answer.body) : undefined;
-        if (parsed?.success) this.cache.set(key, Promise.resolve(this.read(key, parsed.data)));
+        if (parsed?.success) this.read(key, parsed.data, askedAt);
       });
     }
   }
 
   private async load(object: string): Promise<DescribedObject> {
+    const askedAt = this.clock.now();
     const raw = await this.client.call<unknown>({
       method: "GET",
       path: `/sobjects/${soqlName(object)}/describe`,
       idempotent: true,
       purpose: "describe",
     });
-    return this.read(object.toLowerCase(), documentedAnswer(describeResult, raw, "UNEXPECTED_DESCRIBE", `describe of ${object}`));
+    return this.read(object.toLowerCase(), documentedAnswer(describeResult, raw, "UNEXPECTED_DESCRIBE", `describe of ${object}`), askedAt);
   }
 
-  /** A describe Salesforce answered, noted for the store to keep. */
-  private read(key: string, result: z.infer<typeof describeResult>): DescribedObject {
-    this.learned.set(key, { system: SYSTEM, object: result.name, answer: keptDescribe.parse(result) });
-    this.forgotten.delete(key);
-    return described(result);
+  /** A describe Salesforce answered, asked at `askedAt`, noted for the store to keep. */
+  private read(key: string, result: z.infer<typeof describeResult>, askedAt: number): DescribedObject {
+    const described = this.hold(key, keptDescribe.parse(result));
+    this.ledger.read(key, askedAt);
+    return described;
+  }
+
+  private hold(key: string, answer: KeptDescribe): DescribedObject {
+    this.answers.set(key, answer);
+    const object = described(answer);
+    this.cache.set(key, Promise.resolve(object));
+    return object;
   }
 }
 
-function described(result: z.infer<typeof keptDescribe>): DescribedObject {
+function described(result: KeptDescribe): DescribedObject {
   return {
     name: result.name,
     fields: new Map(result.fields.map((f) => [f.name.toLowerCase(), { name: f.name, sfType: f.type }])),
