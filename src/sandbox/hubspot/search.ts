@@ -246,7 +246,7 @@ function sortRecords(
   if (sort.propertyName === "hs_object_id") return [...records].sort((a, b) => sign * compareIds(a.id, b.id));
   // Each record's value is read and parsed once, compared as compareValues compares two values.
   const keyed = records.map((r) => {
-    const value = sort.propertyName === "hs_object_id" ? r.id : r.properties[sort.propertyName];
+    const value = r.properties[sort.propertyName];
     return { r, value, parsed: value === undefined ? undefined : parsedValue(value, def) };
   });
   keyed.sort((a, b) => {
