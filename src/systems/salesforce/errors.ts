@@ -240,8 +240,10 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     return new SystemError({
       system: SYSTEM,
       errorClass: "transient",
-      code: "TIMEOUT",
-      message: `timeouts from Salesforce (no whole answer within ${err.timeoutMs} ms)`,
+      code: err.stalled ? "ANSWER_STALLED" : "TIMEOUT",
+      message: err.stalled
+        ? `answers from Salesforce that stopped under way (no byte for ${err.timeoutMs} ms after the headers)`
+        : `timeouts from Salesforce (no whole answer within ${err.timeoutMs} ms)`,
       retriable: true,
       cause: err,
     });
