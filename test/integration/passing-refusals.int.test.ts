@@ -2,8 +2,10 @@
 // result, HubSpot's 207 entry of category RATE_LIMITS) is written again by itself: within the write's
 // patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
 // error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
-import { funnelFor, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
+import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
 let loop: LoopHarness;
 afterEach(async () => {
@@ -45,17 +47,22 @@ const PEOPLE = [
   { email: "Zoe.Marchand@SGI-Ingenierie.fr", firstname: "Zoé", lastname: "Marchand", jobtitle: "" },
 ];
 
-/** Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. */
-async function threeMqls(): Promise<string[]> {
+/**
+ * Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. On a
+ * moving clock, `later` steps it past HubSpot's search lag before each run.
+ */
+async function threeMqls(later: () => void = () => undefined): Promise<string[]> {
   const company = seedSgiCompany(loop);
   const ids = PEOPLE.map((p) => {
     const person = hs().createObject("contacts", { ...p, hs_analytics_source: "ORGANIC_SEARCH", company: "Société Générale d'Ingénierie", country: "France" });
     hs().associate("contacts", person.id, "companies", company);
     return person.id;
   });
+  later();
   await sync();
   await tick();
   for (const id of ids) pricingAndDemo(loop, id);
+  later();
   return ids;
 }
 
@@ -120,6 +127,46 @@ describe("a record refused in passing inside a batch write", () => {
       await sync();
       for (const id of ids) expect(leadsOf(id)).toHaveLength(1);
     });
+  });
+
+  it("a lock that never clears is sent by the next two runs, then after waits that double: 6 of 36 runs in six hours, errors list saying when", async () => {
+    const clock = movingClock(10 * 60_000);
+    await start({ now: clock.now, retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls(() => clock.later(PAST_LAG_AND_A_MINUTE_MS));
+    loop.salesforce.faults.add({ records: [LOCKED] });
+    await sync();
+    const [entry] = await openEntries();
+    expect(entry).toMatchObject({ object: "Lead", errorClass: "transient", attempts: 1 });
+
+    // A run every ten minutes for six hours (schedule.every 10m); nobody runs `errors retry`.
+    const triedAt: number[] = [];
+    for (let minute = 10; minute <= 360; minute += 10) {
+      clock.later();
+      const writes = await leadWritesOf(sync);
+      if (writes.length > 0) triedAt.push(minute);
+    }
+    // Two runs at once, then waits of 15 min, 30 min, 1 h and 2 h after each refusal (the next, 4 h, ends past six hours).
+    expect(triedAt).toEqual([10, 20, 40, 70, 130, 250]);
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    const waiting = await loop.store.getError(entry!.id);
+    expect(waiting).toMatchObject({ status: "open", attempts: 7 });
+
+    // `errors list` says when a run next sends it: four hours after its last refusal.
+    const listed = JSON.parse((await runCli(["--config", loopConfig(loop, "salesforce"), "errors", "list", "--json"], {}, undefined, { now: clock.now })).stdout) as {
+      id: number;
+      nextTryAt?: string;
+      whatToDo?: string;
+    }[];
+    const next = new Date(Date.parse(waiting!.lastSeenAt) + 4 * 3_600_000).toISOString();
+    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, nextTryAt: next })]);
+    expect(listed[0]!.whatToDo).toContain(`as does the first run after ${next} (refused 7 times, it waits longer between runs that try it)`);
+
+    // The lock goes; the first run past the wait creates Inès's Lead, once.
+    loop.salesforce.faults.clear();
+    clock.later(4 * 3_600_000 - 110 * 60_000 + 60_000);
+    expect(await leadWritesOf(sync)).toEqual(["collections 1"]);
+    expect(leadsOf(ids[0]!)).toHaveLength(1);
+    expect(await openEntries()).toEqual([]);
   });
 
   it("HubSpot: a contact refused as RATE_LIMITS in a 207 batch update gets the rep's title by itself, each written once", async () => {
