@@ -248,3 +248,77 @@ describe("a record refused in passing inside a batch write", () => {
     expect(subjects()).toHaveLength(before.length + 1);
   });
 });
+
+describe("refusals that repeat the same until a person acts are not in passing", () => {
+  /** The contacts' batch updates a run sends HubSpot, each as the ids it names. */
+  async function contactUpdatesOf(run: () => Promise<unknown>): Promise<string[][]> {
+    const updates: string[][] = [];
+    const stop = loop.hubspot.calls.observe((call) => {
+      if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/update" && call.path.includes("/contacts/")) {
+        updates.push(((call.body as { inputs?: { id: string }[] }).inputs ?? []).map((i) => i.id));
+      }
+    });
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return updates;
+  }
+
+  it("HubSpot: a 207 entry naming the app's scopes is an auth refusal and one of a category leadloop does not know the record's, neither sent again by the next run", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls();
+    await sync();
+    const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires — Île-de-France"];
+    await tick(1_100);
+    ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+    loop.hubspot.faults.add({
+      records: [
+        { object: "contacts", field: "jobtitle", equals: titles[1], category: "MISSING_SCOPES", message: "This app hasn't been granted all required scopes to make this call." },
+        { object: "contacts", field: "jobtitle", equals: titles[2], category: "POLICY_VIOLATION", message: "Cette modification est bloquée par une règle du portail." },
+      ],
+    });
+    await tick();
+    const first = await contactUpdatesOf(sync);
+    // The batch, and nothing sent again within the run.
+    expect(first).toHaveLength(1);
+    const contact = (id: string) => hs().getObject("contacts", id)!;
+    expect(contact(ids[0]!).properties.jobtitle).toBe(titles[0]);
+    const open = await openEntries();
+    expect(open.map((e) => [e.recordId, e.errorClass]).sort()).toEqual([[ids[1], "auth"], [ids[2], "data"]].sort());
+    expect(open.find((e) => e.recordId === ids[2])!.message).toContain("(HubSpot's category POLICY_VIOLATION)");
+
+    // The next run, nobody having acted, sends neither again.
+    await tick();
+    expect(await contactUpdatesOf(sync)).toEqual([]);
+    expect((await openEntries()).map((e) => e.attempts)).toEqual([1, 1]);
+    expect(contact(ids[1]!).properties.jobtitle).toBe("Responsable Achats");
+  });
+
+  it("Salesforce: a Lead a Transaction Security policy blocks waits as a configuration entry naming the policy, not sent again by the next run", async () => {
+    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({
+      records: [
+        {
+          ...LOCKED,
+          category: "TXN_SECURITY_NO_ACCESS",
+          message: "The operation you requested isn't allowed due to a security policy in your organization. Contact your administrator for more information about security policies.",
+        },
+      ],
+    });
+    expect(await leadWritesOf(sync)).toEqual(["collections 3"]);
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    const [entry, ...others] = await openEntries();
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({ system: "salesforce", object: "Lead", errorClass: "config" });
+    expect(entry!.message).toContain("a Transaction Security policy in the Salesforce org blocked this");
+    expect(entry!.message).toContain("exempt leadloop's integration user from the policy");
+
+    await tick();
+    expect(await leadWritesOf(sync)).toEqual([]);
+    expect(await loop.store.getError(entry!.id)).toMatchObject({ status: "open", attempts: 1 });
+  });
+});
+

@@ -179,6 +179,29 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   },
 };
 
+/**
+ * A Transaction Security policy of the org blocked the call or the save: TXN_SECURITY_NO_ACCESS ("The
+ * operation you requested isn't allowed due to a security policy in your organization. Contact your
+ * administrator"), TXN_SECURITY_END_A_SESSION, TXN_SECURITY_TWO_FA_REQUIRED (SOAP API Developer Guide,
+ * StatusCode; Salesforce Help, "Transaction Security": a policy's action blocks the operation, ends the
+ * session or asks for two-factor authentication, which an integration cannot give). The same policy
+ * blocks the same write again, so it is no refusal in passing; nor is it the record's data: an admin
+ * exempts leadloop's user from the policy or changes it, whatever the record holds.
+ */
+const TXN_SECURITY: Fault = {
+  errorClass: "config",
+  retriable: false,
+  explain: (d) =>
+    `a Transaction Security policy in the Salesforce org blocked this (${d}): have an admin exempt ` +
+    "leadloop's integration user from the policy, or change it (Setup > Transaction Security Policies), " +
+    "then `leadloop errors retry`",
+};
+
+/** The fault of a Salesforce errorCode or statusCode, the TXN_SECURITY_ family by its prefix. */
+function faultOf(code: string): Fault | undefined {
+  return FAULT_TABLE[code] ?? (code.startsWith("TXN_SECURITY_") ? TXN_SECURITY : undefined);
+}
+
 /** Node and node-fetch codes of a connection that failed or was cut: worth another try. */
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -204,7 +227,7 @@ export interface ResponseFacts {
  * the table's explanation where it has one, else Salesforce's own.
  */
 export function recordFailure(statusCode: string, detail: string, write?: RefusedWrite): RecordFailure {
-  const fault = FAULT_TABLE[statusCode];
+  const fault = faultOf(statusCode);
   if (!fault) return { errorClass: "data", code: statusCode, message: detail };
   return {
     errorClass: fault.errorClass,
@@ -255,7 +278,7 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     status === undefined ? undefined : status === 501 || status === 505 ? "HTTP 501" : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
   const network = status === undefined && isNetworkFailure(err, code);
   const fault =
-    FAULT_TABLE[code] ??
+    faultOf(code) ??
     (statusKey ? FAULT_TABLE[statusKey] : undefined) ??
     (network ? FAULT_TABLE.NETWORK : undefined);
   if (!fault) {
