@@ -17,6 +17,13 @@ export const requestFaultSchema = z.strictObject({
   method: z.string().optional(),
   status: z.number().int().min(400).max(599).optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
+  /**
+   * A Salesforce `rate_limit` fault naming one of the org's limits on requests running at once: answered
+   * as the org answers it, 403 REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit exceeded." (or
+   * "ConcurrentRequests (Concurrent API Requests) Limit exceeded."), no Retry-After, where a bare
+   * `rate_limit` is a 429 no Salesforce reference documents.
+   */
+  concurrencyLimit: z.enum(["ConcurrentPerOrgLongTxn", "ConcurrentRequests"]).optional(),
   delayMs: z.number().int().nonnegative().optional(),
   /**
    * A `drop` or `status` fault that comes only after the request was carried out: the write is made and

@@ -41,7 +41,7 @@ export interface SystemBehaviour {
    * The system's own 429 for an injected rate_limit fault on this request; `retryAfterSeconds` as the
    * fault names it (absent: the system's own choice).
    */
-  rateLimited(req: EmulatorRequest, retryAfterSeconds: number | undefined): EmulatorResponse;
+  rateLimited(req: EmulatorRequest, retryAfterSeconds: number | undefined, fault?: RequestFault): EmulatorResponse;
   /** The system's own error body for an injected status fault. */
   failure(status: number): EmulatorResponse;
   notFound(req: EmulatorRequest): EmulatorResponse;
@@ -181,7 +181,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (before?.kind === "slow") await sleep(before.delayMs ?? 1000);
     const extra = behaviour.decorate?.(req) ?? {};
     if (before?.kind === "rate_limit") {
-      reply(withHeaders(behaviour.rateLimited(req, before.retryAfterSeconds), extra));
+      reply(withHeaders(behaviour.rateLimited(req, before.retryAfterSeconds, before), extra));
       return;
     }
     if (before?.kind === "status") {

@@ -197,8 +197,27 @@ const TXN_SECURITY: Fault = {
     "then `leadloop errors retry`",
 };
 
-/** The fault of a Salesforce errorCode or statusCode, the TXN_SECURITY_ family by its prefix. */
-function faultOf(code: string): Fault | undefined {
+/**
+ * REQUEST_LIMIT_EXCEEDED names several limits by its message, not only the rolling 24-hour allocation
+ * ("TotalRequests Limit exceeded."): "ConcurrentPerOrgLongTxn Limit exceeded." (too many requests of
+ * more than 20 seconds running at once in the org) and "ConcurrentRequests (Concurrent API Requests)
+ * Limit exceeded." refuse a request while others run, and pass once they end (Salesforce Developer
+ * Limits and Allocations Quick Reference, "API Request Limits and Allocations": concurrent long-running
+ * requests; answers quoted in mautic/mautic #5006 and SalesforceLabs/OrgCheck #432). Refused before it was
+ * carried out (`rate_limited` is surely unprocessed), so even a create is sent again, after a wait.
+ */
+const CONCURRENT_LIMIT: Fault = {
+  errorClass: "rate_limited",
+  retriable: true,
+  explain: (d) => `Salesforce's limit on requests running at once in the org (REQUEST_LIMIT_EXCEEDED: ${d})`,
+};
+
+/**
+ * The fault of a Salesforce errorCode or statusCode and its message (`detail`): the TXN_SECURITY_ family by
+ * its prefix, a concurrency limit by REQUEST_LIMIT_EXCEEDED's message.
+ */
+function faultOf(code: string, detail: string): Fault | undefined {
+  if (code === "REQUEST_LIMIT_EXCEEDED" && /\bConcurrent/i.test(detail)) return CONCURRENT_LIMIT;
   return FAULT_TABLE[code] ?? (code.startsWith("TXN_SECURITY_") ? TXN_SECURITY : undefined);
 }
 
@@ -227,7 +246,7 @@ export interface ResponseFacts {
  * the table's explanation where it has one, else Salesforce's own.
  */
 export function recordFailure(statusCode: string, detail: string, write?: RefusedWrite): RecordFailure {
-  const fault = faultOf(statusCode);
+  const fault = faultOf(statusCode, detail);
   if (!fault) return { errorClass: "data", code: statusCode, message: detail };
   return {
     errorClass: fault.errorClass,
@@ -278,7 +297,7 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     status === undefined ? undefined : status === 501 || status === 505 ? "HTTP 501" : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
   const network = status === undefined && isNetworkFailure(err, code);
   const fault =
-    faultOf(code) ??
+    faultOf(code, detail) ??
     (statusKey ? FAULT_TABLE[statusKey] : undefined) ??
     (network ? FAULT_TABLE.NETWORK : undefined);
   if (!fault) {
