@@ -66,6 +66,18 @@ async function threeMqls(later: () => void = () => undefined): Promise<string[]>
   return ids;
 }
 
+/** Three MQLs handed off to Leads, then a rep giving each Lead a title, which the next run brings to its contact. */
+async function retitledLeads(titles: readonly string[]): Promise<string[]> {
+  const ids = await threeMqls();
+  await sync();
+  await tick(1_100);
+  ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+  return ids;
+}
+
+/** A write's patience a lasting refusal outlasts at once. */
+const SHORT_PATIENCE = { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 };
+
 const LOCKED = {
   object: "Lead",
   field: "LastName",
@@ -101,7 +113,7 @@ describe("a record refused in passing inside a batch write", () => {
     });
 
     it("a lock outlasting the write's patience waits as a transient entry, and the next run creates the Lead once and resolves it", async () => {
-      await start({ ...bulk, retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+      await start({ ...bulk, retry: SHORT_PATIENCE });
       const ids = await threeMqls();
       loop.salesforce.faults.add({ records: [LOCKED] });
       const first = await leadWritesOf(sync);
@@ -131,7 +143,7 @@ describe("a record refused in passing inside a batch write", () => {
 
   it("a lock that never clears is sent by the next two runs, then after waits that double: 6 of 36 runs in six hours, errors list saying when", async () => {
     const clock = movingClock(10 * 60_000);
-    await start({ now: clock.now, retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    await start({ now: clock.now, retry: SHORT_PATIENCE });
     const ids = await threeMqls(() => clock.later(PAST_LAG_AND_A_MINUTE_MS));
     loop.salesforce.faults.add({ records: [LOCKED] });
     await sync();
@@ -170,12 +182,9 @@ describe("a record refused in passing inside a batch write", () => {
   });
 
   it("HubSpot: a contact refused as RATE_LIMITS in a 207 batch update gets the rep's title by itself, each written once", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
-    const ids = await threeMqls();
-    await sync();
+    await start({ retry: SHORT_PATIENCE });
     const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires"];
-    await tick(1_100);
-    ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+    const ids = await retitledLeads(titles);
     loop.hubspot.faults.add({
       records: [{ object: "contacts", field: "jobtitle", equals: titles[1], category: "RATE_LIMITS", message: "You have reached your secondly limit." }],
     });
@@ -219,7 +228,7 @@ describe("a record refused in passing inside a batch write", () => {
   });
 
   it("HubSpot as the CRM: a handoff task create refused as RATE_LIMITS past the patience is made by the next run, each task once", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    await start({ retry: SHORT_PATIENCE });
     const personId = seedAnais(loop);
     hs().associate("contacts", personId, "companies", seedSgiCompany(loop));
     pricingAndDemo(loop, personId);
@@ -267,12 +276,9 @@ describe("refusals that repeat the same until a person acts are not in passing",
   }
 
   it("HubSpot: a 207 entry naming the app's scopes is an auth refusal and one of a category leadloop does not know the record's, neither sent again by the next run", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
-    const ids = await threeMqls();
-    await sync();
+    await start({ retry: SHORT_PATIENCE });
     const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires — Île-de-France"];
-    await tick(1_100);
-    ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+    const ids = await retitledLeads(titles);
     loop.hubspot.faults.add({
       records: [
         { object: "contacts", field: "jobtitle", equals: titles[1], category: "MISSING_SCOPES", message: "This app hasn't been granted all required scopes to make this call." },
@@ -297,7 +303,7 @@ describe("refusals that repeat the same until a person acts are not in passing",
   });
 
   it("Salesforce: a Lead a Transaction Security policy blocks waits as a configuration entry naming the policy, not sent again by the next run", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    await start({ retry: SHORT_PATIENCE });
     const ids = await threeMqls();
     loop.salesforce.faults.add({
       records: [
