@@ -4,7 +4,7 @@
 import { STATUS_CODES } from "node:http";
 import type { z } from "zod";
 import type { ErrorClass } from "../../store/port.js";
-import { SystemError } from "../../sync/system-error.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 import type { RecordFailure } from "../../sync/system-port.js";
 import { CallTimeoutError } from "../call-timeout.js";
 import { retryAfterMs } from "../retry-wait.js";
@@ -109,6 +109,19 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     errorClass: "transient",
     retriable: true,
     explain: (d) => `queries timed out in Salesforce (QUERY_TIMEOUT: ${d})`,
+  },
+  // A query's next page asked by a locator Salesforce no longer keeps: "Use a given queryLocator value only
+  // one time", and one "expire[s] automatically after 15 minutes of inactivity", at most 10 open per user
+  // (SOAP API Developer Guide, "QueryLocator"; Salesforce Help 000004410). Asked again it answers the same,
+  // so it is not retried; the read resumes from the last page synced, in the next run.
+  INVALID_QUERY_LOCATOR: {
+    errorClass: "transient",
+    retriable: false,
+    runNote: RESUME_NOTE,
+    explain: (d) =>
+      `Salesforce no longer answers this query's next page (INVALID_QUERY_LOCATOR: ${d}): a page's locator ` +
+      "answers once, for 15 minutes without use, 10 open per user, so a lost answer sent again, a page that " +
+      "took longer to sync, or other queries of the same Salesforce user dropped it",
   },
   MALFORMED_QUERY: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_FIELD: { errorClass: "config", retriable: false, explain: missingField },
