@@ -176,7 +176,8 @@ export class HubspotTransport {
         this.observeLimits(headers);
         progress.heard();
         const text = response.text();
-        (response.body as NodeJS.ReadableStream | null)?.on("data", () => progress.heard());
+        const body = response.body as Partial<NodeJS.ReadableStream> | null;
+        if (typeof body?.on === "function") body.on("data", () => progress.heard());
         return { response, headers, text: await text };
       });
     let whole: Awaited<typeof answered>;
