@@ -109,3 +109,39 @@ describe("Salesforce answering gzip, chunked", () => {
     }
   });
 });
+
+describe("answers that stop half-way with the connection left open (stall)", () => {
+  it("Salesforce: a query answer that stalls is given up after the stall limit and read again", async () => {
+    const org = await startSalesforceEmulator();
+    try {
+      const lead = org.data.insert("Lead", { LastName: "Ó Súilleabháin", FirstName: "Siobhán", Company: "Ériu Teoranta", Description: "ü".repeat(3_000) });
+      const { log, lines } = infoLog();
+      const sf = await createSalesforceAdapter({ connection: emulatorConnection(org), log, retry: { ...RETRY, patienceMs: 5_000 }, requestTimeoutMs: 10_000, answerStallMs: 300 });
+      org.faults.add({ requests: [{ kind: "stall", times: 1, path: "/query" }] });
+      const read = await sf.readByIds("Lead", [lead], ["FirstName", "Description"]);
+      expect(read.map((r) => [r.fields.FirstName, r.fields.Description?.length])).toEqual([["Siobhán", 3_000]]);
+      expect(lines().filter((l) => l.message === "salesforce.retry")).toEqual([
+        expect.objectContaining({ purpose: "query", code: "ANSWER_STALLED", errorClass: "transient", attempt: 1 }),
+      ]);
+    } finally {
+      await org.close();
+    }
+  });
+
+  it("HubSpot: a batch read that stalls is given up after the stall limit and read again", async () => {
+    const portal = await startHubspotEmulator({ searchLagMs: 0 });
+    try {
+      const id = portal.data.createObject("contacts", { email: "Siobhan.OSuilleabhain@Eriu.IE", firstname: "Siobhán", lastname: "x".repeat(3_000) }).id;
+      const { log, lines } = infoLog();
+      const hubspot = createHubspotAdapter({ accessToken: portal.accessToken, baseUrl: portal.url, retry: RETRY, log, requestTimeoutMs: 10_000, answerStallMs: 300 });
+      portal.faults.add({ requests: [{ kind: "stall", times: 1, path: "/batch/read" }] });
+      const read = await hubspot.readByIds("contacts", [id], ["email", "firstname", "lastname"]);
+      expect(read.map((r) => [r.fields.firstname, r.fields.lastname?.length])).toEqual([["Siobhán", 3_000]]);
+      expect(lines().filter((l) => l.message === "hubspot.retry")).toEqual([
+        expect.objectContaining({ code: "ANSWER_STALLED", errorClass: "transient", attempt: 1 }),
+      ]);
+    } finally {
+      await portal.close();
+    }
+  });
+});

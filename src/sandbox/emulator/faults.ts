@@ -7,9 +7,11 @@ export const requestFaultSchema = z.strictObject({
   /**
    * status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket;
    * cut: carry the request out and break the connection half-way through its answer's body (a network or
-   * gateway dropping an answer under way; the headers, and the status, arrived).
+   * gateway dropping an answer under way; the headers, and the status, arrived); stall: carry it out and
+   * send half its answer's body, then nothing more, the connection left open (a server or proxy that
+   * hangs mid-answer).
    */
-  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut"]),
+  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut", "stall"]),
   /** How many matching requests the rule applies to; absent means until cleared. */
   times: z.number().int().positive().optional(),
   /** Substring the request path must contain (absent: every path). */
