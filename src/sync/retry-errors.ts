@@ -6,6 +6,7 @@
 import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
 import { newRunId } from "./run-ids.js";
 import type { ObjectMapping } from "../core/mapping.js";
+import { nextPassingTry, passingTryDue } from "../core/passing-backoff.js";
 import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
@@ -157,10 +158,15 @@ async function* openEntries(
  * A sync run's first step: the open entries of refusals in passing (a row lock, a rate limit, the system's
  * own failure: PASSING_CLASSES) that outlasted an earlier run's patience, written again as `errors retry`
  * writes them, so none waits for an admin: each resolved when its write lands, or another attempt counted.
+ * An entry refused again and again waits longer between runs that send it (core/passing-backoff.ts), so a
+ * cause that never clears costs a few calls a day; `errors retry` sends it whenever asked.
  * Before the run reads changes, as the field-sync writes an earlier run left go first (engine.ts).
  */
 export async function retryPassingRefusals(ctx: RunContext, mappings: readonly ObjectMapping[]): Promise<RetryResult> {
   const result: RetryResult = { summary: ctx.summary, resolved: [], stillFailing: [], skipped: [] };
+  const now = ctx.now();
+  let waiting = 0;
+  let nextTryAt: string | undefined;
   let afterId: number | undefined;
   for (;;) {
     const page = await ctx.store.listErrors({
@@ -169,10 +175,22 @@ export async function retryPassingRefusals(ctx: RunContext, mappings: readonly O
       limit: RETRY_ENTRIES,
       ...(afterId === undefined ? {} : { afterId }),
     });
-    if (page.length === 0) return result;
+    if (page.length === 0) break;
     afterId = page[page.length - 1]!.id;
-    await retryEntries(ctx, { mappings }, page.filter((e) => e.runId !== ctx.runId), result);
+    const due: QueuedError[] = [];
+    for (const entry of page) {
+      if (entry.runId === ctx.runId) continue;
+      if (passingTryDue(entry, now)) due.push(entry);
+      else {
+        waiting += 1;
+        const at = nextPassingTry(entry);
+        if (nextTryAt === undefined || at < nextTryAt) nextTryAt = at;
+      }
+    }
+    await retryEntries(ctx, { mappings }, due, result);
   }
+  if (waiting > 0) ctx.log.info("errors.passing_waiting", { entries: waiting, nextTryAt });
+  return result;
 }
 
 /** Retries one slice of open entries: the funnel writes, then the records behind the rest. */

@@ -13,6 +13,7 @@ import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import { createHubspotAdapter, type HubspotAdapter } from "../../src/systems/hubspot/adapter.js";
 import { FULL_LOAD_MARK } from "../../src/systems/hubspot/change-reader.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { infoLog } from "../support/info-log.js";
 import { thrown } from "../support/system-error-of.js";
 
 const RETRY: RetryPolicy = { patienceMs: 10_000, minTimeoutMs: 10, maxTimeoutMs: 40 };
@@ -918,6 +919,23 @@ describe("an answer that stalls after its headers", () => {
     expect(await adapter.readByIds("contacts", ["101"], ["email"])).toEqual([]);
     expect(requests).toBe(2);
     expect(adapter.apiCalls()).toBe(2);
+  });
+
+  it("gives the answer up once it sends nothing for the stall limit, long before the call's limit, and retries it", async () => {
+    const { log, lines } = infoLog();
+    const adapter = createHubspotAdapter({
+      accessToken: "token",
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retry: RETRY,
+      log,
+      requestTimeoutMs: 10_000,
+      answerStallMs: 200,
+    });
+    expect(await adapter.readByIds("contacts", ["101"], ["email"])).toEqual([]);
+    expect(requests).toBe(2);
+    expect(lines().filter((l) => l.message === "hubspot.retry")).toEqual([
+      expect.objectContaining({ code: "ANSWER_STALLED", errorClass: "transient", attempt: 1 }),
+    ]);
   });
 });
 

@@ -2,8 +2,10 @@
 // result, HubSpot's 207 entry of category RATE_LIMITS) is written again by itself: within the write's
 // patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
 // error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
-import { funnelFor, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
+import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
 
 let loop: LoopHarness;
 afterEach(async () => {
@@ -45,19 +47,36 @@ const PEOPLE = [
   { email: "Zoe.Marchand@SGI-Ingenierie.fr", firstname: "Zoé", lastname: "Marchand", jobtitle: "" },
 ];
 
-/** Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. */
-async function threeMqls(): Promise<string[]> {
+/**
+ * Three MQLs of one company, handed off to Leads by the same run: one Collections create of three. On a
+ * moving clock, `later` steps it past HubSpot's search lag before each run.
+ */
+async function threeMqls(later: () => void = () => undefined): Promise<string[]> {
   const company = seedSgiCompany(loop);
   const ids = PEOPLE.map((p) => {
     const person = hs().createObject("contacts", { ...p, hs_analytics_source: "ORGANIC_SEARCH", company: "Société Générale d'Ingénierie", country: "France" });
     hs().associate("contacts", person.id, "companies", company);
     return person.id;
   });
+  later();
   await sync();
   await tick();
   for (const id of ids) pricingAndDemo(loop, id);
+  later();
   return ids;
 }
+
+/** Three MQLs handed off to Leads, then a rep giving each Lead a title, which the next run brings to its contact. */
+async function retitledLeads(titles: readonly string[]): Promise<string[]> {
+  const ids = await threeMqls();
+  await sync();
+  await tick(1_100);
+  ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+  return ids;
+}
+
+/** A write's patience a lasting refusal outlasts at once. */
+const SHORT_PATIENCE = { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 };
 
 const LOCKED = {
   object: "Lead",
@@ -94,7 +113,7 @@ describe("a record refused in passing inside a batch write", () => {
     });
 
     it("a lock outlasting the write's patience waits as a transient entry, and the next run creates the Lead once and resolves it", async () => {
-      await start({ ...bulk, retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+      await start({ ...bulk, retry: SHORT_PATIENCE });
       const ids = await threeMqls();
       loop.salesforce.faults.add({ records: [LOCKED] });
       const first = await leadWritesOf(sync);
@@ -122,13 +141,51 @@ describe("a record refused in passing inside a batch write", () => {
     });
   });
 
-  it("HubSpot: a contact refused as RATE_LIMITS in a 207 batch update gets the rep's title by itself, each written once", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
-    const ids = await threeMqls();
+  it("a lock that never clears is sent by the next two runs, then after waits that double: 6 of 36 runs in six hours, errors list saying when, errors retry at once", async () => {
+    const clock = movingClock(10 * 60_000);
+    await start({ now: clock.now, retry: SHORT_PATIENCE });
+    const ids = await threeMqls(() => clock.later(PAST_LAG_AND_A_MINUTE_MS));
+    loop.salesforce.faults.add({ records: [LOCKED] });
     await sync();
+    const [entry] = await openEntries();
+    expect(entry).toMatchObject({ object: "Lead", errorClass: "transient", attempts: 1 });
+
+    // A run every ten minutes for six hours (schedule.every 10m); nobody runs `errors retry`.
+    const triedAt: number[] = [];
+    for (let minute = 10; minute <= 360; minute += 10) {
+      clock.later();
+      const writes = await leadWritesOf(sync);
+      if (writes.length > 0) triedAt.push(minute);
+    }
+    // Two runs at once, then waits of 15 min, 30 min, 1 h and 2 h after each refusal (the next, 4 h, ends past six hours).
+    expect(triedAt).toEqual([10, 20, 40, 70, 130, 250]);
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    const waiting = await loop.store.getError(entry!.id);
+    expect(waiting).toMatchObject({ status: "open", attempts: 7 });
+
+    // `errors list` says when a run next sends it: four hours after its last refusal.
+    const listed = JSON.parse((await runCli(["--config", loopConfig(loop, "salesforce"), "errors", "list", "--json"], {}, undefined, { now: clock.now })).stdout) as {
+      id: number;
+      nextTryAt?: string;
+      whatToDo?: string;
+    }[];
+    const next = new Date(Date.parse(waiting!.lastSeenAt) + 4 * 3_600_000).toISOString();
+    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, nextTryAt: next })]);
+    expect(listed[0]!.whatToDo).toContain(`as does the first run after ${next} (refused 7 times, it waits longer between runs that try it)`);
+
+    // The lock goes; an admin's `errors retry` sends it at once, its wait notwithstanding: Inès's Lead, once.
+    loop.salesforce.faults.clear();
+    expect(await leadWritesOf(() => loop.retry())).toEqual(["collections 1"]);
+    expect(leadsOf(ids[0]!)).toHaveLength(1);
+    expect(await openEntries()).toEqual([]);
+    clock.later();
+    expect(await leadWritesOf(sync)).toEqual([]);
+  });
+
+  it("HubSpot: a contact refused as RATE_LIMITS in a 207 batch update gets the rep's title by itself, each written once", async () => {
+    await start({ retry: SHORT_PATIENCE });
     const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires"];
-    await tick(1_100);
-    ids.forEach((id, i) => sf().update("Lead", leadsOf(id)[0]!.Id as string, { Title: titles[i] }));
+    const ids = await retitledLeads(titles);
     loop.hubspot.faults.add({
       records: [{ object: "contacts", field: "jobtitle", equals: titles[1], category: "RATE_LIMITS", message: "You have reached your secondly limit." }],
     });
@@ -172,7 +229,7 @@ describe("a record refused in passing inside a batch write", () => {
   });
 
   it("HubSpot as the CRM: a handoff task create refused as RATE_LIMITS past the patience is made by the next run, each task once", async () => {
-    await start({ retry: { patienceMs: 200, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    await start({ retry: SHORT_PATIENCE });
     const personId = seedAnais(loop);
     hs().associate("contacts", personId, "companies", seedSgiCompany(loop));
     pricingAndDemo(loop, personId);
@@ -201,3 +258,74 @@ describe("a record refused in passing inside a batch write", () => {
     expect(subjects()).toHaveLength(before.length + 1);
   });
 });
+
+describe("refusals that repeat the same until a person acts are not in passing", () => {
+  /** The contacts' batch updates a run sends HubSpot, each as the ids it names. */
+  async function contactUpdatesOf(run: () => Promise<unknown>): Promise<string[][]> {
+    const updates: string[][] = [];
+    const stop = loop.hubspot.calls.observe((call) => {
+      if (call.endpoint === "POST /crm/v3/objects/:objectType/batch/update" && call.path.includes("/contacts/")) {
+        updates.push(((call.body as { inputs?: { id: string }[] }).inputs ?? []).map((i) => i.id));
+      }
+    });
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return updates;
+  }
+
+  it("HubSpot: a 207 entry naming the app's scopes is an auth refusal and one of a category leadloop does not know the record's, neither sent again by the next run", async () => {
+    await start({ retry: SHORT_PATIENCE });
+    const titles = ["Directrice Générale", "Responsable Achats Europe", "Chargée d'Affaires — Île-de-France"];
+    const ids = await retitledLeads(titles);
+    loop.hubspot.faults.add({
+      records: [
+        { object: "contacts", field: "jobtitle", equals: titles[1], category: "MISSING_SCOPES", message: "This app hasn't been granted all required scopes to make this call." },
+        { object: "contacts", field: "jobtitle", equals: titles[2], category: "POLICY_VIOLATION", message: "Cette modification est bloquée par une règle du portail." },
+      ],
+    });
+    await tick();
+    const first = await contactUpdatesOf(sync);
+    // The batch, and nothing sent again within the run.
+    expect(first).toHaveLength(1);
+    const contact = (id: string) => hs().getObject("contacts", id)!;
+    expect(contact(ids[0]!).properties.jobtitle).toBe(titles[0]);
+    const open = await openEntries();
+    expect(open.map((e) => [e.recordId, e.errorClass]).sort()).toEqual([[ids[1], "auth"], [ids[2], "data"]].sort());
+    expect(open.find((e) => e.recordId === ids[2])!.message).toContain("(HubSpot's category POLICY_VIOLATION)");
+
+    // The next run, nobody having acted, sends neither again.
+    await tick();
+    expect(await contactUpdatesOf(sync)).toEqual([]);
+    expect((await openEntries()).map((e) => e.attempts)).toEqual([1, 1]);
+    expect(contact(ids[1]!).properties.jobtitle).toBe("Responsable Achats");
+  });
+
+  it("Salesforce: a Lead a Transaction Security policy blocks waits as a configuration entry naming the policy, not sent again by the next run", async () => {
+    await start({ retry: SHORT_PATIENCE });
+    const ids = await threeMqls();
+    loop.salesforce.faults.add({
+      records: [
+        {
+          ...LOCKED,
+          category: "TXN_SECURITY_NO_ACCESS",
+          message: "The operation you requested isn't allowed due to a security policy in your organization. Contact your administrator for more information about security policies.",
+        },
+      ],
+    });
+    expect(await leadWritesOf(sync)).toEqual(["collections 3"]);
+    expect(leadsOf(ids[0]!)).toEqual([]);
+    const [entry, ...others] = await openEntries();
+    expect(others).toEqual([]);
+    expect(entry).toMatchObject({ system: "salesforce", object: "Lead", errorClass: "config" });
+    expect(entry!.message).toContain("a Transaction Security policy in the Salesforce org blocked this");
+    expect(entry!.message).toContain("exempt leadloop's integration user from the policy");
+
+    await tick();
+    expect(await leadWritesOf(sync)).toEqual([]);
+    expect(await loop.store.getError(entry!.id)).toMatchObject({ status: "open", attempts: 1 });
+  });
+});
+

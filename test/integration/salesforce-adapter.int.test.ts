@@ -127,6 +127,28 @@ describe("readChanges", () => {
     });
   });
 
+  it("stops a read whose next page's locator is spent, saying why, after the pages it gave; the read resumes from their cursor", async () => {
+    const ids = seedLeads(2300, (i) => at(i), (i) => ({ FirstName: i % 2 ? "Zoë" : "José-Ñuño" }));
+    const sf = await adapter();
+    // A gateway's 502 after Salesforce answered the second page: its locator is spent, and sent again it
+    // answers INVALID_QUERY_LOCATOR (a locator answers once: "QueryLocator").
+    emu.faults.add({ requests: [{ kind: "status", status: 502, applied: true, times: 1, path: "/query/01g" }] });
+    const pages: ChangePage[] = [];
+    const err = await thrown(
+      (async () => {
+        for await (const page of sf.readChanges("Lead", ["Email", "FirstName"], null, UNTIL)) pages.push(page);
+      })(),
+    );
+    expect(err).toMatchObject({ system: "salesforce", errorClass: "transient", code: "INVALID_QUERY_LOCATOR", retriable: false });
+    expect(err.message).toContain("Salesforce no longer answers this query's next page (INVALID_QUERY_LOCATOR");
+    expect(err.message).toContain("Work committed so far is kept; the next run resumes from the saved cursors.");
+    expect(pages.map((p) => p.records.length)).toEqual([2000]);
+    expect(endpointCalls("/query/:locator")).toBe(2);
+
+    const rest = (await collect(sf.readChanges("Lead", ["Email"], pages[0]!.cursor, UNTIL))).flatMap((p) => p.records);
+    expect([...pages[0]!.records, ...rest].map((r) => r.id).filter((id, i, all) => all.indexOf(id) === i)).toEqual(ids);
+  });
+
   it("resumes from a page's cursor without skipping records that share a SystemModstamp (no look-back)", async () => {
     const tied = seedLeads(2600, () => at(10));
     const later = seedLeads(30, (i) => at(20 + i));

@@ -6,6 +6,7 @@ import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sand
 import type { RecordWrite } from "../../src/sync/system-port.js";
 import type { RetryPolicy } from "../../src/systems/call-retry.js";
 import { createSalesforceAdapter } from "../../src/systems/salesforce/index.js";
+import { thrown } from "../support/system-error-of.js";
 
 const RETRY: RetryPolicy = { patienceMs: 5_000, minTimeoutMs: 10, maxTimeoutMs: 50 };
 const JOBS = "/services/data/v62.0/jobs/ingest";
@@ -208,6 +209,25 @@ describe("adapter: writes above bulkThreshold", () => {
         Description: fields.Description,
       });
     });
+  });
+
+  it("a job Salesforce failed for a field deleted since the describe fails the write as Collections would, not sent again; the describe is doubted", async () => {
+    const adapter = await bulkAdapter();
+    await adapter.describe("Lead");
+    // An admin deletes a field leadloop writes, after the describe it writes from.
+    emu.data.deleteField("Lead", "Leadloop_Reasons__c");
+    const writes = leadWrites().map((w, i) => ({ ...w, fields: { ...w.fields, Leadloop_Reasons__c: `Démo demandée — visite n°${i}` } }));
+    emu.calls.reset();
+    const err = await thrown(adapter.write("Lead", writes));
+    expect(err).toMatchObject({ system: "salesforce", errorClass: "config", code: "INVALID_FIELD", retriable: false });
+    expect(err.message).toMatch(/^the mapping names a field Salesforce does not have: Lead\.Leadloop_Reasons__c \(Bulk API 2\.0 job \w+: InvalidBatch : Field name not found : Leadloop_Reasons__c\)$/);
+    expect(endpoints()["POST /services/data/:version/jobs/ingest"]).toBe(1);
+    expect(Object.keys(endpoints()).filter((k) => k.includes("/composite/"))).toEqual([]);
+    expect(liveLeads()).toEqual([]);
+
+    // The describe it wrote from is doubted: the run's end forgets it, so the next run reads it again
+    // (ARCHITECTURE.md "Kept descriptions").
+    expect((await adapter.descriptions.takeChanges()).forgotten).toEqual(["lead"]);
   });
 
   it("re-running the same upsert creates nothing new", async () => {

@@ -1,9 +1,10 @@
 // `leadloop errors list` and `leadloop errors retry`: work the queue of records a system refused.
 import type { Command } from "commander";
+import { nextPassingTry } from "../../core/passing-backoff.js";
 import { errorAdvice } from "../../core/text/error-advice.js";
 import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
-import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
+import { ERROR_STATUSES, type ErrorStatus, PASSING_CLASSES, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
@@ -45,9 +46,10 @@ export function registerErrors(program: Command, io: CommandIo): void {
         // An open entry says whose move it is: the system's message says only what it refused.
         const entries = listed.map((e) => {
           const problem = problemOf.get(e.id);
-          return e.status === "open" && problem
-            ? { ...e, whatToDo: errorAdvice(e), problem: problemJson(problem, recordNamed) }
-            : e;
+          if (e.status !== "open" || !problem) return e;
+          // A refusal in passing is sent again by a sync run by itself, after its backoff (passing-backoff.ts).
+          const waits = PASSING_CLASSES.has(e.errorClass) ? { nextTryAt: nextPassingTry(e) } : {};
+          return { ...e, ...waits, whatToDo: errorAdvice(e), problem: problemJson(problem, recordNamed) };
         });
         if (opts.json) printJson(io, entries);
         else if (entries.length === 0)

@@ -1,6 +1,7 @@
 // What an ops admin does about an open error-queue entry, by its class: the system's message says what
 // was refused, not whose move it is, and the way out differs (fix a record, a mapping or a permission,
 // wait, or give up on a write that can never succeed).
+import { nextPassingTry, passingWaitMs } from "../passing-backoff.js";
 
 export interface AdvisedEntry {
   id: number;
@@ -10,6 +11,9 @@ export interface AdvisedEntry {
   operation: string;
   /** What was being written; a funnel write's names its outbox write (`outboxKey`). */
   payload: unknown;
+  /** Refusals so far and the last one's instant: when a run sends a refusal in passing again (passing-backoff.ts). */
+  attempts?: number;
+  lastSeenAt?: string;
 }
 
 /** The operations of entries a sync can settle by itself (see `settledBySync`). */
@@ -25,6 +29,14 @@ export function settledBySync(entry: Pick<AdvisedEntry, "operation" | "payload">
   const payload = entry.payload;
   const namesWrite = typeof payload === "object" && payload !== null && "outboxKey" in payload;
   return SETTLED_BY_SYNC.has(entry.operation) && !namesWrite;
+}
+
+/** Which sync run sends a refusal in passing again by itself: the next, or the first after its backoff. */
+function passingRun(entry: AdvisedEntry): string {
+  if (entry.attempts === undefined || entry.lastSeenAt === undefined) return "the next run";
+  const wait = passingWaitMs(entry.attempts);
+  if (wait === 0) return "the next run";
+  return `the first run after ${nextPassingTry({ attempts: entry.attempts, lastSeenAt: entry.lastSeenAt })} (refused ${entry.attempts} times, it waits longer between runs that try it)`;
 }
 
 const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "Salesforce" };
@@ -62,7 +74,7 @@ export function errorAdvice(entry: AdvisedEntry, ids: readonly number[] = [entry
       return `give leadloop's ${system} user access to the object and fields (or a new token), then ${retry}`;
     case "transient":
     case "rate_limited":
-      return `${system} was unavailable or over its limit; ${retry} sends it again, as does the next run`;
+      return `${system} was unavailable or over its limit; ${retry} sends it again, as does ${passingRun(entry)}`;
     default:
       return `a leadloop bug: report it with \`leadloop explain\`'s output for the person; ${discard} clears it meanwhile`;
   }

@@ -7,9 +7,11 @@ export const requestFaultSchema = z.strictObject({
   /**
    * status: answer with `status`; rate_limit: the system's own 429; slow: delay; drop: close the socket;
    * cut: carry the request out and break the connection half-way through its answer's body (a network or
-   * gateway dropping an answer under way; the headers, and the status, arrived).
+   * gateway dropping an answer under way; the headers, and the status, arrived); stall: carry it out and
+   * send half its answer's body, then nothing more, the connection left open (a server or proxy that
+   * hangs mid-answer).
    */
-  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut"]),
+  kind: z.enum(["status", "rate_limit", "slow", "drop", "cut", "stall"]),
   /** How many matching requests the rule applies to; absent means until cleared. */
   times: z.number().int().positive().optional(),
   /** Substring the request path must contain (absent: every path). */
@@ -17,6 +19,13 @@ export const requestFaultSchema = z.strictObject({
   method: z.string().optional(),
   status: z.number().int().min(400).max(599).optional(),
   retryAfterSeconds: z.number().nonnegative().optional(),
+  /**
+   * A Salesforce `rate_limit` fault naming one of the org's limits on requests running at once: answered
+   * as the org answers it, 403 REQUEST_LIMIT_EXCEEDED "ConcurrentPerOrgLongTxn Limit exceeded." (or
+   * "ConcurrentRequests (Concurrent API Requests) Limit exceeded."), no Retry-After, where a bare
+   * `rate_limit` is a 429 no Salesforce reference documents.
+   */
+  concurrencyLimit: z.enum(["ConcurrentPerOrgLongTxn", "ConcurrentRequests"]).optional(),
   delayMs: z.number().int().nonnegative().optional(),
   /**
    * A `drop` or `status` fault that comes only after the request was carried out: the write is made and

@@ -41,7 +41,7 @@ export interface SystemBehaviour {
    * The system's own 429 for an injected rate_limit fault on this request; `retryAfterSeconds` as the
    * fault names it (absent: the system's own choice).
    */
-  rateLimited(req: EmulatorRequest, retryAfterSeconds: number | undefined): EmulatorResponse;
+  rateLimited(req: EmulatorRequest, retryAfterSeconds: number | undefined, fault?: RequestFault): EmulatorResponse;
   /** The system's own error body for an injected status fault. */
   failure(status: number): EmulatorResponse;
   notFound(req: EmulatorRequest): EmulatorResponse;
@@ -166,13 +166,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
 
     // Compressed (and so chunked) when the emulator is set to and the client takes it (RFC 9110 §12.5.3).
     const gzip = options.compression === "gzip" && /\bgzip\b/i.test(String(req.headers["accept-encoding"] ?? ""));
-    const reply = (response: EmulatorResponse, cut = false) => send(res, response, { gzip, cut });
+    const reply = (response: EmulatorResponse, lost?: "cut" | "stall") => send(res, response, { gzip, ...(lost ? { lost } : {}) });
 
     const fault = faults.take(req.method, req.path);
     // A fault `applied` answers in place of the request's own answer, once the request was carried out;
-    // a `cut` answer is the request's own, carried out too, its connection broken half-way through it.
+    // a `cut` or `stall` answer is the request's own, carried out too, broken off or stopped half-way.
     const lostAnswer =
-      fault?.kind === "cut" || (fault?.applied && (fault.kind === "drop" || fault.kind === "status")) ? fault : undefined;
+      fault?.kind === "cut" || fault?.kind === "stall" || (fault?.applied && (fault.kind === "drop" || fault.kind === "status"))
+        ? fault
+        : undefined;
     const before = lostAnswer ? undefined : fault;
     if (before?.kind === "drop") {
       res.socket?.destroy();
@@ -181,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (before?.kind === "slow") await sleep(before.delayMs ?? 1000);
     const extra = behaviour.decorate?.(req) ?? {};
     if (before?.kind === "rate_limit") {
-      reply(withHeaders(behaviour.rateLimited(req, before.retryAfterSeconds), extra));
+      reply(withHeaders(behaviour.rateLimited(req, before.retryAfterSeconds, before), extra));
       return;
     }
     if (before?.kind === "status") {
@@ -206,7 +208,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (told === "lose answer") lost ??= { kind: "status", status: 502, applied: true };
     }
     if (lost?.kind === "drop") res.socket?.destroy();
-    else if (lost?.kind === "cut") reply(withHeaders(response, behaviour.decorate?.(req) ?? extra), true);
+    else if (lost?.kind === "cut" || lost?.kind === "stall") reply(withHeaders(response, behaviour.decorate?.(req) ?? extra), lost.kind);
     else if (lost) reply(withHeaders(faultAnswer(behaviour, lost, 502), extra));
     else reply(withHeaders(response, behaviour.decorate?.(req) ?? extra));
   }
@@ -261,9 +263,10 @@ function withHeaders(res: EmulatorResponse, headers: Record<string, string>): Em
 
 /**
  * `gzip`: the body compressed (`Content-Encoding: gzip`) and sent in two chunks, as servers that compress
- * stream their answers; `cut`: the connection broken after the first half of the body (headers sent).
+ * stream their answers; `lost` "cut": the connection broken after the first half of the body (headers
+ * sent); "stall": the first half sent and then nothing, the connection left open.
  */
-function send(res: ServerResponse, response: EmulatorResponse, how: { gzip?: boolean; cut?: boolean } = {}): void {
+function send(res: ServerResponse, response: EmulatorResponse, how: { gzip?: boolean; lost?: "cut" | "stall" } = {}): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string> = { ...response.headers };
   let payload = "";
@@ -280,7 +283,7 @@ function send(res: ServerResponse, response: EmulatorResponse, how: { gzip?: boo
     bytes = gzipSync(bytes);
     headers["content-encoding"] = "gzip";
   }
-  if (!how.gzip && !how.cut) {
+  if (!how.gzip && !how.lost) {
     headers["content-length"] = String(bytes.length);
     res.writeHead(response.status, headers);
     res.end(bytes);
@@ -289,7 +292,8 @@ function send(res: ServerResponse, response: EmulatorResponse, how: { gzip?: boo
   // No content-length: Node sends the body chunked (Transfer-Encoding: chunked).
   res.writeHead(response.status, headers);
   const half = Math.ceil(bytes.length / 2);
-  if (how.cut) res.write(bytes.subarray(0, half), () => res.socket?.destroy());
+  if (how.lost === "cut") res.write(bytes.subarray(0, half), () => res.socket?.destroy());
+  else if (how.lost === "stall") res.write(bytes.subarray(0, half));
   else {
     res.write(bytes.subarray(0, half));
     res.end(bytes.subarray(half));

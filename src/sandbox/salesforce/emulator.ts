@@ -1,6 +1,7 @@
 // Starts the Salesforce emulator: the org's REST API (query, sObjects, collections, limits, Bulk API 2.0
 // ingest, composite), the OAuth token endpoint, Salesforce's auth and limit behaviour, and its control routes.
 import { ControlClient } from "../emulator/control-client.js";
+import type { RequestFault } from "../emulator/faults.js";
 import { Router } from "../emulator/router.js";
 import {
   type EmulatorHandler,
@@ -238,7 +239,13 @@ function behaviour(sessions: Sessions, usage: ApiUsage): SystemBehaviour {
     decorate(req: EmulatorRequest): Record<string, string> {
       return req.path.startsWith("/services/data/") ? { "Sforce-Limit-Info": usage.header() } : {};
     },
-    rateLimited(_req: EmulatorRequest, retryAfterSeconds = 1): EmulatorResponse {
+    rateLimited(_req: EmulatorRequest, retryAfterSeconds = 1, fault?: RequestFault): EmulatorResponse {
+      // An org refuses a request while too many run at once with the daily cap's code and its own message
+      // (errors.ts CONCURRENT_LIMIT cites the references).
+      if (fault?.concurrencyLimit) {
+        const limit = fault.concurrencyLimit === "ConcurrentRequests" ? "ConcurrentRequests (Concurrent API Requests)" : fault.concurrencyLimit;
+        return new SalesforceApiError(403, "REQUEST_LIMIT_EXCEEDED", `${limit} Limit exceeded.`).toResponse();
+      }
       // Salesforce documents no 429 for the REST API; this only answers an injected rate_limit fault.
       // REQUEST_LIMIT_EXCEEDED is the daily cap (403), so the injected one uses its own code.
       return {

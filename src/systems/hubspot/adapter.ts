@@ -14,6 +14,7 @@ import type {
   WriteOutcome,
 } from "../../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
+import { ANSWER_STALL_MS } from "../call-timeout.js";
 import { type Clock, systemClock } from "../clock.js";
 import { WindowLimiter } from "../window-limiter.js";
 import { type HubspotActivity, readActivities, readContactEvents } from "./activities.js";
@@ -76,6 +77,8 @@ export interface HubspotAdapterOptions {
   burstPer10Seconds?: number;
   /** A call not answered within this is abandoned and retried; default 60 s. */
   requestTimeoutMs?: number;
+  /** An answer that sends nothing for this long once its headers came is abandoned and retried; default 20 s. */
+  answerStallMs?: number;
   /** How often a large recycle bin is listed (`hubspot.recycleBinEvery`, sync/recycle-bin.ts); default 1 h. */
   recycleBinEveryMs?: number;
 }
@@ -161,6 +164,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
     clock: options.clock ?? systemClock,
     ...limitersOf(options),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    stallMs: options.answerStallMs ?? ANSWER_STALL_MS,
     accessToken: options.accessToken,
   });
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;

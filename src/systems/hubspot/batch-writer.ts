@@ -279,10 +279,13 @@ function locateError(entry: BatchErrorEntry, chunk: Pending[]): number[] {
 
 function entryFailure(entry: BatchErrorEntry): RecordFailure {
   const code = entry.errors?.find((e) => e.code)?.code ?? entry.category ?? "ERROR";
+  const errorClass = classOfCategory(entry.category, codesOf(entry));
+  const said = entry.message || entry.errors?.[0]?.message || "HubSpot refused this record";
   const failure: RecordFailure = {
-    errorClass: classOfCategory(entry.category, codesOf(entry)),
+    errorClass,
     code,
-    message: entry.message || entry.errors?.[0]?.message || "HubSpot refused this record",
+    // A category of no known kind is said, so the person reading the entry knows what HubSpot named.
+    message: unknownCategory(entry.category, errorClass) ? `${said} (HubSpot's category ${entry.category})` : said,
   };
   const fields = fieldsOf(entry);
   if (fields.length > 0) failure.fields = fields;
@@ -306,21 +309,43 @@ function refusalFailure(err: SystemError): RecordFailure {
 
 /**
  * The categories of a refusal about the record itself: its values (VALIDATION_ERROR, BAD_REQUEST), its
- * absence (OBJECT_NOT_FOUND), or, conflicts, another record (CONFLICT, OBJECT_ALREADY_EXISTS). Any other
- * category an entry names (RATE_LIMITS, an internal error, a timeout: the error-handling reference's
- * fields are all optional and its categories open) is the portal's state, not the record's.
+ * absence (OBJECT_NOT_FOUND), or, conflicts, another record (CONFLICT, OBJECT_ALREADY_EXISTS).
  */
 const RECORD_CATEGORIES = new Set(["VALIDATION_ERROR", "BAD_REQUEST", "OBJECT_NOT_FOUND", "CONFLICT", "OBJECT_ALREADY_EXISTS"]);
 
 /**
+ * The categories of a refusal of leadloop's access, not of the record: the token's scopes or the token
+ * itself (the categories HubSpot's 403 and 401 answers name: MISSING_SCOPES, INVALID_AUTHENTICATION,
+ * EXPIRED_AUTHENTICATION; error-handling reference). Sending the record again is refused the same until
+ * someone gives the private app the scope or a new token.
+ */
+const ACCESS_CATEGORIES = new Set(["MISSING_SCOPES", "INVALID_AUTHENTICATION", "EXPIRED_AUTHENTICATION"]);
+
+/**
+ * The categories of a refusal in passing: a rate limit, or HubSpot's own failure, timeout or
+ * unavailability (the categories of its 429 and 5xx answers), which another try may get past.
+ */
+const PASSING_CATEGORY = /^(RATE_LIMITS|INTERNAL_ERROR|[A-Z_]*(TIMEOUT|UNAVAILABLE)[A-Z_]*)$/;
+
+/**
  * VALIDATION_ERROR and a missing record are the record's data; an existing duplicate is a conflict; a
- * refusal of another category passes (passing-refusals.ts writes the record again): RATE_LIMITS is
- * `rate_limited`, the rest `transient`. An entry naming no category is the record's, as before.
+ * refusal of access is `auth`; a refusal in passing (PASSING_CATEGORY) is written again
+ * (passing-refusals.ts): RATE_LIMITS `rate_limited`, the rest `transient`. Any other category (the
+ * reference's categories are open) is kept as the record's data, its category in the message: a refusal
+ * leadloop cannot tell will pass is shown to a person, not sent again at every run for ever. An entry
+ * naming no category is the record's too.
  */
 function classOfCategory(category: string | undefined, codes: string[]): ErrorClass {
   const own = recordClass(category, codes);
   if (own !== "data" || category === undefined || category === "" || RECORD_CATEGORIES.has(category)) return own;
+  if (ACCESS_CATEGORIES.has(category)) return "auth";
+  if (!PASSING_CATEGORY.test(category)) return "data";
   return category === "RATE_LIMITS" ? "rate_limited" : "transient";
+}
+
+/** Whether a data refusal's category is none of the known ones (RECORD_CATEGORIES and the rest above). */
+function unknownCategory(category: string | undefined, errorClass: ErrorClass): boolean {
+  return errorClass === "data" && category !== undefined && category !== "" && !RECORD_CATEGORIES.has(category);
 }
 
 /** A refusal of the record: an existing duplicate is a conflict, a property the portal lacks config, the rest data. */

@@ -155,8 +155,10 @@ export function classifyHubspotError(err: unknown): SystemError {
     return new SystemError({
       system: SYSTEM,
       errorClass: "transient",
-      code: "TIMEOUT",
-      message: `timeouts from HubSpot (no answer within ${err.timeoutMs} ms)`,
+      code: err.stalled ? "ANSWER_STALLED" : "TIMEOUT",
+      message: err.stalled
+        ? `answers from HubSpot that stopped under way (no byte for ${err.timeoutMs} ms after the headers)`
+        : `timeouts from HubSpot (no answer within ${err.timeoutMs} ms)`,
       retriable: true,
       cause: err,
     });

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import type { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
-import { withTimeout } from "../call-timeout.js";
+import { AnswerProgress, withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
 import { parseExactJson } from "./exact-json.js";
@@ -52,6 +52,8 @@ export interface TransportOptions {
   burst: WindowLimiter;
   search: WindowLimiter;
   timeoutMs: number;
+  /** How long an answer under way may send nothing once its headers came (call-timeout.ts). */
+  stallMs: number;
   /** The private app token the client sends: an answer quoting it is said without it (call-retry.ts). */
   accessToken: string;
 }
@@ -145,7 +147,7 @@ export class HubspotTransport {
   }
 
   private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
-    const { client, burst, search, timeoutMs } = this.options;
+    const { client, burst, search, timeoutMs, stallMs } = this.options;
     const settled = await (call.search ? search : burst).take();
     this.calls++;
     // The call counts as answered for the limiter when its headers arrive, or when it fails or times out.
@@ -155,7 +157,9 @@ export class HubspotTransport {
       open = false;
     };
     // The limit covers the body too: the client's fetch has no timeout of its own, and a body that never
-    // comes would otherwise leave `text()` waiting forever (call-timeout.ts).
+    // comes would otherwise leave `text()` waiting forever (call-timeout.ts). Each chunk of it is heard
+    // (node-fetch 2's body is a Node stream, read by `text()`'s own listener attached just before).
+    const progress = new AnswerProgress();
     const answered = client
       .apiRequest({
         method: call.method,
@@ -170,11 +174,15 @@ export class HubspotTransport {
           headers[name.toLowerCase()] = value;
         });
         this.observeLimits(headers);
-        return { response, headers, text: await response.text() };
+        progress.heard();
+        const text = response.text();
+        const body = response.body as Partial<NodeJS.ReadableStream> | null;
+        if (typeof body?.on === "function") body.on("data", () => progress.heard());
+        return { response, headers, text: await text };
       });
     let whole: Awaited<typeof answered>;
     try {
-      whole = await withTimeout(answered, { system: "HubSpot", operation: endpoint, ms: timeoutMs });
+      whole = await withTimeout(answered, { system: "HubSpot", operation: endpoint, ms: timeoutMs, stallMs }, progress);
     } finally {
       settle();
     }

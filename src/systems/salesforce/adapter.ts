@@ -54,6 +54,8 @@ export interface SalesforceAdapterOptions {
   lookbackMs?: number;
   /** A call with no whole answer (headers and body) within this is abandoned and retried; default 120 s. */
   requestTimeoutMs?: number;
+  /** An answer that sends nothing for this long once its headers came is abandoned and retried; default 20 s. */
+  answerStallMs?: number;
 }
 
 export interface SalesforceAdapter extends SystemPort {
@@ -82,6 +84,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     clock,
     budget,
     requestTimeoutMs: options.requestTimeoutMs,
+    answerStallMs: options.answerStallMs,
   });
   const describe = new DescribeCache(client, clock);
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;

@@ -104,8 +104,18 @@ export async function writeBulk(
     ref: b.ref,
     values: columns.map((c) => cell(b.fields[c])),
   }));
+  let first = true;
   for (const part of uploads(columns, rows)) {
-    const results = await runJob(client, described.name, op, columns, part, keyField, log, timing);
+    let results: [number, WriteOutcome][];
+    try {
+      results = await runJob(client, described.name, op, columns, part, keyField, log, timing);
+    } catch (err) {
+      // A later job refused for its data (refuseInvalidJob) keeps the earlier jobs' outcomes, which wrote
+      // records: its own rows are refused alike instead.
+      if (first || !(err instanceof SystemError) || err.errorClass !== "config") throw err;
+      results = part.map((r) => [r.index, failed(r.ref, { errorClass: "config", code: err.code, message: err.message })]);
+    }
+    first = false;
     for (const [i, outcome] of results) outcomes[i] = outcome;
   }
   const failures = outcomes.filter((o) => o && !o.ok).length;
@@ -198,6 +208,7 @@ async function runJob(
     processed: done.numberRecordsProcessed ?? 0,
     failed: done.numberRecordsFailed ?? 0,
   });
+  refuseInvalidJob(object, done);
   const pending = new Pending(rows, columns, keyField);
   const results: [number, WriteOutcome][] = [];
   if (done.state === "JobComplete" || done.state === "Failed") {
@@ -245,6 +256,31 @@ async function runJob(
     ]);
   }
   return results;
+}
+
+/**
+ * A job Salesforce failed for its data as a whole before it saved a row: "InvalidBatch : Field name not
+ * found : Seniority__c" names a column the object lacks (a field deleted since the describe leadloop
+ * wrote from). Every row of it is refused alike however often it is sent, so it fails the write as a
+ * Collections call naming the field does (INVALID_FIELD, `config`): the run names the mapping entry and the
+ * next describes the object again, where each row was a refusal in passing, sent again at every run.
+ * A job that failed otherwise (a batch not processed in time after Salesforce's own 20 retries, the day's
+ * records spent: Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Ingest") leaves its rows to be
+ * sent again.
+ */
+function refuseInvalidJob(object: string, done: JobInfo): void {
+  const said = done.errorMessage ?? "";
+  if (done.state !== "Failed" || (done.numberRecordsProcessed ?? 0) > 0 || !/^\s*InvalidBatch\b/.test(said)) return;
+  const field = /Field name not found\s*:\s*(\S+)/.exec(said)?.[1];
+  throw new SystemError({
+    system: SYSTEM,
+    errorClass: "config",
+    code: field ? "INVALID_FIELD" : "INVALID_BATCH",
+    message: field
+      ? `the mapping names a field Salesforce does not have: ${object}.${field} (Bulk API 2.0 job ${done.id}: ${said})`
+      : `Salesforce refused the data of Bulk API 2.0 job ${done.id} for ${object}: ${said}`,
+    retriable: false,
+  });
 }
 
 async function jobCall(

@@ -7,7 +7,7 @@ import type { SalesforceConnection } from "../../config/leadloop-config.js";
 import type { Logger } from "../../log/logger.js";
 import { SystemError } from "../../sync/system-error.js";
 import { callWithRetry, type RetryPolicy } from "../call-retry.js";
-import { withTimeout } from "../call-timeout.js";
+import { ANSWER_STALL_MS, AnswerProgress, withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { ApiBudget } from "./api-budget.js";
 import { classifySalesforceError, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
@@ -42,6 +42,8 @@ export interface SalesforceClientOptions {
   budget: ApiBudget;
   /** A call with no whole answer within this is abandoned and retried as transient; default 120 s. */
   requestTimeoutMs?: number;
+  /** An answer whose body sends nothing for this long after its headers is abandoned the same way; default 20 s. */
+  answerStallMs?: number;
 }
 
 /** jsforce retries 429/5xx and connection errors on its own unless told not to (jsforce src/request.ts). */
@@ -64,10 +66,12 @@ export class SalesforceClient {
   private refreshing: Promise<boolean> | undefined;
   private starting: Promise<void> | undefined;
   private readonly timeoutMs: number;
+  private readonly stallMs: number;
 
   private constructor(private readonly options: SalesforceClientOptions) {
     const { connection } = options;
     this.timeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.stallMs = options.answerStallMs ?? ANSWER_STALL_MS;
     // No oauth2/refreshFn: jsforce would then refresh on its own; the retry layer does it once instead.
     this.conn = new Connection({
       instanceUrl: connection.instanceUrl.replace(/\/+$/, ""),
@@ -111,7 +115,8 @@ export class SalesforceClient {
       async () => {
         budget.beforeCall();
         let seen: ResponseFacts | undefined;
-        const transport = recordingTransport(this.conn, (res) => {
+        const progress = new AnswerProgress();
+        const transport = recordingTransport(this.conn, progress, (res) => {
           seen = { status: res.statusCode, headers: res.headers };
         });
         this.http += 1;
@@ -127,6 +132,7 @@ export class SalesforceClient {
             }),
             req.method,
             req.path,
+            progress,
           );
         } catch (err) {
           throw this.finalise(classifySalesforceError(err, seen));
@@ -158,11 +164,13 @@ export class SalesforceClient {
   /**
    * The request's answer within the time limit, body included. jsforce's `timeout` (passed too, since it
    * aborts the fetch) ends when the headers arrive, and a body that then stalls or is cut never settles
-   * jsforce's promise (call-timeout.ts), so the limit is raced around the whole request as well.
+   * jsforce's promise (call-timeout.ts), so the limit is raced around the whole request as well, and an
+   * answer that sends nothing for the stall limit once its headers came is given up then, not at the
+   * whole call's limit: a connection cut mid-body sends nothing again.
    */
-  private whole<T>(request: Promise<T>, method: string, path: string): Promise<T> {
+  private whole<T>(request: Promise<T>, method: string, path: string, progress: AnswerProgress): Promise<T> {
     const operation = `${method} ${path.split("?")[0]}`;
-    return withTimeout(request, { system: "Salesforce", operation, ms: this.timeoutMs });
+    return withTimeout(request, { system: "Salesforce", operation, ms: this.timeoutMs, stallMs: this.stallMs }, progress);
   }
 
   private httpRequest(req: SalesforceRequest): HttpRequest {
@@ -241,7 +249,8 @@ export class SalesforceClient {
     const raw = await callWithRetry(
       async () => {
         let seen: ResponseFacts | undefined;
-        const transport = recordingTransport(login, (res) => {
+        const progress = new AnswerProgress();
+        const transport = recordingTransport(login, progress, (res) => {
           seen = { status: res.statusCode, headers: res.headers };
         });
         this.tokens += 1;
@@ -258,6 +267,7 @@ export class SalesforceClient {
             ),
             "POST",
             TOKEN_PATH,
+            progress,
           );
         } catch (err) {
           throw classifyTokenError(err, seen);
@@ -294,12 +304,22 @@ export class SalesforceClient {
   }
 }
 
-/** jsforce errors carry neither status nor headers; a per-call transport sees the response first. */
-function recordingTransport(conn: Connection, onResponse: (res: HttpResponse) => void) {
+/**
+ * jsforce errors carry neither status nor headers; a per-call transport sees the response first, and tells
+ * `progress` of its headers and each chunk of its body. jsforce's own `response` listener, registered when
+ * the request's stream is made, pipes the body on before this one runs (jsforce lib/request-helper.js
+ * `createHttpRequestHandlerStreams`), so listening to its chunks here takes none from it.
+ */
+function recordingTransport(conn: Connection, progress: AnswerProgress, onResponse: (res: HttpResponse) => void) {
   const base = conn._transport;
   return {
     httpRequest: (request: HttpRequest, options: object) => {
       const pending = base.httpRequest(request, options);
+      const answer = pending.stream();
+      answer.once("response", () => {
+        progress.heard();
+        answer.on("data", () => progress.heard());
+      });
       pending.then(onResponse, () => {});
       return pending;
     },

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from "node:http";
 import type { z } from "zod";
 import type { ErrorClass } from "../../store/port.js";
-import { SystemError } from "../../sync/system-error.js";
+import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
 import type { RecordFailure } from "../../sync/system-port.js";
 import { CallTimeoutError } from "../call-timeout.js";
 import { retryAfterMs } from "../retry-wait.js";
@@ -110,6 +110,19 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
     retriable: true,
     explain: (d) => `queries timed out in Salesforce (QUERY_TIMEOUT: ${d})`,
   },
+  // A query's next page asked by a locator Salesforce no longer keeps: "Use a given queryLocator value only
+  // one time", and one "expire[s] automatically after 15 minutes of inactivity", at most 10 open per user
+  // (SOAP API Developer Guide, "QueryLocator"; Salesforce Help 000004410). Asked again it answers the same,
+  // so it is not retried; the read resumes from the last page synced, in the next run.
+  INVALID_QUERY_LOCATOR: {
+    errorClass: "transient",
+    retriable: false,
+    runNote: RESUME_NOTE,
+    explain: (d) =>
+      `Salesforce no longer answers this query's next page (INVALID_QUERY_LOCATOR: ${d}): a page's locator ` +
+      "answers once, for 15 minutes without use, 10 open per user, so a lost answer sent again, a page that " +
+      "took longer to sync, or other queries of the same Salesforce user dropped it",
+  },
   MALFORMED_QUERY: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_FIELD: { errorClass: "config", retriable: false, explain: missingField },
   INVALID_TYPE: { errorClass: "config", retriable: false, explain: missingField },
@@ -179,6 +192,48 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   },
 };
 
+/**
+ * A Transaction Security policy of the org blocked the call or the save: TXN_SECURITY_NO_ACCESS ("The
+ * operation you requested isn't allowed due to a security policy in your organization. Contact your
+ * administrator"), TXN_SECURITY_END_A_SESSION, TXN_SECURITY_TWO_FA_REQUIRED (SOAP API Developer Guide,
+ * StatusCode; Salesforce Help, "Transaction Security": a policy's action blocks the operation, ends the
+ * session or asks for two-factor authentication, which an integration cannot give). The same policy
+ * blocks the same write again, so it is no refusal in passing; nor is it the record's data: an admin
+ * exempts leadloop's user from the policy or changes it, whatever the record holds.
+ */
+const TXN_SECURITY: Fault = {
+  errorClass: "config",
+  retriable: false,
+  explain: (d) =>
+    `a Transaction Security policy in the Salesforce org blocked this (${d}): have an admin exempt ` +
+    "leadloop's integration user from the policy, or change it (Setup > Transaction Security Policies), " +
+    "then `leadloop errors retry`",
+};
+
+/**
+ * REQUEST_LIMIT_EXCEEDED names several limits by its message, not only the rolling 24-hour allocation
+ * ("TotalRequests Limit exceeded."): "ConcurrentPerOrgLongTxn Limit exceeded." (too many requests of
+ * more than 20 seconds running at once in the org) and "ConcurrentRequests (Concurrent API Requests)
+ * Limit exceeded." refuse a request while others run, and pass once they end (Salesforce Developer
+ * Limits and Allocations Quick Reference, "API Request Limits and Allocations": concurrent long-running
+ * requests; answers quoted in mautic/mautic #5006 and SalesforceLabs/OrgCheck #432). Refused before it was
+ * carried out (`rate_limited` is surely unprocessed), so even a create is sent again, after a wait.
+ */
+const CONCURRENT_LIMIT: Fault = {
+  errorClass: "rate_limited",
+  retriable: true,
+  explain: (d) => `Salesforce's limit on requests running at once in the org (REQUEST_LIMIT_EXCEEDED: ${d})`,
+};
+
+/**
+ * The fault of a Salesforce errorCode or statusCode and its message (`detail`): the TXN_SECURITY_ family by
+ * its prefix, a concurrency limit by REQUEST_LIMIT_EXCEEDED's message.
+ */
+function faultOf(code: string, detail: string): Fault | undefined {
+  if (code === "REQUEST_LIMIT_EXCEEDED" && /\bConcurrent/i.test(detail)) return CONCURRENT_LIMIT;
+  return FAULT_TABLE[code] ?? (code.startsWith("TXN_SECURITY_") ? TXN_SECURITY : undefined);
+}
+
 /** Node and node-fetch codes of a connection that failed or was cut: worth another try. */
 const NETWORK_CODES = new Set([
   "ECONNRESET",
@@ -204,7 +259,7 @@ export interface ResponseFacts {
  * the table's explanation where it has one, else Salesforce's own.
  */
 export function recordFailure(statusCode: string, detail: string, write?: RefusedWrite): RecordFailure {
-  const fault = FAULT_TABLE[statusCode];
+  const fault = faultOf(statusCode, detail);
   if (!fault) return { errorClass: "data", code: statusCode, message: detail };
   return {
     errorClass: fault.errorClass,
@@ -240,8 +295,10 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     return new SystemError({
       system: SYSTEM,
       errorClass: "transient",
-      code: "TIMEOUT",
-      message: `timeouts from Salesforce (no whole answer within ${err.timeoutMs} ms)`,
+      code: err.stalled ? "ANSWER_STALLED" : "TIMEOUT",
+      message: err.stalled
+        ? `answers from Salesforce that stopped under way (no byte for ${err.timeoutMs} ms after the headers)`
+        : `timeouts from Salesforce (no whole answer within ${err.timeoutMs} ms)`,
       retriable: true,
       cause: err,
     });
@@ -253,7 +310,7 @@ export function classifySalesforceError(err: unknown, response?: ResponseFacts):
     status === undefined ? undefined : status === 501 || status === 505 ? "HTTP 501" : status >= 500 ? "HTTP 5xx" : `HTTP ${status}`;
   const network = status === undefined && isNetworkFailure(err, code);
   const fault =
-    FAULT_TABLE[code] ??
+    faultOf(code, detail) ??
     (statusKey ? FAULT_TABLE[statusKey] : undefined) ??
     (network ? FAULT_TABLE.NETWORK : undefined);
   if (!fault) {
