@@ -12,16 +12,29 @@
 // same functions (test/bench/README.md "Engine CPU"); with a budget of 100 each compile is smaller and the
 // 10k bench's first load took 6–15% less CPU (README.md "Benchmarks"). V8 reads the flag when it compiles,
 // so code compiled after start-up (all of leadloop's hot code) gets it.
+//
+// Tiering: V8 counts the bytecode each function runs and, each time the count passes the interrupt budget
+// (66 KB by default), weighs optimising it; a function past a few such ticks is compiled by the
+// optimising compiler on V8's background threads. A run calls hundreds of functions just often enough
+// for that (a phase's setup, a page's bookkeeping): a 10k first load compiled 655 times, and with the
+// compiles moved onto the main thread (`--no-concurrent-recompilation`) its main thread took 1.4 s more,
+// nearly a quarter of the run's CPU. With eight times the budget a function is optimised only after
+// eight times the work: the per-record functions that run tens of thousands of times still are, early in
+// the run, and the lukewarm ones stay in the baseline code (test/bench/README.md "V8's background
+// threads"). V8 reads the flag when it makes a function's feedback, so code first run after start-up gets it.
 import { setFlagsFromString } from "node:v8";
 
 /** The old generation may grow this many percent past the last full collection's survivors. */
 export const HEAP_GROWING_PERCENT = 50;
 /** Bytes of bytecode V8's optimising compiler inlines into one function at most (V8's default: 920). */
 export const INLINED_BYTECODE_BUDGET = 100;
+/** Bytes of bytecode a function runs between V8's looks at optimising it (V8's default: 67,584). */
+export const INTERRUPT_BUDGET = 8 * 67_584;
 
 const RUNTIME_FLAGS = [
   { flag: "--heap-growing-percent", value: HEAP_GROWING_PERCENT },
   { flag: "--max-inlined-bytecode-size-cumulative", value: INLINED_BYTECODE_BUDGET },
+  { flag: "--interrupt-budget", value: INTERRUPT_BUDGET },
 ] as const;
 
 /**

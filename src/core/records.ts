@@ -9,6 +9,28 @@ export type FieldValue = string | null;
 
 export type FieldValues = Record<string, FieldValue>;
 
+/** The blank of each field list a read used (a read keeps its list for all its pages). */
+const blanks = new WeakMap<readonly string[], FieldValues>();
+
+/**
+ * A record's values with every field of `fields` unset (null), to be set in place as a read converts
+ * them: a copy of one blank made per field list, so it keeps the blank's shape. Set one by one under
+ * computed names on an empty object, as the adapters' reads did, V8 turns an object past a dozen
+ * properties into a hash table ("dictionary mode"): a contact of the shipped mapping's 47 fields took
+ * about 2.4 KB so, a copy of the blank about 0.4 KB. A run holds its 10,000 contacts as read
+ * (sync/funnel/qualify-phase.ts PEOPLE_HELD), so that was some 20 MB of a first load's live heap
+ * (test/bench/README.md "V8's background threads").
+ */
+export function unsetValues(fields: readonly string[]): FieldValues {
+  let blank = blanks.get(fields);
+  if (blank === undefined) {
+    // Object.fromEntries makes its object with its shape whole, not as a hash table.
+    blank = Object.fromEntries(fields.map((name) => [name, null])) as FieldValues;
+    blanks.set(fields, blank);
+  }
+  return { ...blank };
+}
+
 /** True when `values` names no field (a key loop: no array of keys made, on every merged record). */
 export function hasNoFields(values: Readonly<Record<string, unknown>>): boolean {
   for (const _ in values) return false;

@@ -1,7 +1,8 @@
 // The `leadloop` command's V8 flags (src/cli/runtime-flags.ts): a process that churns through pages of
 // records, as a run does, peaks near its live set instead of several times it; V8's optimising compiler
-// inlines less into each function; and a user's own flag is left in force. Each case runs the built
-// bin/leadloop.js in a node process of its own (`npm run build` first), then the same work after it.
+// inlines less into each function and compiles only the functions that run long; and a user's own flag is
+// left in force. Each case runs the built bin/leadloop.js in a node process of its own (`npm run build`
+// first), then the same work after it.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -40,6 +41,19 @@ const NESTED_CALLS = `
   if (!(total > 0)) process.exit(3);
 `;
 
+// A hundred small functions each called 300 times (lukewarm: a phase's setup, a page's bookkeeping), and
+// one called 200,000 times (hot: a per-record function). V8's optimising compiler compiles each function
+// it chooses, and --trace-opt prints a "completed compiling" line for each.
+const LUKEWARM_AND_HOT = `
+  const lukewarm = [];
+  for (let k = 0; k < 100; k++) lukewarm.push(new Function("x", "let s = " + k + "; for (let i = 0; i < 8; i++) s += (x * i + " + k + ") % 7; return s;"));
+  let total = 0;
+  for (let r = 0; r < 300; r++) for (const f of lukewarm) total += f(r);
+  function perRecord(email) { return email.toLowerCase().indexOf("@") + email.length; }
+  for (let i = 0; i < 200000; i++) total += perRecord(i % 2 ? "Zoë.Müller@Example.com" : "jose.nuñez@exemple.es");
+  if (!(total > 0)) process.exit(3);
+`;
+
 /** Children run for seconds each on a busy machine; a jest timeout, not a limit the test asserts. */
 const CHILDREN_TIMEOUT_MS = 240_000;
 
@@ -73,6 +87,13 @@ function inlined(options: { throughBin: boolean; nodeFlags?: string[] }): number
   return run(NESTED_CALLS, { ...options, nodeFlags: flags }).filter((line) => line.startsWith("Inlining ")).length;
 }
 
+/** Functions V8's optimising compiler compiled while running LUKEWARM_AND_HOT. */
+function optimised(options: { throughBin: boolean; nodeFlags?: string[] }): number {
+  // On the main thread, so each trace line is whole (see `inlined`).
+  const flags = ["--trace-opt", "--no-concurrent-recompilation", ...(options.nodeFlags ?? [])];
+  return run(LUKEWARM_AND_HOT, { ...options, nodeFlags: flags }).filter((line) => line.startsWith("[completed compiling")).length;
+}
+
 describe("the leadloop command's V8 flags", () => {
   it("keeps a churning process's used heap near its live set, where node alone lets it reach several times it, without lowering node's heap limit", () => {
     const alone = churn({ throughBin: false });
@@ -96,5 +117,14 @@ describe("the leadloop command's V8 flags", () => {
     // The counts named beside the verdict: which of the three went astray, if one does.
     const inlines = { alone, leadloop, usersOwn };
     expect({ ...inlines, ok: alone > 10 && leadloop < alone / 2 && usersOwn > leadloop }).toEqual({ ...inlines, ok: true });
+  }, CHILDREN_TIMEOUT_MS);
+
+  it("optimises the hot functions but not the lukewarm ones node alone optimises, and leaves a user's own budget in force", () => {
+    const alone = optimised({ throughBin: false });
+    const leadloop = optimised({ throughBin: true });
+    const usersOwn = optimised({ throughBin: true, nodeFlags: ["--interrupt-budget=67584"] });
+    const compiles = { alone, leadloop, usersOwn };
+    // Node alone compiles (nearly) all hundred lukewarm functions; leadloop still compiles the hot one.
+    expect({ ...compiles, ok: alone >= 90 && leadloop >= 1 && leadloop < 20 && usersOwn >= 90 }).toEqual({ ...compiles, ok: true });
   }, CHILDREN_TIMEOUT_MS);
 });

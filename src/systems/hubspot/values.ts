@@ -1,6 +1,6 @@
 // Value conversion at the HubSpot edge: HubSpot's property strings to canonical FieldValues
 // (core/records.ts) and back, and SimplePublicObject → SourceRecord.
-import type { FieldValue, FieldValues, SourceRecord } from "../../core/records.js";
+import { type FieldValue, type FieldValues, type SourceRecord, unsetValues } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
 import { hubspotInstant, ISO_DATETIME, unreadableTime } from "./instants.js";
 import { canonicalObject, modifiedProperty } from "./object-names.js";
@@ -62,7 +62,7 @@ export function fromHubspotObject(
   raw: SimpleObject,
   fields: readonly string[],
 ): SourceRecord {
-  const out: FieldValues = {};
+  const out = unsetValues(fields);
   for (const name of fields) out[name] = fromHubspotValue(raw.properties[name]);
   const record: SourceRecord = { object, id: raw.id, fields: out, modifiedAt: modifiedAt(object, raw) };
   const additional = raw.properties[ADDITIONAL_EMAILS];

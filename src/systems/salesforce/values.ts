@@ -1,6 +1,6 @@
 // Field values between Salesforce's JSON types and leadloop's canonical strings (src/core/records.ts):
 // numbers in JS decimal form, booleans "true"/"false", dates as-is, dateTimes ISO-8601 UTC with `Z`.
-import { type FieldValue, type FieldValues, isBlank, type SourceRecord } from "../../core/records.js";
+import { type FieldValue, isBlank, type SourceRecord, unsetValues } from "../../core/records.js";
 import { isIsoInstant } from "../../core/text/iso-instant.js";
 
 /** Salesforce's dateTime in REST answers: `2026-11-23T12:00:00.000+0000`. */
@@ -55,7 +55,7 @@ export function fromSalesforceRecord(
   raw: Record<string, unknown>,
   fields: readonly string[],
 ): SourceRecord {
-  const values: FieldValues = {};
+  const values = unsetValues(fields);
   for (const f of fields) values[f] = toCanonical(pick(raw, f));
   const id = toCanonical(pick(raw, "Id"));
   const modstamp = toCanonical(pick(raw, "SystemModstamp"));
