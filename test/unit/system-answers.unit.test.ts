@@ -42,36 +42,6 @@ describe("HubSpot object pages", () => {
   });
 });
 
-describe("HubSpot pages' objects", () => {
-  it("are handed on as the answer held them, not copied, ids read as text and HubSpot's other keys kept", () => {
-    const answer = {
-      results: [{ ...contact(4051, { firstname: "Élodie", lastname: "  " }), propertiesWithHistory: {} }],
-      paging: { next: { after: "4052" } },
-    };
-    const first = answer.results[0]!;
-    const parsed = searchPage.parse({ total: 1, ...answer });
-    expect(parsed.results[0]).toBe(first);
-    expect(parsed.results[0]).toMatchObject({ id: "4051", propertiesWithHistory: {}, properties: { firstname: "Élodie", lastname: "  " } });
-    const events = { results: [{ id: 17, objectId: 2051, eventType: "e_visited_page", occurredAt: 1764524712345 }] };
-    const event = events.results[0]!;
-    const parsedEvents = eventPage.parse(events);
-    expect(parsedEvents.results[0]).toBe(event);
-    expect(parsedEvents.results[0]).toMatchObject({ id: "17", objectId: "2051", properties: {} });
-  });
-
-  it("refuse an id, time, type or flag the adapter could not read, naming the object and the key", () => {
-    const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
-      result.error?.issues.map((i) => i.path.join("."));
-    expect(paths(objectPage.safeParse({ results: [contact(1), { ...contact(2), id: { value: 2 } }] }))).toEqual(["results.1.id"]);
-    expect(paths(objectPage.safeParse({ results: [{ ...contact(3), updatedAt: ["2026-11-30"] }] }))).toEqual(["results.0.updatedAt"]);
-    expect(paths(objectPage.safeParse({ results: [{ ...contact(4), archived: "nein" }] }))).toEqual(["results.0.archived"]);
-    expect(paths(objectPage.safeParse({ results: ["Zoë"] }))).toEqual(["results.0"]);
-    const event = { id: "e1", objectId: 2051, eventType: "e_visited_page", occurredAt: "2026-11-30T17:45:12.345Z" };
-    expect(paths(eventPage.safeParse({ results: [{ ...event, eventType: 7 }] }))).toEqual(["results.0.eventType"]);
-    expect(paths(eventPage.safeParse({ results: [event, { ...event, occurredAt: null }] }))).toEqual(["results.1.occurredAt"]);
-  });
-});
-
 describe("HubSpot event pages", () => {
   const event = (id: string, properties?: unknown) => ({
     id,
