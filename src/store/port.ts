@@ -727,7 +727,7 @@ export interface BatchCommit {
   crmScoreMarks?: CrmScoreMark[];
   /**
    * Scores that stand until a time, or rows dropped (SteadyScore). A batch's funnel events, CRM score
-   * marks, merged contacts and cached behaviour drop their people's rows after these are kept.
+   * marks, link writes, merged contacts and cached behaviour drop their people's rows after these are kept.
    */
   steadyScores?: SteadyScore[];
   /** People whose history writes are now in the outbox. */

@@ -71,6 +71,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE outbox DROP COLUMN refused_of_record;
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
+      DROP TABLE steady_scores;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -119,9 +120,12 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // rest, 29: that list's column renamed, 30: the score rows' name parts, and 31: the columns of the
     // outbox's groups and the clocks saying what reached the rep, each dropped with the rest; 32: the error
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
-    // the outbox's refused-of-record column, 35: the kept descriptions' table, and 36: the index of wins without an
-    // amount, each dropped with the rest), so they run again on the old tables as on a v19 file.
-    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36]);
+    // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
+    // amount, and 37: the steady scores' table, each dropped with the rest), so they run again on the old
+    // tables as on a v19 file.
+    expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37,
+    ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
     expect((await syncWorld(world)).code).toBe(0);

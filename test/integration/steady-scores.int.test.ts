@@ -79,10 +79,18 @@ describe("a re-read contact whose score stands", () => {
     expect((echo.summary.updated as Record<string, number>).hubspot ?? 0).toBe(0);
     expect(await scoreOf(zoe)).toEqual(scored);
 
-    // Two hours on, a marketer fills her phone number (no rule reads it): she is re-read past the hour
-    // her score was checked to stand, and scored again, to the same points.
+    // Ten minutes on, a marketer fills her mobile number (nothing the qualification reads): she is
+    // re-read within the hour her score was checked to stand, and keeps it.
+    ahead += 10 * 60_000;
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 67" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect(await scoreOf(zoe)).toEqual(scored);
+
+    // Two hours on, the marketer corrects it: she is re-read past that hour, and scored again, to the
+    // same points.
     ahead += 2 * HOUR_MS;
-    loop.hubspot.data.updateObject("contacts", zoe, { phone: "+46 8 123 456 78" });
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 76" });
     ahead += PAST_SEARCH_LAG;
     await sync();
     const again = await scoreOf(zoe);
@@ -120,6 +128,58 @@ describe("a re-read contact whose score stands", () => {
     // The demo request's 40 points and any form submission's 5.
     expect((await scoreOf(ines)).behaviour).toBe(before.behaviour + 45);
     expect(result.summary.handoffs).toBe(1);
+  });
+
+  it("keeps the score of a person whose own Lead the history fill scored, and re-scores her record once sales merge it", async () => {
+    const zoe = seedPerson("Zoe.Lindqvist@Nordlicht-Angstrom.se", "Zoë", "Lindqvist-Åberg", "Growth Marketing Manager");
+    // A rep's own Lead for her, before leadloop's first run: it is linked by her email and filled with
+    // her score and history (a mark on the Lead), though she is no MQL.
+    const repLead = loop.salesforce.data.insert("Lead", {
+      FirstName: "Zoë",
+      LastName: "Lindqvist-Åberg",
+      Company: "Nordlicht Ångström AB",
+      Email: "zoe.lindqvist@nordlicht-angstrom.se",
+      Title: "Growth Marketing Manager",
+    });
+    await sync();
+    const leadOf = (id: string) => loop.salesforce.data.get("Lead", id)!;
+    expect(Number(leadOf(repLead).Leadloop_Score__c)).toBe((await scoreOf(zoe)).score);
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    const scored = await scoreOf(zoe);
+    // Re-read again inside the look-back: nothing of hers moved, nor her Lead's mark.
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect(await scoreOf(zoe)).toEqual(scored);
+
+    // Sales merge her Lead into another rep's Lead for her: her record is that one now, which takes her
+    // score in the run that next reads her (the merge moved her link, so her score stands no more).
+    // The other Lead holds what hers does (the country as the field sync wrote it there), so the merge
+    // changes nothing the qualification reads on her contact.
+    const held = leadOf(repLead);
+    const master = loop.salesforce.data.insert("Lead", {
+      FirstName: held.FirstName,
+      LastName: held.LastName,
+      Company: held.Company,
+      Email: held.Email,
+      Title: held.Title,
+      Country: held.Country,
+    });
+    loop.salesforce.data.merge("Lead", master, [repLead]);
+    // Salesforce lists a deletion once its minute has passed (getDeleted ends at the minute's start).
+    ahead += 90_000;
+    await sync();
+    expect((await loop.store.findLinkByMarketing("contact", zoe))?.crmId).toBe(master);
+    // A marketer fills her mobile number (nothing the qualification reads), within her score's hour: she
+    // is re-read, her contact otherwise as it was, and her score goes to the Lead that is her record now.
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 67" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect(Number(loop.hubspot.data.getObject("contacts", zoe)!.properties.leadloop_score)).toBe(scored.score);
+    expect(Number(leadOf(master).Leadloop_Score__c)).toBe(scored.score);
+    expect(String(leadOf(master).Leadloop_Activity_Summary__c)).toContain("Pricing – Leadloop");
+    const audit = await loop.store.listAudit([master]);
+    expect(audit.some((a) => a.field === "Leadloop_Score__c" && /re-scored after the history fill/.test(a.rule))).toBe(true);
   });
 });
 

@@ -5,6 +5,7 @@
 import { hash64 } from "../write-loop.js";
 import { type ScoreInput, type PersonScore, scorePerson } from "./score.js";
 import type { CompiledDefinition } from "./compile.js";
+import type { ScoredActivity } from "./definition.js";
 
 /**
  * The instant up to which scoring `input` again, with the same activities less those that leave the
@@ -12,7 +13,9 @@ import type { CompiledDefinition } from "./compile.js";
  * and verdicts as `score`, checked at `horizonMs` from now; null when they would differ then, or an
  * activity lies after now. Each rule's points only move one way as time passes with no new activity
  * (decay and `withinDays` shrink them towards zero, a burst that leaves its window gives way to an older,
- * more decayed one), so equal points at both ends are equal points all the way between.
+ * more decayed one), so equal points at both ends are equal points all the way between. `sameAt`, when
+ * given, must hold too of the activities and instant at the horizon's end (a text worked out of them,
+ * such as the behaviour summary a CRM record carries, which only loses entries as they leave the window).
  */
 export function steadyUntil(
   input: ScoreInput,
@@ -20,6 +23,7 @@ export function steadyUntil(
   score: PersonScore,
   windowMs: number,
   horizonMs: number,
+  sameAt?: (activities: readonly ScoredActivity[], at: Date) => boolean,
 ): number | null {
   const nowMs = input.now.getTime();
   const endMs = nowMs + horizonMs;
@@ -30,8 +34,9 @@ export function steadyUntil(
     if (!(at <= nowMs)) return null; // a future activity starts to count within the horizon (or no date)
     if (at >= fromMs) kept.push(a);
   }
-  const later = scorePerson({ ...input, activities: kept, now: new Date(endMs) }, definition);
-  return samePoints(score, later) ? endMs : null;
+  const end = new Date(endMs);
+  const later = scorePerson({ ...input, activities: kept, now: end }, definition);
+  return samePoints(score, later) && (!sameAt || sameAt(kept, end)) ? endMs : null;
 }
 
 function samePoints(a: PersonScore, b: PersonScore): boolean {

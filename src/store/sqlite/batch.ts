@@ -77,15 +77,16 @@ export function writeBatch(
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
   for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);
   for (const row of batch.steadyScores ?? []) tables.steadyScores.save(row);
-  // What a steady score did not weigh: a move of the person's stage, a score on their CRM record, another
-  // contact's behaviour moved onto theirs (core/scoring/steady-score.ts); behaviour put in the cache for
-  // them drops theirs with it (below).
-  for (const personId of new Set([
+  // What a steady score did not weigh: a move of the person's stage, a score on their CRM record or a
+  // link to another record, another contact's behaviour moved onto theirs (core/scoring/steady-score.ts);
+  // behaviour put in the cache for them drops theirs with it (below).
+  tables.steadyScores.dropPeople([
     ...(batch.funnelEvents ?? []).map((e) => e.personId),
     ...(batch.crmScoreMarks ?? []).map((m) => m.personId),
     ...(batch.contactsMerged ?? []).map((m) => m.to),
-  ]))
-    tables.steadyScores.drop(personId);
+    // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
+    ...(batch.links ?? []).map((l) => l.marketingId),
+  ]);
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);

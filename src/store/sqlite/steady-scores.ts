@@ -1,8 +1,8 @@
 // The steady_scores table: per person, a key of the inputs their score was last worked out from and the
 // instant until which that score stands (core/scoring/steady-score.ts), so the qualification does not
-// score again a re-read contact none of whose inputs moved. Any funnel event, CRM score mark or behaviour
-// put in the cache for the person (by contact or by email address) drops the row: those change what a
-// score would decide.
+// score again a re-read contact none of whose inputs moved. Any funnel event, CRM score mark, link write
+// or behaviour put in the cache for the person (by contact or by email address) drops the row: those
+// change what a score would decide.
 import type { SteadyScore } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
@@ -26,7 +26,13 @@ export class SteadyScoreTable {
   }
 
   drop(personId: string): void {
-    this.sql.get(`DELETE FROM steady_scores WHERE person_id = ?`).run(personId);
+    this.dropPeople([personId]);
+  }
+
+  /** Drops these people's rows (a first load's link writes name every contact: a statement per 500). */
+  dropPeople(personIds: readonly string[]): void {
+    for (const chunk of inListChunks(personIds))
+      this.sql.get(`DELETE FROM steady_scores WHERE person_id IN (${chunk.placeholders})`).run(...chunk.params);
   }
 
   /** Drops the rows of these behaviour owners (`contact:<id>`, `email:<address>`, as the cache keys them). */
@@ -37,8 +43,7 @@ export class SteadyScoreTable {
       if (key.startsWith("contact:")) ids.push(key.slice("contact:".length));
       else if (key.startsWith("email:")) emails.push(key.slice("email:".length));
     }
-    for (const chunk of inListChunks(ids))
-      this.sql.get(`DELETE FROM steady_scores WHERE person_id IN (${chunk.placeholders})`).run(...chunk.params);
+    this.dropPeople(ids);
     for (const chunk of inListChunks(emails))
       this.sql.get(`DELETE FROM steady_scores WHERE email IN (${chunk.placeholders})`).run(...chunk.params);
   }

@@ -30,7 +30,7 @@ import { readAhead, readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { heldOrRead } from "./held-reads.js";
-import { reasonsText, scoreRuleText } from "./person-history.js";
+import { historyText, reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { backFromRecycleBin, clocksStoppedOf } from "./restored-contacts.js";
@@ -355,7 +355,7 @@ export async function qualifyPage(
   const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
   // A contact restored from the recycle bin: her follow-up comes back with her.
   const back = await backFromRecycleBin(ctx, setup, records, gone);
-  const steadyScores = steadyRows(setup, context, steady, records, steadyCandidates, crm.marked ?? new Set());
+  const steadyScores = steadyRows(setup, context, steady, records, steadyCandidates, crm);
   return {
     outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? []), ...(back.outbox ?? [])],
     ...(back.slaClocksBack ? { slaClocksBack: back.slaClocksBack } : {}),
@@ -400,9 +400,11 @@ interface SteadyCandidate {
 }
 
 /**
- * The steady scores this page keeps: for each candidate with no score on a CRM record (a re-score compares
- * with that record's mark, which this key does not hold), its inputs as the contact will show them and
- * how long its score stands; a row kept for anyone else scored here is dropped.
+ * The steady scores this page keeps: for each candidate whose CRM record, if it carries her score, asks
+ * for no re-score, her inputs as the contact will show them and how long her score stands, and with it
+ * the behaviour summary the record's mark was compared by; a row kept for anyone else scored here is
+ * dropped. The re-score's other inputs, the mark and the link it names, drop the row when written
+ * (steady-scores.ts).
  */
 function steadyRows(
   setup: FunnelSetup,
@@ -410,13 +412,16 @@ function steadyRows(
   steady: ReadonlyMap<string, SteadyScore>,
   records: readonly SourceRecord[],
   candidates: readonly SteadyCandidate[],
-  marked: ReadonlySet<string>,
+  crm: { marked?: ReadonlySet<string>; unmoved?: ReadonlySet<string> },
 ): SteadyScore[] {
   const out = new Map<string, SteadyScore>();
   const windowMs = setup.activityWindowDays * DAY_MS;
   for (const { record, input, score, after } of candidates) {
-    if (marked.has(record.id)) continue;
-    const untilMs = steadyUntil(input, setup.qualification, score, windowMs, STEADY_HORIZON_MS);
+    const marked = crm.marked?.has(record.id) ?? false;
+    if (marked && !crm.unmoved?.has(record.id)) continue;
+    const summary = marked ? historyText(input.activities, input.now) : null;
+    const sameSummary = marked ? (kept: readonly ScoredActivity[], at: Date) => historyText(kept, at) === summary : undefined;
+    const untilMs = steadyUntil(input, setup.qualification, score, windowMs, STEADY_HORIZON_MS, sameSummary);
     if (untilMs !== null) {
       const email = record.fields.email?.trim().toLowerCase() || null;
       out.set(record.id, { personId: record.id, email, inputs: inputsOf(setup, context, after, input.company), untilMs });
