@@ -388,7 +388,17 @@ function companyOf(person: FieldValues, companies: ReadonlyMap<string, FieldValu
 }
 
 function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, company: FieldValues | undefined): string {
-  return scoreInputsKey(person, personFields(setup), company, companyFields(setup), context);
+  const fields = keyFieldsOf(setup);
+  return scoreInputsKey(person, fields.person, company, fields.company, context);
+}
+
+/** Each definition's field lists, made once: a key is taken of every re-read contact. */
+const keyFields = new WeakMap<object, { person: readonly string[]; company: readonly string[] }>();
+
+function keyFieldsOf(setup: FunnelSetup): { person: readonly string[]; company: readonly string[] } {
+  let fields = keyFields.get(setup.qualification);
+  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: companyFields(setup) }));
+  return fields;
 }
 
 /** A person scored with nothing to decide but her score fields: what she was scored from, and her contact once written. */
