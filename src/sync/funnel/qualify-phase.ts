@@ -378,7 +378,8 @@ export async function qualifyPage(
  */
 function scoreStands(setup: FunnelSetup, read: ScoringRead, record: SourceRecord, nowMs: number): boolean {
   const kept = read.steady.get(record.id);
-  if (!kept || kept.untilMs === null || !(nowMs < kept.untilMs)) return false;
+  // Within the hour after its scoring: a clock set back before it could find more points than then.
+  if (!kept || kept.untilMs === null || !(nowMs < kept.untilMs) || nowMs < kept.untilMs - STEADY_HORIZON_MS) return false;
   if (read.gone.some((c) => c.personId === record.id)) return false;
   return kept.inputs === inputsOf(setup, read.context, record.fields, companyOf(record.fields, read.companies));
 }
