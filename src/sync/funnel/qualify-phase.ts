@@ -370,11 +370,12 @@ export async function qualifyPage(
 
 /**
  * Whether a re-read contact's score stands as the store keeps it: its inputs' key (the contact's and its
- * company's values, the definition, the bulk behaviour cursors) is the one kept with the score, before
- * the kept steady time, and no deletion stopped her clock. Nothing else the qualification reads for such
- * a person can have moved: her stage moves with a funnel event, and steady-scores.ts drops the row on
- * one, on a CRM score mark and on merged behaviour; a stage the store lost is restored from the contact's
- * own values, which the key holds (a row is kept only where there was none to restore).
+ * company's values, the definition, window and CRM mode) is the one kept with the score, within the
+ * kept steady hour, and no deletion stopped her clock. Nothing else the qualification reads for such a
+ * person can have moved: her stage moves with a funnel event, and steady-scores.ts drops the row on one,
+ * on a CRM score mark, a link write and behaviour kept or merged for her; a stage the store lost is
+ * restored from the contact's own values, which the key holds (a row is kept only where there was none
+ * to restore).
  */
 function scoreStands(setup: FunnelSetup, read: ScoringRead, record: SourceRecord, nowMs: number): boolean {
   const kept = read.steady.get(record.id);
