@@ -79,7 +79,7 @@ export function fingerprintedLength(value: string | null): number | null {
 }
 
 /** Two independent 32-bit FNV-1a style hashes over the UTF-16 units, as 16 hex digits. */
-function hash64(text: string): string {
+export function hash64(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
   for (let i = 0; i < text.length; i++) {

@@ -529,6 +529,19 @@ export interface CachedActivity {
   source: string;
 }
 
+/**
+ * A person's score as it stands (store/sqlite/steady-scores.ts): the key of the inputs it was worked out
+ * from (core/scoring/steady-score.ts `scoreInputsKey`) and until when it stays the same; `untilMs` null in
+ * a commit drops the person's row.
+ */
+export interface SteadyScore {
+  personId: string;
+  /** The contact's email, trimmed and in lower case, or null: behaviour kept by address is theirs. */
+  email: string | null;
+  inputs: string;
+  untilMs: number | null;
+}
+
 /** The behaviour signals (analytics properties) a contact showed when its behaviour was last read. */
 export interface BehaviourMark {
   personId: string;
@@ -712,6 +725,11 @@ export interface BatchCommit {
   historyToFill?: HistoryToFill[];
   /** What this batch decided for people's CRM records' score fields (replacing each person's mark). */
   crmScoreMarks?: CrmScoreMark[];
+  /**
+   * Scores that stand until a time, or rows dropped (SteadyScore). A batch's funnel events, CRM score
+   * marks, link writes, merged contacts and cached behaviour drop their people's rows after these are kept.
+   */
+  steadyScores?: SteadyScore[];
   /** People whose history writes are now in the outbox. */
   historyDecided?: string[];
   /** Lead statuses read from the CRM: a later read of the same status is no change. */
@@ -972,6 +990,8 @@ export interface StateStore {
   listBehaviour(ownerKeys: readonly string[], since: string): Promise<CachedActivity[]>;
   /** The behaviour signals each of these contacts showed when last read. */
   behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>>;
+  /** The steady scores kept for these people (BatchCommit.steadyScores). */
+  steadyScores(personIds: readonly string[]): Promise<Map<string, SteadyScore>>;
   getFact(name: string): Promise<StoreFact | undefined>;
   /** Keeps campaigns read from the systems (replacing what was kept under the same origin and id). */
   saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void>;

@@ -17,6 +17,7 @@ import type { SlaTable } from "./sla.js";
 import type { Snapshots, SnapshotTable } from "./snapshots.js";
 import type { LeadStatusTable, RecordWritten, WrittenValuesTable } from "./written-values.js";
 import type { CrmScoreMarkTable } from "./crm-score-marks.js";
+import type { SteadyScoreTable } from "./steady-scores.js";
 import type { RoundRobinTable } from "./round-robin.js";
 
 export interface BatchTables {
@@ -31,6 +32,7 @@ export interface BatchTables {
   personScores: PersonScoreTable;
   historyToFill: HistoryToFillTable;
   crmScoreMarks: CrmScoreMarkTable;
+  steadyScores: SteadyScoreTable;
   writtenValues: WrittenValuesTable;
   leadStatuses: LeadStatusTable;
   behaviour: BehaviourCacheTable;
@@ -74,6 +76,17 @@ export function writeBatch(
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
   for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);
+  for (const row of batch.steadyScores ?? []) tables.steadyScores.save(row);
+  // What a steady score did not weigh: a move of the person's stage, a score on their CRM record or a
+  // link to another record, another contact's behaviour moved onto theirs (core/scoring/steady-score.ts);
+  // behaviour put in the cache for them drops theirs with it (below).
+  tables.steadyScores.dropPeople([
+    ...(batch.funnelEvents ?? []).map((e) => e.personId),
+    ...(batch.crmScoreMarks ?? []).map((m) => m.personId),
+    ...(batch.contactsMerged ?? []).map((m) => m.to),
+    // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
+    ...(batch.links ?? []).map((l) => l.marketingId),
+  ]);
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
@@ -112,6 +125,7 @@ export function writeBatch(
   tables.sla.resume(batch.slaClocksBack ?? []);
   for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
+  if (batch.behaviour?.length) tables.steadyScores.dropOwners(new Set(batch.behaviour.map((a) => a.ownerKey)));
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);

@@ -1131,6 +1131,20 @@ export const MIGRATIONS: readonly Migration[] = [
     // (the entry's id, the rowid, ends the index: a slice after the last id is a range in it).
     sql: `CREATE INDEX error_queue_class ON error_queue (status, error_class);`,
   },
+  {
+    version: 38,
+    name: "steady scores: the inputs a person's score was worked out from, and how long it stands",
+    // A re-read contact whose scoring inputs are the ones kept here, before `until_ms`, is not scored again
+    // (ARCHITECTURE.md "One run", step 2). A lost row only makes the next run score the person. The email
+    // (trimmed, lower case) finds the rows that behaviour the cache keeps by address belongs to.
+    sql: `CREATE TABLE steady_scores (
+        person_id TEXT PRIMARY KEY,
+        email TEXT,
+        inputs TEXT NOT NULL,
+        until_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX steady_scores_email ON steady_scores (email) WHERE email IS NOT NULL;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -8,6 +8,7 @@ import type {
   DatedLink,
   ErrorFilter,
   BehaviourMark,
+  SteadyScore,
   CachedActivity,
   StoreFact,
   MatchIndexEntry,
@@ -76,6 +77,7 @@ import { Statements } from "./statements.js";
 import { storeSize } from "./store-size.js";
 import { LeadStatusTable, WrittenValuesTable } from "./written-values.js";
 import { CrmScoreMarkTable } from "./crm-score-marks.js";
+import { SteadyScoreTable } from "./steady-scores.js";
 
 export type SqliteStoreOptions = ConnectionOptions;
 
@@ -136,6 +138,7 @@ export class SqliteStateStore implements StateStore {
       personScores: new PersonScoreTable(sql),
       historyToFill: new HistoryToFillTable(sql),
       crmScoreMarks: new CrmScoreMarkTable(sql),
+      steadyScores: new SteadyScoreTable(sql),
       writtenValues: new WrittenValuesTable(sql, names),
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, otherCommits),
@@ -525,6 +528,10 @@ export class SqliteStateStore implements StateStore {
 
   behaviourMarks(personIds: readonly string[]): Promise<Map<string, BehaviourMark>> {
     return this.read("read behaviour marks", () => this.tables.behaviour.marks(personIds));
+  }
+
+  steadyScores(personIds: readonly string[]): Promise<Map<string, SteadyScore>> {
+    return this.read("read steady scores", () => this.tables.steadyScores.of(personIds));
   }
 
   getFact(name: string): Promise<StoreFact | undefined> {

@@ -76,16 +76,20 @@ export function crmScoreMark(
  * store) and whose score moved by a visible step or across a threshold, or whose behaviour summary
  * changed, since it was decided there; with their new marks. The reasons go with such a write: their
  * points decay daily, so their wording alone writes nothing, as on the contact. With HubSpot as the CRM
- * the contact is the record, and the qualification's own write is all there is.
+ * the contact is the record, and the qualification's own write is all there is. `marked`: who among
+ * `scored` has a mark; `unmoved`: who among them has one that asks for no write (qualify-phase.ts keeps
+ * their scores steady only then).
  */
 export async function rescoreCrmRecords(
   ctx: RunContext,
   setup: FunnelSetup,
   scored: readonly Rescored[],
-): Promise<Pick<Decision, "outbox" | "crmScoreMarks">> {
+): Promise<Pick<Decision, "outbox" | "crmScoreMarks"> & { marked?: ReadonlySet<string>; unmoved?: ReadonlySet<string> }> {
   if (setup.crmIsMarketing || scored.length === 0) return {};
   const marks = await ctx.store.crmScoreMarks(scored.map((s) => s.record.id));
   if (marks.size === 0) return {};
+  const marked = new Set(marks.keys());
+  const unmoved = new Set<string>();
   // The record as linked now: a converted Lead's person is on its Contact, which takes the write.
   const links = await ctx.store.findLinksByMarketingIds("contact", [...marks.keys()]);
   const now = ctx.now();
@@ -96,11 +100,14 @@ export async function rescoreCrmRecords(
     const link = links.get(record.id);
     if (!mark || !link) continue;
     const rescored = rescoreWrite(ctx, setup, { personId: record.id, email: record.fields.email ?? null, link, mark, score, activities }, now);
-    if (!rescored) continue;
+    if (!rescored) {
+      unmoved.add(record.id);
+      continue;
+    }
     outbox.push(rescored.write);
     crmScoreMarks.push(rescored.mark);
   }
-  return { outbox, crmScoreMarks };
+  return { outbox, crmScoreMarks, marked, unmoved };
 }
 
 /** One person's CRM record as leadloop last scored it (`mark`), and their score now. */

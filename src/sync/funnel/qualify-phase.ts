@@ -19,16 +19,18 @@ import { canMove, type Stage, STAGES } from "../../core/funnel/stages.js";
 import { type EarlierQualification, RESTORED_CAUSE, type RestoredMove, restoredMoves, restoredVerdictCause } from "../../core/funnel/restore.js";
 import { type FieldValues, instantOf, isBlank, latestReads, type SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
-import { type PersonScore, scorePerson } from "../../core/scoring/score.js";
+import { type PersonScore, type ScoreInput, scorePerson } from "../../core/scoring/score.js";
 import type { Thresholds } from "../../core/scoring/definition.js";
 import { scoreMoved } from "../../core/scoring/visible-change.js";
 import { personName } from "../../core/text/person-name.js";
-import type { FunnelEvent, OutboxWrite, PersonScoreRow, SlaClock } from "../../store/port.js";
+import { scoreInputsKey, steadyUntil } from "../../core/scoring/steady-score.js";
+import { hash64 } from "../../core/write-loop.js";
+import type { FunnelEvent, OutboxWrite, PersonScoreRow, SlaClock, SteadyScore } from "../../store/port.js";
 import { readAhead, readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { readBehaviour } from "./behaviour-reader.js";
 import { heldOrRead } from "./held-reads.js";
-import { reasonsText, scoreRuleText } from "./person-history.js";
+import { historyText, reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
 import { qualifiedCampaigns } from "./campaign-catalog.js";
 import { backFromRecycleBin, clocksStoppedOf } from "./restored-contacts.js";
@@ -77,6 +79,13 @@ export const QUALIFIED_KEPT = 1_000;
  * again; a larger one starts the held set again rather than growing it (a few tens of megabytes at most).
  */
 export const PEOPLE_HELD = 10_000;
+/**
+ * How far ahead a score worked out now is checked to stand (core/scoring/steady-score.ts): a contact
+ * re-read within it, none of its scoring inputs moved, is not scored again. An hour covers the look-back
+ * re-reads of leadloop's own writes by the next runs of a cron or daemon; a score near a rule's rounding
+ * or a `withinDays` edge fails the check and is scored on every read, as before.
+ */
+export const STEADY_HORIZON_MS = 3_600_000;
 /** Stages from which qualifying again makes a person an MQL (a recycled lead can come back). */
 const REQUALIFIABLE: ReadonlySet<string> = new Set(["lead", "recycled", "unreachable"]);
 
@@ -125,16 +134,29 @@ export async function qualifyPeople(
       // Read for the group at once, not per step of 20: its companies (HubSpot's batch read takes 100
       // ids), a lost store's restored people's earlier MQLs (50 a call), its stages and stopped clocks.
       const read = await readForScoring(ctx, setup, state, records);
+      // A contact whose score stands (its inputs as when last scored, within the horizon) decides nothing
+      // new: no behaviour read, no scoring, no write; it is not an MQL, as it was not then.
+      const now = ctx.now().getTime();
+      const toScore: SourceRecord[] = [];
+      let standing = 0;
+      for (const r of records) {
+        if (!scoreStands(setup, read, r, now)) toScore.push(r);
+        else {
+          state.qualified.delete(r.id);
+          standing++;
+        }
+      }
+      if (standing > 0) ctx.onProgress?.({ phase: "qualification", read: standing, written: 0 });
       // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
       // store more than the scoring did. A stop between steps decides the steps scored so far without
       // the cursor; the next run reads the group again and decides it again under the same keys.
       const decided: Decision[] = [];
-      for (let i = 0; i < records.length; i += QUALIFY_STEP) {
-        const step = records.slice(i, i + QUALIFY_STEP);
+      for (let i = 0; i < toScore.length; i += QUALIFY_STEP) {
+        const step = toScore.slice(i, i + QUALIFY_STEP);
         decided.push(await qualifyPage(ctx, setup, state, step, "qualified", undefined, read));
         // Contacts scored (their behaviour read): what the progress line counts for this phase.
         ctx.onProgress?.({ phase: "qualification", read: step.length, written: 0 });
-        if (i + QUALIFY_STEP < records.length && ctx.signal?.aborted) {
+        if (i + QUALIFY_STEP < toScore.length && ctx.signal?.aborted) {
           await decide(ctx, joinDecisions(decided));
           return;
         }
@@ -199,31 +221,31 @@ export async function qualifyPage(
   const { activitiesOf, decided: behaviourKept } = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 
-  const { companies, stages, earlier, gone } = groupRead ?? (await readForScoring(ctx, setup, state, records));
+  const { companies, stages, earlier, gone, steady, context } = groupRead ?? (await readForScoring(ctx, setup, state, records));
   const events: FunnelEvent[] = [];
   const writes: OutboxWrite[] = [];
   const rows: PersonScoreRow[] = [];
   const rescored: Rescored[] = [];
+  // People whose score may stand for their next re-reads: with what they were scored from, and the
+  // contact as it will be once the score write (if any) is made.
+  const steadyCandidates: SteadyCandidate[] = [];
+  const goneIds = new Set(gone.map((c) => c.personId));
 
   for (const record of records) {
     if (scored.has(record.id)) continue; // a duplicate at a page boundary
     scored.add(record.id);
-    const company = record.fields.associatedcompanyid
-      ? companies.get(record.fields.associatedcompanyid)
-      : undefined;
+    const company = companyOf(record.fields, companies);
     const isCustomer =
       wonNow.has(record.id) || record.fields.lifecyclestage === "customer" || company?.lifecyclestage === "customer";
-    const score = scorePerson(
-      {
-        person: record.fields,
-        company,
-        activities: activitiesOf.get(record.id) ?? [],
-        isCustomer,
-        customerSince: customerSince(record.fields),
-        now,
-      },
-      setup.qualification,
-    );
+    const input: ScoreInput = {
+      person: record.fields,
+      company,
+      activities: activitiesOf.get(record.id) ?? [],
+      isCustomer,
+      customerSince: customerSince(record.fields),
+      now,
+    };
+    const score = scorePerson(input, setup.qualification);
     if (score.qualified) state.qualified.add(record.id);
     else state.qualified.delete(record.id);
     if (keep === "all" || (score.qualified && state.scores.size < QUALIFIED_KEPT)) {
@@ -283,6 +305,16 @@ export async function qualifyPage(
         ctx.log.debug("person.qualified", { personId: record.id, score: score.total });
       }
     }
+    if (
+      wonNow.size === 0 &&
+      !restored &&
+      !score.qualified &&
+      !score.nearQualified &&
+      !score.upsell &&
+      !goneIds.has(record.id) &&
+      Object.keys(fields).every((f) => SCORE_WRITE_FIELDS.has(f))
+    )
+      steadyCandidates.push({ record, input, score, after: { ...record.fields, ...fields } });
     // The score's rule, worded once for all the fields that take it (not once per field).
     let scoreRule: string | undefined;
     if (Object.keys(fields).length > 0)
@@ -323,6 +355,7 @@ export async function qualifyPage(
   const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
   // A contact restored from the recycle bin: her follow-up comes back with her.
   const back = await backFromRecycleBin(ctx, setup, records, gone);
+  const steadyScores = steadyRows(setup, context, steady, records, steadyCandidates, crm);
   return {
     outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? []), ...(back.outbox ?? [])],
     ...(back.slaClocksBack ? { slaClocksBack: back.slaClocksBack } : {}),
@@ -330,8 +363,85 @@ export async function qualifyPage(
     personScores: rows,
     funnelEvents: events,
     ...(crm.crmScoreMarks ? { crmScoreMarks: crm.crmScoreMarks } : {}),
+    ...(steadyScores.length > 0 ? { steadyScores } : {}),
     ...behaviourKept,
   };
+}
+
+/**
+ * Whether a re-read contact's score stands as the store keeps it: its inputs' key (the contact's and its
+ * company's values, the definition, window and CRM mode) is the one kept with the score, within the
+ * kept steady hour, and no deletion stopped her clock. Nothing else the qualification reads for such a
+ * person can have moved: her stage moves with a funnel event, and steady-scores.ts drops the row on one,
+ * on a CRM score mark, a link write and behaviour kept or merged for her; a stage the store lost is
+ * restored from the contact's own values, which the key holds (a row is kept only where there was none
+ * to restore).
+ */
+function scoreStands(setup: FunnelSetup, read: ScoringRead, record: SourceRecord, nowMs: number): boolean {
+  const kept = read.steady.get(record.id);
+  // Within the hour after its scoring: a clock set back before it could find more points than then.
+  if (!kept || kept.untilMs === null || !(nowMs < kept.untilMs) || nowMs < kept.untilMs - STEADY_HORIZON_MS) return false;
+  if (read.gone.some((c) => c.personId === record.id)) return false;
+  return kept.inputs === inputsOf(setup, read.context, record.fields, companyOf(record.fields, read.companies));
+}
+
+function companyOf(person: FieldValues, companies: ReadonlyMap<string, FieldValues>): FieldValues | undefined {
+  return person.associatedcompanyid ? companies.get(person.associatedcompanyid) : undefined;
+}
+
+function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, company: FieldValues | undefined): string {
+  const fields = keyFieldsOf(setup);
+  return scoreInputsKey(person, fields.person, company, fields.company, context);
+}
+
+/** Each definition's field lists, made once: a key is taken of every re-read contact. */
+const keyFields = new WeakMap<object, { person: readonly string[]; company: readonly string[] }>();
+
+function keyFieldsOf(setup: FunnelSetup): { person: readonly string[]; company: readonly string[] } {
+  let fields = keyFields.get(setup.qualification);
+  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: companyFields(setup) }));
+  return fields;
+}
+
+/** A person scored with nothing to decide but her score fields: what she was scored from, and her contact once written. */
+interface SteadyCandidate {
+  record: SourceRecord;
+  input: ScoreInput;
+  score: PersonScore;
+  after: FieldValues;
+}
+
+/**
+ * The steady scores this page keeps: for each candidate whose CRM record, if it carries her score, asks
+ * for no re-score, her inputs as the contact will show them and how long her score stands, and with it
+ * the behaviour summary the record's mark was compared by; a row kept for anyone else scored here is
+ * dropped. The re-score's other inputs, the mark and the link it names, drop the row when written
+ * (steady-scores.ts).
+ */
+function steadyRows(
+  setup: FunnelSetup,
+  context: string,
+  steady: ReadonlyMap<string, SteadyScore>,
+  records: readonly SourceRecord[],
+  candidates: readonly SteadyCandidate[],
+  crm: { marked?: ReadonlySet<string>; unmoved?: ReadonlySet<string> },
+): SteadyScore[] {
+  const out = new Map<string, SteadyScore>();
+  const windowMs = setup.activityWindowDays * DAY_MS;
+  for (const { record, input, score, after } of candidates) {
+    const marked = crm.marked?.has(record.id) ?? false;
+    if (marked && !crm.unmoved?.has(record.id)) continue;
+    const summary = marked ? historyText(input.activities, input.now) : null;
+    const sameSummary = marked ? (kept: readonly ScoredActivity[], at: Date) => historyText(kept, at) === summary : undefined;
+    const untilMs = steadyUntil(input, setup.qualification, score, windowMs, STEADY_HORIZON_MS, sameSummary);
+    if (untilMs !== null) {
+      const email = record.fields.email?.trim().toLowerCase() || null;
+      out.set(record.id, { personId: record.id, email, inputs: inputsOf(setup, context, after, input.company), untilMs });
+    }
+  }
+  for (const r of records)
+    if (steady.has(r.id) && !out.has(r.id)) out.set(r.id, { personId: r.id, email: null, inputs: "", untilMs: null });
+  return [...out.values()];
 }
 
 /** What an earlier cycle's restored verdict names in the place of the CRM status no record keeps. */
@@ -402,6 +512,9 @@ interface ScoringRead {
   stages: ReadonlyMap<string, string>;
   earlier: ReadonlyMap<string, readonly EarlierQualification[]>;
   gone: readonly SlaClock[];
+  /** The steady scores kept for these people, and the inputs' key part they share (scoreContext). */
+  steady: ReadonlyMap<string, SteadyScore>;
+  context: string;
 }
 
 async function readForScoring(
@@ -414,7 +527,24 @@ async function readForScoring(
   const companies = await readCompanies(ctx, setup, records, state.companies);
   const stages = await ctx.store.currentStages(ids);
   const earlier = await restoredRequalifications(ctx, records, stages);
-  return { companies, stages, earlier, gone: await clocksStoppedOf(ctx, ids) };
+  const gone = await clocksStoppedOf(ctx, ids);
+  return { companies, stages, earlier, gone, steady: await ctx.store.steadyScores(ids), context: scoreContext(setup) };
+}
+
+/** Each definition's text, worked out once: the key of every steady score scored under it. */
+const definitionKeys = new WeakMap<object, string>();
+
+/**
+ * What every person's score depends on besides their own values and activities: the definition and
+ * window it is scored under, and whether the contact is the CRM record. Activities put in the cache drop
+ * their owner's row as they are kept (steady-scores.ts), a bulk read's for contacts whose signals did
+ * not move too.
+ */
+function scoreContext(setup: FunnelSetup): string {
+  const definition = setup.qualification.definition;
+  let key = definitionKeys.get(definition);
+  if (key === undefined) definitionKeys.set(definition, (key = hash64(JSON.stringify(definition))));
+  return [key, setup.activityWindowDays, setup.crmIsMarketing].join("|");
 }
 
 /**

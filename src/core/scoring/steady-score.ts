@@ -1,0 +1,72 @@
+// Whether a person's score can be taken as it stands on a re-read that changed none of its inputs: how
+// long the score stays what it is now (`steadyUntil`), and a key of the inputs it was worked out from
+// (`scoreInputsKey`). The qualification skips scoring, behaviour read and score write for a contact whose
+// inputs key is the one kept and whose steady time has not passed (ARCHITECTURE.md "One run", step 2).
+import { hash64 } from "../write-loop.js";
+import { type ScoreInput, type PersonScore, scorePerson } from "./score.js";
+import type { CompiledDefinition } from "./compile.js";
+import type { ScoredActivity } from "./definition.js";
+
+/**
+ * The instant up to which scoring `input` again, with the same activities less those that leave the
+ * `windowMs` the cache is read over, gives the same points per rule, so the same total, fit, behaviour
+ * and verdicts as `score`, checked at `horizonMs` from now; null when they would differ then, or an
+ * activity lies after now. Each rule's points only move one way as time passes with no new activity
+ * (decay and `withinDays` shrink them towards zero, a burst that leaves its window gives way to an older,
+ * more decayed one), so equal points at both ends are equal points all the way between. `sameAt`, when
+ * given, must hold too of the activities and instant at the horizon's end (a text worked out of them,
+ * such as the behaviour summary a CRM record carries, which only loses entries as they leave the window).
+ */
+export function steadyUntil(
+  input: ScoreInput,
+  definition: CompiledDefinition,
+  score: PersonScore,
+  windowMs: number,
+  horizonMs: number,
+  sameAt?: (activities: readonly ScoredActivity[], at: Date) => boolean,
+): number | null {
+  const nowMs = input.now.getTime();
+  const endMs = nowMs + horizonMs;
+  const fromMs = endMs - windowMs;
+  const kept = [];
+  for (const a of input.activities) {
+    const at = a.occurredMs ?? Date.parse(a.occurredAt);
+    if (!(at <= nowMs)) return null; // a future activity starts to count within the horizon (or no date)
+    if (at >= fromMs) kept.push(a);
+  }
+  const end = new Date(endMs);
+  const later = scorePerson({ ...input, activities: kept, now: end }, definition);
+  return samePoints(score, later) && (!sameAt || sameAt(kept, end)) ? endMs : null;
+}
+
+function samePoints(a: PersonScore, b: PersonScore): boolean {
+  if (a.total !== b.total || a.fit !== b.fit || a.behaviour !== b.behaviour || a.reasons.length !== b.reasons.length)
+    return false;
+  const points = new Map(a.reasons.map((r) => [`${r.kind}:${r.ruleId}`, r.points]));
+  return b.reasons.every((r) => points.get(`${r.kind}:${r.ruleId}`) === r.points);
+}
+
+/**
+ * A key of what a score is worked out from besides the time and the activities' own rows: the person's
+ * and company's values, in the order of the field lists the caller names (with a separator no value
+ * holds), and `context` (the definition, the behaviour sources' cursors). 64 bits, as the write loop's
+ * fingerprints are.
+ */
+export function scoreInputsKey(
+  person: Readonly<Record<string, string | null | undefined>>,
+  personFields: readonly string[],
+  company: Readonly<Record<string, string | null | undefined>> | undefined,
+  companyFields: readonly string[],
+  context: string,
+): string {
+  const parts: string[] = [context];
+  for (const f of personFields) parts.push(valueText(person[f]));
+  parts.push(company ? "company" : "no company");
+  if (company) for (const f of companyFields) parts.push(valueText(company[f]));
+  return hash64(parts.join("\u0000"));
+}
+
+/** A value in the key: null and absent alike (a blank), a text marked apart from them. */
+function valueText(v: string | null | undefined): string {
+  return v === null || v === undefined ? "\u0001" : `=${v}`;
+}
