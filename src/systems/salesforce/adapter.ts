@@ -84,6 +84,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     requestTimeoutMs: options.requestTimeoutMs,
   });
   const describe = new DescribeCache(client);
+  client.onColumnRefused((message) => describe.doubtNamedIn(message));
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;
