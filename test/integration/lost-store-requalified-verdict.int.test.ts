@@ -1,0 +1,65 @@
+// A person her rep trashed, whom an admin brought back with `leadloop requalify` (trash → lead, her CRM
+// record open again), and whose rep accepts her before she qualifies again: she moves on to sal whether
+// the store was kept or lost since the requalify's write. After a lost store the rebuild restores no clock
+// for a person it finds at lead, and her record's status, unseen by the new store, was taken for one from
+// before leadloop's first look: she stayed at lead for good while her CRM record said accepted (found by the
+// long story, seed 415, crm hubspot, requalify in round 11, store lost in round 13). Her record carries the
+// MQL date leadloop's handoff wrote, so her status is her rep's verdict (README "Recycle and trash").
+import { rmSync } from "node:fs";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+
+/** Whole seconds pass: the Salesforce emulator stamps to the second, and a rep's edit must follow leadloop's. */
+const nextSecond = () => tick(1_100);
+/** Four months on: her pricing visit and demo request no longer qualify her once requalified. */
+const LATER_MS = 120 * 86_400_000;
+
+describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep accepts, crm: %s", (crm) => {
+  let loop: LoopHarness;
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  beforeEach(async () => {
+    offset = 0;
+    loop = await startLoop();
+  });
+  afterEach(async () => {
+    await loop.close();
+  });
+  const sync = (funnel: ReturnType<typeof funnelFor>) => loop.sync({ funnel, now, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+  /** Her rep's status on her CRM record (her contact's lead status, or her Lead's), on the story's clock. */
+  const repSets = (anais: string, status: { hubspot: string; salesforce: string }) => {
+    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: status.hubspot }, now());
+    else {
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
+      loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce }, now());
+    }
+  };
+  const stage = (anais: string) => loop.hubspot.data.getObject("contacts", anais)!.properties.leadloop_status;
+
+  it.each([
+    ["kept", false],
+    ["lost", true],
+  ])("moves on to sal, the store %s after the requalify's write", async (_, lost) => {
+    seedReps(loop);
+    const funnel = funnelFor(loop, crm);
+    const anais = seedAnaisAtOptique(loop);
+    pricingAndDemo(loop, anais);
+    expect((await sync(funnel)).summary.handoffs).toBe(1);
+    await nextSecond();
+    repSets(anais, { hubspot: "UNQUALIFIED", salesforce: "Closed - Unqualified" });
+    expect((await sync(funnel)).summary.dispositions.trash).toBe(1);
+    offset = LATER_MS;
+    const requalify = ["--config", loopConfig(loop, crm), "requalify", "ANAIS.Berenger@SGO-optique.fr", "--yes"];
+    expect((await runCli(requalify, {}, undefined, { now })).code).toBe(0);
+    await sync(funnel);
+    expect(stage(anais)).toBe("lead");
+    await nextSecond();
+    if (lost) await loop.restart(() => rmSync(loop.storePath));
+    repSets(anais, { hubspot: "CONNECTED", salesforce: "Closed - Converted" });
+    expect((await sync(funnel)).summary.dispositions.qualified).toBe(1);
+    expect(stage(anais)).toBe("sal");
+    // Taken once: the next run reads no verdict.
+    expect((await sync(funnel)).summary.dispositions.qualified).toBe(0);
+  });
+});
