@@ -4,7 +4,9 @@
 // for a person it finds at lead, and her record's status, unseen by the new store, was taken for one from
 // before leadloop's first look: she stayed at lead for good while her CRM record said accepted (found by the
 // long story, seed 415, crm hubspot, requalify in round 11, store lost in round 13). Her record carries the
-// MQL date leadloop's handoff wrote, so her status is her rep's verdict (README "Recycle and trash").
+// MQL date leadloop's handoff wrote, so her status is her rep's verdict (README "Recycle and trash"). And
+// `report funnel` counts her MQL and her rep's trash before the requalify after the loss as before it: the
+// rebuild reads her histories as a re-qualified person's and brings her back through them to lead.
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
 import { funnelFor, loopConfig, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
@@ -35,6 +37,14 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep 
       loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce }, now());
     }
   };
+  /** What `report funnel --json` counts of her: MQLs, trash verdicts, SALs. */
+  const report = async () => {
+    const until = new Date(now().getTime() + 86_400_000).toISOString();
+    const out = await runCli(["--config", loopConfig(loop, crm), "report", "funnel", "--since", "2000-01-01", "--until", until, "--json"], {}, undefined, { now });
+    expect(out.code).toBe(0);
+    const r = JSON.parse(out.stdout) as { mqls: number; sals: number; dispositions: Record<string, number> };
+    return { mqls: r.mqls, trash: r.dispositions.trash, sals: r.sals };
+  };
   const stage = (anais: string) => loop.hubspot.data.getObject("contacts", anais)!.properties.leadloop_status;
 
   it.each([
@@ -55,11 +65,14 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep 
     await sync(funnel);
     expect(stage(anais)).toBe("lead");
     await nextSecond();
+    const before = await report();
+    expect(before).toEqual({ mqls: 1, trash: 1, sals: 0 });
     if (lost) await loop.restart(() => rmSync(loop.storePath));
     repSets(anais, { hubspot: "CONNECTED", salesforce: "Closed - Converted" });
     expect((await sync(funnel)).summary.dispositions.qualified).toBe(1);
     expect(stage(anais)).toBe("sal");
-    // Taken once: the next run reads no verdict.
+    // Taken once: the next run reads no verdict; her MQL and her rep's trash before the requalify still count.
     expect((await sync(funnel)).summary.dispositions.qualified).toBe(0);
+    expect(await report()).toEqual({ ...before, sals: 1 });
   });
 });
