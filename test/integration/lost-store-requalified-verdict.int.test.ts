@@ -9,7 +9,7 @@
 // rebuild reads her histories as a re-qualified person's and brings her back through them to lead.
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
+import { anaisTrashed, type funnelFor, loopConfig, repSetsStatus } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 /** Whole seconds pass: the Salesforce emulator stamps to the second, and a rep's edit must follow leadloop's. */
@@ -29,14 +29,6 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep 
     await loop.close();
   });
   const sync = (funnel: ReturnType<typeof funnelFor>) => loop.sync({ funnel, now, ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
-  /** Her rep's status on her CRM record (her contact's lead status, or her Lead's), on the story's clock. */
-  const repSets = (anais: string, status: { hubspot: string; salesforce: string }) => {
-    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: status.hubspot }, now());
-    else {
-      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
-      loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce }, now());
-    }
-  };
   /** What `report funnel --json` counts of her: MQLs, trash verdicts, SALs. */
   const report = async () => {
     const until = new Date(now().getTime() + 86_400_000).toISOString();
@@ -51,14 +43,7 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep 
     ["kept", false],
     ["lost", true],
   ])("moves on to sal, the store %s after the requalify's write", async (_, lost) => {
-    seedReps(loop);
-    const funnel = funnelFor(loop, crm);
-    const anais = seedAnaisAtOptique(loop);
-    pricingAndDemo(loop, anais);
-    expect((await sync(funnel)).summary.handoffs).toBe(1);
-    await nextSecond();
-    repSets(anais, { hubspot: "UNQUALIFIED", salesforce: "Closed - Unqualified" });
-    expect((await sync(funnel)).summary.dispositions.trash).toBe(1);
+    const { funnel, anais } = await anaisTrashed(loop, crm, sync, now);
     offset = LATER_MS;
     const requalify = ["--config", loopConfig(loop, crm), "requalify", "ANAIS.Berenger@SGO-optique.fr", "--yes"];
     expect((await runCli(requalify, {}, undefined, { now })).code).toBe(0);
@@ -68,7 +53,7 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person her rep 
     const before = await report();
     expect(before).toEqual({ mqls: 1, trash: 1, sals: 0 });
     if (lost) await loop.restart(() => rmSync(loop.storePath));
-    repSets(anais, { hubspot: "CONNECTED", salesforce: "Closed - Converted" });
+    repSetsStatus(loop, crm, anais, { hubspot: "CONNECTED", salesforce: "Closed - Converted" }, now());
     expect((await sync(funnel)).summary.dispositions.qualified).toBe(1);
     expect(stage(anais)).toBe("sal");
     // Taken once: the next run reads no verdict; her MQL and her rep's trash before the requalify still count.
