@@ -264,4 +264,35 @@ describe("requalify", () => {
       await w.close();
     }
   });
+
+  it("names the hold of a comeback the cool-down holds, whose records still show the rep's verdict", async () => {
+    const w = await world("salesforce");
+    try {
+      const store = await openStore({ path: w.store });
+      const event = (fromStage: string, toStage: string, at: string, cause: string) =>
+        ({ personId: "502", email: null, fromStage, toStage, at, cause, runId: "seed", source: null, campaign: null, ownerId: null, amount: null });
+      await store.commitBatch({
+        runId: "seed",
+        at: "2026-11-20T10:00:00.000Z",
+        personScores: [
+          { personId: "502", email: "Dora.Costa@Onyx-Média.example", name: "Dora Costa", score: 70, fit: 35, behaviour: 35, nearMissing: null, ownerEmail: null, scoredAt: "2026-12-02T10:00:00.000Z" },
+        ],
+        funnelEvents: [
+          event("lead", "mql", "2026-11-20T10:00:00.000Z", "qualified"),
+          event("mql", "unreachable", "2026-11-21T09:00:00.000Z", "disposition unreachable: Closed - Unreachable"),
+          event("unreachable", "mql", "2026-12-02T10:00:00.000Z", "qualified: 70 points (pricing-page); held by the cool-down until 2026-12-21 09:00 UTC"),
+        ],
+      });
+      await store.close();
+      const held = await runCli(["requalify", "dora.costa@onyx-média.example", "--yes", "--json", "--config", w.config]);
+      expect(held.code).toBe(1);
+      const answer = JSON.parse(held.stdout) as { from: string; to: string | null; requalified: boolean; message: string };
+      expect(answer).toMatchObject({ from: "mql", to: null, requalified: false });
+      // Her Lead and contact still say Unreachable, where "at stage mql" alone contradicted what the admin sees.
+      expect(answer.message).toContain("held by the cool-down until 2026-12-21 09:00 UTC");
+      expect(answer.message).toContain("still show the rep's verdict");
+    } finally {
+      await w.close();
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, seedAnaisAtOptique, seedCamille, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, repSetsStatus, seedAnaisAtOptique, seedCamille, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 const DAY_MS = 86_400_000;
@@ -67,11 +67,7 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     for (const id of people) pricingAndDemo(loop, id);
     expect((await sync(funnel)).summary.handoffs).toBe(people.length);
     await nextSecond();
-    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", people[0]!, { hs_lead_status: status.hubspot });
-    else {
-      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === people[0])!;
-      loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce });
-    }
+    repSetsStatus(loop, crm, people[0]!, status);
     const judged = (await sync(funnel)).summary.dispositions;
     await nextSecond();
     return judged;

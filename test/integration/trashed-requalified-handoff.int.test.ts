@@ -8,7 +8,7 @@
 import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, seedAnaisAtOptique, seedReps } from "../support/funnel-harness.js";
+import { anaisTrashed, funnelFor, loopConfig } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 /** Whole seconds pass: the Salesforce emulator stamps to the second, and a rep's edit must follow leadloop's. */
@@ -44,18 +44,7 @@ describe.each(["salesforce", "hubspot"] as const)("a trashed person requalified 
   const path = async (personId: string) => (await loop.store.listFunnelEvents({ personId })).map((e) => `${e.fromStage}→${e.toStage}`);
 
   it("hands her off once she qualifies again, with no breach, and a lost store brings her moves back as they were", async () => {
-    seedReps(loop);
-    const funnel = funnelFor(loop, crm);
-    const anais = seedAnaisAtOptique(loop);
-    pricingAndDemo(loop, anais);
-    expect((await sync(funnel)).summary.handoffs).toBe(1);
-    await nextSecond();
-    if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "UNQUALIFIED" });
-    else {
-      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
-      loop.salesforce.data.update("Lead", String(lead.Id), { Status: "Closed - Unqualified" });
-    }
-    expect((await sync(funnel)).summary.dispositions.trash).toBe(1);
+    const { funnel, anais } = await anaisTrashed(loop, crm, sync);
     await nextSecond();
     // The admin types her address in another case; she visits the pricing page again before the next run.
     const requalified = JSON.parse(await cli(["requalify", "ANAIS.Berenger@sgo-optique.fr", "--yes", "--json"])) as { from: string; to: string };

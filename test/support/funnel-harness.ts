@@ -225,3 +225,43 @@ export async function hotEmails(loop: LoopHarness, crm: "salesforce" | "hubspot"
   if (hot.code !== 0) throw new Error(`leadloop hot exited ${hot.code}: ${hot.stderr}`);
   return (JSON.parse(hot.stdout) as { email: string | null }[]).map((r) => String(r.email).toLowerCase());
 }
+
+/**
+ * Her rep's lead status on a person's CRM record, as a rep sets it: her contact's `hs_lead_status` with
+ * HubSpot as the CRM, else her Lead's `Status`; stamped `at` (the emulators' clock when not given).
+ */
+export function repSetsStatus(
+  loop: Pick<LoopHarness, "hubspot" | "salesforce">,
+  crm: "salesforce" | "hubspot",
+  personId: string,
+  status: { hubspot: string; salesforce: string },
+  at?: Date,
+): void {
+  if (crm === "hubspot") loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: status.hubspot }, at);
+  else {
+    const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
+    loop.salesforce.data.update("Lead", String(lead.Id), { Status: status.salesforce }, at);
+  }
+}
+
+/**
+ * Anaïs (seedAnaisAtOptique) with the reps seeded, handed off on her pricing visit and demo request by the
+ * run `sync` makes with the funnel made here, and a second later trashed by her rep: the run after it
+ * takes the verdict.
+ */
+export async function anaisTrashed(
+  loop: LoopHarness,
+  crm: "salesforce" | "hubspot",
+  sync: (funnel: FunnelSetup) => Promise<{ summary: { handoffs: number; dispositions: { trash: number } } }>,
+  at?: () => Date,
+): Promise<{ funnel: FunnelSetup; anais: string }> {
+  seedReps(loop);
+  const funnel = funnelFor(loop, crm);
+  const anais = seedAnaisAtOptique(loop);
+  pricingAndDemo(loop, anais);
+  expect((await sync(funnel)).summary.handoffs).toBe(1);
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  repSetsStatus(loop, crm, anais, { hubspot: "UNQUALIFIED", salesforce: "Closed - Unqualified" }, at?.());
+  expect((await sync(funnel)).summary.dispositions.trash).toBe(1);
+  return { funnel, anais };
+}

@@ -69,6 +69,12 @@ export function heldText(until: Date): string {
   return `${HELD_TEXT}${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+/** The hold an MQL's cause names ("held by the cool-down until 2027-01-03 09:30 UTC"), or null. */
+export function holdNamed(cause: string): string | null {
+  const at = cause.indexOf(HELD_TEXT);
+  return at < 0 ? null : (/^held by the cool-down until [^,;]+ UTC/.exec(cause.slice(at))?.[0] ?? null);
+}
+
 /**
  * The cause of a held MQL's move back to the nurture stage it was held in, when at the hold's end it no
  * longer qualifies (`why`, scoring/unmet.ts): "held by the cool-down until 2027-01-03 09:30 UTC, then below

@@ -52,14 +52,17 @@ export interface EarlierQualification {
  * mql), then to `stage` at `stageAt`, through opportunity where the table has no direct move (won, lost).
  * A person who qualified more than once (`earlier`, oldest first) first takes each earlier MQL and the
  * stages after it, and, where those leave her in no stage scoring moves from, the recycle that a second
- * qualification asks for, at the next MQL date. No move is dated before the one before it. Empty for lead.
+ * qualification asks for, at the next MQL date. No move is dated before the one before it. Empty for lead,
+ * but for a person an admin requalified back to lead after her MQLs (`earlier` holds them all).
  */
 export function restoredMoves(
   stage: Stage,
   dates: { mqlAt: string | null; stageAt: string; now: string },
   earlier: readonly EarlierQualification[] = [],
 ): RestoredMove[] {
-  if (stage === "lead") return [];
+  // A contact at lead has no moves to restore, unless an admin's requalify sent her back there after
+  // an MQL (trash → lead): her cycles come from the histories, and the requalify ends them.
+  if (stage === "lead" && earlier.length === 0) return [];
   const moves: RestoredMove[] = [];
   // Moved by the steps' closure: typed wide, or the checks after them would take it for lead still.
   let from = "lead" as Stage;
@@ -95,6 +98,8 @@ export function restoredMoves(
     step("mql", dates.mqlAt ?? dates.now);
   }
   if (stage === "mql" || stage === from) return moves;
+  // Back at lead only through a requalify of trash; histories that do not show it restore nothing.
+  if (stage === "lead") return kindOf("lead") === null ? [] : (step("lead", dates.stageAt), moves);
   if (stage === "won" || stage === "lost") step("opportunity", dates.stageAt);
   step(stage, dates.stageAt);
   return moves;
@@ -112,17 +117,18 @@ export function restoredMoves(
  * verdictValues), and blanks it with a requalify's (revokedVerdictValues); a score's move writes none.
  */
 export function earlierQualifications(
-  mqlAt: string,
+  /** The contact's latest MQL date; null for one at no MQL now (requalified back to lead): all are earlier. */
+  mqlAt: string | null,
   mqlDates: readonly (string | null)[],
   statuses: readonly { value: string | null; at: string }[],
   verdictDates: readonly { value: string | null; at: string }[] = [],
 ): EarlierQualification[] {
   const second = (iso: string) => iso.slice(0, 19);
-  const latest = second(mqlAt);
+  const latest = mqlAt === null ? null : second(mqlAt);
   const instants = new Map<string, string>();
   for (const v of mqlDates) {
     const iso = instantOf(v);
-    if (iso !== null && second(iso) < latest) instants.set(second(iso), iso);
+    if (iso !== null && (latest === null || second(iso) < latest)) instants.set(second(iso), iso);
   }
   const dated = [...instants.values()].sort();
   // Oldest first, one entry per run of a value (a write of the value it held adds an entry of its own).
@@ -138,8 +144,8 @@ export function earlierQualifications(
     if (stage === "mql") cycles.push([]);
     else if (stage !== undefined && cycles.length > 0) cycles.at(-1)!.push({ stage, at: r.at, ...(verdict ? { verdict } : {}) });
   }
-  // The status's own runs: one per earlier MQL date and one for the latest.
-  const placed = cycles.length === dated.length + 1;
+  // The status's own runs: one per earlier MQL date and one for the latest, where the contact has one.
+  const placed = cycles.length === dated.length + (latest === null ? 0 : 1);
   return dated.map((at, i) => ({ mqlAt: at, after: placed ? cycles[i]! : [] }));
 }
 

@@ -249,7 +249,8 @@ async function dispositionsOf(
     }
     const clock = clocks.get(record.id);
     const restoredMove = latest.has(personId) && isRestored(latest.get(personId)!.cause);
-    if (standsFromBeforeFirstLook({ seenBefore: !!before, handedOff: !!clock || handedOff.has(personId), restored: restoredMove })) {
+    const handed = !!clock || handedOff.has(personId) || carriesHandoff(setup, record);
+    if (standsFromBeforeFirstLook({ seenBefore: !!before, handedOff: handed, restored: restoredMove })) {
       // Marked seen above: the rep's next change of it is a verdict.
       ctx.log.debug("disposition.before_first_look", { personId, crmId: record.id, status });
       continue;
@@ -439,6 +440,17 @@ function standsSinceRestore(seen: boolean, latest: { stage: string; cause: strin
   if (seen || latest === undefined) return false;
   if (!latest.cause.startsWith(RESTORED_CAUSE)) return false;
   return stage === null || stage === latest.stage;
+}
+
+/**
+ * The record shows the MQL date a handoff of leadloop's wrote on it: its status is a rep's verdict on a
+ * lead leadloop gave them, though the store holds no clock for it: a lost store's rebuild restores none for
+ * a person it finds at lead, as an admin's `requalify` left her after her handoff and verdict, and her
+ * rep's acceptance since is hers, not a status from before leadloop's first look.
+ */
+function carriesHandoff(setup: FunnelSetup, record: SourceRecord): boolean {
+  const field = setup.vocabulary.fields.mqlDate;
+  return !!field && !!record.fields[field]?.trim();
 }
 
 /** Of these people, those leadloop handed off (a follow-up clock, on whichever of their records). */

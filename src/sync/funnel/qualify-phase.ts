@@ -495,9 +495,15 @@ function contactEvent(
 export function restoredStage(record: SourceRecord, now: Date, earlier: readonly EarlierQualification[] = []): RestoredMove[] | null {
   const status = record.fields.leadloop_status?.trim().toLowerCase() ?? "";
   const stage = STAGES.find((s) => s === status);
-  if (stage === undefined || stage === "lead") return null;
+  if (stage === undefined) return null;
   const dated = (field: string): string | null => instantOf(record.fields[field]);
   const mqlAt = dated(MQL_DATE_FIELD);
+  if (stage === "lead") {
+    // At lead with an MQL date: an admin's requalify sent her back after her MQLs, which the histories
+    // give (restored-requalifications.ts); null where they do not.
+    const moves = mqlAt === null ? [] : restoredMoves("lead", { mqlAt: null, stageAt: now.toISOString(), now: now.toISOString() }, earlier);
+    return moves.length > 0 ? moves : null;
+  }
   const stageAt = (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? mqlAt ?? now.toISOString();
   return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() }, mqlAt === null ? [] : earlier);
 }

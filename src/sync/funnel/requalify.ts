@@ -4,6 +4,7 @@
 // blanking the revoked verdict's reason and date, and opening the lead status again as a handoff does).
 import { type DispositionMaps, LEAD_STATUS_FIELD, reopenStatus, revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
+import { holdNamed } from "../../core/funnel/recycle.js";
 import { move, REQUALIFY_TARGET, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
 
@@ -30,15 +31,29 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
   const known = { personId, email: scored?.email ?? email, from };
   const to = REQUALIFY_TARGET[from];
   if (!to) {
+    const hold = from === "mql" ? await holdOf(store, personId) : null;
+    const stage = hold ? `an MQL ${hold}, handed off then if she still qualifies (her records still show the rep's verdict)` : `at stage ${from}`;
     return {
       ok: false,
-      message: `${email} is at stage ${from}; requalify moves people at trash, lost or unreachable back into the funnel`,
+      message: `${email} is ${stage}; requalify moves people at trash, lost or unreachable back into the funnel`,
       known,
     };
   }
   const allowed = move(from, to, { kind: "requalify", detail: email });
   if (!allowed.ok) return { ok: false, message: `${email}: ${allowed.message}`, known };
   return { ok: true, plan: { ...known, to } };
+}
+
+/**
+ * The cool-down's hold on a person whose latest move is an MQL it holds and no handoff has given sales
+ * yet (README "Recycle and trash": her contact and CRM record keep the rep's verdict meanwhile), or null.
+ */
+async function holdOf(store: StateStore, personId: string): Promise<string | null> {
+  const latest = (await store.latestEvents([personId])).get(personId);
+  const hold = latest ? holdNamed(latest.cause) : null;
+  if (!latest || hold === null) return null;
+  const clocks = await store.listSlaClocks({ personIds: [personId] });
+  return clocks.some((c) => c.handoffAt >= latest.at) ? null : hold;
 }
 
 export interface RequalifyOptions {

@@ -15,7 +15,8 @@ const STATUS_FIELD = "leadloop_status";
 /**
  * By contact id, its qualifications before the latest (core/funnel/restore.ts earlierQualifications), for
  * the contacts given that a restore brings back (unknown to the store, a stage beyond lead on the
- * contact: qualify-phase.ts restoredStage) with an MQL date: their MQL date histories in batch reads
+ * contact: qualify-phase.ts restoredStage) with an MQL date, and those at lead with one (an admin's
+ * requalify sent them back: every MQL of theirs is an earlier one): their MQL date histories in batch reads
  * (HubSpot: 50 a call with `propertiesWithHistory`), then the status and disposition date histories of
  * those that held more than one, in the same reads (the date tells a rep's verdict from another move).
  * A contact with no earlier one is left out; so are all where the system keeps no history. The recycle
@@ -32,10 +33,14 @@ export async function restoredRequalifications(
   const out = new Map<string, EarlierQualification[]>();
   if (!read) return out;
   const now = ctx.now();
-  const mqlAt = new Map<string, string>();
+  // By contact, its latest MQL date; null for one at lead with an MQL date (requalified back to lead after
+  // it: every MQL date is an earlier one, and her requalify ends the last cycle).
+  const mqlAt = new Map<string, string | null>();
   for (const r of records) {
     const at = instantOf(r.fields[MQL_DATE_FIELD]);
-    if (at && !known.has(r.id) && restoredStage(r, now) !== null) mqlAt.set(r.id, at);
+    if (!at || known.has(r.id)) continue;
+    if (restoredStage(r, now) !== null) mqlAt.set(r.id, at);
+    else if (r.fields[STATUS_FIELD]?.trim().toLowerCase() === "lead") mqlAt.set(r.id, null);
   }
   if (mqlAt.size === 0) return out;
   const dates = await read(CONTACTS, [...mqlAt.keys()], [MQL_DATE_FIELD]);

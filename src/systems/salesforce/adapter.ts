@@ -87,6 +87,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     answerStallMs: options.answerStallMs,
   });
   const describe = new DescribeCache(client, clock);
+  client.onColumnRefused((message) => describe.doubtNamedIn(message));
   const bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   let runningUser: Promise<RunningUser> | undefined;

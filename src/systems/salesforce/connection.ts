@@ -67,6 +67,8 @@ export class SalesforceClient {
   private starting: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly stallMs: number;
+  /** Told of each query the org refused for a column it does not have (describe.ts `doubtNamedIn`). */
+  private columnRefused: ((message: string) => void) | undefined;
 
   private constructor(private readonly options: SalesforceClientOptions) {
     const { connection } = options;
@@ -87,6 +89,14 @@ export class SalesforceClient {
    */
   static open(options: SalesforceClientOptions): Promise<SalesforceClient> {
     return Promise.resolve(new SalesforceClient(options));
+  }
+
+  /**
+   * Tells `listener` of each query refused with INVALID_FIELD ("No such column 'X' on entity 'Lead'"): a
+   * column the describes said the object has, so the describes are doubted as a refused write's are.
+   */
+  onColumnRefused(listener: (message: string) => void): void {
+    this.columnRefused = listener;
   }
 
   /** The versioned REST root (`/services/data/v62.0`): composite subrequests name their resources from it. */
@@ -135,7 +145,9 @@ export class SalesforceClient {
             progress,
           );
         } catch (err) {
-          throw this.finalise(classifySalesforceError(err, seen));
+          const failure = this.finalise(classifySalesforceError(err, seen));
+          if (failure.code === "INVALID_FIELD" && req.purpose.startsWith("query")) this.columnRefused?.(failure.message);
+          throw failure;
         } finally {
           budget.observe(seen?.headers["sforce-limit-info"]);
         }

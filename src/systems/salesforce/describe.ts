@@ -148,6 +148,16 @@ export class DescribeCache implements DescriptionKeeping {
     this.ledger.doubt(object.toLowerCase());
   }
 
+  /**
+   * A query was refused for a column the kept describe listed (the field deleted since): the object the
+   * refusal names ("No such column 'X' on entity 'Lead'", REST API Developer Guide, "Status Codes and Error
+   * Responses"), or every described object when it names none, is read again by the next run.
+   */
+  doubtNamedIn(message: string): void {
+    const entity = /on entity '([^']+)'/.exec(message)?.[1];
+    for (const key of entity ? [entity.toLowerCase()] : this.cache.keys()) this.doubt(key);
+  }
+
   recall(kept: readonly KeptDescription[]): void {
     this.ledger.recall(kept);
   }
