@@ -1,7 +1,7 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
 import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
-import { inListChunks, rowPlaceholders } from "./in-list.js";
+import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
@@ -31,20 +31,6 @@ interface OutboxRow {
   refusedOfRecord: number;
   write: string;
 }
-
-/** A decided write, its names numbered and its payload made, as `putAll` inserts it. */
-interface NewRow {
-  write: OutboxWrite;
-  phase: number;
-  system: number;
-  object: number;
-  run: number;
-  decidedMs: number;
-  text: string;
-}
-
-/** Rows one INSERT of `putAll` puts (10 values each, far below SQLite's 32,766 variables). */
-const PUT_ROWS = 100;
 
 const COLUMNS =
   "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord, write";
@@ -81,60 +67,25 @@ export class OutboxTable {
   putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
     if (decided.length === 0) return;
     const addedUse = this.pieces.outboxAddedUse();
+    for (const write of decided) this.put(write, runId, at, addedUse);
+  }
+
+  /** `addedUse`: the last use a piece this write adds records (TextPieceTable.outboxAddedUse). */
+  private put(decided: OutboxWrite, runId: string, at: string, addedUse: number): void {
+    const phase = this.names.idOf(decided.phase);
+    const system = this.names.idOf(decided.system);
+    const object = this.names.idOf(decided.object);
+    const run = this.names.idOf(runId);
     const decidedMs = Date.parse(at);
-    // Most keys are new: they go in multi-row INSERTs (a statement per row was a binding call each), and
-    // only a key decided before, or twice in this batch, reads its row (`putAgain`) once its INSERT ran.
-    const rows: NewRow[] = [];
-    const batched = new Set<string>();
-    const insert = (): void => {
-      const inserted = this.insertRows(rows);
-      for (const row of rows) if (!inserted.has(row.write.key)) this.putAgain(row, addedUse);
-      rows.length = 0;
-      batched.clear();
-    };
-    for (const write of decided) {
-      if (batched.has(write.key)) insert();
-      const phase = this.names.idOf(write.phase);
-      const system = this.names.idOf(write.system);
-      const object = this.names.idOf(write.object);
-      const run = this.names.idOf(runId);
-      rows.push({ write, phase, system, object, run, decidedMs, text: this.payload(write, addedUse) });
-      batched.add(write.key);
-    }
-    insert();
-  }
-
-  /**
-   * Inserts the rows whose keys are new, in their order (so `seq` keeps the decision order), in
-   * statements of PUT_ROWS, 10 and 1 rows (a few statement shapes kept prepared); returns the keys
-   * inserted. A key already kept is left for `putAgain`.
-   */
-  private insertRows(rows: readonly NewRow[]): Set<string> {
-    const inserted = new Set<string>();
-    let at = 0;
-    for (const size of [PUT_ROWS, 10, 1]) {
-      if (at + size > rows.length) continue;
-      const statement = this.sql
-        .get<string>(
-          `INSERT INTO outbox (key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, write)
-           VALUES ${rowPlaceholders(10, size)} ON CONFLICT (key) DO NOTHING RETURNING key`,
-        )
-        .pluck();
-      for (; at + size <= rows.length; at += size) {
-        const params: unknown[] = [];
-        for (let i = at; i < at + size; i++) {
-          const r = rows[i]!;
-          params.push(r.write.key, r.phase, r.system, r.object, r.write.recordId, r.write.group, r.run, r.decidedMs, null, r.text);
-        }
-        for (const key of statement.all(...params)) inserted.add(key);
-      }
-    }
-    return inserted;
-  }
-
-  /** A key decided before: its row takes the new decision (see `putAll`). */
-  private putAgain(row: NewRow, addedUse: number): void {
-    const { write: decided, phase, system, object, run, decidedMs, text: decidedText } = row;
+    const decidedText = this.payload(decided, addedUse);
+    // Most keys are new: one statement inserts them, and only a key decided before reads its row.
+    const inserted = this.sql
+      .get(
+        `INSERT INTO outbox (key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, write)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
+      )
+      .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
+    if (inserted.changes > 0) return;
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
     // A decision naming every field the earlier one named keeps nothing of it (withEarlierFields), so the
     // earlier row is not decoded (its long values' pieces read) and the payload made for the insert stands.
