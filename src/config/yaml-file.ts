@@ -7,6 +7,7 @@ import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { fileProblem } from "../core/text/file-problem.js";
 import { unreadableFile } from "./named-files.js";
+import { outOfRangeMessage, typeMismatchMessage } from "./type-mismatch.js";
 
 export interface YamlFileOptions {
   /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
@@ -88,7 +89,7 @@ export function parseYamlText<S extends ZodType>(
   const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at)).sort(byLine),
+    result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at, text)).sort(byLine),
   );
 }
 
@@ -163,6 +164,7 @@ function describeIssue(
   schema: ZodType,
   file: string,
   at: (offset: number | undefined) => { line: number; col: number },
+  text: string,
 ): ConfigProblem {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
@@ -190,14 +192,33 @@ function describeIssue(
   }
   const pos = at(node?.range?.[0]);
   // A missing choice (an enum) is an invalid value to zod, a missing anything else an invalid type.
-  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && doc.getIn(path) === undefined;
+  const value: unknown = doc.getIn(path);
+  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && value === undefined;
+  const mismatch =
+    issue.code === "invalid_type" && !missing ? typeMismatchMessage(issue.expected, toJs(value), writtenText(node, text)) : undefined;
   return {
     file,
     line: pos.line,
     column: pos.col,
     key: keyPath(path),
-    message: missing ? "required key is missing" : issue.message,
+    message: missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? issue.message),
   };
+}
+
+function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {
+  if ((issue.code !== "too_big" && issue.code !== "too_small") || issue.origin !== "number") return undefined;
+  const bound = issue.code === "too_big" ? issue.maximum : issue.minimum;
+  return outOfRangeMessage(issue.code, bound, issue.inclusive ?? true, writtenText(node, text));
+}
+
+/** A node's value as plain data (a map or list node as an object or array). */
+function toJs(value: unknown): unknown {
+  return value && typeof value === "object" && "toJSON" in value ? (value as { toJSON(): unknown }).toJSON() : value;
+}
+
+/** A scalar's text as the file has it (62.0, not the 62 YAML reads), for the message to quote. */
+function writtenText(node: Node | undefined, text: string): string | undefined {
+  return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
 }
 
 function byLine(a: ConfigProblem, b: ConfigProblem): number {

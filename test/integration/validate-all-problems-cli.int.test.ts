@@ -79,7 +79,7 @@ describe("leadloop validate", () => {
       [mapping.file, mapping.lineOf("  - marketing: email"), "fields[0].conflict", "required key is missing"],
       [mapping.file, mapping.lineOf("conflcit"), "fields[0].conflcit", 'unknown key (did you mean "conflict"?)'],
       [mapping.file, lastnameLine, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
-      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", "Invalid input: expected number, received string"],
+      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", 'expected a number, not the text "twenty"'],
       [qualification.file, qualification.lineOf("  - id: practitioner-title", practitioner), "fit[2].id", "rule id practitioner-title is already used by fit[1]"],
       [routing.file, routing.lineOf("    - kevin.tran"), "queues.na-west[1]", '"kevin.tran" is not an email address (write e.g. ana.lopez@example.com)'],
       [routing.file, routing.lineOf("  - id: public-sector"), "rules[1].description", "required key is missing"],
@@ -124,7 +124,7 @@ describe("leadloop validate", () => {
       [mapping.file, twice, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
       [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", expect.stringContaining("Invalid option")],
       [qualification.file, practitioner, "fit[1].id", "rule id decision-maker-title is already used by fit[0]"],
-      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", "Invalid input: expected number, received string"],
+      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", 'expected a number, not the text "five"'],
       [routing.file, naWest, "rules[2].id", "rule id strategic-accounts is already used by rules[0]"],
       [routing.file, routing.lineOf("queue: na-west, rep:"), "rules[2].assign", "assign needs exactly one of rep or queue"],
       [routing.file, naEast, "rules[3].description", "required key is missing"],
@@ -150,5 +150,40 @@ describe("leadloop validate", () => {
     const plain = await runCli(["validate", "--config", config]);
     expect(plain.stderr).toContain(`${routing.file}:${first + 1}:`);
     expect(plain.stderr).toContain("rules[0].assign is set twice");
+  });
+
+  it("says what a value of the wrong kind should be, quoting it as written, and what to write instead", async () => {
+    const { dir, copy } = shippedCopy("leadloop-validate-kinds-");
+    copy("mappings/contact-lead.yaml", []);
+    copy("routing.yaml", []);
+    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    // Thresholds written as a spreadsheet shows them, and the handoff's fields as a map of ticks.
+    const qualification = copy("qualification.yaml", [
+      ["  mql: 60 #", '  mql: "70%" #'],
+      ["  behaviour: 30 #", '  behaviour: "1,000" #'],
+      ["requiredForHandoff: [email, firstname, lastname, company]", "requiredForHandoff: { email: yes, firstname: yes }"],
+    ]);
+    const { config, problems } = await validatedJson(dir);
+    expect(problems).toEqual([
+      [qualification.file, qualification.lineOf("  mql: "), "thresholds.mql", 'expected a number, not the text "70%": write a plain number, without quotes or %'],
+      [qualification.file, qualification.lineOf("  behaviour: "), "thresholds.behaviour", 'expected a number, not the text "1,000": write 1000, without quotes or separators'],
+      [qualification.file, qualification.lineOf("requiredForHandoff:"), "requiredForHandoff", 'expected a list ("- " lines, or [a, b]), not a map of keys'],
+    ]);
+
+    // leadloop.yaml itself: the store as a list item, a share over one, an API version YAML reads as a number.
+    const text = readFileSync(config, "utf8")
+      .replace(/^ {2}path: (\S+)/m, "  - $1")
+      .replace(/salesforceApiShare: 0\.25/, "salesforceApiShare: 2")
+      .replace(/apiVersion: "62\.0"/, "apiVersion: 62.0");
+    writeFileSync(config, text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const plain = await runCli(["validate", "--config", config]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain(`${config}:${lineOf("apiVersion: 62.0")}:`);
+    expect(plain.stderr).toContain("salesforce.apiVersion: expected text, not the number 62.0: put it in quotes to keep it as written");
+    expect(plain.stderr).toContain(`${config}:${lineOf("salesforceApiShare: 2")}:`);
+    expect(plain.stderr).toContain("sync.salesforceApiShare: 2 is out of range: this key takes a number at most 1");
+    expect(plain.stderr).toContain(`${config}:${lineOf("  - ../.leadloop")}:`);
+    expect(plain.stderr).toContain('store: expected a map of keys ("key: value" lines), not a list (its lines start with "- ")');
   });
 });
