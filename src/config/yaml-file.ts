@@ -1,7 +1,7 @@
 // Reads one YAML file into a value checked by a zod schema, with `${ENV_VAR}` interpolation, and turns
 // every YAML or schema problem into a ConfigProblem that carries the file, line and key.
 import { readFileSync } from "node:fs";
-import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit, type YAMLError } from "yaml";
 import type { ZodType, z } from "zod";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
@@ -71,7 +71,7 @@ export function parseYamlText<S extends ZodType>(
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => lines.linePos(offset ?? 0);
 
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
+  const problems: ConfigProblem[] = readableErrors(doc.errors).map((e) => {
     const pos = at(e.pos[0]);
     const duplicate = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(text, e.pos[0]) : undefined;
     if (duplicate) {
@@ -79,7 +79,8 @@ export function parseYamlText<S extends ZodType>(
       const message = `${key} is set twice (first on line ${at(duplicate.firstAt).line}); YAML keys must be unique: keep one`;
       return { file, line: pos.line, column: pos.col, key, message };
     }
-    return { file, line: pos.line, column: pos.col, key: "", message: e.message.split("\n")[0] ?? e.message };
+    const message = e.message.split("\n")[0] ?? e.message;
+    return { file, line: pos.line, column: pos.col, key: "", message: e.code === "TAB_AS_INDENT" ? `${message}: indent with spaces` : message };
   });
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -91,6 +92,16 @@ export function parseYamlText<S extends ZodType>(
   throw new ConfigError(
     result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at, text)).sort(byLine),
   );
+}
+
+/**
+ * The syntax errors a person can act on: the first, and every tab indent or repeated key, which the parser
+ * finds line by line. Past the first error of another kind the parser reads the rest of the file out of
+ * step, so its further errors ("Implicit keys need to be on a single line" a few lines on) are echoes
+ * that vanish with the first fix; a tab in a mapping's field gave nine lines for one mistake.
+ */
+function readableErrors(errors: readonly YAMLError[]): YAMLError[] {
+  return errors.filter((e, i) => i === 0 || e.code === "TAB_AS_INDENT" || e.code === "DUPLICATE_KEY");
 }
 
 function interpolate(

@@ -186,4 +186,25 @@ describe("leadloop validate", () => {
     expect(plain.stderr).toContain(`${config}:${lineOf("  - ../.leadloop")}:`);
     expect(plain.stderr).toContain('store: expected a map of keys ("key: value" lines), not a list (its lines start with "- ")');
   });
+
+  it("names each line indented with a tab, and not the parser's echoes of the first mistake", async () => {
+    const { dir, copy } = shippedCopy("leadloop-validate-tabs-");
+    copy("qualification.yaml", []);
+    copy("routing.yaml", []);
+    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    // An editor that indents with a tab, in the first and second fields' direction.
+    const mapping = copy("mappings/contact-lead.yaml", [
+      ["    crm: Email\n    direction: both", "    crm: Email\n\t  direction: both"],
+      ["    crm: FirstName\n    direction: both", "    crm: FirstName\n\t  direction: both"],
+    ]);
+    const { problems } = await validatedJson(dir);
+    const first = mapping.lineOf("    crm: Email") + 1;
+    const second = mapping.lineOf("    crm: FirstName") + 1;
+    // Before, the parser's echoes of the first tab came between them ("Implicit keys need to be on a single
+    // line" and the like, on lines that hold no mistake).
+    expect(problems).toEqual([
+      [mapping.file, first, "", "Tabs are not allowed as indentation: indent with spaces"],
+      [mapping.file, second, "", "Tabs are not allowed as indentation: indent with spaces"],
+    ]);
+  });
 });
