@@ -23,6 +23,8 @@ export interface MappingProblem {
    * the file; absent for a problem of the object as a whole (a required field no entry maps).
    */
   entry?: number;
+  /** Where in its file a problem of no mapping entry is (a rep routing.yaml names), for its line. */
+  path?: readonly (string | number)[];
 }
 
 type Side = MappingProblem["side"];
