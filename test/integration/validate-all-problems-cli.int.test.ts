@@ -37,7 +37,9 @@ function shippedCopy(prefix: string) {
   for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
     copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
   }
-  return { dir, copy };
+  /** The files a test leaves as shipped. */
+  const asShipped = (...names: string[]) => names.forEach((name) => copy(name, []));
+  return { dir, copy, asShipped };
 }
 
 /** `validate --json` on the example leadloop.yaml naming the files in `dir`: exit 2, each problem as [file, line, key, message]. */
@@ -134,10 +136,8 @@ describe("leadloop validate", () => {
   });
 
   it("names a key set twice in a map, with its first line, as YAML refuses it", async () => {
-    const { dir, copy } = shippedCopy("leadloop-validate-twice-");
-    copy("mappings/contact-lead.yaml", []);
-    copy("qualification.yaml", []);
-    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-twice-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "sla.yaml");
     // A rule whose assign was edited by adding a second line rather than changing the first.
     const routing = copy("routing.yaml", [
       ["    assign: { rep: elena.fischer@leadloop-demo.com }\n", "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n"],
@@ -153,10 +153,8 @@ describe("leadloop validate", () => {
   });
 
   it("says what a value of the wrong kind should be, quoting it as written, and what to write instead", async () => {
-    const { dir, copy } = shippedCopy("leadloop-validate-kinds-");
-    copy("mappings/contact-lead.yaml", []);
-    copy("routing.yaml", []);
-    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-kinds-");
+    asShipped("mappings/contact-lead.yaml", "routing.yaml", "sla.yaml");
     // Thresholds written as a spreadsheet shows them, and the handoff's fields as a map of ticks.
     const qualification = copy("qualification.yaml", [
       ["  mql: 60 #", '  mql: "70%" #'],
@@ -188,10 +186,8 @@ describe("leadloop validate", () => {
   });
 
   it("names each line indented with a tab, and not the parser's echoes of the first mistake", async () => {
-    const { dir, copy } = shippedCopy("leadloop-validate-tabs-");
-    copy("qualification.yaml", []);
-    copy("routing.yaml", []);
-    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-tabs-");
+    asShipped("qualification.yaml", "routing.yaml", "sla.yaml");
     // An editor that indents with a tab, in the first and second fields' direction.
     const mapping = copy("mappings/contact-lead.yaml", [
       ["    crm: Email\n    direction: both", "    crm: Email\n\t  direction: both"],
