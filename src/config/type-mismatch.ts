@@ -13,11 +13,23 @@ const KIND: Record<string, string> = {
 };
 
 /** The message for a value of the wrong kind, or undefined when the expected kind is not one of YAML's. */
-export function typeMismatchMessage(expected: string, value: unknown, written: string | undefined): string | undefined {
+export function typeMismatchMessage(
+  expected: string,
+  value: unknown,
+  written: string | undefined,
+  options: { secret?: boolean } = {},
+): string | undefined {
   const wanted = KIND[expected];
   if (!wanted) return undefined;
-  const got = describeValue(value, written);
+  // A secret (a numeric client secret YAML reads as a number) is named by its kind, never quoted back.
+  const got = options.secret ? kindOf(value) : describeValue(value, written);
   return `expected ${wanted}, not ${got}${fixFor(expected, value)}`;
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "an empty value";
+  return typeof value === "object" ? "a map of keys" : typeof value === "string" ? "text" : typeof value === "number" ? "a number" : "true or false";
 }
 
 function describeValue(value: unknown, written: string | undefined): string {

@@ -14,6 +14,9 @@ export interface YamlFileOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** Keys whose values are secrets (load-config.ts keeps them for the log redactor). */
+const SECRET_KEY = /token|secret|password/i;
+
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function loadYamlFile<S extends ZodType>(
@@ -205,8 +208,11 @@ function describeIssue(
   // A missing choice (an enum) is an invalid value to zod, a missing anything else an invalid type.
   const value: unknown = doc.getIn(path);
   const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && value === undefined;
+  const secret = SECRET_KEY.test(String(path.at(-1) ?? ""));
   const mismatch =
-    issue.code === "invalid_type" && !missing ? typeMismatchMessage(issue.expected, toJs(value), writtenText(node, text)) : undefined;
+    issue.code === "invalid_type" && !missing
+      ? typeMismatchMessage(issue.expected, toJs(value), secret ? undefined : writtenText(node, text), { secret })
+      : undefined;
   return {
     file,
     line: pos.line,

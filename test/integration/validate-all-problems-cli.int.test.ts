@@ -42,10 +42,16 @@ function shippedCopy(prefix: string) {
   return { dir, copy, asShipped };
 }
 
-/** `validate --json` on the example leadloop.yaml naming the files in `dir`: exit 2, each problem as [file, line, key, message]. */
-async function validatedJson(dir: string) {
+/** The example leadloop.yaml in `dir`, naming the files there. */
+function exampleConfig(dir: string): string {
   const config = join(dir, "leadloop.yaml");
   writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+  return config;
+}
+
+/** `validate --json` on the example leadloop.yaml naming the files in `dir`: exit 2, each problem as [file, line, key, message]. */
+async function validatedJson(dir: string) {
+  const config = exampleConfig(dir);
   const json = await runCli(["validate", "--json", "--config", config]);
   expect(json.code).toBe(2);
   const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
@@ -172,7 +178,8 @@ describe("leadloop validate", () => {
     const text = readFileSync(config, "utf8")
       .replace(/^ {2}path: (\S+)/m, "  - $1")
       .replace(/salesforceApiShare: 0\.25/, "salesforceApiShare: 2")
-      .replace(/apiVersion: "62\.0"/, "apiVersion: 62.0");
+      .replace(/apiVersion: "62\.0"/, "apiVersion: 62.0")
+      .replace("accessToken: ${SALESFORCE_ACCESS_TOKEN:-replace-me}", "accessToken: 8574923498234981");
     writeFileSync(config, text);
     const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
     const plain = await runCli(["validate", "--config", config]);
@@ -183,6 +190,10 @@ describe("leadloop validate", () => {
     expect(plain.stderr).toContain("sync.salesforceApiShare: 2 is out of range: this key takes a number at most 1");
     expect(plain.stderr).toContain(`${config}:${lineOf("  - ../.leadloop")}:`);
     expect(plain.stderr).toContain('store: expected a map of keys ("key: value" lines), not a list (its lines start with "- ")');
+    // A token of digits is a number to YAML: said by its kind, never quoted back.
+    expect(plain.stderr).toContain(`${config}:${lineOf("accessToken: 8574923498234981")}:`);
+    expect(plain.stderr).toContain("salesforce.accessToken: expected text, not a number: put it in quotes to keep it as written");
+    expect(plain.stderr).not.toContain("8574923498234981");
   });
 
   it("names each line indented with a tab, and not the parser's echoes of the first mistake", async () => {
@@ -202,5 +213,32 @@ describe("leadloop validate", () => {
       [mapping.file, first, "", "Tabs are not allowed as indentation: indent with spaces"],
       [mapping.file, second, "", "Tabs are not allowed as indentation: indent with spaces"],
     ]);
+  });
+
+  it("names an API address pasted with a path, in validate and sync alike, with the address to write", async () => {
+    const { dir, asShipped } = shippedCopy("leadloop-validate-address-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "routing.yaml", "sla.yaml");
+    const config = exampleConfig(dir);
+    // The org's address as the browser shows it on a Lightning page, and HubSpot's with an API's path.
+    const text = readFileSync(config, "utf8")
+      .replace("${SALESFORCE_INSTANCE_URL:-https://example.my.salesforce.com}", "https://acme-société.lightning.force.com/lightning/page/home")
+      .replace("# baseUrl: https://api.hubapi.com ", "baseUrl: https://api.hubapi.com/crm/v3/ ");
+    writeFileSync(config, text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [lineOf("baseUrl: https://api.hubapi.com/crm/v3/"), "hubspot.baseUrl", '"https://api.hubapi.com/crm/v3/" has a path (/crm/v3/): write the address alone, https://api.hubapi.com; leadloop adds each API\'s path itself'],
+      [
+        lineOf("instanceUrl:"),
+        "salesforce.instanceUrl",
+        '"https://acme-société.lightning.force.com/lightning/page/home" has a path (/lightning/page/home): write the address alone, https://acme-société.lightning.force.com; leadloop adds each API\'s path itself',
+      ],
+    ]);
+    // sync stops before any call, exit 2, where its first call failed "not found" (exit 1).
+    const sync = await runCli(["sync", "--config", config]);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain(`${config}:${lineOf("instanceUrl:")}:`);
+    expect(sync.stderr).toContain("salesforce.instanceUrl: \"https://acme-société.lightning.force.com/lightning/page/home\" has a path");
   });
 });
