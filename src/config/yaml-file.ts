@@ -224,6 +224,9 @@ function describeIssue(
 
 function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {
   if ((issue.code !== "too_big" && issue.code !== "too_small") || issue.origin !== "number") return undefined;
+  // A schema's own wording ("must be more than 0 days") says it in the key's terms already; only zod's
+  // default ("Too big: expected number to be <=1") is replaced.
+  if (!/^Too (big|small):/.test(issue.message)) return undefined;
   const bound = issue.code === "too_big" ? issue.maximum : issue.minimum;
   return outOfRangeMessage(issue.code, bound, issue.inclusive ?? true, writtenText(node, text));
 }
