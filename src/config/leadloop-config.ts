@@ -20,6 +20,28 @@ export const DEFAULT_SCHEDULE_MS = 300_000;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+/**
+ * The address of an API: scheme, host and port, nothing after. leadloop adds each call's path itself
+ * (/crm/v3/…, /services/data/v62.0/…), so a pasted Lightning page or API path doubled up and the first call
+ * failed as "not found" (exit 1) or, for loginUrl, as refused credentials (exit 3), naming no setting.
+ */
+const apiAddress = httpUrl.refine(
+  (url) => {
+    // zod runs the refinement on a value the URL check refused too: that one says "must be an http(s) URL".
+    if (!URL.canParse(url)) return true;
+    const u = new URL(url);
+    return u.pathname === "/" && u.search === "" && u.hash === "";
+  },
+  {
+    error: (issue) => {
+      // The address as written (an accented host stays as the admin typed it, not in punycode).
+      const written = String(issue.input);
+      const address = /^https?:\/\/[^/?#]+/i.exec(written)?.[0] ?? written;
+      return `"${written}" has a path (${written.slice(address.length)}): write the address alone, ${address}; leadloop adds each API's path itself`;
+    },
+  },
+);
+
 /** Where behaviour comes from: probed (`auto`), the events API (Enterprise), or properties and bulk APIs. */
 export const BEHAVIOUR_SOURCES = ["auto", "events", "properties"] as const;
 export type BehaviourSourceSetting = (typeof BEHAVIOUR_SOURCES)[number];
@@ -52,7 +74,7 @@ const bearerToken = z
 
 export const hubspotConnectionSchema = z.strictObject({
   accessToken: bearerToken,
-  baseUrl: httpUrl.default("https://api.hubapi.com"),
+  baseUrl: apiAddress.default("https://api.hubapi.com"),
   behaviourSource: z.enum(BEHAVIOUR_SOURCES).default("auto"),
   /**
    * The custom campaign property a portal keeps its campaigns' type in (HubSpot campaigns have no type of
@@ -68,7 +90,7 @@ export const hubspotConnectionSchema = z.strictObject({
 
 export const salesforceConnectionSchema = z
   .strictObject({
-    instanceUrl: httpUrl,
+    instanceUrl: apiAddress,
     accessToken: bearerToken.optional(),
     apiVersion: z
       .string()
@@ -77,7 +99,7 @@ export const salesforceConnectionSchema = z
       .default("62.0"),
     oauth: z
       .strictObject({
-        loginUrl: httpUrl,
+        loginUrl: apiAddress,
         clientId: z.string().min(1),
         clientSecret: z.string().min(1),
       })

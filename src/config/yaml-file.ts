@@ -1,17 +1,21 @@
 // Reads one YAML file into a value checked by a zod schema, with `${ENV_VAR}` interpolation, and turns
 // every YAML or schema problem into a ConfigProblem that carries the file, line and key.
 import { readFileSync } from "node:fs";
-import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit, type YAMLError } from "yaml";
 import type { ZodType, z } from "zod";
 import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { fileProblem } from "../core/text/file-problem.js";
 import { unreadableFile } from "./named-files.js";
+import { outOfRangeMessage, typeMismatchMessage } from "./type-mismatch.js";
 
 export interface YamlFileOptions {
   /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
   env?: Record<string, string | undefined>;
 }
+
+/** Keys whose values are secrets (load-config.ts keeps them for the log redactor). */
+const SECRET_KEY = /token|secret|password/i;
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
@@ -70,7 +74,7 @@ export function parseYamlText<S extends ZodType>(
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined) => lines.linePos(offset ?? 0);
 
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
+  const problems: ConfigProblem[] = readableErrors(doc.errors).map((e) => {
     const pos = at(e.pos[0]);
     const duplicate = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(text, e.pos[0]) : undefined;
     if (duplicate) {
@@ -78,7 +82,8 @@ export function parseYamlText<S extends ZodType>(
       const message = `${key} is set twice (first on line ${at(duplicate.firstAt).line}); YAML keys must be unique: keep one`;
       return { file, line: pos.line, column: pos.col, key, message };
     }
-    return { file, line: pos.line, column: pos.col, key: "", message: e.message.split("\n")[0] ?? e.message };
+    const message = e.message.split("\n")[0] ?? e.message;
+    return { file, line: pos.line, column: pos.col, key: "", message: e.code === "TAB_AS_INDENT" ? `${message}: indent with spaces` : message };
   });
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -88,8 +93,18 @@ export function parseYamlText<S extends ZodType>(
   const result = schema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at)).sort(byLine),
+    result.error.issues.map((issue) => describeIssue(issue, doc, schema, file, at, text)).sort(byLine),
   );
+}
+
+/**
+ * The syntax errors a person can act on: the first, and every tab indent or repeated key, which the parser
+ * finds line by line. Past the first error of another kind the parser reads the rest of the file out of
+ * step, so its further errors ("Implicit keys need to be on a single line" a few lines on) are echoes
+ * that vanish with the first fix; a tab in a mapping's field gave nine lines for one mistake.
+ */
+function readableErrors(errors: readonly YAMLError[]): YAMLError[] {
+  return errors.filter((e, i) => i === 0 || e.code === "TAB_AS_INDENT" || e.code === "DUPLICATE_KEY");
 }
 
 function interpolate(
@@ -163,6 +178,7 @@ function describeIssue(
   schema: ZodType,
   file: string,
   at: (offset: number | undefined) => { line: number; col: number },
+  text: string,
 ): ConfigProblem {
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   if (issue.code === "unrecognized_keys") {
@@ -190,14 +206,39 @@ function describeIssue(
   }
   const pos = at(node?.range?.[0]);
   // A missing choice (an enum) is an invalid value to zod, a missing anything else an invalid type.
-  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && doc.getIn(path) === undefined;
+  const value: unknown = doc.getIn(path);
+  const missing = (issue.code === "invalid_type" || issue.code === "invalid_value") && value === undefined;
+  const secret = SECRET_KEY.test(String(path.at(-1) ?? ""));
+  const mismatch =
+    issue.code === "invalid_type" && !missing
+      ? typeMismatchMessage(issue.expected, toJs(value), secret ? undefined : writtenText(node, text), { secret })
+      : undefined;
   return {
     file,
     line: pos.line,
     column: pos.col,
     key: keyPath(path),
-    message: missing ? "required key is missing" : issue.message,
+    message: missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? issue.message),
   };
+}
+
+function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {
+  if ((issue.code !== "too_big" && issue.code !== "too_small") || issue.origin !== "number") return undefined;
+  // A schema's own wording ("must be more than 0 days") says it in the key's terms already; only zod's
+  // default ("Too big: expected number to be <=1") is replaced.
+  if (!/^Too (big|small):/.test(issue.message)) return undefined;
+  const bound = issue.code === "too_big" ? issue.maximum : issue.minimum;
+  return outOfRangeMessage(issue.code, bound, issue.inclusive ?? true, writtenText(node, text));
+}
+
+/** A node's value as plain data (a map or list node as an object or array). */
+function toJs(value: unknown): unknown {
+  return value && typeof value === "object" && "toJSON" in value ? (value as { toJSON(): unknown }).toJSON() : value;
+}
+
+/** A scalar's text as the file has it (62.0, not the 62 YAML reads), for the message to quote. */
+function writtenText(node: Node | undefined, text: string): string | undefined {
+  return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
 }
 
 function byLine(a: ConfigProblem, b: ConfigProblem): number {

@@ -23,6 +23,8 @@ export interface MappingProblem {
    * the file; absent for a problem of the object as a whole (a required field no entry maps).
    */
   entry?: number;
+  /** Where in its file a problem of no mapping entry is (a rep routing.yaml names), for its line. */
+  path?: readonly (string | number)[];
 }
 
 type Side = MappingProblem["side"];
@@ -152,6 +154,7 @@ function checkTravel(fm: FieldMapping, t: Travel, report: Report): void {
       );
     }
     checkPicklistFits(source, t, report);
+    checkFreeTextFits(source, t, report);
   }
   checkLength(fm, t, report);
 }
@@ -284,6 +287,26 @@ function checkPicklistFits(source: FieldDescription, t: Travel, report: Report):
       "warning",
     );
   }
+}
+
+/**
+ * Without a value map, free text sent to a field that takes only its listed values (a HubSpot enumeration,
+ * a restricted Salesforce picklist) is refused for every record whose text is not one of them: a job title
+ * mapped both ways with HubSpot's seniority filled the error queue with INVALID_OPTION refusals. HubSpot
+ * takes an enumeration's values only from its options (knowledge.hubspot.com, "What does it mean for a
+ * contact to have an invalid value"); a Salesforce picklist lists values here only when it is restricted.
+ */
+function checkFreeTextFits(source: FieldDescription, t: Travel, report: Report): void {
+  const allowed = t.target.picklistValues;
+  if (source.picklistValues || !allowed?.length || KINDS[source.type] !== "text" || KINDS[t.target.type] !== "picklist") return;
+  // A field nothing may write is reported as read-only already: no value of any kind reaches it.
+  if (!t.target.createable && !t.target.updateable) return;
+  report(
+    t.to,
+    t.target.name,
+    `${t.from} field ${source.name} is free text, but ${t.to} field ${t.target.name} takes only ${list(allowed)}: a record with any other text is refused and waits in the error queue; add a value map, or set direction so nothing writes ${t.to}`,
+    "warning",
+  );
 }
 
 function checkLength(fm: FieldMapping, t: Travel, report: Report): void {

@@ -35,7 +35,13 @@ describe("email arguments", () => {
   it("still answers exit 1 for an email address nobody has, and reads one pasted with blanks and in capitals", async () => {
     const nobody = await runCli(["explain", "nobody@example.org", "-c", world.configPath]);
     expect(nobody.code).toBe(1);
-    expect(nobody.stdout).toBe("nobody@example.org: no linked records (not synced yet, or no such person)\n");
+    // Said on stderr, as every command's failure is; stdout stays empty, and --json still has its object.
+    expect(nobody.stdout).toBe("");
+    expect(nobody.stderr).toBe("leadloop: nobody@example.org: no linked records (not synced yet, or no such person)\n");
+    const nobodyJson = await runCli(["explain", "Nobody@Example.org", "--json", "-c", world.configPath]);
+    expect(nobodyJson.code).toBe(1);
+    expect(JSON.parse(nobodyJson.stdout)).toMatchObject({ email: "nobody@example.org", links: [], person: null });
+    expect(nobodyJson.stderr).toContain("leadloop: nobody@example.org: no linked records");
     const someone = world.hubspot.data.listObjects("contacts").find((c) => (c.properties.email ?? "").includes("@"))!;
     const pasted = await runCli(["explain", ` ${someone.properties.email!.toUpperCase()} `, "--json", "-c", world.configPath]);
     expect(pasted.code).toBe(0);

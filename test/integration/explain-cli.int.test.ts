@@ -145,7 +145,8 @@ describe("leadloop explain with HubSpot as the CRM", () => {
     // Nobody by that email: said so, exit 1.
     const nobody = await runCli(["explain", "personne@nulle-part.fr", ...config]);
     expect(nobody.code).toBe(1);
-    expect(nobody.stdout).toContain("personne@nulle-part.fr: no linked records");
+    expect(nobody.stderr).toContain("leadloop: personne@nulle-part.fr: no linked records");
+    expect(nobody.stdout).toBe("");
   });
   it("tells a deal's story in HubSpot's words: the deal opened for the accepted contact and won, no Lead, Opportunity or conversion", async () => {
     const config = ["-c", world.configPath];

@@ -62,7 +62,7 @@ async function validateLive(crm: "salesforce" | "hubspot") {
 }
 
 describe("validate --live: the reps the routing and the SLA name, against the systems' owners", () => {
-  it("with Salesforce as the CRM, warns of a misspelt rep, a rep with no HubSpot owner and the SLA's managers, naming file and entry", async () => {
+  it("with Salesforce as the CRM, warns of a misspelt rep, a rep with no HubSpot owner and the SLA's managers, naming file, line and entry", async () => {
     const { routing, code, text, problems } = await validateLive("salesforce");
     // Warnings: a rep on leave is deactivated on purpose, and the routing is built for it.
     expect(code).toBe(0);
@@ -83,7 +83,13 @@ describe("validate --live: the reps the routing and the SLA name, against the sy
         "jordan.miller@leadloop-demo.com's manager, margot.lambert@leadloop-demo.com, is no active salesforce user: breach alerts go to the manager the CRM records, else to the owner; fix the email if it is misspelt",
       ],
     ]);
-    expect(text).toContain(`${routing}: warning: rules[1].assign.rep (crm): rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user`);
+    // At the line of each email in routing.yaml, as a mapping entry's problem is, where the file alone was named.
+    const lineOf = (needle: string) => ROUTING.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    expect(fromRouting.map((p) => [p.field, (p as { line?: number }).line])).toEqual([
+      ["fallback", lineOf("fallback: Jordan.Miller")],
+      ["rules[1].assign.rep", lineOf("assign: { rep: jordan.miler")],
+    ]);
+    expect(text).toContain(`${routing}:${lineOf("assign: { rep: jordan.miler")}: warning: rules[1].assign.rep (crm): rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user`);
   });
 
   it("with HubSpot as the CRM, names the reps and managers no HubSpot owner has", async () => {

@@ -37,13 +37,21 @@ function shippedCopy(prefix: string) {
   for (const name of ["company-account.yaml", "contact-contact.yaml", "deal-opportunity.yaml"]) {
     copyFileSync(join(shipped, "..", "mappings", name), join(dir, "mappings", name));
   }
-  return { dir, copy };
+  /** The files a test leaves as shipped. */
+  const asShipped = (...names: string[]) => names.forEach((name) => copy(name, []));
+  return { dir, copy, asShipped };
+}
+
+/** The example leadloop.yaml in `dir`, naming the files there. */
+function exampleConfig(dir: string): string {
+  const config = join(dir, "leadloop.yaml");
+  writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+  return config;
 }
 
 /** `validate --json` on the example leadloop.yaml naming the files in `dir`: exit 2, each problem as [file, line, key, message]. */
 async function validatedJson(dir: string) {
-  const config = join(dir, "leadloop.yaml");
-  writeFileSync(config, readFileSync(example, "utf8").replace(/^mappings: .*$/m, "mappings: ./mappings"));
+  const config = exampleConfig(dir);
   const json = await runCli(["validate", "--json", "--config", config]);
   expect(json.code).toBe(2);
   const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.source, p.line, p.key, p.message]);
@@ -79,7 +87,7 @@ describe("leadloop validate", () => {
       [mapping.file, mapping.lineOf("  - marketing: email"), "fields[0].conflict", "required key is missing"],
       [mapping.file, mapping.lineOf("conflcit"), "fields[0].conflcit", 'unknown key (did you mean "conflict"?)'],
       [mapping.file, lastnameLine, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
-      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", "Invalid input: expected number, received string"],
+      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", 'expected a number, not the text "twenty"'],
       [qualification.file, qualification.lineOf("  - id: practitioner-title", practitioner), "fit[2].id", "rule id practitioner-title is already used by fit[1]"],
       [routing.file, routing.lineOf("    - kevin.tran"), "queues.na-west[1]", '"kevin.tran" is not an email address (write e.g. ana.lopez@example.com)'],
       [routing.file, routing.lineOf("  - id: public-sector"), "rules[1].description", "required key is missing"],
@@ -124,7 +132,7 @@ describe("leadloop validate", () => {
       [mapping.file, twice, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
       [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", expect.stringContaining("Invalid option")],
       [qualification.file, practitioner, "fit[1].id", "rule id decision-maker-title is already used by fit[0]"],
-      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", "Invalid input: expected number, received string"],
+      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", 'expected a number, not the text "five"'],
       [routing.file, naWest, "rules[2].id", "rule id strategic-accounts is already used by rules[0]"],
       [routing.file, routing.lineOf("queue: na-west, rep:"), "rules[2].assign", "assign needs exactly one of rep or queue"],
       [routing.file, naEast, "rules[3].description", "required key is missing"],
@@ -134,10 +142,8 @@ describe("leadloop validate", () => {
   });
 
   it("names a key set twice in a map, with its first line, as YAML refuses it", async () => {
-    const { dir, copy } = shippedCopy("leadloop-validate-twice-");
-    copy("mappings/contact-lead.yaml", []);
-    copy("qualification.yaml", []);
-    copyFileSync(join(shipped, "sla.yaml"), join(dir, "sla.yaml"));
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-twice-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "sla.yaml");
     // A rule whose assign was edited by adding a second line rather than changing the first.
     const routing = copy("routing.yaml", [
       ["    assign: { rep: elena.fischer@leadloop-demo.com }\n", "    assign: { rep: elena.fischer@leadloop-demo.com }\n    assign: { rep: jürgen.weiß@leadloop-demo.com }\n"],
@@ -150,5 +156,89 @@ describe("leadloop validate", () => {
     const plain = await runCli(["validate", "--config", config]);
     expect(plain.stderr).toContain(`${routing.file}:${first + 1}:`);
     expect(plain.stderr).toContain("rules[0].assign is set twice");
+  });
+
+  it("says what a value of the wrong kind should be, quoting it as written, and what to write instead", async () => {
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-kinds-");
+    asShipped("mappings/contact-lead.yaml", "routing.yaml", "sla.yaml");
+    // Thresholds written as a spreadsheet shows them, and the handoff's fields as a map of ticks.
+    const qualification = copy("qualification.yaml", [
+      ["  mql: 60 #", '  mql: "70%" #'],
+      ["  behaviour: 30 #", '  behaviour: "1,000" #'],
+      ["requiredForHandoff: [email, firstname, lastname, company]", "requiredForHandoff: { email: yes, firstname: yes }"],
+    ]);
+    const { config, problems } = await validatedJson(dir);
+    expect(problems).toEqual([
+      [qualification.file, qualification.lineOf("  mql: "), "thresholds.mql", 'expected a number, not the text "70%": write a plain number, without quotes or %'],
+      [qualification.file, qualification.lineOf("  behaviour: "), "thresholds.behaviour", 'expected a number, not the text "1,000": write 1000, without quotes or separators'],
+      [qualification.file, qualification.lineOf("requiredForHandoff:"), "requiredForHandoff", 'expected a list ("- " lines, or [a, b]), not a map of keys'],
+    ]);
+
+    // leadloop.yaml itself: the store as a list item, a share over one, an API version YAML reads as a number.
+    const text = readFileSync(config, "utf8")
+      .replace(/^ {2}path: (\S+)/m, "  - $1")
+      .replace(/salesforceApiShare: 0\.25/, "salesforceApiShare: 2")
+      .replace(/apiVersion: "62\.0"/, "apiVersion: 62.0")
+      .replace("accessToken: ${SALESFORCE_ACCESS_TOKEN:-replace-me}", "accessToken: 8574923498234981");
+    writeFileSync(config, text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const plain = await runCli(["validate", "--config", config]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain(`${config}:${lineOf("apiVersion: 62.0")}:`);
+    expect(plain.stderr).toContain("salesforce.apiVersion: expected text, not the number 62.0: put it in quotes to keep it as written");
+    expect(plain.stderr).toContain(`${config}:${lineOf("salesforceApiShare: 2")}:`);
+    expect(plain.stderr).toContain("sync.salesforceApiShare: 2 is out of range: this key takes a number at most 1");
+    expect(plain.stderr).toContain(`${config}:${lineOf("  - ../.leadloop")}:`);
+    expect(plain.stderr).toContain('store: expected a map of keys ("key: value" lines), not a list (its lines start with "- ")');
+    // A token of digits is a number to YAML: said by its kind, never quoted back.
+    expect(plain.stderr).toContain(`${config}:${lineOf("accessToken: 8574923498234981")}:`);
+    expect(plain.stderr).toContain("salesforce.accessToken: expected text, not a number: put it in quotes to keep it as written");
+    expect(plain.stderr).not.toContain("8574923498234981");
+  });
+
+  it("names each line indented with a tab, and not the parser's echoes of the first mistake", async () => {
+    const { dir, copy, asShipped } = shippedCopy("leadloop-validate-tabs-");
+    asShipped("qualification.yaml", "routing.yaml", "sla.yaml");
+    // An editor that indents with a tab, in the first and second fields' direction.
+    const mapping = copy("mappings/contact-lead.yaml", [
+      ["    crm: Email\n    direction: both", "    crm: Email\n\t  direction: both"],
+      ["    crm: FirstName\n    direction: both", "    crm: FirstName\n\t  direction: both"],
+    ]);
+    const { problems } = await validatedJson(dir);
+    const first = mapping.lineOf("    crm: Email") + 1;
+    const second = mapping.lineOf("    crm: FirstName") + 1;
+    // Before, the parser's echoes of the first tab came between them ("Implicit keys need to be on a single
+    // line" and the like, on lines that hold no mistake).
+    expect(problems).toEqual([
+      [mapping.file, first, "", "Tabs are not allowed as indentation: indent with spaces"],
+      [mapping.file, second, "", "Tabs are not allowed as indentation: indent with spaces"],
+    ]);
+  });
+
+  it("names an API address pasted with a path, in validate and sync alike, with the address to write", async () => {
+    const { dir, asShipped } = shippedCopy("leadloop-validate-address-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "routing.yaml", "sla.yaml");
+    const config = exampleConfig(dir);
+    // The org's address as the browser shows it on a Lightning page, and HubSpot's with an API's path.
+    const text = readFileSync(config, "utf8")
+      .replace("${SALESFORCE_INSTANCE_URL:-https://example.my.salesforce.com}", "https://acme-société.lightning.force.com/lightning/page/home")
+      .replace("# baseUrl: https://api.hubapi.com ", "baseUrl: https://api.hubapi.com/crm/v3/ ");
+    writeFileSync(config, text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    expect((JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.line, p.key, p.message])).toEqual([
+      [lineOf("baseUrl: https://api.hubapi.com/crm/v3/"), "hubspot.baseUrl", '"https://api.hubapi.com/crm/v3/" has a path (/crm/v3/): write the address alone, https://api.hubapi.com; leadloop adds each API\'s path itself'],
+      [
+        lineOf("instanceUrl:"),
+        "salesforce.instanceUrl",
+        '"https://acme-société.lightning.force.com/lightning/page/home" has a path (/lightning/page/home): write the address alone, https://acme-société.lightning.force.com; leadloop adds each API\'s path itself',
+      ],
+    ]);
+    // sync stops before any call, exit 2, where its first call failed "not found" (exit 1).
+    const sync = await runCli(["sync", "--config", config]);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain(`${config}:${lineOf("instanceUrl:")}:`);
+    expect(sync.stderr).toContain("salesforce.instanceUrl: \"https://acme-société.lightning.force.com/lightning/page/home\" has a path");
   });
 });

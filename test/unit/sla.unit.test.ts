@@ -192,7 +192,7 @@ onBreach:
       [4, "followUp.within", '"soon" is not a duration (write e.g. 30m, 4h, 1d)'],
       [6, "touches.within", "required key is missing"],
       [7, "touches.withn", 'unknown key (did you mean "within"?)'],
-      [9, "onBreach.reroute", "Invalid input: expected boolean, received string"],
+      [9, "onBreach.reroute", 'expected true or false, not the text "yes please"'],
       [10, "onBreach.alertTo", "one of owner, manager, queue"],
       [11, "onBreach.managers.Priya.Raman@Leadloop-Demo.com", '"not-an-email" is not an email address'],
     ]);

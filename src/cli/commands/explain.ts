@@ -29,9 +29,13 @@ export function registerExplain(program: Command, io: CommandIo): void {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         const problems = problemsOf(openErrorsOf(found));
         // `problems` adds to the explanation what `errors list --json` gives each open entry as `problem`.
+        const known = found.links.length > 0 || found.person !== null;
         if (opts.json) printJson(io, { ...found, problems: problems.map((p) => problemJson(p, recordNamed)) });
-        else io.stdout.write(explanationText(found, problems, reportWords(loaded.config.crm)));
-        io.outcome.exitCode = found.links.length > 0 || found.person !== null ? EXIT.ok : EXIT.failure;
+        else if (known) io.stdout.write(explanationText(found, problems, reportWords(loaded.config.crm)));
+        // Nobody by that email is a failure (exit 1), said on stderr as `route`, `requalify` and `sla --owner`
+        // say theirs, so `explain <email> > story.txt` leaves no answer in the file that reads like a story.
+        if (!known) io.stderr.write(`leadloop: ${found.email}: no linked records (not synced yet, or no such person)\n`);
+        io.outcome.exitCode = known ? EXIT.ok : EXIT.failure;
       } finally {
         await wiring.close();
       }
@@ -39,7 +43,6 @@ export function registerExplain(program: Command, io: CommandIo): void {
 }
 
 function explanationText(e: Explanation, problems: ErrorProblem<QueuedError>[], words: ReportWords): string {
-  if (e.links.length === 0 && e.person === null) return `${e.email}: no linked records (not synced yet, or no such person)\n`;
   const out: string[] = [];
   const openErrorLines = problemLinesOnce(problems);
   for (const l of e.links) {

@@ -7,6 +7,7 @@ import { loadQualification } from "../../config/qualification-file.js";
 import { loadRouting } from "../../config/routing-file.js";
 import { loadSla } from "../../config/sla-file.js";
 import { fieldPlace, type ObjectMapping } from "../../core/mapping.js";
+import { readConfigText, yamlLocator } from "../../config/yaml-file.js";
 import type { MappingProblem } from "../../core/mapping-check.js";
 import type { RoutingDefinition } from "../../core/routing/definition.js";
 import type { QualificationDefinition } from "../../core/scoring/definition.js";
@@ -170,9 +171,16 @@ function placedInFiles(
   problems: readonly MappingProblem[],
   mappings: readonly ObjectMapping[],
 ): (MappingProblem & { line?: number; key?: string })[] {
-  return problems.map((p) => {
+  const locators = new Map<string, ReturnType<typeof yamlLocator>>();
+  return problems.map(({ path, ...p }) => {
     const mapping = mappings.find((m) => m.source === p.source);
-    return mapping && p.entry !== undefined ? { ...p, ...fieldPlace(mapping, p.entry, p.side) } : p;
+    if (mapping && p.entry !== undefined) return { ...p, ...fieldPlace(mapping, p.entry, p.side) };
+    if (!path) return p;
+    // A rep routing.yaml or sla.yaml names: the line of that email in the file the admin edits.
+    const at = locators.get(p.source) ?? yamlLocator(readConfigText(p.source));
+    locators.set(p.source, at);
+    const { line } = at(path);
+    return { ...p, key: p.field, ...(line > 0 ? { line } : {}) };
   });
 }
 

@@ -27,27 +27,29 @@ export interface ActiveOwners {
  * as it is). Warnings, not errors: a rep on leave is deactivated on purpose, and the routing is built for it.
  */
 export function checkNamedReps(named: NamedReps, owners: ActiveOwners): MappingProblem[] {
-  const places: { source: string; key: string; email: string; role: string }[] = [];
+  const places: { source: string; key: string; path: (string | number)[]; email: string; role: string }[] = [];
   const { routing } = named;
-  places.push({ source: named.routingSource, key: "fallback", email: routing.fallback, role: "the fallback rep" });
+  places.push({ source: named.routingSource, key: "fallback", path: ["fallback"], email: routing.fallback, role: "the fallback rep" });
   for (const [queue, members] of Object.entries(routing.queues))
-    members.forEach((email, i) => places.push({ source: named.routingSource, key: `queues.${queue}[${i}]`, email, role: `a member of queue ${queue}` }));
+    members.forEach((email, i) =>
+      places.push({ source: named.routingSource, key: `queues.${queue}[${i}]`, path: ["queues", queue, i], email, role: `a member of queue ${queue}` }),
+    );
   routing.rules.forEach((rule, i) => {
     if ("rep" in rule.assign)
-      places.push({ source: named.routingSource, key: `rules[${i}].assign.rep`, email: rule.assign.rep, role: `rule ${rule.id}'s rep` });
+      places.push({ source: named.routingSource, key: `rules[${i}].assign.rep`, path: ["rules", i, "assign", "rep"], email: rule.assign.rep, role: `rule ${rule.id}'s rep` });
   });
   // The managers of the reps the routing gives leads to: an entry for anyone else (an example left in
   // the shipped sla.yaml, a rep who moved on) alerts no one, so its manager is not worth a warning.
   const routed = new Set(routingReps(routing));
   for (const [rep, manager] of Object.entries(named.managers))
     if (routed.has(rep.toLowerCase()))
-      places.push({ source: named.slaSource, key: `onBreach.managers.${rep}`, email: manager, role: `${rep}'s manager` });
+      places.push({ source: named.slaSource, key: `onBreach.managers.${rep}`, path: ["onBreach", "managers", rep], email: manager, role: `${rep}'s manager` });
 
   const problems: MappingProblem[] = [];
   for (const place of places) {
     const email = place.email.trim().toLowerCase();
     const warn = (side: MappingProblem["side"], message: string) =>
-      problems.push({ mapping: "routing", source: place.source, field: place.key, side, message, severity: "warning" });
+      problems.push({ mapping: "routing", source: place.source, field: place.key, side, message, severity: "warning", path: place.path });
     const manager = place.source === named.slaSource && place.key.startsWith("onBreach.");
     if (!owners.crm.emails.has(email))
       warn(
