@@ -21,16 +21,23 @@ export const DEFAULT_SCHEDULE_MS = 300_000;
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 /**
- * The address of an API: scheme, host and port, nothing after. leadloop adds each call's path itself
- * (/crm/v3/…, /services/data/v62.0/…), so a pasted Lightning page or API path doubled up and the first call
- * failed as "not found" (exit 1) or, for loginUrl, as refused credentials (exit 3), naming no setting.
+ * The first path segments of a page or API path pasted where an API's address goes: a Lightning or Classic
+ * page, an API path leadloop adds itself (/services/data/v62.0, /services/oauth2/token, /crm/v3,
+ * /marketing/v3, /events/v3, /form-integrations/v1). leadloop puts each call's path after the address, so
+ * one of these doubled up and the first call failed as "not found" (exit 1) or, for loginUrl, as refused
+ * credentials (exit 3), naming no setting. Any other path is a gateway's prefix, which the client libraries
+ * put their paths after, and is kept.
  */
+const PASTED_PATH_ROOTS = new Set(["lightning", "one", "_ui", "services", "crm", "marketing", "events", "form-integrations", "automation", "contacts"]);
+
+/** The address of an API: scheme, host, port and a gateway's path prefix, no page or API path, query or fragment. */
 const apiAddress = httpUrl.refine(
   (url) => {
     // zod runs the refinement on a value the URL check refused too: that one says "must be an http(s) URL".
     if (!URL.canParse(url)) return true;
     const u = new URL(url);
-    return u.pathname === "/" && u.search === "" && u.hash === "";
+    const root = u.pathname.split("/")[1]?.toLowerCase() ?? "";
+    return !PASTED_PATH_ROOTS.has(root) && u.search === "" && u.hash === "";
   },
   {
     error: (issue) => {

@@ -241,4 +241,19 @@ describe("leadloop validate", () => {
     expect(sync.stderr).toContain(`${config}:${lineOf("instanceUrl:")}:`);
     expect(sync.stderr).toContain("salesforce.instanceUrl: \"https://acme-société.lightning.force.com/lightning/page/home\" has a path");
   });
+
+  it("keeps a gateway's path prefix in an API address, which the clients put their paths after", async () => {
+    const { dir, asShipped } = shippedCopy("leadloop-validate-gateway-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "routing.yaml", "sla.yaml");
+    const config = exampleConfig(dir);
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8")
+        .replace("${SALESFORCE_INSTANCE_URL:-https://example.my.salesforce.com}", "https://passerelle.exemple.fr/salesforce/")
+        .replace("# baseUrl: https://api.hubapi.com ", "baseUrl: https://passerelle.exemple.fr/HubSpot-Gateway "),
+    );
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+  });
 });
