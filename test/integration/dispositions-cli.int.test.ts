@@ -9,6 +9,8 @@ import { type OrgSetup } from "../../src/sandbox/salesforce/schema.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { openStore } from "../../src/store/open-store.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../src/sync/run-lock.js";
+import { silentLogger } from "../../src/log/logger.js";
 import { runCli } from "../support/cli-run.js";
 import { TEST_ROUTING } from "../support/funnel-harness.js";
 import type { MappingProblem as LiveProblem } from "../../src/core/mapping-check.js";
@@ -287,6 +289,27 @@ describe("requalify", () => {
         expect((await reopened.listFunnelEvents({ personId: "503" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
       } finally {
         await reopened.close();
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("keeps the decision in the store while another run holds it: exit 3, the next sync writes it", async () => {
+    const w = await world("hubspot");
+    try {
+      await seedTrashed(w.store, { personId: "505", email: "Inès.Dubois-Séguin@Atelier-Lumière.fr", name: "Inès Dubois-Séguin", score: 64 });
+      const store = await openStore({ path: w.store });
+      try {
+        const lease = await takeRunLock({ store, holder: runLockHolder("sync-under-way"), now: () => new Date(), ttlMs: RUN_LOCK_TTL_MS, log: silentLogger });
+        const held = await runCli(["requalify", "inès.dubois-séguin@atelier-lumière.fr", "--yes", "--config", w.config]);
+        await lease.release();
+        expect(held.code).toBe(3);
+        expect(held.stderr).toContain("kept in the store but not written yet (another leadloop run holds the state store (");
+        expect(held.stderr).not.toContain("did nothing");
+        expect((await store.listOutbox()).map((e) => e.key)).toEqual(["disposition:505"]);
+      } finally {
+        await store.close();
       }
     } finally {
       await w.close();

@@ -8,6 +8,7 @@ import { loadQualification } from "../../config/qualification-file.js";
 import { openStore } from "../../store/open-store.js";
 import { SALESFORCE_DISPOSITION_REASON, SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
 import { applyRequalify, planRequalify, type RequalifyPlan, sendRequalify } from "../../sync/funnel/requalify.js";
+import { RunInProgressError } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { classifyFailure } from "../failure.js";
@@ -89,7 +90,11 @@ export function registerRequalify(program: Command, io: CommandIo): void {
           await wiring.close();
         }
       } catch (err) {
-        const why = classifyFailure(err, { runsSync: false }).message;
+        // The lock's own message tells a run it "did nothing", where the move is recorded and waits.
+        const why =
+          err instanceof RunInProgressError
+            ? `another leadloop run holds the state store${err.held ? ` (${err.held.holder})` : ""}`
+            : classifyFailure(err, { runsSync: false }).message;
         done = result(plan, true, `requalified ${what}, kept in the store but not written yet (${why}); the next sync writes it`);
         io.outcome.exitCode = EXIT.unavailable;
       }
