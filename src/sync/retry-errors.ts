@@ -3,43 +3,25 @@
 // sends refused outbox writes of the funnel phases again. An entry is resolved only when the system
 // accepted the write (or the records are linked and in step, so nothing is left to write); one that fails
 // again counts another attempt on the same entry.
-import { addCalls, type CallsSoFar, callsSoFar } from "./run-calls.js";
-import { newRunId } from "./run-ids.js";
+import { type AdminRunParts, inAdminRun } from "./admin-run.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { nextPassingTry, passingTryDue } from "../core/passing-backoff.js";
 import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
-import type { Logger } from "../log/logger.js";
 import { PASSING_CLASSES, type QueuedError, type StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
-import type { FunnelSetup } from "./funnel/funnel-setup.js";
-import { fieldsTheCrmLacks } from "./funnel/reason-field.js";
 import { drainKeys } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
 import { syncPage } from "./page-sync.js";
 import { followRemovals } from "./removals.js";
-import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "./run-lock.js";
 import type { RunContext, SideName } from "./run-context.js";
-import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
-import type { SystemPort } from "./system-port.js";
+import type { RunSummary } from "./run-summary.js";
 
-export interface RetryOptions {
-  store: StateStore;
-  marketing: SystemPort;
-  crm: SystemPort;
+export interface RetryOptions extends AdminRunParts {
   mappings: readonly ObjectMapping[];
-  log: Logger;
   /** Only these entries; all open ones when absent. */
   ids?: number[];
-  /**
-   * The funnel's setup, so a write sent again leaves out the fields the org lacks as a sync's drain does
-   * (funnel/reason-field.ts: a requalify's write names the disposition reason an org may not have made).
-   */
-  funnel?: FunnelSetup;
-  now?: () => Date;
-  /** The calls its process made preparing for this retry (cli/preparation.ts), counted as the retry's own. */
-  preparation?: CallsSoFar;
 }
 
 interface RetryPayload {
@@ -57,60 +39,13 @@ export interface RetryResult {
 }
 
 export async function retryQueuedErrors(options: RetryOptions): Promise<RetryResult> {
-  const now = options.now ?? (() => new Date());
-  const { store } = options;
-  const runId = newRunId("retry", now());
-  const lease = await takeRunLock({
-    store,
-    holder: runLockHolder(runId),
-    now,
-    ttlMs: RUN_LOCK_TTL_MS,
-    log: options.log,
-  });
-  const summary = emptySummary(runId, false, now().toISOString(), [
-    options.marketing.system,
-    options.crm.system,
-  ]);
-  const result: RetryResult = { summary, resolved: [], stillFailing: [], skipped: [] };
-  const ctx: RunContext = {
-    runId,
-    until: now().toISOString(),
-    now,
-    log: options.log.child({ runId }),
-    store,
-    marketing: options.marketing,
-    crm: options.crm,
-    summary,
-    createdPeople: [],
-    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
-    // Asked before each write, as a sync run's: a long retry that stalled past its lease, while another run
-    // took the store, stops before writing beside it (run-lock.ts `heartbeat`).
-    heartbeat: lease.heartbeat,
-  };
-  if (options.funnel) ctx.fieldsLeftOut = fieldsTheCrmLacks(ctx, options.funnel);
-  await store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
-  const calls0 = callsSoFar(options, options.preparation);
-  try {
-    for await (const entries of openEntries(store, runId, options.ids, result)) {
+  return inAdminRun("retry", options, async (ctx) => {
+    const result: RetryResult = { summary: ctx.summary, resolved: [], stillFailing: [], skipped: [] };
+    for await (const entries of openEntries(ctx.store, ctx.runId, options.ids, result)) {
       await retryEntries(ctx, options, entries, result);
     }
-    summary.status = "succeeded";
-  } catch (err) {
-    // A retry that could not finish (a system down, a stop) is recorded as failed, not left running.
-    summary.status = "failed";
-    summary.failure = err instanceof Error ? err.message : String(err);
-    throw err;
-  } finally {
-    // Its calls spend the same allowances as a sync run's (the console's last 24 h count them).
-    addCalls(ctx, calls0);
-    summary.finishedAt = now().toISOString();
-    // What the retry leaves open (entries it did not resolve, and any it was not asked to retry), as a
-    // sync run's summary says it.
-    await countOpenErrorsInto(summary, store);
-    await store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
-    await lease.release();
-  }
-  return result;
+    return result;
+  });
 }
 
 /** Open entries a retry holds at a time: a queue of a million refusals is retried a slice at a time. */

@@ -1,7 +1,7 @@
 // The dispositions' commands as a user drives them: `validate --live` compares the qualification's lead
 // statuses with the CRM's live picklist and the mappings' value maps with the org's picklists, and
 // `requalify` brings a trashed person back (help, confirmation, --json, exit statuses).
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HubspotEmulator, startHubspotEmulator } from "../../src/sandbox/hubspot/emulator.js";
@@ -9,6 +9,8 @@ import { type OrgSetup } from "../../src/sandbox/salesforce/schema.js";
 import { type SalesforceEmulator, startSalesforceEmulator } from "../../src/sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../src/sandbox/sandbox-config.js";
 import { openStore } from "../../src/store/open-store.js";
+import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../src/sync/run-lock.js";
+import { silentLogger } from "../../src/log/logger.js";
 import { runCli } from "../support/cli-run.js";
 import { TEST_ROUTING } from "../support/funnel-harness.js";
 import type { MappingProblem as LiveProblem } from "../../src/core/mapping-check.js";
@@ -43,6 +45,26 @@ async function world(crm: "salesforce" | "hubspot", orgSetup: OrgSetup = "config
       await salesforce.close();
     },
   };
+}
+
+/** A person the store knows as trashed by her rep's UNQUALIFIED (an MQL on 20 November, trashed the day after). */
+async function seedTrashed(storePath: string, person: { personId: string; email: string; name: string; score: number }): Promise<void> {
+  const store = await openStore({ path: storePath });
+  const at = "2026-11-20T10:00:00.000Z";
+  const event = (fromStage: string, toStage: string, when: string, cause: string) =>
+    ({ personId: person.personId, email: null, fromStage, toStage, at: when, cause, runId: "seed", source: null, campaign: null, ownerId: null, amount: null });
+  try {
+    await store.commitBatch({
+      runId: "seed",
+      at,
+      personScores: [
+        { ...person, fit: 35, behaviour: person.score - 35, nearMissing: null, ownerEmail: null, scoredAt: at },
+      ],
+      funnelEvents: [event("lead", "mql", at, "qualified"), event("mql", "trash", "2026-11-21T09:00:00.000Z", "disposition trash: UNQUALIFIED")],
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 describe("validate --live: disposition statuses and value maps against the live picklists", () => {
@@ -189,30 +211,16 @@ describe("requalify", () => {
   it("moves a trashed person back to lead after confirmation, and refuses what it cannot move", async () => {
     const w = await world("hubspot");
     try {
-      const store = await openStore({ path: w.store });
-      const at = "2026-11-20T10:00:00.000Z";
-      await store.commitBatch({
-        runId: "seed",
-        at,
-        personScores: [
-          {
-            personId: "501",
-            email: "Soren.Kierkegaard@Taenketank.dk",
-            name: "Søren Kierkegaard",
-            score: 72,
-            fit: 35,
-            behaviour: 37,
-            nearMissing: null,
-            ownerEmail: null,
-            scoredAt: at,
-          },
-        ],
-        funnelEvents: [
-          { personId: "501", email: null, fromStage: "lead", toStage: "mql", at, cause: "qualified", runId: "seed", source: null, campaign: null, ownerId: null, amount: null },
-          { personId: "501", email: null, fromStage: "mql", toStage: "trash", at: "2026-11-21T09:00:00.000Z", cause: "disposition trash: UNQUALIFIED", runId: "seed", source: null, campaign: null, ownerId: null, amount: null },
-        ],
-      });
-      await store.close();
+      // Søren as his rep's trash left his contact: lifecycle `other`, UNQUALIFIED (leadloop's own properties
+      // are made by the command's preparation, as by a sync's).
+      const soren = w.hubspot.data.createObject("contacts", {
+        email: "Soren.Kierkegaard@Taenketank.dk",
+        firstname: "Søren",
+        lastname: "Kierkegaard",
+        lifecyclestage: "other",
+        hs_lead_status: "UNQUALIFIED",
+      }).id;
+      await seedTrashed(w.store, { personId: soren, email: "Soren.Kierkegaard@Taenketank.dk", name: "Søren Kierkegaard", score: 72 });
 
       const noTerminal = await runCli(["requalify", "soren.kierkegaard@taenketank.dk", "--config", w.config]);
       expect(noTerminal.code).toBe(2);
@@ -227,7 +235,7 @@ describe("requalify", () => {
         { text: "yes\n", terminal: true },
       );
       expect(yes.code).toBe(0);
-      expect(JSON.parse(yes.stdout)).toMatchObject({ personId: "501", from: "trash", to: "lead", requalified: true });
+      expect(JSON.parse(yes.stdout)).toMatchObject({ personId: soren, from: "trash", to: "lead", requalified: true, written: true });
 
       const again = await runCli(["requalify", "soren.kierkegaard@taenketank.dk", "--yes", "--config", w.config]);
       expect(again.code).toBe(1);
@@ -236,30 +244,88 @@ describe("requalify", () => {
       // personId and from were null as for nobody.
       const notMoved = await runCli(["requalify", "soren.kierkegaard@taenketank.dk", "--yes", "--json", "--config", w.config]);
       expect(notMoved.code).toBe(1);
-      expect(JSON.parse(notMoved.stdout)).toMatchObject({ personId: "501", from: "lead", to: null, requalified: false });
+      expect(JSON.parse(notMoved.stdout)).toMatchObject({ personId: soren, from: "lead", to: null, requalified: false });
       const unknown = await runCli(["requalify", "nobody@nowhere.example", "--yes", "--json", "--config", w.config]);
       expect(unknown.code).toBe(1);
       expect(JSON.parse(unknown.stdout)).toMatchObject({ personId: null, from: null, to: null, requalified: false });
 
+      // Written at once, not left for the next sync: the trash verdict is revoked on the contact (its reason
+      // and date blanked, the lifecycle stage cleared back to lead), and its lead status opens as a handoff
+      // opens it (the definition's first `none` status), not left at UNQUALIFIED.
+      const contact = w.hubspot.data.getObject("contacts", soren)!;
+      expect({
+        lifecyclestage: contact.properties.lifecyclestage,
+        leadloop_status: contact.properties.leadloop_status,
+        leadloop_disposition_reason: contact.properties.leadloop_disposition_reason ?? "",
+        leadloop_disposition_date: contact.properties.leadloop_disposition_date ?? "",
+        hs_lead_status: contact.properties.hs_lead_status,
+      }).toEqual({ lifecyclestage: "lead", leadloop_status: "lead", leadloop_disposition_reason: "", leadloop_disposition_date: "", hs_lead_status: "NEW" });
       const reopened = await openStore({ path: w.store });
       try {
-        const outbox = await reopened.listOutbox();
-        expect(outbox).toEqual([
-          expect.objectContaining({ key: "disposition:501", phase: "requalify", clearFirst: ["lifecyclestage"] }),
-        ]);
-        // The trash verdict is revoked: the contact write blanks its reason and date, and its lead status
-        // opens as a handoff opens it (the definition's first `none` status), not left at UNQUALIFIED.
-        expect(Object.fromEntries(outbox[0]!.fields.map((f) => [f.field, f.after]))).toEqual({
-          lifecyclestage: "lead",
-          leadloop_status: "lead",
-          leadloop_disposition_reason: null,
-          leadloop_disposition_date: null,
-          hs_lead_status: "NEW",
-        });
-        expect((await reopened.listFunnelEvents({ personId: "501" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
+        expect(await reopened.listOutbox()).toEqual([]);
+        expect((await reopened.listFunnelEvents({ personId: soren })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
       } finally {
         await reopened.close();
       }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("keeps the decision in the store when HubSpot does not answer within its patience: exit 3, the next sync writes it", async () => {
+    const w = await world("hubspot");
+    try {
+      // A patience of a second, where the command's own is 30 s (the smaller of the two holds).
+      appendFileSync(w.config, "sync:\n  retryPatience: 1s\n");
+      await seedTrashed(w.store, { personId: "503", email: "Zoë.Ångström@Norrsken.se", name: "Zoë Ångström", score: 66 });
+      w.hubspot.faults.add({ requests: [{ kind: "status", status: 503 }] });
+      const down = await runCli(["requalify", "zoë.ångström@norrsken.se", "--yes", "--config", w.config]);
+      expect(down.code).toBe(3);
+      expect(down.stderr).toContain("requalified Zoë.Ångström@Norrsken.se: trash → lead, kept in the store but not written yet");
+      expect(down.stderr).toContain("the next sync writes it");
+      const reopened = await openStore({ path: w.store });
+      try {
+        expect((await reopened.listOutbox()).map((e) => e.key)).toEqual(["disposition:503"]);
+        expect((await reopened.listFunnelEvents({ personId: "503" })).map((e) => e.toStage)).toEqual(["mql", "trash", "lead"]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("keeps the decision in the store while another run holds it: exit 3, the next sync writes it", async () => {
+    const w = await world("hubspot");
+    try {
+      await seedTrashed(w.store, { personId: "505", email: "Inès.Dubois-Séguin@Atelier-Lumière.fr", name: "Inès Dubois-Séguin", score: 64 });
+      const store = await openStore({ path: w.store });
+      try {
+        const lease = await takeRunLock({ store, holder: runLockHolder("sync-under-way"), now: () => new Date(), ttlMs: RUN_LOCK_TTL_MS, log: silentLogger });
+        const held = await runCli(["requalify", "inès.dubois-séguin@atelier-lumière.fr", "--yes", "--config", w.config]);
+        await lease.release();
+        expect(held.code).toBe(3);
+        expect(held.stderr).toContain("kept in the store but not written yet (another leadloop run holds the state store (");
+        expect(held.stderr).not.toContain("did nothing");
+        expect((await store.listOutbox()).map((e) => e.key)).toEqual(["disposition:505"]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("says a write HubSpot refused waits in the error queue: exit 4", async () => {
+    const w = await world("hubspot");
+    try {
+      // Known to the store, but her contact is gone from HubSpot (deleted by hand since the last sync).
+      await seedTrashed(w.store, { personId: "9904", email: "Maël.Le-Goff@Breizh-Océan.fr", name: "Maël Le Goff", score: 61 });
+      const refused = await runCli(["requalify", "maël.le-goff@breizh-océan.fr", "--yes", "--json", "--config", w.config]);
+      expect(refused.code).toBe(4);
+      expect(JSON.parse(refused.stdout)).toMatchObject({ personId: "9904", from: "trash", to: "lead", requalified: true, written: false });
+      const queue = await runCli(["errors", "list", "--json", "--config", w.config]);
+      expect(queue.stdout).toContain("disposition:9904");
     } finally {
       await w.close();
     }

@@ -1,6 +1,7 @@
 // A rep works in the CRM: after the handoff, what the person does next must reach the Lead too, not only
 // the marketing contact (ARCHITECTURE.md "One run", step 2: re-scored after the handoff). A run with no
-// new behaviour writes nothing there, however the score decays.
+// new behaviour writes nothing there for the fraction of a point its score decays meanwhile (a decay by a
+// point or across a threshold is written: core/scoring/visible-change.ts, scoring.unit "a written score's decay").
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { funnelFor, pricingAndDemo, seedReps } from "../support/funnel-harness.js";

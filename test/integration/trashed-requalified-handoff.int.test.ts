@@ -1,10 +1,11 @@
 // A person her rep trashed, whom an admin brings back with `leadloop requalify --yes`, then who acts and
 // qualifies again: the run after hands her off (no breach of the trashed handoff's clock, which her rep's
-// verdict closed), and `report funnel` and `report sla` count her two MQLs and handoffs. The requalify's
-// contact write (leadloop_status lead) goes out in the run that qualifies her again, so her contact's
-// `leadloop_status` history reads trash → mql; a lost store rebuilt from it brings back the admin's move to
-// lead, as requalify made it, not a recycle: the report's figures stay (README "Recycle and trash", and
-// "Funnel reports": a lost store counts a move no verdict made in no disposition).
+// verdict closed), and `report funnel` and `report sla` count her two MQLs and handoffs. The requalify
+// writes her contact (leadloop_status lead) at once, so its `leadloop_status` history reads trash → lead →
+// mql; a lost store rebuilt from it brings back the admin's move to lead, as requalify made it, not a
+// recycle: the report's figures stay (README "Recycle and trash", and "Funnel reports": a lost store counts
+// a move no verdict made in no disposition). A store lost between the requalify and the next sync loses
+// nothing: her records already say she is back.
 import { rmSync } from "node:fs";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { runCli } from "../support/cli-run.js";
@@ -60,8 +61,8 @@ describe.each(["salesforce", "hubspot"] as const)("a trashed person requalified 
     expect(await path(anais)).toEqual(moves);
     const contact = loop.hubspot.data.getObject("contacts", anais)!;
     expect(contact.properties.leadloop_status).toBe("mql");
-    // Newest first: the requalify's `lead` and the handoff's `mql` went out as one write.
-    expect(loop.hubspot.data.propertyHistory(contact, "leadloop_status").map((h) => h.value)).toEqual(["mql", "trash", "mql"]);
+    // Newest first: the requalify wrote `lead` at once, the handoff `mql` after it.
+    expect(loop.hubspot.data.propertyHistory(contact, "leadloop_status").map((h) => h.value)).toEqual(["mql", "lead", "trash", "mql"]);
 
     const sla = JSON.parse(await cli(["sla", "--json"])) as { clocks: { status: string; current: boolean }[]; breaches: unknown[] };
     expect(sla.clocks.map((c) => [c.status, c.current])).toEqual([["open", true]]);
@@ -76,5 +77,28 @@ describe.each(["salesforce", "hubspot"] as const)("a trashed person requalified 
     expect((await sync(funnel)).summary.handoffs).toBe(0);
     expect(await path(anais)).toEqual(moves);
     expect(await funnelReport()).toEqual(before);
+  });
+
+  it("keeps her requalified when the store is lost before the next sync: her records say she is back on both systems", async () => {
+    const { funnel, anais } = await anaisTrashed(loop, crm, sync);
+    await nextSecond();
+    const requalified = JSON.parse(await cli(["requalify", "anais.BERENGER@sgo-optique.fr", "--yes", "--json"])) as { written?: boolean };
+    // The store is lost before any sync writes anything: what requalify decided lives in the systems now.
+    await loop.restart(() => rmSync(loop.storePath));
+    await sync(funnel);
+    const contact = loop.hubspot.data.getObject("contacts", anais)!.properties;
+    expect([contact.leadloop_status, contact.lifecyclestage, contact.hs_lead_status, contact.leadloop_disposition_reason ?? ""]).toEqual([
+      "lead",
+      "lead",
+      "NEW",
+      "",
+    ]);
+    if (crm === "salesforce") {
+      const lead = loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)!;
+      expect([lead.Status, lead.Leadloop_Disposition_Reason__c ?? null]).toEqual(["Open - Not Contacted", null]);
+    }
+    // The rebuilt store has her at lead, where requalify put her, not trashed; the command said it wrote her.
+    expect((await path(anais)).at(-1)).toBe("trash→lead");
+    expect(requalified.written).toBe(true);
   });
 });

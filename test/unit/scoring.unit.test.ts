@@ -5,6 +5,7 @@ import { type ScoreInput, scorePerson } from "../../src/core/scoring/score.js";
 import { activityTaskBody } from "../../src/core/scoring/activity-task-text.js";
 import { significantActivities } from "../../src/core/scoring/significant.js";
 import { activitySummary, SUMMARY_MAX_LENGTH } from "../../src/core/scoring/summary.js";
+import { scoreMoved } from "../../src/core/scoring/visible-change.js";
 
 // A small definition whose numbers are easy to check by hand: half-life 10 days.
 const DEFINITION = parseQualification(
@@ -259,6 +260,27 @@ describe("MQL", () => {
       activities: [demoForm(0), pricingView(0), pricingView(0), pricingView(0)],
     });
     expect([s.fit, s.behaviour, s.total, s.qualified, s.nearQualified]).toEqual([5, 63, 68, false, null]);
+  });
+});
+
+describe("a written score's decay", () => {
+  // README "Qualification, routing and SLA": decay alone rewrites a score written to a CRM record as any move does, by a
+  // point or more or across a threshold, and not for a fraction of a point.
+  const demoSeen = (daysAgo: number) => String(score({ activities: [demoForm(daysAgo)] }).total);
+
+  it("is written when it takes the score across the MQL threshold, by less than a point", () => {
+    // 35 + 30 × 0.5^(9.8 / 10) ≈ 50.2, then 0.4 days later 35 + 30 × 0.5^(10.2 / 10) ≈ 49.8: under 50.
+    const [written, now] = [demoSeen(9.8), demoSeen(10.2)];
+    expect(Number(written)).toBeGreaterThanOrEqual(50);
+    expect(Number(now)).toBeLessThan(50);
+    expect(Number(written) - Number(now)).toBeLessThan(1);
+    expect(scoreMoved(written, now, [DEFINITION.thresholds.mql])).toBe(true);
+  });
+
+  it("is not written for a fraction of a point across no threshold, and is for a point or more", () => {
+    // About 61.1, then 0.4 days later about 60.4, both above 50; four days later about 57.5.
+    expect(scoreMoved(demoSeen(2), demoSeen(2.4), [DEFINITION.thresholds.mql])).toBe(false);
+    expect(scoreMoved(demoSeen(2), demoSeen(6), [DEFINITION.thresholds.mql])).toBe(true);
   });
 });
 

@@ -1,12 +1,15 @@
 // A person's decision that a trashed (or lost, or unreachable) person deserves another chance: the
 // funnel table's `requalify` move, recorded as a funnel event with the contact's new stage decided into
-// the outbox in the same transaction (the next sync writes it, clearing the lifecycle stage first,
-// blanking the revoked verdict's reason and date, and opening the lead status again as a handoff does).
+// the outbox in the same transaction, then sent at once through the outbox drain (clearing the lifecycle
+// stage first, blanking the revoked verdict's reason and date, and opening the lead status again as a
+// handoff does); what the drain could not send waits in the store for the next sync, as any decided write.
 import { type DispositionMaps, LEAD_STATUS_FIELD, reopenStatus, revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { holdNamed } from "../../core/funnel/recycle.js";
 import { move, REQUALIFY_TARGET, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
+import { type AdminRunParts, inAdminRun } from "../admin-run.js";
+import { drainKeys, type DrainResult } from "../outbox/drain.js";
 
 export interface RequalifyPlan {
   personId: string;
@@ -85,7 +88,7 @@ export async function applyRequalify(
   store: StateStore,
   plan: RequalifyPlan,
   options: RequalifyOptions,
-): Promise<void> {
+): Promise<string[]> {
   const rule = `requalify by ${options.by}: ${plan.from} → ${plan.to}`;
   const target = lifecycleFor(plan.to);
   const openStatus = reopenStatus({ dispositions: options.dispositions }, options.marketingSystem);
@@ -111,6 +114,7 @@ export async function applyRequalify(
     // The contact holds the stage leadloop gave it last; a move back from there needs the clear.
     ...(lifecycleNeedsClear(lifecycleFor(plan.from), target) ? { clearFirst: [LIFECYCLE_FIELD] } : {}),
   };
+  const writes = [write, ...(await crmStatusWrite(store, plan, options, rule))];
   await store.commitBatch({
     runId: options.runId,
     at: options.at,
@@ -129,8 +133,20 @@ export async function applyRequalify(
         amount: null,
       },
     ],
-    outbox: [write, ...(await crmStatusWrite(store, plan, options, rule))],
+    outbox: writes,
   });
+  return writes.map((w) => w.key);
+}
+
+/**
+ * Sends the requalify's writes (their outbox keys, committed by applyRequalify) as a run of their own under
+ * the run lock, through the one write path: accepted ones leave the outbox, refused ones wait in the error
+ * queue. Recorded before it is sent, the decision outlives a store lost before the next sync only once it
+ * is written to the systems, which read it back (ARCHITECTURE.md "One run", step 4). Throws when the lock is
+ * held or a system cannot be reached; the writes then stay in the outbox for the next sync.
+ */
+export async function sendRequalify(parts: AdminRunParts, keys: readonly string[]): Promise<DrainResult> {
+  return inAdminRun("requalify", parts, (ctx) => drainKeys(ctx, keys));
 }
 
 /**
