@@ -88,16 +88,23 @@ export interface WireOptions {
   store?: OpenOptions;
   /** A dry run, which leaves the store as it found it: the allocation read is not kept either. */
   dryRun?: boolean;
-  /** A cap on `sync.retryPatience`, for a command that must not wait out an outage (requalify's writes). */
-  patienceMs?: number;
+  /**
+   * A cap on `sync.retryPatience`, for a command that must not wait out an outage (requalify's writes),
+   * with what a stopped call's message calls it when it is the shorter.
+   */
+  patience?: { ms: number; name: string };
 }
 
-export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun, patienceMs }: WireOptions = {}): Promise<Wiring> {
+export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun, patience: cap }: WireOptions = {}): Promise<Wiring> {
   // Every file is read before the store opens: a configuration error leaves no store file behind.
   const { mappings, funnel: files } = loadConfigFiles(config);
   const store = await openStore(config.store, storeOptions);
-  const patience = Math.min(config.sync.retryPatience, patienceMs ?? Infinity);
-  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, patienceMs: patience, ...(stop ? { stop } : {}) };
+  const capped = cap !== undefined && cap.ms < config.sync.retryPatience;
+  const retry: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...(capped ? { patienceMs: cap.ms, patienceName: cap.name } : { patienceMs: config.sync.retryPatience }),
+    ...(stop ? { stop } : {}),
+  };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
   // the store, and the CLI's help, do without them (ARCHITECTURE.md "CLI").
   const { createHubspotAdapter } = await import("../systems/hubspot/adapter.js");

@@ -99,7 +99,7 @@ export async function callWithRetry<T>(
           hooks.onRetry?.(error, attemptNumber, plan.ms);
           await clock.sleep(plan.ms, policy.stop);
         }
-        if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started);
+        if (policy.stop?.aborted) throw stoppedAsked(error, hooks.operation, clock.now() - started, policy);
       },
     },
   );
@@ -126,11 +126,11 @@ export function refusalsWithoutSecrets(outcomes: WriteOutcome[], secrets: readon
 }
 
 /** The error a failing call ends with when the process is asked to stop. */
-function stoppedAsked(err: SystemError, operation: string, elapsedMs: number): SystemError {
+function stoppedAsked(err: SystemError, operation: string, elapsedMs: number, policy: RetryPolicy): SystemError {
   return lastError(
     err,
     `stopped as asked (SIGTERM or Ctrl-C) after ${formatDuration(elapsedMs)} of ${err.message} on ${operation}, ` +
-      "instead of retrying it for the rest of sync.retryPatience.",
+      `instead of retrying it for the rest of ${policy.patienceName ?? "sync.retryPatience"}.`,
   );
 }
 
@@ -143,7 +143,7 @@ function stopped(
   policy: RetryPolicy,
   plan: { reason: "patience" | "retry_after"; leftMs: number },
 ): SystemError {
-  const patience = `the ${formatDuration(policy.patienceMs)} patience (sync.retryPatience)`;
+  const patience = `the ${formatDuration(policy.patienceMs)} patience (${policy.patienceName ?? "sync.retryPatience"})`;
   const why =
     plan.reason === "retry_after"
       ? `the next attempt was asked to wait ${formatDuration(err.retryAfterMs ?? 0)}, more than the ` +

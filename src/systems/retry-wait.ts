@@ -5,6 +5,11 @@ export interface RetryPolicy {
   /** How long one call may keep being retried, from its first attempt (`sync.retryPatience`). */
   patienceMs: number;
   /**
+   * The setting or command the patience is, as a stopped call's message names it: `sync.retryPatience`
+   * unless a command cut it shorter (requalify's own 30 s, cli/compose.ts `wire`).
+   */
+  patienceName?: string;
+  /**
    * The process was asked to stop (SIGTERM, Ctrl-C): a failing call is not tried again, and a wait for
    * its next attempt ends at once, so a stop does not wait out the patience of a system that is down.
    */

@@ -295,6 +295,21 @@ describe("requalify", () => {
     }
   });
 
+  it("names the command's own 30 s patience when HubSpot asks it to wait longer, not sync.retryPatience", async () => {
+    const w = await world("hubspot");
+    try {
+      // sync.retryPatience left at its five minutes: the command's 30 s is the patience a minute's wait exceeds.
+      await seedTrashed(w.store, { personId: "507", email: "Bérénice.O'Connor@Île-Verte.ie", name: "Bérénice O'Connor", score: 63 });
+      w.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 60 }] });
+      const asked = await runCli(["requalify", "bérénice.o'connor@île-verte.ie", "--yes", "--config", w.config]);
+      expect(asked.code).toBe(3);
+      expect(asked.stderr).toContain("the 30s patience (requalify's own, shorter than sync.retryPatience)");
+      expect(asked.stderr).not.toContain("(sync.retryPatience)");
+    } finally {
+      await w.close();
+    }
+  });
+
   it("keeps the decision in the store while another run holds it: exit 3, the next sync writes it", async () => {
     const w = await world("hubspot");
     try {

@@ -38,7 +38,7 @@ interface RequalifyResult {
  * How long each call of the requalify's writes keeps being retried (at most `sync.retryPatience`): an
  * admin waits at a terminal, and what is not written in that time the next sync writes from the store.
  */
-const REQUALIFY_PATIENCE_MS = 30_000;
+const REQUALIFY_PATIENCE = { ms: 30_000, name: "requalify's own, shorter than sync.retryPatience" };
 
 /** The marketing system's name in the store: the contact lives in HubSpot in both CRM modes. */
 const MARKETING_SYSTEM = "hubspot";
@@ -70,7 +70,7 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       // only writes it sooner than the next sync would.
       let done: RequalifyResult;
       try {
-        const wiring = await wire(loaded.config, log, { store: { existing: true }, patienceMs: REQUALIFY_PATIENCE_MS });
+        const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: REQUALIFY_PATIENCE });
         try {
           await wiring.prepare();
           const sent = await sendRequalify({ ...runParts(wiring), log }, keys);
