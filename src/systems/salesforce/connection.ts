@@ -10,7 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { ANSWER_STALL_MS, AnswerProgress, withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { ApiBudget } from "./api-budget.js";
-import { classifySalesforceError, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
+import { classifySalesforceError, queryColumnGone, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
 import { REQUEST_TIMEOUT_MS } from "./limits.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -67,8 +67,11 @@ export class SalesforceClient {
   private starting: Promise<void> | undefined;
   private readonly timeoutMs: number;
   private readonly stallMs: number;
-  /** Told of each query the org refused for a column it does not have (describe.ts `doubtNamedIn`). */
-  private columnRefused: ((message: string) => void) | undefined;
+  /**
+   * Told of each query the org refused for a column it does not have (describe.ts `doubtNamedIn`); says
+   * whether the describe held listed the column.
+   */
+  private columnRefused: ((message: string) => boolean) | undefined;
 
   private constructor(private readonly options: SalesforceClientOptions) {
     const { connection } = options;
@@ -95,8 +98,17 @@ export class SalesforceClient {
    * Tells `listener` of each query refused with INVALID_FIELD ("No such column 'X' on entity 'Lead'"): a
    * column the describes said the object has, so the describes are doubted as a refused write's are.
    */
-  onColumnRefused(listener: (message: string) => void): void {
+  onColumnRefused(listener: (message: string) => boolean): void {
     this.columnRefused = listener;
+  }
+
+  /**
+   * A query this client sent was refused, whether as a call of its own or as a composite subrequest
+   * (composite.ts): the listener hears of an INVALID_FIELD one either way. True when the column was one
+   * the describe held listed: the org dropped the field since.
+   */
+  queryRefused(code: string, message: string): boolean {
+    return code === "INVALID_FIELD" && (this.columnRefused?.(message) ?? false);
   }
 
   /** The versioned REST root (`/services/data/v62.0`): composite subrequests name their resources from it. */
@@ -146,8 +158,8 @@ export class SalesforceClient {
           );
         } catch (err) {
           const failure = this.finalise(classifySalesforceError(err, seen));
-          if (failure.code === "INVALID_FIELD" && req.purpose.startsWith("query")) this.columnRefused?.(failure.message);
-          throw failure;
+          const gone = req.purpose.startsWith("query") && this.queryRefused(failure.code, failure.message);
+          throw gone ? queryColumnGone(failure) : failure;
         } finally {
           budget.observe(seen?.headers["sforce-limit-info"]);
         }

@@ -151,11 +151,18 @@ export class DescribeCache implements DescriptionKeeping {
   /**
    * A query was refused for a column the kept describe listed (the field deleted since): the object the
    * refusal names ("No such column 'X' on entity 'Lead'", REST API Developer Guide, "Status Codes and Error
-   * Responses"), or every described object when it names none, is read again by the next run.
+   * Responses"), or every described object when it names none, is read again by the next run. True when
+   * the describe held listed the column: the org dropped it since, rather than a mapping naming a field
+   * it never had (errors.ts `queryColumnGone`).
    */
-  doubtNamedIn(message: string): void {
-    const entity = /on entity '([^']+)'/.exec(message)?.[1];
+  doubtNamedIn(message: string): boolean {
+    const named = /No such column '([^']+)' on entity '([^']+)'/.exec(message);
+    const entity = named?.[2] ?? /on entity '([^']+)'/.exec(message)?.[1];
+    const column = named?.[1]?.toLowerCase();
+    const listed = column !== undefined && entity !== undefined &&
+      (this.answers.get(entity.toLowerCase())?.fields.some((f) => f.name.toLowerCase() === column) ?? false);
     for (const key of entity ? [entity.toLowerCase()] : this.cache.keys()) this.doubt(key);
+    return listed;
   }
 
   recall(kept: readonly KeptDescription[]): void {

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from "node:http";
 import type { z } from "zod";
 import type { ErrorClass } from "../../store/port.js";
-import { RESUME_NOTE, SystemError } from "../../sync/system-error.js";
+import { RESUME_NOTE, reworded, SystemError } from "../../sync/system-error.js";
 import type { RecordFailure } from "../../sync/system-port.js";
 import { CallTimeoutError } from "../call-timeout.js";
 import { retryAfterMs } from "../retry-wait.js";
@@ -285,6 +285,22 @@ const DESCRIBE_DOUBTED = new Set([
 
 export function doubtsDescribe(failure: Pick<RecordFailure, "errorClass" | "code">): boolean {
   return failure.errorClass === "config" || DESCRIBE_DOUBTED.has(failure.code);
+}
+
+/**
+ * A query refused for a column (INVALID_FIELD, "No such column 'X' on entity 'Lead'"): leadloop queries only
+ * the fields a describe listed (soql.ts), so the org no longer has one a kept describe listed (an admin
+ * deleted it, or hid it from leadloop's user, since). No mapping need name it: leadloop's own optional
+ * fields (README: Leadloop_Disposition_Reason__c) are queried where the describe had them. The describe is
+ * doubted (connection.ts `onColumnRefused`), so the next run reads it again and goes on without the field,
+ * or names the mapping entry that needs it (sync/mapping-refusal.ts).
+ */
+export function queryColumnGone(failure: SystemError): SystemError {
+  const detail = describeThrown(failure.cause).detail;
+  return reworded(failure, `Salesforce no longer has a field the describe leadloop kept listed (deleted or hidden since): ${detail}.`, {
+    runNote:
+      "The next run describes the object again and goes on without the field, or names the mapping entry that needs it.",
+  });
 }
 
 /** Turns whatever jsforce or the network threw into a classified SystemError. */
