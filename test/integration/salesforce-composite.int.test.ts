@@ -101,6 +101,23 @@ describe("the composite resource", () => {
   });
 });
 
+describe("a query the composite call refuses", () => {
+  it("doubts the describe that listed a field since deleted, though the query's own call then fails otherwise", async () => {
+    emu.data.insert("Lead", { LastName: "Nguyễn", Company: "Phở & Co", Email: "THAO.nguyen@pho-co.vn" }, at(100));
+    const sf = await createSalesforceAdapter({ connection: connection(), retry: RETRY, lookbackMs: 60_000 });
+    const lead = await sf.describe("Lead");
+    expect(lead.fields.map((f) => f.name)).toContain("Leadloop_Disposition_Reason__c");
+    await sf.descriptions.takeChanges();
+    // An admin deletes the field; the query's call of its own then meets Salesforce down (503s past the patience).
+    emu.data.deleteField("Lead", "Leadloop_Disposition_Reason__c");
+    emu.faults.add({ requests: [{ kind: "status", status: 503, path: "/query", method: "GET" }] });
+    const read = sf.readChanges("Lead", ["LastName", "Leadloop_Disposition_Reason__c"], null, at(120).toISOString(), { onCoveredUntil: () => undefined });
+    await expect(read[Symbol.asyncIterator]().next()).rejects.toMatchObject({ errorClass: "transient" });
+    // The composite subrequest's INVALID_FIELD ("No such column … on entity 'Lead'") was heard: the next run describes the Lead again.
+    expect((await sf.descriptions.takeChanges()).forgotten.map((o) => o.toLowerCase())).toContain("lead");
+  });
+});
+
 describe("the adapter's window probe", () => {
   it("says which windows are empty in one call", async () => {
     emu.data.insert("Lead", { LastName: "Dupont", Company: "Dupont Frères" }, at(100));

@@ -17,6 +17,9 @@ const compositeAnswer = z
   })
   .loose();
 
+/** A refused subrequest's body: its errors, as a refused call's (REST API "Status Codes and Error Responses"). */
+const subrequestRefusal = z.array(z.object({ errorCode: z.string(), message: z.string() }).loose());
+
 export interface SubAnswer {
   status: number;
   body: unknown;
@@ -42,5 +45,13 @@ export async function sendGets(
     purpose,
   });
   const parsed = documentedAnswer(compositeAnswer, raw, "UNEXPECTED_COMPOSITE_RESULT", "composite answer");
+  const urls = new Map(gets.map((g) => [g.referenceId, g.url]));
+  for (const r of parsed.compositeResponse) {
+    // A query refused here is heard as one refused as a call of its own (connection.ts `queryRefused`): an
+    // INVALID_FIELD one doubts the describe it was made from, whatever the caller does next.
+    if (r.httpStatusCode < 400 || !/\/query(All)?\?/.test(urls.get(r.referenceId) ?? "")) continue;
+    const refusal = subrequestRefusal.safeParse(r.body);
+    if (refusal.success) for (const { errorCode, message } of refusal.data) client.queryRefused(errorCode, message);
+  }
   return new Map(parsed.compositeResponse.map((r) => [r.referenceId, { status: r.httpStatusCode, body: r.body }]));
 }
