@@ -162,7 +162,10 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
 
   // With Salesforce the sequence does not arise: her converted Contact keeps no status for a rep to accept
   // her with, so the rebuild finds her at mql, from which the old Opportunity's loss moves no one.
-  (crm === "hubspot" ? it : it.skip)("keeps a requalified lost person's new deal on her contact, her old lost deal not followed again", async () => {
+  (crm === "hubspot" ? it.each : it.skip.each)([
+    ["handed off again", true],
+    ["worked by her rep, not qualified again", false],
+  ])("keeps a requalified lost person's new deal on her contact, her old lost deal not followed again: %s", async (_, qualifiesAgain) => {
     seedReps(loop);
     const funnel = funnelFor(loop, crm);
     const anais = seedAnaisAtOptique(loop);
@@ -179,13 +182,19 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect((await sync(funnel)).summary.outcomes.lost).toBe(1);
     expect(contact().leadloop_disposition_reason).toBe("Deal lost: SGO Optique – Verres progressifs, Île-de-France (Budget gelé)");
 
-    // The admin brings her back (lost → recycled); weeks on she visits pricing again and is handed off.
+    // The admin brings her back (lost → recycled); weeks on she visits pricing again and is handed off,
+    // or her rep works her without her qualifying again (the story's 10066, whose contact then has one
+    // MQL date and the recycle without a disposition date: the rebuild reads her histories for the deal).
+    // A second on: the rebuild tells the deal's close from the requalify to the second.
+    await nextSecond();
     const requalify = ["--config", loopConfig(loop, crm), "requalify", "ANAIS.Berenger@SGO-optique.fr", "--yes"];
     expect((await runCli(requalify)).code).toBe(0);
     await tick();
-    actsAgain(loop, anais);
-    expect((await sync(funnel, later)).summary.handoffs).toBe(1);
-    expect(await path(anais)).toEqual(["lead→mql", "mql→sal", "sal→opportunity", "opportunity→lost", "lost→recycled", "recycled→mql"]);
+    if (qualifiesAgain) actsAgain(loop, anais);
+    else loop.hubspot.data.updateObject("contacts", anais, { hs_lead_status: "IN_PROGRESS" }, later());
+    expect((await sync(funnel, later)).summary.handoffs).toBe(qualifiesAgain ? 1 : 0);
+    const moves = ["lead→mql", "mql→sal", "sal→opportunity", "opportunity→lost", "lost→recycled", ...(qualifiesAgain ? ["recycled→mql"] : [])];
+    expect(await path(anais)).toEqual(moves);
 
     // Her rep accepts her with a new deal, and the store is lost before the run that reads it.
     const at = later();
