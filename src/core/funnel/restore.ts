@@ -164,6 +164,17 @@ export function restoredVerdictCause(disposition: string, status: string): strin
   return `${RESTORED_CAUSE} disposition ${disposition}: ${status}`;
 }
 
+/**
+ * The second of the person's latest restored move, if a lost store's restore gave her any: a CRM change
+ * (a Lead's conversion, a deal's opening or close) made before it was followed before the loss, since her
+ * contact showed what followed it. The lineage reads such changes again after the loss (its cursors are
+ * lost too) and would otherwise move her again (sync/funnel/lineage-phase.ts). To the second: Salesforce
+ * stamps whole seconds.
+ */
+export function latestRestoredSecond(events: readonly { cause: string; at: string }[]): string | undefined {
+  return events.filter((e) => isRestored(e.cause)).at(-1)?.at.slice(0, 19);
+}
+
 /** A cause without its `restored:` mark (the verdict a restored move was given reads as the verdict). */
 export function unrestored(cause: string): string {
   return isRestored(cause) ? cause.slice(RESTORED_CAUSE.length).trimStart() : cause;

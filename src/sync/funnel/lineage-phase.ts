@@ -10,7 +10,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { type CauseKind, move, type Stage } from "../../core/funnel/stages.js";
 import { type ClosedDeal, outcomeReason, outcomeValues } from "../../core/funnel/deal-outcome.js";
 import { type FieldValues, normalizeDomain, type SourceRecord } from "../../core/records.js";
-import { awaitsItsDeal, isRestored, restoredDealCause } from "../../core/funnel/restore.js";
+import { awaitsItsDeal, latestRestoredSecond, restoredDealCause } from "../../core/funnel/restore.js";
 import type { FunnelEvent, LinkWrite, OutboxWrite, BatchCommit, LeadStatusSeen, SlaTouch } from "../../store/port.js";
 import { readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
@@ -176,8 +176,8 @@ function conversionVerdict(setup: FunnelSetup, lead: SourceRecord, to: Stage): F
 async function conversionFollowed(ctx: RunContext, personId: string, lead: SourceRecord): Promise<boolean> {
   const events = await ctx.store.listFunnelEvents({ personId });
   if (events.some((e) => e.cause.startsWith(`conversion: ${lead.object} ${lead.id} converted`))) return true;
-  const restored = events.filter((e) => isRestored(e.cause)).at(-1);
-  return restored !== undefined && restored.at.slice(0, 19) >= lead.modifiedAt.slice(0, 19);
+  const restored = latestRestoredSecond(events);
+  return restored !== undefined && restored >= lead.modifiedAt.slice(0, 19);
 }
 
 /**
@@ -323,6 +323,7 @@ export async function followDeals(
     const crmWrites = kept.crmWrites;
     const wonAmounts: WonAmount[] = [];
     const leadStatuses: LeadStatusSeen[] = [];
+    const followedBeforeLoss = followedBeforeLossOf(ctx);
     for (const deal of group.records) {
       const outcome = v.outcome(deal.fields);
       const amount = Number(deal.fields[v.amountField] ?? NaN);
@@ -337,6 +338,10 @@ export async function followDeals(
           if (won && !wonAmounts.some((w) => w.personId === personId)) wonAmounts.push({ personId, ...won });
           continue;
         }
+        const moves = current === "sal" || current === "lost" || outcome !== null;
+        // After a lost store every deal is read again: one last changed before the moves restored from her
+        // contact was followed then (a deal lost before her requalify), so it moves her no more.
+        if (moves && (await followedBeforeLoss(personId, deal))) continue;
         // A deal is a conversion for a person sales accepted (or lost before): marketing opening a deal
         // for an MQL does not move the funnel on sales' behalf.
         if (current === "sal" || current === "lost") {
@@ -382,6 +387,22 @@ export async function followDeals(
 }
 
 type WonAmount = NonNullable<BatchCommit["wonAmounts"]>[number];
+
+/**
+ * Whether a deal's last change was followed before a lost store, for a person: it is older than her
+ * latest restored move (core/funnel/restore.ts `latestRestoredSecond`; a deal lost before her requalify).
+ * Strictly older: a deal changed in the second of that move may be the rep's new one, and a change the
+ * restore already shows at that second (her loss) finds her at its outcome, which moves no one. Her
+ * events are read once per group, and only for people the deal could move.
+ */
+function followedBeforeLossOf(ctx: RunContext): (personId: string, deal: SourceRecord) => Promise<boolean> {
+  const events = new Map<string, Promise<FunnelEvent[]>>();
+  return async (personId, deal) => {
+    if (!events.has(personId)) events.set(personId, ctx.store.listFunnelEvents({ personId }));
+    const restored = latestRestoredSecond(await events.get(personId)!);
+    return restored !== undefined && restored > deal.modifiedAt.slice(0, 19);
+  };
+}
 
 /** A closed deal as the vocabulary reads it, for what its outcome writes on the contact. */
 function closedDeal(setup: FunnelSetup, deal: SourceRecord, outcome: "won" | "lost", amount: number | null): ClosedDeal {

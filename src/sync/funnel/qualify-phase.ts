@@ -505,7 +505,22 @@ export function restoredStage(record: SourceRecord, now: Date, earlier: readonly
     return moves.length > 0 ? moves : null;
   }
   const stageAt = (stage === "mql" ? null : dated(DISPOSITION_DATE_FIELD)) ?? mqlAt ?? now.toISOString();
-  return restoredMoves(stage, { mqlAt, stageAt, now: now.toISOString() }, mqlAt === null ? [] : earlier);
+  // Recycled by an admin's requalify (lost or unreachable): her last cycle is one of the earlier ones, so
+  // she comes back through its stages (a deal's loss) to the recycle, dated when it was written, and the
+  // deals phase does not take the deal lost before it for a new one (lineage-phase.ts followedBeforeLossOf).
+  const latestMql = requalifiedBack(record) && earlier.length > 0 ? null : mqlAt;
+  return restoredMoves(stage, { mqlAt: latestMql, stageAt, now: now.toISOString() }, mqlAt === null ? [] : earlier);
+}
+
+/**
+ * A contact an admin's requalify sent back after her MQL (trash → lead; lost or unreachable → recycled,
+ * core/funnel/stages.ts REQUALIFY_TARGET): at lead with an MQL date, or recycled with no disposition date,
+ * which the requalify blanks (core `revokedVerdictValues`) where a rep's recycle writes one.
+ */
+export function requalifiedBack(record: SourceRecord): boolean {
+  const status = record.fields.leadloop_status?.trim().toLowerCase();
+  if (instantOf(record.fields[MQL_DATE_FIELD]) === null) return false;
+  return status === "lead" || (status === "recycled" && instantOf(record.fields[DISPOSITION_DATE_FIELD]) === null);
 }
 
 /**

@@ -7,7 +7,7 @@ import { type EarlierQualification, earlierQualifications } from "../../core/fun
 import { instantOf, type SourceRecord } from "../../core/records.js";
 import type { RunContext } from "../run-context.js";
 import type { SystemPort } from "../system-port.js";
-import { MQL_DATE_FIELD, restoredStage } from "./qualify-phase.js";
+import { MQL_DATE_FIELD, requalifiedBack, restoredStage } from "./qualify-phase.js";
 
 const CONTACTS = "contacts";
 const STATUS_FIELD = "leadloop_status";
@@ -15,8 +15,8 @@ const STATUS_FIELD = "leadloop_status";
 /**
  * By contact id, its qualifications before the latest (core/funnel/restore.ts earlierQualifications), for
  * the contacts given that a restore brings back (unknown to the store, a stage beyond lead on the
- * contact: qualify-phase.ts restoredStage) with an MQL date, and those at lead with one (an admin's
- * requalify sent them back: every MQL of theirs is an earlier one): their MQL date histories in batch reads
+ * contact: qualify-phase.ts restoredStage) with an MQL date, and those an admin's requalify sent back
+ * after it (qualify-phase.ts requalifiedBack: every MQL of theirs is an earlier one): their MQL date histories in batch reads
  * (HubSpot: 50 a call with `propertiesWithHistory`), then the status and disposition date histories of
  * those that held more than one, in the same reads (the date tells a rep's verdict from another move).
  * A contact with no earlier one is left out; so are all where the system keeps no history. The recycle
@@ -39,8 +39,8 @@ export async function restoredRequalifications(
   for (const r of records) {
     const at = instantOf(r.fields[MQL_DATE_FIELD]);
     if (!at || known.has(r.id)) continue;
-    if (restoredStage(r, now) !== null) mqlAt.set(r.id, at);
-    else if (r.fields[STATUS_FIELD]?.trim().toLowerCase() === "lead") mqlAt.set(r.id, null);
+    if (requalifiedBack(r)) mqlAt.set(r.id, null);
+    else if (restoredStage(r, now) !== null) mqlAt.set(r.id, at);
   }
   if (mqlAt.size === 0) return out;
   const dates = await read(CONTACTS, [...mqlAt.keys()], [MQL_DATE_FIELD]);
