@@ -63,6 +63,12 @@ describe("--owner names a rep leadloop knows", () => {
     expect(nobody.stderr).toBe(
       "leadloop: no rep with email nobody@x.com is known (the routing names no such rep, and no lead was handed to one)\n",
     );
+    // A colleague at the same domain is no near miss: the edits allowed are the name's, not the domain's
+    // (margot.lambert@ is ten edits from jordan.miller@, which a budget over the whole email allowed).
+    const colleague = await cli(command, "--owner", "margot.lambert@leadloop-demo.com");
+    expect(colleague.stderr).toBe(
+      "leadloop: no rep with email margot.lambert@leadloop-demo.com is known (the routing names no such rep, and no lead was handed to one)\n",
+    );
 
     // A rep the routing names, with nothing yet: the command's own answer, exit 0.
     const marta = await cli(command, "--owner", " Marta.Nowak@Leadloop-Demo.com ");

@@ -62,7 +62,7 @@ async function validateLive(crm: "salesforce" | "hubspot") {
 }
 
 describe("validate --live: the reps the routing and the SLA name, against the systems' owners", () => {
-  it("with Salesforce as the CRM, warns of a misspelt rep, a rep with no HubSpot owner and the SLA's managers, naming file, line and entry", async () => {
+  it("with Salesforce as the CRM, warns of a misspelt rep (naming the user meant), a rep with no HubSpot owner and the SLA's managers, naming file, line and entry", async () => {
     const { routing, code, text, problems } = await validateLive("salesforce");
     // Warnings: a rep on leave is deactivated on purpose, and the routing is built for it.
     expect(code).toBe(0);
@@ -73,7 +73,7 @@ describe("validate --live: the reps the routing and the SLA name, against the sy
     ]);
     expect(fromRouting.map((p) => p.message)).toEqual([
       "the fallback rep, jordan.miller@leadloop-demo.com, is no hubspot owner: the contacts handed to them keep their owner in hubspot",
-      "rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user: the routing passes them by, so they get no lead; fix the email if it is misspelt",
+      "rule nordics's rep, jordan.miler@leadloop-demo.com, is no active salesforce user: the routing passes them by, so they get no lead; did you mean jordan.miller@leadloop-demo.com?",
     ]);
     // Hélène's manager Jordan is a Salesforce user; Jordan's, Margot, is not; Priya gets no lead, so hers is not asked.
     expect(problems.filter((p) => p.source !== routing).map((p) => [p.field, p.side, p.message])).toEqual([

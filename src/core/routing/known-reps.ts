@@ -21,5 +21,7 @@ export function lookUpRep(email: string, known: Iterable<string>): RepLookup {
   const wanted = email.trim().toLowerCase();
   const reps = new Set(known);
   if (reps.has(wanted)) return { known: true };
-  return { known: false, nearest: nearestName(reps, wanted) ?? null };
+  // The budget of edits is the name's: the part after the @ is what colleagues share.
+  const at = wanted.lastIndexOf("@");
+  return { known: false, nearest: nearestName(reps, wanted, at < 0 ? wanted.length : at) ?? null };
 }

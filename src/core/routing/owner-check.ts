@@ -5,7 +5,7 @@
 // and SLA").
 import type { MappingProblem } from "../mapping-check.js";
 import type { RoutingDefinition } from "./definition.js";
-import { routingReps } from "./known-reps.js";
+import { lookUpRep, routingReps } from "./known-reps.js";
 
 /** Where the routing and the SLA name reps: the files, and their managers map (rep → manager, lower-cased). */
 export interface NamedReps {
@@ -51,10 +51,11 @@ export function checkNamedReps(named: NamedReps, owners: ActiveOwners): MappingP
     const warn = (side: MappingProblem["side"], message: string) =>
       problems.push({ mapping: "routing", source: place.source, field: place.key, side, message, severity: "warning", path: place.path });
     const manager = place.source === named.slaSource && place.key.startsWith("onBreach.");
-    if (!owners.crm.emails.has(email))
+    const user = lookUpRep(email, owners.crm.emails);
+    if (!user.known)
       warn(
         "crm",
-        `${place.role}, ${email}, is no active ${owners.crm.system} user: ${manager ? "breach alerts go to the manager the CRM records, else to the owner" : "the routing passes them by, so they get no lead"}; fix the email if it is misspelt`,
+        `${place.role}, ${email}, is no active ${owners.crm.system} user: ${manager ? "breach alerts go to the manager the CRM records, else to the owner" : "the routing passes them by, so they get no lead"}; ${user.nearest ? `did you mean ${user.nearest}?` : "fix the email if it is misspelt"}`,
       );
     else if (!manager && owners.marketing && !owners.marketing.emails.has(email))
       warn(

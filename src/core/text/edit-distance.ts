@@ -17,11 +17,14 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate nearest to a misspelt name (compared without regard to case), when one is close enough
  * to be the name meant: at most a third of its length away, and never more than two edits for a short
- * name. Undefined when none is. The one rule for every "did you mean …?".
+ * name. Undefined when none is. The one rule for every "did you mean …?". `ownLength` is how much of the
+ * name is its own where the rest is shared by every candidate (an email's domain): two people of one
+ * company differ only in the part before the @, and a budget grown by the domain's length took
+ * margot.lambert@ for a misspelt jordan.miller@.
  */
-export function nearestName(candidates: Iterable<string>, typo: string): string | undefined {
+export function nearestName(candidates: Iterable<string>, typo: string, ownLength = typo.length): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(typo.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(ownLength / 3)) + 1;
   for (const candidate of candidates) {
     const d = editDistance(candidate.toLowerCase(), typo.toLowerCase());
     if (d < bestDistance) {
