@@ -26,8 +26,3 @@ export function passingWaitMs(attempts: number): number {
 export function nextPassingTry(entry: PassingAttempts): string {
   return new Date(Date.parse(entry.lastSeenAt) + passingWaitMs(entry.attempts)).toISOString();
 }
-
-/** Whether a run at `now` sends the entry's write again. */
-export function passingTryDue(entry: PassingAttempts, now: Date): boolean {
-  return Date.parse(nextPassingTry(entry)) <= now.getTime();
-}

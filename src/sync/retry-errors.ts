@@ -5,7 +5,7 @@
 // again counts another attempt on the same entry.
 import { type AdminRunParts, inAdminRun } from "./admin-run.js";
 import type { ObjectMapping } from "../core/mapping.js";
-import { nextPassingTry, passingTryDue } from "../core/passing-backoff.js";
+import { nextPassingTry } from "../core/passing-backoff.js";
 import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
@@ -115,10 +115,10 @@ export async function retryPassingRefusals(ctx: RunContext, mappings: readonly O
     const due: QueuedError[] = [];
     for (const entry of page) {
       if (entry.runId === ctx.runId) continue;
-      if (passingTryDue(entry, now)) due.push(entry);
+      const at = nextPassingTry(entry);
+      if (Date.parse(at) <= now.getTime()) due.push(entry);
       else {
         waiting += 1;
-        const at = nextPassingTry(entry);
         if (nextTryAt === undefined || at < nextTryAt) nextTryAt = at;
       }
     }
