@@ -110,7 +110,7 @@ describe.each(["salesforce", "hubspot"] as const)("a requalified person, then a 
     // rebuild decides the Lead's write again, refused again.
     const { funnel, anais, lead } = await requalifiedRefusedThenLost();
     // Her stage stays; her hs_lead_status follows her Lead's Status (the shipped mapping, prefer_crm).
-    expect(contactOf(anais)).toMatchObject({ leadloop_status: "lead", lifecyclestage: "lead" });
+    expect(contactOf(anais)).toMatchObject({ leadloop_status: "lead", lifecyclestage: "lead", hs_lead_status: "UNQUALIFIED" });
     // The rebuilt scores' write to her Lead is refused beside it, as any write to it (README).
     const open = await loop.store.listErrors({ status: "open" });
     expect(open.map((e) => [e.object, e.recordId, e.operation, e.errorClass]).sort()).toEqual([
