@@ -15,6 +15,7 @@ import {
   LEAD_STATUS_FIELD,
   marketingLeadStatusFor,
   readStatus,
+  reopenStatus,
   stageForDisposition,
   standsFromBeforeFirstLook,
   verdictReason,
@@ -43,6 +44,8 @@ import type { FunnelSetup } from "./funnel-setup.js";
 import { heldOrRead } from "./held-reads.js";
 import { isRestored, RESTORED_CAUSE, restoredVerdictCause } from "../../core/funnel/restore.js";
 import { dispositionReasonField } from "./reason-field.js";
+import { reopenedRecordWrite } from "./reopened-record.js";
+import { revokedVerdictsShown } from "./revoked-verdicts.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
 import { withFollowUpsDone } from "./follow-up-done.js";
@@ -199,6 +202,7 @@ async function dispositionsOf(
   const people = await contactsOf(ctx, setup, needContact, personOf, held);
   const latest = await ctx.store.latestEvents([...people.keys()]);
   const handedOff = await peopleHandedOff(ctx, needContact.filter((r) => !seen.has(r.id)).map((r) => personOf.get(r.id)!));
+  const revokedShown = await revokedVerdictsShown(ctx, setup, needContact, seen, personOf, latest);
   const at = ctx.now().toISOString();
 
   for (const record of changed) {
@@ -253,6 +257,15 @@ async function dispositionsOf(
     if (standsFromBeforeFirstLook({ seenBefore: !!before, handedOff: handed, restored: restoredMove })) {
       // Marked seen above: the rep's next change of it is a verdict.
       ctx.log.debug("disposition.before_first_look", { personId, crmId: record.id, status });
+      continue;
+    }
+    const reopen = revokedShown.has(record.id) ? reopenStatus(definition, crmName) : null;
+    if (reopen !== null) {
+      // The requalify's write the lost store's queue held: decided again, the status marked seen above.
+      const place = { system: crmName, object, field, reasonField: setup.vocabulary.fields.dispositionReason };
+      const rule = `requalify's write, owed: ${status} is the verdict it revoked (set before it)`;
+      out.outbox.push(reopenedRecordWrite(place, { personId, email, crmId: record.id }, reopen, rule));
+      ctx.log.info("disposition.revoked_reopened", { personId, crmId: record.id, status });
       continue;
     }
     const standing = standsSinceRestore(seen.has(record.id), latest.get(personId), stageForDisposition(disposition));

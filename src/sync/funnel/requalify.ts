@@ -10,6 +10,7 @@ import { move, REQUALIFY_TARGET, type Stage } from "../../core/funnel/stages.js"
 import type { OutboxWrite, StateStore } from "../../store/port.js";
 import { type AdminRunParts, inAdminRun } from "../admin-run.js";
 import { drainKeys, type DrainResult } from "../outbox/drain.js";
+import { reopenedRecordWrite, type StatusPlace } from "./reopened-record.js";
 
 export interface RequalifyPlan {
   personId: string;
@@ -67,7 +68,7 @@ export interface RequalifyOptions {
    * marketing contact is the CRM record (HubSpot as the CRM), whose lead status and reason the contact
    * write sets.
    */
-  crmStatus: { system: string; object: string; field: string; reasonField: string | null } | null;
+  crmStatus: StatusPlace | null;
   /** The qualification's dispositions maps: the first `none` status of each system is the open one. */
   dispositions: DispositionMaps;
   at: string;
@@ -166,23 +167,5 @@ async function crmStatusWrite(
   const link = (await store.findLinksByMarketingIds("contact", [plan.personId])).get(plan.personId);
   // A Contact (a converted Lead) keeps no lead status.
   if (status === null || !link || link.crmType !== where.object) return [];
-  return [
-    {
-      key: `disposition:${plan.personId}:record`,
-      phase: "requalify",
-      side: "crm",
-      system: where.system,
-      object: where.object,
-      recordId: link.crmId,
-      upsertOn: null,
-      associations: [],
-      fields: [
-        { field: where.field, before: null, after: status, rule },
-        ...(where.reasonField ? [{ field: where.reasonField, before: null, after: null, rule }] : []),
-      ],
-      personId: plan.personId,
-      email: plan.email,
-      group: null,
-    },
-  ];
+  return [reopenedRecordWrite(where, { personId: plan.personId, email: plan.email, crmId: link.crmId }, status, rule)];
 }

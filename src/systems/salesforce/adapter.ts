@@ -37,7 +37,7 @@ import { CONTACT_ROLE_OBJECT, existingContactRoles } from "./contact-roles.js";
 import { readRemovals, REMOVALS_REACH_MS } from "./removals.js";
 import { readRunningUser, type RunningUser } from "./running-user.js";
 import { WindowProbe } from "./window-probe.js";
-import { doubtsDescribe } from "./errors.js";
+import { columnGone, doubtsDescribe } from "./errors.js";
 
 export interface SalesforceAdapterOptions {
   connection: SalesforceConnection;
@@ -174,8 +174,12 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
           );
       } catch (err) {
         // A whole call refused for a field (INVALID_FIELD: no such column) fails the run as before; the
-        // next run describes the object again rather than trusting the kept describe.
-        if (err instanceof SystemError && doubtsDescribe(err)) describe.doubt(object);
+        // next run describes the object again rather than trusting the kept describe, and a column that
+        // describe listed is named as gone from the org, not as a mapping's (no mapping need name it).
+        if (err instanceof SystemError && doubtsDescribe(err)) {
+          const gone = describe.doubtNamedIn(err.message, object);
+          throw gone ? columnGone(err) : err;
+        }
         throw err;
       }
       let next = 0;

@@ -10,7 +10,7 @@ import { callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { ANSWER_STALL_MS, AnswerProgress, withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { ApiBudget } from "./api-budget.js";
-import { classifySalesforceError, queryColumnGone, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
+import { classifySalesforceError, columnGone, type ResponseFacts, SYSTEM, surelyUnprocessed } from "./errors.js";
 import { REQUEST_TIMEOUT_MS } from "./limits.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -159,7 +159,7 @@ export class SalesforceClient {
         } catch (err) {
           const failure = this.finalise(classifySalesforceError(err, seen));
           const gone = req.purpose.startsWith("query") && this.queryRefused(failure.code, failure.message);
-          throw gone ? queryColumnGone(failure) : failure;
+          throw gone ? columnGone(failure) : failure;
         } finally {
           budget.observe(seen?.headers["sforce-limit-info"]);
         }

@@ -149,15 +149,16 @@ export class DescribeCache implements DescriptionKeeping {
   }
 
   /**
-   * A query was refused for a column the kept describe listed (the field deleted since): the object the
-   * refusal names ("No such column 'X' on entity 'Lead'", REST API Developer Guide, "Status Codes and Error
-   * Responses"), or every described object when it names none, is read again by the next run. True when
-   * the describe held listed the column: the org dropped it since, rather than a mapping naming a field
-   * it never had (errors.ts `queryColumnGone`).
+   * A query or a write was refused for a column the kept describe listed (the field deleted since): the
+   * object the refusal names (a query's "No such column 'X' on entity 'Lead'", REST API Developer Guide,
+   * "Status Codes and Error Responses"; a write's "No such column 'X' on sobject of type Lead"), or every
+   * described object when it names none (`within`, a write's object, when given), is read again by the
+   * next run. True when the describe held listed the column: the org dropped it since, rather than a
+   * mapping naming a field it never had (errors.ts `columnGone`).
    */
-  doubtNamedIn(message: string): boolean {
-    const named = /No such column '([^']+)' on entity '([^']+)'/.exec(message);
-    const entity = named?.[2] ?? /on entity '([^']+)'/.exec(message)?.[1];
+  doubtNamedIn(message: string, within?: string): boolean {
+    const named = /No such column '([^']+)' on (?:entity '([^']+)'|sobject of type (\w+))/.exec(message);
+    const entity = named?.[2] ?? named?.[3] ?? /on entity '([^']+)'/.exec(message)?.[1] ?? within;
     const column = named?.[1]?.toLowerCase();
     const listed = column !== undefined && entity !== undefined &&
       (this.answers.get(entity.toLowerCase())?.fields.some((f) => f.name.toLowerCase() === column) ?? false);

@@ -288,14 +288,16 @@ export function doubtsDescribe(failure: Pick<RecordFailure, "errorClass" | "code
 }
 
 /**
- * A query refused for a column (INVALID_FIELD, "No such column 'X' on entity 'Lead'"): leadloop queries only
- * the fields a describe listed (soql.ts), so the org no longer has one a kept describe listed (an admin
- * deleted it, or hid it from leadloop's user, since). No mapping need name it: leadloop's own optional
- * fields (README: Leadloop_Disposition_Reason__c) are queried where the describe had them. The describe is
- * doubted (connection.ts `onColumnRefused`), so the next run reads it again and goes on without the field,
- * or names the mapping entry that needs it (sync/mapping-refusal.ts).
+ * A query or a write refused for a column a kept describe listed (INVALID_FIELD, "No such column 'X' on
+ * entity 'Lead'"; a write's "… on sobject of type Lead"): leadloop queries and writes only the fields a
+ * describe listed (soql.ts; reason-field.ts leaves the reason out of a write where the describe lacks it),
+ * so the org no longer has the field (an admin deleted it, or hid it from leadloop's user, since). No
+ * mapping need name it: leadloop's own optional fields (README: Leadloop_Disposition_Reason__c, which a
+ * `requalify` blanks on the Lead) are read and written where the describe had them. The describe is
+ * doubted (connection.ts `onColumnRefused`, adapter.ts's write), so the next run reads it again and goes
+ * on without the field, or names the mapping entry that needs it (sync/mapping-refusal.ts).
  */
-export function queryColumnGone(failure: SystemError): SystemError {
+export function columnGone(failure: SystemError): SystemError {
   const detail = describeThrown(failure.cause).detail;
   return reworded(failure, `Salesforce no longer has a field the describe leadloop kept listed (deleted or hidden since): ${detail}.`, {
     runNote:
