@@ -168,6 +168,42 @@ describe("SQLite state store file", () => {
     raw.close();
   });
 
+  // Migration 39: one unique index on (pair, crm_id, crm_type) where two indexed the active links by CRM
+  // record, one entry fewer written per link.
+  it("upgrades a v38 file's links to one index by CRM record that finds them by id or by record, and still refuses a second link to one", async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = openConnection(file);
+    migrate(db, file, MIGRATIONS.filter((m) => m.version <= 38));
+    const link = db.prepare(
+      `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status, created_at, updated_at)
+       VALUES ('contact', 'contact', ?, 'Lead', ?, ?, 'active', ?, ?)`,
+    );
+    for (const person of [people.zoe, people.jose]) link.run(person.hubspotId, person.lead, person.email.toLowerCase(), at(1), at(1));
+    db.close();
+
+    const store = await openSqliteStore(file);
+    expect((await store.findLinksByCrmIds("contact", [people.zoe.lead, people.jose.lead])).get(people.jose.lead)?.marketingId).toBe(
+      people.jose.hubspotId,
+    );
+    expect((await store.findLinkByCrm("contact", "Lead", people.zoe.lead))?.marketingId).toBe(people.zoe.hubspotId);
+    const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
+    await expect(store.commitBatch({ runId: RUN, at: at(2), links: [stealing] })).rejects.toThrow(StoreError);
+    await store.close();
+
+    const raw = new Database(file, { readonly: true });
+    const plan = (sql: string) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail);
+    expect(plan("SELECT marketing_id FROM links WHERE pair = 'contact' AND status = 'active' AND crm_id IN ('a', 'b')")).toEqual([
+      "SEARCH links USING INDEX links_active_crm (pair=? AND crm_id=?)",
+    ]);
+    expect(plan("SELECT marketing_id FROM links WHERE pair = 'contact' AND crm_type = 'Lead' AND crm_id = 'a' AND status = 'active'")).toEqual([
+      "SEARCH links USING INDEX links_active_crm (pair=? AND crm_id=? AND crm_type=?)",
+    ]);
+    const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'links' ORDER BY name").all();
+    expect(indexes).toEqual([{ name: "links_active_crm" }, { name: "links_active_marketing" }, { name: "links_match_key" }]);
+    raw.close();
+  });
+
   it("keeps everything across a reopen, and round-robin continues where it left off", async () => {
     const file = freshFile();
     const first = await openSqliteStore(file);
