@@ -76,6 +76,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP INDEX links_active_crm;
       CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
       CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
+      CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -126,8 +127,8 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
-    // rest, and 39: the links' index by CRM record, made again as two), so they run again on the old tables
-    // as on a v19 file.
+    // rest, and 39: the links' index by CRM record, made again as two, and the pieces' index by last use),
+    // so they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
       21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
     ]);

@@ -169,7 +169,8 @@ describe("SQLite state store file", () => {
   });
 
   // Migration 39: one unique index on (pair, crm_id, crm_type) where two indexed the active links by CRM
-  // record, one entry fewer written per link.
+  // record, and no index of the audit's pieces by last use (the retention prune reads them all): one entry
+  // fewer written per link and per piece.
   it("upgrades a v38 file's links to one index by CRM record that finds them by id or by record, and still refuses a second link to one", async () => {
     const file = freshFile();
     mkdirSync(dirname(file), { recursive: true });
@@ -201,6 +202,10 @@ describe("SQLite state store file", () => {
     ]);
     const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'links' ORDER BY name").all();
     expect(indexes).toEqual([{ name: "links_active_crm" }, { name: "links_active_marketing" }, { name: "links_match_key" }]);
+    // The audit's pieces keep their index by hash (each new piece is looked up by it), not one by last use.
+    expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit_pieces'").all()).toEqual([
+      { name: "audit_pieces_hash" },
+    ]);
     raw.close();
   });
 

@@ -103,7 +103,9 @@ export class TextPieceTable {
   /**
    * Drops the pieces no audit write from `keptFrom` on uses: their last use, recorded a step late at most
    * (LAST_USE_STEP_WRITES), is before it. Write ids grow with time, so this holds whatever the clock did.
-   * A piece a pending or refused outbox write names stays, whatever its last use.
+   * A piece a pending or refused outbox write names stays, whatever its last use. No index serves this
+   * (migration 39): the prune runs once a run at most, when the audit's retention dropped writes, and
+   * reads every outbox payload anyway, where an index by last use cost each new piece an entry.
    */
   pruneBefore(keptFrom: number): number {
     this.cache.clear();
