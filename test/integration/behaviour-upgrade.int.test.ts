@@ -77,6 +77,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
       CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
       CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
+      DROP INDEX links_retired_marketing;
+      DROP INDEX links_retired_crm;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),

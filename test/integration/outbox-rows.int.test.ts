@@ -384,6 +384,8 @@ describe("a file refused writes were kept in before migration 34", () => {
       CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
       CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
       CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
+      DROP INDEX links_retired_marketing;
+      DROP INDEX links_retired_crm;
       DELETE FROM schema_migrations WHERE version >= 34;
     `);
     raw.pragma("user_version = 33");

@@ -201,10 +201,44 @@ describe("SQLite state store file", () => {
       "SEARCH links USING INDEX links_active_crm (pair=? AND crm_id=? AND crm_type=?)",
     ]);
     const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'links' ORDER BY name").all();
-    expect(indexes).toEqual([{ name: "links_active_crm" }, { name: "links_active_marketing" }, { name: "links_match_key" }]);
+    expect(indexes).toEqual([
+      { name: "links_active_crm" },
+      { name: "links_active_marketing" },
+      { name: "links_match_key" },
+      { name: "links_retired_crm" },
+      { name: "links_retired_marketing" },
+    ]);
     // The audit's pieces keep their index by hash (each new piece is looked up by it), not one by last use.
     expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit_pieces'").all()).toEqual([
       { name: "audit_pieces_hash" },
+    ]);
+    raw.close();
+  });
+
+  // A page looks up the retired links of the records it did not match (page-sync.ts): with the status
+  // bound, SQLite could use no index and read every link, at each page (6.5 ms at 44,750 links).
+  it("finds retired links by either record through an index of the retired ones, not a read of every link", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    const { linkIds } = await store.commitBatch({ runId: RUN, at: at(1), links: [leadLink(people.zoe), leadLink(people.jose)] });
+    await store.commitBatch({ runId: RUN, at: at(2), retireLinks: [{ id: linkIds[0]!, reason: "Lead deleted in Salesforce" }] });
+    const retired = await store.findRetiredLinks("contact", "marketing", [people.zoe.hubspotId, people.jose.hubspotId]);
+    expect([...retired.keys()]).toEqual([people.zoe.hubspotId]);
+    expect((await store.findRetiredLinks("contact", "crm", [people.zoe.lead])).get(people.zoe.lead)?.retiredReason).toBe(
+      "Lead deleted in Salesforce",
+    );
+    await store.close();
+    // The plan of the statement links.ts byIds sends, the status named in it.
+    const raw = new Database(file, { readonly: true });
+    const plan = (column: string) =>
+      (
+        raw
+          .prepare(`EXPLAIN QUERY PLAN SELECT crm_type FROM links WHERE pair = ? AND status = 'retired' AND ${column} IN (?, ?) ORDER BY id`)
+          .all("contact", "a", "b") as { detail: string }[]
+      )[0]?.detail;
+    expect([plan("marketing_id"), plan("crm_id")]).toEqual([
+      "SEARCH links USING INDEX links_retired_marketing (pair=? AND marketing_id=?)",
+      "SEARCH links USING INDEX links_retired_crm (pair=? AND crm_id=?)",
     ]);
     raw.close();
   });
