@@ -9,6 +9,7 @@ import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { MIGRATION_39_UNDONE } from "../support/migration-39-undone.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 import { behaviourReads } from "../support/behaviour-reads.js";
@@ -73,12 +74,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
       DROP TABLE steady_scores;
-      DROP INDEX links_active_crm;
-      CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
-      CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
-      CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
-      DROP INDEX links_retired_marketing;
-      DROP INDEX links_retired_crm;
+      ${MIGRATION_39_UNDONE}
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),

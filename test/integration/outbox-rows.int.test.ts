@@ -13,6 +13,7 @@ import { auditEntry } from "../contract/store-fixtures.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { MIGRATION_39_UNDONE } from "../support/migration-39-undone.js";
 
 let dir: string;
 beforeEach(() => {
@@ -380,12 +381,7 @@ describe("a file refused writes were kept in before migration 34", () => {
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
       DROP TABLE steady_scores;
-      DROP INDEX links_active_crm;
-      CREATE UNIQUE INDEX links_active_crm ON links (pair, crm_type, crm_id) WHERE status = 'active';
-      CREATE INDEX links_active_crm_id ON links (pair, crm_id) WHERE status = 'active';
-      CREATE INDEX audit_pieces_last_write ON audit_pieces (last_write);
-      DROP INDEX links_retired_marketing;
-      DROP INDEX links_retired_crm;
+      ${MIGRATION_39_UNDONE}
       DELETE FROM schema_migrations WHERE version >= 34;
     `);
     raw.pragma("user_version = 33");
