@@ -24,7 +24,7 @@ import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { describeStoreContract } from "../contract/store.contract.js";
-import { at, leadLink, people, problemRefusals, RUN } from "../contract/store-fixtures.js";
+import { at, auditEntry, leadLink, people, problemRefusals, RUN } from "../contract/store-fixtures.js";
 
 // Processes sharing one file: the store sources (and core, which they import) are transpiled to a temp dir (node_modules linked back)
 // because plain Node 20 cannot load TypeScript.
@@ -212,6 +212,35 @@ describe("SQLite state store file", () => {
     expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit_pieces'").all()).toEqual([
       { name: "audit_pieces_hash" },
     ]);
+    raw.close();
+  });
+
+  // Migration 39: names found by their text's hash, not a unique index holding every text again. These two
+  // rules share their 32-bit FNV-1a hash (detail-hash.ts): each keeps its own number.
+  it("upgrades a v38 file's names to be found by hash, keeping their numbers, and tells apart two rules of one hash", async () => {
+    const [kept, clash] = ["score: 5237.6 points (Zoë 52376)", "score: 8290.9 points (Zoë 82909)"];
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = openConnection(file);
+    migrate(db, file, MIGRATIONS.filter((m) => m.version <= 38));
+    const keptId = Number(db.prepare("INSERT INTO names (name) VALUES (?)").run(kept).lastInsertRowid);
+    db.close();
+
+    const store = await openSqliteStore(file);
+    const entry = (when: number, rule: string): AuditEntry => ({ ...auditEntry(people.zoe.lead, when, "Leadloop_Score__c", "5237.6"), rule });
+    await store.commitBatch({ runId: RUN, at: at(1), audit: [entry(1, clash), entry(2, kept)] });
+    expect((await store.listAudit([people.zoe.lead])).map((e) => e.rule)).toEqual([clash, kept]);
+    await store.close();
+
+    const raw = new Database(file, { readonly: true });
+    const ids = raw.prepare("SELECT id, name FROM names WHERE name IN (?, ?) ORDER BY id").all(kept, clash) as { id: number; name: string }[];
+    expect(ids).toEqual([
+      { id: keptId, name: kept },
+      { id: expect.any(Number), name: clash },
+    ]);
+    expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'names'").all()).toEqual([{ name: "names_hash" }]);
+    // The view in the audit's old shape reads the rebuilt names.
+    expect(raw.prepare("SELECT rule FROM audit_log ORDER BY id").pluck().all()).toEqual([clash, kept]);
     raw.close();
   });
 
