@@ -795,6 +795,30 @@ describe("SQLite state store file", () => {
     await b.close();
   });
 
+  // A connection keeps the pieces it cut values into by number too (text-pieces.ts), for reading them back;
+  // another connection's prune may free those numbers and give them to other pieces.
+  it("reads back an audited value whole after another connection's prune gave its pieces' numbers to others", async () => {
+    const file = freshFile();
+    const a = await openSqliteStore(file);
+    const b = await openSqliteStore(file);
+    const lead = (i: number) => `00Q${String(i).padStart(15, "0")}`;
+    const reasons = "+40 Demande de démo : 1 formulaire, le 2026-01-02; 120 avant déclin\n+7 Ticket ouvert au support\n";
+    const summary = "+30 Visited the PRICING page: 6 × page_view, latest 2026-11-30; capped at 30\n+3 Webinaire « Pipeline »\n";
+    // `a` audits Zoë's reasons (pieces numbered from 1), then more than two steps of 10,000 writes, then one kept.
+    await a.commitBatch({ runId: RUN, at: "2026-01-05T09:00:00.000Z", audit: [auditEntry(lead(0), "2026-01-05T09:00:00.000Z", "Leadloop_Reasons__c", reasons)] });
+    const january = Array.from({ length: 20_001 }, (_, i) => auditEntry(lead(i + 1), "2026-01-06T09:00:00.000Z", "Description", "court"));
+    await a.commitBatch({ runId: RUN, at: "2026-01-06T09:00:00.000Z", audit: january });
+    await a.commitBatch({ runId: RUN, at: "2026-12-01T09:00:00.000Z", audit: [auditEntry(lead(1), "2026-12-01T09:00:00.000Z", "Description", "kept")] });
+    // `b` prunes everything before November, the reasons' pieces with it, and audits José's summary: SQLite
+    // numbers its pieces from 1 again.
+    await b.pruneAudit("2026-11-01T00:00:00.000Z");
+    const jose = auditEntry(lead(30_000), "2026-12-02T09:00:00.000Z", "Leadloop_Activity_Summary__c", summary);
+    await b.commitBatch({ runId: RUN, at: "2026-12-02T09:00:00.000Z", audit: [jose] });
+    for (const store of [a, b]) expect(await store.listAudit([lead(30_000)])).toEqual([jose]);
+    await a.close();
+    await b.close();
+  });
+
   it("lets two store instances on one file contend for the run lock", async () => {
     const file = freshFile();
     const a = await openSqliteStore(file);
