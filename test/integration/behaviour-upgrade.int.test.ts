@@ -9,6 +9,7 @@ import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { MIGRATION_39_UNDONE } from "../support/migration-39-undone.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 import { behaviourReads } from "../support/behaviour-reads.js";
@@ -73,6 +74,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
       DROP TABLE steady_scores;
+      ${MIGRATION_39_UNDONE}
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -123,9 +125,10 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
-    // rest), so they run again on the old tables as on a v19 file.
+    // rest, and 39: the links' index by CRM record, made again as two, and the pieces' index by last use),
+    // so they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { pieceHash } from "../../src/store/sqlite/detail-hash.js";
 
 type Snapshots = Record<string, { marketing: string | null; crm: string | null }>;
 
@@ -32,7 +33,7 @@ it("reads back snapshot rows whose field keys are numbered below and far beyond 
 
   // Thousands of runs later (each run's id is a name): the next field keys are numbered past 5,000.
   const db = new Database(file);
-  db.prepare("INSERT INTO names (id, name) VALUES (5000, 'run-4999')").run();
+  db.prepare("INSERT INTO names (id, hash, name) VALUES (5000, ?, 'run-4999')").run(pieceHash("run-4999"));
   db.close();
   const second = await openSqliteStore(file);
   const jose = { pair: "contact", marketingType: "contacts", marketingId: "62", crmType: "Lead", crmId: "00Q5g00000JoseAAZ", matchKey: "jose.nunez@ejemplo.es" };

@@ -24,7 +24,7 @@ import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { APPLICATION_ID, MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { describeStoreContract } from "../contract/store.contract.js";
-import { at, leadLink, people, problemRefusals, RUN } from "../contract/store-fixtures.js";
+import { at, auditEntry, leadLink, people, problemRefusals, RUN } from "../contract/store-fixtures.js";
 
 // Processes sharing one file: the store sources (and core, which they import) are transpiled to a temp dir (node_modules linked back)
 // because plain Node 20 cannot load TypeScript.
@@ -165,6 +165,110 @@ describe("SQLite state store file", () => {
       )
       .all() as { detail: string }[];
     expect(plan.map((p) => p.detail)).toEqual(["SEARCH error_queue USING COVERING INDEX error_queue_status (status=?)"]);
+    raw.close();
+  });
+
+  // Migration 39: one unique index on (pair, crm_id, crm_type) where two indexed the active links by CRM
+  // record, and no index of the audit's pieces by last use (the retention prune reads them all): one entry
+  // fewer written per link and per piece.
+  it("upgrades a v38 file's links to one index by CRM record that finds them by id or by record, and still refuses a second link to one", async () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = openConnection(file);
+    migrate(db, file, MIGRATIONS.filter((m) => m.version <= 38));
+    const link = db.prepare(
+      `INSERT INTO links (pair, marketing_type, marketing_id, crm_type, crm_id, match_key, status, created_at, updated_at)
+       VALUES ('contact', 'contact', ?, 'Lead', ?, ?, 'active', ?, ?)`,
+    );
+    for (const person of [people.zoe, people.jose]) link.run(person.hubspotId, person.lead, person.email.toLowerCase(), at(1), at(1));
+    db.close();
+
+    const store = await openSqliteStore(file);
+    expect((await store.findLinksByCrmIds("contact", [people.zoe.lead, people.jose.lead])).get(people.jose.lead)?.marketingId).toBe(
+      people.jose.hubspotId,
+    );
+    expect((await store.findLinkByCrm("contact", "Lead", people.zoe.lead))?.marketingId).toBe(people.zoe.hubspotId);
+    const stealing = { ...leadLink(people.jose), crmId: people.zoe.lead };
+    await expect(store.commitBatch({ runId: RUN, at: at(2), links: [stealing] })).rejects.toThrow(StoreError);
+    await store.close();
+
+    const raw = new Database(file, { readonly: true });
+    const plan = (sql: string) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail);
+    expect(plan("SELECT marketing_id FROM links WHERE pair = 'contact' AND status = 'active' AND crm_id IN ('a', 'b')")).toEqual([
+      "SEARCH links USING INDEX links_active_crm (pair=? AND crm_id=?)",
+    ]);
+    expect(plan("SELECT marketing_id FROM links WHERE pair = 'contact' AND crm_type = 'Lead' AND crm_id = 'a' AND status = 'active'")).toEqual([
+      "SEARCH links USING INDEX links_active_crm (pair=? AND crm_id=? AND crm_type=?)",
+    ]);
+    const indexes = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'links' ORDER BY name").all();
+    expect(indexes).toEqual([
+      { name: "links_active_crm" },
+      { name: "links_active_marketing" },
+      { name: "links_match_key" },
+      { name: "links_retired_crm" },
+      { name: "links_retired_marketing" },
+    ]);
+    // The audit's pieces keep their index by hash (each new piece is looked up by it), not one by last use.
+    expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit_pieces'").all()).toEqual([
+      { name: "audit_pieces_hash" },
+    ]);
+    raw.close();
+  });
+
+  // Migration 39: names found by their text's hash, not a unique index holding every text again. These two
+  // rules share their 32-bit FNV-1a hash (detail-hash.ts): each keeps its own number.
+  it("upgrades a v38 file's names to be found by hash, keeping their numbers, and tells apart two rules of one hash", async () => {
+    const [kept, clash] = ["score: 5237.6 points (Zoë 52376)", "score: 8290.9 points (Zoë 82909)"];
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const db = openConnection(file);
+    migrate(db, file, MIGRATIONS.filter((m) => m.version <= 38));
+    const keptId = Number(db.prepare("INSERT INTO names (name) VALUES (?)").run(kept).lastInsertRowid);
+    db.close();
+
+    const store = await openSqliteStore(file);
+    const entry = (when: number, rule: string): AuditEntry => ({ ...auditEntry(people.zoe.lead, when, "Leadloop_Score__c", "5237.6"), rule });
+    await store.commitBatch({ runId: RUN, at: at(1), audit: [entry(1, clash), entry(2, kept)] });
+    expect((await store.listAudit([people.zoe.lead])).map((e) => e.rule)).toEqual([clash, kept]);
+    await store.close();
+
+    const raw = new Database(file, { readonly: true });
+    const ids = raw.prepare("SELECT id, name FROM names WHERE name IN (?, ?) ORDER BY id").all(kept, clash) as { id: number; name: string }[];
+    expect(ids).toEqual([
+      { id: keptId, name: kept },
+      { id: expect.any(Number), name: clash },
+    ]);
+    expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'names'").all()).toEqual([{ name: "names_hash" }]);
+    // The view in the audit's old shape reads the rebuilt names.
+    expect(raw.prepare("SELECT rule FROM audit_log ORDER BY id").pluck().all()).toEqual([clash, kept]);
+    raw.close();
+  });
+
+  // A page looks up the retired links of the records it did not match (page-sync.ts): with the status
+  // bound, SQLite could use no index and read every link, at each page (6.5 ms at 44,750 links).
+  it("finds retired links by either record through an index of the retired ones, not a read of every link", async () => {
+    const file = freshFile();
+    const store = await openSqliteStore(file);
+    const { linkIds } = await store.commitBatch({ runId: RUN, at: at(1), links: [leadLink(people.zoe), leadLink(people.jose)] });
+    await store.commitBatch({ runId: RUN, at: at(2), retireLinks: [{ id: linkIds[0]!, reason: "Lead deleted in Salesforce" }] });
+    const retired = await store.findRetiredLinks("contact", "marketing", [people.zoe.hubspotId, people.jose.hubspotId]);
+    expect([...retired.keys()]).toEqual([people.zoe.hubspotId]);
+    expect((await store.findRetiredLinks("contact", "crm", [people.zoe.lead])).get(people.zoe.lead)?.retiredReason).toBe(
+      "Lead deleted in Salesforce",
+    );
+    await store.close();
+    // The plan of the statement links.ts byIds sends, the status named in it.
+    const raw = new Database(file, { readonly: true });
+    const plan = (column: string) =>
+      (
+        raw
+          .prepare(`EXPLAIN QUERY PLAN SELECT crm_type FROM links WHERE pair = ? AND status = 'retired' AND ${column} IN (?, ?) ORDER BY id`)
+          .all("contact", "a", "b") as { detail: string }[]
+      )[0]?.detail;
+    expect([plan("marketing_id"), plan("crm_id")]).toEqual([
+      "SEARCH links USING INDEX links_retired_marketing (pair=? AND marketing_id=?)",
+      "SEARCH links USING INDEX links_retired_crm (pair=? AND crm_id=?)",
+    ]);
     raw.close();
   });
 
@@ -687,6 +791,30 @@ describe("SQLite state store file", () => {
         ["f-2", other],
       ]);
     }
+    await a.close();
+    await b.close();
+  });
+
+  // A connection keeps the pieces it cut values into by number too (text-pieces.ts), for reading them back;
+  // another connection's prune may free those numbers and give them to other pieces.
+  it("reads back an audited value whole after another connection's prune gave its pieces' numbers to others", async () => {
+    const file = freshFile();
+    const a = await openSqliteStore(file);
+    const b = await openSqliteStore(file);
+    const lead = (i: number) => `00Q${String(i).padStart(15, "0")}`;
+    const reasons = "+40 Demande de démo : 1 formulaire, le 2026-01-02; 120 avant déclin\n+7 Ticket ouvert au support\n";
+    const summary = "+30 Visited the PRICING page: 6 × page_view, latest 2026-11-30; capped at 30\n+3 Webinaire « Pipeline »\n";
+    // `a` audits Zoë's reasons (pieces numbered from 1), then more than two steps of 10,000 writes, then one kept.
+    await a.commitBatch({ runId: RUN, at: "2026-01-05T09:00:00.000Z", audit: [auditEntry(lead(0), "2026-01-05T09:00:00.000Z", "Leadloop_Reasons__c", reasons)] });
+    const january = Array.from({ length: 20_001 }, (_, i) => auditEntry(lead(i + 1), "2026-01-06T09:00:00.000Z", "Description", "court"));
+    await a.commitBatch({ runId: RUN, at: "2026-01-06T09:00:00.000Z", audit: january });
+    await a.commitBatch({ runId: RUN, at: "2026-12-01T09:00:00.000Z", audit: [auditEntry(lead(1), "2026-12-01T09:00:00.000Z", "Description", "kept")] });
+    // `b` prunes everything before November, the reasons' pieces with it, and audits José's summary: SQLite
+    // numbers its pieces from 1 again.
+    await b.pruneAudit("2026-11-01T00:00:00.000Z");
+    const jose = auditEntry(lead(30_000), "2026-12-02T09:00:00.000Z", "Leadloop_Activity_Summary__c", summary);
+    await b.commitBatch({ runId: RUN, at: "2026-12-02T09:00:00.000Z", audit: [jose] });
+    for (const store of [a, b]) expect(await store.listAudit([lead(30_000)])).toEqual([jose]);
     await a.close();
     await b.close();
   });

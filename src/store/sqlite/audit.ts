@@ -120,9 +120,9 @@ export class AuditTable {
    * Deletes the rows written before `before`; the count of field rows deleted. Writes are appended in
    * time order, so the ones to go are the first by id: the look-up reads that prefix and stops at the
    * first write at or after `before` (a write dated earlier behind it, from a clock set back, goes when
-   * the prefix reaches it), and the delete is an id range, never a scan of the whole log; so is the
-   * delete of the pieces only the deleted writes used. Names stay (other rows, or another process's
-   * cache, may hold them).
+   * the prefix reaches it), and the delete is an id range, never a scan of the whole log. The pieces
+   * only the deleted writes used go with them (text-pieces.ts, a read of every piece). Names stay (other
+   * rows, or another process's cache, may hold them).
    */
   pruneBefore(before: string): number {
     const keptFrom =

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { contactNumber, packId } from "./activity-id.js";
 import { packCount } from "./behaviour-cache.js";
-import { detailHash } from "./detail-hash.js";
+import { detailHash, pieceHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
 import { problemCauseOf, problemPersonOf } from "./problem-keys.js";
@@ -40,6 +40,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     db.function("leadloop_detail_hash", { deterministic: true }, (kind, source, properties) =>
       detailHash(String(kind), String(source), String(properties)),
     );
+    // Migration 39 numbers the names it copies as names.ts finds them again.
+    db.function("leadloop_text_hash", { deterministic: true }, (text) => pieceHash(String(text)));
     // Migration 20 packs the behaviour cache's owners, ids and marks the way behaviour-cache.ts does.
     db.function("leadloop_pack_id", { deterministic: true }, (id) => packId(String(id)));
     db.function("leadloop_contact_number", { deterministic: true }, (key) => {

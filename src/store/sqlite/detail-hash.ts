@@ -1,8 +1,9 @@
 // The numbers stored texts are found again by: 32-bit FNV-1a. A behaviour detail (an activity's kind,
 // source and properties, stored once for every activity that shares them) hashes its three texts; an
-// audit piece (text-pieces.ts) its one text. Two texts may share a number; the tables compare texts,
+// audit piece (text-pieces.ts) or a name (names.ts, migration 39) its one text. Two texts may share a number; the tables compare texts,
 // so a clash costs a look-up, never a wrong row. `detailHash` is registered on every connection as the
-// SQL function `leadloop_detail_hash`, so migration 16 numbers the details it copies the same way.
+// SQL function `leadloop_detail_hash`, so migration 16 numbers the details it copies the same way, and
+// `pieceHash` as `leadloop_text_hash`, for migration 39's names.
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 

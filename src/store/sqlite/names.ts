@@ -1,8 +1,13 @@
 // The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules, a link's
 // snapshot keys), each stored once in `names` (audit_names before migration 16) and named by its number
 // in the audit, the written values, the snapshots and the outbox. Names are never deleted (another
-// process's cache may hold their numbers), so a number once read names the same text for good.
+// process's cache may hold their numbers), so a number once read names the same text for good. A name is
+// found again by its text's hash (detail-hash.ts), as a piece is (migration 39): a unique index on the
+// text kept every name twice, and most names are a decision's rule ("score: 27.2 points (demo-request,
+// …)"). A name is only added inside a write transaction, which no other connection's can overlap, so
+// its look-up and insert keep one number per text as the unique index did.
 import { StoreError } from "../port.js";
+import { pieceHash } from "./detail-hash.js";
 import type { Statements } from "./statements.js";
 
 /** Names kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
@@ -39,16 +44,27 @@ export class NameTable {
   idOf(name: string): number {
     const cached = this.ids.get(name);
     if (cached !== undefined) return cached;
-    this.sql.get("INSERT INTO names (name) VALUES (?) ON CONFLICT (name) DO NOTHING").run(name);
-    return this.remember(name, this.sql.get<{ id: number }>("SELECT id FROM names WHERE name = ?").get(name)!.id);
+    const hash = pieceHash(name);
+    const found = this.stored(name, hash);
+    if (found !== undefined) return this.remember(name, found);
+    const { lastInsertRowid } = this.sql.get("INSERT INTO names (hash, name) VALUES (?, ?)").run(hash, name);
+    return this.remember(name, Number(lastInsertRowid));
   }
 
   /** The name's number, or undefined when no row ever named it (a read adds nothing). */
   findId(name: string): number | undefined {
     const cached = this.ids.get(name);
     if (cached !== undefined) return cached;
-    const row = this.sql.get<{ id: number }>("SELECT id FROM names WHERE name = ?").get(name);
-    return row === undefined ? undefined : this.remember(name, row.id);
+    const found = this.stored(name, pieceHash(name));
+    return found === undefined ? undefined : this.remember(name, found);
+  }
+
+  /** The number of the row holding this very text among those of its hash (two texts may share one). */
+  private stored(name: string, hash: number): number | undefined {
+    return this.sql
+      .get<{ id: number; name: string }>("SELECT id, name FROM names WHERE hash = ?")
+      .all(hash)
+      .find((row) => row.name === name)?.id;
   }
 
   /**

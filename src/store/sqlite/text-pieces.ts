@@ -47,13 +47,19 @@ interface Piece {
 export class TextPieceTable {
   /** Piece → its row, for pieces this connection read or wrote since another connection last committed. */
   private readonly cache = new Map<string, Piece>();
+  /**
+   * The same pieces by id, for `piecesOf`: a drain reads back the pieces its writes' values were cut into
+   * when they were decided, most of them by this connection (a first load's every one), which it then
+   * need not read from the table again.
+   */
+  private readonly textsById = new Map<number, string>();
 
   /** Another connection's commit (its prune) may have dropped a cached piece: the cache is emptied then. */
   constructor(
     private readonly sql: Statements,
     private readonly otherCommits: OtherCommits,
   ) {
-    otherCommits.onCommit(() => this.cache.clear());
+    otherCommits.onCommit(() => this.forget());
   }
 
   /**
@@ -88,9 +94,17 @@ export class TextPieceTable {
 
   /** The texts of the pieces these values name, read at once (`textOf` puts a value together from them). */
   piecesOf(values: Iterable<StoredValue>): PieceTexts {
-    const wanted = new Set<number>();
-    for (const v of values) if (Array.isArray(v)) for (const id of v) wanted.add(id);
+    this.otherCommits.check();
     const pieces = new Map<number, string>();
+    const wanted = new Set<number>();
+    for (const v of values) {
+      if (!Array.isArray(v)) continue;
+      for (const id of v) {
+        const text = this.textsById.get(id);
+        if (text === undefined) wanted.add(id);
+        else pieces.set(id, text);
+      }
+    }
     for (const chunk of inListChunks([...wanted])) {
       for (const row of this.sql
         .get<{ id: number; piece: string }>(`SELECT id, piece FROM audit_pieces WHERE id IN (${chunk.placeholders})`)
@@ -103,10 +117,12 @@ export class TextPieceTable {
   /**
    * Drops the pieces no audit write from `keptFrom` on uses: their last use, recorded a step late at most
    * (LAST_USE_STEP_WRITES), is before it. Write ids grow with time, so this holds whatever the clock did.
-   * A piece a pending or refused outbox write names stays, whatever its last use.
+   * A piece a pending or refused outbox write names stays, whatever its last use. No index serves this
+   * (migration 39): the prune runs once a run at most, when the audit's retention dropped writes, and
+   * reads every outbox payload anyway, where an index by last use cost each new piece an entry.
    */
   pruneBefore(keptFrom: number): number {
-    this.cache.clear();
+    this.forget();
     return this.sql
       .get(`DELETE FROM audit_pieces WHERE last_write < ? AND id NOT IN (${OUTBOX_PIECE_IDS})`)
       .run(keptFrom - LAST_USE_STEP_WRITES).changes;
@@ -115,6 +131,7 @@ export class TextPieceTable {
   /** Forgets the cached pieces: a transaction that rolled back took the pieces it added with it. */
   forget(): void {
     this.cache.clear();
+    this.textsById.clear();
   }
 
   private idOf(text: string, writeId: number, addedUse: number): number {
@@ -134,8 +151,10 @@ export class TextPieceTable {
           .run(hash, text, addedUse);
         piece = { id: Number(lastInsertRowid), lastWrite: addedUse };
       }
-      if (this.cache.size >= PIECE_CACHE_LIMIT) this.cache.clear();
-      this.cache.set(ownCopy(text), piece);
+      if (this.cache.size >= PIECE_CACHE_LIMIT) this.forget();
+      const own = ownCopy(text);
+      this.cache.set(own, piece);
+      this.textsById.set(piece.id, own);
     }
     if (writeId > piece.lastWrite + LAST_USE_STEP_WRITES) {
       this.sql.get("UPDATE audit_pieces SET last_write = MAX(last_write, ?) WHERE id = ?").run(writeId, piece.id);
