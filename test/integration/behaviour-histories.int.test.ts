@@ -102,6 +102,26 @@ describe("migration 39: an owner's activities as one history", () => {
     await store.close();
   });
 
+  it("keeps a busy person's many activities once each through a look-back that reads them all again", async () => {
+    const file = join(dir, "state.db");
+    const store = await openSqliteStore(file);
+    const busy = Array.from({ length: 45 }, (_, i) =>
+      activity("contact:10041", i % 3 === 0 ? `${500_000 + i}` : `0a1b9d28-5a37-4a03-8b10-${String(i).padStart(12, "0")}`, 1 + (i % 20), i % 2 ? pricing : webinar),
+    );
+    await store.commitBatch({ runId: "run-1", at: daysAgo(0.5), behaviour: busy });
+    const bytesOnce = rows(file);
+    // Read again, a third of them changed: the history holds each id twice until the prune.
+    const again = busy.map((a, i) => (i % 3 === 1 ? { ...a, kind: "email_click", properties: { hs_email_subject: "Relance Zoë" } } : a));
+    await store.commitBatch({ runId: "run-2", at: daysAgo(0.4), behaviour: again });
+    expect(await store.listBehaviour(["contact:10041"], daysAgo(30))).toEqual(asRead(again));
+    await store.commitBatch({ runId: "run-3", at: daysAgo(0.3), behaviourPruneBefore: daysAgo(30) });
+    expect(await store.listBehaviour(["contact:10041"], daysAgo(30))).toEqual(asRead(again));
+    expect(count(file)).toBe(1);
+    // Each id once again, as long as when first written (the changed ones' details are numbered in a byte too).
+    expect(rows(file)).toEqual(bytesOnce);
+    await store.close();
+  });
+
   it("upgrades a v38 file's activities in place, one row per owner, reading back the same", async () => {
     const file = join(dir, "state.db");
     const db = openConnection(file);

@@ -59,6 +59,11 @@ export class BehaviourCacheTable {
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
   private readonly owners = new Map<string, number>();
+  /**
+   * Owner keys this connection found unnumbered (an email address no bulk source named): a scoring read
+   * names every person's address, and on Enterprise none owns anything; forgotten with the numbers.
+   */
+  private readonly unnumbered = new Set<string>();
   /** A batch's new entries being written, and an entry being read: reused. */
   private readonly fresh = new HistoryWriter();
   private readonly entry = emptyEntry();
@@ -287,6 +292,7 @@ export class BehaviourCacheTable {
     this.details.clear();
     this.readDetails.clear();
     this.owners.clear();
+    this.unnumbered.clear();
   }
 
   /**
@@ -320,22 +326,27 @@ export class BehaviourCacheTable {
       const id = contact === null ? this.owners.get(key) : undefined;
       if (contact !== null) keyOf.set(contact, key);
       else if (id !== undefined) keyOf.set(-id, key);
-      else unknown.push(key);
+      else if (!this.unnumbered.has(key)) unknown.push(key);
     }
+    const found = new Set<string>();
     for (const chunk of inListChunks(unknown)) {
       for (const row of this.sql
         .get<{ id: number; key: string }>(`SELECT id, key FROM behaviour_owners WHERE key IN (${chunk.placeholders})`)
         .all(...chunk.params)) {
         this.keepOwner(row.key, row.id);
         keyOf.set(-row.id, row.key);
+        found.add(row.key);
       }
     }
+    if (this.unnumbered.size + unknown.length > DETAIL_CACHE_LIMIT) this.unnumbered.clear();
+    for (const key of unknown) if (!found.has(key)) this.unnumbered.add(key);
     return keyOf;
   }
 
   private keepOwner(ownerKey: string, id: number): void {
     if (this.owners.size >= DETAIL_CACHE_LIMIT) this.owners.clear();
     this.owners.set(ownerKey, id);
+    this.unnumbered.delete(ownerKey);
   }
 
   /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
@@ -447,14 +458,23 @@ export function packCount(count: string | null): bigint | string | null {
 
 /**
  * The indexes `order[from..to)` (one owner's) less any id given again later in the batch: the later one is
- * kept, as it replaces the first.
+ * kept, as it replaces the first. An owner's few are compared pairwise; a map is made only for many.
  */
 function latestOfEachId(activities: readonly CachedActivity[], order: readonly number[], from: number, to: number): number[] {
-  const indexes = order.slice(from, to);
-  if (indexes.length === 1) return indexes;
-  const last = new Map<string, number>();
-  for (const i of indexes) last.set(activities[i]!.id, i);
-  return last.size === indexes.length ? indexes : [...last.values()];
+  const out: number[] = [];
+  if (to - from > 16) {
+    const last = new Map<string, number>();
+    for (let k = from; k < to; k++) last.set(activities[order[k]!]!.id, k);
+    for (let k = from; k < to; k++) if (last.get(activities[order[k]!]!.id) === k) out.push(order[k]!);
+    return out;
+  }
+  for (let k = from; k < to; k++) {
+    const id = activities[order[k]!]!.id;
+    let again = false;
+    for (let j = k + 1; j < to && !again; j++) again = activities[order[j]!]!.id === id;
+    if (!again) out.push(order[k]!);
+  }
+  return out;
 }
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */

@@ -30,13 +30,12 @@ export function readEntry(history: Buffer, at: number, entry: HistoryEntry): voi
   entry.start = at;
   const head = history[at++]!;
   entry.form = head & FORM_MASK;
-  let length = 0;
-  let shift = 1;
-  for (;;) {
-    const b = history[at++]!;
-    length += (b & 0x7f) * shift;
-    if (b < 0x80) break;
-    shift *= 0x80;
+  // Lengths and details below 128 are one byte: most ids, and the details of all but the largest portals.
+  let length = history[at++]!;
+  if (length >= 0x80) {
+    const more = readVarint(history, at, length);
+    length = more.value;
+    at = more.end;
   }
   entry.idStart = at;
   at += length;
@@ -51,16 +50,26 @@ export function readEntry(history: Buffer, at: number, entry: HistoryEntry): voi
       ((history[at + 3]! << 16) | (history[at + 4]! << 8) | history[at + 5]!);
     at += 6;
   }
-  let detail = 0;
-  shift = 1;
-  for (;;) {
-    const b = history[at++]!;
-    detail += (b & 0x7f) * shift;
-    if (b < 0x80) break;
-    shift *= 0x80;
+  let detail = history[at++]!;
+  if (detail >= 0x80) {
+    const more = readVarint(history, at, detail);
+    detail = more.value;
+    at = more.end;
   }
   entry.detail = detail;
   entry.end = at;
+}
+
+/** The rest of a varint whose first byte was `first` (128 or more), its bytes from `at` on. */
+function readVarint(bytes: Buffer, at: number, first: number): { value: number; end: number } {
+  let value = first & 0x7f;
+  let shift = 0x80;
+  for (;;) {
+    const b = bytes[at++]!;
+    value += (b & 0x7f) * shift;
+    if (b < 0x80) return { value, end: at };
+    shift *= 0x80;
+  }
 }
 
 export function emptyEntry(): HistoryEntry {
@@ -78,30 +87,73 @@ export function entryId(history: Buffer, entry: HistoryEntry): string {
   return history.toString("utf8", entry.idStart, entry.idEnd);
 }
 
+/** Entries of the history being compacted: where each starts, and whether a later one replaces it. */
+const starts: number[] = [];
+const replaced: boolean[] = [];
+const later = emptyEntry();
+
 /**
  * `history` with one entry per id, the last (a later read replaces an earlier one), less those before
- * `beforeMs`, and its oldest time; null when nothing is left.
+ * `beforeMs`, and its oldest time; null when nothing is left. A history that loses nothing is given
+ * back as it is: most hold each id once, which a byte comparison of their few ids tells without a map.
  */
 export function compacted(history: Buffer, beforeMs: number): { oldestMs: number; history: Buffer } | null {
   const entry = emptyEntry();
-  const keys: string[] = [];
-  const last = new Map<string, number>();
+  starts.length = 0;
   for (let at = 0; at < history.length; at = entry.end) {
+    starts.push(at);
     readEntry(history, at, entry);
-    const key = `${entry.form}${history.toString("latin1", entry.idStart, entry.idEnd)}`;
-    keys.push(key);
-    last.set(key, keys.length - 1);
   }
-  const out = compacting;
+  markReplaced(history);
   let oldestMs = Infinity;
-  let k = 0;
-  for (let at = 0; at < history.length; at = entry.end, k++) {
-    readEntry(history, at, entry);
-    if (last.get(keys[k]!) !== k || entry.ms < beforeMs) continue;
-    out.copy(history, entry.start, entry.end);
-    if (entry.ms < oldestMs) oldestMs = entry.ms;
+  let dropped = false;
+  for (let k = 0; k < starts.length; k++) {
+    readEntry(history, starts[k]!, entry);
+    if (replaced[k] || entry.ms < beforeMs) dropped = true;
+    else if (entry.ms < oldestMs) oldestMs = entry.ms;
+  }
+  if (!dropped) return { oldestMs, history };
+  const out = compacting;
+  for (let k = 0; k < starts.length; k++) {
+    readEntry(history, starts[k]!, entry);
+    if (!replaced[k] && entry.ms >= beforeMs) out.copy(history, entry.start, entry.end);
   }
   return out.size() === 0 ? null : { oldestMs, history: out.cut() };
+}
+
+/** Sets `replaced[k]` for each entry of `starts` whose id a later entry holds too. */
+function markReplaced(history: Buffer): void {
+  const n = starts.length;
+  replaced.length = n;
+  replaced.fill(false);
+  const entry = emptyEntry();
+  if (n > 32) {
+    // Many entries: a map of their ids, each pointing at its last.
+    const last = new Map<string, number>();
+    const keys: string[] = [];
+    for (let k = 0; k < n; k++) {
+      readEntry(history, starts[k]!, entry);
+      keys.push(`${entry.form}${history.toString("latin1", entry.idStart, entry.idEnd)}`);
+      last.set(keys[k]!, k);
+    }
+    for (let k = 0; k < n; k++) replaced[k] = last.get(keys[k]!) !== k;
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    readEntry(history, starts[k]!, entry);
+    for (let j = k + 1; j < n && !replaced[k]; j++) {
+      readEntry(history, starts[j]!, later);
+      replaced[k] = sameId(history, entry, later);
+    }
+  }
+}
+
+/** Whether two entries of one history are of the same id (compared byte by byte: ids are a few bytes). */
+function sameId(history: Buffer, a: HistoryEntry, b: HistoryEntry): boolean {
+  const length = a.idEnd - a.idStart;
+  if (a.form !== b.form || b.idEnd - b.idStart !== length) return false;
+  for (let i = 0; i < length; i++) if (history[a.idStart + i] !== history[b.idStart + i]) return false;
+  return true;
 }
 
 /**
