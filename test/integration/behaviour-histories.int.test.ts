@@ -109,6 +109,7 @@ describe("migration 39: an owner's activities as one history", () => {
       activity("contact:10041", i % 3 === 0 ? `${500_000 + i}` : `0a1b9d28-5a37-4a03-8b10-${String(i).padStart(12, "0")}`, 1 + (i % 20), i % 2 ? pricing : webinar),
     );
     await store.commitBatch({ runId: "run-1", at: daysAgo(0.5), behaviour: busy });
+    expect(count(file)).toBe(1);
     const bytesOnce = rows(file);
     // Read again, a third of them changed: the history holds each id twice until the prune.
     const again = busy.map((a, i) => (i % 3 === 1 ? { ...a, kind: "email_click", properties: { hs_email_subject: "Relance Zoë" } } : a));
