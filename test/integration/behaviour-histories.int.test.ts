@@ -10,10 +10,7 @@ import { packId } from "../../src/store/sqlite/activity-id.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
-
-const DAY_MS = 86_400_000;
-const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
-const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+import { activity, daysAgo, pricing, webinar } from "../support/cached-activities.js";
 
 let dir: string;
 beforeEach(() => {
@@ -21,16 +18,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const pricing = { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë Ångström" };
-const webinar = { hs_form_id: "3c8f0c8d-8e8c-4b1f-9c3a-5d2e1f0a9b8c", hs_form_name: "Webinaire : l'été des leads" };
-const activity = (ownerKey: string, id: string, days: number, properties: Record<string, string>, source = "events"): CachedActivity => ({
-  ownerKey,
-  id,
-  kind: source === "forms" ? "form_submission" : "page_view",
-  occurredAt: daysAgo(days),
-  properties,
-  source,
-});
 /** Activities as the cache reads them back (their time also as epoch ms), oldest first, ids of one instant in binary order. */
 const asRead = (activities: readonly CachedActivity[]) =>
   activities

@@ -11,10 +11,7 @@ import { emptyEntry, readEntry } from "../../src/store/sqlite/behaviour-history.
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
-
-const DAY_MS = 86_400_000;
-const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
-const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+import { activity, DAY_MS, daysAgo, NOW, pricing, webinar } from "../support/cached-activities.js";
 
 let dir: string;
 beforeEach(() => {
@@ -46,16 +43,6 @@ function writeV18(db: Database.Database, activities: readonly CachedActivity[]):
   }
 }
 
-const pricing = { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" };
-const webinar = { hs_form_id: "3c8f0c8d-8e8c-4b1f-9c3a-5d2e1f0a9b8c", hs_form_name: "Webinaire : l'été des leads" };
-const activity = (ownerKey: string, id: string, days: number, properties: Record<string, string>, source = "events"): CachedActivity => ({
-  ownerKey,
-  id,
-  kind: source === "forms" ? "form_submission" : "page_view",
-  occurredAt: daysAgo(days),
-  properties,
-  source,
-});
 
 /** A contact's signal parts as the reader builds them (behaviour-reader.ts `signatureOf`). */
 const webParts = (views: string | null) =>

@@ -30,13 +30,8 @@ export function readEntry(history: Buffer, at: number, entry: HistoryEntry): voi
   entry.start = at;
   const head = history[at++]!;
   entry.form = head & FORM_MASK;
-  // Lengths and details below 128 are one byte: most ids, and the details of all but the largest portals.
-  let length = history[at++]!;
-  if (length >= 0x80) {
-    const more = readVarint(history, at, length);
-    length = more.value;
-    at = more.end;
-  }
+  const length = varintAt(history, at);
+  at = varintEnd;
   entry.idStart = at;
   at += length;
   entry.idEnd = at;
@@ -50,26 +45,33 @@ export function readEntry(history: Buffer, at: number, entry: HistoryEntry): voi
       ((history[at + 3]! << 16) | (history[at + 4]! << 8) | history[at + 5]!);
     at += 6;
   }
-  let detail = history[at++]!;
-  if (detail >= 0x80) {
-    const more = readVarint(history, at, detail);
-    detail = more.value;
-    at = more.end;
-  }
-  entry.detail = detail;
-  entry.end = at;
+  entry.detail = varintAt(history, at);
+  entry.end = varintEnd;
 }
 
-/** The rest of a varint whose first byte was `first` (128 or more), its bytes from `at` on. */
-function readVarint(bytes: Buffer, at: number, first: number): { value: number; end: number } {
+/** Where the last varint `varintAt` read ends. */
+let varintEnd = 0;
+
+/**
+ * The varint at `at`, its end left in `varintEnd`. Lengths and details below 128 are one byte (most ids,
+ * and the details of all but the largest portals): read without the loop.
+ */
+function varintAt(bytes: Buffer, at: number): number {
+  const first = bytes[at++]!;
+  if (first < 0x80) {
+    varintEnd = at;
+    return first;
+  }
   let value = first & 0x7f;
   let shift = 0x80;
   for (;;) {
     const b = bytes[at++]!;
     value += (b & 0x7f) * shift;
-    if (b < 0x80) return { value, end: at };
     shift *= 0x80;
+    if (b < 0x80) break;
   }
+  varintEnd = at;
+  return value;
 }
 
 export function emptyEntry(): HistoryEntry {
