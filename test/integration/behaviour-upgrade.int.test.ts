@@ -8,6 +8,7 @@ import type { HubspotTier } from "../../src/sandbox/hubspot/emulator.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
+import { emptyEntry, entryId, readEntry } from "../../src/store/sqlite/behaviour-history.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { MIGRATION_39_UNDONE } from "../support/migration-39-undone.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
@@ -33,6 +34,20 @@ const PACKED = MIGRATIONS.findIndex((m) => m.name.startsWith("behaviour cache pa
 const PACKED_VERSION = MIGRATIONS[PACKED]!.version;
 const BEFORE_VERSION = MIGRATIONS[PACKED - 1]!.version;
 
+/** Every activity the cache holds, one row each, from its owners' histories (migration 40). */
+function historyRows(db: Database.Database): { owner: number; id: string; ms: number; detail: number }[] {
+  const rows = db.prepare("SELECT owner, activities FROM behaviour_activities").all() as { owner: number; activities: Buffer }[];
+  const entry = emptyEntry();
+  return rows.flatMap(({ owner, activities }) => {
+    const out: { owner: number; id: string; ms: number; detail: number }[] = [];
+    for (let at = 0; at < activities.length; at = entry.end) {
+      readEntry(activities, at, entry);
+      out.push({ owner, id: entryId(activities, entry), ms: entry.ms, detail: entry.detail });
+    }
+    return out;
+  });
+}
+
 /**
  * Rewrites the behaviour cache the way the v18 store kept it (migration 16's tables, behaviour-cache.ts
  * at 33823e8): owner keys and activity ids as text, each mark the reader's JSON text of the contact's
@@ -45,12 +60,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
     const owners = new Map(
       (db.prepare("SELECT id, key FROM behaviour_owners").all() as { id: number; key: string }[]).map((o) => [-o.id, o.key]),
     );
-    const activities = db.prepare("SELECT owner, activity_id AS id, occurred_ms AS ms, detail FROM behaviour_activities").all() as {
-      owner: number;
-      id: number | string | Buffer;
-      ms: number;
-      detail: number;
-    }[];
+    const activities = historyRows(db);
     const marks = db.prepare("SELECT person, read_ms AS ms FROM behaviour_marks").all() as { person: number | string | Buffer; ms: number }[];
     db.exec(`
       DROP TABLE behaviour_activities;
@@ -92,7 +102,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
     `);
     const activity = db.prepare("INSERT INTO behaviour_activities (owner_key, activity_id, occurred_ms, detail) VALUES (?, ?, ?, ?)");
     for (const a of activities) {
-      activity.run(a.owner >= 0 ? `contact:${a.owner}` : owners.get(a.owner)!, unpackId(a.id), a.ms, a.detail);
+      activity.run(a.owner >= 0 ? `contact:${a.owner}` : owners.get(a.owner)!, a.id, a.ms, a.detail);
     }
     const mark = db.prepare("INSERT INTO behaviour_marks (person_id, signature, read_ms) VALUES (?, ?, ?)");
     for (const m of marks) {
@@ -125,10 +135,11 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
-    // rest, and 39: the links' index by CRM record, made again as two, and the pieces' index by last use),
-    // so they run again on the old tables as on a v19 file.
+    // rest, 39: the links' index by CRM record, made again as two, and the pieces' index by last use, and
+    // 40: the activities put in their owners' histories, whose table is rewritten here), so they run again
+    // on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());
@@ -155,7 +166,9 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     const db = new Database(world.storePath, { readonly: true });
     try {
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-      expect((db.prepare("SELECT COUNT(*) AS n FROM behaviour_activities").get() as { n: number }).n).toBe(v18.activities);
+      expect(historyRows(db).length).toBe(v18.activities);
+      // One row per owner since migration 40.
+      expect((db.prepare("SELECT COUNT(*) AS n FROM behaviour_activities").get() as { n: number }).n).toBeLessThan(v18.activities / 2);
     } finally {
       db.close();
     }

@@ -370,10 +370,10 @@ describe("a file refused writes were kept in before migration 34", () => {
     // The file as migration 33 left it: no column saying what a refusal was of, nor what the migrations
     // after 34 made (35: the kept descriptions' table, 36: the index of wins without an amount, 37: the error
     // queue's index by class, 38: the steady scores' table, 39: the links' index by CRM record, made again
-    // as two, and the pieces' index by last use), which run again on opening it. A migration added
-    // later is one more to take
+    // as two, and the pieces' index by last use, 40: the behaviour cache's histories, empty here, its table
+    // made again as it was), which run again on opening it. A migration added later is one more to take
     // back here.
-    expect(MIGRATIONS.filter((m) => m.version > 33).map((m) => m.version)).toEqual([34, 35, 36, 37, 38, 39]);
+    expect(MIGRATIONS.filter((m) => m.version > 33).map((m) => m.version)).toEqual([34, 35, 36, 37, 38, 39, 40]);
     const raw = new Database(file);
     raw.exec(`
       ALTER TABLE outbox DROP COLUMN refused_of_record;
@@ -382,6 +382,14 @@ describe("a file refused writes were kept in before migration 34", () => {
       DROP INDEX error_queue_class;
       DROP TABLE steady_scores;
       ${MIGRATION_39_UNDONE}
+      DROP TABLE behaviour_activities;
+      CREATE TABLE behaviour_activities (
+        owner       INTEGER NOT NULL,
+        activity_id NOT NULL,
+        occurred_ms INTEGER NOT NULL,
+        detail      INTEGER NOT NULL,
+        PRIMARY KEY (owner, activity_id)
+      ) WITHOUT ROWID;
       DELETE FROM schema_migrations WHERE version >= 34;
     `);
     raw.pragma("user_version = 33");

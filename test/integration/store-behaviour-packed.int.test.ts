@@ -7,13 +7,11 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { signalFingerprint } from "../../src/core/behaviour/signal-marks.js";
 import type { CachedActivity, MarkSignature } from "../../src/store/port.js";
+import { emptyEntry, readEntry } from "../../src/store/sqlite/behaviour-history.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
-
-const DAY_MS = 86_400_000;
-const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
-const daysAgo = (days: number) => new Date(NOW - days * DAY_MS).toISOString();
+import { activity, DAY_MS, daysAgo, NOW, pricing, webinar } from "../support/cached-activities.js";
 
 let dir: string;
 beforeEach(() => {
@@ -45,16 +43,6 @@ function writeV18(db: Database.Database, activities: readonly CachedActivity[]):
   }
 }
 
-const pricing = { hs_url: "https://www.exemple.fr/tarifs?é=1", hs_title: "Tarifs — Zoë" };
-const webinar = { hs_form_id: "3c8f0c8d-8e8c-4b1f-9c3a-5d2e1f0a9b8c", hs_form_name: "Webinaire : l'été des leads" };
-const activity = (ownerKey: string, id: string, days: number, properties: Record<string, string>, source = "events"): CachedActivity => ({
-  ownerKey,
-  id,
-  kind: source === "forms" ? "form_submission" : "page_view",
-  occurredAt: daysAgo(days),
-  properties,
-  source,
-});
 
 /** A contact's signal parts as the reader builds them (behaviour-reader.ts `signatureOf`). */
 const webParts = (views: string | null) =>
@@ -133,8 +121,20 @@ describe("migration 20: a packed behaviour cache", () => {
       { key: "contact:c-Ångström" },
       { key: "email:zoë.ångström@nordlicht.se" },
     ]);
-    // A contact with a numeric id is that number; the HubSpot-shaped ids are kept in fewer bytes.
-    expect(check.prepare("SELECT owner, typeof(activity_id) AS type, length(activity_id) AS bytes FROM behaviour_activities ORDER BY owner, activity_id").all()).toEqual(
+    // A contact with a numeric id is that number; the HubSpot-shaped ids are kept in fewer bytes (in its
+    // owner's history since migration 39: an entry's id form 1 is packed bytes).
+    const ids = (check.prepare("SELECT owner, activities FROM behaviour_activities ORDER BY owner").all() as { owner: number; activities: Buffer }[]).flatMap(
+      ({ owner, activities }) => {
+        const out: { owner: number; type: string; bytes: number }[] = [];
+        const entry = emptyEntry();
+        for (let at = 0; at < activities.length; at = entry.end) {
+          readEntry(activities, at, entry);
+          out.push({ owner, type: ["integer", "blob", "text"][entry.form]!, bytes: entry.idEnd - entry.idStart });
+        }
+        return out;
+      },
+    );
+    expect(ids).toEqual(
       expect.arrayContaining([
         { owner: 10041, type: "blob", bytes: 17 },
         { owner: 52, type: "blob", bytes: 10 },

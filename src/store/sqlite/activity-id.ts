@@ -27,14 +27,29 @@ let packing = Buffer.alloc(64);
 let packingLength = 0;
 
 export function packId(id: string): PackedId {
-  if (isCanonicalNumber(id)) return BigInt(id);
+  const length = packIdInPlace(id);
+  if (length === NUMBER_ID) return BigInt(id);
+  if (length === TEXT_ID) return id;
+  return Buffer.from(packing.subarray(0, length));
+}
+
+/** `packIdInPlace` of an id packId gives as a number (a canonical decimal one), or as its text. */
+export const NUMBER_ID = -1;
+export const TEXT_ID = -2;
+
+/**
+ * packId without its copy: the packed bytes' length, left at the start of `packedBytes()` until the next
+ * id is packed, or NUMBER_ID or TEXT_ID (an owner's history, behaviour-history.ts, copies the bytes itself).
+ */
+export function packIdInPlace(id: string): number {
+  if (isCanonicalNumber(id)) return NUMBER_ID;
   // An id packs into at most as many bytes as it has characters (a prefix, GUID or hex run into fewer).
   if (packing.length < id.length) packing = Buffer.alloc(id.length * 2);
   packingLength = 0;
   let i = 0;
   while (i < id.length) {
     const c = id.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return id;
+    if (c < 0x20 || c > 0x7e) return TEXT_ID;
     const prefix = prefixAt(id, i);
     if (prefix >= 0) {
       packing[packingLength++] = prefix + 1;
@@ -72,7 +87,12 @@ export function packId(id: string): PackedId {
     packing[packingLength++] = c;
     i++;
   }
-  return Buffer.from(packing.subarray(0, packingLength));
+  return packingLength;
+}
+
+/** The buffer `packIdInPlace` leaves its bytes in. */
+export function packedBytes(): Buffer {
+  return packing;
 }
 
 /** The index of the prefix `id` has at `at`, or -1. */
@@ -92,33 +112,23 @@ const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 export function unpackId(stored: StoredId): string {
   if (typeof stored === "number" || typeof stored === "bigint") return String(stored);
   if (typeof stored === "string") return stored;
-  return unpackBytes(stored, stored.length);
+  return unpackBytes(stored, 0, stored.length);
 }
-
-/** A packed id's bytes, as SQLite's `hex()` spells a BLOB (upper-case digits), read back from that text. */
-let fromHex = Buffer.alloc(64);
 
 /**
- * `unpackId` of a BLOB id read as `hex(activity_id)`: a scoring read names hundreds of thousands of
- * activities, and SQLite hands a BLOB over as a new Buffer each, which cost more than its text.
+ * `unpackId` of a packed id held at `from` to `to` of a larger buffer (an owner's history,
+ * behaviour-history.ts), read where it lies rather than copied out first.
  */
-export function unpackHexId(hex: string): string {
-  const length = hex.length >> 1;
-  if (fromHex.length < length) fromHex = Buffer.alloc(length * 2);
-  for (let k = 0; k < length; k++) fromHex[k] = (upperHexValue(hex.charCodeAt(2 * k)) << 4) | upperHexValue(hex.charCodeAt(2 * k + 1));
-  return unpackBytes(fromHex, length);
+export function unpackIdBytes(bytes: Buffer, from: number, to: number): string {
+  return unpackBytes(bytes, from, to);
 }
 
-function upperHexValue(c: number): number {
-  return c <= 0x39 ? c - 0x30 : c - 0x37;
-}
-
-function unpackBytes(stored: Buffer, length: number): string {
+function unpackBytes(stored: Buffer, from: number, to: number): string {
   // The characters go into one buffer and become a string once: a string per character cost a scoring
   // read (every activity's id is unpacked) more than its SQL.
   unpackedLength = 0;
-  let i = 0;
-  while (i < length) {
+  let i = from;
+  while (i < to) {
     const b = stored[i]!;
     if (b >= 1 && b <= PREFIXES.length) {
       for (const c of PREFIX_BYTES[b - 1]!) putChar(c);

@@ -10,7 +10,8 @@
 import { byBinary } from "../../core/text/binary-order.js";
 import { isoInstant } from "../../core/text/iso-instant.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
-import { contactNumber, type PackedId, packId, type StoredId, unpackHexId, unpackId } from "./activity-id.js";
+import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
+import { compacted, emptyEntry, entryId, HistoryWriter, readEntry } from "./behaviour-history.js";
 import { detailHash } from "./detail-hash.js";
 import { inListChunks, rowPlaceholders } from "./in-list.js";
 import type { OtherCommits } from "./other-commits.js";
@@ -27,11 +28,15 @@ const ADD_ROWS = 100;
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
 
-/**
- * An activity row as `list` reads it: owner, a BLOB id in hex (else null), any other id as stored (else
- * null), time (epoch ms), detail id; the id is unpacked into the second place.
- */
-type ActivityRow = [number, string | null, StoredId | null, number, number];
+/** An activity as `list` reads it from its owner's history: owner, id, time (epoch ms), detail id. */
+type ActivityRow = [number, string, number, number];
+
+/** An owner's row: its history and the time of the oldest activity in it (what the prune looks for). */
+interface HistoryRow {
+  owner: number;
+  oldestMs: number;
+  history: Buffer;
+}
 
 interface ReadDetail {
   kind: string;
@@ -54,6 +59,14 @@ export class BehaviourCacheTable {
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
   private readonly owners = new Map<string, number>();
+  /**
+   * Owner keys this connection found unnumbered (an email address no bulk source named): a scoring read
+   * names every person's address, and on Enterprise none owns anything; forgotten with the numbers.
+   */
+  private readonly unnumbered = new Set<string>();
+  /** A batch's new entries being written, and an entry being read: reused. */
+  private readonly fresh = new HistoryWriter();
+  private readonly entry = emptyEntry();
 
   /** Another connection's commit (its prune) may have dropped a cached detail or owner: they are read again then. */
   constructor(
@@ -66,40 +79,36 @@ export class BehaviourCacheTable {
   /**
    * Adds activities; one read again (same owner and id) replaces the one held. Their kind, source and
    * properties are stored once for every activity that shares them (behaviour_details, migration 16).
-   * ADD_ROWS rows go in one statement: a first load's bulk events read puts tens of thousands at once,
-   * and a statement per activity cost more than the rows did. They go in owner order (the table's key):
-   * an events page comes in time order, its owners scattered over the whole table, and put so its
-   * commit cost about a fifth more CPU, most of it the system's (the write-ahead log's pages).
+   * Each owner's new activities are appended to her history (behaviour-history.ts, migration 39) without
+   * reading it: an id it held already is then held twice, the later entry the one that counts, and the
+   * row says so (`loose`) until a read or the prune keeps one entry per id. The owners go in order (the
+   * table's key): an events page comes in time order, its owners scattered over the whole table, and put
+   * so its commit cost about a fifth more CPU (the write-ahead log's pages).
    */
   addAll(activities: readonly CachedActivity[]): void {
     if (activities.length === 0) return;
     this.otherCommits.check();
     const owners = activities.map((a) => this.ownerOf(a.ownerKey));
-    // A stable sort: one id given twice in a batch is still kept as the later one says.
+    // A stable sort: an owner's activities stay in the batch's order, for an id given twice in it.
     const order = activities.map((_, i) => i).sort((a, b) => owners[a]! - owners[b]!);
-    const params: (number | PackedId)[] = [];
-    const flush = (rows: number): void => {
-      this.sql
-        .get(
-          `INSERT INTO behaviour_activities (owner, activity_id, occurred_ms, detail) VALUES ${rowPlaceholders(4, rows)}
-           ON CONFLICT (owner, activity_id) DO UPDATE SET occurred_ms = excluded.occurred_ms, detail = excluded.detail`,
-        )
-        .run(...params);
-      params.length = 0;
-    };
-    for (const i of order) {
-      const activity = activities[i]!;
-      const occurredMs = epochMs(activity.occurredAt);
-      const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
-      params.push(owners[i]!, packId(activity.id), occurredMs, detail);
-      if (params.length === ADD_ROWS * 4) flush(ADD_ROWS);
+    const rows: HistoryRow[] = [];
+    const fresh = this.fresh;
+    for (let from = 0; from < order.length; ) {
+      const owner = owners[order[from]!]!;
+      let to = from + 1;
+      while (to < order.length && owners[order[to]!] === owner) to++;
+      let oldestMs = Infinity;
+      for (const i of latestOfEachId(activities, order, from, to)) {
+        const activity = activities[i]!;
+        const occurredMs = epochMs(activity.occurredAt);
+        const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
+        fresh.appendActivity(activity.id, occurredMs, detail);
+        if (occurredMs < oldestMs) oldestMs = occurredMs;
+      }
+      rows.push({ owner, oldestMs, history: fresh.take() });
+      from = to;
     }
-    // The rest one at a time: a statement per remainder's size would be prepared for every size.
-    const rest = params.splice(0);
-    for (let i = 0; i < rest.length; i += 4) {
-      params.push(rest[i]!, rest[i + 1]!, rest[i + 2]!, rest[i + 3]!);
-      flush(1);
-    }
+    this.writeHistories(rows, "append");
   }
 
   /**
@@ -110,12 +119,13 @@ export class BehaviourCacheTable {
     const fromOwner = contactNumber(`contact:${from}`);
     const toOwner = contactNumber(`contact:${to}`);
     if (fromOwner === null || toOwner === null || fromOwner === toOwner) return;
-    this.sql
-      .get(
-        `INSERT OR IGNORE INTO behaviour_activities (owner, activity_id, occurred_ms, detail)
-         SELECT ?, activity_id, occurred_ms, detail FROM behaviour_activities WHERE owner = ?`,
-      )
-      .run(toOwner, fromOwner);
+    const held = this.histories([fromOwner, toOwner]);
+    const moved = held.get(fromOwner);
+    if (!moved) return;
+    // The merged record's own entries come last: of an id both hold, hers is the one kept.
+    const own = held.get(toOwner);
+    const merged = compacted(own ? Buffer.concat([moved, own]) : moved, -Infinity)!;
+    this.writeHistories([{ owner: toOwner, ...merged }], "replace");
     this.sql.get("DELETE FROM behaviour_activities WHERE owner = ?").run(fromOwner);
   }
 
@@ -127,31 +137,24 @@ export class BehaviourCacheTable {
     // Rows as arrays, their details apart: a scoring read returns hundreds of thousands of activities
     // that share a few thousand details, whose texts a join would hand over again with every row.
     const rows: ActivityRow[] = [];
-    for (const chunk of inListChunks([...keyOf.keys()])) {
-      const chunkRows = this.sql
-        .get<ActivityRow>(
-          `SELECT owner, CASE WHEN typeof(activity_id) = 'blob' THEN hex(activity_id) END,
-             CASE WHEN typeof(activity_id) = 'blob' THEN NULL ELSE activity_id END, occurred_ms, detail
-           FROM behaviour_activities WHERE owner IN (${chunk.placeholders}) AND occurred_ms >= ?`,
-        )
-        .raw(true)
-        .all(...chunk.params, sinceMs) as unknown as ActivityRow[];
-      // Each row's id unpacked in place, once: every activity needs it, and the sort's ties compare it.
-      for (const row of chunkRows) {
-        row[1] = row[1] === null ? unpackId(row[2]!) : unpackHexId(row[1]);
-        rows.push(row);
+    const entry = this.entry;
+    for (const [owner, history] of this.histories([...keyOf.keys()])) {
+      for (let at = 0; at < history.length; at = entry.end) {
+        readEntry(history, at, entry);
+        if (entry.ms < sinceMs) continue;
+        rows.push([owner, entryId(history, entry), entry.ms, entry.detail]);
       }
     }
     // Packed ids do not sort as their texts do: the rows are sorted here, by time and then the id's text
     // in binary order (a locale-aware sort of a page's thousands of activities cost more than reading
     // them), before they become activities, so each activity is made once, in its place.
-    rows.sort((a, b) => a[3] - b[3] || byBinary(a[1]!, b[1]!));
+    rows.sort((a, b) => a[2] - b[2] || byBinary(a[1], b[1]));
     const details = this.detailsOf(rows);
     // Sorted, the rows of one instant are neighbours: each instant's text is made once (isoInstant: a
     // Date and its toISOString for each cost more than the rest of making the activity).
     let lastMs = Number.NaN;
     let occurredAt = "";
-    return rows.map(([owner, id, , ms, detailId]) => {
+    return rows.map(([owner, id, ms, detailId]) => {
       const detail = details.get(detailId)!;
       if (ms !== lastMs) {
         lastMs = ms;
@@ -159,7 +162,7 @@ export class BehaviourCacheTable {
       }
       return {
         ownerKey: keyOf.get(owner)!,
-        id: id!,
+        id,
         kind: detail.kind,
         occurredAt,
         occurredMs: ms,
@@ -170,11 +173,52 @@ export class BehaviourCacheTable {
   }
 
   /**
+   * The histories these owners hold (an owner holding none is left out), read a chunk of owners per
+   * statement, each with one entry per id (a loose one kept so in memory: the prune writes it so).
+   */
+  private histories(owners: readonly number[]): Map<number, Buffer> {
+    const out = new Map<number, Buffer>();
+    for (const chunk of inListChunks(owners)) {
+      const rows = this.sql
+        .get<[number, number, Buffer]>(`SELECT owner, loose, activities FROM behaviour_activities WHERE owner IN (${chunk.placeholders})`)
+        .raw(true)
+        .all(...chunk.params) as unknown as [number, number, Buffer][];
+      for (const [owner, loose, history] of rows) out.set(owner, loose ? compacted(history, -Infinity)!.history : history);
+    }
+    return out;
+  }
+
+  /**
+   * Puts owners' histories, ADD_ROWS to a statement, then tens, then ones (a statement per remainder's
+   * size would be prepared for every size): appended to what each holds, or in its place.
+   */
+  private writeHistories(rows: readonly HistoryRow[], how: "append" | "replace"): void {
+    const update =
+      how === "append"
+        ? `oldest_ms = MIN(oldest_ms, excluded.oldest_ms), loose = 1,
+           activities = CAST(activities || excluded.activities AS BLOB)`
+        : "oldest_ms = excluded.oldest_ms, loose = 0, activities = excluded.activities";
+    let i = 0;
+    for (const size of [ADD_ROWS, 10, 1]) {
+      for (; i + size <= rows.length; i += size) {
+        const params: (number | Buffer)[] = [];
+        for (let k = i; k < i + size; k++) params.push(rows[k]!.owner, rows[k]!.oldestMs, rows[k]!.history);
+        this.sql
+          .get(
+            `INSERT INTO behaviour_activities (owner, oldest_ms, activities) VALUES ${rowPlaceholders(3, size)}
+             ON CONFLICT (owner) DO UPDATE SET ${update}`,
+          )
+          .run(...params);
+      }
+    }
+  }
+
+  /**
    * The details these rows name: kind, source and parsed properties, read once per connection: activities
    * that share a detail share its properties object, frozen, since the scoring only reads it.
    */
   private detailsOf(rows: readonly ActivityRow[]): Map<number, ReadDetail> {
-    const wanted = [...new Set(rows.map((r) => r[4]))];
+    const wanted = [...new Set(rows.map((r) => r[3]))];
     let missing = wanted.filter((id) => !this.readDetails.has(id));
     if (missing.length > 0 && this.readDetails.size + missing.length > DETAIL_CACHE_LIMIT) {
       this.readDetails.clear();
@@ -209,18 +253,32 @@ export class BehaviourCacheTable {
     const to = this.sql
       .get<{ owner: number }>("SELECT owner FROM behaviour_activities WHERE owner > ? ORDER BY owner LIMIT 1 OFFSET ?")
       .get(from, PRUNE_SLICE_ROWS - 1)?.owner;
+    // Only owners holding a decayed activity (their oldest time is on the row) or an id twice are read,
+    // and written back with one entry per id and none decayed.
+    const stale = this.sql
+      .get<[number, Buffer]>(
+        "SELECT owner, activities FROM behaviour_activities WHERE owner > ? AND owner <= ? AND (oldest_ms < ? OR loose = 1)",
+      )
+      .raw(true)
+      .all(from, to ?? Number.MAX_SAFE_INTEGER, beforeMs) as unknown as [number, Buffer][];
+    const kept: HistoryRow[] = [];
+    const emptied: number[] = [];
+    for (const [owner, history] of stale) {
+      const left = compacted(history, beforeMs);
+      if (left) kept.push({ owner, ...left });
+      else emptied.push(owner);
+    }
+    this.writeHistories(kept, "replace");
+    for (const chunk of inListChunks(emptied)) {
+      this.sql.get(`DELETE FROM behaviour_activities WHERE owner IN (${chunk.placeholders})`).run(...chunk.params);
+    }
     if (to === undefined) {
-      this.sql.get("DELETE FROM behaviour_activities WHERE owner > ? AND occurred_ms < ?").run(from, beforeMs);
       // A detail's last use is recorded a step late at most (LAST_USE_STEP_MS).
       this.sql.get("DELETE FROM behaviour_details WHERE last_ms < ?").run(beforeMs - LAST_USE_STEP_MS);
       this.sql
         .get("DELETE FROM behaviour_owners WHERE NOT EXISTS (SELECT 1 FROM behaviour_activities WHERE owner = -behaviour_owners.id)")
         .run();
       this.forgetDetails();
-    } else {
-      this.sql
-        .get("DELETE FROM behaviour_activities WHERE owner > ? AND owner <= ? AND occurred_ms < ?")
-        .run(from, to, beforeMs);
     }
     this.saveFact({ name: PRUNED_TO_FACT, value: to === undefined ? "" : String(to), at });
   }
@@ -234,6 +292,7 @@ export class BehaviourCacheTable {
     this.details.clear();
     this.readDetails.clear();
     this.owners.clear();
+    this.unnumbered.clear();
   }
 
   /**
@@ -267,22 +326,27 @@ export class BehaviourCacheTable {
       const id = contact === null ? this.owners.get(key) : undefined;
       if (contact !== null) keyOf.set(contact, key);
       else if (id !== undefined) keyOf.set(-id, key);
-      else unknown.push(key);
+      else if (!this.unnumbered.has(key)) unknown.push(key);
     }
+    const found = new Set<string>();
     for (const chunk of inListChunks(unknown)) {
       for (const row of this.sql
         .get<{ id: number; key: string }>(`SELECT id, key FROM behaviour_owners WHERE key IN (${chunk.placeholders})`)
         .all(...chunk.params)) {
         this.keepOwner(row.key, row.id);
         keyOf.set(-row.id, row.key);
+        found.add(row.key);
       }
     }
+    if (this.unnumbered.size + unknown.length > DETAIL_CACHE_LIMIT) this.unnumbered.clear();
+    for (const key of unknown) if (!found.has(key)) this.unnumbered.add(key);
     return keyOf;
   }
 
   private keepOwner(ownerKey: string, id: number): void {
     if (this.owners.size >= DETAIL_CACHE_LIMIT) this.owners.clear();
     this.owners.set(ownerKey, id);
+    this.unnumbered.delete(ownerKey);
   }
 
   /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
@@ -390,6 +454,27 @@ export function packCount(count: string | null): bigint | string | null {
   if (count === null) return null;
   const packed = packId(count);
   return typeof packed === "bigint" ? packed : count;
+}
+
+/**
+ * The indexes `order[from..to)` (one owner's) less any id given again later in the batch: the later one is
+ * kept, as it replaces the first. An owner's few are compared pairwise; a map is made only for many.
+ */
+function latestOfEachId(activities: readonly CachedActivity[], order: readonly number[], from: number, to: number): number[] {
+  const out: number[] = [];
+  if (to - from > 16) {
+    const last = new Map<string, number>();
+    for (let k = from; k < to; k++) last.set(activities[order[k]!]!.id, k);
+    for (let k = from; k < to; k++) if (last.get(activities[order[k]!]!.id) === k) out.push(order[k]!);
+    return out;
+  }
+  for (let k = from; k < to; k++) {
+    const id = activities[order[k]!]!.id;
+    let again = false;
+    for (let j = k + 1; j < to && !again; j++) again = activities[order[j]!]!.id === id;
+    if (!again) out.push(order[k]!);
+  }
+  return out;
 }
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { contactNumber, packId } from "./activity-id.js";
 import { packCount } from "./behaviour-cache.js";
+import { packHistoryRows } from "./behaviour-history.js";
 import { detailHash, pieceHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
@@ -48,6 +49,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
       const n = contactNumber(String(key));
       return n === null ? null : BigInt(n);
     });
+    // Migration 39 puts each owner's activities into one history, as behaviour-history.ts writes it.
+    db.aggregate("leadloop_pack_history", packHistoryRows);
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
     db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));
     // Migration 32 and the error queue's writes key each row's problem by the grouping rule (problem-keys.ts).

@@ -1187,6 +1187,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX names_hash ON names (hash);
       ${AUDIT_LOG_VIEW}`,
   },
+  {
+    version: 40,
+    name: "behaviour cache: one row per owner, its activities packed in one history",
+    // A row per activity was 7 of a contact's 20 rows after a first load, and a scoring read made a row
+    // object, a hex text and a sort entry for each. An owner's activities are one history now
+    // (behaviour-history.ts: each entry its packed id, time and detail), new ones appended without a
+    // read; the row keeps its oldest activity's time (at most) and whether it may hold an id twice
+    // (`loose`), so the prune reads only owners holding a decayed activity or a replaced one. The
+    // prune's place (the last owner pruned) stays: owners are numbered as before.
+    sql: `
+      CREATE TABLE behaviour_histories (
+        owner      INTEGER PRIMARY KEY,
+        oldest_ms  INTEGER NOT NULL,
+        loose      INTEGER NOT NULL DEFAULT 0,
+        activities BLOB NOT NULL
+      );
+      INSERT INTO behaviour_histories (owner, oldest_ms, activities)
+        SELECT owner, MIN(occurred_ms), leadloop_pack_history(activity_id, occurred_ms, detail)
+        FROM behaviour_activities GROUP BY owner;
+      DROP TABLE behaviour_activities;
+      ALTER TABLE behaviour_histories RENAME TO behaviour_activities;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

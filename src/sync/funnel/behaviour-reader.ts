@@ -24,6 +24,7 @@ import type { ScoredActivity } from "../../core/scoring/definition.js";
 import type { BatchCommit, BehaviourMark, CachedActivity, Cursor, MarkSignature, StoreFact } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import { SystemError } from "../system-error.js";
+import { HeldBehaviour } from "./held-behaviour.js";
 import {
   BEHAVIOUR_SIGNALS,
   type BulkPage,
@@ -381,9 +382,9 @@ function warnBulkRefused(ctx: RunContext, answer: string): void {
 
 /**
  * Every contact's events since the events cursor (the window on the first bulk read), committed to the
- * cache a page at a time so a million contacts' events never sit in memory; the cursor moves to the read's
- * start once the last page is in. A crash midway leaves the cursor where it was: the pages kept are read
- * again next time, and their ids replace what is held.
+ * cache a few thousand at a time (held-behaviour.ts) so a million contacts' events never sit in memory;
+ * the cursor moves to the read's start with the last of them. A crash midway leaves the cursor where it
+ * was: the pages kept are read again next time, and their ids replace what is held.
  */
 async function readAllContactEvents(
   ctx: RunContext,
@@ -398,18 +399,17 @@ async function readAllContactEvents(
     : since;
   let read = 0;
   let calls = 0;
+  const held = new HeldBehaviour(ctx);
   await setup.activities.readContactEvents(from, async (page) => {
     calls++;
     read += page.length;
-    if (page.length === 0) return;
-    await ctx.store.commitBatch({ runId: ctx.runId, behaviour: page.map(cachedEvent), at: ctx.now().toISOString() });
+    await held.add(page.map(cachedEvent));
   });
   const cost = { calls, windowMs: Math.max(1, Date.parse(startedAt) - Date.parse(from)) };
-  await ctx.store.commitBatch({
-    runId: ctx.runId,
+  // The last activities held go with the cursor: it passes nothing not in the cache.
+  await held.commit({
     cursors: [{ system: SYSTEM, object: EVENTS_CURSOR, value: startedAt, lastId: null }],
     facts: [{ name: EVENTS_BULK_COST_FACT, value: JSON.stringify(cost), at: startedAt }],
-    at: ctx.now().toISOString(),
   });
   state.behaviour.eventsBulkAt = startedAt;
   ctx.log.debug("behaviour.events_bulk_read", { from, activities: read });
@@ -494,10 +494,11 @@ async function readBulk(
   const from = cursor
     ? new Date(Math.max(Date.parse(since), Date.parse(cursor.value) - BULK_LOOKBACK_MS)).toISOString()
     : since;
-  // Each page goes to the behaviour cache as it comes, as the events API's bulk read does: a portal's
-  // window can hold more activities than a run should hold at once. The cursor moves with the caller's
-  // commit, after every page is in the store.
+  // The pages go to the behaviour cache a few thousand activities at a time, as the events API's bulk
+  // read does (held-behaviour.ts): a portal's window can hold more activities than a run should hold at
+  // once. The cursor moves with the caller's commit, after every page is in the store.
   let activities = 0;
+  const held = new HeldBehaviour(ctx);
   await read(from, async (page) => {
     activities += page.length;
     const cached: CachedActivity[] = page.map((a) => ({
@@ -511,9 +512,9 @@ async function readBulk(
     // A contact's properties tell a submission only once the forms cursor exists (submissionsTold), so
     // before the first forms read the cache holds none for these pages to meet: a first load's thousands
     // of pages skip looking their owners' behaviour up.
-    const behaviour = source === "forms" && cursor ? await withoutKnownSubmissions(ctx, cached) : cached;
-    await ctx.store.commitBatch({ runId: ctx.runId, behaviour, at: ctx.now().toISOString() });
+    await held.add(source === "forms" && cursor ? await withoutKnownSubmissions(ctx, cached) : cached);
   });
+  await held.commit();
   ctx.log.debug("behaviour.bulk_read", { source: object, activities });
   return { system: SYSTEM, object, value: until, lastId: null };
 }
