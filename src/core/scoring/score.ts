@@ -5,7 +5,7 @@
 
 import type { FieldValue } from "../records.js";
 import { isBlank } from "../records.js";
-import { type CountedFrom, scoreBehaviour } from "./behaviour.js";
+import { type BehaviourResult, type CountedFrom, scoreBehaviour } from "./behaviour.js";
 import { asCompiled, type CompiledDefinition, toTenths } from "./compile.js";
 import type { QualificationDefinition, ScoredActivity } from "./definition.js";
 import { byPointsDesc, type ScoreReason } from "./reason.js";
@@ -141,6 +141,20 @@ export function scorePerson(
 }
 
 /** A customer's behaviour counts from the day they became one, and their reasons say so. */
+/**
+ * The behaviour part of `scorePerson(input)` as it would be at `nowMs` with these `activities`: its points
+ * and reasons. The fit and negative rules test the person's and company's values alone, so only this part
+ * of a score moves with time.
+ */
+export function behaviourAt(
+  input: ScoreInput,
+  definition: QualificationDefinition | CompiledDefinition,
+  activities: readonly ScoredActivity[],
+  nowMs: number,
+): BehaviourResult {
+  return scoreBehaviour(activities, asCompiled(definition), nowMs, customerWindow(input, input.isCustomer === true));
+}
+
 function customerWindow(input: ScoreInput, isCustomer: boolean): CountedFrom | null {
   const ms = isCustomer && input.customerSince ? Date.parse(input.customerSince) : NaN;
   if (Number.isNaN(ms)) return null;

@@ -3,7 +3,8 @@
 // (`scoreInputsKey`). The qualification skips scoring, behaviour read and score write for a contact whose
 // inputs key is the one kept and whose steady time has not passed (ARCHITECTURE.md "One run", step 2).
 import { hash64 } from "../write-loop.js";
-import { type ScoreInput, type PersonScore, scorePerson } from "./score.js";
+import type { BehaviourResult } from "./behaviour.js";
+import { behaviourAt, type PersonScore, type ScoreInput } from "./score.js";
 import type { CompiledDefinition } from "./compile.js";
 import type { ScoredActivity } from "./definition.js";
 
@@ -34,16 +35,18 @@ export function steadyUntil(
     if (!(at <= nowMs)) return null; // a future activity starts to count within the horizon (or no date)
     if (at >= fromMs) kept.push(a);
   }
-  const end = new Date(endMs);
-  const later = scorePerson({ ...input, activities: kept, now: end }, definition);
-  return samePoints(score, later) && (!sameAt || sameAt(kept, end)) ? endMs : null;
+  // Only the behaviour part can differ then (score.ts `behaviourAt`): the fit and negative rules, and so
+  // their points and reasons, are the person's and company's values', which the horizon does not move.
+  const later = behaviourAt(input, definition, kept, endMs);
+  return sameBehaviour(score, later) && (!sameAt || sameAt(kept, new Date(endMs))) ? endMs : null;
 }
 
-function samePoints(a: PersonScore, b: PersonScore): boolean {
-  if (a.total !== b.total || a.fit !== b.fit || a.behaviour !== b.behaviour || a.reasons.length !== b.reasons.length)
-    return false;
-  const points = new Map(a.reasons.map((r) => [`${r.kind}:${r.ruleId}`, r.points]));
-  return b.reasons.every((r) => points.get(`${r.kind}:${r.ruleId}`) === r.points);
+/** Whether `later` gives `score`'s behaviour points, rule by rule. */
+function sameBehaviour(score: PersonScore, later: BehaviourResult): boolean {
+  if (later.tenths / 10 !== score.behaviour) return false;
+  const points = new Map<string, number>();
+  for (const r of score.reasons) if (r.kind === "behaviour") points.set(r.ruleId, r.points);
+  return points.size === later.reasons.length && later.reasons.every((r) => points.get(r.ruleId) === r.points);
 }
 
 /**
