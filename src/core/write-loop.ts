@@ -80,13 +80,32 @@ export function fingerprintedLength(value: string | null): number | null {
 
 /** Two independent 32-bit FNV-1a style hashes over the UTF-16 units, as 16 hex digits. */
 export function hash64(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
+  return new Hash64().add(text).digest();
+}
+
+/**
+ * `hash64` of texts given one after another, as of their concatenation: a key made of many values
+ * (core/scoring/steady-score.ts) is hashed without making the text they join into.
+ */
+export class Hash64 {
+  private a = 0x811c9dc5;
+  private b = 0x9747b28c;
+
+  add(text: string): this {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    this.a = a;
+    this.b = b;
+    return this;
   }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+
+  digest(): string {
+    return (this.a >>> 0).toString(16).padStart(8, "0") + (this.b >>> 0).toString(16).padStart(8, "0");
+  }
 }

@@ -2,7 +2,7 @@
 // long the score stays what it is now (`steadyUntil`), and a key of the inputs it was worked out from
 // (`scoreInputsKey`). The qualification skips scoring, behaviour read and score write for a contact whose
 // inputs key is the one kept and whose steady time has not passed (ARCHITECTURE.md "One run", step 2).
-import { hash64 } from "../write-loop.js";
+import { Hash64 } from "../write-loop.js";
 import type { BehaviourResult } from "./behaviour.js";
 import { behaviourAt, type PersonScore, type ScoreInput } from "./score.js";
 import type { CompiledDefinition } from "./compile.js";
@@ -62,14 +62,17 @@ export function scoreInputsKey(
   companyFields: readonly string[],
   context: string,
 ): string {
-  const parts: string[] = [context];
-  for (const f of personFields) parts.push(valueText(person[f]));
-  parts.push(company ? "company" : "no company");
-  if (company) for (const f of companyFields) parts.push(valueText(company[f]));
-  return hash64(parts.join("\u0000"));
+  // Hashed as the parts come, as of their text joined by NUL: a re-read contact's key is taken of dozens
+  // of values, which were copied into one text first.
+  const key = new Hash64().add(context);
+  for (const f of personFields) addValue(key.add("\u0000"), person[f]);
+  key.add(company ? "\u0000company" : "\u0000no company");
+  if (company) for (const f of companyFields) addValue(key.add("\u0000"), company[f]);
+  return key.digest();
 }
 
 /** A value in the key: null and absent alike (a blank), a text marked apart from them. */
-function valueText(v: string | null | undefined): string {
-  return v === null || v === undefined ? "\u0001" : `=${v}`;
+function addValue(key: Hash64, v: string | null | undefined): void {
+  if (v === null || v === undefined) key.add("\u0001");
+  else key.add("=").add(v);
 }
