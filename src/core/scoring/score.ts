@@ -140,7 +140,6 @@ export function scorePerson(
   };
 }
 
-/** A customer's behaviour counts from the day they became one, and their reasons say so. */
 /**
  * The behaviour part of `scorePerson(input)` as it would be at `nowMs` with these `activities`: its points
  * and reasons. The fit and negative rules test the person's and company's values alone, so only this part
@@ -155,6 +154,7 @@ export function behaviourAt(
   return scoreBehaviour(activities, asCompiled(definition), nowMs, customerWindow(input, input.isCustomer === true));
 }
 
+/** A customer's behaviour counts from the day they became one, and their reasons say so. */
 function customerWindow(input: ScoreInput, isCustomer: boolean): CountedFrom | null {
   const ms = isCustomer && input.customerSince ? Date.parse(input.customerSince) : NaN;
   if (Number.isNaN(ms)) return null;
