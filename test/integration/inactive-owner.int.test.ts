@@ -256,8 +256,8 @@ describe("Leads of a deactivated Salesforce user", () => {
     const third = (await entries())[0]!;
     expect(third.attempts).toBe(3);
     const due = new Date(Date.parse(third.lastSeenAt) + 15 * 60_000).toISOString();
-    const listed = JSON.parse(await list("--json")) as { id: number; nextTryAt?: string; whatToDo?: string }[];
-    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, nextTryAt: due })]);
+    const listed = JSON.parse(await list("--json")) as { id: number; sentByRuns: boolean; nextTryAt?: string; whatToDo?: string }[];
+    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, sentByRuns: true, nextTryAt: due })]);
     expect(listed[0]!.whatToDo).toContain(`the first run after ${due} (refused 3 times, it waits longer between runs that try it) sends it again by itself`);
     expect(await list()).toContain(`what to do: Salesforce keeps the record locked from this write (an approval process): the first run after ${due}`);
 

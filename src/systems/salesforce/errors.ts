@@ -152,8 +152,10 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   },
   // An approval process locks a record against every edit until it ends: "ENTITY_IS_LOCKED, the entity is
   // locked for editing", as an org answers (Salesforce Developer Forums, "ENTITY IS LOCKED message when
-  // unlocking through approval"). The approval ends by itself, an approver's answer hours or days later,
-  // so the runs send the write again with their backoff rather than a call within its half minute.
+  // unlocking through approval"). The approval ends by itself, with an approver's answer or a recall hours
+  // or days later (Metadata API, ApprovalProcess: the actions "when a record is approved, rejected,
+  // recalled"; Apex Approval class: approval-process locks and unlocks), so the runs send the write again
+  // with their backoff rather than a call within its half minute.
   ENTITY_IS_LOCKED: {
     errorClass: "conflict",
     retriable: false,
