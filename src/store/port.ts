@@ -105,9 +105,20 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 /**
  * The classes of a refusal in passing: the system's state or load, not the record's values or absence.
  * A record refused so is written again by itself (systems/passing-refusals.ts within the call's patience,
- * else the next drain: sync/outbox/drain.ts), its error-queue entry resolved when the write lands.
+ * else the next runs: `sentAgainByRuns`), its error-queue entry resolved when the write lands.
  */
 export const PASSING_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>(["transient", "rate_limited"]);
+
+/**
+ * Whether sync runs send a refused write again by themselves, with the backoff of core/passing-backoff.ts
+ * (sync/retry-errors.ts `retryPassingRefusals`): a refusal in passing (PASSING_CLASSES, which its call
+ * also tries again for half a minute), or one of a lock its system ends by itself hours or days later
+ * (`lastingLock`: Salesforce's approval lock, RecordFailure.lastingLock), which that half minute would
+ * not outlast. The rest wait for the record to change or for a person (an owner who left).
+ */
+export function sentAgainByRuns(refusal: { errorClass: ErrorClass; lastingLock?: boolean }): boolean {
+  return PASSING_CLASSES.has(refusal.errorClass) || refusal.lastingLock === true;
+}
 
 export const ERROR_STATUSES = ["open", "resolved", "discarded"] as const;
 export type ErrorStatus = (typeof ERROR_STATUSES)[number];
@@ -126,6 +137,8 @@ export interface QueuedError {
   errorClass: ErrorClass;
   message: string;
   attempts: number;
+  /** Whether runs send its write again by themselves, after their backoff (`sentAgainByRuns`). */
+  sentByRuns: boolean;
   status: ErrorStatus;
   firstSeenAt: string;
   lastSeenAt: string;
@@ -147,15 +160,17 @@ export interface ErrorFilter {
   seenSince?: string;
   /** Only entries whose write was about one of these people (the payload's `personId`). */
   personIds?: readonly string[];
-  /** Only entries of these classes. */
-  classes?: readonly ErrorClass[];
+  /** Only entries whose writes runs send again by themselves (`sentAgainByRuns`). */
+  sentByRuns?: true;
 }
 
 export type NewQueuedError = Omit<
   QueuedError,
-  "id" | "attempts" | "status" | "firstSeenAt" | "lastSeenAt" | "statusChangedAt"
+  "id" | "attempts" | "sentByRuns" | "status" | "firstSeenAt" | "lastSeenAt" | "statusChangedAt"
 > & {
   at: string;
+  /** Refused for a lock its system ends by itself, hours or days later (RecordFailure.lastingLock). */
+  lastingLock?: boolean;
 };
 
 /** One field changed by one write, with the rule that decided it. */

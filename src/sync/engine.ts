@@ -6,7 +6,7 @@ import { LOOP_WINDOW_HOURS } from "../core/write-loop.js";
 import type { ObjectMapping } from "../core/mapping.js";
 import { countingDebugEvents } from "../log/event-counts.js";
 import type { Logger } from "../log/logger.js";
-import { PASSING_CLASSES, type StateStore } from "../store/port.js";
+import type { StateStore } from "../store/port.js";
 import { readChangeGroups } from "./change-groups.js";
 import { type KeepFor, releaseKeptReads } from "./kept-reads.js";
 import { dryRunSync } from "./dry-run/dry-run.js";
@@ -157,9 +157,10 @@ async function runPipeline(options: SyncOptions, runId: string, plan?: PlannedWr
       await drainOutbox(ctx, { phase: FIELD_SYNC_PHASE });
       ctx.until = now().toISOString();
     }
-    // Writes refused in passing by an earlier run (a lock, a rate limit past the write's patience) go
-    // again, as `errors retry` sends them, so no admin has to: before the reads, as the kept writes above.
-    if ((await store.listErrors({ status: "open", classes: [...PASSING_CLASSES], limit: 1 })).length > 0) {
+    // Writes refused in passing by an earlier run (a lock, a rate limit past the write's patience), or for
+    // a lock that ends by itself (an approval's), go again once their backoff is over, as `errors retry`
+    // sends them, so no admin has to: before the reads, as the kept writes above.
+    if ((await store.listErrors({ status: "open", sentByRuns: true, limit: 1 })).length > 0) {
       startPhase(ctx, "outbox");
       await retryPassingRefusals(ctx, options.mappings);
     }

@@ -222,6 +222,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
         operation: o.failure.operation,
         payload: { source, object: input.object, sourceId: p.sourceId, fields: o.failure.fields },
         errorClass: o.failure.error.errorClass,
+        ...(o.failure.error.lastingLock ? { lastingLock: true } : {}),
         message: refusalMessage(o.failure.error, aboutWhom(p)),
         at: ctx.now().toISOString(),
       });

@@ -9,7 +9,7 @@ import { nextPassingTry } from "../core/passing-backoff.js";
 import { outboxKeyOf } from "../core/payload-text.js";
 import { idsAnsweredBy } from "../core/records.js";
 import { settledBySync } from "../core/text/error-advice.js";
-import { PASSING_CLASSES, type QueuedError, type StateStore } from "../store/port.js";
+import type { QueuedError, StateStore } from "../store/port.js";
 import { crmFields, marketingFields } from "./field-lists.js";
 import { drainKeys } from "./outbox/drain.js";
 import { FIELD_SYNC_PHASE, parseFieldSyncKey } from "./outbox/field-sync-write.js";
@@ -91,8 +91,9 @@ async function* openEntries(
 
 /**
  * A sync run's first step: the open entries of refusals in passing (a row lock, a rate limit, the system's
- * own failure: PASSING_CLASSES) that outlasted an earlier run's patience, written again as `errors retry`
- * writes them, so none waits for an admin: each resolved when its write lands, or another attempt counted.
+ * own failure: PASSING_CLASSES) that outlasted an earlier run's patience, and of locks that end by
+ * themselves (an approval's: store/port.ts `sentAgainByRuns`), written again as `errors retry` writes
+ * them, so none waits for an admin: each resolved when its write lands, or another attempt counted.
  * An entry refused again and again waits longer between runs that send it (core/passing-backoff.ts), so a
  * cause that never clears costs a few calls a day; `errors retry` sends it whenever asked.
  * Before the run reads changes, as the field-sync writes an earlier run left go first (engine.ts).
@@ -106,7 +107,7 @@ export async function retryPassingRefusals(ctx: RunContext, mappings: readonly O
   for (;;) {
     const page = await ctx.store.listErrors({
       status: "open",
-      classes: [...PASSING_CLASSES],
+      sentByRuns: true,
       limit: RETRY_ENTRIES,
       ...(afterId === undefined ? {} : { afterId }),
     });

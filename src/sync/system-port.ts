@@ -57,6 +57,12 @@ export interface RecordFailure {
    * INACTIVE_OWNER_OR_USER): entries combined into the write are not sent again one by one (outbox/drain.ts).
    */
   ofRecord?: true;
+  /**
+   * The record is locked by a process of the system that ends by itself hours or days later (a Salesforce
+   * approval: ENTITY_IS_LOCKED): not tried again within the call, but by the runs after their backoff
+   * (store/port.ts `sentAgainByRuns`).
+   */
+  lastingLock?: true;
 }
 
 /**

@@ -18,7 +18,11 @@ import type { Clock } from "./clock.js";
  */
 export const PASSING_PATIENCE_MS = 30_000;
 
-/** Whether this outcome is a refusal in passing (PASSING_CLASSES). */
+/**
+ * Whether this outcome is a refusal in passing (PASSING_CLASSES). A lock that lasts hours (an approval's,
+ * RecordFailure.lastingLock) is not: this call's half minute would only hold the run, so the runs alone
+ * send it again (store/port.ts `sentAgainByRuns`).
+ */
 export function refusedInPassing(outcome: WriteOutcome | undefined): boolean {
   return outcome !== undefined && !outcome.ok && PASSING_CLASSES.has(outcome.error.errorClass);
 }

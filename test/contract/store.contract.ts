@@ -874,6 +874,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           errorClass: "data",
           message: "INVALID_EMAIL_ADDRESS: Email",
           attempts: 1,
+          sentByRuns: false,
           status: "open",
           firstSeenAt: at(1),
           lastSeenAt: at(1),
@@ -972,6 +973,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
           [people.zoe.lead, 1],
           [null, 1],
           [null, 1],
+        ]);
+      });
+
+      // A run opens by sending again what clears by itself (store/port.ts sentAgainByRuns): a refusal in
+      // passing, or a lock its system ends by itself (an approval's), not an owner who left.
+      it("finds the entries runs send again: refusals in passing and lasting locks, by their class or lock", async () => {
+        await store.commitBatch(
+          batch(1, {
+            errors: [
+              { ...failedWrite(people.zoe.lead, 1, "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access"), errorClass: "transient" },
+              { ...failedWrite(people.jose.lead, 1, "ENTITY_IS_LOCKED: the entity is locked for editing"), errorClass: "conflict", lastingLock: true },
+              { ...failedWrite(people.zoe.contact, 1, "INACTIVE_OWNER_OR_USER: operation performed with inactive user"), errorClass: "conflict" },
+            ],
+          }),
+        );
+        const all = await store.listErrors({ status: "open" });
+        expect(all.map((e) => [e.recordId, e.sentByRuns])).toEqual([
+          [people.zoe.lead, true],
+          [people.jose.lead, true],
+          [people.zoe.contact, false],
+        ]);
+        expect((await store.listErrors({ status: "open", sentByRuns: true })).map((e) => e.recordId)).toEqual([people.zoe.lead, people.jose.lead]);
+        // Refused again, the lock's entry keeps saying so.
+        await store.commitBatch(
+          batch(2, { errors: [{ ...failedWrite(people.jose.lead, 2, "ENTITY_IS_LOCKED: the entity is locked for editing"), errorClass: "conflict", lastingLock: true }] }),
+        );
+        expect(await store.listErrors({ status: "open", sentByRuns: true, afterId: all[0]!.id })).toEqual([
+          expect.objectContaining({ recordId: people.jose.lead, attempts: 2, sentByRuns: true }),
         ]);
       });
 

@@ -1,4 +1,4 @@
-// Migration 39: the behaviour cache keeps an owner's activities as one row, her history. A v38 file's
+// Migration 40: the behaviour cache keeps an owner's activities as one row, her history. A v38 file's
 // activities come through the upgrade and read back the same; a look-back's re-read, a merged contact's
 // activities and the prune keep one activity per id, and the history no larger than the activities it holds.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -55,7 +55,7 @@ function rows(file: string): { owner: number; bytes: number }[] {
   }
 }
 
-describe("migration 39: an owner's activities as one history", () => {
+describe("migration 40: an owner's activities as one history", () => {
   it("keeps a person's activities as one row, a look-back's re-read and a merged contact's once each", async () => {
     const file = join(dir, "state.db");
     const store = await openSqliteStore(file);

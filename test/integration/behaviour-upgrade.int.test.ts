@@ -82,7 +82,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE outbox DROP COLUMN refused_of_record;
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
-      DROP INDEX error_queue_class;
+      DROP INDEX error_queue_sent_by_runs;
+      ALTER TABLE error_queue DROP COLUMN sent_by_runs;
       DROP TABLE steady_scores;
       ${MIGRATION_39_UNDONE}
       CREATE TABLE behaviour_activities (
@@ -135,11 +136,12 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
-    // rest, 39: the links' index by CRM record, made again as two, and the pieces' index by last use, and
-    // 40: the activities put in their owners' histories, whose table is rewritten here), so they run again
+    // rest, 39: the links' index by CRM record, made again as two, and the pieces' index by last use, 40:
+    // the activities put in their owners' histories, whose table is rewritten here, and 41: the error
+    // queue's column of entries the runs send again and its index, in place of 37's), so they run again
     // on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

@@ -4,11 +4,13 @@
 // call; leadloop sends a field-sync write again only when the person's field changes again, never every run; and an SLA breach's re-route, which gives the Lead
 // to an active rep, goes through and lets the refused writes be retried. Other values decided for the
 // record (a rescore) wait in the refused write, the refusal being the record's, not its values', until
-// the Lead changes (given to an active user) or a retry; an approval lock (ENTITY_IS_LOCKED) alike.
+// the Lead changes (given to an active user) or a retry; an approval lock (ENTITY_IS_LOCKED) alike, but
+// it ends by itself, so the runs send its write again with the backoff of a refusal in passing.
 import { rmSync } from "node:fs";
 import type { SlaDefinition } from "../../src/core/sla/definition.js";
 import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
-import { funnelFor, pricingAndDemo, REPS, seedCamille, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
+import { runCli } from "../support/cli-run.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedCamille, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 const HOUR = 3_600_000;
@@ -198,14 +200,88 @@ describe("Leads of a deactivated Salesforce user", () => {
     expect(await loop.store.listErrors({ status: "open" })).toEqual([]);
   });
 
-  // An approval lock is the record's too; its release changes no field leadloop reads, so the retry sends it.
-  it("keeps a locked Lead's refused score write waiting with the newest score, and writes it once retried after the unlock", async () => {
-    const { funnel, leadId, newest, sends } = await rescoredWhileRefused(
-      (id) => loop.salesforce.data.lock("Lead", id),
-      "ENTITY_IS_LOCKED",
-    );
+  // An approval lock is the record's too, but it ends by itself, hours or days later, and its release
+  // changes no field leadloop reads: the runs send the refused write again with the backoff of a refusal
+  // in passing (the next two, then 15 minutes doubling), never within a run, the later score held in it.
+  it("sends a locked Lead's refused score write again by the runs' backoff, never within a run, and writes the newest score once the approval ends", async () => {
+    const { camille, funnel, leadId } = await camilleHandedOff();
+    loop.salesforce.data.lock("Lead", leadId);
+    /** The scores each call of `run` sent Camille's Lead, one per call that updated it. */
+    const scoresSent = async (run: () => Promise<unknown>) => {
+      const sent: unknown[] = [];
+      const stop = loop.salesforce.calls.observe((call) => {
+        const records = (call.body as { records?: Record<string, unknown>[] } | undefined)?.records ?? [];
+        // An update names its record by `id`, as jsforce sends it.
+        for (const r of records) if (r.id === leadId && "Leadloop_Score__c" in r) sent.push(r.Leadloop_Score__c);
+      });
+      try {
+        await run();
+      } finally {
+        stop();
+      }
+      return sent;
+    };
+    const runAfter = (ms: number) => {
+      clock.t += ms;
+      return scoresSent(() => loop.sync({ funnel }));
+    };
+    const rescore = (title: string) => {
+      clock.t += 60_000;
+      recordActivity(loop.hubspot.data, {
+        contactId: camille,
+        kind: "pageView",
+        occurredAt: new Date(clock.t),
+        properties: { hs_url: `https://www.leadloop-demo.com/fr/${title.length}`, hs_title: title },
+      });
+    };
+    const score = () => Number(loop.hubspot.data.getObject("contacts", camille)!.properties.leadloop_score);
+    const entries = () => loop.store.listErrors({ status: "open" });
+    const list = async (...flags: string[]) =>
+      (await runCli(["--config", loopConfig(loop, "salesforce"), "errors", "list", ...flags], {}, undefined, { now: () => new Date(clock.t) })).stdout;
+
+    // Camille reads a page while her Lead is in an approval: the score write is refused, once (the retry
+    // layer does not try it again within the run), and its entry says the runs send it again.
+    rescore("Intégrations SAP — Études de cas");
+    expect(await runAfter(5 * 60_000)).toHaveLength(1);
+    const [entry] = await entries();
+    expect(entry).toMatchObject({ recordId: leadId, operation: "qualification", errorClass: "conflict", attempts: 1, sentByRuns: true });
+    expect(entry!.message).toContain("ENTITY_IS_LOCKED");
+    expect(entry!.message).toContain("the runs send the write again by themselves once the approval ends");
+    const first = score();
+
+    // The next two runs send it, one call each; the one after waits 15 minutes from the last refusal.
+    expect(await runAfter(60_000)).toEqual([first]);
+    expect(await runAfter(60_000)).toEqual([first]);
+    expect(await runAfter(60_000)).toEqual([]);
+    const third = (await entries())[0]!;
+    expect(third.attempts).toBe(3);
+    const due = new Date(Date.parse(third.lastSeenAt) + 15 * 60_000).toISOString();
+    const listed = JSON.parse(await list("--json")) as { id: number; sentByRuns: boolean; nextTryAt?: string; whatToDo?: string }[];
+    expect(listed).toEqual([expect.objectContaining({ id: entry!.id, sentByRuns: true, nextTryAt: due })]);
+    expect(listed[0]!.whatToDo).toContain(`the first run after ${due} (refused 3 times, it waits longer between runs that try it) sends it again by itself`);
+    expect(await list()).toContain(`what to do: Salesforce keeps the record locked from this write (an approval process): the first run after ${due}`);
+
+    // She reads another page: the new score waits in the refused write, not sent before the wait is over.
+    rescore("Tarifs Entreprise");
+    expect(await runAfter(4 * 60_000)).toEqual([]);
+    const newest = score();
+    expect(newest).not.toBe(first);
+    clock.t = Date.parse(due);
+    expect(await runAfter(0)).toEqual([newest]);
+    const fourth = (await entries())[0]!;
+    expect(fourth.attempts).toBe(4);
+
+    // The approval ends; no one runs `errors retry`. The run before the 30-minute wait is over sends nothing,
+    // the first after it writes the newest score, once, and the queue is empty.
     loop.salesforce.data.unlock("Lead", leadId);
-    expect(await sends(() => loop.retry({ funnel }))).toEqual({ writes: ["/services/data/v62.0/composite/sobjects"], score: newest, status: "resolved" });
+    expect(await runAfter(10 * 60_000)).toEqual([]);
+    clock.t = Date.parse(fourth.lastSeenAt) + 30 * 60_000;
+    expect(await runAfter(0)).toEqual([newest]);
+    expect(Number(loop.salesforce.data.get("Lead", leadId)?.Leadloop_Score__c)).toBe(newest);
+    expect(await loop.store.getError(entry!.id)).toMatchObject({ status: "resolved", attempts: 4 });
+    expect(await entries()).toEqual([]);
+    expect(await list()).toBe("no open errors\n");
+    expect(await runAfter(60_000)).toEqual([]);
   });
 
   it("closes a follow-up task stranded with a deactivated rep when the follow-up ends, and again after a lost store", async () => {

@@ -122,7 +122,7 @@ describe("migration 20: a packed behaviour cache", () => {
       { key: "email:zoë.ångström@nordlicht.se" },
     ]);
     // A contact with a numeric id is that number; the HubSpot-shaped ids are kept in fewer bytes (in its
-    // owner's history since migration 39: an entry's id form 1 is packed bytes).
+    // owner's history since migration 40: an entry's id form 1 is packed bytes).
     const ids = (check.prepare("SELECT owner, activities FROM behaviour_activities ORDER BY owner").all() as { owner: number; activities: Buffer }[]).flatMap(
       ({ owner, activities }) => {
         const out: { owner: number; type: string; bytes: number }[] = [];

@@ -180,7 +180,7 @@ describe("migration 16: a compact store", () => {
     };
 
     // A year's window: the first run's prune takes the first slice only. A row is an owner's history
-    // (migration 39): the slice's owners go, but contact:1's row, which keeps her recent activity.
+    // (migration 40): the slice's owners go, but contact:1's row, which keeps her recent activity.
     await store.commitBatch({ runId: "run-2", at: daysAgo(0), behaviourPruneBefore: daysAgo(365) });
     expect(left().activities).toBe(owners - PRUNE_SLICE_ROWS + 1);
     // Reads never see a decayed activity the slices have not reached yet.

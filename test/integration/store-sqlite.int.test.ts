@@ -658,6 +658,35 @@ describe("SQLite state store file", () => {
     await upgraded.close();
   });
 
+  // Migration 41 keeps with each entry whether the runs send its write again: a queue from before it has
+  // its refusals in passing and its approval locks (told by the code their message opens with) sent so.
+  it("marks the entries of a queue from before migration 41 that runs send again: in passing and approval locks", async () => {
+    const file = freshFile();
+    const old = openConnection(file);
+    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 38));
+    const insert = old.prepare(
+      `INSERT INTO error_queue (run_id, system, object, record_id, operation, payload, error_class, message, status, first_seen_at, last_seen_at)
+       VALUES ('run-1', ?, ?, ?, 'qualification', '{}', ?, ?, 'open', '2026-11-30T12:05:00.000Z', '2026-11-30T12:05:00.000Z')`,
+    );
+    insert.run("salesforce", "Lead", "00Q5g00000ZoeAAA", "transient", "UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record [zoë.ångström@nordlicht.se]");
+    insert.run("salesforce", "Lead", "00Q5g00000JoseAA", "conflict", "ENTITY_IS_LOCKED: the record is locked in Salesforce, by an approval process (the entity is locked for editing) [josé.núñez@nordlicht.se]");
+    insert.run("salesforce", "Lead", "00Q5g00000BjrnAA", "conflict", "INACTIVE_OWNER_OR_USER: operation performed with inactive user [005Hs000000AAAA] as owner of lead [björn@nordlicht.se]");
+    insert.run("hubspot", "contacts", "10042", "rate_limited", "RATE_LIMITS: You have reached your secondly limit. [françoise@nordlicht.se]");
+    insert.run("hubspot", "contacts", "10043", "conflict", "CONFLICT: ENTITY_IS_LOCKED: not Salesforce's [élodie@nordlicht.se]");
+    old.close();
+
+    const upgraded = await openSqliteStore(file);
+    expect((await upgraded.listErrors({ status: "open" })).map((e) => [e.recordId, e.sentByRuns])).toEqual([
+      ["00Q5g00000ZoeAAA", true],
+      ["00Q5g00000JoseAA", true],
+      ["00Q5g00000BjrnAA", false],
+      ["10042", true],
+      ["10043", false],
+    ]);
+    expect((await upgraded.listErrors({ status: "open", sentByRuns: true })).map((e) => e.recordId)).toEqual(["00Q5g00000ZoeAAA", "00Q5g00000JoseAA", "10042"]);
+    await upgraded.close();
+  });
+
   it("refuses a file written by a newer leadloop, naming the file and both versions", async () => {
     const file = freshFile();
     await (await openSqliteStore(file)).close();

@@ -4,7 +4,7 @@ import { nextPassingTry } from "../../core/passing-backoff.js";
 import { errorAdvice } from "../../core/text/error-advice.js";
 import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
 import { openStore } from "../../store/open-store.js";
-import { ERROR_STATUSES, type ErrorStatus, PASSING_CLASSES, type QueuedError } from "../../store/port.js";
+import { ERROR_STATUSES, type ErrorStatus, type QueuedError } from "../../store/port.js";
 import { retryQueuedErrors } from "../../sync/retry-errors.js";
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import { declareCommand } from "../command-list.js";
@@ -47,8 +47,9 @@ export function registerErrors(program: Command, io: CommandIo): void {
         const entries = listed.map((e) => {
           const problem = problemOf.get(e.id);
           if (e.status !== "open" || !problem) return e;
-          // A refusal in passing is sent again by a sync run by itself, after its backoff (passing-backoff.ts).
-          const waits = PASSING_CLASSES.has(e.errorClass) ? { nextTryAt: nextPassingTry(e) } : {};
+          // A refusal in passing, or an approval's lock, is sent again by a sync run by itself, after its
+          // backoff (passing-backoff.ts).
+          const waits = e.sentByRuns ? { nextTryAt: nextPassingTry(e) } : {};
           return { ...e, ...waits, whatToDo: errorAdvice(e), problem: problemJson(problem, recordNamed) };
         });
         if (opts.json) printJson(io, entries);

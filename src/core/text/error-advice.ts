@@ -14,6 +14,8 @@ export interface AdvisedEntry {
   /** Refusals so far and the last one's instant: when a run sends a refusal in passing again (passing-backoff.ts). */
   attempts?: number;
   lastSeenAt?: string;
+  /** Whether runs send its write again by themselves (store/port.ts `sentAgainByRuns`). */
+  sentByRuns?: boolean;
 }
 
 /** The operations of entries a sync can settle by itself (see `settledBySync`). */
@@ -31,7 +33,7 @@ export function settledBySync(entry: Pick<AdvisedEntry, "operation" | "payload">
   return SETTLED_BY_SYNC.has(entry.operation) && !namesWrite;
 }
 
-/** Which sync run sends a refusal in passing again by itself: the next, or the first after its backoff. */
+/** Which sync run sends a refusal again by itself (`sentByRuns`): the next, or the first after its backoff. */
 function passingRun(entry: AdvisedEntry): string {
   if (entry.attempts === undefined || entry.lastSeenAt === undefined) return "the next run";
   const wait = passingWaitMs(entry.attempts);
@@ -63,6 +65,14 @@ export function errorAdvice(entry: AdvisedEntry, ids: readonly number[] = [entry
         `the next run sends the record again once it changes, or ${retry} now`
       );
     case "conflict":
+      // A lock that ends by itself (an approval's): no one need act, though an admin may end it sooner.
+      if (entry.sentByRuns)
+        return (
+          `${system} keeps the record locked from ${ids.length === 1 ? "this write" : `these ${ids.length} writes`} ` +
+          `(an approval process): ${passingRun(entry)} sends ${ids.length === 1 ? "it" : "them"} again by itself, ` +
+          `and keeps trying until the lock ends; once the approval ends (or an admin unlocks the record) ${retry} ` +
+          `sends ${ids.length === 1 ? "it" : "them"} at once, or ${discard} if ${ids.length === 1 ? "it" : "they"} should not be written`
+        );
       return (
         `${system} keeps the record from ${ids.length === 1 ? "this write" : `these ${ids.length} writes`} ` +
         `(a duplicate, a converted or locked record, an owner who left): settle it in ` +

@@ -79,7 +79,7 @@ export class BehaviourCacheTable {
   /**
    * Adds activities; one read again (same owner and id) replaces the one held. Their kind, source and
    * properties are stored once for every activity that shares them (behaviour_details, migration 16).
-   * Each owner's new activities are appended to her history (behaviour-history.ts, migration 39) without
+   * Each owner's new activities are appended to her history (behaviour-history.ts, migration 40) without
    * reading it: an id it held already is then held twice, the later entry the one that counts, and the
    * row says so (`loose`) until a read or the prune keeps one entry per id. The owners go in order (the
    * table's key): an events page comes in time order, its owners scattered over the whole table, and put

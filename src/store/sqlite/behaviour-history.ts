@@ -1,4 +1,4 @@
-// An owner's history as the behaviour cache keeps it (migration 39): all its activities in one BLOB, read
+// An owner's history as the behaviour cache keeps it (migration 40): all its activities in one BLOB, read
 // whole and appended to, one row per owner where each activity was a row. An entry is a head byte (the id's
 // form: 0 a number, 1 packed bytes, 2 text as UTF-8; bit 2 set when the time is not 6 bytes unsigned),
 // the id's length and bytes (activity-id.ts packs it), its time (epoch ms, 6 bytes, else an 8-byte
@@ -159,7 +159,7 @@ function sameId(history: Buffer, a: HistoryEntry, b: HistoryEntry): boolean {
 }
 
 /**
- * Migration 39's aggregate (`leadloop_pack_history`, connection.ts): an owner's rows as the table kept
+ * Migration 40's aggregate (`leadloop_pack_history`, connection.ts): an owner's rows as the table kept
  * them before (id packed as a number, bytes or text; time; detail), one history.
  */
 export const packHistoryRows = {
@@ -214,7 +214,7 @@ export class HistoryWriter {
     else this.appendBytes(BYTES_FORM, packedBytes(), length, ms, detail);
   }
 
-  /** Appends an activity by its id as the table kept it before migration 39 (a number, packed bytes or text). */
+  /** Appends an activity by its id as the table kept it before migration 40 (a number, packed bytes or text). */
   append(id: StoredId, ms: number, detail: number): void {
     if (typeof id === "bigint" || typeof id === "number") this.appendNumber(Number(id), ms, detail);
     else if (typeof id === "string") {

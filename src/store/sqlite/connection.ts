@@ -49,7 +49,7 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
       const n = contactNumber(String(key));
       return n === null ? null : BigInt(n);
     });
-    // Migration 39 puts each owner's activities into one history, as behaviour-history.ts writes it.
+    // Migration 40 puts each owner's activities into one history, as behaviour-history.ts writes it.
     db.aggregate("leadloop_pack_history", packHistoryRows);
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
     db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));

@@ -7,6 +7,7 @@ import {
   type NewQueuedError,
   type OutboxWrite,
   type QueuedError,
+  sentAgainByRuns,
   StoreError,
 } from "../port.js";
 import { outboxKeyOf } from "../../core/payload-text.js";
@@ -16,13 +17,13 @@ import { fromJsonText, toJsonText } from "./json.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `id, run_id AS runId, system, object, record_id AS recordId, operation, payload,
-  error_class AS errorClass, message, attempts, status, first_seen_at AS firstSeenAt,
+  error_class AS errorClass, message, attempts, sent_by_runs AS sentByRuns, status, first_seen_at AS firstSeenAt,
   last_seen_at AS lastSeenAt, status_changed_at AS statusChangedAt`;
 
-type ErrorRow = Omit<QueuedError, "payload"> & { payload: string | null };
+type ErrorRow = Omit<QueuedError, "payload" | "sentByRuns"> & { payload: string | null; sentByRuns: number };
 
 function toQueuedError(row: ErrorRow): QueuedError {
-  return { ...row, payload: fromJsonText(row.payload) };
+  return { ...row, payload: fromJsonText(row.payload), sentByRuns: row.sentByRuns === 1 };
 }
 
 export class ErrorQueueTable {
@@ -38,11 +39,12 @@ export class ErrorQueueTable {
     const row = this.sql
       .get<{ id: number }>(
         `INSERT INTO error_queue (run_id, system, object, record_id, operation, payload, error_class,
-           message, attempts, status, first_seen_at, last_seen_at, problem_person, problem_cause)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'open', ?, ?, ?, ?)
+           message, attempts, sent_by_runs, status, first_seen_at, last_seen_at, problem_person, problem_cause)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 'open', ?, ?, ?, ?)
          ON CONFLICT (system, object, record_id, operation) WHERE status = 'open' DO UPDATE
            SET attempts = attempts + 1, message = excluded.message, last_seen_at = excluded.last_seen_at,
                payload = excluded.payload, error_class = excluded.error_class, run_id = excluded.run_id,
+               sent_by_runs = excluded.sent_by_runs,
                problem_person = excluded.problem_person, problem_cause = excluded.problem_cause
          RETURNING id`,
       )
@@ -55,6 +57,7 @@ export class ErrorQueueTable {
         toJsonText(error.payload, `the payload of the failed ${error.system} ${error.object} write`),
         error.errorClass,
         error.message,
+        sentAgainByRuns(error) ? 1 : 0,
         error.at,
         error.at,
         person,
@@ -117,7 +120,7 @@ export class ErrorQueueTable {
     // By the stored person key, which the problems index serves for open entries.
     when(filter.personIds && JSON.stringify(filter.personIds.map(personProblemKey)), "problem_person IN (SELECT value FROM json_each(?))");
     when(filter.recordIds && JSON.stringify(filter.recordIds), "record_id IN (SELECT value FROM json_each(?))");
-    when(filter.classes && JSON.stringify(filter.classes), "error_class IN (SELECT value FROM json_each(?))");
+    if (filter.sentByRuns) where.push("sent_by_runs = 1");
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.sql
       .get<ErrorRow>(`SELECT ${COLUMNS} FROM error_queue ${clause} ORDER BY id LIMIT ?`)

@@ -1210,6 +1210,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE behaviour_histories RENAME TO behaviour_activities;
     `,
   },
+  {
+    version: 41,
+    name: "error queue: entries the runs send again",
+    // Runs send again by themselves not only refusals in passing (the transient and rate-limited classes)
+    // but a Lead an approval locked (ENTITY_IS_LOCKED, a `conflict`: store/port.ts `sentAgainByRuns`), so
+    // the entry says so itself, and the index by class that answered each run's question gives way to one
+    // by this column. An approval lock's entry of an earlier build is told by the code its message opens
+    // with (sync/system-port.ts `refusalMessage`).
+    sql: `ALTER TABLE error_queue ADD COLUMN sent_by_runs INTEGER NOT NULL DEFAULT 0;
+      UPDATE error_queue SET sent_by_runs = 1
+        WHERE error_class IN ('transient', 'rate_limited') OR (system = 'salesforce' AND message LIKE 'ENTITY_IS_LOCKED:%');
+      DROP INDEX error_queue_class;
+      CREATE INDEX error_queue_sent_by_runs ON error_queue (status, sent_by_runs);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -364,6 +364,7 @@ async function sendBatch(
           fields: Object.fromEntries(entry.fields.map((f) => [f.field, f.after])),
         },
         errorClass: outcome.error.errorClass,
+        ...(outcome.error.lastingLock ? { lastingLock: true } : {}),
         message,
         at,
       });

@@ -32,6 +32,8 @@ interface Fault {
   runNote?: string;
   /** A record's refusal whatever values the write carries (RecordFailure.ofRecord). */
   ofRecord?: true;
+  /** A lock that ends by itself, hours or days later (RecordFailure.lastingLock). */
+  lastingLock?: true;
 }
 
 /** What a stopped sync run adds to a spent allocation's message: when its work goes on. */
@@ -150,14 +152,19 @@ const FAULT_TABLE: Readonly<Record<string, Fault>> = {
   },
   // An approval process locks a record against every edit until it ends: "ENTITY_IS_LOCKED, the entity is
   // locked for editing", as an org answers (Salesforce Developer Forums, "ENTITY IS LOCKED message when
-  // unlocking through approval").
+  // unlocking through approval"). The approval ends by itself, with an approver's answer or a recall hours
+  // or days later (Metadata API, ApprovalProcess: the actions "when a record is approved, rejected,
+  // recalled"; Apex Approval class: approval-process locks and unlocks), so the runs send the write again
+  // with their backoff rather than a call within its half minute.
   ENTITY_IS_LOCKED: {
     errorClass: "conflict",
     retriable: false,
     ofRecord: true,
+    lastingLock: true,
     explain: (d) =>
-      `the record is locked in Salesforce, by an approval process (${d}): finish or recall the approval, or ` +
-      "have an admin unlock the record, then `leadloop errors retry`",
+      `the record is locked in Salesforce, by an approval process (${d}): the runs send the write again by ` +
+      "themselves once the approval ends (finished or recalled, or the record unlocked by an admin), or " +
+      "`leadloop errors retry` at once",
   },
   "HTTP 401": {
     errorClass: "auth",
@@ -266,6 +273,7 @@ export function recordFailure(statusCode: string, detail: string, write?: Refuse
     code: statusCode,
     message: fault.explain(detail, write),
     ...(fault.ofRecord ? { ofRecord: true as const } : {}),
+    ...(fault.lastingLock ? { lastingLock: true as const } : {}),
   };
 }
 
