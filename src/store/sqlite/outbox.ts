@@ -4,7 +4,8 @@ import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxR
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
+import { decidedEntry, decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
+import { OutboxHandover } from "./outbox-handover.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
@@ -59,6 +60,14 @@ export class OutboxTable {
     private readonly pieces: TextPieceTable,
   ) {}
 
+  /** The entries this connection put, for its own drain: not decoded again (outbox-handover.ts). */
+  private readonly handover = new OutboxHandover();
+
+  /** A transaction rolled back: the entries kept for the rows it put went with them. */
+  forget(): void {
+    this.handover.forget();
+  }
+
   /**
    * Keeps the decided writes, in order. A write decided again replaces the pending one's values (fields it does not
    * name are kept); a refused one stays refused while its refusal still stands for the new decision (`stillRefused`),
@@ -66,18 +75,23 @@ export class OutboxTable {
    */
   putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
     if (decided.length === 0) return;
-    const addedUse = this.pieces.outboxAddedUse();
-    for (const write of decided) this.put(write, runId, at, addedUse);
+    const decision: Decision = {
+      addedUse: this.pieces.outboxAddedUse(),
+      run: this.names.idOf(runId),
+      runId,
+      decidedMs: Date.parse(at),
+      decidedAt: new Date(Date.parse(at)).toISOString(),
+    };
+    for (const write of decided) this.put(inFieldOrder(write), decision);
   }
 
-  /** `addedUse`: the last use a piece this write adds records (TextPieceTable.outboxAddedUse). */
-  private put(decided: OutboxWrite, runId: string, at: string, addedUse: number): void {
+  /** `decided`'s fields in the row's order (`inFieldOrder`). */
+  private put(decided: OutboxWrite, decision: Decision): void {
     const phase = this.names.idOf(decided.phase);
     const system = this.names.idOf(decided.system);
     const object = this.names.idOf(decided.object);
-    const run = this.names.idOf(runId);
-    const decidedMs = Date.parse(at);
-    const decidedText = this.payload(decided, addedUse);
+    const { run, decidedMs } = decision;
+    const decidedText = this.payload(decided, decision.addedUse);
     // Most keys are new: one statement inserts them, and only a key decided before reads its row.
     const inserted = this.sql
       .get(
@@ -85,14 +99,20 @@ export class OutboxTable {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
       )
       .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
-    if (inserted.changes > 0) return;
+    if (inserted.changes > 0) {
+      this.hand(decided, Number(inserted.lastInsertRowid), null, decision);
+      return;
+    }
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
     // A decision naming every field the earlier one named keeps nothing of it (withEarlierFields), so the
     // earlier row is not decoded (its long values' pieces read) and the payload made for the insert stands.
     const named = new Set(decided.fields.map((f) => f.field));
-    const keepsNone = (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
-    const write = keepsNone ? decided : withEarlierFields(decided, this.toEntries([old])[0]!);
-    const text = write === decided ? decidedText : this.payload(write, addedUse);
+    const handed = this.handover.entryOf(old);
+    const keepsNone = handed
+      ? handed.fields.every((f) => named.has(f.field))
+      : (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
+    const write = keepsNone ? decided : inFieldOrder(withEarlierFields(decided, handed ?? this.toEntries([old])[0]!));
+    const text = write === decided ? decidedText : this.payload(write, decision.addedUse);
     const held = stillRefused(old, { phase, system, object, recordId: write.recordId, group: write.group, text });
     this.sql
       .get(
@@ -112,6 +132,24 @@ export class OutboxTable {
         text,
         old.seq,
       );
+    this.hand(write, old.seq, held ? old.refusedMs : null, decision);
+  }
+
+  /** Keeps the write just put as row `seq` for this process's drain (outbox-handover.ts). */
+  private hand(write: OutboxWrite, seq: number, refusedMs: number | null, decision: Decision): void {
+    const columns = {
+      key: write.key,
+      phase: write.phase,
+      system: write.system,
+      object: write.object,
+      recordId: write.recordId,
+      group: write.group,
+      seq,
+      decidedAt: decision.decidedAt,
+      runId: decision.runId,
+      refusedAt: refusedMs === null ? null : new Date(refusedMs).toISOString(),
+    };
+    this.handover.keep(decidedEntry(columns, write), decision.run, decision.decidedMs);
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
@@ -166,7 +204,9 @@ export class OutboxTable {
     const remove = this.sql.get("DELETE FROM outbox WHERE key = ? AND run = ? AND decided_ms = ?");
     const written = [...byKey.values()].filter((e) => {
       const run = this.names.findId(e.runId);
-      return run !== undefined && remove.run(e.key, run, Date.parse(e.decidedAt)).changes > 0;
+      if (run === undefined || remove.run(e.key, run, Date.parse(e.decidedAt)).changes === 0) return false;
+      this.handover.drop(e.seq);
+      return true;
     });
     const reached = written.flatMap((e) => (e.group === null ? [] : [{ group: e.group, system: e.system }]));
     const done = this.finishedGroups(reached.map((r) => r.group), reached);
@@ -416,15 +456,28 @@ export class OutboxTable {
     );
   }
 
+  /** `write`'s payload text, its fields in the order given (`inFieldOrder`). */
   private payload(write: OutboxWrite, addedUse: number): string {
-    const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
-    return toJsonText(encodePayload({ ...write, fields }, this.names, stored), `the outbox write ${write.key}`)!;
+    return toJsonText(encodePayload(write, this.names, stored), `the outbox write ${write.key}`)!;
   }
 
-  /** The rows as entries, the pieces of their long values read at once. */
+  /**
+   * The rows as entries: those this connection put as they were decided (outbox-handover.ts), the others
+   * decoded, the pieces of their long values read at once.
+   */
   private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
+    const entries: (OutboxEntry | undefined)[] = rows.map((row) => this.handover.entryOf(row));
+    const decoding = rows.filter((_, i) => entries[i] === undefined);
+    if (decoding.length === 0) return entries as OutboxEntry[];
+    const decoded = this.decoded(decoding);
+    let next = 0;
+    return entries.map((entry) => entry ?? decoded[next++]!);
+  }
+
+  /** The rows decoded from their payloads, the pieces of their long values read at once. */
+  private decoded(rows: readonly OutboxRow[]): OutboxEntry[] {
     const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
     const pieces = this.pieces.piecesOf(payloads.flatMap(storedValues));
     // A commit's rows share one decision time: the last one made text is remembered.
@@ -488,6 +541,21 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
     ...(synced ? { synced } : {}),
   };
+}
+
+/** What every write one `putAll` keeps shares: its run and decision time, as the row and its entry hold them. */
+interface Decision {
+  addedUse: number;
+  run: number;
+  runId: string;
+  decidedMs: number;
+  decidedAt: string;
+}
+
+/** The write with its fields in one order (by name), as its row keeps them: the same write decided again is the same payload. */
+function inFieldOrder(write: OutboxWrite): OutboxWrite {
+  if (write.fields.length < 2) return write;
+  return { ...write, fields: [...write.fields].sort((a, b) => byField(a.field, b.field)) };
 }
 
 /** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */

@@ -161,10 +161,12 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
-      // A failed transaction rolled back any names, behaviour details and text pieces it added; ids cached for them are void.
+      // A failed transaction rolled back any names, behaviour details, text pieces and outbox rows it added; what is
+      // cached of them is void.
       this.names.forget();
       this.tables.behaviour.forgetDetails();
       this.pieces.forget();
+      this.tables.outbox.forget();
       throw toStoreError(err, this.file, action);
     }
   }
