@@ -1,6 +1,6 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
-import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
+import { type DeletedRecord, type OutboxEntry, type OutboxGroupEffect, type OutboxPage, type OutboxRecord, type OutboxWrite, StoreError } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
@@ -33,8 +33,12 @@ interface OutboxRow {
   write: string;
 }
 
-const COLUMNS =
-  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord, write";
+/** A row without its payload: a row this connection put is its kept entry (outbox-handover.ts), not decoded. */
+type RowHead = Omit<OutboxRow, "write"> & { write?: string };
+
+const HEAD_COLUMNS =
+  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord";
+const COLUMNS = `${HEAD_COLUMNS}, write`;
 
 export interface OutboxFilter {
   phase?: string;
@@ -198,13 +202,14 @@ export class OutboxTable {
   acceptAll(accepted: readonly OutboxEntry[]): { written: OutboxEntry[]; done: FinishedGroup[] } {
     const byKey = new Map<string, OutboxEntry>();
     for (const entry of accepted) byKey.set(entry.key, entry);
-    // A decision is told apart by its run and time: put() sets both whenever a key is decided anew. One
-    // statement a key: SQLite takes a row-value IN list through a list it builds and searches first, which
-    // cost a third more per row.
-    const remove = this.sql.get("DELETE FROM outbox WHERE key = ? AND run = ? AND decided_ms = ?");
+    // A decision is told apart by its run and time: put() sets both whenever a key is decided anew (a key
+    // dropped and decided again may take another seq). One statement a key, found by its seq (the rowid:
+    // no search of the key's index first): SQLite takes a row-value IN list through a list it builds and
+    // searches first, which cost a third more per row.
+    const remove = this.sql.get("DELETE FROM outbox WHERE seq = ? AND key = ? AND run = ? AND decided_ms = ?");
     const written = [...byKey.values()].filter((e) => {
       const run = this.names.findId(e.runId);
-      if (run === undefined || remove.run(e.key, run, Date.parse(e.decidedAt)).changes === 0) return false;
+      if (run === undefined || remove.run(e.seq, e.key, run, Date.parse(e.decidedAt)).changes === 0) return false;
       this.handover.drop(e.seq);
       return true;
     });
@@ -340,8 +345,8 @@ export class OutboxTable {
     return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
   }
 
-  /** The rows of `filter`, in decision order. */
-  private rows(filter: OutboxFilter): OutboxRow[] {
+  /** The rows of `filter`, in decision order, without their payloads (`toEntries` reads those it decodes). */
+  private rows(filter: OutboxFilter): RowHead[] {
     const where = [filter.refused ? "refused_ms IS NOT NULL" : "refused_ms IS NULL"];
     if (filter.refused === "of record") where.push("refused_of_record = 1");
     const params: unknown[] = [];
@@ -357,7 +362,7 @@ export class OutboxTable {
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
       this.sql
-        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
+        .get<RowHead>(`SELECT ${HEAD_COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
         .all(...params, ...extraParams, filter.limit ?? -1);
     if (filter.keys === undefined) return query("1 = 1", []);
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
@@ -372,7 +377,7 @@ export class OutboxTable {
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
     return this.toEntries(
-      this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
+      this.pendingOf<RowHead>(HEAD_COLUMNS, records, "seq < ?", seq, phase)
         .map(({ row }) => row)
         .sort((a, b) => a.seq - b.seq),
     );
@@ -385,12 +390,12 @@ export class OutboxTable {
   pendingAbout(system: string, personIds: readonly string[]): OutboxEntry[] {
     const systemId = this.names.findId(system);
     if (systemId === undefined) return [];
-    const rows: OutboxRow[] = [];
+    const rows: RowHead[] = [];
     for (const chunk of inListChunks(personIds))
       rows.push(
         ...this.sql
-          .get<OutboxRow>(
-            `SELECT ${COLUMNS} FROM outbox
+          .get<RowHead>(
+            `SELECT ${HEAD_COLUMNS} FROM outbox
              WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) AND refused_ms IS NULL`,
           )
           .all(systemId, ...chunk.params),
@@ -467,13 +472,32 @@ export class OutboxTable {
    * The rows as entries: those this connection put as they were decided (outbox-handover.ts), the others
    * decoded, the pieces of their long values read at once.
    */
-  private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
+  private toEntries(rows: readonly RowHead[]): OutboxEntry[] {
     const entries: (OutboxEntry | undefined)[] = rows.map((row) => this.handover.entryOf(row));
     const decoding = rows.filter((_, i) => entries[i] === undefined);
     if (decoding.length === 0) return entries as OutboxEntry[];
-    const decoded = this.decoded(decoding);
+    const decoded = this.decoded(this.withPayloads(decoding));
     let next = 0;
     return entries.map((entry) => entry ?? decoded[next++]!);
+  }
+
+  /**
+   * The rows with their payloads, read by seq where the row was read without (in the read transaction that
+   * read the row: a caller of `rows` or `pendingOf` runs in one, sqlite-store.ts `consistent`).
+   */
+  private withPayloads(rows: readonly RowHead[]): OutboxRow[] {
+    const missing = rows.filter((row) => row.write === undefined).map((row) => row.seq);
+    const payloads = new Map<number, string>();
+    for (const chunk of inListChunks(missing))
+      for (const { seq, write } of this.sql
+        .get<{ seq: number; write: string }>(`SELECT seq, write FROM outbox WHERE seq IN (${chunk.placeholders})`)
+        .all(...chunk.params))
+        payloads.set(seq, write);
+    return rows.map((row) => {
+      const write = row.write ?? payloads.get(row.seq);
+      if (write === undefined) throw new StoreError(`the outbox lost write ${row.key} (seq ${row.seq}) while it was read`);
+      return { ...row, write };
+    });
   }
 
   /** The rows decoded from their payloads, the pieces of their long values read at once. */

@@ -277,8 +277,9 @@ export class SqliteStateStore implements StateStore {
     return this.write(`commit a batch of run ${batch.runId}`, () => writeBatch(this.tables, batch));
   }
 
+  // The outbox's reads run in one read transaction: a row's payload may be read after the row (outbox.ts `withPayloads`).
   listOutbox(filter?: Omit<OutboxFilter, "after">): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.tables.outbox.list(filter));
+    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.list(filter)));
   }
 
   outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage> {
@@ -286,11 +287,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.tables.outbox.heldRecords(seq, records, phase));
+    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.heldRecords(seq, records, phase)));
   }
 
   outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.tables.outbox.pendingAbout(system, personIds));
+    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.pendingAbout(system, personIds)));
   }
 
   openOutboxGroups(): Promise<Set<string>> {
