@@ -142,6 +142,11 @@ describe("the outbox's handover to its own process's drain", () => {
     expect(own).toStrictEqual(await readings(other));
     expect(own.pending.map((e) => e.key)).toEqual([writes[0]!.key, writes[1]!.key, writes[2]!.key, writes[3]!.key]);
     expect(own.refused.map((e) => [e.key, e.refusedAt])).toEqual([[writes[4]!.key, "2026-12-01T09:05:00.000Z"]]);
+    // Released for a retry, the write decided again while refused reads as pending on both sides.
+    await deciding.commitBatch({ runId: "run-1", at: "2026-12-01T09:07:00.000Z", outboxReleased: [writes[4]!.key] });
+    const released = (await deciding.listOutbox({ keys: [writes[4]!.key] }))[0]!;
+    expect(released).toStrictEqual((await other.listOutbox({ keys: [writes[4]!.key] }))[0]!);
+    expect(released.refusedAt).toBeNull();
     expect(own.pending[0]!.fields.map((f) => [f.field, f.after])).toEqual([
       ["leadloop_reasons", reasons],
       ["leadloop_score", "61"],

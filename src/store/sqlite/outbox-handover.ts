@@ -29,8 +29,8 @@ export class OutboxHandover {
   private readonly bySeq = new Map<number, Held>();
 
   /**
-   * Keeps the entry put as row `seq` (inside the write transaction: `forget` when it rolls back). A key
-   * decided again replaces its entry, when kept or while there is room.
+   * Keeps the entry put as row `seq`, pending (inside the write transaction: `forget` when it rolls back).
+   * A key decided again replaces its entry, when kept or while there is room.
    */
   keep(entry: OutboxEntry, run: number, decidedMs: number): void {
     if (this.bySeq.size >= HANDOVER_LIMIT && !this.bySeq.has(entry.seq)) return;

@@ -104,7 +104,7 @@ export class OutboxTable {
       )
       .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
     if (inserted.changes > 0) {
-      this.hand(decided, Number(inserted.lastInsertRowid), null, decision);
+      this.hand(decided, Number(inserted.lastInsertRowid), decision);
       return;
     }
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
@@ -136,11 +136,14 @@ export class OutboxTable {
         text,
         old.seq,
       );
-    this.hand(write, old.seq, held ? old.refusedMs : null, decision);
+    this.hand(write, old.seq, decision);
   }
 
-  /** Keeps the write just put as row `seq` for this process's drain (outbox-handover.ts). */
-  private hand(write: OutboxWrite, seq: number, refusedMs: number | null, decision: Decision): void {
+  /**
+   * Keeps the write just put as row `seq` for this process's drain (outbox-handover.ts), as a pending
+   * entry: whether it is refused is the row's to say, now and after a release.
+   */
+  private hand(write: OutboxWrite, seq: number, decision: Decision): void {
     const columns = {
       key: write.key,
       phase: write.phase,
@@ -151,7 +154,7 @@ export class OutboxTable {
       seq,
       decidedAt: decision.decidedAt,
       runId: decision.runId,
-      refusedAt: refusedMs === null ? null : new Date(refusedMs).toISOString(),
+      refusedAt: null,
     };
     this.handover.keep(decidedEntry(columns, write), decision.run, decision.decidedMs);
   }
