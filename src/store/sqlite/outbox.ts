@@ -323,13 +323,15 @@ export class OutboxTable {
 
   /**
    * A drain's page (port `outboxPage`): the rows of records a later pending write writes again are read
-   * but not decoded, as the page bringing that write reads them again; so each row is decoded once.
-   * Call in one read transaction, so the page and what is later than it are seen at one moment.
+   * but not decoded, as the page bringing that write reads them again (its `held`); so each row is
+   * decoded once. Call in one read transaction, so the page, what is later than it and what it holds are
+   * seen at one moment.
    */
   page(filter: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): OutboxPage {
     const rows = this.rows(filter);
+    const first = rows[0]?.seq;
     const last = rows.at(-1)?.seq;
-    if (last === undefined) return { entries: [], later: new Set(), end: true };
+    if (first === undefined || last === undefined) return { entries: [], held: [], later: new Set(), end: true };
     // Each row's record (null for a create), named once for the look-up and the filter both.
     const recordOfRow = rows.map((row): OutboxRecord | null =>
       row.recordId === null
@@ -337,15 +339,47 @@ export class OutboxTable {
         : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
     );
     const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
-    const later = this.laterRecords(last, [...records, ...holding], filter.phase);
-    const kept =
-      later.size === 0
-        ? rows
-        : rows.filter((_, i) => {
-            const record = recordOfRow[i]!;
-            return record === null || !later.has(recordKey(record));
-          });
-    return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
+    // One look-up a record, on the record index alone (its seq is the rowid): the pending writes before the
+    // page and after it, of the page's records and those the drain holds.
+    const later = new Set<string>();
+    const before: { record: string; seq: number }[] = [];
+    for (const { target, row } of this.pendingOf<{ recordId: string; seq: number }>(
+      "record_id AS recordId, seq",
+      [...records, ...holding],
+      "(seq > ? OR seq < ?)",
+      [last, first],
+      filter.phase,
+    )) {
+      const record = `${target}\u0000${row.recordId}`;
+      if (row.seq > last) later.add(record);
+      else before.push({ record, seq: row.seq });
+    }
+    const keptRecords = new Set<string>();
+    const kept = rows.filter((_, i) => {
+      const record = recordOfRow[i]!;
+      if (record === null) return true;
+      const key = recordKey(record);
+      if (later.has(key)) return false;
+      keptRecords.add(key);
+      return true;
+    });
+    // The writes an earlier page left out for this page's (kept) records, which now join them.
+    const heldSeqs = before.filter((b) => keptRecords.has(b.record)).map((b) => b.seq);
+    return {
+      entries: this.toEntries(kept),
+      held: this.toEntries(this.rowsBySeq(heldSeqs)),
+      later,
+      last,
+      end: rows.length < filter.limit,
+    };
+  }
+
+  /** The rows of these seqs (without payloads), in decision order. */
+  private rowsBySeq(seqs: readonly number[]): RowHead[] {
+    const rows: RowHead[] = [];
+    for (const chunk of inListChunks(seqs))
+      rows.push(...this.sql.get<RowHead>(`SELECT ${HEAD_COLUMNS} FROM outbox WHERE seq IN (${chunk.placeholders})`).all(...chunk.params));
+    return rows.sort((a, b) => a.seq - b.seq);
   }
 
   /** The rows of `filter`, in decision order, without their payloads (`toEntries` reads those it decodes). */
@@ -371,16 +405,10 @@ export class OutboxTable {
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
-  /** Of these records, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
-  private laterRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Set<string> {
-    const rows = this.pendingOf<{ recordId: string }>("DISTINCT record_id AS recordId", records, "seq > ?", seq, phase);
-    return new Set(rows.map(({ target, row }) => `${target}\u0000${row.recordId}`));
-  }
-
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
     return this.toEntries(
-      this.pendingOf<RowHead>(HEAD_COLUMNS, records, "seq < ?", seq, phase)
+      this.pendingOf<RowHead>(HEAD_COLUMNS, records, "seq < ?", [seq], phase)
         .map(({ row }) => row)
         .sort((a, b) => a.seq - b.seq),
     );
@@ -407,15 +435,15 @@ export class OutboxTable {
   }
 
   /**
-   * `columns` of the pending rows of these records on the `seq` side `beyond` says (of `phase` when
-   * given), a target (system and object) and IN list at a time through the record index; each with its
+   * `columns` of the pending rows of these records on the `seq` side(s) `beyond` says, its `seqs` (of
+   * `phase` when given), a target (system and object) and IN list at a time through the record index; each with its
    * target (`system\u0000object`).
    */
   private pendingOf<T>(
     columns: string,
     records: readonly OutboxRecord[],
-    beyond: "seq > ?" | "seq < ?",
-    seq: number,
+    beyond: "seq < ?" | "(seq > ? OR seq < ?)",
+    seqs: readonly number[],
     phase: string | undefined,
   ): { target: string; row: T }[] {
     const phaseId = phase === undefined ? undefined : this.names.findId(phase);
@@ -429,7 +457,7 @@ export class OutboxTable {
              WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND ${beyond}
                ${phaseId === undefined ? "" : "AND phase = ?"}`,
           )
-          .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId]));
+          .all(systemId, objectId, ...chunk.params, ...seqs, ...(phaseId === undefined ? [] : [phaseId]));
         for (const row of rows) found.push({ target, row });
       }
     }
