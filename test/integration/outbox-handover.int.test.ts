@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { OutboxRecord, OutboxWrite, StateStore } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { writesOfEveryShape, zoe } from "../support/outbox-writes.js";
 
 let dir: string;
 beforeEach(() => {
@@ -14,22 +15,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const zoe = { id: "51", email: "Zoë.Ångström@Nordlicht.se", lead: "00Q5g00000AbCdEAAZ" };
 /** Reasons long enough to be kept as pieces (64 characters or more), accents and all. */
 const reasons =
   "+30 Demande de démo (formulaire « Réserver une démo »)\n+20 Page des tarifs (3 fois)\n+5 In a country we sell in (country \"Österreich\" → AT)\n";
+const [score, syncedLead, handoffRecord, hubspotTask, syncedAccount] = writesOfEveryShape as [OutboxWrite, OutboxWrite, OutboxWrite, OutboxWrite, OutboxWrite];
 
-/** Writes of every shape a phase decides, fields out of name order and in mixed case. */
+/**
+ * The shared writes of every shape, with a score whose fields come out of name order and in mixed case
+ * (its reasons in pieces) and a Salesforce task due by its handoff's clock.
+ */
 const writes: OutboxWrite[] = [
   {
-    key: `qualification:${zoe.id}`,
-    phase: "qualification",
-    side: "marketing",
-    system: "hubspot",
-    object: "contacts",
-    recordId: zoe.id,
-    upsertOn: null,
-    associations: [],
+    ...score,
     fields: [
       { field: "lifecyclestage", before: "customer", after: "marketingqualifiedlead", rule: "qualified: 55 points" },
       { field: "leadloop_score", before: "12", after: "55", rule: "score: 55 points (demo_request, pricing_page)" },
@@ -37,33 +34,13 @@ const writes: OutboxWrite[] = [
       { field: "Leadloop_Upsell", before: null, after: null, rule: "score: 55 points (demo_request, pricing_page)" },
       { field: "leadloop_status", before: null, after: "", rule: "qualified: 55 points" },
     ],
-    personId: zoe.id,
-    email: zoe.email,
-    group: null,
-    clearFirst: ["lifecyclestage"],
   },
+  syncedLead,
   {
-    key: `sync:crm:Lead:${zoe.lead}`,
-    phase: "field sync",
-    side: "crm",
-    system: "salesforce",
-    object: "Lead",
-    recordId: zoe.lead,
-    upsertOn: null,
-    associations: [],
-    fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
-    personId: zoe.id,
-    email: zoe.email,
-    group: null,
-    synced: { pair: "contact", marketingId: zoe.id, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
-  },
-  {
-    key: `leadloop:alert:${zoe.id}`,
-    phase: "handoff",
-    side: "crm",
+    ...hubspotTask,
+    key: `leadloop:alert:sf:${zoe.id}`,
     system: "salesforce",
     object: "Task",
-    recordId: null,
     upsertOn: "Leadloop_Activity_Key__c",
     associations: [{ object: "Lead", id: zoe.lead }],
     fields: [
@@ -73,38 +50,11 @@ const writes: OutboxWrite[] = [
     ],
     personId: zoe.id,
     email: zoe.email,
-    group: `handoff:${zoe.id}`,
     due: { clock: `handoff:${zoe.id}`, fields: [{ field: "ActivityDate", form: "day" }] },
   },
-  {
-    key: `handoff:${zoe.id}:record`,
-    phase: "handoff",
-    side: "crm",
-    system: "salesforce",
-    object: "Lead",
-    recordId: zoe.lead,
-    upsertOn: null,
-    associations: [],
-    fields: [{ field: "OwnerId", before: null, after: "005Hélène", rule: "emea" }],
-    personId: zoe.id,
-    email: null,
-    group: `handoff:${zoe.id}`,
-  },
-  {
-    key: "sync:crm:Account:001Nordlicht",
-    phase: "field sync",
-    side: "crm",
-    system: "salesforce",
-    object: "Account",
-    recordId: "001Nordlicht",
-    upsertOn: null,
-    associations: [],
-    fields: [{ field: "Website", before: null, after: "nordlicht.se", rule: "changed in marketing" }],
-    personId: null,
-    email: null,
-    group: null,
-    synced: { pair: "company", marketingId: "9001", side: "crm", values: { "domain>Website": "nordlicht.se" } },
-  },
+  handoffRecord,
+  syncedAccount,
+  hubspotTask,
 ];
 
 const lead: OutboxRecord = { system: "salesforce", object: "Lead", recordId: zoe.lead };
@@ -140,7 +90,7 @@ describe("the outbox's handover to its own process's drain", () => {
     const other = await openSqliteStore(file);
     const own = await readings(deciding);
     expect(own).toStrictEqual(await readings(other));
-    expect(own.pending.map((e) => e.key)).toEqual([writes[0]!.key, writes[1]!.key, writes[2]!.key, writes[3]!.key]);
+    expect(own.pending.map((e) => e.key)).toEqual([0, 1, 2, 3, 5].map((i) => writes[i]!.key));
     expect(own.refused.map((e) => [e.key, e.refusedAt])).toEqual([[writes[4]!.key, "2026-12-01T09:05:00.000Z"]]);
     // Released for a retry, the write decided again while refused reads as pending on both sides.
     await deciding.commitBatch({ runId: "run-1", at: "2026-12-01T09:07:00.000Z", outboxReleased: [writes[4]!.key] });
