@@ -461,12 +461,6 @@ export interface OutboxRecord {
 export interface OutboxPage {
   /** The page's entries in decision order, without those of `later`'s records. */
   entries: OutboxEntry[];
-  /**
-   * The pending writes of the records of `entries` decided before the page, in decision order: those an
-   * earlier page left out for a write this page brings (`heldOutboxEntries` as of the page's first), and
-   * any the drain still holds from an earlier page (it tells them by key).
-   */
-  held: OutboxEntry[];
   /** Records a pending write decided after the page is still to write (keys `system\u0000object\u0000recordId`). */
   later: Set<string>;
   /** The `seq` of the page's last write, left-out ones included (absent when the page is empty): the next page's `after`. */
@@ -830,8 +824,8 @@ export interface StateStore {
    * A drain's next page of pending writes: the first `limit` after `after` (of `phase` when given), in
    * decision order, read in one transaction. A record a pending write decided after the page's last is
    * still to write waits for that write, so the page leaves its entries out, undecoded (the page that
-   * brings the later write reads them, its `held`), and names it in `later`; so does each of `holding`
-   * (records the drain holds from earlier pages) that such a write is still to write.
+   * brings the later write reads them with `heldOutboxEntries`), and names it in `later`; so does each
+   * of `holding` (records the drain holds from earlier pages) that such a write is still to write.
    */
   outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage>;
   /**

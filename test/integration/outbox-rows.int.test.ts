@@ -10,7 +10,6 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { OutboxWrite } from "../../src/store/port.js";
 import { auditEntry } from "../contract/store-fixtures.js";
-import { writesOfEveryShape as writes, zoe } from "../support/outbox-writes.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
@@ -30,6 +29,89 @@ function v16File(): string {
   db.close();
   return file;
 }
+
+const zoe = { id: "51", email: "Zoë.Ångström@Nordlicht.se", lead: "00Q5g00000AbCdEAAZ" };
+
+/** Writes of every shape a phase decides: a score with a clear first, a field sync, a handoff's task and owner, a create. */
+const writes: OutboxWrite[] = [
+  {
+    key: `qualification:${zoe.id}`,
+    phase: "qualification",
+    side: "marketing",
+    system: "hubspot",
+    object: "contacts",
+    recordId: zoe.id,
+    upsertOn: null,
+    associations: [],
+    fields: [
+      { field: "leadloop_score", before: "12", after: "48.5", rule: "score: 48.5 points (demo_request, pricing_page)" },
+      { field: "lifecyclestage", before: "customer", after: "marketingqualifiedlead", rule: "qualified: 48.5 points" },
+      { field: "leadloop_upsell", before: null, after: null, rule: "score: 48.5 points (demo_request, pricing_page)" },
+    ],
+    personId: zoe.id,
+    email: zoe.email,
+    group: null,
+    clearFirst: ["lifecyclestage"],
+  },
+  {
+    key: `sync:crm:Lead:${zoe.lead}`,
+    phase: "field sync",
+    side: "crm",
+    system: "salesforce",
+    object: "Lead",
+    recordId: zoe.lead,
+    upsertOn: null,
+    associations: [],
+    fields: [{ field: "Title", before: "Chargée de marketing", after: "Directrice Marketing", rule: "changed in marketing" }],
+    personId: zoe.id,
+    email: zoe.email,
+    group: null,
+    synced: { pair: "contact", marketingId: zoe.id, side: "crm", values: { "jobtitle>Title": "Directrice Marketing" } },
+  },
+  {
+    key: `handoff:${zoe.id}:record`,
+    phase: "handoff",
+    side: "crm",
+    system: "salesforce",
+    object: "Lead",
+    recordId: zoe.lead,
+    upsertOn: null,
+    associations: [],
+    fields: [{ field: "OwnerId", before: null, after: "005Hélène", rule: "emea" }],
+    personId: zoe.id,
+    email: zoe.email,
+    group: `handoff:${zoe.id}`,
+  },
+  {
+    key: `leadloop:alert:${zoe.id}`,
+    phase: "handoff",
+    side: "crm",
+    system: "hubspot",
+    object: "tasks",
+    recordId: null,
+    upsertOn: "leadloop_activity_key",
+    associations: [{ object: "contacts", id: zoe.id }],
+    fields: [{ field: "hs_task_subject", before: null, after: "New MQL: follow up within 4h", rule: "handoff alert" }],
+    personId: null,
+    email: null,
+    group: `handoff:${zoe.id}`,
+  },
+  {
+    key: "sync:crm:Account:001Nordlicht",
+    phase: "field sync",
+    side: "crm",
+    system: "salesforce",
+    object: "Account",
+    recordId: "001Nordlicht",
+    upsertOn: null,
+    associations: [],
+    fields: [{ field: "Website", before: null, after: "nordlicht.se", rule: "changed in marketing" }],
+    personId: null,
+    email: null,
+    group: null,
+    synced: { pair: "company", marketingId: "9001", side: "crm", values: { "domain>Website": "nordlicht.se" } },
+  },
+];
 
 describe("migration 17: compact outbox rows", () => {
   it("upgrades a v16 file's pending, refused and grouped writes into rows that read back unchanged, in decision order", async () => {

@@ -133,39 +133,6 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
   return entry;
 }
 
-/**
- * The entry a write put as a row with these columns is: what `decodePayload` makes of the row, made from
- * the write itself (its fields in the row's order), so the same process's drain need not decode it
- * (outbox-handover.ts). Each part is copied: the decision's objects stay its own.
- */
-export function decidedEntry(columns: OutboxColumns, write: OutboxWrite): OutboxEntry {
-  const entry: OutboxEntry = {
-    key: columns.key,
-    phase: columns.phase,
-    side: write.side,
-    system: columns.system,
-    object: columns.object,
-    recordId: columns.recordId,
-    upsertOn: write.upsertOn,
-    associations: write.associations.map(({ object, id }) => ({ object, id })),
-    fields: write.fields.map(({ field, before, after, rule }) => ({ field, before, after, rule })),
-    personId: write.personId,
-    email: write.email,
-    group: columns.group,
-    seq: columns.seq,
-    decidedAt: columns.decidedAt,
-    runId: columns.runId,
-    refusedAt: columns.refusedAt,
-  };
-  if (write.due) entry.due = { clock: write.due.clock, fields: write.due.fields.map(({ field, form }) => ({ field, form })) };
-  if (write.clearFirst !== undefined) entry.clearFirst = [...write.clearFirst];
-  if (write.synced) {
-    const { pair, marketingId, side, values } = write.synced;
-    entry.synced = { pair, marketingId, side, values: { ...values } };
-  }
-  return entry;
-}
-
 function ruleText(rule: PayloadRule | undefined, names: NameTable): string {
   if (rule === undefined) return "";
   return typeof rule === "number" ? names.nameOf(rule) : rule;

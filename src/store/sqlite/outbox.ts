@@ -1,11 +1,10 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
-import { type DeletedRecord, type OutboxEntry, type OutboxGroupEffect, type OutboxPage, type OutboxRecord, type OutboxWrite, StoreError } from "../port.js";
+import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decidedEntry, decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
-import { OutboxHandover } from "./outbox-handover.js";
+import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
@@ -33,12 +32,8 @@ interface OutboxRow {
   write: string;
 }
 
-/** A row without its payload: a row this connection put is its kept entry (outbox-handover.ts), not decoded. */
-type RowHead = Omit<OutboxRow, "write"> & { write?: string };
-
-const HEAD_COLUMNS =
-  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord";
-const COLUMNS = `${HEAD_COLUMNS}, write`;
+const COLUMNS =
+  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord, write";
 
 export interface OutboxFilter {
   phase?: string;
@@ -64,14 +59,6 @@ export class OutboxTable {
     private readonly pieces: TextPieceTable,
   ) {}
 
-  /** The entries this connection put, for its own drain: not decoded again (outbox-handover.ts). */
-  private readonly handover = new OutboxHandover();
-
-  /** A transaction rolled back: the entries kept for the rows it put went with them. */
-  forget(): void {
-    this.handover.forget();
-  }
-
   /**
    * Keeps the decided writes, in order. A write decided again replaces the pending one's values (fields it does not
    * name are kept); a refused one stays refused while its refusal still stands for the new decision (`stillRefused`),
@@ -79,23 +66,18 @@ export class OutboxTable {
    */
   putAll(decided: readonly OutboxWrite[], runId: string, at: string): void {
     if (decided.length === 0) return;
-    const decision: Decision = {
-      addedUse: this.pieces.outboxAddedUse(),
-      run: this.names.idOf(runId),
-      runId,
-      decidedMs: Date.parse(at),
-      decidedAt: new Date(Date.parse(at)).toISOString(),
-    };
-    for (const write of decided) this.put(inFieldOrder(write), decision);
+    const addedUse = this.pieces.outboxAddedUse();
+    for (const write of decided) this.put(write, runId, at, addedUse);
   }
 
-  /** `decided`'s fields in the row's order (`inFieldOrder`). */
-  private put(decided: OutboxWrite, decision: Decision): void {
+  /** `addedUse`: the last use a piece this write adds records (TextPieceTable.outboxAddedUse). */
+  private put(decided: OutboxWrite, runId: string, at: string, addedUse: number): void {
     const phase = this.names.idOf(decided.phase);
     const system = this.names.idOf(decided.system);
     const object = this.names.idOf(decided.object);
-    const { run, decidedMs } = decision;
-    const decidedText = this.payload(decided, decision.addedUse);
+    const run = this.names.idOf(runId);
+    const decidedMs = Date.parse(at);
+    const decidedText = this.payload(decided, addedUse);
     // Most keys are new: one statement inserts them, and only a key decided before reads its row.
     const inserted = this.sql
       .get(
@@ -103,20 +85,14 @@ export class OutboxTable {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
       )
       .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
-    if (inserted.changes > 0) {
-      this.hand(decided, Number(inserted.lastInsertRowid), decision);
-      return;
-    }
+    if (inserted.changes > 0) return;
     const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
     // A decision naming every field the earlier one named keeps nothing of it (withEarlierFields), so the
     // earlier row is not decoded (its long values' pieces read) and the payload made for the insert stands.
     const named = new Set(decided.fields.map((f) => f.field));
-    const handed = this.handover.entryOf(old);
-    const keepsNone = handed
-      ? handed.fields.every((f) => named.has(f.field))
-      : (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
-    const write = keepsNone ? decided : inFieldOrder(withEarlierFields(decided, handed ?? this.toEntries([old])[0]!));
-    const text = write === decided ? decidedText : this.payload(write, decision.addedUse);
+    const keepsNone = (JSON.parse(old.write) as Payload).f.every((f) => named.has(this.names.nameOf(f[0])));
+    const write = keepsNone ? decided : withEarlierFields(decided, this.toEntries([old])[0]!);
+    const text = write === decided ? decidedText : this.payload(write, addedUse);
     const held = stillRefused(old, { phase, system, object, recordId: write.recordId, group: write.group, text });
     this.sql
       .get(
@@ -136,27 +112,6 @@ export class OutboxTable {
         text,
         old.seq,
       );
-    this.hand(write, old.seq, decision);
-  }
-
-  /**
-   * Keeps the write just put as row `seq` for this process's drain (outbox-handover.ts), as a pending
-   * entry: whether it is refused is the row's to say, now and after a release.
-   */
-  private hand(write: OutboxWrite, seq: number, decision: Decision): void {
-    const columns = {
-      key: write.key,
-      phase: write.phase,
-      system: write.system,
-      object: write.object,
-      recordId: write.recordId,
-      group: write.group,
-      seq,
-      decidedAt: decision.decidedAt,
-      runId: decision.runId,
-      refusedAt: null,
-    };
-    this.handover.keep(decidedEntry(columns, write), decision.run, decision.decidedMs);
   }
 
   putGroup(group: string, onDone: OutboxGroupEffect, at: string): void {
@@ -207,14 +162,11 @@ export class OutboxTable {
     for (const entry of accepted) byKey.set(entry.key, entry);
     // A decision is told apart by its run and time: put() sets both whenever a key is decided anew. One
     // statement a key: SQLite takes a row-value IN list through a list it builds and searches first, which
-    // cost a third more per row. (Found by its seq, the rowid, the row is deleted no faster: 24,000 deletes
-    // took 71-92 ms by key, 74-81 ms by seq, the index upkeep being most of it.)
+    // cost a third more per row.
     const remove = this.sql.get("DELETE FROM outbox WHERE key = ? AND run = ? AND decided_ms = ?");
     const written = [...byKey.values()].filter((e) => {
       const run = this.names.findId(e.runId);
-      if (run === undefined || remove.run(e.key, run, Date.parse(e.decidedAt)).changes === 0) return false;
-      this.handover.drop(e.seq);
-      return true;
+      return run !== undefined && remove.run(e.key, run, Date.parse(e.decidedAt)).changes > 0;
     });
     const reached = written.flatMap((e) => (e.group === null ? [] : [{ group: e.group, system: e.system }]));
     const done = this.finishedGroups(reached.map((r) => r.group), reached);
@@ -323,15 +275,13 @@ export class OutboxTable {
 
   /**
    * A drain's page (port `outboxPage`): the rows of records a later pending write writes again are read
-   * but not decoded, as the page bringing that write reads them again (its `held`); so each row is
-   * decoded once. Call in one read transaction, so the page, what is later than it and what it holds are
-   * seen at one moment.
+   * but not decoded, as the page bringing that write reads them again; so each row is decoded once.
+   * Call in one read transaction, so the page and what is later than it are seen at one moment.
    */
   page(filter: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): OutboxPage {
     const rows = this.rows(filter);
-    const first = rows[0]?.seq;
     const last = rows.at(-1)?.seq;
-    if (first === undefined || last === undefined) return { entries: [], held: [], later: new Set(), end: true };
+    if (last === undefined) return { entries: [], later: new Set(), end: true };
     // Each row's record (null for a create), named once for the look-up and the filter both.
     const recordOfRow = rows.map((row): OutboxRecord | null =>
       row.recordId === null
@@ -339,51 +289,19 @@ export class OutboxTable {
         : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
     );
     const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
-    // One look-up a record, on the record index alone (its seq is the rowid): the pending writes before the
-    // page and after it, of the page's records and those the drain holds.
-    const later = new Set<string>();
-    const before: { record: string; seq: number }[] = [];
-    for (const { target, row } of this.pendingOf<{ recordId: string; seq: number }>(
-      "record_id AS recordId, seq",
-      [...records, ...holding],
-      "(seq > ? OR seq < ?)",
-      [last, first],
-      filter.phase,
-    )) {
-      const record = `${target}\u0000${row.recordId}`;
-      if (row.seq > last) later.add(record);
-      else before.push({ record, seq: row.seq });
-    }
-    const keptRecords = new Set<string>();
-    const kept = rows.filter((_, i) => {
-      const record = recordOfRow[i]!;
-      if (record === null) return true;
-      const key = recordKey(record);
-      if (later.has(key)) return false;
-      keptRecords.add(key);
-      return true;
-    });
-    // The writes an earlier page left out for this page's (kept) records, which now join them.
-    const heldSeqs = before.filter((b) => keptRecords.has(b.record)).map((b) => b.seq);
-    return {
-      entries: this.toEntries(kept),
-      held: this.toEntries(this.rowsBySeq(heldSeqs)),
-      later,
-      last,
-      end: rows.length < filter.limit,
-    };
+    const later = this.laterRecords(last, [...records, ...holding], filter.phase);
+    const kept =
+      later.size === 0
+        ? rows
+        : rows.filter((_, i) => {
+            const record = recordOfRow[i]!;
+            return record === null || !later.has(recordKey(record));
+          });
+    return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
   }
 
-  /** The rows of these seqs (without payloads), in decision order. */
-  private rowsBySeq(seqs: readonly number[]): RowHead[] {
-    const rows: RowHead[] = [];
-    for (const chunk of inListChunks(seqs))
-      rows.push(...this.sql.get<RowHead>(`SELECT ${HEAD_COLUMNS} FROM outbox WHERE seq IN (${chunk.placeholders})`).all(...chunk.params));
-    return rows.sort((a, b) => a.seq - b.seq);
-  }
-
-  /** The rows of `filter`, in decision order, without their payloads (`toEntries` reads those it decodes). */
-  private rows(filter: OutboxFilter): RowHead[] {
+  /** The rows of `filter`, in decision order. */
+  private rows(filter: OutboxFilter): OutboxRow[] {
     const where = [filter.refused ? "refused_ms IS NOT NULL" : "refused_ms IS NULL"];
     if (filter.refused === "of record") where.push("refused_of_record = 1");
     const params: unknown[] = [];
@@ -399,16 +317,22 @@ export class OutboxTable {
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
       this.sql
-        .get<RowHead>(`SELECT ${HEAD_COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
+        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
         .all(...params, ...extraParams, filter.limit ?? -1);
     if (filter.keys === undefined) return query("1 = 1", []);
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
+  /** Of these records, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
+  private laterRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Set<string> {
+    const rows = this.pendingOf<{ recordId: string }>("DISTINCT record_id AS recordId", records, "seq > ?", seq, phase);
+    return new Set(rows.map(({ target, row }) => `${target}\u0000${row.recordId}`));
+  }
+
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
     return this.toEntries(
-      this.pendingOf<RowHead>(HEAD_COLUMNS, records, "seq < ?", [seq], phase)
+      this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
         .map(({ row }) => row)
         .sort((a, b) => a.seq - b.seq),
     );
@@ -421,12 +345,12 @@ export class OutboxTable {
   pendingAbout(system: string, personIds: readonly string[]): OutboxEntry[] {
     const systemId = this.names.findId(system);
     if (systemId === undefined) return [];
-    const rows: RowHead[] = [];
+    const rows: OutboxRow[] = [];
     for (const chunk of inListChunks(personIds))
       rows.push(
         ...this.sql
-          .get<RowHead>(
-            `SELECT ${HEAD_COLUMNS} FROM outbox
+          .get<OutboxRow>(
+            `SELECT ${COLUMNS} FROM outbox
              WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) AND refused_ms IS NULL`,
           )
           .all(systemId, ...chunk.params),
@@ -435,15 +359,15 @@ export class OutboxTable {
   }
 
   /**
-   * `columns` of the pending rows of these records on the `seq` side(s) `beyond` says, its `seqs` (of
-   * `phase` when given), a target (system and object) and IN list at a time through the record index; each with its
+   * `columns` of the pending rows of these records on the `seq` side `beyond` says (of `phase` when
+   * given), a target (system and object) and IN list at a time through the record index; each with its
    * target (`system\u0000object`).
    */
   private pendingOf<T>(
     columns: string,
     records: readonly OutboxRecord[],
-    beyond: "seq < ?" | "(seq > ? OR seq < ?)",
-    seqs: readonly number[],
+    beyond: "seq > ?" | "seq < ?",
+    seq: number,
     phase: string | undefined,
   ): { target: string; row: T }[] {
     const phaseId = phase === undefined ? undefined : this.names.findId(phase);
@@ -457,7 +381,7 @@ export class OutboxTable {
              WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND ${beyond}
                ${phaseId === undefined ? "" : "AND phase = ?"}`,
           )
-          .all(systemId, objectId, ...chunk.params, ...seqs, ...(phaseId === undefined ? [] : [phaseId]));
+          .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId]));
         for (const row of rows) found.push({ target, row });
       }
     }
@@ -492,47 +416,15 @@ export class OutboxTable {
     );
   }
 
-  /** `write`'s payload text, its fields in the order given (`inFieldOrder`). */
   private payload(write: OutboxWrite, addedUse: number): string {
+    const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
-    return toJsonText(encodePayload(write, this.names, stored), `the outbox write ${write.key}`)!;
+    return toJsonText(encodePayload({ ...write, fields }, this.names, stored), `the outbox write ${write.key}`)!;
   }
 
-  /**
-   * The rows as entries: those this connection put as they were decided (outbox-handover.ts), the others
-   * decoded, the pieces of their long values read at once.
-   */
-  private toEntries(rows: readonly RowHead[]): OutboxEntry[] {
-    const entries: (OutboxEntry | undefined)[] = rows.map((row) => this.handover.entryOf(row));
-    const decoding = rows.filter((_, i) => entries[i] === undefined);
-    if (decoding.length === 0) return entries as OutboxEntry[];
-    const decoded = this.decoded(this.withPayloads(decoding));
-    let next = 0;
-    return entries.map((entry) => entry ?? decoded[next++]!);
-  }
-
-  /**
-   * The rows with their payloads, read by seq where the row was read without (in the read transaction that
-   * read the row: a caller of `rows` or `pendingOf` runs in one, sqlite-store.ts `consistent`).
-   */
-  private withPayloads(rows: readonly RowHead[]): OutboxRow[] {
-    const missing = rows.filter((row) => row.write === undefined).map((row) => row.seq);
-    const payloads = new Map<number, string>();
-    for (const chunk of inListChunks(missing))
-      for (const { seq, write } of this.sql
-        .get<{ seq: number; write: string }>(`SELECT seq, write FROM outbox WHERE seq IN (${chunk.placeholders})`)
-        .all(...chunk.params))
-        payloads.set(seq, write);
-    return rows.map((row) => {
-      const write = row.write ?? payloads.get(row.seq);
-      if (write === undefined) throw new StoreError(`the outbox lost write ${row.key} (seq ${row.seq}) while it was read`);
-      return { ...row, write };
-    });
-  }
-
-  /** The rows decoded from their payloads, the pieces of their long values read at once. */
-  private decoded(rows: readonly OutboxRow[]): OutboxEntry[] {
+  /** The rows as entries, the pieces of their long values read at once. */
+  private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
     const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
     const pieces = this.pieces.piecesOf(payloads.flatMap(storedValues));
     // A commit's rows share one decision time: the last one made text is remembered.
@@ -596,38 +488,6 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
     ...(synced ? { synced } : {}),
   };
-}
-
-/** What every write one `putAll` keeps shares: its run and decision time, as the row and its entry hold them. */
-interface Decision {
-  addedUse: number;
-  run: number;
-  runId: string;
-  decidedMs: number;
-  decidedAt: string;
-}
-
-/**
- * Field names as a write gives them (joined) → the order its row keeps them in: phases decide the same few
- * lists of fields again and again (a score write's six), and the collator's comparisons cost more than
- * the look-up (42 ms of a 10,000-contact first load's 27,655 puts).
- */
-const fieldOrders = new Map<string, number[]>();
-const FIELD_ORDERS_LIMIT = 1_000;
-
-/** The write with its fields in one order (by name), as its row keeps them: the same write decided again is the same payload. */
-function inFieldOrder(write: OutboxWrite): OutboxWrite {
-  const { fields } = write;
-  if (fields.length < 2) return write;
-  const names = fields.map((f) => f.field).join("\u0000");
-  let order = fieldOrders.get(names);
-  if (!order) {
-    // A stable sort of the positions gives the fields the order a stable sort of the fields did.
-    order = fields.map((_, i) => i).sort((a, b) => byField(fields[a]!.field, fields[b]!.field));
-    if (fieldOrders.size >= FIELD_ORDERS_LIMIT) fieldOrders.clear();
-    fieldOrders.set(names, order);
-  }
-  return { ...write, fields: order.map((i) => fields[i]!) };
 }
 
 /** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */

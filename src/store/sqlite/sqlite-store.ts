@@ -161,12 +161,10 @@ export class SqliteStateStore implements StateStore {
       if (this.closed) throw new StoreError(`state store ${this.file} is closed; could not ${action}`);
       return work();
     } catch (err) {
-      // A failed transaction rolled back any names, behaviour details, text pieces and outbox rows it added; what is
-      // cached of them is void.
+      // A failed transaction rolled back any names, behaviour details and text pieces it added; ids cached for them are void.
       this.names.forget();
       this.tables.behaviour.forgetDetails();
       this.pieces.forget();
-      this.tables.outbox.forget();
       throw toStoreError(err, this.file, action);
     }
   }
@@ -277,9 +275,8 @@ export class SqliteStateStore implements StateStore {
     return this.write(`commit a batch of run ${batch.runId}`, () => writeBatch(this.tables, batch));
   }
 
-  // The outbox's reads run in one read transaction: a row's payload may be read after the row (outbox.ts `withPayloads`).
   listOutbox(filter?: Omit<OutboxFilter, "after">): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.list(filter)));
+    return this.read("read the outbox", () => this.tables.outbox.list(filter));
   }
 
   outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage> {
@@ -287,11 +284,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.heldRecords(seq, records, phase)));
+    return this.read("read the outbox", () => this.tables.outbox.heldRecords(seq, records, phase));
   }
 
   outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]> {
-    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.pendingAbout(system, personIds)));
+    return this.read("read the outbox", () => this.tables.outbox.pendingAbout(system, personIds));
   }
 
   openOutboxGroups(): Promise<Set<string>> {

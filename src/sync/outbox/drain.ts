@@ -108,8 +108,11 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
       { limit: DRAIN_PAGE, ...(after !== undefined ? { after } : {}), ...(options.phase !== undefined ? { phase: options.phase } : {}) },
       pending.records(),
     );
-    // The entries held back for these records join them first, in decision order (read with the page).
-    for (const entry of page.held) if (!pending.holds(entry)) pending.add(entry);
+    // The entries held back for these records join them first, in decision order.
+    if (page.entries.length > 0) {
+      const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
+      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
+    }
     for (const entry of page.entries) pending.add(entry);
     pending.release(page.later);
     after = page.last ?? after;
