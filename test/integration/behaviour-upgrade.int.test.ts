@@ -72,7 +72,11 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
-      DROP TABLE steady_scores;
+      DROP INDEX person_scores_steady_mail;
+      ALTER TABLE person_scores DROP COLUMN steady_inputs;
+      ALTER TABLE person_scores DROP COLUMN steady_until_ms;
+      ALTER TABLE person_scores DROP COLUMN steady_email;
+      ALTER TABLE person_scores DROP COLUMN steady_mail;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -122,10 +126,11 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // outbox's groups and the clocks saying what reached the rep, each dropped with the rest; 32: the error
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
-    // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
-    // rest), so they run again on the old tables as on a v19 file.
+    // amount, 37: the error queue's index by class, 38: the steady scores' table, each dropped with the
+    // rest, and 39: the steady scores as the score rows' columns, dropped from them), so they run again on
+    // the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

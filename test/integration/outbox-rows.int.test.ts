@@ -368,17 +368,20 @@ describe("a file refused writes were kept in before migration 34", () => {
     await store.close();
     // The file as migration 33 left it: no column saying what a refusal was of, nor what the migrations
     // after 34 made (35: the kept descriptions' table, 36: the index of wins without an amount, 37: the error
-    // queue's index by class, 38: the steady scores' table), which run again on opening it. A migration added
-    // later is one more to take
-    // back here.
-    expect(MIGRATIONS.filter((m) => m.version > 33).map((m) => m.version)).toEqual([34, 35, 36, 37, 38]);
+    // queue's index by class, 38: the steady scores' table, 39: the steady scores as the score rows'
+    // columns), which run again on opening it. A migration added later is one more to take back here.
+    expect(MIGRATIONS.filter((m) => m.version > 33).map((m) => m.version)).toEqual([34, 35, 36, 37, 38, 39]);
     const raw = new Database(file);
     raw.exec(`
       ALTER TABLE outbox DROP COLUMN refused_of_record;
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
-      DROP TABLE steady_scores;
+      DROP INDEX person_scores_steady_mail;
+      ALTER TABLE person_scores DROP COLUMN steady_inputs;
+      ALTER TABLE person_scores DROP COLUMN steady_until_ms;
+      ALTER TABLE person_scores DROP COLUMN steady_email;
+      ALTER TABLE person_scores DROP COLUMN steady_mail;
       DELETE FROM schema_migrations WHERE version >= 34;
     `);
     raw.pragma("user_version = 33");

@@ -84,6 +84,8 @@ export function writeBatch(
     ...(batch.funnelEvents ?? []).map((e) => e.personId),
     ...(batch.crmScoreMarks ?? []).map((m) => m.personId),
     ...(batch.contactsMerged ?? []).map((m) => m.to),
+    // A person's score row moved onto another id carries the steady columns of another contact's inputs.
+    ...(batch.peopleMerged ?? []).map((m) => m.to),
     // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
     ...(batch.links ?? []).map((l) => l.marketingId),
   ]);

@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { contactNumber, packId } from "./activity-id.js";
 import { packCount } from "./behaviour-cache.js";
-import { detailHash } from "./detail-hash.js";
+import { detailHash, pieceHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
 import { problemCauseOf, problemPersonOf } from "./problem-keys.js";
@@ -46,6 +46,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
       const n = contactNumber(String(key));
       return n === null ? null : BigInt(n);
     });
+    // Migration 39 keys a steady score's email by its hash, as steady-scores.ts does.
+    db.function("leadloop_text_hash", { deterministic: true }, (text) => pieceHash(String(text)));
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
     db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));
     // Migration 32 and the error queue's writes key each row's problem by the grouping rule (problem-keys.ts).

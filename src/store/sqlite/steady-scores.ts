@@ -1,16 +1,25 @@
-// The steady_scores table: per person, a key of the inputs their score was last worked out from and the
-// instant until which that score stands (core/scoring/steady-score.ts), so the qualification does not
-// score again a re-read contact none of whose inputs moved. Any funnel event, CRM score mark, link write
-// or behaviour put in the cache for the person (by contact or by email address) drops the row: those
-// change what a score would decide.
+// A person's steady score: a key of the inputs her score was last worked out from and the instant until
+// which that score stands (core/scoring/steady-score.ts), so the qualification does not score again a
+// re-read contact none of whose inputs moved. Kept as columns of her person_scores row (migration 39),
+// which the same page commits write: the key packed (activity-id.ts, its hex two digits to a byte), the
+// email found by its 32-bit hash (detail-hash.ts), which the index holds in the place of the text. Any
+// funnel event, CRM score mark, link write or behaviour put in the cache for the person (by contact or
+// by email address) blanks them: those change what a score would decide.
 import type { SteadyScore } from "../port.js";
+import { packId, type StoredId, unpackId } from "./activity-id.js";
+import { pieceHash } from "./detail-hash.js";
 import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
+
+const BLANK = "steady_inputs = NULL, steady_until_ms = NULL, steady_email = NULL, steady_mail = NULL";
 
 export class SteadyScoreTable {
   constructor(private readonly sql: Statements) {}
 
-  /** Keeps a row, or drops the person's row when `untilMs` is null. */
+  /**
+   * Keeps a person's steady score, or blanks it when `untilMs` is null. A person with no score row yet
+   * gets one holding only this (no scored person: person-scores.ts reads rows with a score).
+   */
   save(row: SteadyScore): void {
     if (row.untilMs === null) {
       this.drop(row.personId);
@@ -18,24 +27,27 @@ export class SteadyScoreTable {
     }
     this.sql
       .get(
-        `INSERT INTO steady_scores (person_id, email, inputs, until_ms) VALUES (?, ?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET email = excluded.email, inputs = excluded.inputs,
-           until_ms = excluded.until_ms`,
+        `INSERT INTO person_scores (person_id, steady_email, steady_mail, steady_inputs, steady_until_ms)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (person_id) DO UPDATE SET steady_email = excluded.steady_email, steady_mail = excluded.steady_mail,
+           steady_inputs = excluded.steady_inputs, steady_until_ms = excluded.steady_until_ms`,
       )
-      .run(row.personId, row.email, row.inputs, row.untilMs);
+      .run(row.personId, row.email, row.email === null ? null : pieceHash(row.email), packId(row.inputs), row.untilMs);
   }
 
   drop(personId: string): void {
     this.dropPeople([personId]);
   }
 
-  /** Drops these people's rows (a first load's link writes name every contact: a statement per 500). */
+  /** Blanks these people's steady scores (a first load's link writes name every contact: a statement per 500). */
   dropPeople(personIds: readonly string[]): void {
     for (const chunk of inListChunks(personIds))
-      this.sql.get(`DELETE FROM steady_scores WHERE person_id IN (${chunk.placeholders})`).run(...chunk.params);
+      this.sql
+        .get(`UPDATE person_scores SET ${BLANK} WHERE person_id IN (${chunk.placeholders}) AND steady_until_ms IS NOT NULL`)
+        .run(...chunk.params);
   }
 
-  /** Drops the rows of these behaviour owners (`contact:<id>`, `email:<address>`, as the cache keys them). */
+  /** Blanks those of these behaviour owners (`contact:<id>`, `email:<address>`, as the cache keys them). */
   dropOwners(ownerKeys: ReadonlySet<string>): void {
     const ids: string[] = [];
     const emails: string[] = [];
@@ -44,19 +56,26 @@ export class SteadyScoreTable {
       else if (key.startsWith("email:")) emails.push(key.slice("email:".length));
     }
     this.dropPeople(ids);
+    // Found by the hash, and the text compared: two addresses may share a hash.
     for (const chunk of inListChunks(emails))
-      this.sql.get(`DELETE FROM steady_scores WHERE email IN (${chunk.placeholders})`).run(...chunk.params);
+      this.sql
+        .get(
+          `UPDATE person_scores SET ${BLANK}
+           WHERE steady_mail IN (${chunk.placeholders}) AND steady_email IN (${chunk.placeholders})`,
+        )
+        .run(...chunk.params.map(pieceHash), ...chunk.params);
   }
 
   of(personIds: readonly string[]): Map<string, SteadyScore> {
     const out = new Map<string, SteadyScore>();
     for (const chunk of inListChunks(personIds))
       for (const row of this.sql
-        .get<SteadyScore>(
-          `SELECT person_id AS personId, email, inputs, until_ms AS untilMs FROM steady_scores WHERE person_id IN (${chunk.placeholders})`,
+        .get<{ personId: string; email: string | null; inputs: StoredId; untilMs: number }>(
+          `SELECT person_id AS personId, steady_email AS email, steady_inputs AS inputs, steady_until_ms AS untilMs
+           FROM person_scores WHERE person_id IN (${chunk.placeholders}) AND steady_until_ms IS NOT NULL`,
         )
         .all(...chunk.params))
-        out.set(row.personId, row);
+        out.set(row.personId, { ...row, inputs: unpackId(row.inputs) });
     return out;
   }
 }

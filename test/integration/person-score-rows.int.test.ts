@@ -1,0 +1,90 @@
+// A person's rows of the qualification and the match (migration 39): her score row holds her steady
+// score and its scoring's time as a number where that gives the same text back, and a store at 38
+// upgraded keeps every score, steady score and match note it held.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { openConnection } from "../../src/store/sqlite/connection.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { MIGRATIONS, migrate } from "../../src/store/sqlite/migrations.js";
+
+const AT = "2026-11-16T09:30:00.000Z";
+const UNTIL = Date.parse(AT) + 3_600_000;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "leadloop-score-rows-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A time as an older leadloop (or a hand) may have written it: no milliseconds, kept as written. */
+const AT_NO_MS = "2026-11-16T09:30:00Z";
+
+/** A store as migration 38 left it, holding two scored people, one steady score each and two match notes. */
+function storeAt38(file: string): void {
+  const db = openConnection(file);
+  migrate(db, file, MIGRATIONS.filter((m) => m.version <= 38));
+  const score = db.prepare(
+    `INSERT INTO person_scores (person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at, first_name, last_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  score.run("10201", "Zoë.Lindqvist@Nordlicht-Angstrom.se", "Zoë Lindqvist", 38.5, 25, 13.5, null, "márta.kovács@leadloop-demo.com", AT, "Zoë", "Lindqvist");
+  score.run("10202", "jose.nunez@exemple.es", "José Núñez", 52, 30, 22, "decision-maker-title", null, AT_NO_MS, "José", "Núñez");
+  const steady = db.prepare("INSERT INTO steady_scores (person_id, email, inputs, until_ms) VALUES (?, ?, ?, ?)");
+  steady.run("10201", "zoë.lindqvist@nordlicht-angstrom.se", "9c1f03b2e4d5a6b7", UNTIL);
+  steady.run("10202", "jose.nunez@exemple.es", "46d8dc3ca0090512", UNTIL);
+  db.exec("INSERT INTO names (name) VALUES ('contact'), ('ZmimTW5a5PQVRm8z'), ('company'), ('Qx1bTW5a5PQVRm00')");
+  const id = (name: string) => db.prepare("SELECT id FROM names WHERE name = ?").pluck().get(name) as number;
+  const miss = db.prepare("INSERT INTO match_misses (pair, marketing_id, keys, matcher) VALUES (?, ?, ?, ?)");
+  miss.run(id("contact"), "10203", '["ingrid.sjöberg@exemple.se","ingrid.sjöberg@exemple.se"]', id("ZmimTW5a5PQVRm8z"));
+  miss.run(id("company"), "0a7-Ünïcode", '["société-générale.fr"]', id("Qx1bTW5a5PQVRm00"));
+  db.close();
+}
+
+describe("a store at 38 upgraded", () => {
+  it("keeps its scores, steady scores and match notes, the steady scores as columns of the score rows", async () => {
+    const file = join(dir, "state.db");
+    storeAt38(file);
+    const store = await openSqliteStore(file);
+    expect(await store.listPersonScores({ personIds: ["10201", "10202"] })).toEqual([
+      { personId: "10202", email: "jose.nunez@exemple.es", name: "José Núñez", score: 52, fit: 30, behaviour: 22, nearMissing: "decision-maker-title", ownerEmail: null, scoredAt: AT_NO_MS },
+      { personId: "10201", email: "Zoë.Lindqvist@Nordlicht-Angstrom.se", name: "Zoë Lindqvist", score: 38.5, fit: 25, behaviour: 13.5, nearMissing: null, ownerEmail: "márta.kovács@leadloop-demo.com", scoredAt: AT },
+    ]);
+    expect(await store.listPersonScores({ ownerEmail: "MÁRTA.KOVÁCS@leadloop-demo.com" })).toHaveLength(1);
+    expect(await store.steadyScores(["10201", "10202", "10203"])).toEqual(
+      new Map([
+        ["10201", { personId: "10201", email: "zoë.lindqvist@nordlicht-angstrom.se", inputs: "9c1f03b2e4d5a6b7", untilMs: UNTIL }],
+        ["10202", { personId: "10202", email: "jose.nunez@exemple.es", inputs: "46d8dc3ca0090512", untilMs: UNTIL }],
+      ]),
+    );
+    expect([...(await store.matchMisses("contact", ["10203"])).values()]).toEqual([
+      { pair: "contact", marketingId: "10203", keys: '["ingrid.sjöberg@exemple.se","ingrid.sjöberg@exemple.se"]', matcher: "ZmimTW5a5PQVRm8z" },
+    ]);
+    expect([...(await store.matchMisses("company", ["0a7-Ünïcode"])).values()]).toEqual([
+      { pair: "company", marketingId: "0a7-Ünïcode", keys: '["société-générale.fr"]', matcher: "Qx1bTW5a5PQVRm00" },
+    ]);
+    // Behaviour kept by Zoë's address blanks her steady score and leaves her score.
+    await store.commitBatch({
+      runId: "run-2",
+      at: AT,
+      behaviour: [
+        { ownerKey: "email:zoë.lindqvist@nordlicht-angstrom.se", id: "e-1", kind: "email_click", occurredAt: AT, properties: {}, source: "email" },
+      ],
+    });
+    expect([...(await store.steadyScores(["10201", "10202"])).keys()]).toEqual(["10202"]);
+    expect((await store.listPersonScores({ personIds: ["10201"] }))[0]?.score).toBe(38.5);
+    await store.close();
+
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'steady%'").pluck().all()).toEqual([]);
+      expect(db.prepare("SELECT person_id || ' ' || typeof(scored_at) FROM person_scores ORDER BY person_id").pluck().all()).toEqual([
+        "10201 integer",
+        "10202 text",
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
