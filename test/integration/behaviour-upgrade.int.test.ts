@@ -8,6 +8,7 @@ import type { HubspotTier } from "../../src/sandbox/hubspot/emulator.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
+import { keysOf } from "../../src/store/sqlite/match-misses.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
@@ -51,6 +52,12 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       detail: number;
     }[];
     const marks = db.prepare("SELECT person, read_ms AS ms FROM behaviour_marks").all() as { person: number | string | Buffer; ms: number }[];
+    const notes = db.prepare("SELECT pair, marketing_id AS id, keys, matcher FROM match_misses").all() as {
+      pair: number;
+      id: number | string | Buffer;
+      keys: string;
+      matcher: number;
+    }[];
     db.exec(`
       DROP TABLE behaviour_activities;
       DROP TABLE behaviour_owners;
@@ -77,6 +84,14 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE person_scores DROP COLUMN steady_until_ms;
       ALTER TABLE person_scores DROP COLUMN steady_email;
       ALTER TABLE person_scores DROP COLUMN steady_mail;
+      DROP TABLE match_misses;
+      CREATE TABLE match_misses (
+        pair         INTEGER NOT NULL,
+        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
+        keys         TEXT NOT NULL,
+        matcher      INTEGER NOT NULL,
+        PRIMARY KEY (pair, marketing_id)
+      ) WITHOUT ROWID;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -96,6 +111,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
     for (const a of activities) {
       activity.run(a.owner >= 0 ? `contact:${a.owner}` : owners.get(a.owner)!, unpackId(a.id), a.ms, a.detail);
     }
+    const note = db.prepare("INSERT INTO match_misses (pair, marketing_id, keys, matcher) VALUES (?, ?, ?, ?)");
+    for (const n of notes) note.run(n.pair, unpackId(n.id), keysOf(n.keys), n.matcher);
     const mark = db.prepare("INSERT INTO behaviour_marks (person_id, signature, read_ms) VALUES (?, ?, ?)");
     for (const m of marks) {
       const personId = unpackId(m.person);
@@ -127,10 +144,10 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // queue's problem keys and their index, dropped with the rest, 33: the status index made again, 34:
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, 38: the steady scores' table, each dropped with the
-    // rest, and 39: the steady scores as the score rows' columns, dropped from them), so they run again on
-    // the old tables as on a v19 file.
+    // rest, 39: the steady scores as the score rows' columns, dropped from them, and 40: the match notes
+    // packed, unpacked into migration 17's table), so they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

@@ -1,6 +1,7 @@
-// A person's rows of the qualification and the match (migration 39): her score row holds her steady
-// score and its scoring's time as a number where that gives the same text back, and a store at 38
-// upgraded keeps every score, steady score and match note it held.
+// A person's rows of the qualification and the match: her score row holds her steady score and its
+// scoring's time as a number where that gives the same text back (migration 39), a match note her id as
+// a number and keys that repeat one text as that text once (40); a store at 38 upgraded keeps every
+// score, steady score and match note it held, and every note comes back as it was saved.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ function storeAt38(file: string): void {
 }
 
 describe("a store at 38 upgraded", () => {
-  it("keeps its scores, steady scores and match notes, the steady scores as columns of the score rows", async () => {
+  it("keeps its scores, steady scores and match notes, the steady scores as columns of the score rows, the notes packed", async () => {
     const file = join(dir, "state.db");
     storeAt38(file);
     const store = await openSqliteStore(file);
@@ -74,6 +75,17 @@ describe("a store at 38 upgraded", () => {
     });
     expect([...(await store.steadyScores(["10201", "10202"])).keys()]).toEqual(["10202"]);
     expect((await store.listPersonScores({ personIds: ["10201"] }))[0]?.score).toBe(38.5);
+    // Notes of every shape the matcher makes come back as saved: one email for the Lead and the Contact
+    // (one starting with a digit), a contact with no email for one of them, a contact holding two.
+    const matcher = "ZmimTW5a5PQVRm8z";
+    const notes = [
+      { pair: "contact", marketingId: "10204", keys: '["2fast.anaïs@exemple.fr","2fast.anaïs@exemple.fr"]', matcher },
+      { pair: "contact", marketingId: "10205", keys: '["o\\"brien@exemple.ie","o\\"brien@exemple.ie"]', matcher },
+      { pair: "contact", marketingId: "10206", keys: '[null,"zoë@exemple.fr"]', matcher },
+      { pair: "contact", marketingId: "10207", keys: '[["zoe@exemple.fr","zoë@exemple.fr"],["zoe@exemple.fr","zoë@exemple.fr"]]', matcher },
+    ];
+    await store.commitBatch({ runId: "run-3", at: AT, matchMisses: notes });
+    expect([...(await store.matchMisses("contact", notes.map((n) => n.marketingId))).values()]).toEqual(notes);
     await store.close();
 
     const db = new Database(file, { readonly: true });
@@ -82,6 +94,14 @@ describe("a store at 38 upgraded", () => {
       expect(db.prepare("SELECT person_id || ' ' || typeof(scored_at) FROM person_scores ORDER BY person_id").pluck().all()).toEqual([
         "10201 integer",
         "10202 text",
+      ]);
+      expect(db.prepare("SELECT typeof(marketing_id) || ' ' || keys FROM match_misses ORDER BY pair, keys").pluck().all()).toEqual([
+        "integer 22fast.anaïs@exemple.fr",
+        "integer 2ingrid.sjöberg@exemple.se",
+        'integer 2o"brien@exemple.ie',
+        'integer [["zoe@exemple.fr","zoë@exemple.fr"],["zoe@exemple.fr","zoë@exemple.fr"]]',
+        'integer [null,"zoë@exemple.fr"]',
+        "text 1société-générale.fr",
       ]);
     } finally {
       db.close();

@@ -8,6 +8,7 @@ import { packCount } from "./behaviour-cache.js";
 import { detailHash, pieceHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
+import { packKeys } from "./match-misses.js";
 import { problemCauseOf, problemPersonOf } from "./problem-keys.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -46,6 +47,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
       const n = contactNumber(String(key));
       return n === null ? null : BigInt(n);
     });
+    // Migration 40 keeps a match note's keys as match-misses.ts does.
+    db.function("leadloop_pack_keys", { deterministic: true }, (keys) => packKeys(String(keys)));
     // Migration 39 keys a steady score's email by its hash, as steady-scores.ts does.
     db.function("leadloop_text_hash", { deterministic: true }, (text) => pieceHash(String(text)));
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
