@@ -108,3 +108,71 @@ describe("a store at 38 upgraded", () => {
     }
   });
 });
+
+describe("a steady score's email", () => {
+  it("is the score row's own until the row's email changes, and behaviour by the address it was kept for still blanks it", async () => {
+    const file = join(dir, "state.db");
+    const store = await openSqliteStore(file);
+    const score = (personId: string, email: string) => ({
+      personId,
+      email,
+      name: "Inès Sjöberg",
+      score: 12.5,
+      fit: 10,
+      behaviour: 2.5,
+      nearMissing: null,
+      ownerEmail: null,
+      scoredAt: AT,
+    });
+    const steady = (personId: string, email: string) => ({ personId, email, inputs: "9c1f03b2e4d5a6b7", untilMs: UNTIL });
+    await store.commitBatch({
+      runId: "run-1",
+      at: AT,
+      personScores: [score("10208", "ines.sjoberg@exemple.se"), score("10209", "ines.nordin@exemple.se"), score("10210", "Åsa.Berg@Exemple.se")],
+      steadyScores: [
+        steady("10208", "ines.sjoberg@exemple.se"),
+        steady("10209", "ines.nordin@exemple.se"),
+        steady("10210", "åsa.berg@exemple.se"),
+      ],
+    });
+    const raw = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare("SELECT person_id || ' ' || ifnull(steady_email, '-') FROM person_scores ORDER BY person_id").pluck().all();
+      } finally {
+        db.close();
+      }
+    };
+    // An address that is the row's own is not kept twice; one that differs in case is kept.
+    expect(raw()).toEqual(["10208 -", "10209 -", "10210 åsa.berg@exemple.se"]);
+    // A write puts a new address on 10208's contact, and 10209 is scored again under another address:
+    // their steady scores stay those of the addresses they were kept for.
+    await store.commitBatch({
+      runId: "run-2",
+      at: AT,
+      personContacts: [{ personId: "10208", email: "ines.lindgren@exemple.se" }],
+      personScores: [score("10209", "ines.nordin@nordlicht.se")],
+    });
+    expect(raw()).toEqual(["10208 ines.sjoberg@exemple.se", "10209 ines.nordin@exemple.se", "10210 åsa.berg@exemple.se"]);
+    expect([...(await store.steadyScores(["10208", "10209", "10210"])).values()].map((s) => s.email)).toEqual([
+      "ines.sjoberg@exemple.se",
+      "ines.nordin@exemple.se",
+      "åsa.berg@exemple.se",
+    ]);
+    const activity = (ownerKey: string, id: string) => ({ ownerKey, id, kind: "email_open", occurredAt: AT, properties: {}, source: "email" });
+    const people = ["10208", "10209", "10210"];
+    await store.commitBatch({
+      runId: "run-3",
+      at: AT,
+      behaviour: [activity("email:ines.lindgren@exemple.se", "e-2"), activity("email:ines.nordin@nordlicht.se", "e-3")],
+    });
+    expect([...(await store.steadyScores(people)).keys()]).toEqual(people);
+    await store.commitBatch({
+      runId: "run-4",
+      at: AT,
+      behaviour: [activity("email:ines.sjoberg@exemple.se", "e-4"), activity("email:ines.nordin@exemple.se", "e-5")],
+    });
+    expect([...(await store.steadyScores(people)).keys()]).toEqual(["10210"]);
+    await store.close();
+  });
+});

@@ -1153,7 +1153,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // 344 KB with the match notes per 1,000 contacts of a first load). The steady score is now columns of
     // the score row (store/sqlite/steady-scores.ts) and a drop blanks them; a row kept for a steady score
     // before any score (none in a sync, which saves the score first) has no score and is no scored person.
-    // Its email is found by a 32-bit hash (an index of 4 bytes a person, not the address), its key packed
+    // Its email is found by a 32-bit hash (an index of 4 bytes a person, not the address) and kept as text
+    // only where it is not the row's own `email`, its key packed
     // (activity-id.ts). The scoring's time is epoch ms where the ISO text comes back the same
     // (snapshot-times.ts). The owner index held every row, though only handed-off people have an owner
     // and both its readers name one.
@@ -1185,7 +1186,8 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT person_id, leadloop_pack_id(inputs), until_ms, email, CASE WHEN email IS NOT NULL THEN leadloop_text_hash(email) END
         FROM steady_scores WHERE true
         ON CONFLICT (person_id) DO UPDATE SET steady_inputs = excluded.steady_inputs,
-          steady_until_ms = excluded.steady_until_ms, steady_email = excluded.steady_email, steady_mail = excluded.steady_mail;
+          steady_until_ms = excluded.steady_until_ms, steady_email = NULLIF(excluded.steady_email, email),
+          steady_mail = excluded.steady_mail;
       DROP TABLE person_scores;
       DROP TABLE steady_scores;
       ALTER TABLE person_scores_steady RENAME TO person_scores;

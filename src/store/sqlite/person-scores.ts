@@ -5,6 +5,7 @@ import { personName } from "../../core/text/person-name.js";
 import type { PersonContactWritten, PersonScoreRow } from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { instantMs, isoOf } from "./snapshot-times.js";
+import { steadyEmailKept } from "./steady-scores.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `person_id AS personId, email, name, score, fit, behaviour, near_missing AS nearMissing,
@@ -34,7 +35,8 @@ export class PersonScoreTable {
         `INSERT INTO person_scores (person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at,
            first_name, last_name)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET email = excluded.email, name = excluded.name,
+         ON CONFLICT (person_id) DO UPDATE SET ${steadyEmailKept("excluded.email")}, email = excluded.email,
+           name = excluded.name,
            score = excluded.score, fit = excluded.fit, behaviour = excluded.behaviour,
            near_missing = excluded.near_missing, owner_email = COALESCE(excluded.owner_email, owner_email),
            scored_at = excluded.scored_at, first_name = COALESCE(excluded.first_name, first_name),
@@ -63,7 +65,9 @@ export class PersonScoreTable {
    */
   setContact(written: PersonContactWritten): void {
     if (written.email !== undefined)
-      this.sql.get(`UPDATE person_scores SET email = ? WHERE person_id = ?`).run(written.email, written.personId);
+      this.sql
+        .get(`UPDATE person_scores SET ${steadyEmailKept("?")}, email = ? WHERE person_id = ?`)
+        .run(written.email, written.email, written.personId);
     if (written.firstname === undefined && written.lastname === undefined) return;
     const row = this.sql
       .get<{ first: string | null; last: string | null }>(

@@ -2,7 +2,8 @@
 // which that score stands (core/scoring/steady-score.ts), so the qualification does not score again a
 // re-read contact none of whose inputs moved. Kept as columns of her person_scores row (migration 39),
 // which the same page commits write: the key packed (activity-id.ts, its hex two digits to a byte), the
-// email found by its 32-bit hash (detail-hash.ts), which the index holds in the place of the text. Any
+// email found by its 32-bit hash (detail-hash.ts), which the index holds in the place of the text, and
+// kept as text only where it is not the row's own `email` (the seed's and most contacts' are). Any
 // funnel event, CRM score mark, link write or behaviour put in the cache for the person (by contact or
 // by email address) blanks them: those change what a score would decide.
 import type { SteadyScore } from "../port.js";
@@ -12,6 +13,17 @@ import { inListChunks } from "./in-list.js";
 import type { Statements } from "./statements.js";
 
 const BLANK = "steady_inputs = NULL, steady_until_ms = NULL, steady_email = NULL, steady_mail = NULL";
+/** The steady score's email: the row's own where none is kept apart (`steady_mail` says there is one). */
+const STEADY_EMAIL = "CASE WHEN steady_mail IS NOT NULL THEN COALESCE(steady_email, email) END";
+
+/**
+ * The SET term a write of the row's `email` (to `next`, an SQL expression) takes with it: a steady
+ * email that was the row's own is kept apart first, so the score stands for the address it was for.
+ */
+export function steadyEmailKept(next: string): string {
+  return `steady_email = CASE WHEN steady_email IS NULL AND steady_mail IS NOT NULL AND email IS NOT ${next} THEN email
+    ELSE steady_email END`;
+}
 
 export class SteadyScoreTable {
   constructor(private readonly sql: Statements) {}
@@ -29,7 +41,8 @@ export class SteadyScoreTable {
       .get(
         `INSERT INTO person_scores (person_id, steady_email, steady_mail, steady_inputs, steady_until_ms)
          VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET steady_email = excluded.steady_email, steady_mail = excluded.steady_mail,
+         ON CONFLICT (person_id) DO UPDATE SET steady_email = NULLIF(excluded.steady_email, email),
+           steady_mail = excluded.steady_mail,
            steady_inputs = excluded.steady_inputs, steady_until_ms = excluded.steady_until_ms`,
       )
       .run(row.personId, row.email, row.email === null ? null : pieceHash(row.email), packId(row.inputs), row.untilMs);
@@ -61,7 +74,7 @@ export class SteadyScoreTable {
       this.sql
         .get(
           `UPDATE person_scores SET ${BLANK}
-           WHERE steady_mail IN (${chunk.placeholders}) AND steady_email IN (${chunk.placeholders})`,
+           WHERE steady_mail IN (${chunk.placeholders}) AND ${STEADY_EMAIL} IN (${chunk.placeholders})`,
         )
         .run(...chunk.params.map(pieceHash), ...chunk.params);
   }
@@ -71,7 +84,7 @@ export class SteadyScoreTable {
     for (const chunk of inListChunks(personIds))
       for (const row of this.sql
         .get<{ personId: string; email: string | null; inputs: StoredId; untilMs: number }>(
-          `SELECT person_id AS personId, steady_email AS email, steady_inputs AS inputs, steady_until_ms AS untilMs
+          `SELECT person_id AS personId, ${STEADY_EMAIL} AS email, steady_inputs AS inputs, steady_until_ms AS untilMs
            FROM person_scores WHERE person_id IN (${chunk.placeholders}) AND steady_until_ms IS NOT NULL`,
         )
         .all(...chunk.params))
