@@ -13,6 +13,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 import { behaviourReads } from "../support/behaviour-reads.js";
+import { STEADY_COLUMNS_DROPPED } from "../support/score-rows-taken-back.js";
 
 // Whole CLI runs over a seeded world of 200 contacts: minutes on a loaded machine, not seconds.
 jest.setTimeout(600_000);
@@ -79,19 +80,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
-      DROP INDEX person_scores_steady_mail;
-      ALTER TABLE person_scores DROP COLUMN steady_inputs;
-      ALTER TABLE person_scores DROP COLUMN steady_until_ms;
-      ALTER TABLE person_scores DROP COLUMN steady_email;
-      ALTER TABLE person_scores DROP COLUMN steady_mail;
-      DROP TABLE match_misses;
-      CREATE TABLE match_misses (
-        pair         INTEGER NOT NULL,
-        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
-        keys         TEXT NOT NULL,
-        matcher      INTEGER NOT NULL,
-        PRIMARY KEY (pair, marketing_id)
-      ) WITHOUT ROWID;
+      ${STEADY_COLUMNS_DROPPED}
+      DELETE FROM match_misses;
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
         activity_id TEXT NOT NULL CHECK (activity_id <> ''),
@@ -145,7 +135,7 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, 38: the steady scores' table, each dropped with the
     // rest, 39: the steady scores as the score rows' columns, dropped from them, and 40: the match notes
-    // packed, unpacked into migration 17's table), so they run again on the old tables as on a v19 file.
+    // packed, written back unpacked), so they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
       21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
     ]);

@@ -13,6 +13,7 @@ import { auditEntry } from "../contract/store-fixtures.js";
 import { openConnection } from "../../src/store/sqlite/connection.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
+import { STEADY_COLUMNS_DROPPED } from "../support/score-rows-taken-back.js";
 
 let dir: string;
 beforeEach(() => {
@@ -369,7 +370,7 @@ describe("a file refused writes were kept in before migration 34", () => {
     // The file as migration 33 left it: no column saying what a refusal was of, nor what the migrations
     // after 34 made (35: the kept descriptions' table, 36: the index of wins without an amount, 37: the error
     // queue's index by class, 38: the steady scores' table, 39: the steady scores as the score rows'
-    // columns, 40: the match notes packed, their table here empty), which run again on opening it. A
+    // columns, 40: the match notes packed, which this file has none of), which run again on opening it. A
     // migration added later is one more to take back here.
     expect(MIGRATIONS.filter((m) => m.version > 33).map((m) => m.version)).toEqual([34, 35, 36, 37, 38, 39, 40]);
     const raw = new Database(file);
@@ -378,19 +379,7 @@ describe("a file refused writes were kept in before migration 34", () => {
       DROP TABLE kept_descriptions;
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_class;
-      DROP INDEX person_scores_steady_mail;
-      ALTER TABLE person_scores DROP COLUMN steady_inputs;
-      ALTER TABLE person_scores DROP COLUMN steady_until_ms;
-      ALTER TABLE person_scores DROP COLUMN steady_email;
-      ALTER TABLE person_scores DROP COLUMN steady_mail;
-      DROP TABLE match_misses;
-      CREATE TABLE match_misses (
-        pair         INTEGER NOT NULL,
-        marketing_id TEXT NOT NULL CHECK (marketing_id <> ''),
-        keys         TEXT NOT NULL,
-        matcher      INTEGER NOT NULL,
-        PRIMARY KEY (pair, marketing_id)
-      ) WITHOUT ROWID;
+      ${STEADY_COLUMNS_DROPPED}
       DELETE FROM schema_migrations WHERE version >= 34;
     `);
     raw.pragma("user_version = 33");
