@@ -32,7 +32,7 @@ export class SteadyScoreTable {
    * Keeps a person's steady score, or blanks it when `untilMs` is null. A person with no score row yet
    * gets one holding only this (no scored person: person-scores.ts reads rows with a score).
    */
-  save(row: SteadyScore): void {
+  private save(row: SteadyScore): void {
     if (row.untilMs === null) {
       this.drop(row.personId);
       return;
@@ -48,28 +48,40 @@ export class SteadyScoreTable {
       .run(row.personId, row.email, row.email === null ? null : pieceHash(row.email), packId(row.inputs), row.untilMs);
   }
 
-  drop(personId: string): void {
+  /**
+   * A batch's steady scores, and the blanks of the people it moved and of the behaviour owners it cached
+   * for (`contact:<id>`, `email:<address>`, as the cache keys them). A score the same batch blanks is
+   * not written first (a first load links most people in the commit that scores them).
+   */
+  commit(rows: readonly SteadyScore[], people: readonly string[], ownerKeys: readonly string[]): void {
+    const ids = new Set(people);
+    const emails = new Set<string>();
+    for (const key of ownerKeys) {
+      if (key.startsWith("contact:")) ids.add(key.slice("contact:".length));
+      else if (key.startsWith("email:")) emails.add(key.slice("email:".length));
+    }
+    for (const row of rows) {
+      const blanked = ids.has(row.personId) || (row.email !== null && emails.has(row.email));
+      if (row.untilMs === null || !blanked) this.save(row);
+    }
+    this.dropPeople([...ids]);
+    this.dropEmails([...emails]);
+  }
+
+  private drop(personId: string): void {
     this.dropPeople([personId]);
   }
 
   /** Blanks these people's steady scores (a first load's link writes name every contact: a statement per 500). */
-  dropPeople(personIds: readonly string[]): void {
+  private dropPeople(personIds: readonly string[]): void {
     for (const chunk of inListChunks(personIds))
       this.sql
         .get(`UPDATE person_scores SET ${BLANK} WHERE person_id IN (${chunk.placeholders}) AND steady_until_ms IS NOT NULL`)
         .run(...chunk.params);
   }
 
-  /** Blanks those of these behaviour owners (`contact:<id>`, `email:<address>`, as the cache keys them). */
-  dropOwners(ownerKeys: ReadonlySet<string>): void {
-    const ids: string[] = [];
-    const emails: string[] = [];
-    for (const key of ownerKeys) {
-      if (key.startsWith("contact:")) ids.push(key.slice("contact:".length));
-      else if (key.startsWith("email:")) emails.push(key.slice("email:".length));
-    }
-    this.dropPeople(ids);
-    // Found by the hash, and the text compared: two addresses may share a hash.
+  /** Blanks those kept for these addresses: found by the hash, the text compared (two may share a hash). */
+  private dropEmails(emails: readonly string[]): void {
     for (const chunk of inListChunks(emails))
       this.sql
         .get(
