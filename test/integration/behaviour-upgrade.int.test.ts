@@ -9,11 +9,13 @@ import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { unpackId } from "../../src/store/sqlite/activity-id.js";
 import { emptyEntry, entryId, readEntry } from "../../src/store/sqlite/behaviour-history.js";
+import { keysOf } from "../../src/store/sqlite/match-misses.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/migrations.js";
 import { MIGRATION_39_UNDONE } from "../support/migration-39-undone.js";
 import { BEHAVIOUR_SIGNALS } from "../../src/sync/funnel/funnel-setup.js";
 import { openSandboxWorld, type SandboxWorld, syncWorld } from "../support/sandbox-world.js";
 import { behaviourReads } from "../support/behaviour-reads.js";
+import { STEADY_COLUMNS_DROPPED } from "../support/score-rows-taken-back.js";
 
 // Whole CLI runs over a seeded world of 200 contacts: minutes on a loaded machine, not seconds.
 jest.setTimeout(600_000);
@@ -62,6 +64,12 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
     );
     const activities = historyRows(db);
     const marks = db.prepare("SELECT person, read_ms AS ms FROM behaviour_marks").all() as { person: number | string | Buffer; ms: number }[];
+    const notes = db.prepare("SELECT pair, marketing_id AS id, keys, matcher FROM match_misses").all() as {
+      pair: number;
+      id: number | string | Buffer;
+      keys: string;
+      matcher: number;
+    }[];
     db.exec(`
       DROP TABLE behaviour_activities;
       DROP TABLE behaviour_owners;
@@ -84,7 +92,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_sent_by_runs;
       ALTER TABLE error_queue DROP COLUMN sent_by_runs;
-      DROP TABLE steady_scores;
+      ${STEADY_COLUMNS_DROPPED}
+      DELETE FROM match_misses;
       ${MIGRATION_39_UNDONE}
       CREATE TABLE behaviour_activities (
         owner_key   TEXT NOT NULL CHECK (owner_key <> ''),
@@ -105,6 +114,8 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
     for (const a of activities) {
       activity.run(a.owner >= 0 ? `contact:${a.owner}` : owners.get(a.owner)!, a.id, a.ms, a.detail);
     }
+    const note = db.prepare("INSERT INTO match_misses (pair, marketing_id, keys, matcher) VALUES (?, ?, ?, ?)");
+    for (const n of notes) note.run(n.pair, unpackId(n.id), keysOf(n.keys), n.matcher);
     const mark = db.prepare("INSERT INTO behaviour_marks (person_id, signature, read_ms) VALUES (?, ?, ?)");
     for (const m of marks) {
       const personId = unpackId(m.person);
@@ -137,11 +148,12 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // the outbox's refused-of-record column, 35: the kept descriptions' table, 36: the index of wins without an
     // amount, 37: the error queue's index by class, and 38: the steady scores' table, each dropped with the
     // rest, 39: the links' index by CRM record, made again as two, and the pieces' index by last use, 40:
-    // the activities put in their owners' histories, whose table is rewritten here, and 41: the error
-    // queue's column of entries the runs send again and its index, in place of 37's), so they run again
-    // on the old tables as on a v19 file.
+    // the activities put in their owners' histories, whose table is rewritten here, 41: the error queue's
+    // column of entries the runs send again and its index, in place of 37's, 42: the steady scores as the
+    // score rows' columns, dropped from them, and 43: the match notes packed, written back unpacked), so
+    // they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

@@ -76,17 +76,22 @@ export function writeBatch(
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
   for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);
-  for (const row of batch.steadyScores ?? []) tables.steadyScores.save(row);
   // What a steady score did not weigh: a move of the person's stage, a score on their CRM record or a
-  // link to another record, another contact's behaviour moved onto theirs (core/scoring/steady-score.ts);
-  // behaviour put in the cache for them drops theirs with it (below).
-  tables.steadyScores.dropPeople([
-    ...(batch.funnelEvents ?? []).map((e) => e.personId),
-    ...(batch.crmScoreMarks ?? []).map((m) => m.personId),
-    ...(batch.contactsMerged ?? []).map((m) => m.to),
-    // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
-    ...(batch.links ?? []).map((l) => l.marketingId),
-  ]);
+  // link to another record, another contact's behaviour moved onto theirs (core/scoring/steady-score.ts),
+  // and behaviour put in the cache for her contact or her address.
+  tables.steadyScores.commit(
+    batch.steadyScores ?? [],
+    [
+      ...(batch.funnelEvents ?? []).map((e) => e.personId),
+      ...(batch.crmScoreMarks ?? []).map((m) => m.personId),
+      ...(batch.contactsMerged ?? []).map((m) => m.to),
+      // A person's score row moved onto another id carries the steady columns of another contact's inputs.
+      ...(batch.peopleMerged ?? []).map((m) => m.to),
+      // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
+      ...(batch.links ?? []).map((l) => l.marketingId),
+    ],
+    (batch.behaviour ?? []).map((a) => a.ownerKey),
+  );
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);
   // Groups before their writes, so a group is never complete before it is known.
   for (const { group, onDone } of batch.outboxGroups ?? []) tables.outbox.putGroup(group, onDone, batch.at);
@@ -125,7 +130,6 @@ export function writeBatch(
   tables.sla.resume(batch.slaClocksBack ?? []);
   for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
-  if (batch.behaviour?.length) tables.steadyScores.dropOwners(new Set(batch.behaviour.map((a) => a.ownerKey)));
   for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);

@@ -9,6 +9,7 @@ import { packHistoryRows } from "./behaviour-history.js";
 import { detailHash, pieceHash } from "./detail-hash.js";
 import { isLockedOut } from "./errors.js";
 import { legacyFingerprints, legacyPageViews } from "./legacy-marks.js";
+import { packKeys } from "./match-misses.js";
 import { problemCauseOf, problemPersonOf } from "./problem-keys.js";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -41,7 +42,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     db.function("leadloop_detail_hash", { deterministic: true }, (kind, source, properties) =>
       detailHash(String(kind), String(source), String(properties)),
     );
-    // Migration 39 numbers the names it copies as names.ts finds them again.
+    // Migration 39 numbers the names it copies as names.ts finds them again; migration 42 keys a steady
+    // score's email by its hash, as steady-scores.ts does.
     db.function("leadloop_text_hash", { deterministic: true }, (text) => pieceHash(String(text)));
     // Migration 20 packs the behaviour cache's owners, ids and marks the way behaviour-cache.ts does.
     db.function("leadloop_pack_id", { deterministic: true }, (id) => packId(String(id)));
@@ -51,6 +53,8 @@ export function openConnection(file: string, options: ConnectionOptions = {}): D
     });
     // Migration 40 puts each owner's activities into one history, as behaviour-history.ts writes it.
     db.aggregate("leadloop_pack_history", packHistoryRows);
+    // Migration 43 keeps a match note's keys as match-misses.ts does.
+    db.function("leadloop_pack_keys", { deterministic: true }, (keys) => packKeys(String(keys)));
     db.function("leadloop_mark_fingerprints", { deterministic: true }, (signature) => legacyFingerprints(String(signature)));
     db.function("leadloop_mark_page_views", { deterministic: true }, (signature) => packCount(legacyPageViews(String(signature))));
     // Migration 32 and the error queue's writes key each row's problem by the grouping rule (problem-keys.ts).

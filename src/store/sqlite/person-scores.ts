@@ -1,8 +1,11 @@
 // The person_scores table: each person's latest score, near-qualified flag and owner, so `leadloop hot`
-// and `leadloop near-qualified` answer from the store without reading the portal.
+// and `leadloop near-qualified` answer from the store without reading the portal. Its steady-score
+// columns are steady-scores.ts's.
 import { personName } from "../../core/text/person-name.js";
 import type { PersonContactWritten, PersonScoreRow } from "../port.js";
 import { inListChunks } from "./in-list.js";
+import { instantMs, isoOf } from "./snapshot-times.js";
+import { steadyEmailKept } from "./steady-scores.js";
 import type { Statements } from "./statements.js";
 
 const COLUMNS = `person_id AS personId, email, name, score, fit, behaviour, near_missing AS nearMissing,
@@ -15,6 +18,14 @@ export interface PersonScoreFilter {
   limit?: number;
 }
 
+/** A row as stored: its scoring's time is epoch ms where that gives its text back (migration 42). */
+type StoredScoreRow = Omit<PersonScoreRow, "scoredAt"> & { scoredAt: number | string };
+
+function scoreRowOf(row: StoredScoreRow): PersonScoreRow {
+  if (typeof row.scoredAt === "number") row.scoredAt = isoOf(row.scoredAt);
+  return row as PersonScoreRow;
+}
+
 export class PersonScoreTable {
   constructor(private readonly sql: Statements) {}
 
@@ -24,7 +35,8 @@ export class PersonScoreTable {
         `INSERT INTO person_scores (person_id, email, name, score, fit, behaviour, near_missing, owner_email, scored_at,
            first_name, last_name)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (person_id) DO UPDATE SET email = excluded.email, name = excluded.name,
+         ON CONFLICT (person_id) DO UPDATE SET ${steadyEmailKept("excluded.email")}, email = excluded.email,
+           name = excluded.name,
            score = excluded.score, fit = excluded.fit, behaviour = excluded.behaviour,
            near_missing = excluded.near_missing, owner_email = COALESCE(excluded.owner_email, owner_email),
            scored_at = excluded.scored_at, first_name = COALESCE(excluded.first_name, first_name),
@@ -39,7 +51,7 @@ export class PersonScoreTable {
         row.behaviour,
         row.nearMissing,
         row.ownerEmail?.toLowerCase() ?? null,
-        row.scoredAt,
+        instantMs(row.scoredAt) ?? row.scoredAt,
         // A blank part is kept as "" so that NULL says the part is not known (a row from before migration 30).
         row.nameParts ? (row.nameParts.firstname ?? "") : null,
         row.nameParts ? (row.nameParts.lastname ?? "") : null,
@@ -53,7 +65,9 @@ export class PersonScoreTable {
    */
   setContact(written: PersonContactWritten): void {
     if (written.email !== undefined)
-      this.sql.get(`UPDATE person_scores SET email = ? WHERE person_id = ?`).run(written.email, written.personId);
+      this.sql
+        .get(`UPDATE person_scores SET ${steadyEmailKept("?")}, email = ? WHERE person_id = ?`)
+        .run(written.email, written.email, written.personId);
     if (written.firstname === undefined && written.lastname === undefined) return;
     const row = this.sql
       .get<{ first: string | null; last: string | null }>(
@@ -83,7 +97,8 @@ export class PersonScoreTable {
   }
 
   list(filter: PersonScoreFilter = {}): PersonScoreRow[] {
-    const where: string[] = [];
+    // A row a steady score was kept for before any score (steady-scores.ts) is no scored person.
+    const where: string[] = ["score IS NOT NULL"];
     const params: (string | number)[] = [];
     if (filter.nearQualified) where.push("near_missing IS NOT NULL");
     if (filter.ownerEmail) {
@@ -93,12 +108,13 @@ export class PersonScoreTable {
     const limit = filter.limit ?? 1000;
     const query = (extra: string, extraParams: string[]) =>
       this.sql
-        .get<PersonScoreRow>(
+        .get<StoredScoreRow>(
           `SELECT ${COLUMNS} FROM person_scores
-           ${[...where, ...(extra ? [extra] : [])].length > 0 ? `WHERE ${[...where, ...(extra ? [extra] : [])].join(" AND ")}` : ""}
+           WHERE ${[...where, ...(extra ? [extra] : [])].join(" AND ")}
            ORDER BY score DESC, person_id LIMIT ?`,
         )
-        .all(...params, ...extraParams, limit);
+        .all(...params, ...extraParams, limit)
+        .map(scoreRowOf);
     if (!filter.personIds) return query("", []);
     const rows: PersonScoreRow[] = [];
     for (const chunk of inListChunks(filter.personIds))

@@ -17,7 +17,7 @@ import { type FieldSnapshot, type SnapshotWrite, StoreError } from "../port.js";
 import { snapshotsByField } from "../../core/merge/snapshots-by-field.js";
 import { inListChunks } from "./in-list.js";
 import { scanSnapshotRow } from "./snapshot-row-scan.js";
-import { blankAt, isoOf } from "./snapshot-times.js";
+import { blankAt, instantMs, isoOf } from "./snapshot-times.js";
 import type { NameTable } from "./names.js";
 import type { Statements } from "./statements.js";
 
@@ -173,17 +173,4 @@ function parsedSnapshots(text: string, names: Pick<NameTable, "nameOf">): Snapsh
 /** A field kept without its time in a row without one: no write makes it, so the store is corrupt. */
 function untimed(key: string): never {
   throw new StoreError(`a link's snapshot row holds field "${key}" without the time it was synced, and no row time`);
-}
-
-// A page's snapshots share a handful of times: the last conversion is remembered.
-let lastIso = "";
-let lastMs: number | undefined;
-
-/** The instant as epoch ms when it reads back as the very same string, else undefined. */
-function instantMs(iso: string): number | undefined {
-  if (iso === lastIso) return lastMs;
-  const ms = Date.parse(iso);
-  lastIso = iso;
-  lastMs = Number.isNaN(ms) || new Date(ms).toISOString() !== iso ? undefined : ms;
-  return lastMs;
 }

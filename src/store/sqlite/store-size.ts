@@ -33,7 +33,7 @@ export function storeSize(db: Database.Database, file: string): StoreSize {
     freeBytes: freePages * pageSize,
     tables: [...tables.values()].sort((a, b) => b.bytes + b.indexBytes - (a.bytes + a.indexBytes) || a.name.localeCompare(b.name)),
     linkedContacts: count(`SELECT COUNT(DISTINCT marketing_id) AS n FROM links WHERE pair = 'contact' AND status = 'active'`),
-    scoredContacts: count(`SELECT COUNT(*) AS n FROM person_scores`),
+    scoredContacts: count(`SELECT COUNT(*) AS n FROM person_scores WHERE score IS NOT NULL`),
   };
 }
 
