@@ -48,6 +48,7 @@ import { unmetCondition } from "../../core/scoring/unmet.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
 import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
+import { handoffOwners, type RestoredHandoff } from "./restored-owners.js";
 
 /**
  * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
@@ -187,6 +188,7 @@ async function handOffPage(
   const unroutable: NewQueuedError[] = [];
   const lapsed: FunnelEvent[] = [];
   const turns = new QueueTurns();
+  const restoredOwners = await handoffOwners(ctx, setup, restoredHandoffs(setup, candidates, crmRecords));
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
@@ -194,7 +196,7 @@ async function handOffPage(
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
     if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
-      decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps) });
+      decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, restoredOwners.get(c.crmId)) });
       continue;
     }
     // Held from a nurture stage (the qualification held it: the contact kept the verdict), she goes back there.
@@ -369,11 +371,25 @@ export function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlA
   return shown !== null && shown.slice(0, 19) === instantOf(mqlAt)?.slice(0, 19);
 }
 
+/** The candidates whose CRM record carries their restored MQL's handoff already (restoreClock's). */
+function restoredHandoffs(
+  setup: FunnelSetup,
+  candidates: readonly Candidate[],
+  crmRecords: ReadonlyMap<string, SourceRecord>,
+): RestoredHandoff[] {
+  return candidates.flatMap((c) => {
+    const record = crmRecords.get(c.crmId);
+    return c.restored && record && carriesHandoff(setup, record, c.mqlAt) ? [{ record, handoffAt: c.mqlAt }] : [];
+  });
+}
+
 /**
  * An MQL handed off before the store was lost: its follow-up clock comes back as the handoff made it
- * (handed off at the MQL date the record shows, due by the SLA from then, owned by the record's owner
- * now), and nothing is written: the record, its tasks and its owner are already the handoff's. Not
- * counted as a handoff, and the routing takes no turn for it.
+ * (handed off at the MQL date the record shows, due by the SLA from then, owned by the rep the handoff
+ * gave the record, `handedTo`, as its owner history shows them: restored-owners.ts; else by its owner
+ * now), and nothing is written: the record, its tasks and its owner are already the handoff's. A rep who
+ * gave the record away since moves the clock as in a run without the loss (sla-phase.ts `followCrmOwners`).
+ * Not counted as a handoff, and the routing takes no turn for it.
  */
 function restoreClock(
   ctx: RunContext,
@@ -383,11 +399,13 @@ function restoreClock(
   score: PersonScore,
   crmRecord: SourceRecord,
   reps: Map<string, string>,
+  handedTo: string | undefined,
 ): DecidedHandoff {
   const v = setup.vocabulary;
-  const ownerId = crmRecord.fields[v.ownerField] ?? null;
+  const current = crmRecord.fields[v.ownerField] ?? null;
+  const ownerId = handedTo ?? current;
   const ownerEmail =
-    (v.ownerEmailField ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
+    (v.ownerEmailField && ownerId === current ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
     [...reps].find(([, id]) => id === ownerId)?.[0] ??
     null;
   const decision: Decision = {

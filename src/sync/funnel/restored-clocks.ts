@@ -15,6 +15,7 @@ import type { FunnelSetup } from "./funnel-setup.js";
 import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { conversionTouch, statusTouch } from "./status-touch.js";
+import { handoffOwners } from "./restored-owners.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
@@ -97,8 +98,32 @@ export async function clocksRestoredPastMql(
     ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
   }
   if (clocks.length === 0) return {};
+  await ownHandoffOwners(ctx, setup, earlier, clocks, owners);
   touches.push(...(await touchesFromStatusHistory(ctx, setup, earlier)));
   return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
+}
+
+/**
+ * The clocks given back to the rep each handoff gave its record, as its owner history shows them
+ * (restored-owners.ts), where a rep has given the record to someone else since: the handoff's follow-up
+ * task is that rep's, which the clock's stop completes (follow-up-done.ts). Their owner's email is then
+ * looked up by id (`keptOwners`), not taken from the record.
+ */
+async function ownHandoffOwners(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  restored: readonly RestoredClockRecord[],
+  clocks: SlaClock[],
+  owners: Map<string, string | null>,
+): Promise<void> {
+  const handedTo = await handoffOwners(ctx, setup, restored);
+  const recordOf = new Map(restored.map((r) => [r.personId, r.record.id]));
+  for (const [i, clock] of clocks.entries()) {
+    const owner = handedTo.get(recordOf.get(clock.personId) ?? "");
+    if (owner === undefined || owner === clock.ownerId) continue;
+    clocks[i] = { ...clock, ownerId: owner };
+    owners.set(clock.personId, null);
+  }
 }
 
 /** Where a person sales accepted goes on to without another verdict: their deal's stages. */

@@ -92,7 +92,10 @@ export function lookupRelationshipOf(object: string, field: string): string | un
  * the value it replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the
  * field before it was changed": Object Reference, "LeadHistory"; blank as null). A record without a row
  * for a field (the org does not track it, or it never changed) is left out for that field: the record
- * alone does not say when its value was set. One query per ~300 ids (the query URI's budget). Throws SystemError.
+ * alone does not say when its value was set. A standard lookup's values are its `EntityId` rows under the
+ * relationship's name (`Owner` for OwnerId: the module's note), not the rows of its records' names
+ * (`DataType`, "Data type of the field that was changed": Object Reference, "StandardObjectNameHistory").
+ * One query per ~300 ids (the query URI's budget). Throws SystemError.
  */
 export async function fieldValues(
   client: SalesforceClient,
@@ -102,11 +105,20 @@ export async function fieldValues(
 ): Promise<Map<string, Record<string, FieldValueSet[]>>> {
   const out = new Map<string, Record<string, FieldValueSet[]>>();
   const history = historyOf(object);
-  for (const row of await historyRows(client, object, [...new Set(ids)], [...new Set(fields)], ["NewValue", "OldValue"])) {
+  // By the lower-cased name a row may carry: the asked field, and whether the row is a lookup's.
+  const named = new Map<string, { field: string; lookup: boolean }>();
+  for (const f of new Set(fields)) {
+    named.set(f.toLowerCase(), { field: f, lookup: false });
+    const relationship = lookupRelationshipOf(object, f);
+    if (relationship) named.set(relationship.toLowerCase(), { field: f, lookup: true });
+  }
+  const names = [...new Set(fields)].flatMap((f) => [f, lookupRelationshipOf(object, f) ?? []].flat());
+  for (const row of await historyRows(client, object, [...new Set(ids)], names, ["NewValue", "OldValue", "DataType"])) {
     const id = toCanonical(row[history.parentField]);
     const at = toCanonical(row.CreatedDate);
-    const field = fields.find((f) => f.toLowerCase() === String(row.Field ?? "").toLowerCase());
-    if (!id || !at || field === undefined) continue;
+    const asked = named.get(String(row.Field ?? "").toLowerCase());
+    if (!id || !at || asked === undefined || (asked.lookup && row.DataType !== "EntityId")) continue;
+    const field = asked.field;
     const value = toCanonical(row.NewValue);
     const replaced = toCanonical(row.OldValue);
     const record = out.get(id) ?? {};
