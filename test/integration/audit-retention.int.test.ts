@@ -1,5 +1,7 @@
 // `store.auditRetentionDays`: a run prunes audit rows older than the retention, and keeps the rest.
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import type { AuditEntry } from "../../src/store/port.js";
 import { startLoop, type LoopHarness } from "../support/loop-harness.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -40,6 +42,42 @@ describe("audit retention", () => {
     // The same day with 90 days kept: the first run's rows go, the edit's row stays.
     await loop.sync({ now: later(100), auditRetentionDays: 90 });
     expect(await loop.store.listAudit(ids())).toEqual(edit);
+  });
+
+  // Rules quote a person's values ("score: 84.7 points (…)"): kept as names, which are never deleted, every
+  // rescore added some for good. They go with the audit writes naming them (migration 42).
+  it("keeps rule texts in no name: rescores of the same people add none, pruned or not", async () => {
+    const people = ["Zoë Müller", "José Núñez", "Françoise Lefèvre"];
+    const rescore = (round: number): AuditEntry[] =>
+      people.map((name, i) => ({
+        runId: "run-rescore",
+        at: new Date(Date.UTC(2026, 0, 1 + round)).toISOString(),
+        system: "hubspot",
+        object: "contacts",
+        recordId: `10${i}`,
+        operation: "qualification",
+        field: "leadloop_score",
+        before: null,
+        after: `${40 + round + i / 10}`,
+        rule: `score: ${40 + round + i / 10} points (decision-maker-title, pricing-page) for ${name}, Directrice Générale`,
+      }));
+    const names = async () => (await loop.store.size()).tables.find((t) => t.name === "names")!.rows;
+    await loop.store.commitBatch({ runId: "run-rescore", at: rescore(0)[0]!.at, audit: rescore(0) });
+    const before = await names();
+    const rounds = 5;
+    for (let round = 1; round <= rounds; round++) await loop.store.commitBatch({ runId: "run-rescore", at: rescore(round)[0]!.at, audit: rescore(round) });
+    expect(await names()).toBe(before);
+
+    // All but the last round pruned: the last round's rules read back whole, and no name holds any round's
+    // (their pieces go with the audit's retention, text-pieces.ts).
+    await loop.store.pruneAudit(rescore(rounds)[0]!.at);
+    expect((await loop.store.listAudit(["100", "101", "102"])).map((e) => e.rule)).toEqual(rescore(rounds).map((e) => e.rule));
+    const raw = new Database(loop.storePath, { readonly: true });
+    const kept = [0, 1, 2, 3, 4, 5].flatMap((round) => rescore(round).map((e) => e.rule)).filter(
+      (rule) => raw.prepare("SELECT 1 FROM names WHERE name = ?").get(rule) !== undefined,
+    );
+    raw.close();
+    expect(kept).toEqual([]);
   });
 
   it("gives the pages the pruned rows took back to the file system, so the store file shrinks", async () => {
