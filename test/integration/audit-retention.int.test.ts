@@ -46,12 +46,13 @@ describe("audit retention", () => {
 
   // Rules quote a person's values ("score: 84.7 points (…)"): kept as names, which are never deleted, every
   // rescore added some for good. They go with the audit writes naming them (migration 42).
-  it("keeps rule texts in no name: rescores of the same people add none, pruned or not", async () => {
+  it("keeps rule texts in no name: rescores of the same people add none, and a pruned audit leaves none behind", async () => {
     const people = ["Zoë Müller", "José Núñez", "Françoise Lefèvre"];
+    const day = (round: number) => new Date(Date.UTC(2026, 0, 1 + round)).toISOString();
     const rescore = (round: number): AuditEntry[] =>
       people.map((name, i) => ({
         runId: "run-rescore",
-        at: new Date(Date.UTC(2026, 0, 1 + round)).toISOString(),
+        at: day(round),
         system: "hubspot",
         object: "contacts",
         recordId: `10${i}`,
@@ -62,20 +63,31 @@ describe("audit retention", () => {
         rule: `score: ${40 + round + i / 10} points (decision-maker-title, pricing-page) for ${name}, Directrice Générale`,
       }));
     const names = async () => (await loop.store.size()).tables.find((t) => t.name === "names")!.rows;
-    await loop.store.commitBatch({ runId: "run-rescore", at: rescore(0)[0]!.at, audit: rescore(0) });
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(0), audit: rescore(0) });
     const before = await names();
     const rounds = 5;
-    for (let round = 1; round <= rounds; round++) await loop.store.commitBatch({ runId: "run-rescore", at: rescore(round)[0]!.at, audit: rescore(round) });
+    for (let round = 1; round < rounds; round++) await loop.store.commitBatch({ runId: "run-rescore", at: day(round), audit: rescore(round) });
     expect(await names()).toBe(before);
 
-    // All but the last round pruned: the last round's rules read back whole, and no name holds any round's
-    // (their pieces go with the audit's retention, text-pieces.ts).
-    await loop.store.pruneAudit(rescore(rounds)[0]!.at);
+    // Others' writes the same day, more than a piece's last use lags (text-pieces.ts, 10,000 writes), then
+    // the last round: the prune of the days before it leaves none of their rules, in names or pieces.
+    const others: AuditEntry[] = Array.from({ length: 10_001 }, (_, i) => ({
+      ...rescore(rounds - 1)[0]!,
+      recordId: `2${i}`,
+      after: "1",
+      rule: "set by the CRM on create",
+    }));
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(rounds - 1), audit: others });
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(rounds), audit: rescore(rounds) });
+    expect(await names()).toBe(before);
+    await loop.store.pruneAudit(day(rounds));
     expect((await loop.store.listAudit(["100", "101", "102"])).map((e) => e.rule)).toEqual(rescore(rounds).map((e) => e.rule));
     const raw = new Database(loop.storePath, { readonly: true });
-    const kept = [0, 1, 2, 3, 4, 5].flatMap((round) => rescore(round).map((e) => e.rule)).filter(
-      (rule) => raw.prepare("SELECT 1 FROM names WHERE name = ?").get(rule) !== undefined,
-    );
+    const kept = Array.from({ length: rounds }, (_, round) => rescore(round).map((e) => e.rule))
+      .flat()
+      .filter(
+        (rule) => raw.prepare("SELECT 1 FROM names WHERE name = ? UNION ALL SELECT 1 FROM audit_pieces WHERE piece = ?").get(rule, rule) !== undefined,
+      );
     raw.close();
     expect(kept).toEqual([]);
   });
