@@ -1,5 +1,7 @@
 // `store.auditRetentionDays`: a run prunes audit rows older than the retention, and keeps the rest.
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import Database from "better-sqlite3";
+import type { AuditEntry } from "../../src/store/port.js";
 import { startLoop, type LoopHarness } from "../support/loop-harness.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -40,6 +42,54 @@ describe("audit retention", () => {
     // The same day with 90 days kept: the first run's rows go, the edit's row stays.
     await loop.sync({ now: later(100), auditRetentionDays: 90 });
     expect(await loop.store.listAudit(ids())).toEqual(edit);
+  });
+
+  // Rules quote a person's values ("score: 84.7 points (…)"): kept as names, which are never deleted, every
+  // rescore added some for good. They go with the audit writes naming them (migration 44).
+  it("keeps rule texts in no name: rescores of the same people add none, and a pruned audit leaves none behind", async () => {
+    const people = ["Zoë Müller", "José Núñez", "Françoise Lefèvre"];
+    const day = (round: number) => new Date(Date.UTC(2026, 0, 1 + round)).toISOString();
+    const rescore = (round: number): AuditEntry[] =>
+      people.map((name, i) => ({
+        runId: "run-rescore",
+        at: day(round),
+        system: "hubspot",
+        object: "contacts",
+        recordId: `10${i}`,
+        operation: "qualification",
+        field: "leadloop_score",
+        before: null,
+        after: `${40 + round + i / 10}`,
+        rule: `score: ${40 + round + i / 10} points (decision-maker-title, pricing-page) for ${name}, Directrice Générale`,
+      }));
+    const names = async () => (await loop.store.size()).tables.find((t) => t.name === "names")!.rows;
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(0), audit: rescore(0) });
+    const before = await names();
+    const rounds = 5;
+    for (let round = 1; round < rounds; round++) await loop.store.commitBatch({ runId: "run-rescore", at: day(round), audit: rescore(round) });
+    expect(await names()).toBe(before);
+
+    // Others' writes the same day, more than a piece's last use lags (text-pieces.ts, 10,000 writes), then
+    // the last round: the prune of the days before it leaves none of their rules, in names or pieces.
+    const others: AuditEntry[] = Array.from({ length: 10_001 }, (_, i) => ({
+      ...rescore(rounds - 1)[0]!,
+      recordId: `2${i}`,
+      after: "1",
+      rule: "set by the CRM on create",
+    }));
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(rounds - 1), audit: others });
+    await loop.store.commitBatch({ runId: "run-rescore", at: day(rounds), audit: rescore(rounds) });
+    expect(await names()).toBe(before);
+    await loop.store.pruneAudit(day(rounds));
+    expect((await loop.store.listAudit(["100", "101", "102"])).map((e) => e.rule)).toEqual(rescore(rounds).map((e) => e.rule));
+    const raw = new Database(loop.storePath, { readonly: true });
+    const kept = Array.from({ length: rounds }, (_, round) => rescore(round).map((e) => e.rule))
+      .flat()
+      .filter(
+        (rule) => raw.prepare("SELECT 1 FROM names WHERE name = ? UNION ALL SELECT 1 FROM audit_pieces WHERE piece = ?").get(rule, rule) !== undefined,
+      );
+    raw.close();
+    expect(kept).toEqual([]);
   });
 
   it("gives the pages the pruned rows took back to the file system, so the store file shrinks", async () => {

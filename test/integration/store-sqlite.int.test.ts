@@ -227,9 +227,10 @@ describe("SQLite state store file", () => {
     db.close();
 
     const store = await openSqliteStore(file);
-    const entry = (when: number, rule: string): AuditEntry => ({ ...auditEntry(people.zoe.lead, when, "Leadloop_Score__c", "5237.6"), rule });
+    // Rules are pieces since migration 44: the two texts are fields' names here.
+    const entry = (when: number, field: string): AuditEntry => auditEntry(people.zoe.lead, when, field, "5237.6");
     await store.commitBatch({ runId: RUN, at: at(1), audit: [entry(1, clash), entry(2, kept)] });
-    expect((await store.listAudit([people.zoe.lead])).map((e) => e.rule)).toEqual([clash, kept]);
+    expect((await store.listAudit([people.zoe.lead])).map((e) => e.field)).toEqual([clash, kept]);
     await store.close();
 
     const raw = new Database(file, { readonly: true });
@@ -240,7 +241,7 @@ describe("SQLite state store file", () => {
     ]);
     expect(raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'names'").all()).toEqual([{ name: "names_hash" }]);
     // The view in the audit's old shape reads the rebuilt names.
-    expect(raw.prepare("SELECT rule FROM audit_log ORDER BY id").pluck().all()).toEqual([clash, kept]);
+    expect(raw.prepare("SELECT field FROM audit_log ORDER BY id").pluck().all()).toEqual([clash, kept]);
     raw.close();
   });
 

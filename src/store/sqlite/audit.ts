@@ -2,13 +2,16 @@
 // (run, time, system, object, record, operation) is one audit_writes row, indexed by record, holding its
 // fields packed as one JSON array (migration 19): each field [field, after, before, rule], trailing nulls
 // left out and the rule only where it is not the write's own (the one most of its fields name). Names are
-// numbers (names.ts, each text stored once), times epoch milliseconds, and long values their pieces' ids
-// (text-pieces.ts, migration 18). The audit_log view shows the entries one row per field, in the old shape.
+// numbers (names.ts, each text stored once), times epoch milliseconds, long values their pieces' ids
+// (text-pieces.ts, migration 18), and rules numbered by their piece (rule-numbers.ts, migration 44), so
+// they go with the writes that name them. The audit_log view shows the entries one row per field, in the
+// old shape.
 import type { AuditEntry } from "../port.js";
-import type { StoredValue, TextPieceTable } from "./text-pieces.js";
+import { type StoredValue, type TextPieceTable, textOf } from "./text-pieces.js";
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import { exactNumber } from "./number-text.js";
+import { ruleNumber, rulePieces, ruleText } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -42,12 +45,13 @@ interface WriteRow {
 }
 
 /** An entry read back, its values still as stored. */
-type ReadEntry = Omit<AuditEntry, "at" | "before" | "after"> & {
+type ReadEntry = Omit<AuditEntry, "at" | "before" | "after" | "rule"> & {
   writeId: number;
   n: number;
   atMs: number;
   before: StoredValue;
   after: StoredValue;
+  rule: number;
 };
 
 export class AuditTable {
@@ -78,9 +82,10 @@ export class AuditTable {
       let end = start + 1;
       while (end < entries.length && end - start < FIELDS_PER_WRITE && sameWrite(first, entries[end]!)) end++;
       const writeId = nextId++;
-      const rule = this.nameId(commonestRule(entries, start, end));
+      const text = commonestRule(entries, start, end);
+      const rule = ruleNumber(this.pieces, text, writeId);
       const fields: PackedField[] = [];
-      for (let i = start; i < end; i++) fields.push(this.packed(entries[i]!, writeId, rule));
+      for (let i = start; i < end; i++) fields.push(this.packed(entries[i]!, writeId, text));
       start = end;
       insert.run(
         writeId,
@@ -96,13 +101,15 @@ export class AuditTable {
     }
   }
 
-  /** A field as its write's packed array holds it: the rule only where it is not the write's, no trailing nulls. */
-  private packed(entry: AuditEntry, writeId: number, rule: number): PackedField {
+  /**
+   * A field as its write's packed array holds it: the rule only where it is not the write's (`writeRule`),
+   * no trailing nulls.
+   */
+  private packed(entry: AuditEntry, writeId: number, writeRule: string): PackedField {
     const field = this.nameId(entry.field);
     const after = packNumber(this.pieces.stored(entry.after, writeId));
     const before = packNumber(this.pieces.stored(entry.before, writeId));
-    const own = this.nameId(entry.rule);
-    if (own !== rule) return [field, after, before, own];
+    if (entry.rule !== writeRule) return [field, after, before, ruleNumber(this.pieces, entry.rule, writeId)];
     if (before !== null) return [field, after, before];
     return after !== null ? [field, after] : [field];
   }
@@ -121,8 +128,8 @@ export class AuditTable {
    * time order, so the ones to go are the first by id: the look-up reads that prefix and stops at the
    * first write at or after `before` (a write dated earlier behind it, from a clock set back, goes when
    * the prefix reaches it), and the delete is an id range, never a scan of the whole log. The pieces
-   * only the deleted writes used go with them (text-pieces.ts, a read of every piece). Names stay (other
-   * rows, or another process's cache, may hold them).
+   * only the deleted writes used go with them (text-pieces.ts, a read of every piece), their rules'
+   * included (rule-numbers.ts). Names stay (other rows, or another process's cache, may hold them).
    */
   pruneBefore(before: string): number {
     const keptFrom =
@@ -168,7 +175,7 @@ export class AuditTable {
             field: this.names.nameOf(field),
             before: typeof before === "number" ? JSON.stringify(before) : before,
             after: typeof after === "number" ? JSON.stringify(after) : after,
-            rule: this.names.nameOf(rule),
+            rule,
           });
         }
         if (limit !== undefined && rows.length - taken >= limit) break;
@@ -176,12 +183,13 @@ export class AuditTable {
     }
     rows.sort((a, b) => a.atMs - b.atMs || a.writeId - b.writeId || a.n - b.n);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
-    const texts = this.pieces.texts(kept.flatMap((row) => [row.before, row.after]));
-    return kept.map(({ writeId: _writeId, n: _n, atMs, before: _before, after: _after, ...entry }, i) => ({
+    const pieces = this.pieces.piecesOf(kept.flatMap((row) => [row.before, row.after, rulePieces(row.rule)]));
+    return kept.map(({ writeId: _writeId, n: _n, atMs, before, after, rule, ...entry }) => ({
       ...entry,
       at: new Date(atMs).toISOString(),
-      before: texts[2 * i] ?? null,
-      after: texts[2 * i + 1] ?? null,
+      before: textOf(before, pieces),
+      after: textOf(after, pieces),
+      rule: ruleText(rule, this.names, pieces),
     }));
   }
 

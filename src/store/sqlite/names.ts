@@ -1,11 +1,12 @@
-// The store's names: texts many rows repeat (runs, systems, objects, operations, fields, rules, a link's
-// snapshot keys), each stored once in `names` (audit_names before migration 16) and named by its number
-// in the audit, the written values, the snapshots and the outbox. Names are never deleted (another
-// process's cache may hold their numbers), so a number once read names the same text for good. A name is
-// found again by its text's hash (detail-hash.ts), as a piece is (migration 39): a unique index on the
-// text kept every name twice, and most names are a decision's rule ("score: 27.2 points (demo-request,
-// …)"). A name is only added inside a write transaction, which no other connection's can overlap, so
-// its look-up and insert keep one number per text as the unique index did.
+// The store's names: texts many rows repeat (runs, systems, objects, operations, fields, a link's
+// snapshot keys; rules until migration 44, which numbers them by their piece: rule-numbers.ts), each
+// stored once in `names` (audit_names before migration 16) and named by its number in the audit, the
+// written values, the snapshots and the outbox. Names are never deleted (another process's cache may hold
+// their numbers), so a number once read names the same text for good, and a text that quotes a person's
+// values belongs in the pieces, which go with the audit's retention. A name is found again by its text's
+// hash (detail-hash.ts), as a piece is (migration 39): a unique index on the text kept every name twice.
+// A name is only added inside a write transaction, which no other connection's can overlap, so its
+// look-up and insert keep one number per text as the unique index did.
 import { StoreError } from "../port.js";
 import { pieceHash } from "./detail-hash.js";
 import type { Statements } from "./statements.js";

@@ -1,6 +1,7 @@
 // An outbox row's payload (migration 17): what a write holds beyond the row's columns (key, phase,
-// system, object, record, group), as compact JSON. Field names and rules are numbers from the store's
-// names (the audit numbers the same rules when the write is accepted); a field's rule is written only
+// system, object, record, group), as compact JSON. Field names are numbers from the store's names, rules
+// numbers of their pieces (rule-numbers.ts: the audit numbers them so when the write is accepted; a name's
+// number in rows written before migration 44); a field's rule is written only
 // where it differs from the row's first one; what a column already says
 // (the person when it is the record, a field-sync write's side and marketing id when they are the
 // write's own) is left out, and so is every empty or null part. A long value (a score's reasons) is its
@@ -8,10 +9,11 @@
 import type { DueForm } from "../../core/sla/index.js";
 import type { OutboxEntry, OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
+import { rulePieces, ruleText } from "./rule-numbers.js";
 import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
 
 /**
- * A rule: its number in names; its text in rows written before the outbox numbered rules (still
+ * A rule: its number (rule-numbers.ts); its text in rows written before the outbox numbered rules (still
  * read).
  */
 type PayloadRule = number | string;
@@ -53,18 +55,23 @@ export interface OutboxColumns {
 
 /**
  * The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a
- * value as the row holds it (TextPieceTable.stored).
+ * value as the row holds it (TextPieceTable.stored), `ruleNumber` numbers a rule (rule-numbers.ts).
  */
-export function encodePayload(write: OutboxWrite, names: NameTable, stored: (value: string | null) => StoredValue): Payload {
+export function encodePayload(
+  write: OutboxWrite,
+  names: NameTable,
+  stored: (value: string | null) => StoredValue,
+  ruleNumber: (rule: string) => number,
+): Payload {
   const rule = write.fields[0]?.rule;
   const payload: Payload = {
     f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
       const id = names.idOf(field);
-      if (own !== rule) return [id, stored(after), stored(before), names.idOf(own)];
+      if (own !== rule) return [id, stored(after), stored(before), ruleNumber(own)];
       return before === null ? [id, stored(after)] : [id, stored(after), stored(before)];
     }),
   };
-  if (rule !== undefined) payload.r = names.idOf(rule);
+  if (rule !== undefined) payload.r = ruleNumber(rule);
   if (write.side === "crm") payload.s = 1;
   if (write.upsertOn !== null) payload.u = write.upsertOn;
   if (write.associations.length > 0) payload.a = write.associations.map((a) => [a.object, a.id]);
@@ -84,9 +91,18 @@ export function encodePayload(write: OutboxWrite, names: NameTable, stored: (val
   return payload;
 }
 
-/** The values a payload keeps, pieced ones included: what TextPieceTable.piecesOf reads for its decode. */
+/**
+ * The values a payload keeps, pieced ones included, and its rules numbered by their piece: what
+ * TextPieceTable.piecesOf reads for its decode.
+ */
 export function storedValues(payload: Payload): StoredValue[] {
-  return payload.f.flatMap((f) => f.slice(1, 3) as StoredValue[]);
+  const values = payload.f.flatMap((f) => [f[1], f[2] ?? null, payloadRulePieces(f[3])]);
+  values.push(payloadRulePieces(payload.r));
+  return values;
+}
+
+function payloadRulePieces(rule: PayloadRule | undefined): StoredValue {
+  return typeof rule === "number" ? rulePieces(rule) : null;
 }
 
 /**
@@ -109,7 +125,7 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
       field: names.nameOf(f[0]),
       before: textOf(f[2] ?? null, pieces),
       after: textOf(f[1], pieces),
-      rule: ruleText(f[3] ?? payload.r, names),
+      rule: payloadRuleText(f[3] ?? payload.r, names, pieces),
     })),
     personId,
     email: payload.e ?? null,
@@ -133,7 +149,7 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
   return entry;
 }
 
-function ruleText(rule: PayloadRule | undefined, names: NameTable): string {
+function payloadRuleText(rule: PayloadRule | undefined, names: NameTable, pieces: PieceTexts): string {
   if (rule === undefined) return "";
-  return typeof rule === "number" ? names.nameOf(rule) : rule;
+  return typeof rule === "number" ? ruleText(rule, names, pieces) : rule;
 }

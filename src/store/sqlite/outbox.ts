@@ -5,6 +5,7 @@ import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
+import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
 
@@ -420,7 +421,9 @@ export class OutboxTable {
     const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
-    return toJsonText(encodePayload({ ...write, fields }, this.names, stored), `the outbox write ${write.key}`)!;
+    const rule = (text: string) => ruleNumber(this.pieces, text, OUTBOX_USE, addedUse);
+    const payload = encodePayload({ ...write, fields }, this.names, stored, rule);
+    return toJsonText(payload, `the outbox write ${write.key}`)!;
   }
 
   /** The rows as entries, the pieces of their long values read at once. */

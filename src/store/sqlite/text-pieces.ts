@@ -25,10 +25,14 @@ export type StoredValue = string | null | number[];
 
 /**
  * The ids of the pieces the outbox's writes name: in a payload's fields (outbox-payload.ts, `f`), an
- * after or before that is an array. The retention prune keeps these.
+ * after or before that is an array, and a rule numbered by its piece (negative, rule-numbers.ts: the
+ * payload's `r` or a field's own). The retention prune keeps these.
  */
 const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f') f, json_each(f.value) v,
-  json_each(v.value) p WHERE v.type = 'array'`;
+  json_each(v.value) p WHERE v.type = 'array'
+  UNION ALL SELECT -(o.write ->> '$.r') FROM outbox o WHERE o.write ->> '$.r' < 0
+  UNION ALL SELECT -v.value FROM outbox o, json_each(o.write, '$.f') f, json_each(f.value) v
+    WHERE v.key = 3 AND v.type = 'integer' AND v.value < 0`;
 
 /** Piece id → its text, for the values one read asked about. */
 export type PieceTexts = ReadonlyMap<number, string>;
@@ -73,6 +77,15 @@ export class TextPieceTable {
   }
 
   /**
+   * The id of the one piece holding `text` whole, used as `stored` uses its pieces: a decision's rule
+   * (rule-numbers.ts), short and mostly shared or quoting a person's values whole.
+   */
+  wholePiece(text: string, writeId: number, addedUse = writeId): number {
+    this.otherCommits.check();
+    return this.idOf(text, writeId, addedUse);
+  }
+
+  /**
    * The last use a piece the outbox adds records: a step past the audit's latest write. The audit uses
    * the piece when the write is accepted, later by fewer than two steps of writes in all but the
    * longest waits (a 10,000-contact first load decides its scores at audit write 800–1,900 and audits
@@ -84,12 +97,6 @@ export class TextPieceTable {
   outboxAddedUse(): number {
     const latest = this.sql.get<{ id: number | null }>("SELECT MAX(id) AS id FROM audit_writes").get()?.id ?? 0;
     return latest + LAST_USE_STEP_WRITES;
-  }
-
-  /** Every stored value back as its text, pieced values put together from one read of their pieces. */
-  texts(values: readonly StoredValue[]): (string | null)[] {
-    const pieces = this.piecesOf(values);
-    return values.map((v) => textOf(v, pieces));
   }
 
   /** The texts of the pieces these values name, read at once (`textOf` puts a value together from them). */
