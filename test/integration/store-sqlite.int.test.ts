@@ -664,7 +664,7 @@ describe("SQLite state store file", () => {
   it("marks the entries of a queue from before migration 41 that runs send again: in passing and approval locks", async () => {
     const file = freshFile();
     const old = openConnection(file);
-    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 38));
+    migrate(old, file, MIGRATIONS.filter((m) => m.version <= 40));
     const insert = old.prepare(
       `INSERT INTO error_queue (run_id, system, object, record_id, operation, payload, error_class, message, status, first_seen_at, last_seen_at)
        VALUES ('run-1', ?, ?, ?, 'qualification', '{}', ?, ?, 'open', '2026-11-30T12:05:00.000Z', '2026-11-30T12:05:00.000Z')`,
