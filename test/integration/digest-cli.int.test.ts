@@ -166,10 +166,13 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
   it("--period week looks a week back and keys the task by ISO week, so a --write later in the week updates it", async () => {
     const sync = await runCli(["sync", ...config()]);
     expect([0, 4]).toContain(sync.code);
-    // The Monday after the handoff, 09:30 UTC, then the Wednesday of the same week: two days, one week.
-    const monday = new Date(Date.now() + DAY);
+    // The first Monday 09:30 UTC after the handoff, then the Wednesday of the same week: two days, one
+    // week. Within seven days of now, so the week the Monday's digest looks back over holds the handoff and
+    // the activity recorded below (a Monday a week on, as a run early on a Monday picked, left both out).
+    const monday = new Date(Date.now());
     monday.setUTCDate(monday.getUTCDate() + ((8 - monday.getUTCDay()) % 7));
     monday.setUTCHours(9, 30, 0, 0);
+    if (monday.getTime() <= Date.now()) monday.setUTCDate(monday.getUTCDate() + 7);
     const wednesday = new Date(monday.getTime() + 2 * DAY);
 
     const first = await runCli(["digest", "--period", "week", "--write", "--json", ...config()], {}, undefined, { now: () => monday });
