@@ -26,6 +26,11 @@ export interface FieldValueSet {
    * tells what the record held before any change the history keeps (its value at creation, say).
    */
   replaced?: string | null;
+  /**
+   * Whether the user this connection runs as made the setting (leadloop's own write): Salesforce's
+   * CreatedById against the running user (UserInfo). Absent where the system does not say.
+   */
+  byOwnWrite?: boolean;
 }
 
 export interface RecordWrite {

@@ -114,7 +114,10 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
     expect(events.find((e) => e.toStage === "recycled")?.cause).toMatch(/^restored: disposition recycle: /);
     expect(figures(await report())).toEqual(figures(before));
     // One read of both contacts' MQL date histories, one of the status and disposition date histories of
-    // Anaïs, who has two; hers from the recycle bin when her contact is in it (Camille's read live first).
+    // Anaïs, who has two; hers from the recycle bin when her contact is in it (Camille's read live first);
+    // and, with HubSpot as the CRM, one of the owner and MQL date histories of the live contacts whose clock
+    // came back, for the owner each handoff gave (restored-owners.ts).
+    const owners = (n: number) => (crm === "hubspot" ? [[["hubspot_owner_id", "leadloop_mql_date"], n, false]] : []);
     const asked = histories.filter((c) => JSON.stringify(c.body).match(/leadloop_(mql_date|status)/));
     const read = (c: ObservedCall) => c.body as { propertiesWithHistory: string[]; inputs: unknown[] };
     expect(asked.map((c) => [read(c).propertiesWithHistory, read(c).inputs.length, c.query.get("archived") === "true"])).toEqual(
@@ -123,10 +126,12 @@ describe.each(["salesforce", "hubspot"] as const)("a lost store with crm: %s", (
             [["leadloop_mql_date"], 1, true],
             [["leadloop_status", "leadloop_disposition_date"], 1, true],
             [["leadloop_mql_date"], 1, false],
+            ...owners(1),
           ]
         : [
             [["leadloop_mql_date"], 2, false],
             [["leadloop_status", "leadloop_disposition_date"], 1, false],
+            ...owners(2),
           ],
     );
   });

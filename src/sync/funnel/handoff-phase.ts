@@ -49,6 +49,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
 import { handoffOwners, type RestoredHandoff } from "./restored-owners.js";
+import { raisedBreaches } from "./restored-breaches.js";
 
 /**
  * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
@@ -188,7 +189,9 @@ async function handOffPage(
   const unroutable: NewQueuedError[] = [];
   const lapsed: FunnelEvent[] = [];
   const turns = new QueueTurns();
-  const restoredOwners = await handoffOwners(ctx, setup, restoredHandoffs(setup, candidates, crmRecords));
+  const restored = restoredHandoffs(setup, candidates, crmRecords);
+  const restoredOwners = await handoffOwners(ctx, setup, restored);
+  const breached = await raisedBreaches(ctx, setup, restored);
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
@@ -196,7 +199,13 @@ async function handOffPage(
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
     if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
-      decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, restoredOwners.get(c.crmId)) });
+      decided.push({
+        personId: c.personId,
+        ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, {
+          handedTo: restoredOwners.get(c.crmId),
+          breached: breached.has(c.personId),
+        }),
+      });
       continue;
     }
     // Held from a nurture stage (the qualification held it: the contact kept the verdict), she goes back there.
@@ -376,10 +385,10 @@ function restoredHandoffs(
   setup: FunnelSetup,
   candidates: readonly Candidate[],
   crmRecords: ReadonlyMap<string, SourceRecord>,
-): RestoredHandoff[] {
+): (RestoredHandoff & { personId: string })[] {
   return candidates.flatMap((c) => {
     const record = crmRecords.get(c.crmId);
-    return c.restored && record && carriesHandoff(setup, record, c.mqlAt) ? [{ record, handoffAt: c.mqlAt }] : [];
+    return c.restored && record && carriesHandoff(setup, record, c.mqlAt) ? [{ record, personId: c.personId, handoffAt: c.mqlAt }] : [];
   });
 }
 
@@ -387,8 +396,10 @@ function restoredHandoffs(
  * An MQL handed off before the store was lost: its follow-up clock comes back as the handoff made it
  * (handed off at the MQL date the record shows, due by the SLA from then, owned by the rep the handoff
  * gave the record, `handedTo`, as its owner history shows them: restored-owners.ts; else by its owner
- * now), and nothing is written: the record, its tasks and its owner are already the handoff's. A rep who
- * gave the record away since moves the clock as in a run without the loss (sla-phase.ts `followCrmOwners`).
+ * now), breached when the breach's alert task is in the CRM (`breached`: restored-breaches.ts), and nothing
+ * is written: the record, its tasks and its owner are already the handoff's. A rep who gave the record away
+ * since moves an unbreached clock as in a run without the loss (sla-phase.ts `followCrmOwners`); a breached
+ * one stays with its rep, as it would have.
  * Not counted as a handoff, and the routing takes no turn for it.
  */
 function restoreClock(
@@ -399,7 +410,7 @@ function restoreClock(
   score: PersonScore,
   crmRecord: SourceRecord,
   reps: Map<string, string>,
-  handedTo: string | undefined,
+  { handedTo, breached }: { handedTo: string | undefined; breached: boolean },
 ): DecidedHandoff {
   const v = setup.vocabulary;
   const current = crmRecord.fields[v.ownerField] ?? null;
@@ -419,7 +430,7 @@ function restoreClock(
         dueAt: slaDueAt(c.mqlAt, setup.sla),
         firstTouchAt: null,
         touches: 0,
-        breachedAt: null,
+        breachedAt: breached ? slaDueAt(c.mqlAt, setup.sla) : null,
       },
     ],
     personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],

@@ -16,6 +16,7 @@ import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { conversionTouch, statusTouch } from "./status-touch.js";
 import { handoffOwners } from "./restored-owners.js";
+import { raisedBreaches } from "./restored-breaches.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
@@ -99,6 +100,9 @@ export async function clocksRestoredPastMql(
   }
   if (clocks.length === 0) return {};
   await ownHandoffOwners(ctx, setup, earlier, clocks, owners);
+  // A breach raised before the loss comes back with its clock, not raised again (restored-breaches.ts).
+  const breached = await raisedBreaches(ctx, setup, clocks);
+  for (const [i, clock] of clocks.entries()) if (breached.has(clock.personId)) clocks[i] = { ...clock, breachedAt: clock.dueAt };
   touches.push(...(await touchesFromStatusHistory(ctx, setup, earlier)));
   return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
 }

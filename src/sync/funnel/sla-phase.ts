@@ -28,6 +28,7 @@ import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
 import { taskOwner } from "./task-owner.js";
+import { breachTaskKey } from "./restored-breaches.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
@@ -378,7 +379,7 @@ async function raiseOne(
           ownerId: alertTo,
           at: now.toISOString(),
           completed: false,
-          key: `leadloop:breach:${clock.personId}:${clock.handoffAt}`,
+          key: breachTaskKey(clock),
         },
         null,
       ),

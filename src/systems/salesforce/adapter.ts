@@ -147,7 +147,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       return fieldChanges(client, object, ids, fields);
     },
     fieldValues(object: string, ids: readonly string[], fields: readonly string[]) {
-      return fieldValues(client, object, ids, fields);
+      return fieldValues(client, object, ids, fields, async () => (await apiUser()).id);
     },
     async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
       if (all.length === 0) return [];

@@ -90,7 +90,8 @@ export function lookupRelationshipOf(object: string, field: string): string | un
 /**
  * By record id, then field: the values tracked fields held, newest first, each with when it was set and
  * the value it replaced (the history row's NewValue, CreatedDate and OldValue, "the latest value of the
- * field before it was changed": Object Reference, "LeadHistory"; blank as null). A record without a row
+ * field before it was changed": Object Reference, "LeadHistory"; blank as null), and whether the API's own
+ * user made it (the row's CreatedById, "Created By ID": Field Reference, "StandardObjectNameHistory"). A record without a row
  * for a field (the org does not track it, or it never changed) is left out for that field: the record
  * alone does not say when its value was set. A standard lookup's values are its `EntityId` rows under the
  * relationship's name (`Owner` for OwnerId: the module's note), not the rows of its records' names
@@ -102,6 +103,8 @@ export async function fieldValues(
   object: string,
   ids: readonly string[],
   fields: readonly string[],
+  /** The user the API runs as (running-user.ts), asked only when a row is found: whose rows are leadloop's. */
+  apiUserId: () => Promise<string>,
 ): Promise<Map<string, Record<string, FieldValueSet[]>>> {
   const out = new Map<string, Record<string, FieldValueSet[]>>();
   const history = historyOf(object);
@@ -113,7 +116,9 @@ export async function fieldValues(
     if (relationship) named.set(relationship.toLowerCase(), { field: f, lookup: true });
   }
   const names = [...new Set(fields)].flatMap((f) => [f, lookupRelationshipOf(object, f) ?? []].flat());
-  for (const row of await historyRows(client, object, [...new Set(ids)], names, ["NewValue", "OldValue", "DataType"])) {
+  const rows = await historyRows(client, object, [...new Set(ids)], names, ["NewValue", "OldValue", "DataType", "CreatedById"]);
+  const own = rows.length > 0 ? await apiUserId() : null;
+  for (const row of rows) {
     const id = toCanonical(row[history.parentField]);
     const at = toCanonical(row.CreatedDate);
     const asked = named.get(String(row.Field ?? "").toLowerCase());
@@ -122,7 +127,8 @@ export async function fieldValues(
     const value = toCanonical(row.NewValue);
     const replaced = toCanonical(row.OldValue);
     const record = out.get(id) ?? {};
-    record[field] = [...(record[field] ?? []), { value: value ? value : null, at, replaced: replaced ? replaced : null }];
+    const setting = { value: value ? value : null, at, replaced: replaced ? replaced : null, byOwnWrite: toCanonical(row.CreatedById) === own };
+    record[field] = [...(record[field] ?? []), setting];
     out.set(id, record);
   }
   return out;
