@@ -41,30 +41,55 @@ export interface RetryHooks {
   secrets?(): readonly string[];
 }
 
+/**
+ * What each attempt is given: a wait of its own before it sends (a pacing limiter's, window-limiter.ts)
+ * ends on `stop`, and `sending()`, called once that wait is over and right before the request leaves,
+ * refuses the request when a stop came meanwhile.
+ */
+export interface CallAttempt {
+  stop: AbortSignal | undefined;
+  sending(): void;
+}
+
 export async function callWithRetry<T>(
-  fn: () => Promise<T>,
+  fn: (attempt: CallAttempt) => Promise<T>,
   hooks: RetryHooks,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   clock: Clock = systemClock,
 ): Promise<T> {
   // No call after a stop, wherever the caller stands: the run's opening probes, a removals read's next
-  // page, a describe before a read (its retries end on the stop below).
-  if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+  // page, a describe before a read, and every attempt of a call: the first, one after a wait (backoff,
+  // Retry-After), one sent at once after a session refresh (whose token call the stop may have come
+  // during), one that waited for the pacing limiter. p-retry adds no wait of its own (minTimeout 0).
+  const attempt: CallAttempt = {
+    stop: policy.stop,
+    sending: () => {
+      if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+    },
+  };
   const started = clock.now();
   let refreshed = false;
   let again = false;
+  // The failure the attempt before this one ended with: a stop before the next one says what it stopped.
+  let last: SystemError | undefined;
   return pRetry(
     async () => {
       try {
-        return await fn();
+        attempt.sending();
+        return await fn(attempt);
       } catch (raw) {
+        if (raw instanceof StoppedBeforeCall) {
+          throw new AbortError(last ? stoppedAsked(last, hooks.operation, clock.now() - started, policy) : raw);
+        }
         const err = withoutSecrets(raw instanceof SystemError ? raw : hooks.classify(raw), hooks.secrets?.() ?? []);
         if (err.errorClass === "auth" && hooks.refreshAuth && !refreshed) {
           refreshed = true;
-          // Not aborted: p-retry calls again at once with the new session.
+          // Not aborted: p-retry calls again at once with the new session. A stop before that call is a
+          // call not made, not a failure: the session it failed for is renewed.
           again = await hooks.refreshAuth();
           if (again) throw err;
         }
+        last = err;
         if (!err.retriable || err.errorClass === "auth") throw new AbortError(err);
         const once = hooks.notIdempotent;
         if (once && !once.surelyUnprocessed(err)) {
