@@ -2,6 +2,7 @@
 // retriable is tried again, with exponential backoff and jitter, until the call's patience
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
+import { setImmediate as afterPendingEvents } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
 import { redactText } from "../log/redact.js";
 import { RESUME_NOTE, reworded, StoppedBeforeCall, SystemError } from "../sync/system-error.js";
@@ -43,12 +44,12 @@ export interface RetryHooks {
 
 /**
  * What each attempt is given: a wait of its own before it sends (a pacing limiter's, window-limiter.ts)
- * ends on `stop`, and `sending()`, called once that wait is over and right before the request leaves,
- * refuses the request when a stop came meanwhile.
+ * ends on `stop`, and `sending()`, awaited right before the request leaves, once that wait is over,
+ * refuses the request (StoppedBeforeCall) when a stop came meanwhile or came with the answer before it.
  */
 export interface CallAttempt {
   stop: AbortSignal | undefined;
-  sending(): void;
+  sending(): Promise<void>;
 }
 
 export async function callWithRetry<T>(
@@ -61,10 +62,22 @@ export async function callWithRetry<T>(
   // page, a describe before a read, and every attempt of a call: the first, one after a wait (backoff,
   // Retry-After), one sent at once after a session refresh (whose token call the stop may have come
   // during), one that waited for the pacing limiter. p-retry adds no wait of its own (minTimeout 0).
+  const refuseAfterStop = () => {
+    if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+  };
   const attempt: CallAttempt = {
     stop: policy.stop,
-    sending: () => {
-      if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+    sending: async () => {
+      if (!policy.stop) return;
+      // A stop signal that reaches a busy process together with the answer before this call is handled
+      // after that answer: the process, run late, takes the answer from its poll and only then runs the
+      // signal's handler (libuv's signal pipe, seen at the loop's next poll, or at the end of this one's
+      // events), and the answer's callbacks start this call in between. Two turns of the event loop
+      // (setImmediate runs after a poll; the second after the next poll) have the signal handled before
+      // the request leaves, at a cost of microseconds.
+      await afterPendingEvents();
+      await afterPendingEvents();
+      refuseAfterStop();
     },
   };
   const started = clock.now();
@@ -75,7 +88,7 @@ export async function callWithRetry<T>(
   return pRetry(
     async () => {
       try {
-        attempt.sending();
+        refuseAfterStop();
         return await fn(attempt);
       } catch (raw) {
         if (raw instanceof StoppedBeforeCall) {

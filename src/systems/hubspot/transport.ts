@@ -151,7 +151,7 @@ export class HubspotTransport {
     // The pacing wait can be most of ten seconds (a window spent, a 429's Retry-After held for every
     // call): a stop during it ends it, and the request is not sent (call-retry.ts).
     const settled = await (call.search ? search : burst).take(attempt.stop);
-    attempt.sending();
+    await attempt.sending();
     this.calls++;
     // The call counts as answered for the limiter when its headers arrive, or when it fails or times out.
     let open = true;
