@@ -2,6 +2,7 @@
 // retriable is tried again, with exponential backoff and jitter, until the call's patience
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.
+import { setImmediate as afterPendingEvents } from "node:timers/promises";
 import pRetry, { AbortError } from "p-retry";
 import { redactText } from "../log/redact.js";
 import { RESUME_NOTE, reworded, StoppedBeforeCall, SystemError } from "../sync/system-error.js";
@@ -41,30 +42,67 @@ export interface RetryHooks {
   secrets?(): readonly string[];
 }
 
+/**
+ * What each attempt is given: a wait of its own before it sends (a pacing limiter's, window-limiter.ts)
+ * ends on `stop`, and `sending()`, awaited right before the request leaves, once that wait is over,
+ * refuses the request (StoppedBeforeCall) when a stop came meanwhile or came with the answer before it.
+ */
+export interface CallAttempt {
+  stop: AbortSignal | undefined;
+  sending(): Promise<void>;
+}
+
 export async function callWithRetry<T>(
-  fn: () => Promise<T>,
+  fn: (attempt: CallAttempt) => Promise<T>,
   hooks: RetryHooks,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   clock: Clock = systemClock,
 ): Promise<T> {
   // No call after a stop, wherever the caller stands: the run's opening probes, a removals read's next
-  // page, a describe before a read (its retries end on the stop below).
-  if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+  // page, a describe before a read, and every attempt of a call: the first, one after a wait (backoff,
+  // Retry-After), one sent at once after a session refresh (whose token call the stop may have come
+  // during), one that waited for the pacing limiter. p-retry adds no wait of its own (minTimeout 0).
+  const refuseAfterStop = () => {
+    if (policy.stop?.aborted) throw new StoppedBeforeCall(hooks.operation);
+  };
+  const attempt: CallAttempt = {
+    stop: policy.stop,
+    sending: async () => {
+      if (!policy.stop) return;
+      // A stop signal that reaches a busy process together with the answer before this call is handled
+      // after that answer: the process, run late, takes the answer from its poll and only then runs the
+      // signal's handler (libuv's signal pipe, seen at the loop's next poll, or at the end of this one's
+      // events), and the answer's callbacks start this call in between. Two turns of the event loop
+      // (setImmediate runs after a poll; the second after the next poll) have the signal handled before
+      // the request leaves, at a cost of microseconds.
+      await afterPendingEvents();
+      await afterPendingEvents();
+      refuseAfterStop();
+    },
+  };
   const started = clock.now();
   let refreshed = false;
   let again = false;
+  // The failure the attempt before this one ended with: a stop before the next one says what it stopped.
+  let last: SystemError | undefined;
   return pRetry(
     async () => {
       try {
-        return await fn();
+        refuseAfterStop();
+        return await fn(attempt);
       } catch (raw) {
+        if (raw instanceof StoppedBeforeCall) {
+          throw new AbortError(last ? stoppedAsked(last, hooks.operation, clock.now() - started, policy) : raw);
+        }
         const err = withoutSecrets(raw instanceof SystemError ? raw : hooks.classify(raw), hooks.secrets?.() ?? []);
         if (err.errorClass === "auth" && hooks.refreshAuth && !refreshed) {
           refreshed = true;
-          // Not aborted: p-retry calls again at once with the new session.
+          // Not aborted: p-retry calls again at once with the new session. A stop before that call is a
+          // call not made, not a failure: the session it failed for is renewed.
           again = await hooks.refreshAuth();
           if (again) throw err;
         }
+        last = err;
         if (!err.retriable || err.errorClass === "auth") throw new AbortError(err);
         const once = hooks.notIdempotent;
         if (once && !once.surelyUnprocessed(err)) {

@@ -34,9 +34,13 @@ export class WindowLimiter {
     this.max = Math.max(1, Math.floor((max * this.windowMs) / intervalMs));
   }
 
-  /** Resolves when one more call fits in the window, and counts it; call what it gives once the answer arrived. */
-  async take(): Promise<CallSettled> {
+  /**
+   * Resolves when one more call fits in the window, and counts it; call what it gives once the answer arrived.
+   * Resolves at once, counting nothing, when `stop` aborts: the caller sends no call after a stop.
+   */
+  async take(stop?: AbortSignal): Promise<CallSettled> {
     for (;;) {
+      if (stop?.aborted) return () => undefined;
       const t = this.now();
       while (this.stamps.length > 0 && this.stamps[0]!.at <= t - this.windowMs) this.stamps.shift();
       const wait = Math.max(
@@ -48,7 +52,9 @@ export class WindowLimiter {
         this.stamps.push(stamp);
         return () => this.settle(stamp);
       }
-      await sleep(wait);
+      await sleep(wait, undefined, stop ? { signal: stop } : undefined).catch((err: unknown) => {
+        if (!stop?.aborted) throw err;
+      });
     }
   }
 

@@ -38,12 +38,14 @@ export async function openSandboxWorld(
   tier: HubspotTier = "enterprise",
   /** How strictly the portal's events API holds to its spec (emulator.ts `eventsObjectId`; lenient unless told). */
   eventsObjectId: EventsObjectId = "optional",
+  /** The portal's ten-second burst limit, which its answers state (a test of leadloop's pacing sets it; else unlimited). */
+  burstPer10Seconds = 1_000_000,
 ): Promise<SandboxWorld> {
   // leadloop paces itself at HubSpot's published limits within a process; the emulator's own rolling
   // window would otherwise carry one child run's calls over into the next one's.
   const hubspot = await startHubspotEmulator({
     searchLagMs: 0,
-    limits: { burstPer10Seconds: 1_000_000, searchPerSecond: 1_000_000 },
+    limits: { burstPer10Seconds, searchPerSecond: 1_000_000 },
     tier,
     eventsObjectId,
   });

@@ -6,7 +6,7 @@ import type { Client } from "@hubspot/api-client";
 import type { z } from "zod";
 import type { Logger } from "../../log/logger.js";
 import type { SystemError } from "../../sync/system-error.js";
-import { callWithRetry, type RetryPolicy } from "../call-retry.js";
+import { type CallAttempt, callWithRetry, type RetryPolicy } from "../call-retry.js";
 import { AnswerProgress, withTimeout } from "../call-timeout.js";
 import type { Clock } from "../clock.js";
 import type { WindowLimiter } from "../window-limiter.js";
@@ -93,8 +93,8 @@ export class HubspotTransport {
   async send<S extends z.ZodType>(call: HubspotCall, schema: S): Promise<HubspotAnswer<z.output<S>>> {
     const endpoint = endpointOf(call);
     return callWithRetry(
-      async () => {
-        const answer = await this.once(call, endpoint);
+      async (attempt) => {
+        const answer = await this.once(call, endpoint, attempt);
         const parsed = schema.safeParse(answer.body);
         if (!parsed.success) {
           const issues = parsed.error.issues
@@ -146,9 +146,12 @@ export class HubspotTransport {
     );
   }
 
-  private async once(call: HubspotCall, endpoint: string): Promise<HubspotAnswer<unknown>> {
+  private async once(call: HubspotCall, endpoint: string, attempt: CallAttempt): Promise<HubspotAnswer<unknown>> {
     const { client, burst, search, timeoutMs, stallMs } = this.options;
-    const settled = await (call.search ? search : burst).take();
+    // The pacing wait can be most of ten seconds (a window spent, a 429's Retry-After held for every
+    // call): a stop during it ends it, and the request is not sent (call-retry.ts).
+    const settled = await (call.search ? search : burst).take(attempt.stop);
+    await attempt.sending();
     this.calls++;
     // The call counts as answered for the limiter when its headers arrive, or when it fails or times out.
     let open = true;

@@ -134,7 +134,8 @@ export class SalesforceClient {
     const { log, retry, clock, budget } = this.options;
     if (!this.conn.accessToken) await this.firstSession();
     return callWithRetry(
-      async () => {
+      async (attempt) => {
+        await attempt.sending();
         budget.beforeCall();
         let seen: ResponseFacts | undefined;
         const progress = new AnswerProgress();
@@ -271,7 +272,8 @@ export class SalesforceClient {
       client_secret: oauth.clientSecret,
     }).toString();
     const raw = await callWithRetry(
-      async () => {
+      async (attempt) => {
+        await attempt.sending();
         let seen: ResponseFacts | undefined;
         const progress = new AnswerProgress();
         const transport = recordingTransport(login, progress, (res) => {
