@@ -92,12 +92,23 @@ export function encodePayload(
 }
 
 /**
- * The values a payload keeps, pieced ones included, and its rules numbered by their piece: what
- * TextPieceTable.piecesOf reads for its decode.
+ * The pieced values these payloads keep, and their rules numbered by their piece: what
+ * TextPieceTable.piecesOf reads for their decode. Only those: a drain decodes 2,000 rows a page, and
+ * an array of every value of each (most short texts) cost more than the read.
  */
-export function storedValues(payload: Payload): StoredValue[] {
-  const values = payload.f.flatMap((f) => [f[1], f[2] ?? null, payloadRulePieces(f[3])]);
-  values.push(payloadRulePieces(payload.r));
+export function piecedValues(payloads: readonly Payload[]): StoredValue[] {
+  const values: StoredValue[] = [];
+  const add = (value: StoredValue) => {
+    if (Array.isArray(value)) values.push(value);
+  };
+  for (const { f, r } of payloads) {
+    for (const field of f) {
+      add(field[1]);
+      add(field[2] ?? null);
+      add(payloadRulePieces(field[3]));
+    }
+    add(payloadRulePieces(r));
+  }
   return values;
 }
 
