@@ -9,8 +9,9 @@
 import type { DueForm } from "../../core/sla/index.js";
 import type { OutboxEntry, OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
-import { rulePieces, ruleText } from "./rule-numbers.js";
-import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
+import { rulePiece, ruleText } from "./rule-numbers.js";
+import type { NamePieces, PieceTexts, StoredValue } from "./text-pieces.js";
+import { textOf } from "./text-pieces.js";
 
 /**
  * A rule: its number (rule-numbers.ts); its text in rows written before the outbox numbered rules (still
@@ -92,17 +93,27 @@ export function encodePayload(
 }
 
 /**
- * The values a payload keeps, pieced ones included, and its rules numbered by their piece: what
- * TextPieceTable.piecesOf reads for its decode.
+ * Names the values these payloads keep, pieced ones included, and their rules numbered by their piece:
+ * what TextPieceTable.piecesOf reads for their decode.
  */
-export function storedValues(payload: Payload): StoredValue[] {
-  const values = payload.f.flatMap((f) => [f[1], f[2] ?? null, payloadRulePieces(f[3])]);
-  values.push(payloadRulePieces(payload.r));
-  return values;
+export function payloadPieces(payloads: readonly Payload[]): NamePieces {
+  return (name, namePiece) => {
+    // Indexed loops: a for-of here made an iterator result per field (6.6 MB at 10,000 contacts).
+    for (let p = 0; p < payloads.length; p++) {
+      const payload = payloads[p]!;
+      for (let i = 0; i < payload.f.length; i++) {
+        const f = payload.f[i]!;
+        name(f[1]);
+        name(f[2] ?? null);
+        namePiece(payloadRulePiece(f[3]));
+      }
+      namePiece(payloadRulePiece(payload.r));
+    }
+  };
 }
 
-function payloadRulePieces(rule: PayloadRule | undefined): StoredValue {
-  return typeof rule === "number" ? rulePieces(rule) : null;
+function payloadRulePiece(rule: PayloadRule | undefined): number | null {
+  return typeof rule === "number" ? rulePiece(rule) : null;
 }
 
 /**

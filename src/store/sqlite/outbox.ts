@@ -4,7 +4,7 @@ import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxR
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload, type Payload, storedValues } from "./outbox-payload.js";
+import { decodePayload, encodePayload, type Payload, payloadPieces } from "./outbox-payload.js";
 import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
@@ -429,7 +429,7 @@ export class OutboxTable {
   /** The rows as entries, the pieces of their long values read at once. */
   private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
     const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
-    const pieces = this.pieces.piecesOf(payloads.flatMap(storedValues));
+    const pieces = this.pieces.piecesOf(payloadPieces(payloads));
     // A commit's rows share one decision time: the last one made text is remembered.
     let lastMs = NaN;
     let lastAt = "";
