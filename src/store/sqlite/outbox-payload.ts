@@ -55,18 +55,20 @@ export interface OutboxColumns {
 }
 
 /**
- * The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a
- * value as the row holds it (TextPieceTable.stored), `ruleNumber` numbers a rule (rule-numbers.ts).
+ * The payload of `write` with its `fields` in the order given (the caller's sort, not a copy of the write
+ * holding them), for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a value as
+ * the row holds it (TextPieceTable.stored), `ruleNumber` numbers a rule (rule-numbers.ts).
  */
 export function encodePayload(
   write: OutboxWrite,
+  fields: OutboxWrite["fields"],
   names: NameTable,
   stored: (value: string | null) => StoredValue,
   ruleNumber: (rule: string) => number,
 ): Payload {
-  const rule = write.fields[0]?.rule;
+  const rule = fields[0]?.rule;
   const payload: Payload = {
-    f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
+    f: fields.map(({ field, before, after, rule: own }): PayloadField => {
       const id = names.idOf(field);
       if (own !== rule) return [id, stored(after), stored(before), ruleNumber(own)];
       return before === null ? [id, stored(after)] : [id, stored(after), stored(before)];

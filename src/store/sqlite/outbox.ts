@@ -418,11 +418,12 @@ export class OutboxTable {
   }
 
   private payload(write: OutboxWrite, addedUse: number): string {
-    const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
+    // Most writes name their fields in order already: only the others are copied to be sorted.
+    const fields = inFieldOrder(write.fields) ? write.fields : [...write.fields].sort((a, b) => byField(a.field, b.field));
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
     const rule = (text: string) => ruleNumber(this.pieces, text, OUTBOX_USE, addedUse);
-    const payload = encodePayload({ ...write, fields }, this.names, stored, rule);
+    const payload = encodePayload(write, fields, this.names, stored, rule);
     return toJsonText(payload, `the outbox write ${write.key}`)!;
   }
 
@@ -491,6 +492,12 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
     ...(synced ? { synced } : {}),
   };
+}
+
+/** Whether the fields are in the order a payload keeps them (byField). */
+function inFieldOrder(fields: OutboxWrite["fields"]): boolean {
+  for (let i = 1; i < fields.length; i++) if (byField(fields[i - 1]!.field, fields[i]!.field) > 0) return false;
+  return true;
 }
 
 /** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */
