@@ -38,6 +38,18 @@ describe("a steady score's inputs key", () => {
           );
   });
 
+  it("with the values a score write is about to give the contact, is the key of her fields with them over hers", () => {
+    const anais = people[0]!;
+    const written = { jobtitle: null, hs_analytics_num_page_views: "13", lastname: "Bérenger-Ñúñez", leadloop_score: "42.5" };
+    for (const company of companies)
+      expect(scoreInputsKey(anais, personFields, company, companyFields, "c", written)).toBe(
+        joinedKey({ ...anais, ...written }, personFields, company, companyFields, "c"),
+      );
+    expect(scoreInputsKey(anais, personFields, companies[1], companyFields, "c", written)).not.toBe(
+      scoreInputsKey(anais, personFields, companies[1], companyFields, "c"),
+    );
+  });
+
   it("differs where a value moves between the person's and the company's fields, or from blank to empty", () => {
     const anais = people[0]!;
     const key = scoreInputsKey(anais, personFields, companies[1], companyFields, "c");

@@ -42,6 +42,38 @@ describe("HubSpot object pages", () => {
   });
 });
 
+describe("HubSpot answers as sent", () => {
+  const sent = (id: string, email: string) => ({
+    id,
+    properties: { email, firstname: "Zoë", lastname: "  Ñúñez-O'Brien ", hs_analytics_num_visits: 3, phone: null },
+    createdAt: "2026-11-02T08:15:00.000Z",
+    updatedAt: 1_764_524_712_345,
+    archived: false,
+    associations: { companies: { results: [{ id: "9001", type: "contact_to_company" }] } },
+  });
+
+  it("keep a page's well-formed records as HubSpot sent them, not copied; one needing a coercion is read as before", () => {
+    const body = { total: 2, results: [sent("101", "zoe.nunez@example.com"), sent("102", "ANA@Example.org")] };
+    const parsed = searchPage.parse(body);
+    expect(parsed.results[0]).toBe(body.results[0]);
+    expect(parsed.results[1]).toBe(body.results[1]);
+    const mixed = { results: [sent("103", "x@example.com"), { ...sent("104", "y@example.com"), id: 104 }] };
+    const read = objectPage.parse(mixed);
+    expect(read.results.map((r) => r.id)).toEqual(["103", "104"]);
+    expect(read.results[1]).toMatchObject({ properties: { lastname: "  Ñúñez-O'Brien " }, associations: mixed.results[1]!.associations });
+    const events = { results: [{ id: "e1", objectType: "CONTACT", objectId: "2051", eventType: "e_visited_page", occurredAt: 1_764_524_712_345, properties: { hs_url: "/tarifs?é=1" } }] };
+    expect(eventPage.parse(events).results[0]).toBe(events.results[0]);
+  });
+
+  it("refuse a time that is no finite number, and an event without its id, naming where", () => {
+    const page = { total: 3, results: [sent("1", "a@example.com"), { ...sent("2", "b@example.com"), updatedAt: Infinity }, sent("3", "c@example.com")] };
+    const bad = searchPage.safeParse(page);
+    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(["results.1.updatedAt: Invalid input"]);
+    const events = eventPage.safeParse({ results: [{ objectId: "7", eventType: "e_visited_page", occurredAt: "2026-11-30T17:45:12.345Z", properties: { hs_title: "Über uns" } }] });
+    expect(events.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(["results.0.id: Invalid input: expected nonoptional, received undefined"]);
+  });
+});
+
 describe("HubSpot event pages", () => {
   const event = (id: string, properties?: unknown) => ({
     id,

@@ -53,7 +53,8 @@ function sameBehaviour(score: PersonScore, later: BehaviourResult): boolean {
  * A key of what a score is worked out from besides the time and the activities' own rows: the person's
  * and company's values, in the order of the field lists the caller names (with a separator no value
  * holds), and `context` (the definition, the behaviour sources' cursors). 64 bits, as the write loop's
- * fingerprints are.
+ * fingerprints are. `written`: values the person's record is about to take, each in the place of
+ * `person`'s (as `{ ...person, ...written }` holds them, without that copy of every field).
  */
 export function scoreInputsKey(
   person: Readonly<Record<string, string | null | undefined>>,
@@ -61,11 +62,12 @@ export function scoreInputsKey(
   company: Readonly<Record<string, string | null | undefined>> | undefined,
   companyFields: readonly string[],
   context: string,
+  written?: Readonly<Record<string, string | null | undefined>>,
 ): string {
   // Hashed as the parts come, as of their text joined by NUL: a re-read contact's key is taken of dozens
   // of values, which were copied into one text first.
   const key = new Hash64().add(context);
-  for (const f of personFields) addValue(key.add("\u0000"), person[f]);
+  for (const f of personFields) addValue(key.add("\u0000"), written !== undefined && Object.hasOwn(written, f) ? written[f] : person[f]);
   key.add(company ? "\u0000company" : "\u0000no company");
   if (company) for (const f of companyFields) addValue(key.add("\u0000"), company[f]);
   return key.digest();

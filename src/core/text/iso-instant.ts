@@ -14,8 +14,9 @@ export function isIsoInstant(text: string): boolean {
   if (text.length !== 24) return false;
   if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":" || text[16] !== ":") return false;
   if (text[19] !== "." || text[23] !== "Z") return false;
-  for (const i of DIGIT_AT) {
-    const c = text.charCodeAt(i);
+  // Indexed: a for-of made an iterator result per digit when not optimised (4.5 MB in a first load).
+  for (let k = 0; k < DIGIT_AT.length; k++) {
+    const c = text.charCodeAt(DIGIT_AT[k]!);
     if (c < 0x30 || c > 0x39) return false;
   }
   const year = digits(text, 0, 4);
@@ -39,21 +40,26 @@ const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
 const DAY_MS = 86_400_000;
 /** Days `isoInstant` keeps the `YYYY-MM-DDT` of (a read's activities span a year or so): beyond, it starts over. */
 const DAYS_KEPT = 4_096;
-const dayTexts = new Map<number, string>();
+/** A day's first instant → the character codes of its `YYYY-MM-DDT`. */
+const dayCodes = new Map<number, number[]>();
+const ZERO = 0x30;
 
 /**
  * `new Date(ms).toISOString()`, made without a Date for each: the behaviour cache gives every activity's
  * time back in this form, and a Date and its text cost a scoring read more than the rest of making its
- * activities (a day's part is made once, from a Date, and kept).
+ * activities (a day's part is made once, from a Date, and kept). The text is made at once from its 24
+ * character codes: put together from its parts, it was a string per part joined and a pair joined per
+ * step (29 MB of a 10,000-contact first load's allocations, issue 11).
  */
 export function isoInstant(ms: number): string {
   if (!(Number.isInteger(ms) && ms >= 0 && ms <= LAST_FOUR_DIGIT_YEAR_MS)) return new Date(ms).toISOString();
   const day = ms - (ms % DAY_MS);
-  let dayText = dayTexts.get(day);
-  if (dayText === undefined) {
-    if (dayTexts.size >= DAYS_KEPT) dayTexts.clear();
-    dayText = new Date(day).toISOString().slice(0, 11);
-    dayTexts.set(day, dayText);
+  let d = dayCodes.get(day);
+  if (d === undefined) {
+    if (dayCodes.size >= DAYS_KEPT) dayCodes.clear();
+    const text = new Date(day).toISOString();
+    d = Array.from({ length: 11 }, (_, i) => text.charCodeAt(i));
+    dayCodes.set(day, d);
   }
   let rest = ms - day;
   const hours = Math.floor(rest / 3_600_000);
@@ -62,9 +68,11 @@ export function isoInstant(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1_000);
   const millis = rest - seconds * 1_000;
-  return `${dayText}${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
-}
-
-function twoDigits(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
+  return String.fromCharCode(
+    d[0]!, d[1]!, d[2]!, d[3]!, d[4]!, d[5]!, d[6]!, d[7]!, d[8]!, d[9]!, d[10]!,
+    ZERO + Math.floor(hours / 10), ZERO + (hours % 10), 0x3a,
+    ZERO + Math.floor(minutes / 10), ZERO + (minutes % 10), 0x3a,
+    ZERO + Math.floor(seconds / 10), ZERO + (seconds % 10), 0x2e,
+    ZERO + Math.floor(millis / 100), ZERO + (Math.floor(millis / 10) % 10), ZERO + (millis % 10), 0x5a,
+  );
 }

@@ -11,7 +11,7 @@ import { type StoredValue, type TextPieceTable, textOf } from "./text-pieces.js"
 import { inListChunks } from "./in-list.js";
 import type { NameTable } from "./names.js";
 import { exactNumber } from "./number-text.js";
-import { ruleNumber, rulePieces, ruleText } from "./rule-numbers.js";
+import { ruleNumber, rulePiece, ruleText } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -183,7 +183,13 @@ export class AuditTable {
     }
     rows.sort((a, b) => a.atMs - b.atMs || a.writeId - b.writeId || a.n - b.n);
     const kept = limit === undefined ? rows : rows.slice(Math.max(0, rows.length - limit));
-    const pieces = this.pieces.piecesOf(kept.flatMap((row) => [row.before, row.after, rulePieces(row.rule)]));
+    const pieces = this.pieces.piecesOf((name, namePiece) => {
+      for (const row of kept) {
+        name(row.before);
+        name(row.after);
+        namePiece(rulePiece(row.rule));
+      }
+    });
     return kept.map(({ writeId: _writeId, n: _n, atMs, before, after, rule, ...entry }) => ({
       ...entry,
       at: new Date(atMs).toISOString(),

@@ -9,8 +9,9 @@
 import type { DueForm } from "../../core/sla/index.js";
 import type { OutboxEntry, OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
-import { rulePieces, ruleText } from "./rule-numbers.js";
-import { type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
+import { rulePiece, ruleText } from "./rule-numbers.js";
+import type { NamePieces, PieceTexts, StoredValue } from "./text-pieces.js";
+import { textOf } from "./text-pieces.js";
 
 /**
  * A rule: its number (rule-numbers.ts); its text in rows written before the outbox numbered rules (still
@@ -54,18 +55,20 @@ export interface OutboxColumns {
 }
 
 /**
- * The payload of `write`, for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a
- * value as the row holds it (TextPieceTable.stored), `ruleNumber` numbers a rule (rule-numbers.ts).
+ * The payload of `write` with its `fields` in the order given (the caller's sort, not a copy of the write
+ * holding them), for the outbox to store as JSON text (json.ts `toJsonText`); `stored` keeps a value as
+ * the row holds it (TextPieceTable.stored), `ruleNumber` numbers a rule (rule-numbers.ts).
  */
 export function encodePayload(
   write: OutboxWrite,
+  fields: OutboxWrite["fields"],
   names: NameTable,
   stored: (value: string | null) => StoredValue,
   ruleNumber: (rule: string) => number,
 ): Payload {
-  const rule = write.fields[0]?.rule;
+  const rule = fields[0]?.rule;
   const payload: Payload = {
-    f: write.fields.map(({ field, before, after, rule: own }): PayloadField => {
+    f: fields.map(({ field, before, after, rule: own }): PayloadField => {
       const id = names.idOf(field);
       if (own !== rule) return [id, stored(after), stored(before), ruleNumber(own)];
       return before === null ? [id, stored(after)] : [id, stored(after), stored(before)];
@@ -92,28 +95,27 @@ export function encodePayload(
 }
 
 /**
- * The pieced values these payloads keep, and their rules numbered by their piece: what
- * TextPieceTable.piecesOf reads for their decode. Only those: a drain decodes 2,000 rows a page, and
- * an array of every value of each (most short texts) cost more than the read.
+ * Names the values these payloads keep, pieced ones included, and their rules numbered by their piece:
+ * what TextPieceTable.piecesOf reads for their decode.
  */
-export function piecedValues(payloads: readonly Payload[]): StoredValue[] {
-  const values: StoredValue[] = [];
-  const add = (value: StoredValue) => {
-    if (Array.isArray(value)) values.push(value);
-  };
-  for (const { f, r } of payloads) {
-    for (const field of f) {
-      add(field[1]);
-      add(field[2] ?? null);
-      add(payloadRulePieces(field[3]));
+export function payloadPieces(payloads: readonly Payload[]): NamePieces {
+  return (name, namePiece) => {
+    // Indexed loops: a for-of here made an iterator result per field (6.6 MB at 10,000 contacts).
+    for (let p = 0; p < payloads.length; p++) {
+      const payload = payloads[p]!;
+      for (let i = 0; i < payload.f.length; i++) {
+        const f = payload.f[i]!;
+        name(f[1]);
+        name(f[2] ?? null);
+        namePiece(payloadRulePiece(f[3]));
+      }
+      namePiece(payloadRulePiece(payload.r));
     }
-    add(payloadRulePieces(r));
-  }
-  return values;
+  };
 }
 
-function payloadRulePieces(rule: PayloadRule | undefined): StoredValue {
-  return typeof rule === "number" ? rulePieces(rule) : null;
+function payloadRulePiece(rule: PayloadRule | undefined): number | null {
+  return typeof rule === "number" ? rulePiece(rule) : null;
 }
 
 /**

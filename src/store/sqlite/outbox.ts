@@ -4,7 +4,7 @@ import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxR
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload, type Payload, piecedValues } from "./outbox-payload.js";
+import { decodePayload, encodePayload, type Payload, payloadPieces } from "./outbox-payload.js";
 import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
@@ -418,18 +418,19 @@ export class OutboxTable {
   }
 
   private payload(write: OutboxWrite, addedUse: number): string {
-    const fields = write.fields.length > 1 ? [...write.fields].sort((a, b) => byField(a.field, b.field)) : write.fields;
+    // Most writes name their fields in order already: only the others are copied to be sorted.
+    const fields = inFieldOrder(write.fields) ? write.fields : [...write.fields].sort((a, b) => byField(a.field, b.field));
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
     const rule = (text: string) => ruleNumber(this.pieces, text, OUTBOX_USE, addedUse);
-    const payload = encodePayload({ ...write, fields }, this.names, stored, rule);
+    const payload = encodePayload(write, fields, this.names, stored, rule);
     return toJsonText(payload, `the outbox write ${write.key}`)!;
   }
 
   /** The rows as entries, the pieces of their long values read at once. */
   private toEntries(rows: readonly OutboxRow[]): OutboxEntry[] {
     const payloads = rows.map((row) => JSON.parse(row.write) as Payload);
-    const pieces = this.pieces.piecesOf(piecedValues(payloads));
+    const pieces = this.pieces.piecesOf(payloadPieces(payloads));
     // A commit's rows share one decision time: the last one made text is remembered.
     let lastMs = NaN;
     let lastAt = "";
@@ -491,6 +492,12 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
     ...(synced ? { synced } : {}),
   };
+}
+
+/** Whether the fields are in the order a payload keeps them (byField). */
+function inFieldOrder(fields: OutboxWrite["fields"]): boolean {
+  for (let i = 1; i < fields.length; i++) if (byField(fields[i - 1]!.field, fields[i]!.field) > 0) return false;
+  return true;
 }
 
 /** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */

@@ -34,8 +34,19 @@ const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f'
   UNION ALL SELECT -v.value FROM outbox o, json_each(o.write, '$.f') f, json_each(f.value) v
     WHERE v.key = 3 AND v.type = 'integer' AND v.value < 0`;
 
-/** Piece id → its text, for the values one read asked about. */
-export type PieceTexts = ReadonlyMap<number, string>;
+/**
+ * Piece id → its text, for the values one read asked about (TextPieceTable.piecesOf); read at once, before
+ * the store writes again.
+ */
+export interface PieceTexts {
+  get(id: number): string | undefined;
+}
+
+/**
+ * The pieces a read names, told to `name` one value at a time: a stored value (its ids when pieced) or
+ * the id of a rule's one piece (rule-numbers.ts `rulePiece`; null for a rule that is a name's number).
+ */
+export type NamePieces = (name: (value: StoredValue) => void, namePiece: (id: number | null) => void) => void;
 
 /**
  * An outbox write's use of a piece: no audit write's, so it moves no piece's last use. The outbox holds
@@ -99,26 +110,32 @@ export class TextPieceTable {
     return latest + LAST_USE_STEP_WRITES;
   }
 
-  /** The texts of the pieces these values name, read at once (`textOf` puts a value together from them). */
-  piecesOf(values: Iterable<StoredValue>): PieceTexts {
+  /**
+   * The texts of the pieces `named` names, read at once (`textOf` puts a value together from them). The
+   * ids are told one by one, not gathered into a list first, and the pieces this connection knows are
+   * looked up where they are kept, not copied into a map of their own: a drain's read of the writes its
+   * run decided names no piece it does not know (a first load's 20,000 writes, issue 11's collector time).
+   */
+  piecesOf(named: NamePieces): PieceTexts {
     this.otherCommits.check();
-    const pieces = new Map<number, string>();
+    const known = this.textsById;
     const wanted = new Set<number>();
-    for (const v of values) {
-      if (!Array.isArray(v)) continue;
-      for (const id of v) {
-        const text = this.textsById.get(id);
-        if (text === undefined) wanted.add(id);
-        else pieces.set(id, text);
-      }
-    }
+    const namePiece = (id: number | null) => {
+      if (id !== null && !known.has(id)) wanted.add(id);
+    };
+    named((value) => {
+      if (!Array.isArray(value)) return;
+      for (let i = 0; i < value.length; i++) namePiece(value[i]!);
+    }, namePiece);
+    if (wanted.size === 0) return known;
+    const read = new Map<number, string>();
     for (const chunk of inListChunks([...wanted])) {
       for (const row of this.sql
         .get<{ id: number; piece: string }>(`SELECT id, piece FROM audit_pieces WHERE id IN (${chunk.placeholders})`)
         .all(...chunk.params))
-        pieces.set(row.id, row.piece);
+        read.set(row.id, row.piece);
     }
-    return pieces;
+    return { get: (id) => known.get(id) ?? read.get(id) };
   }
 
   /**
@@ -183,16 +200,22 @@ function ownCopy(slice: string): string {
   return ` ${slice}`.slice(1);
 }
 
-/** A stored value's text, its pieces taken from `pieces` (TextPieceTable.piecesOf). */
+/**
+ * A stored value's text, its pieces taken from `pieces` (TextPieceTable.piecesOf): put together piece by
+ * piece, with no list of them made first.
+ */
 export function textOf(value: StoredValue, pieces: PieceTexts): string | null {
   if (!Array.isArray(value)) return value;
-  return value
-    .map((id) => {
-      const piece = pieces.get(id);
-      if (piece === undefined) throw new StoreError(`the store's audit_pieces hold no piece numbered ${id}`);
-      return piece;
-    })
-    .join("");
+  let text = "";
+  for (let i = 0; i < value.length; i++) text += pieceText(value[i]!, pieces);
+  return text;
+}
+
+/** The text of the piece numbered `id`, from `pieces`. */
+export function pieceText(id: number, pieces: PieceTexts): string {
+  const piece = pieces.get(id);
+  if (piece === undefined) throw new StoreError(`the store's audit_pieces hold no piece numbered ${id}`);
+  return piece;
 }
 
 /** The text cut after each line break and each "; ", so that the pieces joined give it back exactly. */

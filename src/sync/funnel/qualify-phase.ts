@@ -314,7 +314,7 @@ export async function qualifyPage(
       !goneIds.has(record.id) &&
       Object.keys(fields).every((f) => SCORE_WRITE_FIELDS.has(f))
     )
-      steadyCandidates.push({ record, input, score, after: { ...record.fields, ...fields } });
+      steadyCandidates.push({ record, input, score, written: fields });
     // The score's rule, worded once for all the fields that take it (not once per field).
     let scoreRule: string | undefined;
     if (Object.keys(fields).length > 0)
@@ -389,9 +389,10 @@ function companyOf(person: FieldValues, companies: ReadonlyMap<string, FieldValu
   return person.associatedcompanyid ? companies.get(person.associatedcompanyid) : undefined;
 }
 
-function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, company: FieldValues | undefined): string {
+/** `written`: the fields the person's contact takes, over `person`'s (scoreInputsKey). */
+function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, company: FieldValues | undefined, written?: FieldValues): string {
   const fields = keyFieldsOf(setup);
-  return scoreInputsKey(person, fields.person, company, fields.company, context);
+  return scoreInputsKey(person, fields.person, company, fields.company, context, written);
 }
 
 /** Each definition's field lists, made once: a key is taken of every re-read contact. */
@@ -403,12 +404,15 @@ function keyFieldsOf(setup: FunnelSetup): { person: readonly string[]; company: 
   return fields;
 }
 
-/** A person scored with nothing to decide but her score fields: what she was scored from, and her contact once written. */
+/**
+ * A person scored with nothing to decide but her score fields: what she was scored from, and the fields
+ * her contact takes (her contact once written is her record's fields with these over them).
+ */
 interface SteadyCandidate {
   record: SourceRecord;
   input: ScoreInput;
   score: PersonScore;
-  after: FieldValues;
+  written: FieldValues;
 }
 
 /**
@@ -428,7 +432,7 @@ function steadyRows(
 ): SteadyScore[] {
   const out = new Map<string, SteadyScore>();
   const windowMs = setup.activityWindowDays * DAY_MS;
-  for (const { record, input, score, after } of candidates) {
+  for (const { record, input, score, written } of candidates) {
     const marked = crm.marked?.has(record.id) ?? false;
     if (marked && !crm.unmoved?.has(record.id)) continue;
     const summary = marked ? historyText(input.activities, input.now) : null;
@@ -436,7 +440,7 @@ function steadyRows(
     const untilMs = steadyUntil(input, setup.qualification, score, windowMs, STEADY_HORIZON_MS, sameSummary);
     if (untilMs !== null) {
       const email = record.fields.email?.trim().toLowerCase() || null;
-      out.set(record.id, { personId: record.id, email, inputs: inputsOf(setup, context, after, input.company), untilMs });
+      out.set(record.id, { personId: record.id, email, inputs: inputsOf(setup, context, record.fields, input.company, written), untilMs });
     }
   }
   for (const r of records)

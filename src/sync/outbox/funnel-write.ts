@@ -1,6 +1,6 @@
 // Builds the outbox writes funnel phases decide, and turns a kept write back into what the executor
 // sends and what a dry run's plan shows.
-import type { FieldValues } from "../../core/records.js";
+import type { FieldValue, FieldValues } from "../../core/records.js";
 import type { OutboxEntry, OutboxWrite } from "../../store/port.js";
 import type { PlannedWrite } from "../planned-write.js";
 import type { RunContext, SideName } from "../run-context.js";
@@ -40,18 +40,32 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     recordId: input.recordId,
     upsertOn: input.upsertOn ?? null,
     associations: input.associations ?? [],
-    fields: Object.entries(input.fields).map(([field, after]) => ({
-      field,
-      before: input.before?.[field] ?? null,
-      after,
-      rule: typeof input.rule === "string" ? input.rule : input.rule(field),
-    })),
+    fields: fieldWrites(input),
     personId: input.personId,
     email: input.email ?? null,
     group: input.group ?? null,
     ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
     ...(input.due ? { due: input.due } : {}),
   };
+}
+
+/**
+ * Each field of `input` with its value before and its rule, in the fields' order: walked with `for in`
+ * rather than made into [field, value] pairs first (Object.entries), one of them per field of every
+ * write a first load decides.
+ */
+function fieldWrites(input: FunnelWriteInput): OutboxWrite["fields"] {
+  const out: OutboxWrite["fields"] = [];
+  for (const field in input.fields) {
+    out.push({
+      field,
+      before: input.before?.[field] ?? null,
+      // A key for-in gave: its value is the field's (null included), never absent.
+      after: input.fields[field] as FieldValue,
+      rule: typeof input.rule === "string" ? input.rule : input.rule(field),
+    });
+  }
+  return out;
 }
 
 /** An outbox entry as a write to decide again: what the store keeps about it (its place, run, refusal) left out. */

@@ -1,6 +1,7 @@
 // Turns a RecordWrite's canonical fields into the JSON Salesforce takes, using the object's describe:
 // field names in Salesforce's spelling, numbers, booleans, dates and dateTimes typed, blanks as null.
 
+import type { FieldValue } from "../../core/records.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { RecordWrite } from "../../sync/system-port.js";
 import type { DescribedObject } from "./describe.js";
@@ -15,6 +16,11 @@ export type PreparedBody =
 
 /** Throws a config SystemError for a field the object does not have: every record would fail the same way. */
 export function apiFieldName(described: DescribedObject, name: string): string {
+  return describedField(described, name).name;
+}
+
+/** The described field `name` names (in any case), as `apiFieldName` finds it. */
+function describedField(described: DescribedObject, name: string): { name: string; sfType: string } {
   const field = described.fields.get(name.toLowerCase());
   if (!field) {
     throw new SystemError({
@@ -25,16 +31,23 @@ export function apiFieldName(described: DescribedObject, name: string): string {
       retriable: false,
     });
   }
-  return field.name;
+  return field;
 }
 
+/**
+ * The write's fields as Salesforce takes them. Each field is looked up once (its name lower-cased once)
+ * and walked with for-in, not made into [name, value] pairs first: a first load prepares every
+ * Lead's dozen fields this way.
+ */
 export function prepareBody(described: DescribedObject, write: RecordWrite): PreparedBody {
   const fields: SalesforceFields = {};
   const bad: string[] = [];
   const reasons: string[] = [];
-  for (const [name, value] of Object.entries(write.fields)) {
-    const apiName = apiFieldName(described, name);
-    const converted = toSalesforceValue(described.fields.get(name.toLowerCase())!.sfType, value);
+  for (const name in write.fields) {
+    const field = describedField(described, name);
+    const apiName = field.name;
+    // A key for-in gave: its value is the field's (null included), never absent.
+    const converted = toSalesforceValue(field.sfType, write.fields[name] as FieldValue);
     if (converted.ok) fields[apiName] = converted.value;
     else {
       bad.push(apiName);
