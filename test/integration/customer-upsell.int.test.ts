@@ -70,14 +70,17 @@ describe("a customer's upsell signal", () => {
 
       // A month on she asks for a demo again: 40 for the demo, 5 for a form, 10 of fit ≥ 40, and the reasons say why.
       later(30 * DAY_MS);
+      // The day she asked, taken when she asks: the run a step later can fall on the next day.
+      const askedAt = now();
+      const askedOn = askedAt.toISOString().slice(0, 10);
       recordActivity(loop.hubspot.data, {
         contactId: anais,
         kind: "formSubmission",
+        occurredAt: askedAt,
         properties: { hs_title: "Request a demo", hs_url: "https://www.leadloop-demo.com/demo/équipe-élargie" },
       });
       later();
       await sync(crm);
-      const askedOn = now().toISOString().slice(0, 10);
       expect(contact()).toMatchObject({ leadloop_upsell: "true", leadloop_score: "55", leadloop_behavior_score: "45" });
       // (The minute or so since her request leaves a trace of decay, which the reason notes after these words.)
       expect(contact().leadloop_reasons!.split("\n")[0]).toMatch(

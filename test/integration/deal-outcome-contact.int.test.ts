@@ -58,11 +58,13 @@ describe("a closed Opportunity on its contact, Salesforce as CRM", () => {
     expect((await sync()).summary.conversions).toBe(2);
     expect(contact(elodie)).toMatchObject({ hs_lead_status: "OPEN_DEAL", leadloop_disposition_reason: "Converted to a contact and opportunity" });
 
-    // Élodie's Opportunity is won, its close date still the forecast the rep left months ahead; Iñigo's
-    // is lost, its close date today.
+    // Élodie's Opportunity is won, its close date still the forecast the rep left months ahead (ahead of
+    // whenever the test runs: a fixed date passes, and would leave the forecast untested); Iñigo's is lost,
+    // its close date today.
     await tick();
     const today = new Date().toISOString().slice(0, 10);
-    sf().update("Opportunity", elodieConv.opportunityId!, { StageName: "Closed Won", Amount: 12000.5, CloseDate: "2027-06-30" });
+    const forecast = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+    sf().update("Opportunity", elodieConv.opportunityId!, { StageName: "Closed Won", Amount: 12000.5, CloseDate: forecast });
     sf().update("Opportunity", inigoConv.opportunityId!, { StageName: "Closed Lost", CloseDate: today });
     await tick();
     const closed = await sync();

@@ -20,8 +20,25 @@ const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 const EPOCH_MS = /^-?\d{1,16}$/;
 /** The range a JS Date can hold (±100,000,000 days around 1970). */
 const MAX_MS = 8.64e15;
+/**
+ * A Date whose wall clock is UTC's: date-fns reads and sets a pattern's fields through Date's local
+ * getters and setters, here the UTC ones, so no server zone's summer time moves a field. Through the
+ * local ones, 02:30 on a spring-forward day (2027-03-28 in Europe/Paris) does not exist and read as 03:30,
+ * both ways. As @date-fns/utc's UTCDateMini; date-fns builds every date it returns like its `in` one.
+ */
+class UtcWallClock extends Date {
+  override getTimezoneOffset(): number {
+    return 0;
+  }
+}
+for (const name of Object.getOwnPropertyNames(Date.prototype)) {
+  const utc = /^(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds)$/.exec(name);
+  if (utc) Object.defineProperty(UtcWallClock.prototype, name, { value: Reflect.get(Date.prototype, `${utc[1]}UTC${utc[2]}`) });
+}
+const utcWallClock = (value: Date | number | string): UtcWallClock => new UtcWallClock(value instanceof Date ? value.getTime() : value);
+
 /** Date-fns fills fields the pattern lacks from this reference; a fixed one keeps the core pure. */
-const REFERENCE = new Date(2000, 0, 1);
+const REFERENCE = utcWallClock(Date.UTC(2000, 0, 1));
 
 type Reader = (value: string) => number | undefined;
 type Writer = (ms: number) => string;
@@ -88,21 +105,11 @@ function reader(form: DateForm): Reader {
   return (value) => {
     let parsed: Date;
     try {
-      parsed = parseDate(value, pattern, REFERENCE);
+      parsed = parseDate(value, pattern, REFERENCE, { in: utcWallClock });
     } catch {
       return undefined;
     }
-    if (!isValid(parsed)) return undefined;
-    // date-fns reads into local time; take the wall-clock fields as UTC.
-    return Date.UTC(
-      parsed.getFullYear(),
-      parsed.getMonth(),
-      parsed.getDate(),
-      parsed.getHours(),
-      parsed.getMinutes(),
-      parsed.getSeconds(),
-      parsed.getMilliseconds(),
-    );
+    return isValid(parsed) ? parsed.getTime() : undefined;
   };
 }
 
@@ -111,18 +118,5 @@ function writer(form: DateForm): Writer {
   if (form === "datetime") return (ms) => new Date(ms).toISOString();
   if (form === "epoch_ms") return (ms) => String(ms);
   const pattern = form.pattern;
-  return (ms) => {
-    const utc = new Date(ms);
-    // Format the UTC wall-clock fields, whatever the server's zone.
-    const local = new Date(
-      utc.getUTCFullYear(),
-      utc.getUTCMonth(),
-      utc.getUTCDate(),
-      utc.getUTCHours(),
-      utc.getUTCMinutes(),
-      utc.getUTCSeconds(),
-      utc.getUTCMilliseconds(),
-    );
-    return formatDate(local, pattern);
-  };
+  return (ms) => formatDate(ms, pattern, { in: utcWallClock });
 }
