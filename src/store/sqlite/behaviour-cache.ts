@@ -19,6 +19,8 @@ import type { Statements } from "./statements.js";
 
 /** Cached details (and owner numbers) kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const DETAIL_CACHE_LIMIT = 10_000;
+/** Nodes `detailPaths` holds at most (a property value each): a portal whose values rarely repeat starts it over. */
+const PATH_NODE_LIMIT = 4 * DETAIL_CACHE_LIMIT;
 /** Activities the prune looks at in one run: a slice of the cache by owner, the next run goes on from there. */
 export const PRUNE_SLICE_ROWS = 50_000;
 /** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
@@ -44,6 +46,12 @@ interface ReadDetail {
   properties: Readonly<Record<string, string>>;
 }
 
+/** A step along `detailPaths`: the detail whose properties end here, and the next property's values. */
+interface DetailPath {
+  detail?: Detail;
+  next?: Map<string, Map<string, DetailPath>>;
+}
+
 interface Detail {
   id: number;
   kind: string;
@@ -55,6 +63,12 @@ interface Detail {
 export class BehaviourCacheTable {
   /** `kind NUL source NUL properties` → its row, for details this connection read or wrote. */
   private readonly details = new Map<string, Detail>();
+  /**
+   * The same details by kind, then source, then each property's name and value in order (`detailOfActivity`),
+   * and how many nodes that holds: forgotten with `details`, or once it holds PATH_NODE_LIMIT.
+   */
+  private readonly detailPaths = new Map<string, Map<string, DetailPath>>();
+  private pathNodes = 0;
   /** Detail id → its kind, source and parsed properties, for details `list` read (`detailsOf`). */
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
@@ -101,8 +115,7 @@ export class BehaviourCacheTable {
       for (const i of latestOfEachId(activities, order, from, to)) {
         const activity = activities[i]!;
         const occurredMs = epochMs(activity.occurredAt);
-        const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
-        fresh.appendActivity(activity.id, occurredMs, detail);
+        fresh.appendActivity(activity.id, occurredMs, this.used(this.detailOfActivity(activity, occurredMs), occurredMs));
         if (occurredMs < oldestMs) oldestMs = occurredMs;
       }
       rows.push({ owner, oldestMs, history: fresh.take() });
@@ -290,6 +303,7 @@ export class BehaviourCacheTable {
    */
   forgetDetails(): void {
     this.details.clear();
+    this.forgetPaths();
     this.readDetails.clear();
     this.owners.clear();
     this.unnumbered.clear();
@@ -349,8 +363,54 @@ export class BehaviourCacheTable {
     this.unnumbered.delete(ownerKey);
   }
 
-  /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
-  private detailOf(kind: string, source: string, properties: string, occurredMs: number): number {
+  /**
+   * The detail row of an activity's kind, source and properties: found along `detailPaths` by the values
+   * themselves when this connection met them before (most activities of a batch share a detail), else by
+   * their text (`detailOf`), and the path kept. Making each activity's properties text and its key first
+   * cost a first load's bulk events read more than appending the activities to their histories.
+   */
+  private detailOfActivity(activity: CachedActivity, occurredMs: number): Detail {
+    let bySource = this.detailPaths.get(activity.kind);
+    if (!bySource) this.detailPaths.set(activity.kind, (bySource = new Map()));
+    let node = bySource.get(activity.source);
+    if (!node) bySource.set(activity.source, (node = {}));
+    const properties = activity.properties;
+    for (const name in properties) {
+      node.next ??= new Map();
+      let byValue = node.next.get(name);
+      if (!byValue) node.next.set(name, (byValue = new Map()));
+      const value = properties[name]!;
+      let child = byValue.get(value);
+      if (!child) {
+        byValue.set(value, (child = {}));
+        this.pathNodes++;
+      }
+      node = child;
+    }
+    if (node.detail) return node.detail;
+    // The path's own values, in their order, are one text (JSON.stringify's): one path, one detail.
+    const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(properties), occurredMs);
+    if (this.pathNodes > PATH_NODE_LIMIT) this.forgetPaths();
+    else node.detail = detail;
+    return detail;
+  }
+
+  /** `detail`'s number, its last use moved up to `occurredMs` (a step late at most, LAST_USE_STEP_MS). */
+  private used(detail: Detail, occurredMs: number): number {
+    if (occurredMs > detail.lastMs + LAST_USE_STEP_MS) {
+      this.sql.get("UPDATE behaviour_details SET last_ms = MAX(last_ms, ?) WHERE id = ?").run(occurredMs, detail.id);
+      detail.lastMs = occurredMs;
+    }
+    return detail.id;
+  }
+
+  private forgetPaths(): void {
+    this.detailPaths.clear();
+    this.pathNodes = 0;
+  }
+
+  /** The detail row for these texts, added when new (last used at `occurredMs`; `used` moves a known one's). */
+  private detailOf(kind: string, source: string, properties: string, occurredMs: number): Detail {
     const key = `${kind}\u0000${source}\u0000${properties}`;
     let detail = this.details.get(key);
     if (!detail) {
@@ -367,14 +427,13 @@ export class BehaviourCacheTable {
           .run(hash, kind, source, properties, occurredMs);
         detail = { id: Number(lastInsertRowid), kind, source, properties, lastMs: occurredMs };
       }
-      if (this.details.size >= DETAIL_CACHE_LIMIT) this.details.clear();
+      if (this.details.size >= DETAIL_CACHE_LIMIT) {
+        this.details.clear();
+        this.forgetPaths();
+      }
       this.details.set(key, detail);
     }
-    if (occurredMs > detail.lastMs + LAST_USE_STEP_MS) {
-      this.sql.get("UPDATE behaviour_details SET last_ms = MAX(last_ms, ?) WHERE id = ?").run(occurredMs, detail.id);
-      detail.lastMs = occurredMs;
-    }
-    return detail.id;
+    return detail;
   }
 
   saveMark(mark: BehaviourMark): void {
