@@ -25,7 +25,7 @@ const PATH_NODE_LIMIT = 4 * DETAIL_CACHE_LIMIT;
 export const PRUNE_SLICE_ROWS = 50_000;
 /** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
 const PRUNED_TO_FACT = "behaviour.prunedTo";
-/** Activities one insert statement puts (4 values each, far below SQLite's 32,766 variables). */
+/** Rows one insert statement puts (histories 3 values each, marks 5: far below SQLite's 32,766 variables). */
 const ADD_ROWS = 100;
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
@@ -211,19 +211,16 @@ export class BehaviourCacheTable {
         ? `oldest_ms = MIN(oldest_ms, excluded.oldest_ms), loose = 1,
            activities = CAST(activities || excluded.activities AS BLOB)`
         : "oldest_ms = excluded.oldest_ms, loose = 0, activities = excluded.activities";
-    let i = 0;
-    for (const size of [ADD_ROWS, 10, 1]) {
-      for (; i + size <= rows.length; i += size) {
-        const params: (number | Buffer)[] = [];
-        for (let k = i; k < i + size; k++) params.push(rows[k]!.owner, rows[k]!.oldestMs, rows[k]!.history);
-        this.sql
-          .get(
-            `INSERT INTO behaviour_activities (owner, oldest_ms, activities) VALUES ${rowPlaceholders(3, size)}
-             ON CONFLICT (owner) DO UPDATE SET ${update}`,
-          )
-          .run(...params);
-      }
-    }
+    inStatementsOf(rows.length, (from, size) => {
+      const params: (number | Buffer)[] = [];
+      for (let k = from; k < from + size; k++) params.push(rows[k]!.owner, rows[k]!.oldestMs, rows[k]!.history);
+      this.sql
+        .get(
+          `INSERT INTO behaviour_activities (owner, oldest_ms, activities) VALUES ${rowPlaceholders(3, size)}
+           ON CONFLICT (owner) DO UPDATE SET ${update}`,
+        )
+        .run(...params);
+    });
   }
 
   /**
@@ -436,20 +433,31 @@ export class BehaviourCacheTable {
     return detail;
   }
 
-  saveMark(mark: BehaviourMark): void {
-    this.sql
-      .get(
-        `INSERT INTO behaviour_marks (person, fingerprints, page_views, conversions, read_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
-           conversions = excluded.conversions, read_ms = excluded.read_ms`,
-      )
-      .run(
-        packId(mark.personId),
-        packFingerprints(mark.signature),
-        packCount(mark.signature.pageViews),
-        packCount(mark.signature.conversions),
-        epochMs(mark.readAt),
-      );
+  /**
+   * Keeps these marks, one person's replacing what was kept for her (the later one of a person given twice),
+   * ADD_ROWS to a statement as histories are: a first load keeps a mark for every contact.
+   */
+  saveMarks(marks: readonly BehaviourMark[]): void {
+    inStatementsOf(marks.length, (from, size) => {
+      const params: (bigint | string | Buffer | number | null)[] = [];
+      for (let k = from; k < from + size; k++) {
+        const mark = marks[k]!;
+        params.push(
+          packId(mark.personId),
+          packFingerprints(mark.signature),
+          packCount(mark.signature.pageViews),
+          packCount(mark.signature.conversions),
+          epochMs(mark.readAt),
+        );
+      }
+      this.sql
+        .get(
+          `INSERT INTO behaviour_marks (person, fingerprints, page_views, conversions, read_ms) VALUES ${rowPlaceholders(5, size)}
+           ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
+             conversions = excluded.conversions, read_ms = excluded.read_ms`,
+        )
+        .run(...params);
+    });
   }
 
   marks(personIds: readonly string[]): Map<string, BehaviourMark> {
@@ -497,6 +505,15 @@ export class BehaviourCacheTable {
   fact(name: string): StoreFact | undefined {
     return this.sql.get<StoreFact>("SELECT name, value, at FROM store_facts WHERE name = ?").get(name);
   }
+}
+
+/**
+ * Runs `put` over `count` rows in order, ADD_ROWS to a statement, then tens, then ones (a statement per
+ * remainder's size would be prepared for every size): `put(from, size)` writes rows from..from+size.
+ */
+function inStatementsOf(count: number, put: (from: number, size: number) => void): void {
+  let i = 0;
+  for (const size of [ADD_ROWS, 10, 1]) for (; i + size <= count; i += size) put(i, size);
 }
 
 /** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */
