@@ -8,7 +8,7 @@
 // fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
 // form submission count (migration 21).
 import { byBinary } from "../../core/text/binary-order.js";
-import { isoInstant } from "../../core/text/iso-instant.js";
+import { isoInstant, isoInstantMs } from "../../core/text/iso-instant.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { compacted, emptyEntry, entryId, HistoryWriter, readEntry } from "./behaviour-history.js";
@@ -557,6 +557,9 @@ function latestOfEachId(activities: readonly CachedActivity[], order: readonly n
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */
 function epochMs(iso: string): number {
+  // Most times are already as toISOString writes them (the systems' edges keep them so): read off the digits.
+  const canonical = isoInstantMs(iso);
+  if (!Number.isNaN(canonical)) return canonical;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`behaviour time ${JSON.stringify(iso)} is not an ISO date-time`);
   return ms;
