@@ -186,8 +186,8 @@ export async function readBehaviour(
       }
       const bulkAt = state.behaviour.eventsBulkAt;
       // After this run's bulk read, only a contact read after it began can show events it did not cover.
-      const oneByOne =
-        bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < Date.parse(bulkAt)));
+      const bulkMs = bulkAt === null ? Number.NaN : Date.parse(bulkAt);
+      const oneByOne = bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < bulkMs));
       for (const id of oneByOne) readOneByOne.add(id);
       const eventsCursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
       for (const a of await readEvents(ctx, setup, oneByOne, marks, since, eventsCursor?.value ?? null)) fresh.push(a);
