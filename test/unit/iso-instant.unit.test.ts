@@ -1,7 +1,7 @@
 // Date-times read from HubSpot and Salesforce come out as `Date#toISOString` writes them. Most already
 // are in that form, and the edges keep such a text as it is instead of converting it: these check that a
 // kept text is always what the conversion would have given, and that anything else is still converted.
-import { isIsoInstant, isoInstant } from "../../src/core/text/iso-instant.js";
+import { isIsoInstant, isoInstant, isoInstantMs } from "../../src/core/text/iso-instant.js";
 import { fromHubspotObject, fromHubspotValue } from "../../src/systems/hubspot/values.js";
 import { toCanonical } from "../../src/systems/salesforce/values.js";
 
@@ -49,6 +49,19 @@ describe("date-times kept as read when already canonical", () => {
     for (const text of TEXTS.filter((t) => !isIsoInstant(t))) {
       const ms = Date.parse(text);
       if (!Number.isNaN(ms)) expect(new Date(ms).toISOString()).not.toBe(text);
+    }
+  });
+
+  it("reads a canonical instant's epoch milliseconds as Date.parse does, and no other text's", () => {
+    // Every day of leap and common years, before and after 1970 and 2000, and the ends of the range.
+    const days = Array.from({ length: 3 * 366 }, (_, d) => Date.UTC(1967, 11, 30) + d * 86_400_000);
+    const spread = Array.from({ length: 400 }, (_, k) => -62_167_219_200_000 + k * 631_152_000_000 + k * 86_399_999);
+    for (const ms of [...days, ...spread, 0, -1, 253_402_300_799_999, Date.UTC(2000, 1, 29, 23, 59, 59, 999)]) {
+      const text = new Date(ms).toISOString();
+      if (isIsoInstant(text)) expect([text, isoInstantMs(text)]).toEqual([text, ms]);
+    }
+    for (const text of TEXTS) {
+      expect([text, isoInstantMs(text)]).toEqual([text, isIsoInstant(text) ? Date.parse(text) : Number.NaN]);
     }
   });
 

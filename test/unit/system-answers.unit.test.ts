@@ -102,6 +102,21 @@ describe("HubSpot event pages", () => {
       "results.1.properties.hs_utm: expected a string, number, boolean or null, got object",
     ]);
   });
+
+  it("take ids as text and refuse an event without a type or a time, naming the event and the field", () => {
+    const numbered = eventPage.parse({ results: [{ ...event("e1"), id: 1784421164560 }] });
+    expect(numbered.results[0]).toMatchObject({ id: "1784421164560", objectId: "2051", objectType: "CONTACT", properties: {} });
+    const untimed = { ...event("e2", { hs_title: "Über uns" }), occurredAt: undefined };
+    const { eventType: _type, ...untyped } = event("e3", { hs_url: "https://www.exemple.fr/café" });
+    for (const [results, said] of [
+      [[event("e1"), untimed], "results.1.occurredAt: expected a string or number, got undefined"],
+      [[event("e1"), event("e2"), untyped], "results.2.eventType: Invalid input: expected string, received undefined"],
+      [[event("e1"), null], "results.1: Invalid input: expected object, received null"],
+    ] as const) {
+      const bad = eventPage.safeParse({ results });
+      expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([said]);
+    }
+  });
 });
 
 describe("Salesforce query rows", () => {

@@ -28,6 +28,27 @@ export function isIsoInstant(text: string): boolean {
   return day <= days && digits(text, 11, 13) < 24 && digits(text, 14, 16) < 60 && digits(text, 17, 19) < 60;
 }
 
+/**
+ * `Date.parse(text)` of a text `isIsoInstant` takes, worked out from its digits; NaN for any other text
+ * (which `Date.parse` reads as it reads it). The behaviour cache takes every activity's time as epoch ms,
+ * 73,000 of them in a first load's bulk read at 10,000 contacts, at about half of `Date.parse`'s cost.
+ */
+export function isoInstantMs(text: string): number {
+  if (!isIsoInstant(text)) return Number.NaN;
+  // Days from 1970-01-01 of the proleptic Gregorian date (years counted from March, so February's leap
+  // day ends one: the civil-from-days algorithm read backwards).
+  const month = digits(text, 5, 7);
+  const year = digits(text, 0, 4) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + digits(text, 8, 10) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return (
+    days * DAY_MS + digits(text, 11, 13) * 3_600_000 + digits(text, 14, 16) * 60_000 + digits(text, 17, 19) * 1_000 + digits(text, 20, 23)
+  );
+}
+
 /** The number the decimal digits from `from` to `to` spell (checked to be digits). */
 function digits(text: string, from: number, to: number): number {
   let n = 0;

@@ -130,7 +130,7 @@ export function writeBatch(
   tables.sla.resume(batch.slaClocksBack ?? []);
   for (const { from, to } of batch.contactsMerged ?? []) tables.behaviour.moveContact(from, to);
   tables.behaviour.addAll(batch.behaviour ?? []);
-  for (const mark of batch.behaviourMarks ?? []) tables.behaviour.saveMark(mark);
+  tables.behaviour.saveMarks(batch.behaviourMarks ?? []);
   if (batch.behaviourPruneBefore) tables.behaviour.prune(batch.behaviourPruneBefore, batch.at);
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
   for (const turns of batch.roundRobinTurns ?? []) tables.roundRobin.save(turns);

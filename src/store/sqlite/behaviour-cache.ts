@@ -8,7 +8,7 @@
 // fingerprint per signal part, the page-view count (core/behaviour/signal-marks.ts, migration 20) and the
 // form submission count (migration 21).
 import { byBinary } from "../../core/text/binary-order.js";
-import { isoInstant } from "../../core/text/iso-instant.js";
+import { isoInstant, isoInstantMs } from "../../core/text/iso-instant.js";
 import type { BehaviourMark, CachedActivity, MarkSignature, StoreFact } from "../port.js";
 import { contactNumber, packId, type StoredId, unpackId } from "./activity-id.js";
 import { compacted, emptyEntry, entryId, HistoryWriter, readEntry } from "./behaviour-history.js";
@@ -19,11 +19,13 @@ import type { Statements } from "./statements.js";
 
 /** Cached details (and owner numbers) kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
 const DETAIL_CACHE_LIMIT = 10_000;
+/** Nodes `detailPaths` holds at most (a property value each): a portal whose values rarely repeat starts it over. */
+const PATH_NODE_LIMIT = 4 * DETAIL_CACHE_LIMIT;
 /** Activities the prune looks at in one run: a slice of the cache by owner, the next run goes on from there. */
 export const PRUNE_SLICE_ROWS = 50_000;
 /** Where the prune's slices have reached (the last owner pruned, as the table keeps it), kept in store_facts. */
 const PRUNED_TO_FACT = "behaviour.prunedTo";
-/** Activities one insert statement puts (4 values each, far below SQLite's 32,766 variables). */
+/** Rows one insert statement puts (histories 3 values each, marks 5: far below SQLite's 32,766 variables). */
 const ADD_ROWS = 100;
 /** A detail's `last_ms` is moved only when an activity is later by this much: most adds write no detail. */
 const LAST_USE_STEP_MS = 86_400_000;
@@ -44,6 +46,12 @@ interface ReadDetail {
   properties: Readonly<Record<string, string>>;
 }
 
+/** A step along `detailPaths`: the detail whose properties end here, and the next property's values. */
+interface DetailPath {
+  detail?: Detail;
+  next?: Map<string, Map<string, DetailPath>>;
+}
+
 interface Detail {
   id: number;
   kind: string;
@@ -53,8 +61,14 @@ interface Detail {
 }
 
 export class BehaviourCacheTable {
-  /** Kind → source → properties → its row, for details this connection read or wrote. */
-  private readonly details = new DetailsByText();
+  /** `kind NUL source NUL properties` → its row, for details this connection read or wrote. */
+  private readonly details = new Map<string, Detail>();
+  /**
+   * The same details by kind, then source, then each property's name and value in order (`detailOfActivity`),
+   * and how many nodes that holds: forgotten with `details`, or once it holds PATH_NODE_LIMIT.
+   */
+  private readonly detailPaths = new Map<string, Map<string, DetailPath>>();
+  private pathNodes = 0;
   /** Detail id → its kind, source and parsed properties, for details `list` read (`detailsOf`). */
   private readonly readDetails = new Map<number, ReadDetail>();
   /** Owner key → its number in behaviour_owners, for owners this connection read or wrote. */
@@ -101,8 +115,7 @@ export class BehaviourCacheTable {
       for (const i of latestOfEachId(activities, order, from, to)) {
         const activity = activities[i]!;
         const occurredMs = epochMs(activity.occurredAt);
-        const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(activity.properties), occurredMs);
-        fresh.appendActivity(activity.id, occurredMs, detail);
+        fresh.appendActivity(activity.id, occurredMs, this.used(this.detailOfActivity(activity, occurredMs), occurredMs));
         if (occurredMs < oldestMs) oldestMs = occurredMs;
       }
       rows.push({ owner, oldestMs, history: fresh.take() });
@@ -198,19 +211,16 @@ export class BehaviourCacheTable {
         ? `oldest_ms = MIN(oldest_ms, excluded.oldest_ms), loose = 1,
            activities = CAST(activities || excluded.activities AS BLOB)`
         : "oldest_ms = excluded.oldest_ms, loose = 0, activities = excluded.activities";
-    let i = 0;
-    for (const size of [ADD_ROWS, 10, 1]) {
-      for (; i + size <= rows.length; i += size) {
-        const params: (number | Buffer)[] = [];
-        for (let k = i; k < i + size; k++) params.push(rows[k]!.owner, rows[k]!.oldestMs, rows[k]!.history);
-        this.sql
-          .get(
-            `INSERT INTO behaviour_activities (owner, oldest_ms, activities) VALUES ${rowPlaceholders(3, size)}
-             ON CONFLICT (owner) DO UPDATE SET ${update}`,
-          )
-          .run(...params);
-      }
-    }
+    inStatementsOf(rows.length, (from, size) => {
+      const params: (number | Buffer)[] = [];
+      for (let k = from; k < from + size; k++) params.push(rows[k]!.owner, rows[k]!.oldestMs, rows[k]!.history);
+      this.sql
+        .get(
+          `INSERT INTO behaviour_activities (owner, oldest_ms, activities) VALUES ${rowPlaceholders(3, size)}
+           ON CONFLICT (owner) DO UPDATE SET ${update}`,
+        )
+        .run(...params);
+    });
   }
 
   /**
@@ -290,6 +300,7 @@ export class BehaviourCacheTable {
    */
   forgetDetails(): void {
     this.details.clear();
+    this.forgetPaths();
     this.readDetails.clear();
     this.owners.clear();
     this.unnumbered.clear();
@@ -329,7 +340,9 @@ export class BehaviourCacheTable {
       else if (!this.unnumbered.has(key)) unknown.push(key);
     }
     const found = new Set<string>();
-    for (const chunk of inListChunks(unknown)) {
+    // On Enterprise no address is ever numbered: one look at the table spares a statement per 500 addresses.
+    const anyNumbered = unknown.length > 0 && this.sql.get("SELECT 1 FROM behaviour_owners LIMIT 1").get() !== undefined;
+    for (const chunk of inListChunks(anyNumbered ? unknown : [])) {
       for (const row of this.sql
         .get<{ id: number; key: string }>(`SELECT id, key FROM behaviour_owners WHERE key IN (${chunk.placeholders})`)
         .all(...chunk.params)) {
@@ -349,9 +362,56 @@ export class BehaviourCacheTable {
     this.unnumbered.delete(ownerKey);
   }
 
-  /** The detail row for these texts (added when new), its last use moved up to `occurredMs`. */
-  private detailOf(kind: string, source: string, properties: string, occurredMs: number): number {
-    let detail = this.details.get(kind, source, properties);
+  /**
+   * The detail row of an activity's kind, source and properties: found along `detailPaths` by the values
+   * themselves when this connection met them before (most activities of a batch share a detail), else by
+   * their text (`detailOf`), and the path kept. Making each activity's properties text and its key first
+   * cost a first load's bulk events read more than appending the activities to their histories.
+   */
+  private detailOfActivity(activity: CachedActivity, occurredMs: number): Detail {
+    let bySource = this.detailPaths.get(activity.kind);
+    if (!bySource) this.detailPaths.set(activity.kind, (bySource = new Map()));
+    let node = bySource.get(activity.source);
+    if (!node) bySource.set(activity.source, (node = {}));
+    const properties = activity.properties;
+    for (const name in properties) {
+      node.next ??= new Map();
+      let byValue = node.next.get(name);
+      if (!byValue) node.next.set(name, (byValue = new Map()));
+      const value = properties[name]!;
+      let child = byValue.get(value);
+      if (!child) {
+        byValue.set(value, (child = {}));
+        this.pathNodes++;
+      }
+      node = child;
+    }
+    if (node.detail) return node.detail;
+    // The path's own values, in their order, are one text (JSON.stringify's): one path, one detail.
+    const detail = this.detailOf(activity.kind, activity.source, JSON.stringify(properties), occurredMs);
+    if (this.pathNodes > PATH_NODE_LIMIT) this.forgetPaths();
+    else node.detail = detail;
+    return detail;
+  }
+
+  /** `detail`'s number, its last use moved up to `occurredMs` (a step late at most, LAST_USE_STEP_MS). */
+  private used(detail: Detail, occurredMs: number): number {
+    if (occurredMs > detail.lastMs + LAST_USE_STEP_MS) {
+      this.sql.get("UPDATE behaviour_details SET last_ms = MAX(last_ms, ?) WHERE id = ?").run(occurredMs, detail.id);
+      detail.lastMs = occurredMs;
+    }
+    return detail.id;
+  }
+
+  private forgetPaths(): void {
+    this.detailPaths.clear();
+    this.pathNodes = 0;
+  }
+
+  /** The detail row for these texts, added when new (last used at `occurredMs`; `used` moves a known one's). */
+  private detailOf(kind: string, source: string, properties: string, occurredMs: number): Detail {
+    const key = `${kind}\u0000${source}\u0000${properties}`;
+    let detail = this.details.get(key);
     if (!detail) {
       const hash = detailHash(kind, source, properties);
       detail = this.sql
@@ -366,30 +426,40 @@ export class BehaviourCacheTable {
           .run(hash, kind, source, properties, occurredMs);
         detail = { id: Number(lastInsertRowid), kind, source, properties, lastMs: occurredMs };
       }
-      if (this.details.size >= DETAIL_CACHE_LIMIT) this.details.clear();
-      this.details.set(kind, source, properties, detail);
+      if (this.details.size >= DETAIL_CACHE_LIMIT) {
+        this.details.clear();
+        this.forgetPaths();
+      }
+      this.details.set(key, detail);
     }
-    if (occurredMs > detail.lastMs + LAST_USE_STEP_MS) {
-      this.sql.get("UPDATE behaviour_details SET last_ms = MAX(last_ms, ?) WHERE id = ?").run(occurredMs, detail.id);
-      detail.lastMs = occurredMs;
-    }
-    return detail.id;
+    return detail;
   }
 
-  saveMark(mark: BehaviourMark): void {
-    this.sql
-      .get(
-        `INSERT INTO behaviour_marks (person, fingerprints, page_views, conversions, read_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
-           conversions = excluded.conversions, read_ms = excluded.read_ms`,
-      )
-      .run(
-        packId(mark.personId),
-        packFingerprints(mark.signature),
-        packCount(mark.signature.pageViews),
-        packCount(mark.signature.conversions),
-        epochMs(mark.readAt),
-      );
+  /**
+   * Keeps these marks, one person's replacing what was kept for her (the later one of a person given twice),
+   * ADD_ROWS to a statement as histories are: a first load keeps a mark for every contact.
+   */
+  saveMarks(marks: readonly BehaviourMark[]): void {
+    inStatementsOf(marks.length, (from, size) => {
+      const params: (bigint | string | Buffer | number | null)[] = [];
+      for (let k = from; k < from + size; k++) {
+        const mark = marks[k]!;
+        params.push(
+          packId(mark.personId),
+          packFingerprints(mark.signature),
+          packCount(mark.signature.pageViews),
+          packCount(mark.signature.conversions),
+          epochMs(mark.readAt),
+        );
+      }
+      this.sql
+        .get(
+          `INSERT INTO behaviour_marks (person, fingerprints, page_views, conversions, read_ms) VALUES ${rowPlaceholders(5, size)}
+           ON CONFLICT (person) DO UPDATE SET fingerprints = excluded.fingerprints, page_views = excluded.page_views,
+             conversions = excluded.conversions, read_ms = excluded.read_ms`,
+        )
+        .run(...params);
+    });
   }
 
   marks(personIds: readonly string[]): Map<string, BehaviourMark> {
@@ -440,35 +510,12 @@ export class BehaviourCacheTable {
 }
 
 /**
- * Detail rows by their three texts, a map per text: a look-up joins no key of them (an activity's
- * properties run to hundreds of characters, and the joined key of each of a first load's 73,000
- * activities was made and thrown away: 31 MB of its allocations, issue 11).
+ * Runs `put` over `count` rows in order, ADD_ROWS to a statement, then tens, then ones (a statement per
+ * remainder's size would be prepared for every size): `put(from, size)` writes rows from..from+size.
  */
-class DetailsByText {
-  private readonly byKind = new Map<string, Map<string, Map<string, Detail>>>();
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  get(kind: string, source: string, properties: string): Detail | undefined {
-    return this.byKind.get(kind)?.get(source)?.get(properties);
-  }
-
-  set(kind: string, source: string, properties: string, detail: Detail): void {
-    let bySource = this.byKind.get(kind);
-    if (!bySource) this.byKind.set(kind, (bySource = new Map()));
-    let byProperties = bySource.get(source);
-    if (!byProperties) bySource.set(source, (byProperties = new Map()));
-    if (!byProperties.has(properties)) this.count++;
-    byProperties.set(properties, detail);
-  }
-
-  clear(): void {
-    this.byKind.clear();
-    this.count = 0;
-  }
+function inStatementsOf(count: number, put: (from: number, size: number) => void): void {
+  let i = 0;
+  for (const size of [ADD_ROWS, 10, 1]) for (; i + size <= count; i += size) put(i, size);
 }
 
 /** A mark's three fingerprints as one 12-byte BLOB (web, forms, email; big-endian). */
@@ -510,6 +557,9 @@ function latestOfEachId(activities: readonly CachedActivity[], order: readonly n
 
 /** An ISO time as epoch milliseconds; a time that is not one is a programming error, refused loudly. */
 function epochMs(iso: string): number {
+  // Most times are already as toISOString writes them (the systems' edges keep them so): read off the digits.
+  const canonical = isoInstantMs(iso);
+  if (!Number.isNaN(canonical)) return canonical;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`behaviour time ${JSON.stringify(iso)} is not an ISO date-time`);
   return ms;

@@ -17,7 +17,7 @@
 // a crash after the read re-scores from the cache, and no cursor passes behaviour that was not kept.
 import { z } from "zod";
 import { conversionCount, formNamed, newSubmissionAt } from "../../core/behaviour/conversion-properties.js";
-import { signalFingerprint } from "../../core/behaviour/signal-marks.js";
+import { valuesFingerprint } from "../../core/behaviour/signal-marks.js";
 import { groupBy } from "../../core/grouping.js";
 import type { FieldValue, SourceRecord } from "../../core/records.js";
 import type { ScoredActivity } from "../../core/scoring/definition.js";
@@ -80,12 +80,11 @@ const EMAIL_CURSOR = "behaviour#email";
 
 type Part = keyof typeof BEHAVIOUR_SIGNALS;
 /**
- * A contact's signals as read: each part's values, and its text (the JSON array of them) that the part's
- * fingerprint is taken of. The values are kept beside the text, so nothing reads the text back.
+ * A contact's signals as read: each part's values, whose JSON array's text the part's fingerprint is
+ * taken of (core/behaviour/signal-marks.ts `valuesFingerprint`, without making the text).
  */
 interface Signature {
   values: Record<Part, readonly FieldValue[]>;
-  text: Record<Part, string>;
 }
 
 /**
@@ -186,8 +185,8 @@ export async function readBehaviour(
       }
       const bulkAt = state.behaviour.eventsBulkAt;
       // After this run's bulk read, only a contact read after it began can show events it did not cover.
-      const oneByOne =
-        bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < Date.parse(bulkAt)));
+      const bulkMs = bulkAt === null ? Number.NaN : Date.parse(bulkAt);
+      const oneByOne = bulkAt === null ? toRead : toRead.filter((id) => !(Date.parse(modifiedAt.get(id)!) < bulkMs));
       for (const id of oneByOne) readOneByOne.add(id);
       const eventsCursor = await ctx.store.getCursor(SYSTEM, EVENTS_CURSOR);
       for (const a of await readEvents(ctx, setup, oneByOne, marks, since, eventsCursor?.value ?? null)) fresh.push(a);
@@ -283,17 +282,14 @@ function signatureOf(record: SourceRecord): Signature {
     forms: BEHAVIOUR_SIGNALS.forms.map((f) => record.fields[f] ?? null),
     email: BEHAVIOUR_SIGNALS.email.map((f) => record.fields[f] ?? null),
   };
-  return {
-    values,
-    text: { web: JSON.stringify(values.web), forms: JSON.stringify(values.forms), email: JSON.stringify(values.email) },
-  };
+  return { values };
 }
 
 function fingerprintsOf(signature: Signature): Record<Part, number> {
   return {
-    web: signalFingerprint(signature.text.web),
-    forms: signalFingerprint(signature.text.forms),
-    email: signalFingerprint(signature.text.email),
+    web: valuesFingerprint(signature.values.web),
+    forms: valuesFingerprint(signature.values.forms),
+    email: valuesFingerprint(signature.values.email),
   };
 }
 

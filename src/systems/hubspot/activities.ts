@@ -87,19 +87,32 @@ function activityOf(
   contactId: string,
   e: { id: string; eventType: string; occurredAt: string | number; properties: Record<string, string | number | boolean | null | undefined> },
 ): HubspotActivity {
-  const properties: Record<string, string> = {};
-  // A key loop, no array of entries: a first load's bulk read takes 73,000 events at 10,000 contacts.
-  for (const name in e.properties) {
-    const value = e.properties[name];
-    if (value !== null && value !== undefined) properties[name] = String(value);
-  }
   return {
     contactId,
     id: e.id,
     kind: KIND_OF_EVENT_TYPE[e.eventType] ?? "other",
     occurredAt: occurredAt(contactId, e),
-    properties,
+    properties: textProperties(e.properties),
   };
+}
+
+/**
+ * An event's properties as text, blanks left out: the answer's own object when every value is text
+ * already (nothing else holds it), a copy otherwise. A key loop, no array of entries, and most events no
+ * copy: a first load's bulk read takes 73,000 events at 10,000 contacts.
+ */
+function textProperties(bag: Record<string, string | number | boolean | null | undefined>): Record<string, string> {
+  for (const name in bag) if (typeof bag[name] !== "string") return copiedAsText(bag);
+  return bag as Record<string, string>;
+}
+
+function copiedAsText(bag: Record<string, string | number | boolean | null | undefined>): Record<string, string> {
+  const properties: Record<string, string> = {};
+  for (const name in bag) {
+    const value = bag[name];
+    if (value !== null && value !== undefined) properties[name] = String(value);
+  }
+  return properties;
 }
 
 /**

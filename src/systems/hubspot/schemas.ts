@@ -204,7 +204,7 @@ const event = z.looseObject({
   objectId: z.coerce.string(),
   eventType: z.string(),
   // ISO 8601 or epoch milliseconds, read as the objects' times are (instants.ts).
-  occurredAt: z.union([z.string(), z.number()]),
+  occurredAt: z.union([z.string(), z.number()], { error: (issue) => `expected a string or number, got ${typeof issue.input}` }),
   // The objects' check: a first load's bulk read parses 73,000 events' properties at 10,000 contacts.
   properties,
 });
