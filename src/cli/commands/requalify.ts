@@ -70,7 +70,7 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       // only writes it sooner than the next sync would.
       let done: RequalifyResult;
       try {
-        const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: REQUALIFY_PATIENCE });
+        const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: REQUALIFY_PATIENCE, now: io.now });
         try {
           await wiring.prepare();
           const sent = await sendRequalify({ ...runParts(wiring), log }, keys);
