@@ -20,6 +20,7 @@ import { keepApiAllocation, keptApiAllocation, recentApiCalls } from "../sync/ap
 import type { FunnelSetup } from "../sync/funnel/funnel-setup.js";
 import type { SystemPort } from "../sync/system-port.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../systems/call-retry.js";
+import { type Clock, systemClock } from "../systems/clock.js";
 import type { HubspotAdapter } from "../systems/hubspot/adapter.js";
 import { hubspotHandoffVocabulary } from "../systems/hubspot/handoff-vocabulary.js";
 import { salesforceHandoffVocabulary } from "../systems/salesforce/handoff-vocabulary.js";
@@ -93,9 +94,14 @@ export interface WireOptions {
    * with what a stopped call's message calls it when it is the shorter.
    */
   patience?: { ms: number; name: string };
+  /**
+   * The run's clock (cli/context.ts `now`; the real time when absent): descriptions are dated and aged by it,
+   * and the Salesforce share's calls counted by its 24 hours, as the runs the store records are dated by it.
+   */
+  now?: () => Date;
 }
 
-export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun, patience: cap }: WireOptions = {}): Promise<Wiring> {
+export async function wire(config: LeadloopConfig, log: Logger, { stop, store: storeOptions, dryRun, patience: cap, now = () => new Date() }: WireOptions = {}): Promise<Wiring> {
   // Every file is read before the store opens: a configuration error leaves no store file behind.
   const { mappings, funnel: files } = loadConfigFiles(config);
   const store = await openStore(config.store, storeOptions);
@@ -105,6 +111,8 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     ...(capped ? { patienceMs: cap.ms, patienceName: cap.name } : { patienceMs: config.sync.retryPatience }),
     ...(stop ? { stop } : {}),
   };
+  // Waits and patience stay in real time (a test's clock may stand still); dates follow the run's clock.
+  const clock: Clock = { ...systemClock, date: () => now().getTime() };
   // The systems' clients load here, when a command first talks to a system: a command that only reads
   // the store, and the CLI's help, do without them (ARCHITECTURE.md "CLI").
   const { createHubspotAdapter } = await import("../systems/hubspot/adapter.js");
@@ -113,6 +121,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     baseUrl: config.hubspot.baseUrl,
     log: log.child({ system: "hubspot" }),
     retry,
+    clock,
     recycleBinEveryMs: config.hubspot.recycleBinEvery,
   });
   let crm: SystemPort = marketing;
@@ -126,10 +135,11 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
       connection: config.salesforce!,
       log: log.child({ system: "salesforce" }),
       retry,
+      clock,
       // Runs recorded before this process; the adapter counts its own calls from here on, with their times.
       apiShare: {
         share: config.sync.salesforceApiShare,
-        earlier: await recentApiCalls(store, "salesforce", Date.now(), API_WINDOW_MS),
+        earlier: await recentApiCalls(store, "salesforce", now().getTime(), API_WINDOW_MS),
         ...(allocation ? { allocation: allocation.max } : {}),
       },
       bulkThreshold: config.sync.bulkThreshold,
@@ -150,7 +160,7 @@ export async function wire(config: LeadloopConfig, log: Logger, { stop, store: s
     adapters: describing,
     configKey: descriptionsKey(config),
     keptForMs: config.sync.descriptionsKeptFor,
-    now: () => new Date(),
+    now,
     readOnly: dryRun === true,
   });
   const { prepare, takeCalls: takePreparationCalls, remap } = preparation(marketing, crm, mappings, { stop, memory });

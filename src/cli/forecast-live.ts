@@ -54,7 +54,7 @@ export async function readLive(g: GlobalOptions, io: CommandIo, ask: LiveAsk, no
   if (loaded.config.crm === "hubspot") throw hubspotCrmRefusal("forecast --live", loaded.file);
   // The store lends its recorded runs' API calls to the Salesforce budget and the daemon's last listings
   // of the recycle bins: none is created for them.
-  const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets), { store: { inMemoryWhenMissing: true } });
+  const wiring = await wire(loaded.config, makeLogger(io, g.logLevel, loaded.secrets), { store: { inMemoryWhenMissing: true }, now: io.now });
   try {
     const portal = await wiring.marketing.portalUsage();
     const org = await wiring.orgUsage(ask.salesUpdates ? new Date(now - DAY_MS).toISOString() : undefined);

@@ -20,7 +20,7 @@ export async function runOnce(
   options: RunOnceOptions = {},
 ): Promise<SyncResult> {
   if (options.signal?.aborted) throw new StoppedBeforeRun();
-  const wiring = await beforeRun(() => wire(config, log, { stop: options.signal, dryRun: options.dryRun === true }));
+  const wiring = await beforeRun(() => wire(config, log, { stop: options.signal, dryRun: options.dryRun === true, now: options.now }));
   try {
     return await runWired(wiring, log, options);
   } finally {

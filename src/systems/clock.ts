@@ -9,6 +9,17 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** In [0, 1): the jitter of retry waits; Math.random when absent (tests fix it to be repeatable). */
   jitter?(): number;
+  /**
+   * Milliseconds since the epoch that things are dated by (a description's reading, a call counted against
+   * Salesforce's 24-hour share) when that is not `now`: a run on a shifted clock (cli/context.ts `now`) dates
+   * by it, as the runs it records are dated, while its waits and patience run in real time.
+   */
+  date?(): number;
+}
+
+/** The time `clock` dates things by: its `date`, else its `now`. */
+export function dateOf(clock: Clock): number {
+  return clock.date?.() ?? clock.now();
 }
 
 export const systemClock: Clock = {

@@ -48,7 +48,7 @@ describe("dispositions in an org without the disposition reason field", () => {
     setStatus("Closed - Unqualified");
     await tick();
     expect((await sync()).result.summary.dispositions.trash).toBe(1);
-    const found = await planRequalify(loop.store, email);
+    const found = await planRequalify(loop.store, email, new Date());
     if (!found.ok) throw new Error(found.message);
     await applyRequalify(loop.store, found.plan, {
       marketingSystem: "hubspot",

@@ -346,29 +346,40 @@ describe("requalify", () => {
     }
   });
 
+  /** Dora came back as an MQL the cool-down holds until 2026-12-21 09:00 UTC; nothing handed her off since. */
+  async function heldComeback(store: string): Promise<void> {
+    const opened = await openStore({ path: store });
+    const event = (fromStage: string, toStage: string, at: string, cause: string) =>
+      ({ personId: "502", email: null, fromStage, toStage, at, cause, runId: "seed", source: null, campaign: null, ownerId: null, amount: null });
+    await opened.commitBatch({
+      runId: "seed",
+      at: "2026-11-20T10:00:00.000Z",
+      personScores: [
+        { personId: "502", email: "Dora.Costa@Onyx-Média.example", name: "Dora Costa", score: 70, fit: 35, behaviour: 35, nearMissing: null, ownerEmail: null, scoredAt: "2026-12-02T10:00:00.000Z" },
+      ],
+      funnelEvents: [
+        event("lead", "mql", "2026-11-20T10:00:00.000Z", "qualified"),
+        event("mql", "unreachable", "2026-11-21T09:00:00.000Z", "disposition unreachable: Closed - Unreachable"),
+        event("unreachable", "mql", "2026-12-02T10:00:00.000Z", "qualified: 70 points (pricing-page); held by the cool-down until 2026-12-21 09:00 UTC"),
+      ],
+    });
+    await opened.close();
+  }
+
+  /** `requalify --json` of Dora at `now`, which refuses to move her. */
+  async function requalifyHeld(config: string, now: Date): Promise<{ from: string; to: string | null; requalified: boolean; message: string }> {
+    const held = await runCli(["requalify", "dora.costa@onyx-média.example", "--yes", "--json", "--config", config], {}, undefined, { now: () => now });
+    expect(held.code).toBe(1);
+    const answer = JSON.parse(held.stdout) as { from: string; to: string | null; requalified: boolean; message: string };
+    expect(answer).toMatchObject({ from: "mql", to: null, requalified: false });
+    return answer;
+  }
+
   it("names the hold of a comeback the cool-down holds, whose records still show the rep's verdict", async () => {
     const w = await world("salesforce");
     try {
-      const store = await openStore({ path: w.store });
-      const event = (fromStage: string, toStage: string, at: string, cause: string) =>
-        ({ personId: "502", email: null, fromStage, toStage, at, cause, runId: "seed", source: null, campaign: null, ownerId: null, amount: null });
-      await store.commitBatch({
-        runId: "seed",
-        at: "2026-11-20T10:00:00.000Z",
-        personScores: [
-          { personId: "502", email: "Dora.Costa@Onyx-Média.example", name: "Dora Costa", score: 70, fit: 35, behaviour: 35, nearMissing: null, ownerEmail: null, scoredAt: "2026-12-02T10:00:00.000Z" },
-        ],
-        funnelEvents: [
-          event("lead", "mql", "2026-11-20T10:00:00.000Z", "qualified"),
-          event("mql", "unreachable", "2026-11-21T09:00:00.000Z", "disposition unreachable: Closed - Unreachable"),
-          event("unreachable", "mql", "2026-12-02T10:00:00.000Z", "qualified: 70 points (pricing-page); held by the cool-down until 2026-12-21 09:00 UTC"),
-        ],
-      });
-      await store.close();
-      const held = await runCli(["requalify", "dora.costa@onyx-média.example", "--yes", "--json", "--config", w.config]);
-      expect(held.code).toBe(1);
-      const answer = JSON.parse(held.stdout) as { from: string; to: string | null; requalified: boolean; message: string };
-      expect(answer).toMatchObject({ from: "mql", to: null, requalified: false });
+      await heldComeback(w.store);
+      const answer = await requalifyHeld(w.config, new Date("2026-12-14T16:45:00.000Z"));
       // Her Lead and contact still say Unreachable, where "at stage mql" alone contradicted what the admin sees.
       expect(answer.message).toContain("held by the cool-down until 2026-12-21 09:00 UTC");
       expect(answer.message).toContain("still show the rep's verdict");
@@ -376,4 +387,24 @@ describe("requalify", () => {
       await w.close();
     }
   });
+
+  it("says a hold whose end has passed holds no more: the next sync hands her off, no past date called a hold", async () => {
+    const w = await world("salesforce");
+    try {
+      await heldComeback(w.store);
+      const answer = await requalifyHeld(w.config, new Date("2026-12-23T08:05:00.000Z"));
+      expect(answer.message).not.toContain("held by the cool-down until");
+      expect(answer.message).toContain("cool-down ended at 2026-12-21 09:00 UTC");
+      expect(answer.message).toContain("the next sync hands her off if she still qualifies");
+      const text = await runCli(["requalify", "dora.costa@onyx-média.example", "--yes", "--config", w.config], {}, undefined, {
+        now: () => new Date("2026-12-23T08:05:00.000Z"),
+      });
+      expect(text.code).toBe(1);
+      expect(text.stderr).toContain("the next sync hands her off if she still qualifies");
+      expect(text.stderr).not.toContain("held by");
+    } finally {
+      await w.close();
+    }
+  });
+
 });

@@ -87,7 +87,7 @@ describe.each(["salesforce", "hubspot"] as const)("dispositions with crm: %s", (
     });
   /** `leadloop requalify` as its command applies it; returns the plan's move. */
   const requalify = async (email: string, at: string) => {
-    const found = await planRequalify(loop.store, email);
+    const found = await planRequalify(loop.store, email, new Date(at));
     if (!found.ok) throw new Error(`not requalified: ${JSON.stringify(found)}`);
     await applyRequalify(loop.store, found.plan, {
       marketingSystem: "hubspot",

@@ -88,7 +88,7 @@ export function registerDaemon(program: Command, io: CommandIo): void {
       const calls = new AbortController();
       let retriesInHand = 0;
       stop.signal.addEventListener("abort", () => retriesInHand === 0 && calls.abort(), { once: true });
-      const wiring = await wire(config, log, { stop: calls.signal });
+      const wiring = await wire(config, log, { stop: calls.signal, now: io.now });
       const turns = oneAtATime();
       const sources: ConsoleSources = {
         store: wiring.store,

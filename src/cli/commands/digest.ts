@@ -50,7 +50,7 @@ export function registerDigest(program: Command, io: CommandIo): void {
       const now = io.now ?? (() => new Date());
       // Without a store no lead was handed off, so there is no digest to print or write: a missing one is
       // said, not made.
-      const wiring = await wire(loaded.config, log, { store: { existing: true } });
+      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
       // A written digest's run counts every call the command made for it, as a sync's run does: the
       // digests' activity reads, the preparation (cli/preparation.ts) and the tasks written.
       const callsAtStart = callsSoFar(wiring);

@@ -88,7 +88,7 @@ export function registerErrors(program: Command, io: CommandIo): void {
       const ids = opts.id ?? [];
       if (ids.length > 0 && (await refusedAsTypos(io, loaded.config.store, ids, "retried"))) return;
       // Without a store there is no queue, so nothing to retry: said, not made.
-      const wiring = await wire(loaded.config, log, { store: { existing: true } });
+      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
       try {
         await wiring.prepare();
         const result = await retryQueuedErrors({

@@ -24,7 +24,7 @@ export function registerExplain(program: Command, io: CommandIo): void {
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
       // Only reads the store: a missing one is said, not made (README "Exit statuses").
-      const wiring = await wire(loaded.config, log, { store: { existing: true } });
+      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
       try {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         const problems = problemsOf(openErrorsOf(found));

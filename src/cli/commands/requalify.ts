@@ -70,7 +70,7 @@ export function registerRequalify(program: Command, io: CommandIo): void {
       // only writes it sooner than the next sync would.
       let done: RequalifyResult;
       try {
-        const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: REQUALIFY_PATIENCE });
+        const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: REQUALIFY_PATIENCE, now: io.now });
         try {
           await wiring.prepare();
           const sent = await sendRequalify({ ...runParts(wiring), log }, keys);
@@ -115,7 +115,8 @@ async function decide(
   const { dispositions } = loadQualification(loaded.config.qualification);
   const store = await openStore(loaded.config.store, { existing: true });
   try {
-    const found = await planRequalify(store, email);
+    const now = io.now?.() ?? new Date();
+    const found = await planRequalify(store, email, now);
     if (!found.ok) {
       // A person leadloop knows is named with their stage, as a move would name them; nobody's fields are null.
       const who = found.known ?? { email, personId: null, from: null };
@@ -135,7 +136,7 @@ async function decide(
         return undefined;
       }
     }
-    const at = new Date().toISOString();
+    const at = now.toISOString();
     const keys = await applyRequalify(store, plan, {
       marketingSystem: MARKETING_SYSTEM,
       crmStatus:

@@ -19,7 +19,7 @@ export function registerRoute(program: Command, io: CommandIo): void {
       const { loaded, log } = commandConfig(this, io);
       // Reads the store's links when there is one; routes from the systems alone before the first sync,
       // creating no store (README "Exit statuses").
-      const wiring = await wire(loaded.config, log, { store: { inMemoryWhenMissing: true } });
+      const wiring = await wire(loaded.config, log, { store: { inMemoryWhenMissing: true }, now: io.now });
       try {
         const key = normalizeEmail(email) ?? email;
         const [person] = await wiring.marketing.findBy(

@@ -64,7 +64,7 @@ export function registerValidate(program: Command, io: CommandIo): void {
       if (opts.live) {
         // A check creates no store: the behaviour source it finds is kept for the next run only in a store
         // that exists already (a first sync probes the portal itself).
-        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true } });
+        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true }, now: io.now });
         try {
           // Which behaviour sources the portal offers (one call), kept for the next run's start.
           const portal = await wiring.funnel.activities.probeEventsApi();

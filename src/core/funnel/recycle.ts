@@ -66,13 +66,22 @@ const HELD_TEXT = "held by the cool-down until ";
 
 /** How the funnel names a hold, in an MQL's cause, `explain` and `hot`: "held by the cool-down until 2027-01-03 09:30 UTC". */
 export function heldText(until: Date): string {
-  return `${HELD_TEXT}${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `${HELD_TEXT}${holdEndText(until)}`;
 }
 
-/** The hold an MQL's cause names ("held by the cool-down until 2027-01-03 09:30 UTC"), or null. */
-export function holdNamed(cause: string): string | null {
+/** A hold's end as the funnel writes it, to the minute: "2027-01-03 09:30 UTC". */
+export function holdEndText(until: Date): string {
+  return `${until.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * When the hold an MQL's cause names ends ("held by the cool-down until 2027-01-03 09:30 UTC", `heldText`),
+ * or null when it names none.
+ */
+export function holdEndNamed(cause: string): Date | null {
   const at = cause.indexOf(HELD_TEXT);
-  return at < 0 ? null : (/^held by the cool-down until [^,;]+ UTC/.exec(cause.slice(at))?.[0] ?? null);
+  const named = at < 0 ? null : /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC/.exec(cause.slice(at + HELD_TEXT.length));
+  return named ? new Date(`${named[1]}T${named[2]}:00.000Z`) : null;
 }
 
 /**

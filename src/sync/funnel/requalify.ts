@@ -5,7 +5,7 @@
 // handoff does); what the drain could not send waits in the store for the next sync, as any decided write.
 import { type DispositionMaps, LEAD_STATUS_FIELD, reopenStatus, revokedVerdictValues } from "../../core/funnel/dispositions.js";
 import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/funnel/lifecycle-values.js";
-import { holdNamed } from "../../core/funnel/recycle.js";
+import { heldText, holdEndNamed, holdEndText } from "../../core/funnel/recycle.js";
 import { move, REQUALIFY_TARGET, type Stage } from "../../core/funnel/stages.js";
 import type { OutboxWrite, StateStore } from "../../store/port.js";
 import { type AdminRunParts, inAdminRun } from "../admin-run.js";
@@ -24,8 +24,11 @@ export type RequalifyLookup =
   | { ok: true; plan: RequalifyPlan }
   | { ok: false; message: string; known?: { personId: string; email: string; from: Stage } };
 
-/** Finds the person by email (any case) among the people leadloop knows, and the move requalify makes. */
-export async function planRequalify(store: StateStore, email: string): Promise<RequalifyLookup> {
+/**
+ * Finds the person by email (any case) among the people leadloop knows, and the move requalify makes; `now`
+ * (the run's clock) tells a cool-down hold still running from one that is over.
+ */
+export async function planRequalify(store: StateStore, email: string, now: Date): Promise<RequalifyLookup> {
   const wanted = email.trim().toLowerCase();
   const scored = (await store.listPersonScores()).find((r) => r.email?.toLowerCase() === wanted);
   const personId =
@@ -35,8 +38,8 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
   const known = { personId, email: scored?.email ?? email, from };
   const to = REQUALIFY_TARGET[from];
   if (!to) {
-    const hold = from === "mql" ? await holdOf(store, personId) : null;
-    const stage = hold ? `an MQL ${hold}, handed off then if she still qualifies (her records still show the rep's verdict)` : `at stage ${from}`;
+    const holdEnd = from === "mql" ? await holdEndOf(store, personId) : null;
+    const stage = holdEnd ? heldMql(holdEnd, now) : `at stage ${from}`;
     return {
       ok: false,
       message: `${email} is ${stage}; requalify moves people at trash, lost or unreachable back into the funnel`,
@@ -49,15 +52,26 @@ export async function planRequalify(store: StateStore, email: string): Promise<R
 }
 
 /**
- * The cool-down's hold on a person whose latest move is an MQL it holds and no handoff has given sales
- * yet (README "Recycle and trash": her contact and CRM record keep the rep's verdict meanwhile), or null.
+ * When the cool-down's hold ends on a person whose latest move is an MQL it holds and no handoff has given
+ * sales yet (README "Recycle and trash": her contact and CRM record keep the rep's verdict meanwhile), or null.
  */
-async function holdOf(store: StateStore, personId: string): Promise<string | null> {
+async function holdEndOf(store: StateStore, personId: string): Promise<Date | null> {
   const latest = (await store.latestEvents([personId])).get(personId);
-  const hold = latest ? holdNamed(latest.cause) : null;
-  if (!latest || hold === null) return null;
+  const end = latest ? holdEndNamed(latest.cause) : null;
+  if (!latest || end === null) return null;
   const clocks = await store.listSlaClocks({ personIds: [personId] });
-  return clocks.some((c) => c.handoffAt >= latest.at) ? null : hold;
+  return clocks.some((c) => c.handoffAt >= latest.at) ? null : end;
+}
+
+/**
+ * A held MQL as she is now: a hold still running is named with its end; one whose end has passed holds no
+ * more, and the first sync after it hands her off, or returns her to nurture if she no longer qualifies
+ * (core/funnel/recycle.ts `heldByCoolDown`).
+ */
+function heldMql(end: Date, now: Date): string {
+  return now.getTime() < end.getTime()
+    ? `an MQL ${heldText(end)}, handed off then if she still qualifies (her records still show the rep's verdict)`
+    : `an MQL whose cool-down ended at ${holdEndText(end)}; the next sync hands her off if she still qualifies, else returns her to nurture (her records show the rep's verdict until then)`;
 }
 
 export interface RequalifyOptions {

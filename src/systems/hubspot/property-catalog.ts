@@ -3,7 +3,7 @@
 // from what an earlier process read and the store kept (ARCHITECTURE.md "Kept descriptions").
 import { DescriptionLedger } from "../../sync/description-ledger.js";
 import type { DescriptionChanges, DescriptionKeeping, KeptDescription } from "../../sync/kept-descriptions.js";
-import type { Clock } from "../clock.js";
+import { type Clock, dateOf } from "../clock.js";
 import { SYSTEM } from "./fault-table.js";
 import { canonicalObject } from "./object-names.js";
 import { keptPropertyList, type PropertyDefinition, propertyList } from "./schemas.js";
@@ -36,7 +36,7 @@ export class PropertyCatalog implements DescriptionKeeping {
     const type = canonicalObject(object);
     let found = this.cache.get(type);
     if (!found) {
-      const askedAt = this.clock.now();
+      const askedAt = dateOf(this.clock);
       found = this.transport
         .send({ method: "GET", path: `/crm/v3/properties/${type}`, qs: { archived: "false" } }, propertyList)
         .then(({ body }) => {

@@ -19,7 +19,7 @@ import type {
 import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
 import { SystemError } from "../../sync/system-error.js";
 import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
-import { type Clock, systemClock } from "../clock.js";
+import { type Clock, dateOf, systemClock } from "../clock.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
@@ -76,7 +76,7 @@ export interface SalesforceAdapter extends SystemPort {
 export async function createSalesforceAdapter(options: SalesforceAdapterOptions): Promise<SalesforceAdapter> {
   const log = (options.log ?? silentLogger).child({ system: "salesforce" });
   const clock = options.clock ?? systemClock;
-  const budget = new ApiBudget(options.apiShare ?? { share: DEFAULT_API_SHARE, earlier: [] }, () => clock.now());
+  const budget = new ApiBudget(options.apiShare ?? { share: DEFAULT_API_SHARE, earlier: [] }, () => dateOf(clock));
   const client = await SalesforceClient.open({
     connection: options.connection,
     log,

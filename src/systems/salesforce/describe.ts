@@ -7,7 +7,7 @@ import type { FieldDescription, FieldType, ObjectDescription } from "../../core/
 import { DescriptionLedger } from "../../sync/description-ledger.js";
 import type { DescriptionChanges, DescriptionKeeping, KeptDescription } from "../../sync/kept-descriptions.js";
 import { SystemError } from "../../sync/system-error.js";
-import type { Clock } from "../clock.js";
+import { type Clock, dateOf } from "../clock.js";
 import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { documentedAnswer, SYSTEM } from "./errors.js";
@@ -185,7 +185,7 @@ export class DescribeCache implements DescriptionKeeping {
     const root = this.client.versionRoot();
     for (let i = 0; i < objects.length; i += MAX_SUBREQUESTS) {
       const part = objects.slice(i, i + MAX_SUBREQUESTS);
-      const askedAt = this.clock.now();
+      const askedAt = dateOf(this.clock);
       let answers;
       try {
         answers = await sendGets(
@@ -208,7 +208,7 @@ export class DescribeCache implements DescriptionKeeping {
   }
 
   private async load(object: string): Promise<DescribedObject> {
-    const askedAt = this.clock.now();
+    const askedAt = dateOf(this.clock);
     const raw = await this.client.call<unknown>({
       method: "GET",
       path: `/sobjects/${soqlName(object)}/describe`,
