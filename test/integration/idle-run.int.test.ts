@@ -118,7 +118,8 @@ describe("a run with nothing to do", () => {
     expect(readTwice(first.hubspot, "companies")).toEqual([]);
     expect(readTwice(first.hubspot, "deals")).toEqual([]);
     ahead += PAST_SEARCH_LAG;
-    // The next run asks again for the people of the run before (a stop between pairs would lose them).
+    // The next run asks only for the people the run before linked after its own asks (its handoff's Leads):
+    // those its asks covered are not asked about again (inclusion.ts, the `#inclusion` cursors).
     const settle = await run();
     expect(settle.hubspot.some((c) => c.path === "/crm/v4/associations/contacts/companies/batch/read")).toBe(true);
     expect(readTwice(settle.hubspot, "companies")).toEqual([]);

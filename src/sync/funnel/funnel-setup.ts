@@ -123,7 +123,10 @@ export interface FunnelRunState {
 }
 
 export interface InclusionRunState {
-  /** When the last run that succeeded started (null: none did); undefined until first looked up. */
+  /**
+   * When the last run that succeeded started (null: none did); undefined until first looked up. Asked only
+   * for an object whose inclusion cursor is not saved yet (a store of before it: inclusion.ts).
+   */
   since?: string | null;
   /** Per associated object (companies, deals): each person whose associations this run read, and them. */
   associated: Map<string, Map<string, string[]>>;

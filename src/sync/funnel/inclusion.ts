@@ -19,6 +19,11 @@ const RUNS_LOOKED_AT = 50;
 const PEOPLE_PER_STEP = 2_000;
 /** People per object whose associations a run keeps for its later asks (a million would hold hundreds of MB). */
 const ASSOCIATIONS_KEPT = 20_000;
+/**
+ * The cursor (`companies#inclusion`, `deals#inclusion`) an ask saves once its pages are synced: the instant
+ * up to which the MQLs and links it listed are covered. The next ask lists people from there.
+ */
+const INCLUSION_CURSOR = "#inclusion";
 
 export async function includedInCrm(
   ctx: RunContext,
@@ -57,17 +62,18 @@ async function qualifiedPeople(
 }
 
 /**
- * The companies and deals of people who became MQLs or were linked since the last run that finished
- * (this one included) and that have no CRM counterpart yet: they were excluded when last read (no
- * contact of theirs was included) and may not change again, so they are read here for the pair's sync
- * to create them now. Since the last finished run, not this run alone: a run stopped or killed between
- * its contact pair and its company pair leaves those people's companies to the next.
+ * The companies and deals of people who became MQLs or were linked since the last ask of the object was
+ * covered (its `#inclusion` cursor) and that have no CRM counterpart yet: they were excluded when last
+ * read (no contact of theirs was included) and may not change again, so they are read here for the pair's
+ * sync to create them now. The cursor moves only once an ask's pages are all synced, so a run stopped or
+ * killed between its contact pair and its company pair leaves those people's companies to the next; the
+ * people an earlier ask covered (a first load's hundreds of thousands) are not asked about again. A store
+ * without the cursor yet (one of before it) asks from the start of the last run that succeeded.
  *
- * A run asks three times (companies before and after its contact pair, deals), for a set of people that
- * only grows: when the last run started is looked up once, and each person's companies and deals are
- * read from HubSpot once per run (`state.inclusion`, up to ASSOCIATIONS_KEPT people), so the second ask
- * for companies reads only the people the contact pair linked meanwhile. The records come in pages of at
- * most GROUP_RECORDS, as a change read's groups do.
+ * A run asks three times (companies before and after its contact pair, deals): each person's companies
+ * and deals are read from HubSpot once per run (`state.inclusion`, up to ASSOCIATIONS_KEPT people), so the
+ * second ask for companies reads only the people the contact pair linked meanwhile. The records come in
+ * pages of at most GROUP_RECORDS, as a change read's groups do.
  */
 export async function* newlyIncludedPages(
   ctx: RunContext,
@@ -79,16 +85,39 @@ export async function* newlyIncludedPages(
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return;
   if (!ctx.marketing.readAssociations) return;
   const included = state.inclusion;
-  if (included.since === undefined) included.since = await lastFinishedRunStart(ctx);
-  const since = included.since;
+  const object = mapping.marketingObject;
+  const cursorObject = `${object}${INCLUSION_CURSOR}`;
+  // Taken before the people are listed: an MQL or link stored after it is the next ask's.
+  const asked = ctx.now().toISOString();
+  const covered = await ctx.store.getCursor(ctx.marketing.system, cursorObject);
+  if (covered === undefined && included.since === undefined) included.since = await lastFinishedRunStart(ctx);
+  const since = covered?.value ?? included.since ?? null;
   const mqls = (await ctx.store.listFunnelEvents(since === null ? {} : { from: since }))
     .filter((e) => e.toStage === "mql")
     .map((e) => e.personId);
   const linked = await ctx.store.listLinkedSince(CONTACT_PAIR, since);
   // A dry run stores no links: the people its plan linked are in the run's context.
   const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
-  if (people.length === 0) return;
-  const object = mapping.marketingObject;
+  if (people.length > 0) yield* includedPages(ctx, included, object, mapping, fields, people);
+  // Reached once every page above is synced (a caller that stops leaves the generator unfinished, and a
+  // stop mid-way left pages unread): the people up to `asked` are covered, so the next ask starts there.
+  if (ctx.signal?.aborted) return;
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    cursors: [{ system: ctx.marketing.system, object: cursorObject, value: asked, lastId: null }],
+  });
+}
+
+/** The records of `people`'s `object`s that have no link yet, in pages of at most GROUP_RECORDS. */
+async function* includedPages(
+  ctx: RunContext,
+  included: FunnelRunState["inclusion"],
+  object: string,
+  mapping: ObjectMapping,
+  fields: readonly string[],
+  people: readonly string[],
+): AsyncIterable<SourceRecord[]> {
   const kept = included.associated.get(object) ?? new Map<string, string[]>();
   included.associated.set(object, kept);
   // A first load of a million contacts links hundreds of thousands of people: their associations and
