@@ -179,6 +179,29 @@ describe("leadloop daemon and SIGTERM", () => {
     expect(events.filter((e) => e.message === "run.finished").map((e) => e.status)).toEqual(["failed", "succeeded"]);
   }, 60_000);
 
+  it("stopped with no run succeeded yet (Salesforce's login down since it started), exits 1, not 0", async () => {
+    // README "Exit statuses": a daemon whose runs all failed has synced nothing; a supervisor that restarts
+    // on failure must see it. The stop comes once the first run has said it failed.
+    world.salesforce.faults.add({ requests: [{ kind: "status", status: 503, path: "/services/oauth2/token" }] });
+    const config = parse(readFileSync(world.configPath, "utf8")) as Record<string, unknown>;
+    config.schedule = { every: "1h" };
+    config.sync = { retryPatience: "1s" };
+    writeFileSync(world.configPath, stringify(config));
+    const daemon = spawnDaemon(world);
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => daemon.once("close", (code) => resolve(code)));
+    let stopped = false;
+    daemon.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      // Once: a second SIGTERM has the signal's default again (README "Exit statuses").
+      if (!stopped && stderr.includes('"daemon.run_failed"')) stopped = daemon.kill("SIGTERM");
+    });
+
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('"daemon.stopping"');
+    expect(stderr).not.toContain('"status":"succeeded"');
+  }, 60_000);
+
   it("outlives HubSpot down while its first run makes sure of leadloop's properties: that run fails, the next syncs", async () => {
     // Every property read answers 503 until the daemon has said its first run failed.
     world.hubspot.faults.add({ requests: [{ kind: "status", status: 503, path: "/crm/v3/properties/" }] });
