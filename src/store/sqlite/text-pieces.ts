@@ -15,8 +15,18 @@ import type { Statements } from "./statements.js";
 
 /** Values shorter than this stay as they are: a piece and its id would take more room than they save. */
 export const PIECED_MIN_CHARS = 64;
-/** Pieces kept in memory at most; beyond it the cache starts over (each is one indexed look-up away). */
-const PIECE_CACHE_LIMIT = 20_000;
+/**
+ * Pieces kept in memory at most; beyond it the cache starts over (each is one indexed look-up away), about
+ * 270 bytes a piece with its entries. A 10,000-contact first load cuts 23,100 pieces and uses most again when
+ * the audit takes the writes the outbox kept them for: at 20,000 the cache started over before then, and
+ * 28,400 of its 310,000 look-ups read a piece back from the table (issue 11).
+ */
+const PIECE_CACHE_LIMIT = 40_000;
+/**
+ * Characters of the values reads put together kept in memory at most (TextPieceTable `joinedValues`);
+ * beyond it they start over. A drain's page of 2,000 writes holds about 700,000.
+ */
+const JOINED_VALUE_CHARS = 1_000_000;
 /** A piece's `last_write` is moved only when a write is later by this many: most uses write nothing. */
 const LAST_USE_STEP_WRITES = 10_000;
 
@@ -40,6 +50,8 @@ const OUTBOX_PIECE_IDS = `SELECT p.value FROM outbox o, json_each(o.write, '$.f'
  */
 export interface PieceTexts {
   get(id: number): string | undefined;
+  /** A pieced value `textOf` put together from these pieces (`ids`), told so that keeping it again takes them. */
+  joined?(text: string, ids: readonly number[]): void;
 }
 
 /**
@@ -68,6 +80,19 @@ export class TextPieceTable {
    * need not read from the table again.
    */
   private readonly textsById = new Map<number, string>();
+  /**
+   * The pieced values reads put together (`textOf`), with their pieces' ids: a drain reads its writes back
+   * and the audit keeps the values of those accepted soon after, which it takes these pieces for instead
+   * of cutting each value again and looking every piece up by its text (a 10,000-contact first load's
+   * audit: 14,000 values, 140,000 look-ups; issue 11). Emptied with the pieces.
+   */
+  private readonly joinedValues = new Map<string, readonly number[]>();
+  private joinedChars = 0;
+  /** The pieces this connection knows, as a read that names no other gets them (`piecesOf`). */
+  private readonly knownTexts: PieceTexts = {
+    get: (id) => this.textsById.get(id),
+    joined: (text, ids) => this.rememberJoined(text, ids),
+  };
 
   /** Another connection's commit (its prune) may have dropped a cached piece: the cache is emptied then. */
   constructor(
@@ -84,7 +109,8 @@ export class TextPieceTable {
   stored(value: string | null, writeId: number, addedUse = writeId): StoredValue {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     this.otherCommits.check();
-    return splitPieces(value).map((piece) => this.idOf(piece, writeId, addedUse));
+    const joined = this.joinedValues.get(value);
+    return (joined && this.usedAgain(joined, writeId)) ?? splitPieces(value).map((piece) => this.idOf(piece, writeId, addedUse));
   }
 
   /**
@@ -127,7 +153,7 @@ export class TextPieceTable {
       if (!Array.isArray(value)) return;
       for (let i = 0; i < value.length; i++) namePiece(value[i]!);
     }, namePiece);
-    if (wanted.size === 0) return known;
+    if (wanted.size === 0) return this.knownTexts;
     const read = new Map<number, string>();
     for (const chunk of inListChunks([...wanted])) {
       for (const row of this.sql
@@ -135,7 +161,7 @@ export class TextPieceTable {
         .all(...chunk.params))
         read.set(row.id, row.piece);
     }
-    return { get: (id) => known.get(id) ?? read.get(id) };
+    return { get: (id) => known.get(id) ?? read.get(id), joined: this.knownTexts.joined! };
   }
 
   /**
@@ -156,6 +182,31 @@ export class TextPieceTable {
   forget(): void {
     this.cache.clear();
     this.textsById.clear();
+    this.joinedValues.clear();
+    this.joinedChars = 0;
+  }
+
+  private rememberJoined(text: string, ids: readonly number[]): void {
+    if (this.joinedChars + text.length > JOINED_VALUE_CHARS) {
+      this.joinedValues.clear();
+      this.joinedChars = 0;
+    }
+    this.joinedValues.set(text, ids);
+    this.joinedChars += text.length;
+  }
+
+  /**
+   * The ids of a value a read put together, used by audit write `writeId` as `idOf` uses a piece; undefined
+   * when a piece is no longer in the cache (read by id only, or the cache started over): it is cut then.
+   */
+  private usedAgain(ids: readonly number[], writeId: number): number[] | undefined {
+    for (let i = 0; i < ids.length; i++) {
+      const text = this.textsById.get(ids[i]!);
+      const piece = text === undefined ? undefined : this.cache.get(text);
+      if (piece === undefined) return undefined;
+      this.use(piece, writeId);
+    }
+    return [...ids];
   }
 
   private idOf(text: string, writeId: number, addedUse: number): number {
@@ -180,11 +231,16 @@ export class TextPieceTable {
       this.cache.set(own, piece);
       this.textsById.set(piece.id, own);
     }
+    this.use(piece, writeId);
+    return piece.id;
+  }
+
+  /** Records the piece's use by audit write `writeId` when a step past the last recorded. */
+  private use(piece: Piece, writeId: number): void {
     if (writeId > piece.lastWrite + LAST_USE_STEP_WRITES) {
       this.sql.get("UPDATE audit_pieces SET last_write = MAX(last_write, ?) WHERE id = ?").run(writeId, piece.id);
       piece.lastWrite = writeId;
     }
-    return piece.id;
   }
 }
 
@@ -208,6 +264,7 @@ export function textOf(value: StoredValue, pieces: PieceTexts): string | null {
   if (!Array.isArray(value)) return value;
   let text = "";
   for (let i = 0; i < value.length; i++) text += pieceText(value[i]!, pieces);
+  pieces.joined?.(text, value);
   return text;
 }
 
