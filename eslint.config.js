@@ -17,7 +17,8 @@ export default tseslint.config(
   },
   {
     // Core is pure (ARCHITECTURE.md): it imports only core and the few packages that are pure data and
-    // functions — date-fns, libphonenumber-js (numbering plans), i18n-iso-countries (country names).
+    // functions — date-fns (and its UTC date, @date-fns/utc), libphonenumber-js (numbering plans),
+    // i18n-iso-countries (country names).
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": [
@@ -25,8 +26,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(?!\\.{1,2}/|date-fns(/[A-Za-z]+)?$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
-              message: "src/core is pure: import core modules or date-fns, libphonenumber-js, i18n-iso-countries only",
+              regex: "^(?!\\.{1,2}/|date-fns(/[A-Za-z]+)?$|@date-fns/utc$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
+              message: "src/core is pure: import core modules or date-fns, @date-fns/utc, libphonenumber-js, i18n-iso-countries only",
             },
             {
               regex: "^(\\.\\./)+(sync|store|systems|cli|config|daemon|log|sandbox|report|bench)/",

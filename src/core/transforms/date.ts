@@ -12,6 +12,10 @@ import { isExists } from "date-fns/isExists";
 import { isValid } from "date-fns/isValid";
 import { parse as parseDate } from "date-fns/parse";
 import { parseISO } from "date-fns/parseISO";
+// A date whose wall clock is UTC's: date-fns reads and sets a pattern's fields through it, so no server zone's
+// summer time moves a field (through local time, 02:30 on 2027-03-28 in Europe/Paris does not exist and read
+// as 03:30, both ways).
+import { utc } from "@date-fns/utc";
 import type { DateForm } from "../mapping.js";
 import { broken, type CompiledStep, fail, ok, quote, type StepFn } from "./result.js";
 
@@ -20,25 +24,9 @@ const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 const EPOCH_MS = /^-?\d{1,16}$/;
 /** The range a JS Date can hold (±100,000,000 days around 1970). */
 const MAX_MS = 8.64e15;
-/**
- * A Date whose wall clock is UTC's: date-fns reads and sets a pattern's fields through Date's local
- * getters and setters, here the UTC ones, so no server zone's summer time moves a field. Through the
- * local ones, 02:30 on a spring-forward day (2027-03-28 in Europe/Paris) does not exist and read as 03:30,
- * both ways. As @date-fns/utc's UTCDateMini; date-fns builds every date it returns like its `in` one.
- */
-class UtcWallClock extends Date {
-  override getTimezoneOffset(): number {
-    return 0;
-  }
-}
-for (const name of Object.getOwnPropertyNames(Date.prototype)) {
-  const utc = /^(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds)$/.exec(name);
-  if (utc) Object.defineProperty(UtcWallClock.prototype, name, { value: Reflect.get(Date.prototype, `${utc[1]}UTC${utc[2]}`) });
-}
-const utcWallClock = (value: Date | number | string): UtcWallClock => new UtcWallClock(value instanceof Date ? value.getTime() : value);
 
 /** Date-fns fills fields the pattern lacks from this reference; a fixed one keeps the core pure. */
-const REFERENCE = utcWallClock(Date.UTC(2000, 0, 1));
+const REFERENCE = utc(Date.UTC(2000, 0, 1));
 
 type Reader = (value: string) => number | undefined;
 type Writer = (ms: number) => string;
@@ -105,7 +93,7 @@ function reader(form: DateForm): Reader {
   return (value) => {
     let parsed: Date;
     try {
-      parsed = parseDate(value, pattern, REFERENCE, { in: utcWallClock });
+      parsed = parseDate(value, pattern, REFERENCE, { in: utc });
     } catch {
       return undefined;
     }
@@ -118,5 +106,5 @@ function writer(form: DateForm): Writer {
   if (form === "datetime") return (ms) => new Date(ms).toISOString();
   if (form === "epoch_ms") return (ms) => String(ms);
   const pattern = form.pattern;
-  return (ms) => formatDate(ms, pattern, { in: utcWallClock });
+  return (ms) => formatDate(ms, pattern, { in: utc });
 }
