@@ -10,8 +10,7 @@ import type { DueForm } from "../../core/sla/index.js";
 import type { OutboxEntry, OutboxWrite, Side } from "../port.js";
 import type { NameTable } from "./names.js";
 import { rulePiece, ruleText } from "./rule-numbers.js";
-import type { NamePieces, PieceTexts, StoredValue } from "./text-pieces.js";
-import { textOf } from "./text-pieces.js";
+import { type NamePieces, type PieceTexts, type StoredValue, textOf } from "./text-pieces.js";
 
 /**
  * A rule: its number (rule-numbers.ts); its text in rows written before the outbox numbered rules (still
