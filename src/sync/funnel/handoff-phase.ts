@@ -14,7 +14,7 @@ import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
 import type { FunnelEvent, Link, NewQueuedError, OutboxWrite, QueuedError } from "../../store/port.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
-import { handoffGroup } from "../outbox/drain.js";
+import { handoffGroup, handoffRecordKey } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
@@ -50,6 +50,7 @@ import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
 import { handoffOwners, type RestoredHandoff } from "./restored-owners.js";
 import { raisedBreaches } from "./restored-breaches.js";
+import { type HandoffTask, handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
  * How far back an MQL still waits for its handoff, beyond the recycle cool-down: a person the cool-down
@@ -191,19 +192,27 @@ async function handOffPage(
   const turns = new QueueTurns();
   const restored = restoredHandoffs(setup, candidates, crmRecords);
   const restoredOwners = await handoffOwners(ctx, setup, restored);
-  const breached = await raisedBreaches(ctx, setup, restored);
+  // A restored MQL whose record shows no handoff may have been handed off all the same: its task says so.
+  const shown = new Set(restored.map((r) => r.personId));
+  const tasks = await handoffTasks(ctx, setup, candidates.filter((c) => c.restored && crmRecords.has(c.crmId) && !shown.has(c.personId)));
+  const breached = await raisedBreaches(ctx, setup, [
+    ...restored,
+    ...[...tasks].map(([personId, t]) => ({ personId, handoffAt: t.handoffAt })),
+  ]);
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
-    if (c.restored && carriesHandoff(setup, crmRecord, c.mqlAt)) {
+    const task = tasks.get(c.personId);
+    if (c.restored && (shown.has(c.personId) || task)) {
       decided.push({
         personId: c.personId,
         ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, {
-          handedTo: restoredOwners.get(c.crmId),
+          handedTo: task ? task.ownerId : restoredOwners.get(c.crmId),
           breached: breached.has(c.personId),
+          task,
         }),
       });
       continue;
@@ -400,6 +409,10 @@ function restoredHandoffs(
  * is written: the record, its tasks and its owner are already the handoff's. A rep who gave the record away
  * since moves an unbreached clock as in a run without the loss (sla-phase.ts `followCrmOwners`); a breached
  * one stays with its rep, as it would have.
+ * A handoff the record does not show, found by its "New MQL" task (`task`: restored-handoff-tasks.ts), comes
+ * back as the task shows it (its owner, handed off at its creation), and the record's write it still owes
+ * (the owner and MQL date) is decided again: sent, or refused and queued again while its rep stays
+ * deactivated, as the lost queue held it (README "Leads of a rep who left": no other rep is given it).
  * Not counted as a handoff, and the routing takes no turn for it.
  */
 function restoreClock(
@@ -410,15 +423,16 @@ function restoreClock(
   score: PersonScore,
   crmRecord: SourceRecord,
   reps: Map<string, string>,
-  { handedTo, breached }: { handedTo: string | undefined; breached: boolean },
+  { handedTo, breached, task }: { handedTo: string | null | undefined; breached: boolean; task: HandoffTask | undefined },
 ): DecidedHandoff {
   const v = setup.vocabulary;
   const current = crmRecord.fields[v.ownerField] ?? null;
-  const ownerId = handedTo ?? current;
+  const ownerId = handedTo === undefined ? current : handedTo;
   const ownerEmail =
     (v.ownerEmailField && ownerId === current ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
     [...reps].find(([, id]) => id === ownerId)?.[0] ??
     null;
+  const handoffAt = task?.handoffAt ?? c.mqlAt;
   const decision: Decision = {
     slaClocks: [
       {
@@ -426,14 +440,15 @@ function restoreClock(
         crmType: c.crmType,
         crmId: c.crmId,
         ownerId,
-        handoffAt: c.mqlAt,
-        dueAt: slaDueAt(c.mqlAt, setup.sla),
+        handoffAt,
+        dueAt: slaDueAt(handoffAt, setup.sla),
         firstTouchAt: null,
         touches: 0,
-        breachedAt: breached ? slaDueAt(c.mqlAt, setup.sla) : null,
+        breachedAt: breached ? slaDueAt(handoffAt, setup.sla) : null,
       },
     ],
     personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],
+    ...(task ? { outbox: [owedRecordWrite(ctx, setup, c, person, ownerId, ownerEmail)] } : {}),
     // The record keeps what the handoff wrote, which the lost store no longer knows: re-scores write it
     // again once the score moves (the texts unknown, a summary alone does not).
     ...(setup.crmIsMarketing
@@ -442,8 +457,39 @@ function restoreClock(
   };
   return {
     decision,
-    logged: () => ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt: c.mqlAt }),
+    logged: () =>
+      ctx.log.debug("handoff.restored", { personId: c.personId, crmId: c.crmId, ownerId, handoffAt, fromTask: task !== undefined }),
   };
+}
+
+/**
+ * The handoff's record write a restored handoff found by its task still owes: the owner and MQL date,
+ * the handoff's trace on the record (`carriesHandoff`), under the key the handoff's own had. The score
+ * fields come with the re-scores (the restore's score mark); the status a rep may have set since stays.
+ */
+function owedRecordWrite(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  c: Candidate,
+  person: FieldValues,
+  ownerId: string | null,
+  ownerEmail: string | null,
+): OutboxWrite {
+  const v = setup.vocabulary;
+  const fields: FieldValues = {};
+  if (ownerId) fields[v.ownerField] = ownerId;
+  if (v.fields.mqlDate) fields[v.fields.mqlDate] = c.mqlAt;
+  return funnelWrite(ctx, {
+    key: handoffRecordKey(c.personId),
+    phase: "handoff",
+    rule: `handoff to ${ownerEmail ?? ownerId ?? "the integration user"}, restored from its task`,
+    personId: c.personId,
+    email: person.email ?? null,
+    side: "crm",
+    object: c.crmType,
+    recordId: c.crmId,
+    fields,
+  });
 }
 
 /** People scored earlier in this run (and still held) are reused; the others are read and scored now. */
@@ -621,7 +667,7 @@ function handOffOne(
         key: `leadloop:activity:${s.key}`,
       }),
     ),
-    handoffWrite({ key: `${group}:record`, side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
+    handoffWrite({ key: handoffRecordKey(c.personId), side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
   ];
   // The contact gets its owner, and, when the handoff opened the lead again, the open status too, in the
   // same group: the marketer sees it now, and the next run finds both sides agreeing instead of carrying

@@ -48,6 +48,12 @@ export interface HandoffVocabulary {
     /** The field holding a task's owner, which a reroute moves to the lead's new rep. */
     ownerField: string;
     /**
+     * The field the CRM stamps a task's creation in (HubSpot `hs_createdate`, Salesforce `CreatedDate`): when
+     * a handoff's "New MQL" task reached the rep, which a lost store's rebuild reads as the handoff's time
+     * where the record never got the handoff's write (restored-handoff-tasks.ts).
+     */
+    createdField: string;
+    /**
      * The task's status field, the value `fields` gives an open task (`open`) and the value that completes
      * it (`done`): a follow-up task still at `open` is completed when the follow-up ends (follow-up-done.ts).
      */

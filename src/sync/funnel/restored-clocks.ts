@@ -8,7 +8,7 @@ import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.
 import { isRestored } from "../../core/funnel/restore.js";
 import type { SourceRecord } from "../../core/records.js";
 import { slaDueAt } from "../../core/sla/index.js";
-import type { Link, PersonScoreRow, SlaClock, SlaTouch } from "../../store/port.js";
+import type { FunnelEvent, Link, PersonScoreRow, SlaClock, SlaTouch } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
@@ -17,12 +17,15 @@ import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-t
 import { conversionTouch, statusTouch } from "./status-touch.js";
 import { handoffOwners } from "./restored-owners.js";
 import { raisedBreaches } from "./restored-breaches.js";
+import { handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
  * Clocks for the people behind these status records (the record itself with HubSpot as the CRM, else its
  * link, or the person its stamp names, `stampField`, as a converted Lead's does once its link moved to the
  * Contact) who hold none, stand past MQL and whose latest MQL is a restored one the record carries the
- * handoff of (its MQL date to the second, an owner). With the clock, the owner kept for the person
+ * handoff of (its MQL date to the second, an owner), or whose handoff's "New MQL" task is in the CRM where
+ * the record never got the handoff's write (restored-handoff-tasks.ts: the task's rep, handed off at its
+ * creation; nothing is written on a record decided since). With the clock, the owner kept for the person
  * (`person_scores`, as the handoff keeps it) and, when the record's status is the verdict that took the
  * person to the restored stage, that verdict's touch at the stage's date (the contact's
  * `leadloop_disposition_date`, the record's time when the rep set it), as the dispositions counted it.
@@ -39,17 +42,17 @@ export async function clocksRestoredPastMql(
 ): Promise<Decision> {
   const v = setup.vocabulary;
   const mqlDate = v.fields.mqlDate;
-  if (!mqlDate) return {};
-  // Only records that show a handoff at all: a page of a normal run stops here or at the clocks below.
-  const handedOff = records.filter((r) => r.fields[mqlDate] && r.fields[v.ownerField]);
-  if (handedOff.length === 0) return {};
-  const links = setup.crmIsMarketing ? null : await ctx.store.findLinksByCrmIds("contact", handedOff.map((r) => r.id));
+  if (!mqlDate || records.length === 0) return {};
+  const links = setup.crmIsMarketing ? null : await ctx.store.findLinksByCrmIds("contact", records.map((r) => r.id));
   const personOf = (r: SourceRecord): string | null | undefined =>
     links === null ? r.id : (links.get(r.id)?.marketingId ?? (stampField ? r.fields[stampField] : null));
-  const shown = handedOff.flatMap((r) => {
+  const all = records.flatMap((r) => {
     const personId = personOf(r);
     return personId ? [{ record: r, personId, linked: links === null || links.has(r.id) }] : [];
   });
+  // Those that show a handoff, or stand past MQL: a page of a normal run stops here or at the clocks below.
+  const stages = await ctx.store.currentStages(all.filter((s) => !showsHandoff(setup, s.record)).map((s) => s.personId));
+  const shown = all.filter((s) => showsHandoff(setup, s.record) || PAST_MQL.has(stages.get(s.personId) ?? "mql"));
   if (shown.length === 0) return {};
   const clocked = new Set(
     (await ctx.store.listSlaClocks({ personIds: shown.map((s) => s.personId) })).map((c) => c.personId),
@@ -59,51 +62,67 @@ export async function clocksRestoredPastMql(
   // again when the SLA phase reads them (ARCHITECTURE.md "The follow-up SLA").
   const stamped = shown.filter((s) => !s.linked && !clocked.has(s.personId)).map((s) => s.personId);
   const personLinks = stamped.length > 0 ? await ctx.store.findLinksByMarketingIds("contact", stamped) : new Map<string, Link>();
+  // Each unclocked person's latest MQL, restored, and the move past it since.
+  const past: ((typeof shown)[number] & { mql: FunnelEvent; latest: FunnelEvent })[] = [];
+  for (const s of shown) {
+    if (clocked.has(s.personId)) continue;
+    const events = await ctx.store.listFunnelEvents({ personId: s.personId });
+    const mql = events.filter((e) => e.toStage === "mql").at(-1);
+    const latest = events.at(-1);
+    if (!mql || !latest || latest.toStage === "mql" || !isRestored(mql.cause)) continue;
+    past.push({ ...s, mql, latest });
+  }
+  // A record that does not carry the handoff may never have got its write: the rep's task shows the handoff.
+  const tasks = await handoffTasks(
+    ctx,
+    setup,
+    past.filter((p) => !carriesHandoff(setup, p.record, p.mql.at)).map((p) => ({ personId: p.personId, mqlAt: p.mql.at })),
+  );
   const clocks: SlaClock[] = [];
   const touches: SlaTouch[] = [];
   const owners = new Map<string, string | null>();
   /** The statuses a rep set before the one the record shows: its history has them. */
   const earlier: RestoredClockRecord[] = [];
-  for (const { record, personId, linked } of shown) {
-    if (clocked.has(personId)) continue;
-    const events = await ctx.store.listFunnelEvents({ personId });
-    const mql = events.filter((e) => e.toStage === "mql").at(-1);
-    const latest = events.at(-1);
-    if (!mql || !latest || latest.toStage === "mql" || !isRestored(mql.cause)) continue;
-    if (!carriesHandoff(setup, record, mql.at)) continue;
-    const ownerId = record.fields[v.ownerField]!;
+  const fromTask: RestoredClockRecord[] = [];
+  for (const { record, personId, linked, mql, latest } of past) {
+    const task = tasks.get(personId);
+    if (clocked.has(personId) || (!task && !carriesHandoff(setup, record, mql.at))) continue;
+    clocked.add(personId);
+    // Found by its task, the handoff is the task's: its rep, at its creation (restored-handoff-tasks.ts).
+    const ownerId = task ? task.ownerId : record.fields[v.ownerField]!;
+    const handoffAt = task?.handoffAt ?? mql.at;
     const now = linked ? undefined : personLinks.get(personId);
     clocks.push({
       personId,
       crmType: now?.crmType ?? record.object,
       crmId: now?.crmId ?? record.id,
       ownerId,
-      handoffAt: mql.at,
-      dueAt: slaDueAt(mql.at, setup.sla),
+      handoffAt,
+      dueAt: slaDueAt(handoffAt, setup.sla),
       firstTouchAt: null,
       touches: 0,
       breachedAt: null,
     });
-    clocked.add(personId);
-    owners.set(personId, (v.ownerEmailField ? record.fields[v.ownerEmailField]?.toLowerCase() : undefined) ?? null);
+    owners.set(personId, (!task && v.ownerEmailField ? record.fields[v.ownerEmailField]?.toLowerCase() : undefined) ?? null);
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
-    const verdict = verdictAt === null ? null : statusTouch(personId, record, verdictAt, mql.at);
+    const verdict = verdictAt === null ? null : statusTouch(personId, record, verdictAt, handoffAt);
     if (verdict) touches.push(verdict);
     // A converted Lead's history holds the statuses set before its conversion, and the one it was handed off at.
-    earlier.push({ record, personId, handoffAt: mql.at, withCurrent: false });
+    // The owner history's rep is the handoff's only where the record got the handoff's write.
+    (task ? fromTask : earlier).push({ record, personId, handoffAt, withCurrent: false });
     if (!linked) {
       // Found by its stamp, the Lead was converted: converting set its status, a touch as the conversions count it.
-      const converted = conversionTouch(personId, record, mql.at);
+      const converted = conversionTouch(personId, record, handoffAt);
       if (converted) touches.push(converted);
     }
-    ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt: mql.at, stage: latest.toStage });
+    ctx.log.debug("handoff.restored", { personId, crmId: record.id, ownerId, handoffAt, stage: latest.toStage, fromTask: task !== undefined });
   }
   if (clocks.length === 0) return {};
   await ownHandoffOwners(ctx, setup, earlier, clocks, owners);
   // A breach raised before the loss comes back with its clock, not raised again (restored-breaches.ts).
   const breached = await raisedBreaches(ctx, setup, clocks);
   for (const [i, clock] of clocks.entries()) if (breached.has(clock.personId)) clocks[i] = { ...clock, breachedAt: clock.dueAt };
-  touches.push(...(await touchesFromStatusHistory(ctx, setup, earlier)));
+  touches.push(...(await touchesFromStatusHistory(ctx, setup, [...earlier, ...fromTask])));
   return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
 }
 
@@ -129,6 +148,14 @@ async function ownHandoffOwners(
     owners.set(clock.personId, null);
   }
 }
+
+/** The record shows a handoff's write: an MQL date and an owner (`carriesHandoff` checks the date). */
+function showsHandoff(setup: FunnelSetup, record: SourceRecord): boolean {
+  return Boolean(record.fields[setup.vocabulary.fields.mqlDate ?? ""] && record.fields[setup.vocabulary.ownerField]);
+}
+
+/** The stages a person reaches past MQL: a rep's verdict, a conversion, a deal's outcome. */
+const PAST_MQL: ReadonlySet<string> = new Set(["sal", "opportunity", "won", "lost", "recycled", "trash", "unreachable"]);
 
 /** Where a person sales accepted goes on to without another verdict: their deal's stages. */
 const PAST_ACCEPTED: ReadonlySet<string> = new Set(["opportunity", "won", "lost"]);

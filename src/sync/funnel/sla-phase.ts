@@ -18,6 +18,7 @@ import type {
 import { readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { type Decision, decide } from "../outbox/decide.js";
+import { handoffRecordKey } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
@@ -114,6 +115,17 @@ export const SLA_CLOCK_PAGE = 1_000;
  * and `sla` follows, and the previous owner's open follow-up tasks go to the new rep, as a reroute's do
  * (ARCHITECTURE.md "The follow-up SLA").
  */
+/**
+ * Of these people, those whose handoff's record write (its owner) is still in the outbox, waiting or
+ * refused: a clock a lost store's rebuild brought back from the handoff's task (restored-handoff-tasks.ts)
+ * before the record got its owner. The owner the record shows is no one's reassignment then.
+ */
+async function handoffOwnersUnwritten(ctx: RunContext, personIds: readonly string[]): Promise<Set<string>> {
+  const keys = personIds.map(handoffRecordKey);
+  const entries = [...(await ctx.store.listOutbox({ keys })), ...(await ctx.store.listOutbox({ keys, refused: true }))];
+  return new Set(entries.flatMap((e) => e.personId ?? []));
+}
+
 export async function followCrmOwners(
   ctx: RunContext,
   setup: FunnelSetup,
@@ -130,8 +142,9 @@ export async function followCrmOwners(
   });
   if (differing.length === 0) return {};
   const owed = new Set(await followedUp(ctx.store, differing.map((d) => d.clock)));
+  const unwritten = await handoffOwnersUnwritten(ctx, differing.map((d) => d.clock.personId));
   const moved = differing
-    .filter((d) => owed.has(d.clock))
+    .filter((d) => owed.has(d.clock) && !unwritten.has(d.clock.personId))
     .map(({ clock, to, record }) => ({
       clock,
       to,

@@ -435,3 +435,8 @@ const HANDOFF_GROUP_PREFIX = "handoff:";
 export function handoffGroup(personId: string): string {
   return `${HANDOFF_GROUP_PREFIX}${personId}`;
 }
+
+/** The key of a handoff's write to the person's CRM record (owner, MQL date, score): one per person. */
+export function handoffRecordKey(personId: string): string {
+  return `${handoffGroup(personId)}:record`;
+}

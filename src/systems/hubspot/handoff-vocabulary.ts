@@ -81,6 +81,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
         [TASK_KEY_PROPERTY]: t.key,
       }),
       ownerField: "hubspot_owner_id",
+      createdField: "hs_createdate",
       status: TASK_STATUS,
       due: (at) => dueFieldValues(TASK_DUE, at),
       dueFields: TASK_DUE,

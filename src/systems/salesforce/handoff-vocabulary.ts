@@ -76,6 +76,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
         Leadloop_Activity_Key__c: t.key,
       }),
       ownerField: "OwnerId",
+      createdField: "CreatedDate",
       status: TASK_STATUS,
       due: taskDue,
       dueFields: TASK_DUE_MOVES,
