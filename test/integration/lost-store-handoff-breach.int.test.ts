@@ -3,9 +3,11 @@
 // it when a rep gives the record to a colleague, and the breach is neither raised nor counted again; a
 // Salesforce handoff that kept the Lead's owner (no OwnerId history row) still restores that owner, not the
 // colleague a later change gave it to. Each story is run twice, with and without the loss, and compared:
-// the clocks, the breaches counted and `report sla` (README, the follow-up SLA after a lost store).
+// the clocks, the breaches counted, `report sla` and `leadloop sla`'s breach rows, their kind, alert and
+// raise time read back from the alert task (README, the follow-up SLA after a lost store).
 import { rmSync } from "node:fs";
 import { buildSlaReport } from "../../src/report/build.js";
+import { slaBoard } from "../../src/sync/funnel/sla-list.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { funnelFor, pricingAndDemo, REPS, seedAnais, seedReps, ANAIS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
@@ -34,6 +36,8 @@ interface Outcome {
   /** leadloop's tasks on the record ("New MQL", "SLA missed"): holder and status. */
   tasks: { subject: string; owner: string; status: string }[];
   report: unknown;
+  /** `leadloop sla`'s breach rows (its BREACHED and REROUTED TO columns, `--json`'s alertTo) and the raise times. */
+  board: { breach: string | null; breachedAt: string | null; alertTo: string | null; rerouteTo: string | null; raisedAt: string | null }[];
 }
 
 /** Hélène is handed Anaïs; then (maybe) the follow-up breaches; the store is lost (or not); she gives it to Jordan. */
@@ -114,7 +118,15 @@ async function tell(story: Story): Promise<Outcome> {
       .map((t) => ({ ...t, subject: t.subject.split(":")[0]!, owner: names.get(t.owner) ?? t.owner }))
       .filter((t) => t.subject === "New MQL" || t.subject === "SLA missed")
       .sort((a, b) => a.subject.localeCompare(b.subject));
-    return { clocks, breaches, report, tasks };
+    const raised = new Map((await loop.store.listSlaBreaches()).map((b) => [b.handoffAt, b.raisedAt]));
+    const board = (await slaBoard(loop.store, funnel.sla, new Date(clock.t))).breaches.map((r) => ({
+      breach: r.breach,
+      breachedAt: r.breachedAt,
+      alertTo: r.alertTo === null ? null : (names.get(r.alertTo) ?? r.alertTo),
+      rerouteTo: r.rerouteTo,
+      raisedAt: raised.get(r.handedOffAt) ?? null,
+    }));
+    return { clocks, breaches, report, tasks, board };
   } finally {
     await loop.close();
   }
@@ -132,6 +144,9 @@ describe.each<[string, Crm]>([
     expect(lost.clocks).toEqual(kept.clocks);
     expect(lost.breaches).toBe(1);
     expect(lost.report).toEqual(kept.report);
+    // `leadloop sla` shows the breach as raised: its kind, alert and raise time, from the alert task.
+    expect(kept.board).toEqual([expect.objectContaining({ breach: "follow-up", raisedAt: expect.any(String) })]);
+    expect(lost.board).toEqual(kept.board);
     // The alert task once; the "New MQL" task stays Hélène's, open, as the breached clock keeps her.
     expect(kept.tasks).toEqual([
       { subject: "New MQL", owner: REPS.emea.email, status: crm === "salesforce" ? "Not Started" : "NOT_STARTED" },

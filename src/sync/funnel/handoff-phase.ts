@@ -12,7 +12,7 @@ import type { PersonScore } from "../../core/scoring/score.js";
 import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
 import { slaDueAt, slaTerms } from "../../core/sla/index.js";
-import type { FunnelEvent, Link, NewQueuedError, OutboxWrite, QueuedError } from "../../store/port.js";
+import type { FunnelEvent, Link, NewQueuedError, OutboxWrite, QueuedError, SlaClock } from "../../store/port.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup, handoffRecordKey } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
@@ -49,7 +49,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
 import { handoffOwners, type RestoredHandoff } from "./restored-owners.js";
-import { raisedBreaches } from "./restored-breaches.js";
+import { type RaisedAlert, raisedBreaches, restoredBreach } from "./restored-breaches.js";
 import { type HandoffTask, handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
@@ -211,7 +211,7 @@ async function handOffPage(
         personId: c.personId,
         ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, {
           handedTo: task ? task.ownerId : restoredOwners.get(c.crmId),
-          breached: breached.has(c.personId),
+          breach: breached.get(c.personId),
           task,
         }),
       });
@@ -405,7 +405,7 @@ function restoredHandoffs(
  * An MQL handed off before the store was lost: its follow-up clock comes back as the handoff made it
  * (handed off at the MQL date the record shows, due by the SLA from then, owned by the rep the handoff
  * gave the record, `handedTo`, as its owner history shows them: restored-owners.ts; else by its owner
- * now), breached when the breach's alert task is in the CRM (`breached`: restored-breaches.ts), and nothing
+ * now), breached when the breach's alert task is in the CRM (`breach`: restored-breaches.ts), and nothing
  * is written: the record, its tasks and its owner are already the handoff's. A rep who gave the record away
  * since moves an unbreached clock as in a run without the loss (sla-phase.ts `followCrmOwners`); a breached
  * one stays with its rep, as it would have.
@@ -423,7 +423,7 @@ function restoreClock(
   score: PersonScore,
   crmRecord: SourceRecord,
   reps: Map<string, string>,
-  { handedTo, breached, task }: { handedTo: string | null | undefined; breached: boolean; task: HandoffTask | undefined },
+  { handedTo, breach, task }: { handedTo: string | null | undefined; breach: RaisedAlert | undefined; task: HandoffTask | undefined },
 ): DecidedHandoff {
   const v = setup.vocabulary;
   const current = crmRecord.fields[v.ownerField] ?? null;
@@ -433,20 +433,21 @@ function restoreClock(
     [...reps].find(([, id]) => id === ownerId)?.[0] ??
     null;
   const handoffAt = task?.handoffAt ?? c.mqlAt;
+  const clock: SlaClock = {
+    personId: c.personId,
+    crmType: c.crmType,
+    crmId: c.crmId,
+    ownerId,
+    handoffAt,
+    dueAt: slaDueAt(handoffAt, setup.sla),
+    firstTouchAt: null,
+    touches: 0,
+    breachedAt: null,
+  };
+  const breached = breach ? restoredBreach(ctx, setup, clock, breach, ownerEmail) : null;
   const decision: Decision = {
-    slaClocks: [
-      {
-        personId: c.personId,
-        crmType: c.crmType,
-        crmId: c.crmId,
-        ownerId,
-        handoffAt,
-        dueAt: slaDueAt(handoffAt, setup.sla),
-        firstTouchAt: null,
-        touches: 0,
-        breachedAt: breached ? slaDueAt(handoffAt, setup.sla) : null,
-      },
-    ],
+    slaClocks: [breached?.clock ?? clock],
+    ...(breached?.row ? { slaBreaches: [breached.row] } : {}),
     personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],
     ...(task ? { outbox: [owedRecordWrite(ctx, setup, c, person, ownerId, ownerEmail)] } : {}),
     // The record keeps what the handoff wrote, which the lost store no longer knows: re-scores write it

@@ -53,6 +53,8 @@ export interface HandoffVocabulary {
      * where the record never got the handoff's write (restored-handoff-tasks.ts).
      */
     createdField: string;
+    /** The field holding a task's subject (HubSpot `hs_task_subject`, Salesforce `Subject`). */
+    subjectField: string;
     /**
      * The task's status field, the value `fields` gives an open task (`open`) and the value that completes
      * it (`done`): a follow-up task still at `open` is completed when the follow-up ends (follow-up-done.ts).

@@ -3,7 +3,9 @@
 // whose task is there comes back breached, as the store held it: it keeps its rep when the record is given
 // away since (sla-phase.ts `followCrmOwners` follows unbreached clocks only), and its breach is not raised,
 // alerted or counted again (`breachesToRaise` leaves a clock with `breachedAt` out).
-import type { SlaClock } from "../../store/port.js";
+import { instantOf } from "../../core/records.js";
+import { type SlaBreachKind, type SlaDefinition, touchesDueAt } from "../../core/sla/index.js";
+import type { SlaBreachRow, SlaClock } from "../../store/port.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
 
@@ -12,23 +14,98 @@ export function breachTaskKey(clock: Pick<SlaClock, "personId" | "handoffAt">): 
   return `leadloop:breach:${clock.personId}:${clock.handoffAt}`;
 }
 
+/** What the alert task's subject says was missed, after the person's name: its kind in words. */
+export function missedText(kind: SlaBreachKind, sla: Pick<SlaDefinition, "followUpLabel" | "touches">): string {
+  return kind === "follow-up"
+    ? `${FOLLOW_UP_MISSED} ${sla.followUpLabel}`
+    : `fewer than ${sla.touches?.expected ?? 0} ${TOUCHES_MISSED}`;
+}
+
+const FOLLOW_UP_MISSED = "not followed up within";
+const TOUCHES_MISSED = "touches in the touch window";
+
+/**
+ * The kind `missedText` wrote in an alert task's subject; null when the subject no longer says it (a rep
+ * edited it, or Salesforce's 255-character Subject cut a long name's before it).
+ */
+function kindOfSubject(subject: string | null | undefined): SlaBreachKind | null {
+  if (subject?.endsWith(TOUCHES_MISSED)) return "touches";
+  return subject?.includes(` ${FOLLOW_UP_MISSED} `) ? "follow-up" : null;
+}
+
+/** A breach leadloop raised, as its alert task shows it. */
+export interface RaisedAlert {
+  /** Which part was missed, from the task's subject; null when it does not say. */
+  kind: SlaBreachKind | null;
+  /** When it was raised: the task's due instant, which the raise set to its own time; null if blank. */
+  raisedAt: string | null;
+  /** Who the alert is for: the task's owner. */
+  alertTo: string | null;
+}
+
 /**
  * The people among these restored handoffs whose clock's breach leadloop raised before the loss: the CRM
- * holds its alert task. Their clock comes back breached at its due time (the key tells not which part was
- * missed: the board and the reports read that from the clock's touches, core/sla/state.ts). One search of
- * the tasks' key field per batch, open and completed alike (a manager may have closed the alert). A breach
- * raised with `onBreach.alert` off left no task: its clock comes back unbreached, and the SLA phase raises
- * the breach again.
+ * holds its alert task, by person. One search of the tasks' key field per batch, open and completed alike
+ * (a manager may have closed the alert). A breach raised with `onBreach.alert` off left no task: its clock
+ * comes back unbreached, and the SLA phase raises the breach again.
  */
 export async function raisedBreaches(
   ctx: RunContext,
   setup: FunnelSetup,
   handoffs: readonly Pick<SlaClock, "personId" | "handoffAt">[],
-): Promise<Set<string>> {
-  const { object, upsertOn } = setup.vocabulary.task;
-  if (handoffs.length === 0 || !upsertOn) return new Set();
+): Promise<Map<string, RaisedAlert>> {
+  const { object, upsertOn, ownerField, subjectField, dueFields } = setup.vocabulary.task;
+  const out = new Map<string, RaisedAlert>();
+  if (handoffs.length === 0 || !upsertOn) return out;
+  const instant = dueFields.find((f) => f.form === "instant")?.field;
   const personOf = new Map(handoffs.map((h) => [breachTaskKey(h), h.personId]));
-  const found = await ctx.crm.findBy(object, upsertOn, [...personOf.keys()], [upsertOn]);
-  // The search compares without regard to case (findBy): the key's own case is checked here.
-  return new Set(found.flatMap((t) => personOf.get(t.fields[upsertOn] ?? "") ?? []));
+  const found = await ctx.crm.findBy(object, upsertOn, [...personOf.keys()], [upsertOn, ownerField, subjectField, ...(instant ? [instant] : [])]);
+  for (const t of found) {
+    // The search compares without regard to case (findBy): the key's own case is checked here.
+    const personId = personOf.get(t.fields[upsertOn] ?? "");
+    if (personId)
+      out.set(personId, {
+        kind: kindOfSubject(t.fields[subjectField]),
+        raisedAt: instant ? instantOf(t.fields[instant]) : null,
+        alertTo: t.fields[ownerField] ?? null,
+      });
+  }
+  return out;
+}
+
+/**
+ * A restored clock whose breach `alert` shows, breached as the raise marked it (at the touch window's end
+ * for a touches breach, else its due time), and the breach's row for `leadloop sla` where the task says its
+ * kind: its alert's recipient and raise time as the task keeps them. What the CRM does not keep is left
+ * out: the reroute (a rerouted lead's later clock is not restored either) and the raising run's id (the
+ * restoring run's stands in). ARCHITECTURE.md "The follow-up SLA".
+ */
+export function restoredBreach(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  clock: SlaClock,
+  alert: RaisedAlert,
+  ownerEmail: string | null,
+): { clock: SlaClock; row: SlaBreachRow | null } {
+  const breachedAt = (alert.kind === "touches" ? touchesDueAt(clock.handoffAt, setup.sla) : null) ?? clock.dueAt;
+  const breached = { ...clock, breachedAt };
+  if (alert.kind === null) return { clock: breached, row: null };
+  return {
+    clock: breached,
+    row: {
+      personId: clock.personId,
+      handoffAt: clock.handoffAt,
+      crmType: clock.crmType,
+      crmId: clock.crmId,
+      ownerId: clock.ownerId,
+      ownerEmail,
+      kind: alert.kind,
+      dueAt: clock.dueAt,
+      breachedAt,
+      raisedAt: alert.raisedAt ?? breachedAt,
+      runId: ctx.runId,
+      alertTo: alert.alertTo,
+      rerouteTo: null,
+    },
+  };
 }

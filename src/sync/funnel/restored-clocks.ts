@@ -8,7 +8,7 @@ import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.
 import { isRestored } from "../../core/funnel/restore.js";
 import type { SourceRecord } from "../../core/records.js";
 import { slaDueAt } from "../../core/sla/index.js";
-import type { FunnelEvent, Link, PersonScoreRow, SlaClock, SlaTouch } from "../../store/port.js";
+import type { FunnelEvent, Link, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
@@ -16,7 +16,7 @@ import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { conversionTouch, statusTouch } from "./status-touch.js";
 import { handoffOwners } from "./restored-owners.js";
-import { raisedBreaches } from "./restored-breaches.js";
+import { raisedBreaches, restoredBreach } from "./restored-breaches.js";
 import { handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
@@ -121,9 +121,17 @@ export async function clocksRestoredPastMql(
   await ownHandoffOwners(ctx, setup, earlier, clocks, owners);
   // A breach raised before the loss comes back with its clock, not raised again (restored-breaches.ts).
   const breached = await raisedBreaches(ctx, setup, clocks);
-  for (const [i, clock] of clocks.entries()) if (breached.has(clock.personId)) clocks[i] = { ...clock, breachedAt: clock.dueAt };
   touches.push(...(await touchesFromStatusHistory(ctx, setup, [...earlier, ...fromTask])));
-  return { slaClocks: clocks, slaTouches: touches, personScores: await keptOwners(ctx, setup, clocks, owners) };
+  const personScores = await keptOwners(ctx, setup, clocks, owners);
+  const slaBreaches: SlaBreachRow[] = [];
+  for (const [i, clock] of clocks.entries()) {
+    const alert = breached.get(clock.personId);
+    if (!alert) continue;
+    const { clock: marked, row } = restoredBreach(ctx, setup, clock, alert, owners.get(clock.personId) ?? null);
+    clocks[i] = marked;
+    if (row) slaBreaches.push(row);
+  }
+  return { slaClocks: clocks, slaTouches: touches, personScores, ...(slaBreaches.length > 0 ? { slaBreaches } : {}) };
 }
 
 /**

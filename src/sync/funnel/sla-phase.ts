@@ -29,7 +29,7 @@ import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
 import { taskOwner } from "./task-owner.js";
-import { breachTaskKey } from "./restored-breaches.js";
+import { breachTaskKey, missedText } from "./restored-breaches.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
@@ -368,10 +368,8 @@ async function raiseOne(
   let alertTo: string | null = null;
   if (onBreach.alert) {
     alertTo = alertRecipient(ctx, setup, directory, clock, ownerEmail, next?.ownerId ?? null);
-    const missed =
-      breach.kind === "follow-up"
-        ? `not followed up within ${setup.sla.followUpLabel}`
-        : `fewer than ${setup.sla.touches?.expected ?? 0} touches in the touch window`;
+    // The kind in words, which a lost store's restore reads back (restored-breaches.ts).
+    const missed = missedText(breach.kind, setup.sla);
     writes.push(
       task(
         {

@@ -82,6 +82,7 @@ export function hubspotHandoffVocabulary(hubspot: HubspotAdapter): HandoffVocabu
       }),
       ownerField: "hubspot_owner_id",
       createdField: "hs_createdate",
+      subjectField: "hs_task_subject",
       status: TASK_STATUS,
       due: (at) => dueFieldValues(TASK_DUE, at),
       dueFields: TASK_DUE,

@@ -77,6 +77,7 @@ export function salesforceHandoffVocabulary(salesforce: SystemPort): HandoffVoca
       }),
       ownerField: "OwnerId",
       createdField: "CreatedDate",
+      subjectField: "Subject",
       status: TASK_STATUS,
       due: taskDue,
       dueFields: TASK_DUE_MOVES,
