@@ -7,7 +7,7 @@
 // owner now, as before (README, the follow-up SLA after a lost store).
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { funnelFor, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -106,11 +106,7 @@ describe.each(CASES)("the handoff's follow-up task after a lost store, %s", (_na
     });
     reps = seedReps(loop);
     funnel = funnelFor(loop, crm);
-    personId = seedAnais(loop); // France: the EMEA queue, Hélène
-    await sync();
-    clock.t += 60_000;
-    pricingAndDemo(loop, personId);
-    clock.t += 60_000;
+    personId = await anaisAboutToQualify(loop, sync, clock);
     expect((await sync()).summary.handoffs).toBe(1);
     expect(followUps()).toEqual([{ ownerId: idOf(REPS.emea.email), status: TASK[crm].open }]);
     // Days later the follow-up is overdue: the clock breaches, and keeps Hélène.

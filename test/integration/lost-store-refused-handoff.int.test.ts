@@ -9,7 +9,7 @@
 // again while she stays deactivated).
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { acceptWithDeal, funnelFor, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { acceptWithDeal, anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -74,11 +74,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     loop = await startLoop({ now: () => new Date(clock.t) });
     helene = seedReps(loop).get(REPS.emea.email)![crm];
     funnel = funnelFor(loop, crm);
-    personId = seedAnais(loop); // France: the EMEA queue, Hélène
-    await sync();
-    clock.t += 60_000;
-    pricingAndDemo(loop, personId);
-    clock.t += 60_000;
+    personId = await anaisAboutToQualify(loop, sync, clock);
   });
   afterEach(async () => {
     await loop.close();

@@ -142,6 +142,19 @@ export function seedCamille(loop: Pick<LoopHarness, "hubspot">): string {
   return camille.id;
 }
 
+/**
+ * Anaïs synced as a contact, then, a minute on the loop's clock later, her pricing visit and demo request:
+ * the next sync (a minute later still) qualifies her and hands her off. Returns her contact id.
+ */
+export async function anaisAboutToQualify(loop: Pick<LoopHarness, "hubspot">, sync: () => Promise<unknown>, clock: { t: number }): Promise<string> {
+  const personId = seedAnais(loop); // France: the EMEA queue, Hélène
+  await sync();
+  clock.t += 60_000;
+  pricingAndDemo(loop, personId);
+  clock.t += 60_000;
+  return personId;
+}
+
 /** A visit to the pricing page and a demo request: the behaviour that makes a well-fitting person an MQL. */
 export function pricingAndDemo(loop: Pick<LoopHarness, "hubspot">, contactId: string): void {
   recordActivity(loop.hubspot.data, {

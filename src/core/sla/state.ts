@@ -45,6 +45,14 @@ export function slaDueAt(handoffAt: Instant, definition: SlaTerms): string {
   return toIso(slaAfter(handoffAt, definition.followUpMs, definition));
 }
 
+/**
+ * A clock started at `handoffAt` for `lead` (its person, record and owner), due by the terms, with no touch
+ * and no breach yet: what a lost store's restore gives back for a handoff it finds.
+ */
+export function startedClock<T extends object>(lead: T, handoffAt: string, definition: SlaTerms): T & SlaClockView {
+  return { ...lead, handoffAt, dueAt: slaDueAt(handoffAt, definition), firstTouchAt: null, touches: 0, breachedAt: null };
+}
+
 /** When the expected touches are due, or null when touches are not tracked. */
 export function touchesDueAt(handoffAt: Instant, definition: SlaDefinition): string | null {
   return definition.touches ? toIso(slaAfter(handoffAt, definition.touches.withinMs, definition)) : null;

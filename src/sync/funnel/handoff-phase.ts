@@ -11,7 +11,7 @@ import { planRoute, routablePerson, routedByText, routingReps } from "../../core
 import type { PersonScore } from "../../core/scoring/score.js";
 import { activityTaskBody } from "../../core/scoring/activity-task-text.js";
 import { significantActivities } from "../../core/scoring/significant.js";
-import { slaDueAt, slaTerms } from "../../core/sla/index.js";
+import { slaDueAt, slaTerms, startedClock } from "../../core/sla/index.js";
 import type { FunnelEvent, Link, NewQueuedError, OutboxWrite, QueuedError, SlaClock } from "../../store/port.js";
 import { type Decision, decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup, handoffRecordKey } from "../outbox/drain.js";
@@ -433,17 +433,7 @@ function restoreClock(
     [...reps].find(([, id]) => id === ownerId)?.[0] ??
     null;
   const handoffAt = task?.handoffAt ?? c.mqlAt;
-  const clock: SlaClock = {
-    personId: c.personId,
-    crmType: c.crmType,
-    crmId: c.crmId,
-    ownerId,
-    handoffAt,
-    dueAt: slaDueAt(handoffAt, setup.sla),
-    firstTouchAt: null,
-    touches: 0,
-    breachedAt: null,
-  };
+  const clock: SlaClock = startedClock({ personId: c.personId, crmType: c.crmType, crmId: c.crmId, ownerId }, handoffAt, setup.sla);
   const breached = breach ? restoredBreach(ctx, setup, clock, breach, ownerEmail) : null;
   const decision: Decision = {
     slaClocks: [breached?.clock ?? clock],

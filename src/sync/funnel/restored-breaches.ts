@@ -92,20 +92,23 @@ export function restoredBreach(
   if (alert.kind === null) return { clock: breached, row: null };
   return {
     clock: breached,
-    row: {
-      personId: clock.personId,
-      handoffAt: clock.handoffAt,
-      crmType: clock.crmType,
-      crmId: clock.crmId,
-      ownerId: clock.ownerId,
+    row: breachRow(clock, {
       ownerEmail,
       kind: alert.kind,
-      dueAt: clock.dueAt,
       breachedAt,
       raisedAt: alert.raisedAt ?? breachedAt,
       runId: ctx.runId,
       alertTo: alert.alertTo,
       rerouteTo: null,
-    },
+    }),
   };
+}
+
+/** The breach row of `clock`: the clock's lead, owner and times, with what the breach's raise decided. */
+export function breachRow(
+  clock: SlaClock,
+  raise: Pick<SlaBreachRow, "ownerEmail" | "kind" | "breachedAt" | "raisedAt" | "runId" | "alertTo" | "rerouteTo">,
+): SlaBreachRow {
+  const { personId, handoffAt, crmType, crmId, ownerId, dueAt } = clock;
+  return { personId, handoffAt, crmType, crmId, ownerId, dueAt, ...raise };
 }

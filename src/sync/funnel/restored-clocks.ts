@@ -7,7 +7,7 @@
 import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.js";
 import { isRestored } from "../../core/funnel/restore.js";
 import type { SourceRecord } from "../../core/records.js";
-import { slaDueAt } from "../../core/sla/index.js";
+import { startedClock } from "../../core/sla/index.js";
 import type { FunnelEvent, Link, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import type { RunContext } from "../run-context.js";
@@ -92,17 +92,7 @@ export async function clocksRestoredPastMql(
     const ownerId = task ? task.ownerId : record.fields[v.ownerField]!;
     const handoffAt = task?.handoffAt ?? mql.at;
     const now = linked ? undefined : personLinks.get(personId);
-    clocks.push({
-      personId,
-      crmType: now?.crmType ?? record.object,
-      crmId: now?.crmId ?? record.id,
-      ownerId,
-      handoffAt,
-      dueAt: slaDueAt(handoffAt, setup.sla),
-      firstTouchAt: null,
-      touches: 0,
-      breachedAt: null,
-    });
+    clocks.push(startedClock({ personId, crmType: now?.crmType ?? record.object, crmId: now?.crmId ?? record.id, ownerId }, handoffAt, setup.sla));
     owners.set(personId, (!task && v.ownerEmailField ? record.fields[v.ownerEmailField]?.toLowerCase() : undefined) ?? null);
     const verdictAt = linked ? verdictTouch(setup, ctx.crm.system, record, latest) : null;
     const verdict = verdictAt === null ? null : statusTouch(personId, record, verdictAt, handoffAt);

@@ -10,7 +10,6 @@ import type {
   OutboxGroupEffect,
   OutboxWrite,
   PersonScoreRow,
-  SlaBreachRow,
   SlaClock,
   SlaReassignment,
   SlaTouch,
@@ -29,7 +28,7 @@ import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
 import { taskOwner } from "./task-owner.js";
-import { breachTaskKey, missedText } from "./restored-breaches.js";
+import { breachRow, breachTaskKey, missedText } from "./restored-breaches.js";
 
 export async function followUpSla(ctx: RunContext, setup: FunnelSetup): Promise<void> {
   // Read up to now, like the dispositions: the tasks this run wrote are past the signpost.
@@ -457,21 +456,15 @@ async function raiseOne(
     ctx.log.warn("sla.reroute_unroutable", { personId: clock.personId, owner: ownerEmail });
   }
 
-  const row: SlaBreachRow = {
-    personId: clock.personId,
-    handoffAt: clock.handoffAt,
-    crmType: clock.crmType,
-    crmId: clock.crmId,
-    ownerId: clock.ownerId,
+  const row = breachRow(clock, {
     ownerEmail,
     kind: breach.kind,
-    dueAt: clock.dueAt,
     breachedAt: breach.breachedAt,
     raisedAt: now.toISOString(),
     runId: ctx.runId,
     alertTo,
     rerouteTo: reroute ? (next?.rep ?? null) : null,
-  };
+  });
   ctx.summary.slaBreaches++;
   ctx.log.warn("sla.breached", {
     personId: clock.personId,
