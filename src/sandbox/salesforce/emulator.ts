@@ -108,6 +108,12 @@ export interface SalesforceEmulatorOptions {
    * EXCEEDED_ID_LIMIT: 600,000 by default ("sObject Get Updated", "sObject Get Deleted"); a test lowers it.
    */
   replicationIdLimit?: number;
+  /**
+   * How many Get Job Info calls find a closed Bulk API 2.0 ingest job still `InProgress` before its rows
+   * are saved (at the next access of the job): 0 (default), saved when the upload is closed, as a small
+   * job on an idle org is; a test sets more to have a client poll, or stop, while Salesforce works.
+   */
+  bulkJobPolls?: number;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -164,7 +170,7 @@ export async function startSalesforceEmulator(
   addCollectionRoutes(api, ctx);
   addCompositeRoute(api);
   addSObjectRoutes(api, ctx);
-  addBulkRoutes(api, ctx);
+  addBulkRoutes(api, ctx, options.bulkJobPolls ?? 0);
   addLimitsRoute(api, ctx);
   const control = new Router<EmulatorHandler>();
   controlRoutes(control, ctx);
