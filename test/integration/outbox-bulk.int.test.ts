@@ -6,8 +6,9 @@
 // default threshold, stay on Collections.
 import { jest } from "@jest/globals";
 import { followUpTaskKey } from "../../src/sync/funnel/task-write.js";
-import { funnelFor, pricingAndDemo, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
-import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
+import { funnelFor, pricingAndDemo, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
+import { type LoopHarness, tick } from "../support/loop-harness.js";
+import { salesforceWritesOf } from "../support/salesforce-writes.js";
 
 // 240 MQLs handed off in each test's runs: tens of seconds on a loaded machine.
 jest.setTimeout(300_000);
@@ -16,11 +17,6 @@ let loop: LoopHarness;
 afterEach(async () => {
   await loop.close();
 });
-
-async function start(options: LoopOptions = {}): Promise<void> {
-  loop = await startLoop(options);
-  seedReps(loop);
-}
 
 const sf = () => loop.salesforce.data;
 const sync = (signal?: AbortSignal) => loop.sync({ funnel: funnelFor(loop, "salesforce"), ...(signal ? { signal } : {}) });
@@ -63,27 +59,7 @@ async function manyMqls(): Promise<string[]> {
   return ids;
 }
 
-/**
- * The Salesforce writes `run` makes: `bulk <object> <operation>` for each Bulk API 2.0 ingest job,
- * `collections <object> N` for each sObject Collections upsert of N records, `collections update N` for
- * each Collections update (whose records name their types).
- */
-async function writesOf(run: () => Promise<unknown>): Promise<string[]> {
-  const writes: string[] = [];
-  const stop = loop.salesforce.calls.observe((call) => {
-    const body = call.body as { object?: string; operation?: string; records?: unknown[] } | undefined;
-    if (call.endpoint === "POST /services/data/:version/jobs/ingest") writes.push(`bulk ${body?.object} ${body?.operation}`);
-    const upsert = /\/composite\/sobjects\/(\w+)\//.exec(call.path);
-    if (upsert) writes.push(`collections ${upsert[1]} ${body?.records?.length ?? 0}`);
-    else if (call.endpoint === "PATCH /services/data/:version/composite/sobjects") writes.push(`collections update ${body?.records?.length ?? 0}`);
-  });
-  try {
-    await run();
-  } finally {
-    stop();
-  }
-  return writes;
-}
+const writesOf = (run: () => Promise<unknown>) => salesforceWritesOf(loop.salesforce, run);
 
 const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
 
@@ -113,7 +89,7 @@ const tasks = () => sf().list("Task").filter((t) => t.Leadloop_Activity_Key__c);
 
 describe("a drain with more Salesforce writes pending than sync.bulkThreshold", () => {
   it("sends the handoffs' tasks and Lead writes in one Bulk API 2.0 job each; a refused task is queued, the rest leave the outbox", async () => {
-    await start({ bulkThreshold: THRESHOLD });
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD });
     const ids = await manyMqls();
     // A validation rule refuses one prospect's follow-up task (a data refusal, as on Collections).
     const refusedAt = 7;
@@ -146,7 +122,7 @@ describe("a drain with more Salesforce writes pending than sync.bulkThreshold", 
   });
 
   it("a run failing between a job's upload and its results leaves its writes pending; the next run's job upserts onto the tasks made, none twice", async () => {
-    await start({ bulkThreshold: THRESHOLD, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
     const ids = await manyMqls();
     // Salesforce saves the tasks' job, and its results cannot be read: the run fails as a crash would.
     const watch = loop.salesforce.calls.observe((call) => {
@@ -180,7 +156,7 @@ describe("a drain with more Salesforce writes pending than sync.bulkThreshold", 
   });
 
   it("a stop while the job is polled ends the run with no call after it; the job Salesforce finishes and the next run's upserts make no task twice", async () => {
-    await start({ bulkThreshold: THRESHOLD, salesforce: { bulkJobPolls: 1 } });
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, salesforce: { bulkJobPolls: 1 } });
     const ids = await manyMqls();
     const stop = new AbortController();
     let afterStop = 0;
@@ -228,7 +204,7 @@ describe("a drain with more Salesforce writes pending than sync.bulkThreshold", 
 
 describe("a drain at the default threshold (10,000)", () => {
   it("sends the same tasks and Lead writes through sObject Collections, 200 a call, and no Bulk job", async () => {
-    await start();
+    loop = await startLoopWithReps();
     const ids = await manyMqls();
 
     const writes = await writesOf(sync);
