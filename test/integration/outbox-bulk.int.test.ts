@@ -6,6 +6,7 @@
 // default threshold, stay on Collections.
 import { jest } from "@jest/globals";
 import { followUpTaskKey } from "../../src/sync/funnel/task-write.js";
+import { RUN_LOCK } from "../../src/sync/run-lock.js";
 import { funnelFor, pricingAndDemo, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
 import { type LoopHarness, tick } from "../support/loop-harness.js";
 import { salesforceWritesOf } from "../support/salesforce-writes.js";
@@ -199,6 +200,40 @@ describe("a drain with more Salesforce writes pending than sync.bulkThreshold", 
     expect(await pendingTasks()).toEqual([]);
     expectOneLeadEach(ids);
     expect(await openEntries()).toEqual([]);
+  });
+});
+
+describe("a drain polling a Bulk API 2.0 job keeps to the run lock", () => {
+  it("a run whose lock another run took while the job was polled stops at its next poll: no results read, the tasks still pending", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, salesforce: { bulkJobPolls: 3 } });
+    await manyMqls();
+    let taskJob = false;
+    let results = 0;
+    let taken: Promise<unknown> | undefined;
+    const watch = loop.salesforce.calls.observe((call) => {
+      const body = call.body as { object?: string } | undefined;
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest") taskJob = body?.object === "Task";
+      if (call.endpoint.endsWith("/successfulResults")) results++;
+      // While Salesforce works on the tasks' job, a second run (its lease outlived: a stalled process) takes the store.
+      if (taskJob && !taken && call.endpoint === "GET /services/data/:version/jobs/ingest/:id") {
+        results = 0;
+        taken = (async () => {
+          await loop.store.releaseLock(RUN_LOCK, "host-a:4242");
+          await loop.store.acquireLock(RUN_LOCK, "host-b:4343", new Date().toISOString(), 60_000);
+        })();
+      }
+    });
+    let failure: unknown;
+    try {
+      await loop.sync({ funnel: funnelFor(loop, "salesforce"), lockHolder: "host-a:4242", lockTtlMs: 800 }).catch((err: unknown) => (failure = err));
+    } finally {
+      watch();
+    }
+    await taken;
+
+    expect(String(failure)).toContain("host-b:4343");
+    expect(results).toBe(0);
+    expect((await loop.store.listOutbox()).filter((e) => e.object === "Task")).toHaveLength(TASKS);
   });
 });
 
