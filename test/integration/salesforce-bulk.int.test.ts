@@ -165,6 +165,16 @@ describe("emulator: Bulk API 2.0 ingest", () => {
     expect(liveLeads()).toEqual([expect.objectContaining({ LastName: "Lefèvre", Company: "Société Générale" })]);
   });
 
+  it("refuses an upload larger than a job may hold, the job left Open for a smaller one", async () => {
+    await emu.close();
+    emu = await startSalesforceEmulator({ bulkUploadMaxBytes: 64 });
+    const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "insert" })).text) as { id: string };
+    const big = await api("PUT", `${JOBS}/${job.id}/batches`, `LastName,Company\n${"Ångström-Nuñez,Société Générale\n".repeat(3)}`, "text/csv");
+    expect(big.status).toBe(400);
+    expect(big.text).toContain("BULK_API_ERROR");
+    expect((await api("PUT", `${JOBS}/${job.id}/batches`, "LastName,Company\nLefèvre,SGI\n", "text/csv")).status).toBe(201);
+  });
+
   it("leaves a blank field unchanged and sets #N/A to null in an update job", async () => {
     const id = emu.data.insert("Lead", { LastName: "Kept", Company: "X", Title: "CEO", Phone: "123" });
     const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "update" })).text) as {

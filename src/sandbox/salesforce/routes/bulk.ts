@@ -33,8 +33,18 @@ function invalidState(job: IngestJob, wanted: string): SalesforceApiError {
   return new SalesforceApiError(400, "INVALIDJOBSTATE", `Job state is ${job.state}; ${wanted}`);
 }
 
-/** `polls`: Get Job Info calls that find a closed job InProgress before its rows are saved (emulator.ts `bulkJobPolls`). */
-export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext, polls: number): void {
+/** One upload's bytes at most by default (emulator.ts `bulkUploadMaxBytes`). */
+export const BULK_UPLOAD_MAX_BYTES = 100_000_000;
+
+/**
+ * `polls`: Get Job Info calls that find a closed job InProgress before its rows are saved (emulator.ts
+ * `bulkJobPolls`); `uploadMaxBytes`: the most one upload may hold (`bulkUploadMaxBytes`).
+ */
+export function addBulkRoutes(
+  router: Router<EmulatorHandler>,
+  ctx: SalesforceContext,
+  { polls, uploadMaxBytes }: { polls: number; uploadMaxBytes: number },
+): void {
   const jobs = new Map<string, IngestJob>();
   /** Closed jobs Salesforce is still working on, by id: the Get Job Info calls left before their rows are saved. */
   const working = new Map<string, number>();
@@ -178,6 +188,11 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
             "BULK_API_ERROR",
             `Found multiple contents for job: <${job.id}>, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
           );
+        }
+        // The job data's size limit ("Maximum file size", Limits and Allocations); the wording is the emulator's own.
+        const bytes = Buffer.byteLength(req.rawBody);
+        if (bytes > uploadMaxBytes) {
+          throw new SalesforceApiError(400, "BULK_API_ERROR", `Job data of ${bytes} bytes exceeds the ${uploadMaxBytes} bytes one upload may hold`);
         }
         job.data = req.rawBody;
         touch(job);
