@@ -58,6 +58,8 @@ export function classOf(call: ObservedCall): EndpointClass {
   }
   if (method === "POST" && path.endsWith("/batch/read") && hasIdProperty(call.body)) return "match";
   if (method === "POST" && path.endsWith("/search") && searchesIn(call.body)) return "match";
+  // A Bulk API 2.0 ingest job's polls and results reads are calls of its write (bulk-writer.ts).
+  if (path.includes("/jobs/ingest")) return "writes";
   if (method === "GET" || method === "HEAD") return "reads";
   // Salesforce's composite resource: a read when every subrequest is (the window probe's queries and getDeleted).
   if (method === "POST" && path.endsWith("/composite") && onlyReads(call.body)) return "reads";

@@ -96,6 +96,7 @@ export async function connectDefaultLoop(host: EmulatorProcess, world: HostWorld
   const now = () => new Date(Date.now() + aheadMs);
   return {
     storePath,
+    ...(crmKind === "salesforce" ? { bulkThreshold: config.sync.bulkThreshold } : {}),
     lookbackMs,
     tally: async () => {
       await host.startTally();

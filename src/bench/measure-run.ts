@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import type { RunningEmulator } from "../sandbox/emulator/server.js";
 import type { SyncResult } from "../sync/engine.js";
 import type { ClassCalls } from "../core/forecast/api-forecast.js";
+import { bulkJobRecords } from "../sync/outbox/drain.js";
 import { startTally } from "./call-tally.js";
 import { BATCH_SIZE, batchMinimum, type CallCounts, mb, type PerSystem, type PhaseFigures, ratio, round, type SystemName } from "./figures.js";
 import { sampleRss } from "./rss-sampler.js";
@@ -17,6 +18,8 @@ export interface MeasuredLoop {
   tally(): Promise<{ stop(): Promise<RunTally> }>;
   storePath: string;
   sync(): Promise<SyncResult>;
+  /** The Salesforce adapter's `sync.bulkThreshold`, when it has one: writes above it have a bulk job's minimum. */
+  bulkThreshold?: number;
 }
 
 export interface RunTally {
@@ -58,7 +61,7 @@ export async function measureRun(loop: MeasuredLoop, records: number | "audit"):
 
   const written = records === "audit" ? writtenByObject(loop.storePath, summary.runId) : undefined;
   const byOperation = records === "audit" ? writtenByOperation(loop.storePath, summary.runId) : undefined;
-  const minimum = byOperation ? minimumOf(byOperation) : batchMinimum(records as number);
+  const minimum = byOperation ? minimumOf(byOperation, loop.bulkThreshold) : batchMinimum(records as number);
   const n = written ? Object.values(written).reduce((a, b) => a + b, 0) : (records as number);
   const reasons = written && n > 0 && n <= WRITE_REASONS_UP_TO ? writeReasons(loop.storePath, summary.runId) : undefined;
   return {
@@ -180,15 +183,30 @@ function writeReasons(storePath: string, runId: string): Record<string, number> 
   }
 }
 
-/** Each key's records (per object, or per object and operation) over its system's batch size, rounded up, summed per system. */
-function minimumOf(written: Record<string, number>): PerSystem<number> {
+/**
+ * Each key's records (per object, or per object and operation) over its system's batch size, rounded up,
+ * summed per system; a Salesforce key of more records than `bulkThreshold` goes in Bulk API 2.0 jobs
+ * (outbox/drain.ts), whose minimum is BULK_JOB_CALLS per job, when that is fewer
+ * (test/bench/README.md "The batch-size minimum").
+ */
+export function minimumOf(written: Record<string, number>, bulkThreshold: number | undefined): PerSystem<number> {
   const out: PerSystem<number> = { hubspot: 0, salesforce: 0 };
   for (const [key, n] of Object.entries(written)) {
     const system = key.split(" ", 1)[0] as SystemName;
-    if (system in out) out[system] += Math.ceil(n / BATCH_SIZE[system]);
+    if (!(system in out)) continue;
+    const batches = Math.ceil(n / BATCH_SIZE[system]);
+    const jobs = system === "salesforce" && bulkThreshold !== undefined && n > bulkThreshold ? Math.ceil(n / bulkJobRecords(bulkThreshold)) : 0;
+    out[system] += jobs > 0 ? Math.min(batches, jobs * BULK_JOB_CALLS) : batches;
   }
   return out;
 }
+
+/**
+ * The fewest calls of one Bulk API 2.0 ingest job: create it, upload its CSV, close it, one Get Job Info
+ * that finds it JobComplete, and its successful results (the failed ones are read only when it counts
+ * failures: bulk-writer.ts).
+ */
+export const BULK_JOB_CALLS = 5;
 
 function classCalls(c: CallCounts): ClassCalls {
   // Token calls are reads for the budget: they count against the allocation like any call.

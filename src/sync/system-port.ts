@@ -51,6 +51,26 @@ export interface RecordWrite {
   associations?: { object: string; id: string }[];
 }
 
+/** How one write call is sent (SystemPort.write). */
+export interface WriteOptions {
+  /**
+   * The drain found more than `bulkThreshold` writes of this object and operation pending: send these as
+   * bulk jobs when they are more than one batch of the system's maximum (a handful of calls per job
+   * instead of one per batch); fewer, as that one batch. Ignored by a system without bulk writes.
+   */
+  bulk?: boolean;
+  /**
+   * Called while a bulk job is waited for, between polls: the run lock's renewal (`RunContext.heartbeat`),
+   * so a job that outlasts the lease keeps the run's lock, and one whose lock another run took stops here.
+   */
+  waiting?: () => Promise<void>;
+  /**
+   * The run's stop (SIGTERM, Ctrl-C): a bulk job being waited for is left to finish on the system, and
+   * the write ends with StoppedBeforeCall, nothing more sent; its records stay in the outbox for the next run.
+   */
+  stop?: AbortSignal;
+}
+
 export interface RecordFailure {
   errorClass: ErrorClass;
   /** The system's code: DUPLICATES_DETECTED, VALIDATION_ERROR, REQUIRED_FIELD_MISSING ... */
@@ -68,6 +88,12 @@ export interface RecordFailure {
    * (store/port.ts `sentAgainByRuns`).
    */
   lastingLock?: true;
+  /**
+   * The system never reached this record: a Bulk API 2.0 job ended (Failed, Aborted) before it (Salesforce's
+   * "unprocessed records"). Nothing was written, so it is no refusal: the drain leaves its entries pending
+   * for the next drain, with no error-queue entry. A refusal in passing (`transient`) to any other caller.
+   */
+  unprocessed?: true;
 }
 
 /**
@@ -215,7 +241,14 @@ export interface SystemPort {
    * input order. A record the system refuses is a failed outcome, never an exception: the rest of its
    * batch goes on. Throws SystemError only when the call itself fails after retries.
    */
-  write(object: string, writes: readonly RecordWrite[]): Promise<WriteOutcome[]>;
+  write(object: string, writes: readonly RecordWrite[], options?: WriteOptions): Promise<WriteOutcome[]>;
+
+  /**
+   * Pending writes of one object and operation above which the drain sends them as bulk jobs (`WriteOptions.bulk`)
+   * rather than batches of the system's maximum: Salesforce's `sync.bulkThreshold` (Bulk API 2.0). Absent: the
+   * system has no bulk write (HubSpot), and its writes go in batches whatever their number.
+   */
+  readonly bulkThreshold?: number;
 
   /**
    * When these fields' current values were set on these records (by record id, then field name): from

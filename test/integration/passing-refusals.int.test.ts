@@ -3,9 +3,10 @@
 // patience in the one retry layer (systems/passing-refusals.ts), else by the next run's drain, its
 // error-queue entry `transient` while it waits and resolved when the write lands; nothing is written twice.
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedReps, seedSgiCompany } from "../support/funnel-harness.js";
-import { type LoopHarness, type LoopOptions, startLoop, tick } from "../support/loop-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, seedAnais, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
+import { type LoopHarness, type LoopOptions, tick } from "../support/loop-harness.js";
 import { movingClock, PAST_LAG_AND_A_MINUTE_MS } from "../support/moving-clock.js";
+import { salesforceWritesOf } from "../support/salesforce-writes.js";
 
 let loop: LoopHarness;
 afterEach(async () => {
@@ -13,8 +14,7 @@ afterEach(async () => {
 });
 
 async function start(options: LoopOptions = {}): Promise<void> {
-  loop = await startLoop(options);
-  seedReps(loop);
+  loop = await startLoopWithReps(options);
 }
 
 const hs = () => loop.hubspot.data;
@@ -26,18 +26,9 @@ const openEntries = () => loop.store.listErrors({ status: "open" });
  * Collections upsert of N Leads (the Leads' later updates left out).
  */
 async function leadWritesOf(run: () => Promise<unknown>): Promise<string[]> {
-  const writes: string[] = [];
-  const stop = loop.salesforce.calls.observe((call) => {
-    const body = call.body as { object?: string; operation?: string; records?: unknown[] } | undefined;
-    if (call.endpoint.endsWith("/jobs/ingest") && body?.object === "Lead" && body.operation === "upsert") writes.push("bulk");
-    else if (call.path.includes("/composite/sobjects/Lead/")) writes.push(`collections ${body?.records?.length ?? 0}`);
-  });
-  try {
-    await run();
-  } finally {
-    stop();
-  }
-  return writes;
+  return (await salesforceWritesOf(loop.salesforce, run)).flatMap((w) =>
+    w === "bulk Lead upsert" ? ["bulk"] : w.startsWith("collections Lead ") ? [w.replace("Lead ", "")] : [],
+  );
 }
 const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
 

@@ -121,6 +121,60 @@ describe("emulator: Bulk API 2.0 ingest", () => {
     expect(again.text).toContain("INVALIDJOBSTATE");
   });
 
+  it("fails a job whose rows end otherwise than its lineEnding says, before any row; a line break inside a quoted field ends no row", async () => {
+    const jobWith = async (lineEnding: "LF" | "CRLF", csv: string) => {
+      const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "insert", lineEnding })).text) as { id: string };
+      await api("PUT", `${JOBS}/${job.id}/batches`, csv, "text/csv");
+      await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+      return JSON.parse((await api("GET", `${JOBS}/${job.id}`)).text) as Record<string, unknown>;
+    };
+    expect(await jobWith("LF", "LastName,Company\r\nÅngström,\"Acme, Inc.\"\r\n")).toMatchObject({
+      state: "Failed",
+      numberRecordsProcessed: 0,
+      errorMessage: "ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is LF",
+    });
+    expect(await jobWith("CRLF", "LastName,Company\nÅngström,\"Acme, Inc.\"\n")).toMatchObject({
+      state: "Failed",
+      errorMessage: "ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is CRLF",
+    });
+    expect(liveLeads()).toEqual([]);
+
+    expect(await jobWith("CRLF", `LastName,Company,Description\r\nNuñez,"Acme, Inc.","Rappeler lundi\nsinon mardi"\r\n`)).toMatchObject({
+      state: "JobComplete",
+      numberRecordsProcessed: 1,
+      numberRecordsFailed: 0,
+    });
+    expect(liveLeads()).toEqual([expect.objectContaining({ LastName: "Nuñez", Description: "Rappeler lundi\nsinon mardi" })]);
+  });
+
+  it("with bulkJobPolls, keeps a closed job InProgress for that many Get Job Info calls, its results refused until it completes", async () => {
+    await emu.close();
+    emu = await startSalesforceEmulator({ bulkJobPolls: 2 });
+    const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "insert" })).text) as { id: string };
+    await api("PUT", `${JOBS}/${job.id}/batches`, "LastName,Company\nLefèvre,Société Générale\n", "text/csv");
+    await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+    const state = async () => (JSON.parse((await api("GET", `${JOBS}/${job.id}`)).text) as { state: string }).state;
+
+    expect(await state()).toBe("InProgress");
+    const early = await api("GET", `${JOBS}/${job.id}/successfulResults`);
+    expect(early.status).toBe(400);
+    expect(early.text).toContain("INVALIDJOBSTATE");
+    expect(liveLeads()).toEqual([]);
+    expect(await state()).toBe("InProgress");
+    expect(await state()).toBe("JobComplete");
+    expect(liveLeads()).toEqual([expect.objectContaining({ LastName: "Lefèvre", Company: "Société Générale" })]);
+  });
+
+  it("refuses an upload larger than a job may hold, the job left Open for a smaller one", async () => {
+    await emu.close();
+    emu = await startSalesforceEmulator({ bulkUploadMaxBytes: 64 });
+    const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "insert" })).text) as { id: string };
+    const big = await api("PUT", `${JOBS}/${job.id}/batches`, `LastName,Company\n${"Ångström-Nuñez,Société Générale\n".repeat(3)}`, "text/csv");
+    expect(big.status).toBe(400);
+    expect(big.text).toContain("BULK_API_ERROR");
+    expect((await api("PUT", `${JOBS}/${job.id}/batches`, "LastName,Company\nLefèvre,SGI\n", "text/csv")).status).toBe(201);
+  });
+
   it("leaves a blank field unchanged and sets #N/A to null in an update job", async () => {
     const id = emu.data.insert("Lead", { LastName: "Kept", Company: "X", Title: "CEO", Phone: "123" });
     const job = JSON.parse((await api("POST", JOBS, { object: "Lead", operation: "update" })).text) as {
@@ -283,7 +337,15 @@ describe("adapter: writes above bulkThreshold", () => {
       "Lead",
       ids.map((id, i) => ({ ref: `u${i}`, id, fields: { Title: null, Phone: `555-${i}` } })),
     );
-    expect(endpoints()["POST /services/data/:version/jobs/ingest"]).toBe(1);
+    // Five calls: create, upload, close, Get Job Info (JobComplete), the successful results; no failed
+    // results read when Get Job Info counts no failure.
+    expect(Object.fromEntries(Object.entries(endpoints()).filter(([endpoint]) => endpoint.includes("/jobs/")))).toEqual({
+      "POST /services/data/:version/jobs/ingest": 1,
+      "PUT /services/data/:version/jobs/ingest/:id/batches": 1,
+      "PATCH /services/data/:version/jobs/ingest/:id": 1,
+      "GET /services/data/:version/jobs/ingest/:id": 1,
+      "GET /services/data/:version/jobs/ingest/:id/successfulResults": 1,
+    });
     expect(outcomes).toEqual(ids.map((id, i) => ({ ref: `u${i}`, ok: true, id, created: false })));
     ids.forEach((id, i) => {
       const record = emu.data.store.get("Lead", id);

@@ -11,7 +11,7 @@ import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { hubspotHandoffVocabulary } from "../../src/systems/hubspot/handoff-vocabulary.js";
 import { salesforceHandoffVocabulary } from "../../src/systems/salesforce/handoff-vocabulary.js";
 import { runCli } from "./cli-run.js";
-import { type LoopHarness, startLoop } from "./loop-harness.js";
+import { type LoopHarness, type LoopOptions, startLoop } from "./loop-harness.js";
 import { dirname, join } from "node:path";
 
 export const REPS = {
@@ -49,6 +49,13 @@ export function seedReps(
     ids.set(rep.email, { salesforce, hubspot });
   }
   return ids;
+}
+
+/** A loop (loop-harness.ts) whose emulators have REPS. */
+export async function startLoopWithReps(options: LoopOptions = {}): Promise<LoopHarness> {
+  const loop = await startLoop(options);
+  seedReps(loop);
+  return loop;
 }
 
 export function funnelFor(loop: LoopHarness, crm: "salesforce" | "hubspot"): FunnelSetup {

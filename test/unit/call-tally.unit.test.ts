@@ -14,6 +14,16 @@ describe("the bench's call classes", () => {
     expect(classOf(call("GET /marketing/v3/campaigns", "/marketing/v3/campaigns"))).toBe("reads");
   });
 
+  it("counts every call of a Bulk API 2.0 ingest job as a write: its polls and results reads are calls of its write", () => {
+    const job = "/services/data/v62.0/jobs/ingest/750Hs00000Ab1dÉ";
+    expect(classOf(call("POST /services/data/:version/jobs/ingest", "/services/data/v62.0/jobs/ingest", { object: "Task", operation: "upsert" }))).toBe("writes");
+    expect(classOf(call("PUT /services/data/:version/jobs/ingest/:id/batches", `${job}/batches`, "Subject,Leadloop_Activity_Key__c\n"))).toBe("writes");
+    expect(classOf(call("PATCH /services/data/:version/jobs/ingest/:id", job, { state: "UploadComplete" }))).toBe("writes");
+    expect(classOf(call("GET /services/data/:version/jobs/ingest/:id", job))).toBe("writes");
+    expect(classOf(call("GET /services/data/:version/jobs/ingest/:id/successfulResults", `${job}/successfulResults`))).toBe("writes");
+    expect(classOf(call("GET /services/data/:version/jobs/ingest/:id/failedResults", `${job}/failedResults`))).toBe("writes");
+  });
+
   it("counts a composite of GETs as a read and one that writes as a write", () => {
     const endpoint = "POST /services/data/:version/composite";
     const path = "/services/data/v62.0/composite";

@@ -47,9 +47,17 @@ export function processJob(
   store: RecordStore,
   writer: RecordWriter,
 ): void {
+  const data = job.data ?? "";
+  // The job's lineEnding must be the data's: a CRLF row end in an LF job (or a bare LF one in a CRLF job)
+  // fails the job before any row ("Line Ending Header": "specify a line ending that matches the line ending
+  // used to create the CSV file"; the answer an org gives, as developers quote it: "ClientInputError :
+  // LineEnding is invalid on user data. Current LineEnding setting is LF").
+  if (rowEnds(data).some((end) => end !== job.lineEnding)) {
+    return failJob(job, `ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is ${job.lineEnding}`);
+  }
   let rows: string[][];
   try {
-    rows = parseCsv(job.data ?? "");
+    rows = parseCsv(data);
   } catch (err) {
     return failJob(job, `InvalidBatch : ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -150,6 +158,18 @@ function errorText(err: unknown): string {
     return `${err.errorCode}:${err.message}:${(err.fields ?? []).join(",")} --`;
   }
   return `UNKNOWN_EXCEPTION:${err instanceof Error ? err.message : String(err)}: --`;
+}
+
+/** How each row of the CSV text ends (LF or CRLF); a line break inside a quoted field ends no row. */
+function rowEnds(text: string): ("LF" | "CRLF")[] {
+  const ends: ("LF" | "CRLF")[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === "\n" && !quoted) ends.push(text[i - 1] === "\r" ? "CRLF" : "LF");
+  }
+  return ends;
 }
 
 function failJob(job: IngestJob, message: string): void {

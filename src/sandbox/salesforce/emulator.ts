@@ -17,7 +17,7 @@ import type { InactiveOwnerUpdates, LockedRecordUpdates } from "./record-writer.
 import { SalesforceApiError } from "./errors.js";
 import type { OrgSetup } from "./schema.js";
 import { ApiUsage } from "./limits.js";
-import { addBulkRoutes } from "./routes/bulk.js";
+import { addBulkRoutes, BULK_UPLOAD_MAX_BYTES } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
 import { addCompositeRoute } from "./routes/composite.js";
 import { DATA, type SalesforceContext } from "./routes/context.js";
@@ -108,6 +108,17 @@ export interface SalesforceEmulatorOptions {
    * EXCEEDED_ID_LIMIT: 600,000 by default ("sObject Get Updated", "sObject Get Deleted"); a test lowers it.
    */
   replicationIdLimit?: number;
+  /**
+   * How many Get Job Info calls find a closed Bulk API 2.0 ingest job still `InProgress` before its rows
+   * are saved (at the next access of the job): 0 (default), saved when the upload is closed, as a small
+   * job on an idle org is; a test sets more to have a client poll, or stop, while Salesforce works.
+   */
+  bulkJobPolls?: number;
+  /**
+   * The most bytes one Bulk API 2.0 upload may hold: 100,000,000 by default, the stricter reading of "150 MB"
+   * once base64-encoded, about 100 MB of data (Limits and Allocations Quick Reference); a test lowers it.
+   */
+  bulkUploadMaxBytes?: number;
 }
 
 export interface SalesforceEmulator extends RunningEmulator {
@@ -164,7 +175,7 @@ export async function startSalesforceEmulator(
   addCollectionRoutes(api, ctx);
   addCompositeRoute(api);
   addSObjectRoutes(api, ctx);
-  addBulkRoutes(api, ctx);
+  addBulkRoutes(api, ctx, { polls: options.bulkJobPolls ?? 0, uploadMaxBytes: options.bulkUploadMaxBytes ?? BULK_UPLOAD_MAX_BYTES });
   addLimitsRoute(api, ctx);
   const control = new Router<EmulatorHandler>();
   controlRoutes(control, ctx);

@@ -5,7 +5,7 @@ import type { AuditEntry } from "../../store/port.js";
 import type { PlannedWrite } from "../planned-write.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
-import type { RecordWrite, SystemPort, WriteOutcome } from "../system-port.js";
+import type { RecordWrite, SystemPort, WriteOptions, WriteOutcome } from "../system-port.js";
 
 /** Audit rows keep long texts (an activity summary) as their length: the record holds the text itself. */
 const AUDIT_TEXT_LIMIT = 2000;
@@ -22,12 +22,13 @@ export interface Sent<T extends Sendable> {
   audit: AuditEntry[];
 }
 
-/** Sends writes of one object to one system; the caller commits what comes back. */
+/** Sends writes of one object to one system (`how`: as bulk jobs, the drain's call); the caller commits what comes back. */
 export async function sendWrites<T extends Sendable>(
   ctx: RunContext,
   system: SystemPort,
   object: string,
   items: readonly T[],
+  how?: WriteOptions,
 ): Promise<Sent<T>[]> {
   if (items.length === 0) return [];
   // The run lock renewed before each write, which every phase sends through here: a run whose lease ran
@@ -41,6 +42,7 @@ export async function sendWrites<T extends Sendable>(
   const outcomes = await system.write(
     object,
     items.map((i) => i.write),
+    ...(how ? [how] : []),
   );
   const at = ctx.now().toISOString();
   const sent = items.map((item, index): Sent<T> => {

@@ -24,6 +24,18 @@ import { LateClocks } from "./late-clocks.js";
 const DRAIN_BATCH = 200;
 /** Entries read from the store at a time, so a million pending writes never sit in memory at once. */
 const DRAIN_PAGE = 2000;
+/**
+ * Writes in one bulk job at least (the system's bulk threshold when larger): Salesforce counts "more than
+ * 2,000 records" a good candidate for Bulk API 2.0 and fewer for REST's batched calls (Limits and
+ * Allocations Quick Reference, "Bulk API and Bulk API 2.0 Limits and Allocations"), and a page's writes are
+ * in memory anyway. A job's upload is also bounded by bytes (bulk-writer.ts `uploads`).
+ */
+const BULK_JOB_RECORDS = DRAIN_PAGE;
+
+/** The most writes the drain puts in one bulk job of a system whose bulk threshold is `threshold`. */
+export function bulkJobRecords(threshold: number): number {
+  return Math.max(threshold, BULK_JOB_RECORDS);
+}
 
 interface DrainOptions {
   /** Only these keys (a retry), refused ones included. */
@@ -90,7 +102,7 @@ export async function drainKeys(
  * a drain ends with at most one partly filled call per target (ARCHITECTURE.md "One write path").
  */
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
-  const pending = new PendingWrites();
+  const pending = new PendingWrites((system) => portFor(ctx, system).bulkThreshold);
   const clocks = new LateClocks(ctx);
   if (options.keys) {
     for (const entry of await ctx.store.listOutbox({ keys: options.keys })) pending.add(entry);
@@ -124,17 +136,23 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
 /** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */
 async function sendAll(
   ctx: RunContext,
-  batches: Iterable<RecordWrites[]>,
+  batches: Iterable<Batch>,
   options: DrainOptions,
   tally: DrainTally,
   clocks: LateClocks,
 ): Promise<boolean> {
-  for (const batch of batches) {
+  for (const { writes, bulk } of batches) {
     if (ctx.signal?.aborted) return false;
-    await sendBatch(ctx, batch, options, tally, clocks);
+    await sendBatch(ctx, writes, options, tally, clocks, bulk);
     await ctx.heartbeat?.();
   }
   return true;
+}
+
+/** Writes sent in one executor call; `bulk` when more than the system's bulk threshold of them were pending. */
+interface Batch {
+  writes: RecordWrites[];
+  bulk: boolean;
 }
 
 /**
@@ -147,6 +165,11 @@ async function sendAll(
 class PendingWrites {
   private readonly byTarget = new Map<string, Map<string, RecordWrites>>();
   private creates = 0;
+  /** (system, object, operation)s of which more than the system's bulk threshold were pending: they go in jobs. */
+  private readonly bulk = new Set<string>();
+
+  /** `bulkThreshold`: the system's (SystemPort.bulkThreshold), undefined when it has no bulk writes. */
+  constructor(private readonly bulkThreshold: (system: string) => number | undefined) {}
 
   add(entry: OutboxEntry): void {
     const target = `${entry.system}\u0000${entry.object}`;
@@ -185,7 +208,7 @@ class PendingWrites {
    * store's next run takes for a handoff made (handoff-phase.ts `carriesHandoff`), so the rep's tasks
    * must be in the CRM before it, or a crash between the two and a lost store leave the rep no task.
    */
-  *take(which: "full" | "all"): Generator<RecordWrites[]> {
+  *take(which: "full" | "all"): Generator<Batch> {
     yield* this.batches(which, "creates");
     const creating = new Set(
       [...this.byTarget.values()].flatMap((writes) =>
@@ -199,22 +222,44 @@ class PendingWrites {
     which: "full" | "all",
     kind: "creates" | "updates",
     ready: (w: RecordWrites) => boolean = () => true,
-  ): Generator<RecordWrites[]> {
-    for (const writes of this.byTarget.values()) {
+  ): Generator<Batch> {
+    for (const [target, writes] of this.byTarget) {
       // Only the writes of this kind are grouped: every page asks for both kinds of every write held.
       const byOperation = groupBy(
         [...writes.entries()].filter(([, w]) => (w.entries[0]!.recordId === null) === (kind === "creates") && ready(w)),
         ([, w]) => operationOf(w),
       );
-      for (const [, group] of byOperation) {
-        for (let i = 0; i < group.length; i += DRAIN_BATCH) {
-          const batch = group.slice(i, i + DRAIN_BATCH);
-          if (batch.length < DRAIN_BATCH && which === "full") break;
+      for (const [operation, group] of byOperation) {
+        const size = this.batchSize(`${target}\u0000${operation}`, group, which);
+        for (let i = 0; i < group.length; i += size.records) {
+          const batch = group.slice(i, i + size.records);
+          if (batch.length < size.records && which === "full") break;
           for (const [record] of batch) writes.delete(record);
-          yield batch.map(([, w]) => w);
+          yield { writes: batch.map(([, w]) => w), bulk: size.bulk };
         }
       }
     }
+  }
+
+  /**
+   * How many of one (system, object, operation)'s writes go in one call. More than the system's bulk
+   * threshold pending go as bulk jobs of at most BULK_JOB_RECORDS (or the threshold, when larger): a first
+   * load's writes cost a handful of calls per job, not one per 200 records (ARCHITECTURE.md "One write
+   * path"). Until that many are seen, a group that could go so is held rather than sent in batches: at
+   * most the threshold's writes (and a page) are held, and a drain that ends with fewer sends them as today.
+   * A create goes in a job only when it upserts on an external id: a job's writes may be sent again (a crash
+   * or a stop before its results were read) and must then find the records the job made.
+   */
+  private batchSize(key: string, group: readonly [string, RecordWrites][], which: "full" | "all"): { records: number; bulk: boolean } {
+    const first = group[0]![1].entries[0]!;
+    const threshold = this.bulkThreshold(first.system);
+    if (threshold === undefined || (first.recordId === null && group.some(([, w]) => !w.entries[0]!.upsertOn))) {
+      return { records: DRAIN_BATCH, bulk: false };
+    }
+    if (group.length > threshold) this.bulk.add(key);
+    if (this.bulk.has(key)) return { records: bulkJobRecords(threshold), bulk: true };
+    // Held while fewer than the threshold are seen ("full" takes none of them); sent in batches at the end.
+    return { records: which === "full" ? Number.POSITIVE_INFINITY : DRAIN_BATCH, bulk: false };
   }
 }
 
@@ -283,8 +328,10 @@ async function sendBatch(
   options: DrainOptions,
   tally: DrainTally,
   clocks: LateClocks,
+  bulk = false,
 ): Promise<void> {
   const { system, object } = batch[0]!.entries[0]!;
+  const how = { bulk, ...(ctx.heartbeat ? { waiting: ctx.heartbeat } : {}), ...(ctx.signal ? { stop: ctx.signal } : {}) };
   const port = portFor(ctx, system);
   // An open task decided by an earlier run is due by the clock this drain starts (late-clocks.ts).
   await clocks.start(batch.flatMap((w) => w.entries));
@@ -302,7 +349,7 @@ async function sendBatch(
     const clear = clearingWrite(item.write);
     return clear ? [{ ...item, write: toRecordWrite(clear), planned: toPlanned(clear) }] : [];
   });
-  const cleared = await sendWrites(ctx, port, object, clearing);
+  const cleared = await sendWrites(ctx, port, object, clearing, how);
   const clearRefused = cleared.filter((s) => !s.outcome.ok);
   const notSent = new Set(clearRefused.map((s) => s.item.entries));
   const sent = [
@@ -314,6 +361,7 @@ async function sendBatch(
       items
         .filter((item) => !notSent.has(item.entries))
         .map((item) => ({ ...item, write: toRecordWrite(item.write), planned: toPlanned(item.write) })),
+      how,
     )),
   ];
   const at = ctx.now().toISOString();
@@ -332,6 +380,9 @@ async function sendBatch(
       acceptedEntries.push(...item.entries);
       continue;
     }
+    // Not reached by the system (a bulk job that ended before it): not refused, so it stays pending as it
+    // was, for the next drain, and nothing is queued.
+    if (outcome.error.unprocessed) continue;
     // A refusal of the record whatever its values (an owner who left) refuses each entry alike: they are
     // not sent again one by one, at a call each, to be refused the same; nor does a refusal in passing (a
     // lock, a rate limit that outlasted the write's patience), which the next run sends again as a whole

@@ -14,6 +14,7 @@ import type {
   Removal,
   RemovalReadOptions,
   SystemPort,
+  WriteOptions,
   WriteOutcome,
 } from "../../sync/system-port.js";
 import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
@@ -21,7 +22,7 @@ import { SystemError } from "../../sync/system-error.js";
 import { DEFAULT_RETRY_POLICY, refusalsWithoutSecrets, type RetryPolicy } from "../call-retry.js";
 import { type Clock, dateOf, systemClock } from "../clock.js";
 import { ApiBudget, type ApiShare } from "./api-budget.js";
-import { bulkOperationOf, writeBulk } from "./bulk-writer.js";
+import { BULK_TIMING, bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
 import { writeThroughPassingRefusals } from "../passing-refusals.js";
@@ -29,7 +30,7 @@ import { SalesforceClient } from "./connection.js";
 import { ChangeCoverage } from "./coverage.js";
 import { DescribeCache, type DescribedObject } from "./describe.js";
 import { type OrgUsage, readOrgUsage } from "./org-usage.js";
-import { DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
+import { COLLECTION_MAX_RECORDS, DEFAULT_API_SHARE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOOKBACK_MS } from "./limits.js";
 import { fieldChanges, fieldValues } from "./field-history.js";
 import { countRecords, findBy, readByIds } from "./record-reader.js";
 import { caseSafeId } from "./record-id.js";
@@ -102,12 +103,15 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
   const coverage = new ChangeCoverage({ client, log });
   const windowProbe = new WindowProbe({ client, lookbackMs, log, coverage });
 
-  const send = async (described: DescribedObject, writes: readonly RecordWrite[]): Promise<WriteOutcome[]> => {
-    if (writes.length > bulkThreshold) {
+  const send = async (described: DescribedObject, writes: readonly RecordWrite[], asked: WriteOptions): Promise<WriteOutcome[]> => {
+    // The drain asks for Bulk when more than the threshold are pending for one object and operation
+    // (outbox/drain.ts); a part of them that fits one Collections call (the remainder of a load, records
+    // sent again in passing) costs one call there against a job's five or more.
+    if (writes.length > bulkThreshold || (asked.bulk === true && writes.length > COLLECTION_MAX_RECORDS)) {
       // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
       // on Collections rather than being split into several jobs.
       const op = bulkOperationOf(described, writes);
-      if (op) return writeBulk(client, described, writes, op, log);
+      if (op) return writeBulk(client, described, writes, op, log, { ...BULK_TIMING, stop: asked.stop ?? options.retry?.stop, waiting: asked.waiting });
       log.info("salesforce.bulk_not_used", {
         object: described.name,
         records: writes.length,
@@ -149,7 +153,8 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     fieldValues(object: string, ids: readonly string[], fields: readonly string[]) {
       return fieldValues(client, object, ids, fields, async () => (await apiUser()).id);
     },
-    async write(object: string, all: readonly RecordWrite[]): Promise<WriteOutcome[]> {
+    bulkThreshold,
+    async write(object: string, all: readonly RecordWrite[], asked: WriteOptions = {}): Promise<WriteOutcome[]> {
       if (all.length === 0) return [];
       const described = await describe.get(object);
       // Roles already made (a create sent again after a crash) are answered, not sent twice.
@@ -162,7 +167,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       try {
         if (writes.length > 0)
           sent = refusalsWithoutSecrets(
-            await writeThroughPassingRefusals(writes, (some) => send(described, some), {
+            await writeThroughPassingRefusals(writes, (some) => send(described, some, asked), {
               system: "salesforce",
               operation: `write ${described.name}`,
               policy: options.retry ?? DEFAULT_RETRY_POLICY,

@@ -14,7 +14,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Logger } from "../../log/logger.js";
-import { SystemError } from "../../sync/system-error.js";
+import { StoppedBeforeCall, SystemError } from "../../sync/system-error.js";
 import type { RecordFailure, RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 import { externalIdField } from "./collections-writer.js";
 import type { SalesforceClient } from "./connection.js";
@@ -34,9 +34,17 @@ export interface BulkTiming {
   pollMinMs: number;
   pollMaxMs: number;
   timeoutMs: number;
+  /**
+   * The run's stop (SIGTERM, Ctrl-C): a wait between polls ends on it and the job is left to finish on
+   * Salesforce, no call made after the stop (StoppedBeforeCall); its records stay in the outbox, whose next
+   * drain sends them again as the upserts and updates they are (ARCHITECTURE.md "One write path").
+   */
+  stop?: AbortSignal | undefined;
+  /** Called before each wait between polls: the run lock's renewal, so a long job keeps the run's lease. */
+  waiting?: (() => Promise<void>) | undefined;
 }
 
-const DEFAULT_TIMING: BulkTiming = {
+export const BULK_TIMING: BulkTiming = {
   pollMinMs: BULK_POLL_MIN_MS,
   pollMaxMs: BULK_POLL_MAX_MS,
   timeoutMs: BULK_POLL_TIMEOUT_MS,
@@ -81,7 +89,7 @@ export async function writeBulk(
   writes: readonly RecordWrite[],
   op: BulkOperation,
   log: Logger,
-  timing: BulkTiming = DEFAULT_TIMING,
+  timing: BulkTiming = BULK_TIMING,
 ): Promise<WriteOutcome[]> {
   const outcomes: (WriteOutcome | undefined)[] = new Array(writes.length);
   const bodies: { index: number; ref: string; fields: SalesforceFields }[] = [];
@@ -211,7 +219,12 @@ async function runJob(
   refuseInvalidJob(object, done);
   const pending = new Pending(rows, columns, keyField);
   const results: [number, WriteOutcome][] = [];
-  if (done.state === "JobComplete" || done.state === "Failed") {
+  // A results file known to be empty (Get Job Info's counts) is not read: a load's jobs mostly have no
+  // failed records, and the call saved is one of a job's six.
+  const processed = done.numberRecordsProcessed;
+  const failedCount = done.numberRecordsFailed;
+  const finished = done.state === "JobComplete" || done.state === "Failed";
+  if (finished && !(processed !== undefined && failedCount !== undefined && processed - failedCount === 0)) {
     const [header, ...okRows] = await resultRows(
       client,
       `${jobPath}/successfulResults`,
@@ -229,6 +242,8 @@ async function runJob(
           : failed(match.ref, missingResult("Bulk API 2.0")),
       ]);
     }
+  }
+  if (finished && failedCount !== 0) {
     const [failHeader, ...failRows] = await resultRows(
       client,
       `${jobPath}/failedResults`,
@@ -243,7 +258,8 @@ async function runJob(
       results.push([match.index, failed(match.ref, parseError(rec.sf__Error ?? "", refused))]);
     }
   }
-  // Rows a Failed or Aborted job never reached were not written and may be sent again.
+  // Rows a Failed or Aborted job never reached (its unprocessed records: those in neither results file)
+  // were not written: the drain leaves them pending for its next run, anyone else may send them again.
   const reason = done.errorMessage ? `: ${done.errorMessage}` : "";
   for (const row of pending.rest()) {
     results.push([
@@ -252,6 +268,7 @@ async function runJob(
         errorClass: "transient",
         code: `BULK_JOB_${done.state.toUpperCase()}`,
         message: `Bulk API 2.0 job ${done.id} ended ${done.state} before this record was processed${reason}`,
+        unprocessed: true,
       }),
     ]);
   }
@@ -259,7 +276,8 @@ async function runJob(
 }
 
 /**
- * A job Salesforce failed for its data as a whole before it saved a row: "InvalidBatch : Field name not
+ * A job Salesforce failed for its data as a whole before it saved a row ("ClientInputError : LineEnding is
+ * invalid on user data", CSV it cannot read, which every send of it meets alike): "InvalidBatch : Field name not
  * found : Seniority__c" names a column the object lacks (a field deleted since the describe leadloop
  * wrote from). Every row of it is refused alike however often it is sent, so it fails the write as a
  * Collections call naming the field does (INVALID_FIELD, `config`): the run names the mapping entry and the
@@ -270,7 +288,7 @@ async function runJob(
  */
 function refuseInvalidJob(object: string, done: JobInfo): void {
   const said = done.errorMessage ?? "";
-  if (done.state !== "Failed" || (done.numberRecordsProcessed ?? 0) > 0 || !/^\s*InvalidBatch\b/.test(said)) return;
+  if (done.state !== "Failed" || (done.numberRecordsProcessed ?? 0) > 0 || !/^\s*(InvalidBatch|ClientInputError)\b/.test(said)) return;
   const field = /Field name not found\s*:\s*(\S+)/.exec(said)?.[1];
   throw new SystemError({
     system: SYSTEM,
@@ -312,6 +330,7 @@ async function waitForJob(client: SalesforceClient, jobPath: string, timing: Bul
   const deadline = Date.now() + timing.timeoutMs;
   let wait = timing.pollMinMs;
   for (;;) {
+    if (timing.stop?.aborted) throw new StoppedBeforeCall(`polling Bulk API 2.0 job ${jobPath.split("/").at(-1)}`);
     const info = await jobCall(client, {
       method: "GET",
       path: jobPath,
@@ -330,7 +349,11 @@ async function waitForJob(client: SalesforceClient, jobPath: string, timing: Bul
         retriable: false,
       });
     }
-    await sleep(wait);
+    await timing.waiting?.();
+    // A stop ends the wait at once; the check above then leaves the job to Salesforce.
+    await sleep(wait, undefined, timing.stop ? { signal: timing.stop } : undefined).catch((err: unknown) => {
+      if (!timing.stop?.aborted) throw err;
+    });
     wait = Math.min(wait * 2, timing.pollMaxMs);
   }
 }

@@ -33,13 +33,40 @@ function invalidState(job: IngestJob, wanted: string): SalesforceApiError {
   return new SalesforceApiError(400, "INVALIDJOBSTATE", `Job state is ${job.state}; ${wanted}`);
 }
 
-export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceContext): void {
-  const jobs = new Map<string, IngestJob>();
+/** One upload's bytes at most by default (emulator.ts `bulkUploadMaxBytes`). */
+export const BULK_UPLOAD_MAX_BYTES = 100_000_000;
 
-  const jobOf = (req: EmulatorRequest): IngestJob => {
+/**
+ * `polls`: Get Job Info calls that find a closed job InProgress before its rows are saved (emulator.ts
+ * `bulkJobPolls`); `uploadMaxBytes`: the most one upload may hold (`bulkUploadMaxBytes`).
+ */
+export function addBulkRoutes(
+  router: Router<EmulatorHandler>,
+  ctx: SalesforceContext,
+  { polls, uploadMaxBytes }: { polls: number; uploadMaxBytes: number },
+): void {
+  const jobs = new Map<string, IngestJob>();
+  /** Closed jobs Salesforce is still working on, by id: the Get Job Info calls left before their rows are saved. */
+  const working = new Map<string, number>();
+
+  /** Saves a closed job's rows once it has been polled enough; any access of the job after that sees them. */
+  const progress = (job: IngestJob, polled: boolean): void => {
+    const left = working.get(job.id);
+    if (left === undefined) return;
+    if (left > 0) {
+      if (polled) working.set(job.id, left - 1);
+      return;
+    }
+    working.delete(job.id);
+    processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer);
+    touch(job);
+  };
+
+  const jobOf = (req: EmulatorRequest, polled = false): IngestJob => {
     apiVersion(req);
     const job = jobs.get(req.params.id ?? "");
     if (!job) throw notFound();
+    progress(job, polled);
     return job;
   };
 
@@ -141,7 +168,7 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
     .add(
       "GET",
       `${DATA}/jobs/ingest/:id`,
-      handle((req) => json(200, info(jobOf(req)))),
+      handle((req) => json(200, info(jobOf(req, true)))),
     )
     .add(
       "PUT",
@@ -161,6 +188,11 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
             "BULK_API_ERROR",
             `Found multiple contents for job: <${job.id}>, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
           );
+        }
+        // The job data's size limit ("Maximum file size", Limits and Allocations); the wording is the emulator's own.
+        const bytes = Buffer.byteLength(req.rawBody);
+        if (bytes > uploadMaxBytes) {
+          throw new SalesforceApiError(400, "BULK_API_ERROR", `Job data of ${bytes} bytes exceeds the ${uploadMaxBytes} bytes one upload may hold`);
         }
         job.data = req.rawBody;
         touch(job);
@@ -184,8 +216,14 @@ export function addBulkRoutes(router: Router<EmulatorHandler>, ctx: SalesforceCo
         if (job.state !== "Open") throw invalidState(job, "only an Open job can be closed");
         job.state = "UploadComplete";
         touch(job);
-        // The answer is the job as closed; processing (synchronous here) then moves it on.
+        // The answer is the job as closed; processing then moves it on: at once, or InProgress for the
+        // Get Job Info calls `polls` names, its rows saved at the next access after them.
         const answer = info(job);
+        if (polls > 0) {
+          job.state = "InProgress";
+          working.set(job.id, polls);
+          return json(200, answer);
+        }
         processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer);
         touch(job);
         return json(200, answer);

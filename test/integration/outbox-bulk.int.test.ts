@@ -1,0 +1,260 @@
+// A drain with more than `sync.bulkThreshold` Salesforce writes of one object and operation pending sends
+// them as Bulk API 2.0 ingest jobs instead of sObject Collections calls of 200 (outbox/drain.ts,
+// ARCHITECTURE.md "One write path"): accepted records leave the outbox, refused ones are queued as
+// Collections' refusals are, and a run that ends between a job's upload and its results (a failure, a stop)
+// leaves its writes in the outbox, sent again as upserts without making a record twice. Fewer pending, at the
+// default threshold, stay on Collections.
+import { jest } from "@jest/globals";
+import { followUpTaskKey } from "../../src/sync/funnel/task-write.js";
+import { RUN_LOCK } from "../../src/sync/run-lock.js";
+import { funnelFor, pricingAndDemo, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
+import { type LoopHarness, tick } from "../support/loop-harness.js";
+import { salesforceWritesOf } from "../support/salesforce-writes.js";
+
+// 240 MQLs handed off in each test's runs: tens of seconds on a loaded machine.
+jest.setTimeout(300_000);
+
+let loop: LoopHarness;
+afterEach(async () => {
+  await loop.close();
+});
+
+const sf = () => loop.salesforce.data;
+const sync = (signal?: AbortSignal) => loop.sync({ funnel: funnelFor(loop, "salesforce"), ...(signal ? { signal } : {}) });
+const openEntries = () => loop.store.listErrors({ status: "open" });
+
+/** More than a Collections call holds (200), so at a threshold of 150 the old drain's batches split them. */
+const PEOPLE = 240;
+/** Below PEOPLE and above one Collections call's 200: Bulk only if the drain counts what is pending. */
+const THRESHOLD = 150;
+/** Each handoff's tasks: the rep's follow-up and one per activity the person showed (the pricing page, the demo form). */
+const TASKS = 3 * PEOPLE;
+const FIRST_NAMES = ["Inès", "Loïc", "Zoé", "Mårten", "Łucja", "José", "Renée", "Søren", "Anaïs", "Jürgen"];
+const LAST_NAMES = ["Ångström", "Berthelot", "Marchand", "Nuñez-Ölander", "Lefèvre", "D'Aubigné"];
+const TITLES = ["Directrice des Opérations", "", "Responsable Achats", "Head of Revenue Operations, EMEA & Nordics"];
+
+/**
+ * PEOPLE contacts of one company, synced once, then each reads pricing and asks for a demo: the next run
+ * hands them off, creating PEOPLE Leads (upserts on HubSpot_Contact_Id__c) and their reps' tasks.
+ */
+async function manyMqls(): Promise<string[]> {
+  const company = seedSgiCompany(loop);
+  const ids = Array.from({ length: PEOPLE }, (_, i) => {
+    const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
+    const last = `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`;
+    const person = loop.hubspot.data.createObject("contacts", {
+      email: `${first.normalize("NFD").replace(/[^\w]/g, "")}.Prospect${i}@SGI-Ingenierie.fr`,
+      firstname: first,
+      lastname: last,
+      jobtitle: TITLES[i % TITLES.length]!,
+      hs_analytics_source: "ORGANIC_SEARCH",
+      company: "Société Générale d'Ingénierie",
+      country: "France",
+    });
+    loop.hubspot.data.associate("contacts", person.id, "companies", company);
+    return person.id;
+  });
+  await sync();
+  await tick();
+  for (const id of ids) pricingAndDemo(loop, id);
+  return ids;
+}
+
+const writesOf = (run: () => Promise<unknown>) => salesforceWritesOf(loop.salesforce, run);
+
+const leadsOf = (hubspotId: string) => sf().list("Lead").filter((l) => l.HubSpot_Contact_Id__c === hubspotId);
+
+/** Each person has exactly one Lead, carrying their accented names as HubSpot has them. */
+function expectOneLeadEach(ids: readonly string[]): void {
+  for (const [i, id] of ids.entries()) {
+    const leads = leadsOf(id);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({
+      FirstName: FIRST_NAMES[i % FIRST_NAMES.length],
+      LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`,
+    });
+  }
+}
+
+/** Person `i`'s follow-up task key on the day of the run (or the next, should the run cross midnight UTC). */
+function followUpKeys(personId: string): string[] {
+  const today = new Date();
+  const tomorrow = new Date(today.getTime() + 24 * 60 * 60_000);
+  return [today, tomorrow].map((d) => followUpTaskKey(personId, d.toISOString().slice(0, 10)));
+}
+
+/** The drain's writes among `writes`: the handoffs' tasks (creates) and their Leads' record writes (updates). */
+const drained = (writes: readonly string[]) => writes.filter((w) => w.includes("Task") || w.includes("update"));
+
+const tasks = () => sf().list("Task").filter((t) => t.Leadloop_Activity_Key__c);
+
+describe("a drain with more Salesforce writes pending than sync.bulkThreshold", () => {
+  it("sends the handoffs' tasks and Lead writes in one Bulk API 2.0 job each; a refused task is queued, the rest leave the outbox", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD });
+    const ids = await manyMqls();
+    // A validation rule refuses one prospect's follow-up task (a data refusal, as on Collections).
+    const refusedAt = 7;
+    loop.salesforce.faults.add({
+      records: followUpKeys(ids[refusedAt]!).map((key) => ({
+        object: "Task",
+        field: "Leadloop_Activity_Key__c",
+        equals: key,
+        message: "La tâche doit être vérifiée par l'équipe conformité",
+      })),
+    });
+
+    const writes = await writesOf(sync);
+
+    // Before, batches of 200: two Collections calls each (200 and 40).
+    expect(drained(writes)).toEqual(["bulk Task upsert", "bulk Lead update"]);
+    expectOneLeadEach(ids);
+    expect(tasks()).toHaveLength(TASKS - 1);
+    for (const lead of sf().list("Lead")) expect(lead.Leadloop_MQL_Date__c).toBeTruthy();
+    const entries = await openEntries();
+    expect(entries).toEqual([expect.objectContaining({ system: "salesforce", object: "Task", errorClass: "data" })]);
+    expect(entries[0]!.message).toContain("La tâche doit être vérifiée par l'équipe conformité");
+    // Nothing else waits: the refused write is kept refused, not pending.
+    expect((await loop.store.listOutbox()).filter((e) => e.system === "salesforce")).toEqual([]);
+
+    // The next run sends none of them again.
+    await tick();
+    expect(drained(await writesOf(sync))).toEqual([]);
+    expect(tasks()).toHaveLength(TASKS - 1);
+  });
+
+  it("a run failing between a job's upload and its results leaves its writes pending; the next run's job upserts onto the tasks made, none twice", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await manyMqls();
+    // Salesforce saves the tasks' job, and its results cannot be read: the run fails as a crash would.
+    const watch = loop.salesforce.calls.observe((call) => {
+      const body = call.body as { object?: string } | undefined;
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest" && body?.object === "Task") {
+        loop.salesforce.faults.add({ requests: [{ kind: "status", status: 503, path: "/successfulResults" }] });
+      }
+    });
+    let failure: unknown;
+    try {
+      await sync().catch((err: unknown) => (failure = err));
+    } finally {
+      watch();
+    }
+
+    expect(String(failure)).toContain("successfulResults");
+    expect(tasks()).toHaveLength(TASKS);
+    const pendingTasks = async () => (await loop.store.listOutbox()).filter((e) => e.object === "Task");
+    expect(await pendingTasks()).toHaveLength(TASKS);
+
+    loop.salesforce.faults.clear();
+    await tick();
+    const again = await writesOf(sync);
+
+    expect(drained(again)).toEqual(["bulk Task upsert", "bulk Lead update"]);
+    expect(tasks()).toHaveLength(TASKS);
+    expect(new Set(tasks().map((t) => t.Leadloop_Activity_Key__c)).size).toBe(TASKS);
+    expect(await pendingTasks()).toEqual([]);
+    expectOneLeadEach(ids);
+    expect(await openEntries()).toEqual([]);
+  });
+
+  it("a stop while the job is polled ends the run with no call after it; the job Salesforce finishes and the next run's upserts make no task twice", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, salesforce: { bulkJobPolls: 1 } });
+    const ids = await manyMqls();
+    const stop = new AbortController();
+    let afterStop = 0;
+    let taskJob: string | undefined;
+    let job = "";
+    const watch = loop.salesforce.calls.observe((call) => {
+      if (stop.signal.aborted) afterStop++;
+      const body = call.body as { object?: string } | undefined;
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest") taskJob = body?.object === "Task" ? "created" : undefined;
+      // SIGTERM while leadloop waits for the tasks' job, which Salesforce reports InProgress.
+      if (taskJob === "created" && call.endpoint === "GET /services/data/:version/jobs/ingest/:id") {
+        job = call.path;
+        stop.abort();
+      }
+    });
+    let summary;
+    try {
+      ({ summary } = await sync(stop.signal));
+    } finally {
+      watch();
+    }
+
+    expect(summary.status).toBe("stopped");
+    expect(afterStop).toBe(0);
+    // The tasks wait in the outbox; nothing was refused.
+    const pendingTasks = async () => (await loop.store.listOutbox()).filter((e) => e.object === "Task");
+    expect(await pendingTasks()).toHaveLength(TASKS);
+    expect(await openEntries()).toEqual([]);
+    expect(tasks()).toEqual([]);
+
+    // Salesforce goes on with the job on its own: its tasks are made.
+    const res = await fetch(`${loop.salesforce.url}${job}`, { headers: { authorization: `Bearer ${loop.salesforce.accessToken}` } });
+    expect(((await res.json()) as { state: string }).state).toBe("JobComplete");
+    expect(tasks()).toHaveLength(TASKS);
+
+    await tick();
+    expect(drained(await writesOf(sync))).toEqual(["bulk Task upsert", "bulk Lead update"]);
+    expect(tasks()).toHaveLength(TASKS);
+    expect(new Set(tasks().map((t) => t.Leadloop_Activity_Key__c)).size).toBe(TASKS);
+    expect(await pendingTasks()).toEqual([]);
+    expectOneLeadEach(ids);
+    expect(await openEntries()).toEqual([]);
+  });
+});
+
+describe("a drain polling a Bulk API 2.0 job keeps to the run lock", () => {
+  it("a run whose lock another run took while the job was polled stops at its next poll: no results read, the tasks still pending", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, salesforce: { bulkJobPolls: 3 } });
+    await manyMqls();
+    let taskJob = false;
+    let results = 0;
+    let taken: Promise<unknown> | undefined;
+    const watch = loop.salesforce.calls.observe((call) => {
+      const body = call.body as { object?: string } | undefined;
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest") taskJob = body?.object === "Task";
+      if (call.endpoint.endsWith("/successfulResults")) results++;
+      // While Salesforce works on the tasks' job, a second run (its lease outlived: a stalled process) takes the store.
+      if (taskJob && !taken && call.endpoint === "GET /services/data/:version/jobs/ingest/:id") {
+        results = 0;
+        taken = (async () => {
+          await loop.store.releaseLock(RUN_LOCK, "host-a:4242");
+          await loop.store.acquireLock(RUN_LOCK, "host-b:4343", new Date().toISOString(), 60_000);
+        })();
+      }
+    });
+    let failure: unknown;
+    try {
+      await loop.sync({ funnel: funnelFor(loop, "salesforce"), lockHolder: "host-a:4242", lockTtlMs: 800 }).catch((err: unknown) => (failure = err));
+    } finally {
+      watch();
+    }
+    await taken;
+
+    expect(String(failure)).toContain("host-b:4343");
+    expect(results).toBe(0);
+    expect((await loop.store.listOutbox()).filter((e) => e.object === "Task")).toHaveLength(TASKS);
+  });
+});
+
+describe("a drain at the default threshold (10,000)", () => {
+  it("sends the same tasks and Lead writes through sObject Collections, 200 a call, and no Bulk job", async () => {
+    loop = await startLoopWithReps();
+    const ids = await manyMqls();
+
+    const writes = await writesOf(sync);
+
+    expect(writes.filter((w) => w.startsWith("bulk"))).toEqual([]);
+    expect(drained(writes)).toEqual([
+      "collections Task 200",
+      "collections Task 200",
+      "collections Task 200",
+      `collections Task ${TASKS - 600}`,
+      "collections update 200",
+      `collections update ${PEOPLE - 200}`,
+    ]);
+    expectOneLeadEach(ids);
+    expect(tasks()).toHaveLength(TASKS);
+    expect(await openEntries()).toEqual([]);
+  });
+});
