@@ -183,6 +183,27 @@ describe("a re-read contact whose score stands", () => {
     expect(audit.some((a) => a.field === "Leadloop_Score__c" && /re-scored after the history fill/.test(a.rule))).toBe(true);
   });
 
+  it("keeps her score when her company is renamed, and scores her again when its head count moves", async () => {
+    const zoe = seedPerson("Zoe.Lindqvist@Nordlicht-Angstrom.se", "Zoë", "Lindqvist-Åberg", "Growth Marketing Manager");
+    await sync();
+    const scored = await scoreOf(zoe);
+    const company = loop.hubspot.data.getObject("contacts", zoe)!.properties.associatedcompanyid!;
+    // The company's name (what the company sync writes from the CRM's Account) is no scoring input: she
+    // is re-read for leadloop's own score write and keeps her score.
+    loop.hubspot.data.updateObject("companies", company, { name: "Nordlicht Ångström Aktiebolag (Göteborg)" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect(await scoreOf(zoe)).toEqual(scored);
+    // Its head count is (the company-size rules): past 5,000 she is scored again, within her hour.
+    loop.hubspot.data.updateObject("companies", company, { numberofemployees: "5200" });
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 67" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    const again = await scoreOf(zoe);
+    expect(again.scoredAt).toBe(now().toISOString());
+    expect(again.fit).not.toBe(scored.fit);
+  });
+
   /** A rep's own Lead for a person, made in Salesforce before leadloop's first run. */
   const repLeadFor = (firstName: string, lastName: string, email: string, title: string) =>
     loop.salesforce.data.insert("Lead", { FirstName: firstName, LastName: lastName, Company: "Nordlicht Ångström AB", Email: email, Title: title });

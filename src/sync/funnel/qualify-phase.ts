@@ -403,9 +403,19 @@ function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, comp
 /** Each definition's field lists, made once: a key is taken of every re-read contact. */
 const keyFields = new WeakMap<object, { person: readonly string[]; company: readonly string[] }>();
 
+/**
+ * The company's values a score is worked out from: its lifecycle stage (a customer's company makes her
+ * one) and what the definition's conditions read `of: company`. Not the name or the owner, which the
+ * qualification reads for its handoffs only: the company sync writes the CRM Account's name on the
+ * company in the run that scored her, which would otherwise score her again in the next.
+ */
+function scoredCompanyFields(setup: FunnelSetup): string[] {
+  return [...new Set(["lifecyclestage", ...setup.qualification.fields.company])];
+}
+
 function keyFieldsOf(setup: FunnelSetup): { person: readonly string[]; company: readonly string[] } {
   let fields = keyFields.get(setup.qualification);
-  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: companyFields(setup) }));
+  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: scoredCompanyFields(setup) }));
   return fields;
 }
 
