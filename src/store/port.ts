@@ -741,8 +741,9 @@ export interface BatchCommit {
   /** What this batch decided for people's CRM records' score fields (replacing each person's mark). */
   crmScoreMarks?: CrmScoreMark[];
   /**
-   * Scores that stand until a time, or rows dropped (SteadyScore). A batch's funnel events, CRM score
-   * marks, link writes, merged contacts and cached behaviour drop their people's rows after these are kept.
+   * Scores that stand until a time, or rows dropped (SteadyScore), worked out with the batch's own moves
+   * decided. Its funnel events, CRM score marks, merged contacts and links to a record other than the
+   * marked one drop their people's earlier rows; behaviour it caches drops these too (steady-scores.ts).
    */
   steadyScores?: SteadyScore[];
   /** People whose history writes are now in the outbox. */

@@ -30,8 +30,8 @@ describe("a re-read contact whose score stands", () => {
   });
   afterEach(async () => loop.close());
 
-  /** A 420-person software company in Sweden, and a person there who looked at the pricing page. */
-  function seedPerson(email: string, firstname: string, lastname: string, jobtitle: string): string {
+  /** A 420-person software company in Sweden, and a person there who looked at the pricing page (unless not `visited`). */
+  function seedPerson(email: string, firstname: string, lastname: string, jobtitle: string, visited = true): string {
     const company = loop.hubspot.data.createObject("companies", {
       name: "Nordlicht Ångström AB",
       domain: "nordlicht-angstrom.se",
@@ -48,11 +48,12 @@ describe("a re-read contact whose score stands", () => {
       country: "Sweden",
     });
     loop.hubspot.data.associate("contacts", contact.id, "companies", company.id);
-    recordActivity(loop.hubspot.data, {
-      contactId: contact.id,
-      kind: "pageView",
-      properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing – Leadloop" },
-    });
+    if (visited)
+      recordActivity(loop.hubspot.data, {
+        contactId: contact.id,
+        kind: "pageView",
+        properties: { hs_url: "https://www.leadloop-demo.com/pricing", hs_title: "Pricing – Leadloop" },
+      });
     ahead += PAST_SEARCH_LAG;
     return contact.id;
   }
@@ -181,6 +182,76 @@ describe("a re-read contact whose score stands", () => {
     const audit = await loop.store.listAudit([master]);
     expect(audit.some((a) => a.field === "Leadloop_Score__c" && /re-scored after the history fill/.test(a.rule))).toBe(true);
   });
+
+  it("keeps her score when her company is renamed, and scores her again when its head count moves", async () => {
+    const zoe = seedPerson("Zoe.Lindqvist@Nordlicht-Angstrom.se", "Zoë", "Lindqvist-Åberg", "Growth Marketing Manager");
+    await sync();
+    const scored = await scoreOf(zoe);
+    const company = loop.hubspot.data.getObject("contacts", zoe)!.properties.associatedcompanyid!;
+    // The company's name (what the company sync writes from the CRM's Account) is no scoring input: she
+    // is re-read for leadloop's own score write and keeps her score.
+    loop.hubspot.data.updateObject("companies", company, { name: "Nordlicht Ångström Aktiebolag (Göteborg)" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect(await scoreOf(zoe)).toEqual(scored);
+    // Its head count is (the company-size rules): past 5,000 she is scored again, within her hour.
+    loop.hubspot.data.updateObject("companies", company, { numberofemployees: "5200" });
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 67" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    const again = await scoreOf(zoe);
+    expect(again.scoredAt).toBe(now().toISOString());
+    expect(again.fit).not.toBe(scored.fit);
+  });
+
+  /** A rep's own Lead for a person, made in Salesforce before leadloop's first run. */
+  const repLeadFor = (firstName: string, lastName: string, email: string, title: string) =>
+    loop.salesforce.data.insert("Lead", { FirstName: firstName, LastName: lastName, Company: "Nordlicht Ångström AB", Email: email, Title: title });
+
+  it("is not scored again in the run after the load whose own writes were her link and her Lead's score", async () => {
+    // Zoë's own Lead is linked and filled with her score and history (a mark); Björn, who never visited,
+    // is only linked to his (no behaviour, no history to fill).
+    const zoe = seedPerson("Zoe.Lindqvist@Nordlicht-Angstrom.se", "Zoë", "Lindqvist-Åberg", "Growth Marketing Manager");
+    const zoeLead = repLeadFor("Zoë", "Lindqvist-Åberg", "zoe.lindqvist@nordlicht-angstrom.se", "Growth Marketing Manager");
+    const bjorn = seedPerson("  Bjorn.Ostergren@NORDLICHT-angstrom.se", "Björn", "Östergren", "Marketing Operations Specialist", false);
+    repLeadFor("Björn", "Östergren", "bjorn.ostergren@nordlicht-angstrom.se", "Marketing Operations Specialist");
+    await sync();
+    const scored = { zoe: await scoreOf(zoe), bjorn: await scoreOf(bjorn) };
+    expect(scored.zoe.scoredAt).toBe(now().toISOString());
+    expect(Number(loop.salesforce.data.get("Lead", zoeLead)!.Leadloop_Score__c)).toBe(scored.zoe.score);
+    expect((await loop.store.findLinkByMarketing("contact", bjorn))?.crmType).toBe("Lead");
+
+    // The next run re-reads both (leadloop wrote their scores and linked them): nothing of theirs moved
+    // but what the load wrote itself, so neither is scored again.
+    ahead += PAST_SEARCH_LAG;
+    const echo = await sync();
+    expect(echo.summary.read.hubspot).toBeGreaterThanOrEqual(2);
+    expect(await scoreOf(zoe)).toEqual(scored.zoe);
+    expect(await scoreOf(bjorn)).toEqual(scored.bjorn);
+  });
+
+  it("scores her again once a rep converts her Lead after the load, and her Contact takes her score", async () => {
+    const zoe = seedPerson("Zoe.Lindqvist@Nordlicht-Angstrom.se", "Zoë", "Lindqvist-Åberg", "Growth Marketing Manager");
+    const zoeLead = repLeadFor("Zoë", "Lindqvist-Åberg", "zoe.lindqvist@nordlicht-angstrom.se", "Growth Marketing Manager");
+    await sync();
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    const scored = await scoreOf(zoe);
+
+    const { contactId } = loop.salesforce.data.convertLead(zoeLead, { doNotCreateOpportunity: true });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect((await loop.store.findLinkByMarketing("contact", zoe))?.crmId).toBe(contactId);
+    // Within her score's hour a marketer fills her mobile number (nothing the qualification reads): she is
+    // re-read and scored again, as her record moved, and the Contact carries her score.
+    loop.hubspot.data.updateObject("contacts", zoe, { mobilephone: "+46 70 123 45 67" });
+    ahead += PAST_SEARCH_LAG;
+    await sync();
+    expect((await scoreOf(zoe)).scoredAt).toBe(now().toISOString());
+    const contact = loop.salesforce.data.get("Contact", contactId)!;
+    expect(Number(contact.Leadloop_Score__c)).toBe(scored.score);
+    expect(String(contact.Leadloop_Activity_Summary__c)).toContain("Pricing – Leadloop");
+  });
 });
 
 describe("the store's steady scores", () => {
@@ -227,6 +298,28 @@ describe("the store's steady scores", () => {
       steadyScores: [{ personId: "105", email: null, inputs: "", untilMs: null }],
     });
     expect([...(await store.steadyScores(people)).keys()]).toEqual([]);
+    await store.close();
+  });
+
+  it("drops a person's row on a link write only where it moves her from the record her CRM score mark is on", async () => {
+    const store = await openStore({ path: join(mkdtempSync(join(tmpdir(), "leadloop-steady-")), "state.db") });
+    const at = "2026-11-16T09:30:00.000Z";
+    const row = (personId: string) => ({ personId, email: null, inputs: "9c1f03b2e4d5a6b7", untilMs: Date.parse(at) + HOUR_MS });
+    const mark = (personId: string, crmId: string) => ({
+      personId, crmType: "Lead", crmId, since: "history", score: 45, fit: 30, behaviour: 15, reasons: null, summary: null, at,
+    });
+    const link = (marketingId: string, crmType: string, crmId: string) => ({
+      pair: "contact", marketingType: "contacts", marketingId, crmType, crmId, matchKey: `email:${marketingId}@nordlicht-angstrom.se`,
+    });
+    // 201 is linked with no mark; 202's mark is on the Lead she is linked to; 203's Lead became a Contact.
+    await store.commitBatch({ runId: "run-1", at, crmScoreMarks: [mark("202", "00Q5g00000ZoeAAA"), mark("203", "00Q5g00000InesAA")] });
+    await store.commitBatch({ runId: "run-1", at, steadyScores: [row("201"), row("202"), row("203")] });
+    await store.commitBatch({
+      runId: "run-2",
+      at,
+      links: [link("201", "Lead", "00Q5g00000BjoAAA"), link("202", "Lead", "00Q5g00000ZoeAAA"), link("203", "Contact", "0035g00000InesAA")],
+    });
+    expect([...(await store.steadyScores(["201", "202", "203"])).keys()].sort()).toEqual(["201", "202"]);
     await store.close();
   });
 });

@@ -76,9 +76,9 @@ export function writeBatch(
   for (const item of batch.historyToFill ?? []) tables.historyToFill.add(item, batch.at);
   for (const personId of batch.historyDecided ?? []) tables.historyToFill.remove(personId);
   for (const mark of batch.crmScoreMarks ?? []) tables.crmScoreMarks.save(mark);
-  // What a steady score did not weigh: a move of the person's stage, a score on their CRM record or a
-  // link to another record, another contact's behaviour moved onto theirs (core/scoring/steady-score.ts),
-  // and behaviour put in the cache for her contact or her address.
+  // What a steady score did not weigh: a move of the person's stage, a score on their CRM record, a link
+  // to a record other than the marked one, another contact's behaviour moved onto theirs
+  // (core/scoring/steady-score.ts), and behaviour put in the cache for her contact or her address.
   tables.steadyScores.commit(
     batch.steadyScores ?? [],
     [
@@ -87,9 +87,9 @@ export function writeBatch(
       ...(batch.contactsMerged ?? []).map((m) => m.to),
       // A person's score row moved onto another id carries the steady columns of another contact's inputs.
       ...(batch.peopleMerged ?? []).map((m) => m.to),
-      // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
-      ...(batch.links ?? []).map((l) => l.marketingId),
     ],
+    // The record a CRM score mark is compared against is the one linked now (a conversion, a merge).
+    (batch.links ?? []).filter((l) => l.pair === "contact").map((l) => ({ personId: l.marketingId, crmId: l.crmId })),
     (batch.behaviour ?? []).map((a) => a.ownerKey),
   );
   for (const seen of batch.leadStatuses ?? []) tables.leadStatuses.save(seen.crmId, seen.status, seen.reason ?? null, seen.at);

@@ -492,17 +492,32 @@ export async function ensureScored(
   /** "now": score everyone again from their current values; "reuse": only those not scored this run. */
   mode: "reuse" | "now" = "reuse",
 ): Promise<Map<string, FieldValues>> {
-  const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
-  if (missing.length > 0) {
-    // The qualification's read of a contact, with the field sync's pending writes over it, is the
-    // contact as it is now, as a read now would give it: only contacts it did not hold are read.
-    const held = missing.flatMap((id) => state.read.get(id) ?? []);
-    const unread = missing.filter((id) => !state.read.has(id));
-    const read = unread.length > 0 ? await ctx.marketing.readByIds("contacts", unread, personFields(setup)) : [];
-    const records = await withPendingSync(ctx, "marketing", [...held, ...read]);
-    await decide(ctx, await qualifyPage(ctx, setup, state, records, "all"));
-  }
+  await decide(ctx, await scoredDecision(ctx, setup, state, ids, mode));
   return state.people;
+}
+
+/**
+ * What scoring those of `ids` not scored this run (every one for "now") decides, for the caller to
+ * commit, with their scores held in `state`; `marking`: qualifyPage's, people whose CRM record the
+ * caller marks with that score in the same commit.
+ */
+export async function scoredDecision(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  ids: string[],
+  mode: "reuse" | "now" = "reuse",
+  marking?: ReadonlySet<string>,
+): Promise<Decision> {
+  const missing = mode === "now" ? ids : ids.filter((id) => !state.scores.has(id));
+  if (missing.length === 0) return {};
+  // The qualification's read of a contact, with the field sync's pending writes over it, is the
+  // contact as it is now, as a read now would give it: only contacts it did not hold are read.
+  const held = missing.flatMap((id) => state.read.get(id) ?? []);
+  const unread = missing.filter((id) => !state.read.has(id));
+  const read = unread.length > 0 ? await ctx.marketing.readByIds("contacts", unread, personFields(setup)) : [];
+  const records = await withPendingSync(ctx, "marketing", [...held, ...read]);
+  return qualifyPage(ctx, setup, state, records, "all", undefined, undefined, marking);
 }
 
 /**

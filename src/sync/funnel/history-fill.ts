@@ -6,12 +6,12 @@
 // Contacts converted Leads became (restored-score-marks.ts, converted-score-marks.ts).
 import type { CrmScoreMark, HistoryToFill, OutboxWrite } from "../../store/port.js";
 import { crmScoreFields, crmScoreMark, crmScoreTexts } from "./crm-rescore.js";
-import { decide } from "../outbox/decide.js";
+import { decide, joinDecisions } from "../outbox/decide.js";
 import { handoffGroup } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelRunState, FunnelSetup } from "./funnel-setup.js";
-import { ensureScored, forget } from "./handoff-phase.js";
+import { forget, scoredDecision } from "./handoff-phase.js";
 import { convertedScoreMarks } from "./converted-score-marks.js";
 import { restoredScoreMarks } from "./restored-score-marks.js";
 
@@ -50,7 +50,10 @@ async function fillPage(
     (await ctx.store.listSlaClocks({ personIds: fresh.map((m) => m.personId) })).map((c) => c.personId),
   );
   const matches = fresh.filter((m) => !handedOff.has(m.personId) && !inOutbox.has(handoffGroup(m.personId)));
-  await ensureScored(ctx, setup, state, matches.map((m) => m.personId));
+  // Scored and marked in one commit: a score that stands is kept as her record will carry it, so the
+  // next run's re-read of the contact, echoing this run's writes, does not score her again.
+  const ids = matches.map((m) => m.personId);
+  const scoring = await scoredDecision(ctx, setup, state, ids, "reuse", new Set(ids));
   const writes: OutboxWrite[] = [];
   const marks: CrmScoreMark[] = [];
   for (const m of matches) {
@@ -79,11 +82,17 @@ async function fillPage(
       }),
     );
   }
-  await decide(ctx, {
-    outbox: [...restored.outbox, ...converted.outbox, ...writes],
-    crmScoreMarks: [...restored.crmScoreMarks, ...converted.crmScoreMarks, ...marks],
-    historyDecided: page.map((m) => m.personId),
-  });
+  await decide(
+    ctx,
+    joinDecisions([
+      scoring,
+      {
+        outbox: [...restored.outbox, ...converted.outbox, ...writes],
+        crmScoreMarks: [...restored.crmScoreMarks, ...converted.crmScoreMarks, ...marks],
+        historyDecided: page.map((m) => m.personId),
+      },
+    ]),
+  );
   // The deal pair's inclusion still asks for this run's MQLs (a dry run records no stage): they stay.
   for (const m of page) if (!state.scores.get(m.personId)?.qualified) forget(state, m.personId);
 }

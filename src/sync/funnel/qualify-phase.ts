@@ -212,6 +212,11 @@ export async function qualifyPage(
   wonNow: ReadonlySet<string> = new Set(),
   /** What the caller read for these records and more (a group's, once); read for these records otherwise. */
   groupRead?: ScoringRead,
+  /**
+   * People whose CRM record the caller marks with the score decided here, in the same commit (the history
+   * fill): their scores stand only as their record will carry them (steadyRows).
+   */
+  marking: ReadonlySet<string> = new Set(),
 ): Promise<Decision> {
   if (records.length === 0) return {};
   const now = ctx.now();
@@ -355,7 +360,7 @@ export async function qualifyPage(
   const stale = await staleScoresWithdrawn(ctx, unwritten.map(qualificationKey), SCORE_WRITE_FIELDS);
   // A contact restored from the recycle bin: her follow-up comes back with her.
   const back = await backFromRecycleBin(ctx, setup, records, gone);
-  const steadyScores = steadyRows(setup, context, steady, records, steadyCandidates, crm);
+  const steadyScores = steadyRows(setup, context, steady, records, steadyCandidates, withMarking(crm, marking));
   return {
     outbox: [...stale.outbox, ...writes, ...(crm.outbox ?? []), ...(back.outbox ?? [])],
     ...(back.slaClocksBack ? { slaClocksBack: back.slaClocksBack } : {}),
@@ -373,7 +378,7 @@ export async function qualifyPage(
  * company's values, the definition, window and CRM mode) is the one kept with the score, within the
  * kept steady hour, and no deletion stopped her clock. Nothing else the qualification reads for such a
  * person can have moved: her stage moves with a funnel event, and steady-scores.ts drops the row on one,
- * on a CRM score mark, a link write and behaviour kept or merged for her; a stage the store lost is
+ * on a CRM score mark, a link away from the marked record and behaviour kept or merged for her; a stage the store lost is
  * restored from the contact's own values, which the key holds (a row is kept only where there was none
  * to restore).
  */
@@ -398,9 +403,19 @@ function inputsOf(setup: FunnelSetup, context: string, person: FieldValues, comp
 /** Each definition's field lists, made once: a key is taken of every re-read contact. */
 const keyFields = new WeakMap<object, { person: readonly string[]; company: readonly string[] }>();
 
+/**
+ * The company's values a score is worked out from: its lifecycle stage (a customer's company makes her
+ * one) and what the definition's conditions read `of: company`. Not the name or the owner, which the
+ * qualification reads for its handoffs only: the company sync writes the CRM Account's name on the
+ * company in the run that scored her, which would otherwise score her again in the next.
+ */
+function scoredCompanyFields(setup: FunnelSetup): string[] {
+  return [...new Set(["lifecyclestage", ...setup.qualification.fields.company])];
+}
+
 function keyFieldsOf(setup: FunnelSetup): { person: readonly string[]; company: readonly string[] } {
   let fields = keyFields.get(setup.qualification);
-  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: companyFields(setup) }));
+  if (!fields) keyFields.set(setup.qualification, (fields = { person: personFields(setup), company: scoredCompanyFields(setup) }));
   return fields;
 }
 
@@ -419,8 +434,8 @@ interface SteadyCandidate {
  * The steady scores this page keeps: for each candidate whose CRM record, if it carries her score, asks
  * for no re-score, her inputs as the contact will show them and how long her score stands, and with it
  * the behaviour summary the record's mark was compared by; a row kept for anyone else scored here is
- * dropped. The re-score's other inputs, the mark and the link it names, drop the row when written
- * (steady-scores.ts).
+ * dropped. The re-score's other inputs, a new mark and a link away from the marked record, drop the row
+ * when written later (steady-scores.ts); `crm` counts the marks the caller writes in the same commit.
  */
 function steadyRows(
   setup: FunnelSetup,
@@ -446,6 +461,19 @@ function steadyRows(
   for (const r of records)
     if (steady.has(r.id) && !out.has(r.id)) out.set(r.id, { personId: r.id, email: null, inputs: "", untilMs: null });
   return [...out.values()];
+}
+
+/**
+ * The CRM records' marks as they stand once the caller's marks are written: a person it marks who had no
+ * mark gets one of the score decided now, so nothing moved on it (crm-rescore.ts would find it unmoved).
+ */
+function withMarking(
+  crm: { marked?: ReadonlySet<string>; unmoved?: ReadonlySet<string> },
+  marking: ReadonlySet<string>,
+): { marked?: ReadonlySet<string>; unmoved?: ReadonlySet<string> } {
+  const fresh = [...marking].filter((id) => !crm.marked?.has(id));
+  if (fresh.length === 0) return crm;
+  return { marked: new Set([...(crm.marked ?? []), ...fresh]), unmoved: new Set([...(crm.unmoved ?? []), ...fresh]) };
 }
 
 /** What an earlier cycle's restored verdict names in the place of the CRM status no record keeps. */
