@@ -1,13 +1,22 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
-import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
+import type {
+  DeletedRecord,
+  OutboxEntry,
+  OutboxGroupEffect,
+  OutboxPage,
+  OutboxRecord,
+  OutboxWrite,
+  PendingOutboxValue,
+  Side,
+} from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload, type Payload, payloadPieces } from "./outbox-payload.js";
+import { decodePayload, encodePayload, type Payload, payloadPieces, payloadSide, payloadValue } from "./outbox-payload.js";
 import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
-import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
+import { OUTBOX_USE, type StoredValue, type TextPieceTable, textOf } from "./text-pieces.js";
 
 /** A group whose last write left the outbox: its effect, and the systems that accepted any of its writes. */
 export interface FinishedGroup {
@@ -337,6 +346,31 @@ export class OutboxTable {
         .map(({ row }) => row)
         .sort((a, b) => a.seq - b.seq),
     );
+  }
+
+  /**
+   * Port `pendingOutboxValues`: a row's key, record and payload only, the one field's value read from the
+   * payload (a first load's contact sync asks about 23,000 keys for its link stamps, and decoding each
+   * write found whole, every field and piece, was most of the read).
+   */
+  pendingValues(fields: ReadonlyMap<string, string>): PendingOutboxValue[] {
+    const found: { key: string; recordId: string | null; side: Side; value: StoredValue }[] = [];
+    for (const chunk of inListChunks([...fields.keys()])) {
+      for (const row of this.sql
+        .get<{ key: string; recordId: string | null; write: string }>(
+          `SELECT key, record_id AS recordId, write FROM outbox WHERE key IN (${chunk.placeholders}) AND refused_ms IS NULL`,
+        )
+        .all(...chunk.params)) {
+        const field = this.names.findId(fields.get(row.key)!);
+        const payload = JSON.parse(row.write) as Payload;
+        const value = field === undefined ? undefined : payloadValue(payload, field);
+        if (value !== undefined) found.push({ key: row.key, recordId: row.recordId, side: payloadSide(payload), value });
+      }
+    }
+    const pieces = this.pieces.piecesOf((name) => {
+      for (const f of found) name(f.value);
+    });
+    return found.map((f) => ({ key: f.key, side: f.side, recordId: f.recordId, value: textOf(f.value, pieces) }));
   }
 
   /**
