@@ -295,21 +295,14 @@ export class OutboxTable {
     const rows = this.rows(filter);
     const last = rows.at(-1)?.seq;
     if (last === undefined) return { entries: [], later: new Set(), end: true };
-    // Each row's record (null for a create), named once for the look-up and the filter both.
-    const recordOfRow = rows.map((row): OutboxRecord | null =>
-      row.recordId === null
-        ? null
-        : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
-    );
-    const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
-    const later = this.laterRecords(last, [...records, ...holding], filter.phase);
+    const later = this.laterRecords(filter.after, last, filter.phase);
+    for (const key of this.laterHeld(last, holding, filter.phase)) later.add(key);
     const kept =
       later.size === 0
         ? rows
-        : rows.filter((_, i) => {
-            const record = recordOfRow[i]!;
-            return record === null || !later.has(recordKey(record));
-          });
+        : rows.filter(
+            (row) => row.recordId === null || !later.has(recordKey(this.names.nameOf(row.system), this.names.nameOf(row.object), row.recordId)),
+          );
     return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
   }
 
@@ -338,10 +331,30 @@ export class OutboxTable {
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
-  /** Of these records, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
-  private laterRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Set<string> {
+  /**
+   * The records of a page's rows (pending, of `phase` when given, after `after` up to `last`: the rows
+   * `rows` read for it) with a pending write of `phase` decided after `last`, as `recordKey`s: one
+   * statement walks the page's seq range and looks each row's record up in the record index (CROSS JOIN
+   * keeps that order), where an IN list of the page's 2,000 records a target and chunk at a time cost
+   * SQLite a list to build and sort first, and the store those lists' records named (a third the time).
+   */
+  private laterRecords(after: number | undefined, last: number, phase: string | undefined): Set<string> {
+    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
+    const ofPhase = (table: string) => (phaseId === undefined ? "" : `AND ${table}.phase = ?`);
+    const rows = this.rawRows<[number, number, string]>(
+      `SELECT p.system, p.object, p.record_id FROM outbox p CROSS JOIN outbox l
+         ON l.system = p.system AND l.object = p.object AND l.record_id = p.record_id AND l.refused_ms IS NULL
+           AND l.seq > ? ${ofPhase("l")}
+       WHERE p.seq > ? AND p.seq <= ? AND p.refused_ms IS NULL AND p.record_id IS NOT NULL ${ofPhase("p")}`,
+      [last, ...(phaseId === undefined ? [] : [phaseId]), after ?? Number.MIN_SAFE_INTEGER, last, ...(phaseId === undefined ? [] : [phaseId])],
+    );
+    return new Set(rows.map(([system, object, recordId]) => recordKey(this.names.nameOf(system), this.names.nameOf(object), recordId)));
+  }
+
+  /** Of the records a drain holds, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
+  private laterHeld(seq: number, records: readonly OutboxRecord[], phase?: string): string[] {
     const rows = this.pendingOf("DISTINCT record_id", records, "seq > ?", seq, phase);
-    return new Set(rows.map(({ target, row }) => `${target}\u0000${row[0] as string}`));
+    return rows.map(({ target, row }) => `${target}\u0000${row[0] as string}`);
   }
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
@@ -563,9 +576,9 @@ function outboxRow(r: RawOutboxRow): OutboxRow {
   };
 }
 
-/** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */
-function recordKey(r: OutboxRecord): string {
-  return `${r.system}\u0000${r.object}\u0000${r.recordId}`;
+/** A record as `page` names it in `later` (port OutboxPage), as `pendingOf`'s target and record make it too. */
+function recordKey(system: string, object: string, recordId: string): string {
+  return `${system}\u0000${object}\u0000${recordId}`;
 }
 
 function sameLinkSide(a: NonNullable<OutboxWrite["synced"]>, b: NonNullable<OutboxWrite["synced"]>): boolean {
