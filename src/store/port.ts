@@ -450,6 +450,14 @@ export interface OutboxEntry extends OutboxWrite {
   refusedAt: string | null;
 }
 
+/** The value a pending outbox write gives one field (`pendingOutboxValues`). */
+export interface PendingOutboxValue {
+  key: string;
+  side: Side;
+  recordId: string | null;
+  value: string | null;
+}
+
 /** A record the outbox writes to: a drain asks about its other pending writes. */
 export interface OutboxRecord {
   system: string;
@@ -834,6 +842,12 @@ export interface StateStore {
    * order: those a drain held back for a later entry and left in the store, not in memory.
    */
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]>;
+  /**
+   * For each pending write of `fields`' keys, the value it gives the field its key names there (a write
+   * naming no such field is left out), with its side and record: what a caller asks of many writes
+   * without their entries made whole (link-stamps.ts `pendingStamps`). In no particular order.
+   */
+  pendingOutboxValues(fields: ReadonlyMap<string, string>): Promise<PendingOutboxValue[]>;
   /**
    * The pending writes of `system` about these people other than to their own records (a task: its
    * `personId` is not the written record's), in decision order.

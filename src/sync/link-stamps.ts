@@ -116,10 +116,8 @@ export async function pendingStamps(
     }
   const out = new Set<string>();
   if (wanted.size === 0) return out;
-  for (const entry of await ctx.store.listOutbox({ keys: [...wanted.keys()] })) {
-    if (entry.refusedAt !== null || entry.recordId === null) continue;
-    const value = entry.fields.find((f) => f.field === wanted.get(entry.key))?.after;
-    if (value) out.add(pendingKey(entry.side, entry.recordId, value));
+  for (const { side, recordId, value } of await ctx.store.pendingOutboxValues(wanted)) {
+    if (recordId !== null && value) out.add(pendingKey(side, recordId, value));
   }
   return out;
 }

@@ -622,6 +622,62 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(await store.outboxAbout("salesforce", ["101"])).toEqual([]);
       });
 
+      it("gives the value pending writes of given keys give one field each, pieced values whole, refused writes left out", async () => {
+        const reasons =
+          "+40 Requested a demo (form “Démo produit”, 2027-03-02)\n+15 Job title matches “Directrice marketing”\n+5 Country is France";
+        const stamp = (key: string, recordId: string, side: "marketing" | "crm", after: string): OutboxWrite => ({
+          ...qualificationWrite(key, recordId, [{ field: "leadloop_crm_id", before: null, after, rule: "link stamp" }], "zoë@été.fr"),
+          phase: "link stamp",
+          side,
+          ...(side === "crm" ? { system: "salesforce", object: "Lead" } : {}),
+        });
+        await store.commitBatch(
+          batch(1, {
+            outbox: [
+              stamp("stamp:marketing:contacts:501", "501", "marketing", "00Q5f00000AbCdEFG1"),
+              stamp("stamp:crm:Lead:00Q5f00000AbCdEFG2", "00Q5f00000AbCdEFG2", "crm", "502"),
+              stamp("stamp:marketing:contacts:503", "503", "marketing", "00Q5f00000AbCdEFG3"),
+              qualificationWrite(
+                "qualification:504",
+                "504",
+                [
+                  { field: "leadloop_score_reasons", before: null, after: reasons, rule: "score" },
+                  { field: "leadloop_status", before: "Nurture", after: "MQL", rule: "score" },
+                ],
+                "Ånna.Öberg@Example.se",
+              ),
+            ],
+          }),
+        );
+        await store.commitBatch(batch(2, { outboxRefused: ["stamp:marketing:contacts:503"] }));
+        const values = await store.pendingOutboxValues(
+          new Map([
+            ["stamp:marketing:contacts:501", "leadloop_crm_id"],
+            ["stamp:crm:Lead:00Q5f00000AbCdEFG2", "leadloop_crm_id"],
+            // Refused: its stamp is not on its way.
+            ["stamp:marketing:contacts:503", "leadloop_crm_id"],
+            ["qualification:504", "leadloop_score_reasons"],
+            // No write kept for these keys.
+            ["stamp:marketing:contacts:504", "leadloop_crm_id"],
+            ["sync:marketing:contacts:505", "leadloop_crm_id"],
+          ]),
+        );
+        expect([...values].sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+          { key: "qualification:504", side: "marketing", recordId: "504", value: reasons },
+          { key: "stamp:crm:Lead:00Q5f00000AbCdEFG2", side: "crm", recordId: "00Q5f00000AbCdEFG2", value: "502" },
+          { key: "stamp:marketing:contacts:501", side: "marketing", recordId: "501", value: "00Q5f00000AbCdEFG1" },
+        ]);
+        // A write naming no such field: one the store knows by another write, one it never named.
+        expect(
+          await store.pendingOutboxValues(
+            new Map([
+              ["qualification:504", "leadloop_crm_id"],
+              ["stamp:marketing:contacts:501", "leadloop_owner"],
+            ]),
+          ),
+        ).toEqual([]);
+      });
+
       it("keeps a page's many writes in decision order, one per key, and a refused write decided again refused", async () => {
         const write = (key: string, recordId: string, field: string, after: string) =>
           qualificationWrite(key, recordId, [{ field, before: null, after, rule: "test" }], `Zoë.${recordId}@Example.com`);

@@ -122,7 +122,7 @@ function payloadRulePiece(rule: PayloadRule | undefined): number | null {
  * object, made once (an outbox read decodes a first load's 30,000 rows).
  */
 export function decodePayload(columns: OutboxColumns, payload: Payload, names: NameTable, pieces: PieceTexts): OutboxEntry {
-  const side: Side = payload.s === 1 ? "crm" : "marketing";
+  const side = payloadSide(payload);
   const personId = payload.p !== undefined ? payload.p : columns.recordId;
   const entry: OutboxEntry = {
     key: columns.key,
@@ -159,6 +159,17 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
     };
   }
   return entry;
+}
+
+/** The side the payload's write is to. */
+export function payloadSide(payload: Payload): Side {
+  return payload.s === 1 ? "crm" : "marketing";
+}
+
+/** The value (after) the payload gives the field numbered `field`, as stored; undefined when it names none. */
+export function payloadValue(payload: Payload, field: number): StoredValue | undefined {
+  for (let i = 0; i < payload.f.length; i++) if (payload.f[i]![0] === field) return payload.f[i]![1];
+  return undefined;
 }
 
 function payloadRuleText(rule: PayloadRule | undefined, names: NameTable, pieces: PieceTexts): string {

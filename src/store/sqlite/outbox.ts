@@ -1,13 +1,22 @@
 // The outbox: writes a phase decided, kept until the system accepts them (ARCHITECTURE.md "One write
 // path"), plus the groups whose effect (a handoff's SLA clock) waits for all their writes.
-import type { DeletedRecord, OutboxEntry, OutboxGroupEffect, OutboxPage, OutboxRecord, OutboxWrite } from "../port.js";
+import type {
+  DeletedRecord,
+  OutboxEntry,
+  OutboxGroupEffect,
+  OutboxPage,
+  OutboxRecord,
+  OutboxWrite,
+  PendingOutboxValue,
+  Side,
+} from "../port.js";
 import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
-import { decodePayload, encodePayload, type Payload, payloadPieces } from "./outbox-payload.js";
+import { decodePayload, encodePayload, type Payload, payloadPieces, payloadSide, payloadValue } from "./outbox-payload.js";
 import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
-import { OUTBOX_USE, type TextPieceTable } from "./text-pieces.js";
+import { OUTBOX_USE, type StoredValue, type TextPieceTable, textOf } from "./text-pieces.js";
 
 /** A group whose last write left the outbox: its effect, and the systems that accepted any of its writes. */
 export interface FinishedGroup {
@@ -33,8 +42,11 @@ interface OutboxRow {
   write: string;
 }
 
-const COLUMNS =
-  "seq, key, phase, system, object, record_id AS recordId, grp, run, decided_ms AS decidedMs, refused_ms AS refusedMs, refused_of_record AS refusedOfRecord, write";
+/** A row's columns in the order `outboxRow` reads them. */
+const COLUMNS = "seq, key, phase, system, object, record_id, grp, run, decided_ms, refused_ms, refused_of_record, write";
+
+/** A row as SQLite gives it in raw mode (COLUMNS' order). */
+type RawOutboxRow = [number, string, number, number, number, string | null, string | null, number, number, number | null, number, string];
 
 export interface OutboxFilter {
   phase?: string;
@@ -87,7 +99,7 @@ export class OutboxTable {
       )
       .run(decided.key, phase, system, object, decided.recordId, decided.group, run, decidedMs, decidedText);
     if (inserted.changes > 0) return;
-    const old = this.sql.get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`).get(decided.key)!;
+    const old = outboxRow(this.rawRows<RawOutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE key = ?`, [decided.key])[0]!);
     // A decision naming every field the earlier one named keeps nothing of it (withEarlierFields), so the
     // earlier row is not decoded (its long values' pieces read) and the payload made for the insert stands.
     const named = new Set(decided.fields.map((f) => f.field));
@@ -283,21 +295,14 @@ export class OutboxTable {
     const rows = this.rows(filter);
     const last = rows.at(-1)?.seq;
     if (last === undefined) return { entries: [], later: new Set(), end: true };
-    // Each row's record (null for a create), named once for the look-up and the filter both.
-    const recordOfRow = rows.map((row): OutboxRecord | null =>
-      row.recordId === null
-        ? null
-        : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
-    );
-    const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
-    const later = this.laterRecords(last, [...records, ...holding], filter.phase);
+    const later = this.laterRecords(filter.after, last, filter.phase);
+    for (const key of this.laterHeld(last, holding, filter.phase)) later.add(key);
     const kept =
       later.size === 0
         ? rows
-        : rows.filter((_, i) => {
-            const record = recordOfRow[i]!;
-            return record === null || !later.has(recordKey(record));
-          });
+        : rows.filter(
+            (row) => row.recordId === null || !later.has(recordKey(this.names.nameOf(row.system), this.names.nameOf(row.object), row.recordId)),
+          );
     return { entries: this.toEntries(kept), later, last, end: rows.length < filter.limit };
   }
 
@@ -317,26 +322,72 @@ export class OutboxTable {
       params.push(filter.after);
     }
     const query = (extra: string, extraParams: readonly unknown[]) =>
-      this.sql
-        .get<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`)
-        .all(...params, ...extraParams, filter.limit ?? -1);
+      this.rawRows<RawOutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE ${[...where, extra].join(" AND ")} ORDER BY seq LIMIT ?`, [
+        ...params,
+        ...extraParams,
+        filter.limit ?? -1,
+      ]).map(outboxRow);
     if (filter.keys === undefined) return query("1 = 1", []);
     return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
   }
 
-  /** Of these records, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
-  private laterRecords(seq: number, records: readonly OutboxRecord[], phase?: string): Set<string> {
-    const rows = this.pendingOf<{ recordId: string }>("DISTINCT record_id AS recordId", records, "seq > ?", seq, phase);
-    return new Set(rows.map(({ target, row }) => `${target}\u0000${row.recordId}`));
+  /**
+   * The records of a page's rows (pending, of `phase` when given, after `after` up to `last`: the rows
+   * `rows` read for it) with a pending write of `phase` decided after `last`, as `recordKey`s: one
+   * statement walks the page's seq range and looks each row's record up in the record index (CROSS JOIN
+   * keeps that order), where an IN list of the page's 2,000 records a target and chunk at a time cost
+   * SQLite a list to build and sort first, and the store those lists' records named (a third the time).
+   */
+  private laterRecords(after: number | undefined, last: number, phase: string | undefined): Set<string> {
+    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
+    const ofPhase = (table: string) => (phaseId === undefined ? "" : `AND ${table}.phase = ?`);
+    const rows = this.rawRows<[number, number, string]>(
+      `SELECT p.system, p.object, p.record_id FROM outbox p CROSS JOIN outbox l
+         ON l.system = p.system AND l.object = p.object AND l.record_id = p.record_id AND l.refused_ms IS NULL
+           AND l.seq > ? ${ofPhase("l")}
+       WHERE p.seq > ? AND p.seq <= ? AND p.refused_ms IS NULL AND p.record_id IS NOT NULL ${ofPhase("p")}`,
+      [last, ...(phaseId === undefined ? [] : [phaseId]), after ?? Number.MIN_SAFE_INTEGER, last, ...(phaseId === undefined ? [] : [phaseId])],
+    );
+    return new Set(rows.map(([system, object, recordId]) => recordKey(this.names.nameOf(system), this.names.nameOf(object), recordId)));
+  }
+
+  /** Of the records a drain holds, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
+  private laterHeld(seq: number, records: readonly OutboxRecord[], phase?: string): string[] {
+    const rows = this.pendingOf("DISTINCT record_id", records, "seq > ?", seq, phase);
+    return rows.map(({ target, row }) => `${target}\u0000${row[0] as string}`);
   }
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */
   heldRecords(seq: number, records: readonly OutboxRecord[], phase?: string): OutboxEntry[] {
     return this.toEntries(
-      this.pendingOf<OutboxRow>(COLUMNS, records, "seq < ?", seq, phase)
-        .map(({ row }) => row)
+      this.pendingOf(COLUMNS, records, "seq < ?", seq, phase)
+        .map(({ row }) => outboxRow(row as RawOutboxRow))
         .sort((a, b) => a.seq - b.seq),
     );
+  }
+
+  /**
+   * Port `pendingOutboxValues`: a row's key, record and payload only, the one field's value read from the
+   * payload (a first load's contact sync asks about 23,000 keys for its link stamps, and decoding each
+   * write found whole, every field and piece, was most of the read).
+   */
+  pendingValues(fields: ReadonlyMap<string, string>): PendingOutboxValue[] {
+    const found: { key: string; recordId: string | null; side: Side; value: StoredValue }[] = [];
+    for (const chunk of inListChunks([...fields.keys()])) {
+      for (const [key, recordId, write] of this.rawRows<[string, string | null, string]>(
+        `SELECT key, record_id, write FROM outbox WHERE key IN (${chunk.placeholders}) AND refused_ms IS NULL`,
+        chunk.params,
+      )) {
+        const field = this.names.findId(fields.get(key)!);
+        const payload = JSON.parse(write) as Payload;
+        const value = field === undefined ? undefined : payloadValue(payload, field);
+        if (value !== undefined) found.push({ key, recordId, side: payloadSide(payload), value });
+      }
+    }
+    const pieces = this.pieces.piecesOf((name) => {
+      for (const f of found) name(f.value);
+    });
+    return found.map((f) => ({ key: f.key, side: f.side, recordId: f.recordId, value: textOf(f.value, pieces) }));
   }
 
   /**
@@ -348,45 +399,52 @@ export class OutboxTable {
     if (systemId === undefined) return [];
     const rows: OutboxRow[] = [];
     for (const chunk of inListChunks(personIds))
-      rows.push(
-        ...this.sql
-          .get<OutboxRow>(
-            `SELECT ${COLUMNS} FROM outbox
-             WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) AND refused_ms IS NULL`,
-          )
-          .all(systemId, ...chunk.params),
-      );
+      for (const row of this.rawRows<RawOutboxRow>(
+        `SELECT ${COLUMNS} FROM outbox
+         WHERE system = ? AND json_extract(write, '$.p') IN (${chunk.placeholders}) AND refused_ms IS NULL`,
+        [systemId, ...chunk.params],
+      ))
+        rows.push(outboxRow(row));
     return this.toEntries(rows.sort((a, b) => a.seq - b.seq));
   }
 
   /**
    * `columns` of the pending rows of these records on the `seq` side `beyond` says (of `phase` when
    * given), a target (system and object) and IN list at a time through the record index; each with its
-   * target (`system\u0000object`).
+   * target (`system\u0000object`), its columns in raw mode (`rawRows`).
    */
-  private pendingOf<T>(
+  private pendingOf(
     columns: string,
     records: readonly OutboxRecord[],
     beyond: "seq > ?" | "seq < ?",
     seq: number,
     phase: string | undefined,
-  ): { target: string; row: T }[] {
+  ): { target: string; row: unknown[] }[] {
     const phaseId = phase === undefined ? undefined : this.names.findId(phase);
     if (phase !== undefined && phaseId === undefined) return [];
-    const found: { target: string; row: T }[] = [];
+    const found: { target: string; row: unknown[] }[] = [];
     for (const { target, system: systemId, object: objectId, ids } of this.targetsOf(records)) {
       for (const chunk of inListChunks(ids)) {
-        const rows = this.sql
-          .get<T>(
-            `SELECT ${columns} FROM outbox
-             WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND ${beyond}
-               ${phaseId === undefined ? "" : "AND phase = ?"}`,
-          )
-          .all(systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId]));
+        const rows = this.rawRows(
+          `SELECT ${columns} FROM outbox
+           WHERE system = ? AND object = ? AND record_id IN (${chunk.placeholders}) AND refused_ms IS NULL AND ${beyond}
+             ${phaseId === undefined ? "" : "AND phase = ?"}`,
+          [systemId, objectId, ...chunk.params, seq, ...(phaseId === undefined ? [] : [phaseId])],
+        );
         for (const row of rows) found.push({ target, row });
       }
     }
     return found;
+  }
+
+  /**
+   * The rows of a SELECT as arrays (better-sqlite3's raw mode): a row object, made by the driver a
+   * property at a time, cost twice what the array and `outboxRow`'s object literal cost together (a
+   * drain reads a first load's 30,000 rows; 2.6 against 1.4 µs a row). Only this class prepares these
+   * statements, so each is raw wherever it is used.
+   */
+  private rawRows<Row extends unknown[]>(sql: string, params: readonly unknown[]): Row[] {
+    return this.sql.get(sql).raw(true).all(...params) as Row[];
   }
 
   /**
@@ -500,9 +558,27 @@ function inFieldOrder(fields: OutboxWrite["fields"]): boolean {
   return true;
 }
 
-/** A record as `page` names it in `later`: `system\u0000object\u0000recordId`. */
-function recordKey(r: OutboxRecord): string {
-  return `${r.system}\u0000${r.object}\u0000${r.recordId}`;
+/** The row of its raw columns (COLUMNS' order). */
+function outboxRow(r: RawOutboxRow): OutboxRow {
+  return {
+    seq: r[0],
+    key: r[1],
+    phase: r[2],
+    system: r[3],
+    object: r[4],
+    recordId: r[5],
+    grp: r[6],
+    run: r[7],
+    decidedMs: r[8],
+    refusedMs: r[9],
+    refusedOfRecord: r[10],
+    write: r[11],
+  };
+}
+
+/** A record as `page` names it in `later` (port OutboxPage), as `pendingOf`'s target and record make it too. */
+function recordKey(system: string, object: string, recordId: string): string {
+  return `${system}\u0000${object}\u0000${recordId}`;
 }
 
 function sameLinkSide(a: NonNullable<OutboxWrite["synced"]>, b: NonNullable<OutboxWrite["synced"]>): boolean {

@@ -30,6 +30,7 @@ import type {
   OutboxGroupEffect,
   OutboxPage,
   OutboxRecord,
+  PendingOutboxValue,
   PersonScoreRow,
   QueuedError,
   RunRecord,
@@ -285,6 +286,10 @@ export class SqliteStateStore implements StateStore {
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {
     return this.read("read the outbox", () => this.tables.outbox.heldRecords(seq, records, phase));
+  }
+
+  pendingOutboxValues(fields: ReadonlyMap<string, string>): Promise<PendingOutboxValue[]> {
+    return this.read("read the outbox", () => this.tables.outbox.pendingValues(fields));
   }
 
   outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]> {
