@@ -104,17 +104,6 @@ export async function clocksOf(ctx: RunContext, records: readonly SourceRecord[]
 export const SLA_CLOCK_PAGE = 1_000;
 
 /**
- * The CRM record's owner is the truth after the handoff: a manager who gives the lead to another rep in the
- * CRM (Salesforce `OwnerId`, HubSpot `hubspot_owner_id`) moves the clock to that rep. An owner change
- * changes the record, so the dispositions' read of the status object brings it with the owner fields
- * (`ownerFieldsOf`): this decides, for those records, the clocks still owed whose owner differs, in the
- * same commit as that read's cursor, and costs no read of its own (an idle run reads nothing). leadloop's
- * own reroutes start a new clock with the owner they write, so they never differ. The clock keeps its
- * handoff and due time; the HubSpot contact's owner follows in Salesforce mode, the kept owner of `hot`
- * and `sla` follows, and the previous owner's open follow-up tasks go to the new rep, as a reroute's do
- * (ARCHITECTURE.md "The follow-up SLA").
- */
-/**
  * Of these people, those whose handoff's record write (its owner) is still in the outbox, waiting or
  * refused: a clock a lost store's rebuild brought back from the handoff's task (restored-handoff-tasks.ts)
  * before the record got its owner. The owner the record shows is no one's reassignment then.
@@ -125,6 +114,17 @@ async function handoffOwnersUnwritten(ctx: RunContext, personIds: readonly strin
   return new Set(entries.flatMap((e) => e.personId ?? []));
 }
 
+/**
+ * The CRM record's owner is the truth after the handoff: a manager who gives the lead to another rep in the
+ * CRM (Salesforce `OwnerId`, HubSpot `hubspot_owner_id`) moves the clock to that rep. An owner change
+ * changes the record, so the dispositions' read of the status object brings it with the owner fields
+ * (`ownerFieldsOf`): this decides, for those records, the clocks still owed whose owner differs, in the
+ * same commit as that read's cursor, and costs no read of its own (an idle run reads nothing). leadloop's
+ * own reroutes start a new clock with the owner they write, so they never differ. The clock keeps its
+ * handoff and due time; the HubSpot contact's owner follows in Salesforce mode, the kept owner of `hot`
+ * and `sla` follows, and the previous owner's open follow-up tasks go to the new rep, as a reroute's do
+ * (ARCHITECTURE.md "The follow-up SLA").
+ */
 export async function followCrmOwners(
   ctx: RunContext,
   setup: FunnelSetup,
