@@ -6,6 +6,7 @@
 // again; no task made, no routing turn taken. Its stop is the page's (follow-up-done.ts completes the open task).
 import { stageForDisposition, readStatus } from "../../core/funnel/dispositions.js";
 import { isRestored } from "../../core/funnel/restore.js";
+import { STAGES } from "../../core/funnel/stages.js";
 import type { SourceRecord } from "../../core/records.js";
 import { startedClock } from "../../core/sla/index.js";
 import type { FunnelEvent, Link, PersonScoreRow, SlaBreachRow, SlaClock, SlaTouch } from "../../store/port.js";
@@ -153,7 +154,7 @@ function showsHandoff(setup: FunnelSetup, record: SourceRecord): boolean {
 }
 
 /** The stages a person reaches past MQL: a rep's verdict, a conversion, a deal's outcome. */
-const PAST_MQL: ReadonlySet<string> = new Set(["sal", "opportunity", "won", "lost", "recycled", "trash", "unreachable"]);
+const PAST_MQL: ReadonlySet<string> = new Set(STAGES.slice(STAGES.indexOf("mql") + 1));
 
 /** Where a person sales accepted goes on to without another verdict: their deal's stages. */
 const PAST_ACCEPTED: ReadonlySet<string> = new Set(["opportunity", "won", "lost"]);
