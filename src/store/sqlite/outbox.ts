@@ -279,7 +279,7 @@ export class OutboxTable {
    * but not decoded, as the page bringing that write reads them again; so each row is decoded once.
    * Call in one read transaction, so the page and what is later than it are seen at one moment.
    */
-  page(filter: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): OutboxPage {
+  page(filter: { after?: number; limit: number; phase?: string }): OutboxPage {
     const rows = this.rows(filter);
     const last = rows.at(-1)?.seq;
     if (last === undefined) return { entries: [], later: new Set(), end: true };
@@ -290,7 +290,7 @@ export class OutboxTable {
         : { system: this.names.nameOf(row.system), object: this.names.nameOf(row.object), recordId: row.recordId },
     );
     const records = recordOfRow.filter((r): r is OutboxRecord => r !== null);
-    const later = this.laterRecords(last, [...records, ...holding], filter.phase);
+    const later = this.laterRecords(last, records, filter.phase);
     const kept =
       later.size === 0
         ? rows
