@@ -833,10 +833,9 @@ export interface StateStore {
    * A drain's next page of pending writes: the first `limit` after `after` (of `phase` when given), in
    * decision order, read in one transaction. A record a pending write decided after the page's last is
    * still to write waits for that write, so the page leaves its entries out, undecoded (the page that
-   * brings the later write reads them with `heldOutboxEntries`), and names it in `later`; so does each
-   * of `holding` (records the drain holds from earlier pages) that such a write is still to write.
+   * brings the later write reads them with `heldOutboxEntries`), and names it in `later`.
    */
-  outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage>;
+  outboxPage(page: { after?: number; limit: number; phase?: string }): Promise<OutboxPage>;
   /**
    * The pending writes of these records decided before `seq` (of `phase` when given), in decision
    * order: those a drain held back for a later entry and left in the store, not in memory.

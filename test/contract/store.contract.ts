@@ -588,29 +588,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
 
         // 101 is written again after the page: it waits, unread. 103's later write was refused: it waits
         // for a retry, not for this drain. A create has no record to wait for.
-        const first = await store.outboxPage({ limit: 4 }, []);
+        const first = await store.outboxPage({ limit: 4 });
         expect(keys(first)).toEqual(["qualification:102", "handoff:task-101", "qualification:103"]);
         expect(first.later).toEqual(new Set([contact("101")]));
         expect(first.end).toBe(false);
-        const second = await store.outboxPage({ after: first.last!, limit: 4 }, []);
+        const second = await store.outboxPage({ after: first.last!, limit: 4 });
         expect(keys(second)).toEqual(["disposition:101"]);
         expect(second).toMatchObject({ later: new Set(), end: true });
         expect(await store.heldOutboxEntries(second.entries[0]!.seq, [{ system: "hubspot", object: "contacts", recordId: "101" }])).toEqual([
           expect.objectContaining({ key: "qualification:101", fields: write("", "101").fields }),
         ]);
 
-        // A record the drain holds from an earlier page is named when a write after this page writes it again.
-        const one = await store.outboxPage({ limit: 1 }, []);
+        // A page of one record written again later has no entry to give; the next page reads on past it.
+        const one = await store.outboxPage({ limit: 1 });
         expect(one).toMatchObject({ entries: [], later: new Set([contact("101")]), end: false });
-        const next = await store.outboxPage({ after: one.last!, limit: 1 }, [{ system: "hubspot", object: "contacts", recordId: "101" }]);
+        const next = await store.outboxPage({ after: one.last!, limit: 1 });
         expect(keys(next)).toEqual(["qualification:102"]);
-        expect(next.later).toEqual(new Set([contact("101")]));
+        expect(next.later).toEqual(new Set());
 
         // Only the phase's writes, later ones included.
-        const qualification = await store.outboxPage({ limit: 4, phase: "qualification" }, []);
+        const qualification = await store.outboxPage({ limit: 4, phase: "qualification" });
         expect(keys(qualification)).toEqual(["qualification:101", "qualification:102", "qualification:103"]);
         expect(qualification).toMatchObject({ later: new Set(), end: true });
-        expect(await store.outboxPage({ limit: 4, phase: "digest" }, [])).toEqual({ entries: [], later: new Set(), end: true });
+        expect(await store.outboxPage({ limit: 4, phase: "digest" })).toEqual({ entries: [], later: new Set(), end: true });
 
         // The pending writes about a person other than her own record (the task; the fixture's others name
         // her too), in decision order; the refused one left out: merges.ts re-aims them.

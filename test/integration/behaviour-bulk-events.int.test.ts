@@ -3,6 +3,7 @@
 // per contact, scores the same people as reading each contact's events does, and later runs read the few
 // contacts with new behaviour one by one from where the bulk read left off.
 import { jest } from "@jest/globals";
+import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { playPeople } from "../../src/sandbox/play-people.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -141,5 +142,53 @@ describe("a first load of 1,000 contacts on an Enterprise portal", () => {
     expect(bulkPages).toBeGreaterThan(0);
     expect(next - bulkPages).toBeLessThanOrEqual(10);
     expect(next).toBeLessThanOrEqual(visitors.length / 10);
+  });
+});
+
+describe("a run whose acted contacts fall in different steps of its scoring", () => {
+  let world: SandboxWorld;
+  beforeAll(async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 200 }), "ent-steps", "salesforce", "enterprise");
+  });
+  afterAll(async () => world.close());
+
+  it("decides the bulk read on every contact of the group, so none is read alone first", async () => {
+    expect((await syncWorld(world)).code).toBe(0);
+    // Ordered as the change stream reads them (modified date, then id): one visitor, then 30 contacts whose
+    // job title alone changed (scored again, no behaviour to read), then two more visitors. The scoring
+    // takes 20 contacts a step, so the first visitor is scored steps before the other two.
+    const contacts = world.hubspot.data
+      .listObjects("contacts")
+      .map((c) => c.id)
+      .sort((a, b) => Number(a) - Number(b));
+    const [first, ...rest] = contacts;
+    const retitled = rest.slice(0, 30);
+    const later = rest.slice(-2);
+    const visit = (contactId: string, i: number) =>
+      recordActivity(world.hubspot.data, {
+        contactId,
+        kind: "pageView",
+        properties: { hs_url: `https://www.example.com/fr/tarifs?réf=${i}`, hs_title: "Tarifs — Édition Entreprise" },
+      });
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    visit(first!, 0);
+    await tick();
+    for (const [i, id] of retitled.entries()) {
+      world.hubspot.data.updateObject("contacts", id, { jobtitle: i % 2 ? "Directrice Générale Adjointe" : "  head of GROWTH " });
+    }
+    await tick();
+    for (const [i, id] of later.entries()) visit(id, i + 1);
+
+    world.hubspot.calls.reset();
+    let perContact = 0;
+    const stop = world.hubspot.calls.observe((call) => {
+      if (call.endpoint === EVENTS && call.query.has("objectId")) perContact++;
+    });
+    expect((await syncWorld(world)).code).toBe(0);
+    stop();
+    // Three contacts to read cost more one by one than the bulk read of the hour since the first load's
+    // (one call): the bulk read alone, not a read of the first visitor and then the bulk read.
+    expect(perContact).toBe(0);
+    expect(eventsCalls(world)).toBe(1);
   });
 });

@@ -291,12 +291,11 @@ export class OutboxTable {
    * but not decoded, as the page bringing that write reads them again; so each row is decoded once.
    * Call in one read transaction, so the page and what is later than it are seen at one moment.
    */
-  page(filter: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): OutboxPage {
+  page(filter: { after?: number; limit: number; phase?: string }): OutboxPage {
     const rows = this.rows(filter);
     const last = rows.at(-1)?.seq;
     if (last === undefined) return { entries: [], later: new Set(), end: true };
     const later = this.laterRecords(filter.after, last, filter.phase);
-    for (const key of this.laterHeld(last, holding, filter.phase)) later.add(key);
     const kept =
       later.size === 0
         ? rows
@@ -349,12 +348,6 @@ export class OutboxTable {
       [last, ...(phaseId === undefined ? [] : [phaseId]), after ?? Number.MIN_SAFE_INTEGER, last, ...(phaseId === undefined ? [] : [phaseId])],
     );
     return new Set(rows.map(([system, object, recordId]) => recordKey(this.names.nameOf(system), this.names.nameOf(object), recordId)));
-  }
-
-  /** Of the records a drain holds, those with a pending write (of `phase` when given) decided after `seq` (found by the record index). */
-  private laterHeld(seq: number, records: readonly OutboxRecord[], phase?: string): string[] {
-    const rows = this.pendingOf("DISTINCT record_id", records, "seq > ?", seq, phase);
-    return rows.map(({ target, row }) => `${target}\u0000${row[0] as string}`);
   }
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */

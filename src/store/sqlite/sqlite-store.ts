@@ -280,8 +280,8 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox", () => this.tables.outbox.list(filter));
   }
 
-  outboxPage(page: { after?: number; limit: number; phase?: string }, holding: readonly OutboxRecord[]): Promise<OutboxPage> {
-    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.page(page, holding)));
+  outboxPage(page: { after?: number; limit: number; phase?: string }): Promise<OutboxPage> {
+    return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.page(page)));
   }
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {

@@ -5,8 +5,9 @@
 // behaviour read. What is read depends on the portal (ARCHITECTURE.md, "Behaviour on every tier"):
 // - `events` (Enterprise): the events API, per contact whose signals moved, from shortly before the last
 //   read; on a first load, or once reading a run's contacts one by one would cost more calls than the
-//   last bulk read's rate says a bulk read would (after an earlier bulk read), one bulk read of every
-//   contact's events (the events API without `objectId`) instead, from its own cursor; a portal that
+//   last bulk read's rate says a bulk read would (after an earlier bulk read; decided on a change group's
+//   contacts at once, `readBulkEventsIfDue`), one bulk read of every contact's events (the events API
+//   without `objectId`) instead, from its own cursor; a portal that
 //   refuses that read (400 VALIDATION_ERROR, as HubSpot's OpenAPI spec requires `objectId` or
 //   `objectProperty`) is read one contact at a time, decided once and kept in the store;
 // - `bulk` (below Enterprise, where the events API answers 403 MISSING_SCOPES): page views from the
@@ -151,36 +152,17 @@ export async function readBehaviour(
   since: string,
 ): Promise<{ activitiesOf: Map<string, ScoredActivity[]>; decided: BehaviourKept }> {
   const now = ctx.now().toISOString();
-  const ids = [...new Set(records.map((r) => r.id))];
-  const marks = await ctx.store.behaviourMarks(ids);
-  const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
+  const { ids, marks, signatures, fingerprints, moved, anyMoved } = await signalsOf(ctx, records);
   const modifiedAt = new Map(records.map((r) => [r.id, r.modifiedAt]));
-  // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values: each contact's
-  // are worked out once, as most contacts are asked about every part more than once.
-  const fingerprints = new Map([...signatures].map(([id, signature]) => [id, fingerprintsOf(signature)]));
-  const moved = (id: string, part: Part): boolean => {
-    const mark = marks.get(id);
-    if (!mark) return true;
-    return mark.signature[part] !== fingerprints.get(id)![part];
-  };
-  const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
 
   const fresh: CachedActivity[] = [];
   const readOneByOne = new Set<string>();
   const cursors: Omit<Cursor, "updatedAt">[] = [];
   let source = await behaviourSource(ctx, setup, state);
   if (source === "events") {
-    // A contact HubSpot shows no behaviour for at all (blank signals) has no events to read.
-    const toRead = ids.filter(
-      (id) => anyMoved(id) && (marks.has(id) || (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => hasSignal(signatures.get(id)!, p))),
-    );
+    const toRead = eventsToRead({ ids, marks, signatures, anyMoved });
     try {
-      if (
-        toRead.length > 0 &&
-        state.behaviour.eventsBulkAt === null &&
-        !state.behaviour.eventsBulkRefused &&
-        (await bulkEventsDue(ctx, state, toRead.length))
-      ) {
+      if (toRead.length > 0 && bulkEventsOpen(state) && (await bulkEventsDue(ctx, state, toRead.length))) {
         await readAllContactEventsUnlessRefused(ctx, setup, state, since);
       }
       const bulkAt = state.behaviour.eventsBulkAt;
@@ -193,18 +175,8 @@ export async function readBehaviour(
       state.behaviour.eventsReadOneByOne += oneByOne.length;
     } catch (err) {
       if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
-      ctx.log.warn("behaviour.events_refused", {
-        message:
-          "HubSpot refused the events API (403 MISSING_SCOPES: it needs Marketing Hub Enterprise and its scope); " +
-          `behaviour now comes from ${describeSource("bulk")}`,
-      });
-      source = state.behaviour.source = "bulk";
+      source = await eventsRefused(ctx, state);
       fresh.length = 0;
-      await ctx.store.commitBatch({
-        runId: ctx.runId,
-        facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: "bulk", at: now }],
-        at: now,
-      });
     }
   }
   if (source === "bulk") {
@@ -274,6 +246,87 @@ export async function readBehaviour(
     if (personId !== undefined) out.get(personId)!.push(a as ScoredActivity);
   }
   return { activitiesOf: out, decided };
+}
+
+/**
+ * The events API's bulk read, decided once for every contact a caller is about to score in steps (a
+ * change group's, ahead of its steps of 20): a step deciding alone reads a contact of an early step one
+ * by one, and the bulk read that a later step makes due reads it again (issue 11: behaviour reads at most
+ * one per 100 changed contacts). The steps' own reads then cover only contacts changed since it began.
+ */
+export async function readBulkEventsIfDue(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  records: readonly SourceRecord[],
+  since: string,
+): Promise<void> {
+  // The source first: its probe's answer tells whether the portal refuses the bulk read.
+  if (records.length === 0 || (await behaviourSource(ctx, setup, state)) !== "events" || !bulkEventsOpen(state)) return;
+  const toRead = eventsToRead(await signalsOf(ctx, records));
+  if (toRead.length === 0 || !(await bulkEventsDue(ctx, state, toRead.length))) return;
+  try {
+    await readAllContactEventsUnlessRefused(ctx, setup, state, since);
+  } catch (err) {
+    if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
+    await eventsRefused(ctx, state);
+  }
+}
+
+/** Whether this run may still read every contact's events in bulk: not read yet, and not refused. */
+function bulkEventsOpen(state: FunnelRunState): boolean {
+  return state.behaviour.eventsBulkAt === null && !state.behaviour.eventsBulkRefused;
+}
+
+/** What a portal without the events API answers (403 MISSING_SCOPES): the bulk sources from now on, kept in the store. */
+async function eventsRefused(ctx: RunContext, state: FunnelRunState): Promise<"bulk"> {
+  const now = ctx.now().toISOString();
+  ctx.log.warn("behaviour.events_refused", {
+    message:
+      "HubSpot refused the events API (403 MISSING_SCOPES: it needs Marketing Hub Enterprise and its scope); " +
+      `behaviour now comes from ${describeSource("bulk")}`,
+  });
+  state.behaviour.source = "bulk";
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    facts: [{ name: BEHAVIOUR_SOURCE_FACT, value: "bulk", at: now }],
+    at: now,
+  });
+  return "bulk";
+}
+
+/** These contacts' signals as read, against the marks the store keeps of them. */
+interface Signals {
+  ids: string[];
+  marks: Map<string, BehaviourMark>;
+  signatures: Map<string, Signature>;
+  fingerprints: Map<string, Record<Part, number>>;
+  /** Whether the part's signals differ from the contact's mark (no mark: moved). */
+  moved(id: string, part: Part): boolean;
+  anyMoved(id: string): boolean;
+}
+
+async function signalsOf(ctx: RunContext, records: readonly SourceRecord[]): Promise<Signals> {
+  const ids = [...new Set(records.map((r) => r.id))];
+  const marks = await ctx.store.behaviourMarks(ids);
+  const signatures = new Map(records.map((r) => [r.id, signatureOf(r)]));
+  // A mark keeps each part's fingerprint (core/behaviour/signal-marks.ts), not its values: each contact's
+  // are worked out once, as most contacts are asked about every part more than once.
+  const fingerprints = new Map([...signatures].map(([id, signature]) => [id, fingerprintsOf(signature)]));
+  const moved = (id: string, part: Part): boolean => {
+    const mark = marks.get(id);
+    if (!mark) return true;
+    return mark.signature[part] !== fingerprints.get(id)![part];
+  };
+  const anyMoved = (id: string): boolean => (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => moved(id, p));
+  return { ids, marks, signatures, fingerprints, moved, anyMoved };
+}
+
+/** The contacts whose events are to be read: signals moved, and some behaviour shown (blank signals have no events). */
+function eventsToRead({ ids, marks, signatures, anyMoved }: Pick<Signals, "ids" | "marks" | "signatures" | "anyMoved">): string[] {
+  return ids.filter(
+    (id) => anyMoved(id) && (marks.has(id) || (Object.keys(BEHAVIOUR_SIGNALS) as Part[]).some((p) => hasSignal(signatures.get(id)!, p))),
+  );
 }
 
 function signatureOf(record: SourceRecord): Signature {

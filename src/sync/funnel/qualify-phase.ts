@@ -28,7 +28,7 @@ import { hash64 } from "../../core/write-loop.js";
 import type { FunnelEvent, OutboxWrite, PersonScoreRow, SlaClock, SteadyScore } from "../../store/port.js";
 import { readAhead, readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
-import { readBehaviour } from "./behaviour-reader.js";
+import { readBehaviour, readBulkEventsIfDue } from "./behaviour-reader.js";
 import { heldOrRead } from "./held-reads.js";
 import { historyText, reasonsText, scoreRuleText } from "./person-history.js";
 import { type Rescored, rescoreCrmRecords } from "./crm-rescore.js";
@@ -147,6 +147,8 @@ export async function qualifyPeople(
         }
       }
       if (standing > 0) ctx.onProgress?.({ phase: "qualification", read: standing, written: 0 });
+      // Every contact of the group to be scored counts towards a bulk read of their events, not one step's.
+      await readBulkEventsIfDue(ctx, setup, state, toScore, activitySince(setup, ctx.now()));
       // The group's steps are decided in one commit, with its cursor: a commit per step of 20 cost the
       // store more than the scoring did. A stop between steps decides the steps scored so far without
       // the cursor; the next run reads the group again and decides it again under the same keys.
@@ -177,6 +179,11 @@ function holdCompanies(held: Map<string, FieldValues>, records: readonly SourceR
 function holdReads(state: FunnelRunState, records: readonly SourceRecord[]): void {
   if (state.read.size + records.length > PEOPLE_HELD) state.read.clear();
   for (const r of records.slice(-PEOPLE_HELD)) state.read.set(r.id, r);
+}
+
+/** Where the activities a score counts begin: the definition's window before now. */
+function activitySince(setup: FunnelSetup, now: Date): string {
+  return new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
 }
 
 /** Scores the contacts this run created from CRM records (after qualification had read its stream). */
@@ -222,7 +229,7 @@ export async function qualifyPage(
   const now = ctx.now();
   // The page's one instant as text, made once: every person's score row and MQL carry it.
   const nowText = now.toISOString();
-  const since = new Date(now.getTime() - setup.activityWindowDays * DAY_MS).toISOString();
+  const since = activitySince(setup, now);
   const { activitiesOf, decided: behaviourKept } = await readBehaviour(ctx, setup, state, records, since);
   const scored = new Set<string>();
 

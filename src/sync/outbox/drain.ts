@@ -114,12 +114,16 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     // A record a later decision writes again waits for it, so the two leave as one write. It waits in the
     // store, not in memory: a first load decides most contacts' writes twice (qualification, then the
     // contact sync's stamps), and a million waiting entries held here were the run's largest live set.
-    // The page leaves such a record's entries out, and names it (and any held from earlier pages that a
-    // later entry writes again) in `later`.
-    const page = await ctx.store.outboxPage(
-      { limit: DRAIN_PAGE, ...(after !== undefined ? { after } : {}), ...(options.phase !== undefined ? { phase: options.phase } : {}) },
-      pending.records(),
-    );
+    // The page leaves such a record's entries out and names it in `later`. A record held from an earlier
+    // page is not asked about again: that page found no write of it after its own last one, a later page
+    // looks after a later one still, and nothing decides writes while a drain runs (one run at a time, under
+    // the run lock; the drain's commits only settle entries). Asking cost an index look-up per held record
+    // per page, up to the bulk threshold's 10,000 per object and operation (ARCHITECTURE.md "One write path").
+    const page = await ctx.store.outboxPage({
+      limit: DRAIN_PAGE,
+      ...(after !== undefined ? { after } : {}),
+      ...(options.phase !== undefined ? { phase: options.phase } : {}),
+    });
     // The entries held back for these records join them first, in decision order.
     if (page.entries.length > 0) {
       const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
@@ -190,14 +194,11 @@ class PendingWrites {
 
   /** Lets go of the records a later entry writes again (keyed system, object and record): they stay in the store. */
   release(later: ReadonlySet<string>): void {
-    for (const [target, writes] of this.byTarget) {
-      for (const record of writes.keys()) if (later.has(`${target}\u0000${record}`)) writes.delete(record);
+    // Walks `later` (a page's records at most), not every record held: those reach the threshold's 10,000.
+    for (const key of later) {
+      const cut = key.lastIndexOf("\u0000");
+      this.byTarget.get(key.slice(0, cut))?.delete(key.slice(cut + 1));
     }
-  }
-
-  /** The records held (creates have none yet), to ask which of them later entries write again. */
-  records(): OutboxRecord[] {
-    return recordsOf([...this.byTarget.values()].flatMap((writes) => [...writes.values()].map((w) => w.entries[0]!)));
   }
 
   /**
