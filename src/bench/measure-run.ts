@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import type { RunningEmulator } from "../sandbox/emulator/server.js";
 import type { SyncResult } from "../sync/engine.js";
 import type { ClassCalls } from "../core/forecast/api-forecast.js";
-import { bulkJobRecords } from "../sync/outbox/drain.js";
+import { BULK_JOB_RECORDS } from "../sync/outbox/drain.js";
 import { startTally } from "./call-tally.js";
 import { BATCH_SIZE, batchMinimum, type CallCounts, mb, type PerSystem, type PhaseFigures, ratio, round, type SystemName } from "./figures.js";
 import { sampleRss } from "./rss-sampler.js";
@@ -195,7 +195,7 @@ export function minimumOf(written: Record<string, number>, bulkThreshold: number
     const system = key.split(" ", 1)[0] as SystemName;
     if (!(system in out)) continue;
     const batches = Math.ceil(n / BATCH_SIZE[system]);
-    const jobs = system === "salesforce" && bulkThreshold !== undefined && n > bulkThreshold ? Math.ceil(n / bulkJobRecords(bulkThreshold)) : 0;
+    const jobs = system === "salesforce" && bulkThreshold !== undefined && n > bulkThreshold ? Math.ceil(n / BULK_JOB_RECORDS) : 0;
     out[system] += jobs > 0 ? Math.min(batches, jobs * BULK_JOB_CALLS) : batches;
   }
   return out;

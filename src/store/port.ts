@@ -465,6 +465,16 @@ export interface OutboxRecord {
   recordId: string;
 }
 
+/** How many writes the outbox holds pending for one system and object (`pendingOutboxCounts`). */
+export interface PendingWriteCount {
+  system: string;
+  object: string;
+  /** Creates: one write each. */
+  creates: number;
+  /** Records to update: a record's entries leave as one write. */
+  updates: number;
+}
+
 /** One page of a drain's read of the outbox (`outboxPage`). */
 export interface OutboxPage {
   /** The page's entries in decision order, without those of `later`'s records. */
@@ -836,6 +846,11 @@ export interface StateStore {
    * brings the later write reads them with `heldOutboxEntries`), and names it in `later`.
    */
   outboxPage(page: { after?: number; limit: number; phase?: string }): Promise<OutboxPage>;
+  /**
+   * The pending writes (of `phase` when given) per system and object, refused ones left out: a drain
+   * reads them before its first page, to know which objects' writes go in bulk jobs (outbox/drain.ts).
+   */
+  pendingOutboxCounts(phase?: string): Promise<PendingWriteCount[]>;
   /**
    * The pending writes of these records decided before `seq` (of `phase` when given), in decision
    * order: those a drain held back for a later entry and left in the store, not in memory.

@@ -612,6 +612,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(qualification).toMatchObject({ later: new Set(), end: true });
         expect(await store.outboxPage({ limit: 4, phase: "digest" })).toEqual({ entries: [], later: new Set(), end: true });
 
+        // What a drain counts before its first page: creates one by one, records to update once however
+        // many writes each has (101 twice), the refused one left out; and a phase's own.
+        const counts = async (phase?: string) =>
+          [...(await store.pendingOutboxCounts(phase))].sort((a, b) => a.object.localeCompare(b.object));
+        expect(await counts()).toEqual([
+          { system: "hubspot", object: "contacts", creates: 0, updates: 3 },
+          { system: "hubspot", object: "tasks", creates: 1, updates: 0 },
+        ]);
+        expect(await counts("disposition")).toEqual([{ system: "hubspot", object: "contacts", creates: 0, updates: 1 }]);
+        expect(await counts("digest")).toEqual([]);
+
         // The pending writes about a person other than her own record (the task; the fixture's others name
         // her too), in decision order; the refused one left out: merges.ts re-aims them.
         expect((await store.outboxAbout("hubspot", ["101", "103"])).map((e) => e.key)).toEqual([

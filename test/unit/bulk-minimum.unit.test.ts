@@ -4,7 +4,7 @@
 import { BULK_JOB_CALLS, minimumOf } from "../../src/bench/measure-run.js";
 
 describe("the bench's batch-size minimum with Bulk API 2.0 jobs", () => {
-  it("counts five calls per job of up to the threshold's records above it, Collections' calls below it, and HubSpot's batches alike", () => {
+  it("counts five calls per job of 2,000 records above the threshold, Collections' calls below it, and HubSpot's batches alike", () => {
     expect(BULK_JOB_CALLS).toBe(5);
     const written = {
       "salesforce Task create": 25_000,
@@ -13,14 +13,14 @@ describe("the bench's batch-size minimum with Bulk API 2.0 jobs", () => {
       "hubspot contacts update": 25_000,
     };
     expect(minimumOf(written, 10_000)).toEqual({
-      // Tasks: three jobs (10,000, 10,000, 5,000) at five calls; Leads: at the threshold, 50 Collections
-      // calls; Contacts: two jobs, ten calls, against 51.
-      salesforce: 3 * 5 + 50 + 2 * 5,
+      // Tasks: 13 jobs (12 of 2,000, one of 1,000) at five calls, against 125; Leads: at the threshold, 50
+      // Collections calls; Contacts: six jobs, 30 calls, against 51.
+      salesforce: 13 * 5 + 50 + 6 * 5,
       hubspot: 250,
     });
     // No threshold (HubSpot as the CRM): Collections' batches throughout.
     expect(minimumOf(written, undefined)).toEqual({ salesforce: 125 + 50 + 51, hubspot: 250 });
-    // A low threshold: jobs of at least 2,000 records, and Collections' calls where they are fewer than a
+    // A low threshold: jobs of 2,000 records, and Collections' calls where they are fewer than a
     // job's five (720 Tasks in 4, 240 Leads in 2); 2,400 Tasks are two jobs, 10 calls against 12.
     expect(minimumOf({ "salesforce Task create": 720, "salesforce Lead update": 240 }, 150)).toEqual({ salesforce: 4 + 2, hubspot: 0 });
     expect(minimumOf({ "salesforce Task create": 2_400 }, 150)).toEqual({ salesforce: 10, hubspot: 0 });

@@ -8,6 +8,7 @@ import type {
   OutboxRecord,
   OutboxWrite,
   PendingOutboxValue,
+  PendingWriteCount,
   Side,
 } from "../port.js";
 import { inListChunks } from "./in-list.js";
@@ -348,6 +349,26 @@ export class OutboxTable {
       [last, ...(phaseId === undefined ? [] : [phaseId]), after ?? Number.MIN_SAFE_INTEGER, last, ...(phaseId === undefined ? [] : [phaseId])],
     );
     return new Set(rows.map(([system, object, recordId]) => recordKey(this.names.nameOf(system), this.names.nameOf(object), recordId)));
+  }
+
+  /**
+   * Port `pendingOutboxCounts`: creates counted one by one, updates by record (COUNT DISTINCT skips a
+   * create's null record), walking the record index, which holds pending rows only.
+   */
+  pendingCounts(phase?: string): PendingWriteCount[] {
+    const phaseId = phase === undefined ? undefined : this.names.findId(phase);
+    if (phase !== undefined && phaseId === undefined) return [];
+    const rows = this.rawRows<[number, number, number, number]>(
+      `SELECT system, object, SUM(record_id IS NULL), COUNT(DISTINCT record_id) FROM outbox
+       WHERE refused_ms IS NULL ${phaseId === undefined ? "" : "AND phase = ?"} GROUP BY system, object`,
+      phaseId === undefined ? [] : [phaseId],
+    );
+    return rows.map(([system, object, creates, updates]) => ({
+      system: this.names.nameOf(system),
+      object: this.names.nameOf(object),
+      creates,
+      updates,
+    }));
   }
 
   /** The pending writes of these records decided before `seq`, of `phase` when given, in decision order. */

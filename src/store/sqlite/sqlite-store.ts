@@ -30,6 +30,7 @@ import type {
   OutboxGroupEffect,
   OutboxPage,
   OutboxRecord,
+  PendingWriteCount,
   PendingOutboxValue,
   PersonScoreRow,
   QueuedError,
@@ -282,6 +283,10 @@ export class SqliteStateStore implements StateStore {
 
   outboxPage(page: { after?: number; limit: number; phase?: string }): Promise<OutboxPage> {
     return this.read("read the outbox", () => this.consistent(() => this.tables.outbox.page(page)));
+  }
+
+  pendingOutboxCounts(phase?: string): Promise<PendingWriteCount[]> {
+    return this.read("read the outbox", () => this.tables.outbox.pendingCounts(phase));
   }
 
   heldOutboxEntries(seq: number, records: readonly OutboxRecord[], phase?: string): Promise<OutboxEntry[]> {

@@ -25,17 +25,13 @@ const DRAIN_BATCH = 200;
 /** Entries read from the store at a time, so a million pending writes never sit in memory at once. */
 const DRAIN_PAGE = 2000;
 /**
- * Writes in one bulk job at least (the system's bulk threshold when larger): Salesforce counts "more than
- * 2,000 records" a good candidate for Bulk API 2.0 and fewer for REST's batched calls (Limits and
- * Allocations Quick Reference, "Bulk API and Bulk API 2.0 Limits and Allocations"), and a page's writes are
- * in memory anyway. A job's upload is also bounded by bytes (bulk-writer.ts `uploads`).
+ * Writes in one bulk job at most: Salesforce counts "more than 2,000 records" a good candidate for Bulk
+ * API 2.0 and fewer for REST's batched calls (Limits and Allocations Quick Reference, "Bulk API and Bulk
+ * API 2.0 Limits and Allocations"). Not more, whatever the threshold: a job's held entries, its CSV and
+ * its results are in memory at once, and jobs of 10,000 took a 100,000-contact first load's peak RSS
+ * from 333 MB to 404-433 (2,000: 305). A job's upload is also bounded by bytes (bulk-writer.ts `uploads`).
  */
-const BULK_JOB_RECORDS = DRAIN_PAGE;
-
-/** The most writes the drain puts in one bulk job of a system whose bulk threshold is `threshold`. */
-export function bulkJobRecords(threshold: number): number {
-  return Math.max(threshold, BULK_JOB_RECORDS);
-}
+export const BULK_JOB_RECORDS = DRAIN_PAGE;
 
 interface DrainOptions {
   /** Only these keys (a retry), refused ones included. */
@@ -102,13 +98,24 @@ export async function drainKeys(
  * a drain ends with at most one partly filled call per target (ARCHITECTURE.md "One write path").
  */
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
-  const pending = new PendingWrites((system) => portFor(ctx, system).bulkThreshold);
   const clocks = new LateClocks(ctx);
+  const threshold = (system: string) => portFor(ctx, system).bulkThreshold;
   if (options.keys) {
+    // Every entry of the keys is here at once: a group's own length is its count.
+    const pending = new PendingWrites(threshold, () => undefined);
     for (const entry of await ctx.store.listOutbox({ keys: options.keys })) pending.add(entry);
     await sendAll(ctx, pending.take("all"), options, tally, clocks);
     return;
   }
+  // Which objects' writes go in bulk jobs is known before the first page, from the store's counts, so
+  // no other object's writes wait in memory to learn it: they leave a full batch at a time, as pages come.
+  const counts = new Map<string, number>(
+    (await ctx.store.pendingOutboxCounts(options.phase)).flatMap((c) => [
+      [`${c.system}\u0000${c.object}\u0000create`, c.creates] as const,
+      [`${c.system}\u0000${c.object}\u0000update`, c.updates] as const,
+    ]),
+  );
+  const pending = new PendingWrites(threshold, (target, kind) => counts.get(`${target}\u0000${kind}`) ?? 0);
   let after: number | undefined;
   for (;;) {
     // A record a later decision writes again waits for it, so the two leave as one write. It waits in the
@@ -169,11 +176,15 @@ interface Batch {
 class PendingWrites {
   private readonly byTarget = new Map<string, Map<string, RecordWrites>>();
   private creates = 0;
-  /** (system, object, operation)s of which more than the system's bulk threshold were pending: they go in jobs. */
-  private readonly bulk = new Set<string>();
-
-  /** `bulkThreshold`: the system's (SystemPort.bulkThreshold), undefined when it has no bulk writes. */
-  constructor(private readonly bulkThreshold: (system: string) => number | undefined) {}
+  /**
+   * `bulkThreshold`: the system's (SystemPort.bulkThreshold), undefined when it has no bulk writes;
+   * `pendingCount`: the writes of a target (`system\u0000object`) and kind the drain has to send, counted
+   * in the store before its first page; undefined where the group in hand is all of them.
+   */
+  constructor(
+    private readonly bulkThreshold: (system: string) => number | undefined,
+    private readonly pendingCount: (target: string, kind: "create" | "update") => number | undefined,
+  ) {}
 
   add(entry: OutboxEntry): void {
     const target = `${entry.system}\u0000${entry.object}`;
@@ -230,8 +241,8 @@ class PendingWrites {
         [...writes.entries()].filter(([, w]) => (w.entries[0]!.recordId === null) === (kind === "creates") && ready(w)),
         ([, w]) => operationOf(w),
       );
-      for (const [operation, group] of byOperation) {
-        const size = this.batchSize(`${target}\u0000${operation}`, group, which);
+      for (const [, group] of byOperation) {
+        const size = this.batchSize(target, group);
         for (let i = 0; i < group.length; i += size.records) {
           const batch = group.slice(i, i + size.records);
           if (batch.length < size.records && which === "full") break;
@@ -243,24 +254,22 @@ class PendingWrites {
   }
 
   /**
-   * How many of one (system, object, operation)'s writes go in one call. More than the system's bulk
-   * threshold pending go as bulk jobs of at most BULK_JOB_RECORDS (or the threshold, when larger): a first
-   * load's writes cost a handful of calls per job, not one per 200 records (ARCHITECTURE.md "One write
-   * path"). Until that many are seen, a group that could go so is held rather than sent in batches: at
-   * most the threshold's writes (and a page) are held, and a drain that ends with fewer sends them as today.
-   * A create goes in a job only when it upserts on an external id: a job's writes may be sent again (a crash
-   * or a stop before its results were read) and must then find the records the job made.
+   * How many of one (system, object, operation)'s writes go in one call. Where more than the system's bulk
+   * threshold of the target's creates, or of its records to update, are pending in the store, they go as
+   * bulk jobs of BULK_JOB_RECORDS: a first load's writes cost a handful of calls per 2,000, not one per
+   * 200 records (ARCHITECTURE.md "One write path"); only those are held, up to a job's writes and a page. A create goes in a job only when it upserts on an external id:
+   * a job's writes may be sent again (a crash or a stop before its results were read) and must then find
+   * the records the job made.
    */
-  private batchSize(key: string, group: readonly [string, RecordWrites][], which: "full" | "all"): { records: number; bulk: boolean } {
+  private batchSize(target: string, group: readonly [string, RecordWrites][]): { records: number; bulk: boolean } {
     const first = group[0]![1].entries[0]!;
     const threshold = this.bulkThreshold(first.system);
-    if (threshold === undefined || (first.recordId === null && group.some(([, w]) => !w.entries[0]!.upsertOn))) {
+    const creates = first.recordId === null;
+    if (threshold === undefined || (creates && group.some(([, w]) => !w.entries[0]!.upsertOn))) {
       return { records: DRAIN_BATCH, bulk: false };
     }
-    if (group.length > threshold) this.bulk.add(key);
-    if (this.bulk.has(key)) return { records: bulkJobRecords(threshold), bulk: true };
-    // Held while fewer than the threshold are seen ("full" takes none of them); sent in batches at the end.
-    return { records: which === "full" ? Number.POSITIVE_INFINITY : DRAIN_BATCH, bulk: false };
+    const pending = this.pendingCount(target, creates ? "create" : "update") ?? group.length;
+    return pending > threshold ? { records: BULK_JOB_RECORDS, bulk: true } : { records: DRAIN_BATCH, bulk: false };
   }
 }
 
