@@ -5,6 +5,7 @@
 // "The follow-up SLA").
 import type { OutboxWrite, SlaClock } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
+import { handoffGroup } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
@@ -39,6 +40,10 @@ export async function withFollowUpsDone(
   for (const personId of decided.keys()) if (!why.has(personId)) why.set(personId, "decided before the store was lost");
   if (why.size === 0) return decision;
   const stored = await ctx.store.listSlaClocks({ personIds: [...why.keys()] });
+  // A handoff whose last write is still to be accepted (its record write refused: the rep deactivated) has
+  // started no clock, though its "New MQL" task may be in the CRM: the clock it waits to start stands in,
+  // and stops here, as one this decision brings back does (README, the follow-up SLA).
+  for (const clock of await waitingHandoffClocks(ctx, [...why.keys()].filter((p) => !decided.has(p)), stored)) decided.set(clock.personId, clock);
   const clocks = [...new Map([...stored, ...decided.values()].map((c) => [c.personId, c])).values()]
     .filter((c) => c.firstTouchAt === null && why.has(c.personId))
     .map((c): SlaClock => ({ ...c, ...moved.get(c.crmId) }));
@@ -46,6 +51,18 @@ export async function withFollowUpsDone(
   const stopping = clocks.filter((c) => owed.has(c) || decided.has(c.personId));
   const writes = await followUpsDone(ctx, setup, stopping, why);
   return writes.length === 0 ? decision : { ...decision, outbox: [...(decision.outbox ?? []), ...writes] };
+}
+
+/**
+ * The clocks the handoffs of these people (those without a clock in `stored`) wait to start: their outbox
+ * group is open (a write still pending or refused), so its effect is not applied yet (drain.ts).
+ */
+async function waitingHandoffClocks(ctx: RunContext, personIds: readonly string[], stored: readonly SlaClock[]): Promise<SlaClock[]> {
+  const clocked = new Set(stored.map((c) => c.personId));
+  const unclocked = personIds.filter((p) => !clocked.has(p));
+  if (unclocked.length === 0) return [];
+  const effects = await ctx.store.outboxGroupEffects(unclocked.map(handoffGroup));
+  return [...effects.values()].flatMap((e) => (e.slaClock ? [e.slaClock] : []));
 }
 
 /**

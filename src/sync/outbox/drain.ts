@@ -19,6 +19,7 @@ import { refusalMessage } from "../system-port.js";
 import { clearingWrite, needsClearing, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 import { LateClocks } from "./late-clocks.js";
+import { staleMessage, staleWrites, withoutMoved } from "./stale-writes.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
 const DRAIN_BATCH = 200;
@@ -105,7 +106,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
   const pending = new PendingWrites((system) => portFor(ctx, system).bulkThreshold);
   const clocks = new LateClocks(ctx);
   if (options.keys) {
-    for (const entry of await ctx.store.listOutbox({ keys: options.keys })) pending.add(entry);
+    for (const entry of await withoutStale(ctx, await ctx.store.listOutbox({ keys: options.keys }), options, tally)) pending.add(entry);
     await sendAll(ctx, pending.take("all"), options, tally, clocks);
     return;
   }
@@ -131,6 +132,38 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
     if (page.end) return;
   }
+}
+
+/**
+ * The entries to send again, each decided by an earlier run less the fields its record moved on since
+ * (stale-writes.ts): the newer values stand. One left with nothing to send leaves the outbox (its group
+ * done, so a handoff's clock starts as when its last write is accepted) and the error entry being retried
+ * is resolved; the others go with the rest, their entry saying what was left out, resolved if accepted.
+ */
+async function withoutStale(ctx: RunContext, entries: OutboxEntry[], options: DrainOptions, tally: DrainTally): Promise<OutboxEntry[]> {
+  const stale = await staleWrites(ctx, entries.filter((e) => e.runId !== ctx.runId));
+  if (stale.length === 0) return entries;
+  const trimmed = new Map(stale.map((s) => [s.entry.key, withoutMoved(s)]));
+  const gone = stale.filter((s) => trimmed.get(s.entry.key) === null).map((s) => s.entry);
+  const said = stale.flatMap((s) => {
+    const id = options.retrying?.get(s.entry.key);
+    return id === undefined ? [] : [{ id, message: staleMessage(s, trimmed.get(s.entry.key) !== null) }];
+  });
+  const goneIds = new Set(gone.flatMap((e) => options.retrying?.get(e.key) ?? []));
+  await ctx.store.commitBatch({
+    runId: ctx.runId,
+    at: ctx.now().toISOString(),
+    outboxSuperseded: gone.filter((e) => e.refusedAt !== null).map((e) => e.key),
+    outboxWithdrawn: gone.filter((e) => e.refusedAt === null).map((e) => e.key),
+    errorAttempts: said,
+    resolvedErrors: [...goneIds],
+  });
+  for (const s of stale) ctx.log.info("write.stale", { phase: s.entry.phase, object: s.entry.object, recordId: s.entry.recordId, fields: s.moved.map((m) => m.field) });
+  tally.note(gone.map((e) => e.key), []);
+  return entries.flatMap((e) => {
+    const kept = trimmed.get(e.key);
+    return kept === undefined ? [e] : kept === null ? [] : [kept];
+  });
 }
 
 /** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */

@@ -14,7 +14,10 @@ export interface FunnelWriteInput {
   recordId: string | null;
   /** Field → value to write. */
   fields: FieldValues;
-  /** Field → what the record holds now, when known (for the plan and the audit). */
+  /**
+   * Field → what the record holds now, when known (for the plan and the audit). A field named here was read:
+   * the write is guarded on it (OutboxWrite.guarded).
+   */
   before?: FieldValues;
   /** The rule behind every value, or per field. */
   rule: string | ((field: string) => string);
@@ -46,7 +49,16 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     group: input.group ?? null,
     ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
     ...(input.due ? { due: input.due } : {}),
+    ...guardedOf(input),
   };
+}
+
+/** The written fields whose value before was read (named in `before`, blank included). */
+function guardedOf(input: FunnelWriteInput): Pick<OutboxWrite, "guarded"> {
+  const before = input.before;
+  if (!before) return {};
+  const guarded = Object.keys(input.fields).filter((f) => Object.hasOwn(before, f));
+  return guarded.length > 0 ? { guarded } : {};
 }
 
 /**
