@@ -221,6 +221,25 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     });
   });
 
+  it("Hélène back and her manager's decision read by the next run, the refused handoff write it releases leaves the manager's owner and status", async () => {
+    await cutAndRefused();
+    setActive(helene, true);
+    managerDisqualifies();
+    // Salesforce: the Lead changed since the refusal, so the run sends the refused write again by itself.
+    await sync();
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+    // There, the rest of it (the MQL date) lands and its entry is resolved; HubSpot's waits for `errors retry`.
+    if (crm === "salesforce") {
+      expect(handoffFields().mqlDate).toEqual(expect.any(String));
+      expect(await openErrors()).toEqual([]);
+      const [entry] = await loop.store.listErrors({ status: "resolved" });
+      expect(entry!.message).toMatch(/^sent without OwnerId: changed in salesforce Lead .* since leadloop decided this handoff write/);
+    } else expect(await openErrors()).toEqual([refusal()]);
+  });
+
   it("cut before its record write and refused, the handoff's task is closed once her manager decides (Salesforce: tried, and the refusal queued)", async () => {
     const { taskId } = await cutAndRefused();
     managerDisqualifies();

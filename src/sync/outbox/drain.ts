@@ -19,7 +19,7 @@ import { refusalMessage } from "../system-port.js";
 import { clearingWrite, needsClearing, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 import { LateClocks } from "./late-clocks.js";
-import { staleMessage, staleWrites, withoutMoved } from "./stale-writes.js";
+import { staleOutcome, staleWrites } from "./stale-writes.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
 const DRAIN_BATCH = 200;
@@ -143,27 +143,12 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
 async function withoutStale(ctx: RunContext, entries: OutboxEntry[], options: DrainOptions, tally: DrainTally): Promise<OutboxEntry[]> {
   const stale = await staleWrites(ctx, entries.filter((e) => e.runId !== ctx.runId));
   if (stale.length === 0) return entries;
-  const trimmed = new Map(stale.map((s) => [s.entry.key, withoutMoved(s)]));
-  const gone = stale.filter((s) => trimmed.get(s.entry.key) === null).map((s) => s.entry);
-  const said = stale.flatMap((s) => {
-    const id = options.retrying?.get(s.entry.key);
-    return id === undefined ? [] : [{ id, message: staleMessage(s, trimmed.get(s.entry.key) !== null) }];
-  });
-  const goneIds = new Set(gone.flatMap((e) => options.retrying?.get(e.key) ?? []));
-  await ctx.store.commitBatch({
-    runId: ctx.runId,
-    at: ctx.now().toISOString(),
-    outboxSuperseded: gone.filter((e) => e.refusedAt !== null).map((e) => e.key),
-    outboxWithdrawn: gone.filter((e) => e.refusedAt === null).map((e) => e.key),
-    errorAttempts: said,
-    resolvedErrors: [...goneIds],
-  });
-  for (const s of stale) ctx.log.info("write.stale", { phase: s.entry.phase, object: s.entry.object, recordId: s.entry.recordId, fields: s.moved.map((m) => m.field) });
-  tally.note(gone.map((e) => e.key), []);
-  return entries.flatMap((e) => {
-    const kept = trimmed.get(e.key);
-    return kept === undefined ? [e] : kept === null ? [] : [kept];
-  });
+  const { kept, gone, commit } = staleOutcome(stale, (key) => options.retrying?.get(key));
+  await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.now().toISOString(), ...commit });
+  tally.note(gone, []);
+  const trimmed = new Map(kept.map((e) => [e.key, e]));
+  const dropped = new Set(gone);
+  return entries.flatMap((e) => (dropped.has(e.key) ? [] : [trimmed.get(e.key) ?? e]));
 }
 
 /** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */

@@ -14,11 +14,13 @@ export interface FunnelWriteInput {
   recordId: string | null;
   /** Field → value to write. */
   fields: FieldValues;
-  /**
-   * Field → what the record holds now, when known (for the plan and the audit). A field named here was read:
-   * the write is guarded on it (OutboxWrite.guarded).
-   */
+  /** Field → what the record holds now, when known (for the plan and the audit). */
   before?: FieldValues;
+  /**
+   * Whether `before` is what the record held when read for this decision (not what leadloop last decided,
+   * as a rescore's score mark): the write is then guarded on the fields it names (OutboxWrite.guarded).
+   */
+  beforeRead?: boolean;
   /** The rule behind every value, or per field. */
   rule: string | ((field: string) => string);
   personId: string | null;
@@ -53,10 +55,10 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
   };
 }
 
-/** The written fields whose value before was read (named in `before`, blank included). */
+/** The written fields whose value before was read (named in a `before` read, blank included). */
 function guardedOf(input: FunnelWriteInput): Pick<OutboxWrite, "guarded"> {
   const before = input.before;
-  if (!before) return {};
+  if (!before || !input.beforeRead) return {};
   const guarded = Object.keys(input.fields).filter((f) => Object.hasOwn(before, f));
   return guarded.length > 0 ? { guarded } : {};
 }

@@ -3,7 +3,7 @@
 // was decided (OutboxWrite.guarded) are read again, and one moved to a third value is left out of it, the
 // newer value standing (ARCHITECTURE.md "One write path", README "The error queue").
 import type { FieldValue } from "../../core/records.js";
-import type { OutboxEntry } from "../../store/port.js";
+import type { BatchCommit, OutboxEntry } from "../../store/port.js";
 import { port, type RunContext } from "../run-context.js";
 import { groupBy } from "../../core/grouping.js";
 
@@ -37,7 +37,9 @@ export async function staleWrites(ctx: RunContext, entries: readonly OutboxEntry
             ? [{ field: f.field, before: f.before, now }]
             : [];
         });
-        if (moved.length > 0) stale.push({ entry, moved });
+        if (moved.length === 0) continue;
+        stale.push({ entry, moved });
+        ctx.log.info("write.stale", { phase: entry.phase, object, recordId: entry.recordId, fields: moved.map((m) => m.field) });
       }
     }
   }
@@ -46,8 +48,43 @@ export async function staleWrites(ctx: RunContext, entries: readonly OutboxEntry
 
 const READ_PAGE = 100;
 
+/**
+ * What these stale writes come to: `kept`, each less its moved fields, to send; `gone`, the keys of those
+ * left with nothing, which leave the outbox (pending or refused; their group done, so a handoff's clock
+ * starts as when its last write is accepted); and the commit that drops those and gives each one's open
+ * entry (`errorOf`, by key) the reason, resolving a gone one's (a kept one's is resolved when accepted).
+ */
+export function staleOutcome(
+  stale: readonly StaleWrite[],
+  errorOf: (key: string) => number | undefined,
+): { kept: OutboxEntry[]; gone: string[]; commit: Pick<BatchCommit, "outboxSuperseded" | "outboxWithdrawn" | "errorAttempts" | "resolvedErrors"> } {
+  const kept: OutboxEntry[] = [];
+  const gone: OutboxEntry[] = [];
+  const errorAttempts: { id: number; message: string }[] = [];
+  const resolvedErrors: number[] = [];
+  for (const s of stale) {
+    const rest = withoutMoved(s);
+    if (rest) kept.push(rest);
+    else gone.push(s.entry);
+    const id = errorOf(s.entry.key);
+    if (id === undefined) continue;
+    errorAttempts.push({ id, message: staleMessage(s, rest !== null) });
+    if (!rest) resolvedErrors.push(id);
+  }
+  return {
+    kept,
+    gone: gone.map((e) => e.key),
+    commit: {
+      outboxSuperseded: gone.filter((e) => e.refusedAt !== null).map((e) => e.key),
+      outboxWithdrawn: gone.filter((e) => e.refusedAt === null).map((e) => e.key),
+      errorAttempts,
+      resolvedErrors,
+    },
+  };
+}
+
 /** The entry less its moved fields; null when none is left to send. */
-export function withoutMoved(stale: StaleWrite): OutboxEntry | null {
+function withoutMoved(stale: StaleWrite): OutboxEntry | null {
   const moved = new Set(stale.moved.map((m) => m.field));
   const fields = stale.entry.fields.filter((f) => !moved.has(f.field));
   if (fields.length === 0) return null;
@@ -57,7 +94,7 @@ export function withoutMoved(stale: StaleWrite): OutboxEntry | null {
 }
 
 /** What the retry did with a stale write, as `errors list` shows its entry (resolved when the rest is accepted). */
-export function staleMessage(stale: StaleWrite, sent: boolean): string {
+function staleMessage(stale: StaleWrite, sent: boolean): string {
   const { entry } = stale;
   const moved = stale.moved.map((m) => `${m.field} ${shown(m.before)} → ${shown(m.now)}`).join(", ");
   return (
