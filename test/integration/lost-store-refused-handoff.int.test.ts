@@ -7,8 +7,9 @@
 // her task as any other (README, the follow-up SLA: "one a deactivated rep still holds is no gift: its
 // close is tried ... after a lost store too"), and the record's write is sent again (refused and queued
 // again while she stays deactivated).
-// Without a loss, the same cut and refusal: her manager then gives the lead to Jordan and disqualifies it.
-// The run after it completes her task (no clock had started: the handoff's last write waited), and the
+// Without a loss, the same cut and refusal: her manager then gives the lead to Jordan and disqualifies it
+// (or a deal is opened for the lead). The run after it completes her task (no clock had started: the
+// handoff's last write waited; Salesforce refuses the close for her sake, queued), and the
 // refused write retried once she is back leaves the manager's owner and status, sends the rest, and says
 // so in the resolved entry (README, the error queue).
 import { rmSync } from "node:fs";
@@ -238,6 +239,20 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
       const [entry] = await loop.store.listErrors({ status: "resolved" });
       expect(entry!.message).toMatch(/^sent without OwnerId: changed in salesforce Lead .* since leadloop decided this handoff write/);
     } else expect(await openErrors()).toEqual([refusal()]);
+  });
+
+  it("cut before its record write and refused, the handoff's task is closed once a deal is opened for her lead (Salesforce: the Lead converted, the close tried)", async () => {
+    const { taskId } = await cutAndRefused();
+    clock.t += 60_000;
+    if (crm === "salesforce")
+      loop.salesforce.data.convertLead(String(lead().Id), { convertedStatus: "Closed - Converted", opportunityName: "Optique Bérenger — Démo" });
+    else acceptWithDeal(loop, personId, "Optique Bérenger — Démo", "48000");
+    clock.t += 60_000;
+    await sync();
+    if (crm === "salesforce") {
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect((await openErrors()).filter((e) => e.object === "Task")).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
+    } else expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
   });
 
   it("cut before its record write and refused, the handoff's task is closed once her manager decides (Salesforce: tried, and the refusal queued)", async () => {
