@@ -11,7 +11,8 @@
 // (or a deal is opened for the lead). The run after it completes her task (no clock had started: the
 // handoff's last write waited; Salesforce refuses the close for her sake, queued), and the
 // refused write retried once she is back leaves the manager's owner and status, sends the rest, and says
-// so in the resolved entry (README, the error queue).
+// so in the resolved entry (README, the error queue); so does the run after the cut itself, where the
+// manager decided before it sent the handoff's write.
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { acceptWithDeal, anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
@@ -239,6 +240,24 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
       const [entry] = await loop.store.listErrors({ status: "resolved" });
       expect(entry!.message).toMatch(/^sent without OwnerId: changed in salesforce Lead .* since leadloop decided this handoff write/);
     } else expect(await openErrors()).toEqual([refusal()]);
+  });
+
+  it("cut before its record write, the write the next run sends leaves what her manager decided meanwhile", async () => {
+    const { taskId } = await cutHandoff();
+    managerDisqualifies();
+    // The verdict counts: the rep had the lead (her task), though her record never showed the handoff.
+    expect((await sync()).summary.dispositions.trash).toBe(1);
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+    // The rest of the handoff's write lands, and the verdict ended her follow-up: her task goes with the lead.
+    expect(handoffFields().mqlDate).toEqual(expect.any(String));
+    expect(await openErrors()).toEqual([]);
+    expect(followUps().map((t) => [t.id, t.status])).toEqual([[taskId, TASK[crm].done]]);
+    // The clock the handoff's write started once it landed is owed nothing: no breach once it falls due.
+    clock.t += 2 * 86_400_000;
+    expect((await sync()).summary.slaBreaches).toBe(0);
   });
 
   it("cut before its record write and refused, the handoff's task is closed once a deal is opened for her lead (Salesforce: the Lead converted, the close tried)", async () => {

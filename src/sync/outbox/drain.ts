@@ -124,9 +124,9 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     // The entries held back for these records join them first, in decision order.
     if (page.entries.length > 0) {
       const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
-      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
+      for (const entry of await withoutStale(ctx, held, options, tally)) if (!pending.holds(entry)) pending.add(entry);
     }
-    for (const entry of page.entries) pending.add(entry);
+    for (const entry of await withoutStale(ctx, page.entries, options, tally)) pending.add(entry);
     pending.release(page.later);
     after = page.last ?? after;
     if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
@@ -135,8 +135,9 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
 }
 
 /**
- * The entries to send again, each decided by an earlier run less the fields its record moved on since
- * (stale-writes.ts): the newer values stand. One left with nothing to send leaves the outbox (its group
+ * The entries to send, each decided by an earlier run (a retry, or a stopped run's writes) less the fields
+ * its record moved on since (stale-writes.ts): the newer values stand. Only guarded writes are read back
+ * (the handoff's record write), so a resumed first load's qualification writes cost no read. One left with nothing to send leaves the outbox (its group
  * done, so a handoff's clock starts as when its last write is accepted) and the error entry being retried
  * is resolved; the others go with the rest, their entry saying what was left out, resolved if accepted.
  */
