@@ -404,6 +404,12 @@ export interface OutboxWrite {
    */
   clearFirst?: string[];
   /**
+   * Fields whose `before` is what the record held when the write was decided (read then, blank included):
+   * sent again later (a retry), the write is stale once one of them moved since to a third value, a newer
+   * decision by someone else (drain.ts `staleWrites`).
+   */
+  guarded?: string[];
+  /**
    * A field-sync write's share of its link's snapshots: what the written record holds on `side`, per
    * snapshot key, once the system accepts the write. The page committed the link with what each record
    * held when it was read, so a re-read before the write lands is no change, and a refused write leaves

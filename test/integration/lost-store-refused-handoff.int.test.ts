@@ -7,6 +7,12 @@
 // her task as any other (README, the follow-up SLA: "one a deactivated rep still holds is no gift: its
 // close is tried ... after a lost store too"), and the record's write is sent again (refused and queued
 // again while she stays deactivated).
+// Without a loss, the same cut and refusal: her manager then gives the lead to Jordan and disqualifies it
+// (or a deal is opened for the lead). The run after it completes her task (no clock had started: the
+// handoff's last write waited; Salesforce refuses the close for her sake, queued), and the
+// refused write retried once she is back leaves the manager's owner and status, sends the rest, and says
+// so in the resolved entry (README, the error queue); so does the run after the cut itself, where the
+// manager decided before it sent the handoff's write.
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { acceptWithDeal, anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
@@ -24,6 +30,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
   let funnel: FunnelSetup;
   let personId: string;
   let helene: string;
+  let jordan: string;
   const clock = { t: 0 };
 
   const sync = (options: { signal?: AbortSignal } = {}) =>
@@ -72,7 +79,9 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
   beforeEach(async () => {
     clock.t = Math.floor(Date.now() / 1000) * 1000;
     loop = await startLoop({ now: () => new Date(clock.t) });
-    helene = seedReps(loop).get(REPS.emea.email)![crm];
+    const reps = seedReps(loop);
+    helene = reps.get(REPS.emea.email)![crm];
+    jordan = reps.get(REPS.fallback.email)![crm];
     funnel = funnelFor(loop, crm);
     personId = await anaisAboutToQualify(loop, sync, clock);
   });
@@ -153,5 +162,135 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     expect(restored).toMatchObject({ personId, ownerId: helene, handoffAt: handedAt, touches: 0, firstTouchAt: null });
     expect(handoffFields()).toEqual({ owner: helene, mqlDate: expect.any(String) });
     expect(await openErrors()).toEqual([]);
+  });
+
+  const refusal = () =>
+    crm === "salesforce"
+      ? { object: "Lead", operation: "handoff", code: "INACTIVE_OWNER_OR_USER" }
+      : { object: "contacts", operation: "handoff", code: "INVALID_OWNER_ID" };
+
+  function setActive(ownerId: string, active: boolean): void {
+    if (crm === "salesforce") loop.salesforce.data.update("User", ownerId, { IsActive: active });
+    else if (active) loop.hubspot.data.reactivateOwner(ownerId);
+    else loop.hubspot.data.deactivateOwner(ownerId);
+  }
+
+  /** The handoff cut after Hélène's task, and the next run's record write refused: she left meanwhile. */
+  async function cutAndRefused(): Promise<{ taskId: string }> {
+    const { taskId } = await cutHandoff();
+    clock.t += 60_000;
+    setActive(helene, false);
+    await sync();
+    expect(await openErrors()).toEqual([refusal()]);
+    return { taskId };
+  }
+
+  /** Her manager takes the lead over: gives it to Jordan and disqualifies it, in the CRM. */
+  function managerDisqualifies(): void {
+    clock.t += 60_000;
+    if (crm === "salesforce") loop.salesforce.data.update("Lead", String(lead().Id), { OwnerId: jordan, Status: "Closed - Unqualified" });
+    else loop.hubspot.data.updateObject("contacts", personId, { hubspot_owner_id: jordan, hs_lead_status: "UNQUALIFIED" });
+    clock.t += 60_000;
+  }
+
+  const status = () => (crm === "salesforce" ? String(lead().Status) : loop.hubspot.data.getObject("contacts", personId)!.properties.hs_lead_status);
+  const retry = () => loop.retry({ funnel, now: () => new Date(clock.t), ...(crm === "hubspot" ? { mappings: [], crm: loop.hubspotAdapter } : {}) });
+
+  it("the refused handoff write sent again after her manager decided leaves the manager's owner and status, and says why in the queue", async () => {
+    const { taskId } = await cutAndRefused();
+    managerDisqualifies();
+    // Hélène is back, and an admin retries the queue as its entry says.
+    setActive(helene, true);
+    const retried = await retry();
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+    expect(retried.resolved).toHaveLength(1);
+    expect(await openErrors()).toEqual([]);
+    const [entry] = await loop.store.listErrors({ status: "resolved" });
+    expect(entry!.message).toMatch(/^sent without .*: changed in .* since leadloop decided this handoff write .*; the newer values stand/);
+    // The rest of the handoff's write went: the MQL date. Its clock started with it, and the next run
+    // takes the manager's move and verdict as any other: the task follows the lead to Jordan and is closed,
+    // the manager's owner and status stand.
+    expect(handoffFields().mqlDate).toEqual(expect.any(String));
+    clock.t += 60_000;
+    await sync();
+    expect(followUps()).toEqual([{ id: taskId, ownerId: jordan, status: TASK[crm].done }]);
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+  });
+
+  it("Hélène back and her manager's decision read by the next run, the refused handoff write it releases leaves the manager's owner and status", async () => {
+    await cutAndRefused();
+    setActive(helene, true);
+    managerDisqualifies();
+    // Salesforce: the Lead changed since the refusal, so the run sends the refused write again by itself.
+    await sync();
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+    // There, the rest of it (the MQL date) lands and its entry is resolved; HubSpot's waits for `errors retry`.
+    if (crm === "salesforce") {
+      expect(handoffFields().mqlDate).toEqual(expect.any(String));
+      expect(await openErrors()).toEqual([]);
+      const [entry] = await loop.store.listErrors({ status: "resolved" });
+      expect(entry!.message).toMatch(/^sent without OwnerId: changed in salesforce Lead .* since leadloop decided this handoff write/);
+    } else expect(await openErrors()).toEqual([refusal()]);
+  });
+
+  it("cut before its record write, the write the next run sends leaves what her manager decided meanwhile", async () => {
+    const { taskId } = await cutHandoff();
+    managerDisqualifies();
+    // The verdict counts: the rep had the lead (her task), though her record never showed the handoff.
+    expect((await sync()).summary.dispositions.trash).toBe(1);
+    expect({ owner: handoffFields().owner, status: status() }).toEqual({
+      owner: jordan,
+      status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
+    });
+    // The rest of the handoff's write lands, and the verdict ended her follow-up: her task goes with the lead.
+    expect(handoffFields().mqlDate).toEqual(expect.any(String));
+    expect(await openErrors()).toEqual([]);
+    expect(followUps().map((t) => [t.id, t.status])).toEqual([[taskId, TASK[crm].done]]);
+    // The clock the handoff's write started once it landed is owed nothing: no breach once it falls due.
+    clock.t += 2 * 86_400_000;
+    expect((await sync()).summary.slaBreaches).toBe(0);
+  });
+
+  it("cut before its record write and refused, the handoff's task is closed once a deal is opened for her lead (Salesforce: the Lead converted, the close tried)", async () => {
+    const { taskId } = await cutAndRefused();
+    clock.t += 60_000;
+    if (crm === "salesforce")
+      loop.salesforce.data.convertLead(String(lead().Id), { convertedStatus: "Closed - Converted", opportunityName: "Optique Bérenger — Démo" });
+    else acceptWithDeal(loop, personId, "Optique Bérenger — Démo", "48000");
+    clock.t += 60_000;
+    await sync();
+    if (crm === "salesforce") {
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect((await openErrors()).filter((e) => e.object === "Task")).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
+    } else expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
+  });
+
+  it("cut before its record write and refused, the handoff's task is closed once her manager decides (Salesforce: tried, and the refusal queued)", async () => {
+    const { taskId } = await cutAndRefused();
+    managerDisqualifies();
+    expect((await sync()).summary.dispositions.trash).toBe(1);
+    if (crm === "salesforce") {
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect((await openErrors()).filter((e) => e.object === "Task")).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
+    } else {
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
+    }
+    // Hélène back and the queue retried, what is left of the handoff's write lands and its clock starts late:
+    // the lead was decided since, so it is owed nothing and never breaches.
+    setActive(helene, true);
+    await retry();
+    clock.t += 2 * 86_400_000;
+    expect((await sync()).summary.slaBreaches).toBe(0);
+    expect(await loop.store.listSlaBreaches()).toEqual([]);
+    expect((await openErrors()).filter((e) => e.operation === "handoff")).toEqual([]);
   });
 });

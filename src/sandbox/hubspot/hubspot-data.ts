@@ -335,9 +335,18 @@ export class HubspotData {
    * "If I delete a user, what will happen to their owned contacts, companies, and deals?").
    */
   deactivateOwner(id: string): HubspotOwner {
+    return this.archiveOwner(id, true);
+  }
+
+  /** An admin reactivates the user: the owner is listed and assignable again. */
+  reactivateOwner(id: string): HubspotOwner {
+    return this.archiveOwner(id, false);
+  }
+
+  private archiveOwner(id: string, archived: boolean): HubspotOwner {
     const owner = this.owners.get(id);
     if (!owner) throw new Error(`no owner ${id}`);
-    owner.archived = true;
+    owner.archived = archived;
     owner.updatedAt = this.now();
     return { ...owner };
   }

@@ -37,6 +37,8 @@ export interface Payload {
   y?: { p: string; m?: string; s?: Side; v: Record<string, string | null> } | null;
   /** An open task's due fields: the group whose clock it is due by, and each field with its form. */
   d?: { g: string; f: [string, DueForm][] };
+  /** The fields whose `before` was read at the decision (OutboxWrite.guarded). */
+  g?: string[];
 }
 
 /** The columns of a row, names and times as text, as the payload is read against them. */
@@ -80,6 +82,7 @@ export function encodePayload(
   if (write.personId !== write.recordId) payload.p = write.personId;
   if (write.email !== null) payload.e = write.email;
   if (write.clearFirst !== undefined) payload.c = write.clearFirst;
+  if (write.guarded && write.guarded.length > 0) payload.g = write.guarded;
   if (write.due) payload.d = { g: write.due.clock, f: write.due.fields.map((f) => [f.field, f.form]) };
   if (write.synced) {
     const { pair, marketingId, side, values } = write.synced;
@@ -147,6 +150,7 @@ export function decodePayload(columns: OutboxColumns, payload: Payload, names: N
     runId: columns.runId,
     refusedAt: columns.refusedAt,
   };
+  if (payload.g) entry.guarded = payload.g;
   if (payload.d) entry.due = { clock: payload.d.g, fields: payload.d.f.map(([field, form]) => ({ field, form })) };
   // Null only in rows migration 17 copied (absent there).
   if (payload.c !== undefined && payload.c !== null) entry.clearFirst = payload.c;

@@ -558,10 +558,13 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
   // A kept field still needs the clear its own decision asked for (a backward lifecycle move).
   const keptClears = (earlier.clearFirst ?? []).filter((f) => !named.has(f));
   const clearFirst = [...new Set([...(decided.clearFirst ?? []), ...keptClears])];
+  // A kept field keeps what its own decision read of it.
+  const guarded = [...new Set([...(decided.guarded ?? []), ...(earlier.guarded ?? []).filter((f) => !named.has(f))])];
   return {
     ...decided,
     fields: [...kept, ...decided.fields],
     ...(clearFirst.length > 0 ? { clearFirst: clearFirst.sort() } : {}),
+    ...(guarded.length > 0 ? { guarded } : {}),
     ...(synced ? { synced } : {}),
   };
 }

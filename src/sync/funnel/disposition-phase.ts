@@ -48,7 +48,7 @@ import { reopenedRecordWrite } from "./reopened-record.js";
 import { revokedVerdictsShown } from "./revoked-verdicts.js";
 import { clocksOf, followCrmOwners, ownerFieldsOf } from "./sla-phase.js";
 import { clocksRestoredPastMql } from "./restored-clocks.js";
-import { withFollowUpsDone } from "./follow-up-done.js";
+import { waitingHandoffClocks, withFollowUpsDone } from "./follow-up-done.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { statusTouch } from "./status-touch.js";
 
@@ -469,7 +469,12 @@ function carriesHandoff(setup: FunnelSetup, record: SourceRecord): boolean {
 /** Of these people, those leadloop handed off (a follow-up clock, on whichever of their records). */
 async function peopleHandedOff(ctx: RunContext, personIds: readonly string[]): Promise<Set<string>> {
   if (personIds.length === 0) return new Set();
-  return new Set((await ctx.store.listSlaClocks({ personIds: [...new Set(personIds)] })).map((c) => c.personId));
+  const people = [...new Set(personIds)];
+  const handed = new Set((await ctx.store.listSlaClocks({ personIds: people })).map((c) => c.personId));
+  // A handoff whose record write still waits (a run stopped after the rep's task) has no clock yet and no
+  // trace on the record, but the rep has the lead: her verdict is one (follow-up-done.ts `waitingHandoffClocks`).
+  for (const clock of await waitingHandoffClocks(ctx, people.filter((p) => !handed.has(p)))) handed.add(clock.personId);
+  return handed;
 }
 
 /**

@@ -5,6 +5,7 @@
 // "The follow-up SLA").
 import type { OutboxWrite, SlaClock } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
+import { handoffRecordKey } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
 import type { RunContext } from "../run-context.js";
 import type { FunnelSetup } from "./funnel-setup.js";
@@ -39,6 +40,11 @@ export async function withFollowUpsDone(
   for (const personId of decided.keys()) if (!why.has(personId)) why.set(personId, "decided before the store was lost");
   if (why.size === 0) return decision;
   const stored = await ctx.store.listSlaClocks({ personIds: [...why.keys()] });
+  // A handoff an earlier run decided whose record write is still to be accepted (a run stopped after the
+  // rep's task, the write refused: the rep deactivated) has started no clock, though its "New MQL" task may be in the CRM: the clock it waits to start stands in,
+  // and stops here, as one this decision brings back does (README, the follow-up SLA).
+  const clocked = new Set([...stored.map((c) => c.personId), ...decided.keys()]);
+  for (const clock of await waitingHandoffClocks(ctx, [...why.keys()].filter((p) => !clocked.has(p)))) decided.set(clock.personId, clock);
   const clocks = [...new Map([...stored, ...decided.values()].map((c) => [c.personId, c])).values()]
     .filter((c) => c.firstTouchAt === null && why.has(c.personId))
     .map((c): SlaClock => ({ ...c, ...moved.get(c.crmId) }));
@@ -46,6 +52,21 @@ export async function withFollowUpsDone(
   const stopping = clocks.filter((c) => owed.has(c) || decided.has(c.personId));
   const writes = await followUpsDone(ctx, setup, stopping, why);
   return writes.length === 0 ? decision : { ...decision, outbox: [...(decision.outbox ?? []), ...writes] };
+}
+
+/**
+ * The clocks the handoffs of these people wait to start: an earlier run decided the handoff and its record
+ * write is still in the outbox, pending (the run stopped after the rep's task) or refused (her rep
+ * deactivated), so its group's effect is not applied yet (drain.ts). A handoff this run decided is not
+ * one: its writes are still to be sent.
+ */
+export async function waitingHandoffClocks(ctx: RunContext, personIds: readonly string[]): Promise<SlaClock[]> {
+  if (personIds.length === 0) return [];
+  const keys = personIds.map(handoffRecordKey);
+  const waiting = [...(await ctx.store.listOutbox({ keys })), ...(await ctx.store.listOutbox({ keys, refused: true }))];
+  const groups = waiting.flatMap((e) => (e.runId !== ctx.runId && e.group !== null ? [e.group] : []));
+  if (groups.length === 0) return [];
+  return [...(await ctx.store.outboxGroupEffects(groups)).values()].flatMap((e) => (e.slaClock ? [e.slaClock] : []));
 }
 
 /**

@@ -673,7 +673,8 @@ function handOffOne(
         key: `leadloop:activity:${s.key}`,
       }),
     ),
-    handoffWrite({ key: handoffRecordKey(c.personId), side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields }),
+    // What it read of the record guards it: sent again after someone decided there, it is stale (stale-writes.ts).
+    handoffWrite({ key: handoffRecordKey(c.personId), side: "crm", object: c.crmType, recordId: c.crmId, fields: recordFields, before: crmRecord.fields, beforeRead: true }),
   ];
   // The contact gets its owner, and, when the handoff opened the lead again, the open status too, in the
   // same group: the marketer sees it now, and the next run finds both sides agreeing instead of carrying

@@ -19,6 +19,7 @@ import { refusalMessage } from "../system-port.js";
 import { clearingWrite, needsClearing, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
 import { LateClocks } from "./late-clocks.js";
+import { staleOutcome, staleWrites } from "./stale-writes.js";
 
 /** Writes per executor call: one Salesforce collection, two HubSpot batches; SIGTERM waits for at most this. */
 const DRAIN_BATCH = 200;
@@ -103,7 +104,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
   if (options.keys) {
     // Every entry of the keys is here at once: a group's own length is its count.
     const pending = new PendingWrites(threshold, () => undefined);
-    for (const entry of await ctx.store.listOutbox({ keys: options.keys })) pending.add(entry);
+    for (const entry of await withoutStale(ctx, await ctx.store.listOutbox({ keys: options.keys }), options, tally)) pending.add(entry);
     await sendAll(ctx, pending.take("all"), options, tally, clocks);
     return;
   }
@@ -125,7 +126,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     // page is not asked about again: that page found no write of it after its own last one, a later page
     // looks after a later one still, and nothing decides writes while a drain runs (one run at a time, under
     // the run lock; the drain's commits only settle entries). Asking cost an index look-up per held record
-    // per page, up to the bulk threshold's 10,000 per object and operation (ARCHITECTURE.md "One write path").
+    // per page (ARCHITECTURE.md "One write path").
     const page = await ctx.store.outboxPage({
       limit: DRAIN_PAGE,
       ...(after !== undefined ? { after } : {}),
@@ -134,14 +135,33 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     // The entries held back for these records join them first, in decision order.
     if (page.entries.length > 0) {
       const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
-      for (const entry of held) if (!pending.holds(entry)) pending.add(entry);
+      for (const entry of await withoutStale(ctx, held, options, tally)) if (!pending.holds(entry)) pending.add(entry);
     }
-    for (const entry of page.entries) pending.add(entry);
+    for (const entry of await withoutStale(ctx, page.entries, options, tally)) pending.add(entry);
     pending.release(page.later);
     after = page.last ?? after;
     if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
     if (page.end) return;
   }
+}
+
+/**
+ * The entries to send, each decided by an earlier run (a retry, or a stopped run's writes) less the fields
+ * its record moved on since (stale-writes.ts): the newer values stand. Only guarded writes are read back
+ * (the handoff's record write), so a resumed first load's qualification writes cost no read. One left
+ * with nothing to send leaves the outbox (its group done, so a handoff's clock starts as when its last
+ * write is accepted) and the error entry being retried is resolved; the others go with the rest, their
+ * entry saying what was left out, resolved if accepted.
+ */
+async function withoutStale(ctx: RunContext, entries: OutboxEntry[], options: DrainOptions, tally: DrainTally): Promise<OutboxEntry[]> {
+  const stale = await staleWrites(ctx, entries.filter((e) => e.runId !== ctx.runId));
+  if (stale.length === 0) return entries;
+  const { kept, gone, commit } = staleOutcome(stale, (key) => options.retrying?.get(key));
+  await ctx.store.commitBatch({ runId: ctx.runId, at: ctx.now().toISOString(), ...commit });
+  tally.note(gone, []);
+  const trimmed = new Map(kept.map((e) => [e.key, e]));
+  const dropped = new Set(gone);
+  return entries.flatMap((e) => (dropped.has(e.key) ? [] : [trimmed.get(e.key) ?? e]));
 }
 
 /** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */

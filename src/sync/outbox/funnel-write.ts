@@ -16,6 +16,11 @@ export interface FunnelWriteInput {
   fields: FieldValues;
   /** Field → what the record holds now, when known (for the plan and the audit). */
   before?: FieldValues;
+  /**
+   * Whether `before` is what the record held when read for this decision (not what leadloop last decided,
+   * as a rescore's score mark): the write is then guarded on the fields it names (OutboxWrite.guarded).
+   */
+  beforeRead?: boolean;
   /** The rule behind every value, or per field. */
   rule: string | ((field: string) => string);
   personId: string | null;
@@ -46,7 +51,16 @@ export function funnelWrite(ctx: RunContext, input: FunnelWriteInput): OutboxWri
     group: input.group ?? null,
     ...(input.clearFirst && input.clearFirst.length > 0 ? { clearFirst: [...input.clearFirst].sort() } : {}),
     ...(input.due ? { due: input.due } : {}),
+    ...guardedOf(input),
   };
+}
+
+/** The written fields whose value before was read (named in a `before` read, blank included). */
+function guardedOf(input: FunnelWriteInput): Pick<OutboxWrite, "guarded"> {
+  const before = input.before;
+  if (!before || !input.beforeRead) return {};
+  const guarded = Object.keys(input.fields).filter((f) => Object.hasOwn(before, f));
+  return guarded.length > 0 ? { guarded } : {};
 }
 
 /**
