@@ -3,7 +3,7 @@
 // completes leadloop's open follow-up tasks for it in the same commit, through the outbox, so a crash
 // between the stop and the drain neither loses the completion nor decides it twice (ARCHITECTURE.md
 // "The follow-up SLA").
-import type { OutboxWrite, SlaClock } from "../../store/port.js";
+import type { OutboxEntry, OutboxWrite, SlaClock } from "../../store/port.js";
 import type { Decision } from "../outbox/decide.js";
 import { handoffRecordKey } from "../outbox/drain.js";
 import { funnelWrite } from "../outbox/funnel-write.js";
@@ -41,8 +41,9 @@ export async function withFollowUpsDone(
   if (why.size === 0) return decision;
   const stored = await ctx.store.listSlaClocks({ personIds: [...why.keys()] });
   // A handoff an earlier run decided whose record write is still to be accepted (a run stopped after the
-  // rep's task, the write refused: the rep deactivated) has started no clock, though its "New MQL" task may be in the CRM: the clock it waits to start stands in,
-  // and stops here, as one this decision brings back does (README, the follow-up SLA).
+  // rep's task, the write refused: the rep deactivated) has started no clock, though its "New MQL" task
+  // may be in the CRM: the clock it waits to start stands in, and stops here, as one this decision brings
+  // back does (README, the follow-up SLA).
   const clocked = new Set([...stored.map((c) => c.personId), ...decided.keys()]);
   for (const clock of await waitingHandoffClocks(ctx, [...why.keys()].filter((p) => !clocked.has(p)))) decided.set(clock.personId, clock);
   const clocks = [...new Map([...stored, ...decided.values()].map((c) => [c.personId, c])).values()]
@@ -62,11 +63,16 @@ export async function withFollowUpsDone(
  */
 export async function waitingHandoffClocks(ctx: RunContext, personIds: readonly string[]): Promise<SlaClock[]> {
   if (personIds.length === 0) return [];
-  const keys = personIds.map(handoffRecordKey);
-  const waiting = [...(await ctx.store.listOutbox({ keys })), ...(await ctx.store.listOutbox({ keys, refused: true }))];
+  const waiting = await handoffRecordWrites(ctx, personIds);
   const groups = waiting.flatMap((e) => (e.runId !== ctx.runId && e.group !== null ? [e.group] : []));
   if (groups.length === 0) return [];
   return [...(await ctx.store.outboxGroupEffects(groups)).values()].flatMap((e) => (e.slaClock ? [e.slaClock] : []));
+}
+
+/** The handoff record writes of these people still in the outbox, pending or refused. */
+export async function handoffRecordWrites(ctx: RunContext, personIds: readonly string[]): Promise<OutboxEntry[]> {
+  const keys = personIds.map(handoffRecordKey);
+  return [...(await ctx.store.listOutbox({ keys })), ...(await ctx.store.listOutbox({ keys, refused: true }))];
 }
 
 /**

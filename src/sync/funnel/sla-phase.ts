@@ -17,13 +17,12 @@ import type {
 import { readChangeGroups } from "../change-groups.js";
 import type { KeepFor } from "../kept-reads.js";
 import { type Decision, decide } from "../outbox/decide.js";
-import { handoffRecordKey } from "../outbox/drain.js";
 import { type FunnelWriteInput, funnelWrite } from "../outbox/funnel-write.js";
 import { type RunContext, signpostAfterOwnWrites } from "../run-context.js";
 import type { TaskInput } from "./handoff-vocabulary.js";
 import { dueByClock, followUpTaskKey, taskWrite } from "./task-write.js";
 import { type FollowUpTask, heldFollowUps, openTasks } from "./follow-up-tasks.js";
-import { withFollowUpsDone } from "./follow-up-done.js";
+import { handoffRecordWrites, withFollowUpsDone } from "./follow-up-done.js";
 import { QueueTurns } from "./round-robin.js";
 import { type FunnelSetup, PERSON_FIELDS } from "./funnel-setup.js";
 import { followedUp } from "./sla-list.js";
@@ -109,9 +108,7 @@ export const SLA_CLOCK_PAGE = 1_000;
  * before the record got its owner. The owner the record shows is no one's reassignment then.
  */
 async function handoffOwnersUnwritten(ctx: RunContext, personIds: readonly string[]): Promise<Set<string>> {
-  const keys = personIds.map(handoffRecordKey);
-  const entries = [...(await ctx.store.listOutbox({ keys })), ...(await ctx.store.listOutbox({ keys, refused: true }))];
-  return new Set(entries.flatMap((e) => e.personId ?? []));
+  return new Set((await handoffRecordWrites(ctx, personIds)).flatMap((e) => e.personId ?? []));
 }
 
 /**
