@@ -132,12 +132,11 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
       ...(after !== undefined ? { after } : {}),
       ...(options.phase !== undefined ? { phase: options.phase } : {}),
     });
-    // The entries held back for these records join them first, in decision order.
-    if (page.entries.length > 0) {
-      const held = await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase);
-      for (const entry of await withoutStale(ctx, held, options, tally)) if (!pending.holds(entry)) pending.add(entry);
-    }
-    for (const entry of await withoutStale(ctx, page.entries, options, tally)) pending.add(entry);
+    // The entries held back for these records join them first, in decision order; both are checked for
+    // stale fields in one read.
+    const held =
+      page.entries.length > 0 ? await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase) : [];
+    for (const entry of await withoutStale(ctx, [...held, ...page.entries], options, tally)) if (!pending.holds(entry)) pending.add(entry);
     pending.release(page.later);
     after = page.last ?? after;
     if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
