@@ -162,9 +162,7 @@ export async function readBehaviour(
   if (source === "events") {
     const toRead = eventsToRead({ ids, marks, signatures, anyMoved });
     try {
-      if (toRead.length > 0 && bulkEventsOpen(state) && (await bulkEventsDue(ctx, state, toRead.length))) {
-        await readAllContactEventsUnlessRefused(ctx, setup, state, since);
-      }
+      await readAllEventsIfDue(ctx, setup, state, toRead.length, since);
       const bulkAt = state.behaviour.eventsBulkAt;
       // After this run's bulk read, only a contact read after it began can show events it did not cover.
       const bulkMs = bulkAt === null ? Number.NaN : Date.parse(bulkAt);
@@ -263,10 +261,8 @@ export async function readBulkEventsIfDue(
 ): Promise<void> {
   // The source first: its probe's answer tells whether the portal refuses the bulk read.
   if (records.length === 0 || (await behaviourSource(ctx, setup, state)) !== "events" || !bulkEventsOpen(state)) return;
-  const toRead = eventsToRead(await signalsOf(ctx, records));
-  if (toRead.length === 0 || !(await bulkEventsDue(ctx, state, toRead.length))) return;
   try {
-    await readAllContactEventsUnlessRefused(ctx, setup, state, since);
+    await readAllEventsIfDue(ctx, setup, state, eventsToRead(await signalsOf(ctx, records)).length, since);
   } catch (err) {
     if (!(err instanceof SystemError && err.code === "MISSING_SCOPES")) throw err;
     await eventsRefused(ctx, state);
@@ -276,6 +272,19 @@ export async function readBulkEventsIfDue(
 /** Whether this run may still read every contact's events in bulk: not read yet, and not refused. */
 function bulkEventsOpen(state: FunnelRunState): boolean {
   return state.behaviour.eventsBulkAt === null && !state.behaviour.eventsBulkRefused;
+}
+
+/** Reads every contact's events in bulk when `toRead` contacts' reads one by one would cost more (`bulkEventsDue`). */
+async function readAllEventsIfDue(
+  ctx: RunContext,
+  setup: FunnelSetup,
+  state: FunnelRunState,
+  toRead: number,
+  since: string,
+): Promise<void> {
+  if (toRead > 0 && bulkEventsOpen(state) && (await bulkEventsDue(ctx, state, toRead))) {
+    await readAllContactEventsUnlessRefused(ctx, setup, state, since);
+  }
 }
 
 /** What a portal without the events API answers (403 MISSING_SCOPES): the bulk sources from now on, kept in the store. */
