@@ -4,15 +4,10 @@
 // no second task, no second handoff, and a later run writes nothing more to it.
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { acceptWithDeal, funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { acceptWithDeal, funnelFor, pricingAndDemo, seedAnais, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
-
-const TASK: Record<Crm, { open: string; done: string }> = {
-  salesforce: { open: "Not Started", done: "Completed" },
-  hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
-};
 
 describe.each(["salesforce", "hubspot"] as const)("the follow-up task after a lost store with crm: %s", (crm: Crm) => {
   let loop: LoopHarness;
@@ -51,7 +46,7 @@ describe.each(["salesforce", "hubspot"] as const)("the follow-up task after a lo
     personId = seedAnais(loop);
     pricingAndDemo(loop, personId);
     expect((await sync()).summary.handoffs).toBe(1);
-    expect(followUps().map((t) => t.status)).toEqual([TASK[crm].open]);
+    expect(followUps().map((t) => t.status)).toEqual([TASK_STATUS[crm].open]);
     await tick(1_100); // Salesforce stamps whole seconds: the rep's edit lands after leadloop's writes
   });
   afterEach(async () => {
@@ -94,7 +89,7 @@ describe.each(["salesforce", "hubspot"] as const)("the follow-up task after a lo
     const [task] = followUps();
     await loseStore();
     expect((await sync()).summary.handoffs).toBe(0);
-    expect(followUps()).toEqual([{ id: task!.id, status: TASK[crm].done }]);
+    expect(followUps()).toEqual([{ id: task!.id, status: TASK_STATUS[crm].done }]);
     const tasksWritten = () =>
       crm === "salesforce"
         ? loop.salesforce.data.list("Task").map((t) => [t.Id, String(t.LastModifiedDate)])
@@ -115,7 +110,7 @@ describe.each(["salesforce", "hubspot"] as const)("the follow-up task after a lo
       DECISIONS[decision]!();
       refuseCompletion();
       await sync();
-      expect(followUps().map((t) => t.status)).toEqual([TASK[crm].open]);
+      expect(followUps().map((t) => t.status)).toEqual([TASK_STATUS[crm].open]);
       loop.salesforce.faults.clear();
       loop.hubspot.faults.clear();
       await expectCompletedOnceAfterLoss();

@@ -7,16 +7,12 @@
 // owner now, as before (README, the follow-up SLA after a lost store).
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
+import { anaisAboutToQualify, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
 
 const DAY = 86_400_000;
-const TASK: Record<Crm, { open: string; done: string }> = {
-  salesforce: { open: "Not Started", done: "Completed" },
-  hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
-};
 const WORKING = { salesforce: "Working - Contacted", hubspot: "IN_PROGRESS" };
 
 interface Case {
@@ -93,8 +89,8 @@ describe.each(CASES)("the handoff's follow-up task after a lost store, %s", (_na
     expect((await sync()).summary.handoffs).toBe(0);
     expect(followUps()).toEqual(
       ownerHistory
-        ? [{ ownerId: idOf(REPS.emea.email), status: TASK[crm].done }]
-        : [{ ownerId: idOf(REPS.emea.email), status: TASK[crm].open }],
+        ? [{ ownerId: idOf(REPS.emea.email), status: TASK_STATUS[crm].done }]
+        : [{ ownerId: idOf(REPS.emea.email), status: TASK_STATUS[crm].open }],
     );
   }
 
@@ -108,7 +104,7 @@ describe.each(CASES)("the handoff's follow-up task after a lost store, %s", (_na
     funnel = funnelFor(loop, crm);
     personId = await anaisAboutToQualify(loop, sync, clock);
     expect((await sync()).summary.handoffs).toBe(1);
-    expect(followUps()).toEqual([{ ownerId: idOf(REPS.emea.email), status: TASK[crm].open }]);
+    expect(followUps()).toEqual([{ ownerId: idOf(REPS.emea.email), status: TASK_STATUS[crm].open }]);
     // Days later the follow-up is overdue: the clock breaches, and keeps Hélène.
     clock.t += 2 * DAY;
     expect((await sync()).summary.slaBreaches).toBe(1);
@@ -158,6 +154,6 @@ describe.each(CASES)("the handoff's follow-up task after a lost store, %s", (_na
       await loseStore();
       clock.t += 60_000;
       expect((await sync()).summary.handoffs).toBe(0);
-      expect(followUps()).toEqual([{ ownerId: jordan, status: TASK[crm].open }]);
+      expect(followUps()).toEqual([{ ownerId: jordan, status: TASK_STATUS[crm].open }]);
     });
 });

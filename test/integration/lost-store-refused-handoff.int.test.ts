@@ -15,15 +15,10 @@
 // manager decided before it sent the handoff's write.
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { acceptWithDeal, anaisAboutToQualify, funnelFor, REPS, seedReps } from "../support/funnel-harness.js";
+import { acceptWithDeal, anaisAboutToQualify, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
-
-const TASK: Record<Crm, { open: string; done: string }> = {
-  salesforce: { open: "Not Started", done: "Completed" },
-  hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
-};
 
 describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with the store, crm: %s", (crm: Crm) => {
   let loop: LoopHarness;
@@ -95,7 +90,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     const handedAt = new Date(clock.t).toISOString();
     expect((await sync({ signal: stop.signal })).summary.status).toBe("stopped");
     const [task] = followUps();
-    expect(followUps()).toEqual([{ id: task!.id, ownerId: helene, status: TASK[crm].open }]);
+    expect(followUps()).toEqual([{ id: task!.id, ownerId: helene, status: TASK_STATUS[crm].open }]);
     expect(handoffFields().owner).not.toBe(helene);
     return { taskId: task!.id, handedAt };
   }
@@ -136,11 +131,11 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     if (crm === "salesforce") {
       // Her task is closed as any other: Salesforce refuses it for her sake, and the refusal is queued. The
       // converted Lead owes no write.
-      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].open }]);
       expect(await openErrors()).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
     } else {
       // Her task is completed; the contact's write the handoff owes is refused again, and queued again.
-      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].done }]);
       expect(await openErrors()).toEqual([refusal]);
     }
   });
@@ -157,7 +152,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     loop.hubspot.faults.clear();
     await loseStore();
     expect((await sync()).summary.handoffs).toBe(0);
-    expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+    expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].open }]);
     const [restored] = await loop.store.listSlaClocks();
     expect(restored).toMatchObject({ personId, ownerId: helene, handoffAt: handedAt, touches: 0, firstTouchAt: null });
     expect(handoffFields()).toEqual({ owner: helene, mqlDate: expect.any(String) });
@@ -216,7 +211,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     expect(handoffFields().mqlDate).toEqual(expect.any(String));
     clock.t += 60_000;
     await sync();
-    expect(followUps()).toEqual([{ id: taskId, ownerId: jordan, status: TASK[crm].done }]);
+    expect(followUps()).toEqual([{ id: taskId, ownerId: jordan, status: TASK_STATUS[crm].done }]);
     expect({ owner: handoffFields().owner, status: status() }).toEqual({
       owner: jordan,
       status: crm === "salesforce" ? "Closed - Unqualified" : "UNQUALIFIED",
@@ -254,7 +249,7 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     // The rest of the handoff's write lands, and the verdict ended her follow-up: her task goes with the lead.
     expect(handoffFields().mqlDate).toEqual(expect.any(String));
     expect(await openErrors()).toEqual([]);
-    expect(followUps().map((t) => [t.id, t.status])).toEqual([[taskId, TASK[crm].done]]);
+    expect(followUps().map((t) => [t.id, t.status])).toEqual([[taskId, TASK_STATUS[crm].done]]);
     // The clock the handoff's write started once it landed is owed nothing: no breach once it falls due.
     clock.t += 2 * 86_400_000;
     expect((await sync()).summary.slaBreaches).toBe(0);
@@ -269,9 +264,9 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     clock.t += 60_000;
     await sync();
     if (crm === "salesforce") {
-      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].open }]);
       expect((await openErrors()).filter((e) => e.object === "Task")).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
-    } else expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
+    } else expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].done }]);
   });
 
   it("cut before its record write and refused, the handoff's task is closed once her manager decides (Salesforce: tried, and the refusal queued)", async () => {
@@ -279,10 +274,10 @@ describe.each(["hubspot", "salesforce"] as const)("a refused handoff lost with t
     managerDisqualifies();
     expect((await sync()).summary.dispositions.trash).toBe(1);
     if (crm === "salesforce") {
-      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].open }]);
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].open }]);
       expect((await openErrors()).filter((e) => e.object === "Task")).toEqual([{ object: "Task", operation: "sla", code: "INACTIVE_OWNER_OR_USER" }]);
     } else {
-      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK[crm].done }]);
+      expect(followUps()).toEqual([{ id: taskId, ownerId: helene, status: TASK_STATUS[crm].done }]);
     }
     // Hélène back and the queue retried, what is left of the handoff's write lands and its clock starts late:
     // the lead was decided since, so it is owed nothing and never breaches.

@@ -5,16 +5,11 @@
 // left open for good. The task of a person who is not her (her own history kept) stays untouched.
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { funnelFor, pricingAndDemo, seedAnais, seedReps } from "../support/funnel-harness.js";
+import { funnelFor, pricingAndDemo, seedAnais, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 import { movingClock } from "../support/moving-clock.js";
 
 type Crm = "salesforce" | "hubspot";
-
-const TASK: Record<Crm, { open: string; done: string }> = {
-  salesforce: { open: "Not Started", done: "Completed" },
-  hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
-};
 
 describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up task with crm: %s", (crm: Crm) => {
   let loop: LoopHarness;
@@ -70,7 +65,7 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     later();
     expect((await sync()).summary.handoffs).toBe(1);
     leadId = String(loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === anais)?.Id);
-    expect(newMqlTask().status).toBe(TASK[crm].open);
+    expect(newMqlTask().status).toBe(TASK_STATUS[crm].open);
     later(2 * 3_600_000);
   });
   afterEach(async () => {
@@ -90,7 +85,7 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     expect((await sync()).summary.status).toBe("succeeded");
     later();
     await sync();
-    expect(newMqlTask().status).toBe(TASK[crm].done);
+    expect(newMqlTask().status).toBe(TASK_STATUS[crm].done);
   });
 
   it("goes with her lead to the rep a manager gives it to while marketing merges her contact", async () => {
@@ -103,7 +98,7 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     expect((await sync()).summary.status).toBe("succeeded");
     later();
     await sync();
-    expect(newMqlTask()).toEqual({ status: TASK[crm].open, ownerId: to });
+    expect(newMqlTask()).toEqual({ status: TASK_STATUS[crm].open, ownerId: to });
   });
 
   it("goes with her lead to the next rep when her follow-up is missed after the merge (a reroute)", async () => {
@@ -117,7 +112,7 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     later();
     await sync();
     expect(ownerOfHers()).toBe(jordan);
-    expect(newMqlTask()).toEqual({ status: TASK[crm].open, ownerId: jordan });
+    expect(newMqlTask()).toEqual({ status: TASK_STATUS[crm].open, ownerId: jordan });
   });
 
   it("is completed when the rep closes her lead after the merge and a lost store", async () => {
@@ -134,7 +129,7 @@ describe.each(["salesforce", "hubspot"] as const)("a merged contact's follow-up 
     expect((await sync()).summary.status).toBe("succeeded");
     later();
     await sync();
-    expect(newMqlTask().status).toBe(TASK[crm].done);
+    expect(newMqlTask().status).toBe(TASK_STATUS[crm].done);
   });
 });
 

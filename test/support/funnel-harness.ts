@@ -285,3 +285,9 @@ export async function anaisTrashed(
   expect((await sync(funnel)).summary.dispositions.trash).toBe(1);
   return { funnel, anais };
 }
+
+/** The follow-up task's open and done statuses as each CRM words them (Salesforce Task Status, HubSpot hs_task_status). */
+export const TASK_STATUS: Record<"salesforce" | "hubspot", { open: string; done: string }> = {
+  salesforce: { open: "Not Started", done: "Completed" },
+  hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
+};
