@@ -19,6 +19,8 @@ export interface ChangeGroup {
   records: SourceRecord[];
   /** The cursor after the group's last page: to be saved with what the group wrote. */
   cursor: { system: string; object: string; value: string; lastId: string | null };
+  /** The stream is read to its end with this group (only for `endsWithGroup`): nothing may stay held. */
+  last?: true;
 }
 
 /** A page's records to group, in the page's order, and which of them are echoes. */
@@ -73,6 +75,11 @@ export interface GroupReadOptions {
    * kept (kept-reads.ts), and that stream takes them instead of listing the object again.
    */
   keepFor?: KeepFor;
+  /**
+   * The handler holds work across groups (page-sync.ts's held creates): once the stream is read to its
+   * end it is handed a last group, empty if need be, before the signpost moves past what it held.
+   */
+  endsWithGroup?: boolean;
 }
 
 /**
@@ -117,8 +124,8 @@ export async function readChangeGroups(
   const groupRecords = options.groupRecords ?? GROUP_RECORDS;
   // Records read since the cursor was last handed on: a long run of dropped records still moves it.
   let sinceHanded = 0;
-  const flush = async () => {
-    if (!last || (buffer.length === 0 && sinceHanded === 0)) return;
+  const flush = async (ending = false) => {
+    if (!last || (buffer.length === 0 && sinceHanded === 0 && !ending)) return;
     const records = buffer;
     buffer = [];
     echoes = new Set();
@@ -126,6 +133,7 @@ export async function readChangeGroups(
     await handle({
       records,
       cursor: { system: system.system, object: cursorObject, value: last.modifiedAt, lastId: last.lastId },
+      ...(ending ? { last: true as const } : {}),
     });
     await ctx.heartbeat?.();
   };
@@ -155,7 +163,7 @@ export async function readChangeGroups(
       return true;
     }
   }
-  await flush();
+  await flush(options.endsWithGroup === true && !ctx.signal?.aborted);
   // A stop the last group's handler obeyed part way: its cursor stays where the handler left it, and the
   // signpost must not pass the records it did not get to.
   if (ctx.signal?.aborted) {

@@ -39,6 +39,7 @@ import type { RunContext } from "./run-context.js";
 import { countOpenErrorsInto, emptySummary, type RunSummary } from "./run-summary.js";
 import type { SystemPort } from "./system-port.js";
 import { StoppedBeforeCall } from "./system-error.js";
+import { HeldCreates } from "./held-creates.js";
 
 export interface SyncOptions {
   store: StateStore;
@@ -368,6 +369,7 @@ async function readSide(
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
   startPhase(ctx, `${system.system} ${object}`);
   let read = 0;
+  const creates = new HeldCreates();
   return readChangeGroups(
     ctx,
     {
@@ -379,10 +381,11 @@ async function readSide(
       // Echoes ride with the group without filling it, so groups (and write batches) fill with records that need a write.
       pending: pendingRecords(ctx, side, mappings),
       ...(keepFor ? { keepFor } : {}),
+      endsWithGroup: true,
     },
     async (group) => {
       read += group.records.length;
-      await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor });
+      await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor, creates, last: group.last === true });
       ctx.onProgress?.({ phase: `${system.system} ${object}`, read: group.records.length, written: 0 });
       ctx.log.debug("batch.applied", { system: system.system, object, records: group.records.length, read });
     },

@@ -42,6 +42,7 @@ import { deletionsFollowed, notFound } from "./deletions.js";
 import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
+import type { HeldCreates } from "./held-creates.js";
 import { groupBy } from "../core/grouping.js";
 import { payloadValue } from "../core/payload-text.js";
 import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
@@ -58,6 +59,13 @@ export interface PageInput {
   cursor?: Omit<Cursor, "updatedAt">;
   /** Error-queue entries this page re-syncs: resolved when their record is written. */
   retrying?: Map<string, number>;
+  /**
+   * The stream's creates held across its groups (held-creates.ts): a create that upserts on its source's
+   * id waits there until a full call's worth is due, and the page commits the cursor it hands back.
+   */
+  creates?: HeldCreates;
+  /** The stream's last group (change-groups.ts `ChangeGroup.last`): every held create goes now. */
+  last?: boolean;
 }
 
 /** A record pair on its way through the page. */
@@ -200,9 +208,21 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     ({ work, held } = withoutHeldWrites(ctx, work, open, stored));
   }
   supersedeRefusals(commit, decidedAgain, held);
+  // A create that upserts on its source's id waits for more of its kind from later groups (sent again
+  // after a stop, it finds the record it made); one decided again after a refusal goes now, with its entry.
+  let cursor = input.cursor;
+  if (input.creates && !input.retrying) {
+    const refusedBefore = new Set(decidedAgain.map((d) => d.pw));
+    ({ send: work, cursor } = input.creates.take(work, records.map((r) => r.id), input.cursor, {
+      last: input.last === true,
+      holdable: (pw, side) => !refusedBefore.has(pw) && pw[side]!.upsertOn !== undefined && pw[side]!.upsertOn === externalIdOf(pw.mapping, side),
+      sourceId: (pw) => (pw.pairing as Pairing).sourceId,
+    }));
+  }
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
-  // the funnel phases decide for the same records; creates go now, since their ids make the links. A
-  // retry (`errors retry`) sends everything now, so it can say whether the entry is resolved.
+  // the funnel phases decide for the same records; creates go now (or with the held ones, above), since
+  // their ids make the links. A retry (`errors retry`) sends everything now, so it can say whether the
+  // entry is resolved.
   const deferred = (pw: PairWrite, side: SideName) => !input.retrying && waitsForDrain(pw, side);
   const outcomes = await writePairs(ctx, work, (pw, side) => !deferred(pw, side));
   commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
@@ -290,8 +310,13 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
     peopleMerged: commit.merges.peopleMerged,
     contactsMerged: contactsMerged(otherSide(source), mappings[0]!, commit.gone),
     matchMisses: commit.matchMisses,
-    cursors: input.cursor ? [input.cursor] : [],
+    cursors: cursor ? [cursor] : [],
   });
+}
+
+/** The field a create on `side` upserts on when it carries its source's id (planWrite's `stamped`). */
+function externalIdOf(mapping: ObjectMapping, side: SideName): string | undefined {
+  return side === "crm" ? mapping.crmExternalId : mapping.marketingExternalId;
 }
 
 /**

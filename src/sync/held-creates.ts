@@ -1,0 +1,98 @@
+// A stream's field-sync creates held across its groups until a full call's worth is due, so a load that
+// creates a few dozen records per group sends them 200 a call, not a part-filled call per group; the
+// cursor a group commits stops before the first record still held (ARCHITECTURE.md "One write path").
+import type { Cursor } from "../store/port.js";
+import { SIDE_NAMES, type SideName } from "./run-context.js";
+import type { PairWrite } from "./write-pairs.js";
+
+/** Creates per call: one Salesforce collection, two HubSpot batches (the drain's batch). */
+export const HELD_CREATES_BATCH = 200;
+
+type GroupCursor = Omit<Cursor, "updatedAt">;
+
+interface Held {
+  pair: PairWrite;
+  /** The call's target: the created record's side and object. */
+  target: string;
+  /** The group it came in (its index in `cursors`). */
+  group: number;
+}
+
+/** What a group sends now, and the cursor it may commit (none: the saved one stays). */
+export interface CreatesDue {
+  send: PairWrite[];
+  cursor: GroupCursor | undefined;
+}
+
+export class HeldCreates {
+  /** By the source record's id: a record read again later replaces its held create. */
+  private readonly held = new Map<string, Held>();
+  /** Each group's cursor, by the group's index. */
+  private readonly cursors: (GroupCursor | undefined)[] = [];
+  /** The index of the last group whose cursor was handed out. */
+  private committed = -1;
+
+  /**
+   * Takes a group's pairs to write: the creates that may wait (`holdable`) join the held ones, and what
+   * is due leaves: every full call's worth of a target, or all that is held when the stream is read to
+   * its end. `records` are the source ids the group read: a held create of one of them is dropped, its
+   * newer read decided again here. The cursor is the group's own when nothing stays held, else the
+   * cursor of the group before the first one still held, once.
+   */
+  take(
+    work: readonly PairWrite[],
+    records: readonly string[],
+    cursor: GroupCursor | undefined,
+    options: { last: boolean; holdable: (pair: PairWrite, side: SideName) => boolean; sourceId: (pair: PairWrite) => string },
+  ): CreatesDue {
+    const group = this.cursors.push(cursor) - 1;
+    for (const id of records) this.held.delete(id);
+    const send: PairWrite[] = [];
+    for (const pair of work) {
+      const side = createSide(pair);
+      if (side === undefined || !options.holdable(pair, side)) send.push(pair);
+      else this.held.set(options.sourceId(pair), { pair, target: `${side}\u0000${objectOf(pair, side)}`, group });
+    }
+    send.push(...this.due(options.last));
+    return { send, cursor: this.safeCursor(group) };
+  }
+
+  /** The held creates of each target in full calls (all of them at the stream's end), oldest first. */
+  private due(all: boolean): PairWrite[] {
+    const byTarget = new Map<string, [string, Held][]>();
+    for (const entry of this.held) {
+      const list = byTarget.get(entry[1].target);
+      if (list) list.push(entry);
+      else byTarget.set(entry[1].target, [entry]);
+    }
+    const due: PairWrite[] = [];
+    for (const entries of byTarget.values()) {
+      const count = all ? entries.length : entries.length - (entries.length % HELD_CREATES_BATCH);
+      for (const [id, held] of entries.slice(0, count)) {
+        this.held.delete(id);
+        due.push(held.pair);
+      }
+    }
+    return due;
+  }
+
+  private safeCursor(group: number): GroupCursor | undefined {
+    let first = group + 1;
+    for (const held of this.held.values()) first = Math.min(first, held.group);
+    // The newest group whose records are all written: the one before the first still holding a create.
+    let upTo = first - 1;
+    while (upTo > this.committed && this.cursors[upTo] === undefined) upTo--;
+    if (upTo <= this.committed) return undefined;
+    this.committed = upTo;
+    return this.cursors[upTo];
+  }
+}
+
+/** The side the pair creates a record on, if it creates one. */
+function createSide(pair: PairWrite): SideName | undefined {
+  return SIDE_NAMES.find((side) => pair[side] !== undefined && !pair[side]!.id);
+}
+
+function objectOf(pair: PairWrite, side: SideName): string {
+  return pair.planned.find((p) => p.side === side)?.object ?? (side === "crm" ? pair.mapping.crmObject : pair.mapping.marketingObject);
+}
