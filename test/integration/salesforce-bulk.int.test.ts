@@ -353,6 +353,30 @@ describe("adapter: writes above bulkThreshold", () => {
     });
   });
 
+  // Bulk API 2.0 has no Duplicate Rule Header: the standard Lead rule's alert refuses a job's update of a
+  // Lead another rep's Lead matches, where a Collections update saves past it. Those rows alone go again
+  // through Collections, so the update lands as it would there, in one call more, not an error.
+  it("sends a job's updates a duplicate rule alerted on again through Collections, where they save past the alert", async () => {
+    const ids = Array.from({ length: 150 }, (_, i) =>
+      emu.data.insert("Lead", { FirstName: "Zoë", LastName: `Lefèvre-${i}`, Company: `Atelier ${i}`, Email: `zoe.lefevre.${i}@atelier-${i}.example` }),
+    );
+    // A rep's second Lead for three of the people: same name and company, typed without the email.
+    const twins = [7, 70, 149];
+    for (const i of twins) emu.data.insert("Lead", { FirstName: "Zoë", LastName: `Lefèvre-${i}`, Company: `Atelier ${i}` });
+    const adapter = await bulkAdapter();
+    emu.calls.reset();
+    const outcomes = await adapter.write(
+      "Lead",
+      ids.map((id, i) => ({ ref: `u${i}`, id, fields: { Title: `Directrice générale n°${i}` } })),
+    );
+    expect(outcomes).toEqual(ids.map((id, i) => ({ ref: `u${i}`, ok: true, id, created: false })));
+    ids.forEach((id, i) => expect(emu.data.store.get("Lead", id)).toMatchObject({ Title: `Directrice générale n°${i}` }));
+    // The job's five calls, its failed results, and one Collections update of the three it refused.
+    const calls = endpoints();
+    expect(calls["GET /services/data/:version/jobs/ingest/:id/failedResults"]).toBe(1);
+    expect(calls["PATCH /services/data/:version/composite/sobjects"]).toBe(1);
+  });
+
   it("carries commas, quotes, line breaks, accents, leading zeros and long values through the job CSV and its results", async () => {
     const long = `Notes from the call, "verbatim":\r\n${"Ærø señor ".repeat(3_100)}`.slice(0, 31_000);
     const tricky = [

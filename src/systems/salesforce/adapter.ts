@@ -25,6 +25,7 @@ import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { BULK_TIMING, bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
+import { updatesPastDuplicateAlerts } from "./bulk-duplicate-alerts.js";
 import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { SalesforceClient } from "./connection.js";
 import { ChangeCoverage } from "./coverage.js";
@@ -111,7 +112,10 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
       // on Collections rather than being split into several jobs.
       const op = bulkOperationOf(described, writes);
-      if (op) return writeBulk(client, described, writes, op, log, { ...BULK_TIMING, stop: asked.stop ?? options.retry?.stop, waiting: asked.waiting });
+      if (op) {
+        const outcomes = await writeBulk(client, described, writes, op, log, { ...BULK_TIMING, stop: asked.stop ?? options.retry?.stop, waiting: asked.waiting });
+        return updatesPastDuplicateAlerts(described.name, writes, outcomes, (some) => writeCollections(client, described, some, log), log);
+      }
       log.info("salesforce.bulk_not_used", {
         object: described.name,
         records: writes.length,
