@@ -48,7 +48,7 @@ interface Outcome {
  * Lucía. The store is lost (or not); a run; then, `lucíaMisses`, Lucía misses hers too and a run 5h on
  * reroutes the lead to Jordan, the one rep left.
  */
-async function tell(crm: Crm, lose: boolean, alert: boolean, luciaMisses: boolean): Promise<Outcome> {
+async function tell(crm: Crm, lose: boolean, alert: boolean, luciaMisses: boolean, luciaDecidesFirst = false): Promise<Outcome> {
   const clock = { t: START };
   const now = () => new Date(clock.t);
   const loop: LoopHarness = await startLoop({
@@ -83,6 +83,15 @@ async function tell(crm: Crm, lose: boolean, alert: boolean, luciaMisses: boolea
     };
     clock.t += 5 * HOUR;
     await run(); // Hélène's breach: rerouted to Lucía
+    if (luciaDecidesFirst) {
+      // Lucía qualifies the lead before the loss: the restore finds Anaïs past MQL (restored-clocks.ts).
+      clock.t += MINUTE;
+      const lucia = reps.get(LUCIA.email)![crm];
+      if (crm === "salesforce") loop.salesforce.data.update("Lead", crmId, { Status: "Closed - Converted" }, now(), lucia);
+      else loop.hubspot.data.updateObject("contacts", personId, { hs_lead_status: "CONNECTED" }, now());
+      clock.t += MINUTE;
+      await run();
+    }
     if (lose) {
       await loop.restart(() => rmSync(loop.storePath));
       funnel = setup();
@@ -140,6 +149,17 @@ describe.each<[string, Crm]>([
     expect(lost.tasks).toEqual(kept.tasks);
     expect(lost.breaches).toEqual(kept.breaches);
     expect(lost.sla).toEqual(kept.sla);
+  });
+
+  it.each([
+    ["with its alert task", true],
+    ["without an alert (onBreach.alert: false)", false],
+  ])("%s: the rerouted rep's verdict before the loss: her clock comes back decided, the breach rerouted to her", async (_case, alert) => {
+    const kept = await tell(crm, false, alert, false, true);
+    expect(kept.owner).toBe(LUCIA.email);
+    expect(kept.sla).toMatchObject({ clocks: [{ owner: LUCIA.email, decidedAt: expect.any(String) }], breaches: [{ rerouteTo: LUCIA.email }] });
+    const lost = await tell(crm, true, alert, false, true);
+    expect(lost).toEqual(kept);
   });
 
   it.each([
