@@ -49,7 +49,7 @@ import { LIFECYCLE_FIELD, lifecycleFor, lifecycleNeedsClear } from "../../core/f
 import { withPendingSync } from "../outbox/field-sync-write.js";
 import { workedAtHandoff } from "./status-touch.js";
 import { handoffOwners, type RestoredHandoff } from "./restored-owners.js";
-import { type RaisedAlert, raisedBreaches, restoredBreach } from "./restored-breaches.js";
+import { type RestoredFollowUp, restoredFollowUps } from "./restored-reroutes.js";
 import { type HandoffTask, handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
@@ -195,26 +195,27 @@ async function handOffPage(
   // A restored MQL whose record shows no handoff may have been handed off all the same: its task says so.
   const shown = new Set(restored.map((r) => r.personId));
   const tasks = await handoffTasks(ctx, setup, candidates.filter((c) => c.restored && crmRecords.has(c.crmId) && !shown.has(c.personId)));
-  const breached = await raisedBreaches(ctx, setup, [
-    ...restored,
-    ...[...tasks].map(([personId, t]) => ({ personId, handoffAt: t.handoffAt })),
-  ]);
+  // Each restored handoff's clock, then the breaches and reroutes that followed it (restored-reroutes.ts).
+  const handoffClocks = new Map(
+    candidates.flatMap((c) => {
+      const crmRecord = crmRecords.get(c.crmId);
+      const task = tasks.get(c.personId);
+      if (!c.restored || !crmRecord || !(shown.has(c.personId) || task)) return [];
+      const handedTo = task ? task.ownerId : restoredOwners.get(c.crmId);
+      return [[c.personId, handoffClock(setup, c, crmRecord, reps, { handedTo, task })] as const];
+    }),
+  );
+  const followUps = await restoredFollowUps(ctx, setup, [...handoffClocks.values()]);
   for (const c of candidates) {
     if (ctx.signal?.aborted) break; // each handoff is decided whole; the rest wait for the next run
     const person = people.get(c.personId);
     const score = state.scores.get(c.personId);
     const crmRecord = crmRecords.get(c.crmId);
     if (!person || !score || !crmRecord) continue;
-    const task = tasks.get(c.personId);
-    if (c.restored && (shown.has(c.personId) || task)) {
-      decided.push({
-        personId: c.personId,
-        ...restoreClock(ctx, setup, c, person, score, crmRecord, reps, {
-          handedTo: task ? task.ownerId : restoredOwners.get(c.crmId),
-          breach: breached.get(c.personId),
-          task,
-        }),
-      });
+    const handoff = handoffClocks.get(c.personId);
+    const followUp = followUps.get(c.personId);
+    if (handoff && followUp) {
+      decided.push({ personId: c.personId, ...restoreClock(ctx, setup, c, person, score, reps, handoff, followUp, tasks.get(c.personId)) });
       continue;
     }
     // Held from a nurture stage (the qualification held it: the contact kept the verdict), she goes back there.
@@ -402,11 +403,33 @@ function restoredHandoffs(
 }
 
 /**
+ * A restored handoff's clock, as the handoff started it: its rep (`handedTo`, from the owner history or the
+ * "New MQL" task; else the record's owner now) and that rep's email, handed off at the MQL date or the
+ * task's creation, due by the SLA from then.
+ */
+function handoffClock(
+  setup: FunnelSetup,
+  c: Candidate,
+  crmRecord: SourceRecord,
+  reps: Map<string, string>,
+  { handedTo, task }: { handedTo: string | null | undefined; task: HandoffTask | undefined },
+): { clock: SlaClock; ownerEmail: string | null } {
+  const v = setup.vocabulary;
+  const current = crmRecord.fields[v.ownerField] ?? null;
+  const ownerId = handedTo === undefined ? current : handedTo;
+  const ownerEmail =
+    (v.ownerEmailField && ownerId === current ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
+    [...reps].find(([, id]) => id === ownerId)?.[0] ??
+    null;
+  const handoffAt = task?.handoffAt ?? c.mqlAt;
+  return { clock: startedClock({ personId: c.personId, crmType: c.crmType, crmId: c.crmId, ownerId }, handoffAt, setup.sla), ownerEmail };
+}
+
+/**
  * An MQL handed off before the store was lost: its follow-up clock comes back as the handoff made it
- * (handed off at the MQL date the record shows, due by the SLA from then, owned by the rep the handoff
- * gave the record, `handedTo`, as its owner history shows them: restored-owners.ts; else by its owner
- * now), breached when the breach's alert task is in the CRM (`breach`: restored-breaches.ts), and nothing
- * is written: the record, its tasks and its owner are already the handoff's. A rep who gave the record away
+ * (`handoffClock`), breached when the breach's alert task is in the CRM, and replaced by the clock of each
+ * reroute that followed it, the person's kept owner the last one's (`followUp`: restored-reroutes.ts), and
+ * nothing is written: the record, its tasks and its owner are already the handoff's and the reroutes'. A rep who gave the record away
  * since moves an unbreached clock as in a run without the loss (sla-phase.ts `followCrmOwners`); a breached
  * one stays with its rep, as it would have.
  * A handoff the record does not show, found by its "New MQL" task (`task`: restored-handoff-tasks.ts), comes
@@ -421,24 +444,18 @@ function restoreClock(
   c: Candidate,
   person: FieldValues,
   score: PersonScore,
-  crmRecord: SourceRecord,
   reps: Map<string, string>,
-  { handedTo, breach, task }: { handedTo: string | null | undefined; breach: RaisedAlert | undefined; task: HandoffTask | undefined },
+  { clock, ownerEmail }: { clock: SlaClock; ownerEmail: string | null },
+  followUp: RestoredFollowUp,
+  task: HandoffTask | undefined,
 ): DecidedHandoff {
-  const v = setup.vocabulary;
-  const current = crmRecord.fields[v.ownerField] ?? null;
-  const ownerId = handedTo === undefined ? current : handedTo;
-  const ownerEmail =
-    (v.ownerEmailField && ownerId === current ? crmRecord.fields[v.ownerEmailField]?.toLowerCase() : undefined) ??
-    [...reps].find(([, id]) => id === ownerId)?.[0] ??
-    null;
-  const handoffAt = task?.handoffAt ?? c.mqlAt;
-  const clock: SlaClock = startedClock({ personId: c.personId, crmType: c.crmType, crmId: c.crmId, ownerId }, handoffAt, setup.sla);
-  const breached = breach ? restoredBreach(ctx, setup, clock, breach, ownerEmail) : null;
+  const { ownerId, handoffAt } = clock;
+  const running = followUp.clocks.at(-1) ?? clock;
+  const keptOwner = running === clock ? ownerEmail : (followUp.ownerEmail ?? [...reps].find(([, id]) => id === running.ownerId)?.[0] ?? null);
   const decision: Decision = {
-    slaClocks: [breached?.clock ?? clock],
-    ...(breached?.row ? { slaBreaches: [breached.row] } : {}),
-    personScores: [scoreRow(c.personId, person, score, ownerEmail, ctx.now().toISOString())],
+    slaClocks: followUp.clocks,
+    ...(followUp.breaches.length > 0 ? { slaBreaches: followUp.breaches } : {}),
+    personScores: [scoreRow(c.personId, person, score, keptOwner, ctx.now().toISOString())],
     ...(task ? { outbox: [owedRecordWrite(ctx, setup, c, person, ownerId, ownerEmail)] } : {}),
     // The record keeps what the handoff wrote, which the lost store no longer knows: re-scores write it
     // again once the score moves (the texts unknown, a summary alone does not).

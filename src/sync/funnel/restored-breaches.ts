@@ -44,27 +44,28 @@ export interface RaisedAlert {
 }
 
 /**
- * The people among these restored handoffs whose clock's breach leadloop raised before the loss: the CRM
- * holds its alert task, by person. One search of the tasks' key field per batch, open and completed alike
- * (a manager may have closed the alert). A breach raised with `onBreach.alert` off left no task: its clock
- * comes back unbreached, and the SLA phase raises the breach again.
+ * The clocks among these restored ones whose breach leadloop raised before the loss: the CRM holds its
+ * alert task, by the task's key (`breachTaskKey`). One search of the tasks' key field per batch, open and
+ * completed alike (a manager may have closed the alert). A breach raised with `onBreach.alert` off left no
+ * task: its clock comes back unbreached, and the SLA phase raises the breach again, unless it rerouted the
+ * lead (restored-reroutes.ts).
  */
 export async function raisedBreaches(
   ctx: RunContext,
   setup: FunnelSetup,
-  handoffs: readonly Pick<SlaClock, "personId" | "handoffAt">[],
+  clocks: readonly Pick<SlaClock, "personId" | "handoffAt">[],
 ): Promise<Map<string, RaisedAlert>> {
   const { object, upsertOn, ownerField, subjectField, dueFields } = setup.vocabulary.task;
   const out = new Map<string, RaisedAlert>();
-  if (handoffs.length === 0 || !upsertOn) return out;
+  if (clocks.length === 0 || !upsertOn) return out;
   const instant = dueFields.find((f) => f.form === "instant")?.field;
-  const personOf = new Map(handoffs.map((h) => [breachTaskKey(h), h.personId]));
-  const found = await ctx.crm.findBy(object, upsertOn, [...personOf.keys()], [upsertOn, ownerField, subjectField, ...(instant ? [instant] : [])]);
+  const keys = new Set(clocks.map(breachTaskKey));
+  const found = await ctx.crm.findBy(object, upsertOn, [...keys], [upsertOn, ownerField, subjectField, ...(instant ? [instant] : [])]);
   for (const t of found) {
     // The search compares without regard to case (findBy): the key's own case is checked here.
-    const personId = personOf.get(t.fields[upsertOn] ?? "");
-    if (personId)
-      out.set(personId, {
+    const key = t.fields[upsertOn] ?? "";
+    if (keys.has(key))
+      out.set(key, {
         kind: kindOfSubject(t.fields[subjectField]),
         raisedAt: instant ? instantOf(t.fields[instant]) : null,
         alertTo: t.fields[ownerField] ?? null,
@@ -73,12 +74,17 @@ export async function raisedBreaches(
   return out;
 }
 
+/** A breach that left no alert task (`onBreach.alert` off) but rerouted the lead: its reroute shows it. */
+export const NO_ALERT: RaisedAlert = { kind: null, raisedAt: null, alertTo: null };
+
 /**
  * A restored clock whose breach `alert` shows, breached as the raise marked it (at the touch window's end
  * for a touches breach, else its due time), and the breach's row for `leadloop sla` where the task says its
- * kind: its alert's recipient and raise time as the task keeps them. What the CRM does not keep is left
- * out: the reroute (a rerouted lead's later clock is not restored either) and the raising run's id (the
- * restoring run's stands in). ARCHITECTURE.md "The follow-up SLA".
+ * kind: its alert's recipient and raise time as the task keeps them. A breach that rerouted the lead
+ * (`reroute`: the reroute's clock's owner and handoff, restored-reroutes.ts) was raised at the reroute's
+ * instant, to that rep; without its alert task, it was a missed follow-up when raised before the touch
+ * window ended, else its kind is unknown and it has no row. The raising run's id is not kept by the CRM: the
+ * restoring run's stands in. ARCHITECTURE.md "The follow-up SLA".
  */
 export function restoredBreach(
   ctx: RunContext,
@@ -86,20 +92,23 @@ export function restoredBreach(
   clock: SlaClock,
   alert: RaisedAlert,
   ownerEmail: string | null,
+  reroute: { to: string | null; at: string } | null = null,
 ): { clock: SlaClock; row: SlaBreachRow | null } {
-  const breachedAt = (alert.kind === "touches" ? touchesDueAt(clock.handoffAt, setup.sla) : null) ?? clock.dueAt;
+  const touchesDue = touchesDueAt(clock.handoffAt, setup.sla);
+  const kind = alert.kind ?? (reroute && (touchesDue === null || reroute.at < touchesDue) ? "follow-up" : null);
+  const breachedAt = (kind === "touches" ? touchesDue : null) ?? clock.dueAt;
   const breached = { ...clock, breachedAt };
-  if (alert.kind === null) return { clock: breached, row: null };
+  if (kind === null) return { clock: breached, row: null };
   return {
     clock: breached,
     row: breachRow(clock, {
       ownerEmail,
-      kind: alert.kind,
+      kind,
       breachedAt,
-      raisedAt: alert.raisedAt ?? breachedAt,
+      raisedAt: reroute?.at ?? alert.raisedAt ?? breachedAt,
       runId: ctx.runId,
       alertTo: alert.alertTo,
-      rerouteTo: null,
+      rerouteTo: reroute?.to ?? null,
     }),
   };
 }

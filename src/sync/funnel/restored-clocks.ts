@@ -17,7 +17,7 @@ import { carriesHandoff } from "./handoff-phase.js";
 import { type RestoredClockRecord, touchesFromStatusHistory } from "./restored-touches.js";
 import { conversionTouch, statusTouch } from "./status-touch.js";
 import { handoffOwners } from "./restored-owners.js";
-import { raisedBreaches, restoredBreach } from "./restored-breaches.js";
+import { restoredFollowUps } from "./restored-reroutes.js";
 import { handoffTasks } from "./restored-handoff-tasks.js";
 
 /**
@@ -110,19 +110,25 @@ export async function clocksRestoredPastMql(
   }
   if (clocks.length === 0) return {};
   await ownHandoffOwners(ctx, setup, earlier, clocks, owners);
-  // A breach raised before the loss comes back with its clock, not raised again (restored-breaches.ts).
-  const breached = await raisedBreaches(ctx, setup, clocks);
   touches.push(...(await touchesFromStatusHistory(ctx, setup, [...earlier, ...fromTask])));
-  const personScores = await keptOwners(ctx, setup, clocks, owners);
+  await ownerEmails(setup, clocks, owners);
+  // A breach raised before the loss comes back with its clock, not raised again, and a reroute it made
+  // with the rerouted rep's clock (restored-reroutes.ts).
+  const followUps = await restoredFollowUps(ctx, setup, clocks.map((clock) => ({ clock, ownerEmail: owners.get(clock.personId) ?? null })));
+  const running: SlaClock[] = [];
+  const slaClocks: SlaClock[] = [];
   const slaBreaches: SlaBreachRow[] = [];
-  for (const [i, clock] of clocks.entries()) {
-    const alert = breached.get(clock.personId);
-    if (!alert) continue;
-    const { clock: marked, row } = restoredBreach(ctx, setup, clock, alert, owners.get(clock.personId) ?? null);
-    clocks[i] = marked;
-    if (row) slaBreaches.push(row);
+  for (const clock of clocks) {
+    const followUp = followUps.get(clock.personId);
+    const chain = followUp?.clocks ?? [clock];
+    slaClocks.push(...chain);
+    slaBreaches.push(...(followUp?.breaches ?? []));
+    running.push(chain.at(-1)!);
+    if (chain.length > 1) owners.set(clock.personId, followUp?.ownerEmail ?? null);
   }
-  return { slaClocks: clocks, slaTouches: touches, personScores, ...(slaBreaches.length > 0 ? { slaBreaches } : {}) };
+  await ownerEmails(setup, running, owners);
+  const personScores = await keptOwners(ctx, running, owners);
+  return { slaClocks, slaTouches: touches, personScores, ...(slaBreaches.length > 0 ? { slaBreaches } : {}) };
 }
 
 /**
@@ -182,6 +188,14 @@ function verdictTouch(
   return stage !== null && behind ? latest.at : null;
 }
 
+/** The emails of these clocks' owners where `owners` names none for the person (null): one look-up. */
+async function ownerEmails(setup: FunnelSetup, clocks: readonly SlaClock[], owners: Map<string, string | null>): Promise<void> {
+  const unnamed = [...new Set(clocks.filter((c) => owners.get(c.personId) === null && c.ownerId).map((c) => c.ownerId!))];
+  if (unnamed.length === 0) return;
+  const emailOf = await setup.vocabulary.ownerEmails(unnamed);
+  for (const c of clocks) if (owners.get(c.personId) === null) owners.set(c.personId, emailOf.get(c.ownerId ?? "") ?? null);
+}
+
 /**
  * The owner kept for each person whose clock came back, as the handoff keeps it for `hot`, `digest` and a
  * report by owner: the record's owner's email (Salesforce reads it with the record; with HubSpot as the CRM
@@ -190,15 +204,9 @@ function verdictTouch(
  */
 async function keptOwners(
   ctx: RunContext,
-  setup: FunnelSetup,
   clocks: readonly SlaClock[],
-  owners: Map<string, string | null>,
+  owners: ReadonlyMap<string, string | null>,
 ): Promise<PersonScoreRow[]> {
-  const unnamed = [...new Set(clocks.filter((c) => owners.get(c.personId) === null && c.ownerId).map((c) => c.ownerId!))];
-  if (unnamed.length > 0) {
-    const emailOf = await setup.vocabulary.ownerEmails(unnamed);
-    for (const c of clocks) if (owners.get(c.personId) === null) owners.set(c.personId, emailOf.get(c.ownerId ?? "") ?? null);
-  }
   const rows = await ctx.store.listPersonScores({ personIds: clocks.map((c) => c.personId) });
   return rows.flatMap((row) => {
     const ownerEmail = owners.get(row.personId) ?? null;
