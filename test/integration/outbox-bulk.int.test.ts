@@ -346,4 +346,39 @@ describe("a Bulk API 2.0 job Salesforce fails part-way", () => {
     expectOneLeadEach(ids);
     expect(tasks()).toHaveLength(TASKS);
   });
+
+  it("a job Salesforce fails at every run (the day's records spent): the writes wait one run, are queued at the next as a refusal in passing, and the runs write them once Salesforce takes jobs again", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await manyMqls();
+    const saves = countSaves();
+    const spent = "ExceededQuota : Maximum number of records per rolling 24-hour period exceeded";
+    loop.salesforce.faults.add({ jobs: [{ object: "Lead", operation: "update", afterRows: 0, errorMessage: spent }] });
+
+    await sync();
+    expect(mqlDated()).toEqual([]);
+    expect(new Set((await pending("Lead")).map((e) => e.recordId)).size).toBe(PEOPLE);
+    expect(await openEntries()).toEqual([]);
+
+    await tick();
+    await sync();
+
+    const entries = await openEntries();
+    expect(new Set(entries.map((e) => e.recordId)).size).toBe(PEOPLE);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ system: "salesforce", object: "Lead", errorClass: "transient" });
+      expect(entry.message).toContain(`ended Failed before this record was processed: ${spent}`);
+    }
+    expect(await pending("Lead")).toEqual([]);
+    expect(mqlDated()).toEqual([]);
+
+    loop.salesforce.faults.clear();
+    await tick();
+    await sync();
+
+    expect(await openEntries()).toEqual([]);
+    expect(mqlDated()).toHaveLength(PEOPLE);
+    expect([...saves.mqlUpdates.values()].every((n) => n === 1)).toBe(true);
+    expectOneLeadEach(ids);
+    expect(tasks()).toHaveLength(TASKS);
+  });
 });

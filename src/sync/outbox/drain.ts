@@ -412,9 +412,13 @@ async function sendBatch(
       continue;
     }
     // Not reached by the system (a bulk job that ended before it, after the write's own tries in passing):
-    // not refused, so it stays pending as it was, for the next run, and nothing is queued; the warning
-    // below says so.
-    if (outcome.error.unprocessed) {
+    // not refused, so a write this run decided stays pending as it was, for the next run, and nothing is
+    // queued. One an earlier run decided has met such a job before (or waited a run already): the cause
+    // lasts (the org's daily records spent, a batch Salesforce gives up on at every try), so it is queued
+    // as a refusal in passing, which `errors list`, /metrics and the exit code show and the runs send
+    // again with their backoff (retry-errors.ts); a retry of one counts another attempt.
+    const retried = item.entries.some((e) => options.retrying?.has(e.key));
+    if (outcome.error.unprocessed && !retried && item.entries.every((e) => e.runId === ctx.runId)) {
       waiting.set(outcome.error.message, (waiting.get(outcome.error.message) ?? 0) + 1);
       continue;
     }
