@@ -90,8 +90,9 @@ export interface RecordFailure {
   lastingLock?: true;
   /**
    * The system never reached this record: a Bulk API 2.0 job ended (Failed, Aborted) before it (Salesforce's
-   * "unprocessed records"). Nothing was written, so it is no refusal: the drain leaves its entries pending
-   * for the next drain, with no error-queue entry. A refusal in passing (`transient`) to any other caller.
+   * "unprocessed records"). Nothing was written, so it is no refusal: the drain leaves the entries a run
+   * decided pending for the next run, with no error-queue entry, and queues those an earlier run decided
+   * as a refusal in passing, the runs' to send again. A refusal in passing (`transient`) to any other caller.
    */
   unprocessed?: true;
 }

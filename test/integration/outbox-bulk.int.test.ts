@@ -9,6 +9,7 @@ import { followUpTaskKey } from "../../src/sync/funnel/task-write.js";
 import { RUN_LOCK } from "../../src/sync/run-lock.js";
 import { funnelFor, pricingAndDemo, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
 import { type LoopHarness, tick } from "../support/loop-harness.js";
+import { infoLog } from "../support/info-log.js";
 import { salesforceWritesOf } from "../support/salesforce-writes.js";
 
 // 240 MQLs handed off in each test's runs: tens of seconds on a loaded machine.
@@ -256,5 +257,128 @@ describe("a drain at the default threshold (10,000)", () => {
     expectOneLeadEach(ids);
     expect(tasks()).toHaveLength(TASKS);
     expect(await openEntries()).toEqual([]);
+  });
+});
+
+describe("a Bulk API 2.0 job Salesforce fails part-way", () => {
+  const FAILED_MESSAGE = "Timeout : Retried more than 10 times";
+  /** Salesforce's saves of each record, counted by the emulator's writer: creates per Task key, MQL-date updates per Lead. */
+  function countSaves() {
+    const writer = sf().writer;
+    const taskCreates = new Map<string, number>();
+    const mqlUpdates = new Map<string, number>();
+    const create = writer.create.bind(writer);
+    const update = writer.update.bind(writer);
+    jest.spyOn(writer, "create").mockImplementation((type, fields, options) => {
+      const id = create(type, fields, options);
+      if (type === "Task") taskCreates.set(String(fields.Leadloop_Activity_Key__c), (taskCreates.get(String(fields.Leadloop_Activity_Key__c)) ?? 0) + 1);
+      return id;
+    });
+    jest.spyOn(writer, "update").mockImplementation((type, id, fields, options) => {
+      update(type, id, fields, options);
+      if (type === "Lead" && "Leadloop_MQL_Date__c" in fields) mqlUpdates.set(id, (mqlUpdates.get(id) ?? 0) + 1);
+    });
+    return { taskCreates, mqlUpdates };
+  }
+  const mqlDated = () => sf().list("Lead").filter((l) => l.Leadloop_MQL_Date__c);
+  const pending = async (object: string) => (await loop.store.listOutbox()).filter((e) => e.object === object && e.refusedAt === null);
+  const warnings = (lines: Record<string, unknown>[], event: string) => lines.filter((l) => l.message === event);
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it("the tasks' job stops after 300 of 720 rows: those made once, the rest sent again by the same write, no task twice; the log names the job, its state and Salesforce's errorMessage", async () => {
+    const { log, lines } = infoLog();
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, log });
+    const ids = await manyMqls();
+    const saves = countSaves();
+    loop.salesforce.faults.add({ jobs: [{ object: "Task", afterRows: 300, times: 1 }] });
+
+    const writes = await writesOf(sync);
+
+    // The job that stopped, then one for the 420 it never reached.
+    expect(drained(writes)).toEqual(["bulk Task upsert", "bulk Task upsert", "bulk Lead update"]);
+    expect(tasks()).toHaveLength(TASKS);
+    expect([...saves.taskCreates.values()].every((n) => n === 1)).toBe(true);
+    expect(saves.taskCreates.size).toBe(TASKS);
+    expectOneLeadEach(ids);
+    expect(await pending("Task")).toEqual([]);
+    expect(await openEntries()).toEqual([]);
+    const stopped = warnings(lines(), "salesforce.bulk_job").filter((l) => l.state !== "JobComplete");
+    expect(stopped).toEqual([
+      expect.objectContaining({ level: "warn", object: "Task", state: "Failed", processed: 300, records: TASKS, errorMessage: FAILED_MESSAGE, job: expect.stringMatching(/^750/) }),
+    ]);
+  });
+
+  it("the Leads' update job stops after 30 rows and Salesforce takes none of the rest this run: those 30 written once, the 210 pending and sent by the next run, the log saying so", async () => {
+    const { log, lines } = infoLog();
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, log, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await manyMqls();
+    const saves = countSaves();
+    loop.salesforce.faults.add({
+      jobs: [
+        { object: "Lead", operation: "update", afterRows: 30, times: 1 },
+        { object: "Lead", operation: "update", afterRows: 0 },
+      ],
+    });
+
+    await sync();
+
+    expect(mqlDated()).toHaveLength(30);
+    expect(new Set((await pending("Lead")).map((e) => e.recordId)).size).toBe(PEOPLE - 30);
+    expect(await openEntries()).toEqual([]);
+    expect(tasks()).toHaveLength(TASKS);
+    const waiting = warnings(lines(), "write.unprocessed");
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ level: "warn", system: "salesforce", object: "Lead", writes: PEOPLE - 30, next: expect.stringContaining("next run") });
+    expect(waiting[0]!.reason).toMatch(new RegExp(`^Bulk API 2\\.0 job 750\\w+ ended Failed before this record was processed: ${FAILED_MESSAGE}$`));
+
+    loop.salesforce.faults.clear();
+    await tick();
+    await sync();
+
+    expect(mqlDated()).toHaveLength(PEOPLE);
+    expect(saves.mqlUpdates.size).toBe(PEOPLE);
+    expect([...saves.mqlUpdates.values()].every((n) => n === 1)).toBe(true);
+    expect(await pending("Lead")).toEqual([]);
+    expect(await openEntries()).toEqual([]);
+    expectOneLeadEach(ids);
+    expect(tasks()).toHaveLength(TASKS);
+  });
+
+  it("a job Salesforce fails at every run (the day's records spent): the writes wait one run, are queued at the next as a refusal in passing, and the runs write them once Salesforce takes jobs again", async () => {
+    loop = await startLoopWithReps({ bulkThreshold: THRESHOLD, retry: { patienceMs: 300, minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const ids = await manyMqls();
+    const saves = countSaves();
+    const spent = "ExceededQuota : Maximum number of records per rolling 24-hour period exceeded";
+    loop.salesforce.faults.add({ jobs: [{ object: "Lead", operation: "update", afterRows: 0, errorMessage: spent }] });
+
+    await sync();
+    expect(mqlDated()).toEqual([]);
+    expect(new Set((await pending("Lead")).map((e) => e.recordId)).size).toBe(PEOPLE);
+    expect(await openEntries()).toEqual([]);
+
+    await tick();
+    await sync();
+
+    const entries = await openEntries();
+    expect(new Set(entries.map((e) => e.recordId)).size).toBe(PEOPLE);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ system: "salesforce", object: "Lead", errorClass: "transient" });
+      expect(entry.message).toContain(`ended Failed before this record was processed: ${spent}`);
+    }
+    expect(await pending("Lead")).toEqual([]);
+    expect(mqlDated()).toEqual([]);
+
+    loop.salesforce.faults.clear();
+    await tick();
+    await sync();
+
+    expect(await openEntries()).toEqual([]);
+    expect(mqlDated()).toHaveLength(PEOPLE);
+    expect([...saves.mqlUpdates.values()].every((n) => n === 1)).toBe(true);
+    expectOneLeadEach(ids);
+    expect(tasks()).toHaveLength(TASKS);
   });
 });

@@ -188,6 +188,71 @@ describe("emulator: Bulk API 2.0 ingest", () => {
   });
 });
 
+describe("emulator: a Bulk API 2.0 job that stops part-way", () => {
+  const UPSERT_CSV =
+    "HubSpot_Contact_Id__c,LastName,Company,Title\n" +
+    "hs-1,Ångström,\"Société Générale d'Ingénierie\",Directrice des Opérations\n" +
+    "hs-2,Nuñez-Ölander,ACME gmbh,\n" +
+    "hs-3,Lefèvre,\"Acme, Inc.\",#N/A\n" +
+    "hs-4,D'Aubigné,Zoé & Fils,Head of Revenue Operations\n";
+
+  const upsertJob = async () => {
+    const job = JSON.parse(
+      (await api("POST", JOBS, { object: "Lead", operation: "upsert", externalIdFieldName: "HubSpot_Contact_Id__c" })).text,
+    ) as { id: string };
+    await api("PUT", `${JOBS}/${job.id}/batches`, UPSERT_CSV, "text/csv");
+    await api("PATCH", `${JOBS}/${job.id}`, { state: "UploadComplete" });
+    return job.id;
+  };
+
+  it("fails the next job after the rows a fault names: those saved and in its results, the rest unprocessed, served with the header", async () => {
+    emu.faults.add({ jobs: [{ object: "Lead", afterRows: 2, times: 1 }] });
+    const id = await upsertJob();
+
+    const info = JSON.parse((await api("GET", `${JOBS}/${id}`)).text) as Record<string, unknown>;
+    expect(info).toMatchObject({
+      state: "Failed",
+      numberRecordsProcessed: 2,
+      numberRecordsFailed: 0,
+      errorMessage: "Timeout : Retried more than 10 times",
+    });
+    expect(liveLeads().map((l) => l.LastName).sort()).toEqual(["Nuñez-Ölander", "Ångström"]);
+    const ok = (await api("GET", `${JOBS}/${id}/successfulResults`)).text.trim().split("\n");
+    expect(ok).toHaveLength(3);
+    expect((await api("GET", `${JOBS}/${id}/failedResults`)).text.trim()).toBe("sf__Id,sf__Error,HubSpot_Contact_Id__c,LastName,Company,Title");
+    const unprocessed = await api("GET", `${JOBS}/${id}/unprocessedrecords`);
+    expect(unprocessed.type).toMatch(/^text\/csv/);
+    expect(unprocessed.text).toBe(
+      "HubSpot_Contact_Id__c,LastName,Company,Title\n" + "hs-3,Lefèvre,\"Acme, Inc.\",#N/A\n" + "hs-4,D'Aubigné,Zoé & Fils,Head of Revenue Operations\n",
+    );
+
+    // The fault was used up: the next job of the same rows completes, its first two upserted onto the Leads made.
+    const next = await upsertJob();
+    expect(JSON.parse((await api("GET", `${JOBS}/${next}`)).text)).toMatchObject({ state: "JobComplete", numberRecordsProcessed: 4 });
+    expect(liveLeads()).toHaveLength(4);
+    expect((await api("GET", `${JOBS}/${next}/unprocessedrecords`)).status).toBe(400);
+  });
+
+  it("ends a job Aborted part-way with the fault's own errorMessage; its results are refused, its unprocessed rows are not", async () => {
+    emu.faults.add({ jobs: [{ afterRows: 1, state: "Aborted" }] });
+    const id = await upsertJob();
+
+    expect(JSON.parse((await api("GET", `${JOBS}/${id}`)).text)).toMatchObject({ state: "Aborted", numberRecordsProcessed: 1 });
+    expect((await api("GET", `${JOBS}/${id}/successfulResults`)).text).toContain("INVALIDJOBSTATE");
+    expect((await api("GET", `${JOBS}/${id}/unprocessedrecords`)).text.trim().split("\n")).toHaveLength(4);
+
+    emu.faults.clear();
+    emu.faults.add({ jobs: [{ afterRows: 0, errorMessage: "ExceededQuota : Maximum records per rolling 24-hour period exceeded" }] });
+    const spent = await upsertJob();
+    expect(JSON.parse((await api("GET", `${JOBS}/${spent}`)).text)).toMatchObject({
+      state: "Failed",
+      numberRecordsProcessed: 0,
+      errorMessage: "ExceededQuota : Maximum records per rolling 24-hour period exceeded",
+    });
+    expect((await api("GET", `${JOBS}/${spent}/unprocessedrecords`)).text.trim().split("\n")).toHaveLength(5);
+  });
+});
+
 describe("adapter: writes above bulkThreshold", () => {
   const FAILING = 137;
 

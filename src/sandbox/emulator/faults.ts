@@ -81,28 +81,64 @@ export const readRefusalSchema = z.strictObject({
 });
 export type ReadRefusal = z.infer<typeof readRefusalSchema>;
 
+/**
+ * A Salesforce Bulk API 2.0 ingest job that stops part-way (salesforce/bulk-ingest.ts): its first `afterRows`
+ * rows are processed, each saved or refused as usual, and the job ends `state` with `errorMessage`; the rest
+ * are its unprocessed records, in neither results file ("Understanding Bulk API 2.0 Ingest": a batch not
+ * processed after Salesforce's own retries, or the day's records spent, fails the job and "remaining job
+ * data isn't processed"). Aborted is an admin's abort in Setup while the job ran.
+ */
+export const jobStopSchema = z.strictObject({
+  /** The job's object as Salesforce names it (`Lead`, `Task`); absent: every object. */
+  object: z.string().optional(),
+  operation: z.enum(["insert", "update", "upsert"]).optional(),
+  /** Rows processed before the job stops (0: none). */
+  afterRows: z.number().int().nonnegative(),
+  state: z.enum(["Failed", "Aborted"]).default("Failed"),
+  /** The job's `errorMessage`; absent: the emulator's wording for a batch Salesforce gave up on (bulk-ingest.ts). */
+  errorMessage: z.string().optional(),
+  /** How many matching jobs it stops; absent means until cleared. */
+  times: z.number().int().positive().optional(),
+});
+export type JobStop = z.infer<typeof jobStopSchema>;
+
 export const faultsSchema = z.strictObject({
   requests: z.array(requestFaultSchema).default([]),
   records: z.array(recordFaultSchema).default([]),
   reads: z.array(readRefusalSchema).default([]),
+  jobs: z.array(jobStopSchema).default([]),
 });
 
 export class FaultInjector {
   private requestFaults: RequestFault[] = [];
   private recordFaults: RecordFault[] = [];
   private readRefusals: ReadRefusal[] = [];
+  private jobStops: JobStop[] = [];
 
   add(input: unknown): void {
     const parsed = faultsSchema.parse(input);
     this.requestFaults.push(...parsed.requests);
     this.recordFaults.push(...parsed.records);
     this.readRefusals.push(...parsed.reads);
+    this.jobStops.push(...parsed.jobs);
   }
 
   clear(): void {
     this.requestFaults = [];
     this.recordFaults = [];
     this.readRefusals = [];
+    this.jobStops = [];
+  }
+
+  /** Takes (and uses up one application of) the first stop matching a Bulk API 2.0 job about to be processed. */
+  jobStop(object: string, operation: string): JobStop | undefined {
+    const index = this.jobStops.findIndex(
+      (f) => (!f.object || f.object.toLowerCase() === object.toLowerCase()) && (!f.operation || f.operation === operation),
+    );
+    if (index < 0) return undefined;
+    const stop = this.jobStops[index]!;
+    this.jobStops.splice(index, 1, ...spentOnce(stop));
+    return stop;
   }
 
   /**

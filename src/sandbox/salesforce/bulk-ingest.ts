@@ -2,7 +2,9 @@
 // takes CSV job data, and on UploadComplete its rows are saved one by one through the same RecordWriter the
 // REST API uses (so required fields, picklists, duplicate rules and injected record faults apply), leaving
 // per-row successful and failed results. Real Salesforce processes asynchronously; here processing runs at
-// UploadComplete, so the next Get Job Info already sees JobComplete.
+// UploadComplete, so the next Get Job Info already sees JobComplete. An injected stop (faults.ts `jobs`) ends
+// a job part-way, Failed or Aborted, the rows after it unprocessed.
+import type { JobStop } from "../emulator/faults.js";
 import { parseCsv } from "./csv.js";
 import { RecordSaveError, SalesforceApiError } from "./errors.js";
 import type { RecordStore } from "./record-store.js";
@@ -32,7 +34,18 @@ export interface IngestJob {
   columns: string[];
   successes: { id: string; created: boolean; row: string[] }[];
   failures: { id: string; error: string; row: string[] }[];
+  /** Rows a job that stopped part-way never reached: in neither results file ("Get Job Unprocessed Record Results"). */
+  unprocessed: string[][];
 }
+
+/**
+ * A failed job's errorMessage when the stop names none: a batch Salesforce could not process after its own
+ * retries. The emulator's wording, after "Bulk API 2.0 Limits and Allocations" ("If you receive a message
+ * that the API retried more than 10 times, use a smaller upload file") and the `Code : message` form of the
+ * errorMessage an org gives ("InvalidBatch : Field name not found : Name"), with the Errors list's code for
+ * a batch that took too long (Timeout).
+ */
+export const GAVE_UP_MESSAGE = "Timeout : Retried more than 10 times";
 
 /** "Upload Job Data": an empty field leaves the value as it is; `#N/A` sets it to null. */
 const NULL_MARKER = "#N/A";
@@ -46,6 +59,7 @@ export function processJob(
   schema: SObjectSchema,
   store: RecordStore,
   writer: RecordWriter,
+  stop?: JobStop,
 ): void {
   const data = job.data ?? "";
   // The job's lineEnding must be the data's: a CRLF row end in an LF job (or a bare LF one in a CRLF job)
@@ -76,6 +90,11 @@ export function processJob(
     // Blank lines carry no record.
     if (raw.length === 1 && raw[0] === "") continue;
     const row = header.map((_, i) => raw[i] ?? "");
+    // A stopped job processes nothing after its stop: the row is sent back as uploaded, fields as they were.
+    if (stop && job.processed >= stop.afterRows) {
+      job.unprocessed.push(raw);
+      continue;
+    }
     const fields: Record<string, unknown> = {};
     header.forEach((name, i) => {
       const value = row[i]!;
@@ -97,6 +116,12 @@ export function processJob(
       const id = job.operation === "update" ? key : "";
       job.failures.push({ id, error: errorText(err), row });
     }
+  }
+  if (stop && job.processed >= stop.afterRows && job.unprocessed.length > 0) {
+    job.state = stop.state;
+    if (stop.state === "Failed") job.errorMessage = stop.errorMessage ?? GAVE_UP_MESSAGE;
+    else if (stop.errorMessage) job.errorMessage = stop.errorMessage;
+    return;
   }
   job.state = "JobComplete";
 }

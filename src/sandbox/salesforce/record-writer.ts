@@ -2,7 +2,7 @@
 // field checks with Salesforce's status codes, the values the platform derives (Name, IsClosed, audit
 // fields), unique external ids, the standard Lead, Contact and Account duplicate rules (duplicate-rules.ts), records
 // of deactivated owners, injected per-record faults, and the history rows of tracked fields (field-history.ts).
-import type { FaultInjector } from "../emulator/faults.js";
+import type { FaultInjector, JobStop } from "../emulator/faults.js";
 import { type DuplicateMatching, type DuplicateRuleSetup, duplicateResult, duplicatesOf } from "./duplicate-rules.js";
 import { RecordSaveError, recordError, SalesforceApiError } from "./errors.js";
 import { FieldHistory } from "./field-history.js";
@@ -90,6 +90,11 @@ export class RecordWriter {
   /** The running server's fault injector, known only once it has started. */
   useFaults(faults: FaultInjector): void {
     this.faults = faults;
+  }
+
+  /** The injected stop a Bulk API 2.0 job about to be processed meets, if any (faults.ts `jobs`), used up once. */
+  jobStop(object: string, operation: string): JobStop | undefined {
+    return this.faults?.jobStop(object, operation);
   }
 
   schemaOrThrow(type: string): SObjectSchema {

@@ -403,15 +403,25 @@ async function sendBatch(
   // One record's entries refused as one write are sent again one by one below, so each entry is
   // accepted or refused on its own values, as if it had never been combined.
   const separately: OutboxEntry[][] = [];
+  /** Writes a bulk job never reached, left pending for the next run: counted per reason for one warning. */
+  const waiting = new Map<string, number>();
   for (const { item, outcome } of sent) {
     if (outcome.ok) {
       accepted.push(...item.entries.map((e) => e.key));
       acceptedEntries.push(...item.entries);
       continue;
     }
-    // Not reached by the system (a bulk job that ended before it): not refused, so it stays pending as it
-    // was, for the next drain, and nothing is queued.
-    if (outcome.error.unprocessed) continue;
+    // Not reached by the system (a bulk job that ended before it, after the write's own tries in passing):
+    // not refused, so a write this run decided stays pending as it was, for the next run, and nothing is
+    // queued. One an earlier run decided has met such a job before (or waited a run already): the cause
+    // lasts (the org's daily records spent, a batch Salesforce gives up on at every try), so it is queued
+    // as a refusal in passing, which `errors list`, /metrics and the exit code show and the runs send
+    // again with their backoff (retry-errors.ts); a retry of one counts another attempt.
+    const retried = item.entries.some((e) => options.retrying?.has(e.key));
+    if (outcome.error.unprocessed && !retried && item.entries.every((e) => e.runId === ctx.runId)) {
+      waiting.set(outcome.error.message, (waiting.get(outcome.error.message) ?? 0) + 1);
+      continue;
+    }
     // A refusal of the record whatever its values (an owner who left) refuses each entry alike: they are
     // not sent again one by one, at a call each, to be refused the same; nor does a refusal in passing (a
     // lock, a rate limit that outlasted the write's patience), which the next run sends again as a whole
@@ -457,6 +467,9 @@ async function sendBatch(
         code: outcome.error.code,
       });
     }
+  }
+  for (const [reason, writes] of waiting) {
+    ctx.log.warn("write.unprocessed", { system, object, writes, reason, next: "left pending: the next run sends them again" });
   }
   const resolvedErrors = accepted.flatMap((key) => {
     const id = options.retrying?.get(key);

@@ -208,14 +208,19 @@ async function runJob(
     purpose: "bulk.close_job",
   });
   const done = await waitForJob(client, jobPath, timing);
-  log.info("salesforce.bulk_job", {
+  // A job Salesforce failed or an admin aborted is an ops admin's to see, with Salesforce's own reason (its
+  // unprocessed rows are sent again: in passing by this write, then by the next run; outbox/drain.ts).
+  const jobLine = {
     object,
     job: done.id,
     state: done.state,
     records: rows.length,
     processed: done.numberRecordsProcessed ?? 0,
     failed: done.numberRecordsFailed ?? 0,
-  });
+    ...(done.errorMessage ? { errorMessage: done.errorMessage } : {}),
+  };
+  if (done.state === "JobComplete") log.info("salesforce.bulk_job", jobLine);
+  else log.warn("salesforce.bulk_job", jobLine);
   refuseInvalidJob(object, done);
   const pending = new Pending(rows, columns, keyField);
   const results: [number, WriteOutcome][] = [];

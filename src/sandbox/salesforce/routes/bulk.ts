@@ -1,11 +1,12 @@
 // Bulk API 2.0 ingest resources (Bulk API 2.0 Developer Guide, "Create a Job", "Upload Job Data",
 // "Upload Complete", "Get Job Info", "Get Job Successful Record Results", "Get Job Failed Record
-// Results", "Delete a Job"): /services/data/vXX.X/jobs/ingest, CSV job data in, CSV results out.
+// Results", "Get Job Unprocessed Record Results", "Delete a Job"): /services/data/vXX.X/jobs/ingest, CSV job
+// data in, CSV results out.
 import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from "../../emulator/server.js";
 import { type IngestJob, processJob } from "../bulk-ingest.js";
-import { formatCsv } from "../csv.js";
+import { formatCsv, parseCsv } from "../csv.js";
 import { notFound, SalesforceApiError } from "../errors.js";
 import type { SObjectSchema } from "../schema.js";
 import { formatDateTime } from "../values.js";
@@ -58,7 +59,7 @@ export function addBulkRoutes(
       return;
     }
     working.delete(job.id);
-    processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer);
+    processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer, ctx.data.writer.jobStop(job.object, job.operation));
     touch(job);
   };
 
@@ -159,6 +160,7 @@ export function addBulkRoutes(
           columns: [],
           successes: [],
           failures: [],
+          unprocessed: [],
         };
         if (externalIdFieldName) job.externalIdFieldName = externalIdFieldName;
         jobs.set(job.id, job);
@@ -224,7 +226,7 @@ export function addBulkRoutes(
           working.set(job.id, polls);
           return json(200, answer);
         }
-        processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer);
+        processJob(job, schemaOf(job), ctx.data.store, ctx.data.writer, ctx.data.writer.jobStop(job.object, job.operation));
         touch(job);
         return json(200, answer);
       }),
@@ -266,6 +268,20 @@ export function addBulkRoutes(
           ["sf__Id", "sf__Error", ...job.columns],
           ...job.failures.map((f) => [f.id, f.error, ...f.row]),
         ]);
+      }),
+    )
+    .add(
+      "GET",
+      `${DATA}/jobs/ingest/:id/unprocessedrecords`,
+      handle((req) => {
+        const job = jobOf(req);
+        // "Retrieves a list of unprocessed records for failed or aborted jobs": the rows as uploaded, under the
+        // upload's header. A job aborted before it was processed never reached any of its rows.
+        if (job.state !== "Failed" && job.state !== "Aborted") {
+          throw invalidState(job, "unprocessed records are available once the job is Failed or Aborted");
+        }
+        const rows = job.columns.length > 0 ? [job.columns, ...job.unprocessed] : parseCsv(job.data ?? "");
+        return csv(rows.length > 0 ? rows : [[]]);
       }),
     );
 }
