@@ -353,6 +353,45 @@ describe("migration 17: compact outbox rows", () => {
     expect(pending!.fields).toEqual(again.fields);
     await store.close();
   });
+
+  it("keeps every shape of write in one field order, however many shapes come and in whatever order, and a refused one decided again in another order stays refused", async () => {
+    const store = await openSqliteStore(join(dir, "state.db"));
+    const names = ["Leadloop_Score__c", "leadloop_reasons", "Région__c", "email", "Email_Opt_Out__c", "zip", "Ändrad_Av__c", "OwnerId", "lifecyclestage", "Éte"];
+    // Forty shapes (more than the outbox remembers), each a stride through the names from its own start, interleaved.
+    const shape = (s: number) => Array.from({ length: 2 + (s % 8) }, (_, i) => names[(s + i * [1, 3, 7, 9][s % 4]!) % names.length]!);
+    const write = (i: number, fieldNames: readonly string[]): OutboxWrite => ({
+      key: `qualification:${300_001 + i}`,
+      phase: "qualification",
+      side: "marketing",
+      system: "hubspot",
+      object: "contacts",
+      recordId: String(300_001 + i),
+      upsertOn: null,
+      associations: [],
+      fields: fieldNames.map((field, n) => ({
+        field,
+        before: n % 3 === 0 ? null : "",
+        after: n % 2 === 0 ? `Zoë ${field} ${i}` : " Ångström ",
+        rule: n === 2 ? `score: ${i} points` : "qualified: 48.5 points",
+      })),
+      personId: String(300_001 + i),
+      email: `zoë.ångström${i}@nordlicht.se`,
+      group: null,
+    });
+    const all = Array.from({ length: 400 }, (_, i) => write(i, shape((i * 7) % 40)));
+    await store.commitBatch({ runId: "run-1", at: "2026-12-02T00:30:00.000Z", outbox: all });
+    const inOrder = (w: OutboxWrite) => [...w.fields].sort((a, b) => a.field.localeCompare(b.field));
+    expect(new Set(all.map((w) => w.fields.map((f) => f.field).join())).size).toBe(40);
+    expect((await store.listOutbox()).map((e) => e.fields)).toEqual(all.map(inOrder));
+
+    await store.commitBatch({ runId: "run-1", at: "2026-12-02T00:35:00.000Z", outboxRefused: [all[3]!.key] });
+    const reversed = { ...all[3]!, fields: [...all[3]!.fields].reverse() };
+    await store.commitBatch({ runId: "run-2", at: "2026-12-02T01:00:00.000Z", outbox: [reversed] });
+    const [refused] = await store.listOutbox({ refused: true });
+    expect(refused!.key).toBe(all[3]!.key);
+    expect(refused!.fields).toEqual(inOrder(all[3]!));
+    await store.close();
+  });
 });
 
 

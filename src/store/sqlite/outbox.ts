@@ -15,6 +15,7 @@ import { inListChunks } from "./in-list.js";
 import { fromJsonText, toJsonText } from "./json.js";
 import type { NameTable } from "./names.js";
 import { decodePayload, encodePayload, type Payload, payloadPieces, payloadSide, payloadValue } from "./outbox-payload.js";
+import { PayloadFieldOrder } from "./payload-field-order.js";
 import { ruleNumber } from "./rule-numbers.js";
 import type { Statements } from "./statements.js";
 import { OUTBOX_USE, type StoredValue, type TextPieceTable, textOf } from "./text-pieces.js";
@@ -59,14 +60,13 @@ export interface OutboxFilter {
   after?: number;
 }
 
-/** Fields in one order, so the same write decided again is the same payload (and stays refused). */
-const byField = new Intl.Collator().compare;
-
 /**
  * Rows hold what is indexed or filtered on as columns (key, record, names by number, times in epoch
  * ms) and the rest as a compact payload (outbox-payload.ts); ARCHITECTURE.md "One write path".
  */
 export class OutboxTable {
+  private readonly fieldOrder = new PayloadFieldOrder();
+
   constructor(
     private readonly sql: Statements,
     private readonly names: NameTable,
@@ -490,8 +490,7 @@ export class OutboxTable {
   }
 
   private payload(write: OutboxWrite, addedUse: number): string {
-    // Most writes name their fields in order already: only the others are copied to be sorted.
-    const fields = inFieldOrder(write.fields) ? write.fields : [...write.fields].sort((a, b) => byField(a.field, b.field));
+    const fields = this.fieldOrder.of(write.fields);
     // A payload is an object, so its text is never null.
     const stored = (value: string | null) => this.pieces.stored(value, OUTBOX_USE, addedUse);
     const rule = (text: string) => ruleNumber(this.pieces, text, OUTBOX_USE, addedUse);
@@ -569,11 +568,6 @@ function withEarlierFields(decided: OutboxWrite, earlier: OutboxWrite): OutboxWr
   };
 }
 
-/** Whether the fields are in the order a payload keeps them (byField). */
-function inFieldOrder(fields: OutboxWrite["fields"]): boolean {
-  for (let i = 1; i < fields.length; i++) if (byField(fields[i - 1]!.field, fields[i]!.field) > 0) return false;
-  return true;
-}
 
 /** The row of its raw columns (COLUMNS' order). */
 function outboxRow(r: RawOutboxRow): OutboxRow {
