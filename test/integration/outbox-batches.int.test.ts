@@ -178,6 +178,47 @@ describe("the run's writes go out in full batches", () => {
     expect(await loop.store.listOutbox()).toEqual([]);
   });
 
+  // A contact a marketer parked at a later stage takes MQL only after a clear, which is a request of its
+  // own: the drain's last, part-filled updates go as one call whether or not they follow a clear.
+  it("sends the drain's last updates in one call with those that follow a clear, the clears first", async () => {
+    const contacts = createContacts(loop, 150, "lastname", LAST);
+    const parked = new Set(contacts.filter((_, i) => i % 5 === 0));
+    for (const id of parked) loop.hubspot.data.updateObject("contacts", id, { lifecyclestage: "opportunity" });
+    const ctx = runContext(loop, "run-clears");
+    const decided = contacts.map((id, i) =>
+      funnelWrite(ctx, {
+        key: `qualification:${id}`,
+        phase: "qualification",
+        side: "marketing",
+        object: "contacts",
+        recordId: id,
+        fields: { leadloop_score: String(60 + (i % 30)), ...(parked.has(id) ? { lifecyclestage: "marketingqualifiedlead" } : {}) },
+        rule: "score: 60 points (pricing-page, demo-request)",
+        personId: id,
+        clearFirst: parked.has(id) ? ["lifecyclestage"] : [],
+      }),
+    );
+    await decide(ctx, { outbox: decided });
+
+    const hubspot = hubspotUpdates(loop);
+    const result = await drainOutbox(ctx);
+    hubspot.stop();
+
+    expect(result).toEqual({ accepted: 150, refused: 0 });
+    const clears = hubspot.calls.filter((inputs) => inputs.every((i) => i.properties.lifecyclestage === ""));
+    const updates = hubspot.calls.filter((inputs) => inputs.some((i) => "leadloop_score" in i.properties));
+    // One clear of the 30 parked contacts, then their updates with the other 120: 100 and 50, not 30, 100 and 20.
+    expect(clears.map((c) => c.length)).toEqual([30]);
+    expect(updates.map((c) => c.length)).toEqual([100, 50]);
+    expect(hubspot.calls.indexOf(clears[0]!)).toBe(0);
+    for (const [i, id] of contacts.entries()) {
+      const contact = loop.hubspot.data.getObject("contacts", id)!.properties;
+      expect(contact.leadloop_score).toBe(String(60 + (i % 30)));
+      if (parked.has(id)) expect(contact.lifecyclestage).toBe("marketingqualifiedlead");
+    }
+    expect(await loop.store.listOutbox()).toEqual([]);
+  });
+
   it("sends a record's writes as one when a later page writes it again, holding the earlier entry in the store", async () => {
     // 2,500 scores fill the drain's first page (2,000) and part of its second; then a later phase writes
     // 100 of the first page's contacts again. Their first entries wait for the second page (in the store:

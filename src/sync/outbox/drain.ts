@@ -260,14 +260,28 @@ class PendingWrites {
         [...writes.entries()].filter(([, w]) => (w.entries[0]!.recordId === null) === (kind === "creates") && ready(w)),
         ([, w]) => operationOf(w),
       );
-      for (const [, group] of byOperation) {
+      // The part-filled remainders of a target's updates and of its updates after a clear, at the end.
+      const rest: [string, RecordWrites][][] = [];
+      for (const [operation, group] of byOperation) {
         const size = this.batchSize(target, group);
         for (let i = 0; i < group.length; i += size.records) {
           const batch = group.slice(i, i + size.records);
           if (batch.length < size.records && which === "full") break;
+          if (batch.length < size.records && operation !== "create" && !size.bulk) {
+            rest.push(batch);
+            break;
+          }
           for (const [record] of batch) writes.delete(record);
           yield { writes: batch.map(([, w]) => w), bulk: size.bulk };
         }
+      }
+      // Remainders that fit one call go as one: its clears still go first, in a request of their own
+      // (sendBatch), and its updates in one call, where each remainder took its own.
+      const together = rest.flat();
+      for (const batch of together.length <= DRAIN_BATCH ? [together] : rest) {
+        if (batch.length === 0) continue;
+        for (const [record] of batch) writes.delete(record);
+        yield { writes: batch.map(([, w]) => w), bulk: false };
       }
     }
   }
