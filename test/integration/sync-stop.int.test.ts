@@ -250,7 +250,9 @@ describe("leadloop daemon and SIGTERM", () => {
   }, 60_000);
 
   it("stops with exit 1, before its next run, once another daemon took the store while its lease had run out", async () => {
-    scheduleEvery(world, "4s");
+    // Far enough apart that the next run is not due before the takeover below: on a loaded machine a first
+    // run of more than 4 s made the next one due at once, and it could start before the store was taken.
+    scheduleEvery(world, "15s");
     const daemon = await daemonPastFirstRun(world);
     try {
       // Its process stalled past the lease (a paused VM, an event loop blocked for minutes): a daemon on
