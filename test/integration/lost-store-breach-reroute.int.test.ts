@@ -5,8 +5,7 @@
 // (restored-reroutes.ts). Each story runs with and without the loss, and the two are compared.
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, REPS, seedAnais, seedReps } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, routingWith, seedAnais, seedReps, startSlaLoop } from "../support/funnel-harness.js";
 import { parseRouting } from "../../src/config/routing-file.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 
@@ -20,17 +19,7 @@ const START = Date.parse("2026-11-02T08:30:00.000Z");
 const LUCIA = { email: "lucia.garcia@leadloop-demo.com", firstName: "Lucía", lastName: "García" };
 
 /** The EMEA queue of two, the fallback Jordan: Hélène misses, the lead goes to Lucía, then Jordan. */
-const ROUTING = `version: 1
-keepAccountOwner: true
-queues:
-  emea: [${REPS.emea.email}, ${LUCIA.email}]
-rules:
-  - id: emea
-    description: France and Germany
-    when: { country: [France, DE] }
-    assign: { queue: emea }
-fallback: ${REPS.fallback.email}
-`;
+const ROUTING = routingWith([REPS.emea.email, LUCIA.email]);
 
 interface Outcome {
   /** The CRM record's owner, by email. */
@@ -49,12 +38,7 @@ interface Outcome {
  * reroutes the lead to Jordan, the one rep left.
  */
 async function tell(crm: Crm, lose: boolean, alert: boolean, luciaMisses: boolean, luciaDecidesFirst = false): Promise<Outcome> {
-  const clock = { t: START };
-  const now = () => new Date(clock.t);
-  const loop: LoopHarness = await startLoop({
-    now,
-    ...(crm === "salesforce" ? { salesforce: { trackedFields: { Lead: ["Status", "OwnerId", "Leadloop_MQL_Date__c"] } } } : {}),
-  });
+  const { clock, now, loop } = await startSlaLoop(crm, START);
   try {
     const reps = seedReps(loop);
     reps.set(LUCIA.email, {

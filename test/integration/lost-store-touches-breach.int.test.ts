@@ -7,8 +7,8 @@
 // loss, and the two are compared (ARCHITECTURE.md "The follow-up SLA", a lost store).
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, REPS, seedAnais, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
-import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedAnais, seedReps, startSlaLoop, TASK_STATUS } from "../support/funnel-harness.js";
+import type { LoopHarness } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
 
@@ -46,12 +46,7 @@ interface Outcome {
  * at MQL (handoff-phase.ts `restoreClock`).
  */
 async function tell(crm: Crm, lose: boolean, verdictFirst = false): Promise<Outcome> {
-  const clock = { t: START };
-  const now = () => new Date(clock.t);
-  const loop: LoopHarness = await startLoop({
-    now,
-    ...(crm === "salesforce" ? { salesforce: { trackedFields: { Lead: ["Status", "OwnerId", "Leadloop_MQL_Date__c"] } } } : {}),
-  });
+  const { clock, now, loop } = await startSlaLoop(crm, START);
   try {
     const reps = seedReps(loop);
     const names = new Map([...reps].map(([email, ids]) => [ids[crm], email]));

@@ -19,11 +19,12 @@ export const REPS = {
   fallback: { email: "jordan.miller@leadloop-demo.com", firstName: "Jordan", lastName: "Miller" },
 };
 
-/** Routing for REPS: France and Germany to the EMEA queue, everyone else to the fallback. */
-export const TEST_ROUTING = `version: 1
+/** Routing for REPS: France and Germany to the EMEA queue (its reps `emea`), everyone else to the fallback. */
+export function routingWith(emea: readonly string[]): string {
+  return `version: 1
 keepAccountOwner: true
 queues:
-  emea: [${REPS.emea.email}]
+  emea: [${emea.join(", ")}]
 rules:
   - id: emea
     description: France and Germany
@@ -31,6 +32,24 @@ rules:
     assign: { queue: emea }
 fallback: ${REPS.fallback.email}
 `;
+}
+
+/** Routing for REPS: France and Germany to the EMEA queue, everyone else to the fallback. */
+export const TEST_ROUTING = routingWith([REPS.emea.email]);
+
+/**
+ * A loop on an injected clock starting at `start` (move `clock.t` on), Salesforce's Lead history tracking the
+ * fields a lost store's SLA restore reads: status, owner and MQL date.
+ */
+export async function startSlaLoop(crm: "salesforce" | "hubspot", start: number) {
+  const clock = { t: start };
+  const now = () => new Date(clock.t);
+  const loop = await startLoop({
+    now,
+    ...(crm === "salesforce" ? { salesforce: { trackedFields: { Lead: ["Status", "OwnerId", "Leadloop_MQL_Date__c"] } } } : {}),
+  });
+  return { clock, now, loop };
+}
 
 /** Creates the reps as Salesforce users and HubSpot owners; returns their ids by email. */
 export function seedReps(
