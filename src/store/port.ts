@@ -842,6 +842,8 @@ export interface StateStore {
   listOutbox(filter?: {
     phase?: string;
     keys?: readonly string[];
+    /** Only the writes of these outbox groups (not with `keys`), in decision order within each chunk of groups. */
+    groups?: readonly string[];
     refused?: boolean | "of record";
     limit?: number;
   }): Promise<OutboxEntry[]>;
@@ -875,6 +877,11 @@ export interface StateStore {
   outboxAbout(system: string, personIds: readonly string[]): Promise<OutboxEntry[]>;
   /** Groups with writes still in the outbox (pending or refused). */
   openOutboxGroups(): Promise<Set<string>>;
+  /**
+   * Of these groups, those with a create still in the outbox, pending or refused: a drain sends none of
+   * their updates until the creates are accepted (outbox/drain.ts `PendingWrites`).
+   */
+  outboxGroupsCreating(groups: readonly string[]): Promise<Set<string>>;
   /** The effects these outbox groups wait to apply; a group done (or never kept) is left out. */
   outboxGroupEffects(groups: readonly string[]): Promise<Map<string, OutboxGroupEffect>>;
   /** The score leadloop last decided for each of these people's CRM records (absent: none decided). */

@@ -18,12 +18,17 @@ jest.setTimeout(900_000);
 
 const EVENTS = "/events/v3/events";
 
-/** Each contact's score and reasons as leadloop left them on HubSpot, by email. */
+/**
+ * Each contact's score and reasons as leadloop left them on HubSpot, by email. The two worlds run minutes
+ * apart on the real clock, so a behaviour signal's decayed points (one decimal: "+13.7", a score of 84.7)
+ * may differ by a tenth between them: those are compared to the point, the rest as written.
+ */
 function qualificationByEmail(world: SandboxWorld): Map<string, string> {
+  const toThePoint = (text: string) => text.replace(/\b(\d+)\.\d\b/g, (_, whole: string) => `${whole}.x`);
   const out = new Map<string, string>();
   for (const c of world.hubspot.data.listObjects("contacts")) {
     const p = c.properties;
-    out.set((p.email ?? c.id).toLowerCase(), `${p.leadloop_score ?? ""} | ${p.leadloop_reasons ?? ""}`);
+    out.set((p.email ?? c.id).toLowerCase(), toThePoint(`${p.leadloop_score ?? ""} | ${p.leadloop_reasons ?? ""}`));
   }
   return out;
 }

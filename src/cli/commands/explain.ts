@@ -10,6 +10,7 @@ import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { type ErrorProblem, problemsOf, recordNamed } from "../../core/text/error-problems.js";
+import { waitingText } from "../../core/text/error-advice.js";
 import { payloadValue } from "../../core/payload-text.js";
 import { recordLabel } from "../../core/text/record-label.js";
 import { problemJson } from "../../sync/error-problems.js";
@@ -112,7 +113,9 @@ function problemLinesOnce(problems: readonly ErrorProblem<QueuedError>[]): OpenE
 }
 
 function openErrorLine(e: QueuedError): string {
-  return `  open error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}): ${e.message}; leadloop errors retry --id ${e.id}`;
+  // A refused task of a handoff holds its record write: the line says so, or the record's missing owner reads as lost.
+  const waits = waitingText(e.payload);
+  return `  open error #${e.id} (${e.system} ${e.object} ${e.recordId ?? ""}, ${e.operation}): ${e.message}; leadloop errors retry --id ${e.id}${waits === null ? "" : `; ${waits}`}`;
 }
 
 function discardedErrorLine(e: QueuedError): string {

@@ -18,6 +18,31 @@ export interface AdvisedEntry {
   sentByRuns?: boolean;
 }
 
+/**
+ * An update of a refused create's outbox group that waits for the create (outbox/drain.ts `takeUpdates`): a
+ * handoff's record write waits for the rep's tasks. A refused create's entry names them (its payload's `waiting`).
+ */
+export interface WaitingWrite {
+  phase: string;
+  object: string;
+  recordId: string;
+  fields: string[];
+}
+
+/**
+ * What waits for this entry's write, in words (null: nothing): the writes of its group the drain holds,
+ * pending, until the CRM makes it. `errors list` tells it with the entry's advice, `explain` on its line.
+ */
+export function waitingText(payload: unknown): string | null {
+  const waiting = typeof payload === "object" && payload !== null && "waiting" in payload ? (payload.waiting as WaitingWrite[]) : [];
+  if (!Array.isArray(waiting) || waiting.length === 0) return null;
+  const writes = waiting.map((w) => `the ${w.phase}'s write to ${w.object} ${w.recordId} (${w.fields.join(", ")})`);
+  return (
+    `${writes.join(" and ")} ${writes.length === 1 ? "waits" : "wait"} for this one, pending, not refused: ` +
+    `the retry that makes it sends ${writes.length === 1 ? "that write" : "them"} too, or the run after it`
+  );
+}
+
 /** The operations of entries a sync can settle by itself (see `settledBySync`). */
 const SETTLED_BY_SYNC: ReadonlySet<string> = new Set(["routing", "disposition"]);
 
@@ -48,6 +73,12 @@ const SYSTEM_NAMES: Record<string, string> = { hubspot: "HubSpot", salesforce: "
  * (core/text/error-problems.ts), so one command retries or discards them all.
  */
 export function errorAdvice(entry: AdvisedEntry, ids: readonly number[] = [entry.id]): string {
+  const waits = waitingText(entry.payload);
+  const advice = adviceByClass(entry, ids);
+  return waits === null ? advice : `${advice}; meanwhile ${waits}`;
+}
+
+function adviceByClass(entry: AdvisedEntry, ids: readonly number[]): string {
   const system = SYSTEM_NAMES[entry.system] ?? entry.system;
   const named = ids.map((id) => `--id ${id}`).join(" ");
   const retry = `\`leadloop errors retry ${named}\``;

@@ -53,6 +53,8 @@ type RawOutboxRow = [number, string, number, number, number, string | null, stri
 export interface OutboxFilter {
   phase?: string;
   keys?: readonly string[];
+  /** Only the writes of these outbox groups (not with `keys`). */
+  groups?: readonly string[];
   /** true: refused writes only; "of record": those refused for their record; false or absent: pending ones only. */
   refused?: boolean | "of record";
   limit?: number;
@@ -327,8 +329,25 @@ export class OutboxTable {
         ...extraParams,
         filter.limit ?? -1,
       ]).map(outboxRow);
-    if (filter.keys === undefined) return query("1 = 1", []);
-    return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
+    if (filter.keys !== undefined) return inListChunks(filter.keys).flatMap((c) => query(`key IN (${c.placeholders})`, c.params));
+    // Through the group index, a chunk at a time, each chunk's rows in decision order.
+    if (filter.groups !== undefined) return inListChunks(filter.groups).flatMap((c) => query(`grp IN (${c.placeholders})`, c.params));
+    return query("1 = 1", []);
+  }
+
+  /**
+   * Port `outboxGroupsCreating`: of these groups, those with a create (no record yet) still kept, pending
+   * or refused, through the group index.
+   */
+  groupsCreating(groups: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    for (const chunk of inListChunks([...new Set(groups)]))
+      for (const [grp] of this.rawRows<[string]>(
+        `SELECT DISTINCT grp FROM outbox WHERE grp IN (${chunk.placeholders}) AND record_id IS NULL`,
+        chunk.params,
+      ))
+        out.add(grp);
+    return out;
   }
 
   /**

@@ -301,6 +301,10 @@ export class SqliteStateStore implements StateStore {
     return this.read("read the outbox", () => this.tables.outbox.pendingAbout(system, personIds));
   }
 
+  outboxGroupsCreating(groups: readonly string[]): Promise<Set<string>> {
+    return this.read("read the outbox groups", () => this.tables.outbox.groupsCreating(groups));
+  }
+
   openOutboxGroups(): Promise<Set<string>> {
     return this.read("read the outbox groups", () => this.tables.outbox.openGroups());
   }

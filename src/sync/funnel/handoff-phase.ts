@@ -381,7 +381,7 @@ async function pendingHandoffs(ctx: RunContext, setup: FunnelSetup): Promise<Can
  * date. With HubSpot as CRM the qualification writes the same property, so the owner is the remaining
  * sign; the qualification's write reaches the contact only with the drain after the handoff's decision,
  * so a dated contact whose store was lost was handed off in all but a run stopped between the two. The
- * drain sends the handoff's tasks before this record write (drain.ts `take`), so they are there too.
+ * drain sends the handoff's tasks before this record write (drain.ts `takeUpdates`), so they are there too.
  */
 export function carriesHandoff(setup: FunnelSetup, crmRecord: SourceRecord, mqlAt: string): boolean {
   const field = setup.vocabulary.fields.mqlDate;
@@ -665,7 +665,7 @@ function handOffOne(
   const name = [person.firstname, person.lastname].filter(Boolean).join(" ") || (person.email ?? c.personId);
   // The tasks are decided before the record write, so the drain, which reads the outbox in decision order
   // a page at a time, holds them before it: a record write whose group's tasks are still to be sent waits
-  // for them (drain.ts `take`), and a page boundary between the two cannot send it first.
+  // for them (drain.ts `takeUpdates`), and a page boundary between the two cannot send it first.
   const writes: OutboxWrite[] = [
     task({
       subject: `New MQL: follow up within ${setup.sla.followUpLabel}`,

@@ -1,5 +1,5 @@
 // The handoffs a lost store took with it whose CRM record never got the handoff's write (ARCHITECTURE.md
-// "Links", a lost store): the drain sends a handoff's tasks before its record write (drain.ts `take`), so a
+// "Links", a lost store): the drain sends a handoff's tasks before its record write (drain.ts `takeUpdates`), so a
 // run stopped between the two, or a record write refused since (its rep deactivated), leaves the rep's
 // "New MQL" task in the CRM, keyed by the person and the MQL's day, as the handoff's one trace.
 import { instantOf } from "../../core/records.js";

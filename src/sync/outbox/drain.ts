@@ -18,6 +18,7 @@ import { bump } from "../run-summary.js";
 import { refusalMessage } from "../system-port.js";
 import { clearingWrite, needsClearing, toPlanned, toRecordWrite } from "./funnel-write.js";
 import { groupBy } from "../../core/grouping.js";
+import type { WaitingWrite } from "../../core/text/error-advice.js";
 import { LateClocks } from "./late-clocks.js";
 import { staleOutcome, staleWrites } from "./stale-writes.js";
 
@@ -76,17 +77,22 @@ export async function drainOutbox(ctx: RunContext, options: { phase?: string } =
   return counts;
 }
 
-/** Sends the outbox entries of `keys` (refused ones included: a retry); `retrying` as in DrainOptions. */
+/**
+ * Sends the outbox entries of `keys` (refused ones included: a retry) and the pending writes of their groups;
+ * `retrying` as in DrainOptions. The result names only `keys`.
+ */
 export async function drainKeys(
   ctx: RunContext,
   keys: readonly string[],
   retrying?: ReadonlyMap<string, number>,
 ): Promise<DrainResult> {
   const result: DrainResult = { accepted: [], refused: [] };
+  // The writes of their groups sent with them (drain) are not the caller's to ask about.
+  const asked = new Set(keys);
   await drain(ctx, { keys, ...(retrying ? { retrying } : {}) }, {
     note: (accepted, refused) => {
-      result.accepted.push(...accepted);
-      result.refused.push(...refused);
+      for (const key of accepted) if (asked.has(key)) result.accepted.push(key);
+      for (const key of refused) if (asked.has(key)) result.refused.push(key);
     },
   });
   return result;
@@ -102,10 +108,16 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
   const clocks = new LateClocks(ctx);
   const threshold = (system: string) => portFor(ctx, system).bulkThreshold;
   if (options.keys) {
-    // Every entry of the keys is here at once: a group's own length is its count.
+    // Every entry of the keys is here at once: a group's own length is its count. The pending writes of
+    // their groups come too: a handoff's record write waiting for the retried task goes once it is made.
+    const asked = await ctx.store.listOutbox({ keys: options.keys });
+    const groups = [...new Set(asked.flatMap((e) => (e.group === null ? [] : [e.group])))];
+    const keys = new Set(options.keys);
+    const siblings = groups.length === 0 ? [] : (await ctx.store.listOutbox({ groups })).filter((e) => !keys.has(e.key));
     const pending = new PendingWrites(threshold, () => undefined);
-    for (const entry of await withoutStale(ctx, await ctx.store.listOutbox({ keys: options.keys }), options, tally)) pending.add(entry);
-    await sendAll(ctx, pending.take("all"), options, tally, clocks);
+    const entries = [...asked, ...siblings].sort((a, b) => a.seq - b.seq);
+    for (const entry of await withoutStale(ctx, entries, options, tally)) pending.add(entry);
+    await sendTaken(ctx, pending, "all", options, tally, clocks);
     return;
   }
   // Which objects' writes go in bulk jobs is known before the first page, from the store's counts, so
@@ -139,9 +151,28 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     for (const entry of await withoutStale(ctx, [...held, ...page.entries], options, tally)) if (!pending.holds(entry)) pending.add(entry);
     pending.release(page.later);
     after = page.last ?? after;
-    if (!(await sendAll(ctx, pending.take(page.end ? "all" : "full"), options, tally, clocks))) return;
+    if (!(await sendTaken(ctx, pending, page.end ? "all" : "full", options, tally, clocks))) return;
     if (page.end) return;
   }
+}
+
+/**
+ * Sends what `pending` has ready: its creates, then its updates but those of a group with a create still in
+ * the outbox (held here, refused, or left unprocessed by a bulk job), asked of the store once the creates
+ * went; false when the run was asked to stop.
+ */
+async function sendTaken(
+  ctx: RunContext,
+  pending: PendingWrites,
+  which: "full" | "all",
+  options: DrainOptions,
+  tally: DrainTally,
+  clocks: LateClocks,
+): Promise<boolean> {
+  if (!(await sendAll(ctx, pending.takeCreates(which), options, tally, clocks))) return false;
+  const groups = pending.updateGroups();
+  const creating = groups.length === 0 ? new Set<string>() : await ctx.store.outboxGroupsCreating(groups);
+  return sendAll(ctx, pending.takeUpdates(which, creating), options, tally, clocks);
 }
 
 /**
@@ -232,34 +263,53 @@ class PendingWrites {
   }
 
   /**
-   * Batches to send now, each of one system, object and operation (create, update, and update after a
-   * clear: each is a request of its own in both APIs). "full": only full batches, the rest stays held
-   * for the next page; "all": the remainders too. Creates go first, and a record write of a group whose
-   * create is still held waits for it: a handoff's record write (the owner and MQL date) is what a lost
-   * store's next run takes for a handoff made (handoff-phase.ts `carriesHandoff`), so the rep's tasks
-   * must be in the CRM before it, or a crash between the two and a lost store leave the rep no task.
+   * Batches of creates to send now, each of one system, object and operation (create, update, and update
+   * after a clear: each is a request of its own in both APIs). "full": only full batches, the rest stays
+   * held for the next page; "all": the remainders too. Creates go before updates (`takeUpdates`).
    */
-  *take(which: "full" | "all"): Generator<Batch> {
-    yield* this.batches(which, "creates");
-    const creating = new Set(
-      [...this.byTarget.values()].flatMap((writes) =>
-        [...writes.values()].flatMap((w) => w.entries.flatMap((e) => (e.recordId === null && e.group !== null ? [e.group] : []))),
-      ),
-    );
-    yield* this.batches(which, "updates", (w) => !w.entries.some((e) => e.group !== null && creating.has(e.group)));
+  *takeCreates(which: "full" | "all"): Generator<Batch> {
+    yield* this.batches(which, "creates", new Set());
   }
 
-  private *batches(
-    which: "full" | "all",
-    kind: "creates" | "updates",
-    ready: (w: RecordWrites) => boolean = () => true,
-  ): Generator<Batch> {
+  /** The outbox groups the held updates carry (a handoff's record write): `takeUpdates` asks which still create. */
+  updateGroups(): string[] {
+    const groups = new Set<string>();
+    for (const writes of this.byTarget.values())
+      for (const w of writes.values()) for (const e of w.entries) if (e.recordId !== null && e.group !== null) groups.add(e.group);
+    return [...groups];
+  }
+
+  /**
+   * Batches of updates to send now, as `takeCreates`. A record's entries from the first of a group in
+   * `creating` on wait (the groups with a create still in the outbox: held, refused, or left unprocessed
+   * by a bulk job), pending, in the store and here: a handoff's record write (the owner and MQL date) is
+   * what a lost store's next run takes for a handoff made (handoff-phase.ts `carriesHandoff`), so the
+   * rep's tasks must be in the CRM before it, or a crash or a refusal between the two and a lost store
+   * leave the rep no task. Its record's entries decided before it go; those after it wait with it, as
+   * sent alone they would be overwritten by its older values.
+   */
+  *takeUpdates(which: "full" | "all", creating: ReadonlySet<string>): Generator<Batch> {
+    yield* this.batches(which, "updates", creating);
+  }
+
+  private *batches(which: "full" | "all", kind: "creates" | "updates", creating: ReadonlySet<string>): Generator<Batch> {
     for (const [target, writes] of this.byTarget) {
       // Only the writes of this kind are grouped: every page asks for both kinds of every write held.
-      const byOperation = groupBy(
-        [...writes.entries()].filter(([, w]) => (w.entries[0]!.recordId === null) === (kind === "creates") && ready(w)),
-        ([, w]) => operationOf(w),
-      );
+      const ready = [...writes.entries()].flatMap(([record, w]): [string, RecordWrites][] => {
+        if ((w.entries[0]!.recordId === null) !== (kind === "creates")) return [];
+        const waits = creating.size === 0 ? -1 : w.entries.findIndex((e) => e.group !== null && creating.has(e.group));
+        if (waits === 0) return [];
+        return [[record, waits < 0 ? w : { entries: w.entries.slice(0, waits) }]];
+      });
+      const byOperation = groupBy(ready, ([, w]) => operationOf(w));
+      // What a batch takes leaves the held writes; a record's entries that wait for a create stay.
+      const taken = (batch: readonly [string, RecordWrites][]) => {
+        for (const [record, part] of batch) {
+          const held = writes.get(record)!;
+          if (part === held) writes.delete(record);
+          else writes.set(record, { entries: held.entries.slice(part.entries.length) });
+        }
+      };
       // The part-filled remainders of a target's updates and of its updates after a clear, at the end.
       const rest: [string, RecordWrites][][] = [];
       for (const [operation, group] of byOperation) {
@@ -271,7 +321,7 @@ class PendingWrites {
             rest.push(batch);
             break;
           }
-          for (const [record] of batch) writes.delete(record);
+          taken(batch);
           yield { writes: batch.map(([, w]) => w), bulk: size.bulk };
         }
       }
@@ -280,7 +330,7 @@ class PendingWrites {
       const together = rest.flat();
       for (const batch of together.length <= DRAIN_BATCH ? [together] : rest) {
         if (batch.length === 0) continue;
-        for (const [record] of batch) writes.delete(record);
+        taken(batch);
         yield { writes: batch.map(([, w]) => w), bulk: false };
       }
     }
@@ -413,6 +463,8 @@ async function sendBatch(
   const refused: string[] = [];
   const refusedOfRecord: string[] = [];
   const errors: NewQueuedError[] = [];
+  /** The new entries of refused creates of a group: what of the group waits for each is named in it. */
+  const groupCreates: { error: NewQueuedError; group: string }[] = [];
   const errorAttempts: { id: number; message: string }[] = [];
   // One record's entries refused as one write are sent again one by one below, so each entry is
   // accepted or refused on its own values, as if it had never been combined.
@@ -455,7 +507,7 @@ async function sendBatch(
         errorAttempts.push({ id: retryId, message });
         continue;
       }
-      errors.push({
+      const error: NewQueuedError = {
         runId: ctx.runId,
         system,
         object,
@@ -471,7 +523,9 @@ async function sendBatch(
         ...(outcome.error.lastingLock ? { lastingLock: true } : {}),
         message,
         at,
-      });
+      };
+      errors.push(error);
+      if (entry.recordId === null && entry.group !== null) groupCreates.push({ error, group: entry.group });
       ctx.log.warn("write.refused", {
         phase: entry.phase,
         system,
@@ -485,6 +539,7 @@ async function sendBatch(
   for (const [reason, writes] of waiting) {
     ctx.log.warn("write.unprocessed", { system, object, writes, reason, next: "left pending: the next run sends them again" });
   }
+  await nameWaiting(ctx, groupCreates);
   const resolvedErrors = accepted.flatMap((key) => {
     const id = options.retrying?.get(key);
     return id === undefined ? [] : [id];
@@ -512,6 +567,28 @@ async function sendBatch(
   for (let i = 0; separately.some((entries) => entries.length > i); i++) {
     const round = separately.flatMap((entries) => (entries.length > i ? [{ entries: [entries[i]!] }] : []));
     await sendBatch(ctx, round, options, tally, clocks);
+  }
+}
+
+/**
+ * Names in each refused create's entry (its payload's `waiting`) the updates of its group that wait for
+ * it, pending (PendingWrites.takeUpdates): `errors list` and `explain` say why a handoff's record write
+ * has not gone, and that the retry making the create sends it too.
+ */
+async function nameWaiting(ctx: RunContext, refused: readonly { error: NewQueuedError; group: string }[]): Promise<void> {
+  if (refused.length === 0) return;
+  const updates = groupBy(
+    (await ctx.store.listOutbox({ groups: [...new Set(refused.map((r) => r.group))] })).filter((e) => e.recordId !== null),
+    (e) => e.group!,
+  );
+  for (const { error, group } of refused) {
+    const waiting: WaitingWrite[] = (updates.get(group) ?? []).map((e) => ({
+      phase: e.phase,
+      object: e.object,
+      recordId: e.recordId!,
+      fields: e.fields.map((f) => f.field),
+    }));
+    if (waiting.length > 0) error.payload = { ...(error.payload as object), waiting };
   }
 }
 
