@@ -3,11 +3,14 @@
 
 export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
-  for (const item of items) {
+  const add = (item: T) => {
     const key = keyOf(item);
     const group = groups.get(key);
     if (group) group.push(item);
     else groups.set(key, [item]);
-  }
+  };
+  // An array by index: a for-of made an iterator result per item where V8 had not optimised the loop.
+  if (Array.isArray(items)) for (let i = 0; i < items.length; i++) add(items[i] as T);
+  else for (const item of items) add(item);
   return groups;
 }

@@ -1694,6 +1694,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sta
         expect(left.map((v) => v.at)).toEqual([at(6), at(6), at(11), at(11)]);
       });
 
+      it("keeps each field's newest eight values, a record written more often than that included", async () => {
+        // Ten accepted writes of the status, the reasons in the first two only: the status keeps its eight newest.
+        for (let n = 0; n < 10; n++) {
+          await store.commitBatch(batch(2 * n, { outbox: [write("qualification:51", n < 2 ? reasons : null)] }));
+          await store.commitBatch(batch(2 * n + 1, { outboxAccepted: await listed("qualification:51") }));
+        }
+        const kept = (await store.writtenValues(record, at(0))).get(`hubspot/contacts/${people.zoe.hubspotId}`)!;
+        const times = (field: string) => kept.filter((v) => v.field === field).map((v) => v.at);
+        const newestEight = [5, 7, 9, 11, 13, 15, 17, 19].map((t) => at(t));
+        expect(times("leadloop_status")).toEqual(newestEight);
+        expect(times("leadloop_reasons")).toEqual(newestEight);
+      });
+
       it("keeps every write one batch accepts for a record, whether or not it kept any before", async () => {
         await store.commitBatch(batch(0, { outbox: [write("qualification:51", reasons)] }));
         await store.commitBatch(batch(1, { outboxAccepted: await listed("qualification:51") }));

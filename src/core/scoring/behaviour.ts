@@ -62,7 +62,10 @@ export function scoreBehaviour(
   let lastMs = Number.NEGATIVE_INFINITY;
   let lastActivityAt: string | null = null;
 
-  for (const activity of activities) {
+  // Indexed loops over the activities and their rules: a for-of made an iterator result per step where
+  // V8 had not optimised the scoring (a 10k first load scores hundreds of thousands of activities).
+  for (let a = 0; a < activities.length; a++) {
+    const activity = activities[a]!;
     const at = activity.occurredMs ?? Date.parse(activity.occurredAt);
     if (!(at <= nowMs)) continue; // in the future, or not a date
     if (at > lastMs) {
@@ -72,7 +75,8 @@ export function scoreBehaviour(
     const candidates = at >= fromMs ? compiled.behaviourByKind.get(activity.kind) : undefined;
     if (!candidates) continue;
     const age = nowMs - at;
-    for (const c of candidates) {
+    for (let k = 0; k < candidates.length; k++) {
+      const c = candidates[k]!;
       if (c.withinMs !== null && age > c.withinMs) continue;
       if (!c.matches(activity)) continue;
       const i = c.index;
@@ -147,7 +151,7 @@ function countReason(
     if (times[end]! - times[end - need + 1]! > windowMs) continue;
     const closedAt = times[end]!;
     let inWindow = 0;
-    for (const t of times) if (t <= closedAt && closedAt - t <= windowMs) inWindow++;
+    for (let k = 0; k < times.length; k++) if (times[k]! <= closedAt && closedAt - times[k]! <= windowMs) inWindow++;
     const points = toTenths(rule.points * decayFactor(nowMs - closedAt, halfLifeMs)) / 10;
     if (points === 0) return null;
     const decayed = points < rule.points ? `; ${rule.points} before decay` : "";

@@ -57,7 +57,10 @@ export function scorePerson(
   let fitTenths = 0;
   let fitMatched = 0;
   const missing: string[] = def.requiredForHandoff.filter((field) => isBlank(person[field]));
-  for (const { rule, test } of fitRules) {
+  // Indexed loops and no spread: a for-of or a push(...) made an iterator result per rule and reason
+  // where V8 had not optimised the scoring, which runs per person scored.
+  for (let r = 0; r < fitRules.length; r++) {
+    const { rule, test } = fitRules[r]!;
     const evidence = test(person, company);
     if (evidence === null) {
       if (rule.required) missing.push(rule.id);
@@ -77,7 +80,8 @@ export function scorePerson(
   }
 
   let disqualifiedBy: string | null = null;
-  for (const { rule, test } of compiled.negative) {
+  for (let r = 0; r < compiled.negative.length; r++) {
+    const { rule, test } = compiled.negative[r]!;
     const evidence = test(person, company);
     if (evidence === null) continue;
     const tenths = toTenths(rule.points);
@@ -96,7 +100,7 @@ export function scorePerson(
   }
 
   const behaviour = scoreBehaviour(input.activities, compiled, input.now.getTime(), customerWindow(input, isCustomer));
-  reasons.push(...behaviour.reasons);
+  for (let r = 0; r < behaviour.reasons.length; r++) reasons.push(behaviour.reasons[r]!);
   reasons.sort(byPointsDesc);
 
   const fit = fitTenths / 10;

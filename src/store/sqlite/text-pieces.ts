@@ -110,7 +110,17 @@ export class TextPieceTable {
     if (value === null || value.length < PIECED_MIN_CHARS) return value;
     this.otherCommits.check();
     const joined = this.joinedValues.get(value);
-    return (joined && this.usedAgain(joined, writeId)) ?? splitPieces(value).map((piece) => this.idOf(piece, writeId, addedUse));
+    return (joined && this.usedAgain(joined, writeId)) ?? this.piecedIds(value, writeId, addedUse);
+  }
+
+  /**
+   * The ids of the value's pieces, cut as `splitPieces` cuts it, each looked up as it is cut: no list of
+   * the pieces made first (a 10k first load keeps 14,000 long values in the outbox and again in the audit).
+   */
+  private piecedIds(value: string, writeId: number, addedUse: number): number[] {
+    const ids: number[] = [];
+    forEachPiece(value, (piece) => ids.push(this.idOf(piece, writeId, addedUse)));
+    return ids;
   }
 
   /**
@@ -206,7 +216,8 @@ export class TextPieceTable {
       if (piece === undefined) return undefined;
       this.use(piece, writeId);
     }
-    return [...ids];
+    // slice, not a spread: a spread made an iterator result per id where V8 had not optimised this.
+    return ids.slice();
   }
 
   private idOf(text: string, writeId: number, addedUse: number): number {
@@ -278,6 +289,12 @@ export function pieceText(id: number, pieces: PieceTexts): string {
 /** The text cut after each line break and each "; ", so that the pieces joined give it back exactly. */
 export function splitPieces(text: string): string[] {
   const pieces: string[] = [];
+  forEachPiece(text, (piece) => pieces.push(piece));
+  return pieces;
+}
+
+/** Tells `take` each piece of the text in order, cut as `splitPieces` cuts it. */
+function forEachPiece(text: string, take: (piece: string) => void): void {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -285,11 +302,10 @@ export function splitPieces(text: string): string[] {
     if (c === 10) end = i + 1;
     else if (c === 59 && text.charCodeAt(i + 1) === 32) end = i + 2;
     if (end > 0) {
-      pieces.push(text.slice(start, end));
+      take(text.slice(start, end));
       start = end;
       i = end - 1;
     }
   }
-  if (start < text.length) pieces.push(text.slice(start));
-  return pieces;
+  if (start < text.length) take(text.slice(start));
 }

@@ -66,16 +66,7 @@ export class WrittenValuesTable {
         write.values.delete(id);
         write.values.set(id, packLoopValue(value));
       }
-      // Each field's values beyond the newest KEPT_PER_FIELD go, newest first.
-      const seen = new Map<number, number>();
-      for (let i = writes.length - 1; i >= 0; i--) {
-        for (const id of [...writes[i]!.values.keys()]) {
-          const count = (seen.get(id) ?? 0) + 1;
-          seen.set(id, count);
-          if (count > KEPT_PER_FIELD) writes[i]!.values.delete(id);
-        }
-      }
-      const kept = writes.filter((w) => w.values.size > 0);
+      const kept = writes.length > KEPT_PER_FIELD ? newestPerField(writes) : writes;
       row.writes.set(record.recordId, kept);
       this.save(row.object, record.recordId, kept);
     }
@@ -172,7 +163,8 @@ export class WrittenValuesTable {
     const firstMs = writes[0]!.atMs;
     const packed = writes.map((w) => {
       const write: [number, ...PackedValue[]] = [w.atMs - firstMs];
-      for (const [id, value] of w.values) write.push(id, value);
+      // forEach, not for-of: a for-of made an [id, value] entry and an iterator result per value.
+      w.values.forEach((value, id) => write.push(id, value));
       return write;
     });
     this.sql
@@ -182,6 +174,23 @@ export class WrittenValuesTable {
       )
       .run(object, recordId, firstMs, JSON.stringify(packed));
   }
+}
+
+/**
+ * The writes less each field's values beyond the newest KEPT_PER_FIELD, newest first, and less the writes
+ * left with none. Only a record with more writes than that can hold a field past it: the others (a first
+ * load's every record, a field or two written once or twice) are kept as they are, with no count made.
+ */
+function newestPerField(writes: readonly KeptWrite[]): KeptWrite[] {
+  const seen = new Map<number, number>();
+  for (let i = writes.length - 1; i >= 0; i--) {
+    for (const id of [...writes[i]!.values.keys()]) {
+      const count = (seen.get(id) ?? 0) + 1;
+      seen.set(id, count);
+      if (count > KEPT_PER_FIELD) writes[i]!.values.delete(id);
+    }
+  }
+  return writes.filter((w) => w.values.size > 0);
 }
 
 /** A kept value as a row holds it: text, a number its text gives back, or a fingerprint as [length, hash]. */

@@ -63,7 +63,8 @@ export function fromHubspotObject(
   fields: readonly string[],
 ): SourceRecord {
   const out = unsetValues(fields);
-  for (const name of fields) out[name] = fromHubspotValue(raw.properties[name]);
+  // Indexed: a for-of made an iterator result per field of every record read where V8 had not optimised it.
+  for (let i = 0; i < fields.length; i++) out[fields[i]!] = fromHubspotValue(raw.properties[fields[i]!]);
   const record: SourceRecord = { object, id: raw.id, fields: out, modifiedAt: modifiedAt(object, raw) };
   const additional = raw.properties[ADDITIONAL_EMAILS];
   if (typeof additional === "string" && additional !== "" && readsAdditionalEmails(object, fields)) {
@@ -79,15 +80,14 @@ export function fromHubspotObject(
  * loudly: read as the epoch, or left out, it would move a cursor wrong or be lost from a first load.
  */
 function modifiedAt(object: string, raw: SimpleObject): string {
+  // The first readable time, with no list of the candidates made: one is there for all but a refused record.
+  const at = hubspotInstant(raw.properties[modifiedProperty(object)]) ?? hubspotInstant(raw.updatedAt) ?? hubspotInstant(raw.createdAt);
+  if (at !== null) return at;
   const given: Array<[string, string | number | boolean | null | undefined]> = [
     [modifiedProperty(object), raw.properties[modifiedProperty(object)]],
     ["updatedAt", raw.updatedAt],
     ["createdAt", raw.createdAt],
   ];
-  for (const [, value] of given) {
-    const at = hubspotInstant(value);
-    if (at !== null) return at;
-  }
   const shown = given.find(([, v]) => v !== undefined && v !== null && v !== "");
   if (shown === undefined) return new Date(0).toISOString();
   throw unreadableTime(`${canonicalObject(object)} ${raw.id} with a modified time`, shown[0], shown[1]);
