@@ -75,6 +75,23 @@ describe("the held creates against the stricter cases", () => {
     expect(byEmail.size).toBe(CONTACTS);
   });
 
+  it("a contact edited while its create is held: its Lead made once from the read, brought to the edit by the next run", async () => {
+    const { fresh } = seedPeople(loop);
+    const edited = fresh[4]!;
+    const first = await loop.sync(
+      afterFirstContactGroup(() =>
+        loop.hubspot.data.updateObject("contacts", edited, { lastname: "Ødegaard-Lefèvre", jobtitle: "Responsable Achats Île-de-France", phone: "" }),
+      ),
+    );
+    expect(first.summary.status).toBe("succeeded");
+    const next = await loop.sync();
+    expect(next.summary.created).toEqual({ hubspot: 0, salesforce: 0 });
+    const leads = loop.salesforce.data.list("Lead").filter((l) => l.HubSpot_Contact_Id__c === edited);
+    expect(leads.map((l) => [l.LastName, l.Title])).toEqual([["Ødegaard-Lefèvre", "Responsable Achats Île-de-France"]]);
+    const settled = await loop.sync();
+    expect(settled.summary.updated).toEqual({ hubspot: 0, salesforce: 0 });
+  });
+
   it("a contact deleted while its create is held: its one Lead, its link retired by the next run, nothing owed", async () => {
     const { fresh } = seedPeople(loop);
     const deleted = fresh[2]!;
