@@ -27,8 +27,13 @@ export interface CreatesDue {
 export class HeldCreates {
   /** By the source record's id: a record read again later replaces its held create. */
   private readonly held = new Map<string, Held>();
-  /** Each group's cursor, by the group's index. */
-  private readonly cursors: (GroupCursor | undefined)[] = [];
+  /**
+   * The cursors a later group may still commit, by the group's index: the one before each group still
+   * holding a create, and the latest group's. The others go, so a long stream keeps no list of them.
+   */
+  private readonly cursors = new Map<number, GroupCursor | undefined>();
+  /** Groups taken so far. */
+  private groups = 0;
   /** The index of the last group whose cursor was handed out. */
   private committed = -1;
 
@@ -45,7 +50,8 @@ export class HeldCreates {
     cursor: GroupCursor | undefined,
     options: { last: boolean; holdable: (pair: PairWrite, side: SideName) => boolean; sourceId: (pair: PairWrite) => string },
   ): CreatesDue {
-    const group = this.cursors.push(cursor) - 1;
+    const group = this.groups++;
+    this.cursors.set(group, cursor);
     for (const id of records) this.held.delete(id);
     const send: PairWrite[] = [];
     for (const pair of work) {
@@ -54,7 +60,9 @@ export class HeldCreates {
       else this.held.set(options.sourceId(pair), { pair, target: `${side}\u0000${objectOf(pair, side)}`, group });
     }
     send.push(...this.due(options.last));
-    return { send, cursor: this.safeCursor(group) };
+    const safe = this.safeCursor(group);
+    this.keepNeededCursors(group);
+    return { send, cursor: safe };
   }
 
   /** The held creates of each target in full calls (all of them at the stream's end), oldest first. */
@@ -81,10 +89,17 @@ export class HeldCreates {
     for (const held of this.held.values()) first = Math.min(first, held.group);
     // The newest group whose records are all written: the one before the first still holding a create.
     let upTo = first - 1;
-    while (upTo > this.committed && this.cursors[upTo] === undefined) upTo--;
+    while (upTo > this.committed && this.cursors.get(upTo) === undefined) upTo--;
     if (upTo <= this.committed) return undefined;
     this.committed = upTo;
-    return this.cursors[upTo];
+    return this.cursors.get(upTo);
+  }
+
+  /** Drops the cursors no later group can commit: at most one per create held, and the latest group's. */
+  private keepNeededCursors(latest: number): void {
+    const needed = new Set([latest]);
+    for (const held of this.held.values()) needed.add(held.group - 1);
+    for (const group of this.cursors.keys()) if (!needed.has(group) || group <= this.committed) this.cursors.delete(group);
   }
 }
 

@@ -224,7 +224,9 @@ function salesforceValue(
 
 function clockFree(name: string, value: string): string {
   if (ISO_TIME.test(value)) return "(timestamp)";
-  if (CLOCK_TEXTS.has(name)) return value.replace(/\d+(\.\d+)?/g, "#");
+  // Whether a reason says "before decay" at all is the wall clock's too: an activity a minute old has
+  // decayed by less than a tenth of a point, a few minutes later by a tenth.
+  if (CLOCK_TEXTS.has(name)) return value.replace(/\d+(\.\d+)?/g, "#").replace(/; # before decay/g, "");
   return value;
 }
 

@@ -31,6 +31,8 @@ export interface KillPlan {
   among?: WritesCounted;
   /** Or the first write to a path this matches. */
   atPath?: RegExp;
+  /** With `atPath`: the n-th write to a matching path instead of the first. */
+  atPathCount?: number;
   /**
    * SIGKILL or SIGTERM the child; or, without a signal, lose the write's answer: the emulator made the
    * write and tells the child 502, as a gateway can after the system applied a call, and the child goes on.
@@ -75,6 +77,7 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
 
   const writeLog: string[] = [];
   const counted = { "record writes": 0, preparation: 0 };
+  let pathWrites = 0;
   let signalledAt: number | undefined;
   const listener = async ({ endpoint, path }: { endpoint: string; path: string }) => {
     writeLog.push(endpoint);
@@ -83,7 +86,7 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
     if (!kill || signalledAt !== undefined) return;
     if (kill.atWrite !== undefined) {
       if (kind !== (kill.among ?? "record writes") || nth !== kill.atWrite) return;
-    } else if (!kill.atPath?.test(path)) return;
+    } else if (!kill.atPath?.test(path) || ++pathWrites < (kill.atPathCount ?? 1)) return;
     signalledAt = performance.now();
     if (kill.signal === "lost answer") return "lose answer" as const;
     child.kill(kill.signal);
