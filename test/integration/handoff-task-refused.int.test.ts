@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 import { handoffRecordKey } from "../../src/sync/outbox/drain.js";
 import { errorAdvice } from "../../src/core/text/error-advice.js";
-import { anaisAboutToQualify, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
+import { anaisAboutToQualify, followUpTasks, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -36,18 +36,7 @@ const retry = (crm: Crm) => loop.retry({ funnel, now: () => new Date(clock.t), .
 const lead = () => loop.salesforce.data.list("Lead").find((l) => l.HubSpot_Contact_Id__c === personId)!;
 
 /** leadloop's "New MQL" tasks of the person: holder and status. */
-function followUps(crm: Crm): { ownerId: string; status: string }[] {
-  if (crm === "salesforce")
-    return loop.salesforce.data
-      .list("Task")
-      .filter((t) => t.WhoId === lead().Id && String(t.Subject).startsWith("New MQL"))
-      .map((t) => ({ ownerId: String(t.OwnerId), status: String(t.Status) }));
-  return loop.hubspot.data
-    .associationsOf("contacts", personId, "tasks")
-    .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!)
-    .filter((t) => String(t.properties.hs_task_subject).startsWith("New MQL"))
-    .map((t) => ({ ownerId: String(t.properties.hubspot_owner_id), status: String(t.properties.hs_task_status) }));
-}
+const followUps = (crm: Crm) => followUpTasks(loop, crm, crm === "salesforce" ? String(lead().Id) : personId, personId);
 
 /** The CRM record's owner and MQL date (HubSpot as CRM: the qualification writes the MQL date itself). */
 function handoffFields(crm: Crm): { owner: string | null; mqlDate: string | null } {

@@ -5,7 +5,7 @@
 // (restored-reroutes.ts). Each story runs with and without the loss, and the two are compared.
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, REPS, routingWith, seedAnais, seedReps, startSlaLoop } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, routingWith, seedAnais, seedReps, startSlaLoop, tasksOfPerson } from "../support/funnel-harness.js";
 import { parseRouting } from "../../src/config/routing-file.js";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
 
@@ -94,17 +94,7 @@ async function tell(crm: Crm, lose: boolean, alert: boolean, luciaMisses: boolea
       crm === "salesforce"
         ? String(loop.salesforce.data.list("Lead").find((l) => l.Id === crmId)!.OwnerId)
         : String(loop.hubspot.data.getObject("contacts", personId)!.properties.hubspot_owner_id);
-    const tasks = (
-      crm === "salesforce"
-        ? loop.salesforce.data
-            .list("Task")
-            .filter((t) => t.WhoId === crmId)
-            .map((t) => ({ subject: String(t.Subject), owner: String(t.OwnerId), status: String(t.Status) }))
-        : loop.hubspot.data
-            .associationsOf("contacts", personId, "tasks")
-            .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
-            .map((t) => ({ subject: String(t.hs_task_subject), owner: String(t.hubspot_owner_id), status: String(t.hs_task_status) }))
-    )
+    const tasks = tasksOfPerson(loop, crm, crmId, personId)
       .filter((t) => /^(New MQL|Re-routed lead|SLA missed)/.test(t.subject))
       .map((t) => ({ ...t, owner: names.get(t.owner) ?? t.owner }))
       .sort((a, b) => a.subject.localeCompare(b.subject) || a.owner.localeCompare(b.owner));

@@ -7,7 +7,7 @@
 // owner now, as before (README, the follow-up SLA after a lost store).
 import { rmSync } from "node:fs";
 import type { FunnelSetup } from "../../src/sync/funnel/funnel-setup.js";
-import { anaisAboutToQualify, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
+import { anaisAboutToQualify, followUpTasks, funnelFor, REPS, seedReps, TASK_STATUS } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -40,18 +40,7 @@ describe.each(CASES)("the handoff's follow-up task after a lost store, %s", (_na
   const idOf = (email: string) => reps.get(email)![crm];
 
   /** leadloop's "New MQL" tasks of the person: holder and status. */
-  function followUps(): { ownerId: string; status: string }[] {
-    if (crm === "salesforce")
-      return loop.salesforce.data
-        .list("Task")
-        .filter((t) => t.WhoId === lead().Id && String(t.Subject).startsWith("New MQL"))
-        .map((t) => ({ ownerId: String(t.OwnerId), status: String(t.Status) }));
-    return loop.hubspot.data
-      .associationsOf("contacts", personId, "tasks")
-      .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!)
-      .filter((t) => String(t.properties.hs_task_subject).startsWith("New MQL"))
-      .map((t) => ({ ownerId: String(t.properties.hubspot_owner_id), status: String(t.properties.hs_task_status) }));
-  }
+  const followUps = () => followUpTasks(loop, crm, crm === "salesforce" ? String(lead().Id) : personId, personId);
 
   /** What a rep does in the CRM: the record's owner and status, at the loop's clock. */
   function repEdits(fields: { owner?: string; status?: string }): void {

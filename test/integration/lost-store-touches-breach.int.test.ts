@@ -7,7 +7,7 @@
 // loss, and the two are compared (ARCHITECTURE.md "The follow-up SLA", a lost store).
 import { rmSync } from "node:fs";
 import { runCli } from "../support/cli-run.js";
-import { funnelFor, loopConfig, pricingAndDemo, REPS, seedAnais, seedReps, startSlaLoop, TASK_STATUS } from "../support/funnel-harness.js";
+import { funnelFor, loopConfig, pricingAndDemo, REPS, seedAnais, seedReps, startSlaLoop, TASK_STATUS, tasksOfPerson } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
 
 type Crm = "salesforce" | "hubspot";
@@ -153,17 +153,7 @@ function logCall(loop: LoopHarness, crm: Crm, crmId: string, ownerId: string, at
 
 /** leadloop's tasks on the person's CRM record: subject, holder's email and status, by subject. */
 function tasksOn(loop: LoopHarness, crm: Crm, crmId: string, personId: string, names: Map<string, string>): Outcome["tasks"] {
-  const tasks =
-    crm === "salesforce"
-      ? loop.salesforce.data
-          .list("Task")
-          .filter((t) => t.WhoId === crmId)
-          .map((t) => ({ subject: String(t.Subject), owner: String(t.OwnerId), status: String(t.Status) }))
-      : loop.hubspot.data
-          .associationsOf("contacts", personId, "tasks")
-          .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
-          .map((t) => ({ subject: String(t.hs_task_subject), owner: String(t.hubspot_owner_id), status: String(t.hs_task_status) }));
-  return tasks
+  return tasksOfPerson(loop, crm, crmId, personId)
     .map((t) => ({ ...t, owner: names.get(t.owner) ?? t.owner }))
     .filter((t) => t.subject.startsWith("New MQL") || t.subject.startsWith("SLA missed"))
     .sort((a, b) => a.subject.localeCompare(b.subject));

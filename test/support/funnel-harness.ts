@@ -310,3 +310,31 @@ export const TASK_STATUS: Record<"salesforce" | "hubspot", { open: string; done:
   salesforce: { open: "Not Started", done: "Completed" },
   hubspot: { open: "NOT_STARTED", done: "COMPLETED" },
 };
+
+/**
+ * The tasks on a person's CRM record as the rep sees them (a Salesforce Lead's or Contact's by WhoId, a
+ * HubSpot contact's by association): subject, holder's id and status.
+ */
+export function tasksOfPerson(
+  loop: LoopHarness,
+  crm: "salesforce" | "hubspot",
+  crmId: string,
+  personId: string,
+): { subject: string; owner: string; status: string }[] {
+  if (crm === "salesforce")
+    return loop.salesforce.data
+      .list("Task")
+      .filter((t) => t.WhoId === crmId)
+      .map((t) => ({ subject: String(t.Subject), owner: String(t.OwnerId), status: String(t.Status) }));
+  return loop.hubspot.data
+    .associationsOf("contacts", personId, "tasks")
+    .map((a) => loop.hubspot.data.getObject("tasks", a.toId)!.properties)
+    .map((t) => ({ subject: String(t.hs_task_subject), owner: String(t.hubspot_owner_id), status: String(t.hs_task_status) }));
+}
+
+/** leadloop's "New MQL" tasks of the person: holder and status. */
+export function followUpTasks(loop: LoopHarness, crm: "salesforce" | "hubspot", crmId: string, personId: string): { ownerId: string; status: string }[] {
+  return tasksOfPerson(loop, crm, crmId, personId)
+    .filter((t) => t.subject.startsWith("New MQL"))
+    .map((t) => ({ ownerId: t.owner, status: t.status }));
+}
