@@ -1,7 +1,7 @@
-// Funnel writes Salesforce refused for a Lead (her handoff's owner and "New MQL" task), waiting in the
-// error queue, when a rep merges that Lead into another of the same person: nothing lost, the writes go to
-// the master under their own keys, still refused, their entries open and naming the master, and
-// `errors retry` writes them there. Before, the merge's deletion of the loser dropped them and resolved
+// Funnel writes waiting for a Lead (her handoff's "New MQL" task, refused, in the error queue, and the
+// owner write that waits for it in the outbox) when a rep merges that Lead into another of the same person:
+// nothing lost, the writes go to the master under their own keys, the task still refused, its entry open
+// and naming the master, and `errors retry` writes both there. Before, the merge's deletion of the loser dropped them and resolved
 // their entries: the rep never got the lead (src/sync/merges.ts `owedToSurvivors`).
 import { funnelFor, startAnaisLoop } from "../support/funnel-harness.js";
 import type { LoopHarness } from "../support/loop-harness.js";
@@ -34,10 +34,13 @@ describe("a Lead merged away while its refused funnel writes wait (crm: salesfor
     later();
     const syncFunnel = () => loop.sync({ funnel: funnelFor(loop, "salesforce") });
     const handoff = await syncFunnel();
-    expect(handoff.summary.errors.salesforce).toBe(2);
+    // Her task is refused; the Lead's owner write waits for it in the outbox, pending, not sent.
+    expect(handoff.summary.errors.salesforce).toBe(1);
     const lead = (await loop.store.findLinkByMarketing("contact", personId))!.crmId;
     const refused = (await loop.store.listOutbox({ refused: true })).map((e) => e.key).sort();
-    expect(refused).toEqual([`handoff:${personId}:record`, expect.stringMatching(/^leadloop:handoff:/)]);
+    expect(refused).toEqual([expect.stringMatching(/^leadloop:handoff:/)]);
+    const recordKey = `handoff:${personId}:record`;
+    expect((await loop.store.listOutbox({})).filter((e) => e.key === recordKey).map((e) => e.recordId)).toEqual([lead]);
 
     // A rep merges her Lead into the one keyed by hand; the admin lifts the freeze.
     loop.salesforce.data.merge("Lead", master, [lead]);
@@ -47,19 +50,20 @@ describe("a Lead merged away while its refused funnel writes wait (crm: salesfor
     expect(run.summary.status).toBe("succeeded");
     expect((await loop.store.findLinkByMarketing("contact", personId))?.crmId).toBe(master);
 
-    // Still refused, aimed at the master; their entries open, naming it.
+    // The task still refused, aimed at the master, its entry open naming it; the owner write still waiting
+    // for it, aimed at the master too.
     const waiting = await loop.store.listOutbox({ refused: true });
     expect(waiting.map((e) => e.key).sort()).toEqual(refused);
-    expect(waiting.find((e) => e.object === "Lead")?.recordId).toBe(master);
     expect(waiting.find((e) => e.object === "Task")?.fields.find((f) => f.field === "WhoId")?.after).toBe(master);
+    expect((await loop.store.listOutbox({})).filter((e) => e.key === recordKey).map((e) => e.recordId)).toEqual([master]);
     const open = await loop.store.listErrors({ status: "open" });
-    expect(open.map((e) => e.operation)).toEqual(["handoff", "handoff"]);
-    expect(open.find((e) => e.object === "Lead")?.recordId).toBe(master);
+    expect(open.map((e) => e.operation)).toEqual(["handoff"]);
     expect((open.find((e) => e.object === "Task")?.payload as { fields: Record<string, unknown> }).fields.WhoId).toBe(master);
 
+    // The retry that makes the task sends the owner write with it.
     const retried = await loop.retry({ funnel: funnelFor(loop, "salesforce") });
     expect(retried.stillFailing).toEqual([]);
-    expect(retried.resolved).toHaveLength(2);
+    expect(retried.resolved).toHaveLength(1);
     expect(loop.salesforce.data.get("Lead", master)?.OwnerId).toBe(helene.Id);
     const alerts = loop.salesforce.data.list("Task").filter((t) => String(t.Subject).startsWith("New MQL"));
     expect(alerts.map((t) => [t.WhoId, t.OwnerId])).toEqual([[master, helene.Id]]);
