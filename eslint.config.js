@@ -2,6 +2,7 @@
 // binaries are not all on the registry this project installs from, which breaks `npm ci`.)
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { builtinModules } from "node:module";
 
 export default tseslint.config(
   { ignores: ["dist/", "coverage/", "node_modules/", "test/fixtures/", "sandbox/", ".leadloop/"] },
@@ -26,12 +27,52 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: "^(?!\\.{1,2}/|date-fns(/[A-Za-z]+)?$|@date-fns/utc$|libphonenumber-js/(max|min)$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
+              regex: "^(?!\\.{1,2}/|date-fns(/[A-Za-z]+)?$|@date-fns/utc$|libphonenumber-js/max$|i18n-iso-countries/(index\\.js|langs/[a-z]+\\.json)$)",
               message: "src/core is pure: import core modules or date-fns, @date-fns/utc, libphonenumber-js, i18n-iso-countries only",
             },
             {
               regex: "^(\\.\\./)+(sync|store|systems|cli|config|daemon|log|sandbox|report|bench)/",
               message: "src/core imports nothing outside core",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The engine (ARCHITECTURE.md "Folders"): core, the store's port, the Logger and its own ports; never a
+    // client library, a store implementation, an adapter, the CLI, the daemon or the configuration loaders.
+    files: ["src/sync/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "jsforce", "@hubspot/api-client", "winston", "p-retry"].map((name) => ({
+            name,
+            message: "src/sync reaches systems through SystemPort and the store through store/port.ts",
+          })),
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(systems|cli|daemon|config|report|sandbox|bench)/|^(\\.\\./)+store/(?!port\\.js$)",
+              message: "src/sync imports core, store/port.ts, log and its own modules only",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The adapters (ARCHITECTURE.md "Folders"): they implement sync's ports; the store only through its port.
+    files: ["src/systems/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "winston"].map((name) => ({ name, message: "src/systems reaches the store only through store/port.ts" })),
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(cli|daemon|report|sandbox|bench)/|^(\\.\\./)+store/(?!port\\.js$)",
+              message: "src/systems imports core, sync's ports, store/port.ts, log and config types only",
             },
           ],
         },
@@ -73,10 +114,14 @@ export default tseslint.config(
       "no-restricted-imports": [
         "error",
         {
-          paths: ["better-sqlite3", "jsforce", "@hubspot/api-client", "winston"].map((name) => ({
-            name,
-            message: "src/report renders report data; it reaches the store only through store/port.ts",
-          })),
+          paths: [
+            ...["better-sqlite3", "jsforce", "@hubspot/api-client", "winston"].map((name) => ({
+              name,
+              message: "src/report renders report data; it reaches the store only through store/port.ts",
+            })),
+            // Node's modules without the `node:` prefix too (`fs`, `http`): no file or network.
+            ...builtinModules.map((name) => ({ name, message: "src/report reads no file or network: the CLI writes, the console serves" })),
+          ],
           patterns: [
             {
               group: ["../sync/*", "../systems/*", "../cli/*", "../daemon/*", "../sandbox/*", "../config/*", "../log/*", "../store/*", "!../store/port.js", "node:*"],
