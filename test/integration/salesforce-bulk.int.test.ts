@@ -508,6 +508,22 @@ describe("adapter: writes above bulkThreshold", () => {
     });
   });
 
+  it("keeps creates without an external id on sObject Collections: a job sent again after a crash would make them twice", async () => {
+    const adapter = await bulkAdapter();
+    // A mapping with no crm.externalId: plain creates, nothing to upsert on.
+    const writes: RecordWrite[] = leadWrites().map((w) => {
+      const fields = { ...w.fields };
+      delete fields.HubSpot_Contact_Id__c;
+      return { ref: w.ref, fields };
+    });
+    emu.calls.reset();
+    const outcomes = await adapter.write("Lead", writes);
+    expect(Object.keys(endpoints()).filter((k) => k.includes("/jobs/ingest"))).toEqual([]);
+    expect(endpoints()["POST /services/data/:version/composite/sobjects"]).toBe(3);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(449);
+    expect(liveLeads().map((r) => r.LastName)).toContain("Ångström 449");
+  });
+
   it("keeps a write that mixes creates and updates on sObject Collections", async () => {
     const existing = emu.data.insert("Lead", { LastName: "Old", Company: "X", Email: "old@example.com" });
     const adapter = await bulkAdapter();

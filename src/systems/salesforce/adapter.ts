@@ -110,9 +110,11 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
     // sent again in passing) costs one call there against a job's five or more.
     if (writes.length > bulkThreshold || (asked.bulk === true && writes.length > COLLECTION_MAX_RECORDS)) {
       // Bulk API 2.0 takes one operation per job; a write mixing creates, updates or upsert keys stays
-      // on Collections rather than being split into several jobs.
+      // on Collections rather than being split into several jobs. So do creates without an external id
+      // (a mapping with no `crm.externalId`): a job's writes are sent again when a crash or a stop came
+      // before its results were read, and only an upsert finds the records the first job made.
       const op = bulkOperationOf(described, writes);
-      if (op) {
+      if (op && op.operation !== "insert") {
         const outcomes = await writeBulk(client, described, writes, op, log, { ...BULK_TIMING, stop: asked.stop ?? options.retry?.stop, waiting: asked.waiting });
         return updatesPastDuplicateAlerts(described.name, writes, outcomes, (some) => writeCollections(client, described, some, log), log);
       }
@@ -120,7 +122,7 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
         object: described.name,
         records: writes.length,
         threshold: bulkThreshold,
-        reason: "mixed operations",
+        reason: op ? "creates without an external id" : "mixed operations",
       });
     }
     return writeCollections(client, described, writes, log);
