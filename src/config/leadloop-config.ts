@@ -162,7 +162,10 @@ export const leadloopConfigSchema = z
       .strictObject({
         /** Share of Salesforce's daily API allocation leadloop may use. */
         salesforceApiShare: z.number().gt(0).max(1).default(0.25),
-        /** Records in one write above which Salesforce Bulk API 2.0 is used. */
+        /**
+         * Salesforce writes of one object and operation pending in the outbox (or in one write) above which
+         * they go in Bulk API 2.0 jobs (outbox/drain.ts, systems/salesforce/adapter.ts).
+         */
         bulkThreshold: z.number().int().positive().default(10_000),
         /** Which marketing contacts the CRM receives: MQLs (and people already linked), or all. */
         include: z.enum(["mql", "all"]).default("mql"),

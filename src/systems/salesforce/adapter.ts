@@ -50,7 +50,10 @@ export interface SalesforceAdapterOptions {
   clock?: Clock;
   /** leadloop's share of the org's rolling 24-hour API allocation; default share 0.25, nothing spent earlier. */
   apiShare?: ApiShare;
-  /** Records in one write above which Bulk API 2.0 is used; default 10,000. */
+  /**
+   * Writes of one object and operation the drain has pending above which it asks for Bulk API 2.0 jobs, and
+   * records in one write above which they go in jobs unasked; default 10,000.
+   */
   bulkThreshold?: number;
   /** How far before the saved cursor change reads start (late-committed transactions); default 5 min. */
   lookbackMs?: number;
