@@ -1,4 +1,4 @@
-// A run an admin's command makes beside the sync runs (`errors retry`, `requalify`'s own writes): under the
+// A run an admin's command makes beside the sync runs (`errors retry`, `requalify`'s own writes, `digest --write`): under the
 // run lock, recorded as a run whose calls spend the allowances as a sync run's do, failed when it could not finish.
 import type { Logger } from "../log/logger.js";
 import type { StateStore } from "../store/port.js";

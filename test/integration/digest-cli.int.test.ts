@@ -6,6 +6,7 @@ import { recordActivity } from "../../src/sandbox/hubspot/emulator.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
+import { movingClock } from "../support/moving-clock.js";
 import { pricingAndDemo } from "../support/funnel-harness.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
@@ -20,6 +21,7 @@ interface DigestJson {
 }
 
 const DAY = 86_400_000;
+const OTHER_RUN = "crm-worker-2:4711:run-20261207T101500";
 
 /** The test writes a task keyed by the UTC day and then writes it again "the same day": started in the
  * last minutes before midnight, it waits for the new day rather than straddle two. */
@@ -251,6 +253,49 @@ describe.each(["salesforce", "hubspot"] as const)("leadloop digest with %s as th
     const errors = JSON.parse((await runCli(["errors", "list", "--json", ...config()])).stdout) as { message: string; object: string }[];
     expect(errors.filter((e) => e.message.includes("Blocked by a validation rule"))).toHaveLength(1);
     expect(digestTasks()).toEqual([]);
+  }, 120_000);
+});
+
+describe("leadloop digest --write whose lease ran out", () => {
+  let world: SandboxWorld;
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it("writes no task once another run took the store, and fails naming that run (README \"The run lock\")", async () => {
+    world = await openSandboxWorld(generateSeed({ seed: 11, now: new Date(), contacts: 12 }), "digest-lease", "salesforce");
+    const prospect = world.hubspot.data.createObject("contacts", {
+      email: "Anaïs.Lefèvre@Bastide-Conseil.fr",
+      firstname: "Anaïs",
+      lastname: "Lefèvre",
+      company: "Bastide Conseil",
+      country: "France",
+    }).id;
+    pricingAndDemo(world, prospect);
+    const sync = await runCli(["sync", "--config", world.configPath]);
+    expect([0, 4]).toContain(sync.code);
+    // With the lock taken, the digest's drain asks Salesforce whether the reps are still active; there its
+    // process stalls past its lease (three minutes on its clock) and a daemon's run takes the store.
+    const clock = movingClock();
+    const other = await openStore({ path: world.storePath }, { existing: true });
+    let happened = false;
+    const stop = world.salesforce.calls.observe((call) => {
+      if (happened || !String(call.query.get("q") ?? "").includes("FROM User")) return;
+      happened = true;
+      clock.later(3 * 60_000);
+      void other.acquireLock("sync", OTHER_RUN, clock.now().toISOString(), 2 * 60_000);
+    });
+    const written = await runCli(["digest", "--write", "--config", world.configPath], {}, undefined, { now: clock.now });
+    stop();
+    expect(happened).toBe(true);
+    expect(written.code).toBe(1);
+    expect(written.stderr).toContain(`lost the run lock to another process (${OTHER_RUN}); stopping before the next write`);
+    const digestTasks = world.salesforce.data.store.all("Task").filter((t) => String(t.Leadloop_Activity_Key__c ?? "").startsWith("leadloop:digest:"));
+    expect(digestTasks).toEqual([]);
+    expect((await other.lockHolder("sync"))?.holder).toBe(OTHER_RUN);
+    const [run] = await other.listRuns(1);
+    expect(run).toMatchObject({ status: "failed" });
+    await other.close();
   }, 120_000);
 });
 

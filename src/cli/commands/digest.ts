@@ -1,15 +1,12 @@
 // `leadloop digest`: per rep, their active leads with what each did since the rep's last digest, highest
 // score first, as text, Markdown or HTML; `--write` also puts it in the CRM as one task per rep (through
 // the outbox, under the run lock) and remembers the digest, so the next one starts where this one ended.
-import { addCalls, callsSoFar } from "../../sync/run-calls.js";
-import { newRunId } from "../../sync/run-ids.js";
+import { inAdminRun } from "../../sync/admin-run.js";
+import { callsSoFar } from "../../sync/run-calls.js";
 import { type Command, Option } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
 import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
 import { collectDigests, ownerLeftText, type WrittenDigest, writeDigests } from "../../sync/funnel/digest.js";
-import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
-import type { RunContext } from "../../sync/run-context.js";
-import { emptySummary } from "../../sync/run-summary.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -70,31 +67,10 @@ export function registerDigest(program: Command, io: CommandIo): void {
         let written: WrittenDigest[] = [];
         if (opts.write) {
           await wiring.prepare();
-          const runId = newRunId("digest", now());
-          const lease = await takeRunLock({ store: wiring.store, holder: runLockHolder(runId), now, ttlMs: RUN_LOCK_TTL_MS, log });
-          const summary = emptySummary(runId, false, now().toISOString(), [wiring.marketing.system, wiring.crm.system]);
-          const ctx: RunContext = {
-            runId,
-            until: now().toISOString(),
-            now,
-            log: log.child({ runId }),
-            store: wiring.store,
-            marketing: wiring.marketing,
-            crm: wiring.crm,
-            summary,
-            createdPeople: [],
-            includeInCrm: async (records) => new Set(records.map((r) => r.id)),
-          };
-          await wiring.store.startRun({ id: runId, startedAt: ctx.until, dryRun: false });
-          try {
-            written = (await writeDigests(ctx, wiring.funnel.vocabulary, collected, period)).written;
-            summary.status = "succeeded";
-          } finally {
-            summary.finishedAt = now().toISOString();
-            addCalls(ctx, callsAtStart);
-            await wiring.store.finishRun(runId, { finishedAt: summary.finishedAt, status: summary.status, summary });
-            await lease.release();
-          }
+          // A run of its own under the run lock, as `errors retry`'s: it asks the lease before each write, and
+          // counts every call the command made (the activity reads and the preparation too) as a sync's run does.
+          const parts = { store: wiring.store, marketing: wiring.marketing, crm: wiring.crm, log, now, preparation: callsSoFar(wiring, callsAtStart) };
+          written = await inAdminRun("digest", parts, async (ctx) => (await writeDigests(ctx, wiring.funnel.vocabulary, collected, period)).written);
         }
         if (opts.json) printJson(io, { digests: collected.digests, written });
         else if (collected.digests.length === 0)
