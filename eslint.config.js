@@ -77,6 +77,13 @@ export default tseslint.config(
           ],
         },
       ],
+      // The configuration's types (a connection's settings), never its loaders: compose.ts hands values in.
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ regex: "^(\\.\\./)+config/", allowTypeImports: true, message: "src/systems takes the configuration's types only; cli/compose.ts passes its values" }],
+        },
+      ],
     },
   },
   {
