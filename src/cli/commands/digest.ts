@@ -10,6 +10,7 @@ import { collectDigests, ownerLeftText, type WrittenDigest, writeDigests } from 
 import { RUN_LOCK_TTL_MS, runLockHolder, takeRunLock } from "../../sync/run-lock.js";
 import type { RunContext } from "../../sync/run-context.js";
 import { emptySummary } from "../../sync/run-summary.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -50,7 +51,13 @@ export function registerDigest(program: Command, io: CommandIo): void {
       const now = io.now ?? (() => new Date());
       // Without a store no lead was handed off, so there is no digest to print or write: a missing one is
       // said, not made.
-      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
+      // A digest it only prints reads the activity with the command's own patience (cli/answer-patience.ts);
+      // one it writes waits as a sync does, for the tasks it writes.
+      const wiring = await wire(loaded.config, log, {
+        store: { existing: true },
+        ...(opts.write ? {} : { patience: answerPatience("digest") }),
+        now: io.now,
+      });
       // A written digest's run counts every call the command made for it, as a sync's run does: the
       // digests' activity reads, the preparation (cli/preparation.ts) and the tasks written.
       const callsAtStart = callsSoFar(wiring);

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import type { AuditEntry, QueuedError } from "../../store/port.js";
 import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
@@ -24,8 +25,9 @@ export function registerExplain(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExample:\n  leadloop explain ana.lopez@acme.com")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      // Only reads the store: a missing one is said, not made (README "Exit statuses").
-      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
+      // A missing store is said, not made (README "Exit statuses"); both records are read as they are now,
+      // with the command's own patience: a system down is said within 30 s, not after sync.retryPatience.
+      const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: answerPatience("explain"), now: io.now });
       try {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         const problems = problemsOf(openErrorsOf(found));
