@@ -120,8 +120,12 @@ export function registerValidate(program: Command, io: CommandIo): void {
           io.stdout.write(`${p.source}${p.line ? `:${p.line}` : ""}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
         const warnings = problems.length - errors.length;
-        if (opts.live && errors.length === 0)
-          io.stdout.write(`mappings and disposition statuses match the live schemas${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`);
+        const warned = warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+        // The last line says the outcome either way: the "N fields ok" of the files' check above is no
+        // verdict on the live schemas, and a list ending on a warning left exit 2 unexplained.
+        if (opts.live && errors.length === 0) io.stdout.write(`mappings and disposition statuses match the live schemas${warned}\n`);
+        else if (opts.live)
+          io.stdout.write(`the live check failed: ${errors.length} error${errors.length === 1 ? "" : "s"} above${warned}, each to fix before a sync\n`);
       }
       io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });
