@@ -95,7 +95,8 @@ export function registerRequalify(program: Command, io: CommandIo): void {
         const why =
           err instanceof RunInProgressError
             ? `another leadloop run holds the state store${err.held ? ` (${err.held.holder})` : ""}`
-            : classifyFailure(err, { runsSync: false }).message;
+            : // Its closing full stop goes: the reason sits in brackets inside this sentence.
+              classifyFailure(err, { runsSync: false }).message.replace(/\.$/, "");
         done = result(plan, true, `requalified ${what}, kept in the store but not written yet (${why}); the next sync writes it`);
         io.outcome.exitCode = EXIT.unavailable;
       }
