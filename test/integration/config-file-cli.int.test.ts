@@ -59,6 +59,14 @@ describe("the configuration file a command reads", () => {
     const missing = await leadloopIn(empty, ["validate"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`${join(empty, "leadloop.yaml")}: file not found`);
+    // Said with where the file is looked for and how to make one, as an admin's first command meets it.
+    expect(missing.stderr).toContain("(the default ./leadloop.yaml: name another with --config <file> or LEADLOOP_CONFIG;");
+    expect(missing.stderr).toContain("`leadloop sandbox` writes ./sandbox/leadloop.yaml to try");
+
+    // One named with --config is the file the admin meant: said alone.
+    const named = await leadloopIn(empty, ["validate", "--config", join(empty, "Réglages.yaml")]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(`${join(empty, "Réglages.yaml")}: file not found\n`);
   });
 
   it("is $LEADLOOP_CONFIG over ./leadloop.yaml, and --config over both", async () => {
