@@ -1,6 +1,9 @@
 // `leadloop near-qualified`: people over the behaviour threshold who miss exactly one requirement, and
 // what it is, so marketing can complete the record instead of losing the lead.
 import type { Command } from "commander";
+import { ConfigError } from "../../config/config-error.js";
+import { loadQualification } from "../../config/qualification-file.js";
+import type { QualificationDefinition } from "../../core/scoring/definition.js";
 import { openStore } from "../../store/open-store.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -19,9 +22,10 @@ export function registerNearQualified(program: Command, io: CommandIo): void {
         if (opts.json) printJson(io, rows);
         else if (rows.length === 0) io.stdout.write("nobody is near-qualified\n");
         else {
+          const said = missingWords(loaded.config.qualification);
           for (const r of rows) {
             io.stdout.write(
-              `${r.email ?? r.personId}  ${r.name ?? "(no name)"}  score ${r.score} (behaviour ${r.behaviour})  missing: ${r.nearMissing}\n`,
+              `${r.email ?? r.personId}  ${r.name ?? "(no name)"}  score ${r.score} (behaviour ${r.behaviour})  missing: ${said(r.nearMissing ?? "")}\n`,
             );
           }
         }
@@ -29,4 +33,27 @@ export function registerNearQualified(program: Command, io: CommandIo): void {
         await store.close();
       }
     });
+}
+
+/**
+ * What a missing requirement is, in the qualification's words: a required fit rule by its id and its
+ * description ("served-market (In a country we sell in)"), a field the handoff requires as blank, where
+ * the bare id told a marketer nothing. A qualification file that does not load (the sync names its
+ * problems) leaves the ids as the store keeps them.
+ */
+function missingWords(file: string): (missing: string) => string {
+  let definition: QualificationDefinition;
+  try {
+    definition = loadQualification(file);
+  } catch (err) {
+    if (err instanceof ConfigError) return (missing) => missing;
+    throw err;
+  }
+  const rules = new Map([...definition.fit, ...(definition.customers?.rules ?? [])].map((r) => [r.id, r.description]));
+  const required = new Set(definition.requiredForHandoff);
+  return (missing) => {
+    const description = rules.get(missing);
+    if (description !== undefined) return `${missing} (${description})`;
+    return required.has(missing) ? `${missing} (blank, and the handoff requires it)` : missing;
+  };
 }
