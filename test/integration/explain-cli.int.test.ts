@@ -110,7 +110,7 @@ describe("leadloop explain", () => {
     expect(out).toMatch(/hs_lead_status = "OPEN_DEAL" .* conversion: Lead /);
   });
 
-  it("says within its own 30 s that HubSpot does not answer, as route and a printed digest do, not after sync.retryPatience", async () => {
+  it("says within its own 30 s that HubSpot does not answer, as route, a printed digest and validate --live do, not after sync.retryPatience", async () => {
     const config = ["-c", world.configPath];
     // sync.retryPatience left at its five minutes; HubSpot asks each command's first call to wait a minute.
     // Each command in a process of its own, as an admin runs it: the rate limit's wait is the process's.
@@ -124,9 +124,9 @@ describe("leadloop explain", () => {
     });
     expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
     const email = world.hubspot.data.getObject("contacts", person.id)!.properties.email!;
-    for (const args of [["explain", email], ["route", email], ["digest"]]) {
+    for (const args of [["explain", email], ["route", email], ["digest"], ["validate --live"]]) {
       world.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 60, times: 1 }] });
-      const asked = await leadloopProcess([...args, ...config]);
+      const asked = await leadloopProcess([...args.flatMap((a) => a.split(" ")), ...config]);
       world.hubspot.faults.clear();
       expect([args[0], asked.code]).toEqual([args[0], 3]);
       expect(asked.stderr).toContain(`the 30s patience (${args[0]}'s own, shorter than sync.retryPatience)`);

@@ -14,6 +14,7 @@ import type { QualificationDefinition } from "../../core/scoring/definition.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
 import type { PortalBehaviour } from "../../sync/funnel/funnel-setup.js";
 import { declareCommand } from "../command-list.js";
+import { answerPatience } from "../answer-patience.js";
 import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -64,7 +65,8 @@ export function registerValidate(program: Command, io: CommandIo): void {
       if (opts.live) {
         // A check creates no store: the behaviour source it finds is kept for the next run only in a store
         // that exists already (a first sync probes the portal itself).
-        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true }, now: io.now });
+        // Each call with the command's own patience (cli/answer-patience.ts): an admin waits on the check.
+        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true }, patience: answerPatience("validate --live"), now: io.now });
         try {
           // Which behaviour sources the portal offers (one call), kept for the next run's start.
           const portal = await wiring.funnel.activities.probeEventsApi();
