@@ -69,6 +69,15 @@ describe("the configuration file a command reads", () => {
     expect(named.stderr).toContain(`${join(empty, "Réglages.yaml")}: file not found\n`);
   });
 
+  it("is read after the options are checked: a wrong choice is said as such, not the missing file", async () => {
+    const empty = join(root, "Sans Réglages");
+    mkdirSync(empty);
+    const listed = await leadloopIn(empty, ["errors", "list", "--status", "ouvert"]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain("option '--status <status>' argument 'ouvert' is invalid. Allowed choices are open, resolved, discarded, all.");
+    expect(listed.stderr).not.toContain("file not found");
+  });
+
   it("is $LEADLOOP_CONFIG over ./leadloop.yaml, and --config over both", async () => {
     const env = await leadloopIn(here, ["validate", "--json"], { LEADLOOP_CONFIG: fromEnv });
     expect(env.code).toBe(0);
