@@ -98,6 +98,12 @@ describe("leadloop near-qualified", () => {
     const joao = rows.find((r) => r.email === "joao.conceicao@nordwind-logistik.com.br");
     expect(joao).toMatchObject({ name: "João Conceição", nearMissing: "served-market" });
     expect(text.stdout).toContain(`joao.conceicao@nordwind-logistik.com.br  João Conceição  score ${joao!.score} (behaviour ${joao!.behaviour})  missing: served-market (In a country we sell in)\n`);
+    // explain says it too, where a score past the threshold stood beside "never qualified" with no why.
+    const explained = await runCli(["explain", "JOAO.Conceicao@Nordwind-Logistik.com.br", ...config()]);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain(
+      "\n  not an MQL: one thing keeps them out, served-market (In a country we sell in) (`leadloop near-qualified` lists everyone so)\n",
+    );
   });
 
   it("drops the person once a marketer fills in what was missing, and the sync makes them an MQL", async () => {

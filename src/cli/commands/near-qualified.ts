@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../config/config-error.js";
 import { loadQualification } from "../../config/qualification-file.js";
 import type { QualificationDefinition } from "../../core/scoring/definition.js";
+import { nearMissingText } from "../../core/text/near-missing.js";
 import { openStore } from "../../store/open-store.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -22,10 +23,10 @@ export function registerNearQualified(program: Command, io: CommandIo): void {
         if (opts.json) printJson(io, rows);
         else if (rows.length === 0) io.stdout.write("nobody is near-qualified\n");
         else {
-          const said = missingWords(loaded.config.qualification);
+          const definition = definitionOrNull(loaded.config.qualification);
           for (const r of rows) {
             io.stdout.write(
-              `${r.email ?? r.personId}  ${r.name ?? "(no name)"}  score ${r.score} (behaviour ${r.behaviour})  missing: ${said(r.nearMissing ?? "")}\n`,
+              `${r.email ?? r.personId}  ${r.name ?? "(no name)"}  score ${r.score} (behaviour ${r.behaviour})  missing: ${nearMissingText(definition, r.nearMissing ?? "")}\n`,
             );
           }
         }
@@ -35,25 +36,12 @@ export function registerNearQualified(program: Command, io: CommandIo): void {
     });
 }
 
-/**
- * What a missing requirement is, in the qualification's words: a required fit rule by its id and its
- * description ("served-market (In a country we sell in)"), a field the handoff requires as blank, where
- * the bare id told a marketer nothing. A qualification file that does not load (the sync names its
- * problems) leaves the ids as the store keeps them.
- */
-function missingWords(file: string): (missing: string) => string {
-  let definition: QualificationDefinition;
+/** The qualification the missing items are said by; null when its file does not load (the sync names its problems). */
+function definitionOrNull(file: string): QualificationDefinition | null {
   try {
-    definition = loadQualification(file);
+    return loadQualification(file);
   } catch (err) {
-    if (err instanceof ConfigError) return (missing) => missing;
+    if (err instanceof ConfigError) return null;
     throw err;
   }
-  const rules = new Map([...definition.fit, ...(definition.customers?.rules ?? [])].map((r) => [r.id, r.description]));
-  const required = new Set(definition.requiredForHandoff);
-  return (missing) => {
-    const description = rules.get(missing);
-    if (description !== undefined) return `${missing} (${description})`;
-    return required.has(missing) ? `${missing} (blank, and the handoff requires it)` : missing;
-  };
 }
