@@ -1,7 +1,7 @@
 // Finds, reads and validates leadloop.yaml (`--config`, then LEADLOOP_CONFIG, then ./leadloop.yaml) and
 // resolves the paths it names against the file's folder, so a config works from any working directory.
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { ConfigProblem } from "./config-error.js";
+import { ConfigError, type ConfigProblem } from "./config-error.js";
 import { type LeadloopConfig, leadloopConfigSchema } from "./leadloop-config.js";
 import { noteNamedFile } from "./named-files.js";
 import { parseYamlText, readConfigText, topKeyPosition } from "./yaml-file.js";
@@ -27,7 +27,7 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
 ): LoadedConfig {
   const file = configPath(flag, env);
-  const text = readConfigText(file);
+  const text = readLeadloopYaml(file, flag === undefined && env.LEADLOOP_CONFIG === undefined);
   const raw = parseYamlText(text, file, leadloopConfigSchema, { env });
   const base = dirname(file);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
@@ -51,6 +51,22 @@ export function loadConfig(
     config.daemon.token,
   ].filter((s): s is string => typeof s === "string" && s.length >= 4);
   return { file, config, secrets, warnings: unusedKeys(text, file, raw) };
+}
+
+/**
+ * leadloop.yaml's text. The default file missing from the folder a command runs in is said with where
+ * the file is looked for and how to make one: a first command in an empty folder said "file not found" alone.
+ */
+function readLeadloopYaml(file: string, isDefault: boolean): string {
+  try {
+    return readConfigText(file);
+  } catch (err) {
+    if (!isDefault || !(err instanceof ConfigError)) throw err;
+    const hint =
+      ` (the default ${DEFAULT_CONFIG_FILE}: name another with --config <file> or LEADLOOP_CONFIG; ` +
+      "`leadloop sandbox` writes ./sandbox/leadloop.yaml to try, and leadloop's config/leadloop.example.yaml is a commented example)";
+    throw new ConfigError(err.problems.map((p) => ({ ...p, message: `${p.message}${hint}` })));
+  }
 }
 
 /** The keys that name a file (or, `mappings`, a folder) the configuration reads. */

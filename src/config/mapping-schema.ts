@@ -12,6 +12,7 @@ import {
 } from "../core/mapping.js";
 import { transformProblem } from "../core/transforms/compile.js";
 import { suggestKey } from "./key-suggestion.js";
+import { notAChoice } from "./type-mismatch.js";
 
 export const MAPPING_VERSION = 1;
 
@@ -178,7 +179,7 @@ const transformSchema = z.unknown().transform((raw, ctx): Transform => {
         issue(`unknown key${hint ? ` (did you mean "${hint}"?)` : ""}`, [name, ...path, key]);
       } else {
         const missing = sub.code === "invalid_type" && valueAt(value, path) === undefined;
-        issue(missing ? "required key is missing" : sub.message, [name, ...path]);
+        issue(missing ? "required key is missing" : (notAChoice(sub, valueAt(value, path)) ?? sub.message), [name, ...path]);
       }
     }
     return z.NEVER;

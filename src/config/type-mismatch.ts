@@ -1,6 +1,9 @@
 // What a configuration value of the wrong kind says to the admin who wrote it: the kind the key takes and
 // the value as written, in YAML's words (a map, a list, text), with the fix when the value plainly meant
 // one (a number quoted or written with separators), instead of zod's "expected number, received string".
+// It also says a value none of a key's choices, and shortens a long value it quotes.
+import type { z } from "zod";
+import { nearestName } from "../core/text/edit-distance.js";
 
 const KIND: Record<string, string> = {
   number: "a number",
@@ -66,4 +69,33 @@ export function outOfRangeMessage(
 ): string {
   const limit = side === "too_big" ? (inclusive ? "at most" : "less than") : inclusive ? "at least" : "more than";
   return `${written?.trim() ?? "the value"} is out of range: this key takes a number ${limit} ${bound}`;
+}
+
+/** The longest quoted value a message repeats whole; a longer one is cut, with its length. */
+const QUOTE_MAX = 80;
+
+/**
+ * The message with every quoted value longer than QUOTE_MAX cut to its start and its length: a pasted
+ * page of text in a key is named by its first words, not echoed for thousands of characters.
+ */
+export function shortenQuotes(message: string): string {
+  return message.replace(/"([^"]*)"/g, (quoted, inner: string) =>
+    [...inner].length <= QUOTE_MAX ? quoted : `"${[...inner].slice(0, QUOTE_MAX - 20).join("")}…" (${[...inner].length} characters)`,
+  );
+}
+
+/**
+ * A value none of the key's choices (an enum, a literal): zod's "Invalid option: expected one of
+ * "a"|"b"" names neither the value written nor the one meant; this quotes it, lists the choices and
+ * names the nearest when one is close ("latest" for most_recent is not, "lowr" for lower is).
+ */
+export function notAChoice(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== "invalid_value" || value === undefined || !/^Invalid (option|input):/.test(issue.message)) return undefined;
+  const choices = issue.values.map(String);
+  const meant = typeof value === "string" ? nearestName(choices, value) : undefined;
+  const written = typeof value === "string" ? JSON.stringify(value) : String(value);
+  const hint = meant ? ` (did you mean "${meant}"?)` : "";
+  return choices.length === 1
+    ? `${written} is not accepted here: write ${choices[0]}${hint}`
+    : `${written} is not one of the choices${hint}: write one of ${choices.join(", ")}`;
 }

@@ -7,7 +7,7 @@ import { ConfigError, type ConfigProblem, keyPath } from "./config-error.js";
 import { suggestKey } from "./key-suggestion.js";
 import { fileProblem } from "../core/text/file-problem.js";
 import { unreadableFile } from "./named-files.js";
-import { outOfRangeMessage, typeMismatchMessage } from "./type-mismatch.js";
+import { notAChoice, outOfRangeMessage, shortenQuotes, typeMismatchMessage } from "./type-mismatch.js";
 
 export interface YamlFileOptions {
   /** Replace `${NAME}` and `${NAME:-default}` in string values from this environment. */
@@ -218,9 +218,12 @@ function describeIssue(
     line: pos.line,
     column: pos.col,
     key: keyPath(path),
-    message: missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? issue.message),
+    message: shortenQuotes(
+      missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? notAChoice(issue, toJs(value)) ?? issue.message),
+    ),
   };
 }
+
 
 function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {
   if ((issue.code !== "too_big" && issue.code !== "too_small") || issue.origin !== "number") return undefined;

@@ -59,6 +59,23 @@ describe("the configuration file a command reads", () => {
     const missing = await leadloopIn(empty, ["validate"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`${join(empty, "leadloop.yaml")}: file not found`);
+    // Said with where the file is looked for and how to make one, as an admin's first command meets it.
+    expect(missing.stderr).toContain("(the default ./leadloop.yaml: name another with --config <file> or LEADLOOP_CONFIG;");
+    expect(missing.stderr).toContain("`leadloop sandbox` writes ./sandbox/leadloop.yaml to try");
+
+    // One named with --config is the file the admin meant: said alone.
+    const named = await leadloopIn(empty, ["validate", "--config", join(empty, "Réglages.yaml")]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(`${join(empty, "Réglages.yaml")}: file not found\n`);
+  });
+
+  it("is read after the options are checked: a wrong choice is said as such, not the missing file", async () => {
+    const empty = join(root, "Sans Réglages");
+    mkdirSync(empty);
+    const listed = await leadloopIn(empty, ["errors", "list", "--status", "ouvert"]);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain("option '--status <status>' argument 'ouvert' is invalid. Allowed choices are open, resolved, discarded, all.");
+    expect(listed.stderr).not.toContain("file not found");
   });
 
   it("is $LEADLOOP_CONFIG over ./leadloop.yaml, and --config over both", async () => {

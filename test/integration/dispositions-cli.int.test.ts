@@ -303,7 +303,7 @@ describe("requalify", () => {
       w.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 60 }] });
       const asked = await runCli(["requalify", "bérénice.o'connor@île-verte.ie", "--yes", "--config", w.config]);
       expect(asked.code).toBe(3);
-      expect(asked.stderr).toContain("the 30s patience (requalify's own, shorter than sync.retryPatience)");
+      expect(asked.stderr).toContain("the 30s patience (requalify's own, shorter than sync.retryPatience)); the next sync writes it");
       expect(asked.stderr).not.toContain("(sync.retryPatience)");
     } finally {
       await w.close();

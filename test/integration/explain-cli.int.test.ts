@@ -4,10 +4,22 @@
 // leadloop wrote besides the mapped fields (score, stage) is listed with its rule. The person's funnel
 // story follows: stage history, clock, and what was written on a Lead they converted from, or, with
 // HubSpot as the CRM (no links), on the contact itself.
+import { spawn } from "node:child_process";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
 import { runCli } from "../support/cli-run.js";
 import { pricingAndDemo } from "../support/funnel-harness.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
+
+const BIN = new URL("../../bin/leadloop.js", import.meta.url).pathname;
+
+/** The built command in a child process: its exit status and stderr. */
+async function leadloopProcess(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" } });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stderr };
+}
 
 describe("leadloop explain", () => {
   let world: SandboxWorld;
@@ -96,6 +108,30 @@ describe("leadloop explain", () => {
     expect(out).toContain(`what leadloop wrote on Lead ${lead.Id}, which the person converted from (latest of each):`);
     expect(out).toMatch(/\n {4}Leadloop_Score__c = "[\d.]+" .* handoff to /);
     expect(out).toMatch(/hs_lead_status = "OPEN_DEAL" .* conversion: Lead /);
+  });
+
+  it("says within its own 30 s that HubSpot does not answer, as route, a printed digest and validate --live do, not after sync.retryPatience", async () => {
+    const config = ["-c", world.configPath];
+    // sync.retryPatience left at its five minutes; HubSpot asks each command's first call to wait a minute.
+    // Each command in a process of its own, as an admin runs it: the rate limit's wait is the process's.
+    const person = world.hubspot.data.createObject("contacts", {
+      email: "Bérénice.Lefèvre@Atelier-Lumière.fr",
+      firstname: "Bérénice",
+      lastname: "Lefèvre",
+      jobtitle: "Directrice marketing",
+      company: "Atelier Lumière",
+      country: "France",
+    });
+    expect([0, 4]).toContain((await runCli(["sync", ...config])).code);
+    const email = world.hubspot.data.getObject("contacts", person.id)!.properties.email!;
+    for (const args of [["explain", email], ["route", email], ["digest"], ["validate --live"]]) {
+      world.hubspot.faults.add({ requests: [{ kind: "rate_limit", retryAfterSeconds: 60, times: 1 }] });
+      const asked = await leadloopProcess([...args.flatMap((a) => a.split(" ")), ...config]);
+      world.hubspot.faults.clear();
+      expect([args[0], asked.code]).toEqual([args[0], 3]);
+      expect(asked.stderr).toContain(`the 30s patience (${args[0]}'s own, shorter than sync.retryPatience)`);
+      expect(asked.stderr).not.toContain("(sync.retryPatience)");
+    }
   });
 });
 

@@ -217,6 +217,19 @@ describe("leadloop forecast", () => {
     expect(help.stdout).not.toContain("does not count");
   });
 
+  it("says a day of change over leadloop's Salesforce share falls further behind each day, where a first load over it is spread over days", async () => {
+    const text = await runCli(["forecast", "--contacts", "2000000", "--salesforce-daily", "15000"], NO_CONFIG);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.split("\n");
+    const salesforce = lines.filter((l) => l.startsWith("  Salesforce "));
+    expect(salesforce).toHaveLength(2);
+    expect(salesforce[0]).toMatch(/of leadloop's daily share \(spread over \d+ days\)$/);
+    expect(salesforce[1]).toMatch(
+      /of leadloop's daily share \(more than a day holds: the sync falls further behind every day; raise sync\.salesforceApiShare or the org's allocation, or run less often\)$/,
+    );
+    expect(salesforce[1]).not.toContain("spread over");
+  });
+
   it("adds the reps' work: each run that carries a sales update reads it back, once however many it carries", async () => {
     const marketing = await forecastJson(["--contacts", "20000", "--changes-per-day", "600"]);
     const salesRun = marketing.fixed.salesRun;

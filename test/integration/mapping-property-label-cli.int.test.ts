@@ -86,7 +86,10 @@ describe("a mapping naming a HubSpot property by its label, misspelt or hidden",
     expect(synced.stderr).toContain(`${lead}:${line}: fields[`);
     expect(synced.stderr).toContain("(jobtitel): HubSpot has no contacts property jobtitel (did you mean jobtitle?)");
     const checked = await runCli(["validate", "--live", ...config]);
+    expect(checked.code).toBe(2);
     expect(checked.stdout).toContain("marketing field jobtitel does not exist on contacts (did you mean jobtitle?)");
+    // The last line is the verdict, where the list ended on its last warning after "N fields ok" lines.
+    expect(checked.stdout.trimEnd().split("\n").at(-1)).toMatch(/^the live check failed: 1 error above( \(\d+ warnings?\))?, each to fix before a sync$/);
   });
 
   it("counts a property the portal hides from its app as there, in validate --live as in sync, which writes it", async () => {

@@ -23,7 +23,7 @@ const FIT_MINIMUM = 15;
 
 describe("leadloop near-qualified", () => {
   let world: SandboxWorld;
-  const ids: Record<"nameless" | "complete" | "poorFit", string> = { nameless: "", complete: "", poorFit: "" };
+  const ids: Record<"nameless" | "abroad" | "complete" | "poorFit", string> = { nameless: "", abroad: "", complete: "", poorFit: "" };
   const config = () => ["-c", world.configPath];
   const listed = async () => {
     const result = await runCli(["near-qualified", "--json", ...config()]);
@@ -48,6 +48,8 @@ describe("leadloop near-qualified", () => {
     };
     // Keen and a good fit, but the first name was left blank on the form.
     ids.nameless = person({ email: " Lea.Schaefer@Nordwind-Logistik.de", firstname: "", lastname: "Schäfer", jobtitle: "Head of Sales" });
+    // Every field filled in, from a country the company does not sell in: the required served-market rule.
+    ids.abroad = person({ email: "Joao.Conceicao@Nordwind-Logistik.com.br", firstname: "João", lastname: "Conceição", jobtitle: "Head of Sales", country: "Brasil" });
     // The same behaviour with every required field: an MQL, handed off, not near.
     ids.complete = person({ email: "Jonas.Brückner@nordwind-logistik.de", firstname: "Jonas", lastname: "Brückner", jobtitle: "Director Operations" });
     // Keen enough for an MQL's score on behaviour alone, one field missing too, but a fit under the
@@ -89,7 +91,19 @@ describe("leadloop near-qualified", () => {
 
     const text = await runCli(["near-qualified", ...config()]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`lea.schaefer@nordwind-logistik.de  Schäfer  score ${lea!.score} (behaviour ${lea!.behaviour})  missing: firstname`);
+    // What is missing in the qualification's words: a blank field the handoff requires, a required rule's description.
+    expect(text.stdout).toContain(
+      `lea.schaefer@nordwind-logistik.de  Schäfer  score ${lea!.score} (behaviour ${lea!.behaviour})  missing: firstname (blank, and the handoff requires it)\n`,
+    );
+    const joao = rows.find((r) => r.email === "joao.conceicao@nordwind-logistik.com.br");
+    expect(joao).toMatchObject({ name: "João Conceição", nearMissing: "served-market" });
+    expect(text.stdout).toContain(`joao.conceicao@nordwind-logistik.com.br  João Conceição  score ${joao!.score} (behaviour ${joao!.behaviour})  missing: served-market (In a country we sell in)\n`);
+    // explain says it too, where a score past the threshold stood beside "never qualified" with no why.
+    const explained = await runCli(["explain", "JOAO.Conceicao@Nordwind-Logistik.com.br", ...config()]);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain(
+      "\n  not an MQL: one thing keeps them out, served-market (In a country we sell in) (`leadloop near-qualified` lists everyone so)\n",
+    );
   });
 
   it("drops the person once a marketer fills in what was missing, and the sync makes them an MQL", async () => {

@@ -68,3 +68,29 @@ describe("leadloop sandbox --keep", () => {
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 });
+
+describe("leadloop sandbox --keep --json", () => {
+  it("prints one object naming the emulators and the config on stdout, the lines on stderr, and waits", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "leadloop-keep-json-")), "Essai Hélène");
+    const config = join(dir, "leadloop.yaml");
+    const child = spawn(process.execPath, [BIN, "sandbox", "--keep", "--json", "--crm", "hubspot", "--contacts", "20", "--config-out", config], {
+      env: { ...process.env, NODE_OPTIONS: "", TZ: "UTC" },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString("utf8");
+        if (stderr.includes("waiting; Ctrl-C to stop")) resolve();
+      });
+      void exited.then((code) => reject(new Error(`sandbox --keep --json exited with ${code} before waiting: ${stderr}`)));
+    });
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    const said = JSON.parse(stdout) as { hubspot: { url: string; tier: string }; salesforce: null; config: string; crm: string };
+    expect(said).toEqual({ hubspot: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), tier: "enterprise" }, salesforce: null, config, crm: "hubspot" });
+    expect(stderr).toContain(`hubspot emulator: ${said.hubspot.url} (enterprise)\n`);
+  }, 120_000);
+});

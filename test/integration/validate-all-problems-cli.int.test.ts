@@ -130,7 +130,7 @@ describe("leadloop validate", () => {
     const practitioner = qualification.lineOf("  - id: decision-maker-title", qualification.lineOf("  - id: decision-maker-title") + 1);
     expect(problems).toEqual([
       [mapping.file, twice, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
-      [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", expect.stringContaining("Invalid option")],
+      [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", '"crm_always" is not one of the choices: write one of prefer_crm, prefer_crm_unless_blank, prefer_marketing, most_recent'],
       [qualification.file, practitioner, "fit[1].id", "rule id decision-maker-title is already used by fit[0]"],
       [qualification.file, qualification.lineOf("points: five"), "fit[1].points", 'expected a number, not the text "five"'],
       [routing.file, naWest, "rules[2].id", "rule id strategic-accounts is already used by rules[0]"],
@@ -194,6 +194,28 @@ describe("leadloop validate", () => {
     expect(plain.stderr).toContain(`${config}:${lineOf("accessToken: 8574923498234981")}:`);
     expect(plain.stderr).toContain("salesforce.accessToken: expected text, not a number: put it in quotes to keep it as written");
     expect(plain.stderr).not.toContain("8574923498234981");
+  });
+
+  it("quotes a value none of the key's choices with the one meant, and a pasted page of text by its start", async () => {
+    const { dir, asShipped } = shippedCopy("leadloop-validate-choices-");
+    asShipped("mappings/contact-lead.yaml", "qualification.yaml", "routing.yaml", "sla.yaml");
+    const config = exampleConfig(dir);
+    // The CRM misspelt with a capital, and a note pasted where the schedule goes.
+    const note = "Synchronisation toutes les cinq minutes, sauf le week-end — voir la procédure d'Hélène. ".repeat(40);
+    const text = readFileSync(config, "utf8").replace(/^crm: salesforce/m, "crm: Salesfroce").replace("every: 5m", `every: "${note}"`);
+    writeFileSync(config, text);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    const json = await runCli(["validate", "--json", "--config", config]);
+    expect(json.code).toBe(2);
+    const problems = (JSON.parse(json.stdout) as { problems: Problem[] }).problems.map((p) => [p.line, p.key, p.message]);
+    expect(problems).toEqual([
+      [lineOf("crm: Salesfroce"), "crm", '"Salesfroce" is not one of the choices (did you mean "salesforce"?): write one of salesforce, hubspot'],
+      [lineOf("every: "), "schedule.every", `"${[...note].slice(0, 60).join("")}…" (${[...note].length} characters) is not a duration (write e.g. 30s, 5m, 1h, 2d)`],
+    ]);
+    const plain = await runCli(["validate", "--config", config]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain(`${config}:${lineOf("crm: Salesfroce")}:6: crm: "Salesfroce" is not one of the choices`);
+    expect(plain.stderr.length).toBeLessThan(note.length);
   });
 
   it("names each line indented with a tab, and not the parser's echoes of the first mistake", async () => {

@@ -172,7 +172,7 @@ describe("parseMapping", () => {
     expect(problems).toEqual([
       expect.objectContaining({ file: FILE, line: lineOf(yaml, "sideways"), key: "fields[1].direction" }),
     ]);
-    expect(problems[0]!.message).toContain('"to_crm"');
+    expect(problems[0]!.message).toBe('"sideways" is not one of the choices: write one of to_crm, to_marketing, both, none');
   });
 
   it.each([
@@ -194,7 +194,8 @@ describe("parseMapping", () => {
       "fields[0].transforms[1]",
       'unknown transform "lowercase"; known: trim, case',
     ],
-    ["[trim, { case: lower }]", "[trim, { case: camel }]", "fields[0].transforms[1].case", "Invalid option"],
+    ["[trim, { case: lower }]", "[trim, { case: camel }]", "fields[0].transforms[1].case", '"camel" is not one of the choices: write one of lower, upper, title'],
+    ["[trim, { case: lower }]", "[trim, { case: Lowr }]", "fields[0].transforms[1].case", '"Lowr" is not one of the choices (did you mean "lower"?): write one of lower, upper, title'],
     [
       "[trim, { case: lower }]",
       "[trim, phone_e164]",
@@ -255,7 +256,7 @@ describe("parseMapping", () => {
       "[trim, { case: lower }]",
       "[{ country_iso: alpha3 }]",
       "fields[0].transforms[0].country_iso",
-      "Invalid option",
+      '"alpha3" is not one of the choices',
     ],
     [
       "[trim, { case: lower }]",

@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import { DIGEST_PERIODS, type DigestPeriod } from "../../core/digest/digest.js";
 import { DIGEST_FORMATS, type DigestFormat, renderDigests } from "../../core/digest/render.js";
 import { collectDigests, ownerLeftText, type WrittenDigest, writeDigests } from "../../sync/funnel/digest.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { wire } from "../compose.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -47,7 +48,13 @@ export function registerDigest(program: Command, io: CommandIo): void {
       const now = io.now ?? (() => new Date());
       // Without a store no lead was handed off, so there is no digest to print or write: a missing one is
       // said, not made.
-      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
+      // A digest it only prints reads the activity with the command's own patience (cli/answer-patience.ts);
+      // one it writes waits as a sync does, for the tasks it writes.
+      const wiring = await wire(loaded.config, log, {
+        store: { existing: true },
+        ...(opts.write ? {} : { patience: answerPatience("digest") }),
+        now: io.now,
+      });
       // A written digest's run counts every call the command made for it, as a sync's run does: the
       // digests' activity reads, the preparation (cli/preparation.ts) and the tasks written.
       const callsAtStart = callsSoFar(wiring);

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import type { AuditEntry, QueuedError } from "../../store/port.js";
 import { type Explanation, explainPerson, type FieldExplanation, type PersonExplanation } from "../../sync/explain.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
@@ -16,6 +17,8 @@ import { recordLabel } from "../../core/text/record-label.js";
 import { problemJson } from "../../sync/error-problems.js";
 import { problemLines } from "../error-problem-lines.js";
 import { heldText } from "../../core/funnel/recycle.js";
+import type { QualificationDefinition } from "../../core/scoring/definition.js";
+import { nearMissingText } from "../../core/text/near-missing.js";
 import { type ReportWords, reportWords, stageWord } from "../../report/words.js";
 
 export function registerExplain(program: Command, io: CommandIo): void {
@@ -24,15 +27,16 @@ export function registerExplain(program: Command, io: CommandIo): void {
     .addHelpText("after", "\nExample:\n  leadloop explain ana.lopez@acme.com")
     .action(async function (this: Command, email: string, opts: { json?: boolean }) {
       const { loaded, log } = commandConfig(this, io);
-      // Only reads the store: a missing one is said, not made (README "Exit statuses").
-      const wiring = await wire(loaded.config, log, { store: { existing: true }, now: io.now });
+      // A missing store is said, not made (README "Exit statuses"); both records are read as they are now,
+      // with the command's own patience: a system down is said within 30 s, not after sync.retryPatience.
+      const wiring = await wire(loaded.config, log, { store: { existing: true }, patience: answerPatience("explain"), now: io.now });
       try {
         const found = await explainPerson(email, { ...wiring, recycle: wiring.funnel.qualification.definition.recycle });
         const problems = problemsOf(openErrorsOf(found));
         // `problems` adds to the explanation what `errors list --json` gives each open entry as `problem`.
         const known = found.links.length > 0 || found.person !== null;
         if (opts.json) printJson(io, { ...found, problems: problems.map((p) => problemJson(p, recordNamed)) });
-        else if (known) io.stdout.write(explanationText(found, problems, reportWords(loaded.config.crm)));
+        else if (known) io.stdout.write(explanationText(found, problems, reportWords(loaded.config.crm), wiring.funnel.qualification.definition));
         // Nobody by that email is a failure (exit 1), said on stderr as `route`, `requalify` and `sla --owner`
         // say theirs, so `explain <email> > story.txt` leaves no answer in the file that reads like a story.
         if (!known) io.stderr.write(`leadloop: ${found.email}: no linked records (not synced yet, or no such person)\n`);
@@ -43,7 +47,12 @@ export function registerExplain(program: Command, io: CommandIo): void {
     });
 }
 
-function explanationText(e: Explanation, problems: ErrorProblem<QueuedError>[], words: ReportWords): string {
+function explanationText(
+  e: Explanation,
+  problems: ErrorProblem<QueuedError>[],
+  words: ReportWords,
+  definition: QualificationDefinition,
+): string {
   const out: string[] = [];
   const openErrorLines = problemLinesOnce(problems);
   for (const l of e.links) {
@@ -83,7 +92,7 @@ function explanationText(e: Explanation, problems: ErrorProblem<QueuedError>[], 
     out.push(...openErrorLines(l.openErrors));
     for (const e of l.discardedErrors) out.push(discardedErrorLine(e));
   }
-  if (e.person) out.push(...personLines(e.email, e.person, words, openErrorLines));
+  if (e.person) out.push(...personLines(e.email, e.person, words, openErrorLines, definition));
   return `${out.join("\n")}\n`;
 }
 
@@ -123,7 +132,13 @@ function discardedErrorLine(e: QueuedError): string {
 }
 
 /** The person in the funnel: stage history, score, owner and clock, and what leadloop wrote that no link shows. */
-function personLines(email: string, p: PersonExplanation, words: ReportWords, openErrorLines: OpenErrorLines): string[] {
+function personLines(
+  email: string,
+  p: PersonExplanation,
+  words: ReportWords,
+  openErrorLines: OpenErrorLines,
+  definition: QualificationDefinition,
+): string[] {
   const latest = p.stages.at(-1)?.toStage;
   const stage = latest ? stageWord(latest, words) : "lead (never qualified)";
   const out = [
@@ -140,6 +155,9 @@ function personLines(email: string, p: PersonExplanation, words: ReportWords, op
       "  held from sales: qualified again within the cool-down after the rep's verdict, so the contact keeps that " +
         `verdict and no rep is given the lead; the first sync after ${p.heldUntil} hands it off if it still qualifies then`,
     );
+  // A score past the MQL threshold and no MQL: what keeps them out, where the line above left it unsaid.
+  if (p.score?.nearMissing)
+    out.push(`  not an MQL: one thing keeps them out, ${nearMissingText(definition, p.score.nearMissing)} (\`leadloop near-qualified\` lists everyone so)`);
   if (p.removedRecord)
     out.push(
       `  no CRM record: ${p.removedRecord.reason} (followed ${p.removedRecord.at}); leadloop makes none again, ` +

@@ -264,6 +264,7 @@ export function forecastText(
         `${f.counts.salesUpdatesPerDay ? `${n(f.counts.salesUpdatesPerDay)} sales updates, ` : ""}${f.counts.runsPerDay} runs` +
         `${f.counts.archived ? `, ${binListings(f.counts)} listing ${n(f.counts.archived)} records in HubSpot's recycle bin` : ""})`,
       f.typicalDay,
+      { everyDay: true },
     ),
     `calls that do not scale: a first load ${n(f.fixed.firstLoad.hubspot)} HubSpot and ${n(f.fixed.firstLoad.salesforce)} Salesforce ` +
       `whatever the portal's size; every run ${n(f.fixed.idleRun.hubspot)} and ${n(f.fixed.idleRun.salesforce)}, ` +
@@ -312,17 +313,28 @@ function binListings(counts: Forecast["counts"]): string {
   return listings >= counts.runsPerDay ? "each" : `${listings} of them`;
 }
 
-function loadLines(name: string, l: LoadForecast): string[] {
+/**
+ * A load's lines. A first load over a day's share is spread over days; a day of typical change over it
+ * (`everyDay`) never catches up, since the next day brings as much again: said so, where "spread over
+ * 2 days" read as a delay the sync makes up.
+ */
+function loadLines(name: string, l: LoadForecast, { everyDay = false } = {}): string[] {
   const n = (v: number) => v.toLocaleString("en-US");
   const calls = (s: "hubspot" | "salesforce") => {
     const c = l.calls[s];
     return `${n(c.total)} calls (writes ${n(c.writes)}, reads ${n(c.reads)}, behaviour ${n(c.behaviour)}, match ${n(c.match)})`;
   };
+  const behind = (setting: string) => ` (more than a day holds: the sync falls further behind every day; raise ${setting})`;
   return [
     `${name}:`,
-    `  HubSpot    ${calls("hubspot")}: at least ${duration(l.hubspotSeconds)} under its rate limits, ${pct(l.dailyShare.hubspot)} of a day's allocation`,
+    `  HubSpot    ${calls("hubspot")}: at least ${duration(l.hubspotSeconds)} under its rate limits, ${pct(l.dailyShare.hubspot)} of a day's allocation` +
+      (everyDay && l.dailyShare.hubspot > 1 ? behind("the portal's daily limit (--hubspot-daily), or run less often") : ""),
     `  Salesforce ${calls("salesforce")}: ${pct(l.dailyShare.salesforce)} of leadloop's daily share` +
-      (l.salesforceDays > 1 ? ` (spread over ${l.salesforceDays} days)` : ""),
+      (l.salesforceDays <= 1
+        ? ""
+        : everyDay
+          ? behind("sync.salesforceApiShare or the org's allocation, or run less often")
+          : ` (spread over ${l.salesforceDays} days)`),
   ];
 }
 

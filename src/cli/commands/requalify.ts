@@ -9,6 +9,7 @@ import { openStore } from "../../store/open-store.js";
 import { SALESFORCE_DISPOSITION_REASON, SALESFORCE_LEAD_STATUS } from "../../systems/salesforce/handoff-vocabulary.js";
 import { applyRequalify, planRequalify, type RequalifyPlan, sendRequalify } from "../../sync/funnel/requalify.js";
 import { RunInProgressError } from "../../sync/run-lock.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { runParts, wire } from "../compose.js";
 import { classifyFailure } from "../failure.js";
@@ -38,7 +39,7 @@ interface RequalifyResult {
  * How long each call of the requalify's writes keeps being retried (at most `sync.retryPatience`): an
  * admin waits at a terminal, and what is not written in that time the next sync writes from the store.
  */
-const REQUALIFY_PATIENCE = { ms: 30_000, name: "requalify's own, shorter than sync.retryPatience" };
+const REQUALIFY_PATIENCE = answerPatience("requalify");
 
 /** The marketing system's name in the store: the contact lives in HubSpot in both CRM modes. */
 const MARKETING_SYSTEM = "hubspot";
@@ -94,7 +95,8 @@ export function registerRequalify(program: Command, io: CommandIo): void {
         const why =
           err instanceof RunInProgressError
             ? `another leadloop run holds the state store${err.held ? ` (${err.held.holder})` : ""}`
-            : classifyFailure(err, { runsSync: false }).message;
+            : // Its closing full stop goes: the reason sits in brackets inside this sentence.
+              classifyFailure(err, { runsSync: false }).message.replace(/\.$/, "");
         done = result(plan, true, `requalified ${what}, kept in the store but not written yet (${why}); the next sync writes it`);
         io.outcome.exitCode = EXIT.unavailable;
       }

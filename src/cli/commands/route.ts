@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { normalizeEmail } from "../../core/records.js";
 import { explainRoute, formatRouteExplanation, routablePerson } from "../../core/routing/index.js";
 import { personAccounts } from "../../sync/funnel/account-lookup.js";
+import { answerPatience } from "../answer-patience.js";
 import { declareCommand } from "../command-list.js";
 import { withEmailOperand } from "../email-argument.js";
 import { wire } from "../compose.js";
@@ -19,7 +20,8 @@ export function registerRoute(program: Command, io: CommandIo): void {
       const { loaded, log } = commandConfig(this, io);
       // Reads the store's links when there is one; routes from the systems alone before the first sync,
       // creating no store (README "Exit statuses").
-      const wiring = await wire(loaded.config, log, { store: { inMemoryWhenMissing: true }, now: io.now });
+      // The contact and its records are read with the command's own patience (cli/answer-patience.ts).
+      const wiring = await wire(loaded.config, log, { store: { inMemoryWhenMissing: true }, patience: answerPatience("route"), now: io.now });
       try {
         const key = normalizeEmail(email) ?? email;
         const [person] = await wiring.marketing.findBy(

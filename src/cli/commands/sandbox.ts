@@ -14,7 +14,7 @@ import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
 import { declareCommand } from "../command-list.js";
-import { type CommandIo, globalOptions, makeLogger } from "../context.js";
+import { type CommandIo, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { progressLine } from "../progress.js";
 import { runOnce } from "../run-once.js";
@@ -98,6 +98,15 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         );
 
         if (opts.keep) {
+          // No run to summarise: with --json, stdout has the one object a script reads the emulators and
+          // the config from, where it stayed empty (the lines above go to stderr then).
+          if (opts.json)
+            printJson(io, {
+              hubspot: { url: hubspot.url, tier: hubspot.tier },
+              salesforce: salesforce ? { url: salesforce.url } : null,
+              config: configFile,
+              crm: opts.crm,
+            });
           io.stderr.write("waiting; Ctrl-C to stop\n");
           await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
           io.outcome.exitCode = EXIT.ok;

@@ -14,6 +14,7 @@ import type { QualificationDefinition } from "../../core/scoring/definition.js";
 import { BEHAVIOUR_SOURCE_FACT, describeSource } from "../../sync/funnel/behaviour-reader.js";
 import type { PortalBehaviour } from "../../sync/funnel/funnel-setup.js";
 import { declareCommand } from "../command-list.js";
+import { answerPatience } from "../answer-patience.js";
 import { wire } from "../compose.js";
 import { checkLive } from "../live-check.js";
 import { type CommandIo, commandConfig, printJson } from "../context.js";
@@ -64,7 +65,8 @@ export function registerValidate(program: Command, io: CommandIo): void {
       if (opts.live) {
         // A check creates no store: the behaviour source it finds is kept for the next run only in a store
         // that exists already (a first sync probes the portal itself).
-        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true }, now: io.now });
+        // Each call with the command's own patience (cli/answer-patience.ts): an admin waits on the check.
+        const wiring = await wire(config, log, { store: { inMemoryWhenMissing: true }, patience: answerPatience("validate --live"), now: io.now });
         try {
           // Which behaviour sources the portal offers (one call), kept for the next run's start.
           const portal = await wiring.funnel.activities.probeEventsApi();
@@ -120,8 +122,12 @@ export function registerValidate(program: Command, io: CommandIo): void {
           io.stdout.write(`${p.source}${p.line ? `:${p.line}` : ""}: ${p.severity}: ${p.field} (${p.side}): ${p.message}\n`);
         }
         const warnings = problems.length - errors.length;
-        if (opts.live && errors.length === 0)
-          io.stdout.write(`mappings and disposition statuses match the live schemas${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}\n`);
+        const warned = warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+        // The last line says the outcome either way: the "N fields ok" of the files' check above is no
+        // verdict on the live schemas, and a list ending on a warning left exit 2 unexplained.
+        if (opts.live && errors.length === 0) io.stdout.write(`mappings and disposition statuses match the live schemas${warned}\n`);
+        else if (opts.live)
+          io.stdout.write(`the live check failed: ${errors.length} error${errors.length === 1 ? "" : "s"} above${warned}, each to fix before a sync\n`);
       }
       io.outcome.exitCode = errors.length === 0 ? EXIT.ok : EXIT.config;
     });
