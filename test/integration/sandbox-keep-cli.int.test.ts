@@ -3,7 +3,7 @@
 // (`sync -c sandbox/leadloop.yaml --dry-run`, `validate -c sandbox/leadloop.yaml --live`), and Ctrl-C or
 // SIGTERM ends it with 0. The built command runs in a child process, as a terminal runs it.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
@@ -63,10 +63,28 @@ describe("leadloop sandbox --keep", () => {
     expect(JSON.parse(live.stdout)).toMatchObject({ ok: true, live: true });
   }, 120_000);
 
-  it("ends with 0 on SIGTERM", async () => {
+  it("refuses a second sandbox in its folder, naming its process, and leaves its config and store as they are", async () => {
+    // Before, the second sandbox deleted the kept store and wrote a config naming its own emulators, gone
+    // when it ended: the admin's next `sync -c` against the kept sandbox failed to connect.
+    const kept = readFileSync(config, "utf8");
+    const storeThere = existsSync(join(dir, "state.db"));
+    const second = await runCli(["sandbox", "--once", "--seed", "3", "--contacts", "10", "--config-out", config]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`a sandbox --keep (pid ${child.pid}) serves ${config}`);
+    expect(second.stderr).toContain(`kill -TERM ${child.pid}`);
+    expect(second.stderr).not.toContain("unexpected error");
+    expect(second.stdout).toBe("");
+    expect(readFileSync(config, "utf8")).toBe(kept);
+    expect(existsSync(join(dir, "state.db"))).toBe(storeThere);
+  }, 120_000);
+
+  it("ends with 0 on SIGTERM, and a sandbox may use its folder again", async () => {
     child.kill("SIGTERM");
     expect(await exited).toEqual({ code: 0, signal: null });
-  });
+    const again = await runCli(["--log-level", "error", "sandbox", "--once", "--seed", "3", "--contacts", "10", "--config-out", config]);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+  }, 120_000);
 });
 
 describe("leadloop sandbox --keep --json", () => {

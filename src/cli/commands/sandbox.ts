@@ -13,6 +13,7 @@ import { startSalesforceEmulator } from "../../sandbox/salesforce/emulator.js";
 import { writeSandboxConfig } from "../../sandbox/sandbox-config.js";
 import { sandboxRoutingText } from "../../sandbox/sandbox-routing.js";
 import { generateSeed } from "../../sandbox/seed/generate.js";
+import { markKeptFolder, refuseKeptFolder } from "../sandbox-keep.js";
 import { declareCommand } from "../command-list.js";
 import { type CommandIo, globalOptions, makeLogger, printJson } from "../context.js";
 import { EXIT } from "../exit-codes.js";
@@ -71,6 +72,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       const runs = opts.once ? 1 : opts.runs;
       // Refused before the emulators start: a folder or an unwritable path fails nothing half-way.
       const configFile = prepareOptionFile("--config-out", opts.configOut);
+      refuseKeptFolder(dirname(configFile), configFile);
       const storePath = join(dirname(configFile), "state.db");
       // The sandbox's runs follow the people's acts within a second, in real time: with HubSpot's search
       // lag on, each act would show one run late (the look-back still finds it; test/integration/
@@ -107,8 +109,12 @@ export function registerSandbox(program: Command, io: CommandIo): void {
               config: configFile,
               crm: opts.crm,
             });
+          const unmark = markKeptFolder(dirname(configFile));
+          // Listened for before the line is written: a script that stops the sandbox as soon as it reads the
+          // line sent its signal before the listeners were there, and the signal's default ended the process.
+          const stopped = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
           io.stderr.write("waiting; Ctrl-C to stop\n");
-          await Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
+          await stopped.finally(unmark);
           io.outcome.exitCode = EXIT.ok;
           return;
         }
