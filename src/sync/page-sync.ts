@@ -42,6 +42,7 @@ import { deletionsFollowed, notFound } from "./deletions.js";
 import { answeredMerge, clocksMoved, contactsMerged, followMerge, mergesFollowed, owedToSurvivors, unlessMoved } from "./merges.js";
 import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
+import { writeOptions } from "./execute/send-writes.js";
 import type { HeldCreates } from "./held-creates.js";
 import { groupBy } from "../core/grouping.js";
 import { payloadValue } from "../core/payload-text.js";
@@ -211,12 +212,14 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   // A create that upserts on its source's id waits for more of its kind from later groups (sent again
   // after a stop, it finds the record it made); one decided again after a refusal goes now, with its entry.
   let cursor = input.cursor;
+  let jobs: PairWrite[] = [];
   if (input.creates && !input.retrying) {
     const refusedBefore = new Set(decidedAgain.map((d) => d.pw));
-    ({ send: work, cursor } = input.creates.take(work, records.map((r) => r.id), input.cursor, {
+    ({ send: work, jobs, cursor } = input.creates.take(work, records.map((r) => r.id), input.cursor, {
       last: input.last === true,
       holdable: (pw, side) => !refusedBefore.has(pw) && pw[side]!.upsertOn !== undefined && pw[side]!.upsertOn === externalIdOf(pw.mapping, side),
       sourceId: (pw) => (pw.pairing as Pairing).sourceId,
+      jobsAbove: (side) => port(ctx, side).bulkThreshold,
     }));
   }
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what
@@ -225,6 +228,9 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   // entry is resolved.
   const deferred = (pw: PairWrite, side: SideName) => !input.retrying && waitsForDrain(pw, side);
   const outcomes = await writePairs(ctx, work, (pw, side) => !deferred(pw, side));
+  // A large load's held creates of one object, a bulk job's worth (held-creates.ts): upserts on their
+  // source's id, so a job sent again after a stop or a crash finds the records the first one made.
+  if (jobs.length > 0) outcomes.push(...(await writePairs(ctx, jobs, () => true, writeOptions(ctx, true))));
   commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
   for (const o of outcomes) {
     const p = o.pair.pairing as Pairing;

@@ -8,7 +8,7 @@ import type { AuditEntry } from "../store/port.js";
 import type { PlannedWrite } from "./planned-write.js";
 import { port, type RunContext, type SideName } from "./run-context.js";
 import { sendWrites } from "./execute/send-writes.js";
-import type { RecordFailure, RecordWrite } from "./system-port.js";
+import type { RecordFailure, RecordWrite, WriteOptions } from "./system-port.js";
 import { groupBy } from "../core/grouping.js";
 
 /** What one record pair asks to write: at most one write per side. */
@@ -44,11 +44,15 @@ export interface PairOutcome {
   audit: AuditEntry[];
 }
 
-/** Sends the pairs' writes (those `send` picks: all by default) and says what became of each pair. */
+/**
+ * Sends the pairs' writes (those `send` picks: all by default) and says what became of each pair; `how`:
+ * as bulk jobs (the field sync's held creates of a large load, held-creates.ts).
+ */
 export async function writePairs(
   ctx: RunContext,
   pairs: readonly PairWrite[],
   send: (pair: PairWrite, side: SideName) => boolean = () => true,
+  how?: WriteOptions,
 ): Promise<PairOutcome[]> {
   // Each pair's outcome sits beside it by position and travels with its items: a page's writes mostly
   // wait for the drain, so most pairs send nothing and need no look-up table.
@@ -69,7 +73,7 @@ export async function writePairs(
     }
     if (items.length === 0) continue;
     for (const [object, group] of groupBy(items, (i) => i.planned.object)) {
-      for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, group)) {
+      for (const { item, outcome: result, audit } of await sendWrites(ctx, system, object, group, how)) {
         const outcome = item.outcome;
         if (!result.ok) {
           outcome.failedSides.push(side);

@@ -30,6 +30,31 @@ describe("the field sync's creates held across groups", () => {
     expect(byEmail.size).toBe(CONTACTS);
   });
 
+  it("past sync.bulkThreshold, sends a load's new Leads as Bulk API 2.0 upsert jobs of up to 2,000, each made once", async () => {
+    // The stream's first group decides about 143 creates, past a threshold of 100: the Leads then wait for
+    // a job's worth, and the stream's end sends the 308 as one job, where they took two Collections calls.
+    await loop.close();
+    loop = await startLoop({ bulkThreshold: 100 });
+    const { fresh } = seedPeople(loop);
+    const creates = watchLeadCreates(loop);
+    const jobs: { object: string; operation: string; externalIdFieldName?: string }[] = [];
+    const stop = loop.salesforce.calls.observe((call) => {
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest") jobs.push(call.body as (typeof jobs)[number]);
+    });
+    const result = await loop.sync();
+    creates.stop();
+    stop();
+    expect(result.summary.status).toBe("succeeded");
+    // No Lead upsert through Collections: the one job made them all.
+    expect(creates.calls).toEqual([]);
+    const leadJobs = jobs.filter((job) => job.object === "Lead" && job.operation === "upsert");
+    expect(leadJobs).toEqual([expect.objectContaining({ object: "Lead", operation: "upsert", externalIdFieldName: "HubSpot_Contact_Id__c" })]);
+    const { byContact, byEmail } = leadsByContact(loop);
+    expect(fresh.filter((id) => byContact.get(id) !== 1)).toEqual([]);
+    expect([...byEmail.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(byEmail.size).toBe(CONTACTS);
+  });
+
   it("a run stopped while creates are held leaves its cursor before them: the next run makes each Lead once", async () => {
     const { fresh } = seedPeople(loop);
     const creates = watchLeadCreates(loop);

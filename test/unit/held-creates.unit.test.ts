@@ -1,13 +1,12 @@
-// A stream of 100,000 creates over 50 groups through the field sync's holder (src/sync/held-creates.ts):
-// it never holds a call's worth of a target, sends each create once, and hands out each cursor once,
-// never one past a create still held.
+// Long streams of creates through the field sync's holder (src/sync/held-creates.ts): it never holds a
+// call's worth of a target (a job's worth past the system's bulk threshold), sends each create once, and
+// hands out each cursor once, never one past a create still held.
 import type { ObjectMapping } from "../../src/core/mapping.js";
 import { HELD_CREATES_BATCH, HeldCreates } from "../../src/sync/held-creates.js";
+import { BULK_JOB_RECORDS } from "../../src/sync/outbox/drain.js";
 import type { PairWrite } from "../../src/sync/write-pairs.js";
 
 const LEAD = { pair: "contact", crmObject: "Lead", marketingObject: "contacts", crmExternalId: "HubSpot_Contact_Id__c" } as unknown as ObjectMapping;
-const GROUPS = 50;
-const PER_GROUP = 2_000;
 
 /** A Lead create of contact `id`, upserting on the contact's id. */
 function leadCreate(id: string): PairWrite {
@@ -20,50 +19,84 @@ function leadCreate(id: string): PairWrite {
   };
 }
 
+interface Streamed {
+  taken: number;
+  /** Each create's sends: calls and jobs. */
+  sent: Map<string, number>;
+  /** The size of each group's calls and of its jobs, in order. */
+  calls: number[];
+  jobs: number[];
+  mostHeld: number;
+}
+
+/**
+ * `groups` groups of about `perGroup` creates (unequal, so what is held carries across groups) through one
+ * holder, checking at each group that a cursor handed out is past no create still held.
+ */
+function stream(groups: number, perGroup: number, jobsAbove?: number): Streamed {
+  const holder = new HeldCreates();
+  const out: Streamed = { taken: 0, sent: new Map(), calls: [], jobs: [], mostHeld: 0 };
+  let sentCount = 0;
+  let lastCommitted = -1;
+  const groupOf = new Map<string, number>();
+  for (let g = 0; g < groups; g++) {
+    const count = perGroup + (g % 3 === 0 ? 37 : -37);
+    const ids = Array.from({ length: count }, (_, i) => `c${g}-${i}`);
+    for (const id of ids) groupOf.set(id, g);
+    const due = holder.take(ids.map(leadCreate), ids, { system: "hubspot", object: "contacts", value: `2026-12-0${1 + (g % 9)}`, lastId: `${g}` }, {
+      last: g === groups - 1,
+      holdable: (pw, side) => pw[side]?.upsertOn !== undefined,
+      sourceId: (pw) => (pw.pairing as { sourceId: string }).sourceId,
+      ...(jobsAbove === undefined ? {} : { jobsAbove: () => jobsAbove }),
+    });
+    out.taken += count;
+    for (const pw of [...due.send, ...due.jobs]) {
+      const id = (pw.pairing as { sourceId: string }).sourceId;
+      out.sent.set(id, (out.sent.get(id) ?? 0) + 1);
+      sentCount++;
+    }
+    if (due.send.length > 0) out.calls.push(due.send.length);
+    if (due.jobs.length > 0) out.jobs.push(due.jobs.length);
+    out.mostHeld = Math.max(out.mostHeld, out.taken - sentCount);
+    if (due.cursor) {
+      const committed = Number(due.cursor.lastId);
+      expect(committed).toBeGreaterThan(lastCommitted);
+      // Every create of the groups up to the committed one is sent.
+      const unsent: string[] = [];
+      for (const [id, group] of groupOf) {
+        if (group > committed) continue;
+        if (out.sent.get(id) !== 1) unsent.push(id);
+        groupOf.delete(id);
+      }
+      expect(unsent).toEqual([]);
+      lastCommitted = committed;
+    }
+  }
+  expect(out.sent.size).toBe(out.taken);
+  expect([...out.sent.values()].every((n) => n === 1)).toBe(true);
+  expect(lastCommitted).toBe(groups - 1);
+  return out;
+}
+
 describe("the held creates of a long stream", () => {
   it("holds at most 199 of 100,000 creates, sends each once, and commits no cursor past one held", () => {
-    const holder = new HeldCreates();
-    const sent = new Map<string, number>();
-    let taken = 0;
-    let sentCount = 0;
-    let lastCommitted = -1;
-    /** The group each create came in, to check a cursor handed out against what is still held. */
-    const groupOf = new Map<string, number>();
-    for (let g = 0; g < GROUPS; g++) {
-      // Groups of unequal size, so what is held carries across groups.
-      const count = PER_GROUP + (g % 3 === 0 ? 37 : -37);
-      const ids = Array.from({ length: count }, (_, i) => `c${g}-${i}`);
-      for (const id of ids) groupOf.set(id, g);
-      const due = holder.take(ids.map(leadCreate), ids, { system: "hubspot", object: "contacts", value: `2026-12-0${1 + (g % 9)}`, lastId: `${g}` }, {
-        last: g === GROUPS - 1,
-        holdable: (pw, side) => pw[side]?.upsertOn !== undefined,
-        sourceId: (pw) => (pw.pairing as { sourceId: string }).sourceId,
-      });
-      taken += count;
-      for (const pw of due.send) {
-        const id = (pw.pairing as { sourceId: string }).sourceId;
-        sent.set(id, (sent.get(id) ?? 0) + 1);
-        sentCount++;
-      }
-      const held = taken - sentCount;
-      expect(held).toBeLessThan(HELD_CREATES_BATCH);
-      if (g < GROUPS - 1) expect(due.send.length % HELD_CREATES_BATCH).toBe(0);
-      if (due.cursor) {
-        const committed = Number(due.cursor.lastId);
-        expect(committed).toBeGreaterThan(lastCommitted);
-        // Every create of the groups up to the committed one is sent.
-        const unsent: string[] = [];
-        for (const [id, group] of groupOf) {
-          if (group > committed) continue;
-          if (sent.get(id) !== 1) unsent.push(id);
-          groupOf.delete(id);
-        }
-        expect(unsent).toEqual([]);
-        lastCommitted = committed;
-      }
-    }
-    expect(sent.size).toBe(taken);
-    expect([...sent.values()].every((n) => n === 1)).toBe(true);
-    expect(lastCommitted).toBe(GROUPS - 1);
+    const { calls, jobs, mostHeld } = stream(50, 2_000);
+    expect(mostHeld).toBeLessThan(HELD_CREATES_BATCH);
+    expect(calls.slice(0, -1).every((n) => n % HELD_CREATES_BATCH === 0)).toBe(true);
+    expect(jobs).toEqual([]);
+  });
+
+  it("past the system's bulk threshold holds a job's worth: 14,408 creates go 200 a call to the threshold, then in jobs of 2,000", () => {
+    // 50 groups of about 300 creates (a 1M first load's Leads come about 100 to a group of 2,000 contacts).
+    const { taken, calls, jobs, mostHeld } = stream(50, 300, 10_000);
+    expect(mostHeld).toBeLessThan(BULK_JOB_RECORDS);
+    // Up to the threshold: calls of 200 (the last of them as the stream passed it).
+    expect(calls.every((n) => n % HELD_CREATES_BATCH === 0)).toBe(true);
+    const inCalls = calls.reduce((a, b) => a + b, 0);
+    expect(inCalls).toBeLessThanOrEqual(10_000);
+    expect(inCalls).toBeGreaterThan(10_000 - 2 * 300);
+    // Then jobs of 2,000 and the stream's end in one last job.
+    expect(jobs.slice(0, -1).every((n) => n === BULK_JOB_RECORDS)).toBe(true);
+    expect(jobs.length).toBe(Math.ceil((taken - inCalls) / BULK_JOB_RECORDS));
   });
 });

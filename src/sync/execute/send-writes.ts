@@ -22,6 +22,14 @@ export interface Sent<T extends Sendable> {
   audit: AuditEntry[];
 }
 
+/**
+ * The options a run's writes go with: as bulk jobs or not, the run lock's renewal while a job is waited for,
+ * and the run's stop.
+ */
+export function writeOptions(ctx: RunContext, bulk: boolean): WriteOptions {
+  return { bulk, ...(ctx.heartbeat ? { waiting: ctx.heartbeat } : {}), ...(ctx.signal ? { stop: ctx.signal } : {}) };
+}
+
 /** Sends writes of one object to one system (`how`: as bulk jobs, the drain's call); the caller commits what comes back. */
 export async function sendWrites<T extends Sendable>(
   ctx: RunContext,

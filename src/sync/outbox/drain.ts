@@ -12,7 +12,7 @@ import {
   PASSING_CLASSES,
   type PersonContactWritten,
 } from "../../store/port.js";
-import { portFor, sendWrites } from "../execute/send-writes.js";
+import { portFor, sendWrites, writeOptions } from "../execute/send-writes.js";
 import type { RunContext } from "../run-context.js";
 import { bump } from "../run-summary.js";
 import { refusalMessage } from "../system-port.js";
@@ -432,7 +432,7 @@ async function sendBatch(
   bulk = false,
 ): Promise<void> {
   const { system, object } = batch[0]!.entries[0]!;
-  const how = { bulk, ...(ctx.heartbeat ? { waiting: ctx.heartbeat } : {}), ...(ctx.signal ? { stop: ctx.signal } : {}) };
+  const how = writeOptions(ctx, bulk);
   const port = portFor(ctx, system);
   // An open task decided by an earlier run is due by the clock this drain starts (late-clocks.ts).
   await clocks.start(batch.flatMap((w) => w.entries));
