@@ -3,7 +3,7 @@
 // emulators and write a config naming its own, gone when it ends. It is refused instead, naming the
 // process (exit 1, as a second daemon on a store is); a mark whose process is gone is taken over.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { livePidHere, runLockHolder } from "../sync/run-lock.js";
 
 const MARK_FILE = "sandbox-keep.holder";
@@ -13,11 +13,11 @@ export class SandboxKeptError extends Error {
   readonly errorClass = "conflict";
 }
 
-/** Throws SandboxKeptError when a `sandbox --keep` still running on this host serves `folder`. */
-export function refuseKeptFolder(folder: string, config: string): void {
+/** Throws SandboxKeptError when a `sandbox --keep` still running on this host serves `config`'s folder. */
+export function refuseKeptFolder(config: string): void {
   let holder: string;
   try {
-    holder = readFileSync(join(folder, MARK_FILE), "utf8").trim();
+    holder = readFileSync(join(dirname(config), MARK_FILE), "utf8").trim();
   } catch {
     return;
   }
@@ -30,9 +30,9 @@ export function refuseKeptFolder(folder: string, config: string): void {
   );
 }
 
-/** Marks `folder` as served by this process until the returned function takes the mark away. */
-export function markKeptFolder(folder: string): () => void {
-  const path = join(folder, MARK_FILE);
+/** Marks `config`'s folder as served by this process until the returned function takes the mark away. */
+export function markKeptFolder(config: string): () => void {
+  const path = join(dirname(config), MARK_FILE);
   const holder = runLockHolder("sandbox-keep");
   writeFileSync(path, `${holder}\n`);
   return () => {

@@ -72,7 +72,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
       const runs = opts.once ? 1 : opts.runs;
       // Refused before the emulators start: a folder or an unwritable path fails nothing half-way.
       const configFile = prepareOptionFile("--config-out", opts.configOut);
-      refuseKeptFolder(dirname(configFile), configFile);
+      refuseKeptFolder(configFile);
       const storePath = join(dirname(configFile), "state.db");
       // The sandbox's runs follow the people's acts within a second, in real time: with HubSpot's search
       // lag on, each act would show one run late (the look-back still finds it; test/integration/
@@ -109,7 +109,7 @@ export function registerSandbox(program: Command, io: CommandIo): void {
               config: configFile,
               crm: opts.crm,
             });
-          const unmark = markKeptFolder(dirname(configFile));
+          const unmark = markKeptFolder(configFile);
           // Listened for before the line is written: a script that stops the sandbox as soon as it reads the
           // line sent its signal before the listeners were there, and the signal's default ended the process.
           const stopped = Promise.race([once(process, "SIGINT"), once(process, "SIGTERM")]);
