@@ -69,6 +69,12 @@ export interface WriteOptions {
    * the write ends with StoppedBeforeCall, nothing more sent; its records stay in the outbox for the next run.
    */
   stop?: AbortSignal;
+  /**
+   * The caller sends a bulk job's writes the job did not save again itself, outside a job, gathering several
+   * jobs' into full calls (outbox/drain.ts): they come back as `outsideJob` failures instead of going again
+   * at once, a call per job.
+   */
+  outsideJobLater?: boolean;
 }
 
 export interface RecordFailure {
@@ -95,6 +101,14 @@ export interface RecordFailure {
    * as a refusal in passing, the runs' to send again. A refusal in passing (`transient`) to any other caller.
    */
   unprocessed?: true;
+  /**
+   * A complete bulk job did not save this write (a Salesforce row in its failed results). Nothing was
+   * written; sent again outside a job (a plain batch of the system's API) it gets its own answer: an update
+   * saves past a duplicate rule's alert, which no job can (Bulk API 2.0 takes no Duplicate Rule Header),
+   * any other refusal is the record's own. Given only to a caller that asked to send these itself
+   * (WriteOptions.outsideJobLater); the adapter sends them again for any other.
+   */
+  outsideJob?: true;
 }
 
 /**

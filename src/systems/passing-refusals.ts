@@ -21,10 +21,11 @@ export const PASSING_PATIENCE_MS = 30_000;
 /**
  * Whether this outcome is a refusal in passing (PASSING_CLASSES). A lock that lasts hours (an approval's,
  * RecordFailure.lastingLock) is not: this call's half minute would only hold the run, so the runs alone
- * send it again (store/port.ts `sentAgainByRuns`).
+ * send it again (store/port.ts `sentAgainByRuns`). Nor is a write a bulk job did not save, handed back
+ * for its caller to send again outside a job with others (RecordFailure.outsideJob).
  */
 export function refusedInPassing(outcome: WriteOutcome | undefined): boolean {
-  return outcome !== undefined && !outcome.ok && PASSING_CLASSES.has(outcome.error.errorClass);
+  return outcome !== undefined && !outcome.ok && PASSING_CLASSES.has(outcome.error.errorClass) && !outcome.error.outsideJob;
 }
 
 export interface PassingRetry {

@@ -7,11 +7,9 @@ import { recordActivity } from "../../src/sandbox/hubspot/contact-activity.js";
 import { drainOutbox } from "../../src/sync/outbox/drain.js";
 import { decide } from "../../src/sync/outbox/decide.js";
 import { funnelWrite } from "../../src/sync/outbox/funnel-write.js";
-import type { RunContext } from "../../src/sync/run-context.js";
-import { emptySummary } from "../../src/sync/run-summary.js";
-import { silentLogger } from "../../src/log/logger.js";
 import { funnelFor, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { loopRunContext } from "../support/loop-run-context.js";
 
 const FIRST = ["Zoë", "Łukasz", "Inès", "Søren", "María José", "François", "Ayşe", "Jürgen", "Chloé", "Nuño"];
 const LAST = ["Lefèvre", "Nowak", "García-Peña", "Ødegaard", "Müller", "O'Brien", "Dubois", "Çelik"];
@@ -193,18 +191,7 @@ describe("the drain sends a record's writes as one across its pages", () => {
     const companies = Array.from({ length: 300 }, (_, i) =>
       loop.hubspot.data.createObject("companies", { name: `Société ${LAST[i % LAST.length]} ${i}`, domain: `societe-${i}.fr` }).id,
     );
-    const ctx: RunContext = {
-      runId: "run-later",
-      until: new Date().toISOString(),
-      now: () => new Date(),
-      log: silentLogger,
-      store: loop.store,
-      marketing: loop.hubspotAdapter,
-      crm: loop.salesforceAdapter,
-      summary: emptySummary("run-later", false, new Date().toISOString(), ["hubspot", "salesforce"]),
-      createdPeople: [],
-      includeInCrm: async (records) => new Set(records.map((r) => r.id)),
-    };
+    const ctx = loopRunContext(loop, "run-later");
     const write = (key: string, object: string, recordId: string, fields: Record<string, string>) =>
       funnelWrite(ctx, { key, phase: key.split(":")[0]!, side: "marketing", object, recordId, fields, rule: "test", personId: null });
     // The drain's first page (2,000 entries) is every contact's score: full batches, but 150 of those

@@ -3,14 +3,13 @@
 // page, and a run stopped while writes wait in the outbox leaves them there for the next run, which
 // sends each exactly once (ARCHITECTURE.md "One write path").
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
-import { silentLogger } from "../../src/log/logger.js";
 import { decide } from "../../src/sync/outbox/decide.js";
 import { drainOutbox } from "../../src/sync/outbox/drain.js";
 import { funnelWrite } from "../../src/sync/outbox/funnel-write.js";
 import type { RunContext } from "../../src/sync/run-context.js";
-import { emptySummary } from "../../src/sync/run-summary.js";
 import { funnelFor, pricingAndDemo, REPS, seedReps } from "../support/funnel-harness.js";
 import { type LoopHarness, startLoop } from "../support/loop-harness.js";
+import { loopRunContext } from "../support/loop-run-context.js";
 
 const FIRST = ["Zoë", "Łukasz", "Inès", "Søren", "María José", "François", "Ayşe", "Jürgen", "Chloé", "Nuño"];
 const LAST = ["Lefèvre", "Nowak", "García-Peña", "Ødegaard", "Müller", "O'Brien", "Dubois", "Çelik"];
@@ -147,7 +146,7 @@ describe("the run's writes go out in full batches", () => {
     const companies = Array.from({ length: 1000 }, (_, i) =>
       loop.hubspot.data.createObject("companies", { name: `Société ${LAST[i % LAST.length]} ${i}`, domain: `societe-${i}.fr` }).id,
     );
-    const ctx = runContext(loop, "run-pages");
+    const ctx = loopRunContext(loop, "run-pages");
     const write = marketingWrite(ctx);
     // Decided interleaved, so the drain's first page (2,000) holds 1,000 of each object and the second
     // the rest: 300 contacts, then a later phase's write to 40 of those same contacts.
@@ -184,7 +183,7 @@ describe("the run's writes go out in full batches", () => {
     const contacts = createContacts(loop, 150, "lastname", LAST);
     const parked = new Set(contacts.filter((_, i) => i % 5 === 0));
     for (const id of parked) loop.hubspot.data.updateObject("contacts", id, { lifecyclestage: "opportunity" });
-    const ctx = runContext(loop, "run-clears");
+    const ctx = loopRunContext(loop, "run-clears");
     const decided = contacts.map((id, i) =>
       funnelWrite(ctx, {
         key: `qualification:${id}`,
@@ -225,7 +224,7 @@ describe("the run's writes go out in full batches", () => {
     // a first load's million waiting entries held in memory were its largest live set), and each contact
     // still leaves in one write: 25 calls of 100.
     const contacts = createContacts(loop, 2500, "lastname", LAST);
-    const ctx = runContext(loop, "run-held");
+    const ctx = loopRunContext(loop, "run-held");
     const write = marketingWrite(ctx);
     const decided = contacts.map((id, i) => write(`qualification:${id}`, "contacts", id, { leadloop_score: String(50 + (i % 30)) }));
     const again = contacts.filter((_, i) => i % 20 === 3);
@@ -306,18 +305,3 @@ describe("the run's writes go out in full batches", () => {
   });
 });
 
-function runContext(loop: LoopHarness, runId: string): RunContext {
-  const now = new Date();
-  return {
-    runId,
-    until: now.toISOString(),
-    now: () => new Date(),
-    log: silentLogger,
-    store: loop.store,
-    marketing: loop.hubspotAdapter,
-    crm: loop.salesforceAdapter,
-    summary: emptySummary(runId, false, now.toISOString(), ["hubspot", "salesforce"]),
-    createdPeople: [],
-    includeInCrm: async (records) => new Set(records.map((r) => r.id)),
-  };
-}

@@ -8,7 +8,11 @@ import { jest } from "@jest/globals";
 import { followUpTaskKey } from "../../src/sync/funnel/task-write.js";
 import { RUN_LOCK } from "../../src/sync/run-lock.js";
 import { funnelFor, pricingAndDemo, seedSgiCompany, startLoopWithReps } from "../support/funnel-harness.js";
-import { type LoopHarness, tick } from "../support/loop-harness.js";
+import { type LoopHarness, startLoop, tick } from "../support/loop-harness.js";
+import { loopRunContext } from "../support/loop-run-context.js";
+import { decide } from "../../src/sync/outbox/decide.js";
+import { drainOutbox } from "../../src/sync/outbox/drain.js";
+import { funnelWrite } from "../../src/sync/outbox/funnel-write.js";
 import { infoLog } from "../support/info-log.js";
 import { salesforceWritesOf } from "../support/salesforce-writes.js";
 
@@ -106,8 +110,9 @@ describe("a drain with more Salesforce writes pending than sync.bulkThreshold", 
 
     const writes = await writesOf(sync);
 
-    // Before, batches of 200: two Collections calls each (200 and 40).
-    expect(drained(writes)).toEqual(["bulk Task upsert", "bulk Lead update"]);
+    // Before, batches of 200: two Collections calls each (200 and 40). The task the job did not save goes
+    // again outside it, at the drain's end, for Collections' own answer.
+    expect(drained(writes)).toEqual(["bulk Task upsert", "bulk Lead update", "collections Task 1"]);
     expectOneLeadEach(ids);
     expect(tasks()).toHaveLength(TASKS - 1);
     // Every Lead but the refused task's has its handoff: that one's record write waits for the task, pending
@@ -238,6 +243,46 @@ describe("a drain polling a Bulk API 2.0 job keeps to the run lock", () => {
     expect(String(failure)).toContain("host-b:4343");
     expect(results).toBe(0);
     expect((await loop.store.listOutbox()).filter((e) => e.object === "Task")).toHaveLength(TASKS);
+  });
+});
+
+describe("a drain's Lead update jobs meeting an alerting duplicate rule", () => {
+  // Bulk API 2.0 takes no Duplicate Rule Header: the standard Lead rule refuses a job's update of a Lead a
+  // rep's second Lead matches, where a Collections update saves past the alert. A first load's Lead jobs
+  // each met a few such Leads; each job's were read from its failed results and sent again on their own.
+  it("sends the rows three jobs did not save again in one Collections update, reading no failed results", async () => {
+    loop = await startLoop({ bulkThreshold: THRESHOLD });
+    const LEADS = 4500;
+    const ids = Array.from({ length: LEADS }, (_, i) =>
+      sf().insert("Lead", {
+        FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!,
+        LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`,
+        Company: `Société Générale d'Ingénierie ${i}`,
+        Email: `prospect.${i}@sgi-ingenierie.fr`,
+      }),
+    );
+    // A rep's second Lead for three people in each job of 2,000 (the last of 500), typed without the email.
+    const twins = [5, 1999, 2000, 3333, 4000, 4499, 17, 2500, 4321];
+    for (const i of twins) {
+      sf().insert("Lead", { FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!, LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`, Company: `SGI ${i}` });
+      sf().insert("Lead", { FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!, LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`, Company: `Société Générale d'Ingénierie ${i}` });
+    }
+    const ctx = loopRunContext(loop, "run-twins");
+    const title = (i: number) => (i % 3 === 0 ? "Directrice des Opérations, Île-de-France" : `Chargé d'affaires n°${i}`);
+    await decide(ctx, {
+      outbox: ids.map((id, i) =>
+        funnelWrite(ctx, { key: `qualification:${id}`, phase: "qualification", side: "crm", object: "Lead", recordId: id, fields: { Title: title(i) }, rule: "test", personId: null }),
+      ),
+    });
+    loop.salesforce.calls.reset();
+
+    const writes = await writesOf(() => drainOutbox(ctx));
+
+    expect(writes).toEqual(["bulk Lead update", "bulk Lead update", "bulk Lead update", `collections update ${twins.length}`]);
+    expect(loop.salesforce.calls.byEndpoint()["GET /services/data/:version/jobs/ingest/:id/failedResults"]).toBeUndefined();
+    ids.forEach((id, i) => expect(sf().store.get("Lead", id)?.Title).toBe(title(i)));
+    expect(await loop.store.listOutbox()).toEqual([]);
+    expect(await openEntries()).toEqual([]);
   });
 });
 

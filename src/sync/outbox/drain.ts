@@ -62,6 +62,20 @@ interface DrainTally {
 }
 
 /**
+ * One drain's state beside its pending writes: `outsideJob` holds the writes a bulk job did not save
+ * (RecordFailure.outsideJob), gathered from every job of the drain and sent again in full calls outside a
+ * job, the rest at its end. They stay in the outbox until then, so a stop or a crash leaves them to the
+ * next run. A load's update jobs each met a few records an alerting duplicate rule matches, and sent
+ * again per job they cost a call a job (ARCHITECTURE.md "One write path").
+ */
+interface DrainRun {
+  options: DrainOptions;
+  tally: DrainTally;
+  clocks: LateClocks;
+  outsideJob: PendingWrites;
+}
+
+/**
  * Drains the outbox, or only `phase`'s writes. It keeps counts, not keys: a first load of a million
  * contacts drains millions of writes, and their keys held to the drain's end were the run's largest
  * live set (ARCHITECTURE.md "Memory at scale").
@@ -105,8 +119,9 @@ export async function drainKeys(
  * a drain ends with at most one partly filled call per target (ARCHITECTURE.md "One write path").
  */
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
-  const clocks = new LateClocks(ctx);
   const threshold = (system: string) => portFor(ctx, system).bulkThreshold;
+  const outsideJob = new PendingWrites(() => undefined, () => undefined);
+  const run: DrainRun = { options, tally, clocks: new LateClocks(ctx), outsideJob };
   if (options.keys) {
     // Every entry of the keys is here at once: a group's own length is its count. The pending writes of
     // their groups come too: a handoff's record write waiting for the retried task goes once it is made.
@@ -117,7 +132,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     const pending = new PendingWrites(threshold, () => undefined);
     const entries = [...asked, ...siblings].sort((a, b) => a.seq - b.seq);
     for (const entry of await withoutStale(ctx, entries, options, tally)) pending.add(entry);
-    await sendTaken(ctx, pending, "all", options, tally, clocks);
+    await sendRest(ctx, pending, run);
     return;
   }
   // Which objects' writes go in bulk jobs is known before the first page, from the store's counts, so
@@ -145,14 +160,20 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
       ...(options.phase !== undefined ? { phase: options.phase } : {}),
     });
     // The entries held back for these records join them first, in decision order; both are checked for
-    // stale fields in one read.
+    // stale fields in one read, but for those held here already. A record with a write to send again
+    // outside a job takes its later entries there, so they go after it.
     const held =
       page.entries.length > 0 ? await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase) : [];
-    for (const entry of await withoutStale(ctx, [...held, ...page.entries], options, tally)) if (!pending.holds(entry)) pending.add(entry);
+    const fresh = [...held, ...page.entries].filter((e) => !pending.holds(e) && !outsideJob.holds(e));
+    for (const entry of await withoutStale(ctx, fresh, options, tally)) (outsideJob.writesRecord(entry) ? outsideJob : pending).add(entry);
     pending.release(page.later);
+    outsideJob.release(page.later);
     after = page.last ?? after;
-    if (!(await sendTaken(ctx, pending, page.end ? "all" : "full", options, tally, clocks))) return;
-    if (page.end) return;
+    if (page.end) {
+      await sendRest(ctx, pending, run);
+      return;
+    }
+    if (!(await sendTaken(ctx, pending, "full", run)) || !(await sendTaken(ctx, outsideJob, "full", run))) return;
   }
 }
 
@@ -161,18 +182,24 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
  * the outbox (held here, refused, or left unprocessed by a bulk job), asked of the store once the creates
  * went; false when the run was asked to stop.
  */
-async function sendTaken(
-  ctx: RunContext,
-  pending: PendingWrites,
-  which: "full" | "all",
-  options: DrainOptions,
-  tally: DrainTally,
-  clocks: LateClocks,
-): Promise<boolean> {
-  if (!(await sendAll(ctx, pending.takeCreates(which), options, tally, clocks))) return false;
+async function sendTaken(ctx: RunContext, pending: PendingWrites, which: "full" | "all", run: DrainRun): Promise<boolean> {
+  if (!(await sendAll(ctx, pending.takeCreates(which), run))) return false;
   const groups = pending.updateGroups();
   const creating = groups.length === 0 ? new Set<string>() : await ctx.store.outboxGroupsCreating(groups);
-  return sendAll(ctx, pending.takeUpdates(which, creating), options, tally, clocks);
+  return sendAll(ctx, pending.takeUpdates(which, creating), run);
+}
+
+/**
+ * The drain's end: all it holds, then the writes going again outside a job, then the updates that waited
+ * for a create among those (a task a job did not save, made by its Collections call); false when the run
+ * was asked to stop.
+ */
+async function sendRest(ctx: RunContext, pending: PendingWrites, run: DrainRun): Promise<boolean> {
+  return (
+    (await sendTaken(ctx, pending, "all", run)) &&
+    (await sendTaken(ctx, run.outsideJob, "all", run)) &&
+    sendTaken(ctx, pending, "all", run)
+  );
 }
 
 /**
@@ -195,16 +222,10 @@ async function withoutStale(ctx: RunContext, entries: OutboxEntry[], options: Dr
 }
 
 /** Sends these batches, stopping between them when the run is asked to stop; false when it stopped. */
-async function sendAll(
-  ctx: RunContext,
-  batches: Iterable<Batch>,
-  options: DrainOptions,
-  tally: DrainTally,
-  clocks: LateClocks,
-): Promise<boolean> {
+async function sendAll(ctx: RunContext, batches: Iterable<Batch>, run: DrainRun): Promise<boolean> {
   for (const { writes, bulk } of batches) {
     if (ctx.signal?.aborted) return false;
-    await sendBatch(ctx, writes, options, tally, clocks, bulk);
+    await sendBatch(ctx, writes, run, bulk);
     await ctx.heartbeat?.();
   }
   return true;
@@ -249,8 +270,16 @@ class PendingWrites {
 
   /** Whether this entry is held already (by its key). */
   holds(entry: OutboxEntry): boolean {
-    const writes = this.byTarget.get(`${entry.system}\u0000${entry.object}`);
-    return entry.recordId !== null && (writes?.get(entry.recordId)?.entries.some((e) => e.key === entry.key) ?? false);
+    return this.heldOf(entry)?.entries.some((e) => e.key === entry.key) ?? false;
+  }
+
+  /** Whether a write of this entry's record is held. */
+  writesRecord(entry: OutboxEntry): boolean {
+    return this.heldOf(entry) !== undefined;
+  }
+
+  private heldOf(entry: OutboxEntry): RecordWrites | undefined {
+    return entry.recordId === null ? undefined : this.byTarget.get(`${entry.system}\u0000${entry.object}`)?.get(entry.recordId);
   }
 
   /** Lets go of the records a later entry writes again (keyed system, object and record): they stay in the store. */
@@ -423,16 +452,10 @@ function without(write: OutboxWrite, fields: ReadonlySet<string>): OutboxWrite {
   };
 }
 
-async function sendBatch(
-  ctx: RunContext,
-  batch: readonly RecordWrites[],
-  options: DrainOptions,
-  tally: DrainTally,
-  clocks: LateClocks,
-  bulk = false,
-): Promise<void> {
+async function sendBatch(ctx: RunContext, batch: readonly RecordWrites[], run: DrainRun, bulk = false): Promise<void> {
+  const { options, tally, clocks } = run;
   const { system, object } = batch[0]!.entries[0]!;
-  const how = writeOptions(ctx, bulk);
+  const how = { ...writeOptions(ctx, bulk), ...(bulk ? { outsideJobLater: true } : {}) };
   const port = portFor(ctx, system);
   // An open task decided by an earlier run is due by the clock this drain starts (late-clocks.ts).
   await clocks.start(batch.flatMap((w) => w.entries));
@@ -483,6 +506,11 @@ async function sendBatch(
     if (outcome.ok) {
       accepted.push(...item.entries.map((e) => e.key));
       acceptedEntries.push(...item.entries);
+      continue;
+    }
+    // Not saved by its bulk job: sent again outside a job, with others of the drain's jobs (DrainRun).
+    if (outcome.error.outsideJob) {
+      for (const entry of item.entries) run.outsideJob.add(entry);
       continue;
     }
     // Not reached by the system (a bulk job that ended before it, after the write's own tries in passing):
@@ -574,7 +602,7 @@ async function sendBatch(
   // The i-th entry of each record in the i-th batch: one write per record per batch, in decision order.
   for (let i = 0; separately.some((entries) => entries.length > i); i++) {
     const round = separately.flatMap((entries) => (entries.length > i ? [{ entries: [entries[i]!] }] : []));
-    await sendBatch(ctx, round, options, tally, clocks);
+    await sendBatch(ctx, round, run);
   }
 }
 

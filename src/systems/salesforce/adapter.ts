@@ -25,7 +25,7 @@ import { ApiBudget, type ApiShare } from "./api-budget.js";
 import { BULK_TIMING, bulkOperationOf, writeBulk } from "./bulk-writer.js";
 import { readChanges } from "./change-reader.js";
 import { writeCollections } from "./collections-writer.js";
-import { updatesPastDuplicateAlerts } from "./bulk-duplicate-alerts.js";
+import { sendAgainOutsideJob } from "./outside-job.js";
 import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { SalesforceClient } from "./connection.js";
 import { ChangeCoverage } from "./coverage.js";
@@ -119,7 +119,8 @@ export async function createSalesforceAdapter(options: SalesforceAdapterOptions)
       const op = bulkOperationOf(described, writes);
       if (op && op.operation !== "insert") {
         const outcomes = await writeBulk(client, described, writes, op, log, { ...BULK_TIMING, stop: asked.stop ?? options.retry?.stop, waiting: asked.waiting });
-        return updatesPastDuplicateAlerts(described.name, writes, outcomes, (some) => writeCollections(client, described, some, log), log);
+        if (asked.outsideJobLater) return outcomes;
+        return sendAgainOutsideJob(described.name, writes, outcomes, (some) => writeCollections(client, described, some, log), log);
       }
       log.info("salesforce.bulk_not_used", {
         object: described.name,

@@ -1,7 +1,7 @@
 // write via Bulk API 2.0 ingest (Bulk API 2.0 Developer Guide, "Bulk API 2.0 Ingest"): create a job
 // (POST jobs/ingest), upload the rows as CSV (PUT jobs/ingest/{id}/batches), close it (PATCH state
-// UploadComplete), poll Get Job Info until JobComplete, then read successfulResults and failedResults and
-// give one outcome per input in input order.
+// UploadComplete), poll Get Job Info until JobComplete, then read successfulResults and give one outcome
+// per input in input order; a complete job's rows it did not save go again outside a job (outside-job.ts).
 //
 // Plain REST calls through SalesforceClient rather than jsforce's `conn.bulk2`: bulk2 makes its own
 // requests, so they would bypass leadloop's retry policy, session refresh, API budget and call count
@@ -225,10 +225,11 @@ async function runJob(
   const pending = new Pending(rows, columns, keyField);
   const results: [number, WriteOutcome][] = [];
   // A results file known to be empty (Get Job Info's counts) is not read: a load's jobs mostly have no
-  // failed records, and the call saved is one of a job's six.
+  // failed records, and the call saved is one of a job's five.
   const processed = done.numberRecordsProcessed;
   const failedCount = done.numberRecordsFailed;
-  const finished = done.state === "JobComplete" || done.state === "Failed";
+  const complete = done.state === "JobComplete";
+  const finished = complete || done.state === "Failed";
   if (finished && !(processed !== undefined && failedCount !== undefined && processed - failedCount === 0)) {
     const [header, ...okRows] = await resultRows(
       client,
@@ -248,7 +249,10 @@ async function runJob(
       ]);
     }
   }
-  if (finished && failedCount !== 0) {
+  // A complete job's failed results are not read: every row it did not save goes again outside a job,
+  // where it gets its own answer (outside-job.ts), so reading why the job refused it would be a call more
+  // per job. A Failed job's are: its rows in neither file were never reached, and are left pending.
+  if (done.state === "Failed" && failedCount !== 0) {
     const [failHeader, ...failRows] = await resultRows(
       client,
       `${jobPath}/failedResults`,
@@ -267,6 +271,10 @@ async function runJob(
   // were not written: the drain leaves them pending for its next run, anyone else may send them again.
   const reason = done.errorMessage ? `: ${done.errorMessage}` : "";
   for (const row of pending.rest()) {
+    if (complete) {
+      results.push([row.index, notSavedByJob(row.ref, done.id)]);
+      continue;
+    }
     results.push([
       row.index,
       failed(row.ref, {
@@ -278,6 +286,19 @@ async function runJob(
     ]);
   }
   return results;
+}
+
+/**
+ * A complete job's row it did not save: in its failed results, unread. Nothing was written; sent again
+ * outside a job it gets its own answer (outside-job.ts).
+ */
+function notSavedByJob(ref: string, job: string): WriteOutcome {
+  return failed(ref, {
+    errorClass: "transient",
+    code: "BULK_ROW_NOT_SAVED",
+    message: `Bulk API 2.0 job ${job} did not save this record`,
+    outsideJob: true,
+  });
 }
 
 /**
