@@ -21,6 +21,16 @@ export interface ChangeGroup {
   cursor: { system: string; object: string; value: string; lastId: string | null };
   /** The stream is read to its end with this group (only for `endsWithGroup`): nothing may stay held. */
   last?: true;
+  /**
+   * How far the stream is: the records it read up to this group's end, of the `size` its system said it
+   * holds (ChangePage.remaining, a first load's); absent where the system did not say.
+   */
+  stream?: StreamProgress;
+}
+
+export interface StreamProgress {
+  read: number;
+  size: number;
 }
 
 /** A page's records to group, in the page's order, and which of them are echoes. */
@@ -124,6 +134,9 @@ export async function readChangeGroups(
   const groupRecords = options.groupRecords ?? GROUP_RECORDS;
   // Records read since the cursor was last handed on: a long run of dropped records still moves it.
   let sinceHanded = 0;
+  /** Records read so far, and how many the stream holds in all once a page said (ChangePage.remaining). */
+  let readSoFar = 0;
+  let size: number | undefined = kept?.size;
   const flush = async (ending = false) => {
     if (!last || (buffer.length === 0 && sinceHanded === 0 && !ending)) return;
     const records = buffer;
@@ -134,6 +147,7 @@ export async function readChangeGroups(
       records,
       cursor: { system: system.system, object: cursorObject, value: last.modifiedAt, lastId: last.lastId },
       ...(ending ? { last: true as const } : {}),
+      ...(size !== undefined ? { stream: { read: readSoFar, size } } : {}),
     });
     await ctx.heartbeat?.();
   };
@@ -143,6 +157,11 @@ export async function readChangeGroups(
     if (!kept) bump(ctx.summary.read, system.system, page.records.length);
     if (keeping) await keepPage(ctx, keeping, page);
     if (page.records.length > 0) readAny = true;
+    if (size === undefined && page.remaining !== undefined) {
+      size = readSoFar + page.remaining;
+      if (keeping) keeping.size = size;
+    }
+    readSoFar += page.records.length;
     if (options.pending) {
       const sorted = await options.pending.sort(page.records);
       buffer.push(...sorted.records);

@@ -385,7 +385,16 @@ async function readSide(
     },
     async (group) => {
       read += group.records.length;
-      await syncPage(ctx, { source: side, object, mappings, records: group.records, cursor: group.cursor, creates, last: group.last === true });
+      await syncPage(ctx, {
+        source: side,
+        object,
+        mappings,
+        records: group.records,
+        cursor: group.cursor,
+        creates,
+        last: group.last === true,
+        ...(group.stream ? { stream: group.stream } : {}),
+      });
       ctx.onProgress?.({ phase: `${system.system} ${object}`, read: group.records.length, written: 0 });
       ctx.log.debug("batch.applied", { system: system.system, object, records: group.records.length, read });
     },

@@ -1,9 +1,10 @@
 // A stream's field-sync creates held across its groups until a full call's worth is due, so a load that
 // creates a few dozen records per group sends them 200 a call, not a part-filled call per group; once the
-// stream has decided more creates of one object than its system's bulk threshold, they wait for a bulk
-// job's worth instead. The cursor a group commits stops before the first record still held
-// (ARCHITECTURE.md "One write path").
+// stream has decided, or at its pace will decide, more creates of one object than its system's bulk
+// threshold, they wait for a bulk job's worth instead. The cursor a group commits stops before the first
+// record still held (ARCHITECTURE.md "One write path").
 import type { Cursor } from "../store/port.js";
+import type { StreamProgress } from "./change-groups.js";
 import { BULK_JOB_RECORDS } from "./outbox/drain.js";
 import { SIDE_NAMES, type SideName } from "./run-context.js";
 import type { PairWrite } from "./write-pairs.js";
@@ -49,7 +50,9 @@ export class HeldCreates {
    * sends more than the threshold of pending writes: a 1M first load's 48,903 Leads and 75,098 Accounts
    * took 622 calls of 200, where jobs of 2,000 take five calls each (issue 11).
    */
-  private readonly decided = new Map<string, { count: number; jobsAbove: number | undefined }>();
+  private readonly decided = new Map<string, { count: number; jobsAbove: number | undefined; asJobs: boolean }>();
+  /** How far the stream is, of the size its system said (a first load's): what its pace is measured over. */
+  private stream: StreamProgress | undefined;
 
   /**
    * Takes a group's pairs to write: the creates that may wait (`holdable`) join the held ones, and what
@@ -68,9 +71,12 @@ export class HeldCreates {
       sourceId: (pair: PairWrite) => string;
       /** The bulk threshold of the system on that side (SystemPort.bulkThreshold); none: no jobs. */
       jobsAbove?: (side: SideName) => number | undefined;
+      /** How far the stream is (change-groups.ts `ChangeGroup.stream`), when its system said its size. */
+      stream?: StreamProgress;
     },
   ): CreatesDue {
     const group = this.groups++;
+    if (options.stream) this.stream = options.stream;
     this.cursors.set(group, cursor);
     for (const id of records) this.held.delete(id);
     const send: PairWrite[] = [];
@@ -84,7 +90,7 @@ export class HeldCreates {
       this.held.set(options.sourceId(pair), { pair, target, group });
       const decided = this.decided.get(target);
       if (decided) decided.count++;
-      else this.decided.set(target, { count: 1, jobsAbove: options.jobsAbove?.(side) });
+      else this.decided.set(target, { count: 1, jobsAbove: options.jobsAbove?.(side), asJobs: false });
     }
     const { calls, jobs } = this.due(options.last);
     send.push(...calls);
@@ -95,7 +101,10 @@ export class HeldCreates {
 
   /**
    * The held creates of each target in full calls, or full jobs past its bulk threshold (all of them at
-   * the stream's end), oldest first.
+   * the stream's end), oldest first. A target goes as jobs from the group whose count passes the threshold,
+   * or from the first whose pace does: its creates so far over the records read, times the stream's size
+   * (a first load's, which a HubSpot search answers), so a 1M first load's first 10,000 Leads do not go
+   * 200 a call either. Once in jobs, it stays there.
    */
   private due(all: boolean): { calls: PairWrite[]; jobs: PairWrite[] } {
     const byTarget = new Map<string, [string, Held][]>();
@@ -108,7 +117,10 @@ export class HeldCreates {
     const jobs: PairWrite[] = [];
     for (const [target, entries] of byTarget) {
       const decided = this.decided.get(target);
-      const asJobs = decided?.jobsAbove !== undefined && decided.count > decided.jobsAbove;
+      if (decided && decided.jobsAbove !== undefined && !decided.asJobs) {
+        decided.asJobs = decided.count > decided.jobsAbove || this.atPace(decided.count) > decided.jobsAbove;
+      }
+      const asJobs = decided?.asJobs === true;
       const size = asJobs ? BULK_JOB_RECORDS : HELD_CREATES_BATCH;
       const count = all ? entries.length : entries.length - (entries.length % size);
       for (const [id, held] of entries.slice(0, count)) {
@@ -117,6 +129,12 @@ export class HeldCreates {
       }
     }
     return { calls, jobs };
+  }
+
+  /** How many creates `count` so far come to over the whole stream at its pace; 0 where its size is unknown. */
+  private atPace(count: number): number {
+    const stream = this.stream;
+    return stream && stream.read > 0 ? (count * stream.size) / stream.read : 0;
   }
 
   private safeCursor(group: number): GroupCursor | undefined {

@@ -38,6 +38,8 @@ export interface KeptRead {
   complete: boolean;
   /** How far the system covered the window, when short of `until` (CoverageListener): the taker holds there too. */
   coveredUntil?: string;
+  /** The records the read holds in all, as its system said (ChangePage.remaining): the taker's stream size too. */
+  size?: number;
   /** Its pages while held in memory, in order; null once they went to the store (or were taken). */
   held: ChangePage[] | null;
   /** Records in `held`. */

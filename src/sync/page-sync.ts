@@ -44,6 +44,7 @@ import type { PlannedField, PlannedWrite } from "./planned-write.js";
 import { type PairWrite, writePairs } from "./write-pairs.js";
 import { writeOptions } from "./execute/send-writes.js";
 import type { HeldCreates } from "./held-creates.js";
+import type { StreamProgress } from "./change-groups.js";
 import { groupBy } from "../core/grouping.js";
 import { payloadValue } from "../core/payload-text.js";
 import { matchKeysHeld, normalizeMatchKey } from "../core/match-keys.js";
@@ -67,6 +68,8 @@ export interface PageInput {
   creates?: HeldCreates;
   /** The stream's last group (change-groups.ts `ChangeGroup.last`): every held create goes now. */
   last?: boolean;
+  /** How far the stream is, of the size its system said (change-groups.ts `ChangeGroup.stream`). */
+  stream?: StreamProgress;
 }
 
 /** A record pair on its way through the page. */
@@ -220,6 +223,7 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
       holdable: (pw, side) => !refusedBefore.has(pw) && pw[side]!.upsertOn !== undefined && pw[side]!.upsertOn === externalIdOf(pw.mapping, side),
       sourceId: (pw) => (pw.pairing as Pairing).sourceId,
       jobsAbove: (side) => port(ctx, side).bulkThreshold,
+      ...(input.stream ? { stream: input.stream } : {}),
     }));
   }
   // Updates wait in the outbox for the run's drain, which sends them in full batches together with what

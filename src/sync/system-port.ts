@@ -15,6 +15,11 @@ export interface ChangePage {
   records: SourceRecord[];
   /** Position after this page: reading again from it never skips a record (it may repeat some). */
   cursor: ChangeCursor;
+  /**
+   * Records the read still holds from this page's first on, this page's included, where the system's
+   * answer says (a HubSpot search's `total`): how large a first load is, known from its first page.
+   */
+  remaining?: number;
 }
 
 /** One value a field held, and when it was set. */

@@ -55,6 +55,31 @@ describe("the field sync's creates held across groups", () => {
     expect(byEmail.size).toBe(CONTACTS);
   });
 
+  it("a first load whose pace passes sync.bulkThreshold in its first group sends its new Leads as one job, none 200 a call", async () => {
+    // Every 7th contact new: about 286 creates in the first group of 2,000, under a threshold of 400, but
+    // 615 over the 4,300 contacts HubSpot's search said the load holds. Before, the first group's creates
+    // went 200 a Collections call until the count passed the threshold, then the rest as a job.
+    await loop.close();
+    loop = await startLoop({ bulkThreshold: 400 });
+    const { fresh } = seedPeople(loop, 7);
+    const creates = watchLeadCreates(loop);
+    const jobs: { object: string; operation: string }[] = [];
+    const stop = loop.salesforce.calls.observe((call) => {
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest") jobs.push(call.body as (typeof jobs)[number]);
+    });
+    const result = await loop.sync();
+    creates.stop();
+    stop();
+    expect(result.summary.status).toBe("succeeded");
+    expect(fresh.length).toBeGreaterThan(400);
+    expect(creates.calls).toEqual([]);
+    expect(jobs.filter((job) => job.object === "Lead" && job.operation === "upsert")).toHaveLength(1);
+    const { byContact, byEmail } = leadsByContact(loop);
+    expect(fresh.filter((id) => byContact.get(id) !== 1)).toEqual([]);
+    expect([...byEmail.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(byEmail.size).toBe(CONTACTS);
+  });
+
   it("a run stopped while creates are held leaves its cursor before them: the next run makes each Lead once", async () => {
     const { fresh } = seedPeople(loop);
     const creates = watchLeadCreates(loop);

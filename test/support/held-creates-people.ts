@@ -32,8 +32,8 @@ export function ownName(i: number): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** CONTACTS people in HubSpot; all but every NEW_EVERY-th already a rep's Lead, typed with the email in capitals. */
-export function seedPeople(loop: LoopHarness): { fresh: string[] } {
+/** CONTACTS people in HubSpot; all but every `newEvery`-th already a rep's Lead, typed with the email in capitals. */
+export function seedPeople(loop: LoopHarness, newEvery = NEW_EVERY): { fresh: string[] } {
   const fresh: string[] = [];
   for (let i = 0; i < CONTACTS; i++) {
     const first = FIRST[i % FIRST.length]!;
@@ -46,7 +46,7 @@ export function seedPeople(loop: LoopHarness): { fresh: string[] } {
       company: i % 5 === 0 ? "" : `Maison ${ownName(i)}`,
       country: i % 2 === 0 ? "France" : "Deutschland",
     });
-    if (i % NEW_EVERY === 0) {
+    if (i % newEvery === 0) {
       fresh.push(contact.id);
       continue;
     }

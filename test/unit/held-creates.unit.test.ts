@@ -19,6 +19,9 @@ function leadCreate(id: string): PairWrite {
   };
 }
 
+/** Contacts a group reads (change-groups.ts GROUP_RECORDS), of which some become new Leads. */
+const CONTACTS_PER_GROUP = 2_000;
+
 interface Streamed {
   taken: number;
   /** Each create's sends: calls and jobs. */
@@ -33,7 +36,7 @@ interface Streamed {
  * `groups` groups of about `perGroup` creates (unequal, so what is held carries across groups) through one
  * holder, checking at each group that a cursor handed out is past no create still held.
  */
-function stream(groups: number, perGroup: number, jobsAbove?: number): Streamed {
+function stream(groups: number, perGroup: number, jobsAbove?: number, streamSize?: number): Streamed {
   const holder = new HeldCreates();
   const out: Streamed = { taken: 0, sent: new Map(), calls: [], jobs: [], mostHeld: 0 };
   let sentCount = 0;
@@ -48,6 +51,8 @@ function stream(groups: number, perGroup: number, jobsAbove?: number): Streamed 
       holdable: (pw, side) => pw[side]?.upsertOn !== undefined,
       sourceId: (pw) => (pw.pairing as { sourceId: string }).sourceId,
       ...(jobsAbove === undefined ? {} : { jobsAbove: () => jobsAbove }),
+      // Each group of a first load whose size the system said: 2,000 contacts read, some of them new Leads.
+      ...(streamSize === undefined ? {} : { stream: { read: (g + 1) * CONTACTS_PER_GROUP, size: streamSize } }),
     });
     out.taken += count;
     for (const pw of [...due.send, ...due.jobs]) {
@@ -98,5 +103,21 @@ describe("the held creates of a long stream", () => {
     // Then jobs of 2,000 and the stream's end in one last job.
     expect(jobs.slice(0, -1).every((n) => n === BULK_JOB_RECORDS)).toBe(true);
     expect(jobs.length).toBe(Math.ceil((taken - inCalls) / BULK_JOB_RECORDS));
+  });
+
+  it("a first load whose pace passes the threshold holds a job's worth from its first group: 14,408 Leads of 100,000 contacts all go in jobs", () => {
+    // The first group's 337 creates of 2,000 contacts read come to 16,850 over the 100,000 the search said.
+    const { taken, calls, jobs, mostHeld } = stream(50, 300, 10_000, 100_000);
+    expect(calls).toEqual([]);
+    expect(mostHeld).toBeLessThan(BULK_JOB_RECORDS);
+    expect(jobs.slice(0, -1).every((n) => n === BULK_JOB_RECORDS)).toBe(true);
+    expect(jobs.length).toBe(Math.ceil(taken / BULK_JOB_RECORDS));
+  });
+
+  it("a first load whose pace stays under the threshold keeps its 7,400 creates 200 a call", () => {
+    // 187 creates in the first 2,000 contacts come to 9,350 over 100,000: under 10,000, and it only falls.
+    const { calls, jobs } = stream(50, 150, 10_000, 100_000);
+    expect(jobs).toEqual([]);
+    expect(calls.slice(0, -1).every((n) => n % HELD_CREATES_BATCH === 0)).toBe(true);
   });
 });

@@ -72,15 +72,15 @@ async function* fullLoad(
   let last = afterId ?? "0";
   for (;;) {
     const filters: SearchFilter[] = [{ propertyName: "hs_object_id", operator: "GT", value: last }];
-    const { records: read, more } = await searchOnce(deps, object, fields, asked.properties, filters, "hs_object_id");
+    const { records: read, more, total } = await searchOnce(deps, object, fields, asked.properties, filters, "hs_object_id");
     // Records modified after the signpost are left for the next incremental read, which starts before it.
     const records = await asked.complete(read.filter((r) => Date.parse(r.modifiedAt) <= untilMs));
     if (!more) {
-      yield { records, cursor: { modifiedAt: until, lastId: null } };
+      yield { records, cursor: { modifiedAt: until, lastId: null }, remaining: total };
       return;
     }
     last = read[read.length - 1]!.id;
-    yield { records, cursor: { modifiedAt: FULL_LOAD_MARK, lastId: last } };
+    yield { records, cursor: { modifiedAt: FULL_LOAD_MARK, lastId: last }, remaining: total };
   }
 }
 
@@ -167,6 +167,8 @@ async function* drainTies(
 interface SearchAnswer {
   records: SourceRecord[];
   more: boolean;
+  /** The records the query matches, this page's included. */
+  total: number;
 }
 
 async function searchOnce(
@@ -193,5 +195,5 @@ async function searchOnce(
   );
   // One page from offset 0 each time: a keyset query never pages towards the cap (SEARCH_RESULT_CAP).
   const records = body.results.map((r) => fromHubspotObject(object, r, fields));
-  return { records, more: records.length > 0 && body.paging?.next?.after !== undefined };
+  return { records, more: records.length > 0 && body.paging?.next?.after !== undefined, total: body.total };
 }
