@@ -1,5 +1,5 @@
 // The one error type adapters throw for a failed call, classified by what the caller does next
-// (HABITS 3). Per-record failures inside a batch are values (WriteOutcome), not this error.
+// (ARCHITECTURE.md "Errors"). Per-record failures inside a batch are values (WriteOutcome), not this error.
 import type { ErrorClass } from "../store/port.js";
 
 export interface SystemErrorInit {

@@ -1,4 +1,4 @@
-// The one retry layer (HABITS 4): every adapter call goes through here. A failure its SystemError calls
+// The one retry layer (ARCHITECTURE.md "Errors"): every adapter call goes through here. A failure its SystemError calls
 // retriable is tried again, with exponential backoff and jitter, until the call's patience
 // (`sync.retryPatience`) is spent; the system's Retry-After is the least wait, and no wait runs past the
 // patience. Then the call stops with a SystemError that says so. The client libraries' own retries are off.

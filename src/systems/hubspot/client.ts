@@ -1,5 +1,6 @@
 // Builds the @hubspot/api-client Client the adapter sends every call through. Its retry decorator is
-// process-global and logs with console.error, so it stays off (HABITS 4): call-retry.ts retries instead.
+// process-global and logs with console.error, so it stays off: call-retry.ts, the one retry layer
+// (ARCHITECTURE.md "Errors"), retries instead.
 import { Client } from "@hubspot/api-client";
 
 export interface HubspotClientOptions {

@@ -1,5 +1,5 @@
 // The one table from a HubSpot failure (HTTP status, error category, 429 policyName, network error) to a
-// SystemError class and a message a person can act on (HABITS 3). Sources: error handling
+// SystemError class and a message a person can act on (ARCHITECTURE.md "Errors"). Sources: error handling
 // (https://developers.hubspot.com/docs/api/error-handling) and usage limits
 // (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details).
 import type { ErrorClass } from "../../store/port.js";

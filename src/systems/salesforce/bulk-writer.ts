@@ -4,9 +4,9 @@
 // per input in input order; a complete job's rows it did not save go again outside a job (outside-job.ts).
 //
 // Plain REST calls through SalesforceClient rather than jsforce's `conn.bulk2`: bulk2 makes its own
-// requests, so they would bypass leadloop's retry policy, session refresh, API budget and call count
-// (HABITS 4), and it parses result CSV with csv-parse on any of six delimiters, which misreads values
-// holding `;`, `|` or tabs.
+// requests, so they would bypass leadloop's one retry layer (ARCHITECTURE.md "Errors"), session refresh,
+// API budget and call count, and it parses result CSV with csv-parse on any of six delimiters, which
+// misreads values holding `;`, `|` or tabs.
 //
 // Results come in no guaranteed order ("Get Job Successful Record Results", Usage Notes): each result row
 // echoes the row sent, and is matched back by its key column (the external id for upserts, Id for updates)

@@ -1,6 +1,7 @@
 // The one HTTP path to Salesforce: a jsforce Connection pinned to the configured API version, the session
 // (a given access token or the OAuth 2.0 client-credentials flow), the retry layer, call counting and the
-// API budget. jsforce's own retries are off (HABITS 4); every call goes through `callWithRetry`.
+// API budget. jsforce's own retries are off; every call goes through `callWithRetry`, the one retry layer
+// (ARCHITECTURE.md "Errors").
 import { Connection, type HttpRequest, type HttpResponse } from "jsforce";
 import { z } from "zod";
 import type { SalesforceConnection } from "../../config/leadloop-config.js";

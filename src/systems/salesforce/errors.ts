@@ -1,5 +1,6 @@
-// The one fault table for Salesforce (HABITS 3): an errorCode or HTTP status → what the caller does next,
-// with a message a person can act on. Codes: REST API Developer Guide, "Status Codes and Error Responses"
+// The one fault table for Salesforce (ARCHITECTURE.md "Errors"): an errorCode or HTTP status → what the
+// caller does next, with a message a person can act on. Codes: REST API Developer Guide, "Status Codes
+// and Error Responses"
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
 import { STATUS_CODES } from "node:http";
 import type { z } from "zod";

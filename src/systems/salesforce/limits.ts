@@ -1,4 +1,4 @@
-// Salesforce's documented limits the adapter works within, each with the page that states it (HABITS 13).
+// Salesforce's documented limits the adapter works within, each with the page that states it.
 
 /**
  * sObject Collections take at most 200 records a call.
