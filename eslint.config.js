@@ -62,6 +62,28 @@ export default tseslint.config(
     },
   },
   {
+    // The configuration's loaders and schemas (ARCHITECTURE.md "Folders"): files in, typed values out; core
+    // for the definitions they compile, nothing that runs.
+    files: ["src/config/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "jsforce", "@hubspot/api-client", "winston", "p-retry"].map((name) => ({
+            name,
+            message: "src/config reads files and checks them: no system, store or logger",
+          })),
+          patterns: [
+            {
+              regex: "^(\\.\\./)+(sync|store|systems|cli|daemon|log|report|sandbox|bench)/",
+              message: "src/config imports core and its own modules only",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The adapters (ARCHITECTURE.md "Folders"): they implement sync's ports; the store only through its port.
     files: ["src/systems/**/*.ts"],
     rules: {

@@ -2,7 +2,7 @@
 // their meaning. Paths in the file are resolved against the file's own folder by the loader.
 import { z } from "zod";
 import { TARGET_METRICS, TARGET_PERIODS } from "../core/report/funnel-report.js";
-import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../sync/recycle-bin.js";
+import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../core/bin-listing.js";
 import { durationOrZeroSchema, durationSchema } from "./duration.js";
 
 export const CRM_KINDS = ["salesforce", "hubspot"] as const;

@@ -3,13 +3,8 @@
 // 300 calls a run. A bin that fits in a few pages is listed on every run; a larger one at most every
 // `hubspot.recycleBinEvery`, from where its last listing ended (its own cursor), so every deletion is
 // still followed, within that time (ARCHITECTURE.md "One run", removals).
+import { BIN_LISTED_EVERY_RUN } from "../core/bin-listing.js";
 import type { Cursor, StoreFact } from "../store/port.js";
-
-/** The default of `hubspot.recycleBinEvery`. */
-export const DEFAULT_RECYCLE_BIN_EVERY_MS = 3_600_000;
-
-/** A bin of at most this many records (ten pages) is listed on every run: the calls are few. */
-export const BIN_LISTED_EVERY_RUN = 1_000;
 
 /** The bin's own cursor: where its last listing ended. */
 export function binCursorObject(object: string): string {

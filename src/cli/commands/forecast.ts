@@ -26,7 +26,7 @@ import { z } from "zod";
 import { hubspotCrmRefusal } from "../forecast-scope.js";
 import { readOptionFile } from "../option-files.js";
 import { UsageError } from "../usage-error.js";
-import { BIN_LISTED_EVERY_RUN, DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
+import { BIN_LISTED_EVERY_RUN, DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../core/bin-listing.js";
 
 /** HubSpot's private-app limits per tier (https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details). */
 const HUBSPOT_TIERS = {

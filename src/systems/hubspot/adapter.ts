@@ -49,7 +49,7 @@ import { fromHubspotObject, propertiesFor } from "./values.js";
 import { HubspotTransport } from "./transport.js";
 import { readCampaigns } from "./campaigns.js";
 import type { PortalBehaviour, SystemCampaign } from "../../sync/funnel/funnel-setup.js";
-import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../sync/recycle-bin.js";
+import { DEFAULT_RECYCLE_BIN_EVERY_MS } from "../../core/bin-listing.js";
 import { type DescriptionKeeping, doubtingRefused } from "../../sync/kept-descriptions.js";
 
 export type { ActivityKind, HubspotActivity } from "./activities.js";
