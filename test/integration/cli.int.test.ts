@@ -288,6 +288,13 @@ describe("leadloop CLI", () => {
     });
   });
 
+  it("sandbox of one contact counts its world in the singular where it is one: 1 contact, 1 company, 1 opportunity", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-one-"));
+    const result = await runCli(["--log-level", "error", "sandbox", "--contacts", "1", "--runs", "1", "--config-out", join(dir, "leadloop.yaml")]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^seeded: 1 contact, 1 company, \d+ activities, \d+ reps; CRM: \d+ leads, 1 contact, \d+ accounts, 1 opportunity$/);
+  });
+
   it("sandbox --crm hubspot says HubSpot's own objects are the CRM's, and a run's text summary counts its SLA breaches in HubSpot's words", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leadloop-sandbox-hubspot-crm-"));
     const result = await runCli(["--log-level", "error", "sandbox", "--runs", "2", "--crm", "hubspot", "--config-out", join(dir, "leadloop.yaml")]);

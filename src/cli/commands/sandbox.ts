@@ -1,6 +1,7 @@
 // `leadloop sandbox`: starts both emulators on loopback, seeds them, writes a config that points at
 // them, and runs the daemon's sync against them, with people acting between runs. No accounts needed.
 
+import { counted } from "../../core/text/counted.js";
 import { once } from "node:events";
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -92,9 +93,20 @@ export function registerSandbox(program: Command, io: CommandIo): void {
         });
         // With HubSpot as the CRM its own contacts, companies and deals are the CRM's records: no second set.
         const crmSeeded = salesforce
-          ? `CRM: ${counts.crmLeads} leads, ${counts.crmContacts} contacts, ${counts.crmAccounts} accounts, ${counts.crmOpportunities} opportunities`
+          ? `CRM: ${[
+              counted(counts.crmLeads, "lead"),
+              counted(counts.crmContacts, "contact"),
+              counted(counts.crmAccounts, "account"),
+              counted(counts.crmOpportunities, "opportunity", "opportunities"),
+            ].join(", ")}`
           : "CRM: HubSpot's own contacts, companies and deals";
-        const seeded = `seeded: ${counts.contacts} contacts, ${counts.companies} companies, ${counts.activities} activities, ${counts.reps} reps; ${crmSeeded}\n`;
+        const world = [
+          counted(counts.contacts, "contact"),
+          counted(counts.companies, "company", "companies"),
+          counted(counts.activities, "activity", "activities"),
+          counted(counts.reps, "rep"),
+        ].join(", ");
+        const seeded = `seeded: ${world}; ${crmSeeded}\n`;
         (opts.json ? io.stderr : io.stdout).write(
           `${seeded}hubspot emulator: ${hubspot.url} (${hubspot.tier})\n${salesforce ? `salesforce emulator: ${salesforce.url}\n` : ""}config: ${configFile}\n`,
         );
