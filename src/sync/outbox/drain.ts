@@ -62,16 +62,18 @@ interface DrainTally {
 }
 
 /**
- * One drain's state beside its pending writes: `outsideJob` holds the writes a bulk job did not save
+ * One drain's state: its pending writes, and in `outsideJob` the writes a bulk job did not save
  * (RecordFailure.outsideJob), gathered from every job of the drain and sent again in full calls outside a
- * job, the rest at its end. They stay in the outbox until then, so a stop or a crash leaves them to the
- * next run. A load's update jobs each met a few records an alerting duplicate rule matches, and sent
- * again per job they cost a call a job (ARCHITECTURE.md "One write path").
+ * job, the rest at its end, with their record's later entries still pending, so none goes before them.
+ * They stay in the outbox until then, so a stop or a crash leaves them to the next run. A load's update
+ * jobs each met a few records an alerting duplicate rule matches, and sent again per job they cost a
+ * call a job (ARCHITECTURE.md "One write path").
  */
 interface DrainRun {
   options: DrainOptions;
   tally: DrainTally;
   clocks: LateClocks;
+  pending: PendingWrites;
   outsideJob: PendingWrites;
 }
 
@@ -121,7 +123,7 @@ export async function drainKeys(
 async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally): Promise<void> {
   const threshold = (system: string) => portFor(ctx, system).bulkThreshold;
   const outsideJob = new PendingWrites(() => undefined, () => undefined);
-  const run: DrainRun = { options, tally, clocks: new LateClocks(ctx), outsideJob };
+  const clocks = new LateClocks(ctx);
   if (options.keys) {
     // Every entry of the keys is here at once: a group's own length is its count. The pending writes of
     // their groups come too: a handoff's record write waiting for the retried task goes once it is made.
@@ -132,7 +134,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     const pending = new PendingWrites(threshold, () => undefined);
     const entries = [...asked, ...siblings].sort((a, b) => a.seq - b.seq);
     for (const entry of await withoutStale(ctx, entries, options, tally)) pending.add(entry);
-    await sendRest(ctx, pending, run);
+    await sendRest(ctx, { options, tally, clocks, pending, outsideJob });
     return;
   }
   // Which objects' writes go in bulk jobs is known before the first page, from the store's counts, so
@@ -144,6 +146,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     ]),
   );
   const pending = new PendingWrites(threshold, (target, kind) => counts.get(`${target}\u0000${kind}`) ?? 0);
+  const run: DrainRun = { options, tally, clocks, pending, outsideJob };
   let after: number | undefined;
   for (;;) {
     // A record a later decision writes again waits for it, so the two leave as one write. It waits in the
@@ -170,7 +173,7 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     outsideJob.release(page.later);
     after = page.last ?? after;
     if (page.end) {
-      await sendRest(ctx, pending, run);
+      await sendRest(ctx, run);
       return;
     }
     if (!(await sendTaken(ctx, pending, "full", run)) || !(await sendTaken(ctx, outsideJob, "full", run))) return;
@@ -194,11 +197,11 @@ async function sendTaken(ctx: RunContext, pending: PendingWrites, which: "full" 
  * for a create among those (a task a job did not save, made by its Collections call); false when the run
  * was asked to stop.
  */
-async function sendRest(ctx: RunContext, pending: PendingWrites, run: DrainRun): Promise<boolean> {
+async function sendRest(ctx: RunContext, run: DrainRun): Promise<boolean> {
   return (
-    (await sendTaken(ctx, pending, "all", run)) &&
+    (await sendTaken(ctx, run.pending, "all", run)) &&
     (await sendTaken(ctx, run.outsideJob, "all", run)) &&
-    sendTaken(ctx, pending, "all", run)
+    sendTaken(ctx, run.pending, "all", run)
   );
 }
 
@@ -276,6 +279,14 @@ class PendingWrites {
   /** Whether a write of this entry's record is held. */
   writesRecord(entry: OutboxEntry): boolean {
     return this.heldOf(entry) !== undefined;
+  }
+
+  /** Takes the entries held for this entry's record (its later ones, waiting for a create), if any. */
+  takeRecord(entry: OutboxEntry): OutboxEntry[] {
+    const held = this.heldOf(entry);
+    if (!held) return [];
+    this.byTarget.get(`${entry.system}\u0000${entry.object}`)!.delete(entry.recordId!);
+    return held.entries;
   }
 
   private heldOf(entry: OutboxEntry): RecordWrites | undefined {
@@ -510,7 +521,8 @@ async function sendBatch(ctx: RunContext, batch: readonly RecordWrites[], run: D
     }
     // Not saved by its bulk job: sent again outside a job, with others of the drain's jobs (DrainRun).
     if (outcome.error.outsideJob) {
-      for (const entry of item.entries) run.outsideJob.add(entry);
+      const later = item.entries[0]!.recordId === null ? [] : run.pending.takeRecord(item.entries[0]!);
+      for (const entry of [...item.entries, ...later]) run.outsideJob.add(entry);
       continue;
     }
     // Not reached by the system (a bulk job that ended before it, after the write's own tries in passing):
