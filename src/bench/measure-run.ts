@@ -203,8 +203,8 @@ export function minimumOf(written: Record<string, number>, bulkThreshold: number
 
 /**
  * The fewest calls of one Bulk API 2.0 ingest job: create it, upload its CSV, close it, one Get Job Info
- * that finds it JobComplete, and its successful results (the failed ones are read only when it counts
- * failures: bulk-writer.ts).
+ * that finds it JobComplete, and its successful results (its failed results are not read: the rows it did
+ * not save go again through Collections, bulk-writer.ts).
  */
 export const BULK_JOB_CALLS = 5;
 
