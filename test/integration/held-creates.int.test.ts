@@ -30,12 +30,14 @@ describe("the field sync's creates held across groups", () => {
     expect(byEmail.size).toBe(CONTACTS);
   });
 
-  it("past sync.bulkThreshold, sends a load's new Leads as Bulk API 2.0 upsert jobs of up to 2,000, each made once", async () => {
-    // The stream's first group decides about 143 creates, past a threshold of 100: the Leads then wait for
-    // a job's worth, and the stream's end sends the 308 as one job, where they took two Collections calls.
+  /**
+   * A first load of `seedPeople(loop, newEvery)` at this `sync.bulkThreshold`: the Lead creates sent through
+   * Collections and the Lead upsert jobs, each person's one Lead checked.
+   */
+  async function firstLoadAt(bulkThreshold: number, newEvery?: number) {
     await loop.close();
-    loop = await startLoop({ bulkThreshold: 100 });
-    const { fresh } = seedPeople(loop);
+    loop = await startLoop({ bulkThreshold });
+    const { fresh } = seedPeople(loop, newEvery);
     const creates = watchLeadCreates(loop);
     const jobs: { object: string; operation: string; externalIdFieldName?: string }[] = [];
     const stop = loop.salesforce.calls.observe((call) => {
@@ -45,39 +47,30 @@ describe("the field sync's creates held across groups", () => {
     creates.stop();
     stop();
     expect(result.summary.status).toBe("succeeded");
-    // No Lead upsert through Collections: the one job made them all.
-    expect(creates.calls).toEqual([]);
-    const leadJobs = jobs.filter((job) => job.object === "Lead" && job.operation === "upsert");
-    expect(leadJobs).toEqual([expect.objectContaining({ object: "Lead", operation: "upsert", externalIdFieldName: "HubSpot_Contact_Id__c" })]);
     const { byContact, byEmail } = leadsByContact(loop);
     expect(fresh.filter((id) => byContact.get(id) !== 1)).toEqual([]);
     expect([...byEmail.values()].filter((n) => n !== 1)).toEqual([]);
     expect(byEmail.size).toBe(CONTACTS);
+    return { fresh, collections: creates.calls, leadJobs: jobs.filter((job) => job.object === "Lead" && job.operation === "upsert") };
+  }
+
+  it("past sync.bulkThreshold, sends a load's new Leads as Bulk API 2.0 upsert jobs of up to 2,000, each made once", async () => {
+    // The stream's first group decides about 143 creates, past a threshold of 100: the Leads then wait for
+    // a job's worth, and the stream's end sends the 308 as one job, where they took two Collections calls.
+    const { collections, leadJobs } = await firstLoadAt(100);
+    // No Lead upsert through Collections: the one job made them all.
+    expect(collections).toEqual([]);
+    expect(leadJobs).toEqual([expect.objectContaining({ object: "Lead", operation: "upsert", externalIdFieldName: "HubSpot_Contact_Id__c" })]);
   });
 
   it("a first load whose pace passes sync.bulkThreshold in its first group sends its new Leads as one job, none 200 a call", async () => {
     // Every 7th contact new: about 286 creates in the first group of 2,000, under a threshold of 400, but
     // 615 over the 4,300 contacts HubSpot's search said the load holds. Before, the first group's creates
     // went 200 a Collections call until the count passed the threshold, then the rest as a job.
-    await loop.close();
-    loop = await startLoop({ bulkThreshold: 400 });
-    const { fresh } = seedPeople(loop, 7);
-    const creates = watchLeadCreates(loop);
-    const jobs: { object: string; operation: string }[] = [];
-    const stop = loop.salesforce.calls.observe((call) => {
-      if (call.endpoint === "POST /services/data/:version/jobs/ingest") jobs.push(call.body as (typeof jobs)[number]);
-    });
-    const result = await loop.sync();
-    creates.stop();
-    stop();
-    expect(result.summary.status).toBe("succeeded");
+    const { fresh, collections, leadJobs } = await firstLoadAt(400, 7);
     expect(fresh.length).toBeGreaterThan(400);
-    expect(creates.calls).toEqual([]);
-    expect(jobs.filter((job) => job.object === "Lead" && job.operation === "upsert")).toHaveLength(1);
-    const { byContact, byEmail } = leadsByContact(loop);
-    expect(fresh.filter((id) => byContact.get(id) !== 1)).toEqual([]);
-    expect([...byEmail.values()].filter((n) => n !== 1)).toEqual([]);
-    expect(byEmail.size).toBe(CONTACTS);
+    expect(collections).toEqual([]);
+    expect(leadJobs).toHaveLength(1);
   });
 
   it("a run stopped while creates are held leaves its cursor before them: the next run makes each Lead once", async () => {
