@@ -48,4 +48,33 @@ describe("companies the contact pair brings in", () => {
     expect(accounts).toHaveLength(PEOPLE);
     expect(new Set(accounts.map((a) => a.Name)).size).toBe(PEOPLE);
   });
+
+  it("past sync.bulkThreshold across pages, their Accounts go as Bulk API 2.0 upsert jobs, each made once", async () => {
+    // 4,300 companies in pages of 2,000, 2,000 and 300, under a threshold of 2,100 a page: the creates are
+    // held across the pages as a change stream's are, so the first page's go 200 a Collections call, and
+    // once the ask passed the threshold the rest wait for a job's worth: a job of 2,000, then one of the
+    // last 300 at the ask's end. Before, each page sent its own 200 a call: 22 calls.
+    const many = 2 * GROUP_RECORDS + 300;
+    await loop.close();
+    loop = await startLoop({ bulkThreshold: 2_100 });
+    seedReps(loop);
+    const companyIds = seedPeopleBringingCompanies(loop, many);
+    const sent: string[] = [];
+    const stop = loop.salesforce.calls.observe((call) => {
+      const body = call.body as { object?: string; operation?: string; records?: unknown[] } | undefined;
+      if (call.endpoint === "POST /services/data/:version/jobs/ingest" && body?.object === "Account") sent.push(`job ${body.operation}`);
+      if (/\/composite\/sobjects\/Account\//.test(call.path)) sent.push(`collections ${body?.records?.length ?? 0}`);
+    });
+
+    const run = await loop.sync({ funnel: funnelFor(loop, "salesforce") });
+    stop();
+    expect(run.summary.status).toBe("succeeded");
+
+    expect(sent).toEqual([...Array.from({ length: 10 }, () => "collections 200"), "job upsert", "job upsert"]);
+    const links = await loop.store.findLinksByMarketingIds("company", companyIds);
+    expect(links.size).toBe(many);
+    const accounts = loop.salesforce.data.list("Account");
+    expect(accounts).toHaveLength(many);
+    expect(new Set(accounts.map((a) => a.Name)).size).toBe(many);
+  });
 });

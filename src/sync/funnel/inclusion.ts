@@ -61,6 +61,12 @@ async function qualifiedPeople(
   );
 }
 
+/** A page of newly included records; `last`, empty, ends an ask: what the sync held across its pages goes. */
+export interface IncludedPage {
+  records: SourceRecord[];
+  last: boolean;
+}
+
 /**
  * The companies and deals of people who became MQLs or were linked since the last ask of the object was
  * covered (its `#inclusion` cursor) and that have no CRM counterpart yet: they were excluded when last
@@ -81,7 +87,7 @@ export async function* newlyIncludedPages(
   state: FunnelRunState,
   mapping: ObjectMapping,
   fields: readonly string[],
-): AsyncIterable<SourceRecord[]> {
+): AsyncIterable<IncludedPage> {
   if (setup.inclusion === "all" || setup.crmIsMarketing || mapping.pair === "contact") return;
   if (!ctx.marketing.readAssociations) return;
   const included = state.inclusion;
@@ -98,7 +104,12 @@ export async function* newlyIncludedPages(
   const linked = await ctx.store.listLinkedSince(CONTACT_PAIR, since);
   // A dry run stores no links: the people its plan linked are in the run's context.
   const people = [...new Set([...mqls, ...linked, ...(ctx.linkedPeople ?? [])])];
-  if (people.length > 0) yield* includedPages(ctx, included, object, mapping, fields, people);
+  if (people.length > 0) {
+    for await (const records of includedPages(ctx, included, object, mapping, fields, people)) yield { records, last: false };
+    // Before the cursor below passes them: the creates the sync holds across the pages go now.
+    if (ctx.signal?.aborted) return;
+    yield { records: [], last: true };
+  }
   // Reached once every page above is synced (a caller that stops leaves the generator unfinished, and a
   // stop mid-way left pages unread): the people up to `asked` are covered, so the next ask starts there.
   if (ctx.signal?.aborted) return;
