@@ -353,7 +353,7 @@ async function syncNewlyIncluded(
   const object = group[0]!.marketingObject;
   // A first load brings in tens of thousands of companies this way (a 1M load's 75,098 Accounts): their
   // creates are held across the pages as a stream's are, past the bulk threshold as jobs (held-creates.ts).
-  const creates = new HeldCreates();
+  const creates = new HeldCreates((ctx.heldCreates ??= new Map()));
   for await (const { records, last } of newlyIncludedPages(ctx, funnel.setup, funnel.state, group[0]!, marketingFields(group))) {
     if (records.length === 0 && !last) continue;
     await syncPage(ctx, { source: "marketing", object, mappings: group, records, creates, last });
@@ -372,7 +372,7 @@ async function readSide(
   const system = side === "marketing" ? ctx.marketing : ctx.crm;
   startPhase(ctx, `${system.system} ${object}`);
   let read = 0;
-  const creates = new HeldCreates();
+  const creates = new HeldCreates((ctx.heldCreates ??= new Map()));
   return readChangeGroups(
     ctx,
     {

@@ -1,6 +1,6 @@
 // A stream's field-sync creates held across its groups until a full call's worth is due, so a load that
 // creates a few dozen records per group sends them 200 a call, not a part-filled call per group; once the
-// stream has decided, or at its pace will decide, more creates of one object than its system's bulk
+// run has decided, or at the stream's pace will decide, more creates of one object than its system's bulk
 // threshold, they wait for a bulk job's worth instead. The cursor a group commits stops before the first
 // record still held (ARCHITECTURE.md "One write path").
 import type { Cursor } from "../store/port.js";
@@ -33,6 +33,12 @@ export interface CreatesDue {
 }
 
 export class HeldCreates {
+  /**
+   * `inRun`: the creates per target every holder of the run held so far, shared (RunContext.heldCreates), so
+   * the threshold counts the run's creates of an object, not one stream's; a holder of its own by default.
+   */
+  constructor(private readonly inRun: Map<string, number> = new Map()) {}
+
   /** By the source record's id: a record read again later replaces its held create. */
   private readonly held = new Map<string, Held>();
   /**
@@ -50,7 +56,7 @@ export class HeldCreates {
    * sends more than the threshold of pending writes: a 1M first load's 48,903 Leads and 75,098 Accounts
    * took 622 calls of 200, where jobs of 2,000 take five calls each (issue 11).
    */
-  private readonly decided = new Map<string, { count: number; jobsAbove: number | undefined; asJobs: boolean }>();
+  private readonly decided = new Map<string, { count: number; before: number; jobsAbove: number | undefined; asJobs: boolean }>();
   /** How far the stream is, of the size its system said (a first load's): what its pace is measured over. */
   private stream: StreamProgress | undefined;
 
@@ -90,7 +96,8 @@ export class HeldCreates {
       this.held.set(options.sourceId(pair), { pair, target, group });
       const decided = this.decided.get(target);
       if (decided) decided.count++;
-      else this.decided.set(target, { count: 1, jobsAbove: options.jobsAbove?.(side), asJobs: false });
+      else this.decided.set(target, { count: 1, before: this.inRun.get(target) ?? 0, jobsAbove: options.jobsAbove?.(side), asJobs: false });
+      this.inRun.set(target, (this.inRun.get(target) ?? 0) + 1);
     }
     const { calls, jobs } = this.due(options.last);
     send.push(...calls);
@@ -101,8 +108,8 @@ export class HeldCreates {
 
   /**
    * The held creates of each target in full calls, or full jobs past its bulk threshold (all of them at
-   * the stream's end), oldest first. A target goes as jobs from the group whose count passes the threshold,
-   * or from the first whose pace does: its creates so far over the records read, times the stream's size
+   * the stream's end), oldest first. A target goes as jobs from the group whose count (with the run's
+   * earlier holders', `inRun`) passes the threshold, or from the first whose pace does: its creates so far over the records read, times the stream's size
    * (a first load's, which a HubSpot search answers), so a 1M first load's first 10,000 Leads do not go
    * 200 a call either. Once in jobs, it stays there.
    */
@@ -118,7 +125,7 @@ export class HeldCreates {
     for (const [target, entries] of byTarget) {
       const decided = this.decided.get(target);
       if (decided && decided.jobsAbove !== undefined && !decided.asJobs) {
-        decided.asJobs = decided.count > decided.jobsAbove || this.atPace(decided.count) > decided.jobsAbove;
+        decided.asJobs = decided.before + decided.count > decided.jobsAbove || decided.before + this.atPace(decided.count) > decided.jobsAbove;
       }
       const asJobs = decided?.asJobs === true;
       const size = asJobs ? BULK_JOB_RECORDS : HELD_CREATES_BATCH;

@@ -35,6 +35,12 @@ export interface RunContext {
    */
   linkedPeople?: string[];
   /**
+   * Creates the run's streams and inclusion asks held so far, per target (held-creates.ts): the bulk
+   * threshold counts a run's creates of an object, which a first load's Accounts split between the
+   * companies stream and the companies its new MQLs bring in.
+   */
+  heldCreates?: Map<string, number>;
+  /**
    * The inclusion rule: which of these marketing records, none of which has a CRM counterpart, may be
    * created in the CRM (by default only MQLs). Returns their ids.
    */

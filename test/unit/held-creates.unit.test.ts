@@ -36,15 +36,15 @@ interface Streamed {
  * `groups` groups of about `perGroup` creates (unequal, so what is held carries across groups) through one
  * holder, checking at each group that a cursor handed out is past no create still held.
  */
-function stream(groups: number, perGroup: number, jobsAbove?: number, streamSize?: number): Streamed {
-  const holder = new HeldCreates();
+function stream(groups: number, perGroup: number, jobsAbove?: number, streamSize?: number, inRun?: Map<string, number>, prefix = "c"): Streamed {
+  const holder = new HeldCreates(inRun);
   const out: Streamed = { taken: 0, sent: new Map(), calls: [], jobs: [], mostHeld: 0 };
   let sentCount = 0;
   let lastCommitted = -1;
   const groupOf = new Map<string, number>();
   for (let g = 0; g < groups; g++) {
     const count = perGroup + (g % 3 === 0 ? 37 : -37);
-    const ids = Array.from({ length: count }, (_, i) => `c${g}-${i}`);
+    const ids = Array.from({ length: count }, (_, i) => `${prefix}${g}-${i}`);
     for (const id of ids) groupOf.set(id, g);
     const due = holder.take(ids.map(leadCreate), ids, { system: "hubspot", object: "contacts", value: `2026-12-0${1 + (g % 9)}`, lastId: `${g}` }, {
       last: g === groups - 1,
@@ -112,6 +112,19 @@ describe("the held creates of a long stream", () => {
     expect(mostHeld).toBeLessThan(BULK_JOB_RECORDS);
     expect(jobs.slice(0, -1).every((n) => n === BULK_JOB_RECORDS)).toBe(true);
     expect(jobs.length).toBe(Math.ceil(taken / BULK_JOB_RECORDS));
+  });
+
+  it("counts the run's creates of an object across its holders: a second stream past the run's threshold holds jobs", () => {
+    // A first load's Accounts come from the companies stream (here 5,000, under 10,000: calls) and then from
+    // the companies its new MQLs bring in (6,000 more): the second passes the run's 10,000 after 5,000.
+    const inRun = new Map<string, number>();
+    const first = stream(20, 250, 10_000, undefined, inRun, "a");
+    expect(first.jobs).toEqual([]);
+    const second = stream(24, 250, 10_000, undefined, inRun, "b");
+    const inCalls = second.calls.reduce((a, b) => a + b, 0);
+    expect(inCalls).toBeLessThanOrEqual(10_000 - first.taken);
+    expect(second.jobs.reduce((a, b) => a + b, 0)).toBe(second.taken - inCalls);
+    expect(second.jobs.slice(0, -1).every((n) => n === BULK_JOB_RECORDS)).toBe(true);
   });
 
   it("a first load whose pace stays under the threshold keeps its 7,400 creates 200 a call", () => {
