@@ -51,12 +51,13 @@ export class HeldCreates {
   /** The index of the last group whose cursor was handed out. */
   private committed = -1;
   /**
-   * Per target, the creates the stream decided to hold so far and its system's bulk threshold: past it,
-   * the target's creates wait for a bulk job's worth (BULK_JOB_RECORDS) and go as jobs, as the drain
-   * sends more than the threshold of pending writes: a 1M first load's 48,903 Leads and 75,098 Accounts
-   * took 622 calls of 200, where jobs of 2,000 take five calls each (issue 11).
+   * Per target, the run's creates held before this holder's first (`before`: this holder's own are the
+   * run's count since) and its system's bulk threshold: past it, the target's creates wait for a bulk
+   * job's worth (BULK_JOB_RECORDS) and go as jobs, as the drain sends more than the threshold of pending
+   * writes: a 1M first load's 48,903 Leads and 75,098 Accounts took 622 calls of 200, where jobs of 2,000
+   * take five calls each (issue 11).
    */
-  private readonly decided = new Map<string, { count: number; before: number; jobsAbove: number | undefined; asJobs: boolean }>();
+  private readonly decided = new Map<string, { before: number; jobsAbove: number | undefined; asJobs: boolean }>();
   /** How far the stream is, of the size its system said (a first load's): what its pace is measured over. */
   private stream: StreamProgress | undefined;
 
@@ -94,10 +95,9 @@ export class HeldCreates {
       }
       const target = `${side}\u0000${objectOf(pair, side)}`;
       this.held.set(options.sourceId(pair), { pair, target, group });
-      const decided = this.decided.get(target);
-      if (decided) decided.count++;
-      else this.decided.set(target, { count: 1, before: this.inRun.get(target) ?? 0, jobsAbove: options.jobsAbove?.(side), asJobs: false });
-      this.inRun.set(target, (this.inRun.get(target) ?? 0) + 1);
+      const inRun = this.inRun.get(target) ?? 0;
+      if (!this.decided.has(target)) this.decided.set(target, { before: inRun, jobsAbove: options.jobsAbove?.(side), asJobs: false });
+      this.inRun.set(target, inRun + 1);
     }
     const { calls, jobs } = this.due(options.last);
     send.push(...calls);
@@ -108,10 +108,10 @@ export class HeldCreates {
 
   /**
    * The held creates of each target in full calls, or full jobs past its bulk threshold (all of them at
-   * the stream's end), oldest first. A target goes as jobs from the group whose count (with the run's
-   * earlier holders', `inRun`) passes the threshold, or from the first whose pace does: its creates so far over the records read, times the stream's size
-   * (a first load's, which a HubSpot search answers), so a 1M first load's first 10,000 Leads do not go
-   * 200 a call either. Once in jobs, it stays there.
+   * the stream's end), oldest first. A target goes as jobs from the group whose count (the run's, `inRun`)
+   * passes the threshold, or from the first whose pace does: this holder's creates so far over the records
+   * read, times the stream's size (a first load's, which a HubSpot search answers), so a 1M first load's
+   * first 10,000 Leads do not go 200 a call either. Once in jobs, it stays there.
    */
   private due(all: boolean): { calls: PairWrite[]; jobs: PairWrite[] } {
     const byTarget = new Map<string, [string, Held][]>();
@@ -125,7 +125,8 @@ export class HeldCreates {
     for (const [target, entries] of byTarget) {
       const decided = this.decided.get(target);
       if (decided && decided.jobsAbove !== undefined && !decided.asJobs) {
-        decided.asJobs = decided.before + decided.count > decided.jobsAbove || decided.before + this.atPace(decided.count) > decided.jobsAbove;
+        const inRun = this.inRun.get(target) ?? 0;
+        decided.asJobs = inRun > decided.jobsAbove || decided.before + this.atPace(inRun - decided.before) > decided.jobsAbove;
       }
       const asJobs = decided?.asJobs === true;
       const size = asJobs ? BULK_JOB_RECORDS : HELD_CREATES_BATCH;
