@@ -1,8 +1,9 @@
 // A stream's field-sync creates held across its groups until a full call's worth is due, so a load that
 // creates a few dozen records per group sends them 200 a call, not a part-filled call per group; once the
 // run has decided, or at the stream's pace will decide, more creates of one object than its system's bulk
-// threshold, they wait for a bulk job's worth instead. The cursor a group commits stops before the first
-// record still held (ARCHITECTURE.md "One write path").
+// threshold, they wait for a bulk job's worth instead, and a job's rows it did not save are held again for
+// Collections calls. The cursor a group commits stops before the first record still held (ARCHITECTURE.md
+// "One write path").
 import type { Cursor } from "../store/port.js";
 import type { StreamProgress } from "./change-groups.js";
 import { BULK_JOB_RECORDS } from "./outbox/drain.js";
@@ -16,19 +17,30 @@ type GroupCursor = Omit<Cursor, "updatedAt">;
 
 interface Held {
   pair: PairWrite;
-  /** The call's target: the created record's side and object. */
+  /**
+   * The call's target: the created record's side and object, and for a row a bulk job did not save, that
+   * it goes through Collections (OUTSIDE_JOB) whatever the object's count.
+   */
   target: string;
   /** The group it came in (its index in `cursors`). */
   group: number;
 }
 
+/** A held create's target for a row its bulk job did not save: its own calls, never a job. */
+const OUTSIDE_JOB = "\u0000outside job";
+
 /**
- * What a group sends now (`jobs`: as bulk jobs, a large load's creates of an object past its system's bulk
- * threshold), and the cursor it may commit (none: the saved one stays).
+ * What a group sends now: `send` in calls, `jobs` as bulk jobs (a large load's creates of an object past
+ * its system's bulk threshold). The group then settles (HeldCreates.settle) with what its jobs did not save.
  */
 export interface CreatesDue {
   send: PairWrite[];
   jobs: PairWrite[];
+}
+
+/** What a group sends after its jobs (`send`, in calls), and the cursor it may commit (none: the saved one stays). */
+export interface CreatesSettled {
+  send: PairWrite[];
   cursor: GroupCursor | undefined;
 }
 
@@ -60,13 +72,17 @@ export class HeldCreates {
   private readonly decided = new Map<string, { before: number; jobsAbove: number | undefined; asJobs: boolean }>();
   /** How far the stream is, of the size its system said (a first load's): what its pace is measured over. */
   private stream: StreamProgress | undefined;
+  /**
+   * The group taken and not yet settled: whether it is the stream's last, how a pair names its source, and
+   * the group each create it sends as a job came in, which one its job did not save is held in again.
+   */
+  private taking: { group: number; last: boolean; sourceId: (pair: PairWrite) => string; jobGroups: Map<PairWrite, number> } | undefined;
 
   /**
    * Takes a group's pairs to write: the creates that may wait (`holdable`) join the held ones, and what
    * is due leaves: every full call's worth of a target, or all that is held when the stream is read to
    * its end. `records` are the source ids the group read: a held create of one of them is dropped, its
-   * newer read decided again here. The cursor is the group's own when nothing stays held, else the
-   * cursor of the group before the first one still held, once.
+   * newer read decided again here. The group's cursor is handed out when it settles, after its jobs.
    */
   take(
     work: readonly PairWrite[],
@@ -99,11 +115,33 @@ export class HeldCreates {
       if (!this.decided.has(target)) this.decided.set(target, { before: inRun, jobsAbove: options.jobsAbove?.(side), asJobs: false });
       this.inRun.set(target, inRun + 1);
     }
-    const { calls, jobs } = this.due(options.last);
+    const jobGroups = new Map<PairWrite, number>();
+    const { calls, jobs } = this.due(options.last, false, jobGroups);
     send.push(...calls);
-    const safe = this.safeCursor(group);
-    this.keepNeededCursors(group);
-    return { send, jobs, cursor: safe };
+    this.taking = { group, last: options.last, sourceId: options.sourceId, jobGroups };
+    return { send, jobs };
+  }
+
+  /**
+   * Ends the group taken last: the creates its jobs did not save (RecordFailure.outsideJob) are held
+   * again for Collections calls with those of later jobs, 200 a call (all at the stream's end), where a
+   * call per job took a few rows each; the cursor is the group's own when nothing stays held, else the
+   * cursor of the group before the first one still held, once.
+   */
+  settle(outsideJob: readonly PairWrite[]): CreatesSettled {
+    const taking = this.taking;
+    if (!taking) throw new Error("HeldCreates.settle: no group taken");
+    this.taking = undefined;
+    for (const pair of outsideJob) {
+      const group = taking.jobGroups.get(pair);
+      if (group === undefined) throw new Error("HeldCreates.settle: a create this group sent in no job");
+      const side = createSide(pair)!;
+      this.held.set(taking.sourceId(pair), { pair, target: `${side}\u0000${objectOf(pair, side)}${OUTSIDE_JOB}`, group });
+    }
+    const send = outsideJob.length > 0 ? this.due(taking.last, true).calls : [];
+    const cursor = this.safeCursor(taking.group);
+    this.keepNeededCursors(taking.group);
+    return { send, cursor };
   }
 
   /**
@@ -111,11 +149,14 @@ export class HeldCreates {
    * the stream's end), oldest first. A target goes as jobs from the group whose count (the run's, `inRun`)
    * passes the threshold, or from the first whose pace does: this holder's creates so far over the records
    * read, times the stream's size (a first load's, which a HubSpot search answers), so a 1M first load's
-   * first 10,000 Leads do not go 200 a call either. Once in jobs, it stays there.
+   * first 10,000 Leads do not go 200 a call either. Once in jobs, it stays there. `outsideJobOnly`: only the
+   * rows jobs did not save (settle), the others having been due when the group was taken; `jobGroups`
+   * is told the group of each create sent as a job.
    */
-  private due(all: boolean): { calls: PairWrite[]; jobs: PairWrite[] } {
+  private due(all: boolean, outsideJobOnly = false, jobGroups?: Map<PairWrite, number>): { calls: PairWrite[]; jobs: PairWrite[] } {
     const byTarget = new Map<string, [string, Held][]>();
     for (const entry of this.held) {
+      if (outsideJobOnly && !entry[1].target.endsWith(OUTSIDE_JOB)) continue;
       const list = byTarget.get(entry[1].target);
       if (list) list.push(entry);
       else byTarget.set(entry[1].target, [entry]);
@@ -131,10 +172,15 @@ export class HeldCreates {
       const asJobs = decided?.asJobs === true;
       const size = asJobs ? BULK_JOB_RECORDS : HELD_CREATES_BATCH;
       const count = all ? entries.length : entries.length - (entries.length % size);
-      for (const [id, held] of entries.slice(0, count)) {
+      // A stream's last part of a call's worth or less goes in a call, with any rows jobs did not save.
+      const inJobs = asJobs && all && count % size <= HELD_CREATES_BATCH ? count - (count % size) : asJobs ? count : 0;
+      entries.slice(0, count).forEach(([id, held], i) => {
         this.held.delete(id);
-        (asJobs ? jobs : calls).push(held.pair);
-      }
+        if (i < inJobs) {
+          jobs.push(held.pair);
+          jobGroups?.set(held.pair, held.group);
+        } else calls.push(held.pair);
+      });
     }
     return { calls, jobs };
   }

@@ -216,9 +216,10 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   // after a stop, it finds the record it made); one decided again after a refusal goes now, with its entry.
   let cursor = input.cursor;
   let jobs: PairWrite[] = [];
-  if (input.creates && !input.retrying) {
+  const holder = input.retrying ? undefined : input.creates;
+  if (holder) {
     const refusedBefore = new Set(decidedAgain.map((d) => d.pw));
-    ({ send: work, jobs, cursor } = input.creates.take(work, records.map((r) => r.id), input.cursor, {
+    ({ send: work, jobs } = holder.take(work, records.map((r) => r.id), input.cursor, {
       last: input.last === true,
       holdable: (pw, side) => !refusedBefore.has(pw) && pw[side]!.upsertOn !== undefined && pw[side]!.upsertOn === externalIdOf(pw.mapping, side),
       sourceId: (pw) => (pw.pairing as Pairing).sourceId,
@@ -231,10 +232,19 @@ export async function syncPage(ctx: RunContext, input: PageInput): Promise<void>
   // their ids make the links. A retry (`errors retry`) sends everything now, so it can say whether the
   // entry is resolved.
   const deferred = (pw: PairWrite, side: SideName) => !input.retrying && waitsForDrain(pw, side);
-  const outcomes = await writePairs(ctx, work, (pw, side) => !deferred(pw, side));
+  const sendsNow = (pw: PairWrite, side: SideName) => !deferred(pw, side);
   // A large load's held creates of one object, a bulk job's worth (held-creates.ts): upserts on their
-  // source's id, so a job sent again after a stop or a crash finds the records the first one made.
-  if (jobs.length > 0) outcomes.push(...(await writePairs(ctx, jobs, () => true, writeOptions(ctx, true))));
+  // source's id, so a job sent again after a stop or a crash finds the records the first one made. They
+  // go first: the rows a job did not save (RecordFailure.outsideJob) are held again, for Collections
+  // calls with later jobs' (a call per job took a few rows each), and what is due of them goes below.
+  const jobsSent = jobs.length > 0 ? await writePairs(ctx, jobs, sendsNow, { ...writeOptions(ctx, true), outsideJobLater: true }) : [];
+  const outcomes = jobsSent.filter((o) => !o.failure?.error.outsideJob);
+  if (holder) {
+    const settled = holder.settle(jobsSent.filter((o) => o.failure?.error.outsideJob).map((o) => o.pair));
+    work = [...work, ...settled.send];
+    cursor = settled.cursor;
+  }
+  outcomes.push(...(await writePairs(ctx, work, sendsNow)));
   commit.outbox.push(...(await crmDefaultsBack(ctx, outcomes, (o) => (o.pair.pairing as Pairing).marketing)));
   for (const o of outcomes) {
     const p = o.pair.pairing as Pairing;

@@ -76,8 +76,8 @@ export interface WriteOptions {
   stop?: AbortSignal;
   /**
    * The caller sends a bulk job's writes the job did not save again itself, outside a job, gathering several
-   * jobs' into full calls (outbox/drain.ts): they come back as `outsideJob` failures instead of going again
-   * at once, a call per job.
+   * jobs' into full calls (outbox/drain.ts, held-creates.ts): they come back as `outsideJob` failures
+   * instead of going again at once, a call per job.
    */
   outsideJobLater?: boolean;
 }

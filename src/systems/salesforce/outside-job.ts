@@ -3,7 +3,7 @@
 // job's update of a record it matches (DUPLICATES_DETECTED, the alert unacknowledged), where leadloop's
 // Collections updates save past alerts (collections-writer.ts); any other refusal is the record's own,
 // named there with what the rule matched. Sent at once, a call per job, unless the caller gathers several
-// jobs' into full calls itself (WriteOptions.outsideJobLater: the drain).
+// jobs' into full calls itself (WriteOptions.outsideJobLater: the drain, the field sync's held creates).
 import type { Logger } from "../../log/logger.js";
 import type { RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 
