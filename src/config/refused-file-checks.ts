@@ -51,7 +51,7 @@ export function locatedProblems(
   return findings.map(({ path, message }): ConfigProblem => {
     const inFile = pathInFile(path);
     const pos = at(inFile);
-    return { file, line: pos.line, column: pos.col, key: keyPath(inFile), message: messageInFile(message) };
+    return { file, line: pos.line, column: pos.col, key: keyPath(inFile), message: messageInFile(message) + pos.rule };
   });
 }
 

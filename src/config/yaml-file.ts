@@ -38,20 +38,35 @@ export function readConfigText(file: string): string {
 
 /**
  * Line and column of the deepest node that exists on a key path, for problems found after the schema
- * passed (the YAML is known to parse).
+ * passed (the YAML is known to parse), and what to add to a message about it (`ruleNamed`).
  */
-export function yamlLocator(text: string): (path: readonly (string | number)[]) => { line: number; col: number } {
+export function yamlLocator(text: string): (path: readonly (string | number)[]) => { line: number; col: number; rule: string } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   return (path) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
       if (node && typeof node === "object" && "range" in node) {
-        return lines.linePos((node as Node).range?.[0] ?? 0);
+        return { ...lines.linePos((node as Node).range?.[0] ?? 0), rule: ruleNamed(doc, path) };
       }
     }
-    return { line: 0, col: 0 };
+    return { line: 0, col: 0, rule: ruleNamed(doc, path) };
   };
+}
+
+/**
+ * " (rule <id>)" when the key is inside a rule (qualification's fit, behaviour, negative and customer
+ * rules, routing's rules), which people know by id, not by its place in the list; "" elsewhere, and for
+ * the rule's id itself.
+ */
+function ruleNamed(doc: Document, path: readonly (string | number)[]): string {
+  for (let depth = path.length - 1; depth > 0; depth--) {
+    if (typeof path[depth - 1] !== "number") continue;
+    const item = doc.getIn(path.slice(0, depth), true);
+    const id = isMap(item) ? item.get("id") : undefined;
+    if (typeof id === "string" && id !== "" && path[depth] !== "id") return ` (rule ${id})`;
+  }
+  return "";
 }
 
 /** Where a top-level key is written in the file (its key, not its value), or null when the file does not set it. */
@@ -195,7 +210,7 @@ function describeIssue(
       line: pos.line,
       column: pos.col,
       key: keyPath([...path, key]),
-      message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}${others}`,
+      message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ""}${others}${ruleNamed(doc, [...path, key])}`,
     };
   }
   // Point at the deepest node that exists: a missing key is reported where its parent is.
@@ -218,11 +233,13 @@ function describeIssue(
     line: pos.line,
     column: pos.col,
     key: keyPath(path),
-    message: shortenQuotes(
-      missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? notAChoice(issue, toJs(value)) ?? issue.message),
-    ),
+    message:
+      shortenQuotes(
+        missing ? "required key is missing" : (mismatch ?? outOfRange(issue, node, text) ?? notAChoice(issue, toJs(value)) ?? issue.message),
+      ) + ruleNamed(doc, path),
   };
 }
+
 
 
 function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {

@@ -87,12 +87,12 @@ describe("leadloop validate", () => {
       [mapping.file, mapping.lineOf("  - marketing: email"), "fields[0].conflict", "required key is missing"],
       [mapping.file, mapping.lineOf("conflcit"), "fields[0].conflcit", 'unknown key (did you mean "conflict"?)'],
       [mapping.file, lastnameLine, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
-      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", 'expected a number, not the text "twenty"'],
+      [qualification.file, qualification.lineOf("points: twenty"), "fit[0].points", 'expected a number, not the text "twenty" (rule decision-maker-title)'],
       [qualification.file, qualification.lineOf("  - id: practitioner-title", practitioner), "fit[2].id", "rule id practitioner-title is already used by fit[1]"],
       [routing.file, routing.lineOf("    - kevin.tran"), "queues.na-west[1]", '"kevin.tran" is not an email address (write e.g. ana.lopez@example.com)'],
-      [routing.file, routing.lineOf("  - id: public-sector"), "rules[1].description", "required key is missing"],
-      [routing.file, routing.lineOf("descripton"), "rules[1].descripton", 'unknown key (did you mean "description"?)'],
-      [routing.file, routing.lineOf("queue: apcc"), "rules[5].assign.queue", 'queue apcc is not defined under queues (did you mean "apac"?)'],
+      [routing.file, routing.lineOf("  - id: public-sector"), "rules[1].description", "required key is missing (rule public-sector)"],
+      [routing.file, routing.lineOf("descripton"), "rules[1].descripton", 'unknown key (did you mean "description"?) (rule public-sector)'],
+      [routing.file, routing.lineOf("queue: apcc"), "rules[5].assign.queue", 'queue apcc is not defined under queues (did you mean "apac"?) (rule apac)'],
     ]);
 
     // The text says the same problems on stderr, each naming its file and line.
@@ -132,12 +132,12 @@ describe("leadloop validate", () => {
       [mapping.file, twice, "fields[2].marketing", "marketing field firstname is already mapped in fields[1]"],
       [mapping.file, mapping.lineOf("conflict: crm_always"), "fields[2].conflict", '"crm_always" is not one of the choices: write one of prefer_crm, prefer_crm_unless_blank, prefer_marketing, most_recent'],
       [qualification.file, practitioner, "fit[1].id", "rule id decision-maker-title is already used by fit[0]"],
-      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", 'expected a number, not the text "five"'],
+      [qualification.file, qualification.lineOf("points: five"), "fit[1].points", 'expected a number, not the text "five" (rule decision-maker-title)'],
       [routing.file, naWest, "rules[2].id", "rule id strategic-accounts is already used by rules[0]"],
-      [routing.file, routing.lineOf("queue: na-west, rep:"), "rules[2].assign", "assign needs exactly one of rep or queue"],
-      [routing.file, naEast, "rules[3].description", "required key is missing"],
-      [routing.file, routing.lineOf("descripton"), "rules[3].descripton", 'unknown key (did you mean "description"?)'],
-      [routing.file, routing.lineOf("queue: na-eats"), "rules[3].assign.queue", 'queue na-eats is not defined under queues (did you mean "na-east"?)'],
+      [routing.file, routing.lineOf("queue: na-west, rep:"), "rules[2].assign", "assign needs exactly one of rep or queue (rule strategic-accounts)"],
+      [routing.file, naEast, "rules[3].description", "required key is missing (rule na-east)"],
+      [routing.file, routing.lineOf("descripton"), "rules[3].descripton", 'unknown key (did you mean "description"?) (rule na-east)'],
+      [routing.file, routing.lineOf("queue: na-eats"), "rules[3].assign.queue", 'queue na-eats is not defined under queues (did you mean "na-east"?) (rule na-east)'],
     ]);
   });
 

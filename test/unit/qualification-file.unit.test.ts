@@ -203,7 +203,7 @@ describe("the served-market rule (countryIn)", () => {
         file: FILE,
         line: lineOf(yaml, "countryIn"),
         key: "fit[0].when.countryIn[1]",
-        message: '"Deutschlnd" is not a country name or ISO 3166 code',
+        message: '"Deutschlnd" is not a country name or ISO 3166 code (rule senior)',
       }),
     ]);
   });
@@ -218,7 +218,7 @@ describe("a qualification file with mistakes", () => {
         line: lineOf(yaml, "withinDay:"),
         column: 5,
         key: "behaviour[0].withinDay",
-        message: 'unknown key (did you mean "withinDays"?)',
+        message: 'unknown key (did you mean "withinDays"?) (rule pricing)',
       },
     ]);
   });
@@ -251,8 +251,8 @@ describe("a qualification file with mistakes", () => {
     const problems = problemsOf(() => parseQualification(yaml, FILE));
     expect(problems.map((p) => [p.key, p.message])).toEqual(
       expect.arrayContaining([
-        ["fit[0].when", "give one test per condition, not matches and in; combine conditions with all:"],
-        ["behaviour[0].countAtLeast", "countAtLeast and inDays go together (e.g. 3 visits in 7 days)"],
+        ["fit[0].when", "give one test per condition, not matches and in; combine conditions with all: (rule senior)"],
+        ["behaviour[0].countAtLeast", "countAtLeast and inDays go together (e.g. 3 visits in 7 days) (rule senior)"],
       ]),
     );
     // Semantic checks run once the schema passes.

@@ -95,7 +95,7 @@ describe("parseRouting", () => {
         line: lineOf(yaml, "employes"),
         column: 7,
         key: "rules[0].when.employes",
-        message: 'unknown key (did you mean "employees"?)',
+        message: 'unknown key (did you mean "employees"?) (rule dach)',
       },
     ]);
     const top = BASE.replace("fallback:", "fallbak:");
@@ -118,7 +118,7 @@ describe("parseRouting", () => {
         line,
         column: yaml.split("\n")[line - 1]!.indexOf("emia") + 1,
         key: "rules[0].assign.queue",
-        message: 'queue emia is not defined under queues (did you mean "emea"?)',
+        message: 'queue emia is not defined under queues (did you mean "emea"?) (rule dach)',
       },
     ]);
   });
@@ -141,7 +141,7 @@ describe("parseRouting", () => {
         line: lineOf(yaml, "Oliver Bennett"),
         column: 20,
         key: "rules[1].assign.rep",
-        message: '"Oliver Bennett" is not an email address (write e.g. ana.lopez@example.com)',
+        message: '"Oliver Bennett" is not an email address (write e.g. ana.lopez@example.com) (rule uk)',
       },
     ]);
   });
@@ -170,11 +170,11 @@ fallback: sales-desk@acme-sales.com
       [3, "queues.emea[1]", "lea.muller@acme-sales.com is already listed at queues.emea[0]"],
       [8, "rules[1]", "never reached: rule everyone above has no conditions and matches everyone"],
       [8, "rules[1].id", "rule id everyone is already used by rules[0]"],
-      [10, "rules[1].when.employees", "min is larger than max"],
-      [11, "rules[1].assign", "assign needs exactly one of rep or queue"],
+      [10, "rules[1].when.employees", "min is larger than max (rule everyone)"],
+      [11, "rules[1].assign", "assign needs exactly one of rep or queue (rule everyone)"],
       [12, "rules[2]", "never reached: rule everyone above has no conditions and matches everyone"],
       [12, "rules[2].id", '"fallback" is reserved for a routing step'],
-      [14, "rules[2].assign", "assign needs exactly one of rep or queue"],
+      [14, "rules[2].assign", "assign needs exactly one of rep or queue (rule fallback)"],
     ]);
     // Once the shape is right the country check reads rules[1]'s when.
     const shaped = yaml
@@ -185,7 +185,7 @@ fallback: sales-desk@acme-sales.com
       [3, "queues.emea[1]", "lea.muller@acme-sales.com is already listed at queues.emea[0]"],
       [8, "rules[1]", "never reached: rule everyone above has no conditions and matches everyone"],
       [8, "rules[1].id", "rule id everyone is already used by rules[0]"],
-      [10, "rules[1].when.country[0]", '"Narnia" is not a country name or ISO 3166 code'],
+      [10, "rules[1].when.country[0]", '"Narnia" is not a country name or ISO 3166 code (rule everyone)'],
       [12, "rules[2]", "never reached: rule everyone above has no conditions and matches everyone"],
       [12, "rules[2].id", '"fallback" is reserved for a routing step'],
     ]);
