@@ -787,6 +787,8 @@ export interface BatchCommit {
   facts?: StoreFact[];
   /** Unlinked marketing records that matched nothing at the version read (page-sync.ts). */
   matchMisses?: MatchMiss[];
+  /** Records a bulk job of the batch did not save (outbox/drain.ts). */
+  outsideJobRecords?: OutsideJobRecord[];
   /** Cursor reached by this batch: saved only together with the rest. */
   cursors?: Omit<Cursor, "updatedAt">[];
   at: string;
@@ -1086,6 +1088,8 @@ export interface StateStore {
   dropKeptReads(): Promise<void>;
   /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */
   matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>>;
+  /** Which of these records of `system` a bulk job did not save before (CommitBatch.outsideJobRecords). */
+  outsideJobRecords(system: string, recordIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** One page of a kept change read: its records as read and the stream's position after it. */
@@ -1100,6 +1104,12 @@ export interface KeptPage {
  * the same, matching it again would find nothing either, unless a CRM record gained the key since, which
  * the CRM side's own change read matches.
  */
+/** A record a bulk job did not save (RecordFailure.outsideJob): the drain sends its later writes outside jobs. */
+export interface OutsideJobRecord {
+  system: string;
+  recordId: string;
+}
+
 export interface MatchMiss {
   pair: string;
   marketingId: string;

@@ -89,6 +89,7 @@ function downgradeToV18(world: SandboxWorld): { activities: number; marks: numbe
       ALTER TABLE error_queue DROP COLUMN problem_cause;
       ALTER TABLE outbox DROP COLUMN refused_of_record;
       DROP TABLE kept_descriptions;
+      DROP TABLE outside_job_records;
       DROP INDEX funnel_events_won_without_amount;
       DROP INDEX error_queue_sent_by_runs;
       ALTER TABLE error_queue DROP COLUMN sent_by_runs;
@@ -150,11 +151,11 @@ describe.each<HubspotTier>(["enterprise", "professional"])("a v18 store's behavi
     // rest, 39: the links' index by CRM record, made again as two, and the pieces' index by last use, 40:
     // the activities put in their owners' histories, whose table is rewritten here, 41: the error queue's
     // column of entries the runs send again and its index, in place of 37's, 42: the steady scores as the
-    // score rows' columns, dropped from them, 43: the match notes packed, written back unpacked, and 44:
-    // the audit_log view reading rules by their pieces), so they run again on the old tables as on a v19
-    // file.
+    // score rows' columns, dropped from them, 43: the match notes packed, written back unpacked, 44: the
+    // audit_log view reading rules by their pieces, and 45: the records bulk jobs did not save, dropped
+    // with the rest), so they run again on the old tables as on a v19 file.
     expect(MIGRATIONS.filter((m) => m.version > PACKED_VERSION).map((m) => m.version)).toEqual([
-      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+      21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
     ]);
     expect((await syncWorld(world)).code).toBe(0);
     playPeople(42, 2, world, new Date());

@@ -250,9 +250,12 @@ describe("a drain's Lead update jobs meeting an alerting duplicate rule", () => 
   // Bulk API 2.0 takes no Duplicate Rule Header: the standard Lead rule refuses a job's update of a Lead a
   // rep's second Lead matches, where a Collections update saves past the alert. A first load's Lead jobs
   // each met a few such Leads; each job's were read from its failed results and sent again on their own.
-  it("sends the rows three jobs did not save again in one Collections update, reading no failed results", async () => {
-    loop = await startLoop({ bulkThreshold: THRESHOLD });
-    const LEADS = 4500;
+  const LEADS = 4500;
+  // A rep's second Lead for three people in each job of 2,000 (the last of 500), typed without the email.
+  const TWINS = [5, 1999, 2000, 3333, 4000, 4499, 17, 2500, 4321];
+
+  /** LEADS Leads, TWINS of them with a rep's namesake Lead, and a drain's context. */
+  function leadsWithTwins() {
     const ids = Array.from({ length: LEADS }, (_, i) =>
       sf().insert("Lead", {
         FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!,
@@ -261,25 +264,59 @@ describe("a drain's Lead update jobs meeting an alerting duplicate rule", () => 
         Email: `prospect.${i}@sgi-ingenierie.fr`,
       }),
     );
-    // A rep's second Lead for three people in each job of 2,000 (the last of 500), typed without the email.
-    const twins = [5, 1999, 2000, 3333, 4000, 4499, 17, 2500, 4321];
-    for (const i of twins) {
+    for (const i of TWINS) {
       sf().insert("Lead", { FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!, LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`, Company: `SGI ${i}` });
       sf().insert("Lead", { FirstName: FIRST_NAMES[i % FIRST_NAMES.length]!, LastName: `${LAST_NAMES[i % LAST_NAMES.length]!} ${i}`, Company: `Société Générale d'Ingénierie ${i}` });
     }
-    const ctx = loopRunContext(loop, "run-twins");
-    const title = (i: number) => (i % 3 === 0 ? "Directrice des Opérations, Île-de-France" : `Chargé d'affaires n°${i}`);
+    return ids;
+  }
+
+  /** A run deciding a Title for each Lead (`title(i)`), its writes in the outbox. */
+  async function titlesDecided(runId: string, ids: readonly string[], title: (i: number) => string) {
+    const ctx = loopRunContext(loop, runId);
     await decide(ctx, {
       outbox: ids.map((id, i) =>
         funnelWrite(ctx, { key: `qualification:${id}`, phase: "qualification", side: "crm", object: "Lead", recordId: id, fields: { Title: title(i) }, rule: "test", personId: null }),
       ),
     });
+    return ctx;
+  }
+
+  it("sends the rows three jobs did not save again in one Collections update, reading no failed results", async () => {
+    loop = await startLoop({ bulkThreshold: THRESHOLD });
+    const ids = leadsWithTwins();
+    const title = (i: number) => (i % 3 === 0 ? "Directrice des Opérations, Île-de-France" : `Chargé d'affaires n°${i}`);
+    const ctx = await titlesDecided("run-twins", ids, title);
     loop.salesforce.calls.reset();
 
     const writes = await writesOf(() => drainOutbox(ctx));
 
-    expect(writes).toEqual(["bulk Lead update", "bulk Lead update", "bulk Lead update", `collections update ${twins.length}`]);
+    expect(writes).toEqual(["bulk Lead update", "bulk Lead update", "bulk Lead update", `collections update ${TWINS.length}`]);
     expect(loop.salesforce.calls.byEndpoint()["GET /services/data/:version/jobs/ingest/:id/failedResults"]).toBeUndefined();
+    ids.forEach((id, i) => expect(sf().store.get("Lead", id)?.Title).toBe(title(i)));
+    expect(await loop.store.listOutbox()).toEqual([]);
+    expect(await openEntries()).toEqual([]);
+  });
+
+  it("sends a later run's writes of the records a job did not save outside its jobs from the start", async () => {
+    const { log, lines } = infoLog();
+    loop = await startLoop({ bulkThreshold: THRESHOLD, log });
+    const ids = leadsWithTwins();
+    await drainOutbox(await titlesDecided("run-first", ids, (i) => `Chargé d'affaires n°${i}`));
+    const title = (i: number) => `Responsable des Achats n°${i}`;
+    const ctx = await titlesDecided("run-next", ids, title);
+    const before = lines().length;
+
+    const writes = await writesOf(() => drainOutbox(ctx));
+
+    // The twins in a Collections update of their own, none in a job: no job refuses them again.
+    expect(writes).toEqual(["bulk Lead update", "bulk Lead update", "bulk Lead update", `collections update ${TWINS.length}`]);
+    const jobs = lines().slice(before).filter((l) => l.message === "salesforce.bulk_job");
+    expect(jobs.map((j) => [j.records, j.failed])).toEqual([
+      [2000, 0],
+      [2000, 0],
+      [LEADS - 4000 - TWINS.length, 0],
+    ]);
     ids.forEach((id, i) => expect(sf().store.get("Lead", id)?.Title).toBe(title(i)));
     expect(await loop.store.listOutbox()).toEqual([]);
     expect(await openEntries()).toEqual([]);

@@ -11,6 +11,7 @@ import type { HistoryToFillTable } from "./history-to-fill.js";
 import type { LinkTable } from "./links.js";
 import type { MatchMissTable } from "./match-misses.js";
 import type { MergedPeopleTable } from "./merged-people.js";
+import type { OutsideJobRecordTable } from "./outside-job-records.js";
 import type { FinishedGroup, OutboxTable } from "./outbox.js";
 import type { PersonScoreTable } from "./person-scores.js";
 import type { SlaTable } from "./sla.js";
@@ -37,6 +38,7 @@ export interface BatchTables {
   leadStatuses: LeadStatusTable;
   behaviour: BehaviourCacheTable;
   matchMisses: MatchMissTable;
+  outsideJobRecords: OutsideJobRecordTable;
   mergedPeople: MergedPeopleTable;
   roundRobin: RoundRobinTable;
 }
@@ -135,6 +137,7 @@ export function writeBatch(
   for (const fact of batch.facts ?? []) tables.behaviour.saveFact(fact);
   for (const turns of batch.roundRobinTurns ?? []) tables.roundRobin.save(turns);
   for (const miss of batch.matchMisses ?? []) tables.matchMisses.save(miss);
+  tables.outsideJobRecords.saveAll(batch.outsideJobRecords ?? []);
   for (const cursor of batch.cursors ?? []) tables.cursors.save(cursor, batch.at);
   return { linkIds, completedGroups };
 }

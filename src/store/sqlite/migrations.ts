@@ -1304,6 +1304,18 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `DROP VIEW audit_log;
       ${AUDIT_LOG_VIEW}`,
   },
+  {
+    version: 45,
+    name: "records a bulk job did not save: their later writes go outside jobs",
+    // A 1M first load's Lead update jobs met about 22,800 records a rep's namesake Lead matches under an
+    // alerting duplicate rule: each was a job's row refused and then a Collections call's row, every run
+    // it was written in bulk (store/sqlite/outside-job-records.ts).
+    sql: `CREATE TABLE outside_job_records (
+        system    TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (system, record_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -63,6 +63,7 @@ import { MatchIndexTable } from "./match-index.js";
 import { KeptDescriptionTable } from "./kept-descriptions.js";
 import type { KeptDescription } from "../../sync/kept-descriptions.js";
 import { MatchMissTable } from "./match-misses.js";
+import { OutsideJobRecordTable } from "./outside-job-records.js";
 import { MergedPeopleTable } from "./merged-people.js";
 import { KeptReadTable } from "./kept-reads.js";
 import { migrate } from "./migrations.js";
@@ -145,6 +146,7 @@ export class SqliteStateStore implements StateStore {
       leadStatuses: new LeadStatusTable(sql),
       behaviour: new BehaviourCacheTable(sql, otherCommits),
       matchMisses: new MatchMissTable(sql, names),
+      outsideJobRecords: new OutsideJobRecordTable(sql),
       mergedPeople: new MergedPeopleTable(sql),
       roundRobin: new RoundRobinTable(sql),
     };
@@ -591,6 +593,10 @@ export class SqliteStateStore implements StateStore {
 
   matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>> {
     return this.read(`read the ${pair} match notes`, () => this.tables.matchMisses.find(pair, marketingIds));
+  }
+
+  outsideJobRecords(system: string, recordIds: readonly string[]): Promise<Set<string>> {
+    return this.read("read the records bulk jobs did not save", () => this.tables.outsideJobRecords.of(system, recordIds));
   }
 
   saveCampaigns(campaigns: readonly StoredCampaign[]): Promise<void> {

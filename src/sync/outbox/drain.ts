@@ -9,6 +9,7 @@ import {
   type OutboxEntry,
   type OutboxRecord,
   type OutboxWrite,
+  type OutsideJobRecord,
   PASSING_CLASSES,
   type PersonContactWritten,
 } from "../../store/port.js";
@@ -168,7 +169,9 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     const held =
       page.entries.length > 0 ? await ctx.store.heldOutboxEntries(page.entries[0]!.seq, recordsOf(page.entries), options.phase) : [];
     const fresh = [...held, ...page.entries].filter((e) => !pending.holds(e) && !outsideJob.holds(e));
-    for (const entry of await withoutStale(ctx, fresh, options, tally)) (outsideJob.writesRecord(entry) ? outsideJob : pending).add(entry);
+    const sendable = await withoutStale(ctx, fresh, options, tally);
+    const keptOut = await keptOutOfJobs(ctx, sendable, pending);
+    for (const entry of sendable) (outsideJob.writesRecord(entry) || keptOut.has(entry) ? outsideJob : pending).add(entry);
     pending.release(page.later);
     outsideJob.release(page.later);
     after = page.last ?? after;
@@ -203,6 +206,24 @@ async function sendRest(ctx: RunContext, run: DrainRun): Promise<boolean> {
     (await sendTaken(ctx, run.outsideJob, "all", run)) &&
     sendTaken(ctx, run.pending, "all", run)
   );
+}
+
+/**
+ * The updates among `entries` that would go in a bulk job but whose record an earlier job did not save
+ * (CommitBatch.outsideJobRecords: an alerting duplicate rule's match, which no job saves past): they go
+ * outside jobs from the start, where a job's row refused and then a call's row took both.
+ */
+async function keptOutOfJobs(ctx: RunContext, entries: readonly OutboxEntry[], pending: PendingWrites): Promise<Set<OutboxEntry>> {
+  const out = new Set<OutboxEntry>();
+  const bySystem = groupBy(
+    entries.filter((e) => e.recordId !== null && pending.updatesInJobs(e.system, e.object)),
+    (e) => e.system,
+  );
+  for (const [system, updates] of bySystem) {
+    const records = await ctx.store.outsideJobRecords(system, [...new Set(updates.map((e) => e.recordId!))]);
+    for (const entry of updates) if (records.has(entry.recordId!)) out.add(entry);
+  }
+  return out;
 }
 
 /**
@@ -384,6 +405,12 @@ class PendingWrites {
    * a job's writes may be sent again (a crash or a stop before its results were read) and must then find
    * the records the job made.
    */
+  /** Whether updates of this system and object go in bulk jobs (batchSize). */
+  updatesInJobs(system: string, object: string): boolean {
+    const threshold = this.bulkThreshold(system);
+    return threshold !== undefined && (this.pendingCount(`${system}\u0000${object}`, "update") ?? 0) > threshold;
+  }
+
   private batchSize(target: string, group: readonly [string, RecordWrites][]): { records: number; bulk: boolean } {
     const first = group[0]![1].entries[0]!;
     const threshold = this.bulkThreshold(first.system);
@@ -511,6 +538,7 @@ async function sendBatch(ctx: RunContext, batch: readonly RecordWrites[], run: D
   // One record's entries refused as one write are sent again one by one below, so each entry is
   // accepted or refused on its own values, as if it had never been combined.
   const separately: OutboxEntry[][] = [];
+  const outsideJobRecords: OutsideJobRecord[] = [];
   /** Writes a bulk job never reached, left pending for the next run: counted per reason for one warning. */
   const waiting = new Map<string, number>();
   for (const { item, outcome } of sent) {
@@ -519,9 +547,12 @@ async function sendBatch(ctx: RunContext, batch: readonly RecordWrites[], run: D
       acceptedEntries.push(...item.entries);
       continue;
     }
-    // Not saved by its bulk job: sent again outside a job, with others of the drain's jobs (DrainRun).
+    // Not saved by its bulk job: sent again outside a job, with others of the drain's jobs (DrainRun), and
+    // its record's later writes outside jobs from the start (keptOutOfJobs).
     if (outcome.error.outsideJob) {
-      const later = item.entries[0]!.recordId === null ? [] : run.pending.takeRecord(item.entries[0]!);
+      const recordId = item.entries[0]!.recordId;
+      const later = recordId === null ? [] : run.pending.takeRecord(item.entries[0]!);
+      if (recordId !== null) outsideJobRecords.push({ system, recordId });
       for (const entry of [...item.entries, ...later]) run.outsideJob.add(entry);
       continue;
     }
@@ -604,6 +635,7 @@ async function sendBatch(ctx: RunContext, batch: readonly RecordWrites[], run: D
     outboxRefused: refused,
     outboxRefusedOfRecord: refusedOfRecord,
     outboxGroupsStarted: clocks.startedBy(acceptedEntries),
+    outsideJobRecords,
   });
   tally.note(accepted, refused);
   for (const group of completedGroups) {
