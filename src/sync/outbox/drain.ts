@@ -171,7 +171,12 @@ async function drain(ctx: RunContext, options: DrainOptions, tally: DrainTally):
     const fresh = [...held, ...page.entries].filter((e) => !pending.holds(e) && !outsideJob.holds(e));
     const sendable = await withoutStale(ctx, fresh, options, tally);
     const keptOut = await keptOutOfJobs(ctx, sendable, pending);
-    for (const entry of sendable) (outsideJob.writesRecord(entry) || keptOut.has(entry) ? outsideJob : pending).add(entry);
+    // A record kept out goes there whole: one with a write held here already stays, so none of its writes
+    // passes another.
+    for (const entry of sendable) {
+      const out = outsideJob.writesRecord(entry) || (keptOut.has(entry) && !pending.writesRecord(entry));
+      (out ? outsideJob : pending).add(entry);
+    }
     pending.release(page.later);
     outsideJob.release(page.later);
     after = page.last ?? after;
@@ -397,6 +402,12 @@ class PendingWrites {
     }
   }
 
+  /** Whether updates of this system and object go in bulk jobs (batchSize). */
+  updatesInJobs(system: string, object: string): boolean {
+    const threshold = this.bulkThreshold(system);
+    return threshold !== undefined && (this.pendingCount(`${system}\u0000${object}`, "update") ?? 0) > threshold;
+  }
+
   /**
    * How many of one (system, object, operation)'s writes go in one call. Where more than the system's bulk
    * threshold of the target's creates, or of its records to update, are pending in the store, they go as
@@ -405,12 +416,6 @@ class PendingWrites {
    * a job's writes may be sent again (a crash or a stop before its results were read) and must then find
    * the records the job made.
    */
-  /** Whether updates of this system and object go in bulk jobs (batchSize). */
-  updatesInJobs(system: string, object: string): boolean {
-    const threshold = this.bulkThreshold(system);
-    return threshold !== undefined && (this.pendingCount(`${system}\u0000${object}`, "update") ?? 0) > threshold;
-  }
-
   private batchSize(target: string, group: readonly [string, RecordWrites][]): { records: number; bulk: boolean } {
     const first = group[0]![1].entries[0]!;
     const threshold = this.bulkThreshold(first.system);
