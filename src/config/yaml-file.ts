@@ -241,7 +241,6 @@ function describeIssue(
 }
 
 
-
 function outOfRange(issue: z.core.$ZodIssue, node: Node | undefined, text: string): string | undefined {
   if ((issue.code !== "too_big" && issue.code !== "too_small") || issue.origin !== "number") return undefined;
   // A schema's own wording ("must be more than 0 days") says it in the key's terms already; only zod's

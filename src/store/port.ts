@@ -1088,7 +1088,7 @@ export interface StateStore {
   dropKeptReads(): Promise<void>;
   /** The notes of these unlinked marketing records that matched nothing when last read, by marketing id. */
   matchMisses(pair: string, marketingIds: readonly string[]): Promise<Map<string, MatchMiss>>;
-  /** Which of these records of `system` a bulk job did not save before (CommitBatch.outsideJobRecords). */
+  /** Which of these records of `system` a bulk job did not save before (BatchCommit.outsideJobRecords). */
   outsideJobRecords(system: string, recordIds: readonly string[]): Promise<Set<string>>;
 }
 
@@ -1098,18 +1098,18 @@ export interface KeptPage {
   cursor: { modifiedAt: string; lastId: string | null };
 }
 
-/**
- * An unlinked marketing record that matched no CRM record when looked up by `keys` (its normalised match
- * keys), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both are
- * the same, matching it again would find nothing either, unless a CRM record gained the key since, which
- * the CRM side's own change read matches.
- */
 /** A record a bulk job did not save (RecordFailure.outsideJob): the drain sends its later writes outside jobs. */
 export interface OutsideJobRecord {
   system: string;
   recordId: string;
 }
 
+/**
+ * An unlinked marketing record that matched no CRM record when looked up by `keys` (its normalised match
+ * keys), by the matcher `matcher` names (the pair's match keys and stamps, fingerprinted): while both are
+ * the same, matching it again would find nothing either, unless a CRM record gained the key since, which
+ * the CRM side's own change read matches.
+ */
 export interface MatchMiss {
   pair: string;
   marketingId: string;

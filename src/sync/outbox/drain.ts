@@ -215,7 +215,7 @@ async function sendRest(ctx: RunContext, run: DrainRun): Promise<boolean> {
 
 /**
  * The updates among `entries` that would go in a bulk job but whose record an earlier job did not save
- * (CommitBatch.outsideJobRecords: an alerting duplicate rule's match, which no job saves past): they go
+ * (BatchCommit.outsideJobRecords: an alerting duplicate rule's match, which no job saves past): they go
  * outside jobs from the start, where a job's row refused and then a call's row took both.
  */
 async function keptOutOfJobs(ctx: RunContext, entries: readonly OutboxEntry[], pending: PendingWrites): Promise<Set<OutboxEntry>> {
