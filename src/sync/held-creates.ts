@@ -73,10 +73,10 @@ export class HeldCreates {
   /** How far the stream is, of the size its system said (a first load's): what its pace is measured over. */
   private stream: StreamProgress | undefined;
   /**
-   * The group taken and not yet settled: whether it is the stream's last, how a pair names its source, and
-   * the group each create it sends as a job came in, which one its job did not save is held in again.
+   * The group taken and not yet settled: whether it is the stream's last, and each create it sends as a
+   * job as it was held (its source id and group), so one its job did not save is held again as it was.
    */
-  private taking: { group: number; last: boolean; sourceId: (pair: PairWrite) => string; jobGroups: Map<PairWrite, number> } | undefined;
+  private taking: { group: number; last: boolean; inJobs: Map<PairWrite, [string, Held]> } | undefined;
 
   /**
    * Takes a group's pairs to write: the creates that may wait (`holdable`) join the held ones, and what
@@ -115,10 +115,10 @@ export class HeldCreates {
       if (!this.decided.has(target)) this.decided.set(target, { before: inRun, jobsAbove: options.jobsAbove?.(side), asJobs: false });
       this.inRun.set(target, inRun + 1);
     }
-    const jobGroups = new Map<PairWrite, number>();
-    const { calls, jobs } = this.due(options.last, false, jobGroups);
+    const inJobs = new Map<PairWrite, [string, Held]>();
+    const { calls, jobs } = this.due(options.last, false, inJobs);
     send.push(...calls);
-    this.taking = { group, last: options.last, sourceId: options.sourceId, jobGroups };
+    this.taking = { group, last: options.last, inJobs };
     return { send, jobs };
   }
 
@@ -133,10 +133,10 @@ export class HeldCreates {
     if (!taking) throw new Error("HeldCreates.settle: no group taken");
     this.taking = undefined;
     for (const pair of outsideJob) {
-      const group = taking.jobGroups.get(pair);
-      if (group === undefined) throw new Error("HeldCreates.settle: a create this group sent in no job");
-      const side = createSide(pair)!;
-      this.held.set(taking.sourceId(pair), { pair, target: `${side}\u0000${objectOf(pair, side)}${OUTSIDE_JOB}`, group });
+      const sent = taking.inJobs.get(pair);
+      if (sent === undefined) throw new Error("HeldCreates.settle: a create this group sent in no job");
+      const [id, held] = sent;
+      this.held.set(id, { ...held, target: held.target + OUTSIDE_JOB });
     }
     const send = outsideJob.length > 0 ? this.due(taking.last, true).calls : [];
     const cursor = this.safeCursor(taking.group);
@@ -150,10 +150,10 @@ export class HeldCreates {
    * passes the threshold, or from the first whose pace does: this holder's creates so far over the records
    * read, times the stream's size (a first load's, which a HubSpot search answers), so a 1M first load's
    * first 10,000 Leads do not go 200 a call either. Once in jobs, it stays there. `outsideJobOnly`: only the
-   * rows jobs did not save (settle), the others having been due when the group was taken; `jobGroups`
-   * is told the group of each create sent as a job.
+   * rows jobs did not save (settle), the others having been due when the group was taken; `inJobs` is
+   * told each create sent as a job, as it was held.
    */
-  private due(all: boolean, outsideJobOnly = false, jobGroups?: Map<PairWrite, number>): { calls: PairWrite[]; jobs: PairWrite[] } {
+  private due(all: boolean, outsideJobOnly = false, inJobs?: Map<PairWrite, [string, Held]>): { calls: PairWrite[]; jobs: PairWrite[] } {
     const byTarget = new Map<string, [string, Held][]>();
     for (const entry of this.held) {
       if (outsideJobOnly && !entry[1].target.endsWith(OUTSIDE_JOB)) continue;
@@ -172,13 +172,14 @@ export class HeldCreates {
       const asJobs = decided?.asJobs === true;
       const size = asJobs ? BULK_JOB_RECORDS : HELD_CREATES_BATCH;
       const count = all ? entries.length : entries.length - (entries.length % size);
+      let jobRows = asJobs ? count : 0;
       // A stream's last part of a call's worth or less goes in a call, with any rows jobs did not save.
-      const inJobs = asJobs && all && count % size <= HELD_CREATES_BATCH ? count - (count % size) : asJobs ? count : 0;
+      if (asJobs && all && count % size <= HELD_CREATES_BATCH) jobRows -= count % size;
       entries.slice(0, count).forEach(([id, held], i) => {
         this.held.delete(id);
-        if (i < inJobs) {
+        if (i < jobRows) {
           jobs.push(held.pair);
-          jobGroups?.set(held.pair, held.group);
+          inJobs?.set(held.pair, [id, held]);
         } else calls.push(held.pair);
       });
     }
