@@ -47,25 +47,36 @@ export function classOf(call: ObservedCall): EndpointClass {
   const [method = "", path = ""] = call.endpoint.split(" ", 2);
   if (path.includes("/oauth2/")) return "auth";
   if (BEHAVIOUR_PATH.test(path)) return "behaviour";
-  if (path.endsWith("/query") || path.endsWith("/queryAll")) {
-    // An `IN` list on a field other than Id is findBy, the match of unlinked records; on Id, a read by id.
-    // A history object's `Field IN (…)` picks the fields whose change times a most_recent conflict asks
-    // of records already linked (salesforce/field-history.ts): a read, not a match.
-    const soql = call.query.get("q") ?? "";
-    if (HISTORY_FROM.test(soql)) return "reads";
-    const fields = [...soql.matchAll(SOQL_IN)].map((m) => m[1]!.toLowerCase());
-    return fields.some((f) => f !== "id" && !f.endsWith("id")) ? "match" : "reads";
-  }
+  if (path.endsWith("/query") || path.endsWith("/queryAll")) return queryClass(call.query.get("q") ?? "");
   if (method === "POST" && path.endsWith("/batch/read") && hasIdProperty(call.body)) return "match";
   if (method === "POST" && path.endsWith("/search") && searchesIn(call.body)) return "match";
   // A Bulk API 2.0 ingest job's polls and results reads are calls of its write (bulk-writer.ts).
   if (path.includes("/jobs/ingest")) return "writes";
   if (method === "GET" || method === "HEAD") return "reads";
-  // Salesforce's composite resource: a read when every subrequest is (the window probe's queries and getDeleted).
-  if (method === "POST" && path.endsWith("/composite") && onlyReads(call.body)) return "reads";
+  // Salesforce's composite resource: a read when every subrequest is (the window probe's queries and
+  // getDeleted, a read's queries together), a match when one of its queries is.
+  if (method === "POST" && path.endsWith("/composite") && onlyReads(call.body)) return compositeClass(call.body);
   if (method === "POST" && READ_ON_POST.test(path)) return "reads";
   if (method === "POST" && PROPERTY_DEFINITION.test(path)) return "reads";
   return "writes";
+}
+
+/**
+ * An `IN` list on a field other than Id is findBy, the match of unlinked records; on Id, a read by id. A
+ * history object's `Field IN (…)` picks the fields whose change times a most_recent conflict asks of
+ * records already linked (salesforce/field-history.ts): a read, not a match.
+ */
+function queryClass(soql: string): "match" | "reads" {
+  if (HISTORY_FROM.test(soql)) return "reads";
+  const fields = [...soql.matchAll(SOQL_IN)].map((m) => m[1]!.toLowerCase());
+  return fields.some((f) => f !== "id" && !f.endsWith("id")) ? "match" : "reads";
+}
+
+function compositeClass(body: unknown): "match" | "reads" {
+  const subs = (body as { compositeRequest?: { url?: string }[] }).compositeRequest ?? [];
+  const queries = subs.map((s) => s.url ?? "").filter((url) => /\/query(All)?\?/.test(url));
+  const soqls = queries.map((url) => new URLSearchParams(url.slice(url.indexOf("?") + 1)).get("q") ?? "");
+  return soqls.some((soql) => queryClass(soql) === "match") ? "match" : "reads";
 }
 
 function onlyReads(body: unknown): boolean {

@@ -850,7 +850,7 @@ describe("the handoff vocabulary's owners", () => {
 });
 
 describe("IN lists as long as a query's URI may be", () => {
-  it("finds hundreds of Leads by email in one query, and the emulator refuses a URI past 16,384 bytes", async () => {
+  it("finds hundreds of Leads by email in two queries asked in one composite call, and the emulator refuses a URI past 16,384 bytes", async () => {
     const emulator = await startSalesforceEmulator();
     try {
       const emails: string[] = [];
@@ -864,13 +864,28 @@ describe("IN lists as long as a query's URI may be", () => {
       emulator.calls.reset();
       const found = await adapter.findBy("Lead", "Email", emails, ["Email"]);
       expect(found).toHaveLength(150);
-      // 450 addresses in 2 queries: IN lists fill the URI instead of stopping at 200 values.
-      expect(emulator.calls.byEndpoint()["GET /services/data/:version/query"]).toBe(2);
+      // 450 addresses in 2 queries: IN lists fill the URI instead of stopping at 200 values, and the two
+      // are asked in one composite call, which counts as one toward the org's API limits.
+      const calls = emulator.calls.byEndpoint();
+      expect(calls["POST /services/data/:version/composite"]).toBe(1);
+      expect(calls["GET /services/data/:version/query"]).toBeUndefined();
       const long = `SELECT Id FROM Lead WHERE Email IN (${emails.concat(emails).map((e) => `'${e}'`).join(", ")})`;
-      const res = await fetch(`${emulator.url}/services/data/v62.0/query?q=${encodeURIComponent(long)}`, {
-        headers: { authorization: `Bearer ${emulator.accessToken}` },
-      });
+      const headers = { authorization: `Bearer ${emulator.accessToken}`, "content-type": "application/json" };
+      const res = await fetch(`${emulator.url}/services/data/v62.0/query?q=${encodeURIComponent(long)}`, { headers });
       expect(res.status).toBe(414);
+      // Held to the same inside a composite call: that subrequest alone is refused.
+      const composite = await fetch(`${emulator.url}/services/data/v62.0/composite`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          compositeRequest: [
+            { method: "GET", url: `/services/data/v62.0/query?q=${encodeURIComponent(long)}`, referenceId: "long" },
+            { method: "GET", url: `/services/data/v62.0/query?q=${encodeURIComponent("SELECT Id FROM Lead LIMIT 1")}`, referenceId: "short" },
+          ],
+        }),
+      });
+      const answers = ((await composite.json()) as { compositeResponse: { referenceId: string; httpStatusCode: number }[] }).compositeResponse;
+      expect(answers.map((a) => [a.referenceId, a.httpStatusCode])).toEqual([["long", 414], ["short", 200]]);
     } finally {
       await emulator.close();
     }

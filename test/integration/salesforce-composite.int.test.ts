@@ -156,3 +156,49 @@ describe("the adapter's window probe", () => {
     expect(await sf.probeWindows!(windows)).toEqual([false, false]);
   });
 });
+
+describe("a read's queries asked together", () => {
+  /** Addresses long enough that a few hundred fill a query's URI, in mixed case (the org keeps them lower). */
+  function addresses(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `Zoe.OBrien-Mueller-${i}@Baeckerei-${i % 7}.Example.COM`);
+  }
+
+  it("sends the first pages of five queries in one call, pages a part past 2,000 rows and sends the sixth on its own", async () => {
+    const emails = addresses(1_150);
+    for (let i = 0; i < emails.length; i += 4) emu.data.insert("Lead", { LastName: `Müller ${i}`, Company: "Acme", Email: emails[i]!.toLowerCase() }, at(5));
+    // One address shared by 2,100 Leads (an import gone wrong): its part's answer runs past one page.
+    for (let i = 0; i < 2_100; i++) emu.data.insert("Lead", { LastName: `Doublon ${i}`, Company: "Acme", Email: emails[1]! }, at(5));
+    const sf = await createSalesforceAdapter({ connection: connection(), retry: RETRY });
+    emu.calls.reset();
+    const found = await sf.findBy("Lead", "Email", emails, ["Email"]);
+    expect(found).toHaveLength(288 + 2_100);
+    expect(new Set(found.map((r) => r.id)).size).toBe(288 + 2_100);
+    const calls = emu.calls.byEndpoint();
+    // 1,150 addresses make six IN lists: five asked in one composite call, the sixth as a call of its own,
+    // and the shared address's second page through its locator.
+    expect(calls["POST /services/data/:version/composite"]).toBe(1);
+    expect(calls["GET /services/data/:version/query"]).toBe(1);
+    expect(Object.entries(calls).filter(([endpoint]) => endpoint.includes("/query/")).map(([, n]) => n)).toEqual([1]);
+  });
+
+  it("sends a query whose subrequest was refused on its own, where the refusal is classified as any call's", async () => {
+    const sf = await createSalesforceAdapter({ connection: connection(), retry: RETRY });
+    emu.calls.reset();
+    await expect(sf.findBy("Lead", "Courriel__c", addresses(450), ["Email"])).rejects.toMatchObject({ code: "INVALID_FIELD" });
+    const calls = emu.calls.byEndpoint();
+    expect(calls["POST /services/data/:version/composite"]).toBe(1);
+    expect(calls["GET /services/data/:version/query"]).toBe(1);
+  });
+
+  it("sends each query on its own when the composite call fails", async () => {
+    const emails = addresses(450);
+    for (let i = 0; i < emails.length; i += 3) emu.data.insert("Lead", { LastName: `Müller ${i}`, Company: "Acme", Email: emails[i]!.toLowerCase() }, at(5));
+    emu.faults.add({ requests: [{ kind: "status", status: 404, path: "/composite", method: "POST" }] });
+    const sf = await createSalesforceAdapter({ connection: connection(), retry: RETRY });
+    emu.calls.reset();
+    const found = await sf.findBy("Lead", "Email", emails, ["Email"]);
+    expect(found.map((r) => r.fields.Email).sort()).toEqual(emails.filter((_, i) => i % 3 === 0).map((e) => e.toLowerCase()).sort());
+    // Three IN lists, each its own call after the failed composite call.
+    expect(emu.calls.byEndpoint()["GET /services/data/:version/query"]).toBe(3);
+  });
+});

@@ -46,6 +46,17 @@ describe("the bench's call classes", () => {
     expect(classOf(query("SELECT OpportunityId, Field, CreatedDate FROM OpportunityFieldHistory WHERE OpportunityId IN ('0065e000001AbcAAA') AND Field IN ('StageName')"))).toBe("reads");
   });
 
+  it("counts a composite of a read's queries as a match when one of them matches by email, else as a read", () => {
+    const sub = (soql: string, referenceId: string) => ({ method: "GET", url: `/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, referenceId });
+    const composite = (...soqls: string[]) =>
+      call("POST /services/data/:version/composite", "/services/data/v62.0/composite", { compositeRequest: soqls.map((q, n) => sub(q, `q${n}`)) });
+    const byEmail = "SELECT Id, Email FROM Lead WHERE Email IN ('zoe.lefebvre@atelier-nandu.es', 'Jürgen.Groß@Example.de') ORDER BY Id";
+    const byId = "SELECT Id, Title FROM Lead WHERE Id IN ('00Q5e000004ZoeAAA') ORDER BY Id";
+    const history = "SELECT LeadId, Field, CreatedDate FROM LeadHistory WHERE LeadId IN ('00Q5e000004ZoeAAA') AND Field IN ('Title') ORDER BY CreatedDate DESC";
+    expect(classOf(composite(byId, byEmail))).toBe("match");
+    expect(classOf(composite(byId, history, byId))).toBe("reads");
+  });
+
   it("counts leadloop's own property definitions as schema with the reads, a record's create as a write", () => {
     const definition = { name: "leadloop_disposition_reason", label: "Disposition reason (leadloop)", type: "string", fieldType: "text" };
     expect(classOf(call("POST /crm/v3/properties/:objectType", "/crm/v3/properties/contacts", definition))).toBe("reads");

@@ -20,7 +20,7 @@ import { ApiUsage } from "./limits.js";
 import { addBulkRoutes, BULK_UPLOAD_MAX_BYTES } from "./routes/bulk.js";
 import { addCollectionRoutes } from "./routes/collections.js";
 import { addCompositeRoute } from "./routes/composite.js";
-import { DATA, type SalesforceContext } from "./routes/context.js";
+import { DATA, REST_URI_AND_HEADERS_MAX_BYTES, type SalesforceContext } from "./routes/context.js";
 import { controlRoutes } from "./routes/control.js";
 import { addOAuthRoutes, addUserInfoRoute } from "./routes/oauth.js";
 import { addLimitsRoute } from "./routes/limits.js";
@@ -201,13 +201,6 @@ export async function startSalesforceEmulator(
   Object.defineProperty(emulator, "accessToken", { get: () => sessions.token, enumerable: true });
   return emulator as SalesforceEmulator;
 }
-
-/**
- * A REST call's URI and headers may take 16,384 bytes together: past it Salesforce answers 414 URI Too
- * Long (the URI alone) or 431 Request Header Fields Too Large (Salesforce Help 000386264, "Maximum number
- * of rows returned by SOQL queries over the REST API").
- */
-const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
 
 function requestTooLarge(req: EmulatorRequest): EmulatorResponse | undefined {
   const query = req.query.toString();

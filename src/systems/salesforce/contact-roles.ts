@@ -5,7 +5,7 @@
 import type { RecordWrite, WriteOutcome } from "../../sync/system-port.js";
 import type { SalesforceClient } from "./connection.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
-import { queryAllRows } from "./query-pages.js";
+import { queryRowsTogether } from "./queries-together.js";
 import { chunk, inList, select } from "./soql.js";
 
 export const CONTACT_ROLE_OBJECT = "OpportunityContactRole";
@@ -23,11 +23,11 @@ export async function existingContactRoles(
   );
   if (creates.length === 0) return found;
   const roles = new Map<string, string>();
-  for (const part of chunk([...new Set(creates.map((c) => c.opportunity))], SOQL_IN_LIST_SIZE)) {
-    const soql = select(CONTACT_ROLE_OBJECT, ["Id", "OpportunityId", "ContactId"], inList("OpportunityId", part));
-    for (const row of await queryAllRows(client, soql)) {
-      roles.set(`${String(row.OpportunityId)}:${String(row.ContactId)}`, String(row.Id));
-    }
+  const soqls = chunk([...new Set(creates.map((c) => c.opportunity))], SOQL_IN_LIST_SIZE).map((part) =>
+    select(CONTACT_ROLE_OBJECT, ["Id", "OpportunityId", "ContactId"], inList("OpportunityId", part)),
+  );
+  for (const rows of await queryRowsTogether(client, soqls)) {
+    for (const row of rows) roles.set(`${String(row.OpportunityId)}:${String(row.ContactId)}`, String(row.Id));
   }
   for (const c of creates) {
     const id = roles.get(c.pair);

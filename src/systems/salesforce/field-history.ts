@@ -26,7 +26,8 @@ import type { FieldValueSet } from "../../sync/system-port.js";
 import { SystemError } from "../../sync/system-error.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
-import { queryAllRows, type QueryRow } from "./query-pages.js";
+import type { QueryRow } from "./query-pages.js";
+import { queryRowsTogether } from "./queries-together.js";
 import { inList, inListsWithin, select } from "./soql.js";
 import { toCanonical } from "./values.js";
 
@@ -181,10 +182,9 @@ async function rowsByIds(
   andWhere: string,
   orderBy?: string,
 ): Promise<QueryRow[]> {
-  const rows: QueryRow[] = [];
   const fixed = 40 + encodeURIComponent(select(object, columns, `${inList(idField, [])}${andWhere}`, orderBy)).length;
-  for (const part of inListsWithin(ids, fixed, QUERY_URI_BUDGET_BYTES)) {
-    rows.push(...(await queryAllRows(client, select(object, columns, `${inList(idField, part)}${andWhere}`, orderBy))));
-  }
-  return rows;
+  const soqls = inListsWithin(ids, fixed, QUERY_URI_BUDGET_BYTES).map((part) =>
+    select(object, columns, `${inList(idField, part)}${andWhere}`, orderBy),
+  );
+  return (await queryRowsTogether(client, soqls)).flat();
 }

@@ -5,7 +5,8 @@ import type { DescribeCache } from "./describe.js";
 import { mastersOf } from "./removals.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_URI_BUDGET_BYTES } from "./limits.js";
-import { queryAllRows, queryTotalSize } from "./query-pages.js";
+import { queryTotalSize } from "./query-pages.js";
+import { queryRowsTogether } from "./queries-together.js";
 import { inList, inListsWithin, select, selectList, soqlName } from "./soql.js";
 import { fromSalesforceRecord } from "./values.js";
 import { caseSafeId } from "./record-id.js";
@@ -112,9 +113,9 @@ async function readWhereIn(
   const out: SourceRecord[] = [];
   // The query's URI less its IN list: `/services/data/vXX.X/query?q=` and the statement around the list.
   const fixed = 40 + encodeURIComponent(select(object, columns, inList(field, []), "Id")).length;
-  for (const part of inListsWithin(values, fixed, QUERY_URI_BUDGET_BYTES)) {
-    const rows = await queryAllRows(client, select(object, columns, inList(field, part), "Id"));
-    out.push(...rows.map((row) => fromSalesforceRecord(object, row, fields)));
+  const soqls = inListsWithin(values, fixed, QUERY_URI_BUDGET_BYTES).map((part) => select(object, columns, inList(field, part), "Id"));
+  for (const rows of await queryRowsTogether(client, soqls)) {
+    for (const row of rows) out.push(fromSalesforceRecord(object, row, fields));
   }
   return out;
 }

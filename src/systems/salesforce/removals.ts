@@ -14,7 +14,7 @@ import type { DescribeCache } from "./describe.js";
 import { coveredShortOf, MIN_WINDOW_MS } from "./coverage.js";
 import { documentedAnswer } from "./errors.js";
 import { SOQL_IN_LIST_SIZE } from "./limits.js";
-import { queryAllRows } from "./query-pages.js";
+import { queryRowsTogether } from "./queries-together.js";
 import { chunk, inList, select, soqlDateTime, soqlName } from "./soql.js";
 import { toCanonical } from "./values.js";
 
@@ -188,15 +188,20 @@ async function inRecycleBin(
   const fields = ["Id", ...(merges ? ["MasterRecordId"] : []), ...(stamp ? [stamp] : [])];
   const parts = chunk(ids, SOQL_IN_LIST_SIZE);
   if (parts.length === 0) parts.push([]);
-  for (const [i, part] of parts.entries()) {
-    const late = i === 0 && sinceMs !== undefined ? `SystemModstamp >= ${soqlDateTime(sinceMs)}` : null;
-    const which = part.length > 0 && late ? `(${inList("Id", part)} OR ${late})` : part.length > 0 ? inList("Id", part) : late!;
-    const soql = select(described.name, late ? [...fields, "SystemModstamp"] : fields, `${which} AND IsDeleted = true`);
-    for (const row of await queryAllRows(client, soql, { includeDeleted: true })) {
+  // The first part's query also asks for the removals since `sinceMs`: only its rows carry SystemModstamp.
+  const late = sinceMs !== undefined ? `SystemModstamp >= ${soqlDateTime(sinceMs)}` : null;
+  const soqls = parts.map((part, i) => {
+    const since = i === 0 ? late : null;
+    const which = part.length > 0 && since ? `(${inList("Id", part)} OR ${since})` : part.length > 0 ? inList("Id", part) : since!;
+    return select(described.name, since ? [...fields, "SystemModstamp"] : fields, `${which} AND IsDeleted = true`);
+  });
+  for (const [i, rows] of (await queryRowsTogether(client, soqls, { includeDeleted: true })).entries()) {
+    const dated = i === 0 && late !== null;
+    for (const row of rows) {
       const id = toCanonical(row.Id);
       if (!id) continue;
       const value = stamp ? row[stamp] : null;
-      const at = late ? toCanonical(row.SystemModstamp) : null;
+      const at = dated ? toCanonical(row.SystemModstamp) : null;
       out.set(id, {
         master: merges ? (toCanonical(row.MasterRecordId) ?? null) : null,
         stamp: typeof value === "string" && value.trim() !== "" ? value.trim() : null,

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Router } from "../../emulator/router.js";
 import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from "../../emulator/server.js";
 import { SalesforceApiError } from "../errors.js";
-import { apiVersion, DATA, handle, json } from "./context.js";
+import { apiVersion, DATA, handle, json, REST_URI_AND_HEADERS_MAX_BYTES } from "./context.js";
 
 const MAX_SUBREQUESTS = 25;
 const MAX_QUERIES_AND_COLLECTIONS = 5;
@@ -101,6 +101,11 @@ function check(subs: readonly Subrequest[], allOrNone: boolean): void {
 }
 
 async function dispatch(router: Router<EmulatorHandler>, outer: EmulatorRequest, sub: Subrequest): Promise<EmulatorResponse> {
+  // The reference names no limit of a subrequest's url; held to a call's own, the stricter reading, so a
+  // query too long to send as a call is not taken as one inside a composite call either.
+  if (Buffer.byteLength(sub.url) > REST_URI_AND_HEADERS_MAX_BYTES) {
+    return { status: 414, body: [{ message: "URI Too Long", errorCode: "URI_TOO_LONG" }] };
+  }
   const url = new URL(sub.url, "http://127.0.0.1");
   const match = router.match(sub.method, url.pathname);
   if (!match) {

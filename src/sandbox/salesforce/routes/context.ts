@@ -21,6 +21,13 @@ export const MIN_VERSION = 46;
 export const MAX_VERSION = 64;
 export const DATA = "/services/data/:version";
 
+/**
+ * A REST call's URI and headers may take 16,384 bytes together: past it Salesforce answers 414 URI Too
+ * Long (the URI alone) or 431 Request Header Fields Too Large (Salesforce Help 000386264, "Maximum number
+ * of rows returned by SOQL queries over the REST API"). A composite subrequest's url is held to the same.
+ */
+export const REST_URI_AND_HEADERS_MAX_BYTES = 16_384;
+
 /** "v62.0" → "62.0"; versions outside what this org serves are 404, as for an unknown resource. */
 export function apiVersion(req: EmulatorRequest): string {
   const match = /^v(\d{2})\.0$/.exec(req.params.version ?? "");
