@@ -13,13 +13,23 @@ const MINUTE = 60_000;
 /** Past the HubSpot emulator's search index lag (5 s), inside the look-backs. */
 const PAST_SEARCH_LAG = 6_000;
 
-/** The calls that ask a system when a field changed: property history, field history, LastModifiedDate. */
+/**
+ * The calls that ask a system when a field changed: property history, field history, LastModifiedDate,
+ * the last two as calls of their own or together in a composite call (each of its queries' statements
+ * is in `statements`).
+ */
 function historyCalls(calls: readonly ObservedCall[]): ObservedCall[] {
   return calls.filter((c) => {
     if (c.path.endsWith("/batch/read")) return "propertiesWithHistory" in (c.body as object);
-    const q = c.query.get("q") ?? "";
-    return /FROM \w*History\b/.test(q) || /LastModifiedDate FROM/.test(q);
+    return statements(c).some((q) => /FROM \w*History\b/.test(q) || /LastModifiedDate FROM/.test(q));
   });
+}
+
+/** The SOQL a call sends: its own `q`, or each query subrequest's of a composite call. */
+function statements(call: ObservedCall): string[] {
+  if (!call.path.endsWith("/composite")) return [call.query.get("q") ?? ""];
+  const subs = (call.body as { compositeRequest?: { url: string }[] }).compositeRequest ?? [];
+  return subs.map((s) => new URLSearchParams(s.url.split("?")[1] ?? "").get("q") ?? "");
 }
 
 describe("a most_recent conflict", () => {
@@ -126,7 +136,7 @@ describe("a most_recent conflict", () => {
     expect(result.summary.conflicts).toBe(1);
     expect(jobtitle(contactId)).toBe("Directrice Marketing Europe");
     expect(title(leadId)).toBe("Directrice Marketing Europe");
-    expect(historyCalls(calls).some((c) => /SELECT Id, LastModifiedDate FROM Lead /.test(c.query.get("q") ?? ""))).toBe(true);
+    expect(historyCalls(calls).some((c) => statements(c).some((q) => /SELECT Id, LastModifiedDate FROM Lead /.test(q)))).toBe(true);
     // Oldest first: the Lead's create, then the conflict's write.
     const audit = await loop.store.listAudit([leadId]);
     expect(audit.filter((a) => a.field === "Title").at(-1)?.rule).toMatch(/marketing \S+ by field history, crm \S+ by last edit\)$/);
@@ -215,7 +225,7 @@ describe("a most_recent conflict", () => {
     expect(conflicted.result.summary.conflicts).toBe(1);
     expect(title(olafurLead)).toBe("Framkvæmdastjóri sölu");
     const asked = historyCalls(conflicted.calls);
-    const named = (id: string) => asked.filter((c) => JSON.stringify(c.body ?? null).includes(id) || (c.query.get("q") ?? "").includes(id));
+    const named = (id: string) => asked.filter((c) => JSON.stringify(c.body ?? null).includes(id) || statements(c).some((q) => q.includes(id)));
     expect(named(zoe.contactId)).toHaveLength(1);
     expect(named(zoe.leadId)).toHaveLength(1);
     expect(named(olafur.id)).toEqual([]);

@@ -279,7 +279,7 @@ describe("readByIds and findBy", () => {
     expect(emu.calls.total()).toBe(1);
   });
 
-  it("reads when fields last changed: tracked fields from LeadHistory, the rest from LastModifiedDate", async () => {
+  it("reads when fields last changed: tracked fields from LeadHistory, the rest from LastModifiedDate, asked in one call", async () => {
     const lead = emu.data.insert("Lead", { LastName: "Ní Bhriain", Company: "Cló Iar-Chonnacht", Title: "Bainisteoir" }, at(1));
     emu.data.update("Lead", lead, { Title: "Príomhfheidhmeannach" }, at(2));
     // Website is not tracked: only the Lead's last edit tells when it may have changed.
@@ -291,7 +291,9 @@ describe("readByIds and findBy", () => {
       Title: { at: at(2).toISOString(), basis: "field history" },
       Website: { at: at(4).toISOString(), basis: "last edit" },
     });
-    expect(endpointCalls("/query")).toBe(2);
+    // The history's query and the last edit's go together in one composite call.
+    expect(endpointCalls("/composite")).toBe(1);
+    expect(endpointCalls("/query")).toBe(0);
   });
 
   it("finds without regard to case and with quotes and backslashes in the value", async () => {

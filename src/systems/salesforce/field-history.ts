@@ -5,8 +5,8 @@
 // AccountId, OpportunityId, ParentId), OldValue, NewValue (Object Reference, "LeadHistory",
 // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_leadhistory.htm).
 // A field not tracked has no rows; its best time is then the record's LastModifiedDate — the last edit by
-// a user or the API, unlike SystemModstamp, which system processes move too. Two queries at most per
-// object, and the second only when a field has no row.
+// a user or the API, unlike SystemModstamp, which system processes move too. Both are asked in one
+// composite call for a group's records (queries-together.ts).
 //
 // An address part (Street, City, MailingCity, BillingCountry, …) is tracked as its compound field: Set
 // History Tracking offers `Address`, `MailingAddress`, `BillingAddress`, not the parts, and the history
@@ -56,7 +56,9 @@ export async function fieldChanges(
       if (key) standsFor.set(key.toLowerCase(), [...(standsFor.get(key.toLowerCase()) ?? []), n]);
     }
   }
-  for (const row of await historyRows(client, object, asked, [...new Set(names.flatMap((n) => [n, addressCompoundOf(object, n), lookupRelationshipOf(object, n)].filter((k) => k !== undefined)))])) {
+  const rowNames = [...new Set(names.flatMap((n) => [n, addressCompoundOf(object, n), lookupRelationshipOf(object, n)].filter((k) => k !== undefined)))];
+  const { rows, edits } = await historyAndEdits(client, object, asked, rowNames);
+  for (const row of rows) {
     const id = toCanonical(row[history.parentField]);
     const fields = typeof row.Field === "string" ? (standsFor.get(row.Field.toLowerCase()) ?? []) : [];
     const at = toCanonical(row.CreatedDate);
@@ -66,9 +68,8 @@ export async function fieldChanges(
     for (const field of fields) changes[field] ??= { at, basis: "field history" };
     out.set(id, changes);
   }
-  const untracked = asked.filter((id) => names.some((n) => !out.get(id)?.[n]));
-  if (untracked.length === 0) return out;
-  for (const row of await rowsByIds(client, object, ["Id", "LastModifiedDate"], "Id", untracked, "")) {
+  // A field the history left without a row takes its record's last edit.
+  for (const row of edits) {
     const id = toCanonical(row.Id);
     const at = toCanonical(row.LastModifiedDate);
     if (!id || !at) continue;
@@ -77,6 +78,29 @@ export async function fieldChanges(
     out.set(id, changes);
   }
   return out;
+}
+
+/**
+ * The history rows of these records' fields and the records' last edits, asked together (one composite
+ * call for a group's few hundred records, where the edits once waited for the history to say which
+ * records had a field without a row, a call more per group). An object without history (INVALID_TYPE)
+ * has no rows, and its edits are asked again alone.
+ */
+async function historyAndEdits(
+  client: SalesforceClient,
+  object: string,
+  ids: readonly string[],
+  fields: readonly string[],
+): Promise<{ rows: QueryRow[]; edits: QueryRow[] }> {
+  const history = historyQueries(object, ids, fields);
+  const edits = queriesByIds(object, ["Id", "LastModifiedDate"], "Id", ids, "");
+  try {
+    const answers = await queryRowsTogether(client, [...history, ...edits]);
+    return { rows: answers.slice(0, history.length).flat(), edits: answers.slice(history.length).flat() };
+  } catch (err) {
+    if (!(err instanceof SystemError && err.code === "INVALID_TYPE")) throw err;
+    return { rows: [], edits: (await queryRowsTogether(client, edits)).flat() };
+  }
 }
 
 /**
@@ -155,17 +179,8 @@ async function historyRows(
   /** Columns besides the parent, Field and CreatedDate (NewValue for the values). */
   more: readonly string[] = [],
 ): Promise<QueryRow[]> {
-  const history = historyOf(object);
   try {
-    return await rowsByIds(
-      client,
-      history.object,
-      [history.parentField, "Field", "CreatedDate", ...more],
-      history.parentField,
-      ids,
-      ` AND ${inList("Field", fields)}`,
-      "CreatedDate DESC",
-    );
+    return (await queryRowsTogether(client, historyQueries(object, ids, fields, more))).flat();
   } catch (err) {
     // A custom object without history tracking has no history object at all: every field is untracked.
     if (err instanceof SystemError && err.code === "INVALID_TYPE") return [];
@@ -173,18 +188,22 @@ async function historyRows(
   }
 }
 
-async function rowsByIds(
-  client: SalesforceClient,
+/** The queries of `historyRows`, newest row first. */
+function historyQueries(object: string, ids: readonly string[], fields: readonly string[], more: readonly string[] = []): string[] {
+  const history = historyOf(object);
+  const columns = [history.parentField, "Field", "CreatedDate", ...more];
+  return queriesByIds(history.object, columns, history.parentField, ids, ` AND ${inList("Field", fields)}`, "CreatedDate DESC");
+}
+
+/** Queries of `columns` of these records, an `IN` list of ids each, as long as the URI's budget takes. */
+function queriesByIds(
   object: string,
   columns: readonly string[],
   idField: string,
   ids: readonly string[],
   andWhere: string,
   orderBy?: string,
-): Promise<QueryRow[]> {
+): string[] {
   const fixed = 40 + encodeURIComponent(select(object, columns, `${inList(idField, [])}${andWhere}`, orderBy)).length;
-  const soqls = inListsWithin(ids, fixed, QUERY_URI_BUDGET_BYTES).map((part) =>
-    select(object, columns, `${inList(idField, part)}${andWhere}`, orderBy),
-  );
-  return (await queryRowsTogether(client, soqls)).flat();
+  return inListsWithin(ids, fixed, QUERY_URI_BUDGET_BYTES).map((part) => select(object, columns, `${inList(idField, part)}${andWhere}`, orderBy));
 }
