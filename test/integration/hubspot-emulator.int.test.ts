@@ -828,6 +828,70 @@ describe("HubSpot emulator driven by @hubspot/api-client", () => {
     }
   });
 
+  it("creates a batch of properties in one call, answered with each as made, counted once", async () => {
+    const batchCalls = () => emulator.calls.byEndpoint()["POST /crm/v3/properties/:objectType/batch/create"] ?? 0;
+    const before = batchCalls();
+    const answer = await hubspot.crm.properties.batchApi.create("companies", {
+      inputs: [
+        { name: "leadloop_secteur", label: "Secteur (leadloop)", type: "enumeration" as never, fieldType: "radio" as never, groupName: "companyinformation", options: [{ label: "Énergie", value: "energie", hidden: false, displayOrder: 0 }] },
+        { name: "leadloop_effectif", label: "Effectif (leadloop)", type: "number" as never, fieldType: "number" as never, groupName: "companyinformation" },
+      ],
+    });
+    expect(batchCalls() - before).toBe(1);
+    expect(answer.status).toBe("COMPLETE");
+    expect(answer.results.map((p) => p.name).sort()).toEqual(["leadloop_effectif", "leadloop_secteur"]);
+    expect(emulator.data.getProperty("companies", "leadloop_secteur")).toMatchObject({ type: "enumeration", fieldType: "radio", options: [expect.objectContaining({ value: "energie" })] });
+    expect(emulator.data.getProperty("companies", "leadloop_effectif")).toMatchObject({ type: "number", fieldType: "number" });
+  });
+
+  it("refuses a whole batch of properties, making none of it, for an input the single create refuses or a name given twice", async () => {
+    const good = { name: "leadloop_ville", label: "Ville (leadloop)", type: "string", fieldType: "text", groupName: "contactinformation" };
+    emulator.data.createProperty("contacts", { name: "leadloop_deja_la", label: "Déjà là", type: "string", fieldType: "text", groupName: "contactinformation" });
+    const refusals: Array<[string, unknown, number, string, string]> = [
+      ["no inputs", {}, 400, "VALIDATION_ERROR", "inputs"],
+      ["empty inputs", { inputs: [] }, 400, "VALIDATION_ERROR", "inputs"],
+      ["a name twice", { inputs: [good, { ...good, label: "Ville encore" }] }, 400, "VALIDATION_ERROR", "leadloop_ville"],
+      ["an existing name", { inputs: [good, { ...good, name: "leadloop_deja_la" }] }, 409, "OBJECT_ALREADY_EXISTS", "leadloop_deja_la"],
+      ["a bad fieldType", { inputs: [good, { ...good, name: "leadloop_taille", type: "number", fieldType: "text" }] }, 400, "VALIDATION_ERROR", "fieldType 'text'"],
+      ["an enumeration without options", { inputs: [good, { ...good, name: "leadloop_choix", type: "enumeration", fieldType: "select" }] }, 400, "VALIDATION_ERROR", "options"],
+      ["a group the object lacks", { inputs: [good, { ...good, name: "leadloop_tache", groupName: "task" }] }, 400, "VALIDATION_ERROR", "task"],
+      ["a bad name", { inputs: [good, { ...good, name: "Leadloop Ville" }] }, 400, "VALIDATION_ERROR", "name"],
+    ];
+    for (const [why, body, status, category, named] of refusals) {
+      const answer = await raw(emulator, "POST", "/crm/v3/properties/contacts/batch/create", body);
+      const refusal = (await answer.json()) as { category: string; message: string };
+      expect([why, answer.status, refusal.category]).toEqual([why, status, category]);
+      expect([why, refusal.message]).toEqual([why, expect.stringContaining(named)]);
+      expect([why, emulator.data.getProperty("contacts", "leadloop_ville")]).toEqual([why, undefined]);
+    }
+  });
+
+  it("answers 207 for the inputs it refuses and makes the others, with propertyBatchRefusals \"per input\"", async () => {
+    const lenient = await startHubspotEmulator({ searchLagMs: 0, propertyBatchRefusals: "per input" });
+    try {
+      lenient.data.createProperty("deals", { name: "leadloop_deja_la", label: "Déjà là", type: "string", fieldType: "text", groupName: "dealinformation" });
+      const good = { name: "leadloop_canal", label: "Canal (leadloop)", type: "string", fieldType: "text", groupName: "dealinformation" };
+      const answer = await raw(lenient, "POST", "/crm/v3/properties/deals/batch/create", {
+        inputs: [{ ...good, name: "leadloop_deja_la" }, good, { ...good, name: "leadloop_taille", type: "number" }],
+      });
+      expect(answer.status).toBe(207);
+      const body = (await answer.json()) as { results: { name: string }[]; numErrors: number; errors: { category: string; errors: { in: string }[] }[] };
+      expect(body.results.map((p) => p.name)).toEqual(["leadloop_canal"]);
+      expect(body.numErrors).toBe(2);
+      expect(body.errors.map((e) => [e.category, e.errors[0]!.in])).toEqual([
+        ["OBJECT_ALREADY_EXISTS", "inputs[0]"],
+        ["VALIDATION_ERROR", "inputs[2]"],
+      ]);
+      expect(lenient.data.getProperty("deals", "leadloop_canal")).toBeDefined();
+      // A name given twice is still refused whole.
+      const twice = await raw(lenient, "POST", "/crm/v3/properties/deals/batch/create", { inputs: [{ ...good, name: "leadloop_x" }, { ...good, name: "leadloop_x" }] });
+      expect(twice.status).toBe(400);
+      expect(lenient.data.getProperty("deals", "leadloop_x")).toBeUndefined();
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("keeps a date property's value at midnight UTC and refuses any other time of day with INVALID_DATE", async () => {
     await hubspot.crm.properties.coreApi.create("contacts", {
       name: "renewal_day",

@@ -17,6 +17,7 @@ import { addMarketingRoutes } from "./routes/marketing-routes.js";
 import { addObjectRoutes } from "./routes/object-routes.js";
 import { addOwnerRoutes } from "./routes/owner-routes.js";
 import { addPropertyRoutes } from "./routes/property-routes.js";
+import { addPropertyBatchRoutes } from "./routes/property-batch-routes.js";
 import type { HubspotContext } from "./routes/route-helpers.js";
 import { CursorWithholdingRouter, type PagingCursors } from "./paging-cursors.js";
 import { addSearchRoutes, type SearchLimitCounts } from "./routes/search-routes.js";
@@ -94,6 +95,13 @@ export interface HubspotEmulatorOptions {
    */
   propertyGroups?: "checked" | "unchecked";
   /**
+   * How `POST /crm/v3/properties/{type}/batch/create` answers an input it refuses (one of an existing name,
+   * a bad field type…): the whole batch refused with that input's error and none of it made (default
+   * `"whole batch"`, the strictest reading of a reference that does not say), or `"per input"`, the others
+   * made and a 207 naming each one refused (routes/property-batch-routes.ts, FIDELITY.md).
+   */
+  propertyBatchRefusals?: "whole batch" | "per input";
+  /**
    * Whether a write may give a record a deactivated user's (archived) owner id: refused with
    * `INVALID_OWNER_ID` (default), or `"assignable"`, the lenient option (hubspot-data.ts `deactivateOwner`).
    */
@@ -164,6 +172,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
     searchTies: options.searchTies ?? "reversed",
     searchPageMax: options.searchPageMax ?? SEARCH_LIMITS.pageSize,
     propertyGroups: options.propertyGroups ?? "checked",
+    propertyBatchRefusals: options.propertyBatchRefusals ?? "whole batch",
     propertyListLagMs: options.propertyListLagMs ?? 0,
     tier: options.tier ?? "enterprise",
     eventsObjectId: options.eventsObjectId ?? "optional",
@@ -176,6 +185,7 @@ export async function startHubspotEmulator(options: HubspotEmulatorOptions = {})
   addBatchRoutes(api, ctx);
   addObjectRoutes(api, ctx);
   addPropertyRoutes(api, ctx);
+  addPropertyBatchRoutes(api, ctx);
   addOwnerRoutes(api, ctx);
   addAssociationRoutes(api, ctx);
   addEventRoutes(api, ctx);

@@ -464,15 +464,8 @@ export class HubspotData {
   // ---- properties ----------------------------------------------------------------------------------
 
   createProperty(type: ObjectType, definition: NewPropertyDefinition): PropertyDefinition {
+    this.refuseTakenPropertyName(type, definition.name);
     const defs = this.definitions(type);
-    if (defs.has(definition.name)) {
-      throw new HubspotApiError(
-        409,
-        "OBJECT_ALREADY_EXISTS",
-        `A property named '${definition.name}' already exists.`,
-        { name: [definition.name] },
-      );
-    }
     const now = this.now().toISOString();
     const options: PropertyOption[] = (definition.options ?? []).map((o, i) => ({
       label: o.label,
@@ -510,6 +503,12 @@ export class HubspotData {
    */
   deleteProperty(type: ObjectType, name: string): void {
     if (!this.definitions(type).delete(name)) throw new Error(`${type} has no property ${name}`);
+  }
+
+  /** Throws the 409 OBJECT_ALREADY_EXISTS a create of `name` answers when `type` has a property so named. */
+  refuseTakenPropertyName(type: ObjectType, name: string): void {
+    if (!this.definitions(type).has(name)) return;
+    throw new HubspotApiError(409, "OBJECT_ALREADY_EXISTS", `A property named '${name}' already exists.`, { name: [name] });
   }
 
   listProperties(type: ObjectType): PropertyDefinition[] {

@@ -110,6 +110,12 @@ export const propertyCreate = z.object({
   displayOrder: z.number().int().optional(),
 });
 
+/**
+ * POST /crm/v3/properties/{objectType}/batch/create: `inputs` required and not empty (BatchInputPropertyCreate);
+ * each input is a property create, checked as the single create checks its body (property-create-rules.ts).
+ */
+export const propertyBatchCreate = z.object({ inputs: z.array(z.unknown()).min(1, "at least one input is required") });
+
 const objectId = z.object({ id: z.coerce.string() });
 /** A batch read input may carry the `after` of its previous page (associations v4 batch read reference). */
 export const associationBatchRead = z.object({ inputs: z.array(objectId.extend({ after: z.string().optional() })) });

@@ -48,7 +48,7 @@ interface BatchError {
 }
 
 /** The error for one failed input, naming it by index (`in`), trace id and record id where there is one. */
-function inputError(
+export function inputError(
   err: unknown,
   index: number,
   naming: { id?: string; traceId?: string | undefined },

@@ -25,6 +25,8 @@ export interface HubspotContext {
   propertyListLagMs: number;
   /** Whether a property created over the API must name an existing group (emulator.ts `propertyGroups`). */
   propertyGroups: "checked" | "unchecked";
+  /** How a property batch create answers an input it refuses (emulator.ts `propertyBatchRefusals`). */
+  propertyBatchRefusals: "whole batch" | "per input";
   /** The portal's subscription tier: below Enterprise the events API refuses (portal-tier.ts). */
   tier: HubspotTier;
   /** Whether the events API answers a read naming no record (emulator.ts `eventsObjectId`). */
