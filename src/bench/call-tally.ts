@@ -10,10 +10,11 @@ import type { CallCounts, EndpointClass } from "./figures.js";
 /** HubSpot answers reads on POST too: searches and batch reads change nothing. */
 const READ_ON_POST = /\/search$|\/batch\/read$/;
 /**
- * leadloop's own HubSpot property definitions, made by a fresh portal's first preparation (cli/preparation.ts):
+ * leadloop's own HubSpot property definitions, made by a fresh portal's first preparation (cli/preparation.ts),
+ * an object's in one batch create, any it did not make one at a time (systems/hubspot/ensure-properties.ts):
  * schema, as the describes and property lists are, not records, so not set against the batch minimum.
  */
-const PROPERTY_DEFINITION = /^\/crm\/v3\/properties\/[^/]+$/;
+const PROPERTY_DEFINITION = /^\/crm\/v3\/properties\/[^/]+(\/batch\/create)?$/;
 /**
  * Where HubSpot serves a contact's behaviour: the events API and the per-source activity APIs (the forms
  * list, form submissions, marketing email events). The campaigns API names campaigns for attribution

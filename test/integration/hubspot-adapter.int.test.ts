@@ -74,7 +74,7 @@ async function collect(pages: AsyncIterable<ChangePage>): Promise<ChangePage[]> 
   return out;
 }
 
-/** A contact picklist property as ensureProperty makes one. */
+/** A contact picklist property as ensureProperties makes one. */
 const picklistProperty = (name: string, label: string, options: { label: string; value: string }[]) => ({
   name,
   label,
@@ -979,7 +979,7 @@ describe("HubSpot's ten-second burst", () => {
   }, 60_000);
 });
 
-describe("describe and ensureProperty", () => {
+describe("describe and ensureProperties", () => {
   const h = useEmulator();
 
   it("describes contact properties: types, picklist values, read-only and unique fields", async () => {
@@ -1022,13 +1022,13 @@ describe("describe and ensureProperty", () => {
       { label: "Qualified", value: "qualified" },
       { label: "Recycle", value: "recycle" },
     ]);
-    const first = await adapter.ensureProperty("contacts", definition);
-    const second = await adapter.ensureProperty("contacts", definition);
+    const [first] = await adapter.ensureProperties("contacts", [definition]);
+    const [second] = await adapter.ensureProperties("contacts", [definition]);
     expect(first).toMatchObject({
       created: true,
       field: { type: "picklist", picklistValues: ["qualified", "recycle"] },
     });
-    expect(second.created).toBe(false);
+    expect(second!.created).toBe(false);
     const described = await adapter.describe("contacts");
     expect(described.fields.map((f) => f.name)).toContain("leadloop_status");
   });
@@ -1036,7 +1036,7 @@ describe("describe and ensureProperty", () => {
 
 // A create refused as existing (409) while the properties list read right after does not hold the property
 // yet: the list trails the create's check (emulator.ts propertyListLagMs, FIDELITY.md properties row).
-describe("ensureProperty: a property made elsewhere that the properties list does not show yet", () => {
+describe("ensureProperties: a property made elsewhere that the properties list does not show yet", () => {
   const h = useEmulator({}, { propertyListLagMs: 1_500 });
   const definition = (name: string) =>
     picklistProperty(name, "Nível de interesse (Zoë's team)", [
@@ -1050,8 +1050,9 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
     emulator.data.createProperty("contacts", definition("leadloop_interest"));
     const listReads = () => emulator.calls.byEndpoint()["GET /crm/v3/properties/:objectType"] ?? 0;
     const before = listReads();
-    const ensured = await adapter.ensureProperty("contacts", definition("leadloop_interest"));
-    expect(ensured).toMatchObject({ created: false, field: { name: "leadloop_interest", type: "picklist", picklistValues: ["eleve", "bajo"] } });
+    const ensured = await adapter.ensureProperties("contacts", [definition("leadloop_interest")]);
+    expect(ensured).toHaveLength(1);
+    expect(ensured[0]).toMatchObject({ created: false, field: { name: "leadloop_interest", type: "picklist", picklistValues: ["eleve", "bajo"] } });
     // The list before the create, and again after its 409 until the lag passed.
     expect(listReads() - before).toBeGreaterThan(2);
   });
@@ -1060,7 +1061,7 @@ describe("ensureProperty: a property made elsewhere that the properties list doe
     const { emulator } = h();
     const adapter = shortPatienceAdapter(emulator, 500);
     emulator.data.createProperty("contacts", definition("leadloop_interest_2"));
-    const err = await adapter.ensureProperty("contacts", definition("leadloop_interest_2")).then(
+    const err = await adapter.ensureProperties("contacts", [definition("leadloop_interest_2")]).then(
       () => undefined,
       (e: unknown) => e,
     );

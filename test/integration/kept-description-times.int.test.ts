@@ -120,16 +120,16 @@ it("keeps a list leadloop extended with its create, as of the list's read", asyn
   await daemon.memory.keep();
   // Ten minutes on the daemon makes a property: the kept list holds it, and a process then makes none.
   clock.advance(10 * MINUTE);
-  expect(await daemon.hubspot.ensureProperty("contacts", interestProperty)).toMatchObject({ created: true });
+  expect(await daemon.hubspot.ensureProperties("contacts", [interestProperty])).toMatchObject([{ created: true }]);
   await daemon.memory.keep();
   const cron = await startProcess();
   const from = calls.length;
-  expect(await cron.hubspot.ensureProperty("contacts", interestProperty)).toMatchObject({ created: false });
+  expect(await cron.hubspot.ensureProperties("contacts", [interestProperty])).toMatchObject([{ created: false }]);
   expect(calls.slice(from)).toEqual([]);
   // Two hours after the daemon read the list it makes another on it: what it keeps is still two hours old,
   // so the next process reads the list, which may have lost a property since.
   clock.advance(110 * MINUTE);
-  await daemon.hubspot.ensureProperty("contacts", { ...interestProperty, name: "leadloop_echeance", label: "Échéance (leadloop)" });
+  await daemon.hubspot.ensureProperties("contacts", [{ ...interestProperty, name: "leadloop_echeance", label: "Échéance (leadloop)" }]);
   await daemon.memory.keep();
   clock.advance(MINUTE);
   expect(await describeBoth(await startProcess())).toContain("hubspot contacts");

@@ -7,11 +7,14 @@ import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import type { ObservedCall } from "../../src/sandbox/emulator/call-counter.js";
 import { generateSeed } from "../../src/sandbox/seed/generate.js";
+import { FUNNEL_PROPERTIES } from "../../src/systems/hubspot/leadloop-properties.js";
 import { openStore } from "../../src/store/open-store.js";
 import { runCli } from "../support/cli-run.js";
 import { openSandboxWorld, type SandboxWorld } from "../support/sandbox-world.js";
 
 const BIN = fileURLToPath(new URL("../../bin/leadloop.js", import.meta.url));
+/** leadloop's own properties of an object, made in one call (systems/hubspot/ensure-properties.ts). */
+const BATCH_CREATE = "POST /crm/v3/properties/:objectType/batch/create";
 const seed = generateSeed({ seed: 23, now: new Date(Date.now() - 60_000), contacts: 30 });
 
 type PerSystem = { hubspot: number; salesforce: number };
@@ -58,7 +61,7 @@ describe("the calls a process makes preparing", () => {
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { runId: string; apiCalls: PerSystem; authCalls: PerSystem };
     // Every call the process made is the run's: the preparation's reads and creates with the sync's own.
-    expect(observed.hubspot.some((c) => c.endpoint === "POST /crm/v3/properties/:objectType")).toBe(true);
+    expect(observed.hubspot.some((c) => c.endpoint === BATCH_CREATE)).toBe(true);
     expect(summary.apiCalls).toEqual(apiCallsOf(observed));
     expect(summary.authCalls).toEqual({ hubspot: 0, salesforce: 1 });
     const store = await openStore({ path: world.storePath }, { existing: true });
@@ -76,24 +79,39 @@ describe("the calls a process makes preparing", () => {
     const next = await runCli(["sync", "-c", world.configPath, "--json"]);
     again.stop();
     expect([0, 4]).toContain(next.code);
-    expect(again.hubspot.filter((c) => c.endpoint === "POST /crm/v3/properties/:objectType")).toEqual([]);
+    expect(again.hubspot.filter((c) => c.endpoint.startsWith("POST /crm/v3/properties/"))).toEqual([]);
     expect((JSON.parse(next.stdout) as { apiCalls: PerSystem }).apiCalls).toEqual(apiCallsOf(again));
   });
 
-  it("read each property list once on a fresh portal, though leadloop makes its properties on it", async () => {
+  it("read each property list once on a fresh portal and make leadloop's properties in one batch create per object", async () => {
     expect(world.hubspot.data.getProperty("deals", "leadloop_crm_id")).toBeUndefined();
     const observed = observeCalls(world);
     const run = await runCli(["sync", "-c", world.configPath, "--json"]);
     observed.stop();
     expect(run.code).toBe(0);
-    // Read before the creates; each create's answer extends the kept list (describe.ts ensureProperty).
+    // Read before the creates; each batch's answer extends the kept list (ensure-properties.ts).
     expect(propertyListReads(observed.hubspot)).toEqual({ companies: 1, contacts: 1, deals: 1 });
-    const creates = observed.hubspot.filter((c) => c.endpoint === "POST /crm/v3/properties/:objectType").map((c) => c.path);
-    // leadloop_crm_id on each object, and the funnel's 11 contact properties: 14 (README "Commands").
-    const perObject = (object: string) => creates.filter((p) => p === `/crm/v3/properties/${object}`).length;
-    expect({ companies: perObject("companies"), contacts: perObject("contacts"), deals: perObject("deals") }).toEqual({ companies: 1, contacts: 12, deals: 1 });
-    expect(creates).toHaveLength(14);
-    expect(world.hubspot.data.getProperty("deals", "leadloop_crm_id")).toMatchObject({ hasUniqueValue: true });
+    // One batch create per object, none one at a time: leadloop_crm_id on each object, and the funnel's
+    // 11 contact properties with the contacts' (README "Commands").
+    const creates = observed.hubspot.filter((c) => c.endpoint.startsWith("POST /crm/v3/properties/"));
+    expect(creates.map((c) => c.endpoint)).toEqual(Array(3).fill(BATCH_CREATE));
+    const inputs = (object: string) =>
+      creates
+        .filter((c) => c.path === `/crm/v3/properties/${object}/batch/create`)
+        .map((c) => (c.body as { inputs: { name: string }[] }).inputs.map((i) => i.name).sort());
+    expect(inputs("companies")).toEqual([["leadloop_crm_id"]]);
+    expect(inputs("deals")).toEqual([["leadloop_crm_id"]]);
+    expect(inputs("contacts")).toEqual([["leadloop_crm_id", ...FUNNEL_PROPERTIES.map((p) => p.definition.name)].sort()]);
+    // Made as asked: the unique CRM ids, the funnel's types and options.
+    const hs = world.hubspot.data;
+    for (const object of ["contacts", "companies", "deals"] as const) {
+      expect(hs.getProperty(object, "leadloop_crm_id")).toMatchObject({ type: "string", fieldType: "text", hasUniqueValue: true });
+    }
+    for (const { definition } of FUNNEL_PROPERTIES) {
+      const made = hs.getProperty("contacts", definition.name);
+      expect([definition.name, made?.type, made?.fieldType]).toEqual([definition.name, definition.type, definition.fieldType]);
+      expect(made!.options.map((o) => o.value)).toEqual((definition.options ?? []).map((o) => o.value));
+    }
   });
 
   it("count toward a daemon's first run only: its runs' calls, in run.finished, add up to every call it made", async () => {

@@ -13,9 +13,10 @@ const CHILD_DEADLINE_MS = 90_000;
 
 /**
  * The writes of a process's preparation (src/cli/preparation.ts): leadloop's own HubSpot properties made
- * where a fresh portal lacks them, before the first run reads a record.
+ * where a fresh portal lacks them, before the first run reads a record: an object's in one batch create,
+ * any it did not make one at a time (src/systems/hubspot/ensure-properties.ts).
  */
-const PREPARATION_WRITE = "POST /crm/v3/properties/:objectType";
+const PREPARATION_WRITES = new Set(["POST /crm/v3/properties/:objectType/batch/create", "POST /crm/v3/properties/:objectType"]);
 
 /** Which writes a kill plan's `atWrite` counts. */
 export type WritesCounted = "record writes" | "preparation";
@@ -121,7 +122,7 @@ export async function runSyncChild(world: SandboxWorld, kill?: KillPlan): Promis
 }
 
 function writeCounted(endpoint: string): WritesCounted {
-  return endpoint === PREPARATION_WRITE ? "preparation" : "record writes";
+  return PREPARATION_WRITES.has(endpoint) ? "preparation" : "record writes";
 }
 
 /** One line on how a child run ended, for failure messages. */

@@ -59,6 +59,7 @@ describe("the bench's call classes", () => {
 
   it("counts leadloop's own property definitions as schema with the reads, a record's create as a write", () => {
     const definition = { name: "leadloop_disposition_reason", label: "Disposition reason (leadloop)", type: "string", fieldType: "text" };
+    expect(classOf(call("POST /crm/v3/properties/:objectType/batch/create", "/crm/v3/properties/contacts/batch/create", { inputs: [definition] }))).toBe("reads");
     expect(classOf(call("POST /crm/v3/properties/:objectType", "/crm/v3/properties/contacts", definition))).toBe("reads");
     expect(classOf(call("POST /crm/v3/objects/:objectType", "/crm/v3/objects/contacts", { properties: { email: "Zoé.Lefèbvre@Atelier-Nandu.es" } }))).toBe("writes");
   });

@@ -1,7 +1,7 @@
 // The HubSpot adapter: SystemPort over HubSpot's CRM v3 APIs through @hubspot/api-client, plus what the
 // handoff needs beyond the port (owners, activity events, leadloop's own properties). Wiring only: each
 // job lives in its own module.
-import type { FieldDescription, ObjectDescription } from "../../core/object-schema.js";
+import type { ObjectDescription } from "../../core/object-schema.js";
 import type { SourceRecord } from "../../core/records.js";
 import { type Logger, silentLogger } from "../../log/logger.js";
 import type {
@@ -30,7 +30,8 @@ import { doubtsPropertyList, writeRecords } from "./batch-writer.js";
 import { writeThroughPassingRefusals } from "../passing-refusals.js";
 import { readChanges } from "./change-reader.js";
 import { createHubspotClient } from "./client.js";
-import { describeObject, ensureProperty, type HubspotPropertyDefinition } from "./describe.js";
+import { describeObject, type HubspotPropertyDefinition } from "./describe.js";
+import { type EnsuredProperty, ensureProperties } from "./ensure-properties.js";
 import {
   BURST_WINDOW_MS,
   DEFAULT_BURST_PER_10_SECONDS,
@@ -123,11 +124,11 @@ export interface HubspotAdapter extends SystemPort {
   readCampaigns(typeProperty: string | null): Promise<SystemCampaign[]>;
   /** id → ids of the `to` records each of these `from` records is associated with. Throws SystemError. */
   readAssociations(from: string, ids: readonly string[], to: string): Promise<Map<string, string[]>>;
-  /** Creates the custom property when `object` lacks it; `created` false when it was there. */
-  ensureProperty(
-    object: string,
-    definition: HubspotPropertyDefinition,
-  ): Promise<{ created: boolean; field: FieldDescription }>;
+  /**
+   * Makes the custom properties `object` lacks, in one batch create (ensure-properties.ts); each property in
+   * the definitions' order, `created` false when it was there. Throws SystemError.
+   */
+  ensureProperties(object: string, definitions: readonly HubspotPropertyDefinition[]): Promise<EnsuredProperty[]>;
 }
 
 /**
@@ -245,7 +246,7 @@ export function createHubspotAdapter(options: HubspotAdapterOptions): HubspotAda
       readEmailEvents(transport, since, until, onPage),
     readAssociations: (from: string, ids: readonly string[], to: string) =>
       readAssociations(transport, from, ids, to),
-    ensureProperty: (object: string, definition: HubspotPropertyDefinition) =>
-      ensureProperty(transport, catalog, object, definition),
+    ensureProperties: (object: string, definitions: readonly HubspotPropertyDefinition[]) =>
+      ensureProperties(transport, catalog, object, definitions),
   };
 }

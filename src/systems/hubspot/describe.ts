@@ -1,12 +1,10 @@
-// describe and ensureProperty over the properties API (https://developers.hubspot.com/docs/api/crm/properties):
-// HubSpot property types and field types reduced to the core's FieldDescription.
+// describe over the properties API (https://developers.hubspot.com/docs/api/crm/properties): HubSpot
+// property types and field types reduced to the core's FieldDescription. Making properties: ensure-properties.ts.
 import type { FieldDescription, FieldType, ObjectDescription } from "../../core/object-schema.js";
-import { SystemError } from "../../sync/system-error.js";
-import { httpStatusOf, SYSTEM } from "./fault-table.js";
+import { SYSTEM } from "./fault-table.js";
 import { canonicalObject } from "./object-names.js";
 import type { PropertyCatalog } from "./property-catalog.js";
-import { type PropertyDefinition, propertyDefinition } from "./schemas.js";
-import type { HubspotTransport } from "./transport.js";
+import type { PropertyDefinition } from "./schemas.js";
 
 /** Single-line and multi-line text properties hold up to 65,536 characters (Properties API, "Property type and fieldType values"). */
 export const TEXT_MAX_LENGTH = 65_536;
@@ -81,7 +79,7 @@ function fieldType(p: PropertyDefinition): FieldType {
   }
 }
 
-/** A custom property to create when it is missing (POST /crm/v3/properties/{objectType}). */
+/** A custom property to create when it is missing (ensure-properties.ts). */
 export interface HubspotPropertyDefinition {
   name: string;
   label: string;
@@ -93,64 +91,4 @@ export interface HubspotPropertyDefinition {
   description?: string;
   options?: { label: string; value: string }[];
   hasUniqueValue?: boolean;
-}
-
-export async function ensureProperty(
-  transport: HubspotTransport,
-  catalog: PropertyCatalog,
-  object: string,
-  definition: HubspotPropertyDefinition,
-): Promise<{ created: boolean; field: FieldDescription }> {
-  const existing = await catalog.get(object, definition.name);
-  if (existing) return { created: false, field: toFieldDescription(existing, false) };
-  const body = {
-    ...definition,
-    options: (definition.options ?? []).map((o, i) => ({ ...o, displayOrder: i, hidden: false })),
-  };
-  try {
-    const answer = await transport.send(
-      { method: "POST", path: `/crm/v3/properties/${canonicalObject(object)}`, body },
-      propertyDefinition,
-    );
-    catalog.add(object, answer.body);
-    return { created: true, field: toFieldDescription(answer.body, false) };
-  } catch (err) {
-    // A refused or lost create may still have made the property (an answer lost after HubSpot made it):
-    // the list is read again when next asked.
-    catalog.invalidate(object);
-    // Another process created it in between (409 OBJECT_ALREADY_EXISTS): use theirs.
-    if (!(err instanceof SystemError) || httpStatusOf(err) !== 409) throw err;
-    const created = await listedAfterConflict(transport, catalog, object, definition.name, err);
-    return { created: false, field: toFieldDescription(created, false) };
-  }
-}
-
-/**
- * The property a create was refused as existing, once the properties list holds it: the list may trail
- * the create's check (eventual consistency), so it is read again, with the retry layer's waits, until it
- * does or the call's patience is spent. A property archived under that name never shows in the list.
- */
-async function listedAfterConflict(
-  transport: HubspotTransport,
-  catalog: PropertyCatalog,
-  object: string,
-  name: string,
-  conflict: SystemError,
-): Promise<PropertyDefinition> {
-  const path = `/crm/v3/properties/${canonicalObject(object)}`;
-  return transport.readUntil(`GET ${path}`, async () => {
-    catalog.invalidate(object);
-    const listed = await catalog.get(object, name);
-    if (listed) return listed;
-    throw new SystemError({
-      system: SYSTEM,
-      errorClass: "transient",
-      code: "PROPERTY_NOT_LISTED",
-      message:
-        `HubSpot refused POST ${path} for '${name}' as existing (409) while GET ${path} does not list it; ` +
-        "if it never appears, a property of that name may be archived: restore or delete it in HubSpot's property settings",
-      retriable: true,
-      cause: conflict,
-    });
-  });
 }

@@ -5,6 +5,7 @@ import { STAGES } from "../../core/funnel/stages.js";
 import type { ObjectMapping } from "../../core/mapping.js";
 import type { HubspotAdapter } from "./adapter.js";
 import type { HubspotPropertyDefinition } from "./describe.js";
+import { canonicalObject } from "./object-names.js";
 
 const GROUP_OF: Record<string, string> = {
   contacts: "contactinformation",
@@ -99,9 +100,15 @@ export async function ensureLeadloopProperties(
   }
   for (const p of FUNNEL_PROPERTIES) wanted.set(`${p.object}.${p.definition.name}`, p);
   if (crmIsMarketing) wanted.set(`tasks.${TASK_KEY_PROPERTY}`, TASK_KEY);
+  // One batch create per object that lacks any (ensure-properties.ts), none when the lists hold them all.
+  const byObject = new Map<string, HubspotPropertyDefinition[]>();
   for (const { object, definition } of wanted.values()) {
+    const type = canonicalObject(object);
+    byObject.set(type, [...(byObject.get(type) ?? []), definition]);
+  }
+  for (const [object, definitions] of byObject) {
     if (stop?.aborted) return false;
-    await hubspot.ensureProperty(object, definition);
+    await hubspot.ensureProperties(object, definitions);
   }
   return true;
 }

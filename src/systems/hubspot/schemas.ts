@@ -184,6 +184,18 @@ export type PropertyDefinition = z.infer<typeof propertyDefinition>;
 
 export const propertyList = z.looseObject({ results: z.array(propertyDefinition) });
 
+/**
+ * POST /crm/v3/properties/{objectType}/batch/create's answer: BatchResponseProperty (201), or
+ * BatchResponsePropertyWithErrors (207) with `errors` beside the properties it made (properties API
+ * reference, "Create a batch of properties").
+ */
+export const propertyBatchAnswer = z.looseObject({
+  status: z.string(),
+  results: z.array(propertyDefinition),
+  errors: z.array(batchErrorEntry).optional(),
+  numErrors: z.number().optional(),
+});
+
 /** A property list as the store keeps it (sync/kept-descriptions.ts): the keys leadloop reads, no others. */
 export const keptPropertyList = z.array(z.object(propertyKeys));
 
