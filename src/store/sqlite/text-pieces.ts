@@ -23,7 +23,7 @@ export const PIECED_MIN_CHARS = 64;
  */
 const PIECE_CACHE_LIMIT = 40_000;
 /**
- * Characters of the values reads put together kept in memory at most (TextPieceTable `joinedValues`);
+ * Characters of the values cut or put together kept in memory at most (TextPieceTable `joinedValues`);
  * beyond it they start over. A drain's page of 2,000 writes holds about 700,000.
  */
 const JOINED_VALUE_CHARS = 1_000_000;
@@ -69,6 +69,7 @@ export const OUTBOX_USE = 0;
 interface Piece {
   id: number;
   lastWrite: number;
+  text: string;
 }
 
 export class TextPieceTable {
@@ -77,20 +78,21 @@ export class TextPieceTable {
   /**
    * The same pieces by id, for `piecesOf`: a drain reads back the pieces its writes' values were cut into
    * when they were decided, most of them by this connection (a first load's every one), which it then
-   * need not read from the table again.
+   * need not read from the table again; and for a value kept again (`usedAgain`).
    */
-  private readonly textsById = new Map<number, string>();
+  private readonly byId = new Map<number, Piece>();
   /**
-   * The pieced values reads put together (`textOf`), with their pieces' ids: a drain reads its writes back
-   * and the audit keeps the values of those accepted soon after, which it takes these pieces for instead
-   * of cutting each value again and looking every piece up by its text (a 10,000-contact first load's
-   * audit: 14,000 values, 140,000 look-ups; issue 11). Emptied with the pieces.
+   * The pieced values this connection cut or reads put together (`textOf`), with their pieces' ids: a
+   * score's reasons go to the contact and to the CRM record, and a drain reads its writes back and the
+   * audit keeps the values of those accepted soon after, which take these pieces instead of cutting each
+   * value again and looking every piece up by its text (a 10,000-contact first load kept 39,000 long
+   * values, 13,600 of them different; issue 11). Emptied with the pieces.
    */
   private readonly joinedValues = new Map<string, readonly number[]>();
   private joinedChars = 0;
   /** The pieces this connection knows, as a read that names no other gets them (`piecesOf`). */
   private readonly knownTexts: PieceTexts = {
-    get: (id) => this.textsById.get(id),
+    get: (id) => this.byId.get(id)?.text,
     joined: (text, ids) => this.rememberJoined(text, ids),
   };
 
@@ -120,7 +122,8 @@ export class TextPieceTable {
   private piecedIds(value: string, writeId: number, addedUse: number): number[] {
     const ids: number[] = [];
     forEachPiece(value, (piece) => ids.push(this.idOf(piece, writeId, addedUse)));
-    return ids;
+    this.rememberJoined(value, ids);
+    return ids.slice();
   }
 
   /**
@@ -154,7 +157,7 @@ export class TextPieceTable {
    */
   piecesOf(named: NamePieces): PieceTexts {
     this.otherCommits.check();
-    const known = this.textsById;
+    const known = this.byId;
     const wanted = new Set<number>();
     const namePiece = (id: number | null) => {
       if (id !== null && !known.has(id)) wanted.add(id);
@@ -171,7 +174,7 @@ export class TextPieceTable {
         .all(...chunk.params))
         read.set(row.id, row.piece);
     }
-    return { get: (id) => known.get(id) ?? read.get(id), joined: this.knownTexts.joined! };
+    return { get: (id) => known.get(id)?.text ?? read.get(id), joined: this.knownTexts.joined! };
   }
 
   /**
@@ -191,7 +194,7 @@ export class TextPieceTable {
   /** Forgets the cached pieces: a transaction that rolled back took the pieces it added with it. */
   forget(): void {
     this.cache.clear();
-    this.textsById.clear();
+    this.byId.clear();
     this.joinedValues.clear();
     this.joinedChars = 0;
   }
@@ -211,8 +214,7 @@ export class TextPieceTable {
    */
   private usedAgain(ids: readonly number[], writeId: number): number[] | undefined {
     for (let i = 0; i < ids.length; i++) {
-      const text = this.textsById.get(ids[i]!);
-      const piece = text === undefined ? undefined : this.cache.get(text);
+      const piece = this.byId.get(ids[i]!);
       if (piece === undefined) return undefined;
       this.use(piece, writeId);
     }
@@ -230,17 +232,17 @@ export class TextPieceTable {
         )
         .all(hash)
         .find((r) => r.piece === text);
-      if (row) piece = { id: row.id, lastWrite: row.lastWrite };
+      const own = ownCopy(text);
+      if (row) piece = { id: row.id, lastWrite: row.lastWrite, text: own };
       else {
         const { lastInsertRowid } = this.sql
           .get("INSERT INTO audit_pieces (hash, piece, last_write) VALUES (?, ?, ?)")
           .run(hash, text, addedUse);
-        piece = { id: Number(lastInsertRowid), lastWrite: addedUse };
+        piece = { id: Number(lastInsertRowid), lastWrite: addedUse, text: own };
       }
       if (this.cache.size >= PIECE_CACHE_LIMIT) this.forget();
-      const own = ownCopy(text);
       this.cache.set(own, piece);
-      this.textsById.set(piece.id, own);
+      this.byId.set(piece.id, piece);
     }
     this.use(piece, writeId);
     return piece.id;
