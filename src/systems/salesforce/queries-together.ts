@@ -1,7 +1,10 @@
 // The parts of one bounded read (an IN list longer than one query's URI takes, ids in chunks) asked
 // together: the first page of up to five queries in one Composite call, which "counts as a single call
 // toward your API limits" (composite.ts), each paged on alone from its answer. A first load's field
-// history, match and owner reads made one call per part (ARCHITECTURE.md "API economy").
+// history, match and owner reads made one call per part (ARCHITECTURE.md "One group of records"). A
+// part past one page leaves its query locator open until its turn: five at most, inside the ten a user
+// may hold open before Salesforce drops the oldest (SOAP API Developer Guide, "QueryLocator"), beside
+// the one a change stream holds between its pages.
 import { SystemError } from "../../sync/system-error.js";
 import { MAX_QUERIES, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
