@@ -124,7 +124,9 @@ describe("the leadloop command's V8 flags", () => {
     const leadloop = optimised({ throughBin: true });
     const usersOwn = optimised({ throughBin: true, nodeFlags: ["--interrupt-budget=67584"] });
     const compiles = { alone, leadloop, usersOwn };
-    // Node alone compiles (nearly) all hundred lukewarm functions; leadloop still compiles the hot one.
-    expect({ ...compiles, ok: alone >= 90 && leadloop >= 1 && leadloop < 20 && usersOwn >= 90 }).toEqual({ ...compiles, ok: true });
+    // Node alone compiles (nearly) all hundred lukewarm functions (103 compiles on an idle machine); leadloop
+    // still compiles the hot one. A CI run beside a 1M bench counted 86 with the user's own budget, so the
+    // bound is half the lukewarm ones: far from leadloop's few, which a budget not left in force would give.
+    expect({ ...compiles, ok: alone >= 50 && leadloop >= 1 && leadloop < 20 && usersOwn >= 50 }).toEqual({ ...compiles, ok: true });
   }, CHILDREN_TIMEOUT_MS);
 });
