@@ -2,6 +2,7 @@
 // single call toward your API limits", at most 25 subrequests, of which at most 5 queries; each
 // subrequest answers with its own status and body.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
+import { SystemError } from "../../sync/system-error.js";
 import { documentedAnswer } from "./errors.js";
 import { z } from "zod";
 import type { SalesforceClient } from "./connection.js";
@@ -19,6 +20,14 @@ const compositeAnswer = z
 
 /** A refused subrequest's body: its errors, as a refused call's (REST API "Status Codes and Error Responses"). */
 const subrequestRefusal = z.array(z.object({ errorCode: z.string(), message: z.string() }).loose());
+
+/**
+ * Whether a failed composite call leaves its subrequests to be sent as calls of their own: a server without
+ * the resource (404) or an answer not of its documented shape. Salesforce itself failing is not.
+ */
+export function compositeUnanswered(err: unknown): boolean {
+  return err instanceof SystemError && (err.errorClass === "data" || err.errorClass === "bug");
+}
 
 export interface SubAnswer {
   status: number;

@@ -6,9 +6,8 @@ import { z } from "zod";
 import type { FieldDescription, FieldType, ObjectDescription } from "../../core/object-schema.js";
 import { DescriptionLedger } from "../../sync/description-ledger.js";
 import type { DescriptionChanges, DescriptionKeeping, KeptDescription } from "../../sync/kept-descriptions.js";
-import { SystemError } from "../../sync/system-error.js";
 import { type Clock, dateOf } from "../clock.js";
-import { MAX_SUBREQUESTS, sendGets } from "./composite.js";
+import { compositeUnanswered, MAX_SUBREQUESTS, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { documentedAnswer, SYSTEM } from "./errors.js";
 import { soqlName } from "./soql.js";
@@ -196,7 +195,7 @@ export class DescribeCache implements DescriptionKeeping {
       } catch (err) {
         // A server without the resource (a 404), or an answer not of its documented shape: each object
         // is described on its own instead.
-        if (err instanceof SystemError && (err.errorClass === "data" || err.errorClass === "bug")) return;
+        if (compositeUnanswered(err)) return;
         throw err;
       }
       part.forEach(([key], n) => {

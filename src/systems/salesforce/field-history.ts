@@ -98,7 +98,7 @@ async function historyAndEdits(
     const answers = await queryRowsTogether(client, [...history, ...edits]);
     return { rows: answers.slice(0, history.length).flat(), edits: answers.slice(history.length).flat() };
   } catch (err) {
-    if (!(err instanceof SystemError && err.code === "INVALID_TYPE")) throw err;
+    if (!noHistoryObject(err)) throw err;
     return { rows: [], edits: (await queryRowsTogether(client, edits)).flat() };
   }
 }
@@ -182,10 +182,14 @@ async function historyRows(
   try {
     return (await queryRowsTogether(client, historyQueries(object, ids, fields, more))).flat();
   } catch (err) {
-    // A custom object without history tracking has no history object at all: every field is untracked.
-    if (err instanceof SystemError && err.code === "INVALID_TYPE") return [];
+    if (noHistoryObject(err)) return [];
     throw err;
   }
+}
+
+/** A custom object without history tracking has no history object at all: every field is untracked. */
+function noHistoryObject(err: unknown): boolean {
+  return err instanceof SystemError && err.code === "INVALID_TYPE";
 }
 
 /** The queries of `historyRows`, newest row first. */

@@ -5,8 +5,7 @@
 // part past one page leaves its query locator open until its turn: five at most, inside the ten a user
 // may hold open before Salesforce drops the oldest (SOAP API Developer Guide, "QueryLocator"), beside
 // the one a change stream holds between its pages.
-import { SystemError } from "../../sync/system-error.js";
-import { MAX_QUERIES, sendGets } from "./composite.js";
+import { compositeUnanswered, MAX_QUERIES, sendGets } from "./composite.js";
 import type { SalesforceClient } from "./connection.js";
 import { QUERY_HEADERS, type QueryOptions, type QueryRow, queryAllRows, queryPath } from "./query-pages.js";
 
@@ -47,8 +46,8 @@ async function firstPages(
       "composite.queries",
     );
   } catch (err) {
-    // A server without the resource (404) or an answer not of its documented shape: each query on its own.
-    if (err instanceof SystemError && (err.errorClass === "data" || err.errorClass === "bug")) return new Map();
+    // Each query on its own instead.
+    if (compositeUnanswered(err)) return new Map();
     throw err;
   }
   const firsts = new Map<number, unknown>();
